@@ -1,0 +1,33 @@
+"""The one exception class for user mistakes, and helpers to phrase them.
+
+Every error a user can fix (a bad file, key, value or argument) is a
+:class:`HydroError`.  The command line turns it into a message and exit status 2,
+never a traceback.  Programming errors stay ordinary exceptions.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+
+class HydroError(ValueError):
+    """A mistake in user input: a file, key, value or argument that can be fixed.
+
+    The message names where (file, key, line, reach, day), what was expected,
+    what came, and what to do.
+    """
+
+
+def suggest(name: str, known: Iterable[str]) -> str:
+    """Return ``" (did you mean 'x'?)"`` for the nearest known name, or ``""``.
+
+    Parameters
+    ----------
+    name : str
+        The name the user gave.
+    known : iterable of str
+        The names that would have been accepted.
+    """
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return f" (did you mean '{close[0]}'?)" if close else ""

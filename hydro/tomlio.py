@@ -1,0 +1,187 @@
+"""Reading TOML files with errors a user can act on.
+
+:func:`load_toml` reports malformed TOML with its file and line.  :class:`Table`
+wraps one TOML table: typed accessors name the file and the key path in every
+error, and :meth:`Table.finish` rejects unknown keys, suggesting the nearest
+known one.  Every config reader in hydro goes through this module.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from hydro.errors import HydroError, suggest
+
+_REQUIRED = object()
+
+
+def load_toml(path: str | Path) -> dict[str, Any]:
+    """Parse a TOML file.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to read.
+
+    Raises
+    ------
+    HydroError
+        If the file is missing or is not valid TOML (the message gives the line).
+    """
+    path = Path(path)
+    try:
+        with open(path, "rb") as fh:
+            return tomllib.load(fh)
+    except FileNotFoundError:
+        raise HydroError(f"{path}: file not found; check the path") from None
+    except IsADirectoryError:
+        raise HydroError(f"{path}: is a folder, expected a TOML file") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise HydroError(f"{path}: malformed TOML: {exc}; fix the syntax at that line") from None
+
+
+class Table:
+    """One TOML table being read: typed access, located errors, unknown-key check.
+
+    Parameters
+    ----------
+    data : dict
+        The parsed table.
+    file : Path
+        The file it came from (for messages).
+    where : str
+        Its key path inside the file, such as ``reaches[2]`` (for messages).
+    """
+
+    def __init__(self, data: Any, file: str | Path, where: str = ""):
+        if not isinstance(data, dict):
+            raise HydroError(
+                f"{file}: {where or 'top level'}: expected a table, got {type(data).__name__}"
+            )
+        self.data = data
+        self.file = Path(file)
+        self.where = where
+        self._used: set[str] = set()
+
+    # -- locating -----------------------------------------------------------------
+    def path(self, key: str) -> str:
+        """The dotted key path of ``key`` inside the file."""
+        return f"{self.where}.{key}" if self.where else key
+
+    def error(self, key: str, message: str) -> HydroError:
+        """A :class:`HydroError` located at ``key`` of this table."""
+        return HydroError(f"{self.file}: key '{self.path(key)}': {message}")
+
+    # -- access -------------------------------------------------------------------
+    def has(self, key: str) -> bool:
+        """Whether ``key`` is present (marks it as known)."""
+        self._used.add(key)
+        return key in self.data
+
+    def raw(self, key: str, default: Any = _REQUIRED) -> Any:
+        """The value of ``key`` as parsed, or ``default``; missing and required is an error."""
+        self._used.add(key)
+        if key in self.data:
+            return self.data[key]
+        if default is _REQUIRED:
+            raise self.error(key, "missing; add it to this table")
+        return default
+
+    def str(self, key: str, default: Any = _REQUIRED) -> str:
+        """A string value."""
+        value = self.raw(key, default)
+        if value is not default and not isinstance(value, str):
+            raise self.error(key, f"expected a string, got {value!r}")
+        return value
+
+    def bool(self, key: str, default: Any = _REQUIRED) -> bool:
+        """A boolean value."""
+        value = self.raw(key, default)
+        if value is not default and not isinstance(value, bool):
+            raise self.error(key, f"expected true or false, got {value!r}")
+        return value
+
+    def int(self, key: str, default: Any = _REQUIRED, minimum: int | None = None) -> int:
+        """An integer value, optionally at least ``minimum``."""
+        value = self.raw(key, default)
+        if value is default:
+            return value
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise self.error(key, f"expected an integer, got {value!r}")
+        if minimum is not None and value < minimum:
+            raise self.error(key, f"expected an integer >= {minimum}, got {value}")
+        return value
+
+    def float(
+        self,
+        key: str,
+        default: Any = _REQUIRED,
+        *,
+        minimum: float | None = None,
+        maximum: float | None = None,
+        positive: bool = False,
+    ) -> float:
+        """A finite real value, with optional bounds (``positive`` means > 0)."""
+        value = self.raw(key, default)
+        if value is default:
+            return value
+        return self._check_number(key, value, minimum, maximum, positive)
+
+    def floats(
+        self,
+        key: str,
+        default: Any = _REQUIRED,
+        *,
+        length: int | None = None,
+        minimum: float | None = None,
+        positive: bool = False,
+    ) -> list[float]:
+        """A list of finite real values, optionally of a given length."""
+        value = self.raw(key, default)
+        if value is default:
+            return value
+        if not isinstance(value, list):
+            raise self.error(key, f"expected a list of numbers, got {value!r}")
+        if length is not None and len(value) != length:
+            raise self.error(key, f"expected {length} values, got {len(value)}")
+        return [self._check_number(f"{key}[{i}]", v, minimum, None, positive) for i, v in enumerate(value)]
+
+    def table(self, key: str, default: Any = _REQUIRED) -> "Table":
+        """A sub-table."""
+        value = self.raw(key, default)
+        if value is default:
+            value = {} if default is None else default
+        return Table(value, self.file, self.path(key))
+
+    def tables(self, key: str, default: Any = _REQUIRED) -> list["Table"]:
+        """An array of tables (``[[key]]``)."""
+        value = self.raw(key, default)
+        if value is default and default is not _REQUIRED:
+            value = default or []
+        if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
+            raise self.error(key, "expected an array of tables ([[" + key + "]])")
+        return [Table(v, self.file, f"{self.path(key)}[{i}]") for i, v in enumerate(value)]
+
+    def finish(self) -> None:
+        """Raise on any key that no accessor asked for, suggesting the nearest one."""
+        for key in self.data:
+            if key not in self._used:
+                raise self.error(key, "unknown key" + suggest(key, self._used) + "; remove or rename it")
+
+    # -- helpers ------------------------------------------------------------------
+    def _check_number(self, key, value, minimum, maximum, positive) -> float:
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            raise self.error(key, f"expected a number, got {value!r}")
+        value = float(value)
+        if not math.isfinite(value):
+            raise self.error(key, f"expected a finite number, got {value}")
+        if positive and value <= 0:
+            raise self.error(key, f"expected a positive number, got {value}")
+        if minimum is not None and value < minimum:
+            raise self.error(key, f"expected a number >= {minimum}, got {value}")
+        if maximum is not None and value > maximum:
+            raise self.error(key, f"expected a number <= {maximum}, got {value}")
+        return value
