@@ -1,0 +1,135 @@
+"""The registry of verification cases and the record of one checked metric."""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+
+#: Modules whose import registers cases, in the order ``hydro validate`` lists them.
+#: Add a module here when it defines cases with :func:`case`.
+CASE_MODULES: list[str] = [
+    "hydro.validation.analytical",
+]
+
+
+@dataclass(frozen=True)
+class Check:
+    """One verified metric.
+
+    Attributes
+    ----------
+    case : str
+        Name of the case that produced it.
+    metric : str
+        What is measured, e.g. ``"max_abs_error_over_c0"``.
+    value : float
+        The measured value.
+    tolerance : float
+        The bound it is held to.
+    passed : bool
+        Whether ``value`` is within ``tolerance`` (in the sense of ``kind``).
+    kind : str
+        ``"max"`` (value <= tolerance), ``"min"`` (value >= tolerance) or
+        ``"abs"`` (abs(value) <= tolerance); only for display.
+    """
+
+    case: str
+    metric: str
+    value: float
+    tolerance: float
+    passed: bool
+    kind: str = "max"
+
+    @classmethod
+    def at_most(cls, case: str, metric: str, value: float, tolerance: float) -> "Check":
+        """A check that passes when ``value <= tolerance`` (NaN fails)."""
+        return cls(case, metric, float(value), float(tolerance), bool(value <= tolerance), "max")
+
+    @classmethod
+    def at_least(cls, case: str, metric: str, value: float, tolerance: float) -> "Check":
+        """A check that passes when ``value >= tolerance`` (NaN fails)."""
+        return cls(case, metric, float(value), float(tolerance), bool(value >= tolerance), "min")
+
+    @classmethod
+    def within(cls, case: str, metric: str, value: float, tolerance: float) -> "Check":
+        """A check that passes when ``abs(value) <= tolerance`` (NaN fails)."""
+        return cls(case, metric, float(value), float(tolerance), bool(abs(value) <= tolerance), "abs")
+
+    def as_json(self) -> dict:
+        """The BRIEF's ``--json`` record: case, metric, value, tolerance, passed."""
+        value = self.value if math.isfinite(self.value) else None
+        return {"case": self.case, "metric": self.metric, "value": value,
+                "tolerance": self.tolerance, "passed": self.passed}
+
+
+@dataclass(frozen=True)
+class Case:
+    """A registered verification case.
+
+    Attributes
+    ----------
+    name : str
+        Case name used on the command line.
+    layer : str
+        ``"analytical"``, ``"conservation"``, ``"reference"``, ``"peer"`` or ``"data"``.
+    quick : bool
+        Whether it belongs to ``hydro validate --quick`` (fast enough for CI).
+    func : callable
+        ``func() -> list[Check]``.
+    description : str
+        One line for listings.
+    """
+
+    name: str
+    layer: str
+    quick: bool
+    func: Callable[[], list[Check]]
+    description: str
+
+
+_CASES: dict[str, Case] = {}
+
+
+def case(name: str, *, layer: str, quick: bool = True):
+    """Register the decorated function as the verification case ``name``."""
+
+    def decorate(func):
+        if name in _CASES:
+            raise RuntimeError(f"validation case {name!r} registered twice")
+        doc = (func.__doc__ or "").strip().splitlines()
+        _CASES[name] = Case(name, layer, quick, func, doc[0] if doc else "")
+        return func
+
+    return decorate
+
+
+def all_cases() -> dict[str, Case]:
+    """Every registered case by name (imports :data:`CASE_MODULES` on first use)."""
+    for module in CASE_MODULES:
+        importlib.import_module(module)
+    return dict(_CASES)
+
+
+def run_cases(names: Iterable[str] | None = None, quick: bool = False,
+              progress: Callable[[Case], None] | None = None) -> list[Check]:
+    """Run the named cases (all, or only the quick ones) and return every check."""
+    from hydro.errors import HydroError, suggest
+
+    cases = all_cases()
+    if names:
+        selected = []
+        for name in names:
+            if name not in cases:
+                raise HydroError(f"unknown validation case '{name}'" + suggest(name, cases)
+                                 + "; `hydro validate --list` shows them")
+            selected.append(cases[name])
+    else:
+        selected = [c for c in cases.values() if c.quick or not quick]
+    checks: list[Check] = []
+    for c in selected:
+        if progress is not None:
+            progress(c)
+        checks.extend(c.func())
+    return checks
