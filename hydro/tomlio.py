@@ -185,3 +185,47 @@ class Table:
         if maximum is not None and value > maximum:
             raise self.error(key, f"expected a number <= {maximum}, got {value}")
         return value
+
+
+def apply_overrides(data: dict[str, Any], assignments: list[str], file: str | Path) -> dict[str, Any]:
+    """Apply ``key.path=value`` overrides (``--set``) to parsed TOML, in place.
+
+    The value is parsed as a TOML value (``0.5``, ``true``, ``"text"``, ``[1, 2]``),
+    or taken as a bare string when it does not parse.  Inside an array of
+    tables, a path segment selects the table whose ``id`` (or ``name``) equals
+    it, e.g. ``reaches.upper.dispersion_m2_s=10``.
+
+    Raises
+    ------
+    HydroError
+        For a malformed assignment or a path that does not exist in ``file``.
+    """
+    for text in assignments:
+        if "=" not in text:
+            raise HydroError(f"--set {text}: expected key.path=value")
+        path, value_text = text.split("=", 1)
+        try:
+            value = tomllib.loads(f"v = {value_text}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = value_text
+        keys = path.strip().split(".")
+        node: Any = data
+        for depth, key in enumerate(keys[:-1]):
+            where = ".".join(keys[: depth + 1])
+            if isinstance(node, list):
+                match = [t for t in node if isinstance(t, dict) and key in (t.get("id"), t.get("name"))]
+                if not match:
+                    known = [str(t.get("id", t.get("name"))) for t in node if isinstance(t, dict)]
+                    raise HydroError(f"--set {text}: {file} has no table '{where}'" + suggest(key, known))
+                node = match[0]
+            elif isinstance(node, dict):
+                if key not in node:
+                    raise HydroError(f"--set {text}: {file} has no key '{where}'" + suggest(key, node))
+                node = node[key]
+            else:
+                raise HydroError(f"--set {text}: '{where}' is a value, not a table")
+        last = keys[-1]
+        if not isinstance(node, dict):
+            raise HydroError(f"--set {text}: '{'.'.join(keys[:-1])}' is not a table")
+        node[last] = value  # a new key is allowed: its table's reader checks it
+    return data

@@ -1,0 +1,109 @@
+"""Numba kernels of the daily hydraulics: flow accumulation and reservoir balance (private).
+
+Units: m3 s-1 for flows, m3 for volumes, m2 for areas, mm d-1 for evaporation.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydro._compile import kernel
+
+SECONDS_PER_DAY = 86400.0
+
+
+@kernel
+def reservoir_day(v0, inflow, evap_mm, precip_mm, target, eco_min, v_dead, v_full,
+                  curve_storage, curve_area):
+    """One day of a reservoir's water balance.
+
+    Parameters
+    ----------
+    v0 : float  storage at the start of the day, m3
+    inflow : float  mean inflow over the day, m3 s-1
+    evap_mm, precip_mm : float  open-water evaporation and rain on the surface, mm d-1
+    target, eco_min : float  target release and ecological minimum, m3 s-1
+    v_dead, v_full : float  dead and full-supply storage, m3
+    curve_storage, curve_area : arrays  storage (m3) and area (m2) of the curve
+
+    Returns
+    -------
+    v1 : float  storage at the end of the day, m3
+    release, spill : float  mean release and spill, m3 s-1
+    evaporated : float  net evaporation minus rain, m3 (may be negative)
+    area : float  surface area used for the day, m2
+    """
+    area = np.interp(v0, curve_storage, curve_area)
+    net_evap = (evap_mm - precip_mm) * 1e-3 * area  # m3 d-1
+    available = v0 + inflow * SECONDS_PER_DAY - net_evap
+    if net_evap > 0.0 and available < 0.0:
+        # not enough water to evaporate: evaporate what there is
+        net_evap = v0 + inflow * SECONDS_PER_DAY
+        available = 0.0
+    release = max(target, eco_min)
+    above_dead = max(available - v_dead, 0.0)
+    release = min(release, above_dead / SECONDS_PER_DAY)
+    v1 = available - release * SECONDS_PER_DAY
+    spill = 0.0
+    if v1 > v_full:
+        spill = (v1 - v_full) / SECONDS_PER_DAY
+        v1 = v_full
+    return v1, release, spill, net_evap, area
+
+
+@kernel
+def accumulate_flows(order_kind, order_index, reach_down_kind, reach_down_index,
+                     res_down_kind, res_down_index, lateral, boundary, res_lateral,
+                     res_evap_mm, res_precip_mm, res_target, res_eco_min, res_dead, res_full,
+                     res_v0, curve_offset, curve_storage, curve_area,
+                     q_in, q_out, res_volume, res_release, res_spill, res_inflow, res_evaporated,
+                     res_area):
+    """Route daily flows through the network by accumulation (no in-reach storage).
+
+    Each day, in topological order: a reach's inlet flow is the sum of what its
+    upstream elements release plus its boundary inflow; its outlet flow adds the
+    lateral inflow (negative lateral flow is a withdrawal).  A reservoir takes
+    what reaches and its own local inflow bring, and releases by its rules.
+
+    Shapes: ``lateral``/``boundary`` (D, R), ``res_lateral``/``res_evap_mm``/
+    ``res_precip_mm``/``res_target`` (D, S); the curves of reservoir s are
+    ``curve_*[curve_offset[s]:curve_offset[s+1]]``.
+    Outputs are filled in place: ``q_in``, ``q_out`` (D, R); ``res_volume``
+    (D+1, S); the others (D, S).
+    """
+    n_day = lateral.shape[0]
+    n_reach = lateral.shape[1]
+    n_res = res_v0.shape[0]
+    into_reach = np.zeros(n_reach)
+    into_res = np.zeros(n_res)
+    for s in range(n_res):
+        res_volume[0, s] = res_v0[s]
+    for d in range(n_day):
+        for r in range(n_reach):
+            into_reach[r] = boundary[d, r]
+        for s in range(n_res):
+            into_res[s] = res_lateral[d, s]
+        for k in range(order_kind.shape[0]):
+            j = order_index[k]
+            if order_kind[k] == 1:
+                q_in[d, j] = into_reach[j]
+                q_out[d, j] = into_reach[j] + lateral[d, j]
+                if reach_down_kind[j] == 1:
+                    into_reach[reach_down_index[j]] += q_out[d, j]
+                elif reach_down_kind[j] == 2:
+                    into_res[reach_down_index[j]] += q_out[d, j]
+            else:
+                c0 = curve_offset[j]
+                c1 = curve_offset[j + 1]
+                v1, rel, spill, evaporated, area = reservoir_day(
+                    res_volume[d, j], into_res[j], res_evap_mm[d, j], res_precip_mm[d, j],
+                    res_target[d, j], res_eco_min[j], res_dead[j], res_full[j],
+                    curve_storage[c0:c1], curve_area[c0:c1])
+                res_volume[d + 1, j] = v1
+                res_release[d, j] = rel
+                res_spill[d, j] = spill
+                res_inflow[d, j] = into_res[j]
+                res_evaporated[d, j] = evaporated
+                res_area[d, j] = area
+                if res_down_kind[j] == 1:
+                    into_reach[res_down_index[j]] += rel + spill

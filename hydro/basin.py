@@ -1,0 +1,178 @@
+"""A basin: its network, constituents, run settings and forcing, read from ``basin.toml``.
+
+``BASIN`` on the command line is a folder holding ``basin.toml`` (or the file
+itself), or the name of a shipped basin (``miyun``, ``guanting``) or example
+(``tiny``).  Reading validates everything that can be checked without running;
+the file's SHA-256 goes into every result's metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from hydro.errors import HydroError, suggest
+from hydro.network import Network
+from hydro.tomlio import Table, apply_overrides, load_toml
+from hydro.transport import Constituent
+
+#: Repository root (basins and configs ship beside the package in a source checkout).
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def shipped_basins() -> dict[str, Path]:
+    """Names of the shipped basins and examples, with their folders."""
+    found: dict[str, Path] = {}
+    for parent in (ROOT / "basins", ROOT / "configs" / "examples"):
+        if parent.is_dir():
+            for folder in sorted(parent.iterdir()):
+                if (folder / "basin.toml").is_file():
+                    found.setdefault(folder.name, folder)
+    return found
+
+
+def resolve_basin(spec: str | Path) -> Path:
+    """The ``basin.toml`` path for a folder, a file or a shipped basin name."""
+    path = Path(spec)
+    if path.is_dir():
+        path = path / "basin.toml"
+        if not path.is_file():
+            raise HydroError(f"{path.parent}: no basin.toml in this folder")
+        return path
+    if path.is_file():
+        return path
+    shipped = shipped_basins()
+    if str(spec) in shipped:
+        return shipped[str(spec)] / "basin.toml"
+    raise HydroError(f"basin '{spec}' is neither a folder, a file nor a shipped basin"
+                     + suggest(str(spec), shipped) + f"; shipped: {', '.join(shipped) or 'none'}")
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Solver and period settings of a basin (``[run]`` table).
+
+    Attributes
+    ----------
+    start, end : date
+        First and last simulated day.
+    courant : float
+        Target Courant number of the transport sub-steps, (0, 1].
+    dispersion_limit : float
+        Dispersion sub-step bound, (0, 1].
+    cell_length_km : float
+        Target cell length for reaches without an explicit ``cells``, km.
+    """
+
+    start: date
+    end: date
+    courant: float = 0.9
+    dispersion_limit: float = 1.0
+    cell_length_km: float = 2.0
+
+
+@dataclass(frozen=True)
+class Basin:
+    """A basin file, read and validated.
+
+    Attributes
+    ----------
+    name : str
+        Basin name (``[basin] name``).
+    path : Path
+        The basin.toml file.
+    network : Network
+    constituents : tuple of Constituent
+    settings : RunSettings
+    forcing : Table
+        The ``[forcing]`` table, read by the model that runs the basin.
+    initial : Table
+        The ``[initial]`` table (initial concentrations).
+    sha256 : str
+        Hash of the file's bytes.
+    """
+
+    name: str
+    path: Path
+    network: Network
+    constituents: tuple[Constituent, ...]
+    settings: RunSettings
+    forcing: Table
+    initial: Table
+    sha256: str
+
+    @property
+    def folder(self) -> Path:
+        """The folder holding the basin file (relative paths start here)."""
+        return self.path.parent
+
+    @classmethod
+    def load(cls, spec: str | Path, overrides: list[str] | None = None) -> "Basin":
+        """Read a basin from a folder, a file or a shipped name.
+
+        Parameters
+        ----------
+        spec : str or Path
+            Folder, basin.toml file or shipped basin name.
+        overrides : list of str, optional
+            ``key.path=value`` assignments applied before validation (``--set``).
+        """
+        path = resolve_basin(spec)
+        raw = apply_overrides(load_toml(path), list(overrides or []), path)
+        root = Table(raw, path)
+        info = root.table("basin")
+        name = info.str("name")
+        info.str("description", default="")
+        info.finish()
+        run = root.table("run")
+        settings = RunSettings(
+            start=_date(run, "start"),
+            end=_date(run, "end"),
+            courant=run.float("courant", default=0.9, minimum=1e-3, maximum=1.0),
+            dispersion_limit=run.float("dispersion_limit", default=1.0, minimum=1e-3, maximum=1.0),
+            cell_length_km=run.float("cell_length_km", default=2.0, positive=True),
+        )
+        run.finish()
+        network = Network.from_tables(root, default_cell_length_m=1000.0 * settings.cell_length_km)
+        constituents = tuple(Constituent.from_table(t) for t in root.tables("constituents"))
+        if not constituents:
+            raise root.error("constituents", "at least one [[constituents]] table is needed (tn)")
+        names = [c.name for c in constituents]
+        if len(set(names)) != len(names):
+            raise root.error("constituents", f"names must be unique, got {names}")
+        forcing = root.table("forcing", default=None)
+        initial = root.table("initial", default=None)
+        root.finish()
+        return cls(name=name, path=path, network=network, constituents=constituents,
+                   settings=settings, forcing=forcing, initial=initial,
+                   sha256=_config_hash(path, overrides or []))
+
+
+def _config_hash(path: Path, overrides: list[str]) -> str:
+    """SHA-256 of the basin file's bytes followed by the overrides, one per line."""
+    h = hashlib.sha256(path.read_bytes())
+    for item in overrides:
+        h.update(b"\n--set " + item.encode())
+    return h.hexdigest()
+
+
+def _date(t: Table, key: str) -> date:
+    value = t.raw(key)
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise t.error(key, f"expected a date YYYY-MM-DD, got {value!r}")
+
+
+def parse_date(text: str, option: str) -> date:
+    """A command-line date, with an error naming the option."""
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise HydroError(f"{option}: expected a date YYYY-MM-DD, got '{text}'") from None

@@ -1,0 +1,126 @@
+"""netCDF4 (CF-1.8) writing and reading of :class:`~hydro.results.Results`.
+
+Files are written to a temporary name in the target folder and renamed into
+place, so a crash never leaves a partial file under the real name; an existing
+file is replaced only with ``overwrite=True``.  Units and long names come from
+:mod:`hydro.variables`.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from hydro import __version__
+from hydro.errors import HydroError
+from hydro.results import Results
+
+_STRING_DIMS = ("reach", "section", "reservoir", "subbasin", "source", "scenario", "budget_term")
+
+
+def check_writable(path: Path, overwrite: bool) -> None:
+    """Refuse early to replace an existing result, and check the folder exists."""
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise HydroError(f"{path} exists; pass --overwrite to replace it, or choose another -o")
+    if not path.parent.exists():
+        raise HydroError(f"{path.parent}: folder does not exist; create it or choose another -o")
+
+
+def write_results(results: Results, path: Path, overwrite: bool = False) -> Path:
+    """Write ``results`` to ``path`` atomically (see module docstring)."""
+    import netCDF4
+
+    check_writable(path, overwrite)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    os.close(fd)
+    try:
+        with netCDF4.Dataset(tmp, "w", format="NETCDF4") as nc:
+            _fill(nc, results)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def _fill(nc, results: Results) -> None:
+    attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
+    attrs.update(results.attrs)
+    nc.setncatts({k: str(v) for k, v in attrs.items()})
+    used_dims = {d for name in results.data for d in results.declaration(name).dims}
+    for dim in sorted(used_dims | {"time"}):
+        values = results.coords[dim]
+        nc.createDimension(dim, len(values))
+        if dim == "time":
+            start = values[0]
+            var = nc.createVariable("time", "f8", ("time",))
+            var.units = f"days since {start.isoformat()} 00:00:00"
+            var.calendar = "standard"
+            var.standard_name = "time"
+            var.long_name = "time (start of the day)"
+            var[:] = np.array([(d - start).days for d in values], dtype=float)
+        elif dim in _STRING_DIMS:
+            var = nc.createVariable(dim, str, (dim,))
+            var.long_name = f"{dim.replace('_', ' ')} identifier"
+            var.cf_role = "timeseries_id" if dim in ("reach", "section", "reservoir") else ""
+            if not var.cf_role:
+                del var.cf_role
+            for i, v in enumerate(values):
+                var[i] = str(v)
+        else:
+            var = nc.createVariable(dim, "i4", (dim,))
+            var.long_name = dim.replace("_", " ")
+            var[:] = np.asarray(values, dtype=np.int32)
+    for name in sorted(results.data):
+        decl = results.declaration(name)
+        data = np.asarray(results.data[name])
+        dtype = "i4" if np.issubdtype(data.dtype, np.integer) else "f8"
+        kwargs = {"zlib": True, "complevel": 4} if data.size > 1000 else {}
+        if dtype == "f8":
+            kwargs["fill_value"] = np.nan
+        var = nc.createVariable(name, dtype, decl.dims, **kwargs)
+        var.units = decl.units
+        var.long_name = decl.long_name
+        var[:] = data
+
+
+def read_results(path: Path) -> Results:
+    """Read a results file back into :class:`Results`."""
+    import netCDF4
+
+    if not path.is_file():
+        raise HydroError(f"{path}: file not found")
+    try:
+        nc = netCDF4.Dataset(path, "r")
+    except OSError as exc:
+        raise HydroError(f"{path}: not a readable netCDF file ({exc})") from None
+    with nc:
+        coords: dict[str, list] = {}
+        for dim in nc.dimensions:
+            if dim not in nc.variables:
+                continue
+            var = nc.variables[dim]
+            if dim == "time":
+                start = date.fromisoformat(var.units.split("since")[1].strip()[:10])
+                coords["time"] = [start + timedelta(days=int(round(x))) for x in var[:]]
+            elif var.dtype is str:
+                coords[dim] = [str(v) for v in var[:]]
+            else:
+                coords[dim] = [int(v) for v in var[:]]
+        attrs = {k: nc.getncattr(k) for k in nc.ncattrs()}
+        constituents = {}
+        for item in attrs.get("constituents", "").split(";"):
+            if "=" in item:
+                short, long = item.split("=", 1)
+                constituents[short] = long
+        res = Results(coords=coords, attrs=attrs, constituents=constituents)
+        for name, var in nc.variables.items():
+            if name in nc.dimensions:
+                continue
+            res.data[name] = np.asarray(var[:].filled(np.nan) if hasattr(var[:], "filled") else var[:])
+    return res

@@ -1,0 +1,436 @@
+"""The river network: reaches, reservoirs, sections and their layout in arrays.
+
+A :class:`Network` is read from the ``[[reaches]]``, ``[[reservoirs]]`` and
+``[[sections]]`` tables of a basin file, validated (unknown ids, cycles, orphans,
+non-positive lengths are errors), and turned once into the flat arrays the
+kernels walk: topological order, reach -> cell offsets, downstream links and the
+dispersive faces between cells (inside reaches, across junctions and at
+concentration inlets).  Junctions are implicit: a reach or reservoir with
+several upstream elements mixes their inflows in proportion to flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import cached_property
+
+import numpy as np
+
+from hydro.errors import HydroError, suggest
+from hydro.tomlio import Table
+
+DOWN_OUTLET, DOWN_REACH, DOWN_RESERVOIR = 0, 1, 2
+
+
+@dataclass(frozen=True)
+class Reach:
+    """A river reach with power-law hydraulic geometry.
+
+    Attributes
+    ----------
+    id : str
+        Unique id.
+    name : str
+        Display name.
+    length_m : float
+        Length along the channel, m.
+    downstream : str or None
+        Id of the reach or reservoir it flows into; None at the outlet.
+    velocity_coeff, velocity_exp : float
+        Mean velocity ``v = velocity_coeff * Q**velocity_exp`` (m s-1, Q in m3 s-1).
+    width_coeff, width_exp : float
+        Top width ``w = width_coeff * Q**width_exp`` (m); depth is ``Q / (w v)``.
+    dispersion_m2_s : float
+        Longitudinal dispersion coefficient, m2 s-1.
+    n_cells : int
+        Finite-volume cells along the reach.
+    """
+
+    id: str
+    name: str
+    length_m: float
+    downstream: str | None
+    velocity_coeff: float
+    velocity_exp: float
+    width_coeff: float
+    width_exp: float
+    dispersion_m2_s: float
+    n_cells: int
+
+    def velocity(self, q):
+        """Mean velocity (m s-1) at discharge ``q`` (m3 s-1)."""
+        return self.velocity_coeff * np.asarray(q, dtype=float) ** self.velocity_exp
+
+    def width(self, q):
+        """Top width (m) at discharge ``q`` (m3 s-1)."""
+        return self.width_coeff * np.asarray(q, dtype=float) ** self.width_exp
+
+    def depth(self, q):
+        """Mean depth (m) at discharge ``q`` (m3 s-1), from continuity ``Q = w d v``."""
+        q = np.asarray(q, dtype=float)
+        return q / (self.width(q) * self.velocity(q))
+
+
+@dataclass(frozen=True)
+class Reservoir:
+    """A reservoir: level-area-storage curve and release rules.
+
+    Attributes
+    ----------
+    id, name : str
+    downstream : str or None
+        Reach it releases into; None if it is the network outlet.
+    level_m, area_m2, storage_m3 : tuple of float
+        Level-area-storage curve (m a.s.l., m2, m3), increasing.
+    full_supply_level_m : float
+        Above the full-supply storage, water spills.
+    dead_storage_m3 : float
+        No release below this storage.
+    initial_storage_m3 : float
+        Storage at the start of a run.
+    target_release_m3_s : tuple of 12 float
+        Target release by calendar month, m3 s-1.
+    ecological_min_m3_s : float
+        Minimum release while water is above dead storage, m3 s-1.
+    """
+
+    id: str
+    name: str
+    downstream: str | None
+    level_m: tuple[float, ...]
+    area_m2: tuple[float, ...]
+    storage_m3: tuple[float, ...]
+    full_supply_level_m: float
+    dead_storage_m3: float
+    initial_storage_m3: float
+    target_release_m3_s: tuple[float, ...]
+    ecological_min_m3_s: float
+
+    @property
+    def full_supply_storage_m3(self) -> float:
+        """Storage at the full-supply level, m3."""
+        return float(np.interp(self.full_supply_level_m, self.level_m, self.storage_m3))
+
+    def area_at(self, storage_m3):
+        """Surface area (m2) at a storage (m3), linear in the curve."""
+        return np.interp(storage_m3, self.storage_m3, self.area_m2)
+
+    def level_at(self, storage_m3):
+        """Water level (m) at a storage (m3), linear in the curve."""
+        return np.interp(storage_m3, self.storage_m3, self.level_m)
+
+
+@dataclass(frozen=True)
+class Section:
+    """A monitoring section on a reach.
+
+    Attributes
+    ----------
+    id, name : str
+    reach : str
+        Reach it lies on.
+    position : float
+        Distance from the reach inlet as a fraction of its length (0-1]; the
+        section is placed on the nearest cell outflow face at or above it.
+    """
+
+    id: str
+    name: str
+    reach: str
+    position: float
+
+
+@dataclass(frozen=True)
+class Network:
+    """A validated tree of reaches and reservoirs with its array layout.
+
+    Build it with :meth:`from_tables`; the layout properties are computed once.
+    """
+
+    reaches: tuple[Reach, ...]
+    reservoirs: tuple[Reservoir, ...] = ()
+    sections: tuple[Section, ...] = ()
+    source: str = "<memory>"
+
+    def __post_init__(self):
+        _check_topology(self)
+
+    # ---- reading ----------------------------------------------------------------
+    @classmethod
+    def from_tables(cls, root: Table, default_cell_length_m: float = 2000.0) -> "Network":
+        """Read ``[[reaches]]``, ``[[reservoirs]]`` and ``[[sections]]`` from a basin file."""
+        reaches = tuple(_read_reach(t, default_cell_length_m) for t in root.tables("reaches"))
+        reservoirs = tuple(_read_reservoir(t) for t in root.tables("reservoirs", default=[]))
+        sections = tuple(_read_section(t) for t in root.tables("sections", default=[]))
+        return cls(reaches, reservoirs, sections, source=str(root.file))
+
+    # ---- lookups ----------------------------------------------------------------
+    @cached_property
+    def reach_ids(self) -> list[str]:
+        """Reach ids in input order (the order of the ``reach`` dimension)."""
+        return [r.id for r in self.reaches]
+
+    @cached_property
+    def reservoir_ids(self) -> list[str]:
+        """Reservoir ids in input order."""
+        return [r.id for r in self.reservoirs]
+
+    def reach_index(self, reach_id: str, where: str = "") -> int:
+        """Index of a reach id; unknown ids are a :class:`HydroError` naming ``where``."""
+        ids = self.reach_ids
+        try:
+            return ids.index(reach_id)
+        except ValueError:
+            raise HydroError(f"{where or self.source}: unknown reach '{reach_id}'"
+                             + suggest(reach_id, ids) + f"; known reaches: {', '.join(ids)}") from None
+
+    def reservoir_index(self, reservoir_id: str, where: str = "") -> int:
+        """Index of a reservoir id; unknown ids are a :class:`HydroError`."""
+        ids = self.reservoir_ids
+        try:
+            return ids.index(reservoir_id)
+        except ValueError:
+            raise HydroError(f"{where or self.source}: unknown reservoir '{reservoir_id}'"
+                             + suggest(reservoir_id, ids) + f"; known reservoirs: {', '.join(ids)}") from None
+
+    # ---- layout (built once) ----------------------------------------------------
+    @cached_property
+    def layout(self) -> "Layout":
+        """The flat arrays the kernels use."""
+        return _build_layout(self)
+
+
+@dataclass(frozen=True)
+class Layout:
+    """Network arrays for the kernels (see :func:`hydro._transport_kernels.simulate_kernel`)."""
+
+    reach_cell_start: np.ndarray
+    cell_reach: np.ndarray
+    cell_dx: np.ndarray
+    reach_down_kind: np.ndarray
+    reach_down_index: np.ndarray
+    res_down_kind: np.ndarray
+    res_down_index: np.ndarray
+    vel_coeff: np.ndarray
+    vel_exp: np.ndarray
+    order: list[tuple[int, int]]  # (kind, index) upstream to downstream; kind 1 reach, 2 reservoir
+    headwater: np.ndarray  # (R,) bool: reach has no upstream element
+    section_cell: np.ndarray
+
+    @property
+    def n_cells(self) -> int:
+        """Number of cells in the network."""
+        return int(self.cell_dx.shape[0])
+
+    def cell_at(self, reach_index: int, position: float) -> int:
+        """Cell whose outflow face is the first at or below ``position`` (0-1] of a reach."""
+        start, end = self.reach_cell_start[reach_index], self.reach_cell_start[reach_index + 1]
+        n = end - start
+        j = int(np.ceil(position * n - 1e-9)) - 1
+        return int(start + min(max(j, 0), n - 1))
+
+    def faces(self, reaches: tuple[Reach, ...], dispersive_inlets: np.ndarray):
+        """Dispersive faces: arrays left, right, kind, dispersion (m2 s-1), distance (m).
+
+        Faces join neighbouring cells inside a reach (kind 0) and the last cell
+        of a reach to the first cell of the reach below (kind 1).  A reach whose
+        inlet is a concentration boundary (``dispersive_inlets[r]``) gets a
+        boundary face (kind 2, ``right = -1``) at half a cell from its first
+        centre.  Reaches without dispersion get no faces.
+        """
+        left, right, kind, disp, dist = [], [], [], [], []
+        for r, reach in enumerate(reaches):
+            s, e = self.reach_cell_start[r], self.reach_cell_start[r + 1]
+            if reach.dispersion_m2_s <= 0:
+                continue
+            for i in range(s, e - 1):
+                left.append(i), right.append(i + 1), kind.append(0)
+                disp.append(reach.dispersion_m2_s), dist.append(0.5 * (self.cell_dx[i] + self.cell_dx[i + 1]))
+            if dispersive_inlets[r]:
+                left.append(s), right.append(-1), kind.append(2)
+                disp.append(reach.dispersion_m2_s), dist.append(0.5 * self.cell_dx[s])
+            if self.reach_down_kind[r] == DOWN_REACH:
+                d = self.reach_down_index[r]
+                below = reaches[d]
+                if below.dispersion_m2_s > 0:
+                    first = self.reach_cell_start[d]
+                    left.append(e - 1), right.append(first), kind.append(1)
+                    disp.append(0.5 * (reach.dispersion_m2_s + below.dispersion_m2_s))
+                    dist.append(0.5 * (self.cell_dx[e - 1] + self.cell_dx[first]))
+        return (np.array(left, dtype=np.int64), np.array(right, dtype=np.int64),
+                np.array(kind, dtype=np.int64), np.array(disp, dtype=float), np.array(dist, dtype=float))
+
+
+# ---------------------------------------------------------------------------------
+def _read_reach(t: Table, default_cell_length_m: float) -> Reach:
+    rid = t.str("id")
+    length_m = 1000.0 * t.float("length_km", positive=True)
+    cells = t.int("cells", default=None, minimum=1)
+    if cells is None:
+        cells = max(1, int(round(length_m / default_cell_length_m)))
+    reach = Reach(
+        id=rid,
+        name=t.str("name", default=rid),
+        length_m=length_m,
+        downstream=t.str("downstream", default=None),
+        velocity_coeff=t.float("velocity_coeff", positive=True),
+        velocity_exp=t.float("velocity_exp", minimum=0.0, maximum=0.99),
+        width_coeff=t.float("width_coeff", positive=True),
+        width_exp=t.float("width_exp", minimum=0.0, maximum=0.99),
+        dispersion_m2_s=t.float("dispersion_m2_s", default=0.0, minimum=0.0),
+        n_cells=cells,
+    )
+    t.finish()
+    return reach
+
+
+def _read_reservoir(t: Table) -> Reservoir:
+    rid = t.str("id")
+    level = t.floats("level_m")
+    n = len(level)
+    area = [1e6 * a for a in t.floats("area_km2", length=n, minimum=0.0)]
+    storage = [1e6 * v for v in t.floats("storage_mcm", length=n, minimum=0.0)]
+    for key, values in (("level_m", level), ("area_km2", area), ("storage_mcm", storage)):
+        if n < 2 or np.any(np.diff(values) <= 0) and key != "area_km2":
+            raise t.error(key, "expected at least two strictly increasing values for the "
+                               "level-area-storage curve")
+        if key == "area_km2" and np.any(np.diff(values) < 0):
+            raise t.error(key, "areas must not decrease with level")
+    fsl = t.float("full_supply_level_m")
+    if not level[0] <= fsl <= level[-1]:
+        raise t.error("full_supply_level_m", f"{fsl} m lies outside the curve "
+                                              f"({level[0]} to {level[-1]} m); extend the curve")
+    dead = 1e6 * t.float("dead_storage_mcm", default=0.0, minimum=0.0)
+    initial = 1e6 * t.float("initial_storage_mcm", minimum=0.0)
+    if not storage[0] <= initial <= storage[-1]:
+        raise t.error("initial_storage_mcm", "must lie within the storage curve")
+    release = t.raw("target_release_m3_s")
+    if isinstance(release, list):
+        release = t.floats("target_release_m3_s", length=12, minimum=0.0)
+    else:
+        release = [t.float("target_release_m3_s", minimum=0.0)] * 12
+    res = Reservoir(
+        id=rid,
+        name=t.str("name", default=rid),
+        downstream=t.str("downstream", default=None),
+        level_m=tuple(level),
+        area_m2=tuple(area),
+        storage_m3=tuple(storage),
+        full_supply_level_m=fsl,
+        dead_storage_m3=dead,
+        initial_storage_m3=initial,
+        target_release_m3_s=tuple(release),
+        ecological_min_m3_s=t.float("ecological_min_m3_s", default=0.0, minimum=0.0),
+    )
+    t.finish()
+    return res
+
+
+def _read_section(t: Table) -> Section:
+    sid = t.str("id")
+    sec = Section(id=sid, name=t.str("name", default=sid), reach=t.str("reach"),
+                  position=t.float("position", default=1.0, minimum=0.0, maximum=1.0))
+    if sec.position <= 0:
+        raise t.error("position", "must be > 0 (a fraction of the reach length from its inlet)")
+    t.finish()
+    return sec
+
+
+def _check_topology(net: Network) -> None:
+    """Unique ids, known downstream ids, one outlet, no cycles, sections on reaches."""
+    where = net.source
+    if not net.reaches:
+        raise HydroError(f"{where}: the network has no reaches; add at least one [[reaches]] table")
+    ids: dict[str, str] = {}
+    for kind, elements in (("reach", net.reaches), ("reservoir", net.reservoirs)):
+        for e in elements:
+            if e.id in ids:
+                raise HydroError(f"{where}: id '{e.id}' is used by more than one reach or reservoir; "
+                                 "ids must be unique")
+            ids[e.id] = kind
+    for e in (*net.reaches, *net.reservoirs):
+        if e.downstream is not None and e.downstream not in ids:
+            raise HydroError(f"{where}: '{e.id}' flows into unknown id '{e.downstream}'"
+                             + suggest(e.downstream, ids) + "; fix 'downstream'")
+        if e.downstream == e.id:
+            raise HydroError(f"{where}: '{e.id}' flows into itself; fix 'downstream'")
+    for res in net.reservoirs:
+        if res.downstream is not None and ids[res.downstream] != "reach":
+            raise HydroError(f"{where}: reservoir '{res.id}' releases into reservoir "
+                             f"'{res.downstream}'; put a reach between them")
+    # cycles: follow downstream links from every element
+    down = {e.id: e.downstream for e in (*net.reaches, *net.reservoirs)}
+    for start in down:
+        seen = [start]
+        node = down[start]
+        while node is not None:
+            if node in seen:
+                cycle = " -> ".join(seen[seen.index(node):] + [node])
+                raise HydroError(f"{where}: the network has a cycle: {cycle}; "
+                                 "every element must drain to the outlet")
+            seen.append(node)
+            node = down[node]
+    outlets = [e for e, d in down.items() if d is None]
+    if len(outlets) != 1:
+        raise HydroError(f"{where}: the network must drain to exactly one outlet, found "
+                         f"{len(outlets)} elements without 'downstream': {', '.join(outlets)}; "
+                         "connect the orphaned ones")
+    reach_ids = {r.id for r in net.reaches}
+    for sec in net.sections:
+        if sec.reach not in reach_ids:
+            raise HydroError(f"{where}: section '{sec.id}' lies on unknown reach '{sec.reach}'"
+                             + suggest(sec.reach, reach_ids) + "; fix its 'reach'")
+    sec_ids = [s.id for s in net.sections]
+    if len(set(sec_ids)) != len(sec_ids):
+        raise HydroError(f"{where}: section ids must be unique")
+
+
+def _build_layout(net: Network) -> Layout:
+    reach_pos = {r.id: i for i, r in enumerate(net.reaches)}
+    res_pos = {r.id: i for i, r in enumerate(net.reservoirs)}
+
+    def link(downstream):
+        if downstream is None:
+            return DOWN_OUTLET, -1
+        if downstream in reach_pos:
+            return DOWN_REACH, reach_pos[downstream]
+        return DOWN_RESERVOIR, res_pos[downstream]
+
+    n_cells = np.array([r.n_cells for r in net.reaches], dtype=np.int64)
+    start = np.concatenate([[0], np.cumsum(n_cells)]).astype(np.int64)
+    cell_reach = np.repeat(np.arange(len(net.reaches), dtype=np.int64), n_cells)
+    cell_dx = np.repeat([r.length_m / r.n_cells for r in net.reaches], n_cells).astype(float)
+    rk = np.array([link(r.downstream) for r in net.reaches], dtype=np.int64).reshape(-1, 2)
+    sk = np.array([link(r.downstream) for r in net.reservoirs], dtype=np.int64).reshape(-1, 2)
+
+    # topological order (Kahn): upstream elements first
+    nodes = [(1, i) for i in range(len(net.reaches))] + [(2, i) for i in range(len(net.reservoirs))]
+    downs = {(1, i): tuple(rk[i]) for i in range(len(net.reaches))}
+    downs.update({(2, i): tuple(sk[i]) for i in range(len(net.reservoirs))})
+    n_up = {n: 0 for n in nodes}
+    for n, (k, j) in downs.items():
+        if k != DOWN_OUTLET:
+            n_up[(k, j)] += 1
+    headwater = np.array([n_up[(1, i)] == 0 for i in range(len(net.reaches))])
+    ready = [n for n in nodes if n_up[n] == 0]
+    order = []
+    while ready:
+        n = ready.pop(0)
+        order.append(n)
+        k, j = downs[n]
+        if k != DOWN_OUTLET:
+            n_up[(k, j)] -= 1
+            if n_up[(k, j)] == 0:
+                ready.append((k, j))
+    layout = Layout(
+        reach_cell_start=start, cell_reach=cell_reach, cell_dx=cell_dx,
+        reach_down_kind=np.ascontiguousarray(rk[:, 0]), reach_down_index=np.ascontiguousarray(rk[:, 1]),
+        res_down_kind=np.ascontiguousarray(sk[:, 0]), res_down_index=np.ascontiguousarray(sk[:, 1]),
+        vel_coeff=np.array([r.velocity_coeff for r in net.reaches], dtype=float),
+        vel_exp=np.array([r.velocity_exp for r in net.reaches], dtype=float),
+        order=order, headwater=headwater, section_cell=np.zeros(0, dtype=np.int64),
+    )
+    sec_cells = np.array([layout.cell_at(reach_pos[s.reach], s.position) for s in net.sections],
+                         dtype=np.int64)
+    object.__setattr__(layout, "section_cell", sec_cells)
+    return layout

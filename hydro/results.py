@@ -1,0 +1,78 @@
+"""Results in memory: named arrays on named dimensions, with units from :mod:`hydro.variables`.
+
+A :class:`Results` holds coordinates (``time`` as dates, ``reach``, ``section``,
+``reservoir`` ids ...), data arrays by variable name, and global attributes.
+:meth:`Results.to_netcdf` writes it (CF-1.8) atomically; :func:`open_results`
+reads it back.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.variables import Variable, variable
+
+
+@dataclass
+class Results:
+    """Named results of one run.
+
+    Attributes
+    ----------
+    coords : dict
+        Dimension name -> coordinate values (``time``: list of date; others: list of str or int).
+    data : dict
+        Variable name -> array with the declared dimensions.
+    attrs : dict
+        Global attributes (basin, scenario, config_sha256, history ...).
+    constituents : dict
+        Short name -> long name of the constituents, to resolve variable templates.
+    """
+
+    coords: dict[str, list]
+    data: dict[str, np.ndarray] = field(default_factory=dict)
+    attrs: dict[str, str] = field(default_factory=dict)
+    constituents: dict[str, str] = field(default_factory=dict)
+
+    def declaration(self, name: str) -> Variable:
+        """The declared variable ``name`` (dims, units, long name)."""
+        return variable(name, self.constituents)
+
+    def add(self, name: str, values: np.ndarray) -> None:
+        """Store a variable, checking its shape against the declared dimensions."""
+        decl = self.declaration(name)
+        values = np.asarray(values)
+        shape = tuple(len(self.coords[d]) for d in decl.dims)
+        if values.shape != shape:
+            raise ValueError(f"{name}: shape {values.shape} does not match dims {decl.dims} {shape}")
+        self.data[name] = values
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        try:
+            return self.data[name]
+        except KeyError:
+            raise HydroError(f"no variable '{name}' in these results; have: "
+                             f"{', '.join(sorted(self.data))}") from None
+
+    @property
+    def dates(self) -> list[date]:
+        """The simulated days."""
+        return self.coords["time"]
+
+    def to_netcdf(self, path: str | Path, overwrite: bool = False) -> Path:
+        """Write CF-1.8 netCDF4 atomically; refuses to replace a file unless ``overwrite``."""
+        from hydro.netcdf import write_results
+
+        return write_results(self, Path(path), overwrite=overwrite)
+
+
+def open_results(path: str | Path) -> Results:
+    """Read a results file written by :meth:`Results.to_netcdf`."""
+    from hydro.netcdf import read_results
+
+    return read_results(Path(path))

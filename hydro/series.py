@@ -1,0 +1,130 @@
+"""Daily input series given in a config as a constant or as a CSV column.
+
+A value in a basin or scenario file is either a number (constant over the run)
+or a table ``{csv = "file.csv", column = "name"}``.  The CSV has a ``date``
+column (ISO ``YYYY-MM-DD``, daily, increasing) that must cover the run; gaps,
+NaN, duplicate or missing dates are errors naming the file, column and first
+bad date.  Files are read once per :class:`SeriesReader`.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from hydro.errors import HydroError, suggest
+from hydro.tomlio import Table
+
+
+def daily_dates(start: date, end: date) -> list[date]:
+    """Every day from ``start`` to ``end`` inclusive."""
+    if end < start:
+        raise HydroError(f"the run ends ({end}) before it starts ({start}); swap --start and --end")
+    return [start + timedelta(days=i) for i in range((end - start).days + 1)]
+
+
+class SeriesReader:
+    """Reads constants and CSV columns onto the days of a run.
+
+    Parameters
+    ----------
+    folder : Path
+        Folder that relative CSV paths are resolved against (the basin folder).
+    dates : list of date
+        The days of the run.
+    """
+
+    def __init__(self, folder: Path, dates: list[date]):
+        self.folder = Path(folder)
+        self.dates = dates
+        self._files: dict[Path, tuple[list[date], dict[str, list[str]]]] = {}
+
+    def read(self, table: Table, key: str, *, minimum: float | None = None,
+             default: float | None = None) -> np.ndarray:
+        """The series at ``table[key]``: an array of one value per day.
+
+        Parameters
+        ----------
+        table : Table
+            The table holding the key (for located errors).
+        key : str
+            The key: a number, or ``{csv = ..., column = ...}``.
+        minimum : float, optional
+            Smallest allowed value.
+        default : float, optional
+            Constant used when the key is absent (absent and no default is an error).
+        """
+        if default is not None and not table.has(key):
+            return np.full(len(self.dates), float(default))
+        value = table.raw(key)
+        if isinstance(value, dict):
+            sub = table.table(key)
+            path = self.folder / sub.str("csv")
+            column = sub.str("column")
+            scale = sub.float("scale", default=1.0)
+            sub.finish()
+            values = self._column(path, column) * scale
+        else:
+            values = np.full(len(self.dates), table.float(key))
+        if minimum is not None and np.any(values < minimum):
+            i = int(np.argmax(values < minimum))
+            raise table.error(key, f"value {values[i]:g} on {self.dates[i]} is below {minimum:g}")
+        return values
+
+    def _column(self, path: Path, column: str) -> np.ndarray:
+        dates, columns = self._load(path)
+        if column not in columns:
+            raise HydroError(f"{path}: no column '{column}'" + suggest(column, columns)
+                             + f"; columns are: {', '.join(columns)}")
+        index = {d: i for i, d in enumerate(dates)}
+        raw = columns[column]
+        out = np.empty(len(self.dates))
+        for k, day in enumerate(self.dates):
+            i = index.get(day)
+            if i is None:
+                raise HydroError(f"{path}: column '{column}' has no value for {day}; the file "
+                                 f"covers {dates[0]} to {dates[-1]}, the run needs "
+                                 f"{self.dates[0]} to {self.dates[-1]}")
+            try:
+                out[k] = float(raw[i])
+            except ValueError:
+                out[k] = math.nan
+            if not math.isfinite(out[k]):
+                raise HydroError(f"{path}: column '{column}', line {i + 2} ({day}): "
+                                 f"'{raw[i]}' is not a number; fill the gap")
+        return out
+
+    def _load(self, path: Path):
+        if path in self._files:
+            return self._files[path]
+        try:
+            with open(path, newline="") as fh:
+                rows = [row for row in csv.reader(line for line in fh if not line.startswith("#"))]
+        except FileNotFoundError:
+            raise HydroError(f"{path}: file not found; check the 'csv' path "
+                             "(relative to the basin folder)") from None
+        if not rows or "date" not in rows[0]:
+            raise HydroError(f"{path}: expected a header line with a 'date' column")
+        header = rows[0]
+        di = header.index("date")
+        dates: list[date] = []
+        for n, row in enumerate(rows[1:], start=2):
+            if len(row) != len(header):
+                raise HydroError(f"{path}: line {n} has {len(row)} fields, the header has {len(header)}")
+            try:
+                day = date.fromisoformat(row[di].strip())
+            except ValueError:
+                raise HydroError(f"{path}: line {n}: date '{row[di]}' is not YYYY-MM-DD") from None
+            if dates and day != dates[-1] + timedelta(days=1):
+                raise HydroError(f"{path}: line {n}: date {day} does not follow {dates[-1]} by one "
+                                 "day; the file must be daily, increasing and without gaps")
+            dates.append(day)
+        if not dates:
+            raise HydroError(f"{path}: no data lines")
+        columns = {h: [row[j] for row in rows[1:]] for j, h in enumerate(header) if j != di}
+        self._files[path] = (dates, columns)
+        return self._files[path]

@@ -1,0 +1,308 @@
+"""One simulation of a basin: forcing -> hydraulics -> transport -> named results.
+
+This module assembles a run of a *flow-driven* basin, whose ``[forcing]`` gives
+lateral inflows, boundary inflows, loads and temperatures per reach (constants
+or CSV columns).  It validates the forcing against the network, builds the
+arrays, calls :func:`hydro.hydraulics.accumulate` and
+:func:`hydro.transport.simulate`, and wraps everything as
+:class:`~hydro.results.Results` with the metadata the BRIEF asks for.
+
+Forcing keys (all flows m3 s-1, loads kg d-1, concentrations mg L-1):
+
+``water_temperature_c``, ``evaporation_mm_per_day``, ``precipitation_mm_per_day``
+    series for the whole basin (defaults 20, 0, 0).
+``[forcing.lateral_inflow_m3_s]``
+    reach id -> series (absent reaches get 0).
+``[forcing.lateral_load_kg_per_day.<c>]``, ``[forcing.reservoir_load_kg_per_day.<c>]``
+    reach or reservoir id -> series, per constituent ``<c>``.
+``[[forcing.inflows]]``
+    ``at`` (reach or reservoir id), ``flow_m3_s``, ``condition`` (``"concentration"``:
+    the inlet is held at ``<c>_mg_per_l`` with dispersive exchange; ``"flux"``: a
+    Danckwerts inlet taking ``<c>_mg_per_l`` or ``<c>_kg_per_day``).
+``[[forcing.point_sources]]``
+    ``id``, ``reach``, ``position`` (0-1], ``flow_m3_s`` (default 0), and per
+    constituent ``<c>_kg_per_day`` or ``<c>_mg_per_l`` (with the flow).
+``[initial]``
+    ``<c>_mg_per_l`` everywhere, and ``[initial.reservoirs.<id>] <c>_mg_per_l``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+from hydro import __version__
+from hydro.basin import Basin
+from hydro.errors import HydroError
+from hydro.hydraulics import Hydraulics, accumulate
+from hydro.results import Results
+from hydro.series import SeriesReader, daily_dates
+from hydro.tomlio import Table
+from hydro.transport import TransportInputs, TransportResult, simulate
+from hydro.variables import BUDGET_TERMS
+
+G_PER_S_PER_KG_PER_DAY = 1000.0 / 86400.0
+
+
+@dataclass(frozen=True)
+class Forcing:
+    """Flow-driven forcing on the days of a run (D days, R reaches, S reservoirs, T constituents).
+
+    Attributes
+    ----------
+    lateral, boundary : (D, R)  lateral and inlet inflow, m3 s-1
+    res_local_inflow, res_evap_mm, res_precip_mm : (D, S)  m3 s-1, mm d-1, mm d-1
+    water_temp : (D,)  deg C
+    boundary_load, boundary_conc : (D, R, T)  g s-1 and g m-3 at reach inlets
+    dispersive_inlet : (R,) bool  inlets held at a concentration
+    res_load : (D, S, T)  g s-1 into reservoirs (local inflow and direct loads)
+    lateral_load : (D, R, T)  g s-1
+    point_reach, point_position : (P,)  reach index and position of point sources
+    point_load : (D, P, T)  g s-1
+    point_flow : (D, P)  m3 s-1 (added to the reach's lateral inflow)
+    init_conc, init_res_conc : (T,), (S, T)  g m-3
+    """
+
+    lateral: np.ndarray
+    boundary: np.ndarray
+    res_local_inflow: np.ndarray
+    res_evap_mm: np.ndarray
+    res_precip_mm: np.ndarray
+    water_temp: np.ndarray
+    boundary_load: np.ndarray
+    boundary_conc: np.ndarray
+    dispersive_inlet: np.ndarray
+    res_load: np.ndarray
+    lateral_load: np.ndarray
+    point_reach: np.ndarray
+    point_position: np.ndarray
+    point_load: np.ndarray
+    point_flow: np.ndarray
+    init_conc: np.ndarray
+    init_res_conc: np.ndarray
+
+
+def read_forcing(basin: Basin, dates: list[date]) -> Forcing:
+    """Read a flow-driven basin's ``[forcing]`` and ``[initial]`` tables onto ``dates``."""
+    net = basin.network
+    f = basin.forcing
+    reader = SeriesReader(basin.folder, dates)
+    n_day, n_reach, n_res = len(dates), len(net.reaches), len(net.reservoirs)
+    names = [c.name for c in basin.constituents]
+    n_tr = len(names)
+    where = str(basin.path)
+
+    def per_element(table: Table, kind: str):
+        """Series per reach (or reservoir) id of a table; other ids are errors."""
+        out = np.zeros((n_day, n_reach if kind == "reach" else n_res))
+        for key in list(table.data):
+            idx = (net.reach_index(key, f"{where}: {table.path(key)}") if kind == "reach"
+                   else net.reservoir_index(key, f"{where}: {table.path(key)}"))
+            out[:, idx] = reader.read(table, key, minimum=0.0 if "load" in table.where else None)
+        table.finish()
+        return out
+
+    water_temp = reader.read(f, "water_temperature_c", default=20.0, minimum=-5.0)
+    evap = reader.read(f, "evaporation_mm_per_day", default=0.0, minimum=0.0)
+    precip = reader.read(f, "precipitation_mm_per_day", default=0.0, minimum=0.0)
+    lateral = per_element(f.table("lateral_inflow_m3_s", default=None), "reach")
+
+    lateral_load = np.zeros((n_day, n_reach, n_tr))
+    res_load = np.zeros((n_day, n_res, n_tr))
+    for key, target, kind in (("lateral_load_kg_per_day", lateral_load, "reach"),
+                              ("reservoir_load_kg_per_day", res_load, "reservoir")):
+        loads = f.table(key, default=None)
+        for c in list(loads.data):
+            if c not in names:
+                raise loads.error(c, f"unknown constituent; the basin has {', '.join(names)}")
+            target[:, :, names.index(c)] = per_element(loads.table(c), kind) * G_PER_S_PER_KG_PER_DAY
+        loads.finish()
+
+    boundary = np.zeros((n_day, n_reach))
+    boundary_load = np.zeros((n_day, n_reach, n_tr))
+    boundary_conc = np.zeros((n_day, n_reach, n_tr))
+    dispersive = np.zeros(n_reach, dtype=bool)
+    res_inflow = np.zeros((n_day, n_res))
+    for t in f.tables("inflows", default=[]):
+        at = t.str("at")
+        flow = reader.read(t, "flow_m3_s", minimum=0.0)
+        condition = t.str("condition", default="flux")
+        if condition not in ("flux", "concentration"):
+            raise t.error("condition", f"expected 'flux' or 'concentration', got '{condition}'")
+        load, conc = _constituent_inputs(t, reader, names, flow, n_day)
+        if at in net.reach_ids:
+            r = net.reach_index(at)
+            if not net.layout.headwater[r]:
+                if condition == "concentration":
+                    raise t.error("condition", f"reach '{at}' has upstream elements; a concentration "
+                                               "inlet is only possible on a headwater reach")
+            boundary[:, r] += flow
+            boundary_load[:, r, :] += load
+            with np.errstate(invalid="ignore", divide="ignore"):
+                boundary_conc[:, r, :] = np.where(boundary[:, r, None] > 0,
+                                                  boundary_load[:, r, :] / boundary[:, r, None], 0.0)
+            dispersive[r] |= condition == "concentration"
+        else:
+            s = net.reservoir_index(at, f"{where}: {t.path('at')}")
+            res_inflow[:, s] += flow
+            res_load[:, s, :] += load
+        t.finish()
+
+    p_reach, p_pos, p_load, p_flow = [], [], [], []
+    for t in f.tables("point_sources", default=[]):
+        t.str("id")
+        t.str("name", default="")
+        r = net.reach_index(t.str("reach"), f"{where}: {t.path('reach')}")
+        flow = reader.read(t, "flow_m3_s", default=0.0, minimum=0.0)
+        load, _ = _constituent_inputs(t, reader, names, flow, n_day)
+        p_reach.append(r)
+        p_pos.append(t.float("position", default=1.0, minimum=1e-9, maximum=1.0))
+        p_load.append(load)
+        p_flow.append(flow)
+        lateral[:, r] += flow
+        t.finish()
+    f.finish()
+
+    init = basin.initial
+    init_conc = np.array([init.float(f"{c}_mg_per_l", default=0.0, minimum=0.0) for c in names])
+    init_res = np.tile(init_conc, (n_res, 1))
+    per_res = init.table("reservoirs", default=None)
+    for rid in list(per_res.data):
+        s = net.reservoir_index(rid, f"{where}: {per_res.path(rid)}")
+        t = per_res.table(rid)
+        init_res[s] = [t.float(f"{c}_mg_per_l", default=init_conc[k], minimum=0.0)
+                       for k, c in enumerate(names)]
+        t.finish()
+    per_res.finish()
+    init.finish()
+
+    n_pt = len(p_reach)
+    return Forcing(
+        lateral=lateral, boundary=boundary, res_local_inflow=res_inflow,
+        res_evap_mm=np.tile(evap[:, None], (1, n_res)), res_precip_mm=np.tile(precip[:, None], (1, n_res)),
+        water_temp=water_temp, boundary_load=boundary_load, boundary_conc=boundary_conc,
+        dispersive_inlet=dispersive, res_load=res_load, lateral_load=lateral_load,
+        point_reach=np.array(p_reach, dtype=np.int64), point_position=np.array(p_pos, dtype=float),
+        point_load=np.stack(p_load, axis=1) if n_pt else np.zeros((n_day, 0, n_tr)),
+        point_flow=np.stack(p_flow, axis=1) if n_pt else np.zeros((n_day, 0)),
+        init_conc=init_conc, init_res_conc=init_res,
+    )
+
+
+def _constituent_inputs(t: Table, reader: SeriesReader, names: list[str], flow: np.ndarray,
+                        n_day: int) -> tuple[np.ndarray, np.ndarray]:
+    """Loads (g s-1) and concentrations (g m-3) of an inflow given per constituent.
+
+    Each constituent is given as ``<c>_mg_per_l`` (with the flow) or
+    ``<c>_kg_per_day``, not both; absent means zero.
+    """
+    load = np.zeros((n_day, len(names)))
+    conc = np.zeros((n_day, len(names)))
+    for k, c in enumerate(names):
+        has_c, has_l = t.has(f"{c}_mg_per_l"), t.has(f"{c}_kg_per_day")
+        if has_c and has_l:
+            raise t.error(f"{c}_kg_per_day", f"give either {c}_mg_per_l or {c}_kg_per_day, not both")
+        if has_c:
+            conc[:, k] = reader.read(t, f"{c}_mg_per_l", minimum=0.0)
+            load[:, k] = conc[:, k] * flow
+        elif has_l:
+            load[:, k] = reader.read(t, f"{c}_kg_per_day", minimum=0.0) * G_PER_S_PER_KG_PER_DAY
+            with np.errstate(invalid="ignore", divide="ignore"):
+                conc[:, k] = np.where(flow > 0, load[:, k] / flow, 0.0)
+    return load, conc
+
+
+def run(basin: Basin, start: date | None = None, end: date | None = None,
+        scenario: str = "baseline", history: str = "") -> Results:
+    """Simulate a flow-driven basin and return named results.
+
+    Parameters
+    ----------
+    basin : Basin
+        The basin, read with :meth:`Basin.load`.
+    start, end : date, optional
+        Override the basin's ``[run]`` period.
+    scenario : str
+        Scenario name recorded in the metadata.
+    history : str
+        The command line, recorded in the ``history`` attribute.
+    """
+    start = start or basin.settings.start
+    end = end or basin.settings.end
+    dates = daily_dates(start, end)
+    forcing = read_forcing(basin, dates)
+    net = basin.network
+    months = np.array([d.month for d in dates])
+    hyd = accumulate(net, forcing.lateral, forcing.boundary, forcing.res_local_inflow,
+                     forcing.res_evap_mm, forcing.res_precip_mm, months)
+    years = sorted({d.year for d in dates})
+    period = np.array([years.index(d.year) for d in dates], dtype=np.int64)
+    lay = net.layout
+    point_cell = np.array([lay.cell_at(r, p) for r, p in zip(forcing.point_reach, forcing.point_position)],
+                          dtype=np.int64)
+    n_day, n_res = len(dates), len(net.reservoirs)
+    inputs = TransportInputs(
+        q_in=hyd.q_in, q_out=hyd.q_out, res_volume=hyd.res_volume, res_outflow=hyd.res_outflow,
+        res_area=hyd.res_area, boundary_flux=forcing.boundary_load, boundary_conc=forcing.boundary_conc,
+        dispersive_inlet=forcing.dispersive_inlet, lateral_load=forcing.lateral_load,
+        point_cell=point_cell, point_load=forcing.point_load, res_load=forcing.res_load,
+        reach_temp=np.tile(forcing.water_temp[:, None], (1, len(net.reaches))),
+        res_temp=np.tile(forcing.water_temp[:, None], (1, n_res)),
+        init_conc=np.tile(forcing.init_conc, (lay.n_cells, 1)), init_res_conc=forcing.init_res_conc,
+        period_of_day=period,
+    )
+    tr = simulate(net, list(basin.constituents), inputs, courant=basin.settings.courant,
+                  dispersion_limit=basin.settings.dispersion_limit,
+                  day_labels=[d.isoformat() for d in dates])
+    return assemble_results(basin, dates, years, hyd, tr, scenario=scenario, history=history)
+
+
+def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hydraulics,
+                     tr: TransportResult, scenario: str, history: str) -> Results:
+    """Wrap hydraulics and transport arrays as :class:`Results` with BRIEF metadata."""
+    net = basin.network
+    res = Results(
+        coords={"time": dates, "reach": net.reach_ids, "section": [s.id for s in net.sections],
+                "reservoir": net.reservoir_ids, "year": years, "budget_term": list(BUDGET_TERMS)},
+        attrs={"basin": basin.name, "scenario": scenario, "config_sha256": basin.sha256,
+               "history": history or f"hydro run {basin.path}",
+               "source": f"hydro {__version__}",
+               "constituents": ";".join(f"{c.name}={c.long_name}" for c in basin.constituents)},
+        constituents={c.name: c.long_name for c in basin.constituents},
+    )
+    res.add("discharge", hyd.q_out)
+    res.add("reach_inflow", hyd.q_in)
+    res.add("section_discharge", tr.section_discharge)
+    res.add("transport_substeps", tr.substeps)
+    if net.reservoirs:
+        res.add("reservoir_storage", hyd.res_volume[1:])
+        res.add("reservoir_level", hyd.res_level)
+        res.add("reservoir_area", hyd.res_area)
+        res.add("reservoir_inflow", hyd.res_inflow)
+        res.add("reservoir_release", hyd.res_release)
+        res.add("reservoir_spill", hyd.res_spill)
+        res.add("reservoir_evaporation", hyd.res_evaporated)
+    for k, c in enumerate(basin.constituents):
+        res.add(f"{c.name}_concentration", tr.reach_concentration[:, :, k])
+        res.add(f"{c.name}_load", tr.reach_load[:, :, k])
+        res.add(f"section_{c.name}_concentration", tr.section_concentration[:, :, k])
+        res.add(f"section_{c.name}_load", tr.section_load[:, :, k])
+        res.add(f"{c.name}_budget_reach",
+                np.concatenate([tr.budget_reach[:, :, :, k], tr.storage_reach[:-1, :, None, k],
+                                tr.storage_reach[1:, :, None, k]], axis=2))
+        if net.reservoirs:
+            res.add(f"reservoir_{c.name}_concentration", tr.reservoir_concentration[:, :, k])
+            res.add(f"reservoir_{c.name}_outflow_load", tr.reservoir_outflow_load[:, :, k])
+            res.add(f"{c.name}_budget_reservoir",
+                    np.concatenate([tr.budget_reservoir[:, :, :, k], tr.storage_reservoir[:-1, :, None, k],
+                                    tr.storage_reservoir[1:, :, None, k]], axis=2))
+    return res
+
+
+def check_period(basin: Basin, start: date | None, end: date | None) -> None:
+    """Reject a period that ends before it starts (before any work is done)."""
+    s, e = start or basin.settings.start, end or basin.settings.end
+    if e < s:
+        raise HydroError(f"the run ends ({e}) before it starts ({s}); fix --start/--end or [run]")

@@ -1,0 +1,354 @@
+"""Transport of nitrogen (and other constituents) down a river network.
+
+:func:`simulate` is the public wrapper of the compiled solver in
+:mod:`hydro._transport_kernels`: it checks the inputs (shapes, NaN, flows that
+must be positive), converts them to contiguous arrays, allocates outputs, calls
+the kernel and returns a :class:`TransportResult` with named arrays in the units
+users read (kg d-1, mg L-1).  Inside, every quantity is SI (g, m3, s).
+
+Several tracers are transported at once; a tracer is one constituent, or one
+constituent from one source when loads are apportioned (transport is linear, so
+the tracers of one constituent add up to it exactly).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hydro import _transport_kernels as _k
+from hydro.errors import HydroError
+from hydro.network import Network
+from hydro.tomlio import Table
+from hydro.variables import FLUX_TERMS
+
+SECONDS_PER_DAY = _k.SECONDS_PER_DAY
+
+
+@dataclass(frozen=True)
+class Constituent:
+    """A transported constituent and its removal parameters.
+
+    Attributes
+    ----------
+    name : str
+        Short lower-case name used in variable names (``tn``, ``tp``, ``nh3n``).
+    long_name : str
+        Human-readable name.
+    river_removal_per_day : float
+        First-order removal rate in rivers at 20 deg C, d-1.
+    river_theta : float
+        Arrhenius temperature factor: rate = k20 * theta**(T - 20), dimensionless.
+    reservoir_removal_per_day : float
+        First-order removal rate in reservoirs at 20 deg C, d-1.
+    reservoir_theta : float
+        Temperature factor in reservoirs, dimensionless.
+    settling_velocity_m_per_day : float
+        Apparent settling velocity in reservoirs, m d-1.
+    """
+
+    name: str
+    long_name: str
+    river_removal_per_day: float = 0.0
+    river_theta: float = 1.047
+    reservoir_removal_per_day: float = 0.0
+    reservoir_theta: float = 1.047
+    settling_velocity_m_per_day: float = 0.0
+
+    @classmethod
+    def from_table(cls, t: Table) -> "Constituent":
+        """Read one ``[[constituents]]`` table."""
+        name = t.str("name")
+        if not name.isidentifier() or name.lower() != name:
+            raise t.error("name", f"'{name}' must be a lower-case identifier such as 'tn'")
+        c = cls(
+            name=name,
+            long_name=t.str("long_name", default=name),
+            river_removal_per_day=t.float("river_removal_per_day", default=0.0, minimum=0.0),
+            river_theta=t.float("river_theta", default=1.047, positive=True),
+            reservoir_removal_per_day=t.float("reservoir_removal_per_day", default=0.0, minimum=0.0),
+            reservoir_theta=t.float("reservoir_theta", default=1.047, positive=True),
+            settling_velocity_m_per_day=t.float("settling_velocity_m_per_day", default=0.0, minimum=0.0),
+        )
+        t.finish()
+        return c
+
+
+@dataclass(frozen=True)
+class TransportInputs:
+    """Everything that drives one transport run, as arrays (SI units).
+
+    Shapes use D days, R reaches, S reservoirs, T tracers, P point loads, N cells.
+
+    Attributes
+    ----------
+    q_in, q_out : (D, R) float
+        Discharge at each reach inlet and outlet, m3 s-1 (> 0).
+    res_volume : (D+1, S) float
+        Reservoir volume at the start of each day and the end of the last, m3.
+    res_outflow, res_area : (D, S) float
+        Reservoir outflow (release + spill), m3 s-1, and surface area, m2.
+    boundary_flux : (D, R, T) float
+        Mass entering each reach inlet from outside the network, g s-1.
+    boundary_conc : (D, R, T) float
+        Concentration of that water, g m-3; used for dispersive exchange at
+        reaches flagged in ``dispersive_inlet``.
+    dispersive_inlet : (R,) bool
+        Reach inlets held at a concentration (Dirichlet) rather than a flux
+        (Danckwerts) condition.
+    lateral_load : (D, R, T) float
+        Loads spread along each reach, g s-1.
+    point_cell : (P,) int
+        Cell receiving each point load.
+    point_load : (D, P, T) float
+        Point loads, g s-1.
+    res_load : (D, S, T) float
+        Direct loads on reservoirs (local inflow, deposition), g s-1.
+    reach_temp, res_temp : (D, R), (D, S) float
+        Water temperature, deg C.
+    init_conc : (N, T) float
+        Initial concentration in every cell, g m-3.
+    init_res_conc : (S, T) float
+        Initial reservoir concentration, g m-3.
+    period_of_day : (D,) int
+        Budget period of each day (0, 1, ...; non-decreasing).
+    """
+
+    q_in: np.ndarray
+    q_out: np.ndarray
+    res_volume: np.ndarray
+    res_outflow: np.ndarray
+    res_area: np.ndarray
+    boundary_flux: np.ndarray
+    boundary_conc: np.ndarray
+    dispersive_inlet: np.ndarray
+    lateral_load: np.ndarray
+    point_cell: np.ndarray
+    point_load: np.ndarray
+    res_load: np.ndarray
+    reach_temp: np.ndarray
+    res_temp: np.ndarray
+    init_conc: np.ndarray
+    init_res_conc: np.ndarray
+    period_of_day: np.ndarray
+
+
+@dataclass(frozen=True)
+class TransportResult:
+    """Daily transport results and mass budgets.
+
+    Attributes
+    ----------
+    reach_load : (D, R, T) float
+        Mean load through each reach outlet, kg d-1.
+    reach_concentration : (D, R, T) float
+        Flux-weighted mean concentration at each reach outlet, mg L-1.
+    section_discharge : (D, K) float
+        Discharge at each section, m3 s-1.
+    section_load, section_concentration : (D, K, T) float
+        Load (kg d-1) and flux-weighted concentration (mg L-1) at each section.
+    reservoir_concentration : (D, S, T) float
+        Concentration at the end of each day, mg L-1.
+    reservoir_outflow_load : (D, S, T) float
+        Load leaving each reservoir, kg d-1.
+    budget_reach, budget_reservoir : (P, R|S, 7, T) float
+        Budget terms (:data:`hydro.variables.FLUX_TERMS`) per period, kg.
+    storage_reach, storage_reservoir : (P+1, R|S, T) float
+        Mass stored at the start of each period and at the end, kg.
+    substeps : (D,) int
+        Sub-steps the solver took each day.
+    """
+
+    reach_load: np.ndarray
+    reach_concentration: np.ndarray
+    section_discharge: np.ndarray
+    section_load: np.ndarray
+    section_concentration: np.ndarray
+    reservoir_concentration: np.ndarray
+    reservoir_outflow_load: np.ndarray
+    budget_reach: np.ndarray
+    budget_reservoir: np.ndarray
+    storage_reach: np.ndarray
+    storage_reservoir: np.ndarray
+    substeps: np.ndarray
+
+    def closure(self, kind: str = "network") -> float:
+        """Largest relative budget imbalance over elements, periods and tracers.
+
+        The imbalance of an element is (inflow + loads + dispersive exchange -
+        outflow - removal - withdrawal) - (storage change), relative to the
+        largest of its terms.  ``kind`` is ``"reach"``, ``"reservoir"`` or
+        ``"network"`` (all elements summed, so internal transfers cancel).
+        """
+        def imbalance(budget, storage):
+            b = budget
+            gains = b[:, :, 0] + b[:, :, 1] + b[:, :, 2] + b[:, :, 6]
+            losses = b[:, :, 3] + b[:, :, 4] + b[:, :, 5]
+            change = storage[1:] - storage[:-1]
+            scale = np.maximum.reduce([np.abs(b).max(axis=2), np.abs(storage[1:]), np.abs(storage[:-1])])
+            return gains - losses - change, scale
+
+        if kind == "reach":
+            err, scale = imbalance(self.budget_reach, self.storage_reach)
+        elif kind == "reservoir":
+            if self.budget_reservoir.shape[1] == 0:
+                return 0.0
+            err, scale = imbalance(self.budget_reservoir, self.storage_reservoir)
+        elif kind == "network":
+            e1, s1 = imbalance(self.budget_reach, self.storage_reach)
+            e2, s2 = imbalance(self.budget_reservoir, self.storage_reservoir)
+            err = e1.sum(axis=1) + e2.sum(axis=1)
+            scale = np.maximum(s1.max(axis=1), s2.max(axis=1) if s2.size else 0.0)
+            err, scale = err[:, None], scale[:, None]
+        else:
+            raise ValueError(f"kind must be reach, reservoir or network, got {kind!r}")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rel = np.where(scale > 0, np.abs(err) / scale, 0.0)
+        return float(rel.max()) if rel.size else 0.0
+
+
+def simulate(network: Network, tracers: list[Constituent], inputs: TransportInputs, *,
+             courant: float = 0.9, dispersion_limit: float = 1.0,
+             day_labels: list[str] | None = None) -> TransportResult:
+    """Run the transport solver.
+
+    Parameters
+    ----------
+    network : Network
+        The validated network.
+    tracers : list of Constituent
+        Removal parameters of each tracer (axis T of the inputs).
+    inputs : TransportInputs
+        Flows, loads, temperatures and initial state (SI units).
+    courant : float
+        Target cell Courant number of the adaptive sub-steps, in (0, 1].
+    dispersion_limit : float
+        Bound on (sum of face conductances) * dt / cell volume, in (0, 1];
+        1 is the positivity limit of the explicit dispersion step.
+    day_labels : list of str, optional
+        Dates of the days, to name the first bad day in errors.
+
+    Returns
+    -------
+    TransportResult
+    """
+    if not 0 < courant <= 1:
+        raise HydroError(f"courant must lie in (0, 1], got {courant}")
+    if not 0 < dispersion_limit <= 1:
+        raise HydroError(f"dispersion_limit must lie in (0, 1], got {dispersion_limit}")
+    lay = network.layout
+    n_day, n_reach = np.shape(inputs.q_in)
+    n_res = len(network.reservoirs)
+    n_tr = len(tracers)
+    n_sec = len(network.sections)
+    f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
+    arr = {name: f64(getattr(inputs, name)) for name in (
+        "q_in", "q_out", "res_volume", "res_outflow", "res_area", "boundary_flux", "boundary_conc",
+        "lateral_load", "point_load", "res_load", "reach_temp", "res_temp", "init_conc",
+        "init_res_conc")}
+    expected = {
+        "q_in": (n_day, n_reach), "q_out": (n_day, n_reach), "res_volume": (n_day + 1, n_res),
+        "res_outflow": (n_day, n_res), "res_area": (n_day, n_res),
+        "boundary_flux": (n_day, n_reach, n_tr), "boundary_conc": (n_day, n_reach, n_tr),
+        "lateral_load": (n_day, n_reach, n_tr), "point_load": (n_day, len(inputs.point_cell), n_tr),
+        "res_load": (n_day, n_res, n_tr), "reach_temp": (n_day, n_reach), "res_temp": (n_day, n_res),
+        "init_conc": (lay.n_cells, n_tr), "init_res_conc": (n_res, n_tr),
+    }
+    if n_reach != len(network.reaches):
+        raise HydroError(f"flows are given for {n_reach} reaches, the network has {len(network.reaches)}")
+    for name, shape in expected.items():
+        if arr[name].shape != shape:
+            raise HydroError(f"transport input '{name}' has shape {arr[name].shape}, expected {shape}")
+    _check_inputs(network, arr, day_labels)
+    period = np.ascontiguousarray(inputs.period_of_day, dtype=np.int64)
+    if period.shape != (n_day,) or n_day == 0 or period[0] != 0 or np.any(np.diff(period) < 0) \
+            or np.any(np.diff(period) > 1):
+        raise HydroError("period_of_day must start at 0 and step by 0 or 1 each day")
+    n_period = int(period[-1]) + 1
+
+    left, right, kind, disp, dist = lay.faces(network.reaches, np.asarray(inputs.dispersive_inlet, bool))
+    per_day = 1.0 / SECONDS_PER_DAY
+    k20_river = np.array([c.river_removal_per_day * per_day for c in tracers])
+    theta_river = np.array([c.river_theta for c in tracers])
+    k20_res = np.array([c.reservoir_removal_per_day * per_day for c in tracers])
+    theta_res = np.array([c.reservoir_theta for c in tracers])
+    settling = np.array([c.settling_velocity_m_per_day * per_day for c in tracers])
+
+    out_reach = np.zeros((n_day, n_reach, n_tr))
+    out_sec = np.zeros((n_day, n_sec, n_tr))
+    out_res_conc = np.zeros((n_day, n_res, n_tr))
+    out_res_mass = np.zeros((n_day, n_res, n_tr))
+    substeps = np.zeros(n_day, dtype=np.int64)
+    b_reach = np.zeros((n_period, n_reach, len(FLUX_TERMS), n_tr))
+    b_res = np.zeros((n_period, n_res, len(FLUX_TERMS), n_tr))
+    s_reach = np.zeros((n_period + 1, n_reach, n_tr))
+    s_res = np.zeros((n_period + 1, n_res, n_tr))
+
+    _k.simulate_kernel(
+        lay.reach_cell_start, lay.cell_reach, lay.cell_dx, lay.reach_down_kind, lay.reach_down_index,
+        lay.res_down_kind, lay.res_down_index, lay.vel_coeff, lay.vel_exp,
+        left, right, kind, disp, dist, lay.section_cell,
+        np.ascontiguousarray(inputs.point_cell, dtype=np.int64),
+        arr["q_in"], arr["q_out"], arr["res_volume"], arr["res_outflow"], arr["res_area"],
+        arr["boundary_flux"], arr["boundary_conc"], arr["lateral_load"], arr["point_load"],
+        arr["res_load"], arr["reach_temp"], arr["res_temp"],
+        k20_river, theta_river, k20_res, theta_res, settling,
+        arr["init_conc"], arr["init_res_conc"], float(courant), float(dispersion_limit), period,
+        out_reach, out_sec, out_res_conc, out_res_mass, substeps, b_reach, b_res, s_reach, s_res,
+    )
+
+    kg = 1e-3
+    sec_q = _section_discharge(network, arr["q_in"], arr["q_out"])
+    with np.errstate(invalid="ignore", divide="ignore"):
+        reach_conc = out_reach / (arr["q_out"][:, :, None] * SECONDS_PER_DAY)
+        sec_conc = out_sec / (sec_q[:, :, None] * SECONDS_PER_DAY)
+    return TransportResult(
+        reach_load=out_reach * kg, reach_concentration=reach_conc,
+        section_discharge=sec_q, section_load=out_sec * kg, section_concentration=sec_conc,
+        reservoir_concentration=out_res_conc, reservoir_outflow_load=out_res_mass * kg,
+        budget_reach=b_reach * kg, budget_reservoir=b_res * kg,
+        storage_reach=s_reach * kg, storage_reservoir=s_res * kg, substeps=substeps,
+    )
+
+
+def _section_discharge(network: Network, q_in: np.ndarray, q_out: np.ndarray) -> np.ndarray:
+    """Discharge (m3 s-1) on the cell face of each section."""
+    lay = network.layout
+    out = np.empty((q_in.shape[0], len(network.sections)))
+    for k, cell in enumerate(lay.section_cell):
+        r = lay.cell_reach[cell]
+        n = lay.reach_cell_start[r + 1] - lay.reach_cell_start[r]
+        j = cell - lay.reach_cell_start[r] + 1
+        out[:, k] = q_in[:, r] + (q_out[:, r] - q_in[:, r]) * j / n
+    return out
+
+
+def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> None:
+    """NaN anywhere, and flows that must be positive, named by reach and day."""
+    def day(d):
+        return day_labels[d] if day_labels is not None else f"day {d}"
+
+    for name, a in arr.items():
+        bad = ~np.isfinite(a)
+        if bad.any():
+            idx = np.argwhere(bad)[0]
+            what = f"{name} is not finite (NaN or inf)"
+            if a.ndim >= 2 and name.startswith(("q_", "boundary", "lateral", "reach_")) and \
+                    idx[1] < len(network.reaches) and name != "init_conc":
+                raise HydroError(f"{what} on reach '{network.reaches[idx[1]].id}', {day(idx[0])}; "
+                                 "fill the gap in the input or check the forcing")
+            raise HydroError(f"{what} at index {tuple(int(i) for i in idx)}; check the inputs")
+    for name in ("q_in", "q_out"):
+        bad = arr[name] <= 0
+        if bad.any():
+            d, r = np.argwhere(bad)[0]
+            end = "inlet" if name == "q_in" else "outlet"
+            raise HydroError(
+                f"reach '{network.reaches[r].id}' has no flow at its {end} on {day(d)} "
+                f"({arr[name][d, r]:g} m3/s); every reach needs flow > 0: add lateral or "
+                "boundary inflow, or an ecological minimum release upstream")
+    if arr["res_volume"].size and (arr["res_volume"] <= 0).any():
+        d, s = np.argwhere(arr["res_volume"] <= 0)[0]
+        raise HydroError(f"reservoir '{network.reservoirs[s].id}' is empty on {day(min(d, len(arr['q_in']) - 1))}; "
+                         "raise its initial storage or lower its releases")

@@ -1,0 +1,99 @@
+"""Declared output variables: the one place where names, dimensions, units and long names live.
+
+Every variable a :class:`~hydro.results.Results` can hold is declared here; the
+netCDF writer takes ``units`` and ``long_name`` from these declarations and
+nowhere else.  Per-constituent variables are templates with ``{c}`` (the
+constituent's short name, e.g. ``tn``) and ``{C}`` (its long name).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from hydro.errors import HydroError
+
+
+@dataclass(frozen=True)
+class Variable:
+    """An output variable.
+
+    Attributes
+    ----------
+    name : str
+        lower_snake_case name (a template with ``{c}`` for per-constituent ones).
+    dims : tuple of str
+        Dimension names.
+    units : str
+        UDUNITS string.
+    long_name : str
+        Human-readable description (may use ``{C}``).
+    """
+
+    name: str
+    dims: tuple[str, ...]
+    units: str
+    long_name: str
+
+    def for_constituent(self, short: str, long: str) -> "Variable":
+        """The concrete variable for one constituent."""
+        return Variable(self.name.format(c=short), self.dims, self.units,
+                        self.long_name.format(C=long))
+
+
+_DECLARED = [
+    # hydraulics
+    Variable("discharge", ("time", "reach"), "m3 s-1", "discharge at the reach outlet (daily mean)"),
+    Variable("reach_inflow", ("time", "reach"), "m3 s-1", "discharge at the reach inlet (daily mean)"),
+    Variable("section_discharge", ("time", "section"), "m3 s-1", "discharge at the monitoring section (daily mean)"),
+    Variable("reservoir_storage", ("time", "reservoir"), "m3", "reservoir storage at the end of the day"),
+    Variable("reservoir_level", ("time", "reservoir"), "m", "reservoir water level at the start of the day"),
+    Variable("reservoir_area", ("time", "reservoir"), "m2", "reservoir surface area at the start of the day"),
+    Variable("reservoir_inflow", ("time", "reservoir"), "m3 s-1", "reservoir inflow (daily mean)"),
+    Variable("reservoir_release", ("time", "reservoir"), "m3 s-1", "reservoir release through outlets (daily mean)"),
+    Variable("reservoir_spill", ("time", "reservoir"), "m3 s-1", "reservoir spill above full supply (daily mean)"),
+    Variable("reservoir_evaporation", ("time", "reservoir"), "m3 d-1", "reservoir evaporation minus rain on the surface"),
+    Variable("transport_substeps", ("time",), "1", "transport sub-steps taken in the day"),
+    # constituents
+    Variable("{c}_concentration", ("time", "reach"), "mg L-1", "{C} at the reach outlet (flux-weighted daily mean)"),
+    Variable("{c}_load", ("time", "reach"), "kg d-1", "{C} load through the reach outlet"),
+    Variable("section_{c}_concentration", ("time", "section"), "mg L-1", "{C} at the monitoring section (flux-weighted daily mean)"),
+    Variable("section_{c}_load", ("time", "section"), "kg d-1", "{C} load through the monitoring section"),
+    Variable("reservoir_{c}_concentration", ("time", "reservoir"), "mg L-1", "{C} in the reservoir at the end of the day"),
+    Variable("reservoir_{c}_outflow_load", ("time", "reservoir"), "kg d-1", "{C} load leaving the reservoir"),
+    Variable("{c}_budget_reach", ("year", "reach", "budget_term"), "kg", "{C} mass budget of each reach by year"),
+    Variable("{c}_budget_reservoir", ("year", "reservoir", "budget_term"), "kg", "{C} mass budget of each reservoir by year"),
+]
+
+#: Mass-budget terms accumulated by the transport solver, in its array order.
+FLUX_TERMS = ("inflow", "lateral_load", "point_load", "outflow", "removal", "withdrawal",
+              "dispersive_exchange")
+#: Terms along the ``budget_term`` dimension of the output; the balance is
+#: storage_end - storage_start = inflow + lateral_load + point_load
+#: + dispersive_exchange - outflow - removal - withdrawal.
+BUDGET_TERMS = FLUX_TERMS + ("storage_start", "storage_end")
+
+_BY_NAME = {v.name: v for v in _DECLARED}
+
+
+def variable(name: str, constituents: dict[str, str] | None = None) -> Variable:
+    """The declaration of ``name``; per-constituent names are resolved with ``constituents``.
+
+    Parameters
+    ----------
+    name : str
+        A concrete variable name, e.g. ``section_tn_load``.
+    constituents : dict, optional
+        Short name -> long name of the run's constituents.
+    """
+    if name in _BY_NAME:
+        return _BY_NAME[name]
+    for short, long in (constituents or {}).items():
+        for v in _DECLARED:
+            if "{c}" in v.name and v.name.format(c=short) == name:
+                return v.for_constituent(short, long)
+    raise HydroError(f"'{name}' is not a declared output variable")
+
+
+def declared() -> list[Variable]:
+    """All declarations (templates included)."""
+    return list(_DECLARED)
