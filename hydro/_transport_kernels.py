@@ -1,24 +1,33 @@
 """Numba kernels of the finite-volume transport solver (private).
 
 Everything here takes contiguous numpy arrays and scalars only; the network
-layout (topological order, reach -> cell offsets, junction faces) is built once
-by :mod:`hydro.network` and the public wrapper is :func:`hydro.transport.simulate`.
+layout (topological order, reach -> cell offsets, downstream links) is built
+once by :mod:`hydro.network` and the public wrapper is
+:func:`hydro.transport.simulate`.
 
 Units inside the kernels are SI: mass g, water m3, time s, flow m3 s-1,
 concentration g m-3 (= mg L-1), load g s-1.
 
-Scheme (per sub-step, Lie splitting; the pieces commute exactly for constant
-coefficients, so splitting adds no error in the analytical cases):
+Memory layout.  Inside the kernel the cells of every reach are laid out in one
+flat *padded* array with a ghost slot before and after each reach
+(``[g, c0, c1, ..., g, g, c0, ...]``).  Every per-cell pass is then a plain
+stencil over the whole array (no branch, vectorisable); ghost slots carry the
+inlet mixture and the downstream neighbour, have zero flow, volume and
+conductance, and their mass is never read.  Only the ghost fills are
+per-reach work.
 
-1. advection: flux-limited Lax-Wendroff (Sweby 1984) with the van Leer limiter
-   written branch-free, on cell outflow faces; lateral water and loads enter
+Scheme (per sub-step, Lie splitting; for constant coefficients the pieces
+commute, so splitting adds no error in the analytical cases):
+
+1. advection: flux-limited Lax-Wendroff (Sweby 1984) with the monotonized-central
+   limiter (van Leer 1977) written branch-free, on cell outflow faces; lateral water and loads enter
    uniformly along a reach; withdrawals (negative lateral flow) leave at the
    cell concentration.  Positive for a cell Courant number nu <= 1, where nu is
    the water leaving the cell in a sub-step over the cell volume;
 2. reservoirs: well-mixed tanks integrated exactly (exponential) over the
    sub-step, with outflow, apparent settling and first-order decay;
-3. dispersion: central differences, Heun (SSP-RK2) in time, positive while the
-   summed face conductance times dt over the cell volume is <= 1;
+3. dispersion: central differences, forward Euler, positive while the summed
+   face conductance times dt over the cell volume is <= 1;
 4. first-order removal: exact exponential, rate k20 * theta**(T - 20).
 """
 
@@ -32,7 +41,8 @@ from hydro._compile import kernel
 
 SECONDS_PER_DAY = 86400.0
 
-# Budget terms (last-but-one axis of the budget arrays), same for reaches and reservoirs.
+# Budget terms (third axis of the budget arrays), same for reaches and reservoirs;
+# their names are hydro.variables.FLUX_TERMS.
 B_INFLOW = 0  # advective mass from upstream elements and upstream boundaries
 B_LATERAL = 1  # lateral (diffuse) loads; direct loads on reservoirs
 B_POINT = 2  # point loads
@@ -40,7 +50,6 @@ B_OUTFLOW = 3  # advective mass leaving through the element outlet
 B_REMOVAL = 4  # first-order decay and apparent settling
 B_WITHDRAWAL = 5  # mass leaving with withdrawn water (negative lateral flow)
 B_DISPERSION = 6  # net dispersive exchange into the element (incl. boundaries)
-N_BUDGET_TERMS = 7
 
 # Downstream kinds.
 DOWN_OUTLET = 0
@@ -49,104 +58,63 @@ DOWN_RESERVOIR = 2
 
 
 @kernel
-def _limited_face(c, c_up, c_down, nu):
-    """Face value of a cell's outflow face: van Leer limited Lax-Wendroff.
-
-    ``0.5 (1 - nu) phi(r) (c_down - c)`` with van Leer's phi, written as the
-    harmonic-mean slope ``(d- |d+| + |d-| d+) / (|d-| + |d+|)`` which is zero when
-    the two differences have opposite signs and needs no branch.
-    """
-    dm = c - c_up
-    dp = c_down - c
-    den = abs(dm) + abs(dp)
-    slope = (dm * abs(dp) + abs(dm) * dp) / (den + 1e-300)
-    return c + 0.5 * (1.0 - nu) * slope
-
-
-@kernel
-def _cell_geometry(q_in, q_out, reach_cell_start, cell_dx, vel_coeff, vel_exp,
-                   volume, face_q, lateral_q):
-    """Cell volumes, outflow-face discharges and lateral flows for one day.
-
-    Face discharges vary linearly along each reach from ``q_in`` to ``q_out``;
-    each cell's cross-section is ``Q / v(Q)`` at its mean discharge with
-    ``v = vel_coeff * Q**vel_exp`` (m s-1).
-    """
-    n_reach = q_in.shape[0]
+def padded_positions(reach_cell_start):
+    """Padded index of every cell, and of each reach's inlet and outlet ghost slots."""
+    n_reach = reach_cell_start.shape[0] - 1
+    n_cell = reach_cell_start[n_reach]
+    pos = np.empty(n_cell, dtype=np.int64)
+    ghost_up = np.empty(n_reach, dtype=np.int64)
+    ghost_dn = np.empty(n_reach, dtype=np.int64)
+    p = 0
     for r in range(n_reach):
-        c0 = reach_cell_start[r]
-        n = reach_cell_start[r + 1] - c0
-        dq = (q_out[r] - q_in[r]) / n
-        for j in range(n):
-            i = c0 + j
-            f_in = q_in[r] + dq * j
-            f_out = q_in[r] + dq * (j + 1)
-            q_mean = 0.5 * (f_in + f_out)
-            area = q_mean / (vel_coeff[r] * q_mean ** vel_exp[r])
-            volume[i] = area * cell_dx[i]
-            face_q[i] = f_out
-            lateral_q[i] = dq
+        ghost_up[r] = p
+        p += 1
+        for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
+            pos[i] = p
+            p += 1
+        ghost_dn[r] = p
+        p += 1
+    return pos, ghost_up, ghost_dn
 
 
 @kernel
-def _step_limit(volume, face_q, lateral_q, face_left, face_right, face_g, courant, disp_limit):
-    """Largest stable sub-step (s) for the Courant and dispersion limits."""
-    n_cell = volume.shape[0]
-    dt = SECONDS_PER_DAY
-    for i in range(n_cell):
-        leaving = face_q[i] + max(-lateral_q[i], 0.0)
-        if leaving > 0.0:
-            dt = min(dt, courant * volume[i] / leaving)
-    if face_g.shape[0] > 0:
-        gsum = np.zeros(n_cell)
-        for f in range(face_g.shape[0]):
-            gsum[face_left[f]] += face_g[f]
-            if face_right[f] >= 0:
-                gsum[face_right[f]] += face_g[f]
-        for i in range(n_cell):
-            if gsum[i] > 0.0:
-                dt = min(dt, disp_limit * volume[i] / gsum[i])
-    return dt
+def _advective_fluxes(c, fq, half_lw, flux):
+    """Outflow-face fluxes (g s-1) of every padded slot: MC-limited Lax-Wendroff.
 
-
-@kernel
-def _dispersion_rates(conc, face_left, face_right, face_g, bc_conc_face, out):
-    """Dispersive mass rates (g s-1) into every cell for concentrations ``conc``."""
-    out[:, :] = 0.0
-    n_tr = conc.shape[1]
-    for f in range(face_g.shape[0]):
-        a = face_left[f]
-        b = face_right[f]
-        g = face_g[f]
-        if b >= 0:
-            for t in range(n_tr):
-                flux = g * (conc[a, t] - conc[b, t])
-                out[a, t] -= flux
-                out[b, t] += flux
-        else:
-            for t in range(n_tr):
-                out[a, t] += g * (bc_conc_face[f, t] - conc[a, t])
+    ``flux = Q (c + 0.5 (1 - nu) s)`` with the monotonized-central slope
+    ``s = minmod(2 d-, (d- + d+)/2, 2 d+)`` (van Leer 1977), which lies in Sweby's
+    TVD region and satisfies ``|s| <= 2 min(|d-|, |d+|)``, the bound that keeps
+    the update positive for nu <= 1.  It is written with ``copysign`` and
+    ``min`` only (no branch, no division), so the loop vectorises.
+    ``half_lw`` holds ``0.5 (1 - nu)``; ghost slots have ``fq = 0``.
+    """
+    n = c.shape[0]
+    flux[0] = 0.0
+    flux[n - 1] = 0.0
+    for p in range(1, n - 1):
+        dm = c[p] - c[p - 1]
+        dp = c[p + 1] - c[p]
+        same_sign = 0.5 * (math.copysign(1.0, dm) + math.copysign(1.0, dp))
+        size = min(2.0 * abs(dm), min(2.0 * abs(dp), 0.5 * abs(dm + dp)))
+        flux[p] = fq[p] * (c[p] + half_lw[p] * same_sign * size)
 
 
 @kernel
 def simulate_kernel(
     # layout
     reach_cell_start, cell_reach, cell_dx, reach_down_kind, reach_down_index,
-    res_down_kind, res_down_index, vel_coeff, vel_exp,
-    face_left, face_right, face_kind, face_dispersion, face_dist,
+    res_down_kind, res_down_index, vel_coeff, vel_exp, reach_dispersion, dispersive_inlet,
     section_cell, point_cell,
     # hydraulics per day
     q_in, q_out, res_volume, res_outflow, res_area,
     # loads and boundaries per day (g s-1), temperatures (deg C)
     boundary_flux, boundary_conc, lateral_load, point_load, res_load,
-    reach_temp, res_temp,
-    # process parameters per tracer
-    k20_river, theta_river, k20_res, theta_res, settling_m_s,
+    reach_rate, res_rate, settling_m_s,
     # initial state
     init_conc, init_res_conc, courant, disp_limit, period_of_day,
     # outputs
     out_reach_mass, out_section_mass, out_res_conc, out_res_outmass,
-    out_substeps, budget_reach, budget_res, storage_reach, storage_res,
+    out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc,
 ):
     """Transport every tracer down the network for every day.
 
@@ -158,11 +126,9 @@ def simulate_kernel(
     reach_down_kind, reach_down_index : (R,) int  outlet / reach / reservoir and index
     res_down_kind, res_down_index : (S,) int  likewise for reservoirs
     vel_coeff, vel_exp : (R,) float  velocity = coeff * Q**exp (m s-1, Q in m3 s-1)
-    face_left, face_right : (F,) int  cells either side of each dispersive face
-        (``face_right = -1``: a concentration boundary at the inlet of face_left)
-    face_kind : (F,) int  0 inside a reach, 1 between reaches, 2 boundary
-    face_dispersion : (F,) float  dispersion coefficient, m2 s-1
-    face_dist : (F,) float  distance between the cell centres, m
+    reach_dispersion : (R,) float  longitudinal dispersion coefficient, m2 s-1
+    dispersive_inlet : (R,) bool  inlet held at ``boundary_conc`` (dispersive
+        exchange across the inlet) rather than a flux (Danckwerts) condition
     section_cell : (K,) int  cell whose outflow face each section sits on
     point_cell : (P,) int  cell receiving each point load
     q_in, q_out : (D, R) float  discharge at each reach inlet and outlet, m3 s-1
@@ -170,18 +136,16 @@ def simulate_kernel(
     res_outflow, res_area : (D, S) float  outflow (m3 s-1), surface area (m2)
     boundary_flux : (D, R, T) float  advective mass into each reach inlet from
         outside the network, g s-1
-    boundary_conc : (D, R, T) float  boundary concentration for dispersive
-        exchange at concentration inlets, g m-3
+    boundary_conc : (D, R, T) float  concentration at dispersive inlets, g m-3
     lateral_load : (D, R, T) float  lateral loads, g s-1
     point_load : (D, P, T) float  point loads, g s-1
     res_load : (D, S, T) float  direct loads on reservoirs, g s-1
-    reach_temp, res_temp : (D, R), (D, S) float  water temperature, deg C
-    k20_river, theta_river, k20_res, theta_res : (T,) float  removal rate at
-        20 deg C (s-1) and its temperature factor, in rivers and reservoirs
+    reach_rate, res_rate : (D, R, T), (D, S, T) float  first-order removal rate at
+        the day's water temperature, ``k20 * theta**(T - 20)``, s-1
     settling_m_s : (T,) float  apparent settling velocity in reservoirs, m s-1
     init_conc : (N, T), init_res_conc : (S, T)  initial concentrations, g m-3
     courant, disp_limit : float  sub-step limits
-    period_of_day : (D,) int  budget period of each day (e.g. year index)
+    period_of_day : (D,) int  budget period of each day (0, 1, ...)
 
     Outputs (filled in place)
     -------------------------
@@ -192,273 +156,412 @@ def simulate_kernel(
     out_substeps : (D,) int  sub-steps taken each day
     budget_reach, budget_res : (P, R|S, 7, T)  budget terms per period, g
     storage_reach, storage_res : (P+1, R|S, T)  mass stored at period starts, g
+    out_final_conc : (N, T)  cell concentrations at the end of the run, g m-3
     """
     n_day = q_in.shape[0]
     n_reach = q_in.shape[1]
     n_cell = cell_dx.shape[0]
     n_res = res_outflow.shape[1]
     n_tr = init_conc.shape[1]
-    n_face = face_left.shape[0]
     n_sec = section_cell.shape[0]
     n_pt = point_cell.shape[0]
 
-    volume = np.empty(n_cell)
-    face_q = np.empty(n_cell)
-    lateral_q = np.empty(n_cell)
-    face_g = np.empty(n_face)
-    mass = np.empty((n_cell, n_tr))
-    conc = np.empty((n_cell, n_tr))
-    flux = np.empty((n_cell, n_tr))  # advective outflow-face flux, g s-1
-    inflow = np.zeros((n_reach, n_tr))  # advective mass rate into reach inlets
-    res_in = np.zeros((n_res, n_tr))
-    res_mass = np.empty((n_res, n_tr))
-    res_flux = np.zeros((n_res, n_tr))  # reservoir outflow mass rate in a sub-step
-    ghost_up = np.empty((n_reach, n_tr))
-    k1 = np.empty((n_cell, n_tr))
-    k2 = np.empty((n_cell, n_tr))
-    conc_star = np.empty((n_cell, n_tr))
-    bc_face = np.zeros((n_face, n_tr))
+    pos, gup, gdn = padded_positions(reach_cell_start)
+    n_pad = n_cell + 2 * n_reach
 
-    # initial masses
-    _cell_geometry(q_in[0], q_out[0], reach_cell_start, cell_dx, vel_coeff, vel_exp,
-                   volume, face_q, lateral_q)
-    for i in range(n_cell):
-        for t in range(n_tr):
-            mass[i, t] = init_conc[i, t] * volume[i]
-    for s in range(n_res):
-        for t in range(n_tr):
+    # per-day geometry on the padded layout (ghost slots stay zero)
+    volume = np.zeros(n_cell)
+    inv_v = np.zeros(n_pad)
+    fq = np.zeros(n_pad)
+    half_lw = np.zeros(n_pad)
+    wdraw = np.zeros(n_pad)  # withdrawal rate, m3 s-1 (>= 0)
+    cond = np.zeros(n_pad)  # conductance to the next slot inside a reach, m3 s-1
+    keep = np.zeros(n_pad)
+    lat = np.zeros(n_pad)
+    # junction faces (last cell of a reach -> first cell of the reach below)
+    n_junction = 0
+    for r in range(n_reach):
+        if reach_down_kind[r] == DOWN_REACH and reach_dispersion[r] > 0.0 \
+                and reach_dispersion[reach_down_index[r]] > 0.0:
+            n_junction += 1
+    j_reach = np.empty(n_junction, dtype=np.int64)
+    j_a = np.empty(n_junction, dtype=np.int64)  # padded slot above the junction
+    j_b = np.empty(n_junction, dtype=np.int64)  # padded slot below it
+    j_cond = np.zeros(n_junction)
+    j_acc = np.zeros(n_junction)  # mass moved down across the junction in a day
+    k = 0
+    for r in range(n_reach):
+        if reach_down_kind[r] == DOWN_REACH and reach_dispersion[r] > 0.0 \
+                and reach_dispersion[reach_down_index[r]] > 0.0:
+            j_reach[k] = r
+            k += 1
+    for k in range(n_junction):
+        j_a[k] = pos[reach_cell_start[j_reach[k] + 1] - 1]
+        j_b[k] = pos[reach_cell_start[reach_down_index[j_reach[k]]]]
+    b_cond = np.zeros(n_reach)  # conductance across dispersive inlets
+    any_disp = False
+    for r in range(n_reach):
+        if reach_dispersion[r] > 0.0:
+            any_disp = True
+
+    # links feeding each reach inlet from another reach (static topology)
+    n_edge = 0
+    for r in range(n_reach):
+        if reach_down_kind[r] == DOWN_REACH:
+            n_edge += 1
+    e_src = np.empty(n_edge, dtype=np.int64)
+    e_dst = np.empty(n_edge, dtype=np.int64)
+    e_pos = np.empty(n_edge, dtype=np.int64)  # padded slot of the source's last cell
+    e_q = np.zeros(n_edge)
+    k = 0
+    for r in range(n_reach):
+        if reach_down_kind[r] == DOWN_REACH:
+            e_src[k] = r
+            e_dst[k] = reach_down_index[r]
+            e_pos[k] = pos[reach_cell_start[r + 1] - 1]
+            k += 1
+    # what the outlet ghost of each reach copies: the first cell below, or its own
+    # last cell at the network outlet; reaches ending in a reservoir are listed apart
+    dn_src = np.empty(n_reach, dtype=np.int64)
+    n_into_res = 0
+    for r in range(n_reach):
+        if reach_down_kind[r] == DOWN_REACH:
+            dn_src[r] = pos[reach_cell_start[reach_down_index[r]]]
+        elif reach_down_kind[r] == DOWN_OUTLET:
+            dn_src[r] = pos[reach_cell_start[r + 1] - 1]
+        else:
+            dn_src[r] = pos[reach_cell_start[r + 1] - 1]  # overwritten each sub-step
+            n_into_res += 1
+    into_res = np.empty(n_into_res, dtype=np.int64)
+    k = 0
+    for r in range(n_reach):
+        if reach_down_kind[r] == DOWN_RESERVOIR:
+            into_res[k] = r
+            k += 1
+    inv_qin = np.zeros(n_reach)
+    bflux = np.zeros(n_reach)
+    n_dinlet = 0
+    for r in range(n_reach):
+        if dispersive_inlet[r] and reach_dispersion[r] > 0.0:
+            n_dinlet += 1
+    dinlets = np.empty(n_dinlet, dtype=np.int64)
+    k = 0
+    for r in range(n_reach):
+        if dispersive_inlet[r] and reach_dispersion[r] > 0.0:
+            dinlets[k] = r
+            k += 1
+
+    # state
+    mass = np.zeros((n_tr, n_pad))
+    res_mass = np.empty((n_res, n_tr))
+    c = np.zeros(n_pad)
+    c_next = np.zeros(n_pad)
+    flux = np.zeros(n_pad)
+    flux_acc = np.zeros(n_pad)
+    removed_acc = np.zeros(n_pad)
+    withdrawn_acc = np.zeros(n_pad)
+    inflow = np.zeros(n_reach)
+    disp_acc = np.zeros(n_reach)
+    res_in = np.zeros(n_res)
+    res_flux = np.zeros(n_res)
+    res_c = np.zeros(n_res)
+    res_out_day = np.zeros(n_res)
+    res_in_day = np.zeros(n_res)
+    res_rm_day = np.zeros(n_res)
+
+    # initial masses (geometry of day 0)
+    _day_geometry(q_in[0], q_out[0], reach_cell_start, cell_dx, vel_coeff, vel_exp, pos, volume)
+    for t in range(n_tr):
+        for i in range(n_cell):
+            mass[t, pos[i]] = init_conc[i, t] * volume[i]
+        for s in range(n_res):
             res_mass[s, t] = init_res_conc[s, t] * res_volume[0, s]
 
     period = -1
     for day in range(n_day):
-        # ---- storage at period starts -------------------------------------
+        # ---- storage at period starts ---------------------------------------
         if period_of_day[day] != period:
             period = period_of_day[day]
-            for r in range(n_reach):
-                for t in range(n_tr):
+            for t in range(n_tr):
+                for r in range(n_reach):
                     acc = 0.0
                     for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
-                        acc += mass[i, t]
+                        acc += mass[t, pos[i]]
                     storage_reach[period, r, t] = acc
-            for s in range(n_res):
-                for t in range(n_tr):
+                for s in range(n_res):
                     storage_res[period, s, t] = res_mass[s, t]
 
-        # ---- geometry of the day ------------------------------------------
-        _cell_geometry(q_in[day], q_out[day], reach_cell_start, cell_dx, vel_coeff, vel_exp,
-                       volume, face_q, lateral_q)
-        for f in range(n_face):
-            a = face_left[f]
-            b = face_right[f]
-            area_a = volume[a] / cell_dx[a]
-            if b >= 0:
-                area = 0.5 * (area_a + volume[b] / cell_dx[b])
-            else:
-                area = area_a
-                for t in range(n_tr):
-                    bc_face[f, t] = boundary_conc[day, cell_reach[a], t]
-            face_g[f] = face_dispersion[f] * area / face_dist[f]
-        dt_max = _step_limit(volume, face_q, lateral_q, face_left, face_right, face_g,
-                             courant, disp_limit)
+        # ---- geometry and sub-step of the day ---------------------------------
+        _day_geometry(q_in[day], q_out[day], reach_cell_start, cell_dx, vel_coeff, vel_exp,
+                      pos, volume)
+        dt_max = SECONDS_PER_DAY
+        any_withdrawal = False
+        for r in range(n_reach):
+            inv_qin[r] = 1.0 / q_in[day, r]
+            s0 = reach_cell_start[r]
+            n = reach_cell_start[r + 1] - s0
+            dq = (q_out[day, r] - q_in[day, r]) / n
+            if dq < 0.0:
+                any_withdrawal = True
+            for j in range(n):
+                i = s0 + j
+                p = pos[i]
+                f_out = q_in[day, r] + dq * (j + 1)
+                inv_v[p] = 1.0 / volume[i]
+                fq[p] = f_out
+                wdraw[p] = max(-dq, 0.0)
+                leaving = f_out + wdraw[p]
+                dt_max = min(dt_max, courant * volume[i] / leaving)
+        for k in range(n_edge):
+            e_q[k] = q_out[day, e_src[k]]
+        if any_disp:
+            for p in range(n_pad):
+                cond[p] = 0.0
+            gsum = np.zeros(n_pad)
+            for r in range(n_reach):
+                d_r = reach_dispersion[r]
+                if d_r <= 0.0:
+                    continue
+                for i in range(reach_cell_start[r], reach_cell_start[r + 1] - 1):
+                    area = 0.5 * (volume[i] / cell_dx[i] + volume[i + 1] / cell_dx[i + 1])
+                    g = d_r * area / (0.5 * (cell_dx[i] + cell_dx[i + 1]))
+                    cond[pos[i]] = g
+                    gsum[pos[i]] += g
+                    gsum[pos[i + 1]] += g
+                if dispersive_inlet[r]:
+                    first = reach_cell_start[r]
+                    b_cond[r] = d_r * (volume[first] / cell_dx[first]) / (0.5 * cell_dx[first])
+                    gsum[pos[first]] += b_cond[r]
+                else:
+                    b_cond[r] = 0.0
+            for k in range(n_junction):
+                r = j_reach[k]
+                d = reach_down_index[r]
+                a = reach_cell_start[r + 1] - 1
+                b = reach_cell_start[d]
+                area = 0.5 * (volume[a] / cell_dx[a] + volume[b] / cell_dx[b])
+                disp = 0.5 * (reach_dispersion[r] + reach_dispersion[d])
+                j_cond[k] = disp * area / (0.5 * (cell_dx[a] + cell_dx[b]))
+                gsum[pos[a]] += j_cond[k]
+                gsum[pos[b]] += j_cond[k]
+            for i in range(n_cell):
+                g = gsum[pos[i]]
+                if g > 0.0:
+                    dt_max = min(dt_max, disp_limit * volume[i] / g)
         n_sub = int(math.ceil(SECONDS_PER_DAY / dt_max - 1e-9))
         if n_sub < 1:
             n_sub = 1
         dt = SECONDS_PER_DAY / n_sub
         out_substeps[day] = n_sub
+        for i in range(n_cell):
+            p = pos[i]
+            half_lw[p] = 0.5 * (1.0 - dt * (fq[p] + wdraw[p]) * inv_v[p])
 
-        for sub in range(n_sub):
-            frac = (sub + 0.5) / n_sub
-            # ---- concentrations and inlet ghosts --------------------------
-            for i in range(n_cell):
-                for t in range(n_tr):
-                    conc[i, t] = mass[i, t] / volume[i]
+        # ---- each tracer through the day ------------------------------------
+        for t in range(n_tr):
+            m = mass[t]
             for r in range(n_reach):
-                for t in range(n_tr):
-                    ghost_up[r, t] = 0.0
-            for u in range(n_reach):
-                if reach_down_kind[u] == DOWN_REACH:
-                    d = reach_down_index[u]
-                    last = reach_cell_start[u + 1] - 1
-                    for t in range(n_tr):
-                        ghost_up[d, t] += q_out[day, u] * conc[last, t]
+                bflux[r] = boundary_flux[day, r, t]
+                keep_r = math.exp(-reach_rate[day, r, t] * dt)
+                n = reach_cell_start[r + 1] - reach_cell_start[r]
+                lat_r = lateral_load[day, r, t] / n
+                for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
+                    keep[pos[i]] = keep_r
+                    lat[pos[i]] = lat_r
+                disp_acc[r] = 0.0
+            for k in range(n_junction):
+                j_acc[k] = 0.0
+            for p in range(n_pad):
+                flux_acc[p] = 0.0
+                removed_acc[p] = 0.0
+                withdrawn_acc[p] = 0.0
+                c[p] = m[p] * inv_v[p]
             for s in range(n_res):
-                if res_down_kind[s] == DOWN_REACH:
-                    d = res_down_index[s]
-                    v_s = res_volume[day, s] + frac * (res_volume[day + 1, s] - res_volume[day, s])
-                    for t in range(n_tr):
-                        ghost_up[d, t] += res_outflow[day, s] * res_mass[s, t] / v_s
-            for r in range(n_reach):
-                for t in range(n_tr):
-                    # flow-weighted mix of everything entering the inlet
-                    ghost_up[r, t] = (ghost_up[r, t] + boundary_flux[day, r, t]) / q_in[day, r]
+                res_out_day[s] = 0.0
+                res_in_day[s] = 0.0
+                res_rm_day[s] = 0.0
 
-            # ---- advective face fluxes (old state) ------------------------
-            for r in range(n_reach):
-                c0 = reach_cell_start[r]
-                c1 = reach_cell_start[r + 1]
-                for i in range(c0, c1):
-                    leaving = face_q[i] + max(-lateral_q[i], 0.0)
-                    nu = dt * leaving / volume[i]
-                    for t in range(n_tr):
-                        c_up = conc[i - 1, t] if i > c0 else ghost_up[r, t]
-                        if i < c1 - 1:
-                            c_dn = conc[i + 1, t]
-                        elif reach_down_kind[r] == DOWN_REACH:
-                            c_dn = conc[reach_cell_start[reach_down_index[r]], t]
-                        elif reach_down_kind[r] == DOWN_RESERVOIR:
-                            s = reach_down_index[r]
-                            c_dn = res_mass[s, t] / res_volume[day, s]
-                        else:
-                            c_dn = conc[i, t]
-                        flux[i, t] = face_q[i] * _limited_face(conc[i, t], c_up, c_dn, nu)
-
-            # ---- reservoirs: exact mixed-tank integration -----------------
-            for s in range(n_res):
-                for t in range(n_tr):
-                    res_in[s, t] = res_load[day, s, t]
-            for u in range(n_reach):
-                if reach_down_kind[u] == DOWN_RESERVOIR:
-                    s = reach_down_index[u]
-                    last = reach_cell_start[u + 1] - 1
-                    for t in range(n_tr):
-                        res_in[s, t] += flux[last, t]
-            for s in range(n_res):
-                v_mid = res_volume[day, s] + frac * (res_volume[day + 1, s] - res_volume[day, s])
-                q_o = res_outflow[day, s]
-                for t in range(n_tr):
-                    k_t = k20_res[t] * theta_res[t] ** (res_temp[day, s] - 20.0)
-                    rate_out = q_o / v_mid
-                    rate_rm = settling_m_s[t] * res_area[day, s] / v_mid + k_t
-                    b = rate_out + rate_rm
-                    a_in = res_in[s, t]
+            for sub in range(n_sub):
+                frac = (sub + 0.5) / n_sub
+                for s in range(n_res):
+                    v_mid = res_volume[day, s] + frac * (res_volume[day + 1, s] - res_volume[day, s])
+                    res_c[s] = res_mass[s, t] / v_mid
+                # 1. ghost slots: the inlet mixture (what entered in the previous
+                #    sub-step; computed from the upstream cells at the start of the
+                #    day) and the downstream neighbour
+                if sub == 0:
+                    for r in range(n_reach):
+                        inflow[r] = bflux[r]
+                    for k in range(n_edge):
+                        inflow[e_dst[k]] += e_q[k] * c[e_pos[k]]
+                    for s in range(n_res):
+                        if res_down_kind[s] == DOWN_REACH:
+                            inflow[res_down_index[s]] += res_outflow[day, s] * res_c[s]
+                for r in range(n_reach):
+                    c[gup[r]] = inflow[r] * inv_qin[r]
+                    c[gdn[r]] = c[dn_src[r]]
+                for k in range(n_into_res):
+                    r = into_res[k]
+                    c[gdn[r]] = res_c[reach_down_index[r]]
+                # 2. advective fluxes from the old state
+                _advective_fluxes(c, fq, half_lw, flux)
+                # 3. reservoirs: exact mixed-tank integration
+                for s in range(n_res):
+                    res_in[s] = res_load[day, s, t]
+                for k in range(n_into_res):
+                    r = into_res[k]
+                    res_in[reach_down_index[r]] += flux[gdn[r] - 1]
+                for s in range(n_res):
+                    v_mid = res_volume[day, s] + frac * (res_volume[day + 1, s] - res_volume[day, s])
+                    k_t = res_rate[day, s, t]
+                    rate_out = res_outflow[day, s] / v_mid
+                    b = rate_out + settling_m_s[t] * res_area[day, s] / v_mid + k_t
                     m0 = res_mass[s, t]
+                    a_in = res_in[s]
                     # dM/dt = a - b M with a, b constant over the sub-step:
                     # M1 = M_eq + (M0 - M_eq) exp(-b dt); what left is split
                     # between outflow and removal in proportion to their rates,
                     # so the tank's budget closes by construction.
                     if b > 0.0:
-                        m_eq = a_in / b
                         e = math.expm1(-b * dt)  # exp(-b dt) - 1, precise for small b dt
-                        left = a_in * dt - (m0 - m_eq) * e
-                        m1 = m0 + a_in * dt - left
+                        left = a_in * dt - (m0 - a_in / b) * e
                         out_m = left * (rate_out / b)
-                        rm_m = left - out_m
                     else:
-                        m1 = m0 + a_in * dt
+                        left = 0.0
                         out_m = 0.0
-                        rm_m = 0.0
-                    res_mass[s, t] = m1
-                    res_flux[s, t] = out_m / dt
-                    p = period
-                    budget_res[p, s, B_LATERAL, t] += res_load[day, s, t] * dt
-                    budget_res[p, s, B_INFLOW, t] += (a_in - res_load[day, s, t]) * dt
-                    budget_res[p, s, B_OUTFLOW, t] += out_m
-                    budget_res[p, s, B_REMOVAL, t] += rm_m
-                    out_res_outmass[day, s, t] += out_m
+                    res_mass[s, t] = m0 + a_in * dt - left
+                    res_flux[s] = out_m / dt
+                    res_out_day[s] += out_m
+                    res_rm_day[s] += left - out_m
+                    res_in_day[s] += (a_in - res_load[day, s, t]) * dt
+                # 4. mass entering each reach inlet: the inlet ghost's flux
+                for r in range(n_reach):
+                    inflow[r] = bflux[r]
+                for k in range(n_edge):
+                    inflow[e_dst[k]] += flux[e_pos[k]]
+                for s in range(n_res):
+                    if res_down_kind[s] == DOWN_REACH:
+                        inflow[res_down_index[s]] += res_flux[s]
+                for r in range(n_reach):
+                    flux[gup[r]] = inflow[r]
+                if any_withdrawal:
+                    for p in range(n_pad):
+                        w = dt * wdraw[p] * c[p]
+                        m[p] -= w
+                        withdrawn_acc[p] += w
+                # 5. advective update, a flat stencil.  Ghost slots collect
+                #    meaningless mass that is never read (their inv_v is 0, so
+                #    their concentration stays 0).  Slot 0 is the first reach's
+                #    inlet ghost: only its flux is recorded.  Without a dispersion
+                #    step the removal is fused in here.
+                flux_acc[0] += dt * flux[0]
+                if any_disp:
+                    for p in range(1, n_pad):
+                        mp = m[p] + dt * (flux[p - 1] - flux[p] + lat[p])
+                        m[p] = mp
+                        c[p] = mp * inv_v[p]
+                        flux_acc[p] += dt * flux[p]
+                else:
+                    for p in range(1, n_pad):
+                        after = m[p] + dt * (flux[p - 1] - flux[p] + lat[p])
+                        mp = after * keep[p]
+                        m[p] = mp
+                        removed_acc[p] += after - mp
+                        c[p] = mp * inv_v[p]
+                        flux_acc[p] += dt * flux[p]
+                for j in range(n_pt):
+                    p = pos[point_cell[j]]
+                    m[p] += dt * point_load[day, j, t]
+                    c[p] = m[p] * inv_v[p]
+                # 6. dispersion (forward Euler) fused with the removal
+                if any_disp:
+                    for k in range(n_junction):
+                        a = j_a[k]
+                        b = j_b[k]
+                        x = dt * j_cond[k] * (c[a] - c[b])
+                        m[a] -= x
+                        m[b] += x
+                        j_acc[k] += x
+                    for k in range(n_dinlet):
+                        r = dinlets[k]
+                        a = pos[reach_cell_start[r]]
+                        x = dt * b_cond[r] * (boundary_conc[day, r, t] - c[a])
+                        m[a] += x
+                        disp_acc[r] += x
+                    for p in range(1, n_pad - 1):
+                        after = m[p] + dt * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
+                        mp = after * keep[p]
+                        m[p] = mp
+                        removed_acc[p] += after - mp
+                        c_next[p] = mp * inv_v[p]
+                    c, c_next = c_next, c
 
-            # ---- inflows into reach inlets --------------------------------
+            # ---- daily outputs and budgets ------------------------------------
+            for k in range(n_junction):
+                disp_acc[j_reach[k]] -= j_acc[k]
+                disp_acc[reach_down_index[j_reach[k]]] += j_acc[k]
             for r in range(n_reach):
-                for t in range(n_tr):
-                    inflow[r, t] = boundary_flux[day, r, t]
-            for u in range(n_reach):
-                if reach_down_kind[u] == DOWN_REACH:
-                    d = reach_down_index[u]
-                    last = reach_cell_start[u + 1] - 1
-                    for t in range(n_tr):
-                        inflow[d, t] += flux[last, t]
-            for s in range(n_res):
-                if res_down_kind[s] == DOWN_REACH:
-                    d = res_down_index[s]
-                    for t in range(n_tr):
-                        inflow[d, t] += res_flux[s, t]
-
-            # ---- advective update of reach cells --------------------------
-            for r in range(n_reach):
-                c0 = reach_cell_start[r]
-                c1 = reach_cell_start[r + 1]
-                n = c1 - c0
-                p = period
-                for i in range(c0, c1):
-                    w = max(-lateral_q[i], 0.0)
-                    for t in range(n_tr):
-                        into = inflow[r, t] if i == c0 else flux[i - 1, t]
-                        lat = lateral_load[day, r, t] / n
-                        withdraw = w * conc[i, t]
-                        mass[i, t] += dt * (into - flux[i, t] + lat - withdraw)
-                        budget_reach[p, r, B_LATERAL, t] += dt * lat
-                        budget_reach[p, r, B_WITHDRAWAL, t] += dt * withdraw
-                for t in range(n_tr):
-                    budget_reach[p, r, B_INFLOW, t] += dt * inflow[r, t]
-                    out_m = dt * flux[c1 - 1, t]
-                    budget_reach[p, r, B_OUTFLOW, t] += out_m
-                    out_reach_mass[day, r, t] += out_m
-            for k in range(n_sec):
-                i = section_cell[k]
-                for t in range(n_tr):
-                    out_section_mass[day, k, t] += dt * flux[i, t]
+                s0 = reach_cell_start[r]
+                s1 = reach_cell_start[r + 1]
+                rm = 0.0
+                wd = 0.0
+                for i in range(s0, s1):
+                    rm += removed_acc[pos[i]]
+                    wd += withdrawn_acc[pos[i]]
+                out_m = flux_acc[pos[s1 - 1]]
+                out_reach_mass[day, r, t] = out_m
+                budget_reach[period, r, B_INFLOW, t] += flux_acc[gup[r]]
+                budget_reach[period, r, B_LATERAL, t] += SECONDS_PER_DAY * lateral_load[day, r, t]
+                budget_reach[period, r, B_OUTFLOW, t] += out_m
+                budget_reach[period, r, B_REMOVAL, t] += rm
+                budget_reach[period, r, B_WITHDRAWAL, t] += wd
+                budget_reach[period, r, B_DISPERSION, t] += disp_acc[r]
             for j in range(n_pt):
-                i = point_cell[j]
-                r = cell_reach[i]
-                for t in range(n_tr):
-                    mass[i, t] += dt * point_load[day, j, t]
-                    budget_reach[period, r, B_POINT, t] += dt * point_load[day, j, t]
-
-            # ---- dispersion (Heun) ----------------------------------------
-            if n_face > 0:
-                for i in range(n_cell):
-                    for t in range(n_tr):
-                        conc[i, t] = mass[i, t] / volume[i]
-                _dispersion_rates(conc, face_left, face_right, face_g, bc_face, k1)
-                for i in range(n_cell):
-                    for t in range(n_tr):
-                        conc_star[i, t] = (mass[i, t] + dt * k1[i, t]) / volume[i]
-                _dispersion_rates(conc_star, face_left, face_right, face_g, bc_face, k2)
-                for f in range(n_face):
-                    if face_kind[f] == 0:
-                        continue
-                    a = face_left[f]
-                    b = face_right[f]
-                    for t in range(n_tr):
-                        if b >= 0:
-                            m_ab = 0.5 * dt * face_g[f] * (
-                                (conc[a, t] - conc[b, t]) + (conc_star[a, t] - conc_star[b, t]))
-                            budget_reach[period, cell_reach[a], B_DISPERSION, t] -= m_ab
-                            budget_reach[period, cell_reach[b], B_DISPERSION, t] += m_ab
-                        else:
-                            m_in = 0.5 * dt * face_g[f] * (
-                                (bc_face[f, t] - conc[a, t]) + (bc_face[f, t] - conc_star[a, t]))
-                            budget_reach[period, cell_reach[a], B_DISPERSION, t] += m_in
-                for i in range(n_cell):
-                    for t in range(n_tr):
-                        mass[i, t] += 0.5 * dt * (k1[i, t] + k2[i, t])
-
-            # ---- first-order removal (exact) ------------------------------
-            for r in range(n_reach):
-                temp_factor = reach_temp[day, r] - 20.0
-                for t in range(n_tr):
-                    keep = math.exp(-k20_river[t] * theta_river[t] ** temp_factor * dt)
-                    lost = 0.0
-                    for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
-                        m_lost = mass[i, t] * (1.0 - keep)
-                        mass[i, t] -= m_lost
-                        lost += m_lost
-                    budget_reach[period, r, B_REMOVAL, t] += lost
-
-        for s in range(n_res):
-            for t in range(n_tr):
+                budget_reach[period, cell_reach[point_cell[j]], B_POINT, t] += \
+                    SECONDS_PER_DAY * point_load[day, j, t]
+            for k in range(n_sec):
+                out_section_mass[day, k, t] = flux_acc[pos[section_cell[k]]]
+            for s in range(n_res):
                 out_res_conc[day, s, t] = res_mass[s, t] / res_volume[day + 1, s]
+                out_res_outmass[day, s, t] = res_out_day[s]
+                budget_res[period, s, B_INFLOW, t] += res_in_day[s]
+                budget_res[period, s, B_LATERAL, t] += SECONDS_PER_DAY * res_load[day, s, t]
+                budget_res[period, s, B_OUTFLOW, t] += res_out_day[s]
+                budget_res[period, s, B_REMOVAL, t] += res_rm_day[s]
 
-    # storage at the end of the last period
+        # cell volumes change between days: mass is kept, so concentration follows
+
+    # storage at the end of the last period, final concentrations
     last_p = period + 1
-    for r in range(n_reach):
-        for t in range(n_tr):
+    for t in range(n_tr):
+        for r in range(n_reach):
             acc = 0.0
             for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
-                acc += mass[i, t]
+                acc += mass[t, pos[i]]
             storage_reach[last_p, r, t] = acc
-    for s in range(n_res):
-        for t in range(n_tr):
+        for s in range(n_res):
             storage_res[last_p, s, t] = res_mass[s, t]
+        for i in range(n_cell):
+            out_final_conc[i, t] = mass[t, pos[i]] / volume[i]
+
+
+@kernel
+def _day_geometry(q_in, q_out, reach_cell_start, cell_dx, vel_coeff, vel_exp, pos, volume):
+    """Cell volumes (m3) for one day.
+
+    Face discharges vary linearly along each reach from ``q_in`` to ``q_out``;
+    a cell's cross-section is ``Q / v(Q)`` at its mean discharge, with
+    ``v = vel_coeff * Q**vel_exp`` (m s-1).
+    """
+    n_reach = q_in.shape[0]
+    for r in range(n_reach):
+        s0 = reach_cell_start[r]
+        n = reach_cell_start[r + 1] - s0
+        dq = (q_out[r] - q_in[r]) / n
+        for j in range(n):
+            q_mean = q_in[r] + dq * (j + 0.5)
+            area = q_mean / (vel_coeff[r] * q_mean ** vel_exp[r])
+            volume[s0 + j] = area * cell_dx[s0 + j]
 
 
 @kernel

@@ -40,3 +40,84 @@ def main() -> None:
       hydro validate --quick                 run the fast verification cases
       hydro info RESULTS.nc                  what a basin, config or result holds
     """
+
+
+@main.command("run")
+@click.argument("basin")
+@click.option("--start", help="First day, YYYY-MM-DD (default: the basin's [run] start).")
+@click.option("--end", help="Last day, YYYY-MM-DD (default: the basin's [run] end).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Results file (netCDF). Default: BASIN.nc here.")
+@click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a basin-file value, e.g. --set run.courant=0.5 or "
+                   "--set constituents.tn.river_removal_per_day=0.1 (repeatable).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
+def run_command(basin, start, end, output, overwrite, overrides, quiet):
+    """Simulate one basin and write its results to netCDF.
+
+    BASIN is a folder with basin.toml, the file itself, or a shipped name
+    (see `hydro info basins`).
+    """
+    from pathlib import Path
+
+    from hydro.basin import Basin, parse_date
+    from hydro.netcdf import check_writable
+    from hydro.simulation import check_period, run
+    from hydro.summary import run_summary
+
+    b = Basin.load(basin, overrides=list(overrides))
+    s = parse_date(start, "--start") if start else None
+    e = parse_date(end, "--end") if end else None
+    check_period(b, s, e)
+    out = Path(output) if output else Path(f"{b.name}.nc")
+    check_writable(out, overwrite)
+    results = run(b, s, e, history=" ".join(["hydro", *sys.argv[1:]]))
+    results.to_netcdf(out, overwrite=overwrite)
+    if not quiet:
+        click.echo(run_summary(results))
+        click.echo(f"written: {out}")
+
+
+@main.command("info")
+@click.argument("path")
+def info_command(path):
+    """Summarise a basin (folder, file or shipped name), a results file or a config.
+
+    `hydro info basins` lists the shipped basins and examples.
+    """
+    from hydro.summary import describe
+
+    click.echo(describe(path))
+
+
+@main.command("validate")
+@click.argument("cases", nargs=-1)
+@click.option("--quick", is_flag=True, help="Only the fast cases (those CI runs).")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {case, metric, value, tolerance, passed}.")
+@click.option("--list", "list_only", is_flag=True, help="List the cases and exit.")
+def validate_command(cases, quick, as_json, list_only):
+    """Run verification cases: analytical, reference, peer and data.
+
+    Exit status 1 if any check fails.
+    """
+    import json
+
+    from hydro.validation import all_cases, run_cases
+
+    if list_only:
+        for c in all_cases().values():
+            click.echo(f"{c.name:28s} {c.layer:12s} {'quick' if c.quick else 'long ':5s}  {c.description}")
+        return
+    progress = None if as_json else (lambda c: click.echo(f"-- {c.name}: {c.description}", err=True))
+    checks = run_cases(cases, quick=quick, progress=progress)
+    if as_json:
+        click.echo(json.dumps([c.as_json() for c in checks], indent=1))
+    else:
+        sign = {"max": "<=", "min": ">=", "abs": "|.|<="}
+        for c in checks:
+            click.echo(f"{'PASS' if c.passed else 'FAIL'}  {c.case:26s} {c.metric:36s} "
+                       f"{c.value:12.4g} {sign[c.kind]:5s} {c.tolerance:.3g}")
+        failed = sum(not c.passed for c in checks)
+        click.echo(f"{len(checks) - failed} passed, {failed} failed")
+    if any(not c.passed for c in checks):
+        sys.exit(1)

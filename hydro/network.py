@@ -229,37 +229,6 @@ class Layout:
         j = int(np.ceil(position * n - 1e-9)) - 1
         return int(start + min(max(j, 0), n - 1))
 
-    def faces(self, reaches: tuple[Reach, ...], dispersive_inlets: np.ndarray):
-        """Dispersive faces: arrays left, right, kind, dispersion (m2 s-1), distance (m).
-
-        Faces join neighbouring cells inside a reach (kind 0) and the last cell
-        of a reach to the first cell of the reach below (kind 1).  A reach whose
-        inlet is a concentration boundary (``dispersive_inlets[r]``) gets a
-        boundary face (kind 2, ``right = -1``) at half a cell from its first
-        centre.  Reaches without dispersion get no faces.
-        """
-        left, right, kind, disp, dist = [], [], [], [], []
-        for r, reach in enumerate(reaches):
-            s, e = self.reach_cell_start[r], self.reach_cell_start[r + 1]
-            if reach.dispersion_m2_s <= 0:
-                continue
-            for i in range(s, e - 1):
-                left.append(i), right.append(i + 1), kind.append(0)
-                disp.append(reach.dispersion_m2_s), dist.append(0.5 * (self.cell_dx[i] + self.cell_dx[i + 1]))
-            if dispersive_inlets[r]:
-                left.append(s), right.append(-1), kind.append(2)
-                disp.append(reach.dispersion_m2_s), dist.append(0.5 * self.cell_dx[s])
-            if self.reach_down_kind[r] == DOWN_REACH:
-                d = self.reach_down_index[r]
-                below = reaches[d]
-                if below.dispersion_m2_s > 0:
-                    first = self.reach_cell_start[d]
-                    left.append(e - 1), right.append(first), kind.append(1)
-                    disp.append(0.5 * (reach.dispersion_m2_s + below.dispersion_m2_s))
-                    dist.append(0.5 * (self.cell_dx[e - 1] + self.cell_dx[first]))
-        return (np.array(left, dtype=np.int64), np.array(right, dtype=np.int64),
-                np.array(kind, dtype=np.int64), np.array(disp, dtype=float), np.array(dist, dtype=float))
-
 
 # ---------------------------------------------------------------------------------
 def _read_reach(t: Table, default_cell_length_m: float) -> Reach:

@@ -158,6 +158,8 @@ class TransportResult:
         Mass stored at the start of each period and at the end, kg.
     substeps : (D,) int
         Sub-steps the solver took each day.
+    final_concentration : (N, T) float
+        Concentration in every cell at the end of the run, mg L-1.
     """
 
     reach_load: np.ndarray
@@ -172,6 +174,7 @@ class TransportResult:
     storage_reach: np.ndarray
     storage_reservoir: np.ndarray
     substeps: np.ndarray
+    final_concentration: np.ndarray
 
     def closure(self, kind: str = "network") -> float:
         """Largest relative budget imbalance over elements, periods and tracers.
@@ -267,13 +270,15 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         raise HydroError("period_of_day must start at 0 and step by 0 or 1 each day")
     n_period = int(period[-1]) + 1
 
-    left, right, kind, disp, dist = lay.faces(network.reaches, np.asarray(inputs.dispersive_inlet, bool))
     per_day = 1.0 / SECONDS_PER_DAY
     k20_river = np.array([c.river_removal_per_day * per_day for c in tracers])
     theta_river = np.array([c.river_theta for c in tracers])
     k20_res = np.array([c.reservoir_removal_per_day * per_day for c in tracers])
     theta_res = np.array([c.reservoir_theta for c in tracers])
     settling = np.array([c.settling_velocity_m_per_day * per_day for c in tracers])
+    # removal rates at each day's temperature, k20 theta^(T - 20) (s-1), (D, R|S, T)
+    reach_rate = np.ascontiguousarray(k20_river * theta_river ** (arr["reach_temp"][:, :, None] - 20.0))
+    res_rate = np.ascontiguousarray(k20_res * theta_res ** (arr["res_temp"][:, :, None] - 20.0))
 
     out_reach = np.zeros((n_day, n_reach, n_tr))
     out_sec = np.zeros((n_day, n_sec, n_tr))
@@ -284,18 +289,20 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     b_res = np.zeros((n_period, n_res, len(FLUX_TERMS), n_tr))
     s_reach = np.zeros((n_period + 1, n_reach, n_tr))
     s_res = np.zeros((n_period + 1, n_res, n_tr))
+    final = np.zeros((lay.n_cells, n_tr))
 
     _k.simulate_kernel(
         lay.reach_cell_start, lay.cell_reach, lay.cell_dx, lay.reach_down_kind, lay.reach_down_index,
         lay.res_down_kind, lay.res_down_index, lay.vel_coeff, lay.vel_exp,
-        left, right, kind, disp, dist, lay.section_cell,
+        np.array([r.dispersion_m2_s for r in network.reaches], dtype=float),
+        np.ascontiguousarray(inputs.dispersive_inlet, dtype=np.bool_), lay.section_cell,
         np.ascontiguousarray(inputs.point_cell, dtype=np.int64),
         arr["q_in"], arr["q_out"], arr["res_volume"], arr["res_outflow"], arr["res_area"],
         arr["boundary_flux"], arr["boundary_conc"], arr["lateral_load"], arr["point_load"],
-        arr["res_load"], arr["reach_temp"], arr["res_temp"],
-        k20_river, theta_river, k20_res, theta_res, settling,
+        arr["res_load"], reach_rate, res_rate, settling,
         arr["init_conc"], arr["init_res_conc"], float(courant), float(dispersion_limit), period,
         out_reach, out_sec, out_res_conc, out_res_mass, substeps, b_reach, b_res, s_reach, s_res,
+        final,
     )
 
     kg = 1e-3
@@ -309,6 +316,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         reservoir_concentration=out_res_conc, reservoir_outflow_load=out_res_mass * kg,
         budget_reach=b_reach * kg, budget_reservoir=b_res * kg,
         storage_reach=s_reach * kg, storage_reservoir=s_res * kg, substeps=substeps,
+        final_concentration=final,
     )
 
 

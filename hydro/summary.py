@@ -1,0 +1,94 @@
+"""Plain-text summaries for the terminal: what a basin, results file or config holds."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.results import Results
+
+
+def run_summary(results: Results) -> str:
+    """A short report of a run: period, solver effort, budget closure, section means."""
+    dates = results.dates
+    lines = [f"basin {results.attrs.get('basin')}  scenario {results.attrs.get('scenario')}  "
+             f"{dates[0]} to {dates[-1]} ({len(dates)} days)"]
+    if "transport_substeps" in results.data:
+        steps = results["transport_substeps"]
+        lines.append(f"transport sub-steps per day: {int(steps.min())}-{int(steps.max())}")
+    for short in results.constituents:
+        closure = budget_closure(results, short)
+        lines.append(f"{short} mass balance closes to {closure:.1e} (relative)")
+    sections = results.coords.get("section", [])
+    if sections:
+        lines.append("section means over the run:")
+        for k, sid in enumerate(sections):
+            parts = [f"  {sid:20s} Q {np.nanmean(results['section_discharge'][:, k]):8.3f} m3/s"]
+            for short in results.constituents:
+                load = results[f"section_{short}_load"][:, k]
+                q = results["section_discharge"][:, k]
+                mean_c = np.nansum(load) / (np.nansum(q) * 86.4)  # kg/d over m3/s*86.4 = mg/L
+                parts.append(f"{short} {mean_c:7.3f} mg/L")
+            lines.append("  ".join(parts))
+    return "\n".join(lines)
+
+
+def budget_closure(results: Results, short: str) -> float:
+    """Largest relative imbalance of the per-year budgets of reaches and reservoirs."""
+    worst = 0.0
+    for name in (f"{short}_budget_reach", f"{short}_budget_reservoir"):
+        if name not in results.data:
+            continue
+        b = results[name]  # (year, element, term)
+        gains = b[..., 0] + b[..., 1] + b[..., 2] + b[..., 6]
+        losses = b[..., 3] + b[..., 4] + b[..., 5]
+        err = gains - losses - (b[..., 8] - b[..., 7])
+        scale = np.abs(b).max(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rel = np.where(scale > 0, np.abs(err) / scale, 0.0)
+        worst = max(worst, float(rel.max()) if rel.size else 0.0)
+    return worst
+
+
+def describe(path: str) -> str:
+    """Describe a shipped-basin listing, a basin, a results file or a TOML config."""
+    from hydro.basin import Basin, shipped_basins
+
+    if path == "basins":
+        rows = [f"{name:12s} {folder}" for name, folder in shipped_basins().items()]
+        return "shipped basins and examples:\n" + "\n".join(rows)
+    p = Path(path)
+    if p.suffix == ".nc":
+        from hydro.results import open_results
+
+        res = open_results(p)
+        lines = [f"results file {p}"]
+        lines += [f"  {k}: {v}" for k, v in res.attrs.items()]
+        lines.append("  dimensions: " + ", ".join(f"{d}={len(v)}" for d, v in res.coords.items()))
+        if res.coords.get("time"):
+            lines.append(f"  period: {res.dates[0]} to {res.dates[-1]}")
+        lines.append("  variables:")
+        for name in sorted(res.data):
+            lines.append(f"    {name} {res.data[name].shape}")
+        return "\n".join(lines)
+    if p.suffix == ".toml" and p.name != "basin.toml":
+        from hydro.tomlio import load_toml
+
+        data = load_toml(p)
+        return f"config {p}\n  tables: " + ", ".join(data)
+    try:
+        b = Basin.load(path)
+    except HydroError:
+        raise
+    net = b.network
+    lines = [f"basin {b.name} ({b.path})",
+             f"  period: {b.settings.start} to {b.settings.end}",
+             f"  constituents: {', '.join(c.name for c in b.constituents)}",
+             f"  reaches: {len(net.reaches)} ({net.layout.n_cells} cells, "
+             f"{sum(r.length_m for r in net.reaches) / 1000:.1f} km)",
+             f"  reservoirs: {', '.join(net.reservoir_ids) or 'none'}",
+             f"  sections: {', '.join(s.id for s in net.sections) or 'none'}",
+             f"  sha256: {b.sha256}"]
+    return "\n".join(lines)
