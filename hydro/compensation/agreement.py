@@ -1,0 +1,373 @@
+"""Agreements read from TOML (the rule language is in ``docs/agreements.md``).
+
+This module owns :class:`Agreement` and :meth:`Agreement.from_toml`, and the
+provenance of every number: each is *cited* (a ``source``) or an *assumption*
+(``assumption = true`` with a ``note``), either for a whole component or for one
+number written as ``{ value = ..., source = "..." }`` or
+``{ value = ..., assumption = true, note = "..." }``.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from hydro.compensation.rules import (
+    COMPONENTS,
+    Baseline,
+    FixedPayment,
+    Provenance,
+    QualityClassRule,
+    QuantityRule,
+    Reported,
+    Rule,
+    TargetRule,
+    TnReductionRule,
+)
+from hydro.errors import HydroError, suggest
+from hydro.monitoring import FLOW
+from hydro.standards import PARAMETERS, class_limits, normalise_waterbody, parse_class
+from hydro.tomlio import Table, load_toml
+
+_REQ = object()
+
+
+@dataclass(frozen=True)
+class Agreement:
+    """A compensation agreement: parties, period, rules and fixed payments.
+
+    Attributes
+    ----------
+    name, source : str
+        Its name, and the citation of the agreement as a whole.
+    period : tuple of int
+        First and last year in force.
+    payer, payee : str
+        Default parties of its rules.
+    rules : tuple of Rule
+        Performance rules, in file order by kind.
+    fixed : tuple of FixedPayment
+    reported : tuple of Reported
+    provenance : tuple of Provenance
+        Every number with its citation or assumption note.
+    path : Path
+        The TOML file.
+    note : str
+        Free text.
+    assumption : bool
+        Whether the agreement as a whole is an assumption (no published formula).
+    """
+
+    name: str
+    source: str
+    period: tuple[int, int]
+    payer: str
+    payee: str
+    rules: tuple[Rule, ...]
+    fixed: tuple[FixedPayment, ...]
+    reported: tuple[Reported, ...]
+    provenance: tuple[Provenance, ...]
+    path: Path
+    note: str = ""
+    assumption: bool = False
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> "Agreement":
+        """Read an agreement file (see ``docs/agreements.md``).
+
+        Raises
+        ------
+        HydroError
+            For malformed TOML, missing or unknown keys, and values of the wrong kind;
+            the message names the file and key.
+        """
+        path = Path(path)
+        top = Table(load_toml(path), path)
+        log: list[Provenance] = []
+        name = top.str("name")
+        source = top.str("source")
+        assumption = top.bool("assumption", False)
+        note = top.str("note", "")
+        if assumption and not note:
+            raise top.error("assumption", "an assumed agreement needs a 'note' that says why")
+        agreement_prov = ("assumed", note) if assumption else None
+        reader = _Reader(top, agreement_prov or ("cited", source), log)
+        period = reader.year_range("period")
+        payer = top.str("payer", "")
+        payee = top.str("payee", "")
+        rules: list[Rule] = []
+        for kind in COMPONENTS[:-1]:
+            for t in top.tables(kind, []):
+                rules.append(_read_rule(kind, t, payer, payee, period, agreement_prov, log))
+        fixed = tuple(_read_fixed(t, payer, payee, period, agreement_prov, log) for t in top.tables("fixed", []))
+        reported = tuple(_read_reported(t) for t in top.tables("reported", []))
+        top.finish()
+        if not rules and not fixed:
+            raise top.error("quantity", "the agreement has no components; add at least one of "
+                            + ", ".join(f"[[{k}]]" for k in COMPONENTS))
+        return cls(name, source, period, payer, payee, tuple(rules), fixed, reported, tuple(log),
+                   path, note, assumption)
+
+    def unstated(self) -> list[Provenance]:
+        """Numbers that are neither cited nor marked as assumptions."""
+        return [p for p in self.provenance if p.status == "unstated"]
+
+class _Reader:
+    """A :class:`Table` whose numbers may carry provenance (``{ value, source | assumption, note }``)."""
+
+    def __init__(self, table: Table, default: tuple[str, str], log: list[Provenance]):
+        self.t = table
+        self.default = default
+        self.log = log
+        self.assumed = False
+
+    def _unwrap(self, key: str, default: Any):
+        raw = self.t.raw(key, default)
+        if raw is default:
+            return raw, None
+        if isinstance(raw, dict):
+            sub = Table(raw, self.t.file, self.t.path(key))
+            value = sub.raw("value")
+            prov = _provenance(sub, None)
+            sub.finish()
+            if prov is None:
+                raise sub.error("value", "give 'source' (a citation) or 'assumption = true' with a 'note'")
+            self.t.data = {**self.t.data, key: value}
+            return value, prov
+        return raw, None
+
+    def _record(self, key: str, value: Any, prov) -> None:
+        status, text = prov or self.default
+        self.assumed |= status == "assumed"
+        self.log.append(Provenance(self.t.path(key), value, status, text))
+
+    def number(self, key: str, default: Any = _REQ, **bounds) -> float:
+        raw, prov = self._unwrap(key, default)
+        if raw is default:
+            return default
+        value = self.t.float(key, **bounds)
+        self._record(key, value, prov)
+        return value
+
+    def integer(self, key: str, default: Any = _REQ, minimum: int | None = None) -> int:
+        raw, prov = self._unwrap(key, default)
+        if raw is default:
+            return default
+        value = self.t.int(key, minimum=minimum)
+        self._record(key, value, prov)
+        return value
+
+    def year_range(self, key: str, default: Any = _REQ) -> tuple[int, int] | Any:
+        raw, prov = self._unwrap(key, default)
+        if raw is default:
+            return default
+        if (not isinstance(raw, list) or len(raw) != 2
+                or not all(isinstance(y, int) and not isinstance(y, bool) for y in raw) or raw[0] > raw[1]):
+            raise self.t.error(key, f"expected [first_year, last_year] (integers, first <= last), got {raw!r}")
+        self._record(key, list(raw), prov)
+        return int(raw[0]), int(raw[1])
+
+    def target_class(self, key: str) -> int:
+        raw, prov = self._unwrap(key, _REQ)
+        try:
+            value = parse_class(raw)
+        except HydroError as exc:
+            raise self.t.error(key, str(exc)) from None
+        self._record(key, value, prov)
+        return value
+
+
+def _provenance(t: Table, inherited: tuple[str, str] | None) -> tuple[str, str] | None:
+    """Read ``source`` / ``assumption`` / ``note`` of a table; ``inherited`` when it has none."""
+    source = t.str("source", None)
+    assumption = t.bool("assumption", False)
+    note = t.str("note", None)
+    if assumption:
+        if not note:
+            raise t.error("assumption", "an assumption needs a 'note' that explains it")
+        return ("assumed", note)
+    if source:
+        return ("cited", source)
+    return inherited
+
+
+def _names(t: Table, single: str, plural: str, where: str) -> tuple[str, ...]:
+    """``section = "x"`` or ``sections = ["x", "y"]`` (exactly one of them)."""
+    one, many = t.has(single), t.has(plural)
+    if one == many:
+        raise t.error(single, f"give either '{single}' or '{plural}' (a list) in {where}")
+    if one:
+        value = t.str(single)
+        if not value:
+            raise t.error(single, "empty name")
+        return (value,)
+    value = t.raw(plural)
+    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
+        raise t.error(plural, f"expected a non-empty list of names, got {value!r}")
+    if len(set(value)) != len(value):
+        raise t.error(plural, f"a name is repeated: {value}")
+    return tuple(value)
+
+
+def _parameter(t: Table, key: str, value: str, allowed: tuple[str, ...]) -> str:
+    if value not in allowed:
+        raise t.error(key, f"unknown parameter '{value}'" + suggest(value, allowed)
+                      + "; expected one of " + ", ".join(allowed))
+    return value
+
+def _baseline(r: _Reader, value_key: str, allow_previous: bool) -> Baseline:
+    t = r.t
+    given = [k for k in (value_key, "baseline_mean_of_years", "baseline") if k in t.data]
+    options = f"'{value_key}' (a number), 'baseline_mean_of_years' ([first, last])" + (
+        " or baseline = \"previous_year\"" if allow_previous else "")
+    if len(given) != 1:
+        raise t.error(value_key, f"give exactly one baseline: {options}")
+    key = given[0]
+    if key == value_key:
+        return Baseline(value=r.number(value_key, minimum=0.0), key=t.path(key))
+    if key == "baseline_mean_of_years":
+        return Baseline(mean_of_years=r.year_range(key), key=t.path(key))
+    text = t.str("baseline")
+    if not allow_previous or text != "previous_year":
+        raise t.error("baseline", f"unknown baseline {text!r}; expected {options}")
+    return Baseline(previous_year=True, key=t.path(key))
+
+def _parties(t: Table, payer: str, payee: str) -> tuple[str, str]:
+    payer = t.str("payer", payer)
+    payee = t.str("payee", payee)
+    if not payer or not payee:
+        raise t.error("payer" if not payer else "payee",
+                      "missing; set payer and payee at the top of the file or in this component")
+    if payer == payee:
+        raise t.error("payee", f"payer and payee are both '{payer}'")
+    return payer, payee
+
+
+def _years(r: _Reader, period: tuple[int, int]) -> tuple[int, int] | None:
+    years = r.year_range("years", None)
+    if years is not None and (years[0] < period[0] or years[1] > period[1]):
+        raise r.t.error("years", f"{list(years)} is outside the agreement's period {list(period)}")
+    return years
+
+
+def _caps(r: _Reader) -> dict[str, float]:
+    caps = {"max_yuan": r.number("max_yuan", math.inf), "min_yuan": r.number("min_yuan", -math.inf)}
+    if caps["min_yuan"] > caps["max_yuan"]:
+        raise r.t.error("min_yuan", f"min_yuan {caps['min_yuan']} exceeds max_yuan {caps['max_yuan']}")
+    return caps
+
+
+def _read_rule(kind, t: Table, payer, payee, period, agreement_prov, log) -> Rule:
+    prov = _provenance(t, agreement_prov) or ("unstated", "")
+    r = _Reader(t, prov, log)
+    sections = _names(t, "section", "sections", t.where)
+    payer, payee = _parties(t, payer, payee)
+    years = _years(r, period)
+    common: dict[str, Any] = dict(where=t.where, sections=sections, payer=payer, payee=payee, years=years,
+                                  section_key="section" if "section" in t.data else "sections")
+    if kind == "quantity":
+        rule: Rule = QuantityRule(
+            **common, assumed=False,
+            baseline=_baseline(r, "baseline_m3", allow_previous=True),
+            reward_per_m3_above_yuan=r.number("reward_per_m3_above_yuan", 0.0, minimum=0.0),
+            penalty_per_m3_below_yuan=r.number("penalty_per_m3_below_yuan", 0.0, minimum=0.0),
+            **_caps(r))
+    elif kind == "quality_class":
+        params = _names(t, "parameter", "parameters", t.where)
+        for p in params:
+            _parameter(t, "parameters", p, PARAMETERS)
+        body = t.str("waterbody", "river")
+        try:
+            body = normalise_waterbody(body)
+            for p in params:
+                class_limits(p, body)
+        except HydroError as exc:
+            raise t.error("waterbody", str(exc)) from None
+        evaluation = t.str("evaluation", "monthly")
+        if evaluation not in ("monthly", "annual"):
+            raise t.error("evaluation", f"expected 'monthly' or 'annual', got {evaluation!r}")
+        inflow = t.str("inflow_section", None)
+        penalty = r.number("penalty_per_class_yuan", 0.0, minimum=0.0)
+        no_worse = r.number("penalty_per_class_no_worse_than_inflow_yuan", None, minimum=0.0)
+        if no_worse is not None and inflow is None:
+            raise t.error("penalty_per_class_no_worse_than_inflow_yuan", "needs 'inflow_section'")
+        if inflow is not None and inflow in sections:
+            raise t.error("inflow_section", f"'{inflow}' is also one of the evaluated sections")
+        rule = QualityClassRule(
+            **common, assumed=False, parameter_ids=params,
+            parameter_key="parameter" if "parameter" in t.data else "parameters", waterbody=body,
+            target_class=r.target_class("target_class"), evaluation=evaluation,
+            penalty_per_class_yuan=penalty,
+            reward_per_class_yuan=r.number("reward_per_class_yuan", 0.0, minimum=0.0),
+            inflow_section=inflow,
+            penalty_per_class_no_worse_than_inflow_yuan=penalty if no_worse is None else no_worse,
+            **_caps(r))
+    elif kind == "tn_reduction":
+        rule = TnReductionRule(
+            **common, assumed=False,
+            parameter=_parameter(t, "parameter", t.str("parameter", "tn"), PARAMETERS),
+            baseline=_baseline(r, "baseline_mg_per_l", allow_previous=True),
+            reward_per_mg_per_l_yuan=r.number("reward_per_mg_per_l_yuan", 0.0, minimum=0.0),
+            penalty_per_mg_per_l_yuan=r.number("penalty_per_mg_per_l_yuan", 0.0, minimum=0.0),
+            **_caps(r))
+    else:
+        rule = _read_target(t, r, common)
+    t.finish()
+    return _with_assumed(rule, r.assumed or prov[0] == "assumed")
+
+
+def _read_target(t: Table, r: _Reader, common) -> TargetRule:
+    parameter = _parameter(t, "parameter", t.str("parameter", "tn"), PARAMETERS + (FLOW,))
+    conc_keys = ("annual_mean_max", "annual_mean_min", "monthly_max", "monthly_min")
+    checks = {k: r.number(k, None, minimum=0.0) for k in conc_keys}
+    volume = r.number("annual_volume_min_m3", None, minimum=0.0)
+    if parameter == FLOW:
+        bad = [k for k, v in checks.items() if v is not None]
+        if bad:
+            raise t.error(bad[0], "flow targets take 'annual_volume_min_m3' (m³); "
+                          "concentration checks need a concentration parameter")
+    elif volume is not None:
+        raise t.error("annual_volume_min_m3", "needs parameter = \"flow\"")
+    if all(v is None for v in checks.values()) and volume is None:
+        raise t.error("parameter", "no check given; add annual_mean_max, monthly_max, "
+                      "annual_mean_min, monthly_min or (for flow) annual_volume_min_m3")
+    return TargetRule(
+        **common, assumed=False, parameter=parameter, annual_volume_min_m3=volume, **checks,
+        bonus_yuan=r.number("bonus_yuan", 0.0, minimum=0.0),
+        penalty_yuan=r.number("penalty_yuan", 0.0, minimum=0.0),
+        penalty_per_failed_month_yuan=r.number("penalty_per_failed_month_yuan", 0.0, minimum=0.0))
+
+
+def _with_assumed(rule: Rule, assumed: bool) -> Rule:
+    return replace(rule, assumed=assumed)
+
+
+_FIXED_KINDS = ("prepayment", "settlement", "transfer")
+
+
+def _read_fixed(t: Table, payer, payee, period, agreement_prov, log) -> FixedPayment:
+    prov = _provenance(t, agreement_prov) or ("unstated", "")
+    r = _Reader(t, prov, log)
+    year = r.integer("year")
+    if not period[0] <= year <= period[1]:
+        raise t.error("year", f"{year} is outside the agreement's period {list(period)}")
+    amount = r.number("amount_yuan")
+    payer, payee = _parties(t, payer, payee)
+    kind = t.str("kind", "transfer")
+    if kind not in _FIXED_KINDS:
+        raise t.error("kind", f"expected one of {', '.join(_FIXED_KINDS)}, got {kind!r}")
+    description = t.str("description", "")
+    t.finish()
+    return FixedPayment(t.where, year, amount, payer, payee, kind, description,
+                        r.assumed or prov[0] == "assumed")
+
+
+def _read_reported(t: Table) -> Reported:
+    year = t.int("year")
+    amount = t.float("amount_yuan")
+    description = t.str("description")
+    source = t.str("source")
+    t.finish()
+    return Reported(t.where, year, amount, description, source)

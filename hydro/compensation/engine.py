@@ -1,0 +1,304 @@
+"""Evaluating an agreement on a monthly section series.
+
+:func:`evaluate` checks that every section and parameter a rule names is in the series,
+then turns each rule, year and section (and parameter) into a :class:`Payment`.
+
+Annual values (a year's flow volume, an annual mean) need all 12 months; with a month
+missing they are undetermined and the payment's amount is NaN.  Monthly evaluations use
+the months that are there.  Either way the payment is marked ``complete=False`` and
+its note lists the missing months: nothing is filled.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from hydro.compensation.payments import Payment
+from hydro.compensation.agreement import Agreement
+from hydro.compensation.rules import (
+    Baseline,
+    QualityClassRule,
+    QuantityRule,
+    Rule,
+    TargetRule,
+    TnReductionRule,
+)
+from hydro.errors import HydroError, suggest
+from hydro.monitoring import FLOW, SectionSeries
+from hydro.standards import class_name, water_class
+
+
+def evaluate(agreement: Agreement, series: SectionSeries) -> list[Payment]:
+    """Evaluate every rule of ``agreement`` in each year of its period the series covers.
+
+    Parameters
+    ----------
+    agreement : Agreement
+    series : SectionSeries
+        Monthly concentrations (mg/L) and flow volumes (m³) per section.
+
+    Returns
+    -------
+    list of Payment
+        Sorted by year, then in the agreement's rule order; fixed payments of every
+        year of the period come last in their year.
+
+    Raises
+    ------
+    HydroError
+        If a rule names a section or parameter the series lacks, a baseline's years lie
+        outside the series, or the series covers no year of the agreement's period.
+    """
+    _check_names(agreement, series)
+    years = [y for y in series.years if agreement.period[0] <= y <= agreement.period[1]]
+    if agreement.rules and not years:
+        raise HydroError(
+            f"{agreement.path}: key 'period': the agreement runs {agreement.period[0]}-{agreement.period[1]} "
+            f"but {series.source} covers {series.years[0]}-{series.years[-1]}; "
+            "evaluate it on a series that overlaps the period")
+    out: list[tuple[int, int, Payment]] = []
+    for order, rule in enumerate(agreement.rules):
+        evaluate_rule = _EVALUATORS[type(rule)]
+        for year in years:
+            if rule.applies(year):
+                for payment in evaluate_rule(rule, series, year):
+                    out.append((year, order, payment))
+    for f in agreement.fixed:
+        note = f.kind + (f": {f.description}" if f.description else "")
+        out.append((f.year, len(agreement.rules), Payment(
+            f.year, "", "fixed", "", f.payer, f.payee, f.amount_yuan, True, f.assumed, f.where, note)))
+    out.sort(key=lambda item: (item[0], item[1]))
+    return [p for _, _, p in out]
+
+
+# ---------------------------------------------------------------------------------
+# Names and years
+# ---------------------------------------------------------------------------------
+def _check_names(agreement: Agreement, series: SectionSeries) -> None:
+    file = agreement.path
+    known = series.sections
+    for rule in agreement.rules:
+        named = [(f"{rule.where}.{rule.section_key}", s) for s in rule.sections]
+        if isinstance(rule, QualityClassRule) and rule.inflow_section:
+            named.append((f"{rule.where}.inflow_section", rule.inflow_section))
+        for key, section in named:
+            if section not in known:
+                raise HydroError(
+                    f"{file}: key '{key}': section '{section}' is not in {series.source}"
+                    + suggest(section, known) + "; known sections: " + ", ".join(known))
+            for parameter in rule.parameters():
+                if not series.has(section, parameter):
+                    pkey = f"{rule.where}.{rule.parameter_key}" if parameter != FLOW else key
+                    have = series.parameters(section)
+                    raise HydroError(
+                        f"{file}: key '{pkey}': parameter '{parameter}' has no data at section "
+                        f"'{section}' in {series.source}" + suggest(parameter, have)
+                        + "; known parameters there: " + ", ".join(have))
+        baseline = getattr(rule, "baseline", None)
+        if baseline is not None and baseline.mean_of_years is not None:
+            first, last = baseline.mean_of_years
+            if first < series.years[0] or last > series.years[-1]:
+                raise HydroError(
+                    f"{file}: key '{baseline.key}': years {first}-{last} reach outside "
+                    f"{series.source}, which covers {series.years[0]}-{series.years[-1]}; "
+                    "give a series that spans the baseline years, or a fixed baseline value")
+
+
+def _months(year: int, months) -> str:
+    return ", ".join(f"{year}-{m:02d}" for m in months)
+
+
+def _missing_note(series: SectionSeries, pairs, year: int) -> str:
+    """``"missing months: gubeikou tn 2019-03, 2019-04"`` for the (section, parameter) pairs."""
+    parts = []
+    for section, parameter in pairs:
+        months = series.missing_months(section, parameter, year)
+        if months:
+            parts.append(f"{section} {parameter} {_months(year, months)}")
+    return "missing months: " + "; ".join(parts) if parts else ""
+
+
+def _baseline_value(baseline: Baseline, annual: Callable[[int], float], year: int,
+                    unit: str) -> tuple[float, bool, str]:
+    """The baseline for ``year``: (value, complete, note)."""
+    if baseline.value is not None:
+        return baseline.value, True, f"baseline {baseline.value:.6g} {unit}"
+    if baseline.previous_year:
+        value = annual(year - 1)
+        if math.isnan(value):
+            return math.nan, False, f"previous year {year - 1} is incomplete or outside the series"
+        return value, True, f"previous year {year - 1}: {value:.6g} {unit}"
+    first, last = baseline.mean_of_years
+    values = {y: annual(y) for y in range(first, last + 1)}
+    good = [v for v in values.values() if not math.isnan(v)]
+    bad = [y for y, v in values.items() if math.isnan(v)]
+    if not good:
+        return math.nan, False, f"no complete year in baseline years {first}-{last}"
+    value = float(np.mean(good))
+    note = f"baseline mean of {first}-{last}: {value:.6g} {unit}"
+    if bad:
+        note += f" (years with missing months left out: {', '.join(map(str, bad))})"
+    return value, not bad, note
+
+
+def _clip(amount: float, rule) -> float:
+    if math.isnan(amount):
+        return amount
+    return float(min(max(amount, rule.min_yuan), rule.max_yuan))
+
+
+def _payment(rule: Rule, year, section, parameter, amount, complete, note) -> Payment:
+    return Payment(year, section, rule.kind, parameter, rule.payer, rule.payee, float(amount),
+                   bool(complete), rule.assumed, rule.where, note)
+
+
+def _linear(delta: float, reward: float, penalty: float) -> float:
+    """``delta * reward`` for a gain (delta >= 0), ``delta * penalty`` (negative) for a loss."""
+    return delta * reward if delta >= 0 else delta * penalty
+
+
+# ---------------------------------------------------------------------------------
+# Rules
+# ---------------------------------------------------------------------------------
+def _quantity(rule: QuantityRule, series: SectionSeries, year: int) -> list[Payment]:
+    out = []
+    for s in rule.sections:
+        volume = series.annual_volume(s, year)
+        base, base_ok, base_note = _baseline_value(rule.baseline, lambda y: series.annual_volume(s, y), year, "m3")
+        missing = _missing_note(series, [(s, FLOW)], year)
+        if math.isnan(volume) or math.isnan(base):
+            amount = math.nan
+            note = "; ".join(x for x in ("annual volume undetermined", missing, base_note) if x)
+        else:
+            amount = _clip(_linear(volume - base, rule.reward_per_m3_above_yuan,
+                                   rule.penalty_per_m3_below_yuan), rule)
+            note = f"volume {volume:.6g} m3 vs {base_note}"
+        out.append(_payment(rule, year, s, FLOW, amount, not missing and base_ok, note))
+    return out
+
+
+def _class_amounts(rule: QualityClassRule, cls: np.ndarray, inflow: np.ndarray | None) -> np.ndarray:
+    """Signed amount (yuan) of each evaluation period, from its class and the inflow's."""
+    short = cls - rule.target_class
+    own = np.where(short > 0, -short * rule.penalty_per_class_yuan,
+                   np.where(short < 0, -short * rule.reward_per_class_yuan, 0.0))
+    if inflow is None:
+        return own
+    worse = cls > inflow
+    n_worse = np.maximum(cls - inflow, short)
+    no_worse = np.where(short > 0, -short * rule.penalty_per_class_no_worse_than_inflow_yuan, own)
+    return np.where(worse, -n_worse * rule.penalty_per_class_yuan, no_worse)
+
+
+def _quality_class(rule: QualityClassRule, series: SectionSeries, year: int) -> list[Payment]:
+    out = []
+    target = class_name(rule.target_class)
+    for s in rule.sections:
+        for p in rule.parameter_ids:
+            pairs = [(s, p)] + ([(rule.inflow_section, p)] if rule.inflow_section else [])
+            missing = _missing_note(series, pairs, year)
+            if rule.evaluation == "annual":
+                values = np.array([series.annual_mean(s, p, year)])
+                inflow = (np.array([series.annual_mean(rule.inflow_section, p, year)])
+                          if rule.inflow_section else None)
+            else:
+                values = series.monthly(s, p, year)
+                inflow = series.monthly(rule.inflow_section, p, year) if rule.inflow_section else None
+            ok = np.isfinite(values) & (np.isfinite(inflow) if inflow is not None else True)
+            if not ok.any():
+                out.append(_payment(rule, year, s, p, math.nan, False,
+                                    f"target {target}; no {rule.evaluation} value; {missing}"))
+                continue
+            cls = water_class(p, values[ok], rule.waterbody)
+            cin = water_class(p, inflow[ok], rule.waterbody) if inflow is not None else None
+            amounts = _class_amounts(rule, cls, cin)
+            amount = _clip(float(amounts.sum()), rule)
+            if rule.evaluation == "annual":
+                note = f"annual mean {values[0]:.4g} mg/L: class {class_name(cls[0])}, target {target}"
+                if cin is not None:
+                    note += f", inflow {rule.inflow_section} class {class_name(cin[0])}"
+            else:
+                months = np.flatnonzero(ok) + 1
+                charged = [f"{m:02d}:{class_name(c)}" + (f"/in {class_name(ci)}" if cin is not None else "")
+                           for m, c, ci, a in zip(months, cls, cin if cin is not None else cls, amounts) if a]
+                note = f"target {target}; months with amounts: " + (", ".join(charged) or "none")
+            if missing:
+                note += "; " + missing
+            out.append(_payment(rule, year, s, p, amount, not missing, note))
+    return out
+
+
+def _tn_reduction(rule: TnReductionRule, series: SectionSeries, year: int) -> list[Payment]:
+    out = []
+    p = rule.parameter
+    for s in rule.sections:
+        mean = series.annual_mean(s, p, year)
+        base, base_ok, base_note = _baseline_value(rule.baseline, lambda y: series.annual_mean(s, p, y), year, "mg/L")
+        missing = _missing_note(series, [(s, p)], year)
+        if math.isnan(mean) or math.isnan(base):
+            amount = math.nan
+            note = "; ".join(x for x in ("annual mean undetermined", missing, base_note) if x)
+        else:
+            amount = _clip(_linear(base - mean, rule.reward_per_mg_per_l_yuan, rule.penalty_per_mg_per_l_yuan), rule)
+            note = f"annual mean {mean:.4g} mg/L vs {base_note} (decrease {base - mean:.4g} mg/L)"
+        out.append(_payment(rule, year, s, p, amount, not missing and base_ok, note))
+    return out
+
+
+def _target(rule: TargetRule, series: SectionSeries, year: int) -> list[Payment]:
+    out = []
+    p = rule.parameter
+    for s in rule.sections:
+        missing = _missing_note(series, [(s, p)], year)
+        failed: list[str] = []
+        undetermined: list[str] = []
+        failed_months = 0
+        if p == FLOW:
+            annual_checks = [("annual volume", series.annual_volume(s, year), rule.annual_volume_min_m3, ">=")]
+        else:
+            mean = series.annual_mean(s, p, year)
+            annual_checks = [("annual mean", mean, rule.annual_mean_max, "<="),
+                             ("annual mean", mean, rule.annual_mean_min, ">=")]
+        for label, value, limit, op in annual_checks:
+            if limit is None:
+                continue
+            if math.isnan(value):
+                undetermined.append(f"{label} {op} {limit:.6g}")
+            elif not (value <= limit if op == "<=" else value >= limit):
+                failed.append(f"{label} {value:.6g} not {op} {limit:.6g}")
+        if p != FLOW and (rule.monthly_max is not None or rule.monthly_min is not None):
+            values = series.monthly(s, p, year)
+            bad = np.zeros(12, dtype=bool)
+            if rule.monthly_max is not None:
+                bad |= values > rule.monthly_max
+            if rule.monthly_min is not None:
+                bad |= values < rule.monthly_min
+            failed_months = int(bad.sum())
+            if failed_months:
+                failed.append(f"monthly limit missed in {_months(year, np.flatnonzero(bad) + 1)}")
+            if np.isnan(values).any():
+                undetermined.append("monthly checks")
+        if failed:
+            amount = -(rule.penalty_yuan + rule.penalty_per_failed_month_yuan * failed_months)
+            note = "failed: " + "; ".join(failed)
+        elif undetermined:
+            amount = math.nan
+            note = "undetermined: " + "; ".join(undetermined)
+        else:
+            amount = rule.bonus_yuan
+            note = "all checks met"
+        if missing:
+            note += "; " + missing
+        out.append(_payment(rule, year, s, p, amount, not missing, note))
+    return out
+
+
+_EVALUATORS: dict[type, Callable[[Rule, SectionSeries, int], list[Payment]]] = {
+    QuantityRule: _quantity,
+    QualityClassRule: _quality_class,
+    TnReductionRule: _tn_reduction,
+    TargetRule: _target,
+}

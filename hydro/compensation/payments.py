@@ -1,0 +1,157 @@
+"""Payment records and their tables: CSV, JSON-ready dicts, text, and totals.
+
+A :class:`Payment` is one line of an evaluated agreement: a year, a section, a
+component and parameter, the parties and a signed amount in yuan.  A positive amount
+goes from payer to payee; a negative one (a deduction or penalty) from payee to payer.
+An amount that cannot be determined (an annual value with a missing month) is NaN,
+written as an empty CSV cell and as JSON ``null``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import IO
+
+#: Column order of the CSV table and keys of the JSON records.
+COLUMNS: tuple[str, ...] = ("year", "section", "component", "parameter", "payer", "payee",
+                            "amount_yuan", "complete", "assumed", "rule", "note")
+
+
+@dataclass(frozen=True)
+class Payment:
+    """One evaluated payment line.
+
+    Attributes
+    ----------
+    year : int
+    section : str
+        Section id, or ``""`` for fixed payments.
+    component : str
+        ``quantity``, ``quality_class``, ``tn_reduction``, ``target`` or ``fixed``.
+    parameter : str
+        ``tn``, ``tp``, ``nh3n``, ``codmn``, ``do``, ``flow``, or ``""``.
+    payer, payee : str
+    amount_yuan : float
+        Signed amount (yuan): > 0 payer pays payee, < 0 payee pays payer; NaN if it
+        could not be determined.
+    complete : bool
+        False when months the rule needs were missing; ``note`` says which.
+    assumed : bool
+        Whether the rule rests on a number marked as an assumption.
+    rule : str
+        The rule's key path in the agreement file, e.g. ``quality_class[0]``.
+    note : str
+        How the amount came about, and any missing months.
+    """
+
+    year: int
+    section: str
+    component: str
+    parameter: str
+    payer: str
+    payee: str
+    amount_yuan: float
+    complete: bool = True
+    assumed: bool = False
+    rule: str = ""
+    note: str = ""
+
+    def as_json(self) -> dict:
+        """A JSON-ready dict (NaN amount as None), keys in :data:`COLUMNS` order."""
+        record = asdict(self)
+        if not math.isfinite(record["amount_yuan"]):
+            record["amount_yuan"] = None
+        return {k: record[k] for k in COLUMNS}
+
+
+def payments_as_json(payments: list[Payment]) -> list[dict]:
+    """The list ``hydro compensate --json`` prints: one :meth:`Payment.as_json` per payment."""
+    return [p.as_json() for p in payments]
+
+
+def write_payments_csv(payments: list[Payment], out: str | Path | IO[str]) -> None:
+    """Write payments as CSV with the columns of :data:`COLUMNS` (NaN amount as an empty cell).
+
+    Parameters
+    ----------
+    payments : list of Payment
+    out : str, Path or text file
+        A path to create or an open text stream.
+    """
+    if isinstance(out, (str, Path)):
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            write_payments_csv(payments, fh)
+        return
+    writer = csv.writer(out)
+    writer.writerow(COLUMNS)
+    for p in payments:
+        rec = p.as_json()
+        rec["amount_yuan"] = "" if rec["amount_yuan"] is None else repr(float(rec["amount_yuan"]))
+        rec["complete"] = str(rec["complete"]).lower()
+        rec["assumed"] = str(rec["assumed"]).lower()
+        writer.writerow([rec[c] for c in COLUMNS])
+
+
+def payments_to_csv(payments: list[Payment]) -> str:
+    """The CSV table as a string (see :func:`write_payments_csv`)."""
+    buf = io.StringIO()
+    write_payments_csv(payments, buf)
+    return buf.getvalue()
+
+
+def totals(payments: list[Payment]) -> list[dict]:
+    """Net amounts per year and pair of parties.
+
+    Returns
+    -------
+    list of dict
+        ``{"year", "payer", "payee", "performance_yuan", "fixed_yuan", "net_yuan",
+        "complete"}`` sorted by year and parties.  Amounts on the reversed pair are
+        counted with the opposite sign; ``performance_yuan`` sums the determined
+        amounts of the rules, ``fixed_yuan`` the fixed payments; ``complete`` is False
+        when any amount was undetermined or incomplete.
+    """
+    rows: dict[tuple[int, str, str], dict] = {}
+    for p in payments:
+        a, b, sign = (p.payer, p.payee, 1.0) if p.payer <= p.payee else (p.payee, p.payer, -1.0)
+        row = rows.setdefault((p.year, a, b), {"year": p.year, "payer": a, "payee": b,
+                                               "performance_yuan": 0.0, "fixed_yuan": 0.0,
+                                               "net_yuan": 0.0, "complete": True})
+        if not math.isfinite(p.amount_yuan):
+            row["complete"] = False
+            continue
+        row["fixed_yuan" if p.component == "fixed" else "performance_yuan"] += sign * p.amount_yuan
+        row["net_yuan"] += sign * p.amount_yuan
+        row["complete"] &= p.complete
+    return [rows[k] for k in sorted(rows)]
+
+
+def format_payments(payments: list[Payment]) -> str:
+    """A plain-text table of payments followed by the net totals, for the terminal."""
+    header = ("year", "section", "component", "parameter", "payer -> payee", "amount (yuan)", "")
+    lines = []
+    for p in payments:
+        amount = "undetermined" if not math.isfinite(p.amount_yuan) else f"{p.amount_yuan:,.0f}"
+        flags = ("incomplete " if not p.complete else "") + ("assumed" if p.assumed else "")
+        lines.append((str(p.year), p.section or "-", p.component, p.parameter or "-",
+                      f"{p.payer} -> {p.payee}", amount, flags.strip()))
+    widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
+    out = ["  ".join(c.ljust(w) if i != 5 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
+           for r in [header, *lines]]
+    out.append("")
+    out.append("net per year (positive: payer pays payee)")
+    for t in totals(payments):
+        mark = "" if t["complete"] else "  (incomplete)"
+        out.append(f"  {t['year']}  {t['payer']} -> {t['payee']}: {t['net_yuan']:,.0f} yuan "
+                   f"(rules {t['performance_yuan']:,.0f}, fixed {t['fixed_yuan']:,.0f}){mark}")
+    notes = [f"  {p.year} {p.section or '-'} {p.component} {p.parameter}: {p.note}"
+             for p in payments if not p.complete]
+    if notes:
+        out.append("")
+        out.append("incomplete lines:")
+        out.extend(notes)
+    return "\n".join(out)
