@@ -111,7 +111,7 @@ def simulate_kernel(
     boundary_flux, boundary_conc, lateral_load, point_load, res_load,
     reach_rate, res_rate, settling_m_s,
     # initial state
-    init_conc, init_res_conc, courant, disp_limit, period_of_day,
+    init_conc, init_res_conc, group_start, courant, disp_limit, period_of_day,
     # outputs
     out_reach_mass, out_section_mass, out_res_conc, out_res_outmass,
     out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc,
@@ -144,6 +144,9 @@ def simulate_kernel(
         the day's water temperature, ``k20 * theta**(T - 20)``, s-1
     settling_m_s : (T,) float  apparent settling velocity in reservoirs, m s-1
     init_conc : (N, T), init_res_conc : (S, T)  initial concentrations, g m-3
+    group_start : (G+1,) int  tracers group_start[g]:group_start[g+1] are the source
+        tags of one constituent: its limiter is computed from their sum, and they
+        must share its removal rates (a constituent without tags is a group of one)
     courant, disp_limit : float  sub-step limits
     period_of_day : (D,) int  budget period of each day (0, 1, ...)
 
@@ -177,7 +180,6 @@ def simulate_kernel(
     wdraw = np.zeros(n_pad)  # withdrawal rate, m3 s-1 (>= 0)
     cond = np.zeros(n_pad)  # conductance to the next slot inside a reach, m3 s-1
     keep = np.zeros(n_pad)
-    lat = np.zeros(n_pad)
     # junction faces (last cell of a reach -> first cell of the reach below)
     n_junction = 0
     for r in range(n_reach):
@@ -188,7 +190,6 @@ def simulate_kernel(
     j_a = np.empty(n_junction, dtype=np.int64)  # padded slot above the junction
     j_b = np.empty(n_junction, dtype=np.int64)  # padded slot below it
     j_cond = np.zeros(n_junction)
-    j_acc = np.zeros(n_junction)  # mass moved down across the junction in a day
     k = 0
     for r in range(n_reach):
         if reach_down_kind[r] == DOWN_REACH and reach_dispersion[r] > 0.0 \
@@ -239,7 +240,6 @@ def simulate_kernel(
             into_res[k] = r
             k += 1
     inv_qin = np.zeros(n_reach)
-    bflux = np.zeros(n_reach)
     n_dinlet = 0
     for r in range(n_reach):
         if dispersive_inlet[r] and reach_dispersion[r] > 0.0:
@@ -251,23 +251,33 @@ def simulate_kernel(
             dinlets[k] = r
             k += 1
 
-    # state
+    # state; per-tag work arrays have a leading axis of the largest group
+    n_group = group_start.shape[0] - 1
+    g_max = 1
+    for g in range(n_group):
+        g_max = max(g_max, group_start[g + 1] - group_start[g])
     mass = np.zeros((n_tr, n_pad))
     res_mass = np.empty((n_res, n_tr))
-    c = np.zeros(n_pad)
-    c_next = np.zeros(n_pad)
+    c = np.zeros((g_max, n_pad))
+    c_next = np.zeros((g_max, n_pad))
+    c_total = np.zeros(n_pad)
+    flux_total = np.zeros(n_pad)
     flux = np.zeros(n_pad)
-    flux_acc = np.zeros(n_pad)
-    removed_acc = np.zeros(n_pad)
-    withdrawn_acc = np.zeros(n_pad)
-    inflow = np.zeros(n_reach)
-    disp_acc = np.zeros(n_reach)
+    flux_acc = np.zeros((g_max, n_pad))
+    removed_acc = np.zeros((g_max, n_pad))
+    withdrawn_acc = np.zeros((g_max, n_pad))
+    inflow = np.zeros((g_max, n_reach))
+    bflux = np.zeros((g_max, n_reach))
+    disp_acc = np.zeros((g_max, n_reach))
+    j_acc = np.zeros((g_max, n_junction))
     res_in = np.zeros(n_res)
     res_flux = np.zeros(n_res)
-    res_c = np.zeros(n_res)
-    res_out_day = np.zeros(n_res)
-    res_in_day = np.zeros(n_res)
-    res_rm_day = np.zeros(n_res)
+    res_c = np.zeros((g_max, n_res))
+    res_out_day = np.zeros((g_max, n_res))
+    res_in_day = np.zeros((g_max, n_res))
+    res_rm_day = np.zeros((g_max, n_res))
+    # lateral loads per slot and tracer (filled each day)
+    lat = np.zeros((n_tr, n_pad))
 
     # initial masses (geometry of day 0)
     _day_geometry(q_in[0], q_out[0], reach_cell_start, cell_dx, vel_coeff, vel_exp, pos, volume)
@@ -356,178 +366,213 @@ def simulate_kernel(
         for i in range(n_cell):
             p = pos[i]
             half_lw[p] = 0.5 * (1.0 - dt * (fq[p] + wdraw[p]) * inv_v[p])
-
-        # ---- each tracer through the day ------------------------------------
         for t in range(n_tr):
-            m = mass[t]
             for r in range(n_reach):
-                bflux[r] = boundary_flux[day, r, t]
-                keep_r = math.exp(-reach_rate[day, r, t] * dt)
                 n = reach_cell_start[r + 1] - reach_cell_start[r]
                 lat_r = lateral_load[day, r, t] / n
                 for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
+                    lat[t, pos[i]] = lat_r
+
+        # ---- each constituent (its source tags together) through the day -----
+        for g in range(n_group):
+            t0 = group_start[g]
+            n_tag = group_start[g + 1] - t0
+            for k in range(n_tag):
+                t = t0 + k
+                for r in range(n_reach):
+                    bflux[k, r] = boundary_flux[day, r, t]
+                    disp_acc[k, r] = 0.0
+                for j in range(n_junction):
+                    j_acc[k, j] = 0.0
+                for p in range(n_pad):
+                    flux_acc[k, p] = 0.0
+                    removed_acc[k, p] = 0.0
+                    withdrawn_acc[k, p] = 0.0
+                    c[k, p] = mass[t, p] * inv_v[p]
+                for s in range(n_res):
+                    res_out_day[k, s] = 0.0
+                    res_in_day[k, s] = 0.0
+                    res_rm_day[k, s] = 0.0
+            for r in range(n_reach):
+                # tags of one constituent share its removal rate
+                keep_r = math.exp(-reach_rate[day, r, t0] * dt)
+                for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
                     keep[pos[i]] = keep_r
-                    lat[pos[i]] = lat_r
-                disp_acc[r] = 0.0
-            for k in range(n_junction):
-                j_acc[k] = 0.0
-            for p in range(n_pad):
-                flux_acc[p] = 0.0
-                removed_acc[p] = 0.0
-                withdrawn_acc[p] = 0.0
-                c[p] = m[p] * inv_v[p]
-            for s in range(n_res):
-                res_out_day[s] = 0.0
-                res_in_day[s] = 0.0
-                res_rm_day[s] = 0.0
 
             for sub in range(n_sub):
                 frac = (sub + 0.5) / n_sub
-                for s in range(n_res):
-                    v_mid = res_volume[day, s] + frac * (res_volume[day + 1, s] - res_volume[day, s])
-                    res_c[s] = res_mass[s, t] / v_mid
-                # 1. ghost slots: the inlet mixture (what entered in the previous
-                #    sub-step; computed from the upstream cells at the start of the
-                #    day) and the downstream neighbour
-                if sub == 0:
+                for k in range(n_tag):
+                    t = t0 + k
+                    ck = c[k]
+                    for s in range(n_res):
+                        v_mid = res_volume[day, s] + frac * (res_volume[day + 1, s] - res_volume[day, s])
+                        res_c[k, s] = res_mass[s, t] / v_mid
+                    # 1. ghost slots: the inlet mixture (what entered in the previous
+                    #    sub-step; from the upstream cells at the start of the day)
+                    #    and the downstream neighbour
+                    if sub == 0:
+                        for r in range(n_reach):
+                            inflow[k, r] = bflux[k, r]
+                        for j in range(n_edge):
+                            inflow[k, e_dst[j]] += e_q[j] * ck[e_pos[j]]
+                        for s in range(n_res):
+                            if res_down_kind[s] == DOWN_REACH:
+                                inflow[k, res_down_index[s]] += res_outflow[day, s] * res_c[k, s]
                     for r in range(n_reach):
-                        inflow[r] = bflux[r]
-                    for k in range(n_edge):
-                        inflow[e_dst[k]] += e_q[k] * c[e_pos[k]]
+                        ck[gup[r]] = inflow[k, r] * inv_qin[r]
+                        ck[gdn[r]] = ck[dn_src[r]]
+                    for j in range(n_into_res):
+                        r = into_res[j]
+                        ck[gdn[r]] = res_c[k, reach_down_index[r]]
+                # 2. advective fluxes of the constituent from the old state; each
+                #    tag carries the share it holds in the upwind slot, so the
+                #    tags add up to the constituent to round-off
+                if n_tag == 1:
+                    _advective_fluxes(c[0], fq, half_lw, flux_total)
+                else:
+                    for p in range(n_pad):
+                        acc = 0.0
+                        for k in range(n_tag):
+                            acc += c[k, p]
+                        c_total[p] = acc
+                    _advective_fluxes(c_total, fq, half_lw, flux_total)
+                for k in range(n_tag):
+                    t = t0 + k
+                    ck = c[k]
+                    m = mass[t]
+                    if n_tag == 1:
+                        fk = flux_total
+                    else:
+                        fk = flux
+                        for p in range(n_pad):
+                            fk[p] = flux_total[p] * (ck[p] / (c_total[p] + 1e-300))
+                    # 3. reservoirs: exact mixed-tank integration
+                    for s in range(n_res):
+                        res_in[s] = res_load[day, s, t]
+                    for j in range(n_into_res):
+                        r = into_res[j]
+                        res_in[reach_down_index[r]] += fk[gdn[r] - 1]
+                    for s in range(n_res):
+                        v_mid = res_volume[day, s] + frac * (res_volume[day + 1, s] - res_volume[day, s])
+                        rate_out = res_outflow[day, s] / v_mid
+                        b = rate_out + settling_m_s[t] * res_area[day, s] / v_mid + res_rate[day, s, t]
+                        m0 = res_mass[s, t]
+                        a_in = res_in[s]
+                        # dM/dt = a - b M with a, b constant over the sub-step:
+                        # M1 = M_eq + (M0 - M_eq) exp(-b dt); what left is split
+                        # between outflow and removal in proportion to their rates,
+                        # so the tank's budget closes by construction.
+                        if b > 0.0:
+                            e = math.expm1(-b * dt)  # exp(-b dt) - 1, precise for small b dt
+                            left = a_in * dt - (m0 - a_in / b) * e
+                            out_m = left * (rate_out / b)
+                        else:
+                            left = 0.0
+                            out_m = 0.0
+                        res_mass[s, t] = m0 + a_in * dt - left
+                        res_flux[s] = out_m / dt
+                        res_out_day[k, s] += out_m
+                        res_rm_day[k, s] += left - out_m
+                        res_in_day[k, s] += (a_in - res_load[day, s, t]) * dt
+                    # 4. mass entering each reach inlet: the inlet ghost's flux
+                    for r in range(n_reach):
+                        inflow[k, r] = bflux[k, r]
+                    for j in range(n_edge):
+                        inflow[k, e_dst[j]] += fk[e_pos[j]]
                     for s in range(n_res):
                         if res_down_kind[s] == DOWN_REACH:
-                            inflow[res_down_index[s]] += res_outflow[day, s] * res_c[s]
-                for r in range(n_reach):
-                    c[gup[r]] = inflow[r] * inv_qin[r]
-                    c[gdn[r]] = c[dn_src[r]]
-                for k in range(n_into_res):
-                    r = into_res[k]
-                    c[gdn[r]] = res_c[reach_down_index[r]]
-                # 2. advective fluxes from the old state
-                _advective_fluxes(c, fq, half_lw, flux)
-                # 3. reservoirs: exact mixed-tank integration
-                for s in range(n_res):
-                    res_in[s] = res_load[day, s, t]
-                for k in range(n_into_res):
-                    r = into_res[k]
-                    res_in[reach_down_index[r]] += flux[gdn[r] - 1]
-                for s in range(n_res):
-                    v_mid = res_volume[day, s] + frac * (res_volume[day + 1, s] - res_volume[day, s])
-                    k_t = res_rate[day, s, t]
-                    rate_out = res_outflow[day, s] / v_mid
-                    b = rate_out + settling_m_s[t] * res_area[day, s] / v_mid + k_t
-                    m0 = res_mass[s, t]
-                    a_in = res_in[s]
-                    # dM/dt = a - b M with a, b constant over the sub-step:
-                    # M1 = M_eq + (M0 - M_eq) exp(-b dt); what left is split
-                    # between outflow and removal in proportion to their rates,
-                    # so the tank's budget closes by construction.
-                    if b > 0.0:
-                        e = math.expm1(-b * dt)  # exp(-b dt) - 1, precise for small b dt
-                        left = a_in * dt - (m0 - a_in / b) * e
-                        out_m = left * (rate_out / b)
+                            inflow[k, res_down_index[s]] += res_flux[s]
+                    for r in range(n_reach):
+                        fk[gup[r]] = inflow[k, r]
+                    if any_withdrawal:
+                        for p in range(n_pad):
+                            w = dt * wdraw[p] * ck[p]
+                            m[p] -= w
+                            withdrawn_acc[k, p] += w
+                    for j in range(n_pt):
+                        m[pos[point_cell[j]]] += dt * point_load[day, j, t]
+                    # 5. advective update, a flat stencil.  Ghost slots collect
+                    #    meaningless mass that is never read (their inv_v is 0, so
+                    #    their concentration stays 0).  Slot 0 is the first reach's
+                    #    inlet ghost: only its flux is recorded.  Without a
+                    #    dispersion step the removal is fused in here.
+                    lat_t = lat[t]
+                    facc = flux_acc[k]
+                    racc = removed_acc[k]
+                    facc[0] += dt * fk[0]
+                    if any_disp:
+                        for p in range(1, n_pad):
+                            mp = m[p] + dt * (fk[p - 1] - fk[p] + lat_t[p])
+                            m[p] = mp
+                            ck[p] = mp * inv_v[p]
+                            facc[p] += dt * fk[p]
                     else:
-                        left = 0.0
-                        out_m = 0.0
-                    res_mass[s, t] = m0 + a_in * dt - left
-                    res_flux[s] = out_m / dt
-                    res_out_day[s] += out_m
-                    res_rm_day[s] += left - out_m
-                    res_in_day[s] += (a_in - res_load[day, s, t]) * dt
-                # 4. mass entering each reach inlet: the inlet ghost's flux
-                for r in range(n_reach):
-                    inflow[r] = bflux[r]
-                for k in range(n_edge):
-                    inflow[e_dst[k]] += flux[e_pos[k]]
-                for s in range(n_res):
-                    if res_down_kind[s] == DOWN_REACH:
-                        inflow[res_down_index[s]] += res_flux[s]
-                for r in range(n_reach):
-                    flux[gup[r]] = inflow[r]
-                if any_withdrawal:
-                    for p in range(n_pad):
-                        w = dt * wdraw[p] * c[p]
-                        m[p] -= w
-                        withdrawn_acc[p] += w
-                # 5. advective update, a flat stencil.  Ghost slots collect
-                #    meaningless mass that is never read (their inv_v is 0, so
-                #    their concentration stays 0).  Slot 0 is the first reach's
-                #    inlet ghost: only its flux is recorded.  Without a dispersion
-                #    step the removal is fused in here.
-                flux_acc[0] += dt * flux[0]
+                        for p in range(1, n_pad):
+                            after = m[p] + dt * (fk[p - 1] - fk[p] + lat_t[p])
+                            mp = after * keep[p]
+                            m[p] = mp
+                            racc[p] += after - mp
+                            ck[p] = mp * inv_v[p]
+                            facc[p] += dt * fk[p]
+                    # 6. dispersion (forward Euler) fused with the removal
+                    if any_disp:
+                        for j in range(n_junction):
+                            a = j_a[j]
+                            b = j_b[j]
+                            x = dt * j_cond[j] * (ck[a] - ck[b])
+                            m[a] -= x
+                            m[b] += x
+                            j_acc[k, j] += x
+                        for j in range(n_dinlet):
+                            r = dinlets[j]
+                            a = pos[reach_cell_start[r]]
+                            x = dt * b_cond[r] * (boundary_conc[day, r, t] - ck[a])
+                            m[a] += x
+                            disp_acc[k, r] += x
+                        cn = c_next[k]
+                        for p in range(1, n_pad - 1):
+                            after = m[p] + dt * (cond[p - 1] * (ck[p - 1] - ck[p]) + cond[p] * (ck[p + 1] - ck[p]))
+                            mp = after * keep[p]
+                            m[p] = mp
+                            racc[p] += after - mp
+                            cn[p] = mp * inv_v[p]
                 if any_disp:
-                    for p in range(1, n_pad):
-                        mp = m[p] + dt * (flux[p - 1] - flux[p] + lat[p])
-                        m[p] = mp
-                        c[p] = mp * inv_v[p]
-                        flux_acc[p] += dt * flux[p]
-                else:
-                    for p in range(1, n_pad):
-                        after = m[p] + dt * (flux[p - 1] - flux[p] + lat[p])
-                        mp = after * keep[p]
-                        m[p] = mp
-                        removed_acc[p] += after - mp
-                        c[p] = mp * inv_v[p]
-                        flux_acc[p] += dt * flux[p]
-                for j in range(n_pt):
-                    p = pos[point_cell[j]]
-                    m[p] += dt * point_load[day, j, t]
-                    c[p] = m[p] * inv_v[p]
-                # 6. dispersion (forward Euler) fused with the removal
-                if any_disp:
-                    for k in range(n_junction):
-                        a = j_a[k]
-                        b = j_b[k]
-                        x = dt * j_cond[k] * (c[a] - c[b])
-                        m[a] -= x
-                        m[b] += x
-                        j_acc[k] += x
-                    for k in range(n_dinlet):
-                        r = dinlets[k]
-                        a = pos[reach_cell_start[r]]
-                        x = dt * b_cond[r] * (boundary_conc[day, r, t] - c[a])
-                        m[a] += x
-                        disp_acc[r] += x
-                    for p in range(1, n_pad - 1):
-                        after = m[p] + dt * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
-                        mp = after * keep[p]
-                        m[p] = mp
-                        removed_acc[p] += after - mp
-                        c_next[p] = mp * inv_v[p]
                     c, c_next = c_next, c
 
             # ---- daily outputs and budgets ------------------------------------
-            for k in range(n_junction):
-                disp_acc[j_reach[k]] -= j_acc[k]
-                disp_acc[reach_down_index[j_reach[k]]] += j_acc[k]
-            for r in range(n_reach):
-                s0 = reach_cell_start[r]
-                s1 = reach_cell_start[r + 1]
-                rm = 0.0
-                wd = 0.0
-                for i in range(s0, s1):
-                    rm += removed_acc[pos[i]]
-                    wd += withdrawn_acc[pos[i]]
-                out_m = flux_acc[pos[s1 - 1]]
-                out_reach_mass[day, r, t] = out_m
-                budget_reach[period, r, B_INFLOW, t] += flux_acc[gup[r]]
-                budget_reach[period, r, B_LATERAL, t] += SECONDS_PER_DAY * lateral_load[day, r, t]
-                budget_reach[period, r, B_OUTFLOW, t] += out_m
-                budget_reach[period, r, B_REMOVAL, t] += rm
-                budget_reach[period, r, B_WITHDRAWAL, t] += wd
-                budget_reach[period, r, B_DISPERSION, t] += disp_acc[r]
-            for j in range(n_pt):
-                budget_reach[period, cell_reach[point_cell[j]], B_POINT, t] += \
-                    SECONDS_PER_DAY * point_load[day, j, t]
-            for k in range(n_sec):
-                out_section_mass[day, k, t] = flux_acc[pos[section_cell[k]]]
-            for s in range(n_res):
-                out_res_conc[day, s, t] = res_mass[s, t] / res_volume[day + 1, s]
-                out_res_outmass[day, s, t] = res_out_day[s]
-                budget_res[period, s, B_INFLOW, t] += res_in_day[s]
-                budget_res[period, s, B_LATERAL, t] += SECONDS_PER_DAY * res_load[day, s, t]
-                budget_res[period, s, B_OUTFLOW, t] += res_out_day[s]
-                budget_res[period, s, B_REMOVAL, t] += res_rm_day[s]
+            for k in range(n_tag):
+                t = t0 + k
+                for j in range(n_junction):
+                    disp_acc[k, j_reach[j]] -= j_acc[k, j]
+                    disp_acc[k, reach_down_index[j_reach[j]]] += j_acc[k, j]
+                for r in range(n_reach):
+                    s0 = reach_cell_start[r]
+                    s1 = reach_cell_start[r + 1]
+                    rm = 0.0
+                    wd = 0.0
+                    for i in range(s0, s1):
+                        rm += removed_acc[k, pos[i]]
+                        wd += withdrawn_acc[k, pos[i]]
+                    out_m = flux_acc[k, pos[s1 - 1]]
+                    out_reach_mass[day, r, t] = out_m
+                    budget_reach[period, r, B_INFLOW, t] += flux_acc[k, gup[r]]
+                    budget_reach[period, r, B_LATERAL, t] += SECONDS_PER_DAY * lateral_load[day, r, t]
+                    budget_reach[period, r, B_OUTFLOW, t] += out_m
+                    budget_reach[period, r, B_REMOVAL, t] += rm
+                    budget_reach[period, r, B_WITHDRAWAL, t] += wd
+                    budget_reach[period, r, B_DISPERSION, t] += disp_acc[k, r]
+                for j in range(n_pt):
+                    budget_reach[period, cell_reach[point_cell[j]], B_POINT, t] += \
+                        SECONDS_PER_DAY * point_load[day, j, t]
+                for j in range(n_sec):
+                    out_section_mass[day, j, t] = flux_acc[k, pos[section_cell[j]]]
+                for s in range(n_res):
+                    out_res_conc[day, s, t] = res_mass[s, t] / res_volume[day + 1, s]
+                    out_res_outmass[day, s, t] = res_out_day[k, s]
+                    budget_res[period, s, B_INFLOW, t] += res_in_day[k, s]
+                    budget_res[period, s, B_LATERAL, t] += SECONDS_PER_DAY * res_load[day, s, t]
+                    budget_res[period, s, B_OUTFLOW, t] += res_out_day[k, s]
+                    budget_res[period, s, B_REMOVAL, t] += res_rm_day[k, s]
 
         # cell volumes change between days: mass is kept, so concentration follows
 

@@ -42,6 +42,26 @@ def main() -> None:
     """
 
 
+def _history() -> str:
+    """The command as typed (for the ``history`` attribute), rebuilt from click's context."""
+    import shlex
+
+    ctx = click.get_current_context()
+    parts = ["hydro", ctx.info_name]
+    for param in ctx.command.params:
+        value = ctx.params.get(param.name)
+        if value in (None, False, ()) or param.name == "quiet":
+            continue
+        if isinstance(param, click.Argument):
+            parts.append(str(value))
+        elif isinstance(value, bool):
+            parts.append(param.opts[-1])
+        else:
+            for v in (value if isinstance(value, tuple) else (value,)):
+                parts += [param.opts[-1], str(v)]
+    return " ".join(shlex.quote(p) for p in parts)
+
+
 @main.command("run")
 @click.argument("basin")
 @click.option("--start", help="First day, YYYY-MM-DD (default: the basin's [run] start).")
@@ -71,7 +91,7 @@ def run_command(basin, start, end, output, overwrite, overrides, quiet):
     check_period(b, s, e)
     out = Path(output) if output else Path(f"{b.name}.nc")
     check_writable(out, overwrite)
-    results = run(b, s, e, history=" ".join(["hydro", *sys.argv[1:]]))
+    results = run(b, s, e, history=_history())
     results.to_netcdf(out, overwrite=overwrite)
     if not quiet:
         click.echo(run_summary(results))

@@ -213,6 +213,7 @@ class TransportResult:
 
 def simulate(network: Network, tracers: list[Constituent], inputs: TransportInputs, *,
              courant: float = 0.9, dispersion_limit: float = 1.0,
+             groups: list[int] | None = None,
              day_labels: list[str] | None = None) -> TransportResult:
     """Run the transport solver.
 
@@ -229,6 +230,12 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     dispersion_limit : float
         Bound on (sum of face conductances) * dt / cell volume, in (0, 1];
         1 is the positivity limit of the explicit dispersion step.
+    groups : list of int, optional
+        Sizes of consecutive tracer groups: each group is the source tags of one
+        constituent (default: every tracer on its own).  The limiter of a group
+        is computed from the sum of its tags and each tag carries its share of
+        the upwind cell, so the tags add up to the constituent to round-off.
+        Tags of a group must have the same removal parameters.
     day_labels : list of str, optional
         Dates of the days, to name the first bad day in errors.
 
@@ -269,6 +276,19 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
             or np.any(np.diff(period) > 1):
         raise HydroError("period_of_day must start at 0 and step by 0 or 1 each day")
     n_period = int(period[-1]) + 1
+    sizes = [1] * n_tr if groups is None else list(groups)
+    if sum(sizes) != n_tr or min(sizes, default=1) < 1:
+        raise ValueError(f"groups {sizes} must be positive and add up to {n_tr} tracers")
+    group_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    for g in range(len(sizes)):
+        first = tracers[group_start[g]]
+        for tag in tracers[group_start[g] + 1:group_start[g + 1]]:
+            if (tag.river_removal_per_day, tag.river_theta, tag.reservoir_removal_per_day,
+                    tag.reservoir_theta, tag.settling_velocity_m_per_day) != (
+                    first.river_removal_per_day, first.river_theta, first.reservoir_removal_per_day,
+                    first.reservoir_theta, first.settling_velocity_m_per_day):
+                raise ValueError(f"tags of one group must share removal parameters: "
+                                 f"{first.name} and {tag.name} differ")
 
     per_day = 1.0 / SECONDS_PER_DAY
     k20_river = np.array([c.river_removal_per_day * per_day for c in tracers])
@@ -300,7 +320,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         arr["q_in"], arr["q_out"], arr["res_volume"], arr["res_outflow"], arr["res_area"],
         arr["boundary_flux"], arr["boundary_conc"], arr["lateral_load"], arr["point_load"],
         arr["res_load"], reach_rate, res_rate, settling,
-        arr["init_conc"], arr["init_res_conc"], float(courant), float(dispersion_limit), period,
+        arr["init_conc"], arr["init_res_conc"], group_start, float(courant), float(dispersion_limit), period,
         out_reach, out_sec, out_res_conc, out_res_mass, substeps, b_reach, b_res, s_reach, s_res,
         final,
     )

@@ -1,0 +1,218 @@
+"""`hydro run`, `info`, `validate` from the command line: outputs, metadata and user mistakes."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from hydro.basin import ROOT
+from hydro.cli import main
+
+TINY = ROOT / "configs" / "examples" / "tiny"
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture()
+def tiny_copy(tmp_path):
+    """A writable copy of the example basin."""
+    dest = tmp_path / "tiny"
+    shutil.copytree(TINY, dest)
+    return dest
+
+
+def assert_user_error(result, *fragments):
+    """Exit status 2, a message with every fragment, and no traceback."""
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for f in fragments:
+        assert f in result.output, f"{f!r} not in {result.output!r}"
+
+
+def test_run_writes_cf_netcdf_that_xarray_opens(tmp_path):
+    xr = pytest.importorskip("xarray")
+    out = tmp_path / "tiny.nc"
+    result = invoke("run", "tiny", "-o", out)
+    assert result.exit_code == 0, result.output
+    assert "mass balance closes" in result.output
+    ds = xr.open_dataset(out)
+    assert ds.attrs["Conventions"] == "CF-1.8"
+    assert ds.attrs["basin"] == "tiny"
+    assert ds.attrs["scenario"] == "baseline"
+    assert len(ds.attrs["config_sha256"]) == 64
+    assert ds.attrs["source"].startswith("hydro ")
+    assert "hydro run" in ds.attrs["history"]
+    assert ds["time"].dtype.kind == "M"  # decoded as datetimes
+    assert list(ds["section"].values) == ["border", "east_mouth", "lake_inlet", "tailwater_mid"]
+    for name, units in (("discharge", "m3 s-1"), ("tn_concentration", "mg L-1"), ("tn_load", "kg d-1"),
+                        ("reservoir_storage", "m3"), ("section_tn_load", "kg d-1"),
+                        ("reservoir_tn_concentration", "mg L-1")):
+        assert ds[name].attrs["units"] == units
+        assert ds[name].attrs["long_name"]
+    # the load is the discharge times the concentration (kg/d = m3/s * mg/L * 86.4)
+    q = ds["section_discharge"].values
+    c = ds["section_tn_concentration"].values
+    load = ds["section_tn_load"].values
+    np.testing.assert_allclose(load, q * c * 86.4, rtol=1e-12)
+
+
+def test_existing_output_is_not_overwritten_without_flag(tmp_path):
+    out = tmp_path / "tiny.nc"
+    assert invoke("run", "tiny", "-o", out).exit_code == 0
+    before = out.read_bytes()
+    assert_user_error(invoke("run", "tiny", "-o", out), "exists", "--overwrite")
+    assert out.read_bytes() == before
+    assert invoke("run", "tiny", "-o", out, "--overwrite", "-q").exit_code == 0
+
+
+def test_set_override_changes_the_run_and_its_hash(tmp_path):
+    a, b = tmp_path / "a.nc", tmp_path / "b.nc"
+    assert invoke("run", "tiny", "-o", a, "-q", "--end", "2020-03-31").exit_code == 0
+    assert invoke("run", "tiny", "-o", b, "-q", "--end", "2020-03-31",
+                  "--set", "constituents.tn.river_removal_per_day=0.5").exit_code == 0
+    from hydro.results import open_results
+
+    ra, rb = open_results(a), open_results(b)
+    assert ra.attrs["config_sha256"] != rb.attrs["config_sha256"]
+    assert rb["tn_load"][-1, -1] < ra["tn_load"][-1, -1]
+    assert len(ra.dates) == 91
+
+
+def test_malformed_toml_names_file_and_line(tiny_copy, tmp_path):
+    text = (tiny_copy / "basin.toml").read_text().replace('name = "tiny"', 'name = "tiny', 1)
+    (tiny_copy / "basin.toml").write_text(text)
+    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), "basin.toml", "line")
+    assert not (tmp_path / "x.nc").exists()
+
+
+def test_unknown_key_suggests_the_nearest(tiny_copy, tmp_path):
+    text = (tiny_copy / "basin.toml").read_text().replace("dispersion_m2_s = 20.0", "dispersion_m2s = 20.0", 1)
+    (tiny_copy / "basin.toml").write_text(text)
+    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"),
+                      "reaches[0].dispersion_m2s", "did you mean 'dispersion_m2_s'")
+
+
+def test_missing_value_and_wrong_type(tiny_copy, tmp_path):
+    text = (tiny_copy / "basin.toml").read_text()
+    (tiny_copy / "basin.toml").write_text(text.replace("length_km = 20.0\n", "", 1))
+    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), "reaches[0].length_km", "missing")
+    (tiny_copy / "basin.toml").write_text(text.replace("length_km = 20.0", 'length_km = "twenty"', 1))
+    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), "length_km", "expected a number")
+
+
+@pytest.mark.parametrize(("old", "new", "fragment"), [
+    ("length_km = 20.0", "length_km = -1.0", "expected a positive number"),
+    ('downstream = "north_lower"', 'downstream = "nowhere"', "unknown id 'nowhere'"),
+    ('downstream = "middle"\nvelocity_coeff = 0.22', 'downstream = "east"\nvelocity_coeff = 0.22', "flows into itself"),
+    ('downstream = "lake"', 'downstream = "north_upper"', "cycle"),
+    ('[[reaches]]\nid = "tailwater"', '[[reaches]]\nid = "tailwater"\ndownstream = "nowhere_else"', "unknown id"),
+    ('reach = "north_lower"\nposition = 1.0', 'reach = "north_lowr"\nposition = 1.0', "did you mean 'north_lower'"),
+])
+def test_network_mistakes_are_clear(tiny_copy, tmp_path, old, new, fragment):
+    text = (tiny_copy / "basin.toml").read_text()
+    assert old in text
+    (tiny_copy / "basin.toml").write_text(text.replace(old, new, 1))
+    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), fragment)
+    assert not (tmp_path / "x.nc").exists()
+
+
+def test_orphan_outlet_is_rejected(tiny_copy, tmp_path):
+    text = (tiny_copy / "basin.toml").read_text()
+    text = text.replace('downstream = "middle"\nvelocity_coeff = 0.22', 'velocity_coeff = 0.22', 1)
+    (tiny_copy / "basin.toml").write_text(text)
+    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), "exactly one outlet", "east")
+
+
+def test_zero_flow_is_reported_with_reach_and_day(tiny_copy, tmp_path):
+    result = invoke("run", tiny_copy, "-o", tmp_path / "x.nc", "--set", "forcing.lateral_inflow_m3_s.east=0.0",
+                    "--set", "forcing.inflows.east.flow_m3_s=0.0")
+    # the east reach has neither lateral nor boundary inflow any more
+    assert result.exit_code == 2, result.output
+
+
+def test_nan_in_forcing_csv_names_file_column_and_line(tiny_copy, tmp_path):
+    lines = (tiny_copy / "forcing.csv").read_text().splitlines()
+    lines[10] = lines[10].split(",")[0] + ",NA," + lines[10].split(",")[2]
+    (tiny_copy / "forcing.csv").write_text("\n".join(lines) + "\n")
+    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"),
+                      "forcing.csv", "north_upper_m3_s", "line 9", "not a number")
+    assert not (tmp_path / "x.nc").exists()
+    assert not list(tmp_path.glob(".x.nc*"))  # no partial temporary file either
+
+
+def test_forcing_must_cover_the_run(tmp_path):
+    assert_user_error(invoke("run", "tiny", "-o", tmp_path / "x.nc", "--end", "2022-06-30"),
+                      "no value for 2022-01-01")
+
+
+def test_bad_dates_and_period(tmp_path):
+    assert_user_error(invoke("run", "tiny", "--start", "2020-13-01"), "--start", "YYYY-MM-DD")
+    assert_user_error(invoke("run", "tiny", "--start", "2021-01-01", "--end", "2020-01-01"), "before it starts")
+
+
+def test_unknown_basin_suggests_shipped_names():
+    assert_user_error(invoke("run", "tinny"), "did you mean 'tiny'")
+
+
+def test_failed_write_leaves_no_file(tmp_path, monkeypatch):
+    import hydro.netcdf as nc
+
+    def broken(ncfile, results):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(nc, "_fill", broken)
+    result = invoke("run", "tiny", "-o", tmp_path / "x.nc", "--end", "2020-01-10")
+    assert result.exit_code != 0
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_info_on_basin_results_and_listing(tmp_path):
+    out = tmp_path / "t.nc"
+    invoke("run", "tiny", "-o", out, "-q", "--end", "2020-01-31")
+    text = invoke("info", out).output
+    assert "basin: tiny" in text and "section_tn_load" in text and "2020-01-31" in text
+    text = invoke("info", "tiny").output
+    assert "reservoirs: lake" in text and "constituents: tn, tp" in text
+    assert "tiny" in invoke("info", "basins").output
+
+
+def test_validate_json_follows_the_brief():
+    result = invoke("validate", "junction_mixing", "mixed_tank", "--json")
+    assert result.exit_code == 0, result.output
+    records = json.loads(result.output)
+    assert {tuple(sorted(r)) for r in records} == {("case", "metric", "passed", "tolerance", "value")}
+    assert all(r["passed"] for r in records)
+    assert {r["case"] for r in records} == {"junction_mixing", "mixed_tank"}
+
+
+def test_validate_unknown_case():
+    assert_user_error(invoke("validate", "ogata"), "unknown validation case 'ogata'")
+
+
+def test_help_texts_explain_commands():
+    text = invoke("--help").output
+    for command in ("run", "info", "validate"):
+        assert command in text
+    assert "--overwrite" in invoke("run", "--help").output
+    assert "--quick" in invoke("validate", "--help").output
+
+
+def test_every_quick_validation_case_passes():
+    from hydro.validation import run_cases
+
+    failed = [c for c in run_cases(quick=True) if not c.passed]
+    assert not failed, failed
+
+
+def test_readme_commands_are_the_ones_ci_runs():
+    readme = (ROOT / "README.md").read_text()
+    ci = (ROOT / ".ci" / "run").read_text()
+    assert "python3 -m pytest" in readme and "python3 -m pytest" in ci
+    assert Path(ROOT / ".ci" / "run").exists()
