@@ -1,0 +1,55 @@
+"""Nitrogen sources per subbasin: yearly parameters, daily TN loads kept by source.
+
+This package owns the source model of the chain runoff -> **sources** ->
+hydraulics -> transport.  Per subbasin and calendar year it takes land use,
+soil N surplus, population, livestock, wastewater plants and deposition, and
+gives the daily TN load (kg/d) delivered to the subbasin's reach by source:
+
+``diffuse_quickflow``
+    event-mean concentration of each land-use class x quick-flow volume;
+``groundwater``
+    release of a legacy-N store fed by the leached soil surplus,
+    ``dN/dt = I - N / tau``, integrated exactly per day;
+``rural_domestic``
+    population x per-capita N x (1 - connected x removal) x delivery;
+``livestock``
+    head x excretion x ((1 - managed) x loss + managed x managed loss);
+``point``
+    effluent discharge x effluent TN (per plant and reach: :func:`point_loads`);
+``deposition``
+    deposition rate x reservoir and river surface area.
+
+Modules: :mod:`~hydro.sources.yearly` (values that change by year),
+:mod:`~hydro.sources.parameters` (frozen dataclasses and the TOML reader),
+:mod:`~hydro.sources.loads` (the daily computation; the kernel is
+:mod:`hydro._sources_kernels`).  Every parameter is documented in
+``docs/sources.md``.
+"""
+
+from hydro.sources.loads import (
+    DAYS_PER_YEAR_TAU,
+    SOURCE_NAMES,
+    GroundwaterStore,
+    PointLoads,
+    annual_loads,
+    daily_loads,
+    point_loads,
+    yearly_rates,
+)
+from hydro.sources.parameters import (
+    Deposition,
+    Groundwater,
+    LandUse,
+    Livestock,
+    PointSource,
+    RuralDomestic,
+    SourceParameters,
+    SubbasinSources,
+)
+from hydro.sources.yearly import Origin, YearSeries
+
+__all__ = [
+    "DAYS_PER_YEAR_TAU", "SOURCE_NAMES", "Deposition", "Groundwater", "GroundwaterStore", "LandUse",
+    "Livestock", "Origin", "PointLoads", "PointSource", "RuralDomestic", "SourceParameters",
+    "SubbasinSources", "YearSeries", "annual_loads", "daily_loads", "point_loads", "yearly_rates",
+]

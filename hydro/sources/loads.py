@@ -1,0 +1,299 @@
+"""Daily TN loads by source: yearly parameters to kg/d, and the groundwater store.
+
+:func:`daily_loads` evaluates every yearly parameter in the calendar years of
+the run, turns them into daily rates per year and subbasin, and calls the
+compiled kernel :func:`hydro._sources_kernels.daily_loads_kernel`, which runs
+the groundwater store day by day.  Unit conversions (all exact):
+
+* ``1 mg/L x 1 mm/d x 1 km2 = 1 kg/d`` (diffuse quick flow);
+* ``1 km2 = 100 ha``; kg/yr to kg/d divides by the length of that calendar
+  year (365 or 366 d), so a full calendar year of a constant source sums to
+  its yearly value exactly;
+* the residence time converts at 365.25 d/yr (``tau_days = 365.25 tau_years``);
+* ``1 m3/d x 1 mg/L = 1e-3 kg/d``; ``1 g/d = 1e-3 kg/d``.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass
+
+import numpy as np
+
+from hydro import _sources_kernels as _k
+from hydro.errors import HydroError
+from hydro.sources.parameters import SourceParameters, SubbasinSources
+
+#: Source names, in the order of the last axis of the loads array.
+SOURCE_NAMES = ("diffuse_quickflow", "groundwater", "rural_domestic", "livestock", "point", "deposition")
+#: Days per year used to convert the residence time to days.
+DAYS_PER_YEAR_TAU = 365.25
+#: Residence time used for a subbasin without a store (no input, empty store), d.
+_NO_STORE_TAU_DAYS = DAYS_PER_YEAR_TAU
+
+
+@dataclass(frozen=True)
+class GroundwaterStore:
+    """The groundwater (legacy N) store over a run, per subbasin.
+
+    Attributes
+    ----------
+    storage_kg : ndarray [n_day + 1, n_sub]
+        Content at the start of each day, and at the end of the last day (kg).
+    input_kg_per_day : ndarray [n_day, n_sub]
+        Leached surplus entering the store each day (kg/d).
+    release_kg_per_day : ndarray [n_day, n_sub]
+        N leaving the store each day, the integral of N/tau over the day (kg/d).
+        With ``timing = "baseflow"`` the delivered load (the ``groundwater``
+        source) is this release redistributed within each calendar year.
+
+    Notes
+    -----
+    ``storage_kg[-1] - storage_kg[0] = input.sum(0) - release.sum(0)`` to round-off.
+    """
+
+    storage_kg: np.ndarray
+    input_kg_per_day: np.ndarray
+    release_kg_per_day: np.ndarray
+
+    @property
+    def final_kg(self) -> np.ndarray:
+        """Content at the end of the run (kg), to start a following run."""
+        return self.storage_kg[-1].copy()
+
+
+@dataclass(frozen=True)
+class PointLoads:
+    """Daily loads of each point source, with the reach it discharges to.
+
+    Attributes
+    ----------
+    names, reaches, subbasins : tuple of str
+        Plant name, receiving reach id and subbasin id of each point source.
+    loads_kg_per_day : ndarray [n_day, n_point]
+    """
+
+    names: tuple[str, ...]
+    reaches: tuple[str, ...]
+    subbasins: tuple[str, ...]
+    loads_kg_per_day: np.ndarray
+
+
+def _days_in_year(years: np.ndarray) -> np.ndarray:
+    return np.array([366.0 if calendar.isleap(int(y)) else 365.0 for y in years])
+
+
+def _years(years_of_day) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unique years, each day's index into them, and the calendar length of each."""
+    arr = np.asarray(years_of_day)
+    if arr.ndim != 1 or arr.size == 0:
+        raise HydroError(f"argument 'years_of_day': expected a non-empty 1-D array of years, got shape {arr.shape}")
+    if not np.issubdtype(arr.dtype, np.integer):
+        if not (np.issubdtype(arr.dtype, np.floating) and np.all(np.isfinite(arr)) and np.all(arr == np.round(arr))):
+            raise HydroError("argument 'years_of_day': expected integer calendar years, "
+                             "e.g. dates.astype('datetime64[Y]').astype(int) + 1970")
+    arr = arr.astype(np.int64)
+    unique, index = np.unique(arr, return_inverse=True)
+    return unique, np.ascontiguousarray(index, dtype=np.int64), _days_in_year(unique)
+
+
+def yearly_rates(sub: SubbasinSources, years: np.ndarray, area_km2: float) -> dict[str, np.ndarray]:
+    """The daily rates of one subbasin in each of ``years``.
+
+    Parameters
+    ----------
+    sub : SubbasinSources
+    years : int array [n_year]
+        Calendar years.
+    area_km2 : float
+        Subbasin area (km2).
+
+    Returns
+    -------
+    dict of float64 [n_year]
+        ``emc_mg_per_l`` (area-weighted quick-flow EMC), ``gw_input_kg_d``,
+        ``tau_days``, ``surplus_kg_per_ha_yr`` (area-weighted positive surplus),
+        and the constant loads ``rural_domestic``, ``livestock``, ``point``,
+        ``deposition`` (kg/d).
+    """
+    n = len(years)
+    days = _days_in_year(years)
+    zero = np.zeros(n)
+    dep = sub.deposition
+    if dep is None:
+        land_dep = zero
+    elif dep.land_rate_kg_per_ha_yr is None:
+        land_dep = dep.rate_kg_per_ha_yr.at(years)
+    else:
+        land_dep = dep.land_rate_kg_per_ha_yr.at(years)
+    emc = zero.copy()
+    surplus = zero.copy()
+    for lu in sub.land_use:
+        share = lu.share.at(years)
+        emc += share * lu.emc_mg_per_l.at(years)
+        d = land_dep if lu.deposition_kg_per_ha_yr is None else lu.deposition_kg_per_ha_yr.at(years)
+        s = (lu.fertiliser_kg_per_ha_yr.at(years) + lu.manure_kg_per_ha_yr.at(years) + d
+             + lu.fixation_kg_per_ha_yr.at(years) - lu.uptake_kg_per_ha_yr.at(years))
+        surplus += share * np.maximum(s, 0.0)
+    gw = sub.groundwater
+    if gw is None:
+        gw_input = zero.copy()
+        tau = np.full(n, _NO_STORE_TAU_DAYS)
+    else:
+        gw_input = gw.leaching_fraction.at(years) * surplus * (100.0 * area_km2) / days
+        tau = DAYS_PER_YEAR_TAU * gw.residence_years.at(years)
+    rd = sub.rural_domestic
+    domestic = zero.copy() if rd is None else (
+        rd.population.at(years) * rd.per_capita_n_g_per_day.at(years) * 1e-3
+        * (1.0 - rd.connected_share.at(years) * rd.treatment_removal.at(years))
+        * rd.delivery_fraction.at(years))
+    livestock = zero.copy()
+    for lv in sub.livestock:
+        m = lv.managed_share.at(years)
+        livestock += (lv.head.at(years) * lv.excretion_kg_per_head_yr.at(years)
+                      * ((1.0 - m) * lv.loss_fraction.at(years) + m * lv.managed_loss_fraction.at(years))) / days
+    point = zero.copy()
+    for ps in sub.point:
+        point += ps.discharge_m3_per_day.at(years) * ps.tn_mg_per_l.at(years) * 1e-3
+    deposition = zero.copy() if dep is None else (
+        dep.rate_kg_per_ha_yr.at(years) * dep.water_area_km2.at(years) * 100.0 / days)
+    return {"emc_mg_per_l": emc, "gw_input_kg_d": gw_input, "tau_days": tau,
+            "surplus_kg_per_ha_yr": surplus, "rural_domestic": domestic, "livestock": livestock,
+            "point": point, "deposition": deposition}
+
+
+def _flows(name: str, values, n_day: int, n_sub: int) -> np.ndarray:
+    try:
+        arr = np.asarray(values, dtype=np.float64)
+    except (TypeError, ValueError):
+        raise HydroError(f"argument '{name}': expected an array of numbers") from None
+    if arr.ndim == 1 and n_sub == 1:
+        arr = arr.reshape(-1, 1)
+    if arr.shape != (n_day, n_sub):
+        hint = (" (runoff results are [subbasin, day]: pass their transpose, .T)"
+                if arr.shape == (n_sub, n_day) else "")
+        raise HydroError(f"argument '{name}': expected shape [day, subbasin] = ({n_day}, {n_sub}), "
+                         f"got {arr.shape}{hint}")
+    bad = ~np.isfinite(arr) | (arr < 0)
+    if bad.any():
+        d, s = np.argwhere(bad)[0]
+        raise HydroError(f"argument '{name}': expected finite depths >= 0 mm/d, got {arr[d, s]} "
+                         f"on day {d} in subbasin {s}")
+    return np.ascontiguousarray(arr)
+
+
+def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2, *,
+                initial_gw_kg=None) -> tuple[np.ndarray, tuple[str, ...], GroundwaterStore]:
+    """Daily TN loads delivered to each subbasin's reach, by source.
+
+    Parameters
+    ----------
+    params : SourceParameters
+        Sources of ``n_sub`` subbasins.
+    years_of_day : int array [n_day]
+        Calendar year of each day (yearly values are taken in that year).
+    quick_mm : array [n_day, n_sub]
+        Quick flow (mm/d over the subbasin): GR4J's ``q_direct_mm``, transposed.
+    base_mm : array [n_day, n_sub]
+        Base flow (mm/d): GR4J's ``q_routed_mm``, transposed; used only for
+        ``timing = "baseflow"``.
+    area_km2 : array [n_sub]
+        Subbasin areas (km2), > 0.
+    initial_gw_kg : array [n_sub], optional
+        Store contents on the first day (kg), e.g. ``gw_state.final_kg`` of a
+        previous run; overrides ``groundwater.initial_kg`` and the steady state.
+
+    Returns
+    -------
+    loads : ndarray [n_day, n_sub, n_source]
+        Daily loads (kg/d), every one >= 0.
+    source_names : tuple of str
+        :data:`SOURCE_NAMES`.
+    gw_state : GroundwaterStore
+        Store content, input and release.
+    """
+    subs = params.subbasins
+    n_sub = len(subs)
+    if n_sub == 0:
+        raise HydroError("no subbasins with sources; add [[subbasins]] tables")
+    years, year_index, _ = _years(years_of_day)
+    n_day = year_index.shape[0]
+    quick = _flows("quick_mm", quick_mm, n_day, n_sub)
+    base = _flows("base_mm", base_mm, n_day, n_sub)
+    area = np.ascontiguousarray(np.atleast_1d(np.asarray(area_km2, dtype=np.float64)))
+    if area.shape != (n_sub,) or not np.all(np.isfinite(area)) or np.any(area <= 0):
+        raise HydroError(f"argument 'area_km2': expected {n_sub} finite areas > 0 km2 "
+                         f"(one per subbasin: {', '.join(params.ids)}), got {np.asarray(area_km2)!r}")
+    n_year = len(years)
+    names = ("emc_mg_per_l", "gw_input_kg_d", "tau_days", "rural_domestic", "livestock", "point", "deposition")
+    rates = {k: np.zeros((n_year, n_sub)) for k in names}
+    for s, sub in enumerate(subs):
+        r = yearly_rates(sub, years, float(area[s]))
+        for k in names:
+            rates[k][:, s] = r[k]
+    timing = np.array([1.0 if (s.groundwater is not None and s.groundwater.timing == "baseflow") else 0.0
+                       for s in subs])
+    first = year_index[0]
+    n0 = rates["gw_input_kg_d"][first] * rates["tau_days"][first]
+    for s, sub in enumerate(subs):
+        if sub.groundwater is not None and sub.groundwater.initial_kg is not None:
+            n0[s] = sub.groundwater.initial_kg
+    if initial_gw_kg is not None:
+        given = np.atleast_1d(np.asarray(initial_gw_kg, dtype=np.float64))
+        if given.shape != (n_sub,) or not np.all(np.isfinite(given)) or np.any(given < 0):
+            raise HydroError(f"argument 'initial_gw_kg': expected {n_sub} finite values >= 0 kg, got {given!r}")
+        n0 = given.copy()
+    loads = np.zeros((n_day, n_sub, len(SOURCE_NAMES)))
+    storage = np.zeros((n_day + 1, n_sub))
+    inputs = np.zeros((n_day, n_sub))
+    release = np.zeros((n_day, n_sub))
+    c = np.ascontiguousarray
+    _k.daily_loads_kernel(year_index, c(rates["emc_mg_per_l"]), c(rates["gw_input_kg_d"]), c(rates["tau_days"]),
+                          c(rates["rural_domestic"]), c(rates["livestock"]), c(rates["point"]),
+                          c(rates["deposition"]), quick, base, area, timing, c(n0),
+                          loads, storage, inputs, release)
+    return loads, SOURCE_NAMES, GroundwaterStore(storage, inputs, release)
+
+
+def point_loads(params: SourceParameters, years_of_day) -> PointLoads:
+    """Daily loads of every point source with its receiving reach.
+
+    The ``point`` column of :func:`daily_loads` is the sum of these per
+    subbasin; a model that places point sources on their own reach uses this
+    instead of that column (never both).
+    """
+    years, year_index, _ = _years(years_of_day)
+    names, reaches, owners, columns = [], [], [], []
+    for sub in params.subbasins:
+        for ps in sub.point:
+            names.append(ps.name)
+            reaches.append(ps.reach)
+            owners.append(sub.subbasin)
+            per_year = ps.discharge_m3_per_day.at(years) * ps.tn_mg_per_l.at(years) * 1e-3
+            columns.append(per_year[year_index])
+    loads = np.stack(columns, axis=1) if columns else np.zeros((len(year_index), 0))
+    return PointLoads(tuple(names), tuple(reaches), tuple(owners), loads)
+
+
+def annual_loads(loads: np.ndarray, years_of_day) -> tuple[np.ndarray, np.ndarray]:
+    """Sum daily loads over each calendar year present in the run.
+
+    Parameters
+    ----------
+    loads : ndarray [n_day, ...]
+        Daily loads (kg/d).
+    years_of_day : int array [n_day]
+
+    Returns
+    -------
+    years : int array [n_year]
+    totals : ndarray [n_year, ...]
+        kg per year (over the days of that year in the run).
+    """
+    years, index, _ = _years(years_of_day)
+    loads = np.asarray(loads, dtype=np.float64)
+    if loads.shape[0] != index.shape[0]:
+        raise HydroError(f"argument 'loads': {loads.shape[0]} days but years_of_day has {index.shape[0]}")
+    totals = np.zeros((len(years),) + loads.shape[1:])
+    np.add.at(totals, index, loads)
+    return years, totals
