@@ -1,0 +1,140 @@
+"""Figures of hydro results for researchers and decision makers.
+
+One function per kind, each returning a :class:`matplotlib.figure.Figure` (drawn on
+the Agg canvas, never through pyplot) and accepting ``ax=`` to draw into existing
+axes:
+
+========================  ==================================================================
+``plot_trajectory``       concentration over time at sections / reservoirs, GB 3838 bands,
+                          targets, observations, ensemble bands
+``plot_sources``          load at a section apportioned by source (stacked areas)
+``plot_reservoir``        storage, level and concentration of a reservoir (stacked panels)
+``plot_scenarios``        annual means per scenario against targets (grouped bars)
+``plot_network``          schematic of the network coloured by mean concentration
+``plot_compensation``     payments by year, payee and component (grouped, stacked bars)
+========================  ==================================================================
+
+:func:`plot` dispatches by kind name and writes the file (``hydro plot``).  House
+style (palette, fonts, sizes) lives in :mod:`hydro.plotting.style`.  matplotlib is
+imported only when a figure is drawn; ``import hydro`` never imports it.
+"""
+
+from __future__ import annotations
+
+import inspect
+from pathlib import Path
+
+from hydro.errors import HydroError, suggest
+from hydro.plotting.compensation import plot_compensation
+from hydro.plotting.network import plot_network
+from hydro.plotting.reservoir import plot_reservoir
+from hydro.plotting.scenarios import plot_scenarios
+from hydro.plotting.sources import plot_sources
+from hydro.plotting.trajectory import plot_trajectory
+
+#: Kind name -> plot function.
+KINDS = {
+    "trajectory": plot_trajectory,
+    "sources": plot_sources,
+    "reservoir": plot_reservoir,
+    "scenarios": plot_scenarios,
+    "network": plot_network,
+    "compensation": plot_compensation,
+}
+
+
+def plot_function(kind: str):
+    """The plot function of ``kind``; unknown kinds are a :class:`HydroError` with a suggestion."""
+    key = str(kind).strip().lower()
+    if key not in KINDS:
+        raise HydroError(f"unknown plot kind '{kind}'" + suggest(key, KINDS)
+                         + f"; kinds: {', '.join(KINDS)}")
+    return KINDS[key]
+
+
+def _payments(results, results_path, options):
+    """Payments for the ``compensation`` kind: given, or evaluated from ``agreement=``."""
+    payments = options.pop("payments", None)
+    agreement = options.pop("agreement", None)
+    if payments is not None:
+        return payments
+    if agreement is None:
+        raise HydroError("plot 'compensation' needs an agreement (--agreement AGREEMENT.toml) "
+                         "or a list of payments")
+    from hydro.compensation import Agreement, evaluate
+    from hydro.monitoring import read_series
+
+    if results_path is None:
+        raise HydroError("plot 'compensation' with an agreement needs the results file path, "
+                         "not a Results object; or pass payments=evaluate(...)")
+    if not isinstance(agreement, Agreement):
+        agreement = Agreement.from_toml(agreement)
+    return evaluate(agreement, read_series(results_path, scenario=options.pop("scenario", None)))
+
+
+def plot(results, kind: str, output_path: str | Path | None = None, **options):
+    """Draw a figure of ``kind`` and write it to ``output_path`` (png, pdf or svg).
+
+    Parameters
+    ----------
+    results : Results, str or Path
+        Results in memory or a results file. Ignored by ``compensation`` when
+        ``payments=`` is given.
+    kind : str
+        One of :data:`KINDS`.
+    output_path : str or Path, optional
+        Where to write the figure (replaced if it exists); None: only return it.
+    **options
+        Keyword arguments of the kind's function (see ``docs/plots.md``);
+        ``compensation`` also takes ``agreement=`` (a path or
+        :class:`~hydro.compensation.Agreement`) or ``payments=``; ``network`` takes
+        ``basin=`` (a basin name or path, for its topology); ``observations=`` may be
+        the path of a monitoring CSV.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    HydroError
+        For an unknown kind or option, a missing variable, a bad value or output path.
+    """
+    from hydro.plotting.style import save
+
+    func = plot_function(kind)
+    options = {k: v for k, v in options.items() if v is not None}
+    results_path = None
+    if isinstance(results, (str, Path)):
+        from hydro.results import open_results
+
+        results_path = Path(results)
+        results = open_results(results_path)
+    if isinstance(options.get("observations"), (str, Path)):
+        from hydro.monitoring import read_monitoring_csv
+
+        options["observations"] = read_monitoring_csv(options["observations"])
+    if "basin" in options:
+        if func is not plot_network:
+            raise HydroError(f"option 'basin' is for plot 'network' only, not '{kind}'")
+        from hydro.basin import Basin
+
+        options["network"] = Basin.load(options.pop("basin")).network
+    if func is plot_compensation:
+        first = _payments(results, results_path, options)
+    else:
+        first = results
+    params = inspect.signature(func).parameters
+    accepted = [p for p in params if params[p].kind is not inspect.Parameter.VAR_KEYWORD][1:]
+    for key in options:
+        if key not in accepted:
+            raise HydroError(f"plot '{func.__name__[5:]}' has no option '{key}'" + suggest(key, accepted)
+                             + f"; its options: {', '.join(a for a in accepted if a != 'ax')}")
+    fig = func(first, **options)
+    if output_path is not None:
+        save(fig, output_path)
+    return fig
+
+
+__all__ = ["KINDS", "plot", "plot_compensation", "plot_function", "plot_network", "plot_reservoir",
+           "plot_scenarios", "plot_sources", "plot_trajectory"]

@@ -1,0 +1,280 @@
+"""Reading what the plots need from a :class:`~hydro.results.Results`: dims, selections, periods.
+
+Kept free of matplotlib.  Variables may carry leading ``scenario`` and ``member``
+dimensions beyond their declaration; :func:`dims_of` finds them from the array's
+shape, so the plots work on single runs, scenario sets and ensembles alike.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from hydro.errors import HydroError, suggest
+
+#: Dimensions of variables the plots read that :mod:`hydro.variables` may not declare yet.
+FALLBACK_DIMS: dict[str, tuple[str, ...]] = {
+    "tn_source_load": ("time", "section", "source"),
+}
+FALLBACK_UNITS: dict[str, str] = {"tn_source_load": "kg d-1"}
+
+#: Dimensions that may come on top of a variable's declared ones, in file order.
+EXTRA_DIMS: tuple[str, ...] = ("scenario", "member")
+
+#: Time aggregations the plots accept.
+AGGREGATIONS: tuple[str, ...] = ("daily", "monthly", "annual")
+
+#: Location kinds, in the order an id is looked up, with their concentration variable template.
+LOCATION_KINDS: dict[str, str] = {
+    "section": "section_{c}_concentration",
+    "reservoir": "reservoir_{c}_concentration",
+    "reach": "{c}_concentration",
+}
+
+
+def _template_match(name: str):
+    """The declaration whose ``{c}`` template matches ``name`` for some constituent, or None."""
+    import re
+
+    from hydro.variables import declared
+
+    for v in declared():
+        if "{c}" in v.name:
+            pattern = "^" + re.escape(v.name).replace(re.escape("{c}"), "([a-z0-9]+)") + "$"
+            if re.match(pattern, name):
+                return v
+    return None
+
+
+def declared_dims(results, name: str) -> tuple[str, ...]:
+    """Declared dims of ``name``; per-constituent templates match even when the results
+    do not list their constituents."""
+    try:
+        return tuple(results.declaration(name).dims)
+    except HydroError:
+        if name in FALLBACK_DIMS:
+            return FALLBACK_DIMS[name]
+        v = _template_match(name)
+        if v is not None:
+            return tuple(v.dims)
+        raise
+
+
+def units(results, name: str) -> str:
+    """The declared units of ``name`` ("" when unknown)."""
+    try:
+        return results.declaration(name).units
+    except HydroError:
+        return FALLBACK_UNITS.get(name, "")
+
+
+def dims_of(results, name: str) -> tuple[str, ...]:
+    """The dimensions of variable ``name`` as stored, with any ``scenario``/``member`` dims.
+
+    The declared dims are taken from :mod:`hydro.variables`; when the array has more
+    axes, the extra ones are the ``scenario`` and ``member`` coordinates the results
+    hold, in that order, before (or else after) the declared ones, matched by size.
+    """
+    arr = np.asarray(results[name])
+    dims = declared_dims(results, name)
+    extra = arr.ndim - len(dims)
+    if extra == 0:
+        return dims
+    candidates = [d for d in EXTRA_DIMS if d in results.coords and d not in dims]
+    if extra > 0 and extra <= len(candidates):
+        from itertools import combinations
+
+        for chosen in combinations(candidates, extra):
+            for full in (tuple(chosen) + dims, dims + tuple(chosen)):
+                if arr.shape == tuple(len(results.coords[d]) for d in full):
+                    return full
+    raise HydroError(f"variable '{name}' has shape {arr.shape}, which does not match its dims "
+                     f"{dims} with the coordinates of these results")
+
+
+def require(results, name: str, kind: str, hint: str = "") -> np.ndarray:
+    """``results[name]``, or a :class:`HydroError` saying which plot needs it and what to do."""
+    if name not in results.data:
+        have = ", ".join(sorted(results.data)) or "none"
+        raise HydroError(f"plot '{kind}' needs the variable '{name}', which these results lack"
+                         + suggest(name, results.data) + f"; they have: {have}" + (f". {hint}" if hint else ""))
+    return np.asarray(results.data[name], dtype=float)
+
+
+def coord_index(results, dim: str, value, what: str | None = None) -> int:
+    """Index of ``value`` on ``dim`` (an id, or an int position), with a helpful error."""
+    values = [str(v) for v in results.coords.get(dim, [])]
+    if str(value) in values:
+        return values.index(str(value))
+    if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and 0 <= value < len(values):
+        return int(value)
+    raise HydroError(f"unknown {what or dim} '{value}'" + suggest(str(value), values)
+                     + f"; these results have: {', '.join(values) or 'none'}")
+
+
+def select(results, name: str, scenario=None, member=None, **sel) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Variable ``name`` with dims fixed by index: ``sel`` maps dim -> index.
+
+    The ``scenario`` dim, when present, is fixed to ``scenario`` (an id or position;
+    None: the first, usually the baseline).  ``member``, when given, fixes that dim;
+    otherwise it is kept for percentiles.
+
+    Returns
+    -------
+    (array, remaining dims)
+    """
+    arr = np.asarray(results.data[name], dtype=float)
+    dims = list(dims_of(results, name))
+    fixed = dict(sel)
+    if "scenario" in dims:
+        fixed["scenario"] = 0 if scenario is None else coord_index(results, "scenario", scenario)
+    if member is not None and "member" in dims:
+        fixed["member"] = coord_index(results, "member", member)
+    index = []
+    for d in dims:
+        index.append(fixed[d] if d in fixed else slice(None))
+    out = arr[tuple(index)]
+    return out, tuple(d for d in dims if d not in fixed)
+
+
+def move_first(arr: np.ndarray, dims: tuple[str, ...], order: tuple[str, ...]) -> np.ndarray:
+    """``arr`` transposed so that the dims in ``order`` (those present) come first, in that order."""
+    present = [d for d in order if d in dims]
+    rest = [d for d in dims if d not in present]
+    return np.transpose(arr, [dims.index(d) for d in present + rest])
+
+
+def scenario_label(results, scenario=None) -> str | None:
+    """The scenario id a selection uses, for titles (None without a scenario dim)."""
+    if "scenario" not in results.coords:
+        return None
+    i = 0 if scenario is None else coord_index(results, "scenario", scenario)
+    return str(results.coords["scenario"][i])
+
+
+def check_aggregation(aggregate: str) -> str:
+    key = str(aggregate).lower()
+    aliases = {"day": "daily", "month": "monthly", "year": "annual", "yearly": "annual"}
+    key = aliases.get(key, key)
+    if key not in AGGREGATIONS:
+        raise HydroError(f"unknown aggregation '{aggregate}'" + suggest(key, AGGREGATIONS)
+                         + f"; use one of: {', '.join(AGGREGATIONS)}")
+    return key
+
+
+def aggregate_time(dates: list[date], values: np.ndarray, how: str = "daily", stat: str = "mean"):
+    """Means (or sums) of ``values`` (time on axis 0) by month or year.
+
+    Returns
+    -------
+    (list of date, ndarray)
+        Mid-period dates (15th of the month, 1 July) and the aggregated values; a
+        period with only NaN stays NaN.
+    """
+    how = check_aggregation(how)
+    values = np.asarray(values, dtype=float)
+    if how == "daily":
+        return list(dates), values
+    if how == "monthly":
+        keys = [(d.year, d.month) for d in dates]
+        mid = [date(y, m, 15) for y, m in dict.fromkeys(keys)]
+    else:
+        keys = [(d.year, 1) for d in dates]
+        mid = [date(y, 7, 1) for y, _ in dict.fromkeys(keys)]
+    order = list(dict.fromkeys(keys))
+    pos = {k: i for i, k in enumerate(order)}
+    idx = np.array([pos[k] for k in keys])
+    out = np.full((len(order),) + values.shape[1:], np.nan)
+    for i in range(len(order)):
+        chunk = values[idx == i]
+        valid = np.isfinite(chunk)
+        count = valid.sum(axis=0)
+        total = np.where(valid, chunk, 0.0).sum(axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[i] = np.where(count > 0, total / count if stat == "mean" else total, np.nan)
+    return mid, out
+
+
+def percentile_band(values: np.ndarray, axis: int, percentiles=(5.0, 95.0)):
+    """(median, low, high) over ``axis``, ignoring NaN."""
+    lo, hi = percentiles
+    if not 0 <= lo < hi <= 100:
+        raise HydroError(f"percentiles must satisfy 0 <= low < high <= 100, got {percentiles}")
+    med = np.nanmedian(values, axis=axis)
+    low = np.nanpercentile(values, lo, axis=axis)
+    high = np.nanpercentile(values, hi, axis=axis)
+    return med, low, high
+
+
+def parse_mapping(text) -> dict[str, str]:
+    """``"a=b;c=d"`` (the form of global attributes such as ``constituents``) -> dict.
+
+    An empty value (``"outlet="``) maps to ``""``.  A dict is returned as a copy.
+    """
+    if text is None:
+        return {}
+    if isinstance(text, dict):
+        return {str(k): ("" if v is None else str(v)) for k, v in text.items()}
+    out = {}
+    for item in str(text).split(";"):
+        if "=" in item:
+            key, value = item.split("=", 1)
+            if key.strip():
+                out[key.strip()] = value.strip()
+    return out
+
+
+def names(results, dim: str, given: dict | None = None) -> dict[str, str]:
+    """Display names of a dim's ids: ``given`` over the ``<dim>_names`` attribute, ids otherwise."""
+    from hydro.plotting.style import display_name
+
+    mapping = parse_mapping(results.attrs.get(f"{dim}_names")) if results is not None else {}
+    mapping.update(parse_mapping(given))
+    ids = [str(v) for v in (results.coords.get(dim, []) if results is not None else [])]
+    return {i: display_name(i, mapping.get(i)) for i in ids} | {
+        k: display_name(k, v) for k, v in mapping.items() if k not in ids}
+
+
+def locate(results, ident, constituent: str = "tn") -> tuple[str, int]:
+    """Whether ``ident`` is a section, reservoir or reach id (looked up in that order), and its index."""
+    ident = str(ident)
+    for kind in LOCATION_KINDS:
+        values = [str(v) for v in results.coords.get(kind, [])]
+        if ident in values:
+            return kind, values.index(ident)
+    known = [str(v) for k in LOCATION_KINDS for v in results.coords.get(k, [])]
+    raise HydroError(f"unknown location '{ident}'" + suggest(ident, known)
+                     + f"; sections, reservoirs and reaches here: {', '.join(known) or 'none'}")
+
+
+def parse_targets(targets) -> list[tuple[str, float]]:
+    """Targets as ``[(label, mg/L), ...]`` from a number, a dict, a list of numbers or pairs,
+    or strings ``"label=value"`` / ``"value"`` (the command-line form)."""
+    if targets is None:
+        return []
+    if isinstance(targets, (int, float, np.number, str)):
+        targets = [targets]
+    if isinstance(targets, dict):
+        items = list(targets.items())
+    else:
+        items = []
+        for t in targets:
+            if isinstance(t, str) and "=" in t:
+                label, value = t.rsplit("=", 1)
+                items.append((label.strip(), value))
+            elif isinstance(t, (tuple, list)) and len(t) == 2:
+                items.append((str(t[0]), t[1]))
+            else:
+                items.append((None, t))
+    out = []
+    for label, value in items:
+        try:
+            v = float(value)
+        except (TypeError, ValueError):
+            raise HydroError(f"target '{value}' is not a number; give targets as VALUE or LABEL=VALUE "
+                             "(mg/L), e.g. 1.0 or 'Class III=1.0'") from None
+        if not np.isfinite(v) or v < 0:
+            raise HydroError(f"target {value} must be a finite number >= 0 (mg/L)")
+        out.append((label or f"target {v:g} mg/L", v))
+    return out

@@ -1,0 +1,238 @@
+"""``network``: a schematic of the basin, reaches coloured by mean concentration.
+
+There are no coordinates in basin files, so the layout comes from topology alone: a
+tidy tree with the outlet at the bottom and headwaters at the top.  Leaves get
+consecutive columns, a junction sits between its tributaries, a chain of reaches
+stays in one column.  Each element is a segment from its upstream end down to the
+upstream end of the element it flows into.
+
+Topology comes from, in order: a :class:`hydro.network.Network` (``network=``), a
+``downstream`` mapping, or the results' global attribute ``network_downstream``
+(``"id=downstream_id;..."``, empty at the outlet).  Sections are placed with
+``section_reach`` (``"section=reach;..."``) and optional ``section_position``
+(``"section=0.5;..."``, fraction from the reach inlet, default 1).  Without topology
+the reaches are laid out in one column, in file order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydro.errors import HydroError, suggest
+from hydro.plotting import _data, style
+
+
+def _topology(results, network, downstream, section_reach, section_position):
+    """(downstream map over reaches and reservoirs, {section: (reach, position)}, known)."""
+    reaches = [str(r) for r in results.coords.get("reach", [])]
+    reservoirs = [str(r) for r in results.coords.get("reservoir", [])]
+    elements = reaches + reservoirs
+    if network is not None:
+        down = {e.id: e.downstream or "" for e in (*network.reaches, *network.reservoirs)}
+        secs = {s.id: (s.reach, s.position) for s in network.sections}
+    else:
+        down = _data.parse_mapping(downstream if downstream is not None
+                                   else results.attrs.get("network_downstream"))
+        on = _data.parse_mapping(section_reach if section_reach is not None
+                                 else results.attrs.get("section_reach"))
+        pos = _data.parse_mapping(section_position if section_position is not None
+                                  else results.attrs.get("section_position"))
+        secs = {}
+        for sid, rid in on.items():
+            try:
+                p = float(pos.get(sid, 1.0))
+            except ValueError:
+                raise HydroError(f"section_position of '{sid}' is not a number: '{pos[sid]}'") from None
+            secs[sid] = (rid, min(max(p, 0.0), 1.0))
+    known = bool(down)
+    if known:
+        unknown = [e for e in down if e not in elements]
+        if unknown:
+            raise HydroError(f"plot 'network': the downstream mapping names '{unknown[0]}', which is "
+                             f"neither a reach nor a reservoir of these results"
+                             + suggest(unknown[0], elements))
+        for e in elements:
+            down.setdefault(e, "")
+        for e, d in down.items():
+            if d and d not in elements:
+                raise HydroError(f"plot 'network': '{e}' flows into unknown '{d}'" + suggest(d, elements))
+    return down, secs, known
+
+
+def _tree_layout(elements, down):
+    """Element -> ((x_up, y_up), (x_down, y_down)) for a tidy tree, outlet at the bottom."""
+    children = {e: [] for e in elements}
+    roots = []
+    for e in elements:
+        d = down.get(e, "")
+        (children[d].append(e) if d else roots.append(e))
+    depth, x = {}, {}
+    counter = [0.0]
+
+    def place(e, level, path):
+        if e in path:
+            raise HydroError(f"plot 'network': the downstream mapping has a cycle through '{e}'")
+        depth[e] = level
+        kids = children[e]
+        for k in kids:
+            place(k, level + 1, path | {e})
+        if kids:
+            x[e] = (x[kids[0]] + x[kids[-1]]) / 2.0
+        else:
+            x[e] = counter[0]
+            counter[0] += 1.0
+
+    for r in roots:
+        place(r, 0, frozenset())
+    missing = [e for e in elements if e not in depth]
+    if missing:
+        raise HydroError(f"plot 'network': the downstream mapping has a cycle through '{missing[0]}'")
+    ends = {}
+    for e in elements:
+        up = (x[e], depth[e] + 1.0)
+        d = down.get(e, "")
+        ends[e] = (up, (x[d], depth[d] + 1.0) if d else (x[e], 0.0))
+    return ends
+
+
+def _column_layout(reaches, reservoirs):
+    n = len(reaches)
+    ends = {r: ((0.0, float(n - i)), (0.0, float(n - i - 1))) for i, r in enumerate(reaches)}
+    for j, r in enumerate(reservoirs):
+        y = n - 0.5 - j
+        ends[r] = ((1.0, y + 0.2), (1.0, y - 0.2))
+    return ends
+
+
+def _mean(results, name, dim, scenario):
+    if name not in results.data:
+        return None
+    arr, dims = _data.select(results, name, scenario=scenario)
+    arr = _data.move_first(arr, dims, (dim,))
+    flat = arr.reshape(arr.shape[0], -1)
+    with np.errstate(invalid="ignore"):
+        return np.array([np.nanmean(row) if np.isfinite(row).any() else np.nan for row in flat])
+
+
+def plot_network(results, *, constituent: str = "tn", network=None, downstream: dict | None = None,
+                 section_reach: dict | None = None, section_position: dict | None = None,
+                 scenario=None, names: dict | None = None, title: str | None = None, ax=None):
+    """A schematic of the river network coloured by mean concentration over the run.
+
+    Parameters
+    ----------
+    results : Results
+        Needs ``<c>_concentration (time, reach)``; ``reservoir_<c>_concentration``
+        colours the reservoirs when present.
+    constituent : str
+        Short name, ``tn`` by default.
+    network : hydro.network.Network, optional
+        Topology and section positions (e.g. ``Basin.load(...).network``).
+    downstream : dict, optional
+        Element id -> id of the reach or reservoir it flows into ("" or None at the outlet).
+        Default: the ``network_downstream`` attribute of the results.
+    section_reach, section_position : dict, optional
+        Section id -> reach id, and -> fraction of the reach length from its inlet.
+        Default: the ``section_reach`` / ``section_position`` attributes.
+    scenario : str or int, optional
+    names : dict, optional
+        Display names by id.
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    conc_name = f"{constituent}_concentration"
+    _data.require(results, conc_name, "network")
+    reaches = [str(r) for r in results.coords.get("reach", [])]
+    reservoirs = [str(r) for r in results.coords.get("reservoir", [])]
+    down, secs, known = _topology(results, network, downstream, section_reach, section_position)
+    ends = _tree_layout(reaches + reservoirs, down) if known else _column_layout(reaches, reservoirs)
+    reach_mean = _mean(results, conc_name, "reach", scenario)
+    res_mean = _mean(results, f"reservoir_{constituent}_concentration", "reservoir", scenario)
+    given = dict(names or {})
+    if network is not None:
+        for e in (*network.reaches, *network.reservoirs, *network.sections):
+            if e.name and e.name != e.id:
+                given.setdefault(e.id, e.name)
+    label_of = {}
+    for k in ("section", "reservoir", "reach"):
+        label_of.update(_data.names(results, k, given))
+
+    from matplotlib.collections import LineCollection
+    from matplotlib.colors import Normalize
+
+    values = np.concatenate([reach_mean, res_mean if res_mean is not None else []])
+    finite = values[np.isfinite(values)]
+    norm = Normalize(vmin=float(finite.min()) if finite.size else 0.0,
+                     vmax=float(finite.max()) if finite.size and finite.max() > finite.min() else
+                     (float(finite.max()) + 1e-9 if finite.size else 1.0))
+    with style.figure_context():
+        fig, ax = style.figure_and_axes(ax)
+        segs = [ends[r] for r in reaches]
+        lc = LineCollection(segs, cmap="viridis", norm=norm, linewidths=6, capstyle="round", zorder=2)
+        lc.set_array(np.ma.masked_invalid(reach_mean))
+        ax.add_collection(lc)
+        for r, ((x0, y0), (x1, y1)) in zip(reaches, segs):
+            ax.annotate(label_of.get(r, r), xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(7, 0),
+                        textcoords="offset points", fontsize=8, color=style.MUTED, va="center",
+                        ha="left", style="italic", zorder=4)
+        for j, r in enumerate(reservoirs):
+            (x0, y0), (x1, y1) = ends[r]
+            ax.plot([x0, x1], [y0, y1], color="#9EC9E2", lw=6, solid_capstyle="round", zorder=1.5)
+            v = res_mean[j] if res_mean is not None else np.nan
+            ax.scatter([(x0 + x1) / 2], [(y0 + y1) / 2], s=260, marker="s", c=[v] if np.isfinite(v) else "white",
+                       cmap="viridis", norm=norm, edgecolors="black", linewidths=1.2, zorder=5,
+                       label="Reservoir")
+            ax.annotate(label_of.get(r, r), xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(12, 0),
+                        textcoords="offset points", fontsize=9, fontweight="bold", va="center",
+                        ha="left", zorder=6)
+        placed, unplaced = 0, []
+        for sid in [str(s) for s in results.coords.get("section", [])]:
+            if sid not in secs or secs[sid][0] not in ends:
+                unplaced.append(sid)
+                continue
+            rid, pos = secs[sid]
+            (x0, y0), (x1, y1) = ends[rid]
+            # keep sections off the junction, where neighbours' sections would collide
+            shown = min(max(pos, 0.08), 0.9)
+            px, py = x0 + shown * (x1 - x0), y0 + shown * (y1 - y0)
+            right = x0 > x1 + 1e-9  # a tributary coming from the right: label on its right
+            ax.scatter([px], [py], s=55, marker="o", facecolors="white", edgecolors="black",
+                       linewidths=1.3, zorder=6, label="Monitoring section" if placed == 0 else None)
+            ax.annotate(label_of.get(sid, sid), xy=(px, py), xytext=(8 if right else -8, 0),
+                        textcoords="offset points", fontsize=8, ha="left" if right else "right",
+                        va="center", zorder=7,
+                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+            placed += 1
+        xs = [p[0] for seg in ends.values() for p in seg]
+        ys = [p[1] for seg in ends.values() for p in seg]
+        ax.set_xlim(min(xs) - 0.8, max(xs) + 1.2)
+        ax.set_ylim(min(ys) - 0.3, max(ys) + 0.3)
+        ax.set_xticks([])
+        ax.set_yticks([])
+        ax.grid(False)
+        for side in ("left", "bottom", "top", "right"):
+            ax.spines[side].set_visible(False)
+        ax.set_xlabel("Schematic, not to scale: headwaters at the top, outlet at the bottom", fontsize=8,
+                      color=style.MUTED)
+        bar = fig.colorbar(lc, ax=ax, shrink=0.85, pad=0.02)
+        bar.set_label(f"Mean {constituent.upper()} concentration (mg/L)")
+        notes = []
+        if not known:
+            notes.append("no topology in the results: reaches in file order")
+        if unplaced:
+            notes.append("sections not placed (no reach given): " + ", ".join(unplaced))
+        if notes:
+            ax.text(0.0, 0.0, "\n".join(notes), transform=ax.transAxes, fontsize=7, color=style.MUTED,
+                    va="bottom", ha="left")
+        handles, labels = ax.get_legend_handles_labels()
+        if handles:
+            ax.legend(loc="upper left", fontsize=8, markerscale=0.7)
+        label = _data.scenario_label(results, scenario)
+        basin = results.attrs.get("basin", "")
+        ax.set_title(title or f"Mean {constituent.upper()} concentration in the network"
+                     + (f" - {basin}" if basin else "") + (f" - scenario {label}" if label else ""))
+    return fig

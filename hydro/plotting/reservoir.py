@@ -1,0 +1,103 @@
+"""``reservoir``: storage, water level and concentration of one reservoir in stacked panels."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.plotting import _data, style
+
+
+def _series(results, name, idx, scenario, percentiles):
+    arr, dims = _data.select(results, name, scenario=scenario, reservoir=idx)
+    arr = _data.move_first(arr, dims, ("time", "member"))
+    if "member" in dims:
+        return _data.percentile_band(arr, axis=1, percentiles=percentiles)
+    return arr, None, None
+
+
+def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes: bool | None = None,
+                   targets=None, scenario=None, percentiles=(5.0, 95.0), names: dict | None = None,
+                   title: str | None = None, ax=None):
+    """Storage (million m³), level (m) and concentration (mg/L) on a shared time axis.
+
+    Parameters
+    ----------
+    results : Results
+        Must hold ``reservoir_storage``, ``reservoir_level`` and
+        ``reservoir_<c>_concentration``.
+    reservoir : str, optional
+        Reservoir id; default: the first.
+    constituent : str
+        Short name, ``tn`` by default.
+    classes : bool or None
+        GB 3838 lake class bands on the concentration panel (None or True: shown,
+        False: hidden).
+    targets : optional
+        Target concentrations (mg/L), as for :func:`plot_trajectory`.
+    scenario : str or int, optional
+    percentiles : (float, float)
+        Ensemble band over ``member`` when present; lines are medians.
+    names : dict, optional
+        Display names of reservoir ids.
+    title : str, optional
+    ax : sequence of 3 matplotlib Axes, optional
+        Panels to draw into (top to bottom); default: a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    conc = f"reservoir_{constituent}_concentration"
+    for name in ("reservoir_storage", "reservoir_level", conc):
+        _data.require(results, name, "reservoir")
+    ids = [str(r) for r in results.coords.get("reservoir", [])]
+    if not ids:
+        raise HydroError("plot 'reservoir': these results have no reservoirs")
+    idx = 0 if reservoir is None else _data.coord_index(results, "reservoir", reservoir)
+    targets = _data.parse_targets(targets)
+    dates = results.dates
+
+    with style.figure_context():
+        if ax is None:
+            fig, axes = style.new_figure(3, 1, figsize=(8.0, 6.5), sharex=True)
+        else:
+            axes = list(ax)
+            if len(axes) != 3:
+                raise HydroError(f"plot 'reservoir' draws three panels; pass 3 axes, got {len(axes)}")
+            fig = axes[0].figure
+        panels = (("reservoir_storage", 1e-6, "Storage (million m³)", style.colour(0)),
+                  ("reservoir_level", 1.0, "Water level (m)", style.colour(2)),
+                  (conc, 1.0, f"{constituent.upper()} (mg/L)", style.colour(3)))
+        band = None
+        for panel, (name, scale, ylabel, colour) in zip(axes, panels):
+            med, lo, hi = _series(results, name, idx, scenario, percentiles)
+            if lo is not None:
+                panel.fill_between(dates, lo * scale, hi * scale, color=colour, alpha=0.25, lw=0,
+                                   label=f"{percentiles[0]:g}-{percentiles[1]:g}th percentile")
+                panel.plot(dates, med * scale, color=colour, label="median")
+            else:
+                panel.plot(dates, med * scale, color=colour)
+            panel.set_ylabel(ylabel)
+            panel.margins(x=0)
+            if name == conc:
+                top = style.top_limit((hi if hi is not None else med) * scale, targets)
+                panel.set_ylim(0, top)
+                style.draw_targets(panel, targets)
+                limits, note = style.class_limits_for(constituent, "lake", None if classes else classes)
+                if limits:
+                    band = style.draw_class_bands(panel, limits, note)
+            if lo is not None:
+                panel.legend(loc="upper left", fontsize=8)
+        if band is not None:
+            axes[2].set_title(f"shaded: {band.get_label()}", loc="right", fontsize=8,
+                              fontweight="normal", color=style.MUTED)
+        for panel in axes[:-1]:
+            panel.tick_params(labelbottom=False)
+        axes[-1].set_xlabel("Date")
+        style.format_dates(axes[-1])
+        where = _data.names(results, "reservoir", names).get(ids[idx], ids[idx])
+        label = _data.scenario_label(results, scenario)
+        axes[0].set_title(title or f"Reservoir {where}" + (f" - scenario {label}" if label else ""))
+        fig.align_ylabels(axes)
+    return fig

@@ -1,0 +1,106 @@
+"""``scenarios``: annual mean concentration at one location under each scenario, against targets."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.plotting import _data, style
+
+
+def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=None,
+                   classes: bool | None = None, scenarios=None, percentiles=(5.0, 95.0),
+                   names: dict | None = None, title: str | None = None, ax=None):
+    """Grouped bars: one group per year, one bar per scenario, with target lines.
+
+    Parameters
+    ----------
+    results : Results
+        With a ``scenario`` dimension (``hydro scenarios`` output).
+    location : str, optional
+        Section, reservoir or reach id; default: the first reservoir, else the first section.
+    constituent : str
+        Short name, ``tn`` by default.
+    targets : optional
+        Target concentrations (mg/L), as for :func:`plot_trajectory`.
+    classes : bool or None
+        GB 3838 class bands, as for :func:`plot_trajectory`.
+    scenarios : list of str, optional
+        Scenarios to show, in this order (default: all).
+    percentiles : (float, float)
+        Error bars over ensemble ``member`` when present; bars are medians.
+    names : dict, optional
+        Display names by id.
+    title : str, optional
+    ax : matplotlib Axes, optional
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+
+    Raises
+    ------
+    HydroError
+        If the results have no ``scenario`` dimension.
+    """
+    if not results.coords.get("scenario"):
+        raise HydroError("plot 'scenarios' needs results with a 'scenario' dimension; "
+                         "make them with `hydro scenarios BASIN SCENARIOS.toml`")
+    if location is None:
+        kind = "reservoir" if results.coords.get("reservoir") else "section"
+        if not results.coords.get(kind):
+            raise HydroError("plot 'scenarios': these results have no reservoirs or sections; "
+                             "name a reach with --location")
+        location = str(results.coords[kind][0])
+    kind, idx = _data.locate(results, location, constituent)
+    name = _data.LOCATION_KINDS[kind].format(c=constituent)
+    _data.require(results, name, "scenarios")
+    if "scenario" not in _data.dims_of(results, name):
+        raise HydroError(f"plot 'scenarios': variable '{name}' has no 'scenario' dimension")
+    all_ids = [str(s) for s in results.coords["scenario"]]
+    chosen = all_ids if scenarios is None else [all_ids[_data.coord_index(results, "scenario", s)]
+                                                 for s in scenarios]
+    targets = _data.parse_targets(targets)
+
+    rows, errs, years, has_members = [], [], None, False
+    for sid in chosen:
+        arr, dims = _data.select(results, name, scenario=sid, **{kind: idx})
+        arr = _data.move_first(arr, dims, ("time", "member"))
+        mid, annual = _data.aggregate_time(results.dates, arr, "annual")
+        years = [d.year for d in mid]
+        if "member" in dims:
+            has_members = True
+            med, lo, hi = _data.percentile_band(annual, axis=1, percentiles=percentiles)
+            rows.append(med)
+            errs.append(np.vstack([med - lo, hi - med]))
+        else:
+            rows.append(annual)
+            errs.append(None)
+    values = np.array(rows)
+
+    with style.figure_context():
+        fig, ax = style.figure_and_axes(ax)
+        n = len(chosen)
+        width = 0.8 / n
+        x = np.arange(len(years))
+        for i, sid in enumerate(chosen):
+            ax.bar(x + (i - (n - 1) / 2) * width, values[i], width * 0.95, color=style.colour(i),
+                   label=style.pretty(sid), yerr=errs[i], capsize=2 if errs[i] is not None else 0,
+                   error_kw={"lw": 0.8, "ecolor": "#333333"}, zorder=2)
+        ax.set_xticks(x, [str(y) for y in years])
+        ax.set_xlabel("Year")
+        symbol = constituent.upper()
+        ax.set_ylabel(f"{symbol} concentration (mg/L), annual mean")
+        top = style.top_limit(values + np.nan_to_num(np.array([e[1] if e is not None else np.zeros(len(years))
+                                                               for e in errs])), targets)
+        ax.set_ylim(0, top)
+        ax.grid(axis="x", visible=False)
+        style.draw_targets(ax, targets)
+        waterbody = "lake" if kind == "reservoir" else "river"
+        limits, note = style.class_limits_for(constituent, waterbody, classes)
+        band = style.draw_class_bands(ax, limits, note) if limits else None
+        where = _data.names(results, kind, names).get(str(location), str(location))
+        extra = f" (median, bars {percentiles[0]:g}-{percentiles[1]:g}th percentile)" if has_members else ""
+        ax.set_title(title or f"{symbol} at {where}: scenarios" + extra)
+        style.legend_outside(ax, extra=[band], title="Scenario")
+    return fig

@@ -1,0 +1,143 @@
+"""``trajectory``: a constituent's concentration over time at sections, reservoirs and reaches.
+
+With GB 3838 class bands (reservoirs: the lake TN classes; rivers are not classed on
+TN by GB 3838, so their bands appear only on request, as a reference), targets,
+observations and ensemble percentile bands.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.plotting import _data, style
+
+
+def _observation_series(observations, location: str, constituent: str):
+    """(dates, values) of observations at ``location``, or None.
+
+    ``observations`` is a mapping ``id -> (dates, values)`` or a
+    :class:`hydro.monitoring.SectionSeries` (monthly means, drawn mid-month).
+    """
+    if observations is None:
+        return None
+    if hasattr(observations, "monthly") and hasattr(observations, "has"):
+        if location not in observations.sections or not observations.has(location, constituent):
+            return None
+        dates, values = [], []
+        for year in observations.years:
+            monthly = observations.monthly(location, constituent, year)
+            dates += [date(year, m, 15) for m in range(1, 13)]
+            values += list(monthly)
+        return dates, np.asarray(values, dtype=float)
+    if location not in observations:
+        return None
+    dates, values = observations[location]
+    return list(dates), np.asarray(values, dtype=float)
+
+
+def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggregate: str = "daily",
+                    classes: bool | None = None, targets=None, observations=None, scenario=None,
+                    percentiles=(5.0, 95.0), names: dict | None = None, title: str | None = None,
+                    ax=None):
+    """Concentration over time at chosen sections, reservoirs or reaches.
+
+    Parameters
+    ----------
+    results : Results
+    locations : list of str, optional
+        Section, reservoir or reach ids (looked up in that order). Default: every
+        section (every reservoir when there are none).
+    constituent : str
+        Short name, ``tn`` by default.
+    aggregate : {"daily", "monthly", "annual"}
+        Means over months or years (drawn at mid-period).
+    classes : bool or None
+        GB 3838 class bands. None: shown where GB 3838 classes the waterbody (TN:
+        reservoirs only, so only when every location is a reservoir). True: always;
+        for TN in rivers the lake limits are drawn as a reference and labelled so.
+        False: never.
+    targets : float, dict, list, optional
+        Target concentrations (mg/L): a number, ``{label: value}``, a list of numbers,
+        ``(label, value)`` pairs or ``"label=value"`` strings. Dashed lines.
+    observations : mapping or SectionSeries, optional
+        Observed concentrations (mg/L), ``{id: (dates, values)}`` or a monthly
+        :class:`hydro.monitoring.SectionSeries`; drawn as points in the line's colour.
+    scenario : str or int, optional
+        Scenario to draw when the results have a ``scenario`` dim (default: the first).
+    percentiles : (float, float)
+        Ensemble band over ``member`` when present; the line is the median.
+    names : dict, optional
+        Display names by id (Chinese names are used when a CJK font is installed).
+    title : str, optional
+    ax : matplotlib Axes, optional
+        Draw into these axes instead of a new figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    aggregate = _data.check_aggregation(aggregate)
+    if locations is None:
+        kind = "section" if results.coords.get("section") else "reservoir"
+        locations = [str(s) for s in results.coords.get(kind, [])]
+        if not locations:
+            raise HydroError("plot 'trajectory': these results have no sections or reservoirs; "
+                             "name reaches with --location")
+    elif isinstance(locations, str):
+        locations = [locations]
+    found = [(str(loc),) + _data.locate(results, loc, constituent) for loc in locations]
+    kinds = {k for _, k, _ in found}
+    waterbody = "lake" if kinds == {"reservoir"} else "river" if "reservoir" not in kinds else "mixed"
+    targets = _data.parse_targets(targets)
+    label_of = {}
+    for k in ("section", "reservoir", "reach"):
+        label_of.update(_data.names(results, k, names))
+
+    with style.figure_context():
+        fig, ax = style.figure_and_axes(ax)
+        drawn = []
+        for i, (loc, kind, idx) in enumerate(found):
+            name = _data.LOCATION_KINDS[kind].format(c=constituent)
+            _data.require(results, name, "trajectory")
+            arr, dims = _data.select(results, name, scenario=scenario, **{kind: idx})
+            arr = _data.move_first(arr, dims, ("time", "member"))
+            x, values = _data.aggregate_time(results.dates, arr, aggregate)
+            colour = style.colour(i)
+            label = label_of.get(loc, loc)
+            if kind != "section":
+                label += f" ({kind})"
+            marker = "o" if aggregate == "annual" else None
+            if "member" in dims:
+                med, lo, hi = _data.percentile_band(values, axis=1, percentiles=percentiles)
+                ax.fill_between(x, lo, hi, color=colour, alpha=0.22, lw=0,
+                                label=f"{label}: {percentiles[0]:g}-{percentiles[1]:g}th percentile")
+                ax.plot(x, med, color=colour, marker=marker, label=f"{label} (median)")
+                drawn.append(hi)
+            else:
+                ax.plot(x, values, color=colour, marker=marker, label=label)
+                drawn.append(values)
+            obs = _observation_series(observations, loc, constituent)
+            if obs is not None and len(obs[0]):
+                ax.plot(obs[0], obs[1], ls="none", marker="o", ms=4, mfc="white", mec=colour, mew=1.2,
+                        label=f"{label} observed", zorder=5)
+                drawn.append(obs[1])
+        top = style.top_limit(np.concatenate([np.ravel(d) for d in drawn]), targets)
+        ax.set_ylim(0.0, top)
+        ax.margins(x=0.01)
+        style.draw_targets(ax, targets)
+        limits, note = style.class_limits_for(constituent, waterbody, classes)
+        band = style.draw_class_bands(ax, limits, note) if limits else None
+        symbol = constituent.upper()
+        per = {"daily": "daily", "monthly": "monthly mean", "annual": "annual mean"}[aggregate]
+        ax.set_ylabel(f"{symbol} concentration (mg/L), {per}")
+        ax.set_xlabel("Date")
+        style.format_dates(ax)
+        label = _data.scenario_label(results, scenario)
+        basin = results.attrs.get("basin", "")
+        ax.set_title(title or " - ".join(p for p in (f"{symbol} concentration", basin,
+                                                      f"scenario {label}" if label else "") if p))
+        style.legend_outside(ax, extra=[band])
+    return fig
