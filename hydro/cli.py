@@ -141,3 +141,86 @@ def validate_command(cases, quick, as_json, list_only):
         click.echo(f"{len(checks) - failed} passed, {failed} failed")
     if any(not c.passed for c in checks):
         sys.exit(1)
+
+
+@main.command("compensate")
+@click.argument("series_path", metavar="RESULTS.nc|MONITORING.csv")
+@click.argument("agreement", metavar="AGREEMENT.toml")
+@click.option("--scenario", help="Scenario name (or index) in a results file with a scenario dimension.")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list of payment records.")
+@click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="Also write the payments as CSV.")
+def compensate_command(series_path, agreement, scenario, as_json, csv_out):
+    """Payments per year, section, component, payer and payee under an agreement.
+
+    The series is a hydro results file or a monitoring CSV of monthly section
+    means (docs/agreements.md).  Missing months are reported, never filled.
+    """
+    import json
+
+    from hydro.compensation import (Agreement, evaluate, format_payments, payments_as_json,
+                                    write_payments_csv)
+    from hydro.monitoring import read_series
+
+    series = read_series(series_path, scenario)
+    payments = evaluate(Agreement.from_toml(agreement), series)
+    if csv_out:
+        write_payments_csv(payments, csv_out)
+    if as_json:
+        click.echo(json.dumps(payments_as_json(payments), indent=1, ensure_ascii=False))
+    else:
+        click.echo(format_payments(payments))
+        for gap in series.missing():
+            click.echo(f"missing: {gap}", err=True)
+
+
+@main.command("plot")
+@click.argument("results", metavar="RESULTS.nc")
+@click.argument("kind", metavar="KIND")
+@click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
+              help="Figure file (.png, .pdf or .svg).")
+@click.option("--location", multiple=True, help="Section, reservoir or reach id (repeatable).")
+@click.option("--aggregate", type=click.Choice(["daily", "monthly", "annual"]), help="Time aggregation.")
+@click.option("--classes/--no-classes", default=None, help="Draw GB 3838 class bands.")
+@click.option("--target", multiple=True, metavar="LABEL=VALUE", help="Target line in mg/L (repeatable).")
+@click.option("--observations", type=click.Path(dir_okay=False), help="Monitoring CSV to overlay.")
+@click.option("--scenario", help="Scenario to draw.")
+@click.option("--scenarios", multiple=True, help="Scenarios to compare (repeatable).")
+@click.option("--share", is_flag=True, help="Sources as shares of the total.")
+@click.option("--constituent", default=None, help="Constituent short name (default tn).")
+@click.option("--basin", help="Basin for the network topology and names.")
+@click.option("--agreement", type=click.Path(dir_okay=False), help="Agreement TOML (compensation).")
+@click.option("--payee", multiple=True, help="Payees to show (compensation).")
+@click.option("--title", help="Figure title.")
+def plot_command(results, kind, output, location, aggregate, classes, target, observations, scenario,
+                 scenarios, share, constituent, basin, agreement, payee, title):
+    """Draw a figure from a results file.
+
+    \b
+    KIND is one of:
+      trajectory    TN over time at sections/reservoirs, class bands, targets
+      sources       load at a section by source (stacked areas)
+      reservoir     storage, level and TN of a reservoir
+      scenarios     annual means per scenario against targets
+      network       schematic of the basin coloured by mean TN
+      compensation  payments by year, payee and component (needs --agreement)
+    """
+    from hydro.plotting import plot, plot_function
+
+    func = plot_function(kind)
+    options = {"aggregate": aggregate, "classes": classes, "targets": list(target) or None,
+               "observations": observations, "scenario": scenario, "scenarios": list(scenarios) or None,
+               "share": share or None, "constituent": constituent, "basin": basin,
+               "agreement": agreement, "payees": list(payee) or None, "title": title}
+    if location:
+        if kind.strip().lower() == "trajectory":
+            options["locations"] = list(location)
+        else:
+            import inspect
+
+            params = inspect.signature(func).parameters
+            singular = next((p for p in ("location", "section", "reservoir") if p in params), None)
+            if singular is None:
+                raise HydroError(f"plot '{kind}' takes no --location")
+            options[singular] = location[0]
+    plot(results, kind, output, **options)
+    click.echo(f"written: {output}")

@@ -269,7 +269,8 @@ def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hyd
         attrs={"basin": basin.name, "scenario": scenario, "config_sha256": basin.sha256,
                "history": history or f"hydro run {basin.path}",
                "source": f"hydro {__version__}",
-               "constituents": ";".join(f"{c.name}={c.long_name}" for c in basin.constituents)},
+               "constituents": ";".join(f"{c.name}={c.long_name}" for c in basin.constituents),
+               **network_attributes(net)},
         constituents={c.name: c.long_name for c in basin.constituents},
     )
     res.add("discharge", hyd.q_out)
@@ -299,6 +300,27 @@ def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hyd
                     np.concatenate([tr.budget_reservoir[:, :, :, k], tr.storage_reservoir[:-1, :, None, k],
                                     tr.storage_reservoir[1:, :, None, k]], axis=2))
     return res
+
+
+def network_attributes(net) -> dict[str, str]:
+    """Topology and display names as ``id=value;...`` global attributes (for plots).
+
+    ``network_downstream`` maps every reach and reservoir to what it flows into
+    (empty at the outlet); ``section_reach`` and ``section_position`` place the
+    sections; ``*_names`` give display names.
+    """
+    def pairs(items):
+        return ";".join(f"{k}={v}" for k, v in items)
+
+    elements = (*net.reaches, *net.reservoirs)
+    return {
+        "network_downstream": pairs((e.id, e.downstream or "") for e in elements),
+        "section_reach": pairs((s.id, s.reach) for s in net.sections),
+        "section_position": pairs((s.id, f"{s.position:g}") for s in net.sections),
+        "reach_names": pairs((r.id, r.name) for r in net.reaches),
+        "section_names": pairs((s.id, s.name) for s in net.sections),
+        "reservoir_names": pairs((r.id, r.name) for r in net.reservoirs),
+    }
 
 
 def check_period(basin: Basin, start: date | None, end: date | None) -> None:

@@ -216,3 +216,21 @@ def test_readme_commands_are_the_ones_ci_runs():
     ci = (ROOT / ".ci" / "run").read_text()
     assert "python3 -m pytest" in readme and "python3 -m pytest" in ci
     assert Path(ROOT / ".ci" / "run").exists()
+
+
+def test_plot_command_writes_figures_and_rejects_unknown_kinds(tmp_path):
+    out = tmp_path / "t.nc"
+    invoke("run", "tiny", "-o", out, "-q", "--end", "2020-03-31")
+    for kind in ("trajectory", "reservoir", "network"):
+        fig = tmp_path / f"{kind}.png"
+        result = invoke("plot", out, kind, "-o", fig)
+        assert result.exit_code == 0, result.output
+        assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert_user_error(invoke("plot", out, "trajecory", "-o", tmp_path / "x.png"), "did you mean 'trajectory'")
+
+
+def test_compensate_names_unknown_sections(tmp_path):
+    out = tmp_path / "t.nc"
+    invoke("run", "tiny", "-o", out, "-q", "--end", "2020-03-31")
+    agreement = ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml"
+    assert_user_error(invoke("compensate", out, agreement), "bahaoqiao", "known sections")
