@@ -100,11 +100,7 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
     order_kind = np.array([k for k, _ in lay.order], dtype=np.int64)
     order_index = np.array([i for _, i in lay.order], dtype=np.int64)
     res = network.reservoirs
-    curve_offset = np.concatenate([[0], np.cumsum([len(r.storage_m3) for r in res])]).astype(np.int64)
-    curve_storage = np.array([v for r in res for v in r.storage_m3], dtype=float)
-    curve_area = np.array([a for r in res for a in r.area_m2], dtype=float)
-    target_by_month = np.array([r.target_release_m3_s for r in res], dtype=float).reshape(n_res, 12)
-    target = np.ascontiguousarray(target_by_month[:, np.asarray(months) - 1].T)
+    arrays = reservoir_arrays(network, months)
     q_in = np.zeros((n_day, n_reach))
     q_out = np.zeros((n_day, n_reach))
     volume = np.zeros((n_day + 1, n_res))
@@ -113,12 +109,9 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
     _k.accumulate_flows(
         order_kind, order_index, lay.reach_down_kind, lay.reach_down_index,
         lay.res_down_kind, lay.res_down_index, lateral, f64(boundary), f64(res_local_inflow),
-        f64(res_evap_mm), f64(res_precip_mm), target,
-        np.array([r.ecological_min_m3_s for r in res], dtype=float),
-        np.array([r.dead_storage_m3 for r in res], dtype=float),
-        np.array([r.full_supply_storage_m3 for r in res], dtype=float),
-        np.array([r.initial_storage_m3 for r in res], dtype=float),
-        curve_offset, curve_storage, curve_area,
+        f64(res_evap_mm), f64(res_precip_mm), arrays["target"], arrays["eco_min"], arrays["dead"],
+        arrays["full"], arrays["v0"], arrays["curve_offset"], arrays["curve_storage"],
+        arrays["curve_area"],
         q_in, q_out, volume, release, spill, inflow, evaporated, area)
     level = np.column_stack([r.level_at(volume[:-1, s]) for s, r in enumerate(res)]) \
         if n_res else np.zeros((n_day, 0))
@@ -126,3 +119,26 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
                       res_release=release, res_spill=spill,
                       res_local_inflow=np.ascontiguousarray(res_local_inflow, dtype=float),
                       res_evaporated=evaporated, res_area=area, res_level=level)
+
+
+def reservoir_arrays(network: Network, months: np.ndarray) -> dict[str, np.ndarray]:
+    """The reservoir arrays the daily balance kernel takes (:func:`hydro._hydraulics_kernels.reservoir_day`).
+
+    Keys: ``target`` (D, S) target release of each day (m3 s-1), ``eco_min``,
+    ``dead``, ``full``, ``v0`` (S,) (m3 s-1, m3), and the concatenated
+    level-area-storage curves ``curve_offset``, ``curve_storage`` (m3),
+    ``curve_area`` (m2); reservoir s owns ``curve_offset[s]:curve_offset[s+1]``.
+    """
+    res = network.reservoirs
+    n_res = len(res)
+    by_month = np.array([r.target_release_m3_s for r in res], dtype=float).reshape(n_res, 12)
+    return {
+        "target": np.ascontiguousarray(by_month[:, np.asarray(months, dtype=np.int64) - 1].T),
+        "eco_min": np.array([r.ecological_min_m3_s for r in res], dtype=float),
+        "dead": np.array([r.dead_storage_m3 for r in res], dtype=float),
+        "full": np.array([r.full_supply_storage_m3 for r in res], dtype=float),
+        "v0": np.array([r.initial_storage_m3 for r in res], dtype=float),
+        "curve_offset": np.concatenate([[0], np.cumsum([len(r.storage_m3) for r in res])]).astype(np.int64),
+        "curve_storage": np.array([v for r in res for v in r.storage_m3], dtype=float),
+        "curve_area": np.array([a for r in res for a in r.area_m2], dtype=float),
+    }

@@ -1,0 +1,376 @@
+"""Numba kernels of Muskingum-Cunge reach routing with storage (private).
+
+The scheme is the variable-parameter Muskingum-Cunge method (Ponce & Yevjevich
+1978) written in *storage form*: every computational cell carries its storage
+``S`` (m3) and outflow ``O`` (m3 s-1) as state, continuity is integrated with
+the trapezoidal rule,
+
+    S1 = S0 + dt/2 (I0 + I1 - O0 - O1),
+
+and the Muskingum storage relation at the new time level,
+
+    S1 = K1 (X1 I1 + (1 - X1) O1),
+
+closes the step.  With constant K and X this is exactly the classical
+coefficient form ``O1 = C0 I1 + C1 I0 + C2 O0``; with K and X varying from step
+to step it still conserves water to round-off, which the coefficient form does
+not (Ponce & Chaganti 1994; Todini 2007).
+
+K and X are evaluated once per reach and day (the model's time step) from the
+hydraulic geometry at the reach's reference discharge (Ponce & Yevjevich's
+three-point average taken at the reach-day scale, :func:`reach_reference_q`):
+
+    c = dQ/dA = v / (1 - b)         (kinematic celerity, m s-1)
+    K = dx / c                       (s)
+    X = 1/2 - q / (2 w S c dx)       (Cunge; matches the diffusion D = q / (2 w S))
+
+and are then limited so that every coefficient is non-negative:
+``K >= dt/2`` (Courant number ``Cr = dt/K <= 2``) and
+``0 <= X <= min(1/2, Cr/2, 1 - Cr/2)``.  Under these limits the new outflow is a
+sum of non-negative terms whenever ``S0 >= dt/2 O0`` holds at the start of a
+step, which the kernel guarantees by its choice of sub-steps per day.  Within a
+day K and X are constant, so the sub-steps are exactly the classical scheme with
+``C0, C1, C2 >= 0``; the storage form carries water across the daily parameter
+changes without loss.  (Evaluating K and X per cell and sub-step was tried: it
+costs about twice as much, for changes within a day that daily outputs do not resolve.)
+
+Units: m3 s-1 for flows, m3 for storage, m for lengths, s for times.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydro._compile import kernel
+from hydro._hydraulics_kernels import SECONDS_PER_DAY, reservoir_day
+
+#: Discharge below which the hydraulic geometry is evaluated at this value, m3 s-1
+#: (power laws with positive exponents vanish at zero flow).
+Q_FLOOR = 1e-9
+
+
+@kernel
+def geometry(q, vel_coeff, vel_exp, width_coeff, width_exp):
+    """Kinematic celerity and top width at discharge ``q``.
+
+    Parameters
+    ----------
+    q : float
+        Discharge, m3 s-1 (floored at :data:`Q_FLOOR`).
+    vel_coeff, vel_exp : float
+        Velocity ``v = vel_coeff * q**vel_exp``, m s-1.
+    width_coeff, width_exp : float
+        Top width ``w = width_coeff * q**width_exp``, m.
+
+    Returns
+    -------
+    q : float
+        The floored discharge, m3 s-1.
+    celerity : float
+        ``c = dQ/dA = v / (1 - vel_exp)``, m s-1.
+    width : float
+        Top width, m.
+    """
+    if q < Q_FLOOR:
+        q = Q_FLOOR
+    lq = np.log(q)
+    celerity = vel_coeff * np.exp(vel_exp * lq) / (1.0 - vel_exp)
+    width = width_coeff * np.exp(width_exp * lq)
+    return q, celerity, width
+
+
+@kernel
+def limited_parameters(q, celerity, width, dx, dt, slope):
+    """Muskingum-Cunge K and X, limited so that every coefficient is non-negative.
+
+    Parameters
+    ----------
+    q : float
+        Reference discharge, m3 s-1.
+    celerity : float
+        Kinematic celerity, m s-1.
+    width : float
+        Top width, m.
+    dx : float
+        Cell length, m.
+    dt : float
+        Sub-step, s.
+    slope : float
+        Bed slope, m m-1 (> 0).
+
+    Returns
+    -------
+    k : float
+        Travel time through the cell ``dx / c``, s, raised to at least ``dt / 2``.
+    x : float
+        Cunge's ``1/2 - q / (2 w S c dx)`` clipped to ``[0, min(1/2, Cr/2, 1 - Cr/2)]``
+        with ``Cr = dt / k``.
+    """
+    k = dx / celerity
+    if k < 0.5 * dt:
+        k = 0.5 * dt
+    cr = dt / k
+    x = 0.5 - q / (2.0 * width * slope * celerity * dx)
+    x_max = 0.5 * cr
+    if 1.0 - 0.5 * cr < x_max:
+        x_max = 1.0 - 0.5 * cr
+    if x > x_max:
+        x = x_max
+    if x < 0.0:
+        x = 0.0
+    return k, x
+
+
+@kernel
+def reach_reference_q(q_in, lateral, out):
+    """Reference discharge of a reach for one day, m3 s-1.
+
+    Ponce & Yevjevich's three-point average taken at the reach and day scale: the
+    mean of today's inlet flow and the cells' outflows at the start of the day,
+    plus half of today's lateral inflow (about the mean discharge in the reach).
+
+    Parameters
+    ----------
+    q_in, lateral : float
+        Today's inlet and lateral inflow, m3 s-1.
+    out : 1-D array
+        Cell outflows at the start of the day, m3 s-1.
+    """
+    n = out.shape[0]
+    mean_out = 0.0
+    for i in range(n):
+        mean_out += out[i]
+    mean_out /= n
+    return 0.5 * (q_in + mean_out) + 0.5 * max(lateral, 0.0)
+
+
+@kernel
+def day_substeps(celerity, out, store, dx, max_substeps, check_state):
+    """Number of sub-steps for one reach and day.
+
+    The Courant number ``c dt / dx`` is brought near 1 at the reference discharge
+    (``round(c * 86400 / dx)``), and the sub-step is short enough that every
+    cell holds at least ``dt/2`` times its outflow (``S0 >= dt/2 O0``), which keeps
+    the first step of the day non-negative.  At most ``max_substeps``.
+
+    Parameters
+    ----------
+    celerity : float
+        Kinematic celerity at the reach's reference discharge, m s-1.
+    out, store : 1-D arrays
+        Cell outflows (m3 s-1) and storages (m3) at the start of the day.
+    dx : float
+        Cell length, m.
+    max_substeps : int
+    check_state : bool
+        Apply the storage condition (False while initialising).
+
+    Returns
+    -------
+    int
+    """
+    n = out.shape[0]
+    rho = celerity * SECONDS_PER_DAY / dx
+    if rho > max_substeps:
+        return max_substeps
+    n_t = int(rho + 0.5)
+    if n_t < 1:
+        n_t = 1
+    if check_state:
+        for i in range(n):
+            if out[i] > 0.0:
+                if store[i] <= 0.0:
+                    return max_substeps
+                need = SECONDS_PER_DAY * out[i] / (2.0 * store[i])
+                if need > max_substeps:
+                    return max_substeps
+                m = int(np.ceil(need * (1.0 - 1e-12)))
+                if m > n_t:
+                    n_t = m
+    return n_t
+
+
+@kernel
+def init_reach(q_in, lateral, q_init, use_init, out, store, dx, vel_coeff, vel_exp,
+               width_coeff, width_exp, slope, max_substeps):
+    """Set a reach's cells to a steady state.
+
+    With ``use_init`` every cell carries ``q_init``; otherwise the steady state of
+    inflow ``q_in`` plus ``lateral`` spread evenly (cell ``i`` passes
+    ``q_in + (i + 1) lateral / n``).  Storage is ``K q`` with the K the first day
+    will use, so a steady input stays exactly steady.
+
+    Parameters
+    ----------
+    q_in, lateral, q_init : float
+        Inlet inflow, lateral inflow and prescribed initial discharge, m3 s-1.
+    use_init : bool
+    out, store : 1-D arrays (n,)
+        Cell outflows (m3 s-1) and storages (m3), filled in place.
+    dx : float
+        Cell length, m.
+    vel_coeff, vel_exp, width_coeff, width_exp, slope : float
+        Hydraulic geometry and slope (see :func:`geometry` and :func:`limited_parameters`).
+    max_substeps : int
+    """
+    n = out.shape[0]
+    for i in range(n):
+        if use_init:
+            out[i] = q_init
+        else:
+            out[i] = q_in + (i + 1) * lateral / n
+        store[i] = 0.0
+    q_ref, celerity, width = geometry(reach_reference_q(q_in, lateral, out), vel_coeff, vel_exp,
+                                      width_coeff, width_exp)
+    n_t = day_substeps(celerity, out, store, dx, max_substeps, False)
+    k, x = limited_parameters(q_ref, celerity, width, dx, SECONDS_PER_DAY / n_t, slope)
+    for i in range(n):
+        store[i] = k * out[i] if out[i] > 0.0 else 0.0
+
+
+@kernel
+def route_reach_day(q_in, lateral, out, store, dx, vel_coeff, vel_exp, width_coeff, width_exp,
+                    slope, max_substeps):
+    """Route one day through one reach, in place.
+
+    The inflow ``q_in`` and lateral inflow ``lateral`` are constant over the day
+    (they are daily means); the lateral inflow enters at the top of every cell in
+    equal parts.  K and X are evaluated once for the reach and day at
+    :func:`reach_reference_q`; within the day the scheme is the linear Muskingum
+    scheme with non-negative coefficients.
+
+    Parameters
+    ----------
+    q_in : float
+        Mean inflow at the reach inlet over the day, m3 s-1.
+    lateral : float
+        Mean lateral inflow along the reach, m3 s-1 (negative: withdrawal).
+    out, store : 1-D arrays (n,)
+        Cell outflows (m3 s-1) and storages (m3), updated in place.
+    dx : float
+        Cell length, m.
+    vel_coeff, vel_exp, width_coeff, width_exp, slope : float
+        Hydraulic geometry and bed slope (see :func:`geometry` and :func:`limited_parameters`).
+    max_substeps : int
+
+    Returns
+    -------
+    q_out : float
+        Mean outflow at the reach outlet over the day, m3 s-1.
+    n_t : int
+        Sub-steps taken.
+    k, x : float
+        Muskingum K (s) and X used for the day.
+    """
+    n = out.shape[0]
+    q_ref, celerity, width = geometry(reach_reference_q(q_in, lateral, out), vel_coeff, vel_exp,
+                                      width_coeff, width_exp)
+    n_t = day_substeps(celerity, out, store, dx, max_substeps, True)
+    dt = SECONDS_PER_DAY / n_t
+    k, x = limited_parameters(q_ref, celerity, width, dx, dt, slope)
+    half = 0.5 * dt
+    kx = k * x
+    inv_den = 1.0 / (k * (1.0 - x) + half)
+    lat_cell = lateral / n
+    total = 0.0
+    for _ in range(n_t):
+        in_old = q_in + lat_cell
+        in_new = in_old
+        o_old = 0.0
+        o_new = 0.0
+        for i in range(n):
+            o_old = out[i]
+            s_old = store[i]
+            o_new = (s_old + half * (in_old + in_new - o_old) - kx * in_new) * inv_den
+            if o_new < 0.0:
+                o_new = 0.0
+            store[i] = s_old + half * (in_old + in_new - o_old - o_new)
+            out[i] = o_new
+            in_old = o_old + lat_cell
+            in_new = o_new + lat_cell
+        total += 0.5 * (o_old + o_new)
+    return total / n_t, n_t, k, x
+
+
+@kernel
+def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
+                  res_down_kind, res_down_index, cell_start, reach_dx, vel_coeff, vel_exp,
+                  width_coeff, width_exp, slope, lateral, boundary, init_q, use_init,
+                  max_substeps, res_lateral, res_evap_mm, res_precip_mm, res_target,
+                  res_eco_min, res_dead, res_full, res_v0, curve_offset, curve_storage,
+                  curve_area, q_in, q_out, reach_storage, substeps, res_volume, res_release,
+                  res_spill, res_inflow, res_evaporated, res_area):
+    """Route daily flows through the network with in-reach storage.
+
+    Each day, in topological order: a reach's inflow is the sum of what its
+    upstream elements release that day plus its boundary inflow, and is routed
+    with :func:`route_reach_day`; a reservoir runs :func:`reservoir_day` on what
+    reaches and its local inflow bring (exactly as
+    :func:`hydro._hydraulics_kernels.accumulate_flows`).  On the first day every
+    reach starts in steady state (:func:`init_reach`).
+
+    Shapes: ``lateral``/``boundary`` (D, R); ``cell_start`` (R+1,) offsets of each
+    reach's cells; ``init_q`` (R,); ``res_*`` inputs (D, S) or (S,) as in
+    ``accumulate_flows``.  Outputs filled in place: ``q_in``, ``q_out``,
+    ``substeps`` (D, R); ``reach_storage`` (D+1, R) m3 at the start of each day;
+    reservoir outputs as in ``accumulate_flows``.
+    """
+    n_day = lateral.shape[0]
+    n_reach = lateral.shape[1]
+    n_res = res_v0.shape[0]
+    n_cells = cell_start[n_reach]
+    out = np.zeros(n_cells)
+    store = np.zeros(n_cells)
+    into_reach = np.zeros(n_reach)
+    into_res = np.zeros(n_res)
+    for s in range(n_res):
+        res_volume[0, s] = res_v0[s]
+    for d in range(n_day):
+        for r in range(n_reach):
+            into_reach[r] = boundary[d, r]
+        for s in range(n_res):
+            into_res[s] = res_lateral[d, s]
+        for k in range(order_kind.shape[0]):
+            j = order_index[k]
+            if order_kind[k] == 1:
+                c0 = cell_start[j]
+                c1 = cell_start[j + 1]
+                o = out[c0:c1]
+                st = store[c0:c1]
+                if d == 0:
+                    init_reach(into_reach[j], lateral[0, j], init_q[j], use_init, o, st,
+                               reach_dx[j], vel_coeff[j], vel_exp[j], width_coeff[j],
+                               width_exp[j], slope[j], max_substeps)
+                    total = 0.0
+                    for i in range(c1 - c0):
+                        total += st[i]
+                    reach_storage[0, j] = total
+                q_in[d, j] = into_reach[j]
+                qo, n_t, _, _ = route_reach_day(into_reach[j], lateral[d, j], o, st, reach_dx[j],
+                                          vel_coeff[j], vel_exp[j], width_coeff[j], width_exp[j],
+                                          slope[j], max_substeps)
+                q_out[d, j] = qo
+                substeps[d, j] = n_t
+                total = 0.0
+                for i in range(c1 - c0):
+                    total += st[i]
+                reach_storage[d + 1, j] = total
+                if reach_down_kind[j] == 1:
+                    into_reach[reach_down_index[j]] += qo
+                elif reach_down_kind[j] == 2:
+                    into_res[reach_down_index[j]] += qo
+            else:
+                c0 = curve_offset[j]
+                c1 = curve_offset[j + 1]
+                v1, rel, spill, evaporated, area = reservoir_day(
+                    res_volume[d, j], into_res[j], res_evap_mm[d, j], res_precip_mm[d, j],
+                    res_target[d, j], res_eco_min[j], res_dead[j], res_full[j],
+                    curve_storage[c0:c1], curve_area[c0:c1])
+                res_volume[d + 1, j] = v1
+                res_release[d, j] = rel
+                res_spill[d, j] = spill
+                res_inflow[d, j] = into_res[j]
+                res_evaporated[d, j] = evaporated
+                res_area[d, j] = area
+                if res_down_kind[j] == 1:
+                    into_reach[res_down_index[j]] += rel + spill
