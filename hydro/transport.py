@@ -84,7 +84,9 @@ class TransportInputs:
     Attributes
     ----------
     q_in, q_out : (D, R) float
-        Discharge at each reach inlet and outlet, m3 s-1 (> 0).
+        Discharge at each reach inlet and outlet, m3 s-1: ``q_out > 0``;
+        ``q_in >= 0``, and 0 only where no boundary mass enters (the head of a
+        river fed along its length).
     res_volume : (D+1, S) float
         Reservoir volume at the start of each day and the end of the last, m3.
     res_outflow, res_area : (D, S) float
@@ -367,8 +369,11 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> N
                 raise HydroError(f"{what} on reach '{network.reaches[idx[1]].id}', {day(idx[0])}; "
                                  "fill the gap in the input or check the forcing")
             raise HydroError(f"{what} at index {tuple(int(i) for i in idx)}; check the inputs")
-    for name in ("q_in", "q_out"):
-        bad = arr[name] <= 0
+    # a reach inlet may carry no water (the source of a river fed only along its
+    # length), but then nothing may enter there; every outlet needs flow
+    carrying = (arr["boundary_flux"] > 0).any(axis=2)
+    for name, bad in (("q_in", (arr["q_in"] < 0) | ((arr["q_in"] == 0) & carrying)),
+                      ("q_out", arr["q_out"] <= 0)):
         if bad.any():
             d, r = np.argwhere(bad)[0]
             end = "inlet" if name == "q_in" else "outlet"

@@ -45,6 +45,19 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
     res_ups = {s: [u for u in range(R) if down[u] == (2, s)] for s in range(S)}
     res_into = {r: [s for s in range(S) if res_down[s] == (1, r)] for r in range(R)}
     dx = lay.cell_dx
+    # main upstream reach of each reach: the one with the most cells in its whole
+    # upstream network of reaches (not counted through reservoirs), ties to the
+    # lowest index.  The two are one chain in the kernel's layout, so the inlet's
+    # upwind value for the limiter is the main upstream reach's last cell; the
+    # other inflows enter the first cell as a source.
+    up_cells = {}
+
+    def count(r):
+        if r not in up_cells:
+            up_cells[r] = len(cells[r]) + sum(count(u) for u in ups[r])
+        return up_cells[r]
+
+    main_up = {r: (min(ups[r], key=lambda u: (-count(u), u)) if ups[r] else None) for r in range(R)}
 
     def volumes(day):
         vol = np.zeros(lay.n_cells)
@@ -121,7 +134,13 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
                         mix += sum(inp.q_out[day, u] * conc[t, cells[u][-1]] for u in ups[r])
                         mix += sum(inp.res_outflow[day, s] * res_c[t, s] for s in res_into[r])
                         inflow_prev[t, r] = mix
-                    up_ghost[t, r] = inflow_prev[t, r] / inp.q_in[day, r]
+                    # an inlet without water (a river's source) has no mixture:
+                    # the first cell's own value stands in (zero gradient)
+                    if main_up[r] is not None:
+                        up_ghost[t, r] = conc[t, cells[main_up[r]][-1]]
+                    else:
+                        up_ghost[t, r] = (inflow_prev[t, r] / inp.q_in[day, r] if inp.q_in[day, r] > 0
+                                          else conc[t, cells[r][0]])
                     kind, idx = down[r]
                     dn_ghost[t, r] = (conc[t, cells[idx][0]] if kind == 1 else
                                       res_c[t, idx] if kind == 2 else conc[t, cells[r][-1]])
