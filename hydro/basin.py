@@ -18,6 +18,9 @@ from hydro.network import Network
 from hydro.tomlio import Table, apply_overrides, load_toml
 from hydro.transport import Constituent
 
+#: Flow routings a watershed basin can ask for in ``[run] routing``.
+ROUTINGS = ("auto", "muskingum-cunge", "accumulate")
+
 #: Repository root (basins and configs ship beside the package in a source checkout).
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -64,6 +67,10 @@ class RunSettings:
         Dispersion sub-step bound, (0, 1].
     cell_length_km : float
         Target cell length for reaches without an explicit ``cells``, km.
+    routing : str
+        Flow routing of watershed basins: ``"muskingum-cunge"``, ``"accumulate"``
+        (no storage in reaches) or ``"auto"`` (Muskingum-Cunge when every reach
+        has a slope).
     """
 
     start: date
@@ -71,6 +78,7 @@ class RunSettings:
     courant: float = 0.9
     dispersion_limit: float = 1.0
     cell_length_km: float = 2.0
+    routing: str = "auto"
 
 
 @dataclass(frozen=True)
@@ -90,6 +98,10 @@ class Basin:
         The ``[forcing]`` table, read by the model that runs the basin.
     initial : Table
         The ``[initial]`` table (initial concentrations).
+    subbasin_tables : list of Table
+        The ``[[subbasins]]`` tables of a watershed basin (empty for a flow-driven one).
+    weather, runoff : Table
+        The ``[weather]`` and ``[runoff]`` tables of a watershed basin.
     sha256 : str
         Hash of the file's bytes.
     """
@@ -101,7 +113,15 @@ class Basin:
     settings: RunSettings
     forcing: Table
     initial: Table
+    subbasin_tables: list
+    weather: Table
+    runoff: Table
     sha256: str
+
+    @property
+    def is_watershed(self) -> bool:
+        """Whether the basin has subbasins (weather-driven) rather than given flows."""
+        return bool(self.subbasin_tables)
 
     @property
     def folder(self) -> Path:
@@ -133,7 +153,10 @@ class Basin:
             courant=run.float("courant", default=0.9, minimum=1e-3, maximum=1.0),
             dispersion_limit=run.float("dispersion_limit", default=1.0, minimum=1e-3, maximum=1.0),
             cell_length_km=run.float("cell_length_km", default=2.0, positive=True),
+            routing=run.str("routing", default="auto"),
         )
+        if settings.routing not in ROUTINGS:
+            raise run.error("routing", f"expected one of {', '.join(ROUTINGS)}, got '{settings.routing}'")
         run.finish()
         network = Network.from_tables(root, default_cell_length_m=1000.0 * settings.cell_length_km)
         constituents = tuple(Constituent.from_table(t) for t in root.tables("constituents"))
@@ -144,9 +167,16 @@ class Basin:
             raise root.error("constituents", f"names must be unique, got {names}")
         forcing = root.table("forcing", default=None)
         initial = root.table("initial", default=None)
+        subbasins = root.tables("subbasins", default=[])
+        weather = root.table("weather", default=None)
+        runoff = root.table("runoff", default=None)
+        if subbasins and not weather.data:
+            raise root.error("weather", "a basin with [[subbasins]] needs a [weather] table "
+                                        "(csv, elevation_m, latitude_deg)")
         root.finish()
         return cls(name=name, path=path, network=network, constituents=constituents,
-                   settings=settings, forcing=forcing, initial=initial,
+                   settings=settings, forcing=forcing, initial=initial, subbasin_tables=subbasins,
+                   weather=weather, runoff=runoff,
                    sha256=_config_hash(path, overrides or []))
 
 

@@ -68,11 +68,13 @@ def _history() -> str:
 @click.option("--end", help="Last day, YYYY-MM-DD (default: the basin's [run] end).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Results file (netCDF). Default: BASIN.nc here.")
 @click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--compress", type=click.IntRange(0, 9), default=0, show_default=True,
+              help="zlib level of the netCDF variables (0: uncompressed, fastest).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override a basin-file value, e.g. --set run.courant=0.5 or "
                    "--set constituents.tn.river_removal_per_day=0.1 (repeatable).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def run_command(basin, start, end, output, overwrite, overrides, quiet):
+def run_command(basin, start, end, output, overwrite, compress, overrides, quiet):
     """Simulate one basin and write its results to netCDF.
 
     BASIN is a folder with basin.toml, the file itself, or a shipped name
@@ -92,7 +94,7 @@ def run_command(basin, start, end, output, overwrite, overrides, quiet):
     out = Path(output) if output else Path(f"{b.name}.nc")
     check_writable(out, overwrite)
     results = run(b, s, e, history=_history())
-    results.to_netcdf(out, overwrite=overwrite)
+    results.to_netcdf(out, overwrite=overwrite, compress=compress)
     if not quiet:
         click.echo(run_summary(results))
         click.echo(f"written: {out}")

@@ -70,6 +70,28 @@ class Hydraulics:
         return float(np.max(np.abs(change - net) / scale))
 
 
+def network_water_balance_error(network: Network, hyd: Hydraulics, boundary: np.ndarray | None = None) -> float:
+    """Relative imbalance of the whole network's water budget over a run.
+
+    inflow (lateral, local reservoir and boundary inflow) = outflow at the
+    outlet + evaporation from reservoirs + change in reservoir storage + change in
+    reach storage (``hyd.reach_storage`` where the routing keeps one, else 0).
+    """
+    lay = network.layout
+    day = SECONDS_PER_DAY
+    inflow = (hyd.lateral.sum() + hyd.res_local_inflow.sum()
+              + (0.0 if boundary is None else float(np.sum(boundary)))) * day
+    outlet = [i for i in range(len(network.reaches)) if lay.reach_down_kind[i] == 0]
+    out = hyd.q_out[:, outlet].sum() * day
+    res_out = [s for s in range(len(network.reservoirs)) if lay.res_down_kind[s] == 0]
+    out += hyd.res_outflow[:, res_out].sum() * day
+    change = float(np.sum(hyd.res_volume[-1] - hyd.res_volume[0])) + float(hyd.res_evaporated.sum())
+    storage = getattr(hyd, "reach_storage", None)
+    if storage is not None:
+        change += float(np.sum(storage[-1] - storage[0]))
+    return abs(inflow - out - change) / max(inflow, 1e-300)
+
+
 def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
                res_local_inflow: np.ndarray, res_evap_mm: np.ndarray, res_precip_mm: np.ndarray,
                months: np.ndarray) -> Hydraulics:

@@ -31,8 +31,13 @@ def check_writable(path: Path, overwrite: bool) -> None:
         raise HydroError(f"{path.parent}: folder does not exist; create it or choose another -o")
 
 
-def write_results(results: Results, path: Path, overwrite: bool = False) -> Path:
-    """Write ``results`` to ``path`` atomically (see module docstring)."""
+def write_results(results: Results, path: Path, overwrite: bool = False, compress: int = 0) -> Path:
+    """Write ``results`` to ``path`` atomically (see module docstring).
+
+    ``compress`` is the zlib level (0-9) of large variables; 0 (the default)
+    writes them uncompressed, which is many times faster (``nccopy -d`` can
+    compress a file later).
+    """
     import netCDF4
 
     check_writable(path, overwrite)
@@ -40,7 +45,7 @@ def write_results(results: Results, path: Path, overwrite: bool = False) -> Path
     os.close(fd)
     try:
         with netCDF4.Dataset(tmp, "w", format="NETCDF4") as nc:
-            _fill(nc, results)
+            _fill(nc, results, compress)
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
@@ -48,7 +53,7 @@ def write_results(results: Results, path: Path, overwrite: bool = False) -> Path
     return path
 
 
-def _fill(nc, results: Results) -> None:
+def _fill(nc, results: Results, compress: int = 0) -> None:
     attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
     attrs.update(results.attrs)
     nc.setncatts({k: str(v) for k, v in attrs.items()})
@@ -80,7 +85,8 @@ def _fill(nc, results: Results) -> None:
         decl = results.declaration(name)
         data = np.asarray(results.data[name])
         dtype = "i4" if np.issubdtype(data.dtype, np.integer) else "f8"
-        kwargs = {"zlib": True, "complevel": 4} if data.size > 1000 else {}
+        kwargs = {"zlib": True, "complevel": int(compress), "shuffle": True} \
+            if compress and data.size > 1000 else {}
         if dtype == "f8":
             kwargs["fill_value"] = np.nan
         var = nc.createVariable(name, dtype, decl.dims, **kwargs)

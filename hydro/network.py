@@ -44,6 +44,8 @@ class Reach:
         Longitudinal dispersion coefficient, m2 s-1.
     n_cells : int
         Finite-volume cells along the reach.
+    slope_m_per_m : float or None
+        Bed slope (m m-1), needed by Muskingum-Cunge routing; None when unknown.
     """
 
     id: str
@@ -56,6 +58,7 @@ class Reach:
     width_exp: float
     dispersion_m2_s: float
     n_cells: int
+    slope_m_per_m: float | None = None
 
     def velocity(self, q):
         """Mean velocity (m s-1) at discharge ``q`` (m3 s-1)."""
@@ -248,6 +251,7 @@ def _read_reach(t: Table, default_cell_length_m: float) -> Reach:
         width_exp=t.float("width_exp", minimum=0.0, maximum=0.99),
         dispersion_m2_s=t.float("dispersion_m2_s", default=0.0, minimum=0.0),
         n_cells=cells,
+        slope_m_per_m=t.float("slope_m_per_m", default=None, positive=True),
     )
     t.finish()
     return reach

@@ -64,11 +64,14 @@ class Results:
         """The simulated days."""
         return self.coords["time"]
 
-    def to_netcdf(self, path: str | Path, overwrite: bool = False) -> Path:
-        """Write CF-1.8 netCDF4 atomically; refuses to replace a file unless ``overwrite``."""
+    def to_netcdf(self, path: str | Path, overwrite: bool = False, compress: int = 0) -> Path:
+        """Write CF-1.8 netCDF4 atomically; refuses to replace a file unless ``overwrite``.
+
+        ``compress`` is the zlib level (0-9, default 0: uncompressed and fast).
+        """
         from hydro.netcdf import write_results
 
-        return write_results(self, Path(path), overwrite=overwrite)
+        return write_results(self, Path(path), overwrite=overwrite, compress=compress)
 
 
 def open_results(path: str | Path) -> Results:

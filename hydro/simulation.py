@@ -1,6 +1,8 @@
 """One simulation of a basin: forcing -> hydraulics -> transport -> named results.
 
-This module assembles a run of a *flow-driven* basin, whose ``[forcing]`` gives
+:func:`run` simulates any basin: a *watershed* basin (with ``[[subbasins]]``) is
+handed to :mod:`hydro.watershed`; this module itself assembles a run of a
+*flow-driven* basin, whose ``[forcing]`` gives
 lateral inflows, boundary inflows, loads and temperatures per reach (constants
 or CSV columns).  It validates the forcing against the network, builds the
 arrays, calls :func:`hydro.hydraulics.accumulate` and
@@ -231,6 +233,10 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
     """
     start = start or basin.settings.start
     end = end or basin.settings.end
+    if basin.is_watershed:
+        from hydro.watershed import run_watershed
+
+        return run_watershed(basin, start, end, scenario=scenario, history=history)
     dates = daily_dates(start, end)
     forcing = read_forcing(basin, dates)
     net = basin.network

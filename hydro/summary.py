@@ -21,6 +21,10 @@ def run_summary(results: Results) -> str:
     for short in results.constituents:
         closure = budget_closure(results, short)
         lines.append(f"{short} mass balance closes to {closure:.1e} (relative)")
+    for key, what in (("water_balance_closure", "water balance (runoff, routing, reservoirs)"),
+                      ("groundwater_n_balance_closure", "groundwater nitrogen store")):
+        if key in results.attrs:
+            lines.append(f"{what} closes to {float(results.attrs[key]):.1e} (relative)")
     sections = results.coords.get("section", [])
     if sections:
         lines.append("section means over the run:")

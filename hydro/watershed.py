@@ -1,0 +1,526 @@
+"""The watershed model: weather in, flows and nitrogen by source out.
+
+A *watershed* basin has ``[[subbasins]]``: each drains into a reach (its runoff
+and loads spread along that reach) or straight into a reservoir.  A run chains
+
+weather (station CSV, carried to each subbasin by a precipitation factor and a
+temperature lapse rate) -> Oudin PET -> CemaNeige snow on elevation bands ->
+GR4J runoff -> nitrogen sources by subbasin and year (:mod:`hydro.sources`) ->
+daily flows down the network (:mod:`hydro.hydraulics` or :mod:`hydro.routing`)
+-> transport of TN with one tag per source (:mod:`hydro.transport`) ->
+:class:`~hydro.results.Results`, with loads apportioned by source at every
+reach, section and reservoir.
+
+Basin-file tables read here (see ``docs/basin-file.md``):
+
+``[weather]``
+    ``csv`` (a hydro daily forcing CSV, :mod:`hydro.weather`), ``elevation_m`` and
+    ``latitude_deg`` of the station, ``lapse_c_per_km`` (default 6.5).
+``[runoff]``
+    defaults for every subbasin: ``x1_mm``, ``x2_mm_per_day``, ``x3_mm``,
+    ``x4_days``; ``snow`` (true: CemaNeige before GR4J), ``ctg``,
+    ``kf_mm_per_c_per_day``; ``initial_production_fraction``,
+    ``initial_routing_fraction``.
+``[[subbasins]]``
+    ``id``, ``name``, ``area_km2``, ``reach`` or ``reservoir``, ``elevation_m``,
+    ``band_elevations_m`` (snow bands, default one band at ``elevation_m``),
+    ``precip_factor`` (station precipitation to subbasin, default 1),
+    ``latitude_deg`` (default the station's), ``county``, ``province``, a
+    ``[subbasins.runoff]`` table overriding ``[runoff]``, and
+    ``[subbasins.sources]`` (:mod:`hydro.sources`).
+
+Water temperature is estimated from air temperature with the regression of
+Stefan & Preud'homme (1993), ``Tw = 5.0 + 0.75 Ta``, floored at 0 deg C (an
+estimate, documented as such).  Open-water evaporation from reservoirs is taken
+as Oudin PET at the station (an estimate).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from hydro.basin import Basin
+from hydro.errors import HydroError
+from hydro.results import Results
+from hydro.tomlio import Table
+
+MM_KM2_PER_DAY_TO_M3_S = 1000.0 / 86400.0  # 1 mm over 1 km2 per day, in m3 s-1
+G_PER_S_PER_KG_PER_DAY = 1000.0 / 86400.0
+#: Stefan & Preud'homme (1993), JAWRA 29(1): 27-45: daily stream temperature from air.
+WATER_TEMP_INTERCEPT_C = 5.0
+WATER_TEMP_SLOPE = 0.75
+#: Position of point sources along their reach (fraction from the inlet).
+POINT_SOURCE_POSITION = 0.5
+
+
+@dataclass(frozen=True)
+class RunoffParameters:
+    """GR4J and CemaNeige parameters of one subbasin.
+
+    Attributes
+    ----------
+    x1_mm, x2_mm_per_day, x3_mm, x4_days : float
+        GR4J production capacity (mm), exchange (mm/d), routing capacity (mm),
+        unit-hydrograph time base (d).
+    ctg : float
+        CemaNeige thermal-state coefficient (-).
+    kf_mm_per_c_per_day : float
+        CemaNeige degree-day factor (mm deg C-1 d-1).
+    """
+
+    x1_mm: float = 350.0
+    x2_mm_per_day: float = 0.0
+    x3_mm: float = 90.0
+    x4_days: float = 1.7
+    ctg: float = 0.25
+    kf_mm_per_c_per_day: float = 3.74
+
+    @classmethod
+    def from_table(cls, t: Table, default: "RunoffParameters") -> "RunoffParameters":
+        """Read a runoff table, taking absent keys from ``default``."""
+        p = cls(
+            x1_mm=t.float("x1_mm", default.x1_mm, positive=True),
+            x2_mm_per_day=t.float("x2_mm_per_day", default.x2_mm_per_day),
+            x3_mm=t.float("x3_mm", default.x3_mm, positive=True),
+            x4_days=t.float("x4_days", default.x4_days, minimum=0.5),
+            ctg=t.float("ctg", default.ctg, minimum=0.0, maximum=0.999),
+            kf_mm_per_c_per_day=t.float("kf_mm_per_c_per_day", default.kf_mm_per_c_per_day, minimum=0.0),
+        )
+        return p
+
+
+@dataclass(frozen=True)
+class Subbasin:
+    """A subbasin: where it drains, its terrain, its weather scaling and runoff parameters.
+
+    Attributes
+    ----------
+    id, name : str
+    area_km2 : float
+        Area, km2.
+    reach, reservoir : str or None
+        Exactly one is set: the reach its runoff enters (spread along it) or the
+        reservoir it drains into directly.
+    elevation_m : float
+        Mean elevation, m a.s.l.
+    band_elevations_m : tuple of float
+        Median elevations of the snow bands (equal areas), m a.s.l.
+    precip_factor : float
+        Subbasin precipitation over station precipitation (-).
+    latitude_deg : float
+        Latitude for Oudin PET, degrees north.
+    county, province : str
+        Administrative units (for reports and compensation).
+    runoff : RunoffParameters
+    """
+
+    id: str
+    name: str
+    area_km2: float
+    reach: str | None
+    reservoir: str | None
+    elevation_m: float
+    band_elevations_m: tuple[float, ...]
+    precip_factor: float
+    latitude_deg: float
+    county: str
+    province: str
+    runoff: RunoffParameters
+
+
+@dataclass(frozen=True)
+class WeatherSettings:
+    """The weather station that drives a watershed basin (``[weather]``).
+
+    Attributes
+    ----------
+    csv : Path
+        Daily forcing CSV (:func:`hydro.weather.read_forcing_csv`).
+    elevation_m : float
+        Station elevation, m a.s.l.
+    latitude_deg : float
+        Station latitude, degrees north.
+    lapse_c_per_km : float
+        Air-temperature decrease with height, deg C km-1.
+    """
+
+    csv: Path
+    elevation_m: float
+    latitude_deg: float
+    lapse_c_per_km: float = 6.5
+
+
+@dataclass(frozen=True)
+class Watershed:
+    """The subbasins, weather, runoff settings and sources of a watershed basin."""
+
+    subbasins: tuple[Subbasin, ...]
+    weather: WeatherSettings
+    snow: bool
+    initial_production_fraction: float
+    initial_routing_fraction: float
+    sources: object  # hydro.sources.SourceParameters
+
+    @classmethod
+    def from_basin(cls, basin: Basin) -> "Watershed":
+        """Read ``[weather]``, ``[runoff]`` and ``[[subbasins]]`` of a basin and check them."""
+        from hydro.sources import SourceParameters
+
+        w = basin.weather
+        weather = WeatherSettings(csv=basin.folder / w.str("csv"), elevation_m=w.float("elevation_m"),
+                                  latitude_deg=w.float("latitude_deg", minimum=-90, maximum=90),
+                                  lapse_c_per_km=w.float("lapse_c_per_km", 6.5, minimum=0.0))
+        w.finish()
+        r = basin.runoff
+        defaults = RunoffParameters.from_table(r, RunoffParameters())
+        snow = r.bool("snow", True)
+        prod = r.float("initial_production_fraction", 0.3, minimum=0.0, maximum=1.0)
+        rout = r.float("initial_routing_fraction", 0.5, minimum=0.0, maximum=1.0)
+        r.finish()
+        net = basin.network
+        subs = []
+        for t in basin.subbasin_tables:
+            sid = t.str("id")
+            reach = t.str("reach", None)
+            reservoir = t.str("reservoir", None)
+            if (reach is None) == (reservoir is None):
+                raise t.error("reach", "give exactly one of 'reach' or 'reservoir' (where the "
+                                       "subbasin drains)")
+            if reach is not None:
+                net.reach_index(reach, f"{t.file}: {t.path('reach')}")
+            else:
+                net.reservoir_index(reservoir, f"{t.file}: {t.path('reservoir')}")
+            elevation = t.float("elevation_m")
+            bands = tuple(t.floats("band_elevations_m", [elevation]))
+            subs.append(Subbasin(
+                id=sid, name=t.str("name", sid), area_km2=t.float("area_km2", positive=True),
+                reach=reach, reservoir=reservoir, elevation_m=elevation, band_elevations_m=bands,
+                precip_factor=t.float("precip_factor", 1.0, positive=True),
+                latitude_deg=t.float("latitude_deg", weather.latitude_deg, minimum=-90, maximum=90),
+                county=t.str("county", ""), province=t.str("province", ""),
+                runoff=RunoffParameters.from_table(t.table("runoff", None), defaults)))
+        ids = [s.id for s in subs]
+        if len(set(ids)) != len(ids):
+            raise HydroError(f"{basin.path}: subbasin ids must be unique")
+        sources = SourceParameters.from_subbasin_tables(basin.subbasin_tables)
+        for t in basin.subbasin_tables:
+            t.table("runoff", None).finish()
+            t.finish()
+        for sub in sources.subbasins:
+            for plant in sub.point:
+                net.reach_index(plant.reach, f"{basin.path}: subbasin '{sub.subbasin}' point source "
+                                             f"'{plant.name}'")
+        fed = {s.reach for s in subs if s.reach}
+        lay = net.layout
+        for i, reach in enumerate(net.reaches):
+            if lay.headwater[i] and reach.id not in fed:
+                raise HydroError(f"{basin.path}: headwater reach '{reach.id}' receives no subbasin, "
+                                 "so it would carry no water; add a subbasin with reach = "
+                                 f"\"{reach.id}\"")
+        return cls(tuple(subs), weather, snow, prod, rout, sources)
+
+
+@dataclass(frozen=True)
+class SubbasinWeather:
+    """Daily weather carried to every subbasin, arrays ``[n_subbasin, n_day]``.
+
+    Attributes
+    ----------
+    precip_mm, tmean_c, tmin_c, tmax_c, pet_mm : ndarray
+        Precipitation (mm/d), air temperature (deg C) and Oudin PET (mm/d).
+    station_precip_mm, station_tmean_c, station_pet_mm : ndarray [n_day]
+        The station's own series (reservoir surfaces, water temperature).
+    synthetic : bool
+        Whether the station series is synthetic (generated).
+    metadata : dict
+        The forcing file's header.
+    """
+
+    precip_mm: np.ndarray
+    tmean_c: np.ndarray
+    tmin_c: np.ndarray
+    tmax_c: np.ndarray
+    pet_mm: np.ndarray
+    station_precip_mm: np.ndarray
+    station_tmean_c: np.ndarray
+    station_pet_mm: np.ndarray
+    synthetic: bool
+    metadata: dict
+
+
+def subbasin_weather(ws: Watershed, dates: list[date]) -> SubbasinWeather:
+    """Read the station CSV for the run and carry it to each subbasin."""
+    from hydro.runoff import day_of_year, oudin_pet
+    from hydro.weather import read_forcing_csv
+
+    forcing = read_forcing_csv(ws.weather.csv)
+    wanted = np.array(dates, dtype="datetime64[D]")
+    first, last = forcing.dates[0], forcing.dates[-1]
+    if wanted[0] < first or wanted[-1] > last:
+        raise HydroError(f"{ws.weather.csv}: the weather covers {first} to {last}, the run needs "
+                         f"{wanted[0]} to {wanted[-1]}; shorten the run (--start/--end) or extend "
+                         "the weather file")
+    sl = slice(int((wanted[0] - first).astype(int)), int((wanted[-1] - first).astype(int)) + 1)
+    p, tm, tn, tx = (np.asarray(a)[sl] for a in (forcing.precip_mm, forcing.tmean_c, forcing.tmin_c,
+                                                  forcing.tmax_c))
+    factor = np.array([s.precip_factor for s in ws.subbasins])[:, None]
+    shift = -ws.weather.lapse_c_per_km / 1000.0 * (
+        np.array([s.elevation_m for s in ws.subbasins]) - ws.weather.elevation_m)[:, None]
+    doy = day_of_year(wanted)
+    lat = np.array([s.latitude_deg for s in ws.subbasins])[:, None]
+    tmean = tm[None, :] + shift
+    pet = oudin_pet(tmean, lat, doy[None, :])
+    station_pet = oudin_pet(tm, ws.weather.latitude_deg, doy)
+    return SubbasinWeather(
+        precip_mm=p[None, :] * factor, tmean_c=tmean, tmin_c=tn[None, :] + shift,
+        tmax_c=tx[None, :] + shift, pet_mm=np.asarray(pet), station_precip_mm=p,
+        station_tmean_c=tm, station_pet_mm=np.asarray(station_pet),
+        synthetic=bool(forcing.metadata.get("synthetic", False)), metadata=dict(forcing.metadata))
+
+
+@dataclass(frozen=True)
+class Runoff:
+    """Runoff of every subbasin, arrays ``[n_subbasin, n_day]`` in mm/d (stores in mm).
+
+    Attributes
+    ----------
+    q_mm, q_direct_mm, q_routed_mm, aet_mm, exchange_mm : ndarray
+        Total, quick (UH2) and slow (routing store) flow, actual ET, exchange.
+    precip_mm : ndarray
+        Precipitation over the subbasin (after band extrapolation with snow).
+    liquid_mm : ndarray
+        Rain plus melt entering GR4J.
+    storage_start_mm, storage_end_mm : ndarray [n_subbasin]
+        Water held in snow and GR4J stores before the first and after the last day.
+    """
+
+    q_mm: np.ndarray
+    q_direct_mm: np.ndarray
+    q_routed_mm: np.ndarray
+    aet_mm: np.ndarray
+    exchange_mm: np.ndarray
+    precip_mm: np.ndarray
+    liquid_mm: np.ndarray
+    storage_start_mm: np.ndarray
+    storage_end_mm: np.ndarray
+
+    def water_balance_error(self) -> float:
+        """Largest relative imbalance of P - AET + exchange - Q - dS over the run per subbasin."""
+        gain = self.precip_mm.sum(axis=1) + self.exchange_mm.sum(axis=1)
+        loss = self.aet_mm.sum(axis=1) + self.q_mm.sum(axis=1)
+        err = gain - loss - (self.storage_end_mm - self.storage_start_mm)
+        return float(np.max(np.abs(err) / np.maximum(gain, 1e-300)))
+
+
+def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date]) -> Runoff:
+    """CemaNeige (when ``snow``) and GR4J for every subbasin at once."""
+    from hydro.runoff import GR4JParameters, GR4JState, SnowBands, cemaneige, gr4j
+
+    subs = ws.subbasins
+    params = GR4JParameters(
+        x1_mm=np.array([s.runoff.x1_mm for s in subs]),
+        x2_mm_per_day=np.array([s.runoff.x2_mm_per_day for s in subs]),
+        x3_mm=np.array([s.runoff.x3_mm for s in subs]),
+        x4_days=np.array([s.runoff.x4_days for s in subs]))
+    initial = GR4JState.from_fractions(params, len(subs), ws.initial_production_fraction,
+                                       ws.initial_routing_fraction)
+    days = np.array(dates, dtype="datetime64[D]")
+    if ws.snow:
+        bands = [SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m)
+                 for s in subs]
+        snow = cemaneige(weather.precip_mm, weather.tmean_c, bands,
+                         np.array([s.runoff.ctg for s in subs]),
+                         np.array([s.runoff.kf_mm_per_c_per_day for s in subs]),
+                         tmin_c=weather.tmin_c, tmax_c=weather.tmax_c, dates=days)
+        liquid = snow.liquid_water_mm
+        # band packs are area means over equal bands; extrapolated precipitation is the input
+        n_b = [len(s.band_elevations_m) for s in subs]
+        edges = np.concatenate([[0], np.cumsum(n_b)])
+        snow_start = np.array([snow.initial_snow_pack_mm[a:b].mean() for a, b in zip(edges[:-1], edges[1:])])
+        snow_end = np.array([snow.final_snow_pack_mm[a:b].mean() for a, b in zip(edges[:-1], edges[1:])])
+        precip_in = snow.precip_mm
+    else:
+        liquid = weather.precip_mm
+        snow_start = snow_end = np.zeros(len(subs))
+        precip_in = weather.precip_mm
+    res = gr4j(liquid, weather.pet_mm, params, initial=initial, dates=days)
+    return Runoff(q_mm=res.q_mm, q_direct_mm=res.q_direct_mm, q_routed_mm=res.q_routed_mm,
+                  aet_mm=res.aet_mm, exchange_mm=res.exchange_mm, precip_mm=precip_in, liquid_mm=liquid,
+                  storage_start_mm=snow_start + res.initial.total_mm(),
+                  storage_end_mm=snow_end + res.final.total_mm())
+
+
+def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baseline",
+                  history: str = "", timings: dict | None = None) -> Results:
+    """Simulate a watershed basin and return results with loads by source.
+
+    Parameters
+    ----------
+    basin : Basin
+        A basin with ``[[subbasins]]``.
+    start, end : date
+        Simulated period.
+    scenario, history : str
+        Recorded in the metadata.
+    timings : dict, optional
+        Filled with the wall time (s) of each component: ``weather``, ``runoff``,
+        ``sources``, ``routing``, ``transport``, ``results``.
+    """
+    import time
+
+    clock = [time.perf_counter()]
+
+    def lap(name):
+        now = time.perf_counter()
+        if timings is not None:
+            timings[name] = timings.get(name, 0.0) + now - clock[0]
+        clock[0] = now
+
+    from hydro.series import daily_dates
+    from hydro.simulation import assemble_results
+    from hydro.sources import SOURCE_NAMES, daily_loads, point_loads
+    from hydro.transport import Constituent, TransportInputs, simulate
+
+    if [c.name for c in basin.constituents] != ["tn"]:
+        raise HydroError(f"{basin.path}: a watershed basin simulates total nitrogen only; give "
+                         "exactly one [[constituents]] table with name = \"tn\"")
+    ws = Watershed.from_basin(basin)
+    net = basin.network
+    lay = net.layout
+    dates = daily_dates(start, end)
+    n_day, n_reach, n_res, n_sub = len(dates), len(net.reaches), len(net.reservoirs), len(ws.subbasins)
+    weather = subbasin_weather(ws, dates)
+    lap("weather")
+    runoff = subbasin_runoff(ws, weather, dates)
+    lap("runoff")
+
+    # subbasins -> reaches and reservoirs
+    to_reach = np.zeros((n_sub, n_reach))
+    to_res = np.zeros((n_sub, n_res))
+    area = np.array([s.area_km2 for s in ws.subbasins])
+    for k, s in enumerate(ws.subbasins):
+        if s.reach is not None:
+            to_reach[k, net.reach_index(s.reach)] = 1.0
+        else:
+            to_res[k, net.reservoir_index(s.reservoir)] = 1.0
+    flow_m3s = (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T  # [day, sub]
+    lateral = flow_m3s @ to_reach
+    res_local = flow_m3s @ to_res
+
+    # nitrogen by source (kg/d) -> loads by tag (g/s)
+    years = np.array([d.year for d in dates])
+    loads, names, gw = daily_loads(ws.sources, years, runoff.q_direct_mm.T, runoff.q_routed_mm.T, area)
+    points = point_loads(ws.sources, years)
+    tags = list(SOURCE_NAMES)
+    i_point = tags.index("point")
+    diffuse = loads.copy()
+    diffuse[:, :, i_point] = 0.0  # point sources go to their own reach (below), not the column
+    lateral_load = np.zeros((n_day, n_reach, diffuse.shape[2]))
+    res_load = np.zeros((n_day, n_res, diffuse.shape[2]))
+    for k, s in enumerate(ws.subbasins):  # each subbasin feeds one reach or reservoir
+        if s.reach is not None:
+            lateral_load[:, net.reach_index(s.reach)] += diffuse[:, k]
+        else:
+            res_load[:, net.reservoir_index(s.reservoir)] += diffuse[:, k]
+    lateral_load *= G_PER_S_PER_KG_PER_DAY
+    res_load *= G_PER_S_PER_KG_PER_DAY
+    n_tag = len(tags)
+    point_cell = np.array([lay.cell_at(net.reach_index(r), POINT_SOURCE_POSITION) for r in points.reaches],
+                          dtype=np.int64)
+    point_load = np.zeros((n_day, len(points.reaches), n_tag))
+    point_load[:, :, i_point] = points.loads_kg_per_day * G_PER_S_PER_KG_PER_DAY
+    lap("sources")
+
+    months = np.array([d.month for d in dates])
+    hyd = flows(basin, lateral, res_local, np.tile(weather.station_pet_mm[:, None], (1, n_res)),
+                np.tile(weather.station_precip_mm[:, None], (1, n_res)), months)
+    lap("routing")
+    water_temp = np.maximum(0.0, WATER_TEMP_INTERCEPT_C + WATER_TEMP_SLOPE * weather.station_tmean_c)
+    year_list = sorted(set(years.tolist()))
+    period = np.searchsorted(year_list, years).astype(np.int64)
+    tn = basin.constituents[0]
+    tracers = [dataclasses.replace(tn, name=f"tn_{t}") for t in tags]
+    inputs = TransportInputs(
+        q_in=hyd.q_in, q_out=hyd.q_out, res_volume=hyd.res_volume, res_outflow=hyd.res_outflow,
+        res_area=hyd.res_area, boundary_flux=np.zeros((n_day, n_reach, n_tag)),
+        boundary_conc=np.zeros((n_day, n_reach, n_tag)), dispersive_inlet=np.zeros(n_reach, bool),
+        lateral_load=lateral_load, point_cell=point_cell, point_load=point_load, res_load=res_load,
+        reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
+        res_temp=np.tile(water_temp[:, None], (1, n_res)),
+        init_conc=np.zeros((lay.n_cells, n_tag)), init_res_conc=np.zeros((n_res, n_tag)),
+        period_of_day=period)
+    tr = simulate(net, tracers, inputs, courant=basin.settings.courant,
+                  dispersion_limit=basin.settings.dispersion_limit, groups=[n_tag],
+                  day_labels=[d.isoformat() for d in dates])
+    lap("transport")
+    total = _sum_tags(tr)
+    res = assemble_results(basin, dates, year_list, hyd, total, scenario=scenario, history=history)
+    res.coords["subbasin"] = [s.id for s in ws.subbasins]
+    res.coords["source"] = tags
+    res.attrs["weather"] = str(ws.weather.csv.name)
+    res.attrs["weather_synthetic"] = str(weather.synthetic).lower()
+    if weather.synthetic:
+        res.attrs["weather_seed"] = str(weather.metadata.get("seed", ""))
+    res.attrs["subbasin_names"] = ";".join(f"{s.id}={s.name}" for s in ws.subbasins)
+    res.attrs["subbasin_county"] = ";".join(f"{s.id}={s.county}" for s in ws.subbasins)
+    from hydro.hydraulics import network_water_balance_error
+
+    gw_in, gw_out = gw.input_kg_per_day.sum(), gw.release_kg_per_day.sum()
+    gw_change = float(np.sum(gw.storage_kg[-1] - gw.storage_kg[0]))
+    res.attrs["water_balance_closure"] = f"{max(runoff.water_balance_error(), network_water_balance_error(net, hyd), hyd.water_balance_error()):.3e}"
+    res.attrs["groundwater_n_balance_closure"] = f"{abs(gw_in - gw_out - gw_change) / max(gw_in, 1e-300):.3e}"
+    res.add("subbasin_runoff", runoff.q_mm.T)
+    res.add("subbasin_quickflow", runoff.q_direct_mm.T)
+    res.add("subbasin_precipitation", runoff.precip_mm.T)
+    res.add("subbasin_aet", runoff.aet_mm.T)
+    res.add("subbasin_tn_source_input", loads)
+    res.add("groundwater_n_storage", gw.storage_kg[1:])
+    res.add("tn_source_load", tr.section_load)
+    res.add("reach_tn_source_load", tr.reach_load)
+    if n_res:
+        res.add("reservoir_tn_source_concentration", tr.reservoir_concentration)
+    lap("results")
+    return res
+
+
+def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months):
+    """Daily flows of a watershed basin by the routing its ``[run] routing`` asks for.
+
+    Parameters are those of :func:`hydro.hydraulics.accumulate` without boundary
+    inflows (a watershed's headwaters are fed by subbasins).
+    """
+    from hydro.hydraulics import accumulate
+    from hydro.routing import route
+
+    net = basin.network
+    boundary = np.zeros_like(lateral)
+    slopes = [r.slope_m_per_m for r in net.reaches]
+    routing = basin.settings.routing
+    if routing == "auto":
+        routing = "muskingum-cunge" if all(s is not None for s in slopes) else "accumulate"
+    if routing == "accumulate":
+        return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months)
+    missing = [r.id for r in net.reaches if r.slope_m_per_m is None]
+    if missing:
+        raise HydroError(f"{basin.path}: Muskingum-Cunge routing needs 'slope_m_per_m' on every "
+                         f"reach; missing on {', '.join(missing)}")
+    return route(net, np.array(slopes, dtype=float), lateral, boundary, res_local, res_evap_mm,
+                 res_precip_mm, months)
+
+
+def _sum_tags(tr):
+    """The constituent's transport result: every per-tracer array summed over its tags.
+
+    Tags share the water, so their loads, masses and concentrations all add up.
+    """
+    fields = {}
+    for f in dataclasses.fields(tr):
+        value = getattr(tr, f.name)
+        keep = f.name in ("section_discharge", "substeps")
+        fields[f.name] = value if keep else value.sum(axis=-1, keepdims=True)
+    return type(tr)(**fields)

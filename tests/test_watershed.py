@@ -1,0 +1,115 @@
+"""The watershed model: weather -> runoff -> sources -> routing -> transport, on the
+shipped example with ten years of synthetic weather."""
+
+from __future__ import annotations
+
+import shutil
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from hydro.basin import ROOT, Basin
+from hydro.cli import main
+from hydro.simulation import run
+from hydro.summary import budget_closure
+
+EXAMPLE = ROOT / "configs" / "examples" / "watershed"
+
+
+@pytest.fixture(scope="module")
+def results():
+    return run(Basin.load(EXAMPLE))
+
+
+def test_ten_years_water_and_nitrogen_budgets_close(results):
+    assert len(results.dates) == 3652
+    # Every budget is a sum of daily double-precision terms over ten years:
+    # round-off stays near 1e-12; 1e-9 is the requirement.
+    assert float(results.attrs["water_balance_closure"]) <= 1e-9
+    assert float(results.attrs["groundwater_n_balance_closure"]) <= 1e-9
+    assert budget_closure(results, "tn") <= 1e-9
+
+
+def test_source_apportionment_sums_to_the_total(results):
+    by_source = results["tn_source_load"].sum(axis=2)
+    total = results["section_tn_load"]
+    # tags share the limiter of their sum: only round-off separates the two
+    assert np.abs(by_source - total).max() <= 1e-10 * total.max()
+    reach = results["reach_tn_source_load"].sum(axis=2)
+    assert np.abs(reach - results["tn_load"]).max() <= 1e-10 * results["tn_load"].max()
+    res = results["reservoir_tn_source_concentration"].sum(axis=2)
+    assert np.abs(res - results["reservoir_tn_concentration"]).max() <= 1e-10 * res.max()
+    assert np.all(results["tn_source_load"] >= 0)
+
+
+def test_every_source_reaches_the_outlet(results):
+    outlet = results.coords["section"].index("outlet")
+    share = results["tn_source_load"][:, outlet, :].sum(axis=0)
+    sources = results.coords["source"]
+    for name in ("diffuse_quickflow", "groundwater", "rural_domestic", "livestock", "point", "deposition"):
+        assert share[sources.index(name)] > 0, name
+
+
+def test_runoff_is_plausible_and_subbasin_inputs_reach_the_network(results):
+    q = results["subbasin_runoff"]
+    p = results["subbasin_precipitation"]
+    assert np.all(q >= 0)
+    ratio = q.sum() / p.sum()
+    assert 0.02 < ratio < 0.6  # semi-arid north China: runoff coefficients of a few to tens of %
+    inputs = results["subbasin_tn_source_input"]
+    assert inputs.shape[1:] == (7, 6) and np.all(inputs >= 0)
+
+
+def test_metadata_says_the_weather_is_synthetic(results):
+    assert results.attrs["weather_synthetic"] == "true"
+    assert results.attrs["weather_seed"] == "20240601"
+
+
+def test_routing_choices_agree_in_volume(tmp_path):
+    basin = Basin.load(EXAMPLE, overrides=["run.routing=accumulate"])
+    a = run(basin, end=basin.settings.start.replace(year=2002))
+    b = run(Basin.load(EXAMPLE), end=basin.settings.start.replace(year=2002))
+    # same water, different timing: outlet volumes over two years within 2 %
+    va, vb = a["discharge"][:, -1].sum(), b["discharge"][:, -1].sum()
+    assert abs(va / vb - 1) < 0.02
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture()
+def copy(tmp_path):
+    dest = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, dest)
+    return dest
+
+
+@pytest.mark.parametrize(("old", "new", "fragment"), [
+    ('reach = "west_upper"', 'reach = "west_uper"', "did you mean 'west_upper'"),
+    ('reservoir = "lake"', 'reservoir = "lake"\nreach = "main"', "exactly one of 'reach' or 'reservoir'"),
+    ("share = 0.7\nemc_mg_per_l = 0.8", "share = 0.6\nemc_mg_per_l = 0.8", "sum"),
+    ("area_km2 = 420.0", "area_km2 = -420.0", "positive"),
+    ('reach = "west_lower"\ndischarge_m3_per_day', 'reach = "nowhere"\ndischarge_m3_per_day', "unknown reach 'nowhere'"),
+])
+def test_watershed_mistakes_are_clear(copy, tmp_path, old, new, fragment):
+    text = (copy / "basin.toml").read_text()
+    assert old in text, old
+    (copy / "basin.toml").write_text(text.replace(old, new, 1))
+    result = invoke("run", copy, "-o", tmp_path / "x.nc", "--end", "2001-03-31")
+    assert result.exit_code == 2, result.output
+    assert fragment in result.output
+    assert "Traceback" not in result.output
+
+
+def test_headwater_without_subbasin_is_an_error(copy, tmp_path):
+    text = (copy / "basin.toml").read_text().replace('reach = "east_upper"', 'reach = "east_lower"', 1)
+    (copy / "basin.toml").write_text(text)
+    result = invoke("run", copy, "-o", tmp_path / "x.nc", "--end", "2001-03-31")
+    assert result.exit_code == 2 and "east_upper" in result.output and "receives no subbasin" in result.output
+
+
+def test_weather_must_cover_the_run(tmp_path):
+    result = invoke("run", "watershed", "-o", tmp_path / "x.nc", "--end", "2011-06-30")
+    assert result.exit_code == 2 and "weather covers" in result.output
