@@ -71,6 +71,9 @@ class RunSettings:
         Flow routing of watershed basins: ``"muskingum-cunge"``, ``"accumulate"``
         (no storage in reaches) or ``"auto"`` (Muskingum-Cunge when every reach
         has a slope).
+    flow_driven : bool
+        Watershed basins: scale the runoff above each gauge so that the flow at
+        the gauge equals its observed record (with accumulation routing).
     """
 
     start: date
@@ -79,6 +82,7 @@ class RunSettings:
     dispersion_limit: float = 1.0
     cell_length_km: float = 2.0
     routing: str = "auto"
+    flow_driven: bool = False
 
 
 @dataclass(frozen=True)
@@ -154,6 +158,7 @@ class Basin:
             dispersion_limit=run.float("dispersion_limit", default=1.0, minimum=1e-3, maximum=1.0),
             cell_length_km=run.float("cell_length_km", default=2.0, positive=True),
             routing=run.str("routing", default="auto"),
+            flow_driven=run.bool("flow_driven", default=False),
         )
         if settings.routing not in ROUTINGS:
             raise run.error("routing", f"expected one of {', '.join(ROUTINGS)}, got '{settings.routing}'")

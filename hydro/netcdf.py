@@ -19,7 +19,7 @@ from hydro import __version__
 from hydro.errors import HydroError
 from hydro.results import Results
 
-_STRING_DIMS = ("reach", "section", "reservoir", "subbasin", "source", "scenario", "budget_term")
+_STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "scenario", "budget_term")
 
 
 def check_writable(path: Path, overwrite: bool) -> None:
@@ -72,7 +72,7 @@ def _fill(nc, results: Results, compress: int = 0) -> None:
         elif dim in _STRING_DIMS:
             var = nc.createVariable(dim, str, (dim,))
             var.long_name = f"{dim.replace('_', ' ')} identifier"
-            var.cf_role = "timeseries_id" if dim in ("reach", "section", "reservoir") else ""
+            var.cf_role = "timeseries_id" if dim in ("reach", "section", "reservoir", "gauge") else ""
             if not var.cf_role:
                 del var.cf_role
             for i, v in enumerate(values):

@@ -144,6 +144,31 @@ class Section:
 
 
 @dataclass(frozen=True)
+class Gauge:
+    """A flow gauge on a reach.
+
+    Attributes
+    ----------
+    id, name : str
+    reach : str
+        Reach it lies on.
+    position : float
+        Fraction of the reach length from its inlet, (0, 1]; the gauge sits on
+        the nearest cell outflow face at or below it.
+    observed : object or None
+        The ``observed_discharge_m3_s`` value as written in the basin file (a
+        number or ``{csv = ..., column = ...}``), read onto the run's days by
+        the model; None when the gauge has no record.
+    """
+
+    id: str
+    name: str
+    reach: str
+    position: float
+    observed: object = None
+
+
+@dataclass(frozen=True)
 class Network:
     """A validated tree of reaches and reservoirs with its array layout.
 
@@ -154,6 +179,7 @@ class Network:
     reservoirs: tuple[Reservoir, ...] = ()
     sections: tuple[Section, ...] = ()
     source: str = "<memory>"
+    gauges: tuple[Gauge, ...] = ()
 
     def __post_init__(self):
         _check_topology(self)
@@ -165,7 +191,8 @@ class Network:
         reaches = tuple(_read_reach(t, default_cell_length_m) for t in root.tables("reaches"))
         reservoirs = tuple(_read_reservoir(t) for t in root.tables("reservoirs", default=[]))
         sections = tuple(_read_section(t) for t in root.tables("sections", default=[]))
-        return cls(reaches, reservoirs, sections, source=str(root.file))
+        gauges = tuple(_read_gauge(t) for t in root.tables("gauges", default=[]))
+        return cls(reaches, reservoirs, sections, source=str(root.file), gauges=gauges)
 
     # ---- lookups ----------------------------------------------------------------
     @cached_property
@@ -219,11 +246,26 @@ class Layout:
     order: list[tuple[int, int]]  # (kind, index) upstream to downstream; kind 1 reach, 2 reservoir
     headwater: np.ndarray  # (R,) bool: reach has no upstream element
     section_cell: np.ndarray
+    gauge_cell: np.ndarray
 
     @property
     def n_cells(self) -> int:
         """Number of cells in the network."""
         return int(self.cell_dx.shape[0])
+
+    def face_discharge(self, cells: np.ndarray, q_in: np.ndarray, q_out: np.ndarray) -> np.ndarray:
+        """Discharge (m3 s-1) on the outflow face of each of ``cells``, per day.
+
+        Face discharges vary linearly along a reach from ``q_in`` to ``q_out``
+        (``(D, R)`` arrays); returns ``(D, len(cells))``.
+        """
+        out = np.empty((q_in.shape[0], len(cells)))
+        for k, cell in enumerate(cells):
+            r = self.cell_reach[cell]
+            start = self.reach_cell_start[r]
+            n = self.reach_cell_start[r + 1] - start
+            out[:, k] = q_in[:, r] + (q_out[:, r] - q_in[:, r]) * (cell - start + 1) / n
+        return out
 
     def cell_at(self, reach_index: int, position: float) -> int:
         """Cell whose outflow face is the first at or below ``position`` (0-1] of a reach."""
@@ -309,6 +351,17 @@ def _read_section(t: Table) -> Section:
     return sec
 
 
+def _read_gauge(t: Table) -> Gauge:
+    gid = t.str("id")
+    gauge = Gauge(id=gid, name=t.str("name", default=gid), reach=t.str("reach"),
+                  position=t.float("position", default=1.0, minimum=0.0, maximum=1.0),
+                  observed=t.raw("observed_discharge_m3_s", default=None))
+    if gauge.position <= 0:
+        raise t.error("position", "must be > 0 (a fraction of the reach length from its inlet)")
+    t.finish()
+    return gauge
+
+
 def _check_topology(net: Network) -> None:
     """Unique ids, known downstream ids, one outlet, no cycles, sections on reaches."""
     where = net.source
@@ -356,6 +409,13 @@ def _check_topology(net: Network) -> None:
     sec_ids = [s.id for s in net.sections]
     if len(set(sec_ids)) != len(sec_ids):
         raise HydroError(f"{where}: section ids must be unique")
+    for g in net.gauges:
+        if g.reach not in reach_ids:
+            raise HydroError(f"{where}: gauge '{g.id}' lies on unknown reach '{g.reach}'"
+                             + suggest(g.reach, reach_ids) + "; fix its 'reach'")
+    gauge_ids = [g.id for g in net.gauges]
+    if len(set(gauge_ids)) != len(gauge_ids):
+        raise HydroError(f"{where}: gauge ids must be unique")
 
 
 def _build_layout(net: Network) -> Layout:
@@ -402,8 +462,11 @@ def _build_layout(net: Network) -> Layout:
         vel_coeff=np.array([r.velocity_coeff for r in net.reaches], dtype=float),
         vel_exp=np.array([r.velocity_exp for r in net.reaches], dtype=float),
         order=order, headwater=headwater, section_cell=np.zeros(0, dtype=np.int64),
+        gauge_cell=np.zeros(0, dtype=np.int64),
     )
     sec_cells = np.array([layout.cell_at(reach_pos[s.reach], s.position) for s in net.sections],
                          dtype=np.int64)
     object.__setattr__(layout, "section_cell", sec_cells)
+    object.__setattr__(layout, "gauge_cell", np.array(
+        [layout.cell_at(reach_pos[g.reach], g.position) for g in net.gauges], dtype=np.int64))
     return layout

@@ -36,11 +36,15 @@ class SeriesReader:
         Folder that relative CSV paths are resolved against (the basin folder).
     dates : list of date
         The days of the run.
+    allow_gaps : bool
+        Read empty or ``NA`` cells, and days the file does not cover, as NaN
+        (observations) instead of rejecting them (forcing).
     """
 
-    def __init__(self, folder: Path, dates: list[date]):
+    def __init__(self, folder: Path, dates: list[date], allow_gaps: bool = False):
         self.folder = Path(folder)
         self.dates = dates
+        self.allow_gaps = allow_gaps
         self._files: dict[Path, tuple[list[date], dict[str, list[str]]]] = {}
 
     def read(self, table: Table, key: str, *, minimum: float | None = None,
@@ -70,8 +74,9 @@ class SeriesReader:
             values = self._column(path, column) * scale
         else:
             values = np.full(len(self.dates), table.float(key))
-        if minimum is not None and np.any(values < minimum):
-            i = int(np.argmax(values < minimum))
+        below = np.where(np.isnan(values), False, values < (minimum if minimum is not None else -np.inf))
+        if minimum is not None and below.any():
+            i = int(np.argmax(below))
             raise table.error(key, f"value {values[i]:g} on {self.dates[i]} is below {minimum:g}")
         return values
 
@@ -85,6 +90,9 @@ class SeriesReader:
         out = np.empty(len(self.dates))
         for k, day in enumerate(self.dates):
             i = index.get(day)
+            if i is None and self.allow_gaps:
+                out[k] = math.nan
+                continue
             if i is None:
                 raise HydroError(f"{path}: column '{column}' has no value for {day}; the file "
                                  f"covers {dates[0]} to {dates[-1]}, the run needs "
@@ -93,7 +101,9 @@ class SeriesReader:
                 out[k] = float(raw[i])
             except ValueError:
                 out[k] = math.nan
-            if not math.isfinite(out[k]):
+            if not math.isfinite(out[k]) and self.allow_gaps and raw[i].strip().lower() in ("", "na", "nan"):
+                out[k] = math.nan
+            elif not math.isfinite(out[k]):
                 raise HydroError(f"{path}: column '{column}', line {i + 2} ({day}): "
                                  f"'{raw[i]}' is not a number; fill the gap")
         return out

@@ -328,7 +328,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     )
 
     kg = 1e-3
-    sec_q = _section_discharge(network, arr["q_in"], arr["q_out"])
+    sec_q = lay.face_discharge(lay.section_cell, arr["q_in"], arr["q_out"])
     with np.errstate(invalid="ignore", divide="ignore"):
         reach_conc = out_reach / (arr["q_out"][:, :, None] * SECONDS_PER_DAY)
         sec_conc = out_sec / (sec_q[:, :, None] * SECONDS_PER_DAY)
@@ -340,18 +340,6 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         storage_reach=s_reach * kg, storage_reservoir=s_res * kg, substeps=substeps,
         final_concentration=final,
     )
-
-
-def _section_discharge(network: Network, q_in: np.ndarray, q_out: np.ndarray) -> np.ndarray:
-    """Discharge (m3 s-1) on the cell face of each section."""
-    lay = network.layout
-    out = np.empty((q_in.shape[0], len(network.sections)))
-    for k, cell in enumerate(lay.section_cell):
-        r = lay.cell_reach[cell]
-        n = lay.reach_cell_start[r + 1] - lay.reach_cell_start[r]
-        j = cell - lay.reach_cell_start[r] + 1
-        out[:, k] = q_in[:, r] + (q_out[:, r] - q_in[:, r]) * j / n
-    return out
 
 
 def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> None:

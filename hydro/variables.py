@@ -45,6 +45,8 @@ _DECLARED = [
     Variable("discharge", ("time", "reach"), "m3 s-1", "discharge at the reach outlet (daily mean)"),
     Variable("reach_inflow", ("time", "reach"), "m3 s-1", "discharge at the reach inlet (daily mean)"),
     Variable("section_discharge", ("time", "section"), "m3 s-1", "discharge at the monitoring section (daily mean)"),
+    Variable("gauge_discharge", ("time", "gauge"), "m3 s-1", "simulated discharge at the gauge (daily mean)"),
+    Variable("gauge_observed_discharge", ("time", "gauge"), "m3 s-1", "observed discharge at the gauge (daily mean; NaN: no record)"),
     Variable("reservoir_storage", ("time", "reservoir"), "m3", "reservoir storage at the end of the day"),
     Variable("reservoir_level", ("time", "reservoir"), "m", "reservoir water level at the start of the day"),
     Variable("reservoir_area", ("time", "reservoir"), "m2", "reservoir surface area at the start of the day"),

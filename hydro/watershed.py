@@ -396,21 +396,15 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     n_day, n_reach, n_res, n_sub = len(dates), len(net.reaches), len(net.reservoirs), len(ws.subbasins)
     weather = subbasin_weather(ws, dates)
     lap("weather")
-    runoff = subbasin_runoff(ws, weather, dates)
+    simulated = runoff = subbasin_runoff(ws, weather, dates)
+    observed = gauge_observations(basin, dates)
+    if basin.settings.flow_driven:
+        runoff = match_gauges(basin, ws, simulated, observed, weather, dates)
     lap("runoff")
 
     # subbasins -> reaches and reservoirs
-    to_reach = np.zeros((n_sub, n_reach))
-    to_res = np.zeros((n_sub, n_res))
     area = np.array([s.area_km2 for s in ws.subbasins])
-    for k, s in enumerate(ws.subbasins):
-        if s.reach is not None:
-            to_reach[k, net.reach_index(s.reach)] = 1.0
-        else:
-            to_res[k, net.reservoir_index(s.reservoir)] = 1.0
-    flow_m3s = (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T  # [day, sub]
-    lateral = flow_m3s @ to_reach
-    res_local = flow_m3s @ to_res
+    lateral, res_local = _lateral(net, ws, (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
 
     # nitrogen by source (kg/d) -> loads by tag (g/s)
     years = np.array([d.year for d in dates])
@@ -472,8 +466,17 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
 
     gw_in, gw_out = gw.input_kg_per_day.sum(), gw.release_kg_per_day.sum()
     gw_change = float(np.sum(gw.storage_kg[-1] - gw.storage_kg[0]))
-    res.attrs["water_balance_closure"] = f"{max(runoff.water_balance_error(), network_water_balance_error(net, hyd), hyd.water_balance_error()):.3e}"
+    # the runoff model's own balance (before any flow-driven scaling) and the network's
+    res.attrs["water_balance_closure"] = f"{max(simulated.water_balance_error(), network_water_balance_error(net, hyd), hyd.water_balance_error()):.3e}"
+    if basin.settings.flow_driven:
+        added = float(((runoff.q_mm - simulated.q_mm) * area[:, None]).sum()) * 1e3
+        res.attrs["flow_driven_added_water_m3"] = f"{added:.6e}"
     res.attrs["groundwater_n_balance_closure"] = f"{abs(gw_in - gw_out - gw_change) / max(gw_in, 1e-300):.3e}"
+    if net.gauges:
+        res.coords["gauge"] = [g.id for g in net.gauges]
+        res.add("gauge_discharge", lay.face_discharge(lay.gauge_cell, hyd.q_in, hyd.q_out))
+        res.add("gauge_observed_discharge", observed)
+        res.attrs["flow_driven"] = str(basin.settings.flow_driven).lower()
     res.add("subbasin_runoff", runoff.q_mm.T)
     res.add("subbasin_quickflow", runoff.q_direct_mm.T)
     res.add("subbasin_precipitation", runoff.precip_mm.T)
@@ -486,6 +489,108 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         res.add("reservoir_tn_source_concentration", tr.reservoir_concentration)
     lap("results")
     return res
+
+
+def gauge_observations(basin: Basin, dates: list[date]) -> np.ndarray:
+    """Observed discharge at every gauge on the run's days (m3 s-1; NaN: no record).
+
+    A gauge's ``observed_discharge_m3_s`` is a number or ``{csv, column}``; CSV
+    cells that are empty or ``NA`` are days without a record (gauges have gaps),
+    not errors.
+    """
+    from hydro.series import SeriesReader
+
+    net = basin.network
+    out = np.full((len(dates), len(net.gauges)), np.nan)
+    reader = SeriesReader(basin.folder, dates, allow_gaps=True)
+    for k, g in enumerate(net.gauges):
+        if g.observed is None:
+            continue
+        table = Table({"observed_discharge_m3_s": g.observed}, basin.path, f"gauges[{k}]")
+        out[:, k] = reader.read(table, "observed_discharge_m3_s", minimum=0.0)
+    return out
+
+
+def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarray,
+                 weather: SubbasinWeather, dates: list[date]) -> Runoff:
+    """Scale subbasin runoff so that accumulated flow at each gauge equals its record.
+
+    Gauges are taken upstream first.  A gauge's daily factor scales the runoff
+    of the subbasins that drain to it without crossing a reservoir (whose
+    releases follow rules, not inflow) and that no gauge further up has already
+    matched: ``f = (Q_obs - Q_other) / Q_free``, where ``Q_free`` is their
+    contribution at the gauge and ``Q_other`` the rest of the simulated flow
+    there.  Days without a record keep ``f = 1``; a negative ``f`` (the record
+    is below the flow that cannot be scaled) is set to 0.  With accumulation
+    routing the flow at every gauge then equals its record on recorded days.
+    """
+    from hydro.hydraulics import accumulate
+
+    net = basin.network
+    lay = net.layout
+    if basin.settings.routing == "muskingum-cunge":
+        raise HydroError(f"{basin.path}: flow_driven runs route by accumulation (so gauge flows "
+                         "match their records exactly); set [run] routing = \"accumulate\" or \"auto\"")
+    n_day = len(dates)
+    area = np.array([s.area_km2 for s in ws.subbasins])
+    order = {("r", i): k for k, (kind, i) in enumerate(lay.order) if kind == 1}
+
+    def free_path(sub: Subbasin, reach: int) -> bool:
+        """Whether the subbasin drains to ``reach`` without crossing a reservoir."""
+        if sub.reach is None:
+            return False
+        r = net.reach_index(sub.reach)
+        while True:
+            if r == reach:
+                return True
+            kind, nxt = lay.reach_down_kind[r], lay.reach_down_index[r]
+            if kind != 1:
+                return False
+            r = nxt
+
+    scale = np.ones((len(ws.subbasins), n_day))
+    claimed: set[int] = set()
+    gauges = sorted(range(len(net.gauges)), key=lambda k: order[("r", net.reach_index(net.gauges[k].reach))])
+    months = np.array([d.month for d in dates])
+    n_res = len(net.reservoirs)
+    evap = np.tile(weather.station_pet_mm[:, None], (1, n_res))
+    rain = np.tile(weather.station_precip_mm[:, None], (1, n_res))
+    for k in gauges:
+        g = net.gauges[k]
+        if np.all(np.isnan(observed[:, k])):
+            continue
+        r_g = net.reach_index(g.reach)
+        cell = lay.gauge_cell[k]
+        start, n = lay.reach_cell_start[r_g], lay.reach_cell_start[r_g + 1] - lay.reach_cell_start[r_g]
+        along = (cell - start + 1) / n  # share of the gauge reach's lateral inflow above the gauge
+        free = [i for i, s in enumerate(ws.subbasins) if i not in claimed and free_path(s, r_g)]
+        flow = (runoff.q_mm * scale) * area[:, None] * MM_KM2_PER_DAY_TO_M3_S  # m3/s per subbasin
+        lateral, res_local = _lateral(net, ws, flow.T)
+        hyd = accumulate(net, lateral, np.zeros_like(lateral), res_local, evap, rain, months)
+        q_gauge = lay.face_discharge(np.array([cell]), hyd.q_in, hyd.q_out)[:, 0]
+        weights = np.array([along if ws.subbasins[i].reach == g.reach else 1.0 for i in free])
+        q_free = (flow[free] * weights[:, None]).sum(axis=0) if free else np.zeros(n_day)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            f = (observed[:, k] - (q_gauge - q_free)) / q_free
+        f = np.where(np.isfinite(f), np.maximum(f, 0.0), 1.0)
+        for i in free:
+            scale[i] *= f
+        claimed.update(free)
+    return dataclasses.replace(
+        runoff, q_mm=runoff.q_mm * scale, q_direct_mm=runoff.q_direct_mm * scale,
+        q_routed_mm=runoff.q_routed_mm * scale)
+
+
+def _lateral(net, ws: Watershed, flow_m3s: np.ndarray):
+    """Lateral inflow per reach and local inflow per reservoir (m3 s-1) from subbasin flows [day, sub]."""
+    lateral = np.zeros((flow_m3s.shape[0], len(net.reaches)))
+    res_local = np.zeros((flow_m3s.shape[0], len(net.reservoirs)))
+    for k, s in enumerate(ws.subbasins):
+        if s.reach is not None:
+            lateral[:, net.reach_index(s.reach)] += flow_m3s[:, k]
+        else:
+            res_local[:, net.reservoir_index(s.reservoir)] += flow_m3s[:, k]
+    return lateral, res_local
 
 
 def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months):
@@ -502,7 +607,8 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months):
     slopes = [r.slope_m_per_m for r in net.reaches]
     routing = basin.settings.routing
     if routing == "auto":
-        routing = "muskingum-cunge" if all(s is not None for s in slopes) else "accumulate"
+        routing = ("muskingum-cunge" if all(s is not None for s in slopes)
+                   and not basin.settings.flow_driven else "accumulate")
     if routing == "accumulate":
         return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months)
     missing = [r.id for r in net.reaches if r.slope_m_per_m is None]
