@@ -142,3 +142,31 @@ def test_flow_driven_mode_reproduces_gauge_records(copy):
     assert recorded.sum() == 2 * 365 - 10
     assert float(driven.attrs["water_balance_closure"]) <= 1e-9
     assert budget_closure(driven, "tn") <= 1e-9
+
+
+def test_observation_targets_compute_what_they_say(results):
+    from hydro.errors import HydroError
+    from hydro.tomlio import Table
+    from hydro.validation.basins import target_value
+
+    def value(**kw):
+        return target_value(results, Table(kw, "observations.toml", "targets[0]"))
+
+    secs = results.coords["section"]
+    border = results["section_tn_concentration"][:, secs.index("border")]
+    assert value(variable="section_tn_concentration", location="border") == pytest.approx(border.mean(), rel=1e-12)
+    days = np.array(results.dates, dtype="datetime64[D]")
+    in_2003 = (days >= np.datetime64("2003-01-01")) & (days <= np.datetime64("2003-12-31"))
+    assert value(variable="section_tn_concentration", location="border", period=["2003-01-01", "2003-12-31"]) \
+        == pytest.approx(border[in_2003].mean(), rel=1e-12)
+    east = results["section_tn_concentration"][:, secs.index("east_mouth")]
+    assert value(variable="section_tn_concentration", location="border", statistic="ratio",
+                 denominator="east_mouth") == pytest.approx(border.mean() / east.mean(), rel=1e-12)
+    inputs = results["subbasin_tn_source_input"].sum(axis=(0, 1))
+    dep = results.coords["source"].index("deposition")
+    assert value(variable="subbasin_tn_source_input", statistic="share", source="deposition") \
+        == pytest.approx(inputs[dep] / inputs.sum(), rel=1e-12)
+    with pytest.raises(HydroError, match="did you mean 'section_tn_concentration'"):
+        value(variable="section_tn_concentraton", location="border")
+    with pytest.raises(HydroError, match="'nowhere' is not a section"):
+        value(variable="section_tn_concentration", location="nowhere")

@@ -14,6 +14,7 @@ CASE_MODULES: list[str] = [
     "hydro.validation.peer",
     "hydro.validation.reference",
     "hydro.validation.metrics_cases",
+    "hydro.validation.basins",
 ]
 
 
