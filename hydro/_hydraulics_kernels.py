@@ -52,6 +52,29 @@ def reservoir_day(v0, inflow, evap_mm, precip_mm, target, eco_min, v_dead, v_ful
 
 
 @kernel
+def operate_reservoir(d, j, inflow, res_evap_mm, res_precip_mm, res_target, res_eco_min, res_dead,
+                      res_full, curve_offset, curve_storage, curve_area, res_volume, res_release,
+                      res_spill, res_inflow, res_evaporated, res_area):
+    """Run day ``d`` of reservoir ``j`` (:func:`reservoir_day`) and store its results.
+
+    The outputs are the (D, S) arrays of the routing kernels (``res_volume`` is
+    (D+1, S)); returns what leaves the reservoir, release plus spill (m3 s-1).
+    """
+    c0 = curve_offset[j]
+    c1 = curve_offset[j + 1]
+    v1, rel, spill, evaporated, area = reservoir_day(
+        res_volume[d, j], inflow, res_evap_mm[d, j], res_precip_mm[d, j], res_target[d, j],
+        res_eco_min[j], res_dead[j], res_full[j], curve_storage[c0:c1], curve_area[c0:c1])
+    res_volume[d + 1, j] = v1
+    res_release[d, j] = rel
+    res_spill[d, j] = spill
+    res_inflow[d, j] = inflow
+    res_evaporated[d, j] = evaporated
+    res_area[d, j] = area
+    return rel + spill
+
+
+@kernel
 def accumulate_flows(order_kind, order_index, reach_down_kind, reach_down_index,
                      res_down_kind, res_down_index, lateral, boundary, res_lateral,
                      res_evap_mm, res_precip_mm, res_target, res_eco_min, res_dead, res_full,
@@ -93,17 +116,9 @@ def accumulate_flows(order_kind, order_index, reach_down_kind, reach_down_index,
                 elif reach_down_kind[j] == 2:
                     into_res[reach_down_index[j]] += q_out[d, j]
             else:
-                c0 = curve_offset[j]
-                c1 = curve_offset[j + 1]
-                v1, rel, spill, evaporated, area = reservoir_day(
-                    res_volume[d, j], into_res[j], res_evap_mm[d, j], res_precip_mm[d, j],
-                    res_target[d, j], res_eco_min[j], res_dead[j], res_full[j],
-                    curve_storage[c0:c1], curve_area[c0:c1])
-                res_volume[d + 1, j] = v1
-                res_release[d, j] = rel
-                res_spill[d, j] = spill
-                res_inflow[d, j] = into_res[j]
-                res_evaporated[d, j] = evaporated
-                res_area[d, j] = area
+                released = operate_reservoir(
+                    d, j, into_res[j], res_evap_mm, res_precip_mm, res_target, res_eco_min, res_dead,
+                    res_full, curve_offset, curve_storage, curve_area, res_volume, res_release,
+                    res_spill, res_inflow, res_evaporated, res_area)
                 if res_down_kind[j] == 1:
-                    into_reach[res_down_index[j]] += rel + spill
+                    into_reach[res_down_index[j]] += released

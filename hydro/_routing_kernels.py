@@ -42,7 +42,7 @@ from __future__ import annotations
 import numpy as np
 
 from hydro._compile import kernel
-from hydro._hydraulics_kernels import SECONDS_PER_DAY, reservoir_day
+from hydro._hydraulics_kernels import SECONDS_PER_DAY, operate_reservoir
 
 #: Discharge below which the hydraulic geometry is evaluated at this value, m3 s-1
 #: (power laws with positive exponents vanish at zero flow).
@@ -360,17 +360,9 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
                 elif reach_down_kind[j] == 2:
                     into_res[reach_down_index[j]] += qo
             else:
-                c0 = curve_offset[j]
-                c1 = curve_offset[j + 1]
-                v1, rel, spill, evaporated, area = reservoir_day(
-                    res_volume[d, j], into_res[j], res_evap_mm[d, j], res_precip_mm[d, j],
-                    res_target[d, j], res_eco_min[j], res_dead[j], res_full[j],
-                    curve_storage[c0:c1], curve_area[c0:c1])
-                res_volume[d + 1, j] = v1
-                res_release[d, j] = rel
-                res_spill[d, j] = spill
-                res_inflow[d, j] = into_res[j]
-                res_evaporated[d, j] = evaporated
-                res_area[d, j] = area
+                released = operate_reservoir(
+                    d, j, into_res[j], res_evap_mm, res_precip_mm, res_target, res_eco_min, res_dead,
+                    res_full, curve_offset, curve_storage, curve_area, res_volume, res_release,
+                    res_spill, res_inflow, res_evaporated, res_area)
                 if res_down_kind[j] == 1:
-                    into_reach[res_down_index[j]] += rel + spill
+                    into_reach[res_down_index[j]] += released

@@ -144,27 +144,17 @@ class Section:
 
 
 @dataclass(frozen=True)
-class Gauge:
-    """A flow gauge on a reach.
+class Gauge(Section):
+    """A flow gauge on a reach: placed like a :class:`Section`, with an optional record.
 
     Attributes
     ----------
-    id, name : str
-    reach : str
-        Reach it lies on.
-    position : float
-        Fraction of the reach length from its inlet, (0, 1]; the gauge sits on
-        the nearest cell outflow face at or below it.
     observed : object or None
         The ``observed_discharge_m3_s`` value as written in the basin file (a
         number or ``{csv = ..., column = ...}``), read onto the run's days by
         the model; None when the gauge has no record.
     """
 
-    id: str
-    name: str
-    reach: str
-    position: float
     observed: object = None
 
 
@@ -341,25 +331,23 @@ def _read_reservoir(t: Table) -> Reservoir:
     return res
 
 
-def _read_section(t: Table) -> Section:
-    sid = t.str("id")
-    sec = Section(id=sid, name=t.str("name", default=sid), reach=t.str("reach"),
-                  position=t.float("position", default=1.0, minimum=0.0, maximum=1.0))
-    if sec.position <= 0:
+def _read_place(t: Table, cls, **extra):
+    """A section or gauge: id, name, reach and position (plus ``extra`` fields)."""
+    pid = t.str("id")
+    place = cls(id=pid, name=t.str("name", default=pid), reach=t.str("reach"),
+                position=t.float("position", default=1.0, minimum=0.0, maximum=1.0), **extra)
+    if place.position <= 0:
         raise t.error("position", "must be > 0 (a fraction of the reach length from its inlet)")
     t.finish()
-    return sec
+    return place
+
+
+def _read_section(t: Table) -> Section:
+    return _read_place(t, Section)
 
 
 def _read_gauge(t: Table) -> Gauge:
-    gid = t.str("id")
-    gauge = Gauge(id=gid, name=t.str("name", default=gid), reach=t.str("reach"),
-                  position=t.float("position", default=1.0, minimum=0.0, maximum=1.0),
-                  observed=t.raw("observed_discharge_m3_s", default=None))
-    if gauge.position <= 0:
-        raise t.error("position", "must be > 0 (a fraction of the reach length from its inlet)")
-    t.finish()
-    return gauge
+    return _read_place(t, Gauge, observed=t.raw("observed_discharge_m3_s", default=None))
 
 
 def _check_topology(net: Network) -> None:
