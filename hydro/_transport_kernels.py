@@ -178,6 +178,20 @@ def _junction_conductance(volume, cell_dx, reach_cell_start, reach_dispersion, u
     disp = 0.5 * (reach_dispersion[u] + reach_dispersion[d])
     return disp * area / (0.5 * (cell_dx[a] + cell_dx[b]))
 @kernel
+def _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach, storage_res):
+    """Mass (g) held in every reach and reservoir, per tracer: (R, T) and (S, T) outputs."""
+    n_tr = mass.shape[0]
+    for t in range(n_tr):
+        for r in range(reach_cell_start.shape[0] - 1):
+            acc = 0.0
+            for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
+                acc += mass[t, pos[i]]
+            storage_reach[r, t] = acc
+        for s in range(res_mass.shape[0]):
+            storage_res[s, t] = res_mass[s, t]
+
+
+@kernel
 def simulate_kernel(
     # layout
     reach_cell_start, cell_reach, cell_dx, reach_down_kind, reach_down_index,
@@ -415,14 +429,7 @@ def simulate_kernel(
         # ---- storage at period starts ---------------------------------------
         if period_of_day[day] != period:
             period = period_of_day[day]
-            for t in range(n_tr):
-                for r in range(n_reach):
-                    acc = 0.0
-                    for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
-                        acc += mass[t, pos[i]]
-                    storage_reach[period, r, t] = acc
-                for s in range(n_res):
-                    storage_res[period, s, t] = res_mass[s, t]
+            _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach[period], storage_res[period])
 
         # ---- geometry and sub-step of the day ---------------------------------
         _day_geometry(q_in[day], q_out[day], reach_cell_start, cell_dx, vel_coeff, vel_exp, first,
@@ -740,15 +747,9 @@ def simulate_kernel(
         # cell volumes change between days: mass is kept, so concentration follows
 
     # storage at the end of the last period, final concentrations
-    last_p = period + 1
+    _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach[period + 1],
+                    storage_res[period + 1])
     for t in range(n_tr):
-        for r in range(n_reach):
-            acc = 0.0
-            for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
-                acc += mass[t, pos[i]]
-            storage_reach[last_p, r, t] = acc
-        for s in range(n_res):
-            storage_res[last_p, s, t] = res_mass[s, t]
         for i in range(n_cell):
             out_final_conc[i, t] = mass[t, pos[i]] / volume[i]
 
