@@ -411,8 +411,12 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     loads, names, gw = daily_loads(ws.sources, years, runoff.q_direct_mm.T, runoff.q_routed_mm.T, area)
     points = point_loads(ws.sources, years)
     tags = list(SOURCE_NAMES)
+    init_river, init_res = initial_tn(basin)
+    if init_river > 0 or np.any(init_res > 0):
+        tags.append("initial")  # nitrogen present at the start, followed until it leaves
     i_point = tags.index("point")
-    diffuse = loads.copy()
+    diffuse = np.zeros((n_day, n_sub, len(tags)))
+    diffuse[:, :, :loads.shape[2]] = loads
     diffuse[:, :, i_point] = 0.0  # point sources go to their own reach (below), not the column
     lateral_load = np.zeros((n_day, n_reach, diffuse.shape[2]))
     res_load = np.zeros((n_day, n_res, diffuse.shape[2]))
@@ -446,7 +450,7 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         lateral_load=lateral_load, point_cell=point_cell, point_load=point_load, res_load=res_load,
         reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
         res_temp=np.tile(water_temp[:, None], (1, n_res)),
-        init_conc=np.zeros((lay.n_cells, n_tag)), init_res_conc=np.zeros((n_res, n_tag)),
+        init_conc=initial_tags(lay.n_cells, n_tag, init_river), init_res_conc=initial_tags(n_res, n_tag, init_res),
         period_of_day=period)
     tr = simulate(net, tracers, inputs, courant=basin.settings.courant,
                   dispersion_limit=basin.settings.dispersion_limit, groups=[n_tag],
@@ -481,7 +485,9 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     res.add("subbasin_quickflow", runoff.q_direct_mm.T)
     res.add("subbasin_precipitation", runoff.precip_mm.T)
     res.add("subbasin_aet", runoff.aet_mm.T)
-    res.add("subbasin_tn_source_input", loads)
+    inputs_by_tag = np.zeros((n_day, n_sub, len(tags)))
+    inputs_by_tag[:, :, :loads.shape[2]] = loads  # nothing enters as "initial"
+    res.add("subbasin_tn_source_input", inputs_by_tag)
     res.add("groundwater_n_storage", gw.storage_kg[1:])
     res.add("tn_source_load", tr.section_load)
     res.add("reach_tn_source_load", tr.reach_load)
@@ -489,6 +495,37 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         res.add("reservoir_tn_source_concentration", tr.reservoir_concentration)
     lap("results")
     return res
+
+
+def initial_tn(basin: Basin) -> tuple[float, np.ndarray]:
+    """Initial TN (mg L-1) in the rivers and in each reservoir, from ``[initial]``.
+
+    ``tn_mg_per_l`` applies everywhere, ``[initial.reservoirs.<id>] tn_mg_per_l``
+    overrides it in a reservoir; absent means 0.  A watershed basin takes its
+    flows from subbasins, so a ``[forcing]`` table is an error.
+    """
+    if basin.forcing.data:
+        raise basin.forcing.error(next(iter(basin.forcing.data)), "a watershed basin takes its flows and "
+                                  "loads from its subbasins; remove the [forcing] table")
+    init = basin.initial
+    river = init.float("tn_mg_per_l", 0.0, minimum=0.0)
+    res = np.full(len(basin.network.reservoirs), river)
+    per_res = init.table("reservoirs", None)
+    for rid in list(per_res.data):
+        t = per_res.table(rid)
+        res[basin.network.reservoir_index(rid, f"{basin.path}: {per_res.path(rid)}")] = \
+            t.float("tn_mg_per_l", river, minimum=0.0)
+        t.finish()
+    per_res.finish()
+    init.finish()
+    return river, res
+
+
+def initial_tags(n: int, n_tag: int, value) -> np.ndarray:
+    """Initial concentrations (g m-3) with everything on the last tag (``initial``) when present."""
+    out = np.zeros((n, n_tag))
+    out[:, -1] = value
+    return out if np.any(out) else np.zeros((n, n_tag))
 
 
 def gauge_observations(basin: Basin, dates: list[date]) -> np.ndarray:

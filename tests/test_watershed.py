@@ -58,7 +58,8 @@ def test_runoff_is_plausible_and_subbasin_inputs_reach_the_network(results):
     ratio = q.sum() / p.sum()
     assert 0.02 < ratio < 0.6  # semi-arid north China: runoff coefficients of a few to tens of %
     inputs = results["subbasin_tn_source_input"]
-    assert inputs.shape[1:] == (7, 6) and np.all(inputs >= 0)
+    assert inputs.shape[1:] == (7, 7) and np.all(inputs >= 0)
+    assert np.all(inputs[..., results.coords["source"].index("initial")] == 0)
 
 
 def test_metadata_says_the_weather_is_synthetic(results):

@@ -1,0 +1,447 @@
+"""The calibration configuration file (``configs/calibration/*.toml``), read and checked.
+
+This module owns the format described in ``docs/calibration.md``: the model to
+calibrate (``[model]``), the periods (``[periods]``), the free parameters
+(``[[parameters]]``), the observations (``[[observations]]``), the objectives
+(``[[objectives]]``) and the method (``[method]``).  Everything that can be
+checked without running the model is checked here (bounds, transforms, metric
+names, period order, references between tables); what needs the model (paths
+the model lacks, observation sites, forcing coverage) is checked by
+:class:`hydro.calibration.problem.Problem` before any evaluation.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from hydro.errors import HydroError, suggest
+from hydro.metrics import METRICS, metric
+from hydro.tomlio import Table, load_toml
+
+#: Model kinds a configuration can calibrate.
+MODEL_KINDS = ("catchment", "basin", "flow_sources")
+#: Parameter transforms: the space in which the search samples a parameter.
+TRANSFORMS = ("linear", "log")
+#: Time aggregations of observations.
+AGGREGATES = ("daily", "monthly", "annual")
+#: Calibration methods.
+METHODS = ("de", "glue", "sobol", "morris")
+#: Variables an observation can compare, per model kind.
+VARIABLES = {
+    "catchment": ("discharge", "discharge_mm"),
+    "basin": ("discharge", "tn_concentration", "tn_load"),
+    "flow_sources": ("discharge", "tn_concentration", "tn_load"),
+}
+#: Units of each variable (observations must be given in these units, after ``scale``).
+UNITS = {"discharge": "m3 s-1", "discharge_mm": "mm d-1", "tn_concentration": "mg L-1",
+         "tn_load": "kg d-1"}
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One free parameter.
+
+    Attributes
+    ----------
+    name : str
+        Label (column of the evaluations file).
+    paths : tuple of str
+        Override paths that all receive the value (a group of subbasins shares
+        one value by listing one path per subbasin).
+    lower, upper : float
+        Bounds in physical units, ``lower < upper`` (> 0 for ``log``).
+    transform : {"linear", "log"}
+        ``log`` searches ``ln(value)`` uniformly (for scale parameters spanning
+        orders of magnitude).
+    """
+
+    name: str
+    paths: tuple[str, ...]
+    lower: float
+    upper: float
+    transform: str = "linear"
+
+    def to_search(self, value: float) -> float:
+        """Physical value -> search-space coordinate."""
+        return math.log(value) if self.transform == "log" else float(value)
+
+    def from_search(self, z: float) -> float:
+        """Search-space coordinate -> physical value (clipped to the bounds)."""
+        v = math.exp(z) if self.transform == "log" else float(z)
+        return min(max(v, self.lower), self.upper)
+
+    @property
+    def search_bounds(self) -> tuple[float, float]:
+        """Bounds in search space."""
+        return self.to_search(self.lower), self.to_search(self.upper)
+
+
+@dataclass(frozen=True)
+class Observation:
+    """An observed series to compare with a simulated variable.
+
+    Attributes
+    ----------
+    name : str
+        Label referenced by objectives.
+    variable : str
+        Simulated variable (see :data:`VARIABLES`).
+    at : str or None
+        Section id (basin models); None for lumped models.
+    csv : Path or None
+        CSV file of observations; None with ``from_forcing`` (catchment models).
+    date_column, column : str
+        Columns of the CSV holding the date (``YYYY-MM-DD``, optionally followed
+        by a time, ``YYYY-MM`` or ``YYYY``) and the value.
+    scale : float
+        Factor applied to the CSV values to reach the variable's units.
+    aggregate : {"daily", "monthly", "annual"}
+        Whether values are daily values (sparse samples allowed) or monthly or
+        annual means; the simulation is averaged the same way.
+    from_forcing : bool
+        Take the observed flow (mm/d) of the catchment's forcing CSV.
+    """
+
+    name: str
+    variable: str
+    at: str | None = None
+    csv: Path | None = None
+    date_column: str = "date"
+    column: str = "value"
+    scale: float = 1.0
+    aggregate: str = "daily"
+    from_forcing: bool = False
+
+
+@dataclass(frozen=True)
+class Objective:
+    """A metric of one observation, with a weight in the combined loss.
+
+    The combined loss minimised is ``sum(w_i * loss_i) / sum(w_i)`` with
+    ``loss_i = Metric.loss`` (``1 - NSE``, ``1 - KGE``, ``|PBIAS|``, ``RSR``).
+    """
+
+    observation: str
+    metric: str
+    weight: float = 1.0
+
+    @property
+    def label(self) -> str:
+        """``observation:metric``, the key of scores."""
+        return f"{self.observation}:{self.metric}"
+
+
+@dataclass(frozen=True)
+class Periods:
+    """Simulated and scored periods (inclusive days).
+
+    Attributes
+    ----------
+    warmup_start : date
+        First simulated day; days before the first scored period are warm-up.
+    calibration : (date, date)
+    validation : (date, date) or None
+    """
+
+    warmup_start: date
+    calibration: tuple[date, date]
+    validation: tuple[date, date] | None = None
+
+    @property
+    def end(self) -> date:
+        """Last simulated day."""
+        ends = [self.calibration[1]] + ([self.validation[1]] if self.validation else [])
+        return max(ends)
+
+    def named(self) -> dict[str, tuple[date, date]]:
+        """``{"calibration": ..., "validation": ...}`` (validation when given)."""
+        out = {"calibration": self.calibration}
+        if self.validation:
+            out["validation"] = self.validation
+        return out
+
+
+@dataclass(frozen=True)
+class MethodSettings:
+    """The search method and its options (``[method]``).
+
+    Attributes
+    ----------
+    name : {"de", "glue", "sobol", "morris"}
+    seed : int
+        Seed of every random choice (the run is reproducible).
+    max_evaluations : int
+        Budget of DE (generations are cut to fit), the LHS size of GLUE.
+    popsize : int
+        DE population per parameter (scipy's ``popsize``).
+    tol : float
+        DE relative convergence tolerance (scipy's ``tol``).
+    mutation : (float, float)
+        DE dithering range.
+    recombination : float
+        DE crossover probability.
+    threshold : float
+        GLUE: behavioural when the score ``1 - loss`` is at least this.
+    quantiles : tuple of float
+        GLUE: quantiles of the uncertainty bands.
+    samples : int
+        Sobol: base sample size N (``N (D + 2)`` evaluations); Morris: trajectories.
+    levels : int
+        Morris grid levels.
+    """
+
+    name: str = "de"
+    seed: int = 1
+    max_evaluations: int = 2000
+    popsize: int = 10
+    tol: float = 0.0
+    mutation: tuple[float, float] = (0.5, 1.0)
+    recombination: float = 0.7
+    threshold: float = 0.5
+    quantiles: tuple[float, ...] = (0.05, 0.5, 0.95)
+    samples: int = 64
+    levels: int = 4
+
+
+@dataclass(frozen=True)
+class CalibrationConfig:
+    """A calibration configuration file, read and checked.
+
+    Attributes
+    ----------
+    path : Path
+        The TOML file.
+    kind : str
+        Model kind (:data:`MODEL_KINDS`).
+    model : Path or str
+        Model file (catchment TOML, flow-sources TOML) or basin spec.
+    overrides : tuple of str
+        Fixed ``key.path=value`` assignments applied before the parameters.
+    periods : Periods
+    parameters : tuple of Parameter
+    observations : tuple of Observation
+    objectives : tuple of Objective
+    method : MethodSettings
+    sha256 : str
+        Hash of the configuration file's bytes (a resumed run must match it).
+    """
+
+    path: Path
+    kind: str
+    model: Path | str
+    overrides: tuple[str, ...]
+    periods: Periods
+    parameters: tuple[Parameter, ...]
+    observations: tuple[Observation, ...]
+    objectives: tuple[Objective, ...]
+    method: MethodSettings = field(default_factory=MethodSettings)
+    sha256: str = ""
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> "CalibrationConfig":
+        """Read and check a calibration configuration (format in ``docs/calibration.md``)."""
+        path = Path(path).resolve()
+        top = Table(load_toml(path), path)
+        folder = path.parent
+
+        m = top.table("model")
+        kind = m.str("kind")
+        if kind not in MODEL_KINDS:
+            raise m.error("kind", f"unknown model kind '{kind}'" + suggest(kind, MODEL_KINDS)
+                          + f"; expected one of {', '.join(MODEL_KINDS)}")
+        spec = m.str("path")
+        model: Path | str
+        if kind == "basin" and not (folder / spec).exists():
+            model = spec  # a shipped basin name, resolved by hydro.basin
+        else:
+            model = (folder / spec).resolve()
+            if not model.exists():
+                raise m.error("path", f"'{model}' does not exist; the path is relative to {folder}")
+        fixed = m.raw("overrides", [])
+        if not isinstance(fixed, list) or not all(isinstance(s, str) and "=" in s for s in fixed):
+            raise m.error("overrides", "expected a list of strings \"key.path=value\"")
+        m.finish()
+
+        p = top.table("periods")
+        warm = _date(p, "warmup_start")
+        cal = _span(p, "calibration")
+        val = _span(p, "validation", required=False)
+        p.finish()
+        for label, span in (("calibration", cal), ("validation", val)):
+            if span is not None and span[0] < warm:
+                raise p.error(label, f"starts {span[0]}, before warmup_start {warm}; the model "
+                                     "must be running before a period is scored")
+        periods = Periods(warm, cal, val)
+
+        params = []
+        for t in top.tables("parameters"):
+            params.append(_parameter(t))
+        if not params:
+            raise top.error("parameters", "at least one [[parameters]] table is needed")
+        _unique(top, "parameters", [q.name for q in params])
+        seen: dict[str, str] = {}
+        for q in params:
+            for ppath in q.paths:
+                if ppath in seen:
+                    raise top.error("parameters", f"path '{ppath}' is set by both '{seen[ppath]}' "
+                                                  f"and '{q.name}'; give each path to one parameter")
+                seen[ppath] = q.name
+
+        obs = [_observation(t, kind, folder) for t in top.tables("observations")]
+        if not obs:
+            raise top.error("observations", "at least one [[observations]] table is needed")
+        _unique(top, "observations", [o.name for o in obs])
+
+        objectives = []
+        names = [o.name for o in obs]
+        for t in top.tables("objectives"):
+            oname = t.str("observation")
+            if oname not in names:
+                raise t.error("observation", f"no observation named '{oname}'" + suggest(oname, names)
+                              + f"; observations: {', '.join(names)}")
+            mname = t.str("metric")
+            if mname not in METRICS:
+                raise t.error("metric", f"unknown metric '{mname}'" + suggest(mname, METRICS)
+                              + f"; known: {', '.join(METRICS)}")
+            metric(mname)
+            objectives.append(Objective(oname, mname, t.float("weight", 1.0, positive=True)))
+            t.finish()
+        if not objectives:
+            raise top.error("objectives", "at least one [[objectives]] table is needed")
+        _unique(top, "objectives", [o.label for o in objectives])
+
+        method = _method(top.table("method", None))
+        top.finish()
+        return cls(path, kind, model, tuple(fixed), periods, tuple(params), tuple(obs),
+                   tuple(objectives), method, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def _parameter(t: Table) -> Parameter:
+    name = t.str("name")
+    paths = t.raw("paths")
+    if isinstance(paths, str):
+        paths = [paths]
+    if not isinstance(paths, list) or not paths or not all(isinstance(s, str) and s for s in paths):
+        raise t.error("paths", "expected a list of override paths such as "
+                               "[\"subbasins.w1.runoff.x1_mm\", \"subbasins.w2.runoff.x1_mm\"]")
+    for s in paths:
+        if "=" in s or " " in s:
+            raise t.error("paths", f"'{s}' is not a key path (no '=' or spaces: the value is calibrated)")
+    lower = t.float("lower")
+    upper = t.float("upper")
+    transform = t.str("transform", "linear")
+    if transform not in TRANSFORMS:
+        raise t.error("transform", f"unknown transform '{transform}'" + suggest(transform, TRANSFORMS)
+                      + "; use 'linear' or 'log'")
+    if not lower < upper:
+        raise t.error("upper", f"bounds reversed or empty: lower = {lower:g}, upper = {upper:g}; "
+                               "give lower < upper")
+    if transform == "log" and lower <= 0:
+        raise t.error("lower", f"a 'log' parameter needs lower > 0, got {lower:g}; use "
+                               "transform = 'linear' or a positive lower bound")
+    t.finish()
+    return Parameter(name, tuple(paths), lower, upper, transform)
+
+
+def _observation(t: Table, kind: str, folder: Path) -> Observation:
+    name = t.str("name")
+    variable = t.str("variable")
+    known = VARIABLES[kind]
+    if variable not in known:
+        raise t.error("variable", f"a '{kind}' model has no variable '{variable}'"
+                      + suggest(variable, known) + f"; choose one of {', '.join(known)}")
+    at = t.str("at", None)
+    if kind == "basin" and at is None:
+        raise t.error("at", "missing; name the section the observations were taken at")
+    from_forcing = t.bool("from_forcing", False)
+    csv_name = t.str("csv", None)
+    if from_forcing:
+        if kind != "catchment":
+            raise t.error("from_forcing", "only a 'catchment' model has a forcing CSV with observed flow")
+        if csv_name is not None:
+            raise t.error("csv", "give either csv or from_forcing = true, not both")
+        if variable not in ("discharge", "discharge_mm"):
+            raise t.error("variable", "the forcing CSV holds discharge only")
+        csv_path = None
+    else:
+        if csv_name is None:
+            raise t.error("csv", "missing; name the observations CSV (relative to this file)"
+                          + (" or set from_forcing = true" if kind == "catchment" else ""))
+        csv_path = (folder / csv_name).resolve()
+        if not csv_path.is_file():
+            raise t.error("csv", f"'{csv_path}' not found; the path is relative to {folder}")
+    aggregate = t.str("aggregate", "daily")
+    if aggregate not in AGGREGATES:
+        raise t.error("aggregate", f"unknown aggregation '{aggregate}'" + suggest(aggregate, AGGREGATES)
+                      + f"; use one of {', '.join(AGGREGATES)}")
+    obs = Observation(name, variable, at, csv_path, t.str("date_column", "date"),
+                      t.str("column", "value"), t.float("scale", 1.0, positive=True), aggregate,
+                      from_forcing)
+    t.finish()
+    return obs
+
+
+def _method(t: Table) -> MethodSettings:
+    d = MethodSettings()
+    name = t.str("name", d.name)
+    if name not in METHODS:
+        raise t.error("name", f"unknown method '{name}'" + suggest(name, METHODS)
+                      + f"; use one of {', '.join(METHODS)}")
+    mutation = t.floats("mutation", list(d.mutation), length=2, minimum=0.0)
+    if not (mutation[0] <= mutation[1] <= 2.0):
+        raise t.error("mutation", f"expected [low, high] with low <= high <= 2, got {mutation}")
+    quantiles = t.floats("quantiles", list(d.quantiles), minimum=0.0)
+    if any(q > 1 for q in quantiles) or sorted(quantiles) != quantiles:
+        raise t.error("quantiles", f"expected increasing values in [0, 1], got {quantiles}")
+    out = MethodSettings(
+        name=name, seed=t.int("seed", d.seed, minimum=0),
+        max_evaluations=t.int("max_evaluations", d.max_evaluations, minimum=1),
+        popsize=t.int("popsize", d.popsize, minimum=2), tol=t.float("tol", d.tol, minimum=0.0),
+        mutation=(mutation[0], mutation[1]),
+        recombination=t.float("recombination", d.recombination, minimum=0.0, maximum=1.0),
+        threshold=t.float("threshold", d.threshold), quantiles=tuple(quantiles),
+        samples=t.int("samples", d.samples, minimum=2), levels=t.int("levels", d.levels, minimum=2))
+    t.finish()
+    return out
+
+
+def _date(t: Table, key: str, value=None) -> date:
+    value = t.raw(key) if value is None else value
+    if isinstance(value, date):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value)
+        except ValueError:
+            pass
+    raise t.error(key, f"expected a date YYYY-MM-DD, got {value!r}")
+
+
+def _span(t: Table, key: str, required: bool = True) -> tuple[date, date] | None:
+    value = t.raw(key, None)
+    if value is None:
+        if required:
+            raise t.error(key, "missing; give [first_day, last_day], e.g. [1992-01-01, 1992-12-31]")
+        return None
+    if not isinstance(value, list) or len(value) != 2:
+        raise t.error(key, f"expected [first_day, last_day], got {value!r}")
+    first, last = _date(t, key, value[0]), _date(t, key, value[1])
+    if last < first:
+        raise t.error(key, f"ends ({last}) before it starts ({first}); swap the dates")
+    return first, last
+
+
+def _unique(t: Table, key: str, names: list[str]) -> None:
+    dup = sorted({n for n in names if names.count(n) > 1})
+    if dup:
+        raise t.error(key, f"names must be unique, {dup} given twice")
+
+
+def check_assignment_value(text: str) -> None:
+    """Raise :class:`HydroError` when an override does not look like ``key.path=value``."""
+    if "=" not in text:
+        raise HydroError(f"override '{text}': expected key.path=value")

@@ -1,0 +1,226 @@
+"""A lumped, flow-driven nitrogen model: observed discharge drives the source model.
+
+Until watershed basins take observed flows at gauges, this is how the source
+model of :mod:`hydro.sources` is calibrated against concentration samples of a
+gauged river (the Lamprey case).  The chain, per day:
+
+1. observed daily discharge ``Q`` (m3 s-1, from a CSV) -> depth over the
+   catchment ``q = 86.4 Q / A`` (mm d-1);
+2. baseflow separation of ``q`` by the Lyne & Hollick (1979) one-parameter
+   digital filter, run forward, backward, forward (Nathan & McMahon, 1990):
+   quick flow ``f_k = alpha f_{k-1} + (1 + alpha)/2 (q_k - q_{k-1})``, clipped
+   to ``[0, q_k]``; base flow ``b = q - f``;
+3. :func:`hydro.sources.daily_loads` with the quick and base flows gives the
+   load by source (kg d-1), summed over sources;
+4. concentration ``C = L / (86.4 Q)`` (mg L-1; 1 kg d-1 in 1 m3 s-1 is 1/86.4 mg L-1).
+
+The model file (TOML)::
+
+    name = "lamprey"
+    area_km2 = 548.0
+    [discharge]
+    csv = "lamprey_daily_discharge.csv"   # relative to this file; columns date, <column>
+    column = "discharge_cfs"
+    scale = 0.028316846592               # to m3 s-1 (here ft3 s-1 -> m3 s-1)
+    [baseflow]
+    alpha = 0.925                        # Lyne-Hollick filter parameter, [0, 1)
+    passes = 3
+    [sources]                            # a [subbasins.sources] block (docs/sources.md)
+    ...
+
+Calibration paths are keys of this file (``sources.land_use.all.emc_mg_per_l``,
+``baseflow.alpha``) applied with :func:`hydro.tomlio.apply_overrides`.
+
+:func:`rating_curve` fits the classical benchmark, ``ln C = a + b ln Q`` by
+least squares.
+"""
+
+from __future__ import annotations
+
+import copy
+import csv
+import math
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.tomlio import Table, apply_overrides, load_toml
+
+#: kg d-1 carried by 1 m3 s-1 at 1 mg L-1.
+KG_PER_DAY_PER_M3S_MGL = 86.4
+
+
+def lyne_hollick(q: np.ndarray, alpha: float = 0.925, passes: int = 3) -> np.ndarray:
+    """Base flow of a daily series by the Lyne-Hollick filter (forward, backward, ...).
+
+    Parameters
+    ----------
+    q : ndarray
+        Daily streamflow (any units, >= 0, no NaN).
+    alpha : float
+        Filter parameter in [0, 1); 0.925 is the usual value for daily data.
+    passes : int
+        Number of passes (odd: the last is forward).
+
+    Returns
+    -------
+    ndarray
+        Base flow, in ``[0, q]`` every day.
+    """
+    q = np.ascontiguousarray(q, dtype=np.float64)
+    if not (0.0 <= alpha < 1.0):
+        raise HydroError(f"baseflow.alpha must be in [0, 1), got {alpha}")
+    if np.any(~np.isfinite(q)) or np.any(q < 0):
+        raise HydroError("baseflow separation needs a complete discharge series >= 0 (no gaps)")
+    base = q.copy()
+    for k in range(passes):
+        series = base if k % 2 == 0 else base[::-1].copy()
+        out = _filter_pass(series, alpha)
+        base = out if k % 2 == 0 else out[::-1].copy()
+    return base
+
+
+def _filter_pass(q: np.ndarray, alpha: float) -> np.ndarray:
+    """One forward pass: returns the base flow of ``q``."""
+    n = q.size
+    base = np.empty(n)
+    f = 0.0
+    base[0] = q[0]
+    half = 0.5 * (1.0 + alpha)
+    for k in range(1, n):
+        f = alpha * f + half * (q[k] - q[k - 1])
+        f = min(max(f, 0.0), q[k])
+        base[k] = q[k] - f
+    return base
+
+
+@dataclass(frozen=True)
+class RatingCurve:
+    """``C = exp(a) Q^b`` fitted to samples by least squares on logarithms."""
+
+    a: float
+    b: float
+    n: int
+
+    def __call__(self, q_m3s: np.ndarray) -> np.ndarray:
+        """Concentration (mg L-1) at discharge ``q_m3s``."""
+        return np.exp(self.a) * np.power(np.asarray(q_m3s, dtype=float), self.b)
+
+
+def rating_curve(q_m3s: np.ndarray, c_mg_l: np.ndarray) -> RatingCurve:
+    """Fit ``ln C = a + b ln Q`` to the pairs with both values positive and finite."""
+    q, c = np.asarray(q_m3s, float), np.asarray(c_mg_l, float)
+    ok = np.isfinite(q) & np.isfinite(c) & (q > 0) & (c > 0)
+    if ok.sum() < 3:
+        raise HydroError(f"rating curve: {int(ok.sum())} usable samples, at least 3 are needed")
+    b, a = np.polyfit(np.log(q[ok]), np.log(c[ok]), 1)
+    return RatingCurve(float(a), float(b), int(ok.sum()))
+
+
+class FlowSources:
+    """Observed discharge + baseflow separation + :func:`hydro.sources.daily_loads`.
+
+    Use :meth:`from_toml`; :meth:`run` returns daily ``discharge`` (m3 s-1),
+    ``tn_load`` (kg d-1) and ``tn_concentration`` (mg L-1).
+    """
+
+    def __init__(self, path: Path, raw: dict, dates: np.ndarray, q_m3s: np.ndarray):
+        self.path = path
+        self.raw = raw
+        self.dates = dates
+        self.q_m3s = q_m3s
+        self._base_cache: dict[tuple[float, int], np.ndarray] = {}
+        self.configure([])  # check the file itself
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> "FlowSources":
+        """Read the model file and its discharge CSV."""
+        path = Path(path)
+        raw = load_toml(path)
+        top = Table(raw, path)
+        d = top.table("discharge")
+        csv_path = path.parent / d.str("csv")
+        column = d.str("column")
+        scale = d.float("scale", 1.0, positive=True)
+        dates, q = _read_discharge(csv_path, column)
+        return cls(path, raw, dates, q * scale)
+
+    def configure(self, overrides: list[str]):
+        """Apply overrides to a copy of the file; return (name, area, alpha, passes, sources)."""
+        from hydro.sources import SubbasinSources
+
+        raw = apply_overrides(copy.deepcopy(self.raw), list(overrides), self.path)
+        top = Table(raw, self.path)
+        name = top.str("name", self.path.stem)
+        area = top.float("area_km2", positive=True)
+        top.table("discharge")  # read in from_toml
+        b = top.table("baseflow", None)
+        alpha = b.float("alpha", 0.925, minimum=0.0, maximum=0.999)
+        passes = b.int("passes", 3, minimum=1)
+        b.finish()
+        src = top.raw("sources")
+        sources = SubbasinSources.from_table(Table({"id": name, "sources": src}, self.path))
+        top.finish()
+        return name, area, alpha, passes, sources
+
+    def check_period(self, start: date, end: date, config_path) -> None:
+        """Raise unless the discharge covers ``start``..``end``."""
+        s, e = np.datetime64(start, "D"), np.datetime64(end, "D")
+        if s < self.dates[0] or e > self.dates[-1]:
+            raise HydroError(f"{self.path}: the discharge covers {self.dates[0]} to {self.dates[-1]}, "
+                             f"the calibration runs from {start} to {end}; fix [periods] in {config_path}")
+
+    def run(self, overrides: list[str], start: date, end: date) -> dict[str, np.ndarray]:
+        """Daily ``discharge``, ``quickflow_mm``, ``baseflow_mm``, ``tn_load``, ``tn_concentration``."""
+        from hydro.sources import SourceParameters, daily_loads
+
+        _, area, alpha, passes, sources = self.configure(overrides)
+        i0 = int((np.datetime64(start, "D") - self.dates[0]).astype(int))
+        i1 = int((np.datetime64(end, "D") - self.dates[0]).astype(int)) + 1
+        q = self.q_m3s[i0:i1]
+        q_mm = q * KG_PER_DAY_PER_M3S_MGL / area
+        key = (alpha, passes, i0, i1, area)
+        if key not in self._base_cache:
+            self._base_cache[key] = lyne_hollick(q_mm, alpha, passes)
+        base = self._base_cache[key]
+        quick = q_mm - base
+        years = self.dates[i0:i1].astype("datetime64[Y]").astype(int) + 1970
+        loads, _, _ = daily_loads(SourceParameters((sources,)), years, quick[:, None], base[:, None],
+                                  np.array([area]))
+        load = loads[:, 0, :].sum(axis=1)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            conc = np.where(q > 0, load / (KG_PER_DAY_PER_M3S_MGL * q), np.nan)
+        return {"discharge": q, "quickflow_mm": quick, "baseflow_mm": base, "tn_load": load,
+                "tn_concentration": conc}
+
+
+def _read_discharge(path: Path, column: str) -> tuple[np.ndarray, np.ndarray]:
+    """Dates and values of a daily discharge CSV (consecutive days, no gaps)."""
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            rows = [r for r in csv.reader(fh) if r and not r[0].startswith("#")]
+    except OSError as exc:
+        raise HydroError(f"{path}: cannot read the discharge ({exc})") from None
+    header = [h.strip() for h in rows[0]]
+    if "date" not in header or column not in header:
+        raise HydroError(f"{path}: expected columns 'date' and '{column}', got {', '.join(header)}")
+    jd, jv = header.index("date"), header.index(column)
+    dates = np.array([r[jd][:10] for r in rows[1:]], dtype="datetime64[D]")
+    values = np.empty(dates.size)
+    for k, r in enumerate(rows[1:]):
+        try:
+            values[k] = float(r[jv])
+        except ValueError:
+            raise HydroError(f"{path}: column '{column}', line {k + 2}: '{r[jv]}' is not a number; "
+                             "the discharge must be complete (fill gaps before calibrating)") from None
+        if not math.isfinite(values[k]) or values[k] < 0:
+            raise HydroError(f"{path}: column '{column}', line {k + 2}: {values[k]}; expected >= 0")
+    steps = np.diff(dates).astype(int)
+    if np.any(steps != 1):
+        k = int(np.flatnonzero(steps != 1)[0])
+        raise HydroError(f"{path}: line {k + 3}: {dates[k + 1]} follows {dates[k]}; the discharge "
+                         "must be daily without gaps")
+    return dates, values

@@ -1,0 +1,230 @@
+"""The models a calibration can drive, behind one small interface.
+
+Each model is built once from a :class:`~hydro.calibration.config.CalibrationConfig`
+and then run many times with different parameter assignments
+(``{"key.path": value}``).  :meth:`check` applies a set of assignments and
+loads the model without running it, so that a path the model lacks, a missing
+section or forcing that does not cover the periods is reported before any
+evaluation; :meth:`simulate` runs the model and returns, for every
+observation, the simulated daily series on :attr:`days`.
+
+``catchment``
+    A lumped GR4J (+ CemaNeige) catchment of :mod:`hydro.catchment`.  Paths:
+    :data:`CATCHMENT_PATHS`.
+``basin``
+    A basin of :mod:`hydro.basin`, run by :func:`hydro.simulation.run`; paths are
+    ``--set`` overrides (``subbasins.w1.sources.groundwater.leaching_fraction``).
+``flow_sources``
+    The source model of :mod:`hydro.sources` driven by observed discharge
+    (:mod:`hydro.calibration.flowsources`); paths are overrides of its TOML.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from hydro.calibration.config import CalibrationConfig, Observation
+from hydro.errors import HydroError, suggest
+
+#: Paths a catchment model accepts: path -> (part, field).
+CATCHMENT_PATHS = {
+    "gr4j.x1_mm": ("gr4j", "x1_mm"),
+    "gr4j.x2_mm_per_day": ("gr4j", "x2_mm_per_day"),
+    "gr4j.x3_mm": ("gr4j", "x3_mm"),
+    "gr4j.x4_days": ("gr4j", "x4_days"),
+    "initial.production_fraction": ("catchment", "production_fraction"),
+    "initial.routing_fraction": ("catchment", "routing_fraction"),
+    "snow.ctg": ("snow", "ctg"),
+    "snow.kf_mm_per_c_per_day": ("snow", "kf_mm_per_c_per_day"),
+}
+
+
+def format_assignment(path: str, value: float) -> str:
+    """``path=value`` with the value at full precision (a TOML float)."""
+    return f"{path}={float(value)!r}"
+
+
+def _parse_fixed(overrides: tuple[str, ...]) -> dict[str, float]:
+    out = {}
+    for text in overrides:
+        key, _, value = text.partition("=")
+        try:
+            out[key.strip()] = float(value)
+        except ValueError:
+            raise HydroError(f"[model] overrides: '{text}': a catchment model takes numbers only") from None
+    return out
+
+
+class CatchmentModel:
+    """GR4J (+ CemaNeige) on one lumped catchment."""
+
+    def __init__(self, config: CalibrationConfig):
+        from hydro.catchment import Catchment
+
+        self.config = config
+        self.catchment = Catchment.from_toml(config.model)
+        self.forcing = self.catchment.read_forcing()
+        self.fixed = _parse_fixed(config.overrides)
+        p = config.periods
+        first, last = self.forcing.dates[0], self.forcing.dates[-1]
+        if np.datetime64(p.warmup_start, "D") < first or np.datetime64(p.end, "D") > last:
+            raise HydroError(f"{self.forcing.path}: the forcing covers {first} to {last}, the "
+                             f"calibration runs from {p.warmup_start} to {p.end}; fix [periods] in "
+                             f"{config.path}")
+        self.forcing = self.forcing.between(p.warmup_start, p.end)
+        self.days = self.forcing.dates
+        for o in config.observations:
+            if o.at is not None:
+                raise HydroError(f"{config.path}: observation '{o.name}': a catchment has one outlet; "
+                                 "remove 'at'")
+
+    def _apply(self, assignments: dict[str, float]):
+        from hydro.runoff import GR4JParameters
+
+        c = self.catchment
+        gr4j = dataclasses.asdict(c.params) if dataclasses.is_dataclass(c.params) else dict(vars(c.params))
+        top, snow = {}, None if c.snow is None else {}
+        for path, value in {**self.fixed, **assignments}.items():
+            if path not in CATCHMENT_PATHS:
+                raise HydroError(f"{self.config.path}: parameter path '{path}' does not exist in a "
+                                 "catchment model" + suggest(path, CATCHMENT_PATHS)
+                                 + f"; known paths: {', '.join(CATCHMENT_PATHS)}")
+            part, name = CATCHMENT_PATHS[path]
+            if part == "gr4j":
+                gr4j[name] = float(value)
+            elif part == "catchment":
+                top[name] = float(value)
+            elif snow is None:
+                raise HydroError(f"{self.config.path}: parameter path '{path}': the catchment "
+                                 f"{c.source} has no [snow] table")
+            else:
+                snow[name] = float(value)
+        if snow:
+            top["snow"] = dataclasses.replace(c.snow, **snow)
+        return dataclasses.replace(c, **top), GR4JParameters(**gr4j)
+
+    def check(self, assignments: dict[str, float]) -> None:
+        """Apply the assignments (unknown paths are errors)."""
+        self._apply(assignments)
+
+    def observed_from_forcing(self, obs: Observation) -> tuple[np.ndarray, np.ndarray]:
+        """Observed flow of the forcing CSV in the observation's variable units."""
+        if self.forcing.qobs_mm is None:
+            raise HydroError(f"{self.forcing.path}: no 'qobs_mm' or 'qobs_m3s' column, but observation "
+                             f"'{obs.name}' has from_forcing = true")
+        q = self.forcing.qobs_mm
+        if obs.variable == "discharge":
+            q = q * self.catchment.area_km2 / 86.4
+        return self.forcing.dates, q * obs.scale
+
+    def simulate(self, assignments: dict[str, float]) -> dict[str, np.ndarray]:
+        """Run GR4J and return each observation's variable, daily."""
+        from hydro.catchment import run_catchment
+
+        catchment, params = self._apply(assignments)
+        r = run_catchment(catchment, self.forcing, params=params)
+        return {o.name: (r.q_mm if o.variable == "discharge_mm" else r.q_m3s)
+                for o in self.config.observations}
+
+
+class BasinModel:
+    """A basin run by :func:`hydro.simulation.run` with ``--set`` overrides."""
+
+    VARIABLE = {"discharge": "section_discharge", "tn_concentration": "section_tn_concentration",
+                "tn_load": "section_tn_load"}
+
+    def __init__(self, config: CalibrationConfig):
+        from hydro.basin import resolve_basin
+
+        self.config = config
+        self.path = resolve_basin(config.model)
+        p = config.periods
+        self.start, self.end = p.warmup_start, p.end
+        self.days = np.arange(np.datetime64(self.start, "D"), np.datetime64(self.end, "D") + 1)
+
+    def _load(self, assignments: dict[str, float]):
+        from hydro.basin import Basin
+
+        items = list(self.config.overrides) + [format_assignment(k, v) for k, v in assignments.items()]
+        try:
+            return Basin.load(self.path, overrides=items)
+        except HydroError as exc:
+            raise HydroError(f"{self.config.path}: applying the calibration parameters to "
+                             f"{self.path}: {exc}") from None
+
+    def check(self, assignments: dict[str, float]) -> None:
+        """Load the basin with the assignments and check sections and weather coverage."""
+        basin = self._load(assignments)
+        sections = [s.id for s in basin.network.sections]
+        for o in self.config.observations:
+            if o.at not in sections:
+                raise HydroError(f"{self.config.path}: observation '{o.name}': the basin has no "
+                                 f"section '{o.at}'" + suggest(o.at, sections)
+                                 + f"; sections: {', '.join(sections) or 'none'}")
+        if basin.is_watershed:
+            from hydro.series import daily_dates
+            from hydro.watershed import Watershed, subbasin_weather
+
+            ws = Watershed.from_basin(basin)  # checks every subbasin key, new ones included
+            subbasin_weather(ws, daily_dates(self.start, self.end))
+            if any(o.variable != "discharge" for o in self.config.observations):
+                if [c.name for c in basin.constituents] != ["tn"]:
+                    raise HydroError(f"{basin.path}: TN observations need a 'tn' constituent")
+
+    def simulate(self, assignments: dict[str, float]) -> dict[str, np.ndarray]:
+        """Run the basin and return each observation's section series, daily."""
+        from hydro.simulation import run
+
+        basin = self._load(assignments)
+        res = run(basin, self.start, self.end)
+        sections = list(res.coords["section"])
+        return {o.name: np.asarray(res[self.VARIABLE[o.variable]][:, sections.index(o.at)], dtype=float)
+                for o in self.config.observations}
+
+
+class FlowSourcesModel:
+    """The source model driven by observed daily discharge (a lumped catchment)."""
+
+    def __init__(self, config: CalibrationConfig):
+        from hydro.calibration.flowsources import FlowSources
+
+        self.config = config
+        self.model = FlowSources.from_toml(config.model)
+        p = config.periods
+        self.model.check_period(p.warmup_start, p.end, config.path)
+        self.start, self.end = p.warmup_start, p.end
+        self.days = np.arange(np.datetime64(self.start, "D"), np.datetime64(self.end, "D") + 1)
+        self.fixed = list(config.overrides)
+
+    def _items(self, assignments):
+        return self.fixed + [format_assignment(k, v) for k, v in assignments.items()]
+
+    def check(self, assignments: dict[str, float]) -> None:
+        """Apply the overrides and read the sources (unknown paths are errors)."""
+        self.model.configure(self._items(assignments))
+
+    def simulate(self, assignments: dict[str, float]) -> dict[str, np.ndarray]:
+        """Daily discharge, concentration and load for each observation."""
+        out = self.model.run(self._items(assignments), self.start, self.end)
+        return {o.name: out[o.variable] for o in self.config.observations}
+
+
+def build_model(config: CalibrationConfig):
+    """The model object for ``config.kind``."""
+    return {"catchment": CatchmentModel, "basin": BasinModel,
+            "flow_sources": FlowSourcesModel}[config.kind](config)
+
+
+def period_days(first: date, last: date) -> np.ndarray:
+    """Every day from ``first`` to ``last`` as datetime64[D]."""
+    return np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
+
+
+__all__ = ["BasinModel", "CATCHMENT_PATHS", "CatchmentModel", "FlowSourcesModel", "build_model",
+           "format_assignment"]
+
+_ = Path  # re-exported type for annotations

@@ -1,0 +1,192 @@
+"""Observed series and their alignment with a daily simulation.
+
+:func:`read_observation_csv` reads one observation CSV (dates and values, NaN
+and sparse samples allowed); :class:`Alignment` maps the simulated days onto
+the observation's bins (a day, a month or a year) inside each scored period,
+so that scoring an evaluation is a ``bincount`` and a metric call.
+
+Binning rules:
+
+* ``daily``: a bin per day with an observation; several samples on one day are
+  averaged; days without an observation are skipped (sparse sampling).
+* ``monthly`` / ``annual``: the CSV gives means of calendar months or years;
+  the simulation is averaged over the same calendar month or year.  A month
+  or year is scored only when the simulation covers all of it and it lies
+  entirely within the period.
+"""
+
+from __future__ import annotations
+
+import csv
+import math
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from hydro.calibration.config import Observation
+from hydro.errors import HydroError
+
+_MISSING = ("", "na", "nan", "null", "-")
+
+
+def _parse_date(text: str, aggregate: str) -> date | None:
+    """A date from ``YYYY-MM-DD[ time]``, ``YYYY-MM`` (monthly) or ``YYYY`` (annual)."""
+    text = text.strip()
+    try:
+        if len(text) >= 10 and text[4] == "-" and text[7] == "-":
+            return date.fromisoformat(text[:10])
+        if aggregate == "monthly" and len(text) == 7:
+            return date(int(text[:4]), int(text[5:7]), 1)
+        if aggregate == "annual" and len(text) == 4:
+            return date(int(text), 1, 1)
+    except ValueError:
+        return None
+    return None
+
+
+def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray]:
+    """Dates (datetime64[D]) and values (scaled, NaN where missing) of an observation CSV.
+
+    Raises
+    ------
+    HydroError
+        Naming the file, column and line for a missing column, a bad date or a
+        value that is not a number.
+    """
+    path = Path(obs.csv)
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            rows = [r for r in csv.reader(fh) if r and not r[0].lstrip().startswith("#")]
+    except OSError as exc:
+        raise HydroError(f"{path}: cannot read the observations ({exc})") from None
+    if len(rows) < 2:
+        raise HydroError(f"{path}: expected a header line and at least one data line")
+    header = [h.strip() for h in rows[0]]
+    cols = []
+    for wanted, key in ((obs.date_column, "date_column"), (obs.column, "column")):
+        if wanted not in header:
+            raise HydroError(f"{path}: no column '{wanted}' (observation '{obs.name}', key "
+                             f"'{key}'); the header has {', '.join(header)}")
+        cols.append(header.index(wanted))
+    jd, jv = cols
+    dates, values = [], []
+    for k, row in enumerate(rows[1:], start=2):
+        if len(row) != len(header):
+            raise HydroError(f"{path}: line {k}: {len(row)} fields, the header has {len(header)}")
+        d = _parse_date(row[jd], obs.aggregate)
+        if d is None:
+            raise HydroError(f"{path}: column '{obs.date_column}', line {k}: '{row[jd]}' is not a "
+                             "date YYYY-MM-DD" + (" or YYYY-MM" if obs.aggregate == "monthly" else "")
+                             + (" or YYYY" if obs.aggregate == "annual" else ""))
+        text = row[jv].strip()
+        if text.lower() in _MISSING:
+            v = math.nan
+        else:
+            try:
+                v = float(text)
+            except ValueError:
+                raise HydroError(f"{path}: column '{obs.column}', line {k}: '{text}' is not a "
+                                 "number (leave the cell empty or write NA for a missing value)") from None
+            if math.isinf(v):
+                raise HydroError(f"{path}: column '{obs.column}', line {k}: infinite value")
+        dates.append(d)
+        values.append(v * obs.scale)
+    return np.array(dates, dtype="datetime64[D]"), np.array(values, dtype=np.float64)
+
+
+def _bin_start(days: np.ndarray, aggregate: str) -> np.ndarray:
+    """First day of each day's bin (datetime64[D])."""
+    if aggregate == "daily":
+        return days
+    unit = "M" if aggregate == "monthly" else "Y"
+    return days.astype(f"datetime64[{unit}]").astype("datetime64[D]")
+
+
+def _bin_end(starts: np.ndarray, aggregate: str) -> np.ndarray:
+    """Last day of the bins starting on ``starts``."""
+    if aggregate == "daily":
+        return starts
+    unit = "M" if aggregate == "monthly" else "Y"
+    return (starts.astype(f"datetime64[{unit}]") + 1).astype("datetime64[D]") - 1
+
+
+@dataclass(frozen=True)
+class Alignment:
+    """Where one observation's bins fall on the simulated days, per period.
+
+    Attributes
+    ----------
+    bin_of_day : ndarray of int [n_day]
+        Index of the bin each simulated day belongs to, -1 for none.
+    n_bins : int
+    observed : ndarray [n_bins]
+        Observed value of each bin.
+    bin_dates : ndarray of datetime64[D] [n_bins]
+        First day of each bin.
+    in_period : dict of str -> bool ndarray [n_bins]
+        Bins scored in each named period.
+    """
+
+    bin_of_day: np.ndarray
+    n_bins: int
+    observed: np.ndarray
+    bin_dates: np.ndarray
+    in_period: dict
+
+    @classmethod
+    def build(cls, obs: Observation, dates: np.ndarray, values: np.ndarray, sim_days: np.ndarray,
+              periods: dict[str, tuple[date, date]]) -> "Alignment":
+        """Align observations (``dates``, ``values``) with the simulated days ``sim_days``.
+
+        Raises
+        ------
+        HydroError
+            When no observation falls inside the calibration period (or the
+            simulated days): the observations are outside the run period.
+        """
+        valid = ~np.isnan(values)
+        starts = _bin_start(dates[valid], obs.aggregate)
+        vals = values[valid]
+        uniq, inverse = np.unique(starts, return_inverse=True)
+        sums = np.bincount(inverse, weights=vals, minlength=uniq.size)
+        counts = np.bincount(inverse, minlength=uniq.size)
+        observed = sums / np.maximum(counts, 1)
+        ends = _bin_end(uniq, obs.aggregate)
+        covered = (uniq >= sim_days[0]) & (ends <= sim_days[-1])
+        uniq, ends, observed = uniq[covered], ends[covered], observed[covered]
+        day_bin = _bin_start(sim_days, obs.aggregate)
+        pos = np.searchsorted(uniq, day_bin)
+        pos_c = np.minimum(pos, max(uniq.size - 1, 0))
+        hit = (uniq.size > 0) & (pos < uniq.size)
+        hit = hit & (uniq[pos_c] == day_bin) if uniq.size else np.zeros(sim_days.size, bool)
+        bin_of_day = np.where(hit, pos_c, -1).astype(np.int64)
+        in_period = {}
+        for label, (first, last) in periods.items():
+            in_period[label] = (uniq >= np.datetime64(first, "D")) & (ends <= np.datetime64(last, "D"))
+        where = str(obs.csv) if obs.csv else "the forcing CSV"
+        n_cal = int(in_period["calibration"].sum())
+        if n_cal < 2:
+            span = (f"{dates[valid].min()} to {dates[valid].max()}" if valid.any()
+                    else "no valid value at all")
+            cal = periods["calibration"]
+            raise HydroError(
+                f"observation '{obs.name}' ({where}): {n_cal} {obs.aggregate} value(s) inside the "
+                f"calibration period {cal[0]} to {cal[1]} (the observations cover {span}); at least 2 "
+                "are needed. The observations lie outside the run period: fix [periods] or the file")
+        return cls(bin_of_day, int(uniq.size), observed, uniq, in_period)
+
+    def simulated(self, daily: np.ndarray) -> np.ndarray:
+        """The simulated daily series averaged onto the bins."""
+        keep = self.bin_of_day >= 0
+        idx = self.bin_of_day[keep]
+        sums = np.bincount(idx, weights=daily[keep], minlength=self.n_bins)
+        counts = np.bincount(idx, minlength=self.n_bins)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+
+    def pair(self, daily: np.ndarray, period: str) -> tuple[np.ndarray, np.ndarray]:
+        """``(sim, obs)`` bins of ``period``."""
+        mask = self.in_period[period]
+        return self.simulated(daily)[mask], self.observed[mask]

@@ -1,0 +1,364 @@
+"""A self-contained HTML report of a results file (``hydro report``).
+
+The page holds the run's configuration and provenance, key figures, annual means and
+loads at the monitoring sections (by source where the run apportions them), reservoir
+means, mass budgets by element and year with their closure, and the figures of
+:mod:`hydro.plotting` embedded as base64 PNG.  It loads nothing: no external style
+sheet, script, font or image, and a Content-Security-Policy that says so, so it can be
+mailed, archived or opened offline as one file.
+
+:mod:`hydro.report.tables` computes the numbers, :mod:`hydro.report.figures` draws
+the figures, :mod:`hydro.report.html` turns both into HTML.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from datetime import datetime, timezone
+from pathlib import Path
+
+import click
+
+from hydro import __version__
+from hydro.errors import HydroError
+from hydro.report import figures, html, tables
+from hydro.report.html import esc
+
+#: Suffixes accepted for the report file.
+SUFFIXES = (".html", ".htm")
+
+
+def check_output(path: Path, overwrite: bool) -> None:
+    """Refuse an existing file without ``overwrite``, a missing folder or a non-HTML suffix."""
+    if path.suffix.lower() not in SUFFIXES:
+        raise HydroError(f"{path}: a report is an HTML file; give -o a name ending in .html "
+                         f"(got '{path.suffix or 'no suffix'}')")
+    if path.is_dir():
+        raise HydroError(f"{path} is a folder; give -o a file name such as {path / 'report.html'}")
+    if path.exists() and not overwrite:
+        raise HydroError(f"{path} exists; pass --overwrite to replace it, or choose another -o")
+    if not path.parent.exists():
+        raise HydroError(f"{path.parent}: folder does not exist; create it or choose another -o")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _names(results) -> dict[str, str]:
+    """Display names of reach, section, reservoir and subbasin ids (from ``*_names`` attrs)."""
+    from hydro.plotting._data import parse_mapping
+
+    out: dict[str, str] = {}
+    for dim in ("reach", "reservoir", "subbasin", "section"):
+        for k, v in parse_mapping(results.attrs.get(f"{dim}_names")).items():
+            if v and v != k:
+                out[k] = v
+    return out
+
+
+def _truthy(value) -> bool:
+    return str(value).strip().lower() in ("true", "1", "yes")
+
+
+def _scenario_id(results, scenario) -> str | None:
+    if "scenario" not in results.coords:
+        if scenario is not None:
+            raise HydroError(f"--scenario {scenario}: these results have no scenario dimension "
+                             "(they come from `hydro run`); leave --scenario out")
+        return None
+    from hydro.plotting._data import scenario_label
+
+    return scenario_label(results, scenario)
+
+
+def _masthead(results, title, scenario_id) -> str:
+    a = results.attrs
+    dates = results.dates
+    basin = a.get("basin", "?")
+    scen = scenario_id or a.get("scenario", "baseline")
+    heading = title or f"Basin {basin} — scenario {scen}"
+    consts = ", ".join(s.upper() for s in results.constituents) or "none"
+    parts = [f"{dates[0]} to {dates[-1]}", f"{len(dates):,} days", f"constituents {consts}"]
+    sub = "".join(f"<span>{esc(p)}</span>" for p in parts)
+    return (f'<header class="masthead"><div class="wrap"><p class="kicker">hydro report</p>'
+            f'<h1>{esc(heading)}</h1><p class="sub">{sub}</p></div></header>')
+
+
+def _count(n: int, noun: str) -> str:
+    """``1 reach``, ``3 reaches``."""
+    plural = noun + ("es" if noun.endswith("h") else "s")
+    return f"{n} {noun if n == 1 else plural}"
+
+
+def _glance(results, scenario) -> str:
+    c = results.coords
+    dates = results.dates
+    years = len({d.year for d in dates})
+    cards = [html.stat("Period", f"{len(dates):,} days", f"{dates[0]} to {dates[-1]} ({years} calendar years)")]
+    counts = [_count(len(c[k]), k) for k in ("section", "reservoir", "subbasin") if c.get(k)]
+    cards.append(html.stat("Network", _count(len(c.get("reach", [])), "reach"), ", ".join(counts)))
+    for short in results.constituents:
+        worst = tables.worst_closure(results, short, scenario)
+        if worst is not None:
+            cards.append(html.stat(f"{short.upper()} mass balance", f"{worst:.1e}",
+                                   "largest relative imbalance, any element and year"))
+        removed = tables.removal_per_year(results, short, scenario)
+        if removed is not None:
+            cards.append(html.stat(f"{short.upper()} removed in water", f"{html.fmt(removed)} t/a",
+                                   "in reaches and reservoirs, mean per year"))
+    if "water_balance_closure" in results.attrs:
+        cards.append(html.stat("Water balance", f"{float(results.attrs['water_balance_closure']):.1e}",
+                               "relative closure of runoff, routing and reservoirs"))
+    body = f'<div class="cards">{"".join(cards)}</div>'
+    return html.section("glance", "At a glance",
+                        "The period simulated, the size of the network and how well the mass "
+                        "balances close (relative imbalances near 1e-15 are round-off).", body)
+
+
+def _provenance(results, results_path: Path, scenario_id) -> str:
+    a = results.attrs
+    dates = results.dates
+    code = lambda v: f"<code>{esc(v)}</code>"  # noqa: E731
+    rows = [("basin", esc(a.get("basin", "–"))),
+            ("scenario", esc(scenario_id or a.get("scenario", "–"))),
+            ("period", esc(f"{dates[0]} to {dates[-1]} ({len(dates):,} days)")),
+            ("constituents", esc(", ".join(f"{k.upper()} ({v})" for k, v in results.constituents.items())
+                                 or "–")),
+            ("model version", esc(a.get("source", "–"))),
+            ("command", code(a.get("history", "–"))),
+            ("configuration SHA-256", code(a.get("config_sha256", "–")))]
+    callout = ""
+    if "weather" in a or "weather_synthetic" in a:
+        synthetic = _truthy(a.get("weather_synthetic", "false"))
+        weather = esc(a.get("weather", "–"))
+        if synthetic:
+            weather += f" — <b>synthetic</b>, generator seed {esc(a.get('weather_seed', '–'))}"
+            callout = ('<div class="callout"><b>Synthetic weather.</b> This run is driven by '
+                       "generated weather, not observations: its numbers illustrate the model and "
+                       "the basin's behaviour, not what happened in a given year.</div>")
+        else:
+            weather += " — observed"
+        rows.append(("weather", weather))
+    for key, label in (("water_balance_closure", "water balance closure"),
+                       ("groundwater_n_balance_closure", "groundwater N closure")):
+        if key in a:
+            rows.append((label, esc(f"{float(a[key]):.1e} (relative)")))
+    size = results_path.stat().st_size
+    rows.append(("results file", f"{code(results_path.name)} ({size / 1e6:.1f} MB), SHA-256 "
+                                 f"{code(_sha256(results_path))}"))
+    rows.append(("report", esc(f"written {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by hydro {__version__}")))
+    attrs = "".join(f"<tr><th scope=\"row\">{esc(k)}</th><td><code>{esc(v)}</code></td></tr>"
+                    for k, v in a.items())
+    details = (f'<details><summary>All global attributes of the results file ({len(a)})</summary>'
+               f'<table class="meta"><tbody>{attrs}</tbody></table></details>')
+    return html.section("provenance", "Configuration and provenance",
+                        "What was run, with which model version and configuration, so the run can be "
+                        "repeated: the same command with a basin file of the same SHA-256 gives the "
+                        "same results.", html.meta(rows) + callout + details)
+
+
+def _network(results, scenario) -> str:
+    first = next(iter(results.constituents), "tn")
+    fig = figures.network(results, first, scenario)
+    return html.section("network", "The network",
+                        "Reaches drawn from headwaters (top) to the outlet (bottom), coloured by "
+                        "their mean concentration over the run.", html.figure(fig))
+
+
+def _sections(results, scenario, names) -> str:
+    if not results.coords.get("section"):
+        return ""
+    body = []
+    q = tables.discharge_table(results, scenario)
+    if q is not None:
+        body.append("<h3>Discharge</h3>" + html.table(q, names, total_last=True))
+    for short in results.constituents:
+        name = short.upper()
+        body.append(f"<h3>{esc(name)} ({esc(results.constituents[short])})</h3>")
+        for t in tables.section_tables(results, short, scenario):
+            body.append(html.table(t, names, total_last=True))
+        body.append(html.figure(figures.trajectory(results, short, scenario)))
+    return html.section("sections", "Monitoring sections: annual means and loads",
+                        "Discharge (m³/s), flow-weighted concentration (mg/L) and load (t) at each "
+                        "monitoring section, by calendar year and over the whole run; the figure "
+                        "shows the concentration over time.", "".join(body))
+
+
+def _sources(results, scenario, names) -> str:
+    body = []
+    for short in results.constituents:
+        ts = tables.source_tables(results, short, scenario)
+        if not ts:
+            continue
+        for t in ts:
+            body.append(html.table(t, names, total_last=t.key.endswith("load")))
+        body.append(html.figure(figures.sources(results, short, scenario)))
+    if not body:
+        return ""
+    return html.section("sources", "Loads by source",
+                        "Where the load at each section comes from: the transported load "
+                        "apportioned to the sources that delivered it (diffuse export, fertiliser, "
+                        "sewage, livestock, point sources, deposition), after removal on the way, "
+                        "as a mean per year (t/a) and as shares of the section's load (%).",
+                        "".join(body))
+
+
+def _reservoirs(results, scenario, names) -> str:
+    rids = [str(r) for r in results.coords.get("reservoir", [])]
+    if not rids:
+        return ""
+    first = next(iter(results.constituents), "tn")
+    body = []
+    for rid, t in zip(rids, tables.reservoir_tables(results, results.constituents, scenario)):
+        label = f" ({names[rid]})" if rid in names else ""
+        body.append(f"<h3>{esc(rid)}{esc(label)}</h3>")
+        body.append(html.table(t, names, total_last=True))
+        body.append(html.figure(figures.reservoir(results, rid, first, scenario)))
+    return html.section("reservoirs", "Reservoirs",
+                        "Storage, level, flows and water quality of each reservoir by calendar year; "
+                        "the figure shows them day by day with the GB 3838 lake classes for TN.",
+                        "".join(body))
+
+
+def _budgets(results, scenario, names) -> str:
+    body = []
+    for short in results.constituents:
+        ts = tables.budget_tables(results, short, scenario)
+        if not ts:
+            continue
+        run_table, year_table = ts
+        worst = tables.worst_closure(results, short, scenario)
+        body.append(f"<h3>{esc(short.upper())}</h3>")
+        body.append(f'<p>The {esc(short.upper())} budgets close to <b>{worst:.1e}</b> (relative) '
+                    "in the worst element and year.</p>")
+        body.append(html.table(run_table, names, group_first=False))
+        body.append(f"<details open><summary>By element and year ({len(year_table.rows)} rows)</summary>"
+                    f"{html.table(year_table, names, group_first=True)}</details>")
+    if not body:
+        return ""
+    return html.section("budgets", "Mass budgets",
+                        "Every reach and reservoir accounts what entered it (from upstream, from its "
+                        "catchment, from point sources, by dispersion), what left it (downstream, by "
+                        "removal, by withdrawal) and the change in what it holds. The balance "
+                        "<i>Δ storage = gains − losses</i> must close to round-off; the last column "
+                        "gives each row's relative imbalance.", "".join(body))
+
+
+def _scenarios(results) -> str:
+    if "scenario" not in results.coords:
+        return ""
+    ids = ", ".join(str(s) for s in results.coords["scenario"])
+    figs = "".join(html.figure(figures.scenarios(results, s)) for s in results.constituents)
+    return html.section("scenarios", "Scenarios",
+                        f"This file holds the scenarios {esc(ids)}; the other sections report one of "
+                        "them (named at the top). The figure compares all of them.", figs)
+
+
+def render(results, results_path: Path, scenario=None, title: str | None = None) -> str:
+    """The report page of ``results`` (read from ``results_path``) as one HTML string."""
+    if not results.coords.get("time"):
+        raise HydroError(f"{results_path}: the results have no time steps; nothing to report")
+    scenario_id = _scenario_id(results, scenario)
+    names = _names(results)
+    from hydro.plotting.style import figure_context
+
+    with figure_context():
+        parts = [("glance", "At a glance", _glance(results, scenario)),
+                 ("provenance", "Provenance", _provenance(results, results_path, scenario_id)),
+                 ("network", "Network", _network(results, scenario)),
+                 ("scenarios", "Scenarios", _scenarios(results)),
+                 ("sections", "Sections", _sections(results, scenario, names)),
+                 ("sources", "Sources", _sources(results, scenario, names)),
+                 ("reservoirs", "Reservoirs", _reservoirs(results, scenario, names)),
+                 ("budgets", "Mass budgets", _budgets(results, scenario, names))]
+    parts = [p for p in parts if p[2]]
+    toc = "".join(f'<li><a href="#{k}">{esc(label)}</a></li>' for k, label, _ in parts)
+    basin = results.attrs.get("basin", "results")
+    head = (f'<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
+            f'<meta http-equiv="Content-Security-Policy" content="{html.CSP}">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<meta name="generator" content="hydro {esc(__version__)}">'
+            f"<title>{esc(title or f'hydro report: {basin}')}</title><style>{html.CSS}</style></head>")
+    footer = (f'<footer class="wrap">Written by hydro {esc(__version__)} from '
+              f"<code>{esc(results_path.name)}</code>. Units: discharge m³/s, concentration mg/L, "
+              "load kg/d or t per year, budgets kg or t as headed. This page is self-contained: it "
+              "loads no external files.</footer>")
+    return (f"{head}<body>{_masthead(results, title, scenario_id)}"
+            f'<nav class="toc" aria-label="Contents"><ol>{toc}</ol></nav>'
+            f'<main class="wrap">{"".join(p[2] for p in parts)}</main>{footer}</body></html>\n')
+
+
+def build_report(results_path, output_path, overwrite: bool = False, *, scenario=None,
+                 title: str | None = None) -> Path:
+    """Write the self-contained HTML report of a results file.
+
+    Parameters
+    ----------
+    results_path : str or Path
+        A results file written by ``hydro run`` (or ``hydro scenarios``).
+    output_path : str or Path
+        The report file (``.html``); written under a temporary name and renamed into
+        place, so a failure never leaves a partial report.
+    overwrite : bool
+        Replace ``output_path`` if it exists.
+    scenario : str or int, optional
+        With a ``scenario`` dimension, the scenario the tables report (default: the first).
+    title : str, optional
+        Page title (default: "Basin B — scenario S").
+
+    Returns
+    -------
+    Path
+        ``output_path``.
+
+    Raises
+    ------
+    HydroError
+        For an existing output without ``overwrite``, a missing folder, a non-HTML
+        suffix, or an unreadable results file.
+    """
+    from hydro.results import open_results
+
+    results_path, output_path = Path(results_path), Path(output_path)
+    check_output(output_path, overwrite)
+    results = open_results(results_path)
+    page = render(results, results_path, scenario=scenario, title=title)
+    fd, tmp = tempfile.mkstemp(prefix=f".{output_path.name}.", suffix=".part", dir=output_path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(page)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, output_path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return output_path
+
+
+@click.command("report")
+@click.argument("results", metavar="RESULTS.nc")
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Report file (.html). Default: RESULTS with .html, here.")
+@click.option("--overwrite", is_flag=True, help="Replace the report if it exists.")
+@click.option("--scenario", help="Scenario to report in a file with a scenario dimension (default: the first).")
+@click.option("--title", help="Page title (default: 'Basin B — scenario S').")
+def report_command(results, output, overwrite, scenario, title):
+    """Write a self-contained HTML report of a results file.
+
+    Configuration and provenance, section means and loads (by source when the run
+    has them), reservoirs, mass budgets with their closure, and figures, all in one
+    file that loads nothing from elsewhere.
+    """
+    out = Path(output) if output else Path(Path(results).stem + ".html")
+    build_report(results, out, overwrite=overwrite, scenario=scenario, title=title)
+    click.echo(f"written: {out}")
+
+
+__all__ = ["build_report", "render", "report_command"]
