@@ -73,8 +73,12 @@ def _history() -> str:
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override a basin-file value, e.g. --set run.courant=0.5 or "
                    "--set constituents.tn.river_removal_per_day=0.1 (repeatable).")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors.")
-def run_command(basin, start, end, output, overwrite, compress, overrides, quiet):
+@click.option("--members", type=int, help="Run a weather ensemble of this many members (synthetic "
+              "weather fitted to the basin's station record); results get a member dimension.")
+@click.option("--seed", type=int, default=1, show_default=True, help="Seed of member 0 (member m uses seed+m).")
+@click.option("--workers", type=int, help="Worker processes for an ensemble (default: all cores).")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress bar).")
+def run_command(basin, start, end, output, overwrite, compress, overrides, members, seed, workers, quiet):
     """Simulate one basin and write its results to netCDF.
 
     BASIN is a folder with basin.toml, the file itself, or a shipped name
@@ -93,10 +97,18 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, quiet
     check_period(b, s, e)
     out = Path(output) if output else Path(f"{b.name}.nc")
     check_writable(out, overwrite)
-    results = run(b, s, e, history=_history())
+    if members:
+        from hydro.ensemble import run_ensemble
+
+        results = run_ensemble(basin, members, seed, s, e, overrides=list(overrides), workers=workers,
+                               quiet=quiet)
+        results.attrs["history"] = _history()
+    else:
+        results = run(b, s, e, history=_history())
     results.to_netcdf(out, overwrite=overwrite, compress=compress)
     if not quiet:
-        click.echo(run_summary(results))
+        if not members:
+            click.echo(run_summary(results))
         click.echo(f"written: {out}")
 
 

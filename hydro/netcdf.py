@@ -57,7 +57,7 @@ def _fill(nc, results: Results, compress: int = 0) -> None:
     attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
     attrs.update(results.attrs)
     nc.setncatts({k: str(v) for k, v in attrs.items()})
-    used_dims = {d for name in results.data for d in results.declaration(name).dims}
+    used_dims = {d for name in results.data for d in results.dims(name)}
     for dim in sorted(used_dims | {"time"}):
         values = results.coords[dim]
         nc.createDimension(dim, len(values))
@@ -89,7 +89,7 @@ def _fill(nc, results: Results, compress: int = 0) -> None:
             if compress and data.size > 1000 else {}
         if dtype == "f8":
             kwargs["fill_value"] = np.nan
-        var = nc.createVariable(name, dtype, decl.dims, **kwargs)
+        var = nc.createVariable(name, dtype, results.dims(name), **kwargs)
         var.units = decl.units
         var.long_name = decl.long_name
         var[:] = data
@@ -124,7 +124,10 @@ def read_results(path: Path) -> Results:
             if "=" in item:
                 short, long = item.split("=", 1)
                 constituents[short] = long
-        res = Results(coords=coords, attrs=attrs, constituents=constituents)
+        from hydro.results import LEADING_DIMS
+
+        leading = tuple(d for d in LEADING_DIMS if d in nc.dimensions)
+        res = Results(coords=coords, attrs=attrs, constituents=constituents, leading=leading)
         for name, var in nc.variables.items():
             if name in nc.dimensions:
                 continue

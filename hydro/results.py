@@ -32,12 +32,16 @@ class Results:
         Global attributes (basin, scenario, config_sha256, history ...).
     constituents : dict
         Short name -> long name of the constituents, to resolve variable templates.
+    leading : tuple of str
+        Dimensions stacked in front of every variable's declared ones
+        (``scenario``, ``member``; see :func:`stack`).
     """
 
     coords: dict[str, list]
     data: dict[str, np.ndarray] = field(default_factory=dict)
     attrs: dict[str, str] = field(default_factory=dict)
     constituents: dict[str, str] = field(default_factory=dict)
+    leading: tuple[str, ...] = ()
 
     def declaration(self, name: str) -> Variable:
         """The declared variable ``name`` (dims, units, long name)."""
@@ -45,12 +49,16 @@ class Results:
 
     def add(self, name: str, values: np.ndarray) -> None:
         """Store a variable, checking its shape against the declared dimensions."""
-        decl = self.declaration(name)
+        dims = self.dims(name)
         values = np.asarray(values)
-        shape = tuple(len(self.coords[d]) for d in decl.dims)
+        shape = tuple(len(self.coords[d]) for d in dims)
         if values.shape != shape:
-            raise ValueError(f"{name}: shape {values.shape} does not match dims {decl.dims} {shape}")
+            raise ValueError(f"{name}: shape {values.shape} does not match dims {dims} {shape}")
         self.data[name] = values
+
+    def dims(self, name: str) -> tuple[str, ...]:
+        """The dimensions of ``name`` as stored: the leading ones, then the declared ones."""
+        return self.leading + self.declaration(name).dims
 
     def __getitem__(self, name: str) -> np.ndarray:
         try:
@@ -72,6 +80,30 @@ class Results:
         from hydro.netcdf import write_results
 
         return write_results(self, Path(path), overwrite=overwrite, compress=compress)
+
+
+LEADING_DIMS = ("scenario", "member")
+
+
+def stack(results: list[Results], dim: str, labels: list) -> Results:
+    """Stack runs along a new leading dimension (``scenario`` or ``member``).
+
+    Every run must hold the same variables on the same coordinates; the stacked
+    results keep the first run's attributes, with ``dim`` listing the labels.
+    """
+    if dim not in LEADING_DIMS:
+        raise ValueError(f"dim must be one of {LEADING_DIMS}, got {dim!r}")
+    if not results or len(results) != len(labels):
+        raise ValueError("stack needs one label per run and at least one run")
+    first = results[0]
+    leading = (dim,) + first.leading if dim == "scenario" else first.leading + (dim,)
+    out = Results(coords={**first.coords, dim: list(labels)}, attrs=dict(first.attrs),
+                  constituents=dict(first.constituents), leading=leading)
+    out.attrs[dim] = ",".join(str(x) for x in labels)
+    axis = 0 if dim == "scenario" else len(first.leading)
+    for name in first.data:
+        out.data[name] = np.stack([r.data[name] for r in results], axis=axis)
+    return out
 
 
 def open_results(path: str | Path) -> Results:

@@ -253,12 +253,17 @@ class SubbasinWeather:
     metadata: dict
 
 
-def subbasin_weather(ws: Watershed, dates: list[date]) -> SubbasinWeather:
-    """Read the station CSV for the run and carry it to each subbasin."""
+def subbasin_weather(ws: Watershed, dates: list[date], forcing=None) -> SubbasinWeather:
+    """Read the station CSV for the run (or take ``forcing``) and carry it to each subbasin.
+
+    ``forcing`` is a 1-D :class:`hydro.weather.DailyForcing` that replaces the
+    station file, e.g. one member of a generated ensemble.
+    """
     from hydro.runoff import day_of_year, oudin_pet
     from hydro.weather import read_forcing_csv
 
-    forcing = read_forcing_csv(ws.weather.csv)
+    if forcing is None:
+        forcing = read_forcing_csv(ws.weather.csv)
     wanted = np.array(dates, dtype="datetime64[D]")
     first, last = forcing.dates[0], forcing.dates[-1]
     if wanted[0] < first or wanted[-1] > last:
@@ -356,7 +361,7 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date]) 
 
 
 def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baseline",
-                  history: str = "", timings: dict | None = None) -> Results:
+                  history: str = "", timings: dict | None = None, weather=None) -> Results:
     """Simulate a watershed basin and return results with loads by source.
 
     Parameters
@@ -370,6 +375,8 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     timings : dict, optional
         Filled with the wall time (s) of each component: ``weather``, ``runoff``,
         ``sources``, ``routing``, ``transport``, ``results``.
+    weather : hydro.weather.DailyForcing, optional
+        Station weather replacing the basin's CSV (an ensemble member).
     """
     import time
 
@@ -394,7 +401,7 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     lay = net.layout
     dates = daily_dates(start, end)
     n_day, n_reach, n_res, n_sub = len(dates), len(net.reaches), len(net.reservoirs), len(ws.subbasins)
-    weather = subbasin_weather(ws, dates)
+    weather = subbasin_weather(ws, dates, weather)
     lap("weather")
     simulated = runoff = subbasin_runoff(ws, weather, dates)
     observed = gauge_observations(basin, dates)
@@ -460,7 +467,7 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     res = assemble_results(basin, dates, year_list, hyd, total, scenario=scenario, history=history)
     res.coords["subbasin"] = [s.id for s in ws.subbasins]
     res.coords["source"] = tags
-    res.attrs["weather"] = str(ws.weather.csv.name)
+    res.attrs["weather"] = str(weather.metadata.get("source_file", ws.weather.csv.name))
     res.attrs["weather_synthetic"] = str(weather.synthetic).lower()
     if weather.synthetic:
         res.attrs["weather_seed"] = str(weather.metadata.get("seed", ""))
