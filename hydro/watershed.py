@@ -197,19 +197,20 @@ class Watershed:
                 net.reservoir_index(reservoir, f"{t.file}: {t.path('reservoir')}")
             elevation = t.float("elevation_m")
             bands = tuple(t.floats("band_elevations_m", [elevation]))
+            runoff_table = t.table("runoff", None)
             subs.append(Subbasin(
                 id=sid, name=t.str("name", sid), area_km2=t.float("area_km2", positive=True),
                 reach=reach, reservoir=reservoir, elevation_m=elevation, band_elevations_m=bands,
                 precip_factor=t.float("precip_factor", 1.0, positive=True),
                 latitude_deg=t.float("latitude_deg", weather.latitude_deg, minimum=-90, maximum=90),
                 county=t.str("county", ""), province=t.str("province", ""),
-                runoff=RunoffParameters.from_table(t.table("runoff", None), defaults)))
+                runoff=RunoffParameters.from_table(runoff_table, defaults)))
+            runoff_table.finish()
         ids = [s.id for s in subs]
         if len(set(ids)) != len(ids):
             raise HydroError(f"{basin.path}: subbasin ids must be unique")
         sources = SourceParameters.from_subbasin_tables(basin.subbasin_tables)
         for t in basin.subbasin_tables:
-            t.table("runoff", None).finish()
             t.finish()
         for sub in sources.subbasins:
             for plant in sub.point:
@@ -405,18 +406,24 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     lap("weather")
     simulated = runoff = subbasin_runoff(ws, weather, dates)
     observed = gauge_observations(basin, dates)
+    years = np.array([d.year for d in dates])
+    points = point_loads(ws.sources, years)
+    # effluent water joins its reach with the load (a town's sewage is water the
+    # runoff model does not see: supply from outside or from groundwater)
+    effluent = np.zeros((n_day, n_reach))
+    for k, reach in enumerate(points.reaches):
+        effluent[:, net.reach_index(reach)] += points.discharge_m3_per_day[:, k] / 86400.0
     if basin.settings.flow_driven:
-        runoff = match_gauges(basin, ws, simulated, observed, weather, dates)
+        runoff = match_gauges(basin, ws, simulated, observed, weather, dates, effluent)
     lap("runoff")
 
     # subbasins -> reaches and reservoirs
     area = np.array([s.area_km2 for s in ws.subbasins])
     lateral, res_local = _lateral(net, ws, (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
+    lateral += effluent
 
     # nitrogen by source (kg/d) -> loads by tag (g/s)
-    years = np.array([d.year for d in dates])
     loads, names, gw = daily_loads(ws.sources, years, runoff.q_direct_mm.T, runoff.q_routed_mm.T, area)
-    points = point_loads(ws.sources, years)
     tags = list(SOURCE_NAMES)
     init_river, init_res = initial_tn(basin)
     if init_river > 0 or np.any(init_res > 0):
@@ -556,7 +563,7 @@ def gauge_observations(basin: Basin, dates: list[date]) -> np.ndarray:
 
 
 def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarray,
-                 weather: SubbasinWeather, dates: list[date]) -> Runoff:
+                 weather: SubbasinWeather, dates: list[date], effluent: np.ndarray) -> Runoff:
     """Scale subbasin runoff so that accumulated flow at each gauge equals its record.
 
     Gauges are taken upstream first.  A gauge's daily factor scales the runoff
@@ -564,7 +571,8 @@ def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarr
     releases follow rules, not inflow) and that no gauge further up has already
     matched: ``f = (Q_obs - Q_other) / Q_free``, where ``Q_free`` is their
     contribution at the gauge and ``Q_other`` the rest of the simulated flow
-    there.  Days without a record keep ``f = 1``; a negative ``f`` (the record
+    there (``effluent``, point-source water per reach in m3 s-1, is never
+    scaled).  Days without a record keep ``f = 1``; a negative ``f`` (the record
     is below the flow that cannot be scaled) is set to 0.  With accumulation
     routing the flow at every gauge then equals its record on recorded days.
     """
@@ -610,6 +618,7 @@ def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarr
         free = [i for i, s in enumerate(ws.subbasins) if i not in claimed and free_path(s, r_g)]
         flow = (runoff.q_mm * scale) * area[:, None] * MM_KM2_PER_DAY_TO_M3_S  # m3/s per subbasin
         lateral, res_local = _lateral(net, ws, flow.T)
+        lateral += effluent
         hyd = accumulate(net, lateral, np.zeros_like(lateral), res_local, evap, rain, months)
         q_gauge = lay.face_discharge(np.array([cell]), hyd.q_in, hyd.q_out)[:, 0]
         weights = np.array([along if ws.subbasins[i].reach == g.reach else 1.0 for i in free])

@@ -171,3 +171,30 @@ def test_observation_targets_compute_what_they_say(results):
         value(variable="section_tn_concentraton", location="border")
     with pytest.raises(HydroError, match="'nowhere' is not a section"):
         value(variable="section_tn_concentration", location="nowhere")
+
+
+def test_subbasin_runoff_overrides_apply(tmp_path):
+    end = ["run.end=2001-06-30"]
+    base = run(Basin.load(EXAMPLE, overrides=end))
+    text = (EXAMPLE / "basin.toml").read_text().replace(
+        'province = "Upstream province"\n', 'province = "Upstream province"\n[subbasins.runoff]\nx1_mm = 150.0\n', 1)
+    (tmp_path / "ws").mkdir()
+    shutil.copy(EXAMPLE / "weather.csv", tmp_path / "ws" / "weather.csv")
+    (tmp_path / "ws" / "basin.toml").write_text(text)
+    changed = run(Basin.load(tmp_path / "ws", overrides=end))
+    subs = base.coords["subbasin"]
+    w1 = subs.index("w1")
+    assert changed["subbasin_runoff"][:, w1].sum() != base["subbasin_runoff"][:, w1].sum()
+    others = [i for i in range(len(subs)) if i != w1]
+    np.testing.assert_array_equal(changed["subbasin_runoff"][:, others], base["subbasin_runoff"][:, others])
+
+
+def test_wastewater_effluent_joins_the_river():
+    # the West town WWTP discharges 8000 m3/d into west_lower: that water is in the
+    # reach's flow on top of its runoff (accumulation routing: no storage in reaches)
+    results = run(Basin.load(EXAMPLE, overrides=["run.end=2001-12-31", 'run.routing="accumulate"']))
+    reach = results.coords["reach"].index("west_lower")
+    gain = results["discharge"][:, reach] - results["reach_inflow"][:, reach]
+    subs = results.coords["subbasin"]
+    runoff = results["subbasin_runoff"][:, subs.index("w2")] * 310.0 / 86.4  # mm/d over 310 km2 -> m3/s
+    np.testing.assert_allclose(gain, runoff + 8000.0 / 86400.0, rtol=1e-9)

@@ -123,6 +123,7 @@ class Objective:
 
     The combined loss minimised is ``sum(w_i * loss_i) / sum(w_i)`` with
     ``loss_i = Metric.loss`` (``1 - NSE``, ``1 - KGE``, ``|PBIAS|``, ``RSR``).
+    A weight of 0 reports the score in every period without optimising it.
     """
 
     observation: str
@@ -308,11 +309,14 @@ class CalibrationConfig:
                 raise t.error("metric", f"unknown metric '{mname}'" + suggest(mname, METRICS)
                               + f"; known: {', '.join(METRICS)}")
             metric(mname)
-            objectives.append(Objective(oname, mname, t.float("weight", 1.0, positive=True)))
+            objectives.append(Objective(oname, mname, t.float("weight", 1.0, minimum=0.0)))
             t.finish()
         if not objectives:
             raise top.error("objectives", "at least one [[objectives]] table is needed")
         _unique(top, "objectives", [o.label for o in objectives])
+        if sum(o.weight for o in objectives) <= 0:
+            raise top.error("objectives", "every weight is 0; give at least one objective a positive "
+                                          "weight (weight 0 reports a score without optimising it)")
 
         method = _method(top.table("method", None))
         top.finish()
@@ -439,9 +443,3 @@ def _unique(t: Table, key: str, names: list[str]) -> None:
     dup = sorted({n for n in names if names.count(n) > 1})
     if dup:
         raise t.error(key, f"names must be unique, {dup} given twice")
-
-
-def check_assignment_value(text: str) -> None:
-    """Raise :class:`HydroError` when an override does not look like ``key.path=value``."""
-    if "=" not in text:
-        raise HydroError(f"override '{text}': expected key.path=value")

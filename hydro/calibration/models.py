@@ -23,8 +23,6 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
-from pathlib import Path
-
 import numpy as np
 
 from hydro.calibration.config import CalibrationConfig, Observation
@@ -226,5 +224,3 @@ def period_days(first: date, last: date) -> np.ndarray:
 
 __all__ = ["BasinModel", "CATCHMENT_PATHS", "CatchmentModel", "FlowSourcesModel", "build_model",
            "format_assignment"]
-
-_ = Path  # re-exported type for annotations

@@ -150,6 +150,11 @@ def _provenance(results, results_path: Path, scenario_id) -> str:
                        ("groundwater_n_balance_closure", "groundwater N closure")):
         if key in a:
             rows.append((label, esc(f"{float(a[key]):.1e} (relative)")))
+    if results.coords.get("member"):
+        n = len(results.coords["member"])
+        callout += (f'<div class="callout"><b>Weather ensemble of {n} members.</b> The tables give '
+                    "means over the members; the figures show medians with 5–95 % bands where they "
+                    "can. Variables an ensemble file does not keep are left out.</div>")
     size = results_path.stat().st_size
     rows.append(("results file", f"{code(results_path.name)} ({size / 1e6:.1f} MB), SHA-256 "
                                  f"{code(_sha256(results_path))}"))
@@ -178,7 +183,7 @@ def _sections(results, scenario, names) -> str:
     body = []
     q = tables.discharge_table(results, scenario)
     if q is not None:
-        body.append("<h3>Discharge</h3>" + html.table(q, names, total_last=True))
+        body.append(html.table(q, names, total_last=True))
     for short in results.constituents:
         name = short.upper()
         body.append(f"<h3>{esc(name)} ({esc(results.constituents[short])})</h3>")

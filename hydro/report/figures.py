@@ -16,6 +16,15 @@ from hydro.errors import HydroError
 
 #: Resolution of embedded figures (dots per inch); 8 in wide -> 1200 px, sharp on HiDPI screens.
 DPI = 150
+#: Size (inches) of the time-series figures whose legends sit to the right: wider than the
+#: plotting default, so long section names leave room for the data.
+WIDE = (10.5, 4.6)
+
+
+def _wide_axes():
+    from hydro.plotting.style import new_figure
+
+    return new_figure(figsize=WIDE)[1]
 
 
 @dataclass
@@ -61,7 +70,8 @@ def trajectory(results, short: str, scenario=None) -> Figure:
     return draw(f"fig-{short}-trajectory",
                 f"{short.upper()} concentration (mg/L) at every {where}, {agg} "
                 f"{'flux-weighted means' if agg == 'daily' else 'means of the daily values'}.",
-                plot_trajectory, results, constituent=short, aggregate=agg, scenario=scenario)
+                plot_trajectory, results, constituent=short, aggregate=agg, scenario=scenario,
+                ax=_wide_axes())
 
 
 def busiest_section(results, short: str, scenario=None) -> str | None:
@@ -86,7 +96,7 @@ def sources(results, short: str, scenario=None) -> Figure | None:
                 f"{short.upper()} load at section {section} (the largest load) by source, "
                 "monthly means (kg/d).",
                 plot_sources, results, section, constituent=short, aggregate="monthly",
-                scenario=scenario)
+                scenario=scenario, ax=_wide_axes())
 
 
 def reservoir(results, rid: str, short: str, scenario=None) -> Figure:

@@ -65,6 +65,7 @@ p.note { font-size:.8rem; color:var(--muted); margin:.25rem 0 1rem; }
 figure { margin:1.1rem 0 1.5rem; }
 figure img { display:block; width:100%; max-width:880px; height:auto; border:1px solid var(--line);
              border-radius:6px; background:#fff; }
+figure.wide img { max-width:100%; }
 figcaption { font-size:.85rem; color:var(--muted); margin-top:.45rem; max-width:82ch; }
 figcaption b { color:var(--ink); }
 .missing { border:1px dashed #c8d2dc; border-radius:6px; padding:14px; color:var(--muted); font-size:.9rem; }
@@ -117,13 +118,13 @@ def fmt(value, kind: str = "num") -> str:
     a = abs(x)
     if a == 0:
         return "0"
-    if a >= 1000:
+    if a >= 999.5:  # thresholds on the rounded value: 0.99996 is "1.00", not "1.000"
         text = f"{x:,.0f}"
-    elif a >= 100:
+    elif a >= 99.95:
         text = f"{x:.1f}"
-    elif a >= 1:
+    elif a >= 0.9995:
         text = f"{x:.2f}"
-    elif a >= 0.01:
+    elif a >= 0.00995:
         text = f"{x:.3f}"
     else:
         text = f"{x:.2g}"
@@ -191,7 +192,8 @@ def figure(f: Figure | None) -> str:
     if f.error:
         return (f'<figure id="{esc(f.key)}"><div class="missing">Figure not drawn: {esc(f.error)}'
                 f"</div><figcaption>{esc(f.caption)}</figcaption></figure>")
-    return (f'<figure id="{esc(f.key)}"><img src="{f.uri}" width="{f.width_px}" height="{f.height_px}" '
+    wide = ' class="wide"' if f.width_px > 1300 else ""
+    return (f'<figure id="{esc(f.key)}"{wide}><img src="{f.uri}" width="{f.width_px}" height="{f.height_px}" '
             f'alt="{esc(f.caption)}"><figcaption>{esc(f.caption)}</figcaption></figure>')
 
 

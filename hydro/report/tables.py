@@ -101,6 +101,15 @@ class Years:
         return out
 
 
+def denoise(arr: np.ndarray, rel: float = 1e-12) -> np.ndarray:
+    """``arr`` with round-off residue (below ``rel`` times its largest magnitude) set to 0."""
+    arr = np.array(arr, dtype=float)
+    finite = np.abs(arr[np.isfinite(arr)])
+    if finite.size:
+        arr[np.abs(arr) <= rel * finite.max()] = 0.0
+    return arr
+
+
 def _flow_weighted(load: np.ndarray, q: np.ndarray) -> np.ndarray:
     """Flow-weighted mean concentration (mg/L) from summed loads (kg) and summed Q (m3/s x d)."""
     with np.errstate(invalid="ignore", divide="ignore"):
@@ -174,7 +183,7 @@ def source_tables(results, short: str, scenario=None) -> list[Table]:
     sources = [str(s) for s in results.coords["source"]]
     arr = values(results, name, scenario)  # (time, section, source)
     ndays = len(results.dates)
-    annual = np.nansum(arr, axis=0) / 1000.0 * DAYS_PER_YEAR / ndays  # t/a
+    annual = denoise(np.nansum(arr, axis=0) / 1000.0 * DAYS_PER_YEAR / ndays)  # t/a
     total = annual.sum(axis=1)
     from hydro.plotting.style import pretty
 

@@ -45,7 +45,8 @@ EFFECTS = {
     "fertiliser_reduction": "land_use.<class>.fertiliser_kg_per_ha_yr -> base * (1 - reduction * f); "
                             "emc_mg_per_l -> base * (1 - emc_reduction * f) when given",
     "manure_management": "livestock.<type>.managed_share -> base + f*max(target - base, 0); the newly "
-                         "managed excreta lose managed_loss_fraction (default: the base value)",
+                         "managed excreta lose min(managed_loss_fraction, loss_fraction) (default: the "
+                         "base managed loss)",
     "riparian_buffer": "land_use.<class>.emc_mg_per_l -> base * (1 - removal_efficiency * treated_share * f)",
     "constructed_wetland": "as riparian_buffer",
     "afforestation": "land_use shares: from_class -> base - d, to_class -> base + d, "
@@ -180,6 +181,7 @@ class _State:
         self.info = info
         self.years = years
         self.values: dict[tuple, np.ndarray] = {}
+        self.read: dict[tuple, np.ndarray] = {}
         self.new_classes: dict[tuple[int, str], float] = {}
 
     def get(self, i: int, path: tuple, raw_value, default=None) -> np.ndarray:
@@ -191,6 +193,7 @@ class _State:
                 raw_value = default
             origin = Origin(str(self.info.path), self.info.ids[i], ".".join(("sources",) + path))
             self.values[key] = as_series(raw_value, origin, path[-1]).at(self.years)
+            self.read[key] = self.values[key]
         return self.values[key]
 
     def set(self, i: int, path: tuple, value: np.ndarray) -> None:
@@ -212,6 +215,8 @@ class _State:
             i, path = key[0], key[1:]
             if path[0] == "land_use" and (i, path[1]) in self.new_classes and path[2] == "share":
                 continue
+            if key in self.read and np.array_equal(self.read[key], arr):
+                continue  # read but unchanged
             out.append(f"subbasins.{self.info.ids[i]}.sources.{'.'.join(path)}={table(arr)}")
         return out
 
@@ -377,6 +382,9 @@ def _apply(m: Measure, f, subs, state: _State, info: BasinInfo, sfile, buffer_fa
                 m1 = m0 + f * np.maximum(num["managed_share"] - m0, 0.0)
                 l_new = num.get("managed_loss_fraction")
                 if l_new is not None:
+                    # never worse than leaving the excreta unmanaged
+                    lf = state.get(i, base + ("loss_fraction",), ls[t].get("loss_fraction"))
+                    l_new = np.minimum(l_new, lf)
                     with np.errstate(invalid="ignore", divide="ignore"):
                         l1 = np.where(m1 > 0, (m0 * l0 + (m1 - m0) * l_new) / m1, l0)
                     state.set(i, base + ("managed_loss_fraction",), l1)

@@ -453,13 +453,21 @@ def _read_measure(t: Table, key: str, log: list[Provenance]) -> Measure:
     r = _Reader(t, prov, log)
     description = t.str("description", "")
     years = t.raw("years")
+    years_prov = prov
+    if isinstance(years, dict):
+        sub = Table(years, t.file, t.path("years"))
+        years = sub.raw("value")
+        years_prov = _provenance(sub, None)
+        sub.finish()
+        if years_prov is None:
+            raise sub.error("value", "give 'source' (a citation) or 'assumption = true' with a 'note'")
     if (not isinstance(years, list) or len(years) != 2
             or not all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
         raise t.error("years", f"expected [first_year, full_year] (integers), got {years!r}")
     if years[1] < years[0]:
         raise t.error("years", f"ramp years reversed: the full effect ({years[1]}) comes before the "
                                f"first year ({years[0]}); write [{years[1]}, {years[0]}]")
-    log.append(Provenance(t.path("years"), list(years), *(prov or ("unstated", ""))))
+    log.append(Provenance(t.path("years"), list(years), *(years_prov or ("unstated", ""))))
     if kind == "ecological_release" and not t.has("where"):
         where = None
     else:

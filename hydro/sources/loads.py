@@ -71,12 +71,15 @@ class PointLoads:
     names, reaches, subbasins : tuple of str
         Plant name, receiving reach id and subbasin id of each point source.
     loads_kg_per_day : ndarray [n_day, n_point]
+    discharge_m3_per_day : ndarray [n_day, n_point]
+        Effluent water of each plant (it joins the river with the load).
     """
 
     names: tuple[str, ...]
     reaches: tuple[str, ...]
     subbasins: tuple[str, ...]
     loads_kg_per_day: np.ndarray
+    discharge_m3_per_day: np.ndarray
 
 
 def _days_in_year(years: np.ndarray) -> np.ndarray:
@@ -252,7 +255,28 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
                           c(rates["rural_domestic"]), c(rates["livestock"]), c(rates["point"]),
                           c(rates["deposition"]), quick, base, area, timing, c(n0),
                           loads, storage, inputs, release)
+    runoff = quick + base
+    for s, sub in enumerate(subs):
+        if sub.delivery_timing == "runoff":
+            for name in ("rural_domestic", "livestock"):
+                k = SOURCE_NAMES.index(name)
+                loads[:, s, k] = share_by_weight(loads[:, s, k], runoff[:, s], year_index)
     return loads, SOURCE_NAMES, GroundwaterStore(storage, inputs, release)
+
+
+def share_by_weight(load: np.ndarray, weight: np.ndarray, year_index: np.ndarray) -> np.ndarray:
+    """Share each year's total ``load`` over its days in proportion to ``weight``.
+
+    The total of every year (the days of the run in it) is kept exactly up to
+    round-off; a year whose weights are all zero keeps its own timing.
+    """
+    out = load.copy()
+    for y in np.unique(year_index):
+        days = year_index == y
+        w = weight[days]
+        if w.sum() > 0:
+            out[days] = load[days].sum() * w / w.sum()
+    return out
 
 
 def point_loads(params: SourceParameters, years_of_day) -> PointLoads:
@@ -264,6 +288,7 @@ def point_loads(params: SourceParameters, years_of_day) -> PointLoads:
     """
     years, year_index, _ = _years(years_of_day)
     names, reaches, owners, columns = [], [], [], []
+    water = []
     for sub in params.subbasins:
         for ps in sub.point:
             names.append(ps.name)
@@ -271,8 +296,11 @@ def point_loads(params: SourceParameters, years_of_day) -> PointLoads:
             owners.append(sub.subbasin)
             per_year = ps.discharge_m3_per_day.at(years) * ps.tn_mg_per_l.at(years) * 1e-3
             columns.append(per_year[year_index])
-    loads = np.stack(columns, axis=1) if columns else np.zeros((len(year_index), 0))
-    return PointLoads(tuple(names), tuple(reaches), tuple(owners), loads)
+            water.append(ps.discharge_m3_per_day.at(years)[year_index])
+    empty = np.zeros((len(year_index), 0))
+    loads = np.stack(columns, axis=1) if columns else empty
+    discharge = np.stack(water, axis=1) if water else empty
+    return PointLoads(tuple(names), tuple(reaches), tuple(owners), loads, discharge)
 
 
 def annual_loads(loads: np.ndarray, years_of_day) -> tuple[np.ndarray, np.ndarray]:

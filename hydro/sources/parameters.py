@@ -63,6 +63,8 @@ from hydro.tomlio import Table
 SHARE_TOLERANCE = 1e-6
 #: Groundwater timing options.
 GROUNDWATER_TIMINGS = ("store", "baseflow")
+#: When scattered sources (rural domestic, livestock) reach the river.
+DELIVERY_TIMINGS = ("constant", "runoff")
 
 _FRACTION = {"minimum": 0.0, "maximum": 1.0}
 _NONNEG = {"minimum": 0.0}
@@ -345,6 +347,10 @@ class SubbasinSources:
     livestock : tuple of Livestock
     point : tuple of PointSource
     deposition : Deposition or None
+    delivery_timing : {"constant", "runoff"}
+        When rural domestic and livestock N reaches the river: at a constant
+        rate, or washed off with runoff (each year's load shared out over its
+        days in proportion to the day's runoff, so the yearly total is kept).
     """
 
     subbasin: str
@@ -354,9 +360,13 @@ class SubbasinSources:
     livestock: tuple[Livestock, ...] = ()
     point: tuple[PointSource, ...] = ()
     deposition: Deposition | None = None
+    delivery_timing: str = "constant"
     origin: Origin = field(default=Origin(), compare=False, repr=False)
 
     def __post_init__(self):
+        if self.delivery_timing not in DELIVERY_TIMINGS:
+            raise self.origin.error("delivery_timing", f"expected one of {DELIVERY_TIMINGS}, got "
+                                    f"{self.delivery_timing!r}" + suggest(str(self.delivery_timing), DELIVERY_TIMINGS))
         for name in ("land_use", "livestock", "point"):
             items = tuple(getattr(self, name))
             object.__setattr__(self, name, items)
@@ -401,8 +411,8 @@ class SubbasinSources:
         src = subbasin.table("sources", default=None)
         origin = Origin(str(src.file), sid, src.where)
         _finish(src, origin, {"land_use", "livestock", "point", "groundwater", "rural_domestic",
-                              "deposition"})
-        kw: dict[str, Any] = {}
+                              "deposition", "delivery_timing"})
+        kw: dict[str, Any] = {"delivery_timing": _str(src, origin, "delivery_timing", "constant", required=False)}
         if src.has("land_use"):
             kw["land_use"] = tuple(LandUse.read(_sub(src, "land_use", name, origin), origin.child(f"land_use.{name}"),
                                                 name=name)

@@ -133,7 +133,7 @@ def _register() -> None:
                 return basin_checks(name)
 
             func.__doc__ = f"The {name} baseline against published figures (basins/{name}/observations.toml)."
-            case(name, layer="data", quick=True)(func)
+            case(name, layer="data", quick=False)(func)
 
 
 _register()

@@ -1,0 +1,67 @@
+"""``hydro calibrate``: the click command (add it to the group with ``main.add_command``).
+
+Thin: parse the options, call :func:`hydro.calibration.calibrate`, print where
+the results are.  Heavy modules are imported inside the function so that
+``hydro --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import click
+
+
+@click.command("calibrate")
+@click.argument("config", metavar="CONFIG.toml", type=click.Path(dir_okay=False))
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Local worker processes (default: every core; 1 runs in this process).")
+@click.option("--scheduler", metavar="ADDRESS", default=None,
+              help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")
+@click.option("--dask-workers", type=click.IntRange(min=1), default=None,
+              help="Start a local Dask cluster with N single-thread worker processes.")
+@click.option("--resume", is_flag=True,
+              help="Continue the run stored in the output folder (stored evaluations are not re-run).")
+@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
+              help="Output folder (default: calibration-<config name> here).")
+@click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the result folder.")
+def calibrate_command(config, workers, scheduler, dask_workers, resume, outdir, quiet):
+    """Calibrate a model: search parameters, store every evaluation, write the best.
+
+    CONFIG.toml names the model, the parameters (override paths with bounds),
+    the observations, objectives and periods, and the method (docs/calibration.md).
+    The output folder gets evaluations.jsonl (appended as evaluations finish),
+    evaluations.csv, best_params.toml (for `hydro run --params`), scores.csv and
+    summary.json.  Ctrl-C stops the run without losing finished evaluations;
+    --resume continues it.
+    """
+    from pathlib import Path
+
+    from hydro.calibration.config import CalibrationConfig
+    from hydro.calibration.runner import PARAMS_FILE, calibrate
+
+    cfg = CalibrationConfig.from_toml(config)
+    folder = Path(outdir) if outdir else Path(f"calibration-{Path(config).stem}")
+    try:
+        result = calibrate(cfg, folder, workers=workers, scheduler=scheduler, dask_workers=dask_workers,
+                           resume=resume, quiet=quiet)
+    except KeyboardInterrupt:
+        click.echo(f"\ninterrupted: the evaluations so far are in {folder / 'evaluations.jsonl'}; "
+                   f"continue with: hydro calibrate {config} -o {folder} --resume", err=True)
+        sys.exit(130)
+    s = result.summary
+    if not quiet:
+        click.echo(f"{s['evaluations']} evaluations ({s['evaluated_now']} now, {s['resumed']} resumed, "
+                   f"{s['failed']} failed) in {s['seconds']:.1f} s on {s['executor']} "
+                   f"({s['workers']} workers)")
+        if result.best is not None:
+            click.echo(f"best loss {result.best['loss']:.6g}: " + ", ".join(
+                f"{k} = {v:.6g}" for k, v in result.best["params"].items()))
+            for period, scores in result.best["scores"].items():
+                click.echo(f"  {period}: " + ", ".join(
+                    f"{k} {v:.4f}" if v is not None else f"{k} -" for k, v in scores.items()))
+    if result.best is not None:
+        click.echo(f"written: {folder / PARAMS_FILE}")
+    else:
+        click.echo(f"every evaluation failed; see {folder / 'evaluations.csv'}", err=True)
+        sys.exit(1)

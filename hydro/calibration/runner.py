@@ -1,0 +1,447 @@
+"""Run a calibration: search, store every evaluation, write the results.
+
+:func:`calibrate` is the Python API behind ``hydro calibrate``.  It prepares
+the problem (every input check, before any evaluation), opens the
+evaluation store, runs the method of the configuration on an executor and
+writes the output folder:
+
+``evaluations.jsonl``
+    every evaluation, appended as it finishes (:mod:`hydro.calibration.store`);
+``evaluations.csv``
+    the same as a table (rewritten at the end, and on Ctrl-C);
+``best_params.toml``
+    the best parameters as ``key.path=value`` overrides (:func:`write_params`),
+    the file ``hydro run --params`` reads;
+``scores.csv``
+    calibration and validation scores of the best parameters;
+``summary.json``
+    method, counts, best loss and parameters, time, executor;
+``glue_bands.csv`` / ``sensitivity.csv``
+    for the GLUE and Sobol/Morris methods.
+
+Methods
+-------
+``de``
+    :func:`scipy.optimize.differential_evolution` with ``updating="deferred"``
+    and this module as its ``workers`` map: each generation is evaluated in
+    parallel.  ``--resume`` *replays* the run: DE is restarted with the same
+    seed and every vector it proposes that is already stored (same bits) gets
+    its stored loss without running the model, so the search retraces its
+    path exactly and continues where it stopped.
+``glue``
+    A Latin hypercube of ``max_evaluations`` parameter sets; sets whose score
+    ``1 - loss`` reaches ``threshold`` are behavioural, weighted in proportion
+    to ``score - threshold`` (rescaled likelihood, Beven & Binley 1992), and
+    give weighted quantile bands of the simulated observations.
+``sobol`` / ``morris``
+    SALib's Saltelli/Sobol' sequence and Sobol' indices, or Morris trajectories
+    and elementary effects, of the combined loss.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import math
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from hydro.calibration.config import CalibrationConfig
+from hydro.calibration.executors import make_executor
+from hydro.calibration.models import format_assignment
+from hydro.calibration.problem import FAILED_LOSS, Problem
+from hydro.calibration.progress import Progress
+from hydro.calibration.store import EvaluationStore, vector_key
+from hydro.errors import HydroError
+
+PARAMS_FILE = "best_params.toml"
+RUN_FILE = "run.json"
+
+
+@dataclass
+class CalibrationResult:
+    """What :func:`calibrate` returns.
+
+    Attributes
+    ----------
+    folder : Path
+        Output folder.
+    best : dict or None
+        Best evaluation record (None when every evaluation failed).
+    records : list of dict
+        Every evaluation (resumed ones included).
+    summary : dict
+        The content of ``summary.json``.
+    extra : dict
+        Method-specific results (``bands``, ``sensitivity``).
+    """
+
+    folder: Path
+    best: dict | None
+    records: list
+    summary: dict
+    extra: dict = field(default_factory=dict)
+
+
+class _Evaluator:
+    """Evaluates batches of vectors on an executor, reusing stored evaluations."""
+
+    def __init__(self, problem: Problem, store: EvaluationStore, executor, progress: Progress, phase: str):
+        self.problem, self.store, self.executor = problem, store, executor
+        self.progress, self.phase = progress, phase
+        self.new = 0
+
+    def batch(self, vectors) -> list[dict]:
+        vectors = [np.asarray(z, dtype=float) for z in vectors]
+        out: list[dict | None] = [None] * len(vectors)
+        todo, slots = [], {}
+        for i, z in enumerate(vectors):
+            key = vector_key(z)
+            rec = self.store.by_key.get(key)
+            if rec is not None:
+                out[i] = rec
+            elif key in slots:
+                slots[key].append(i)
+            else:
+                slots[key] = [i]
+                todo.append(z)
+        for j, result in self.executor.map_unordered(todo):
+            z = todo[j]
+            rec = self.store.append({
+                "key": vector_key(z), "z": [float(v) for v in z],
+                "params": dict(zip(self.problem.names, self.problem.values(z))),
+                "phase": self.phase, **result})
+            self.new += 1
+            for i in slots[rec["key"]]:
+                out[i] = rec
+            self.progress.update(rec["loss"], failed=rec["status"] != "ok")
+        return out  # type: ignore[return-value]
+
+    def losses(self, vectors) -> np.ndarray:
+        return np.array([r["loss"] if r["status"] == "ok" else FAILED_LOSS for r in self.batch(vectors)])
+
+
+def _de_generations(config: CalibrationConfig) -> tuple[int, int]:
+    """(maxiter, population size) of DE within the evaluation budget."""
+    n = len(config.parameters)
+    pop = config.method.popsize * n
+    maxiter = max(config.method.max_evaluations // pop - 1, 1)
+    return maxiter, pop
+
+
+def planned_evaluations(config: CalibrationConfig) -> int:
+    """Evaluations the method plans (an upper bound for DE, which may converge early)."""
+    m = config.method
+    n = len(config.parameters)
+    if m.name == "de":
+        maxiter, pop = _de_generations(config)
+        return pop * (maxiter + 1)
+    if m.name == "glue":
+        return m.max_evaluations
+    if m.name == "sobol":
+        return m.samples * (n + 2)
+    return m.samples * (n + 1)
+
+
+def _run_de(problem: Problem, ev: _Evaluator) -> dict:
+    from scipy.optimize import differential_evolution
+
+    cfg = problem.config
+    m = cfg.method
+    maxiter, _ = _de_generations(cfg)
+
+    def mapper(_func, population):
+        return ev.losses(list(population))
+
+    res = differential_evolution(
+        _never_called, problem.bounds, strategy="best1bin", maxiter=maxiter, popsize=m.popsize,
+        tol=m.tol, mutation=m.mutation, recombination=m.recombination, rng=m.seed, polish=False,
+        init="latinhypercube", updating="deferred", workers=mapper)
+    return {"de_message": str(res.message), "de_generations": int(res.nit),
+            "de_converged": bool(res.success)}
+
+
+def _never_called(x):  # pragma: no cover - DE evaluates through the workers map only
+    raise RuntimeError("the objective is evaluated through the executor")
+
+
+def _lhs(problem: Problem, n: int, seed: int) -> np.ndarray:
+    from scipy.stats import qmc
+
+    unit = qmc.LatinHypercube(d=len(problem.parameters), rng=seed).random(n)
+    lo = np.array([b[0] for b in problem.bounds])
+    hi = np.array([b[1] for b in problem.bounds])
+    return lo + unit * (hi - lo)
+
+
+def _weighted_quantiles(values: np.ndarray, weights: np.ndarray, qs) -> np.ndarray:
+    """Quantiles ``qs`` of every column of ``values`` [n_set, n_bin] under ``weights`` [n_set]."""
+    order = np.argsort(values, axis=0)
+    v = np.take_along_axis(values, order, axis=0)
+    w = weights[order]
+    cum = np.cumsum(w, axis=0) - 0.5 * w
+    cum /= weights.sum()
+    out = np.empty((len(qs), values.shape[1]))
+    for j in range(values.shape[1]):
+        out[:, j] = np.interp(qs, cum[:, j], v[:, j])
+    return out
+
+
+def _run_glue(problem: Problem, ev: _Evaluator, folder: Path) -> dict:
+    cfg = problem.config
+    m = cfg.method
+    samples = _lhs(problem, m.max_evaluations, m.seed)
+    records = ev.batch(samples)
+    scores = np.array([1.0 - r["loss"] if r["status"] == "ok" else -np.inf for r in records])
+    keep = np.flatnonzero(scores >= m.threshold)
+    info: dict = {"glue_samples": len(records), "glue_behavioural": int(keep.size),
+                  "glue_threshold": m.threshold}
+    if keep.size == 0:
+        info["glue_note"] = (f"no parameter set reached the threshold score {m.threshold}; lower "
+                             "[method] threshold or widen the bounds")
+        return info
+    weights = scores[keep] - m.threshold + 1e-12
+    prep = problem.prepare()
+    sims = {o.name: [] for o in cfg.observations}
+    for i in keep:
+        series = problem.simulate(samples[i])
+        for o in cfg.observations:
+            sims[o.name].append(prep.alignments[o.name].simulated(series[o.name]))
+    rows, containment = [], {}
+    for o in cfg.observations:
+        al = prep.alignments[o.name]
+        bands = _weighted_quantiles(np.array(sims[o.name]), weights, list(m.quantiles))
+        lo, hi = bands[0], bands[-1]
+        for label in cfg.periods.named():
+            mask = al.in_period[label]
+            inside = (al.observed[mask] >= lo[mask]) & (al.observed[mask] <= hi[mask])
+            containment[f"{label}:{o.name}"] = float(inside.mean()) if mask.any() else math.nan
+        for k in range(al.n_bins):
+            rows.append([o.name, str(al.bin_dates[k]), repr(float(al.observed[k])),
+                         *[repr(float(b)) for b in bands[:, k]]])
+    with open(folder / "glue_bands.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["observation", "date", "observed", *[f"q{q:g}" for q in m.quantiles]])
+        w.writerows(rows)
+    info["glue_containment"] = containment
+    return info
+
+
+def _run_sensitivity(problem: Problem, ev: _Evaluator, folder: Path) -> dict:
+    try:
+        from SALib.analyze import morris as morris_analyze
+        from SALib.analyze import sobol as sobol_analyze
+        from SALib.sample import morris as morris_sample
+        from SALib.sample import sobol as sobol_sample
+    except ImportError:
+        raise HydroError("sensitivity analysis needs SALib: pip install 'hydro[calibration]'") from None
+    cfg = problem.config
+    m = cfg.method
+    spec = {"num_vars": len(problem.parameters), "names": problem.names,
+            "bounds": [list(b) for b in problem.bounds]}
+    if m.name == "sobol":
+        X = sobol_sample.sample(spec, m.samples, calc_second_order=False, seed=m.seed)
+    else:
+        X = morris_sample.sample(spec, m.samples, num_levels=m.levels, seed=m.seed)
+    records = ev.batch(X)
+    y = np.array([r["loss"] if r["status"] == "ok" else np.nan for r in records])
+    failed = int(np.isnan(y).sum())
+    if failed == y.size:
+        raise HydroError("every evaluation of the sensitivity sample failed; see evaluations.csv")
+    y = np.where(np.isnan(y), np.nanmax(y), y)  # a failed run counts as the worst successful one
+    rows = []
+    if m.name == "sobol":
+        si = sobol_analyze.analyze(spec, y, calc_second_order=False, seed=m.seed)
+        header = ["parameter", "S1", "S1_conf", "ST", "ST_conf"]
+        for k, name in enumerate(problem.names):
+            rows.append([name, *(float(si[c][k]) for c in ("S1", "S1_conf", "ST", "ST_conf"))])
+    else:
+        si = morris_analyze.analyze(spec, X, y, num_levels=m.levels, seed=m.seed)
+        header = ["parameter", "mu", "mu_star", "mu_star_conf", "sigma"]
+        for k, name in enumerate(problem.names):
+            rows.append([name, *(float(si[c][k]) for c in ("mu", "mu_star", "mu_star_conf", "sigma"))])
+    with open(folder / "sensitivity.csv", "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(header)
+        w.writerows(rows)
+    return {"sensitivity": {r[0]: dict(zip(header[1:], r[1:])) for r in rows},
+            "sensitivity_failed_replaced": failed}
+
+
+def write_params(path: Path, problem: Problem, record: dict) -> Path:
+    """Write the parameters of ``record`` as a ``--params`` file.
+
+    Format (TOML)::
+
+        # written by hydro calibrate
+        model = "basin"
+        target = "/path/to/basin.toml"
+        loss = 0.0812
+        overrides = [
+          "subbasins.w1.runoff.x1_mm=412.30000000000001",
+          ...
+        ]
+
+        [values]            # one entry per calibrated parameter (informative)
+        x1 = 412.3
+
+    ``overrides`` are ``key.path=value`` strings exactly as ``--set`` takes
+    them (the fixed ``[model] overrides`` of the configuration first); the
+    values are written at full precision.
+    """
+    cfg = problem.config
+    z = np.array(record["z"], dtype=float)
+    items = list(cfg.overrides) + [format_assignment(k, v) for k, v in problem.assignments(z).items()]
+    lines = ["# written by hydro calibrate: the best parameters as key.path=value overrides",
+             f"# configuration: {cfg.path}", f"model = {json.dumps(cfg.kind)}",
+             f"target = {json.dumps(str(cfg.model))}", f"loss = {float(record['loss'])!r}",
+             "overrides = ["]
+    lines += [f"  {json.dumps(s)}," for s in items]
+    lines += ["]", "", "[values]"]
+    lines += [f"{json.dumps(n)} = {float(v)!r}" for n, v in record["params"].items()]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def read_params(path: str | Path) -> list[str]:
+    """The ``key.path=value`` overrides of a ``--params`` file (for ``hydro run --params``).
+
+    Raises
+    ------
+    HydroError
+        The file is missing, not TOML, or has no list of strings ``overrides``.
+    """
+    from hydro.tomlio import Table, load_toml
+
+    path = Path(path)
+    t = Table(load_toml(path), path)
+    items = t.raw("overrides")
+    if not isinstance(items, list) or not all(isinstance(s, str) and "=" in s for s in items):
+        raise t.error("overrides", "expected a list of strings \"key.path=value\"")
+    return list(items)
+
+
+def _write_scores(folder: Path, problem: Problem, record: dict) -> Path:
+    path = folder / "scores.csv"
+    with open(path, "w", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(["period", "observation", "metric", "value"])
+        for period, sc in record["scores"].items():
+            for label, value in sc.items():
+                obs, metric_name = label.split(":", 1)
+                w.writerow([period, obs, metric_name, "" if value is None else repr(float(value))])
+    return path
+
+
+def _check_folder(folder: Path, config: CalibrationConfig, resume: bool) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    run_file = folder / RUN_FILE
+    meta = {"config": str(config.path), "config_sha256": config.sha256, "method": config.method.name}
+    if run_file.exists():
+        if not resume:
+            raise HydroError(f"{folder} already holds a calibration run ({RUN_FILE}); pass --resume "
+                             "to continue it, or choose another output folder (-o)")
+        old = json.loads(run_file.read_text())
+        if old.get("config_sha256") != config.sha256:
+            raise HydroError(f"--resume: {config.path} has changed since the run in {folder} started "
+                             "(its SHA-256 differs); the stored evaluations would not match. Start a "
+                             "new run in another folder (-o)")
+    else:
+        run_file.write_text(json.dumps(meta, indent=1) + "\n")
+
+
+def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, workers: int | None = None,
+              scheduler: str | None = None, dask_workers: int | None = None, serial: bool = False,
+              resume: bool = False, quiet: bool = True, executor=None) -> CalibrationResult:
+    """Calibrate a model as its configuration says and write the output folder.
+
+    Parameters
+    ----------
+    config : CalibrationConfig or path
+        The configuration (or its TOML file).
+    folder : path
+        Output folder (created).  Must not hold a run unless ``resume``.
+    workers : int, optional
+        Local worker processes (default: every core).
+    scheduler : str, optional
+        Address of an existing Dask scheduler.
+    dask_workers : int, optional
+        Start a local Dask cluster with this many single-thread worker processes.
+    serial : bool
+        Evaluate in this process.
+    resume : bool
+        Continue the run stored in ``folder`` (stored evaluations are not re-run).
+    quiet : bool
+        No progress bar on stderr.
+    executor : object, optional
+        An executor already made (overrides the options above; not closed here).
+
+    Returns
+    -------
+    CalibrationResult
+
+    Raises
+    ------
+    HydroError
+        Any configuration, model, observation or executor problem, before the
+        first evaluation.
+    KeyboardInterrupt
+        Re-raised after the evaluations so far are safely stored.
+    """
+    if not isinstance(config, CalibrationConfig):
+        config = CalibrationConfig.from_toml(config)
+    folder = Path(folder)
+    problem = Problem(config)
+    problem.prepare()  # every input check, before anything is written or evaluated
+    _check_folder(folder, config, resume)
+    store = EvaluationStore(folder, resume=resume)
+    own = executor is None
+    t0 = time.perf_counter()
+    interrupted = False
+    extra: dict = {}
+    try:
+        if own:
+            executor = make_executor(problem, workers=workers, scheduler=scheduler,
+                                     dask_workers=dask_workers, serial=serial)
+        progress = Progress(planned_evaluations(config), done=0, quiet=quiet)
+        ev = _Evaluator(problem, store, executor, progress, phase=config.method.name)
+        try:
+            if config.method.name == "de":
+                extra = _run_de(problem, ev)
+            elif config.method.name == "glue":
+                extra = _run_glue(problem, ev, folder)
+            else:
+                extra = _run_sensitivity(problem, ev, folder)
+        except KeyboardInterrupt:
+            interrupted = True
+            raise
+        finally:
+            progress.finish()
+    finally:
+        if own and executor is not None:
+            executor.close()
+        store.close()
+        store.write_csv(problem.names)
+        best = store.best()
+        summary = {
+            "config": str(config.path), "method": config.method.name, "model": config.kind,
+            "executor": getattr(executor, "name", None), "workers": getattr(executor, "workers", None),
+            "evaluations": len(store.records), "resumed": store.n_resumed,
+            "evaluated_now": len(store.records) - store.n_resumed,
+            "failed": sum(r["status"] != "ok" for r in store.records),
+            "seconds": time.perf_counter() - t0, "interrupted": interrupted,
+            "best_loss": None if best is None else best["loss"],
+            "best_params": None if best is None else best["params"],
+            "best_scores": None if best is None else best["scores"],
+            **{k: v for k, v in extra.items() if k != "sensitivity"},
+        }
+        if "sensitivity" in extra:
+            summary["sensitivity"] = extra["sensitivity"]
+        if best is not None:
+            write_params(folder / PARAMS_FILE, problem, best)
+            _write_scores(folder, problem, best)
+        (folder / "summary.json").write_text(json.dumps(summary, indent=1, default=float) + "\n")
+    return CalibrationResult(folder, best, list(store.records), summary, extra)

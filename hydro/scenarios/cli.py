@@ -1,0 +1,113 @@
+"""Click commands of this package, to be added to the ``hydro`` group in :mod:`hydro.cli`.
+
+``scenarios_command`` (``hydro scenarios``) and ``gep_command`` (``hydro gep``) are
+complete commands: ``main.add_command(scenarios_command)``,
+``main.add_command(gep_command)``.  :func:`compensate_scenarios` is the body of
+``hydro compensate --scenarios SCENARIOS.nc AGREEMENT.toml`` (the incentives table).
+They parse, call the library and print; a HydroError becomes exit status 2 through
+the group.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+
+def _history() -> str:
+    import shlex
+    import sys
+
+    return " ".join(shlex.quote(a) for a in ["hydro", *sys.argv[1:]])
+
+
+@click.command("scenarios")
+@click.argument("basin")
+@click.argument("scenario_file", metavar="SCENARIOS.toml", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False),
+              help="Results file (netCDF) with a scenario dimension. Default: BASIN_scenarios.nc here.")
+@click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
+@click.option("--start", help="First day, YYYY-MM-DD (default: the scenario file's, else the basin's).")
+@click.option("--end", help="Last day, YYYY-MM-DD.")
+@click.option("--scenario", "only", multiple=True, help="Run only this scenario (repeatable; the baseline always runs).")
+@click.option("--members", type=click.IntRange(0), default=0, show_default=True,
+              help="Weather-ensemble members (hydro.weathergen fitted to the basin's weather CSV).")
+@click.option("--seed", type=click.IntRange(0), default=None, help="Seed of the weather ensemble.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr, no table on stdout.")
+def scenarios_command(basin, scenario_file, output, overwrite, start, end, only, members, seed, quiet):
+    """Run the baseline and every scenario of SCENARIOS.toml on BASIN.
+
+    Writes one netCDF with a `scenario` dimension and a summary table (printed,
+    and as CSV next to the output: OUT.summary.csv): TN at each section and
+    reservoir, load reduction by source, cost, cost per kg of N kept out of the
+    reservoirs, the first year each target is met, and with --members the
+    probability of meeting each target.
+    """
+    from hydro.basin import parse_date
+    from hydro.netcdf import check_writable
+    from hydro.scenarios.run import run_ensemble, run_scenarios, write_scenarios
+    from hydro.scenarios.summary import format_summary, summarise, write_summary_csv
+
+    s = parse_date(start, "--start") if start else None
+    e = parse_date(end, "--end") if end else None
+    progress = None if quiet else (lambda msg: click.echo(msg, err=True))
+    from hydro.scenarios.spec import ScenarioFile
+
+    sfile = ScenarioFile.from_toml(scenario_file)
+    out = Path(output) if output else Path(f"{Path(str(basin)).name or 'basin'}_scenarios.nc")
+    check_writable(out, overwrite)
+    run = run_scenarios(basin, sfile, s, e, progress=progress, history=_history(), scenarios=list(only) or None)
+    if members:
+        run_ensemble(run, members, seed, progress=progress)
+    write_scenarios(run, out, overwrite=overwrite, history=_history())
+    rows = summarise(run)
+    csv_path = write_summary_csv(rows, out.with_suffix(".summary.csv"))
+    for c in run.compiled:
+        for note in c.notes:
+            click.echo(f"note: {c.scenario}: {note}", err=True)
+    if not quiet:
+        click.echo(format_summary(rows))
+        click.echo(f"written: {out}\nwritten: {csv_path}")
+
+
+@click.command("gep")
+@click.argument("results", metavar="RESULTS.nc", type=click.Path(dir_okay=False))
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="CSV of the GEP rows.")
+@click.option("--prices", type=click.Path(dir_okay=False), help="TOML of unit prices (default: Ouyang et al. 2017).")
+@click.option("--basin", help="Basin the results came from (when they lack subbasin areas).")
+@click.option("--by", type=click.Choice(["subbasin", "county"]), default="subbasin", show_default=True,
+              help="Rows per subbasin or per county.")
+def gep_command(results, output, prices, basin, by):
+    """Gross ecosystem product: water purification and water conservation, in yuan.
+
+    Per scenario, year and subbasin (or county); prints totals per scenario and year.
+    """
+    from hydro.gep import GepPrices, by_county, format_table, gep, write_csv
+    from hydro.results import open_results
+
+    rows = gep(open_results(results), GepPrices.from_toml(prices) if prices else None, basin=basin)
+    if by == "county":
+        rows = by_county(rows)
+    click.echo(format_table(rows))
+    if output:
+        write_csv(rows, output)
+        click.echo(f"written: {output}")
+
+
+def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=False, csv_out=None) -> None:
+    """Body of ``hydro compensate --scenarios SCENARIOS.nc AGREEMENT.toml``: the incentives table."""
+    import json
+    import math
+
+    from hydro.scenarios.incentives import format_table, incentives, write_csv
+
+    rows = incentives(scenarios_path, agreement, scenario_file)
+    if csv_out:
+        write_csv(rows, csv_out)
+    if as_json:
+        clean = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
+                 for r in rows]
+        click.echo(json.dumps(clean, indent=1, ensure_ascii=False))
+    else:
+        click.echo(format_table(rows))

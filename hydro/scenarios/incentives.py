@@ -1,0 +1,163 @@
+"""Incentives: what each party receives under an agreement, against what its measures cost.
+
+For every scenario in a scenarios file (``hydro scenarios`` output), the agreement
+is evaluated on that scenario's section series (:func:`hydro.compensation.evaluate`
+on :func:`hydro.monitoring.read_series` with the scenario chosen), and netted per
+year and party (:func:`hydro.compensation.totals`).  Measure costs are borne by
+the party whose ``[parties.<name>]`` criteria (subbasins, counties, provinces,
+reservoir) match the subbasin where the measure is; costs no party matches go to
+``"unassigned"``.
+
+One row per scenario, year and party:
+
+``received_yuan``
+    net amount the party receives under the agreement (negative: it pays);
+``received_change_yuan``
+    the same, minus what it receives in the baseline;
+``measure_cost_yuan``
+    the cost of the scenario's measures located in the party's area;
+``net_gain_yuan``
+    ``received_change_yuan - measure_cost_yuan``: the incentive to carry out the
+    scenario (positive: the agreement more than pays for the measures);
+``n_kept_out_kg``
+    N kept out of the basin's reservoirs against the baseline (inflow + lateral +
+    point terms of their budgets; the same on every row of a scenario and year);
+``paid_per_kg_kept_out_yuan``
+    for a party that pays (``received_yuan < 0``): what it pays per kg kept out.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+from hydro.errors import HydroError
+
+COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
+           "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan")
+
+
+def _kv(text: str) -> dict[str, str]:
+    return dict(item.split("=", 1) for item in str(text or "").split(";") if "=" in item)
+
+
+def party_of_subbasins(parties: dict, ids, county, province, drains_to) -> list[str]:
+    """The party bearing the costs of each subbasin (first match in file order, else ``unassigned``)."""
+    out = []
+    for j, sid in enumerate(ids):
+        owner = "unassigned"
+        for name, w in parties.items():
+            if w.everywhere or (
+                    (w.subbasins is None or sid in w.subbasins)
+                    and (w.counties is None or county[j] in w.counties)
+                    and (w.provinces is None or province[j] in w.provinces)
+                    and (w.reservoir is None or drains_to[j] == w.reservoir)):
+                owner = name
+                break
+        out.append(owner)
+    return out
+
+
+def incentives(scenario_results_path, agreement, scenario_file=None) -> list[dict]:
+    """The incentives table of one basin's scenarios under one agreement (module docstring).
+
+    Parameters
+    ----------
+    scenario_results_path : str or Path
+        A file written by ``hydro scenarios`` (with a ``scenario`` dimension).
+    agreement : Agreement or str or Path
+    scenario_file : ScenarioFile or str or Path, optional
+        For the parties; default the file named in the results' ``scenario_file``
+        attribute.
+
+    Returns
+    -------
+    list of dict with keys :data:`COLUMNS`
+    """
+    from hydro.compensation import Agreement, evaluate, totals
+    from hydro.monitoring import read_series
+    from hydro.netcdf import read_results
+    from hydro.scenarios.spec import ScenarioFile
+
+    path = Path(scenario_results_path)
+    res = read_results(path)
+    names = [str(s) for s in res.coords.get("scenario", [])]
+    if not names or "measure_capital_cost" not in res.data:
+        raise HydroError(f"{path}: not a scenarios file (no 'scenario' dimension or measure costs); "
+                         "make one with `hydro scenarios BASIN SCENARIOS.toml -o OUT.nc`")
+    if not isinstance(agreement, Agreement):
+        agreement = Agreement.from_toml(agreement)
+    if scenario_file is None:
+        scenario_file = res.attrs.get("scenario_file")
+        if not scenario_file or not Path(scenario_file).is_file():
+            raise HydroError(f"{path}: the scenario file it was made from ({scenario_file!r}) cannot be "
+                             "found; give it (--scenario-file)")
+    sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
+    ids = list(res.coords["subbasin"])
+    county, province, drains = (_kv(res.attrs.get(k, "")) for k in
+                                ("subbasin_county", "subbasin_province", "subbasin_drains_to"))
+    owner = party_of_subbasins(sfile.parties, ids, [county.get(i, "") for i in ids],
+                               [province.get(i, "") for i in ids], [drains.get(i, "") for i in ids])
+    years = [int(y) for y in res.coords["year"]]
+    cost = np.asarray(res["measure_capital_cost"]) + np.asarray(res["measure_operating_cost"])
+    cost = cost.sum(axis=2)  # [scenario, year, subbasin]
+    terms = list(res.coords["budget_term"])
+    if "tn_budget_reservoir" in res.data:
+        b = np.asarray(res["tn_budget_reservoir"])
+        inflow = sum(b[..., terms.index(t)] for t in ("inflow", "lateral_load", "point_load")).sum(axis=2)
+    else:
+        inflow = np.zeros((len(names), len(years)))
+    if "baseline" not in names:
+        raise HydroError(f"{path}: no 'baseline' scenario; incentives are counted against it")
+    b0 = names.index("baseline")
+    received: dict[tuple[str, int, str], float] = {}
+    parties = set(owner) | set(sfile.parties)
+    for sid in names:
+        series = read_series(path, scenario=sid)
+        for t in totals(evaluate(agreement, series)):
+            received[(sid, t["year"], t["payee"])] = received.get((sid, t["year"], t["payee"]), 0.0) + t["net_yuan"]
+            received[(sid, t["year"], t["payer"])] = received.get((sid, t["year"], t["payer"]), 0.0) - t["net_yuan"]
+            parties |= {t["payer"], t["payee"]}
+    rows = []
+    for s, sid in enumerate(names):
+        for k, y in enumerate(years):
+            kept = float(inflow[b0, k] - inflow[s, k])
+            for p in sorted(parties):
+                got = received.get((sid, y, p), 0.0)
+                base = received.get(("baseline", y, p), 0.0)
+                c = float(sum(cost[s, k, j] for j in range(len(ids)) if owner[j] == p))
+                if not got and not c and (sid, y, p) not in received:
+                    if p not in owner and p not in sfile.parties:
+                        continue
+                rows.append({"scenario": sid, "year": y, "party": p, "received_yuan": got,
+                             "received_change_yuan": got - base, "measure_cost_yuan": c,
+                             "net_gain_yuan": got - base - c, "n_kept_out_kg": kept,
+                             "paid_per_kg_kept_out_yuan": (-got / kept) if (got < 0 and kept > 0) else float("nan")})
+    return rows
+
+
+def write_csv(rows: list[dict], out) -> None:
+    """Write incentive rows (columns :data:`COLUMNS`) to a path or text stream."""
+    if isinstance(out, (str, Path)):
+        with open(out, "w", newline="", encoding="utf-8") as fh:
+            write_csv(rows, fh)
+        return
+    w = csv.writer(out)
+    w.writerow(COLUMNS)
+    for r in rows:
+        w.writerow([(f"{r[c]:.6g}" if isinstance(r[c], float) and np.isfinite(r[c]) else
+                     ("" if isinstance(r[c], float) else r[c])) for c in COLUMNS])
+
+
+def format_table(rows: list[dict]) -> str:
+    """Plain-text table of the incentive rows."""
+    head = f"{'scenario':20s} {'year':>4s} {'party':22s} {'received':>14s} {'vs baseline':>14s} " \
+           f"{'measure cost':>14s} {'net gain':>14s} {'N kept out kg':>14s}"
+    lines = [head]
+    for r in rows:
+        lines.append(f"{r['scenario']:20s} {r['year']:4d} {r['party']:22s} {r['received_yuan']:14,.0f} "
+                     f"{r['received_change_yuan']:14,.0f} {r['measure_cost_yuan']:14,.0f} "
+                     f"{r['net_gain_yuan']:14,.0f} {r['n_kept_out_kg']:14,.0f}")
+    return "\n".join(lines)

@@ -1,0 +1,229 @@
+"""The summary of a scenario run: TN, load reductions, costs, cost-effectiveness, targets.
+
+:func:`summarise` returns long-format rows (``scenario, quantity, location, source,
+year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
+:func:`format_summary`.  Quantities:
+
+``tn_annual_mean`` / ``tn_max_monthly_mean`` (mg/L, per year)
+    at each section (monthly means flow-weighted, as the compensation rules use
+    them) and reservoir (plain monthly means of the end-of-day concentration);
+    the annual mean is the mean of the 12 monthly means (partial years: of the
+    months simulated).
+``load_delivered`` / ``load_reduction`` (kg, whole run)
+    N delivered by the subbasins to the rivers, by source, and its reduction
+    against the baseline (positive: less N).
+``reservoir_n_input`` / ``n_kept_out`` (kg, whole run)
+    N entering each reservoir (inflow + lateral + point terms of its budget) and
+    its reduction against the baseline.
+``cost`` (yuan, whole run; and per year), ``cost_per_kg_kept_out`` (yuan/kg)
+    measure costs (capital as ``cost_method`` says, plus operating), and cost over
+    N kept out of the reservoirs (all reservoirs together; NaN when nothing is kept out).
+``first_year_met`` (year; NaN: never)
+    the first year every check of a target holds.
+``probability_met`` (1)
+    with a weather ensemble: the share of members meeting the target in its year.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import numpy as np
+
+COLUMNS = ("scenario", "quantity", "location", "source", "year", "value", "unit")
+
+
+def monthly_means(dates, conc: np.ndarray, flow: np.ndarray | None = None):
+    """Monthly means of daily values [day, loc] -> (year of each month, [month, loc]).
+
+    With ``flow`` the means are flow-weighted (Σ C·Q / Σ Q; the plain mean in a
+    month without flow).
+    """
+    ym = np.array([d.year * 12 + d.month - 1 for d in dates])
+    keys = np.unique(ym)
+    out = np.zeros((len(keys), conc.shape[1]))
+    for k, key in enumerate(keys):
+        sel = ym == key
+        c = conc[sel]
+        if flow is None:
+            out[k] = c.mean(axis=0)
+        else:
+            q = flow[sel]
+            qs = q.sum(axis=0)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[k] = np.where(qs > 0, (c * q).sum(axis=0) / qs, c.mean(axis=0))
+    return keys // 12, out
+
+
+def annual_stats(dates, conc, flow=None):
+    """(years, annual mean of monthly means [year, loc], highest monthly mean [year, loc])."""
+    my, mm = monthly_means(dates, conc, flow)
+    years = np.unique(my)
+    mean = np.array([mm[my == y].mean(axis=0) for y in years])
+    high = np.array([mm[my == y].max(axis=0) for y in years])
+    return years, mean, high
+
+
+def target_met(target, years, mean, high) -> np.ndarray:
+    """Whether every check of ``target`` holds in each year (arrays for its location)."""
+    ok = np.ones(len(years), dtype=bool)
+    if "annual_mean_max_mg_per_l" in target.checks:
+        ok &= mean <= target.checks["annual_mean_max_mg_per_l"] + 1e-12
+    if "monthly_max_mg_per_l" in target.checks:
+        ok &= high <= target.checks["monthly_max_mg_per_l"] + 1e-12
+    return ok
+
+
+def _location_series(res, loc: str):
+    """(daily TN, daily flow or None) at a section or reservoir id; None if unknown."""
+    if loc in res.coords.get("section", []):
+        j = list(res.coords["section"]).index(loc)
+        return res["section_tn_concentration"][:, j:j + 1], res["section_discharge"][:, j:j + 1]
+    if loc in res.coords.get("reservoir", []):
+        j = list(res.coords["reservoir"]).index(loc)
+        return res["reservoir_tn_concentration"][:, j:j + 1], None
+    return None
+
+
+def summarise(run) -> list[dict]:
+    """Summary rows of a :class:`~hydro.scenarios.run.ScenarioRun` (see the module docstring)."""
+    from hydro.errors import HydroError, suggest
+
+    rows: list[dict] = []
+
+    def add(s, q, value, unit, location="", source="", year="all"):
+        rows.append({"scenario": s, "quantity": q, "location": location, "source": source,
+                     "year": year, "value": float(value), "unit": unit})
+
+    base = run.results[0]
+    locs = list(base.coords.get("section", [])) + list(base.coords.get("reservoir", []))
+    for t in run.sfile.targets:
+        if t.location not in locs:
+            raise HydroError(f"{run.sfile.path}: target '{t.id}': unknown location '{t.location}'"
+                             + suggest(t.location, locs) + f"; the basin has: {', '.join(locs)}")
+    sources = list(base.coords["source"])
+    base_load = base["subbasin_tn_source_input"].sum(axis=(0, 1))
+    base_in = _reservoir_input(base)
+    for sid, res in zip(run.names, run.results):
+        dates = res.dates
+        for loc in locs:
+            c, q = _location_series(res, loc)
+            years, mean, high = annual_stats(dates, c, q)
+            for k, y in enumerate(years):
+                add(sid, "tn_annual_mean", mean[k, 0], "mg L-1", loc, year=int(y))
+                add(sid, "tn_max_monthly_mean", high[k, 0], "mg L-1", loc, year=int(y))
+        load = res["subbasin_tn_source_input"].sum(axis=(0, 1))
+        for k, src in enumerate(sources):
+            add(sid, "load_delivered", load[k], "kg", source=src)
+            add(sid, "load_reduction", base_load[k] - load[k], "kg", source=src)
+        add(sid, "load_delivered", load.sum(), "kg", source="total")
+        add(sid, "load_reduction", base_load.sum() - load.sum(), "kg", source="total")
+        r_in = _reservoir_input(res)
+        for k, rid in enumerate(res.coords.get("reservoir", [])):
+            add(sid, "reservoir_n_input", r_in[k], "kg", rid)
+            add(sid, "n_kept_out", base_in[k] - r_in[k], "kg", rid)
+        kept = float(np.sum(base_in - r_in))
+        cost_y = (res["measure_capital_cost"] + res["measure_operating_cost"]).sum(axis=(1, 2))
+        for k, y in enumerate(res.coords["year"]):
+            add(sid, "cost", cost_y[k], "yuan", year=int(y))
+        add(sid, "cost", cost_y.sum(), "yuan")
+        add(sid, "cost_per_kg_kept_out", cost_y.sum() / kept if kept > 0 else np.nan, "yuan kg-1")
+        for t in run.sfile.targets:
+            c, q = _location_series(res, t.location)
+            years, mean, high = annual_stats(dates, c, q)
+            met = target_met(t, years, mean[:, 0], high[:, 0])
+            add(sid, "first_year_met", years[met][0] if met.any() else np.nan, "year", t.location, t.id)
+    if run.ensemble:
+        rows.extend(ensemble_probabilities(run))
+    return rows
+
+
+def _reservoir_input(res) -> np.ndarray:
+    """N entering each reservoir over the run (kg): inflow + lateral_load + point_load."""
+    if "tn_budget_reservoir" not in res.data:
+        return np.zeros(0)
+    terms = list(res.coords["budget_term"])
+    b = res["tn_budget_reservoir"]
+    return sum(b[:, :, terms.index(t)] for t in ("inflow", "lateral_load", "point_load")).sum(axis=0)
+
+
+def ensemble_probabilities(run) -> list[dict]:
+    """Share of weather members meeting each target in its year (default: the last year)."""
+    ens = run.ensemble
+    base = run.results[0]
+    rows = []
+    n_mem = len(ens["members"])
+    for s, sid in enumerate(run.names):
+        for t in run.sfile.targets:
+            met_count = 0
+            year = None
+            for m in range(n_mem):
+                if t.location in base.coords.get("section", []):
+                    j = list(base.coords["section"]).index(t.location)
+                    c = ens["section_tn_concentration"][s, m][:, j:j + 1]
+                    q = ens["section_discharge"][s, m][:, j:j + 1]
+                else:
+                    j = list(base.coords["reservoir"]).index(t.location)
+                    c, q = ens["reservoir_tn_concentration"][s, m][:, j:j + 1], None
+                years, mean, high = annual_stats(base.dates, c, q)
+                year = t.year if t.year in years else int(years[-1])
+                k = list(years).index(year)
+                met_count += bool(target_met(t, years[k:k + 1], mean[k:k + 1, 0], high[k:k + 1, 0])[0])
+            rows.append({"scenario": sid, "quantity": "probability_met", "location": t.location,
+                         "source": t.id, "year": year, "value": met_count / n_mem, "unit": "1"})
+    return rows
+
+
+def write_summary_csv(rows: list[dict], path: str | Path) -> Path:
+    """Write the summary rows (columns :data:`COLUMNS`)."""
+    path = Path(path)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        w.writerow(COLUMNS)
+        for r in rows:
+            v = r["value"]
+            w.writerow([r[c] if c != "value" else ("" if not np.isfinite(v) else f"{v:.6g}") for c in COLUMNS])
+    return path
+
+
+def format_summary(rows: list[dict]) -> str:
+    """A compact text table: one line per scenario and location/target."""
+    scen = list(dict.fromkeys(r["scenario"] for r in rows))
+    out = []
+
+    def get(s, q, loc="", src="", year="all"):
+        for r in rows:
+            if (r["scenario"], r["quantity"], r["location"], r["source"], r["year"]) == (s, q, loc, src, year):
+                return r["value"]
+        return np.nan
+
+    for s in scen:
+        cost, cpk = get(s, "cost"), get(s, "cost_per_kg_kept_out")
+        red = get(s, "load_reduction", src="total")
+        out.append(f"{s}: cost {cost:,.0f} yuan; load delivered to rivers reduced by {red:,.0f} kg; "
+                   f"cost per kg kept out of the reservoirs "
+                   + ("n/a" if not np.isfinite(cpk) else f"{cpk:,.1f} yuan/kg"))
+        by_src = [(r["source"], r["value"]) for r in rows if r["scenario"] == s
+                  and r["quantity"] == "load_reduction" and r["source"] != "total" and abs(r["value"]) > 0.5]
+        if by_src:
+            out.append("    reduction by source (kg): " + ", ".join(f"{k} {v:,.0f}" for k, v in by_src))
+        locs = list(dict.fromkeys(r["location"] for r in rows if r["scenario"] == s
+                                  and r["quantity"] == "tn_annual_mean"))
+        for loc in locs:
+            vals = [(r["year"], r["value"]) for r in rows if r["scenario"] == s
+                    and r["quantity"] == "tn_annual_mean" and r["location"] == loc]
+            hi = [r["value"] for r in rows if r["scenario"] == s and r["quantity"] == "tn_max_monthly_mean"
+                  and r["location"] == loc]
+            y, v = vals[-1]
+            out.append(f"    {loc:20s} TN annual mean {y}: {v:6.3f} mg/L, highest monthly mean "
+                       f"{max(hi):6.3f} mg/L")
+        for r in rows:
+            if r["scenario"] == s and r["quantity"] == "first_year_met":
+                v = r["value"]
+                out.append(f"    target {r['source']} ({r['location']}): first met "
+                           + ("never" if not np.isfinite(v) else str(int(v))))
+            if r["scenario"] == s and r["quantity"] == "probability_met":
+                out.append(f"    target {r['source']} ({r['location']}): P(met in {r['year']}) = "
+                           f"{r['value']:.2f}")
+    return "\n".join(out)
