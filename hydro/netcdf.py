@@ -19,7 +19,7 @@ from hydro import __version__
 from hydro.errors import HydroError
 from hydro.results import Results
 
-_STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "scenario", "budget_term")
+_STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "scenario", "budget_term")
 
 
 def check_writable(path: Path, overwrite: bool) -> None:

@@ -62,6 +62,8 @@ _DECLARED = [
     Variable("subbasin_aet", ("time", "subbasin"), "mm d-1", "actual evapotranspiration of the subbasin"),
     Variable("subbasin_tn_source_input", ("time", "subbasin", "source"), "kg d-1",
              "total nitrogen delivered by the subbasin to the river network, by source"),
+    Variable("subbasin_tn_gross_input", ("year", "subbasin", "input"), "kg",
+             "gross nitrogen input to the subbasin by category, before losses (inventory)"),
     Variable("groundwater_n_storage", ("time", "subbasin"), "kg",
              "nitrogen in the subbasin's groundwater store at the end of the day"),
     Variable("tn_source_load", ("time", "section", "source"), "kg d-1",

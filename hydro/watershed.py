@@ -391,7 +391,7 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
 
     from hydro.series import daily_dates
     from hydro.simulation import assemble_results
-    from hydro.sources import SOURCE_NAMES, daily_loads, point_loads
+    from hydro.sources import INPUT_NAMES, SOURCE_NAMES, daily_loads, gross_inputs, point_loads
     from hydro.transport import Constituent, TransportInputs, simulate
 
     if [c.name for c in basin.constituents] != ["tn"]:
@@ -502,6 +502,8 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     inputs_by_tag = np.zeros((n_day, n_sub, len(tags)))
     inputs_by_tag[:, :, :loads.shape[2]] = loads  # nothing enters as "initial"
     res.add("subbasin_tn_source_input", inputs_by_tag)
+    res.coords["input"] = list(INPUT_NAMES)
+    res.add("subbasin_tn_gross_input", gross_inputs(ws.sources, year_list, area))
     res.add("groundwater_n_storage", gw.storage_kg[1:])
     res.add("tn_source_load", tr.section_load)
     res.add("reach_tn_source_load", tr.reach_load)

@@ -198,3 +198,20 @@ def test_wastewater_effluent_joins_the_river():
     subs = results.coords["subbasin"]
     runoff = results["subbasin_runoff"][:, subs.index("w2")] * 310.0 / 86.4  # mm/d over 310 km2 -> m3/s
     np.testing.assert_allclose(gain, runoff + 8000.0 / 86400.0, rtol=1e-9)
+
+
+def test_gross_input_inventory_by_hand(results):
+    inputs = results["subbasin_tn_gross_input"]  # (year, subbasin, input)
+    names = results.coords["input"]
+    w2 = results.coords["subbasin"].index("w2")
+    y2003 = results.coords["year"].index(2003)
+    row = dict(zip(names, inputs[y2003, w2]))
+    # w2: cropland 42 % of 310 km2 at 250 kg N/ha/yr of fertiliser
+    assert row["fertiliser"] == pytest.approx(0.42 * 31000 * 250.0, rel=1e-12)
+    # deposition 40 kg/ha/yr on all 310 km2 of land (no class override) and 1 km2 of water
+    assert row["deposition"] == pytest.approx(40.0 * 31000 + 40.0 * 100, rel=1e-12)
+    # 8000 cattle x 50 kg N/head/yr; 60000 people x 8 g/d x 365 d; WWTP 8000 m3/d x TN x 365 d,
+    # TN interpolated between 20 mg/L (2001) and 15 mg/L (2008): 20 - 5 x 2/7 in 2003
+    assert row["livestock"] == pytest.approx(8000 * 50.0, rel=1e-12)
+    assert row["rural_domestic"] == pytest.approx(60000 * 8e-3 * 365, rel=1e-12)
+    assert row["point"] == pytest.approx(8000 * (20.0 - 5.0 * 2 / 7) * 1e-3 * 365, rel=1e-12)

@@ -28,11 +28,13 @@ Modules: :mod:`~hydro.sources.yearly` (values that change by year),
 
 from hydro.sources.loads import (
     DAYS_PER_YEAR_TAU,
+    INPUT_NAMES,
     SOURCE_NAMES,
     GroundwaterStore,
     PointLoads,
     annual_loads,
     daily_loads,
+    gross_inputs,
     point_loads,
     yearly_rates,
 )
@@ -49,7 +51,7 @@ from hydro.sources.parameters import (
 from hydro.sources.yearly import Origin, YearSeries
 
 __all__ = [
-    "DAYS_PER_YEAR_TAU", "SOURCE_NAMES", "Deposition", "Groundwater", "GroundwaterStore", "LandUse",
+    "DAYS_PER_YEAR_TAU", "INPUT_NAMES", "SOURCE_NAMES", "Deposition", "Groundwater", "GroundwaterStore", "LandUse",
     "Livestock", "Origin", "PointLoads", "PointSource", "RuralDomestic", "SourceParameters",
-    "SubbasinSources", "YearSeries", "annual_loads", "daily_loads", "point_loads", "yearly_rates",
+    "SubbasinSources", "YearSeries", "annual_loads", "daily_loads", "gross_inputs", "point_loads", "yearly_rates",
 ]

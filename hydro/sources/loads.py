@@ -303,6 +303,62 @@ def point_loads(params: SourceParameters, years_of_day) -> PointLoads:
     return PointLoads(tuple(names), tuple(reaches), tuple(owners), loads, discharge)
 
 
+#: Categories of gross nitrogen inputs (:func:`gross_inputs`).
+INPUT_NAMES = ("fertiliser", "fixation", "deposition", "livestock", "rural_domestic", "point")
+
+
+def gross_inputs(params: SourceParameters, years, area_km2) -> np.ndarray:
+    """Gross nitrogen inputs to each subbasin and year, before any loss or delivery (kg/yr).
+
+    The inventory that source studies report (e.g. deposition as a share of
+    inputs): mineral fertiliser and biological fixation on land, deposition on
+    land and water, livestock excretion, rural domestic production (population
+    x per-capita N) and point-source effluent.  Manure spread on fields is not
+    counted again: it is livestock excretion already counted.
+
+    Parameters
+    ----------
+    params : SourceParameters
+    years : int array [n_year]
+        Calendar years.
+    area_km2 : array [n_sub]
+        Subbasin areas, km2.
+
+    Returns
+    -------
+    ndarray [n_year, n_sub, len(INPUT_NAMES)]
+        kg N per year by :data:`INPUT_NAMES`.
+    """
+    years = np.asarray(years, dtype=np.int64)
+    days = _days_in_year(years)
+    out = np.zeros((len(years), len(params.subbasins), len(INPUT_NAMES)))
+    for s, sub in enumerate(params.subbasins):
+        ha = 100.0 * float(np.asarray(area_km2)[s])
+        dep = sub.deposition
+        water_ha = 0.0 if dep is None else dep.water_area_km2.at(years) * 100.0
+        land_rate = np.zeros(len(years)) if dep is None else (
+            dep.rate_kg_per_ha_yr.at(years) if dep.land_rate_kg_per_ha_yr is None
+            else dep.land_rate_kg_per_ha_yr.at(years))
+        land_dep = np.zeros(len(years))
+        for lu in sub.land_use:
+            share = lu.share.at(years) * ha
+            out[:, s, 0] += share * lu.fertiliser_kg_per_ha_yr.at(years)
+            out[:, s, 1] += share * lu.fixation_kg_per_ha_yr.at(years)
+            rate = land_rate if lu.deposition_kg_per_ha_yr is None else lu.deposition_kg_per_ha_yr.at(years)
+            land_dep += share * rate
+        if not sub.land_use:
+            land_dep = land_rate * ha
+        out[:, s, 2] = land_dep + (0.0 if dep is None else dep.rate_kg_per_ha_yr.at(years) * water_ha)
+        for lv in sub.livestock:
+            out[:, s, 3] += lv.head.at(years) * lv.excretion_kg_per_head_yr.at(years)
+        rd = sub.rural_domestic
+        if rd is not None:
+            out[:, s, 4] = rd.population.at(years) * rd.per_capita_n_g_per_day.at(years) * 1e-3 * days
+        for ps in sub.point:
+            out[:, s, 5] += ps.discharge_m3_per_day.at(years) * ps.tn_mg_per_l.at(years) * 1e-3 * days
+    return out
+
+
 def annual_loads(loads: np.ndarray, years_of_day) -> tuple[np.ndarray, np.ndarray]:
     """Sum daily loads over each calendar year present in the run.
 

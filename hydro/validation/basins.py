@@ -22,7 +22,9 @@
 ``mean`` averages the variable at the location over the period; ``ratio`` divides
 that mean by the mean at ``denominator`` (or, for ``subbasin_tn_source_input``,
 the summed input of ``source`` by that of ``denominator_source``); ``share`` is
-the fraction of ``source`` in the summed ``subbasin_tn_source_input``.  A case
+the fraction of ``source`` in the summed ``subbasin_tn_source_input`` (delivered
+loads by source) or ``subbasin_tn_gross_input`` (the inputs inventory by
+category: fertiliser, fixation, deposition, livestock, rural_domestic, point).  A case
 ``hydro validate <basin>`` runs the basin over its ``[run]`` period and checks
 every target.
 """
@@ -58,8 +60,11 @@ def target_value(results, t: Table) -> float:
     statistic = t.str("statistic", "mean")
     if statistic not in STATISTICS:
         raise t.error("statistic", f"expected one of {', '.join(STATISTICS)}" + suggest(statistic, STATISTICS))
-    if name == "subbasin_tn_source_input":
-        sources = results.coords["source"]
+    if name in ("subbasin_tn_source_input", "subbasin_tn_gross_input"):
+        sources = results.coords[dims[-1]]
+        if dims[0] == "year":  # yearly inventory: keep the years the period touches
+            years = sorted({int(str(d)[:4]) for d in dates[keep]})
+            keep = np.isin(results.coords["year"], years)
         total = data[keep].sum(axis=(0, 1))
 
         def source(key):
@@ -104,7 +109,7 @@ def basin_checks(name: str) -> list[Check]:
         # when it does not name a nitrogen source
         t.str("reference", "")
         t.str("citation", "")
-        if t.str("variable") != "subbasin_tn_source_input":
+        if t.str("variable") not in ("subbasin_tn_source_input", "subbasin_tn_gross_input"):
             t.str("source", "")
         t.str("note", "")
         t.str("unit", "")
