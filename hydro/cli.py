@@ -238,3 +238,13 @@ def plot_command(results, kind, output, location, aggregate, classes, target, ob
             options[singular] = location[0]
     plot(results, kind, output, **options)
     click.echo(f"written: {output}")
+
+
+def _add_feature_commands() -> None:
+    """Commands whose code lives with their feature (imports stay light until they run)."""
+    from hydro.report import report_command
+
+    main.add_command(report_command)
+
+
+_add_feature_commands()
