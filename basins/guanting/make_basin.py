@@ -1,0 +1,438 @@
+"""Write ``basins/guanting/basin.toml`` from the tables below.
+
+Re-runnable: ``python basins/guanting/make_basin.py``.  Every number here is listed in
+``basins/guanting/SOURCES.md`` (section numbers in the comments, "§n"); values that no
+published source gives directly are marked ESTIMATE there and in the TOML comments.
+The script only does arithmetic (population shares, WWTP flows, slopes, dispersion,
+the reservoir curves) so that the derived numbers stay consistent with their inputs.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# ---------------------------------------------------------------------------------------
+# Weather (§8)
+STATION_ELEVATION_M = 100.0   # ESTIMATE: Dingling (Ming Tombs valley floor, Changping)
+STATION_LATITUDE = 40.29      # ESTIMATE: Dingling tomb, 40.29 N
+STATION_P_MM = 528.4          # mean of the four run years 2013-03..2017-02 in the forcing CSV
+# Published annual precipitation (mm/yr) used for precip_factor = P / STATION_P_MM (§8)
+P_SHUOZHOU = 421.2            # Shuozhou city mean 1956-1984 (secondary)
+P_ZJK = 392.0                 # ESTIMATE: Zhangjiakou 2007 349.7 mm was 10.8 % below normal
+P_HUAILAI = 431.0             # Huailai county
+P_YANQING = 449.2             # Yanqing district
+P_DRY_PLATEAU = 0.93 * P_ZJK  # ESTIMATE: Xinghe / Bashang edge, "north-west drier" (§8)
+
+# ---------------------------------------------------------------------------------------
+# Reaches: id, name, length_km, downstream, slope (ESTIMATE §9), Q_typ for dispersion
+# lengths: sourced where §1 gives them, else ESTIMATE (see SOURCES.md §9)
+REACHES = [
+    # Sanggan (Shanxi)
+    ("sanggan_head", "Sanggan headwater (Ningwu-Shuocheng)", 80.0, "sanggan_upper_a", 0.0035),
+    ("yuanzi", "Yuanzi River", 70.0, "sanggan_upper_a", 0.0035),
+    ("sanggan_upper_a", "Sanggan, Mayi-Shanyin-Yingxian", 70.0, "sanggan_upper_b", 0.0007),
+    ("sanggan_upper_b", "Sanggan, Huairen-Datong county to Cetian", 80.0, "cetian", 0.0006),
+    ("yuhe_upper", "Yu River, Fengzhen (Inner Mongolia)", 60.0, "yuhe_lower", 0.0025),
+    ("yuhe_lower", "Yu River through Datong city", 60.0, "cetian", 0.0023),
+    ("sanggan_cetian", "Sanggan, Cetian dam to the Hebei border", 45.0, "sanggan_yangyuan", 0.0011),
+    ("sanggan_yangyuan", "Sanggan through Yangyuan", 50.0, "sanggan_shixiali", 0.0012),
+    ("huliu_upper", "Huliu River, Guangling-Lingqiu (Shanxi)", 65.0, "huliu_lower", 0.0045),
+    ("huliu_lower", "Huliu River, Yu county", 100.0, "sanggan_shixiali", 0.0012),
+    ("sanggan_shixiali", "Sanggan, Huliu mouth to Shixiali gauge", 40.0, "sanggan_lower", 0.0020),
+    ("sanggan_lower", "Sanggan, Shixiali-Zhuolu-Zhuguantun", 55.0, "yongding", 0.0030),
+    # Yang
+    ("east_yang_upper", "East Yang River, Xinghe (Inner Mongolia)", 70.0, "east_yang_lower", 0.0029),
+    ("east_yang_lower", "East Yang River, Shangyi", 65.0, "yang_upper", 0.0035),
+    ("west_yang", "West Yang River", 56.3, "yang_upper", 0.0040),
+    ("south_yang_upper", "South Yang River, Yanggao-Tianzhen (Shanxi)", 50.0, "south_yang_lower", 0.0040),
+    ("south_yang_lower", "South Yang River, Huai'an", 50.0, "yang_upper", 0.0030),
+    ("yang_upper", "Yang, Anzhuangtun-Zuowei-Wanquan", 40.0, "yang_zjk", 0.0020),
+    ("qingshui", "Qingshui River, Chongli to Zhangjiakou", 90.0, "yang_zjk", 0.0075),
+    ("yang_zjk", "Yang through Zhangjiakou city", 20.0, "yang_xuanhua", 0.0029),
+    ("yang_xuanhua", "Yang, Xuanhua to Xiangshuibao gauge", 15.0, "yang_lower", 0.0027),
+    ("yang_lower", "Yang, Xiangshuibao-Xiahuayuan-Zhuguantun", 31.0, "yongding", 0.0029),
+    # Yongding, Guishui
+    ("yongding", "Yongding, Zhuguantun to Bahaoqiao (reservoir inlet)", 17.0, "guanting", 0.0007),
+    ("guishui_upper", "Guishui River, eastern Yanqing", 40.0, "guishui_lower", 0.0020),
+    ("guishui_lower", "Guishui River, Yanqing town to Gujiaying", 34.0, "guanting", 0.0012),
+]
+
+# Hydraulic geometry (ESTIMATE §9): Leopold & Maddock (1953) at-a-station exponents
+VEL_COEFF, VEL_EXP = 0.30, 0.34
+WID_COEFF, WID_EXP = 10.0, 0.26
+Q_TYP_M3_S = 2.0  # flow at which dispersion is evaluated (ESTIMATE, the post-2000 magnitude)
+
+
+def fischer_dispersion(slope: float, q: float = Q_TYP_M3_S) -> float:
+    """Fischer et al. (1979) D = 0.011 u^2 w^2 / (h u*), u* = sqrt(g h S)."""
+    u = VEL_COEFF * q ** VEL_EXP
+    w = WID_COEFF * q ** WID_EXP
+    h = q / (u * w)
+    ustar = math.sqrt(9.81 * h * slope)
+    return 0.011 * u * u * w * w / (h * ustar)
+
+
+# ---------------------------------------------------------------------------------------
+# Reservoir curves (ESTIMATE §10): area at each level; storage by the trapezoid rule
+GUANTING_LEVEL = [467.0, 470.0, 473.0, 476.0, 480.0, 485.0, 490.0, 492.0]
+GUANTING_AREA = [0.0, 37.0, 74.0, 111.0, 180.0, 260.0, 300.0, 310.0]
+CETIAN_LEVEL = [940.0, 945.0, 950.0, 956.0, 961.5]
+CETIAN_AREA = [2.0, 12.0, 25.0, 45.0, 50.0]
+
+
+def storage(levels, areas):
+    s = [0.0]
+    for i in range(1, len(levels)):
+        s.append(s[-1] + 0.5 * (areas[i] + areas[i - 1]) * (levels[i] - levels[i - 1]))
+    return s
+
+
+# ---------------------------------------------------------------------------------------
+# Population (§11): 2020 census resident population of Zhangjiakou counties and Yanqing
+ZJK = {"Qiaodong": 279616, "Qiaoxi": 279033, "EDZ": 257331, "Xuanhua": 542358,
+       "Xiahuayuan": 64216, "Wanquan": 216795, "Chongli": 105501, "Zhangbei": 308880,
+       "Shangyi": 104247, "Yu": 411824, "Yangyuan": 205773, "Huai'an": 179949,
+       "Huailai": 348746, "Zhuolu": 294013}
+HUAILAI_URBAN = 211641
+YANQING, YANQING_URBAN = 345671, 205689
+BASIN_POPULATION = 9295100      # Zhang, Liu & Ren: population of the basin above Guanting
+BASIN_URBAN = 4562900
+# ESTIMATE: sewage per served town resident (m3/d) x share of town residents served
+SEWAGE_M3_PER_PERSON_DAY = 0.15
+SERVED = 0.9
+XUANHUA_URBAN_SHARE = 0.6       # ESTIMATE
+DATONG_SHARE_OF_SX_URBAN = 0.6  # ESTIMATE: Datong city's share of the Shanxi/IM urban pool
+SHUOZHOU_SHARE_OF_SX_URBAN = 0.2
+
+# subbasin: (id, name, area, reach/reservoir, elev, p_mm, county, province, landuse key,
+#            {county: share of its population} or None for the Shanxi/IM pool, pool weight,
+#            water_area_km2)
+SUBS = [
+    ("sg01", "Yuanzi River", 2400, ("reach", "yuanzi"), 1400, P_SHUOZHOU,
+     "Shuozhou (Shuocheng, Pinglu)", "Shanxi", "upland", None, 1.0, 1.0),
+    ("sg02", "Sanggan headwater", 2100, ("reach", "sanggan_head"), 1450, P_SHUOZHOU,
+     "Ningwu, Shuozhou", "Shanxi", "upland", None, 1.0, 1.0),
+    ("sg03", "Shanyin-Yingxian plain", 3600, ("reach", "sanggan_upper_a"), 1100, P_SHUOZHOU,
+     "Shanyin, Yingxian", "Shanxi", "plain", None, 2.0, 4.0),
+    ("sg04", "Huairen-Hunyuan", 2900, ("reach", "sanggan_upper_b"), 1150, P_SHUOZHOU,
+     "Huairen, Hunyuan", "Shanxi", "plain", None, 2.0, 3.0),
+    ("sg05", "Yu River upper", 1100, ("reach", "yuhe_upper"), 1350, P_DRY_PLATEAU,
+     "Fengzhen", "Inner Mongolia", "upland", None, 1.0, 0.5),
+    ("sg06", "Datong city (Yu River)", 2000, ("reach", "yuhe_lower"), 1100, P_ZJK,
+     "Datong city (Pingcheng, Yungang)", "Shanxi", "city", None, 2.0, 1.5),
+    ("sg07", "Cetian reservoir shore", 2600, ("reservoir", "cetian"), 1050, P_ZJK,
+     "Yunzhou (Datong county)", "Shanxi", "plain", None, 2.0, 0.0),
+    ("sg08", "Cetian to the Hebei border", 1300, ("reach", "sanggan_cetian"), 1000, P_ZJK,
+     "Yunzhou, Yanggao", "Shanxi", "plain", None, 1.5, 1.0),
+    ("sg09", "Yangyuan", 1600, ("reach", "sanggan_yangyuan"), 1000, P_ZJK,
+     "Yangyuan", "Hebei", "plain", {"Yangyuan": 0.7}, 0.0, 1.5),
+    ("sg10", "Huliu River upper", 2200, ("reach", "huliu_upper"), 1400, P_ZJK,
+     "Guangling, Lingqiu", "Shanxi", "upland", None, 1.0, 1.0),
+    ("sg11", "Huliu River, Yu county", 2000, ("reach", "huliu_lower"), 1100, P_ZJK,
+     "Yu county", "Hebei", "plain", {"Yu": 1.0}, 0.0, 2.0),
+    ("sg12", "Sanggan at Shixiali", 700, ("reach", "sanggan_shixiali"), 950, P_ZJK,
+     "Yangyuan, Zhuolu", "Hebei", "upland", {"Yangyuan": 0.3, "Zhuolu": 0.2}, 0.0, 0.7),
+    ("sg13", "Zhuolu", 1033, ("reach", "sanggan_lower"), 800, P_HUAILAI,
+     "Zhuolu, Huailai", "Hebei", "plain", {"Zhuolu": 0.8, "Huailai": 0.1}, 0.0, 1.2),
+    ("yg01", "East Yang River upper", 2000, ("reach", "east_yang_upper"), 1400, P_DRY_PLATEAU,
+     "Xinghe", "Inner Mongolia", "upland", None, 1.0, 0.8),
+    ("yg02", "East Yang River lower", 1674, ("reach", "east_yang_lower"), 1250, P_ZJK,
+     "Shangyi", "Hebei", "upland", {"Shangyi": 0.35}, 0.0, 0.6),
+    ("yg03", "West Yang River", 980, ("reach", "west_yang"), 1250, P_ZJK,
+     "Shangyi", "Hebei", "upland", {"Shangyi": 0.15}, 0.0, 0.3),
+    ("yg04", "South Yang River upper", 1800, ("reach", "south_yang_upper"), 1250, P_ZJK,
+     "Yanggao, Tianzhen", "Shanxi", "plain", None, 1.0, 0.6),
+    ("yg05", "South Yang River, Huai'an", 1090, ("reach", "south_yang_lower"), 1050, P_ZJK,
+     "Huai'an", "Hebei", "plain", {"Huai'an": 0.5}, 0.0, 0.5),
+    ("yg06", "Yang upper mainstem", 2300, ("reach", "yang_upper"), 950, P_ZJK,
+     "Huai'an, Wanquan", "Hebei", "plain", {"Huai'an": 0.5, "Wanquan": 0.6}, 0.0, 1.2),
+    ("yg07", "Qingshui River", 2000, ("reach", "qingshui"), 1350, P_ZJK,
+     "Chongli, Zhangbei, Wanquan", "Hebei", "upland",
+     {"Chongli": 0.8, "Zhangbei": 0.3, "Wanquan": 0.4}, 0.0, 0.6),
+    ("yg08", "Zhangjiakou city", 700, ("reach", "yang_zjk"), 800, P_ZJK,
+     "Qiaodong, Qiaoxi, Economic Development Zone", "Hebei", "city",
+     {"Qiaodong": 1.0, "Qiaoxi": 1.0, "EDZ": 1.0}, 0.0, 0.5),
+    ("yg09", "Xuanhua", 2000, ("reach", "yang_xuanhua"), 800, P_ZJK,
+     "Xuanhua", "Hebei", "plain", {"Xuanhua": 1.0}, 0.0, 1.0),
+    ("yg10", "Xiahuayuan to Zhuguantun", 534, ("reach", "yang_lower"), 650, P_HUAILAI,
+     "Xiahuayuan, Huailai", "Hebei", "plain", {"Xiahuayuan": 1.0, "Huailai": 0.15}, 0.0, 0.6),
+    ("yd01", "Zhuguantun to Bahaoqiao (Huailai)", 500, ("reach", "yongding"), 600, P_HUAILAI,
+     "Huailai", "Hebei", "plain", {"Huailai": 0.35}, 0.0, 1.5),
+    ("gs01", "Guishui River upper", 600, ("reach", "guishui_upper"), 700, P_YANQING,
+     "Yanqing", "Beijing", "yanqing", {"YanqingRural": 0.25}, 0.0, 0.5),
+    ("gs02", "Guishui River lower, Yanqing town", 500, ("reach", "guishui_lower"), 600, P_YANQING,
+     "Yanqing", "Beijing", "yanqing", {"YanqingRural": 0.25}, 0.0, 0.8),
+    ("gt01", "Guanting north shore (Yanqing)", 400, ("reservoir", "guanting"), 560, P_YANQING,
+     "Yanqing", "Beijing", "shore", {"YanqingRural": 0.10}, 0.0, 40.0),
+    ("gt02", "Guanting south shore (Huailai)", 791, ("reservoir", "guanting"), 560, P_HUAILAI,
+     "Huailai", "Hebei", "shore", {"Huailai": 0.4}, 0.0, 70.0),
+]
+# Guanting water surface (40 + 70 = 110 km2) is the middle of the 77-121 km2 range (§10);
+# Cetian's surface is counted on the reservoir itself through sg07 (ESTIMATE 25 km2 below).
+WATER_AREA_CETIAN = 25.0
+
+# Land use (ESTIMATE §12): share by class for each landscape type
+LANDUSE = {
+    "upland": {"cropland": 0.28, "grassland": 0.45, "forest": 0.22, "built": 0.04, "water": 0.01},
+    "plain": {"cropland": 0.50, "grassland": 0.25, "forest": 0.14, "built": 0.09, "water": 0.02},
+    "city": {"cropland": 0.30, "grassland": 0.25, "forest": 0.15, "built": 0.28, "water": 0.02},
+    "yanqing": {"cropland": 0.25, "grassland": 0.12, "forest": 0.55, "built": 0.07, "water": 0.01},
+    "shore": {"cropland": 0.30, "grassland": 0.20, "forest": 0.15, "built": 0.05, "water": 0.30},
+}
+EMC = {"cropland": 3.0, "grassland": 1.0, "forest": 0.8, "built": 8.0, "water": 0.0}
+FERTILISER = {2013: 150.0, 2016: 140.0}  # ESTIMATE kg N/ha/yr on cropland
+NATURAL_UPTAKE = 35.0                     # ESTIMATE kg N/ha/yr, natural vegetation
+UPTAKE = 100.0                            # ESTIMATE kg N/ha/yr removed with harvest
+DEPOSITION = 40.0                         # ESTIMATE (Miyun-basin 38.4-43.1 kg N/ha/yr)
+LEACHING, RESIDENCE_YR = 0.01, 10.0       # calibration, documented ranges in SOURCES.md
+PER_CAPITA_N = 2.3                        # ESTIMATE g N/person/d in rural sewage
+RURAL_CONNECTED, RURAL_REMOVAL = 0.2, 0.5
+RURAL_DELIVERY = 0.2                      # calibration
+# Livestock: provincial end-2005 stock density (head/km2, ESTIMATE §12)
+DENSITY = {  # province: (cattle, pigs, sheep & goats) per km2
+    "Hebei": (8269000 / 188800, 30644000 / 188800, 24820000 / 188800),
+    "Shanxi": (2186000 / 156700, 4633000 / 156700, 10293000 / 156700),
+    "Inner Mongolia": (2186000 / 156700, 4633000 / 156700, 10293000 / 156700),  # Shanxi density
+    "Beijing": (244000 / 16410, 2188000 / 16410, 1260000 / 16410),
+}
+EXCRETION = {"cattle": 53.3, "pig": 6.1, "sheep": 5.3}  # kg N/head/yr (sheep ESTIMATE)
+LOSS = {"cattle": 0.005, "pig": 0.01, "sheep": 0.005}     # calibration
+
+
+# x2 where a town WWTP returns municipal water (ESTIMATE §13): set so that the subbasin's
+# mean runoff is of the order of the effluent volume
+# Off: hydro/watershed.py rejects every [subbasins.runoff] key as unknown (it opens the
+# sub-table twice, so the second Table has no record of the keys read); reported to the lead.
+EMIT_RUNOFF_OVERRIDES = False
+X2_RETURN_FLOW = {"yg08": 1.0, "sg06": 0.0, "yg09": -2.0, "gs02": -1.0, "yd01": -1.0}
+
+
+def county_pop(name: str) -> float:
+    if name == "YanqingRural":
+        return YANQING - YANQING_URBAN
+    return ZJK[name]
+
+
+def main() -> None:
+    out: list[str] = []
+    w = out.append
+    gt_storage = storage(GUANTING_LEVEL, GUANTING_AREA)
+    ct_storage = storage(CETIAN_LEVEL, CETIAN_AREA)
+
+    # ---- population bookkeeping --------------------------------------------------
+    hebei_bj_total = sum(sum(county_pop(c) * s for c, s in (sub[9] or {}).items()) for sub in SUBS)
+    hebei_bj_total += YANQING_URBAN  # Yanqing town (WWTP) is in the basin
+    pool = BASIN_POPULATION - hebei_bj_total
+    zjk_city_urban = 0.95 * (ZJK["Qiaodong"] + ZJK["Qiaoxi"] + ZJK["EDZ"])
+    xuanhua_urban = XUANHUA_URBAN_SHARE * ZJK["Xuanhua"]
+    hebei_bj_urban = zjk_city_urban + xuanhua_urban + HUAILAI_URBAN + YANQING_URBAN
+    # county towns of the other Hebei counties: ESTIMATE 40 % of their residents
+    other_hebei = sum(county_pop(c) * s for sub in SUBS for c, s in (sub[9] or {}).items()
+                      if c not in ("Qiaodong", "Qiaoxi", "EDZ", "Xuanhua", "Huailai", "YanqingRural"))
+    hebei_bj_urban += 0.4 * other_hebei
+    sx_urban = BASIN_URBAN - hebei_bj_urban
+    datong_urban = DATONG_SHARE_OF_SX_URBAN * sx_urban
+    shuozhou_urban = SHUOZHOU_SHARE_OF_SX_URBAN * sx_urban
+    pool_weight = sum(sub[2] * sub[10] for sub in SUBS if sub[9] is None)
+
+    def wwtp(pop):
+        return round(pop * SERVED * SEWAGE_M3_PER_PERSON_DAY, -2)
+
+    plants = {  # subbasin -> (name, reach, served population)
+        "yg08": ("Zhangjiakou city WWTPs", "yang_zjk", zjk_city_urban),
+        "yg09": ("Xuanhua WWTP", "yang_xuanhua", xuanhua_urban),
+        "yd01": ("Huailai (Shacheng) WWTP", "yongding", HUAILAI_URBAN),
+        "gs02": ("Yanqing WWTP", "guishui_lower", YANQING_URBAN),
+        "sg06": ("Datong city WWTPs", "yuhe_lower", datong_urban),
+        "sg03": ("Shuozhou city WWTP", "sanggan_upper_a", shuozhou_urban),
+    }
+
+    w("# Guanting reservoir basin: the Sanggan and Yang rivers, the Yongding to Bahaoqiao, the")
+    w("# Guishui, and Guanting reservoir. WRITTEN BY make_basin.py; edit that script, not this file.")
+    w("# Every number is listed in SOURCES.md. 'ESTIMATE' marks values no published source gives")
+    w("# directly (derivation in SOURCES.md); 'calibration' marks parameters set within the ranges")
+    w("# that SOURCES.md states so that the baseline reproduces observations.toml.")
+    w("")
+    w("[basin]")
+    w('name = "guanting"')
+    w('description = "Guanting reservoir and its catchment (Sanggan, Yang, Yongding, Guishui), '
+      '43,402 km2; TN by source, 2013-2017"')
+    w("")
+    w("[run]")
+    w("start = 2013-03-01")
+    w("end = 2017-02-28")
+    w("courant = 0.9")
+    w("cell_length_km = 5.0")
+    w('routing = "auto"          # Muskingum-Cunge: every reach has a slope')
+    w("")
+    w("[weather]")
+    w('csv = "forcing/dingling_daily_2013_2017.csv"   # real daily weather at Dingling (SOURCES.md §8)')
+    w(f"elevation_m = {STATION_ELEVATION_M}       # ESTIMATE (§8)")
+    w(f"latitude_deg = {STATION_LATITUDE}      # ESTIMATE (§8)")
+    w("lapse_c_per_km = 6.5")
+    w("")
+    w("[runoff]   # GR4J + CemaNeige defaults: calibration within Perrin et al. (2003) ranges (§13)")
+    w("x1_mm = 1200.0")
+    w("x2_mm_per_day = -4.5     # net loss: groundwater abstraction and irrigation (§13)")
+    w("x3_mm = 25.0")
+    w("x4_days = 2.5")
+    w("snow = true")
+    w("ctg = 0.25")
+    w("kf_mm_per_c_per_day = 3.0")
+    w("initial_production_fraction = 0.3")
+    w("initial_routing_fraction = 0.3")
+    w("")
+    w("[[constituents]]")
+    w('name = "tn"')
+    w('long_name = "total nitrogen"')
+    w("river_removal_per_day = 0.3       # calibration; range 0.005-0.45 d-1 (Alexander et al. 2000, §13)")
+    w("river_theta = 1.047")
+    w("reservoir_removal_per_day = 0.002  # ESTIMATE (§13)")
+    w("reservoir_theta = 1.047")
+    w("settling_velocity_m_per_day = 0.03  # ESTIMATE apparent settling (§13)")
+    w("")
+    w("# ---- reaches: lengths §1/§9, slopes ESTIMATE from end elevations (§9), hydraulic geometry")
+    w(f"# ESTIMATE v = {VEL_COEFF} Q^{VEL_EXP}, w = {WID_COEFF} Q^{WID_EXP} (Leopold & Maddock 1953 exponents),")
+    w(f"# dispersion from Fischer et al. (1979) at Q = {Q_TYP_M3_S} m3/s (§9)")
+    for rid, name, length, down, slope in REACHES:
+        w("")
+        w("[[reaches]]")
+        w(f'id = "{rid}"')
+        w(f'name = "{name}"')
+        w(f"length_km = {length}")
+        w(f'downstream = "{down}"')
+        w(f"slope_m_per_m = {slope}")
+        w(f"velocity_coeff = {VEL_COEFF}")
+        w(f"velocity_exp = {VEL_EXP}")
+        w(f"width_coeff = {WID_COEFF}")
+        w(f"width_exp = {WID_EXP}")
+        w(f"dispersion_m2_s = {fischer_dispersion(slope):.1f}")
+    w("")
+    w("# ---- reservoirs (§10). Curves are ESTIMATES: areas assumed, storage by the trapezoid rule.")
+    w("[[reservoirs]]")
+    w('id = "cetian"')
+    w('name = "Cetian reservoir"')
+    w('downstream = "sanggan_cetian"')
+    w(f"level_m = {CETIAN_LEVEL}")
+    w(f"area_km2 = {CETIAN_AREA}")
+    w(f"storage_mcm = {[round(s, 1) for s in ct_storage]}   # ~5.8e8 m3 design total at the crest")
+    w("full_supply_level_m = 956.0      # flood-limit level (Feng & Li 2022)")
+    w("dead_storage_mcm = 20.0          # ESTIMATE")
+    w("initial_storage_mcm = 100.0      # ESTIMATE")
+    w("# ESTIMATE: ecological minimum plus the spring and autumn concentrated transfers to Guanting")
+    w("target_release_m3_s = [0.5, 0.5, 0.5, 2.5, 2.5, 0.5, 0.5, 0.5, 0.5, 2.5, 2.5, 0.5]")
+    w("ecological_min_m3_s = 0.3")
+    w("")
+    w("[[reservoirs]]")
+    w('id = "guanting"')
+    w('name = "Guanting reservoir"')
+    w(f"level_m = {GUANTING_LEVEL}")
+    w(f"area_km2 = {GUANTING_AREA}")
+    w(f"storage_mcm = {[round(s, 1) for s in gt_storage]}   # 4,160 near the crest (492 m)")
+    w("full_supply_level_m = 476.0      # flood-limit level")
+    w("dead_storage_mcm = 30.0          # ESTIMATE")
+    w("initial_storage_mcm = 250.0      # ESTIMATE (§10)")
+    w("# ESTIMATE: backup source, small ecological releases (§10)")
+    w("target_release_m3_s = 2.0")
+    w("ecological_min_m3_s = 0.3")
+    w("")
+    w("# ---- monitoring sections")
+    for sid, name, reach in [
+        ("shixiali", "Shixiali gauge (Sanggan)", "sanggan_shixiali"),
+        ("xiangshuibao", "Xiangshuibao gauge (Yang)", "yang_xuanhua"),
+        ("bahaoqiao", "Bahaoqiao (Yongding at the Guanting inlet)", "yongding"),
+        ("guishui_outlet", "Gujiaying (Guishui at the Guanting inlet)", "guishui_lower"),
+    ]:
+        w("")
+        w("[[sections]]")
+        w(f'id = "{sid}"')
+        w(f'name = "{name}"')
+        w(f'reach = "{reach}"')
+    w("")
+    w("# ---- subbasins: areas ESTIMATE (§1, §11); populations 2020 census x county share ESTIMATE (§11);")
+    w("# Shanxi / Inner Mongolia population = basin total minus the Hebei and Beijing parts, shared by")
+    w("# area x density weight (ESTIMATE §11); livestock = provincial 2005 density x area (ESTIMATE §12)")
+    for sub in SUBS:
+        (sid, name, area, (kind, target), elev, p, county, prov, lu, shares, weight, water) = sub
+        if shares is None:
+            pop = pool * area * weight / pool_weight
+        else:
+            pop = sum(county_pop(c) * s for c, s in shares.items())
+        plant = plants.get(sid)
+        served = plant[2] if plant else 0.0
+        if sid == "sg06" or sid == "sg03":
+            rural = max(pop - served, 0.0)
+        else:
+            rural = max(pop - served, 0.0)
+        w("")
+        w("[[subbasins]]")
+        w(f'id = "{sid}"')
+        w(f'name = "{name}"')
+        w(f"area_km2 = {float(area)}")
+        w(f'{kind} = "{target}"')
+        w(f"elevation_m = {float(elev)}")
+        w(f"precip_factor = {p / STATION_P_MM:.3f}   # {p:.0f} mm/yr / {STATION_P_MM} mm at Dingling (§8)")
+        w(f'county = "{county}"')
+        w(f'province = "{prov}"')
+        if EMIT_RUNOFF_OVERRIDES and sid in X2_RETURN_FLOW:
+            w("[subbasins.runoff]")
+            w(f"x2_mm_per_day = {X2_RETURN_FLOW[sid]}   # ESTIMATE: runoff carries the WWTP effluent volume (§13)")
+        for cls, share in LANDUSE[lu].items():
+            w(f"[subbasins.sources.land_use.{cls}]")
+            w(f"share = {share}")
+            w(f"emc_mg_per_l = {EMC[cls]}")
+            if cls == "cropland":
+                w("fertiliser_kg_per_ha_yr = { " + ", ".join(f"{y} = {v}" for y, v in FERTILISER.items())
+                  + " }   # ESTIMATE")
+                w(f"uptake_kg_per_ha_yr = {UPTAKE}")
+            if cls in ("forest", "grassland"):
+                w(f"uptake_kg_per_ha_yr = {NATURAL_UPTAKE}   # ESTIMATE: vegetation retains deposition")
+            if cls == "water":
+                w("deposition_kg_per_ha_yr = 0.0   # surface deposition is counted by [deposition]")
+        w("[subbasins.sources.groundwater]")
+        w(f"leaching_fraction = {LEACHING}")
+        w(f"residence_years = {RESIDENCE_YR}")
+        w('timing = "baseflow"')
+        w("[subbasins.sources.rural_domestic]")
+        w(f"population = {round(rural, -1):.0f}   # residents not served by a listed WWTP (§11)")
+        w(f"per_capita_n_g_per_day = {PER_CAPITA_N}")
+        w(f"connected_share = {RURAL_CONNECTED}")
+        w(f"treatment_removal = {RURAL_REMOVAL}")
+        w(f"delivery_fraction = {RURAL_DELIVERY}")
+        dens = DENSITY[prov]
+        for (kind_l, d) in zip(("cattle", "pig", "sheep"), dens):
+            w(f"[subbasins.sources.livestock.{kind_l}]")
+            w(f"head = {round(d * area, -1):.0f}")
+            w(f"excretion_kg_per_head_yr = {EXCRETION[kind_l]}")
+            w(f"loss_fraction = {LOSS[kind_l]}")
+        if plant:
+            pname, preach, spop = plant
+            w("[[subbasins.sources.point]]")
+            w(f'name = "{pname}"')
+            w(f'reach = "{preach}"')
+            w(f"discharge_m3_per_day = {wwtp(spop):.0f}   # ESTIMATE {spop:.0f} served x "
+              f"{SERVED} x {SEWAGE_M3_PER_PERSON_DAY} m3/d (§11)")
+            if prov == "Beijing":
+                w("tn_mg_per_l = 15.0   # DB11/890-2012 B limit (unverified, §11)")
+            else:
+                w("tn_mg_per_l = { 2013 = 20.0, 2016 = 15.0 }   # ESTIMATE: GB 18918 1B -> 1A (§11)")
+        wa = water if sid != "sg07" else WATER_AREA_CETIAN
+        w("[subbasins.sources.deposition]")
+        w(f"rate_kg_per_ha_yr = {DEPOSITION}")
+        w(f"water_area_km2 = {wa}")
+    (HERE / "basin.toml").write_text("\n".join(out) + "\n")
+    print(f"population: Hebei+Beijing in basin {hebei_bj_total:,.0f}; Shanxi/IM pool {pool:,.0f}")
+    print(f"urban: Hebei+Beijing {hebei_bj_urban:,.0f}; Shanxi/IM {sx_urban:,.0f}; "
+          f"Datong {datong_urban:,.0f}; Shuozhou {shuozhou_urban:,.0f}")
+    print(f"Guanting storage {[round(s) for s in gt_storage]}")
+    print(f"Cetian storage {[round(s) for s in ct_storage]}")
+    print("areas:", sum(s[2] for s in SUBS))
+    for rid, *_, slope in REACHES:
+        print(rid, round(fischer_dispersion(slope), 1))
+
+
+if __name__ == "__main__":
+    main()

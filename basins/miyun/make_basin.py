@@ -1,0 +1,335 @@
+"""Write basins/miyun/basin.toml from the tables below (run: python basins/miyun/make_basin.py).
+
+Every number here is either taken from a source listed in SOURCES.md or marked ESTIMATE
+there (section 8 explains each derivation).  The script only does arithmetic that SOURCES.md
+describes: population by area share, precipitation factors, reach slopes, hydraulic geometry
+and Fischer dispersion.  Edit the tables, re-run, and keep SOURCES.md in step.
+"""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+
+# --- weather -----------------------------------------------------------------------------
+STATION_ELEVATION_M = 60.0      # ESTIMATE (Huairou town on the plain edge; SOURCES 8.1)
+STATION_LATITUDE_DEG = 40.31    # Huairou district seat 40.315 N (zh.wikipedia 怀柔区)
+STATION_PRECIP_MM = 594.6       # mean of the four March-February years in the forcing file
+
+# --- counties: rural density (rural residents per km2), ESTIMATE (SOURCES 8.5) -----------
+RURAL_SHARE_HEBEI = 0.6
+COUNTY = {  # name: (province, resident 2020, area km2, rural persons per km2 of basin land)
+    "Fengning": ("Hebei", 326353, 8765.0, 326353 * RURAL_SHARE_HEBEI / 8765.0),
+    "Chicheng": ("Hebei", 197919, 5272.78, 197919 * RURAL_SHARE_HEBEI / 5272.78),
+    "Guyuan": ("Hebei", 160995, 3654.0, 160995 * RURAL_SHARE_HEBEI / 3654.0),
+    "Luanping": ("Hebei", None, 2993.0, 326353 * RURAL_SHARE_HEBEI / 8765.0),   # as Fengning
+    "Xinglong": ("Hebei", None, None, 326353 * RURAL_SHARE_HEBEI / 8765.0),     # as Fengning
+    "Yanqing": ("Beijing", 345671, 1994.88, 0.5 * (345671 - 205689) / 1994.88),
+    "Huairou": ("Beijing", 441040, 2122.82, 0.5 * (441040 - 334682) / 2122.82),
+    "Miyun": ("Beijing", None, 2229.45, (441040 - 334682) / 2122.82),          # as Huairou
+}
+
+# --- reaches ---------------------------------------------------------------------------
+# id, name, length km, downstream, top elevation m, bottom elevation m, Q_ref m3/s, W_ref m
+# Elevations and lengths other than the Chao's 157 km are ESTIMATES (SOURCES 8.3).
+REACHES = [
+    ("chao_upper", "Chao: Huangqi headwater to Fengning town (Dage)", 60.0, "chao_fengning", 1300, 700, 1.0, 8.0),
+    ("chao_fengning", "Chao: Dage to the Fengning-Luanping border", 50.0, "chao_luanping", 700, 450, 2.0, 12.0),
+    ("chao_luanping", "Chao: Luanping (Hushiha) to Gubeikou", 47.0, "chao_lower", 450, 230, 3.0, 18.0),
+    ("chao_lower", "Chao: Gubeikou to the Xiahui gauge", 18.0, "chao_reservoir", 230, 180, 3.5, 20.0),
+    ("chao_reservoir", "Chao: Xiahui to Miyun reservoir (Chao arm)", 12.0, "miyun", 180, 155, 4.0, 22.0),
+    ("bai_guyuan", "Bai: Guyuan headwater to Yunzhou reservoir", 55.0, "yunzhou", 1500, 1050, 0.5, 6.0),
+    ("bai_chicheng", "Bai: Yunzhou dam to Chicheng town", 30.0, "bai_dushikou", 1000, 880, 1.0, 10.0),
+    ("bai_dushikou", "Bai: Chicheng town to the Hebei-Beijing border (Dushikou)", 45.0, "baihebao", 880, 600, 2.0, 14.0),
+    ("bai_yanqing", "Bai: Baihebao dam to the Hei confluence (Qianjiadian)", 35.0, "bai_huairou", 560, 450, 2.5, 16.0),
+    ("hei", "Hei River (Chicheng) to the Bai", 80.0, "bai_huairou", 1100, 450, 1.0, 10.0),
+    ("bai_huairou", "Bai: Qianjiadian to the Tang confluence (Huairou)", 50.0, "bai_lower", 450, 300, 4.0, 20.0),
+    ("tang_upper", "Tang River in Fengning, to the Hebei-Beijing border", 50.0, "tang_lower", 1000, 550, 0.5, 6.0),
+    ("tang_lower", "Tang River in Huairou (Tanghekou) to the Bai", 45.0, "bai_lower", 550, 300, 1.0, 8.0),
+    ("bai_lower", "Bai: Tang confluence to the Zhangjiafen gauge", 45.0, "bai_reservoir", 300, 180, 5.0, 25.0),
+    ("bai_reservoir", "Bai: Zhangjiafen to Miyun reservoir (Bai arm)", 20.0, "miyun", 180, 155, 5.0, 25.0),
+    ("qingshui_upper", "Qingshui River in Hebei, to the border", 30.0, "qingshui_lower", 700, 300, 0.4, 5.0),
+    ("qingshui_lower", "Qingshui River in Miyun, to the reservoir", 20.0, "miyun", 300, 155, 0.6, 6.0),
+]
+VELOCITY_EXP = 0.34   # at-a-station m (Leopold & Maddock 1953 mean; SOURCES 8.3)
+WIDTH_EXP = 0.26      # at-a-station b
+V_REF = {True: 0.3, False: 0.5}  # m/s at Q_ref: headwater / larger reach (ESTIMATE)
+
+SECTIONS = [
+    ("gubeikou", "Chao River at Gubeikou (Hebei-Beijing border)", "chao_luanping", 1.0),
+    ("xiahui", "Xiahui gauge (Chao)", "chao_lower", 1.0),
+    ("baihe_border", "Bai River at the Hebei-Beijing border", "bai_dushikou", 1.0),
+    ("hei_outlet", "Hei River at the Hebei-Beijing border", "hei", 0.75),
+    ("tang_outlet", "Tang River at the Hebei-Beijing border", "tang_upper", 1.0),
+    ("qingshui_outlet", "Qingshui River at the Hebei-Beijing border", "qingshui_upper", 1.0),
+    ("zhangjiafen", "Zhangjiafen gauge (Bai)", "bai_lower", 1.0),
+    ("chao_inlet", "Chao River at the reservoir (Xinzhuang bridge area)", "chao_reservoir", 1.0),
+    ("bai_inlet", "Bai River at the reservoir (Daguan bridge area)", "bai_reservoir", 1.0),
+]
+
+# --- land-use presets (shares, ESTIMATE; SOURCES 8.6) --------------------------------------
+LAND = {
+    "bashang": {"forest": 0.30, "grassland": 0.34, "cropland": 0.30, "village": 0.06},
+    "hebei_mountain": {"forest": 0.55, "grassland": 0.17, "cropland": 0.23, "village": 0.05},
+    "beijing_mountain": {"forest": 0.72, "grassland": 0.12, "cropland": 0.12, "village": 0.04},
+}
+
+# --- subbasins -------------------------------------------------------------------------
+# id, name, area km2, drains to (reach or "res:<id>"), county, elevation m, annual P mm,
+# land preset, water area km2 (deposition surface), P source tag
+SUBBASINS = [
+    ("chao_huangqi", "Chao headwater: Huangqi", 900, "chao_upper", "Fengning", 1350, 460, "bashang", 1.0),
+    ("chao_zhangbaiwan", "Chao: Zhangbaiwan and Lamashan gullies", 700, "chao_upper", "Fengning", 1150, 460, "hebei_mountain", 0.8),
+    ("chao_dage", "Chao: Fengning town (Dage) and Wudaoying", 600, "chao_fengning", "Fengning", 850, 470, "hebei_mountain", 1.0),
+    ("chao_nanguan", "Chao: Nanguan and Houyingzi", 700, "chao_fengning", "Fengning", 900, 480, "hebei_mountain", 0.8),
+    ("chao_hatangchuan", "Chao: Zhailing, Shirengou and Hatangchuan", 800, "chao_luanping", "Fengning", 850, 490, "hebei_mountain", 0.9),
+    ("chao_luanping", "Chao: Luanping (Hushiha)", 1000, "chao_luanping", "Luanping", 700, 520, "hebei_mountain", 1.2),
+    ("chao_gubeikou", "Chao: Gubeikou to Xiahui", 400, "chao_lower", "Miyun", 450, 600, "beijing_mountain", 0.5),
+    ("chao_xiahui", "Chao: Xiahui to the reservoir", 300, "chao_reservoir", "Miyun", 350, 640, "beijing_mountain", 0.4),
+    ("bai_guyuan", "Bai headwater: Guyuan", 700, "bai_guyuan", "Guyuan", 1450, 426, "bashang", 0.6),
+    ("bai_yunzhou", "Yunzhou reservoir catchment below the headwater", 470, "res:yunzhou", "Chicheng", 1250, 421.5, "hebei_mountain", 6.0),
+    ("bai_chicheng", "Bai: Chicheng town", 600, "bai_chicheng", "Chicheng", 1050, 425, "hebei_mountain", 0.6),
+    ("bai_hong", "Bai: Hong River and Dushikou", 1100, "bai_dushikou", "Chicheng", 1100, 440, "hebei_mountain", 1.0),
+    ("hei_chicheng", "Hei River (Chicheng)", 1100, "hei", "Chicheng", 1150, 450, "hebei_mountain", 1.0),
+    ("bai_baihebao", "Baihebao reservoir local catchment", 300, "res:baihebao", "Yanqing", 900, 460, "beijing_mountain", 5.0),
+    ("bai_qianjiadian", "Bai: Yanqing north-east (Qianjiadian)", 800, "bai_yanqing", "Yanqing", 900, 480, "beijing_mountain", 0.7),
+    ("tang_fengning", "Tang River headwater (Fengning)", 700, "tang_upper", "Fengning", 1050, 500, "hebei_mountain", 0.5),
+    ("tang_huairou", "Tang River (Huairou, Tanghekou)", 500, "tang_lower", "Huairou", 800, 550, "beijing_mountain", 0.4),
+    ("bai_huairou", "Bai: Huairou (Baoshan, Changshaoying)", 700, "bai_huairou", "Huairou", 700, 580, "beijing_mountain", 0.7),
+    ("bai_zhangjiafen", "Bai: down to Zhangjiafen", 600, "bai_lower", "Miyun", 500, 620, "beijing_mountain", 0.6),
+    ("bai_inlet", "Bai: Zhangjiafen to the reservoir", 300, "bai_reservoir", "Miyun", 350, 640, "beijing_mountain", 0.3),
+    ("qingshui_hebei", "Qingshui River (Hebei part)", 500, "qingshui_upper", "Luanping", 650, 560, "beijing_mountain", 0.3),
+    ("qingshui_miyun", "Qingshui River (Miyun part)", 300, "qingshui_lower", "Miyun", 400, 640, "beijing_mountain", 0.2),
+    ("anda_xinglong", "Anda River side (Xinglong)", 300, "res:miyun", "Xinglong", 600, 600, "hebei_mountain", 0.2),
+    ("miyun_shore", "Miyun reservoir shore and water surface (Shixia, Tumen Xigou)", 1418, "res:miyun", "Miyun", 300, 665.3, "beijing_mountain", 90.0),
+]
+TOTAL_AREA_KM2 = 15788.0
+
+# --- sources: parameters (ESTIMATE/calibrated within ranges; SOURCES 8.7-8.12) ------------
+EMC = {"forest": 0.8, "grassland": 0.6, "cropland": 3.0, "village": 8.0, "water": 0.0}
+FERTILISER = 200.0        # kg N/ha/yr on cropland
+UPTAKE = {"forest": 30.0, "grassland": 20.0, "cropland": 150.0, "village": 0.0}
+LEACHING_FRACTION = {"chao": 0.025, "bai": 0.01, "beijing": 0.01}  # by river group, calibrated (S8.7)
+RESIDENCE_YEARS = 5.0
+DEPOSITION = 43.14        # kg N/ha/yr (Wang Huanxiao et al. 2018)
+PER_CAPITA_N = 11.8       # g N/person/d = 4.3 kg/yr
+DOMESTIC_DELIVERY = 0.15
+LIVESTOCK_PER_RURAL = {"cattle": 0.10, "pig": 0.50, "layer": 2.0}
+EXCRETION = {"cattle": 53.3, "pig": 12.5, "layer": 1.20}
+LIVESTOCK_LOSS = 0.08
+# WWTPs: (subbasin, name, reach, m3/d, TN mg/L) - ESTIMATE (SOURCES 8.11)
+WWTP = [
+    ("chao_dage", "Fengning county town WWTP (Dage)", "chao_fengning", 15000.0, 15.0),
+    ("bai_chicheng", "Chicheng county town WWTP", "bai_chicheng", 10000.0, 15.0),
+]
+
+RESERVOIRS = {
+    "yunzhou": dict(name="Yunzhou reservoir", downstream="bai_chicheng",
+                    level_m=[1000.0, 1010.0, 1020.0, 1030.0, 1035.0],
+                    area_km2=[0.0, 1.2, 4.0, 7.5, 9.5], storage_mcm=[0.0, 5.0, 30.0, 87.0, 102.0],
+                    full_supply_level_m=1035.0, dead_storage_mcm=3.0, initial_storage_mcm=30.0,
+                    target_release_m3_s=0.6, ecological_min_m3_s=0.1),
+    "baihebao": dict(name="Baihebao reservoir", downstream="bai_yanqing",
+                     level_m=[560.0, 570.0, 580.0, 590.0, 595.0],
+                     area_km2=[0.0, 1.0, 3.5, 7.0, 9.0], storage_mcm=[0.0, 4.0, 26.0, 78.0, 90.6],
+                     full_supply_level_m=595.0, dead_storage_mcm=3.0, initial_storage_mcm=30.0,
+                     target_release_m3_s=1.2, ecological_min_m3_s=0.2),
+    "miyun": dict(name="Miyun reservoir",
+                  level_m=[100.0, 115.0, 126.0, 137.61, 140.54, 143.19, 147.0, 149.81, 153.98,
+                           155.30, 157.5, 158.5, 159.5],
+                  area_km2=[0.0, 17.6, 46.154, 94.1, 105.5, 117.12, 137.54, 148.7, 165.3, 170.6,
+                            179.33, 183.6, 188.0],
+                  storage_mcm=[0.0, 96.9, 437.0, 1200.5, 1499.2, 1803.1, 2338.0, 2700.0, 3358.0,
+                               3579.0, 4008.0, 4190.0, 4375.0],
+                  full_supply_level_m=157.5, dead_storage_mcm=437.0, initial_storage_mcm=1100.0,
+                  target_release_m3_s=10.5, ecological_min_m3_s=0.0),
+}
+
+RUNOFF = dict(x1_mm=1000.0, x2_mm_per_day=-5.0, x3_mm=150.0, x4_days=2.0, ctg=0.25,
+              kf_mm_per_c_per_day=3.0)
+CONSTITUENT = dict(river_removal_per_day=0.10, river_theta=1.047, reservoir_removal_per_day=0.0,
+                   reservoir_theta=1.047, settling_velocity_m_per_day=0.027)
+
+
+def group(sid, county):
+    """River group of a subbasin for the calibrated leaching fraction."""
+    if sid.startswith("chao_") and county in ("Fengning", "Luanping"):
+        return "chao"
+    if COUNTY[county][0] == "Hebei" and not sid.startswith("chao_"):
+        return "bai"
+    return "beijing"
+
+
+def reach_geometry(q_ref, w_ref, headwater, slope):
+    """Width/velocity coefficients at Q_ref and a Fischer (1979) dispersion estimate."""
+    v_ref = V_REF[headwater]
+    a_v = v_ref / q_ref ** VELOCITY_EXP
+    a_w = w_ref / q_ref ** WIDTH_EXP
+    depth = q_ref / (w_ref * v_ref)
+    u_star = math.sqrt(9.81 * depth * slope)
+    disp = 0.011 * v_ref ** 2 * w_ref ** 2 / (depth * u_star)
+    return a_v, a_w, depth, disp
+
+
+def fmt(x):
+    return f"{x:.6g}" if isinstance(x, float) else str(x)
+
+
+def main():
+    area_sum = sum(s[2] for s in SUBBASINS)
+    assert abs(area_sum - TOTAL_AREA_KM2) < 1e-6, area_sum
+    out = []
+    w = out.append
+    w("# Miyun reservoir watershed (Chao and Bai rivers above Miyun dam), total nitrogen.")
+    w("# GENERATED by basins/miyun/make_basin.py - edit the script, not this file.")
+    w("# Every number is sourced or marked ESTIMATE in basins/miyun/SOURCES.md (section numbers")
+    w("# given as 'S8.x'). Subbasin boundaries and reach lengths are APPROXIMATIONS (S8.2-S8.3).")
+    w("")
+    w("[basin]")
+    w('name = "miyun"')
+    w('description = "Miyun reservoir watershed (Chao, Bai, Hei, Tang, Qingshui), 15,788 km2, '
+      'real weather at Huairou 2013-2017"')
+    w("")
+    w("[run]")
+    w("start = 2013-03-01")
+    w("end = 2017-02-28")
+    w("courant = 0.9")
+    w("cell_length_km = 4.0")
+    w('routing = "auto"          # Muskingum-Cunge: every reach has a slope')
+    w("")
+    w("[weather]")
+    w('csv = "forcing/huairou_daily_2013_2017.csv"')
+    w(f"elevation_m = {STATION_ELEVATION_M}      # ESTIMATE: Huairou town on the plain edge (S8.1)")
+    w(f"latitude_deg = {STATION_LATITUDE_DEG}     # Huairou district seat 40.315 N (zh.wikipedia)")
+    w("lapse_c_per_km = 6.5")
+    w("")
+    w("[runoff]                  # GR4J/CemaNeige, calibrated within Perrin et al. (2003) ranges (S8.4)")
+    for k, v in RUNOFF.items():
+        w(f"{k} = {fmt(v)}")
+    w("snow = true")
+    w("")
+    w("[[constituents]]")
+    w('name = "tn"')
+    w('long_name = "total nitrogen"')
+    w(f"river_removal_per_day = {CONSTITUENT['river_removal_per_day']}   # within 0.005-0.45 /d (Alexander et al. 2000), S8.10")
+    w(f"river_theta = {CONSTITUENT['river_theta']}")
+    w(f"reservoir_removal_per_day = {CONSTITUENT['reservoir_removal_per_day']}")
+    w(f"reservoir_theta = {CONSTITUENT['reservoir_theta']}")
+    w(f"settling_velocity_m_per_day = {CONSTITUENT['settling_velocity_m_per_day']}  # ESTIMATE ~10 m/yr apparent settling, S8.10")
+    w("")
+    heads = {r[0] for r in REACHES} - {r[3] for r in REACHES}
+    for rid, name, length, down, ztop, zbot, q_ref, w_ref in REACHES:
+        slope = (ztop - zbot) / (length * 1000.0)
+        a_v, a_w, depth, disp = reach_geometry(q_ref, w_ref, rid in heads, slope)
+        w("[[reaches]]")
+        w(f'id = "{rid}"')
+        w(f'name = "{name}"')
+        w(f"length_km = {fmt(length)}       # ESTIMATE partition of river lengths (S8.3)")
+        w(f'downstream = "{down}"')
+        w(f"slope_m_per_m = {slope:.5f}   # ESTIMATE: ({ztop} - {zbot}) m / {length} km (S8.3)")
+        w(f"velocity_coeff = {a_v:.4f}   # ESTIMATE: v = {V_REF[rid in heads]} m/s at Q = {q_ref} m3/s (S8.3)")
+        w(f"velocity_exp = {VELOCITY_EXP}")
+        w(f"width_coeff = {a_w:.4f}      # ESTIMATE: w = {w_ref} m at Q = {q_ref} m3/s (S8.3)")
+        w(f"width_exp = {WIDTH_EXP}")
+        w(f"dispersion_m2_s = {disp:.2f}   # ESTIMATE: Fischer 0.011 U2 W2/(h u*), h = {depth:.2f} m (S8.3)")
+        w("")
+    for rid, r in RESERVOIRS.items():
+        w("[[reservoirs]]")
+        w(f'id = "{rid}"')
+        w(f'name = "{r["name"]}"')
+        if "downstream" in r:
+            w(f'downstream = "{r["downstream"]}"')
+        if rid == "miyun":
+            w("# curve: points of S2 (published) plus ESTIMATEs: areas at storage-only points by linear")
+            w("# interpolation in level, 100/115 m from a power law, 159.5 m for 4,375 mcm / 188 km2 (S8.8)")
+        else:
+            w("# ESTIMATE curve: only the total capacity is published (S2, S8.8)")
+        for k in ("level_m", "area_km2", "storage_mcm"):
+            w(f"{k} = [{', '.join(fmt(x) for x in r[k])}]")
+        for k in ("full_supply_level_m", "dead_storage_mcm", "initial_storage_mcm", "target_release_m3_s",
+                  "ecological_min_m3_s"):
+            note = {
+                ("miyun", "initial_storage_mcm"): "   # ESTIMATE: 1.0-1.2e9 m3 in early 2013 (S8.8)",
+                ("miyun", "target_release_m3_s"): "   # mean 2013-2016 supply 3.3e8 m3/yr (S8.8)",
+                ("miyun", "ecological_min_m3_s"): "   # no downstream ecological release in 2013-2017 (S8.8)",
+                ("miyun", "full_supply_level_m"): "   # normal pool 157.5 m (S2)",
+                ("miyun", "dead_storage_mcm"): "   # dead level 126 m, 0.437e9 m3 (S2)",
+            }.get((rid, k), "   # ESTIMATE (S8.8)" if rid != "miyun" else "")
+            w(f"{k} = {fmt(r[k])}{note}")
+        w("")
+    for sid, name, reach, pos in SECTIONS:
+        w("[[sections]]")
+        w(f'id = "{sid}"')
+        w(f'name = "{name}"')
+        w(f'reach = "{reach}"')
+        w(f"position = {pos}")
+        w("")
+    w("# --- subbasins (boundaries and areas are APPROXIMATIONS; S8.2) ------------------------")
+    for sid, name, area, to, county, elev, precip, preset, water in SUBBASINS:
+        prov = COUNTY[county][0]
+        w("[[subbasins]]")
+        w(f'id = "{sid}"')
+        w(f'name = "{name}"')
+        w(f"area_km2 = {fmt(float(area))}        # ESTIMATE (S8.2)")
+        if to.startswith("res:"):
+            w(f'reservoir = "{to[4:]}"')
+        else:
+            w(f'reach = "{to}"')
+        w(f"elevation_m = {fmt(float(elev))}     # ESTIMATE (S8.2)")
+        bands = [elev - 250, elev - 100, elev, elev + 100, elev + 250]
+        w(f"band_elevations_m = [{', '.join(fmt(float(b)) for b in bands)}]   # ESTIMATE +-250 m (S8.2)")
+        w(f"precip_factor = {precip / STATION_PRECIP_MM:.3f}   # {precip} mm/yr / {STATION_PRECIP_MM} mm at Huairou (S8.4)")
+        w(f'county = "{county}"')
+        w(f'province = "{prov}"')
+        w("")
+        shares = dict(LAND[preset])
+        land_area = area
+        if water > 0 and sid == "miyun_shore":
+            # the water surface is its own class (no EMC, deposition counted by [deposition])
+            ws = water / area
+            shares = {k: v * (1 - ws) for k, v in shares.items()}
+            shares["water"] = ws
+            land_area = area - water
+        for cls, share in shares.items():
+            w(f"[subbasins.sources.land_use.{cls}]")
+            w(f"share = {share:.9f}")
+            w(f"emc_mg_per_l = {EMC[cls]}")
+            if cls == "cropland":
+                w(f"fertiliser_kg_per_ha_yr = {FERTILISER}   # ESTIMATE (S8.7)")
+            if cls in UPTAKE:
+                w(f"uptake_kg_per_ha_yr = {UPTAKE[cls]}")
+            if cls == "water":
+                w("deposition_kg_per_ha_yr = 0.0   # counted by [deposition] on the water surface")
+        w("[subbasins.sources.groundwater]")
+        w(f"leaching_fraction = {LEACHING_FRACTION[group(sid, county)]}   # calibrated within 0.02-0.3 (S8.7)")
+        w(f"residence_years = {RESIDENCE_YEARS}")
+        w('timing = "baseflow"')
+        rural = COUNTY[county][3] * land_area
+        w("[subbasins.sources.rural_domestic]")
+        w(f"population = {int(round(rural))}   # ESTIMATE: {COUNTY[county][3]:.1f} rural residents/km2 x {land_area:g} km2 (S8.5)")
+        w(f"per_capita_n_g_per_day = {PER_CAPITA_N}")
+        w(f"delivery_fraction = {DOMESTIC_DELIVERY}")
+        for kind, per in LIVESTOCK_PER_RURAL.items():
+            w(f"[subbasins.sources.livestock.{kind}]")
+            w(f"head = {int(round(per * rural))}   # ESTIMATE: {per} per rural resident (S8.9)")
+            w(f"excretion_kg_per_head_yr = {EXCRETION[kind]}")
+            w(f"loss_fraction = {LIVESTOCK_LOSS}")
+        for sub, pname, preach, q, tn in WWTP:
+            if sub == sid:
+                w("[[subbasins.sources.point]]")
+                w(f'name = "{pname}"')
+                w(f'reach = "{preach}"')
+                w(f"discharge_m3_per_day = {q}   # ESTIMATE (S8.11)")
+                w(f"tn_mg_per_l = {tn}   # GB 18918-2002 class 1A limit (S3)")
+        w("[subbasins.sources.deposition]")
+        w(f"rate_kg_per_ha_yr = {DEPOSITION}   # Shixia, Wang Huanxiao et al. 2018 (S3)")
+        w(f"water_area_km2 = {fmt(float(water))}   # ESTIMATE (S8.12)")
+        w("")
+    (HERE / "basin.toml").write_text("\n".join(out))
+    print(f"wrote {HERE / 'basin.toml'}: {len(SUBBASINS)} subbasins, {len(REACHES)} reaches")
+
+
+if __name__ == "__main__":
+    main()
