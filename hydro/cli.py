@@ -13,6 +13,7 @@ import click
 
 from hydro import __version__
 from hydro.errors import HydroError
+from hydro.clitools import command_history as _history
 
 
 class _Group(click.Group):
@@ -40,26 +41,6 @@ def main() -> None:
       hydro validate --quick                 run the fast verification cases
       hydro info RESULTS.nc                  what a basin, config or result holds
     """
-
-
-def _history() -> str:
-    """The command as typed (for the ``history`` attribute), rebuilt from click's context."""
-    import shlex
-
-    ctx = click.get_current_context()
-    parts = ["hydro", ctx.info_name]
-    for param in ctx.command.params:
-        value = ctx.params.get(param.name)
-        if value in (None, False, ()) or param.name == "quiet":
-            continue
-        if isinstance(param, click.Argument):
-            parts.append(str(value))
-        elif isinstance(value, bool):
-            parts.append(param.opts[-1])
-        else:
-            for v in (value if isinstance(value, tuple) else (value,)):
-                parts += [param.opts[-1], str(v)]
-    return " ".join(shlex.quote(p) for p in parts)
 
 
 @main.command("run")
@@ -163,7 +144,12 @@ def validate_command(cases, quick, as_json, list_only):
 @click.option("--scenario", help="Scenario name (or index) in a results file with a scenario dimension.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of payment records.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="Also write the payments as CSV.")
-def compensate_command(series_path, agreement, scenario, as_json, csv_out):
+@click.option("--scenarios", "incentives", is_flag=True,
+              help="RESULTS.nc is a `hydro scenarios` file: print the incentives table (what each payee "
+                   "receives minus what its measures cost; what each payer pays per kg of N kept out).")
+@click.option("--scenario-file", type=click.Path(dir_okay=False),
+              help="With --scenarios: the scenario TOML (default: the one recorded in the file).")
+def compensate_command(series_path, agreement, scenario, as_json, csv_out, incentives, scenario_file):
     """Payments per year, section, component, payer and payee under an agreement.
 
     The series is a hydro results file or a monitoring CSV of monthly section
@@ -171,6 +157,11 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out):
     """
     import json
 
+    if incentives:
+        from hydro.scenarios.cli import compensate_scenarios
+
+        compensate_scenarios(series_path, agreement, scenario_file, as_json, csv_out)
+        return
     from hydro.compensation import (Agreement, evaluate, format_payments, payments_as_json,
                                     write_payments_csv)
     from hydro.monitoring import read_series
@@ -243,8 +234,11 @@ def plot_command(results, kind, output, location, aggregate, classes, target, ob
 def _add_feature_commands() -> None:
     """Commands whose code lives with their feature (imports stay light until they run)."""
     from hydro.report import report_command
+    from hydro.scenarios.cli import gep_command, scenarios_command
 
     main.add_command(report_command)
+    main.add_command(scenarios_command)
+    main.add_command(gep_command)
 
 
 _add_feature_commands()

@@ -19,7 +19,7 @@ from hydro import __version__
 from hydro.errors import HydroError
 from hydro.results import Results
 
-_STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "scenario", "budget_term")
+_STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario", "budget_term")
 
 
 def check_writable(path: Path, overwrite: bool) -> None:
@@ -124,10 +124,18 @@ def read_results(path: Path) -> Results:
             if "=" in item:
                 short, long = item.split("=", 1)
                 constituents[short] = long
-        from hydro.results import LEADING_DIMS
-
-        leading = tuple(d for d in LEADING_DIMS if d in nc.dimensions)
-        res = Results(coords=coords, attrs=attrs, constituents=constituents, leading=leading)
+        res = Results(coords=coords, attrs=attrs, constituents=constituents)
+        # dims stacked in front of the declared ones (scenario, member), from a
+        # variable whose declaration is known
+        for name, var in nc.variables.items():
+            if name in nc.dimensions:
+                continue
+            try:
+                declared = res.declaration(name).dims
+            except HydroError:
+                continue
+            res.leading = tuple(var.dimensions[:len(var.dimensions) - len(declared)])
+            break
         for name, var in nc.variables.items():
             if name in nc.dimensions:
                 continue

@@ -480,6 +480,9 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         res.attrs["weather_seed"] = str(weather.metadata.get("seed", ""))
     res.attrs["subbasin_names"] = ";".join(f"{s.id}={s.name}" for s in ws.subbasins)
     res.attrs["subbasin_county"] = ";".join(f"{s.id}={s.county}" for s in ws.subbasins)
+    res.attrs["subbasin_province"] = ";".join(f"{s.id}={s.province}" for s in ws.subbasins)
+    res.attrs["subbasin_area_km2"] = ";".join(f"{s.id}={s.area_km2:g}" for s in ws.subbasins)
+    res.attrs["subbasin_drains_to"] = ";".join(f"{s.id}={s.reach or s.reservoir}" for s in ws.subbasins)
     from hydro.hydraulics import network_water_balance_error
 
     gw_in, gw_out = gw.input_kg_per_day.sum(), gw.release_kg_per_day.sum()

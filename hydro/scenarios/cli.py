@@ -14,12 +14,7 @@ from pathlib import Path
 
 import click
 
-
-def _history() -> str:
-    import shlex
-    import sys
-
-    return " ".join(shlex.quote(a) for a in ["hydro", *sys.argv[1:]])
+from hydro.clitools import command_history as _history
 
 
 @click.command("scenarios")

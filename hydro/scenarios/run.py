@@ -3,21 +3,16 @@
 :func:`run_scenarios` compiles each scenario (:mod:`hydro.scenarios.measures`),
 loads the basin with its overrides, runs it (:func:`hydro.simulation.run`), adds
 the scenario's measure costs and landscape N retention, and keeps the results.
-:func:`write_scenarios` stacks them: every variable of the runs gets a leading
-``scenario`` axis; units and long names come from :mod:`hydro.variables` (and,
-for the variables this package adds, from :data:`SCENARIO_VARIABLES` until they
-are declared there).  The file is written under a temporary name and renamed.
+:func:`write_scenarios` stacks them (:func:`hydro.results.stack`): every variable
+gets a leading ``scenario`` axis, and the one results writer writes the file.
 
-With a weather ensemble (``members > 0``), :func:`run_ensemble` fits
-:mod:`hydro.weathergen` to the basin's weather CSV, generates ``members`` series
-of the run period from ``seed``, and runs every scenario on each; only what the
-targets need is kept (section and reservoir TN, section discharge).
+With a weather ensemble (``members > 0``), :func:`run_ensemble` runs every
+scenario on the members of :func:`hydro.ensemble.member_weather`; only what the
+targets need is kept (:data:`ENSEMBLE_VARIABLES`).
 """
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -25,31 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
-from hydro.scenarios.measures import BasinInfo, Compiled, compile_scenario
+from hydro.scenarios.measures import BasinInfo, compile_scenario
 from hydro.scenarios.spec import ScenarioFile
-from hydro.variables import Variable
-
-#: Variables added by scenario runs (to be declared in hydro/variables.py).
-SCENARIO_VARIABLES = (
-    Variable("measure_capital_cost", ("year", "measure", "subbasin"), "yuan",
-             "capital cost of the measure in the subbasin in the year (spent or annualised, see cost_method)"),
-    Variable("measure_operating_cost", ("year", "measure", "subbasin"), "yuan",
-             "operating cost of the measure in the subbasin in the year"),
-    Variable("subbasin_tn_landscape_retention", ("year", "subbasin"), "kg",
-             "total nitrogen kept from reaching the river by natural retention in the subbasin (GEP)"),
-)
-_EXTRA = {v.name: v for v in SCENARIO_VARIABLES}
-
-
-def declaration(results, name: str) -> Variable:
-    """The declared variable ``name``: :mod:`hydro.variables` first, then :data:`SCENARIO_VARIABLES`."""
-    try:
-        return results.declaration(name)
-    except HydroError:
-        if name in _EXTRA:
-            return _EXTRA[name]
-        raise
-
 
 @dataclass
 class ScenarioRun:
@@ -83,8 +55,12 @@ def _period(sfile: ScenarioFile, start, end):
 
 
 def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, end: date | None,
-            extra_overrides: list[str] | None = None, history: str = ""):
-    """Compile and run one scenario; returns (Results, Compiled)."""
+            extra_overrides: list[str] | None = None, history: str = "", weather=None):
+    """Compile and run one scenario; returns (Results, Compiled).
+
+    ``weather`` (a :class:`hydro.weather.DailyForcing`) replaces the basin's
+    station record, e.g. one member of a generated ensemble.
+    """
     from hydro.basin import Basin
     from hydro.gep import landscape_retention
     from hydro.simulation import check_period, run
@@ -100,7 +76,12 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
         basin = Basin.load(info.path, overrides=list(extra_overrides or []) + comp.overrides)
     except HydroError as exc:
         raise HydroError(f"{sfile.path}: scenario '{sid}': the compiled measures do not fit the basin: {exc}") from None
-    res = run(basin, s, e, scenario=sid, history=history)
+    if weather is None:
+        res = run(basin, s, e, scenario=sid, history=history)
+    else:
+        from hydro.watershed import run_watershed
+
+        res = run_watershed(basin, s, e, scenario=sid, history=history, weather=weather)
     params = SourceParameters.from_subbasin_tables(basin.subbasin_tables)
     years_of_day = np.array([d.year for d in res.dates])
     run_years, land = landscape_retention(params, years_of_day, res["subbasin_quickflow"], info.area_km2,
@@ -170,42 +151,38 @@ def run_ensemble(run: ScenarioRun, members: int, seed: int | None, start=None, e
                  progress=None) -> dict:
     """Run every scenario on ``members`` generated weather series; keep section and reservoir TN.
 
-    The generator is fitted to the basin's own weather CSV (``[weather] csv``) and
-    generates station weather for the run period; the basin carries it to the
-    subbasins as usual.  Member m uses the m-th series of one draw from ``seed``.
+    Member ``m`` uses the weather of :func:`hydro.ensemble.member_weather` with
+    ``seed + m`` (the generator fitted to the basin's station record), the same
+    for every scenario, so scenarios are compared on the same weather.
     """
-    from hydro import weathergen
-    from hydro.weather import read_forcing_csv, write_forcing_csv
+    from hydro.basin import Basin
+    from hydro.ensemble import member_weather
 
     if members < 1:
         raise HydroError(f"--members: expected a positive number of ensemble members, got {members}")
-    res0 = run.results[0]
-    d0, d1 = res0.dates[0], res0.dates[-1]
-    wcsv = run.info.path.parent / run.info.raw.get("weather", {}).get("csv", "")
-    observed = read_forcing_csv(wcsv)
-    params = weathergen.fit(observed, reference_elevation_m=run.info.raw["weather"].get("elevation_m"))
-    gen = weathergen.generate(params, d0, d1, seed=seed, n_members=members)
-    keep = ("section_tn_concentration", "section_discharge", "reservoir_tn_concentration")
-    out = {k: [] for k in keep}
-    with tempfile.TemporaryDirectory(prefix="hydro-ensemble-") as tmp:
-        for m in range(members):
-            path = write_forcing_csv(gen.series(m), Path(tmp) / f"member_{m:03d}.csv")
-            rows = {k: [] for k in keep}
-            for k, sid in enumerate(run.names):
-                if progress:
-                    progress(f"[member {m + 1}/{members}] [{k + 1}/{len(run.names)}] scenario {sid}")
-                res, _ = run_one(run.info, run.sfile, sid, d0, d1, extra_overrides=[f'weather.csv="{path}"'])
-                for name in keep:
-                    if name in res.data:
-                        rows[name].append(res[name])
-            for name in keep:
-                if rows[name]:
-                    out[name].append(np.stack(rows[name]))
-    ens = {name: np.stack(v, axis=1) for name, v in out.items() if v}  # [scenario, member, ...]
-    ens["members"] = [f"m{m + 1:03d}" for m in range(members)]
-    ens["seed"] = int(gen.metadata["seed"])
+    seed = 1 if seed is None else int(seed)
+    d0, d1 = run.results[0].dates[0], run.results[0].dates[-1]
+    basin = Basin.load(run.info.path)
+    keep = ENSEMBLE_VARIABLES
+    out = {k: np.zeros((len(run.names), members) + run.results[0][k].shape) for k in keep
+           if k in run.results[0].data}
+    for m in range(members):
+        weather = member_weather(basin, d0, d1, seed + m)
+        for k, sid in enumerate(run.names):
+            if progress:
+                progress(f"[member {m + 1}/{members}] [{k + 1}/{len(run.names)}] scenario {sid}")
+            res, _ = run_one(run.info, run.sfile, sid, d0, d1, weather=weather)
+            for name in out:
+                out[name][k, m] = res[name]
+    ens = dict(out)
+    ens["members"] = list(range(members))
+    ens["seed"] = seed
     run.ensemble = ens
     return ens
+
+
+#: Variables kept for every ensemble member (what the targets need).
+ENSEMBLE_VARIABLES = ("section_tn_concentration", "section_discharge", "reservoir_tn_concentration")
 
 
 # -- writing ------------------------------------------------------------------------
@@ -243,80 +220,28 @@ def _attrs(run: ScenarioRun, history: str) -> dict:
 
 
 def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False, history: str = "") -> Path:
-    """Write every scenario to one netCDF4 (CF-1.8) file with a leading ``scenario`` dimension."""
-    import netCDF4
+    """Write every scenario to one netCDF4 (CF-1.8) file with a leading ``scenario`` dimension.
 
-    from hydro.netcdf import check_writable
+    The runs are stacked (:func:`hydro.results.stack`) and written by the one
+    results writer (:mod:`hydro.netcdf`: atomic, no overwrite without
+    ``overwrite``).  With an ensemble, ``ensemble_<variable>`` holds every member
+    (dims ``scenario, member, ...``).
+    """
+    from hydro.results import stack
 
-    path = Path(path)
-    check_writable(path, overwrite)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    os.close(fd)
-    try:
-        with netCDF4.Dataset(tmp, "w", format="NETCDF4") as nc:
-            _fill(nc, run, history)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return path
-
-
-def _fill(nc, run: ScenarioRun, history: str) -> None:
-    res0 = run.results[0]
-    nc.setncatts({k: str(v) for k, v in _attrs(run, history).items()})
-    coords = dict(res0.coords)
-    coords["scenario"] = list(run.names)
-    names = sorted(res0.data)
-    decls = {n: declaration(res0, n) for n in names}
-    used = {"scenario", "time"} | {d for v in decls.values() for d in v.dims}
     ens = run.ensemble
+    for k, res in enumerate(run.results):
+        if ens:
+            res.coords["member"] = list(ens["members"])
+            for name in ENSEMBLE_VARIABLES:
+                if name in ens:
+                    res.data[f"ensemble_{name}"] = ens[name][k]
+    stacked = stack(run.results, "scenario", list(run.names))
+    stacked.attrs.update(_attrs(run, history))
     if ens:
-        coords["member"] = ens["members"]
-        used.add("member")
-    for dim in sorted(used):
-        values = coords[dim]
-        nc.createDimension(dim, len(values))
-        if dim == "time":
-            start = values[0]
-            var = nc.createVariable("time", "f8", ("time",))
-            var.units = f"days since {start.isoformat()} 00:00:00"
-            var.calendar = "standard"
-            var.standard_name = "time"
-            var.long_name = "time (start of the day)"
-            var[:] = np.array([(d - start).days for d in values], dtype=float)
-        elif dim in ("year",):
-            var = nc.createVariable(dim, "i4", (dim,))
-            var.long_name = dim
-            var[:] = np.asarray(values, dtype=np.int32)
-        else:
-            var = nc.createVariable(dim, str, (dim,))
-            var.long_name = f"{dim.replace('_', ' ')} identifier"
-            if dim in ("reach", "section", "reservoir"):
-                var.cf_role = "timeseries_id"
-            for i, v in enumerate(values):
-                var[i] = str(v)
-    for name in names:
-        decl = decls[name]
-        data = np.stack([np.asarray(r.data[name]) for r in run.results])
-        integer = np.issubdtype(data.dtype, np.integer)
-        kw = {} if integer else {"fill_value": np.nan}
-        var = nc.createVariable(name, "i4" if integer else "f8", ("scenario",) + decl.dims, **kw)
-        var.units = decl.units
-        var.long_name = decl.long_name
-        var[:] = data
-    if ens:
-        for name in ("section_tn_concentration", "section_discharge", "reservoir_tn_concentration"):
-            if name not in ens:
-                continue
-            decl = declaration(res0, name)
-            var = nc.createVariable(f"ensemble_{name}", "f8", ("scenario", "member") + decl.dims,
-                                    fill_value=np.nan)
-            var.units = decl.units
-            var.long_name = decl.long_name + " (weather ensemble member)"
-            var[:] = ens[name]
-        nc.setncattr("ensemble_seed", str(ens["seed"]))
-        nc.setncattr("ensemble_generator", "hydro.weathergen fitted to the basin's weather CSV")
+        stacked.attrs["ensemble_seed"] = f"{ens['seed']}+member"
+        stacked.attrs["ensemble_generator"] = "hydro.weathergen fitted to the basin's weather CSV"
+    return stacked.to_netcdf(Path(path), overwrite=overwrite)
 
 
 def read_scenarios(path: str | Path):
