@@ -16,8 +16,30 @@ from hydro.errors import HydroError
 from hydro.clitools import command_history as _history
 
 
+#: Commands whose code lives with their feature, imported only when used (so
+#: ``hydro run`` does not pay for importing calibration, scenarios or reports).
+_LAZY_COMMANDS = {
+    "calibrate": "hydro.calibration.cli:calibrate_command",
+    "gep": "hydro.scenarios.cli:gep_command",
+    "report": "hydro.report:report_command",
+    "scenarios": "hydro.scenarios.cli:scenarios_command",
+}
+
+
 class _Group(click.Group):
-    """A click group that turns user mistakes into exit status 2 without a traceback."""
+    """A click group that turns user mistakes into exit status 2 without a traceback,
+    and loads feature commands on first use."""
+
+    def list_commands(self, ctx):
+        return sorted(set(super().list_commands(ctx)) | set(_LAZY_COMMANDS))
+
+    def get_command(self, ctx, name):
+        if name in _LAZY_COMMANDS and name not in self.commands:
+            import importlib
+
+            module, attr = _LAZY_COMMANDS[name].split(":")
+            self.add_command(getattr(importlib.import_module(module), attr), name)
+        return super().get_command(ctx, name)
 
     def invoke(self, ctx):
         try:
@@ -54,12 +76,15 @@ def main() -> None:
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override a basin-file value, e.g. --set run.courant=0.5 or "
                    "--set constituents.tn.river_removal_per_day=0.1 (repeatable).")
+@click.option("--params", type=click.Path(exists=True, dir_okay=False),
+              help="Parameters TOML written by `hydro calibrate` (its overrides apply before --set).")
 @click.option("--members", type=int, help="Run a weather ensemble of this many members (synthetic "
               "weather fitted to the basin's station record); results get a member dimension.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of member 0 (member m uses seed+m).")
 @click.option("--workers", type=int, help="Worker processes for an ensemble (default: all cores).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress bar).")
-def run_command(basin, start, end, output, overwrite, compress, overrides, members, seed, workers, quiet):
+def run_command(basin, start, end, output, overwrite, compress, overrides, params, members, seed, workers,
+                quiet):
     """Simulate one basin and write its results to netCDF.
 
     BASIN is a folder with basin.toml, the file itself, or a shipped name
@@ -72,6 +97,10 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, membe
     from hydro.simulation import check_period, run
     from hydro.summary import run_summary
 
+    if params:
+        from hydro.calibration import read_params
+
+        overrides = tuple(read_params(params)) + tuple(overrides)
     b = Basin.load(basin, overrides=list(overrides))
     s = parse_date(start, "--start") if start else None
     e = parse_date(end, "--end") if end else None
@@ -229,16 +258,3 @@ def plot_command(results, kind, output, location, aggregate, classes, target, ob
             options[singular] = location[0]
     plot(results, kind, output, **options)
     click.echo(f"written: {output}")
-
-
-def _add_feature_commands() -> None:
-    """Commands whose code lives with their feature (imports stay light until they run)."""
-    from hydro.report import report_command
-    from hydro.scenarios.cli import gep_command, scenarios_command
-
-    main.add_command(report_command)
-    main.add_command(scenarios_command)
-    main.add_command(gep_command)
-
-
-_add_feature_commands()

@@ -1,8 +1,9 @@
 """Progress of long work (ensembles, scenario batches, calibration) on stderr.
 
-One small class, :class:`Progress`: a bar with the count, an optional status
-text (e.g. the best objective) and the time left, redrawn in place on a
-terminal and printed every tenth of the way otherwise; silent when ``quiet``.
+One class, :class:`Progress`: a bar with the count, the rate, the time elapsed
+and left, and an optional status text (e.g. the best objective), redrawn in place
+on a terminal at most every ``interval`` seconds, printed every tenth of the way
+otherwise; silent when ``quiet``.
 """
 
 from __future__ import annotations
@@ -11,49 +12,88 @@ import sys
 import time
 
 
+def clock(seconds: float) -> str:
+    """``m:ss`` or ``h:mm:ss`` for a duration in seconds ("?" when unknown)."""
+    if seconds != seconds:  # NaN
+        return "?"
+    seconds = max(0, int(round(seconds)))
+    h, rest = divmod(seconds, 3600)
+    m, s = divmod(rest, 60)
+    return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
+
+
 class Progress:
     """A progress bar for ``total`` steps.
 
     Parameters
     ----------
     total : int
-        Number of steps.
+        Number of steps planned (an upper bound where the work may stop early).
     label : str
         What is counted (``"members"``, ``"evaluations"``).
+    done : int
+        Steps already done (e.g. stored evaluations when resuming).
     quiet : bool
         Print nothing.
     stream : file, optional
         Where to write (default ``sys.stderr``).
+    interval : float
+        Least time between two redraws on a terminal, s.
     """
 
-    def __init__(self, total: int, label: str, quiet: bool = False, stream=None):
+    def __init__(self, total: int, label: str, done: int = 0, quiet: bool = False, stream=None,
+                 interval: float = 0.2):
         self.total = max(int(total), 1)
         self.label = label
+        self.done = int(done)
+        self.start_done = int(done)
         self.quiet = quiet
         self.stream = stream or sys.stderr
-        self.done = 0
+        self.interval = interval
+        self.status = ""
         self.start = time.perf_counter()
         self._tty = hasattr(self.stream, "isatty") and self.stream.isatty()
+        self._last_draw = 0.0
         self._last_tenth = -1
 
-    def update(self, steps: int = 1, status: str = "") -> None:
-        """Count ``steps`` more and redraw (with ``status`` appended)."""
+    def update(self, steps: int = 1, status: str | None = None) -> None:
+        """Count ``steps`` more (and replace the status text) and redraw when due."""
         self.done = min(self.done + steps, self.total)
+        if status is not None:
+            self.status = status
         if self.quiet:
             return
-        elapsed = time.perf_counter() - self.start
-        left = elapsed / self.done * (self.total - self.done) if self.done else float("nan")
-        width = 30
-        filled = int(width * self.done / self.total)
-        line = (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {self.label}"
-                f"  {elapsed:5.0f} s, ~{left:4.0f} s left" + (f"  {status}" if status else ""))
         if self._tty:
-            self.stream.write("\r" + line)
-            if self.done == self.total:
-                self.stream.write("\n")
+            now = time.perf_counter()
+            if now - self._last_draw >= self.interval or self.done >= self.total:
+                self._last_draw = now
+                self.stream.write("\r" + self.line() + "\x1b[K")
+                self.stream.flush()
         else:
             tenth = 10 * self.done // self.total
             if tenth != self._last_tenth:
                 self._last_tenth = tenth
-                self.stream.write(line + "\n")
+                self.stream.write(self.line() + "\n")
+                self.stream.flush()
+
+    def line(self) -> str:
+        """The current progress line."""
+        elapsed = time.perf_counter() - self.start
+        new = self.done - self.start_done
+        rate = new / elapsed if elapsed > 0 else 0.0
+        left = (self.total - self.done) / rate if rate > 0 else float("nan")
+        width = 24
+        filled = int(width * min(self.done / self.total, 1.0))
+        status = f" | {self.status}" if self.status else ""
+        return (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {self.label}{status}"
+                f" | {rate:.1f}/s | elapsed {clock(elapsed)} | left ~{clock(left)}")
+
+    def finish(self, message: str = "") -> None:
+        """End the bar (on a terminal) and print ``message`` on its own line."""
+        if self.quiet:
+            return
+        if self._tty:
+            self.stream.write("\r" + self.line() + "\x1b[K\n")
+        if message:
+            self.stream.write(message + "\n")
         self.stream.flush()

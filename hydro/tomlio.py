@@ -193,7 +193,9 @@ def apply_overrides(data: dict[str, Any], assignments: list[str], file: str | Pa
     The value is parsed as a TOML value (``0.5``, ``true``, ``"text"``, ``[1, 2]``),
     or taken as a bare string when it does not parse.  Inside an array of
     tables, a path segment selects the table whose ``id`` (or ``name``) equals
-    it, e.g. ``reaches.upper.dispersion_m2_s=10``.
+    it, e.g. ``reaches.upper.dispersion_m2_s=10``.  A missing table on the
+    path is created (``subbasins.w1.runoff.x1_mm=400`` where w1 has no
+    ``[runoff]``); the readers then reject keys they do not know.
 
     Raises
     ------
@@ -220,7 +222,9 @@ def apply_overrides(data: dict[str, Any], assignments: list[str], file: str | Pa
                 node = match[0]
             elif isinstance(node, dict):
                 if key not in node:
-                    raise HydroError(f"--set {text}: {file} has no key '{where}'" + suggest(key, node))
+                    # a table the file leaves out (e.g. a subbasin's optional
+                    # [runoff]) is created; its reader rejects unknown keys
+                    node[key] = {}
                 node = node[key]
             else:
                 raise HydroError(f"--set {text}: '{where}' is a value, not a table")

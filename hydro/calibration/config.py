@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from hydro.errors import HydroError, suggest
+from hydro.errors import suggest
 from hydro.metrics import METRICS, metric
 from hydro.tomlio import Table, load_toml
 

@@ -10,9 +10,11 @@ small to pickle (its configuration only; see :class:`Problem`).
 ``serial``
     In the calling process; for debugging and tiny problems.
 ``processes``
-    :class:`concurrent.futures.ProcessPoolExecutor` with the ``forkserver``
-    start method on POSIX (``spawn`` elsewhere): workers do not inherit the
-    parent's threads or locks.  Default, with one worker per core.
+    :class:`concurrent.futures.ProcessPoolExecutor`, started by ``fork`` when
+    this process runs a single thread, else by ``forkserver`` (or ``spawn``),
+    so that workers never inherit another thread's locks.  Default, with one
+    worker per core.  With ``forkserver``/``spawn`` the main script is
+    re-imported in the workers: guard it with ``if __name__ == "__main__":``.
 ``dask``
     :class:`distributed.Client` on an existing scheduler (``--scheduler
     ADDRESS``) or on a :class:`distributed.LocalCluster` it starts
@@ -65,7 +67,7 @@ class ProcessExecutor:
         self.workers = int(workers or os.cpu_count() or 1)
         if self.workers < 1:
             raise HydroError(f"--workers must be >= 1, got {workers}")
-        method = "forkserver" if "forkserver" in mp.get_all_start_methods() else "spawn"
+        method = _start_method()
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(method))
 
     def map_unordered(self, vectors) -> Iterator[tuple[int, dict]]:
@@ -125,7 +127,7 @@ class DaskExecutor:
                                       pure=False) for z in vectors]
         index = {f.key: i for i, f in enumerate(futures)}
         try:
-            for f in as_completed(futures):
+            for f in as_completed(futures, loop=self.client.loop):
                 yield index[f.key], _result(f.result)
         finally:
             self.client.cancel([f for f in futures if not f.done()])
@@ -134,6 +136,19 @@ class DaskExecutor:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+
+def _start_method() -> str:
+    """``fork`` while this process has a single thread (fast, no re-import of ``__main__``);
+    ``forkserver`` when other threads run (a Dask client, a GUI), since forking a
+    multi-threaded process can deadlock; ``spawn`` where neither exists."""
+    import multiprocessing as mp
+    import threading
+
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
 
 
 def _result(get) -> dict:

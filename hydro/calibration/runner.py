@@ -53,7 +53,7 @@ from hydro.calibration.config import CalibrationConfig
 from hydro.calibration.executors import make_executor
 from hydro.calibration.models import format_assignment
 from hydro.calibration.problem import FAILED_LOSS, Problem
-from hydro.calibration.progress import Progress
+from hydro.progress import Progress
 from hydro.calibration.store import EvaluationStore, vector_key
 from hydro.errors import HydroError
 
@@ -93,6 +93,8 @@ class _Evaluator:
         self.problem, self.store, self.executor = problem, store, executor
         self.progress, self.phase = progress, phase
         self.new = 0
+        self.failed = 0
+        self.best: float | None = None  # best loss so far (for the progress line)
 
     def batch(self, vectors) -> list[dict]:
         vectors = [np.asarray(z, dtype=float) for z in vectors]
@@ -117,7 +119,11 @@ class _Evaluator:
             self.new += 1
             for i in slots[rec["key"]]:
                 out[i] = rec
-            self.progress.update(rec["loss"], failed=rec["status"] != "ok")
+            self.failed += rec["status"] != "ok"
+            if rec["status"] == "ok" and (self.best is None or rec["loss"] < self.best):
+                self.best = rec["loss"]
+            best = "-" if self.best is None else f"{self.best:.4g}"
+            self.progress.update(1, f"best loss {best}" + (f" | failed {self.failed}" if self.failed else ""))
         return out  # type: ignore[return-value]
 
     def losses(self, vectors) -> np.ndarray:
@@ -396,17 +402,22 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
     folder = Path(folder)
     problem = Problem(config)
     problem.prepare()  # every input check, before anything is written or evaluated
-    _check_folder(folder, config, resume)
-    store = EvaluationStore(folder, resume=resume)
     own = executor is None
+    if own:  # an unreachable scheduler is reported before the folder is touched
+        executor = make_executor(problem, workers=workers, scheduler=scheduler,
+                                 dask_workers=dask_workers, serial=serial)
+    try:
+        _check_folder(folder, config, resume)
+        store = EvaluationStore(folder, resume=resume)
+    except BaseException:
+        if own:
+            executor.close()
+        raise
     t0 = time.perf_counter()
     interrupted = False
     extra: dict = {}
     try:
-        if own:
-            executor = make_executor(problem, workers=workers, scheduler=scheduler,
-                                     dask_workers=dask_workers, serial=serial)
-        progress = Progress(planned_evaluations(config), done=0, quiet=quiet)
+        progress = Progress(planned_evaluations(config), "evaluations", quiet=quiet)
         ev = _Evaluator(problem, store, executor, progress, phase=config.method.name)
         try:
             if config.method.name == "de":

@@ -15,6 +15,7 @@ CASE_MODULES: list[str] = [
     "hydro.validation.reference",
     "hydro.validation.metrics_cases",
     "hydro.validation.basins",
+    "hydro.validation.calibration_cases",
 ]
 
 
