@@ -199,15 +199,30 @@ DENSITY = {  # province: (cattle, pigs, sheep & goats) per km2
     "Beijing": (244000 / 16410, 2188000 / 16410, 1260000 / 16410),
 }
 EXCRETION = {"cattle": 53.3, "pig": 6.1, "sheep": 5.3}  # kg N/head/yr (sheep ESTIMATE)
-LOSS = {"cattle": 0.005, "pig": 0.01, "sheep": 0.005}     # calibration
+LOSS = {"cattle": 0.01, "pig": 0.01, "sheep": 0.01}        # calibration (§12)
 
 
-# x2 where a town WWTP returns municipal water (ESTIMATE §13): set so that the subbasin's
-# mean runoff is of the order of the effluent volume
-# Off: hydro/watershed.py rejects every [subbasins.runoff] key as unknown (it opens the
-# sub-table twice, so the second Table has no record of the keys read); reported to the lead.
-EMIT_RUNOFF_OVERRIDES = False
-X2_RETURN_FLOW = {"yg08": 1.0, "sg06": 0.0, "yg09": -2.0, "gs02": -1.0, "yd01": -1.0}
+# Runoff (§13). Basin-wide defaults in [runoff]; per landscape type a [subbasins.runoff]
+# override (calibration within the ranges of §13: x1 100-1200 mm, x2 -5..3 mm/d,
+# x3 20-300 mm, x4 1.1-3 d). The irrigated valley floors, the cities (groundwater
+# supply) and the reservoir shores lose the most water (x2 at the -5 mm/d end, the
+# smallest routing store); the uplands less.
+RUNOFF_DEFAULT = {"x1_mm": 1200.0, "x2_mm_per_day": -4.5, "x3_mm": 25.0, "x4_days": 2.5}
+RUNOFF_BY_LANDSCAPE = {
+    "plain": {"x2_mm_per_day": -5.0, "x3_mm": 20.0},
+    "city": {"x2_mm_per_day": -5.0, "x3_mm": 20.0},
+    "shore": {"x2_mm_per_day": -5.0, "x3_mm": 20.0},
+    "upland": {"x2_mm_per_day": -4.0, "x3_mm": 25.0},
+    "yanqing": {"x2_mm_per_day": -4.5, "x3_mm": 25.0},
+}
+# rural domestic and livestock N reach the rivers with runoff (§12)
+DELIVERY_TIMING = "runoff"
+# initial TN (§13): rivers, and each reservoir
+INITIAL_TN_RIVER = 5.0                                  # ESTIMATE, flushed within days
+INITIAL_TN_RESERVOIR = {"guanting": 1.5, "cetian": 2.5}  # ESTIMATE
+# Share of the WWTP effluent that reaches its river (§11, §14): 1 = all of it. Reuse of
+# reclaimed water and sewage irrigation are known in the basin but no volume was found.
+EFFLUENT_TO_RIVER = 1.0
 
 
 def county_pop(name: str) -> float:
@@ -216,7 +231,7 @@ def county_pop(name: str) -> float:
     return ZJK[name]
 
 
-def main() -> None:
+def main(path: Path | None = None) -> None:
     out: list[str] = []
     w = out.append
     gt_storage = storage(GUANTING_LEVEL, GUANTING_AREA)
@@ -239,7 +254,7 @@ def main() -> None:
     pool_weight = sum(sub[2] * sub[10] for sub in SUBS if sub[9] is None)
 
     def wwtp(pop):
-        return round(pop * SERVED * SEWAGE_M3_PER_PERSON_DAY, -2)
+        return round(pop * SERVED * SEWAGE_M3_PER_PERSON_DAY * EFFLUENT_TO_RIVER, -2)
 
     plants = {  # subbasin -> (name, reach, served population)
         "yg08": ("Zhangjiakou city WWTPs", "yang_zjk", zjk_city_urban),
@@ -275,10 +290,10 @@ def main() -> None:
     w("lapse_c_per_km = 6.5")
     w("")
     w("[runoff]   # GR4J + CemaNeige defaults: calibration within Perrin et al. (2003) ranges (§13)")
-    w("x1_mm = 1200.0")
-    w("x2_mm_per_day = -4.5     # net loss: groundwater abstraction and irrigation (§13)")
-    w("x3_mm = 25.0")
-    w("x4_days = 2.5")
+    w(f"x1_mm = {RUNOFF_DEFAULT['x1_mm']}")
+    w(f"x2_mm_per_day = {RUNOFF_DEFAULT['x2_mm_per_day']}     # net loss: groundwater abstraction and irrigation (§13)")
+    w(f"x3_mm = {RUNOFF_DEFAULT['x3_mm']}")
+    w(f"x4_days = {RUNOFF_DEFAULT['x4_days']}")
     w("snow = true")
     w("ctg = 0.25")
     w("kf_mm_per_c_per_day = 3.0")
@@ -339,6 +354,13 @@ def main() -> None:
     w("target_release_m3_s = 2.0")
     w("ecological_min_m3_s = 0.3")
     w("")
+    w("# ---- initial TN (§13): followed as the 'initial' tag until it leaves")
+    w("[initial]")
+    w(f"tn_mg_per_l = {INITIAL_TN_RIVER}   # ESTIMATE: rivers, order of the simulated Bahaoqiao mean")
+    for rid, c in INITIAL_TN_RESERVOIR.items():
+        w(f"[initial.reservoirs.{rid}]")
+        w(f"tn_mg_per_l = {c}   # ESTIMATE (§13)")
+    w("")
     w("# ---- monitoring sections")
     for sid, name, reach in [
         ("shixiali", "Shixiali gauge (Sanggan)", "sanggan_shixiali"),
@@ -377,9 +399,13 @@ def main() -> None:
         w(f"precip_factor = {p / STATION_P_MM:.3f}   # {p:.0f} mm/yr / {STATION_P_MM} mm at Dingling (§8)")
         w(f'county = "{county}"')
         w(f'province = "{prov}"')
-        if EMIT_RUNOFF_OVERRIDES and sid in X2_RETURN_FLOW:
-            w("[subbasins.runoff]")
-            w(f"x2_mm_per_day = {X2_RETURN_FLOW[sid]}   # ESTIMATE: runoff carries the WWTP effluent volume (§13)")
+        over = {k: v for k, v in RUNOFF_BY_LANDSCAPE.get(lu, {}).items() if RUNOFF_DEFAULT.get(k) != v}
+        if over:
+            w(f"[subbasins.runoff]   # calibration, landscape '{lu}' (§13)")
+            for k, v in over.items():
+                w(f"{k} = {v}")
+        w("[subbasins.sources]")
+        w(f'delivery_timing = "{DELIVERY_TIMING}"   # rural domestic and livestock N travel with runoff (§12)')
         for cls, share in LANDUSE[lu].items():
             w(f"[subbasins.sources.land_use.{cls}]")
             w(f"share = {share}")
@@ -423,7 +449,7 @@ def main() -> None:
         w("[subbasins.sources.deposition]")
         w(f"rate_kg_per_ha_yr = {DEPOSITION}")
         w(f"water_area_km2 = {wa}")
-    (HERE / "basin.toml").write_text("\n".join(out) + "\n")
+    (path or HERE / "basin.toml").write_text("\n".join(out) + "\n")
     print(f"population: Hebei+Beijing in basin {hebei_bj_total:,.0f}; Shanxi/IM pool {pool:,.0f}")
     print(f"urban: Hebei+Beijing {hebei_bj_urban:,.0f}; Shanxi/IM {sx_urban:,.0f}; "
           f"Datong {datong_urban:,.0f}; Shuozhou {shuozhou_urban:,.0f}")

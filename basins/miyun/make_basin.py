@@ -118,7 +118,15 @@ PER_CAPITA_N = 11.8       # g N/person/d = 4.3 kg/yr
 DOMESTIC_DELIVERY = 0.15
 LIVESTOCK_PER_RURAL = {"cattle": 0.10, "pig": 0.50, "layer": 2.0}
 EXCRETION = {"cattle": 53.3, "pig": 12.5, "layer": 1.20}
-LIVESTOCK_LOSS = 0.08
+LIVESTOCK_LOSS = 0.06      # calibrated within 0.05-0.3 (S8.9)
+DELIVERY_TIMING = "runoff"   # rural domestic and livestock N washed off with runoff (S8.13)
+# initial TN, mg/L (S8.14): rivers and the two small reservoirs ESTIMATE; Miyun = Li et al. 2015 mean
+INITIAL_TN = {"rivers": 2.0, "miyun": 0.98}
+# subbasin id -> {GR4J key: value} (S8.4). The Bai above Zhangjiafen loses less water to human use
+# than the Chao (human share of the runoff decline 65-70 % at Zhangjiafen, 81.7 % at Xiahui; S2):
+# x2 = -4 mm/d there, calibrated; the Chao and the reservoir side keep the default -5.
+BAI_SIDE = [s[0] for s in SUBBASINS if s[0].startswith(("bai_", "hei_", "tang_")) and s[0] != "bai_inlet"]
+RUNOFF_OVERRIDES = {sid: {"x2_mm_per_day": -4.0} for sid in BAI_SIDE}
 # WWTPs: (subbasin, name, reach, m3/d, TN mg/L) - ESTIMATE (SOURCES 8.11)
 WWTP = [
     ("chao_dage", "Fengning county town WWTP (Dage)", "chao_fengning", 15000.0, 15.0),
@@ -177,7 +185,8 @@ def fmt(x):
     return f"{x:.6g}" if isinstance(x, float) else str(x)
 
 
-def main():
+def main(path=None):
+    path = HERE / "basin.toml" if path is None else Path(path)
     area_sum = sum(s[2] for s in SUBBASINS)
     assert abs(area_sum - TOTAL_AREA_KM2) < 1e-6, area_sum
     out = []
@@ -218,6 +227,11 @@ def main():
     w(f"reservoir_removal_per_day = {CONSTITUENT['reservoir_removal_per_day']}")
     w(f"reservoir_theta = {CONSTITUENT['reservoir_theta']}")
     w(f"settling_velocity_m_per_day = {CONSTITUENT['settling_velocity_m_per_day']}  # ESTIMATE ~10 m/yr apparent settling, S8.10")
+    w("")
+    w("[initial]")
+    w(f"tn_mg_per_l = {INITIAL_TN['rivers']}   # ESTIMATE: rivers, Yunzhou, Baihebao on the first day (S8.14)")
+    w("[initial.reservoirs.miyun]")
+    w(f"tn_mg_per_l = {INITIAL_TN['miyun']}   # Li Dongqing et al. 2015: Miyun mean TN 1991-2011 (S4, S8.14)")
     w("")
     heads = {r[0] for r in REACHES} - {r[3] for r in REACHES}
     for rid, name, length, down, ztop, zbot, q_ref, w_ref in REACHES:
@@ -283,6 +297,12 @@ def main():
         w(f"precip_factor = {precip / STATION_PRECIP_MM:.3f}   # {precip} mm/yr / {STATION_PRECIP_MM} mm at Huairou (S8.4)")
         w(f'county = "{county}"')
         w(f'province = "{prov}"')
+        if sid in RUNOFF_OVERRIDES:
+            w("[subbasins.runoff]   # override of [runoff]: less human water loss on the Bai (S8.4)")
+            for k, v in RUNOFF_OVERRIDES[sid].items():
+                w(f"{k} = {fmt(v)}")
+        w("[subbasins.sources]")
+        w(f'delivery_timing = "{DELIVERY_TIMING}"   # S8.13')
         w("")
         shares = dict(LAND[preset])
         land_area = area
@@ -327,8 +347,8 @@ def main():
         w(f"rate_kg_per_ha_yr = {DEPOSITION}   # Shixia, Wang Huanxiao et al. 2018 (S3)")
         w(f"water_area_km2 = {fmt(float(water))}   # ESTIMATE (S8.12)")
         w("")
-    (HERE / "basin.toml").write_text("\n".join(out))
-    print(f"wrote {HERE / 'basin.toml'}: {len(SUBBASINS)} subbasins, {len(REACHES)} reaches")
+    path.write_text("\n".join(out))
+    print(f"wrote {path}: {len(SUBBASINS)} subbasins, {len(REACHES)} reaches")
 
 
 if __name__ == "__main__":
