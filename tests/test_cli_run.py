@@ -198,10 +198,15 @@ def test_validate_unknown_case():
 
 def test_help_texts_explain_commands():
     text = invoke("--help").output
-    for command in ("run", "info", "validate"):
+    commands = ("run", "info", "validate", "plot", "compensate", "report", "scenarios", "gep", "calibrate")
+    for command in commands:
         assert command in text
+        help_text = invoke(command, "--help")
+        assert help_text.exit_code == 0 and len(help_text.output.split()) > 20, command
     assert "--overwrite" in invoke("run", "--help").output
     assert "--quick" in invoke("validate", "--help").output
+    assert "--resume" in invoke("calibrate", "--help").output
+    assert "--members" in invoke("scenarios", "--help").output
 
 
 def test_every_quick_validation_case_passes():
