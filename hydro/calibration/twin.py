@@ -27,6 +27,13 @@ TWIN_SECTIONS = ("border", "east_mouth")
 TWIN_GROUNDWATER_GROUP = ("w1", "w2", "e1", "e2", "m1")
 
 
+#: Miyun: the Chao River at the border and the Bai River at its gauge, and the Chao
+#: subbasins above Gubeikou (groundwater leaching group).
+MIYUN_SECTIONS = ("gubeikou", "zhangjiafen")
+MIYUN_GROUNDWATER_GROUP = ("chao_huangqi", "chao_zhangbaiwan", "chao_dage", "chao_nanguan",
+                           "chao_hatangchuan", "chao_luanping", "chao_gubeikou")
+
+
 @dataclass(frozen=True)
 class TwinParameter:
     """A parameter of the twin experiment: name, paths, bounds, transform and true value."""
@@ -55,10 +62,25 @@ def example_parameters() -> list[TwinParameter]:
     ]
 
 
+def miyun_parameters() -> list[TwinParameter]:
+    """The three twin parameters on the Miyun basin, true values inside their documented ranges.
+
+    GR4J's x1 of every subbasin (through ``[runoff]``), the groundwater leaching
+    fraction shared by the Chao subbasins above Gubeikou, and the river removal rate.
+    """
+    return [
+        TwinParameter("x1", ("runoff.x1_mm",), 300.0, 1500.0, "log", 900.0),
+        TwinParameter("leaching", tuple(f"subbasins.{s}.sources.groundwater.leaching_fraction"
+                                         for s in MIYUN_GROUNDWATER_GROUP), 0.005, 0.3, "log", 0.03),
+        TwinParameter("removal", ("constituents.tn.river_removal_per_day",), 0.0, 0.5, "linear", 0.15),
+    ]
+
+
 def make_twin(folder: Path, basin: str | Path = "watershed", *, start: date = date(2001, 1, 1),
               calibration: tuple[date, date] = (date(2002, 1, 1), date(2005, 12, 31)),
               noise: float = 0.05, seed: int = 7, max_evaluations: int = 600,
-              parameters: list[TwinParameter] | None = None) -> tuple[Path, dict[str, float]]:
+              parameters: list[TwinParameter] | None = None,
+              sections: tuple[str, ...] = TWIN_SECTIONS) -> tuple[Path, dict[str, float]]:
     """Write twin observations and a DE configuration for ``basin`` into ``folder``.
 
     Parameters
@@ -77,6 +99,8 @@ def make_twin(folder: Path, basin: str | Path = "watershed", *, start: date = da
         DE budget.
     parameters : list of TwinParameter, optional
         Default :func:`example_parameters`.
+    sections : tuple of str
+        Sections observed (default the example's :data:`TWIN_SECTIONS`).
 
     Returns
     -------
@@ -94,11 +118,11 @@ def make_twin(folder: Path, basin: str | Path = "watershed", *, start: date = da
     true = [format_assignment(p, q.true) for q in params for p in q.paths]
     res = run(Basin.load(path, overrides=true), start, calibration[1])
     days = [d.isoformat() for d in res.dates]
-    sections = list(res.coords["section"])
+    names = list(res.coords["section"])
     rng = np.random.default_rng(seed)
     obs_tables = []
-    for sec in TWIN_SECTIONS:
-        j = sections.index(sec)
+    for sec in sections:
+        j = names.index(sec)
         q = np.asarray(res["section_discharge"][:, j]) * rng.lognormal(0.0, noise, len(days))
         c = np.asarray(res["section_tn_concentration"][:, j]) * rng.lognormal(0.0, noise, len(days))
         with open(folder / f"q_{sec}.csv", "w", newline="") as fh:

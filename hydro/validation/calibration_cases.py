@@ -134,3 +134,25 @@ def calibration_twin() -> list[Check]:
     # signal in concentration is weakest (13 %, bound 25 %).
     tol = {"x1": 0.05, "leaching": 0.10, "removal": 0.25}
     return [Check.within(name, f"{k}_relative_error", got[k] / true[k] - 1.0, tol[k]) for k in tol]
+
+
+@case("calibration_twin_miyun", layer="data", quick=False)
+def calibration_twin_miyun() -> list[Check]:
+    """Twin experiment on Miyun: DE recovers x1, the Chao leaching fraction and river removal."""
+    from datetime import date
+
+    from hydro.calibration import calibrate
+    from hydro.calibration.twin import MIYUN_SECTIONS, make_twin, miyun_parameters
+
+    name = "calibration_twin_miyun"
+    with tempfile.TemporaryDirectory() as tmp:
+        config, true = make_twin(Path(tmp) / "twin", "miyun", start=date(2013, 3, 1),
+                                 calibration=(date(2014, 1, 1), date(2016, 12, 31)),
+                                 parameters=miyun_parameters(), sections=MIYUN_SECTIONS,
+                                 max_evaluations=400)
+        r = calibrate(config, Path(tmp) / "out", workers=2, quiet=True)
+    got = r.best["params"]
+    # Same noise model as the example twin (5 % on daily flow and weekly TN at two
+    # sections) over three years; the bounds are those of the example twin.
+    tol = {"x1": 0.05, "leaching": 0.10, "removal": 0.25}
+    return [Check.within(name, f"{k}_relative_error", got[k] / true[k] - 1.0, tol[k]) for k in tol]
