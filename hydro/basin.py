@@ -152,8 +152,8 @@ class Basin:
         info.finish()
         run = root.table("run")
         settings = RunSettings(
-            start=_date(run, "start"),
-            end=_date(run, "end"),
+            start=run.date("start"),
+            end=run.date("end"),
             courant=run.float("courant", default=0.9, minimum=1e-3, maximum=1.0),
             dispersion_limit=run.float("dispersion_limit", default=1.0, minimum=1e-3, maximum=1.0),
             cell_length_km=run.float("cell_length_km", default=2.0, positive=True),
@@ -191,18 +191,6 @@ def _config_hash(path: Path, overrides: list[str]) -> str:
     for item in overrides:
         h.update(b"\n--set " + item.encode())
     return h.hexdigest()
-
-
-def _date(t: Table, key: str) -> date:
-    value = t.raw(key)
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise t.error(key, f"expected a date YYYY-MM-DD, got {value!r}")
 
 
 def parse_date(text: str, option: str) -> date:

@@ -149,6 +149,24 @@ class Table:
             raise self.error(key, f"expected {length} values, got {len(value)}")
         return [self._check_number(f"{key}[{i}]", v, minimum, None, positive) for i, v in enumerate(value)]
 
+    def date(self, key: str, default: Any = _REQUIRED, value: Any = _REQUIRED):
+        """A date (TOML date or ``YYYY-MM-DD`` string); ``value`` checks an element
+        already taken from the table (e.g. one end of a period) under ``key``'s name."""
+        from datetime import date
+
+        if value is _REQUIRED:
+            value = self.raw(key, default)
+            if value is default:
+                return value
+        if isinstance(value, date):
+            return value
+        if isinstance(value, str):
+            try:
+                return date.fromisoformat(value)
+            except ValueError:
+                pass
+        raise self.error(key, f"expected a date YYYY-MM-DD, got {value!r}")
+
     def table(self, key: str, default: Any = _REQUIRED) -> "Table":
         """A sub-table."""
         value = self.raw(key, default)

@@ -268,7 +268,7 @@ class CalibrationConfig:
         m.finish()
 
         p = top.table("periods")
-        warm = _date(p, "warmup_start")
+        warm = p.date("warmup_start")
         cal = _span(p, "calibration")
         val = _span(p, "validation", required=False)
         p.finish()
@@ -413,18 +413,6 @@ def _method(t: Table) -> MethodSettings:
     return out
 
 
-def _date(t: Table, key: str, value=None) -> date:
-    value = t.raw(key) if value is None else value
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise t.error(key, f"expected a date YYYY-MM-DD, got {value!r}")
-
-
 def _span(t: Table, key: str, required: bool = True) -> tuple[date, date] | None:
     value = t.raw(key, None)
     if value is None:
@@ -433,7 +421,7 @@ def _span(t: Table, key: str, required: bool = True) -> tuple[date, date] | None
         return None
     if not isinstance(value, list) or len(value) != 2:
         raise t.error(key, f"expected [first_day, last_day], got {value!r}")
-    first, last = _date(t, key, value[0]), _date(t, key, value[1])
+    first, last = t.date(key, value=value[0]), t.date(key, value=value[1])
     if last < first:
         raise t.error(key, f"ends ({last}) before it starts ({first}); swap the dates")
     return first, last

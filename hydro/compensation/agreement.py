@@ -130,7 +130,7 @@ class _Reader:
         if isinstance(raw, dict):
             sub = Table(raw, self.t.file, self.t.path(key))
             value = sub.raw("value")
-            prov = _provenance(sub, None)
+            prov = read_provenance(sub, None)
             sub.finish()
             if prov is None:
                 raise sub.error("value", "give 'source' (a citation) or 'assumption = true' with a 'note'")
@@ -179,8 +179,12 @@ class _Reader:
         return value
 
 
-def _provenance(t: Table, inherited: tuple[str, str] | None) -> tuple[str, str] | None:
-    """Read ``source`` / ``assumption`` / ``note`` of a table; ``inherited`` when it has none."""
+def read_provenance(t: Table, inherited: tuple[str, str] | None) -> tuple[str, str] | None:
+    """Read ``source`` / ``assumption`` / ``note`` of a table; ``inherited`` when it has none.
+
+    Returns ``("cited", source)``, ``("assumed", note)`` or ``inherited``: the
+    convention every shipped number follows (agreements, scenario measures).
+    """
     source = t.str("source", None)
     assumption = t.bool("assumption", False)
     note = t.str("note", None)
@@ -260,7 +264,7 @@ def _caps(r: _Reader) -> dict[str, float]:
 
 
 def _read_rule(kind, t: Table, payer, payee, period, agreement_prov, log) -> Rule:
-    prov = _provenance(t, agreement_prov) or ("unstated", "")
+    prov = read_provenance(t, agreement_prov) or ("unstated", "")
     r = _Reader(t, prov, log)
     sections = _names(t, "section", "sections", t.where)
     payer, payee = _parties(t, payer, payee)
@@ -348,7 +352,7 @@ _FIXED_KINDS = ("prepayment", "settlement", "transfer")
 
 
 def _read_fixed(t: Table, payer, payee, period, agreement_prov, log) -> FixedPayment:
-    prov = _provenance(t, agreement_prov) or ("unstated", "")
+    prov = read_provenance(t, agreement_prov) or ("unstated", "")
     r = _Reader(t, prov, log)
     year = r.integer("year")
     if not period[0] <= year <= period[1]:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from hydro.compensation.agreement import read_provenance as _provenance
 from hydro.errors import HydroError, suggest
 from hydro.tomlio import Table, load_toml
 
@@ -288,8 +289,8 @@ class ScenarioFile:
             raise head.error("cost_method", f"expected one of {', '.join(COST_METHODS)}, got "
                              f"{cost_method!r}" + suggest(str(cost_method), COST_METHODS))
         discount = r.number("discount_rate", 0.08, minimum=0.0, maximum=1.0)
-        start = _date(head, "start")
-        end = _date(head, "end")
+        start = head.date("start", None)
+        end = head.date("end", None)
         if start and end and end < start:
             raise head.error("end", f"{end} is before start {start}")
         head.finish()
@@ -346,19 +347,6 @@ class ScenarioFile:
 
 
 # -- helpers ------------------------------------------------------------------------
-def _provenance(t: Table, inherited):
-    source = t.str("source", None)
-    assumption = t.bool("assumption", False)
-    note = t.str("note", None)
-    if assumption:
-        if not note:
-            raise t.error("assumption", "an assumption needs a 'note' that explains it")
-        return ("assumed", note)
-    if source:
-        return ("cited", source)
-    return inherited
-
-
 class _Reader:
     """Numbers of a table that may carry their own provenance."""
 
@@ -399,20 +387,6 @@ def _ident(t: Table, key: str) -> str:
     if not isinstance(value, str) or not value.strip() or any(c in value for c in " .=;,\t\n"):
         raise t.error(key, f"expected a non-empty identifier without spaces, dots, '=' or ';', got {value!r}")
     return value
-
-
-def _date(t: Table, key: str):
-    from datetime import date
-
-    value = t.raw(key, None)
-    if value is None or isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value)
-        except ValueError:
-            pass
-    raise t.error(key, f"expected a date YYYY-MM-DD, got {value!r}")
 
 
 def _names(t: Table, key: str) -> tuple[str, ...] | None:
