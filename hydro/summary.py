@@ -78,10 +78,7 @@ def describe(path: str) -> str:
             lines.append(f"    {name} {res.data[name].shape}")
         return "\n".join(lines)
     if p.suffix == ".toml" and p.name != "basin.toml":
-        from hydro.tomlio import load_toml
-
-        data = load_toml(p)
-        return f"config {p}\n  tables: " + ", ".join(data)
+        return describe_config(p)
     try:
         b = Basin.load(path)
     except HydroError:
@@ -96,3 +93,39 @@ def describe(path: str) -> str:
              f"  sections: {', '.join(s.id for s in net.sections) or 'none'}",
              f"  sha256: {b.sha256}"]
     return "\n".join(lines)
+
+
+def describe_config(path: Path) -> str:
+    """Summarise a scenario file, an agreement, a calibration config or another TOML."""
+    from hydro.tomlio import load_toml
+
+    data = load_toml(path)
+    if "measures" in data and "scenarios" in data:
+        from hydro.scenarios.spec import ScenarioFile
+
+        sf = ScenarioFile.from_toml(path)
+        lines = [f"scenario file {path} ({sf.name})", f"  measures ({len(sf.measures)}):"]
+        lines += [f"    {m.id:28s} {m.kind:22s} {m.years[0]}-{m.years[1]}  {m.description}"
+                  for m in sf.measures.values()]
+        lines.append("  scenarios: " + ", ".join(s.id for s in sf.scenarios))
+        lines.append("  targets: " + ", ".join(getattr(t, "id", str(t)) for t in sf.targets))
+        return "\n".join(lines)
+    if "model" in data and "parameters" in data:
+        from hydro.calibration.config import CalibrationConfig
+
+        c = CalibrationConfig.from_toml(path)
+        lines = [f"calibration config {path} ({c.kind} model, method {c.method.name}, "
+                 f"{c.method.max_evaluations} evaluations at most)"]
+        lines += [f"  parameter {q.name:14s} [{q.lower:g}, {q.upper:g}] {q.transform:6s} -> {', '.join(q.paths)}"
+                  for q in c.parameters]
+        lines.append("  observations: " + ", ".join(o.name for o in c.observations))
+        return "\n".join(lines)
+    if "payer" in data or "quality_class" in data or "quantity" in data or "fixed" in data:
+        from hydro.compensation.agreement import Agreement
+
+        a = Agreement.from_toml(path)
+        kinds = sorted({type(r).__name__ for r in a.rules})
+        return "\n".join([f"agreement {path}: {a.name}", f"  period {a.period[0]}-{a.period[1]}, "
+                          f"{a.payer} pays {a.payee}", f"  components: {', '.join(kinds)}",
+                          f"  source: {a.source}"])
+    return f"config {path}\n  tables: " + ", ".join(data)

@@ -239,3 +239,14 @@ def test_compensate_names_unknown_sections(tmp_path):
     invoke("run", "tiny", "-o", out, "-q", "--end", "2020-03-31")
     agreement = ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml"
     assert_user_error(invoke("compensate", out, agreement), "bahaoqiao", "known sections")
+
+
+@pytest.mark.parametrize(("path", "fragment"), [
+    ("configs/scenarios/watershed.toml", "scenario file"),
+    ("configs/calibration/leguer.toml", "parameter x1"),
+    ("configs/agreements/guanting_yongding_2023.toml", "agreement"),
+])
+def test_info_summarises_configs(path, fragment):
+    result = invoke("info", ROOT / path)
+    assert result.exit_code == 0, result.output
+    assert fragment in result.output
