@@ -15,6 +15,8 @@ def command_history() -> str:
         value = ctx.params.get(param.name)
         if value in (None, False, ()) or param.name == "quiet":
             continue
+        if not isinstance(param, click.Argument) and value == param.default:
+            continue  # a default the user did not type
         if isinstance(param, click.Argument):
             parts.append(str(value))
         elif isinstance(value, bool):

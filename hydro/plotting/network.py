@@ -169,14 +169,18 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
     norm = Normalize(vmin=float(finite.min()) if finite.size else 0.0,
                      vmax=float(finite.max()) if finite.size and finite.max() > finite.min() else
                      (float(finite.max()) + 1e-9 if finite.size else 1.0))
+    n_sections = len(results.coords.get("section", []))
+    compact = len(reaches) + len(reservoirs) > 12 or n_sections > 6  # a real basin, not an example
     with style.figure_context():
-        fig, ax = style.figure_and_axes(ax)
+        fig, ax = style.figure_and_axes(ax, figsize=(10.0, 8.0) if compact else style.FIGSIZE)
         segs = [ends[r] for r in reaches]
         lc = LineCollection(segs, cmap="viridis", norm=norm, linewidths=6, capstyle="round", zorder=2)
         lc.set_array(np.ma.masked_invalid(reach_mean))
         ax.add_collection(lc)
         for r, ((x0, y0), (x1, y1)) in zip(reaches, segs):
-            ax.annotate(label_of.get(r, r), xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(7, 0),
+            # reaches carry their short id: display names are sentences that collide
+            # in a real network (sections and reservoirs keep their names)
+            ax.annotate(r, xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(7, 0),
                         textcoords="offset points", fontsize=8, color=style.MUTED, va="center",
                         ha="left", style="italic", zorder=4)
         for j, r in enumerate(reservoirs):
@@ -185,7 +189,7 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
             v = res_mean[j] if res_mean is not None else np.nan
             ax.scatter([(x0 + x1) / 2], [(y0 + y1) / 2], s=260, marker="s", c=[v] if np.isfinite(v) else "white",
                        cmap="viridis", norm=norm, edgecolors="black", linewidths=1.2, zorder=5,
-                       label="Reservoir")
+                       label="Reservoir" if j == 0 else None)
             ax.annotate(label_of.get(r, r), xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(12, 0),
                         textcoords="offset points", fontsize=9, fontweight="bold", va="center",
                         ha="left", zorder=6)
@@ -202,7 +206,8 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
             right = x0 > x1 + 1e-9  # a tributary coming from the right: label on its right
             ax.scatter([px], [py], s=55, marker="o", facecolors="white", edgecolors="black",
                        linewidths=1.3, zorder=6, label="Monitoring section" if placed == 0 else None)
-            ax.annotate(label_of.get(sid, sid), xy=(px, py), xytext=(8 if right else -8, 0),
+            # many long section names collide: a large network shows ids (names are in the report)
+            ax.annotate(sid if compact else label_of.get(sid, sid), xy=(px, py), xytext=(8 if right else -8, 0),
                         textcoords="offset points", fontsize=8, ha="left" if right else "right",
                         va="center", zorder=7,
                         bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
