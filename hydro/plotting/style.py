@@ -52,6 +52,12 @@ def colour(i: int) -> str:
     return PALETTE[i % len(PALETTE)]
 
 
+def linestyle(i: int) -> str:
+    """Line style of the ``i``-th series: solid for the first round of :data:`PALETTE`,
+    then dashed and dotted, so no two series look alike when colours repeat."""
+    return ("-", "--", ":", "-.")[(i // len(PALETTE)) % 4]
+
+
 @lru_cache(maxsize=1)
 def cjk_font() -> str | None:
     """The family name of an installed CJK font, or None."""

@@ -114,10 +114,10 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
                 med, lo, hi = _data.percentile_band(values, axis=1, percentiles=percentiles)
                 ax.fill_between(x, lo, hi, color=colour, alpha=0.22, lw=0,
                                 label=f"{label}: {percentiles[0]:g}-{percentiles[1]:g}th percentile")
-                ax.plot(x, med, color=colour, marker=marker, label=f"{label} (median)")
+                ax.plot(x, med, color=colour, ls=style.linestyle(i), marker=marker, label=f"{label} (median)")
                 drawn.append(hi)
             else:
-                ax.plot(x, values, color=colour, marker=marker, label=label)
+                ax.plot(x, values, color=colour, ls=style.linestyle(i), marker=marker, label=label)
                 drawn.append(values)
             obs = _observation_series(observations, loc, constituent)
             if obs is not None and len(obs[0]):
