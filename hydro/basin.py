@@ -104,6 +104,9 @@ class Basin:
         The ``[initial]`` table (initial concentrations).
     subbasin_tables : list of Table
         The ``[[subbasins]]`` tables of a watershed basin (empty for a flow-driven one).
+    counties : dict
+        The optional ``[[counties]]`` registry: county id -> (name, province).  When
+        present, every subbasin's ``county`` must be one of them.
     weather, runoff : Table
         The ``[weather]`` and ``[runoff]`` tables of a watershed basin.
     sha256 : str
@@ -118,6 +121,7 @@ class Basin:
     forcing: Table
     initial: Table
     subbasin_tables: list
+    counties: dict
     weather: Table
     runoff: Table
     sha256: str
@@ -173,6 +177,15 @@ class Basin:
         forcing = root.table("forcing", default=None)
         initial = root.table("initial", default=None)
         subbasins = root.tables("subbasins", default=[])
+        counties = {}
+        for t in root.tables("counties", default=[]):
+            cid = t.str("id")
+            if cid in counties:
+                raise t.error("id", f"county '{cid}' is listed twice")
+            counties[cid] = (t.str("name", cid), t.str("province"))
+            t.float("area_km2", None, positive=True)
+            t.str("source", "")
+            t.finish()
         weather = root.table("weather", default=None)
         runoff = root.table("runoff", default=None)
         if subbasins and not weather.data:
@@ -181,7 +194,7 @@ class Basin:
         root.finish()
         return cls(name=name, path=path, network=network, constituents=constituents,
                    settings=settings, forcing=forcing, initial=initial, subbasin_tables=subbasins,
-                   weather=weather, runoff=runoff,
+                   counties=counties, weather=weather, runoff=runoff,
                    sha256=_config_hash(path, overrides or []))
 
 

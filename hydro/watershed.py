@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.basin import Basin
-from hydro.errors import HydroError
+from hydro.errors import HydroError, suggest
 from hydro.results import Results
 from hydro.tomlio import Table
 
@@ -198,12 +198,21 @@ class Watershed:
             elevation = t.float("elevation_m")
             bands = tuple(t.floats("band_elevations_m", [elevation]))
             runoff_table = t.table("runoff", None)
+            county, province = t.str("county", ""), t.str("province", "")
+            if basin.counties:
+                if county not in basin.counties:
+                    raise t.error("county", f"unknown county '{county}'" + suggest(county, basin.counties)
+                                  + f"; the basin's [[counties]] are {', '.join(basin.counties)}")
+                registered = basin.counties[county][1]
+                if province and province != registered:
+                    raise t.error("province", f"'{province}' but county '{county}' is in {registered}")
+                province = province or registered
             subs.append(Subbasin(
                 id=sid, name=t.str("name", sid), area_km2=t.float("area_km2", positive=True),
                 reach=reach, reservoir=reservoir, elevation_m=elevation, band_elevations_m=bands,
                 precip_factor=t.float("precip_factor", 1.0, positive=True),
                 latitude_deg=t.float("latitude_deg", weather.latitude_deg, minimum=-90, maximum=90),
-                county=t.str("county", ""), province=t.str("province", ""),
+                county=county, province=province,
                 runoff=RunoffParameters.from_table(runoff_table, defaults)))
             runoff_table.finish()
         ids = [s.id for s in subs]

@@ -215,3 +215,18 @@ def test_gross_input_inventory_by_hand(results):
     assert row["livestock"] == pytest.approx(8000 * 50.0, rel=1e-12)
     assert row["rural_domestic"] == pytest.approx(60000 * 8e-3 * 365, rel=1e-12)
     assert row["point"] == pytest.approx(8000 * (20.0 - 5.0 * 2 / 7) * 1e-3 * 365, rel=1e-12)
+
+
+def test_unknown_county_is_an_error_when_the_basin_lists_its_counties(copy, tmp_path):
+    registry = ('[[counties]]\nid = "West county"\nprovince = "Upstream province"\n\n'
+                '[[counties]]\nid = "East county"\nprovince = "Upstream province"\n\n'
+                '[[counties]]\nid = "Foothill county"\nprovince = "Downstream province"\n\n')
+    text = (copy / "basin.toml").read_text().replace("[weather]", registry + "[weather]", 1)
+    (copy / "basin.toml").write_text(text)
+    result = invoke("run", copy, "-o", tmp_path / "x.nc", "--end", "2001-01-31")
+    assert result.exit_code == 2 and "subbasins[4].county': unknown county 'Lake district'" in result.output
+    text = text.replace("[weather]", '[[counties]]\nid = "Lake district"\nprovince = "Upstream province"\n\n'
+                        "[weather]", 1)
+    (copy / "basin.toml").write_text(text)
+    result = invoke("run", copy, "-o", tmp_path / "x.nc", "--end", "2001-01-31")
+    assert result.exit_code == 2 and "but county 'Lake district' is in Upstream province" in result.output

@@ -208,6 +208,14 @@ def main(path=None):
     w("cell_length_km = 4.0")
     w('routing = "auto"          # Muskingum-Cunge: every reach has a slope')
     w("")
+    w("# counties the subbasins lie in (province and total area: SOURCES S1)")
+    for county, (prov, _, area, _) in COUNTY.items():
+        w("[[counties]]")
+        w(f'id = "{county}"')
+        w(f'province = "{prov}"')
+        if area is not None:
+            w(f"area_km2 = {area}")
+        w("")
     w("[weather]")
     w('csv = "forcing/huairou_daily_2013_2017.csv"')
     w(f"elevation_m = {STATION_ELEVATION_M}      # ESTIMATE: Huairou town on the plain edge (S8.1)")
