@@ -67,6 +67,7 @@ SECTIONS = [
     ("zhangjiafen", "Zhangjiafen gauge (Bai)", "bai_lower", 1.0),
     ("chao_inlet", "Chao River at the reservoir (Xinzhuang bridge area)", "chao_reservoir", 1.0),
     ("bai_inlet", "Bai River at the reservoir (Daguan bridge area)", "bai_reservoir", 1.0),
+    ("qingshui_inlet", "Qingshui River at the reservoir", "qingshui_lower", 1.0),
 ]
 
 # --- land-use presets (shares, ESTIMATE; SOURCES 8.6) --------------------------------------
