@@ -230,3 +230,23 @@ def test_unknown_county_is_an_error_when_the_basin_lists_its_counties(copy, tmp_
     (copy / "basin.toml").write_text(text)
     result = invoke("run", copy, "-o", tmp_path / "x.nc", "--end", "2001-01-31")
     assert result.exit_code == 2 and "but county 'Lake district' is in Upstream province" in result.output
+
+
+def test_pure_python_path_gives_the_same_numbers(tmp_path):
+    # NUMBA_DISABLE_JIT=1 runs every kernel as plain Python (how coverage of kernel code
+    # is measured); it must give the compiled numbers up to round-off (1e-12 relative).
+    import os
+    import subprocess
+    import sys
+
+    from hydro.results import open_results
+
+    out = tmp_path / "nojit.nc"
+    env = dict(os.environ, NUMBA_DISABLE_JIT="1")
+    subprocess.run([sys.executable, "-m", "hydro", "run", "watershed", "--end", "2001-01-10", "-o", str(out),
+                    "-q"], check=True, env=env)
+    slow = open_results(out)
+    fast = run(Basin.load(EXAMPLE), end=slow.dates[-1])
+    for name in ("section_tn_load", "discharge", "reservoir_tn_concentration", "tn_source_load"):
+        scale = np.nanmax(np.abs(fast[name]))
+        assert np.nanmax(np.abs(slow[name] - fast[name])) <= 1e-12 * scale, name
