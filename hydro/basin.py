@@ -107,6 +107,8 @@ class Basin:
     counties : dict
         The optional ``[[counties]]`` registry: county id -> (name, province).  When
         present, every subbasin's ``county`` must be one of them.
+    withdrawal_tables : list of Table
+        The ``[[withdrawals]]`` of a watershed basin (water taken out of reaches).
     weather, runoff : Table
         The ``[weather]`` and ``[runoff]`` tables of a watershed basin.
     sha256 : str
@@ -122,6 +124,7 @@ class Basin:
     initial: Table
     subbasin_tables: list
     counties: dict
+    withdrawal_tables: list
     weather: Table
     runoff: Table
     sha256: str
@@ -186,6 +189,7 @@ class Basin:
             t.float("area_km2", None, positive=True)
             t.str("source", "")
             t.finish()
+        withdrawals = root.tables("withdrawals", default=[])
         weather = root.table("weather", default=None)
         runoff = root.table("runoff", default=None)
         if subbasins and not weather.data:
@@ -194,7 +198,7 @@ class Basin:
         root.finish()
         return cls(name=name, path=path, network=network, constituents=constituents,
                    settings=settings, forcing=forcing, initial=initial, subbasin_tables=subbasins,
-                   counties=counties, weather=weather, runoff=runoff,
+                   counties=counties, withdrawal_tables=withdrawals, weather=weather, runoff=runoff,
                    sha256=_config_hash(path, overrides or []))
 
 

@@ -45,6 +45,7 @@ _DECLARED = [
     Variable("discharge", ("time", "reach"), "m3 s-1", "discharge at the reach outlet (daily mean)"),
     Variable("reach_inflow", ("time", "reach"), "m3 s-1", "discharge at the reach inlet (daily mean)"),
     Variable("section_discharge", ("time", "section"), "m3 s-1", "discharge at the monitoring section (daily mean)"),
+    Variable("reach_withdrawal", ("time", "reach"), "m3 s-1", "water taken out of the reach (diversions, intakes; daily mean)"),
     Variable("gauge_discharge", ("time", "gauge"), "m3 s-1", "simulated discharge at the gauge (daily mean)"),
     Variable("gauge_observed_discharge", ("time", "gauge"), "m3 s-1", "observed discharge at the gauge (daily mean; NaN: no record)"),
     Variable("reservoir_storage", ("time", "reservoir"), "m3", "reservoir storage at the end of the day"),

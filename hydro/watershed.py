@@ -422,14 +422,20 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     effluent = np.zeros((n_day, n_reach))
     for k, reach in enumerate(points.reaches):
         effluent[:, net.reach_index(reach)] += points.discharge_m3_per_day[:, k] / 86400.0
+    evap = np.tile(weather.station_pet_mm[:, None], (1, n_res))
+    rain = np.tile(weather.station_precip_mm[:, None], (1, n_res))
+    months = np.array([d.month for d in dates])
+    area = np.array([s.area_km2 for s in ws.subbasins])
+    withdrawn = withdrawals(basin, dates, _lateral(net, ws, (simulated.q_mm * area[:, None]
+                                                              * MM_KM2_PER_DAY_TO_M3_S).T), effluent,
+                            evap, rain, months)
     if basin.settings.flow_driven:
-        runoff = match_gauges(basin, ws, simulated, observed, weather, dates, effluent)
+        runoff = match_gauges(basin, ws, simulated, observed, weather, dates, effluent - withdrawn)
     lap("runoff")
 
     # subbasins -> reaches and reservoirs
-    area = np.array([s.area_km2 for s in ws.subbasins])
     lateral, res_local = _lateral(net, ws, (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
-    lateral += effluent
+    lateral += effluent - withdrawn
 
     # nitrogen by source (kg/d) -> loads by tag (g/s)
     loads, names, gw = daily_loads(ws.sources, years, runoff.q_direct_mm.T, runoff.q_routed_mm.T, area)
@@ -457,9 +463,7 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     point_load[:, :, i_point] = points.loads_kg_per_day * G_PER_S_PER_KG_PER_DAY
     lap("sources")
 
-    months = np.array([d.month for d in dates])
-    hyd = flows(basin, lateral, res_local, np.tile(weather.station_pet_mm[:, None], (1, n_res)),
-                np.tile(weather.station_precip_mm[:, None], (1, n_res)), months)
+    hyd = flows(basin, lateral, res_local, evap, rain, months)
     lap("routing")
     water_temp = np.maximum(0.0, WATER_TEMP_INTERCEPT_C + WATER_TEMP_SLOPE * weather.station_tmean_c)
     year_list = sorted(set(years.tolist()))
@@ -502,6 +506,8 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         added = float(((runoff.q_mm - simulated.q_mm) * area[:, None]).sum()) * 1e3
         res.attrs["flow_driven_added_water_m3"] = f"{added:.6e}"
     res.attrs["groundwater_n_balance_closure"] = f"{abs(gw_in - gw_out - gw_change) / max(gw_in, 1e-300):.3e}"
+    if basin.withdrawal_tables:
+        res.add("reach_withdrawal", withdrawn)
     if net.gauges:
         res.coords["gauge"] = [g.id for g in net.gauges]
         res.add("gauge_discharge", lay.face_discharge(lay.gauge_cell, hyd.q_in, hyd.q_out))
@@ -523,6 +529,59 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         res.add("reservoir_tn_source_concentration", tr.reservoir_concentration)
     lap("results")
     return res
+
+
+def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarray, evap: np.ndarray,
+                rain: np.ndarray, months: np.ndarray) -> np.ndarray:
+    """Water taken out of reaches (irrigation diversions, supply intakes), m3 s-1 per day and reach.
+
+    Each ``[[withdrawals]]`` table asks for ``flow_m3_s`` (a number, twelve monthly
+    values or ``{csv, column}``) from a ``reach``, but never takes more than
+    ``max_share`` (default 0.9) of the water that reaches and forms in that reach
+    that day, from flows accumulated with the withdrawals further up already
+    taken.  The water leaves at the reach's concentration, so its nitrogen leaves
+    too (the budgets' ``withdrawal`` term).
+
+    Parameters
+    ----------
+    runoff_inflow : (lateral, res_local)
+        Subbasin inflows per reach and reservoir, m3 s-1 (before scaling).
+    fixed : (D, R) array
+        Other inflows that are not scaled (point-source effluent), m3 s-1.
+    """
+    from hydro.hydraulics import accumulate
+    from hydro.series import SeriesReader
+
+    net = basin.network
+    lay = net.layout
+    lateral, res_local = runoff_inflow
+    lateral = lateral + fixed
+    taken = np.zeros_like(lateral)
+    if not basin.withdrawal_tables:
+        return taken
+    reader = SeriesReader(basin.folder, dates)
+    order = {i: k for k, (kind, i) in enumerate(lay.order) if kind == 1}
+    requests = []
+    for t in basin.withdrawal_tables:
+        t.str("id")
+        r = net.reach_index(t.str("reach"), f"{t.file}: {t.path('reach')}")
+        value = t.raw("flow_m3_s")
+        if isinstance(value, list):
+            monthly = np.array(t.floats("flow_m3_s", length=12, minimum=0.0))
+            flow = monthly[months - 1]
+        else:
+            flow = reader.read(t, "flow_m3_s", minimum=0.0)
+        share = t.float("max_share", 0.9, minimum=0.0, maximum=1.0)
+        t.str("reference", "")
+        t.str("note", "")
+        t.finish()
+        requests.append((order[r], r, flow, share))
+    boundary = np.zeros_like(lateral)
+    for _, r, flow, share in sorted(requests, key=lambda x: x[0]):
+        hyd = accumulate(net, lateral - taken, boundary, res_local, evap, rain, months)
+        available = hyd.q_in[:, r] + np.maximum(lateral[:, r] - taken[:, r], 0.0)
+        taken[:, r] += np.minimum(flow, share * available)
+    return taken
 
 
 def initial_tn(basin: Basin) -> tuple[float, np.ndarray]:

@@ -250,3 +250,37 @@ def test_pure_python_path_gives_the_same_numbers(tmp_path):
     for name in ("section_tn_load", "discharge", "reservoir_tn_concentration", "tn_source_load"):
         scale = np.nanmax(np.abs(fast[name]))
         assert np.nanmax(np.abs(slow[name] - fast[name])) <= 1e-12 * scale, name
+
+
+def _with_withdrawal(copy, flow, share=None):
+    text = (copy / "basin.toml").read_text()
+    text += ('\n[[withdrawals]]\nid = "west_irrigation"\nreach = "west_lower"\n'
+             f"flow_m3_s = {flow}\n" + (f"max_share = {share}\n" if share is not None else "")
+             + 'note = "test diversion"\n')
+    (copy / "basin.toml").write_text(text)
+    return run(Basin.load(copy, overrides=["run.end=2001-12-31", 'run.routing="accumulate"']))
+
+
+def test_withdrawals_take_water_and_its_nitrogen(copy):
+    base = run(Basin.load(copy, overrides=["run.end=2001-12-31", 'run.routing="accumulate"']))
+    taken = _with_withdrawal(copy, 0.5)
+    reaches = taken.coords["reach"]
+    w = taken["reach_withdrawal"][:, reaches.index("west_lower")]
+    assert np.all(w <= 0.5 + 1e-12) and w.max() == pytest.approx(0.5)
+    # accumulation: everything downstream of the diversion (to the lake) loses exactly it
+    for reach in ("west_lower", "main"):
+        i = reaches.index(reach)
+        np.testing.assert_allclose(base["discharge"][:, i] - taken["discharge"][:, i], w, atol=1e-9)
+    budget = taken["tn_budget_reach"][:, reaches.index("west_lower"), :]
+    assert budget[:, taken.coords["budget_term"].index("withdrawal")].sum() > 0
+    assert budget_closure(taken, "tn") <= 1e-9
+    assert float(taken.attrs["water_balance_closure"]) <= 1e-9
+
+
+def test_withdrawals_never_take_more_than_their_share(copy):
+    taken = _with_withdrawal(copy, 1000.0, share=0.5)
+    i = taken.coords["reach"].index("west_lower")
+    w = taken["reach_withdrawal"][:, i]
+    available = taken["reach_inflow"][:, i] + taken["discharge"][:, i] - taken["reach_inflow"][:, i] + w
+    np.testing.assert_allclose(w, 0.5 * available, rtol=1e-9)
+    assert np.all(taken["discharge"][:, i] > 0)
