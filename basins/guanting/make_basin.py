@@ -224,6 +224,48 @@ INITIAL_TN_RESERVOIR = {"guanting": 1.5, "cetian": 2.5}  # ESTIMATE
 # reclaimed water and sewage irrigation are known in the basin but no volume was found.
 EFFLUENT_TO_RIVER = 1.0
 
+# ---------------------------------------------------------------------------------------
+# River withdrawals (§16). Only the two published volumes found; no other county or
+# irrigation district in the basin has a volume in the corpus, so none is added for them.
+SECONDS_PER_YEAR = 365.25 * 86400.0
+IRRIGATION_MONTHS = (4, 5, 6, 7, 8, 9)   # ESTIMATE: irrigation season April-September
+# Yangyuan, Sanggan: "桑干河第二淤灌区、富民灌区及沿岸扬水站点,每年提引水量0.15-0.18亿立方米"
+# (zh.wikipedia 桑干河, secondary; year not stated). Midpoint, all in the irrigation season.
+YANGYUAN_M3_PER_YR = 0.5 * (0.15 + 0.18) * 1e8
+# Xuanhua 2011-2015 (Zhangjiakou Water Resources Bulletin via a secondary repost, §16):
+# total use 89,671.9e4 m3 in five years, 15.3 % from surface water; agriculture 65.8 % of use.
+XUANHUA_USE_5YR_M3 = 89671.9e4
+XUANHUA_SURFACE_SHARE = 0.153
+XUANHUA_AGRI_SHARE = 0.658   # ESTIMATE: the sector split of all use applied to surface supply
+
+
+def monthly_pattern(mean_m3_s: float, seasonal_share: float) -> list[float]:
+    """Twelve monthly flows with the given annual mean: ``seasonal_share`` of the volume in
+    IRRIGATION_MONTHS (evenly), the rest evenly over the year (months taken as equal)."""
+    season = mean_m3_s * seasonal_share * 12.0 / len(IRRIGATION_MONTHS)
+    base = mean_m3_s * (1.0 - seasonal_share)
+    return [round(base + (season if m in IRRIGATION_MONTHS else 0.0), 3) for m in range(1, 13)]
+
+
+def withdrawal_tables() -> list[dict]:
+    yangyuan = YANGYUAN_M3_PER_YR / SECONDS_PER_YEAR
+    xuanhua = XUANHUA_USE_5YR_M3 * XUANHUA_SURFACE_SHARE / 5.0 / SECONDS_PER_YEAR
+    return [
+        {"id": "yangyuan_sanggan_irrigation", "reach": "sanggan_yangyuan",
+         "flow": monthly_pattern(yangyuan, 1.0), "mean": yangyuan,
+         "reference": "zh.wikipedia 桑干河 (secondary): Sanggan No. 2 warping irrigation district, "
+                      "Fumin irrigation district and riverside pumping stations take 0.15-0.18e8 m3/yr",
+         "note": f"midpoint 0.165e8 m3/yr = {yangyuan:.3f} m3/s; April-September only (ESTIMATE); "
+                 "year not stated; reach (Yangyuan) ESTIMATE from the page's context (§16)"},
+        {"id": "xuanhua_surface_supply", "reach": "yang_xuanhua",
+         "flow": monthly_pattern(xuanhua, XUANHUA_AGRI_SHARE), "mean": xuanhua,
+         "reference": "Zhangjiakou Water Resources Bulletin via a Xuanhua study (secondary repost "
+                      "m.dragongams.com/mnews/20210121/1131290.shtml): 2011-2015 use 89,671.9e4 m3, "
+                      "15.3 % surface water",
+         "note": f"= {xuanhua:.3f} m3/s mean (all sectors); 65.8 % (agriculture share) in "
+                 "April-September, the rest all year (ESTIMATE split, §16)"},
+    ]
+
 
 def county_pop(name: str) -> float:
     if name == "YanqingRural":
@@ -373,6 +415,16 @@ def main(path: Path | None = None) -> None:
         w(f'id = "{sid}"')
         w(f'name = "{name}"')
         w(f'reach = "{reach}"')
+    w("")
+    w("# ---- river withdrawals (§16): only the published volumes; seasonal split ESTIMATE")
+    for wd in withdrawal_tables():
+        w("")
+        w("[[withdrawals]]")
+        w(f'id = "{wd["id"]}"')
+        w(f'reach = "{wd["reach"]}"')
+        w(f"flow_m3_s = {wd['flow']}   # mean {wd['mean']:.3f} m3/s")
+        w(f'reference = "{wd["reference"]}"')
+        w(f'note = "{wd["note"]}"')
     w("")
     w("# ---- subbasins: areas ESTIMATE (§1, §11); populations 2020 census x county share ESTIMATE (§11);")
     w("# Shanxi / Inner Mongolia population = basin total minus the Hebei and Beijing parts, shared by")
