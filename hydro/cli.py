@@ -81,10 +81,13 @@ def main() -> None:
 @click.option("--members", type=int, help="Run a weather ensemble of this many members (synthetic "
               "weather fitted to the basin's station record); results get a member dimension.")
 @click.option("--seed", type=int, default=1, show_default=True, help="Seed of member 0 (member m uses seed+m).")
+@click.option("--synthetic-weather", "weather_seed", type=int, metavar="SEED",
+              help="One run on synthetic weather (the generator fitted to the basin's station record, "
+                   "with this seed), e.g. to simulate years the record does not cover.")
 @click.option("--workers", type=int, help="Worker processes for an ensemble (default: all cores).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress bar).")
-def run_command(basin, start, end, output, overwrite, compress, overrides, params, members, seed, workers,
-                quiet):
+def run_command(basin, start, end, output, overwrite, compress, overrides, params, members, seed, weather_seed,
+                workers, quiet):
     """Simulate one basin and write its results to netCDF.
 
     BASIN is a folder with basin.toml, the file itself, or a shipped name
@@ -113,6 +116,15 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         results = run_ensemble(basin, members, seed, s, e, overrides=list(overrides), workers=workers,
                                quiet=quiet)
         results.attrs["history"] = _history()
+    elif weather_seed is not None:
+        from hydro.ensemble import member_weather
+        from hydro.watershed import run_watershed
+
+        if not b.is_watershed:
+            raise HydroError(f"{b.path}: --synthetic-weather needs a watershed basin (with [[subbasins]])")
+        s, e = s or b.settings.start, e or b.settings.end
+        results = run_watershed(b, s, e, history=_history(), weather=member_weather(b, s, e, weather_seed))
+        results.attrs["weather_seed"] = str(weather_seed)
     else:
         results = run(b, s, e, history=_history())
     results.to_netcdf(out, overwrite=overwrite, compress=compress)
@@ -178,7 +190,14 @@ def validate_command(cases, quick, as_json, list_only):
                    "receives minus what its measures cost; what each payer pays per kg of N kept out).")
 @click.option("--scenario-file", type=click.Path(dir_okay=False),
               help="With --scenarios: the scenario TOML (default: the one recorded in the file).")
-def compensate_command(series_path, agreement, scenario, as_json, csv_out, incentives, scenario_file):
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override an agreement value, e.g. --set period=[2013,2017] to apply the rules to "
+                   "simulated years (repeatable).")
+@click.option("--skip-unavailable", is_flag=True,
+              help="Leave out rule parameters the series has no data for (e.g. TP, NH3-N, CODMn on a "
+                   "TN-only simulation) and list them, instead of stopping.")
+def compensate_command(series_path, agreement, scenario, as_json, csv_out, incentives, scenario_file,
+                       overrides, skip_unavailable):
     """Payments per year, section, component, payer and payee under an agreement.
 
     The series is a hydro results file or a monitoring CSV of monthly section
@@ -196,7 +215,13 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, incen
     from hydro.monitoring import read_series
 
     series = read_series(series_path, scenario)
-    payments = evaluate(Agreement.from_toml(agreement), series)
+    rules = Agreement.from_toml(agreement, overrides=list(overrides))
+    payments = evaluate(rules, series, skip_unavailable=skip_unavailable)
+    if skip_unavailable and not as_json:
+        from hydro.compensation.engine import unavailable
+
+        for key, section, parameter in unavailable(rules, series):
+            click.echo(f"skipped: {key} {parameter} at {section} (no data)", err=True)
     if csv_out:
         write_payments_csv(payments, csv_out)
     if as_json:

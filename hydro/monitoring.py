@@ -151,12 +151,13 @@ class SectionSeries:
     def monthly(self, section: str, parameter: str, year: int) -> np.ndarray:
         """The 12 monthly values of ``year`` (mg/L, or m³ for ``flow``); NaN where missing.
 
-        A year outside the index gives 12 NaN.
+        A year outside the index, or a parameter the section has no data for, gives 12 NaN.
         """
         i = year - self.first_year
-        if not 0 <= i < self.n_years:
+        values = self.data.get(section, {}).get(parameter)
+        if values is None or not 0 <= i < self.n_years:
             return np.full(12, np.nan)
-        return self.data[section][parameter][12 * i:12 * i + 12]
+        return values[12 * i:12 * i + 12]
 
     def missing_months(self, section: str, parameter: str, year: int) -> list[int]:
         """Months (1..12) of ``year`` without a value."""
@@ -334,7 +335,9 @@ _TIME_UNITS = re.compile(r"^\s*days\s+since\s+(\d{1,4})-(\d{1,2})-(\d{1,2})(?:[ 
 def read_results(path: str | Path, scenario: str | int | None = None) -> SectionSeries:
     """Read a hydro results netCDF file and aggregate its daily section values to months.
 
-    Concentrations become flow-weighted monthly means,
+    Reservoirs count as monitoring points under their own ids: their in-lake
+    concentration becomes a plain monthly mean and their inflow a monthly volume.
+    Section concentrations become flow-weighted monthly means,
     ``sum(C_d * Q_d) / sum(Q_d)`` over the days of the month (the plain mean in a
     month with no flow); discharge becomes the month's volume ``sum(Q_d) * 86400`` m³.
     A month with any day absent or missing (a fill value or NaN) is a missing month
@@ -382,8 +385,21 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
             name = f"section_{p}_concentration"
             if name in ds.variables:
                 conc[p] = _read_field(path, ds, name, _CONC_UNITS, "mg L-1", scenario)
+        # reservoirs are monitoring points too (id = the reservoir's id): in-lake
+        # concentration as a plain monthly mean, inflow as the month's volume
+        lakes = _read_ids(path, ds, "reservoir") if "reservoir_inflow" in ds.variables else []
+        if lakes:
+            q = np.concatenate([q, _read_field(path, ds, "reservoir_inflow", _DISCHARGE_UNITS, "m3 s-1",
+                                               scenario)], axis=1)
+            for p in list(conc):
+                name = f"reservoir_{p}_concentration"
+                lake = (_read_field(path, ds, name, _CONC_UNITS, "mg L-1", scenario) if name in ds.variables
+                        else np.full((q.shape[0], len(lakes)), np.nan))
+                conc[p] = np.concatenate([conc[p], lake], axis=1)
+            sections = sections + [x for x in lakes]
     finally:
         ds.close()
+    is_lake = [False] * (len(sections) - len(lakes)) + [True] * len(lakes)
 
     dates = np.datetime64(first_date, "D") + days
     years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
@@ -415,7 +431,7 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
             plain = np.bincount(mi, weights=cj[ok], minlength=n_months) / np.maximum(
                 np.bincount(mi, minlength=n_months), 1)
             with np.errstate(invalid="ignore", divide="ignore"):
-                weighted = np.where(flow_sum > 0, load_sum / flow_sum, plain)
+                weighted = plain if is_lake[j] else np.where(flow_sum > 0, load_sum / flow_sum, plain)
             data[section][p] = round_significant(np.where(complete(ok), weighted, np.nan))
     return SectionSeries(first_year, data, source=str(path))
 
@@ -443,7 +459,12 @@ def _read_time(path, ds) -> tuple[np.ndarray, str]:
 def _read_sections(path, ds) -> list[str]:
     if "section" not in ds.variables:
         raise HydroError(f"{path}: coordinate variable 'section' (string ids) is missing")
-    var = ds.variables["section"]
+    return _read_ids(path, ds, "section")
+
+
+def _read_ids(path, ds, dim: str) -> list[str]:
+    """The string ids of coordinate ``dim`` (sections, reservoirs)."""
+    var = ds.variables[dim]
     raw = var[:]
     if var.dtype == "S1" or (hasattr(raw, "dtype") and raw.dtype.kind == "S" and raw.ndim == 2):
         import netCDF4
@@ -452,7 +473,7 @@ def _read_sections(path, ds) -> list[str]:
     ids = [s.decode() if isinstance(s, bytes) else str(s) for s in np.ravel(raw)]
     ids = [s.strip() for s in ids]
     if len(set(ids)) != len(ids):
-        raise HydroError(f"{path}: coordinate 'section' repeats an id: {ids}")
+        raise HydroError(f"{path}: coordinate '{dim}' repeats an id: {ids}")
     return ids
 
 
@@ -470,9 +491,10 @@ def _read_field(path, ds, name, accepted_units, expected, scenario) -> np.ndarra
         dims.pop(axis)
     elif scenario is not None:
         raise HydroError(f"{path}: a scenario was asked for ({scenario!r}) but '{name}' has no scenario dimension")
-    if sorted(dims) != ["section", "time"]:
+    place = "reservoir" if name.startswith("reservoir_") else "section"
+    if sorted(dims) != sorted([place, "time"]):
         raise HydroError(f"{path}: variable '{name}' has dimensions {tuple(var.dimensions)}; "
-                         "expected (time, section)")
+                         f"expected (time, {place})")
     if dims[0] != "time":
         data = data.T
     return data

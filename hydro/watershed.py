@@ -732,9 +732,15 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months):
     boundary = np.zeros_like(lateral)
     slopes = [r.slope_m_per_m for r in net.reaches]
     routing = basin.settings.routing
+    # flow-driven runs and withdrawals need each day's water balanced within the day
+    # (matched gauges; a diversion never taking more than the day's flow): accumulation
+    daily = basin.settings.flow_driven or bool(basin.withdrawal_tables)
     if routing == "auto":
-        routing = ("muskingum-cunge" if all(s is not None for s in slopes)
-                   and not basin.settings.flow_driven else "accumulate")
+        routing = "muskingum-cunge" if all(s is not None for s in slopes) and not daily else "accumulate"
+    elif routing == "muskingum-cunge" and basin.withdrawal_tables:
+        raise HydroError(f"{basin.path}: [[withdrawals]] route by accumulation (a diversion is capped by "
+                         "the day's flow, which routing storage would shift); set [run] routing = "
+                         "\"accumulate\" or \"auto\"")
     if routing == "accumulate":
         return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months)
     missing = [r.id for r in net.reaches if r.slope_m_per_m is None]

@@ -250,3 +250,32 @@ def test_info_summarises_configs(path, fragment):
     result = invoke("info", ROOT / path)
     assert result.exit_code == 0, result.output
     assert fragment in result.output
+
+
+def test_synthetic_weather_run_covers_years_the_record_lacks(tmp_path):
+    out = tmp_path / "future.nc"
+    result = invoke("run", "watershed", "--synthetic-weather", "3", "--start", "2030-01-01",
+                    "--end", "2030-02-28", "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    from hydro.results import open_results
+
+    res = open_results(out)
+    assert res.attrs["weather_synthetic"] == "true" and res.attrs["weather_seed"] == "3"
+    assert str(res.dates[0]) == "2030-01-01"
+    assert_user_error(invoke("run", "tiny", "--synthetic-weather", "3", "-o", tmp_path / "x.nc"),
+                      "needs a watershed basin")
+
+
+def test_compensation_on_a_simulation_of_the_agreement_years(tmp_path):
+    out = tmp_path / "g.nc"
+    assert invoke("run", "guanting", "--synthetic-weather", "5", "--start", "2023-01-01",
+                  "--end", "2023-12-31", "-o", out, "-q").exit_code == 0
+    agreement = ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml"
+    # the model simulates TN only: the quality rule's TP, NH3-N and CODMn stop the run...
+    assert_user_error(invoke("compensate", out, agreement), "parameter 'codmn' has no data")
+    # ...unless they are left out explicitly
+    result = CliRunner().invoke(main, ["compensate", str(out), str(agreement), "--skip-unavailable", "--json"])
+    assert result.exit_code == 0, result.output
+    payments = json.loads(result.stdout)
+    assert payments and all(p["year"] == 2023 for p in payments)
+    assert {p["parameter"] for p in payments} <= {"tn", "flow", ""}

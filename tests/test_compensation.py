@@ -555,7 +555,7 @@ bonus_yuan = 1000
 # ---------------------------------------------------------------------------------
 # shipped agreements
 # ---------------------------------------------------------------------------------
-SECTIONS = ["gubeikou", "baihe_border", "miyun_reservoir", "bahaoqiao", "guanting_reservoir", "guishui_outlet"]
+SECTIONS = ["gubeikou", "baihe_border", "miyun", "bahaoqiao", "guanting", "guishui_outlet"]
 
 
 def synthetic_series(first=2000, last=2027):
@@ -629,3 +629,14 @@ def test_results_reader_selects_a_scenario(tmp_path):
         read_results(path)
     with pytest.raises(HydroError, match="unknown scenario 'wwpt'.*did you mean 'wwtp'"):
         read_results(path, "wwpt")
+
+
+def test_skip_unavailable_leaves_out_parameters_without_data(tmp_path):
+    from hydro.compensation.engine import unavailable
+
+    a = agreement(tmp_path, '[[quality_class]]\nsection = "s"\nparameters = ["codmn", "tp"]\n'
+                            'target_class = 2\npenalty_per_class_yuan = 100.0\nevaluation = "annual"\n')
+    series = SectionSeries(2019, {"s": {"codmn": monthly(1.0, 1.0), "flow": monthly(1.0, 1.0)}})
+    assert unavailable(a, series) == [("quality_class[0].parameters", "s", "tp")]
+    payments = evaluate(a, series, skip_unavailable=True)
+    assert payments and {p.parameter for p in payments} == {"codmn"}

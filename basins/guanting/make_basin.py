@@ -323,7 +323,7 @@ def main(path: Path | None = None) -> None:
     w("end = 2017-02-28")
     w("courant = 0.9")
     w("cell_length_km = 5.0")
-    w('routing = "auto"          # Muskingum-Cunge: every reach has a slope')
+    w('routing = "auto"          # accumulation: the basin has [[withdrawals]] (docs/basin-file.md)')
     w("")
     w("[weather]")
     w('csv = "forcing/dingling_daily_2013_2017.csv"   # real daily weather at Dingling (SOURCES.md §8)')

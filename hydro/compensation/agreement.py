@@ -29,7 +29,7 @@ from hydro.compensation.rules import (
 from hydro.errors import HydroError, suggest
 from hydro.monitoring import FLOW
 from hydro.standards import PARAMETERS, class_limits, normalise_waterbody, parse_class
-from hydro.tomlio import Table, load_toml
+from hydro.tomlio import Table, apply_overrides, load_toml
 
 _REQ = object()
 
@@ -74,8 +74,11 @@ class Agreement:
     assumption: bool = False
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> "Agreement":
+    def from_toml(cls, path: str | Path, overrides: list[str] | None = None) -> "Agreement":
         """Read an agreement file (see ``docs/agreements.md``).
+
+        ``overrides`` are ``key.path=value`` assignments applied first (``--set``),
+        e.g. ``period=[2013, 2017]`` to apply the rules to other years.
 
         Raises
         ------
@@ -84,7 +87,7 @@ class Agreement:
             the message names the file and key.
         """
         path = Path(path)
-        top = Table(load_toml(path), path)
+        top = Table(apply_overrides(load_toml(path), list(overrides or []), path), path)
         log: list[Provenance] = []
         name = top.str("name")
         source = top.str("source")

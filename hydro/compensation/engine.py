@@ -31,7 +31,18 @@ from hydro.monitoring import FLOW, SectionSeries
 from hydro.standards import class_name, water_class
 
 
-def evaluate(agreement: Agreement, series: SectionSeries) -> list[Payment]:
+def unavailable(agreement: Agreement, series: SectionSeries) -> list[tuple[str, str, str]]:
+    """``(rule key, section, parameter)`` of every rule parameter the series has no data for."""
+    out = []
+    for rule in agreement.rules:
+        for section in rule.sections:
+            for parameter in rule.parameters():
+                if section in series.sections and not series.has(section, parameter):
+                    out.append((f"{rule.where}.{rule.parameter_key}", section, parameter))
+    return out
+
+
+def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool = False) -> list[Payment]:
     """Evaluate every rule of ``agreement`` in each year of its period the series covers.
 
     Parameters
@@ -39,6 +50,10 @@ def evaluate(agreement: Agreement, series: SectionSeries) -> list[Payment]:
     agreement : Agreement
     series : SectionSeries
         Monthly concentrations (mg/L) and flow volumes (m³) per section.
+    skip_unavailable : bool
+        Leave out the rule parameters the series has no data for (e.g. TP when a
+        model simulates TN only; :func:`unavailable` lists them) instead of
+        raising.
 
     Returns
     -------
@@ -52,7 +67,9 @@ def evaluate(agreement: Agreement, series: SectionSeries) -> list[Payment]:
         If a rule names a section or parameter the series lacks, a baseline's years lie
         outside the series, or the series covers no year of the agreement's period.
     """
-    _check_names(agreement, series)
+    skipped = {(section, parameter) for _, section, parameter in unavailable(agreement, series)} \
+        if skip_unavailable else set()
+    _check_names(agreement, series, skipped)
     years = [y for y in series.years if agreement.period[0] <= y <= agreement.period[1]]
     if agreement.rules and not years:
         raise HydroError(
@@ -65,7 +82,8 @@ def evaluate(agreement: Agreement, series: SectionSeries) -> list[Payment]:
         for year in years:
             if rule.applies(year):
                 for payment in evaluate_rule(rule, series, year):
-                    out.append((year, order, payment))
+                    if (payment.section, payment.parameter) not in skipped:
+                        out.append((year, order, payment))
     for f in agreement.fixed:
         note = f.kind + (f": {f.description}" if f.description else "")
         out.append((f.year, len(agreement.rules), Payment(
@@ -77,7 +95,7 @@ def evaluate(agreement: Agreement, series: SectionSeries) -> list[Payment]:
 # ---------------------------------------------------------------------------------
 # Names and years
 # ---------------------------------------------------------------------------------
-def _check_names(agreement: Agreement, series: SectionSeries) -> None:
+def _check_names(agreement: Agreement, series: SectionSeries, skipped=frozenset()) -> None:
     file = agreement.path
     known = series.sections
     for rule in agreement.rules:
@@ -90,7 +108,7 @@ def _check_names(agreement: Agreement, series: SectionSeries) -> None:
                     f"{file}: key '{key}': section '{section}' is not in {series.source}"
                     + suggest(section, known) + "; known sections: " + ", ".join(known))
             for parameter in rule.parameters():
-                if not series.has(section, parameter):
+                if not series.has(section, parameter) and (section, parameter) not in skipped:
                     pkey = f"{rule.where}.{rule.parameter_key}" if parameter != FLOW else key
                     have = series.parameters(section)
                     raise HydroError(
