@@ -45,12 +45,12 @@ from pathlib import Path
 import numpy as np
 
 from hydro.basin import Basin
+from hydro.catchment import MM_PER_DAY_KM2_TO_M3S as MM_KM2_PER_DAY_TO_M3_S
 from hydro.errors import HydroError, suggest
 from hydro.results import Results
+from hydro.simulation import G_PER_S_PER_KG_PER_DAY
 from hydro.tomlio import Table
 
-MM_KM2_PER_DAY_TO_M3_S = 1000.0 / 86400.0  # 1 mm over 1 km2 per day, in m3 s-1
-G_PER_S_PER_KG_PER_DAY = 1000.0 / 86400.0
 #: Stefan & Preud'homme (1993), JAWRA 29(1): 27-45: daily stream temperature from air.
 WATER_TEMP_INTERCEPT_C = 5.0
 WATER_TEMP_SLOPE = 0.75
@@ -430,7 +430,7 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
                                                               * MM_KM2_PER_DAY_TO_M3_S).T), effluent,
                             evap, rain, months)
     if basin.settings.flow_driven:
-        runoff = match_gauges(basin, ws, simulated, observed, weather, dates, effluent - withdrawn)
+        runoff = match_gauges(basin, ws, simulated, observed, (evap, rain, months), effluent - withdrawn)
     lap("runoff")
 
     # subbasins -> reaches and reservoirs
@@ -636,7 +636,7 @@ def gauge_observations(basin: Basin, dates: list[date]) -> np.ndarray:
 
 
 def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarray,
-                 weather: SubbasinWeather, dates: list[date], effluent: np.ndarray) -> Runoff:
+                 reservoir_forcing: tuple, effluent: np.ndarray) -> Runoff:
     """Scale subbasin runoff so that accumulated flow at each gauge equals its record.
 
     Gauges are taken upstream first.  A gauge's daily factor scales the runoff
@@ -645,7 +645,8 @@ def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarr
     matched: ``f = (Q_obs - Q_other) / Q_free``, where ``Q_free`` is their
     contribution at the gauge and ``Q_other`` the rest of the simulated flow
     there (``effluent``, point-source water per reach in m3 s-1, is never
-    scaled).  Days without a record keep ``f = 1``; a negative ``f`` (the record
+    scaled).  ``reservoir_forcing`` is ``(evap_mm, precip_mm, months)`` of the
+    run, as :func:`hydro.hydraulics.accumulate` takes them.  Days without a record keep ``f = 1``; a negative ``f`` (the record
     is below the flow that cannot be scaled) is set to 0.  With accumulation
     routing the flow at every gauge then equals its record on recorded days.
     """
@@ -656,7 +657,8 @@ def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarr
     if basin.settings.routing == "muskingum-cunge":
         raise HydroError(f"{basin.path}: flow_driven runs route by accumulation (so gauge flows "
                          "match their records exactly); set [run] routing = \"accumulate\" or \"auto\"")
-    n_day = len(dates)
+    evap, rain, months = reservoir_forcing
+    n_day = len(months)
     area = np.array([s.area_km2 for s in ws.subbasins])
     order = {("r", i): k for k, (kind, i) in enumerate(lay.order) if kind == 1}
 
@@ -676,10 +678,6 @@ def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarr
     scale = np.ones((len(ws.subbasins), n_day))
     claimed: set[int] = set()
     gauges = sorted(range(len(net.gauges)), key=lambda k: order[("r", net.reach_index(net.gauges[k].reach))])
-    months = np.array([d.month for d in dates])
-    n_res = len(net.reservoirs)
-    evap = np.tile(weather.station_pet_mm[:, None], (1, n_res))
-    rain = np.tile(weather.station_precip_mm[:, None], (1, n_res))
     for k in gauges:
         g = net.gauges[k]
         if np.all(np.isnan(observed[:, k])):

@@ -15,7 +15,7 @@ from hydro.transport import TransportInputs
 
 
 def uniform_reach(length_m: float, n_cells: int, velocity_m_s: float, dispersion_m2_s: float,
-                  discharge_m3_s: float = 10.0, rid: str = "reach", downstream: str | None = None) -> Reach:
+                  rid: str = "reach", downstream: str | None = None) -> Reach:
     """A prismatic reach: constant velocity (velocity exponent 0) at any discharge."""
     return Reach(id=rid, name=rid, length_m=length_m, downstream=downstream,
                  velocity_coeff=velocity_m_s, velocity_exp=0.0, width_coeff=10.0, width_exp=0.0,
@@ -52,7 +52,7 @@ def empty_inputs(network: Network, n_day: int, n_tracer: int, q_in: np.ndarray,
 def single_reach_problem(length_m: float, n_cells: int, velocity_m_s: float, dispersion_m2_s: float,
                          n_day: int, discharge_m3_s: float = 10.0):
     """One uniform reach with constant flow; returns (network, inputs keyword dict)."""
-    net = Network((uniform_reach(length_m, n_cells, velocity_m_s, dispersion_m2_s, discharge_m3_s),))
+    net = Network((uniform_reach(length_m, n_cells, velocity_m_s, dispersion_m2_s),))
     return net, empty_inputs(net, n_day, 1, discharge_m3_s)
 
 
