@@ -198,7 +198,7 @@ def simulate_kernel(
     res_down_kind, res_down_index, vel_coeff, vel_exp, reach_dispersion, dispersive_inlet,
     section_cell, point_cell,
     # hydraulics per day
-    q_in, q_out, res_volume, res_outflow, res_area,
+    q_in, q_out, withdrawal, res_volume, res_outflow, res_area,
     # loads and boundaries per day (g s-1), temperatures (deg C)
     boundary_flux, boundary_conc, lateral_load, point_load, res_load,
     reach_rate, res_rate, settling_m_s,
@@ -224,6 +224,9 @@ def simulate_kernel(
     section_cell : (K,) int  cell whose outflow face each section sits on
     point_cell : (P,) int  cell receiving each point load
     q_in, q_out : (D, R) float  discharge at each reach inlet and outlet, m3 s-1
+    withdrawal : (D, R) float  water taken out along each reach, m3 s-1 (>= 0); the
+        lateral inflow is then q_out - q_in + withdrawal, and any part of it that is
+        negative leaves at the reach's concentration too
     res_volume : (D+1, S) float  reservoir volume at the start of each day, m3
     res_outflow, res_area : (D, S) float  outflow (m3 s-1), surface area (m2)
     boundary_flux : (D, R, T) float  advective mass into each reach inlet from
@@ -443,9 +446,10 @@ def simulate_kernel(
             s0 = reach_cell_start[r]
             n = reach_cell_start[r + 1] - s0
             dq = (q_out[day, r] - q_in[day, r]) / n
-            if dq < 0.0:
+            w_cell = withdrawal[day, r] / n
+            wd = w_cell + max(-(dq + w_cell), 0.0)
+            if wd > 0.0:
                 any_withdrawal = True
-            wd = max(-dq, 0.0)
             p0 = first[r]
             for j in range(n):
                 i = s0 + j

@@ -115,6 +115,12 @@ class TransportInputs:
         Initial reservoir concentration, g m-3.
     period_of_day : (D,) int
         Budget period of each day (0, 1, ...; non-decreasing).
+    withdrawal : (D, R) float, optional
+        Water taken out along each reach (diversions, channel losses), m3 s-1,
+        >= 0; it leaves at the reach's concentration.  The lateral inflow that
+        carries ``lateral_load`` is ``q_out - q_in + withdrawal``.  Default: none,
+        and a reach whose outflow is below its inflow loses the difference at its
+        concentration.
     """
 
     q_in: np.ndarray
@@ -134,6 +140,7 @@ class TransportInputs:
     init_conc: np.ndarray
     init_res_conc: np.ndarray
     period_of_day: np.ndarray
+    withdrawal: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -259,13 +266,14 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         "q_in", "q_out", "res_volume", "res_outflow", "res_area", "boundary_flux", "boundary_conc",
         "lateral_load", "point_load", "res_load", "reach_temp", "res_temp", "init_conc",
         "init_res_conc")}
+    arr["withdrawal"] = f64(np.zeros((n_day, n_reach)) if inputs.withdrawal is None else inputs.withdrawal)
     expected = {
         "q_in": (n_day, n_reach), "q_out": (n_day, n_reach), "res_volume": (n_day + 1, n_res),
         "res_outflow": (n_day, n_res), "res_area": (n_day, n_res),
         "boundary_flux": (n_day, n_reach, n_tr), "boundary_conc": (n_day, n_reach, n_tr),
         "lateral_load": (n_day, n_reach, n_tr), "point_load": (n_day, len(inputs.point_cell), n_tr),
         "res_load": (n_day, n_res, n_tr), "reach_temp": (n_day, n_reach), "res_temp": (n_day, n_res),
-        "init_conc": (lay.n_cells, n_tr), "init_res_conc": (n_res, n_tr),
+        "init_conc": (lay.n_cells, n_tr), "init_res_conc": (n_res, n_tr), "withdrawal": (n_day, n_reach),
     }
     if n_reach != len(network.reaches):
         raise HydroError(f"flows are given for {n_reach} reaches, the network has {len(network.reaches)}")
@@ -319,7 +327,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         np.array([r.dispersion_m2_s for r in network.reaches], dtype=float),
         np.ascontiguousarray(inputs.dispersive_inlet, dtype=np.bool_), lay.section_cell,
         np.ascontiguousarray(inputs.point_cell, dtype=np.int64),
-        arr["q_in"], arr["q_out"], arr["res_volume"], arr["res_outflow"], arr["res_area"],
+        arr["q_in"], arr["q_out"], arr["withdrawal"], arr["res_volume"], arr["res_outflow"], arr["res_area"],
         arr["boundary_flux"], arr["boundary_conc"], arr["lateral_load"], arr["point_load"],
         arr["res_load"], reach_rate, res_rate, settling,
         arr["init_conc"], arr["init_res_conc"], group_start, float(courant), float(dispersion_limit), period,
@@ -369,6 +377,10 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> N
                 f"reach '{network.reaches[r].id}' has no flow at its {end} on {day(d)} "
                 f"({arr[name][d, r]:g} m3/s); every reach needs flow > 0: add lateral or "
                 "boundary inflow, or an ecological minimum release upstream")
+    if (arr["withdrawal"] < 0).any():
+        d, r = np.argwhere(arr["withdrawal"] < 0)[0]
+        raise HydroError(f"reach '{network.reaches[r].id}' has a negative withdrawal on {day(d)} "
+                         f"({arr['withdrawal'][d, r]:g} m3/s); withdrawals are water taken out, >= 0")
     if arr["res_volume"].size and (arr["res_volume"] <= 0).any():
         d, s = np.argwhere(arr["res_volume"] <= 0)[0]
         raise HydroError(f"reservoir '{network.reservoirs[s].id}' is empty on {day(min(d, len(arr['q_in']) - 1))}; "

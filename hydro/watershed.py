@@ -478,7 +478,7 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
         res_temp=np.tile(water_temp[:, None], (1, n_res)),
         init_conc=initial_tags(lay.n_cells, n_tag, init_river), init_res_conc=initial_tags(n_res, n_tag, init_res),
-        period_of_day=period)
+        period_of_day=period, withdrawal=withdrawn)
     tr = simulate(net, tracers, inputs, courant=basin.settings.courant,
                   dispersion_limit=basin.settings.dispersion_limit, groups=[n_tag],
                   day_labels=[d.isoformat() for d in dates])
@@ -533,14 +533,20 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
 
 def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarray, evap: np.ndarray,
                 rain: np.ndarray, months: np.ndarray) -> np.ndarray:
-    """Water taken out of reaches (irrigation diversions, supply intakes), m3 s-1 per day and reach.
+    """Water taken out of reaches (diversions, intakes, channel losses), m3 s-1 per day and reach.
 
-    Each ``[[withdrawals]]`` table asks for ``flow_m3_s`` (a number, twelve monthly
-    values or ``{csv, column}``) from a ``reach``, but never takes more than
-    ``max_share`` (default 0.9) of the water that reaches and forms in that reach
-    that day, from flows accumulated with the withdrawals further up already
-    taken.  The water leaves at the reach's concentration, so its nitrogen leaves
-    too (the budgets' ``withdrawal`` term).
+    Each ``[[withdrawals]]`` table takes water from a ``reach`` in one of two ways:
+
+    - ``flow_m3_s`` (a number, twelve monthly values or ``{csv, column}``): a
+      requested flow (an irrigation diversion, a supply intake), never more than
+      ``max_share`` (default 0.9) of the water that reaches and forms in the reach
+      that day;
+    - ``loss_share``: that share of the same water, every day (transmission
+      losses of a losing channel: seepage into its bed, evaporation from it).
+
+    Available water is counted from flows accumulated with the withdrawals further
+    up already taken.  The water leaves at the reach's concentration, so its
+    nitrogen leaves too (the budgets' ``withdrawal`` term).
 
     Parameters
     ----------
@@ -565,13 +571,23 @@ def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarra
     for t in basin.withdrawal_tables:
         t.str("id")
         r = net.reach_index(t.str("reach"), f"{t.file}: {t.path('reach')}")
-        value = t.raw("flow_m3_s")
-        if isinstance(value, list):
-            monthly = np.array(t.floats("flow_m3_s", length=12, minimum=0.0))
-            flow = monthly[months - 1]
+        if t.has("loss_share") == t.has("flow_m3_s"):
+            raise t.error("flow_m3_s", "give either flow_m3_s (a requested flow, m3/s) or loss_share "
+                          "(a share of the reach's water lost every day, 0-1), not both or neither")
+        if t.has("loss_share"):
+            if t.has("max_share"):
+                raise t.error("max_share", "max_share caps a requested flow_m3_s; with loss_share, "
+                              "remove it")
+            flow = np.full(len(dates), np.inf)  # the share alone decides
+            share = t.float("loss_share", minimum=0.0, maximum=1.0)
         else:
-            flow = reader.read(t, "flow_m3_s", minimum=0.0)
-        share = t.float("max_share", 0.9, minimum=0.0, maximum=1.0)
+            value = t.raw("flow_m3_s")
+            if isinstance(value, list):
+                monthly = np.array(t.floats("flow_m3_s", length=12, minimum=0.0))
+                flow = monthly[months - 1]
+            else:
+                flow = reader.read(t, "flow_m3_s", minimum=0.0)
+            share = t.float("max_share", 0.9, minimum=0.0, maximum=1.0)
         t.str("reference", "")
         t.str("note", "")
         t.finish()

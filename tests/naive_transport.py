@@ -84,9 +84,10 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
         for r in range(R):
             n = len(cells[r])
             dq = (inp.q_out[day, r] - inp.q_in[day, r]) / n
+            taken = 0.0 if inp.withdrawal is None else inp.withdrawal[day, r] / n
             for j, i in enumerate(cells[r]):
                 face_q[i] = inp.q_in[day, r] + dq * (j + 1)
-                wd[i] = max(-dq, 0.0)
+                wd[i] = taken + max(-(dq + taken), 0.0)  # withdrawn, then any negative lateral flow
                 dt_max = min(dt_max, courant * vol[i] / (face_q[i] + wd[i]))
         # dispersive conductances: (a, b, g) with b = None for a concentration inlet
         faces, junctions, inlets = [], [], []

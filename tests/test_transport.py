@@ -62,6 +62,8 @@ def random_case(seed: int, n_reach: int, n_day: int = 3, n_tracer: int = 2, rese
             else:
                 into[lay.res_down_index[j]] += 1.0
     kw = empty_inputs(net, n_day, n_tracer, q_in, q_out)
+    if withdrawals:  # explicit withdrawals too: the lateral inflow is then q_out - q_in + withdrawal
+        kw["withdrawal"] = rng.uniform(0.0, 0.5, (n_day, n_reach)) * (rng.random(n_reach) < 0.5)
     if n_res:
         kw["res_volume"] = 2e7 + np.linspace(0, 1e5, n_day + 1)[:, None]
         kw["res_outflow"] = np.ones((n_day, 1))

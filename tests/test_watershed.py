@@ -10,6 +10,7 @@ import pytest
 from click.testing import CliRunner
 
 from hydro.basin import ROOT, Basin
+from hydro.errors import HydroError
 from hydro.cli import main
 from hydro.simulation import run
 from hydro.summary import budget_closure
@@ -252,10 +253,12 @@ def test_pure_python_path_gives_the_same_numbers(tmp_path):
         assert np.nanmax(np.abs(slow[name] - fast[name])) <= 1e-12 * scale, name
 
 
-def _with_withdrawal(copy, flow, share=None):
+def _with_withdrawal(copy, flow=None, share=None, loss_share=None):
     text = (copy / "basin.toml").read_text()
     text += ('\n[[withdrawals]]\nid = "west_irrigation"\nreach = "west_lower"\n'
-             f"flow_m3_s = {flow}\n" + (f"max_share = {share}\n" if share is not None else "")
+             + (f"flow_m3_s = {flow}\n" if flow is not None else "")
+             + (f"max_share = {share}\n" if share is not None else "")
+             + (f"loss_share = {loss_share}\n" if loss_share is not None else "")
              + 'note = "test diversion"\n')
     (copy / "basin.toml").write_text(text)
     return run(Basin.load(copy, overrides=["run.end=2001-12-31", 'run.routing="accumulate"']))
@@ -284,3 +287,30 @@ def test_withdrawals_never_take_more_than_their_share(copy):
     available = taken["reach_inflow"][:, i] + taken["discharge"][:, i] - taken["reach_inflow"][:, i] + w
     np.testing.assert_allclose(w, 0.5 * available, rtol=1e-9)
     assert np.all(taken["discharge"][:, i] > 0)
+
+
+def test_channel_loss_takes_its_share_of_the_reach_water_every_day(copy):
+    """A losing reach (loss_share) gives up exactly that share of the water reaching and
+    forming in it, and its nitrogen at the reach's concentration; water and TN still close."""
+    base = run(Basin.load(copy, overrides=["run.end=2001-12-31", 'run.routing="accumulate"']))
+    lost = _with_withdrawal(copy, loss_share=0.3)
+    i = lost.coords["reach"].index("west_lower")
+    w = lost["reach_withdrawal"][:, i]
+    # with nothing taken further up, the available water is the unaltered run's outflow
+    np.testing.assert_allclose(w, 0.3 * base["discharge"][:, i], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(lost["discharge"][:, i], 0.7 * base["discharge"][:, i], rtol=1e-12, atol=1e-15)
+    budget = lost["tn_budget_reach"][:, i, :]
+    assert budget[:, lost.coords["budget_term"].index("withdrawal")].sum() > 0
+    assert budget_closure(lost, "tn") <= 1e-9
+    assert float(lost.attrs["water_balance_closure"]) <= 1e-9
+
+
+@pytest.mark.parametrize("keys, message", [
+    ({}, "either flow_m3_s"),
+    ({"flow": 1.0, "loss_share": 0.2}, "not both"),
+    ({"loss_share": 0.2, "share": 0.5}, "max_share caps"),
+    ({"loss_share": 1.5}, "loss_share"),
+])
+def test_withdrawal_errors_name_the_key(copy, keys, message):
+    with pytest.raises(HydroError, match=message):
+        _with_withdrawal(copy, **keys)
