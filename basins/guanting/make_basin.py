@@ -239,6 +239,32 @@ XUANHUA_SURFACE_SHARE = 0.153
 XUANHUA_AGRI_SHARE = 0.658   # ESTIMATE: the sector split of all use applied to surface supply
 
 
+# Channel transmission losses (§16): Cetian released 1000e4 m3 on 15-21 March 2022 and Guanting
+# received about 700e4 m3 (Beijing Youth Daily 2022-03-29, secondary): 30 % lost on the way.
+# That gives a loss per km of channel; every reach takes it (ESTIMATE: one event, and the
+# same losing alluvial beds assumed on every river of the basin, §16).
+CETIAN_TO_GUANTING = ("sanggan_cetian", "sanggan_yangyuan", "sanggan_shixiali", "sanggan_lower", "yongding")
+CETIAN_TO_GUANTING_RECEIVED = 0.70
+
+
+def channel_loss_tables() -> list[dict]:
+    """One ``loss_share`` withdrawal per reach: the share lost over its length at the
+    Cetian-Guanting loss per km, 1 - 0.70 ** (length / path length)."""
+    length = {r[0]: r[2] for r in REACHES}
+    path_km = sum(length[r] for r in CETIAN_TO_GUANTING)
+    out = []
+    for r in length:
+        share = 1.0 - CETIAN_TO_GUANTING_RECEIVED ** (length[r] / path_km)
+        out.append({"id": f"{r}_channel_loss", "reach": r, "loss_share": round(share, 5),
+                    "reference": "Beijing Youth Daily 2022-03-29 (secondary, via panopticimage.com): "
+                                 "Cetian released 1000e4 m3 on 15-21 March 2022, Guanting received "
+                                 "about 700e4 m3",
+                    "note": f"30 % lost over the {path_km:.0f} km Cetian-Guanting channel; this reach, "
+                            f"{length[r]:g} km, keeps 0.70^({length[r]:g}/{path_km:.0f}) (ESTIMATE: one "
+                            "March release, applied every day and on every reach, §16)"})
+    return out
+
+
 def monthly_pattern(mean_m3_s: float, seasonal_share: float) -> list[float]:
     """Twelve monthly flows with the given annual mean: ``seasonal_share`` of the volume in
     IRRIGATION_MONTHS (evenly), the rest evenly over the year (months taken as equal)."""
@@ -423,6 +449,16 @@ def main(path: Path | None = None) -> None:
         w(f'id = "{wd["id"]}"')
         w(f'reach = "{wd["reach"]}"')
         w(f"flow_m3_s = {wd['flow']}   # mean {wd['mean']:.3f} m3/s")
+        w(f'reference = "{wd["reference"]}"')
+        w(f'note = "{wd["note"]}"')
+    w("")
+    w("# ---- channel transmission losses (§16): one published release, ESTIMATE per reach")
+    for wd in channel_loss_tables():
+        w("")
+        w("[[withdrawals]]")
+        w(f'id = "{wd["id"]}"')
+        w(f'reach = "{wd["reach"]}"')
+        w(f"loss_share = {wd['loss_share']}")
         w(f'reference = "{wd["reference"]}"')
         w(f'note = "{wd["note"]}"')
     w("")

@@ -16,8 +16,7 @@
     value = 0.98                              # with tolerance_relative, or
     range = [4.0, 12.0]                       # an accepted range
     tolerance_relative = 0.30
-    reference = "author, year, title, table"  # where it is published (or citation;
-                                              # or source, for targets on no N source)
+    reference = "author, year, title, table"  # where it is published (required)
 
 ``mean`` averages the variable at the location over the period; ``ratio`` divides
 that mean by the mean at ``denominator`` (or, for ``subbasin_tn_source_input``,
@@ -105,12 +104,8 @@ def basin_checks(name: str) -> list[Check]:
     for t in root.tables("targets"):
         tid = t.str("id")
         value = target_value(results, t)
-        # where the figure is published: 'reference' or 'citation'; 'source' too
-        # when it does not name a nitrogen source
-        t.str("reference", "")
-        t.str("citation", "")
-        if t.str("variable") not in ("subbasin_tn_source_input", "subbasin_tn_gross_input"):
-            t.str("source", "")
+        if not t.str("reference").strip():  # every published figure says where it is published
+            raise t.error("reference", "give the author, year, title and table or page of the figure")
         t.str("note", "")
         t.str("unit", "")
         if t.has("range"):
