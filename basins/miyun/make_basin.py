@@ -28,7 +28,8 @@ COUNTY = {  # name: (province, resident 2020, area km2, rural persons per km2 of
     "Xinglong": ("Hebei", None, None, 326353 * RURAL_SHARE_HEBEI / 8765.0),     # as Fengning
     "Yanqing": ("Beijing", 345671, 1994.88, 0.5 * (345671 - 205689) / 1994.88),
     "Huairou": ("Beijing", 441040, 2122.82, 0.5 * (441040 - 334682) / 2122.82),
-    "Miyun": ("Beijing", None, 2229.45, (441040 - 334682) / 2122.82),          # as Huairou
+    # Miyun: end-2022 rural residents 177,000 (xzqh.org, secondary), halved as for Yanqing/Huairou
+    "Miyun": ("Beijing", 527683, 2229.45, 0.5 * 177000 / 2229.45),
 }
 
 # --- reaches ---------------------------------------------------------------------------
