@@ -90,8 +90,16 @@ def describe(path: str) -> str:
              f"  reaches: {len(net.reaches)} ({net.layout.n_cells} cells, "
              f"{sum(r.length_m for r in net.reaches) / 1000:.1f} km)",
              f"  reservoirs: {', '.join(net.reservoir_ids) or 'none'}",
-             f"  sections: {', '.join(s.id for s in net.sections) or 'none'}",
-             f"  sha256: {b.sha256}"]
+             f"  sections: {', '.join(s.id for s in net.sections) or 'none'}"]
+    if b.subbasin_tables:
+        areas = [t.raw("area_km2", None) for t in b.subbasin_tables]  # checked when the basin runs
+        area = sum(a for a in areas if isinstance(a, (int, float)))
+        lines.append(f"  subbasins: {len(b.subbasin_tables)} ({area:,.0f} km2)")
+    if b.withdrawal_tables:
+        losses = sum(t.has("loss_share") for t in b.withdrawal_tables)
+        lines.append(f"  withdrawals: {len(b.withdrawal_tables) - losses} requested flows, "
+                     f"{losses} channel losses")
+    lines.append(f"  sha256: {b.sha256}")
     return "\n".join(lines)
 
 

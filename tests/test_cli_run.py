@@ -181,6 +181,8 @@ def test_info_on_basin_results_and_listing(tmp_path):
     text = invoke("info", "tiny").output
     assert "reservoirs: lake" in text and "constituents: tn, tp" in text
     assert "tiny" in invoke("info", "basins").output
+    text = invoke("info", "guanting").output  # a watershed: its subbasins and withdrawals
+    assert "subbasins: 28 (43,402 km2)" in text and "2 requested flows, 25 channel losses" in text
 
 
 def test_validate_json_follows_the_brief():
