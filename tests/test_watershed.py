@@ -10,8 +10,8 @@ import pytest
 from click.testing import CliRunner
 
 from hydro.basin import ROOT, Basin
-from hydro.errors import HydroError
 from hydro.cli import main
+from hydro.errors import HydroError
 from hydro.simulation import run
 from hydro.summary import budget_closure
 
@@ -147,7 +147,6 @@ def test_flow_driven_mode_reproduces_gauge_records(copy):
 
 
 def test_observation_targets_compute_what_they_say(results):
-    from hydro.errors import HydroError
     from hydro.tomlio import Table
     from hydro.validation.basins import target_value
 
