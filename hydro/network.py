@@ -68,6 +68,11 @@ class Reach:
         """Top width (m) at discharge ``q`` (m3 s-1)."""
         return self.width_coeff * np.asarray(q, dtype=float) ** self.width_exp
 
+    def cross_section_m2(self, q):
+        """Wetted cross-section (m2) at discharge ``q`` (m3 s-1), from continuity ``A = Q / v``."""
+        q = np.asarray(q, dtype=float)
+        return q / self.velocity(q)
+
     def depth(self, q):
         """Mean depth (m) at discharge ``q`` (m3 s-1), from continuity ``Q = w d v``."""
         q = np.asarray(q, dtype=float)
