@@ -8,8 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from hydro._compile import kernel
-
-SECONDS_PER_DAY = 86400.0
+from hydro.units import SECONDS_PER_DAY
 
 
 @kernel

@@ -1,45 +1,71 @@
 """Numba kernels of the finite-volume transport solver (private).
 
-Everything here takes contiguous numpy arrays and scalars only; the network
-layout (topological order, reach -> cell offsets, downstream links) is built
-once by :mod:`hydro.network` and the public wrapper is
-:func:`hydro.transport.simulate`.
+Everything here takes contiguous numpy arrays and scalars only.  The public
+wrapper is :func:`hydro.transport.simulate`; the plain-Python mirror used by the
+tests is ``tests/naive_transport.py`` (one function there per kernel here).
 
 Units inside the kernels are SI: mass g, water m3, time s, flow m3 s-1,
 concentration g m-3 (= mg L-1), load g s-1.
+
+Kernels, in the order a run uses them
+-------------------------------------
+:func:`static_layout`
+    built once per network: chains of reaches, the padded index of every cell,
+    ghost slots, side tributaries, dispersive junctions and faces, sections.
+:func:`day_hydraulics`
+    per day: face flows, volume rates, withdrawals, the sub-step and the
+    dispersive conductances.
+:func:`fill_ghosts`, :func:`advective_fluxes`, :func:`reservoir_step`,
+:func:`advect`
+    the advection half of a sub-step (reservoirs are integrated with it).
+:func:`disperse`
+    the dispersion half of a sub-step, with first-order removal fused in.
+:func:`day_outputs`
+    per day: outputs and budget terms from the day's accumulators.
+:func:`simulate_kernel`
+    the loop over days, constituents and sub-steps that calls them.
 
 Memory layout.  Reaches are joined into *chains*: a reach is followed by the
 reach below it whenever it is that reach's main upstream reach (see
 :func:`chain_layout`), so a chain runs from a source down a main stem.  The
 cells of every chain lie in one flat *padded* array with a ghost slot before and
 after each chain (``[g, c0, c1, ..., g, g, c0, ...]``).  Every per-cell pass is
-then a plain stencil over the whole array (no branch, vectorisable): inside a
-chain the limiter sees the true neighbours across junctions, and dispersion
-across a fused junction is a face of the stencil.  Ghost slots carry the inlet
-mixture of a chain head and the downstream neighbour of a chain tail, have zero
-flow, volume and conductance, and their mass is never read.  Side tributaries
-and reservoirs entering a reach that continues a chain enter its first cell as
-a source.  Only ghost fills and side inflows are per-chain / per-link work.
+then a plain stencil over the whole array: inside a chain the limiter sees the
+true neighbours across junctions, and dispersion across a fused junction is a
+face of the stencil.  Ghost slots carry the inlet mixture of a chain head and
+the downstream neighbour of a chain tail, have zero flow and conductance and an
+infinite volume (so their concentration is 0), and their mass is never read.
+Side tributaries and reservoirs entering a reach that continues a chain enter
+its first cell as a source.
 
-Junctions.  Inflows mix in proportion to flow (mass enters the first cell below
-from every branch).  The limiter's upwind value at an inlet is the last cell of
-the main upstream reach where there is one, and the flow-weighted inlet mixture
-at chain heads (the first cell itself where no water enters there); both are
-non-negative, which is all the positivity argument needs.
+Water.  The face flows are the hydraulics' daily means, varying linearly along
+a reach from ``q_in`` to ``q_out``; lateral water enters uniformly along the
+reach and withdrawals leave uniformly, at the cell's concentration.  Cell
+volumes are *not* recomputed from the day's hydraulic geometry: they change by
+the discrete water balance of the cell, ``dV/dt = F_in - F_out + lateral -
+withdrawal``, linearly within the day, so every sub-step's volume change is
+carried by water with its concentration (consistency with continuity, Gross et
+al. 2002).  A uniform field therefore stays uniform under any flows.  Reservoir
+volumes come from the reservoir water balance of the hydraulics and vary
+linearly within the day too; the tank is integrated exactly in that volume.
 
-Scheme (per sub-step, Lie splitting; for constant coefficients the pieces
-commute, so splitting adds no error in the analytical cases):
+Scheme (per pair of sub-steps; symmetric, hence second order in time even at a
+flux inlet, where Lie splitting is first order):
 
-1. advection: flux-limited Lax-Wendroff (Sweby 1984) with the monotonized-central
-   limiter (van Leer 1977) written branch-free, on cell outflow faces; lateral water and loads enter
-   uniformly along a reach; withdrawals (negative lateral flow) leave at the
-   cell concentration.  Positive for a cell Courant number nu <= 1, where nu is
-   the water leaving the cell in a sub-step over the cell volume;
-2. reservoirs: well-mixed tanks integrated exactly (exponential) over the
-   sub-step, with outflow, apparent settling and first-order decay;
-3. dispersion: central differences, forward Euler, positive while the summed
-   face conductance times dt over the cell volume is <= 1;
-4. first-order removal: exact exponential, rate k20 * theta**(T - 20).
+    even sub-step: advection (dt), dispersion (dt), removal (2 dt)
+    odd sub-step:  dispersion (dt), advection (dt)
+
+* advection: flux-limited Lax-Wendroff (Sweby 1984) with the monotonized-central
+  limiter (van Leer 1977), written branch-free.  Positive (and within the range
+  of its inputs) for a cell Courant number ``nu <= 1``, where ``nu`` is the water
+  leaving the cell in a sub-step over the smallest volume the cell has that day;
+  the Lax-Wendroff factor uses that same ``nu``, which only reduces the
+  correction and keeps it in Sweby's TVD region;
+* reservoirs: well-mixed tanks, exact in the day's linearly varying volume;
+* dispersion: central differences, forward Euler, within range while the summed
+  face conductance times dt over the cell's smallest volume is <= 1;
+  conductances use the cross-section at the day's mean volume;
+* removal: exact exponential, rate ``k20 * theta**(T - 20)``.
 """
 
 from __future__ import annotations
@@ -49,8 +75,7 @@ import math
 import numpy as np
 
 from hydro._compile import kernel
-
-SECONDS_PER_DAY = 86400.0
+from hydro.units import SECONDS_PER_DAY
 
 # Budget terms (third axis of the budget arrays), same for reaches and reservoirs;
 # their names are hydro.variables.FLUX_TERMS.
@@ -59,13 +84,18 @@ B_LATERAL = 1  # lateral (diffuse) loads; direct loads on reservoirs
 B_POINT = 2  # point loads
 B_OUTFLOW = 3  # advective mass leaving through the element outlet
 B_REMOVAL = 4  # first-order decay and apparent settling
-B_WITHDRAWAL = 5  # mass leaving with withdrawn water (negative lateral flow)
+B_WITHDRAWAL = 5  # mass leaving with withdrawn water
 B_DISPERSION = 6  # net dispersive exchange into the element (incl. boundaries)
 
 # Downstream kinds.
 DOWN_OUTLET = 0
 DOWN_REACH = 1
 DOWN_RESERVOIR = 2
+
+#: Masses below this (g) are set to zero at the end of each day and booked as
+#: removal, so that subnormal numbers never slow a run (a 1e-250 g tail is
+#: physically nothing; the budget still closes exactly).
+TINY_MASS_G = 1e-250
 
 
 @kernel
@@ -148,7 +178,266 @@ def chain_layout(reach_cell_start, reach_down_kind, reach_down_index):
 
 
 @kernel
-def _advective_fluxes(c, fq, half_lw, flux):
+def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, reach_dispersion,
+                  dispersive_inlet, section_cell):
+    """Everything about the network that does not change from day to day.
+
+    Returns a tuple of arrays (``n_pad`` is the length of the padded array):
+
+    ``main_up, pos, chain_head, first, last, head_chain, ghost_up, ghost_dn,
+    dn_src, into_res, side_src, side_dst, side_reach, fj_reach, sj_reach, sj_a,
+    sj_b, face_coef, dinlets, sec_kind, sec_index, sec_slot``
+
+    ``first``/``last`` are the padded slots of each reach's first and last cell;
+    ``fj_*`` are dispersive junctions fused in a chain (a face of the stencil)
+    and ``sj_*`` the side ones (explicit exchanges); ``face_coef`` times the sum
+    of the two cells' cross-sections is the conductance of the face after each
+    slot (m3 s-1); ``dinlets`` are the reaches whose inlet is held at a
+    concentration.  A section's dispersive flux is that of face ``sec_slot`` of
+    the stencil (``sec_kind`` 1), of side junction ``sec_index`` (2), or none (0).
+    """
+    n_reach = reach_cell_start.shape[0] - 1
+    main_up, pos, chain_head, chain_tail = chain_layout(reach_cell_start, reach_down_kind,
+                                                        reach_down_index)
+    n_chain = chain_head.shape[0]
+    first = np.empty(n_reach, dtype=np.int64)
+    last = np.empty(n_reach, dtype=np.int64)
+    for r in range(n_reach):
+        first[r] = pos[reach_cell_start[r]]
+        last[r] = pos[reach_cell_start[r + 1] - 1]
+    head_chain = np.full(n_reach, -1, dtype=np.int64)
+    ghost_up = np.empty(n_chain, dtype=np.int64)
+    ghost_dn = np.empty(n_chain, dtype=np.int64)
+    dn_src = np.empty(n_chain, dtype=np.int64)  # slot the outlet ghost copies
+    for k in range(n_chain):
+        r = chain_head[k]
+        head_chain[r] = k
+        ghost_up[k] = first[r] - 1
+        r = chain_tail[k]
+        ghost_dn[k] = last[r] + 1
+        if reach_down_kind[r] == DOWN_REACH:
+            dn_src[k] = first[reach_down_index[r]]
+        else:
+            dn_src[k] = last[r]  # outlet; above a reservoir the ghost is set each sub-step
+    n_into_res = 0
+    n_side = 0
+    for r in range(n_reach):
+        if reach_down_kind[r] == DOWN_RESERVOIR:
+            n_into_res += 1
+        elif reach_down_kind[r] == DOWN_REACH and main_up[reach_down_index[r]] != r:
+            n_side += 1
+    into_res = np.empty(n_into_res, dtype=np.int64)
+    side_src = np.empty(n_side, dtype=np.int64)  # last slot of the tributary
+    side_dst = np.empty(n_side, dtype=np.int64)  # first slot of the reach below
+    side_reach = np.empty(n_side, dtype=np.int64)  # the reach below
+    k = 0
+    kk = 0
+    for r in range(n_reach):
+        if reach_down_kind[r] == DOWN_RESERVOIR:
+            into_res[k] = r
+            k += 1
+        elif reach_down_kind[r] == DOWN_REACH and main_up[reach_down_index[r]] != r:
+            side_src[kk] = last[r]
+            side_dst[kk] = first[reach_down_index[r]]
+            side_reach[kk] = reach_down_index[r]
+            kk += 1
+    # dispersive junctions: last cell of a reach -> first cell of the reach below
+    n_fj = 0
+    n_sj = 0
+    for r in range(n_reach):
+        if reach_down_kind[r] == DOWN_REACH and reach_dispersion[r] > 0.0 \
+                and reach_dispersion[reach_down_index[r]] > 0.0:
+            if main_up[reach_down_index[r]] == r:
+                n_fj += 1
+            else:
+                n_sj += 1
+    fj_reach = np.empty(n_fj, dtype=np.int64)
+    sj_reach = np.empty(n_sj, dtype=np.int64)
+    sj_a = np.empty(n_sj, dtype=np.int64)
+    sj_b = np.empty(n_sj, dtype=np.int64)
+    sj_of_reach = np.full(n_reach, -1, dtype=np.int64)
+    k = 0
+    kk = 0
+    for r in range(n_reach):
+        if reach_down_kind[r] == DOWN_REACH and reach_dispersion[r] > 0.0 \
+                and reach_dispersion[reach_down_index[r]] > 0.0:
+            if main_up[reach_down_index[r]] == r:
+                fj_reach[k] = r
+                k += 1
+            else:
+                sj_reach[kk] = r
+                sj_a[kk] = last[r]
+                sj_b[kk] = first[reach_down_index[r]]
+                sj_of_reach[r] = kk
+                kk += 1
+    # face conductance per unit of summed cross-section: D / 2 / distance between
+    # cell centres (zero where the stencil has no face)
+    n_pad = reach_cell_start[n_reach] + 2 * n_chain
+    face_coef = np.zeros(n_pad)
+    for r in range(n_reach):
+        d_r = reach_dispersion[r]
+        if d_r <= 0.0:
+            continue
+        for i in range(reach_cell_start[r], reach_cell_start[r + 1] - 1):
+            face_coef[pos[i]] = d_r * 0.5 / (0.5 * (cell_dx[i] + cell_dx[i + 1]))
+    for k in range(n_fj):
+        u = fj_reach[k]
+        d = reach_down_index[u]
+        a = reach_cell_start[u + 1] - 1
+        b = reach_cell_start[d]
+        face_coef[last[u]] = 0.5 * (reach_dispersion[u] + reach_dispersion[d]) * 0.5 \
+            / (0.5 * (cell_dx[a] + cell_dx[b]))
+    n_dinlet = 0
+    for r in range(n_reach):
+        if dispersive_inlet[r] and reach_dispersion[r] > 0.0:
+            n_dinlet += 1
+    dinlets = np.empty(n_dinlet, dtype=np.int64)
+    k = 0
+    for r in range(n_reach):
+        if dispersive_inlet[r] and reach_dispersion[r] > 0.0:
+            dinlets[k] = r
+            k += 1
+    # sections: the dispersive flux through the face each one sits on
+    cell_reach = np.empty(reach_cell_start[n_reach], dtype=np.int64)
+    for r in range(n_reach):
+        for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
+            cell_reach[i] = r
+    n_sec = section_cell.shape[0]
+    sec_kind = np.zeros(n_sec, dtype=np.int64)
+    sec_index = np.zeros(n_sec, dtype=np.int64)
+    sec_slot = np.empty(n_sec, dtype=np.int64)
+    for j in range(n_sec):
+        i = section_cell[j]
+        p = pos[i]
+        sec_slot[j] = p
+        r = cell_reach[i]
+        if p != last[r] or face_coef[p] > 0.0:
+            sec_kind[j] = 1 if face_coef[p] > 0.0 else 0
+        elif sj_of_reach[r] >= 0:
+            sec_kind[j] = 2
+            sec_index[j] = sj_of_reach[r]
+    return (main_up, pos, chain_head, first, last, head_chain, ghost_up, ghost_dn, dn_src, into_res,
+            side_src, side_dst, side_reach, fj_reach, sj_reach, sj_a, sj_b, face_coef, dinlets,
+            sec_kind, sec_index, sec_slot)
+
+
+@kernel
+def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, first, vol0,
+                   reach_dispersion, face_coef, reach_down_index, sj_reach, dinlets, courant, disp_limit,
+                   fq, wdraw, dvol, half_lw, cond, sj_cond, b_cond):
+    """Face flows, volume rates, the sub-step and the conductances of one day.
+
+    Parameters
+    ----------
+    q_in, q_out, net_lateral, loss : (R,) float
+        Inlet and outlet discharge, net lateral water (inflow minus withdrawals)
+        and the water leaving at the cell concentration, m3 s-1.
+    vol0 : (n_pad,) float
+        Cell volumes at the start of the day, m3 (inf in ghost slots).
+    courant, disp_limit : float
+        Sub-step limits.
+
+    Outputs (filled in place, per padded slot)
+    ------------------------------------------
+    fq : outflow-face discharge, m3 s-1; wdraw : water leaving at the cell's
+    concentration, m3 s-1; dvol : volume rate ``F_in - F_out + lateral - loss``,
+    m3 s-1; half_lw : ``0.5 (1 - nu)``; cond : conductance of the face after the
+    slot, m3 s-1; sj_cond, b_cond : side-junction and inlet conductances, m3 s-1.
+
+    Returns
+    -------
+    n_sub : int
+        Sub-steps of the day (even, at least 2).
+    """
+    n_reach = q_in.shape[0]
+    n_pad = vol0.shape[0]
+    dt_max = SECONDS_PER_DAY
+    xs = np.zeros(n_pad)  # cross-section at the day's mean volume, m2 (0 in ghosts)
+    vmin = np.empty(n_pad)
+    gsum = np.zeros(n_pad)
+    for p in range(n_pad):
+        vmin[p] = vol0[p]
+    for r in range(n_reach):
+        s0 = reach_cell_start[r]
+        n = reach_cell_start[r + 1] - s0
+        dq = (q_out[r] - q_in[r]) / n
+        rate = (q_in[r] - q_out[r] + net_lateral[r]) / n
+        w = loss[r] / n
+        p0 = first[r]
+        for j in range(n):
+            p = p0 + j
+            f_out = q_in[r] + dq * (j + 1)
+            fq[p] = f_out
+            wdraw[p] = w
+            dvol[p] = rate
+            v_end = vol0[p] + SECONDS_PER_DAY * rate
+            vmin[p] = min(vol0[p], v_end)
+            xs[p] = 0.5 * (vol0[p] + v_end) / cell_dx[s0 + j]
+            out = f_out + w
+            if out > 0.0:
+                dt_max = min(dt_max, courant * vmin[p] / out)
+    any_disp = False
+    for r in range(n_reach):
+        if reach_dispersion[r] > 0.0:
+            any_disp = True
+    if any_disp:
+        for p in range(n_pad - 1):
+            cond[p] = face_coef[p] * (xs[p] + xs[p + 1])
+            gsum[p] += cond[p]
+            gsum[p + 1] += cond[p]
+        for k in range(dinlets.shape[0]):
+            r = dinlets[k]
+            i = reach_cell_start[r]
+            b_cond[k] = reach_dispersion[r] * xs[first[r]] / (0.5 * cell_dx[i])
+            gsum[first[r]] += b_cond[k]
+        for k in range(sj_reach.shape[0]):
+            u = sj_reach[k]
+            d = reach_down_index[u]
+            a = reach_cell_start[u + 1] - 1
+            b = reach_cell_start[d]
+            area = 0.5 * (xs[first[u] + (a - reach_cell_start[u])] + xs[first[d]])
+            g = 0.5 * (reach_dispersion[u] + reach_dispersion[d]) * area / (0.5 * (cell_dx[a] + cell_dx[b]))
+            sj_cond[k] = g
+            gsum[first[u] + (a - reach_cell_start[u])] += g
+            gsum[first[d]] += g
+        for r in range(n_reach):
+            for p in range(first[r], first[r] + reach_cell_start[r + 1] - reach_cell_start[r]):
+                if gsum[p] > 0.0:
+                    dt_max = min(dt_max, disp_limit * vmin[p] / gsum[p])
+    n_sub = int(math.ceil(SECONDS_PER_DAY / dt_max - 1e-9))
+    n_sub = max(2, n_sub + (n_sub % 2))  # pairs of sub-steps make the splitting symmetric
+    dt = SECONDS_PER_DAY / n_sub
+    for p in range(n_pad):
+        if vmin[p] > 0.0 and vmin[p] < math.inf:
+            half_lw[p] = 0.5 * (1.0 - dt * (fq[p] + wdraw[p]) / vmin[p])
+        else:
+            half_lw[p] = 0.0
+    return n_sub
+
+
+@kernel
+def fill_ghosts(c, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qin, into_res, last,
+                reach_down_index, res_c):
+    """Ghost slots of one tracer: inlet mixture of chain heads, downstream neighbours of tails.
+
+    An inlet without water (a river's source) has no mixture: the first cell's
+    own value stands in (zero gradient).  Reaches ending in a reservoir see the
+    reservoir's concentration downstream.
+    """
+    for j in range(ghost_up.shape[0]):
+        h = chain_head[j]
+        if inv_qin[h] > 0.0:
+            c[ghost_up[j]] = inflow[j] * inv_qin[h]
+        else:
+            c[ghost_up[j]] = c[ghost_up[j] + 1]
+        c[ghost_dn[j]] = c[dn_src[j]]
+    for j in range(into_res.shape[0]):
+        r = into_res[j]
+        c[last[r] + 1] = res_c[reach_down_index[r]]
+
+
+@kernel
+def advective_fluxes(c, fq, half_lw, flux):
     """Outflow-face fluxes (g s-1) of every padded slot: MC-limited Lax-Wendroff.
 
     ``flux = Q (c + 0.5 (1 - nu) s)`` with the monotonized-central slope
@@ -170,39 +459,136 @@ def _advective_fluxes(c, fq, half_lw, flux):
 
 
 @kernel
-def _junction_conductance(volume, cell_dx, reach_cell_start, reach_dispersion, u, d):
-    """Dispersive conductance (m3 s-1) between the last cell of reach u and the first of d."""
-    a = reach_cell_start[u + 1] - 1
-    b = reach_cell_start[d]
-    area = 0.5 * (volume[a] / cell_dx[a] + volume[b] / cell_dx[b])
-    disp = 0.5 * (reach_dispersion[u] + reach_dispersion[d])
-    return disp * area / (0.5 * (cell_dx[a] + cell_dx[b]))
+def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
+    """One sub-step of a well-mixed tank whose volume varies linearly from v0 to v1.
+
+    ``V dc/dt = a - beta c`` with ``beta = (dV/dt + Q_out) + vs A + k V`` (the
+    water entering, net of evaporation, plus removal; ``k V`` at the mid volume),
+    which in ``tau = integral dt / V = ln(v1/v0) / (dV/dt)`` is linear with
+    constant coefficients and is solved exactly:
+    ``c = c_eq + (c0 - c_eq) exp(-beta tau)``, ``c_eq = a / beta``.  The mass
+    that leaves is ``(Q_out + vs A + k V) * integral c dt`` with, since
+    ``V = v0 exp(dV/dt tau)``, ``integral c dt = c_eq dt + (c0 - c_eq) v0
+    (1 - exp(-o tau)) / o`` (``o = Q_out + vs A + k V``); computing it so, rather
+    than as the difference of two large masses, keeps a uniform tank fed at its
+    own concentration uniform to round-off whatever its volume does.
+
+    Returns ``(m1, out_m, removed)``: mass at the end (g), mass that left with
+    the outflow (g) and mass removed (g); ``m0 + a_in dt = m1 + out_m + removed``.
+    """
+    x = (v1 - v0) / v0
+    if abs(x) > 1e-12:
+        tau = dt * math.log1p(x) / (x * v0)
+    else:
+        tau = dt / v0 * (1.0 - 0.5 * x)
+    removal = settling_area + rate * 0.5 * (v0 + v1)
+    o = q_out + removal
+    beta = (v1 - v0) / dt + o
+    c0 = m0 / v0
+    if beta * tau > 1e-8:
+        c_eq = a_in / beta
+        ot = o * tau
+        h = -math.expm1(-ot) / o if ot > 1e-300 else tau
+        integral = c_eq * dt + (c0 - c_eq) * v0 * h
+    else:
+        # beta ~ 0 or negative (evaporation beyond the inflow): the same exact
+        # solution written without c_eq; what left is the balance's difference
+        bt = beta * tau
+        g = -math.expm1(-bt) / beta if abs(bt) > 1e-300 else tau
+        c1 = max(c0 + (a_in - beta * c0) * g, 0.0)
+        integral = (m0 + a_in * dt - c1 * v1) / o if o > 0.0 else 0.0
+    if integral < 0.0:
+        integral = 0.0  # round-off only
+    out_m = q_out * integral
+    removed = removal * integral
+    return m0 + a_in * dt - out_m - removed, out_m, removed
+
+
 @kernel
-def _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach, storage_res):
-    """Mass (g) held in every reach and reservoir, per tracer: (R, T) and (S, T) outputs."""
-    n_tr = mass.shape[0]
-    for t in range(n_tr):
-        for r in range(reach_cell_start.shape[0] - 1):
-            acc = 0.0
-            for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
-                acc += mass[t, pos[i]]
-            storage_reach[r, t] = acc
-        for s in range(res_mass.shape[0]):
-            storage_res[s, t] = res_mass[s, t]
+def advect(m, c, fk, lat, wdraw, dt, vol0, dvol, t_end, keep2, fuse_removal, facc, racc, wacc):
+    """Advective update of one tracer over a sub-step (a flat stencil over the padded array).
+
+    ``m`` gains ``dt (F_in - F_out + sources)`` and loses the withdrawn water at
+    the cell concentration; the new concentration is the mass over the volume
+    at ``t_end`` seconds into the day.  Where there is no dispersion step the
+    removal of a pair of sub-steps (``keep2``) is fused in.  Ghost slots collect
+    meaningless mass that is never read (their volume is infinite); slot 0 is
+    the first chain's inlet ghost, whose flux is recorded.
+    """
+    n_pad = m.shape[0]
+    facc[0] += dt * fk[0]
+    for p in range(1, n_pad):
+        w = dt * wdraw[p] * c[p]
+        wacc[p] += w
+        after = m[p] + dt * (fk[p - 1] - fk[p] + lat[p]) - w
+        if fuse_removal:
+            mp = after * keep2[p]
+            racc[p] += after - mp
+        else:
+            mp = after
+        m[p] = mp
+        c[p] = mp / (vol0[p] + t_end * dvol[p])
+        facc[p] += dt * fk[p]
+
+
+@kernel
+def disperse(m, c, c_new, cond, dt, vol0, dvol, t_now, keep2, apply_removal, racc,
+             sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond, bconc,
+             disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
+    """Dispersion of one tracer over a sub-step (forward Euler), removal fused in when asked.
+
+    Side junctions and concentration inlets are explicit exchanges applied
+    first (from the same old concentrations); fused junctions are faces of the
+    stencil, whose summed concentration step is recorded for the budgets.
+    Section dispersive fluxes are accumulated in ``sec_acc`` (g).  New
+    concentrations go to ``c_new`` (the caller swaps the buffers).
+    """
+    for j in range(sj_a.shape[0]):
+        a = sj_a[j]
+        b = sj_b[j]
+        x = dt * sj_cond[j] * (c[a] - c[b])
+        m[a] -= x
+        m[b] += x
+        sj_acc[j] += x
+    for j in range(fj_reach.shape[0]):
+        a = last[fj_reach[j]]
+        fj_acc[j] += c[a] - c[a + 1]
+    for j in range(dinlets.shape[0]):
+        r = dinlets[j]
+        a = first[r]
+        x = dt * b_cond[j] * (bconc[r] - c[a])
+        m[a] += x
+        disp_acc[r] += x
+    for j in range(sec_kind.shape[0]):
+        if sec_kind[j] == 1:
+            p = sec_slot[j]
+            sec_acc[j] += dt * cond[p] * (c[p] - c[p + 1])
+        elif sec_kind[j] == 2:
+            k = sec_index[j]
+            sec_acc[j] += dt * sj_cond[k] * (c[sj_a[k]] - c[sj_b[k]])
+    n_pad = m.shape[0]
+    for p in range(1, n_pad - 1):
+        after = m[p] + dt * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
+        if apply_removal:
+            mp = after * keep2[p]
+            racc[p] += after - mp
+        else:
+            mp = after
+        m[p] = mp
+        c_new[p] = mp / (vol0[p] + t_now * dvol[p])
 
 
 @kernel
 def simulate_kernel(
     # layout
-    reach_cell_start, cell_reach, cell_dx, reach_down_kind, reach_down_index,
-    res_down_kind, res_down_index, vel_coeff, vel_exp, reach_dispersion, dispersive_inlet,
-    section_cell, point_cell,
-    # hydraulics per day
-    q_in, q_out, withdrawal, res_volume, res_outflow, res_area,
-    # loads and boundaries per day (g s-1), temperatures (deg C)
+    reach_cell_start, cell_reach, cell_dx, cell_volume, reach_down_kind, reach_down_index,
+    res_down_kind, res_down_index, reach_dispersion, dispersive_inlet, section_cell, point_cell,
+    # water per day
+    q_in, q_out, net_lateral, loss, res_volume, res_outflow, res_area,
+    # loads and boundaries per day (g s-1), removal rates (s-1)
     boundary_flux, boundary_conc, lateral_load, point_load, res_load,
     reach_rate, res_rate, settling_m_s,
-    # initial state
+    # initial state and options
     init_conc, init_res_conc, group_start, courant, disp_limit, period_of_day,
     # outputs
     out_reach_mass, out_section_mass, out_res_conc, out_res_outmass,
@@ -215,18 +601,18 @@ def simulate_kernel(
     reach_cell_start : (R+1,) int  first cell of each reach (cells ordered by reach)
     cell_reach : (N,) int  reach of each cell
     cell_dx : (N,) float  cell length, m
+    cell_volume : (N,) float  cell volume at the start of the run, m3
     reach_down_kind, reach_down_index : (R,) int  outlet / reach / reservoir and index
     res_down_kind, res_down_index : (S,) int  likewise for reservoirs
-    vel_coeff, vel_exp : (R,) float  velocity = coeff * Q**exp (m s-1, Q in m3 s-1)
     reach_dispersion : (R,) float  longitudinal dispersion coefficient, m2 s-1
     dispersive_inlet : (R,) bool  inlet held at ``boundary_conc`` (dispersive
         exchange across the inlet) rather than a flux (Danckwerts) condition
     section_cell : (K,) int  cell whose outflow face each section sits on
     point_cell : (P,) int  cell receiving each point load
     q_in, q_out : (D, R) float  discharge at each reach inlet and outlet, m3 s-1
-    withdrawal : (D, R) float  water taken out along each reach, m3 s-1 (>= 0); the
-        lateral inflow is then q_out - q_in + withdrawal, and any part of it that is
-        negative leaves at the reach's concentration too
+    net_lateral : (D, R) float  lateral water in minus water taken out, m3 s-1;
+        the reach's volume changes at ``q_in - q_out + net_lateral``
+    loss : (D, R) float  water leaving along each reach at its concentration, m3 s-1
     res_volume : (D+1, S) float  reservoir volume at the start of each day, m3
     res_outflow, res_area : (D, S) float  outflow (m3 s-1), surface area (m2)
     boundary_flux : (D, R, T) float  advective mass into each reach inlet from
@@ -247,8 +633,10 @@ def simulate_kernel(
 
     Outputs (filled in place)
     -------------------------
-    out_reach_mass : (D, R, T)  mass through each reach outlet in the day, g
-    out_section_mass : (D, K, T)  mass through each section in the day, g
+    out_reach_mass : (D, R, T)  mass through each reach outlet in the day
+        (advective and dispersive), g
+    out_section_mass : (D, K, T)  mass through each section in the day
+        (advective and dispersive), g
     out_res_conc : (D, S, T)  reservoir concentration at the end of the day, g m-3
     out_res_outmass : (D, S, T)  mass leaving each reservoir in the day, g
     out_substeps : (D,) int  sub-steps taken each day
@@ -264,128 +652,36 @@ def simulate_kernel(
     n_sec = section_cell.shape[0]
     n_pt = point_cell.shape[0]
 
-    # ---- static layout: chains of reaches, ghost slots only at chain ends -------
-    main_up, pos, chain_head, chain_tail = chain_layout(reach_cell_start, reach_down_kind,
-                                                        reach_down_index)
+    (main_up, pos, chain_head, first, last, head_chain, ghost_up, ghost_dn, dn_src, into_res,
+     side_src, side_dst, side_reach, fj_reach, sj_reach, sj_a, sj_b, face_coef, dinlets,
+     sec_kind, sec_index, sec_slot) = static_layout(
+        reach_cell_start, cell_dx, reach_down_kind, reach_down_index, reach_dispersion,
+        dispersive_inlet, section_cell)
     n_chain = chain_head.shape[0]
     n_pad = n_cell + 2 * n_chain
-    first = np.empty(n_reach, dtype=np.int64)  # padded slot of each reach's first cell
-    last = np.empty(n_reach, dtype=np.int64)  # and of its last cell
-    for r in range(n_reach):
-        first[r] = pos[reach_cell_start[r]]
-        last[r] = pos[reach_cell_start[r + 1] - 1]
-    head_chain = np.full(n_reach, -1, dtype=np.int64)  # chain a head reach starts
-    ghost_up = np.empty(n_chain, dtype=np.int64)
-    ghost_dn = np.empty(n_chain, dtype=np.int64)
-    dn_src = np.empty(n_chain, dtype=np.int64)  # slot the outlet ghost copies
-    n_into_res = 0
-    for k in range(n_chain):
-        r = chain_head[k]
-        head_chain[r] = k
-        ghost_up[k] = first[r] - 1
-        r = chain_tail[k]
-        ghost_dn[k] = last[r] + 1
-        if reach_down_kind[r] == DOWN_REACH:
-            dn_src[k] = first[reach_down_index[r]]
-        else:
-            dn_src[k] = last[r]  # outlet; overwritten each sub-step above a reservoir
-            if reach_down_kind[r] == DOWN_RESERVOIR:
-                n_into_res += 1
-    into_res = np.empty(n_into_res, dtype=np.int64)
-    k = 0
-    for r in range(n_reach):
-        if reach_down_kind[r] == DOWN_RESERVOIR:
-            into_res[k] = r
-            k += 1
-    # side tributaries: reach -> reach links that are not fused in a chain
-    n_side = 0
-    for r in range(n_reach):
-        if reach_down_kind[r] == DOWN_REACH and main_up[reach_down_index[r]] != r:
-            n_side += 1
-    side_src = np.empty(n_side, dtype=np.int64)  # last slot of the tributary
-    side_dst = np.empty(n_side, dtype=np.int64)  # first slot of the reach below
-    side_reach = np.empty(n_side, dtype=np.int64)  # the reach below
-    k = 0
-    for r in range(n_reach):
-        if reach_down_kind[r] == DOWN_REACH and main_up[reach_down_index[r]] != r:
-            side_src[k] = last[r]
-            side_dst[k] = first[reach_down_index[r]]
-            side_reach[k] = reach_down_index[r]
-            k += 1
-    # dispersive junctions (last cell of a reach -> first cell of the reach below):
-    # fused ones are a face of the flat stencil, side ones are explicit
-    n_fj = 0
-    n_sj = 0
-    for r in range(n_reach):
-        if reach_down_kind[r] == DOWN_REACH and reach_dispersion[r] > 0.0 \
-                and reach_dispersion[reach_down_index[r]] > 0.0:
-            if main_up[reach_down_index[r]] == r:
-                n_fj += 1
-            else:
-                n_sj += 1
-    fj_reach = np.empty(n_fj, dtype=np.int64)
-    fj_cond = np.zeros(n_fj)
-    sj_reach = np.empty(n_sj, dtype=np.int64)
-    sj_a = np.empty(n_sj, dtype=np.int64)
-    sj_b = np.empty(n_sj, dtype=np.int64)
-    sj_cond = np.zeros(n_sj)
-    k = 0
-    kk = 0
-    for r in range(n_reach):
-        if reach_down_kind[r] == DOWN_REACH and reach_dispersion[r] > 0.0 \
-                and reach_dispersion[reach_down_index[r]] > 0.0:
-            if main_up[reach_down_index[r]] == r:
-                fj_reach[k] = r
-                k += 1
-            else:
-                sj_reach[kk] = r
-                sj_a[kk] = last[r]
-                sj_b[kk] = first[reach_down_index[r]]
-                kk += 1
+    n_side = side_src.shape[0]
+    n_into_res = into_res.shape[0]
+    n_fj = fj_reach.shape[0]
+    n_sj = sj_reach.shape[0]
+    n_dinlet = dinlets.shape[0]
     any_disp = False
     for r in range(n_reach):
         if reach_dispersion[r] > 0.0:
             any_disp = True
-    # conductance of the face after each slot is face_coef * (sum of the two cells'
-    # cross-sections): D * mean area / distance between cell centres, with the
-    # static part computed once (zero where there is no face in the stencil)
-    face_coef = np.zeros(n_pad)
-    for r in range(n_reach):
-        d_r = reach_dispersion[r]
-        if d_r <= 0.0:
-            continue
-        for i in range(reach_cell_start[r], reach_cell_start[r + 1] - 1):
-            face_coef[pos[i]] = d_r * 0.5 / (0.5 * (cell_dx[i] + cell_dx[i + 1]))
-    for k in range(n_fj):
-        u = fj_reach[k]
-        d = reach_down_index[u]
-        a = reach_cell_start[u + 1] - 1
-        b = reach_cell_start[d]
-        face_coef[last[u]] = 0.5 * (reach_dispersion[u] + reach_dispersion[d]) * 0.5 \
-            / (0.5 * (cell_dx[a] + cell_dx[b]))
-    n_dinlet = 0
-    for r in range(n_reach):
-        if dispersive_inlet[r] and reach_dispersion[r] > 0.0:
-            n_dinlet += 1
-    dinlets = np.empty(n_dinlet, dtype=np.int64)
-    b_cond = np.zeros(n_dinlet)  # conductance across dispersive inlets
-    k = 0
-    for r in range(n_reach):
-        if dispersive_inlet[r] and reach_dispersion[r] > 0.0:
-            dinlets[k] = r
-            k += 1
 
-    # per-day geometry on the padded layout (ghost slots stay zero)
-    volume = np.zeros(n_cell)
-    xs = np.zeros(n_pad)  # cross-section of each slot, m2 (0 in ghosts)
-    inv_v = np.zeros(n_pad)
+    # water on the padded layout; ghost slots have an infinite volume
+    vol0 = np.full(n_pad, np.inf)  # volume at the start of the day, m3
+    for i in range(n_cell):
+        vol0[pos[i]] = cell_volume[i]
     fq = np.zeros(n_pad)
+    wdraw = np.zeros(n_pad)
+    dvol = np.zeros(n_pad)
     half_lw = np.zeros(n_pad)
-    wdraw = np.zeros(n_pad)  # withdrawal rate, m3 s-1 (>= 0)
-    cond = np.zeros(n_pad)  # conductance to the next slot, m3 s-1
-    gsum = np.zeros(n_pad)  # summed conductance of each slot, m3 s-1
-    keep = np.zeros(n_pad)
-    keep_inv_v = np.zeros(n_pad)  # keep / volume: concentration after removal per mass before
+    cond = np.zeros(n_pad)
+    sj_cond = np.zeros(n_sj)
+    b_cond = np.zeros(n_dinlet)
+    fj_cond = np.zeros(n_fj)
+    keep2 = np.ones(n_pad)
     inv_qin = np.zeros(n_reach)
 
     # state; per-tag work arrays have a leading axis of the largest group
@@ -409,105 +705,41 @@ def simulate_kernel(
     disp_acc = np.zeros((g_max, n_reach))
     sj_acc = np.zeros((g_max, n_sj))
     fj_acc = np.zeros((g_max, n_fj))  # summed concentration step across fused junctions
+    sec_acc = np.zeros((g_max, n_sec))  # dispersive mass through each section, g
     res_in = np.zeros(n_res)
     res_flux = np.zeros(n_res)
     res_c = np.zeros((g_max, n_res))
     res_out_day = np.zeros((g_max, n_res))
     res_in_day = np.zeros((g_max, n_res))
     res_rm_day = np.zeros((g_max, n_res))
-    # sources per slot and tracer (filled each day): lateral and point loads, and
-    # boundary inflow into reaches that continue a chain
-    lat = np.zeros((n_tr, n_pad))
+    lat = np.zeros((n_tr, n_pad))  # sources per slot and tracer (g s-1), filled each day
+    bconc = np.zeros(n_reach)
 
-    # initial masses (geometry of day 0)
-    _day_geometry(q_in[0], q_out[0], reach_cell_start, cell_dx, vel_coeff, vel_exp, first, volume, xs)
     for t in range(n_tr):
         for i in range(n_cell):
-            mass[t, pos[i]] = init_conc[i, t] * volume[i]
+            mass[t, pos[i]] = init_conc[i, t] * cell_volume[i]
         for s in range(n_res):
             res_mass[s, t] = init_res_conc[s, t] * res_volume[0, s]
 
     period = -1
     for day in range(n_day):
-        # ---- storage at period starts ---------------------------------------
         if period_of_day[day] != period:
             period = period_of_day[day]
             _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach[period], storage_res[period])
 
-        # ---- geometry and sub-step of the day ---------------------------------
-        _day_geometry(q_in[day], q_out[day], reach_cell_start, cell_dx, vel_coeff, vel_exp, first,
-                      volume, xs)
-        dt_max = SECONDS_PER_DAY
-        any_withdrawal = False
-        for r in range(n_reach):
-            # an inlet without water (a river's source, only at chain heads) has
-            # no mixture: the first cell's own value stands in (zero gradient)
-            inv_qin[r] = 1.0 / q_in[day, r] if q_in[day, r] > 0.0 else 0.0
-            s0 = reach_cell_start[r]
-            n = reach_cell_start[r + 1] - s0
-            dq = (q_out[day, r] - q_in[day, r]) / n
-            w_cell = withdrawal[day, r] / n
-            wd = w_cell + max(-(dq + w_cell), 0.0)
-            if wd > 0.0:
-                any_withdrawal = True
-            p0 = first[r]
-            for j in range(n):
-                i = s0 + j
-                p = p0 + j
-                f_out = q_in[day, r] + dq * (j + 1)
-                inv_v[p] = 1.0 / volume[i]
-                fq[p] = f_out
-                wdraw[p] = wd
-                dt_max = min(dt_max, courant * volume[i] / (f_out + wd))
-        if any_disp:
-            cond[n_pad - 1] = 0.0
-            for p in range(n_pad - 1):
-                cond[p] = face_coef[p] * (xs[p] + xs[p + 1])
-            gsum[0] = cond[0]
-            for p in range(1, n_pad):
-                gsum[p] = cond[p - 1] + cond[p]
-            for k in range(n_dinlet):
-                r = dinlets[k]
-                i = reach_cell_start[r]
-                b_cond[k] = reach_dispersion[r] * (volume[i] / cell_dx[i]) / (0.5 * cell_dx[i])
-                gsum[first[r]] += b_cond[k]
-            for k in range(n_fj):
-                r = fj_reach[k]
-                fj_cond[k] = cond[last[r]]
-            for k in range(n_sj):
-                r = sj_reach[k]
-                g = _junction_conductance(volume, cell_dx, reach_cell_start, reach_dispersion,
-                                          r, reach_down_index[r])
-                sj_cond[k] = g
-                gsum[sj_a[k]] += g
-                gsum[sj_b[k]] += g
-            for r in range(n_reach):
-                p0 = first[r]
-                s0 = reach_cell_start[r]
-                for i in range(s0, reach_cell_start[r + 1]):
-                    g = gsum[p0 + (i - s0)]
-                    if g > 0.0:
-                        dt_max = min(dt_max, disp_limit * volume[i] / g)
-        n_sub = int(math.ceil(SECONDS_PER_DAY / dt_max - 1e-9))
-        if n_sub < 1:
-            n_sub = 1
+        n_sub = day_hydraulics(q_in[day], q_out[day], net_lateral[day], loss[day], reach_cell_start,
+                               cell_dx, first, vol0, reach_dispersion, face_coef, reach_down_index,
+                               sj_reach, dinlets, courant, disp_limit, fq, wdraw, dvol, half_lw, cond,
+                               sj_cond, b_cond)
         dt = SECONDS_PER_DAY / n_sub
         out_substeps[day] = n_sub
-        for p in range(n_pad):
-            half_lw[p] = 0.5 * (1.0 - dt * (fq[p] + wdraw[p]) * inv_v[p])
+        for k in range(n_fj):
+            fj_cond[k] = cond[last[fj_reach[k]]]
+        for r in range(n_reach):
+            inv_qin[r] = 1.0 / q_in[day, r] if q_in[day, r] > 0.0 else 0.0
         for t in range(n_tr):
-            lat_t = lat[t]
-            for r in range(n_reach):
-                s0 = reach_cell_start[r]
-                n = reach_cell_start[r + 1] - s0
-                lat_r = lateral_load[day, r, t] / n
-                p0 = first[r]
-                for p in range(p0, p0 + n):
-                    lat_t[p] = lat_r
-                if main_up[r] >= 0:
-                    lat_t[p0] += boundary_flux[day, r, t]
-            for j in range(n_pt):
-                lat_t[pos[point_cell[j]]] += point_load[day, j, t]
+            _day_sources(lat[t], lateral_load[day, :, t], boundary_flux[day, :, t], point_load[day, :, t],
+                         reach_cell_start, first, main_up, pos, point_cell)
 
         # ---- each constituent (its source tags together) through the day -----
         for g in range(n_group):
@@ -522,39 +754,39 @@ def simulate_kernel(
                     sj_acc[k, j] = 0.0
                 for j in range(n_fj):
                     fj_acc[k, j] = 0.0
+                for j in range(n_sec):
+                    sec_acc[k, j] = 0.0
                 for p in range(n_pad):
                     flux_acc[k, p] = 0.0
                     removed_acc[k, p] = 0.0
                     withdrawn_acc[k, p] = 0.0
-                    c[k, p] = mass[t, p] * inv_v[p]
+                    c[k, p] = mass[t, p] / vol0[p]
                 for s in range(n_res):
                     res_out_day[k, s] = 0.0
                     res_in_day[k, s] = 0.0
                     res_rm_day[k, s] = 0.0
-            rate_prev = -1.0
-            keep_r = 1.0
+            # removal over a pair of sub-steps; tags of one constituent share its rate
             for r in range(n_reach):
-                # tags of one constituent share its removal rate
-                rate = reach_rate[day, r, t0]
-                if rate != rate_prev:
-                    keep_r = math.exp(-rate * dt)
-                    rate_prev = rate
+                keep_r = math.exp(-reach_rate[day, r, t0] * 2.0 * dt)
                 for p in range(first[r], last[r] + 1):
-                    keep[p] = keep_r
-                    keep_inv_v[p] = keep_r * inv_v[p]
+                    keep2[p] = keep_r
 
             for sub in range(n_sub):
-                frac = (sub + 0.5) / n_sub
+                t_start = sub * dt
+                t_end = (sub + 1) * dt
+                even = sub % 2 == 0
+                if not even and any_disp:
+                    _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, vol0, dvol, t_start, keep2, False,
+                                    removed_acc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets,
+                                    first, b_cond, boundary_conc, day, bconc, disp_acc, sec_kind, sec_index,
+                                    sec_slot, sec_acc)
+                    c, c_next = c_next, c
+                # ---- advection, with the reservoirs ----------------------------
                 for k in range(n_tag):
                     t = t0 + k
-                    ck = c[k]
                     for s in range(n_res):
-                        v_mid = res_volume[day, s] + frac * (res_volume[day + 1, s] - res_volume[day, s])
-                        res_c[k, s] = res_mass[s, t] / v_mid
-                    # 1. ghost slots: the inlet mixture of each chain head (what
-                    #    entered in the previous sub-step; at the start of the day
-                    #    from the reservoir concentrations) and the downstream
-                    #    neighbour of each chain tail
+                        v_s = res_volume[day, s] + (sub / n_sub) * (res_volume[day + 1, s] - res_volume[day, s])
+                        res_c[k, s] = res_mass[s, t] / v_s
                     if sub == 0:
                         for j in range(n_chain):
                             inflow[k, j] = boundary_flux[day, chain_head[j], t]
@@ -563,30 +795,20 @@ def simulate_kernel(
                                 j = head_chain[res_down_index[s]]
                                 if j >= 0:
                                     inflow[k, j] += res_outflow[day, s] * res_c[k, s]
-                    for j in range(n_chain):
-                        h = chain_head[j]
-                        if inv_qin[h] > 0.0:
-                            ck[ghost_up[j]] = inflow[k, j] * inv_qin[h]
-                        else:
-                            ck[ghost_up[j]] = ck[ghost_up[j] + 1]
-                        ck[ghost_dn[j]] = ck[dn_src[j]]
-                    for j in range(n_into_res):
-                        r = into_res[j]
-                        ck[last[r] + 1] = res_c[k, reach_down_index[r]]
-                # 2. advective fluxes of the constituent from the old state; each
-                #    tag carries the share it holds in the upwind slot, so the
-                #    tags add up to the constituent to round-off
+                    fill_ghosts(c[k], ghost_up, ghost_dn, dn_src, chain_head, inflow[k], inv_qin, into_res,
+                                last, reach_down_index, res_c[k])
+                # fluxes of the constituent from the old state; each tag carries the
+                # share it holds in the upwind slot, so the tags add up exactly
                 if n_tag == 1:
-                    _advective_fluxes(c[0], fq, half_lw, flux_total)
+                    advective_fluxes(c[0], fq, half_lw, flux_total)
                 else:
                     for p in range(n_pad):
                         acc = 0.0
                         for k in range(n_tag):
                             acc += c[k, p]
                         c_total[p] = acc
-                    _advective_fluxes(c_total, fq, half_lw, flux_total)
-                    # one division per slot, shared by the tags (a division per tag
-                    # and slot is several times slower, worse on subnormal shares)
+                    advective_fluxes(c_total, fq, half_lw, flux_total)
+                    # one division per slot, shared by the tags
                     for p in range(n_pad):
                         flux_per_conc[p] = flux_total[p] / (c_total[p] + 1e-300)
                 for k in range(n_tag):
@@ -599,37 +821,25 @@ def simulate_kernel(
                         fk = flux
                         for p in range(n_pad):
                             fk[p] = flux_per_conc[p] * ck[p]
-                    # 3. reservoirs: exact mixed-tank integration
+                    # reservoirs: exact mixed-tank integration
                     for s in range(n_res):
                         res_in[s] = res_load[day, s, t]
                     for j in range(n_into_res):
                         r = into_res[j]
                         res_in[reach_down_index[r]] += fk[last[r]]
                     for s in range(n_res):
-                        v_mid = res_volume[day, s] + frac * (res_volume[day + 1, s] - res_volume[day, s])
-                        rate_out = res_outflow[day, s] / v_mid
-                        b = rate_out + settling_m_s[t] * res_area[day, s] / v_mid + res_rate[day, s, t]
-                        m0 = res_mass[s, t]
-                        a_in = res_in[s]
-                        # dM/dt = a - b M with a, b constant over the sub-step:
-                        # M1 = M_eq + (M0 - M_eq) exp(-b dt); what left is split
-                        # between outflow and removal in proportion to their rates,
-                        # so the tank's budget closes by construction.
-                        if b > 0.0:
-                            e = math.expm1(-b * dt)  # exp(-b dt) - 1, precise for small b dt
-                            left = a_in * dt - (m0 - a_in / b) * e
-                            out_m = left * (rate_out / b)
-                        else:
-                            left = 0.0
-                            out_m = 0.0
-                        res_mass[s, t] = m0 + a_in * dt - left
+                        v_s = res_volume[day, s] + (sub / n_sub) * (res_volume[day + 1, s] - res_volume[day, s])
+                        v_e = res_volume[day, s] + ((sub + 1) / n_sub) * (res_volume[day + 1, s] - res_volume[day, s])
+                        m1, out_m, rm = reservoir_step(res_mass[s, t], res_in[s], v_s, v_e, res_outflow[day, s],
+                                                       settling_m_s[t] * res_area[day, s], res_rate[day, s, t], dt)
+                        res_mass[s, t] = m1
                         res_flux[s] = out_m / dt
                         res_out_day[k, s] += out_m
-                        res_rm_day[k, s] += left - out_m
-                        res_in_day[k, s] += (a_in - res_load[day, s, t]) * dt
-                    # 4. mass entering each chain head: its inlet ghost's flux; side
-                    #    tributaries and reservoirs below a fused junction enter the
-                    #    first cell of the reach as a source
+                        res_rm_day[k, s] += rm
+                        res_in_day[k, s] += (res_in[s] - res_load[day, s, t]) * dt
+                    # mass entering each chain head is its inlet ghost's flux; side
+                    # tributaries and reservoirs below a fused junction enter the
+                    # first cell of the reach as a source
                     for j in range(n_chain):
                         inflow[k, j] = boundary_flux[day, chain_head[j], t]
                     for s in range(n_res):
@@ -648,134 +858,150 @@ def simulate_kernel(
                         x = dt * fk[side_src[j]]
                         m[side_dst[j]] += x
                         extra_acc[k, side_reach[j]] += x
-                    if any_withdrawal:
-                        for p in range(n_pad):
-                            w = dt * wdraw[p] * ck[p]
-                            m[p] -= w
-                            withdrawn_acc[k, p] += w
-                    # 5. advective update, a flat stencil.  Ghost slots collect
-                    #    meaningless mass that is never read (their inv_v is 0, so
-                    #    their concentration stays 0).  Slot 0 is the first chain's
-                    #    inlet ghost: only its flux is recorded.  Without a
-                    #    dispersion step the removal is fused in here.
-                    lat_t = lat[t]
-                    facc = flux_acc[k]
-                    racc = removed_acc[k]
-                    facc[0] += dt * fk[0]
-                    if any_disp:
-                        for p in range(1, n_pad):
-                            mp = m[p] + dt * (fk[p - 1] - fk[p] + lat_t[p])
-                            m[p] = mp
-                            ck[p] = mp * inv_v[p]
-                            facc[p] += dt * fk[p]
-                    else:
-                        for p in range(1, n_pad):
-                            after = m[p] + dt * (fk[p - 1] - fk[p] + lat_t[p])
-                            mp = after * keep[p]
-                            m[p] = mp
-                            racc[p] += after - mp
-                            ck[p] = after * keep_inv_v[p]
-                            facc[p] += dt * fk[p]
-                    # 6. dispersion (forward Euler) fused with the removal; fused
-                    #    junctions are faces of the stencil (their exchange is
-                    #    recorded for the budgets), side junctions are explicit
-                    if any_disp:
-                        for j in range(n_sj):
-                            a = sj_a[j]
-                            b = sj_b[j]
-                            x = dt * sj_cond[j] * (ck[a] - ck[b])
-                            m[a] -= x
-                            m[b] += x
-                            sj_acc[k, j] += x
-                        for j in range(n_fj):
-                            a = last[fj_reach[j]]
-                            fj_acc[k, j] += ck[a] - ck[a + 1]
-                        for j in range(n_dinlet):
-                            r = dinlets[j]
-                            a = first[r]
-                            x = dt * b_cond[j] * (boundary_conc[day, r, t] - ck[a])
-                            m[a] += x
-                            disp_acc[k, r] += x
-                        cn = c_next[k]
-                        for p in range(1, n_pad - 1):
-                            after = m[p] + dt * (cond[p - 1] * (ck[p - 1] - ck[p]) + cond[p] * (ck[p + 1] - ck[p]))
-                            mp = after * keep[p]
-                            m[p] = mp
-                            racc[p] += after - mp
-                            cn[p] = after * keep_inv_v[p]
-                if any_disp:
+                    advect(m, ck, fk, lat[t], wdraw, dt, vol0, dvol, t_end, keep2, even and not any_disp,
+                           flux_acc[k], removed_acc[k], withdrawn_acc[k])
+                if even and any_disp:
+                    _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, vol0, dvol, t_end, keep2, True,
+                                    removed_acc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets,
+                                    first, b_cond, boundary_conc, day, bconc, disp_acc, sec_kind, sec_index,
+                                    sec_slot, sec_acc)
                     c, c_next = c_next, c
 
             # ---- daily outputs and budgets ------------------------------------
             for k in range(n_tag):
                 t = t0 + k
-                for j in range(n_sj):
-                    disp_acc[k, sj_reach[j]] -= sj_acc[k, j]
-                    disp_acc[k, reach_down_index[sj_reach[j]]] += sj_acc[k, j]
-                for j in range(n_fj):
-                    x = dt * fj_cond[j] * fj_acc[k, j]
-                    disp_acc[k, fj_reach[j]] -= x
-                    disp_acc[k, reach_down_index[fj_reach[j]]] += x
-                for r in range(n_reach):
-                    rm = 0.0
-                    wd = 0.0
-                    for p in range(first[r], last[r] + 1):
-                        rm += removed_acc[k, p]
-                        wd += withdrawn_acc[k, p]
-                    out_m = flux_acc[k, last[r]]
-                    out_reach_mass[day, r, t] = out_m
-                    if main_up[r] < 0:
-                        in_m = flux_acc[k, first[r] - 1]
-                    else:
-                        in_m = flux_acc[k, last[main_up[r]]] + extra_acc[k, r] \
-                            + SECONDS_PER_DAY * boundary_flux[day, r, t]
-                    budget_reach[period, r, B_INFLOW, t] += in_m
-                    budget_reach[period, r, B_LATERAL, t] += SECONDS_PER_DAY * lateral_load[day, r, t]
-                    budget_reach[period, r, B_OUTFLOW, t] += out_m
-                    budget_reach[period, r, B_REMOVAL, t] += rm
-                    budget_reach[period, r, B_WITHDRAWAL, t] += wd
-                    budget_reach[period, r, B_DISPERSION, t] += disp_acc[k, r]
-                for j in range(n_pt):
-                    budget_reach[period, cell_reach[point_cell[j]], B_POINT, t] += \
-                        SECONDS_PER_DAY * point_load[day, j, t]
-                for j in range(n_sec):
-                    out_section_mass[day, j, t] = flux_acc[k, pos[section_cell[j]]]
-                for s in range(n_res):
-                    out_res_conc[day, s, t] = res_mass[s, t] / res_volume[day + 1, s]
-                    out_res_outmass[day, s, t] = res_out_day[k, s]
-                    budget_res[period, s, B_INFLOW, t] += res_in_day[k, s]
-                    budget_res[period, s, B_LATERAL, t] += SECONDS_PER_DAY * res_load[day, s, t]
-                    budget_res[period, s, B_OUTFLOW, t] += res_out_day[k, s]
-                    budget_res[period, s, B_REMOVAL, t] += res_rm_day[k, s]
+                _flush_tiny(mass[t], removed_acc[k], res_mass[:, t], res_rm_day[k])
+                day_outputs(day, period, t, k, dt, reach_cell_start, cell_reach, reach_down_index, main_up,
+                            first, last, pos, section_cell, point_cell, sj_reach, fj_reach, fj_cond,
+                            boundary_flux, lateral_load, point_load, res_load, res_volume, res_mass,
+                            flux_acc, removed_acc, withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc,
+                            sec_acc, res_out_day, res_in_day, res_rm_day, out_reach_mass,
+                            out_section_mass, out_res_conc, out_res_outmass, budget_reach, budget_res)
 
-        # cell volumes change between days: mass is kept, so concentration follows
+        # volumes at the end of the day: the water balance of each cell
+        for p in range(n_pad):
+            vol0[p] = vol0[p] + SECONDS_PER_DAY * dvol[p]
 
-    # storage at the end of the last period, final concentrations
     _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach[period + 1],
                     storage_res[period + 1])
     for t in range(n_tr):
         for i in range(n_cell):
-            out_final_conc[i, t] = mass[t, pos[i]] / volume[i]
+            out_final_conc[i, t] = mass[t, pos[i]] / vol0[pos[i]]
 
 
 @kernel
-def _day_geometry(q_in, q_out, reach_cell_start, cell_dx, vel_coeff, vel_exp, first, volume, xs):
-    """Cell volumes (m3) and cross-sections (m2, in padded slots from ``first``) for one day.
+def _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, vol0, dvol, t_now, keep2, apply_removal,
+                    removed_acc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first,
+                    b_cond, boundary_conc, day, bconc, disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
+    """:func:`disperse` for every tag of a constituent."""
+    for k in range(n_tag):
+        t = t0 + k
+        for r in range(bconc.shape[0]):
+            bconc[r] = boundary_conc[day, r, t]
+        disperse(mass[t], c[k], c_next[k], cond, dt, vol0, dvol, t_now, keep2, apply_removal,
+                 removed_acc[k], sj_a, sj_b, sj_cond, sj_acc[k], fj_reach, last, fj_acc[k], dinlets, first,
+                 b_cond, bconc, disp_acc[k], sec_kind, sec_index, sec_slot, sec_acc[k])
 
-    Face discharges vary linearly along each reach from ``q_in`` to ``q_out``;
-    a cell's cross-section is ``Q / v(Q)`` at its mean discharge, with
-    ``v = vel_coeff * Q**vel_exp`` (m s-1).
+
+@kernel
+def _day_sources(lat_t, lateral_load, boundary_flux, point_load, reach_cell_start, first, main_up, pos,
+                 point_cell):
+    """Sources per padded slot of one tracer for a day (g s-1).
+
+    Lateral loads spread evenly along each reach; boundary inflow into a reach
+    that continues a chain enters its first cell; point loads enter their cell.
     """
-    n_reach = q_in.shape[0]
-    for r in range(n_reach):
+    for r in range(reach_cell_start.shape[0] - 1):
         s0 = reach_cell_start[r]
         n = reach_cell_start[r + 1] - s0
-        dq = (q_out[r] - q_in[r]) / n
-        for j in range(n):
-            q_mean = q_in[r] + dq * (j + 0.5)
-            area = q_mean / (vel_coeff[r] * q_mean ** vel_exp[r])
-            xs[first[r] + j] = area
-            volume[s0 + j] = area * cell_dx[s0 + j]
+        lat_r = lateral_load[r] / n
+        p0 = first[r]
+        for p in range(p0, p0 + n):
+            lat_t[p] = lat_r
+        if main_up[r] >= 0:
+            lat_t[p0] += boundary_flux[r]
+    for j in range(point_cell.shape[0]):
+        lat_t[pos[point_cell[j]]] += point_load[j]
+
+
+@kernel
+def _flush_tiny(m, racc, res_m, res_rm):
+    """Set masses below :data:`TINY_MASS_G` to zero, booked as removal (no subnormals)."""
+    for p in range(m.shape[0]):
+        if m[p] != 0.0 and abs(m[p]) < TINY_MASS_G:
+            racc[p] += m[p]
+            m[p] = 0.0
+    for s in range(res_m.shape[0]):
+        if res_m[s] != 0.0 and abs(res_m[s]) < TINY_MASS_G:
+            res_rm[s] += res_m[s]
+            res_m[s] = 0.0
+
+
+@kernel
+def day_outputs(day, period, t, k, dt, reach_cell_start, cell_reach, reach_down_index, main_up, first,
+                last, pos, section_cell, point_cell, sj_reach, fj_reach, fj_cond, boundary_flux,
+                lateral_load, point_load, res_load, res_volume, res_mass, flux_acc, removed_acc,
+                withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc, sec_acc, res_out_day, res_in_day,
+                res_rm_day, out_reach_mass, out_section_mass, out_res_conc, out_res_outmass,
+                budget_reach, budget_res):
+    """Daily outputs and budget terms of tracer ``t`` (tag ``k`` of its group) from the accumulators."""
+    n_reach = reach_cell_start.shape[0] - 1
+    d_acc = disp_acc[k]
+    for j in range(sj_reach.shape[0]):
+        d_acc[sj_reach[j]] -= sj_acc[k, j]
+        d_acc[reach_down_index[sj_reach[j]]] += sj_acc[k, j]
+    # dispersive mass leaving each reach through its outlet, g
+    disp_out = np.zeros(n_reach)
+    for j in range(sj_reach.shape[0]):
+        disp_out[sj_reach[j]] += sj_acc[k, j]
+    for j in range(fj_reach.shape[0]):
+        x = dt * fj_cond[j] * fj_acc[k, j]
+        d_acc[fj_reach[j]] -= x
+        d_acc[reach_down_index[fj_reach[j]]] += x
+        disp_out[fj_reach[j]] += x
+    for r in range(n_reach):
+        rm = 0.0
+        wd = 0.0
+        for p in range(first[r], last[r] + 1):
+            rm += removed_acc[k, p]
+            wd += withdrawn_acc[k, p]
+        out_m = flux_acc[k, last[r]]
+        out_reach_mass[day, r, t] = out_m + disp_out[r]
+        if main_up[r] < 0:
+            in_m = flux_acc[k, first[r] - 1]
+        else:
+            in_m = flux_acc[k, last[main_up[r]]] + extra_acc[k, r] + SECONDS_PER_DAY * boundary_flux[day, r, t]
+        budget_reach[period, r, B_INFLOW, t] += in_m
+        budget_reach[period, r, B_LATERAL, t] += SECONDS_PER_DAY * lateral_load[day, r, t]
+        budget_reach[period, r, B_OUTFLOW, t] += out_m
+        budget_reach[period, r, B_REMOVAL, t] += rm
+        budget_reach[period, r, B_WITHDRAWAL, t] += wd
+        budget_reach[period, r, B_DISPERSION, t] += d_acc[r]
+    for j in range(point_cell.shape[0]):
+        budget_reach[period, cell_reach[point_cell[j]], B_POINT, t] += SECONDS_PER_DAY * point_load[day, j, t]
+    for j in range(section_cell.shape[0]):
+        out_section_mass[day, j, t] = flux_acc[k, pos[section_cell[j]]] + sec_acc[k, j]
+    for s in range(res_mass.shape[0]):
+        out_res_conc[day, s, t] = res_mass[s, t] / res_volume[day + 1, s]
+        out_res_outmass[day, s, t] = res_out_day[k, s]
+        budget_res[period, s, B_INFLOW, t] += res_in_day[k, s]
+        budget_res[period, s, B_LATERAL, t] += SECONDS_PER_DAY * res_load[day, s, t]
+        budget_res[period, s, B_OUTFLOW, t] += res_out_day[k, s]
+        budget_res[period, s, B_REMOVAL, t] += res_rm_day[k, s]
+
+
+@kernel
+def _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach, storage_res):
+    """Mass (g) held in every reach and reservoir, per tracer: (R, T) and (S, T) outputs."""
+    n_tr = mass.shape[0]
+    for t in range(n_tr):
+        for r in range(reach_cell_start.shape[0] - 1):
+            acc = 0.0
+            for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
+                acc += mass[t, pos[i]]
+            storage_reach[r, t] = acc
+        for s in range(res_mass.shape[0]):
+            storage_res[s, t] = res_mass[s, t]
 
 
 @kernel

@@ -21,9 +21,14 @@ from hydro import _transport_kernels as _k
 from hydro.errors import HydroError
 from hydro.network import Network
 from hydro.tomlio import Table
+from hydro.units import SECONDS_PER_DAY
 from hydro.variables import FLUX_TERMS
 
-SECONDS_PER_DAY = _k.SECONDS_PER_DAY
+#: A reach's volume is never allowed below this share of its volume at the
+#: start of the run: where the water balance would take it lower (withdrawals
+#: or routing deficits larger than the reach holds), the reach's whole volume
+#: series is raised by a constant, which keeps every day's balance exact.
+MIN_VOLUME_SHARE = 0.1
 
 
 @dataclass(frozen=True)
@@ -117,10 +122,14 @@ class TransportInputs:
         Budget period of each day (0, 1, ...; non-decreasing).
     withdrawal : (D, R) float, optional
         Water taken out along each reach (diversions, channel losses), m3 s-1,
-        >= 0; it leaves at the reach's concentration.  The lateral inflow that
-        carries ``lateral_load`` is ``q_out - q_in + withdrawal``.  Default: none,
-        and a reach whose outflow is below its inflow loses the difference at its
-        concentration.
+        >= 0; it leaves at the reach's concentration.  Default: none.
+    lateral : (D, R) float, optional
+        Net lateral water of each reach, m3 s-1: what enters along it minus
+        ``withdrawal`` (:attr:`hydro.hydraulics.Hydraulics.lateral`).  The reach's
+        volume changes at ``q_in - q_out + lateral`` (its water balance), and
+        ``lateral + withdrawal`` is the water that carries ``lateral_load``; where
+        that is negative, the deficit leaves at the reach's concentration too.
+        Default: ``q_out - q_in`` (hydraulics without storage: volumes constant).
     """
 
     q_in: np.ndarray
@@ -141,6 +150,7 @@ class TransportInputs:
     init_res_conc: np.ndarray
     period_of_day: np.ndarray
     withdrawal: np.ndarray | None = None
+    lateral: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -150,13 +160,15 @@ class TransportResult:
     Attributes
     ----------
     reach_load : (D, R, T) float
-        Mean load through each reach outlet, kg d-1.
+        Mean load through each reach outlet (advective and dispersive), kg d-1.
     reach_concentration : (D, R, T) float
         Flux-weighted mean concentration at each reach outlet, mg L-1.
     section_discharge : (D, K) float
         Discharge at each section, m3 s-1.
     section_load, section_concentration : (D, K, T) float
-        Load (kg d-1) and flux-weighted concentration (mg L-1) at each section.
+        Load (kg d-1), the advective and dispersive mass crossing the section,
+        and flux-weighted concentration (load over discharge, mg L-1) at each
+        section.
     reservoir_concentration : (D, S, T) float
         Concentration at the end of each day, mg L-1.
     reservoir_outflow_load : (D, S, T) float
@@ -169,6 +181,9 @@ class TransportResult:
         Sub-steps the solver took each day.
     final_concentration : (N, T) float
         Concentration in every cell at the end of the run, mg L-1.
+    raised_reaches : tuple of int
+        Reaches whose volume series was raised to keep it above
+        :data:`MIN_VOLUME_SHARE` of its start (see :func:`cell_volumes`).
     """
 
     reach_load: np.ndarray
@@ -184,22 +199,27 @@ class TransportResult:
     storage_reservoir: np.ndarray
     substeps: np.ndarray
     final_concentration: np.ndarray
+    raised_reaches: tuple[int, ...] = ()
 
     def closure(self, kind: str = "network") -> float:
         """Largest relative budget imbalance over elements, periods and tracers.
 
         The imbalance of an element is (inflow + loads + dispersive exchange -
         outflow - removal - withdrawal) - (storage change), relative to the
-        largest of its terms.  ``kind`` is ``"reach"``, ``"reservoir"`` or
-        ``"network"`` (all elements summed, so internal transfers cancel).
+        mass that was there or entered in the period (storage at its start plus
+        every gain), so that a period whose mass has decayed to nothing is still
+        judged against what passed through it.  ``kind`` is ``"reach"``,
+        ``"reservoir"`` or ``"network"`` (all elements summed, so internal
+        transfers cancel).
         """
         def imbalance(budget, storage):
             b = budget
             gains = b[:, :, 0] + b[:, :, 1] + b[:, :, 2] + b[:, :, 6]
             losses = b[:, :, 3] + b[:, :, 4] + b[:, :, 5]
             change = storage[1:] - storage[:-1]
-            scale = np.maximum.reduce([np.abs(b).max(axis=2), np.abs(storage[1:]), np.abs(storage[:-1])])
-            return gains - losses - change, scale
+            entered = np.abs(storage[:-1]) + np.abs(b[:, :, 0]) + np.abs(b[:, :, 1]) + np.abs(b[:, :, 2]) \
+                + np.abs(b[:, :, 6])
+            return gains - losses - change, entered
 
         if kind == "reach":
             err, scale = imbalance(self.budget_reach, self.storage_reach)
@@ -267,6 +287,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         "lateral_load", "point_load", "res_load", "reach_temp", "res_temp", "init_conc",
         "init_res_conc")}
     arr["withdrawal"] = f64(np.zeros((n_day, n_reach)) if inputs.withdrawal is None else inputs.withdrawal)
+    arr["lateral"] = f64(arr["q_out"] - arr["q_in"] if inputs.lateral is None else inputs.lateral)
     expected = {
         "q_in": (n_day, n_reach), "q_out": (n_day, n_reach), "res_volume": (n_day + 1, n_res),
         "res_outflow": (n_day, n_res), "res_area": (n_day, n_res),
@@ -274,6 +295,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         "lateral_load": (n_day, n_reach, n_tr), "point_load": (n_day, len(inputs.point_cell), n_tr),
         "res_load": (n_day, n_res, n_tr), "reach_temp": (n_day, n_reach), "res_temp": (n_day, n_res),
         "init_conc": (lay.n_cells, n_tr), "init_res_conc": (n_res, n_tr), "withdrawal": (n_day, n_reach),
+        "lateral": (n_day, n_reach),
     }
     if n_reach != len(network.reaches):
         raise HydroError(f"flows are given for {n_reach} reaches, the network has {len(network.reaches)}")
@@ -321,14 +343,19 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     s_res = np.zeros((n_period + 1, n_res, n_tr))
     final = np.zeros((lay.n_cells, n_tr))
 
+    # water that carries the lateral loads, and water leaving at the cell's
+    # concentration (withdrawals, and any deficit of the gross lateral inflow)
+    gross = arr["lateral"] + arr["withdrawal"]
+    loss = np.ascontiguousarray(arr["withdrawal"] + np.maximum(-gross, 0.0))
+    volume, raised = cell_volumes(network, arr["q_in"], arr["q_out"], arr["lateral"])
     _k.simulate_kernel(
-        lay.reach_cell_start, lay.cell_reach, lay.cell_dx, lay.reach_down_kind, lay.reach_down_index,
-        lay.res_down_kind, lay.res_down_index, lay.vel_coeff, lay.vel_exp,
+        lay.reach_cell_start, lay.cell_reach, lay.cell_dx, volume, lay.reach_down_kind, lay.reach_down_index,
+        lay.res_down_kind, lay.res_down_index,
         np.array([r.dispersion_m2_s for r in network.reaches], dtype=float),
         np.ascontiguousarray(inputs.dispersive_inlet, dtype=np.bool_), lay.section_cell,
         np.ascontiguousarray(inputs.point_cell, dtype=np.int64),
-        arr["q_in"], arr["q_out"], arr["withdrawal"], arr["res_volume"], arr["res_outflow"], arr["res_area"],
-        arr["boundary_flux"], arr["boundary_conc"], arr["lateral_load"], arr["point_load"],
+        arr["q_in"], arr["q_out"], arr["lateral"], loss, arr["res_volume"], arr["res_outflow"],
+        arr["res_area"], arr["boundary_flux"], arr["boundary_conc"], arr["lateral_load"], arr["point_load"],
         arr["res_load"], reach_rate, res_rate, settling,
         arr["init_conc"], arr["init_res_conc"], group_start, float(courant), float(dispersion_limit), period,
         out_reach, out_sec, out_res_conc, out_res_mass, substeps, b_reach, b_res, s_reach, s_res,
@@ -346,8 +373,55 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         reservoir_concentration=out_res_conc, reservoir_outflow_load=out_res_mass * kg,
         budget_reach=b_reach * kg, budget_reservoir=b_res * kg,
         storage_reach=s_reach * kg, storage_reservoir=s_res * kg, substeps=substeps,
-        final_concentration=final,
+        final_concentration=final, raised_reaches=raised,
     )
+
+
+def cell_volumes(network: Network, q_in: np.ndarray, q_out: np.ndarray,
+                 lateral: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
+    """Cell volumes at the start of a run (m3), and the reaches whose level was raised.
+
+    A cell starts with the volume of its channel at the first day's flow,
+    ``dx * A(Q)`` with ``A`` from the reach's hydraulic geometry
+    (:meth:`hydro.network.Reach.cross_section_m2`) at the cell's mean discharge.
+    From then on the solver changes volumes only by the water balance, each cell
+    of a reach by ``(q_in - q_out + lateral) / n`` per second (as in water-quality
+    models driven by a hydraulic model: WASP, CE-QUAL-W2).  Where that balance
+    would take a reach below :data:`MIN_VOLUME_SHARE` of its starting volume,
+    its starting volume is raised by the shortfall (a constant, so every day's
+    balance stays exact) and the reach is reported.
+
+    Parameters
+    ----------
+    network : Network
+    q_in, q_out, lateral : (D, R) float
+        Inlet and outlet discharge and net lateral water, m3 s-1.
+
+    Returns
+    -------
+    volume : (N,) float
+        Cell volumes, m3.
+    raised : tuple of int
+        Indices of the reaches whose volume was raised.
+    """
+    lay = network.layout
+    volume = np.empty(lay.n_cells)
+    raised = []
+    # the reach's storage relative to the start, at the end of every day, m3
+    storage = np.cumsum((q_in - q_out + lateral) * SECONDS_PER_DAY, axis=0)
+    for r, reach in enumerate(network.reaches):
+        start, end = lay.reach_cell_start[r], lay.reach_cell_start[r + 1]
+        n = end - start
+        j = np.arange(n)
+        q_cell = q_in[0, r] + (q_out[0, r] - q_in[0, r]) * (j + 0.5) / n
+        v = lay.cell_dx[start:end] * reach.cross_section_m2(np.maximum(q_cell, 0.0))
+        lowest = min(0.0, float(storage[:, r].min())) / n if storage.shape[0] else 0.0
+        need = float(np.max(MIN_VOLUME_SHARE * v - (v + lowest)))
+        if need > 0.0:
+            v = v + need
+            raised.append(r)
+        volume[start:end] = v
+    return volume, tuple(raised)
 
 
 def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> None:

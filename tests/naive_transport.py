@@ -1,10 +1,24 @@
 """A slow, obvious reference implementation of the transport scheme, for tests only.
 
-It follows the algorithm of :mod:`hydro._transport_kernels` step by step but in
-plain Python, reach by reach, with lists instead of a padded flat layout, so
-that the compiled kernel can be compared with it on random inputs.  Only the
-outputs the tests compare are produced: final cell concentrations, reach outlet
-masses per day, reservoir concentrations per day and substeps.
+It follows :mod:`hydro._transport_kernels` one function per kernel, in plain
+Python, reach by reach, with lists and dicts instead of the padded flat layout,
+so that the compiled kernel can be compared with it on random inputs:
+
+==========================  =====================================
+kernel                      here
+==========================  =====================================
+``static_layout``           :func:`static_layout`
+``day_hydraulics``          :func:`day_hydraulics`
+``fill_ghosts`` + limiter   :func:`face_fluxes`
+``reservoir_step``          :func:`reservoir_step`
+``advect``                  :func:`advect`
+``disperse``                :func:`disperse`
+``day_outputs``             the end of :func:`run`
+==========================  =====================================
+
+Only the outputs the tests compare are produced: final cell concentrations,
+reach outlet and section masses per day, reservoir concentrations per day and
+sub-steps.
 """
 
 from __future__ import annotations
@@ -14,6 +28,8 @@ import math
 import numpy as np
 
 DAY = 86400.0
+MIN_VOLUME_SHARE = 0.1
+TINY = 1e-250
 
 
 def mc_face(c, c_up, c_dn, half_lw):
@@ -26,30 +42,18 @@ def mc_face(c, c_up, c_dn, half_lw):
     return c + half_lw * slope
 
 
-def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
-    """Transport as the kernel does; returns a dict of arrays."""
-    reaches = network.reaches
-    res_list = network.reservoirs
-    R, S = len(reaches), len(res_list)
-    D = inp.q_in.shape[0]
-    T = len(tracers)
-    groups = groups or [1] * T
-    group_of = []
-    for g, size in enumerate(groups):
-        group_of += [g] * size
+def static_layout(network):
+    """Cells of each reach, links, main upstream reaches and the dispersive faces."""
     lay = network.layout
+    R, S = len(network.reaches), len(network.reservoirs)
     cells = [list(range(lay.reach_cell_start[r], lay.reach_cell_start[r + 1])) for r in range(R)]
     down = {r: (int(lay.reach_down_kind[r]), int(lay.reach_down_index[r])) for r in range(R)}
     res_down = {s: (int(lay.res_down_kind[s]), int(lay.res_down_index[s])) for s in range(S)}
     ups = {r: [u for u in range(R) if down[u] == (1, r)] for r in range(R)}
     res_ups = {s: [u for u in range(R) if down[u] == (2, s)] for s in range(S)}
     res_into = {r: [s for s in range(S) if res_down[s] == (1, r)] for r in range(R)}
-    dx = lay.cell_dx
-    # main upstream reach of each reach: the one with the most cells in its whole
-    # upstream network of reaches (not counted through reservoirs), ties to the
-    # lowest index.  The two are one chain in the kernel's layout, so the inlet's
-    # upwind value for the limiter is the main upstream reach's last cell; the
-    # other inflows enter the first cell as a source.
+    # main upstream reach: the one with the most cells in its whole upstream
+    # network of reaches, ties to the lowest index (one chain in the kernel)
     up_cells = {}
 
     def count(r):
@@ -58,160 +62,282 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
         return up_cells[r]
 
     main_up = {r: (min(ups[r], key=lambda u: (-count(u), u)) if ups[r] else None) for r in range(R)}
+    return dict(cells=cells, down=down, res_down=res_down, ups=ups, res_ups=res_ups, res_into=res_into,
+                main_up=main_up)
 
-    def volumes(day):
-        vol = np.zeros(lay.n_cells)
-        for r, reach in enumerate(reaches):
-            n = len(cells[r])
-            dq = (inp.q_out[day, r] - inp.q_in[day, r]) / n
-            for j, i in enumerate(cells[r]):
-                q = inp.q_in[day, r] + dq * (j + 0.5)
-                vol[i] = q / (reach.velocity_coeff * q ** reach.velocity_exp) * dx[i]
-        return vol
 
-    vol = volumes(0)
-    mass = np.array([[inp.init_conc[i, t] * vol[i] for i in range(lay.n_cells)] for t in range(T)])
+def initial_volumes(network, inp, lateral):
+    """Volume of each cell at the start: the first day's geometry, raised where the balance would drain it."""
+    lay = network.layout
+    vol = np.zeros(lay.n_cells)
+    for r, reach in enumerate(network.reaches):
+        cells = list(range(lay.reach_cell_start[r], lay.reach_cell_start[r + 1]))
+        n = len(cells)
+        storage, lowest = 0.0, 0.0
+        for d in range(inp.q_in.shape[0]):
+            storage += (inp.q_in[d, r] - inp.q_out[d, r] + lateral[d, r]) * DAY
+            lowest = min(lowest, storage)
+        v = []
+        for j, i in enumerate(cells):
+            q = inp.q_in[0, r] + (inp.q_out[0, r] - inp.q_in[0, r]) * (j + 0.5) / n
+            v.append(lay.cell_dx[i] * q / (reach.velocity_coeff * q ** reach.velocity_exp))
+        need = max(MIN_VOLUME_SHARE * x - (x + lowest / n) for x in v)
+        for j, i in enumerate(cells):
+            vol[i] = v[j] + max(need, 0.0)
+    return vol
+
+
+def day_hydraulics(network, L, inp, day, vol0, lateral, loss, courant, disp_limit, dispersive_inlet):
+    """Face flows, volume rates, conductances and the sub-step of one day."""
+    reaches = network.reaches
+    dx = network.layout.cell_dx
+    n_cell = len(vol0)
+    fq, wd, rate = np.zeros(n_cell), np.zeros(n_cell), np.zeros(n_cell)
+    vmin, xs = np.zeros(n_cell), np.zeros(n_cell)
+    dt_max = DAY
+    for r in range(len(reaches)):
+        n = len(L["cells"][r])
+        dq = (inp.q_out[day, r] - inp.q_in[day, r]) / n
+        for j, i in enumerate(L["cells"][r]):
+            fq[i] = inp.q_in[day, r] + dq * (j + 1)
+            wd[i] = loss[day, r] / n
+            rate[i] = (inp.q_in[day, r] - inp.q_out[day, r] + lateral[day, r]) / n
+            v_end = vol0[i] + DAY * rate[i]
+            vmin[i] = min(vol0[i], v_end)
+            xs[i] = 0.5 * (vol0[i] + v_end) / dx[i]
+            if fq[i] + wd[i] > 0:
+                dt_max = min(dt_max, courant * vmin[i] / (fq[i] + wd[i]))
+    # dispersive faces (a, b, g): inside reaches and across junctions; inlets (r, a, g)
+    faces, junctions, inlets = [], [], []
+    for r, reach in enumerate(reaches):
+        if reach.dispersion_m2_s <= 0:
+            continue
+        cells = L["cells"][r]
+        for a, b in zip(cells[:-1], cells[1:]):
+            faces.append((a, b, reach.dispersion_m2_s * 0.5 / (0.5 * (dx[a] + dx[b])) * (xs[a] + xs[b])))
+        if dispersive_inlet[r]:
+            a = cells[0]
+            inlets.append((r, a, reach.dispersion_m2_s * xs[a] / (0.5 * dx[a])))
+        kind, d = L["down"][r]
+        if kind == 1 and reaches[d].dispersion_m2_s > 0:
+            a, b = cells[-1], L["cells"][d][0]
+            dd = 0.5 * (reach.dispersion_m2_s + reaches[d].dispersion_m2_s)
+            junctions.append((r, a, b, dd * 0.5 * (xs[a] + xs[b]) / (0.5 * (dx[a] + dx[b]))))
+    gsum = np.zeros(n_cell)
+    for a, b, g in faces:
+        gsum[a] += g
+        gsum[b] += g
+    for _, a, b, g in junctions:
+        gsum[a] += g
+        gsum[b] += g
+    for _, a, g in inlets:
+        gsum[a] += g
+    for i in range(n_cell):
+        if gsum[i] > 0:
+            dt_max = min(dt_max, disp_limit * vmin[i] / gsum[i])
+    n_sub = math.ceil(DAY / dt_max - 1e-9)
+    n_sub = max(2, n_sub + n_sub % 2)
+    dt = DAY / n_sub
+    half_lw = 0.5 * (1 - dt * (fq + wd) / vmin)
+    return dict(fq=fq, wd=wd, rate=rate, faces=faces, junctions=junctions, inlets=inlets, n_sub=n_sub, dt=dt,
+                half_lw=half_lw)
+
+
+def face_fluxes(network, L, H, conc, tags, up_mix, res_c, day, inp):
+    """Outflow-face flux (g/s) of every cell and tag: the group's limited flux, split by shares."""
+    reaches = network.reaches
+    total = sum(conc[t] for t in tags)
+    flux = {t: np.zeros(len(total)) for t in tags}
+    for r in range(len(reaches)):
+        cells = L["cells"][r]
+        mu = L["main_up"][r]
+        if mu is not None:
+            cu0 = total[L["cells"][mu][-1]]
+        elif inp.q_in[day, r] > 0:
+            cu0 = sum(up_mix[t, r] for t in tags) / inp.q_in[day, r]
+        else:
+            cu0 = total[cells[0]]
+        kind, idx = L["down"][r]
+        cd_last = (total[L["cells"][idx][0]] if kind == 1 else
+                   sum(res_c[t, idx] for t in tags) if kind == 2 else total[cells[-1]])
+        for j, i in enumerate(cells):
+            cu = total[i - 1] if j > 0 else cu0
+            cd = total[i + 1] if j < len(cells) - 1 else cd_last
+            f_tot = H["fq"][i] * mc_face(total[i], cu, cd, H["half_lw"][i])
+            for t in tags:
+                flux[t][i] = f_tot if len(tags) == 1 else f_tot / (total[i] + 1e-300) * conc[t][i]
+    return flux
+
+
+def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
+    """Exact tank in a linearly varying volume (see the kernel's docstring)."""
+    x = (v1 - v0) / v0
+    tau = dt * math.log1p(x) / (x * v0) if abs(x) > 1e-12 else dt / v0 * (1 - 0.5 * x)
+    removal = settling_area + rate * 0.5 * (v0 + v1)
+    o = q_out + removal
+    beta = (v1 - v0) / dt + o
+    c0 = m0 / v0
+    if beta * tau > 1e-8:
+        c_eq = a_in / beta
+        h = -math.expm1(-o * tau) / o if o * tau > 1e-300 else tau
+        integral = c_eq * dt + (c0 - c_eq) * v0 * h
+    else:
+        g = -math.expm1(-beta * tau) / beta if abs(beta * tau) > 1e-300 else tau
+        c1 = max(c0 + (a_in - beta * c0) * g, 0.0)
+        integral = (m0 + a_in * dt - c1 * v1) / o if o > 0 else 0.0
+    integral = max(integral, 0.0)
+    return m0 + a_in * dt - (q_out + removal) * integral, q_out * integral
+
+
+def advect(network, L, H, m, c_t, flux_t, inflow, lat_t, keep2, fuse, vol_end, dt):
+    """Advective update of one tracer: every cell gains its inflow face and loses its outflow face."""
+    for r in range(len(network.reaches)):
+        cells = L["cells"][r]
+        mu = L["main_up"][r]
+        for j, i in enumerate(cells):
+            into = flux_t[i - 1] if j > 0 else (flux_t[L["cells"][mu][-1]] if mu is not None else inflow[r])
+            after = m[i] + dt * (into - flux_t[i] + lat_t[i]) - dt * H["wd"][i] * c_t[i]
+            m[i] = after * keep2[i] if fuse else after
+            c_t[i] = m[i] / vol_end[i]
+
+
+def disperse(H, m, c_t, bconc, keep2, removal, vol_now, dt, sec_faces, sec_acc, out_disp):
+    """Explicit dispersion of one tracer from the old concentrations; removal after it if asked."""
+    c_old = c_t.copy()
+    for r, a, b, g in H["junctions"]:
+        x = dt * g * (c_old[a] - c_old[b])
+        m[a] -= x
+        m[b] += x
+        out_disp[r] += x
+    for r, a, g in H["inlets"]:
+        m[a] += dt * g * (bconc[r] - c_old[a])
+    for a, b, g in H["faces"]:
+        x = dt * g * (c_old[a] - c_old[b])
+        m[a] -= x
+        m[b] += x
+    for k, (a, b, g) in sec_faces.items():
+        sec_acc[k] += dt * g * (c_old[a] - c_old[b])
+    for i in range(len(m)):
+        if removal:
+            m[i] *= keep2[i]
+        c_t[i] = m[i] / vol_now[i]
+
+
+def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
+    """Transport as the kernel does; returns a dict of arrays."""
+    reaches, res_list = network.reaches, network.reservoirs
+    R, S = len(reaches), len(res_list)
+    D = inp.q_in.shape[0]
+    T = len(tracers)
+    groups = groups or [1] * T
+    lay = network.layout
+    L = static_layout(network)
+    cells = L["cells"]
+    lateral = inp.q_out - inp.q_in if inp.lateral is None else inp.lateral
+    withdrawal = np.zeros((D, R)) if inp.withdrawal is None else inp.withdrawal
+    loss = withdrawal + np.maximum(-(lateral + withdrawal), 0.0)
+    any_disp = any(r.dispersion_m2_s > 0 for r in reaches)
+    vol0 = initial_volumes(network, inp, lateral)
+    mass = np.array([[inp.init_conc[i, t] * vol0[i] for i in range(lay.n_cells)] for t in range(T)])
     res_mass = np.array([[inp.init_res_conc[s, t] * inp.res_volume[0, s] for s in range(S)] for t in range(T)])
     out_reach = np.zeros((D, R, T))
+    out_sec = np.zeros((D, len(lay.section_cell), T))
     out_res_conc = np.zeros((D, S, T))
     substeps = np.zeros(D, dtype=int)
     per_day = 1 / DAY
 
     for day in range(D):
-        vol = volumes(day)
-        face_q, wd = np.zeros(lay.n_cells), np.zeros(lay.n_cells)
-        dt_max = DAY
-        for r in range(R):
-            n = len(cells[r])
-            dq = (inp.q_out[day, r] - inp.q_in[day, r]) / n
-            taken = 0.0 if inp.withdrawal is None else inp.withdrawal[day, r] / n
-            for j, i in enumerate(cells[r]):
-                face_q[i] = inp.q_in[day, r] + dq * (j + 1)
-                wd[i] = taken + max(-(dq + taken), 0.0)  # withdrawn, then any negative lateral flow
-                dt_max = min(dt_max, courant * vol[i] / (face_q[i] + wd[i]))
-        # dispersive conductances: (a, b, g) with b = None for a concentration inlet
-        faces, junctions, inlets = [], [], []
-        area = vol / dx
-        for r, reach in enumerate(reaches):
-            if reach.dispersion_m2_s <= 0:
-                continue
-            for a, b in zip(cells[r][:-1], cells[r][1:]):
-                faces.append((a, b, reach.dispersion_m2_s * 0.5 * (area[a] + area[b]) / (0.5 * (dx[a] + dx[b]))))
-            if inp.dispersive_inlet[r]:
-                a = cells[r][0]
-                inlets.append((r, a, reach.dispersion_m2_s * area[a] / (0.5 * dx[a])))
-            if down[r][0] == 1 and reaches[down[r][1]].dispersion_m2_s > 0:
-                a, b = cells[r][-1], cells[down[r][1]][0]
-                d = 0.5 * (reach.dispersion_m2_s + reaches[down[r][1]].dispersion_m2_s)
-                junctions.append((a, b, d * 0.5 * (area[a] + area[b]) / (0.5 * (dx[a] + dx[b]))))
-        gsum = np.zeros(lay.n_cells)
-        for a, b, g in faces + junctions:
-            gsum[a] += g
-            gsum[b] += g
-        for _, a, g in inlets:
-            gsum[a] += g
-        for i in range(lay.n_cells):
-            if gsum[i] > 0:
-                dt_max = min(dt_max, disp_limit * vol[i] / gsum[i])
-        n_sub = max(1, math.ceil(DAY / dt_max - 1e-9))
-        dt = DAY / n_sub
+        H = day_hydraulics(network, L, inp, day, vol0, lateral, loss, courant, disp_limit, inp.dispersive_inlet)
+        n_sub, dt = H["n_sub"], H["dt"]
         substeps[day] = n_sub
-        half_lw = 0.5 * (1 - dt * (face_q + wd) / vol)
-        any_disp = any(r.dispersion_m2_s > 0 for r in reaches)
-        inflow_prev = {}
-
-        for sub in range(n_sub):
-            frac = (sub + 0.5) / n_sub
-            v_mid = inp.res_volume[day] + frac * (inp.res_volume[day + 1] - inp.res_volume[day])
-            conc = mass / vol
-            res_c = res_mass / v_mid if S else res_mass
-            # ghost values per tracer and reach
-            up_ghost = np.zeros((T, R))
-            dn_ghost = np.zeros((T, R))
-            for t in range(T):
-                for r in range(R):
-                    if sub == 0:
-                        mix = inp.boundary_flux[day, r, t]
-                        mix += sum(inp.q_out[day, u] * conc[t, cells[u][-1]] for u in ups[r])
-                        mix += sum(inp.res_outflow[day, s] * res_c[t, s] for s in res_into[r])
-                        inflow_prev[t, r] = mix
-                    # an inlet without water (a river's source) has no mixture:
-                    # the first cell's own value stands in (zero gradient)
-                    if main_up[r] is not None:
-                        up_ghost[t, r] = conc[t, cells[main_up[r]][-1]]
-                    else:
-                        up_ghost[t, r] = (inflow_prev[t, r] / inp.q_in[day, r] if inp.q_in[day, r] > 0
-                                          else conc[t, cells[r][0]])
-                    kind, idx = down[r]
-                    dn_ghost[t, r] = (conc[t, cells[idx][0]] if kind == 1 else
-                                      res_c[t, idx] if kind == 2 else conc[t, cells[r][-1]])
-            # total-of-group limiter, tag shares of the upwind cell
-            flux = np.zeros((T, lay.n_cells))
-            for g, size in enumerate(groups):
-                tags = [t for t in range(T) if group_of[t] == g]
-                total = conc[tags].sum(axis=0)
-                tot_up = up_ghost[tags].sum(axis=0)
-                tot_dn = dn_ghost[tags].sum(axis=0)
-                for r in range(R):
-                    for j, i in enumerate(cells[r]):
-                        cu = total[i - 1] if j > 0 else tot_up[r]
-                        cd = total[i + 1] if j < len(cells[r]) - 1 else tot_dn[r]
-                        f_tot = face_q[i] * mc_face(total[i], cu, cd, half_lw[i])
-                        for t in tags:
-                            flux[t, i] = f_tot if size == 1 else f_tot * conc[t, i] / (total[i] + 1e-300)
-            for t in range(T):
-                # reservoirs
-                res_flux = np.zeros(S)
-                for s in range(S):
-                    a_in = inp.res_load[day, s, t] + sum(flux[t, cells[u][-1]] for u in res_ups[s])
-                    rate_out = inp.res_outflow[day, s] / v_mid[s]
-                    b = rate_out + tracers[t].settling_velocity_m_per_day * per_day * inp.res_area[day, s] / v_mid[s] \
-                        + tracers[t].reservoir_removal_per_day * per_day * tracers[t].reservoir_theta ** (inp.res_temp[day, s] - 20)
-                    m0 = res_mass[t, s]
-                    if b > 0:
-                        left = a_in * dt - (m0 - a_in / b) * math.expm1(-b * dt)
-                        out = left * rate_out / b
-                    else:
-                        left = out = 0.0
-                    res_mass[t, s] = m0 + a_in * dt - left
-                    res_flux[s] = out / dt
-                # inflow to every reach inlet
-                for r in range(R):
-                    inflow_prev[t, r] = (inp.boundary_flux[day, r, t]
-                                         + sum(flux[t, cells[u][-1]] for u in ups[r])
-                                         + sum(res_flux[s] for s in res_into[r]))
-                m = mass[t]
+        # the face each section sits on, when it has a dispersive conductance
+        sec_faces = {}
+        for k, cell in enumerate(lay.section_cell):
+            for a, b, g in H["faces"] + [(a, b, g) for _, a, b, g in H["junctions"]]:
+                if a == cell:
+                    sec_faces[k] = (a, b, g)
+        lat = np.zeros((T, lay.n_cells))
+        for t in range(T):
+            for r in range(R):
+                for j, i in enumerate(cells[r]):
+                    lat[t, i] += inp.lateral_load[day, r, t] / len(cells[r])
+                if L["main_up"][r] is not None:
+                    lat[t, cells[r][0]] += inp.boundary_flux[day, r, t]
+            for j, cell in enumerate(inp.point_cell):
+                lat[t, cell] += inp.point_load[day, j, t]
+        t0 = 0
+        for size in groups:
+            tags = list(range(t0, t0 + size))
+            t0 += size
+            conc = {t: mass[t] / vol0 for t in tags}
+            first = tracers[tags[0]]
+            keep2 = np.zeros(lay.n_cells)
+            for r in range(R):
+                k = first.river_removal_per_day * per_day * first.river_theta ** (inp.reach_temp[day, r] - 20)
+                for i in cells[r]:
+                    keep2[i] = math.exp(-k * 2 * dt)
+            up_mix = {}
+            sec_acc = {t: np.zeros(len(lay.section_cell)) for t in tags}
+            out_disp = {t: np.zeros(R) for t in tags}
+            for sub in range(n_sub):
+                vol_start = vol0 + sub * dt * H["rate"]
+                vol_end = vol0 + (sub + 1) * dt * H["rate"]
+                even = sub % 2 == 0
+                if not even and any_disp:
+                    for t in tags:
+                        disperse(H, mass[t], conc[t], inp.boundary_conc[day, :, t], keep2, False, vol_start, dt,
+                                 sec_faces, sec_acc[t], out_disp[t])
+                v_s = inp.res_volume[day] + (sub / n_sub) * (inp.res_volume[day + 1] - inp.res_volume[day])
+                v_e = inp.res_volume[day] + ((sub + 1) / n_sub) * (inp.res_volume[day + 1] - inp.res_volume[day])
+                res_c = {(t, s): res_mass[t, s] / v_s[s] for t in tags for s in range(S)}
+                if sub == 0:
+                    for t in tags:
+                        for r in range(R):
+                            up_mix[t, r] = inp.boundary_flux[day, r, t] + sum(
+                                inp.res_outflow[day, s] * res_c[t, s] for s in L["res_into"][r])
+                flux = face_fluxes(network, L, H, conc, tags, up_mix, res_c, day, inp)
+                for t in tags:
+                    res_flux = np.zeros(S)
+                    for s in range(S):
+                        a_in = inp.res_load[day, s, t] + sum(flux[t][cells[u][-1]] for u in L["res_ups"][s])
+                        k = tracers[t].reservoir_removal_per_day * per_day \
+                            * tracers[t].reservoir_theta ** (inp.res_temp[day, s] - 20)
+                        res_mass[t, s], out = reservoir_step(
+                            res_mass[t, s], a_in, v_s[s], v_e[s], inp.res_outflow[day, s],
+                            tracers[t].settling_velocity_m_per_day * per_day * inp.res_area[day, s], k, dt)
+                        res_flux[s] = out / dt
+                    inflow = {}
+                    m = mass[t]
+                    for r in range(R):
+                        inflow[r] = inp.boundary_flux[day, r, t] + sum(res_flux[s] for s in L["res_into"][r])
+                        up_mix[t, r] = inflow[r]
+                        if L["main_up"][r] is not None:  # side tributaries and reservoirs: sources
+                            m[cells[r][0]] += dt * (sum(flux[t][cells[u][-1]] for u in L["ups"][r]
+                                                        if u != L["main_up"][r])
+                                                    + sum(res_flux[s] for s in L["res_into"][r]))
+                    for r in range(R):
+                        out_reach[day, r, t] += dt * flux[t][cells[r][-1]]
+                    for k, cell in enumerate(lay.section_cell):
+                        out_sec[day, k, t] += dt * flux[t][cell]
+                    advect(network, L, H, m, conc[t], flux[t], inflow, lat[t], keep2, even and not any_disp,
+                           vol_end, dt)
+                if even and any_disp:
+                    for t in tags:
+                        disperse(H, mass[t], conc[t], inp.boundary_conc[day, :, t], keep2, True, vol_end, dt,
+                                 sec_faces, sec_acc[t], out_disp[t])
+            for t in tags:
                 for i in range(lay.n_cells):
-                    m[i] -= dt * wd[i] * conc[t, i]
-                for j, cell in enumerate(inp.point_cell):
-                    m[cell] += dt * inp.point_load[day, j, t]
-                for r in range(R):
-                    n = len(cells[r])
-                    for j, i in enumerate(cells[r]):
-                        into = inflow_prev[t, r] if j == 0 else flux[t, i - 1]
-                        m[i] += dt * (into - flux[t, i] + inp.lateral_load[day, r, t] / n)
-                    out_reach[day, r, t] += dt * flux[t, cells[r][-1]]
-                keep = {r: math.exp(-tracers[t].river_removal_per_day * per_day
-                                    * tracers[t].river_theta ** (inp.reach_temp[day, r] - 20) * dt)
-                        for r in range(R)}
-                if any_disp:
-                    c_now = m / vol
-                    for a, b, g in junctions:
-                        x = dt * g * (c_now[a] - c_now[b])
-                        m[a] -= x
-                        m[b] += x
-                    for r, a, g in inlets:
-                        m[a] += dt * g * (inp.boundary_conc[day, r, t] - c_now[a])
-                    rate = np.zeros(lay.n_cells)
-                    for a, b, g in faces:
-                        rate[a] += g * (c_now[b] - c_now[a])
-                        rate[b] += g * (c_now[a] - c_now[b])
-                    m += dt * rate
-                for r in range(R):
-                    for i in cells[r]:
-                        m[i] *= keep[r]
+                    if abs(mass[t, i]) < TINY:
+                        mass[t, i] = 0.0
+                for s in range(S):
+                    if abs(res_mass[t, s]) < TINY:
+                        res_mass[t, s] = 0.0
+                out_reach[day, :, t] += out_disp[t]
+                out_sec[day, :, t] += sec_acc[t]
+        vol0 = vol0 + DAY * H["rate"]
         for t in range(T):
             for s in range(S):
                 out_res_conc[day, s, t] = res_mass[t, s] / inp.res_volume[day + 1, s]
-    final = (mass / vol).T
-    return {"final": final, "reach_mass": out_reach, "res_conc": out_res_conc, "substeps": substeps}
+    final = (mass / vol0).T
+    return {"final": final, "reach_mass": out_reach, "section_mass": out_sec, "res_conc": out_res_conc,
+            "substeps": substeps}
