@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
+from hydro import resources
 from hydro.errors import HydroError, suggest
 from hydro.network import Network
 from hydro.tomlio import Table, apply_overrides, load_toml
@@ -21,14 +22,17 @@ from hydro.transport import Constituent
 #: Flow routings a watershed basin can ask for in ``[run] routing``.
 ROUTINGS = ("auto", "muskingum-cunge", "accumulate")
 
-#: Repository root (basins and configs ship beside the package in a source checkout).
-ROOT = Path(__file__).resolve().parents[1]
+#: Folder holding the shipped ``basins/``, ``configs/`` and ``validation/``
+#: (:func:`hydro.resources.data_root`): the repository root in a checkout or
+#: editable install, ``hydro/_data`` in an installed wheel.  Kept for existing
+#: callers; new code asks :mod:`hydro.resources`.
+ROOT = resources.data_root()
 
 
 def shipped_basins() -> dict[str, Path]:
     """Names of the shipped basins and examples, with their folders."""
     found: dict[str, Path] = {}
-    for parent in (ROOT / "basins", ROOT / "configs" / "examples"):
+    for parent in (resources.basins_dir(), resources.examples_dir()):
         if parent.is_dir():
             for folder in sorted(parent.iterdir()):
                 if (folder / "basin.toml").is_file():

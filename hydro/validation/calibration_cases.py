@@ -23,10 +23,11 @@ from pathlib import Path
 
 import numpy as np
 
+from hydro import resources
 from hydro.validation.registry import Check, case
 
-ROOT = Path(__file__).resolve().parents[2]
-CONFIGS = ROOT / "configs" / "calibration"
+#: The shipped calibration configurations (``configs/calibration``).
+CONFIGS = resources.configs_dir("calibration")
 
 
 def _calibrate(config: Path, **options):

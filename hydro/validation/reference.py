@@ -16,10 +16,11 @@ from pathlib import Path
 
 import numpy as np
 
+from hydro import resources
 from hydro.validation.registry import Check, case
 
-#: Folder of the reference files, relative to the repository.
-REFERENCE_DIR = Path(__file__).resolve().parents[2] / "validation" / "reference"
+#: Folder of the reference files (``validation/reference`` of the shipped data).
+REFERENCE_DIR = resources.validation_dir("reference")
 
 #: GR4J parameters of the Le Léguer sheet (transformed values as stored in it).
 LEGUER_PARAMETERS = {
