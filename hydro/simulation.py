@@ -257,7 +257,7 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
         reach_temp=np.tile(forcing.water_temp[:, None], (1, len(net.reaches))),
         res_temp=np.tile(forcing.water_temp[:, None], (1, n_res)),
         init_conc=np.tile(forcing.init_conc, (lay.n_cells, 1)), init_res_conc=forcing.init_res_conc,
-        period_of_day=period,
+        period_of_day=period, lateral=hyd.lateral,
     )
     tr = simulate(net, list(basin.constituents), inputs, courant=basin.settings.courant,
                   dispersion_limit=basin.settings.dispersion_limit,

@@ -478,7 +478,7 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
         res_temp=np.tile(water_temp[:, None], (1, n_res)),
         init_conc=initial_tags(lay.n_cells, n_tag, init_river), init_res_conc=initial_tags(n_res, n_tag, init_res),
-        period_of_day=period, withdrawal=withdrawn)
+        period_of_day=period, withdrawal=withdrawn, lateral=hyd.lateral)
     tr = simulate(net, tracers, inputs, courant=basin.settings.courant,
                   dispersion_limit=basin.settings.dispersion_limit, groups=[n_tag],
                   day_labels=[d.isoformat() for d in dates])
@@ -773,6 +773,6 @@ def _sum_tags(tr):
     fields = {}
     for f in dataclasses.fields(tr):
         value = getattr(tr, f.name)
-        keep = f.name in ("section_discharge", "substeps")
+        keep = f.name in ("section_discharge", "substeps", "raised_reaches")
         fields[f.name] = value if keep else value.sum(axis=-1, keepdims=True)
     return type(tr)(**fields)
