@@ -591,7 +591,7 @@ def simulate_kernel(
     # initial state and options
     init_conc, init_res_conc, group_start, courant, disp_limit, period_of_day,
     # outputs
-    out_reach_mass, out_section_mass, out_res_conc, out_res_outmass,
+    out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
     out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc,
 ):
     """Transport every tracer down the network for every day.
@@ -633,10 +633,10 @@ def simulate_kernel(
 
     Outputs (filled in place)
     -------------------------
-    out_reach_mass : (D, R, T)  mass through each reach outlet in the day
-        (advective and dispersive), g
-    out_section_mass : (D, K, T)  mass through each section in the day
-        (advective and dispersive), g
+    out_reach_mass, out_reach_disp : (D, R, T)  advective and dispersive mass
+        through each reach outlet in the day, g
+    out_section_mass, out_section_disp : (D, K, T)  advective and dispersive
+        mass through each section in the day, g
     out_res_conc : (D, S, T)  reservoir concentration at the end of the day, g m-3
     out_res_outmass : (D, S, T)  mass leaving each reservoir in the day, g
     out_substeps : (D,) int  sub-steps taken each day
@@ -875,8 +875,9 @@ def simulate_kernel(
                             first, last, pos, section_cell, point_cell, sj_reach, fj_reach, fj_cond,
                             boundary_flux, lateral_load, point_load, res_load, res_volume, res_mass,
                             flux_acc, removed_acc, withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc,
-                            sec_acc, res_out_day, res_in_day, res_rm_day, out_reach_mass,
-                            out_section_mass, out_res_conc, out_res_outmass, budget_reach, budget_res)
+                            sec_acc, res_out_day, res_in_day, res_rm_day, out_reach_mass, out_reach_disp,
+                            out_section_mass, out_section_disp, out_res_conc, out_res_outmass, budget_reach,
+                            budget_res)
 
         # volumes at the end of the day: the water balance of each cell
         for p in range(n_pad):
@@ -942,8 +943,8 @@ def day_outputs(day, period, t, k, dt, reach_cell_start, cell_reach, reach_down_
                 last, pos, section_cell, point_cell, sj_reach, fj_reach, fj_cond, boundary_flux,
                 lateral_load, point_load, res_load, res_volume, res_mass, flux_acc, removed_acc,
                 withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc, sec_acc, res_out_day, res_in_day,
-                res_rm_day, out_reach_mass, out_section_mass, out_res_conc, out_res_outmass,
-                budget_reach, budget_res):
+                res_rm_day, out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc,
+                out_res_outmass, budget_reach, budget_res):
     """Daily outputs and budget terms of tracer ``t`` (tag ``k`` of its group) from the accumulators."""
     n_reach = reach_cell_start.shape[0] - 1
     d_acc = disp_acc[k]
@@ -966,7 +967,8 @@ def day_outputs(day, period, t, k, dt, reach_cell_start, cell_reach, reach_down_
             rm += removed_acc[k, p]
             wd += withdrawn_acc[k, p]
         out_m = flux_acc[k, last[r]]
-        out_reach_mass[day, r, t] = out_m + disp_out[r]
+        out_reach_mass[day, r, t] = out_m
+        out_reach_disp[day, r, t] = disp_out[r]
         if main_up[r] < 0:
             in_m = flux_acc[k, first[r] - 1]
         else:
@@ -980,7 +982,8 @@ def day_outputs(day, period, t, k, dt, reach_cell_start, cell_reach, reach_down_
     for j in range(point_cell.shape[0]):
         budget_reach[period, cell_reach[point_cell[j]], B_POINT, t] += SECONDS_PER_DAY * point_load[day, j, t]
     for j in range(section_cell.shape[0]):
-        out_section_mass[day, j, t] = flux_acc[k, pos[section_cell[j]]] + sec_acc[k, j]
+        out_section_mass[day, j, t] = flux_acc[k, pos[section_cell[j]]]
+        out_section_disp[day, j, t] = sec_acc[k, j]
     for s in range(res_mass.shape[0]):
         out_res_conc[day, s, t] = res_mass[s, t] / res_volume[day + 1, s]
         out_res_outmass[day, s, t] = res_out_day[k, s]

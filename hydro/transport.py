@@ -162,13 +162,15 @@ class TransportResult:
     reach_load : (D, R, T) float
         Mean load through each reach outlet (advective and dispersive), kg d-1.
     reach_concentration : (D, R, T) float
-        Flux-weighted mean concentration at each reach outlet, mg L-1.
+        Flow-weighted mean concentration at each reach outlet: the advective
+        load over the discharge, mg L-1 (the dispersive flux moves mass without
+        water, so it is part of the load but not of the concentration).
     section_discharge : (D, K) float
         Discharge at each section, m3 s-1.
     section_load, section_concentration : (D, K, T) float
         Load (kg d-1), the advective and dispersive mass crossing the section,
-        and flux-weighted concentration (load over discharge, mg L-1) at each
-        section.
+        and flow-weighted concentration (advective load over discharge, mg L-1)
+        at each section.
     reservoir_concentration : (D, S, T) float
         Concentration at the end of each day, mg L-1.
     reservoir_outflow_load : (D, S, T) float
@@ -333,7 +335,9 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     res_rate = np.ascontiguousarray(k20_res * theta_res ** (arr["res_temp"][:, :, None] - 20.0))
 
     out_reach = np.zeros((n_day, n_reach, n_tr))
+    out_reach_disp = np.zeros((n_day, n_reach, n_tr))
     out_sec = np.zeros((n_day, n_sec, n_tr))
+    out_sec_disp = np.zeros((n_day, n_sec, n_tr))
     out_res_conc = np.zeros((n_day, n_res, n_tr))
     out_res_mass = np.zeros((n_day, n_res, n_tr))
     substeps = np.zeros(n_day, dtype=np.int64)
@@ -358,7 +362,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         arr["res_area"], arr["boundary_flux"], arr["boundary_conc"], arr["lateral_load"], arr["point_load"],
         arr["res_load"], reach_rate, res_rate, settling,
         arr["init_conc"], arr["init_res_conc"], group_start, float(courant), float(dispersion_limit), period,
-        out_reach, out_sec, out_res_conc, out_res_mass, substeps, b_reach, b_res, s_reach, s_res,
+        out_reach, out_reach_disp, out_sec, out_sec_disp, out_res_conc, out_res_mass, substeps, b_reach, b_res, s_reach, s_res,
         final,
     )
 
@@ -368,8 +372,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         reach_conc = out_reach / (arr["q_out"][:, :, None] * SECONDS_PER_DAY)
         sec_conc = out_sec / (sec_q[:, :, None] * SECONDS_PER_DAY)
     return TransportResult(
-        reach_load=out_reach * kg, reach_concentration=reach_conc,
-        section_discharge=sec_q, section_load=out_sec * kg, section_concentration=sec_conc,
+        reach_load=(out_reach + out_reach_disp) * kg, reach_concentration=reach_conc,
+        section_discharge=sec_q, section_load=(out_sec + out_sec_disp) * kg, section_concentration=sec_conc,
         reservoir_concentration=out_res_conc, reservoir_outflow_load=out_res_mass * kg,
         budget_reach=b_reach * kg, budget_reservoir=b_res * kg,
         storage_reach=s_reach * kg, storage_reservoir=s_res * kg, substeps=substeps,
