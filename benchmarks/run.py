@@ -4,7 +4,8 @@
 ``ensemble.py`` and ``calibration.py`` (each in its own process, so each measures
 warm against its own reference) and prints one list of
 ``{"name", "value", "unit", "reference", "ratio"}`` records.  ``--quick`` skips
-the FiPy comparison and shrinks the ensemble to 20 members.
+the FiPy comparison and shrinks the ensemble to 20 members.  Each script's progress
+goes to stderr as it runs.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ import sys
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit  # noqa: E402
+from _common import emit
 
 HERE = Path(__file__).resolve().parent
 
@@ -30,8 +31,9 @@ def main() -> None:
                ["ensemble.py"] + (["--members", "20"] if args.quick else []), ["calibration.py"]]
     records = []
     for script in scripts:
+        # stdout carries the records; stderr (progress) goes straight to the terminal
         out = subprocess.run([sys.executable, str(HERE / script[0]), *script[1:], "--json"],
-                             check=True, capture_output=True, text=True).stdout
+                             check=True, stdout=subprocess.PIPE, text=True).stdout
         records += json.loads(out)
     emit(records, args.json)
 
