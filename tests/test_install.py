@@ -52,14 +52,20 @@ def _shipped_files() -> list[str]:
 
 # -- fast checks on the checkout ---------------------------------------------
 
-def test_every_subpackage_is_listed():
-    """pyproject's explicit package list names every package folder under hydro/."""
+def test_every_package_is_listed():
+    """pyproject's explicit package list names every package folder under hydro/ and
+    every folder of shipped data (setuptools builds each as a package)."""
     listed = set(PYPROJECT["tool"]["setuptools"]["packages"])
     found = {".".join(p.parent.relative_to(REPO).parts) for p in (REPO / "hydro").rglob("__init__.py")
              if "__pycache__" not in p.parts}
+    data = f"hydro.{resources.PACKAGED_DATA}"
+    found |= {".".join((data, *Path(f).parent.parts[:n]))
+              for f in _shipped_files() for n in range(1, len(Path(f).parent.parts) + 1)}
     missing = sorted(found - listed)
     assert not missing, (f"add {missing} to [tool.setuptools] packages in pyproject.toml, "
                          "or the wheel will not carry them")
+    stale = sorted(n for n in listed - found if n.startswith(data))
+    assert not stale, f"{stale} in [tool.setuptools] packages: no such folder of shipped data"
 
 
 def test_shipped_folders_map_into_the_package():
