@@ -38,9 +38,11 @@ infinite volume (so their concentration is 0), and their mass is never read.
 Side tributaries and reservoirs entering a reach that continues a chain enter
 its first cell as a source.
 
-Water.  The face flows are the hydraulics' daily means, varying linearly along
-a reach from ``q_in`` to ``q_out``; lateral water enters uniformly along the
-reach and withdrawals leave uniformly, at the cell's concentration.  Cell
+Water.  The face flows are the hydraulics' daily means at the reach's ends; along
+a reach, lateral water, withdrawals (at the cell's concentration) and storage
+change are shared among cells in proportion to their volume, so a face carries
+``q_in + W (q_out - q_in)`` with ``W`` the share of the reach above it (between
+the two end flows, never negative; linear along a reach of equal cells).  Cell
 volumes are *not* recomputed from the day's hydraulic geometry: they change by
 the discrete water balance of the cell, ``dV/dt = F_in - F_out + lateral -
 withdrawal``, linearly within the day, so every sub-step's volume change is
@@ -322,7 +324,7 @@ def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, 
 
 
 @kernel
-def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, first, vol0,
+def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, cell_share, cell_through, first, vol0,
                    reach_dispersion, face_coef, reach_down_index, sj_reach, dinlets, courant, disp_limit,
                    fq, wdraw, dvol, half_lw, cond, sj_cond, b_cond):
     """Face flows, volume rates, the sub-step and the conductances of one day.
@@ -360,17 +362,18 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, fi
     for r in range(n_reach):
         s0 = reach_cell_start[r]
         n = reach_cell_start[r + 1] - s0
-        dq = (q_out[r] - q_in[r]) / n
-        rate = (q_in[r] - q_out[r] + net_lateral[r]) / n
-        w = loss[r] / n
+        dq = q_out[r] - q_in[r]
+        rate = q_in[r] - q_out[r] + net_lateral[r]
         p0 = first[r]
         for j in range(n):
             p = p0 + j
-            f_out = q_in[r] + dq * (j + 1)
+            i = s0 + j
+            f_out = q_in[r] + dq * cell_through[i]
+            w = loss[r] * cell_share[i]
             fq[p] = f_out
             wdraw[p] = w
-            dvol[p] = rate
-            v_end = vol0[p] + SECONDS_PER_DAY * rate
+            dvol[p] = rate * cell_share[i]
+            v_end = vol0[p] + SECONDS_PER_DAY * dvol[p]
             vmin[p] = min(vol0[p], v_end)
             xs[p] = 0.5 * (vol0[p] + v_end) / cell_dx[s0 + j]
             out = f_out + w
@@ -581,7 +584,8 @@ def disperse(m, c, c_new, cond, dt, vol0, dvol, t_now, keep2, apply_removal, rac
 @kernel
 def simulate_kernel(
     # layout
-    reach_cell_start, cell_reach, cell_dx, cell_volume, reach_down_kind, reach_down_index,
+    reach_cell_start, cell_reach, cell_dx, cell_volume, cell_share, cell_through, reach_down_kind,
+    reach_down_index,
     res_down_kind, res_down_index, reach_dispersion, dispersive_inlet, section_cell, point_cell,
     # water per day
     q_in, q_out, net_lateral, loss, res_volume, res_outflow, res_area,
@@ -602,6 +606,12 @@ def simulate_kernel(
     cell_reach : (N,) int  reach of each cell
     cell_dx : (N,) float  cell length, m
     cell_volume : (N,) float  cell volume at the start of the run, m3
+    cell_share : (N,) float  share of its reach's lateral water, loads, withdrawals
+        and storage change that each cell takes (its share of the reach volume)
+    cell_through : (N,) float  cumulative share down to each cell's outflow face
+        (1 at a reach's last cell): the face discharge is
+        ``q_in + cell_through (q_out - q_in)``, so every face carries between the
+        reach's inlet and outlet discharge
     reach_down_kind, reach_down_index : (R,) int  outlet / reach / reservoir and index
     res_down_kind, res_down_index : (S,) int  likewise for reservoirs
     reach_dispersion : (R,) float  longitudinal dispersion coefficient, m2 s-1
@@ -728,7 +738,8 @@ def simulate_kernel(
             _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach[period], storage_res[period])
 
         n_sub = day_hydraulics(q_in[day], q_out[day], net_lateral[day], loss[day], reach_cell_start,
-                               cell_dx, first, vol0, reach_dispersion, face_coef, reach_down_index,
+                               cell_dx, cell_share, cell_through, first, vol0, reach_dispersion, face_coef,
+                               reach_down_index,
                                sj_reach, dinlets, courant, disp_limit, fq, wdraw, dvol, half_lw, cond,
                                sj_cond, b_cond)
         dt = SECONDS_PER_DAY / n_sub
@@ -739,7 +750,7 @@ def simulate_kernel(
             inv_qin[r] = 1.0 / q_in[day, r] if q_in[day, r] > 0.0 else 0.0
         for t in range(n_tr):
             _day_sources(lat[t], lateral_load[day, :, t], boundary_flux[day, :, t], point_load[day, :, t],
-                         reach_cell_start, first, main_up, pos, point_cell)
+                         reach_cell_start, cell_share, first, main_up, pos, point_cell)
 
         # ---- each constituent (its source tags together) through the day -----
         for g in range(n_group):
@@ -905,20 +916,20 @@ def _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, vol0, dvol, t_now, kee
 
 
 @kernel
-def _day_sources(lat_t, lateral_load, boundary_flux, point_load, reach_cell_start, first, main_up, pos,
-                 point_cell):
+def _day_sources(lat_t, lateral_load, boundary_flux, point_load, reach_cell_start, cell_share, first, main_up,
+                 pos, point_cell):
     """Sources per padded slot of one tracer for a day (g s-1).
 
-    Lateral loads spread evenly along each reach; boundary inflow into a reach
-    that continues a chain enters its first cell; point loads enter their cell.
+    Lateral loads spread along each reach like its lateral water (each cell its
+    share); boundary inflow into a reach that continues a chain enters its
+    first cell; point loads enter their cell.
     """
     for r in range(reach_cell_start.shape[0] - 1):
         s0 = reach_cell_start[r]
         n = reach_cell_start[r + 1] - s0
-        lat_r = lateral_load[r] / n
         p0 = first[r]
-        for p in range(p0, p0 + n):
-            lat_t[p] = lat_r
+        for j in range(n):
+            lat_t[p0 + j] = lateral_load[r] * cell_share[s0 + j]
         if main_up[r] >= 0:
             lat_t[p0] += boundary_flux[r]
     for j in range(point_cell.shape[0]):

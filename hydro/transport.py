@@ -24,10 +24,10 @@ from hydro.tomlio import Table
 from hydro.units import SECONDS_PER_DAY
 from hydro.variables import FLUX_TERMS
 
-#: A reach's volume is never allowed below this share of its volume at the
-#: start of the run: where the water balance would take it lower (withdrawals
-#: or routing deficits larger than the reach holds), the reach's whole volume
-#: series is raised by a constant, which keeps every day's balance exact.
+#: A cell's volume is never allowed below this share of its median geometric
+#: volume: where the water balance would take it lower (withdrawals or routing
+#: deficits larger than the reach holds), the reach's whole volume series is
+#: raised by a constant, which keeps every day's balance exact.
 MIN_VOLUME_SHARE = 0.1
 
 
@@ -351,9 +351,11 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     # concentration (withdrawals, and any deficit of the gross lateral inflow)
     gross = arr["lateral"] + arr["withdrawal"]
     loss = np.ascontiguousarray(arr["withdrawal"] + np.maximum(-gross, 0.0))
-    volume, raised = cell_volumes(network, arr["q_in"], arr["q_out"], arr["lateral"])
+    volume, share, raised = cell_volumes(network, arr["q_in"], arr["q_out"], arr["lateral"])
+    through = _through(lay.reach_cell_start, share)
     _k.simulate_kernel(
-        lay.reach_cell_start, lay.cell_reach, lay.cell_dx, volume, lay.reach_down_kind, lay.reach_down_index,
+        lay.reach_cell_start, lay.cell_reach, lay.cell_dx, volume, share, through, lay.reach_down_kind,
+        lay.reach_down_index,
         lay.res_down_kind, lay.res_down_index,
         np.array([r.dispersion_m2_s for r in network.reaches], dtype=float),
         np.ascontiguousarray(inputs.dispersive_inlet, dtype=np.bool_), lay.section_cell,
@@ -367,7 +369,9 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     )
 
     kg = 1e-3
-    sec_q = lay.face_discharge(lay.section_cell, arr["q_in"], arr["q_out"])
+    # discharge through the face each section sits on: as the solver carries it
+    r_sec = lay.cell_reach[lay.section_cell]
+    sec_q = arr["q_in"][:, r_sec] + (arr["q_out"] - arr["q_in"])[:, r_sec] * through[lay.section_cell]
     with np.errstate(invalid="ignore", divide="ignore"):
         reach_conc = out_reach / (arr["q_out"][:, :, None] * SECONDS_PER_DAY)
         sec_conc = out_sec / (sec_q[:, :, None] * SECONDS_PER_DAY)
@@ -382,18 +386,27 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
 
 
 def cell_volumes(network: Network, q_in: np.ndarray, q_out: np.ndarray,
-                 lateral: np.ndarray) -> tuple[np.ndarray, tuple[int, ...]]:
-    """Cell volumes at the start of a run (m3), and the reaches whose level was raised.
+                 lateral: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    """Cell volumes at the start of a run (m3), each cell's share, and the raised reaches.
 
-    A cell starts with the volume of its channel at the first day's flow,
-    ``dx * A(Q)`` with ``A`` from the reach's hydraulic geometry
-    (:meth:`hydro.network.Reach.cross_section_m2`) at the cell's mean discharge.
-    From then on the solver changes volumes only by the water balance, each cell
-    of a reach by ``(q_in - q_out + lateral) / n`` per second (as in water-quality
-    models driven by a hydraulic model: WASP, CE-QUAL-W2).  Where that balance
-    would take a reach below :data:`MIN_VOLUME_SHARE` of its starting volume,
-    its starting volume is raised by the shortfall (a constant, so every day's
-    balance stays exact) and the reach is reported.
+    The solver changes a reach's volume only by its water balance, each cell by
+    ``(q_in - q_out + lateral) / n`` per second (as water-quality models driven
+    by a hydraulic model do: WASP, CE-QUAL-W2), so only the *level* of the
+    volume series is free.  It is set so that the series matches the channel's
+    hydraulic geometry as closely as the balance allows: the reach starts at the
+    median over the run of (geometric volume at the day's flow) minus (storage
+    the balance has gained by mid-day).  Geometric volumes are ``dx * A(Q)``
+    with ``A`` from :meth:`hydro.network.Reach.cross_section_m2` at each cell's
+    mean discharge.  With steady hydraulics (no storage change) this is the
+    median geometric volume; with Muskingum-Cunge routing the volume rises and
+    falls with the routing's storage around the geometry.  Each cell takes a
+    fixed share of its reach's volume, lateral water, loads, withdrawals and
+    storage change: its share of the reach's geometric volume over the run (so
+    the small cells at the top of a river that starts dry are not drained by an
+    even split).  Where the balance would take the reach below
+    :data:`MIN_VOLUME_SHARE` of its median geometric volume, its level is raised
+    by the shortfall (a constant, so every day's balance stays exact) and the
+    reach is reported.
 
     Parameters
     ----------
@@ -404,28 +417,45 @@ def cell_volumes(network: Network, q_in: np.ndarray, q_out: np.ndarray,
     Returns
     -------
     volume : (N,) float
-        Cell volumes, m3.
+        Cell volumes at the start of the first day, m3.
+    share : (N,) float
+        Each cell's share of its reach (they add up to 1 over a reach).
     raised : tuple of int
-        Indices of the reaches whose volume was raised.
+        Indices of the reaches whose level was raised.
     """
     lay = network.layout
     volume = np.empty(lay.n_cells)
+    shares = np.empty(lay.n_cells)
     raised = []
-    # the reach's storage relative to the start, at the end of every day, m3
-    storage = np.cumsum((q_in - q_out + lateral) * SECONDS_PER_DAY, axis=0)
+    gained = np.cumsum((q_in - q_out + lateral) * SECONDS_PER_DAY, axis=0)  # end of each day, m3
+    mid_day = gained - 0.5 * (q_in - q_out + lateral) * SECONDS_PER_DAY
     for r, reach in enumerate(network.reaches):
         start, end = lay.reach_cell_start[r], lay.reach_cell_start[r + 1]
         n = end - start
-        j = np.arange(n)
-        q_cell = q_in[0, r] + (q_out[0, r] - q_in[0, r]) * (j + 0.5) / n
-        v = lay.cell_dx[start:end] * reach.cross_section_m2(np.maximum(q_cell, 0.0))
-        lowest = min(0.0, float(storage[:, r].min())) / n if storage.shape[0] else 0.0
-        need = float(np.max(MIN_VOLUME_SHARE * v - (v + lowest)))
+        along = (np.arange(n) + 0.5) / n
+        q_cell = q_in[:, r, None] + (q_out[:, r] - q_in[:, r])[:, None] * along  # (D, n)
+        geometric = lay.cell_dx[start:end] * reach.cross_section_m2(np.maximum(q_cell, 0.0))
+        reach_geometric = geometric.sum(axis=1)
+        level = float(np.median(reach_geometric - mid_day[:, r]))
+        share = geometric.sum(axis=0) / reach_geometric.sum()
+        lowest = min(0.0, float(gained[:, r].min()))
+        need = MIN_VOLUME_SHARE * float(np.median(reach_geometric)) - (level + lowest)
         if need > 0.0:
-            v = v + need
+            level += need
             raised.append(r)
-        volume[start:end] = v
-    return volume, tuple(raised)
+        volume[start:end] = share * level
+        shares[start:end] = share
+    return volume, shares, tuple(raised)
+
+
+def _through(reach_cell_start: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Cumulative share of its reach down to each cell's outflow face (exactly 1 at the last cell)."""
+    through = np.empty_like(share)
+    for r in range(len(reach_cell_start) - 1):
+        a, b = reach_cell_start[r], reach_cell_start[r + 1]
+        through[a:b] = np.cumsum(share[a:b])
+        through[b - 1] = 1.0
+    return through
 
 
 def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> None:

@@ -67,27 +67,34 @@ def static_layout(network):
 
 
 def initial_volumes(network, inp, lateral):
-    """Volume of each cell at the start: the first day's geometry, raised where the balance would drain it."""
+    """Volume of each cell at the start: the level that best matches the geometry (median offset)."""
     lay = network.layout
+    D = inp.q_in.shape[0]
     vol = np.zeros(lay.n_cells)
+    shares = np.zeros(lay.n_cells)
     for r, reach in enumerate(network.reaches):
         cells = list(range(lay.reach_cell_start[r], lay.reach_cell_start[r + 1]))
         n = len(cells)
-        storage, lowest = 0.0, 0.0
-        for d in range(inp.q_in.shape[0]):
-            storage += (inp.q_in[d, r] - inp.q_out[d, r] + lateral[d, r]) * DAY
-            lowest = min(lowest, storage)
-        v = []
+        gained, offsets, lowest = 0.0, [], 0.0
+        geo = np.zeros((D, n))
+        for d in range(D):
+            net_water = (inp.q_in[d, r] - inp.q_out[d, r] + lateral[d, r]) * DAY
+            for j, i in enumerate(cells):
+                q = inp.q_in[d, r] + (inp.q_out[d, r] - inp.q_in[d, r]) * (j + 0.5) / n
+                geo[d, j] = lay.cell_dx[i] * q / (reach.velocity_coeff * q ** reach.velocity_exp)
+            offsets.append(geo[d].sum() - (gained + 0.5 * net_water))
+            gained += net_water
+            lowest = min(lowest, gained)
+        level = float(np.median(offsets))
+        share = geo.sum(axis=0) / geo.sum()
+        level += max(MIN_VOLUME_SHARE * float(np.median(geo.sum(axis=1))) - (level + lowest), 0.0)
         for j, i in enumerate(cells):
-            q = inp.q_in[0, r] + (inp.q_out[0, r] - inp.q_in[0, r]) * (j + 0.5) / n
-            v.append(lay.cell_dx[i] * q / (reach.velocity_coeff * q ** reach.velocity_exp))
-        need = max(MIN_VOLUME_SHARE * x - (x + lowest / n) for x in v)
-        for j, i in enumerate(cells):
-            vol[i] = v[j] + max(need, 0.0)
-    return vol
+            vol[i] = share[j] * level
+            shares[i] = share[j]
+    return vol, shares
 
 
-def day_hydraulics(network, L, inp, day, vol0, lateral, loss, courant, disp_limit, dispersive_inlet):
+def day_hydraulics(network, L, inp, day, vol0, share, lateral, loss, courant, disp_limit, dispersive_inlet):
     """Face flows, volume rates, conductances and the sub-step of one day."""
     reaches = network.reaches
     dx = network.layout.cell_dx
@@ -96,12 +103,12 @@ def day_hydraulics(network, L, inp, day, vol0, lateral, loss, courant, disp_limi
     vmin, xs = np.zeros(n_cell), np.zeros(n_cell)
     dt_max = DAY
     for r in range(len(reaches)):
-        n = len(L["cells"][r])
-        dq = (inp.q_out[day, r] - inp.q_in[day, r]) / n
+        through = 0.0
         for j, i in enumerate(L["cells"][r]):
-            fq[i] = inp.q_in[day, r] + dq * (j + 1)
-            wd[i] = loss[day, r] / n
-            rate[i] = (inp.q_in[day, r] - inp.q_out[day, r] + lateral[day, r]) / n
+            through = 1.0 if j == len(L["cells"][r]) - 1 else through + share[i]
+            fq[i] = inp.q_in[day, r] + (inp.q_out[day, r] - inp.q_in[day, r]) * through
+            wd[i] = loss[day, r] * share[i]
+            rate[i] = (inp.q_in[day, r] - inp.q_out[day, r] + lateral[day, r]) * share[i]
             v_end = vol0[i] + DAY * rate[i]
             vmin[i] = min(vol0[i], v_end)
             xs[i] = 0.5 * (vol0[i] + v_end) / dx[i]
@@ -237,7 +244,7 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
     withdrawal = np.zeros((D, R)) if inp.withdrawal is None else inp.withdrawal
     loss = withdrawal + np.maximum(-(lateral + withdrawal), 0.0)
     any_disp = any(r.dispersion_m2_s > 0 for r in reaches)
-    vol0 = initial_volumes(network, inp, lateral)
+    vol0, share = initial_volumes(network, inp, lateral)
     mass = np.array([[inp.init_conc[i, t] * vol0[i] for i in range(lay.n_cells)] for t in range(T)])
     res_mass = np.array([[inp.init_res_conc[s, t] * inp.res_volume[0, s] for s in range(S)] for t in range(T)])
     out_reach = np.zeros((D, R, T))
@@ -247,7 +254,8 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
     per_day = 1 / DAY
 
     for day in range(D):
-        H = day_hydraulics(network, L, inp, day, vol0, lateral, loss, courant, disp_limit, inp.dispersive_inlet)
+        H = day_hydraulics(network, L, inp, day, vol0, share, lateral, loss, courant, disp_limit,
+                           inp.dispersive_inlet)
         n_sub, dt = H["n_sub"], H["dt"]
         substeps[day] = n_sub
         # the face each section sits on, when it has a dispersive conductance
@@ -260,7 +268,7 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
         for t in range(T):
             for r in range(R):
                 for j, i in enumerate(cells[r]):
-                    lat[t, i] += inp.lateral_load[day, r, t] / len(cells[r])
+                    lat[t, i] += inp.lateral_load[day, r, t] * share[i]
                 if L["main_up"][r] is not None:
                     lat[t, cells[r][0]] += inp.boundary_flux[day, r, t]
             for j, cell in enumerate(inp.point_cell):
