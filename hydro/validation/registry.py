@@ -11,6 +11,7 @@ from dataclasses import dataclass
 #: Add a module here when it defines cases with :func:`case`.
 CASE_MODULES: list[str] = [
     "hydro.validation.analytical",
+    "hydro.validation.flux_inlet",
     "hydro.validation.consistency",
     "hydro.validation.peer",
     "hydro.validation.reference",
