@@ -88,9 +88,9 @@ _DECLARED = [
              "total nitrogen in the reservoir at the end of the day, by source"),
     # constituents
     Variable("{c}_concentration", ("time", "reach"), "mg L-1", "{C} at the reach outlet (flux-weighted daily mean)"),
-    Variable("{c}_load", ("time", "reach"), "kg d-1", "{C} load through the reach outlet"),
+    Variable("{c}_load", ("time", "reach"), "kg d-1", "{C} load through the reach outlet (advective and dispersive)"),
     Variable("section_{c}_concentration", ("time", "section"), "mg L-1", "{C} at the monitoring section (flux-weighted daily mean)"),
-    Variable("section_{c}_load", ("time", "section"), "kg d-1", "{C} load through the monitoring section"),
+    Variable("section_{c}_load", ("time", "section"), "kg d-1", "{C} load through the monitoring section (advective and dispersive)"),
     Variable("reservoir_{c}_concentration", ("time", "reservoir"), "mg L-1", "{C} in the reservoir at the end of the day"),
     Variable("reservoir_{c}_outflow_load", ("time", "reservoir"), "kg d-1", "{C} load leaving the reservoir"),
     Variable("{c}_budget_reach", ("year", "reach", "budget_term"), "kg", "{C} mass budget of each reach by year"),
