@@ -35,8 +35,13 @@ first repeated integral of erfc).  ``h`` is evaluated without cancellation
 (Laplace's continued fraction of erfc for ``z >= 2``), and ``H`` as an exact
 difference when ``a - b`` is large and by Gauss-Legendre quadrature of ``h``
 when it is small, so that no term is ever large, the ``1/k`` terms never appear
-and ``k = 0`` is the limit ``H(b, b) = h(b)``.  ``tests/test_flux_inlet.py``
-checks it against the published form evaluated with mpmath at 50 digits.
+and ``k = 0`` is the limit ``H(b, b) = h(b)``.  Ahead of the front
+(``x >= wt``) the first term is ``exp(E) erfcx((x - wt)/s)`` as well, and
+``erfcx((x-wt)/s) - erfcx(a) = 2 w sqrt(t/D) H((x-wt)/s, a)``, so there the
+solution is a sum of two positive terms however far into the tail.
+``tests/test_flux_inlet.py`` checks it against the published form evaluated with
+mpmath at 50 digits: within ``64 eps (1 + |E|)`` relative, ``|E|`` being the
+solution's own condition number.
 
 A finite column with a zero-gradient outlet (Brenner 1962; Wexler 1992, USGS
 TWRI 3-B7), here with decay too, is :func:`flux_inlet_finite`: the steady profile
@@ -87,7 +92,7 @@ from hydro.validation.registry import Check, case
 
 _INV_SQRT_PI = 1.0 / math.sqrt(math.pi)
 #: Below this argument h(z) = 1/sqrt(pi) - z erfcx(z) is taken directly (it loses
-#: at most a factor 1/(2 sqrt(pi) h(2)) ~ 10 to cancellation, i.e. ~2e-15).
+#: at most a factor (1/sqrt(pi)) / h(2) ~ 10 to cancellation, i.e. ~2e-15).
 _H_DIRECT_BELOW = 2.0
 #: Depth of Laplace's continued fraction for z >= 2: 64 levels reach 1e-16 at z = 2
 #: (measured against mpmath: 4e-13 with 40 levels, 0 with 80 levels).
@@ -260,43 +265,6 @@ def flux_inlet_cell_average(lo, hi, t, u, d, k=0.0, c0=1.0):
     return _panel_average(lambda x: flux_inlet_semi_infinite(x, t, u, d, k, c0), lo, hi, scale)
 
 
-def danckwerts_steady_cell_average(lo, hi, length, u, d, k, c_in):
-    """Exact cell averages of :func:`hydro.validation.analytical.danckwerts_steady`.
-
-    Parameters
-    ----------
-    lo, hi : array_like
-        Cell faces, m.
-    length : float
-        Reach length, m (zero gradient at ``x = length``).
-    u, d, k : float
-        Velocity (m s-1), dispersion (m2 s-1), decay rate (s-1, > 0).
-    c_in : float
-        Inflow concentration, mg L-1.
-
-    Returns
-    -------
-    ndarray
-        Cell averages, mg L-1, from the antiderivative of the two exponentials
-        (``expm1`` keeps short cells exact).
-    """
-    lo = np.asarray(lo, dtype=float)
-    hi = np.asarray(hi, dtype=float)
-    b = math.sqrt(1.0 + 4.0 * k * d / u**2)
-    l1 = u * (1.0 + b) / (2.0 * d)
-    l2 = -2.0 * k / (u * (1.0 + b))  # u (1 - b)/(2D) without the subtraction
-    # C = A e^{l1 (x - L)} + B e^{l2 x}: u A (1 - D l1/u) e^{-l1 L} + u B (1 - D l2/u) = u c_in
-    # at the inlet and l1 A + l2 B e^{l2 L} = 0 at the outlet
-    m = np.array([[(u - d * l1) * math.exp(-l1 * length), u - d * l2],
-                  [l1, l2 * math.exp(l2 * length)]])
-    coef_a, coef_b = np.linalg.solve(m, [u * c_in, 0.0])
-    h = hi - lo
-    # mean of e^{l (x - x0)} over [lo, hi] = e^{l (hi - x0)} * (-expm1(-l h)) / (l h)
-    avg1 = np.exp(l1 * (hi - length)) * -np.expm1(-l1 * h) / (l1 * h)
-    avg2 = np.exp(l2 * lo) * np.expm1(l2 * h) / (l2 * h)
-    return coef_a * avg1 + coef_b * avg2
-
-
 def _steady_coefficients(length, u, d, k, c_in):
     """``(l1, l2, A, B)`` of the steady profile ``A exp(l1 (x - L)) + B exp(l2 x)`` on ``[0, L]``.
 
@@ -310,6 +278,36 @@ def _steady_coefficients(length, u, d, k, c_in):
                   [l1, l2 * math.exp(l2 * length)]])
     coef_a, coef_b = np.linalg.solve(m, [u * c_in, 0.0])
     return l1, l2, float(coef_a), float(coef_b)
+
+
+def danckwerts_steady_cell_average(lo, hi, length, u, d, k, c_in):
+    """Exact cell averages of :func:`hydro.validation.analytical.danckwerts_steady`.
+
+    Parameters
+    ----------
+    lo, hi : array_like
+        Cell faces, m.
+    length : float
+        Reach length, m (zero gradient at ``x = length``).
+    u, d, k : float
+        Velocity (m s-1), dispersion (m2 s-1), decay rate (s-1, >= 0).
+    c_in : float
+        Inflow concentration, mg L-1.
+
+    Returns
+    -------
+    ndarray
+        Cell averages, mg L-1, from the antiderivative of the two exponentials
+        (``expm1`` keeps short cells exact).
+    """
+    lo = np.asarray(lo, dtype=float)
+    hi = np.asarray(hi, dtype=float)
+    l1, l2, coef_a, coef_b = _steady_coefficients(length, u, d, k, c_in)
+    h = hi - lo
+    # mean of e^{l (x - x0)} over [lo, hi] = e^{l (hi - x0)} * (-expm1(-l h)) / (l h)
+    avg1 = np.exp(l1 * (hi - length)) * -np.expm1(-l1 * h) / (l1 * h)
+    avg2 = np.exp(l2 * lo) * np.expm1(l2 * h) / (l2 * h) if l2 != 0.0 else 1.0
+    return coef_a * avg1 + coef_b * avg2
 
 
 def finite_column_eigenvalues(peclet_half, n_terms):
@@ -439,8 +437,8 @@ def run_flux_inlet(dx, *, u=0.05, d=2.0, k_per_day=0.0, n_day=1, courant=0.5, c0
 
     A prismatic reach (constant velocity and cross-section) starts empty; from
     ``t = 0`` water at ``c0`` flows in through a flux (Danckwerts) inlet.  The
-    reach is long enough to count as semi-infinite (the front and 40 front widths
-    beyond it, so the outlet sees nothing).
+    reach is long enough to count as semi-infinite (``u t + 40 sqrt(D t)``: 20
+    front widths beyond the front, where C / C0 < 1e-170, so the outlet sees nothing).
 
     Parameters
     ----------
