@@ -41,7 +41,12 @@ def test_source_apportionment_sums_to_the_total(results):
     assert np.abs(reach - results["tn_load"]).max() <= 1e-10 * results["tn_load"].max()
     res = results["reservoir_tn_source_concentration"].sum(axis=2)
     assert np.abs(res - results["reservoir_tn_concentration"]).max() <= 1e-10 * res.max()
-    assert np.all(results["tn_source_load"] >= 0)
+    # a source's load through a section is advective plus dispersive: where a source
+    # enters just below a section its dispersive flux runs upstream, so its load there
+    # can be slightly negative (0.09 % of the section's load in this example); the
+    # total through every section is positive
+    assert np.all(results["section_tn_load"] >= 0)
+    assert np.all(results["tn_source_load"] >= -2e-3 * total.max(axis=1, keepdims=True))
 
 
 def test_every_source_reaches_the_outlet(results):
