@@ -508,7 +508,8 @@ def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
 
 
 @kernel
-def advect(m, c, fk, lat, wdraw, dt, vol0, dvol, t_end, keep2, fuse_removal, facc, racc, wacc):
+def advect(m, c, fk, lat, wdraw, any_withdrawal, dt, vol0, dvol, t_end, keep2, fuse_removal, facc, racc,
+           wacc):
     """Advective update of one tracer over a sub-step (a flat stencil over the padded array).
 
     ``m`` gains ``dt (F_in - F_out + sources)`` and loses the withdrawn water at
@@ -520,18 +521,26 @@ def advect(m, c, fk, lat, wdraw, dt, vol0, dvol, t_end, keep2, fuse_removal, fac
     """
     n_pad = m.shape[0]
     facc[0] += dt * fk[0]
-    for p in range(1, n_pad):
-        w = dt * wdraw[p] * c[p]
-        wacc[p] += w
-        after = m[p] + dt * (fk[p - 1] - fk[p] + lat[p]) - w
-        if fuse_removal:
+    if any_withdrawal:
+        for p in range(1, n_pad):
+            w = dt * wdraw[p] * c[p]
+            wacc[p] += w
+            m[p] -= w
+    # the branch is outside the loops so that each loop vectorises
+    if fuse_removal:
+        for p in range(1, n_pad):
+            after = m[p] + dt * (fk[p - 1] - fk[p] + lat[p])
             mp = after * keep2[p]
             racc[p] += after - mp
-        else:
-            mp = after
-        m[p] = mp
-        c[p] = mp / (vol0[p] + t_end * dvol[p])
-        facc[p] += dt * fk[p]
+            m[p] = mp
+            c[p] = mp / (vol0[p] + t_end * dvol[p])
+            facc[p] += dt * fk[p]
+    else:
+        for p in range(1, n_pad):
+            mp = m[p] + dt * (fk[p - 1] - fk[p] + lat[p])
+            m[p] = mp
+            c[p] = mp / (vol0[p] + t_end * dvol[p])
+            facc[p] += dt * fk[p]
 
 
 @kernel
@@ -570,15 +579,18 @@ def disperse(m, c, c_new, cond, dt, vol0, dvol, t_now, keep2, apply_removal, rac
             k = sec_index[j]
             sec_acc[j] += dt * sj_cond[k] * (c[sj_a[k]] - c[sj_b[k]])
     n_pad = m.shape[0]
-    for p in range(1, n_pad - 1):
-        after = m[p] + dt * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
-        if apply_removal:
+    if apply_removal:
+        for p in range(1, n_pad - 1):
+            after = m[p] + dt * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
             mp = after * keep2[p]
             racc[p] += after - mp
-        else:
-            mp = after
-        m[p] = mp
-        c_new[p] = mp / (vol0[p] + t_now * dvol[p])
+            m[p] = mp
+            c_new[p] = mp / (vol0[p] + t_now * dvol[p])
+    else:
+        for p in range(1, n_pad - 1):
+            mp = m[p] + dt * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
+            m[p] = mp
+            c_new[p] = mp / (vol0[p] + t_now * dvol[p])
 
 
 @kernel
@@ -744,6 +756,10 @@ def simulate_kernel(
                                sj_cond, b_cond)
         dt = SECONDS_PER_DAY / n_sub
         out_substeps[day] = n_sub
+        any_withdrawal = False
+        for r in range(n_reach):
+            if loss[day, r] > 0.0:
+                any_withdrawal = True
         for k in range(n_fj):
             fj_cond[k] = cond[last[fj_reach[k]]]
         for r in range(n_reach):
@@ -869,7 +885,8 @@ def simulate_kernel(
                         x = dt * fk[side_src[j]]
                         m[side_dst[j]] += x
                         extra_acc[k, side_reach[j]] += x
-                    advect(m, ck, fk, lat[t], wdraw, dt, vol0, dvol, t_end, keep2, even and not any_disp,
+                    advect(m, ck, fk, lat[t], wdraw, any_withdrawal, dt, vol0, dvol, t_end, keep2,
+                           even and not any_disp,
                            flux_acc[k], removed_acc[k], withdrawn_acc[k])
                 if even and any_disp:
                     _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, vol0, dvol, t_end, keep2, True,
