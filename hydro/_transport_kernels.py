@@ -508,19 +508,17 @@ def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
 
 
 @kernel
-def advect(m, c, fk, lat, wdraw, any_withdrawal, dt, vol0, dvol, t_end, keep2, fuse_removal, facc, racc,
-           wacc):
+def advect(m, c, fk, lat, wdraw, any_withdrawal, dt, inv_v, keep2, fuse_removal, racc, wacc):
     """Advective update of one tracer over a sub-step (a flat stencil over the padded array).
 
     ``m`` gains ``dt (F_in - F_out + sources)`` and loses the withdrawn water at
-    the cell concentration; the new concentration is the mass over the volume
-    at ``t_end`` seconds into the day.  Where there is no dispersion step the
-    removal of a pair of sub-steps (``keep2``) is fused in.  Ghost slots collect
-    meaningless mass that is never read (their volume is infinite); slot 0 is
-    the first chain's inlet ghost, whose flux is recorded.
+    the cell concentration; the new concentration is the mass times ``inv_v``,
+    the inverse of the volume at the end of the sub-step (0 in ghost slots).
+    Where there is no dispersion step the removal of a pair of sub-steps
+    (``keep2``) is fused in.  Ghost slots collect meaningless mass that is never
+    read.
     """
     n_pad = m.shape[0]
-    facc[0] += dt * fk[0]
     if any_withdrawal:
         for p in range(1, n_pad):
             w = dt * wdraw[p] * c[p]
@@ -533,18 +531,16 @@ def advect(m, c, fk, lat, wdraw, any_withdrawal, dt, vol0, dvol, t_end, keep2, f
             mp = after * keep2[p]
             racc[p] += after - mp
             m[p] = mp
-            c[p] = mp / (vol0[p] + t_end * dvol[p])
-            facc[p] += dt * fk[p]
+            c[p] = mp * inv_v[p]
     else:
         for p in range(1, n_pad):
             mp = m[p] + dt * (fk[p - 1] - fk[p] + lat[p])
             m[p] = mp
-            c[p] = mp / (vol0[p] + t_end * dvol[p])
-            facc[p] += dt * fk[p]
+            c[p] = mp * inv_v[p]
 
 
 @kernel
-def disperse(m, c, c_new, cond, dt, vol0, dvol, t_now, keep2, apply_removal, racc,
+def disperse(m, c, c_new, cond, dt, inv_v, keep2, apply_removal, racc,
              sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond, bconc,
              disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
     """Dispersion of one tracer over a sub-step (forward Euler), removal fused in when asked.
@@ -553,7 +549,8 @@ def disperse(m, c, c_new, cond, dt, vol0, dvol, t_now, keep2, apply_removal, rac
     first (from the same old concentrations); fused junctions are faces of the
     stencil, whose summed concentration step is recorded for the budgets.
     Section dispersive fluxes are accumulated in ``sec_acc`` (g).  New
-    concentrations go to ``c_new`` (the caller swaps the buffers).
+    concentrations (mass times ``inv_v``, the inverse volume) go to ``c_new``
+    (the caller swaps the buffers).
     """
     for j in range(sj_a.shape[0]):
         a = sj_a[j]
@@ -585,12 +582,12 @@ def disperse(m, c, c_new, cond, dt, vol0, dvol, t_now, keep2, apply_removal, rac
             mp = after * keep2[p]
             racc[p] += after - mp
             m[p] = mp
-            c_new[p] = mp / (vol0[p] + t_now * dvol[p])
+            c_new[p] = mp * inv_v[p]
     else:
         for p in range(1, n_pad - 1):
             mp = m[p] + dt * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
             m[p] = mp
-            c_new[p] = mp / (vol0[p] + t_now * dvol[p])
+            c_new[p] = mp * inv_v[p]
 
 
 @kernel
@@ -705,6 +702,27 @@ def simulate_kernel(
     fj_cond = np.zeros(n_fj)
     keep2 = np.ones(n_pad)
     inv_qin = np.zeros(n_reach)
+    inv_vs = np.zeros(n_pad)  # inverse volumes at the start and end of a sub-step, m-3
+    inv_ve = np.zeros(n_pad)
+    # slots whose face flux the budgets and outputs need: chain inlet ghosts, reach
+    # outlets and sections (the rest is never read, so it is not accumulated)
+    need = np.zeros(n_pad, dtype=np.bool_)
+    for j in range(n_chain):
+        need[ghost_up[j]] = True
+    for r in range(n_reach):
+        need[last[r]] = True
+    for j in range(n_sec):
+        need[pos[section_cell[j]]] = True
+    n_acc = 0
+    for p in range(n_pad):
+        if need[p]:
+            n_acc += 1
+    acc_slots = np.empty(n_acc, dtype=np.int64)
+    n_acc = 0
+    for p in range(n_pad):
+        if need[p]:
+            acc_slots[n_acc] = p
+            n_acc += 1
 
     # state; per-tag work arrays have a leading axis of the largest group
     n_group = group_start.shape[0] - 1
@@ -760,6 +778,14 @@ def simulate_kernel(
         for r in range(n_reach):
             if loss[day, r] > 0.0:
                 any_withdrawal = True
+        varies = False  # does any volume change during the day?
+        for p in range(n_pad):
+            if dvol[p] != 0.0:
+                varies = True
+        if not varies:
+            for p in range(n_pad):
+                inv_vs[p] = 1.0 / vol0[p]
+                inv_ve[p] = inv_vs[p]
         for k in range(n_fj):
             fj_cond[k] = cond[last[fj_reach[k]]]
         for r in range(n_reach):
@@ -799,11 +825,18 @@ def simulate_kernel(
                     keep2[p] = keep_r
 
             for sub in range(n_sub):
-                t_start = sub * dt
-                t_end = (sub + 1) * dt
                 even = sub % 2 == 0
+                # inverse volumes at the start and end of the sub-step (0 in ghosts)
+                if varies:
+                    inv_vs, inv_ve = inv_ve, inv_vs
+                    if sub == 0:
+                        for p in range(n_pad):
+                            inv_vs[p] = 1.0 / vol0[p]
+                    t_end = (sub + 1) * dt
+                    for p in range(n_pad):
+                        inv_ve[p] = 1.0 / (vol0[p] + t_end * dvol[p])
                 if not even and any_disp:
-                    _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, vol0, dvol, t_start, keep2, False,
+                    _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, inv_vs, keep2, False,
                                     removed_acc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets,
                                     first, b_cond, boundary_conc, day, bconc, disp_acc, sec_kind, sec_index,
                                     sec_slot, sec_acc)
@@ -885,11 +918,14 @@ def simulate_kernel(
                         x = dt * fk[side_src[j]]
                         m[side_dst[j]] += x
                         extra_acc[k, side_reach[j]] += x
-                    advect(m, ck, fk, lat[t], wdraw, any_withdrawal, dt, vol0, dvol, t_end, keep2,
-                           even and not any_disp,
-                           flux_acc[k], removed_acc[k], withdrawn_acc[k])
+                    facc = flux_acc[k]
+                    for j in range(acc_slots.shape[0]):
+                        q = acc_slots[j]
+                        facc[q] += dt * fk[q]
+                    advect(m, ck, fk, lat[t], wdraw, any_withdrawal, dt, inv_ve, keep2, even and not any_disp,
+                           removed_acc[k], withdrawn_acc[k])
                 if even and any_disp:
-                    _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, vol0, dvol, t_end, keep2, True,
+                    _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, inv_ve, keep2, True,
                                     removed_acc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets,
                                     first, b_cond, boundary_conc, day, bconc, disp_acc, sec_kind, sec_index,
                                     sec_slot, sec_acc)
@@ -919,7 +955,7 @@ def simulate_kernel(
 
 
 @kernel
-def _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, vol0, dvol, t_now, keep2, apply_removal,
+def _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, inv_v, keep2, apply_removal,
                     removed_acc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first,
                     b_cond, boundary_conc, day, bconc, disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
     """:func:`disperse` for every tag of a constituent."""
@@ -927,7 +963,7 @@ def _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, vol0, dvol, t_now, kee
         t = t0 + k
         for r in range(bconc.shape[0]):
             bconc[r] = boundary_conc[day, r, t]
-        disperse(mass[t], c[k], c_next[k], cond, dt, vol0, dvol, t_now, keep2, apply_removal,
+        disperse(mass[t], c[k], c_next[k], cond, dt, inv_v, keep2, apply_removal,
                  removed_acc[k], sj_a, sj_b, sj_cond, sj_acc[k], fj_reach, last, fj_acc[k], dinlets, first,
                  b_cond, bconc, disp_acc[k], sec_kind, sec_index, sec_slot, sec_acc[k])
 
