@@ -541,8 +541,8 @@ def advect(m, c, fk, lat, wdraw, any_withdrawal, dt, inv_v, keep2, fuse_removal,
 
 @kernel
 def disperse(m, c, c_new, cond, dt, inv_v, keep2, apply_removal, racc,
-             sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond, bconc,
-             disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
+             sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond, boundary_conc,
+             day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
     """Dispersion of one tracer over a sub-step (forward Euler), removal fused in when asked.
 
     Side junctions and concentration inlets are explicit exchanges applied
@@ -565,7 +565,7 @@ def disperse(m, c, c_new, cond, dt, inv_v, keep2, apply_removal, racc,
     for j in range(dinlets.shape[0]):
         r = dinlets[j]
         a = first[r]
-        x = dt * b_cond[j] * (bconc[r] - c[a])
+        x = dt * b_cond[j] * (boundary_conc[day, r, t] - c[a])
         m[a] += x
         disp_acc[r] += x
     for j in range(sec_kind.shape[0]):
@@ -753,7 +753,6 @@ def simulate_kernel(
     res_in_day = np.zeros((g_max, n_res))
     res_rm_day = np.zeros((g_max, n_res))
     lat = np.zeros((n_tr, n_pad))  # sources per slot and tracer (g s-1), filled each day
-    bconc = np.zeros(n_reach)
 
     for t in range(n_tr):
         for i in range(n_cell):
@@ -838,7 +837,7 @@ def simulate_kernel(
                 if not even and any_disp:
                     _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, inv_vs, keep2, False,
                                     removed_acc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets,
-                                    first, b_cond, boundary_conc, day, bconc, disp_acc, sec_kind, sec_index,
+                                    first, b_cond, boundary_conc, day, disp_acc, sec_kind, sec_index,
                                     sec_slot, sec_acc)
                     c, c_next = c_next, c
                 # ---- advection, with the reservoirs ----------------------------
@@ -927,7 +926,7 @@ def simulate_kernel(
                 if even and any_disp:
                     _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, inv_ve, keep2, True,
                                     removed_acc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets,
-                                    first, b_cond, boundary_conc, day, bconc, disp_acc, sec_kind, sec_index,
+                                    first, b_cond, boundary_conc, day, disp_acc, sec_kind, sec_index,
                                     sec_slot, sec_acc)
                     c, c_next = c_next, c
 
@@ -957,15 +956,13 @@ def simulate_kernel(
 @kernel
 def _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, inv_v, keep2, apply_removal,
                     removed_acc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first,
-                    b_cond, boundary_conc, day, bconc, disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
+                    b_cond, boundary_conc, day, disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
     """:func:`disperse` for every tag of a constituent."""
     for k in range(n_tag):
         t = t0 + k
-        for r in range(bconc.shape[0]):
-            bconc[r] = boundary_conc[day, r, t]
         disperse(mass[t], c[k], c_next[k], cond, dt, inv_v, keep2, apply_removal,
                  removed_acc[k], sj_a, sj_b, sj_cond, sj_acc[k], fj_reach, last, fj_acc[k], dinlets, first,
-                 b_cond, bconc, disp_acc[k], sec_kind, sec_index, sec_slot, sec_acc[k])
+                 b_cond, boundary_conc, day, t, disp_acc[k], sec_kind, sec_index, sec_slot, sec_acc[k])
 
 
 @kernel
