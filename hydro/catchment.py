@@ -110,13 +110,9 @@ def read_forcing_csv(path: str | Path, area_km2: float | None = None) -> Forcing
         negative precipitation, PET or discharge.
     """
     path = Path(path)
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = list(csv.reader(fh))
-    except FileNotFoundError:
-        raise HydroError(f"{path}: file not found; check the path") from None
-    except (IsADirectoryError, UnicodeDecodeError) as exc:
-        raise HydroError(f"{path}: cannot read as a CSV text file ({exc})") from None
+    from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+
+    rows = list(csv.reader(read_text(path, "CSV").splitlines()))
     # drop trailing blank lines, keep line numbers (header is line 1)
     while rows and not any(cell.strip() for cell in rows[-1]):
         rows.pop()

@@ -42,11 +42,26 @@ class _Group(click.Group):
         return super().get_command(ctx, name)
 
     def invoke(self, ctx):
+        from hydro import outputs
+
         try:
-            return super().invoke(ctx)
+            with outputs.handle_signals():
+                value = super().invoke(ctx)
+                outputs.raise_if_signalled()  # a signal whose exception library code swallowed
+                return value
         except HydroError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
+        except KeyboardInterrupt as exc:  # Ctrl-C (130) or SIGTERM (143): one line, no "Aborted!"
+            status = outputs.exit_status(exc)
+            name = "terminated (SIGTERM)" if status == 143 else "interrupted (Ctrl-C)"
+            click.echo(f"\n{name}: stopped; no file was left half-written", err=True)
+            sys.exit(status)
+        except SystemExit as exc:
+            # a command that handled Ctrl-C itself (calibrate: exit 130) was in fact terminated
+            if exc.code == 130 and outputs.received == outputs.signal.SIGTERM:
+                sys.exit(143)
+            raise
 
 
 @click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
@@ -185,6 +200,7 @@ def validate_command(cases, quick, as_json, list_only):
 @click.option("--scenario", help="Scenario name (or index) in a results file with a scenario dimension.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of payment records.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="Also write the payments as CSV.")
+@click.option("--overwrite", is_flag=True, help="Replace the --csv file if it exists.")
 @click.option("--scenarios", "incentives", is_flag=True,
               help="RESULTS.nc is a `hydro scenarios` file: print the incentives table (what each payee "
                    "receives minus what its measures cost; what each payer pays per kg of N kept out).")
@@ -196,7 +212,7 @@ def validate_command(cases, quick, as_json, list_only):
 @click.option("--skip-unavailable", is_flag=True,
               help="Leave out rule parameters the series has no data for (e.g. TP, NH3-N, CODMn on a "
                    "TN-only simulation) and list them, instead of stopping.")
-def compensate_command(series_path, agreement, scenario, as_json, csv_out, incentives, scenario_file,
+def compensate_command(series_path, agreement, scenario, as_json, csv_out, overwrite, incentives, scenario_file,
                        overrides, skip_unavailable):
     """Payments per year, section, component, payer and payee under an agreement.
 
@@ -205,10 +221,14 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, incen
     """
     import json
 
+    from hydro.outputs import check_output
+
+    if csv_out:
+        check_output(csv_out, overwrite, option="--csv")
     if incentives:
         from hydro.scenarios.cli import compensate_scenarios
 
-        compensate_scenarios(series_path, agreement, scenario_file, as_json, csv_out)
+        compensate_scenarios(series_path, agreement, scenario_file, as_json, csv_out, overwrite=overwrite)
         return
     from hydro.compensation import (Agreement, evaluate, format_payments, payments_as_json,
                                     write_payments_csv)
@@ -223,7 +243,7 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, incen
         for key, section, parameter in unavailable(rules, series):
             click.echo(f"skipped: {key} {parameter} at {section} (no data)", err=True)
     if csv_out:
-        write_payments_csv(payments, csv_out)
+        write_payments_csv(payments, csv_out, overwrite=overwrite)
     if as_json:
         click.echo(json.dumps(payments_as_json(payments), indent=1, ensure_ascii=False))
     else:
@@ -237,6 +257,7 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, incen
 @click.argument("kind", metavar="KIND")
 @click.option("-o", "--output", required=True, type=click.Path(dir_okay=False),
               help="Figure file (.png, .pdf or .svg).")
+@click.option("--overwrite", is_flag=True, help="Replace the figure file if it exists.")
 @click.option("--location", multiple=True, help="Section, reservoir or reach id (repeatable).")
 @click.option("--aggregate", type=click.Choice(["daily", "monthly", "annual"]), help="Time aggregation.")
 @click.option("--classes/--no-classes", default=None, help="Draw GB 3838 class bands.")
@@ -250,7 +271,7 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, incen
 @click.option("--agreement", type=click.Path(dir_okay=False), help="Agreement TOML (compensation).")
 @click.option("--payee", multiple=True, help="Payees to show (compensation).")
 @click.option("--title", help="Figure title.")
-def plot_command(results, kind, output, location, aggregate, classes, target, observations, scenario,
+def plot_command(results, kind, output, overwrite, location, aggregate, classes, target, observations, scenario,
                  scenarios, share, constituent, basin, agreement, payee, title):
     """Draw a figure from a results file.
 
@@ -264,8 +285,10 @@ def plot_command(results, kind, output, location, aggregate, classes, target, ob
       compensation  payments by year, payee and component (needs --agreement)
     """
     from hydro.plotting import plot, plot_function
+    from hydro.plotting.style import check_path
 
     func = plot_function(kind)
+    check_path(output, overwrite)  # before reading or drawing anything
     options = {"aggregate": aggregate, "classes": classes, "targets": list(target) or None,
                "observations": observations, "scenario": scenario, "scenarios": list(scenarios) or None,
                "share": share or None, "constituent": constituent, "basin": basin,
@@ -281,5 +304,5 @@ def plot_command(results, kind, output, location, aggregate, classes, target, ob
             if singular is None:
                 raise HydroError(f"plot '{kind}' takes no --location")
             options[singular] = location[0]
-    plot(results, kind, output, **options)
+    plot(results, kind, output, overwrite=overwrite, **options)
     click.echo(f"written: {output}")

@@ -324,10 +324,16 @@ def by_county(rows: list[dict]) -> list[dict]:
     return [groups[k] for k in groups]
 
 
-def write_csv(rows: list[dict], out) -> Path | None:
-    """Write GEP rows as CSV (columns :data:`COLUMNS`) to a path or an open text stream."""
+def write_csv(rows: list[dict], out, overwrite: bool = False) -> Path | None:
+    """Write GEP rows as CSV (columns :data:`COLUMNS`) to a path or an open text stream.
+
+    A path is written atomically and an existing file is replaced only with
+    ``overwrite`` (:mod:`hydro.outputs`).
+    """
     if isinstance(out, (str, Path)):
-        with open(out, "w", newline="", encoding="utf-8") as fh:
+        from hydro.outputs import atomic_open
+
+        with atomic_open(out, overwrite) as fh:
             write_csv(rows, fh)
         return Path(out)
     w = csv.writer(out)

@@ -223,13 +223,12 @@ def read_monitoring_csv(path: str | Path) -> SectionSeries:
         For a missing file, wrong columns, an unknown parameter or unit, a bad year,
         month or value, or a duplicate row; the message names the file and line.
     """
+    import io
+
+    from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+
     path = Path(path)
-    try:
-        fh = open(path, newline="", encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise HydroError(f"{path}: file not found; check the path") from None
-    except IsADirectoryError:
-        raise HydroError(f"{path}: is a folder, expected a monitoring CSV file") from None
+    fh = io.StringIO(read_text(path, "monitoring CSV"))
     rows: dict[tuple[str, str, int, int], tuple[float, int]] = {}
     with fh:
         reader = csv.reader(fh)

@@ -111,12 +111,15 @@ class SeriesReader:
     def _load(self, path: Path):
         if path in self._files:
             return self._files[path]
-        try:
-            with open(path, newline="") as fh:
-                rows = [row for row in csv.reader(line for line in fh if not line.startswith("#"))]
-        except FileNotFoundError:
+        from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+
+        if not Path(path).exists():
             raise HydroError(f"{path}: file not found; check the 'csv' path "
-                             "(relative to the basin folder)") from None
+                             "(relative to the basin folder)")
+        text = read_text(path, "CSV")
+        rows = [row for row in csv.reader(line for line in text.splitlines() if not line.startswith("#"))]
+        if rows:
+            rows[0] = [h.strip() for h in rows[0]]
         if not rows or "date" not in rows[0]:
             raise HydroError(f"{path}: expected a header line with a 'date' column")
         header = rows[0]

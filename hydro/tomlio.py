@@ -18,8 +18,83 @@ from hydro.errors import HydroError, suggest
 _REQUIRED = object()
 
 
+_BOMS = ((b"\xef\xbb\xbf", None), (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
+         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
+
+
+def decode_text(data: bytes, path: str | Path) -> str:
+    """Decode the bytes of a text file as UTF-8, with or without a byte-order mark.
+
+    Files saved by Excel as "CSV UTF-8" or by Windows Notepad start with a BOM; it
+    is dropped.  Universal newlines (``\\r\\n``, ``\\r``) become ``\\n``.
+
+    Raises
+    ------
+    HydroError
+        ``FILE is not UTF-8 text (byte N ...): save it as UTF-8`` for any other
+        encoding (GBK, Latin-1, UTF-16, binary data), naming the first bad byte and its line.
+    """
+    offset = 0
+    for bom, name in _BOMS:
+        if data.startswith(bom):
+            if name:
+                raise HydroError(f"{path} is not UTF-8 text (byte 0: a {name} byte-order mark): save it as "
+                                 "UTF-8 (in Excel: Save As > 'CSV UTF-8'; in an editor: encoding UTF-8)")
+            offset = len(bom)
+            break
+    try:
+        text = data[offset:].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        pos = offset + exc.start
+        line = data.count(b"\n", 0, pos) + 1
+        bad = data[pos:pos + 4].hex(" ")
+        if b"\x00" in data[:4096]:
+            hint = " (binary data, not a text file?)"
+        elif _looks_gbk(data):
+            hint = " (GBK/GB18030, a Chinese Windows encoding?)"
+        else:
+            hint = ""
+        raise HydroError(f"{path} is not UTF-8 text (byte {pos}, line {line}: {bad}){hint}: save it as "
+                         "UTF-8 (in Excel: Save As > 'CSV UTF-8'; in an editor: encoding UTF-8)") from None
+    if "\x00" in text:
+        pos = offset + len(text[:text.index("\x00")].encode("utf-8"))
+        raise HydroError(f"{path} is not UTF-8 text (byte {pos}: a NUL byte; binary data or UTF-16?): "
+                         "save it as UTF-8 text")
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _looks_gbk(data: bytes) -> bool:
+    try:
+        text = data.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def read_text(path: str | Path, kind: str = "text") -> str:
+    """Read a text file as UTF-8 (BOM or not; see :func:`decode_text`).
+
+    Raises
+    ------
+    HydroError
+        A missing file, a folder, an unreadable file or one not in UTF-8.
+    """
+    path = Path(path)
+    try:
+        data = path.read_bytes()
+    except FileNotFoundError:
+        raise HydroError(f"{path}: file not found; check the path") from None
+    except IsADirectoryError:
+        raise HydroError(f"{path}: is a folder, expected a {kind} file") from None
+    except PermissionError:
+        raise HydroError(f"{path}: permission denied; make the file readable") from None
+    except OSError as exc:
+        raise HydroError(f"{path}: cannot read it ({exc.strerror or exc})") from None
+    return decode_text(data, path)
+
+
 def load_toml(path: str | Path) -> dict[str, Any]:
-    """Parse a TOML file.
+    """Parse a TOML file (UTF-8, with or without a byte-order mark).
 
     Parameters
     ----------
@@ -29,16 +104,12 @@ def load_toml(path: str | Path) -> dict[str, Any]:
     Raises
     ------
     HydroError
-        If the file is missing or is not valid TOML (the message gives the line).
+        If the file is missing, not UTF-8 or not valid TOML (the message gives the line).
     """
     path = Path(path)
+    text = read_text(path, "TOML")
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
-    except FileNotFoundError:
-        raise HydroError(f"{path}: file not found; check the path") from None
-    except IsADirectoryError:
-        raise HydroError(f"{path}: is a folder, expected a TOML file") from None
+        return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise HydroError(f"{path}: malformed TOML: {exc}; fix the syntax at that line") from None
 

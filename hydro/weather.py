@@ -253,15 +253,9 @@ def annual_totals(forcing: DailyForcing) -> dict[int, tuple[float, int, int]]:
 # Parsing helpers (shared by both readers)
 # ---------------------------------------------------------------------------------
 def _read_text_lines(path: Path) -> list[str]:
-    try:
-        with open(path, encoding="utf-8-sig", newline="") as fh:
-            return fh.read().splitlines()
-    except FileNotFoundError:
-        raise HydroError(f"{path}: file not found; check the path") from None
-    except IsADirectoryError:
-        raise HydroError(f"{path}: is a folder, expected a CSV file") from None
-    except UnicodeDecodeError as exc:
-        raise HydroError(f"{path}: not a UTF-8 text file ({exc.reason}); save it as UTF-8 CSV") from None
+    from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+
+    return read_text(path, "CSV").splitlines()
 
 
 def _parse_rows(path: Path, lines: list[str], first: int) -> tuple[list[str], list[list[str]], list[int]]:

@@ -50,7 +50,7 @@ class SerialExecutor:
         for i, z in enumerate(vectors):
             yield i, evaluate_task(self.problem, z)
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         pass
 
 
@@ -67,8 +67,13 @@ class ProcessExecutor:
         self.workers = int(workers or os.cpu_count() or 1)
         if self.workers < 1:
             raise HydroError(f"--workers must be >= 1, got {workers}")
+        from hydro.outputs import worker_init
+
         method = _start_method()
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(method))
+        # workers ignore Ctrl-C (the parent stops them: no worker tracebacks) and exit
+        # when the parent dies (no orphans after kill -9)
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(method),
+                                        initializer=worker_init)
 
     def map_unordered(self, vectors) -> Iterator[tuple[int, dict]]:
         from concurrent.futures import FIRST_COMPLETED, wait
@@ -85,7 +90,20 @@ class ProcessExecutor:
             for f in futures:
                 f.cancel()
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
+        """Shut the pool down; ``abort`` (Ctrl-C, SIGTERM) ends the running evaluations
+        at once instead of waiting for them."""
+        if abort:
+            processes = list((getattr(self.pool, "_processes", None) or {}).values())
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            for p in processes:
+                if p.is_alive():
+                    p.terminate()
+            for p in processes:
+                p.join(timeout=5)
+                if p.is_alive():
+                    p.kill()
+            return
         self.pool.shutdown(wait=True, cancel_futures=True)
 
 
@@ -132,7 +150,7 @@ class DaskExecutor:
         finally:
             self.client.cancel([f for f in futures if not f.done()])
 
-    def close(self) -> None:
+    def close(self, abort: bool = False) -> None:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()

@@ -199,11 +199,11 @@ class FlowSources:
 
 def _read_discharge(path: Path, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Dates and values of a daily discharge CSV (consecutive days, no gaps)."""
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = [r for r in csv.reader(fh) if r and not r[0].startswith("#")]
-    except OSError as exc:
-        raise HydroError(f"{path}: cannot read the discharge ({exc})") from None
+    from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+
+    rows = [r for r in csv.reader(read_text(path, "discharge CSV").splitlines()) if r and not r[0].startswith("#")]
+    if not rows:
+        raise HydroError(f"{path}: empty; expected a header line with 'date' and '{column}'")
     header = [h.strip() for h in rows[0]]
     if "date" not in header or column not in header:
         raise HydroError(f"{path}: expected columns 'date' and '{column}', got {', '.join(header)}")

@@ -56,11 +56,10 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray]:
         value that is not a number.
     """
     path = Path(obs.csv)
-    try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = [r for r in csv.reader(fh) if r and not r[0].lstrip().startswith("#")]
-    except OSError as exc:
-        raise HydroError(f"{path}: cannot read the observations ({exc})") from None
+    from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+
+    rows = [r for r in csv.reader(read_text(path, "observations CSV").splitlines())
+            if r and not r[0].lstrip().startswith("#")]
     if len(rows) < 2:
         raise HydroError(f"{path}: expected a header line and at least one data line")
     header = [h.strip() for h in rows[0]]

@@ -308,7 +308,9 @@ def write_params(path: Path, problem: Problem, record: dict) -> Path:
     lines += [f"  {json.dumps(s)}," for s in items]
     lines += ["]", "", "[values]"]
     lines += [f"{json.dumps(n)} = {float(v)!r}" for n, v in record["params"].items()]
-    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    from hydro.outputs import write_text
+
+    write_text(path, "\n".join(lines) + "\n", overwrite=True)  # atomic: never half a --params file
     return path
 
 
@@ -331,8 +333,10 @@ def read_params(path: str | Path) -> list[str]:
 
 
 def _write_scores(folder: Path, problem: Problem, record: dict) -> Path:
+    from hydro.outputs import atomic_open
+
     path = folder / "scores.csv"
-    with open(path, "w", newline="") as fh:
+    with atomic_open(path, overwrite=True) as fh:
         w = csv.writer(fh)
         w.writerow(["period", "observation", "metric", "value"])
         for period, sc in record["scores"].items():
@@ -343,6 +347,13 @@ def _write_scores(folder: Path, problem: Problem, record: dict) -> Path:
 
 
 def _check_folder(folder: Path, config: CalibrationConfig, resume: bool) -> None:
+    from hydro.outputs import check_folder
+
+    if folder.exists() and not folder.is_dir():
+        raise HydroError(f"{folder}: is a file; the calibration output (-o) is a folder, choose another")
+    # the folder, or the nearest folder above it that exists, must be writable (the rest is created)
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
+    check_folder(existing)
     folder.mkdir(parents=True, exist_ok=True)
     run_file = folder / RUN_FILE
     meta = {"config": str(config.path), "config_sha256": config.sha256, "method": config.method.name}
@@ -426,14 +437,17 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
                 extra = _run_glue(problem, ev, folder)
             else:
                 extra = _run_sensitivity(problem, ev, folder)
-        except KeyboardInterrupt:
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (hydro.outputs.Terminated)
             interrupted = True
             raise
         finally:
             progress.finish()
     finally:
         if own and executor is not None:
-            executor.close()
+            try:
+                executor.close(abort=interrupted)
+            except TypeError:  # an executor without the abort option
+                executor.close()
         store.close()
         store.write_csv(problem.names)
         best = store.best()
@@ -454,5 +468,7 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
         if best is not None:
             write_params(folder / PARAMS_FILE, problem, best)
             _write_scores(folder, problem, best)
-        (folder / "summary.json").write_text(json.dumps(summary, indent=1, default=float) + "\n")
+        from hydro.outputs import write_text
+
+        write_text(folder / "summary.json", json.dumps(summary, indent=1, default=float) + "\n", overwrite=True)
     return CalibrationResult(folder, best, list(store.records), summary, extra)

@@ -73,17 +73,21 @@ def payments_as_json(payments: list[Payment]) -> list[dict]:
     return [p.as_json() for p in payments]
 
 
-def write_payments_csv(payments: list[Payment], out: str | Path | IO[str]) -> None:
+def write_payments_csv(payments: list[Payment], out: str | Path | IO[str], overwrite: bool = False) -> None:
     """Write payments as CSV with the columns of :data:`COLUMNS` (NaN amount as an empty cell).
 
     Parameters
     ----------
     payments : list of Payment
     out : str, Path or text file
-        A path to create or an open text stream.
+        A path to create (atomically, :mod:`hydro.outputs`) or an open text stream.
+    overwrite : bool
+        Replace an existing file at the path.
     """
     if isinstance(out, (str, Path)):
-        with open(out, "w", newline="", encoding="utf-8") as fh:
+        from hydro.outputs import atomic_open
+
+        with atomic_open(out, overwrite, option="--csv") as fh:
             write_payments_csv(payments, fh)
         return
     writer = csv.writer(out)

@@ -72,7 +72,7 @@ def _payments(results, results_path, options):
     return evaluate(agreement, read_series(results_path, scenario=options.pop("scenario", None)))
 
 
-def plot(results, kind: str, output_path: str | Path | None = None, **options):
+def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite: bool = True, **options):
     """Draw a figure of ``kind`` and write it to ``output_path`` (png, pdf or svg).
 
     Parameters
@@ -83,7 +83,10 @@ def plot(results, kind: str, output_path: str | Path | None = None, **options):
     kind : str
         One of :data:`KINDS`.
     output_path : str or Path, optional
-        Where to write the figure (replaced if it exists); None: only return it.
+        Where to write the figure (atomically); None: only return it.  The path is
+        checked before anything is drawn.
+    overwrite : bool
+        Replace an existing file (default; ``hydro plot`` passes its ``--overwrite``).
     **options
         Keyword arguments of the kind's function (see ``docs/plots.md``);
         ``compensation`` also takes ``agreement=`` (a path or
@@ -100,16 +103,20 @@ def plot(results, kind: str, output_path: str | Path | None = None, **options):
     HydroError
         For an unknown kind or option, a missing variable, a bad value or output path.
     """
-    from hydro.plotting.style import save
+    from hydro.plotting.style import check_path, save
 
     func = plot_function(kind)
+    if output_path is not None:
+        check_path(output_path, overwrite)
     options = {k: v for k, v in options.items() if v is not None}
     results_path = None
     if isinstance(results, (str, Path)):
         from hydro.results import open_results
 
+        from hydro.netcdf import check_hydro_results
+
         results_path = Path(results)
-        results = open_results(results_path)
+        results = check_hydro_results(open_results(results_path), results_path, "plot", sections=False)
     if isinstance(options.get("observations"), (str, Path)):
         from hydro.monitoring import read_monitoring_csv
 
@@ -132,7 +139,7 @@ def plot(results, kind: str, output_path: str | Path | None = None, **options):
                              + f"; its options: {', '.join(a for a in accepted if a != 'ax')}")
     fig = func(first, **options)
     if output_path is not None:
-        save(fig, output_path)
+        save(fig, output_path, overwrite=overwrite)
     return fig
 
 

@@ -209,22 +209,37 @@ def pretty(ident: str) -> str:
 _ACRONYMS = {"tn": "TN", "tp": "TP", "nh3n": "NH3-N", "codmn": "CODMn", "do": "DO", "wwtp": "WWTP"}
 
 
-def save(fig, path: str | Path, dpi: int = DPI) -> Path:
-    """Write ``fig`` to ``path`` (format from the suffix: png, pdf or svg); replaces a file.
+def check_path(path: str | Path, overwrite: bool = True) -> Path:
+    """Check a figure path before drawing: a known suffix, and the output policy of
+    :func:`hydro.outputs.check_output` (folder exists and is writable; an existing
+    file only with ``overwrite``)."""
+    from hydro.outputs import check_output
 
-    Raises
-    ------
-    HydroError
-        For an unknown suffix or a folder that does not exist.
-    """
     path = Path(path)
     fmt = path.suffix.lower().lstrip(".")
     if fmt not in FORMATS:
         raise HydroError(f"{path}: cannot write a figure as '{path.suffix or '(no suffix)'}'"
                          + suggest(fmt, FORMATS) + f"; use one of: {', '.join('.' + f for f in FORMATS)}")
-    if not path.parent.exists():
-        raise HydroError(f"{path.parent}: folder does not exist; create it or choose another -o")
-    fig.savefig(path, dpi=dpi, format=fmt)
+    return check_output(path, overwrite)
+
+
+def save(fig, path: str | Path, dpi: int = DPI, overwrite: bool = True) -> Path:
+    """Write ``fig`` to ``path`` (format from the suffix: png, pdf or svg), atomically;
+    an existing file is replaced unless ``overwrite`` is false (``hydro plot`` passes
+    its ``--overwrite``).
+
+    Raises
+    ------
+    HydroError
+        For an unknown suffix, a missing or unwritable folder, or an existing file
+        without ``overwrite``.
+    """
+    from hydro.outputs import atomic_open
+
+    path = check_path(path, overwrite)
+    fmt = path.suffix.lower().lstrip(".")
+    with atomic_open(path, overwrite, mode="wb") as fh:
+        fig.savefig(fh, dpi=dpi, format=fmt)
     return path
 
 

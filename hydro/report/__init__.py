@@ -14,8 +14,7 @@ the figures, :mod:`hydro.report.html` turns both into HTML.
 from __future__ import annotations
 
 import hashlib
-import os
-import tempfile
+import os  # noqa: F401 - tests patch hydro.report.os.replace to simulate a failed rename
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -31,16 +30,17 @@ SUFFIXES = (".html", ".htm")
 
 
 def check_output(path: Path, overwrite: bool) -> None:
-    """Refuse an existing file without ``overwrite``, a missing folder or a non-HTML suffix."""
+    """Refuse a non-HTML suffix, then apply the output policy of
+    :func:`hydro.outputs.check_output` (existing file without ``overwrite``, missing or
+    unwritable folder)."""
+    from hydro import outputs
+
     if path.suffix.lower() not in SUFFIXES:
         raise HydroError(f"{path}: a report is an HTML file; give -o a name ending in .html "
                          f"(got '{path.suffix or 'no suffix'}')")
     if path.is_dir():
         raise HydroError(f"{path} is a folder; give -o a file name such as {path / 'report.html'}")
-    if path.exists() and not overwrite:
-        raise HydroError(f"{path} exists; pass --overwrite to replace it, or choose another -o")
-    if not path.parent.exists():
-        raise HydroError(f"{path.parent}: folder does not exist; create it or choose another -o")
+    outputs.check_output(path, overwrite)
 
 
 def _sha256(path: Path) -> str:
@@ -333,17 +333,13 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
 
     results_path, output_path = Path(results_path), Path(output_path)
     check_output(output_path, overwrite)
-    results = open_results(results_path)
+    from hydro.netcdf import check_hydro_results
+
+    results = check_hydro_results(open_results(results_path), results_path)
     page = render(results, results_path, scenario=scenario, title=title)
-    fd, tmp = tempfile.mkstemp(prefix=f".{output_path.name}.", suffix=".part", dir=output_path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as fh:
-            fh.write(page)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, output_path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from hydro.outputs import write_text
+
+    write_text(output_path, page, overwrite)
     return output_path
 
 

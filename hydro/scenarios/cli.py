@@ -41,6 +41,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     """
     from hydro.basin import parse_date
     from hydro.netcdf import check_writable
+    from hydro.outputs import check_output
     from hydro.scenarios.run import run_ensemble, run_scenarios, write_scenarios
     from hydro.scenarios.summary import format_summary, summarise, write_summary_csv
 
@@ -52,12 +53,13 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     sfile = ScenarioFile.from_toml(scenario_file)
     out = Path(output) if output else Path(f"{Path(str(basin)).name or 'basin'}_scenarios.nc")
     check_writable(out, overwrite)
+    check_output(out.with_suffix(".summary.csv"), overwrite)  # the summary table written next to it
     run = run_scenarios(basin, sfile, s, e, progress=progress, history=_history(), scenarios=list(only) or None)
     if members:
         run_ensemble(run, members, seed, progress=progress)
     write_scenarios(run, out, overwrite=overwrite, history=_history())
     rows = summarise(run)
-    csv_path = write_summary_csv(rows, out.with_suffix(".summary.csv"))
+    csv_path = write_summary_csv(rows, out.with_suffix(".summary.csv"), overwrite=overwrite)
     for c in run.compiled:
         for note in c.notes:
             click.echo(f"note: {c.scenario}: {note}", err=True)
@@ -69,28 +71,37 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
 @click.command("gep")
 @click.argument("results", metavar="RESULTS.nc", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="CSV of the GEP rows.")
+@click.option("--overwrite", is_flag=True, help="Replace the -o file if it exists.")
 @click.option("--prices", type=click.Path(dir_okay=False), help="TOML of unit prices (default: Ouyang et al. 2017).")
 @click.option("--basin", help="Basin the results came from (when they lack subbasin areas).")
 @click.option("--by", type=click.Choice(["subbasin", "county"]), default="subbasin", show_default=True,
               help="Rows per subbasin or per county.")
-def gep_command(results, output, prices, basin, by):
+def gep_command(results, output, overwrite, prices, basin, by):
     """Gross ecosystem product: water purification and water conservation, in yuan.
 
     Per scenario, year and subbasin (or county); prints totals per scenario and year.
     """
     from hydro.gep import GepPrices, by_county, format_table, gep, write_csv
+    from hydro.outputs import check_output
     from hydro.results import open_results
 
-    rows = gep(open_results(results), GepPrices.from_toml(prices) if prices else None, basin=basin)
+    if output:
+        check_output(output, overwrite)  # before computing anything
+
+    from hydro.netcdf import check_hydro_results
+
+    res = check_hydro_results(open_results(results), results, "gep", sections=False)
+    rows = gep(res, GepPrices.from_toml(prices) if prices else None, basin=basin)
     if by == "county":
         rows = by_county(rows)
     click.echo(format_table(rows))
     if output:
-        write_csv(rows, output)
+        write_csv(rows, output, overwrite=overwrite)
         click.echo(f"written: {output}")
 
 
-def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=False, csv_out=None) -> None:
+def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=False, csv_out=None,
+                         overwrite=False) -> None:
     """Body of ``hydro compensate --scenarios SCENARIOS.nc AGREEMENT.toml``: the incentives table."""
     import json
     import math
@@ -99,7 +110,7 @@ def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=
 
     rows = incentives(scenarios_path, agreement, scenario_file)
     if csv_out:
-        write_csv(rows, csv_out)
+        write_csv(rows, csv_out, overwrite=overwrite)
     if as_json:
         clean = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
                  for r in rows]

@@ -138,10 +138,13 @@ def incentives(scenario_results_path, agreement, scenario_file=None) -> list[dic
     return rows
 
 
-def write_csv(rows: list[dict], out) -> None:
-    """Write incentive rows (columns :data:`COLUMNS`) to a path or text stream."""
+def write_csv(rows: list[dict], out, overwrite: bool = False) -> None:
+    """Write incentive rows (columns :data:`COLUMNS`) to a path (atomically, an existing
+    file only with ``overwrite``; :mod:`hydro.outputs`) or text stream."""
     if isinstance(out, (str, Path)):
-        with open(out, "w", newline="", encoding="utf-8") as fh:
+        from hydro.outputs import atomic_open
+
+        with atomic_open(out, overwrite, option="--csv") as fh:
             write_csv(rows, fh)
         return
     w = csv.writer(out)

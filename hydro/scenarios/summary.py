@@ -175,10 +175,13 @@ def ensemble_probabilities(run) -> list[dict]:
     return rows
 
 
-def write_summary_csv(rows: list[dict], path: str | Path) -> Path:
-    """Write the summary rows (columns :data:`COLUMNS`)."""
+def write_summary_csv(rows: list[dict], path: str | Path, overwrite: bool = False) -> Path:
+    """Write the summary rows (columns :data:`COLUMNS`), atomically; an existing file is
+    replaced only with ``overwrite`` (:mod:`hydro.outputs`)."""
+    from hydro.outputs import atomic_open
+
     path = Path(path)
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    with atomic_open(path, overwrite) as fh:
         w = csv.writer(fh)
         w.writerow(COLUMNS)
         for r in rows:

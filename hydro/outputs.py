@@ -1,0 +1,378 @@
+"""The one output policy of every hydro command that writes a file.
+
+Every writer (``hydro run``, ``scenarios`` and its summary CSV, ``report``,
+``plot -o``, ``gep -o``, ``compensate --csv``, the files of ``calibrate``) goes
+through this module:
+
+* :func:`check_output` runs *before* anything is computed: it refuses an existing
+  file unless ``--overwrite`` is given, and a folder that is missing, not a folder
+  or not writable, each with exit status 2 and a message that names the file and
+  what to do.  It also removes the temporary files that an earlier, killed write
+  of the same target left behind (``.NAME.<pid>@<host>.<random>.part`` whose
+  process is gone).
+* :func:`atomic_path` / :func:`atomic_open` / :func:`write_text` write under a
+  temporary name in the target's folder, flush it to disk (``fsync``), give it
+  the permissions the user's umask allows (``0666 & ~umask``: a colleague can
+  read a result on a shared server when the umask says so) and rename it into
+  place.  Without ``overwrite`` the rename never replaces a file that appeared
+  meanwhile (another writer on the same path): it links the temporary file to
+  the name, which fails if the name exists.  The temporary file is removed on any
+  exit that Python sees (an error, Ctrl-C, SIGTERM through :func:`handle_signals`).
+
+:func:`handle_signals` makes SIGTERM raise :class:`Terminated` (a
+:class:`KeyboardInterrupt`) so that ``finally`` blocks run; the command line
+turns Ctrl-C into exit status 130 and SIGTERM into 143 with one line.
+
+Tests only: ``HYDRO_TEST_WRITE_DELAY=SECONDS`` makes every atomic write sleep
+that long after writing its temporary file and before renaming it (a window in
+which to kill the process).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import signal
+import socket
+import time
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+from hydro.errors import HydroError
+
+#: Environment variable of the test-only delay before the rename (seconds).
+DELAY_ENV = "HYDRO_TEST_WRITE_DELAY"
+
+#: Seconds after which a temporary file of another host (or of an unknown writer) counts as stale.
+FOREIGN_STALE_S = 24 * 3600
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread on SIGTERM (see :func:`handle_signals`)."""
+
+
+#: The last signal :func:`handle_signals` saw (``signal.SIGINT`` / ``SIGTERM``), or None.
+received: int | None = None
+
+
+def _host() -> str:
+    return re.sub(r"[^A-Za-z0-9-]", "-", socket.gethostname())[:40] or "host"
+
+
+def _umask() -> int:
+    try:  # Linux: read it without changing it (os.umask is process-wide and not thread-safe)
+        with open("/proc/self/status", encoding="ascii") as fh:
+            for line in fh:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError, IndexError):
+        pass
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def file_mode() -> int:
+    """The mode of a new file under the current umask (``0o644`` with the usual ``022``)."""
+    return 0o666 & ~_umask()
+
+
+def _temp_pattern(name: str) -> re.Pattern:
+    return re.compile(r"^\." + re.escape(name) + r"\.(.+)\.part$")
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
+def remove_stale_temps(path: str | Path) -> list[Path]:
+    """Remove the temporary files of ``path`` that a killed writer left behind.
+
+    A temporary file ``.NAME.<pid>@<host>.<random>.part`` is stale when it is of
+    this host and its process is gone; one of another host, or of the older
+    ``.NAME.<random>.part`` form, when it is older than a day.  Returns the files removed.
+    """
+    path = Path(path)
+    folder = path.parent
+    pattern = _temp_pattern(path.name)
+    removed = []
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return removed
+    host = _host()
+    now = time.time()
+    for entry in entries:
+        m = pattern.match(entry.name)
+        if not m or not entry.is_file(follow_symlinks=False):
+            continue
+        tag = m.group(1)
+        owner = re.match(r"^(\d+)@([A-Za-z0-9-]+)\.", tag)
+        if owner and owner.group(2) == host:
+            pid = int(owner.group(1))
+            stale = pid != os.getpid() and not _pid_alive(pid)
+        else:
+            try:
+                stale = now - entry.stat(follow_symlinks=False).st_mtime > FOREIGN_STALE_S
+            except OSError:
+                stale = False
+        if stale:
+            try:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+            except OSError:
+                pass
+    return removed
+
+
+def check_folder(folder: str | Path, option: str = "-o", target: str | Path | None = None) -> Path:
+    """Check that ``folder`` exists, is a folder and can be written to (exit 2 otherwise);
+    ``target`` is the file to be written there (named in the message)."""
+    folder = Path(folder)
+    shown = str(folder) if str(folder) else "."
+    probe = folder if str(folder) else Path(".")
+    lead = f"{target}: cannot write it: " if target is not None else ""
+    if not probe.exists():
+        # a path under a regular file (/etc/passwd/x) does not exist either
+        for parent in (probe, *probe.parents):
+            if parent.exists() and not parent.is_dir():
+                raise HydroError(f"{lead}{parent} is a file, not a folder; choose another {option}")
+        raise HydroError(f"{lead}{shown}: folder does not exist; create it (mkdir -p {shown}) or "
+                         f"choose another {option}")
+    if not probe.is_dir():
+        raise HydroError(f"{lead}{shown} is a file, not a folder; choose another {option}")
+    if not os.access(probe, os.W_OK | os.X_OK):
+        raise HydroError(f"{lead}{shown}: folder is not writable (permission denied); choose "
+                         f"another {option} or ask for write permission")
+    return folder
+
+
+def check_output(path: str | Path, overwrite: bool = False, *, option: str = "-o",
+                 flag: str = "--overwrite") -> Path:
+    """Check an output file before anything is computed; remove stale temporary files of it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file to write.
+    overwrite : bool
+        Whether an existing file may be replaced.
+    option : str
+        The option that named the file (for messages), e.g. ``-o`` or ``--csv``.
+    flag : str
+        The flag that allows replacing it (for messages).
+
+    Raises
+    ------
+    HydroError
+        The file exists (and ``overwrite`` is false), is a folder, or its folder is
+        missing, not a folder or not writable.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise HydroError(f"{path}: is a folder; give {option} a file name such as {path / 'out'}")
+    check_folder(path.parent, option, target=path)
+    remove_stale_temps(path)
+    if (path.exists() or path.is_symlink()) and not overwrite:
+        raise HydroError(f"{path} exists; pass {flag} to replace it, or choose another {option}")
+    if path.exists() and not os.access(path, os.W_OK):
+        # the rename would succeed in a writable folder, but the user said the file is read-only
+        raise HydroError(f"{path}: file is read-only; make it writable or choose another {option}")
+    return path
+
+
+def _delay() -> None:
+    text = os.environ.get(DELAY_ENV)
+    if text:
+        try:
+            seconds = float(text)
+        except ValueError:
+            return
+        time.sleep(max(seconds, 0.0))
+
+
+def _fsync_file(path: str) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def _fsync_folder(folder: Path) -> None:
+    try:
+        fd = os.open(folder if str(folder) else ".", os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
+
+
+def _commit(tmp: str, path: Path, overwrite: bool, option: str, flag: str) -> None:
+    if overwrite:
+        os.replace(tmp, path)
+        return
+    try:
+        os.link(tmp, path)  # atomic and never replaces: fails if another writer got there first
+    except FileExistsError:
+        raise HydroError(f"{path} exists (written meanwhile by another process); pass {flag} to "
+                         f"replace it, or choose another {option}") from None
+    except OSError:
+        # a file system without hard links: check, then rename (a small race remains)
+        if path.exists():
+            raise HydroError(f"{path} exists (written meanwhile by another process); pass {flag} "
+                             f"to replace it, or choose another {option}") from None
+        os.replace(tmp, path)
+        return
+    os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o",
+                flag: str = "--overwrite") -> Iterator[Path]:
+    """Yield a temporary path in ``path``'s folder; on success it becomes ``path``.
+
+    The caller writes the temporary file by name (netCDF, a figure).  On a clean
+    exit of the block the file is flushed to disk, given the umask's mode and
+    renamed to ``path``; on any exception (Ctrl-C and SIGTERM included) it is
+    removed and the exception propagates.
+    """
+    path = Path(path)
+    check_output(path, overwrite, option=option, flag=flag)
+    folder = path.parent if str(path.parent) else Path(".")
+    name = f".{path.name}.{os.getpid()}@{_host()}.{uuid.uuid4().hex[:8]}.part"
+    tmp = str(folder / name)
+    try:  # created inside the try: a signal right after creation still removes it
+        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+        yield Path(tmp)
+        _fsync_file(tmp)
+        os.chmod(tmp, file_mode())
+        _delay()
+        raise_if_signalled()  # a signal that library code swallowed still stops the commit
+        _commit(tmp, path, overwrite, option, flag)
+        _fsync_folder(folder)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def atomic_open(path: str | Path, overwrite: bool = False, *, option: str = "-o",
+                flag: str = "--overwrite", mode: str = "w", encoding: str | None = "utf-8",
+                newline: str | None = "") -> Iterator:
+    """Open a temporary file for writing; on success it becomes ``path`` (see :func:`atomic_path`)."""
+    binary = "b" in mode
+    with atomic_path(path, overwrite, option=option, flag=flag) as tmp:
+        with open(tmp, mode, **({} if binary else {"encoding": encoding, "newline": newline})) as fh:
+            yield fh
+            fh.flush()
+
+
+def write_text(path: str | Path, text: str, overwrite: bool = False, *, option: str = "-o",
+               flag: str = "--overwrite", encoding: str = "utf-8") -> Path:
+    """Write ``text`` to ``path`` atomically (see :func:`atomic_path`)."""
+    with atomic_open(path, overwrite, option=option, flag=flag, encoding=encoding, newline="") as fh:
+        fh.write(text)
+    return Path(path)
+
+
+def write_bytes(path: str | Path, data: bytes, overwrite: bool = False, *, option: str = "-o",
+                flag: str = "--overwrite") -> Path:
+    """Write ``data`` to ``path`` atomically (see :func:`atomic_path`)."""
+    with atomic_open(path, overwrite, option=option, flag=flag, mode="wb") as fh:
+        fh.write(data)
+    return Path(path)
+
+
+# -- signals -------------------------------------------------------------------------
+
+def _on_signal(signum, frame):
+    global received
+    received = signum
+    if signum == signal.SIGTERM:
+        raise Terminated()
+    raise KeyboardInterrupt()
+
+
+@contextlib.contextmanager
+def handle_signals() -> Iterator[None]:
+    """While the block runs (in the main thread), SIGINT raises KeyboardInterrupt and
+    SIGTERM raises :class:`Terminated`, so that every ``finally`` (temporary files,
+    worker processes) runs; the previous handlers are restored afterwards."""
+    global received
+    received = None
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        try:
+            old[sig] = signal.signal(sig, _on_signal)
+        except (ValueError, OSError):  # pragma: no cover - not the main thread / platform
+            pass
+    try:
+        yield
+    finally:
+        for sig, handler in old.items():
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(sig, handler)
+
+
+def raise_if_signalled() -> None:
+    """Raise :class:`Terminated` / KeyboardInterrupt if :func:`handle_signals` saw a signal
+    (its exception may have been swallowed by library code that catches everything)."""
+    if received == signal.SIGTERM:
+        raise Terminated()
+    if received == signal.SIGINT:
+        raise KeyboardInterrupt()
+
+
+def exit_status(exc: BaseException | None = None) -> int:
+    """130 for Ctrl-C (SIGINT), 143 for SIGTERM."""
+    if isinstance(exc, Terminated) or received == signal.SIGTERM:
+        return 128 + signal.SIGTERM
+    return 128 + signal.SIGINT
+
+
+def worker_init() -> None:
+    """Initializer of worker processes: leave Ctrl-C to the parent (no worker tracebacks),
+    die on SIGTERM, and exit when the parent dies (no orphans after ``kill -9``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+    try:  # Linux: the kernel sends SIGKILL when the parent thread exits
+        import ctypes
+        import sys
+
+        if sys.platform.startswith("linux"):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except Exception:  # noqa: BLE001 - the watchdog below covers every platform
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    import threading
+
+    def watchdog():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watchdog, name="hydro-parent-watchdog", daemon=True).start()

@@ -1,0 +1,353 @@
+"""Fault injection: kills, signals, concurrent writers, existing files, bad folders (issue 15).
+
+The output policy (:mod:`hydro.outputs`): nothing is overwritten without
+``--overwrite``, outputs are checked before anything is computed, files appear
+whole or not at all (with the user's umask), temporary files never outlive the
+process that Python can clean up after, and a killed writer's are removed by the
+next run.  Ctrl-C exits 130 and SIGTERM 143 with one line; calibration workers
+die with their parent.
+
+Signals need real processes (``python -m hydro``); everything else runs through
+click's CliRunner.  The write phase is stretched by ``HYDRO_TEST_WRITE_DELAY``
+(a test-only hook of :mod:`hydro.outputs`) so a kill lands inside it.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hydro import outputs
+from hydro.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "configs" / "examples" / "tiny"
+AGREEMENT = ROOT / "configs" / "agreements" / "beijing_internal_2015.toml"
+SCENARIOS = ROOT / "configs" / "scenarios" / "watershed.toml"
+CALIBRATION = ROOT / "configs" / "calibration" / "hymod.toml"
+HYMOD = ROOT / "validation" / "calibration" / "hymod"
+
+MONITORING = ("section,year,month,parameter,value,unit\n"
+              + "".join(f"{s},2015,1,{p},{v},mg/L\n" for s in ("guishui_outlet", "guanting", "bahaoqiao")
+                        for p, v in (("nh3n", 0.4), ("codmn", 3.0), ("tp", 0.1))))
+
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def _env(**extra) -> dict:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    env.update({k: str(v) for k, v in extra.items()})
+    return env
+
+
+def _spawn(args, cwd, **env):
+    return subprocess.Popen([sys.executable, "-m", "hydro", *map(str, args)], cwd=cwd, env=_env(**env),
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
+
+
+def _temps(folder: Path, name: str) -> list[Path]:
+    return sorted(folder.glob(f".{name}.*.part"))
+
+
+def _wait_for_temp(proc, folder: Path, name: str, timeout: float = 120.0) -> Path:
+    """The writer's temporary file, once the write phase has begun."""
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        found = _temps(folder, name)
+        if found:
+            return found[0]
+        if proc.poll() is not None:
+            out, err = proc.communicate()
+            pytest.fail(f"the writer ended (exit {proc.returncode}) before writing: {out}{err}")
+        time.sleep(0.02)
+    proc.kill()
+    pytest.fail("no temporary file appeared")
+
+
+def _alive(pid: int) -> bool:
+    """Running (a zombie waiting to be reaped is dead)."""
+    try:
+        with open(f"/proc/{pid}/stat") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0] != "Z"
+    except (FileNotFoundError, ProcessLookupError, IndexError):
+        return False
+
+
+def _children(pid: int) -> list[int]:
+    kids = []
+    for entry in Path("/proc").iterdir():
+        if entry.name.isdigit():
+            try:
+                fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            except OSError:
+                continue
+            if int(fields[1]) == pid:
+                kids.append(int(entry.name))
+    return kids
+
+
+@pytest.fixture(scope="module")
+def tiny_nc(tmp_path_factory):
+    out = tmp_path_factory.mktemp("tiny") / "tiny.nc"
+    r = invoke("run", TINY, "--end", "2020-01-31", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    return out
+
+
+@pytest.fixture(scope="module")
+def ws_nc(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ws") / "ws.nc"
+    r = invoke("run", "watershed", "--start", "2001-01-01", "--end", "2001-02-28", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    return out
+
+
+# ------------------------------------------------------------------------------------------
+# kills and signals during the write phase of `hydro run`
+# ------------------------------------------------------------------------------------------
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
+@pytest.mark.parametrize("sig, status", [(signal.SIGTERM, 143), (signal.SIGINT, 130), (signal.SIGKILL, -9)],
+                         ids=["SIGTERM", "SIGINT", "SIGKILL"])
+def test_killed_write_keeps_the_old_file(tmp_path, tiny_nc, sig, status):
+    out = tmp_path / "r.nc"
+    out.write_bytes(tiny_nc.read_bytes())
+    before = out.read_bytes()
+    proc = _spawn(["run", TINY, "--end", "2020-01-31", "-o", out, "--overwrite", "-q"], tmp_path,
+                  **{outputs.DELAY_ENV: 10})
+    _wait_for_temp(proc, tmp_path, out.name)
+    os.killpg(proc.pid, sig) if sig == signal.SIGINT else proc.send_signal(sig)  # Ctrl-C hits the group
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == status, err
+    assert out.read_bytes() == before, "the old results were damaged"
+    if sig == signal.SIGKILL:  # nothing can run: the next run removes the dead writer's temporary file
+        assert len(_temps(tmp_path, out.name)) == 1
+        again = invoke("run", TINY, "--end", "2020-01-31", "-o", out, "-q")
+        assert again.exit_code == 2 and "--overwrite" in again.output  # refused, but cleaned
+    else:
+        assert "Traceback" not in err and "Aborted" not in err, err
+        assert len(err.strip().splitlines()) == 1, err
+        assert ("SIGTERM" if sig == signal.SIGTERM else "Ctrl-C") in err
+    assert _temps(tmp_path, out.name) == [], "a temporary file was left"
+
+
+@pytest.mark.parametrize("overwrite", [False, True], ids=["refuse", "overwrite"])
+def test_two_writers_on_one_path(tmp_path, overwrite):
+    out = tmp_path / "r.nc"
+    args = ["run", TINY, "--end", "2020-01-31", "-o", out, "-q"] + (["--overwrite"] if overwrite else [])
+    procs = [_spawn(args, tmp_path, **{outputs.DELAY_ENV: 1.0}) for _ in range(2)]
+    results = [(p.wait(timeout=120), p.communicate()[1]) for p in procs]
+    codes = sorted(code for code, _ in results)
+    if overwrite:
+        assert codes == [0, 0], results
+    else:  # one wins; the other finds the file written meanwhile and says so
+        assert codes == [0, 2], results
+        loser = next(err for code, err in results if code == 2)
+        assert "r.nc exists" in loser and "--overwrite" in loser and "Traceback" not in loser
+    from hydro.results import open_results
+
+    assert open_results(out).dates[-1].isoformat() == "2020-01-31"
+    assert _temps(tmp_path, out.name) == []
+
+
+def test_stale_temporary_files_go_live_ones_stay(tmp_path):
+    dead = subprocess.Popen([sys.executable, "-c", "pass"])
+    dead.wait()
+    host = outputs._host()
+    stale = tmp_path / f".r.nc.{dead.pid}@{host}.abcd1234.part"
+    live = tmp_path / f".r.nc.{os.getppid()}@{host}.abcd1234.part"   # a running process
+    other = tmp_path / ".other.nc.1@x.abcd1234.part"                  # another target
+    for p in (stale, live, other):
+        p.write_bytes(b"partial")
+    removed = outputs.remove_stale_temps(tmp_path / "r.nc")
+    assert removed == [stale] and live.exists() and other.exists()
+
+
+@pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
+def test_files_get_the_users_umask(tmp_path, tiny_nc, umask, mode):
+    old = os.umask(umask)
+    try:
+        out = tmp_path / "r.nc"
+        assert invoke("run", TINY, "--end", "2020-01-05", "-o", out, "-q").exit_code == 0
+        csv = tmp_path / "p.csv"
+        m = tmp_path / "m.csv"
+        m.write_text(MONITORING)
+        assert invoke("compensate", m, AGREEMENT, "--csv", csv).exit_code == 0
+    finally:
+        os.umask(old)
+    assert out.stat().st_mode & 0o777 == mode
+    assert csv.stat().st_mode & 0o777 == mode
+
+
+# ------------------------------------------------------------------------------------------
+# every writing command on an existing file, a missing folder and an unwritable folder
+# ------------------------------------------------------------------------------------------
+
+def _commands(tmp_path, tiny_nc, ws_nc, target: Path) -> dict[str, list]:
+    m = tmp_path / "m.csv"
+    if not m.exists():
+        m.write_text(MONITORING)
+    return {
+        "run": ["run", TINY, "-o", target],
+        "scenarios": ["scenarios", "watershed", SCENARIOS, "-o", target],
+        "report": ["report", tiny_nc, "-o", target.with_suffix(".html")],
+        "plot": ["plot", tiny_nc, "trajectory", "-o", target.with_suffix(".png")],
+        "gep": ["gep", ws_nc, "-o", target.with_suffix(".csv")],
+        "compensate --csv": ["compensate", m, AGREEMENT, "--csv", target.with_suffix(".csv")],
+        "compensate --scenarios --csv": ["compensate", "--scenarios", ws_nc, AGREEMENT, "--csv",
+                                         target.with_suffix(".csv")],
+    }
+
+
+COMMANDS = ["run", "scenarios", "report", "plot", "gep", "compensate --csv", "compensate --scenarios --csv"]
+
+
+@pytest.mark.parametrize("command", COMMANDS)
+def test_every_writing_command_refuses_an_existing_file(tmp_path, tiny_nc, ws_nc, command):
+    args = _commands(tmp_path, tiny_nc, ws_nc, tmp_path / "out.nc")[command]
+    target = Path(args[args.index("-o") + 1] if "-o" in args else args[args.index("--csv") + 1])
+    target.write_text("precious")
+    r = invoke(*args)
+    assert r.exit_code == 2, r.output
+    assert f"{target} exists" in r.output and "--overwrite" in r.output and "Traceback" not in r.output
+    assert target.read_text() == "precious"
+
+
+def test_scenarios_refuses_an_existing_summary(tmp_path):
+    summary = tmp_path / "s.summary.csv"
+    summary.write_text("precious")
+    r = invoke("scenarios", "watershed", SCENARIOS, "-o", tmp_path / "s.nc")
+    assert r.exit_code == 2 and "s.summary.csv exists" in r.output and "--overwrite" in r.output
+    assert summary.read_text() == "precious" and not (tmp_path / "s.nc").exists()
+
+
+@pytest.mark.parametrize("command", ["plot", "gep", "compensate --csv"])
+def test_overwrite_replaces_the_file(tmp_path, tiny_nc, ws_nc, command):
+    args = _commands(tmp_path, tiny_nc, ws_nc, tmp_path / "out.nc")[command]
+    target = Path(args[args.index("-o") + 1] if "-o" in args else args[args.index("--csv") + 1])
+    target.write_text("old")
+    r = invoke(*args, "--overwrite")
+    assert r.exit_code == 0, r.output
+    assert target.read_bytes() != b"old" and _temps(tmp_path, target.name) == []
+
+
+def test_calibrate_refuses_a_folder_with_a_run(tmp_path):
+    folder = tmp_path / "cal"
+    folder.mkdir()
+    (folder / "run.json").write_text("{}")
+    r = invoke("calibrate", _calibration(tmp_path, 200), "-o", folder, "--workers", "1", "-q")
+    assert r.exit_code == 2 and "--resume" in r.output
+    assert (folder / "run.json").read_text() == "{}"
+
+
+@pytest.mark.parametrize("where", ["missing", "under a file"])
+@pytest.mark.parametrize("command", COMMANDS + ["calibrate"])
+def test_bad_output_folder_is_refused_before_computing(tmp_path, tiny_nc, ws_nc, monkeypatch, command, where):
+    import hydro.scenarios.run
+    import hydro.simulation
+
+    def computed(*a, **k):
+        raise AssertionError("computed before checking the output")
+
+    monkeypatch.setattr(hydro.simulation, "run", computed)
+    monkeypatch.setattr(hydro.scenarios.run, "run_scenarios", computed)
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    # as root every folder is writable; a path under a regular file is not, for anyone
+    folder = tmp_path / "nope" if where == "missing" else blocker
+    if command == "calibrate":
+        args = ["calibrate", _calibration(tmp_path, 200), "-o", folder / "cal", "--workers", "1", "-q"]
+        if where == "missing":
+            pytest.skip("calibrate creates its output folder and the folders above it")
+    else:
+        args = _commands(tmp_path, tiny_nc, ws_nc, folder / "out.nc")[command]
+    t0 = time.perf_counter()
+    r = invoke(*args)
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and "computed before" not in repr(r.exception)
+    expected = "folder does not exist" if where == "missing" else "is a file, not a folder"
+    assert expected in r.output and str(folder) in r.output
+    assert time.perf_counter() - t0 < 20
+
+
+# ------------------------------------------------------------------------------------------
+# calibration: signals, kill -9, orphans, resume
+# ------------------------------------------------------------------------------------------
+
+def _calibration(tmp_path, evaluations: int) -> Path:
+    text = CALIBRATION.read_text(encoding="utf-8").replace(
+        'path = "../../validation/calibration/hymod/catchment.toml"', f'path = "{HYMOD / "catchment.toml"}"')
+    text = text.replace("max_evaluations = 2000", f"max_evaluations = {evaluations}")
+    path = tmp_path / f"cal{evaluations}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _lines(path: Path) -> list[str]:
+    return path.read_text().splitlines() if path.exists() else []
+
+
+def _start_calibration(tmp_path, evaluations, folder, wait_for=20):
+    proc = _spawn(["calibrate", _calibration(tmp_path, evaluations), "-o", folder, "--workers", "2", "-q"],
+                  tmp_path)
+    end = time.monotonic() + 120
+    while len(_lines(folder / "evaluations.jsonl")) < wait_for:
+        if proc.poll() is not None:
+            pytest.fail(f"calibration ended early: {proc.communicate()}")
+        if time.monotonic() > end:
+            proc.kill()
+            pytest.fail("no evaluations stored")
+        time.sleep(0.02)
+    workers = _children(proc.pid)
+    assert len(workers) >= 2, workers
+    return proc, workers
+
+
+def _gone(pids, timeout=10.0) -> list[int]:
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        left = [p for p in pids if _alive(p)]
+        if not left:
+            return []
+        time.sleep(0.05)
+    return left
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
+@pytest.mark.parametrize("sig, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+def test_calibration_stops_cleanly_on_a_signal(tmp_path, sig, status):
+    folder = tmp_path / "cal"
+    proc, workers = _start_calibration(tmp_path, 100_000, folder)
+    os.killpg(proc.pid, sig) if sig == signal.SIGINT else proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == status, err
+    assert "Traceback" not in err and "Aborted" not in err, err
+    assert "--resume" in err and len(err.strip().splitlines()) == 1, err
+    assert _gone(workers) == [], "worker processes outlived the calibration"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc")
+def test_killed_calibration_leaves_no_orphans_and_resumes(tmp_path):
+    folder = tmp_path / "cal"
+    proc, workers = _start_calibration(tmp_path, 400, folder, wait_for=20)
+    proc.kill()
+    proc.wait(timeout=30)
+    assert _gone(workers) == [], "orphaned worker processes"
+    stored = [line for line in _lines(folder / "evaluations.jsonl") if line.endswith("}")]
+    r = invoke("calibrate", _calibration(tmp_path, 400), "-o", folder, "--workers", "2", "--resume", "-q")
+    assert r.exit_code == 0, r.output
+    after = _lines(folder / "evaluations.jsonl")
+    assert after[:len(stored) - 1] == stored[:-1], "evaluations stored before the kill were lost"
+    assert (folder / "best_params.toml").exists()
