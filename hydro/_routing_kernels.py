@@ -20,11 +20,15 @@ K and X are evaluated once per reach and day (the model's time step) from the
 hydraulic geometry at the reach's reference discharge (Ponce & Yevjevich's
 three-point average taken at the reach-day scale, :func:`reach_reference_q`):
 
-    c = dQ/dA = v / (1 - b)         (kinematic celerity, m s-1)
+    c = dQ/dA = v / (1 - b)         (kinematic celerity, m s-1; power-law reach)
     K = dx / c                       (s)
     X = 1/2 - q / (2 w S c dx)       (Cunge; matches the diffusion D = q / (2 w S))
 
-and are then limited so that every coefficient is non-negative:
+For a reach with a surveyed channel (rectangle or trapezoid, Manning ``n``;
+:mod:`hydro.channel`) the celerity and top width are instead the exact Manning
+values at the normal depth of the reference discharge (:func:`channel_geometry`):
+``c = V (5/3 - 2/3 A P' / (T P))``, ``w = T``.  K and X are then
+limited so that every coefficient is non-negative:
 ``K >= dt/2`` (Courant number ``Cr = dt/K <= 2``) and
 ``0 <= X <= min(1/2, Cr/2, 1 - Cr/2)``.  Under these limits the new outflow is a
 sum of non-negative terms whenever ``S0 >= dt/2 O0`` holds at the start of a
@@ -47,6 +51,12 @@ from hydro._hydraulics_kernels import SECONDS_PER_DAY, operate_reservoir
 #: Discharge below which the hydraulic geometry is evaluated at this value, m3 s-1
 #: (power laws with positive exponents vanish at zero flow).
 Q_FLOOR = 1e-9
+
+#: Convergence of :func:`normal_depth`: step in ln(depth) (as :data:`hydro.channel.TOLERANCE`).
+NEWTON_TOLERANCE = 1e-13
+
+#: Most iterations of :func:`normal_depth` (the bracket halves at worst every step).
+MAX_NEWTON = 200
 
 
 @kernel
@@ -77,6 +87,112 @@ def geometry(q, vel_coeff, vel_exp, width_coeff, width_exp):
     celerity = vel_coeff * np.exp(vel_exp * lq) / (1.0 - vel_exp)
     width = width_coeff * np.exp(width_exp * lq)
     return q, celerity, width
+
+
+@kernel
+def _log_manning(u, b, z, k_log, root):
+    """``ln Q`` at depth ``e^u`` and ``d ln Q / d u`` (see :func:`hydro.channel._log_discharge`)."""
+    y = np.exp(u)
+    bzy = b + z * y
+    p = b + 2.0 * root * y
+    log_q = k_log + 5.0 / 3.0 * (np.log(bzy) + u) - 2.0 / 3.0 * np.log(p)
+    slope = 5.0 / 3.0 * (bzy + z * y) / bzy - 4.0 / 3.0 * root * y / p
+    return log_q, slope
+
+
+@kernel
+def normal_depth(q, b, z, n, s):
+    """Manning normal depth (m) of a rectangle or trapezoid at discharge ``q`` (m3 s-1).
+
+    The scalar twin of :func:`hydro.channel.normal_depth` (same bracketed Newton
+    iteration on ``ln y``, same tolerance); 0 for ``q <= 0``.
+
+    Parameters
+    ----------
+    q : float
+        Discharge, m3 s-1.
+    b, z, n, s : float
+        Bottom width (m), side slope (H:V), Manning n (s m-1/3), bed slope (m m-1).
+    """
+    if not q > 0.0:
+        return 0.0
+    root = np.sqrt(1.0 + z * z)
+    k_log = 0.5 * np.log(s) - np.log(n)
+    target = np.log(q)
+    log_kq = np.log(q * n / np.sqrt(s))
+    u = np.inf
+    if b > 0.0:
+        u = 0.6 * (log_kq - np.log(b))
+    if z > 0.0:
+        u_tri = (3.0 * log_kq + 2.0 * np.log(2.0 * root) - 5.0 * np.log(z)) / 8.0
+        if u_tri < u:
+            u = u_tri
+    h, dh = _log_manning(u, b, z, k_log, root)
+    h -= target
+    if h > 0.0:
+        lo, hi = u - h, u - 0.3 * h
+    else:
+        lo, hi = u - 0.3 * h, u - h
+    pad = 1e-12 * (1.0 + abs(u))
+    lo -= pad
+    hi += pad
+    for _ in range(MAX_NEWTON):
+        new = u - h / dh
+        if not (lo < new < hi):
+            new = 0.5 * (lo + hi)
+        if abs(new - u) <= NEWTON_TOLERANCE * max(1.0, abs(u)):
+            return np.exp(new)
+        u = new
+        h, dh = _log_manning(u, b, z, k_log, root)
+        h -= target
+        if h < 0.0:
+            lo = max(lo, u)
+        elif h > 0.0:
+            hi = min(hi, u)
+        else:
+            return np.exp(u)
+    return np.exp(0.5 * (lo + hi))
+
+
+@kernel
+def channel_geometry(q, b, z, n, s):
+    """Exact Manning celerity and top width at discharge ``q`` (normal depth).
+
+    Parameters
+    ----------
+    q : float
+        Discharge, m3 s-1 (floored at :data:`Q_FLOOR`).
+    b, z, n, s : float
+        Bottom width (m), side slope (H:V), Manning n (s m-1/3), bed slope (m m-1).
+
+    Returns
+    -------
+    q : float
+        The floored discharge, m3 s-1.
+    celerity : float
+        ``c = dQ/dA = V (5/3 - 2/3 A P' / (T P))``, m s-1.
+    width : float
+        Top width ``T = b + 2 z y``, m.
+    """
+    if q < Q_FLOOR:
+        q = Q_FLOOR
+    y = normal_depth(q, b, z, n, s)
+    a = (b + z * y) * y
+    p = b + 2.0 * np.sqrt(1.0 + z * z) * y
+    t = b + 2.0 * z * y
+    celerity = q / a * (5.0 / 3.0 - 4.0 / 3.0 * np.sqrt(1.0 + z * z) * a / (t * p))
+    return q, celerity, t
+
+
+@kernel
+def reach_geometry(q, vel_coeff, vel_exp, width_coeff, width_exp, chan_b, chan_z, chan_n, chan_s):
+    """Celerity and top width of a reach: its channel when ``chan_n > 0``, else its power law.
+
+    Returns ``(q, celerity, width)`` as :func:`geometry` and :func:`channel_geometry`.
+    """
+    if chan_n > 0.0:
+        return channel_geometry(q, chan_b, chan_z, chan_n, chan_s)
+    return geometry(q, vel_coeff, vel_exp, width_coeff, width_exp)
 
 
 @kernel
@@ -192,7 +308,8 @@ def day_substeps(celerity, out, store, dx, max_substeps, check_state):
 
 @kernel
 def init_reach(q_in, lateral, q_init, use_init, out, store, dx, vel_coeff, vel_exp,
-               width_coeff, width_exp, slope, max_substeps):
+               width_coeff, width_exp, slope, max_substeps, chan_b=0.0, chan_z=0.0, chan_n=0.0,
+               chan_s=0.0):
     """Set a reach's cells to a steady state.
 
     With ``use_init`` every cell carries ``q_init``; otherwise the steady state of
@@ -212,6 +329,9 @@ def init_reach(q_in, lateral, q_init, use_init, out, store, dx, vel_coeff, vel_e
     vel_coeff, vel_exp, width_coeff, width_exp, slope : float
         Hydraulic geometry and slope (see :func:`geometry` and :func:`limited_parameters`).
     max_substeps : int
+    chan_b, chan_z, chan_n, chan_s : float, optional
+        The reach's channel (see :func:`channel_geometry`); ``chan_n = 0`` (default):
+        none, the power law applies.
     """
     n = out.shape[0]
     for i in range(n):
@@ -220,8 +340,9 @@ def init_reach(q_in, lateral, q_init, use_init, out, store, dx, vel_coeff, vel_e
         else:
             out[i] = q_in + (i + 1) * lateral / n
         store[i] = 0.0
-    q_ref, celerity, width = geometry(reach_reference_q(q_in, lateral, out), vel_coeff, vel_exp,
-                                      width_coeff, width_exp)
+    q_ref, celerity, width = reach_geometry(reach_reference_q(q_in, lateral, out), vel_coeff,
+                                            vel_exp, width_coeff, width_exp, chan_b, chan_z,
+                                            chan_n, chan_s)
     n_t = day_substeps(celerity, out, store, dx, max_substeps, False)
     k, x = limited_parameters(q_ref, celerity, width, dx, SECONDS_PER_DAY / n_t, slope)
     for i in range(n):
@@ -230,7 +351,7 @@ def init_reach(q_in, lateral, q_init, use_init, out, store, dx, vel_coeff, vel_e
 
 @kernel
 def route_reach_day(q_in, lateral, out, store, dx, vel_coeff, vel_exp, width_coeff, width_exp,
-                    slope, max_substeps):
+                    slope, max_substeps, chan_b=0.0, chan_z=0.0, chan_n=0.0, chan_s=0.0):
     """Route one day through one reach, in place.
 
     The inflow ``q_in`` and lateral inflow ``lateral`` are constant over the day
@@ -252,6 +373,9 @@ def route_reach_day(q_in, lateral, out, store, dx, vel_coeff, vel_exp, width_coe
     vel_coeff, vel_exp, width_coeff, width_exp, slope : float
         Hydraulic geometry and bed slope (see :func:`geometry` and :func:`limited_parameters`).
     max_substeps : int
+    chan_b, chan_z, chan_n, chan_s : float, optional
+        The reach's channel (see :func:`channel_geometry`); ``chan_n = 0`` (default):
+        none, the power law applies.
 
     Returns
     -------
@@ -263,8 +387,9 @@ def route_reach_day(q_in, lateral, out, store, dx, vel_coeff, vel_exp, width_coe
         Muskingum K (s) and X used for the day.
     """
     n = out.shape[0]
-    q_ref, celerity, width = geometry(reach_reference_q(q_in, lateral, out), vel_coeff, vel_exp,
-                                      width_coeff, width_exp)
+    q_ref, celerity, width = reach_geometry(reach_reference_q(q_in, lateral, out), vel_coeff,
+                                            vel_exp, width_coeff, width_exp, chan_b, chan_z,
+                                            chan_n, chan_s)
     n_t = day_substeps(celerity, out, store, dx, max_substeps, True)
     dt = SECONDS_PER_DAY / n_t
     k, x = limited_parameters(q_ref, celerity, width, dx, dt, slope)
@@ -295,7 +420,8 @@ def route_reach_day(q_in, lateral, out, store, dx, vel_coeff, vel_exp, width_coe
 @kernel
 def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
                   res_down_kind, res_down_index, cell_start, reach_dx, vel_coeff, vel_exp,
-                  width_coeff, width_exp, slope, lateral, boundary, init_q, use_init,
+                  width_coeff, width_exp, chan_b, chan_z, chan_n, chan_s, slope, lateral,
+                  boundary, init_q, use_init,
                   max_substeps, res_lateral, res_evap_mm, res_precip_mm, res_target,
                   res_eco_min, res_dead, res_full, res_v0, curve_offset, curve_storage,
                   curve_area, q_in, q_out, reach_storage, substeps, res_volume, res_release,
@@ -310,7 +436,9 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
     reach starts in steady state (:func:`init_reach`).
 
     Shapes: ``lateral``/``boundary`` (D, R); ``cell_start`` (R+1,) offsets of each
-    reach's cells; ``init_q`` (R,); ``res_*`` inputs (D, S) or (S,) as in
+    reach's cells; ``chan_b``, ``chan_z``, ``chan_n``, ``chan_s`` (R,) the channel of
+    each reach (``chan_n = 0``: power-law reach, see :func:`reach_geometry`);
+    ``init_q`` (R,); ``res_*`` inputs (D, S) or (S,) as in
     ``accumulate_flows``.  Outputs filled in place: ``q_in``, ``q_out``,
     ``substeps`` (D, R); ``reach_storage`` (D+1, R) m3 at the start of each day;
     reservoir outputs as in ``accumulate_flows``.
@@ -340,7 +468,8 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
                 if d == 0:
                     init_reach(into_reach[j], lateral[0, j], init_q[j], use_init, o, st,
                                reach_dx[j], vel_coeff[j], vel_exp[j], width_coeff[j],
-                               width_exp[j], slope[j], max_substeps)
+                               width_exp[j], slope[j], max_substeps, chan_b[j], chan_z[j],
+                               chan_n[j], chan_s[j])
                     total = 0.0
                     for i in range(c1 - c0):
                         total += st[i]
@@ -348,7 +477,8 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
                 q_in[d, j] = into_reach[j]
                 qo, n_t, _, _ = route_reach_day(into_reach[j], lateral[d, j], o, st, reach_dx[j],
                                           vel_coeff[j], vel_exp[j], width_coeff[j], width_exp[j],
-                                          slope[j], max_substeps)
+                                          slope[j], max_substeps, chan_b[j], chan_z[j], chan_n[j],
+                                          chan_s[j])
                 q_out[d, j] = qo
                 substeps[d, j] = n_t
                 total = 0.0

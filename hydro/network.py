@@ -3,19 +3,25 @@
 A :class:`Network` is read from the ``[[reaches]]``, ``[[reservoirs]]`` and
 ``[[sections]]`` tables of a basin file, validated (unknown ids, cycles, orphans,
 non-positive lengths are errors), and turned once into the flat arrays the
-kernels walk: topological order, reach -> cell offsets, downstream links and the
-dispersive faces between cells (inside reaches, across junctions and at
-concentration inlets).  Junctions are implicit: a reach or reservoir with
+kernels walk.  Reading, checking and the layout take time linear in the number
+of elements: every lookup by id goes through a dict, and cycles are found by
+one topological sort (:func:`topological_order`).  A reach's hydraulics are a
+power law or a surveyed :class:`~hydro.channel.Channel`.  The layout holds the
+topological order, reach -> cell offsets, downstream links and the dispersive
+faces between cells (inside reaches, across junctions and at concentration
+inlets).  Junctions are implicit: a reach or reservoir with
 several upstream elements mixes their inflows in proportion to flow.
 """
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
 
+from hydro.channel import SHAPES, Channel
 from hydro.errors import HydroError, suggest
 from hydro.tomlio import Table
 
@@ -24,7 +30,18 @@ DOWN_OUTLET, DOWN_REACH, DOWN_RESERVOIR = 0, 1, 2
 
 @dataclass(frozen=True)
 class Reach:
-    """A river reach with power-law hydraulic geometry.
+    """A river reach: power-law hydraulic geometry or a surveyed channel.
+
+    A reach's hydraulics come from one of two descriptions:
+
+    * a power law (``channel`` is None): ``v = velocity_coeff * Q**velocity_exp``
+      and ``w = width_coeff * Q**width_exp``;
+    * a prismatic :class:`~hydro.channel.Channel` (rectangle or trapezoid with
+      Manning roughness) at normal depth.  The four power-law fields are then
+      left out and filled with the channel's equivalent power law
+      (:meth:`~hydro.channel.Channel.power_law`, tangent at 1 m depth) for code
+      that still reads power laws; :meth:`velocity`, :meth:`width`,
+      :meth:`depth` and :meth:`cross_section_m2` use the channel.
 
     Attributes
     ----------
@@ -45,38 +62,96 @@ class Reach:
     n_cells : int
         Finite-volume cells along the reach.
     slope_m_per_m : float or None
-        Bed slope (m m-1), needed by Muskingum-Cunge routing; None when unknown.
+        Bed slope (m m-1), needed by Muskingum-Cunge routing and by a channel;
+        None when unknown.  With a channel it defaults to the channel's slope
+        and must equal it.
+    channel : Channel or None
+        Surveyed channel geometry; None for a power-law reach.
+
+    Raises
+    ------
+    ValueError
+        When both or neither of the power law and the channel are given.
     """
 
     id: str
     name: str
     length_m: float
     downstream: str | None
-    velocity_coeff: float
-    velocity_exp: float
-    width_coeff: float
-    width_exp: float
-    dispersion_m2_s: float
-    n_cells: int
+    velocity_coeff: float | None = None
+    velocity_exp: float | None = None
+    width_coeff: float | None = None
+    width_exp: float | None = None
+    dispersion_m2_s: float = 0.0
+    n_cells: int = 1
     slope_m_per_m: float | None = None
+    channel: Channel | None = None
+
+    def __post_init__(self):
+        laws = (self.velocity_coeff, self.velocity_exp, self.width_coeff, self.width_exp)
+        if self.channel is None:
+            if any(v is None for v in laws):
+                raise ValueError(f"reach '{self.id}': give velocity_coeff, velocity_exp, width_coeff "
+                                 "and width_exp, or a channel")
+            return
+        if any(v is not None for v in laws):
+            raise ValueError(f"reach '{self.id}': give either the power law or a channel, not both")
+        if self.slope_m_per_m is None:
+            object.__setattr__(self, "slope_m_per_m", self.channel.slope_m_per_m)
+        elif self.slope_m_per_m != self.channel.slope_m_per_m:
+            raise ValueError(f"reach '{self.id}': slope_m_per_m {self.slope_m_per_m} differs from "
+                             f"its channel's {self.channel.slope_m_per_m}")
+        for name, value in zip(("velocity_coeff", "velocity_exp", "width_coeff", "width_exp"),
+                               self.channel.power_law()):
+            object.__setattr__(self, name, float(value))
 
     def velocity(self, q):
         """Mean velocity (m s-1) at discharge ``q`` (m3 s-1)."""
+        if self.channel is not None:
+            return self.channel.velocity(q)
         return self.velocity_coeff * np.asarray(q, dtype=float) ** self.velocity_exp
 
     def width(self, q):
         """Top width (m) at discharge ``q`` (m3 s-1)."""
+        if self.channel is not None:
+            return self.channel.top_width(q)
         return self.width_coeff * np.asarray(q, dtype=float) ** self.width_exp
 
     def cross_section_m2(self, q):
-        """Wetted cross-section (m2) at discharge ``q`` (m3 s-1), from continuity ``A = Q / v``."""
+        """Wetted cross-section area (m2) at discharge ``q`` (m3 s-1), vectorised.
+
+        Power law: ``A = Q / v(Q)`` (continuity); channel: ``A = (b + z y) y`` at
+        the Manning normal depth ``y``.  Both are 0 at ``q = 0``.
+        """
+        if self.channel is not None:
+            return self.channel.area(q)
         q = np.asarray(q, dtype=float)
-        return q / self.velocity(q)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            area = q / self.velocity(q)
+        return np.where(q == 0, 0.0, area)
 
     def depth(self, q):
-        """Mean depth (m) at discharge ``q`` (m3 s-1), from continuity ``Q = w d v``."""
+        """Mean (hydraulic) depth ``A / w`` (m) at discharge ``q`` (m3 s-1); 0 at ``q = 0``.
+
+        Power law: from continuity ``Q = w d v``; channel: area over top width at
+        normal depth (equal to the normal depth for a rectangle).
+        """
+        if self.channel is not None:
+            return self.channel.hydraulic_depth(q)
         q = np.asarray(q, dtype=float)
-        return q / (self.width(q) * self.velocity(q))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            d = q / (self.width(q) * self.velocity(q))
+        return np.where(q == 0, 0.0, d)
+
+    def celerity(self, q):
+        """Kinematic-wave celerity ``dQ/dA`` (m s-1) at discharge ``q`` (m3 s-1).
+
+        Power law: ``v / (1 - velocity_exp)``; channel: the exact Manning value
+        (:meth:`~hydro.channel.Channel.celerity`).
+        """
+        if self.channel is not None:
+            return self.channel.celerity(q)
+        return self.velocity(q) / (1.0 - self.velocity_exp)
 
 
 @dataclass(frozen=True)
@@ -200,21 +275,29 @@ class Network:
         """Reservoir ids in input order."""
         return [r.id for r in self.reservoirs]
 
+    @cached_property
+    def _reach_position(self) -> dict[str, int]:
+        return {rid: i for i, rid in enumerate(self.reach_ids)}
+
+    @cached_property
+    def _reservoir_position(self) -> dict[str, int]:
+        return {rid: i for i, rid in enumerate(self.reservoir_ids)}
+
     def reach_index(self, reach_id: str, where: str = "") -> int:
-        """Index of a reach id; unknown ids are a :class:`HydroError` naming ``where``."""
-        ids = self.reach_ids
+        """Index of a reach id (a dict lookup); unknown ids are a :class:`HydroError` naming ``where``."""
         try:
-            return ids.index(reach_id)
-        except ValueError:
+            return self._reach_position[reach_id]
+        except (KeyError, TypeError):
+            ids = self.reach_ids
             raise HydroError(f"{where or self.source}: unknown reach '{reach_id}'"
                              + suggest(reach_id, ids) + f"; known reaches: {', '.join(ids)}") from None
 
     def reservoir_index(self, reservoir_id: str, where: str = "") -> int:
-        """Index of a reservoir id; unknown ids are a :class:`HydroError`."""
-        ids = self.reservoir_ids
+        """Index of a reservoir id (a dict lookup); unknown ids are a :class:`HydroError`."""
         try:
-            return ids.index(reservoir_id)
-        except ValueError:
+            return self._reservoir_position[reservoir_id]
+        except (KeyError, TypeError):
+            ids = self.reservoir_ids
             raise HydroError(f"{where or self.source}: unknown reservoir '{reservoir_id}'"
                              + suggest(reservoir_id, ids) + f"; known reservoirs: {', '.join(ids)}") from None
 
@@ -271,27 +354,86 @@ class Layout:
 
 
 # ---------------------------------------------------------------------------------
+#: The keys of a power-law reach (all four, or a ``channel`` instead).
+POWER_LAW_KEYS = ("velocity_coeff", "velocity_exp", "width_coeff", "width_exp")
+
+_CHANNEL_EXAMPLE = ('channel = { shape = "trapezoid", bottom_width_m = 12, side_slope = 2, '
+                    'manning_n = 0.035 } with slope_m_per_m')
+
+
 def _read_reach(t: Table, default_cell_length_m: float) -> Reach:
     rid = t.str("id")
     length_m = 1000.0 * t.float("length_km", positive=True)
     cells = t.int("cells", default=None, minimum=1)
     if cells is None:
         cells = max(1, int(round(length_m / default_cell_length_m)))
+    slope = t.float("slope_m_per_m", default=None, positive=True)
+    given = [k for k in POWER_LAW_KEYS if k in t.data]
+    law: dict[str, float | None] = dict.fromkeys(POWER_LAW_KEYS)
+    channel = None
+    if t.has("channel"):
+        if given:
+            raise t.error(given[0], f"reach '{rid}' has a channel, so its velocity and width come "
+                                    "from Manning's equation; remove "
+                                    f"{', '.join(given)} or remove the channel")
+        channel = _read_channel(t, rid, slope)
+    elif not given:
+        raise t.error("channel", f"missing; reach '{rid}' needs its hydraulic geometry: either "
+                                 f"{_CHANNEL_EXAMPLE}, or the power law {', '.join(POWER_LAW_KEYS)}")
+    else:
+        missing = [k for k in POWER_LAW_KEYS if k not in t.data]
+        if missing:
+            raise t.error(missing[0], f"missing; reach '{rid}' gives {', '.join(given)}: a power-law "
+                                      f"reach needs all of {', '.join(POWER_LAW_KEYS)} "
+                                      f"(or replace them by {_CHANNEL_EXAMPLE})")
+        law = dict(
+            velocity_coeff=t.float("velocity_coeff", positive=True),
+            velocity_exp=t.float("velocity_exp", minimum=0.0, maximum=0.99),
+            width_coeff=t.float("width_coeff", positive=True),
+            width_exp=t.float("width_exp", minimum=0.0, maximum=0.99),
+        )
     reach = Reach(
         id=rid,
         name=t.str("name", default=rid),
         length_m=length_m,
         downstream=t.str("downstream", default=None),
-        velocity_coeff=t.float("velocity_coeff", positive=True),
-        velocity_exp=t.float("velocity_exp", minimum=0.0, maximum=0.99),
-        width_coeff=t.float("width_coeff", positive=True),
-        width_exp=t.float("width_exp", minimum=0.0, maximum=0.99),
         dispersion_m2_s=t.float("dispersion_m2_s", default=0.0, minimum=0.0),
         n_cells=cells,
-        slope_m_per_m=t.float("slope_m_per_m", default=None, positive=True),
+        slope_m_per_m=slope,
+        channel=channel,
+        **law,
     )
     t.finish()
     return reach
+
+
+def _read_channel(reach: Table, rid: str, slope: float | None) -> Channel:
+    """The ``channel`` table of reach ``rid`` (its bed slope is the reach's ``slope_m_per_m``)."""
+    t = reach.table("channel")
+    shape = t.str("shape")
+    if shape not in SHAPES:
+        raise t.error("shape", f"reach '{rid}': expected one of {', '.join(repr(s) for s in SHAPES)}, "
+                               f"got '{shape}'" + suggest(shape, SHAPES))
+    if shape == "rectangle":
+        width = t.float("bottom_width_m", positive=True)
+        side = t.float("side_slope", default=0.0, minimum=0.0)
+        if side != 0.0:
+            raise t.error("side_slope", f"reach '{rid}': a rectangle has vertical banks (side_slope 0); "
+                                        'use shape = "trapezoid" for sloping banks')
+    else:
+        width = t.float("bottom_width_m", minimum=0.0)
+        side = t.float("side_slope", minimum=0.0)
+        if width == 0.0 and side == 0.0:
+            raise t.error("side_slope", f"reach '{rid}': a trapezoid with bottom_width_m = 0 needs "
+                                        "side_slope > 0 (a triangle)")
+    manning_n = t.float("manning_n", positive=True)
+    if slope is None:
+        raise reach.error("slope_m_per_m", f"missing; reach '{rid}' has a channel, and Manning's "
+                                           "equation needs the bed slope (m per m, e.g. 0.001 for "
+                                           "1 m/km); add slope_m_per_m to the reach")
+    t.finish()
+    return Channel(shape=shape, bottom_width_m=width, side_slope=side, manning_n=manning_n,
+                   slope_m_per_m=slope)
 
 
 def _read_reservoir(t: Table) -> Reservoir:
@@ -377,18 +519,10 @@ def _check_topology(net: Network) -> None:
         if res.downstream is not None and ids[res.downstream] != "reach":
             raise HydroError(f"{where}: reservoir '{res.id}' releases into reservoir "
                              f"'{res.downstream}'; put a reach between them")
-    # cycles: follow downstream links from every element
+    # cycles: one topological sort (Kahn), linear in the number of elements
     down = {e.id: e.downstream for e in (*net.reaches, *net.reservoirs)}
-    for start in down:
-        seen = [start]
-        node = down[start]
-        while node is not None:
-            if node in seen:
-                cycle = " -> ".join(seen[seen.index(node):] + [node])
-                raise HydroError(f"{where}: the network has a cycle: {cycle}; "
-                                 "every element must drain to the outlet")
-            seen.append(node)
-            node = down[node]
+    if len(topological_order(down)) < len(down):
+        _raise_cycle(where, down)
     outlets = [e for e, d in down.items() if d is None]
     if len(outlets) != 1:
         raise HydroError(f"{where}: the network must drain to exactly one outlet, found "
@@ -411,6 +545,65 @@ def _check_topology(net: Network) -> None:
         raise HydroError(f"{where}: gauge ids must be unique")
 
 
+def topological_order(down: dict) -> list:
+    """Elements upstream first (Kahn's algorithm), in O(elements).
+
+    Parameters
+    ----------
+    down : dict
+        Element -> the element it flows into (None at an outlet); every value
+        that is not None must be a key.
+
+    Returns
+    -------
+    list
+        The elements that drain to an outlet, each after everything upstream of
+        it, ties in the order of ``down``; elements in or below a cycle are left
+        out (so a shorter list than ``down`` means the network has a cycle).
+    """
+    n_up = dict.fromkeys(down, 0)
+    for d in down.values():
+        if d is not None:
+            n_up[d] += 1
+    ready = deque(e for e, n in n_up.items() if n == 0)
+    order = []
+    while ready:
+        e = ready.popleft()
+        order.append(e)
+        d = down[e]
+        if d is not None:
+            n_up[d] -= 1
+            if n_up[d] == 0:
+                ready.append(d)
+    return order
+
+
+def _raise_cycle(where: str, down: dict) -> None:
+    """Name the cycle reached first from the elements in input order (linear time).
+
+    Elements upstream of a cycle are sorted by :func:`topological_order`, the
+    cycle's are not; taking the sorted ones downstream first, each learns
+    whether it drains into a cycle from the element below it.  The first element
+    in input order that does is followed down to the cycle, which is named from
+    the element where the walk enters it.
+    """
+    order = topological_order(down)
+    into_cycle = {e: True for e in down}
+    for e in reversed(order):
+        d = down[e]
+        into_cycle[e] = False if d is None else into_cycle[d]
+    start = next(e for e in down if into_cycle[e])
+    seen: dict = {}
+    node = start
+    while node not in seen:
+        seen[node] = len(seen)
+        node = down[node]
+    path = list(seen)
+    cycle = " -> ".join(path[seen[node]:] + [node])
+    raise HydroError(f"{where}: the network has a cycle: {cycle}; "
+                     "every element must drain to the outlet")
+
+
 def _build_layout(net: Network) -> Layout:
     reach_pos = {r.id: i for i, r in enumerate(net.reaches)}
     res_pos = {r.id: i for i, r in enumerate(net.reservoirs)}
@@ -429,25 +622,25 @@ def _build_layout(net: Network) -> Layout:
     rk = np.array([link(r.downstream) for r in net.reaches], dtype=np.int64).reshape(-1, 2)
     sk = np.array([link(r.downstream) for r in net.reservoirs], dtype=np.int64).reshape(-1, 2)
 
-    # topological order (Kahn): upstream elements first
+    # topological order (Kahn, linear): upstream elements first, ties in input order
+    # (reaches, then reservoirs)
     nodes = [(1, i) for i in range(len(net.reaches))] + [(2, i) for i in range(len(net.reservoirs))]
-    downs = {(1, i): tuple(rk[i]) for i in range(len(net.reaches))}
-    downs.update({(2, i): tuple(sk[i]) for i in range(len(net.reservoirs))})
-    n_up = {n: 0 for n in nodes}
-    for n, (k, j) in downs.items():
+    downs = {n: (k, j) for n, (k, j) in zip(nodes, rk.tolist() + sk.tolist())}
+    n_up = dict.fromkeys(nodes, 0)
+    for k, j in downs.values():
         if k != DOWN_OUTLET:
             n_up[(k, j)] += 1
-    headwater = np.array([n_up[(1, i)] == 0 for i in range(len(net.reaches))])
-    ready = [n for n in nodes if n_up[n] == 0]
+    headwater = np.array([n_up[(1, i)] == 0 for i in range(len(net.reaches))], dtype=bool)
+    ready = deque(n for n in nodes if n_up[n] == 0)
     order = []
     while ready:
-        n = ready.pop(0)
+        n = ready.popleft()
         order.append(n)
-        k, j = downs[n]
-        if k != DOWN_OUTLET:
-            n_up[(k, j)] -= 1
-            if n_up[(k, j)] == 0:
-                ready.append((k, j))
+        down = downs[n]
+        if down[0] != DOWN_OUTLET:
+            n_up[down] -= 1
+            if n_up[down] == 0:
+                ready.append(down)
     layout = Layout(
         reach_cell_start=start, cell_reach=cell_reach, cell_dx=cell_dx,
         reach_down_kind=np.ascontiguousarray(rk[:, 0]), reach_down_index=np.ascontiguousarray(rk[:, 1]),

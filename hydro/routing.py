@@ -20,8 +20,19 @@ which the classical coefficient form does not (Ponce & Chaganti 1994, Todini
 than Todini's MCT, whose extra cost buys consistency of the *level* with the
 storage, which the daily model does not use.
 
-* Celerity from the hydraulic geometry: ``A = Q / v(Q) = Q**(1-b) / a``, so
-  ``c = dQ/dA = v / (1 - b)``, ``K = dx / c``.
+* Celerity from the hydraulic geometry.  A power-law reach has
+  ``A = Q / v(Q) = Q**(1-b) / a``, so ``c = dQ/dA = v / (1 - b)``.  A reach with a
+  surveyed channel (rectangle or trapezoid with Manning ``n``, :mod:`hydro.channel`)
+  gets the *exact* Manning celerity ``c = V (5/3 - 2/3 A P' / (T P))`` and top
+  width ``T`` at the normal depth of the day's reference discharge, solved in the
+  kernel (:func:`hydro._routing_kernels.channel_geometry`, one bracketed-Newton
+  solve per reach and day, a negligible cost).  This was chosen over a power law
+  fitted at a reference flow because such a fit is exact at one discharge only:
+  a trapezoid's celerity exponent drifts with depth (from ``V``-like ``0.4`` in a
+  wide shallow flow towards ``0.25`` in a deep narrow one), so a fit at the mean
+  flow would misplace the timing of floods, exactly where routing matters.
+  Manning uses the channel's own bed slope (the reach's ``slope_m_per_m``); the
+  ``slope`` given to :func:`route` enters Cunge's ``X``.  ``K = dx / c``.
 * Cunge's ``X = 1/2 - Q / (2 w S c dx)`` makes the scheme's numerical diffusion
   ``c dx (1/2 - X)`` equal the diffusion-wave ``D = Q / (2 w S)``.
 * Parameters are evaluated per reach and day at the reach's mean discharge
@@ -203,6 +214,7 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
     vel_exp = np.array([r.velocity_exp for r in network.reaches], dtype=float)
     width_coeff = np.array([r.width_coeff for r in network.reaches], dtype=float)
     width_exp = np.array([r.width_exp for r in network.reaches], dtype=float)
+    chan = channel_arrays(network)
     length = np.array([r.length_m for r in network.reaches], dtype=float)
     if sub_reaches is None:
         if n_day:
@@ -211,7 +223,10 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
             q_ref = np.mean(0.5 * (hyd.q_in + hyd.q_out), axis=0)
         else:
             q_ref = np.ones(n_reach)
-        cells = default_sub_reaches(length, vel_coeff, vel_exp, q_ref)
+        q_floor = np.maximum(q_ref, 1e-3)
+        celerity = np.array([r.channel.celerity(q_floor[i]) if r.channel is not None else np.nan
+                             for i, r in enumerate(network.reaches)], dtype=float)
+        cells = default_sub_reaches(length, vel_coeff, vel_exp, q_ref, celerity=celerity)
     else:
         cells = np.asarray(sub_reaches)
         if cells.shape != (n_reach,) or not np.issubdtype(cells.dtype, np.integer) \
@@ -233,7 +248,8 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         _k.route_network(
             order_kind, order_index, lay.reach_down_kind, lay.reach_down_index,
             lay.res_down_kind, lay.res_down_index, cell_start, length / cells,
-            vel_coeff, vel_exp, width_coeff, width_exp, slope, lateral, boundary, init, use_init,
+            vel_coeff, vel_exp, width_coeff, width_exp, chan["b"], chan["z"], chan["n"], chan["s"],
+            slope, lateral, boundary, init, use_init,
             int(max_substeps), res_local_inflow, res_evap_mm, res_precip_mm, res["target"],
             res["eco_min"], res["dead"], res["full"], res["v0"], res["curve_offset"],
             res["curve_storage"], res["curve_area"],
@@ -251,7 +267,7 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         reach_storage=storage, substeps=substeps, sub_reaches=cells, slope=slope)
 
 
-def default_sub_reaches(length_m, vel_coeff, vel_exp, q_ref) -> np.ndarray:
+def default_sub_reaches(length_m, vel_coeff, vel_exp, q_ref, celerity=None) -> np.ndarray:
     """Cells per reach: about one day's kinematic travel each at ``q_ref``.
 
     Parameters
@@ -261,7 +277,11 @@ def default_sub_reaches(length_m, vel_coeff, vel_exp, q_ref) -> np.ndarray:
     vel_coeff, vel_exp : (R,) array
         Velocity power law ``v = a Q**b`` (m s-1 from m3 s-1).
     q_ref : (R,) array
-        Reference discharge, m3 s-1 (e.g. the mean flow).
+        Reference discharge, m3 s-1 (e.g. the mean flow), floored at 1e-3.
+    celerity : (R,) array, optional
+        Celerity at the floored ``q_ref`` (m s-1) where it is known otherwise
+        (a channel reach's Manning celerity); NaN entries, or all when omitted,
+        come from the power law ``v / (1 - b)``.
 
     Returns
     -------
@@ -269,9 +289,26 @@ def default_sub_reaches(length_m, vel_coeff, vel_exp, q_ref) -> np.ndarray:
         ``ceil(L / (c(q_ref) 86400))`` between 1 and :data:`MAX_SUB_REACHES`.
     """
     q = np.maximum(np.asarray(q_ref, dtype=float), 1e-3)
-    celerity = np.asarray(vel_coeff) * q ** np.asarray(vel_exp) / (1.0 - np.asarray(vel_exp))
+    law = np.asarray(vel_coeff) * q ** np.asarray(vel_exp) / (1.0 - np.asarray(vel_exp))
+    celerity = law if celerity is None else np.where(np.isnan(celerity), law, celerity)
     n = np.ceil(np.asarray(length_m) / (celerity * SECONDS_PER_DAY))
     return np.clip(n, 1, MAX_SUB_REACHES).astype(np.int64)
+
+
+def channel_arrays(network: Network) -> dict[str, np.ndarray]:
+    """The channels of the reaches as the routing kernel takes them.
+
+    Returns
+    -------
+    dict of (R,) float arrays
+        ``b`` bottom width (m), ``z`` side slope, ``n`` Manning n (0 for a
+        power-law reach, which is how the kernel tells them apart), ``s`` the
+        channel's bed slope (m m-1).
+    """
+    rows = [(c.bottom_width_m, c.side_slope, c.manning_n, c.slope_m_per_m) if c is not None
+            else (0.0, 0.0, 0.0, 0.0) for c in (r.channel for r in network.reaches)]
+    arr = np.array(rows, dtype=float).reshape(-1, 4)
+    return {k: np.ascontiguousarray(arr[:, i]) for i, k in enumerate("bzns")}
 
 
 # ---------------------------------------------------------------------------------
