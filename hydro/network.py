@@ -283,6 +283,14 @@ class Network:
     def _reservoir_position(self) -> dict[str, int]:
         return {rid: i for i, rid in enumerate(self.reservoir_ids)}
 
+    def has_reach(self, element_id: str) -> bool:
+        """Whether ``element_id`` is the id of a reach (a dict lookup, unlike ``in reach_ids``)."""
+        return element_id in self._reach_position
+
+    def has_reservoir(self, element_id: str) -> bool:
+        """Whether ``element_id`` is the id of a reservoir (a dict lookup)."""
+        return element_id in self._reservoir_position
+
     def reach_index(self, reach_id: str, where: str = "") -> int:
         """Index of a reach id (a dict lookup); unknown ids are a :class:`HydroError` naming ``where``."""
         try:

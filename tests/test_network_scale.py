@@ -270,6 +270,7 @@ def test_cycle_through_a_reservoir_and_unknown_ids_keep_their_messages():
     with pytest.raises(HydroError, match=r"cycle: a -> b -> lake -> a;"):
         Network(rs, reservoirs=(res,))
     net = Network(reaches(tree(500)))
+    assert net.has_reach("m12") and not net.has_reach("m12x") and not net.has_reservoir("m12")
     with pytest.raises(HydroError, match=r"unknown reach 'm12x' \(did you mean 'm12'\?\)"):
         net.reach_index("m12x", "here")
     with pytest.raises(HydroError, match="flows into unknown id 'nowhere'"):
