@@ -16,10 +16,9 @@ Kernels, in the order a run uses them
     per day: face flows, volume rates, withdrawals, the sub-step and the
     dispersive conductances.
 :func:`fill_ghosts`, :func:`advective_fluxes`, :func:`reservoir_step`,
-:func:`advect`
-    the advection half of a sub-step (reservoirs are integrated with it).
-:func:`disperse`
-    the dispersion half of a sub-step, with first-order removal fused in.
+:func:`withdraw`, :func:`advect`, :func:`disperse` (with :func:`exchanges`
+and :func:`record_exchanges`), :func:`remove`
+    the rest of a sub-step: withdrawals, advection, then dispersion and removal.
 :func:`day_outputs`
     per day: outputs and budget terms from the day's accumulators.
 :func:`simulate_kernel`
@@ -51,23 +50,29 @@ al. 2002).  A uniform field therefore stays uniform under any flows.  Reservoir
 volumes come from the reservoir water balance of the hydraulics and vary
 linearly within the day too; the tank is integrated exactly in that volume.
 
-Scheme (per pair of sub-steps; symmetric, hence second order in time even at a
-flux inlet, where Lie splitting is first order):
-
-    even sub-step: advection (dt), dispersion (dt), removal (2 dt)
-    odd sub-step:  dispersion (dt), advection (dt)
+Scheme (Strang splitting over the day: advection over half a sub-step, then
+dispersion and removal over a sub-step and advection over a sub-step, ..., and
+the last advection over half a sub-step again; for constant coefficients
+advection and dispersion commute, so the splitting adds no error there, and the
+symmetric arrangement keeps it second order where they do not, as next to a flux
+inlet):
 
 * advection: flux-limited Lax-Wendroff (Sweby 1984) with the monotonized-central
-  limiter (van Leer 1977), written branch-free.  Positive (and within the range
-  of its inputs) for a cell Courant number ``nu <= 1``, where ``nu`` is the water
-  leaving the cell in a sub-step over the smallest volume the cell has that day;
-  the Lax-Wendroff factor uses that same ``nu``, which only reduces the
-  correction and keeps it in Sweby's TVD region;
-* reservoirs: well-mixed tanks, exact in the day's linearly varying volume;
-* dispersion: central differences, forward Euler, within range while the summed
-  face conductance times dt over the cell's smallest volume is <= 1;
-  conductances use the cross-section at the day's mean volume;
-* removal: exact exponential, rate ``k20 * theta**(T - 20)``.
+  limiter (van Leer 1977), written branch-free.  Within the range of its inputs
+  for a cell Courant number ``nu <= 1``, where ``nu`` is the water leaving the
+  cell in a sub-step over the smallest volume the cell has that day; the
+  Lax-Wendroff factor uses that same ``nu``, which only reduces the correction
+  and keeps it in Sweby's TVD region;
+* dispersion: central differences, Heun's method (two forward Euler stages, the
+  second-order strong-stability-preserving Runge-Kutta scheme).  A single
+  forward Euler step is first order in time, which at the flux inlet, where
+  the two operators do not commute, left the first cell first order even
+  under Strang splitting.  Each stage stays within range while the summed face
+  conductance times dt over the cell's smallest volume is <= 1; conductances
+  use the cross-section at the day's mean volume;
+* reservoirs: well-mixed tanks, exact in the day's linearly varying volume
+  (integrated with the advection);
+* removal: exact exponential, rate ``k20 * theta**(T - 20)``, with dispersion.
 """
 
 from __future__ import annotations
@@ -327,7 +332,7 @@ def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, 
 def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, cell_share, cell_through, first, vol0,
                    reach_dispersion, face_coef, reach_down_index, sj_reach, dinlets, courant, disp_limit,
                    fq, wdraw, dvol, half_lw, cond, sj_cond, b_cond):
-    """Face flows, volume rates, the sub-step and the conductances of one day.
+    """Face flows, volume rates, the conductances and the sub-step of one day.
 
     Parameters
     ----------
@@ -349,17 +354,19 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
     Returns
     -------
     n_sub : int
-        Sub-steps of the day (even, at least 2).
+        Sub-steps of the day.
     """
     n_reach = q_in.shape[0]
     n_pad = vol0.shape[0]
-    dt_max = SECONDS_PER_DAY
     xs = np.zeros(n_pad)  # cross-section at the day's mean volume, m2 (0 in ghosts)
     vmin = np.empty(n_pad)
     gsum = np.zeros(n_pad)
     for p in range(n_pad):
         vmin[p] = vol0[p]
+    any_disp = False
     for r in range(n_reach):
+        if reach_dispersion[r] > 0.0:
+            any_disp = True
         s0 = reach_cell_start[r]
         n = reach_cell_start[r + 1] - s0
         dq = q_out[r] - q_in[r]
@@ -368,21 +375,12 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
         for j in range(n):
             p = p0 + j
             i = s0 + j
-            f_out = q_in[r] + dq * cell_through[i]
-            w = loss[r] * cell_share[i]
-            fq[p] = f_out
-            wdraw[p] = w
+            fq[p] = q_in[r] + dq * cell_through[i]
+            wdraw[p] = loss[r] * cell_share[i]
             dvol[p] = rate * cell_share[i]
             v_end = vol0[p] + SECONDS_PER_DAY * dvol[p]
             vmin[p] = min(vol0[p], v_end)
-            xs[p] = 0.5 * (vol0[p] + v_end) / cell_dx[s0 + j]
-            out = f_out + w
-            if out > 0.0:
-                dt_max = min(dt_max, courant * vmin[p] / out)
-    any_disp = False
-    for r in range(n_reach):
-        if reach_dispersion[r] > 0.0:
-            any_disp = True
+            xs[p] = 0.5 * (vol0[p] + v_end) / cell_dx[i]
     if any_disp:
         for p in range(n_pad - 1):
             cond[p] = face_coef[p] * (xs[p] + xs[p + 1])
@@ -403,12 +401,18 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
             sj_cond[k] = g
             gsum[first[u] + (a - reach_cell_start[u])] += g
             gsum[first[d]] += g
-        for r in range(n_reach):
-            for p in range(first[r], first[r] + reach_cell_start[r + 1] - reach_cell_start[r]):
-                if gsum[p] > 0.0:
-                    dt_max = min(dt_max, disp_limit * vmin[p] / gsum[p])
-    n_sub = int(math.ceil(SECONDS_PER_DAY / dt_max - 1e-9))
-    n_sub = max(2, n_sub + (n_sub % 2))  # pairs of sub-steps make the splitting symmetric
+    # advection stays within range for nu <= courant, each dispersion stage for
+    # d <= disp_limit (nu: water leaving over the cell's smallest volume that
+    # day; d: summed conductance times dt over it)
+    dt_max = SECONDS_PER_DAY
+    for r in range(n_reach):
+        for p in range(first[r], first[r] + reach_cell_start[r + 1] - reach_cell_start[r]):
+            out = fq[p] + wdraw[p]
+            if out > 0.0:
+                dt_max = min(dt_max, courant * vmin[p] / out)
+            if gsum[p] > 0.0:
+                dt_max = min(dt_max, disp_limit * vmin[p] / gsum[p])
+    n_sub = max(1, int(math.ceil(SECONDS_PER_DAY / dt_max - 1e-9)))
     dt = SECONDS_PER_DAY / n_sub
     for p in range(n_pad):
         if vmin[p] > 0.0 and vmin[p] < math.inf:
@@ -508,86 +512,111 @@ def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
 
 
 @kernel
-def advect(m, c, fk, lat, wdraw, any_withdrawal, dt, inv_v, keep2, fuse_removal, racc, wacc):
+def advect(m, c, fk, lat, dt, inv_v):
     """Advective update of one tracer over a sub-step (a flat stencil over the padded array).
 
-    ``m`` gains ``dt (F_in - F_out + sources)`` and loses the withdrawn water at
-    the cell concentration; the new concentration is the mass times ``inv_v``,
-    the inverse of the volume at the end of the sub-step (0 in ghost slots).
-    Where there is no dispersion step the removal of a pair of sub-steps
-    (``keep2``) is fused in.  Ghost slots collect meaningless mass that is never
-    read.
+    ``m`` gains ``dt (F_in - F_out + sources)``; the new concentration is the
+    mass times ``inv_v``, the inverse volume at the end of the sub-step (0 in
+    ghost slots, which collect meaningless mass that is never read).
     """
-    n_pad = m.shape[0]
-    if any_withdrawal:
-        for p in range(1, n_pad):
-            w = dt * wdraw[p] * c[p]
-            wacc[p] += w
-            m[p] -= w
-    # the branch is outside the loops so that each loop vectorises
-    if fuse_removal:
-        for p in range(1, n_pad):
-            after = m[p] + dt * (fk[p - 1] - fk[p] + lat[p])
-            mp = after * keep2[p]
-            racc[p] += after - mp
-            m[p] = mp
-            c[p] = mp * inv_v[p]
-    else:
-        for p in range(1, n_pad):
-            mp = m[p] + dt * (fk[p - 1] - fk[p] + lat[p])
-            m[p] = mp
-            c[p] = mp * inv_v[p]
+    for p in range(1, m.shape[0]):
+        mp = m[p] + dt * (fk[p - 1] - fk[p] + lat[p])
+        m[p] = mp
+        c[p] = mp * inv_v[p]
 
 
 @kernel
-def disperse(m, c, c_new, cond, dt, inv_v, keep2, apply_removal, racc,
-             sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond, boundary_conc,
-             day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
-    """Dispersion of one tracer over a sub-step (forward Euler), removal fused in when asked.
+def withdraw(m, c, wdraw, dt, wacc):
+    """Water taken out over a sub-step leaves with the cell's concentration (g into ``wacc``)."""
+    for p in range(m.shape[0]):
+        w = dt * wdraw[p] * c[p]
+        wacc[p] += w
+        m[p] -= w
 
-    Side junctions and concentration inlets are explicit exchanges applied
-    first (from the same old concentrations); fused junctions are faces of the
-    stencil, whose summed concentration step is recorded for the budgets.
-    Section dispersive fluxes are accumulated in ``sec_acc`` (g).  New
-    concentrations (mass times ``inv_v``, the inverse volume) go to ``c_new``
-    (the caller swaps the buffers).
-    """
+
+@kernel
+def exchanges(m, c, tau, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t):
+    """The dispersive exchanges that are not faces of the stencil (side junctions, concentration
+    inlets), explicit over ``tau`` seconds from concentrations ``c``, applied to ``m``."""
     for j in range(sj_a.shape[0]):
-        a = sj_a[j]
-        b = sj_b[j]
-        x = dt * sj_cond[j] * (c[a] - c[b])
-        m[a] -= x
-        m[b] += x
-        sj_acc[j] += x
-    for j in range(fj_reach.shape[0]):
-        a = last[fj_reach[j]]
-        fj_acc[j] += c[a] - c[a + 1]
+        x = tau * sj_cond[j] * (c[sj_a[j]] - c[sj_b[j]])
+        m[sj_a[j]] -= x
+        m[sj_b[j]] += x
     for j in range(dinlets.shape[0]):
         r = dinlets[j]
-        a = first[r]
-        x = dt * b_cond[j] * (boundary_conc[day, r, t] - c[a])
-        m[a] += x
-        disp_acc[r] += x
+        m[first[r]] += tau * b_cond[j] * (boundary_conc[day, r, t] - c[first[r]])
+
+
+@kernel
+def record_exchanges(c, w, cond, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond,
+                     boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
+    """Book ``w`` seconds of the dispersive fluxes at concentrations ``c`` (g; for fused
+    junctions the concentration step times seconds, multiplied by the conductance later)."""
+    for j in range(sj_a.shape[0]):
+        sj_acc[j] += w * sj_cond[j] * (c[sj_a[j]] - c[sj_b[j]])
+    for j in range(fj_reach.shape[0]):
+        a = last[fj_reach[j]]
+        fj_acc[j] += w * (c[a] - c[a + 1])
+    for j in range(dinlets.shape[0]):
+        r = dinlets[j]
+        disp_acc[r] += w * b_cond[j] * (boundary_conc[day, r, t] - c[first[r]])
     for j in range(sec_kind.shape[0]):
         if sec_kind[j] == 1:
             p = sec_slot[j]
-            sec_acc[j] += dt * cond[p] * (c[p] - c[p + 1])
+            sec_acc[j] += w * cond[p] * (c[p] - c[p + 1])
         elif sec_kind[j] == 2:
             k = sec_index[j]
-            sec_acc[j] += dt * sj_cond[k] * (c[sj_a[k]] - c[sj_b[k]])
+            sec_acc[j] += w * sj_cond[k] * (c[sj_a[k]] - c[sj_b[k]])
+
+
+@kernel
+def disperse(m, c, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc,
+             dinlets, first, b_cond, boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
+    """Dispersion of one tracer over ``tau`` seconds by Heun's method, then removal by ``keep``.
+
+    Heun's method (the second-order strong-stability-preserving Runge-Kutta
+    scheme) is two explicit stages: ``m1 = m + tau L(c)``, then
+    ``m <- (m + m1) / 2 + tau / 2 L(c1)``.  Each stage is a forward Euler step,
+    so it stays within the range of its inputs under the same limit; unlike a
+    single forward Euler step it is second order in time, which keeps the cell
+    next to a flux inlet second order.  ``c`` ends at the new concentrations;
+    ``m1``, ``c1`` are work arrays.
+    """
     n_pad = m.shape[0]
-    if apply_removal:
-        for p in range(1, n_pad - 1):
-            after = m[p] + dt * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
-            mp = after * keep2[p]
-            racc[p] += after - mp
-            m[p] = mp
-            c_new[p] = mp * inv_v[p]
-    else:
-        for p in range(1, n_pad - 1):
-            mp = m[p] + dt * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
-            m[p] = mp
-            c_new[p] = mp * inv_v[p]
+    for p in range(n_pad):
+        m1[p] = m[p]
+    exchanges(m1, c, tau, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t)
+    for p in range(1, n_pad - 1):
+        mp = m1[p] + tau * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
+        m1[p] = mp
+        c1[p] = mp * inv_v[p]
+    c1[0] = 0.0
+    c1[n_pad - 1] = 0.0
+    half = 0.5 * tau
+    record_exchanges(c, half, cond, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond,
+                     boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc)
+    record_exchanges(c1, half, cond, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond,
+                     boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc)
+    # (m + m1) / 2 = m + tau/2 L(c); then the second half, tau/2 L(c1)
+    for p in range(n_pad):
+        m1[p] = 0.5 * (m[p] + m1[p])
+    exchanges(m1, c1, half, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t)
+    for p in range(1, n_pad - 1):
+        after = m1[p] + half * (cond[p - 1] * (c1[p - 1] - c1[p]) + cond[p] * (c1[p + 1] - c1[p]))
+        mp = after * keep[p]
+        racc[p] += after - mp
+        m[p] = mp
+        c[p] = mp * inv_v[p]
+
+
+@kernel
+def remove(m, c, keep, racc):
+    """Exact first-order removal by the factors ``keep`` (g removed into ``racc``)."""
+    for p in range(m.shape[0]):
+        mp = m[p] * keep[p]
+        racc[p] += m[p] - mp
+        m[p] = mp
+        c[p] *= keep[p]
 
 
 @kernel
@@ -700,9 +729,10 @@ def simulate_kernel(
     sj_cond = np.zeros(n_sj)
     b_cond = np.zeros(n_dinlet)
     fj_cond = np.zeros(n_fj)
-    keep2 = np.ones(n_pad)
+    keep = np.ones(n_pad)  # removal factor of a sub-step
+    half_lw_h = np.zeros(n_pad)  # Lax-Wendroff factor of a half sub-step
     inv_qin = np.zeros(n_reach)
-    inv_vs = np.zeros(n_pad)  # inverse volumes at the start and end of a sub-step, m-3
+    inv_v0 = np.zeros(n_pad)  # inverse volumes at the start of the day and the end of a sub-step, m-3
     inv_ve = np.zeros(n_pad)
     # slots whose face flux the budgets and outputs need: chain inlet ghosts, reach
     # outlets and sections (the rest is never read, so it is not accumulated)
@@ -732,7 +762,8 @@ def simulate_kernel(
     mass = np.zeros((n_tr, n_pad))
     res_mass = np.empty((n_res, n_tr))
     c = np.zeros((g_max, n_pad))
-    c_next = np.zeros((g_max, n_pad))
+    m_work = np.zeros(n_pad)  # work arrays of the dispersion's first stage
+    c_work = np.zeros(n_pad)
     c_total = np.zeros(n_pad)
     flux_per_conc = np.zeros(n_pad)  # total face flux over total upwind concentration, m3 s-1
     flux_total = np.zeros(n_pad)
@@ -773,18 +804,20 @@ def simulate_kernel(
                                sj_cond, b_cond)
         dt = SECONDS_PER_DAY / n_sub
         out_substeps[day] = n_sub
+        for p in range(n_pad):
+            half_lw_h[p] = 0.25 + 0.5 * half_lw[p]  # 0.5 (1 - nu / 2)
         any_withdrawal = False
         for r in range(n_reach):
             if loss[day, r] > 0.0:
                 any_withdrawal = True
         varies = False  # does any volume change during the day?
         for p in range(n_pad):
+            inv_v0[p] = 1.0 / vol0[p]
             if dvol[p] != 0.0:
                 varies = True
         if not varies:
             for p in range(n_pad):
-                inv_vs[p] = 1.0 / vol0[p]
-                inv_ve[p] = inv_vs[p]
+                inv_ve[p] = inv_v0[p]
         for k in range(n_fj):
             fj_cond[k] = cond[last[fj_reach[k]]]
         for r in range(n_reach):
@@ -812,39 +845,38 @@ def simulate_kernel(
                     flux_acc[k, p] = 0.0
                     removed_acc[k, p] = 0.0
                     withdrawn_acc[k, p] = 0.0
-                    c[k, p] = mass[t, p] / vol0[p]
                 for s in range(n_res):
                     res_out_day[k, s] = 0.0
                     res_in_day[k, s] = 0.0
                     res_rm_day[k, s] = 0.0
-            # removal over a pair of sub-steps; tags of one constituent share its rate
+            # Strang splitting: advection over half a sub-step, then dispersion and
+            # removal over a sub-step and advection over a sub-step, ..., and the
+            # last advection over half a sub-step again
             for r in range(n_reach):
-                keep_r = math.exp(-reach_rate[day, r, t0] * 2.0 * dt)
+                keep_r = math.exp(-reach_rate[day, r, t0] * dt)
                 for p in range(first[r], last[r] + 1):
-                    keep2[p] = keep_r
+                    keep[p] = keep_r
+            for k in range(n_tag):
+                t = t0 + k
+                for p in range(n_pad):
+                    c[k, p] = mass[t, p] * inv_v0[p]
 
-            for sub in range(n_sub):
-                even = sub % 2 == 0
-                # inverse volumes at the start and end of the sub-step (0 in ghosts)
+            for sub in range(n_sub + 1):
+                # this advection step: tau seconds from t_start into the day
+                tau = 0.5 * dt if sub == 0 or sub == n_sub else dt
+                t_start = 0.0 if sub == 0 else (sub - 0.5) * dt
+                t_end = SECONDS_PER_DAY if sub == n_sub else t_start + tau
+                f_start = t_start / SECONDS_PER_DAY
+                f_end = t_end / SECONDS_PER_DAY
+                lw = half_lw if tau == dt else half_lw_h
+                # inverse volumes at the end of the step (0 in ghosts)
                 if varies:
-                    inv_vs, inv_ve = inv_ve, inv_vs
-                    if sub == 0:
-                        for p in range(n_pad):
-                            inv_vs[p] = 1.0 / vol0[p]
-                    t_end = (sub + 1) * dt
                     for p in range(n_pad):
                         inv_ve[p] = 1.0 / (vol0[p] + t_end * dvol[p])
-                if not even and any_disp:
-                    _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, inv_vs, keep2, False,
-                                    removed_acc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets,
-                                    first, b_cond, boundary_conc, day, disp_acc, sec_kind, sec_index,
-                                    sec_slot, sec_acc)
-                    c, c_next = c_next, c
-                # ---- advection, with the reservoirs ----------------------------
                 for k in range(n_tag):
                     t = t0 + k
                     for s in range(n_res):
-                        v_s = res_volume[day, s] + (sub / n_sub) * (res_volume[day + 1, s] - res_volume[day, s])
+                        v_s = res_volume[day, s] + f_start * (res_volume[day + 1, s] - res_volume[day, s])
                         res_c[k, s] = res_mass[s, t] / v_s
                     if sub == 0:
                         for j in range(n_chain):
@@ -859,14 +891,14 @@ def simulate_kernel(
                 # fluxes of the constituent from the old state; each tag carries the
                 # share it holds in the upwind slot, so the tags add up exactly
                 if n_tag == 1:
-                    advective_fluxes(c[0], fq, half_lw, flux_total)
+                    advective_fluxes(c[0], fq, lw, flux_total)
                 else:
                     for p in range(n_pad):
                         acc = 0.0
                         for k in range(n_tag):
                             acc += c[k, p]
                         c_total[p] = acc
-                    advective_fluxes(c_total, fq, half_lw, flux_total)
+                    advective_fluxes(c_total, fq, lw, flux_total)
                     # one division per slot, shared by the tags
                     for p in range(n_pad):
                         flux_per_conc[p] = flux_total[p] / (c_total[p] + 1e-300)
@@ -887,15 +919,15 @@ def simulate_kernel(
                         r = into_res[j]
                         res_in[reach_down_index[r]] += fk[last[r]]
                     for s in range(n_res):
-                        v_s = res_volume[day, s] + (sub / n_sub) * (res_volume[day + 1, s] - res_volume[day, s])
-                        v_e = res_volume[day, s] + ((sub + 1) / n_sub) * (res_volume[day + 1, s] - res_volume[day, s])
+                        v_s = res_volume[day, s] + f_start * (res_volume[day + 1, s] - res_volume[day, s])
+                        v_e = res_volume[day, s] + f_end * (res_volume[day + 1, s] - res_volume[day, s])
                         m1, out_m, rm = reservoir_step(res_mass[s, t], res_in[s], v_s, v_e, res_outflow[day, s],
-                                                       settling_m_s[t] * res_area[day, s], res_rate[day, s, t], dt)
+                                                       settling_m_s[t] * res_area[day, s], res_rate[day, s, t], tau)
                         res_mass[s, t] = m1
-                        res_flux[s] = out_m / dt
+                        res_flux[s] = out_m / tau
                         res_out_day[k, s] += out_m
                         res_rm_day[k, s] += rm
-                        res_in_day[k, s] += (res_in[s] - res_load[day, s, t]) * dt
+                        res_in_day[k, s] += (res_in[s] - res_load[day, s, t]) * tau
                     # mass entering each chain head is its inlet ghost's flux; side
                     # tributaries and reservoirs below a fused junction enter the
                     # first cell of the reach as a source
@@ -908,27 +940,30 @@ def simulate_kernel(
                             if j >= 0:
                                 inflow[k, j] += res_flux[s]
                             else:
-                                x = dt * res_flux[s]
+                                x = tau * res_flux[s]
                                 m[first[d]] += x
                                 extra_acc[k, d] += x
                     for j in range(n_chain):
                         fk[ghost_up[j]] = inflow[k, j]
                     for j in range(n_side):
-                        x = dt * fk[side_src[j]]
+                        x = tau * fk[side_src[j]]
                         m[side_dst[j]] += x
                         extra_acc[k, side_reach[j]] += x
                     facc = flux_acc[k]
                     for j in range(acc_slots.shape[0]):
                         q = acc_slots[j]
-                        facc[q] += dt * fk[q]
-                    advect(m, ck, fk, lat[t], wdraw, any_withdrawal, dt, inv_ve, keep2, even and not any_disp,
-                           removed_acc[k], withdrawn_acc[k])
-                if even and any_disp:
-                    _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, inv_ve, keep2, True,
-                                    removed_acc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets,
-                                    first, b_cond, boundary_conc, day, disp_acc, sec_kind, sec_index,
-                                    sec_slot, sec_acc)
-                    c, c_next = c_next, c
+                        facc[q] += tau * fk[q]
+                    if any_withdrawal:
+                        withdraw(m, ck, wdraw, tau, withdrawn_acc[k])
+                    advect(m, ck, fk, lat[t], tau, inv_ve)
+                    if sub == n_sub:
+                        continue
+                    if any_disp:
+                        disperse(m, ck, m_work, c_work, cond, dt, inv_ve, keep, removed_acc[k], sj_a, sj_b,
+                                 sj_cond, sj_acc[k], fj_reach, last, fj_acc[k], dinlets, first, b_cond,
+                                 boundary_conc, day, t, disp_acc[k], sec_kind, sec_index, sec_slot, sec_acc[k])
+                    else:
+                        remove(m, ck, keep, removed_acc[k])
 
             # ---- daily outputs and budgets ------------------------------------
             for k in range(n_tag):
@@ -951,18 +986,6 @@ def simulate_kernel(
     for t in range(n_tr):
         for i in range(n_cell):
             out_final_conc[i, t] = mass[t, pos[i]] / vol0[pos[i]]
-
-
-@kernel
-def _disperse_group(mass, c, c_next, t0, n_tag, cond, dt, inv_v, keep2, apply_removal,
-                    removed_acc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first,
-                    b_cond, boundary_conc, day, disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
-    """:func:`disperse` for every tag of a constituent."""
-    for k in range(n_tag):
-        t = t0 + k
-        disperse(mass[t], c[k], c_next[k], cond, dt, inv_v, keep2, apply_removal,
-                 removed_acc[k], sj_a, sj_b, sj_cond, sj_acc[k], fj_reach, last, fj_acc[k], dinlets, first,
-                 b_cond, boundary_conc, day, t, disp_acc[k], sec_kind, sec_index, sec_slot, sec_acc[k])
 
 
 @kernel
@@ -1017,7 +1040,7 @@ def day_outputs(day, period, t, k, dt, reach_cell_start, cell_reach, reach_down_
     for j in range(sj_reach.shape[0]):
         disp_out[sj_reach[j]] += sj_acc[k, j]
     for j in range(fj_reach.shape[0]):
-        x = dt * fj_cond[j] * fj_acc[k, j]
+        x = fj_cond[j] * fj_acc[k, j]
         d_acc[fj_reach[j]] -= x
         d_acc[reach_down_index[fj_reach[j]]] += x
         disp_out[fj_reach[j]] += x

@@ -11,8 +11,8 @@ kernel                      here
 ``day_hydraulics``          :func:`day_hydraulics`
 ``fill_ghosts`` + limiter   :func:`face_fluxes`
 ``reservoir_step``          :func:`reservoir_step`
-``advect``                  :func:`advect`
-``disperse``                :func:`disperse`
+``withdraw`` + ``advect``   :func:`advect`
+``disperse`` + ``remove``   :func:`disperse` (:func:`dispersion_rate`)
 ``day_outputs``             the end of :func:`run`
 ==========================  =====================================
 
@@ -142,15 +142,14 @@ def day_hydraulics(network, L, inp, day, vol0, share, lateral, loss, courant, di
     for i in range(n_cell):
         if gsum[i] > 0:
             dt_max = min(dt_max, disp_limit * vmin[i] / gsum[i])
-    n_sub = math.ceil(DAY / dt_max - 1e-9)
-    n_sub = max(2, n_sub + n_sub % 2)
+    n_sub = max(1, math.ceil(DAY / dt_max - 1e-9))
     dt = DAY / n_sub
     half_lw = 0.5 * (1 - dt * (fq + wd) / vmin)
     return dict(fq=fq, wd=wd, rate=rate, faces=faces, junctions=junctions, inlets=inlets, n_sub=n_sub, dt=dt,
-                half_lw=half_lw)
+                half_lw=half_lw, half_lw_h=0.25 + 0.5 * half_lw)
 
 
-def face_fluxes(network, L, H, conc, tags, up_mix, res_c, day, inp):
+def face_fluxes(network, L, H, conc, tags, up_mix, res_c, day, inp, lw):
     """Outflow-face flux (g/s) of every cell and tag: the group's limited flux, split by shares."""
     reaches = network.reaches
     total = sum(conc[t] for t in tags)
@@ -170,7 +169,7 @@ def face_fluxes(network, L, H, conc, tags, up_mix, res_c, day, inp):
         for j, i in enumerate(cells):
             cu = total[i - 1] if j > 0 else cu0
             cd = total[i + 1] if j < len(cells) - 1 else cd_last
-            f_tot = H["fq"][i] * mc_face(total[i], cu, cd, H["half_lw"][i])
+            f_tot = H["fq"][i] * mc_face(total[i], cu, cd, lw[i])
             for t in tags:
                 flux[t][i] = f_tot if len(tags) == 1 else f_tot / (total[i] + 1e-300) * conc[t][i]
     return flux
@@ -196,37 +195,50 @@ def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
     return m0 + a_in * dt - (q_out + removal) * integral, q_out * integral
 
 
-def advect(network, L, H, m, c_t, flux_t, inflow, lat_t, keep2, fuse, vol_end, dt):
-    """Advective update of one tracer: every cell gains its inflow face and loses its outflow face."""
+def advect(network, L, H, m, c_t, flux_t, inflow, lat_t, vol_end, dt):
+    """Withdrawals, then the advective update of one tracer: every cell gains its inflow face and loses its outflow."""
+    for i in range(len(m)):
+        m[i] -= dt * H["wd"][i] * c_t[i]
     for r in range(len(network.reaches)):
         cells = L["cells"][r]
         mu = L["main_up"][r]
         for j, i in enumerate(cells):
             into = flux_t[i - 1] if j > 0 else (flux_t[L["cells"][mu][-1]] if mu is not None else inflow[r])
-            after = m[i] + dt * (into - flux_t[i] + lat_t[i]) - dt * H["wd"][i] * c_t[i]
-            m[i] = after * keep2[i] if fuse else after
+            m[i] = m[i] + dt * (into - flux_t[i] + lat_t[i])
             c_t[i] = m[i] / vol_end[i]
 
 
-def disperse(H, m, c_t, bconc, keep2, removal, vol_now, dt, sec_faces, sec_acc, out_disp):
-    """Explicit dispersion of one tracer from the old concentrations; removal after it if asked."""
-    c_old = c_t.copy()
+def dispersion_rate(H, c, bconc):
+    """Net dispersive mass rate into every cell (g/s) at concentrations ``c``, and the junction fluxes."""
+    rate = np.zeros(len(c))
+    junction = {}
     for r, a, b, g in H["junctions"]:
-        x = dt * g * (c_old[a] - c_old[b])
-        m[a] -= x
-        m[b] += x
-        out_disp[r] += x
+        x = g * (c[a] - c[b])
+        rate[a] -= x
+        rate[b] += x
+        junction[r] = x
     for r, a, g in H["inlets"]:
-        m[a] += dt * g * (bconc[r] - c_old[a])
+        rate[a] += g * (bconc[r] - c[a])
     for a, b, g in H["faces"]:
-        x = dt * g * (c_old[a] - c_old[b])
-        m[a] -= x
-        m[b] += x
+        x = g * (c[a] - c[b])
+        rate[a] -= x
+        rate[b] += x
+    return rate, junction
+
+
+def disperse(H, m, c_t, bconc, keep, vol_now, dt, sec_faces, sec_acc, out_disp):
+    """Heun's method over dt (two forward Euler stages), then removal by ``keep``."""
+    c0 = c_t.copy()
+    r0, j0 = dispersion_rate(H, c0, bconc)
+    m1 = m + dt * r0
+    c1 = m1 / vol_now
+    r1, j1 = dispersion_rate(H, c1, bconc)
+    for r in j0:
+        out_disp[r] += 0.5 * dt * (j0[r] + j1[r])
     for k, (a, b, g) in sec_faces.items():
-        sec_acc[k] += dt * g * (c_old[a] - c_old[b])
+        sec_acc[k] += 0.5 * dt * g * ((c0[a] - c0[b]) + (c1[a] - c1[b]))
     for i in range(len(m)):
-        if removal:
-            m[i] *= keep2[i]
+        m[i] = (m[i] + 0.5 * dt * (r0[i] + r1[i])) * keep[i]
         c_t[i] = m[i] / vol_now[i]
 
 
@@ -279,31 +291,31 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
             t0 += size
             conc = {t: mass[t] / vol0 for t in tags}
             first = tracers[tags[0]]
-            keep2 = np.zeros(lay.n_cells)
+            keep = np.zeros(lay.n_cells)
             for r in range(R):
                 k = first.river_removal_per_day * per_day * first.river_theta ** (inp.reach_temp[day, r] - 20)
                 for i in cells[r]:
-                    keep2[i] = math.exp(-k * 2 * dt)
+                    keep[i] = math.exp(-k * dt)
             up_mix = {}
             sec_acc = {t: np.zeros(len(lay.section_cell)) for t in tags}
             out_disp = {t: np.zeros(R) for t in tags}
-            for sub in range(n_sub):
-                vol_start = vol0 + sub * dt * H["rate"]
-                vol_end = vol0 + (sub + 1) * dt * H["rate"]
-                even = sub % 2 == 0
-                if not even and any_disp:
-                    for t in tags:
-                        disperse(H, mass[t], conc[t], inp.boundary_conc[day, :, t], keep2, False, vol_start, dt,
-                                 sec_faces, sec_acc[t], out_disp[t])
-                v_s = inp.res_volume[day] + (sub / n_sub) * (inp.res_volume[day + 1] - inp.res_volume[day])
-                v_e = inp.res_volume[day] + ((sub + 1) / n_sub) * (inp.res_volume[day + 1] - inp.res_volume[day])
+            # Strang: advection over dt/2, then (dispersion and removal over dt,
+            # advection over dt) ..., the last advection over dt/2
+            for step in range(n_sub + 1):
+                tau = 0.5 * dt if step in (0, n_sub) else dt
+                t_start = 0.0 if step == 0 else (step - 0.5) * dt
+                t_end = DAY if step == n_sub else t_start + tau
+                lw = H["half_lw"] if tau == dt else H["half_lw_h"]
+                vol_end = vol0 + t_end * H["rate"]
+                v_s = inp.res_volume[day] + (t_start / DAY) * (inp.res_volume[day + 1] - inp.res_volume[day])
+                v_e = inp.res_volume[day] + (t_end / DAY) * (inp.res_volume[day + 1] - inp.res_volume[day])
                 res_c = {(t, s): res_mass[t, s] / v_s[s] for t in tags for s in range(S)}
-                if sub == 0:
+                if step == 0:
                     for t in tags:
                         for r in range(R):
                             up_mix[t, r] = inp.boundary_flux[day, r, t] + sum(
                                 inp.res_outflow[day, s] * res_c[t, s] for s in L["res_into"][r])
-                flux = face_fluxes(network, L, H, conc, tags, up_mix, res_c, day, inp)
+                flux = face_fluxes(network, L, H, conc, tags, up_mix, res_c, day, inp, lw)
                 for t in tags:
                     res_flux = np.zeros(S)
                     for s in range(S):
@@ -312,27 +324,30 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
                             * tracers[t].reservoir_theta ** (inp.res_temp[day, s] - 20)
                         res_mass[t, s], out = reservoir_step(
                             res_mass[t, s], a_in, v_s[s], v_e[s], inp.res_outflow[day, s],
-                            tracers[t].settling_velocity_m_per_day * per_day * inp.res_area[day, s], k, dt)
-                        res_flux[s] = out / dt
+                            tracers[t].settling_velocity_m_per_day * per_day * inp.res_area[day, s], k, tau)
+                        res_flux[s] = out / tau
                     inflow = {}
                     m = mass[t]
                     for r in range(R):
                         inflow[r] = inp.boundary_flux[day, r, t] + sum(res_flux[s] for s in L["res_into"][r])
                         up_mix[t, r] = inflow[r]
                         if L["main_up"][r] is not None:  # side tributaries and reservoirs: sources
-                            m[cells[r][0]] += dt * (sum(flux[t][cells[u][-1]] for u in L["ups"][r]
-                                                        if u != L["main_up"][r])
-                                                    + sum(res_flux[s] for s in L["res_into"][r]))
+                            m[cells[r][0]] += tau * (sum(flux[t][cells[u][-1]] for u in L["ups"][r]
+                                                         if u != L["main_up"][r])
+                                                     + sum(res_flux[s] for s in L["res_into"][r]))
                     for r in range(R):
-                        out_reach[day, r, t] += dt * flux[t][cells[r][-1]]
+                        out_reach[day, r, t] += tau * flux[t][cells[r][-1]]
                     for k, cell in enumerate(lay.section_cell):
-                        out_sec[day, k, t] += dt * flux[t][cell]
-                    advect(network, L, H, m, conc[t], flux[t], inflow, lat[t], keep2, even and not any_disp,
-                           vol_end, dt)
-                if even and any_disp:
-                    for t in tags:
-                        disperse(H, mass[t], conc[t], inp.boundary_conc[day, :, t], keep2, True, vol_end, dt,
-                                 sec_faces, sec_acc[t], out_disp[t])
+                        out_sec[day, k, t] += tau * flux[t][cell]
+                    advect(network, L, H, m, conc[t], flux[t], inflow, lat[t], vol_end, tau)
+                    if step < n_sub:
+                        if any_disp:
+                            disperse(H, m, conc[t], inp.boundary_conc[day, :, t], keep, vol_end, dt, sec_faces,
+                                     sec_acc[t], out_disp[t])
+                        else:
+                            for i in range(lay.n_cells):
+                                m[i] *= keep[i]
+                                conc[t][i] = m[i] / vol_end[i]
             for t in tags:
                 for i in range(lay.n_cells):
                     if abs(mass[t, i]) < TINY:

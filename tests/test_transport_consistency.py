@@ -99,10 +99,12 @@ def test_mass_closes_and_tags_add_up_under_varying_flows(case, n_tag):
     assert whole.closure("network") < 1e-12
     assert whole.closure("reach") < 1e-12
     assert tags.closure("network") < 1e-12
-    # tags add up to the constituent: round-off of the share split
-    np.testing.assert_allclose(tags.reach_load.sum(axis=2), whole.reach_load[:, :, 0], rtol=1e-11, atol=1e-14)
+    # tags add up to the constituent: round-off of the share split, over a few
+    # thousand sub-steps of several passes each (1e-11 is reached; 1e-10 is far
+    # below any scheme difference)
+    np.testing.assert_allclose(tags.reach_load.sum(axis=2), whole.reach_load[:, :, 0], rtol=1e-10, atol=1e-14)
     np.testing.assert_allclose(tags.final_concentration.sum(axis=1), whole.final_concentration[:, 0],
-                               rtol=1e-11, atol=1e-14)
+                               rtol=1e-10, atol=1e-14)
 
 
 def test_section_load_is_the_mass_that_crosses_the_section():
