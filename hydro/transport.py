@@ -24,6 +24,9 @@ from hydro.tomlio import Table
 from hydro.units import SECONDS_PER_DAY
 from hydro.variables import FLUX_TERMS
 
+#: Days sampled (evenly over the run) for the statistics that set volume levels.
+MAX_SAMPLE_DAYS = 1000
+
 #: A cell's volume is never allowed below this share of its median geometric
 #: volume: where the water balance would take it lower (withdrawals or routing
 #: deficits larger than the reach holds), the reach's whole volume series is
@@ -394,8 +397,9 @@ def cell_volumes(network: Network, q_in: np.ndarray, q_out: np.ndarray,
     by a hydraulic model do: WASP, CE-QUAL-W2), so only the *level* of the
     volume series is free.  It is set so that the series matches the channel's
     hydraulic geometry as closely as the balance allows: the reach starts at the
-    median over the run of (geometric volume at the day's flow) minus (storage
-    the balance has gained by mid-day).  Geometric volumes are ``dx * A(Q)``
+    median over the run (on at most :data:`MAX_SAMPLE_DAYS` evenly spaced days)
+    of (geometric volume at the day's flow) minus (storage the balance has
+    gained by mid-day).  Geometric volumes are ``dx * A(Q)``
     with ``A`` from :meth:`hydro.network.Reach.cross_section_m2` at each cell's
     mean discharge.  With steady hydraulics (no storage change) this is the
     median geometric volume; with Muskingum-Cunge routing the volume rises and
@@ -424,28 +428,30 @@ def cell_volumes(network: Network, q_in: np.ndarray, q_out: np.ndarray,
         Indices of the reaches whose level was raised.
     """
     lay = network.layout
-    volume = np.empty(lay.n_cells)
-    shares = np.empty(lay.n_cells)
-    raised = []
+    n_day = q_in.shape[0]
     gained = np.cumsum((q_in - q_out + lateral) * SECONDS_PER_DAY, axis=0)  # end of each day, m3
     mid_day = gained - 0.5 * (q_in - q_out + lateral) * SECONDS_PER_DAY
+    # the level and shares are statistics over the run: at most MAX_SAMPLE_DAYS
+    # evenly spaced days are enough for them and keep the work bounded
+    days = np.unique(np.linspace(0, n_day - 1, min(n_day, MAX_SAMPLE_DAYS)).astype(np.int64))
+    start = lay.reach_cell_start[:-1]
+    n_cells = np.diff(lay.reach_cell_start)
+    along = (np.arange(lay.n_cells) - np.repeat(start, n_cells) + 0.5) / np.repeat(n_cells, n_cells)
+    r_of = lay.cell_reach
+    q_cell = q_in[days][:, r_of] + (q_out - q_in)[days][:, r_of] * along  # (days, N)
+    geometric = np.empty_like(q_cell)
     for r, reach in enumerate(network.reaches):
-        start, end = lay.reach_cell_start[r], lay.reach_cell_start[r + 1]
-        n = end - start
-        along = (np.arange(n) + 0.5) / n
-        q_cell = q_in[:, r, None] + (q_out[:, r] - q_in[:, r])[:, None] * along  # (D, n)
-        geometric = lay.cell_dx[start:end] * reach.cross_section_m2(np.maximum(q_cell, 0.0))
-        reach_geometric = geometric.sum(axis=1)
-        level = float(np.median(reach_geometric - mid_day[:, r]))
-        share = geometric.sum(axis=0) / reach_geometric.sum()
-        lowest = min(0.0, float(gained[:, r].min()))
-        need = MIN_VOLUME_SHARE * float(np.median(reach_geometric)) - (level + lowest)
-        if need > 0.0:
-            level += need
-            raised.append(r)
-        volume[start:end] = share * level
-        shares[start:end] = share
-    return volume, shares, tuple(raised)
+        a, b = lay.reach_cell_start[r], lay.reach_cell_start[r + 1]
+        geometric[:, a:b] = reach.cross_section_m2(np.maximum(q_cell[:, a:b], 0.0))
+    geometric *= lay.cell_dx
+    reach_geometric = np.add.reduceat(geometric, start, axis=1)  # (days, R)
+    level = np.median(reach_geometric - mid_day[days], axis=0)
+    share = geometric.sum(axis=0) / reach_geometric.sum(axis=0)[r_of]
+    lowest = np.minimum(0.0, gained.min(axis=0))
+    need = MIN_VOLUME_SHARE * np.median(reach_geometric, axis=0) - (level + lowest)
+    raised = np.flatnonzero(need > 0.0)
+    level = level + np.maximum(need, 0.0)
+    return share * level[r_of], share, tuple(int(r) for r in raised)
 
 
 def _through(reach_cell_start: np.ndarray, share: np.ndarray) -> np.ndarray:
