@@ -249,7 +249,24 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     else:
         click.echo(format_payments(payments))
         for gap in series.missing():
-            click.echo(f"missing: {gap}", err=True)
+            click.echo(f"missing: {gap['section']} {gap['parameter']} {gap['year']}, "
+                       f"month{'s' if len(gap['months']) > 1 else ''} {_ranges(gap['months'])} "
+                       "(not filled)", err=True)
+
+
+def _ranges(numbers) -> str:
+    """``[2, 3, 4, 7]`` -> ``"2-4, 7"``."""
+    out, run = [], []
+    for n in sorted(int(x) for x in numbers):
+        if run and n == run[-1] + 1:
+            run.append(n)
+            continue
+        if run:
+            out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+        run = [n]
+    if run:
+        out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ", ".join(out)
 
 
 @main.command("plot")

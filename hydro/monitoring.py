@@ -161,7 +161,7 @@ class SectionSeries:
 
     def missing_months(self, section: str, parameter: str, year: int) -> list[int]:
         """Months (1..12) of ``year`` without a value."""
-        return [m + 1 for m in np.flatnonzero(np.isnan(self.monthly(section, parameter, year)))]
+        return [int(m) + 1 for m in np.flatnonzero(np.isnan(self.monthly(section, parameter, year)))]
 
     def annual_mean(self, section: str, parameter: str, year: int) -> float:
         """The arithmetic mean of the 12 monthly means (mg/L); NaN if any month is missing.

@@ -300,8 +300,16 @@ def write_bytes(path: str | Path, data: bytes, overwrite: bool = False, *, optio
 
 # -- signals -------------------------------------------------------------------------
 
+#: The process that installed the handlers (forked workers inherit them).
+_owner_pid: int | None = None
+
+
 def _on_signal(signum, frame):
     global received
+    if os.getpid() != _owner_pid:
+        # a forked worker (an ensemble's process pool) that inherited the handler: end
+        # quietly, as SIGTERM would, and leave the message to the parent (no traceback)
+        os._exit(128 + signum)
     received = signum
     if signum == signal.SIGTERM:
         raise Terminated()
@@ -313,8 +321,9 @@ def handle_signals() -> Iterator[None]:
     """While the block runs (in the main thread), SIGINT raises KeyboardInterrupt and
     SIGTERM raises :class:`Terminated`, so that every ``finally`` (temporary files,
     worker processes) runs; the previous handlers are restored afterwards."""
-    global received
+    global received, _owner_pid
     received = None
+    _owner_pid = os.getpid()
     import threading
 
     if threading.current_thread() is not threading.main_thread():
@@ -326,9 +335,20 @@ def handle_signals() -> Iterator[None]:
             old[sig] = signal.signal(sig, _on_signal)
         except (ValueError, OSError):  # pragma: no cover - not the main thread / platform
             pass
+    old_hook = threading.excepthook
+
+    def quiet_after_signal(args):
+        # once stopping on a signal, a background thread's error (a process pool's
+        # manager thread finding its workers gone) is noise, not news
+        if received is None:
+            old_hook(args)
+
+    threading.excepthook = quiet_after_signal
     try:
         yield
     finally:
+        if received is None:  # after a signal, keep it quiet until the process exits
+            threading.excepthook = old_hook
         for sig, handler in old.items():
             with contextlib.suppress(ValueError, OSError):
                 signal.signal(sig, handler)

@@ -110,7 +110,10 @@ class _Evaluator:
             else:
                 slots[key] = [i]
                 todo.append(z)
+        from hydro.outputs import raise_if_signalled
+
         for j, result in self.executor.map_unordered(todo):
+            raise_if_signalled()  # a Ctrl-C/SIGTERM whose exception library code swallowed
             z = todo[j]
             rec = self.store.append({
                 "key": vector_key(z), "z": [float(v) for v in z],
