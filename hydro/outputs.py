@@ -45,8 +45,12 @@ from hydro.errors import HydroError
 #: Environment variable of the test-only delay before the rename (seconds).
 DELAY_ENV = "HYDRO_TEST_WRITE_DELAY"
 
-#: Seconds after which a temporary file of another host (or of an unknown writer) counts as stale.
+#: Seconds after which a temporary file of another host counts as stale.
 FOREIGN_STALE_S = 24 * 3600
+
+#: Seconds after which an untagged temporary file (``.NAME.<random>.part``, written by hydro
+#: before this module) counts as stale.
+LEGACY_STALE_S = 600
 
 
 class Terminated(KeyboardInterrupt):
@@ -99,8 +103,9 @@ def remove_stale_temps(path: str | Path) -> list[Path]:
     """Remove the temporary files of ``path`` that a killed writer left behind.
 
     A temporary file ``.NAME.<pid>@<host>.<random>.part`` is stale when it is of
-    this host and its process is gone; one of another host, or of the older
-    ``.NAME.<random>.part`` form, when it is older than a day.  Returns the files removed.
+    this host and its process is gone, or of another host and older than a day;
+    one of the older ``.NAME.<random>.part`` form when it is older than ten
+    minutes.  Returns the files removed.
     """
     path = Path(path)
     folder = path.parent
@@ -122,8 +127,9 @@ def remove_stale_temps(path: str | Path) -> list[Path]:
             pid = int(owner.group(1))
             stale = pid != os.getpid() and not _pid_alive(pid)
         else:
+            limit = FOREIGN_STALE_S if owner else LEGACY_STALE_S
             try:
-                stale = now - entry.stat(follow_symlinks=False).st_mtime > FOREIGN_STALE_S
+                stale = now - entry.stat(follow_symlinks=False).st_mtime > limit
             except OSError:
                 stale = False
         if stale:

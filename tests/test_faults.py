@@ -169,10 +169,15 @@ def test_stale_temporary_files_go_live_ones_stay(tmp_path):
     stale = tmp_path / f".r.nc.{dead.pid}@{host}.abcd1234.part"
     live = tmp_path / f".r.nc.{os.getppid()}@{host}.abcd1234.part"   # a running process
     other = tmp_path / ".other.nc.1@x.abcd1234.part"                  # another target
-    for p in (stale, live, other):
+    legacy = tmp_path / ".r.nc.k2j4h_8q.part"                         # hydro before outputs.py
+    young = tmp_path / ".r.nc.zz9x_1ab.part"
+    for p in (stale, live, other, legacy, young):
         p.write_bytes(b"partial")
+    hour_ago = time.time() - 3600
+    os.utime(legacy, (hour_ago, hour_ago))
     removed = outputs.remove_stale_temps(tmp_path / "r.nc")
-    assert removed == [stale] and live.exists() and other.exists()
+    assert sorted(removed) == sorted([stale, legacy])
+    assert live.exists() and other.exists() and young.exists()
 
 
 @pytest.mark.parametrize("umask, mode", [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664)])
