@@ -156,6 +156,16 @@ class Basin:
         """
         path = resolve_basin(spec)
         raw = apply_overrides(load_toml(path), list(overrides or []), path)
+        return cls.from_data(raw, path, _config_hash(path, overrides or []))
+
+    @classmethod
+    def from_data(cls, raw: dict, path: Path, sha256: str) -> "Basin":
+        """Validate parsed TOML (``raw``, as read from ``path``) into a basin.
+
+        ``sha256`` identifies the configuration in the results' provenance.
+        :class:`hydro.Model` uses this to change parameters in memory, without
+        reading or writing any file.
+        """
         root = Table(raw, path)
         info = root.table("basin")
         name = info.str("name")
@@ -203,7 +213,7 @@ class Basin:
         return cls(name=name, path=path, network=network, constituents=constituents,
                    settings=settings, forcing=forcing, initial=initial, subbasin_tables=subbasins,
                    counties=counties, withdrawal_tables=withdrawals, weather=weather, runoff=runoff,
-                   sha256=_config_hash(path, overrides or []))
+                   sha256=sha256)
 
 
 def _config_hash(path: Path, overrides: list[str]) -> str:

@@ -72,6 +72,39 @@ class Results:
         """The simulated days."""
         return self.coords["time"]
 
+    def to_xarray(self):
+        """The results as an :class:`xarray.Dataset` with the CF attributes of the netCDF file.
+
+        Variables carry their ``units`` and ``long_name``; ``time`` is a
+        ``datetime64`` coordinate (the start of each day); element dimensions
+        (``reach``, ``section`` ...) have their ids as coordinates.  It holds
+        what :meth:`to_netcdf` writes, without writing a file.
+        """
+        import xarray as xr
+
+        from hydro import __version__
+
+        used = {d for name in self.data for d in self.dims(name)} | {"time"}
+        coords = {}
+        for dim in sorted(used):
+            values = self.coords[dim]
+            if dim == "time":
+                coords[dim] = ("time", np.array([np.datetime64(d, "ns") for d in values]),
+                               {"standard_name": "time", "long_name": "time (start of the day)"})
+            elif values and isinstance(values[0], str):
+                coords[dim] = (dim, np.array([str(v) for v in values], dtype=object),
+                               {"long_name": f"{dim.replace('_', ' ')} identifier"})
+            else:
+                coords[dim] = (dim, np.asarray(values), {"long_name": dim.replace("_", " ")})
+        data_vars = {}
+        for name in sorted(self.data):
+            decl = self.declaration(name)
+            data_vars[name] = (self.dims(name), np.asarray(self.data[name]),
+                               {"units": decl.units, "long_name": decl.long_name})
+        attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
+        attrs.update({k: str(v) for k, v in self.attrs.items()})
+        return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+
     def to_netcdf(self, path: str | Path, overwrite: bool = False, compress: int = 0) -> Path:
         """Write CF-1.8 netCDF4 atomically; refuses to replace a file unless ``overwrite``.
 

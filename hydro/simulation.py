@@ -134,7 +134,7 @@ def read_forcing(basin: Basin, dates: list[date]) -> Forcing:
         if condition not in ("flux", "concentration"):
             raise t.error("condition", f"expected 'flux' or 'concentration', got '{condition}'")
         load, conc = _constituent_inputs(t, reader, names, flow, n_day)
-        if at in net.reach_ids:
+        if net.has_reach(at):
             r = net.reach_index(at)
             if not net.layout.headwater[r]:
                 if condition == "concentration":

@@ -299,26 +299,51 @@ def apply_overrides(data: dict[str, Any], assignments: list[str], file: str | Pa
             value = tomllib.loads(f"v = {value_text}")["v"]
         except tomllib.TOMLDecodeError:
             value = value_text
-        keys = path.strip().split(".")
-        node: Any = data
-        for depth, key in enumerate(keys[:-1]):
-            where = ".".join(keys[: depth + 1])
-            if isinstance(node, list):
-                match = [t for t in node if isinstance(t, dict) and key in (t.get("id"), t.get("name"))]
-                if not match:
-                    known = [str(t.get("id", t.get("name"))) for t in node if isinstance(t, dict)]
-                    raise HydroError(f"--set {text}: {file} has no table '{where}'" + suggest(key, known))
-                node = match[0]
-            elif isinstance(node, dict):
-                if key not in node:
-                    # a table the file leaves out (e.g. a subbasin's optional
-                    # [runoff]) is created; its reader rejects unknown keys
-                    node[key] = {}
-                node = node[key]
-            else:
-                raise HydroError(f"--set {text}: '{where}' is a value, not a table")
-        last = keys[-1]
-        if not isinstance(node, dict):
-            raise HydroError(f"--set {text}: '{'.'.join(keys[:-1])}' is not a table")
-        node[last] = value  # a new key is allowed: its table's reader checks it
+        set_path(data, path.strip(), value, file, label=f"--set {text}")
     return data
+
+
+def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, label: str | None = None) -> None:
+    """Set one ``key.path`` of parsed TOML to a typed value, in place (see :func:`apply_overrides`).
+
+    Parameters
+    ----------
+    data : dict
+        Parsed TOML.
+    path : str
+        Dotted path; inside an array of tables a segment selects the table whose
+        ``id`` (or ``name``) equals it.
+    value : Any
+        The new value (a number, bool, string, list or table).
+    file : str or Path
+        The file the data came from, for messages.
+    label : str, optional
+        How the assignment is named in messages (default ``path``).
+
+    Raises
+    ------
+    HydroError
+        For a path that does not exist in ``file``.
+    """
+    label = label or path
+    keys = path.split(".")
+    node: Any = data
+    for depth, key in enumerate(keys[:-1]):
+        where = ".".join(keys[: depth + 1])
+        if isinstance(node, list):
+            match = [t for t in node if isinstance(t, dict) and key in (t.get("id"), t.get("name"))]
+            if not match:
+                known = [str(t.get("id", t.get("name"))) for t in node if isinstance(t, dict)]
+                raise HydroError(f"{label}: {file} has no table '{where}'" + suggest(key, known))
+            node = match[0]
+        elif isinstance(node, dict):
+            if key not in node:
+                # a table the file leaves out (e.g. a subbasin's optional
+                # [runoff]) is created; its reader rejects unknown keys
+                node[key] = {}
+            node = node[key]
+        else:
+            raise HydroError(f"{label}: '{where}' is a value, not a table")
+    if not isinstance(node, dict):
+        raise HydroError(f"{label}: '{'.'.join(keys[:-1])}' is not a table")
+    node[keys[-1]] = value  # a new key is allowed: its table's reader checks it

@@ -1,0 +1,218 @@
+"""A model you can hold in Python: :class:`Model`.
+
+``Model.from_basin("miyun")`` reads and validates a basin once; ``model.parameters``
+lists every number the basin file sets, with its unit where the key names one;
+``model.with_parameters({...})`` returns a new model with some of them changed
+(in memory: no file is read or written, nothing is parsed from text); and
+``model.run(start, end)`` simulates and returns an :class:`xarray.Dataset` with
+the CF schema of the netCDF files ``hydro run`` writes.  A model is immutable,
+so one model can seed any number of variants (a parameter sweep, a scenario, an
+ensemble member) without one changing another.
+
+The ``--set key.path=value`` option of the command line is the same setter
+(:func:`hydro.tomlio.set_path`) reached through text.
+
+Example
+-------
+>>> import hydro
+>>> m = hydro.Model.from_basin("tiny")
+>>> fast = m.with_parameters({"constituents.tn.river_removal_per_day": 0.2})
+>>> ds = fast.run("2020-01-01", "2020-01-31")   # doctest: +SKIP
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from hydro.basin import Basin, parse_date, resolve_basin
+from hydro.errors import HydroError
+from hydro.tomlio import load_toml, set_path
+
+#: Units named by the end of a key, as the basin files spell them.
+_UNIT_SUFFIXES = (
+    ("_m2_s", "m2 s-1"), ("_m3_s", "m3 s-1"), ("_m_per_m", "m m-1"), ("_per_day", "d-1"),
+    ("_m_per_day", "m d-1"), ("_km2", "km2"), ("_km", "km"), ("_mcm", "1e6 m3"), ("_mm", "mm"),
+    ("_m", "m"), ("_deg", "degree"), ("_mg_l", "mg L-1"), ("_kg_per_day", "kg d-1"),
+    ("_kg_ha_yr", "kg ha-1 yr-1"), ("_c", "degC"),
+)
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One number a basin file sets.
+
+    Attributes
+    ----------
+    path : str
+        Dotted path, as ``--set`` and :meth:`Model.with_parameters` take it
+        (``reaches.hei.dispersion_m2_s``).
+    value : float or int or bool
+        The value the model holds.
+    unit : str
+        The unit the key's name gives (``""`` where it names none).
+    """
+
+    path: str
+    value: float | int | bool
+    unit: str
+
+
+def _unit(key: str) -> str:
+    for suffix, unit in _UNIT_SUFFIXES:
+        if key.endswith(suffix):
+            return unit
+    return ""
+
+
+def _leaves(node: Any, prefix: str) -> Iterator[tuple[str, Any]]:
+    """Every numeric or boolean leaf of parsed TOML with its dotted path (tables in
+    arrays are addressed by their ``id`` or ``name``, as :func:`set_path` reads them)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _leaves(value, f"{prefix}.{key}" if prefix else key)
+    elif isinstance(node, list):
+        if all(isinstance(t, dict) and ("id" in t or "name" in t) for t in node) and node:
+            for t in node:
+                yield from _leaves(t, f"{prefix}.{t.get('id', t.get('name'))}")
+    elif isinstance(node, (int, float)) and not isinstance(node, bool):
+        yield prefix, node
+
+
+class Model:
+    """A validated basin and the parameters it runs with (immutable).
+
+    Build one with :meth:`from_basin`; change parameters with
+    :meth:`with_parameters`; simulate with :meth:`run`.
+
+    Parameters
+    ----------
+    basin : Basin
+        The validated basin.
+    data : dict
+        The parsed basin file with every change applied (kept to derive variants).
+    changes : dict
+        The parameters changed from the file, path -> value.
+    """
+
+    def __init__(self, basin: Basin, data: dict, changes: Mapping[str, Any]):
+        self._basin = basin
+        self._data = data
+        self._changes = dict(changes)
+
+    # ---- construction ---------------------------------------------------------------
+    @classmethod
+    def from_basin(cls, spec: str | Path) -> Model:
+        """A model of a shipped basin (``"miyun"``), a folder holding ``basin.toml`` or the file."""
+        path = resolve_basin(spec)
+        data = load_toml(path)
+        basin = Basin.from_data(copy.deepcopy(data), path, _sha256(path, {}))
+        return cls(basin, data, {})
+
+    def with_parameters(self, values: Mapping[str, Any]) -> Model:
+        """A new model with the parameters at ``values`` (path -> value); this one is unchanged.
+
+        Paths are those of :attr:`parameters` (and of ``--set``).  The new basin is
+        validated as a file would be, so a bad value raises :class:`HydroError`
+        naming the key.
+        """
+        if not isinstance(values, Mapping):
+            raise HydroError("with_parameters takes a mapping of parameter path -> value, e.g. "
+                             "{'constituents.tn.river_removal_per_day': 0.2}")
+        data = copy.deepcopy(self._data)
+        for path, value in values.items():
+            set_path(data, str(path), value, self._basin.path, label=f"parameter {path}")
+        changes = {**self._changes, **values}
+        basin = Basin.from_data(copy.deepcopy(data), self._basin.path, _sha256(self._basin.path, changes))
+        return Model(basin, data, changes)
+
+    # ---- what it holds --------------------------------------------------------------
+    @property
+    def basin(self) -> Basin:
+        """The validated basin (network, constituents, settings, sources)."""
+        return self._basin
+
+    @property
+    def name(self) -> str:
+        """The basin's name."""
+        return self._basin.name
+
+    @property
+    def changes(self) -> dict[str, Any]:
+        """The parameters changed from the basin file, path -> value."""
+        return dict(self._changes)
+
+    @property
+    def parameters(self) -> list[Parameter]:
+        """Every number the basin file sets (its effective value here), with the key's unit."""
+        return [Parameter(path, value, _unit(path.rsplit(".", 1)[-1])) for path, value in _leaves(self._data, "")]
+
+    def parameter(self, path: str) -> Parameter:
+        """One parameter by its path."""
+        for p in self.parameters:
+            if p.path == path:
+                return p
+        from hydro.errors import suggest
+
+        raise HydroError(f"{self._basin.path}: no parameter '{path}'"
+                         + suggest(path, [p.path for p in self.parameters]))
+
+    def __repr__(self) -> str:
+        changed = f", {len(self._changes)} changed" if self._changes else ""
+        return f"<hydro.Model {self.name!r} ({len(self.parameters)} parameters{changed})>"
+
+    # ---- running ----------------------------------------------------------------------
+    def run(self, start: str | date | None = None, end: str | date | None = None):
+        """Simulate from ``start`` to ``end`` (ISO dates; default the basin's ``[run]`` period).
+
+        Returns
+        -------
+        xarray.Dataset
+            The results with the CF schema of the files ``hydro run`` writes.
+        """
+        return self.run_results(start, end).to_xarray()
+
+    def run_results(self, start: str | date | None = None, end: str | date | None = None):
+        """Like :meth:`run`, as :class:`hydro.results.Results` (to write with ``to_netcdf``)."""
+        from hydro.simulation import check_period, run
+
+        s = _date(start, "start")
+        e = _date(end, "end")
+        check_period(self._basin, s, e)
+        results = run(self._basin, s, e)
+        if self._changes:
+            results.attrs["parameters_changed"] = json.dumps(self._changes, sort_keys=True, default=str)
+        return results
+
+
+def _date(value: str | date | None, option: str) -> date | None:
+    if value is None or isinstance(value, date):
+        return value
+    return parse_date(str(value), option)
+
+
+def _sha256(path: Path, changes: Mapping[str, Any]) -> str:
+    """The file's hash followed by the changes, one ``--set``-style line each (the
+    provenance hash of the configuration a model runs)."""
+    h = hashlib.sha256(path.read_bytes())
+    for key, value in changes.items():
+        h.update(f"\n--set {key}={json.dumps(value) if isinstance(value, str) else value}".encode())
+    return h.hexdigest()
+
+
+def open_basin(spec: str | Path) -> Basin:
+    """Read and validate a basin (a shipped name, a folder or a ``basin.toml``)."""
+    return Basin.load(spec)
+
+
+def open_results(path: str | Path):
+    """Open a results file written by ``hydro run`` as an :class:`xarray.Dataset`."""
+    from hydro.results import open_results as _open
+
+    return _open(path).to_xarray()
