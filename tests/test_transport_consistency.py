@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from hydro.network import Network, Reach
 from hydro.transport import Constituent, TransportInputs, simulate
-from hydro.validation.problems import empty_inputs, uniform_inputs, varying_case
+from hydro.validation.problems import empty_inputs, ranged_inputs, uniform_inputs, varying_case
 
 
 CASES = st.tuples(st.integers(0, 10_000), st.integers(1, 25), st.integers(1, 8), st.booleans(), st.booleans())
@@ -56,16 +56,8 @@ def test_halving_and_doubling_flow_keeps_the_concentration():
 def test_no_concentration_leaves_the_range_of_its_inputs(case):
     seed, n_reach, n_day, disp, res = case
     net, kw, gross, local, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
-    rng = np.random.default_rng(seed + 1)
     lo, hi = 0.5, 3.0
-    kw = uniform_inputs(kw, gross, local, boundary)
-    kw["init_conc"] = rng.uniform(lo, hi, kw["init_conc"].shape)
-    kw["init_res_conc"] = rng.uniform(lo, hi, kw["init_res_conc"].shape)
-    kw["lateral_load"] = kw["lateral_load"] * rng.uniform(lo, hi, kw["lateral_load"].shape)
-    kw["boundary_conc"] = rng.uniform(lo, hi, kw["boundary_conc"].shape)
-    kw["boundary_flux"] = kw["boundary_flux"] * kw["boundary_conc"]
-    kw["res_load"] = kw["res_load"] * rng.uniform(lo, hi, kw["res_load"].shape)
-    kw["dispersive_inlet"] = net.layout.headwater & (rng.random(n_reach) < 0.5)
+    kw = ranged_inputs(net, kw, gross, local, boundary, np.random.default_rng(seed + 1), lo, hi)
     tr = simulate(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0)
     eps = 1e-12 * hi  # round-off
     for a in (tr.final_concentration, tr.reach_concentration, tr.section_concentration,

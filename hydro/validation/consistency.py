@@ -16,7 +16,7 @@ import numpy as np
 
 from hydro.network import Network, Reach
 from hydro.transport import Constituent, TransportInputs, simulate
-from hydro.validation.problems import empty_inputs, uniform_inputs, varying_case
+from hydro.validation.problems import empty_inputs, ranged_inputs, uniform_inputs, varying_case
 from hydro.validation.registry import Check, case
 
 #: Network size and length of the random varying-flow case.
@@ -50,15 +50,7 @@ def halved_flow_outlet() -> float:
 def range_excursion(seed: int = 11, lo: float = 0.5, hi: float = 3.0) -> tuple[float, float]:
     """(lo - min, max - hi) of every concentration on the random varying tree, inputs in [lo, hi], Courant 1."""
     net, kw, gross, local, boundary = varying_case(seed, N_REACH, N_DAY)
-    rng = np.random.default_rng(seed)
-    kw = uniform_inputs(kw, gross, local, boundary)
-    kw["init_conc"] = rng.uniform(lo, hi, kw["init_conc"].shape)
-    kw["init_res_conc"] = rng.uniform(lo, hi, kw["init_res_conc"].shape)
-    kw["lateral_load"] = kw["lateral_load"] * rng.uniform(lo, hi, kw["lateral_load"].shape)
-    kw["boundary_conc"] = rng.uniform(lo, hi, kw["boundary_conc"].shape)
-    kw["boundary_flux"] = kw["boundary_flux"] * kw["boundary_conc"]
-    kw["res_load"] = kw["res_load"] * rng.uniform(lo, hi, kw["res_load"].shape)
-    kw["dispersive_inlet"] = net.layout.headwater & (rng.random(N_REACH) < 0.5)
+    kw = ranged_inputs(net, kw, gross, local, boundary, np.random.default_rng(seed), lo, hi)
     tr = simulate(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0)
     arrays = [a for a in (tr.final_concentration, tr.reach_concentration, tr.section_concentration,
                           tr.reservoir_concentration) if a.size]

@@ -163,6 +163,23 @@ def uniform_inputs(kw, gross, local, boundary, c0=1.0):
     return kw
 
 
+def ranged_inputs(net, kw, gross, local, boundary, rng, lo: float, hi: float) -> dict:
+    """Inputs of :func:`varying_case` with every concentration drawn in [lo, hi] (g m-3).
+
+    Initial, lateral, boundary and reservoir inputs each get their own random
+    concentration; half the headwaters hold a concentration inlet.  With these,
+    no concentration of a run may leave [lo, hi] (the discrete maximum principle).
+    """
+    kw = uniform_inputs(kw, gross, local, boundary)
+    kw["init_conc"] = rng.uniform(lo, hi, kw["init_conc"].shape)
+    kw["init_res_conc"] = rng.uniform(lo, hi, kw["init_res_conc"].shape)
+    kw["lateral_load"] = kw["lateral_load"] * rng.uniform(lo, hi, kw["lateral_load"].shape)
+    kw["boundary_conc"] = rng.uniform(lo, hi, kw["boundary_conc"].shape)
+    kw["boundary_flux"] = kw["boundary_flux"] * kw["boundary_conc"]
+    kw["res_load"] = kw["res_load"] * rng.uniform(lo, hi, kw["res_load"].shape)
+    kw["dispersive_inlet"] = net.layout.headwater & (rng.random(len(net.reaches)) < 0.5)
+    return kw
+
 def build(kw: dict) -> TransportInputs:
     """The :class:`TransportInputs` for a keyword dict from the builders above."""
     return TransportInputs(**kw)
