@@ -1,73 +1,122 @@
-"""GEP accounts on a tiny synthetic Results, computed by hand.
+"""GEP accounts (hydro.gep): the specification's formulas on hand-computed cases, prices by year,
+fertiliser no longer raising purification, partial years, and every command of docs/commands/gep.md.
 
-Every expected value is a product of a few exact decimals, so the tolerance is 1e-12 relative.
+Expected values are products of a few exact decimals, so the tolerance is 1e-12 relative.
 """
 
 from __future__ import annotations
 
+import re
+import shlex
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
 
 from hydro.errors import HydroError
-from hydro.gep import GepPrices, by_county, gep, landscape_retention
+from hydro.gep import (GepPrices, by_county, capacity_share, format_table, gep, landscape_retention,
+                       retention_components, totals)
 from hydro.results import Results
 from hydro.variables import BUDGET_TERMS
 
+ROOT = Path(__file__).resolve().parents[1]
 
-def tiny(with_landscape=True) -> Results:
-    days = [date(2001, 1, 1) + timedelta(days=i) for i in range(365)]
+
+def tiny(start=date(2001, 1, 1), n_days=365, with_riparian=True, with_concentration=False) -> Results:
+    """Two subbasins: a drains reach r, b drains reservoir res (r flows into res)."""
+    days = [start + timedelta(days=i) for i in range(n_days)]
+    years = sorted({d.year for d in days})
     res = Results(coords={"time": days, "subbasin": ["a", "b"], "reach": ["r"], "reservoir": ["res"],
-                          "year": [2001], "budget_term": list(BUDGET_TERMS)},
+                          "year": years, "budget_term": list(BUDGET_TERMS)},
                   attrs={"subbasin_area_km2": "a=10;b=30", "subbasin_drains_to": "a=r;b=res",
-                         "subbasin_county": "a=X;b=X", "subbasin_province": "a=P;b=P", "scenario": "base"})
-    res.data["subbasin_precipitation"] = np.tile([2.0, 1.0], (365, 1))   # mm/d
-    res.data["subbasin_quickflow"] = np.tile([0.5, 0.1], (365, 1))
-    res.data["subbasin_aet"] = np.tile([1.0, 0.8], (365, 1))
-    br = np.zeros((1, 1, len(BUDGET_TERMS)))
-    br[0, 0, BUDGET_TERMS.index("removal")] = 2000.0                   # kg
-    bs = np.zeros((1, 1, len(BUDGET_TERMS)))
-    bs[0, 0, BUDGET_TERMS.index("removal")] = 5000.0
+                         "subbasin_county": "a=X;b=X", "subbasin_province": "a=P;b=P", "scenario": "base",
+                         "network_downstream": "r=res"})
+    res.data["subbasin_precipitation"] = np.tile([2.0, 1.0], (n_days, 1))   # mm/d
+    res.data["subbasin_quickflow"] = np.tile([0.5, 0.1], (n_days, 1))
+    res.data["subbasin_aet"] = np.tile([1.0, 0.8], (n_days, 1))
+    res.data["subbasin_runoff"] = np.tile([0.7, 0.3], (n_days, 1))          # slow = 0.2 mm/d each
+    k = BUDGET_TERMS.index("removal")
+    br = np.zeros((len(years), 1, len(BUDGET_TERMS)))
+    br[:, 0, k] = 2000.0                                                      # kg per year
+    bs = np.zeros((len(years), 1, len(BUDGET_TERMS)))
+    bs[:, 0, k] = 5000.0
     res.data["tn_budget_reach"] = br
     res.data["tn_budget_reservoir"] = bs
-    if with_landscape:
-        res.data["subbasin_tn_landscape_retention"] = np.array([[1000.0, 3000.0]])
+    if with_riparian:
+        res.data["subbasin_tn_landscape_retention"] = np.tile([1000.0, 3000.0], (len(years), 1))
+    if with_concentration:
+        # reach: 17.28 kg/d in 0.1 m3/s = 8640 m3/d -> 2.0 mg/L, twice the Class III target (1.0)
+        res.data["tn_load"] = np.full((n_days, 1), 17.28)
+        res.data["discharge"] = np.full((n_days, 1), 0.1)
+        # reservoir: 0.25 mg/L, below its Class II target (0.5)
+        res.data["reservoir_storage"] = np.full((n_days, 1), 1e6)
+        res.data["reservoir_tn_concentration"] = np.full((n_days, 1), 0.25)
     return res
 
 
-def test_gep_by_hand():
-    rows = {r["subbasin"]: r for r in gep(tiny())}
+def rows_by_sub(rows):
+    return {r["subbasin"]: r for r in rows}
+
+
+# -- the specification's formulas, by hand --------------------------------------------------
+
+def test_conservation_and_purification_by_hand():
+    rows = rows_by_sub(gep(tiny()))
     a, b = rows["a"], rows["b"]
-    # conservation: (2 - 0.5 - 1) mm/d * 365 d * 10 km2 * 1000 m3/(mm km2) = 1.825e6 m3
-    assert a["water_conservation_m3"] == pytest.approx(0.5 * 365 * 10 * 1000, rel=1e-12)
-    assert b["water_conservation_m3"] == pytest.approx(0.1 * 365 * 30 * 1000, rel=1e-12)
-    assert a["water_conservation_yuan"] == pytest.approx(0.5 * 365 * 10 * 1000 * 7.06, rel=1e-12)
-    # purification: a gets the reach (1000 + 2000 kg), b the reservoir (3000 + 5000 kg)
+    # water conservation, released form: slow runoff (runoff - quick flow) * A
+    # a: (0.7 - 0.5) mm/d * 365 d * 10 km2 * 1000 m3/(mm km2)
+    assert a["water_conservation_m3"] == pytest.approx(0.2 * 365 * 10 * 1000, rel=1e-12)
+    assert b["water_conservation_m3"] == pytest.approx(0.2 * 365 * 30 * 1000, rel=1e-12)
+    assert a["conservation_yuan_per_m3"] == 7.06
+    assert a["water_conservation_yuan"] == pytest.approx(0.2 * 365 * 10 * 1000 * 7.06, rel=1e-12)
+    # the balance P - R - ET, and what separates it from the released form
+    assert a["precipitation_mm"] - a["surface_runoff_mm"] - a["evapotranspiration_mm"] == pytest.approx(0.5 * 365)
+    assert a["storage_and_exchange_mm"] == pytest.approx((0.5 - 0.2) * 365, rel=1e-12)
+    # purification: a gets the reach (2000) and its riparian 1000 kg, b the reservoir (5000) and 3000 kg;
+    # 2001 is priced at 0.7 yuan per equivalent, TN as NH3-N (0.8 kg) = 875 yuan/t
+    assert a["purification_yuan_per_t"] == pytest.approx(875.0, rel=1e-12)
     assert a["n_removed_river_kg"] == 2000.0 and b["n_removed_reservoir_kg"] == 5000.0
+    assert a["n_purified_kg"] == pytest.approx(3000.0, rel=1e-12)
     assert a["water_purification_yuan"] == pytest.approx(3.0 * 875.0, rel=1e-12)
     assert b["water_purification_yuan"] == pytest.approx(8.0 * 875.0, rel=1e-12)
     assert a["gep_yuan"] == pytest.approx(a["water_conservation_yuan"] + a["water_purification_yuan"], rel=1e-12)
+    assert not a["partial"] and a["days"] == 365 and a["note"] == ""
     (county,) = by_county(list(rows.values()))
     assert county["gep_yuan"] == pytest.approx(a["gep_yuan"] + b["gep_yuan"], rel=1e-12)
+    assert county["precipitation_mm"] == pytest.approx((2.0 * 10 + 1.0 * 30) / 40 * 365, rel=1e-12)
 
 
-def test_prices_and_unattributed(tmp_path):
-    res = tiny()
-    res.attrs["subbasin_drains_to"] = "a=r;b=r"   # nobody drains into the reservoir
+def test_balance_form(tmp_path):
     p = tmp_path / "prices.toml"
-    p.write_text("[water_conservation]\nyuan_per_m3 = 1.0\n[water_purification]\nyuan_per_t_n = 1000.0\n")
-    rows = gep(res, GepPrices.from_toml(p))
-    sub = {r["subbasin"]: r for r in rows if r["subbasin"]}
-    # reach removal shared by area 10:30
-    assert sub["a"]["n_removed_river_kg"] == pytest.approx(500.0, rel=1e-12)
-    assert sub["b"]["n_removed_river_kg"] == pytest.approx(1500.0, rel=1e-12)
-    (orphan,) = [r for r in rows if not r["subbasin"]]
-    assert orphan["n_removed_reservoir_kg"] == 5000.0 and "res" in orphan["note"]
-    assert orphan["gep_yuan"] == pytest.approx(5000.0, rel=1e-12)
-    p.write_text("[water_conservation]\nyuan_per_m3 = -1.0\n")
-    with pytest.raises(HydroError, match="yuan_per_m3"):
+    p.write_text('[water_conservation]\nform = "balance"\n')
+    a = rows_by_sub(gep(tiny(), GepPrices.from_toml(p)))["a"]
+    # (2 - 0.5 - 1) mm/d * 365 d * 10 km2 * 1000
+    assert a["water_conservation_m3"] == pytest.approx(0.5 * 365 * 10 * 1000, rel=1e-12)
+    p.write_text('[water_conservation]\nform = "rain"\n')
+    with pytest.raises(HydroError, match="form"):
         GepPrices.from_toml(p)
+
+
+def test_capacity_at_the_target_concentration():
+    rows = rows_by_sub(gep(tiny(with_riparian=False, with_concentration=True)))
+    # reach at 2.0 mg/L, target 1.0: half of the 2000 kg removed is purification within capacity
+    assert rows["a"]["n_removed_river_kg"] == 2000.0
+    assert rows["a"]["n_purified_kg"] == pytest.approx(1000.0, rel=1e-12)
+    # reservoir at 0.25 mg/L, below its 0.5 target: all of it
+    assert rows["b"]["n_purified_kg"] == pytest.approx(5000.0, rel=1e-12)
+    np.testing.assert_allclose(capacity_share([0.5, 1.0, 4.0], 1.0), [1.0, 1.0, 0.25], rtol=1e-12)
+
+
+def test_abstracted_water_is_not_counted():
+    res = tiny()
+    res.data["reach_withdrawal"] = np.full((365, 1), 0.01)      # m3/s from reach r
+    rows = rows_by_sub(gep(res))
+    taken = 0.01 * 86400 * 365
+    # r is fed by a only (b drains the reservoir downstream of r)
+    assert rows["a"]["water_abstracted_m3"] == pytest.approx(taken, rel=1e-12)
+    assert rows["a"]["water_conservation_m3"] == pytest.approx(0.2 * 365 * 10 * 1000 - taken, rel=1e-12)
+    assert rows["b"]["water_abstracted_m3"] == 0.0
 
 
 def test_scenario_axis():
@@ -81,7 +130,96 @@ def test_scenario_axis():
     assert a2["n_removed_river_kg"] == pytest.approx(2 * a1["n_removed_river_kg"], rel=1e-12)
 
 
-def test_landscape_retention_by_hand():
+def test_unattributed_elements():
+    res = tiny()
+    res.attrs["subbasin_drains_to"] = "a=r;b=r"   # nobody drains into the reservoir
+    rows = gep(res)
+    sub = rows_by_sub([r for r in rows if r["subbasin"]])
+    # reach removal shared by area 10:30
+    assert sub["a"]["n_removed_river_kg"] == pytest.approx(500.0, rel=1e-12)
+    assert sub["b"]["n_removed_river_kg"] == pytest.approx(1500.0, rel=1e-12)
+    (orphan,) = [r for r in rows if not r["subbasin"]]
+    assert orphan["n_removed_reservoir_kg"] == 5000.0 and "res" in orphan["note"]
+    assert orphan["gep_yuan"] == pytest.approx(5.0 * 875.0, rel=1e-12)
+
+
+# -- prices by year ---------------------------------------------------------------------------
+
+def test_prices_by_year():
+    p = GepPrices()
+    # 0.7 yuan per equivalent (national fee), 9.6 (Beijing fee, NH3-N 12 yuan/kg), 14 (tax from 2018)
+    assert p.purification_yuan_per_t_n(2013) == pytest.approx(875.0, rel=1e-12)
+    assert p.purification_yuan_per_t_n(2014) == pytest.approx(12000.0, rel=1e-12)
+    assert p.purification_yuan_per_t_n(2017) == pytest.approx(12000.0, rel=1e-12)
+    assert p.purification_yuan_per_t_n(2018) == pytest.approx(17500.0, rel=1e-12)
+    assert p.purification_yuan_per_t_n(2025) == pytest.approx(17500.0, rel=1e-12)
+    assert p.conservation_yuan_per_m3(2016) == 7.06
+    # rows carry their year's price
+    rows = gep(tiny(start=date(2017, 1, 1), n_days=730))
+    price = {r["year"]: r["purification_yuan_per_t"] for r in rows}
+    assert price == {2017: pytest.approx(12000.0), 2018: pytest.approx(17500.0)}
+    a18 = [r for r in rows if r["year"] == 2018 and r["subbasin"] == "a"][0]
+    assert a18["water_purification_yuan"] == pytest.approx(3.0 * 17500.0, rel=1e-12)
+
+
+def test_prices_toml(tmp_path):
+    p = tmp_path / "prices.toml"
+    p.write_text('[water_conservation]\nyuan_per_m3 = 1.0\n[water_purification]\nyuan_per_t_n = 1000.0\n')
+    prices = GepPrices.from_toml(p)
+    assert prices.purification_yuan_per_t_n(2030) == pytest.approx(1000.0, rel=1e-12)
+    assert prices.conservation_yuan_per_m3(1990) == 1.0
+    p.write_text('[water_purification.by_year]\n"2015" = 2.8\n"2017" = 5.6\n')
+    prices = GepPrices.from_toml(p)
+    assert prices.purification_yuan_per_t_n(2016) == pytest.approx(3500.0, rel=1e-12)
+    assert prices.purification_yuan_per_t_n(2019) == pytest.approx(7000.0, rel=1e-12)
+    with pytest.raises(ValueError, match="2014"):
+        prices.purification_yuan_per_t_n(2014)
+    p.write_text("[water_purification]\nyuan_per_equivalent = 14.0\nyuan_per_t_n = 1.0\n")
+    with pytest.raises(HydroError, match="one of"):
+        GepPrices.from_toml(p)
+    p.write_text("[water_conservation]\nyuan_per_m3 = -1.0\n")
+    with pytest.raises(HydroError, match="yuan_per_m3"):
+        GepPrices.from_toml(p)
+
+
+# -- fertiliser no longer raises purification -------------------------------------------------
+
+def test_more_nitrogen_in_a_polluted_river_adds_no_purification():
+    base = rows_by_sub(gep(tiny(with_riparian=False, with_concentration=True)))
+    more = tiny(with_riparian=False, with_concentration=True)
+    for k in ("tn_load", "tn_budget_reach"):      # twice the load: twice the first-order removal
+        more.data[k] = 2 * more.data[k]
+    more = rows_by_sub(gep(more))
+    assert more["a"]["n_removed_river_kg"] == pytest.approx(2 * base["a"]["n_removed_river_kg"], rel=1e-12)
+    assert more["a"]["water_purification_yuan"] == pytest.approx(base["a"]["water_purification_yuan"], rel=1e-12)
+
+
+def test_more_fertiliser_does_not_raise_purification_gep():
+    from hydro.basin import Basin
+    from hydro.model import Model
+    from hydro.simulation import run
+    from hydro.sources import SourceParameters
+
+    start, end = date(2001, 1, 1), date(2002, 12, 31)
+    paths = [p for p in Model.from_basin("watershed").parameters if "fertiliser" in p.path]
+    b0 = Basin.load("watershed")
+    b1 = Basin.load("watershed", overrides=[f"{p.path}={2 * p.value}" for p in paths])
+    r0, r1 = run(b0, start, end), run(b1, start, end)
+    t0, t1 = totals(gep(r0)), totals(gep(r1))
+    for key in t0:
+        removed0 = t0[key]["n_removed_river_kg"] + t0[key]["n_removed_reservoir_kg"]
+        removed1 = t1[key]["n_removed_river_kg"] + t1[key]["n_removed_reservoir_kg"]
+        assert removed1 > 1.2 * removed0                           # the rivers do remove more ...
+        assert t1[key]["water_purification_yuan"] <= t0[key]["water_purification_yuan"] * (1 + 1e-9)  # ... not GEP
+    # the retired account grew with the surplus
+    years = np.array([d.year for d in r0.dates])
+    area = np.array([float(v.split("=")[1]) for v in r0.attrs["subbasin_area_km2"].split(";")])
+    soil = [retention_components(SourceParameters.from_subbasin_tables(b.subbasin_tables), years,
+                                 r0["subbasin_quickflow"], area)[1]["soil"].sum() for b in (b0, b1)]
+    assert soil[1] > 1.5 * soil[0]
+
+
+def test_land_retention_components_by_hand():
     from hydro.sources import Groundwater, LandUse, Livestock, RuralDomestic, SourceParameters, SubbasinSources
 
     sub = SubbasinSources(
@@ -94,13 +232,45 @@ def test_landscape_retention_by_hand():
                              managed_share=0.5),))
     years = np.full(365, 2001)
     quick = np.full((365, 1), 0.2)
-    _, kg = landscape_retention(SourceParameters((sub,)), years, quick, np.array([2.0]),
-                                buffer_removed_mg_per_l=np.array([[0.5]]))
-    soil = 0.8 * 50.0 * 100 * 2.0                       # (1 - leach) * surplus * ha
-    dom = 1000 * 10e-3 * 365 * (1 - 0.5 * 0.4) * 0.75  # generated after treatment, not delivered
-    liv = 100 * 6.0 * 0.5 * 0.9                         # unmanaged, not lost
-    buf = 0.5 * 0.2 * 365 * 2.0                         # mg/L * mm * km2 = kg
-    assert kg[0, 0] == pytest.approx(soil + dom + liv + buf, rel=1e-12)
+    src = SourceParameters((sub,))
+    _, parts = retention_components(src, years, quick, np.array([2.0]), buffer_removed_mg_per_l=np.array([[0.5]]))
+    assert parts["soil"][0, 0] == pytest.approx(0.8 * 50.0 * 100 * 2.0, rel=1e-12)      # (1 - leach) surplus ha
+    assert parts["domestic"][0, 0] == pytest.approx(1000 * 10e-3 * 365 * (1 - 0.5 * 0.4) * 0.75, rel=1e-12)
+    assert parts["livestock"][0, 0] == pytest.approx(100 * 6.0 * 0.5 * 0.9, rel=1e-12)
+    buf = 0.5 * 0.2 * 365 * 2.0                                                         # mg/L * mm * km2 = kg
+    assert parts["riparian"][0, 0] == pytest.approx(buf, rel=1e-12)
+    # only the riparian buffers are purification by an ecosystem
+    _, kg = landscape_retention(src, years, quick, np.array([2.0]), buffer_removed_mg_per_l=np.array([[0.5]]))
+    assert kg[0, 0] == pytest.approx(buf, rel=1e-12)
+    _, none = landscape_retention(src, years, quick, np.array([2.0]))
+    assert none[0, 0] == 0.0
+
+
+# -- partial years and negative amounts -------------------------------------------------------
+
+def test_partial_years_are_labelled_or_left_out():
+    res = tiny(start=date(2001, 7, 1), n_days=549)          # 2001-07-01 .. 2002-12-31
+    rows = gep(res)
+    y2001 = [r for r in rows if r["year"] == 2001]
+    assert all(r["partial"] and r["days"] == 184 for r in y2001)
+    assert all("partial year: 184 of 365 days" in r["note"] for r in y2001)
+    assert not any(r["partial"] for r in rows if r["year"] == 2002)
+    assert "* partial year (2001)" in format_table(rows)
+    kept = gep(res, partial_years="omit")
+    assert {r["year"] for r in kept} == {2002}
+    with pytest.raises(HydroError, match="partial_years"):
+        gep(res, partial_years="scale")
+
+
+def test_one_day_run_is_never_silently_negative():
+    res = tiny(n_days=1)
+    res.data["reach_withdrawal"] = np.full((1, 1), 1.0)    # 86,400 m3 taken, 2,000 m3 released by a
+    rows = gep(res)
+    a = rows_by_sub(rows)["a"]
+    assert a["water_conservation_m3"] == pytest.approx(0.2 * 10 * 1000 - 86400.0, rel=1e-12)
+    assert a["gep_yuan"] < 0 and "negative" in a["note"] and "partial year: 1 of 365" in a["note"]
+    table = format_table(rows)
+    assert "warning: negative" in table and "*" in table
 
 
 def test_missing_areas_is_an_error():
@@ -109,3 +279,31 @@ def test_missing_areas_is_an_error():
     res.attrs["basin"] = "no_such_basin"
     with pytest.raises(HydroError, match="--basin"):
         gep(res)
+
+
+# -- every command of docs/commands/gep.md runs ----------------------------------------------
+
+def _doc_blocks(lang: str) -> list[str]:
+    text = (ROOT / "docs" / "commands" / "gep.md").read_text(encoding="utf-8")
+    return re.findall(rf"```{lang}\n(.*?)```", text, flags=re.S)
+
+
+def test_every_command_in_the_docs_runs(tmp_path, monkeypatch):
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "configs").symlink_to(ROOT / "configs")
+    for toml in _doc_blocks("toml"):
+        name = re.search(r"^# (\S+\.toml)", toml, flags=re.M).group(1)
+        (tmp_path / name).write_text(toml, encoding="utf-8")
+    commands = [line.split("#")[0].strip() for block in _doc_blocks("bash") for line in block.splitlines()]
+    commands = [c for c in commands if c]
+    assert len(commands) >= 4
+    for cmd in commands:
+        args = shlex.split(cmd)
+        assert args[0] == "hydro", cmd
+        result = CliRunner().invoke(main, args[1:])
+        assert result.exit_code == 0, f"{cmd}\n{result.output}"
+    assert (tmp_path / "gep.csv").read_text().startswith("scenario,year,days,partial,subbasin")
