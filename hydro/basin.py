@@ -9,7 +9,7 @@ the file's SHA-256 goes into every result's metadata.
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -113,6 +113,9 @@ class Basin:
         present, every subbasin's ``county`` must be one of them.
     withdrawal_tables : list of Table
         The ``[[withdrawals]]`` of a watershed basin (water taken out of reaches).
+    transfer_tables : list of Table
+        The ``[[transfers]]`` of a watershed basin: inflows from outside, release,
+        ecological and abstraction series (:mod:`hydro.transfers`).
     weather, runoff : Table
         The ``[weather]`` and ``[runoff]`` tables of a watershed basin.
     sha256 : str
@@ -132,6 +135,7 @@ class Basin:
     weather: Table
     runoff: Table
     sha256: str
+    transfer_tables: list = field(default_factory=list)
 
     @property
     def is_watershed(self) -> bool:
@@ -204,6 +208,11 @@ class Basin:
             t.str("source", "")
             t.finish()
         withdrawals = root.tables("withdrawals", default=[])
+        transfers = root.tables("transfers", default=[])
+        if transfers and not subbasins:
+            raise transfers[0].error("id", "[[transfers]] belong to watershed basins (with "
+                                           "[[subbasins]]); in a flow-driven basin give the inflow "
+                                           "in [[forcing.inflows]]")
         weather = root.table("weather", default=None)
         runoff = root.table("runoff", default=None)
         if subbasins and not weather.data:
@@ -213,7 +222,7 @@ class Basin:
         return cls(name=name, path=path, network=network, constituents=constituents,
                    settings=settings, forcing=forcing, initial=initial, subbasin_tables=subbasins,
                    counties=counties, withdrawal_tables=withdrawals, weather=weather, runoff=runoff,
-                   sha256=sha256)
+                   sha256=sha256, transfer_tables=transfers)
 
 
 def _config_hash(path: Path, overrides: list[str]) -> str:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hydro import _hydraulics_kernels as _k
+from hydro.errors import HydroError
 from hydro.network import Network
 
 SECONDS_PER_DAY = _k.SECONDS_PER_DAY
@@ -94,7 +95,7 @@ def network_water_balance_error(network: Network, hyd: Hydraulics, boundary: np.
 
 def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
                res_local_inflow: np.ndarray, res_evap_mm: np.ndarray, res_precip_mm: np.ndarray,
-               months: np.ndarray) -> Hydraulics:
+               months: np.ndarray, target_release: np.ndarray | None = None) -> Hydraulics:
     """Daily flows by accumulation down the network.
 
     Parameters
@@ -110,6 +111,10 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
         Open-water evaporation and rain on each reservoir, mm d-1.
     months : (D,) int array
         Calendar month (1-12) of each day, to pick the target release.
+    target_release : (D, S) array, optional
+        Each day's target release of every reservoir, m3 s-1, replacing the
+        reservoirs' ``target_release_m3_s`` rule (release series and ecological
+        releases, :meth:`hydro.transfers.Transfers.target_release`).
 
     Returns
     -------
@@ -122,7 +127,7 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
     order_kind = np.array([k for k, _ in lay.order], dtype=np.int64)
     order_index = np.array([i for _, i in lay.order], dtype=np.int64)
     res = network.reservoirs
-    arrays = reservoir_arrays(network, months)
+    arrays = reservoir_arrays(network, months, target_release)
     q_in = np.zeros((n_day, n_reach))
     q_out = np.zeros((n_day, n_reach))
     volume = np.zeros((n_day + 1, n_res))
@@ -143,8 +148,12 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
                       res_evaporated=evaporated, res_area=area, res_level=level)
 
 
-def reservoir_arrays(network: Network, months: np.ndarray) -> dict[str, np.ndarray]:
+def reservoir_arrays(network: Network, months: np.ndarray,
+                     target_release: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """The reservoir arrays the daily balance kernel takes (:func:`hydro._hydraulics_kernels.reservoir_day`).
+
+    ``target_release`` (D, S), m3 s-1, when given, replaces the target release
+    the reservoirs' rules (``target_release_m3_s`` by month) would give.
 
     Keys: ``target`` (D, S) target release of each day (m3 s-1), ``eco_min``,
     ``dead``, ``full``, ``v0`` (S,) (m3 s-1, m3), and the concatenated
@@ -154,8 +163,15 @@ def reservoir_arrays(network: Network, months: np.ndarray) -> dict[str, np.ndarr
     res = network.reservoirs
     n_res = len(res)
     by_month = np.array([r.target_release_m3_s for r in res], dtype=float).reshape(n_res, 12)
+    target = by_month[:, np.asarray(months, dtype=np.int64) - 1].T
+    if target_release is not None:
+        given = np.asarray(target_release, dtype=float)
+        if given.shape != target.shape or not np.all(np.isfinite(given)) or np.any(given < 0):
+            raise HydroError(f"target_release: expected {target.shape} finite values >= 0 (m3/s, "
+                             f"days x reservoirs), got shape {given.shape}")
+        target = given
     return {
-        "target": np.ascontiguousarray(by_month[:, np.asarray(months, dtype=np.int64) - 1].T),
+        "target": np.ascontiguousarray(target, dtype=float),
         "eco_min": np.array([r.ecological_min_m3_s for r in res], dtype=float),
         "dead": np.array([r.dead_storage_m3 for r in res], dtype=float),
         "full": np.array([r.full_supply_storage_m3 for r in res], dtype=float),

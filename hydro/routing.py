@@ -126,7 +126,7 @@ class RoutedHydraulics(Hydraulics):
 
 def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap_mm,
           res_precip_mm, months, initial_q=None, *, sub_reaches=None,
-          max_substeps: int = DEFAULT_MAX_SUBSTEPS) -> RoutedHydraulics:
+          max_substeps: int = DEFAULT_MAX_SUBSTEPS, target_release=None) -> RoutedHydraulics:
     """Daily flows by Muskingum-Cunge routing down the network.
 
     Parameters
@@ -155,6 +155,9 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         between 1 and 64.
     max_substeps : int, optional
         Most sub-steps per reach and day (default 96, i.e. 15 min).
+    target_release : (D, S) array, optional
+        Each day's target release of every reservoir (m3 s-1), replacing the
+        reservoirs' rules, as in :func:`~hydro.hydraulics.accumulate`.
 
     Returns
     -------
@@ -219,7 +222,7 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
     if sub_reaches is None:
         if n_day:
             hyd = accumulate(network, lateral, boundary, res_local_inflow, res_evap_mm,
-                             res_precip_mm, months)
+                             res_precip_mm, months, target_release)
             q_ref = np.mean(0.5 * (hyd.q_in + hyd.q_out), axis=0)
         else:
             q_ref = np.ones(n_reach)
@@ -237,7 +240,7 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
 
     order_kind = np.array([k for k, _ in lay.order], dtype=np.int64)
     order_index = np.array([i for _, i in lay.order], dtype=np.int64)
-    res = reservoir_arrays(network, months)
+    res = reservoir_arrays(network, months, target_release)
     q_in = np.zeros((n_day, n_reach))
     q_out = np.zeros((n_day, n_reach))
     storage = np.zeros((n_day + 1, n_reach))

@@ -426,20 +426,34 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     rain = np.tile(weather.station_precip_mm[:, None], (1, n_res))
     months = np.array([d.month for d in dates])
     area = np.array([s.area_km2 for s in ws.subbasins])
-    withdrawn = withdrawals(basin, dates, _lateral(net, ws, (simulated.q_mm * area[:, None]
-                                                              * MM_KM2_PER_DAY_TO_M3_S).T), effluent,
-                            evap, rain, months)
+    # transfers and operations (hydro.transfers): water from outside the basin into
+    # reservoirs and reaches, release and ecological series, abstractions
+    from hydro.hydraulics import reservoir_arrays
+    from hydro.transfers import read_transfers
+
+    transfers = read_transfers(basin, dates)
+    target = (transfers.target_release(reservoir_arrays(net, months)["target"])
+              if transfers.any else None)
+    sim_lateral, sim_res = _lateral(net, ws, (simulated.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
+    withdrawn = withdrawals(basin, dates, (sim_lateral, sim_res + transfers.res_inflow),
+                            effluent + transfers.reach_inflow, evap, rain, months,
+                            target_release=target, extra=transfers.reach_abstraction)
     if basin.settings.flow_driven:
-        runoff = match_gauges(basin, ws, simulated, observed, (evap, rain, months), effluent - withdrawn)
+        runoff = match_gauges(basin, ws, simulated, observed, (evap, rain, months),
+                              effluent + transfers.reach_inflow - withdrawn,
+                              res_extra=transfers.res_inflow, target_release=target)
     lap("runoff")
 
-    # subbasins -> reaches and reservoirs
+    # subbasins -> reaches and reservoirs (plus the water transferred in)
     lateral, res_local = _lateral(net, ws, (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
-    lateral += effluent - withdrawn
+    lateral += effluent - withdrawn + transfers.reach_inflow
+    res_local += transfers.res_inflow
 
     # nitrogen by source (kg/d) -> loads by tag (g/s)
     loads, names, gw = daily_loads(ws.sources, years, runoff.q_direct_mm.T, runoff.q_routed_mm.T, area)
     tags = list(SOURCE_NAMES)
+    if transfers.carries_water_in:
+        tags.append("transfer")  # nitrogen brought by water from outside the basin
     init_river, init_res = initial_tn(basin)
     if init_river > 0 or np.any(init_res > 0):
         tags.append("initial")  # nitrogen present at the start, followed until it leaves
@@ -456,6 +470,9 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
             res_load[:, net.reservoir_index(s.reservoir)] += diffuse[:, k]
     lateral_load *= G_PER_S_PER_KG_PER_DAY
     res_load *= G_PER_S_PER_KG_PER_DAY
+    if transfers.carries_water_in:  # already g/s
+        lateral_load[:, :, tags.index("transfer")] += transfers.reach_load
+        res_load[:, :, tags.index("transfer")] += transfers.res_load
     n_tag = len(tags)
     point_cell = np.array([lay.cell_at(net.reach_index(r), POINT_SOURCE_POSITION) for r in points.reaches],
                           dtype=np.int64)
@@ -463,26 +480,45 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     point_load[:, :, i_point] = points.loads_kg_per_day * G_PER_S_PER_KG_PER_DAY
     lap("sources")
 
-    hyd = flows(basin, lateral, res_local, evap, rain, months)
+    hyd = flows(basin, lateral, res_local, evap, rain, months, target_release=target,
+                withdraws=bool(transfers.reach_abstraction))
     lap("routing")
     water_temp = np.maximum(0.0, WATER_TEMP_INTERCEPT_C + WATER_TEMP_SLOPE * weather.station_tmean_c)
     year_list = sorted(set(years.tolist()))
     period = np.searchsorted(year_list, years).astype(np.int64)
     tn = basin.constituents[0]
     tracers = [dataclasses.replace(tn, name=f"tn_{t}") for t in tags]
+    groups = [n_tag]
+    init_conc = initial_tags(lay.n_cells, n_tag, init_river)
+    init_res_conc = initial_tags(n_res, n_tag, init_res)
+    boundary = np.zeros((n_day, n_reach, n_tag))
+    if transfers.carries_water_in:
+        # transferred water as a conservative tracer of 1 g/m3 (its own group): its
+        # concentration is the share of transferred water, its flux the transferred flow
+        tracers.append(Constituent(name="transferred_water", long_name="water transferred from "
+                                   "outside the basin (tracer, 1 g m-3)"))
+        groups.append(1)
+        lateral_load = np.concatenate([lateral_load, transfers.reach_inflow[:, :, None]], axis=2)
+        res_load = np.concatenate([res_load, transfers.res_inflow[:, :, None]], axis=2)
+        point_load = np.concatenate([point_load, np.zeros(point_load.shape[:2] + (1,))], axis=2)
+        init_conc = np.concatenate([init_conc, np.zeros((lay.n_cells, 1))], axis=1)
+        init_res_conc = np.concatenate([init_res_conc, np.zeros((n_res, 1))], axis=1)
+        boundary = np.zeros((n_day, n_reach, n_tag + 1))
     inputs = TransportInputs(
         q_in=hyd.q_in, q_out=hyd.q_out, res_volume=hyd.res_volume, res_outflow=hyd.res_outflow,
-        res_area=hyd.res_area, boundary_flux=np.zeros((n_day, n_reach, n_tag)),
-        boundary_conc=np.zeros((n_day, n_reach, n_tag)), dispersive_inlet=np.zeros(n_reach, bool),
+        res_area=hyd.res_area, boundary_flux=boundary,
+        boundary_conc=np.zeros_like(boundary), dispersive_inlet=np.zeros(n_reach, bool),
         lateral_load=lateral_load, point_cell=point_cell, point_load=point_load, res_load=res_load,
         reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
         res_temp=np.tile(water_temp[:, None], (1, n_res)),
-        init_conc=initial_tags(lay.n_cells, n_tag, init_river), init_res_conc=initial_tags(n_res, n_tag, init_res),
+        init_conc=init_conc, init_res_conc=init_res_conc,
         period_of_day=period, withdrawal=withdrawn, lateral=hyd.lateral)
     tr = simulate(net, tracers, inputs, courant=basin.settings.courant,
-                  dispersion_limit=basin.settings.dispersion_limit, groups=[n_tag],
+                  dispersion_limit=basin.settings.dispersion_limit, groups=groups,
                   day_labels=[d.isoformat() for d in dates])
     lap("transport")
+    water_tracer = _tracer(tr, n_tag) if len(groups) > 1 else None
+    tr = _tracer(tr, slice(0, n_tag)) if len(groups) > 1 else tr
     total = _sum_tags(tr)
     res = assemble_results(basin, dates, year_list, hyd, total, scenario=scenario, history=history)
     res.coords["subbasin"] = [s.id for s in ws.subbasins]
@@ -506,7 +542,7 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         added = float(((runoff.q_mm - simulated.q_mm) * area[:, None]).sum()) * 1e3
         res.attrs["flow_driven_added_water_m3"] = f"{added:.6e}"
     res.attrs["groundwater_n_balance_closure"] = f"{abs(gw_in - gw_out - gw_change) / max(gw_in, 1e-300):.3e}"
-    if basin.withdrawal_tables:
+    if basin.withdrawal_tables or transfers.reach_abstraction:
         res.add("reach_withdrawal", withdrawn)
     if net.gauges:
         res.coords["gauge"] = [g.id for g in net.gauges]
@@ -527,12 +563,59 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     res.add("reach_tn_source_load", tr.reach_load)
     if n_res:
         res.add("reservoir_tn_source_concentration", tr.reservoir_concentration)
+    if transfers.any:
+        add_transfer_results(res, transfers, hyd, target, water_tracer, n_res)
     lap("results")
     return res
 
 
+def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_res: int) -> None:
+    """Transferred water and its TN kept apart from the natural inflow (``hydro.transfers``).
+
+    ``reservoir_transfer_inflow`` and ``reservoir_natural_inflow`` split each
+    reservoir's inflow: water pumped or diverted straight into it from outside
+    the basin, and everything else (its rivers and local catchment; rivers carry
+    transferred water only where a transfer enters a reach above, which
+    ``section_transfer_discharge`` measures with a conservative tracer).
+    """
+    from hydro.transfers import abstraction_delivered
+
+    per_day = 86400.0 / 1000.0  # g/s -> kg/d
+    res.attrs.update(transfers.attributes())
+    if n_res:
+        res.add("reservoir_transfer_inflow", transfers.res_inflow)
+        res.add("reservoir_transfer_tn_load", transfers.res_load * per_day)
+        res.add("reservoir_natural_inflow", hyd.res_inflow - transfers.res_inflow)
+        res.add("reservoir_abstraction", abstraction_delivered(transfers.res_abstraction, target,
+                                                               hyd.res_release))
+    if np.any(transfers.reach_inflow > 0):
+        res.add("reach_transfer_inflow", transfers.reach_inflow)
+        res.add("reach_transfer_tn_load", transfers.reach_load * per_day)
+    if water_tracer is not None:
+        # tracer at 1 g/m3: kg/d of tracer = 1000 m3/d of transferred water
+        res.add("section_transfer_discharge", water_tracer.section_load[:, :, 0] * 1000.0 / 86400.0)
+        if n_res:
+            res.add("reservoir_transfer_share", water_tracer.reservoir_concentration[:, :, 0])
+
+
+def _tracer(tr, index):
+    """The transport result of some tracers only (``index``: an int or a slice of axis T)."""
+    keep = ("section_discharge", "substeps", "raised_reaches")
+    fields = {}
+    for f in dataclasses.fields(tr):
+        value = getattr(tr, f.name)
+        if f.name in keep:
+            fields[f.name] = value
+        elif isinstance(index, slice):
+            fields[f.name] = value[..., index]
+        else:
+            fields[f.name] = value[..., index:index + 1]
+    return type(tr)(**fields)
+
+
 def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarray, evap: np.ndarray,
-                rain: np.ndarray, months: np.ndarray) -> np.ndarray:
+                rain: np.ndarray, months: np.ndarray, target_release: np.ndarray | None = None,
+                extra: list | tuple = ()) -> np.ndarray:
     """Water taken out of reaches (diversions, intakes, channel losses), m3 s-1 per day and reach.
 
     Each ``[[withdrawals]]`` table takes water from a ``reach`` in one of two ways:
@@ -553,7 +636,12 @@ def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarra
     runoff_inflow : (lateral, res_local)
         Subbasin inflows per reach and reservoir, m3 s-1 (before scaling).
     fixed : (D, R) array
-        Other inflows that are not scaled (point-source effluent), m3 s-1.
+        Other inflows that are not scaled (point-source effluent, transfers), m3 s-1.
+    target_release : (D, S) array, optional
+        Reservoir target releases by day (:mod:`hydro.transfers`).
+    extra : list of (reach index, flow (D,), max_share)
+        Abstractions from reaches given as ``[[transfers]]`` series, taken like
+        requested ``flow_m3_s`` withdrawals.
     """
     from hydro.hydraulics import accumulate
     from hydro.series import SeriesReader
@@ -563,7 +651,7 @@ def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarra
     lateral, res_local = runoff_inflow
     lateral = lateral + fixed
     taken = np.zeros_like(lateral)
-    if not basin.withdrawal_tables:
+    if not basin.withdrawal_tables and not extra:
         return taken
     reader = SeriesReader(basin.folder, dates)
     order = {i: k for k, (kind, i) in enumerate(lay.order) if kind == 1}
@@ -592,9 +680,10 @@ def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarra
         t.str("note", "")
         t.finish()
         requests.append((order[r], r, flow, share))
+    requests += [(order[r], r, flow, share) for r, flow, share in extra]
     boundary = np.zeros_like(lateral)
     for _, r, flow, share in sorted(requests, key=lambda x: x[0]):
-        hyd = accumulate(net, lateral - taken, boundary, res_local, evap, rain, months)
+        hyd = accumulate(net, lateral - taken, boundary, res_local, evap, rain, months, target_release)
         available = hyd.q_in[:, r] + np.maximum(lateral[:, r] - taken[:, r], 0.0)
         taken[:, r] += np.minimum(flow, share * available)
     return taken
@@ -652,7 +741,8 @@ def gauge_observations(basin: Basin, dates: list[date]) -> np.ndarray:
 
 
 def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarray,
-                 reservoir_forcing: tuple, effluent: np.ndarray) -> Runoff:
+                 reservoir_forcing: tuple, effluent: np.ndarray, res_extra: np.ndarray | None = None,
+                 target_release: np.ndarray | None = None) -> Runoff:
     """Scale subbasin runoff so that accumulated flow at each gauge equals its record.
 
     Gauges are taken upstream first.  A gauge's daily factor scales the runoff
@@ -662,7 +752,8 @@ def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarr
     contribution at the gauge and ``Q_other`` the rest of the simulated flow
     there (``effluent``, point-source water per reach in m3 s-1, is never
     scaled).  ``reservoir_forcing`` is ``(evap_mm, precip_mm, months)`` of the
-    run, as :func:`hydro.hydraulics.accumulate` takes them.  Days without a record keep ``f = 1``; a negative ``f`` (the record
+    run, as :func:`hydro.hydraulics.accumulate` takes them; ``res_extra`` (D, S) is water transferred into reservoirs and ``target_release``
+    the reservoirs' daily targets (:mod:`hydro.transfers`).  Days without a record keep ``f = 1``; a negative ``f`` (the record
     is below the flow that cannot be scaled) is set to 0.  With accumulation
     routing the flow at every gauge then equals its record on recorded days.
     """
@@ -706,7 +797,10 @@ def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarr
         flow = (runoff.q_mm * scale) * area[:, None] * MM_KM2_PER_DAY_TO_M3_S  # m3/s per subbasin
         lateral, res_local = _lateral(net, ws, flow.T)
         lateral += effluent
-        hyd = accumulate(net, lateral, np.zeros_like(lateral), res_local, evap, rain, months)
+        if res_extra is not None:
+            res_local += res_extra
+        hyd = accumulate(net, lateral, np.zeros_like(lateral), res_local, evap, rain, months,
+                         target_release)
         q_gauge = lay.face_discharge(np.array([cell]), hyd.q_in, hyd.q_out)[:, 0]
         weights = np.array([along if ws.subbasins[i].reach == g.reach else 1.0 for i in free])
         q_free = (flow[free] * weights[:, None]).sum(axis=0) if free else np.zeros(n_day)
@@ -733,11 +827,15 @@ def _lateral(net, ws: Watershed, flow_m3s: np.ndarray):
     return lateral, res_local
 
 
-def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months):
+def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, *,
+          target_release=None, withdraws: bool = False):
     """Daily flows of a watershed basin by the routing its ``[run] routing`` asks for.
 
     Parameters are those of :func:`hydro.hydraulics.accumulate` without boundary
-    inflows (a watershed's headwaters are fed by subbasins).
+    inflows (a watershed's headwaters are fed by subbasins); ``target_release``
+    (D, S) gives the reservoirs' daily targets where ``[[transfers]]`` set them,
+    and ``withdraws`` says that transfers abstract water from reaches (which,
+    like ``[[withdrawals]]``, needs accumulation routing).
     """
     from hydro.hydraulics import accumulate
     from hydro.routing import route
@@ -748,21 +846,22 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months):
     routing = basin.settings.routing
     # flow-driven runs and withdrawals need each day's water balanced within the day
     # (matched gauges; a diversion never taking more than the day's flow): accumulation
-    daily = basin.settings.flow_driven or bool(basin.withdrawal_tables)
+    daily = basin.settings.flow_driven or bool(basin.withdrawal_tables) or withdraws
     if routing == "auto":
         routing = "muskingum-cunge" if all(s is not None for s in slopes) and not daily else "accumulate"
-    elif routing == "muskingum-cunge" and basin.withdrawal_tables:
+    elif routing == "muskingum-cunge" and (basin.withdrawal_tables or withdraws):
         raise HydroError(f"{basin.path}: [[withdrawals]] route by accumulation (a diversion is capped by "
                          "the day's flow, which routing storage would shift); set [run] routing = "
                          "\"accumulate\" or \"auto\"")
     if routing == "accumulate":
-        return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months)
+        return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months,
+                          target_release)
     missing = [r.id for r in net.reaches if r.slope_m_per_m is None]
     if missing:
         raise HydroError(f"{basin.path}: Muskingum-Cunge routing needs 'slope_m_per_m' on every "
                          f"reach; missing on {', '.join(missing)}")
     return route(net, np.array(slopes, dtype=float), lateral, boundary, res_local, res_evap_mm,
-                 res_precip_mm, months)
+                 res_precip_mm, months, target_release=target_release)
 
 
 def _sum_tags(tr):

@@ -299,6 +299,30 @@ def county_pop(name: str) -> float:
     return ZJK[name]
 
 
+# --- transfers and operations as series (SOURCES section 17; files written by
+# basins/guanting/transfers/make_series.py) ------------------------------------------------------
+TRANSFERS = """
+# ---- transfers and operations (SOURCES section 17; docs/basin-file.md)
+[[transfers]]
+id = "cetian_to_guanting"
+name = "Cetian concentrated release towards Guanting"
+kind = "release"
+reservoir = "cetian"
+csv = "transfers/cetian_release_daily.csv"   # ESTIMATE split and duration of a published transfer
+reference = "China Water 2014-11-05"
+
+[[transfers]]
+id = "yellow_river"
+name = "Yellow River water via Wanjiazhai (North Main Line) into the Sanggan"
+kind = "inflow"
+reach = "sanggan_head"
+origin = "yellow-river"
+csv = "transfers/yellow_river_monthly.csv"   # spring transfers 2019 and 2022, spread by days (ESTIMATE)
+tn_mg_per_l = 3.0   # ESTIMATE, range 1.5-4.5: no published TN of the diverted water was found (section 17)
+reference = "CCTV 2019-03-18; Xinhua 2022-04-19"
+"""
+
+
 def main(path: Path | None = None) -> None:
     out: list[str] = []
     w = out.append
@@ -537,6 +561,7 @@ def main(path: Path | None = None) -> None:
         w("[subbasins.sources.deposition]")
         w(f"rate_kg_per_ha_yr = {DEPOSITION}")
         w(f"water_area_km2 = {wa}")
+    out.extend(TRANSFERS.splitlines())
     (path or HERE / "basin.toml").write_text("\n".join(out) + "\n")
     print(f"population: Hebei+Beijing in basin {hebei_bj_total:,.0f}; Shanxi/IM pool {pool:,.0f}")
     print(f"urban: Hebei+Beijing {hebei_bj_urban:,.0f}; Shanxi/IM {sx_urban:,.0f}; "

@@ -187,6 +187,38 @@ def fmt(x):
     return f"{x:.6g}" if isinstance(x, float) else str(x)
 
 
+# --- transfers and operations as series (SOURCES "Transfers and operations"; files written by
+# basins/miyun/transfers/make_series.py) ------------------------------------------------------
+TRANSFERS = """
+# ---- transfers and operations (SOURCES "Transfers and operations"; docs/basin-file.md)
+[[transfers]]
+id = "snwd_miyun"
+name = "South-to-North (Middle Route) water pumped into Miyun"
+kind = "inflow"
+reservoir = "miyun"
+origin = "south-to-north"
+csv = "transfers/snwd_miyun_daily.csv"   # published cumulative volumes, spread by days (ESTIMATE)
+tn_mg_per_l = 1.34   # Danjiangkou 2021-2023 mean TN (Renmin Changjiang 2025(12)); ESTIMATE for 2015-2020, range 1.0-1.6
+reference = "Xinhua 2016-09-20, 2019-12-12, 2020-08-28; Danjiangkou TN: Renmin Changjiang 2025(12)"
+
+[[transfers]]
+id = "miyun_supply"
+name = "Miyun supply to Beijing (release out of the basin)"
+kind = "release"
+reservoir = "miyun"
+csv = "transfers/miyun_supply_monthly.csv"   # annual volumes 2013-2016 (The Beijing News 2017-07-18), spread by days
+reference = "The Beijing News 2017-07-18; Xinhua 2013-08-08"
+
+[[transfers]]
+id = "yunzhou_to_beijing"
+name = "Yunzhou concentrated releases towards Baihebao and Miyun"
+kind = "release"
+reservoir = "yunzhou"
+csv = "transfers/yunzhou_release_daily.csv"   # ESTIMATE splits and durations of published transfers
+reference = "Hebei News 2013-05-25; China Water 2014-11-05"
+"""
+
+
 def main(path=None):
     path = HERE / "basin.toml" if path is None else Path(path)
     area_sum = sum(s[2] for s in SUBBASINS)
@@ -357,6 +389,7 @@ def main(path=None):
         w(f"rate_kg_per_ha_yr = {DEPOSITION}   # Shixia, Wang Huanxiao et al. 2018 (S3)")
         w(f"water_area_km2 = {fmt(float(water))}   # ESTIMATE (S8.12)")
         w("")
+    out.extend(TRANSFERS.splitlines())
     path.write_text("\n".join(out))
     print(f"wrote {path}: {len(SUBBASINS)} subbasins, {len(REACHES)} reaches")
 

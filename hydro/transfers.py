@@ -1,0 +1,412 @@
+"""Transfers and reservoir operations as daily or monthly series (``[[transfers]]``).
+
+A watershed basin's ``[[transfers]]`` tables bring water from outside the basin
+into a reservoir or a reach (the South-to-North water pumped into Miyun, Yellow
+River water for the upper Yongding), give a reservoir's release as a series
+(Miyun's supply by year, a concentrated release from Cetian), add ecological
+releases on top of a reservoir's rule, and take abstractions out of a reach or
+an outlet reservoir.  Each table names one series file::
+
+    [[transfers]]
+    id = "snwd_miyun"
+    kind = "inflow"              # inflow | release | ecological | abstraction
+    reservoir = "miyun"          # or reach = "..."
+    csv = "transfers/snwd_miyun_daily.csv"
+    origin = "south-to-north"    # where the water comes from (inflows)
+    tn_mg_per_l = 1.34           # TN of the water, when the file has no tn_mg_per_l column
+    reference = "..."            # where the numbers come from
+    note = "..."
+
+The series file (CSV, UTF-8, ``#`` lines are comments) has a ``date`` column and
+exactly one of ``flow_m3_s`` (mean flow over the row's day or month) or
+``volume_mcm`` (10^6 m3 over the row's day or month), and for inflows optionally
+``tn_mg_per_l``.  Dates are either all ``YYYY-MM-DD`` (daily rows) or all
+``YYYY-MM`` (monthly rows: the month's volume, or its mean flow, spread evenly
+over its days), strictly increasing.  Days of the run that no row covers carry
+no transfer; for a ``release`` the reservoir follows its rule
+(``target_release_m3_s``) on those days.  Errors name the file, the line and the
+column, and say what to write instead.
+
+What each kind does (all flows m3 s-1):
+
+``inflow``
+    water from outside the basin.  Into a reservoir it joins the reservoir's
+    inflow (the water balance) and its TN (``flow * tn``) the reservoir's direct
+    load; into a reach it joins the reach's lateral inflow and lateral load.
+    Its nitrogen is carried as its own source tag (``transfer``), and its water
+    as a conservative tracer, so results keep transferred and natural water
+    apart at every reservoir and section.
+``release``
+    the reservoir's target release on the covered days (replaces the rule);
+    still limited by the water above dead storage.
+``ecological``
+    a release added to the reservoir's target on the covered days.
+``abstraction``
+    water taken out of the basin: from a reach as a withdrawal (capped by
+    ``max_share``, default 0.9, of the reach's water that day, leaving at the
+    reach's concentration); from a reservoir only where it has no downstream
+    element (what leaves an outlet reservoir leaves the network), as release.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import math
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+
+from hydro.errors import HydroError, suggest
+from hydro.tomlio import Table
+from hydro.units import SECONDS_PER_DAY
+
+KINDS = ("inflow", "release", "ecological", "abstraction")
+VALUE_COLUMNS = ("flow_m3_s", "volume_mcm")
+#: g s-1 per (m3 s-1 * mg L-1): mg L-1 = g m-3.
+G_PER_S_PER_M3S_MGL = 1.0
+
+
+@dataclass(frozen=True)
+class SeriesFile:
+    """A transfer series read onto the days of a run.
+
+    Attributes
+    ----------
+    path : Path
+    flow : (D,) float
+        Mean flow of each day of the run, m3 s-1 (0 where no row covers the day).
+    covered : (D,) bool
+        Days a row covers.
+    tn : (D,) float or None
+        TN of the water, mg L-1, where the file has a ``tn_mg_per_l`` column
+        (NaN on uncovered days).
+    monthly : bool
+        Whether the rows are months.
+    first, last : date
+        First and last day the file covers.
+    volume_m3 : float
+        Volume the file gives over the whole run's covered days, m3.
+    """
+
+    path: Path
+    flow: np.ndarray
+    covered: np.ndarray
+    tn: np.ndarray | None
+    monthly: bool
+    first: date
+    last: date
+    volume_m3: float
+
+
+def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
+    """Read a transfer series file (see the module docstring) onto ``dates``.
+
+    Raises
+    ------
+    HydroError
+        Naming the file, the line and the column of the first bad value.
+    """
+    from hydro.tomlio import read_text
+
+    path = Path(path)
+    if not path.exists():
+        raise HydroError(f"{path}: file not found; check the 'csv' path of the [[transfers]] table "
+                         "(relative to the basin folder)")
+    text = read_text(path, "CSV")
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = next(csv.reader([line]))
+        if header is None:
+            header = [h.strip() for h in fields]
+            header_line = n
+            continue
+        rows.append((n, [f.strip() for f in fields]))
+    if header is None or "date" not in header:
+        raise HydroError(f"{path}: expected a header line with a 'date' column and one of "
+                         f"{' or '.join(VALUE_COLUMNS)} (e.g. 'date,flow_m3_s,tn_mg_per_l')")
+    known = ("date", *VALUE_COLUMNS, "tn_mg_per_l")
+    for h in header:
+        if h not in known:
+            raise HydroError(f"{path}, line {header_line}: unknown column '{h}'" + suggest(h, known)
+                             + f"; the columns are date, one of {', '.join(VALUE_COLUMNS)}"
+                             + (", and optionally tn_mg_per_l" if allow_tn else ""))
+    if len(set(header)) != len(header):
+        raise HydroError(f"{path}, line {header_line}: a column is named twice: {', '.join(header)}")
+    values = [c for c in VALUE_COLUMNS if c in header]
+    if len(values) != 1:
+        raise HydroError(f"{path}, line {header_line}: give exactly one of the columns "
+                         f"{' or '.join(VALUE_COLUMNS)} (mean flow or volume over the row's day "
+                         f"or month); the header has {', '.join(header)}")
+    if "tn_mg_per_l" in header and not allow_tn:
+        raise HydroError(f"{path}, line {header_line}: column 'tn_mg_per_l' is only for inflows "
+                         "(water leaving takes the concentration it has); remove the column")
+    value_col = values[0]
+    i_date, i_val = header.index("date"), header.index(value_col)
+    i_tn = header.index("tn_mg_per_l") if "tn_mg_per_l" in header else None
+    if not rows:
+        raise HydroError(f"{path}: no data lines after the header")
+    run0, n_day = dates[0], len(dates)
+    flow = np.zeros(n_day)
+    covered = np.zeros(n_day, dtype=bool)
+    tn = np.full(n_day, np.nan) if i_tn is not None else None
+    monthly = None
+    previous_end: date | None = None
+    first = last = None
+    volume = 0.0
+    for n, row in rows:
+        if len(row) != len(header):
+            raise HydroError(f"{path}, line {n}: {len(row)} fields, the header has {len(header)} "
+                             f"({', '.join(header)}); write one value per column")
+        text_date = row[i_date]
+        is_month = len(text_date) == 7
+        try:
+            if is_month:
+                y, m = (int(p) for p in text_date.split("-"))
+                start = date(y, m, 1)
+                end = date(y, m, calendar.monthrange(y, m)[1])
+            else:
+                start = end = date.fromisoformat(text_date)
+        except ValueError:
+            raise HydroError(f"{path}, line {n}, column 'date': '{text_date}' is neither a day "
+                             "YYYY-MM-DD nor a month YYYY-MM") from None
+        if monthly is None:
+            monthly = is_month
+        elif monthly != is_month:
+            raise HydroError(f"{path}, line {n}, column 'date': '{text_date}' is a "
+                             f"{'month' if is_month else 'day'} but the lines before are "
+                             f"{'months' if monthly else 'days'}; a file is all daily (YYYY-MM-DD) "
+                             "or all monthly (YYYY-MM)")
+        if previous_end is not None and start <= previous_end:
+            raise HydroError(f"{path}, line {n}, column 'date': {text_date} does not come after the "
+                             "line before; sort the lines by date and give each day or month once")
+        previous_end = end
+        first = first or start
+        last = end
+        value = _number(path, n, value_col, row[i_val], "the flow or volume (0 when nothing moved)")
+        if value < 0:
+            raise HydroError(f"{path}, line {n}, column '{value_col}': {value:g} is negative; "
+                             "transfers are given as positive amounts (the kind says the direction)")
+        days = (end - start).days + 1
+        q = value if value_col == "flow_m3_s" else value * 1e6 / (days * SECONDS_PER_DAY)
+        conc = None
+        if i_tn is not None:
+            conc = _number(path, n, "tn_mg_per_l", row[i_tn], "the TN of the water in mg/L")
+            if conc < 0 or conc > 1000:
+                raise HydroError(f"{path}, line {n}, column 'tn_mg_per_l': {conc:g} mg/L is outside "
+                                 "0-1000 mg/L; give the concentration in mg/L")
+        a = max((start - run0).days, 0)
+        b = min((end - run0).days + 1, n_day)
+        if a < b:
+            flow[a:b] = q
+            covered[a:b] = True
+            volume += q * (b - a) * SECONDS_PER_DAY
+            if tn is not None:
+                tn[a:b] = conc
+    return SeriesFile(path=path, flow=flow, covered=covered, tn=tn, monthly=bool(monthly),
+                      first=first, last=last, volume_m3=volume)
+
+
+def _number(path: Path, line: int, column: str, text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise HydroError(f"{path}, line {line}, column '{column}': '{text}' is not a number; "
+                         f"write {what}")
+    return value
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """One ``[[transfers]]`` table read onto the run."""
+
+    id: str
+    name: str
+    kind: str
+    reservoir: int | None
+    reach: int | None
+    origin: str
+    series: SeriesFile
+    tn: np.ndarray  # (D,) mg L-1 of inflowing water (0 for other kinds)
+    max_share: float
+    reference: str
+
+
+@dataclass(frozen=True)
+class Transfers:
+    """All transfers of a run as arrays (D days, R reaches, S reservoirs).
+
+    Attributes
+    ----------
+    items : tuple of Transfer
+    res_inflow, res_load : (D, S)
+        Water from outside into reservoirs (m3 s-1) and its TN (g s-1).
+    reach_inflow, reach_load : (D, R)
+        Water from outside into reaches, spread along them (m3 s-1), and its TN (g s-1).
+    release : (D, S)
+        Release series (m3 s-1), NaN where the rule applies.
+    extra_release : (D, S)
+        Ecological releases and outlet abstractions added to the target, m3 s-1.
+    res_abstraction : (D, S)
+        Requested abstractions from outlet reservoirs (part of ``extra_release``), m3 s-1.
+    reach_abstraction : list of (reach index, flow (D,), max_share)
+    """
+
+    items: tuple
+    res_inflow: np.ndarray
+    res_load: np.ndarray
+    reach_inflow: np.ndarray
+    reach_load: np.ndarray
+    release: np.ndarray
+    extra_release: np.ndarray
+    res_abstraction: np.ndarray
+    reach_abstraction: list = field(default_factory=list)
+
+    @property
+    def any(self) -> bool:
+        return bool(self.items)
+
+    @property
+    def carries_water_in(self) -> bool:
+        """Whether any water enters from outside the basin."""
+        return bool(np.any(self.res_inflow > 0) or np.any(self.reach_inflow > 0))
+
+    def target_release(self, rule: np.ndarray) -> np.ndarray:
+        """Each day's target release (D, S): the series where given, else ``rule``, plus extras."""
+        return np.ascontiguousarray(np.where(np.isnan(self.release), rule, self.release)
+                                    + self.extra_release)
+
+    def attributes(self) -> dict[str, str]:
+        """Provenance of the transfers as global attributes."""
+        if not self.items:
+            return {}
+        return {
+            "transfers": ";".join(
+                f"{t.id}={t.kind}:{'reservoir' if t.reservoir is not None else 'reach'}"
+                f":{t.series.path.name}:{t.series.first}..{t.series.last}" for t in self.items),
+            "transfer_origins": ";".join(f"{t.id}={t.origin}" for t in self.items if t.origin),
+            "transfer_volume_m3": ";".join(f"{t.id}={t.series.volume_m3:.6e}" for t in self.items),
+        }
+
+
+def read_transfers(basin, dates: list[date]) -> Transfers:
+    """Read a basin's ``[[transfers]]`` onto ``dates`` (see the module docstring)."""
+    net = basin.network
+    lay = net.layout
+    n_day, n_reach, n_res = len(dates), len(net.reaches), len(net.reservoirs)
+    res_inflow = np.zeros((n_day, n_res))
+    res_load = np.zeros((n_day, n_res))
+    reach_inflow = np.zeros((n_day, n_reach))
+    reach_load = np.zeros((n_day, n_reach))
+    release = np.full((n_day, n_res), np.nan)
+    extra = np.zeros((n_day, n_res))
+    res_abstraction = np.zeros((n_day, n_res))
+    reach_abs = []
+    items = []
+    seen: set[str] = set()
+    for t in getattr(basin, "transfer_tables", []) or []:
+        tid = t.str("id")
+        if tid in seen:
+            raise t.error("id", f"transfer '{tid}' is listed twice; give each [[transfers]] table "
+                                "its own id")
+        seen.add(tid)
+        kind = t.str("kind")
+        if kind not in KINDS:
+            raise t.error("kind", f"unknown kind '{kind}'" + suggest(kind, KINDS)
+                          + f"; expected one of {', '.join(KINDS)}")
+        reach_id, res_id = t.str("reach", None), t.str("reservoir", None)
+        if (reach_id is None) == (res_id is None):
+            raise t.error("reservoir", "give exactly one of 'reservoir' or 'reach' (where the water "
+                                       "enters or leaves)")
+        r = s = None
+        if reach_id is not None:
+            r = net.reach_index(reach_id, f"{t.file}: {t.path('reach')}")
+            if kind in ("release", "ecological"):
+                raise t.error("kind", f"a '{kind}' is a reservoir's; for reach '{reach_id}' use "
+                                      "'inflow' or 'abstraction'")
+        else:
+            s = net.reservoir_index(res_id, f"{t.file}: {t.path('reservoir')}")
+            if kind == "abstraction" and lay.res_down_kind[s] != 0:
+                raise t.error("kind", f"reservoir '{res_id}' flows on into "
+                                      f"'{net.reservoirs[s].downstream}', and water abstracted from it "
+                                      "would still be carried downstream by the transport; give the "
+                                      "abstraction on that reach (reach = ...), or as a 'release' "
+                                      "series if it goes downstream")
+        csv_name = t.str("csv")
+        origin = t.str("origin", "")
+        series = read_series(basin.folder / csv_name, dates, allow_tn=kind == "inflow")
+        tn = np.zeros(n_day)
+        if kind == "inflow":
+            if series.tn is not None and t.has("tn_mg_per_l"):
+                raise t.error("tn_mg_per_l", f"{csv_name} has a tn_mg_per_l column; give the TN in "
+                                             "one place only (remove the key or the column)")
+            if series.tn is not None:
+                tn = np.where(series.covered, series.tn, 0.0)
+            elif t.has("tn_mg_per_l"):
+                tn = np.full(n_day, t.float("tn_mg_per_l", minimum=0.0, maximum=1000.0))
+            else:
+                raise t.error("tn_mg_per_l", "an inflow brings nitrogen with its water: give "
+                                             "tn_mg_per_l (mg/L, cited or marked ESTIMATE) here or "
+                                             "as a column of the file")
+        elif t.has("tn_mg_per_l"):
+            raise t.error("tn_mg_per_l", f"a '{kind}' takes water at the concentration it has; "
+                                         "remove tn_mg_per_l")
+        if t.has("max_share") and not (kind == "abstraction" and r is not None):
+            raise t.error("max_share", "max_share caps an abstraction from a reach; remove it")
+        share = t.float("max_share", 0.9, minimum=0.0, maximum=1.0)
+        name = t.str("name", tid)
+        reference = t.str("reference", "")
+        t.str("note", "")
+        t.finish()
+        q = series.flow
+        if kind == "inflow":
+            if s is not None:
+                res_inflow[:, s] += q
+                res_load[:, s] += q * tn * G_PER_S_PER_M3S_MGL
+            else:
+                reach_inflow[:, r] += q
+                reach_load[:, r] += q * tn * G_PER_S_PER_M3S_MGL
+        elif kind == "release":
+            both = series.covered & ~np.isnan(release[:, s])
+            if both.any():
+                day = dates[int(np.argmax(both))]
+                raise t.error("csv", f"reservoir '{res_id}' already has a release series on {day}; "
+                                     "one release series per reservoir and day (add ecological "
+                                     "releases with kind = \"ecological\")")
+            release[:, s] = np.where(series.covered, q, release[:, s])
+        elif kind == "ecological":
+            extra[:, s] += q
+        elif s is not None:  # abstraction from an outlet reservoir
+            extra[:, s] += q
+            res_abstraction[:, s] += q
+        else:
+            reach_abs.append((r, q.copy(), share))
+        items.append(Transfer(id=tid, name=name, kind=kind,
+                              reservoir=s, reach=r, origin=origin, series=series, tn=tn,
+                              max_share=share, reference=reference))
+    return Transfers(items=tuple(items), res_inflow=res_inflow, res_load=res_load,
+                     reach_inflow=reach_inflow, reach_load=reach_load, release=release,
+                     extra_release=extra, res_abstraction=res_abstraction, reach_abstraction=reach_abs)
+
+
+def abstraction_delivered(requested: np.ndarray, target: np.ndarray, release: np.ndarray) -> np.ndarray:
+    """The abstraction actually taken from an outlet reservoir (m3 s-1).
+
+    Where the release falls short of its target (too little water above dead
+    storage), every part of the target is cut in the same proportion.
+    """
+    with np.errstate(invalid="ignore", divide="ignore"):
+        ratio = np.where(target > 0, np.minimum(release / target, 1.0), 0.0)
+    return requested * ratio
+
+
+def series_dates(first: date, last: date) -> list[date]:
+    """Every day from ``first`` to ``last``."""
+    return [first + timedelta(days=i) for i in range((last - first).days + 1)]
