@@ -6,16 +6,20 @@ successor, 生态产品总值核算规范(试行)) per scenario, year and subbas
 by aggregation), for one run or a file with a ``scenario`` dimension.  What was
 read of the guideline and what is assumed is listed in docs/gep.md ("Sources").
 
-**Water conservation** (m3/yr), the water-balance form: over the subbasin (the
-ecosystem area A),
+**Water conservation** (m3/yr).  The guideline's water balance over the ecosystem
+area, P − R − ET (precipitation, surface runoff, evapotranspiration), equals in the
+model's runoff model (GR4J) the slow runoff plus the change in stored soil water minus
+the groundwater exchange — and the shipped calibrations use that exchange for
+groundwater abstraction and irrigation.  The account (``form = "released"``) counts
 
-    Q_wc = Σ_days (P − R − ET) · A − W
+    Q_wc = Σ_days (runoff − quick flow) · A − W
 
-with P the precipitation, R the surface (quick, direct) runoff and ET the actual
-evapotranspiration (mm/d; ``subbasin_precipitation``, ``subbasin_quickflow``,
-``subbasin_aet``; 1 mm over 1 km2 is 1000 m3) and W the water abstracted from the
-reach the subbasin drains into (``reach_withdrawal``, shared by area): abstracted
-water is used, not conserved (it is the GEP's water-supply product).  Valued at the
+the water the ecosystems passed through their soils to the rivers (``subbasin_runoff``
+− ``subbasin_quickflow``, mm/d; 1 mm over 1 km2 is 1000 m3), less W, the water
+abstracted from the rivers (``reach_withdrawal``), shared over the subbasins above the
+intake by their slow runoff: abstracted water is used, not conserved (it is GEP's
+water-supply product).  ``form = "balance"`` counts Σ (P − R − ET) · A − W instead
+(``subbasin_precipitation``, ``subbasin_quickflow``, ``subbasin_aet``).  Valued at the
 reservoir construction cost (:mod:`hydro.gep_prices`).
 
 **Water purification** (t N/yr): nitrogen *removed by ecosystems* — rivers,
@@ -29,14 +33,15 @@ are not purification: counting them made more fertiliser raise GEP):
 * *riparian*: what the buffers and wetlands of a scenario keep from the river,
   :func:`landscape_retention` (zero in a plain run).
 
-The river and reservoir terms are counted up to the water body's **capacity**: the
-removal it would achieve at the target concentration C* (GB 3838-2002 Class III,
-1.0 mg/L TN).  With first-order removal (∝ C), an element whose mean concentration
-C̄ exceeds C* is credited ``removal · C*/C̄`` — so nitrogen added to water already
-worse than the target adds nothing to GEP (the guideline's rule that the purified
-amount is at most the environmental capacity).  C̄ is flow-weighted at the reach
-outlet (``tn_load``/``discharge``) and volume-weighted in a reservoir.  Removal in
-an element goes to the subbasins draining into it, by area; elements no subbasin
+The river and reservoir terms are counted up to the water body's **capacity**:
+the removal it would achieve at the target concentration C* (GB 3838-2002 TN:
+rivers Class III, 1.0 mg/L; reservoirs Class II, 0.5 mg/L).  With first-order
+removal (∝ C), an element whose mean concentration C̄ exceeds C* is credited
+``removal · C*/C̄``, so nitrogen added to water already worse than the target adds
+nothing to GEP (the guideline's rule that the purified amount is at most the
+environmental capacity).  C̄ is flow-weighted at the reach outlet
+(``tn_load``/``discharge``) and volume-weighted in a reservoir.  Removal in an
+element goes to the subbasins draining into it, by area; elements no subbasin
 drains into get rows with an empty ``subbasin`` and the element in ``note``.
 
 Priced per pollution equivalent of the year (Beijing: 14 yuan from 2018), TN as
@@ -44,8 +49,9 @@ NH3-N (0.8 kg per equivalent); see :mod:`hydro.gep_prices`.
 
 **Partial years** (a run that does not cover 1 January to 31 December) are labelled
 (``partial``; ``note``) or left out (``partial_years="omit"``): their amounts are
-not annual figures.  A negative amount (ET and runoff above rain: stored soil water
-drawn down) is kept, and named in ``note`` and in :func:`format_table`.
+not annual figures.  A negative amount (more water abstracted than released; in the
+balance form, stored soil water drawn down) is kept, and named in ``note`` and in
+:func:`format_table`.
 """
 
 from __future__ import annotations
