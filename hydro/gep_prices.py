@@ -43,7 +43,8 @@ BEIJING_YUAN_PER_EQUIVALENT = (
 
 #: Hebei's discharge fee for COD and NH3-N, yuan per equivalent (same repost): 2.8 from
 #: 2015-01-01, 5.6 from 2017-01-01.  Not a default (the shipped schedule is Beijing's);
-#: for a prices TOML.  Hebei's environmental-tax rate from 2018 was not found offline.
+#: for a prices TOML.  The repost's further step (7 from 2020-01-01) falls after the fee was
+#: replaced by the tax and is left out; Hebei's tax rate from 2018 was not found offline.
 HEBEI_YUAN_PER_EQUIVALENT = ((0, 0.7), (2015, 2.8), (2017, 5.6))
 
 #: Water conservation, yuan per m3: reservoir construction cost, Ouyang Zhiyun et al.
