@@ -26,6 +26,13 @@ _LAZY_COMMANDS = {
 }
 
 
+#: Commands that run kernels but whose code lives elsewhere: the group prints the
+#: first-run compile notice for them (unless -q).
+#: (the kernel modules they use, whether the notice needs every one of them cold: a
+#: calibration or validation may use only some, so only a fresh cache is announced).
+_COMPILING_COMMANDS = {"calibrate": True, "scenarios": False}
+
+
 class _Group(click.Group):
     """A click group that turns user mistakes into exit status 2 without a traceback,
     and loads feature commands on first use."""
@@ -41,9 +48,19 @@ class _Group(click.Group):
             self.add_command(getattr(importlib.import_module(module), attr), name)
         return super().get_command(ctx, name)
 
+    def parse_args(self, ctx, args):
+        ctx.meta["hydro.argv"] = list(args)
+        return super().parse_args(ctx, args)
+
     def invoke(self, ctx):
         from hydro import outputs
 
+        argv = ctx.meta.get("hydro.argv", [])
+        name = next((a for a in argv if not a.startswith("-")), "")
+        if name in _COMPILING_COMMANDS and not set(argv) & {"-q", "--quiet", "-h", "--help"}:
+            from hydro.clitools import compile_notice
+
+            compile_notice(every=_COMPILING_COMMANDS[name])  # `run` and `validate` say it themselves
         try:
             with outputs.handle_signals():
                 value = super().invoke(ctx)
@@ -106,25 +123,36 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     """Simulate one basin and write its results to netCDF.
 
     BASIN is a folder with basin.toml, the file itself, or a shipped name
-    (see `hydro info basins`).
+    (see `hydro info basins`); or a catchment TOML (GR4J on one catchment), e.g.
+    with the parameters `hydro calibrate` found: hydro run catchment.toml --params
+    best_params.toml.
     """
     from pathlib import Path
 
-    from hydro.basin import Basin, parse_date
+    from hydro.basin import parse_date
+    from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, check_params_fit, compile_notice,
+                                is_catchment_file, load_basin)
     from hydro.netcdf import check_writable
     from hydro.simulation import check_period, run
     from hydro.summary import run_summary
 
+    catchment = is_catchment_file(basin)
     if params:
         from hydro.calibration import read_params
 
+        check_params_fit(params, basin, catchment)
         overrides = tuple(read_params(params)) + tuple(overrides)
-    b = Basin.load(basin, overrides=list(overrides))
     s = parse_date(start, "--start") if start else None
     e = parse_date(end, "--end") if end else None
+    if catchment:
+        _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet)
+        return
+    b = load_basin(basin, overrides)
     check_period(b, s, e)
     out = Path(output) if output else Path(f"{b.name}.nc")
     check_writable(out, overwrite)
+    compile_notice(quiet, KERNEL_MODULES if b.is_watershed or members or weather_seed is not None
+                   else FLOW_DRIVEN_MODULES)
     if members:
         from hydro.ensemble import run_ensemble
 
@@ -146,6 +174,28 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     if not quiet:
         if not members:
             click.echo(run_summary(results))
+        click.echo(f"written: {out}")
+
+
+def _run_catchment(path, start, end, output, overwrite, compress, overrides, members, weather_seed, quiet):
+    """``hydro run CATCHMENT.toml``: GR4J (and CemaNeige) on a lumped catchment, e.g. with the
+    parameters of ``hydro calibrate`` (``--params best_params.toml``)."""
+    from pathlib import Path
+
+    from hydro.clitools import catchment_summary, compile_notice, run_catchment_file
+    from hydro.netcdf import check_writable
+    from hydro.tomlio import load_toml
+
+    if members or weather_seed is not None:
+        raise HydroError(f"{path}: --members and --synthetic-weather need a watershed basin; a catchment "
+                         "file runs on the forcing CSV it names")
+    out = Path(output) if output else Path(f"{load_toml(path).get('name', Path(path).stem)}.nc")
+    check_writable(out, overwrite)
+    compile_notice(quiet, ("_runoff_kernels",))
+    results = run_catchment_file(path, overrides, start, end, history=_history())
+    results.to_netcdf(out, overwrite=overwrite, compress=compress)
+    if not quiet:
+        click.echo(catchment_summary(results))
         click.echo(f"written: {out}")
 
 
@@ -179,7 +229,12 @@ def validate_command(cases, quick, as_json, list_only):
         for c in all_cases().values():
             click.echo(f"{c.name:28s} {c.layer:12s} {'quick' if c.quick else 'long ':5s}  {c.description}")
         return
-    progress = None if as_json else (lambda c: click.echo(f"-- {c.name}: {c.description}", err=True))
+    from hydro.clitools import compile_notice
+
+    def progress(case):  # on stderr in both forms, so that --json output on stdout stays clean
+        click.echo(f"-- {case.name}: {case.description}", err=True)
+
+    compile_notice(every=True)
     checks = run_cases(cases, quick=quick, progress=progress)
     if as_json:
         click.echo(json.dumps([c.as_json() for c in checks], indent=1))

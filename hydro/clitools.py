@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import click
 
+from hydro.errors import HydroError
+
 
 def command_history() -> str:
     """The command as typed (for the ``history`` attribute), rebuilt from click's context."""
@@ -25,3 +27,244 @@ def command_history() -> str:
             for v in (value if isinstance(value, tuple) else (value,)):
                 parts += [param.opts[-1], str(v)]
     return " ".join(shlex.quote(p) for p in parts)
+
+
+# --- first-run compile notice -------------------------------------------------------------
+
+#: The modules of compiled kernels (each is compiled, and cached, as a whole when its source changes).
+KERNEL_MODULES = ("_transport_kernels", "_routing_kernels", "_hydraulics_kernels", "_runoff_kernels",
+                  "_sources_kernels")
+
+#: What the first run says on stderr while Numba compiles (about 20-35 s on a laptop).
+COMPILE_NOTICE = "compiling kernels (first run only, ~20-40 s; later runs reuse the cache)…"
+
+
+#: The kernel modules a flow-driven basin uses (a watershed uses every one of :data:`KERNEL_MODULES`).
+FLOW_DRIVEN_MODULES = ("_transport_kernels", "_hydraulics_kernels")
+
+
+def kernels_cold(modules=KERNEL_MODULES, every: bool = False) -> bool:
+    """Whether a run will compile kernels: some (with ``every``: each) of ``modules`` has no
+    usable entry in Numba's on-disk cache (the index files
+    ``hydro/__pycache__/<module>.<kernel>-<line>.py311.nbi``, or under ``NUMBA_CACHE_DIR``;
+    an index written for an older source counts as missing).
+
+    A module counts as cached when any of its kernels has a cached compilation: Numba keys
+    its cache on the module file, so editing one kernel recompiles the whole module, and
+    kernels only called from other kernels have no entry of their own.  Never raises: when
+    the cache cannot be inspected (another Numba, ``NUMBA_DISABLE_JIT=1``) it says False.
+    """
+    import importlib
+    import os
+
+    if os.environ.get("NUMBA_DISABLE_JIT", "0") not in ("", "0"):
+        return False
+    try:
+        from numba.core.registry import CPUDispatcher
+
+        cold = []
+        for name in modules:
+            module = importlib.import_module(f"hydro.{name}")
+            kernels = [v for v in vars(module).values()
+                       if isinstance(v, CPUDispatcher) and v.__module__ == module.__name__]
+            cold.append(bool(kernels) and not any(k._cache._cache_file._load_index() for k in kernels))
+    except Exception:  # a notice must never break a command
+        return False
+    return bool(cold) and (all(cold) if every else any(cold))
+
+
+def compile_notice(quiet: bool = False, modules=KERNEL_MODULES, every: bool = False) -> bool:
+    """Print :data:`COMPILE_NOTICE` on stderr when :func:`kernels_cold` (not with ``quiet``);
+    returns whether it did."""
+    if quiet or not kernels_cold(modules, every):
+        return False
+    click.echo(COMPILE_NOTICE, err=True)
+    return True
+
+
+# --- basins, --set and --params -------------------------------------------------------------
+
+def basin_top_level_tables(raw: dict | None = None) -> list[str]:
+    """The top-level tables and keys a basin file may hold: those of ``raw`` and of every
+    shipped basin and example (the reader rejects any other)."""
+    from hydro.basin import shipped_basins
+    from hydro.tomlio import load_toml
+
+    names = set(raw or ())
+    for folder in shipped_basins().values():
+        try:
+            names |= set(load_toml(folder / "basin.toml"))
+        except HydroError:
+            continue
+    return sorted(names)
+
+
+def load_basin(spec, overrides=()):
+    """:meth:`hydro.basin.Basin.load` whose errors blame a ``--set`` assignment, not the
+    basin file, when the assignment is what is wrong (an unknown table or key on its path)."""
+    from hydro.basin import Basin
+
+    overrides = list(overrides)
+    try:
+        return Basin.load(spec, overrides=overrides)
+    except HydroError:
+        if not overrides:
+            raise
+        Basin.load(spec)  # a mistake in the file itself is reported as it is
+        for text in overrides:
+            try:
+                Basin.load(spec, overrides=[text])
+            except HydroError as exc:
+                raise set_error(spec, text, exc) from None
+        raise
+
+
+def set_error(spec, text: str, exc: HydroError) -> HydroError:
+    """The message for a ``--set`` assignment the basin rejects (see :func:`load_basin`)."""
+    from hydro.basin import resolve_basin
+    from hydro.errors import suggest
+    from hydro.tomlio import load_toml
+
+    path = resolve_basin(spec)
+    raw = load_toml(path)
+    key = text.split("=", 1)[0].strip()
+    head = key.split(".")[0]
+    message = str(exc)
+    if head not in raw:
+        valid = basin_top_level_tables(raw)
+        return HydroError(f"--set {text}: a basin file has no top-level table '{head}' ({path.name} has none, "
+                          "and hydro reads none)" + suggest(head, valid)
+                          + f"; the top-level tables are: {', '.join(valid)} (docs/basin-file.md)")
+    if message.startswith("--set"):
+        return exc
+    import re
+
+    unknown = re.match(r"^.*?: key '(.+?)': unknown key", message)
+    if unknown:
+        return HydroError(f"--set {text}: no key '{unknown.group(1)}' ({path.name} has none, and hydro reads "
+                          "none there); check the spelling of the path (docs/basin-file.md)")
+    return HydroError(f"--set {text}: {message}")
+
+
+def is_catchment_file(path) -> bool:
+    """Whether ``path`` is a lumped-catchment TOML (``area_km2`` and a ``[gr4j]`` table;
+    ``docs/catchment-csv.md``), as opposed to a basin file."""
+    from pathlib import Path
+
+    from hydro.tomlio import load_toml
+
+    p = Path(path)
+    if p.suffix != ".toml" or not p.is_file() or p.name == "basin.toml":
+        return False
+    data = load_toml(p)
+    return isinstance(data.get("gr4j"), dict) and "area_km2" in data
+
+
+def params_model(params_path) -> tuple[str, str]:
+    """(model kind, calibrated target) recorded in a ``best_params.toml`` ("" when absent)."""
+    from hydro.tomlio import load_toml
+
+    data = load_toml(params_path)
+    return str(data.get("model", "")), str(data.get("target", ""))
+
+
+def check_params_fit(params_path, target, catchment: bool) -> None:
+    """Refuse parameters calibrated for the other kind of model, with the command that fits."""
+    kind, calibrated = params_model(params_path)
+    if kind == "catchment" and not catchment:
+        raise HydroError(f"{params_path}: these are parameters of a catchment model (GR4J on "
+                         f"{calibrated or 'a catchment file'}), not of a basin; {target} is a basin. "
+                         f"Run the catchment: hydro run {calibrated or 'CATCHMENT.toml'} --params {params_path}")
+    if catchment and kind and kind != "catchment":
+        raise HydroError(f"{params_path}: these are parameters of a {kind} model ({calibrated}), not of "
+                         f"the catchment {target}; run: hydro run {calibrated or 'BASIN'} --params {params_path}")
+
+
+def run_catchment_file(path, overrides=(), start=None, end=None, history: str = ""):
+    """Run a catchment TOML (GR4J, CemaNeige where configured) with ``key.path=value``
+    overrides (those of ``best_params.toml``, then ``--set``) and return
+    :class:`~hydro.results.Results`: one subbasin (runoff, precipitation, actual ET, mm/d)
+    and one gauge at the outlet (simulated and observed discharge, m3/s)."""
+    import dataclasses
+    from datetime import date
+    from pathlib import Path
+
+    import numpy as np
+
+    from hydro.calibration.models import CATCHMENT_PATHS
+    from hydro.catchment import Catchment, run_catchment
+    from hydro.errors import suggest
+    from hydro.results import Results
+    from hydro.runoff import GR4JParameters
+
+    path = Path(path)
+    c = Catchment.from_toml(path)
+    gr4j = dataclasses.asdict(c.params)
+    top: dict = {}
+    snow: dict = {}
+    for text in overrides:
+        if "=" not in text:
+            raise HydroError(f"--set {text}: expected key.path=value")
+        key, value_text = (s.strip() for s in text.split("=", 1))
+        if key not in CATCHMENT_PATHS:
+            raise HydroError(f"{text}: a catchment file has no parameter '{key}'" + suggest(key, CATCHMENT_PATHS)
+                             + f"; a catchment takes: {', '.join(CATCHMENT_PATHS)}")
+        try:
+            value = float(value_text)
+        except ValueError:
+            raise HydroError(f"{text}: expected a number after '='") from None
+        part, name = CATCHMENT_PATHS[key]
+        if part == "snow" and c.snow is None:
+            raise HydroError(f"{text}: {path} has no [snow] table")
+        {"gr4j": gr4j, "catchment": top, "snow": snow}[part][name] = value
+    if snow:
+        top["snow"] = dataclasses.replace(c.snow, **snow)
+    c = dataclasses.replace(c, **top)
+    try:
+        params = GR4JParameters(**gr4j)
+    except (TypeError, ValueError) as exc:
+        raise HydroError(f"{path}: GR4J parameters {gr4j}: {exc}") from None
+    forcing = c.read_forcing()
+    first, last = forcing.dates[0], forcing.dates[-1]
+    s = np.datetime64(start or first, "D")
+    e = np.datetime64(end or last, "D")
+    if s < first or e > last or s > e:
+        raise HydroError(f"{forcing.path}: the forcing covers {first} to {last}; --start/--end ask for "
+                         f"{s} to {e}")
+    r = run_catchment(c, forcing, params=params, start=s, end=e)
+    days = [date.fromisoformat(str(d)) for d in r.dates]
+    res = Results(coords={"time": days, "subbasin": [c.name], "gauge": [c.name]},
+                  attrs={"basin": c.name, "scenario": "baseline", "model": "catchment (GR4J"
+                         + (" + CemaNeige)" if c.snow is not None else ")"),
+                         "catchment_file": str(path), "area_km2": f"{c.area_km2:g}",
+                         "gr4j_parameters": ", ".join(f"{k}={v:.6g}" for k, v in gr4j.items()),
+                         "overrides": "; ".join(overrides), "history": history})
+    sel = (forcing.dates >= s) & (forcing.dates <= e)
+    res.add("subbasin_runoff", r.q_mm[:, None])
+    res.add("subbasin_precipitation", forcing.precip_mm[sel][:, None])
+    res.add("subbasin_aet", r.gr4j.aet_mm[:, None])
+    res.add("gauge_discharge", r.q_m3s[:, None])
+    if r.qobs_mm is not None:
+        res.add("gauge_observed_discharge", (r.qobs_mm * (c.area_km2 / 86.4))[:, None])  # mm/d -> m3/s
+    return res
+
+
+def catchment_summary(res) -> str:
+    """What ``hydro run CATCHMENT.toml`` prints: period, parameters, mean flows and the NSE."""
+    import numpy as np
+
+    d = res.dates
+    q = res["gauge_discharge"][:, 0]
+    lines = [f"catchment {res.attrs['basin']}  {res.attrs['model']}  {d[0]} to {d[-1]} ({len(d)} days)",
+             f"parameters: {res.attrs['gr4j_parameters']}",
+             f"discharge at the outlet, time mean over the run: simulated {np.mean(q):.3f} m3/s"]
+    if "gauge_observed_discharge" in res.data:
+        obs = res["gauge_observed_discharge"][:, 0]
+        ok = np.isfinite(obs)
+        if ok.sum() > 1:
+            from hydro.metrics import nse
+
+            lines[-1] += f", observed {np.mean(obs[ok]):.3f} m3/s (on the {int(ok.sum())} days observed)"
+            lines.append(f"NSE of the daily discharge over every observed day (warm-up included): "
+                         f"{nse(q[ok], obs[ok]):.3f}")
+    return "\n".join(lines)

@@ -191,7 +191,8 @@ def test_info_on_basin_results_and_listing(tmp_path):
 def test_validate_json_follows_the_brief():
     result = invoke("validate", "junction_mixing", "mixed_tank", "--json")
     assert result.exit_code == 0, result.output
-    records = json.loads(result.output)
+    records = json.loads(result.stdout)  # progress goes to stderr, as the docs say
+    assert "-- mixed_tank:" in result.stderr
     assert {tuple(sorted(r)) for r in records} == {("case", "metric", "passed", "tolerance", "value")}
     assert all(r["passed"] for r in records)
     assert {r["case"] for r in records} == {"junction_mixing", "mixed_tank"}

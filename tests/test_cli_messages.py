@@ -1,0 +1,85 @@
+"""Messages a new user meets (issue 15): --set paths, parameter files of the other kind of
+model, catchment runs from the command line, the first-run compile notice."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from hydro.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+LEGUER = ROOT / "validation" / "calibration" / "leguer" / "catchment.toml"
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def user_error(result, *fragments):
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for f in fragments:
+        assert f in result.output, result.output
+
+
+def write_params(path: Path, model: str, target: Path, overrides: list[str]) -> Path:
+    items = "".join(f'  "{o}",\n' for o in overrides)
+    path.write_text(f'model = "{model}"\ntarget = "{target}"\nloss = 0.1\noverrides = [\n{items}]\n',
+                    encoding="utf-8")
+    return path
+
+
+def test_set_with_an_unknown_table_names_the_option_and_the_tables(tmp_path):
+    result = invoke("run", "tiny", "--set", "foo.bar=1", "-o", tmp_path / "x.nc")
+    user_error(result, "--set foo.bar=1", "no top-level table 'foo'", "run", "reaches", "constituents")
+    assert "unknown key; remove or rename it" not in result.output
+    user_error(invoke("run", "tiny", "--set", "rn.courant=0.5", "-o", tmp_path / "x.nc"), "did you mean 'run'")
+
+
+def test_set_with_an_unknown_key_blames_the_option(tmp_path):
+    result = invoke("run", "tiny", "--set", "run.foo=1", "-o", tmp_path / "x.nc")
+    user_error(result, "--set run.foo=1", "no key 'run.foo'")
+    assert not (tmp_path / "x.nc").exists()
+
+
+def test_catchment_parameters_on_a_basin_say_so(tmp_path):
+    params = write_params(tmp_path / "best_params.toml", "catchment", LEGUER, ["gr4j.x1_mm=320.0"])
+    result = invoke("run", "tiny", "--params", params, "-o", tmp_path / "x.nc")
+    user_error(result, "parameters of a catchment model", f"hydro run {LEGUER} --params")
+    assert "key 'gr4j'" not in result.output
+
+
+def test_run_a_catchment_with_calibrated_parameters(tmp_path):
+    params = write_params(tmp_path / "best_params.toml", "catchment", LEGUER,
+                          ["gr4j.x1_mm=320.3", "gr4j.x2_mm_per_day=2.42", "gr4j.x3_mm=69.5",
+                           "gr4j.x4_days=1.39"])
+    out = tmp_path / "leguer.nc"
+    result = invoke("run", LEGUER, "--params", params, "-o", out, "--start", "1992-01-01")
+    assert result.exit_code == 0, result.output
+    assert "x1_mm=320.3" in result.output and "NSE" in result.output
+    import xarray as xr
+
+    with xr.open_dataset(out) as ds:
+        assert ds["gauge_discharge"].attrs["units"] == "m3 s-1"
+        assert str(ds["time"].values[0])[:10] == "1992-01-01"
+        assert float(ds["gauge_observed_discharge"].mean()) > 0
+    user_error(invoke("run", LEGUER, "--set", "gr4j.x9=1", "-o", tmp_path / "y.nc"), "gr4j.x9",
+               "did you mean", "gr4j.x4_days")
+
+
+def test_compile_notice_only_when_the_cache_is_cold(tmp_path):
+    code = "from hydro.clitools import kernels_cold; print(kernels_cold())"
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(tmp_path / "numba-cache"))
+    cold = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert cold.stdout.strip() == "True"
+    invoke("run", "tiny", "-o", tmp_path / "t.nc", "-q", "--end", "2020-01-10")  # warms this process's cache
+    env = {k: v for k, v in os.environ.items() if k != "NUMBA_CACHE_DIR"}
+    code = ("from hydro.clitools import FLOW_DRIVEN_MODULES, kernels_cold; "
+            "print(kernels_cold(FLOW_DRIVEN_MODULES))")
+    warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
+    assert warm.stdout.strip() == "False"
