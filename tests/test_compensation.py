@@ -555,7 +555,8 @@ bonus_yuan = 1000
 # ---------------------------------------------------------------------------------
 # shipped agreements
 # ---------------------------------------------------------------------------------
-SECTIONS = ["gubeikou", "baihe_border", "miyun", "bahaoqiao", "guanting", "guishui_outlet"]
+SECTIONS = ["gubeikou", "baihe_border", "qingshui_outlet", "hei_outlet", "tang_outlet", "miyun",
+            "bahaoqiao", "xiangshuibao", "shixiali", "guanting", "guishui_outlet"]
 
 
 def synthetic_series(first=2000, last=2027):
@@ -582,9 +583,10 @@ def test_shipped_agreement_loads_and_evaluates(path):
     for prov in a.provenance:
         assert prov.text.strip(), f"{prov.key} has no citation or note"
     pay = evaluate(a, synthetic_series())
-    rules = [p for p in pay if p.component != "fixed"]
+    rules = [p for p in pay if p.component not in ("fixed", "advance", "funding")]
     assert rules, "no rule produced a payment"
-    assert all(math.isfinite(p.amount_yuan) for p in pay)
+    # only a funding flow whose amount is unpublished has no amount (never invented)
+    assert all(math.isfinite(p.amount_yuan) for p in pay if p.component != "funding")
     assert all(p.complete for p in pay)
     assert {p.year for p in rules} <= set(range(a.period[0], a.period[1] + 1))
     json.dumps(payments_as_json(pay), allow_nan=False)
@@ -603,7 +605,10 @@ def test_guanting_cites_the_bahaoqiao_targets():
     cited = {p.key: p.value for p in a.provenance if p.status == "cited"}
     assert cited["target[0].annual_volume_min_m3"] == 1e8
     assert cited["target[1].monthly_max"] == 6.0
-    assert cited["target[2].annual_mean_max"] == 4.10
+    assert cited["target[1].annual_mean_max"] == 4.10
+    targets = [r for r in a.rules if r.kind == "target"]
+    assert not targets[0].binding            # runoff >= 1e8 m3 is "strive for"
+    assert targets[1].years == (2025, 2025)  # TN limits apply by 2025
 
 
 def test_results_reader_selects_a_scenario(tmp_path):

@@ -16,8 +16,10 @@ from typing import Any
 
 from hydro.compensation.rules import (
     COMPONENTS,
+    QUANTITY_BASES,
     Baseline,
     FixedPayment,
+    Inference,
     Provenance,
     QualityClassRule,
     QuantityRule,
@@ -58,6 +60,9 @@ class Agreement:
         Free text.
     assumption : bool
         Whether the agreement as a whole is an assumption (no published formula).
+    inference : Inference or None
+        How its unpublished price is inferred from published figures (``[inference]``;
+        :mod:`hydro.compensation.inference`).
     """
 
     name: str
@@ -72,6 +77,7 @@ class Agreement:
     path: Path
     note: str = ""
     assumption: bool = False
+    inference: "Inference | None" = None
 
     @classmethod
     def from_toml(cls, path: str | Path, overrides: list[str] | None = None) -> "Agreement":
@@ -104,14 +110,16 @@ class Agreement:
         for kind in COMPONENTS[:-1]:
             for t in top.tables(kind, []):
                 rules.append(_read_rule(kind, t, payer, payee, period, agreement_prov, log))
-        fixed = tuple(_read_fixed(t, payer, payee, period, agreement_prov, log) for t in top.tables("fixed", []))
+        fixed = tuple(f for t in top.tables("fixed", [])
+                      for f in _read_fixed(t, payer, payee, period, agreement_prov, log))
         reported = tuple(_read_reported(t) for t in top.tables("reported", []))
+        inference = _read_inference(top.table("inference"), rules, log) if top.has("inference") else None
         top.finish()
         if not rules and not fixed:
             raise top.error("quantity", "the agreement has no components; add at least one of "
                             + ", ".join(f"[[{k}]]" for k in COMPONENTS))
         return cls(name, source, period, payer, payee, tuple(rules), fixed, reported, tuple(log),
-                   path, note, assumption)
+                   path, note, assumption, inference)
 
     def unstated(self) -> list[Provenance]:
         """Numbers that are neither cited nor marked as assumptions."""
@@ -127,24 +135,25 @@ class _Reader:
         self.assumed = False
 
     def _unwrap(self, key: str, default: Any):
-        raw = self.t.raw(key, default)
+        raw = self.t.raw(key) if default is _REQ else self.t.raw(key, default)  # required: "missing" error
         if raw is default:
             return raw, None
         if isinstance(raw, dict):
             sub = Table(raw, self.t.file, self.t.path(key))
             value = sub.raw("value")
             prov = read_provenance(sub, None)
+            span = read_range(sub, value, prov)
             sub.finish()
             if prov is None:
                 raise sub.error("value", "give 'source' (a citation) or 'assumption = true' with a 'note'")
             self.t.data = {**self.t.data, key: value}
-            return value, prov
+            return value, (*prov, span)
         return raw, None
 
     def _record(self, key: str, value: Any, prov) -> None:
-        status, text = prov or self.default
+        status, text, *span = prov or self.default
         self.assumed |= status == "assumed"
-        self.log.append(Provenance(self.t.path(key), value, status, text))
+        self.log.append(Provenance(self.t.path(key), value, status, text, span[0] if span else None))
 
     def number(self, key: str, default: Any = _REQ, **bounds) -> float:
         raw, prov = self._unwrap(key, default)
@@ -198,6 +207,22 @@ def read_provenance(t: Table, inherited: tuple[str, str] | None) -> tuple[str, s
     if source:
         return ("cited", source)
     return inherited
+
+
+def read_range(t: Table, value: Any, prov: tuple[str, str] | None) -> tuple[float, float] | None:
+    """``range = [low, high]`` of an assumed number: a plausible span that holds ``value``."""
+    if not t.has("range"):
+        return None
+    raw = t.raw("range")
+    if prov is None or prov[0] != "assumed":
+        raise t.error("range", "a range belongs to an assumption; add 'assumption = true' and a 'note'")
+    if (not isinstance(raw, list) or len(raw) != 2
+            or not all(isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) for v in raw)
+            or raw[0] > raw[1]):
+        raise t.error("range", f"expected [low, high] (finite numbers, low <= high), got {raw!r}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool) and not raw[0] <= value <= raw[1]:
+        raise t.error("range", f"the value {value} lies outside its range {raw}")
+    return float(raw[0]), float(raw[1])
 
 
 def _names(t: Table, single: str, plural: str, where: str) -> tuple[str, ...]:
@@ -273,10 +298,17 @@ def _read_rule(kind, t: Table, payer, payee, period, agreement_prov, log) -> Rul
     payer, payee = _parties(t, payer, payee)
     years = _years(r, period)
     common: dict[str, Any] = dict(where=t.where, sections=sections, payer=payer, payee=payee, years=years,
-                                  section_key="section" if "section" in t.data else "sections")
+                                  section_key="section" if "section" in t.data else "sections",
+                                  binding=t.bool("binding", True))
     if kind == "quantity":
+        basis = t.str("basis", "section")
+        if basis not in QUANTITY_BASES:
+            raise t.error("basis", f"expected one of {', '.join(QUANTITY_BASES)} "
+                          f"('total': the sections' volumes summed against one baseline), got {basis!r}")
+        if basis == "total" and len(sections) < 2:
+            raise t.error("basis", "'total' sums several sections; give 'sections' with two or more ids")
         rule: Rule = QuantityRule(
-            **common, assumed=False,
+            **common, assumed=False, basis=basis,
             baseline=_baseline(r, "baseline_m3", allow_previous=True),
             reward_per_m3_above_yuan=r.number("reward_per_m3_above_yuan", 0.0, minimum=0.0),
             penalty_per_m3_below_yuan=r.number("penalty_per_m3_below_yuan", 0.0, minimum=0.0),
@@ -308,6 +340,7 @@ def _read_rule(kind, t: Table, payer, payee, period, agreement_prov, log) -> Rul
             target_class=r.target_class("target_class"), evaluation=evaluation,
             penalty_per_class_yuan=penalty,
             reward_per_class_yuan=r.number("reward_per_class_yuan", 0.0, minimum=0.0),
+            bonus_yuan=r.number("bonus_yuan", 0.0, minimum=0.0),
             inflow_section=inflow,
             penalty_per_class_no_worse_than_inflow_yuan=penalty if no_worse is None else no_worse,
             **_caps(r))
@@ -351,24 +384,70 @@ def _with_assumed(rule: Rule, assumed: bool) -> Rule:
     return replace(rule, assumed=assumed)
 
 
-_FIXED_KINDS = ("prepayment", "settlement", "transfer")
+_FIXED_KINDS = ("prepayment", "settlement", "transfer", "advance", "funding")
 
 
-def _read_fixed(t: Table, payer, payee, period, agreement_prov, log) -> FixedPayment:
+def _read_fixed(t: Table, payer, payee, period, agreement_prov, log) -> list[FixedPayment]:
     prov = read_provenance(t, agreement_prov) or ("unstated", "")
     r = _Reader(t, prov, log)
-    year = r.integer("year")
-    if not period[0] <= year <= period[1]:
-        raise t.error("year", f"{year} is outside the agreement's period {list(period)}")
-    amount = r.number("amount_yuan")
-    payer, payee = _parties(t, payer, payee)
     kind = t.str("kind", "transfer")
     if kind not in _FIXED_KINDS:
         raise t.error("kind", f"expected one of {', '.join(_FIXED_KINDS)}, got {kind!r}")
+    if t.has("year") == t.has("years"):
+        raise t.error("year", "give either 'year' or 'years' ([first, last]: the same line every year)")
+    if t.has("year"):
+        first = last = r.integer("year")
+    else:
+        first, last = r.year_range("years")
+    for year in (first, last):
+        if not period[0] <= year <= period[1]:
+            raise t.error("year" if first == last else "years",
+                          f"{year} is outside the agreement's period {list(period)}")
+    if kind == "funding" and not t.has("amount_yuan"):
+        amount = math.nan  # a flow whose amount is not published: listed, never invented
+    else:
+        amount = r.number("amount_yuan")
+    payer, payee = _parties(t, payer, payee)
     description = t.str("description", "")
     t.finish()
-    return FixedPayment(t.where, year, amount, payer, payee, kind, description,
-                        r.assumed or prov[0] == "assumed")
+    return [FixedPayment(t.where, year, amount, payer, payee, kind, description,
+                         r.assumed or prov[0] == "assumed") for year in range(first, last + 1)]
+
+
+def _read_inference(t: Table, rules: list[Rule], log: list[Provenance]) -> Inference:
+    """``[inference]``: which unpublished number is fitted to which published payment."""
+    fit = t.str("fit")
+    numbers = {p.key: p for p in log}
+    rule_keys = {r.where for r in rules}
+    prov = numbers.get(fit)
+    if prov is None or fit.split(".")[0] not in rule_keys:
+        known = [k for k, p in numbers.items() if p.status == "assumed" and k.split(".")[0] in rule_keys]
+        raise t.error("fit", f"'{fit}' is not an assumed number of a rule" + suggest(fit, known)
+                      + ("; assumed rule numbers: " + ", ".join(known) if known else ""))
+    if prov.status != "assumed" or prov.range is None:
+        raise t.error("fit", f"'{fit}' must be an assumption with a range "
+                      "({ value = ..., assumption = true, note = \"...\", range = [low, high] }): "
+                      "only an unpublished number is inferred, and only inside a plausible range")
+    fit_year = t.int("fit_year")
+    samples = t.int("samples", 2000, minimum=10)
+    seed = t.int("seed", 0, minimum=0)
+    share = t.raw("volume_share", None)
+    volume_share = None
+    if share is not None:
+        sub = t.table("volume_share")
+        value = sub.float("value", minimum=0.0, maximum=1.0)
+        sprov = read_provenance(sub, None)
+        if sprov is None or sprov[0] != "assumed":
+            raise sub.error("value", "a year's share of a multi-year published volume is not published: "
+                            "mark it 'assumption = true' with a 'note' and a 'range'")
+        span = read_range(sub, value, sprov)
+        if span is None:
+            raise sub.error("range", "missing; give the plausible [low, high] of the share")
+        sub.finish()
+        log.append(Provenance(t.path("volume_share"), value, "assumed", sprov[1], span))
+        volume_share = (value, *span)
+    t.finish()
+    return Inference(t.where, fit, fit_year, volume_share, samples, seed)
 
 
 def _read_reported(t: Table) -> Reported:

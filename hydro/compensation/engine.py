@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 
@@ -32,14 +33,23 @@ from hydro.standards import class_name, water_class
 
 
 def unavailable(agreement: Agreement, series: SectionSeries) -> list[tuple[str, str, str]]:
-    """``(rule key, section, parameter)`` of every rule parameter the series has no data for."""
+    """``(rule key, section, parameter)`` of every rule parameter the series has no data for.
+
+    A comparison with an inflow section needs the parameter at both: when the inflow
+    lacks it, the compared section's parameter is listed too (it cannot be evaluated).
+    """
     out = []
     for rule in agreement.rules:
+        inflow = getattr(rule, "inflow_section", None)
         for section in rule.sections:
             for parameter in rule.parameters():
                 if section in series.sections and not series.has(section, parameter):
                     out.append((f"{rule.where}.{rule.parameter_key}", section, parameter))
-    return out
+                elif (inflow and inflow in series.sections and section in series.sections
+                      and not series.has(inflow, parameter)):
+                    out.append((f"{rule.where}.inflow_section", section, parameter))
+                    out.append((f"{rule.where}.inflow_section", inflow, parameter))
+    return list(dict.fromkeys(out))
 
 
 def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool = False) -> list[Payment]:
@@ -82,14 +92,37 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
         for year in years:
             if rule.applies(year):
                 for payment in evaluate_rule(rule, series, year):
-                    if (payment.section, payment.parameter) not in skipped:
-                        out.append((year, order, payment))
+                    if (payment.section, payment.parameter) not in skipped \
+                            and not all(p in skipped for p in _pairs(payment)):
+                        out.append((year, order, _strive(rule, payment)))
     for f in agreement.fixed:
+        if f.kind == "funding" and math.isnan(f.amount_yuan) and f.year not in years:
+            continue  # an unpublished funding flow is listed in the years evaluated
         note = f.kind + (f": {f.description}" if f.description else "")
+        component = f.kind if f.kind in ("advance", "funding") else "fixed"
+        if f.kind == "advance":
+            note += " (paid ahead of the year's settlement; not added to it)"
+        elif f.kind == "funding" and math.isnan(f.amount_yuan):
+            note += " (amount not published; listed, not invented)"
         out.append((f.year, len(agreement.rules), Payment(
-            f.year, "", "fixed", "", f.payer, f.payee, f.amount_yuan, True, f.assumed, f.where, note)))
+            f.year, "", component, "", f.payer, f.payee, f.amount_yuan, True, f.assumed, f.where, note)))
     out.sort(key=lambda item: (item[0], item[1]))
     return [p for _, _, p in out]
+
+
+def _pairs(payment: Payment) -> list[tuple[str, str]]:
+    """The (section, parameter) pairs of a payment line (a summed line names several)."""
+    return [(s, payment.parameter) for s in payment.section.split("+")]
+
+
+def _strive(rule: Rule, payment: Payment) -> Payment:
+    """A "strive for" (non-binding) term: reported, its amount 0."""
+    if rule.binding:
+        return payment
+    would = ("undetermined" if math.isnan(payment.amount_yuan)
+             else f"{payment.amount_yuan:,.0f} yuan" if payment.amount_yuan else "nothing")
+    note = f"strive for (not binding, not paid; as a binding term it would pay {would}): {payment.note}"
+    return replace(payment, amount_yuan=0.0 if not math.isnan(payment.amount_yuan) else math.nan, note=note)
 
 
 # ---------------------------------------------------------------------------------
@@ -108,7 +141,9 @@ def _check_names(agreement: Agreement, series: SectionSeries, skipped=frozenset(
                     f"{file}: key '{key}': section '{section}' is not in {series.source}"
                     + suggest(section, known) + "; known sections: " + ", ".join(known))
             for parameter in rule.parameters():
-                if not series.has(section, parameter) and (section, parameter) not in skipped:
+                if not series.has(section, parameter) and (section, parameter) not in skipped \
+                        and not (key.endswith("inflow_section") and any(
+                            (s, parameter) in skipped for s in rule.sections)):
                     pkey = f"{rule.where}.{rule.parameter_key}" if parameter != FLOW else key
                     have = series.parameters(section)
                     raise HydroError(
@@ -175,7 +210,7 @@ def _payment(rule: Rule, year, section, parameter, amount, complete, note) -> Pa
 
 def _linear(delta: float, reward: float, penalty: float) -> float:
     """``delta * reward`` for a gain (delta >= 0), ``delta * penalty`` (negative) for a loss."""
-    return delta * reward if delta >= 0 else delta * penalty
+    return (delta * reward if delta >= 0 else delta * penalty) + 0.0  # never -0.0
 
 
 # ---------------------------------------------------------------------------------
@@ -183,10 +218,16 @@ def _linear(delta: float, reward: float, penalty: float) -> float:
 # ---------------------------------------------------------------------------------
 def _quantity(rule: QuantityRule, series: SectionSeries, year: int) -> list[Payment]:
     out = []
-    for s in rule.sections:
-        volume = series.annual_volume(s, year)
-        base, base_ok, base_note = _baseline_value(rule.baseline, lambda y: series.annual_volume(s, y), year, "m3")
-        missing = _missing_note(series, [(s, FLOW)], year)
+    groups = [rule.sections] if rule.basis == "total" else [(s,) for s in rule.sections]
+    for group in groups:
+        s = "+".join(group)
+
+        def annual(y, group=group):
+            return float(sum(series.annual_volume(x, y) for x in group))
+
+        volume = annual(year)
+        base, base_ok, base_note = _baseline_value(rule.baseline, annual, year, "m3")
+        missing = _missing_note(series, [(x, FLOW) for x in group], year)
         if math.isnan(volume) or math.isnan(base):
             amount = math.nan
             note = "; ".join(x for x in ("annual volume undetermined", missing, base_note) if x)
@@ -203,6 +244,7 @@ def _class_amounts(rule: QualityClassRule, cls: np.ndarray, inflow: np.ndarray |
     short = cls - rule.target_class
     own = np.where(short > 0, -short * rule.penalty_per_class_yuan,
                    np.where(short < 0, -short * rule.reward_per_class_yuan, 0.0))
+    own = own + np.where(short <= 0, rule.bonus_yuan, 0.0)
     if inflow is None:
         return own
     worse = cls > inflow

@@ -29,9 +29,12 @@ class Payment:
     ----------
     year : int
     section : str
-        Section id, or ``""`` for fixed payments.
+        Section id, ``"a+b+c"`` for a quantity rule on the sections' total, or ``""``
+        for fixed payments.
     component : str
-        ``quantity``, ``quality_class``, ``tn_reduction``, ``target`` or ``fixed``.
+        ``quantity``, ``quality_class``, ``tn_reduction``, ``target``, ``fixed``,
+        ``advance`` (paid ahead of a settlement; not netted) or ``funding`` (a
+        funding flow, amount often unpublished; not netted).
     parameter : str
         ``tn``, ``tp``, ``nh3n``, ``codmn``, ``do``, ``flow``, or ``""``.
     payer, payee : str
@@ -107,8 +110,13 @@ def payments_to_csv(payments: list[Payment]) -> str:
     return buf.getvalue()
 
 
+#: Lines listed but never netted: advances (paid ahead of a settlement the rules
+#: compute) and funding flows (who funds whom, often with no published amount).
+NOT_NETTED: tuple[str, ...] = ("advance", "funding")
+
+
 def totals(payments: list[Payment]) -> list[dict]:
-    """Net amounts per year and pair of parties.
+    """Net amounts per year and pair of parties (advances and funding lines left out).
 
     Returns
     -------
@@ -121,6 +129,8 @@ def totals(payments: list[Payment]) -> list[dict]:
     """
     rows: dict[tuple[int, str, str], dict] = {}
     for p in payments:
+        if p.component in NOT_NETTED:
+            continue
         a, b, sign = (p.payer, p.payee, 1.0) if p.payer <= p.payee else (p.payee, p.payer, -1.0)
         row = rows.setdefault((p.year, a, b), {"year": p.year, "payer": a, "payee": b,
                                                "performance_yuan": 0.0, "fixed_yuan": 0.0,
@@ -139,13 +149,16 @@ def format_payments(payments: list[Payment]) -> str:
     header = ("year", "section", "component", "parameter", "payer -> payee", "amount (yuan)", "")
     lines = []
     for p in payments:
-        amount = "undetermined" if not math.isfinite(p.amount_yuan) else f"{p.amount_yuan:,.0f}"
+        amount = ("unpublished" if p.component == "funding" else "undetermined") \
+            if not math.isfinite(p.amount_yuan) else f"{p.amount_yuan:,.0f}"
         flags = ("incomplete " if not p.complete else "") + ("assumed" if p.assumed else "")
         lines.append((str(p.year), p.section or "-", p.component, p.parameter or "-",
                       f"{p.payer} -> {p.payee}", amount, flags.strip()))
     widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
     out = ["  ".join(c.ljust(w) if i != 5 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))).rstrip()
            for r in [header, *lines]]
+    if not payments:
+        out.append("(no payment lines: every rule parameter was left out, or no year of the period is in the series)")
     out.append("")
     out.append("net per year (positive: payer pays payee)")
     for t in totals(payments):

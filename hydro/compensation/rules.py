@@ -17,6 +17,9 @@ from hydro.monitoring import FLOW
 #: Component kinds, as TOML array-of-table names, in evaluation order.
 COMPONENTS: tuple[str, ...] = ("quantity", "quality_class", "tn_reduction", "target", "fixed")
 
+#: Quantity bases: each section against its baseline, or the sections' summed volume.
+QUANTITY_BASES: tuple[str, ...] = ("section", "total")
+
 
 @dataclass(frozen=True)
 class Provenance:
@@ -32,12 +35,16 @@ class Provenance:
         ``"cited"``, ``"assumed"`` or ``"unstated"``.
     text : str
         The citation (cited) or the note explaining the assumption.
+    range : tuple of float or None
+        ``(low, high)``: the plausible range of an assumed (unpublished) number, from
+        ``{ value = ..., assumption = true, note = "...", range = [low, high] }``.
     """
 
     key: str
     value: Any
     status: str
     text: str
+    range: tuple[float, float] | None = None
 
 @dataclass(frozen=True)
 class Rule:
@@ -57,6 +64,9 @@ class Rule:
         Whether any of its numbers is an assumption.
     section_key, parameter_key : str
         The keys the file used for sections and parameters (for messages).
+    binding : bool
+        False for a "strive for" term: evaluated and reported (the note says whether it
+        was met and what it would have paid), but its amount is 0.
     """
 
     where: str
@@ -67,6 +77,7 @@ class Rule:
     assumed: bool
     section_key: str = "section"
     parameter_key: str = "parameter"
+    binding: bool = True
 
     kind = ""
 
@@ -106,10 +117,14 @@ class QuantityRule(Rule):
 
     ``amount = (V - B) * reward_per_m3_above_yuan`` when the year's volume ``V`` (m³) is
     at least the baseline ``B``, ``(V - B) * penalty_per_m3_below_yuan`` (negative)
-    when below; then clipped to ``[min_yuan, max_yuan]``.
+    when below; then clipped to ``[min_yuan, max_yuan]``.  With ``basis = "total"`` the
+    sections' volumes are summed and compared with one baseline (one payment line,
+    section ``"a+b+c"``): Beijing's total inflow from Hebei, as the Miyun agreement
+    counts it.
     """
 
     baseline: Baseline = field(default_factory=Baseline)
+    basis: str = "section"
     reward_per_m3_above_yuan: float = 0.0
     penalty_per_m3_below_yuan: float = 0.0
     max_yuan: float = math.inf
@@ -132,6 +147,8 @@ class QualityClassRule(Rule):
     than its inflow, ``max(class - inflow class, class - target)`` classes are charged
     at ``penalty_per_class_yuan``; when it is no worse than the inflow but misses the
     target, ``class - target`` classes at ``penalty_per_class_no_worse_than_inflow_yuan``.
+    ``bonus_yuan`` is paid for each period at or better than the target (a payment by
+    results, with no deduction when the target is missed).
     Amounts add across parameters (one payment line per parameter).
     """
 
@@ -141,6 +158,7 @@ class QualityClassRule(Rule):
     evaluation: str = "monthly"
     penalty_per_class_yuan: float = 0.0
     reward_per_class_yuan: float = 0.0
+    bonus_yuan: float = 0.0
     inflow_section: str | None = None
     penalty_per_class_no_worse_than_inflow_yuan: float = 0.0
     max_yuan: float = math.inf
@@ -202,7 +220,14 @@ class TargetRule(Rule):
 
 @dataclass(frozen=True)
 class FixedPayment:
-    """A fixed transfer in one year: a pre-payment, a settlement or another transfer (yuan)."""
+    """A fixed transfer in one year (yuan).
+
+    ``kind``: ``prepayment``, ``settlement`` or ``transfer`` are added to the rules'
+    amounts in the year's net; an ``advance`` is money paid ahead of the year's
+    settlement (the settlement is what the rules compute), so it is listed but not
+    added; a ``funding`` line is a flow whose amount is unpublished (``amount_yuan`` is
+    NaN), listed so that who funds whom is visible, never netted.
+    """
 
     where: str
     year: int
@@ -223,3 +248,32 @@ class Reported:
     amount_yuan: float
     description: str
     source: str
+
+
+@dataclass(frozen=True)
+class Inference:
+    """How an agreement's unpublished price is inferred from published figures.
+
+    Attributes
+    ----------
+    where : str
+        Its key path (``inference``).
+    fit : str
+        The key path of the fitted number (an assumption with a range), e.g.
+        ``quality_class[0].bonus_yuan``.
+    fit_year : int
+        The year whose published payment the number is fitted to; the other published
+        figures are checks.
+    volume_share : tuple of float or None
+        ``(value, low, high)``: a year's share of a multi-year published volume (not
+        published itself; an assumption with its range).
+    samples, seed : int
+        Draws over the ranges of the assumed numbers, and the random seed.
+    """
+
+    where: str
+    fit: str
+    fit_year: int
+    volume_share: tuple[float, float, float] | None
+    samples: int = 2000
+    seed: int = 0
