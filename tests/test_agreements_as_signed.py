@@ -367,3 +367,49 @@ def test_every_command_of_the_compensate_page_runs(tmp_path, monkeypatch):
     if cli_lacks_published:
         pytest.xfail("hydro/cli.py does not yet pass a published-figures CSV to "
                      "hydro.compensation.inference (the functions ran directly): " + "; ".join(cli_lacks_published))
+
+
+def test_inference_by_hand(tmp_path):
+    """A quantity reward on a published two-year volume plus a fitted quality bonus.
+
+    Central case: 2019 gets half of 4e8 m3, so the quantity rule pays (2e8 - 1e8) * 0.5 = 5e7
+    and the two section bonuses make up the published 7e7: b = 1e7.  2020 then predicts
+    2b + 0.5 * (4e8 - V2019 - 1e8) = 2.7e8 - V2019 = 7e7 (centrally), a band over the shares.
+    """
+    a = agreement(tmp_path, """
+[[quantity]]
+sections = ["a", "b"]
+basis = "total"
+baseline_m3 = 1e8
+reward_per_m3_above_yuan = 0.5
+
+[[quality_class]]
+sections = ["a", "b"]
+parameter = "codmn"
+target_class = "II"
+evaluation = "annual"
+bonus_yuan = { value = 1e7, assumption = true, note = "fitted", range = [0.0, 4e7] }
+
+[inference]
+fit = "quality_class[0].bonus_yuan"
+fit_year = 2019
+samples = 200
+volume_share = { value = 0.5, assumption = true, note = "unpublished", range = [0.4, 0.6] }
+""")
+
+    def figures(paid_2020):
+        path = tmp_path / "p.csv"
+        path.write_text("first_year,last_year,scope,figure,value,unit,source\n"
+                        "2019,2020,a+b,outflow_volume,4e8,m3,s\n"
+                        "2019,2020,a+b,worst_class,II,class,s\n"
+                        "2019,2019,up->down,paid,70000000,yuan,s\n"
+                        f"2020,2020,up->down,paid,{paid_2020},yuan,s\n", encoding="utf-8")
+        return read_published(path)
+
+    result = infer(a, figures(70_000_000))
+    assert result["inferred"][0]["value"] == pytest.approx(1e7)
+    (check,) = [c for c in result["checks"] if c["years"] == [2020, 2020]]
+    assert check["predicted"] == pytest.approx(7e7) and check["status"] == "pass"
+    assert 3e7 - 1 <= check["p05"] < 7e7 < check["p95"] <= 1.1e8 + 1
+    (check,) = [c for c in infer(a, figures(200_000_000))["checks"] if c["years"] == [2020, 2020]]
+    assert check["status"] == "fail"

@@ -8,10 +8,15 @@ see :func:`hydro.monitoring.read_series`) and returns :class:`Payment` lines in 
 which :func:`payments_as_json`, :func:`write_payments_csv` and :func:`format_payments`
 tabulate.  The engine is independent of the simulator.
 
+:func:`infer` fits an agreement's unpublished price (its ``[inference]`` table) to a
+published payment in a published-figures CSV (:func:`read_published`) and checks it on
+the other published amounts.
+
 Modules: :mod:`~hydro.compensation.agreement` (reading agreements),
 :mod:`~hydro.compensation.rules` (the rule types),
 :mod:`~hydro.compensation.engine` (evaluating them),
-:mod:`~hydro.compensation.payments` (payment records and tables).
+:mod:`~hydro.compensation.payments` (payment records and tables),
+:mod:`~hydro.compensation.inference` (prices inferred from published figures).
 """
 
 from hydro.compensation.engine import evaluate
@@ -25,9 +30,11 @@ from hydro.compensation.payments import (
     write_payments_csv,
 )
 from hydro.compensation.agreement import Agreement
+from hydro.compensation.inference import infer, read_published
 from hydro.compensation.rules import (
     Baseline,
     FixedPayment,
+    Inference,
     Provenance,
     QualityClassRule,
     QuantityRule,
@@ -37,8 +44,8 @@ from hydro.compensation.rules import (
 )
 
 __all__ = [
-    "COLUMNS", "Agreement", "Baseline", "FixedPayment", "Payment", "Provenance",
+    "COLUMNS", "Agreement", "Baseline", "FixedPayment", "Inference", "Payment", "Provenance",
     "QualityClassRule", "QuantityRule", "Reported", "TargetRule", "TnReductionRule",
-    "evaluate", "format_payments", "payments_as_json", "payments_to_csv", "totals",
+    "evaluate", "format_payments", "infer", "payments_as_json", "payments_to_csv", "read_published", "totals",
     "write_payments_csv",
 ]

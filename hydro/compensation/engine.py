@@ -69,7 +69,10 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
     -------
     list of Payment
         Sorted by year, then in the agreement's rule order; fixed payments of every
-        year of the period come last in their year.
+        year of the period come last in their year (an advance as component
+        ``advance``, a funding flow as ``funding``: a funding flow without a published
+        amount only in the years the series covers).  A ``binding = false`` rule's
+        lines have amount 0 and say in their note what it would have paid.
 
     Raises
     ------
