@@ -22,6 +22,10 @@ def clock(seconds: float) -> str:
     return f"{h}:{m:02d}:{s:02d}" if h else f"{m}:{s:02d}"
 
 
+#: Least time over which the rate is measured before the time left is estimated, s.
+MIN_SPAN_S = 1.0
+
+
 class Progress:
     """A progress bar for ``total`` steps.
 
@@ -55,10 +59,13 @@ class Progress:
         self._tty = hasattr(self.stream, "isatty") and self.stream.isatty()
         self._last_draw = 0.0
         self._last_tenth = -1
+        self._first: tuple[float, int] | None = None  # (time, done) at the first update
 
     def update(self, steps: int = 1, status: str | None = None) -> None:
         """Count ``steps`` more (and replace the status text) and redraw when due."""
         self.done = min(self.done + steps, self.total)
+        if self._first is None:  # the rate is measured from here: the start-up (compiling kernels,
+            self._first = (time.perf_counter(), self.done)  # starting workers) is no measure of it
         if status is not None:
             self.status = status
         if self.quiet:
@@ -78,15 +85,22 @@ class Progress:
 
     def line(self) -> str:
         """The current progress line."""
-        elapsed = time.perf_counter() - self.start
-        new = self.done - self.start_done
-        rate = new / elapsed if elapsed > 0 else 0.0
+        now = time.perf_counter()
+        elapsed = now - self.start
+        # Rate and time left from the steps after the first one, once they span MIN_SPAN_S: the
+        # first step carries the start-up (kernels compiling, workers starting), which inflated
+        # the estimate many times over (a 5-second calibration showed "left ~23:42"), and the
+        # burst of results that follows it would deflate it; "?" until the rate is known.
+        t0, d0 = self._first if self._first is not None else (now, self.done)
+        new, span = self.done - d0, now - t0
+        rate = new / span if new > 0 and span >= MIN_SPAN_S else float("nan")
         left = (self.total - self.done) / rate if rate > 0 else float("nan")
         width = 24
         filled = int(width * min(self.done / self.total, 1.0))
         status = f" | {self.status}" if self.status else ""
+        shown = "?" if rate != rate else f"{rate:.1f}"
         return (f"[{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} {self.label}{status}"
-                f" | {rate:.1f}/s | elapsed {clock(elapsed)} | left ~{clock(left)}")
+                f" | {shown}/s | elapsed {clock(elapsed)} | left ~{clock(left)}")
 
     def finish(self, message: str = "") -> None:
         """End the bar (on a terminal) and print ``message`` on its own line."""

@@ -83,3 +83,20 @@ def test_compile_notice_only_when_the_cache_is_cold(tmp_path):
             "print(kernels_cold(FLOW_DRIVEN_MODULES))")
     warm = subprocess.run([sys.executable, "-c", code], env=env, capture_output=True, text=True, check=True)
     assert warm.stdout.strip() == "False"
+
+
+def test_progress_estimates_time_left_without_the_start_up(monkeypatch):
+    import io
+
+    from hydro import progress as progress_module
+
+    now = [0.0]
+    monkeypatch.setattr(progress_module.time, "perf_counter", lambda: now[0])
+    stream = io.StringIO()
+    p = progress_module.Progress(100, "evaluations", stream=stream)
+    now[0] = 20.0  # start-up: kernels compiling, workers starting
+    p.update()
+    assert "left ~?" in p.line()  # one step says nothing about the rate
+    now[0] = 21.0
+    p.update(10)  # 10 steps a second since the first one
+    assert "10.0/s" in p.line() and "left ~0:09" in p.line()
