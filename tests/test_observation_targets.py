@@ -13,8 +13,14 @@ from hydro.basin import ROOT, Basin
 from hydro.errors import HydroError
 from hydro.results import Results
 from hydro.tomlio import Table, load_toml
-from hydro.validation.basins import (INITIAL_SHARE_LIMIT, Inventory, Outcome, evaluate_target, target_check,
-                                     target_value)
+from hydro.validation.basins import (
+    INITIAL_SHARE_LIMIT,
+    Inventory,
+    Outcome,
+    evaluate_target,
+    target_check,
+    target_value,
+)
 
 START = date(2014, 7, 1)
 N_DAY = 730  # 2014-07-01 .. 2016-06-29
@@ -187,7 +193,7 @@ def test_inventory_from_results_needs_the_years(res):
 def test_reservoir_spin_up_must_forget_the_initial_value(res):
     base = dict(variable="reservoir_tn_concentration", location="lake", statistic="time_mean",
                 period=["2014-07-01", "2016-06-29"], unit="mg L-1")
-    with pytest.raises(HydroError, match="spin_up_years.*missing"):
+    with pytest.raises(HydroError, match=r"spin_up_years.*missing"):
         ev(res, **base)
     short = ev(res, spin_up_years=0, **base)
     assert short.reason.startswith("spin-up too short")

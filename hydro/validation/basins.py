@@ -76,7 +76,7 @@ import fnmatch
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 import numpy as np
 
@@ -444,16 +444,17 @@ def _time_statistic(t, results, name, dims, units, data, keep, i, statistic, dat
     if statistic == "time_mean":
         return float(np.nanmean(data[keep]))
     if statistic == "flow_weighted_mean":
-        pair = _concentration_pair(name, dims)  # checked by evaluate_target
-        load = np.asarray(results[pair[0]], dtype=float)[keep, i].sum()  # kg/d summed over days
-        water = sum(np.asarray(results[f], dtype=float)[keep, i].sum() for f in pair[1] if f in results.data)
+        pair = _concentration_pair(name, dims)
+        assert pair is not None  # checked by evaluate_target
+        load = np.asarray(results[pair[0]], dtype=np.float64)[keep, i].sum()  # kg/d summed over days
+        water = sum(np.asarray(results[f], dtype=np.float64)[keep, i].sum() for f in pair[1] if f in results.data)
         water_m3 = water * 86400.0  # m3/s daily means -> m3/d summed over days
         return float(load / water_m3 * 1e3) if water_m3 > 0 else float("nan")  # kg/m3 -> mg/L
     scale = _PER_DAY[units][1]
     total = float(np.nansum(data[keep]) * scale)
     if statistic == "total":
         return total
-    kept = [d for d, k in zip(dates, keep) if k]
+    kept = [d for d, k in zip(dates, keep, strict=True) if k]
     _, w = _year_weights(kept[0], kept[-1])
     return total / float(w.sum())
 
@@ -551,7 +552,7 @@ def target_check(case_name: str, t: Table, out: Outcome) -> Check:
     t.str("note", "")
     statistic = t.str("statistic", "")
     if t.has("range"):
-        lo, hi = t.floats("range", length=2)
+        lo, hi = (float(x) for x in t.floats("range", length=2))
         if hi < lo:
             raise t.error("range", f"the range ends ({hi:g}) below its start ({lo:g})")
         if out.reason:
