@@ -13,6 +13,7 @@ kernel                      here
 ``reservoir_step``          :func:`reservoir_step`
 ``withdraw`` + ``advect``   :func:`advect`
 ``disperse`` + ``remove``   :func:`disperse` (:func:`dispersion_rate`)
+``_inlet_split``            :func:`inlet_split`
 ``day_outputs``             the end of :func:`run`
 ==========================  =====================================
 
@@ -139,14 +140,25 @@ def day_hydraulics(network, L, inp, day, vol0, share, lateral, loss, courant, di
         gsum[b] += g
     for _, a, g in inlets:
         gsum[a] += g
+    # flux (Danckwerts) inlets of chain heads: conductance H = Q g / (Q + g) of the
+    # dispersive part of the inflow, g = D A / (dx/2)
+    heads = {}
+    for r, reach in enumerate(reaches):
+        q = inp.q_in[day, r]
+        if L["main_up"][r] is None and reach.dispersion_m2_s > 0 and not dispersive_inlet[r] and q > 0:
+            a = L["cells"][r][0]
+            g = reach.dispersion_m2_s * xs[a] / (0.5 * dx[a])
+            if g > 0:
+                heads[r] = (a, q * g / (q + g))
+                gsum[a] += heads[r][1]
     for i in range(n_cell):
         if gsum[i] > 0:
             dt_max = min(dt_max, disp_limit * vmin[i] / gsum[i])
     n_sub = max(1, math.ceil(DAY / dt_max - 1e-9))
     dt = DAY / n_sub
     half_lw = 0.5 * (1 - dt * (fq + wd) / vmin)
-    return dict(fq=fq, wd=wd, rate=rate, faces=faces, junctions=junctions, inlets=inlets, n_sub=n_sub, dt=dt,
-                half_lw=half_lw, half_lw_h=0.25 + 0.5 * half_lw)
+    return dict(fq=fq, wd=wd, rate=rate, faces=faces, junctions=junctions, inlets=inlets, heads=heads,
+                n_sub=n_sub, dt=dt, half_lw=half_lw, half_lw_h=0.25 + 0.5 * half_lw)
 
 
 def face_fluxes(network, L, H, conc, tags, up_mix, res_c, day, inp, lw):
@@ -208,10 +220,15 @@ def advect(network, L, H, m, c_t, flux_t, inflow, lat_t, vol_end, dt):
             c_t[i] = m[i] / vol_end[i]
 
 
-def dispersion_rate(H, c, bconc):
-    """Net dispersive mass rate into every cell (g/s) at concentrations ``c``, and the junction fluxes."""
+def dispersion_rate(H, c, bconc, cin):
+    """Net dispersive mass rate into every cell (g/s) at concentrations ``c``, the junction fluxes and
+    the flux inlets' dispersive inflow (g/s per head reach; ``cin`` their inflow concentrations)."""
     rate = np.zeros(len(c))
     junction = {}
+    head_in = {}
+    for r, (a, h) in H["heads"].items():
+        head_in[r] = h * (cin[r] - c[a])
+        rate[a] += head_in[r]
     for r, a, b, g in H["junctions"]:
         x = g * (c[a] - c[b])
         rate[a] -= x
@@ -223,16 +240,18 @@ def dispersion_rate(H, c, bconc):
         x = g * (c[a] - c[b])
         rate[a] -= x
         rate[b] += x
-    return rate, junction
+    return rate, junction, head_in
 
 
-def disperse(H, m, c_t, bconc, keep, vol_now, dt, sec_faces, sec_acc, out_disp):
-    """Heun's method over dt (two forward Euler stages), then removal by ``keep``."""
+def disperse(H, m, c_t, bconc, keep, vol_now, dt, sec_faces, sec_acc, out_disp, cin):
+    """Heun's method over dt (two forward Euler stages), then removal by ``keep``.
+
+    Returns the mass each flux inlet's dispersive part brought in (g per head reach)."""
     c0 = c_t.copy()
-    r0, j0 = dispersion_rate(H, c0, bconc)
+    r0, j0, h0 = dispersion_rate(H, c0, bconc, cin)
     m1 = m + dt * r0
     c1 = m1 / vol_now
-    r1, j1 = dispersion_rate(H, c1, bconc)
+    r1, j1, h1 = dispersion_rate(H, c1, bconc, cin)
     for r in j0:
         out_disp[r] += 0.5 * dt * (j0[r] + j1[r])
     for k, (a, b, g) in sec_faces.items():
@@ -240,6 +259,32 @@ def disperse(H, m, c_t, bconc, keep, vol_now, dt, sec_faces, sec_acc, out_disp):
     for i in range(len(m)):
         m[i] = (m[i] + 0.5 * dt * (r0[i] + r1[i])) * keep[i]
         c_t[i] = m[i] / vol_now[i]
+    return {r: 0.5 * dt * (h0[r] + h1[r]) for r in h0}
+
+
+def inlet_split(step, n_sub, tau, dt, q, tags, inflow, conc, a, h, r_prev, debt):
+    """Mass (g per tag) one head's advection step leaves to the dispersion steps, and the inflow
+    concentrations: what they brought in and advection has not yet taken off (``debt``, updated), plus
+    half the next dispersion step's estimated inlet mass; the advective inflow value kept between the
+    inflow concentration and the first cell's (the constituent's), shared by the tags in proportion."""
+    cin = {t: inflow[t] / q if q > 0 else 0.0 for t in tags}
+    share = {}
+    for t in tags:
+        if step == 0:
+            pred = 0.5 * dt * h * (cin[t] - conc[t][a])
+        elif step == n_sub:
+            pred = 0.0
+        else:
+            pred = 0.5 * r_prev[t]
+        share[t] = debt[t] + pred
+    total = sum(share.values())
+    room = tau * q * (sum(cin.values()) - sum(conc[t][a] for t in tags)) if q > 0 else 0.0
+    lo, hi = min(room, 0.0), max(room, 0.0)
+    theta = hi / total if total > hi else lo / total if total < lo else 1.0
+    for t in tags:
+        share[t] *= theta
+        debt[t] -= share[t]
+    return share, cin
 
 
 def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
@@ -263,6 +308,8 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
     out_sec = np.zeros((D, len(lay.section_cell), T))
     out_res_conc = np.zeros((D, S, T))
     substeps = np.zeros(D, dtype=int)
+    heads_all = [r for r in range(R) if L["main_up"][r] is None]
+    debt = {r: dict.fromkeys(range(T), 0.0) for r in heads_all}
     per_day = 1 / DAY
 
     for day in range(D):
@@ -297,6 +344,7 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
                 for i in cells[r]:
                     keep[i] = math.exp(-k * dt)
             up_mix = {}
+            r_prev = {r: dict.fromkeys(tags, 0.0) for r in heads_all}
             sec_acc = {t: np.zeros(len(lay.section_cell)) for t in tags}
             out_disp = {t: np.zeros(R) for t in tags}
             # Strang: advection over dt/2, then (dispersion and removal over dt,
@@ -316,6 +364,7 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
                             up_mix[t, r] = inp.boundary_flux[day, r, t] + sum(
                                 inp.res_outflow[day, s] * res_c[t, s] for s in L["res_into"][r])
                 flux = face_fluxes(network, L, H, conc, tags, up_mix, res_c, day, inp, lw)
+                inflows = {}
                 for t in tags:
                     res_flux = np.zeros(S)
                     for s in range(S):
@@ -335,15 +384,30 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
                             m[cells[r][0]] += tau * (sum(flux[t][cells[u][-1]] for u in L["ups"][r]
                                                          if u != L["main_up"][r])
                                                      + sum(res_flux[s] for s in L["res_into"][r]))
+                    inflows[t] = inflow
+                # flux inlets: the share of each head's inflow left to dispersion
+                cins = {t: {} for t in tags}
+                for r in heads_all:
+                    a, h = H["heads"].get(r, (cells[r][0], 0.0))
+                    parts, cin = inlet_split(step, n_sub, tau, dt, inp.q_in[day, r], tags,
+                                             {t: inflows[t][r] for t in tags}, conc, a, h, r_prev[r], debt[r])
+                    for t in tags:
+                        inflows[t][r] -= parts[t] / tau
+                        cins[t][r] = cin[t]
+                for t in tags:
+                    m = mass[t]
                     for r in range(R):
                         out_reach[day, r, t] += tau * flux[t][cells[r][-1]]
                     for k, cell in enumerate(lay.section_cell):
                         out_sec[day, k, t] += tau * flux[t][cell]
-                    advect(network, L, H, m, conc[t], flux[t], inflow, lat[t], vol_end, tau)
+                    advect(network, L, H, m, conc[t], flux[t], inflows[t], lat[t], vol_end, tau)
                     if step < n_sub:
                         if any_disp:
-                            disperse(H, m, conc[t], inp.boundary_conc[day, :, t], keep, vol_end, dt, sec_faces,
-                                     sec_acc[t], out_disp[t])
+                            brought = disperse(H, m, conc[t], inp.boundary_conc[day, :, t], keep, vol_end, dt,
+                                               sec_faces, sec_acc[t], out_disp[t], cins[t])
+                            for r in heads_all:
+                                r_prev[r][t] = brought.get(r, 0.0)
+                                debt[r][t] += r_prev[r][t]
                         else:
                             for i in range(lay.n_cells):
                                 m[i] *= keep[i]

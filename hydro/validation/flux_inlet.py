@@ -643,7 +643,12 @@ def flux_inlet_order_case():
     # exactly (first cell 1.8e-3, 5.6e-4, 7.1e-4) and gives 3.7e-6 (orders 2.3, 3.7)
     # with Strang splitting and Crank-Nicolson dispersion, 1.6e-5 (2.3, 2.4) with
     # advection and dispersion from the same state, 1.9e-4 (non-convergent) with
-    # Strang splitting and forward-Euler dispersion.
+    # Strang splitting and forward-Euler dispersion.  The kernel's Strang splitting
+    # with Heun dispersion and the whole inflow given to advection stalled too
+    # (2.8e-3, 2.7e-4, 1.9e-4; orders 2.1, 0.3): splitting order reduction at the
+    # inhomogeneous inlet.  With the inflow shared between the sub-steps as the
+    # Danckwerts relation does (see hydro._transport_kernels): 2.8e-3, 2.4e-4,
+    # 3.1e-5 (2.2, 1.9), interior 3.7e-6 (2.3, 2.1).
     return _study_checks("flux_inlet_order", convergence_study("transient"), 1e-4)
 
 
@@ -653,5 +658,8 @@ def flux_inlet_steady_order_case():
     # Tolerance at dx = 1.2 m: 3e-4 C0, four times the semi-discrete reference of the
     # same stencil (first cell 5.8e-3, 6.9e-4, 7.8e-5 on 10.8, 3.6, 1.2 m; interior
     # 2.0e-4, 1.5e-5, 1.6e-6).  Emulated: Lie 2.1e-3 (orders 0.5, -0.2), Strang with
-    # Crank-Nicolson dispersion 2.4e-5 (2.1, 2.8), unsplit 4.9e-5 (2.0, 2.3).
+    # Crank-Nicolson dispersion 2.4e-5 (2.1, 2.8), unsplit 4.9e-5 (2.0, 2.3).  The
+    # kernel: Strang with Heun dispersion and the whole inflow to advection 5.7e-4
+    # (1.8, 0.27); with the inflow shared between the sub-steps 5.6e-3, 6.6e-4,
+    # 8.7e-5 (1.9, 1.8), interior 5.5e-6 (2.3, 1.1).
     return _study_checks("flux_inlet_steady_order", convergence_study("steady"), 3e-4)
