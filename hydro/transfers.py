@@ -60,7 +60,6 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.tomlio import Table
 from hydro.units import SECONDS_PER_DAY
 
 KINDS = ("inflow", "release", "ecological", "abstraction")

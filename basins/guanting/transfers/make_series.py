@@ -6,7 +6,6 @@ days or months is ours, by the rules stated here and there (ESTIMATE).
 
 from __future__ import annotations
 
-import calendar
 from datetime import date, timedelta
 from pathlib import Path
 
