@@ -120,6 +120,9 @@ class Basin:
         The ``[weather]`` and ``[runoff]`` tables of a watershed basin.
     sha256 : str
         Hash of the file's bytes.
+    output : dict
+        The optional ``[output]`` table: what ``hydro run`` writes (variables,
+        locations, aggregation, precision; :class:`hydro.outputspec.OutputSpec`).
     """
 
     name: str
@@ -136,6 +139,7 @@ class Basin:
     runoff: Table
     sha256: str
     transfer_tables: list = field(default_factory=list)
+    output: dict = field(default_factory=dict)
 
     @property
     def is_watershed(self) -> bool:
@@ -218,11 +222,16 @@ class Basin:
         if subbasins and not weather.data:
             raise root.error("weather", "a basin with [[subbasins]] needs a [weather] table "
                                         "(csv, elevation_m, latitude_deg)")
+        output = root.table("output", default=None)
+        if output.data:
+            from hydro.outputspec import OutputSpec
+
+            OutputSpec.from_table(dict(output.data), f"{path}: [output]")  # checked here, applied when writing
         root.finish()
         return cls(name=name, path=path, network=network, constituents=constituents,
                    settings=settings, forcing=forcing, initial=initial, subbasin_tables=subbasins,
                    counties=counties, withdrawal_tables=withdrawals, weather=weather, runoff=runoff,
-                   sha256=sha256, transfer_tables=transfers)
+                   sha256=sha256, transfer_tables=transfers, output=dict(output.data))
 
 
 def _config_hash(path: Path, overrides: list[str]) -> str:

@@ -103,8 +103,8 @@ def main() -> None:
 @click.option("--end", help="Last day, YYYY-MM-DD (default: the basin's [run] end).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Results file (netCDF). Default: BASIN.nc here.")
 @click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
-@click.option("--compress", type=click.IntRange(0, 9), default=0, show_default=True,
-              help="zlib level of the netCDF variables (0: uncompressed, fastest).")
+@click.option("--compress", type=click.IntRange(0, 9), default=None,
+              help="zlib level of the netCDF variables (default 1; 0: uncompressed, fastest).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override a basin-file value, e.g. --set run.courant=0.5 or "
                    "--set constituents.tn.river_removal_per_day=0.1 (repeatable).")
@@ -117,9 +117,20 @@ def main() -> None:
               help="One run on synthetic weather (the generator fitted to the basin's station record, "
                    "with this seed), e.g. to simulate years the record does not cover.")
 @click.option("--workers", type=int, help="Worker processes for an ensemble (default: all cores).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run the ensemble members on this Dask scheduler (tcp://host:8786).")
+@click.option("--dask-workers", type=click.IntRange(1), help="Run the ensemble members on a local Dask cluster of N workers.")
+@click.option("--variables", multiple=True, metavar="NAME[,NAME]", help="Variables to write (default: all; repeatable).")
+@click.option("--locations", multiple=True, metavar="ID[,ID]",
+              help="Reaches, sections, reservoirs, gauges or subbasins to write (default: all; repeatable).")
+@click.option("--aggregate", type=click.Choice(["daily", "monthly", "yearly"]),
+              help="Write means over months or years instead of days (default: the basin's [output], else daily).")
+@click.option("--float32/--float64", "float32", default=None,
+              help="Store concentrations, loads and flows as 32- or 64-bit floats (default 64; budgets and "
+                   "storages are always 64-bit).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress bar).")
 def run_command(basin, start, end, output, overwrite, compress, overrides, params, members, seed, weather_seed,
-                workers, quiet):
+                workers, quiet, scheduler=None, dask_workers=None, variables=(), locations=(), aggregate=None,
+                float32=None):
     """Simulate one basin and write its results to netCDF.
 
     BASIN is a folder with basin.toml, the file itself, or a shipped name
@@ -153,12 +164,18 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     check_writable(out, overwrite)
     compile_notice(quiet, KERNEL_MODULES if b.is_watershed or members or weather_seed is not None
                    else FLOW_DRIVEN_MODULES)
-    if members:
-        from hydro.ensemble import run_ensemble
+    from hydro.outputspec import spec_for_run
 
-        results = run_ensemble(basin, members, seed, s, e, overrides=list(overrides), workers=workers,
-                               quiet=quiet)
-        results.attrs["history"] = _history()
+    spec = spec_for_run(b, variables, locations, aggregate, float32, compress)
+    if (scheduler or dask_workers) and not members:
+        raise HydroError("--scheduler and --dask-workers run the members of an ensemble: add --members N")
+    if members:
+        from hydro.ensemble import ensemble_command
+
+        ensemble_command(basin, members, seed, out, s, e, overrides=overrides, workers=workers,
+                         scheduler=scheduler, dask_workers=dask_workers, output=spec, overwrite=overwrite,
+                         quiet=quiet, history=_history())
+        return
     elif weather_seed is not None:
         from hydro.ensemble import member_weather
         from hydro.watershed import run_watershed
@@ -170,7 +187,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         results.attrs["weather_seed"] = str(weather_seed)
     else:
         results = run(b, s, e, history=_history())
-    results.to_netcdf(out, overwrite=overwrite, compress=compress)
+    results.to_netcdf(out, overwrite=overwrite, spec=spec)
     if not quiet:
         if not members:
             click.echo(run_summary(results))

@@ -3,20 +3,30 @@
 :func:`run_ensemble` fits the stochastic weather generator (:mod:`hydro.weathergen`)
 to the basin's station record, generates one series per member (seed ``seed +
 member``, so each member can be reproduced alone), runs the watershed model on
-each in worker processes, and stacks the chosen variables along a ``member``
+each as a task of a batch executor (:mod:`hydro.batch`: serial, local processes
+or a Dask cluster), and stacks the chosen variables along a ``member``
 dimension.  The results say they are synthetic and carry the seed.
+
+Each task returns its member *reduced* (:func:`hydro.outputspec.reduce`): only the
+variables kept, cut to the locations and averaged over the periods the output
+asks for.  :func:`write_ensemble` writes each member into the file as it
+arrives (:class:`hydro.netcdf.StackedWriter`), so the parent holds one member at
+a time whatever the ensemble size.  A failed member is reported and left out
+(NaN in the file, listed in the ``members_failed`` attribute); the others go on.
 """
 
 from __future__ import annotations
 
-import os
-from concurrent.futures import ProcessPoolExecutor
+from dataclasses import replace
 from datetime import date
+from pathlib import Path
+
+import numpy as np
 
 from hydro.basin import Basin
 from hydro.errors import HydroError
 from hydro.progress import Progress
-from hydro.results import Results, stack
+from hydro.results import Results
 
 #: Variables kept per member by default (a full run per member would be large).
 DEFAULT_VARIABLES = ("discharge", "section_discharge", "section_tn_concentration", "section_tn_load",
@@ -25,17 +35,17 @@ DEFAULT_VARIABLES = ("discharge", "section_discharge", "section_tn_concentration
 
 
 def _member(args) -> Results:
-    """Run one member (in a worker process)."""
-    spec, overrides, start, end, seed, member, variables = args
+    """Run one member (a batch task, possibly in another process or on a Dask worker) and
+    return it reduced to the output spec."""
+    from hydro.batch import maybe_fail
+    from hydro.outputspec import reduce
     from hydro.watershed import run_watershed
 
-    basin = Basin.load(spec, overrides=overrides)
+    spec_path, overrides, start, end, seed, member, output = args
+    maybe_fail(member)
+    basin = Basin.load(spec_path, overrides=overrides)
     res = run_watershed(basin, start, end, weather=member_weather(basin, start, end, seed + member))
-    keep = Results(coords=res.coords, attrs=res.attrs, constituents=res.constituents)
-    for name in variables:
-        if name in res.data:
-            keep.data[name] = res.data[name]
-    return keep
+    return reduce(res, output)
 
 
 def member_weather(basin: Basin, start: date, end: date, seed: int):
@@ -48,10 +58,33 @@ def member_weather(basin: Basin, start: date, end: date, seed: int):
     return generate(params, start.isoformat(), end.isoformat(), seed=seed)
 
 
+def _prepare(spec, members, seed, start, end, overrides, variables, output):
+    from hydro.outputspec import OutputSpec
+
+    basin = Basin.load(spec, overrides=overrides)
+    if not basin.is_watershed:
+        raise HydroError(f"{basin.path}: a weather ensemble needs a watershed basin (with [[subbasins]])")
+    if members < 1:
+        raise HydroError(f"--members must be at least 1, got {members}")
+    start = start or basin.settings.start
+    end = end or basin.settings.end
+    output = output or OutputSpec()
+    if not output.variables:
+        output = replace(output, variables=tuple(variables))
+    tasks = [(str(basin.path), list(overrides or []), start, end, seed, m, output) for m in range(members)]
+    return basin, output, tasks
+
+
+def _attrs(members: int, seed: int) -> dict:
+    return {"weather_synthetic": "true", "weather_seed": f"{seed}+member", "ensemble_members": str(members)}
+
+
 def run_ensemble(spec, members: int, seed: int, start: date | None = None, end: date | None = None,
                  overrides: list[str] | None = None, workers: int | None = None,
-                 variables: tuple[str, ...] = DEFAULT_VARIABLES, quiet: bool = False) -> Results:
-    """Run a watershed basin on ``members`` generated weather series.
+                 variables: tuple[str, ...] = DEFAULT_VARIABLES, quiet: bool = False, *,
+                 output=None, scheduler: str | None = None, dask_workers: int | None = None,
+                 executor=None) -> Results:
+    """Run a watershed basin on ``members`` generated weather series, in memory.
 
     Parameters
     ----------
@@ -66,41 +99,111 @@ def run_ensemble(spec, members: int, seed: int, start: date | None = None, end: 
     overrides : list of str, optional
         ``--set`` assignments.
     workers : int, optional
-        Worker processes (default: all cores).
+        Local worker processes (default: all cores; 1: serially in this process).
     variables : tuple of str
-        Variables kept per member.
+        Variables kept per member (unless ``output`` names its own).
     quiet : bool
         No progress bar.
+    output : hydro.outputspec.OutputSpec, optional
+        Locations and time aggregation applied in each task.
+    scheduler, dask_workers, executor
+        Run the members on a Dask scheduler, on a local Dask cluster of that many
+        workers, or on an executor of :mod:`hydro.batch` (see there).
 
     Returns
     -------
     Results
         The variables with a ``member`` dimension; attributes ``weather_synthetic =
-        true`` and ``weather_seed``.
+        true``, ``weather_seed`` and, if any member failed, ``members_failed`` (its
+        values are NaN).  Raises :class:`hydro.batch.BatchFailed` if every member failed.
     """
-    basin = Basin.load(spec, overrides=overrides)
-    if not basin.is_watershed:
-        raise HydroError(f"{basin.path}: a weather ensemble needs a watershed basin (with [[subbasins]])")
-    if members < 1:
-        raise HydroError(f"--members must be at least 1, got {members}")
-    start = start or basin.settings.start
-    end = end or basin.settings.end
-    tasks = [(str(basin.path), list(overrides or []), start, end, seed, m, tuple(variables))
-             for m in range(members)]
+    from hydro.batch import BatchFailed, run_batch
+
+    _, output, tasks = _prepare(spec, members, seed, start, end, overrides, variables, output)
     progress = Progress(members, "members", quiet=quiet)
-    workers = workers or os.cpu_count() or 1
-    results: list[Results] = [None] * members  # type: ignore[list-item]
-    if workers == 1:
-        for m, task in enumerate(tasks):
-            results[m] = _member(task)
-            progress.update()
-    else:
-        with ProcessPoolExecutor(max_workers=workers) as pool:
-            for m, res in enumerate(pool.map(_member, tasks)):
-                results[m] = res
-                progress.update()
-    out = stack(results, "member", list(range(members)))
-    out.attrs["weather_synthetic"] = "true"
-    out.attrs["weather_seed"] = f"{seed}+member"
-    out.attrs["ensemble_members"] = str(members)
+    results: list[Results | None] = [None] * members
+    failures: dict[int, str] = {}
+    for m, outcome in run_batch(_member, tasks, executor=executor, progress=progress, workers=workers,
+                                scheduler=scheduler, dask_workers=dask_workers):
+        if outcome.ok:
+            results[m] = outcome.value
+        else:
+            failures[m] = outcome.error
+    template = next((r for r in results if r is not None), None)
+    if template is None:
+        raise BatchFailed(f"every member of the ensemble failed; member 0: {failures.get(0)}")
+    out = Results(coords={**template.coords, "member": list(range(members))}, attrs=dict(template.attrs),
+                  constituents=dict(template.constituents), leading=("member",),
+                  time_bounds=template.time_bounds)
+    for name, value in template.data.items():
+        arr = np.full((members,) + value.shape, np.nan if value.dtype.kind == "f" else 0, dtype=value.dtype)
+        for m, r in enumerate(results):
+            if r is not None:
+                arr[m] = r.data[name]
+        out.data[name] = arr
+    out.attrs["member"] = ",".join(str(m) for m in range(members))
+    out.attrs.update(_attrs(members, seed))
+    if failures:
+        out.attrs["members_failed"] = ",".join(str(m) for m in sorted(failures))
     return out
+
+
+def write_ensemble(spec, members: int, seed: int, path: str | Path, start: date | None = None,
+                   end: date | None = None, overrides: list[str] | None = None, workers: int | None = None,
+                   variables: tuple[str, ...] = DEFAULT_VARIABLES, quiet: bool = False, *,
+                   output=None, scheduler: str | None = None, dask_workers: int | None = None,
+                   overwrite: bool = False, history: str = "", executor=None) -> dict[int, str]:
+    """Run the ensemble (as :func:`run_ensemble`) and write each member into ``path`` as it
+    finishes: the parent holds one member at a time.  Returns the failed members
+    (member -> error); raises :class:`hydro.batch.BatchFailed` (no file) if all failed."""
+    from hydro.batch import BatchFailed, run_batch
+    from hydro.netcdf import StackedWriter
+
+    _, output, tasks = _prepare(spec, members, seed, start, end, overrides, variables, output)
+    # the tasks have selected and aggregated; the writer applies precision and compression
+    store = replace(output, variables=None, locations=None, aggregate="daily")
+    attrs = _attrs(members, seed)
+    if history:
+        attrs["history"] = history
+    progress = Progress(members, "members", quiet=quiet)
+    failures: dict[int, str] = {}
+    try:
+        with StackedWriter(Path(path), "member", list(range(members)), overwrite=overwrite, spec=store,
+                           attrs=attrs) as writer:
+            for m, outcome in run_batch(_member, tasks, executor=executor, progress=progress, workers=workers,
+                                        scheduler=scheduler, dask_workers=dask_workers):
+                if outcome.ok:
+                    writer.write(m, outcome.value)
+                else:
+                    failures[m] = outcome.error
+    except HydroError as exc:
+        if failures and len(failures) == members:
+            raise BatchFailed(f"every member of the ensemble failed; member 0: {failures.get(0)}") from None
+        raise exc
+    return failures
+
+
+def ensemble_command(spec, members: int, seed: int, path: str | Path, start: date | None, end: date | None,
+                     *, overrides, workers, scheduler, dask_workers, output, overwrite: bool, quiet: bool,
+                     history: str) -> None:
+    """Body of ``hydro run BASIN --members N``: write the ensemble, report failed members on
+    stderr and end with :data:`hydro.batch.EXIT_PARTIAL` (3) if any failed."""
+    import sys
+
+    import click
+
+    from hydro.batch import EXIT_PARTIAL, BatchFailed, report_failures
+
+    try:
+        failures = write_ensemble(spec, members, seed, path, start, end, overrides=list(overrides),
+                                  workers=workers, quiet=quiet, output=output, scheduler=scheduler,
+                                  dask_workers=dask_workers, overwrite=overwrite, history=history)
+    except BatchFailed as exc:
+        click.echo(f"Error: {exc}; no file was written", err=True)
+        sys.exit(EXIT_PARTIAL)
+    if failures:
+        report_failures(failures, "member", lambda text: click.echo(text, err=True))
+        click.echo(f"{len(failures)} of {members} members failed; written without them: {path}", err=True)
+        sys.exit(EXIT_PARTIAL)
+    if not quiet:
+        click.echo(f"written: {path}")

@@ -16,7 +16,7 @@ import numpy as np
 
 from hydro import __version__
 from hydro.errors import HydroError
-from hydro.results import Results
+from hydro.results import LEADING_DIMS, Results
 
 _STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario", "budget_term")
 
@@ -29,30 +29,71 @@ def check_writable(path: Path, overwrite: bool) -> None:
     check_output(Path(path), overwrite)
 
 
-def write_results(results: Results, path: Path, overwrite: bool = False, compress: int = 0) -> Path:
+def write_results(results: Results, path: Path, overwrite: bool = False, compress: int | None = None,
+                  spec=None) -> Path:
     """Write ``results`` to ``path`` atomically (see module docstring).
 
-    ``compress`` is the zlib level (0-9) of large variables; 0 (the default)
-    writes them uncompressed, which is many times faster (``nccopy -d`` can
-    compress a file later).
+    ``spec`` (:class:`hydro.outputspec.OutputSpec`) chooses variables, locations,
+    time aggregation and precision; it is applied while writing, a few periods of
+    one variable at a time, so no full-resolution copy of a variable is made.
+    Variables on ``time`` are chunked along it and zlib-compressed at level
+    ``compress`` (default the spec's, 1; 0 writes contiguous, uncompressed
+    variables).
     """
     import netCDF4
 
     from hydro.outputs import atomic_path
+    from hydro.outputspec import OutputSpec, check
 
+    spec = spec or OutputSpec()
+    if compress is not None:
+        from dataclasses import replace
+
+        spec = replace(spec, compress=int(compress))
+    check(results, spec)
     with atomic_path(path, overwrite) as tmp:
         with netCDF4.Dataset(tmp, "w", format="NETCDF4", clobber=True) as nc:
-            _fill(nc, results, compress)
+            _fill(nc, results, spec)
     return path
 
 
-def _fill(nc, results: Results, compress: int = 0) -> None:
+#: Target size of one chunk of a variable (bytes, before compression).
+CHUNK_BYTES = 1 << 20
+
+
+def _chunks(shape: tuple[int, ...], dims: tuple[str, ...], itemsize: int) -> list[int]:
+    """Chunk sizes: one along leading dims (scenario, member), whole along the others but
+    ``time``, and as many days as fit in :data:`CHUNK_BYTES`."""
+    sizes = [1 if d in LEADING_DIMS else max(n, 1) for d, n in zip(dims, shape)]
+    if "time" in dims:
+        k = dims.index("time")
+        sizes[k] = 1
+        per_step = int(np.prod(sizes)) * itemsize
+        sizes[k] = int(max(1, min(shape[k], CHUNK_BYTES // max(per_step, 1))))
+    return sizes
+
+
+def _define(nc, results: Results, spec):
+    """Attributes, dimensions, coordinates and (empty) variables of a file holding
+    ``results`` under ``spec``.  Returns (index, starts, names) for :func:`_put`."""
+    from hydro.outputspec import element_index, kept_variables, periods
+
     attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
     attrs.update(results.attrs)
+    index = element_index(results, spec)
+    starts, first, after = periods(results.dates, spec.aggregate)
+    if spec.aggregate != "daily":
+        attrs["time_aggregation"] = spec.aggregate
+    bounds = (first, after) if spec.aggregate != "daily" else results.time_bounds
     nc.setncatts({k: str(v) for k, v in attrs.items()})
-    used_dims = {d for name in results.data for d in results.dims(name)}
+    names = kept_variables(results, spec)
+    used_dims = {d for name in names for d in results.dims(name)}
     for dim in sorted(used_dims | {"time"}):
         values = results.coords[dim]
+        if dim in index:
+            values = [values[k] for k in index[dim]]
+        if dim == "time":
+            values = first
         nc.createDimension(dim, len(values))
         if dim == "time":
             start = values[0]
@@ -62,6 +103,12 @@ def _fill(nc, results: Results, compress: int = 0) -> None:
             var.standard_name = "time"
             var.long_name = "time (start of the day)"
             var[:] = np.array([(d - start).days for d in values], dtype=float)
+            if bounds is not None:
+                var.long_name = "time (first day of the averaging period)"
+                var.bounds = "time_bnds"
+                nc.createDimension("nv", 2)
+                tb = nc.createVariable("time_bnds", "f8", ("time", "nv"))
+                tb[:] = np.array([[(a - start).days, (b - start).days] for a, b in zip(*bounds)], dtype=float)
         elif dim in _STRING_DIMS:
             var = nc.createVariable(dim, str, (dim,))
             var.long_name = f"{dim.replace('_', ' ')} identifier"
@@ -74,18 +121,124 @@ def _fill(nc, results: Results, compress: int = 0) -> None:
             var = nc.createVariable(dim, "i4", (dim,))
             var.long_name = dim.replace("_", " ")
             var[:] = np.asarray(values, dtype=np.int32)
-    for name in sorted(results.data):
+    from hydro.outputspec import out_dtype
+
+    for name in names:
         decl = results.declaration(name)
-        data = np.asarray(results.data[name])
-        dtype = "i4" if np.issubdtype(data.dtype, np.integer) else "f8"
-        kwargs = {"zlib": True, "complevel": int(compress), "shuffle": True} \
-            if compress and data.size > 1000 else {}
-        if dtype == "f8":
-            kwargs["fill_value"] = np.nan
-        var = nc.createVariable(name, dtype, results.dims(name), **kwargs)
+        data = results.data[name]
+        dims = results.dims(name)
+        dtype = out_dtype(name, dims, data, spec)
+        shape = tuple(len(nc.dimensions[d]) for d in dims)
+        kwargs = {}
+        if spec.compress and int(np.prod(shape)) > 1000:
+            kwargs = {"zlib": True, "complevel": int(spec.compress), "shuffle": True,
+                      "chunksizes": _chunks(shape, dims, 4 if dtype in ("f4", "i4") else 8)}
+        if dtype != "i4":
+            kwargs["fill_value"] = np.float32(np.nan) if dtype == "f4" else np.nan
+        var = nc.createVariable(name, dtype, dims, **kwargs)
         var.units = decl.units
         var.long_name = decl.long_name
-        var[:] = data
+        if bounds is not None and "time" in dims:
+            var.cell_methods = "time: mean"
+    return index, starts, names
+
+
+def _put(nc, results: Results, spec, index, starts, names, lead: tuple = ()) -> None:
+    """Write the variables ``names`` of ``results`` (at ``lead`` indices of a stacked file)."""
+    from hydro.outputspec import blocks
+
+    for name in names:
+        var = nc.variables[name]
+        dims = results.dims(name)
+        for out, block in blocks(results, name, spec, index, starts):
+            if out is None:
+                var[lead + (Ellipsis,)] = block
+                continue
+            sl = [slice(None)] * len(dims)
+            sl[dims.index("time")] = out
+            var[lead + tuple(sl)] = block.astype(var.dtype, copy=False)
+
+
+def _fill(nc, results: Results, spec) -> None:
+    index, starts, names = _define(nc, results, spec)
+    _put(nc, results, spec, index, starts, names)
+
+
+class StackedWriter:
+    """Write runs (ensemble members, scenarios) into one file along a new leading
+    dimension as they finish, so a batch holds one run at a time, not all of them.
+
+    The file is defined from the first run written (every run must have the same
+    coordinates); runs never written (failed members) keep the fill value (NaN) and
+    are listed in the global attribute ``<dim>s_failed``.  Written atomically
+    (:func:`hydro.outputs.atomic_path`): on an error, Ctrl-C or SIGTERM nothing is
+    left; if no run was written, no file is made and a :class:`HydroError` is raised.
+
+    Use as a context manager::
+
+        with StackedWriter(path, "member", list(range(n)), spec=spec) as w:
+            for m, res in done:
+                w.write(m, res)
+    """
+
+    def __init__(self, path: Path, dim: str, labels: list, overwrite: bool = False, spec=None,
+                 attrs: dict | None = None):
+        from hydro.outputspec import OutputSpec
+
+        if dim not in LEADING_DIMS:
+            raise ValueError(f"dim must be one of {LEADING_DIMS}")
+        self.path, self.dim, self.labels = Path(path), dim, list(labels)
+        self.overwrite, self.spec, self.attrs = overwrite, spec or OutputSpec(), dict(attrs or {})
+        self.written: set[int] = set()
+        self._nc = None
+        self._ctx = None
+
+    def __enter__(self):
+        from hydro.outputs import atomic_path
+
+        self._ctx = atomic_path(self.path, self.overwrite)
+        self._tmp = self._ctx.__enter__()
+        return self
+
+    def write(self, k: int, results: Results) -> None:
+        """Store run ``k`` (its label is ``labels[k]``)."""
+        import netCDF4
+
+        if results.leading:
+            raise ValueError("StackedWriter takes single runs (no leading dimension)")
+        if self._nc is None:
+            from hydro.outputspec import check
+
+            check(results, self.spec)
+            self._nc = netCDF4.Dataset(self._tmp, "w", format="NETCDF4", clobber=True)
+            stacked = Results(coords={**results.coords, self.dim: self.labels}, attrs=dict(results.attrs),
+                              constituents=dict(results.constituents), leading=(self.dim,),
+                              time_bounds=results.time_bounds)
+            stacked.attrs[self.dim] = ",".join(str(x) for x in self.labels)
+            stacked.attrs.update(self.attrs)
+            stacked.data = {n: results.data[n] for n in results.data}
+            self._template = results
+            self._index, self._starts, self._names = _define(self._nc, stacked, self.spec)
+        elif len(results.dates) != len(self._template.dates):
+            raise HydroError(f"{self.dim} {self.labels[k]}: {len(results.dates)} days, the first run had "
+                             f"{len(self._template.dates)}")
+        _put(self._nc, results, self.spec, self._index, self._starts, self._names, lead=(k,))
+        self.written.add(k)
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if self._nc is not None:
+                failed = [str(self.labels[k]) for k in range(len(self.labels)) if k not in self.written]
+                if failed:
+                    self._nc.setncattr(f"{self.dim}s_failed", ",".join(failed))
+                self._nc.close()
+                self._nc = None
+            if exc_type is None and not self.written:
+                raise HydroError(f"{self.path}: not written: every {self.dim} failed")
+        except BaseException:
+            self._ctx.__exit__(*__import__("sys").exc_info())
+            raise
+        return self._ctx.__exit__(exc_type, exc, tb)
 
 
 def read_results(path: Path) -> Results:
@@ -134,6 +287,12 @@ def _read(nc, path: Path) -> Results:
             short, long = item.split("=", 1)
             constituents[short] = long
     res = Results(coords=coords, attrs=attrs, constituents=constituents)
+    bounds_name = getattr(nc.variables["time"], "bounds", None) if "time" in nc.variables else None
+    if bounds_name and bounds_name in nc.variables:
+        start = coords["time"][0] - timedelta(days=int(round(float(nc.variables["time"][0]))))
+        tb = np.asarray(nc.variables[bounds_name][:], dtype=float)
+        res.time_bounds = ([start + timedelta(days=int(round(x))) for x in tb[:, 0]],
+                           [start + timedelta(days=int(round(x))) for x in tb[:, 1]])
     # dims stacked in front of the declared ones (scenario, member), from a
     # variable whose declaration is known
     for name, var in nc.variables.items():
@@ -146,7 +305,7 @@ def _read(nc, path: Path) -> Results:
         res.leading = tuple(var.dimensions[:len(var.dimensions) - len(declared)])
         break
     for name, var in nc.variables.items():
-        if name in nc.dimensions:
+        if name in nc.dimensions or name == bounds_name:
             continue
         res.data[name] = np.asarray(var[:].filled(np.nan) if hasattr(var[:], "filled") else var[:])
     return res

@@ -35,6 +35,10 @@ class Results:
     leading : tuple of str
         Dimensions stacked in front of every variable's declared ones
         (``scenario``, ``member``; see :func:`stack`).
+    time_bounds : tuple of two lists of date, optional
+        For results averaged over periods (``monthly``, ``yearly``: see
+        :mod:`hydro.outputspec`): the first day of each period (``time``) and the
+        day after its last; None for daily results.
     """
 
     coords: dict[str, list]
@@ -42,6 +46,7 @@ class Results:
     attrs: dict[str, str] = field(default_factory=dict)
     constituents: dict[str, str] = field(default_factory=dict)
     leading: tuple[str, ...] = ()
+    time_bounds: tuple[list, list] | None = None
 
     def declaration(self, name: str) -> Variable:
         """The declared variable ``name`` (dims, units, long name)."""
@@ -86,11 +91,15 @@ class Results:
 
         used = {d for name in self.data for d in self.dims(name)} | {"time"}
         coords = {}
+        aggregated = self.time_bounds is not None
         for dim in sorted(used):
             values = self.coords[dim]
             if dim == "time":
-                coords[dim] = ("time", np.array([np.datetime64(d, "ns") for d in values]),
-                               {"standard_name": "time", "long_name": "time (start of the day)"})
+                attrs = {"standard_name": "time", "long_name": "time (start of the day)"}
+                if aggregated:
+                    attrs = {"standard_name": "time", "long_name": "time (first day of the averaging period)",
+                             "bounds": "time_bnds"}
+                coords[dim] = ("time", np.array([np.datetime64(d, "ns") for d in values]), attrs)
             elif values and isinstance(values[0], str):
                 coords[dim] = (dim, np.array([str(v) for v in values], dtype=object),
                                {"long_name": f"{dim.replace('_', ' ')} identifier"})
@@ -99,20 +108,30 @@ class Results:
         data_vars = {}
         for name in sorted(self.data):
             decl = self.declaration(name)
-            data_vars[name] = (self.dims(name), np.asarray(self.data[name]),
-                               {"units": decl.units, "long_name": decl.long_name})
+            attrs = {"units": decl.units, "long_name": decl.long_name}
+            if aggregated and "time" in self.dims(name):
+                attrs["cell_methods"] = "time: mean"
+            data_vars[name] = (self.dims(name), np.asarray(self.data[name]), attrs)
+        if aggregated:
+            first, after = self.time_bounds
+            data_vars["time_bnds"] = (("time", "nv"), np.array(
+                [[np.datetime64(a, "ns"), np.datetime64(b, "ns")] for a, b in zip(first, after)]), {})
         attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
         attrs.update({k: str(v) for k, v in self.attrs.items()})
         return xr.Dataset(data_vars, coords=coords, attrs=attrs)
 
-    def to_netcdf(self, path: str | Path, overwrite: bool = False, compress: int = 0) -> Path:
+    def to_netcdf(self, path: str | Path, overwrite: bool = False, compress: int | None = None,
+                  spec=None) -> Path:
         """Write CF-1.8 netCDF4 atomically; refuses to replace a file unless ``overwrite``.
 
-        ``compress`` is the zlib level (0-9, default 0: uncompressed and fast).
+        ``spec`` (:class:`hydro.outputspec.OutputSpec`) chooses the variables,
+        locations, time aggregation and precision (default: everything, daily, 64-bit);
+        ``compress`` is the zlib level of the chunked variables (0-9; default the
+        spec's, 1).
         """
         from hydro.netcdf import write_results
 
-        return write_results(self, Path(path), overwrite=overwrite, compress=compress)
+        return write_results(self, Path(path), overwrite=overwrite, compress=compress, spec=spec)
 
 
 LEADING_DIMS = ("scenario", "member")
@@ -131,7 +150,7 @@ def stack(results: list[Results], dim: str, labels: list) -> Results:
     first = results[0]
     leading = (dim,) + first.leading if dim == "scenario" else first.leading + (dim,)
     out = Results(coords={**first.coords, dim: list(labels)}, attrs=dict(first.attrs),
-                  constituents=dict(first.constituents), leading=leading)
+                  constituents=dict(first.constituents), leading=leading, time_bounds=first.time_bounds)
     out.attrs[dim] = ",".join(str(x) for x in labels)
     axis = 0 if dim == "scenario" else len(first.leading)
     for name in first.data:

@@ -29,8 +29,12 @@ from hydro.clitools import command_history as _history
 @click.option("--members", type=click.IntRange(0), default=0, show_default=True,
               help="Weather-ensemble members (hydro.weathergen fitted to the basin's weather CSV).")
 @click.option("--seed", type=click.IntRange(0), default=None, help="Seed of the weather ensemble.")
+@click.option("--workers", type=click.IntRange(1), help="Local worker processes for the runs (default: all cores).")
+@click.option("--scheduler", metavar="ADDRESS", help="Run the scenarios and members on this Dask scheduler.")
+@click.option("--dask-workers", type=click.IntRange(1), help="Run them on a local Dask cluster of N workers.")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr, no table on stdout.")
-def scenarios_command(basin, scenario_file, output, overwrite, start, end, only, members, seed, quiet):
+def scenarios_command(basin, scenario_file, output, overwrite, start, end, only, members, seed, quiet,
+                      workers=None, scheduler=None, dask_workers=None):
     """Run the baseline and every scenario of SCENARIOS.toml on BASIN.
 
     Writes one netCDF with a `scenario` dimension and a summary table (printed,
@@ -54,9 +58,22 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     out = Path(output) if output else Path(f"{Path(str(basin)).name or 'basin'}_scenarios.nc")
     check_writable(out, overwrite)
     check_output(out.with_suffix(".summary.csv"), overwrite)  # the summary table written next to it
-    run = run_scenarios(basin, sfile, s, e, progress=progress, history=_history(), scenarios=list(only) or None)
-    if members:
-        run_ensemble(run, members, seed, progress=progress)
+    from hydro.batch import EXIT_PARTIAL, BatchFailed, make_executor, report_failures
+
+    executor = make_executor(workers=workers, scheduler=scheduler, dask_workers=dask_workers)
+    aborted = True
+    try:
+        run = run_scenarios(basin, sfile, s, e, progress=progress, history=_history(),
+                            scenarios=list(only) or None, executor=executor)
+        if members:
+            run_ensemble(run, members, seed, progress=progress, executor=executor)
+        aborted = False
+    except BatchFailed as exc:
+        aborted = False
+        click.echo(f"Error: {exc}; no file was written", err=True)
+        raise SystemExit(EXIT_PARTIAL) from None
+    finally:
+        executor.close(abort=aborted)  # Ctrl-C, SIGTERM: stop the running tasks at once
     write_scenarios(run, out, overwrite=overwrite, history=_history())
     rows = summarise(run)
     csv_path = write_summary_csv(rows, out.with_suffix(".summary.csv"), overwrite=overwrite)
@@ -66,6 +83,12 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     if not quiet:
         click.echo(format_summary(rows))
         click.echo(f"written: {out}\nwritten: {csv_path}")
+    failed = {**{f"scenario {k}": v for k, v in run.failed.items()},
+              **{f"member {k}": v for k, v in ((run.ensemble or {}).get("failed") or {}).items()}}
+    if failed:
+        report_failures(failed, "", lambda text: click.echo(text.strip(), err=True))
+        click.echo(f"{len(failed)} run(s) failed; the file and table leave them out", err=True)
+        raise SystemExit(EXIT_PARTIAL)
 
 
 @click.command("gep")

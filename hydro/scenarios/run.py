@@ -38,7 +38,10 @@ class ScenarioRun:
     measures : list of str
         Every measure id of the file (the ``measure`` dimension).
     ensemble : dict or None
-        ``{"members": [...], "seed": int, "section_tn_concentration": [S, M, T, sec], ...}``.
+        ``{"members": [...], "seed": int, "failed": {member: error}, "section_tn_concentration":
+        [S, M, T, sec], ...}`` (``members``: those that ran).
+    failed : dict
+        Scenario id -> error of the scenarios that failed (left out of ``names``).
     """
 
     sfile: ScenarioFile
@@ -48,6 +51,7 @@ class ScenarioRun:
     compiled: list
     measures: list
     ensemble: dict | None = field(default=None)
+    failed: dict = field(default_factory=dict)
 
 
 def _period(sfile: ScenarioFile, start, end):
@@ -91,8 +95,19 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
     return res, comp
 
 
+def _scenario_task(args):
+    """One scenario (a batch task): compile, run, and return ``(Results, Compiled)``."""
+    from hydro.batch import maybe_fail
+
+    info, sfile, sid, start, end, history, k = args
+    maybe_fail(k)
+    return run_one(info, sfile, sid, start, end, history=history)
+
+
 def run_scenarios(basin, scenario_file, start: date | None = None, end: date | None = None,
-                  progress=None, history: str = "", scenarios: list[str] | None = None) -> ScenarioRun:
+                  progress=None, history: str = "", scenarios: list[str] | None = None, *,
+                  workers: int | None = 1, scheduler: str | None = None, dask_workers: int | None = None,
+                  executor=None) -> ScenarioRun:
     """Run the baseline and every scenario of ``scenario_file`` on ``basin``.
 
     Parameters
@@ -103,10 +118,19 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     start, end : date, optional
         Override the scenario file's (else the basin's) period.
     progress : callable, optional
-        Called with a one-line message before each run.
+        Called with a one-line message as each run finishes.
     scenarios : list of str, optional
         Only these (the baseline is always run).
+    workers, scheduler, dask_workers, executor
+        Where the scenarios run, one task each (:mod:`hydro.batch`): serially (the
+        default, ``workers=1``), on local processes, on a Dask scheduler or local
+        cluster, or on a given executor.
+
+    A scenario that fails is reported in ``run.failed`` (id -> error) and left
+    out; if the baseline fails, :class:`hydro.batch.BatchFailed` is raised.
     """
+    from hydro.batch import BatchFailed, run_batch
+
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
     info = BasinInfo.load(basin)
     start, end = _period(sfile, start, end)
@@ -119,14 +143,24 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     probe = list(range((start or date(2000, 1, 1)).year, (end or date(2000, 1, 1)).year + 1))
     for sid in names:
         compile_scenario(info, sfile, sid, probe)
-    results, compiled = [], []
-    for k, sid in enumerate(names):
+    tasks = [(info, sfile, sid, start, end, history, k) for k, sid in enumerate(names)]
+    done: dict[int, tuple] = {}
+    failed: dict[str, str] = {}
+    for k, outcome in run_batch(_scenario_task, tasks, executor=executor, workers=workers,
+                                scheduler=scheduler, dask_workers=dask_workers):
+        if outcome.ok:
+            done[k] = outcome.value
+        else:
+            failed[names[k]] = outcome.error
         if progress:
-            progress(f"[{k + 1}/{len(names)}] scenario {sid}")
-        res, comp = run_one(info, sfile, sid, start, end, history=history)
-        results.append(res)
-        compiled.append(comp)
-    run = ScenarioRun(sfile, info, names, results, compiled, list(sfile.measures))
+            progress(f"[{len(done) + len(failed)}/{len(names)}] scenario {names[k]}"
+                     + ("" if outcome.ok else f" FAILED: {outcome.error}"))
+    if 0 not in done:
+        raise BatchFailed(f"scenario baseline failed: {failed.get('baseline')}; nothing to compare with")
+    kept = sorted(done)
+    run = ScenarioRun(sfile, info, [names[k] for k in kept], [done[k][0] for k in kept],
+                      [done[k][1] for k in kept], list(sfile.measures))
+    run.failed = failed
     _add_costs(run)
     return run
 
@@ -147,36 +181,62 @@ def _add_costs(run: ScenarioRun) -> None:
         res.data["measure_operating_cost"] = op
 
 
+def _ensemble_task(args) -> dict:
+    """One weather member (a batch task): every scenario on the member's weather; returns
+    only :data:`ENSEMBLE_VARIABLES`, each ``(scenario, time, location)``."""
+    from hydro.basin import Basin
+    from hydro.batch import maybe_fail
+    from hydro.ensemble import member_weather
+
+    info, sfile, names, d0, d1, seed, m = args
+    maybe_fail(m)
+    weather = member_weather(Basin.load(info.path), d0, d1, seed + m)
+    out: dict[str, list] = {}
+    for sid in names:
+        res, _ = run_one(info, sfile, sid, d0, d1, weather=weather)
+        for name in ENSEMBLE_VARIABLES:
+            if name in res.data:
+                out.setdefault(name, []).append(np.asarray(res[name]))
+    return {name: np.stack(v) for name, v in out.items()}
+
+
 def run_ensemble(run: ScenarioRun, members: int, seed: int | None, start=None, end=None,
-                 progress=None) -> dict:
+                 progress=None, *, workers: int | None = 1, scheduler: str | None = None,
+                 dask_workers: int | None = None, executor=None) -> dict:
     """Run every scenario on ``members`` generated weather series; keep section and reservoir TN.
 
     Member ``m`` uses the weather of :func:`hydro.ensemble.member_weather` with
     ``seed + m`` (the generator fitted to the basin's station record), the same
-    for every scenario, so scenarios are compared on the same weather.
+    for every scenario, so scenarios are compared on the same weather.  Each member
+    is one task of a batch executor (:mod:`hydro.batch`; serial by default) that
+    returns only what the targets need.  A failed member is left out (listed in
+    ``ens["failed"]``, member -> error); the probabilities count the others.
     """
-    from hydro.basin import Basin
-    from hydro.ensemble import member_weather
+    from hydro.batch import BatchFailed, run_batch
 
     if members < 1:
         raise HydroError(f"--members: expected a positive number of ensemble members, got {members}")
     seed = 1 if seed is None else int(seed)
     d0, d1 = run.results[0].dates[0], run.results[0].dates[-1]
-    basin = Basin.load(run.info.path)
-    keep = ENSEMBLE_VARIABLES
-    out = {k: np.zeros((len(run.names), members) + run.results[0][k].shape) for k in keep
-           if k in run.results[0].data}
-    for m in range(members):
-        weather = member_weather(basin, d0, d1, seed + m)
-        for k, sid in enumerate(run.names):
-            if progress:
-                progress(f"[member {m + 1}/{members}] [{k + 1}/{len(run.names)}] scenario {sid}")
-            res, _ = run_one(run.info, run.sfile, sid, d0, d1, weather=weather)
-            for name in out:
-                out[name][k, m] = res[name]
-    ens = dict(out)
-    ens["members"] = list(range(members))
+    tasks = [(run.info, run.sfile, list(run.names), d0, d1, seed, m) for m in range(members)]
+    got: dict[int, dict] = {}
+    failed: dict[int, str] = {}
+    for m, outcome in run_batch(_ensemble_task, tasks, executor=executor, workers=workers,
+                                scheduler=scheduler, dask_workers=dask_workers):
+        if outcome.ok:
+            got[m] = outcome.value
+        else:
+            failed[m] = outcome.error
+        if progress:
+            progress(f"[member {len(got) + len(failed)}/{members}] member {m}"
+                     + ("" if outcome.ok else f" FAILED: {outcome.error}"))
+    if not got:
+        raise BatchFailed(f"every member of the weather ensemble failed; member 0: {failed.get(0)}")
+    kept = sorted(got)
+    ens: dict = {name: np.stack([got[m][name] for m in kept], axis=1) for name in got[kept[0]]}
+    ens["members"] = kept
     ens["seed"] = seed
+    ens["failed"] = failed
     run.ensemble = ens
     return ens
 
@@ -219,13 +279,17 @@ def _attrs(run: ScenarioRun, history: str) -> dict:
     return attrs
 
 
-def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False, history: str = "") -> Path:
+def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False, history: str = "",
+                    spec=None) -> Path:
     """Write every scenario to one netCDF4 (CF-1.8) file with a leading ``scenario`` dimension.
 
     The runs are stacked (:func:`hydro.results.stack`) and written by the one
     results writer (:mod:`hydro.netcdf`: atomic, no overwrite without
     ``overwrite``).  With an ensemble, ``ensemble_<variable>`` holds every member
-    (dims ``scenario, member, ...``).
+    (dims ``scenario, member, ...``).  ``spec`` (:class:`hydro.outputspec.OutputSpec`)
+    chooses variables, locations, aggregation and precision (default: all, daily,
+    64-bit, compressed).  Failed scenarios and members are listed in the attributes
+    ``scenarios_failed`` and ``members_failed``.
     """
     from hydro.results import stack
 
@@ -241,7 +305,11 @@ def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False,
     if ens:
         stacked.attrs["ensemble_seed"] = f"{ens['seed']}+member"
         stacked.attrs["ensemble_generator"] = "hydro.weathergen fitted to the basin's weather CSV"
-    return stacked.to_netcdf(Path(path), overwrite=overwrite)
+        if ens.get("failed"):
+            stacked.attrs["members_failed"] = ",".join(str(m) for m in sorted(ens["failed"]))
+    if run.failed:
+        stacked.attrs["scenarios_failed"] = ",".join(run.failed)
+    return stacked.to_netcdf(Path(path), overwrite=overwrite, spec=spec)
 
 
 def read_scenarios(path: str | Path):

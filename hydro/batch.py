@@ -1,0 +1,266 @@
+"""Where the runs of a batch go: this process, local processes or a Dask cluster.
+
+Weather ensembles (``hydro run BASIN --members N``) and scenario batches
+(``hydro scenarios``) run their members as independent tasks on the same three
+kinds of executor as calibration (:mod:`hydro.calibration.executors`), chosen by
+the same options:
+
+``serial`` (``--workers 1``)
+    One task after the other in this process.
+``processes`` (default; ``--workers N``, default one per core)
+    A :class:`concurrent.futures.ProcessPoolExecutor` started by ``fork`` while
+    this process runs one thread (``forkserver`` otherwise); its workers run
+    :func:`hydro.outputs.worker_init`: they leave Ctrl-C to the parent and die
+    with it (no orphans, even after ``kill -9`` of the parent).
+``dask`` (``--scheduler ADDRESS`` or ``--dask-workers N``)
+    A :class:`distributed.Client` on a running scheduler, or on a
+    :class:`distributed.LocalCluster` of N one-thread worker processes that it
+    starts and stops.  Workers of an existing cluster must import the same
+    ``hydro`` and see the basin files at the same paths.
+
+A task is a module-level function and its argument (both pickled); it returns a
+*reduced* result (an ensemble member's chosen variables, aggregated as the
+output asks: :func:`hydro.outputspec.reduce`), never a whole run.
+:meth:`Executor.run` yields ``(index, Outcome)`` as tasks finish: a task that
+raises (or whose worker dies) gives an outcome with ``error`` set and the batch
+goes on; the caller reports the failures and ends with :data:`EXIT_PARTIAL`.
+
+Tests only: ``HYDRO_TEST_FAIL_TASKS=1,3`` makes the batch tasks with these indices
+raise (see :func:`maybe_fail`).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from hydro.errors import HydroError
+
+#: Exit status of a batch command when some (not all) members failed; the file is
+#: written without them (see docs/commands/run.md).
+EXIT_PARTIAL = 3
+
+#: Environment variable (tests only): comma-separated task indices that raise.
+FAIL_ENV = "HYDRO_TEST_FAIL_TASKS"
+
+#: Seconds allowed to connect to a scheduler.
+CONNECT_TIMEOUT_S = 10
+
+
+@dataclass
+class Outcome:
+    """What one task gave: its ``value``, or the ``error`` (one line) that stopped it."""
+
+    value: Any = None
+    error: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        return self.error is None
+
+
+class BatchFailed(HydroError):
+    """Every task of a batch failed (nothing to write)."""
+
+
+def maybe_fail(index: int) -> None:
+    """Raise in task ``index`` when :data:`FAIL_ENV` lists it (tests only)."""
+    text = os.environ.get(FAIL_ENV, "")
+    if text and str(index) in {x.strip() for x in text.split(",")}:
+        raise RuntimeError(f"task {index} failed on purpose ({FAIL_ENV})")
+
+
+def _describe(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
+
+
+def _call(fn: Callable, arg) -> Outcome:
+    try:
+        return Outcome(fn(arg))
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a failed member is reported, the batch goes on
+        return Outcome(error=_describe(exc))
+
+
+class SerialExecutor:
+    """Tasks one after the other in this process."""
+
+    name = "serial"
+    workers = 1
+
+    def run(self, fn: Callable, args: list) -> Iterator[tuple[int, Outcome]]:
+        for i, a in enumerate(args):
+            yield i, _call(fn, a)
+
+    def close(self, abort: bool = False) -> None:
+        pass
+
+
+class ProcessExecutor:
+    """A pool of local worker processes that die with their parent."""
+
+    name = "processes"
+
+    def __init__(self, workers: int | None = None):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        from hydro.outputs import worker_init
+
+        self.workers = int(workers or os.cpu_count() or 1)
+        if self.workers < 1:
+            raise HydroError(f"--workers must be >= 1, got {workers}")
+        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(_start_method()),
+                                        initializer=worker_init)
+
+    def run(self, fn: Callable, args: list) -> Iterator[tuple[int, Outcome]]:
+        from concurrent.futures import FIRST_COMPLETED, wait
+
+        futures = {self.pool.submit(_call, fn, a): i for i, a in enumerate(args)}
+        try:
+            pending = set(futures)
+            while pending:
+                done, pending = wait(pending, return_when=FIRST_COMPLETED)
+                for f in done:
+                    yield futures[f], _outcome(f.result)
+        finally:
+            for f in futures:
+                f.cancel()
+
+    def close(self, abort: bool = False) -> None:
+        """Shut the pool down; ``abort`` (Ctrl-C, SIGTERM) ends running tasks at once."""
+        if abort:
+            processes = list((getattr(self.pool, "_processes", None) or {}).values())
+            self.pool.shutdown(wait=False, cancel_futures=True)
+            for p in processes:
+                if p.is_alive():
+                    p.terminate()
+            for p in processes:
+                p.join(timeout=5)
+                if p.is_alive():
+                    p.kill()
+            return
+        self.pool.shutdown(wait=True, cancel_futures=True)
+
+
+class DaskExecutor:
+    """A Dask distributed client on a scheduler, or on a local cluster it starts."""
+
+    name = "dask"
+
+    def __init__(self, scheduler: str | None = None, n_workers: int | None = None):
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError:
+            raise HydroError("--scheduler / --dask-workers need the 'distributed' package: "
+                             "pip install 'hydro[calibration]'") from None
+        self.cluster = None
+        if scheduler:
+            try:
+                self.client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
+            except (OSError, TimeoutError, ValueError) as exc:
+                raise HydroError(f"--scheduler {scheduler}: cannot reach the Dask scheduler within "
+                                 f"{CONNECT_TIMEOUT_S} s ({type(exc).__name__}: {exc}); check the "
+                                 "address (tcp://host:8786) and that the scheduler is running") from None
+        else:
+            n = int(n_workers or os.cpu_count() or 1)
+            if n < 1:
+                raise HydroError(f"--dask-workers must be >= 1, got {n_workers}")
+            self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                                        dashboard_address=None, host="127.0.0.1")
+            self.client = Client(self.cluster, set_as_default=False)
+        info = self.client.scheduler_info()
+        self.workers = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1
+
+    def run(self, fn: Callable, args: list) -> Iterator[tuple[int, Outcome]]:
+        from distributed import as_completed
+
+        futures = [self.client.submit(_call, fn, a, pure=False) for a in args]
+        index = {f.key: i for i, f in enumerate(futures)}
+        try:
+            for f in as_completed(futures, loop=self.client.loop):
+                yield index[f.key], _outcome(f.result)
+                f.release()  # the result is the caller's now: free it on the cluster
+        finally:
+            self.client.cancel([f for f in futures if not f.done()])
+
+    def close(self, abort: bool = False) -> None:
+        self.client.close()
+        if self.cluster is not None:
+            self.cluster.close()
+
+
+def _start_method() -> str:
+    """``fork`` while this process runs a single thread; ``forkserver`` (or ``spawn``)
+    otherwise (forking a multi-threaded process can deadlock)."""
+    import multiprocessing as mp
+    import threading
+
+    methods = mp.get_all_start_methods()
+    if "fork" in methods and threading.active_count() == 1:
+        return "fork"
+    return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _outcome(get) -> Outcome:
+    """The task's outcome; a lost worker or a result that cannot come back is a failure."""
+    try:
+        return get()
+    except KeyboardInterrupt:
+        raise
+    except Exception as exc:  # noqa: BLE001 - recorded like a failed member
+        return Outcome(error=f"in the executor: {_describe(exc)}")
+
+
+def make_executor(*, workers: int | None = None, scheduler: str | None = None,
+                  dask_workers: int | None = None, tasks: int | None = None):
+    """The executor the options ask for: ``--workers 1`` (or a single task) serial,
+    ``--scheduler`` / ``--dask-workers`` Dask, otherwise local processes (``workers``,
+    default one per core, never more than ``tasks``)."""
+    chosen = [name for name, v in (("--workers", workers), ("--scheduler", scheduler),
+                                   ("--dask-workers", dask_workers)) if v]
+    if len(chosen) > 1:
+        raise HydroError(f"{' and '.join(chosen)}: choose one way to run the batch")
+    if workers is not None and workers < 1:
+        raise HydroError(f"--workers must be >= 1, got {workers}")
+    if scheduler or dask_workers:
+        return DaskExecutor(scheduler=scheduler, n_workers=dask_workers)
+    n = int(workers or os.cpu_count() or 1)
+    if tasks is not None:
+        n = min(n, max(int(tasks), 1))
+    if n == 1:
+        return SerialExecutor()
+    return ProcessExecutor(n)
+
+
+def run_batch(fn: Callable, args: list, executor=None, progress=None, **options) -> Iterator[tuple[int, Outcome]]:
+    """Run ``fn(arg)`` for every ``arg`` on ``executor`` (or one made from ``options``, see
+    :func:`make_executor`, and closed at the end); yield ``(index, Outcome)`` as tasks
+    finish.  ``progress`` (a :class:`hydro.progress.Progress`) is updated per task.
+    On Ctrl-C or SIGTERM running tasks are stopped at once."""
+    own = executor is None
+    if own:
+        executor = make_executor(tasks=len(args), **options)
+    aborted = True
+    try:
+        for i, outcome in executor.run(fn, args):
+            if progress is not None:
+                progress.update()
+            yield i, outcome
+        aborted = False
+    finally:
+        if own:
+            executor.close(abort=aborted)
+
+
+def report_failures(failures: dict, label: str, echo=None) -> None:
+    """Print one line per failed task: ``member 3 failed: RuntimeError: ...``."""
+    import sys
+
+    echo = echo or (lambda text: print(text, file=sys.stderr))
+    for key in sorted(failures, key=str):
+        echo(f"{label} {key} failed: {failures[key]}")

@@ -1,0 +1,289 @@
+"""What a results file holds: variables, locations, time aggregation, precision.
+
+An :class:`OutputSpec` comes from the command line (``hydro run --variables ...
+--locations ... --aggregate monthly --float32``) or from a basin file's
+``[output]`` table (:meth:`OutputSpec.from_table`), the command line winning
+key by key.  :func:`hydro.netcdf.write_results` applies it while writing, block
+by block along time (no full-resolution copy of a variable is made), and
+:func:`reduce` applies it in memory (what a batch task returns: an ensemble
+member reduced to what the file keeps).
+
+Rules
+-----
+``variables``
+    Names of declared variables to keep (default: all).  Names of variables the
+    run does not produce are errors.
+``locations``
+    Ids of reaches, sections, reservoirs, gauges or subbasins.  Every element
+    dimension is cut to the ids listed in it; a dimension holding none of them is
+    kept whole (combine with ``variables`` to drop it).  Every element's budget
+    is self-contained, so the budgets that remain still close.
+``aggregate``
+    ``daily`` (default), ``monthly`` or ``yearly``: every variable on ``time`` is
+    the arithmetic mean over the simulated days of the period (a load in kg d-1
+    stays in kg d-1: the period's mass is mean × days); the ``time`` coordinate is
+    the first simulated day of each period and ``time_bnds`` its bounds (CF
+    ``cell_methods = "time: mean"``).  Variables on ``year`` (budgets, costs) are
+    unchanged.
+``float32``
+    Concentrations, loads, flows and depths are stored as 32-bit floats (about 7
+    significant digits, half the size); budgets, storages (``reservoir_storage``,
+    ``groundwater_n_storage``), costs and every variable without a ``time``
+    dimension stay 64-bit, so the budgets close in the file as in memory.
+``compress``
+    zlib level 0-9 of the chunked variables (default 1: most of the size gain at a
+    small cost in speed, see ``docs/results.md``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+
+import numpy as np
+
+from hydro.errors import HydroError
+
+AGGREGATIONS = ("daily", "monthly", "yearly")
+#: Element dimensions that ``locations`` cuts.
+ELEMENT_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin")
+#: Variables on ``time`` kept in 64 bits under ``float32`` (storages whose daily change is
+#: small against their size).
+KEEP_FLOAT64 = ("reservoir_storage", "groundwater_n_storage")
+#: Default zlib level of written files.
+DEFAULT_COMPRESS = 1
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    """What to write (see the module docstring for the rules)."""
+
+    variables: tuple[str, ...] | None = None
+    locations: tuple[str, ...] | None = None
+    aggregate: str = "daily"
+    float32: bool = False
+    compress: int = DEFAULT_COMPRESS
+
+    def __post_init__(self):
+        if self.aggregate not in AGGREGATIONS:
+            raise HydroError(f"aggregate: expected one of {', '.join(AGGREGATIONS)}, got '{self.aggregate}'")
+        if not 0 <= int(self.compress) <= 9:
+            raise HydroError(f"compress: expected a zlib level 0-9, got {self.compress}")
+
+    @property
+    def reduces(self) -> bool:
+        """Whether the spec selects or aggregates anything (not only precision/compression)."""
+        return bool(self.variables or self.locations or self.aggregate != "daily")
+
+    @classmethod
+    def from_table(cls, table: dict, where: str = "[output]", base: OutputSpec | None = None) -> OutputSpec:
+        """An ``[output]`` table of a basin file: ``variables``, ``locations`` (lists of
+        strings), ``aggregate``, ``float32`` (bool), ``compress`` (0-9); keys it lacks
+        keep ``base``'s values."""
+        known = {"variables", "locations", "aggregate", "float32", "compress"}
+        for key in table:
+            if key not in known:
+                raise HydroError(f"{where}: unknown key '{key}'; expected {', '.join(sorted(known))}")
+        kw = {}
+        for key in ("variables", "locations"):
+            if key in table:
+                v = table[key]
+                if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
+                    raise HydroError(f"{where}.{key}: expected a list of strings, got {v!r}")
+                kw[key] = tuple(v) or None
+        if "aggregate" in table:
+            kw["aggregate"] = str(table["aggregate"])
+        if "float32" in table:
+            if not isinstance(table["float32"], bool):
+                raise HydroError(f"{where}.float32: expected true or false, got {table['float32']!r}")
+            kw["float32"] = table["float32"]
+        if "compress" in table:
+            if isinstance(table["compress"], bool) or not isinstance(table["compress"], int):
+                raise HydroError(f"{where}.compress: expected a zlib level 0-9, got {table['compress']!r}")
+            kw["compress"] = table["compress"]
+        try:
+            return replace(base or cls(), **kw)
+        except HydroError as exc:
+            raise HydroError(f"{where}: {exc}") from None
+
+    @classmethod
+    def from_options(cls, variables=None, locations=None, aggregate=None, float32=None, compress=None,
+                     base: OutputSpec | None = None) -> OutputSpec:
+        """Command-line options over ``base`` (a basin file's ``[output]``): each option given
+        replaces that key; ``variables``/``locations`` take comma-separated or repeated values."""
+        spec = base or cls()
+        kw = {}
+        for key, value in (("variables", variables), ("locations", locations)):
+            items = _split(value)
+            if items:
+                kw[key] = items
+        if aggregate:
+            kw["aggregate"] = aggregate
+        if float32 is not None:
+            kw["float32"] = bool(float32)
+        if compress is not None:
+            kw["compress"] = int(compress)
+        return replace(spec, **kw)
+
+
+def spec_for_run(basin=None, variables=None, locations=None, aggregate=None, float32=None,
+                 compress=None) -> OutputSpec:
+    """The output of ``hydro run``: every variable, daily, 64-bit, level-1 compression
+    unless told otherwise by the basin file's ``[output]`` table (if the basin has
+    one), then by the command-line options."""
+    base = OutputSpec()
+    table = getattr(basin, "output", None) if basin is not None else None
+    if table:
+        base = OutputSpec.from_table(dict(table), f"{basin.path}: [output]", base=base)
+    return OutputSpec.from_options(variables, locations, aggregate, float32, compress, base=base)
+
+
+def _split(value) -> tuple[str, ...]:
+    if not value:
+        return ()
+    if isinstance(value, str):
+        value = [value]
+    out = []
+    for item in value:
+        out += [x.strip() for x in str(item).split(",") if x.strip()]
+    return tuple(out)
+
+
+# -- applying a spec ---------------------------------------------------------------------
+def check(results, spec: OutputSpec) -> None:
+    """Raise a :class:`HydroError` naming what the results lack (unknown variables or ids)."""
+    from hydro.errors import suggest
+
+    for name in spec.variables or ():
+        if name not in results.data:
+            raise HydroError(f"--variables / [output] variables: this run has no variable '{name}'"
+                             + suggest(name, sorted(results.data)) + f"; it has {', '.join(sorted(results.data))}")
+    known = {str(i) for d in ELEMENT_DIMS for i in results.coords.get(d, [])}
+    for loc in spec.locations or ():
+        if loc not in known:
+            raise HydroError(f"--locations / [output] locations: no reach, section, reservoir, gauge or "
+                             f"subbasin '{loc}' in this basin" + suggest(loc, sorted(known)))
+
+
+def element_index(results, spec: OutputSpec) -> dict[str, np.ndarray]:
+    """Element dimension -> indices kept (only the dimensions that are cut)."""
+    out = {}
+    if not spec.locations:
+        return out
+    wanted = set(spec.locations)
+    for dim in ELEMENT_DIMS:
+        ids = [str(i) for i in results.coords.get(dim, [])]
+        keep = [k for k, i in enumerate(ids) if i in wanted]
+        if keep and len(keep) < len(ids):
+            out[dim] = np.array(keep, dtype=np.int64)
+    return out
+
+
+def periods(dates: list[date], aggregate: str) -> tuple[np.ndarray, list[date], list[date]]:
+    """Start index of each period in ``dates``, its first day and the day after its last.
+
+    ``daily``: every day is a period.
+    """
+    if aggregate == "daily":
+        starts = np.arange(len(dates), dtype=np.int64)
+    else:
+        key = (lambda d: (d.year, d.month)) if aggregate == "monthly" else (lambda d: d.year)
+        starts = np.array([0] + [k for k in range(1, len(dates)) if key(dates[k]) != key(dates[k - 1])],
+                          dtype=np.int64)
+    from datetime import timedelta
+
+    ends = list(starts[1:]) + [len(dates)]
+    first = [dates[s] for s in starts]
+    after = [dates[e - 1] + timedelta(days=1) for e in ends]
+    return starts, first, after
+
+
+def out_dtype(name: str, dims: tuple[str, ...], data: np.ndarray, spec: OutputSpec):
+    """The stored dtype of a variable under ``spec``: ``i4``, ``f4`` or ``f8``."""
+    if np.issubdtype(data.dtype, np.integer) and (spec.aggregate == "daily" or "time" not in dims):
+        return "i4"
+    if spec.float32 and "time" in dims and name not in KEEP_FLOAT64:
+        return "f4"
+    return "f8"
+
+
+def kept_variables(results, spec: OutputSpec) -> list[str]:
+    names = sorted(results.data)
+    if spec.variables:
+        names = [n for n in names if n in set(spec.variables)]
+    return names
+
+
+def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], starts: np.ndarray,
+           max_elements: int = 1 << 20):
+    """Yield ``(out_slice, block)``: the variable ``name`` cut to ``index`` and averaged over
+    the periods beginning at ``starts``, a few whole periods at a time (``out_slice`` along
+    the output's time axis), so no full-resolution copy of the variable is ever made.
+
+    Variables without a ``time`` dimension are yielded whole (cut), with ``out_slice`` None.
+    """
+    data = results.data[name]
+    dims = results.dims(name)
+
+    def cut(x, dims_):
+        for axis, d in enumerate(dims_):
+            if d in index:
+                x = np.take(x, index[d], axis=axis)
+        return x
+
+    if "time" not in dims:
+        yield None, cut(np.asarray(data), dims)
+        return
+    axis = dims.index("time")
+    n_time = data.shape[axis]
+    per_day = max(1, int(np.prod([s for k, s in enumerate(data.shape) if k != axis])))
+    budget = max(1, max_elements // per_day)  # days per block
+    ends = np.append(starts[1:], n_time)
+    p = 0
+    while p < len(starts):
+        q = p + 1
+        while q < len(starts) and ends[q] - starts[p] <= budget:
+            q += 1
+        t0, t1 = int(starts[p]), int(ends[q - 1])
+        sl = [slice(None)] * data.ndim
+        sl[axis] = slice(t0, t1)
+        x = cut(data[tuple(sl)], dims)
+        if len(starts) != n_time:  # aggregate: means over each period of the block
+            local = starts[p:q] - t0
+            lengths = (ends[p:q] - starts[p:q]).astype(float)
+            shape = [1] * x.ndim
+            shape[axis] = len(lengths)
+            x = np.add.reduceat(x.astype(float, copy=False), local, axis=axis) / lengths.reshape(shape)
+        yield slice(p, q), x
+        p = q
+
+
+def reduce(results, spec: OutputSpec):
+    """``results`` with ``spec``'s variables, locations and aggregation applied (in memory,
+    64-bit): what a batch task returns instead of the whole run."""
+    from hydro.results import Results
+
+    if not spec.reduces:
+        return results
+    check(results, spec)
+    index = element_index(results, spec)
+    starts, first, after = periods(results.dates, spec.aggregate)
+    coords = dict(results.coords)
+    for d, idx in index.items():
+        coords[d] = [results.coords[d][k] for k in idx]
+    coords["time"] = first
+    out = Results(coords=coords, attrs=dict(results.attrs), constituents=dict(results.constituents),
+                  leading=results.leading)
+    if spec.aggregate != "daily":
+        out.time_bounds = (first, after)
+        out.attrs["time_aggregation"] = spec.aggregate
+    elif results.time_bounds is not None:
+        out.time_bounds = results.time_bounds
+    for name in kept_variables(results, spec):
+        dims = results.dims(name)
+        parts = list(blocks(results, name, spec, index, starts))
+        if parts[0][0] is None:
+            out.data[name] = parts[0][1]
+        else:
+            out.data[name] = np.concatenate([b for _, b in parts], axis=dims.index("time"))
+    return out

@@ -1,0 +1,197 @@
+"""Outputs the user asks for: variables, locations, monthly/yearly means, float32, chunked
+zlib compression, a basin file's [output] table, and memory bounded by a block.
+
+Tolerances: a monthly mean written in 64 bits equals the sum of the days over their count
+to round-off of a sum of ~31 terms (1e-12 relative); in 32 bits to the float32 rounding of
+the stored value (2^-23 ≈ 1.2e-7, so 5e-7 relative); budgets stay 64-bit and close in the
+file as in memory (1e-12 relative).
+"""
+
+from __future__ import annotations
+
+import shutil
+import tracemalloc
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from hydro.basin import ROOT, Basin
+from hydro.cli import main
+from hydro.errors import HydroError
+from hydro.outputspec import OutputSpec, reduce
+from hydro.results import Results, open_results
+from hydro.simulation import run
+from hydro.summary import budget_closure
+
+TINY = ROOT / "configs" / "examples" / "tiny"
+START, END = date(2020, 1, 15), date(2021, 3, 10)  # partial first and last months
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return run(Basin.load("tiny"), START, END)
+
+
+def month_sums(res, name):
+    """(first day, days, sum over the days) of each calendar month of the run."""
+    out = {}
+    for k, d in enumerate(res.dates):
+        key = (d.year, d.month)
+        first, n, total = out.get(key, (d, 0, 0.0))
+        out[key] = (first, n + 1, total + res[name][k])
+    return list(out.values())
+
+
+@pytest.mark.parametrize("float32, rtol", [(False, 1e-12), (True, 5e-7)])
+def test_monthly_mean_of_a_load_is_its_sum_over_the_days(tiny, tmp_path, float32, rtol):
+    xr = pytest.importorskip("xarray")
+    out = tiny.to_netcdf(tmp_path / "m.nc", spec=OutputSpec(aggregate="monthly", float32=float32))
+    with xr.open_dataset(out) as ds:
+        months = month_sums(tiny, "section_tn_load")
+        assert ds.sizes["time"] == len(months) == 15
+        assert ds["section_tn_load"].dtype == (np.float32 if float32 else np.float64)
+        for k, (first, days, total) in enumerate(months):
+            np.testing.assert_allclose(ds["section_tn_load"].values[k], total / days, rtol=rtol)
+            assert ds["time"].values[k] == np.datetime64(first, "ns")
+            lo, hi = ds["time_bnds"].values[k]
+            assert (hi - lo) / np.timedelta64(1, "D") == days  # bounds: the simulated days
+        # the mass of the run: mean x days, summed over the months
+        days = (ds["time_bnds"][:, 1] - ds["time_bnds"][:, 0]) / np.timedelta64(1, "D")
+        np.testing.assert_allclose((ds["section_tn_load"] * days).sum("time").values,
+                                   tiny["section_tn_load"].sum(axis=0), rtol=rtol)
+        # CF-1.8: bounds on time, cell_methods on every averaged variable, not on budgets
+        assert ds["time"].attrs["bounds"] == "time_bnds"
+        assert ds["section_tn_concentration"].attrs["cell_methods"] == "time: mean"
+        assert "cell_methods" not in ds["tn_budget_reach"].attrs
+        assert ds.attrs["time_aggregation"] == "monthly" and ds.attrs["Conventions"] == "CF-1.8"
+        # the same as xarray's own monthly means of the daily results
+        daily = tiny.to_xarray()["section_tn_load"].resample(time="MS").mean()
+        np.testing.assert_allclose(ds["section_tn_load"].values, daily.values, rtol=rtol)
+
+
+def test_yearly_and_in_memory_reduction_agree_with_the_file(tiny, tmp_path):
+    spec = OutputSpec(aggregate="yearly", variables=("tn_load", "discharge", "tn_budget_reach"))
+    small = reduce(tiny, spec)
+    assert small.dates == [date(2020, 1, 15), date(2021, 1, 1)]
+    assert small.time_bounds[1] == [date(2021, 1, 1), END + timedelta(days=1)]
+    back = open_results(tiny.to_netcdf(tmp_path / "y.nc", spec=spec))
+    assert sorted(back.data) == ["discharge", "tn_budget_reach", "tn_load"]
+    np.testing.assert_allclose(back["tn_load"], small["tn_load"], rtol=1e-12)
+    assert back.time_bounds == small.time_bounds
+    np.testing.assert_allclose(small["tn_load"][0], tiny["tn_load"][:352].mean(axis=0), rtol=1e-12)
+
+
+def test_float32_keeps_budgets_and_storage_64_bit_and_closing(tiny, tmp_path):
+    import netCDF4
+
+    out = tiny.to_netcdf(tmp_path / "f.nc", spec=OutputSpec(float32=True))
+    with netCDF4.Dataset(out) as nc:
+        for name in ("tn_concentration", "section_tn_load", "discharge", "reservoir_tn_concentration"):
+            assert nc[name].dtype == np.float32, name
+        for name in ("tn_budget_reach", "tn_budget_reservoir", "reservoir_storage"):
+            assert nc[name].dtype == np.float64, name
+        assert nc["transport_substeps"].dtype == np.int32
+    back = open_results(out)
+    assert budget_closure(back, "tn") < 1e-12
+    assert budget_closure(back, "tn") == budget_closure(tiny, "tn")
+    np.testing.assert_allclose(back["tn_concentration"], tiny["tn_concentration"], rtol=2 ** -23)
+
+
+def test_chunked_and_compressed_by_default(tiny, tmp_path):
+    import netCDF4
+
+    packed = tiny.to_netcdf(tmp_path / "c.nc")
+    plain = tiny.to_netcdf(tmp_path / "u.nc", compress=0)
+    with netCDF4.Dataset(packed) as nc:
+        var = nc["tn_concentration"]
+        assert var.filters()["zlib"] and var.filters()["shuffle"]
+        chunks = var.chunking()
+        assert chunks != "contiguous" and chunks[1] == var.shape[1]  # every reach of a day together
+    with netCDF4.Dataset(plain) as nc:
+        assert not nc["tn_concentration"].filters()["zlib"]
+    assert packed.stat().st_size < plain.stat().st_size  # small file: mostly metadata
+    np.testing.assert_array_equal(open_results(packed)["tn_load"], open_results(plain)["tn_load"])
+
+
+def test_locations_and_variables_cut_the_file(tiny, tmp_path):
+    spec = OutputSpec(variables=("section_tn_concentration", "tn_load", "tn_budget_reach"),
+                      locations=("border", "east"))
+    back = open_results(tiny.to_netcdf(tmp_path / "s.nc", spec=spec))
+    assert back.coords["section"] == ["border"]
+    assert back.coords["reach"] == ["east"]
+    k = tiny.coords["section"].index("border")
+    np.testing.assert_array_equal(back["section_tn_concentration"][:, 0], tiny["section_tn_concentration"][:, k])
+    assert back["tn_budget_reach"].shape[1] == 1 and budget_closure(back, "tn") < 1e-12
+    with pytest.raises(HydroError, match="did you mean 'tn_load'"):
+        tiny.to_netcdf(tmp_path / "x.nc", spec=OutputSpec(variables=("tn_laod",)))
+    with pytest.raises(HydroError, match="no reach, section"):
+        tiny.to_netcdf(tmp_path / "x.nc", spec=OutputSpec(locations=("nowhere",)))
+    assert not (tmp_path / "x.nc").exists()
+
+
+def test_writing_makes_no_full_resolution_copy(tmp_path):
+    """A 47 MB variable written as float32 daily, or as monthly means: the writer's peak
+    allocation stays a block (~8 MB), far below a full copy."""
+    days = [date(2000, 1, 1) + timedelta(days=k) for k in range(3650)]
+    res = Results(coords={"time": days, "reach": [f"r{i}" for i in range(200)], "section": ["s"],
+                          "source": [f"t{i}" for i in range(8)]},
+                  attrs={"source": "hydro test"}, constituents={"tn": "total nitrogen"})
+    res.add("reach_tn_source_load", np.random.default_rng(1).random((3650, 200, 8)))
+    size = res["reach_tn_source_load"].nbytes
+    for spec, share in ((OutputSpec(float32=True), 0.35), (OutputSpec(aggregate="monthly", float32=True), 0.35)):
+        tracemalloc.start()
+        res.to_netcdf(tmp_path / "big.nc", overwrite=True, spec=spec)
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+        assert peak < share * size, (spec.aggregate, peak / size)
+
+
+def test_cli_options_and_the_basin_files_output_table(tmp_path):
+    xr = pytest.importorskip("xarray")
+    out = tmp_path / "m.nc"
+    r = invoke("run", "tiny", "-o", out, "--aggregate", "monthly", "--locations", "border",
+               "--variables", "section_tn_load,section_discharge", "--variables", "section_tn_concentration")
+    assert r.exit_code == 0, r.output
+    r = invoke("run", "tiny", "-o", tmp_path / "f.nc", "-q", "--float32")
+    assert r.exit_code == 0, r.output
+    with xr.open_dataset(tmp_path / "f.nc") as ds:
+        assert ds["section_tn_load"].dtype == np.float32 and ds["tn_budget_reach"].dtype == np.float64
+    assert r.exit_code == 0, r.output
+    with xr.open_dataset(out) as ds:
+        assert sorted(ds.data_vars) == ["section_discharge", "section_tn_concentration", "section_tn_load",
+                                        "time_bnds"]
+        assert list(ds["section"].values) == ["border"] and ds.sizes["time"] == 24
+        assert ds["section_tn_load"].dtype == np.float64  # hydro run: 64-bit unless asked
+    r = invoke("run", "tiny", "-o", tmp_path / "x.nc", "--variables", "tn_lod")
+    assert r.exit_code == 2 and "did you mean 'tn_load'" in r.output and not (tmp_path / "x.nc").exists()
+    # the [output] table of the basin file, and the command line over it
+    basin = tmp_path / "tiny"
+    shutil.copytree(TINY, basin)
+    text = (basin / "basin.toml").read_text()
+    (basin / "basin.toml").write_text(text + '\n[output]\naggregate = "yearly"\nfloat32 = true\n'
+                                      'variables = ["section_tn_load", "tn_budget_reach"]\n')
+    assert invoke("run", basin, "-o", tmp_path / "y.nc", "-q").exit_code == 0
+    with xr.open_dataset(tmp_path / "y.nc") as ds:
+        assert ds.sizes["time"] == 2 and ds["section_tn_load"].dtype == np.float32
+    assert invoke("run", basin, "-o", tmp_path / "d.nc", "-q", "--aggregate", "daily").exit_code == 0
+    with xr.open_dataset(tmp_path / "d.nc") as ds:
+        assert ds.sizes["time"] == 731 and "time_bnds" not in ds
+    (basin / "basin.toml").write_text(text + '\n[output]\naggregate = "weekly"\n')
+    r = invoke("run", basin, "-o", tmp_path / "z.nc")
+    assert r.exit_code == 2 and "[output]" in r.output and "weekly" in r.output
+
+
+def test_info_and_report_read_an_aggregated_file(tmp_path):
+    out = tmp_path / "m.nc"
+    assert invoke("run", "tiny", "-o", out, "-q", "--aggregate", "monthly").exit_code == 0
+    r = invoke("info", out)
+    assert r.exit_code == 0 and "time_aggregation: monthly" in r.output, r.output
+    r = invoke("report", out, "-o", tmp_path / "r.html")
+    assert r.exit_code == 0, r.output
+    assert (tmp_path / "r.html").stat().st_size > 1000
