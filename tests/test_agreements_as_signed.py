@@ -27,7 +27,7 @@ from hydro.monitoring import SectionSeries
 
 ROOT = Path(__file__).resolve().parents[1]
 AGREEMENTS = ROOT / "configs" / "agreements"
-PUBLISHED = ROOT / "configs" / "monitoring" / "miyun_chaobai_published.csv"
+PUBLISHED = ROOT / "configs" / "agreements" / "miyun_chaobai_published.csv"
 PHASE1 = AGREEMENTS / "miyun_chaobai_phase1_2018.toml"
 PHASE2 = AGREEMENTS / "miyun_chaobai_phase2_2022.toml"
 GUANTING = AGREEMENTS / "guanting_yongding_2023.toml"
