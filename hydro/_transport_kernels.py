@@ -637,32 +637,48 @@ def disperse(m, c, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_b, sj_cond, sj
     added to ``rr`` (per chain, g).
     """
     n_pad = m.shape[0]
-    for p in range(n_pad):
-        m1[p] = m[p]
-    exchanges(m1, c, tau, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t)
     half = 0.5 * tau
-    inlet_exchanges(m1, c, tau, half, ghost_up, h_cond, cin, rr)
+    # stage 1 in one pass (the stencil), then the few explicit exchanges
     for p in range(1, n_pad - 1):
-        mp = m1[p] + tau * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
+        mp = m[p] + tau * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
         m1[p] = mp
         c1[p] = mp * inv_v[p]
+    m1[0] = m[0]
+    m1[n_pad - 1] = m[n_pad - 1]
     c1[0] = 0.0
     c1[n_pad - 1] = 0.0
+    exchanges(m1, c, tau, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t)
+    inlet_exchanges(m1, c, tau, half, ghost_up, h_cond, cin, rr)
+    _refresh(c1, m1, inv_v, sj_a, sj_b, dinlets, first, ghost_up, h_cond)
     record_exchanges(c, half, cond, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond,
                      boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc)
     record_exchanges(c1, half, cond, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond,
                      boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc)
-    # (m + m1) / 2 = m + tau/2 L(c); then the second half, tau/2 L(c1)
-    for p in range(n_pad):
-        m1[p] = 0.5 * (m[p] + m1[p])
-    exchanges(m1, c1, half, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t)
-    inlet_exchanges(m1, c1, half, half, ghost_up, h_cond, cin, rr)
+    # stage 2: (m + m1) / 2 = m + tau/2 L(c), plus tau/2 L(c1); removal after it.
+    # The explicit exchanges at c1 go in first (into m1, which the pass reads)
+    exchanges(m1, c1, tau, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t)
+    inlet_exchanges(m1, c1, tau, half, ghost_up, h_cond, cin, rr)
     for p in range(1, n_pad - 1):
-        after = m1[p] + half * (cond[p - 1] * (c1[p - 1] - c1[p]) + cond[p] * (c1[p + 1] - c1[p]))
+        after = 0.5 * (m[p] + m1[p]) + half * (cond[p - 1] * (c1[p - 1] - c1[p]) + cond[p] * (c1[p + 1] - c1[p]))
         mp = after * keep[p]
         racc[p] += after - mp
         m[p] = mp
         c[p] = mp * inv_v[p]
+
+
+@kernel
+def _refresh(c, m, inv_v, sj_a, sj_b, dinlets, first, ghost_up, h_cond):
+    """Concentrations of the cells the explicit exchanges changed (after :func:`exchanges`)."""
+    for j in range(sj_a.shape[0]):
+        c[sj_a[j]] = m[sj_a[j]] * inv_v[sj_a[j]]
+        c[sj_b[j]] = m[sj_b[j]] * inv_v[sj_b[j]]
+    for j in range(dinlets.shape[0]):
+        q = first[dinlets[j]]
+        c[q] = m[q] * inv_v[q]
+    for j in range(ghost_up.shape[0]):
+        if h_cond[j] > 0.0:
+            q = ghost_up[j] + 1
+            c[q] = m[q] * inv_v[q]
 
 
 @kernel
