@@ -304,8 +304,14 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
         return
     from hydro.compensation import (Agreement, evaluate, format_payments, payments_as_json,
                                     write_payments_csv)
+    from hydro.compensation.inference import compensate_published, is_published_figures
     from hydro.monitoring import read_series
 
+    if is_published_figures(series_path):  # published figures: infer the unpublished price (agreements.md)
+        if csv_out or scenario:
+            raise click.UsageError("a published-figures CSV takes neither --csv nor --scenario")
+        click.echo(compensate_published(series_path, agreement, list(overrides), as_json=as_json))
+        return
     series = read_series(series_path, scenario)
     rules = Agreement.from_toml(agreement, overrides=list(overrides))
     payments = evaluate(rules, series, skip_unavailable=skip_unavailable)

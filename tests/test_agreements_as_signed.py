@@ -355,19 +355,9 @@ def test_every_command_of_the_compensate_page_runs(tmp_path, monkeypatch):
     assert len(commands) >= 5
     (tmp_path / "configs").symlink_to(ROOT / "configs")
     monkeypatch.chdir(tmp_path)
-    cli_lacks_published = []
     for command in commands:
-        args = shlex.split(command)[1:]
-        result = CliRunner().invoke(main, args)
-        if result.exit_code == 2 and "unknown column 'first_year'" in result.output:
-            cli_lacks_published.append(command)  # hydro/cli.py does not yet dispatch the published figures
-            assert compensate_published(args[1], args[2], as_json="--json" in args)
-            continue
+        result = CliRunner().invoke(main, shlex.split(command)[1:])
         assert result.exit_code == 0, f"{command}\n{result.output}"
-    if cli_lacks_published:
-        pytest.xfail("hydro/cli.py does not yet pass a published-figures CSV to "
-                     "hydro.compensation.inference (the functions ran directly): " + "; ".join(cli_lacks_published))
-
 
 def test_inference_by_hand(tmp_path):
     """A quantity reward on a published two-year volume plus a fitted quality bonus.
