@@ -27,7 +27,8 @@ def run_summary(results: Results) -> str:
             lines.append(f"{what} closes to {float(results.attrs[key]):.1e} (relative)")
     sections = results.coords.get("section", [])
     if sections:
-        lines.append("section means over the run:")
+        lines.append("section means over the run (Q: time mean; "
+                     + ", ".join(results.constituents) + ": flow-weighted, Σ load / Σ Q):")
         for k, sid in enumerate(sections):
             parts = [f"  {sid:20s} Q {np.nanmean(results['section_discharge'][:, k]):8.3f} m3/s"]
             for short in results.constituents:

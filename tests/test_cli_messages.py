@@ -100,3 +100,38 @@ def test_progress_estimates_time_left_without_the_start_up(monkeypatch):
     now[0] = 21.0
     p.update(10)  # 10 steps a second since the first one
     assert "10.0/s" in p.line() and "left ~0:09" in p.line()
+
+
+def test_partial_years_are_labelled_and_not_annual_means():
+    from datetime import date, timedelta
+
+    import numpy as np
+
+    from hydro.scenarios.summary import annual_stats, partial_years
+
+    dates = [date(2013, 3, 1) + timedelta(days=i) for i in range((date(2017, 2, 28) - date(2013, 3, 1)).days + 1)]
+    assert partial_years(dates) == {2013: "Mar-Dec only", 2017: "Jan-Feb only"}
+    assert partial_years(dates[4:-3]) == {2013: "5 Mar-31 Dec only", 2017: "1 Jan-25 Feb only"}
+    years, mean, high = annual_stats(dates, np.ones((len(dates), 1)), complete_only=True)
+    assert list(years) == [2014, 2015, 2016] and mean.shape == high.shape == (3, 1)
+
+
+def test_scenario_summary_names_the_year_of_each_figure():
+    from hydro.scenarios.summary import format_summary
+
+    def row(q, year, value, loc="gate", source=""):
+        return {"scenario": "baseline", "quantity": q, "location": loc, "source": source, "year": year,
+                "value": value, "unit": "mg L-1"}
+
+    rows = [row("tn_annual_mean", 2014, 3.0), row("tn_max_monthly_mean", 2014, 9.5),
+            row("tn_annual_mean", 2016, 2.9), row("tn_max_monthly_mean", 2016, 3.4),
+            row("tn_partial_year_mean", 2017, 4.7, source="Jan-Feb only"),
+            row("tn_partial_year_max_monthly_mean", 2017, 4.9, source="Jan-Feb only"),
+            row("first_year_met", "all", float("nan"), source="t1")]
+    text = format_summary(rows)
+    assert "TN 2016 annual mean  2.900 mg/L, highest monthly mean  3.400 mg/L (flow-weighted)" in text
+    assert "2017" not in text and "9.5" not in text
+    assert "never (in no complete calendar year)" in text
+    only_partial = [r for r in rows if "partial" in r["quantity"] or r["quantity"] == "first_year_met"]
+    text = format_summary(only_partial)
+    assert "TN 2017 (Jan-Feb only) mean" in text and "no complete calendar year" in text

@@ -171,8 +171,9 @@ def test_scenarios_grouped_bars_against_targets(tmp_path):
     assert len(ax.patches) >= 3 * 2  # three scenarios x two years (plus class-band patches)
     legend = _legend(ax)
     assert {"Baseline", "Upgrade", "Ban"} <= set(legend)
-    assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2021"]
-    assert ax.get_ylabel() == "TN concentration (mg/L), annual mean"
+    # the run ends on 3 February 2021: that year is labelled as partial (issue 15)
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2021\n(1 Jan-3 Feb only)"]
+    assert ax.get_ylabel() == "TN (mg/L), mean of monthly means\n(time mean)"
     _png(tmp_path, fig, "scenarios.png")
     fig = plot_scenarios(_results(scenarios=["a", "b"], members=3), "s_a")
     assert "percentile" in fig.axes[0].get_title()
@@ -196,7 +197,9 @@ def test_network_tree_layout_places_outlet_at_bottom(tmp_path):
     assert tops["mid"][0] == pytest.approx((tops["up_a"][0] + tops["up_b"][0]) / 2)
     labels = {t.get_text() for t in ax.texts}
     assert {"up_a", "res", "s_a", "s_tail"} <= labels
-    assert "Mean TN concentration (mg/L)" in [a.get_ylabel() for a in fig.axes]
+    # the colour bar says how the means are taken (issue 15)
+    assert any(a.get_ylabel().startswith("Mean TN concentration over the run (mg/L)\n(reaches ")
+               for a in fig.axes)
     assert set(_legend(ax)) == {"Reservoir", "Monitoring section"}
     _png(tmp_path, fig, "network.png")
 

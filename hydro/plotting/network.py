@@ -105,6 +105,7 @@ def _column_layout(reaches, reservoirs):
 
 
 def _mean(results, name, dim, scenario):
+    """Time mean of ``name`` over the run (and members) per element of ``dim``."""
     if name not in results.data:
         return None
     arr, dims = _data.select(results, name, scenario=scenario)
@@ -114,10 +115,27 @@ def _mean(results, name, dim, scenario):
         return np.array([np.nanmean(row) if np.isfinite(row).any() else np.nan for row in flat])
 
 
+def _flow_weighted_mean(results, constituent, scenario):
+    """Flow-weighted mean concentration of each reach over the run, Σ load / Σ Q (mg/L), the
+    mean ``hydro run`` and ``hydro report`` give at sections; None without loads or discharge."""
+    load_name = f"{constituent}_load"
+    if load_name not in results.data or "discharge" not in results.data:
+        return None
+    load = _mean(results, load_name, "reach", scenario)  # kg/d
+    flow = _mean(results, "discharge", "reach", scenario)  # m3/s
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(flow > 0, load / (flow * 86.4), np.nan)
+
+
 def plot_network(results, *, constituent: str = "tn", network=None, downstream: dict | None = None,
                  section_reach: dict | None = None, section_position: dict | None = None,
                  scenario=None, names: dict | None = None, title: str | None = None, ax=None):
     """A schematic of the river network coloured by mean concentration over the run.
+
+    Reaches are coloured by their flow-weighted mean over the run (Σ load / Σ Q, as
+    ``hydro run`` and ``hydro report`` give it at sections; the time mean of the daily
+    concentrations where the results hold no loads), reservoirs by the time mean of
+    their concentration; the colour bar says which.
 
     Parameters
     ----------
@@ -150,7 +168,10 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
     reservoirs = [str(r) for r in results.coords.get("reservoir", [])]
     down, secs, known = _topology(results, network, downstream, section_reach, section_position)
     ends = _tree_layout(reaches + reservoirs, down) if known else _column_layout(reaches, reservoirs)
-    reach_mean = _mean(results, conc_name, "reach", scenario)
+    reach_mean = _flow_weighted_mean(results, constituent, scenario)
+    weighting = "reaches flow-weighted"
+    if reach_mean is None:
+        reach_mean, weighting = _mean(results, conc_name, "reach", scenario), "reaches time mean"
     res_mean = _mean(results, f"reservoir_{constituent}_concentration", "reservoir", scenario)
     given = dict(names or {})
     if network is not None:
@@ -224,7 +245,8 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
         ax.set_xlabel("Schematic, not to scale: headwaters at the top, outlet at the bottom", fontsize=8,
                       color=style.MUTED)
         bar = fig.colorbar(lc, ax=ax, shrink=0.85, pad=0.02)
-        bar.set_label(f"Mean {constituent.upper()} concentration (mg/L)")
+        kinds = weighting + (", reservoirs time mean" if res_mean is not None else "")
+        bar.set_label(f"Mean {constituent.upper()} concentration over the run (mg/L)\n({kinds})")
         notes = []
         if not known:
             notes.append("no topology in the results: reaches in file order")

@@ -13,6 +13,11 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
                    names: dict | None = None, title: str | None = None, ax=None):
     """Grouped bars: one group per year, one bar per scenario, with target lines.
 
+    Each bar is the year's mean of monthly means, as ``hydro scenarios`` summarises
+    it: flow-weighted monthly means at a section or reach (Σ C·Q / Σ Q), time means
+    in a reservoir; the axis label says which.  A calendar year the run covers only
+    in part is labelled with its months ("2017\n(Jan-Feb only)") and hatched.
+
     Parameters
     ----------
     results : Results
@@ -62,12 +67,25 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
                                                  for s in scenarios]
     targets = _data.parse_targets(targets)
 
+    from hydro.scenarios.summary import annual_stats, mean_kind, partial_years
+
+    flow_name = {"section": "section_discharge", "reach": "discharge"}.get(kind)
+    if flow_name is not None and flow_name not in results.data:
+        flow_name = None
     rows, errs, years, has_members = [], [], None, False
     for sid in chosen:
         arr, dims = _data.select(results, name, scenario=sid, **{kind: idx})
         arr = _data.move_first(arr, dims, ("time", "member"))
-        mid, annual = _data.aggregate_time(results.dates, arr, "annual")
-        years = [d.year for d in mid]
+        flow = None
+        if flow_name is not None:
+            q, qdims = _data.select(results, flow_name, scenario=sid, **{kind: idx})
+            flow = _data.move_first(q, qdims, ("time", "member")).reshape(len(results.dates), -1)
+        conc = np.asarray(arr, dtype=float).reshape(len(results.dates), -1)
+        if flow is not None and flow.shape != conc.shape:
+            flow = np.broadcast_to(flow, conc.shape)
+        years_arr, mean, _ = annual_stats(results.dates, conc, flow)
+        years = [int(y) for y in years_arr]
+        annual = mean if "member" in dims else mean[:, 0]
         if "member" in dims:
             has_members = True
             med, lo, hi = _data.percentile_band(annual, axis=1, percentiles=percentiles)
@@ -87,10 +105,13 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
             ax.bar(x + (i - (n - 1) / 2) * width, values[i], width * 0.95, color=style.colour(i),
                    label=style.pretty(sid), yerr=errs[i], capsize=2 if errs[i] is not None else 0,
                    error_kw={"lw": 0.8, "ecolor": "#333333"}, zorder=2)
-        ax.set_xticks(x, [str(y) for y in years])
-        ax.set_xlabel("Year")
+        partial = partial_years(results.dates)
+        bars = list(ax.patches)
+        ax.set_xticks(x, [f"{y}\n({partial[y]})" if y in partial else str(y) for y in years])
+        ax.set_xlabel("Year (hatched: only part of the year simulated)" if partial else "Year")
         symbol = constituent.upper()
-        ax.set_ylabel(f"{symbol} concentration (mg/L), annual mean")
+        weighting = mean_kind("reservoir" if flow_name is None else "section")
+        ax.set_ylabel(f"{symbol} (mg/L), mean of monthly means\n({weighting})")
         top = style.top_limit(values + np.nan_to_num(np.array([e[1] if e is not None else np.zeros(len(years))
                                                                for e in errs])), targets)
         ax.set_ylim(0, top)
@@ -103,4 +124,9 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
         extra = f" (median, bars {percentiles[0]:g}-{percentiles[1]:g}th percentile)" if has_members else ""
         ax.set_title(title or f"{symbol} at {where}: scenarios" + extra)
         style.legend_outside(ax, extra=[band], title="Scenario")
+        for k, y in enumerate(years):
+            if y in partial:  # hatch the bars of a partial year (after the legend, which shows plain colours)
+                for patch in bars[k::len(years)]:
+                    patch.set_hatch("//")
+                    patch.set_edgecolor("white")
     return fig

@@ -131,7 +131,8 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
         limits, note = style.class_limits_for(constituent, waterbody, classes)
         band = style.draw_class_bands(ax, limits, note) if limits else None
         symbol = constituent.upper()
-        per = {"daily": "daily", "monthly": "monthly mean", "annual": "annual mean"}[aggregate]
+        per = {"daily": "daily", "monthly": "monthly mean of daily values",
+               "annual": "annual mean of daily values"}[aggregate]
         ax.set_ylabel(f"{symbol} concentration (mg/L), {per}")
         ax.set_xlabel("Date")
         style.format_dates(ax)

@@ -174,7 +174,8 @@ def _network(results, scenario) -> str:
     fig = figures.network(results, first, scenario)
     return html.section("network", "The network",
                         "Reaches drawn from headwaters (top) to the outlet (bottom), coloured by "
-                        "their mean concentration over the run.", html.figure(fig))
+                        "their flow-weighted mean concentration over the run (reservoirs: time "
+                        "mean).", html.figure(fig))
 
 
 def _sections(results, scenario, names) -> str:

@@ -112,8 +112,10 @@ def network(results, short: str, scenario=None) -> Figure:
     from hydro.plotting import plot_network
 
     return draw(f"fig-{short}-network",
-                f"The river network coloured by mean {short.upper()} over the run (mg/L); "
-                "squares are reservoirs, open circles monitoring sections.",
+                f"The river network coloured by mean {short.upper()} over the run (mg/L): reaches "
+                "by their flow-weighted mean (Σ load / Σ discharge, as in the section tables), "
+                "reservoirs by the time mean of the lake concentration; squares are reservoirs, "
+                "open circles monitoring sections.",
                 plot_network, results, constituent=short, scenario=scenario)
 
 
@@ -123,5 +125,8 @@ def scenarios(results, short: str) -> Figure | None:
     if "scenario" not in results.coords:
         return None
     return draw(f"fig-{short}-scenarios",
-                f"Annual mean {short.upper()} (mg/L) of every scenario.",
+                f"Annual mean {short.upper()} (mg/L) of every scenario: the mean of the year's "
+                "monthly means, flow-weighted at a section, time means in a reservoir (as the "
+                "`hydro scenarios` summary takes them); hatched bars are years the run covers only "
+                "in part, labelled with their months.",
                 plot_scenarios, results, constituent=short)

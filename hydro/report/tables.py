@@ -135,7 +135,7 @@ def discharge_table(results, scenario=None) -> Table | None:
     q = values(results, "section_discharge", scenario)
     q_year = years.means(q)
     q_all = np.nanmean(q, axis=0)
-    return Table("section-discharge", "Mean discharge (m³/s)", header + ["whole run"],
+    return Table("section-discharge", "Mean discharge (m³/s, time mean)", header + ["whole run"],
                  [[s] + list(q_year[:, k]) + [q_all[k]] for k, s in enumerate(sections)],
                  ["text"] + ["num"] * (len(years.years) + 1))
 
@@ -216,7 +216,7 @@ def reservoir_tables(results, constituents, scenario=None) -> list[Table]:
                  ("reservoir_spill", "mean spill", "m³/s", 1.0, "mean"),
                  ("reservoir_evaporation", "net evaporation", "million m³", 1e-6, "sum")]
     for short in constituents:
-        rows_spec.append((f"reservoir_{short}_concentration", f"mean {short.upper()} in the lake",
+        rows_spec.append((f"reservoir_{short}_concentration", f"mean {short.upper()} in the lake (time mean)",
                           "mg/L", 1.0, "mean"))
         rows_spec.append((f"reservoir_{short}_outflow_load", f"{short.upper()} released", "t", 1e-3, "sum"))
     out = []

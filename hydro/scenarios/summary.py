@@ -4,11 +4,16 @@
 year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
 :func:`format_summary`.  Quantities:
 
-``tn_annual_mean`` / ``tn_max_monthly_mean`` (mg/L, per year)
-    at each section (monthly means flow-weighted, as the compensation rules use
-    them) and reservoir (plain monthly means of the end-of-day concentration);
-    the annual mean is the mean of the 12 monthly means (partial years: of the
-    months simulated).
+``tn_annual_mean`` / ``tn_max_monthly_mean`` (mg/L, per complete calendar year)
+    at each section (monthly means flow-weighted, Σ C·Q / Σ Q, as the compensation
+    rules use them) and reservoir (time means of the end-of-day concentration);
+    the annual mean is the mean of the 12 monthly means, the highest monthly mean
+    the largest of them, both of the same year.
+``tn_partial_year_mean`` / ``tn_partial_year_max_monthly_mean`` (mg/L)
+    the same for a calendar year the run covers only in part (a run from March
+    2013 to February 2017 has two: 2013 and 2017); the ``source`` column says
+    which part (``Jan-Feb only``).  They are not annual means and are never
+    compared with annual targets.
 ``load_delivered`` / ``load_reduction`` (kg, whole run)
     N delivered by the subbasins to the rivers, by source, and its reduction
     against the baseline (positive: less N).
@@ -18,10 +23,12 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
 ``cost`` (yuan, whole run; and per year), ``cost_per_kg_kept_out`` (yuan/kg)
     measure costs (capital as ``cost_method`` says, plus operating), and cost over
     N kept out of the reservoirs (all reservoirs together; NaN when nothing is kept out).
-``first_year_met`` (year; NaN: never)
-    the first year every check of a target holds.
+``first_year_met`` (year; NaN: never, or no complete calendar year simulated)
+    the first complete calendar year in which every check of a target holds
+    (partial years are not counted).
 ``probability_met`` (1)
-    with a weather ensemble: the share of members meeting the target in its year.
+    with a weather ensemble: the share of members meeting the target in its year
+    (default: the last complete year).
 """
 
 from __future__ import annotations
@@ -56,13 +63,52 @@ def monthly_means(dates, conc: np.ndarray, flow: np.ndarray | None = None):
     return keys // 12, out
 
 
-def annual_stats(dates, conc, flow=None):
-    """(years, annual mean of monthly means [year, loc], highest monthly mean [year, loc])."""
+def annual_stats(dates, conc, flow=None, complete_only: bool = False):
+    """(years, annual mean of monthly means [year, loc], highest monthly mean [year, loc]).
+
+    With ``complete_only`` only the calendar years the dates cover from 1 January to
+    31 December are returned (see :func:`partial_years`).
+    """
     my, mm = monthly_means(dates, conc, flow)
     years = np.unique(my)
-    mean = np.array([mm[my == y].mean(axis=0) for y in years])
-    high = np.array([mm[my == y].max(axis=0) for y in years])
+    if complete_only:
+        partial = partial_years(dates)
+        years = np.array([y for y in years if int(y) not in partial], dtype=years.dtype)
+    mean = np.array([mm[my == y].mean(axis=0) for y in years]).reshape(len(years), conc.shape[1])
+    high = np.array([mm[my == y].max(axis=0) for y in years]).reshape(len(years), conc.shape[1])
     return years, mean, high
+
+
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+def partial_years(dates) -> dict[int, str]:
+    """The calendar years that consecutive daily ``dates`` cover only in part, each with
+    the part covered: ``{2013: "Mar-Dec only", 2017: "Jan-Feb only"}`` (whole months),
+    ``"5 Mar-31 Dec only"`` otherwise; a year covered from 1 January to 31 December is
+    not listed."""
+    import calendar
+
+    out: dict[int, str] = {}
+    by_year: dict[int, list] = {}
+    for d in dates:
+        by_year.setdefault(d.year, []).append(d)
+    for y, ds in by_year.items():
+        first, last = ds[0], ds[-1]
+        if (first.month, first.day) == (1, 1) and (last.month, last.day) == (12, 31):
+            continue
+        whole = first.day == 1 and last.day == calendar.monthrange(y, last.month)[1]
+        if whole:
+            part = _MONTHS[first.month - 1] + ("" if first.month == last.month else f"-{_MONTHS[last.month - 1]}")
+        else:
+            part = f"{first.day} {_MONTHS[first.month - 1]}-{last.day} {_MONTHS[last.month - 1]}"
+        out[y] = f"{part} only"
+    return out
+
+
+def mean_kind(location_kind: str) -> str:
+    """How the concentration means at a section or reservoir are taken, in words."""
+    return "flow-weighted" if location_kind == "section" else "time mean"
 
 
 def target_met(target, years, mean, high) -> np.ndarray:
@@ -107,12 +153,18 @@ def summarise(run) -> list[dict]:
     base_in = _reservoir_input(base)
     for sid, res in zip(run.names, run.results):
         dates = res.dates
+        partial = partial_years(dates)
         for loc in locs:
             c, q = _location_series(res, loc)
             years, mean, high = annual_stats(dates, c, q)
             for k, y in enumerate(years):
-                add(sid, "tn_annual_mean", mean[k, 0], "mg L-1", loc, year=int(y))
-                add(sid, "tn_max_monthly_mean", high[k, 0], "mg L-1", loc, year=int(y))
+                y = int(y)
+                if y in partial:
+                    add(sid, "tn_partial_year_mean", mean[k, 0], "mg L-1", loc, partial[y], year=y)
+                    add(sid, "tn_partial_year_max_monthly_mean", high[k, 0], "mg L-1", loc, partial[y], year=y)
+                else:
+                    add(sid, "tn_annual_mean", mean[k, 0], "mg L-1", loc, year=y)
+                    add(sid, "tn_max_monthly_mean", high[k, 0], "mg L-1", loc, year=y)
         load = res["subbasin_tn_source_input"].sum(axis=(0, 1))
         for k, src in enumerate(sources):
             add(sid, "load_delivered", load[k], "kg", source=src)
@@ -131,7 +183,7 @@ def summarise(run) -> list[dict]:
         add(sid, "cost_per_kg_kept_out", cost_y.sum() / kept if kept > 0 else np.nan, "yuan kg-1")
         for t in run.sfile.targets:
             c, q = _location_series(res, t.location)
-            years, mean, high = annual_stats(dates, c, q)
+            years, mean, high = annual_stats(dates, c, q, complete_only=True)
             met = target_met(t, years, mean[:, 0], high[:, 0])
             add(sid, "first_year_met", years[met][0] if met.any() else np.nan, "year", t.location, t.id)
     if run.ensemble:
@@ -166,7 +218,9 @@ def ensemble_probabilities(run) -> list[dict]:
                 else:
                     j = list(base.coords["reservoir"]).index(t.location)
                     c, q = ens["reservoir_tn_concentration"][s, m][:, j:j + 1], None
-                years, mean, high = annual_stats(base.dates, c, q)
+                years, mean, high = annual_stats(base.dates, c, q, complete_only=True)
+                if not len(years):  # no complete calendar year: judged on what was simulated
+                    years, mean, high = annual_stats(base.dates, c, q)
                 year = t.year if t.year in years else int(years[-1])
                 k = list(years).index(year)
                 met_count += bool(target_met(t, years[k:k + 1], mean[k:k + 1, 0], high[k:k + 1, 0])[0])
@@ -190,8 +244,22 @@ def write_summary_csv(rows: list[dict], path: str | Path, overwrite: bool = Fals
     return path
 
 
+def location_kinds(rows: list[dict]) -> dict[str, str]:
+    """Location id -> "section" or "reservoir", from the rows (reservoirs have
+    ``reservoir_n_input`` rows)."""
+    reservoirs = {r["location"] for r in rows if r["quantity"] == "reservoir_n_input"}
+    return {r["location"]: ("reservoir" if r["location"] in reservoirs else "section")
+            for r in rows if r["location"]}
+
+
 def format_summary(rows: list[dict]) -> str:
-    """A compact text table: one line per scenario and location/target."""
+    """A compact text table: one line per scenario and location/target.
+
+    TN is given for the last complete calendar year (section means flow-weighted,
+    reservoir means time means, as each line says); partial years are in the rows
+    (``tn_partial_year_mean``) but not on these lines unless the run has no
+    complete year, and then they are labelled with the months they cover.
+    """
     scen = list(dict.fromkeys(r["scenario"] for r in rows))
     out = []
 
@@ -211,22 +279,33 @@ def format_summary(rows: list[dict]) -> str:
                   and r["quantity"] == "load_reduction" and r["source"] != "total" and abs(r["value"]) > 0.5]
         if by_src:
             out.append("    reduction by source (kg): " + ", ".join(f"{k} {v:,.0f}" for k, v in by_src))
-        locs = list(dict.fromkeys(r["location"] for r in rows if r["scenario"] == s
-                                  and r["quantity"] == "tn_annual_mean"))
+        mine = [r for r in rows if r["scenario"] == s]
+        complete = any(r["quantity"] == "tn_annual_mean" for r in mine)
+        locs = list(dict.fromkeys(r["location"] for r in mine
+                                  if r["quantity"] in ("tn_annual_mean", "tn_partial_year_mean")))
+        kinds = location_kinds(rows)
         for loc in locs:
-            vals = [(r["year"], r["value"]) for r in rows if r["scenario"] == s
-                    and r["quantity"] == "tn_annual_mean" and r["location"] == loc]
-            hi = [r["value"] for r in rows if r["scenario"] == s and r["quantity"] == "tn_max_monthly_mean"
-                  and r["location"] == loc]
-            y, v = vals[-1]
-            out.append(f"    {loc:20s} TN annual mean {y}: {v:6.3f} mg/L, highest monthly mean "
-                       f"{max(hi):6.3f} mg/L")
-        for r in rows:
-            if r["scenario"] == s and r["quantity"] == "first_year_met":
+            # the last complete calendar year, its annual mean and its highest monthly mean
+            # (a partial year only when the run has no complete one, labelled with its months)
+            if complete:
+                quantities, label = ("tn_annual_mean", "tn_max_monthly_mean"), "annual mean"
+            else:
+                quantities, label = ("tn_partial_year_mean", "tn_partial_year_max_monthly_mean"), "mean"
+            y, v, part = [(r["year"], r["value"], r["source"]) for r in mine
+                          if r["quantity"] == quantities[0] and r["location"] == loc][-1]
+            hi = next(r["value"] for r in mine if r["quantity"] == quantities[1] and r["location"] == loc
+                      and r["year"] == y)
+            when = f"{y}" if complete else f"{y} ({part})"
+            out.append(f"    {loc:20s} TN {when} {label} {v:6.3f} mg/L, highest monthly mean {hi:6.3f} mg/L "
+                       f"({mean_kind(kinds.get(loc, 'section'))})")
+        for r in mine:
+            if r["quantity"] == "first_year_met":
                 v = r["value"]
+                never = "never (in no complete calendar year)" if complete else \
+                    "not judged (no complete calendar year simulated)"
                 out.append(f"    target {r['source']} ({r['location']}): first met "
-                           + ("never" if not np.isfinite(v) else str(int(v))))
-            if r["scenario"] == s and r["quantity"] == "probability_met":
+                           + (never if not np.isfinite(v) else str(int(v))))
+            if r["quantity"] == "probability_met":
                 out.append(f"    target {r['source']} ({r['location']}): P(met in {r['year']}) = "
                            f"{r['value']:.2f}")
     return "\n".join(out)
