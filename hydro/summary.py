@@ -57,33 +57,49 @@ def budget_closure(results: Results, short: str) -> float:
     return worst
 
 
+#: Longest line ``hydro info`` prints.
+WIDTH = 100
+
+#: Lines an attribute may take in ``hydro info RESULTS.nc`` before the rest is left out.
+ATTRIBUTE_LINES = 4
+
+
+def _wrap(label: str, text: str, indent: str = "  ", lines: int | None = None) -> list[str]:
+    """``label: text`` wrapped to :data:`WIDTH` (continuation lines indented), at most
+    ``lines`` lines (then "… (N characters more)")."""
+    import textwrap
+
+    text = str(text).replace(";", "; ").replace(";  ", "; ")
+    out = textwrap.wrap(f"{label}: {text}", width=WIDTH, initial_indent=indent,
+                        subsequent_indent=indent + "    ", break_long_words=True, break_on_hyphens=False) \
+        or [f"{indent}{label}:"]
+    if lines is not None and len(out) > lines:
+        shown = out[:lines]
+        left = len(" ".join(x.strip() for x in out[lines:]))
+        shown[-1] = shown[-1][:WIDTH - 30] + f" … ({left} characters more)"
+        return shown
+    return out
+
+
 def describe(path: str) -> str:
-    """Describe a shipped-basin listing, a basin, a results file or a TOML config."""
-    from hydro.basin import Basin, shipped_basins
+    """Describe a shipped-basin listing, a basin, a results file, a catchment or a TOML config.
+
+    No line is longer than :data:`WIDTH` characters.
+    """
+    from hydro.basin import Basin
 
     if path == "basins":
-        rows = [f"{name:12s} {folder}" for name, folder in shipped_basins().items()]
-        return "shipped basins and examples:\n" + "\n".join(rows)
+        return describe_shipped()
     p = Path(path)
     if p.suffix == ".nc":
-        from hydro.results import open_results
-
-        res = open_results(p)
-        lines = [f"results file {p}"]
-        lines += [f"  {k}: {v}" for k, v in res.attrs.items()]
-        lines.append("  dimensions: " + ", ".join(f"{d}={len(v)}" for d, v in res.coords.items()))
-        if res.coords.get("time"):
-            lines.append(f"  period: {res.dates[0]} to {res.dates[-1]}")
-        lines.append("  variables:")
-        for name in sorted(res.data):
-            lines.append(f"    {name} {res.data[name].shape}")
-        return "\n".join(lines)
+        return describe_results(p)
     if p.suffix == ".toml" and p.name != "basin.toml":
+        from hydro.clitools import is_catchment_file
+
+        if is_catchment_file(p):
+            return describe_catchment(p)
         return describe_config(p)
-    try:
-        b = Basin.load(path)
-    except HydroError:
-        raise
+    b = Basin.load(path)
     net = b.network
     lines = [f"basin {b.name} ({b.path})",
              f"  period: {b.settings.start} to {b.settings.end}",
@@ -101,6 +117,111 @@ def describe(path: str) -> str:
         lines.append(f"  withdrawals: {len(b.withdrawal_tables) - losses} requested flows, "
                      f"{losses} channel losses")
     lines.append(f"  sha256: {b.sha256}")
+    return "\n".join(lines)
+
+
+def describe_results(path: Path) -> str:
+    """A results file: what produced it, its period, dimensions, every variable with its
+    units and dimensions, and the global attributes wrapped to :data:`WIDTH` columns."""
+    import netCDF4
+
+    from hydro.netcdf import read_results
+
+    res = read_results(path)  # refuses files hydro did not write, with the reason
+    with netCDF4.Dataset(path, "r") as nc:
+        meta = {name: (str(getattr(v, "units", "")), str(getattr(v, "long_name", "")), tuple(v.dimensions),
+                       tuple(v.shape)) for name, v in nc.variables.items() if name not in nc.dimensions}
+    attrs = dict(res.attrs)
+    lines = _wrap("results file", f"{path} ({attrs.pop('source', 'hydro')}, {attrs.pop('Conventions', 'CF')})",
+                  indent="")
+    model = attrs.pop("model", None)
+    lines.append(f"  basin {attrs.pop('basin', '?')}, scenario {attrs.pop('scenario', '?')}"
+                 + (f", {model}" if model else ""))
+    if res.coords.get("time"):
+        from hydro.scenarios.summary import partial_years
+
+        d = res.dates
+        partial = partial_years(d)
+        lines.append(f"  period: {d[0]} to {d[-1]} ({len(d)} days)")
+        if partial:
+            lines += _wrap("partial calendar years", ", ".join(f"{y} ({p})" for y, p in partial.items()))
+    lines += _wrap("dimensions", ", ".join(f"{k}={len(v)}" for k, v in res.coords.items()))
+    for dim in ("scenario", "section", "reservoir"):
+        if res.coords.get(dim):
+            lines += _wrap(f"{dim}s", ", ".join(str(x) for x in res.coords[dim]), lines=ATTRIBUTE_LINES)
+    lines.append(f"  variables ({len(meta)}): name, units, dimensions, meaning")
+    name_w = min(max((len(n) for n in meta), default=10), 34)
+    dims_w = min(max((len(", ".join(m[2])) + 2 for m in meta.values()), default=6), 30)
+    for name in sorted(meta):
+        units, long_name, dims, _ = meta[name]
+        head = f"    {name:{name_w}s} {units or '-':8s} {'(' + ', '.join(dims) + ')':{dims_w}s}"
+        if long_name and len(head) + 2 + len(long_name) <= WIDTH:
+            lines.append(f"{head}  {long_name}")
+        else:  # the meaning on its own line rather than cut
+            lines.append(head.rstrip())
+            if long_name:
+                text = "        " + long_name
+                lines.append(text if len(text) <= WIDTH else text[:WIDTH - 1] + "…")
+    lines.append("  attributes:")
+    for key, value in attrs.items():
+        lines += _wrap(key, value, indent="    ", lines=ATTRIBUTE_LINES)
+    lines.append("  (all of it: xarray.open_dataset(FILE) or ncdump -h FILE)")
+    return "\n".join(lines)
+
+
+def describe_shipped() -> str:
+    """``hydro info basins``: each shipped basin and example with its period, area, size and
+    what a run simulates."""
+    from hydro.basin import Basin, shipped_basins
+
+    blocks = ["shipped basins and examples (run one: hydro run NAME; details: hydro info NAME):"]
+    for name, folder in shipped_basins().items():
+        try:
+            b = Basin.load(name)
+        except HydroError as exc:  # a broken shipped basin is listed, not fatal
+            blocks.append(f"{name:10s} {folder}\n  cannot be read: {exc}"[:WIDTH])
+            continue
+        net = b.network
+        area = sum(a for a in (t.raw("area_km2", None) for t in b.subbasin_tables) if isinstance(a, (int, float)))
+        def n(count, what):
+            return f"{count} {what}{'' if count == 1 else 's'}"
+
+        counts = ", ".join([n(len(net.reaches), "reach").replace("reachs", "reaches"),
+                            n(len(b.subbasin_tables), "subbasin"), n(len(net.reservoir_ids), "reservoir"),
+                            n(len(net.sections), "section")])
+        constituents = ", ".join(c.name.upper() for c in b.constituents)
+        if b.is_watershed:
+            what = (f"watershed: weather -> snow and GR4J runoff per subbasin, nitrogen sources, routing, "
+                    f"{constituents} by source")
+        else:
+            what = f"flow-driven: flows and loads given per reach, {constituents}"
+        lines = [f"{name:10s} {b.settings.start} to {b.settings.end}" + (f", {area:,.0f} km2" if area else "")]
+        lines += _wrap("folder", folder) + _wrap("network", counts) + _wrap("simulates", what)
+        blocks.append("\n".join(lines))
+    return "\n".join(blocks)
+
+
+def describe_catchment(path: Path) -> str:
+    """A lumped-catchment TOML (GR4J, CemaNeige where configured) and its forcing."""
+    from hydro.catchment import Catchment
+
+    c = Catchment.from_toml(path)
+    p = c.params
+    lines = [f"catchment {c.name} ({path})",
+             f"  area: {c.area_km2:,.1f} km2, latitude {c.latitude_deg:g} deg",
+             "  model: GR4J" + (f" + CemaNeige snow ({len(c.snow.bands.band_elevations_m)} elevation bands)"
+                                  if c.snow else ""),
+             f"  GR4J: x1 {p.x1_mm:g} mm, x2 {p.x2_mm_per_day:g} mm/d, x3 {p.x3_mm:g} mm, x4 {p.x4_days:g} d",
+             f"  initial stores: production {c.production_fraction:g} x1, routing {c.routing_fraction:g} x3"]
+    if c.forcing is not None:
+        try:
+            f = c.read_forcing()
+            observed = "observed discharge" if f.qobs_mm is not None else "no observed discharge"
+            lines.append(f"  forcing: {c.forcing.name}, {f.dates[0]} to {f.dates[-1]} ({len(f.dates)} days, "
+                         f"{observed})")
+        except HydroError as exc:
+            lines += _wrap("forcing", f"{c.forcing} cannot be read: {exc}")
+    lines += _wrap("run it", f"hydro run {path} [--params best_params.toml] -o OUT.nc")
     return "\n".join(lines)
 
 
@@ -137,4 +258,10 @@ def describe_config(path: Path) -> str:
         return "\n".join([f"agreement {path}: {a.name}", f"  period {a.period[0]}-{a.period[1]}, "
                           f"{a.payer} pays {a.payee}", f"  components: {', '.join(kinds)}",
                           f"  source: {a.source}"])
-    return f"config {path}\n  tables: " + ", ".join(data)
+    if "overrides" in data and "model" in data:
+        lines = [f"calibrated parameters {path} ({data['model']} model, loss {data.get('loss', '?')})"]
+        lines += _wrap("calibrated on", data.get("target", "?"))
+        lines += [f"    {o}" for o in data["overrides"]]
+        lines += _wrap("use", f"hydro run {data.get('target', 'TARGET')} --params {path}")
+        return "\n".join(lines)
+    return "\n".join([f"config {path}"] + _wrap("tables", ", ".join(data)))

@@ -180,10 +180,17 @@ def test_info_on_basin_results_and_listing(tmp_path):
     out = tmp_path / "t.nc"
     invoke("run", "tiny", "-o", out, "-q", "--end", "2020-01-31")
     text = invoke("info", out).output
-    assert "basin: tiny" in text and "section_tn_load" in text and "2020-01-31" in text
+    assert "basin tiny, scenario baseline" in text and "section_tn_load" in text and "2020-01-31" in text
+    assert "partial calendar years: 2020 (Jan only)" in text
+    assert " mg L-1 " in text and " m3 s-1 " in text  # units of every variable (issue 15)
+    assert max(len(line) for line in text.splitlines()) <= 100
     text = invoke("info", "tiny").output
     assert "reservoirs: lake" in text and "constituents: tn, tp" in text
-    assert "tiny" in invoke("info", "basins").output
+    text = invoke("info", "basins").output
+    assert "tiny       2020-01-01 to 2021-12-31" in text and "flow-driven" in text
+    assert "miyun      2013-03-01 to 2017-02-28, 15,788 km2" in text
+    assert "17 reaches, 24 subbasins, 3 reservoirs, 10 sections" in text
+    assert max(len(line) for line in text.splitlines()) <= 100
     text = invoke("info", "guanting").output  # a watershed: its subbasins and withdrawals
     assert "subbasins: 28 (43,402 km2)" in text and "2 requested flows, 25 channel losses" in text
 
@@ -251,6 +258,7 @@ def test_compensate_names_unknown_sections(tmp_path):
     ("configs/scenarios/watershed.toml", "scenario file"),
     ("configs/calibration/leguer.toml", "parameter x1"),
     ("configs/agreements/guanting_yongding_2023.toml", "agreement"),
+    ("validation/calibration/leguer/catchment.toml", "catchment leguer"),
 ])
 def test_info_summarises_configs(path, fragment):
     result = invoke("info", ROOT / path)
