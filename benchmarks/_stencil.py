@@ -6,14 +6,39 @@ Two kernels, each the practical speed limit of a cell update under some numerics
   and step.  A copy of ``hydro._transport_kernels.upwind_reference_kernel``, used
   only if that kernel disappears from hydro.
 * :func:`mc_lw_kernel` -- hydro's own numerics on one channel with uniform cells and
-  steady flow: flux-limited Lax-Wendroff advection with the monotonized-central
-  limiter (van Leer 1977), written exactly as hydro's ``_advective_fluxes``;
-  explicit central dispersion (forward Euler, no dispersive flux through either end,
-  as hydro does at a flux inlet and at an outlet); exact first-order decay.  The
-  three are fused in one sweep over the channel per step, tile by tile, each stage
-  a short vectorised loop on buffers that stay in L1.  Both splittings hydro has
-  used are here: Lie (advection, dispersion, decay every step) and the symmetric
-  pairs of its rewritten kernel (A, D, R over two steps | D, A).
+  steady flow, step for step (the benchmark checks that it agrees with hydro to
+  rounding):
+
+  - Strang splitting over each day of ``n_sub`` sub-steps: advection over dt/2,
+    then [dispersion and removal over dt, advection over dt] ..., the last
+    advection over dt/2 (``n_sub + 1`` advection steps, ``n_sub`` dispersion steps);
+  - advection: flux-limited Lax-Wendroff with the monotonized-central limiter (van
+    Leer 1977), written exactly as hydro's ``advective_fluxes``; over a half step
+    the Courant number is halved and the Lax-Wendroff factor is hydro's
+    ``0.25 + 0.5 * 0.5 (1 - nu)``; the outlet face is upwind (its ghost repeats
+    the last cell);
+  - dispersion: central differences by Heun's method (two forward Euler stages,
+    ``c' = c + L(c)``, ``c <- (c + c')/2 + L(c')/2``), no dispersive flux through
+    the outlet, then exact first-order decay;
+  - hydro's flux (Danckwerts) inlet: the dispersion step takes the dispersive
+    part of the inflow, ``H (c_in - c_1)`` with ``H = Q g / (Q + g)``,
+    ``g = D A / (dx/2)`` (in both Heun stages; here ``eta = H dt / V =
+    2 nu disp / (nu + 2 disp)``), and each advection step the rest: its inflow
+    face carries ``c_in`` less the share ``s`` of what the dispersion steps brought
+    in, ``s`` = the debt not yet taken off plus a prediction of half the next
+    dispersion step's inlet mass (the first step of a day: ``dt/2 H (c_in - c_1)``
+    from the current state; the last: none; otherwise half the last step's),
+    clamped so the inflow value stays between ``c_in`` and ``c_1`` (what is held
+    back stays owed, across days too).  These scalar updates are hydro's
+    ``_inlet_split`` in concentration units; the limiter still sees ``c_in``
+    upstream.
+
+  Each sub-step (advection, then both Heun stages and decay) is one fused sweep
+  over the channel, tile by tile, each stage a short vectorised loop on buffers
+  that stay in L1 (the Heun stages need two more halo cells: a tile of ``m``
+  cells advects ``m + 4`` and takes its first stage on ``m + 2``); the day's last
+  half advection is a sweep of its own.  The inlet scalars are updated between
+  sweeps, and inside the first tile for the dispersion step's inlet mass.
 
 Neither is compiled with hydro's policy module on purpose: they are the yardsticks,
 compiled with plain ``numba.njit(cache=True)`` (no fastmath, like hydro).
@@ -66,85 +91,89 @@ def _advect(c, f, a, nu):
 
 
 @njit(cache=True)
-def _disperse_decay(a, out, disp, keep):
-    """``out[k]``: dispersion (forward Euler) of ``a[k + 1]``, then exact decay."""
+def _heun_first(a, b, disp):
+    """``b[k]``: first Heun stage (forward Euler) of ``a[k + 1]``, neighbours ``a[k]``, ``a[k + 2]``."""
+    for k in range(b.shape[0]):
+        b[k] = a[k + 1] + disp * ((a[k] - a[k + 1]) + (a[k + 2] - a[k + 1]))
+
+
+@njit(cache=True)
+def _heun_second(a, b, out, half_disp, keep):
+    """``out[k]``: second Heun stage of cell ``k`` (``a[k + 2]``, stage one ``b[k + 1]``), then decay."""
     for k in range(out.shape[0]):
-        out[k] = keep * (a[k + 1] + disp * ((a[k] - a[k + 1]) + (a[k + 2] - a[k + 1])))
+        lap = (b[k] - b[k + 1]) + (b[k + 2] - b[k + 1])
+        out[k] = (0.5 * (a[k + 2] + b[k + 1]) + half_disp * lap) * keep
 
 
 @njit(cache=True)
-def _disperse(c, d, disp):
-    """``d[k]``: ``c[k + 1]`` after one explicit dispersion step (neighbours ``c[k]``, ``c[k + 2]``)."""
-    for k in range(d.shape[0]):
-        d[k] = c[k + 1] + disp * ((c[k] - c[k + 1]) + (c[k + 2] - c[k + 1]))
+def _sweep(c, out, f_in, c_in, h, nu, disp, eta, keep, disperse, f, a, b, tile):
+    """One sub-step: advection (Courant ``nu``, Lax-Wendroff factor ``h``, inflow face value
+    ``f_in``), then, if ``disperse``, dispersion by Heun's method and decay: ``c`` -> ``out``.
 
-
-@njit(cache=True)
-def _advect_disperse_decay(c, out, c_in, h, nu, disp, keep, f, a, tile):
-    """One pass of advection, then dispersion, then decay by ``keep``: ``c`` -> ``out``."""
-    n = c.shape[0] - 5
+    ``c[j + 4]`` is cell j; four inlet ghosts at ``c_in`` (the limiter's upstream
+    value), four outlet ghosts repeating the last cell.  Returns the dispersion
+    step's inlet mass over the cell volume, ``dt/2 H (c_in - c_1) + dt/2 H
+    (c_in - c_1')`` (``c_1'`` after the first stage), or 0 without dispersion.
+    """
+    n = c.shape[0] - 8
+    half_disp = 0.5 * disp
+    half_eta = 0.5 * eta
+    rr = 0.0
     for i0 in range(0, n, tile):
         m = min(n, i0 + tile) - i0
-        _faces(c[i0:i0 + m + 5], f[:m + 3], h)  # faces i0-2 .. i0+m
-        _advect(c[i0 + 2:i0 + m + 4], f[:m + 3], a[:m + 2], nu)  # cells i0-1 .. i0+m
+        # faces i0-3 .. i0+m+1 (f[k]: face after cell i0-3+k), then cells i0-2 .. i0+m+1
+        _faces(c[i0:i0 + m + 7], f[:m + 5], h)
+        if i0 <= 2:
+            f[2 - i0] = f_in  # the inflow face (after inlet ghost -1)
+        if not disperse:
+            _advect(c[i0 + 4:i0 + m + 4], f[2:m + 3], out[i0 + 4:i0 + m + 4], nu)
+            continue
+        _advect(c[i0 + 2:i0 + m + 6], f[:m + 5], a[:m + 4], nu)  # a[k]: cell i0-2+k
+        # the halo may reach past either end (also in the tile next to the last or
+        # the first): no dispersive flux through the inlet face nor the outlet
+        lo = 1 - i0  # a[lo]: inlet ghost -1, b[lo]: cell 0
+        hi = n + 2 - i0  # a[hi]: outlet ghost n
+        if lo >= 0:
+            a[lo] = a[lo + 1]
+        if hi <= m + 3:
+            a[hi] = a[hi - 1]
+        _heun_first(a[:m + 4], b[:m + 2], disp)  # b[k]: cell i0-1+k
+        if lo >= 0:  # cell 0 takes the dispersive part of the inflow
+            a0 = a[lo + 1]
+            x = c_in - a0
+            if i0 == 0:
+                rr += half_eta * x
+            b[lo] = (a0 + eta * x) + disp * (a[lo + 2] - a0)
+            if lo > 0:
+                b[lo - 1] = b[lo]
+        if hi <= m + 2:
+            b[hi - 1] = b[hi - 2]
+        _heun_second(a[:m + 4], b[:m + 2], out[i0 + 4:i0 + m + 4], half_disp, keep)
         if i0 == 0:
-            a[0] = a[1]  # no dispersive flux through the inlet
-        if i0 + m == n:
-            a[m + 1] = a[m]  # nor through the outlet
-        _disperse_decay(a[:m + 2], out[i0 + 3:i0 + m + 3], disp, keep)
-    out[n + 3] = out[n + 2]
-    out[n + 4] = out[n + 2]
+            b0 = b[1]
+            x = c_in - b0
+            rr += half_eta * x
+            out[4] = ((0.5 * (a[2] + b0) + half_eta * x) + half_disp * (b[2] - b0)) * keep
+    last = out[n + 3]
+    for k in range(4):
+        out[n + 4 + k] = last
+    return rr
 
 
 @njit(cache=True)
-def _end_dispersion(c, j, n, disp):
-    """Cell ``j`` (0 or n-1) after a dispersion step without flux through the ends."""
-    cj = c[j + 3]
-    left = c[j + 2] - cj if j > 0 else 0.0
-    right = c[j + 4] - cj if j < n - 1 else 0.0
-    return cj + disp * (left + right)
+def mc_lw_kernel(conc, c_in, nu, disp, k_dt, substeps, tile=1024):
+    """Advance ``conc`` (N,) in place by hydro's scheme on one channel, day after day.
 
+    ``substeps`` (D,) int: the sub-steps of each day (a Strang-split day each, see
+    the module docstring); ``c_in``: the concentration of the inflow at the flux
+    (Danckwerts) inlet; ``nu = Q dt / V`` the cell Courant number; ``disp =
+    D dt / dx**2`` the dispersion number (conductance ``D A / dx`` times ``dt / V``);
+    ``k_dt`` the decay rate times the sub-step.  The inlet's dispersive conductance
+    is hydro's ``H = Q g / (Q + g)``, ``g = D A / (dx/2)``, so ``H dt / V = 2 nu
+    disp / (nu + 2 disp)``.  Within range for ``nu <= 1`` and ``2 disp + H dt / V
+    <= 1`` (hydro's limits).
 
-@njit(cache=True)
-def _disperse_advect(c, out, c_in, h, nu, disp, d, f, tile):
-    """One pass of dispersion, then advection: ``c`` -> ``out``."""
-    n = c.shape[0] - 5
-    for i0 in range(0, n, tile):
-        m = min(n, i0 + tile) - i0
-        _disperse(c[i0:i0 + m + 5], d[:m + 3], disp)  # cells i0-2 .. i0+m
-        if i0 == 0:
-            d[2] = _end_dispersion(c, 0, n, disp)
-            d[0] = c_in  # the inlet ghosts hold the inflow's concentration
-            d[1] = c_in
-        if i0 + m == n:
-            d[m + 1] = _end_dispersion(c, n - 1, n, disp)
-            d[m + 2] = d[m + 1]  # the outlet ghost repeats the last cell
-        _faces(d[:m + 3], f[:m + 1], h)  # faces i0-1 .. i0+m-1
-        _advect(d[2:m + 2], f[:m + 1], out[i0 + 3:i0 + m + 3], nu)
-    out[n + 3] = out[n + 2]
-    out[n + 4] = out[n + 2]
-
-
-@njit(cache=True)
-def mc_lw_kernel(conc, c_in, nu, disp, k_dt, n_steps, symmetric, tile=1024):
-    """Advance ``conc`` (N,) in place by ``n_steps`` steps of hydro's scheme on one channel.
-
-    ``c_in``: concentration of the inflow (a flux inlet: the inflow face carries
-    ``Q c_in``); ``nu = Q dt / V`` the cell Courant number; ``disp = D dt / dx**2``
-    the dispersion number; ``k_dt`` the decay rate times the step.  With ``f_i``
-    the outflow face value of cell i over Q (``f_-1 = c_in``; the outlet ghost
-    repeats the last cell, so its face is upwind), advection A, dispersion D
-    and decay R are
-
-        A: c_i <- c_i + nu (f_{i-1} - f_i)
-        D: c_i <- c_i + disp ((c_{i-1} - c_i) + (c_{i+1} - c_i))   (no term through an end)
-        R: c_i <- c_i exp(-k dt)
-
-    ``symmetric=False``: every step is A, D, R (Lie splitting).  ``symmetric=True``:
-    steps go in pairs, A, D, R over 2 dt, then D, A (hydro's symmetric splitting;
-    ``n_steps`` must be even).  Positive for nu <= 1 and 2 disp <= 1.
-
-    Fused: each step is one sweep over the channel, ``tile`` cells at a time; in
+    Fused: each sub-step is one sweep over the channel, ``tile`` cells at a time; in
     a tile the stages are short loops on L1-resident buffers, each of which
     vectorises (one loop carrying the previous faces in registers does not
     vectorise and is about three times slower; recomputing them in one loop is
@@ -152,26 +181,47 @@ def mc_lw_kernel(conc, c_in, nu, disp, k_dt, n_steps, symmetric, tile=1024):
     """
     n = conc.shape[0]
     h = 0.5 * (1.0 - nu)
-    # c[j + 3] is cell j; three inlet ghosts at c_in (so f_-1 = c_in exactly), two
-    # outlet ghosts repeating the last cell
-    c = np.empty(n + 5)
-    c[:3] = c_in
-    c[3:n + 3] = conc
-    c[n + 3:] = conc[n - 1]
+    h_half = 0.25 + 0.5 * h  # hydro's Lax-Wendroff factor of a half sub-step
+    nu_half = 0.5 * nu
+    eta = 2.0 * nu * disp / (nu + 2.0 * disp) if disp > 0.0 and nu > 0.0 else 0.0
+    keep = math.exp(-k_dt)
+    c = np.empty(n + 8)
+    c[:4] = c_in
+    c[4:n + 4] = conc
+    c[n + 4:] = conc[n - 1]
     out = c.copy()
-    f = np.empty(tile + 3)
-    a = np.empty(tile + 3)
-    if symmetric:
-        if n_steps % 2:
-            raise ValueError("the symmetric splitting takes an even number of steps")
-        keep2 = math.exp(-k_dt * 2.0)
-        for _ in range(n_steps // 2):
-            _advect_disperse_decay(c, out, c_in, h, nu, disp, keep2, f, a, tile)
-            _disperse_advect(out, c, c_in, h, nu, disp, a, f, tile)
-    else:
-        keep = math.exp(-k_dt)
-        for _ in range(n_steps):
-            _advect_disperse_decay(c, out, c_in, h, nu, disp, keep, f, a, tile)
+    f = np.empty(tile + 5)
+    a = np.empty(tile + 4)
+    b = np.empty(tile + 2)
+    debt = 0.0  # inlet mass (over V) the dispersion steps brought in, not yet taken off the inflow
+    r_prev = 0.0  # the last dispersion step's inlet mass
+    for day in range(substeps.shape[0]):
+        n_sub = substeps[day]
+        for sub in range(n_sub + 1):
+            ends = sub == 0 or sub == n_sub
+            nu_s = nu_half if ends else nu
+            c1 = c[4]
+            if sub == 0:
+                pred = 0.5 * eta * (c_in - c1)
+            elif sub == n_sub:
+                pred = 0.0
+            else:
+                pred = 0.5 * r_prev
+            x = debt + pred
+            room = nu_s * (c_in - c1)
+            theta = 1.0
+            if x > max(room, 0.0):
+                theta = max(room, 0.0) / x
+            elif x < min(room, 0.0):
+                theta = min(room, 0.0) / x
+            x *= theta
+            debt -= x
+            f_in = c_in - x / nu_s if nu_s > 0.0 else c_in
+            rr = _sweep(c, out, f_in, c_in, h_half if ends else h, nu_s, disp, eta, keep, sub < n_sub,
+                        f, a, b, tile)
+            if sub < n_sub:
+                r_prev = rr
+                debt += rr
             c, out = out, c
-    conc[:] = c[3:n + 3]
+    conc[:] = c[4:n + 4]
     return conc
