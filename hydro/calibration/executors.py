@@ -2,39 +2,73 @@
 
 Every executor has the same two methods: :meth:`map_unordered` takes a list of
 search-space vectors and yields ``(index, record)`` as each evaluation
-finishes (so the caller can store it at once), and :meth:`close`.  The task
-is :func:`hydro.calibration.problem.evaluate_task`; the problem is sent once
-per worker where the executor allows it (Dask ``scatter``) and is otherwise
-small to pickle (its configuration only; see :class:`Problem`).
+finishes (so the caller can store it at once), and :meth:`close`.  Workers are
+started once and kept for the whole run (every generation of DE); the problem
+is sent to each worker once (the pool's initializer, Dask ``scatter``) and
+built there once, so a task carries only its vectors
+(:func:`hydro.calibration.problem.evaluate_chunk`).  Vectors travel in chunks
+sized so that a chunk takes about :data:`CHUNK_SECONDS` (known from
+:attr:`seconds_per_evaluation`, set by the runner from a timed evaluation), so
+fast models are not dominated by the cost of a round trip per evaluation and
+slow ones are still spread one evaluation at a time.
+
+:func:`choose_executor` picks the executor when the user names none: in this
+process when the whole job is short (:data:`SERIAL_BELOW_S`), else local
+processes.
 
 ``serial``
     In the calling process; for debugging and tiny problems.
 ``processes``
     :class:`concurrent.futures.ProcessPoolExecutor`, started by ``fork`` when
     this process runs a single thread, else by ``forkserver`` (or ``spawn``),
-    so that workers never inherit another thread's locks.  Default, with one
-    worker per core.  With ``forkserver``/``spawn`` the main script is
-    re-imported in the workers: guard it with ``if __name__ == "__main__":``.
+    so that workers never inherit another thread's locks.  With ``fork`` the
+    workers inherit the model this process has already built and the kernels
+    it has loaded.  One worker per core by default.  With
+    ``forkserver``/``spawn`` the main script is re-imported in the workers:
+    guard it with ``if __name__ == "__main__":``.
 ``dask``
     :class:`distributed.Client` on an existing scheduler (``--scheduler
     ADDRESS``) or on a :class:`distributed.LocalCluster` it starts
     (``--dask-workers N``, one thread per worker process).  Workers of an
     existing cluster must see the configuration, model and observation files
-    at the same paths (a shared file system).
+    at the same paths (a shared file system).  The processes of a local
+    cluster end when the calibration process dies, even by ``kill -9``
+    (:func:`_watch_parent`).
 """
 
 from __future__ import annotations
 
+import math
 import os
 from collections.abc import Iterator
 
 import numpy as np
 
-from hydro.calibration.problem import Problem, evaluate_task
+from hydro.calibration.problem import Problem, evaluate_chunk, evaluate_task, install
 from hydro.errors import HydroError
 
 #: Seconds allowed to connect to a scheduler before giving up.
 CONNECT_TIMEOUT_S = 10
+#: Target duration of one task (a chunk of evaluations), seconds.
+CHUNK_SECONDS = 0.05
+#: Jobs whose evaluations would take less than this in one process run serially
+#: when the user names no executor: starting, feeding and stopping worker
+#: processes costs more than it saves (measured: docs/calibration.md).
+SERIAL_BELOW_S = 3.0
+
+
+def chunks(n: int, workers: int, seconds_per_evaluation: float | None) -> list[range]:
+    """Split ``n`` evaluations into consecutive chunks of about :data:`CHUNK_SECONDS` each,
+    at least four per worker where there are enough, one evaluation each when their time
+    is unknown."""
+    if n <= 0:
+        return []
+    if seconds_per_evaluation is None or seconds_per_evaluation <= 0:
+        size = 1
+    else:
+        size = max(1, int(CHUNK_SECONDS / seconds_per_evaluation))
+        size = min(size, max(1, math.ceil(n / (4 * max(workers, 1)))))
+    return [range(a, min(a + size, n)) for a in range(0, n, size)]
 
 
 class SerialExecutor:
@@ -42,6 +76,7 @@ class SerialExecutor:
 
     name = "serial"
     workers = 1
+    seconds_per_evaluation: float | None = None
 
     def __init__(self, problem: Problem):
         self.problem = problem
@@ -58,6 +93,7 @@ class ProcessExecutor:
     """A pool of local worker processes."""
 
     name = "processes"
+    seconds_per_evaluation: float | None = None
 
     def __init__(self, problem: Problem, workers: int | None = None):
         import multiprocessing as mp
@@ -72,20 +108,24 @@ class ProcessExecutor:
         method = _start_method()
         # workers ignore Ctrl-C (the parent stops them: no worker tracebacks) and exit
         # when the parent dies (no orphans after kill -9)
+        # (and get the problem once, built before the first task)
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(method),
-                                        initializer=worker_init)
+                                        initializer=_start_worker, initargs=(worker_init, problem))
 
     def map_unordered(self, vectors) -> Iterator[tuple[int, dict]]:
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        futures = {self.pool.submit(evaluate_task, self.problem, np.asarray(z, float)): i
-                   for i, z in enumerate(vectors)}
+        vectors = [np.asarray(z, float) for z in vectors]
+        futures = {}
+        for part in chunks(len(vectors), self.workers, self.seconds_per_evaluation):
+            f = self.pool.submit(evaluate_chunk, self.problem.token, [(i, vectors[i]) for i in part])
+            futures[f] = part
         try:
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in done:
-                    yield futures[f], _result(f.result)
+                    yield from _chunk_results(f.result, futures[f])
         finally:
             for f in futures:
                 f.cancel()
@@ -111,6 +151,7 @@ class DaskExecutor:
     """A Dask distributed client, on an existing scheduler or a local cluster."""
 
     name = "dask"
+    seconds_per_evaluation: float | None = None
 
     def __init__(self, problem: Problem, scheduler: str | None = None, n_workers: int | None = None):
         try:
@@ -134,6 +175,9 @@ class DaskExecutor:
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                                         dashboard_address=None, host="127.0.0.1")
             self.client = Client(self.cluster, set_as_default=False)
+            # nannies and workers of our own cluster end with this process, even after kill -9
+            self.client.run(_watch_parent, os.getpid(), nanny=True)
+            self.client.run(_watch_parent, os.getpid())
         info = self.client.scheduler_info()
         self.workers = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1
         self._problem_future = self.client.scatter(problem, broadcast=True)
@@ -141,12 +185,16 @@ class DaskExecutor:
     def map_unordered(self, vectors) -> Iterator[tuple[int, dict]]:
         from distributed import as_completed
 
-        futures = [self.client.submit(evaluate_task, self._problem_future, np.asarray(z, float),
-                                      pure=False) for z in vectors]
-        index = {f.key: i for i, f in enumerate(futures)}
+        vectors = [np.asarray(z, float) for z in vectors]
+        futures, parts = [], {}
+        for part in chunks(len(vectors), self.workers, self.seconds_per_evaluation):
+            f = self.client.submit(evaluate_chunk, self._problem_future,
+                                   [(i, vectors[i]) for i in part], pure=False)
+            futures.append(f)
+            parts[f.key] = part
         try:
             for f in as_completed(futures, loop=self.client.loop):
-                yield index[f.key], _result(f.result)
+                yield from _chunk_results(f.result, parts[f.key])
         finally:
             self.client.cancel([f for f in futures if not f.done()])
 
@@ -167,6 +215,57 @@ def _start_method() -> str:
     if "fork" in methods and threading.active_count() == 1:
         return "fork"
     return "forkserver" if "forkserver" in methods else "spawn"
+
+
+def _start_worker(init, problem: Problem) -> None:
+    """Pool initializer: the signal and parent-death set-up, then the problem, built once."""
+    init()
+    install(problem)
+
+
+def _watch_parent(pid: int) -> None:
+    """In a process of a local Dask cluster: exit when process ``pid`` (the calibration)
+    is gone.  Linux's parent-death signal covers a nanny at once; a thread polling
+    ``pid`` covers the workers (children of the nannies) and other platforms."""
+    import signal
+    import sys
+    import threading
+    import time
+
+    if os.getppid() == pid and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except Exception:  # noqa: BLE001 - the thread below covers it
+            pass
+
+    def alive() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def watch():
+        while alive():
+            time.sleep(0.5)
+        os._exit(1)
+
+    if not any(t.name == "hydro-calibration-watchdog" for t in threading.enumerate()):
+        threading.Thread(target=watch, name="hydro-calibration-watchdog", daemon=True).start()
+
+
+def _chunk_results(get, part) -> Iterator[tuple[int, dict]]:
+    """The records of one chunk; a crash of the task (not of the model) fails each of them."""
+    results = _result(get)
+    if isinstance(results, dict):  # the task itself failed: every evaluation of the chunk
+        for i in part:
+            yield i, dict(results)
+        return
+    yield from results
 
 
 def _result(get) -> dict:
@@ -192,3 +291,18 @@ def make_executor(problem: Problem, *, workers: int | None = None, scheduler: st
     if scheduler or dask_workers:
         return DaskExecutor(problem, scheduler=scheduler, n_workers=dask_workers)
     return ProcessExecutor(problem, workers)
+
+
+def choose_executor(problem: Problem, planned: int, seconds_per_evaluation: float) -> tuple[str, int]:
+    """``("serial", 1)`` or ``("processes", n)`` for a job of ``planned`` evaluations.
+
+    Serial when ``planned x seconds_per_evaluation`` is below :data:`SERIAL_BELOW_S`
+    or there is one core; otherwise one process per core, but no more than keeps
+    each busy for :data:`SERIAL_BELOW_S` seconds (a worker costs a start and a
+    share of every generation's hand-offs).
+    """
+    cores = os.cpu_count() or 1
+    total = planned * max(seconds_per_evaluation, 0.0)
+    if cores == 1 or total < SERIAL_BELOW_S:
+        return "serial", 1
+    return "processes", max(2, min(cores, int(total / SERIAL_BELOW_S)))

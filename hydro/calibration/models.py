@@ -12,8 +12,9 @@ observation, the simulated daily series on :attr:`days`.
     A lumped GR4J (+ CemaNeige) catchment of :mod:`hydro.catchment`.  Paths:
     :data:`CATCHMENT_PATHS`.
 ``basin``
-    A basin of :mod:`hydro.basin`, run by :func:`hydro.simulation.run`; paths are
-    ``--set`` overrides (``subbasins.w1.sources.groundwater.leaching_fraction``).
+    A basin held as a :class:`hydro.Model` (read once per process), each
+    evaluation a :meth:`~hydro.Model.with_parameters` variant; paths are those
+    of ``--set`` (``subbasins.w1.sources.groundwater.leaching_fraction``).
 ``flow_sources``
     The source model of :mod:`hydro.sources` driven by observed discharge
     (:mod:`hydro.calibration.flowsources`); paths are overrides of its TOML.
@@ -23,6 +24,8 @@ from __future__ import annotations
 
 import dataclasses
 from datetime import date
+from typing import Any
+
 import numpy as np
 
 from hydro.calibration.config import CalibrationConfig, Observation
@@ -58,7 +61,12 @@ def _parse_fixed(overrides: tuple[str, ...]) -> dict[str, float]:
 
 
 class CatchmentModel:
-    """GR4J (+ CemaNeige) on one lumped catchment."""
+    """GR4J (+ CemaNeige) on one lumped catchment.
+
+    The catchment file and its forcing are read once; PET and the snow bands'
+    forcing are computed on the first run (:class:`~hydro.calibration.lumped.PreparedCatchment`)
+    and every run after that calls the compiled kernels only.
+    """
 
     def __init__(self, config: CalibrationConfig):
         from hydro.catchment import Catchment
@@ -75,6 +83,7 @@ class CatchmentModel:
                              f"{config.path}")
         self.forcing = self.forcing.between(p.warmup_start, p.end)
         self.days = self.forcing.dates
+        self._prepared: Any = None  # PET, snow-band forcing: built on the first run (see simulate)
         for o in config.observations:
             if o.at is not None:
                 raise HydroError(f"{config.path}: observation '{o.name}': a catchment has one outlet; "
@@ -84,7 +93,7 @@ class CatchmentModel:
         from hydro.runoff import GR4JParameters
 
         c = self.catchment
-        gr4j = dataclasses.asdict(c.params) if dataclasses.is_dataclass(c.params) else dict(vars(c.params))
+        gr4j = {f: getattr(c.params, f) for f in ("x1_mm", "x2_mm_per_day", "x3_mm", "x4_days")}
         top, snow = {}, None if c.snow is None else {}
         for path, value in {**self.fixed, **assignments}.items():
             if path not in CATCHMENT_PATHS:
@@ -121,16 +130,36 @@ class CatchmentModel:
 
     def simulate(self, assignments: dict[str, float]) -> dict[str, np.ndarray]:
         """Run GR4J and return each observation's variable, daily."""
-        from hydro.catchment import run_catchment
+        from hydro.catchment import MM_PER_DAY_KM2_TO_M3S
 
         catchment, params = self._apply(assignments)
-        r = run_catchment(catchment, self.forcing, params=params)
-        return {o.name: (r.q_mm if o.variable == "discharge_mm" else r.q_m3s)
-                for o in self.config.observations}
+        if self._prepared is None:  # the inputs that do not depend on the parameters, once
+            from hydro.calibration.lumped import PreparedCatchment
+
+            self._prepared = PreparedCatchment(self.catchment, self.forcing)
+        q_mm = self._prepared.q_mm(catchment, params)
+        q_m3s = None
+        out = {}
+        for o in self.config.observations:
+            if o.variable == "discharge_mm":
+                out[o.name] = q_mm
+            else:
+                if q_m3s is None:
+                    q_m3s = q_mm * catchment.area_km2 * MM_PER_DAY_KM2_TO_M3S
+                out[o.name] = q_m3s
+        return out
 
 
 class BasinModel:
-    """A basin run by :func:`hydro.simulation.run` with ``--set`` overrides."""
+    """A basin held as a :class:`hydro.Model`, run with the parameters set in memory.
+
+    The basin file is read and validated once per process
+    (:meth:`hydro.Model.from_basin`, then the fixed ``[model] overrides``);
+    each evaluation derives a variant with :meth:`hydro.Model.with_parameters`
+    (no file is read, no text parsed) and runs it.  For a watershed basin the
+    station weather, which does not depend on the parameters, is read once and
+    handed to every run.
+    """
 
     VARIABLE = {"discharge": "section_discharge", "tn_concentration": "section_tn_concentration",
                 "tn_load": "section_tn_load"}
@@ -143,20 +172,33 @@ class BasinModel:
         p = config.periods
         self.start, self.end = p.warmup_start, p.end
         self.days = np.arange(np.datetime64(self.start, "D"), np.datetime64(self.end, "D") + 1)
+        self._base: Any = None      # the Model with the fixed overrides (built on first use)
+        self._weather: Any = None   # station weather of a watershed, read once
+        self._columns: dict[str, int] | None = None  # section index of each observation
 
-    def _load(self, assignments: dict[str, float]):
-        from hydro.basin import Basin
+    def _model(self):
+        if self._base is None:
+            from hydro.model import Model
 
-        items = list(self.config.overrides) + [format_assignment(k, v) for k, v in assignments.items()]
+            try:
+                base = Model.from_basin(self.path)
+                if self.config.overrides:
+                    base = base.with_parameters(parse_overrides(self.config.overrides, self.config.path))
+            except HydroError as exc:
+                raise HydroError(f"{self.config.path}: [model] overrides on {self.path}: {exc}") from None
+            self._base = base
+        return self._base
+
+    def _variant(self, assignments: dict[str, float]):
         try:
-            return Basin.load(self.path, overrides=items)
+            return self._model().with_parameters(assignments)
         except HydroError as exc:
             raise HydroError(f"{self.config.path}: applying the calibration parameters to "
                              f"{self.path}: {exc}") from None
 
     def check(self, assignments: dict[str, float]) -> None:
-        """Load the basin with the assignments and check sections and weather coverage."""
-        basin = self._load(assignments)
+        """Build the model with the assignments and check sections and weather coverage."""
+        basin = self._variant(assignments).basin
         sections = [s.id for s in basin.network.sections]
         for o in self.config.observations:
             if o.at not in sections:
@@ -173,15 +215,47 @@ class BasinModel:
                 if [c.name for c in basin.constituents] != ["tn"]:
                     raise HydroError(f"{basin.path}: TN observations need a 'tn' constituent")
 
+    def _run(self, basin):
+        if not basin.is_watershed:
+            from hydro.simulation import run
+
+            return run(basin, self.start, self.end)
+        from hydro.watershed import run_watershed
+
+        if self._weather is None:
+            from hydro.watershed import Watershed
+            from hydro.weather import read_forcing_csv
+
+            self._weather = read_forcing_csv(Watershed.from_basin(basin).weather.csv)
+        return run_watershed(basin, self.start, self.end, weather=self._weather)
+
     def simulate(self, assignments: dict[str, float]) -> dict[str, np.ndarray]:
         """Run the basin and return each observation's section series, daily."""
-        from hydro.simulation import run
-
-        basin = self._load(assignments)
-        res = run(basin, self.start, self.end)
-        sections = list(res.coords["section"])
-        return {o.name: np.asarray(res[self.VARIABLE[o.variable]][:, sections.index(o.at)], dtype=float)
+        res = self._run(self._variant(assignments).basin)
+        columns = self._columns
+        if columns is None:
+            sections = list(res.coords["section"])
+            columns = self._columns = {o.name: sections.index(o.at) for o in self.config.observations}
+        return {o.name: np.asarray(res[self.VARIABLE[o.variable]][:, columns[o.name]], dtype=float)
                 for o in self.config.observations}
+
+
+def parse_overrides(items, where) -> dict:
+    """``["key.path=value", ...]`` as ``{path: value}``, values read as ``--set`` reads them
+    (a TOML value, else the bare text)."""
+    import tomllib
+
+    out = {}
+    for text in items:
+        if "=" not in text:
+            raise HydroError(f"{where}: [model] overrides: '{text}': expected key.path=value")
+        path, value_text = text.split("=", 1)
+        try:
+            value = tomllib.loads(f"v = {value_text}")["v"]
+        except tomllib.TOMLDecodeError:
+            value = value_text
+        out[path.strip()] = value
+    return out
 
 
 class FlowSourcesModel:
@@ -223,4 +297,4 @@ def period_days(first: date, last: date) -> np.ndarray:
 
 
 __all__ = ["BasinModel", "CATCHMENT_PATHS", "CatchmentModel", "FlowSourcesModel", "build_model",
-           "format_assignment"]
+           "format_assignment", "parse_overrides"]

@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import csv
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
@@ -133,6 +133,26 @@ class Alignment:
     observed: np.ndarray
     bin_dates: np.ndarray
     in_period: dict
+    #: Simulated days binned (``bin_of_day >= 0``), their bins and the days per bin,
+    #: computed once; ``day_of_bin`` when every bin holds exactly one day (daily
+    #: observations), so that binning is an index.
+    _days: np.ndarray = field(init=False, repr=False, compare=False)
+    _bins: np.ndarray = field(init=False, repr=False, compare=False)
+    _counts: np.ndarray = field(init=False, repr=False, compare=False)
+    day_of_bin: np.ndarray | None = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self):
+        days = np.flatnonzero(self.bin_of_day >= 0)
+        bins = self.bin_of_day[days]
+        counts = np.bincount(bins, minlength=self.n_bins)
+        one = None
+        if counts.size and bool(np.all(counts == 1)):
+            one = np.empty(self.n_bins, dtype=np.int64)
+            one[bins] = days
+        object.__setattr__(self, "_days", days)
+        object.__setattr__(self, "_bins", bins)
+        object.__setattr__(self, "_counts", counts)
+        object.__setattr__(self, "day_of_bin", one)
 
     @classmethod
     def build(cls, obs: Observation, dates: np.ndarray, values: np.ndarray, sim_days: np.ndarray,
@@ -178,10 +198,11 @@ class Alignment:
 
     def simulated(self, daily: np.ndarray) -> np.ndarray:
         """The simulated daily series averaged onto the bins."""
-        keep = self.bin_of_day >= 0
-        idx = self.bin_of_day[keep]
-        sums = np.bincount(idx, weights=daily[keep], minlength=self.n_bins)
-        counts = np.bincount(idx, minlength=self.n_bins)
+        daily = np.asarray(daily, dtype=np.float64)
+        if self.day_of_bin is not None:  # one day per bin: the mean is the value
+            return daily[self.day_of_bin]
+        sums = np.bincount(self._bins, weights=daily[self._days], minlength=self.n_bins)
+        counts = self._counts
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
 

@@ -14,8 +14,8 @@ read and aligned with the periods, and the forcing is checked to cover them.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
-import math
 import time
 import traceback
 from dataclasses import dataclass
@@ -25,7 +25,6 @@ import numpy as np
 from hydro.calibration.config import CalibrationConfig
 from hydro.calibration.observations import Alignment, read_observation_csv
 from hydro.errors import HydroError
-from hydro.metrics import metric
 
 #: Loss given to a failed evaluation, so that searches move away from it.
 FAILED_LOSS = 1.0e6
@@ -35,10 +34,12 @@ _WORKER_CACHE: dict[str, "Problem"] = {}
 
 @dataclass
 class Prepared:
-    """What a process builds once: the model and one alignment per observation."""
+    """What a process builds once: the model, one alignment per observation and the
+    scorer (observed values and statistics of every period, :mod:`~hydro.calibration.scoring`)."""
 
     model: object
     alignments: dict
+    scorer: object = None
 
 
 class Problem:
@@ -122,7 +123,10 @@ class Problem:
                 if label != "calibration" and alignments[o.name].in_period[label].sum() < 2:
                     raise HydroError(f"observation '{o.name}': fewer than 2 values in the {label} "
                                      f"period {first} to {last}; fix [periods] or the observations")
-        self._prepared = Prepared(model, alignments)
+        from hydro.calibration.scoring import Scorer
+
+        scorer = Scorer(alignments, cfg.objectives, list(periods))
+        self._prepared = Prepared(model, alignments, scorer)
         return self._prepared
 
     # -- evaluation ---------------------------------------------------------------------
@@ -131,26 +135,13 @@ class Problem:
         return self.prepare().model.simulate(self.assignments(z))
 
     def score(self, series: dict[str, np.ndarray]) -> tuple[float, dict[str, dict[str, float]]]:
-        """Combined calibration loss and every objective's value in every period."""
-        prep = self.prepare()
-        scores: dict[str, dict[str, float]] = {}
-        for label in self.config.periods.named():
-            scores[label] = {}
-            for obj in self.config.objectives:
-                sim, obs = prep.alignments[obj.observation].pair(series[obj.observation], label)
-                scores[label][obj.label] = float(metric(obj.metric)(sim, obs))
-        total = sum(o.weight for o in self.config.objectives)
-        loss = 0.0
-        for obj in self.config.objectives:
-            m = metric(obj.metric)
-            value = scores["calibration"][obj.label]
-            part = {"maximize": m.optimum - value, "minimize": value - m.optimum,
-                    "zero": abs(value - m.optimum)}[m.goal]
-            loss += obj.weight * part
-        loss /= total
-        if not math.isfinite(loss):
-            raise FloatingPointError(f"the combined loss is {loss}")
-        return loss, scores
+        """Combined calibration loss and every objective's value in every period.
+
+        Each simulated series is binned once and each period sliced once
+        (:class:`~hydro.calibration.scoring.Scorer`); the values are those of
+        :mod:`hydro.metrics`.
+        """
+        return self.prepare().scorer.score(series)
 
     def evaluate(self, z) -> dict:
         """Run and score ``z``; a failure is returned as a record, never raised.
@@ -173,10 +164,37 @@ class Problem:
                     "error": f"{type(exc).__name__}: {exc}{at}"}
 
 
-def evaluate_task(problem: Problem, z) -> dict:
-    """Evaluate ``z`` with the process-wide copy of ``problem`` (what workers run)."""
+def _cached(problem: Problem) -> Problem:
     cached = _WORKER_CACHE.get(problem.token)
     if cached is None:
         _WORKER_CACHE.clear()  # one problem per worker at a time
         _WORKER_CACHE[problem.token] = cached = problem
-    return cached.evaluate(np.asarray(z, dtype=float))
+    return cached
+
+
+def evaluate_task(problem: Problem, z) -> dict:
+    """Evaluate ``z`` with the process-wide copy of ``problem`` (what workers run)."""
+    return _cached(problem).evaluate(np.asarray(z, dtype=float))
+
+
+def evaluate_chunk(problem: Problem | str, chunk) -> list[tuple[int, dict]]:
+    """Evaluate ``[(index, z), ...]`` with the process-wide copy of ``problem``.
+
+    ``problem`` may be the :attr:`Problem.token` of a problem already installed
+    in this process (:func:`install`), so that a task carries only its vectors.
+    """
+    if isinstance(problem, str):
+        cached = _WORKER_CACHE.get(problem)
+        if cached is None:
+            raise RuntimeError("the calibration problem is not installed in this worker")
+    else:
+        cached = _cached(problem)
+    return [(i, cached.evaluate(np.asarray(z, dtype=float))) for i, z in chunk]
+
+
+def install(problem: Problem) -> None:
+    """Make ``problem`` this process's copy (a worker initializer) and build its model now,
+    so that the first task does not pay for it; a failure here is left to the first task."""
+    cached = _cached(problem)
+    with contextlib.suppress(Exception):  # reported by the evaluations themselves
+        cached.prepare()

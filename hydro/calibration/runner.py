@@ -6,9 +6,10 @@ evaluation store, runs the method of the configuration on an executor and
 writes the output folder:
 
 ``evaluations.jsonl``
-    every evaluation, appended as it finishes (:mod:`hydro.calibration.store`);
+    every evaluation, appended as it finishes and synced to disk once per
+    batch (:mod:`hydro.calibration.store`);
 ``evaluations.csv``
-    the same as a table (rewritten at the end, and on Ctrl-C);
+    the same as a table (written atomically at the end, and on Ctrl-C);
 ``best_params.toml``
     the best parameters as ``key.path=value`` overrides (:func:`write_params`),
     the file ``hydro run --params`` reads;
@@ -50,7 +51,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.calibration.config import CalibrationConfig
-from hydro.calibration.executors import make_executor
+from hydro.calibration.executors import choose_executor, make_executor
 from hydro.calibration.models import format_assignment
 from hydro.calibration.problem import FAILED_LOSS, Problem
 from hydro.progress import Progress
@@ -127,6 +128,7 @@ class _Evaluator:
                 self.best = rec["loss"]
             best = "-" if self.best is None else f"{self.best:.4g}"
             self.progress.update(1, f"best loss {best}" + (f" | failed {self.failed}" if self.failed else ""))
+        self.store.sync()  # once per batch (generation): durable even if the machine fails
         return out  # type: ignore[return-value]
 
     def losses(self, vectors) -> np.ndarray:
@@ -373,6 +375,16 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool) -> None
         run_file.write_text(json.dumps(meta, indent=1) + "\n")
 
 
+def _time_evaluation(problem: Problem) -> float:
+    """Seconds of one evaluation (after a first, warming run at the centre of the box, and
+    at another point, so that nothing the model caches per value is reused)."""
+    problem.evaluate(problem.midpoint())  # loads the compiled kernels
+    lo, hi = np.array(problem.bounds).T
+    t0 = time.perf_counter()
+    problem.evaluate(lo + 0.3719 * (hi - lo))
+    return time.perf_counter() - t0
+
+
 def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, workers: int | None = None,
               scheduler: str | None = None, dask_workers: int | None = None, serial: bool = False,
               resume: bool = False, quiet: bool = True, executor=None) -> CalibrationResult:
@@ -385,7 +397,11 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
     folder : path
         Output folder (created).  Must not hold a run unless ``resume``.
     workers : int, optional
-        Local worker processes (default: every core).
+        Local worker processes.  Default: chosen by the job's size
+        (:func:`~hydro.calibration.executors.choose_executor`: in this process
+        when the planned evaluations take less than
+        :data:`~hydro.calibration.executors.SERIAL_BELOW_S` seconds, else one
+        process per core).
     scheduler : str, optional
         Address of an existing Dask scheduler.
     dask_workers : int, optional
@@ -417,9 +433,18 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
     problem = Problem(config)
     problem.prepare()  # every input check, before anything is written or evaluated
     own = executor is None
+    seconds = None
+    if own and not serial and workers != 1 and not scheduler and not dask_workers:
+        # one timed run here: it sizes the job, and forked workers inherit the loaded kernels
+        seconds = _time_evaluation(problem)
+        if workers is None:
+            kind, workers = choose_executor(problem, planned_evaluations(config), seconds)
+            serial = kind == "serial"
     if own:  # an unreachable scheduler is reported before the folder is touched
         executor = make_executor(problem, workers=workers, scheduler=scheduler,
                                  dask_workers=dask_workers, serial=serial)
+    if seconds is not None and hasattr(executor, "seconds_per_evaluation"):
+        executor.seconds_per_evaluation = seconds
     try:
         _check_folder(folder, config, resume)
         store = EvaluationStore(folder, resume=resume)

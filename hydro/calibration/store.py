@@ -1,9 +1,14 @@
 """The append-only record of every evaluation (``evaluations.jsonl``) and its CSV copy.
 
-One JSON object per line, written and flushed (and fsync'ed) as soon as an
-evaluation finishes, so an interrupted run (Ctrl-C, a killed job, a lost
-cluster) loses nothing already evaluated.  A torn last line (the process died
-mid-write) is ignored when the file is read back.
+One JSON object per line, appended as soon as an evaluation finishes and
+handed to the operating system at once (a ``write``, no ``fsync``), so that a
+killed process (Ctrl-C, ``kill -9``, a lost cluster) loses nothing already
+evaluated; the file is ``fsync``'ed once per batch (a DE generation, a GLUE or
+sensitivity sample) and at least every :data:`SYNC_SECONDS`, so that even a
+crash of the machine loses at most that.  Records are only ever appended: a
+resumed run cuts a torn last line (the process died mid-write) off the end of
+the file and appends after it, so every line written before is kept byte for
+byte.  ``evaluations.csv`` is written atomically (whole or not at all).
 
 A record::
 
@@ -21,6 +26,7 @@ import csv
 import json
 import math
 import os
+import time
 from pathlib import Path
 
 import numpy as np
@@ -29,6 +35,8 @@ from hydro.errors import HydroError
 
 EVALUATIONS = "evaluations.jsonl"
 EVALUATIONS_CSV = "evaluations.csv"
+#: Longest time between two fsyncs of the evaluation log while evaluations arrive.
+SYNC_SECONDS = 5.0
 
 
 def vector_key(z) -> str:
@@ -59,24 +67,33 @@ class EvaluationStore:
         #: How many records were read back from disk.
         self.n_resumed = len(self.records)
         self._fh = open(self.path, "a", encoding="utf-8")
+        self._synced = time.monotonic()
+        self._dirty = False
 
     def _read(self) -> None:
-        with open(self.path, encoding="utf-8") as fh:
-            lines = fh.read().split("\n")
+        with open(self.path, "rb") as fh:
+            data = fh.read()
+        lines = data.split(b"\n")
+        good = 0  # bytes of whole, valid lines: what is kept
         for k, line in enumerate(lines):
             if not line.strip():
+                good += len(line) + (k < len(lines) - 1)
                 continue
             try:
                 rec = json.loads(line)
-            except json.JSONDecodeError:
+                if not isinstance(rec, dict) or k == len(lines) - 1:  # no newline: torn
+                    raise json.JSONDecodeError("torn", "", 0)
+            except (json.JSONDecodeError, UnicodeDecodeError):
                 if k >= len(lines) - 2:  # a torn last line from an interrupted write
-                    continue
+                    break
                 raise HydroError(f"{self.path}: line {k + 1} is not JSON; the file is damaged") from None
             self._add(rec)
-        # rewrite without a torn tail so that appends start on a fresh line
-        with open(self.path, "w", encoding="utf-8") as fh:
-            for rec in self.records:
-                fh.write(json.dumps(rec) + "\n")
+            good += len(line) + 1
+        if good < len(data):  # cut the torn tail so that appends start on a fresh line
+            with open(self.path, "r+b") as fh:
+                fh.truncate(good)
+                fh.flush()
+                os.fsync(fh.fileno())
 
     def _add(self, rec: dict) -> None:
         self.records.append(rec)
@@ -88,17 +105,35 @@ class EvaluationStore:
         return self.by_key.get(vector_key(z))
 
     def append(self, rec: dict) -> dict:
-        """Store a record now (written, flushed and synced before returning)."""
-        rec = _finite({"id": len(self.records), **rec})
-        self._fh.write(json.dumps(rec, allow_nan=False, default=_jsonable) + "\n")
+        """Store a record now: written to the operating system before returning (a killed
+        process loses nothing), synced to disk by :meth:`sync` (at least every
+        :data:`SYNC_SECONDS`)."""
+        rec = {"id": len(self.records), **rec}
+        try:
+            line = json.dumps(rec, allow_nan=False, default=_jsonable)
+        except ValueError:  # NaN or infinity somewhere: JSON has none, store null
+            rec = _finite(rec)
+            line = json.dumps(rec, allow_nan=False, default=_jsonable)
+        self._fh.write(line + "\n")
         self._fh.flush()
-        os.fsync(self._fh.fileno())
+        self._dirty = True
         self._add(rec)
+        if time.monotonic() - self._synced > SYNC_SECONDS:
+            self.sync()
         return rec
 
+    def sync(self) -> None:
+        """Make every record appended so far durable (``fsync``; once per batch)."""
+        if self._dirty and not self._fh.closed:
+            self._fh.flush()
+            os.fsync(self._fh.fileno())
+            self._dirty = False
+        self._synced = time.monotonic()
+
     def close(self) -> None:
-        """Close the file."""
+        """Sync and close the file."""
         if not self._fh.closed:
+            self.sync()
             self._fh.close()
 
     def best(self, phase: str | None = None) -> dict | None:
@@ -115,7 +150,9 @@ class EvaluationStore:
                 for k in sc:
                     if f"{period}:{k}" not in labels:
                         labels.append(f"{period}:{k}")
-        with open(path, "w", newline="", encoding="utf-8") as fh:
+        from hydro.outputs import atomic_open
+
+        with atomic_open(path, overwrite=True) as fh:  # whole or not at all
             w = csv.writer(fh)
             w.writerow(["id", "phase", "status", "loss", *names, *labels, "seconds", "error"])
             for r in self.records:

@@ -1,0 +1,141 @@
+"""Scores of one evaluation on one binning: every objective in every period.
+
+:meth:`hydro.calibration.problem.Problem.score` used to average the daily
+simulation onto an observation's bins once per metric and period and let each
+metric re-check and re-filter both series.  A :class:`Scorer` is built once per
+process from the alignments and the objectives: it keeps, for each observation
+and period, the indices of the scored bins, the observed values and their
+statistics (mean, standard deviation, sum of squared deviations, sum).  Scoring
+an evaluation then bins each simulated series once (an index for daily
+observations), takes each period's slice once, checks it once, and computes the
+metrics from the kernels of :mod:`hydro.metrics` (the KGE components are shared
+by ``kge_2009`` and ``kge_2012``).
+
+The values are those of :func:`hydro.metrics.metric` bit for bit: the same
+kernels on the same arrays.  Whenever the fast path does not apply (a NaN or an
+infinite simulated value, constant or zero-mean observations, fewer than two
+bins, a metric without a fast form) the metric of :mod:`hydro.metrics` is
+called on the slice, so its errors and NaN handling are unchanged.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from hydro.metrics import _kge, metric
+
+#: Metrics computed from shared statistics; others go through :func:`hydro.metrics.metric`.
+FAST_METRICS = ("nse", "kge_2009", "kge_2012", "pbias")
+
+
+@dataclass
+class _Slice:
+    """One observation in one period: scored bins and observed statistics."""
+
+    index: np.ndarray        # bins of the period
+    obs: np.ndarray          # observed values of those bins (never NaN)
+    fast: bool               # statistics usable (>= 2 bins, varying, non-zero mean)
+    mean: float = 0.0
+    std: float = 0.0
+    ssd: float = 0.0         # sum of squared deviations from the mean (NSE denominator)
+    total: float = 0.0       # sum (PBIAS denominator)
+    dev: np.ndarray | None = None  # deviations from the mean (KGE's correlation)
+    ssd_dev: float = 0.0     # sum(dev * dev), as _pearson_r computes it
+
+
+class Scorer:
+    """Scores simulated daily series against aligned observations (see the module doc).
+
+    Parameters
+    ----------
+    alignments : dict of str -> Alignment
+        One alignment per observation.
+    objectives : sequence of Objective
+        The objectives of the configuration.
+    periods : sequence of str
+        Period labels (``calibration`` first).
+    """
+
+    def __init__(self, alignments: dict, objectives, periods):
+        self.alignments = alignments
+        self.objectives = list(objectives)
+        self.periods = list(periods)
+        self.metrics = {o.metric: metric(o.metric) for o in self.objectives}
+        self.slices: dict[tuple[str, str], _Slice] = {}
+        for name, al in alignments.items():
+            for label in self.periods:
+                mask = al.in_period[label]
+                o = np.ascontiguousarray(al.observed[mask], dtype=np.float64)
+                fast = o.size >= 2 and bool(np.isfinite(o).all()) and o.min() != o.max()
+                s = _Slice(np.flatnonzero(mask), o, fast)
+                if fast:
+                    s.mean, s.std = float(o.mean()), float(o.std())
+                    s.ssd = float(np.sum((o - o.mean()) ** 2))
+                    s.total = float(np.sum(o))
+                    s.dev = o - o.mean()
+                    s.ssd_dev = float(np.sum(s.dev * s.dev))
+                    s.fast = s.mean != 0.0 and s.total != 0.0
+                self.slices[(name, label)] = s
+        self.total_weight = sum(o.weight for o in self.objectives)
+
+    def score(self, series: dict[str, np.ndarray]) -> tuple[float, dict[str, dict[str, float]]]:
+        """Combined calibration loss and every objective's value in every period."""
+        binned = {name: self.alignments[name].simulated(series[name])
+                  for name in {o.observation for o in self.objectives}}
+        scores: dict[str, dict[str, float]] = {label: {} for label in self.periods}
+        for label in self.periods:
+            cache: dict = {}
+            for obj in self.objectives:
+                sl = self.slices[(obj.observation, label)]
+                sim = binned[obj.observation][sl.index]
+                scores[label][obj.label] = self._value(obj.metric, sim, sl, cache, obj.observation)
+        loss = 0.0
+        for obj in self.objectives:
+            m = self.metrics[obj.metric]
+            value = scores["calibration"][obj.label]
+            part = {"maximize": m.optimum - value, "minimize": value - m.optimum,
+                    "zero": abs(value - m.optimum)}[m.goal]
+            loss += obj.weight * part
+        loss /= self.total_weight
+        if not math.isfinite(loss):
+            raise FloatingPointError(f"the combined loss is {loss}")
+        return loss, scores
+
+    def _value(self, name: str, s: np.ndarray, sl: _Slice, cache: dict, obs_name: str) -> float:
+        if not (sl.fast and name in FAST_METRICS):
+            return float(self.metrics[name](s, sl.obs))
+        c = cache.get(obs_name)
+        if c is None:
+            c = cache[obs_name] = {"finite": bool(np.isfinite(s).all())}
+        if not c["finite"]:  # NaN pairs dropped, infinities reported: as hydro.metrics does
+            return float(self.metrics[name](s, sl.obs))
+        o = sl.obs
+        if name == "nse":  # _nse, with the observed sum of squares kept
+            return float(1.0 - np.sum((s - o) ** 2) / sl.ssd)
+        if name == "pbias":
+            return 100.0 * float(np.sum(s - o)) / sl.total
+        if "kge" not in c:
+            c["kge"] = self._kge_parts(s, sl)
+        r, beta, alpha, mu_s = c["kge"]
+        if name == "kge_2009":
+            return _kge(r, alpha, beta)
+        if mu_s == 0.0:  # gamma divides by the simulated mean: the metric raises its error
+            return float(self.metrics[name](s, o))
+        return _kge(r, alpha * sl.mean / mu_s, beta)
+
+    @staticmethod
+    def _kge_parts(s: np.ndarray, sl: _Slice) -> tuple[float, float, float, float]:
+        """r, beta, alpha and the simulated mean, as :func:`hydro.metrics.kge_components`
+        computes them (``s.std()`` is ``sqrt(sum(ds * ds) / n)`` in NumPy, one pass saved)."""
+        mu_s = float(s.mean())
+        ds = s - s.mean()
+        ss = np.sum(ds * ds)
+        r = 0.0 if ss == 0.0 else float(np.sum(ds * sl.dev) / math.sqrt(ss * sl.ssd_dev))
+        alpha = float(np.sqrt(ss / s.size)) / sl.std
+        return r, mu_s / sl.mean, alpha, mu_s
+
+
+__all__ = ["FAST_METRICS", "Scorer"]
