@@ -295,8 +295,12 @@ def _check_header(path: Path, header: list[str], required, optional=()) -> None:
             )
 
 
-def _column(path, header, rows, numbers, name, *, allow_missing=True, what="a number") -> np.ndarray:
-    """Column ``name`` as float64, missing tokens → NaN; a bad value names its line."""
+def _column(path, header, rows, numbers, name, *, allow_missing=True, what="a number",
+            gaps: bool | None = None) -> np.ndarray:
+    """Column ``name`` as float64, missing tokens → NaN; a bad value names its line.  Its
+    message suggests NA only where the reader accepts a gap (``gaps``, default
+    ``allow_missing``)."""
+    gaps = allow_missing if gaps is None else gaps
     j = header.index(name)
     raw = [row[j].strip() for row in rows]
     values = np.empty(len(raw), dtype=np.float64)
@@ -305,7 +309,7 @@ def _column(path, header, rows, numbers, name, *, allow_missing=True, what="a nu
             if not allow_missing:
                 raise HydroError(
                     f"{path}: line {numbers[i]}, column '{name}': value missing ('{text}'); expected {what}"
-                    + ("; fill the gap" if name != "year" else "")
+                    + ("; fill the gap (a simulation needs a value on every day)" if name != "year" else "")
                 )
             values[i] = np.nan
             continue
@@ -317,8 +321,9 @@ def _column(path, header, rows, numbers, name, *, allow_missing=True, what="a nu
             ) from None
         if not math.isfinite(v):
             raise HydroError(
-                f"{path}: line {numbers[i]}, column '{name}': expected a finite number or NA, got '{text}'; "
-                "write NA for a missing value"
+                f"{path}: line {numbers[i]}, column '{name}': expected a finite number"
+                + (f" or NA, got '{text}'; write NA for a missing value" if gaps
+                   else f", got '{text}'; write the measured value (a simulation needs one on every day)")
             )
         values[i] = v
     return values
@@ -663,12 +668,12 @@ def read_forcing_csv(path: str | Path, *, allow_missing: bool = False) -> DailyF
         if name not in header:
             values[name] = None
             continue
-        v = _column(path, header, rows, numbers, name, allow_missing=True)
+        v = _column(path, header, rows, numbers, name, allow_missing=True, gaps=allow_missing)
         if not allow_missing and np.isnan(v).any():
             i = int(np.flatnonzero(np.isnan(v))[0])
             raise HydroError(
-                f"{path}: line {numbers[i]} ({dates[i]}), column '{name}': value missing; fill the gap "
-                "or read with allow_missing=True"
+                f"{path}: line {numbers[i]} ({dates[i]}), column '{name}': value missing; a simulation needs "
+                "a value on every day: fill the gap (from a nearby station, or by interpolation)"
             )
         values[name] = v
 

@@ -191,7 +191,7 @@ GOOD_ROWS = "date,precip_mm,tmean_c,tmin_c,tmax_c\n2020-01-01,0.0,1.0,-2.0,3.0\n
         (GOOD_ROWS + "2020-13-03,0,0,-1,1\n", ["line 4", "'date'", "2020-13-03"]),
         (GOOD_ROWS + "2020-01-03,abc,0,-1,1\n", ["line 4", "'precip_mm'", "abc"]),
         (GOOD_ROWS + "2020-01-03,-1,0,-1,1\n", ["line 4", "2020-01-03", "'precip_mm'", ">= 0"]),
-        (GOOD_ROWS + "2020-01-03,NA,0,-1,1\n", ["line 4", "2020-01-03", "'precip_mm'", "missing", "allow_missing"]),
+        (GOOD_ROWS + "2020-01-03,NA,0,-1,1\n", ["line 4", "2020-01-03", "'precip_mm'", "missing", "fill the gap"]),
         (GOOD_ROWS + "2020-01-03,0,0,1,2\n", ["line 4", "'tmin_c'", "tmin_c <= tmean_c"]),
         (GOOD_ROWS + "2020-01-03,0,0,-1\n", ["line 4", "expected 5"]),
         (GOOD_ROWS.replace("precip_mm", "precip"), ["unknown column 'precip'", "did you mean 'precip_mm'"]),
