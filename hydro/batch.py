@@ -82,7 +82,7 @@ def _call(fn: Callable, arg) -> Outcome:
         return Outcome(fn(arg))
     except KeyboardInterrupt:
         raise
-    except Exception as exc:  # noqa: BLE001 - a failed member is reported, the batch goes on
+    except Exception as exc:  # a failed member is reported, the batch goes on
         return Outcome(error=_describe(exc))
 
 
@@ -126,7 +126,8 @@ class ProcessExecutor:
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in done:
-                    yield futures[f], _outcome(f.result)
+                    i = futures.pop(f)  # drop the future: its result is the caller's now
+                    yield i, _outcome(f.result)
         finally:
             for f in futures:
                 f.cancel()
@@ -181,12 +182,16 @@ class DaskExecutor:
 
         futures = [self.client.submit(_call, fn, a, pure=False) for a in args]
         index = {f.key: i for i, f in enumerate(futures)}
+        pending = {f.key: f for f in futures}
+        del futures
         try:
-            for f in as_completed(futures, loop=self.client.loop):
-                yield index[f.key], _outcome(f.result)
+            for f in as_completed(list(pending.values()), loop=self.client.loop):
+                pending.pop(f.key, None)
+                outcome = _outcome(f.result)
                 f.release()  # the result is the caller's now: free it on the cluster
+                yield index[f.key], outcome
         finally:
-            self.client.cancel([f for f in futures if not f.done()])
+            self.client.cancel([f for f in pending.values() if not f.done()])
 
     def close(self, abort: bool = False) -> None:
         self.client.close()
@@ -212,7 +217,7 @@ def _outcome(get) -> Outcome:
         return get()
     except KeyboardInterrupt:
         raise
-    except Exception as exc:  # noqa: BLE001 - recorded like a failed member
+    except Exception as exc:  # recorded like a failed member
         return Outcome(error=f"in the executor: {_describe(exc)}")
 
 

@@ -117,9 +117,12 @@ def main() -> None:
               help="One run on synthetic weather (the generator fitted to the basin's station record, "
                    "with this seed), e.g. to simulate years the record does not cover.")
 @click.option("--workers", type=int, help="Worker processes for an ensemble (default: all cores).")
-@click.option("--scheduler", metavar="ADDRESS", help="Run the ensemble members on this Dask scheduler (tcp://host:8786).")
-@click.option("--dask-workers", type=click.IntRange(1), help="Run the ensemble members on a local Dask cluster of N workers.")
-@click.option("--variables", multiple=True, metavar="NAME[,NAME]", help="Variables to write (default: all; repeatable).")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Run the ensemble members on this Dask scheduler (tcp://host:8786).")
+@click.option("--dask-workers", type=click.IntRange(1),
+              help="Run the ensemble members on a local Dask cluster of N workers.")
+@click.option("--variables", multiple=True, metavar="NAME[,NAME]",
+              help="Variables to write (default: all; repeatable).")
 @click.option("--locations", multiple=True, metavar="ID[,ID]",
               help="Reaches, sections, reservoirs, gauges or subbasins to write (default: all; repeatable).")
 @click.option("--aggregate", type=click.Choice(["daily", "monthly", "yearly"]),

@@ -128,7 +128,7 @@ def run_ensemble(spec, members: int, seed: int, start: date | None = None, end: 
         if outcome.ok:
             results[m] = outcome.value
         else:
-            failures[m] = outcome.error
+            failures[m] = str(outcome.error)
     template = next((r for r in results if r is not None), None)
     if template is None:
         raise BatchFailed(f"every member of the ensemble failed; member 0: {failures.get(0)}")
@@ -175,7 +175,7 @@ def write_ensemble(spec, members: int, seed: int, path: str | Path, start: date 
                 if outcome.ok:
                     writer.write(m, outcome.value)
                 else:
-                    failures[m] = outcome.error
+                    failures[m] = str(outcome.error)
     except HydroError as exc:
         if failures and len(failures) == members:
             raise BatchFailed(f"every member of the ensemble failed; member 0: {failures.get(0)}") from None

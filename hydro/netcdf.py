@@ -64,7 +64,7 @@ CHUNK_BYTES = 1 << 20
 def _chunks(shape: tuple[int, ...], dims: tuple[str, ...], itemsize: int) -> list[int]:
     """Chunk sizes: one along leading dims (scenario, member), whole along the others but
     ``time``, and as many days as fit in :data:`CHUNK_BYTES`."""
-    sizes = [1 if d in LEADING_DIMS else max(n, 1) for d, n in zip(dims, shape)]
+    sizes = [1 if d in LEADING_DIMS else max(n, 1) for d, n in zip(dims, shape, strict=True)]
     if "time" in dims:
         k = dims.index("time")
         sizes[k] = 1
@@ -108,7 +108,7 @@ def _define(nc, results: Results, spec):
                 var.bounds = "time_bnds"
                 nc.createDimension("nv", 2)
                 tb = nc.createVariable("time_bnds", "f8", ("time", "nv"))
-                tb[:] = np.array([[(a - start).days, (b - start).days] for a, b in zip(*bounds)], dtype=float)
+                tb[:] = np.array([[(a - start).days, (b - start).days] for a, b in zip(*bounds, strict=True)], dtype=float)
         elif dim in _STRING_DIMS:
             var = nc.createVariable(dim, str, (dim,))
             var.long_name = f"{dim.replace('_', ' ')} identifier"

@@ -39,6 +39,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 import numpy as np
 
@@ -84,7 +85,7 @@ class OutputSpec:
         for key in table:
             if key not in known:
                 raise HydroError(f"{where}: unknown key '{key}'; expected {', '.join(sorted(known))}")
-        kw = {}
+        kw: dict[str, Any] = {}
         for key in ("variables", "locations"):
             if key in table:
                 v = table[key]
@@ -112,7 +113,7 @@ class OutputSpec:
         """Command-line options over ``base`` (a basin file's ``[output]``): each option given
         replaces that key; ``variables``/``locations`` take comma-separated or repeated values."""
         spec = base or cls()
-        kw = {}
+        kw: dict[str, Any] = {}
         for key, value in (("variables", variables), ("locations", locations)):
             items = _split(value)
             if items:
@@ -167,7 +168,7 @@ def check(results, spec: OutputSpec) -> None:
 
 def element_index(results, spec: OutputSpec) -> dict[str, np.ndarray]:
     """Element dimension -> indices kept (only the dimensions that are cut)."""
-    out = {}
+    out: dict[str, np.ndarray] = {}
     if not spec.locations:
         return out
     wanted = set(spec.locations)

@@ -77,6 +77,14 @@ class Results:
         """The simulated days."""
         return self.coords["time"]
 
+    def days_per_step(self) -> np.ndarray:
+        """Days each time step covers: 1 for daily results, the simulated days of each
+        period for monthly or yearly means (so a load's mass is ``load * days``)."""
+        if self.time_bounds is None:
+            return np.ones(len(self.dates))
+        first, after = self.time_bounds
+        return np.array([(b - a).days for a, b in zip(first, after, strict=True)], dtype=float)
+
     def to_xarray(self):
         """The results as an :class:`xarray.Dataset` with the CF attributes of the netCDF file.
 
@@ -115,7 +123,7 @@ class Results:
         if aggregated:
             first, after = self.time_bounds
             data_vars["time_bnds"] = (("time", "nv"), np.array(
-                [[np.datetime64(a, "ns"), np.datetime64(b, "ns")] for a, b in zip(first, after)]), {})
+                [[np.datetime64(a, "ns"), np.datetime64(b, "ns")] for a, b in zip(first, after, strict=True)]), {})
         attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
         attrs.update({k: str(v) for k, v in self.attrs.items()})
         return xr.Dataset(data_vars, coords=coords, attrs=attrs)

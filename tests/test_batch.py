@@ -8,6 +8,7 @@ address as ``--scheduler``.  Runs use the example watershed over a few months.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import sys
@@ -41,10 +42,8 @@ def _mix() -> bool:
 
 def output(result) -> str:
     text = result.output
-    try:
+    with contextlib.suppress(ValueError, AttributeError):  # stderr not captured apart
         text += result.stderr
-    except (ValueError, AttributeError):
-        pass
     return text
 
 

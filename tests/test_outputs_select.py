@@ -84,6 +84,9 @@ def test_yearly_and_in_memory_reduction_agree_with_the_file(tiny, tmp_path):
     assert sorted(back.data) == ["discharge", "tn_budget_reach", "tn_load"]
     np.testing.assert_allclose(back["tn_load"], small["tn_load"], rtol=1e-12)
     assert back.time_bounds == small.time_bounds
+    np.testing.assert_array_equal(back.days_per_step(), [352, 69])
+    np.testing.assert_allclose((back["tn_load"] * back.days_per_step()[:, None]).sum(axis=0),
+                               tiny["tn_load"].sum(axis=0), rtol=1e-12)
     np.testing.assert_allclose(small["tn_load"][0], tiny["tn_load"][:352].mean(axis=0), rtol=1e-12)
 
 
