@@ -349,3 +349,28 @@ def test_cli_command(cheap, tmp_path):
     assert "best_params.toml" in res.output and (out / "scores.csv").is_file()
     res = runner.invoke(group, ["calibrate", str(_config(cheap, budget=60)), "--workers", "1", "-o", str(out)])
     assert res.exit_code == 2 and "--resume" in res.output
+
+
+def test_cli_overwrite_replaces_a_stored_run(cheap, tmp_path):
+    from click.testing import CliRunner
+
+    from hydro.calibration.cli import calibrate_command
+    from hydro.cli import _Group
+
+    group = _Group("hydro")
+    group.add_command(calibrate_command)
+    runner = CliRunner()
+    out = tmp_path / "cli"
+    config = str(_config(cheap, budget=60))
+    assert runner.invoke(group, ["calibrate", config, "--workers", "1", "-q", "-o", str(out)]).exit_code == 0
+    (out / "notes.txt").write_text("mine")
+    (out / EVALUATIONS).write_text('{"torn')  # a damaged log is replaced too
+    res = runner.invoke(group, ["calibrate", config, "--workers", "1", "-q", "-o", str(out), "--overwrite",
+                                "--resume"])
+    assert res.exit_code == 2 and "choose one" in res.output
+    res = runner.invoke(group, ["calibrate", config, "--workers", "1", "-q", "-o", str(out), "--overwrite"])
+    assert res.exit_code == 0, res.output
+    lines = (out / EVALUATIONS).read_text().splitlines()
+    assert len(lines) == json.loads((out / "summary.json").read_text())["evaluations"]
+    assert json.loads((out / "summary.json").read_text())["resumed"] == 0
+    assert (out / "notes.txt").read_text() == "mine"

@@ -22,10 +22,12 @@ import click
               help="Start a local Dask cluster with N single-thread worker processes.")
 @click.option("--resume", is_flag=True,
               help="Continue the run stored in the output folder (stored evaluations are not re-run).")
+@click.option("--overwrite", is_flag=True,
+              help="Replace the run stored in the output folder (its files only) instead of refusing.")
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
               help="Output folder (default: calibration-<config name> here).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the result folder.")
-def calibrate_command(config, workers, scheduler, dask_workers, resume, outdir, quiet):
+def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrite, outdir, quiet):
     """Calibrate a model: search parameters, store every evaluation, write the best.
 
     CONFIG.toml names the model, the parameters (override paths with bounds),
@@ -44,7 +46,7 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, outdir, 
     folder = Path(outdir) if outdir else Path(f"calibration-{Path(config).stem}")
     try:
         result = calibrate(cfg, folder, workers=workers, scheduler=scheduler, dask_workers=dask_workers,
-                           resume=resume, quiet=quiet)
+                           resume=resume, quiet=quiet, overwrite=overwrite)
     except KeyboardInterrupt:
         click.echo(f"\ninterrupted: the evaluations so far are in {folder / 'evaluations.jsonl'}; "
                    f"continue with: hydro calibrate {config} -o {folder} --resume", err=True)

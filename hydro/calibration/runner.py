@@ -60,6 +60,9 @@ from hydro.errors import HydroError
 
 PARAMS_FILE = "best_params.toml"
 RUN_FILE = "run.json"
+#: Every file a run writes in its folder, in the order ``--overwrite`` removes them.
+RUN_OUTPUTS = ("evaluations.jsonl", "evaluations.csv", PARAMS_FILE, "scores.csv", "summary.json",
+               "glue_bands.csv", "sensitivity.csv", RUN_FILE)
 
 
 @dataclass
@@ -351,28 +354,43 @@ def _write_scores(folder: Path, problem: Problem, record: dict) -> Path:
     return path
 
 
-def _check_folder(folder: Path, config: CalibrationConfig, resume: bool) -> None:
+def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwrite: bool = False) -> None:
+    """Every check of the output folder, writing nothing (see :func:`_open_folder`)."""
     from hydro.outputs import check_folder
 
+    if overwrite and resume:
+        raise HydroError("--overwrite and --resume: choose one (--resume continues the run stored "
+                         "in the folder, --overwrite replaces it)")
     if folder.exists() and not folder.is_dir():
         raise HydroError(f"{folder}: is a file; the calibration output (-o) is a folder, choose another")
     # the folder, or the nearest folder above it that exists, must be writable (the rest is created)
     existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
     check_folder(existing)
-    folder.mkdir(parents=True, exist_ok=True)
     run_file = folder / RUN_FILE
-    meta = {"config": str(config.path), "config_sha256": config.sha256, "method": config.method.name}
-    if run_file.exists():
+    if run_file.exists() and not overwrite:
         if not resume:
             raise HydroError(f"{folder} already holds a calibration run ({RUN_FILE}); pass --resume "
-                             "to continue it, or choose another output folder (-o)")
+                             "to continue it, --overwrite to replace it, or choose another output "
+                             "folder (-o)")
         old = json.loads(run_file.read_text())
         if old.get("config_sha256") != config.sha256:
             raise HydroError(f"--resume: {config.path} has changed since the run in {folder} started "
                              "(its SHA-256 differs); the stored evaluations would not match. Start a "
                              "new run in another folder (-o)")
-    else:
-        run_file.write_text(json.dumps(meta, indent=1) + "\n")
+
+
+def _open_folder(folder: Path, config: CalibrationConfig, overwrite: bool) -> None:
+    """Create the folder, remove a replaced run's files (``overwrite``), write ``run.json``."""
+    from hydro.outputs import write_text
+
+    folder.mkdir(parents=True, exist_ok=True)
+    if overwrite:  # the files of the previous run, the log first and run.json last; nothing else
+        for name in RUN_OUTPUTS:
+            (folder / name).unlink(missing_ok=True)
+    run_file = folder / RUN_FILE
+    if not run_file.exists():
+        meta = {"config": str(config.path), "config_sha256": config.sha256, "method": config.method.name}
+        write_text(run_file, json.dumps(meta, indent=1) + "\n", overwrite=True)
 
 
 def _time_evaluation(problem: Problem) -> float:
@@ -387,7 +405,8 @@ def _time_evaluation(problem: Problem) -> float:
 
 def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, workers: int | None = None,
               scheduler: str | None = None, dask_workers: int | None = None, serial: bool = False,
-              resume: bool = False, quiet: bool = True, executor=None) -> CalibrationResult:
+              resume: bool = False, quiet: bool = True, executor=None,
+              overwrite: bool = False) -> CalibrationResult:
     """Calibrate a model as its configuration says and write the output folder.
 
     Parameters
@@ -414,6 +433,9 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
         No progress bar on stderr.
     executor : object, optional
         An executor already made (overrides the options above; not closed here).
+    overwrite : bool
+        Replace a run stored in ``folder`` (its files, :data:`RUN_OUTPUTS`, are
+        removed once every input is checked; other files are left alone).
 
     Returns
     -------
@@ -432,12 +454,14 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
     folder = Path(folder)
     problem = Problem(config)
     problem.prepare()  # every input check, before anything is written or evaluated
+    _check_folder(folder, config, resume, overwrite)  # and the output's, before any model run
     own = executor is None
     seconds = None
-    if own and not serial and workers != 1 and not scheduler and not dask_workers:
-        # one timed run here: it sizes the job, and forked workers inherit the loaded kernels
+    if own and not serial and workers != 1:
+        # one timed run here: it sizes the job and the chunks, and forked workers inherit
+        # the loaded kernels
         seconds = _time_evaluation(problem)
-        if workers is None:
+        if workers is None and not scheduler and not dask_workers:
             kind, workers = choose_executor(problem, planned_evaluations(config), seconds)
             serial = kind == "serial"
     if own:  # an unreachable scheduler is reported before the folder is touched
@@ -446,7 +470,7 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
     if seconds is not None and hasattr(executor, "seconds_per_evaluation"):
         executor.seconds_per_evaluation = seconds
     try:
-        _check_folder(folder, config, resume)
+        _open_folder(folder, config, overwrite)
         store = EvaluationStore(folder, resume=resume)
     except BaseException:
         if own:
