@@ -168,3 +168,13 @@ def test_cli_scenarios_on_a_dask_cluster(cluster, tmp_path, monkeypatch):
     assert "scenario domestic failed" in text
     with xr.open_dataset(tmp_path / "f.nc") as ds:
         assert list(ds["scenario"].values) == ["baseline"] and ds.attrs["scenarios_failed"] == "domestic"
+
+
+def test_a_local_dask_cluster_of_worker_processes():
+    """--dask-workers N: a LocalCluster of N one-thread worker processes, started and stopped."""
+    pytest.importorskip("distributed")
+    import math
+
+    outcomes = dict(run_batch(math.sqrt, [4.0, 9.0, -1.0], dask_workers=1))
+    assert outcomes[0].value == 2.0 and outcomes[1].value == 3.0
+    assert not outcomes[2].ok and "math domain error" in outcomes[2].error
