@@ -303,7 +303,8 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     if incentives:
         from hydro.scenarios.cli import compensate_scenarios
 
-        compensate_scenarios(series_path, agreement, scenario_file, as_json, csv_out, overwrite=overwrite)
+        compensate_scenarios(series_path, agreement, scenario_file, as_json, csv_out, overwrite=overwrite,
+                             skip_unavailable=skip_unavailable, overrides=overrides)
         return
     from hydro.compensation import (Agreement, evaluate, format_payments, payments_as_json,
                                     write_payments_csv)

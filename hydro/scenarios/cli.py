@@ -124,14 +124,19 @@ def gep_command(results, output, overwrite, prices, basin, by):
 
 
 def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=False, csv_out=None,
-                         overwrite=False) -> None:
-    """Body of ``hydro compensate --scenarios SCENARIOS.nc AGREEMENT.toml``: the incentives table."""
+                         overwrite=False, skip_unavailable=False, overrides=()) -> None:
+    """Body of ``hydro compensate --scenarios SCENARIOS.nc AGREEMENT.toml``: the incentives table
+    (``--skip-unavailable`` and ``--set`` apply as for one series)."""
     import json
     import math
 
     from hydro.scenarios.incentives import format_table, incentives, write_csv
 
-    rows = incentives(scenarios_path, agreement, scenario_file)
+    if overrides:
+        from hydro.compensation import Agreement
+
+        agreement = Agreement.from_toml(agreement, overrides=list(overrides))
+    rows = incentives(scenarios_path, agreement, scenario_file, skip_unavailable=skip_unavailable)
     if csv_out:
         write_csv(rows, csv_out, overwrite=overwrite)
     if as_json:

@@ -24,6 +24,9 @@ One row per scenario, year and party:
     point terms of their budgets; the same on every row of a scenario and year);
 ``paid_per_kg_kept_out_yuan``
     for a party that pays (``received_yuan < 0``): what it pays per kg kept out.
+
+Rows also carry ``year_part`` (not a CSV column): "" for a calendar year the run covers
+whole, else the part it covers ("Jan-Feb only"); the text table marks those years.
 """
 
 from __future__ import annotations
@@ -60,7 +63,7 @@ def party_of_subbasins(parties: dict, ids, county, province, drains_to) -> list[
     return out
 
 
-def incentives(scenario_results_path, agreement, scenario_file=None) -> list[dict]:
+def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavailable: bool = False) -> list[dict]:
     """The incentives table of one basin's scenarios under one agreement (module docstring).
 
     Parameters
@@ -71,6 +74,9 @@ def incentives(scenario_results_path, agreement, scenario_file=None) -> list[dic
     scenario_file : ScenarioFile or str or Path, optional
         For the parties; default the file named in the results' ``scenario_file``
         attribute.
+    skip_unavailable : bool
+        Leave out the rule parameters the simulation has no data for (TP, NH3-N, CODMn
+        on a TN-only run), as ``hydro compensate --skip-unavailable`` does.
 
     Returns
     -------
@@ -116,10 +122,13 @@ def incentives(scenario_results_path, agreement, scenario_file=None) -> list[dic
     parties = set(owner) | set(sfile.parties)
     for sid in names:
         series = read_series(path, scenario=sid)
-        for t in totals(evaluate(agreement, series)):
+        for t in totals(evaluate(agreement, series, skip_unavailable=skip_unavailable)):
             received[(sid, t["year"], t["payee"])] = received.get((sid, t["year"], t["payee"]), 0.0) + t["net_yuan"]
             received[(sid, t["year"], t["payer"])] = received.get((sid, t["year"], t["payer"]), 0.0) - t["net_yuan"]
             parties |= {t["payer"], t["payee"]}
+    from hydro.scenarios.summary import partial_years
+
+    partial = partial_years(res.dates)
     rows = []
     for s, sid in enumerate(names):
         for k, y in enumerate(years):
@@ -134,7 +143,8 @@ def incentives(scenario_results_path, agreement, scenario_file=None) -> list[dic
                 rows.append({"scenario": sid, "year": y, "party": p, "received_yuan": got,
                              "received_change_yuan": got - base, "measure_cost_yuan": c,
                              "net_gain_yuan": got - base - c, "n_kept_out_kg": kept,
-                             "paid_per_kg_kept_out_yuan": (-got / kept) if (got < 0 and kept > 0) else float("nan")})
+                             "paid_per_kg_kept_out_yuan": (-got / kept) if (got < 0 and kept > 0) else float("nan"),
+                             "year_part": partial.get(y, "")})
     return rows
 
 
@@ -159,8 +169,13 @@ def format_table(rows: list[dict]) -> str:
     head = f"{'scenario':20s} {'year':>4s} {'party':22s} {'received':>14s} {'vs baseline':>14s} " \
            f"{'measure cost':>14s} {'net gain':>14s} {'N kept out kg':>14s}"
     lines = [head]
+    partial = {r["year"]: r.get("year_part") for r in rows if r.get("year_part")}
     for r in rows:
-        lines.append(f"{r['scenario']:20s} {r['year']:4d} {r['party']:22s} {r['received_yuan']:14,.0f} "
+        year = f"{r['year']}*" if r["year"] in partial else f"{r['year']} "
+        lines.append(f"{r['scenario']:20s} {year:5s}{r['party']:22s} {r['received_yuan']:14,.0f} "
                      f"{r['received_change_yuan']:14,.0f} {r['measure_cost_yuan']:14,.0f} "
                      f"{r['net_gain_yuan']:14,.0f} {r['n_kept_out_kg']:14,.0f}")
+    if partial:
+        lines.append("* years the run covers only in part: "
+                     + ", ".join(f"{y} ({p})" for y, p in sorted(partial.items())))
     return "\n".join(lines)
