@@ -172,7 +172,7 @@ class DaskExecutor:
             if n < 1:
                 raise HydroError(f"--dask-workers must be >= 1, got {n_workers}")
             self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, host="127.0.0.1")
+                                        dashboard_address=":0", host="127.0.0.1")  # a free port, never a clash
             self.client = Client(self.cluster, set_as_default=False)
         info = self.client.scheduler_info()
         self.workers = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1

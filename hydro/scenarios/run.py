@@ -283,15 +283,16 @@ def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False,
                     spec=None) -> Path:
     """Write every scenario to one netCDF4 (CF-1.8) file with a leading ``scenario`` dimension.
 
-    The runs are stacked (:func:`hydro.results.stack`) and written by the one
-    results writer (:mod:`hydro.netcdf`: atomic, no overwrite without
+    The runs are written one after the other along the ``scenario`` dimension
+    (:class:`hydro.netcdf.StackedWriter`: no stacked copy of every run is made) by
+    the one results writer (:mod:`hydro.netcdf`: atomic, no overwrite without
     ``overwrite``).  With an ensemble, ``ensemble_<variable>`` holds every member
     (dims ``scenario, member, ...``).  ``spec`` (:class:`hydro.outputspec.OutputSpec`)
     chooses variables, locations, aggregation and precision (default: all, daily,
     64-bit, compressed).  Failed scenarios and members are listed in the attributes
     ``scenarios_failed`` and ``members_failed``.
     """
-    from hydro.results import stack
+    from hydro.netcdf import StackedWriter
 
     ens = run.ensemble
     for k, res in enumerate(run.results):
@@ -300,16 +301,19 @@ def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False,
             for name in ENSEMBLE_VARIABLES:
                 if name in ens:
                     res.data[f"ensemble_{name}"] = ens[name][k]
-    stacked = stack(run.results, "scenario", list(run.names))
-    stacked.attrs.update(_attrs(run, history))
+    attrs = _attrs(run, history)
     if ens:
-        stacked.attrs["ensemble_seed"] = f"{ens['seed']}+member"
-        stacked.attrs["ensemble_generator"] = "hydro.weathergen fitted to the basin's weather CSV"
+        attrs["ensemble_seed"] = f"{ens['seed']}+member"
+        attrs["ensemble_generator"] = "hydro.weathergen fitted to the basin's weather CSV"
         if ens.get("failed"):
-            stacked.attrs["members_failed"] = ",".join(str(m) for m in sorted(ens["failed"]))
+            attrs["members_failed"] = ",".join(str(m) for m in sorted(ens["failed"]))
     if run.failed:
-        stacked.attrs["scenarios_failed"] = ",".join(run.failed)
-    return stacked.to_netcdf(Path(path), overwrite=overwrite, spec=spec)
+        attrs["scenarios_failed"] = ",".join(run.failed)
+    with StackedWriter(Path(path), "scenario", list(run.names), overwrite=overwrite, spec=spec,
+                       attrs=attrs) as writer:
+        for k, res in enumerate(run.results):
+            writer.write(k, res)
+    return Path(path)
 
 
 def read_scenarios(path: str | Path):
