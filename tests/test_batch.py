@@ -178,3 +178,14 @@ def test_a_local_dask_cluster_of_worker_processes():
     outcomes = dict(run_batch(math.sqrt, [4.0, 9.0, -1.0], dask_workers=1))
     assert outcomes[0].value == 2.0 and outcomes[1].value == 3.0
     assert not outcomes[2].ok and "math domain error" in outcomes[2].error
+
+
+def test_a_mistake_in_the_request_stops_before_any_member_runs(tmp_path):
+    r = invoke("run", "watershed", "--members", "2", "--workers", "1", "--variables", "section_tn_conc",
+               "-o", tmp_path / "e.nc")
+    assert r.exit_code == 2 and "not a declared output variable" in output(r)
+    r = invoke("run", "watershed", "--members", "2", "--workers", "1", "--locations", "outlett",
+               "-o", tmp_path / "e.nc")
+    assert r.exit_code == 2 and "did you mean 'outlet'" in output(r)
+    r = invoke("run", "tiny", "--scheduler", "tcp://127.0.0.1:1", "-o", tmp_path / "t.nc")
+    assert r.exit_code == 2 and "add --members" in output(r)
