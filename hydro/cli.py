@@ -369,9 +369,12 @@ def _ranges(numbers) -> str:
 @click.option("--basin", help="Basin for the network topology and names.")
 @click.option("--agreement", type=click.Path(dir_okay=False), help="Agreement TOML (compensation).")
 @click.option("--payee", multiple=True, help="Payees to show (compensation).")
+@click.option("--skip-unavailable", is_flag=True,
+              help="compensation: leave out (and list) the rule parameters the results have no data for "
+                   "(TP, NH3-N, CODMn on a TN-only simulation).")
 @click.option("--title", help="Figure title.")
 def plot_command(results, kind, output, overwrite, location, aggregate, classes, target, observations, scenario,
-                 scenarios, share, constituent, basin, agreement, payee, title):
+                 scenarios, share, constituent, basin, agreement, payee, title, skip_unavailable):
     """Draw a figure from a results file.
 
     \b
@@ -392,6 +395,18 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
                "observations": observations, "scenario": scenario, "scenarios": list(scenarios) or None,
                "share": share or None, "constituent": constituent, "basin": basin,
                "agreement": agreement, "payees": list(payee) or None, "title": title}
+    if skip_unavailable:
+        if kind.strip().lower() != "compensation":
+            raise HydroError(f"plot '{kind}' takes no --skip-unavailable (it is for 'compensation')")
+        options["skip_unavailable"] = True
+        if agreement:
+            from hydro.compensation import Agreement
+            from hydro.compensation.engine import unavailable
+            from hydro.monitoring import read_series
+
+            for key, section, parameter in unavailable(Agreement.from_toml(agreement),
+                                                       read_series(results, scenario)):
+                click.echo(f"skipped: {key} {parameter} at {section} (no data)", err=True)
     if location:
         if kind.strip().lower() == "trajectory":
             options["locations"] = list(location)

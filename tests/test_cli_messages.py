@@ -135,3 +135,18 @@ def test_scenario_summary_names_the_year_of_each_figure():
     only_partial = [r for r in rows if "partial" in r["quantity"] or r["quantity"] == "first_year_met"]
     text = format_summary(only_partial)
     assert "TN 2017 (Jan-Feb only) mean" in text and "no complete calendar year" in text
+
+
+def test_compensation_plot_of_a_tn_simulation_skips_what_it_lacks(tmp_path):
+    out = tmp_path / "g.nc"
+    assert invoke("run", "guanting", "--synthetic-weather", "5", "--start", "2023-01-01", "--end",
+                  "2023-12-31", "-o", out, "-q").exit_code == 0
+    agreement = ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml"
+    user_error(invoke("plot", out, "compensation", "--agreement", agreement, "-o", tmp_path / "p.png"),
+               "codmn")
+    result = invoke("plot", out, "compensation", "--agreement", agreement, "--skip-unavailable",
+                    "-o", tmp_path / "p.png")
+    assert result.exit_code == 0, result.output
+    assert "skipped:" in result.stderr and (tmp_path / "p.png").is_file()
+    user_error(invoke("plot", out, "trajectory", "--skip-unavailable", "-o", tmp_path / "t.png"),
+               "takes no --skip-unavailable")

@@ -56,6 +56,7 @@ def _payments(results, results_path, options):
     """Payments for the ``compensation`` kind: given, or evaluated from ``agreement=``."""
     payments = options.pop("payments", None)
     agreement = options.pop("agreement", None)
+    skip = bool(options.pop("skip_unavailable", False))  # rules on parameters the series lacks (TP on TN)
     if payments is not None:
         return payments
     if agreement is None:
@@ -69,7 +70,8 @@ def _payments(results, results_path, options):
                          "not a Results object; or pass payments=evaluate(...)")
     if not isinstance(agreement, Agreement):
         agreement = Agreement.from_toml(agreement)
-    return evaluate(agreement, read_series(results_path, scenario=options.pop("scenario", None)))
+    return evaluate(agreement, read_series(results_path, scenario=options.pop("scenario", None)),
+                    skip_unavailable=skip)
 
 
 def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite: bool = True, **options):
