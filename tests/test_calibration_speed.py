@@ -44,19 +44,22 @@ def lumped(tmp_path_factory) -> Path:
 # ------------------------------------------------------------------ same numbers
 
 
-@pytest.mark.parametrize("solid_fraction", ["hydrotel", "usace", None])
+@pytest.mark.parametrize("solid_fraction", ["hydrotel", "usace", None, "given PET"])
 def test_prepared_catchment_equals_run_catchment(lumped, solid_fraction):
     from hydro.calibration.lumped import PreparedCatchment
     from hydro.catchment import Catchment, run_catchment
     from hydro.runoff import GR4JParameters
 
     c = Catchment.from_toml(lumped.parent / "catchment.toml")
-    if solid_fraction is None:
+    forcing = c.read_forcing().between("1980-06-01", None)
+    if solid_fraction in (None, "given PET"):
         c = dataclasses.replace(c, snow=None)
+        if solid_fraction == "given PET":  # the hymod / leguer kind: PET column, no temperature
+            forcing = dataclasses.replace(forcing, pet_mm=np.linspace(0.5, 3.0, forcing.dates.size),
+                                          temp_c=None, tmin_c=None, tmax_c=None)
     elif solid_fraction != c.snow.bands.solid_fraction:
         c = dataclasses.replace(c, snow=dataclasses.replace(
             c.snow, bands=dataclasses.replace(c.snow.bands, solid_fraction=solid_fraction)))
-    forcing = c.read_forcing().between("1980-06-01", None)
     prepared = PreparedCatchment(c, forcing)
     for x, ctg, kf, frac in (((300.0, 0.5, 60.0, 1.2), 0.2, 2.0, 0.3), ((900.0, -2.0, 200.0, 3.7), 0.8, 6.5, 0.7)):
         variant = dataclasses.replace(c, production_fraction=frac)

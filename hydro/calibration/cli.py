@@ -15,7 +15,8 @@ import click
 @click.command("calibrate")
 @click.argument("config", metavar="CONFIG.toml", type=click.Path(dir_okay=False))
 @click.option("--workers", type=click.IntRange(min=1), default=None,
-              help="Local worker processes (default: every core; 1 runs in this process).")
+              help="Local worker processes (default: chosen by the job's size, in this process "
+                   "when it is short, else one per core; 1 runs in this process).")
 @click.option("--scheduler", metavar="ADDRESS", default=None,
               help="Run on an existing Dask cluster, e.g. tcp://10.0.0.5:8786.")
 @click.option("--dask-workers", type=click.IntRange(min=1), default=None,

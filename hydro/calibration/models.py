@@ -115,8 +115,12 @@ class CatchmentModel:
         return dataclasses.replace(c, **top), GR4JParameters(**gr4j)
 
     def check(self, assignments: dict[str, float]) -> None:
-        """Apply the assignments (unknown paths are errors)."""
+        """Apply the assignments (unknown paths are errors) and prepare the forcing (a gap,
+        a missing column: reported before any evaluation)."""
+        from hydro.calibration.lumped import PreparedCatchment
+
         self._apply(assignments)
+        self._prepared = PreparedCatchment(self.catchment, self.forcing)
 
     def observed_from_forcing(self, obs: Observation) -> tuple[np.ndarray, np.ndarray]:
         """Observed flow of the forcing CSV in the observation's variable units."""
