@@ -267,23 +267,32 @@ def _scenarios(results) -> str:
                         "them (named at the top). The figure compares all of them.", figs)
 
 
-def render(results, results_path: Path, scenario=None, title: str | None = None) -> str:
-    """The report page of ``results`` (read from ``results_path``) as one HTML string."""
+def render(results, results_path: Path, scenario=None, title: str | None = None, progress=None) -> str:
+    """The report page of ``results`` (read from ``results_path``) as one HTML string.
+
+    ``progress``, if given, is called with a short text as each part of the page starts
+    (the figures take a few seconds on a real basin).
+    """
     if not results.coords.get("time"):
         raise HydroError(f"{results_path}: the results have no time steps; nothing to report")
     scenario_id = _scenario_id(results, scenario)
     names = _names(results)
     from hydro.plotting.style import figure_context
 
+    steps = [("glance", "At a glance", lambda: _glance(results, scenario)),
+             ("provenance", "Provenance", lambda: _provenance(results, results_path, scenario_id)),
+             ("network", "Network", lambda: _network(results, scenario)),
+             ("scenarios", "Scenarios", lambda: _scenarios(results)),
+             ("sections", "Sections", lambda: _sections(results, scenario, names)),
+             ("sources", "Sources", lambda: _sources(results, scenario, names)),
+             ("reservoirs", "Reservoirs", lambda: _reservoirs(results, scenario, names)),
+             ("budgets", "Mass budgets", lambda: _budgets(results, scenario, names))]
+    parts = []
     with figure_context():
-        parts = [("glance", "At a glance", _glance(results, scenario)),
-                 ("provenance", "Provenance", _provenance(results, results_path, scenario_id)),
-                 ("network", "Network", _network(results, scenario)),
-                 ("scenarios", "Scenarios", _scenarios(results)),
-                 ("sections", "Sections", _sections(results, scenario, names)),
-                 ("sources", "Sources", _sources(results, scenario, names)),
-                 ("reservoirs", "Reservoirs", _reservoirs(results, scenario, names)),
-                 ("budgets", "Mass budgets", _budgets(results, scenario, names))]
+        for k, (key, label, build) in enumerate(steps):
+            if progress is not None:
+                progress(f"report: {label.lower()} ({k + 1}/{len(steps)})")
+            parts.append((key, label, build()))
     parts = [p for p in parts if p[2]]
     toc = "".join(f'<li><a href="#{k}">{esc(label)}</a></li>' for k, label, _ in parts)
     basin = results.attrs.get("basin", "results")
@@ -302,7 +311,7 @@ def render(results, results_path: Path, scenario=None, title: str | None = None)
 
 
 def build_report(results_path, output_path, overwrite: bool = False, *, scenario=None,
-                 title: str | None = None) -> Path:
+                 title: str | None = None, progress=None) -> Path:
     """Write the self-contained HTML report of a results file.
 
     Parameters
@@ -318,6 +327,9 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
         With a ``scenario`` dimension, the scenario the tables report (default: the first).
     title : str, optional
         Page title (default: "Basin B — scenario S").
+    progress : callable, optional
+        Called with a short text as each part of the page starts (``hydro report``
+        prints them on stderr).
 
     Returns
     -------
@@ -337,7 +349,7 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
     from hydro.netcdf import check_hydro_results
 
     results = check_hydro_results(open_results(results_path), results_path)
-    page = render(results, results_path, scenario=scenario, title=title)
+    page = render(results, results_path, scenario=scenario, title=title, progress=progress)
     from hydro.outputs import write_text
 
     write_text(output_path, page, overwrite)
@@ -351,7 +363,8 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
 @click.option("--overwrite", is_flag=True, help="Replace the report if it exists.")
 @click.option("--scenario", help="Scenario to report in a file with a scenario dimension (default: the first).")
 @click.option("--title", help="Page title (default: 'Basin B — scenario S').")
-def report_command(results, output, overwrite, scenario, title):
+@click.option("-q", "--quiet", is_flag=True, help="No progress on stderr and no \"written:\" line.")
+def report_command(results, output, overwrite, scenario, title, quiet):
     """Write a self-contained HTML report of a results file.
 
     Configuration and provenance, section means and loads (by source when the run
@@ -359,8 +372,10 @@ def report_command(results, output, overwrite, scenario, title):
     file that loads nothing from elsewhere.
     """
     out = Path(output) if output else Path(Path(results).stem + ".html")
-    build_report(results, out, overwrite=overwrite, scenario=scenario, title=title)
-    click.echo(f"written: {out}")
+    progress = None if quiet else (lambda text: click.echo(text, err=True))
+    build_report(results, out, overwrite=overwrite, scenario=scenario, title=title, progress=progress)
+    if not quiet:
+        click.echo(f"written: {out}")
 
 
 __all__ = ["build_report", "render", "report_command"]
