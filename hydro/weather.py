@@ -25,6 +25,33 @@ This module owns two things:
    ``# key: value`` lines; they become :attr:`DailyForcing.metadata`.  Generated
    series carry ``synthetic: true`` and their ``seed``.
 
+   A joined record (several stations one after the other) may add a text column
+   ``station`` naming, day by day, where the values come from (a code that the
+   header explains).  The reader keeps it as the metadata line ``station_days``
+   (each code with its first and last day, e.g. ``beijing_54511 2000-01-01..2012-12-31;
+   huairou 2013-03-01..2017-02-28``); :func:`write_forcing_csv` writes that summary
+   back as a header line, not the column.
+
+Days without an observation
+---------------------------
+A missing value is written ``NA``.  ``read_forcing_csv(path, allow_missing=True)``
+returns the file as written (NaN on those days).  A simulation reads with
+``allow_missing=False``: then a missing value is an error naming its line, **unless**
+the file's header declares how the simulation fills it, with the line
+``# fill_missing: RULE[, RULE]``:
+
+* ``precip_zero`` — a missing ``precip_mm`` is taken as 0 mm (the day's total is then
+  a lower bound, as for partially observed hourly days above; the file's header should
+  say how much precipitation that may miss);
+* ``temp_range_monthly`` — a missing ``tmin_c`` (``tmax_c``) on a day with a ``tmean_c``
+  is ``tmean_c`` minus (plus) the mean of ``tmean_c - tmin_c`` (``tmax_c - tmean_c``)
+  over the file's days of the same calendar month that have all three values.
+
+``tmean_c`` is never filled.  What was filled is recorded in the metadata
+(``filled_precip_days``, ``filled_tmin_days``, ``filled_tmax_days`` and
+``filled_dates``, the first and last filled day), so results can say it.  The file
+itself keeps ``NA``: nothing is written that was not observed.
+
 Missing-data rule
 -----------------
 The day is the calendar day in Beijing time (hours 00–23), the convention of the
@@ -82,6 +109,14 @@ FORCING_COLUMNS: dict[str, tuple[bool, str]] = {
     "tmin_c": (True, "daily minimum air temperature, degC"),
     "tmax_c": (True, "daily maximum air temperature, degC"),
     "pet_mm": (False, "potential evapotranspiration, mm d-1"),
+    "station": (False, "where the day's values come from: a code explained in the header (text)"),
+}
+
+#: Rules a forcing file may declare in ``# fill_missing:`` (see the module docstring).
+FILL_RULES = {
+    "precip_zero": "a missing precip_mm is 0 mm (a lower bound)",
+    "temp_range_monthly": "a missing tmin_c/tmax_c is tmean_c -/+ the calendar month's mean "
+                          "tmean-tmin/tmax-tmean over the file's complete days",
 }
 _TITLE = "hydro daily forcing"
 _VALUE_COLUMNS = ("precip_mm", "tmean_c", "tmin_c", "tmax_c", "pet_mm")
@@ -580,6 +615,72 @@ def _parse_meta_value(path: Path, lineno: int, key: str, text: str) -> Any:
     return text
 
 
+def _fill_rules(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
+    """The rules of the header line ``fill_missing`` (empty without it); unknown ones are errors."""
+    text = meta.get("fill_missing")
+    if text is None:
+        return ()
+    rules = tuple(r.strip() for r in str(text).split(",") if r.strip())
+    for rule in rules:
+        if rule not in FILL_RULES:
+            raise HydroError(
+                f"{path}: header 'fill_missing': unknown rule '{rule}'{suggest(rule, FILL_RULES)}; "
+                f"expected one or more of {', '.join(FILL_RULES)} separated by commas"
+            )
+    return rules
+
+
+def _station_days(path: Path, header: list[str], rows: list[list[str]], numbers: list[int],
+                  dates: np.ndarray) -> str:
+    """The ``station`` column as runs of one code: ``code first..last; ...``."""
+    j = header.index("station")
+    codes = [row[j].strip() for row in rows]
+    for i, code in enumerate(codes):
+        if not code or code in MISSING_TOKENS or "," in code or ";" in code:
+            raise HydroError(
+                f"{path}: line {numbers[i]} ({dates[i]}), column 'station': expected a code naming where "
+                f"the day's values come from (explained in the header), got '{code}'"
+            )
+    runs = []
+    start = 0
+    for i in range(1, len(codes) + 1):
+        if i == len(codes) or codes[i] != codes[start]:
+            runs.append(f"{codes[start]} {dates[start]}..{dates[i - 1]}")
+            start = i
+    return "; ".join(runs)
+
+
+def _fill_missing(values: dict[str, Any], dates: np.ndarray, rules: tuple[str, ...],
+                  meta: dict[str, Any]) -> None:
+    """Apply the header's fill rules in place and record what was filled in ``meta``."""
+    filled = np.zeros(dates.size, dtype=bool)
+    if "precip_zero" in rules:
+        miss = np.isnan(values["precip_mm"])
+        values["precip_mm"] = np.where(miss, 0.0, values["precip_mm"])
+        meta["filled_precip_days"] = int(miss.sum())
+        filled |= miss
+    if "temp_range_monthly" in rules:
+        tmean, tmin, tmax = values["tmean_c"], values["tmin_c"], values["tmax_c"]
+        complete = ~(np.isnan(tmean) | np.isnan(tmin) | np.isnan(tmax))
+        months = _months(dates)
+        for name, sign in (("tmin_c", -1.0), ("tmax_c", 1.0)):
+            v = values[name]
+            miss = np.isnan(v) & ~np.isnan(tmean)
+            offset = np.full(13, np.nan)
+            for m in np.unique(months[miss]):
+                sel = complete & (months == m)
+                if sel.any():
+                    offset[m] = float(np.mean(np.abs(v[sel] - tmean[sel])))
+            fill = tmean + sign * offset[months]
+            ok = miss & ~np.isnan(fill)
+            values[name] = np.where(ok, fill, v)
+            meta[f"filled_{name.split('_')[0]}_days"] = int(ok.sum())
+            filled |= ok
+    if filled.any():
+        idx = np.flatnonzero(filled)
+        meta["filled_dates"] = f"{dates[idx[0]]}..{dates[idx[-1]]}"
+
+
 def read_forcing_csv(path: str | Path, *, allow_missing: bool = False) -> DailyForcing:
     """Read a hydro daily forcing CSV.
 
@@ -588,8 +689,10 @@ def read_forcing_csv(path: str | Path, *, allow_missing: bool = False) -> DailyF
     path : str or Path
         The file (format in the module docstring).
     allow_missing : bool, optional
-        Accept ``NA`` (or empty) values as NaN.  Default False: a model run needs
-        every day, so a gap is an error naming its line and date.
+        Accept ``NA`` (or empty) values as NaN and return the file as written.
+        Default False: a model run needs every day, so a gap is an error naming its
+        line and date, unless the header's ``fill_missing`` rules cover it (then the
+        gap is filled and the metadata record ``filled_*``; module docstring).
 
     Returns
     -------
@@ -663,19 +766,27 @@ def read_forcing_csv(path: str | Path, *, allow_missing: bool = False) -> DailyF
             "expected one row per consecutive day"
         )
 
+    rules = _fill_rules(path, meta)
+    if "station" in header:
+        meta["station_days"] = _station_days(path, header, rows, numbers, dates)
     values = {}
     for name in _VALUE_COLUMNS:
         if name not in header:
             values[name] = None
             continue
-        v = _column(path, header, rows, numbers, name, allow_missing=True, gaps=allow_missing)
-        if not allow_missing and np.isnan(v).any():
+        values[name] = _column(path, header, rows, numbers, name, allow_missing=True,
+                               gaps=allow_missing or bool(rules))
+    if not allow_missing and rules:
+        _fill_missing(values, dates, rules, meta)
+    for name in _VALUE_COLUMNS:
+        v = values[name]
+        if not allow_missing and v is not None and np.isnan(v).any():
             i = int(np.flatnonzero(np.isnan(v))[0])
             raise HydroError(
                 f"{path}: line {numbers[i]} ({dates[i]}), column '{name}': value missing; a simulation needs "
                 "a value on every day: fill the gap (from a nearby station, or by interpolation)"
+                + (f"; the header's fill_missing ({', '.join(rules)}) does not cover it" if rules else "")
             )
-        values[name] = v
 
     def first_bad(mask, name, expected):
         idx = np.flatnonzero(mask)

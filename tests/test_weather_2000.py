@@ -1,0 +1,178 @@
+"""Observed weather from 2000: the joined Beijing + hourly-station forcing of both basins.
+
+``basins/make_weather_2000.py`` joins GHCN-D Beijing (54511, 2000-01-01..2013-02-28) with
+the daily files of the hourly stations (2013-03-01..2017-02-28).  These tests check that
+every day says where it comes from, that nothing was invented over the incomplete
+2013-01..02 gap (NA where GHCN-D has no value, the reported values unchanged apart from
+the lapse-rate shift), that the reader fills the gap only as the header declares, and that
+both basins run on it.
+"""
+
+from __future__ import annotations
+
+import csv
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hydro.errors import HydroError
+from hydro.weather import read_forcing_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+GHCN = ROOT / "basins" / "_stations" / "GHCND_CHM00054511_BEIJING_2000-2020.csv"
+JOINED = {
+    # basin: (file, station code, hourly-station daily file, [weather] elevation_m)
+    "miyun": ("huairou_beijing_daily_2000_2017.csv", "huairou", "huairou_daily_2013_2017.csv", 60.0),
+    "guanting": ("dingling_beijing_daily_2000_2017.csv", "dingling", "dingling_daily_2013_2017.csv", 100.0),
+}
+BEIJING_ALTITUDE_M = 31.3
+LAPSE = 6.5
+GAP = (np.datetime64("2013-01-01"), np.datetime64("2013-02-28"))
+
+
+def _path(basin: str) -> Path:
+    return ROOT / "basins" / basin / "forcing" / JOINED[basin][0]
+
+
+def _rows(path: Path) -> list[dict[str, str]]:
+    lines = [s for s in path.read_text(encoding="utf-8").splitlines() if not s.startswith("#")]
+    return list(csv.DictReader(lines))
+
+
+@pytest.fixture(scope="module")
+def ghcn() -> dict[str, dict[str, str]]:
+    with GHCN.open(newline="", encoding="utf-8") as fh:
+        return {r["DATE"]: r for r in csv.DictReader(fh)}
+
+
+@pytest.mark.parametrize("basin", JOINED)
+def test_every_day_names_its_station(basin):
+    _, code, _, _ = JOINED[basin]
+    rows = _rows(_path(basin))
+    assert rows[0]["date"] == "2000-01-01" and rows[-1]["date"] == "2017-02-28"
+    assert len(rows) == 6269
+    expected = {"bj54511_cma": ("2000-01-01", "2012-12-31"), "bj54511_synop": ("2013-01-01", "2013-02-28"),
+                code: ("2013-03-01", "2017-02-28")}
+    for station, (first, last) in expected.items():
+        days = [r["date"] for r in rows if r["station"] == station]
+        assert (days[0], days[-1]) == (first, last), station
+    assert {r["station"] for r in rows} == set(expected)
+    meta = read_forcing_csv(_path(basin), allow_missing=True).metadata
+    assert meta["station_days"] == (f"bj54511_cma 2000-01-01..2012-12-31; bj54511_synop 2013-01-01..2013-02-28; "
+                                    f"{code} 2013-03-01..2017-02-28")
+    for key in ("station_codes", "temperature_adjustment", "precipitation_adjustment", "gap_rule",
+                "overlap_check", "source_sha256"):
+        assert meta[key], key
+
+
+@pytest.mark.parametrize("basin", JOINED)
+def test_beijing_days_are_the_ghcn_values_shifted_by_the_lapse_rate(basin, ghcn):
+    """2000-01-01..2013-02-28: PRCP as observed; temperatures + lapse x (54511 - station);
+    NA exactly where GHCN-D has no value (the 2013 gap), never a made-up number."""
+    shift = -LAPSE / 1000.0 * (JOINED[basin][3] - BEIJING_ALTITUDE_M)
+    n_na = 0
+    for r in _rows(_path(basin)):
+        if r["station"] not in ("bj54511_cma", "bj54511_synop"):
+            continue
+        g = ghcn[r["date"]]
+        for col, key, add in (("precip_mm", "PRCP", 0.0), ("tmean_c", "TAVG", shift),
+                              ("tmin_c", "TMIN", shift), ("tmax_c", "TMAX", shift)):
+            if not g[key].strip():
+                assert r[col] == "NA", (r["date"], col)
+                assert r["station"] == "bj54511_synop", r["date"]
+                n_na += 1
+            else:
+                assert r[col] != "NA"
+                assert float(r[col]) == pytest.approx(float(g[key]) / 10.0 + add, abs=0.006), (r["date"], col)
+    # the gap: PRCP missing on 39 of 59 days, TMIN on 47, TMAX on 28; TAVG on none
+    assert n_na == 39 + 47 + 28
+
+
+@pytest.mark.parametrize("basin", JOINED)
+def test_hourly_station_days_are_copied_unchanged(basin):
+    _, code, daily, _ = JOINED[basin]
+    old = [s for s in (ROOT / "basins" / basin / "forcing" / daily).read_text(encoding="utf-8").splitlines()
+           if not s.startswith("#")][1:]
+    new = [s for s in _path(basin).read_text(encoding="utf-8").splitlines() if s.endswith("," + code)]
+    assert new == [f"{s},{code}" for s in old]
+
+
+@pytest.mark.parametrize("basin", JOINED)
+def test_reader_fills_the_gap_only_as_the_header_declares(basin):
+    raw = read_forcing_csv(_path(basin), allow_missing=True)
+    sim = read_forcing_csv(_path(basin))  # as a simulation reads it
+    assert sim.metadata["fill_missing"] == "precip_zero, temp_range_monthly"
+    in_gap = (raw.dates >= GAP[0]) & (raw.dates <= GAP[1])
+    assert sim.metadata["filled_precip_days"] == 39
+    assert sim.metadata["filled_tmin_days"] == 47 and sim.metadata["filled_tmax_days"] == 28
+    assert sim.metadata["filled_dates"] == "2013-01-01..2013-02-28"
+    for name in ("precip_mm", "tmean_c", "tmin_c", "tmax_c"):
+        a, b = getattr(raw, name), getattr(sim, name)
+        missing = np.isnan(a)
+        assert not missing[~in_gap].any(), name  # only the gap has missing values
+        assert not np.isnan(b).any(), name
+        np.testing.assert_array_equal(a[~missing], b[~missing])  # observed days untouched
+    assert not np.isnan(raw.tmean_c).any()
+    assert np.all(sim.precip_mm[np.isnan(raw.precip_mm)] == 0.0)
+    assert np.all(sim.tmin_c <= sim.tmean_c) and np.all(sim.tmean_c <= sim.tmax_c)
+
+
+def test_reader_rules(tmp_path):
+    head = "# hydro daily forcing\n"
+    body = ("date,precip_mm,tmean_c,tmin_c,tmax_c,station\n"
+            "2001-01-01,1.0,-2.0,-5.0,1.0,a\n2001-01-02,NA,-1.0,NA,2.0,a\n2001-01-03,0.0,0.0,-4.0,NA,b\n")
+    plain = tmp_path / "plain.csv"
+    plain.write_text(head + body)
+    with pytest.raises(HydroError, match=r"line 4 \(2001-01-02\), column 'precip_mm': value missing"):
+        read_forcing_csv(plain)
+    assert read_forcing_csv(plain, allow_missing=True).metadata["station_days"] == \
+        "a 2001-01-01..2001-01-02; b 2001-01-03..2001-01-03"
+    filled = tmp_path / "filled.csv"
+    filled.write_text(head + "# fill_missing: precip_zero, temp_range_monthly\n" + body)
+    f = read_forcing_csv(filled)
+    assert f.precip_mm.tolist() == [1.0, 0.0, 0.0]
+    # January's complete day departs 3 below and 3 above the mean
+    assert f.tmin_c.tolist() == [-5.0, -4.0, -4.0] and f.tmax_c.tolist() == [1.0, 2.0, 3.0]
+    filled = (f.metadata["filled_precip_days"], f.metadata["filled_tmin_days"], f.metadata["filled_tmax_days"])
+    assert filled == (1, 1, 1)
+    only_p = tmp_path / "only_p.csv"
+    only_p.write_text(head + "# fill_missing: precip_zero\n" + body)
+    with pytest.raises(HydroError, match=r"column 'tmin_c': value missing.*does not cover it"):
+        read_forcing_csv(only_p)
+    bad = tmp_path / "bad.csv"
+    bad.write_text(head + "# fill_missing: precip_zeros\n" + body)
+    with pytest.raises(HydroError, match=r"unknown rule 'precip_zeros'.*precip_zero"):
+        read_forcing_csv(bad)
+    nocode = tmp_path / "nocode.csv"
+    nocode.write_text(head + body.replace("2.0,a\n", "2.0,\n"))
+    with pytest.raises(HydroError, match=r"line 4 \(2001-01-02\), column 'station'"):
+        read_forcing_csv(nocode, allow_missing=True)
+
+
+@pytest.mark.parametrize("basin", JOINED)
+def test_basin_reads_the_joined_file_and_keeps_its_run_period(basin):
+    toml = tomllib.loads((ROOT / "basins" / basin / "basin.toml").read_text(encoding="utf-8"))
+    assert toml["weather"]["csv"] == f"forcing/{JOINED[basin][0]}"
+    assert str(toml["run"]["start"]) == "2013-03-01" and str(toml["run"]["end"]) == "2017-02-28"
+
+
+@pytest.mark.parametrize("basin", JOINED)
+def test_basin_runs_in_2000_2001(basin):
+    import hydro
+
+    ds = hydro.Model.from_basin(basin).run("2000-01-01", "2001-12-31")
+    assert ds.sizes["time"] == 731
+    inflow = ds["reservoir_inflow"].sel(reservoir=basin).values
+    tn = ds["reservoir_tn_concentration"].sel(reservoir=basin).values
+    assert np.all(np.isfinite(inflow)) and np.all(inflow >= 0.0) and inflow.mean() > 0.5
+    assert np.all(np.isfinite(tn)) and np.all(tn > 0.0)
+
+
+def test_miyun_runs_across_the_gap():
+    import hydro
+
+    ds = hydro.Model.from_basin("miyun").run("2012-12-01", "2013-03-31")
+    assert ds.sizes["time"] == 121
+    assert np.all(np.isfinite(ds["reservoir_storage"].values))
