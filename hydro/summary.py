@@ -135,8 +135,8 @@ def describe_results(path: Path) -> str:
     lines = _wrap("results file", f"{path} ({attrs.pop('source', 'hydro')}, {attrs.pop('Conventions', 'CF')})",
                   indent="")
     model = attrs.pop("model", None)
-    lines.append(f"  basin {attrs.pop('basin', '?')}, scenario {attrs.pop('scenario', '?')}"
-                 + (f", {model}" if model else ""))
+    lines += _wrap("basin", f"{attrs.pop('basin', '?')}, scenario {attrs.pop('scenario', '?')}"
+                   + (f", {model}" if model else ""))
     if res.coords.get("time"):
         from hydro.scenarios.summary import partial_years
 

@@ -180,7 +180,7 @@ def test_info_on_basin_results_and_listing(tmp_path):
     out = tmp_path / "t.nc"
     invoke("run", "tiny", "-o", out, "-q", "--end", "2020-01-31")
     text = invoke("info", out).output
-    assert "basin tiny, scenario baseline" in text and "section_tn_load" in text and "2020-01-31" in text
+    assert "basin: tiny, scenario baseline" in text and "section_tn_load" in text and "2020-01-31" in text
     assert "partial calendar years: 2020 (Jan only)" in text
     assert " mg L-1 " in text and " m3 s-1 " in text  # units of every variable (issue 15)
     assert max(len(line) for line in text.splitlines()) <= 100
