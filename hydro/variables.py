@@ -83,7 +83,7 @@ _DECLARED = [
     Variable("subbasin_tn_gross_input", ("year", "subbasin", "input"), "kg",
              "gross nitrogen input to the subbasin by category, before losses (inventory)"),
     Variable("subbasin_tn_landscape_retention", ("year", "subbasin"), "kg",
-             "total nitrogen kept from reaching the river by natural retention in the subbasin (GEP)"),
+             "total nitrogen removed by riparian buffers and wetlands in the subbasin (GEP water purification)"),
     # scenarios
     Variable("measure_capital_cost", ("year", "measure", "subbasin"), "yuan",
              "capital cost of the measure in the subbasin in the year (spent or annualised, see cost_method)"),

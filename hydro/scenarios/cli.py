@@ -95,11 +95,15 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
 @click.argument("results", metavar="RESULTS.nc", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="CSV of the GEP rows.")
 @click.option("--overwrite", is_flag=True, help="Replace the -o file if it exists.")
-@click.option("--prices", type=click.Path(dir_okay=False), help="TOML of unit prices (default: Ouyang et al. 2017).")
+@click.option("--prices", type=click.Path(dir_okay=False),
+              help="TOML of unit prices (default: the cited schedule in hydro/gep_prices.py; also sets the "
+                   "water-conservation form and the purification targets).")
 @click.option("--basin", help="Basin the results came from (when they lack subbasin areas).")
 @click.option("--by", type=click.Choice(["subbasin", "county"]), default="subbasin", show_default=True,
               help="Rows per subbasin or per county.")
-def gep_command(results, output, overwrite, prices, basin, by):
+@click.option("--partial-years", type=click.Choice(["label", "omit"]), default="label", show_default=True,
+              help="Years the run covers only in part: labelled with '*', or left out.")
+def gep_command(results, output, overwrite, prices, basin, by, partial_years):
     """Gross ecosystem product: water purification and water conservation, in yuan.
 
     Per scenario, year and subbasin (or county); prints totals per scenario and year.
@@ -114,7 +118,7 @@ def gep_command(results, output, overwrite, prices, basin, by):
     from hydro.netcdf import check_hydro_results
 
     res = check_hydro_results(open_results(results), results, "gep", sections=False)
-    rows = gep(res, GepPrices.from_toml(prices) if prices else None, basin=basin)
+    rows = gep(res, GepPrices.from_toml(prices) if prices else None, basin=basin, partial_years=partial_years)
     if by == "county":
         rows = by_county(rows)
     click.echo(format_table(rows))
