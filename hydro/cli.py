@@ -341,7 +341,8 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
 
 def _ranges(numbers) -> str:
     """``[2, 3, 4, 7]`` -> ``"2-4, 7"``."""
-    out, run = [], []
+    out: list[str] = []
+    run: list[int] = []
     for n in sorted(int(x) for x in numbers):
         if run and n == run[-1] + 1:
             run.append(n)

@@ -67,7 +67,8 @@ def kernels_cold(modules=KERNEL_MODULES, every: bool = False) -> bool:
             module = importlib.import_module(f"hydro.{name}")
             kernels = [v for v in vars(module).values()
                        if isinstance(v, CPUDispatcher) and v.__module__ == module.__name__]
-            cold.append(bool(kernels) and not any(k._cache._cache_file._load_index() for k in kernels))
+            cold.append(bool(kernels) and not any(k._cache._cache_file._load_index()  # type: ignore[attr-defined]
+                                                  for k in kernels))
     except Exception:  # a notice must never break a command
         return False
     return bool(cold) and (all(cold) if every else any(cold))
@@ -217,7 +218,7 @@ def run_catchment_file(path, overrides=(), start=None, end=None, history: str = 
         if part == "snow" and c.snow is None:
             raise HydroError(f"{text}: {path} has no [snow] table")
         {"gr4j": gr4j, "catchment": top, "snow": snow}[part][name] = value
-    if snow:
+    if snow and c.snow is not None:
         top["snow"] = dataclasses.replace(c.snow, **snow)
     c = dataclasses.replace(c, **top)
     try:

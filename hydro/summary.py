@@ -196,7 +196,7 @@ def describe_shipped() -> str:
         else:
             what = f"flow-driven: flows and loads given per reach, {constituents}"
         lines = [f"{name:10s} {b.settings.start} to {b.settings.end}" + (f", {area:,.0f} km2" if area else "")]
-        lines += _wrap("folder", folder) + _wrap("network", counts) + _wrap("simulates", what)
+        lines += _wrap("folder", str(folder)) + _wrap("network", counts) + _wrap("simulates", what)
         blocks.append("\n".join(lines))
     return "\n".join(blocks)
 
