@@ -22,7 +22,8 @@ on the real-weather record (Miyun 2013-03 to 2017-02, two sections observed,
 three parameters; the example watershed 2001-2005).  Latin-hypercube vectors
 evaluated on a warm process pool of 1 and 2 workers, now and the previous way
 (the basin file re-read and re-parsed with ``--set`` strings, weather re-read,
-metrics re-binned; one task per evaluation):
+metrics re-binned; one task per evaluation), the best of ``--rounds`` rounds in
+which the three take turns:
 
 * ``*_evaluations_per_second_2_workers`` against 2x the previous way's rate
   (the goal);
@@ -184,7 +185,7 @@ def lumped(tmp: Path, evaluations: int) -> list[dict]:
     ]
 
 
-def basin(tmp: Path, name: str, evaluations: int) -> list[dict]:
+def basin(tmp: Path, name: str, evaluations: int, rounds: int = 2) -> list[dict]:
     from datetime import date
 
     from hydro.calibration import CalibrationConfig
@@ -202,9 +203,11 @@ def basin(tmp: Path, name: str, evaluations: int) -> list[dict]:
     now.prepare()
     before.prepare()
     new_s, old_s = _per_evaluation([now, before], _lhs(now, 4, 5))
-    old_two = pool_rate(before, 2, 2 * evaluations, seed=12, chunked=False)
-    one = pool_rate(now, 1, evaluations, seed=11, chunked=True)
-    two = pool_rate(now, 2, 2 * evaluations, seed=12, chunked=True)
+    old_two = one = two = 0.0
+    for _ in range(rounds):  # the best of each, the three taking turns (a shared machine's load varies)
+        old_two = max(old_two, pool_rate(before, 2, 2 * evaluations, seed=12, chunked=False))
+        one = max(one, pool_rate(now, 1, evaluations, seed=11, chunked=True))
+        two = max(two, pool_rate(now, 2, 2 * evaluations, seed=12, chunked=True))
     goal = GOAL_BASIN_RATIO * old_two
     return [
         record(f"{name}_previous_evaluation_ms", old_s * 1e3, "ms", None, None),
@@ -222,6 +225,8 @@ def main() -> None:
     parser.add_argument("--case", choices=("lumped", "miyun", "watershed", "all"), default="all")
     parser.add_argument("--evaluations", type=int, default=10,
                         help="basin evaluations per worker timed (default 10)")
+    parser.add_argument("--rounds", type=int, default=2,
+                        help="basin pool rates: best of this many rounds (default 2)")
     parser.add_argument("--lumped-evaluations", type=int, default=1500,
                         help="DE budget of each lumped calibration (default 1500)")
     args = parser.parse_args()
@@ -230,9 +235,9 @@ def main() -> None:
         if args.case in ("lumped", "all"):
             records += lumped(Path(tmp), args.lumped_evaluations)
         if args.case in ("miyun", "all"):
-            records += basin(Path(tmp), "miyun", args.evaluations)
+            records += basin(Path(tmp), "miyun", args.evaluations, args.rounds)
         if args.case == "watershed":
-            records += basin(Path(tmp), "watershed", args.evaluations)
+            records += basin(Path(tmp), "watershed", args.evaluations, args.rounds)
     emit(records, args.json)
 
 
