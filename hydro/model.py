@@ -101,10 +101,11 @@ class Model:
         The parameters changed from the file, path -> value.
     """
 
-    def __init__(self, basin: Basin, data: dict, changes: Mapping[str, Any]):
+    def __init__(self, basin: Basin, data: dict, changes: Mapping[str, Any], file_bytes: bytes = b""):
         self._basin = basin
         self._data = data
         self._changes = dict(changes)
+        self._bytes = file_bytes or basin.path.read_bytes()
 
     # ---- construction ---------------------------------------------------------------
     @classmethod
@@ -112,8 +113,9 @@ class Model:
         """A model of a shipped basin (``"miyun"``), a folder holding ``basin.toml`` or the file."""
         path = resolve_basin(spec)
         data = load_toml(path)
-        basin = Basin.from_data(copy.deepcopy(data), path, _sha256(path, {}))
-        return cls(basin, data, {})
+        raw = path.read_bytes()
+        basin = Basin.from_data(data, path, _sha256(raw, {}))
+        return cls(basin, data, {}, raw)
 
     def with_parameters(self, values: Mapping[str, Any]) -> Model:
         """A new model with the parameters at ``values`` (path -> value); this one is unchanged.
@@ -125,12 +127,12 @@ class Model:
         if not isinstance(values, Mapping):
             raise HydroError("with_parameters takes a mapping of parameter path -> value, e.g. "
                              "{'constituents.tn.river_removal_per_day': 0.2}")
-        data = copy.deepcopy(self._data)
+        data = copy.deepcopy(self._data)  # validation only reads it: one copy per variant
         for path, value in values.items():
             set_path(data, str(path), value, self._basin.path, label=f"parameter {path}")
         changes = {**self._changes, **values}
-        basin = Basin.from_data(copy.deepcopy(data), self._basin.path, _sha256(self._basin.path, changes))
-        return Model(basin, data, changes)
+        basin = Basin.from_data(data, self._basin.path, _sha256(self._bytes, changes))
+        return Model(basin, data, changes, self._bytes)
 
     # ---- what it holds --------------------------------------------------------------
     @property
@@ -168,24 +170,46 @@ class Model:
         return f"<hydro.Model {self.name!r} ({len(self.parameters)} parameters{changed})>"
 
     # ---- running ----------------------------------------------------------------------
-    def run(self, start: str | date | None = None, end: str | date | None = None):
+    def run(self, start: str | date | None = None, end: str | date | None = None, weather=None,
+            apportion: bool = True):
         """Simulate from ``start`` to ``end`` (ISO dates; default the basin's ``[run]`` period).
+
+        Parameters
+        ----------
+        start, end : str or date, optional
+            The period.
+        weather : hydro.weather.DailyForcing, optional
+            Station weather replacing the basin's weather file (a watershed basin):
+            a synthetic series or an ensemble member.
+        apportion : bool
+            Carry nitrogen by source (default); False carries the totals only,
+            faster, for calibration and sweeps that do not need the sources.
 
         Returns
         -------
         xarray.Dataset
             The results with the CF schema of the files ``hydro run`` writes.
         """
-        return self.run_results(start, end).to_xarray()
+        return self.run_results(start, end, weather=weather, apportion=apportion).to_xarray()
 
-    def run_results(self, start: str | date | None = None, end: str | date | None = None):
+    def run_results(self, start: str | date | None = None, end: str | date | None = None, weather=None,
+                    apportion: bool = True):
         """Like :meth:`run`, as :class:`hydro.results.Results` (to write with ``to_netcdf``)."""
         from hydro.simulation import check_period, run
 
         s = _date(start, "start")
         e = _date(end, "end")
         check_period(self._basin, s, e)
-        results = run(self._basin, s, e)
+        if self._basin.is_watershed:
+            from hydro.watershed import run_watershed
+
+            results = run_watershed(self._basin, s or self._basin.settings.start, e or self._basin.settings.end,
+                                    weather=weather, apportion=apportion)
+        elif weather is not None:
+            raise HydroError(f"{self._basin.path}: weather= applies to a watershed basin; this one is "
+                             "flow-driven (its flows come from [forcing])")
+        else:
+            results = run(self._basin, s, e)
         if self._changes:
             results.attrs["parameters_changed"] = json.dumps(self._changes, sort_keys=True, default=str)
         return results
@@ -197,10 +221,10 @@ def _date(value: str | date | None, option: str) -> date | None:
     return parse_date(str(value), option)
 
 
-def _sha256(path: Path, changes: Mapping[str, Any]) -> str:
+def _sha256(file_bytes: bytes, changes: Mapping[str, Any]) -> str:
     """The file's hash followed by the changes, one ``--set``-style line each (the
     provenance hash of the configuration a model runs)."""
-    h = hashlib.sha256(path.read_bytes())
+    h = hashlib.sha256(file_bytes)
     for key, value in changes.items():
         h.update(f"\n--set {key}={json.dumps(value) if isinstance(value, str) else value}".encode())
     return h.hexdigest()

@@ -371,7 +371,8 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date]) 
 
 
 def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baseline",
-                  history: str = "", timings: dict | None = None, weather=None) -> Results:
+                  history: str = "", timings: dict | None = None, weather=None,
+                  apportion: bool = True) -> Results:
     """Simulate a watershed basin and return results with loads by source.
 
     Parameters
@@ -387,6 +388,10 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         ``sources``, ``routing``, ``transport``, ``results``.
     weather : hydro.weather.DailyForcing, optional
         Station weather replacing the basin's CSV (an ensemble member).
+    apportion : bool
+        Carry TN by source (default).  False carries it as one tag (``all``),
+        about 2.5 times faster on Miyun, for runs that need the totals only
+        (calibration); the totals are the same to round-off.
     """
     import time
 
@@ -478,6 +483,11 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
                           dtype=np.int64)
     point_load = np.zeros((n_day, len(points.reaches), n_tag))
     point_load[:, :, i_point] = points.loads_kg_per_day * G_PER_S_PER_KG_PER_DAY
+    if not apportion:  # the constituent as a whole: one tag, the sources summed
+        lateral_load = lateral_load.sum(axis=2, keepdims=True)
+        res_load = res_load.sum(axis=2, keepdims=True)
+        point_load = point_load.sum(axis=2, keepdims=True)
+        tags, n_tag = ["all"], 1
     lap("sources")
 
     hyd = flows(basin, lateral, res_local, evap, rain, months, target_release=target,
@@ -554,7 +564,10 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     res.add("subbasin_precipitation", runoff.precip_mm.T)
     res.add("subbasin_aet", runoff.aet_mm.T)
     inputs_by_tag = np.zeros((n_day, n_sub, len(tags)))
-    inputs_by_tag[:, :, :loads.shape[2]] = loads  # nothing enters as "initial"
+    if apportion:
+        inputs_by_tag[:, :, :loads.shape[2]] = loads  # nothing enters as "initial"
+    else:
+        inputs_by_tag[:, :, 0] = loads.sum(axis=2)
     res.add("subbasin_tn_source_input", inputs_by_tag)
     res.coords["input"] = list(INPUT_NAMES)
     res.add("subbasin_tn_gross_input", gross_inputs(ws.sources, year_list, area))

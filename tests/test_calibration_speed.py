@@ -203,7 +203,9 @@ def test_basin_is_read_once_per_process(tmp_path, monkeypatch):
     sections = list(res.coords["section"])
     for o in problem.config.observations:
         expected = np.asarray(res[model.VARIABLE[o.variable]][:, sections.index(o.at)], dtype=float)
-        np.testing.assert_array_equal(series[o.name], expected)
+        # calibration carries TN as one tag (apportion=False), the full run by source:
+        # the same transport of the same total, summed in another order (round-off)
+        np.testing.assert_allclose(series[o.name], expected, rtol=1e-12, atol=1e-15)
 
 
 # ------------------------------------------------------------------ bookkeeping

@@ -231,7 +231,8 @@ class BasinModel:
             from hydro.weather import read_forcing_csv
 
             self._weather = read_forcing_csv(Watershed.from_basin(basin).weather.csv)
-        return run_watershed(basin, self.start, self.end, weather=self._weather)
+        # calibration scores totals, never the sources: one tag, ~2.5x faster on Miyun
+        return run_watershed(basin, self.start, self.end, weather=self._weather, apportion=False)
 
     def simulate(self, assignments: dict[str, float]) -> dict[str, np.ndarray]:
         """Run the basin and return each observation's section series, daily."""
