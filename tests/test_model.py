@@ -120,8 +120,8 @@ def test_totals_without_apportionment_equal_the_apportioned_run():
 
 
 def test_weather_replaces_the_basins_file():
-    from hydro.weather import read_forcing_csv
     from hydro.watershed import Watershed
+    from hydro.weather import read_forcing_csv
 
     model = hydro.Model.from_basin("watershed")
     weather = read_forcing_csv(Watershed.from_basin(model.basin).weather.csv)
