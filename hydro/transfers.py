@@ -207,6 +207,8 @@ def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
             volume += q * (b - a) * SECONDS_PER_DAY
             if tn is not None:
                 tn[a:b] = conc
+    if first is None or last is None:
+        raise HydroError(f"{path}: no data lines; give a date and a flow or volume per day or month")
     return SeriesFile(path=path, flow=flow, covered=covered, tn=tn, monthly=bool(monthly),
                       first=first, last=last, volume_m3=volume)
 
