@@ -17,7 +17,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hydro import _transport_kernels as _k
 from hydro.errors import HydroError
 from hydro.network import Network
 from hydro.tomlio import Table
@@ -356,6 +355,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     loss = np.ascontiguousarray(arr["withdrawal"] + np.maximum(-gross, 0.0))
     volume, share, raised = cell_volumes(network, arr["q_in"], arr["q_out"], arr["lateral"])
     through = _through(lay.reach_cell_start, share)
+    from hydro import _transport_kernels as _k  # numba: imported when first used (see hydro.cli)
+
     _k.simulate_kernel(
         lay.reach_cell_start, lay.cell_reach, lay.cell_dx, volume, share, through, lay.reach_down_kind,
         lay.reach_down_index,

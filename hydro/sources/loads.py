@@ -20,7 +20,6 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from hydro import _sources_kernels as _k
 from hydro.errors import HydroError
 from hydro.sources.parameters import SourceParameters, SubbasinSources
 
@@ -250,6 +249,8 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     storage = np.zeros((n_day + 1, n_sub))
     inputs = np.zeros((n_day, n_sub))
     release = np.zeros((n_day, n_sub))
+    from hydro import _sources_kernels as _k  # numba: imported when first used, not by `hydro --help`
+
     c = np.ascontiguousarray
     _k.daily_loads_kernel(year_index, c(rates["emc_mg_per_l"]), c(rates["gw_input_kg_d"]), c(rates["tau_days"]),
                           c(rates["rural_domestic"]), c(rates["livestock"]), c(rates["point"]),
