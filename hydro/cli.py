@@ -290,8 +290,16 @@ def validate_command(cases, quick, as_json, list_only):
 @click.option("--skip-unavailable", is_flag=True,
               help="Leave out rule parameters the series has no data for (e.g. TP, NH3-N, CODMn on a "
                    "TN-only simulation) and list them, instead of stopping.")
+@click.option("--uncertainty", "members", type=int, metavar="N",
+              help="Payments as distributions over N members: monitoring error and the agreement's ranged "
+                   "prices drawn, and the weather too when the first argument is a basin (median, 5-95 %%, "
+                   "probability of paying; docs/agreements.md).")
+@click.option("--seed", type=int, default=0, show_default=True, help="With --uncertainty: the random seed.")
+@click.option("--workers", type=int, help="With --uncertainty: local worker processes (default one per core; "
+                                          "1 runs in this process).")
+@click.option("--scheduler", metavar="ADDRESS", help="With --uncertainty: run the members on this Dask scheduler.")
 def compensate_command(series_path, agreement, scenario, as_json, csv_out, overwrite, incentives, scenario_file,
-                       overrides, skip_unavailable):
+                       overrides, skip_unavailable, members, seed, workers, scheduler):
     """Payments per year, section, component, payer and payee under an agreement.
 
     The series is a hydro results file or a monitoring CSV of monthly section
@@ -303,6 +311,17 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
 
     if csv_out:
         check_output(csv_out, overwrite, option="--csv")
+    if members is not None:  # payments with uncertainty (hydro/compensation/uncertainty.py)
+        if incentives or scenario:
+            raise click.UsageError("--uncertainty takes neither --scenarios nor --scenario")
+        from hydro.compensation.uncertainty import compensate_uncertainty
+
+        compensate_uncertainty(series_path, agreement, members, seed=seed, overrides=tuple(overrides),
+                               skip_unavailable=skip_unavailable, as_json=as_json, csv_out=csv_out,
+                               overwrite=overwrite, workers=workers, scheduler=scheduler)
+        return
+    if (workers or scheduler) and members is None:
+        raise click.UsageError("--workers and --scheduler go with --uncertainty")
     if incentives:
         from hydro.scenarios.cli import compensate_scenarios
 

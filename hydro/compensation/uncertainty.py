@@ -1,0 +1,492 @@
+"""Payments with uncertainty: an agreement evaluated on many members, a payment as a distribution.
+
+:func:`payment_uncertainty` evaluates an agreement (:func:`hydro.compensation.evaluate`)
+``members`` times, each member drawing
+
+(a) **weather** — when given a basin rather than a series: the basin simulated over the
+    years the agreement needs on synthetic weather (the generator of
+    :mod:`hydro.weathergen` fitted to the basin's station record, seed ``seed + member``
+    as in :mod:`hydro.ensemble`), its sections read as monthly series;
+(c) **monitoring error** — every monthly mean (and monthly volume) multiplied by an
+    independent lognormal factor of mean 1 and the coefficient of variation of
+    :data:`MONITORING_CV` (an ESTIMATE; see there);
+(d) **prices** — every number of the agreement file written with ``range = [lo, hi]``
+    (an unpublished price, cap, bonus, baseline or fixed amount) drawn uniformly in its
+    range (:func:`draw_numbers`).
+
+(b) parameter uncertainty (a calibration's population) is not propagated: the shipped
+calibrations are of single GR4J catchments, not of the basins the agreements cover.
+
+Each member is a task of a :mod:`hydro.batch` executor (serial, local processes, a Dask
+cluster) and returns *reduced* results: its payment rows (a few numbers each), never a
+dataset.  A member that fails is reported and left out; the batch goes on.
+
+Per year, payer/payee pair, section, component and parameter the result gives the
+median, the 5-95 % band and the probability that the line pays out (a non-zero amount);
+and, per year and pair, the net.  Each member also evaluates its series *without* the
+monitoring error: a line whose decision (pays or not, and which way) the monitoring
+error changes in at least :data:`FLIP_FLAG` of the members is flagged as decided by less
+than the measurement error.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import math
+from dataclasses import dataclass, field, replace
+from datetime import date
+from pathlib import Path
+from typing import IO, Any
+
+import numpy as np
+
+from hydro.compensation.agreement import Agreement
+from hydro.compensation.engine import evaluate
+from hydro.compensation.payments import NOT_NETTED, Payment, totals
+from hydro.errors import HydroError
+from hydro.monitoring import FLOW, SectionSeries
+
+#: Coefficient of variation of one monthly value as monitored (lognormal, mean 1).
+#: ESTIMATE, not a published error model of the Chinese national network: a monthly
+#: mean at a section is one grab sample a month (HJ 91.2-2022 sets monthly sampling at
+#: national sections) carrying sampling, preservation and laboratory error.  Harmel et
+#: al. (2006, Trans. ASABE 49(3): 689-701, "Cumulative uncertainty in measured
+#: streamflow and water quality data for small watersheds") report probable errors of
+#: 6-19 % for measured streamflow and about 8-100 % for nutrient concentrations under
+#: typical practice; the values below sit at the low (well-run programme) end, since a
+#: larger error would only widen the bands.  Override with ``monitoring_cv=``.
+MONITORING_CV: dict[str, float] = {
+    "tn": 0.15, "tp": 0.20, "nh3n": 0.20, "codmn": 0.10, "do": 0.05, FLOW: 0.10,
+}
+
+#: A line is flagged when the monitoring error changes its decision (whether it pays,
+#: and which way) in at least this share of the members.
+FLIP_FLAG = 0.05
+
+#: Quantiles of the band.
+BAND = (0.05, 0.95)
+
+
+# ---------------------------------------------------------------------------------
+# The draws
+# ---------------------------------------------------------------------------------
+def ranged_numbers(agreement: Agreement) -> list[tuple[str, tuple[float, float]]]:
+    """``(key, (lo, hi))`` of every ranged number that an evaluation uses (the
+    ``[inference]`` table's shares are for published figures only and are left out)."""
+    return [(p.key, (float(p.range[0]), float(p.range[1]))) for p in agreement.provenance
+            if p.range is not None and not p.key.startswith("inference")]
+
+
+def draw_numbers(agreement: Agreement, rng: np.random.Generator) -> dict[str, float]:
+    """One uniform draw of every ranged number: key -> value."""
+    return {key: float(rng.uniform(lo, hi)) for key, (lo, hi) in ranged_numbers(agreement)}
+
+
+def with_numbers(agreement: Agreement, numbers: dict[str, float]) -> Agreement:
+    """The agreement with the numbers at ``numbers`` (key path -> value).
+
+    A rule's price, cap, bonus or fixed baseline (``baseline_m3``, ``baseline_mg_per_l``)
+    and a fixed payment's ``amount_yuan`` are replaced; a key that names none of these
+    raises :class:`HydroError` (so a draw never silently does nothing)."""
+    rules = list(agreement.rules)
+    fixed = list(agreement.fixed)
+    for key, value in numbers.items():
+        where, _, name = key.rpartition(".")
+        hit = False
+        for i, rule in enumerate(rules):
+            if rule.where != where:
+                continue
+            if name.startswith("baseline") and getattr(rule, "baseline", None) is not None \
+                    and rule.baseline.value is not None:  # type: ignore[attr-defined]
+                rules[i] = replace(rule, baseline=replace(rule.baseline, value=float(value)))  # type: ignore
+                hit = True
+            elif isinstance(getattr(rule, name, None), float):
+                rules[i] = replace(rule, **{name: float(value)})  # type: ignore[arg-type]
+                hit = True
+        for i, f in enumerate(fixed):
+            if f.where == where and name == "amount_yuan":
+                fixed[i] = replace(f, amount_yuan=float(value))
+                hit = True
+        if not hit:
+            raise HydroError(f"{agreement.path}: key '{key}': a ranged number the uncertainty cannot draw "
+                             "(not a rule's price, cap, bonus or baseline, nor a fixed amount)")
+    return replace(agreement, rules=tuple(rules), fixed=tuple(fixed))
+
+
+def with_monitoring_error(series: SectionSeries, rng: np.random.Generator,
+                          cv: dict[str, float] | None = None) -> SectionSeries:
+    """``series`` with every monthly value multiplied by an independent lognormal factor of
+    mean 1 and coefficient of variation ``cv[parameter]`` (default :data:`MONITORING_CV`);
+    missing months stay missing.  Sections and parameters are drawn in sorted order, so
+    a seed gives the same series whatever the order of the input."""
+    cv = MONITORING_CV if cv is None else cv
+    data: dict[str, dict[str, np.ndarray]] = {}
+    for section in series.sections:
+        data[section] = {}
+        for parameter in series.parameters(section):
+            values = np.asarray(series.data[section][parameter])
+            c = float(cv.get(parameter, 0.0))
+            if c > 0:
+                sigma = math.sqrt(math.log1p(c * c))
+                values = values * rng.lognormal(-sigma * sigma / 2, sigma, size=values.shape)
+            data[section][parameter] = values
+    return SectionSeries(series.first_year, data, source=series.source)
+
+
+# ---------------------------------------------------------------------------------
+# One member (a batch task)
+# ---------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Setup:
+    """What every member shares (pickled to the workers).
+
+    Attributes
+    ----------
+    agreement : str
+        The agreement file; ``overrides`` its ``--set`` assignments.
+    series : str or None
+        A results file or monitoring CSV (weather not drawn), or None with ``basin``.
+    basin : str or None
+        A basin (name, folder or file) simulated on synthetic weather per member.
+    seed : int
+    weather, monitoring, prices : bool
+        Which sources of uncertainty are drawn.
+    monitoring_cv : dict
+    skip_unavailable : bool
+    """
+
+    agreement: str
+    overrides: tuple[str, ...] = ()
+    series: str | None = None
+    basin: str | None = None
+    seed: int = 0
+    weather: bool = True
+    monitoring: bool = True
+    prices: bool = True
+    monitoring_cv: dict[str, float] = field(default_factory=lambda: dict(MONITORING_CV))
+    skip_unavailable: bool = False
+
+
+@functools.lru_cache(maxsize=4)
+def _agreement(path: str, overrides: tuple[str, ...]) -> Agreement:
+    return Agreement.from_toml(path, overrides=list(overrides))
+
+
+@functools.lru_cache(maxsize=4)
+def _series(path: str) -> SectionSeries:
+    from hydro.monitoring import read_series
+
+    return read_series(path)
+
+
+@functools.lru_cache(maxsize=4)
+def _weather_params(basin_path: str):
+    """The weather generator fitted to the basin's station record (once per process: ~1 s)."""
+    from hydro.basin import Basin
+    from hydro.weather import read_forcing_csv
+    from hydro.weathergen import fit
+
+    basin = Basin.load(basin_path)
+    return fit(read_forcing_csv(basin.folder / basin.weather.raw("csv")))
+
+
+def years_needed(agreement: Agreement) -> tuple[int, int]:
+    """The calendar years a simulation must cover: the period, the year before it when a
+    rule compares with the previous year, and the years of a baseline mean."""
+    first, last = agreement.period
+    for rule in agreement.rules:
+        baseline = getattr(rule, "baseline", None)
+        if baseline is None:
+            continue
+        if baseline.previous_year:
+            first = min(first, agreement.period[0] - 1)
+        if baseline.mean_of_years is not None:
+            first = min(first, baseline.mean_of_years[0])
+            last = max(last, baseline.mean_of_years[1])
+    return first, last
+
+
+def simulated_series(basin_path: str, first: int, last: int, seed: int) -> SectionSeries:
+    """The basin simulated from 1 January ``first`` to 31 December ``last`` on synthetic
+    weather drawn with ``seed``, read as monthly section series (through a temporary
+    results file, so the monthly aggregation is that of :func:`hydro.monitoring.read_results`)."""
+    import tempfile
+
+    from hydro.basin import Basin
+    from hydro.monitoring import read_results
+    from hydro.outputspec import OutputSpec, reduce
+    from hydro.watershed import run_watershed
+    from hydro.weathergen import generate
+
+    basin = Basin.load(basin_path)
+    start, end = date(first, 1, 1), date(last, 12, 31)
+    weather = generate(_weather_params(basin_path), start.isoformat(), end.isoformat(), seed=seed)
+    res = run_watershed(basin, start, end, weather=weather, apportion=False)
+    keep = tuple(v for v in ("section_discharge", "reservoir_inflow") if v in res.data) + tuple(
+        v for v in res.data if v.endswith("_concentration") and v.startswith(("section_", "reservoir_"))
+        and "source" not in v)
+    res = reduce(res, OutputSpec(variables=keep))
+    with tempfile.TemporaryDirectory(prefix="hydro-unc-") as tmp:
+        path = Path(tmp) / "member.nc"
+        res.to_netcdf(path)
+        return read_results(path)
+
+
+Key = tuple[int, str, str, str, str, str, str]  # year, section, component, parameter, payer, payee, rule
+
+
+def _key(p: Payment) -> Key:
+    return (p.year, p.section, p.component, p.parameter, p.payer, p.payee, p.rule)
+
+
+def member(args: tuple[Setup, int]) -> dict:
+    """Evaluate one member (a batch task): ``{"rows": [(key, amount, amount_without_error)],
+    "net": [((year, payer, payee), net_yuan)], "numbers": {key: value}}``."""
+    from hydro.batch import maybe_fail
+
+    setup, m = args
+    maybe_fail(m)
+    agreement = _agreement(setup.agreement, setup.overrides)
+    if setup.basin is not None:
+        first, last = years_needed(agreement)
+        series = simulated_series(setup.basin, first, last,
+                                  setup.seed + m if setup.weather else setup.seed)
+    else:
+        assert setup.series is not None
+        series = _series(setup.series)
+    numbers: dict[str, float] = {}
+    if setup.prices:
+        numbers = draw_numbers(agreement, np.random.default_rng([setup.seed, m, 1]))
+        agreement = with_numbers(agreement, numbers)
+    true = evaluate(agreement, series, skip_unavailable=setup.skip_unavailable)
+    if setup.monitoring:
+        measured_series = with_monitoring_error(series, np.random.default_rng([setup.seed, m, 2]),
+                                                setup.monitoring_cv)
+        measured = evaluate(agreement, measured_series, skip_unavailable=setup.skip_unavailable)
+    else:
+        measured = true
+    without = {_key(p): p.amount_yuan for p in true}
+    return {"rows": [(_key(p), p.amount_yuan, without.get(_key(p), math.nan)) for p in measured],
+            "net": [((t["year"], t["payer"], t["payee"]), t["net_yuan"]) for t in totals(measured)],
+            "numbers": numbers}
+
+
+# ---------------------------------------------------------------------------------
+# The batch and its summary
+# ---------------------------------------------------------------------------------
+def _decision(amount: float) -> float:
+    return float(np.sign(amount)) if math.isfinite(amount) else math.nan
+
+
+def _band(values: list[float]) -> dict:
+    x = np.array([v for v in values if math.isfinite(v)], dtype=float)
+    if not x.size:
+        return {"median_yuan": None, "p05_yuan": None, "p95_yuan": None, "p_pays": None}
+    return {"median_yuan": float(np.median(x)), "p05_yuan": float(np.quantile(x, BAND[0])),
+            "p95_yuan": float(np.quantile(x, BAND[1])), "p_pays": float(np.mean(x != 0))}
+
+
+def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = None,
+                        scheduler: str | None = None, dask_workers: int | None = None, executor=None,
+                        quiet: bool = True) -> dict:
+    """Run ``members`` members on a batch executor and summarise their payments.
+
+    Returns
+    -------
+    dict
+        ``members``, ``seed``, ``propagated`` (what was drawn, with the error model and
+        the ranged numbers), ``failed`` (member -> error), ``rows`` (one per payment line:
+        year, section, component, parameter, payer, payee, rule, ``median_yuan``,
+        ``p05_yuan``, ``p95_yuan``, ``p_pays``, ``n`` members with a determined amount,
+        ``undetermined`` members, ``p_flip`` (share of members whose decision the
+        monitoring error changed; None without it) and ``flag``), and ``net`` (per year
+        and pair: the same band of the net).  Raises :class:`hydro.batch.BatchFailed` if
+        every member failed.
+    """
+    from hydro.batch import BatchFailed, run_batch
+    from hydro.progress import Progress
+
+    if members < 1:
+        raise HydroError(f"--uncertainty must be at least 1 member, got {members}")
+    agreement = _agreement(setup.agreement, setup.overrides)
+    if setup.basin is not None:
+        from hydro.basin import Basin
+
+        basin = Basin.load(setup.basin)
+        if not basin.is_watershed:
+            raise HydroError(f"{basin.path}: weather uncertainty needs a watershed basin (with [[subbasins]])")
+    else:
+        evaluate(agreement, _series(str(setup.series)), skip_unavailable=setup.skip_unavailable)  # errors now
+    tasks = [(setup, m) for m in range(members)]
+    outcomes: dict[int, dict] = {}
+    failed: dict[int, str] = {}
+    progress = Progress(members, "members", quiet=quiet)
+    for m, outcome in run_batch(member, tasks, executor=executor, progress=progress, workers=workers,
+                                scheduler=scheduler, dask_workers=dask_workers):
+        if outcome.ok:
+            outcomes[m] = outcome.value
+        else:
+            failed[m] = str(outcome.error)
+    if not outcomes:
+        raise BatchFailed(f"every member failed; member 0: {failed.get(0)}")
+    amounts: dict[Key, list[float]] = {}
+    flips: dict[Key, list[bool]] = {}
+    nets: dict[tuple, list[float]] = {}
+    for m in sorted(outcomes):
+        for key, amount, without in outcomes[m]["rows"]:
+            amounts.setdefault(key, []).append(amount)
+            d, d0 = _decision(amount), _decision(without)
+            if not (math.isnan(d) or math.isnan(d0)):
+                flips.setdefault(key, []).append(d != d0)
+        for key, net in outcomes[m]["net"]:
+            nets.setdefault(tuple(key), []).append(net)
+    rows = []
+    for key in sorted(amounts, key=lambda k: (k[0], k[4], k[5], k[6], k[1], k[3])):
+        year, section, component, parameter, payer, payee, rule = key
+        values = amounts[key]
+        f = flips.get(key, [])
+        p_flip = float(np.mean(f)) if setup.monitoring and f else None
+        row = {"year": year, "section": section, "component": component, "parameter": parameter,
+               "payer": payer, "payee": payee, "rule": rule, **_band(values),
+               "n": int(sum(math.isfinite(v) for v in values)),
+               "undetermined": int(sum(not math.isfinite(v) for v in values)), "p_flip": p_flip,
+               "flag": bool(p_flip is not None and p_flip >= FLIP_FLAG and component not in NOT_NETTED)}
+        rows.append(row)
+    net = [{"year": k[0], "payer": k[1], "payee": k[2], **_band(v), "n": len(v)} for k, v in sorted(nets.items())]
+    propagated: dict[str, Any] = {
+        "weather": ({"basin": setup.basin, "years": list(years_needed(agreement)),
+                     "seeds": f"{setup.seed} + member"} if setup.basin is not None and setup.weather else None),
+        "parameters": None,
+        "monitoring_error": ({"model": "lognormal, mean 1, independent per section, parameter and month",
+                              "cv": dict(setup.monitoring_cv), "status": "ESTIMATE"}
+                             if setup.monitoring else None),
+        "prices": ([{"key": k, "range": list(r)} for k, r in ranged_numbers(agreement)] if setup.prices else None),
+    }
+    return {"agreement": str(setup.agreement), "source": setup.basin or setup.series, "members": members,
+            "succeeded": len(outcomes), "seed": setup.seed, "propagated": propagated,
+            "failed": {str(m): failed[m] for m in sorted(failed)}, "band": list(BAND), "flip_flag": FLIP_FLAG,
+            "rows": rows, "net": net}
+
+
+# ---------------------------------------------------------------------------------
+# Tables
+# ---------------------------------------------------------------------------------
+def _money(v) -> str:
+    return "-" if v is None else f"{(v if abs(v) >= 0.5 else 0.0):,.0f}"  # never "-0"
+
+
+def format_uncertainty(result: dict) -> str:
+    """The plain-text table for the terminal."""
+    prop = result["propagated"]
+    drawn = []
+    if prop["weather"]:
+        w = prop["weather"]
+        drawn.append(f"weather ({w['basin']} on synthetic weather, {w['years'][0]}-{w['years'][1]})")
+    if prop["monitoring_error"]:
+        cv = ", ".join(f"{k} {v:.0%}" for k, v in prop["monitoring_error"]["cv"].items())
+        drawn.append(f"monitoring error (lognormal CV per monthly value, ESTIMATE: {cv})")
+    if prop["prices"] is not None:
+        drawn.append(f"{len(prop['prices'])} ranged numbers of the agreement drawn uniformly")
+    out = [f"{result['succeeded']} of {result['members']} members (seed {result['seed']}); drawn: "
+           + "; ".join(drawn or ["nothing"]),
+           "parameters of the model: not drawn (no calibration population of these basins)", ""]
+    header = ("year", "section", "component", "parameter", "payer -> payee", "median", "5 %", "95 %",
+              "P(pays)", "")
+    lines = []
+    for r in result["rows"]:
+        flag = "decided within measurement error" if r["flag"] else ""
+        if r["undetermined"]:
+            what = "unpublished" if r["component"] == "funding" else f"{r['undetermined']} undetermined"
+            flag = (flag + " " + what).strip()
+        lines.append((str(r["year"]), r["section"] or "-", r["component"], r["parameter"] or "-",
+                      f"{r['payer']} -> {r['payee']}", _money(r["median_yuan"]), _money(r["p05_yuan"]),
+                      _money(r["p95_yuan"]), "-" if r["p_pays"] is None else f"{r['p_pays']:.2f}", flag))
+    widths = [max(len(x[i]) for x in [header, *lines]) for i in range(len(header))]
+    for row in [header, *lines]:
+        out.append("  ".join(c.rjust(w) if 5 <= i <= 8 else c.ljust(w)
+                             for i, (c, w) in enumerate(zip(row, widths, strict=True))).rstrip())
+    out.append("")
+    out.append("net per year (positive: payer pays payee; advances and funding not netted)")
+    for n in result["net"]:
+        out.append(f"  {n['year']}  {n['payer']} -> {n['payee']}: median {_money(n['median_yuan'])} yuan "
+                   f"(5-95 %: {_money(n['p05_yuan'])} to {_money(n['p95_yuan'])})")
+    if any(r["flag"] for r in result["rows"]):
+        out.append("")
+        out.append(f"flagged: the monitoring error alone changes whether (or which way) the line pays in "
+                   f">= {FLIP_FLAG:.0%} of the members")
+    return "\n".join(out)
+
+
+#: Columns of the CSV table (``--csv`` with ``--uncertainty``).
+UNCERTAINTY_COLUMNS = ("year", "section", "component", "parameter", "payer", "payee", "rule", "median_yuan",
+                       "p05_yuan", "p95_yuan", "p_pays", "n", "undetermined", "p_flip", "flag")
+
+
+def write_uncertainty_csv(result: dict, out: str | Path | IO[str], overwrite: bool = False) -> None:
+    """The rows as CSV (:data:`UNCERTAINTY_COLUMNS`; a missing value as an empty cell)."""
+    if isinstance(out, (str, Path)):
+        from hydro.outputs import atomic_open
+
+        with atomic_open(out, overwrite, option="--csv") as fh:
+            write_uncertainty_csv(result, fh)
+        return
+    writer = csv.writer(out)
+    writer.writerow(UNCERTAINTY_COLUMNS)
+    for r in result["rows"]:
+        writer.writerow(["" if r[c] is None else str(r[c]).lower() if isinstance(r[c], bool) else r[c]
+                         for c in UNCERTAINTY_COLUMNS])
+
+
+
+# ---------------------------------------------------------------------------------
+# The command
+# ---------------------------------------------------------------------------------
+def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: int = 0,
+                           overrides: tuple[str, ...] = (), skip_unavailable: bool = False,
+                           as_json: bool = False, csv_out: str | None = None, overwrite: bool = False,
+                           workers: int | None = None, scheduler: str | None = None,
+                           quiet: bool = False) -> None:
+    """Body of ``hydro compensate SOURCE AGREEMENT.toml --uncertainty N``.
+
+    ``SOURCE`` is a results file or monitoring CSV (monitoring error and prices drawn) or
+    a basin (also the weather: each member simulates the agreement's years).  Failed
+    members are listed on stderr and the command ends with
+    :data:`hydro.batch.EXIT_PARTIAL` (3) after printing what the others gave."""
+    import json
+    import sys
+
+    import click
+
+    from hydro.batch import EXIT_PARTIAL, BatchFailed, report_failures
+    from hydro.compensation.inference import is_published_figures
+
+    path = Path(source)
+    if path.suffix.lower() in (".csv", ".nc", ".nc4", ".netcdf"):
+        if not path.is_file():
+            raise HydroError(f"{path}: file not found; check the path")
+        if is_published_figures(path):
+            raise HydroError(f"{path}: a published-figures CSV carries its own band (the inferred price); "
+                             "drop --uncertainty")
+        setup = Setup(str(agreement), tuple(overrides), series=str(path), seed=seed, weather=False,
+                      skip_unavailable=skip_unavailable)
+    else:
+        from hydro.basin import resolve_basin
+
+        setup = Setup(str(agreement), tuple(overrides), basin=str(resolve_basin(source)), seed=seed,
+                      skip_unavailable=skip_unavailable)
+    try:
+        result = payment_uncertainty(setup, members, workers=workers, scheduler=scheduler, quiet=quiet or as_json)
+    except BatchFailed as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(EXIT_PARTIAL)
+    if csv_out:
+        write_uncertainty_csv(result, csv_out, overwrite=overwrite)
+    if as_json:
+        click.echo(json.dumps(result, indent=1, ensure_ascii=False))
+    else:
+        click.echo(format_uncertainty(result))
+    if result["failed"]:
+        report_failures(result["failed"], "member", lambda text: click.echo(text, err=True))
+        click.echo(f"{len(result['failed'])} of {members} members failed; summarised without them", err=True)
+        sys.exit(EXIT_PARTIAL)

@@ -1,0 +1,165 @@
+"""Payments with uncertainty (hydro/compensation/uncertainty.py): the monitoring-error and
+price-range propagation on a hand-checkable agreement, a failed member reported, the JSON
+shape of ``hydro compensate --uncertainty``."""
+
+import json
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from hydro.batch import EXIT_PARTIAL, FAIL_ENV
+from hydro.cli import main
+from hydro.compensation import Agreement
+from hydro.compensation.uncertainty import (
+    Setup,
+    draw_numbers,
+    payment_uncertainty,
+    with_monitoring_error,
+    with_numbers,
+)
+from hydro.monitoring import SectionSeries
+
+# Every month 2.0 mg/L TN at two sections.  "far" is judged against 4.0 mg/L (met by a
+# wide margin: pays its bonus in every member) and against 0.5 mg/L (missed by a wide
+# margin: never pays); "edge" against exactly 2.0 mg/L (a coin toss under the error).
+CSV = "section,year,month,parameter,value,unit\n" + "".join(
+    f"{s},2020,{m},tn,2.0,mg/L\n{s},2020,{m},flow,1e6,m3\n" for s in ("far", "edge") for m in range(1, 13))
+
+AGREEMENT = '''name = "hand-checkable"
+source = "test case"
+period = [2020, 2020]
+payer = "a"
+payee = "b"
+
+[[target]]
+section = "far"
+parameter = "tn"
+annual_mean_max = 4.0
+source = "test"
+bonus_yuan = { value = 1_000_000, assumption = true, note = "test", range = [1_000_000, 3_000_000] }
+
+[[target]]
+section = "edge"
+parameter = "tn"
+annual_mean_max = 2.0
+bonus_yuan = 1_000_000
+source = "test"
+
+[[target]]
+section = "far"
+parameter = "tn"
+annual_mean_max = 0.5
+bonus_yuan = 1_000_000
+source = "test"
+
+[[fixed]]
+year = 2020
+amount_yuan = { value = 5_000_000, assumption = true, note = "test", range = [0, 10_000_000] }
+'''
+
+
+@pytest.fixture()
+def case(tmp_path):
+    (tmp_path / "m.csv").write_text(CSV, encoding="utf-8")
+    (tmp_path / "a.toml").write_text(AGREEMENT, encoding="utf-8")
+    return tmp_path
+
+
+def _rows(result):
+    return {(r["section"], r["rule"]): r for r in result["rows"]}
+
+
+def test_monitoring_error_far_from_and_at_a_threshold(case):
+    setup = Setup(str(case / "a.toml"), series=str(case / "m.csv"), seed=7, prices=False, weather=False)
+    result = payment_uncertainty(setup, 300, workers=1)
+    rows = _rows(result)
+    far, edge, never = rows[("far", "target[0]")], rows[("edge", "target[1]")], rows[("far", "target[2]")]
+    assert far["p_pays"] == 1.0 and far["median_yuan"] == far["p05_yuan"] == far["p95_yuan"] == 1e6
+    assert not far["flag"] and far["p_flip"] == 0.0
+    assert never["p_pays"] == 0.0 and not never["flag"]
+    assert 0.4 < edge["p_pays"] < 0.6  # the annual mean is 2.0 +- about 4 %: half the draws meet it
+    assert edge["flag"] and edge["p_flip"] == pytest.approx(1 - edge["p_pays"])  # without error it pays
+    assert edge["p05_yuan"] == 0 and edge["p95_yuan"] == 1e6
+    fixed = rows[("", "fixed[0]")]
+    assert fixed["p05_yuan"] == fixed["p95_yuan"] == 5e6  # prices not drawn: the central value
+    assert result["propagated"]["prices"] is None and result["propagated"]["weather"] is None
+    # a deterministic seed
+    again = payment_uncertainty(setup, 300, workers=1)
+    assert again["rows"] == result["rows"]
+
+
+def test_price_ranges_drawn_uniformly(case):
+    setup = Setup(str(case / "a.toml"), series=str(case / "m.csv"), seed=3, monitoring=False, weather=False)
+    result = payment_uncertainty(setup, 400, workers=1)
+    rows = _rows(result)
+    far = rows[("far", "target[0]")]
+    # uniform on [1, 3] million: median 2, 5 % 1.1, 95 % 2.9 million
+    assert far["median_yuan"] == pytest.approx(2.0e6, abs=0.15e6)
+    assert far["p05_yuan"] == pytest.approx(1.1e6, abs=0.1e6)
+    assert far["p95_yuan"] == pytest.approx(2.9e6, abs=0.1e6)
+    assert far["p_pays"] == 1.0
+    fixed = rows[("", "fixed[0]")]
+    assert fixed["median_yuan"] == pytest.approx(5e6, abs=0.8e6)
+    assert fixed["p05_yuan"] == pytest.approx(0.5e6, abs=0.3e6)
+    assert rows[("edge", "target[1]")]["p_pays"] == 1.0  # no measurement error: exactly met
+    assert all(r["p_flip"] is None for r in result["rows"])
+    keys = [p["key"] for p in result["propagated"]["prices"]]
+    assert keys == ["target[0].bonus_yuan", "fixed[0].amount_yuan"]
+    (net,) = result["net"]
+    assert (net["payer"], net["payee"]) == ("a", "b") and net["n"] == 400
+
+
+def test_draws_change_only_the_ranged_numbers(case):
+    agreement = Agreement.from_toml(case / "a.toml")
+    numbers = draw_numbers(agreement, np.random.default_rng(0))
+    drawn = with_numbers(agreement, numbers)
+    assert drawn.rules[0].bonus_yuan == numbers["target[0].bonus_yuan"]
+    assert drawn.rules[1].bonus_yuan == agreement.rules[1].bonus_yuan
+    assert drawn.fixed[0].amount_yuan == numbers["fixed[0].amount_yuan"]
+    series = SectionSeries(2020, {"s": {"tn": np.full(12, 2.0), "flow": np.r_[np.full(11, 1e6), np.nan]}})
+    noisy = with_monitoring_error(series, np.random.default_rng(0))
+    assert np.isnan(noisy.data["s"]["flow"][-1]) and not np.isnan(noisy.data["s"]["flow"][:-1]).any()
+    big = with_monitoring_error(SectionSeries(2020, {"s": {"tn": np.full(12 * 400, 2.0)}}), np.random.default_rng(1))
+    x = big.data["s"]["tn"]
+    assert x.mean() == pytest.approx(2.0, rel=0.02) and x.std() / x.mean() == pytest.approx(0.15, rel=0.1)
+
+
+def test_a_failed_member_is_reported_and_the_batch_goes_on(case, monkeypatch):
+    monkeypatch.setenv(FAIL_ENV, "1")
+    setup = Setup(str(case / "a.toml"), series=str(case / "m.csv"), seed=0, weather=False)
+    result = payment_uncertainty(setup, 5, workers=1)
+    assert list(result["failed"]) == ["1"] and "on purpose" in result["failed"]["1"]
+    assert result["succeeded"] == 4 and all(r["n"] == 4 for r in result["rows"])
+    out = CliRunner().invoke(main, ["compensate", str(case / "m.csv"), str(case / "a.toml"),
+                                    "--uncertainty", "4", "--workers", "1"])
+    assert out.exit_code == EXIT_PARTIAL
+    assert "member 1 failed: RuntimeError" in out.output
+    assert "3 of 4 members" in out.output
+
+
+def test_json_shape(case, tmp_path):
+    out = CliRunner().invoke(main, ["compensate", str(case / "m.csv"), str(case / "a.toml"),
+                                    "--uncertainty", "20", "--seed", "5", "--workers", "1", "--json",
+                                    "--csv", str(tmp_path / "bands.csv")])
+    assert out.exit_code == 0, out.output
+    data = json.loads(out.output)
+    assert {"agreement", "source", "members", "succeeded", "seed", "propagated", "failed", "band",
+            "flip_flag", "rows", "net"} <= set(data)
+    assert data["members"] == data["succeeded"] == 20 and data["seed"] == 5 and data["failed"] == {}
+    assert set(data["propagated"]) == {"weather", "parameters", "monitoring_error", "prices"}
+    assert data["propagated"]["monitoring_error"]["status"] == "ESTIMATE"
+    row = data["rows"][0]
+    assert {"year", "section", "component", "parameter", "payer", "payee", "rule", "median_yuan",
+            "p05_yuan", "p95_yuan", "p_pays", "n", "undetermined", "p_flip", "flag"} == set(row)
+    assert {"year", "payer", "payee", "median_yuan", "p05_yuan", "p95_yuan", "p_pays", "n"} == set(data["net"][0])
+    header = (tmp_path / "bands.csv").read_text().splitlines()[0]
+    assert header.startswith("year,section,component,parameter,payer,payee,rule,median_yuan")
+
+
+def test_options_that_do_not_go_together(case):
+    out = CliRunner().invoke(main, ["compensate", str(case / "m.csv"), str(case / "a.toml"), "--workers", "2"])
+    assert out.exit_code == 2 and "--uncertainty" in out.output
+    out = CliRunner().invoke(main, ["compensate", str(case / "m.csv"), str(case / "a.toml"),
+                                    "--uncertainty", "0"])
+    assert out.exit_code == 2 and "at least 1" in out.output
