@@ -374,3 +374,25 @@ def test_cli_overwrite_replaces_a_stored_run(cheap, tmp_path):
     assert len(lines) == json.loads((out / "summary.json").read_text())["evaluations"]
     assert json.loads((out / "summary.json").read_text())["resumed"] == 0
     assert (out / "notes.txt").read_text() == "mine"
+
+
+def test_calibrate_says_when_de_did_not_converge(tmp_path, monkeypatch):
+    """The DE convergence verdict is printed, not only written to summary.json (issue 15)."""
+    from types import SimpleNamespace
+
+    from click.testing import CliRunner
+
+    import hydro.calibration.config as config_module
+    import hydro.calibration.runner as runner_module
+    from hydro.cli import main
+
+    summary = {"evaluations": 30, "evaluated_now": 30, "resumed": 0, "failed": 0, "seconds": 1.0,
+               "executor": "serial", "workers": 1, "de_converged": False, "de_generations": 2,
+               "de_message": "Maximum number of iterations has been exceeded."}
+    fake = SimpleNamespace(summary=summary, best=None)
+    monkeypatch.setattr(config_module.CalibrationConfig, "from_toml", classmethod(lambda cls, p: SimpleNamespace()))
+    monkeypatch.setattr(runner_module, "calibrate", lambda *a, **k: fake)
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("")
+    result = CliRunner().invoke(main, ["calibrate", str(cfg), "-o", str(tmp_path / "out")])
+    assert "did not converge in 2 generations" in result.output

@@ -63,6 +63,10 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
             for period, scores in result.best["scores"].items():
                 click.echo(f"  {period}: " + ", ".join(
                     f"{k} {v:.4f}" if v is not None else f"{k} -" for k, v in scores.items()))
+    if s.get("de_converged") is False:  # said where the user looks, not only in summary.json
+        click.echo(f"note: differential evolution did not converge in {s.get('de_generations')} generations "
+                   f"({s.get('de_message')}); raise [method] maxiter or widen tol, and resume with --resume",
+                   err=True)
     if result.best is not None:
         click.echo(f"written: {folder / PARAMS_FILE}")
     else:
