@@ -1,11 +1,13 @@
 """Run every benchmark and print all their records.
 
-``python benchmarks/run.py [--json] [--quick]`` runs ``transport.py``, ``model.py``,
-``ensemble.py`` and ``calibration.py`` (each in its own process, so each measures
-warm against its own reference) and prints one list of
-``{"name", "value", "unit", "reference", "ratio"}`` records.  ``--quick`` skips
-the FiPy comparison and shrinks the ensemble to 20 members.  Each script's progress
-goes to stderr as it runs.
+``python benchmarks/run.py [--json] [--quick] [--large]`` runs ``transport.py``,
+``model.py``, ``ensemble.py``, ``calibration.py``, ``startup.py`` and ``scaling.py``
+(each in its own process, so each measures warm against its own reference) and prints
+one list of ``{"name", "value", "unit", "reference", "ratio"}`` records.  ``--quick``
+skips the FiPy comparison, shrinks the ensemble to 20 members, leaves out the cold
+(empty kernel cache) start and runs only the 100- and 1,000-reach scaling cases;
+``--large`` adds the 1,000 x 10 and 10,000 x 1 scaling cases (minutes).  Each script's
+progress goes to stderr as it runs.
 """
 
 from __future__ import annotations
@@ -25,10 +27,15 @@ HERE = Path(__file__).resolve().parent
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON records")
-    parser.add_argument("--quick", action="store_true", help="skip FiPy, 20 ensemble members")
+    parser.add_argument("--quick", action="store_true",
+                        help="skip FiPy, 20 ensemble members, no cold start, small scaling cases")
+    parser.add_argument("--large", action="store_true", help="add the largest scaling cases (10,000 reaches)")
     args = parser.parse_args()
+    scaling = (["--cases", "100:1,1000:1"] if args.quick else []) + (["--large"] if args.large else [])
     scripts = [["transport.py"] + (["--skip-fipy"] if args.quick else []), ["model.py"],
-               ["ensemble.py"] + (["--members", "20"] if args.quick else []), ["calibration.py"]]
+               ["ensemble.py"] + (["--members", "20"] if args.quick else []), ["calibration.py"],
+               ["startup.py"] + (["--skip-cold", "--repeat", "3"] if args.quick else []),
+               ["scaling.py"] + scaling]
     records = []
     for script in scripts:
         # stdout carries the records; stderr (progress) goes straight to the terminal
