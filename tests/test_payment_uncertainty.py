@@ -163,3 +163,16 @@ def test_options_that_do_not_go_together(case):
     out = CliRunner().invoke(main, ["compensate", str(case / "m.csv"), str(case / "a.toml"),
                                     "--uncertainty", "0"])
     assert out.exit_code == 2 and "at least 1" in out.output
+
+
+def test_an_edited_agreement_is_read_again(case):
+    import os
+
+    setup = Setup(str(case / "a.toml"), series=str(case / "m.csv"), monitoring=False, prices=False, weather=False)
+    before = _rows(payment_uncertainty(setup, 2, workers=1))[("edge", "target[1]")]["median_yuan"]
+    path = case / "a.toml"
+    path.write_text(AGREEMENT.replace("bonus_yuan = 1_000_000\nsource = \"test\"\n\n[[target]]\nsection = \"far\"",
+                                      "bonus_yuan = 7_000_000\nsource = \"test\"\n\n[[target]]\nsection = \"far\""))
+    os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
+    after = _rows(payment_uncertainty(setup, 2, workers=1))[("edge", "target[1]")]["median_yuan"]
+    assert (before, after) == (1e6, 7e6)

@@ -168,13 +168,30 @@ class Setup:
     skip_unavailable: bool = False
 
 
-@functools.lru_cache(maxsize=4)
+def _stamp(path: str) -> int:
+    """The file's modification time (ns), so a cached reading never outlives an edit (a
+    Dask worker lives on between batches)."""
+    try:
+        return Path(path).stat().st_mtime_ns
+    except OSError:
+        return 0
+
+
 def _agreement(path: str, overrides: tuple[str, ...]) -> Agreement:
+    return _agreement_cached(path, overrides, _stamp(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _agreement_cached(path: str, overrides: tuple[str, ...], stamp: int) -> Agreement:
     return Agreement.from_toml(path, overrides=list(overrides))
 
 
-@functools.lru_cache(maxsize=4)
 def _series(path: str) -> SectionSeries:
+    return _series_cached(path, _stamp(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _series_cached(path: str, stamp: int) -> SectionSeries:
     from hydro.monitoring import read_series
 
     return read_series(path)
