@@ -278,3 +278,23 @@ def test_chromium_check_catches_external_references(report, tmp_path):
         "<main", '<img src="https://example.invalid/x.png"><main', 1), encoding="utf-8")
     _, log = _chromium(bad, tmp_path, "--dump-dom")
     assert any("example.invalid" in line for line in _console(log)), log[-2000:]
+
+
+def test_report_annual_figures_are_the_same_from_monthly_means(tmp_path):
+    """A monthly-mean file gives the daily file's annual loads, means and flow-weighted TN."""
+    import subprocess
+
+    from hydro.report.tables import discharge_table, section_tables
+    from hydro.results import open_results
+
+    daily, monthly = tmp_path / "d.nc", tmp_path / "m.nc"
+    for out, extra in ((daily, []), (monthly, ["--aggregate", "monthly"])):
+        r = subprocess.run(["hydro", "run", "tiny", "-o", str(out), "-q", *extra], capture_output=True, text=True)
+        assert r.returncode == 0, r.stderr
+    d, m = open_results(daily), open_results(monthly)
+    for a, b in zip(section_tables(d, "tn") + [discharge_table(d)], section_tables(m, "tn") + [discharge_table(m)],
+                    strict=True):
+        assert a.header == b.header
+        for ra, rb in zip(a.rows, b.rows, strict=True):
+            # monthly means times their days are the daily sums: round-off only
+            np.testing.assert_allclose(np.array(ra[1:], dtype=float), np.array(rb[1:], dtype=float), rtol=1e-9)

@@ -8,7 +8,6 @@ which keeps budgets closed because they are linear).
 
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -61,44 +60,69 @@ def values(results, name: str, scenario=None) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Years:
-    """How the simulated days fall into calendar years."""
+    """How the simulated days fall into calendar years.
+
+    A time step covers ``step_days`` days: 1 for daily results, a period's days
+    for monthly or yearly means (``Results.days_per_step``), so sums are of
+    mass (load x days) and means are weighted by days whatever the aggregation.
+    """
 
     years: list[int]
-    index: np.ndarray  # day -> position in ``years``
+    index: np.ndarray  # time step -> position in ``years``
     days: list[int]    # simulated days in each year
+    step_days: np.ndarray  # days each time step covers
 
     @classmethod
-    def of(cls, dates) -> "Years":
+    def of(cls, dates, step_days=None) -> Years:
         years = sorted({d.year for d in dates})
         pos = {y: i for i, y in enumerate(years)}
         index = np.array([pos[d.year] for d in dates], dtype=int)
-        days = [int((index == i).sum()) for i in range(len(years))]
-        return cls(years, index, days)
+        w = np.ones(len(dates)) if step_days is None else np.asarray(step_days, dtype=float)
+        days = [round(float(w[index == i].sum())) for i in range(len(years))]
+        return cls(years, index, days, w)
 
     def headers(self) -> list[str]:
         """``2020`` or ``2020 (182 d)`` for a year the run covers only in part."""
         out = []
-        for y, n in zip(self.years, self.days):
+        for y, n in zip(self.years, self.days, strict=True):
             full = 366 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else 365
             out.append(str(y) if n == full else f"{y} ({n} d)")
         return out
 
+    def _weights(self, i: int, arr: np.ndarray) -> np.ndarray:
+        w = self.step_days[self.index == i]
+        return w.reshape((-1,) + (1,) * (arr.ndim - 1))
+
     def sums(self, arr: np.ndarray) -> np.ndarray:
-        """Sums over the days of each year (time on axis 0), NaN ignored."""
+        """Sums over the days of each year (time on axis 0; a step counts its days), NaN ignored."""
         out = np.zeros((len(self.years),) + arr.shape[1:])
         for i in range(len(self.years)):
-            out[i] = np.nansum(arr[self.index == i], axis=0)
+            out[i] = np.nansum(arr[self.index == i] * self._weights(i, arr), axis=0)
         return out
 
     def means(self, arr: np.ndarray) -> np.ndarray:
-        """Means over the days of each year (time on axis 0), NaN ignored."""
+        """Means over the days of each year (time on axis 0; steps weighted by their days), NaN ignored."""
         out = np.full((len(self.years),) + arr.shape[1:], np.nan)
         for i in range(len(self.years)):
             chunk = arr[self.index == i]
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN year stays NaN
-                out[i] = np.nanmean(chunk, axis=0)
+            w = np.where(np.isnan(chunk), 0.0, self._weights(i, arr))
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out[i] = np.where(w.sum(axis=0) > 0, np.nansum(chunk * w, axis=0) / w.sum(axis=0), np.nan)
         return out
+
+
+def _step_days(results) -> np.ndarray | None:
+    """Days each time step of ``results`` covers (None: daily)."""
+    days = getattr(results, "days_per_step", None)
+    return days() if callable(days) else None
+
+
+def _run_mean(arr: np.ndarray, years: Years):
+    """Mean over the whole run (time on axis 0), each step weighted by its days, NaN ignored."""
+    w = years.step_days.reshape((-1,) + (1,) * (arr.ndim - 1)) * np.ones_like(arr)
+    w = np.where(np.isnan(arr), 0.0, w)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(w.sum(axis=0) > 0, np.nansum(arr * w, axis=0) / w.sum(axis=0), np.nan)
 
 
 def denoise(arr: np.ndarray, rel: float = 1e-12) -> np.ndarray:
@@ -122,7 +146,7 @@ def _section_setup(results, short=None, scenario=None):
         return None
     if short is not None and f"section_{short}_load" not in results.data:
         return None
-    years = Years.of(results.dates)
+    years = Years.of(results.dates, _step_days(results))
     return sections, years, ["section"] + years.headers()
 
 
@@ -134,7 +158,7 @@ def discharge_table(results, scenario=None) -> Table | None:
     sections, years, header = setup
     q = values(results, "section_discharge", scenario)
     q_year = years.means(q)
-    q_all = np.nanmean(q, axis=0)
+    q_all = _run_mean(q, years)
     return Table("section-discharge", "Mean discharge (m³/s, time mean)", header + ["whole run"],
                  [[s] + list(q_year[:, k]) + [q_all[k]] for k, s in enumerate(sections)],
                  ["text"] + ["num"] * (len(years.years) + 1))
@@ -150,11 +174,11 @@ def section_tables(results, short: str, scenario=None) -> list[Table]:
     if setup is None:
         return []
     sections, years, header = setup
-    ndays = len(results.dates)
+    ndays = float(years.step_days.sum())
     q = values(results, "section_discharge", scenario)
     load = values(results, f"section_{short}_load", scenario)
     q_year, load_year = years.sums(q), years.sums(load)
-    q_all, load_all = np.nansum(q, axis=0), np.nansum(load, axis=0)
+    q_all, load_all = q_year.sum(axis=0), load_year.sum(axis=0)
     name = short.upper()
     conc_year = _flow_weighted(load_year, q_year)
     conc_all = _flow_weighted(load_all, q_all)
@@ -182,8 +206,9 @@ def source_tables(results, short: str, scenario=None) -> list[Table]:
     sections = [str(s) for s in results.coords.get("section", [])]
     sources = [str(s) for s in results.coords["source"]]
     arr = values(results, name, scenario)  # (time, section, source)
-    ndays = len(results.dates)
-    annual = denoise(np.nansum(arr, axis=0) / 1000.0 * DAYS_PER_YEAR / ndays)  # t/a
+    w = _step_days(results)
+    w = np.ones(len(results.dates)) if w is None else w
+    annual = denoise(np.nansum(arr * w[:, None, None], axis=0) / 1000.0 * DAYS_PER_YEAR / w.sum())  # t/a
     total = annual.sum(axis=1)
     from hydro.plotting.style import pretty
 
@@ -206,8 +231,8 @@ def reservoir_tables(results, constituents, scenario=None) -> list[Table]:
     reservoirs = [str(r) for r in results.coords.get("reservoir", [])]
     if not reservoirs:
         return []
-    years = Years.of(results.dates)
-    ndays = len(results.dates)
+    years = Years.of(results.dates, _step_days(results))
+    ndays = float(years.step_days.sum())
     rows_spec = [("reservoir_storage", "mean storage", "million m³", 1e-6, "mean"),
                  ("reservoir_level", "mean level", "m", 1.0, "mean"),
                  ("reservoir_area", "mean surface area", "km²", 1e-6, "mean"),
@@ -227,9 +252,9 @@ def reservoir_tables(results, constituents, scenario=None) -> list[Table]:
                 continue
             series = values(results, var, scenario)[:, j]
             if how == "mean":
-                per_year, whole = years.means(series), np.nanmean(series)
+                per_year, whole = years.means(series), _run_mean(series, years)
             else:
-                per_year, whole = years.sums(series), np.nansum(series) * DAYS_PER_YEAR / ndays
+                per_year, whole = years.sums(series), np.nansum(years.sums(series)) * DAYS_PER_YEAR / ndays
             rows.append([label, unit] + list(per_year * scale) + [whole * scale])
         out.append(Table(f"reservoir-{rid}", f"Reservoir {rid}: annual means and totals",
                          ["quantity", "unit"] + years.headers() + ["whole run"], rows,
@@ -338,4 +363,5 @@ def removal_per_year(results, short: str, scenario=None) -> float | None:
         return None
     terms = _terms(results)
     total = sum(float(np.nansum(a[..., terms.index("removal")])) for a in arrays.values())
-    return total / 1000.0 * DAYS_PER_YEAR / len(results.dates)
+    w = _step_days(results)
+    return total / 1000.0 * DAYS_PER_YEAR / (len(results.dates) if w is None else float(w.sum()))
