@@ -18,6 +18,7 @@ CASE_MODULES: list[str] = [
     "hydro.validation.metrics_cases",
     "hydro.validation.basins",
     "hydro.validation.calibration_cases",
+    "hydro.validation.flownorm_cases",
 ]
 
 
