@@ -298,8 +298,11 @@ def validate_command(cases, quick, as_json, list_only):
 @click.option("--workers", type=int, help="With --uncertainty: local worker processes (default one per core; "
                                           "1 runs in this process).")
 @click.option("--scheduler", metavar="ADDRESS", help="With --uncertainty: run the members on this Dask scheduler.")
+@click.option("--parameters-from", type=click.Path(file_okay=False), metavar="DIR",
+              help="With --uncertainty on a basin: draw model parameters from this calibration folder of the "
+                   "basin (its best 10 %% of evaluations).")
 def compensate_command(series_path, agreement, scenario, as_json, csv_out, overwrite, incentives, scenario_file,
-                       overrides, skip_unavailable, members, seed, workers, scheduler):
+                       overrides, skip_unavailable, members, seed, workers, scheduler, parameters_from):
     """Payments per year, section, component, payer and payee under an agreement.
 
     The series is a hydro results file or a monitoring CSV of monthly section
@@ -318,10 +321,11 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
 
         compensate_uncertainty(series_path, agreement, members, seed=seed, overrides=tuple(overrides),
                                skip_unavailable=skip_unavailable, as_json=as_json, csv_out=csv_out,
-                               overwrite=overwrite, workers=workers, scheduler=scheduler)
+                               overwrite=overwrite, workers=workers, scheduler=scheduler,
+                               parameters_from=parameters_from)
         return
-    if (workers or scheduler) and members is None:
-        raise click.UsageError("--workers and --scheduler go with --uncertainty")
+    if (workers or scheduler or parameters_from) and members is None:
+        raise click.UsageError("--workers, --scheduler and --parameters-from go with --uncertainty")
     if incentives:
         from hydro.scenarios.cli import compensate_scenarios
 

@@ -163,6 +163,9 @@ def test_options_that_do_not_go_together(case):
     out = CliRunner().invoke(main, ["compensate", str(case / "m.csv"), str(case / "a.toml"),
                                     "--uncertainty", "0"])
     assert out.exit_code == 2 and "at least 1" in out.output
+    out = CliRunner().invoke(main, ["compensate", str(case / "m.csv"), str(case / "a.toml"),
+                                    "--uncertainty", "2", "--parameters-from", str(case)])
+    assert out.exit_code == 2 and "not a basin" in out.output
 
 
 def test_an_edited_agreement_is_read_again(case):
@@ -176,3 +179,38 @@ def test_an_edited_agreement_is_read_again(case):
     os.utime(path, ns=(path.stat().st_atime_ns, path.stat().st_mtime_ns + 10**9))
     after = _rows(payment_uncertainty(setup, 2, workers=1))[("edge", "target[1]")]["median_yuan"]
     assert (before, after) == (1e6, 7e6)
+
+
+def test_parameter_sets_from_a_calibration_folder(tmp_path):
+    from hydro.calibration.config import CalibrationConfig
+    from hydro.calibration.problem import Problem
+    from hydro.calibration.twin import make_twin
+    from hydro.compensation.uncertainty import parameter_sets
+    from hydro.errors import HydroError
+
+    config, _ = make_twin(tmp_path / "twin")
+    problem = Problem(CalibrationConfig.from_toml(config))
+    lo, hi = np.array(problem.bounds).T
+    cal = tmp_path / "cal"
+    cal.mkdir()
+    (cal / "run.json").write_text(json.dumps({"config": str(config)}))
+    records = [{"z": list(lo), "loss": 0.2, "status": "ok"}, {"z": list(hi), "loss": 0.1, "status": "ok"},
+               {"z": list(hi), "loss": None, "status": "failed"}]
+    (cal / "evaluations.jsonl").write_text("\n".join(json.dumps(r) for r in records) + "\n{cut")
+    sets = parameter_sets(cal, "watershed", share=1.0)
+    assert len(sets) == 2 and sets[0] != sets[1]  # lowest loss first, the failed one left out
+    assert len(parameter_sets(cal, "watershed")) == 1
+    with pytest.raises(HydroError, match="not of the basin"):
+        parameter_sets(cal, "tiny")
+    (tmp_path / "a.toml").write_text('name = "t"\nsource = "t"\nperiod = [2003, 2003]\npayer = "a"\npayee = "b"\n'
+                                     '[[tn_reduction]]\nsection = "border"\nparameter = "tn"\nsource = "t"\n'
+                                     'baseline_mg_per_l = 50.0\nreward_per_mg_per_l_yuan = 1_000_000\n'
+                                     'max_yuan = 1e12\n')
+    common = dict(basin="watershed", seed=1, weather=False, monitoring=False, prices=False)
+    fixed = payment_uncertainty(Setup(str(tmp_path / "a.toml"), **common), 2, workers=1)
+    (row,) = fixed["rows"]
+    assert row["p05_yuan"] == row["p95_yuan"] and fixed["propagated"]["parameters"] is None
+    drawn = payment_uncertainty(Setup(str(tmp_path / "a.toml"), parameter_sets=sets, parameters_from=str(cal),
+                                      **common), 2, workers=1)
+    (row,) = drawn["rows"]
+    assert row["p05_yuan"] != row["p95_yuan"] and drawn["propagated"]["parameters"]["sets"] == 2

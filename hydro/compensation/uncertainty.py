@@ -14,8 +14,11 @@
     (an unpublished price, cap, bonus, baseline or fixed amount) drawn uniformly in its
     range (:func:`draw_numbers`).
 
-(b) parameter uncertainty (a calibration's population) is not propagated: the shipped
-calibrations are of single GR4J catchments, not of the basins the agreements cover.
+(b) **model parameters** — with a calibration folder of the same basin
+    (:func:`parameter_sets`): the best :data:`POPULATION_SHARE` of its successful
+    evaluations (the DE population's best, GLUE's best-scoring sets), member ``m``
+    running set ``m mod K``.  The shipped calibrations are of single GR4J catchments,
+    so no shipped basin has such a folder yet.
 
 Each member is a task of a :mod:`hydro.batch` executor (serial, local processes, a Dask
 cluster) and returns *reduced* results: its payment rows (a few numbers each), never a
@@ -63,6 +66,9 @@ MONITORING_CV: dict[str, float] = {
 #: A line is flagged when the monitoring error changes its decision (whether it pays,
 #: and which way) in at least this share of the members.
 FLIP_FLAG = 0.05
+
+#: Share of a calibration's successful evaluations (lowest loss first) drawn as parameter sets.
+POPULATION_SHARE = 0.1
 
 #: Quantiles of the band.
 BAND = (0.05, 0.95)
@@ -154,6 +160,9 @@ class Setup:
         Which sources of uncertainty are drawn.
     monitoring_cv : dict
     skip_unavailable : bool
+    parameter_sets : tuple of tuple of str
+        Basin overrides per parameter set (:func:`parameter_sets`); member ``m`` runs set
+        ``m mod K``.  ``parameters_from`` names their calibration folder.
     """
 
     agreement: str
@@ -166,6 +175,8 @@ class Setup:
     prices: bool = True
     monitoring_cv: dict[str, float] = field(default_factory=lambda: dict(MONITORING_CV))
     skip_unavailable: bool = False
+    parameter_sets: tuple[tuple[str, ...], ...] = ()
+    parameters_from: str | None = None
 
 
 def _stamp(path: str) -> int:
@@ -208,6 +219,54 @@ def _weather_params(basin_path: str):
     return fit(read_forcing_csv(basin.folder / basin.weather.raw("csv")))
 
 
+def parameter_sets(folder: str | Path, basin: str | Path,
+                   share: float = POPULATION_SHARE) -> tuple[tuple[str, ...], ...]:
+    """The parameter sets of a calibration folder (``hydro calibrate -o FOLDER``) of ``basin``:
+    the best ``share`` (at least one) of its successful evaluations, lowest loss first,
+    each as ``key.path=value`` overrides (the configuration's fixed overrides first), as
+    ``best_params.toml`` writes them.
+
+    Raises
+    ------
+    HydroError
+        The folder lacks ``run.json`` or ``evaluations.jsonl``, its calibration is not of
+        ``basin``, or it has no successful evaluation.
+    """
+    import json
+
+    from hydro.basin import resolve_basin
+    from hydro.calibration.config import CalibrationConfig
+    from hydro.calibration.models import format_assignment
+    from hydro.calibration.problem import Problem
+
+    folder = Path(folder)
+    run, log = folder / "run.json", folder / "evaluations.jsonl"
+    for f in (run, log):
+        if not f.is_file():
+            raise HydroError(f"--parameters-from {folder}: no {f.name}; give a folder written by hydro calibrate -o")
+    config = CalibrationConfig.from_toml(json.loads(run.read_text(encoding="utf-8"))["config"])
+    target = resolve_basin(basin).resolve()
+    if config.kind != "basin" or resolve_basin(config.model).resolve() != target:
+        raise HydroError(f"--parameters-from {folder}: the calibration is of {config.kind} {config.model}, not of "
+                         f"the basin {target}; give a calibration of this basin")
+    records = []
+    for line in log.read_text(encoding="utf-8").splitlines():
+        try:
+            r = json.loads(line)
+        except ValueError:
+            continue  # a line cut by an interrupted run
+        if r.get("status") == "ok" and r.get("loss") is not None and math.isfinite(float(r["loss"])):
+            records.append(r)
+    if not records:
+        raise HydroError(f"--parameters-from {folder}: no successful evaluation in {log.name}")
+    records.sort(key=lambda r: float(r["loss"]))
+    problem = Problem(config)
+    keep = records[:max(1, math.ceil(share * len(records)))]
+    return tuple(tuple(list(config.overrides) + [format_assignment(k, v) for k, v in
+                                                 problem.assignments(np.array(r["z"], dtype=float)).items()])
+                 for r in keep)
+
+
 def years_needed(agreement: Agreement) -> tuple[int, int]:
     """The calendar years a simulation must cover: the period, the year before it when a
     rule compares with the previous year, and the years of a baseline mean."""
@@ -224,7 +283,8 @@ def years_needed(agreement: Agreement) -> tuple[int, int]:
     return first, last
 
 
-def simulated_series(basin_path: str, first: int, last: int, seed: int) -> SectionSeries:
+def simulated_series(basin_path: str, first: int, last: int, seed: int,
+                     overrides: tuple[str, ...] = ()) -> SectionSeries:
     """The basin simulated from 1 January ``first`` to 31 December ``last`` on synthetic
     weather drawn with ``seed``, read as monthly section series (through a temporary
     results file, so the monthly aggregation is that of :func:`hydro.monitoring.read_results`)."""
@@ -236,7 +296,7 @@ def simulated_series(basin_path: str, first: int, last: int, seed: int) -> Secti
     from hydro.watershed import run_watershed
     from hydro.weathergen import generate
 
-    basin = Basin.load(basin_path)
+    basin = Basin.load(basin_path, overrides=list(overrides))
     start, end = date(first, 1, 1), date(last, 12, 31)
     weather = generate(_weather_params(basin_path), start.isoformat(), end.isoformat(), seed=seed)
     res = run_watershed(basin, start, end, weather=weather, apportion=False)
@@ -267,8 +327,9 @@ def member(args: tuple[Setup, int]) -> dict:
     agreement = _agreement(setup.agreement, setup.overrides)
     if setup.basin is not None:
         first, last = years_needed(agreement)
-        series = simulated_series(setup.basin, first, last,
-                                  setup.seed + m if setup.weather else setup.seed)
+        sets = setup.parameter_sets
+        series = simulated_series(setup.basin, first, last, setup.seed + m if setup.weather else setup.seed,
+                                  sets[m % len(sets)] if sets else ())
     else:
         assert setup.series is not None
         series = _series(setup.series)
@@ -374,7 +435,9 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
     propagated: dict[str, Any] = {
         "weather": ({"basin": setup.basin, "years": list(years_needed(agreement)),
                      "seeds": f"{setup.seed} + member"} if setup.basin is not None and setup.weather else None),
-        "parameters": None,
+        "parameters": ({"calibration": setup.parameters_from, "sets": len(setup.parameter_sets),
+                        "share": POPULATION_SHARE, "member_uses": "set member mod sets"}
+                       if setup.parameter_sets else None),
         "monitoring_error": ({"model": "lognormal, mean 1, independent per section, parameter and month",
                               "cv": dict(setup.monitoring_cv), "status": "ESTIMATE"}
                              if setup.monitoring else None),
@@ -407,7 +470,8 @@ def format_uncertainty(result: dict) -> str:
         drawn.append(f"{len(prop['prices'])} ranged numbers of the agreement drawn uniformly")
     out = [f"{result['succeeded']} of {result['members']} members (seed {result['seed']}); drawn: "
            + "; ".join(drawn or ["nothing"]),
-           "parameters of the model: not drawn (no calibration population of these basins)", ""]
+           ("parameters of the model: " + (f"{prop['parameters']['sets']} sets of {prop['parameters']['calibration']}"
+                                            if prop["parameters"] else "not drawn (no --parameters-from)")), ""]
     header = ("year", "section", "component", "parameter", "payer -> payee", "median", "5 %", "95 %",
               "P(pays)", "")
     lines = []
@@ -463,7 +527,7 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
                            overrides: tuple[str, ...] = (), skip_unavailable: bool = False,
                            as_json: bool = False, csv_out: str | None = None, overwrite: bool = False,
                            workers: int | None = None, scheduler: str | None = None,
-                           quiet: bool = False) -> None:
+                           parameters_from: str | None = None, quiet: bool = False) -> None:
     """Body of ``hydro compensate SOURCE AGREEMENT.toml --uncertainty N``.
 
     ``SOURCE`` is a results file or monitoring CSV (monitoring error and prices drawn) or
@@ -479,7 +543,11 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
     from hydro.compensation.inference import is_published_figures
 
     path = Path(source)
-    if path.suffix.lower() in (".csv", ".nc", ".nc4", ".netcdf"):
+    is_file = path.suffix.lower() in (".csv", ".nc", ".nc4", ".netcdf")
+    if parameters_from and is_file:
+        raise HydroError(f"--parameters-from: {path} is a series, not a basin; model parameters are drawn "
+                         "only when each member simulates the basin (give the basin instead)")
+    if is_file:
         if not path.is_file():
             raise HydroError(f"{path}: file not found; check the path")
         if is_published_figures(path):
@@ -490,8 +558,11 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
     else:
         from hydro.basin import resolve_basin
 
-        setup = Setup(str(agreement), tuple(overrides), basin=str(resolve_basin(source)), seed=seed,
-                      skip_unavailable=skip_unavailable)
+        basin = str(resolve_basin(source))
+        sets = parameter_sets(parameters_from, basin) if parameters_from else ()
+        setup = Setup(str(agreement), tuple(overrides), basin=basin, seed=seed,
+                      skip_unavailable=skip_unavailable, parameter_sets=sets,
+                      parameters_from=str(parameters_from) if parameters_from else None)
     try:
         result = payment_uncertainty(setup, members, workers=workers, scheduler=scheduler, quiet=quiet or as_json)
     except BatchFailed as exc:
