@@ -30,8 +30,9 @@ sample). :func:`annual` gives water-year or calendar-year means, as EGRET's
 left-censored data: the regressions near them are censored-normal (Tobit)
 maximum-likelihood fits (EM iterations), which is what ``survreg`` computes.
 
+:func:`from_results` applies it to a simulated monitoring section of ``hydro run``.
 ``python -m hydro.flownorm`` prints the annual table for the shipped Lamprey River
-nitrate example or for CSV files (``--help``); ``docs/flow-normalisation.md``
+nitrate example, for CSV files or for a section of a results file (``--help``); ``docs/flow-normalisation.md``
 describes the method, the checks and their limits.
 """
 
@@ -56,6 +57,7 @@ __all__ = [
     "annual",
     "decimal_year",
     "estimate_surface",
+    "from_results",
     "lamprey_example",
     "main",
     "wrtds",
@@ -467,6 +469,41 @@ def wrtds_daily(dates, q, conc, *, q_to_m3s: float = 1.0, settings: Settings = S
     return wrtds(d[keep], c[keep], d, qq, settings=settings)
 
 
+def from_results(results, section: str, constituent: str = "tn",
+                 settings: Settings = Settings()) -> WRTDSResult:
+    """WRTDS on a simulated section: its daily concentration and discharge.
+
+    Parameters
+    ----------
+    results : hydro.results.Results or path
+        Daily results of ``hydro run`` (or a netCDF file of them) holding
+        ``section_discharge`` and ``section_{constituent}_concentration``.
+    section : str
+        Monitoring-section id (``hydro info`` lists them).
+    constituent : str
+        Short name of the constituent (``tn``).
+    """
+    from hydro.errors import HydroError
+    from hydro.results import Results, open_results
+
+    res = results if isinstance(results, Results) else open_results(results)
+    if res.time_bounds is not None or res.leading:
+        raise HydroError("flow normalisation needs daily results of one run (not period "
+                         "means, scenarios or members)")
+    sections = [str(s) for s in res.coords["section"]]
+    if section not in sections:
+        raise HydroError(f"no section '{section}' in these results; have: {', '.join(sections)}")
+    k = sections.index(section)
+    q = np.asarray(res["section_discharge"], float)[:, k]
+    conc = np.asarray(res[f"section_{constituent}_concentration"], float)[:, k]
+    dates = np.array([d.isoformat() for d in res.dates], dtype="datetime64[D]")
+    ok = np.isfinite(q) & (q > 0)
+    if not ok.all():
+        raise HydroError(f"section '{section}' has {int((~ok).sum())} days without positive "
+                         "discharge; WRTDS needs ln Q on every day")
+    return wrtds_daily(dates, q, conc, settings=settings)
+
+
 def annual(result: WRTDSResult, start_month: int = 10) -> AnnualResults:
     """Means over complete years starting in ``start_month`` (10: US water years)."""
     if not 1 <= start_month <= 12:
@@ -553,11 +590,22 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--q-column", default="discharge_cfs")
     p.add_argument("--q-to-m3s", type=float, default=CFS_TO_M3S,
                    help="factor converting discharge to m3/s (default: from ft3/s)")
+    p.add_argument("--results", type=Path,
+                   help="a netCDF file of `hydro run`: flow-normalise a simulated section")
+    p.add_argument("--section", help="monitoring section of --results (e.g. gubeikou)")
+    p.add_argument("--constituent", default="tn", help="constituent of --results (default tn)")
     p.add_argument("--start-month", type=int, default=10,
                    help="first month of the years averaged (10: water years; 1: calendar)")
     args = p.parse_args(argv)
+    from hydro.errors import HydroError
+
     try:
-        if args.samples is None and args.discharge is None:
+        if args.results is not None:
+            if args.section is None or args.samples is not None:
+                p.error("--results needs --section and no samples/discharge files")
+            result = from_results(args.results, args.section, args.constituent)
+            print(f"{args.results}: section {args.section}, {args.constituent} (simulated)")
+        elif args.samples is None and args.discharge is None:
             result = lamprey_example()
             print("Lamprey River near Newmarket NH (USGS 01073500), nitrate mg/L as N")
         elif args.samples is None or args.discharge is None:
@@ -567,7 +615,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             dd, dq = _read_csv(args.discharge, args.date_column, args.q_column)
             result = wrtds(sd, sc, dd, dq, q_to_m3s=args.q_to_m3s)
         print(format_table(annual(result, args.start_month)))
-    except (ValueError, OSError) as exc:
+    except (ValueError, OSError, HydroError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     return 0

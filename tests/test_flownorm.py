@@ -228,3 +228,31 @@ def test_documented_example_runs():
     assert blocks
     for block in blocks:
         exec(compile(block, "flow-normalisation.md", "exec"), {})
+
+
+def test_from_results_flow_normalises_a_simulated_section(synthetic, tmp_path, capsys):
+    """A dilution-driven TN series without trend: FN flat, raw concentration not."""
+    from datetime import date, timedelta
+
+    from hydro.errors import HydroError
+    from hydro.results import Results
+
+    _, q, *_ = synthetic
+    n = 365 * 5 + 2  # 2000-2004
+    dates = [date(2000, 1, 1) + timedelta(days=i) for i in range(n)]
+    res = Results(coords={"time": dates, "section": ["up", "down"]},
+                  constituents={"tn": "total nitrogen"})
+    qq = np.column_stack([q[:n], 2 * q[:n]])
+    res.add("section_discharge", qq)
+    res.add("section_tn_concentration", 4.0 * qq ** -0.4)
+    r = flownorm.from_results(res, "down")
+    table = flownorm.annual(r, start_month=1)
+    assert table.year.tolist() == [2000, 2001, 2002, 2003, 2004]
+    assert table.fn_conc.max() / table.fn_conc.min() - 1 < 0.01
+    assert table.conc.max() / table.conc.min() - 1 > 0.03
+    with pytest.raises(HydroError, match="no section"):
+        flownorm.from_results(res, "nowhere")
+    path = tmp_path / "sim.nc"
+    res.to_netcdf(path)
+    assert flownorm.main(["--results", str(path), "--section", "up", "--start-month", "1"]) == 0
+    assert "section up" in capsys.readouterr().out
