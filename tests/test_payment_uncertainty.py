@@ -214,3 +214,15 @@ def test_parameter_sets_from_a_calibration_folder(tmp_path):
                                       **common), 2, workers=1)
     (row,) = drawn["rows"]
     assert row["p05_yuan"] != row["p95_yuan"] and drawn["propagated"]["parameters"]["sets"] == 2
+
+
+def test_the_bands_figure(case, tmp_path):
+    from hydro.compensation.uncertainty import plot_payment_bands
+    from hydro.plotting import style
+
+    result = payment_uncertainty(Setup(str(case / "a.toml"), series=str(case / "m.csv"), weather=False), 20,
+                                 workers=1)
+    fig = plot_payment_bands(result)
+    labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
+    assert len(labels) == 3 + 1 and labels[0].endswith("net a -> b")  # three rules, one net (bottom); no fixed
+    assert style.save(fig, tmp_path / "bands.png").stat().st_size > 10_000

@@ -431,7 +431,12 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
                "undetermined": int(sum(not math.isfinite(v) for v in values)), "p_flip": p_flip,
                "flag": bool(p_flip is not None and p_flip >= FLIP_FLAG and component not in NOT_NETTED)}
         rows.append(row)
-    net = [{"year": k[0], "payer": k[1], "payee": k[2], **_band(v), "n": len(v)} for k, v in sorted(nets.items())]
+    net = []
+    for (year, a, b), v in sorted(nets.items()):
+        band = _band(v)
+        if band["median_yuan"] is not None and band["median_yuan"] < 0:  # name the pair the way money goes
+            a, b, band = b, a, _band([-x for x in v])
+        net.append({"year": year, "payer": a, "payee": b, **band, "n": len(v)})
     propagated: dict[str, Any] = {
         "weather": ({"basin": setup.basin, "years": list(years_needed(agreement)),
                      "seeds": f"{setup.seed} + member"} if setup.basin is not None and setup.weather else None),
@@ -578,3 +583,72 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
         report_failures(result["failed"], "member", lambda text: click.echo(text, err=True))
         click.echo(f"{len(result['failed'])} of {members} members failed; summarised without them", err=True)
         sys.exit(EXIT_PARTIAL)
+
+
+# ---------------------------------------------------------------------------------
+# The figure
+# ---------------------------------------------------------------------------------
+def plot_payment_bands(result: dict, *, title: str | None = None, ax=None):
+    """The bands as a forest plot: one line per payment line and year (rules only; fixed,
+    advance and funding lines are certain or unpublished), the median as a dot and the
+    5-95 % band as a bar, P(pays) at the right, lines decided within the measurement error
+    in the warning colour; then the net per year and pair below a rule.
+
+    Parameters
+    ----------
+    result : dict
+        From :func:`payment_uncertainty` (or ``hydro compensate --uncertainty N --json``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    from hydro.plotting import style
+
+    rows = [r for r in result["rows"] if r["component"] not in (*NOT_NETTED, "fixed")
+            and r["median_yuan"] is not None]
+    nets = [n for n in result["net"] if n["median_yuan"] is not None]
+    items = [(f"{r['year']}  {r['section'] or '-'}  {style.pretty(r['component'])}"
+              + (f" {style.pretty(r['parameter'])}" if r["parameter"] and r["component"] != "quantity" else ""),
+              r, bool(r["flag"])) for r in rows]
+    items += [(f"{n['year']}  net {n['payer']} -> {n['payee']}", n, False) for n in nets]
+    if not items:
+        raise HydroError("no payment line with a determined amount to plot")
+    values = [abs(v) for _, r, _ in items for v in (r["p05_yuan"], r["p95_yuan"], r["median_yuan"])]
+    scale, unit = next(((s, u) for s, u in ((1e8, "100 million yuan"), (1e6, "million yuan"),
+                                             (1e4, "10 thousand yuan")) if max(values) >= s), (1.0, "yuan"))
+    with style.figure_context():
+        if ax is None:
+            fig, ax = style.new_figure(figsize=(9.0, max(2.5, 0.32 * len(items) + 1.5)))
+        else:
+            fig = ax.figure
+        warn, base, net_colour = style.PALETTE[3], style.PALETTE[0], style.TARGET_COLOUR
+        for i, (_, r, flagged) in enumerate(items):
+            y = len(items) - 1 - i
+            is_net = "section" not in r
+            colour = net_colour if is_net else warn if flagged else base
+            ax.plot([r["p05_yuan"] / scale, r["p95_yuan"] / scale], [y, y], color=colour, lw=3 if is_net else 2,
+                    solid_capstyle="butt", alpha=0.8)
+            ax.plot(r["median_yuan"] / scale, y, "o", color=colour, ms=6, mec="white", mew=0.8)
+            if r.get("p_pays") is not None:
+                ax.annotate(f"P(pays) {r['p_pays']:.2f}", (1.0, y), xycoords=("axes fraction", "data"),
+                            xytext=(6, 0), textcoords="offset points", va="center", fontsize=8,
+                            color=colour)
+        n_rules = len(items) - len(nets)
+        if nets and n_rules:
+            ax.axhline(len(nets) - 0.5, color=style.MUTED, lw=0.8, ls=":")
+        ax.axvline(0, color=style.MUTED, lw=0.8)
+        ax.set_yticks(range(len(items)), [label for label, _, _ in reversed(items)], fontsize=8)
+        ax.set_ylim(-0.7, len(items) - 0.3)
+        ax.set_xlabel(f"amount ({unit}; positive: payer pays payee) — dot median, bar 5-95 %")
+        from matplotlib.lines import Line2D
+
+        handles = [Line2D([], [], color=base, marker="o", lw=2, label="payment line"),
+                   Line2D([], [], color=warn, marker="o", lw=2, label="decided within measurement error"),
+                   Line2D([], [], color=net_colour, marker="o", lw=3, label="net per year and pair")]
+        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8,
+                  frameon=False)
+        drawn = [k for k, v in result["propagated"].items() if v]
+        ax.set_title(title or f"{Path(str(result['agreement'])).stem}: {result['succeeded']} members, drawn: "
+                     + ", ".join(d.replace("_", " ") for d in drawn), fontsize=9, pad=22)
+    return fig
