@@ -29,13 +29,14 @@ from hydro.runoff import (
     oudin_pet,
 )
 from hydro.tomlio import Table, load_toml
+from hydro.units import MM_KM2_PER_DAY_TO_M3_S
 
 #: Every column a forcing CSV may have.
 KNOWN_COLUMNS = ("date", "precip_mm", "temp_c", "tmin_c", "tmax_c", "pet_mm", "qobs_mm", "qobs_m3s")
 #: Cells read as a missing value.
 MISSING = ("", "na", "nan", "null", "-")
-#: mm/d over 1 km2 to m3/s: 1 mm x 1e6 m2 / 1000 / 86400 s.
-MM_PER_DAY_KM2_TO_M3S = 1.0 / 86.4
+#: mm/d over 1 km2 to m3/s: 1 mm x 1e6 m2 / 1000 / 86400 s (defined in hydro.units).
+MM_PER_DAY_KM2_TO_M3S = MM_KM2_PER_DAY_TO_M3_S
 
 
 @dataclass(frozen=True)

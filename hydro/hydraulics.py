@@ -18,8 +18,7 @@ import numpy as np
 from hydro import _hydraulics_kernels as _k
 from hydro.errors import HydroError
 from hydro.network import Network
-
-SECONDS_PER_DAY = _k.SECONDS_PER_DAY
+from hydro.units import SECONDS_PER_DAY
 
 
 @dataclass(frozen=True)

@@ -44,6 +44,7 @@ import numpy as np
 
 from hydro.errors import HydroError, suggest
 from hydro.standards import PARAMETERS
+from hydro.units import SECONDS_PER_DAY
 
 #: The parameter id of the monthly flow volume (m³) in a :class:`SectionSeries`.
 FLOW = "flow"
@@ -54,7 +55,7 @@ SERIES_PARAMETERS: tuple[str, ...] = PARAMETERS + (FLOW,)
 #: Columns of the monitoring CSV.
 CSV_COLUMNS: tuple[str, ...] = ("section", "year", "month", "parameter", "value", "unit")
 
-_SECONDS_PER_DAY = 86400.0
+_SECONDS_PER_DAY = SECONDS_PER_DAY
 
 
 def round_significant(x, digits: int = 12):

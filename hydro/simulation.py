@@ -43,9 +43,8 @@ from hydro.results import Results
 from hydro.series import SeriesReader, daily_dates
 from hydro.tomlio import Table
 from hydro.transport import TransportInputs, TransportResult, simulate
+from hydro.units import G_PER_S_PER_KG_PER_DAY
 from hydro.variables import BUDGET_TERMS
-
-G_PER_S_PER_KG_PER_DAY = 1000.0 / 86400.0
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from hydro.validation.problems import (build, empty_inputs, mixed_tank_problem, 
                                        uniform_reach)
 from hydro.validation.registry import Check, case
 
-DAY = 86400.0
+from hydro.units import SECONDS_PER_DAY as DAY
 
 
 # ----------------------------------------------------------------------------- solutions
