@@ -301,8 +301,11 @@ def validate_command(cases, quick, as_json, list_only):
 @click.option("--parameters-from", type=click.Path(file_okay=False), metavar="DIR",
               help="With --uncertainty on a basin: draw model parameters from this calibration folder of the "
                    "basin (its best 10 %% of evaluations).")
+@click.option("--plot", "plot_out", type=click.Path(dir_okay=False), metavar="FIG.png",
+              help="With --uncertainty: also draw the bands (median, 5-95 %%, probability of paying) to a "
+                   "figure (png, pdf or svg).")
 def compensate_command(series_path, agreement, scenario, as_json, csv_out, overwrite, incentives, scenario_file,
-                       overrides, skip_unavailable, members, seed, workers, scheduler, parameters_from):
+                       overrides, skip_unavailable, members, seed, workers, scheduler, parameters_from, plot_out):
     """Payments per year, section, component, payer and payee under an agreement.
 
     The series is a hydro results file or a monitoring CSV of monthly section
@@ -314,6 +317,11 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
 
     if csv_out:
         check_output(csv_out, overwrite, option="--csv")
+    if plot_out:
+        if members is None:
+            raise click.UsageError("--plot goes with --uncertainty (for one evaluation: hydro plot RESULTS.nc "
+                                   "compensation --agreement AGREEMENT.toml)")
+        check_output(plot_out, overwrite, option="--plot")
     if members is not None:  # payments with uncertainty (hydro/compensation/uncertainty.py)
         if incentives or scenario:
             raise click.UsageError("--uncertainty takes neither --scenarios nor --scenario")
@@ -322,7 +330,7 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
         compensate_uncertainty(series_path, agreement, members, seed=seed, overrides=tuple(overrides),
                                skip_unavailable=skip_unavailable, as_json=as_json, csv_out=csv_out,
                                overwrite=overwrite, workers=workers, scheduler=scheduler,
-                               parameters_from=parameters_from)
+                               parameters_from=parameters_from, plot_out=plot_out)
         return
     if (workers or scheduler or parameters_from) and members is None:
         raise click.UsageError("--workers, --scheduler and --parameters-from go with --uncertainty")

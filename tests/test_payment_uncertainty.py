@@ -226,3 +226,16 @@ def test_the_bands_figure(case, tmp_path):
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert len(labels) == 3 + 1 and labels[0].endswith("net a -> b")  # three rules, one net (bottom); no fixed
     assert style.save(fig, tmp_path / "bands.png").stat().st_size > 10_000
+
+
+def test_plot_option_writes_the_bands_figure_and_refuses_to_overwrite(case, tmp_path):
+    fig = tmp_path / "bands.png"
+    args = ["compensate", str(case / "m.csv"), str(case / "a.toml"), "--uncertainty", "20", "--workers", "1",
+            "--plot", str(fig)]
+    out = CliRunner().invoke(main, args)
+    assert out.exit_code == 0, out.output
+    assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    again = CliRunner().invoke(main, args)
+    assert again.exit_code == 2 and "--overwrite" in again.output
+    alone = CliRunner().invoke(main, ["compensate", str(case / "m.csv"), str(case / "a.toml"), "--plot", str(fig)])
+    assert alone.exit_code == 2 and "--uncertainty" in alone.output

@@ -532,8 +532,10 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
                            overrides: tuple[str, ...] = (), skip_unavailable: bool = False,
                            as_json: bool = False, csv_out: str | None = None, overwrite: bool = False,
                            workers: int | None = None, scheduler: str | None = None,
-                           parameters_from: str | None = None, quiet: bool = False) -> None:
-    """Body of ``hydro compensate SOURCE AGREEMENT.toml --uncertainty N``.
+                           parameters_from: str | None = None, quiet: bool = False,
+                           plot_out: str | None = None) -> None:
+    """Body of ``hydro compensate SOURCE AGREEMENT.toml --uncertainty N`` (``--plot FIG`` draws
+    :func:`plot_payment_bands`).
 
     ``SOURCE`` is a results file or monitoring CSV (monitoring error and prices drawn) or
     a basin (also the weather: each member simulates the agreement's years).  Failed
@@ -575,6 +577,10 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
         sys.exit(EXIT_PARTIAL)
     if csv_out:
         write_uncertainty_csv(result, csv_out, overwrite=overwrite)
+    if plot_out:
+        from hydro.plotting import style
+
+        style.save(plot_payment_bands(result), plot_out, overwrite=overwrite)
     if as_json:
         click.echo(json.dumps(result, indent=1, ensure_ascii=False))
     else:
