@@ -562,6 +562,17 @@ def advect(m, c, fk, lat, dt, inv_v):
 
 
 @kernel
+def advect_remove(m, c, fk, lat, dt, inv_v, keep, racc):
+    """:func:`advect` then :func:`remove` in one pass (runs without dispersion)."""
+    for p in range(1, m.shape[0]):
+        after = m[p] + dt * (fk[p - 1] - fk[p] + lat[p])
+        mp = after * keep[p]
+        racc[p] += after - mp
+        m[p] = mp
+        c[p] = mp * inv_v[p]
+
+
+@kernel
 def withdraw(m, c, wdraw, dt, wacc):
     """Water taken out over a sub-step leaves with the cell's concentration (g into ``wacc``)."""
     for p in range(m.shape[0]):
@@ -598,25 +609,29 @@ def inlet_exchanges(m, c, tau, w, ghost_up, h_cond, cin, rr):
 
 
 @kernel
-def record_exchanges(c, w, cond, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond,
+def record_exchanges(c, c1, w, cond, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond,
                      boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
-    """Book ``w`` seconds of the dispersive fluxes at concentrations ``c`` (g; for fused
-    junctions the concentration step times seconds, multiplied by the conductance later)."""
+    """Book ``w`` seconds of the dispersive fluxes at each of the concentrations ``c`` and ``c1``
+    (Heun's two stages; g; for fused junctions the concentration step times seconds,
+    multiplied by the conductance later), in one pass over the junctions and sections."""
     for j in range(sj_a.shape[0]):
-        sj_acc[j] += w * sj_cond[j] * (c[sj_a[j]] - c[sj_b[j]])
+        a = sj_a[j]
+        b = sj_b[j]
+        sj_acc[j] += w * sj_cond[j] * ((c[a] - c[b]) + (c1[a] - c1[b]))
     for j in range(fj_reach.shape[0]):
         a = last[fj_reach[j]]
-        fj_acc[j] += w * (c[a] - c[a + 1])
+        fj_acc[j] += w * ((c[a] - c[a + 1]) + (c1[a] - c1[a + 1]))
     for j in range(dinlets.shape[0]):
         r = dinlets[j]
-        disp_acc[r] += w * b_cond[j] * (boundary_conc[day, r, t] - c[first[r]])
+        q = first[r]
+        disp_acc[r] += w * b_cond[j] * (2.0 * boundary_conc[day, r, t] - c[q] - c1[q])
     for j in range(sec_kind.shape[0]):
         if sec_kind[j] == 1:
             p = sec_slot[j]
-            sec_acc[j] += w * cond[p] * (c[p] - c[p + 1])
+            sec_acc[j] += w * cond[p] * ((c[p] - c[p + 1]) + (c1[p] - c1[p + 1]))
         elif sec_kind[j] == 2:
             k = sec_index[j]
-            sec_acc[j] += w * sj_cond[k] * (c[sj_a[k]] - c[sj_b[k]])
+            sec_acc[j] += w * sj_cond[k] * ((c[sj_a[k]] - c[sj_b[k]]) + (c1[sj_a[k]] - c1[sj_b[k]]))
 
 
 @kernel
@@ -650,10 +665,8 @@ def disperse(m, c, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_b, sj_cond, sj
     exchanges(m1, c, tau, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t)
     inlet_exchanges(m1, c, tau, half, ghost_up, h_cond, cin, rr)
     _refresh(c1, m1, inv_v, sj_a, sj_b, dinlets, first, ghost_up, h_cond)
-    record_exchanges(c, half, cond, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond,
-                     boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc)
-    record_exchanges(c1, half, cond, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond,
-                     boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc)
+    record_exchanges(c, c1, half, cond, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first,
+                     b_cond, boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc)
     # stage 2: (m + m1) / 2 = m + tau/2 L(c), plus tau/2 L(c1); removal after it.
     # The explicit exchanges at c1 go in first (into m1, which the pass reads)
     exchanges(m1, c1, tau, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t)
@@ -1051,6 +1064,9 @@ def simulate_kernel(
                         facc[q] += tau * fk[q]
                     if any_withdrawal:
                         withdraw(m, ck, wdraw, tau, withdrawn_acc[k])
+                    if not any_disp and sub < n_sub:  # removal fused into the advection pass
+                        advect_remove(m, ck, fk, lat[t], tau, inv_ve, keep, removed_acc[k])
+                        continue
                     advect(m, ck, fk, lat[t], tau, inv_ve)
                     if sub == n_sub:
                         continue
