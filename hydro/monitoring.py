@@ -72,6 +72,51 @@ def _days_in_months(first_year: int, n_years: int) -> np.ndarray:
     )
 
 
+class DailySections:
+    """Daily discharge (m3/s) and concentrations (mg/L) at sections, kept beside a
+    :class:`SectionSeries` read from a results file, for flow normalisation.
+
+    Parameters
+    ----------
+    dates : numpy.ndarray
+        Consecutive days (``datetime64[D]``).
+    q : mapping
+        ``{section: daily discharge}``.
+    conc : mapping
+        ``{section: {parameter: daily concentration}}``.
+    """
+
+    def __init__(self, dates: np.ndarray, q: Mapping[str, np.ndarray],
+                 conc: Mapping[str, Mapping[str, np.ndarray]]):
+        self.dates = np.asarray(dates, dtype="datetime64[D]")
+        self.q = dict(q)
+        self.conc = {s: dict(p) for s, p in conc.items()}
+        self._cache: dict[tuple[str, str], dict[int, float]] = {}
+
+    def flow_normalised(self, section: str, parameter: str, source: str = "series") -> dict[int, float]:
+        """``{calendar year: flow-normalised annual mean concentration}`` (complete years)."""
+        key = (section, parameter)
+        if key not in self._cache:
+            from hydro import flownorm
+
+            q = self.q.get(section)
+            c = self.conc.get(section, {}).get(parameter)
+            if q is None or c is None:
+                raise HydroError(f"{source}: no daily {parameter} and discharge at '{section}' "
+                                 "to flow-normalise")
+            ok = np.isfinite(q) & (q > 0)
+            if not ok.all():
+                raise HydroError(f"{source}: section '{section}' has {int((~ok).sum())} days without "
+                                 "positive discharge; flow normalisation (WRTDS) needs ln Q on every day")
+            try:
+                table = flownorm.annual(flownorm.wrtds_daily(self.dates, q, c), start_month=1)
+            except ValueError as exc:
+                raise HydroError(f"{source}: section '{section}', {parameter}: flow normalisation "
+                                 f"failed: {exc}") from None
+            self._cache[key] = {int(y): float(v) for y, v in zip(table.year, table.fn_conc)}
+        return self._cache[key]
+
+
 @dataclass(frozen=True)
 class SectionSeries:
     """Monthly values at monitoring sections, on whole calendar years.
@@ -89,6 +134,10 @@ class SectionSeries:
     source : str
         Where the series came from (a file name), for messages.
 
+    daily : DailySections, optional
+        The daily section values the monthly means were made from (a results file),
+        which :meth:`flow_normalised_mean` needs; None for monthly monitoring data.
+
     Raises
     ------
     HydroError
@@ -98,6 +147,7 @@ class SectionSeries:
     first_year: int
     data: Mapping[str, Mapping[str, np.ndarray]]
     source: str = "series"
+    daily: DailySections | None = field(default=None, compare=False, repr=False)
     n_years: int = field(init=False)
 
     def __post_init__(self):
@@ -178,6 +228,26 @@ class SectionSeries:
         """The year's flow volume (m³), the sum of 12 monthly volumes; NaN if any is missing."""
         v = self.monthly(section, FLOW, year)
         return float(v.sum()) if not np.isnan(v).any() else math.nan
+
+    def flow_normalised_mean(self, section: str, parameter: str, year: int) -> float:
+        """The WRTDS flow-normalised mean concentration (mg/L) of calendar ``year``.
+
+        Computed (:func:`hydro.flownorm.wrtds_daily`, once per section and parameter)
+        from the daily concentration and discharge in :attr:`daily`; NaN for a year the
+        daily record does not cover completely.
+
+        Raises
+        ------
+        HydroError
+            If the series has no daily values (a monitoring CSV of monthly means), or
+            the section has none for ``parameter``, or WRTDS cannot be fitted.
+        """
+        if self.daily is None:
+            raise HydroError(f"{self.source}: flow normalisation needs daily concentration and "
+                             "discharge (a hydro results file); this series holds monthly means only")
+        table = self.daily.flow_normalised(section, parameter, self.source)
+        value = table.get(year, math.nan)
+        return round_significant(value) if not math.isnan(value) else math.nan
 
     def missing(self) -> list[dict]:
         """Every gap: ``{"section", "parameter", "year", "months"}`` per year with missing months."""
@@ -417,6 +487,11 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
         return counts == days_in_month
 
     data: dict[str, dict[str, np.ndarray]] = {s: {} for s in sections}
+    daily = None
+    if days.size > 1 and np.all(np.diff(days) == 1):  # consecutive days: keep them for WRTDS
+        rivers = [j for j in range(len(sections)) if not is_lake[j]]
+        daily = DailySections(dates, {sections[j]: q[:, j].copy() for j in rivers},
+                              {sections[j]: {p: c[:, j].copy() for p, c in conc.items()} for j in rivers})
     for j, section in enumerate(sections):
         qj = q[:, j]
         q_ok = np.isfinite(qj)
@@ -433,7 +508,7 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
             with np.errstate(invalid="ignore", divide="ignore"):
                 weighted = plain if is_lake[j] else np.where(flow_sum > 0, load_sum / flow_sum, plain)
             data[section][p] = round_significant(np.where(complete(ok), weighted, np.nan))
-    return SectionSeries(first_year, data, source=str(path))
+    return SectionSeries(first_year, data, source=str(path), daily=daily)
 
 
 def _read_time(path, ds) -> tuple[np.ndarray, str]:

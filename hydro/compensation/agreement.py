@@ -17,6 +17,7 @@ from typing import Any
 from hydro.compensation.rules import (
     COMPONENTS,
     QUANTITY_BASES,
+    STATISTICS,
     Baseline,
     FixedPayment,
     Inference,
@@ -346,7 +347,7 @@ def _read_rule(kind, t: Table, payer, payee, period, agreement_prov, log) -> Rul
             **_caps(r))
     elif kind == "tn_reduction":
         rule = TnReductionRule(
-            **common, assumed=False,
+            **common, assumed=False, statistic=_statistic(t),
             parameter=_parameter(t, "parameter", t.str("parameter", "tn"), PARAMETERS),
             baseline=_baseline(r, "baseline_mg_per_l", allow_previous=True),
             reward_per_mg_per_l_yuan=r.number("reward_per_mg_per_l_yuan", 0.0, minimum=0.0),
@@ -373,11 +374,28 @@ def _read_target(t: Table, r: _Reader, common) -> TargetRule:
     if all(v is None for v in checks.values()) and volume is None:
         raise t.error("parameter", "no check given; add annual_mean_max, monthly_max, "
                       "annual_mean_min, monthly_min or (for flow) annual_volume_min_m3")
+    statistic = _statistic(t)
+    if statistic != "annual_mean" and parameter == FLOW:
+        raise t.error("statistic", "applies to a concentration's annual mean checks, not to flow")
+    if statistic != "annual_mean" and checks["annual_mean_max"] is None and checks["annual_mean_min"] is None:
+        raise t.error("statistic", "applies to the annual_mean_max / annual_mean_min checks; "
+                      "this target has none")
     return TargetRule(
         **common, assumed=False, parameter=parameter, annual_volume_min_m3=volume, **checks,
+        statistic=statistic,
         bonus_yuan=r.number("bonus_yuan", 0.0, minimum=0.0),
         penalty_yuan=r.number("penalty_yuan", 0.0, minimum=0.0),
         penalty_per_failed_month_yuan=r.number("penalty_per_failed_month_yuan", 0.0, minimum=0.0))
+
+
+def _statistic(t: Table) -> str:
+    """``statistic``: how a year's value is taken (``annual_mean`` or ``flow_normalised``)."""
+    value = t.str("statistic", "annual_mean")
+    if value not in STATISTICS:
+        raise t.error("statistic", f"unknown statistic {value!r}" + suggest(value, STATISTICS)
+                      + "; expected one of " + ", ".join(STATISTICS)
+                      + " (flow_normalised: the WRTDS flow-normalised annual mean, from daily values)")
+    return value
 
 
 def _with_assumed(rule: Rule, assumed: bool) -> Rule:

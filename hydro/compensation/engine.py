@@ -153,6 +153,13 @@ def _check_names(agreement: Agreement, series: SectionSeries, skipped=frozenset(
                         f"{file}: key '{pkey}': parameter '{parameter}' has no data at section "
                         f"'{section}' in {series.source}" + suggest(parameter, have)
                         + "; known parameters there: " + ", ".join(have))
+        if getattr(rule, "statistic", "annual_mean") == "flow_normalised" and series.daily is None:
+            raise HydroError(
+                f"{file}: key '{rule.where}.statistic': \"flow_normalised\" needs a results file or "
+                f"daily samples (daily concentration and discharge), and {series.source} holds "
+                "monthly means only; evaluate the agreement on a hydro results file (.nc), "
+                "flow-normalise daily samples with python -m hydro.flownorm, or use "
+                "statistic = \"annual_mean\"")
         baseline = getattr(rule, "baseline", None)
         if baseline is not None and baseline.mean_of_years is not None:
             first, last = baseline.mean_of_years
@@ -198,6 +205,17 @@ def _baseline_value(baseline: Baseline, annual: Callable[[int], float], year: in
     if bad:
         note += f" (years with missing months left out: {', '.join(map(str, bad))})"
     return value, not bad, note
+
+
+def _annual_value(rule: TnReductionRule | TargetRule, series: SectionSeries, section: str,
+                  parameter: str) -> Callable[[int], float]:
+    """A year's value of a concentration as the rule's ``statistic`` takes it (mg/L)."""
+    if rule.statistic == "flow_normalised":
+        return lambda y: series.flow_normalised_mean(section, parameter, y)
+    return lambda y: series.annual_mean(section, parameter, y)
+
+
+_LABEL = {"annual_mean": "annual mean", "flow_normalised": "flow-normalised annual mean"}
 
 
 def _clip(amount: float, rule) -> float:
@@ -297,16 +315,18 @@ def _quality_class(rule: QualityClassRule, series: SectionSeries, year: int) -> 
 def _tn_reduction(rule: TnReductionRule, series: SectionSeries, year: int) -> list[Payment]:
     out = []
     p = rule.parameter
+    label = _LABEL[rule.statistic]
     for s in rule.sections:
-        mean = series.annual_mean(s, p, year)
-        base, base_ok, base_note = _baseline_value(rule.baseline, lambda y: series.annual_mean(s, p, y), year, "mg/L")
+        annual = _annual_value(rule, series, s, p)
+        mean = annual(year)
+        base, base_ok, base_note = _baseline_value(rule.baseline, annual, year, "mg/L")
         missing = _missing_note(series, [(s, p)], year)
         if math.isnan(mean) or math.isnan(base):
             amount = math.nan
-            note = "; ".join(x for x in ("annual mean undetermined", missing, base_note) if x)
+            note = "; ".join(x for x in (f"{label} undetermined", missing, base_note) if x)
         else:
             amount = _clip(_linear(base - mean, rule.reward_per_mg_per_l_yuan, rule.penalty_per_mg_per_l_yuan), rule)
-            note = f"annual mean {mean:.4g} mg/L vs {base_note} (decrease {base - mean:.4g} mg/L)"
+            note = f"{label} {mean:.4g} mg/L vs {base_note} (decrease {base - mean:.4g} mg/L)"
         out.append(_payment(rule, year, s, p, amount, not missing and base_ok, note))
     return out
 
@@ -322,9 +342,11 @@ def _target(rule: TargetRule, series: SectionSeries, year: int) -> list[Payment]
         if p == FLOW:
             annual_checks = [("annual volume", series.annual_volume(s, year), rule.annual_volume_min_m3, ">=")]
         else:
-            mean = series.annual_mean(s, p, year)
-            annual_checks = [("annual mean", mean, rule.annual_mean_max, "<="),
-                             ("annual mean", mean, rule.annual_mean_min, ">=")]
+            label = _LABEL[rule.statistic]
+            has_annual = rule.annual_mean_max is not None or rule.annual_mean_min is not None
+            mean = _annual_value(rule, series, s, p)(year) if has_annual else math.nan
+            annual_checks = [(label, mean, rule.annual_mean_max, "<="),
+                             (label, mean, rule.annual_mean_min, ">=")]
         for label, value, limit, op in annual_checks:
             if limit is None:
                 continue

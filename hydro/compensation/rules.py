@@ -17,6 +17,12 @@ from hydro.monitoring import FLOW
 #: Component kinds, as TOML array-of-table names, in evaluation order.
 COMPONENTS: tuple[str, ...] = ("quantity", "quality_class", "tn_reduction", "target", "fixed")
 
+#: How a year's value of a concentration is taken by the rules that compare annual means
+#: (``statistic`` of ``tn_reduction`` and of ``target``'s ``annual_mean_*`` checks): the
+#: mean of the 12 monthly means, or the WRTDS flow-normalised annual mean concentration
+#: (:mod:`hydro.flownorm`, from daily values), which takes the year's weather out.
+STATISTICS: tuple[str, ...] = ("annual_mean", "flow_normalised")
+
 #: Quantity bases: each section against its baseline, or the sections' summed volume.
 QUANTITY_BASES: tuple[str, ...] = ("section", "total")
 
@@ -177,10 +183,13 @@ class TnReductionRule(Rule):
     ``d = B - M`` (mg/L) with ``M`` the annual mean (mean of 12 monthly means);
     ``amount = d * reward_per_mg_per_l_yuan`` when ``d >= 0``, else
     ``d * penalty_per_mg_per_l_yuan`` (negative); clipped to ``[min_yuan, max_yuan]``.
+    With ``statistic = "flow_normalised"`` ``M`` (and a baseline taken from the input's
+    years) is the WRTDS flow-normalised annual mean concentration instead.
     """
 
     parameter: str = "tn"
     baseline: Baseline = field(default_factory=Baseline)
+    statistic: str = "annual_mean"
     reward_per_mg_per_l_yuan: float = 0.0
     penalty_per_mg_per_l_yuan: float = 0.0
     max_yuan: float = math.inf
@@ -200,9 +209,12 @@ class TargetRule(Rule):
     ``monthly_max``, ``monthly_min``; flow check (``parameter = "flow"``, m³):
     ``annual_volume_min_m3``.  All pass: ``+bonus_yuan``.  Any fails: ``-penalty_yuan``,
     plus ``-penalty_per_failed_month_yuan`` for each month failing a monthly check.
+    ``statistic = "flow_normalised"`` judges the ``annual_mean_*`` checks on the WRTDS
+    flow-normalised annual mean (monthly checks stay on the monthly means).
     """
 
     parameter: str = "tn"
+    statistic: str = "annual_mean"
     annual_mean_max: float | None = None
     annual_mean_min: float | None = None
     monthly_max: float | None = None
