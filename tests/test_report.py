@@ -298,3 +298,105 @@ def test_report_annual_figures_are_the_same_from_monthly_means(tmp_path):
         for ra, rb in zip(a.rows, b.rows, strict=True):
             # monthly means times their days are the daily sums: round-off only
             np.testing.assert_allclose(np.array(ra[1:], dtype=float), np.array(rb[1:], dtype=float), rtol=1e-9)
+
+
+# --- payments (--agreement, --uncertainty) ---------------------------------------------------
+
+PAYMENTS_AGREEMENT = '''name = "report payments test"
+source = "test case"
+period = [2002, 2002]
+payer = "up"
+payee = "down"
+
+[[target]]
+section = "outlet"
+parameter = "tn"
+annual_mean_max = 100.0
+source = "test"
+bonus_yuan = {{ value = 1_000_000, assumption = true, note = "test", range = [1_000_000, 3_000_000] }}
+
+[[target]]
+section = "lake_inlet"
+parameter = "tn"
+annual_mean_max = {edge!r}
+bonus_yuan = 1_000_000
+source = "test"
+'''
+
+
+@pytest.fixture(scope="module")
+def year_case(tmp_path_factory):
+    """The watershed example over 2002 and an agreement on it: a bonus far inside its target
+    (ranged price) and one exactly at the simulated annual mean (decided by the error)."""
+    from hydro.basin import Basin
+    from hydro.monitoring import read_series
+    from hydro.simulation import run
+
+    folder = tmp_path_factory.mktemp("payments")
+    path = folder / "year.nc"
+    run(Basin.load("watershed"), date(2002, 1, 1), date(2002, 12, 31)).to_netcdf(path)
+    edge = float(read_series(path).annual_mean("lake_inlet", "tn", 2002))
+    (folder / "a.toml").write_text(PAYMENTS_AGREEMENT.format(edge=edge), encoding="utf-8")
+    return path, folder / "a.toml"
+
+
+def _rows_of(text, table_id):
+    body = text.split(f'id="{table_id}"', 1)[1].split("</table>", 1)[0]
+    return [[re.sub("<[^>]+>", "", c) for c in re.findall(r"<td[^>]*>(.*?)</td>", row)]
+            for row in re.findall(r"<tr[^>]*>(.*?)</tr>", body.split("<tbody>", 1)[1])]
+
+
+def test_report_payments_section_with_bands(year_case, tmp_path):
+    results, agreement = year_case
+    out = build_report(results, tmp_path / "p.html", agreement=agreement, uncertainty=40, seed=3)
+    page = _parse(out)
+    assert {"payments", "payment-lines", "payments-net", "fig-payment-bands", "payment-bands",
+            "payment-bands-net"} <= page.ids
+    text = out.read_text(encoding="utf-8")
+    assert '<a href="#payments">Payments</a>' in text
+    bands_img = text.split('id="fig-payment-bands"', 1)[1].split("</figure>", 1)[0]
+    assert '<img src="data:image/png;base64,' in bands_img  # embedded like the other figures
+    lines = {r[1]: r for r in _rows_of(text, "payment-lines")}
+    assert lines["outlet"][5] == "1,000,000" and lines["lake_inlet"][5] == "1,000,000"
+    bands = {r[1]: r for r in _rows_of(text, "payment-bands")}
+    outlet, edge = bands["outlet"], bands["lake_inlet"]
+    assert outlet[8] == "1.00" and "measurement error" not in outlet[9]  # ranged price, always paid
+    lo, med, hi = (float(v.replace(",", "")) for v in (outlet[6], outlet[5], outlet[7]))
+    assert 1e6 <= lo < med < hi <= 3e6
+    assert "decided within measurement error" in edge[9] and 0.0 < float(edge[8]) < 1.0
+    assert re.search(r"40 of 40\s+members", text)
+
+
+def test_report_without_agreement_is_unchanged(year_case, tmp_path):
+    results, agreement = year_case
+    plain = build_report(results, tmp_path / "plain.html").read_text(encoding="utf-8")
+    paid = build_report(results, tmp_path / "paid.html", agreement=agreement).read_text(encoding="utf-8")
+    assert 'id="payments"' not in plain and "Payments" not in plain
+    stamp = re.compile(r"written \d{4}-\d\d-\d\d \d\d:\d\d UTC")
+    without = re.sub(r'<section class="card" id="payments">.*?</section>', "", paid, flags=re.S)
+    without = without.replace('<li><a href="#payments">Payments</a></li>', "")
+    assert stamp.sub("", without) == stamp.sub("", plain)
+    assert 'id="payment-bands"' not in paid  # bands only with --uncertainty
+
+
+def test_report_payments_command_and_mistakes(year_case, tmp_path, monkeypatch):
+    from hydro.cli import main
+
+    results, agreement = year_case
+    monkeypatch.setitem(main.commands, "report", report_command)
+    runner = CliRunner()
+    out = tmp_path / "r.html"
+    ok = runner.invoke(main, ["report", str(results), "-o", str(out), "--agreement", str(agreement),
+                              "--uncertainty", "5"])
+    assert ok.exit_code == 0, ok.output
+    assert "report: payments (9/9)" in ok.output and 'id="fig-payment-bands"' in out.read_text(encoding="utf-8")
+    lacking = tmp_path / "lacking.toml"
+    lacking.write_text(agreement.read_text(encoding="utf-8").replace('"outlet"', '"nowhere"'), encoding="utf-8")
+    bad = tmp_path / "bad.toml"
+    bad.write_text("name = 1\n", encoding="utf-8")
+    for args, message in (([str(lacking)], "section 'nowhere' is not in"), ([str(bad)], "key 'name'")):
+        r = runner.invoke(main, ["report", str(results), "-o", str(tmp_path / "x.html"), "--agreement", *args])
+        assert r.exit_code == 2 and message in r.output and "Traceback" not in r.output, r.output
+    alone = runner.invoke(main, ["report", str(results), "-o", str(tmp_path / "x.html"), "--uncertainty", "3"])
+    assert alone.exit_code == 2 and "--agreement" in alone.output
+    assert not (tmp_path / "x.html").exists()

@@ -267,11 +267,14 @@ def _scenarios(results) -> str:
                         "them (named at the top). The figure compares all of them.", figs)
 
 
-def render(results, results_path: Path, scenario=None, title: str | None = None, progress=None) -> str:
+def render(results, results_path: Path, scenario=None, title: str | None = None, progress=None,
+           payments=None) -> str:
     """The report page of ``results`` (read from ``results_path``) as one HTML string.
 
     ``progress``, if given, is called with a short text as each part of the page starts
-    (the figures take a few seconds on a real basin).
+    (the figures take a few seconds on a real basin).  ``payments``, a
+    :class:`hydro.report.payments.PaymentsSpec` (:func:`hydro.report.payments.prepare`),
+    adds the Payments section.
     """
     if not results.coords.get("time"):
         raise HydroError(f"{results_path}: the results have no time steps; nothing to report")
@@ -287,6 +290,11 @@ def render(results, results_path: Path, scenario=None, title: str | None = None,
              ("sources", "Sources", lambda: _sources(results, scenario, names)),
              ("reservoirs", "Reservoirs", lambda: _reservoirs(results, scenario, names)),
              ("budgets", "Mass budgets", lambda: _budgets(results, scenario, names))]
+    if payments is not None:
+        from hydro.report import payments as payments_section
+
+        steps.append(("payments", "Payments",
+                      lambda: payments_section.section(payments, names, quiet=progress is None)))
     parts = []
     with figure_context():
         for k, (key, label, build) in enumerate(steps):
@@ -311,7 +319,8 @@ def render(results, results_path: Path, scenario=None, title: str | None = None,
 
 
 def build_report(results_path, output_path, overwrite: bool = False, *, scenario=None,
-                 title: str | None = None, progress=None) -> Path:
+                 title: str | None = None, progress=None, agreement=None, uncertainty: int | None = None,
+                 skip_unavailable: bool = False, seed: int = 0, workers: int | None = None) -> Path:
     """Write the self-contained HTML report of a results file.
 
     Parameters
@@ -330,6 +339,19 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
     progress : callable, optional
         Called with a short text as each part of the page starts (``hydro report``
         prints them on stderr).
+    agreement : str or Path, optional
+        An agreement file (``configs/agreements/*.toml``): adds a Payments section with
+        its payments on the results and the net per year and pair.
+    uncertainty : int, optional
+        With ``agreement``: also the payments as distributions over this many members
+        (:func:`hydro.compensation.uncertainty.payment_uncertainty` on the results file:
+        monitoring error and ranged prices drawn), as a forest plot and a table.
+    skip_unavailable : bool
+        With ``agreement``: leave out rule parameters the results have no data for.
+    seed : int
+        With ``uncertainty``: the random seed.
+    workers : int, optional
+        With ``uncertainty``: local worker processes (default: serial, in this process).
 
     Returns
     -------
@@ -340,7 +362,8 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
     ------
     HydroError
         For an existing output without ``overwrite``, a missing folder, a non-HTML
-        suffix, or an unreadable results file.
+        suffix, an unreadable results file, or a bad agreement (or one whose sections or
+        years the results lack).
     """
     from hydro.results import open_results
 
@@ -349,7 +372,16 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
     from hydro.netcdf import check_hydro_results
 
     results = check_hydro_results(open_results(results_path), results_path)
-    page = render(results, results_path, scenario=scenario, title=title, progress=progress)
+    spec = None
+    if agreement is not None:  # evaluated now, so a bad agreement stops the report before the figures
+        from hydro.report.payments import prepare
+
+        spec = prepare(results_path, agreement, scenario=_scenario_id(results, scenario),
+                       skip_unavailable=skip_unavailable, members=uncertainty, seed=seed, workers=workers,
+                       has_scenarios="scenario" in results.coords)
+    elif uncertainty is not None or workers is not None or skip_unavailable:
+        raise HydroError("--uncertainty, --workers and --skip-unavailable go with --agreement AGREEMENT.toml")
+    page = render(results, results_path, scenario=scenario, title=title, progress=progress, payments=spec)
     from hydro.outputs import write_text
 
     write_text(output_path, page, overwrite)
@@ -364,16 +396,29 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
 @click.option("--scenario", help="Scenario to report in a file with a scenario dimension (default: the first).")
 @click.option("--title", help="Page title (default: 'Basin B — scenario S').")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr and no \"written:\" line.")
-def report_command(results, output, overwrite, scenario, title, quiet):
+@click.option("--agreement", type=click.Path(dir_okay=False), metavar="AGREEMENT.toml",
+              help="Add a Payments section: the agreement's payments on these results.")
+@click.option("--uncertainty", type=int, metavar="N",
+              help="With --agreement: also the payments over N members (monitoring error and ranged prices "
+                   "drawn): median, 5-95 %% band, probability of paying, and their figure.")
+@click.option("--seed", type=int, default=0, show_default=True, help="With --uncertainty: the random seed.")
+@click.option("--workers", type=int, help="With --uncertainty: local worker processes (default: serial).")
+@click.option("--skip-unavailable", is_flag=True,
+              help="With --agreement: leave out rule parameters the results have no data for (e.g. TP).")
+def report_command(results, output, overwrite, scenario, title, quiet, agreement, uncertainty, seed, workers,
+                   skip_unavailable):
     """Write a self-contained HTML report of a results file.
 
     Configuration and provenance, section means and loads (by source when the run
     has them), reservoirs, mass budgets with their closure, and figures, all in one
-    file that loads nothing from elsewhere.
+    file that loads nothing from elsewhere; with --agreement, the payments (and with
+    --uncertainty their bands).
     """
     out = Path(output) if output else Path(Path(results).stem + ".html")
     progress = None if quiet else (lambda text: click.echo(text, err=True))
-    build_report(results, out, overwrite=overwrite, scenario=scenario, title=title, progress=progress)
+    build_report(results, out, overwrite=overwrite, scenario=scenario, title=title, progress=progress,
+                 agreement=agreement, uncertainty=uncertainty, skip_unavailable=skip_unavailable, seed=seed,
+                 workers=workers)
     if not quiet:
         click.echo(f"written: {out}")
 
