@@ -137,7 +137,9 @@ def with_monitoring_error(series: SectionSeries, rng: np.random.Generator,
                 sigma = math.sqrt(math.log1p(c * c))
                 values = values * rng.lognormal(-sigma * sigma / 2, sigma, size=values.shape)
             data[section][parameter] = values
-    return SectionSeries(series.first_year, data, source=series.source)
+    # the daily values behind a results file go along (flow-normalised statistics read them);
+    # the monitoring error applies to monthly means, not to a flow-normalised value
+    return SectionSeries(series.first_year, data, source=series.source, daily=series.daily)
 
 
 # ---------------------------------------------------------------------------------
