@@ -407,9 +407,13 @@ def _ranges(numbers) -> str:
 @click.option("--skip-unavailable", is_flag=True,
               help="compensation: leave out (and list) the rule parameters the results have no data for "
                    "(TP, NH3-N, CODMn on a TN-only simulation).")
+@click.option("--uncertainty", "members", type=int, metavar="N",
+              help="compensation: the payments as bands over N members (monitoring error and the agreement's "
+                   "ranged prices drawn): median, 5-95 %% and probability of paying.")
+@click.option("--seed", type=int, default=0, show_default=True, help="With --uncertainty: the random seed.")
 @click.option("--title", help="Figure title.")
 def plot_command(results, kind, output, overwrite, location, aggregate, classes, target, observations, scenario,
-                 scenarios, share, constituent, basin, agreement, payee, title, skip_unavailable):
+                 scenarios, share, constituent, basin, agreement, payee, title, skip_unavailable, members, seed):
     """Draw a figure from a results file.
 
     \b
@@ -426,6 +430,18 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
 
     func = plot_function(kind)
     check_path(output, overwrite)  # before reading or drawing anything
+    if members is not None:  # the payment bands (hydro/compensation/uncertainty.py)
+        if kind.strip().lower() != "compensation" or not agreement:
+            raise click.UsageError("--uncertainty goes with 'compensation' and --agreement")
+        from hydro.compensation.uncertainty import Setup, payment_uncertainty, plot_payment_bands
+        from hydro.plotting.style import save
+
+        setup = Setup(str(agreement), series=str(results), seed=seed, weather=False,
+                      skip_unavailable=skip_unavailable)
+        bands = payment_uncertainty(setup, members, workers=1, quiet=False)
+        save(plot_payment_bands(bands, title=title), output, overwrite=overwrite)
+        click.echo(f"written: {output}")
+        return
     options = {"aggregate": aggregate, "classes": classes, "targets": list(target) or None,
                "observations": observations, "scenario": scenario, "scenarios": list(scenarios) or None,
                "share": share or None, "constituent": constituent, "basin": basin,

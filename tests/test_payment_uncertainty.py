@@ -239,3 +239,18 @@ def test_plot_option_writes_the_bands_figure_and_refuses_to_overwrite(case, tmp_
     assert again.exit_code == 2 and "--overwrite" in again.output
     alone = CliRunner().invoke(main, ["compensate", str(case / "m.csv"), str(case / "a.toml"), "--plot", str(fig)])
     assert alone.exit_code == 2 and "--uncertainty" in alone.output
+
+
+def test_plot_compensation_draws_the_bands(case, tmp_path):
+    """`hydro plot ... compensation --uncertainty N` is the bands figure; without --agreement it is refused."""
+    from hydro.cli import main as cli_main
+
+    results = case / "m.csv"
+    fig = tmp_path / "b.png"
+    out = CliRunner().invoke(cli_main, ["plot", str(results), "compensation", "--agreement", str(case / "a.toml"),
+                                        "--uncertainty", "10", "-o", str(fig)])
+    assert out.exit_code == 0, out.output
+    assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    refused = CliRunner().invoke(cli_main, ["plot", str(results), "compensation", "--uncertainty", "10",
+                                            "-o", str(tmp_path / "c.png")])
+    assert refused.exit_code == 2 and "--agreement" in refused.output
