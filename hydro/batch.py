@@ -134,18 +134,25 @@ class ProcessExecutor:
 
     def close(self, abort: bool = False) -> None:
         """Shut the pool down; ``abort`` (Ctrl-C, SIGTERM) ends running tasks at once."""
-        if abort:
-            processes = list((getattr(self.pool, "_processes", None) or {}).values())
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            for p in processes:
-                if p.is_alive():
-                    p.terminate()
-            for p in processes:
-                p.join(timeout=5)
-                if p.is_alive():
-                    p.kill()
-            return
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        shutdown_pool(self.pool, abort)
+
+
+def shutdown_pool(pool, abort: bool = False) -> None:
+    """Shut a ``ProcessPoolExecutor`` down; ``abort`` (Ctrl-C, SIGTERM) terminates the running
+    workers at once (then kills any left after 5 s) instead of waiting for their tasks.
+    Shared by the batch and calibration executors."""
+    if abort:
+        processes = list((getattr(pool, "_processes", None) or {}).values())
+        pool.shutdown(wait=False, cancel_futures=True)
+        for p in processes:
+            if p.is_alive():
+                p.terminate()
+        for p in processes:
+            p.join(timeout=5)
+            if p.is_alive():
+                p.kill()
+        return
+    pool.shutdown(wait=True, cancel_futures=True)
 
 
 class DaskExecutor:

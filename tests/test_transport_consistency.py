@@ -39,16 +39,11 @@ def test_uniform_field_stays_uniform_under_any_flows(case):
 
 
 def test_halving_and_doubling_flow_keeps_the_concentration():
-    """The reviewer's reproduction: a reach whose flow halves then doubles overnight."""
-    reach = Reach(id="r", name="r", length_m=20_000.0, downstream=None, velocity_coeff=0.3, velocity_exp=0.4,
-                  width_coeff=8.0, width_exp=0.4, dispersion_m2_s=5.0, n_cells=10)
-    net = Network((reach,))
-    q = np.array([10.0, 5.0, 10.0, 20.0])[:, None]
-    kw = empty_inputs(net, 4, 1, q)
-    kw["init_conc"][:] = 1.0
-    kw["boundary_flux"] = q[:, :, None] * 1.0
-    tr = simulate(net, [Constituent("c", "c")], TransportInputs(**kw))
-    np.testing.assert_allclose(tr.reach_concentration[:, 0, 0], 1.0, rtol=1e-13)
+    """The reviewer's reproduction: a reach whose flow halves then doubles overnight
+    (1.000 -> 1.209 -> 0.896 mg/L before volumes followed the water balance)."""
+    from hydro.validation.consistency import halved_flow_outlet
+
+    assert halved_flow_outlet() <= 1e-13  # round-off of a few hundred sub-steps
 
 
 @settings(max_examples=40, deadline=None)

@@ -133,18 +133,9 @@ class ProcessExecutor:
     def close(self, abort: bool = False) -> None:
         """Shut the pool down; ``abort`` (Ctrl-C, SIGTERM) ends the running evaluations
         at once instead of waiting for them."""
-        if abort:
-            processes = list((getattr(self.pool, "_processes", None) or {}).values())
-            self.pool.shutdown(wait=False, cancel_futures=True)
-            for p in processes:
-                if p.is_alive():
-                    p.terminate()
-            for p in processes:
-                p.join(timeout=5)
-                if p.is_alive():
-                    p.kill()
-            return
-        self.pool.shutdown(wait=True, cancel_futures=True)
+        from hydro.batch import shutdown_pool
+
+        shutdown_pool(self.pool, abort)
 
 
 class DaskExecutor:
