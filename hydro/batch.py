@@ -155,32 +155,43 @@ def shutdown_pool(pool, abort: bool = False) -> None:
     pool.shutdown(wait=True, cancel_futures=True)
 
 
+def connect_dask(scheduler: str | None, n_workers: int | None, dashboard_address: str | None = ":0"):
+    """A Dask client on ``scheduler``, or on a local cluster of ``n_workers`` processes it starts.
+
+    Shared by the batch and calibration executors.  ``dashboard_address`` of a local
+    cluster: ``":0"`` a free port (never a clash with a busy 8787), None none.
+
+    Returns
+    -------
+    (distributed.Client, distributed.LocalCluster or None)
+    """
+    try:
+        from distributed import Client, LocalCluster
+    except ImportError:
+        raise HydroError("--scheduler / --dask-workers need the 'distributed' package: "
+                         "pip install 'hydro[calibration]'") from None
+    if scheduler:
+        try:
+            return Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False), None
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise HydroError(f"--scheduler {scheduler}: cannot reach the Dask scheduler within "
+                             f"{CONNECT_TIMEOUT_S} s ({type(exc).__name__}: {exc}); check the "
+                             "address (tcp://host:8786) and that the scheduler is running") from None
+    n = int(n_workers or os.cpu_count() or 1)
+    if n < 1:
+        raise HydroError(f"--dask-workers must be >= 1, got {n_workers}")
+    cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
+                           dashboard_address=dashboard_address, host="127.0.0.1")
+    return Client(cluster, set_as_default=False), cluster
+
+
 class DaskExecutor:
     """A Dask distributed client on a scheduler, or on a local cluster it starts."""
 
     name = "dask"
 
     def __init__(self, scheduler: str | None = None, n_workers: int | None = None):
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise HydroError("--scheduler / --dask-workers need the 'distributed' package: "
-                             "pip install 'hydro[calibration]'") from None
-        self.cluster = None
-        if scheduler:
-            try:
-                self.client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise HydroError(f"--scheduler {scheduler}: cannot reach the Dask scheduler within "
-                                 f"{CONNECT_TIMEOUT_S} s ({type(exc).__name__}: {exc}); check the "
-                                 "address (tcp://host:8786) and that the scheduler is running") from None
-        else:
-            n = int(n_workers or os.cpu_count() or 1)
-            if n < 1:
-                raise HydroError(f"--dask-workers must be >= 1, got {n_workers}")
-            self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                        dashboard_address=":0", host="127.0.0.1")  # a free port, never a clash
-            self.client = Client(self.cluster, set_as_default=False)
+        self.client, self.cluster = connect_dask(scheduler, n_workers)
         info = self.client.scheduler_info()
         self.workers = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1
 

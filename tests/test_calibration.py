@@ -309,9 +309,9 @@ def test_observations_outside_run_period(cheap, tmp_path):
 
 def test_unreachable_scheduler(cheap, tmp_path, monkeypatch):
     pytest.importorskip("distributed")
-    import hydro.calibration.executors as ex
+    import hydro.batch
 
-    monkeypatch.setattr(ex, "CONNECT_TIMEOUT_S", 1)
+    monkeypatch.setattr(hydro.batch, "CONNECT_TIMEOUT_S", 1)  # the one place the timeout lives
     with pytest.raises(HydroError, match="cannot reach the Dask scheduler"):
         calibrate(_config(cheap), tmp_path / "out", scheduler="tcp://127.0.0.1:1")
     _no_evaluation(tmp_path / "out")

@@ -47,8 +47,6 @@ import numpy as np
 from hydro.calibration.problem import Problem, evaluate_chunk, evaluate_task, install
 from hydro.errors import HydroError
 
-#: Seconds allowed to connect to a scheduler before giving up.
-CONNECT_TIMEOUT_S = 10
 #: Target duration of one task (a chunk of evaluations), seconds.
 CHUNK_SECONDS = 0.05
 #: Jobs whose evaluations would take less than this in one process run serially
@@ -145,27 +143,11 @@ class DaskExecutor:
     seconds_per_evaluation: float | None = None
 
     def __init__(self, problem: Problem, scheduler: str | None = None, n_workers: int | None = None):
-        try:
-            from distributed import Client, LocalCluster
-        except ImportError:
-            raise HydroError("Dask execution needs the 'distributed' package: "
-                             "pip install 'hydro[calibration]'") from None
+        from hydro.batch import connect_dask
+
         self.problem = problem
-        self.cluster = None
-        if scheduler:
-            try:
-                self.client = Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False)
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise HydroError(f"--scheduler {scheduler}: cannot reach the Dask scheduler within "
-                                 f"{CONNECT_TIMEOUT_S} s ({type(exc).__name__}: {exc}); check the "
-                                 "address (tcp://host:8786) and that the scheduler is running") from None
-        else:
-            n = int(n_workers or os.cpu_count() or 1)
-            if n < 1:
-                raise HydroError(f"--dask-workers must be >= 1, got {n_workers}")
-            self.cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
-                                        dashboard_address=None, host="127.0.0.1")
-            self.client = Client(self.cluster, set_as_default=False)
+        self.client, self.cluster = connect_dask(scheduler, n_workers, dashboard_address=None)
+        if self.cluster is not None:
             # nannies and workers of our own cluster end with this process, even after kill -9
             self.client.run(_watch_parent, os.getpid(), nanny=True)
             self.client.run(_watch_parent, os.getpid())
