@@ -1,10 +1,8 @@
 """Reference stencils for ``benchmarks/transport.py`` (plain Numba, one long channel).
 
-Two kernels, each the practical speed limit of a cell update under some numerics:
+The practical speed limit of a cell update under hydro's numerics (the bare upwind
+reference is ``hydro._transport_kernels.upwind_reference_kernel``):
 
-* :func:`upwind_kernel` -- first-order upwind advection, one multiply-add per cell
-  and step.  A copy of ``hydro._transport_kernels.upwind_reference_kernel``, used
-  only if that kernel disappears from hydro.
 * :func:`mc_lw_kernel` -- hydro's own numerics on one channel with uniform cells and
   steady flow, step for step (the benchmark checks that it agrees with hydro to
   rounding):
@@ -50,20 +48,6 @@ import math
 
 import numpy as np
 from numba import njit
-
-
-@njit(cache=True)
-def upwind_kernel(conc, courant, n_steps):
-    """Minimal first-order upwind stencil on one long reach (copy of hydro's reference)."""
-    n = conc.shape[0]
-    new = np.empty(n)
-    for _ in range(n_steps):
-        new[0] = conc[0]
-        for i in range(1, n):
-            new[i] = conc[i] - courant * (conc[i] - conc[i - 1])
-        for i in range(n):
-            conc[i] = new[i]
-    return conc
 
 
 @njit(cache=True, inline="always")

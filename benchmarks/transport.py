@@ -15,8 +15,7 @@ shared machine weighs on both sides of a ratio.
 
 The references
 --------------
-* **upwind** -- ``hydro._transport_kernels.upwind_reference_kernel`` (or, should that
-  kernel leave hydro, the identical copy ``_stencil.upwind_kernel``): first-order
+* **upwind** -- ``hydro._transport_kernels.upwind_reference_kernel``: first-order
   upwind advection on one array, one multiply-add per cell and step; no limiter,
   dispersion, decay or sources.  The machine's practical limit for a cell update of
   any explicit scheme: a ratio to it says how far hydro is from the bare loop, and
@@ -81,15 +80,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import best_time, emit, record
 from _stencil import mc_lw_kernel
 
+from hydro._transport_kernels import upwind_reference_kernel as upwind_kernel
 from hydro.network import Network, Reach, Reservoir
 from hydro.transport import Constituent, TransportInputs, simulate
 
-try:
-    from hydro._transport_kernels import upwind_reference_kernel as upwind_kernel
-    UPWIND = "hydro._transport_kernels.upwind_reference_kernel"
-except ImportError:  # the kernel rewrite dropped it: the identical copy
-    from _stencil import upwind_kernel
-    UPWIND = "benchmarks/_stencil.upwind_kernel"
+UPWIND = "hydro._transport_kernels.upwind_reference_kernel"
 
 #: Largest difference allowed between the stencil and hydro on the same channel,
 #: relative to the largest concentration (a sanity check, reported, not asserted).
