@@ -292,15 +292,28 @@ def apply_overrides(data: dict[str, Any], assignments: list[str], file: str | Pa
         For a malformed assignment or a path that does not exist in ``file``.
     """
     for text in assignments:
-        if "=" not in text:
-            raise HydroError(f"--set {text}: expected key.path=value")
-        path, value_text = text.split("=", 1)
-        try:
-            value = tomllib.loads(f"v = {value_text}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = value_text
-        set_path(data, path.strip(), value, file, label=f"--set {text}")
+        path, value = parse_assignment(text, f"--set {text}")
+        set_path(data, path, value, file, label=f"--set {text}")
     return data
+
+
+def parse_assignment(text: str, label: str) -> tuple[str, Any]:
+    """``key.path=value`` as ``(path, value)``: the value read as a TOML value (``0.5``,
+    ``true``, ``"text"``, ``[1, 2]``), or the bare text when it does not parse.
+
+    Raises
+    ------
+    HydroError
+        Naming ``label`` when there is no ``=``.
+    """
+    if "=" not in text:
+        raise HydroError(f"{label}: expected key.path=value")
+    path, value_text = text.split("=", 1)
+    try:
+        value = tomllib.loads(f"v = {value_text}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = value_text
+    return path.strip(), value
 
 
 def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, label: str | None = None) -> None:

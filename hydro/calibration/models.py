@@ -248,19 +248,9 @@ class BasinModel:
 def parse_overrides(items, where) -> dict:
     """``["key.path=value", ...]`` as ``{path: value}``, values read as ``--set`` reads them
     (a TOML value, else the bare text)."""
-    import tomllib
+    from hydro.tomlio import parse_assignment
 
-    out = {}
-    for text in items:
-        if "=" not in text:
-            raise HydroError(f"{where}: [model] overrides: '{text}': expected key.path=value")
-        path, value_text = text.split("=", 1)
-        try:
-            value = tomllib.loads(f"v = {value_text}")["v"]
-        except tomllib.TOMLDecodeError:
-            value = value_text
-        out[path.strip()] = value
-    return out
+    return dict(parse_assignment(text, f"{where}: [model] overrides: '{text}'") for text in items)
 
 
 class FlowSourcesModel:
