@@ -1,0 +1,333 @@
+"""GB 3838 class tables: the class of every parameter at every section and reservoir, by month.
+
+This module owns the *class table*: for each monitoring section and reservoir, each
+calendar month and each parameter a series carries (``tn``, ``nh3n``, ``tp``,
+``codmn``, ``do``), the monthly mean concentration and its GB 3838-2002 class.  The
+monthly means are those the compensation rules judge (:class:`hydro.monitoring.SectionSeries`:
+flow-weighted at sections, time means in reservoirs, missing months never filled), and
+the limits and the classification are :mod:`hydro.standards`' (:func:`~hydro.standards.water_class`);
+nothing here repeats a limit.
+
+Which limits apply:
+
+* **reservoirs** (and sections an agreement judges as a lake): the lake and reservoir
+  limits of GB 3838 for every parameter;
+* **river sections**: the river limits (TP has its own, the other parameters share
+  one set), except **TN**: GB 3838-2002 classes TN only in lakes and reservoirs, so a
+  river section's TN is classed on the lake limits *as a reference* and the row says so
+  (``reference = True``, waterbody ``lake``), as published "TN classes" of rivers do.
+
+:func:`class_table` builds the rows from a series, :func:`class_table_of` from a results
+file (or a monitoring CSV, or :class:`~hydro.results.Results` in memory);
+:func:`format_class_table` prints them one line per place, parameter and year, and
+:meth:`ClassRow.as_json` gives the ``hydro compensate --json --quality`` records.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.standards import PARAMETERS, class_name, water_class
+
+#: Month abbreviations, column headings of the text and HTML tables.
+MONTHS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+#: Keys of :meth:`ClassRow.as_json`, in order.
+JSON_KEYS: tuple[str, ...] = ("place", "kind", "year", "month", "parameter", "concentration_mg_per_l",
+                              "class", "class_name", "waterbody", "reference", "basis")
+
+#: What the TN row of a river section is, in words (tables, figures, JSON ``basis``).
+TN_RIVER_REFERENCE = "lake limits as a reference (GB 3838-2002 does not class TN in rivers)"
+
+
+@dataclass(frozen=True)
+class ClassRow:
+    """The class of one parameter at one place in one month.
+
+    Attributes
+    ----------
+    place : str
+        Section or reservoir id.
+    kind : str
+        ``"section"`` or ``"reservoir"``.
+    year, month : int
+        The calendar month (1..12).
+    parameter : str
+        ``tn``, ``tp``, ``nh3n``, ``codmn`` or ``do``.
+    concentration_mg_per_l : float
+        The monthly mean (mg/L): flow-weighted at sections, a time mean in reservoirs;
+        NaN for a missing month.
+    water_class : int or None
+        1..5 for Classes I..V, 6 for worse than V; None for a missing month.
+    waterbody : str
+        The limits applied: ``"river"`` or ``"lake"`` (lakes and reservoirs).
+    reference : bool
+        True for TN at a river section, classed on the lake limits as a reference only.
+    """
+
+    place: str
+    kind: str
+    year: int
+    month: int
+    parameter: str
+    concentration_mg_per_l: float
+    water_class: int | None
+    waterbody: str
+    reference: bool = False
+
+    @property
+    def class_name(self) -> str:
+        """``"I"`` .. ``"V"``, ``"worse than V"``, or ``""`` for a missing month."""
+        return "" if self.water_class is None else class_name(self.water_class)
+
+    @property
+    def basis(self) -> str:
+        """The limits in words: ``GB 3838 river limits``, ``GB 3838 lake/reservoir limits`` or
+        :data:`TN_RIVER_REFERENCE`."""
+        if self.reference:
+            return TN_RIVER_REFERENCE
+        return "GB 3838 lake/reservoir limits" if self.waterbody == "lake" else "GB 3838 river limits"
+
+    def as_json(self) -> dict:
+        """A JSON-ready dict with the keys of :data:`JSON_KEYS` (a missing month: nulls)."""
+        c = self.concentration_mg_per_l
+        return {"place": self.place, "kind": self.kind, "year": self.year, "month": self.month,
+                "parameter": self.parameter,
+                "concentration_mg_per_l": float(c) if math.isfinite(c) else None,
+                "class": self.water_class, "class_name": self.class_name or None,
+                "waterbody": self.waterbody, "reference": self.reference, "basis": self.basis}
+
+
+def class_table(series, reservoirs: Iterable[str] = (), places: Iterable[str] | None = None,
+                parameters: Iterable[str] | None = None, lakes: Iterable[str] = ()) -> list[ClassRow]:
+    """The GB 3838 class of every parameter at every place and month of a series.
+
+    Parameters
+    ----------
+    series : hydro.monitoring.SectionSeries
+        Monthly means per section (and reservoir, under its own id).
+    reservoirs : iterable of str
+        The ids in ``series`` that are reservoirs: classed on the lake limits, ``kind``
+        ``"reservoir"``.
+    places : iterable of str, optional
+        The sections and reservoirs to tabulate, in this order (default: every place
+        of the series, sections before reservoirs).
+    parameters : iterable of str, optional
+        Parameters to tabulate, in this order (default: every GB 3838 parameter the
+        series carries, in :data:`hydro.standards.PARAMETERS` order).  A place without
+        data for one is left out of that parameter's rows.
+    lakes : iterable of str
+        Sections to judge on the lake limits although they are not reservoirs (a
+        monitoring point in a lake, or a section an agreement judges as ``lake``).
+
+    Returns
+    -------
+    list of ClassRow
+        Ordered by parameter, place, year and month.
+
+    Raises
+    ------
+    HydroError
+        For a place the series does not hold, or a parameter without class limits.
+    """
+    reservoirs = set(reservoirs)
+    lake_ids = reservoirs | set(lakes)
+    known = series.sections
+    if places is None:
+        places = [s for s in known if s not in reservoirs] + [s for s in known if s in reservoirs]
+    places = list(dict.fromkeys(places))
+    for place in places:
+        if place not in known:
+            from hydro.errors import suggest
+
+            raise HydroError(f"no section or reservoir '{place}' in {series.source}" + suggest(place, known)
+                             + "; it holds: " + ", ".join(known))
+    if parameters is None:
+        parameters = [p for p in PARAMETERS if any(series.has(s, p) for s in places)]
+    parameters = list(parameters)
+    for p in parameters:
+        if p not in PARAMETERS:
+            from hydro.errors import suggest
+
+            raise HydroError(f"no GB 3838 class limits for parameter '{p}'" + suggest(p, PARAMETERS)
+                             + "; known: " + ", ".join(PARAMETERS))
+    rows: list[ClassRow] = []
+    for p in parameters:
+        for place in places:
+            if not series.has(place, p):
+                continue
+            lake = place in lake_ids
+            reference = p == "tn" and not lake
+            body = "lake" if lake or reference else "river"
+            kind = "reservoir" if place in reservoirs else "section"
+            for year in series.years:
+                values = series.monthly(place, p, year)
+                ok = np.isfinite(values)
+                classes = np.zeros(12, dtype=np.int64)
+                if ok.any():
+                    classes[ok] = water_class(p, values[ok], body)
+                for m in range(12):
+                    rows.append(ClassRow(place, kind, year, m + 1, p, float(values[m]),
+                                         int(classes[m]) if ok[m] else None, body, reference))
+    return rows
+
+
+def reservoir_ids(path: str | Path) -> list[str]:
+    """The reservoir ids a results file's section series holds (none for a monitoring CSV).
+
+    :func:`hydro.monitoring.read_results` counts reservoirs as monitoring points when
+    the file has ``reservoir_inflow``; these are their ids.
+    """
+    path = Path(path)
+    if path.suffix.lower() not in (".nc", ".nc4", ".netcdf"):
+        return []
+    import netCDF4
+
+    with netCDF4.Dataset(path, "r") as ds:
+        if "reservoir" not in ds.variables or "reservoir_inflow" not in ds.variables:
+            return []
+        raw = ds.variables["reservoir"][:]
+        if getattr(raw, "dtype", None) is not None and raw.dtype.kind == "S" and raw.ndim == 2:
+            raw = netCDF4.chartostring(raw)
+        return [(s.decode() if isinstance(s, bytes) else str(s)).strip() for s in np.ravel(raw)]
+
+
+def class_table_of(source, scenario=None, places: Iterable[str] | None = None,
+                   parameters: Iterable[str] | None = None, lakes: Iterable[str] = ()) -> list[ClassRow]:
+    """:func:`class_table` of a results file, a monitoring CSV or results in memory.
+
+    Parameters
+    ----------
+    source : str, Path or hydro.results.Results
+        A results file (``.nc``: its reservoirs are classed as reservoirs), a
+        monitoring CSV (every place a river section unless named in ``lakes``), or a
+        :class:`~hydro.results.Results` (written to a temporary file and read the same
+        way, so the monthly means are the compensation engine's).
+    scenario : str or int, optional
+        The scenario of a file with a ``scenario`` dimension.
+    places, parameters, lakes
+        As for :func:`class_table`.
+
+    Raises
+    ------
+    HydroError
+        For an unreadable file or one without section discharge, and the errors of
+        :func:`class_table`.
+    """
+    from hydro.monitoring import read_series
+
+    if not isinstance(source, (str, Path)):
+        import tempfile
+
+        with tempfile.TemporaryDirectory(prefix="hydro-classes-") as tmp:
+            path = Path(tmp) / "results.nc"
+            source.to_netcdf(path)
+            return class_table_of(path, scenario, places, parameters, lakes)
+    series = read_series(source, scenario)
+    return class_table(series, reservoir_ids(source), places, parameters, lakes)
+
+
+def parameter_label(parameter: str) -> str:
+    """``TN``, ``NH3-N``, ``TP``, ``CODMn``, ``DO``."""
+    return {"tn": "TN", "nh3n": "NH3-N", "tp": "TP", "codmn": "CODMn", "do": "DO"}.get(parameter, parameter.upper())
+
+
+def short_class_name(cls: int | None) -> str:
+    """``I`` .. ``V``, ``>V`` for worse than V, ``-`` for a missing month (table cells)."""
+    if cls is None:
+        return "-"
+    return ">V" if cls == 6 else class_name(cls)
+
+
+def grid(rows: list[ClassRow]) -> list[tuple[str, str, str, int, list[int | None], float]]:
+    """The rows as one line per parameter, place and year.
+
+    Returns
+    -------
+    list of (parameter, place, kind, year, 12 classes (None: missing), annual mean mg/L)
+        The annual mean is the mean of the 12 monthly means (NaN with a month missing).
+    """
+    lines: dict[tuple[str, str, int], list[ClassRow]] = {}
+    for r in rows:
+        lines.setdefault((r.parameter, r.place, r.year), []).append(r)
+    out = []
+    for (p, place, year), rs in lines.items():
+        classes: list[int | None] = [None] * 12
+        conc = np.full(12, np.nan)
+        for r in rs:
+            classes[r.month - 1] = r.water_class
+            conc[r.month - 1] = r.concentration_mg_per_l
+        mean = float(conc.mean()) if np.isfinite(conc).all() else math.nan
+        out.append((p, place, rs[0].kind, year, classes, mean))
+    return out
+
+
+def format_class_table(rows: list[ClassRow]) -> str:
+    """A plain-text table: one line per parameter, place and year, the class of each month.
+
+    TN at river sections is marked ``*`` (lake limits, a reference only); reservoirs
+    are marked ``(reservoir)``.
+    """
+    if not rows:
+        return "GB 3838 classes: no parameter with class limits at these places"
+    reference = {(r.parameter, r.place) for r in rows if r.reference}
+    lines = grid(rows)
+    labels = [(parameter_label(p) + ("*" if (p, place) in reference else ""),
+               place + (" (reservoir)" if kind == "reservoir" else "")) for p, place, kind, *_ in lines]
+    wp = max(len("parameter"), *(len(a) for a, _ in labels))
+    wl = max(len("place"), *(len(b) for _, b in labels))
+    months = " ".join(f"{m:>3}" for m in MONTHS)
+    head = f"{'parameter':<{wp}}  {'place':<{wl}}  year  {months}  annual mean (mg/L)"
+    out = ["GB 3838 class by month (I..V; >V worse than V; - no value)", head]
+    for (a, b), (_, _, _, year, classes, mean) in zip(labels, lines, strict=True):
+        cells = " ".join(f"{short_class_name(c):>3}" for c in classes)
+        out.append(f"{a:<{wp}}  {b:<{wl}}  {year}  {cells}  " + ("-" if math.isnan(mean) else f"{mean:.4g}"))
+    if reference:
+        out.append(f"* TN at a river section: {TN_RIVER_REFERENCE}")
+    return "\n".join(out)
+
+
+def classes_as_json(rows: list[ClassRow]) -> list[dict]:
+    """One :meth:`ClassRow.as_json` record per row."""
+    return [r.as_json() for r in rows]
+
+
+def agreement_places(agreement) -> tuple[list[str], list[str]]:
+    """The places an agreement's rules name (sections, then inflow sections), and the
+    sections its class rules judge on the lake limits (``waterbody = "lake"``).
+
+    Returns
+    -------
+    (places, lakes) : two lists of str
+    """
+    places: list[str] = []
+    lakes: list[str] = []
+    for rule in agreement.rules:
+        named = list(rule.sections) + ([rule.inflow_section] if getattr(rule, "inflow_section", None) else [])
+        places.extend(named)
+        if getattr(rule, "waterbody", "river") == "lake":  # not its inflow section: a river's own limits
+            lakes.extend(rule.sections)
+    return list(dict.fromkeys(places)), list(dict.fromkeys(lakes))
+
+
+__all__ = [
+    "JSON_KEYS",
+    "MONTHS",
+    "TN_RIVER_REFERENCE",
+    "ClassRow",
+    "agreement_places",
+    "class_table",
+    "class_table_of",
+    "classes_as_json",
+    "format_class_table",
+    "grid",
+    "parameter_label",
+    "reservoir_ids",
+    "short_class_name",
+]
