@@ -41,6 +41,32 @@ Statistics (``statistic``):
     the selected categories' part of the total over all categories (``inputs`` of the
     inventory, ``sources`` of a source-apportioned variable), summed over place and period.
 
+``class``
+    the GB 3838-2002 class (1-5 for Classes I-V, 6 for worse than V; :mod:`hydro.standards`)
+    of a concentration (unit ``class``), checked against a ``range`` of classes
+    (``range = [1, 2]``: "Class II or better").  The class of a window is that of the mean of
+    its daily values; ``class_of`` names the windows: ``"period"`` (default: the mean over the
+    whole scored period), ``"year"``, ``"month"`` or ``"week"`` (consecutive 7-day blocks from
+    the first scored day, a short last block joining the one before), and the statistic is the
+    **worst** window ("stably Class II" in every year: ``class_of = "year"``).
+    ``variable = "section_{p}_concentration"`` with ``parameters = ["nh3n", "tp", "codmn"]``
+    judges several parameters at once, the worst one setting the class (GB 3838's
+    single-factor rule).  ``waterbody`` is ``"river"`` (the default for sections and reaches)
+    or ``"lake"`` (the default for reservoirs; TP has stricter limits there, and TN is classed
+    only there).
+``class_share``
+    the share (unit ``1``) of the ``class_of`` windows whose class is ``within_class`` (1-5
+    or "I".."V") or better, e.g. "38 of 52 weeks at Class V or better".
+
+A published class is usually judged on more parameters (DO, COD, BOD5, metals ...) than a
+simulation carries; the class of the simulated ones can only be as good as or better than the
+published one, so such a figure is a one-sided check (``range = [1, k]``) and its note says so.
+
+A target may name a constituent's variable (``section_nh3n_concentration``, ``tp_load`` ...)
+before the run carries that constituent: if its name is one of :data:`KNOWN_CONSTITUENTS` and
+the results have no such constituent, the check fails as "not simulated" (after its place,
+statistic and unit have been checked) instead of being an error.
+
 A ``denominator`` (another location) turns any location statistic into a ratio (unit ``1``).
 
 Places: ``location`` names an id on the variable's second dimension (``section``,
@@ -51,7 +77,9 @@ or ``sources`` (``subbasin_tn_source_input``, ``tn_source_load``, ...) select ca
 Periods and spin-up: the period is that of the published figure.  Daily variables are scored
 on the simulated days inside it, after ``spin_up_years`` (required for a reservoir
 concentration, which remembers its initial value; the scored window must then hold at most
-5 % ``initial``-tagged TN, else the check fails as too short).  If the scored run covers less
+5 % ``initial``-tagged TN, else the check fails as too short; a reservoir concentration of
+another constituent is judged on that constituent's tags, ``reservoir_<c>_source_concentration``,
+where the results carry them, else on TN's).  If the scored run covers less
 than ``min_coverage`` (default 1: all) of the published period, the check **fails** as not
 simulated rather than comparing other years.  The gross-input inventory
 (``subbasin_tn_gross_input``) is evaluated from the basin's yearly source parameters at the
@@ -74,6 +102,7 @@ from __future__ import annotations
 import calendar
 import fnmatch
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
@@ -85,7 +114,16 @@ from hydro.errors import suggest
 from hydro.tomlio import Table, load_toml
 from hydro.validation.registry import Check, case
 
-STATISTICS = ("time_mean", "flow_weighted_mean", "total", "annual_total", "areal_rate", "share")
+STATISTICS = ("time_mean", "flow_weighted_mean", "total", "annual_total", "areal_rate", "share",
+              "class", "class_share")
+#: Statistics judged on GB 3838-2002 classes.
+CLASS_STATISTICS = ("class", "class_share")
+#: Windows whose mean a class is taken of (``class_of``).
+CLASS_WINDOWS = ("period", "year", "month", "week")
+#: Constituents a target may name before the results carry them (then: not simulated).
+KNOWN_CONSTITUENTS = ("tn", "nh3n", "tp", "codmn", "orgn", "no3n", "dp", "pp")
+#: A per-constituent place variable: (section_|reservoir_)?<c>_(concentration|load|outflow_load).
+_PER_CONSTITUENT = re.compile(r"^(?:(section|reservoir)_)?([a-z0-9]+)_(concentration|load|outflow_load)$")
 #: Most ``initial``-tagged TN a reservoir may hold in a scored window (share of its TN).
 INITIAL_SHARE_LIMIT = 0.05
 #: The inventory variable, evaluated from the basin's source parameters at the published years.
@@ -302,10 +340,15 @@ def evaluate_target(results, t: Table, inventory: Inventory | None = None, *, st
             t.raw(key, None)
         return Outcome(float("nan"), f"{first}..{last}", "not computable: " + reason.strip())
 
+    if t.data.get("statistic") in CLASS_STATISTICS:
+        return _class_value(results, t, dates, first, last)
     name = t.str("variable")
     if name == INVENTORY and inventory is not None:
         return _inventory_value(t, inventory, first, last, strict)
     if name not in results.data:
+        absent = _absent_constituent(results, t, name, first, last, strict)
+        if absent is not None:
+            return absent
         natural = name == "reservoir_natural_inflow" and "reservoir_transfer_inflow" not in results.data
         if not natural:  # without transfers all of the inflow is natural
             raise t.error("variable", f"'{name}' is not in the results" + suggest(name, results.data))
@@ -382,31 +425,19 @@ def evaluate_target(results, t: Table, inventory: Inventory | None = None, *, st
     _unit_check(t, unit, strict)
 
     # the scored window: the published period, after the spin-up
-    scored_from = _add_years(run_start, spin)
-    lo, hi = max(first, scored_from), min(last, run_end)
-    published_days = (last - first).days + 1
-    covered = max((hi - lo).days + 1, 0)
-    window = f"{lo}..{hi}" if covered else f"{first}..{last}"
-    if covered == 0 or covered / published_days < min_cov - 1e-12:
-        return Outcome(float("nan"), window,
-                       f"not simulated: published {first}..{last}, scored run {scored_from}..{run_end} "
-                       f"({covered / published_days:.0%} of the period)")
-    day = np.array(dates, dtype="datetime64[D]")
-    keep = (day >= np.datetime64(lo)) & (day <= np.datetime64(hi))
+    keep, window, why = _scored_days(dates, first, last, spin, min_cov)
+    if keep is None:
+        return Outcome(float("nan"), window, why)
     if samples is not None:
         keep &= np.isin(np.array([d.day for d in dates]), samples)
         if not keep.any():
             return Outcome(float("nan"), window, "no sampling day in the scored window")
 
     # a reservoir concentration must have forgotten its initial value in the scored window
-    if name.startswith("reservoir_") and name.endswith("_concentration") and \
-            "reservoir_tn_source_concentration" in results.data and "initial" in results.coords.get("source", []):
-        tagged = np.asarray(results["reservoir_tn_source_concentration"], dtype=float)[keep][:, loc[0]]
-        share = tagged[:, results.coords["source"].index("initial")] / np.maximum(tagged.sum(axis=-1), 1e-300)
-        if share.max() > INITIAL_SHARE_LIMIT:
-            return Outcome(float("nan"), window,
-                           f"spin-up too short: initial TN is {share.max():.0%} of the reservoir's in the scored "
-                           f"window (limit {INITIAL_SHARE_LIMIT:.0%}); raise spin_up_years")
+    if name.startswith("reservoir_") and name.endswith("_concentration"):
+        why = _initial_share_reason(results, name, keep, loc[0])
+        if why:
+            return Outcome(float("nan"), window, why)
 
     data = np.asarray(results[name], dtype=float)
 
@@ -423,6 +454,216 @@ def evaluate_target(results, t: Table, inventory: Inventory | None = None, *, st
     if den is not None:
         value = value / at(den)
     return Outcome(float(value), window)
+
+
+def _scored_days(dates, first: date, last: date, spin: int, min_cov: float):
+    """The run's days scored for a published period: ``(keep mask, window text, "")``, or
+    ``(None, window text, reason)`` when the scored run covers less than ``min_cov`` of it."""
+    run_start, run_end = dates[0], dates[-1]
+    scored_from = _add_years(run_start, spin)
+    lo, hi = max(first, scored_from), min(last, run_end)
+    published_days = (last - first).days + 1
+    covered = max((hi - lo).days + 1, 0)
+    window = f"{lo}..{hi}" if covered else f"{first}..{last}"
+    if covered == 0 or covered / published_days < min_cov - 1e-12:
+        return None, window, (f"not simulated: published {first}..{last}, scored run {scored_from}..{run_end} "
+                              f"({covered / published_days:.0%} of the period)")
+    day = np.array(dates, dtype="datetime64[D]")
+    return (day >= np.datetime64(lo)) & (day <= np.datetime64(hi)), window, ""
+
+
+def _initial_share_reason(results, name: str, keep: np.ndarray, where: int) -> str:
+    """Why a reservoir concentration's scored window still remembers the initial value ("" if it
+    does not): its constituent's ``initial`` tag, or TN's where the results tag only TN."""
+    match = _PER_CONSTITUENT.match(name)
+    own = f"reservoir_{match.group(2)}_source_concentration" if match else ""
+    tags = own if own in results.data else "reservoir_tn_source_concentration"
+    if tags not in results.data or "initial" not in results.coords.get("source", []):
+        return ""
+    tagged = np.asarray(results[tags], dtype=float)[keep][:, where]
+    share = tagged[:, results.coords["source"].index("initial")] / np.maximum(tagged.sum(axis=-1), 1e-300)
+    if share.max() <= INITIAL_SHARE_LIMIT:
+        return ""
+    what = "TN" if tags == "reservoir_tn_source_concentration" else match.group(2)  # type: ignore[union-attr]
+    return (f"spin-up too short: initial {what} is {share.max():.0%} of the reservoir's in the scored "
+            f"window (limit {INITIAL_SHARE_LIMIT:.0%}); raise spin_up_years")
+
+
+def _constituent_declaration(name: str):
+    """``(constituent, declared variable)`` when ``name`` is a per-constituent variable of a
+    :data:`KNOWN_CONSTITUENTS` member (its template filled in), else None."""
+    from hydro.variables import declared
+
+    match = _PER_CONSTITUENT.match(name)
+    if match is None or match.group(2) not in KNOWN_CONSTITUENTS:
+        return None
+    c = match.group(2)
+    for v in declared():
+        if "{c}" in v.name and v.name.format(c=c) == name:
+            return c, v
+    return None
+
+
+def _place_index(results, t: Table, key: str, place_dim: str) -> int | None:
+    """Index of the place named under ``key`` on ``place_dim`` (None when the results have no
+    such dimension, e.g. a basin without reservoirs: then nothing can be checked)."""
+    ids = list(results.coords.get(place_dim, []))
+    where = t.str(key)
+    if not ids:
+        return None
+    if where not in ids:
+        raise t.error(key, f"'{where}' is not a {place_dim} of the results" + suggest(where, ids))
+    return ids.index(where)
+
+
+def _absent_constituent(results, t: Table, name: str, first: date, last: date, strict: bool) -> Outcome | None:
+    """The outcome of a target on a constituent the results do not carry (None if ``name`` is
+    not such a variable): its place, statistic and unit are checked, then it fails as not
+    simulated."""
+    found = _constituent_declaration(name)
+    if found is None or found[0] in results.constituents:
+        return None
+    c, decl = found
+    statistic = t.str("statistic", None)
+    if statistic is None and strict:
+        raise t.error("statistic", "missing: say how the figure was defined: " + ", ".join(STATISTICS))
+    if statistic is not None and statistic not in STATISTICS:
+        raise t.error("statistic", f"'{statistic}': expected one of {', '.join(STATISTICS)}"
+                      + suggest(statistic, STATISTICS))
+    _place_index(results, t, "location", decl.dims[1])
+    if t.has("denominator"):
+        _place_index(results, t, "denominator", decl.dims[1])
+    if statistic is not None:
+        unit = "1" if t.has("denominator") else _statistic_unit(t, decl.units, statistic)
+        _unit_check(t, unit, strict)
+    for key in ("spin_up_years", "min_coverage", "sample_days_of_month"):
+        t.raw(key, None)
+    have = ", ".join(results.constituents) or "none"
+    return Outcome(float("nan"), f"{first}..{last}",
+                   f"not simulated: the results carry no {c} ('{name}'; constituents simulated: {have})")
+
+
+def _class_variables(t: Table) -> list[tuple[str, str, str]]:
+    """``(variable, parameter, place dimension)`` of each concentration a class target judges."""
+    from hydro.standards import PARAMETERS
+
+    template = t.str("variable")
+    params = _names(t, "parameters")
+    if "{p}" in template:
+        if params is None:
+            raise t.error("parameters", "missing: the variable is a template with {p}; name the parameters "
+                                        "whose worst class counts, e.g. parameters = [\"nh3n\", \"tp\", \"codmn\"]")
+        names = [template.replace("{p}", p) for p in params]
+    elif params is not None:
+        raise t.error("parameters", "applies to a variable template with {p}, "
+                                    "e.g. variable = \"section_{p}_concentration\"")
+    else:
+        names = [template]
+    out = []
+    for n in names:
+        match = _PER_CONSTITUENT.match(n)
+        if match is None or match.group(3) != "concentration":
+            raise t.error("variable", f"'{n}': a class is judged on a concentration: section_<p>_concentration, "
+                                      "reservoir_<p>_concentration or <p>_concentration (reaches)")
+        p = match.group(2)
+        if p not in PARAMETERS:
+            raise t.error("parameters" if params is not None else "variable",
+                          f"'{p}' has no GB 3838-2002 class limits" + suggest(p, PARAMETERS)
+                          + f"; classed parameters: {', '.join(PARAMETERS)}")
+        out.append((n, p, match.group(1) or "reach"))
+    return out
+
+
+def _class_windows(kept: list[date], class_of: str) -> np.ndarray:
+    """Window number of each scored day (see ``class_of`` in the module docstring)."""
+    if class_of == "period":
+        return np.zeros(len(kept), dtype=np.int64)
+    if class_of == "week":
+        block = np.arange(len(kept)) // 7
+        return np.minimum(block, max(len(kept) // 7 - 1, 0))
+    keys = [d.year if class_of == "year" else d.year * 100 + d.month for d in kept]
+    return np.unique(np.array(keys), return_inverse=True)[1].ravel()
+
+
+def _class_value(results, t: Table, dates: list[date], first: date, last: date) -> Outcome:
+    """A ``class`` or ``class_share`` target (see the module docstring)."""
+    from hydro.errors import HydroError
+    from hydro.standards import class_limits, normalise_waterbody, parse_class, water_class
+
+    statistic = t.str("statistic")
+    variables = _class_variables(t)
+    place_dim = variables[0][2]
+    try:
+        body = normalise_waterbody(t.str("waterbody", "lake" if place_dim == "reservoir" else "river"))
+        for _, p, _ in variables:
+            class_limits(p, body)
+    except HydroError as e:
+        raise t.error("waterbody", str(e)) from None
+    class_of = t.str("class_of", "period")
+    if class_of not in CLASS_WINDOWS:
+        raise t.error("class_of", f"'{class_of}': expected one of {', '.join(CLASS_WINDOWS)}"
+                      + suggest(class_of, CLASS_WINDOWS))
+    if statistic == "class_share":
+        try:
+            within = parse_class(t.raw("within_class"))
+        except HydroError as e:
+            raise t.error("within_class", str(e)) from None
+        unit = "1"
+    else:
+        if t.has("within_class"):
+            raise t.error("within_class", "applies to statistic = \"class_share\"; a class is checked "
+                                          "against range = [best, worst]")
+        if t.has("value") or t.has("tolerance_relative"):
+            raise t.error("value", "a class is checked against a range of classes, not a value with a relative "
+                                   "tolerance: range = [1, 2] for 'Class II or better'")
+        unit = "class"
+    for key in ("denominator", "sample_days_of_month", "sources", "subbasins", "inputs"):
+        if t.has(key):
+            raise t.error(key, f"does not apply to statistic = \"{statistic}\"")
+    _unit_check(t, unit, True)
+    where = _place_index(results, t, "location", place_dim)
+    spin = t.int("spin_up_years", None, minimum=0)
+    if spin is None:
+        if place_dim == "reservoir":
+            raise t.error("spin_up_years", "missing: a reservoir concentration remembers its initial value; "
+                                           "give the years to leave out at the start of the run")
+        spin = 0
+    min_cov = t.float("min_coverage", 1.0, minimum=0.0, maximum=1.0)
+    absent = []
+    for n, p, _ in variables:
+        if n not in results.data:
+            if p not in KNOWN_CONSTITUENTS or p in results.constituents:
+                raise t.error("variable", f"'{n}' is not in the results" + suggest(n, results.data))
+            absent.append(p)
+    if absent:
+        have = ", ".join(results.constituents) or "none"
+        return Outcome(float("nan"), f"{first}..{last}",
+                       f"not simulated: the results carry no {', '.join(absent)} (constituents simulated: {have})")
+    if where is None:
+        raise t.error("location", f"the results have no {place_dim}")
+    keep, window, why = _scored_days(dates, first, last, spin, min_cov)
+    if keep is None:
+        return Outcome(float("nan"), window, why)
+    idx = np.flatnonzero(keep)
+    groups = _class_windows([dates[i] for i in idx], class_of)
+    n_window = int(groups.max()) + 1
+    classes = np.zeros(n_window, dtype=np.int64)
+    for n, p, _ in variables:
+        if place_dim == "reservoir":
+            why = _initial_share_reason(results, n, keep, where)
+            if why:
+                return Outcome(float("nan"), window, why)
+        series = np.asarray(results[n], dtype=float)[idx, where]
+        for g in range(n_window):
+            values = series[groups == g]
+            if not np.isfinite(values).any():
+                return Outcome(float("nan"), window, f"no {p} value in a {class_of} window")
+            mean = max(float(np.nanmean(values)), 0.0)  # a concentration; round-off below 0 is 0
+            classes[g] = max(classes[g], water_class(p, mean, body))
+    window = f"{window}, {n_window} {class_of} mean{'s' if n_window > 1 else ''}"
+    if statistic == "class":
+        return Outcome(float(classes.max()), window)
+    return Outcome(float(np.mean(classes <= within)), window)
 
 
 def _statistic_unit(t: Table, units: str, statistic: str) -> str:
