@@ -1,0 +1,136 @@
+"""A basin file's source parameters as yearly arrays, while a scenario is compiled.
+
+This module owns what compiling reads from a basin file (:class:`BasinInfo`) and
+the yearly arrays of the parameters that measures change
+(:class:`YearlyParameters`), written back as ``--set``-style overrides with one
+value per year (``subbasins.w1.sources.rural_domestic.connected_share={2015=0.1,...}``)
+so that the source model's year interpolation reproduces them exactly.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.sources.yearly import Origin, as_series
+
+
+@dataclass
+class BasinInfo:
+    """What compiling needs from a basin file, read from its parsed TOML.
+
+    Attributes
+    ----------
+    path : Path
+    raw : dict
+        The parsed file (not modified).
+    subbasins : list of dict
+        The ``[[subbasins]]`` tables.
+    """
+
+    path: Path
+    raw: dict
+    subbasins: list = field(default_factory=list)
+
+    @classmethod
+    def load(cls, spec) -> BasinInfo:
+        """Read the basin ``spec`` (a shipped name or a path); it must be a watershed basin."""
+        from hydro.basin import resolve_basin
+        from hydro.tomlio import load_toml
+
+        path = resolve_basin(spec)
+        raw = load_toml(path)
+        subs = raw.get("subbasins", [])
+        if not subs:
+            raise HydroError(f"{path}: scenarios need a watershed basin ([[subbasins]] with sources)")
+        return cls(path, raw, subs)
+
+    @property
+    def ids(self) -> list[str]:
+        """Subbasin ids, in file order."""
+        return [s["id"] for s in self.subbasins]
+
+    def attr(self, key: str) -> list[str]:
+        """One attribute (``county``, ``province``, ...) of every subbasin ("" where absent)."""
+        return [str(s.get(key, "")) for s in self.subbasins]
+
+    @property
+    def area_km2(self) -> np.ndarray:
+        """Subbasin areas, km2."""
+        return np.array([float(s["area_km2"]) for s in self.subbasins])
+
+    @property
+    def reservoir_ids(self) -> list[str]:
+        """Reservoir ids, in file order."""
+        return [r["id"] for r in self.raw.get("reservoirs", [])]
+
+    def sources(self, i: int) -> dict:
+        """The ``sources`` table of subbasin ``i`` (empty when it has none)."""
+        return self.subbasins[i].get("sources", {})
+
+
+class YearlyParameters:
+    """Yearly arrays of the source parameters being changed, keyed by subbasin and path.
+
+    Parameters
+    ----------
+    info : BasinInfo
+    years : ndarray of int
+        The years of every array.
+    """
+
+    def __init__(self, info: BasinInfo, years: np.ndarray):
+        self.info = info
+        self.years = years
+        self.values: dict[tuple, np.ndarray] = {}
+        self.read: dict[tuple, np.ndarray] = {}
+        self.new_classes: dict[tuple[int, str], float] = {}
+
+    def get(self, i: int, path: tuple, raw_value, default=None) -> np.ndarray:
+        """The yearly values of ``sources.<path>`` of subbasin ``i``.
+
+        The first call reads ``raw_value`` (the basin file's number or table of
+        years; ``default`` when it is None); later calls return what measures set.
+        """
+        key = (i,) + path
+        if key not in self.values:
+            if raw_value is None:
+                if default is None:
+                    raise KeyError(path)
+                raw_value = default
+            origin = Origin(str(self.info.path), self.info.ids[i], ".".join(("sources",) + path))
+            self.values[key] = as_series(raw_value, origin, path[-1]).at(self.years)
+            self.read[key] = self.values[key]
+        return self.values[key]
+
+    def set(self, i: int, path: tuple, value: np.ndarray) -> None:
+        """Replace the yearly values of ``sources.<path>`` of subbasin ``i``."""
+        self.values[(i,) + path] = np.asarray(value, dtype=float)
+
+    def overrides(self) -> list[str]:
+        """``key.path={year=value,...}`` assignments for every parameter changed (new classes first)."""
+        out = []
+        yrs = [int(y) for y in self.years]
+
+        def table(arr):
+            return "{" + ",".join(f"{y}={float(v)!r}" for y, v in zip(yrs, arr, strict=True)) + "}"
+
+        for (i, cls), emc in self.new_classes.items():
+            share = self.values[(i, "land_use", cls, "share")]
+            sid = self.info.ids[i]
+            out.append(f"subbasins.{sid}.sources.land_use.{cls}={{share={table(share)},"
+                       f"emc_mg_per_l={float(emc)!r}}}")
+        for key, arr in self.values.items():
+            i, path = key[0], key[1:]
+            if path[0] == "land_use" and (i, path[1]) in self.new_classes and path[2] == "share":
+                continue
+            if key in self.read and np.array_equal(self.read[key], arr):
+                continue  # read but unchanged
+            out.append(f"subbasins.{self.info.ids[i]}.sources.{'.'.join(path)}={table(arr)}")
+        return out
+
+
+__all__ = ["BasinInfo", "YearlyParameters"]

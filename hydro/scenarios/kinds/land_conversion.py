@@ -1,0 +1,70 @@
+"""Converting land from one class to another: afforestation and reservoir protection zones."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.scenarios.kinds.base import MeasureKind, Number
+
+
+class Afforestation(MeasureKind):
+    """Move a share of ``from_class`` (cropland) to ``to_class`` (forest), adding it where absent."""
+
+    kind = "afforestation"
+    unit = "ha converted"
+    effect = ("land_use shares: from_class -> base - d, to_class -> base + d, "
+              "d = f * converted_share (or f * fraction_of_class * from share in the first year)")
+    numbers = (Number("converted_share", 0.0, 1.0, required=False),
+               Number("fraction_of_class", 0.0, 1.0, required=False),
+               Number("to_emc_mg_per_l", 0.0, None, required=False))
+    strings = (("from_class", "cropland"), ("to_class", "forest"))
+
+    def check(self, t, numbers, strings):
+        if ("converted_share" in numbers) == ("fraction_of_class" in numbers):
+            raise t.error("converted_share", "give exactly one of 'converted_share' (share of the "
+                                             "subbasin area) or 'fraction_of_class' (share of the "
+                                             "from_class area)")
+        if strings["from_class"] == strings["to_class"]:
+            raise t.error("to_class", "from_class and to_class must differ")
+
+    def apply(self, m, f, subs, comp):
+        out = {}
+        info, state, num = comp.info, comp.state, m.numbers
+        src, dst = m.strings["from_class"], m.strings["to_class"]
+        present = {c for i in subs for c in info.sources(i).get("land_use", {})}
+        if src not in present:
+            raise comp.unknown(m, "from_class", "land-use class", src, present)
+        for i in subs:
+            lu = info.sources(i).get("land_use", {})
+            if src not in lu:
+                continue
+            s0 = state.get(i, ("land_use", src, "share"), lu[src].get("share"))
+            if "converted_share" in num:
+                d = np.minimum(f * num["converted_share"], s0)
+            else:
+                start = min(int(np.searchsorted(state.years, m.years[0])), len(s0) - 1)
+                d = np.minimum(f * num["fraction_of_class"] * s0[start], s0)
+            state.set(i, ("land_use", src, "share"), s0 - d)
+            if dst in lu or (i, dst) in state.new_classes:
+                t0 = state.get(i, ("land_use", dst, "share"), lu.get(dst, {}).get("share"))
+            else:
+                if "to_emc_mg_per_l" not in num:
+                    raise HydroError(f"{comp.file}: key '{m.key}.to_emc_mg_per_l': subbasin "
+                                     f"'{info.ids[i]}' has no land-use class '{dst}'; give "
+                                     "to_emc_mg_per_l (the EMC of the new class) so it can be added")
+                state.new_classes[(i, dst)] = num["to_emc_mg_per_l"]
+                t0 = np.zeros(len(f))
+            state.set(i, ("land_use", dst, "share"), t0 + d)
+            out[i] = d * info.area_km2[i] * 100.0
+        return out
+
+
+class ProtectionZone(Afforestation):
+    """A protection zone: land converted as by afforestation, on the subbasins draining into a reservoir."""
+
+    kind = "protection_zone"
+    effect = "as afforestation, on the subbasins draining into a reservoir"
+
+
+__all__ = ["Afforestation", "ProtectionZone"]

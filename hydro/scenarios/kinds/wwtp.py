@@ -1,0 +1,43 @@
+"""Upgrading wastewater treatment plants (point sources) to a lower effluent TN."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydro.scenarios.kinds.base import MeasureKind, Number
+
+
+class WwtpUpgrade(MeasureKind):
+    """Lower the effluent TN of the plants named (all in the selected subbasins by default)."""
+
+    kind = "wwtp_upgrade"
+    unit = "m3/d of plant capacity upgraded"
+    effect = "point[plant].tn_mg_per_l -> base - f*max(base - target, 0)"
+    numbers = (Number("tn_mg_per_l", 0.0, None),)
+    lists = ("plants",)
+
+    def apply(self, m, f, subs, comp):
+        out = {}
+        info, state, target = comp.info, comp.state, m.numbers["tn_mg_per_l"]
+        wanted = m.lists.get("plants")
+        seen = set()
+        for i in subs:
+            for p in info.sources(i).get("point", []):
+                if wanted is not None and p["name"] not in wanted:
+                    continue
+                seen.add(p["name"])
+                path = ("point", p["name"], "tn_mg_per_l")
+                c0 = state.get(i, path, p.get("tn_mg_per_l"))
+                state.set(i, path, c0 - f * np.maximum(c0 - target, 0.0))
+                q = state.get(i, ("point", p["name"], "discharge_m3_per_day"), p.get("discharge_m3_per_day"))
+                out[i] = out.get(i, 0.0) + q * f * (c0 > target)
+        for name in wanted or ():
+            if name not in seen:
+                raise comp.unknown(m, "plants", "plant", name,
+                                   [p["name"] for i in subs for p in info.sources(i).get("point", [])])
+        if not seen:
+            comp.notes.append(f"{m.id}: no point source in the selected subbasins; nothing upgraded")
+        return out
+
+
+__all__ = ["WwtpUpgrade"]
