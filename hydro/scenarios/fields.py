@@ -82,7 +82,7 @@ class Reader:
             Naming the file and key, for a missing, non-numeric or out-of-bounds
             value, or a ``{ value = ... }`` table without its own provenance.
         """
-        raw = self.t.raw(key, default)
+        raw = self.t.raw(key) if default is REQUIRED else self.t.raw(key, default)  # required: "missing"
         if raw is default:
             return default
         prov = None

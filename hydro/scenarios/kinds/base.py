@@ -139,7 +139,8 @@ class MeasureKind:
             value = reader.number(p.key, REQUIRED if p.required else None, minimum=p.minimum, maximum=p.maximum)
             if value is not None:
                 numbers[p.key] = value
-        strings = {name: t.str(name, default) for name, default in self.strings}
+        strings = {name: t.str(name) if default is REQUIRED else t.str(name, default)
+                   for name, default in self.strings}
         lists = {name: read_names(t, name) for name in self.lists}
         self.check(t, numbers, strings)
         return numbers, strings, lists
