@@ -516,8 +516,10 @@ def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
     than as the difference of two large masses, keeps a uniform tank fed at its
     own concentration uniform to round-off whatever its volume does.
 
-    Returns ``(m1, out_m, removed)``: mass at the end (g), mass that left with
-    the outflow (g) and mass removed (g); ``m0 + a_in dt = m1 + out_m + removed``.
+    Returns ``(m1, out_m, removed, integral)``: mass at the end (g), mass that
+    left with the outflow (g), mass removed (g), ``m0 + a_in dt = m1 + out_m +
+    removed``, and ``integral c dt`` (g s m-3), from which a reaction's product
+    is ``k V_mid integral`` (see :func:`simulate_kernel`).
     """
     x = (v1 - v0) / v0
     if abs(x) > 1e-12:
@@ -544,7 +546,7 @@ def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
         integral = 0.0  # round-off only
     out_m = q_out * integral
     removed = removal * integral
-    return m0 + a_in * dt - out_m - removed, out_m, removed
+    return m0 + a_in * dt - out_m - removed, out_m, removed, integral
 
 
 @kernel
@@ -695,6 +697,113 @@ def _refresh(c, m, inv_v, sj_a, sj_b, dinlets, first, ghost_up, h_cond):
 
 
 @kernel
+def small_expm(a, out, work, term):
+    """``exp(a)`` of a small square matrix (a reaction matrix times a sub-step).
+
+    Scaling and squaring with a Taylor series (Moler & Van Loan 2003, method 3):
+    ``a`` is halved until its infinity norm is at most 0.5, the series is summed
+    to degree 18 (truncation below 0.5**19 / 19! ~ 1e-23 of the norm), and the
+    result squared back.  Reaction matrices here are lower triangular with
+    non-positive diagonals and non-negative off-diagonals, so every term of the
+    series is well conditioned.  ``work`` and ``term`` are (n, n) scratch.
+    """
+    n = a.shape[0]
+    norm = 0.0
+    for i in range(n):
+        row = 0.0
+        for j in range(n):
+            row += abs(a[i, j])
+        norm = max(norm, row)
+    squarings = 0
+    scale = 1.0
+    while norm * scale > 0.5:
+        scale *= 0.5
+        squarings += 1
+    for i in range(n):
+        for j in range(n):
+            term[i, j] = 1.0 if i == j else 0.0
+            out[i, j] = term[i, j]
+    for k in range(1, 19):
+        for i in range(n):
+            for j in range(n):
+                acc = 0.0
+                for q in range(n):
+                    acc += term[i, q] * a[q, j]
+                work[i, j] = acc * scale / k
+        for i in range(n):
+            for j in range(n):
+                term[i, j] = work[i, j]
+                out[i, j] += work[i, j]
+    for _ in range(squarings):
+        for i in range(n):
+            for j in range(n):
+                acc = 0.0
+                for q in range(n):
+                    acc += out[i, q] * out[q, j]
+                work[i, j] = acc
+        for i in range(n):
+            for j in range(n):
+                out[i, j] = work[i, j]
+
+
+@kernel
+def reaction_propagators(day, dt, t0, n_src, n_sp, reach_rate, rx_from, rx_to, rx_rate, rx_first, rx_last,
+                         prop, kmat, work, term):
+    """Exact reaction propagators ``exp(K dt)`` of one constituent's species in every reach.
+
+    ``K[s, s] = -(k_s + sum of the rates of the reactions out of s)`` (``k_s``
+    the species' own sink, ``reach_rate`` of its first tag) and ``K[to, from] +=
+    rate`` for each reaction ``rx_first:rx_last``; rates at the day's temperature,
+    s-1.  Reactions go from a species to a later one, so ``K`` is lower
+    triangular and so is ``prop[r]`` (n_sp x n_sp).  The diagonal is set to its
+    exact value ``exp(K[s, s] dt)``, so a species without reactions is removed
+    exactly as :func:`remove` would.
+    """
+    for r in range(prop.shape[0]):
+        for i in range(n_sp):
+            for j in range(n_sp):
+                kmat[i, j] = 0.0
+            kmat[i, i] = -reach_rate[day, r, t0 + i * n_src] * dt
+        for x in range(rx_first, rx_last):
+            k = rx_rate[day, r, x] * dt
+            kmat[rx_from[x], rx_from[x]] -= k
+            if rx_to[x] >= 0:
+                kmat[rx_to[x], rx_from[x]] += k
+        small_expm(kmat, prop[r], work, term)
+        for i in range(n_sp):
+            prop[r, i, i] = math.exp(kmat[i, i])
+            for j in range(i + 1, n_sp):
+                prop[r, i, j] = 0.0
+
+
+@kernel
+def react(mass, c, prop, slot_reach, t0, n_sp, n_src, inv_v, racc, x):
+    """Apply the reaction propagators to every cell: each source tag's species vector ``x <- P x``.
+
+    Tag ``k = s * n_src + j`` is species ``s`` of source ``j``.  What a species
+    loses or gains is booked as its removal (``racc``, g): net of what it gains
+    from the species before it, so the removal of the species summed is what
+    left the constituent, and each tracer's budget still closes.
+    """
+    for p in range(slot_reach.shape[0]):
+        r = slot_reach[p]
+        if r < 0:
+            continue
+        for j in range(n_src):
+            for s in range(n_sp):
+                x[s] = mass[t0 + s * n_src + j, p]
+            for s in range(n_sp - 1, -1, -1):  # lower triangular: from the last row, in place
+                acc = 0.0
+                for q in range(s + 1):
+                    acc += prop[r, s, q] * x[q]
+                k = s * n_src + j
+                racc[k, p] += x[s] - acc
+                mass[t0 + k, p] = acc
+                c[k, p] = acc * inv_v[p]
+                x[s] = acc
+
+
+@kernel
 def remove(m, c, keep, racc):
     """Exact first-order removal by the factors ``keep`` (g removed into ``racc``)."""
     for p in range(m.shape[0]):
@@ -717,6 +826,8 @@ def simulate_kernel(
     reach_rate, res_rate, settling_m_s,
     # initial state and options
     init_conc, init_res_conc, group_start, courant, disp_limit, period_of_day,
+    # species and reactions
+    group_species, rx_start, rx_from, rx_to, rx_river_rate, rx_res_rate,
     # outputs
     out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
     out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc,
@@ -763,6 +874,15 @@ def simulate_kernel(
         must share its removal rates (a constituent without tags is a group of one)
     courant, disp_limit : float  sub-step limits
     period_of_day : (D,) int  budget period of each day (0, 1, ...)
+    group_species : (G,) int  species of each group: tag ``k = s * n_src + j`` of a
+        group with ``n_sp`` species is species ``s`` of source ``j`` (``n_src =
+        tags / n_sp``); the species of one source react with each other, and the
+        removal rates may differ between species (not between a species' tags)
+    rx_start : (G+1,) int  reactions rx_start[g]:rx_start[g+1] belong to group g
+    rx_from, rx_to : (X,) int  species each reaction takes and gives (to > from;
+        -1: none, a sink)
+    rx_river_rate, rx_res_rate : (D, R, X), (D, S, X) float  reaction rates at the
+        day's temperature, s-1
 
     Outputs (filled in place)
     -------------------------
@@ -881,6 +1001,21 @@ def simulate_kernel(
     res_in_day = np.zeros((g_max, n_res))
     res_rm_day = np.zeros((g_max, n_res))
     lat = np.zeros((n_tr, n_pad))  # sources per slot and tracer (g s-1), filled each day
+    # reactions: a propagator per reach for the group being run, the species'
+    # extra reservoir removal, and the product each reservoir made this step (g)
+    sp_max = 1
+    for g in range(n_group):
+        sp_max = max(sp_max, group_species[g])
+    prop = np.zeros((n_reach, sp_max, sp_max))
+    kmat = np.zeros((sp_max, sp_max))
+    m_a = np.zeros((sp_max, sp_max))
+    m_b = np.zeros((sp_max, sp_max))
+    x_sp = np.zeros(sp_max)
+    res_rx_out = np.zeros((n_res, sp_max))
+    res_prod = np.zeros((g_max, n_res))
+    slot_reach = np.full(n_pad, -1, dtype=np.int64)
+    for i in range(n_cell):
+        slot_reach[pos[i]] = cell_reach[i]
 
     for t in range(n_tr):
         for i in range(n_cell):
@@ -951,10 +1086,22 @@ def simulate_kernel(
             # last advection over half a sub-step again; at flux inlets the
             # dispersion steps take the dispersive part of the inflow and the
             # advection steps the rest (module docstring, _inlet_split)
+            n_sp = group_species[g]
+            n_src = n_tag // n_sp
+            mixed = n_sp > 1 or rx_start[g + 1] > rx_start[g]  # removal by propagators (react)
             for r in range(n_reach):
-                keep_r = math.exp(-reach_rate[day, r, t0] * dt)
+                keep_r = 1.0 if mixed else math.exp(-reach_rate[day, r, t0] * dt)
                 for p in range(first[r], last[r] + 1):
                     keep[p] = keep_r
+            if mixed:
+                reaction_propagators(day, dt, t0, n_src, n_sp, reach_rate, rx_from, rx_to, rx_river_rate,
+                                     rx_start[g], rx_start[g + 1], prop[:, :n_sp, :n_sp], kmat[:n_sp, :n_sp],
+                                     m_a[:n_sp, :n_sp], m_b[:n_sp, :n_sp])
+                for s in range(n_res):
+                    for q in range(n_sp):
+                        res_rx_out[s, q] = 0.0
+                    for x in range(rx_start[g], rx_start[g + 1]):
+                        res_rx_out[s, rx_from[x]] += rx_res_rate[day, s, x]
             for k in range(n_tag):
                 t = t0 + k
                 for p in range(n_pad):
@@ -1002,7 +1149,14 @@ def simulate_kernel(
                     for p in range(n_pad):
                         flux_per_conc[p] = flux_total[p] / (c_total[p] + 1e-300)
                 # reservoirs (exact mixed tanks) of every tag first: they need only the
-                # fluxes into them, and they set the inflow of the chains they feed
+                # fluxes into them, and they set the inflow of the chains they feed.
+                # Species in order: a reaction's product made in this step enters the
+                # next species' tank as a constant source over the step (exact at
+                # steady state; see docs/solver.md)
+                if mixed:
+                    for k in range(n_tag):
+                        for s in range(n_res):
+                            res_prod[k, s] = 0.0
                 for k in range(n_tag):
                     t = t0 + k
                     m = mass[t]
@@ -1015,13 +1169,25 @@ def simulate_kernel(
                     for s in range(n_res):
                         v_s = res_volume[day, s] + f_start * (res_volume[day + 1, s] - res_volume[day, s])
                         v_e = res_volume[day, s] + f_end * (res_volume[day + 1, s] - res_volume[day, s])
-                        m1, out_m, rm = reservoir_step(res_mass[s, t], res_in[s], v_s, v_e, res_outflow[day, s],
-                                                       settling_m_s[t] * res_area[day, s], res_rate[day, s, t], tau)
+                        rate = res_rate[day, s, t]
+                        made = 0.0
+                        if mixed:
+                            rate += res_rx_out[s, k // n_src]
+                            made = res_prod[k, s]
+                        m1, out_m, rm, integral = reservoir_step(res_mass[s, t], res_in[s] + made / tau, v_s, v_e,
+                                                                 res_outflow[day, s],
+                                                                 settling_m_s[t] * res_area[day, s], rate, tau)
                         res_mass[s, t] = m1
                         res_flux[s] = out_m / tau
                         res_out_day[k, s] += out_m
-                        res_rm_day[k, s] += rm
+                        res_rm_day[k, s] += rm - made
                         res_in_day[k, s] += (res_in[s] - res_load[day, s, t]) * tau
+                        if mixed:
+                            v_mid = 0.5 * (v_s + v_e)
+                            for x in range(rx_start[g], rx_start[g + 1]):
+                                if rx_from[x] == k // n_src and rx_to[x] >= 0:
+                                    res_prod[rx_to[x] * n_src + k % n_src, s] += rx_res_rate[day, s, x] * v_mid \
+                                        * integral
                     # mass entering each chain head; side tributaries and reservoirs
                     # below a fused junction enter the first cell of the reach as a source
                     for j in range(n_chain):
@@ -1085,6 +1251,8 @@ def simulate_kernel(
                             facc[ghost_up[j]] += x
                     else:
                         remove(m, ck, keep, removed_acc[k])
+                if mixed and sub < n_sub:
+                    react(mass, c, prop, slot_reach, t0, n_sp, n_src, inv_ve, removed_acc, x_sp)
 
             # ---- daily outputs and budgets ------------------------------------
             for k in range(n_tag):

@@ -13,7 +13,7 @@ the tracers of one constituent add up to it exactly).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -33,9 +33,67 @@ MAX_SAMPLE_DAYS = 1000
 MIN_VOLUME_SHARE = 0.1
 
 
+_REMOVAL_KEYS = ("river_removal_per_day", "river_theta", "reservoir_removal_per_day", "reservoir_theta",
+                 "settling_velocity_m_per_day")
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A first-order reaction of one species of a constituent into a later one.
+
+    The rate is ``k20 * theta**(T - 20)`` (d-1 at 20 deg C), in rivers and in
+    reservoirs; the mass the ``source`` species loses this way is gained by the
+    ``product`` (in the same element units, e.g. g N), or leaves the
+    constituent when there is no product (a sink such as denitrification).
+
+    Attributes
+    ----------
+    source, product : str, str or None
+        Species names; the product comes later in the constituent's species list.
+    river_rate_per_day, reservoir_rate_per_day : float
+        Rate at 20 deg C, d-1.
+    river_theta, reservoir_theta : float
+        Temperature factors, dimensionless.
+    """
+
+    source: str
+    product: str | None
+    river_rate_per_day: float = 0.0
+    river_theta: float = 1.047
+    reservoir_rate_per_day: float = 0.0
+    reservoir_theta: float = 1.047
+
+    @classmethod
+    def from_table(cls, t: Table, species: list[str]) -> "Reaction":
+        """Read one ``[[constituents.reactions]]`` table of a constituent with ``species``."""
+        source = t.str("from")
+        product = t.str("to", default=None)
+        for key, name in (("from", source), ("to", product)):
+            if name is not None and name not in species:
+                raise t.error(key, f"'{name}' is not a species of this constituent; species: "
+                                   f"{', '.join(species)}")
+        if product is not None and species.index(product) <= species.index(source):
+            raise t.error("to", f"a reaction goes from a species to a later one in the species list "
+                                f"('{source}' -> '{product}'); list '{product}' after '{source}'")
+        r = cls(
+            source=source, product=product,
+            river_rate_per_day=t.float("river_rate_per_day", default=0.0, minimum=0.0),
+            river_theta=t.float("river_theta", default=1.047, positive=True),
+            reservoir_rate_per_day=t.float("reservoir_rate_per_day", default=0.0, minimum=0.0),
+            reservoir_theta=t.float("reservoir_theta", default=1.047, positive=True),
+        )
+        t.finish()
+        return r
+
+
 @dataclass(frozen=True)
 class Constituent:
     """A transported constituent and its removal parameters.
+
+    A constituent may be the sum of *species* (total nitrogen of organic N,
+    NH3-N and nitrate; total phosphorus of dissolved and particulate P) that
+    turn into each other by first-order reactions (:class:`Reaction`); it then has no
+    removal parameters of its own: each species has its own.
 
     Attributes
     ----------
@@ -53,6 +111,10 @@ class Constituent:
         Temperature factor in reservoirs, dimensionless.
     settling_velocity_m_per_day : float
         Apparent settling velocity in reservoirs, m d-1.
+    species : tuple of Constituent
+        The species the constituent is the sum of (empty: it is transported as one).
+    reactions : tuple of Reaction
+        Reactions between its species.
     """
 
     name: str
@@ -62,13 +124,37 @@ class Constituent:
     reservoir_removal_per_day: float = 0.0
     reservoir_theta: float = 1.047
     settling_velocity_m_per_day: float = 0.0
+    species: tuple["Constituent", ...] = ()
+    reactions: tuple[Reaction, ...] = ()
+
+    @property
+    def parts(self) -> tuple["Constituent", ...]:
+        """What is transported: the species, or the constituent itself."""
+        return self.species or (self,)
 
     @classmethod
-    def from_table(cls, t: Table) -> "Constituent":
-        """Read one ``[[constituents]]`` table."""
+    def from_table(cls, t: Table, species_of: str | None = None) -> "Constituent":
+        """Read one ``[[constituents]]`` table (or, with ``species_of``, one of its species)."""
         name = t.str("name")
         if not name.isidentifier() or name.lower() != name:
             raise t.error("name", f"'{name}' must be a lower-case identifier such as 'tn'")
+        if species_of is None and t.has("species"):
+            for key in _REMOVAL_KEYS:
+                if t.has(key):
+                    raise t.error(key, "a constituent made of species has no removal parameters of its "
+                                       "own; give them to each [[constituents.species]]")
+            species = tuple(cls.from_table(s, species_of=name) for s in t.tables("species"))
+            names = [s.name for s in species]
+            if not species or len(set(names)) != len(names) or name in names:
+                raise t.error("species", f"give one or more species with distinct names other than "
+                                         f"'{name}'; got {names}")
+            reactions = tuple(Reaction.from_table(r, names) for r in t.tables("reactions", default=[]))
+            c = cls(name=name, long_name=t.str("long_name", default=name), species=species,
+                    reactions=reactions)
+            t.finish()
+            return c
+        if t.has("reactions"):
+            raise t.error("reactions", "reactions need [[constituents.species]] to react between")
         c = cls(
             name=name,
             long_name=t.str("long_name", default=name),
@@ -244,10 +330,58 @@ class TransportResult:
         return float(rel.max()) if rel.size else 0.0
 
 
+@dataclass(frozen=True)
+class TracerLayout:
+    """The tracers of some constituents, as :func:`simulate` takes them.
+
+    Each constituent is one group; a group holds, for each of its species in
+    order, one tracer per tag (source): tracer ``group_start + s * n_tags + j``
+    is species ``s`` from tag ``j``.  Built by :func:`tracer_layout`.
+
+    Attributes
+    ----------
+    tracers : list of Constituent
+        One per tracer, named ``<species>_<tag>`` (or ``<species>`` with one tag).
+    groups, group_species : list of int
+        Tracers and species of each group.
+    reactions : list of (int, int, int, Reaction)
+        Group, source species index, product species index (-1: none), reaction.
+    names : list of str
+        The transported species (or constituent) of each group, in tracer order.
+    """
+
+    tracers: list[Constituent]
+    groups: list[int]
+    group_species: list[int]
+    reactions: list[tuple[int, int, int, Reaction]]
+    names: list[str]
+
+
+def tracer_layout(constituents: list[Constituent], tags: list[str]) -> TracerLayout:
+    """Tracers for ``constituents``, each species apportioned to ``tags`` (sources)."""
+    tracers: list[Constituent] = []
+    groups, species, reactions, names = [], [], [], []
+    for g, c in enumerate(constituents):
+        parts = c.parts
+        for sp in parts:
+            names.append(sp.name)
+            for tag in tags:
+                tracers.append(sp if len(tags) == 1 else
+                               replace(sp, name=f"{sp.name}_{tag}", species=(), reactions=()))
+        groups.append(len(parts) * len(tags))
+        species.append(len(parts))
+        index = [sp.name for sp in parts]
+        for r in c.reactions:
+            reactions.append((g, index.index(r.source), -1 if r.product is None else index.index(r.product), r))
+    return TracerLayout(tracers=tracers, groups=groups, group_species=species, reactions=reactions, names=names)
+
+
 def simulate(network: Network, tracers: list[Constituent], inputs: TransportInputs, *,
              courant: float = 0.9, dispersion_limit: float = 1.0,
              groups: list[int] | None = None,
-             day_labels: list[str] | None = None) -> TransportResult:
+             day_labels: list[str] | None = None,
+             group_species: list[int] | None = None,
+             reactions: list[tuple[int, int, int, Reaction]] | None = None) -> TransportResult:
     """Run the transport solver.
 
     Parameters
@@ -271,6 +405,15 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         Tags of a group must have the same removal parameters.
     day_labels : list of str, optional
         Dates of the days, to name the first bad day in errors.
+    group_species : list of int, optional
+        Species in each group (default 1): the tags of a group with ``n``
+        species are ``n`` blocks, one per species, of one tracer per source, and
+        only tags of the same species must share removal parameters.
+    reactions : list of (group, from, to, Reaction), optional
+        First-order reactions between the species of a group (``to`` after
+        ``from``; -1 for a sink); solved exactly per sub-step in reaches (a
+        matrix exponential) and reservoirs (species in order, see docs/solver.md).
+        :func:`tracer_layout` builds these arguments from constituents.
 
     Returns
     -------
@@ -316,15 +459,22 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     if sum(sizes) != n_tr or min(sizes, default=1) < 1:
         raise ValueError(f"groups {sizes} must be positive and add up to {n_tr} tracers")
     group_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    n_species = [1] * len(sizes) if group_species is None else list(group_species)
+    if len(n_species) != len(sizes) or any(n < 1 or size % n for n, size in zip(n_species, sizes, strict=True)):
+        raise ValueError(f"group_species {n_species} must divide the group sizes {sizes}")
     for g in range(len(sizes)):
-        first = tracers[group_start[g]]
-        for tag in tracers[group_start[g] + 1:group_start[g + 1]]:
-            if (tag.river_removal_per_day, tag.river_theta, tag.reservoir_removal_per_day,
-                    tag.reservoir_theta, tag.settling_velocity_m_per_day) != (
-                    first.river_removal_per_day, first.river_theta, first.reservoir_removal_per_day,
-                    first.reservoir_theta, first.settling_velocity_m_per_day):
-                raise ValueError(f"tags of one group must share removal parameters: "
-                                 f"{first.name} and {tag.name} differ")
+        n_src = sizes[g] // n_species[g]
+        for sp in range(n_species[g]):
+            block = tracers[group_start[g] + sp * n_src:group_start[g] + (sp + 1) * n_src]
+            for tag in block[1:]:
+                if any(getattr(tag, key) != getattr(block[0], key) for key in _REMOVAL_KEYS):
+                    raise ValueError(f"tags of one species must share removal parameters: "
+                                     f"{block[0].name} and {tag.name} differ")
+    rx = sorted(reactions or [], key=lambda x: x[0])
+    for g, a, b, _ in rx:
+        if not (0 <= g < len(sizes) and 0 <= a < n_species[g] and (b == -1 or a < b < n_species[g])):
+            raise ValueError(f"reaction ({g}, {a}, {b}) does not fit groups {sizes} of species {n_species}")
+    rx_start = np.searchsorted([x[0] for x in rx], np.arange(len(sizes) + 1)).astype(np.int64)
 
     per_day = 1.0 / SECONDS_PER_DAY
     k20_river = np.array([c.river_removal_per_day * per_day for c in tracers])
@@ -335,6 +485,10 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     # removal rates at each day's temperature, k20 theta^(T - 20) (s-1), (D, R|S, T)
     reach_rate = np.ascontiguousarray(k20_river * theta_river ** (arr["reach_temp"][:, :, None] - 20.0))
     res_rate = np.ascontiguousarray(k20_res * theta_res ** (arr["res_temp"][:, :, None] - 20.0))
+    rx_k = np.array([[r.river_rate_per_day * per_day, r.river_theta, r.reservoir_rate_per_day * per_day,
+                      r.reservoir_theta] for *_, r in rx]).reshape(-1, 4)
+    rx_river = np.ascontiguousarray(rx_k[:, 0] * rx_k[:, 1] ** (arr["reach_temp"][:, :, None] - 20.0))
+    rx_res = np.ascontiguousarray(rx_k[:, 2] * rx_k[:, 3] ** (arr["res_temp"][:, :, None] - 20.0))
 
     out_reach = np.zeros((n_day, n_reach, n_tr))
     out_reach_disp = np.zeros((n_day, n_reach, n_tr))
@@ -368,6 +522,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         arr["res_area"], arr["boundary_flux"], arr["boundary_conc"], arr["lateral_load"], arr["point_load"],
         arr["res_load"], reach_rate, res_rate, settling,
         arr["init_conc"], arr["init_res_conc"], group_start, float(courant), float(dispersion_limit), period,
+        np.array(n_species, dtype=np.int64), rx_start, np.array([x[1] for x in rx], dtype=np.int64),
+        np.array([x[2] for x in rx], dtype=np.int64), rx_river, rx_res,
         out_reach, out_reach_disp, out_sec, out_sec_disp, out_res_conc, out_res_mass, substeps, b_reach, b_res, s_reach, s_res,
         final,
     )

@@ -14,6 +14,8 @@ kernel                      here
 ``withdraw`` + ``advect``   :func:`advect`
 ``disperse`` + ``remove``   :func:`disperse` (:func:`dispersion_rate`)
 ``_inlet_split``            :func:`inlet_split`
+``reaction_propagators``    :func:`propagator` (scipy's ``expm``)
+``react``                   :func:`react`
 ``day_outputs``             the end of :func:`run`
 ==========================  =====================================
 
@@ -204,7 +206,32 @@ def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
         c1 = max(c0 + (a_in - beta * c0) * g, 0.0)
         integral = (m0 + a_in * dt - c1 * v1) / o if o > 0 else 0.0
     integral = max(integral, 0.0)
-    return m0 + a_in * dt - (q_out + removal) * integral, q_out * integral
+    return m0 + a_in * dt - (q_out + removal) * integral, q_out * integral, integral
+
+
+def propagator(sink, rx, dt):
+    """``exp(K dt)`` for species sinks ``sink`` (s-1) and reactions ``rx`` [(from, to, rate s-1)]."""
+    from scipy.linalg import expm
+
+    K = -np.diag(np.asarray(sink, dtype=float))
+    for a, b, k in rx:
+        K[a, a] -= k
+        if b >= 0:
+            K[b, a] += k
+    return expm(K * dt)
+
+
+def react(mass, conc, P, cells, tags_by_species, vol_end):
+    """Every cell, every source: the species vector times the reach's propagator ``P[r]``."""
+    n_src = len(tags_by_species[0])
+    for r, cell_list in enumerate(cells):
+        for i in cell_list:
+            for j in range(n_src):
+                x = np.array([mass[sp[j], i] for sp in tags_by_species])
+                y = P[r] @ x
+                for s, sp in enumerate(tags_by_species):
+                    mass[sp[j], i] = y[s]
+                    conc[sp[j]][i] = y[s] / vol_end[i]
 
 
 def advect(network, L, H, m, c_t, flux_t, inflow, lat_t, vol_end, dt):
@@ -287,8 +314,11 @@ def inlet_split(step, n_sub, tau, dt, q, tags, inflow, conc, a, h, r_prev, debt)
     return share, cin
 
 
-def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
-    """Transport as the kernel does; returns a dict of arrays."""
+def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, group_species=None, reactions=None):
+    """Transport as the kernel does; returns a dict of arrays.
+
+    ``group_species`` and ``reactions`` as :func:`hydro.transport.simulate` takes them.
+    """
     reaches, res_list = network.reaches, network.reservoirs
     R, S = len(reaches), len(res_list)
     D = inp.q_in.shape[0]
@@ -333,16 +363,32 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
             for j, cell in enumerate(inp.point_cell):
                 lat[t, cell] += inp.point_load[day, j, t]
         t0 = 0
-        for size in groups:
+        for g, size in enumerate(groups):
             tags = list(range(t0, t0 + size))
             t0 += size
             conc = {t: mass[t] / vol0 for t in tags}
             first = tracers[tags[0]]
-            keep = np.zeros(lay.n_cells)
+            n_sp = 1 if group_species is None else group_species[g]
+            n_src = size // n_sp
+            by_species = [tags[s * n_src:(s + 1) * n_src] for s in range(n_sp)]
+            rx = [(a, b, x) for gg, a, b, x in (reactions or []) if gg == g]
+            mixed = n_sp > 1 or bool(rx)
+
+            def rate(k20, theta, temp):
+                return k20 * per_day * theta ** (temp - 20)
+
+            keep = np.ones(lay.n_cells)
+            P = []
             for r in range(R):
-                k = first.river_removal_per_day * per_day * first.river_theta ** (inp.reach_temp[day, r] - 20)
+                temp = inp.reach_temp[day, r]
+                k = rate(first.river_removal_per_day, first.river_theta, temp)
                 for i in cells[r]:
-                    keep[i] = math.exp(-k * dt)
+                    keep[i] = 1.0 if mixed else math.exp(-k * dt)
+                if mixed:
+                    sink = [rate(tracers[sp[0]].river_removal_per_day, tracers[sp[0]].river_theta, temp)
+                            for sp in by_species]
+                    P.append(propagator(sink, [(a, b, rate(x.river_rate_per_day, x.river_theta, temp))
+                                               for a, b, x in rx], dt))
             up_mix = {}
             r_prev = {r: dict.fromkeys(tags, 0.0) for r in heads_all}
             sec_acc = {t: np.zeros(len(lay.section_cell)) for t in tags}
@@ -365,16 +411,25 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
                                 inp.res_outflow[day, s] * res_c[t, s] for s in L["res_into"][r])
                 flux = face_fluxes(network, L, H, conc, tags, up_mix, res_c, day, inp, lw)
                 inflows = {}
+                made = {}  # product of reactions in each reservoir this step, g
                 for t in tags:
                     res_flux = np.zeros(S)
+                    sp, j = (t - tags[0]) // n_src, (t - tags[0]) % n_src
                     for s in range(S):
+                        temp = inp.res_temp[day, s]
                         a_in = inp.res_load[day, s, t] + sum(flux[t][cells[u][-1]] for u in L["res_ups"][s])
-                        k = tracers[t].reservoir_removal_per_day * per_day \
-                            * tracers[t].reservoir_theta ** (inp.res_temp[day, s] - 20)
-                        res_mass[t, s], out = reservoir_step(
+                        a_in += made.get((t, s), 0.0) / tau
+                        k = rate(tracers[t].reservoir_removal_per_day, tracers[t].reservoir_theta, temp)
+                        k += sum(rate(x.reservoir_rate_per_day, x.reservoir_theta, temp) for a, b, x in rx if a == sp)
+                        res_mass[t, s], out, integral = reservoir_step(
                             res_mass[t, s], a_in, v_s[s], v_e[s], inp.res_outflow[day, s],
                             tracers[t].settling_velocity_m_per_day * per_day * inp.res_area[day, s], k, tau)
                         res_flux[s] = out / tau
+                        for a, b, x in rx:
+                            if a == sp and b >= 0:
+                                key = (by_species[b][j], s)
+                                made[key] = made.get(key, 0.0) + rate(x.reservoir_rate_per_day, x.reservoir_theta,
+                                                                      temp) * 0.5 * (v_s[s] + v_e[s]) * integral
                     inflow = {}
                     m = mass[t]
                     for r in range(R):
@@ -412,6 +467,8 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None):
                             for i in range(lay.n_cells):
                                 m[i] *= keep[i]
                                 conc[t][i] = m[i] / vol_end[i]
+                if mixed and step < n_sub:
+                    react(mass, conc, P, cells, by_species, vol_end)
             for t in tags:
                 for i in range(lay.n_cells):
                     if abs(mass[t, i]) < TINY:

@@ -13,6 +13,7 @@ CASE_MODULES: list[str] = [
     "hydro.validation.analytical",
     "hydro.validation.flux_inlet",
     "hydro.validation.consistency",
+    "hydro.validation.reactions",
     "hydro.validation.peer",
     "hydro.validation.reference",
     "hydro.validation.metrics_cases",
