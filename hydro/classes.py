@@ -316,11 +316,23 @@ def agreement_places(agreement) -> tuple[list[str], list[str]]:
     return list(dict.fromkeys(places)), list(dict.fromkeys(lakes))
 
 
+def agreement_class_table(agreement, series, path=None) -> list[ClassRow]:
+    """The class table of every parameter at the places an agreement names (``hydro compensate``).
+
+    Its reservoirs (read from the results file ``path``) and the sections its class rules
+    judge as ``lake`` take the lake limits.
+    """
+    places, lakes = agreement_places(agreement)
+    reservoirs = reservoir_ids(path) if path is not None else []
+    return class_table(series, reservoirs, [p for p in places if p in series.sections], lakes=lakes)
+
+
 __all__ = [
     "JSON_KEYS",
     "MONTHS",
     "TN_RIVER_REFERENCE",
     "ClassRow",
+    "agreement_class_table",
     "agreement_places",
     "class_table",
     "class_table_of",

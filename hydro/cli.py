@@ -304,8 +304,14 @@ def validate_command(cases, quick, as_json, list_only):
 @click.option("--plot", "plot_out", type=click.Path(dir_okay=False), metavar="FIG.png",
               help="With --uncertainty: also draw the bands (median, 5-95 %%, probability of paying) to a "
                    "figure (png, pdf or svg).")
+@click.option("--quality", is_flag=True,
+              help="With --json: print an object, the payments (or --scenarios rows) under \"payments\" "
+                   "(\"incentives\") and the water-quality tables the text shows under \"classes\" (GB 3838 "
+                   "class per section, month and parameter) or \"effects\" (--scenarios: each scenario's "
+                   "change of every parameter and of the quality payments).")
 def compensate_command(series_path, agreement, scenario, as_json, csv_out, overwrite, incentives, scenario_file,
-                       overrides, skip_unavailable, members, seed, workers, scheduler, parameters_from, plot_out):
+                       overrides, skip_unavailable, members, seed, workers, scheduler, parameters_from, plot_out,
+                       quality=False):
     """Payments per year, section, component, payer and payee under an agreement.
 
     The series is a hydro results file or a monitoring CSV of monthly section
@@ -323,8 +329,8 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
                                    "compensation --agreement AGREEMENT.toml)")
         check_output(plot_out, overwrite, option="--plot")
     if members is not None:  # payments with uncertainty (hydro/compensation/uncertainty.py)
-        if incentives or scenario:
-            raise click.UsageError("--uncertainty takes neither --scenarios nor --scenario")
+        if incentives or scenario or quality:
+            raise click.UsageError("--uncertainty takes neither --scenarios, --scenario nor --quality")
         from hydro.compensation.uncertainty import compensate_uncertainty
 
         compensate_uncertainty(series_path, agreement, members, seed=seed, overrides=tuple(overrides),
@@ -334,11 +340,20 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
         return
     if (workers or scheduler or parameters_from) and members is None:
         raise click.UsageError("--workers, --scheduler and --parameters-from go with --uncertainty")
+    if quality and not as_json:
+        raise click.UsageError("--quality goes with --json (the text output always shows the quality tables)")
     if incentives:
         from hydro.scenarios.cli import compensate_scenarios
+        from hydro.scenarios.summary import effects_output
 
-        compensate_scenarios(series_path, agreement, scenario_file, as_json, csv_out, overwrite=overwrite,
-                             skip_unavailable=skip_unavailable, overrides=overrides)
+        if not (as_json and quality):  # the incentives table (JSON: its list of rows, unchanged)
+            compensate_scenarios(series_path, agreement, scenario_file, as_json, csv_out, overwrite=overwrite,
+                                 skip_unavailable=skip_unavailable, overrides=overrides)
+        text = effects_output(series_path, agreement, scenario_file, as_json=as_json, quality=quality,
+                              csv_out=csv_out, overwrite=overwrite, skip_unavailable=skip_unavailable,
+                              overrides=overrides)
+        if text:  # each parameter's change and the quality payments' (--json: only with --quality)
+            click.echo(text)
         return
     from hydro.compensation import (Agreement, evaluate, format_payments, payments_as_json,
                                     write_payments_csv)
@@ -346,8 +361,8 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     from hydro.monitoring import read_series
 
     if is_published_figures(series_path):  # published figures: infer the unpublished price (agreements.md)
-        if csv_out or scenario:
-            raise click.UsageError("a published-figures CSV takes neither --csv nor --scenario")
+        if csv_out or scenario or quality:
+            raise click.UsageError("a published-figures CSV takes neither --csv, --scenario nor --quality")
         click.echo(compensate_published(series_path, agreement, list(overrides), as_json=as_json))
         return
     series = read_series(series_path, scenario)
@@ -360,10 +375,17 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
             click.echo(f"skipped: {key} {parameter} at {section} (no data)", err=True)
     if csv_out:
         write_payments_csv(payments, csv_out, overwrite=overwrite)
-    if as_json:
+    from hydro.classes import agreement_class_table, classes_as_json, format_class_table
+
+    classes = agreement_class_table(rules, series, series_path)  # every parameter at the agreement's places
+    if as_json and quality:
+        click.echo(json.dumps({"payments": payments_as_json(payments), "classes": classes_as_json(classes)},
+                              indent=1, ensure_ascii=False))
+    elif as_json:
         click.echo(json.dumps(payments_as_json(payments), indent=1, ensure_ascii=False))
     else:
         click.echo(format_payments(payments))
+        click.echo("\n" + format_class_table(classes))
         for gap in series.missing():
             click.echo(f"missing: {gap['section']} {gap['parameter']} {gap['year']}, "
                        f"month{'s' if len(gap['months']) > 1 else ''} {_ranges(gap['months'])} "

@@ -29,6 +29,17 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
 ``probability_met`` (1)
     with a weather ensemble: the share of members meeting the target in its year
     (default: the last complete year).
+``mean_concentration`` / ``mean_concentration_change`` (mg/L, whole run)
+    for every constituent the results carry (``tn``, ``nh3n``, ``tp``, ``codmn``; the
+    ``source`` column names it): the mean of the monthly means at each section
+    (flow-weighted) and reservoir (time means), and its change against the baseline
+    (negative: cleaner).
+``mean_load`` / ``mean_load_change`` (kg/d, whole run)
+    the mean load of each constituent through each section, and its change.
+
+With an agreement, :func:`quality_effects` gives each scenario's effect at the
+agreement's sections on every parameter and on the quality part of each payment
+(``hydro compensate --scenarios``); :func:`format_effects` prints it.
 """
 
 from __future__ import annotations
@@ -151,6 +162,7 @@ def summarise(run) -> list[dict]:
     sources = list(base.coords["source"])
     base_load = base["subbasin_tn_source_input"].sum(axis=(0, 1))
     base_in = _reservoir_input(base)
+    base_means = _constituent_means(base)
     for sid, res in zip(run.names, run.results):
         dates = res.dates
         partial = partial_years(dates)
@@ -186,9 +198,43 @@ def summarise(run) -> list[dict]:
             years, mean, high = annual_stats(dates, c, q, complete_only=True)
             met = target_met(t, years, mean[:, 0], high[:, 0])
             add(sid, "first_year_met", years[met][0] if met.any() else np.nan, "year", t.location, t.id)
+        for (quantity, loc, p), (value, unit) in _constituent_means(res).items():
+            base_value = base_means.get((quantity, loc, p), (np.nan, unit))[0]
+            add(sid, quantity, value, unit, loc, p)
+            add(sid, f"{quantity}_change", value - base_value, unit, loc, p)
     if run.ensemble:
         rows.extend(ensemble_probabilities(run))
     return rows
+
+
+def constituents_of(res) -> list[str]:
+    """The constituents whose section or reservoir concentration ``res`` carries, TN first."""
+    from hydro.standards import PARAMETERS
+
+    names = list(res.constituents) or list(PARAMETERS)
+    found = [p for p in names if f"section_{p}_concentration" in res.data
+             or f"reservoir_{p}_concentration" in res.data]
+    return sorted(found, key=lambda p: (PARAMETERS.index(p) if p in PARAMETERS else len(PARAMETERS), p))
+
+
+def _constituent_means(res) -> dict[tuple[str, str, str], tuple[float, str]]:
+    """``{(quantity, location, constituent): (value, unit)}``: whole-run mean concentration
+    (mean of monthly means; flow-weighted at sections) and mean section load (kg/d)."""
+    out: dict[tuple[str, str, str], tuple[float, str]] = {}
+    dates = res.dates
+    for p in constituents_of(res):
+        for kind, flow_name in (("section", "section_discharge"), ("reservoir", None)):
+            name = f"{kind}_{p}_concentration"
+            if name not in res.data:
+                continue
+            flow = np.asarray(res[flow_name]) if flow_name and flow_name in res.data else None
+            _, monthly = monthly_means(dates, np.asarray(res[name]), flow)
+            for j, loc in enumerate(res.coords.get(kind, [])):
+                out[("mean_concentration", str(loc), p)] = (float(np.nanmean(monthly[:, j])), "mg L-1")
+                if kind == "section" and f"section_{p}_load" in res.data:
+                    out[("mean_load", str(loc), p)] = (float(np.nanmean(np.asarray(res[f"section_{p}_load"])[:, j])),
+                                                       "kg d-1")
+    return out
 
 
 def _reservoir_input(res) -> np.ndarray:
@@ -308,4 +354,228 @@ def format_summary(rows: list[dict]) -> str:
             if r["quantity"] == "probability_met":
                 out.append(f"    target {r['source']} ({r['location']}): P(met in {r['year']}) = "
                            f"{r['value']:.2f}")
+        if s != scen[0]:
+            out.extend(_change_lines(mine))
     return "\n".join(out)
+
+
+def _change_lines(rows: list[dict]) -> list[str]:
+    """``    gubeikou  change of the run mean: TN -0.120 mg/L, ...; load TN -12.3 kg/d, ...`` per location."""
+    from hydro.classes import parameter_label
+
+    out = []
+    changes = [r for r in rows if r["quantity"] in ("mean_concentration_change", "mean_load_change")]
+    for loc in dict.fromkeys(r["location"] for r in changes):
+        conc = [f"{parameter_label(r['source'])} {r['value']:+.3g} mg/L" for r in changes
+                if r["location"] == loc and r["quantity"] == "mean_concentration_change"]
+        load = [f"{parameter_label(r['source'])} {r['value']:+,.4g} kg/d" for r in changes
+                if r["location"] == loc and r["quantity"] == "mean_load_change"]
+        out.append(f"    {loc:20s} change of the run mean against the baseline: " + ", ".join(conc)
+                   + ("; load " + ", ".join(load) if load else ""))
+    return out
+
+
+# ---------------------------------------------------------------------------------
+# Effects of scenarios under an agreement: every parameter, and the quality payments
+# ---------------------------------------------------------------------------------
+#: Payment components that judge water quality (a ``target`` on ``flow`` is quantity, left out).
+QUALITY_COMPONENTS: tuple[str, ...] = ("quality_class", "tn_reduction", "target")
+
+#: Keys of the rows of :func:`quality_effects`.
+EFFECT_COLUMNS: tuple[str, ...] = ("scenario", "quantity", "location", "parameter", "year", "payer", "payee",
+                                   "value", "change", "unit")
+
+
+def _scenario_names(path: Path) -> list[str]:
+    """The ``scenario`` coordinate of a results file (a HydroError when it has none)."""
+    import netCDF4
+
+    from hydro.errors import HydroError
+
+    with netCDF4.Dataset(path, "r") as ds:
+        if "scenario" not in ds.variables:
+            raise HydroError(f"{path}: not a scenarios file (no 'scenario' dimension); make one with "
+                             "`hydro scenarios BASIN SCENARIOS.toml -o OUT.nc`")
+        return [s.decode() if isinstance(s, bytes) else str(s) for s in np.ravel(ds.variables["scenario"][:])]
+
+
+def _series_means(series, place: str, parameter: str, load: bool) -> tuple[float, float]:
+    """(mean of the monthly means (mg/L), mean load (kg/d) or NaN) over the months with values."""
+    import calendar
+
+    from hydro.monitoring import FLOW
+
+    conc, volume, days = [], [], []
+    for year in series.years:
+        c = series.monthly(place, parameter, year)
+        v = series.monthly(place, FLOW, year)
+        for m in range(12):
+            if np.isfinite(c[m]):
+                conc.append(c[m])
+                if np.isfinite(v[m]):
+                    volume.append(c[m] * v[m])  # g/m3 x m3 = g
+                    days.append(calendar.monthrange(year, m + 1)[1])
+    mean = float(np.mean(conc)) if conc else np.nan
+    kg_per_day = float(np.sum(volume) / 1e3 / np.sum(days)) if (load and days) else np.nan
+    return mean, kg_per_day
+
+
+def _quality_parts(payments) -> dict[tuple[int, str, str, str], float]:
+    """Signed quality amounts (yuan) per (year, payer, payee, parameter), and ``"all"`` parameters."""
+    from hydro.monitoring import FLOW
+
+    out: dict[tuple[int, str, str, str], float] = {}
+    for p in payments:
+        if p.component not in QUALITY_COMPONENTS or p.parameter in (FLOW, ""):
+            continue
+        for key in ((p.year, p.payer, p.payee, p.parameter), (p.year, p.payer, p.payee, "all")):
+            out[key] = out.get(key, 0.0) + p.amount_yuan
+    return out
+
+
+def quality_effects(scenarios_path, agreement, skip_unavailable: bool = False) -> list[dict]:
+    """Each scenario's effect on every parameter and on the quality part of each payment.
+
+    For every scenario of a ``hydro scenarios`` file the agreement is evaluated on its
+    section series (:func:`hydro.monitoring.read_series`, the engine's monthly means),
+    and compared with the ``baseline`` scenario (the first when none is so named).
+
+    Parameters
+    ----------
+    scenarios_path : str or Path
+        A results file with a ``scenario`` dimension.
+    agreement : Agreement or str or Path
+    skip_unavailable : bool
+        Leave out rule parameters the results have no data for (as ``--skip-unavailable``).
+
+    Returns
+    -------
+    list of dict with keys :data:`EFFECT_COLUMNS`
+        ``mean_concentration`` (mg L-1): the mean of the monthly means over the run at
+        each section and reservoir the agreement names, per parameter the series
+        carries; ``mean_load`` (kg d-1): the load through each of those sections
+        (monthly flow-weighted mean x volume; not for reservoirs); ``quality_payment``
+        (yuan): the signed sum of the quality components (``quality_class``,
+        ``tn_reduction``, ``target`` on a concentration) per year, payer, payee and
+        parameter, and over all parameters (``parameter = "all"``).  ``value`` is the
+        scenario's, ``change`` the scenario's minus the baseline's; ``year`` is
+        ``"all"`` for run means.
+
+    Raises
+    ------
+    HydroError
+        For a file without scenarios, and the errors of the agreement's evaluation.
+    """
+    from hydro.classes import agreement_places, reservoir_ids
+    from hydro.compensation import Agreement, evaluate
+    from hydro.monitoring import read_series
+    from hydro.standards import PARAMETERS
+
+    path = Path(scenarios_path)
+    names = _scenario_names(path)
+    if not isinstance(agreement, Agreement):
+        agreement = Agreement.from_toml(agreement)
+    places, _ = agreement_places(agreement)
+    lakes = set(reservoir_ids(path))
+    evaluated = {}
+    for sid in names:
+        series = read_series(path, scenario=sid)
+        evaluated[sid] = (series, evaluate(agreement, series, skip_unavailable=skip_unavailable))
+    base = "baseline" if "baseline" in names else names[0]
+    base_series, base_payments = evaluated[base]
+    base_parts = _quality_parts(base_payments)
+    rows: list[dict] = []
+
+    def add(sid, quantity, location, parameter, year, payer, payee, value, baseline, unit):
+        rows.append({"scenario": sid, "quantity": quantity, "location": location, "parameter": parameter,
+                     "year": year, "payer": payer, "payee": payee, "value": float(value),
+                     "change": float(value - baseline), "unit": unit})
+
+    for sid in names:
+        series, payments = evaluated[sid]
+        for loc in places:
+            for p in PARAMETERS:
+                if not series.has(loc, p):
+                    continue
+                c, load = _series_means(series, loc, p, loc not in lakes)
+                cb, load_b = _series_means(base_series, loc, p, loc not in lakes)
+                add(sid, "mean_concentration", loc, p, "all", "", "", c, cb, "mg L-1")
+                if loc not in lakes:
+                    add(sid, "mean_load", loc, p, "all", "", "", load, load_b, "kg d-1")
+        parts = _quality_parts(payments)
+        for key in sorted(set(parts) | set(base_parts), key=lambda k: (k[0], k[1], k[2], k[3] == "all", k[3])):
+            year, payer, payee, p = key
+            add(sid, "quality_payment", "", p, year, payer, payee, parts.get(key, 0.0), base_parts.get(key, 0.0),
+                "yuan")
+    return rows
+
+
+def json_ready(rows: list[dict]) -> list[dict]:
+    """Rows with NaN and infinite floats as None (JSON ``null``)."""
+    return [{k: (None if isinstance(v, float) and not np.isfinite(v) else v) for k, v in r.items()} for r in rows]
+
+
+def format_effects(rows: list[dict]) -> str:
+    """The rows of :func:`quality_effects` as text: parameters at the agreement's places, then
+    the quality part of the payments, each with its change against the baseline."""
+    from hydro.classes import parameter_label
+
+    def num(v, fmt):
+        return "-" if not np.isfinite(v) else format(v, fmt)
+
+    out = ["Effect on each parameter at the agreement's sections (run mean; change against the baseline)"]
+    means = [r for r in rows if r["quantity"] in ("mean_concentration", "mean_load")]
+    if not means:
+        out.append("  (the results carry no parameter at the agreement's sections)")
+    keyed = {(r["scenario"], r["location"], r["parameter"], r["quantity"]): r for r in means}
+    out.append(f"  {'scenario':20s} {'location':18s} {'parameter':9s} {'mg/L':>9s} {'change':>9s} "
+               f"{'load kg/d':>11s} {'change':>10s}")
+    for (sid, loc, p, q), r in keyed.items():
+        if q != "mean_concentration":
+            continue
+        load = keyed.get((sid, loc, p, "mean_load"))
+        out.append(f"  {sid:20s} {loc:18s} {parameter_label(p):9s} {num(r['value'], '9.4g')} "
+                   f"{num(r['change'], '+9.3g')} "
+                   + (f"{num(load['value'], '11,.1f')} {num(load['change'], '+10,.1f')}" if load else
+                      f"{'-':>11s} {'-':>10s}"))
+    pays = [r for r in rows if r["quantity"] == "quality_payment"]
+    out.append("")
+    out.append("Quality part of the payments (yuan, positive: payer pays payee; change against the baseline)")
+    if not pays:
+        out.append("  (the agreement has no quality rule evaluated on these results)")
+    for r in pays:
+        label = "all parameters" if r["parameter"] == "all" else parameter_label(r["parameter"])
+        out.append(f"  {r['scenario']:20s} {r['year']}  {r['payer']} -> {r['payee']}  {label:14s} "
+                   f"{num(r['value'], '14,.0f')}  change {num(r['change'], '+14,.0f')}")
+    return "\n".join(out)
+
+
+def effects_output(scenarios_path, agreement, scenario_file=None, *, as_json: bool = False, quality: bool = False,
+                   csv_out=None, overwrite: bool = False, skip_unavailable: bool = False, overrides=()) -> str:
+    """What ``hydro compensate --scenarios`` prints after (or, with ``--json --quality``,
+    instead of) the incentives table.
+
+    Returns
+    -------
+    str
+        The text of :func:`format_effects`; with ``as_json`` and ``quality`` one JSON
+        object ``{"incentives": [...], "effects": [...]}`` (the incentive rows, written
+        to ``csv_out`` too, and the rows of :func:`quality_effects`); with ``as_json``
+        alone ``""`` (the JSON stays the list of incentive rows).
+    """
+    import json
+
+    from hydro.compensation import Agreement
+
+    if as_json and not quality:
+        return ""
+    rules = Agreement.from_toml(agreement, overrides=list(overrides))
+    effects = quality_effects(scenarios_path, rules, skip_unavailable=skip_unavailable)
+    if not as_json:
+        return "\n" + format_effects(effects)
+    from hydro.scenarios.incentives import incentives, write_csv
+
+    rows = incentives(scenarios_path, rules, scenario_file, skip_unavailable=skip_unavailable)
+    if csv_out:
+        write_csv(rows, csv_out, overwrite=overwrite)
+    return json.dumps({"incentives": json_ready(rows), "effects": json_ready(effects)}, indent=1, ensure_ascii=False)

@@ -1,0 +1,117 @@
+"""Issue 14: scenarios report their effect on each parameter and on the quality part of each payment."""
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+from synthetic_quality import write_quality_results
+
+from hydro.compensation import Agreement, evaluate
+from hydro.monitoring import read_series
+from hydro.scenarios import run_scenarios
+from hydro.scenarios.summary import (
+    EFFECT_COLUMNS,
+    effects_output,
+    format_effects,
+    format_summary,
+    quality_effects,
+    summarise,
+)
+
+ROOT = Path(__file__).resolve().parents[1]
+PHASE1 = ROOT / "configs/agreements/miyun_chaobai_phase1_2018.toml"
+
+
+@pytest.fixture(scope="module")
+def scenarios_nc(tmp_path_factory):
+    """A baseline and a scenario with every concentration 20 % lower, all four parameters."""
+    return write_quality_results(tmp_path_factory.mktemp("s") / "s.nc", start="2017-01-01", end="2020-12-31",
+                                 scenarios=["baseline", "cut"], scale=[1.0, 0.8])
+
+
+def _row(rows, **match):
+    (r,) = [r for r in rows if all(r[k] == v for k, v in match.items())]
+    return r
+
+
+def test_every_parameter_changes_at_the_agreement_sections(scenarios_nc):
+    rows = quality_effects(scenarios_nc, PHASE1)
+    assert all(set(r) == set(EFFECT_COLUMNS) for r in rows)
+    sections = {"gubeikou", "baihe_border", "qingshui_outlet"}
+    means = [r for r in rows if r["quantity"] == "mean_concentration"]
+    assert {(r["location"], r["parameter"]) for r in means} == {(s, p) for s in sections
+                                                                for p in ("tn", "nh3n", "tp", "codmn")}
+    for s in sections:
+        for p in ("tn", "nh3n", "tp", "codmn"):
+            base = _row(rows, scenario="baseline", quantity="mean_concentration", location=s, parameter=p)
+            cut = _row(rows, scenario="cut", quantity="mean_concentration", location=s, parameter=p)
+            assert base["change"] == 0
+            # the same flow, every concentration x 0.8 up to the 2 % noise of each scenario's draw
+            assert cut["change"] == pytest.approx(-0.2 * base["value"], rel=0.02)
+            load = _row(rows, scenario="cut", quantity="mean_load", location=s, parameter=p)
+            assert load["change"] < 0 and load["unit"] == "kg d-1"
+
+
+def test_the_load_is_the_flow_weighted_mean_times_the_volume(scenarios_nc):
+    rows = quality_effects(scenarios_nc, PHASE1)
+    s = read_series(scenarios_nc, scenario="baseline")
+    c = np.concatenate([s.monthly("gubeikou", "tp", y) for y in s.years])
+    v = np.concatenate([s.monthly("gubeikou", "flow", y) for y in s.years])
+    days = (date(2020, 12, 31) - date(2017, 1, 1)).days + 1
+    # mg/L = g/m3; x m3 = g; / 1e3 = kg; over the run's days
+    expected = float(np.sum(c * v) / 1e3 / days)
+    got = _row(rows, scenario="baseline", quantity="mean_load", location="gubeikou", parameter="tp")["value"]
+    assert got == pytest.approx(expected, rel=1e-12)
+
+
+def test_the_quality_part_of_each_payment(scenarios_nc):
+    rows = quality_effects(scenarios_nc, PHASE1)
+    a = Agreement.from_toml(PHASE1)
+    pays = evaluate(a, read_series(scenarios_nc, scenario="cut"))
+    base = evaluate(a, read_series(scenarios_nc, scenario="baseline"))
+    for year in (2018, 2019, 2020):
+        for p in ("tn", "nh3n", "tp", "codmn"):
+            def total(payments, year=year, p=p):
+                return sum(x.amount_yuan for x in payments if x.year == year and x.parameter == p
+                           and x.component in ("quality_class", "tn_reduction", "target"))
+            r = _row(rows, scenario="cut", quantity="quality_payment", year=year, parameter=p)
+            assert r["value"] == pytest.approx(total(pays)) and r["unit"] == "yuan"
+            assert r["change"] == pytest.approx(total(pays) - total(base))
+        parts = [r for r in rows if r["scenario"] == "cut" and r["quantity"] == "quality_payment"
+                 and r["year"] == year and r["parameter"] != "all"]
+        everything = _row(rows, scenario="cut", quantity="quality_payment", year=year, parameter="all")
+        assert everything["value"] == pytest.approx(sum(r["value"] for r in parts))
+        assert everything["payer"] == "beijing" and everything["payee"] == "chengde_zhangjiakou"
+    # cleaner water earns more under the class bonus (CODMn, NH3-N, TP)
+    assert _row(rows, scenario="cut", quantity="quality_payment", year=2019, parameter="tp")["change"] > 0
+    # the quantity rule (flow) is no part of it
+    assert not any(r["parameter"] == "flow" for r in rows)
+
+
+def test_text_and_json_outputs(scenarios_nc):
+    rows = quality_effects(scenarios_nc, PHASE1)
+    text = format_effects(rows)
+    assert "Effect on each parameter" in text and "Quality part of the payments" in text
+    assert "NH3-N" in text and "CODMn" in text and "all parameters" in text
+    assert effects_output(scenarios_nc, PHASE1).strip() == text
+    assert effects_output(scenarios_nc, PHASE1, as_json=True) == ""  # the JSON list of incentives stays as it was
+
+
+def test_hydro_scenarios_summary_reports_each_constituent():
+    run = run_scenarios(ROOT / "configs/examples/watershed", ROOT / "configs/scenarios/watershed.toml",
+                        date(2001, 1, 1), date(2002, 12, 31))
+    rows = summarise(run)
+    base, other = run.names[0], run.names[1]
+    got = [r for r in rows if r["quantity"] == "mean_concentration" and r["scenario"] == other]
+    assert got and {r["source"] for r in got} == set(run.results[0].constituents) & {"tn", "tp", "nh3n", "codmn"}
+    for r in got:
+        (b,) = [x for x in rows if x["quantity"] == "mean_concentration" and x["scenario"] == base
+                and x["location"] == r["location"] and x["source"] == r["source"]]
+        (c,) = [x for x in rows if x["quantity"] == "mean_concentration_change" and x["scenario"] == other
+                and x["location"] == r["location"] and x["source"] == r["source"]]
+        assert c["value"] == pytest.approx(r["value"] - b["value"], abs=1e-12)
+    assert all(r["value"] == 0 for r in rows if r["scenario"] == base and r["quantity"].endswith("_change")
+               and r["quantity"].startswith("mean_"))
+    text = format_summary(rows)
+    assert "change of the run mean against the baseline: TN" in text
