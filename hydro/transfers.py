@@ -14,18 +14,29 @@ an outlet reservoir.  Each table names one series file::
     csv = "transfers/snwd_miyun_daily.csv"
     origin = "south-to-north"    # where the water comes from (inflows)
     tn_mg_per_l = 1.34           # TN of the water, when the file has no tn_mg_per_l column
+    tp_mg_per_l = 0.020          # any other species or constituent of SPECIES, the same way
     reference = "..."            # where the numbers come from
     note = "..."
 
 The series file (CSV, UTF-8, ``#`` lines are comments) has a ``date`` column and
 exactly one of ``flow_m3_s`` (mean flow over the row's day or month) or
 ``volume_mcm`` (10^6 m3 over the row's day or month), and for inflows optionally
-``tn_mg_per_l``.  Dates are either all ``YYYY-MM-DD`` (daily rows) or all
+concentrations ``<x>_mg_per_l``.  Dates are either all ``YYYY-MM-DD`` (daily rows) or all
 ``YYYY-MM`` (monthly rows: the month's volume, or its mean flow, spread evenly
 over its days), strictly increasing.  Days of the run that no row covers carry
 no transfer; for a ``release`` the reservoir follows its rule
 (``target_release_m3_s``) on those days.  Errors name the file, the line and the
 column, and say what to write instead.
+
+Water quality of an inflow: ``<x>_mg_per_l`` for every name ``x`` of :data:`SPECIES`
+(TN and its species organic N, NH3-N and NO3-N; TP and its dissolved and
+particulate parts; the permanganate index CODMn), each given once, as a key of
+the table (constant) or as a column of the file (day by day).  TN is required;
+a name not given brings none of it (a zero load: give it where the water
+carries it).  Where a total and its parts are given (``tn`` = ``orgn`` +
+``nh3n`` + ``no3n``; ``tp`` = ``dp`` + ``pp``), the parts may not exceed the
+total, and all of them must add up to it, within :data:`PARTS_TOLERANCE_MG_PER_L`
+(or 0.1 % of the total).  :meth:`Transfers.species_load` gives each name's load.
 
 What each kind does (all flows m3 s-1):
 
@@ -64,6 +75,14 @@ from hydro.units import SECONDS_PER_DAY
 
 KINDS = ("inflow", "release", "ecological", "abstraction")
 VALUE_COLUMNS = ("flow_m3_s", "volume_mcm")
+#: Names ``x`` a transferred water's ``<x>_mg_per_l`` may give: TN, organic N, NH3-N, NO3-N,
+#: TP, dissolved P, particulate P, CODMn (the constituent and species names of issue 14).
+SPECIES = ("tn", "orgn", "nh3n", "no3n", "dp", "pp", "tp", "codmn")
+#: Totals and their parts: given together, the parts add up to the total.
+PARTS = {"tn": ("orgn", "nh3n", "no3n"), "tp": ("dp", "pp")}
+#: How far given parts may be from their total, mg L-1 (values are given to 3 decimals).
+PARTS_TOLERANCE_MG_PER_L = 0.001
+CONCENTRATION_SUFFIX = "_mg_per_l"
 #: g s-1 per (m3 s-1 * mg L-1): mg L-1 = g m-3.
 G_PER_S_PER_M3S_MGL = 1.0
 
@@ -88,6 +107,9 @@ class SeriesFile:
         First and last day the file covers.
     volume_m3 : float
         Volume the file gives over the whole run's covered days, m3.
+    species : dict of str to (D,) float
+        Every ``<x>_mg_per_l`` column, by name ``x`` (``tn`` included), mg L-1 (NaN on
+        uncovered days).
     """
 
     path: Path
@@ -98,6 +120,7 @@ class SeriesFile:
     first: date
     last: date
     volume_m3: float
+    species: dict = field(default_factory=dict)
 
 
 def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
@@ -129,12 +152,17 @@ def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
     if header is None or "date" not in header:
         raise HydroError(f"{path}: expected a header line with a 'date' column and one of "
                          f"{' or '.join(VALUE_COLUMNS)} (e.g. 'date,flow_m3_s,tn_mg_per_l')")
-    known = ("date", *VALUE_COLUMNS, "tn_mg_per_l")
+    known = ("date", *VALUE_COLUMNS, *(x + CONCENTRATION_SUFFIX for x in SPECIES))
     for h in header:
+        if h.endswith(CONCENTRATION_SUFFIX) and h not in known:
+            raise HydroError(f"{path}, line {header_line}: column '{h}': unknown species "
+                             f"'{h[:-len(CONCENTRATION_SUFFIX)]}'" + suggest(h, known)
+                             + f"; concentration columns are <x>_mg_per_l with x one of {', '.join(SPECIES)}")
         if h not in known:
             raise HydroError(f"{path}, line {header_line}: unknown column '{h}'" + suggest(h, known)
                              + f"; the columns are date, one of {', '.join(VALUE_COLUMNS)}"
-                             + (", and optionally tn_mg_per_l" if allow_tn else ""))
+                             + (", and optionally <x>_mg_per_l concentrations (x one of "
+                                + ", ".join(SPECIES) + ")" if allow_tn else ""))
     if len(set(header)) != len(header):
         raise HydroError(f"{path}, line {header_line}: a column is named twice: {', '.join(header)}")
     values = [c for c in VALUE_COLUMNS if c in header]
@@ -142,18 +170,19 @@ def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
         raise HydroError(f"{path}, line {header_line}: give exactly one of the columns "
                          f"{' or '.join(VALUE_COLUMNS)} (mean flow or volume over the row's day "
                          f"or month); the header has {', '.join(header)}")
-    if "tn_mg_per_l" in header and not allow_tn:
-        raise HydroError(f"{path}, line {header_line}: column 'tn_mg_per_l' is only for inflows "
+    conc_cols = [h for h in header if h.endswith(CONCENTRATION_SUFFIX)]
+    if conc_cols and not allow_tn:
+        raise HydroError(f"{path}, line {header_line}: column '{conc_cols[0]}' is only for inflows "
                          "(water leaving takes the concentration it has); remove the column")
     value_col = values[0]
     i_date, i_val = header.index("date"), header.index(value_col)
-    i_tn = header.index("tn_mg_per_l") if "tn_mg_per_l" in header else None
+    i_conc = {h[:-len(CONCENTRATION_SUFFIX)]: header.index(h) for h in conc_cols}
     if not rows:
         raise HydroError(f"{path}: no data lines after the header")
     run0, n_day = dates[0], len(dates)
     flow = np.zeros(n_day)
     covered = np.zeros(n_day, dtype=bool)
-    tn = np.full(n_day, np.nan) if i_tn is not None else None
+    species = {x: np.full(n_day, np.nan) for x in i_conc}
     monthly = None
     previous_end: date | None = None
     first = last = None
@@ -193,24 +222,47 @@ def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
                              "transfers are given as positive amounts (the kind says the direction)")
         days = (end - start).days + 1
         q = value if value_col == "flow_m3_s" else value * 1e6 / (days * SECONDS_PER_DAY)
-        conc = None
-        if i_tn is not None:
-            conc = _number(path, n, "tn_mg_per_l", row[i_tn], "the TN of the water in mg/L")
-            if conc < 0 or conc > 1000:
-                raise HydroError(f"{path}, line {n}, column 'tn_mg_per_l': {conc:g} mg/L is outside "
+        conc = {}
+        for x, i in i_conc.items():
+            column = x + CONCENTRATION_SUFFIX
+            conc[x] = _number(path, n, column, row[i], f"the {x.upper()} of the water in mg/L")
+            if conc[x] < 0 or conc[x] > 1000:
+                raise HydroError(f"{path}, line {n}, column '{column}': {conc[x]:g} mg/L is outside "
                                  "0-1000 mg/L; give the concentration in mg/L")
+        problem = _parts_problem(conc)
+        if problem:
+            raise HydroError(f"{path}, line {n}: {problem}")
         a = max((start - run0).days, 0)
         b = min((end - run0).days + 1, n_day)
         if a < b:
             flow[a:b] = q
             covered[a:b] = True
             volume += q * (b - a) * SECONDS_PER_DAY
-            if tn is not None:
-                tn[a:b] = conc
+            for x, c in conc.items():
+                species[x][a:b] = c
     if first is None or last is None:
         raise HydroError(f"{path}: no data lines; give a date and a flow or volume per day or month")
-    return SeriesFile(path=path, flow=flow, covered=covered, tn=tn, monthly=bool(monthly),
-                      first=first, last=last, volume_m3=volume)
+    return SeriesFile(path=path, flow=flow, covered=covered, tn=species.get("tn"), monthly=bool(monthly),
+                      first=first, last=last, volume_m3=volume, species=species)
+
+
+def _parts_problem(conc: dict[str, float]) -> str:
+    """What is wrong with given totals and parts ("" when nothing): parts above their total,
+    or all parts given and not adding up to it (see the module docstring)."""
+    for total, parts in PARTS.items():
+        given = [x for x in parts if x in conc]
+        if total not in conc or not given:
+            continue
+        added = sum(conc[x] for x in given)
+        tol = max(PARTS_TOLERANCE_MG_PER_L, 1e-3 * conc[total])
+        names = " + ".join(f"{x}_mg_per_l" for x in given)
+        if added > conc[total] + tol:
+            return (f"{names} = {added:g} mg/L exceeds {total}_mg_per_l = {conc[total]:g}; the parts of "
+                    f"{total.upper()} cannot exceed it")
+        if len(given) == len(parts) and abs(added - conc[total]) > tol:
+            return (f"{names} = {added:g} mg/L does not add up to {total}_mg_per_l = {conc[total]:g}; "
+                    f"give parts that sum to the total (or leave one part out)")
+    return ""
 
 
 def _number(path: Path, line: int, column: str, text: str, what: str) -> float:
@@ -238,6 +290,7 @@ class Transfer:
     tn: np.ndarray  # (D,) mg L-1 of inflowing water (0 for other kinds)
     max_share: float
     reference: str
+    species: dict = field(default_factory=dict)  # name -> (D,) mg L-1 of inflowing water, given names only
 
 
 @dataclass(frozen=True)
@@ -258,6 +311,9 @@ class Transfers:
     res_abstraction : (D, S)
         Requested abstractions from outlet reservoirs (part of ``extra_release``), m3 s-1.
     reach_abstraction : list of (reach index, flow (D,), max_share)
+    species_res_load, species_reach_load : dict of str to (D, S) and (D, R)
+        Load of each name of :data:`SPECIES` that an inflow gives, g s-1 (read with
+        :meth:`species_load`).
     """
 
     items: tuple
@@ -269,6 +325,41 @@ class Transfers:
     extra_release: np.ndarray
     res_abstraction: np.ndarray
     reach_abstraction: list = field(default_factory=list)
+    species_res_load: dict = field(default_factory=dict)
+    species_reach_load: dict = field(default_factory=dict)
+
+    def species_load(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """The load the inflows bring of one species or constituent.
+
+        Parameters
+        ----------
+        name : str
+            One of :data:`SPECIES` (``tn``, ``orgn``, ``nh3n``, ``no3n``, ``dp``, ``pp``,
+            ``tp``, ``codmn``).
+
+        Returns
+        -------
+        res_load : (D, S) ndarray
+            Into each reservoir, g s-1 (flow x concentration).
+        reach_load : (D, R) ndarray
+            Into each reach, g s-1.
+            Both are zeros where no inflow gives ``<name>_mg_per_l``; for ``tn`` they are
+            :attr:`res_load` and :attr:`reach_load`.
+
+        Raises
+        ------
+        HydroError
+            For a name not in :data:`SPECIES`.
+        """
+        if name not in SPECIES:
+            raise HydroError(f"no transferred species '{name}'" + suggest(name, SPECIES)
+                             + f"; transfers carry {', '.join(SPECIES)}")
+        if name == "tn":
+            return self.res_load, self.reach_load
+        res = self.species_res_load.get(name)
+        reach = self.species_reach_load.get(name)
+        return (res if res is not None else np.zeros_like(self.res_load),
+                reach if reach is not None else np.zeros_like(self.reach_load))
 
     @property
     def any(self) -> bool:
@@ -310,6 +401,8 @@ def read_transfers(basin, dates: list[date]) -> Transfers:
     extra = np.zeros((n_day, n_res))
     res_abstraction = np.zeros((n_day, n_res))
     reach_abs = []
+    species_res: dict[str, np.ndarray] = {}
+    species_reach: dict[str, np.ndarray] = {}
     items = []
     seen: set[str] = set()
     for t in getattr(basin, "transfer_tables", []) or []:
@@ -343,22 +436,43 @@ def read_transfers(basin, dates: list[date]) -> Transfers:
         csv_name = t.str("csv")
         origin = t.str("origin", "")
         series = read_series(basin.folder / csv_name, dates, allow_tn=kind == "inflow")
+        keys = [k for k in t.data if isinstance(k, str) and k.endswith(CONCENTRATION_SUFFIX)]
+        for k in keys:
+            if k[:-len(CONCENTRATION_SUFFIX)] not in SPECIES:
+                raise t.error(k, f"unknown species '{k[:-len(CONCENTRATION_SUFFIX)]}'"
+                              + suggest(k, [x + CONCENTRATION_SUFFIX for x in SPECIES])
+                              + f"; give <x>_mg_per_l with x one of {', '.join(SPECIES)}")
         tn = np.zeros(n_day)
+        conc: dict[str, np.ndarray] = {}
         if kind == "inflow":
-            if series.tn is not None and t.has("tn_mg_per_l"):
-                raise t.error("tn_mg_per_l", f"{csv_name} has a tn_mg_per_l column; give the TN in "
-                                             "one place only (remove the key or the column)")
-            if series.tn is not None:
-                tn = np.where(series.covered, series.tn, 0.0)
-            elif t.has("tn_mg_per_l"):
-                tn = np.full(n_day, t.float("tn_mg_per_l", minimum=0.0, maximum=1000.0))
-            else:
+            constants: dict[str, float] = {}
+            for k in keys:
+                x = k[:-len(CONCENTRATION_SUFFIX)]
+                if x in series.species:
+                    raise t.error(k, f"{csv_name} has a {k} column; give the {x.upper()} in "
+                                     "one place only (remove the key or the column)")
+                constants[x] = t.float(k, minimum=0.0, maximum=1000.0)
+            problem = _parts_problem(constants)
+            if problem:
+                raise t.error(keys[0], problem)
+            for x in SPECIES:
+                if x in series.species:
+                    conc[x] = np.where(series.covered, series.species[x], 0.0)
+                elif x in constants:
+                    conc[x] = np.full(n_day, constants[x])
+            if "tn" not in conc:
                 raise t.error("tn_mg_per_l", "an inflow brings nitrogen with its water: give "
                                              "tn_mg_per_l (mg/L, cited or marked ESTIMATE) here or "
                                              "as a column of the file")
-        elif t.has("tn_mg_per_l"):
-            raise t.error("tn_mg_per_l", f"a '{kind}' takes water at the concentration it has; "
-                                         "remove tn_mg_per_l")
+            tn = conc["tn"]
+            if series.species and constants:  # a total in one place, its parts in the other
+                for d in np.flatnonzero(series.covered):
+                    problem = _parts_problem({x: float(c[d]) for x, c in conc.items()})
+                    if problem:
+                        raise t.error(keys[0], f"with {csv_name} on {dates[d]}: {problem}")
+        elif keys:
+            raise t.error(keys[0], f"a '{kind}' takes water at the concentration it has; "
+                                   f"remove {', '.join(keys)}")
         if t.has("max_share") and not (kind == "abstraction" and r is not None):
             raise t.error("max_share", "max_share caps an abstraction from a reach; remove it")
         share = t.float("max_share", 0.9, minimum=0.0, maximum=1.0)
@@ -374,6 +488,13 @@ def read_transfers(basin, dates: list[date]) -> Transfers:
             else:
                 reach_inflow[:, r] += q
                 reach_load[:, r] += q * tn * G_PER_S_PER_M3S_MGL
+            for x, c in conc.items():
+                if x == "tn":
+                    continue
+                if s is not None:
+                    species_res.setdefault(x, np.zeros((n_day, n_res)))[:, s] += q * c * G_PER_S_PER_M3S_MGL
+                else:
+                    species_reach.setdefault(x, np.zeros((n_day, n_reach)))[:, r] += q * c * G_PER_S_PER_M3S_MGL
         elif kind == "release":
             both = series.covered & ~np.isnan(release[:, s])
             if both.any():
@@ -391,10 +512,11 @@ def read_transfers(basin, dates: list[date]) -> Transfers:
             reach_abs.append((r, q.copy(), share))
         items.append(Transfer(id=tid, name=name, kind=kind,
                               reservoir=s, reach=r, origin=origin, series=series, tn=tn,
-                              max_share=share, reference=reference))
+                              max_share=share, reference=reference, species=conc))
     return Transfers(items=tuple(items), res_inflow=res_inflow, res_load=res_load,
                      reach_inflow=reach_inflow, reach_load=reach_load, release=release,
-                     extra_release=extra, res_abstraction=res_abstraction, reach_abstraction=reach_abs)
+                     extra_release=extra, res_abstraction=res_abstraction, reach_abstraction=reach_abs,
+                     species_res_load=species_res, species_reach_load=species_reach)
 
 
 def abstraction_delivered(requested: np.ndarray, target: np.ndarray, release: np.ndarray) -> np.ndarray:

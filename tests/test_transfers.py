@@ -286,3 +286,112 @@ def test_shipped_basins_read_their_transfers():
 
     tr = read_transfers(basin, daily_dates(date(2015, 1, 1), date(2016, 9, 20)))
     assert tr.res_inflow.sum() * 86400 == pytest.approx(1.6e8, rel=1e-4)
+
+
+# -- every species and constituent of the water (issue 14) ---------------------------------------
+
+def read(folder):
+    basin = load(folder)
+    return basin, read_transfers(basin, daily_dates(basin.settings.start, basin.settings.end))
+
+
+def test_species_loads_from_keys_and_columns(copy):
+    """Keys give constant concentrations, columns day-by-day ones; each load is flow x
+    concentration (g/s = m3/s x mg/L), zero where a name is not given, and TN is res_load."""
+    add_transfer(copy, "t.csv", ["date,flow_m3_s", *daily_rows(1, 10, 2.0)], id="pump", kind="inflow",
+                 reservoir="lake", tn_mg_per_l=TN, nh3n_mg_per_l=0.1, no3n_mg_per_l=1.04, orgn_mg_per_l=0.2,
+                 tp_mg_per_l=0.02, codmn_mg_per_l=2.0)
+    rows = [f"2001-04-{d:02d},1.5,{0.1 if d <= 15 else 0.3},3.0" for d in range(1, 31)]
+    add_transfer(copy, "y.csv", ["date,flow_m3_s,tp_mg_per_l,tn_mg_per_l", *rows], id="yr", kind="inflow",
+                 reach="west_upper")
+    basin, tr = read(copy)
+    s, r = basin.network.reservoir_index("lake"), basin.network.reach_index("west_upper", "test")
+    june = np.array([d.month == 6 and d.day <= 10 for d in daily_dates(basin.settings.start, basin.settings.end)])
+    for name, c in (("nh3n", 0.1), ("no3n", 1.04), ("orgn", 0.2), ("tp", 0.02), ("codmn", 2.0)):
+        res_load, reach_load = tr.species_load(name)
+        np.testing.assert_allclose(res_load[june, s], 2.0 * c, rtol=1e-12)
+        assert res_load[~june].sum() == 0 and res_load.shape == tr.res_load.shape
+        if name != "tp":
+            assert not reach_load.any() and reach_load.shape == tr.reach_load.shape
+    tn_res, tn_reach = tr.species_load("tn")
+    assert tn_res is tr.res_load and tn_reach is tr.reach_load
+    # the parts of TN carry its whole load
+    parts = sum(tr.species_load(x)[0] for x in ("orgn", "nh3n", "no3n"))
+    np.testing.assert_allclose(parts, tr.res_load, rtol=1e-12, atol=1e-15)
+    # the file's TP column, day by day, into the reach: 1.5 m3/s x (15 days 0.1 + 15 days 0.3) mg/L
+    tp_reach = tr.species_load("tp")[1][:, r]
+    assert tp_reach.sum() * 86400 == pytest.approx(1.5 * 86400 * (15 * 0.1 + 15 * 0.3), rel=1e-12)
+    # not given anywhere: zeros
+    assert not tr.species_load("dp")[0].any() and not tr.species_load("pp")[1].any()
+    with pytest.raises(HydroError, match=r"no transferred species 'nh4'.*transfers carry tn, orgn"):
+        tr.species_load("nh4")
+
+
+def test_a_tn_only_transfer_reads_as_before(copy):
+    add_transfer(copy, "t.csv", ["date,flow_m3_s", *daily_rows(1, 10, 2.0)], id="pump", kind="inflow",
+                 reservoir="lake", tn_mg_per_l=TN)
+    _, tr = read(copy)
+    assert tr.res_load.sum() == pytest.approx(10 * 2.0 * TN, rel=1e-12)
+    assert tr.species_res_load == {} and tr.species_reach_load == {}
+    assert set(tr.items[0].species) == {"tn"}
+
+
+@pytest.mark.parametrize(("keys", "lines", "fragment"), [
+    ({"tpp_mg_per_l": 0.1}, None, "key 'transfers[0].tpp_mg_per_l': unknown species 'tpp' (did you mean "
+                                  "'tp_mg_per_l'?); give <x>_mg_per_l with x one of tn, orgn, nh3n, no3n, "
+                                  "dp, pp, tp, codmn"),
+    ({}, ["date,flow_m3_s,tn_mg_per_l,cod_mg_per_l", "2001-06-01,1.0,1.0,3.0"],
+     "line 1: column 'cod_mg_per_l': unknown species 'cod'"),
+    ({"tp_mg_per_l": 0.1}, ["date,flow_m3_s,tn_mg_per_l,tp_mg_per_l", "2001-06-01,1.0,1.0,0.1"],
+     "has a tp_mg_per_l column; give the TP in one place only"),
+    ({"nh3n_mg_per_l": 0.5, "no3n_mg_per_l": 0.3, "orgn_mg_per_l": 0.1}, None,
+     "orgn_mg_per_l + nh3n_mg_per_l + no3n_mg_per_l = 0.9 mg/L does not add up to tn_mg_per_l = 1"),
+    ({"nh3n_mg_per_l": 1.5}, None, "nh3n_mg_per_l = 1.5 mg/L exceeds tn_mg_per_l = 1"),
+    ({"dp_mg_per_l": 0.05, "pp_mg_per_l": 0.05, "tp_mg_per_l": 0.2}, None, "does not add up to tp_mg_per_l"),
+    ({}, ["date,flow_m3_s,tn_mg_per_l,nh3n_mg_per_l", "2001-06-01,1.0,1.0,0.2", "2001-06-02,1.0,1.0,1.2"],
+     "line 3: nh3n_mg_per_l = 1.2 mg/L exceeds tn_mg_per_l = 1"),
+    ({"nh3n_mg_per_l": 0.4}, ["date,flow_m3_s,tn_mg_per_l", "2001-06-01,1.0,1.0", "2001-06-02,1.0,0.3"],
+     "with t.csv on 2001-06-02: nh3n_mg_per_l = 0.4 mg/L exceeds tn_mg_per_l = 0.3"),
+    ({"codmn_mg_per_l": -1.0}, None, "codmn_mg_per_l"),
+])
+def test_bad_species_name_the_key_or_the_line(copy, keys, lines, fragment):
+    table = {"tn_mg_per_l": 1.0, **keys}
+    if lines is not None and "tn_mg_per_l" in lines[0]:
+        table.pop("tn_mg_per_l")
+    add_transfer(copy, "t.csv", lines or ["date,flow_m3_s", "2001-06-01,1.0"], id="p", kind="inflow",
+                 reservoir="lake", **table)
+    with pytest.raises(HydroError) as err:
+        read(copy)
+    assert fragment in str(err.value)
+
+
+def test_water_leaving_takes_no_species(copy):
+    add_transfer(copy, "r.csv", ["date,flow_m3_s", "2001-03-01,1.0"], id="eco", kind="release",
+                 reservoir="lake", tp_mg_per_l=0.1)
+    with pytest.raises(HydroError, match="a 'release' takes water at the concentration it has; remove tp_mg_per_l"):
+        read(copy)
+    from datetime import date
+
+    other = copy / "r2.csv"
+    other.write_text("date,flow_m3_s,codmn_mg_per_l\n2001-03-01,1.0,2.0\n")
+    with pytest.raises(HydroError, match="column 'codmn_mg_per_l' is only for inflows"):
+        read_series(other, daily_dates(date(2001, 1, 1), date(2001, 1, 2)), allow_tn=False)
+
+
+def test_shipped_transfers_carry_their_water_quality():
+    """The inflows of both basins give NH3-N, NO3-N and organic N adding up to their TN, and TP
+    and CODMn (SOURCES.md, "Water-quality checks (issue 14)"); releases give none."""
+    for name, inflow in (("miyun", "snwd_miyun"), ("guanting", "yellow_river")):
+        basin = Basin.load(name)
+        tr = read_transfers(basin, daily_dates(basin.settings.start, basin.settings.end))
+        item = next(t for t in tr.items if t.id == inflow)
+        assert {"tn", "orgn", "nh3n", "no3n", "tp", "codmn"} <= set(item.species)
+        np.testing.assert_allclose(item.species["orgn"] + item.species["nh3n"] + item.species["no3n"],
+                                   item.tn, rtol=0, atol=1e-9)
+        for t in tr.items:
+            if t.kind != "inflow":
+                assert not t.species
+        load_n = sum(tr.species_load(x)[0] + 0 for x in ("orgn", "nh3n", "no3n"))
+        reach_n = sum(tr.species_load(x)[1] + 0 for x in ("orgn", "nh3n", "no3n"))
+        np.testing.assert_allclose(load_n, tr.res_load, atol=1e-9)
+        np.testing.assert_allclose(reach_n, tr.reach_load, atol=1e-9)
