@@ -319,6 +319,11 @@ reach = "sanggan_head"
 origin = "yellow-river"
 csv = "transfers/yellow_river_monthly.csv"   # spring transfers 2019 and 2022, spread by days (ESTIMATE)
 tn_mg_per_l = 3.0   # ESTIMATE, range 1.5-4.5: no published TN of the diverted water was found (section 17)
+orgn_mg_per_l = 0.5   # ESTIMATE, range 0.2-1.0 (SOURCES "Water-quality checks (issue 14)")
+nh3n_mg_per_l = 0.5   # ESTIMATE, range 0.15-1.0 (GB 3838 Classes II-III): no published value
+no3n_mg_per_l = 2.0   # tn - orgn - nh3n (ESTIMATE by difference)
+tp_mg_per_l = 0.1     # ESTIMATE, range 0.05-0.2 (river Classes II-III): no published value
+codmn_mg_per_l = 4.0  # ESTIMATE, range 2-6 (Classes II-III): no published value
 reference = "CCTV 2019-03-18; Xinhua 2022-04-19"
 """
 

@@ -199,7 +199,12 @@ reservoir = "miyun"
 origin = "south-to-north"
 csv = "transfers/snwd_miyun_daily.csv"   # published cumulative volumes, spread by days (ESTIMATE)
 tn_mg_per_l = 1.34   # Danjiangkou 2021-2023 mean TN (Renmin Changjiang 2025(12)); ESTIMATE for 2015-2020, range 1.0-1.6
-reference = "Xinhua 2016-09-20, 2019-12-12, 2020-08-28; Danjiangkou TN: Renmin Changjiang 2025(12)"
+orgn_mg_per_l = 0.20   # ESTIMATE, range 0.1-0.4: no published organic N (SOURCES "Water-quality checks (issue 14)")
+nh3n_mg_per_l = 0.10   # ESTIMATE, range 0.02-0.5: Danjiangkou's yearly classes I-II (Renmin Changjiang 2025(12))
+no3n_mg_per_l = 1.04   # tn - orgn - nh3n (ESTIMATE by difference)
+tp_mg_per_l = 0.020    # Danjiangkou 2021-2023 mean TP (Renmin Changjiang 2025(12)); ESTIMATE for 2015-2020
+codmn_mg_per_l = 2.0   # ESTIMATE, range 1.0-4.0: Danjiangkou's yearly classes I-II (Renmin Changjiang 2025(12))
+reference = "Xinhua 2016-09-20, 2019-12-12, 2020-08-28; Danjiangkou TN and TP: Renmin Changjiang 2025(12)"
 
 [[transfers]]
 id = "miyun_supply"
