@@ -218,3 +218,45 @@ def test_targets_on_absent_constituents_are_still_checked(tn_only, kw, message):
     target.update(kw)
     with pytest.raises(HydroError, match=message):
         ev(tn_only, **target)
+
+
+# -- the shipped water-quality targets on results that carry the four parameters -------------------
+
+@pytest.mark.parametrize("name", ["miyun", "guanting"])
+def test_shipped_quality_targets_evaluate_on_four_parameter_results(name):
+    """Every shipped target on NH3-N, TP or CODMn evaluates on synthetic results that carry them
+    (the shipped run does not yet): constant Class II water everywhere passes every class target
+    (each accepts Class II) and gives the constants back as means."""
+    from hydro.basin import ROOT
+    from hydro.tomlio import load_toml
+
+    folder = ROOT / "basins" / name
+    basin = load_toml(folder / "basin.toml")
+    sections = [s["id"] for s in basin["sections"]]
+    reservoirs = [r["id"] for r in basin["reservoirs"]]
+    first = date(1988, 1, 1)
+    dates = [first + timedelta(days=i) for i in range((date(2023, 12, 31) - first).days + 1)]
+    r = Results(coords={"time": dates, "section": sections, "reservoir": reservoirs}, constituents=dict(CONSTITUENTS))
+    river = {"nh3n": 0.3, "tp": 0.05, "codmn": 3.0, "tn": 3.0}  # river Class II (TN not classed)
+    lake = {"nh3n": 0.3, "tp": 0.02, "codmn": 3.0, "tn": 0.9}   # lake Class II
+    for c in CONSTITUENTS:
+        r.add(f"section_{c}_concentration", np.full((len(dates), len(sections)), river[c]))
+        r.add(f"reservoir_{c}_concentration", np.full((len(dates), len(reservoirs)), lake[c]))
+    path = folder / "observations.toml"
+    targets = [t for t in Table(load_toml(path), path).tables("targets")
+               if any(p in t.data.get("variable", "") for p in ("nh3n", "tp_", "codmn", "{p}"))]
+    assert len(targets) >= 7
+    for t in targets:
+        out = evaluate_target(r, t)
+        assert not out.reason, (t.data["id"], out.reason)
+        check = target_check(name, t, out)
+        statistic = t.data["statistic"]
+        if statistic == "class":
+            assert out.value == 2 and check.passed, t.data["id"]
+        elif statistic == "class_share":
+            assert out.value == 1.0 and check.passed, t.data["id"]
+        else:
+            c = t.data["variable"].split("_")[1]
+            want = (lake if t.data["variable"].startswith("reservoir_") else river)[c]
+            assert out.value == pytest.approx(want, rel=1e-12), t.data["id"]
+        t.finish()
