@@ -236,15 +236,16 @@ def test_shipped_quality_targets_evaluate_on_four_parameter_results(name):
     reservoirs = [r["id"] for r in basin["reservoirs"]]
     first = date(1988, 1, 1)
     dates = [first + timedelta(days=i) for i in range((date(2023, 12, 31) - first).days + 1)]
-    r = Results(coords={"time": dates, "section": sections, "reservoir": reservoirs}, constituents=dict(CONSTITUENTS))
-    river = {"nh3n": 0.3, "tp": 0.05, "codmn": 3.0, "tn": 3.0}  # river Class II (TN not classed)
-    lake = {"nh3n": 0.3, "tp": 0.02, "codmn": 3.0, "tn": 0.9}   # lake Class II
-    for c in CONSTITUENTS:
+    constituents = dict(CONSTITUENTS, no3n="nitrate nitrogen")
+    r = Results(coords={"time": dates, "section": sections, "reservoir": reservoirs}, constituents=constituents)
+    river = {"nh3n": 0.3, "tp": 0.05, "codmn": 3.0, "tn": 3.0, "no3n": 2.5}  # river Class II (TN not classed)
+    lake = {"nh3n": 0.3, "tp": 0.02, "codmn": 3.0, "tn": 0.9, "no3n": 0.5}   # lake Class II
+    for c in constituents:
         r.add(f"section_{c}_concentration", np.full((len(dates), len(sections)), river[c]))
         r.add(f"reservoir_{c}_concentration", np.full((len(dates), len(reservoirs)), lake[c]))
     path = folder / "observations.toml"
     targets = [t for t in Table(load_toml(path), path).tables("targets")
-               if any(p in t.data.get("variable", "") for p in ("nh3n", "tp_", "codmn", "{p}"))]
+               if any(p in t.data.get("variable", "") for p in ("nh3n", "no3n", "tp_", "codmn", "{p}"))]
     assert len(targets) >= 7
     for t in targets:
         out = evaluate_target(r, t)
