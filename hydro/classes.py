@@ -207,8 +207,7 @@ def class_table_of(source, scenario=None, places: Iterable[str] | None = None,
     source : str, Path or hydro.results.Results
         A results file (``.nc``: its reservoirs are classed as reservoirs), a
         monitoring CSV (every place a river section unless named in ``lakes``), or a
-        :class:`~hydro.results.Results` (written to a temporary file and read the same
-        way, so the monthly means are the compensation engine's).
+        :class:`~hydro.results.Results` in memory (:func:`series_of_results`).
     scenario : str or int, optional
         The scenario of a file with a ``scenario`` dimension.
     places, parameters, lakes
@@ -223,14 +222,78 @@ def class_table_of(source, scenario=None, places: Iterable[str] | None = None,
     from hydro.monitoring import read_series
 
     if not isinstance(source, (str, Path)):
-        import tempfile
-
-        with tempfile.TemporaryDirectory(prefix="hydro-classes-") as tmp:
-            path = Path(tmp) / "results.nc"
-            source.to_netcdf(path)
-            return class_table_of(path, scenario, places, parameters, lakes)
+        series, reservoirs = series_of_results(source, scenario)
+        return class_table(series, reservoirs, places, parameters, lakes)
     series = read_series(source, scenario)
     return class_table(series, reservoir_ids(source), places, parameters, lakes)
+
+
+def series_of_results(results, scenario=None) -> tuple:
+    """Monthly means of :class:`~hydro.results.Results` in memory, as the results-file reader makes them.
+
+    Section concentrations are flow-weighted over the days of each month when the
+    results hold ``section_discharge`` (else plain means), reservoir concentrations are
+    time means; a month with a day absent or NaN is missing (never filled), as in
+    :func:`hydro.monitoring.read_results`.  Daily results only; the scenario is chosen
+    (default: the first) and weather-ensemble members are averaged.
+
+    Returns
+    -------
+    (SectionSeries, list of str)
+        The series (without flow volumes) and the reservoir ids in it.
+
+    Raises
+    ------
+    HydroError
+        For results averaged over periods (monthly or yearly files), or without any
+        concentration of a parameter with class limits.
+    """
+    import calendar
+
+    from hydro.monitoring import SectionSeries, round_significant
+    from hydro.plotting._data import select
+
+    if getattr(results, "time_bounds", None) is not None:
+        raise HydroError("the GB 3838 class table needs daily results (monthly means of daily values); "
+                         "these are averaged over periods: run again with daily output")
+    dates = results.dates
+    first = dates[0].year
+    n_years = dates[-1].year - first + 1
+    index = np.array([(d.year - first) * 12 + d.month - 1 for d in dates])
+    full = np.array([calendar.monthrange(first + k // 12, k % 12 + 1)[1] for k in range(12 * n_years)])
+
+    def values(name):
+        arr, dims = select(results, name, scenario=scenario)
+        if "member" in dims:
+            arr = np.nanmean(arr, axis=dims.index("member"))
+        return np.asarray(arr, dtype=float)
+
+    data: dict[str, dict[str, np.ndarray]] = {}
+    reservoirs = [str(r) for r in results.coords.get("reservoir", [])]
+    for kind in ("section", "reservoir"):
+        ids = [str(x) for x in results.coords.get(kind, [])]
+        q = values("section_discharge") if kind == "section" and "section_discharge" in results.data else None
+        for p in PARAMETERS:
+            name = f"{kind}_{p}_concentration"
+            if name not in results.data:
+                continue
+            c = values(name)
+            for j, place in enumerate(ids):
+                cj = c[:, j]
+                ok = np.isfinite(cj) & (np.isfinite(q[:, j]) if q is not None else True)
+                w = q[:, j] if q is not None else np.ones(len(dates))
+                w = np.where(ok, w, 0.0)
+                count = np.bincount(index[ok], minlength=full.size)
+                plain = np.bincount(index[ok], weights=cj[ok], minlength=full.size) / np.maximum(count, 1)
+                wsum = np.bincount(index, weights=w, minlength=full.size)
+                csum = np.bincount(index, weights=np.where(ok, cj, 0.0) * w, minlength=full.size)
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    mean = np.where(wsum > 0, csum / wsum, plain)
+                data.setdefault(place, {})[p] = round_significant(np.where(count == full, mean, np.nan))
+    if not data:
+        raise HydroError("no concentration of a parameter with GB 3838 classes (tn, nh3n, tp, codmn) "
+                         "at sections or reservoirs in these results")
+    return SectionSeries(first, data, source="results"), [r for r in reservoirs if r in data]
 
 
 def parameter_label(parameter: str) -> str:
@@ -341,5 +404,6 @@ __all__ = [
     "grid",
     "parameter_label",
     "reservoir_ids",
+    "series_of_results",
     "short_class_name",
 ]

@@ -422,7 +422,7 @@ def _ranges(numbers) -> str:
 @click.option("--scenario", help="Scenario to draw.")
 @click.option("--scenarios", multiple=True, help="Scenarios to compare (repeatable).")
 @click.option("--share", is_flag=True, help="Sources as shares of the total.")
-@click.option("--constituent", default=None, help="Constituent short name (default tn).")
+@click.option("--constituent", default=None, help="Constituent short name (default tn; classes: all).")
 @click.option("--basin", help="Basin for the network topology and names.")
 @click.option("--agreement", type=click.Path(dir_okay=False), help="Agreement TOML (compensation).")
 @click.option("--payee", multiple=True, help="Payees to show (compensation).")
@@ -446,6 +446,7 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
       scenarios     annual means per scenario against targets
       network       schematic of the basin coloured by mean TN
       compensation  payments by year, payee and component (needs --agreement)
+      classes       GB 3838 class by section/reservoir and month, a panel per parameter
     """
     from hydro.plotting import plot, plot_function
     from hydro.plotting.style import check_path
@@ -481,7 +482,7 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
                                                        read_series(results, scenario)):
                 click.echo(f"skipped: {key} {parameter} at {section} (no data)", err=True)
     if location:
-        if kind.strip().lower() == "trajectory":
+        if kind.strip().lower() in ("trajectory", "classes"):
             options["locations"] = list(location)
         else:
             import inspect

@@ -57,6 +57,7 @@ def write_quality_results(path, start: str = "2018-01-01", end: str = "2020-12-3
     factors = list(scale) if scale is not None else [1.0] * (len(names) if names else 1)
     with netCDF4.Dataset(path, "w") as ds:
         ds.Conventions = "CF-1.8"
+        ds.source = "hydro (synthetic test file)"
         ds.basin = "synthetic"
         ds.scenario = "baseline"
         ds.constituents = ";".join(f"{p}={p}" for p in parameters)

@@ -101,3 +101,18 @@ def test_agreement_places_and_lakes():
     places, lakes = agreement_places(a)
     assert places == ["guishui_outlet", "guanting", "bahaoqiao"]
     assert lakes == ["guanting"]  # the inflow section keeps its river limits
+
+
+def test_results_in_memory_give_the_results_file_table(tmp_path):
+    from hydro.results import open_results
+
+    path = write_quality_results(tmp_path / "q.nc", start="2019-01-01", end="2019-12-20")
+    from_file = class_table_of(path)
+    in_memory = class_table_of(open_results(path))
+    key = lambda r: (r.parameter, r.place, r.year, r.month)  # noqa: E731
+    a, b = sorted(from_file, key=key), sorted(in_memory, key=key)
+    assert [key(r) for r in a] == [key(r) for r in b]
+    for x, y in zip(a, b, strict=True):
+        assert x.water_class == y.water_class and x.kind == y.kind and x.waterbody == y.waterbody
+        assert x.concentration_mg_per_l == pytest.approx(y.concentration_mg_per_l, rel=1e-11, nan_ok=True)
+    assert all(r.water_class is None for r in b if r.month == 12)  # December is partial: missing

@@ -12,6 +12,7 @@ axes:
 ``plot_scenarios``        annual means per scenario against targets (grouped bars)
 ``plot_network``          schematic of the network coloured by mean concentration
 ``plot_compensation``     payments by year, payee and component (grouped, stacked bars)
+``plot_classes``          GB 3838 class by section/reservoir and month, a panel per parameter
 ========================  ==================================================================
 
 :func:`plot` dispatches by kind name and writes the file (``hydro plot``).  House
@@ -25,6 +26,7 @@ import inspect
 from pathlib import Path
 
 from hydro.errors import HydroError, suggest
+from hydro.plotting.classes import plot_classes
 from hydro.plotting.compensation import plot_compensation
 from hydro.plotting.network import plot_network
 from hydro.plotting.reservoir import plot_reservoir
@@ -40,6 +42,7 @@ KINDS = {
     "scenarios": plot_scenarios,
     "network": plot_network,
     "compensation": plot_compensation,
+    "classes": plot_classes,
 }
 
 
@@ -131,6 +134,10 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
         options["network"] = Basin.load(options.pop("basin")).network
     if func is plot_compensation:
         first = _payments(results, results_path, options)
+    elif func is plot_classes:  # the class table, from the monthly means the compensation engine judges
+        from hydro.classes import class_table_of
+
+        first = class_table_of(results_path or results, scenario=options.pop("scenario", None))
     else:
         first = results
     params = inspect.signature(func).parameters
@@ -145,5 +152,5 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
     return fig
 
 
-__all__ = ["KINDS", "plot", "plot_compensation", "plot_function", "plot_network", "plot_reservoir",
+__all__ = ["KINDS", "plot", "plot_classes", "plot_compensation", "plot_function", "plot_network", "plot_reservoir",
            "plot_scenarios", "plot_sources", "plot_trajectory"]
