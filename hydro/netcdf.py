@@ -1,4 +1,4 @@
-"""netCDF4 (CF-1.8) writing and reading of :class:`~hydro.results.Results`.
+"""netCDF4 (CF-1.8) writing of :class:`~hydro.results.Results` (reading: :func:`hydro.results.open_results`).
 
 Files are written through :mod:`hydro.outputs`: to a temporary name in the
 target folder, flushed, given the umask's permissions and renamed into place, so
@@ -9,14 +9,20 @@ replaced only with ``overwrite=True``.  Units and long names come from
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from dataclasses import replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from hydro import __version__
 from hydro.errors import HydroError
-from hydro.results import LEADING_DIMS, Results
+
+if TYPE_CHECKING:
+    from hydro.results import Results
+
+#: Dimensions that runs may be stacked along, in front of every variable's declared ones.
+LEADING_DIMS = ("scenario", "member")
 
 _STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario", "budget_term")
 
@@ -47,7 +53,6 @@ def write_results(results: Results, path: Path, overwrite: bool = False, compres
 
     spec = spec or OutputSpec()
     if compress is not None:
-        from dataclasses import replace
 
         spec = replace(spec, compress=int(compress))
     check(results, spec)
@@ -211,12 +216,11 @@ class StackedWriter:
 
             check(results, self.spec)
             self._nc = netCDF4.Dataset(self._tmp, "w", format="NETCDF4", clobber=True)
-            stacked = Results(coords={**results.coords, self.dim: self.labels}, attrs=dict(results.attrs),
-                              constituents=dict(results.constituents), leading=(self.dim,),
-                              time_bounds=results.time_bounds)
+            stacked = replace(results, coords={**results.coords, self.dim: self.labels},
+                              attrs=dict(results.attrs), constituents=dict(results.constituents),
+                              leading=(self.dim,), data={n: results.data[n] for n in results.data})
             stacked.attrs[self.dim] = ",".join(str(x) for x in self.labels)
             stacked.attrs.update(self.attrs)
-            stacked.data = {n: results.data[n] for n in results.data}
             self._template = results
             self._index, self._starts, self._names = _define(self._nc, stacked, self.spec)
         elif len(results.dates) != len(self._template.dates):
@@ -239,76 +243,6 @@ class StackedWriter:
             self._ctx.__exit__(*__import__("sys").exc_info())
             raise
         return self._ctx.__exit__(exc_type, exc, tb)
-
-
-def read_results(path: Path) -> Results:
-    """Read a results file back into :class:`Results`."""
-    import netCDF4
-
-    if not path.is_file():
-        raise HydroError(f"{path}: file not found")
-    try:
-        nc = netCDF4.Dataset(path, "r")
-    except OSError as exc:
-        raise HydroError(f"{path}: not a readable netCDF file ({exc})") from None
-    with nc:
-        try:
-            return _read(nc, path)
-        except HydroError:
-            raise
-        except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
-            raise HydroError(f"{path}: not a hydro results file (cannot read it: {type(exc).__name__}: "
-                             f"{exc}); hydro reads the netCDF files that `hydro run` or `hydro "
-                             "scenarios` write") from None
-
-
-def _read(nc, path: Path) -> Results:
-    """The body of :func:`read_results` on an open dataset."""
-    coords: dict[str, list] = {}
-    for dim in nc.dimensions:
-        if dim not in nc.variables:
-            continue
-        var = nc.variables[dim]
-        if dim == "time":
-            units = str(getattr(var, "units", ""))
-            if not units.replace(" ", "").startswith("dayssince"):
-                raise HydroError(f"{path}: variable 'time' has units '{units}'; hydro results "
-                                 "use 'days since YYYY-MM-DD' (is this a hydro results file?)")
-            start = date.fromisoformat(units.split("since")[1].strip()[:10])
-            coords["time"] = [start + timedelta(days=int(round(x))) for x in var[:]]
-        elif var.dtype is str:
-            coords[dim] = [str(v) for v in var[:]]
-        else:
-            coords[dim] = [int(v) for v in var[:]]
-    attrs = {k: nc.getncattr(k) for k in nc.ncattrs()}
-    constituents = {}
-    for item in attrs.get("constituents", "").split(";"):
-        if "=" in item:
-            short, long = item.split("=", 1)
-            constituents[short] = long
-    res = Results(coords=coords, attrs=attrs, constituents=constituents)
-    bounds_name = getattr(nc.variables["time"], "bounds", None) if "time" in nc.variables else None
-    if bounds_name and bounds_name in nc.variables:
-        start = coords["time"][0] - timedelta(days=int(round(float(nc.variables["time"][0]))))
-        tb = np.asarray(nc.variables[bounds_name][:], dtype=float)
-        res.time_bounds = ([start + timedelta(days=int(round(x))) for x in tb[:, 0]],
-                           [start + timedelta(days=int(round(x))) for x in tb[:, 1]])
-    # dims stacked in front of the declared ones (scenario, member), from a
-    # variable whose declaration is known
-    for name, var in nc.variables.items():
-        if name in nc.dimensions:
-            continue
-        try:
-            declared = res.declaration(name).dims
-        except HydroError:
-            continue
-        res.leading = tuple(var.dimensions[:len(var.dimensions) - len(declared)])
-        break
-    for name, var in nc.variables.items():
-        if name in nc.dimensions or name == bounds_name:
-            continue
-        res.data[name] = np.asarray(var[:].filled(np.nan) if hasattr(var[:], "filled") else var[:])
-    return res
 
 
 def check_hydro_results(results: Results, path: Path, command: str = "report", sections: bool = True) -> Results:

@@ -262,8 +262,6 @@ def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], s
 def reduce(results, spec: OutputSpec):
     """``results`` with ``spec``'s variables, locations and aggregation applied (in memory,
     64-bit): what a batch task returns instead of the whole run."""
-    from hydro.results import Results
-
     if not spec.reduces:
         return results
     check(results, spec)
@@ -273,8 +271,8 @@ def reduce(results, spec: OutputSpec):
     for d, idx in index.items():
         coords[d] = [results.coords[d][k] for k in idx]
     coords["time"] = first
-    out = Results(coords=coords, attrs=dict(results.attrs), constituents=dict(results.constituents),
-                  leading=results.leading)
+    out = replace(results, coords=coords, data={}, attrs=dict(results.attrs),
+                  constituents=dict(results.constituents), time_bounds=None)
     if spec.aggregate != "daily":
         out.time_bounds = (first, after)
         out.attrs["time_aggregation"] = spec.aggregate

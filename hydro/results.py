@@ -2,19 +2,20 @@
 
 A :class:`Results` holds coordinates (``time`` as dates, ``reach``, ``section``,
 ``reservoir`` ids ...), data arrays by variable name, and global attributes.
-:meth:`Results.to_netcdf` writes it (CF-1.8) atomically; :func:`open_results`
-reads it back.
+:meth:`Results.to_netcdf` writes it (CF-1.8) atomically (:mod:`hydro.netcdf`);
+:func:`open_results` reads it back.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.netcdf import LEADING_DIMS, write_results
 from hydro.variables import Variable, variable
 
 
@@ -137,12 +138,7 @@ class Results:
         ``compress`` is the zlib level of the chunked variables (0-9; default the
         spec's, 1).
         """
-        from hydro.netcdf import write_results
-
         return write_results(self, Path(path), overwrite=overwrite, compress=compress, spec=spec)
-
-
-LEADING_DIMS = ("scenario", "member")
 
 
 def stack(results: list[Results], dim: str, labels: list) -> Results:
@@ -168,6 +164,71 @@ def stack(results: list[Results], dim: str, labels: list) -> Results:
 
 def open_results(path: str | Path) -> Results:
     """Read a results file written by :meth:`Results.to_netcdf`."""
-    from hydro.netcdf import read_results
+    import netCDF4
 
-    return read_results(Path(path))
+    path = Path(path)
+
+    if not path.is_file():
+        raise HydroError(f"{path}: file not found")
+    try:
+        nc = netCDF4.Dataset(path, "r")
+    except OSError as exc:
+        raise HydroError(f"{path}: not a readable netCDF file ({exc})") from None
+    with nc:
+        try:
+            return _read(nc, path)
+        except HydroError:
+            raise
+        except (AttributeError, KeyError, IndexError, TypeError, ValueError) as exc:
+            raise HydroError(f"{path}: not a hydro results file (cannot read it: {type(exc).__name__}: "
+                             f"{exc}); hydro reads the netCDF files that `hydro run` or `hydro "
+                             "scenarios` write") from None
+
+
+def _read(nc, path: Path) -> Results:
+    """The body of :func:`open_results` on an open dataset."""
+    coords: dict[str, list] = {}
+    for dim in nc.dimensions:
+        if dim not in nc.variables:
+            continue
+        var = nc.variables[dim]
+        if dim == "time":
+            units = str(getattr(var, "units", ""))
+            if not units.replace(" ", "").startswith("dayssince"):
+                raise HydroError(f"{path}: variable 'time' has units '{units}'; hydro results "
+                                 "use 'days since YYYY-MM-DD' (is this a hydro results file?)")
+            start = date.fromisoformat(units.split("since")[1].strip()[:10])
+            coords["time"] = [start + timedelta(days=round(float(x))) for x in var[:]]
+        elif var.dtype is str:
+            coords[dim] = [str(v) for v in var[:]]
+        else:
+            coords[dim] = [int(v) for v in var[:]]
+    attrs = {k: nc.getncattr(k) for k in nc.ncattrs()}
+    constituents = {}
+    for item in attrs.get("constituents", "").split(";"):
+        if "=" in item:
+            short, long = item.split("=", 1)
+            constituents[short] = long
+    res = Results(coords=coords, attrs=attrs, constituents=constituents)
+    bounds_name = getattr(nc.variables["time"], "bounds", None) if "time" in nc.variables else None
+    if bounds_name and bounds_name in nc.variables:
+        start = coords["time"][0] - timedelta(days=round(float(nc.variables["time"][0])))
+        tb = np.asarray(nc.variables[bounds_name][:], dtype=float)
+        res.time_bounds = ([start + timedelta(days=round(float(x))) for x in tb[:, 0]],
+                           [start + timedelta(days=round(float(x))) for x in tb[:, 1]])
+    # dims stacked in front of the declared ones (scenario, member), from a
+    # variable whose declaration is known
+    for name, var in nc.variables.items():
+        if name in nc.dimensions:
+            continue
+        try:
+            declared = res.declaration(name).dims
+        except HydroError:
+            continue
+        res.leading = tuple(var.dimensions[:len(var.dimensions) - len(declared)])
+        break
+    for name, var in nc.variables.items():
+        if name in nc.dimensions or name == bounds_name:
+            continue
+        res.data[name] = np.asarray(var[:].filled(np.nan) if hasattr(var[:], "filled") else var[:])
+    return res

@@ -84,11 +84,11 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     """
     from hydro.compensation import Agreement, evaluate, totals
     from hydro.monitoring import read_series
-    from hydro.netcdf import read_results
+    from hydro.results import open_results
     from hydro.scenarios.spec import ScenarioFile
 
     path = Path(scenario_results_path)
-    res = read_results(path)
+    res = open_results(path)
     names = [str(s) for s in res.coords.get("scenario", [])]
     if not names or "measure_capital_cost" not in res.data:
         raise HydroError(f"{path}: not a scenarios file (no 'scenario' dimension or measure costs); "

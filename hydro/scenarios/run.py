@@ -318,6 +318,6 @@ def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False,
 
 def read_scenarios(path: str | Path):
     """Read a scenarios file back as :class:`~hydro.results.Results` (leading scenario axes kept)."""
-    from hydro.netcdf import read_results
+    from hydro.results import open_results
 
-    return read_results(Path(path))
+    return open_results(path)
