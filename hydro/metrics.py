@@ -3,7 +3,8 @@
 This module owns the objective functions used in calibration and in reports:
 Nash-Sutcliffe efficiency on values and on logarithms, the Kling-Gupta
 efficiencies of 2009 and 2012 with their components, percent bias, the
-RMSE-observations standard deviation ratio and the root mean square error, and
+RMSE-observations standard deviation ratio, the root mean square error, the
+mean and largest absolute relative errors of a few published figures, and
 the registry :data:`METRICS` through which a configuration names its objective.
 
 Conventions shared by every metric
@@ -15,7 +16,8 @@ Conventions shared by every metric
   computed; the remaining pairs keep their order.  Infinite values are not
   dropped: they raise :class:`~hydro.errors.HydroError`, since they point to a
   broken simulation or a bad file, not to a missing day.
-* At least two valid pairs are needed.  Metrics that divide by the variance of
+* At least two valid pairs are needed (one for ``mare`` and ``max_are``,
+  made for sparse published figures: :attr:`Metric.min_pairs`).  Metrics that divide by the variance of
   the observations (NSE, log-NSE, KGE, RSR) raise
   :class:`~hydro.errors.HydroError` when the observations are constant;
   PBIAS and KGE need a non-zero observed sum or mean.
@@ -46,6 +48,8 @@ __all__ = [
     "kge_2012",
     "kge_components",
     "log_nse",
+    "mare",
+    "max_are",
     "metric",
     "nse",
     "pbias",
@@ -61,12 +65,13 @@ LOG_NSE_EPSILON_FRACTION = 0.01
 # --------------------------------------------------------------------------- input checks
 
 
-def _pairs(sim: ArrayLike, obs: ArrayLike, name: str) -> tuple[np.ndarray, np.ndarray]:
+def _pairs(sim: ArrayLike, obs: ArrayLike, name: str,
+           minimum: int = 2) -> tuple[np.ndarray, np.ndarray]:
     """Return the valid ``(sim, obs)`` pairs as two float64 arrays.
 
     Drops pairs where either value is NaN; raises :class:`HydroError` for
     differing shapes, arrays that are not one-dimensional, infinite values and
-    fewer than two valid pairs.  ``name`` is the metric, for the messages.
+    fewer than ``minimum`` valid pairs.  ``name`` is the metric, for the messages.
     """
     try:
         s = np.asarray(sim, dtype=np.float64)
@@ -91,10 +96,11 @@ def _pairs(sim: ArrayLike, obs: ArrayLike, name: str) -> tuple[np.ndarray, np.nd
                 f"{name}: {label} holds {int(bad.sum())} infinite value(s) (first at index "
                 f"{first}); replace them with NaN if they mark missing data, otherwise "
                 "check the simulation for overflow")
-    if s.size < 2:
+    if s.size < minimum:
         raise HydroError(
             f"{name}: only {s.size} pair(s) with both sim and obs present (of {keep.size} "
-            "given; pairs with a NaN are dropped); at least 2 are needed. Check that the "
+            f"given; pairs with a NaN are dropped); at least {minimum} "
+            f"{'is' if minimum == 1 else 'are'} needed. Check that the "
             "simulated and observed periods overlap and that obs is not all missing")
     return s, o
 
@@ -522,6 +528,68 @@ def rsr(sim: ArrayLike, obs: ArrayLike) -> float:
     return math.sqrt(float(np.sum((s - o) ** 2)) / float(np.sum((o - o.mean()) ** 2)))
 
 
+def _relative_errors(sim: ArrayLike, obs: ArrayLike, name: str) -> np.ndarray:
+    """``|s - o| / |o|`` of every valid pair (one pair is enough); no observation may be 0."""
+    s, o = _pairs(sim, obs, name, minimum=1)
+    if np.any(o == 0.0):
+        raise HydroError(f"{name}: an observation is zero, so its relative error is undefined; "
+                         "use 'rmse' for values that can be zero")
+    return np.abs(s - o) / np.abs(o)
+
+
+def mare(sim: ArrayLike, obs: ArrayLike) -> float:
+    r"""Mean absolute relative error, in percent.
+
+    .. math::
+
+        \mathrm{MARE} = \frac{100}{n}\sum_i \frac{|s_i - o_i|}{|o_i|}
+
+    Made for a few published figures rather than a series: reservoir storage on
+    the dates a newspaper gave it, a year's inflow, a mean over years.  Each
+    figure counts alike whatever its size, errors of opposite sign do not
+    cancel (as they do in PBIAS), and **one pair is enough** (NSE and KGE need
+    a varying series).  The value reads as the issue's acceptance bounds do
+    ("storage within 15 %").
+
+    Parameters
+    ----------
+    sim, obs : array_like, shape (n,)
+        Simulated and observed values, same units, n >= 1.  Pairs with a NaN in
+        either are dropped.
+
+    Returns
+    -------
+    float
+        MARE in percent.  Range [0, inf); optimum 0; lower is better.
+
+    Raises
+    ------
+    HydroError
+        Shapes differ, no valid pair, infinite values, or an observation of 0.
+    """
+    return 100.0 * float(np.mean(_relative_errors(sim, obs, "mare")))
+
+
+def max_are(sim: ArrayLike, obs: ArrayLike) -> float:
+    r"""Largest absolute relative error, in percent: :math:`100 \max_i |s_i - o_i| / |o_i|`.
+
+    The worst of a few published figures, to check an acceptance bound
+    ("every storage point within 15 %": ``max_are <= 15``).  As :func:`mare`,
+    one pair is enough.
+
+    Returns
+    -------
+    float
+        Percent.  Range [0, inf); optimum 0; lower is better.
+
+    Raises
+    ------
+    HydroError
+        Shapes differ, no valid pair, infinite values, or an observation of 0.
+    """
+    return 100.0 * float(np.max(_relative_errors(sim, obs, "max_are")))
+
+
 # --------------------------------------------------------------------------- registry
 
 Goal = Literal["maximize", "minimize", "zero"]
@@ -547,6 +615,10 @@ class Metric:
         ``"same as obs"``).
     long_name : str
         Human-readable name.
+    min_pairs : int
+        Fewest valid ``(sim, obs)`` pairs the metric accepts (2 for the
+        efficiencies and errors of a series, 1 for the relative errors of a
+        few published figures).
     """
 
     name: str
@@ -555,6 +627,7 @@ class Metric:
     optimum: float
     units: str
     long_name: str
+    min_pairs: int = 2
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -590,6 +663,9 @@ METRICS: Mapping[str, Metric] = MappingProxyType({
         Metric("pbias", pbias, "zero", 0.0, "%", "percent bias, positive = over-estimation"),
         Metric("rsr", rsr, "minimize", 0.0, "1", "RMSE over standard deviation of observations"),
         Metric("rmse", rmse, "minimize", 0.0, "same as obs", "root mean square error"),
+        Metric("mare", mare, "minimize", 0.0, "%", "mean absolute relative error", min_pairs=1),
+        Metric("max_are", max_are, "minimize", 0.0, "%", "largest absolute relative error",
+               min_pairs=1),
     )
 })
 

@@ -245,6 +245,7 @@ def test_nan_pairs_are_ignored(data):
 # --------------------------------------------------------------------------- bad input
 
 ALL = sorted(METRICS)
+SERIES = [n for n in ALL if METRICS[n].min_pairs == 2]   # metrics of a series (mare, max_are take 1)
 NEEDS_VARYING_OBS = ["kge_2009", "kge_2012", "log_nse", "nse", "rsr"]
 
 
@@ -261,7 +262,7 @@ def test_two_dimensional_input_is_hydro_error(name):
         METRICS[name](a, a)
 
 
-@pytest.mark.parametrize("name", ALL)
+@pytest.mark.parametrize("name", SERIES)
 @pytest.mark.parametrize("sim, obs", [
     ([np.nan, np.nan, np.nan], [1.0, 2.0, 3.0]),
     ([1.0, np.nan, 3.0], [np.nan, 2.0, 4.0]),
@@ -271,6 +272,17 @@ def test_two_dimensional_input_is_hydro_error(name):
 def test_fewer_than_two_valid_pairs_is_hydro_error(name, sim, obs):
     with pytest.raises(HydroError, match=f"{name}: only [01] pair.*at least 2 are needed"):
         METRICS[name](sim, obs)
+
+
+@pytest.mark.parametrize("name", ["mare", "max_are"])
+def test_relative_errors_need_one_pair_and_no_zero_observation(name):
+    assert METRICS[name].min_pairs == 1
+    assert METRICS[name]([1.0, np.nan], [2.0, 4.0]) == pytest.approx(50.0)
+    for sim, obs in (([np.nan, 1.0], [1.0, np.nan]), ([], [])):
+        with pytest.raises(HydroError, match=f"{name}: only 0 pair.*at least 1 is needed"):
+            METRICS[name](sim, obs)
+    with pytest.raises(HydroError, match=f"{name}: an observation is zero"):
+        METRICS[name]([1.0, 2.0], [1.0, 0.0])
 
 
 @pytest.mark.parametrize("name", NEEDS_VARYING_OBS)
@@ -330,11 +342,13 @@ def test_kge_components_unknown_version():
 # --------------------------------------------------------------------------- registry
 
 def test_registry_names_and_directions():
-    assert set(METRICS) == {"nse", "log_nse", "kge_2009", "kge_2012", "pbias", "rsr", "rmse"}
+    assert set(METRICS) == {"nse", "log_nse", "kge_2009", "kge_2012", "pbias", "rsr", "rmse", "mare",
+                            "max_are"}
     for name, m in METRICS.items():
         assert m.name == name and metric(name) is m
     assert {n for n, m in METRICS.items() if m.higher_is_better} == {"nse", "log_nse", "kge_2009", "kge_2012"}
-    assert {n for n, m in METRICS.items() if m.higher_is_better is False} == {"rmse", "rsr"}
+    assert {n for n, m in METRICS.items() if m.higher_is_better is False} == {"rmse", "rsr", "mare",
+                                                                            "max_are"}
     assert METRICS["pbias"].higher_is_better is None and METRICS["pbias"].goal == "zero"
 
 
