@@ -2,7 +2,9 @@
 
 This module owns the format described in ``docs/calibration.md``: the model to
 calibrate (``[model]``), the periods (``[periods]``), the free parameters
-(``[[parameters]]``), the observations (``[[observations]]``), the objectives
+(``[[parameters]]``), the observations (``[[observations]]``: a CSV series, the
+forcing's observed flow, or a few published ``points`` such as reservoir storage
+on given dates and yearly inflow totals), the objectives
 (``[[objectives]]``) and the method (``[method]``).  Everything that can be
 checked without running the model is checked here (bounds, transforms, metric
 names, period order, references between tables); what needs the model (paths
@@ -13,6 +15,7 @@ the model lacks, observation sites, forcing coverage) is checked by
 from __future__ import annotations
 
 import hashlib
+import itertools
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -28,17 +31,39 @@ MODEL_KINDS = ("catchment", "basin", "flow_sources")
 TRANSFORMS = ("linear", "log")
 #: Time aggregations of observations.
 AGGREGATES = ("daily", "monthly", "annual")
+#: What the simulation is turned into over a published point's span (``points`` only):
+#: the time mean, or the total per year (fluxes only; the span whole calendar years).
+STATISTICS = ("mean", "annual_total")
 #: Calibration methods.
 METHODS = ("de", "glue", "sobol", "morris")
 #: Variables an observation can compare, per model kind.
 VARIABLES = {
     "catchment": ("discharge", "discharge_mm"),
-    "basin": ("discharge", "tn_concentration", "tn_load"),
+    "basin": ("discharge", "tn_concentration", "tn_load", "reservoir_storage", "reservoir_inflow",
+              "reservoir_natural_inflow", "reservoir_release"),
     "flow_sources": ("discharge", "tn_concentration", "tn_load"),
 }
 #: Units of each variable (observations must be given in these units, after ``scale``).
 UNITS = {"discharge": "m3 s-1", "discharge_mm": "mm d-1", "tn_concentration": "mg L-1",
-         "tn_load": "kg d-1"}
+         "tn_load": "kg d-1", "reservoir_storage": "m3", "reservoir_inflow": "m3 s-1",
+         "reservoir_natural_inflow": "m3 s-1", "reservoir_release": "m3 s-1"}
+#: Variables held at a reservoir (``at`` names a reservoir id), not at a section.
+RESERVOIR_VARIABLES = ("reservoir_storage", "reservoir_inflow", "reservoir_natural_inflow",
+                       "reservoir_release")
+#: Total of one day of a flux variable, per unit of its daily value (``annual_total``):
+#: m3 s-1 -> m3, mm d-1 -> mm, kg d-1 -> kg.  States and concentrations have none.
+DAY_TOTAL = {"discharge": 86400.0, "discharge_mm": 1.0, "tn_load": 1.0,
+             "reservoir_inflow": 86400.0, "reservoir_natural_inflow": 86400.0,
+             "reservoir_release": 86400.0}
+
+
+@dataclass(frozen=True)
+class Point:
+    """A published figure over the days ``first`` to ``last`` (inclusive; one day when equal)."""
+
+    first: date
+    last: date
+    value: float
 
 
 @dataclass(frozen=True)
@@ -104,6 +129,13 @@ class Observation:
         annual means; the simulation is averaged the same way.
     from_forcing : bool
         Take the observed flow (mm/d) of the catchment's forcing CSV.
+    points : tuple of Point or None
+        Published figures given in the configuration itself (instead of a CSV),
+        each over its own span of days; spans may not overlap.
+    statistic : {"mean", "annual_total"}
+        ``points`` only: compare each figure with the simulation's time mean over
+        its span, or with its total per year (the span whole calendar years; a
+        flux variable; units of the variable times a day: m3 for m3 s-1).
     """
 
     name: str
@@ -115,6 +147,8 @@ class Observation:
     scale: float = 1.0
     aggregate: str = "daily"
     from_forcing: bool = False
+    points: tuple[Point, ...] | None = None
+    statistic: str = "mean"
 
 
 @dataclass(frozen=True)
@@ -360,9 +394,17 @@ def _observation(t: Table, kind: str, folder: Path) -> Observation:
                       + suggest(variable, known) + f"; choose one of {', '.join(known)}")
     at = t.str("at", None)
     if kind == "basin" and at is None:
-        raise t.error("at", "missing; name the section the observations were taken at")
+        where = "reservoir" if variable in RESERVOIR_VARIABLES else "section"
+        raise t.error("at", f"missing; name the {where} the observations were taken at")
     from_forcing = t.bool("from_forcing", False)
     csv_name = t.str("csv", None)
+    if t.raw("points", None) is not None:
+        if from_forcing or csv_name is not None:
+            raise t.error("points", "give the observations one way: points, csv or from_forcing")
+        return _points_observation(t, name, variable, at)
+    if t.raw("statistic", None) is not None:
+        raise t.error("statistic", "only observations given as points take a statistic; a CSV "
+                                   "series is averaged as 'aggregate' says")
     if from_forcing:
         if kind != "catchment":
             raise t.error("from_forcing", "only a 'catchment' model has a forcing CSV with observed flow")
@@ -387,6 +429,75 @@ def _observation(t: Table, kind: str, folder: Path) -> Observation:
                       from_forcing)
     t.finish()
     return obs
+
+
+def _points_observation(t: Table, name: str, variable: str, at: str | None) -> Observation:
+    """An observation given as ``points = [{date = ..., value = ...}, ...]`` in the file."""
+    if t.raw("aggregate", None) is not None:
+        raise t.error("aggregate", "points carry their own spans (date, or first and last); "
+                                   "remove 'aggregate'")
+    statistic = t.str("statistic", "mean")
+    if statistic not in STATISTICS:
+        raise t.error("statistic", f"unknown statistic '{statistic}'" + suggest(statistic, STATISTICS)
+                      + f"; use one of {', '.join(STATISTICS)}")
+    if statistic == "annual_total" and variable not in DAY_TOTAL:
+        raise t.error("statistic", f"'{variable}' is not a flux, it has no total; use "
+                                   "statistic = 'mean' (a storage or a concentration on its days)")
+    scale = t.float("scale", 1.0, positive=True)
+    raw = t.raw("points")
+    hint = ('expected a list of points such as [{date = 2013-08-06, value = 1.2e9}, '
+            '{first = 2015-01-01, last = 2015-12-31, value = 3.4e8}]')
+    if not isinstance(raw, list) or not raw:
+        raise t.error("points", hint)
+    points = []
+    for k, item in enumerate(raw, start=1):
+        where = f"point {k}"
+        if not isinstance(item, dict):
+            raise t.error("points", f"{where}: {hint}")
+        unknown = sorted(set(item) - {"date", "first", "last", "value"})
+        if unknown:
+            raise t.error("points", f"{where}: unknown key(s) {', '.join(unknown)}; a point has "
+                                    "date (or first and last) and value")
+        if "date" in item and ("first" in item or "last" in item):
+            raise t.error("points", f"{where}: give either date or first and last, not both")
+        if "date" in item:
+            first = last = _point_day(t, item["date"], where, "date")
+        elif "first" in item and "last" in item:
+            first = _point_day(t, item["first"], where, "first")
+            last = _point_day(t, item["last"], where, "last")
+            if last < first:
+                raise t.error("points", f"{where}: last ({last}) is before first ({first}); swap them")
+        else:
+            raise t.error("points", f"{where}: no date; give date = YYYY-MM-DD, or first and last "
+                                    "for a figure over several days")
+        value = item.get("value")
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
+            raise t.error("points", f"{where}: value must be a finite number, got {value!r}")
+        if statistic == "annual_total" and not (
+                (first.month, first.day) == (1, 1) and (last.month, last.day) == (12, 31)):
+            raise t.error("points", f"{where}: an annual_total needs whole calendar years, "
+                                    f"{first} to {last} is not (first = YYYY-01-01, last = YYYY-12-31)")
+        points.append(Point(first, last, float(value) * scale))
+    points.sort(key=lambda q: q.first)
+    for a, b in itertools.pairwise(points):
+        if b.first <= a.last:
+            raise t.error("points", f"the points over {a.first}..{a.last} and {b.first}..{b.last} "
+                                    "overlap; each day may belong to one point only")
+    obs = Observation(name, variable, at, None, scale=scale, aggregate="daily",
+                      points=tuple(points), statistic=statistic)
+    t.finish()
+    return obs
+
+
+def _point_day(t: Table, value, where: str, key: str) -> date:
+    if isinstance(value, date) and not hasattr(value, "hour"):
+        return value
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            pass
+    raise t.error("points", f"{where}: {key} = {value!r} is not a date; write YYYY-MM-DD")
 
 
 def _method(t: Table) -> MethodSettings:

@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from hydro.calibration.config import CalibrationConfig, Observation
+from hydro.calibration.config import RESERVOIR_VARIABLES, CalibrationConfig, Observation
 from hydro.errors import HydroError, suggest
 
 #: Paths a catchment model accepts: path -> (part, field).
@@ -166,7 +166,10 @@ class BasinModel:
     """
 
     VARIABLE = {"discharge": "section_discharge", "tn_concentration": "section_tn_concentration",
-                "tn_load": "section_tn_load"}
+                "tn_load": "section_tn_load", "reservoir_storage": "reservoir_storage",
+                "reservoir_inflow": "reservoir_inflow",
+                "reservoir_natural_inflow": "reservoir_natural_inflow",
+                "reservoir_release": "reservoir_release"}
 
     def __init__(self, config: CalibrationConfig):
         from hydro.basin import resolve_basin
@@ -178,7 +181,7 @@ class BasinModel:
         self.days = np.arange(np.datetime64(self.start, "D"), np.datetime64(self.end, "D") + 1)
         self._base: Any = None      # the Model with the fixed overrides (built on first use)
         self._weather: Any = None   # station weather of a watershed, read once
-        self._columns: dict[str, int] | None = None  # section index of each observation
+        self._columns: dict[str, int] | None = None  # section (reservoir) index of each observation
 
     def _model(self):
         if self._base is None:
@@ -204,18 +207,25 @@ class BasinModel:
         """Build the model with the assignments and check sections and weather coverage."""
         basin = self._variant(assignments).basin
         sections = [s.id for s in basin.network.sections]
+        reservoirs = list(basin.network.reservoir_ids)
         for o in self.config.observations:
-            if o.at not in sections:
+            kind, ids = (("reservoir", reservoirs) if o.variable in RESERVOIR_VARIABLES
+                         else ("section", sections))
+            if o.at not in ids:
                 raise HydroError(f"{self.config.path}: observation '{o.name}': the basin has no "
-                                 f"section '{o.at}'" + suggest(o.at, sections)
-                                 + f"; sections: {', '.join(sections) or 'none'}")
+                                 f"{kind} '{o.at}'" + suggest(o.at, ids)
+                                 + f"; {kind}s: {', '.join(ids) or 'none'}")
+            if o.variable == "reservoir_natural_inflow" and not basin.is_watershed:
+                raise HydroError(f"{self.config.path}: observation '{o.name}': only a watershed "
+                                 "basin keeps natural and transferred inflow apart; use "
+                                 "'reservoir_inflow'")
         if basin.is_watershed:
             from hydro.series import daily_dates
             from hydro.watershed import Watershed, subbasin_weather
 
             ws = Watershed.from_basin(basin)  # checks every subbasin key, new ones included
             subbasin_weather(ws, daily_dates(self.start, self.end))
-            if any(o.variable != "discharge" for o in self.config.observations):
+            if any(o.variable in ("tn_concentration", "tn_load") for o in self.config.observations):
                 if [c.name for c in basin.constituents] != ["tn"]:
                     raise HydroError(f"{basin.path}: TN observations need a 'tn' constituent")
 
@@ -240,7 +250,10 @@ class BasinModel:
         columns = self._columns
         if columns is None:
             sections = list(res.coords["section"])
-            columns = self._columns = {o.name: sections.index(o.at) for o in self.config.observations}
+            reservoirs = list(res.coords["reservoir"])
+            columns = self._columns = {
+                o.name: (reservoirs if o.variable in RESERVOIR_VARIABLES else sections).index(o.at)
+                for o in self.config.observations}
         return {o.name: np.asarray(res[self.VARIABLE[o.variable]][:, columns[o.name]], dtype=float)
                 for o in self.config.observations}
 

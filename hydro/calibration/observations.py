@@ -13,6 +13,12 @@ Binning rules:
   the simulation is averaged over the same calendar month or year.  A month
   or year is scored only when the simulation covers all of it and it lies
   entirely within the period.
+* ``points`` (published figures given in the configuration,
+  :meth:`Alignment.from_points`): a bin per point, over the point's own span
+  of days; the simulation is averaged over the span (``statistic = "mean"``)
+  or totalled per year (``"annual_total"``).  A point is scored when the
+  simulation covers its whole span, in a period that holds its whole span;
+  one point is enough.
 """
 
 from __future__ import annotations
@@ -25,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hydro.calibration.config import Observation
+from hydro.calibration.config import DAY_TOTAL, Observation
 from hydro.errors import HydroError
 
 _MISSING = ("", "na", "nan", "null", "-")
@@ -126,6 +132,11 @@ class Alignment:
         First day of each bin.
     in_period : dict of str -> bool ndarray [n_bins]
         Bins scored in each named period.
+    factor : ndarray [n_bins] or None
+        Multiplies the binned mean (``annual_total`` points: days per year of
+        the span times the day total of the variable); None for 1.
+    min_bins : int
+        Fewest bins a period must hold to be scored (2 for a series, 1 for points).
     """
 
     bin_of_day: np.ndarray
@@ -133,6 +144,8 @@ class Alignment:
     observed: np.ndarray
     bin_dates: np.ndarray
     in_period: dict
+    factor: np.ndarray | None = None
+    min_bins: int = 2
     #: Simulated days binned (``bin_of_day >= 0``), their bins and the days per bin,
     #: computed once; ``day_of_bin`` when every bin holds exactly one day (daily
     #: observations), so that binning is an index.
@@ -196,15 +209,53 @@ class Alignment:
                 "are needed. The observations lie outside the run period: fix [periods] or the file")
         return cls(bin_of_day, int(uniq.size), observed, uniq, in_period)
 
+    @classmethod
+    def from_points(cls, obs: Observation, sim_days: np.ndarray,
+                    periods: dict[str, tuple[date, date]]) -> "Alignment":
+        """Align the published ``obs.points`` with the simulated days (see the module doc).
+
+        Raises
+        ------
+        HydroError
+            When no point's span lies inside both the simulated days and the
+            calibration period.
+        """
+        pts = [q for q in (obs.points or ())
+               if np.datetime64(q.first, "D") >= sim_days[0] and np.datetime64(q.last, "D") <= sim_days[-1]]
+        first = np.array([q.first for q in pts], dtype="datetime64[D]")
+        last = np.array([q.last for q in pts], dtype="datetime64[D]")
+        observed = np.array([q.value for q in pts], dtype=np.float64)
+        bin_of_day = np.full(sim_days.size, -1, dtype=np.int64)
+        for k in range(len(pts)):
+            bin_of_day[(sim_days >= first[k]) & (sim_days <= last[k])] = k
+        factor = None
+        if obs.statistic == "annual_total":
+            days = (last - first).astype(np.int64) + 1
+            years = (last.astype("datetime64[Y]") - first.astype("datetime64[Y]")).astype(np.int64) + 1
+            factor = days * DAY_TOTAL[obs.variable] / years
+        in_period = {label: (first >= np.datetime64(a, "D")) & (last <= np.datetime64(b, "D"))
+                     for label, (a, b) in periods.items()}
+        if not in_period["calibration"].any():
+            cal = periods["calibration"]
+            given = ", ".join(f"{q.first}" + ("" if q.last == q.first else f"..{q.last}")
+                              for q in (obs.points or ()))
+            raise HydroError(
+                f"observation '{obs.name}': no point lies inside the calibration period {cal[0]} "
+                f"to {cal[1]} and the simulated days {sim_days[0]} to {sim_days[-1]} (points: "
+                f"{given}); a point counts when its whole span does. Fix [periods] or the points")
+        return cls(bin_of_day, len(pts), observed, first, in_period, factor, 1)
+
     def simulated(self, daily: np.ndarray) -> np.ndarray:
-        """The simulated daily series averaged onto the bins."""
+        """The simulated daily series averaged onto the bins (times :attr:`factor`)."""
         daily = np.asarray(daily, dtype=np.float64)
         if self.day_of_bin is not None:  # one day per bin: the mean is the value
-            return daily[self.day_of_bin]
-        sums = np.bincount(self._bins, weights=daily[self._days], minlength=self.n_bins)
-        counts = self._counts
-        with np.errstate(invalid="ignore", divide="ignore"):
-            return np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+            out = daily[self.day_of_bin]
+        else:
+            sums = np.bincount(self._bins, weights=daily[self._days], minlength=self.n_bins)
+            counts = self._counts
+            with np.errstate(invalid="ignore", divide="ignore"):
+                out = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
+        return out if self.factor is None else out * self.factor
 
     def pair(self, daily: np.ndarray, period: str) -> tuple[np.ndarray, np.ndarray]:
         """``(sim, obs)`` bins of ``period``."""

@@ -25,6 +25,7 @@ import numpy as np
 from hydro.calibration.config import CalibrationConfig
 from hydro.calibration.observations import Alignment, read_observation_csv
 from hydro.errors import HydroError
+from hydro.metrics import metric
 
 #: Loss given to a failed evaluation, so that searches move away from it.
 FAILED_LOSS = 1.0e6
@@ -113,6 +114,9 @@ class Problem:
         periods = cfg.periods.named()
         alignments = {}
         for o in cfg.observations:
+            if o.points is not None:
+                alignments[o.name] = Alignment.from_points(o, model.days, periods)
+                continue
             if o.from_forcing:
                 dates, values = model.observed_from_forcing(o)
             else:
@@ -120,7 +124,18 @@ class Problem:
             alignments[o.name] = Alignment.build(o, dates, values, model.days, periods)
         for label, (first, last) in periods.items():
             for o in cfg.observations:
-                if label != "calibration" and alignments[o.name].in_period[label].sum() < 2:
+                n = int(alignments[o.name].in_period[label].sum())
+                if o.points is not None:  # published figures: a period may hold one, or none
+                    need = max([metric(j.metric).min_pairs for j in cfg.objectives
+                                if j.observation == o.name] or [1])
+                    if 0 < n < need or (label == "calibration" and n < need):
+                        used = [j.metric for j in cfg.objectives if j.observation == o.name
+                                and metric(j.metric).min_pairs > n]
+                        raise HydroError(
+                            f"observation '{o.name}': {n} point(s) in the {label} period {first} "
+                            f"to {last}, and metric {', '.join(used)} needs at least {need}; use "
+                            "'mare' or 'max_are' (one point is enough) or give more points")
+                elif label != "calibration" and n < 2:
                     raise HydroError(f"observation '{o.name}': fewer than 2 values in the {label} "
                                      f"period {first} to {last}; fix [periods] or the observations")
         from hydro.calibration.scoring import Scorer

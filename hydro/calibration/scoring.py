@@ -90,6 +90,9 @@ class Scorer:
             cache: dict = {}
             for obj in self.objectives:
                 sl = self.slices[(obj.observation, label)]
+                if sl.obs.size == 0:  # published points: none in this period (checked in prepare)
+                    scores[label][obj.label] = math.nan
+                    continue
                 sim = binned[obj.observation][sl.index]
                 scores[label][obj.label] = self._value(obj.metric, sim, sl, cache, obj.observation)
         loss = 0.0
