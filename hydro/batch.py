@@ -21,7 +21,7 @@ the same options:
 A task is a module-level function and its argument (both pickled); it returns a
 *reduced* result (an ensemble member's chosen variables, aggregated as the
 output asks: :func:`hydro.outputspec.reduce`), never a whole run.
-:meth:`Executor.run` yields ``(index, Outcome)`` as tasks finish: a task that
+:meth:`Executor.run` yields ``(index, TaskOutcome)`` as tasks finish: a task that
 raises (or whose worker dies) gives an outcome with ``error`` set and the batch
 goes on; the caller reports the failures and ends with :data:`EXIT_PARTIAL`.
 
@@ -50,7 +50,7 @@ CONNECT_TIMEOUT_S = 10
 
 
 @dataclass
-class Outcome:
+class TaskOutcome:
     """What one task gave: its ``value``, or the ``error`` (one line) that stopped it."""
 
     value: Any = None
@@ -77,13 +77,13 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
 
 
-def _call(fn: Callable, arg) -> Outcome:
+def _call(fn: Callable, arg) -> TaskOutcome:
     try:
-        return Outcome(fn(arg))
+        return TaskOutcome(fn(arg))
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # a failed member is reported, the batch goes on
-        return Outcome(error=_describe(exc))
+        return TaskOutcome(error=_describe(exc))
 
 
 class SerialExecutor:
@@ -92,7 +92,7 @@ class SerialExecutor:
     name = "serial"
     workers = 1
 
-    def run(self, fn: Callable, args: list) -> Iterator[tuple[int, Outcome]]:
+    def run(self, fn: Callable, args: list) -> Iterator[tuple[int, TaskOutcome]]:
         for i, a in enumerate(args):
             yield i, _call(fn, a)
 
@@ -117,7 +117,7 @@ class ProcessExecutor:
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(_start_method()),
                                         initializer=worker_init)
 
-    def run(self, fn: Callable, args: list) -> Iterator[tuple[int, Outcome]]:
+    def run(self, fn: Callable, args: list) -> Iterator[tuple[int, TaskOutcome]]:
         from concurrent.futures import FIRST_COMPLETED, wait
 
         futures = {self.pool.submit(_call, fn, a): i for i, a in enumerate(args)}
@@ -195,7 +195,7 @@ class DaskExecutor:
         info = self.client.scheduler_info()
         self.workers = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1
 
-    def run(self, fn: Callable, args: list) -> Iterator[tuple[int, Outcome]]:
+    def run(self, fn: Callable, args: list) -> Iterator[tuple[int, TaskOutcome]]:
         from distributed import as_completed
 
         futures = [self.client.submit(_call, fn, a, pure=False) for a in args]
@@ -229,14 +229,14 @@ def _start_method() -> str:
     return "forkserver" if "forkserver" in methods else "spawn"
 
 
-def _outcome(get) -> Outcome:
+def _outcome(get) -> TaskOutcome:
     """The task's outcome; a lost worker or a result that cannot come back is a failure."""
     try:
         return get()
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # recorded like a failed member
-        return Outcome(error=f"in the executor: {_describe(exc)}")
+        return TaskOutcome(error=f"in the executor: {_describe(exc)}")
 
 
 def make_executor(*, workers: int | None = None, scheduler: str | None = None,
@@ -260,9 +260,9 @@ def make_executor(*, workers: int | None = None, scheduler: str | None = None,
     return ProcessExecutor(n)
 
 
-def run_batch(fn: Callable, args: list, executor=None, progress=None, **options) -> Iterator[tuple[int, Outcome]]:
+def run_batch(fn: Callable, args: list, executor=None, progress=None, **options) -> Iterator[tuple[int, TaskOutcome]]:
     """Run ``fn(arg)`` for every ``arg`` on ``executor`` (or one made from ``options``, see
-    :func:`make_executor`, and closed at the end); yield ``(index, Outcome)`` as tasks
+    :func:`make_executor`, and closed at the end); yield ``(index, TaskOutcome)`` as tasks
     finish.  ``progress`` (a :class:`hydro.progress.Progress`) is updated per task.
     On Ctrl-C or SIGTERM running tasks are stopped at once."""
     own = executor is None

@@ -566,7 +566,7 @@ def lamprey_example(first_water_year: int = 2000, last_water_year: int = 2012,
                  settings=settings)
 
 
-def format_table(table: AnnualResults) -> str:
+def format_annual(table: AnnualResults) -> str:
     """The annual table as text (flux in kg/day)."""
     lines = [f"{'year':>6} {'Q m3/s':>9} {'conc':>8} {'FN conc':>8} {'flux kg/d':>10} "
              f"{'FN flux':>10}"]
@@ -614,7 +614,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             sd, sc = _read_csv(args.samples, args.sample_date_column, args.conc_column)
             dd, dq = _read_csv(args.discharge, args.date_column, args.q_column)
             result = wrtds(sd, sc, dd, dq, q_to_m3s=args.q_to_m3s)
-        print(format_table(annual(result, args.start_month)))
+        print(format_annual(annual(result, args.start_month)))
     except (ValueError, OSError, HydroError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -134,7 +134,7 @@ def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=
     import json
     import math
 
-    from hydro.scenarios.incentives import format_table, incentives, write_csv
+    from hydro.scenarios.incentives import format_incentives, incentives, write_csv
 
     if overrides:
         from hydro.compensation import Agreement
@@ -148,4 +148,4 @@ def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=
                  for r in rows]
         click.echo(json.dumps(clean, indent=1, ensure_ascii=False))
     else:
-        click.echo(format_table(rows))
+        click.echo(format_incentives(rows))

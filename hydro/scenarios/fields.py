@@ -2,8 +2,9 @@
 
 This module owns how one value of a scenario file is read and checked (the file
 as a whole is :class:`hydro.scenarios.spec.ScenarioFile`): numbers that carry
-their provenance (:class:`Reader`), identifiers, lists of names, and ``where``
-tables (:class:`Where`).  Measure kinds (:mod:`hydro.scenarios.kinds`) read their
+their provenance (:class:`Reader`, which logs one
+:class:`~hydro.compensation.rules.Provenance` per number, as agreements do),
+identifiers, lists of names, and ``where`` tables (:class:`Where`).  Measure kinds (:mod:`hydro.scenarios.kinds`) read their
 parameters with these helpers, so every kind reports bad input the same way.
 """
 
@@ -14,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from hydro.compensation.agreement import read_provenance
+from hydro.compensation.rules import Provenance
 from hydro.errors import HydroError
 from hydro.tomlio import Table
 
@@ -21,27 +23,6 @@ from hydro.tomlio import Table
 REQUIRED: Any = object()
 #: Keys of ``where`` (all given criteria must hold).
 WHERE_KEYS = ("subbasins", "counties", "provinces", "reservoir")
-
-
-@dataclass(frozen=True)
-class Provenance:
-    """Where one number of a scenario file comes from.
-
-    Attributes
-    ----------
-    key : str
-        Key path in the file, e.g. ``measures[2].costs.capital_yuan_per_unit``.
-    value : Any
-    status : str
-        ``"cited"``, ``"assumed"`` or ``"unstated"``.
-    text : str
-        The citation or the note.
-    """
-
-    key: str
-    value: Any
-    status: str
-    text: str
 
 
 @dataclass(frozen=True)

@@ -164,7 +164,7 @@ def write_csv(rows: list[dict], out, overwrite: bool = False) -> None:
                      ("" if isinstance(r[c], float) else r[c])) for c in COLUMNS])
 
 
-def format_table(rows: list[dict]) -> str:
+def format_incentives(rows: list[dict]) -> str:
     """Plain-text table of the incentive rows."""
     head = f"{'scenario':20s} {'year':>4s} {'party':22s} {'received':>14s} {'vs baseline':>14s} " \
            f"{'measure cost':>14s} {'net gain':>14s} {'N kept out kg':>14s}"

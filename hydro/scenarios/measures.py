@@ -40,7 +40,7 @@ from hydro.scenarios.spec import ScenarioFile, Where
 EFFECTS = {name: kind.effect for name, kind in KINDS.items()}
 
 
-def select(info: BasinInfo, where: Where, file: Path, key: str) -> list[int]:
+def select_subbasins(info: BasinInfo, where: Where, file: Path, key: str) -> list[int]:
     """Indices of the subbasins matching ``where``; unknown names are errors naming ``key``."""
     n = len(info.subbasins)
     keep = np.ones(n, dtype=bool)
@@ -128,7 +128,7 @@ def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, yea
     quantity: dict[tuple[str, int], np.ndarray] = {}
     for m in measures:
         f = np.array([m.ramp(y) for y in ext])
-        subs = select(info, m.where, sfile.path, f"{m.key}.where")
+        subs = select_subbasins(info, m.where, sfile.path, f"{m.key}.where")
         for i, q in KINDS[m.kind].apply(m, f, subs, comp).items():
             quantity[(m.id, i)] = np.asarray(q, dtype=float) * np.ones(len(f))
     in_run = ext >= years[0]
@@ -155,4 +155,4 @@ def _buffer_removal(comp: Compilation) -> np.ndarray:
 
 
 __all__ = ["EFFECTS", "BasinInfo", "Compiled", "annualise", "compile_scenario", "days_in_years",
-           "select"]
+           "select_subbasins"]
