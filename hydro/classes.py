@@ -257,6 +257,8 @@ def series_of_results(results, scenario=None) -> tuple:
         raise HydroError("the GB 3838 class table needs daily results (monthly means of daily values); "
                          "these are averaged over periods: run again with daily output")
     dates = results.dates
+    if not dates:
+        raise HydroError("the results have no time steps; no month to class")
     first = dates[0].year
     n_years = dates[-1].year - first + 1
     index = np.array([(d.year - first) * 12 + d.month - 1 for d in dates])
@@ -308,12 +310,12 @@ def short_class_name(cls: int | None) -> str:
     return ">V" if cls == 6 else class_name(cls)
 
 
-def grid(rows: list[ClassRow]) -> list[tuple[str, str, str, int, list[int | None], float]]:
+def grid(rows: list[ClassRow]) -> list[tuple[str, str, str, int, list[int | None], np.ndarray, float]]:
     """The rows as one line per parameter, place and year.
 
     Returns
     -------
-    list of (parameter, place, kind, year, 12 classes (None: missing), annual mean mg/L)
+    list of (parameter, place, kind, year, 12 classes (None: missing), 12 monthly means mg/L, annual mean mg/L)
         The annual mean is the mean of the 12 monthly means (NaN with a month missing).
     """
     lines: dict[tuple[str, str, int], list[ClassRow]] = {}
@@ -327,7 +329,7 @@ def grid(rows: list[ClassRow]) -> list[tuple[str, str, str, int, list[int | None
             classes[r.month - 1] = r.water_class
             conc[r.month - 1] = r.concentration_mg_per_l
         mean = float(conc.mean()) if np.isfinite(conc).all() else math.nan
-        out.append((p, place, rs[0].kind, year, classes, mean))
+        out.append((p, place, rs[0].kind, year, classes, conc, mean))
     return out
 
 
@@ -348,7 +350,7 @@ def format_class_table(rows: list[ClassRow]) -> str:
     months = " ".join(f"{m:>3}" for m in MONTHS)
     head = f"{'parameter':<{wp}}  {'place':<{wl}}  year  {months}  annual mean (mg/L)"
     out = ["GB 3838 class by month (I..V; >V worse than V; - no value)", head]
-    for (a, b), (_, _, _, year, classes, mean) in zip(labels, lines, strict=True):
+    for (a, b), (_, _, _, year, classes, _, mean) in zip(labels, lines, strict=True):
         cells = " ".join(f"{short_class_name(c):>3}" for c in classes)
         out.append(f"{a:<{wp}}  {b:<{wl}}  {year}  {cells}  " + ("-" if math.isnan(mean) else f"{mean:.4g}"))
     if reference:

@@ -2,7 +2,8 @@
 
 The page holds the run's configuration and provenance, key figures, annual means and
 loads at the monitoring sections (by source where the run apportions them), reservoir
-means, mass budgets by element and year with their closure, and the figures of
+means, the GB 3838 class of every parameter by place and month
+(:mod:`hydro.report.classes`), mass budgets by element and year with their closure, and the figures of
 :mod:`hydro.plotting` embedded as base64 PNG.  It loads nothing: no external style
 sheet, script, font or image, and a Content-Security-Policy that says so, so it can be
 mailed, archived or opened offline as one file.
@@ -22,7 +23,7 @@ import click
 
 from hydro import __version__
 from hydro.errors import HydroError
-from hydro.report import figures, html, tables
+from hydro.report import classes, figures, html, tables
 from hydro.report.html import esc
 
 #: Suffixes accepted for the report file.
@@ -289,6 +290,7 @@ def render(results, results_path: Path, scenario=None, title: str | None = None,
              ("sections", "Sections", lambda: _sections(results, scenario, names)),
              ("sources", "Sources", lambda: _sources(results, scenario, names)),
              ("reservoirs", "Reservoirs", lambda: _reservoirs(results, scenario, names)),
+             ("classes", "Water-quality classes", lambda: classes.section(results, scenario, names)),
              ("budgets", "Mass budgets", lambda: _budgets(results, scenario, names))]
     if payments is not None:
         from hydro.report import payments as payments_section
