@@ -207,13 +207,15 @@ LOSS = {"cattle": 0.01, "pig": 0.01, "sheep": 0.01}        # calibration (§12)
 # x3 20-300 mm, x4 1.1-3 d). The irrigated valley floors, the cities (groundwater
 # supply) and the reservoir shores lose the most water (x2 at the -5 mm/d end, the
 # smallest routing store); the uplands less.
-RUNOFF_DEFAULT = {"x1_mm": 1200.0, "x2_mm_per_day": -4.5, "x3_mm": 25.0, "x4_days": 2.5}
+# x1, x4, the uplands' x2 and the x3 of uplands and Yanqing: configs/calibration/guanting_water.toml
+# (issue 13; SOURCES "Hydrology calibration (issue 13)")
+RUNOFF_DEFAULT = {"x1_mm": 1183.0, "x2_mm_per_day": -4.5, "x3_mm": 20.5, "x4_days": 2.17}
 RUNOFF_BY_LANDSCAPE = {
     "plain": {"x2_mm_per_day": -5.0, "x3_mm": 20.0},
     "city": {"x2_mm_per_day": -5.0, "x3_mm": 20.0},
     "shore": {"x2_mm_per_day": -5.0, "x3_mm": 20.0},
-    "upland": {"x2_mm_per_day": -4.0, "x3_mm": 25.0},
-    "yanqing": {"x2_mm_per_day": -4.5, "x3_mm": 25.0},
+    "upland": {"x2_mm_per_day": -4.65, "x3_mm": 20.5},
+    "yanqing": {"x2_mm_per_day": -4.5, "x3_mm": 20.5},
 }
 # rural domestic and livestock N reach the rivers with runoff (§12)
 DELIVERY_TIMING = "runoff"

@@ -126,9 +126,10 @@ DELIVERY_TIMING = "runoff"   # rural domestic and livestock N washed off with ru
 INITIAL_TN = {"rivers": 2.0, "miyun": 0.98}
 # subbasin id -> {GR4J key: value} (S8.4). The Bai above Zhangjiafen loses less water to human use
 # than the Chao (human share of the runoff decline 65-70 % at Zhangjiafen, 81.7 % at Xiahui; S2):
-# x2 = -4 mm/d there, calibrated; the Chao and the reservoir side keep the default -5.
+# x2 = -4.81 mm/d there, the Chao and the reservoir side -4.84 ([runoff]): calibrated on published
+# storage and inflow (configs/calibration/miyun_water.toml; SOURCES "Hydrology calibration (issue 13)").
 BAI_SIDE = [s[0] for s in SUBBASINS if s[0].startswith(("bai_", "hei_", "tang_")) and s[0] != "bai_inlet"]
-RUNOFF_OVERRIDES = {sid: {"x2_mm_per_day": -4.0} for sid in BAI_SIDE}
+RUNOFF_OVERRIDES = {sid: {"x2_mm_per_day": -4.81} for sid in BAI_SIDE}
 # WWTPs: (subbasin, name, reach, m3/d, TN mg/L) - ESTIMATE (SOURCES 8.11)
 WWTP = [
     ("chao_dage", "Fengning county town WWTP (Dage)", "chao_fengning", 15000.0, 15.0),
@@ -157,7 +158,8 @@ RESERVOIRS = {
                   target_release_m3_s=10.5, ecological_min_m3_s=0.0),
 }
 
-RUNOFF = dict(x1_mm=1000.0, x2_mm_per_day=-5.0, x3_mm=150.0, x4_days=2.0, ctg=0.25,
+# GR4J: configs/calibration/miyun_water.toml (issue 13), inside Perrin et al. (2003) ranges (S8.4)
+RUNOFF = dict(x1_mm=1147.0, x2_mm_per_day=-4.84, x3_mm=84.1, x4_days=1.51, ctg=0.25,
               kf_mm_per_c_per_day=3.0)
 CONSTITUENT = dict(river_removal_per_day=0.10, river_theta=1.047, reservoir_removal_per_day=0.0,
                    reservoir_theta=1.047, settling_velocity_m_per_day=0.027)
