@@ -123,6 +123,12 @@ class Basin:
     output : dict
         The optional ``[output]`` table: what ``hydro run`` writes (variables,
         locations, aggregation, precision; :class:`hydro.outputspec.OutputSpec`).
+    quality : dict
+        The optional ``[quality]`` table: ``table``, the regional water-quality
+        coefficient table (a Path, resolved from the basin file's folder), and
+        ``point_grades``, plant name -> treatment grade (empty when not given).
+        Empty when the basin has no ``[quality]`` table; read with
+        :func:`hydro.sources.quality.quality_table_of`.
     """
 
     name: str
@@ -140,6 +146,7 @@ class Basin:
     sha256: str
     transfer_tables: list = field(default_factory=list)
     output: dict = field(default_factory=dict)
+    quality: dict = field(default_factory=dict)
 
     @property
     def is_watershed(self) -> bool:
@@ -227,11 +234,46 @@ class Basin:
             from hydro.outputspec import OutputSpec
 
             OutputSpec.from_table(dict(output.data), f"{path}: [output]")  # checked here, applied when writing
+        quality = _quality(root, path)
         root.finish()
         return cls(name=name, path=path, network=network, constituents=constituents,
                    settings=settings, forcing=forcing, initial=initial, subbasin_tables=subbasins,
                    counties=counties, withdrawal_tables=withdrawals, weather=weather, runoff=runoff,
-                   sha256=sha256, transfer_tables=transfers, output=dict(output.data))
+                   sha256=sha256, transfer_tables=transfers, output=dict(output.data), quality=quality)
+
+
+def _quality(root: Table, path: Path) -> dict:
+    """The optional ``[quality]`` table: the regional coefficient table's path and the point grades.
+
+    ``table`` is a path relative to the basin file's folder (``"../region/quality.toml"``)
+    and must name an existing file; its contents are read by
+    :func:`hydro.sources.quality.read_quality_table` when a run needs them.
+    ``[quality.point_grades]`` maps plant names to treatment grades of that table.
+    """
+    if not root.has("quality"):
+        return {}
+    value = root.raw("quality")
+    if not isinstance(value, dict):
+        raise root.error("quality", f"expected a table [quality] with table = \"../region/quality.toml\", "
+                                    f"got {value!r}")
+    quality = root.table("quality")
+    rel = quality.raw("table")
+    if not isinstance(rel, str) or not rel.strip():
+        raise quality.error("table", "expected the path of the regional water-quality table, relative to "
+                                     f"this file's folder, e.g. \"../region/quality.toml\"; got {rel!r}")
+    target = (path.parent / rel).resolve()
+    if not target.is_file():
+        raise quality.error("table", f"no such file: {target} (the path is relative to {path.parent}); "
+                                     "give the path of the regional table, e.g. \"../region/quality.toml\"")
+    grades: dict[str, str] = {}
+    if quality.has("point_grades"):
+        raw = quality.raw("point_grades")
+        if not isinstance(raw, dict) or not all(isinstance(v, str) and v for v in raw.values()):
+            raise quality.error("point_grades", "expected a table of plant name = \"grade\" (a grade of the "
+                                                f"regional table, e.g. \"db11_890_b\"), got {raw!r}")
+        grades = dict(raw)
+    quality.finish()
+    return {"table": target, "point_grades": grades}
 
 
 def _config_hash(path: Path, overrides: list[str]) -> str:

@@ -222,6 +222,75 @@ DELIVERY_TIMING = "runoff"
 # initial TN (§13): rivers, and each reservoir
 INITIAL_TN_RIVER = 5.0                                  # ESTIMATE, flushed within days
 INITIAL_TN_RESERVOIR = {"guanting": 1.5, "cetian": 2.5}  # ESTIMATE
+# ---- water quality beside TN (issue 14; basins/region/SOURCES.md R9-R10) -----------------
+# Sources of every species: the regional table ../region/quality.toml ([quality], always written,
+# shared with Miyun). QUALITY = True writes TN as organic/ammonia/nitrate N with reactions, TP
+# (dp, pp) and CODMn, and [initial] by species; False keeps TN alone until `hydro run` parses
+# the species schema.
+QUALITY = False
+# the Beijing plant discharges under DB11/890-2012 (B limits), not GB 18918 (§11; region R8)
+POINT_GRADES = {"Yanqing WWTP": "db11_890_b"}
+# TN's removal (below): every N species takes it, so TN decays exactly as before (region R9)
+TN_REMOVAL = dict(river_removal_per_day=0.3, river_theta=1.047, reservoir_removal_per_day=0.002,
+                  reservoir_theta=1.047, settling_velocity_m_per_day=0.03)
+QUALITY_CONSTITUENTS = [  # name, long name, species (name, long name, keys), reactions (from, to, keys), own keys
+    ("tn", "total nitrogen",
+     [("orgn", "organic nitrogen", TN_REMOVAL), ("nh3n", "ammonia nitrogen", TN_REMOVAL),
+      ("no3n", "nitrate nitrogen", TN_REMOVAL)],
+     [("orgn", "nh3n", dict(river_rate_per_day=0.21, river_theta=1.047,      # ammonification (R9)
+                            reservoir_rate_per_day=0.05, reservoir_theta=1.047)),
+      ("nh3n", "no3n", dict(river_rate_per_day=0.55, river_theta=1.083,      # nitrification (R9)
+                            reservoir_rate_per_day=0.10, reservoir_theta=1.083))], {}),
+    ("tp", "total phosphorus",
+     [("dp", "dissolved phosphorus", {}),
+      ("pp", "particulate phosphorus", dict(river_removal_per_day=0.05, river_theta=1.024,
+                                            reservoir_theta=1.024, settling_velocity_m_per_day=0.1))],
+     [("dp", "pp", dict(reservoir_rate_per_day=0.02, reservoir_theta=1.047))], {}),  # uptake by algae (R9)
+    ("codmn", "permanganate index (CODMn)", [], [],
+     dict(river_removal_per_day=0.05, river_theta=1.047, reservoir_removal_per_day=0.01, reservoir_theta=1.047)),
+]
+# initial concentrations by species, mg/L, ESTIMATE (region R10); the N species add up to the initial TN
+INITIAL_SPECIES_RIVER = dict(orgn=0.5, nh3n=0.5, no3n=4.0, dp=0.1, pp=0.1, codmn=5.0)
+INITIAL_SPECIES_RESERVOIR = {"guanting": dict(orgn=0.3, nh3n=0.1, no3n=1.1, dp=0.025, pp=0.025, codmn=4.0),
+                             "cetian": dict(orgn=0.4, nh3n=0.2, no3n=1.9, dp=0.05, pp=0.05, codmn=5.0)}
+
+
+def write_quality_constituents(w):
+    """[[constituents]] with species and reactions (QUALITY = True)."""
+    for name, long_name, species, reactions, own in QUALITY_CONSTITUENTS:
+        w("[[constituents]]   # rates: basins/region/SOURCES.md R9")
+        w(f'name = "{name}"')
+        w(f'long_name = "{long_name}"')
+        for k, v in own.items():
+            w(f"{k} = {v}")
+        for sp, sp_long, keys in species:
+            w("[[constituents.species]]")
+            w(f'name = "{sp}"')
+            w(f'long_name = "{sp_long}"')
+            for k, v in keys.items():
+                w(f"{k} = {v}")
+        for src, dst, keys in reactions:
+            w("[[constituents.reactions]]")
+            w(f'from = "{src}"')
+            w(f'to = "{dst}"')
+            for k, v in keys.items():
+                w(f"{k} = {v}")
+        w("")
+
+
+def write_quality_initial(w):
+    """[initial] by species (QUALITY = True); orgn + nh3n + no3n = the initial TN of §13."""
+    w("[initial]   # ESTIMATE by species (region R10)")
+    places = [(None, INITIAL_SPECIES_RIVER, INITIAL_TN_RIVER)] + [
+        (rid, INITIAL_SPECIES_RESERVOIR[rid], tn) for rid, tn in INITIAL_TN_RESERVOIR.items()]
+    for rid, values, tn in places:
+        assert abs(values["orgn"] + values["nh3n"] + values["no3n"] - tn) < 1e-9, (rid, values, tn)
+        if rid is not None:
+            w(f"[initial.reservoirs.{rid}]")
+        for sp, v in values.items():
+            w(f"{sp}_mg_per_l = {v}")
+
+
 # Share of the WWTP effluent that reaches its river (§11, §14): 1 = all of it. Reuse of
 # reclaimed water and sewage irrigation are known in the basin but no volume was found.
 EFFLUENT_TO_RIVER = 1.0
@@ -402,15 +471,24 @@ def main(path: Path | None = None) -> None:
     w("initial_production_fraction = 0.3")
     w("initial_routing_fraction = 0.3")
     w("")
-    w("[[constituents]]")
-    w('name = "tn"')
-    w('long_name = "total nitrogen"')
-    w("river_removal_per_day = 0.3       # calibration; range 0.005-0.45 d-1 (Alexander et al. 2000, §13)")
-    w("river_theta = 1.047")
-    w("reservoir_removal_per_day = 0.002  # ESTIMATE (§13)")
-    w("reservoir_theta = 1.047")
-    w("settling_velocity_m_per_day = 0.03  # ESTIMATE apparent settling (§13)")
+    w("[quality]   # NH3-N, TP, CODMn sources: shared with Miyun (SOURCES 'Water-quality sources')")
+    w('table = "../region/quality.toml"')
+    w("[quality.point_grades]   # effluent standard of a plant that is not read from its TN (region R8)")
+    for plant, grade in POINT_GRADES.items():
+        w(f'"{plant}" = "{grade}"')
     w("")
+    if QUALITY:
+        write_quality_constituents(w)
+    else:
+        w("[[constituents]]")
+        w('name = "tn"')
+        w('long_name = "total nitrogen"')
+        w("river_removal_per_day = 0.3       # calibration; range 0.005-0.45 d-1 (Alexander et al. 2000, §13)")
+        w("river_theta = 1.047")
+        w("reservoir_removal_per_day = 0.002  # ESTIMATE (§13)")
+        w("reservoir_theta = 1.047")
+        w("settling_velocity_m_per_day = 0.03  # ESTIMATE apparent settling (§13)")
+        w("")
     w("# ---- reaches: lengths §1/§9, slopes ESTIMATE from end elevations (§9), hydraulic geometry")
     w(f"# ESTIMATE v = {VEL_COEFF} Q^{VEL_EXP}, w = {WID_COEFF} Q^{WID_EXP} (Leopold & Maddock 1953 exponents),")
     w(f"# dispersion from Fischer et al. (1979) at Q = {Q_TYP_M3_S} m3/s (§9)")
@@ -457,11 +535,14 @@ def main(path: Path | None = None) -> None:
     w("ecological_min_m3_s = 0.3")
     w("")
     w("# ---- initial TN (§13): followed as the 'initial' tag until it leaves")
-    w("[initial]")
-    w(f"tn_mg_per_l = {INITIAL_TN_RIVER}   # ESTIMATE: rivers, order of the simulated Bahaoqiao mean")
-    for rid, c in INITIAL_TN_RESERVOIR.items():
-        w(f"[initial.reservoirs.{rid}]")
-        w(f"tn_mg_per_l = {c}   # ESTIMATE (§13)")
+    if QUALITY:
+        write_quality_initial(w)
+    else:
+        w("[initial]")
+        w(f"tn_mg_per_l = {INITIAL_TN_RIVER}   # ESTIMATE: rivers, order of the simulated Bahaoqiao mean")
+        for rid, c in INITIAL_TN_RESERVOIR.items():
+            w(f"[initial.reservoirs.{rid}]")
+            w(f"tn_mg_per_l = {c}   # ESTIMATE (§13)")
     w("")
     w("# ---- monitoring sections")
     for sid, name, reach in [

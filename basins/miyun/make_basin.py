@@ -164,6 +164,66 @@ RUNOFF = dict(x1_mm=1147.0, x2_mm_per_day=-4.84, x3_mm=84.1, x4_days=1.51, ctg=0
 CONSTITUENT = dict(river_removal_per_day=0.10, river_theta=1.047, reservoir_removal_per_day=0.0,
                    reservoir_theta=1.047, settling_velocity_m_per_day=0.027)
 
+# --- water quality beside TN (issue 14; basins/region/SOURCES.md R9-R10) ---------------------
+# Sources of every species: the regional table ../region/quality.toml ([quality], always written).
+# QUALITY = True writes TN as organic/ammonia/nitrate N with reactions, TP (dp, pp) and CODMn, and
+# [initial] by species; False keeps TN alone until `hydro run` parses the species schema.
+QUALITY = False
+# every N species is removed at TN's calibrated rates, so TN decays exactly as before (R9)
+_N_SINK = {k: CONSTITUENT[k] for k in ("river_removal_per_day", "river_theta", "reservoir_removal_per_day",
+                                       "reservoir_theta", "settling_velocity_m_per_day")}
+QUALITY_CONSTITUENTS = [  # name, long name, species (name, long name, keys), reactions (from, to, keys), own keys
+    ("tn", "total nitrogen",
+     [("orgn", "organic nitrogen", _N_SINK), ("nh3n", "ammonia nitrogen", _N_SINK),
+      ("no3n", "nitrate nitrogen", _N_SINK)],
+     [("orgn", "nh3n", dict(river_rate_per_day=0.21, river_theta=1.047,      # ammonification (R9)
+                            reservoir_rate_per_day=0.05, reservoir_theta=1.047)),
+      ("nh3n", "no3n", dict(river_rate_per_day=0.55, river_theta=1.083,      # nitrification (R9)
+                            reservoir_rate_per_day=0.10, reservoir_theta=1.083))], {}),
+    ("tp", "total phosphorus",
+     [("dp", "dissolved phosphorus", {}),
+      ("pp", "particulate phosphorus", dict(river_removal_per_day=0.05, river_theta=1.024,
+                                            reservoir_theta=1.024, settling_velocity_m_per_day=0.1))],
+     [("dp", "pp", dict(reservoir_rate_per_day=0.02, reservoir_theta=1.047))], {}),  # uptake by algae (R9)
+    ("codmn", "permanganate index (CODMn)", [], [],
+     dict(river_removal_per_day=0.05, river_theta=1.047, reservoir_removal_per_day=0.01, reservoir_theta=1.047)),
+]
+# initial concentrations by species, mg/L (R10); the N species add up to INITIAL_TN
+INITIAL_SPECIES = {"rivers": dict(orgn=0.2, nh3n=0.1, no3n=1.7, dp=0.03, pp=0.03, codmn=3.0),
+                   "miyun": dict(orgn=0.25, nh3n=0.08, no3n=0.65, dp=0.015, pp=0.015, codmn=2.5)}
+
+
+def write_quality(w):
+    """[[constituents]] with species and reactions, and [initial] by species (QUALITY = True)."""
+    for name, long_name, species, reactions, own in QUALITY_CONSTITUENTS:
+        w("[[constituents]]   # rates: basins/region/SOURCES.md R9")
+        w(f'name = "{name}"')
+        w(f'long_name = "{long_name}"')
+        for k, v in own.items():
+            w(f"{k} = {v}")
+        for sp, sp_long, keys in species:
+            w("[[constituents.species]]")
+            w(f'name = "{sp}"')
+            w(f'long_name = "{sp_long}"')
+            for k, v in keys.items():
+                w(f"{k} = {v}")
+        for src, dst, keys in reactions:
+            w("[[constituents.reactions]]")
+            w(f'from = "{src}"')
+            w(f'to = "{dst}"')
+            for k, v in keys.items():
+                w(f"{k} = {v}")
+        w("")
+    w("[initial]   # ESTIMATE by species (region R10); orgn + nh3n + no3n = the TN of S8.14")
+    for where, values in INITIAL_SPECIES.items():
+        tn = values["orgn"] + values["nh3n"] + values["no3n"]
+        assert abs(tn - INITIAL_TN[where]) < 1e-9, (where, tn)
+        if where != "rivers":
+            w(f"[initial.reservoirs.{where}]")
+        for sp, v in values.items():
+            w(f"{sp}_mg_per_l = {v}")
+    w("")
+
 
 def group(sid, county):
     """River group of a subbasin for the calibrated leaching fraction."""
@@ -271,20 +331,26 @@ def main(path=None):
         w(f"{k} = {fmt(v)}")
     w("snow = true")
     w("")
-    w("[[constituents]]")
-    w('name = "tn"')
-    w('long_name = "total nitrogen"')
-    w(f"river_removal_per_day = {CONSTITUENT['river_removal_per_day']}   # within 0.005-0.45 /d (Alexander et al. 2000), S8.10")
-    w(f"river_theta = {CONSTITUENT['river_theta']}")
-    w(f"reservoir_removal_per_day = {CONSTITUENT['reservoir_removal_per_day']}")
-    w(f"reservoir_theta = {CONSTITUENT['reservoir_theta']}")
-    w(f"settling_velocity_m_per_day = {CONSTITUENT['settling_velocity_m_per_day']}  # ESTIMATE ~10 m/yr apparent settling, S8.10")
+    w("[quality]   # NH3-N, TP, CODMn sources: shared with Guanting (SOURCES 'Water-quality sources')")
+    w('table = "../region/quality.toml"')
     w("")
-    w("[initial]")
-    w(f"tn_mg_per_l = {INITIAL_TN['rivers']}   # ESTIMATE: rivers, Yunzhou, Baihebao on the first day (S8.14)")
-    w("[initial.reservoirs.miyun]")
-    w(f"tn_mg_per_l = {INITIAL_TN['miyun']}   # Li Dongqing et al. 2015: Miyun mean TN 1991-2011 (S4, S8.14)")
-    w("")
+    if QUALITY:
+        write_quality(w)
+    else:
+        w("[[constituents]]")
+        w('name = "tn"')
+        w('long_name = "total nitrogen"')
+        w(f"river_removal_per_day = {CONSTITUENT['river_removal_per_day']}   # within 0.005-0.45 /d (Alexander et al. 2000), S8.10")
+        w(f"river_theta = {CONSTITUENT['river_theta']}")
+        w(f"reservoir_removal_per_day = {CONSTITUENT['reservoir_removal_per_day']}")
+        w(f"reservoir_theta = {CONSTITUENT['reservoir_theta']}")
+        w(f"settling_velocity_m_per_day = {CONSTITUENT['settling_velocity_m_per_day']}  # ESTIMATE ~10 m/yr apparent settling, S8.10")
+        w("")
+        w("[initial]")
+        w(f"tn_mg_per_l = {INITIAL_TN['rivers']}   # ESTIMATE: rivers, Yunzhou, Baihebao on the first day (S8.14)")
+        w("[initial.reservoirs.miyun]")
+        w(f"tn_mg_per_l = {INITIAL_TN['miyun']}   # Li Dongqing et al. 2015: Miyun mean TN 1991-2011 (S4, S8.14)")
+        w("")
     heads = {r[0] for r in REACHES} - {r[3] for r in REACHES}
     for rid, name, length, down, ztop, zbot, q_ref, w_ref in REACHES:
         slope = (ztop - zbot) / (length * 1000.0)

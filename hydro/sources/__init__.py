@@ -19,6 +19,10 @@ gives the daily TN load (kg/d) delivered to the subbasin's reach by source:
 ``deposition``
     deposition rate x reservoir and river surface area.
 
+Water-quality species beside TN (NH3-N and the other N species, TP, CODMn) come
+from the same drivers through :mod:`~hydro.sources.quality` and the regional
+table ``basins/region/quality.toml``.
+
 Modules: :mod:`~hydro.sources.yearly` (values that change by year),
 :mod:`~hydro.sources.parameters` (frozen dataclasses and the TOML reader),
 :mod:`~hydro.sources.loads` (the daily computation; the kernel is
@@ -48,10 +52,43 @@ from hydro.sources.parameters import (
     SourceParameters,
     SubbasinSources,
 )
+from hydro.sources.quality import (
+    SPECIES,
+    SPECIES_OF,
+    QualityLoads,
+    QualityTable,
+    quality_loads,
+    quality_table_of,
+    read_quality_table,
+)
 from hydro.sources.yearly import Origin, YearSeries
 
 __all__ = [
-    "DAYS_PER_YEAR_TAU", "INPUT_NAMES", "SOURCE_NAMES", "Deposition", "Groundwater", "GroundwaterStore", "LandUse",
-    "Livestock", "Origin", "PointLoads", "PointSource", "RuralDomestic", "SourceParameters",
-    "SubbasinSources", "YearSeries", "annual_loads", "daily_loads", "gross_inputs", "point_loads", "yearly_rates",
+    "DAYS_PER_YEAR_TAU",
+    "INPUT_NAMES",
+    "SOURCE_NAMES",
+    "SPECIES",
+    "SPECIES_OF",
+    "Deposition",
+    "Groundwater",
+    "GroundwaterStore",
+    "LandUse",
+    "Livestock",
+    "Origin",
+    "PointLoads",
+    "PointSource",
+    "QualityLoads",
+    "QualityTable",
+    "RuralDomestic",
+    "SourceParameters",
+    "SubbasinSources",
+    "YearSeries",
+    "annual_loads",
+    "daily_loads",
+    "gross_inputs",
+    "point_loads",
+    "quality_loads",
+    "quality_table_of",
+    "read_quality_table",
+    "yearly_rates",
 ]
