@@ -129,7 +129,9 @@ def class_table(series, reservoirs: Iterable[str] = (), places: Iterable[str] | 
     Returns
     -------
     list of ClassRow
-        Ordered by parameter, place, year and month.
+        Ordered by parameter, place, year and month; the months run from the first to
+        the last the series has any value in (months inside that span without a value
+        are rows without a class).
 
     Raises
     ------
@@ -157,6 +159,10 @@ def class_table(series, reservoirs: Iterable[str] = (), places: Iterable[str] | 
 
             raise HydroError(f"no GB 3838 class limits for parameter '{p}'" + suggest(p, PARAMETERS)
                              + "; known: " + ", ".join(PARAMETERS))
+    # the months the series has values in (a run from March to February covers no January before it)
+    held = [np.isfinite(series.data[place][p]) for place in places for p in parameters if series.has(place, p)]
+    valued = np.flatnonzero(np.any(held, axis=0)) if held else np.array([], dtype=int)
+    span = range(int(valued[0]), int(valued[-1]) + 1) if valued.size else range(0)
     rows: list[ClassRow] = []
     for p in parameters:
         for place in places:
@@ -173,8 +179,9 @@ def class_table(series, reservoirs: Iterable[str] = (), places: Iterable[str] | 
                 if ok.any():
                     classes[ok] = water_class(p, values[ok], body)
                 for m in range(12):
-                    rows.append(ClassRow(place, kind, year, m + 1, p, float(values[m]),
-                                         int(classes[m]) if ok[m] else None, body, reference))
+                    if 12 * (year - series.first_year) + m in span:
+                        rows.append(ClassRow(place, kind, year, m + 1, p, float(values[m]),
+                                             int(classes[m]) if ok[m] else None, body, reference))
     return rows
 
 

@@ -115,4 +115,14 @@ def test_results_in_memory_give_the_results_file_table(tmp_path):
     for x, y in zip(a, b, strict=True):
         assert x.water_class == y.water_class and x.kind == y.kind and x.waterbody == y.waterbody
         assert x.concentration_mg_per_l == pytest.approx(y.concentration_mg_per_l, rel=1e-11, nan_ok=True)
-    assert all(r.water_class is None for r in b if r.month == 12)  # December is partial: missing
+    assert {r.month for r in b} == set(range(1, 12))  # December is partial: no month mean, not in the table
+
+
+def test_the_months_are_those_the_series_covers():
+    # values from March 2019 to February 2020 only: the table runs March to February
+    values = np.full(24, np.nan)
+    values[2:14] = 0.3
+    values[5] = np.nan  # June inside the span: a row without a class
+    rows = class_table(SectionSeries(2019, {"r": {"nh3n": values}}, source="t"))
+    assert [(r.year, r.month) for r in rows] == [(2019, m) for m in range(3, 13)] + [(2020, 1), (2020, 2)]
+    assert [r.water_class for r in rows if r.month == 6] == [None]

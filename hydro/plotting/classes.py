@@ -91,9 +91,12 @@ def plot_classes(table, *, locations=None, constituent: str | None = None, title
             ax.set_ylim(len(places), 0)
             ax.set_title(parameter_label(p), loc="left", fontsize=10)
             ax.grid(False)
-        years = [(i, y) for i, (y, m) in enumerate(months) if m == 1 or i == 0]
-        step = max(1, len(years) // 12)
-        axes[-1].set_xticks([i for i, _ in years[::step]], [str(y) for _, y in years[::step]])
+        from hydro.classes import MONTHS
+
+        ticks = [(i, str(y) if m == 1 else f"{MONTHS[m - 1]} {y}") for i, (y, m) in enumerate(months)
+                 if m == 1 or i == 0]
+        step = max(1, len(ticks) // 12)
+        axes[-1].set_xticks([i for i, _ in ticks[::step]], [t for _, t in ticks[::step]])
         axes[-1].set_xlim(0, len(months))
         axes[-1].set_xlabel("Month")
         handles = [Patch(facecolor=c, edgecolor="#BBBBBB", label=f"Class {n}" if i < 5 else ">V (worse than V)")
