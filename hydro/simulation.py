@@ -42,7 +42,8 @@ from hydro.hydraulics import Hydraulics, accumulate
 from hydro.results import Results
 from hydro.series import SeriesReader, daily_dates
 from hydro.tomlio import Table
-from hydro.transport import TransportInputs, TransportResult, simulate
+from hydro.tracers import split_results
+from hydro.transport import TransportInputs, TransportResult, simulate, tracer_layout
 from hydro.units import G_PER_S_PER_KG_PER_DAY
 from hydro.variables import BUDGET_TERMS
 
@@ -91,7 +92,7 @@ def read_forcing(basin: Basin, dates: list[date]) -> Forcing:
     f = basin.forcing
     reader = SeriesReader(basin.folder, dates)
     n_day, n_reach, n_res = len(dates), len(net.reaches), len(net.reservoirs)
-    names = [c.name for c in basin.constituents]
+    names = [p.name for c in basin.constituents for p in c.parts]  # what is transported
     n_tr = len(names)
     where = str(basin.path)
 
@@ -258,25 +259,36 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
         init_conc=np.tile(forcing.init_conc, (lay.n_cells, 1)), init_res_conc=forcing.init_res_conc,
         period_of_day=period, lateral=hyd.lateral,
     )
-    tr = simulate(net, list(basin.constituents), inputs, courant=basin.settings.courant,
+    constituents = list(basin.constituents)
+    tl = tracer_layout(constituents, ["all"])
+    tr = simulate(net, tl.tracers, inputs, courant=basin.settings.courant,
                   dispersion_limit=basin.settings.dispersion_limit,
-                  day_labels=[d.isoformat() for d in dates])
-    return assemble_results(basin, dates, years, hyd, tr, scenario=scenario, history=history)
+                  day_labels=[d.isoformat() for d in dates], groups=tl.groups,
+                  group_species=tl.group_species, reactions=tl.reactions)
+    named = split_results(tr, constituents, 1)
+    return assemble_results(basin, dates, years, hyd, named.total, scenario=scenario, history=history,
+                            outputs=named.names)
 
 
 def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hydraulics,
-                     tr: TransportResult, scenario: str, history: str) -> Results:
-    """Wrap hydraulics and transport arrays as :class:`Results` with BRIEF metadata."""
+                     tr: TransportResult, scenario: str, history: str,
+                     outputs: list[tuple[str, str]] | None = None) -> Results:
+    """Wrap hydraulics and transport arrays as :class:`Results` with BRIEF metadata.
+
+    ``outputs`` names the tracers of ``tr`` (short and long name of each); by
+    default they are the basin's constituents.
+    """
     net = basin.network
+    names = outputs if outputs is not None else [(c.name, c.long_name) for c in basin.constituents]
     res = Results(
         coords={"time": dates, "reach": net.reach_ids, "section": [s.id for s in net.sections],
                 "reservoir": net.reservoir_ids, "year": years, "budget_term": list(BUDGET_TERMS)},
         attrs={"basin": basin.name, "scenario": scenario, "config_sha256": basin.sha256,
                "history": history or f"hydro run {basin.path}",
                "source": f"hydro {__version__}",
-               "constituents": ";".join(f"{c.name}={c.long_name}" for c in basin.constituents),
+               "constituents": ";".join(f"{short}={long}" for short, long in names),
                **network_attributes(net)},
-        constituents={c.name: c.long_name for c in basin.constituents},
+        constituents=dict(names),
     )
     res.add("discharge", hyd.q_out)
     res.add("reach_inflow", hyd.q_in)
@@ -290,18 +302,18 @@ def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hyd
         res.add("reservoir_release", hyd.res_release)
         res.add("reservoir_spill", hyd.res_spill)
         res.add("reservoir_evaporation", hyd.res_evaporated)
-    for k, c in enumerate(basin.constituents):
-        res.add(f"{c.name}_concentration", tr.reach_concentration[:, :, k])
-        res.add(f"{c.name}_load", tr.reach_load[:, :, k])
-        res.add(f"section_{c.name}_concentration", tr.section_concentration[:, :, k])
-        res.add(f"section_{c.name}_load", tr.section_load[:, :, k])
-        res.add(f"{c.name}_budget_reach",
+    for k, c in enumerate(short for short, _ in names):
+        res.add(f"{c}_concentration", tr.reach_concentration[:, :, k])
+        res.add(f"{c}_load", tr.reach_load[:, :, k])
+        res.add(f"section_{c}_concentration", tr.section_concentration[:, :, k])
+        res.add(f"section_{c}_load", tr.section_load[:, :, k])
+        res.add(f"{c}_budget_reach",
                 np.concatenate([tr.budget_reach[:, :, :, k], tr.storage_reach[:-1, :, None, k],
                                 tr.storage_reach[1:, :, None, k]], axis=2))
         if net.reservoirs:
-            res.add(f"reservoir_{c.name}_concentration", tr.reservoir_concentration[:, :, k])
-            res.add(f"reservoir_{c.name}_outflow_load", tr.reservoir_outflow_load[:, :, k])
-            res.add(f"{c.name}_budget_reservoir",
+            res.add(f"reservoir_{c}_concentration", tr.reservoir_concentration[:, :, k])
+            res.add(f"reservoir_{c}_outflow_load", tr.reservoir_outflow_load[:, :, k])
+            res.add(f"{c}_budget_reservoir",
                     np.concatenate([tr.budget_reservoir[:, :, :, k], tr.storage_reservoir[:-1, :, None, k],
                                     tr.storage_reservoir[1:, :, None, k]], axis=2))
     return res

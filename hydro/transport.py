@@ -13,6 +13,7 @@ the tracers of one constituent add up to it exactly).
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -22,6 +23,15 @@ from hydro.network import Network
 from hydro.tomlio import Table
 from hydro.units import SECONDS_PER_DAY
 from hydro.variables import FLUX_TERMS
+
+#: Threads :func:`simulate` runs constituents on by default (at most the CPUs):
+#: a run carrying TN, TP and CODMn with their species splits into two lanes of
+#: similar work.  Set ``HYDRO_TRANSPORT_THREADS=1`` where processes already
+#: fill the machine (a batch on as many workers as cores).
+TRANSPORT_THREADS = max(1, min(int(os.environ.get("HYDRO_TRANSPORT_THREADS", "2")), os.cpu_count() or 1))
+
+#: A lane (thread) must carry at least this share of the tracers to be worth it.
+MIN_LANE_SHARE = 0.25
 
 #: Days sampled (evenly over the run) for the statistics that set volume levels.
 MAX_SAMPLE_DAYS = 1000
@@ -381,7 +391,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
              groups: list[int] | None = None,
              day_labels: list[str] | None = None,
              group_species: list[int] | None = None,
-             reactions: list[tuple[int, int, int, Reaction]] | None = None) -> TransportResult:
+             reactions: list[tuple[int, int, int, Reaction]] | None = None,
+             threads: int | None = None) -> TransportResult:
     """Run the transport solver.
 
     Parameters
@@ -414,6 +425,11 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         ``from``; -1 for a sink); solved exactly per sub-step in reaches (a
         matrix exponential) and reservoirs (species in order, see docs/solver.md).
         :func:`tracer_layout` builds these arguments from constituents.
+    threads : int, optional
+        Threads to run groups on (constituents never interact, so they can run
+        side by side; the results are identical to one thread's).  Default:
+        :data:`TRANSPORT_THREADS`, used only where the work splits into lanes
+        of comparable size (:func:`_lanes`).
 
     Returns
     -------
@@ -474,7 +490,6 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     for g, a, b, _ in rx:
         if not (0 <= g < len(sizes) and 0 <= a < n_species[g] and (b == -1 or a < b < n_species[g])):
             raise ValueError(f"reaction ({g}, {a}, {b}) does not fit groups {sizes} of species {n_species}")
-    rx_start = np.searchsorted([x[0] for x in rx], np.arange(len(sizes) + 1)).astype(np.int64)
 
     per_day = 1.0 / SECONDS_PER_DAY
     k20_river = np.array([c.river_removal_per_day * per_day for c in tracers])
@@ -490,18 +505,14 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     rx_river = np.ascontiguousarray(rx_k[:, 0] * rx_k[:, 1] ** (arr["reach_temp"][:, :, None] - 20.0))
     rx_res = np.ascontiguousarray(rx_k[:, 2] * rx_k[:, 3] ** (arr["res_temp"][:, :, None] - 20.0))
 
-    out_reach = np.zeros((n_day, n_reach, n_tr))
-    out_reach_disp = np.zeros((n_day, n_reach, n_tr))
-    out_sec = np.zeros((n_day, n_sec, n_tr))
-    out_sec_disp = np.zeros((n_day, n_sec, n_tr))
-    out_res_conc = np.zeros((n_day, n_res, n_tr))
-    out_res_mass = np.zeros((n_day, n_res, n_tr))
+    outputs = {name: np.zeros(shape) for name, shape in (
+        ("reach", (n_day, n_reach, n_tr)), ("reach_disp", (n_day, n_reach, n_tr)),
+        ("sec", (n_day, n_sec, n_tr)), ("sec_disp", (n_day, n_sec, n_tr)),
+        ("res_conc", (n_day, n_res, n_tr)), ("res_mass", (n_day, n_res, n_tr)),
+        ("b_reach", (n_period, n_reach, len(FLUX_TERMS), n_tr)), ("b_res", (n_period, n_res, len(FLUX_TERMS), n_tr)),
+        ("s_reach", (n_period + 1, n_reach, n_tr)), ("s_res", (n_period + 1, n_res, n_tr)),
+        ("final", (lay.n_cells, n_tr)))}
     substeps = np.zeros(n_day, dtype=np.int64)
-    b_reach = np.zeros((n_period, n_reach, len(FLUX_TERMS), n_tr))
-    b_res = np.zeros((n_period, n_res, len(FLUX_TERMS), n_tr))
-    s_reach = np.zeros((n_period + 1, n_reach, n_tr))
-    s_res = np.zeros((n_period + 1, n_res, n_tr))
-    final = np.zeros((lay.n_cells, n_tr))
 
     # water that carries the lateral loads, and water leaving at the cell's
     # concentration (withdrawals, and any deficit of the gross lateral inflow)
@@ -511,22 +522,56 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     through = _through(lay.reach_cell_start, share)
     from hydro import _transport_kernels as _k  # numba: imported when first used (see hydro.cli)
 
-    _k.simulate_kernel(
-        lay.reach_cell_start, lay.cell_reach, lay.cell_dx, volume, share, through, lay.reach_down_kind,
-        lay.reach_down_index,
-        lay.res_down_kind, lay.res_down_index,
-        np.array([r.dispersion_m2_s for r in network.reaches], dtype=float),
-        np.ascontiguousarray(inputs.dispersive_inlet, dtype=np.bool_), lay.section_cell,
-        np.ascontiguousarray(inputs.point_cell, dtype=np.int64),
-        arr["q_in"], arr["q_out"], arr["lateral"], loss, arr["res_volume"], arr["res_outflow"],
-        arr["res_area"], arr["boundary_flux"], arr["boundary_conc"], arr["lateral_load"], arr["point_load"],
-        arr["res_load"], reach_rate, res_rate, settling,
-        arr["init_conc"], arr["init_res_conc"], group_start, float(courant), float(dispersion_limit), period,
-        np.array(n_species, dtype=np.int64), rx_start, np.array([x[1] for x in rx], dtype=np.int64),
-        np.array([x[2] for x in rx], dtype=np.int64), rx_river, rx_res,
-        out_reach, out_reach_disp, out_sec, out_sec_disp, out_res_conc, out_res_mass, substeps, b_reach, b_res, s_reach, s_res,
-        final,
-    )
+    per_tracer = ("boundary_flux", "boundary_conc", "lateral_load", "point_load", "res_load", "init_conc",
+                  "init_res_conc")
+
+    def run_lane(groups_of_lane: list[int]) -> None:
+        """Run some groups (constituents) through the kernel; groups never interact, so a lane
+        computes exactly what a run of every group would compute for them."""
+        whole = len(groups_of_lane) == len(sizes)
+        idx = np.arange(n_tr) if whole else np.concatenate(
+            [np.arange(group_start[g], group_start[g + 1]) for g in groups_of_lane])
+        take = (lambda a: a) if whole else (lambda a: np.ascontiguousarray(a[..., idx]))
+        lane_rx = [i for i, x in enumerate(rx) if x[0] in groups_of_lane]
+        renumber = {g: k for k, g in enumerate(groups_of_lane)}
+        out = outputs if whole else {name: np.zeros(a.shape[:-1] + (len(idx),)) for name, a in outputs.items()}
+        lane_steps = substeps if groups_of_lane[0] == 0 else np.zeros_like(substeps)
+        _k.simulate_kernel(
+            lay.reach_cell_start, lay.cell_reach, lay.cell_dx, volume, share, through, lay.reach_down_kind,
+            lay.reach_down_index,
+            lay.res_down_kind, lay.res_down_index,
+            np.array([r.dispersion_m2_s for r in network.reaches], dtype=float),
+            np.ascontiguousarray(inputs.dispersive_inlet, dtype=np.bool_), lay.section_cell,
+            np.ascontiguousarray(inputs.point_cell, dtype=np.int64),
+            arr["q_in"], arr["q_out"], arr["lateral"], loss, arr["res_volume"], arr["res_outflow"],
+            arr["res_area"], *(take(arr[name]) for name in per_tracer[:5]), take(reach_rate), take(res_rate),
+            take(settling), take(arr["init_conc"]), take(arr["init_res_conc"]),
+            np.concatenate([[0], np.cumsum([sizes[g] for g in groups_of_lane])]).astype(np.int64),
+            float(courant), float(dispersion_limit), period,
+            np.array([n_species[g] for g in groups_of_lane], dtype=np.int64),
+            np.searchsorted([renumber[rx[i][0]] for i in lane_rx],
+                            np.arange(len(groups_of_lane) + 1)).astype(np.int64),
+            np.array([rx[i][1] for i in lane_rx], dtype=np.int64), np.array([rx[i][2] for i in lane_rx], dtype=np.int64),
+            np.ascontiguousarray(rx_river[..., lane_rx]), np.ascontiguousarray(rx_res[..., lane_rx]),
+            out["reach"], out["reach_disp"], out["sec"], out["sec_disp"], out["res_conc"], out["res_mass"],
+            lane_steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"], out["final"],
+        )
+        if not whole:
+            for name, a in out.items():
+                outputs[name][..., idx] = a
+
+    lanes = _lanes(sizes, threads)
+    if len(lanes) == 1:
+        run_lane(lanes[0])
+    else:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(len(lanes)) as pool:  # the kernel releases the GIL (nogil)
+            for future in [pool.submit(run_lane, lane) for lane in lanes]:
+                future.result()
+    out_reach, out_reach_disp, out_sec, out_sec_disp = (outputs[k] for k in ("reach", "reach_disp", "sec", "sec_disp"))
+    out_res_conc, out_res_mass, final = outputs["res_conc"], outputs["res_mass"], outputs["final"]
+    b_reach, b_res, s_reach, s_res = (outputs[k] for k in ("b_reach", "b_res", "s_reach", "s_res"))
 
     kg = 1e-3
     # discharge through the face each section sits on: as the solver carries it
@@ -543,6 +588,28 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         storage_reach=s_reach * kg, storage_reservoir=s_res * kg, substeps=substeps,
         final_concentration=final, raised_reaches=raised,
     )
+
+
+def _lanes(sizes: list[int], threads: int | None) -> list[list[int]]:
+    """Groups split into at most ``threads`` lanes of about equal tracer counts.
+
+    Largest group first onto the lightest lane; one lane when there is one
+    thread, one group, or the lightest lane would carry less than
+    :data:`MIN_LANE_SHARE` of the tracers (a thread is not worth its start).
+    """
+    n = TRANSPORT_THREADS if threads is None else max(1, int(threads))
+    n = min(n, len(sizes))
+    if n <= 1:
+        return [list(range(len(sizes)))]
+    lanes: list[list[int]] = [[] for _ in range(n)]
+    load = [0] * n
+    for g in sorted(range(len(sizes)), key=lambda g: -sizes[g]):
+        k = load.index(min(load))
+        lanes[k].append(g)
+        load[k] += sizes[g]
+    if min(load) < MIN_LANE_SHARE * sum(sizes):
+        return [list(range(len(sizes)))]
+    return [sorted(lane) for lane in sorted(lanes, key=min)]
 
 
 def cell_volumes(network: Network, q_in: np.ndarray, q_out: np.ndarray,

@@ -103,6 +103,15 @@ _DECLARED = [
              "total nitrogen load through the reach outlet, by source"),
     Variable("reservoir_tn_source_concentration", ("time", "reservoir", "source"), "mg L-1",
              "total nitrogen in the reservoir at the end of the day, by source"),
+    # constituents by source (TN's are declared above under their historical names)
+    Variable("{c}_source_load", ("time", "section", "source"), "kg d-1",
+             "{C} load through the monitoring section, by source"),
+    Variable("reach_{c}_source_load", ("time", "reach", "source"), "kg d-1",
+             "{C} load through the reach outlet, by source"),
+    Variable("reservoir_{c}_source_concentration", ("time", "reservoir", "source"), "mg L-1",
+             "{C} in the reservoir at the end of the day, by source"),
+    Variable("subbasin_{c}_source_input", ("time", "subbasin", "source"), "kg d-1",
+             "{C} delivered by the subbasin to the river network, by source"),
     # constituents
     Variable("{c}_concentration", ("time", "reach"), "mg L-1", "{C} at the reach outlet (flux-weighted daily mean)"),
     Variable("{c}_load", ("time", "reach"), "kg d-1", "{C} load through the reach outlet (advective and dispersive)"),

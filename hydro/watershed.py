@@ -50,6 +50,7 @@ from hydro.errors import HydroError, suggest
 from hydro.results import Results
 from hydro.simulation import G_PER_S_PER_KG_PER_DAY
 from hydro.tomlio import Table
+from hydro.tracers import part_loads, select, split_results, tracer_inputs
 
 #: Stefan & Preud'homme (1993), JAWRA 29(1): 27-45: daily stream temperature from air.
 WATER_TEMP_INTERCEPT_C = 5.0
@@ -408,14 +409,13 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     from hydro.sources import INPUT_NAMES, SOURCE_NAMES, daily_loads, gross_inputs, point_loads
     from hydro.transport import Constituent, TransportInputs, simulate
 
-    if [c.name for c in basin.constituents] != ["tn"]:
-        raise HydroError(f"{basin.path}: a watershed basin simulates total nitrogen only; give "
-                         "exactly one [[constituents]] table with name = \"tn\"")
+    constituents = list(basin.constituents)
+    check_constituents(basin, constituents)
     ws = Watershed.from_basin(basin)
     net = basin.network
     lay = net.layout
     dates = daily_dates(start, end)
-    n_day, n_reach, n_res, n_sub = len(dates), len(net.reaches), len(net.reservoirs), len(ws.subbasins)
+    n_day, n_reach, n_res = len(dates), len(net.reaches), len(net.reservoirs)
     weather = subbasin_weather(ws, dates, weather)
     lap("weather")
     simulated = runoff = subbasin_runoff(ws, weather, dates)
@@ -454,40 +454,26 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     lateral += effluent - withdrawn + transfers.reach_inflow
     res_local += transfers.res_inflow
 
-    # nitrogen by source (kg/d) -> loads by tag (g/s)
+    # loads of every constituent's species by source (kg/d) -> tracers (g/s)
     loads, names, gw = daily_loads(ws.sources, years, runoff.q_direct_mm.T, runoff.q_routed_mm.T, area)
+    quality = None
+    if any(p.name != "tn" for c in constituents for p in c.parts):
+        from hydro.sources.quality import quality_loads, quality_table_of
+
+        table = quality_table_of(basin)
+        if table is not None:
+            quality = quality_loads(table, ws.sources, years, runoff.q_direct_mm.T, runoff.q_routed_mm.T, area,
+                                    loads, points)
+    parts = part_loads(basin, constituents, loads, points.loads_kg_per_day, quality, transfers)
     tags = list(SOURCE_NAMES)
     if transfers.carries_water_in:
-        tags.append("transfer")  # nitrogen brought by water from outside the basin
-    init_river, init_res = initial_tn(basin)
-    if init_river > 0 or np.any(init_res > 0):
-        tags.append("initial")  # nitrogen present at the start, followed until it leaves
-    i_point = tags.index("point")
-    diffuse = np.zeros((n_day, n_sub, len(tags)))
-    diffuse[:, :, :loads.shape[2]] = loads
-    diffuse[:, :, i_point] = 0.0  # point sources go to their own reach (below), not the column
-    lateral_load = np.zeros((n_day, n_reach, diffuse.shape[2]))
-    res_load = np.zeros((n_day, n_res, diffuse.shape[2]))
-    for k, s in enumerate(ws.subbasins):  # each subbasin feeds one reach or reservoir
-        if s.reach is not None:
-            lateral_load[:, net.reach_index(s.reach)] += diffuse[:, k]
-        else:
-            res_load[:, net.reservoir_index(s.reservoir)] += diffuse[:, k]
-    lateral_load *= G_PER_S_PER_KG_PER_DAY
-    res_load *= G_PER_S_PER_KG_PER_DAY
-    if transfers.carries_water_in:  # already g/s
-        lateral_load[:, :, tags.index("transfer")] += transfers.reach_load
-        res_load[:, :, tags.index("transfer")] += transfers.res_load
-    n_tag = len(tags)
+        tags.append("transfer")  # brought by water from outside the basin
+    if any(p.init_river > 0 or np.any(p.init_reservoir > 0) for p in parts):
+        tags.append("initial")  # present at the start, followed until it leaves
+    tin = tracer_inputs(net, ws.subbasins, constituents, parts, tags, apportion)
+    tags, n_tag = tin.tags, len(tin.tags)
     point_cell = np.array([lay.cell_at(net.reach_index(r), POINT_SOURCE_POSITION) for r in points.reaches],
                           dtype=np.int64)
-    point_load = np.zeros((n_day, len(points.reaches), n_tag))
-    point_load[:, :, i_point] = points.loads_kg_per_day * G_PER_S_PER_KG_PER_DAY
-    if not apportion:  # the constituent as a whole: one tag, the sources summed
-        lateral_load = lateral_load.sum(axis=2, keepdims=True)
-        res_load = res_load.sum(axis=2, keepdims=True)
-        point_load = point_load.sum(axis=2, keepdims=True)
-        tags, n_tag = ["all"], 1
     lap("sources")
 
     hyd = flows(basin, lateral, res_local, evap, rain, months, target_release=target,
@@ -496,24 +482,24 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     water_temp = np.maximum(0.0, WATER_TEMP_INTERCEPT_C + WATER_TEMP_SLOPE * weather.station_tmean_c)
     year_list = sorted(set(years.tolist()))
     period = np.searchsorted(year_list, years).astype(np.int64)
-    tn = basin.constituents[0]
-    tracers = [dataclasses.replace(tn, name=f"tn_{t}") for t in tags]
-    groups = [n_tag]
-    init_conc = initial_tags(lay.n_cells, n_tag, init_river)
-    init_res_conc = initial_tags(n_res, n_tag, init_res)
-    boundary = np.zeros((n_day, n_reach, n_tag))
+    tracers, groups = list(tin.layout.tracers), list(tin.layout.groups)
+    species = list(tin.layout.group_species)
+    lateral_load, res_load, point_load = tin.lateral_load, tin.res_load, tin.point_load
+    init_conc, init_res_conc = tin.init_conc, tin.init_res_conc
+    n_tracer = len(tracers)
     if transfers.carries_water_in:
         # transferred water as a conservative tracer of 1 g/m3 (its own group): its
         # concentration is the share of transferred water, its flux the transferred flow
         tracers.append(Constituent(name="transferred_water", long_name="water transferred from "
                                    "outside the basin (tracer, 1 g m-3)"))
         groups.append(1)
+        species.append(1)
         lateral_load = np.concatenate([lateral_load, transfers.reach_inflow[:, :, None]], axis=2)
         res_load = np.concatenate([res_load, transfers.res_inflow[:, :, None]], axis=2)
         point_load = np.concatenate([point_load, np.zeros(point_load.shape[:2] + (1,))], axis=2)
         init_conc = np.concatenate([init_conc, np.zeros((lay.n_cells, 1))], axis=1)
         init_res_conc = np.concatenate([init_res_conc, np.zeros((n_res, 1))], axis=1)
-        boundary = np.zeros((n_day, n_reach, n_tag + 1))
+    boundary = np.zeros((n_day, n_reach, len(tracers)))
     inputs = TransportInputs(
         q_in=hyd.q_in, q_out=hyd.q_out, res_volume=hyd.res_volume, res_outflow=hyd.res_outflow,
         res_area=hyd.res_area, boundary_flux=boundary,
@@ -525,12 +511,16 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         period_of_day=period, withdrawal=withdrawn, lateral=hyd.lateral)
     tr = simulate(net, tracers, inputs, courant=basin.settings.courant,
                   dispersion_limit=basin.settings.dispersion_limit, groups=groups,
-                  day_labels=[d.isoformat() for d in dates])
+                  day_labels=[d.isoformat() for d in dates], group_species=species,
+                  reactions=tin.layout.reactions)
     lap("transport")
-    water_tracer = _tracer(tr, n_tag) if len(groups) > 1 else None
-    tr = _tracer(tr, slice(0, n_tag)) if len(groups) > 1 else tr
-    total = _sum_tags(tr)
-    res = assemble_results(basin, dates, year_list, hyd, total, scenario=scenario, history=history)
+    water_tracer = select(tr, n_tracer) if transfers.carries_water_in else None
+    named = split_results(select(tr, slice(0, n_tracer)), constituents, n_tag)
+    res = assemble_results(basin, dates, year_list, hyd, named.total, scenario=scenario, history=history,
+                           outputs=named.names)
+    if len(named.names) > len(constituents):
+        res.attrs["species"] = ";".join(f"{c.name}={','.join(p.name for p in c.species)}"
+                                        for c in constituents if c.species)
     res.coords["subbasin"] = [s.id for s in ws.subbasins]
     res.coords["source"] = tags
     res.attrs["weather"] = str(weather.metadata.get("source_file", ws.weather.csv.name))
@@ -563,23 +553,51 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     res.add("subbasin_quickflow", runoff.q_direct_mm.T)
     res.add("subbasin_precipitation", runoff.precip_mm.T)
     res.add("subbasin_aet", runoff.aet_mm.T)
-    inputs_by_tag = np.zeros((n_day, n_sub, len(tags)))
-    if apportion:
-        inputs_by_tag[:, :, :loads.shape[2]] = loads  # nothing enters as "initial"
-    else:
-        inputs_by_tag[:, :, 0] = loads.sum(axis=2)
-    res.add("subbasin_tn_source_input", inputs_by_tag)
+    add_source_results(res, named, tin.inputs_by_tag, constituents, n_res)
     res.coords["input"] = list(INPUT_NAMES)
     res.add("subbasin_tn_gross_input", gross_inputs(ws.sources, year_list, area))
     res.add("groundwater_n_storage", gw.storage_kg[1:])
-    res.add("tn_source_load", tr.section_load)
-    res.add("reach_tn_source_load", tr.reach_load)
-    if n_res:
-        res.add("reservoir_tn_source_concentration", tr.reservoir_concentration)
     if transfers.any:
         add_transfer_results(res, transfers, hyd, target, water_tracer, n_res)
     lap("results")
     return res
+
+
+#: What a watershed's sources can deliver: TN, its species, and the regional
+#: table's other species and their totals (hydro.sources.quality).
+_WATERSHED_PARTS = ("tn", "orgn", "nh3n", "no3n", "tp", "dp", "pp", "codmn")
+
+
+def check_constituents(basin: Basin, constituents) -> None:
+    """Every constituent (or species) of a watershed basin must be one its sources deliver."""
+    if not constituents:
+        raise HydroError(f"{basin.path}: a watershed basin needs a [[constituents]] table, e.g. name = \"tn\"")
+    for c in constituents:
+        for p in c.parts:
+            if p.name not in _WATERSHED_PARTS:
+                raise HydroError(f"{basin.path}: [[constituents]] '{p.name}': a watershed basin's sources "
+                                 f"deliver {', '.join(_WATERSHED_PARTS)}" + suggest(p.name, _WATERSHED_PARTS))
+
+
+def add_source_results(res: Results, named, inputs_by_tag: dict[str, np.ndarray], constituents,
+                       n_res: int) -> None:
+    """Every constituent and species by source: through sections and reaches, in reservoirs, delivered.
+
+    TN keeps its historical names (``tn_source_load``, ``reach_tn_source_load``,
+    ``reservoir_tn_source_concentration``, ``subbasin_tn_source_input``); the
+    others follow them (``tp_source_load``, ...).
+    """
+    for name, _ in named.names:
+        tr = named.by_source[name]
+        res.add(f"{name}_source_load", tr.section_load)
+        res.add(f"reach_{name}_source_load", tr.reach_load)
+        if n_res:
+            res.add(f"reservoir_{name}_source_concentration", tr.reservoir_concentration)
+        if name in inputs_by_tag:
+            res.add(f"subbasin_{name}_source_input", inputs_by_tag[name])
+    for c in constituents:
+        if c.species and c.name not in inputs_by_tag:
+            res.add(f"subbasin_{c.name}_source_input", sum(inputs_by_tag[p.name] for p in c.species))
 
 
 def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_res: int) -> None:
@@ -609,21 +627,6 @@ def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_r
         res.add("section_transfer_discharge", water_tracer.section_load[:, :, 0] * 1000.0 / 86400.0)
         if n_res:
             res.add("reservoir_transfer_share", water_tracer.reservoir_concentration[:, :, 0])
-
-
-def _tracer(tr, index):
-    """The transport result of some tracers only (``index``: an int or a slice of axis T)."""
-    keep = ("section_discharge", "substeps", "raised_reaches")
-    fields = {}
-    for f in dataclasses.fields(tr):
-        value = getattr(tr, f.name)
-        if f.name in keep:
-            fields[f.name] = value
-        elif isinstance(index, slice):
-            fields[f.name] = value[..., index]
-        else:
-            fields[f.name] = value[..., index:index + 1]
-    return type(tr)(**fields)
 
 
 def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarray, evap: np.ndarray,
@@ -700,37 +703,6 @@ def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarra
         available = hyd.q_in[:, r] + np.maximum(lateral[:, r] - taken[:, r], 0.0)
         taken[:, r] += np.minimum(flow, share * available)
     return taken
-
-
-def initial_tn(basin: Basin) -> tuple[float, np.ndarray]:
-    """Initial TN (mg L-1) in the rivers and in each reservoir, from ``[initial]``.
-
-    ``tn_mg_per_l`` applies everywhere, ``[initial.reservoirs.<id>] tn_mg_per_l``
-    overrides it in a reservoir; absent means 0.  A watershed basin takes its
-    flows from subbasins, so a ``[forcing]`` table is an error.
-    """
-    if basin.forcing.data:
-        raise basin.forcing.error(next(iter(basin.forcing.data)), "a watershed basin takes its flows and "
-                                  "loads from its subbasins; remove the [forcing] table")
-    init = basin.initial
-    river = init.float("tn_mg_per_l", 0.0, minimum=0.0)
-    res = np.full(len(basin.network.reservoirs), river)
-    per_res = init.table("reservoirs", None)
-    for rid in list(per_res.data):
-        t = per_res.table(rid)
-        res[basin.network.reservoir_index(rid, f"{basin.path}: {per_res.path(rid)}")] = \
-            t.float("tn_mg_per_l", river, minimum=0.0)
-        t.finish()
-    per_res.finish()
-    init.finish()
-    return river, res
-
-
-def initial_tags(n: int, n_tag: int, value) -> np.ndarray:
-    """Initial concentrations (g m-3) with everything on the last tag (``initial``) when present."""
-    out = np.zeros((n, n_tag))
-    out[:, -1] = value
-    return out if np.any(out) else np.zeros((n, n_tag))
 
 
 def gauge_observations(basin: Basin, dates: list[date]) -> np.ndarray:
@@ -875,16 +847,3 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
                          f"reach; missing on {', '.join(missing)}")
     return route(net, np.array(slopes, dtype=float), lateral, boundary, res_local, res_evap_mm,
                  res_precip_mm, months, target_release=target_release)
-
-
-def _sum_tags(tr):
-    """The constituent's transport result: every per-tracer array summed over its tags.
-
-    Tags share the water, so their loads, masses and concentrations all add up.
-    """
-    fields = {}
-    for f in dataclasses.fields(tr):
-        value = getattr(tr, f.name)
-        keep = f.name in ("section_discharge", "substeps", "raised_reaches")
-        fields[f.name] = value if keep else value.sum(axis=-1, keepdims=True)
-    return type(tr)(**fields)

@@ -187,3 +187,24 @@ def test_bad_species_tables_name_the_key(change, message):
     with pytest.raises(HydroError, match=message) as err:
         parse(TN.replace(*change))
     assert "basin.toml" in str(err.value)
+
+
+# ----------------------------------------------------------------------------- threads
+def test_constituents_on_two_threads_give_identical_results():
+    # groups never interact, so running them in two lanes changes nothing, bit for bit
+    net, lay, kw = species_case(2, 6)
+    one = simulate(net, lay.tracers, TransportInputs(**kw), groups=lay.groups, group_species=lay.group_species,
+                   reactions=lay.reactions, threads=1)
+    two = simulate(net, lay.tracers, TransportInputs(**kw), groups=lay.groups, group_species=lay.group_species,
+                   reactions=lay.reactions, threads=2)
+    for name in ("reach_load", "section_load", "final_concentration", "reservoir_concentration", "budget_reach",
+                 "budget_reservoir", "storage_reach", "substeps"):
+        assert np.array_equal(getattr(one, name), getattr(two, name)), name
+
+
+def test_lanes_balance_tracers_and_skip_small_ones():
+    from hydro.transport import _lanes
+
+    assert _lanes([24, 16, 8, 1], 2) == [[0, 3], [1, 2]]  # 25 and 24 tracers
+    assert _lanes([8, 1], 2) == [[0, 1]]  # a lane of one tracer in nine is not worth a thread
+    assert _lanes([6, 6], 1) == [[0, 1]]

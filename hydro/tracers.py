@@ -1,0 +1,303 @@
+"""The tracers of a watershed run: every constituent's species, by source, in and out of transport.
+
+A watershed basin carries one or more constituents (``tn``, ``tp``, ``codmn``),
+each transported as itself or as its species (``orgn``, ``nh3n``, ``no3n`` for
+TN; ``dp``, ``pp`` for TP; :class:`hydro.transport.Constituent`).  Each part
+(species, or constituent without species) gets its loads by source from
+:mod:`hydro.sources` (TN) or :mod:`hydro.sources.quality` (the others), its
+share of transferred water's load from :mod:`hydro.transfers`, and its initial
+concentration from ``[initial]``; :func:`tracer_inputs` lays them out as the
+tracers of :func:`hydro.transport.tracer_layout` (constituent, then species,
+then source tag), and :func:`split_results` turns the transport result back into
+named outputs: each constituent's total, each species, and both by source.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.transport import Constituent, TracerLayout, TransportResult, tracer_layout
+from hydro.units import G_PER_S_PER_KG_PER_DAY
+
+#: Fields of a transport result that do not have a tracer axis.
+_SHARED = ("section_discharge", "substeps", "raised_reaches")
+
+
+@dataclass(frozen=True)
+class PartLoads:
+    """What one transported part (a species, or a constituent without species) receives.
+
+    Attributes
+    ----------
+    name : str
+        The part's short name (``tn``, ``nh3n``, ``pp``, ...).
+    diffuse : (D, n_sub, n_source) float
+        Loads delivered by each subbasin, by source (:data:`hydro.sources.SOURCE_NAMES`), kg d-1.
+    point : (D, n_point) float
+        Loads of each point source, kg d-1.
+    transfer_reservoir, transfer_reach : (D, S), (D, R) float
+        Loads of water transferred from outside the basin, g s-1.
+    init_river : float
+        Initial concentration in every reach, mg L-1.
+    init_reservoir : (S,) float
+        Initial concentration in each reservoir, mg L-1.
+    """
+
+    name: str
+    diffuse: np.ndarray
+    point: np.ndarray
+    transfer_reservoir: np.ndarray
+    transfer_reach: np.ndarray
+    init_river: float
+    init_reservoir: np.ndarray
+
+
+def initial_values(basin, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Initial concentrations (mg L-1) of ``names`` in rivers (P,) and reservoirs (S, P), from ``[initial]``.
+
+    ``<name>_mg_per_l`` applies everywhere and ``[initial.reservoirs.<id>]
+    <name>_mg_per_l`` overrides it in a reservoir; absent means 0.  A watershed
+    basin takes its flows from subbasins, so a ``[forcing]`` table is an error.
+    """
+    if basin.forcing.data:
+        raise basin.forcing.error(next(iter(basin.forcing.data)), "a watershed basin takes its flows and "
+                                  "loads from its subbasins; remove the [forcing] table")
+    init = basin.initial
+    river = np.array([init.float(f"{n}_mg_per_l", 0.0, minimum=0.0) for n in names])
+    res = np.tile(river, (len(basin.network.reservoirs), 1))
+    per_res = init.table("reservoirs", None)
+    for rid in list(per_res.data):
+        t = per_res.table(rid)
+        i = basin.network.reservoir_index(rid, f"{basin.path}: {per_res.path(rid)}")
+        res[i] = [t.float(f"{n}_mg_per_l", river[k], minimum=0.0) for k, n in enumerate(names)]
+        t.finish()
+    per_res.finish()
+    init.finish()
+    return river, res
+
+
+def part_loads(basin, constituents: list[Constituent], tn_loads: np.ndarray, point_tn: np.ndarray,
+               quality, transfers) -> list[PartLoads]:
+    """Loads, transfers and initial state of every part of ``constituents``, in transport order.
+
+    Parameters
+    ----------
+    basin : Basin
+        The basin (for ``[initial]`` and error messages).
+    constituents : list of Constituent
+        The basin's constituents.
+    tn_loads : (D, n_sub, n_source) float
+        TN loads of :func:`hydro.sources.daily_loads`, kg d-1.
+    point_tn : (D, n_point) float
+        TN loads of the point sources, kg d-1.
+    quality : QualityLoads or None
+        Loads of the other species (:func:`hydro.sources.quality.quality_loads`).
+    transfers : Transfers
+        The basin's transfers (:func:`hydro.transfers.read_transfers`).
+    """
+    parts = [p for c in constituents for p in c.parts]
+    names = [p.name for p in parts]
+    river, res = initial_values(basin, names)
+    out = []
+    for k, name in enumerate(names):
+        if name == "tn":
+            diffuse, point = tn_loads, point_tn
+            t_res, t_reach = transfers.res_load, transfers.reach_load
+        else:
+            diffuse, point = _quality_part(basin, quality, name)
+            t_res, t_reach = transfers.species_load(name)
+        out.append(PartLoads(name=name, diffuse=diffuse, point=point, transfer_reservoir=t_res,
+                             transfer_reach=t_reach, init_river=float(river[k]), init_reservoir=res[:, k]))
+    return out
+
+
+def _quality_part(basin, quality, name: str) -> tuple[np.ndarray, np.ndarray]:
+    """Loads of a part other than TN: a species, or the sum of a constituent's species."""
+    from hydro.sources.quality import SPECIES_OF
+
+    if quality is None:
+        raise HydroError(f"{basin.path}: constituent '{name}' needs the regional water-quality table; "
+                         "add [quality] table = \"../region/quality.toml\" (see basins/region/SOURCES.md)")
+    if name in quality.diffuse:
+        return quality.diffuse[name], quality.point[name]
+    if name in SPECIES_OF:
+        sp = SPECIES_OF[name]
+        return (sum(quality.diffuse[s] for s in sp), sum(quality.point[s] for s in sp))
+    known = sorted(set(quality.diffuse) | set(SPECIES_OF))
+    raise HydroError(f"{basin.path}: no sources for constituent or species '{name}'; hydro has sources "
+                     f"for {', '.join(known)}")
+
+
+@dataclass(frozen=True)
+class TracerInputs:
+    """Transport inputs of every tracer (axis T of :class:`hydro.transport.TransportInputs`)."""
+
+    layout: TracerLayout
+    tags: list[str]
+    lateral_load: np.ndarray  # (D, R, T) g s-1
+    res_load: np.ndarray  # (D, S, T) g s-1
+    point_load: np.ndarray  # (D, P, T) g s-1
+    init_conc: np.ndarray  # (N, T) g m-3
+    init_res_conc: np.ndarray  # (S, T) g m-3
+    inputs_by_tag: dict[str, np.ndarray]  # part -> (D, n_sub, n_tag) kg d-1 delivered by subbasins
+
+
+def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[PartLoads], tags: list[str],
+                  apportion: bool) -> TracerInputs:
+    """Lay out every part's loads by tag as tracers (constituent, species, tag).
+
+    ``tags`` are the source names, then ``transfer`` (water from outside the
+    basin) and ``initial`` (what is there at the start) where present.  Point
+    loads go to their reach's cell, not to the subbasin's lateral load.  With
+    ``apportion`` false each part is one tracer (``all``), its tags summed.
+    """
+    from hydro.sources import SOURCE_NAMES
+
+    n_day = parts[0].diffuse.shape[0]
+    n_reach, n_res, n_cell = len(net.reaches), len(net.reservoirs), net.layout.n_cells
+    n_tag = len(tags)
+    i_point = tags.index("point")
+    # subbasin -> reach / reservoir
+    to_reach = np.zeros((len(subbasins), n_reach))
+    to_res = np.zeros((len(subbasins), n_res))
+    for k, s in enumerate(subbasins):
+        if s.reach is not None:
+            to_reach[k, net.reach_index(s.reach)] = 1.0
+        else:
+            to_res[k, net.reservoir_index(s.reservoir)] = 1.0
+    out_tags = tags if apportion else ["all"]
+    layout = tracer_layout(constituents, out_tags)
+    n_out = len(out_tags)
+    n_pt = parts[0].point.shape[1]
+    lateral = np.zeros((n_day, n_reach, len(layout.tracers)))
+    res_load = np.zeros((n_day, n_res, len(layout.tracers)))
+    point = np.zeros((n_day, n_pt, len(layout.tracers)))
+    init = np.zeros((n_cell, len(layout.tracers)))
+    init_res = np.zeros((n_res, len(layout.tracers)))
+    by_tag = {}
+    for k, p in enumerate(parts):
+        diffuse = np.zeros((n_day, len(subbasins), n_tag))
+        diffuse[:, :, :len(SOURCE_NAMES)] = p.diffuse
+        by_tag[p.name] = diffuse.copy() if apportion else diffuse.sum(axis=2, keepdims=True)
+        diffuse[:, :, i_point] = 0.0  # point sources go to their own cell (below)
+        lat = np.einsum("dkt,kr->drt", diffuse, to_reach) * G_PER_S_PER_KG_PER_DAY
+        rl = np.einsum("dkt,ks->dst", diffuse, to_res) * G_PER_S_PER_KG_PER_DAY
+        pt = np.zeros((n_day, n_pt, n_tag))
+        pt[:, :, i_point] = p.point * G_PER_S_PER_KG_PER_DAY
+        ini = np.zeros(n_tag)
+        ini_res = np.zeros((n_res, n_tag))
+        if "transfer" in tags:
+            lat[:, :, tags.index("transfer")] += p.transfer_reach
+            rl[:, :, tags.index("transfer")] += p.transfer_reservoir
+        if "initial" in tags:
+            ini[tags.index("initial")] = p.init_river
+            ini_res[:, tags.index("initial")] = p.init_reservoir
+        if not apportion:
+            lat, rl, pt = lat.sum(2, keepdims=True), rl.sum(2, keepdims=True), pt.sum(2, keepdims=True)
+            ini, ini_res = ini.sum(keepdims=True), ini_res.sum(1, keepdims=True)
+        cols = slice(k * n_out, (k + 1) * n_out)  # parts are in tracer order, each n_out tags
+        lateral[:, :, cols] = lat
+        res_load[:, :, cols] = rl
+        point[:, :, cols] = pt
+        init[:, cols] = ini
+        init_res[:, cols] = ini_res
+    return TracerInputs(layout=layout, tags=out_tags, lateral_load=lateral, res_load=res_load, point_load=point,
+                        init_conc=init, init_res_conc=init_res, inputs_by_tag=by_tag)
+
+
+def select(tr: TransportResult, index) -> TransportResult:
+    """The transport result of some tracers only (``index``: an int or a slice of axis T)."""
+    fields = {}
+    for f in dataclasses.fields(tr):
+        value = getattr(tr, f.name)
+        if f.name in _SHARED:
+            fields[f.name] = value
+        elif isinstance(index, slice):
+            fields[f.name] = value[..., index]
+        else:
+            fields[f.name] = value[..., index:index + 1]
+    return type(tr)(**fields)
+
+
+def sum_tracers(tr: TransportResult, n: int) -> TransportResult:
+    """Tracers summed in consecutive blocks of ``n`` along axis T (``n`` = all of them: one tracer).
+
+    Tracers share the water, so their loads, masses and concentrations add up.
+    """
+    fields = {}
+    for f in dataclasses.fields(tr):
+        value = getattr(tr, f.name)
+        if f.name in _SHARED:
+            fields[f.name] = value
+        else:
+            blocks = value.shape[-1] // n
+            fields[f.name] = value.reshape(value.shape[:-1] + (blocks, n)).sum(axis=-1)
+    return type(tr)(**fields)
+
+
+def concat(results: list[TransportResult]) -> TransportResult:
+    """Transport results side by side along axis T."""
+    first = results[0]
+    fields = {}
+    for f in dataclasses.fields(first):
+        if f.name in _SHARED:
+            fields[f.name] = getattr(first, f.name)
+        else:
+            fields[f.name] = np.concatenate([getattr(r, f.name) for r in results], axis=-1)
+    return type(first)(**fields)
+
+
+@dataclass(frozen=True)
+class NamedResults:
+    """A watershed's transport result by name.
+
+    Attributes
+    ----------
+    total : TransportResult
+        One tracer per output name (tags summed).
+    names : list of (str, str)
+        Short and long name of each output: every constituent, followed by its species.
+    by_source : dict of str to TransportResult
+        Each output name's result with one tracer per tag.
+    """
+
+    total: TransportResult
+    names: list[tuple[str, str]]
+    by_source: dict[str, TransportResult]
+
+
+def split_results(tr: TransportResult, constituents: list[Constituent], n_tag: int) -> NamedResults:
+    """Name the tracers of ``tr`` (laid out by :func:`tracer_inputs`): constituents, species, tags."""
+    names, by_source = [], {}
+    start = 0
+    for c in constituents:
+        n_part = len(c.parts)
+        block = select(tr, slice(start, start + n_part * n_tag))
+        if c.species:
+            # the constituent by tag: its species' tracers of each tag added
+            whole = sum_tracers(_tag_major(block, n_part, n_tag), n_part)
+            by_source[c.name] = whole
+            names.append((c.name, c.long_name))
+            for s, sp in enumerate(c.species):
+                by_source[sp.name] = select(block, slice(s * n_tag, (s + 1) * n_tag))
+                names.append((sp.name, sp.long_name))
+        else:
+            by_source[c.name] = block
+            names.append((c.name, c.long_name))
+        start += n_part * n_tag
+    total = concat([sum_tracers(by_source[n], n_tag) for n, _ in names])
+    return NamedResults(total=total, names=names, by_source=by_source)
+
+
+def _tag_major(tr: TransportResult, n_part: int, n_tag: int) -> TransportResult:
+    """Reorder axis T from (part, tag) to (tag, part), so that blocks of ``n_part`` are one tag."""
+    order = np.arange(n_part * n_tag).reshape(n_part, n_tag).T.ravel()
+    fields = {}
+    for f in dataclasses.fields(tr):
+        value = getattr(tr, f.name)
+        fields[f.name] = value if f.name in _SHARED else value[..., order]
+    return type(tr)(**fields)
