@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hydro.errors import HydroError
+from hydro.workers import worker_init as worker_init
 
 #: Environment variable of the test-only delay before the rename (seconds).
 DELAY_ENV = "HYDRO_TEST_WRITE_DELAY"
@@ -374,31 +375,3 @@ def exit_status(exc: BaseException | None = None) -> int:
     if isinstance(exc, Terminated) or received == signal.SIGTERM:
         return 128 + signal.SIGTERM
     return 128 + signal.SIGINT
-
-
-def worker_init() -> None:
-    """Initializer of worker processes: leave Ctrl-C to the parent (no worker tracebacks),
-    die on SIGTERM, and exit when the parent dies (no orphans after ``kill -9``)."""
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    parent = os.getppid()
-    try:  # Linux: the kernel sends SIGKILL when the parent thread exits
-        import ctypes
-        import sys
-
-        if sys.platform.startswith("linux"):
-            libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
-    except Exception:  # noqa: BLE001 - the watchdog below covers every platform
-        pass
-    if os.getppid() != parent:  # the parent died before prctl took effect
-        os._exit(1)
-    import threading
-
-    def watchdog():
-        while True:
-            time.sleep(0.5)
-            if os.getppid() != parent:
-                os._exit(1)
-
-    threading.Thread(target=watchdog, name="hydro-parent-watchdog", daemon=True).start()

@@ -1,0 +1,41 @@
+"""Worker processes of hydro's process pools: how each one starts.
+
+:func:`worker_init` is the initializer every pool passes to its workers
+(:mod:`hydro.batch`, :mod:`hydro.calibration.executors`): Ctrl-C is left to the
+parent (which stops cleanly, :func:`hydro.outputs.handle_signals`), SIGTERM ends
+the worker, and a worker ends when its parent dies.
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import time
+
+
+def worker_init() -> None:
+    """Initializer of worker processes: leave Ctrl-C to the parent (no worker tracebacks),
+    die on SIGTERM, and exit when the parent dies (no orphans after ``kill -9``)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    parent = os.getppid()
+    try:  # Linux: the kernel sends SIGKILL when the parent thread exits
+        import ctypes
+        import sys
+
+        if sys.platform.startswith("linux"):
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+    except Exception:  # any failure: the watchdog below covers every platform
+        pass
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(1)
+    import threading
+
+    def watchdog():
+        while True:
+            time.sleep(0.5)
+            if os.getppid() != parent:
+                os._exit(1)
+
+    threading.Thread(target=watchdog, name="hydro-parent-watchdog", daemon=True).start()
