@@ -82,8 +82,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     -------
     list of dict with keys :data:`COLUMNS`
     """
-    from hydro.compensation import Agreement, evaluate, totals
-    from hydro.monitoring import read_series
+    from hydro.compensation import Agreement
     from hydro.results import open_results
     from hydro.scenarios.spec import ScenarioFile
 
@@ -118,14 +117,8 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     if "baseline" not in names:
         raise HydroError(f"{path}: no 'baseline' scenario; incentives are counted against it")
     b0 = names.index("baseline")
-    received: dict[tuple[str, int, str], float] = {}
-    parties = set(owner) | set(sfile.parties)
-    for sid in names:
-        series = read_series(path, scenario=sid)
-        for t in totals(evaluate(agreement, series, skip_unavailable=skip_unavailable)):
-            received[(sid, t["year"], t["payee"])] = received.get((sid, t["year"], t["payee"]), 0.0) + t["net_yuan"]
-            received[(sid, t["year"], t["payer"])] = received.get((sid, t["year"], t["payer"]), 0.0) - t["net_yuan"]
-            parties |= {t["payer"], t["payee"]}
+    received, payers = _received(path, names, agreement, skip_unavailable)
+    parties = set(owner) | set(sfile.parties) | payers
     from hydro.scenarios.summary import partial_years
 
     partial = partial_years(res.dates)
@@ -146,6 +139,30 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                              "paid_per_kg_kept_out_yuan": (-got / kept) if (got < 0 and kept > 0) else float("nan"),
                              "year_part": partial.get(y, "")})
     return rows
+
+
+def _received(path: Path, names: list[str], agreement, skip_unavailable: bool):
+    """Net yuan each party receives (negative: pays) under ``agreement``, per scenario and year.
+
+    Returns
+    -------
+    received : dict
+        ``(scenario, year, party) -> yuan``.
+    parties : set of str
+        Every payer and payee named by the payments.
+    """
+    from hydro.compensation import evaluate, totals
+    from hydro.monitoring import read_series
+
+    received: dict[tuple[str, int, str], float] = {}
+    parties: set[str] = set()
+    for sid in names:
+        series = read_series(path, scenario=sid)
+        for t in totals(evaluate(agreement, series, skip_unavailable=skip_unavailable)):
+            received[(sid, t["year"], t["payee"])] = received.get((sid, t["year"], t["payee"]), 0.0) + t["net_yuan"]
+            received[(sid, t["year"], t["payer"])] = received.get((sid, t["year"], t["payer"]), 0.0) - t["net_yuan"]
+            parties |= {t["payer"], t["payee"]}
+    return received, parties
 
 
 def write_csv(rows: list[dict], out, overwrite: bool = False) -> None:
