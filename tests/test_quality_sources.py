@@ -245,7 +245,7 @@ def test_point_effluent_by_grade(table):
     n = len(years)
     quick = np.zeros((n, 1))
     base = np.full((n, 1), 0.1)
-    plants = (_plant("a", 15.0), _plant("b", {2013: 20.0, 2016: 15.0}), _plant("c", 15.0), _plant("raw", 41.99))
+    plants = (_plant("a", 15.0), _plant("b", {2013: 20.0, 2016: 15.0}), _plant("c", 15.0), _plant("raw", 50.0))
     sub = _one(points=plants)
     params = SourceParameters((sub,))
     tn, _, _ = daily_loads(params, years, quick, base, [100.0])
@@ -264,10 +264,10 @@ def test_point_effluent_by_grade(table):
     np.testing.assert_allclose(tp[:, 2], 10.0 * beijing.tp_mg_per_l, rtol=REL)         # the grade given
     np.testing.assert_allclose(q.point["nh3n"][:, 2], 10.0 * beijing.nh3n_mg_per_l, rtol=REL)
     np.testing.assert_allclose(q.point["codmn"][:, 0], 10.0 * a.codcr_mg_per_l * table.codmn_per_codcr, rtol=REL)
-    # untreated sewage (the Fengning outfall's 41.99 mg/L TN): above the last grade, held at raw sewage
+    # TN 50 mg/L: above the last grade (untreated sewage), its concentrations held; nitrate takes the rest
     raw = table.effluent["untreated"]
     np.testing.assert_allclose(q.point["orgn"][:, 3], 10.0 * raw.orgn_mg_per_l, rtol=REL)
-    np.testing.assert_allclose(q.point["no3n"][:, 3], 10.0 * (41.99 - raw.orgn_mg_per_l - raw.nh3n_mg_per_l),
+    np.testing.assert_allclose(q.point["no3n"][:, 3], 10.0 * (50.0 - raw.orgn_mg_per_l - raw.nh3n_mg_per_l),
                                rtol=1e-9)
     total = q.point["orgn"] + q.point["nh3n"] + q.point["no3n"]
     np.testing.assert_allclose(total, pts.loads_kg_per_day, rtol=REL)
