@@ -521,7 +521,8 @@ def format_effects(rows: list[dict]) -> str:
     from hydro.classes import parameter_label
 
     def num(v, fmt):
-        return "-" if not np.isfinite(v) else format(v, fmt)
+        width = int("".join(c for c in fmt.split(".")[0].split(",")[0] if c.isdigit()) or 0)
+        return f"{'-':>{width}}" if not np.isfinite(v) else format(v, fmt)
 
     out = ["Effect on each parameter at the agreement's sections (run mean; change against the baseline)"]
     means = [r for r in rows if r["quantity"] in ("mean_concentration", "mean_load")]
