@@ -438,3 +438,36 @@ def test_sources_md_cites_every_section_the_table_names():
 def test_region_folder_is_shipped_data():
     """basins/region travels with the wheel (tests/test_install.py checks the list)."""
     assert Path(ROOT / "basins" / "region" / "quality.toml").is_file()
+
+
+# -- the basins' constituent tables (make_basin.py) ----------------------------------------
+
+def _make_basin(name):
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"make_basin_{name}", ROOT / "basins" / name / "make_basin.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.mark.parametrize("name, tn", [
+    ("miyun", dict(river_removal_per_day=0.10, reservoir_removal_per_day=0.0, settling_velocity_m_per_day=0.027)),
+    ("guanting", dict(river_removal_per_day=0.3, reservoir_removal_per_day=0.002, settling_velocity_m_per_day=0.03)),
+])
+def test_species_keep_the_calibrated_tn_removal(name, tn):
+    """Every N species is removed at the basin's calibrated TN rates (region SOURCES R9), so TN's
+    net removal is unchanged whatever the split; reactions run from an earlier-listed species to
+    a later one of the same constituent; the species are those of SPECIES_OF."""
+    mb = _make_basin(name)
+    constituents = {c[0]: c for c in mb.QUALITY_CONSTITUENTS}
+    assert set(constituents) == set(SPECIES_OF)
+    for cname, _, species, reactions, _own in mb.QUALITY_CONSTITUENTS:
+        names = [s[0] for s in species]
+        assert tuple(names or [cname]) == SPECIES_OF[cname]
+        for src, dst, keys in reactions:
+            assert names.index(src) < names.index(dst), (cname, src, dst)
+            assert all(v >= 0 for v in keys.values())
+    for _, _, keys in constituents["tn"][2]:
+        assert {k: keys[k] for k in tn} == tn
+        assert keys["river_theta"] == keys["reservoir_theta"] == 1.047
