@@ -129,6 +129,10 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
           max_substeps: int = DEFAULT_MAX_SUBSTEPS, target_release=None) -> RoutedHydraulics:
     """Daily flows by Muskingum-Cunge routing down the network.
 
+    Size: 47 of its lines document its eleven inputs and its result; the body (inputs
+    checked by :func:`_checked_inputs`, cells chosen by :func:`_default_cells`) is the
+    one call of the compiled kernel with the arrays it fills.
+
     Parameters
     ----------
     network : Network
@@ -171,6 +175,70 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         Wrong shapes, non-finite values, a slope that is not positive (naming the
         reach), negative boundary inflow or initial discharge, months outside 1-12.
     """
+    slope, lateral, boundary, res_local_inflow, res_evap_mm, res_precip_mm, months, init, use_init = \
+        _checked_inputs(network, slope, lateral, boundary, res_local_inflow, res_evap_mm, res_precip_mm,
+                        months, initial_q, max_substeps)
+    n_day, n_reach = lateral.shape
+    n_res = len(network.reservoirs)
+    lay = network.layout
+    vel_coeff, vel_exp, width_coeff, width_exp, length = (
+        np.array([getattr(r, a) for r in network.reaches], dtype=float)
+        for a in ("velocity_coeff", "velocity_exp", "width_coeff", "width_exp", "length_m"))
+    chan = channel_arrays(network)
+    if sub_reaches is None:
+        q_ref = np.ones(n_reach)
+        if n_day:
+            hyd = accumulate(network, lateral, boundary, res_local_inflow, res_evap_mm,
+                             res_precip_mm, months, target_release)
+            q_ref = np.mean(0.5 * (hyd.q_in + hyd.q_out), axis=0)
+        cells = _default_cells(network, length, vel_coeff, vel_exp, q_ref)
+    else:
+        cells = _given_cells(sub_reaches, n_reach)
+    cell_start = np.concatenate([[0], np.cumsum(cells)]).astype(np.int64)
+
+    order_kind = np.array([k for k, _ in lay.order], dtype=np.int64)
+    order_index = np.array([i for _, i in lay.order], dtype=np.int64)
+    res = reservoir_arrays(network, months, target_release)
+    q_in = np.zeros((n_day, n_reach))
+    q_out = np.zeros((n_day, n_reach))
+    storage = np.zeros((n_day + 1, n_reach))
+    substeps = np.zeros((n_day, n_reach), dtype=np.int64)
+    volume = np.zeros((n_day + 1, n_res))
+    release, spill, inflow, evaporated, area = (np.zeros((n_day, n_res)) for _ in range(5))
+    if n_day:
+        _k.route_network(
+            order_kind, order_index, lay.reach_down_kind, lay.reach_down_index,
+            lay.res_down_kind, lay.res_down_index, cell_start, length / cells,
+            vel_coeff, vel_exp, width_coeff, width_exp, chan["b"], chan["z"], chan["n"], chan["s"],
+            slope, lateral, boundary, init, use_init,
+            int(max_substeps), res_local_inflow, res_evap_mm, res_precip_mm, res["target"],
+            res["eco_min"], res["dead"], res["full"], res["v0"], res["curve_offset"],
+            res["curve_storage"], res["curve_area"],
+            q_in, q_out, storage, substeps, volume, release, spill, inflow, evaporated, area)
+    else:
+        volume[0] = res["v0"]
+    level = np.zeros((n_day, 0))
+    if n_res:
+        level = np.column_stack([r.level_at(volume[:-1, s])
+                                 for s, r in enumerate(network.reservoirs)])
+    return RoutedHydraulics(
+        q_in=q_in, q_out=q_out, lateral=lateral, res_volume=volume, res_inflow=inflow,
+        res_release=release, res_spill=spill, res_local_inflow=res_local_inflow,
+        res_evaporated=evaporated, res_area=area, res_level=level,
+        reach_storage=storage, substeps=substeps, sub_reaches=cells, slope=slope)
+
+
+def _checked_inputs(network: Network, slope, lateral, boundary, res_local_inflow, res_evap_mm,
+                    res_precip_mm, months, initial_q, max_substeps):
+    """The inputs of :func:`route`, checked (shapes, finite, signs) and as float arrays.
+
+    Returns
+    -------
+    tuple
+        ``slope, lateral, boundary, res_local_inflow, res_evap_mm, res_precip_mm,
+        months, initial_q, use_initial_q`` (``initial_q`` zeros and
+        ``use_initial_q`` False when none was given).
+    """
     n_reach = len(network.reaches)
     n_res = len(network.reservoirs)
     lateral = np.asarray(lateral, dtype=float)
@@ -212,62 +280,24 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         use_init = True
     if int(max_substeps) < 1:
         raise HydroError(f"max_substeps must be >= 1, got {max_substeps}")
-    lay = network.layout
-    vel_coeff = np.array([r.velocity_coeff for r in network.reaches], dtype=float)
-    vel_exp = np.array([r.velocity_exp for r in network.reaches], dtype=float)
-    width_coeff = np.array([r.width_coeff for r in network.reaches], dtype=float)
-    width_exp = np.array([r.width_exp for r in network.reaches], dtype=float)
-    chan = channel_arrays(network)
-    length = np.array([r.length_m for r in network.reaches], dtype=float)
-    if sub_reaches is None:
-        if n_day:
-            hyd = accumulate(network, lateral, boundary, res_local_inflow, res_evap_mm,
-                             res_precip_mm, months, target_release)
-            q_ref = np.mean(0.5 * (hyd.q_in + hyd.q_out), axis=0)
-        else:
-            q_ref = np.ones(n_reach)
-        q_floor = np.maximum(q_ref, 1e-3)
-        celerity = np.array([r.channel.celerity(q_floor[i]) if r.channel is not None else np.nan
-                             for i, r in enumerate(network.reaches)], dtype=float)
-        cells = default_sub_reaches(length, vel_coeff, vel_exp, q_ref, celerity=celerity)
-    else:
-        cells = np.asarray(sub_reaches)
-        if cells.shape != (n_reach,) or not np.issubdtype(cells.dtype, np.integer) \
-                or (cells < 1).any():
-            raise HydroError(f"sub_reaches: expected {n_reach} integers >= 1, got {cells!r}")
-        cells = cells.astype(np.int64)
-    cell_start = np.concatenate([[0], np.cumsum(cells)]).astype(np.int64)
+    return slope, lateral, boundary, res_local_inflow, res_evap_mm, res_precip_mm, months, init, use_init
 
-    order_kind = np.array([k for k, _ in lay.order], dtype=np.int64)
-    order_index = np.array([i for _, i in lay.order], dtype=np.int64)
-    res = reservoir_arrays(network, months, target_release)
-    q_in = np.zeros((n_day, n_reach))
-    q_out = np.zeros((n_day, n_reach))
-    storage = np.zeros((n_day + 1, n_reach))
-    substeps = np.zeros((n_day, n_reach), dtype=np.int64)
-    volume = np.zeros((n_day + 1, n_res))
-    release, spill, inflow, evaporated, area = (np.zeros((n_day, n_res)) for _ in range(5))
-    if n_day:
-        _k.route_network(
-            order_kind, order_index, lay.reach_down_kind, lay.reach_down_index,
-            lay.res_down_kind, lay.res_down_index, cell_start, length / cells,
-            vel_coeff, vel_exp, width_coeff, width_exp, chan["b"], chan["z"], chan["n"], chan["s"],
-            slope, lateral, boundary, init, use_init,
-            int(max_substeps), res_local_inflow, res_evap_mm, res_precip_mm, res["target"],
-            res["eco_min"], res["dead"], res["full"], res["v0"], res["curve_offset"],
-            res["curve_storage"], res["curve_area"],
-            q_in, q_out, storage, substeps, volume, release, spill, inflow, evaporated, area)
-    else:
-        volume[0] = res["v0"]
-    level = np.zeros((n_day, 0))
-    if n_res:
-        level = np.column_stack([r.level_at(volume[:-1, s])
-                                 for s, r in enumerate(network.reservoirs)])
-    return RoutedHydraulics(
-        q_in=q_in, q_out=q_out, lateral=lateral, res_volume=volume, res_inflow=inflow,
-        res_release=release, res_spill=spill, res_local_inflow=res_local_inflow,
-        res_evaporated=evaporated, res_area=area, res_level=level,
-        reach_storage=storage, substeps=substeps, sub_reaches=cells, slope=slope)
+
+def _default_cells(network: Network, length, vel_coeff, vel_exp, q_ref) -> np.ndarray:
+    """:func:`default_sub_reaches` at the reference discharge ``q_ref`` (m3 s-1), with the
+    channels' celerity where a reach has a channel."""
+    q_floor = np.maximum(q_ref, 1e-3)
+    celerity = np.array([r.channel.celerity(q_floor[i]) if r.channel is not None else np.nan
+                         for i, r in enumerate(network.reaches)], dtype=float)
+    return default_sub_reaches(length, vel_coeff, vel_exp, q_ref, celerity=celerity)
+
+
+def _given_cells(sub_reaches, n_reach: int) -> np.ndarray:
+    """``sub_reaches`` checked: one integer >= 1 per reach."""
+    cells = np.asarray(sub_reaches)
+    if cells.shape != (n_reach,) or not np.issubdtype(cells.dtype, np.integer) or (cells < 1).any():
+        raise HydroError(f"sub_reaches: expected {n_reach} integers >= 1, got {cells!r}")
+    return cells.astype(np.int64)
 
 
 def default_sub_reaches(length_m, vel_coeff, vel_exp, q_ref, celerity=None) -> np.ndarray:
