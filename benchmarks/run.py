@@ -1,10 +1,10 @@
 """Run every benchmark and print all their records.
 
 ``python benchmarks/run.py [--json] [--quick] [--large]`` runs ``transport.py``,
-``model.py``, ``ensemble.py``, ``calibration.py``, ``startup.py`` and ``scaling.py``
+``model.py``, ``constituents.py``, ``ensemble.py``, ``calibration.py``, ``startup.py`` and ``scaling.py``
 (each in its own process, so each measures warm against its own reference) and prints
 one list of ``{"name", "value", "unit", "reference", "ratio"}`` records.  ``--quick``
-skips the FiPy comparison, shrinks the ensemble to 20 members, leaves out the cold
+skips the FiPy comparison, runs the constituents from 2013 only, shrinks the ensemble to 20 members, leaves out the cold
 (empty kernel cache) start and runs only the 100- and 1,000-reach scaling cases;
 ``--large`` adds the 1,000 x 10 and 10,000 x 1 scaling cases (minutes).  Each script's
 progress goes to stderr as it runs.
@@ -33,6 +33,7 @@ def main() -> None:
     args = parser.parse_args()
     scaling = (["--cases", "100:1,1000:1"] if args.quick else []) + (["--large"] if args.large else [])
     scripts = [["transport.py"] + (["--skip-fipy"] if args.quick else []), ["model.py"],
+               ["constituents.py"] + (["--start", "2013-03-01", "--repeat", "1"] if args.quick else []),
                ["ensemble.py"] + (["--members", "20"] if args.quick else []), ["calibration.py"],
                ["startup.py"] + (["--skip-cold", "--repeat", "3"] if args.quick else []),
                ["scaling.py"] + scaling]

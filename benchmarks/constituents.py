@@ -1,0 +1,83 @@
+"""Cost of each constituent beside TN (issue 14), and the whole Miyun run 2000-2017.
+
+Run ``python benchmarks/constituents.py [--json] [--start 2000-01-01]``.  The shipped
+Miyun basin is run warm from ``--start`` to its end with: TN alone (one constituent,
+by source, as before issue 14); TN as organic N, NH3-N and nitrate with reactions;
+that plus TP (dissolved and particulate); that plus CODMn (the shipped basin).  Each
+record is a run's wall time, its reference the TN-alone run measured in the same
+process; ``added_constituent_cost`` is the cost of each constituent added to TN as a
+ratio to TN alone (the issue's aim: <= 1.5 each).  ``miyun_run_seconds`` is the
+shipped basin against the 3 s goal of issue 14.
+"""
+
+from __future__ import annotations
+
+import argparse
+import copy
+import datetime as dt
+import sys
+import tomllib
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import best_time, emit, record
+
+from hydro.basin import Basin
+from hydro.resources import basins_dir
+from hydro.watershed import run_watershed
+
+GOAL_SECONDS = 3.0
+
+
+def variants(path: Path) -> dict[str, Basin]:
+    """The basin with TN alone, TN by species, + TP, + CODMn (as shipped)."""
+    raw = tomllib.loads(path.read_text())
+    constituents = {c["name"]: c for c in raw["constituents"]}
+    tn = constituents["tn"]
+    tn_alone = {"name": "tn", "long_name": tn.get("long_name", "tn"),
+                **{k: v for k, v in tn["species"][-1].items() if k not in ("name", "long_name")}}
+    initial = raw.get("initial", {})
+    out = {}
+    for label, kept in (("tn_alone", [tn_alone]), ("tn_species", [tn]),
+                        ("tn_tp", [tn, constituents["tp"]]),
+                        ("tn_tp_codmn", [tn, constituents["tp"], constituents["codmn"]])):
+        data = copy.deepcopy(raw)
+        data["constituents"] = copy.deepcopy(kept)
+        if label == "tn_alone":  # one initial TN: the sum of the species'
+            data["initial"] = _tn_initial(initial)
+        out[label] = Basin.from_data(data, path, sha256=label)
+    return out
+
+
+def _tn_initial(initial: dict) -> dict:
+    """``[initial]`` of TN alone: each place's TN the sum of its N species."""
+    def tn(table: dict) -> dict:
+        return {"tn_mg_per_l": sum(table.get(f"{s}_mg_per_l", 0.0) for s in ("orgn", "nh3n", "no3n"))}
+    return {**tn(initial), "reservoirs": {rid: tn(t) for rid, t in initial.get("reservoirs", {}).items()}}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print JSON records")
+    parser.add_argument("--start", default="2000-01-01", help="first day of the runs (default 2000-01-01)")
+    parser.add_argument("--repeat", type=int, default=2, help="warm runs of each variant (the fastest is kept)")
+    args = parser.parse_args()
+    start = dt.date.fromisoformat(args.start)
+    basins = variants(basins_dir() / "miyun" / "basin.toml")
+    seconds = {}
+    for label, basin in basins.items():
+        print(f"timing {label} ...", file=sys.stderr)
+        seconds[label] = best_time(lambda b=basin: run_watershed(b, start, b.settings.end), args.repeat)
+    base = seconds["tn_alone"]
+    records = [record(f"{label}_seconds", s, "s", base, s / base) for label, s in seconds.items()]
+    added = [seconds["tn_species"] - base, seconds["tn_tp"] - seconds["tn_species"],
+             seconds["tn_tp_codmn"] - seconds["tn_tp"]]
+    for name, extra in zip(("species_of_tn", "tp", "codmn"), added, strict=True):
+        records.append(record(f"added_constituent_cost_{name}", extra / base, "1", 1.5, extra / base / 1.5))
+    records.append(record("miyun_run_seconds", seconds["tn_tp_codmn"], "s", GOAL_SECONDS,
+                          seconds["tn_tp_codmn"] / GOAL_SECONDS))
+    emit(records, args.json)
+
+
+if __name__ == "__main__":
+    main()
