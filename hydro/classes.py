@@ -33,7 +33,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
-from hydro.standards import PARAMETERS, class_name, water_class
+from hydro.standards import PARAMETER_LABELS, PARAMETERS, class_name, water_class
 
 #: Month abbreviations, column headings of the text and HTML tables.
 MONTHS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -306,8 +306,8 @@ def series_of_results(results, scenario=None) -> tuple:
 
 
 def parameter_label(parameter: str) -> str:
-    """``TN``, ``NH3-N``, ``TP``, ``CODMn``, ``DO``."""
-    return {"tn": "TN", "nh3n": "NH3-N", "tp": "TP", "codmn": "CODMn", "do": "DO"}.get(parameter, parameter.upper())
+    """``TN``, ``NH3-N``, ``TP``, ``CODMn``, ``DO`` (:data:`hydro.standards.PARAMETER_LABELS`)."""
+    return PARAMETER_LABELS.get(parameter, parameter.upper())
 
 
 def short_class_name(cls: int | None) -> str:

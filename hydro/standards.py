@@ -45,6 +45,9 @@ PARAMETER_NAMES: dict[str, str] = {
     "do": "dissolved oxygen (mg/L, a lower bound)",
 }
 
+#: Short labels for tables and figures.
+PARAMETER_LABELS: dict[str, str] = {"tn": "TN", "tp": "TP", "nh3n": "NH3-N", "codmn": "CODMn", "do": "DO"}
+
 # Limits of Classes I..V in mg/L (GB 3838-2002 Table 1; shared/design/DOMAIN.md).
 # The key's waterbody is None where rivers and lakes share one set of limits.
 _LIMITS: dict[tuple[str, str | None], tuple[float, ...]] = {

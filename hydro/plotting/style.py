@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from hydro.errors import HydroError, suggest
+from hydro.standards import PARAMETER_LABELS
 
 #: Okabe-Ito colours, in the order lines take them.
 PALETTE: tuple[str, ...] = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7",
@@ -206,7 +207,7 @@ def pretty(ident: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-_ACRONYMS = {"tn": "TN", "tp": "TP", "nh3n": "NH3-N", "codmn": "CODMn", "do": "DO", "wwtp": "WWTP"}
+_ACRONYMS = {**PARAMETER_LABELS, "wwtp": "WWTP"}
 
 
 def check_path(path: str | Path, overwrite: bool = True) -> Path:
