@@ -115,3 +115,54 @@ def test_hydro_scenarios_summary_reports_each_constituent():
                and r["quantity"].startswith("mean_"))
     text = format_summary(rows)
     assert "change of the run mean against the baseline: TN" in text
+
+
+AGREEMENT = '''name = "watershed test"
+source = "test case"
+period = [2001, 2002]
+payer = "downstream"
+payee = "upstream"
+
+[[quality_class]]
+section = "border"
+parameter = "tn"
+waterbody = "lake"
+evaluation = "monthly"
+target_class = "V"
+bonus_yuan = 1000
+penalty_per_class_yuan = 500
+
+[[tn_reduction]]
+section = "border"
+parameter = "tn"
+baseline_mg_per_l = 10.0
+reward_per_mg_per_l_yuan = 100
+'''
+
+
+def test_compensate_scenarios_prints_the_effects_and_json_quality(tmp_path):
+    import json
+
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+    from hydro.scenarios import write_scenarios
+
+    scen = ROOT / "configs/scenarios/watershed.toml"
+    run = run_scenarios(ROOT / "configs/examples/watershed", scen, date(2001, 1, 1), date(2002, 12, 31))
+    out = write_scenarios(run, tmp_path / "scen.nc") or tmp_path / "scen.nc"
+    (tmp_path / "a.toml").write_text(AGREEMENT, encoding="utf-8")
+    args = ["compensate", "--scenarios", str(out), str(tmp_path / "a.toml"), "--scenario-file", str(scen)]
+    text = CliRunner().invoke(main, args)
+    assert text.exit_code == 0, text.output
+    assert "net gain" in text.stdout and "Quality part of the payments" in text.stdout
+    plain = CliRunner().invoke(main, args + ["--json"])
+    assert isinstance(json.loads(plain.stdout), list)  # the incentive rows, as before
+    both = CliRunner().invoke(main, args + ["--json", "--quality"])
+    assert both.exit_code == 0, both.output
+    data = json.loads(both.stdout)
+    assert set(data) == {"incentives", "effects"} and data["incentives"] == json.loads(plain.stdout)
+    rows = data["effects"]
+    assert {r["quantity"] for r in rows} == {"mean_concentration", "mean_load", "quality_payment"}
+    assert {r["location"] for r in rows if r["quantity"] != "quality_payment"} == {"border"}
+    assert {r["scenario"] for r in rows} == set(run.names)
