@@ -1,7 +1,7 @@
-"""Monthly section series: the input of the compensation rule engine, and its two readers.
+"""Reading monthly section series, the input of the compensation rule engine.
 
-This module owns :class:`SectionSeries` (monthly mean concentrations per parameter and
-monthly flow volume at named monitoring sections) and reads it from
+A :class:`SectionSeries` (monthly mean concentrations per parameter and monthly
+flow volume at named monitoring sections) is read from
 
 * a **monitoring CSV** of monthly section means (:func:`read_monitoring_csv`), or
 * a **hydro results netCDF** file, aggregating daily section values to months
@@ -13,384 +13,35 @@ Missing months are never filled.  A month with no value is NaN in the series, an
 :meth:`SectionSeries.missing_months` reports it; the rule engine computes what it can
 and marks the payments that depend on a missing month.
 
-Monitoring CSV format
----------------------
-One row per section, month and parameter, with exactly these columns (any order)::
-
-    section,year,month,parameter,value,unit
-    gubeikou,2018,1,tn,5.12,mg/L
-    gubeikou,2018,1,flow,12.4,m3/s
-    gubeikou,2018,2,flow,2.9e7,m3
-
-* ``parameter``: ``tn``, ``tp``, ``nh3n``, ``codmn``, ``do`` (concentrations, unit
-  ``mg/L``) or ``flow`` (unit ``m3`` for the month's volume, or ``m3/s`` for the
-  month's mean discharge, turned into a volume with the days of that month).
-  Case, ``-`` and ``_`` are ignored, so ``NH3-N`` and ``CODMn`` are accepted.
-* ``value``: a number >= 0, or empty for a month known to be missing.
-* Lines whose first cell starts with ``#`` are comments.
+The series itself is defined in :mod:`hydro.section_series`, the CSV format and
+its reader in :mod:`hydro.monitoring_csv` (both re-exported here); this module
+reads results files and picks the reader.
 """
 
 from __future__ import annotations
 
-import calendar
-import csv
-import math
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
 from hydro.errors import HydroError, suggest
+from hydro.monitoring_csv import CSV_COLUMNS as CSV_COLUMNS
+from hydro.monitoring_csv import read_monitoring_csv
+from hydro.section_series import FLOW as FLOW
+from hydro.section_series import SERIES_PARAMETERS as SERIES_PARAMETERS
+from hydro.section_series import DailySections as DailySections
+from hydro.section_series import SectionSeries as SectionSeries
+from hydro.section_series import days_in_months
+from hydro.section_series import normalise_parameter as normalise_parameter
+from hydro.section_series import round_significant as round_significant
 from hydro.standards import PARAMETERS
 from hydro.units import SECONDS_PER_DAY
 
-#: The parameter id of the monthly flow volume (m³) in a :class:`SectionSeries`.
-FLOW = "flow"
-
-#: Every parameter id a :class:`SectionSeries` may hold.
-SERIES_PARAMETERS: tuple[str, ...] = PARAMETERS + (FLOW,)
-
-#: Columns of the monitoring CSV.
-CSV_COLUMNS: tuple[str, ...] = ("section", "year", "month", "parameter", "value", "unit")
-
 _SECONDS_PER_DAY = SECONDS_PER_DAY
 
-
-def round_significant(x, digits: int = 12):
-    """``x`` (a float or array) rounded to ``digits`` significant digits; NaN stays NaN."""
-    if np.ndim(x) == 0:
-        return float(f"{float(x):.{digits}g}")
-    return np.array([float(f"{v:.{digits}g}") for v in np.ravel(x)]).reshape(np.shape(x))
-
-
-def _days_in_months(first_year: int, n_years: int) -> np.ndarray:
-    return np.array(
-        [calendar.monthrange(first_year + i // 12, i % 12 + 1)[1] for i in range(12 * n_years)],
-        dtype=np.float64,
-    )
-
-
-class DailySections:
-    """Daily discharge (m3/s) and concentrations (mg/L) at sections, kept beside a
-    :class:`SectionSeries` read from a results file, for flow normalisation.
-
-    Parameters
-    ----------
-    dates : numpy.ndarray
-        Consecutive days (``datetime64[D]``).
-    q : mapping
-        ``{section: daily discharge}``.
-    conc : mapping
-        ``{section: {parameter: daily concentration}}``.
-    """
-
-    def __init__(self, dates: np.ndarray, q: Mapping[str, np.ndarray],
-                 conc: Mapping[str, Mapping[str, np.ndarray]]):
-        self.dates = np.asarray(dates, dtype="datetime64[D]")
-        self.q = dict(q)
-        self.conc = {s: dict(p) for s, p in conc.items()}
-        self._cache: dict[tuple[str, str], dict[int, float]] = {}
-
-    def flow_normalised(self, section: str, parameter: str, source: str = "series") -> dict[int, float]:
-        """``{calendar year: flow-normalised annual mean concentration}`` (complete years)."""
-        key = (section, parameter)
-        if key not in self._cache:
-            from hydro import flownorm
-
-            q = self.q.get(section)
-            c = self.conc.get(section, {}).get(parameter)
-            if q is None or c is None:
-                raise HydroError(f"{source}: no daily {parameter} and discharge at '{section}' "
-                                 "to flow-normalise")
-            ok = np.isfinite(q) & (q > 0)
-            if not ok.all():
-                raise HydroError(f"{source}: section '{section}' has {int((~ok).sum())} days without "
-                                 "positive discharge; flow normalisation (WRTDS) needs ln Q on every day")
-            try:
-                table = flownorm.annual(flownorm.wrtds_daily(self.dates, q, c), start_month=1)
-            except ValueError as exc:
-                raise HydroError(f"{source}: section '{section}', {parameter}: flow normalisation "
-                                 f"failed: {exc}") from None
-            self._cache[key] = {int(y): float(v) for y, v in zip(table.year, table.fn_conc)}
-        return self._cache[key]
-
-
-@dataclass(frozen=True)
-class SectionSeries:
-    """Monthly values at monitoring sections, on whole calendar years.
-
-    Parameters
-    ----------
-    first_year : int
-        The first calendar year; the index runs January ``first_year`` to December
-        of the last year, ``12 * n_years`` months.
-    data : mapping
-        ``{section: {parameter: array}}``.  Concentrations (``tn``, ``tp``, ``nh3n``,
-        ``codmn``, ``do``) are monthly means in mg/L; ``flow`` is the month's volume
-        in m³.  Each array has one value per month of the index; NaN marks a
-        missing month.
-    source : str
-        Where the series came from (a file name), for messages.
-
-    daily : DailySections, optional
-        The daily section values the monthly means were made from (a results file),
-        which :meth:`flow_normalised_mean` needs; None for monthly monitoring data.
-
-    Raises
-    ------
-    HydroError
-        For unknown parameters, arrays of the wrong length, or negative values.
-    """
-
-    first_year: int
-    data: Mapping[str, Mapping[str, np.ndarray]]
-    source: str = "series"
-    daily: DailySections | None = field(default=None, compare=False, repr=False)
-    n_years: int = field(init=False)
-
-    def __post_init__(self):
-        lengths = {np.asarray(a).shape for p in self.data.values() for a in p.values()}
-        if not lengths:
-            raise HydroError(f"{self.source}: no section values; the series is empty")
-        if len(lengths) != 1 or len(next(iter(lengths))) != 1 or next(iter(lengths))[0] % 12:
-            raise HydroError(
-                f"{self.source}: every section series must be one value per month over whole "
-                f"years (a length that is a multiple of 12); got shapes {sorted(lengths)}"
-            )
-        n = next(iter(lengths))[0]
-        clean: dict[str, dict[str, np.ndarray]] = {}
-        for section, params in self.data.items():
-            clean[section] = {}
-            for parameter, values in params.items():
-                if parameter not in SERIES_PARAMETERS:
-                    raise HydroError(
-                        f"{self.source}: section '{section}': unknown parameter '{parameter}'"
-                        + suggest(parameter, SERIES_PARAMETERS)
-                        + "; known: " + ", ".join(SERIES_PARAMETERS)
-                    )
-                arr = np.array(values, dtype=np.float64)
-                if np.any(arr[np.isfinite(arr)] < 0):
-                    raise HydroError(f"{self.source}: section '{section}', {parameter}: negative values")
-                arr[~np.isfinite(arr)] = np.nan
-                arr.setflags(write=False)
-                clean[section][parameter] = arr
-        object.__setattr__(self, "data", clean)
-        object.__setattr__(self, "n_years", n // 12)
-
-    # -- index --------------------------------------------------------------------
-    @property
-    def years(self) -> list[int]:
-        """The calendar years of the index."""
-        return list(range(self.first_year, self.first_year + self.n_years))
-
-    @property
-    def sections(self) -> list[str]:
-        """Section ids, sorted."""
-        return sorted(self.data)
-
-    def parameters(self, section: str) -> list[str]:
-        """Parameter ids held at ``section``, sorted."""
-        return sorted(self.data[section])
-
-    def has(self, section: str, parameter: str) -> bool:
-        """Whether ``parameter`` has a series at ``section``."""
-        return section in self.data and parameter in self.data[section]
-
-    # -- values -------------------------------------------------------------------
-    def monthly(self, section: str, parameter: str, year: int) -> np.ndarray:
-        """The 12 monthly values of ``year`` (mg/L, or m³ for ``flow``); NaN where missing.
-
-        A year outside the index, or a parameter the section has no data for, gives 12 NaN.
-        """
-        i = year - self.first_year
-        values = self.data.get(section, {}).get(parameter)
-        if values is None or not 0 <= i < self.n_years:
-            return np.full(12, np.nan)
-        return values[12 * i:12 * i + 12]
-
-    def missing_months(self, section: str, parameter: str, year: int) -> list[int]:
-        """Months (1..12) of ``year`` without a value."""
-        return [int(m) + 1 for m in np.flatnonzero(np.isnan(self.monthly(section, parameter, year)))]
-
-    def annual_mean(self, section: str, parameter: str, year: int) -> float:
-        """The arithmetic mean of the 12 monthly means (mg/L); NaN if any month is missing.
-
-        Rounded to 12 significant digits, so that round-off never moves a mean across
-        a class limit or target (twelve months of 0.1 mg/L average to 0.1, not
-        0.10000000000000002).
-        """
-        v = self.monthly(section, parameter, year)
-        return round_significant(float(v.mean())) if not np.isnan(v).any() else math.nan
-
-    def annual_volume(self, section: str, year: int) -> float:
-        """The year's flow volume (m³), the sum of 12 monthly volumes; NaN if any is missing."""
-        v = self.monthly(section, FLOW, year)
-        return float(v.sum()) if not np.isnan(v).any() else math.nan
-
-    def flow_normalised_mean(self, section: str, parameter: str, year: int) -> float:
-        """The WRTDS flow-normalised mean concentration (mg/L) of calendar ``year``.
-
-        Computed (:func:`hydro.flownorm.wrtds_daily`, once per section and parameter)
-        from the daily concentration and discharge in :attr:`daily`; NaN for a year the
-        daily record does not cover completely.
-
-        Raises
-        ------
-        HydroError
-            If the series has no daily values (a monitoring CSV of monthly means), or
-            the section has none for ``parameter``, or WRTDS cannot be fitted.
-        """
-        if self.daily is None:
-            raise HydroError(f"{self.source}: flow normalisation needs daily concentration and "
-                             "discharge (a hydro results file); this series holds monthly means only")
-        table = self.daily.flow_normalised(section, parameter, self.source)
-        value = table.get(year, math.nan)
-        return round_significant(value) if not math.isnan(value) else math.nan
-
-    def missing(self) -> list[dict]:
-        """Every gap: ``{"section", "parameter", "year", "months"}`` per year with missing months."""
-        out = []
-        for section in self.sections:
-            for parameter in self.parameters(section):
-                for year in self.years:
-                    months = self.missing_months(section, parameter, year)
-                    if months:
-                        out.append({"section": section, "parameter": parameter, "year": year,
-                                    "months": months})
-        return out
-
-
-# ---------------------------------------------------------------------------------
-# Monitoring CSV
-# ---------------------------------------------------------------------------------
-_CONCENTRATION_UNITS = {"mg/l"}
-_FLOW_UNITS = {"m3": "volume", "m3/s": "discharge"}
-
-
-def normalise_parameter(name: str) -> str:
-    """``"NH3-N"`` -> ``"nh3n"``: lower case without ``-``, ``_`` or spaces."""
-    return re.sub(r"[-_\s]", "", str(name)).lower()
-
-
-def read_monitoring_csv(path: str | Path) -> SectionSeries:
-    """Read a monitoring CSV of monthly section means (format in the module docstring).
-
-    Parameters
-    ----------
-    path : str or Path
-        The CSV file.
-
-    Returns
-    -------
-    SectionSeries
-        Concentrations in mg/L, flow as monthly volume in m³; months without a row
-        (or with an empty value) are NaN.
-
-    Raises
-    ------
-    HydroError
-        For a missing file, wrong columns, an unknown parameter or unit, a bad year,
-        month or value, or a duplicate row; the message names the file and line.
-    """
-    import io
-
-    from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
-
-    path = Path(path)
-    fh = io.StringIO(read_text(path, "monitoring CSV"))
-    rows: dict[tuple[str, str, int, int], tuple[float, int]] = {}
-    with fh:
-        reader = csv.reader(fh)
-        header = None
-        for row in reader:
-            line = reader.line_num
-            if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
-                continue
-            cells = [c.strip() for c in row]
-            if header is None:
-                header = [c.lower() for c in cells]
-                for c in header:
-                    if c not in CSV_COLUMNS:
-                        raise HydroError(
-                            f"{path}: line {line}: unknown column '{c}'" + suggest(c, CSV_COLUMNS)
-                            + "; the columns are " + ", ".join(CSV_COLUMNS))
-                lacking = [c for c in CSV_COLUMNS if c not in header]
-                if lacking or len(set(header)) != len(header):
-                    raise HydroError(
-                        f"{path}: line {line}: header must name each of "
-                        + ", ".join(CSV_COLUMNS) + " once"
-                        + (f"; missing: {', '.join(lacking)}" if lacking else "; a column is repeated"))
-                continue
-            if len(cells) != len(header):
-                raise HydroError(
-                    f"{path}: line {line}: expected {len(header)} cells ({', '.join(header)}), "
-                    f"got {len(cells)}")
-            rec = dict(zip(header, cells))
-            section = rec["section"]
-            if not section:
-                raise HydroError(f"{path}: line {line}: empty section id")
-            year = _csv_int(path, line, "year", rec["year"], 1, 9999)
-            month = _csv_int(path, line, "month", rec["month"], 1, 12)
-            parameter = normalise_parameter(rec["parameter"])
-            if parameter not in SERIES_PARAMETERS:
-                raise HydroError(
-                    f"{path}: line {line}: unknown parameter '{rec['parameter']}'"
-                    + suggest(parameter, SERIES_PARAMETERS)
-                    + "; expected one of " + ", ".join(SERIES_PARAMETERS))
-            unit = rec["unit"].replace(" ", "").lower()
-            value = _csv_value(path, line, rec["value"])
-            if parameter == FLOW:
-                if unit not in _FLOW_UNITS:
-                    raise HydroError(
-                        f"{path}: line {line}: unit '{rec['unit']}' for flow; expected 'm3' "
-                        "(monthly volume) or 'm3/s' (monthly mean discharge)")
-                if unit == "m3/s" and not math.isnan(value):
-                    value *= calendar.monthrange(year, month)[1] * _SECONDS_PER_DAY
-            elif unit not in _CONCENTRATION_UNITS:
-                raise HydroError(
-                    f"{path}: line {line}: unit '{rec['unit']}' for {parameter}; "
-                    "concentrations must be in 'mg/L' (convert them before reading)")
-            key = (section, parameter, year, month)
-            if key in rows:
-                raise HydroError(
-                    f"{path}: line {line}: a second value for {section} {parameter} "
-                    f"{year}-{month:02d} (first on line {rows[key][1]}); keep one row per month")
-            rows[key] = (value, line)
-    if header is None or not rows:
-        raise HydroError(f"{path}: no data rows; expected a header ({', '.join(CSV_COLUMNS)}) and rows")
-    years = [k[2] for k in rows]
-    first, n_years = min(years), max(years) - min(years) + 1
-    data: dict[str, dict[str, np.ndarray]] = {}
-    for (section, parameter, year, month), (value, _) in rows.items():
-        arr = data.setdefault(section, {}).setdefault(parameter, np.full(12 * n_years, np.nan))
-        arr[12 * (year - first) + month - 1] = value
-    return SectionSeries(first, data, source=str(path))
-
-
-def _csv_int(path, line, column, text, lo, hi) -> int:
-    try:
-        value = int(text)
-    except ValueError:
-        raise HydroError(f"{path}: line {line}: {column} '{text}' is not an integer") from None
-    if not lo <= value <= hi:
-        raise HydroError(f"{path}: line {line}: {column} {value} is outside {lo}..{hi}")
-    return value
-
-
-def _csv_value(path, line, text) -> float:
-    if text == "":
-        return math.nan
-    try:
-        value = float(text)
-    except ValueError:
-        raise HydroError(
-            f"{path}: line {line}: value '{text}' is not a number; leave it empty for a missing month"
-        ) from None
-    if not math.isfinite(value) or value < 0:
-        raise HydroError(f"{path}: line {line}: value {text} must be a finite number >= 0")
-    return value
+__all__ = ["CSV_COLUMNS", "FLOW", "SERIES_PARAMETERS", "DailySections", "SectionSeries", "normalise_parameter",
+           "read_monitoring_csv", "read_results", "read_series", "round_significant"]
 
 
 # ---------------------------------------------------------------------------------
@@ -433,9 +84,18 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
     HydroError
         If the file cannot be read or does not follow the schema.
     """
+    path = Path(path)
+    days, first_date, sections, q, conc, n_lakes = _read_daily(path, scenario)
+    is_lake = [False] * (len(sections) - n_lakes) + [True] * n_lakes
+    return _monthly(path, days, first_date, sections, q, conc, is_lake)
+
+
+def _read_daily(path: Path, scenario):
+    """The daily values of a results file: days since the first date, that date, the
+    ids (sections, then reservoirs), discharge ``[day, id]`` (m3 s-1), concentrations
+    ``{parameter: [day, id]}`` (mg L-1) and the number of reservoirs."""
     import netCDF4
 
-    path = Path(path)
     if not path.is_file():
         raise HydroError(f"{path}: file not found; check the path")
     try:
@@ -469,8 +129,11 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
             sections = sections + [x for x in lakes]
     finally:
         ds.close()
-    is_lake = [False] * (len(sections) - len(lakes)) + [True] * len(lakes)
+    return days, first_date, sections, q, conc, len(lakes)
 
+
+def _monthly(path: Path, days, first_date, sections, q, conc, is_lake) -> SectionSeries:
+    """Daily values aggregated to months (see :func:`read_results`); daily ones kept when consecutive."""
     dates = np.datetime64(first_date, "D") + days
     years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
     months = dates.astype("datetime64[M]").astype(np.int64) % 12
@@ -478,7 +141,7 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
     n_years = int(years.max()) - first_year + 1
     month_index = (years - first_year) * 12 + months
     n_months = 12 * n_years
-    days_in_month = _days_in_months(first_year, n_years)
+    days_in_month = days_in_months(first_year, n_years)
     if len(np.unique(days)) != days.size:
         raise HydroError(f"{path}: variable 'time' repeats a day; expected one value per day")
 

@@ -1,0 +1,168 @@
+"""The monitoring CSV: monthly section means as measured, read into a :class:`SectionSeries`.
+
+Monitoring CSV format
+---------------------
+One row per section, month and parameter, with exactly these columns (any order)::
+
+    section,year,month,parameter,value,unit
+    gubeikou,2018,1,tn,5.12,mg/L
+    gubeikou,2018,1,flow,12.4,m3/s
+    gubeikou,2018,2,flow,2.9e7,m3
+
+* ``parameter``: ``tn``, ``tp``, ``nh3n``, ``codmn``, ``do`` (concentrations, unit
+  ``mg/L``) or ``flow`` (unit ``m3`` for the month's volume, or ``m3/s`` for the
+  month's mean discharge, turned into a volume with the days of that month).
+  Case, ``-`` and ``_`` are ignored, so ``NH3-N`` and ``CODMn`` are accepted.
+* ``value``: a number >= 0, or empty for a month known to be missing.
+* Lines whose first cell starts with ``#`` are comments.
+"""
+
+from __future__ import annotations
+
+import calendar
+import csv
+import math
+from pathlib import Path
+
+import numpy as np
+
+from hydro.errors import HydroError, suggest
+from hydro.section_series import FLOW, SERIES_PARAMETERS, SectionSeries, normalise_parameter
+from hydro.units import SECONDS_PER_DAY
+
+#: Columns of the monitoring CSV.
+CSV_COLUMNS: tuple[str, ...] = ("section", "year", "month", "parameter", "value", "unit")
+
+_CONCENTRATION_UNITS = {"mg/l"}
+_FLOW_UNITS = {"m3": "volume", "m3/s": "discharge"}
+
+
+def read_monitoring_csv(path: str | Path) -> SectionSeries:
+    """Read a monitoring CSV of monthly section means (format in the module docstring).
+
+    Parameters
+    ----------
+    path : str or Path
+        The CSV file.
+
+    Returns
+    -------
+    SectionSeries
+        Concentrations in mg/L, flow as monthly volume in m³; months without a row
+        (or with an empty value) are NaN.
+
+    Raises
+    ------
+    HydroError
+        For a missing file, wrong columns, an unknown parameter or unit, a bad year,
+        month or value, or a duplicate row; the message names the file and line.
+    """
+    import io
+
+    from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+
+    path = Path(path)
+    fh = io.StringIO(read_text(path, "monitoring CSV"))
+    rows: dict[tuple[str, str, int, int], tuple[float, int]] = {}
+    with fh:
+        reader = csv.reader(fh)
+        header = None
+        for row in reader:
+            line = reader.line_num
+            if not row or not "".join(row).strip() or row[0].lstrip().startswith("#"):
+                continue
+            cells = [c.strip() for c in row]
+            if header is None:
+                header = _read_header(path, line, cells)
+                continue
+            key, value = _read_row(path, line, header, cells)
+            if key in rows:
+                section, parameter, year, month = key
+                raise HydroError(
+                    f"{path}: line {line}: a second value for {section} {parameter} "
+                    f"{year}-{month:02d} (first on line {rows[key][1]}); keep one row per month")
+            rows[key] = (value, line)
+    if header is None or not rows:
+        raise HydroError(f"{path}: no data rows; expected a header ({', '.join(CSV_COLUMNS)}) and rows")
+    years = [k[2] for k in rows]
+    first, n_years = min(years), max(years) - min(years) + 1
+    data: dict[str, dict[str, np.ndarray]] = {}
+    for (section, parameter, year, month), (value, _) in rows.items():
+        arr = data.setdefault(section, {}).setdefault(parameter, np.full(12 * n_years, np.nan))
+        arr[12 * (year - first) + month - 1] = value
+    return SectionSeries(first, data, source=str(path))
+
+
+
+def _read_header(path: Path, line: int, cells: list[str]) -> list[str]:
+    """The header: each of :data:`CSV_COLUMNS` once, in any order (lower-cased)."""
+    header = [c.lower() for c in cells]
+    for c in header:
+        if c not in CSV_COLUMNS:
+            raise HydroError(
+                f"{path}: line {line}: unknown column '{c}'" + suggest(c, CSV_COLUMNS)
+                + "; the columns are " + ", ".join(CSV_COLUMNS))
+    lacking = [c for c in CSV_COLUMNS if c not in header]
+    if lacking or len(set(header)) != len(header):
+        raise HydroError(
+            f"{path}: line {line}: header must name each of "
+            + ", ".join(CSV_COLUMNS) + " once"
+            + (f"; missing: {', '.join(lacking)}" if lacking else "; a column is repeated"))
+    return header
+
+
+def _read_row(path: Path, line: int, header: list[str], cells: list[str]):
+    """One data row: ``((section, parameter, year, month), value)``, flow as the month's m³."""
+    if len(cells) != len(header):
+        raise HydroError(
+            f"{path}: line {line}: expected {len(header)} cells ({', '.join(header)}), "
+            f"got {len(cells)}")
+    rec = dict(zip(header, cells, strict=True))
+    section = rec["section"]
+    if not section:
+        raise HydroError(f"{path}: line {line}: empty section id")
+    year = _csv_int(path, line, "year", rec["year"], 1, 9999)
+    month = _csv_int(path, line, "month", rec["month"], 1, 12)
+    parameter = normalise_parameter(rec["parameter"])
+    if parameter not in SERIES_PARAMETERS:
+        raise HydroError(
+            f"{path}: line {line}: unknown parameter '{rec['parameter']}'"
+            + suggest(parameter, SERIES_PARAMETERS)
+            + "; expected one of " + ", ".join(SERIES_PARAMETERS))
+    unit = rec["unit"].replace(" ", "").lower()
+    value = _csv_value(path, line, rec["value"])
+    if parameter == FLOW:
+        if unit not in _FLOW_UNITS:
+            raise HydroError(
+                f"{path}: line {line}: unit '{rec['unit']}' for flow; expected 'm3' "
+                "(monthly volume) or 'm3/s' (monthly mean discharge)")
+        if unit == "m3/s" and not math.isnan(value):
+            value *= calendar.monthrange(year, month)[1] * SECONDS_PER_DAY
+    elif unit not in _CONCENTRATION_UNITS:
+        raise HydroError(
+            f"{path}: line {line}: unit '{rec['unit']}' for {parameter}; "
+            "concentrations must be in 'mg/L' (convert them before reading)")
+    return (section, parameter, year, month), value
+
+def _csv_int(path, line, column, text, lo, hi) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise HydroError(f"{path}: line {line}: {column} '{text}' is not an integer") from None
+    if not lo <= value <= hi:
+        raise HydroError(f"{path}: line {line}: {column} {value} is outside {lo}..{hi}")
+    return value
+
+
+def _csv_value(path, line, text) -> float:
+    if text == "":
+        return math.nan
+    try:
+        value = float(text)
+    except ValueError:
+        raise HydroError(
+            f"{path}: line {line}: value '{text}' is not a number; leave it empty for a missing month"
+        ) from None
+    if not math.isfinite(value) or value < 0:
+        raise HydroError(f"{path}: line {line}: value {text} must be a finite number >= 0")
+    return value
