@@ -52,11 +52,16 @@ NH3-N (0.8 kg per equivalent); see :mod:`hydro.gep_prices`.
 not annual figures.  A negative amount (more water abstracted than released; in the
 balance form, stored soil water drawn down) is kept, and named in ``note`` and in
 :func:`format_table`.
+
+What GEP reads from the results (subbasins, yearly sums, mean concentrations) is
+:mod:`hydro.gep_inputs`; the N that sources leave on land is :mod:`hydro.gep_retention`; the tables made
+from the rows (by county, totals, CSV, terminal) are :mod:`hydro.gep_tables`;
+both are re-exported here.
 """
 
 from __future__ import annotations
 
-import csv
+import calendar
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -64,24 +69,25 @@ import numpy as np
 
 from hydro import gep_prices as gp
 from hydro.errors import HydroError
+from hydro.gep_inputs import capacity_share as capacity_share
+from hydro.gep_inputs import mean_concentration, per_scenario, subbasin_metadata, upstream_elements, year_sums
+from hydro.gep_retention import landscape_retention as landscape_retention
+from hydro.gep_retention import retention_components as retention_components
+from hydro.gep_tables import _MM, _SUMMED
+from hydro.gep_tables import COLUMNS as COLUMNS
+from hydro.gep_tables import by_county as by_county
+from hydro.gep_tables import format_table as format_table
+from hydro.gep_tables import totals as totals
+from hydro.gep_tables import write_csv as write_csv
 from hydro.tomlio import Table, load_toml
 
-#: Columns of the GEP table (CSV and :func:`gep` rows), in order.
-COLUMNS = ("scenario", "year", "days", "partial", "subbasin", "county", "province", "area_km2",
-           "precipitation_mm", "surface_runoff_mm", "evapotranspiration_mm", "slow_runoff_mm",
-           "storage_and_exchange_mm", "water_abstracted_m3", "water_conservation_m3", "conservation_yuan_per_m3",
-           "water_conservation_yuan",
-           "n_removed_river_kg", "n_removed_reservoir_kg", "n_removed_riparian_kg", "n_purified_kg",
-           "purification_yuan_per_t", "water_purification_yuan", "gep_yuan", "note")
-_MM = ("precipitation_mm", "surface_runoff_mm", "evapotranspiration_mm", "slow_runoff_mm",
-       "storage_and_exchange_mm")
+
+def days_in_year(year: int) -> int:
+    """Days in calendar ``year``."""
+    return 366 if calendar.isleap(year) else 365
+
 #: Forms of the water-conservation quantity (module docstring).
 FORMS = ("released", "balance")
-_SUMMED = ("area_km2", "water_abstracted_m3", "water_conservation_m3", "water_conservation_yuan",
-           "n_removed_river_kg", "n_removed_reservoir_kg", "n_removed_riparian_kg", "n_purified_kg",
-           "water_purification_yuan", "gep_yuan")
-
-
 def _steps(table: Table, key: str, scale: float = 1.0):
     """A ``{"YEAR" = value}`` table as a step schedule."""
     out = []
@@ -178,177 +184,6 @@ class GepPrices:
         return out
 
 
-def retention_components(sources, years_of_day: np.ndarray, quick_mm: np.ndarray, area_km2: np.ndarray,
-                         buffer_removed_mg_per_l: np.ndarray | None = None) -> tuple[list[int], dict]:
-    """N the source model keeps on land, by kind, per year and subbasin (kg).
-
-    Kinds: ``soil`` (``(1 − leaching_fraction) · Σ_c share_c · max(S_c, 0) · 100 · A``, the
-    positive surplus that does not leach), ``domestic`` (rural sewage generated after
-    treatment but not delivered), ``livestock`` (unmanaged excreta not lost to water) and
-    ``riparian`` (``Σ_c share_c · (EMC without − with buffers) · quick-flow volume``).
-    Only ``riparian`` is purification by an ecosystem (:func:`landscape_retention`); the
-    others were counted before 2026-11 and are kept here to show what changed.
-    """
-    from hydro.sources import yearly_rates
-
-    years_of_day = np.asarray(years_of_day)
-    years = sorted(set(int(y) for y in years_of_day))
-    yr = np.asarray(years)
-    days = np.array([np.sum(years_of_day == y) for y in years], dtype=float)
-    full = np.array([_days_in_year(y) for y in years], dtype=float)
-    n = len(sources.subbasins)
-    out = {k: np.zeros((len(years), n)) for k in ("soil", "domestic", "livestock", "riparian")}
-    for j, sub in enumerate(sources.subbasins):
-        a = float(area_km2[j])
-        rates = yearly_rates(sub, yr, a)
-        leach = np.zeros(len(years)) if sub.groundwater is None else sub.groundwater.leaching_fraction.at(yr)
-        out["soil"][:, j] = (1.0 - leach) * rates["surplus_kg_per_ha_yr"] * 100.0 * a * days / full
-        rd = sub.rural_domestic
-        if rd is not None:
-            out["domestic"][:, j] = (rd.population.at(yr) * rd.per_capita_n_g_per_day.at(yr) * 1e-3 * days
-                                     * (1.0 - rd.connected_share.at(yr) * rd.treatment_removal.at(yr))
-                                     * (1.0 - rd.delivery_fraction.at(yr)))
-        for lv in sub.livestock:
-            out["livestock"][:, j] += (lv.head.at(yr) * lv.excretion_kg_per_head_yr.at(yr)
-                                       * (1.0 - lv.managed_share.at(yr))
-                                       * (1.0 - lv.loss_fraction.at(yr))) * days / full
-    if buffer_removed_mg_per_l is not None:
-        q = np.asarray(quick_mm, dtype=float)
-        vol = np.array([q[years_of_day == y].sum(axis=0) for y in years])  # mm per year
-        out["riparian"] += np.asarray(buffer_removed_mg_per_l) * vol * np.asarray(area_km2)[None, :]
-    return years, out
-
-
-def landscape_retention(sources, years_of_day: np.ndarray, quick_mm: np.ndarray, area_km2: np.ndarray,
-                        buffer_removed_mg_per_l: np.ndarray | None = None) -> tuple[list[int], np.ndarray]:
-    """N purified on land by ecosystems, per year and subbasin (kg): riparian buffers and wetlands.
-
-    ``Σ_c share_c · (EMC without − with buffers) · quick-flow volume`` (mg/L · mm · km2 = kg).
-    Fertiliser surplus kept in soil and undelivered sewage or excreta are *not* counted
-    (see :func:`retention_components`).  :mod:`hydro.scenarios` stores this as
-    ``subbasin_tn_landscape_retention``.
-
-    Returns
-    -------
-    (years, kg [n_year, n_subbasin])
-    """
-    years_of_day = np.asarray(years_of_day)
-    years = sorted(set(int(y) for y in years_of_day))
-    out = np.zeros((len(years), len(np.atleast_1d(area_km2))))
-    if buffer_removed_mg_per_l is not None:
-        q = np.asarray(quick_mm, dtype=float)
-        vol = np.array([q[years_of_day == y].sum(axis=0) for y in years])  # mm per year
-        out += np.asarray(buffer_removed_mg_per_l) * vol * np.asarray(area_km2)[None, :]
-    return years, out
-
-
-def _days_in_year(y: int) -> int:
-    return 366 if (y % 4 == 0 and (y % 100 or y % 400 == 0)) else 365
-
-
-def _kv(text: str) -> dict[str, str]:
-    out = {}
-    for item in str(text or "").split(";"):
-        if "=" in item:
-            k, v = item.split("=", 1)
-            out[k] = v
-    return out
-
-
-def subbasin_metadata(results, basin=None) -> dict:
-    """Subbasin ids, areas, counties, provinces and where each drains, from the results.
-
-    Taken from the global attributes ``subbasin_area_km2``, ``subbasin_county``,
-    ``subbasin_province`` and ``subbasin_drains_to`` (``id=value;...``) when
-    present, otherwise from ``basin`` (a :class:`~hydro.basin.Basin` or a spec),
-    otherwise from the shipped basin named in the ``basin`` attribute.
-    """
-    ids = list(results.coords.get("subbasin", []))
-    if not ids:
-        raise HydroError("GEP needs a watershed run (a 'subbasin' dimension); these results have none")
-    attrs = results.attrs
-    if all(k in attrs for k in ("subbasin_area_km2", "subbasin_drains_to")):
-        area = _kv(attrs["subbasin_area_km2"])
-        drains = _kv(attrs["subbasin_drains_to"])
-        county = _kv(attrs.get("subbasin_county", ""))
-        prov = _kv(attrs.get("subbasin_province", ""))
-        return {"ids": ids, "area_km2": np.array([float(area[i]) for i in ids]),
-                "county": [county.get(i, "") for i in ids], "province": [prov.get(i, "") for i in ids],
-                "drains_to": [drains[i] for i in ids]}
-    from hydro.scenarios.measures import BasinInfo
-
-    spec = basin.path if hasattr(basin, "path") else basin
-    if spec is None:
-        spec = attrs.get("basin")
-    try:
-        info = BasinInfo.load(spec)
-    except HydroError as exc:
-        raise HydroError(f"GEP needs the subbasin areas: these results lack the attributes "
-                         f"subbasin_area_km2/subbasin_drains_to and the basin could not be read ({exc}); "
-                         "give the basin (--basin)") from None
-    by_id = {s["id"]: s for s in info.subbasins}
-    missing = [i for i in ids if i not in by_id]
-    if missing:
-        raise HydroError(f"{info.path}: has no subbasin {missing}; is it the basin these results came from?")
-    return {"ids": ids, "area_km2": np.array([float(by_id[i]["area_km2"]) for i in ids]),
-            "county": [str(by_id[i].get("county", "")) for i in ids],
-            "province": [str(by_id[i].get("province", "")) for i in ids],
-            "drains_to": [by_id[i].get("reach") or by_id[i].get("reservoir") for i in ids]}
-
-
-def _per_scenario(results, name: str, n_dims: int) -> np.ndarray:
-    """``results[name]`` with a leading scenario axis (added when absent)."""
-    arr = np.asarray(results[name], dtype=float)
-    return arr[None] if arr.ndim == n_dims else arr
-
-
-
-def _year_sums(values: np.ndarray, years_of_day: np.ndarray, years: list[int]) -> np.ndarray:
-    """Sum a [scen, day, ...] array over the days of each year -> [scen, year, ...]."""
-    return np.stack([values[:, years_of_day == y].sum(axis=1) for y in years], axis=1)
-
-
-def _mean_concentration(results, kind: str, years_of_day, years) -> np.ndarray | None:
-    """Mean TN per scenario, year and element (mg/L), or None when the results lack it.
-
-    Reaches: flow-weighted at the outlet, Σ load / Σ (Q · 86400) (kg/m3 · 1000 = mg/L).
-    Reservoirs: volume-weighted, Σ (storage · C) / Σ storage.
-    """
-    if kind == "reach":
-        if "tn_load" not in results.data or "discharge" not in results.data:
-            return None
-        load = _year_sums(_per_scenario(results, "tn_load", 2), years_of_day, years)
-        vol = _year_sums(_per_scenario(results, "discharge", 2) * 86400.0, years_of_day, years)
-    else:
-        if "reservoir_tn_concentration" not in results.data or "reservoir_storage" not in results.data:
-            return None
-        s = _per_scenario(results, "reservoir_storage", 2)
-        load = _year_sums(s * _per_scenario(results, "reservoir_tn_concentration", 2), years_of_day, years) / 1000.0
-        vol = _year_sums(s, years_of_day, years)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(vol > 0, 1000.0 * load / np.where(vol > 0, vol, 1.0), 0.0)
-
-
-def _upstream(network_downstream: str) -> dict[str, set]:
-    """Element id -> ids of every element upstream of it, from ``id=downstream;...``."""
-    down = {k: v for k, v in _kv(network_downstream).items() if v}
-    up: dict[str, set] = {}
-    for e in down:
-        seen, d = set(), down.get(e)
-        while d and d not in seen:
-            seen.add(d)
-            up.setdefault(d, set()).add(e)
-            d = down.get(d)
-    return up
-
-
-def capacity_share(mean_mg_per_l, target_mg_per_l: float) -> np.ndarray:
-    """Share of a first-order removal counted as purification: ``min(1, C*/C̄)``."""
-    c = np.asarray(mean_mg_per_l, dtype=float)
-    with np.errstate(divide="ignore"):
-        return np.where(c > target_mg_per_l, target_mg_per_l / np.where(c > 0, c, 1.0), 1.0)
-
-
 def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str = "label") -> list[dict]:
     """GEP rows per scenario, year and subbasin (see the module docstring).
 
@@ -375,106 +210,135 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
         raise HydroError(f"partial_years must be 'label' or 'omit', got {partial_years!r}")
     prices = prices or GepPrices()
     meta = subbasin_metadata(results, basin)
-    ids, area = meta["ids"], meta["area_km2"]
     scen = [str(s) for s in results.coords.get("scenario", [])] or [results.attrs.get("scenario", "baseline")]
-    dates = results.coords["time"]
-    years_of_day = np.array([d.year for d in dates])
+    years_of_day = np.array([d.year for d in results.coords["time"]])
     years = sorted(set(years_of_day.tolist()))
+    water = _water(results, prices, years_of_day, years)
+    terms = list(results.coords.get("budget_term", []))
+    if "removal" not in terms:
+        raise HydroError("GEP needs the TN budgets (budget_term 'removal'); these results lack them")
+    budget_years = [int(y) for y in results.coords.get("year", years)]
+    shape = (len(scen), len(years), len(meta["ids"]))
+    orphans: list[dict] = []   # elements no subbasin drains into
+    removed, purified = _removal(results, prices, meta, terms.index("removal"), budget_years, years_of_day,
+                                 years, shape, orphans)
+    abstracted = _abstraction(results, meta, water["slow"], years_of_day, years, shape, orphans)
+    riparian = np.zeros(shape)
+    if "subbasin_tn_landscape_retention" in results.data:
+        land = per_scenario(results, "subbasin_tn_landscape_retention", 2)
+        riparian = np.stack([land[:, budget_years.index(y)] if y in budget_years else np.zeros(land.shape[::2])
+                             for y in years], axis=1)
+    amounts = {**water, "abstracted": abstracted, "river": removed["reach"], "reservoir": removed["reservoir"],
+               "riparian": riparian, "purified": purified + riparian}
     days = {y: int(np.sum(years_of_day == y)) for y in years}
-    P = _year_sums(_per_scenario(results, "subbasin_precipitation", 2), years_of_day, years)
-    Q = _year_sums(_per_scenario(results, "subbasin_quickflow", 2), years_of_day, years)
-    E = _year_sums(_per_scenario(results, "subbasin_aet", 2), years_of_day, years)
+    return _rows(scen, years, days, meta, amounts, orphans, prices, partial_years)
+
+
+def _water(results, prices: GepPrices, years_of_day, years) -> dict[str, np.ndarray]:
+    """Precipitation ``P``, quick flow ``Q``, evapotranspiration ``E`` and slow runoff ``slow``,
+    mm per scenario, year and subbasin."""
+    P = year_sums(per_scenario(results, "subbasin_precipitation", 2), years_of_day, years)
+    Q = year_sums(per_scenario(results, "subbasin_quickflow", 2), years_of_day, years)
+    E = year_sums(per_scenario(results, "subbasin_aet", 2), years_of_day, years)
     if "subbasin_runoff" in results.data:
-        slow = _year_sums(_per_scenario(results, "subbasin_runoff", 2), years_of_day, years) - Q
+        slow = year_sums(per_scenario(results, "subbasin_runoff", 2), years_of_day, years) - Q
     elif prices.conservation_form == "released":
         raise HydroError("GEP water conservation needs 'subbasin_runoff' (slow runoff = runoff - quick flow); "
                          "these results lack it; use a prices file with [water_conservation] form = \"balance\"")
     else:
         slow = np.full_like(Q, np.nan)
-    terms = list(results.coords.get("budget_term", []))
-    if "removal" not in terms:
-        raise HydroError("GEP needs the TN budgets (budget_term 'removal'); these results lack them")
-    k_rem = terms.index("removal")
-    budget_years = [int(y) for y in results.coords.get("year", years)]
-    shape = (len(scen), len(years), len(ids))
+    return {"P": P, "Q": Q, "E": E, "slow": slow}
+
+
+def _removal(results, prices: GepPrices, meta: dict, k_rem: int, budget_years, years_of_day, years, shape,
+             orphans: list[dict]):
+    """N removed in reaches and reservoirs, and the part counted as purified (up to capacity),
+    shared to the subbasins draining into each element by area, kg [scenario, year, subbasin];
+    elements no subbasin drains into are appended to ``orphans``."""
+    area = meta["area_km2"]
     removed = {"reach": np.zeros(shape), "reservoir": np.zeros(shape)}
     purified = np.zeros(shape)
-    abstracted = np.zeros(shape)
-    orphans: list[dict] = []   # elements no subbasin drains into
-
-    def share_out(eid, per_scen_year, target, kind_note, fields):
-        fed = [j for j, d in enumerate(meta["drains_to"]) if d == eid]
-        if fed:
-            w = area[fed] / area[fed].sum()
-            for t, v in zip(target, per_scen_year, strict=True):
-                t[:, :, fed] += v[:, :, None] * w[None, None, :]
-        else:
-            orphans.append({"element": eid, "kind": kind_note, "values": fields})
-
     for kind in ("reach", "reservoir"):
         name = f"tn_budget_{kind}"
         if name not in results.data:
             continue
-        b = _per_scenario(results, name, 3)[..., k_rem]  # [scen, budget year, element]
+        b = per_scenario(results, name, 3)[..., k_rem]  # [scen, budget year, element]
         rows = [budget_years.index(y) if y in budget_years else None for y in years]
         rem = np.stack([b[:, r] if r is not None else np.zeros(b.shape[::2]) for r in rows], axis=1)
-        conc = _mean_concentration(results, kind, years_of_day, years)
+        conc = mean_concentration(results, kind, years_of_day, years)
         target = prices.target_tn_mg_per_l if kind == "reach" else prices.target_tn_reservoir_mg_per_l
         cap = np.ones_like(rem) if conc is None else capacity_share(conc, target)
         for e, eid in enumerate(results.coords[kind]):
-            share_out(str(eid), (rem[..., e], rem[..., e] * cap[..., e]), (removed[kind], purified), kind,
-                      {f"n_removed_{'river' if kind == 'reach' else 'reservoir'}_kg": rem[..., e],
-                       "n_purified_kg": rem[..., e] * cap[..., e]})
-    if "reach_withdrawal" in results.data:
-        # water taken from a reach came from everything upstream: shared over the subbasins
-        # draining into the reach or any element above it, by their slow-runoff volume
-        # (by area when that is zero or unknown)
-        wd = _year_sums(_per_scenario(results, "reach_withdrawal", 2) * 86400.0, years_of_day, years)
-        up = _upstream(results.attrs.get("network_downstream", ""))
-        vol = np.nan_to_num(slow) * area[None, None, :]
-        for e, eid in enumerate(results.coords["reach"]):
-            if not np.any(wd[..., e]):
-                continue
-            above = up.get(str(eid), set()) | {str(eid)}
-            fed = [j for j, d in enumerate(meta["drains_to"]) if d in above]
-            if not fed:
-                orphans.append({"element": str(eid), "kind": "reach",
-                                "values": {"water_abstracted_m3": wd[..., e], "water_conservation_m3": -wd[..., e]}})
-                continue
-            v = vol[:, :, fed]
-            tot = v.sum(axis=2, keepdims=True)
-            w = np.where(tot > 0, v / np.where(tot > 0, tot, 1.0), (area[fed] / area[fed].sum())[None, None, :])
-            abstracted[:, :, fed] += wd[..., e][:, :, None] * w
-    riparian = np.zeros(shape)
-    if "subbasin_tn_landscape_retention" in results.data:
-        land = _per_scenario(results, "subbasin_tn_landscape_retention", 2)
-        riparian = np.stack([land[:, budget_years.index(y)] if y in budget_years else np.zeros(land.shape[::2])
-                             for y in years], axis=1)
-    purified = purified + riparian
+            fed = [j for j, d in enumerate(meta["drains_to"]) if d == str(eid)]
+            if fed:
+                w = area[fed] / area[fed].sum()
+                removed[kind][:, :, fed] += rem[..., e][:, :, None] * w[None, None, :]
+                purified[:, :, fed] += (rem[..., e] * cap[..., e])[:, :, None] * w[None, None, :]
+            else:
+                orphans.append({"element": str(eid), "kind": kind, "values": {
+                    f"n_removed_{'river' if kind == 'reach' else 'reservoir'}_kg": rem[..., e],
+                    "n_purified_kg": rem[..., e] * cap[..., e]}})
+    return removed, purified
 
+
+def _abstraction(results, meta: dict, slow, years_of_day, years, shape, orphans: list[dict]) -> np.ndarray:
+    """Water taken from reaches, m3 [scenario, year, subbasin].
+
+    Water taken from a reach came from everything upstream: shared over the subbasins
+    draining into the reach or any element above it, by their slow-runoff volume (by area
+    when that is zero or unknown); a reach with none is appended to ``orphans``.
+    """
+    abstracted = np.zeros(shape)
+    if "reach_withdrawal" not in results.data:
+        return abstracted
+    area = meta["area_km2"]
+    wd = year_sums(per_scenario(results, "reach_withdrawal", 2) * 86400.0, years_of_day, years)
+    up = upstream_elements(results.attrs.get("network_downstream", ""))
+    vol = np.nan_to_num(slow) * area[None, None, :]
+    for e, eid in enumerate(results.coords["reach"]):
+        if not np.any(wd[..., e]):
+            continue
+        above = up.get(str(eid), set()) | {str(eid)}
+        fed = [j for j, d in enumerate(meta["drains_to"]) if d in above]
+        if not fed:
+            orphans.append({"element": str(eid), "kind": "reach",
+                            "values": {"water_abstracted_m3": wd[..., e], "water_conservation_m3": -wd[..., e]}})
+            continue
+        v = vol[:, :, fed]
+        tot = v.sum(axis=2, keepdims=True)
+        w = np.where(tot > 0, v / np.where(tot > 0, tot, 1.0), (area[fed] / area[fed].sum())[None, None, :])
+        abstracted[:, :, fed] += wd[..., e][:, :, None] * w
+    return abstracted
+
+
+def _rows(scen, years, days, meta, amounts, orphans, prices: GepPrices, partial_years: str) -> list[dict]:
+    """The priced rows: one per scenario, year and subbasin, then one per orphan element."""
+    P, Q, E, slow = amounts["P"], amounts["Q"], amounts["E"], amounts["slow"]
+    area = meta["area_km2"]
     out = []
     for s, sid in enumerate(scen):
         for yi, y in enumerate(years):
-            partial = days[y] < _days_in_year(y)
+            partial = days[y] < days_in_year(y)
             if partial and partial_years == "omit":
                 continue
             p_cons = prices.conservation_yuan_per_m3(y)
             p_pur = prices.purification_yuan_per_t_n(y)
             base = {"scenario": sid, "year": y, "days": days[y], "partial": partial}
-            for j, sub in enumerate(ids):
+            for j, sub in enumerate(meta["ids"]):
                 balance = P[s, yi, j] - Q[s, yi, j] - E[s, yi, j]
                 kept = slow[s, yi, j] if prices.conservation_form == "released" else balance
-                wc = kept * area[j] * 1000.0 - abstracted[s, yi, j]
+                wc = kept * area[j] * 1000.0 - amounts["abstracted"][s, yi, j]
                 row = {**base, "subbasin": sub, "county": meta["county"][j], "province": meta["province"][j],
                        "area_km2": float(area[j]), "precipitation_mm": float(P[s, yi, j]),
                        "surface_runoff_mm": float(Q[s, yi, j]), "evapotranspiration_mm": float(E[s, yi, j]),
                        "slow_runoff_mm": float(slow[s, yi, j]),
                        "storage_and_exchange_mm": float(balance - slow[s, yi, j]),
-                       "water_abstracted_m3": float(abstracted[s, yi, j]), "water_conservation_m3": float(wc),
-                       "n_removed_river_kg": float(removed["reach"][s, yi, j]),
-                       "n_removed_reservoir_kg": float(removed["reservoir"][s, yi, j]),
-                       "n_removed_riparian_kg": float(riparian[s, yi, j]),
-                       "n_purified_kg": float(purified[s, yi, j]), "note": ""}
+                       "water_abstracted_m3": float(amounts["abstracted"][s, yi, j]),
+                       "water_conservation_m3": float(wc),
+                       "n_removed_river_kg": float(amounts["river"][s, yi, j]),
+                       "n_removed_reservoir_kg": float(amounts["reservoir"][s, yi, j]),
+                       "n_removed_riparian_kg": float(amounts["riparian"][s, yi, j]),
+                       "n_purified_kg": float(amounts["purified"][s, yi, j]), "note": ""}
                 out.append(_priced(row, p_cons, p_pur, y, days[y], partial))
             for o in orphans:
                 row = {**base, "subbasin": "", "county": "", "province": "", "area_km2": 0.0,
@@ -494,7 +358,7 @@ def _priced(row: dict, p_cons: float, p_pur: float, year: int, days: int, partia
     row["gep_yuan"] = row["water_conservation_yuan"] + row["water_purification_yuan"]
     notes = [row["note"]] if row["note"] else []
     if partial:
-        notes.append(f"partial year: {days} of {_days_in_year(year)} days, not an annual figure")
+        notes.append(f"partial year: {days} of {days_in_year(year)} days, not an annual figure")
     if row["water_conservation_m3"] < 0:
         notes.append("negative conservation: more water abstracted (or, in the balance form, evaporated "
                      "and run off) than the ecosystem kept")
@@ -502,82 +366,3 @@ def _priced(row: dict, p_cons: float, p_pur: float, year: int, days: int, partia
     return row
 
 
-def by_county(rows: list[dict]) -> list[dict]:
-    """Sum GEP rows per scenario, year, county and province (``subbasin`` lists the members).
-
-    Volumes, masses and yuan are summed; mm are area-weighted means; prices are the year's.
-    """
-    groups: dict[tuple, dict] = {}
-    for r in rows:
-        key = (r["scenario"], r["year"], r["county"], r["province"])
-        g = groups.setdefault(key, {**{c: 0.0 for c in _SUMMED + _MM}, "scenario": r["scenario"],
-                                    "year": r["year"], "days": r["days"], "partial": r["partial"],
-                                    "county": r["county"], "province": r["province"], "subbasin": "",
-                                    "conservation_yuan_per_m3": r["conservation_yuan_per_m3"],
-                                    "purification_yuan_per_t": r["purification_yuan_per_t"], "note": ""})
-        for c in _SUMMED:
-            g[c] += r[c]
-        for c in _MM:
-            g[c] += r[c] * r["area_km2"]
-        g["subbasin"] = " ".join(x for x in (g["subbasin"], r["subbasin"]) if x)
-        for n in (r["note"] or "").split("; "):
-            if n and n not in g["note"].split("; "):
-                g["note"] = "; ".join(x for x in (g["note"], n) if x)
-    for g in groups.values():
-        for c in _MM:
-            g[c] = g[c] / g["area_km2"] if g["area_km2"] > 0 else 0.0
-    return [groups[k] for k in groups]
-
-
-def write_csv(rows: list[dict], out, overwrite: bool = False) -> Path | None:
-    """Write GEP rows as CSV (columns :data:`COLUMNS`) to a path or an open text stream.
-
-    A path is written atomically and an existing file is replaced only with
-    ``overwrite`` (:mod:`hydro.outputs`).
-    """
-    if isinstance(out, (str, Path)):
-        from hydro.outputs import atomic_open
-
-        with atomic_open(out, overwrite) as fh:
-            write_csv(rows, fh)
-        return Path(out)
-    w = csv.writer(out)
-    w.writerow(COLUMNS)
-    for r in rows:
-        w.writerow([(f"{r[c]:.6g}" if isinstance(r[c], float) else str(r[c]).lower() if isinstance(r[c], bool)
-                     else r[c]) for c in COLUMNS])
-    return None
-
-
-def totals(rows: list[dict]) -> dict[tuple, dict]:
-    """Totals per (scenario, year) over all rows: m3, kg and yuan, with ``days``/``partial``."""
-    tot: dict[tuple, dict] = {}
-    for r in rows:
-        t = tot.setdefault((r["scenario"], r["year"]), {"days": r["days"], "partial": r["partial"],
-                                                         **{c: 0.0 for c in _SUMMED}})
-        for c in _SUMMED:
-            t[c] += r[c]
-    return tot
-
-
-def format_table(rows: list[dict]) -> str:
-    """Totals per scenario and year (all subbasins), for the terminal, with warnings."""
-    lines = [f"{'scenario':24s} {'year':>4s} {'days':>4s} {'conservation m3':>16s} {'N purified t':>12s} "
-             f"{'conservation yuan':>18s} {'purification yuan':>18s} {'GEP yuan':>16s}"]
-    partial, negative = [], []
-    for (s, y), t in totals(rows).items():
-        mark = "*" if t["partial"] else " "
-        lines.append(f"{s:24s} {y:4d} {t['days']:4d}{mark}{t['water_conservation_m3']:16.4g} "
-                     f"{t['n_purified_kg'] / 1000:12.4g} {t['water_conservation_yuan']:18.4g} "
-                     f"{t['water_purification_yuan']:18.4g} {t['gep_yuan']:16.4g}")
-        if t["partial"]:
-            partial.append(str(y))
-        if t["gep_yuan"] < 0 or t["water_conservation_m3"] < 0:
-            negative.append(f"{s} {y}")
-    if partial:
-        lines.append(f"* partial year ({', '.join(sorted(set(partial)))}): only the simulated days are "
-                     "counted; not an annual figure, not comparable with full years")
-    if negative:
-        lines.append(f"warning: negative water conservation or GEP in {', '.join(negative)}: more water "
-                     "abstracted (balance form: evaporated and run off) than the ecosystem kept; see the rows' notes")
-    return "\n".join(lines)

@@ -60,9 +60,9 @@ ALLOWED_DUPLICATES: dict[str, frozenset[str]] = {
     # the report's section helpers (html's page section, payments' and classes' report sections)
     "section": frozenset({"hydro.report.html", "hydro.report.payments", "hydro.report.classes"}),
     # payment totals and GEP totals; tests import both
-    "totals": frozenset({"hydro.compensation.payments", "hydro.gep"}),
+    "totals": frozenset({"hydro.compensation.payments", "hydro.gep_tables"}),
     # GEP rows (documented in docs/gep.md) and incentive rows (imported by scenarios.summary)
-    "write_csv": frozenset({"hydro.gep", "hydro.scenarios.incentives"}),
+    "write_csv": frozenset({"hydro.gep_tables", "hydro.scenarios.incentives"}),
 }
 
 

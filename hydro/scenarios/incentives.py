@@ -37,13 +37,10 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.gep_inputs import id_pairs
 
 COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
            "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan")
-
-
-def _kv(text: str) -> dict[str, str]:
-    return dict(item.split("=", 1) for item in str(text or "").split(";") if "=" in item)
 
 
 def party_of_subbasins(parties: dict, ids, county, province, drains_to) -> list[str]:
@@ -101,7 +98,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                              "found; give it (--scenario-file)")
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
     ids = list(res.coords["subbasin"])
-    county, province, drains = (_kv(res.attrs.get(k, "")) for k in
+    county, province, drains = (id_pairs(res.attrs.get(k, "")) for k in
                                 ("subbasin_county", "subbasin_province", "subbasin_drains_to"))
     owner = party_of_subbasins(sfile.parties, ids, [county.get(i, "") for i in ids],
                                [province.get(i, "") for i in ids], [drains.get(i, "") for i in ids])

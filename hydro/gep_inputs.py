@@ -1,0 +1,116 @@
+"""What the GEP accounts read from a results file: subbasins, yearly sums, mean concentrations.
+
+Used by :func:`hydro.gep.gep`: the subbasins and where each drains
+(:func:`subbasin_metadata`), variables with a leading scenario axis summed over
+each year's days, mean TN of reaches and reservoirs, the elements upstream of
+each element, and the share of a removal counted up to capacity.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydro.errors import HydroError
+
+
+def id_pairs(text: str) -> dict[str, str]:
+    """``"a=1;b=2"`` (a results attribute of ids and values) as ``{"a": "1", "b": "2"}``."""
+    out = {}
+    for item in str(text or "").split(";"):
+        if "=" in item:
+            k, v = item.split("=", 1)
+            out[k] = v
+    return out
+
+
+def subbasin_metadata(results, basin=None) -> dict:
+    """Subbasin ids, areas, counties, provinces and where each drains, from the results.
+
+    Taken from the global attributes ``subbasin_area_km2``, ``subbasin_county``,
+    ``subbasin_province`` and ``subbasin_drains_to`` (``id=value;...``) when
+    present, otherwise from ``basin`` (a :class:`~hydro.basin.Basin` or a spec),
+    otherwise from the shipped basin named in the ``basin`` attribute.
+    """
+    ids = list(results.coords.get("subbasin", []))
+    if not ids:
+        raise HydroError("GEP needs a watershed run (a 'subbasin' dimension); these results have none")
+    attrs = results.attrs
+    if all(k in attrs for k in ("subbasin_area_km2", "subbasin_drains_to")):
+        area = id_pairs(attrs["subbasin_area_km2"])
+        drains = id_pairs(attrs["subbasin_drains_to"])
+        county = id_pairs(attrs.get("subbasin_county", ""))
+        prov = id_pairs(attrs.get("subbasin_province", ""))
+        return {"ids": ids, "area_km2": np.array([float(area[i]) for i in ids]),
+                "county": [county.get(i, "") for i in ids], "province": [prov.get(i, "") for i in ids],
+                "drains_to": [drains[i] for i in ids]}
+    from hydro.scenarios.measures import BasinInfo
+
+    spec = basin.path if hasattr(basin, "path") else basin
+    if spec is None:
+        spec = attrs.get("basin")
+    try:
+        info = BasinInfo.load(spec)
+    except HydroError as exc:
+        raise HydroError(f"GEP needs the subbasin areas: these results lack the attributes "
+                         f"subbasin_area_km2/subbasin_drains_to and the basin could not be read ({exc}); "
+                         "give the basin (--basin)") from None
+    by_id = {s["id"]: s for s in info.subbasins}
+    missing = [i for i in ids if i not in by_id]
+    if missing:
+        raise HydroError(f"{info.path}: has no subbasin {missing}; is it the basin these results came from?")
+    return {"ids": ids, "area_km2": np.array([float(by_id[i]["area_km2"]) for i in ids]),
+            "county": [str(by_id[i].get("county", "")) for i in ids],
+            "province": [str(by_id[i].get("province", "")) for i in ids],
+            "drains_to": [by_id[i].get("reach") or by_id[i].get("reservoir") for i in ids]}
+
+
+def per_scenario(results, name: str, n_dims: int) -> np.ndarray:
+    """``results[name]`` with a leading scenario axis (added when absent)."""
+    arr = np.asarray(results[name], dtype=float)
+    return arr[None] if arr.ndim == n_dims else arr
+
+
+def year_sums(values: np.ndarray, years_of_day: np.ndarray, years: list[int]) -> np.ndarray:
+    """Sum a [scen, day, ...] array over the days of each year -> [scen, year, ...]."""
+    return np.stack([values[:, years_of_day == y].sum(axis=1) for y in years], axis=1)
+
+
+def mean_concentration(results, kind: str, years_of_day, years) -> np.ndarray | None:
+    """Mean TN per scenario, year and element (mg/L), or None when the results lack it.
+
+    Reaches: flow-weighted at the outlet, Σ load / Σ (Q · 86400) (kg/m3 · 1000 = mg/L).
+    Reservoirs: volume-weighted, Σ (storage · C) / Σ storage.
+    """
+    if kind == "reach":
+        if "tn_load" not in results.data or "discharge" not in results.data:
+            return None
+        load = year_sums(per_scenario(results, "tn_load", 2), years_of_day, years)
+        vol = year_sums(per_scenario(results, "discharge", 2) * 86400.0, years_of_day, years)
+    else:
+        if "reservoir_tn_concentration" not in results.data or "reservoir_storage" not in results.data:
+            return None
+        s = per_scenario(results, "reservoir_storage", 2)
+        load = year_sums(s * per_scenario(results, "reservoir_tn_concentration", 2), years_of_day, years) / 1000.0
+        vol = year_sums(s, years_of_day, years)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(vol > 0, 1000.0 * load / np.where(vol > 0, vol, 1.0), 0.0)
+
+
+def upstream_elements(network_downstream: str) -> dict[str, set]:
+    """Element id -> ids of every element upstream of it, from ``id=downstream;...``."""
+    down = {k: v for k, v in id_pairs(network_downstream).items() if v}
+    up: dict[str, set] = {}
+    for e in down:
+        seen, d = set(), down.get(e)
+        while d and d not in seen:
+            seen.add(d)
+            up.setdefault(d, set()).add(e)
+            d = down.get(d)
+    return up
+
+
+def capacity_share(mean_mg_per_l, target_mg_per_l: float) -> np.ndarray:
+    """Share of a first-order removal counted as purification: ``min(1, C*/C̄)``."""
+    c = np.asarray(mean_mg_per_l, dtype=float)
+    with np.errstate(divide="ignore"):
+        return np.where(c > target_mg_per_l, target_mg_per_l / np.where(c > 0, c, 1.0), 1.0)

@@ -1,0 +1,77 @@
+"""Nitrogen the source model keeps on land, and the part of it that ecosystems purify.
+
+:func:`landscape_retention` is what riparian buffers and wetlands keep from the
+rivers (counted as GEP water purification, :mod:`hydro.gep`);
+:func:`retention_components` lists every kind of N kept on land, to show what is
+and is not purification.
+"""
+
+from __future__ import annotations
+
+import calendar
+
+import numpy as np
+
+
+def retention_components(sources, years_of_day: np.ndarray, quick_mm: np.ndarray, area_km2: np.ndarray,
+                         buffer_removed_mg_per_l: np.ndarray | None = None) -> tuple[list[int], dict]:
+    """N the source model keeps on land, by kind, per year and subbasin (kg).
+
+    Kinds: ``soil`` (``(1 − leaching_fraction) · Σ_c share_c · max(S_c, 0) · 100 · A``, the
+    positive surplus that does not leach), ``domestic`` (rural sewage generated after
+    treatment but not delivered), ``livestock`` (unmanaged excreta not lost to water) and
+    ``riparian`` (``Σ_c share_c · (EMC without − with buffers) · quick-flow volume``).
+    Only ``riparian`` is purification by an ecosystem (:func:`landscape_retention`); the
+    others were counted before 2026-11 and are kept here to show what changed.
+    """
+    from hydro.sources import yearly_rates
+
+    years_of_day = np.asarray(years_of_day)
+    years = sorted({int(y) for y in years_of_day})
+    yr = np.asarray(years)
+    days = np.array([np.sum(years_of_day == y) for y in years], dtype=float)
+    full = np.array([366 if calendar.isleap(y) else 365 for y in years], dtype=float)
+    n = len(sources.subbasins)
+    out = {k: np.zeros((len(years), n)) for k in ("soil", "domestic", "livestock", "riparian")}
+    for j, sub in enumerate(sources.subbasins):
+        a = float(area_km2[j])
+        rates = yearly_rates(sub, yr, a)
+        leach = np.zeros(len(years)) if sub.groundwater is None else sub.groundwater.leaching_fraction.at(yr)
+        out["soil"][:, j] = (1.0 - leach) * rates["surplus_kg_per_ha_yr"] * 100.0 * a * days / full
+        rd = sub.rural_domestic
+        if rd is not None:
+            out["domestic"][:, j] = (rd.population.at(yr) * rd.per_capita_n_g_per_day.at(yr) * 1e-3 * days
+                                     * (1.0 - rd.connected_share.at(yr) * rd.treatment_removal.at(yr))
+                                     * (1.0 - rd.delivery_fraction.at(yr)))
+        for lv in sub.livestock:
+            out["livestock"][:, j] += (lv.head.at(yr) * lv.excretion_kg_per_head_yr.at(yr)
+                                       * (1.0 - lv.managed_share.at(yr))
+                                       * (1.0 - lv.loss_fraction.at(yr))) * days / full
+    if buffer_removed_mg_per_l is not None:
+        q = np.asarray(quick_mm, dtype=float)
+        vol = np.array([q[years_of_day == y].sum(axis=0) for y in years])  # mm per year
+        out["riparian"] += np.asarray(buffer_removed_mg_per_l) * vol * np.asarray(area_km2)[None, :]
+    return years, out
+
+
+def landscape_retention(sources, years_of_day: np.ndarray, quick_mm: np.ndarray, area_km2: np.ndarray,
+                        buffer_removed_mg_per_l: np.ndarray | None = None) -> tuple[list[int], np.ndarray]:
+    """N purified on land by ecosystems, per year and subbasin (kg): riparian buffers and wetlands.
+
+    ``Σ_c share_c · (EMC without − with buffers) · quick-flow volume`` (mg/L · mm · km2 = kg).
+    Fertiliser surplus kept in soil and undelivered sewage or excreta are *not* counted
+    (see :func:`retention_components`).  :mod:`hydro.scenarios` stores this as
+    ``subbasin_tn_landscape_retention``.
+
+    Returns
+    -------
+    (years, kg [n_year, n_subbasin])
+    """
+    years_of_day = np.asarray(years_of_day)
+    years = sorted({int(y) for y in years_of_day})
+    out = np.zeros((len(years), len(np.atleast_1d(area_km2))))
+    if buffer_removed_mg_per_l is not None:
+        q = np.asarray(quick_mm, dtype=float)
+        vol = np.array([q[years_of_day == y].sum(axis=0) for y in years])  # mm per year
+        out += np.asarray(buffer_removed_mg_per_l) * vol * np.asarray(area_km2)[None, :]
+    return years, out

@@ -1,0 +1,103 @@
+"""GEP rows as tables: by county, totals per scenario and year, CSV and the terminal.
+
+The rows are those of :func:`hydro.gep.gep` (columns :data:`COLUMNS`).
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+#: Columns of the GEP table (CSV and :func:`gep` rows), in order.
+COLUMNS = ("scenario", "year", "days", "partial", "subbasin", "county", "province", "area_km2",
+           "precipitation_mm", "surface_runoff_mm", "evapotranspiration_mm", "slow_runoff_mm",
+           "storage_and_exchange_mm", "water_abstracted_m3", "water_conservation_m3", "conservation_yuan_per_m3",
+           "water_conservation_yuan",
+           "n_removed_river_kg", "n_removed_reservoir_kg", "n_removed_riparian_kg", "n_purified_kg",
+           "purification_yuan_per_t", "water_purification_yuan", "gep_yuan", "note")
+_MM = ("precipitation_mm", "surface_runoff_mm", "evapotranspiration_mm", "slow_runoff_mm",
+       "storage_and_exchange_mm")
+_SUMMED = ("area_km2", "water_abstracted_m3", "water_conservation_m3", "water_conservation_yuan",
+           "n_removed_river_kg", "n_removed_reservoir_kg", "n_removed_riparian_kg", "n_purified_kg",
+           "water_purification_yuan", "gep_yuan")
+
+
+def by_county(rows: list[dict]) -> list[dict]:
+    """Sum GEP rows per scenario, year, county and province (``subbasin`` lists the members).
+
+    Volumes, masses and yuan are summed; mm are area-weighted means; prices are the year's.
+    """
+    groups: dict[tuple, dict] = {}
+    for r in rows:
+        key = (r["scenario"], r["year"], r["county"], r["province"])
+        g = groups.setdefault(key, {**dict.fromkeys(_SUMMED + _MM, 0.0), "scenario": r["scenario"],
+                                    "year": r["year"], "days": r["days"], "partial": r["partial"],
+                                    "county": r["county"], "province": r["province"], "subbasin": "",
+                                    "conservation_yuan_per_m3": r["conservation_yuan_per_m3"],
+                                    "purification_yuan_per_t": r["purification_yuan_per_t"], "note": ""})
+        for c in _SUMMED:
+            g[c] += r[c]
+        for c in _MM:
+            g[c] += r[c] * r["area_km2"]
+        g["subbasin"] = " ".join(x for x in (g["subbasin"], r["subbasin"]) if x)
+        for n in (r["note"] or "").split("; "):
+            if n and n not in g["note"].split("; "):
+                g["note"] = "; ".join(x for x in (g["note"], n) if x)
+    for g in groups.values():
+        for c in _MM:
+            g[c] = g[c] / g["area_km2"] if g["area_km2"] > 0 else 0.0
+    return [groups[k] for k in groups]
+
+
+def write_csv(rows: list[dict], out, overwrite: bool = False) -> Path | None:
+    """Write GEP rows as CSV (columns :data:`COLUMNS`) to a path or an open text stream.
+
+    A path is written atomically and an existing file is replaced only with
+    ``overwrite`` (:mod:`hydro.outputs`).
+    """
+    if isinstance(out, (str, Path)):
+        from hydro.outputs import atomic_open
+
+        with atomic_open(out, overwrite) as fh:
+            write_csv(rows, fh)
+        return Path(out)
+    w = csv.writer(out)
+    w.writerow(COLUMNS)
+    for r in rows:
+        w.writerow([(f"{r[c]:.6g}" if isinstance(r[c], float) else str(r[c]).lower() if isinstance(r[c], bool)
+                     else r[c]) for c in COLUMNS])
+    return None
+
+
+def totals(rows: list[dict]) -> dict[tuple, dict]:
+    """Totals per (scenario, year) over all rows: m3, kg and yuan, with ``days``/``partial``."""
+    tot: dict[tuple, dict] = {}
+    for r in rows:
+        t = tot.setdefault((r["scenario"], r["year"]), {"days": r["days"], "partial": r["partial"],
+                                                         **dict.fromkeys(_SUMMED, 0.0)})
+        for c in _SUMMED:
+            t[c] += r[c]
+    return tot
+
+
+def format_table(rows: list[dict]) -> str:
+    """Totals per scenario and year (all subbasins), for the terminal, with warnings."""
+    lines = [f"{'scenario':24s} {'year':>4s} {'days':>4s} {'conservation m3':>16s} {'N purified t':>12s} "
+             f"{'conservation yuan':>18s} {'purification yuan':>18s} {'GEP yuan':>16s}"]
+    partial, negative = [], []
+    for (s, y), t in totals(rows).items():
+        mark = "*" if t["partial"] else " "
+        lines.append(f"{s:24s} {y:4d} {t['days']:4d}{mark}{t['water_conservation_m3']:16.4g} "
+                     f"{t['n_purified_kg'] / 1000:12.4g} {t['water_conservation_yuan']:18.4g} "
+                     f"{t['water_purification_yuan']:18.4g} {t['gep_yuan']:16.4g}")
+        if t["partial"]:
+            partial.append(str(y))
+        if t["gep_yuan"] < 0 or t["water_conservation_m3"] < 0:
+            negative.append(f"{s} {y}")
+    if partial:
+        lines.append(f"* partial year ({', '.join(sorted(set(partial)))}): only the simulated days are "
+                     "counted; not an annual figure, not comparable with full years")
+    if negative:
+        lines.append(f"warning: negative water conservation or GEP in {', '.join(negative)}: more water "
+                     "abstracted (balance form: evaporated and run off) than the ecosystem kept; see the rows' notes")
+    return "\n".join(lines)
