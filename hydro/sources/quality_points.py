@@ -1,0 +1,129 @@
+"""Point sources of the water-quality species: effluent by treatment grade.
+
+A plant's effluent concentrations come from its treatment grade (the basin's
+``[quality.point_grades]``) or, without one, are interpolated along the
+regional table's ``default_grades`` by the plant's effluent TN in each year
+(TN 15 mg/L reads as GB 18918-2002 class 1A, 20 mg/L as class 1B).  Its TN
+load (:func:`hydro.sources.point_loads`, unchanged) is split into ammonia N
+(the grade's, at most TN), organic N (the grade's, at most what is left) and
+nitrate N (the rest); TP and CODMn are discharge x the grade's concentration.
+Used by :func:`hydro.sources.quality.quality_loads`.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydro.errors import HydroError, suggest
+from hydro.sources.loads import SOURCE_NAMES, PointLoads
+from hydro.sources.parameters import SourceParameters
+from hydro.sources.quality_table import SPECIES, QualityTable
+from hydro.sources.yearly import YearSeries
+
+_POINT = SOURCE_NAMES.index("point")
+
+
+def _at(value: object, years: np.ndarray) -> np.ndarray:
+    """A yearly parameter's values in ``years`` (parameters are coerced to YearSeries when built)."""
+    if not isinstance(value, YearSeries):
+        raise TypeError(f"expected a YearSeries, got {type(value).__name__}")
+    return value.at(years)
+
+
+def _grade_values(table: QualityTable, name: str, tn: np.ndarray) -> tuple[str, dict[str, np.ndarray]]:
+    """Effluent concentrations (mg/L) of a plant in each year, and its grade's name."""
+    keys = ("orgn_mg_per_l", "nh3n_mg_per_l", "tp_mg_per_l", "pp_share", "codcr_mg_per_l")
+    grade = table.point_grades.get(name)
+    if grade is not None:
+        g = table.effluent[grade]
+        return grade, {k: np.full(tn.shape, getattr(g, k)) for k in keys}
+    chain = [table.effluent[g] for g in table.default_grades]
+    x = np.array([g.tn_mg_per_l for g in chain])
+    return "interpolated", {k: np.interp(tn, x, np.array([getattr(g, k) for g in chain])) for k in keys}
+
+
+def point_species(table: QualityTable, params: SourceParameters, years: np.ndarray, year_index: np.ndarray,
+                   points: PointLoads) -> tuple[dict[str, np.ndarray], tuple[str, ...], list[int]]:
+    """Species loads of every point source, their grades and the subbasin of each.
+
+    Parameters
+    ----------
+    table : QualityTable
+    params : SourceParameters
+        The sources ``points`` come from.
+    years : int array [n_year]
+        The calendar years of the run; ``year_index`` [n_day] gives each day's.
+    points : PointLoads
+        :func:`hydro.sources.point_loads` of ``params`` (TN kg N/d, discharge m3/d).
+
+    Returns
+    -------
+    loads : dict of str to ndarray [n_day, n_point]
+        Species -> kg/d (``1 m3/d x 1 mg/L = 1e-3 kg/d``); the TN species add up to
+        ``points.loads_kg_per_day``.
+    grades : tuple of str
+        Each plant's grade, "interpolated" for one read from its TN.
+    owner : list of int
+        The subbasin index of each plant.
+    """
+    names, owner, conc = [], [], []
+    for s, sub in enumerate(params.subbasins):
+        for ps in sub.point:
+            names.append(ps.name)
+            owner.append(s)
+            conc.append(_at(ps.tn_mg_per_l, years))
+    if tuple(names) != tuple(points.names):
+        raise HydroError(f"argument 'points': its point sources {list(points.names)} are not those of 'params' "
+                         f"{names}; pass point_loads(params, years_of_day)")
+    n_day = year_index.shape[0]
+    n_point = len(names)
+    tn_load = np.asarray(points.loads_kg_per_day, dtype=np.float64)
+    water = np.asarray(points.discharge_m3_per_day, dtype=np.float64)
+    if tn_load.shape != (n_day, n_point) or water.shape != (n_day, n_point):
+        raise HydroError(f"argument 'points': expected loads and discharge of shape [day, point] = ({n_day}, "
+                         f"{n_point}), got {tn_load.shape} and {water.shape}")
+    unknown = sorted(set(table.point_grades) - set(names))
+    if unknown:
+        raise HydroError(f"[quality.point_grades]: {unknown} {'is not a' if len(unknown) == 1 else 'are not'} "
+                         f"point source{'s' if len(unknown) > 1 else ''} of the basin"
+                         + suggest(unknown[0], names) + f"; point sources: {', '.join(names) or 'none'}")
+    out = {sp: np.zeros((n_day, n_point)) for sp in SPECIES}
+    grades = []
+    for k, (name, tn) in enumerate(zip(names, conc, strict=True)):
+        grade, g = _grade_values(table, name, tn)
+        grades.append(grade)
+        nh3 = np.minimum(g["nh3n_mg_per_l"], tn)
+        orgn = np.minimum(g["orgn_mg_per_l"], tn - nh3)
+        safe = np.where(tn > 0, tn, 1.0)
+        f_nh3 = np.where(tn > 0, nh3 / safe, 0.0)[year_index]
+        f_org = np.where(tn > 0, orgn / safe, 0.0)[year_index]
+        out["orgn"][:, k] = tn_load[:, k] * f_org
+        out["nh3n"][:, k] = tn_load[:, k] * f_nh3
+        out["no3n"][:, k] = tn_load[:, k] * np.maximum(1.0 - f_org - f_nh3, 0.0)
+        tp = water[:, k] * g["tp_mg_per_l"][year_index] * 1e-3
+        pp = g["pp_share"][year_index]
+        out["pp"][:, k] = tp * pp
+        out["dp"][:, k] = tp * (1.0 - pp)
+        out["codmn"][:, k] = water[:, k] * g["codcr_mg_per_l"][year_index] * 1e-3 * table.codmn_per_codcr
+    return out, tuple(grades), owner
+
+
+def point_column(diffuse: dict[str, np.ndarray], tn: np.ndarray, pts: dict[str, np.ndarray], owner: list[int]):
+    """Fill the ``point`` column of ``diffuse`` in place: each subbasin's plants summed.
+
+    The TN species split that subbasin's TN ``point`` column (kg N/d) in its plants' proportions,
+    so they add up to it whatever it holds; TP and CODMn are the plants' sums (kg/d).
+    """
+    ip = _POINT
+    for s in sorted(set(owner)):
+        mine = [k for k, o in enumerate(owner) if o == s]
+        sums = {sp: pts[sp][:, mine].sum(axis=1) for sp in SPECIES}
+        tn_pts = sums["orgn"] + sums["nh3n"] + sums["no3n"]
+        safe = np.where(tn_pts > 0, tn_pts, 1.0)
+        f_org = np.where(tn_pts > 0, sums["orgn"] / safe, 0.0)
+        f_nh3 = np.where(tn_pts > 0, sums["nh3n"] / safe, 0.0)
+        diffuse["orgn"][:, s, ip] = tn[:, s, ip] * f_org
+        diffuse["nh3n"][:, s, ip] = tn[:, s, ip] * f_nh3
+        diffuse["no3n"][:, s, ip] = tn[:, s, ip] * np.maximum(1.0 - f_org - f_nh3, 0.0)
+        for sp in ("dp", "pp", "codmn"):
+            diffuse[sp][:, s, ip] = sums[sp]
