@@ -1,0 +1,156 @@
+"""Reading the network's tables of a basin file: ``[[reaches]]``, ``[[reservoirs]]``,
+``[[sections]]`` and ``[[gauges]]``, each into its element (:mod:`hydro.network_elements`).
+
+Every error names the file, the key and the element, and says what to give instead.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydro.channel import SHAPES, Channel
+from hydro.errors import suggest
+from hydro.network_elements import Gauge, Reach, Reservoir, Section
+from hydro.tomlio import Table
+
+#: The keys of a power-law reach (all four, or a ``channel`` instead).
+POWER_LAW_KEYS = ("velocity_coeff", "velocity_exp", "width_coeff", "width_exp")
+
+_CHANNEL_EXAMPLE = ('channel = { shape = "trapezoid", bottom_width_m = 12, side_slope = 2, '
+                    'manning_n = 0.035 } with slope_m_per_m')
+
+
+def read_reach(t: Table, default_cell_length_m: float) -> Reach:
+    rid = t.str("id")
+    length_m = 1000.0 * t.float("length_km", positive=True)
+    cells = t.int("cells", default=None, minimum=1)
+    if cells is None:
+        cells = max(1, round(length_m / default_cell_length_m))
+    slope = t.float("slope_m_per_m", default=None, positive=True)
+    given = [k for k in POWER_LAW_KEYS if k in t.data]
+    law: dict[str, float | None] = dict.fromkeys(POWER_LAW_KEYS)
+    channel = None
+    if t.has("channel"):
+        if given:
+            raise t.error(given[0], f"reach '{rid}' has a channel, so its velocity and width come "
+                                    "from Manning's equation; remove "
+                                    f"{', '.join(given)} or remove the channel")
+        channel = read_channel(t, rid, slope)
+    elif not given:
+        raise t.error("channel", f"missing; reach '{rid}' needs its hydraulic geometry: either "
+                                 f"{_CHANNEL_EXAMPLE}, or the power law {', '.join(POWER_LAW_KEYS)}")
+    else:
+        missing = [k for k in POWER_LAW_KEYS if k not in t.data]
+        if missing:
+            raise t.error(missing[0], f"missing; reach '{rid}' gives {', '.join(given)}: a power-law "
+                                      f"reach needs all of {', '.join(POWER_LAW_KEYS)} "
+                                      f"(or replace them by {_CHANNEL_EXAMPLE})")
+        law = dict(
+            velocity_coeff=t.float("velocity_coeff", positive=True),
+            velocity_exp=t.float("velocity_exp", minimum=0.0, maximum=0.99),
+            width_coeff=t.float("width_coeff", positive=True),
+            width_exp=t.float("width_exp", minimum=0.0, maximum=0.99),
+        )
+    reach = Reach(
+        id=rid,
+        name=t.str("name", default=rid),
+        length_m=length_m,
+        downstream=t.str("downstream", default=None),
+        dispersion_m2_s=t.float("dispersion_m2_s", default=0.0, minimum=0.0),
+        n_cells=cells,
+        slope_m_per_m=slope,
+        channel=channel,
+        **law,
+    )
+    t.finish()
+    return reach
+
+
+def read_channel(reach: Table, rid: str, slope: float | None) -> Channel:
+    """The ``channel`` table of reach ``rid`` (its bed slope is the reach's ``slope_m_per_m``)."""
+    t = reach.table("channel")
+    shape = t.str("shape")
+    if shape not in SHAPES:
+        raise t.error("shape", f"reach '{rid}': expected one of {', '.join(repr(s) for s in SHAPES)}, "
+                               f"got '{shape}'" + suggest(shape, SHAPES))
+    if shape == "rectangle":
+        width = t.float("bottom_width_m", positive=True)
+        side = t.float("side_slope", default=0.0, minimum=0.0)
+        if side != 0.0:
+            raise t.error("side_slope", f"reach '{rid}': a rectangle has vertical banks (side_slope 0); "
+                                        'use shape = "trapezoid" for sloping banks')
+    else:
+        width = t.float("bottom_width_m", minimum=0.0)
+        side = t.float("side_slope", minimum=0.0)
+        if width == 0.0 and side == 0.0:
+            raise t.error("side_slope", f"reach '{rid}': a trapezoid with bottom_width_m = 0 needs "
+                                        "side_slope > 0 (a triangle)")
+    manning_n = t.float("manning_n", positive=True)
+    if slope is None:
+        raise reach.error("slope_m_per_m", f"missing; reach '{rid}' has a channel, and Manning's "
+                                           "equation needs the bed slope (m per m, e.g. 0.001 for "
+                                           "1 m/km); add slope_m_per_m to the reach")
+    t.finish()
+    return Channel(shape=shape, bottom_width_m=width, side_slope=side, manning_n=manning_n,
+                   slope_m_per_m=slope)
+
+
+def read_reservoir(t: Table) -> Reservoir:
+    rid = t.str("id")
+    level = t.floats("level_m")
+    n = len(level)
+    area = [1e6 * a for a in t.floats("area_km2", length=n, minimum=0.0)]
+    storage = [1e6 * v for v in t.floats("storage_mcm", length=n, minimum=0.0)]
+    for key, values in (("level_m", level), ("area_km2", area), ("storage_mcm", storage)):
+        if n < 2 or (np.any(np.diff(values) <= 0) and key != "area_km2"):
+            raise t.error(key, "expected at least two strictly increasing values for the "
+                               "level-area-storage curve")
+        if key == "area_km2" and np.any(np.diff(values) < 0):
+            raise t.error(key, "areas must not decrease with level")
+    fsl = t.float("full_supply_level_m")
+    if not level[0] <= fsl <= level[-1]:
+        raise t.error("full_supply_level_m", f"{fsl} m lies outside the curve "
+                                              f"({level[0]} to {level[-1]} m); extend the curve")
+    dead = 1e6 * t.float("dead_storage_mcm", default=0.0, minimum=0.0)
+    initial = 1e6 * t.float("initial_storage_mcm", minimum=0.0)
+    if not storage[0] <= initial <= storage[-1]:
+        raise t.error("initial_storage_mcm", "must lie within the storage curve")
+    release = t.raw("target_release_m3_s")
+    if isinstance(release, list):
+        release = t.floats("target_release_m3_s", length=12, minimum=0.0)
+    else:
+        release = [t.float("target_release_m3_s", minimum=0.0)] * 12
+    res = Reservoir(
+        id=rid,
+        name=t.str("name", default=rid),
+        downstream=t.str("downstream", default=None),
+        level_m=tuple(level),
+        area_m2=tuple(area),
+        storage_m3=tuple(storage),
+        full_supply_level_m=fsl,
+        dead_storage_m3=dead,
+        initial_storage_m3=initial,
+        target_release_m3_s=tuple(release),
+        ecological_min_m3_s=t.float("ecological_min_m3_s", default=0.0, minimum=0.0),
+    )
+    t.finish()
+    return res
+
+
+def read_place(t: Table, cls, **extra):
+    """A section or gauge: id, name, reach and position (plus ``extra`` fields)."""
+    pid = t.str("id")
+    place = cls(id=pid, name=t.str("name", default=pid), reach=t.str("reach"),
+                position=t.float("position", default=1.0, minimum=0.0, maximum=1.0), **extra)
+    if place.position <= 0:
+        raise t.error("position", "must be > 0 (a fraction of the reach length from its inlet)")
+    t.finish()
+    return place
+
+
+def read_section(t: Table) -> Section:
+    return read_place(t, Section)
+
+
+def read_gauge(t: Table) -> Gauge:
+    return read_place(t, Gauge, observed=t.raw("observed_discharge_m3_s", default=None))
