@@ -138,9 +138,12 @@ def test_scenario_summary_names_the_year_of_each_figure():
 
 
 def test_compensation_plot_of_a_tn_simulation_skips_what_it_lacks(tmp_path):
+    # a results file written with TN only (the basin carries four parameters; --variables keeps one)
     out = tmp_path / "g.nc"
     assert invoke("run", "guanting", "--synthetic-weather", "5", "--start", "2023-01-01", "--end",
-                  "2023-12-31", "-o", out, "-q").exit_code == 0
+                  "2023-12-31", "-o", out, "-q", "--variables",
+                  "section_discharge,section_tn_concentration,section_tn_load,reservoir_inflow,"
+                  "reservoir_natural_inflow,reservoir_tn_concentration").exit_code == 0
     agreement = ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml"
     user_error(invoke("plot", out, "compensation", "--agreement", agreement, "-o", tmp_path / "p.png"),
                "codmn")

@@ -285,11 +285,9 @@ def test_compensation_on_a_simulation_of_the_agreement_years(tmp_path):
     assert invoke("run", "guanting", "--synthetic-weather", "5", "--start", "2023-01-01",
                   "--end", "2023-12-31", "-o", out, "-q").exit_code == 0
     agreement = ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml"
-    # the model simulates TN only: the quality rule's TP, NH3-N and CODMn stop the run...
-    assert_user_error(invoke("compensate", out, agreement), "parameter 'codmn' has no data")
-    # ...unless they are left out explicitly
-    result = CliRunner().invoke(main, ["compensate", str(out), str(agreement), "--skip-unavailable", "--json"])
+    # the basin carries TN, NH3-N, TP and CODMn (issue 14): every rule evaluates, nothing skipped
+    result = CliRunner().invoke(main, ["compensate", str(out), str(agreement), "--json"])
     assert result.exit_code == 0, result.output
     payments = json.loads(result.stdout)
     assert payments and all(p["year"] == 2023 for p in payments)
-    assert {p["parameter"] for p in payments} <= {"tn", "flow", ""}
+    assert {"codmn", "nh3n", "tp"} <= {p["parameter"] for p in payments} <= {"tn", "tp", "nh3n", "codmn", "flow", ""}

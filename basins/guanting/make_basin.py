@@ -227,7 +227,7 @@ INITIAL_TN_RESERVOIR = {"guanting": 1.5, "cetian": 2.5}  # ESTIMATE
 # shared with Miyun). QUALITY = True writes TN as organic/ammonia/nitrate N with reactions, TP
 # (dp, pp) and CODMn, and [initial] by species; False keeps TN alone until `hydro run` parses
 # the species schema.
-QUALITY = False
+QUALITY = True
 # the Beijing plant discharges under DB11/890-2012 (B limits), not GB 18918 (§11; region R8)
 POINT_GRADES = {"Yanqing WWTP": "db11_890_b"}
 # TN's removal (below): every N species takes it, so TN decays exactly as before (region R9)

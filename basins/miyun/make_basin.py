@@ -168,7 +168,7 @@ CONSTITUENT = dict(river_removal_per_day=0.10, river_theta=1.047, reservoir_remo
 # Sources of every species: the regional table ../region/quality.toml ([quality], always written).
 # QUALITY = True writes TN as organic/ammonia/nitrate N with reactions, TP (dp, pp) and CODMn, and
 # [initial] by species; False keeps TN alone until `hydro run` parses the species schema.
-QUALITY = False
+QUALITY = True
 # every N species is removed at TN's calibrated rates, so TN decays exactly as before (R9)
 _N_SINK = {k: CONSTITUENT[k] for k in ("river_removal_per_day", "river_theta", "reservoir_removal_per_day",
                                        "reservoir_theta", "settling_velocity_m_per_day")}
