@@ -33,7 +33,7 @@ from typing import Any
 
 from hydro.basin import Basin, parse_date, resolve_basin
 from hydro.errors import HydroError
-from hydro.tomlio import load_toml, set_path
+from hydro.tomlio import load_toml, set_path, table_key
 
 #: Units named by the end of a key, as the basin files spell them.
 _UNIT_SUFFIXES = (
@@ -78,9 +78,9 @@ def _leaves(node: Any, prefix: str) -> Iterator[tuple[str, Any]]:
         for key, value in node.items():
             yield from _leaves(value, f"{prefix}.{key}" if prefix else key)
     elif isinstance(node, list):
-        if all(isinstance(t, dict) and ("id" in t or "name" in t) for t in node) and node:
+        if node and all(isinstance(t, dict) and table_key(t) is not None for t in node):
             for t in node:
-                yield from _leaves(t, f"{prefix}.{t.get('id', t.get('name'))}")
+                yield from _leaves(t, f"{prefix}.{table_key(t)}")
     elif isinstance(node, (int, float)) and not isinstance(node, bool):
         yield prefix, node
 

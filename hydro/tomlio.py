@@ -316,6 +316,21 @@ def parse_assignment(text: str, label: str) -> tuple[str, Any]:
     return path.strip(), value
 
 
+def table_key(table: dict[str, Any]) -> str | None:
+    """How a table inside an array of tables is named in a dotted path.
+
+    Its ``id``, else its ``name``; a reaction (``from``, ``to``) is
+    ``<from>_to_<to>``, or ``<from>_sink`` without a product
+    (``constituents.tn.reactions.nh3n_to_no3n.river_rate_per_day``).
+    """
+    for key in ("id", "name"):
+        if key in table:
+            return str(table[key])
+    if "from" in table:
+        return f"{table['from']}_to_{table['to']}" if "to" in table else f"{table['from']}_sink"
+    return None
+
+
 def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, label: str | None = None) -> None:
     """Set one ``key.path`` of parsed TOML to a typed value, in place (see :func:`apply_overrides`).
 
@@ -324,8 +339,9 @@ def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, labe
     data : dict
         Parsed TOML.
     path : str
-        Dotted path; inside an array of tables a segment selects the table whose
-        ``id`` (or ``name``) equals it.
+        Dotted path; inside an array of tables a segment selects the table it
+        names (:func:`table_key`: its ``id`` or ``name``, a reaction's
+        ``<from>_to_<to>``).
     value : Any
         The new value (a number, bool, string, list or table).
     file : str or Path
@@ -344,9 +360,9 @@ def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, labe
     for depth, key in enumerate(keys[:-1]):
         where = ".".join(keys[: depth + 1])
         if isinstance(node, list):
-            match = [t for t in node if isinstance(t, dict) and key in (t.get("id"), t.get("name"))]
+            match = [t for t in node if isinstance(t, dict) and table_key(t) == key]
             if not match:
-                known = [str(t.get("id", t.get("name"))) for t in node if isinstance(t, dict)]
+                known = [str(table_key(t)) for t in node if isinstance(t, dict)]
                 raise HydroError(f"{label}: {file} has no table '{where}'" + suggest(key, known))
             node = match[0]
         elif isinstance(node, dict):

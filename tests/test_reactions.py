@@ -208,3 +208,21 @@ def test_lanes_balance_tracers_and_skip_small_ones():
     assert _lanes([24, 16, 8, 1], 2) == [[0, 3], [1, 2]]  # 25 and 24 tracers
     assert _lanes([8, 1], 2) == [[0, 1]]  # a lane of one tracer in nine is not worth a thread
     assert _lanes([6, 6], 1) == [[0, 1]]
+
+
+# ----------------------------------------------------------------------------- hydro.Model
+def test_reaction_rates_are_model_parameters():
+    import hydro
+
+    model = hydro.Model.from_basin("miyun")
+    path = "constituents.tn.reactions.nh3n_to_no3n.river_rate_per_day"
+    assert model.parameter(path).value > 0
+    assert model.parameter("constituents.tn.species.nh3n.river_theta").value > 0
+    base = model.run("2013-05-01", "2013-06-30")
+    slow = model.with_parameters({path: 0.0}).run("2013-05-01", "2013-06-30")
+    # no nitrification: ammonia builds up, nitrate falls, TN is the same (every N species
+    # shares TN's sink in the shipped basin, so TN does not depend on the split)
+    assert float(slow["section_nh3n_concentration"].mean()) > 1.5 * float(base["section_nh3n_concentration"].mean())
+    assert float(slow["section_no3n_concentration"].mean()) < float(base["section_no3n_concentration"].mean())
+    tn_a, tn_b = base["section_tn_concentration"].values, slow["section_tn_concentration"].values
+    assert np.nanmax(np.abs(tn_a - tn_b)) <= 1e-9 * np.nanmax(tn_a)
