@@ -43,7 +43,7 @@ ALLOWED_DUPLICATES: dict[str, frozenset[str]] = {
     "make_executor": frozenset({"hydro.batch", "hydro.calibration.executors"}),
     # lumped and distributed forcing: two formats until one runoff protocol reads one (issue 12)
     "Forcing": frozenset({"hydro.catchment_csv", "hydro.simulation"}),
-    "read_forcing_csv": frozenset({"hydro.catchment_csv", "hydro.weather"}),
+    "read_forcing_csv": frozenset({"hydro.catchment_csv", "hydro.forcing_csv"}),
     # a model parameter (path, value, bounds) and a calibration parameter (with its transform)
     "Parameter": frozenset({"hydro.calibration.config", "hydro.model"}),
     # a TOML table being read, and a report's table of rows

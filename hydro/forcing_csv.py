@@ -1,0 +1,342 @@
+"""hydro's daily forcing CSV: :func:`read_forcing_csv` and :func:`write_forcing_csv`.
+
+The format, its ``# key: value`` header and the ``fill_missing`` rules for days
+without an observation are described in :mod:`hydro.weather`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hydro.daily_forcing import VALUE_COLUMNS as _VALUE_COLUMNS
+from hydro.daily_forcing import DailyForcing, calendar_months
+from hydro.errors import HydroError, suggest
+from hydro.weather_csv import (
+    MISSING_TOKENS,
+    TEMP_RANGE_C,
+    check_header,
+    parse_rows,
+    read_column,
+    read_text_lines,
+)
+
+#: Forcing CSV columns: name → (required, long name with units).
+FORCING_COLUMNS: dict[str, tuple[bool, str]] = {
+    "date": (True, "calendar day, ISO YYYY-MM-DD"),
+    "precip_mm": (True, "precipitation, mm d-1"),
+    "tmean_c": (True, "daily mean air temperature, degC"),
+    "tmin_c": (True, "daily minimum air temperature, degC"),
+    "tmax_c": (True, "daily maximum air temperature, degC"),
+    "pet_mm": (False, "potential evapotranspiration, mm d-1"),
+    "station": (False, "where the day's values come from: a code explained in the header (text)"),
+}
+
+#: Rules a forcing file may declare in ``# fill_missing:`` (see the module docstring).
+FILL_RULES = {
+    "precip_zero": "a missing precip_mm is 0 mm (a lower bound)",
+    "temp_range_monthly": "a missing tmin_c/tmax_c is tmean_c -/+ the calendar month's mean "
+                          "tmean-tmin/tmax-tmean over the file's complete days",
+}
+_TITLE = "hydro daily forcing"
+#: Most precipitation in one day that is plausible, mm (more is an error).
+MAX_DAILY_PRECIP_MM = 2000.0
+
+
+def _parse_meta_value(path: Path, lineno: int, key: str, text: str) -> Any:
+    if key == "synthetic":
+        if text.lower() in ("true", "false"):
+            return text.lower() == "true"
+        raise HydroError(f"{path}: line {lineno}: 'synthetic' must be true or false, got '{text}'")
+    if key == "seed":
+        try:
+            return int(text)
+        except ValueError:
+            raise HydroError(f"{path}: line {lineno}: 'seed' must be an integer, got '{text}'") from None
+    return text
+
+
+def _fill_rules(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
+    """The rules of the header line ``fill_missing`` (empty without it); unknown ones are errors."""
+    text = meta.get("fill_missing")
+    if text is None:
+        return ()
+    rules = tuple(r.strip() for r in str(text).split(",") if r.strip())
+    for rule in rules:
+        if rule not in FILL_RULES:
+            raise HydroError(
+                f"{path}: header 'fill_missing': unknown rule '{rule}'{suggest(rule, FILL_RULES)}; "
+                f"expected one or more of {', '.join(FILL_RULES)} separated by commas"
+            )
+    return rules
+
+
+def _station_days(path: Path, header: list[str], rows: list[list[str]], numbers: list[int],
+                  dates: np.ndarray) -> str:
+    """The ``station`` column as runs of one code: ``code first..last; ...``."""
+    j = header.index("station")
+    codes = [row[j].strip() for row in rows]
+    for i, code in enumerate(codes):
+        if not code or code in MISSING_TOKENS or "," in code or ";" in code:
+            raise HydroError(
+                f"{path}: line {numbers[i]} ({dates[i]}), column 'station': expected a code naming where "
+                f"the day's values come from (explained in the header), got '{code}'"
+            )
+    runs = []
+    start = 0
+    for i in range(1, len(codes) + 1):
+        if i == len(codes) or codes[i] != codes[start]:
+            runs.append(f"{codes[start]} {dates[start]}..{dates[i - 1]}")
+            start = i
+    return "; ".join(runs)
+
+
+def _fill_missing(values: dict[str, Any], dates: np.ndarray, rules: tuple[str, ...],
+                  meta: dict[str, Any]) -> None:
+    """Apply the header's fill rules in place and record what was filled in ``meta``."""
+    filled = np.zeros(dates.size, dtype=bool)
+    if "precip_zero" in rules:
+        miss = np.isnan(values["precip_mm"])
+        values["precip_mm"] = np.where(miss, 0.0, values["precip_mm"])
+        meta["filled_precip_days"] = int(miss.sum())
+        filled |= miss
+    if "temp_range_monthly" in rules:
+        tmean, tmin, tmax = values["tmean_c"], values["tmin_c"], values["tmax_c"]
+        complete = ~(np.isnan(tmean) | np.isnan(tmin) | np.isnan(tmax))
+        months = calendar_months(dates)
+        for name, sign in (("tmin_c", -1.0), ("tmax_c", 1.0)):
+            v = values[name]
+            miss = np.isnan(v) & ~np.isnan(tmean)
+            offset = np.full(13, np.nan)
+            for m in np.unique(months[miss]):
+                sel = complete & (months == m)
+                if sel.any():
+                    offset[m] = float(np.mean(np.abs(v[sel] - tmean[sel])))
+            fill = tmean + sign * offset[months]
+            ok = miss & ~np.isnan(fill)
+            values[name] = np.where(ok, fill, v)
+            meta[f"filled_{name.split('_')[0]}_days"] = int(ok.sum())
+            filled |= ok
+    if filled.any():
+        idx = np.flatnonzero(filled)
+        meta["filled_dates"] = f"{dates[idx[0]]}..{dates[idx[-1]]}"
+
+
+def read_forcing_csv(path: str | Path, *, allow_missing: bool = False) -> DailyForcing:
+    """Read a hydro daily forcing CSV.
+
+    Parameters
+    ----------
+    path : str or Path
+        The file (format in the module docstring).
+    allow_missing : bool, optional
+        Accept ``NA`` (or empty) values as NaN and return the file as written.
+        Default False: a model run needs every day, so a gap is an error naming its
+        line and date, unless the header's ``fill_missing`` rules cover it (then the
+        gap is filled and the metadata record ``filled_*``; module docstring).
+
+    Returns
+    -------
+    DailyForcing
+        A 1-D series with the header's ``key: value`` lines as metadata
+        (``synthetic`` as bool, ``seed`` as int, the rest as strings).
+
+    Raises
+    ------
+    HydroError
+        For a missing file, a missing, unknown or repeated column, a bad or
+        non-consecutive date, a non-numeric or out-of-range value, a missing value
+        (unless ``allow_missing``), or tmin <= tmean <= tmax violated; the message
+        names the file, column, line and date.
+    """
+    path = Path(path)
+    lines = read_text_lines(path)
+    meta, first = _read_comments(path, lines)
+    if first == len(lines):
+        raise HydroError(
+            f"{path}: no header line; expected 'date,precip_mm,tmean_c,tmin_c,tmax_c' after the '#' comments"
+        )
+    header, rows, numbers = parse_rows(path, lines, first)
+    required = [k for k, (req, _) in FORCING_COLUMNS.items() if req]
+    optional = [k for k, (req, _) in FORCING_COLUMNS.items() if not req]
+    for name in header:
+        if name not in FORCING_COLUMNS:
+            raise HydroError(
+                f"{path}: header (line {first + 1}): unknown column '{name}'"
+                f"{suggest(name, FORCING_COLUMNS)}; expected {', '.join(required)} and optionally "
+                f"{', '.join(optional)}"
+            )
+    check_header(path, header, required, optional)
+    if not rows:
+        raise HydroError(f"{path}: no data rows after the header; expected one row per day")
+
+    dates = _read_dates(path, rows, numbers, header.index("date"))
+    rules = _fill_rules(path, meta)
+    if "station" in header:
+        meta["station_days"] = _station_days(path, header, rows, numbers, dates)
+    values: dict[str, Any] = {}
+    for name in _VALUE_COLUMNS:
+        if name not in header:
+            values[name] = None
+            continue
+        values[name] = read_column(path, header, rows, numbers, name, allow_missing=True,
+                               gaps=allow_missing or bool(rules))
+    if not allow_missing and rules:
+        _fill_missing(values, dates, rules, meta)
+    for name in _VALUE_COLUMNS:
+        v = values[name]
+        if not allow_missing and v is not None and np.isnan(v).any():
+            i = int(np.flatnonzero(np.isnan(v))[0])
+            raise HydroError(
+                f"{path}: line {numbers[i]} ({dates[i]}), column '{name}': value missing; a simulation needs "
+                "a value on every day: fill the gap (from a nearby station, or by interpolation)"
+                + (f"; the header's fill_missing ({', '.join(rules)}) does not cover it" if rules else "")
+            )
+
+    _check_values(path, values, numbers, dates)
+    return DailyForcing(dates, values["precip_mm"], values["tmean_c"], values["tmin_c"], values["tmax_c"],
+                        values["pet_mm"], meta)
+
+
+def _read_comments(path: Path, lines: list[str]) -> tuple[dict[str, Any], int]:
+    """The ``# key: value`` lines at the top as metadata, and the index of the header line."""
+    meta: dict[str, Any] = {}
+    notes = []
+    first = 0
+    while first < len(lines) and (lines[first].startswith("#") or not lines[first].strip()):
+        text = lines[first].lstrip("#").strip()
+        if text == _TITLE:
+            pass
+        elif ":" in text:
+            key, value = (s.strip() for s in text.split(":", 1))
+            if key != "columns":  # the writer's column legend, regenerated on writing
+                meta[key] = _parse_meta_value(path, first + 1, key, value)
+        elif text:
+            notes.append(text)
+        first += 1
+    if notes:
+        meta.setdefault("notes", " ".join(notes))
+    return meta, first
+
+
+def _read_dates(path: Path, rows, numbers, j: int) -> np.ndarray:
+    """Column ``j``: ISO dates, one row per consecutive day."""
+    dates = np.empty(len(rows), dtype="datetime64[D]")
+    for i, row in enumerate(rows):
+        text = row[j].strip()
+        try:
+            if len(text) != 10:
+                raise ValueError
+            dates[i] = np.datetime64(text, "D")
+        except ValueError:
+            raise HydroError(
+                f"{path}: line {numbers[i]}, column 'date': expected a date YYYY-MM-DD, got '{text}'"
+            ) from None
+    step = np.diff(dates).astype(np.int64)
+    bad = np.flatnonzero(step != 1)
+    if bad.size:
+        i = bad[0] + 1
+        problem = ("repeats" if step[bad[0]] == 0 else "goes back in time after" if step[bad[0]] < 0
+                   else "skips days after")
+        raise HydroError(
+            f"{path}: line {numbers[i]}, column 'date': {dates[i]} {problem} {dates[i - 1]}; "
+            "expected one row per consecutive day"
+        )
+
+    return dates
+
+
+def _check_values(path: Path, values: dict, numbers, dates) -> None:
+    """Precipitation and PET >= 0, plausible temperatures, tmin <= tmean <= tmax."""
+    def first_bad(mask, name, expected):
+        idx = np.flatnonzero(mask)
+        if idx.size:
+            i = idx[0]
+            raise HydroError(
+                f"{path}: line {numbers[i]} ({dates[i]}), column '{name}': expected {expected}, "
+                f"got {values[name][i]:g}; fix that value"
+            )
+
+    with np.errstate(invalid="ignore"):
+        first_bad(values["precip_mm"] < 0, "precip_mm", "precipitation >= 0 mm")
+        first_bad(values["precip_mm"] > MAX_DAILY_PRECIP_MM, "precip_mm", f"at most {MAX_DAILY_PRECIP_MM:g} mm/d")
+        if values["pet_mm"] is not None:
+            first_bad(values["pet_mm"] < 0, "pet_mm", "PET >= 0 mm")
+        for name in ("tmean_c", "tmin_c", "tmax_c"):
+            v = values[name]
+            first_bad((v < TEMP_RANGE_C[0]) | (v > TEMP_RANGE_C[1]), name,
+                      f"{TEMP_RANGE_C[0]:g}..{TEMP_RANGE_C[1]:g} degC")
+        first_bad(values["tmin_c"] > values["tmean_c"], "tmin_c", "tmin_c <= tmean_c")
+        first_bad(values["tmax_c"] < values["tmean_c"], "tmax_c", "tmax_c >= tmean_c")
+
+
+def _format_meta_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (list, tuple, np.ndarray)):
+        return "[" + ", ".join(_format_meta_value(v) for v in np.asarray(value).tolist()) + "]"
+    if isinstance(value, float):
+        return repr(value)
+    return " ".join(str(value).split())  # one line
+
+
+def write_forcing_csv(
+    forcing: DailyForcing,
+    path: str | Path,
+    *,
+    metadata: Mapping[str, Any] | None = None,
+    decimals: int = 2,
+    overwrite: bool = True,
+) -> Path:
+    """Write a single daily series in hydro's forcing CSV format.
+
+    Parameters
+    ----------
+    forcing : DailyForcing
+        A 1-D series (select one of an ensemble with :meth:`DailyForcing.series`).
+    path : str or Path
+        Output file; its folder is created if needed.
+    metadata : mapping, optional
+        Extra ``key: value`` header lines, added to (and overriding) ``forcing.metadata``.
+    decimals : int, optional
+        Decimal places for values (default 2: 0.01 mm, 0.01 °C).  Rounding is
+        monotone, so tmin <= tmean <= tmax survives it.
+    overwrite : bool, optional
+        Replace an existing file (default True).
+
+    Returns
+    -------
+    Path
+        The path written.
+    """
+    if len(forcing.shape) != 1:
+        raise ValueError(f"write_forcing_csv: expected one series, got shape {forcing.shape}; use .series(...)")
+    path = Path(path)
+    if path.exists() and not overwrite:
+        raise HydroError(f"{path}: exists; pass overwrite=True or choose another name")
+    meta = dict(forcing.metadata)
+    meta.update(metadata or {})
+    for key in meta:
+        if ":" in key or "\n" in key or not key.strip():
+            raise ValueError(f"metadata key {key!r}: must be non-empty without ':' or newlines")
+    columns = ["date", "precip_mm", "tmean_c", "tmin_c", "tmax_c"] + (["pet_mm"] if forcing.pet_mm is not None else [])
+    arrays = [getattr(forcing, c) for c in columns[1:]]
+    fmt = f"{{:.{int(decimals)}f}}"
+    out = [f"# {_TITLE}"]
+    out += [f"# {key}: {_format_meta_value(value)}" for key, value in meta.items() if key != "columns"]
+    out.append("# columns: " + "; ".join(f"{c} = {FORCING_COLUMNS[c][1]}" for c in columns))
+    out.append(",".join(columns))
+    text_cols = [np.where(np.isnan(a), "NA", np.char.mod(f"%.{int(decimals)}f", np.where(np.isnan(a), 0.0, a)))
+                 for a in arrays]
+    # "-0.00" reads back as 0 but looks odd; normalise it.
+    zero = fmt.format(0.0)
+    text_cols = [np.where(t == "-" + zero, zero, t) for t in text_cols]
+    date_text = forcing.dates.astype(str)
+    for i in range(forcing.n_days):
+        out.append(",".join([date_text[i]] + [t[i] for t in text_cols]))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    return path

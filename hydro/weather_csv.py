@@ -1,0 +1,106 @@
+"""Parsing the weather CSV files: lines, header, rows and numeric columns, with located errors.
+
+Shared by the hourly station reader (:mod:`hydro.station_hourly`) and the daily
+forcing CSV (:mod:`hydro.forcing_csv`); every error names the file, the line and
+the column.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import math
+from pathlib import Path
+
+import numpy as np
+
+from hydro.errors import HydroError, suggest
+
+#: Tokens that mark a missing value in input files.
+MISSING_TOKENS = ("NA", "")
+#: Plausible air temperatures, degC (outside is an error, not a missing value).
+TEMP_RANGE_C = (-70.0, 60.0)
+
+
+def read_text_lines(path: Path) -> list[str]:
+    """The lines of a CSV file (UTF-8 with or without BOM)."""
+    from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+
+    return read_text(path, "CSV").splitlines()
+
+
+def parse_rows(path: Path, lines: list[str], first: int) -> tuple[list[str], list[list[str]], list[int]]:
+    """Split CSV lines (from index ``first``, the header) into header and rows.
+
+    Returns the header, the rows and each row's 1-based line number.  Blank
+    lines are skipped; a row with the wrong number of fields is an error.
+    """
+    reader = csv.reader(lines[first:])
+    header = [h.strip() for h in next(reader)]
+    rows, numbers = [], []
+    for offset, row in enumerate(reader, start=first + 2):
+        if not row or (len(row) == 1 and not row[0].strip()):
+            continue
+        if len(row) != len(header):
+            raise HydroError(
+                f"{path}: line {offset}: expected {len(header)} comma-separated fields "
+                f"({', '.join(header)}), got {len(row)}; fix or remove that line"
+            )
+        rows.append(row)
+        numbers.append(offset)
+    return header, rows, numbers
+
+
+def check_header(path: Path, header: list[str], required, optional=()) -> None:
+    """Each column once, every ``required`` one present (the error suggests the nearest)."""
+    seen = set()
+    for name in header:
+        if name in seen:
+            raise HydroError(f"{path}: header: column '{name}' appears twice; keep one")
+        seen.add(name)
+    for name in required:
+        if name not in seen:
+            near = suggest(name, [h for h in header if h not in required])
+            raise HydroError(
+                f"{path}: header: missing column '{name}'{near}; expected columns "
+                f"{', '.join(required)}" + (f" (optional {', '.join(optional)})" if optional else "")
+            )
+
+
+def read_column(path, header, rows, numbers, name, *, allow_missing=True, what="a number",
+            gaps: bool | None = None) -> np.ndarray:
+    """Column ``name`` as float64, missing tokens → NaN; a bad value names its line.  Its
+    message suggests NA only where the reader accepts a gap (``gaps``, default
+    ``allow_missing``)."""
+    gaps = allow_missing if gaps is None else gaps
+    j = header.index(name)
+    raw = [row[j].strip() for row in rows]
+    values = np.empty(len(raw), dtype=np.float64)
+    for i, text in enumerate(raw):
+        if text in MISSING_TOKENS:
+            if not allow_missing:
+                raise HydroError(
+                    f"{path}: line {numbers[i]}, column '{name}': value missing ('{text}'); expected {what}"
+                    + ("; fill the gap (a simulation needs a value on every day)" if name != "year" else "")
+                )
+            values[i] = np.nan
+            continue
+        try:
+            v = float(text)
+        except ValueError:
+            raise HydroError(
+                f"{path}: line {numbers[i]}, column '{name}': expected {what} or NA, got '{text}'; fix that value"
+            ) from None
+        if not math.isfinite(v):
+            raise HydroError(
+                f"{path}: line {numbers[i]}, column '{name}': expected a finite number"
+                + (f" or NA, got '{text}'; write NA for a missing value" if gaps
+                   else f", got '{text}'; write the measured value (a simulation needs one on every day)")
+            )
+        values[i] = v
+    return values
+
+
+def file_sha256(path: Path) -> str:
+    """SHA-256 of the file's bytes, hex."""
+    return hashlib.sha256(path.read_bytes()).hexdigest()
