@@ -376,11 +376,11 @@ TRANSFERS = """
 # ---- transfers and operations (SOURCES section 17; docs/basin-file.md)
 [[transfers]]
 id = "cetian_to_guanting"
-name = "Cetian concentrated release towards Guanting"
+name = "Cetian releases towards Guanting: no concentrated transfers before 2003; the 2014 transfer"
 kind = "release"
 reservoir = "cetian"
-csv = "transfers/cetian_release_daily.csv"   # ESTIMATE split and duration of a published transfer
-reference = "China Water 2014-11-05"
+csv = "transfers/cetian_release_daily.csv"   # 2000-2002 the rule's base; ESTIMATE split and duration of the 2014 transfer
+reference = "Wang & Sun 2006 (Beijing Water 2006(5)); China Water 2014-11-05"
 
 [[transfers]]
 id = "yellow_river"
@@ -442,10 +442,10 @@ def main(path: Path | None = None) -> None:
     w("[basin]")
     w('name = "guanting"')
     w('description = "Guanting reservoir and its catchment (Sanggan, Yang, Yongding, Guishui), '
-      '43,402 km2; TN by source, 2013-2017"')
+      '43,402 km2; TN by source, 2000-2017"')
     w("")
-    w("[run]")
-    w("start = 2013-03-01")
+    w("[run]   # the whole weather file: 2000-01-01..2017-02-28 (issue 13; SOURCES.md 'Weather from 2000')")
+    w("start = 2000-01-01")
     w("end = 2017-02-28")
     w("courant = 0.9")
     w("cell_length_km = 5.0")

@@ -273,7 +273,7 @@ id = "miyun_supply"
 name = "Miyun supply to Beijing (release out of the basin)"
 kind = "release"
 reservoir = "miyun"
-csv = "transfers/miyun_supply_monthly.csv"   # annual volumes 2013-2016 (The Beijing News 2017-07-18), spread by days
+csv = "transfers/miyun_supply_monthly.csv"   # annual volumes 2012-2017 (2014-2016 The Beijing News 2017-07-18), spread by days; 2000-2011 the rule
 reference = "The Beijing News 2017-07-18; Xinhua 2013-08-08"
 
 [[transfers]]
@@ -282,7 +282,15 @@ name = "Yunzhou concentrated releases towards Baihebao and Miyun"
 kind = "release"
 reservoir = "yunzhou"
 csv = "transfers/yunzhou_release_daily.csv"   # ESTIMATE splits and durations of published transfers
-reference = "Hebei News 2013-05-25; China Water 2014-11-05"
+reference = "Hebei News 2013-05-25; China Water 2014-11-05; MWR China River Sediment Bulletin 2009"
+
+[[transfers]]
+id = "baihebao_to_miyun"
+name = "Baihebao transfer to Miyun (March 2003)"
+kind = "release"
+reservoir = "baihebao"
+csv = "transfers/baihebao_release_daily.csv"   # published volume, ESTIMATE spread over March
+reference = "Beijing Morning Post 2003-03-15"
 """
 
 
@@ -300,10 +308,10 @@ def main(path=None):
     w("[basin]")
     w('name = "miyun"')
     w('description = "Miyun reservoir watershed (Chao, Bai, Hei, Tang, Qingshui), 15,788 km2, '
-      'real weather at Huairou 2013-2017"')
+      'real weather 2000-2017 (Beijing 54511, then Huairou)"')
     w("")
-    w("[run]")
-    w("start = 2013-03-01")
+    w("[run]   # the whole weather file: 2000-01-01..2017-02-28 (issue 13; SOURCES 'Weather from 2000')")
+    w("start = 2000-01-01")
     w("end = 2017-02-28")
     w("courant = 0.9")
     w("cell_length_km = 4.0")

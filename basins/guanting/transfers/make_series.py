@@ -18,12 +18,21 @@ def write(name: str, header: list[str], rows: list[str]) -> None:
 
 
 # --- Cetian concentrated release, 11th Shanxi-Hebei transfer to Beijing --------------------
+# Before 2003 there were no concentrated transfers ("since 2003": Wang & Sun 2006; Yang, Wang,
+# Bai 2022, SOURCES.md section 2), so in 2000-2002 Cetian releases its rule's base 0.5 m3/s all
+# year, without the 2.5 m3/s of April-May and October-November that stand for those transfers
+# (section 10, ESTIMATE).
+BEFORE_TRANSFERS = (date(2000, 1, 1), date(2002, 12, 31), 0.5)
+a0, b0, q0 = BEFORE_TRANSFERS
+rows = [f"{(a0 + timedelta(days=i)).isoformat()},{q0:.4f}" for i in range((b0 - a0).days + 1)]
 a, b, volume = date(2014, 11, 5), date(2014, 12, 4), 17.5e6
 q = volume / (((b - a).days + 1) * DAY)
-rows = [f"{(a + timedelta(days=i)).isoformat()},{q:.4f}" for i in range((b - a).days + 1)]
+rows += [f"{(a + timedelta(days=i)).isoformat()},{q:.4f}" for i in range((b - a).days + 1)]
 write("cetian_release_daily.csv", [
-    "# Cetian reservoir concentrated release towards Guanting, daily mean flow, m3/s; the",
-    "# reservoir's rule (target_release_m3_s) applies on every other day.",
+    "# Cetian reservoir releases towards Guanting, daily mean flow, m3/s; the reservoir's rule",
+    "# (target_release_m3_s) applies on every other day.",
+    "#   2000-01-01..2002-12-31: 0.5 m3/s, the rule's base without its spring and autumn transfers,",
+    "#   which began in 2003 (Wang & Sun 2006, Beijing Water 2006(5); SOURCES.md sections 2, 10).",
     "#   2014-11-05..2014-12-04: 17.5e6 m3. 11th Shanxi-Hebei transfer from 2014-11-05, Yunzhou",
     "#   and Cetian together 35e6 m3 (China Water 2014-11-05). ESTIMATE: half from Cetian, 30 days.",
     "date,flow_m3_s",

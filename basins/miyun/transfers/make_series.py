@@ -54,7 +54,8 @@ write("snwd_miyun_daily.csv", [
 ], rows)
 
 # --- Miyun supply (release out of the basin) by year, spread over months by days ----------
-SUPPLY = {  # year: (volume m3, source)
+SUPPLY = {  # year: (volume m3, source); 2000-2011: not published by year, the reservoir's rule applies
+    2012: (4.0e8, "ESTIMATE: the upper bound of '2012 outflow < 4e8' (Xinhua 2013-08-08)"),
     2013: (4.0e8, "ESTIMATE: 2012 outflow < 4e8 and 2013 'at the same level' (Xinhua 2013-08-08)"),
     2014: (6.62e8, "The Beijing News 2017-07-18"),
     2015: (1.22e8, "The Beijing News 2017-07-18"),
@@ -76,7 +77,20 @@ write("miyun_supply_monthly.csv", [
 ], rows)
 
 # --- Yunzhou concentrated releases to Beijing (Baihebao/Miyun) ----------------------------
+YUNZHOU_SINCE_2004 = 1.5e8   # "once a year since 2004, 1.5e8 m3 in all" (Hebei News 2013-05-25)
+YUNZHOU_2009 = 10.22e6       # 2009-10-24..11-19 (MWR China River Sediment Bulletin 2009, p. 45)
+# the other eight of the nine releases 2004-2012: the rest of the total, in equal parts (ESTIMATE),
+# on the 2009 release's dates (27 days from 24 October; ESTIMATE: no other dates published)
+YUNZHOU_OTHER = (YUNZHOU_SINCE_2004 - YUNZHOU_2009) / 8
 YUNZHOU = [  # (from, to, volume m3, source)
+    *[(date(y, 10, 24), date(y, 11, 19), YUNZHOU_OTHER,
+       "ESTIMATE: (1.5e8 since 2004 (Hebei News 2013-05-25) - 10.22e6 in 2009) / 8, "
+       "on the 2009 dates") for y in (2004, 2005, 2006, 2007, 2008)],
+    (date(2009, 10, 24), date(2009, 11, 19), YUNZHOU_2009,
+     "10.22e6 m3 released, 6.84e6 received at Miyun (MWR China River Sediment Bulletin 2009, p. 45)"),
+    *[(date(y, 10, 24), date(y, 11, 19), YUNZHOU_OTHER,
+       "ESTIMATE: (1.5e8 since 2004 (Hebei News 2013-05-25) - 10.22e6 in 2009) / 8, "
+       "on the 2009 dates") for y in (2010, 2011, 2012)],
     (date(2013, 5, 20), date(2013, 6, 18), 12.5e6,
      "plan 10-15e6 m3 over about 30 days, gates opened a few days before 2013-05-24 "
      "(Hebei News 2013-05-25); ESTIMATE: mid-plan volume, 30 days from 05-20"),
@@ -92,5 +106,23 @@ write("yunzhou_release_daily.csv", [
     "# Yunzhou reservoir concentrated releases towards Beijing, daily mean flow, m3/s; the",
     "# reservoir's rule (target_release_m3_s) applies on every other day.",
     *[f"#   {a}..{b}: {v / 1e6:.1f}e6 m3 ({s})" for a, b, v, s in YUNZHOU],
+    "date,flow_m3_s",
+], rows)
+
+# --- Baihebao transfer to Miyun ----------------------------------------------------------
+BAIHEBAO = [  # (from, to, volume m3, source)
+    (date(2003, 3, 1), date(2003, 3, 31), 40e6,
+     "40e6 m3 to Miyun in March 2003 (Beijing Morning Post 2003-03-15); ESTIMATE: evenly over March"),
+]
+rows = []
+for a, b, volume, _ in BAIHEBAO:
+    q = volume / (((b - a).days + 1) * DAY)
+    rows += [f"{d.isoformat()},{q:.4f}" for d in days(a, b)]
+write("baihebao_release_daily.csv", [
+    "# Baihebao reservoir releases towards Miyun, daily mean flow, m3/s; the reservoir's rule",
+    "# (target_release_m3_s) applies on every other day. The 2004 transfer of 1.3e8 m3 from",
+    "# Baihebao, Yaoqiaoyu and Dashuiyu together (Beijing Morning Post 2005-08-25) is not split by",
+    "# reservoir in the source: not in the file (gap).",
+    *[f"#   {a}..{b}: {v / 1e6:.1f}e6 m3 ({s})" for a, b, v, s in BAIHEBAO],
     "date,flow_m3_s",
 ], rows)
