@@ -4,8 +4,9 @@ This module owns how one value of a scenario file is read and checked (the file
 as a whole is :class:`hydro.scenarios.spec.ScenarioFile`): numbers that carry
 their provenance (:class:`Reader`, which logs one
 :class:`~hydro.compensation.rules.Provenance` per number, as agreements do),
-identifiers, lists of names, and ``where`` tables (:class:`Where`).  Measure kinds (:mod:`hydro.scenarios.kinds`) read their
-parameters with these helpers, so every kind reports bad input the same way.
+identifiers, lists of names, and ``where`` tables (:class:`Where`).  Measure
+kinds (:mod:`hydro.scenarios.kinds`) read their parameters with these helpers, so
+every kind reports bad input the same way.
 """
 
 from __future__ import annotations
