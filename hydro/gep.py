@@ -80,6 +80,7 @@ from hydro.gep_tables import format_table as format_table
 from hydro.gep_tables import totals as totals
 from hydro.gep_tables import write_csv as write_csv
 from hydro.tomlio import Table, load_toml
+from hydro.units import SECONDS_PER_DAY
 
 
 def days_in_year(year: int) -> int:
@@ -292,7 +293,7 @@ def _abstraction(results, meta: dict, slow, years_of_day, years, shape, orphans:
     if "reach_withdrawal" not in results.data:
         return abstracted
     area = meta["area_km2"]
-    wd = year_sums(per_scenario(results, "reach_withdrawal", 2) * 86400.0, years_of_day, years)
+    wd = year_sums(per_scenario(results, "reach_withdrawal", 2) * SECONDS_PER_DAY, years_of_day, years)
     up = upstream_elements(results.attrs.get("network_downstream", ""))
     vol = np.nan_to_num(slow) * area[None, None, :]
     for e, eid in enumerate(results.coords["reach"]):

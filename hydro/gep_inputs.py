@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.units import SECONDS_PER_DAY
 
 
 def id_pairs(text: str) -> dict[str, str]:
@@ -85,7 +86,7 @@ def mean_concentration(results, kind: str, years_of_day, years) -> np.ndarray | 
         if "tn_load" not in results.data or "discharge" not in results.data:
             return None
         load = year_sums(per_scenario(results, "tn_load", 2), years_of_day, years)
-        vol = year_sums(per_scenario(results, "discharge", 2) * 86400.0, years_of_day, years)
+        vol = year_sums(per_scenario(results, "discharge", 2) * SECONDS_PER_DAY, years_of_day, years)
     else:
         if "reservoir_tn_concentration" not in results.data or "reservoir_storage" not in results.data:
             return None
