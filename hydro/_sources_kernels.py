@@ -1,7 +1,7 @@
 """Compiled kernel of the nitrogen source model: daily loads and the groundwater store.
 
-Private module.  The kernel takes contiguous ``float64`` arrays, one ``int64``
-array (the year index of each day) and scalars only; no configuration objects,
+Private module.  The kernels take contiguous ``float64`` arrays, ``int64``
+arrays (the year index and the rate row of each day) and scalars only; no configuration objects,
 strings or dates.  The public layer (:mod:`hydro.sources`) evaluates the yearly
 parameters, converts them to daily rates (kg/d) per year and subbasin, allocates
 the outputs and calls :func:`daily_loads_kernel`.
@@ -24,6 +24,15 @@ integrated exactly (exponential integrator): with ``a = 1 - exp(-1/tau)``
 so ``I - R = N_end - N_start`` holds by construction, to round-off, every day.
 ``R = I (1 - a tau) + a N_start >= 0`` because ``a <= 1/tau``.
 
+Flow timing (``timing = "flow"``, per subbasin; issue 13): the store drains
+faster on days of high base flow, ``dN/dt = I - N b_d / (b_mean tau)``, with
+``b_mean`` the subbasin's mean base flow over the run, so the mean residence
+time stays ``tau``.  With ``k = b_d / (b_mean tau)`` per day the same exact
+step applies, ``N_end = N_start (1 - a) + I a / k`` with ``a = -expm1(-k)``
+(``a / k = 1`` when ``k = 0``: nothing drains on a day without base flow), and
+``R = I - (N_end - N_start) >= 0``.  The base-flow concentration of the release,
+``R / b_d``, then follows the store's content and has no step on 1 January.
+
 Base-flow timing (optional, per subbasin): the release of each block of
 consecutive days that share a calendar year is redistributed over the block in
 proportion to the day's base flow, ``D_d = R_block b_d / B_block``; a block with
@@ -42,16 +51,19 @@ DIFFUSE, GROUNDWATER, DOMESTIC, LIVESTOCK, POINT, DEPOSITION = 0, 1, 2, 3, 4, 5
 
 
 @kernel
-def daily_loads_kernel(year_index, emc_mg_per_l, gw_input_kg_d, tau_days, domestic_kg_d,
+def daily_loads_kernel(year_index, row_index, emc_mg_per_l, gw_input_kg_d, tau_days, domestic_kg_d,
                        livestock_kg_d, point_kg_d, deposition_kg_d, quick_mm, base_mm,
-                       area_km2, baseflow_timing, storage0_kg, out_loads, out_storage,
+                       area_km2, gw_mode, mean_base_mm, storage0_kg, out_loads, out_storage,
                        out_input, out_release):
     """Fill the daily loads by source and the groundwater store, in place.
 
     Parameters
     ----------
     year_index : int64 [n_day]
-        Row of the yearly arrays that applies on each day.
+        Calendar year of each day, as an index (blocks of base-flow timing).
+    row_index : int64 [n_day]
+        Row of the rate arrays that applies on each day: ``year_index`` for
+        yearly rates [n_year, n_sub], ``arange(n_day)`` for daily ones.
     emc_mg_per_l : float64 [n_year, n_sub]
         Area-weighted event-mean concentration of quick flow (mg/L).
     gw_input_kg_d : float64 [n_year, n_sub]
@@ -64,9 +76,12 @@ def daily_loads_kernel(year_index, emc_mg_per_l, gw_input_kg_d, tau_days, domest
         Quick flow and base flow depths over the subbasin (mm/d), >= 0.
     area_km2 : float64 [n_sub]
         Subbasin area (km2).  ``1 mg/L x 1 mm/d x 1 km2 = 1 kg/d``.
-    baseflow_timing : float64 [n_sub]
-        1.0 to deliver the store's release with base-flow timing, 0.0 for the
-        store's own timing.
+    gw_mode : float64 [n_sub]
+        0.0 the store's own timing, 1.0 base-flow timing (yearly blocks), 2.0
+        flow timing (the store drains with base flow).
+    mean_base_mm : float64 [n_sub]
+        Mean base flow of the run (mm/d), used by flow timing; where it is 0
+        the store keeps its own timing.
     storage0_kg : float64 [n_sub]
         Store content at the start of the first day (kg).
     out_loads : float64 [n_day, n_sub, 6]
@@ -81,12 +96,19 @@ def daily_loads_kernel(year_index, emc_mg_per_l, gw_input_kg_d, tau_days, domest
     for s in range(n_sub):
         n = storage0_kg[s]
         out_storage[0, s] = n
+        flow = gw_mode[s] > 1.5 and mean_base_mm[s] > 0.0
         for d in range(n_day):
-            y = year_index[d]
+            y = row_index[d]
             tau = tau_days[y, s]
             inp = gw_input_kg_d[y, s]
-            a = -math.expm1(-1.0 / tau)
-            n_end = n - a * (n - inp * tau)
+            if flow:
+                k = base_mm[d, s] / (mean_base_mm[s] * tau)
+                a = -math.expm1(-k)
+                a_over_k = a / k if k > 0.0 else 1.0
+                n_end = n * (1.0 - a) + inp * a_over_k
+            else:
+                a = -math.expm1(-1.0 / tau)
+                n_end = n - a * (n - inp * tau)
             release = inp - (n_end - n)
             if release < 0.0:  # round-off only (release >= 0 in exact arithmetic)
                 release = 0.0
@@ -101,7 +123,7 @@ def daily_loads_kernel(year_index, emc_mg_per_l, gw_input_kg_d, tau_days, domest
             out_loads[d, s, LIVESTOCK] = livestock_kg_d[y, s]
             out_loads[d, s, POINT] = point_kg_d[y, s]
             out_loads[d, s, DEPOSITION] = deposition_kg_d[y, s]
-        if baseflow_timing[s] > 0.5:
+        if 0.5 < gw_mode[s] < 1.5:
             start = 0
             while start < n_day:
                 stop = start + 1
@@ -116,3 +138,48 @@ def daily_loads_kernel(year_index, emc_mg_per_l, gw_input_kg_d, tau_days, domest
                     for d in range(start, stop):
                         out_loads[d, s, GROUNDWATER] = released * (base_mm[d, s] / base)
                 start = stop
+
+
+@kernel
+def washoff_kernel(buildup_kg_d, quick_mm, k_per_mm, store0_kg, out_washed, out_store):
+    """Exponential wash-off store of each subbasin and channel, in place.
+
+    Each day the day's build-up joins the store, then quick flow ``q`` washes
+    off the share ``1 - exp(-k q)`` of it::
+
+        S += B_d;   W_d = S (1 - exp(-k q_d));   S -= W_d
+
+    so ``sum B = sum W + S_end - S_0`` by construction, to round-off.
+
+    Parameters
+    ----------
+    buildup_kg_d : float64 [n_day, n_sub, n_channel]
+        Build-up on the surface (kg/d).
+    quick_mm : float64 [n_day, n_sub]
+        Quick flow (mm/d), >= 0.
+    k_per_mm : float64 [n_sub]
+        Wash-off coefficient (1/mm), > 0.
+    store0_kg : float64 [n_sub, n_channel]
+        Content at the start of the first day (kg).
+    out_washed : float64 [n_day, n_sub, n_channel]
+        Washed off each day (kg/d), filled.
+    out_store : float64 [n_day + 1, n_sub, n_channel]
+        Content at the start of each day and at the end of the last (kg), filled.
+    """
+    n_day = buildup_kg_d.shape[0]
+    n_sub = buildup_kg_d.shape[1]
+    n_ch = buildup_kg_d.shape[2]
+    for s in range(n_sub):
+        k = k_per_mm[s]
+        for c in range(n_ch):
+            store = store0_kg[s, c]
+            out_store[0, s, c] = store
+            for d in range(n_day):
+                store += buildup_kg_d[d, s, c]
+                washed = -store * math.expm1(-k * quick_mm[d, s])
+                store -= washed
+                if store < 0.0:  # round-off only
+                    washed += store
+                    store = 0.0
+                out_washed[d, s, c] = washed
+                out_store[d + 1, s, c] = store

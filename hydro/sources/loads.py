@@ -22,6 +22,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.sources.parameters import SourceParameters, SubbasinSources
+from hydro.sources.washoff import GW_MODES, deliver, timed_rates
 
 #: Source names, in the order of the last axis of the loads array.
 SOURCE_NAMES = ("diffuse_quickflow", "groundwater", "rural_domestic", "livestock", "point", "deposition")
@@ -198,7 +199,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
         Quick flow (mm/d over the subbasin): GR4J's ``q_direct_mm``, transposed.
     base_mm : array [n_day, n_sub]
         Base flow (mm/d): GR4J's ``q_routed_mm``, transposed; used only for
-        ``timing = "baseflow"``.
+        ``timing = "baseflow"`` and ``"flow"``.
     area_km2 : array [n_sub]
         Subbasin areas (km2), > 0.
     initial_gw_kg : array [n_sub], optional
@@ -233,8 +234,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
         r = yearly_rates(sub, years, float(area[s]))
         for k in names:
             rates[k][:, s] = r[k]
-    timing = np.array([1.0 if (s.groundwater is not None and s.groundwater.timing == "baseflow") else 0.0
-                       for s in subs])
+    timing = np.array([0.0 if s.groundwater is None else GW_MODES[s.groundwater.timing] for s in subs])
     first = year_index[0]
     n0 = rates["gw_input_kg_d"][first] * rates["tau_days"][first]
     for s, sub in enumerate(subs):
@@ -251,17 +251,17 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     release = np.zeros((n_day, n_sub))
     from hydro import _sources_kernels as _k  # numba: imported when first used, not by `hydro --help`
 
-    c = np.ascontiguousarray
-    _k.daily_loads_kernel(year_index, c(rates["emc_mg_per_l"]), c(rates["gw_input_kg_d"]), c(rates["tau_days"]),
-                          c(rates["rural_domestic"]), c(rates["livestock"]), c(rates["point"]),
-                          c(rates["deposition"]), quick, base, area, timing, c(n0),
-                          loads, storage, inputs, release)
+    c, (rows, rates) = np.ascontiguousarray, timed_rates(subs, years, year_index, rates, area)  # issue 13
+    _k.daily_loads_kernel(year_index, rows, *(c(rates[k]) for k in ("emc_mg_per_l", "gw_input_kg_d", "tau_days",
+                          "rural_domestic", "livestock", "point", "deposition")), quick, base, area, timing,
+                          c(base.mean(axis=0)), c(n0), loads, storage, inputs, release)
     runoff = quick + base
     for s, sub in enumerate(subs):
         if sub.delivery_timing == "runoff":
             for name in ("rural_domestic", "livestock"):
                 k = SOURCE_NAMES.index(name)
                 loads[:, s, k] = share_by_weight(loads[:, s, k], runoff[:, s], year_index)
+    deliver(loads, subs, SOURCE_NAMES, quick, rates.get("_surface"))  # the wash-off store (issue 13)
     return loads, SOURCE_NAMES, GroundwaterStore(storage, inputs, release)
 
 

@@ -56,15 +56,16 @@ from typing import Any, ClassVar
 import numpy as np
 
 from hydro.errors import HydroError, suggest
+from hydro.sources.timing import SourceTiming, check_timing, read_timing
 from hydro.sources.yearly import Origin, YearSeries, as_series, check_range
 from hydro.tomlio import Table
 
 #: Tolerance on the sum of land-use shares.
 SHARE_TOLERANCE = 1e-6
 #: Groundwater timing options.
-GROUNDWATER_TIMINGS = ("store", "baseflow")
+GROUNDWATER_TIMINGS = ("store", "baseflow", "flow")
 #: When scattered sources (rural domestic, livestock) reach the river.
-DELIVERY_TIMINGS = ("constant", "runoff")
+DELIVERY_TIMINGS = ("constant", "runoff", "washoff")
 
 _FRACTION = {"minimum": 0.0, "maximum": 1.0}
 _NONNEG = {"minimum": 0.0}
@@ -183,9 +184,11 @@ class Groundwater(_Block):
     initial_kg : float, optional
         Store content on the first day (kg); default the steady state
         ``I tau`` for the first day's input.
-    timing : {"store", "baseflow"}
-        Deliver the store's release as it leaves (``store``) or redistributed
-        within each calendar year in proportion to base flow (``baseflow``).
+    timing : {"store", "baseflow", "flow"}
+        Deliver the store's release as it leaves (``store``), redistributed
+        within each calendar year in proportion to base flow (``baseflow``), or
+        let the store drain with the day's base flow (``flow``,
+        :mod:`hydro.sources.timing`).
     """
 
     leaching_fraction: _Y
@@ -347,10 +350,14 @@ class SubbasinSources:
     livestock : tuple of Livestock
     point : tuple of PointSource
     deposition : Deposition or None
-    delivery_timing : {"constant", "runoff"}
+    delivery_timing : {"constant", "runoff", "washoff"}
         When rural domestic and livestock N reaches the river: at a constant
         rate, or washed off with runoff (each year's load shared out over its
-        days in proportion to the day's runoff, so the yearly total is kept).
+        days in proportion to the day's runoff, so the yearly total is kept),
+        or through a surface store washed off by quick flow (``washoff``).
+    timing : SourceTiming or None
+        Seasons, blended years and wash-off (``[sources.timing]``,
+        :mod:`hydro.sources.timing`); None: calendar-year constants.
     """
 
     subbasin: str
@@ -361,6 +368,7 @@ class SubbasinSources:
     point: tuple[PointSource, ...] = ()
     deposition: Deposition | None = None
     delivery_timing: str = "constant"
+    timing: SourceTiming | None = None
     origin: Origin = field(default=Origin(), compare=False, repr=False)
 
     def __post_init__(self):
@@ -374,6 +382,7 @@ class SubbasinSources:
             dup = sorted({n for n in names if names.count(n) > 1})
             if dup:
                 raise self.origin.error(name, f"names must be unique, {dup} given twice")
+        check_timing(self)
         if self.land_use:
             self._check_shares()
         if self.groundwater is None:
@@ -411,7 +420,7 @@ class SubbasinSources:
         src = subbasin.table("sources", default=None)
         origin = Origin(str(src.file), sid, src.where)
         _finish(src, origin, {"land_use", "livestock", "point", "groundwater", "rural_domestic",
-                              "deposition", "delivery_timing"})
+                              "deposition", "delivery_timing", "timing"})
         kw: dict[str, Any] = {"delivery_timing": _str(src, origin, "delivery_timing", "constant", required=False)}
         if src.has("land_use"):
             kw["land_use"] = tuple(LandUse.read(_sub(src, "land_use", name, origin), origin.child(f"land_use.{name}"),
@@ -433,6 +442,7 @@ class SubbasinSources:
                 if not isinstance(src.raw(key), dict):
                     raise origin.error(key, f"expected a table [subbasins.sources.{key}]")
                 kw[key] = block.read(src.table(key), origin.child(key))
+        kw["timing"] = read_timing(src, origin)
         return cls(subbasin=sid, origin=origin, **kw)
 
 

@@ -74,6 +74,7 @@ from hydro.sources.quality_table import (
     quality_table_of,
     read_quality_table,
 )
+from hydro.sources.washoff import species_timing
 
 __all__ = ["SPECIES", "SPECIES_LONG_NAMES", "SPECIES_OF", "SPECIES_UNITS", "QualityLoads", "QualityTable",
            "quality_loads", "quality_table_of", "read_quality_table"]
@@ -332,7 +333,11 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
     years, year_index, days = _years(years_of_day)
     quick, base, area, tn = _check_arrays(year_index.shape[0], subs, quick_mm, base_mm, area_km2, tn_loads)
     pts, grades, owner = point_species(table, params, years, year_index, points)
-    diffuse = _daily(table, subs, _yearly(table, subs, years, days), year_index, quick, base, area, tn)
+    yq = _yearly(table, subs, years, days)
+    diffuse = _daily(table, subs, yq, year_index, quick, base, area, tn)
+    species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off (issue 13)
+                   [yq["tp"] * (1.0 - yq["pp"]), yq["tp"] * yq["pp"], yq["cod"]], subs, SOURCE_NAMES, years,
+                   year_index, quick)
     point_column(diffuse, tn, pts, owner)
     return QualityLoads(diffuse={sp: diffuse[sp] for sp in SPECIES}, point=pts, source_names=SOURCE_NAMES,
                         point_names=tuple(points.names), point_grades=grades)

@@ -1,0 +1,250 @@
+"""When source nitrogen arrives within the year: seasons, blended years and wash-off (issue 13).
+
+Three options of a subbasin's ``[subbasins.sources.timing]`` table; a subbasin
+without the table keeps calendar-year constants (the model before issue 13).
+
+**Blended years** (``years = "blended"``, the default of the table).  A yearly
+rate ``m_k`` (kg/d, or mg/L for the quick-flow EMC) becomes a daily rate that
+is continuous across 1 January: inside year ``k`` the rate is the quadratic in
+the year fraction ``t`` with ``q(0) = v_k``, ``q(1) = v_{k+1}`` and mean
+``m_k``, where ``v_k = (m_{k-1} + m_k) / 2`` at the boundary between two years
+of the run and ``v = m`` at the run's first and last boundaries::
+
+    q(t) = a + b t + c t^2,  a = v_k,  c = 3 D - 6 M,  b = 6 M - 2 D
+    D = v_{k+1} - v_k,  M = m_k - v_k
+
+A day's rate is the mean of ``q`` over that day, so the days of a whole
+calendar year sum to ``m_k x days`` (exact to round-off; the profile is
+rescaled to its mean to make it so).  Where ``q`` would dip below zero (a year
+of 0 between two positive ones) it is clipped and rescaled to the same mean.
+
+**Seasons** (``fertiliser_months``, ``manure_months``: twelve non-negative
+weights, January to December, normalised to shares).  A month's share is spread
+evenly over its days, so the days of a calendar year carry the year's total
+exactly.  The leached surplus entering the groundwater store follows the N
+applied: its daily weight is ``f w_F + m w_M + (1 - f - m)``, with ``f`` and
+``m`` the shares of fertiliser and manure in the class-weighted fertiliser +
+manure + deposition + fixation inputs of that year.
+
+**Wash-off** (``delivery_timing = "washoff"`` and ``washoff_per_mm``).  Rural
+domestic and livestock N (the delivered amounts of :func:`hydro.sources.yearly_rates`)
+and ``surface_fraction`` of the fertiliser and manure applied (in the months
+they are applied) build up on the surface and leave with quick flow, an
+exponential wash-off store (Sartor & Boyd 1972; the EXP wash-off of SWMM)::
+
+    S += B_d;   W_d = S (1 - exp(-k q_d));   S -= W_d
+
+with ``q_d`` the day's quick flow (mm/d) and ``k`` in 1/mm.  Every kilogram
+built up is washed off or left in the store: ``sum B = sum W + S_end - S_0``.
+The store starts with what one spin-up pass over the run's first 365 days
+leaves in it.  Surface-applied fertiliser washed off joins the
+``diffuse_quickflow`` source.
+
+Day of the year: the days of the run are consecutive; a year after the first
+starts on 1 January and a first year followed by another ends on 31 December.
+A run inside one calendar year is taken to start on 1 January unless
+``day_of_year`` is given.
+"""
+
+from __future__ import annotations
+
+import calendar
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from hydro.errors import suggest
+from hydro.sources.yearly import Origin
+from hydro.tomlio import Table
+
+#: Ways of turning yearly values into daily ones.
+YEAR_MODES = ("blended", "calendar")
+#: Keys of ``[subbasins.sources.timing]``.
+TIMING_KEYS = ("years", "fertiliser_months", "manure_months", "washoff_per_mm", "surface_fraction")
+#: Days of the spin-up pass that fills the wash-off store before the run.
+SPIN_UP_DAYS = 365
+
+
+@dataclass(frozen=True)
+class SourceTiming:
+    """Timing options of one subbasin's sources (``[subbasins.sources.timing]``).
+
+    Attributes
+    ----------
+    years : {"blended", "calendar"}
+        Blend yearly values into a daily series continuous across 1 January,
+        or hold them constant within each calendar year.
+    fertiliser_months, manure_months : tuple of 12 float, or None
+        Share of the year's mineral fertiliser and manure N applied in each
+        month (January first; normalised to sum to 1); None: evenly over the year.
+    washoff_per_mm : float or None, 1/mm
+        Wash-off coefficient ``k`` of the surface store, > 0; required by
+        ``delivery_timing = "washoff"``.
+    surface_fraction : float, 1
+        Share of the fertiliser and manure N applied that is washed off the
+        surface by quick flow, [0, 1]; needs ``washoff_per_mm``.
+    """
+
+    years: str = "blended"
+    fertiliser_months: tuple[float, ...] | None = None
+    manure_months: tuple[float, ...] | None = None
+    washoff_per_mm: float | None = None
+    surface_fraction: float = 0.0
+    origin: Origin = field(default=Origin(), compare=False, repr=False)
+
+    def __post_init__(self):
+        if self.years not in YEAR_MODES:
+            raise self.origin.error("years", f"expected one of {YEAR_MODES}, got {self.years!r}"
+                                    + suggest(str(self.years), YEAR_MODES))
+        for key in ("fertiliser_months", "manure_months"):
+            value = getattr(self, key)
+            if value is not None:
+                object.__setattr__(self, key, _months(value, self.origin, key))
+        k = self.washoff_per_mm
+        if k is not None:
+            if not _number(k) or not np.isfinite(k) or k <= 0:
+                raise self.origin.error("washoff_per_mm", f"expected a number > 0 (1/mm), got {k!r}")
+            object.__setattr__(self, "washoff_per_mm", float(k))
+        f = self.surface_fraction
+        if not _number(f) or not 0.0 <= f <= 1.0:
+            raise self.origin.error("surface_fraction", f"expected a number in [0, 1], got {f!r}")
+        object.__setattr__(self, "surface_fraction", float(f))
+        if self.surface_fraction > 0 and self.washoff_per_mm is None:
+            raise self.origin.error("surface_fraction", "surface N needs a wash-off store: "
+                                    "add washoff_per_mm (1/mm) to this table")
+
+    @classmethod
+    def read(cls, table: Table, origin: Origin) -> SourceTiming:
+        """Build from the ``timing`` table; unknown keys are errors naming the file, subbasin and key."""
+        for key in table.data:
+            if key not in TIMING_KEYS:
+                raise origin.error(key, "unknown key" + suggest(key, TIMING_KEYS) + "; remove or rename it")
+        kw: dict[str, Any] = {k: table.raw(k) for k in TIMING_KEYS if table.has(k)}
+        if "years" in kw and not isinstance(kw["years"], str):
+            raise origin.error("years", f"expected one of {YEAR_MODES}, got {kw['years']!r}")
+        return cls(origin=origin, **kw)
+
+    def pattern(self, key: str) -> np.ndarray | None:
+        """Monthly shares (sum 1) of ``fertiliser`` or ``manure``, or None for an even spread."""
+        value = getattr(self, f"{key}_months")
+        return None if value is None else np.asarray(value) / float(np.sum(value))
+
+
+def _number(value) -> bool:
+    return not isinstance(value, bool) and isinstance(value, (int, float, np.integer, np.floating))
+
+
+def _months(value, origin: Origin, key: str) -> tuple[float, ...]:
+    if not isinstance(value, (list, tuple)) or len(value) != 12 or not all(_number(v) for v in value):
+        raise origin.error(key, f"expected 12 numbers >= 0 (January to December), got {value!r}")
+    arr = np.asarray(value, dtype=np.float64)
+    if not np.all(np.isfinite(arr)) or np.any(arr < 0) or arr.sum() <= 0:
+        raise origin.error(key, f"expected 12 finite numbers >= 0 with a positive sum, got {list(value)}")
+    return tuple(float(v) for v in arr)
+
+
+def read_timing(sources: Table, origin: Origin) -> SourceTiming | None:
+    """The ``timing`` sub-table of a ``[subbasins.sources]`` table, or None when absent."""
+    if not sources.has("timing"):
+        return None
+    if not isinstance(sources.raw("timing"), dict):
+        raise origin.error("timing", "expected a table [subbasins.sources.timing]")
+    return SourceTiming.read(sources.table("timing"), origin.child("timing"))
+
+
+def check_timing(sub) -> None:
+    """Raise a located error when ``delivery_timing = "washoff"`` has no wash-off coefficient."""
+    if sub.delivery_timing == "washoff" and (sub.timing is None or sub.timing.washoff_per_mm is None):
+        raise sub.origin.error("delivery_timing", "'washoff' needs a wash-off store: add "
+                               "[subbasins.sources.timing] with washoff_per_mm (1/mm)")
+
+
+# ------------------------------------------------------------------------------ days of the year
+def days_in_years(years: np.ndarray) -> np.ndarray:
+    """Length of each calendar year (d)."""
+    return np.array([366 if calendar.isleap(int(y)) else 365 for y in years], dtype=np.int64)
+
+
+def day_of_year(years: np.ndarray, year_index: np.ndarray) -> np.ndarray:
+    """Day of the year (1-based) of each day of a run of consecutive days (module docstring)."""
+    lengths = days_in_years(years)
+    counts = np.bincount(year_index, minlength=len(years))
+    doy = np.empty(year_index.shape[0], dtype=np.int64)
+    start = 0
+    for k, n in enumerate(counts):
+        first = 1
+        if k == 0 and len(years) > 1:
+            first = int(lengths[0]) - int(n) + 1
+        doy[start:start + n] = first + np.arange(n)
+        start += n
+    return doy
+
+
+def month_weights(pattern: np.ndarray | None, year: int) -> np.ndarray:
+    """Daily weights over one calendar year, mean 1: a month's share spread evenly over its days."""
+    length = 366 if calendar.isleap(int(year)) else 365
+    if pattern is None:
+        return np.ones(length)
+    per_month = [calendar.monthrange(int(year), m)[1] for m in range(1, 13)]
+    return np.repeat(np.asarray(pattern) / np.asarray(per_month, dtype=np.float64), per_month) * length
+
+
+# ------------------------------------------------------------------------------ blended years
+def _boundaries(means: np.ndarray) -> np.ndarray:
+    v = np.empty((means.shape[0] + 1,) + means.shape[1:])
+    v[0], v[-1] = means[0], means[-1]
+    v[1:-1] = 0.5 * (means[:-1] + means[1:])
+    return v
+
+
+def year_profile(mean: np.ndarray, v0: np.ndarray, v1: np.ndarray, length: int) -> np.ndarray:
+    """Daily rates [length, n] over a calendar year: the quadratic of the module docstring, mean ``mean``."""
+    t0 = np.arange(length) / length
+    t1 = (np.arange(length) + 1.0) / length
+    d, m = v1 - v0, mean - v0
+    c, b = 3.0 * d - 6.0 * m, 6.0 * m - 2.0 * d
+    prof = v0 + b * ((t0 + t1) / 2.0)[:, None] + c * ((t0 * t0 + t0 * t1 + t1 * t1) / 3.0)[:, None]
+    return _rescaled(np.maximum(prof, 0.0), mean)
+
+
+def _rescaled(prof: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """``prof`` scaled column by column to the given mean (0 where the mean or the profile is 0)."""
+    have = prof.mean(axis=0)
+    scale = np.where(have > 0, mean / np.where(have > 0, have, 1.0), 0.0)
+    return prof * scale
+
+
+def spread(means: np.ndarray, years: np.ndarray, year_index: np.ndarray, doy: np.ndarray,
+           blended: np.ndarray, weights: list[np.ndarray] | None = None) -> np.ndarray:
+    """Daily values [n_day, n_sub] of yearly means [n_year, n_sub], blended and weighted by season.
+
+    Parameters
+    ----------
+    means : float [n_year, n_sub]
+        Yearly mean rates (kg/d or mg/L).
+    years, year_index, doy : int arrays
+        Calendar years of the run, the year of each day, and its day of the year.
+    blended : bool [n_sub]
+        Blend across years (True) or hold each calendar year constant.
+    weights : list of float [days of year k, n_sub], optional
+        Seasonal weights of each year (mean 1 per column; :func:`month_weights`).
+
+    Returns
+    -------
+    ndarray [n_day, n_sub]
+        The days of a whole calendar year sum to ``mean x days`` to round-off.
+    """
+    means = np.asarray(means, dtype=np.float64)
+    out = np.empty((year_index.shape[0], means.shape[1]))
+    v = _boundaries(means)
+    lengths = days_in_years(years)
+    for k in range(len(years)):
+        prof = np.broadcast_to(means[k], (int(lengths[k]), means.shape[1])).copy()
+        if blended.any():
+            prof[:, blended] = year_profile(means[k, blended], v[k, blended], v[k + 1, blended], int(lengths[k]))
+        if weights is not None:
+            prof = _rescaled(prof * weights[k], means[k])
+        days = year_index == k
+        out[days] = prof[doy[days] - 1]
+    return out

@@ -1,0 +1,199 @@
+"""Source timing applied to the daily loads: blended and seasonal rates, the wash-off store (issue 13).
+
+:func:`timed_rates` turns the yearly rates of :func:`hydro.sources.loads.daily_loads`
+into daily ones for subbasins with a ``[sources.timing]`` table (blended
+years, the leached surplus timed by the N applied); :func:`deliver` passes rural
+domestic and livestock N, and the surface-applied share of fertiliser and
+manure, through the exponential wash-off store (:func:`washoff`) of subbasins
+with ``delivery_timing = "washoff"``; :func:`species_timing` gives the TP and
+CODMn of those sources the same timing.  The formulas are in
+:mod:`hydro.sources.timing`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hydro.sources.timing import day_of_year, days_in_years, month_weights, spread
+
+#: Yearly rates that follow the year blending (the point sources keep calendar years, as point_loads).
+BLENDED_RATES = ("emc_mg_per_l", "gw_input_kg_d", "tau_days", "rural_domestic", "livestock", "deposition")
+#: Sources that build up on the surface with ``delivery_timing = "washoff"``, and where surface-applied N goes.
+WASHED_SOURCES = ("rural_domestic", "livestock")
+SURFACE_SOURCE = "diffuse_quickflow"
+
+
+# ------------------------------------------------------------------------------ wash-off store
+@dataclass(frozen=True)
+class WashoffStore:
+    """The surface wash-off store over a run.
+
+    Attributes
+    ----------
+    buildup_kg_per_day : ndarray [n_day, n_sub, n_channel]
+        N (or P, O2) building up on the surface each day (kg/d).
+    washed_kg_per_day : ndarray [n_day, n_sub, n_channel]
+        Washed off by quick flow each day (kg/d).
+    storage_kg : ndarray [n_day + 1, n_sub, n_channel]
+        Content at the start of each day and at the end of the last (kg).
+
+    Notes
+    -----
+    ``buildup.sum(0) = washed.sum(0) + storage[-1] - storage[0]`` to round-off.
+    """
+
+    buildup_kg_per_day: np.ndarray
+    washed_kg_per_day: np.ndarray
+    storage_kg: np.ndarray
+
+
+def washoff(buildup: np.ndarray, quick_mm: np.ndarray, k_per_mm: np.ndarray,
+            initial_kg: np.ndarray | None = None, spin_up_days: int = 365) -> WashoffStore:
+    """Run the exponential wash-off store of every subbasin and channel.
+
+    Parameters
+    ----------
+    buildup : float [n_day, n_sub, n_channel]
+        Daily build-up (kg/d), >= 0.
+    quick_mm : float [n_day, n_sub]
+        Quick flow (mm/d), >= 0.
+    k_per_mm : float [n_sub]
+        Wash-off coefficient (1/mm), > 0.
+    initial_kg : float [n_sub, n_channel], optional
+        Content on the first day; default what a spin-up pass over the first
+        ``spin_up_days`` days (d) leaves in an empty store.
+
+    Returns
+    -------
+    WashoffStore
+    """
+    from hydro import _sources_kernels as _k  # numba: imported when first used
+
+    b = np.ascontiguousarray(buildup, dtype=np.float64)
+    q = np.ascontiguousarray(quick_mm, dtype=np.float64)
+    k = np.ascontiguousarray(k_per_mm, dtype=np.float64)
+    n_day, n_sub, n_ch = b.shape
+    if initial_kg is None:
+        n = min(spin_up_days, n_day)
+        spin = np.zeros((n + 1, n_sub, n_ch))
+        _k.washoff_kernel(b[:n], q[:n], k, np.zeros((n_sub, n_ch)), np.zeros((n, n_sub, n_ch)), spin)
+        initial_kg = spin[-1]
+    washed = np.zeros_like(b)
+    storage = np.zeros((n_day + 1, n_sub, n_ch))
+    _k.washoff_kernel(b, q, k, np.ascontiguousarray(initial_kg, dtype=np.float64), washed, storage)
+    return WashoffStore(b, washed, storage)
+
+
+# ------------------------------------------------------------------------------ applied N
+def _applied(sub, years: np.ndarray, area_km2: float) -> np.ndarray:
+    """Fertiliser, manure and other (deposition on land, fixation) N on the land (kg/d) [3, n_year]."""
+    days = days_in_years(years).astype(np.float64)
+    dep = sub.deposition
+    land = np.zeros(len(years)) if dep is None else (
+        dep.rate_kg_per_ha_yr.at(years) if dep.land_rate_kg_per_ha_yr is None else dep.land_rate_kg_per_ha_yr.at(years))
+    out = np.zeros((3, len(years)))
+    for lu in sub.land_use:
+        ha = lu.share.at(years) * 100.0 * area_km2 / days
+        d = land if lu.deposition_kg_per_ha_yr is None else lu.deposition_kg_per_ha_yr.at(years)
+        out[0] += ha * lu.fertiliser_kg_per_ha_yr.at(years)
+        out[1] += ha * lu.manure_kg_per_ha_yr.at(years)
+        out[2] += ha * (d + lu.fixation_kg_per_ha_yr.at(years))
+    return out
+
+
+def _season_weights(subs, years: np.ndarray, applied: list[np.ndarray], parts: tuple[float, float, float]
+                    ) -> list[np.ndarray]:
+    """Seasonal weights [days of year, n_sub] per year: fertiliser, manure and even parts mixed by ``applied``."""
+    out = []
+    for k, year in enumerate(years):
+        cols = []
+        for s, sub in enumerate(subs):
+            t = sub.timing
+            f, m, o = (a[k] * p for a, p in zip(applied[s], parts, strict=True))
+            total = f + m + o
+            w = month_weights(None, year)
+            if t is not None and total > 0:
+                w = (f * month_weights(t.pattern("fertiliser"), year) + m * month_weights(t.pattern("manure"), year)
+                     + o * w) / total
+            cols.append(w)
+        out.append(np.stack(cols, axis=1))
+    return out
+
+
+def timed_rates(subs, years, year_index, rates: dict[str, np.ndarray], area: np.ndarray,
+                doy: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+    """Rows and rate arrays for the kernel: daily rates where a subbasin has a timing table.
+
+    Returns ``(row_index, rates)``: ``year_index`` and the yearly rates unchanged
+    when no subbasin has a ``[sources.timing]`` table; otherwise ``arange(n_day)``
+    and daily rates [n_day, n_sub] (:func:`hydro.sources.timing.spread`).
+    """
+    if all(s.timing is None for s in subs):
+        return year_index, rates
+    doy = day_of_year(years, year_index) if doy is None else np.asarray(doy, dtype=np.int64)
+    blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
+    applied = [_applied(s, years, float(area[i])) for i, s in enumerate(subs)]
+    leach = _season_weights(subs, years, applied, (1.0, 1.0, 1.0))
+    out = {k: v[year_index] for k, v in rates.items()}
+    for key in BLENDED_RATES:
+        out[key] = spread(rates[key], years, year_index, doy, blended, leach if key == "gw_input_kg_d" else None)
+    out["_surface"] = np.zeros_like(out["emc_mg_per_l"])
+    surface = np.array([0.0 if s.timing is None else s.timing.surface_fraction for s in subs])
+    if np.any(surface > 0):
+        kg_d = np.stack([a[0] + a[1] for a in applied], axis=1) * surface
+        out["_surface"] = spread(kg_d, years, year_index, doy, blended,
+                                 _season_weights(subs, years, applied, (1.0, 1.0, 0.0)))
+    return np.arange(year_index.shape[0], dtype=np.int64), out
+
+
+def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: np.ndarray | None
+            ) -> WashoffStore | None:
+    """Pass the washed sources of ``delivery_timing = "washoff"`` subbasins through the store, in place.
+
+    ``loads`` [n_day, n_sub, n_source] (kg/d) as the kernel filled it; ``surface``
+    [n_day, n_sub] the surface-applied build-up (kg/d) or None.  Returns the
+    store (channels: :data:`WASHED_SOURCES`, then surface-applied N) of those
+    subbasins, or None when there are none.
+    """
+    idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
+    if not idx:
+        return None
+    cols = [source_names.index(n) for n in WASHED_SOURCES]
+    build = np.zeros((loads.shape[0], len(idx), len(cols) + 1))
+    build[:, :, :-1] = loads[:, idx][:, :, cols]
+    if surface is not None:
+        build[:, :, -1] = surface[:, idx]
+    store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]))
+    for j, s in enumerate(idx):
+        loads[:, s, cols] = store.washed_kg_per_day[:, j, :-1]
+        loads[:, s, source_names.index(SURFACE_SOURCE)] += store.washed_kg_per_day[:, j, -1]
+    return store
+
+
+def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, source_names, years, year_index,
+                   quick: np.ndarray) -> None:
+    """Give other species' rural domestic, livestock and deposition loads TN's timing, in place.
+
+    ``arrays`` [n_day, n_sub, n_source] and their ``yearly`` rates [n_year, n_sub, n_source]
+    (kg/d): blended across years where the subbasin's timing table says so, and
+    passed through the wash-off store where ``delivery_timing = "washoff"`` (the
+    same store, coefficient and spin-up as TN's; surface-applied N carries TN only).
+    """
+    if all(s.timing is None for s in subs):
+        return
+    doy = day_of_year(years, year_index)
+    blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
+    keys = [source_names.index(n) for n in (*WASHED_SOURCES, "deposition")]
+    runoff = np.array([s.delivery_timing == "runoff" for s in subs])  # shared by runoff already, as TN's
+    for arr, rate in zip(arrays, yearly, strict=True):
+        for k in keys:
+            timed = spread(rate[:, :, k], years, year_index, doy, blended)
+            mask = blended if k == keys[-1] else blended & ~runoff
+            arr[:, mask, k] = timed[:, mask]
+        deliver(arr, subs, source_names, quick, None)
+
+
+#: Kernel code of each groundwater timing (:func:`hydro._sources_kernels.daily_loads_kernel`).
+GW_MODES = {"store": 0.0, "baseflow": 1.0, "flow": 2.0}
