@@ -25,6 +25,7 @@ from hypothesis import strategies as st
 from hydro.errors import HydroError
 from hydro.sources import (
     DAYS_PER_YEAR_TAU,
+    INPUT_NAMES,
     SOURCE_NAMES,
     Deposition,
     Groundwater,
@@ -37,6 +38,7 @@ from hydro.sources import (
     YearSeries,
     annual_loads,
     daily_loads,
+    gross_inputs,
     point_loads,
 )
 from hydro.tomlio import Table
@@ -387,6 +389,25 @@ def test_deposition_on_water_by_hand():
     sub = SubbasinSources("s", deposition=Deposition(36.5, 2.0))
     # 36.5 kg/ha/yr x 200 ha = 7300 kg/yr = 20 kg/d in 2015
     assert one(sub)[COL["deposition"]] == pytest.approx(20.0, rel=1e-15)
+
+
+def test_gross_inputs_split_deposition_into_oxidised_and_the_rest():
+    """Oxidised N on land and water is NANI's term; the reduced N counted (on water) is the rest."""
+    sub = SubbasinSources(
+        "s", land_use=(LandUse("crop", 0.5, 0.0, fertiliser_kg_per_ha_yr=200.0),
+                       LandUse("water", 0.5, 0.0, deposition_kg_per_ha_yr=0.0)),
+        groundwater=Groundwater(0.1, 2.0),
+        deposition=Deposition(40.0, 2.0, land_rate_kg_per_ha_yr=17.2, oxidised_kg_per_ha_yr=17.2))
+    row = dict(zip(INPUT_NAMES, gross_inputs(SourceParameters((sub,)), [2015], [100.0])[0, 0], strict=True))
+    # land: crop 5000 ha x 17.2 (the water class counts none); water surface 200 ha x 40, of it 17.2 oxidised
+    assert row["deposition_oxidised"] == pytest.approx(5000 * 17.2 + 200 * 17.2, rel=1e-13)
+    assert row["deposition"] == pytest.approx(200 * (40.0 - 17.2), rel=1e-13)
+    assert row["fertiliser"] == pytest.approx(5000 * 200.0, rel=1e-13)
+    # without an oxidised rate all the deposition counted is 'deposition', as before
+    plain = SubbasinSources("s", deposition=Deposition(40.0, 2.0))
+    row = dict(zip(INPUT_NAMES, gross_inputs(SourceParameters((plain,)), [2015], [100.0])[0, 0], strict=True))
+    assert row["deposition_oxidised"] == 0.0
+    assert row["deposition"] == pytest.approx(40.0 * 10000 + 40.0 * 200, rel=1e-13)
 
 
 def test_full_calendar_year_sums_to_yearly_value():

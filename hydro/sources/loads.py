@@ -304,8 +304,28 @@ def point_loads(params: SourceParameters, years_of_day) -> PointLoads:
     return PointLoads(tuple(names), tuple(reaches), tuple(owners), loads, discharge)
 
 
-#: Categories of gross nitrogen inputs (:func:`gross_inputs`).
-INPUT_NAMES = ("fertiliser", "fixation", "deposition", "livestock", "rural_domestic", "point")
+#: Categories of gross nitrogen inputs (:func:`gross_inputs`); ``deposition_oxidised`` is NANI's term.
+INPUT_NAMES = ("fertiliser", "fixation", "deposition", "livestock", "rural_domestic", "point", "deposition_oxidised")
+
+
+def _deposition_inputs(sub, years, ha: float) -> tuple[np.ndarray, np.ndarray]:
+    """Deposition counted on land (class or land rate) and water (kg/yr), and its oxidised part
+    (``oxidised_kg_per_ha_yr`` where given, at most the rate counted there)."""
+    dep, n = sub.deposition, len(years)
+    if dep is None:
+        return np.zeros(n), np.zeros(n)
+    land_rate = (dep.rate_kg_per_ha_yr.at(years) if dep.land_rate_kg_per_ha_yr is None
+                 else dep.land_rate_kg_per_ha_yr.at(years))
+    ox = None if dep.oxidised_kg_per_ha_yr is None else dep.oxidised_kg_per_ha_yr.at(years)
+    classes = [(lu.share.at(years) * ha, land_rate if lu.deposition_kg_per_ha_yr is None
+                else lu.deposition_kg_per_ha_yr.at(years)) for lu in sub.land_use] or [(ha, land_rate)]
+    classes.append((dep.water_area_km2.at(years) * 100.0, dep.rate_kg_per_ha_yr.at(years)))
+    counted, oxidised = np.zeros(n), np.zeros(n)
+    for area, rate in classes:
+        counted += area * rate
+        if ox is not None:
+            oxidised += area * np.minimum(ox, rate)
+    return counted, oxidised
 
 
 def gross_inputs(params: SourceParameters, years, area_km2) -> np.ndarray:
@@ -315,7 +335,10 @@ def gross_inputs(params: SourceParameters, years, area_km2) -> np.ndarray:
     inputs): mineral fertiliser and biological fixation on land, deposition on
     land and water, livestock excretion, rural domestic production (population
     x per-capita N) and point-source effluent.  Manure spread on fields is not
-    counted again: it is livestock excretion already counted.
+    counted again: it is livestock excretion already counted.  The deposition
+    counted (land rates of the surplus, water-surface rate) is split into
+    ``deposition_oxidised`` (where the basin gives ``oxidised_kg_per_ha_yr``)
+    and the rest, ``deposition``.
 
     Parameters
     ----------
@@ -333,30 +356,23 @@ def gross_inputs(params: SourceParameters, years, area_km2) -> np.ndarray:
     years = np.asarray(years, dtype=np.int64)
     days = _days_in_year(years)
     out = np.zeros((len(years), len(params.subbasins), len(INPUT_NAMES)))
+    col = {name: i for i, name in enumerate(INPUT_NAMES)}
     for s, sub in enumerate(params.subbasins):
         ha = 100.0 * float(np.asarray(area_km2)[s])
-        dep = sub.deposition
-        water_ha = 0.0 if dep is None else dep.water_area_km2.at(years) * 100.0
-        land_rate = np.zeros(len(years)) if dep is None else (
-            dep.rate_kg_per_ha_yr.at(years) if dep.land_rate_kg_per_ha_yr is None
-            else dep.land_rate_kg_per_ha_yr.at(years))
-        land_dep = np.zeros(len(years))
         for lu in sub.land_use:
             share = lu.share.at(years) * ha
-            out[:, s, 0] += share * lu.fertiliser_kg_per_ha_yr.at(years)
-            out[:, s, 1] += share * lu.fixation_kg_per_ha_yr.at(years)
-            rate = land_rate if lu.deposition_kg_per_ha_yr is None else lu.deposition_kg_per_ha_yr.at(years)
-            land_dep += share * rate
-        if not sub.land_use:
-            land_dep = land_rate * ha
-        out[:, s, 2] = land_dep + (0.0 if dep is None else dep.rate_kg_per_ha_yr.at(years) * water_ha)
+            out[:, s, col["fertiliser"]] += share * lu.fertiliser_kg_per_ha_yr.at(years)
+            out[:, s, col["fixation"]] += share * lu.fixation_kg_per_ha_yr.at(years)
+        counted, oxidised = _deposition_inputs(sub, years, ha)
+        out[:, s, col["deposition"]], out[:, s, col["deposition_oxidised"]] = counted - oxidised, oxidised
         for lv in sub.livestock:
-            out[:, s, 3] += lv.head.at(years) * lv.excretion_kg_per_head_yr.at(years)
+            out[:, s, col["livestock"]] += lv.head.at(years) * lv.excretion_kg_per_head_yr.at(years)
         rd = sub.rural_domestic
         if rd is not None:
-            out[:, s, 4] = rd.population.at(years) * rd.per_capita_n_g_per_day.at(years) * 1e-3 * days
+            out[:, s, col["rural_domestic"]] = (rd.population.at(years) * rd.per_capita_n_g_per_day.at(years)
+                                                * 1e-3 * days)
         for ps in sub.point:
-            out[:, s, 5] += ps.discharge_m3_per_day.at(years) * ps.tn_mg_per_l.at(years) * 1e-3 * days
+            out[:, s, col["point"]] += ps.discharge_m3_per_day.at(years) * ps.tn_mg_per_l.at(years) * 1e-3 * days
     return out
 
 

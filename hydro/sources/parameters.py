@@ -323,15 +323,23 @@ class Deposition(_Block):
         Area of reservoir and river surfaces in the subbasin.
     land_rate_kg_per_ha_yr : yearly, kg N/ha/yr, optional
         Deposition on land, an input of the soil N surplus; default ``rate_kg_per_ha_yr``.
+    oxidised_kg_per_ha_yr : yearly, kg N/ha/yr, optional
+        The oxidised (NOy) part of the deposition, the "new" N from outside that
+        NANI counts (Howarth et al. 1996).  It only labels the inventory
+        (:func:`hydro.sources.gross_inputs` reports it as ``deposition_oxidised``,
+        the rest of the counted deposition as ``deposition``); the loads use
+        ``rate_kg_per_ha_yr`` and ``land_rate_kg_per_ha_yr``.  Default: not known
+        (all deposition is reported as ``deposition``).
     """
 
     rate_kg_per_ha_yr: _Y
     water_area_km2: _Y
     land_rate_kg_per_ha_yr: _Y | None = None
+    oxidised_kg_per_ha_yr: _Y | None = None
     origin: Origin = field(default=Origin(), compare=False, repr=False)
 
     _YEARLY = {"rate_kg_per_ha_yr": _NONNEG, "water_area_km2": _NONNEG,
-               "land_rate_kg_per_ha_yr": _NONNEG}
+               "land_rate_kg_per_ha_yr": _NONNEG, "oxidised_kg_per_ha_yr": _NONNEG}
 
 
 @dataclass(frozen=True)
