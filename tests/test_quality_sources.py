@@ -194,19 +194,19 @@ def test_hand_computed_loads_of_each_source(table):
     persons = 1000 * (1 - 0.5 * 0.4) * 0.2
     ir = S["rural_domestic"]
     np.testing.assert_allclose(q.diffuse["dp"][:, 0, ir] + q.diffuse["pp"][:, 0, ir],
-                               persons * rd.per_capita_p_g_per_day * 1e-3, rtol=REL)
+                               persons * rd.per_capita_p_g_per_day * rd.p_delivery_ratio * 1e-3, rtol=REL)
     np.testing.assert_allclose(q.diffuse["codmn"][:, 0, ir],
                                persons * rd.per_capita_codcr_g_per_day * 1e-3 * table.codmn_per_codcr, rtol=REL)
     # livestock: 200 head x ((1 - 0.5) 0.1 + 0.5 x 0.02) per year, over 365 or 366 days
     pig = table.livestock.kinds["pig"]
     days = np.where(years == 2016, 366.0, 365.0)
     il = S["livestock"]
-    np.testing.assert_allclose(q.diffuse["pp"][:, 0, il],
-                               200 * (0.5 * 0.1 + 0.5 * 0.02) * pig.p_kg_per_head_yr / days * table.livestock.pp_share,
-                               rtol=REL)
+    ratio = table.livestock.p_delivery_ratio   # P lost per unit of the N loss fractions (region R4a)
+    np.testing.assert_allclose(q.diffuse["pp"][:, 0, il], 200 * (0.5 * 0.1 + 0.5 * 0.02) * pig.p_kg_per_head_yr
+                               * ratio / days * table.livestock.pp_share, rtol=REL)
     # yearly totals: 2016 (366 d) and 2015 (365 d) each sum to the yearly coefficient
     assert q.diffuse["dp"][years == 2016, 0, il].sum() + q.diffuse["pp"][years == 2016, 0, il].sum() == \
-        pytest.approx(200 * 0.06 * pig.p_kg_per_head_yr, rel=REL)
+        pytest.approx(200 * 0.06 * pig.p_kg_per_head_yr * ratio, rel=REL)
     # deposition: rate x 2 km2 x 100 ha/km2 over the days of the year; no CODMn
     idp = S["deposition"]
     np.testing.assert_allclose(q.diffuse["dp"][:, 0, idp] + q.diffuse["pp"][:, 0, idp],
@@ -424,6 +424,37 @@ def test_codmn_is_codcr_times_the_conversion(table):
         k = S[source]
         np.testing.assert_array_equal(half.diffuse["codmn"][:, 0, k], full.diffuse["codmn"][:, 0, k])
     assert math.isclose(half.point["codmn"][0, 0], full.point["codmn"][0, 0] / 2, rel_tol=REL)
+
+
+def test_p_delivery_ratio_scales_only_the_p_of_people_and_livestock(table):
+    """Region R4a: P of rural domestic and livestock is the basin's delivery times p_delivery_ratio;
+    TN and CODMn keep the basin's fractions; a table without the key applies TN's (ratio 1)."""
+    assert 0 < table.rural_domestic.p_delivery_ratio < 1 and 0 < table.livestock.p_delivery_ratio < 1
+    years = np.array([2015] * 365)
+    quick, base = _flows(365, 1, seed=3)
+    one = dataclasses.replace(table, rural_domestic=dataclasses.replace(table.rural_domestic, p_delivery_ratio=1.0),
+                              livestock=dataclasses.replace(table.livestock, p_delivery_ratio=1.0))
+    _, q = _run(table, _one(), years, quick, base)
+    _, q1 = _run(one, _one(), years, quick, base)
+    for src, ratio in (("rural_domestic", table.rural_domestic.p_delivery_ratio),
+                       ("livestock", table.livestock.p_delivery_ratio)):
+        k = S[src]
+        for sp in ("dp", "pp"):
+            np.testing.assert_allclose(q.diffuse[sp][:, 0, k], ratio * q1.diffuse[sp][:, 0, k], rtol=REL)
+        for sp in ("orgn", "nh3n", "no3n", "codmn"):
+            np.testing.assert_array_equal(q.diffuse[sp][:, 0, k], q1.diffuse[sp][:, 0, k])
+
+
+
+def test_a_table_without_p_delivery_ratio_applies_tn_fractions(tmp_path):
+    text = REGION.read_text().replace("p_delivery_ratio = 0.25\n", "")
+    (tmp_path / "quality.toml").write_text(text)
+    bare = read_quality_table(tmp_path / "quality.toml")
+    assert bare.rural_domestic.p_delivery_ratio == 1.0 and bare.livestock.p_delivery_ratio == 1.0
+    bad = REGION.read_text().replace("p_delivery_ratio = 0.25", "p_delivery_ratio = 1.5", 1)
+    (tmp_path / "bad.toml").write_text(bad)
+    with pytest.raises(HydroError, match="p_delivery_ratio"):
+        read_quality_table(tmp_path / "bad.toml")
 
 
 def test_sources_md_cites_every_section_the_table_names():

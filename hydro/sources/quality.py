@@ -33,10 +33,11 @@ Per source (the last axis, :data:`hydro.sources.SOURCE_NAMES`):
     concentrations x base flow;
 ``rural_domestic``
     population x per-capita P or CODCr x (1 - connected x removal) x
-    delivery, the basin's fractions, applied as for TN;
+    delivery, the basin's fractions, applied as for TN; P's delivery is
+    TN's times the table's ``p_delivery_ratio`` (soils keep P);
 ``livestock``
     head x per-head P or CODCr per year x ((1 - managed) x loss + managed x
-    managed loss) / days in the year, as for TN;
+    managed loss) / days in the year, as for TN; P times ``p_delivery_ratio``;
 ``point``
     the sum of the subbasin's point sources (below);
 ``deposition``
@@ -231,7 +232,8 @@ def _yearly(table: QualityTable, subs, years: np.ndarray, days: np.ndarray) -> d
         if rd is not None:
             treated = _at(rd.connected_share, years) * _at(rd.treatment_removal, years)
             persons = _at(rd.population, years) * (1.0 - treated) * _at(rd.delivery_fraction, years) * 1e-3
-            y["tp"][:, s, ir] = persons * table.rural_domestic.per_capita_p_g_per_day
+            rdq = table.rural_domestic
+            y["tp"][:, s, ir] = persons * rdq.per_capita_p_g_per_day * rdq.p_delivery_ratio
             y["cod"][:, s, ir] = persons * table.rural_domestic.per_capita_codcr_g_per_day * cod
         il = _S["livestock"]
         for lv in sub.livestock:
@@ -239,7 +241,7 @@ def _yearly(table: QualityTable, subs, years: np.ndarray, days: np.ndarray) -> d
             m = _at(lv.managed_share, years)
             heads = _at(lv.head, years) * ((1.0 - m) * _at(lv.loss_fraction, years)
                                            + m * _at(lv.managed_loss_fraction, years)) / days
-            y["tp"][:, s, il] += heads * kind.p_kg_per_head_yr
+            y["tp"][:, s, il] += heads * kind.p_kg_per_head_yr * table.livestock.p_delivery_ratio
             y["cod"][:, s, il] += heads * kind.codcr_kg_per_head_yr * cod
         if sub.deposition is not None:
             water_ha = _at(sub.deposition.water_area_km2, years) * 100.0

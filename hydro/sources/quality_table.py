@@ -101,12 +101,15 @@ class DomesticQuality:
     per_capita_p_g_per_day : float, g P/person/d
     pp_share : float, 1
     per_capita_codcr_g_per_day : float, g O2/person/d (CODCr)
+    p_delivery_ratio : float, 1
+        P's delivery fraction over the basin's N one (soils keep P); 1: TN's.
     """
 
     tn: TnSplit
     per_capita_p_g_per_day: float
     pp_share: float
     per_capita_codcr_g_per_day: float
+    p_delivery_ratio: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -133,11 +136,14 @@ class LivestockQuality:
     pp_share : float, 1
     kinds : dict of str to LivestockKind
         By the livestock names of the basin files (``pig``, ``cattle``, ...).
+    p_delivery_ratio : float, 1
+        P's loss fractions over the basin's N ones, as for :class:`DomesticQuality`.
     """
 
     tn: TnSplit
     pp_share: float
     kinds: dict[str, LivestockKind]
+    p_delivery_ratio: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -244,6 +250,10 @@ def _split(t: Table, key: str = "tn_species") -> TnSplit:
     return TnSplit(orgn, nh3n, max(0.0, 1.0 - orgn - nh3n))
 
 
+def _ratio(t: Table) -> float:  # the optional p_delivery_ratio of a scattered source
+    return _number(t, "p_delivery_ratio", minimum=0.0, maximum=1.0) if t.has("p_delivery_ratio") else 1.0
+
+
 def _named_tables(t: Table, key: str) -> dict[str, Table]:
     value = t.raw(key)
     if not isinstance(value, dict) or not value or not all(isinstance(v, dict) for v in value.values()):
@@ -276,7 +286,8 @@ def _read_domestic(root: Table) -> DomesticQuality:
     out = DomesticQuality(
         tn=_split(rd), per_capita_p_g_per_day=_number(rd, "per_capita_p_g_per_day", minimum=0.0, unit="g P/person/d"),
         pp_share=_number(rd, "pp_share", minimum=0.0, maximum=1.0),
-        per_capita_codcr_g_per_day=_number(rd, "per_capita_codcr_g_per_day", minimum=0.0, unit="g O2/person/d"))
+        per_capita_codcr_g_per_day=_number(rd, "per_capita_codcr_g_per_day", minimum=0.0, unit="g O2/person/d"),
+        p_delivery_ratio=_ratio(rd))
     rd.finish()
     return out
 
@@ -289,7 +300,8 @@ def _read_livestock(root: Table) -> LivestockQuality:
                                     codcr_kg_per_head_yr=_number(t, "codcr_kg_per_head_yr", minimum=0.0,
                                                                  unit="kg O2/head/yr"))
         t.finish()
-    out = LivestockQuality(tn=_split(lv), pp_share=_number(lv, "pp_share", minimum=0.0, maximum=1.0), kinds=kinds)
+    out = LivestockQuality(tn=_split(lv), pp_share=_number(lv, "pp_share", minimum=0.0, maximum=1.0), kinds=kinds,
+                           p_delivery_ratio=_ratio(lv))
     lv.finish()
     return out
 
@@ -332,16 +344,7 @@ def _read_effluent(root: Table) -> tuple[dict[str, EffluentGrade], tuple[str, ..
 
 
 def read_quality_table(path: str | Path) -> QualityTable:
-    """Read the regional coefficient table.
-
-    Parameters
-    ----------
-    path : str or Path
-        A ``quality.toml`` (``basins/region/quality.toml`` ships with hydro).
-
-    Returns
-    -------
-    QualityTable
+    """Read the regional coefficient table ``path`` (``basins/region/quality.toml`` ships with hydro).
 
     Raises
     ------
