@@ -188,7 +188,7 @@ def test_info_on_basin_results_and_listing(tmp_path):
     assert "reservoirs: lake" in text and "constituents: tn, tp" in text
     text = invoke("info", "basins").output
     assert "tiny       2020-01-01 to 2021-12-31" in text and "flow-driven" in text
-    assert "miyun      2013-03-01 to 2017-02-28, 15,788 km2" in text
+    assert "miyun      2000-01-01 to 2017-02-28, 15,788 km2" in text
     assert "17 reaches, 24 subbasins, 3 reservoirs, 10 sections" in text
     assert max(len(line) for line in text.splitlines()) <= 100
     text = invoke("info", "guanting").output  # a watershed: its subbasins and withdrawals

@@ -274,7 +274,7 @@ def test_series_outside_the_run_carry_nothing(tmp_path):
 
 
 def test_shipped_basins_read_their_transfers():
-    for name, ids in (("miyun", {"snwd_miyun", "miyun_supply", "yunzhou_to_beijing"}),
+    for name, ids in (("miyun", {"snwd_miyun", "miyun_supply", "yunzhou_to_beijing", "baihebao_to_miyun"}),
                       ("guanting", {"cetian_to_guanting", "yellow_river"})):
         basin = Basin.load(name)
         dates = daily_dates(basin.settings.start, basin.settings.end)
@@ -286,6 +286,17 @@ def test_shipped_basins_read_their_transfers():
 
     tr = read_transfers(basin, daily_dates(date(2015, 1, 1), date(2016, 9, 20)))
     assert tr.res_inflow.sum() * 86400 == pytest.approx(1.6e8, rel=1e-4)
+    # the 2000-2017 default run (issue 13): Yunzhou's releases of 2004-2012 are the published
+    # 1.5e8 m3 in all, and Baihebao's March 2003 transfer the published 40e6 m3
+    from hydro.transfers import read_series
+
+    folder = ROOT / "basins" / "miyun" / "transfers"
+    yunzhou = read_series(folder / "yunzhou_release_daily.csv",
+                          daily_dates(date(2004, 1, 1), date(2012, 12, 31)), allow_tn=False)
+    assert yunzhou.volume_m3 == pytest.approx(1.5e8, rel=1e-4)
+    baihebao = read_series(folder / "baihebao_release_daily.csv",
+                           daily_dates(date(2003, 1, 1), date(2003, 12, 31)), allow_tn=False)
+    assert baihebao.volume_m3 == pytest.approx(40e6, rel=1e-4)
 
 
 # -- every species and constituent of the water (issue 14) ---------------------------------------

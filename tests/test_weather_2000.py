@@ -152,10 +152,11 @@ def test_reader_rules(tmp_path):
 
 
 @pytest.mark.parametrize("basin", JOINED)
-def test_basin_reads_the_joined_file_and_keeps_its_run_period(basin):
+def test_basin_reads_the_joined_file_and_runs_all_of_it(basin):
     toml = tomllib.loads((ROOT / "basins" / basin / "basin.toml").read_text(encoding="utf-8"))
     assert toml["weather"]["csv"] == f"forcing/{JOINED[basin][0]}"
-    assert str(toml["run"]["start"]) == "2013-03-01" and str(toml["run"]["end"]) == "2017-02-28"
+    # the default run is the whole joined file (issue 13)
+    assert str(toml["run"]["start"]) == "2000-01-01" and str(toml["run"]["end"]) == "2017-02-28"
 
 
 @pytest.mark.parametrize("basin", JOINED)
