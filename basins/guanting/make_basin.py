@@ -217,8 +217,13 @@ RUNOFF_BY_LANDSCAPE = {
     "upland": {"x2_mm_per_day": -4.65, "x3_mm": 20.5},
     "yanqing": {"x2_mm_per_day": -4.5, "x3_mm": 20.5},
 }
-# rural domestic and livestock N reach the rivers with runoff (§12)
-DELIVERY_TIMING = "runoff"
+# rural domestic and livestock N: a surface store washed off by quick flow (§12; "Storm and season (issue 13)")
+DELIVERY_TIMING = "washoff"
+SOURCE_TIMING = dict(                                                   # months January..December (issue 13)
+    fertiliser_months=[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0],  # spring maize: basal at sowing, top-dress
+    manure_months=[0, 0, 0.2, 0.5, 0, 0, 0, 0, 0, 0.2, 0.1, 0],      # farmyard manure before sowing and ploughing
+    washoff_per_mm=0.18)                                              # Sartor & Boyd (1972), 4.6 /in
+GW_TIMING = "flow"   # the legacy store drains with base flow: no step on 1 January (issue 13)
 # initial TN (§13): rivers, and each reservoir
 INITIAL_TN_RIVER = 5.0                                  # ESTIMATE, flushed within days
 INITIAL_TN_RESERVOIR = {"guanting": 1.5, "cetian": 2.5}  # ESTIMATE
@@ -624,7 +629,10 @@ def main(path: Path | None = None) -> None:
         w("[subbasins.sources.groundwater]")
         w(f"leaching_fraction = {LEACHING}")
         w(f"residence_years = {RESIDENCE_YR}")
-        w('timing = "baseflow"')
+        w(f'timing = "{GW_TIMING}"   # issue 13')
+        w("[subbasins.sources.timing]   # issue 13: blended years, seasons, wash-off")
+        for k, v in SOURCE_TIMING.items():
+            w(f"{k} = {v}")
         w("[subbasins.sources.rural_domestic]")
         w(f"population = {round(rural, -1):.0f}   # residents not served by a listed WWTP (§11)")
         w(f"per_capita_n_g_per_day = {PER_CAPITA_N}")

@@ -121,7 +121,13 @@ DOMESTIC_DELIVERY = 0.15
 LIVESTOCK_PER_RURAL = {"cattle": 0.10, "pig": 0.50, "layer": 2.0}
 EXCRETION = {"cattle": 53.3, "pig": 12.5, "layer": 1.20}
 LIVESTOCK_LOSS = 0.06      # calibrated within 0.05-0.3 (S8.9)
-DELIVERY_TIMING = "runoff"   # rural domestic and livestock N washed off with runoff (S8.13)
+DELIVERY_TIMING = "washoff"   # rural domestic and livestock N: a surface store washed off by quick flow (S8.13)
+# storm and season (issue 13; SOURCES "Storm and season (issue 13)"): months January..December
+SOURCE_TIMING = dict(
+    fertiliser_months=[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0],  # spring maize: basal at sowing, top-dress
+    manure_months=[0, 0, 0.2, 0.5, 0, 0, 0, 0, 0, 0.2, 0.1, 0],      # farmyard manure before sowing and ploughing
+    washoff_per_mm=0.18)                                              # Sartor & Boyd (1972), 4.6 /in
+GW_TIMING = "flow"   # the legacy store drains with base flow: no step on 1 January (issue 13)
 # initial TN, mg/L (S8.14): rivers and the two small reservoirs ESTIMATE; Miyun = Li et al. 2015 mean
 INITIAL_TN = {"rivers": 2.0, "miyun": 0.98}
 # subbasin id -> {GR4J key: value} (S8.4). The Bai above Zhangjiafen loses less water to human use
@@ -451,7 +457,10 @@ def main(path=None):
         w("[subbasins.sources.groundwater]")
         w(f"leaching_fraction = {LEACHING_FRACTION[group(sid, county)]}   # calibrated within 0.02-0.3 (S8.7)")
         w(f"residence_years = {RESIDENCE_YEARS}")
-        w('timing = "baseflow"')
+        w(f'timing = "{GW_TIMING}"   # issue 13')
+        w("[subbasins.sources.timing]   # issue 13: blended years, seasons, wash-off")
+        for k, v in SOURCE_TIMING.items():
+            w(f"{k} = {v}")
         rural = COUNTY[county][3] * land_area
         w("[subbasins.sources.rural_domestic]")
         w(f"population = {int(round(rural))}   # ESTIMATE: {COUNTY[county][3]:.1f} rural residents/km2 x {land_area:g} km2 (S8.5)")
