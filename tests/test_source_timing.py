@@ -261,3 +261,16 @@ def test_day_of_year_of_a_run_starting_in_march():
     uy, index = np.unique(years, return_inverse=True)
     doy = day_of_year(uy, index)
     assert doy[0] == 60 and doy[305] == 365 and doy[306] == 1
+
+
+def test_fast_and_seasonal_paths_of_spread_agree():
+    years, _ = calendar_days(2013, 3)
+    uy, index = np.unique(years, return_inverse=True)
+    doy = day_of_year(uy, index)[59:]                       # a run starting on 1 March
+    index = index[59:]
+    means = np.array([[2.0, 1.0], [5.0, 1.0], [3.0, 4.0]])
+    blended = np.array([True, False])
+    fast = spread(means, uy, index, doy, blended)
+    even = spread(means, uy, index, doy, blended, [np.ones((int(d), 2)) for d in days_in_years(uy)])
+    np.testing.assert_allclose(fast, even, rtol=1e-12)
+    np.testing.assert_allclose(fast[:, 1], means[index, 1], rtol=0)   # calendar years: constant

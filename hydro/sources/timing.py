@@ -49,6 +49,7 @@ A run inside one calendar year is taken to start on 1 January unless
 from __future__ import annotations
 
 import calendar
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -181,13 +182,19 @@ def day_of_year(years: np.ndarray, year_index: np.ndarray) -> np.ndarray:
     return doy
 
 
+@functools.cache
+def _month_lengths(leap: bool) -> np.ndarray:
+    return np.array([31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
 def month_weights(pattern: np.ndarray | None, year: int) -> np.ndarray:
     """Daily weights over one calendar year, mean 1: a month's share spread evenly over its days."""
-    length = 366 if calendar.isleap(int(year)) else 365
+    leap = calendar.isleap(int(year))
+    length = 366 if leap else 365
     if pattern is None:
         return np.ones(length)
-    per_month = [calendar.monthrange(int(year), m)[1] for m in range(1, 13)]
-    return np.repeat(np.asarray(pattern) / np.asarray(per_month, dtype=np.float64), per_month) * length
+    per_month = _month_lengths(leap)
+    return np.repeat(np.asarray(pattern) / per_month, per_month) * length
 
 
 # ------------------------------------------------------------------------------ blended years
@@ -236,9 +243,11 @@ def spread(means: np.ndarray, years: np.ndarray, year_index: np.ndarray, doy: np
         The days of a whole calendar year sum to ``mean x days`` to round-off.
     """
     means = np.asarray(means, dtype=np.float64)
-    out = np.empty((year_index.shape[0], means.shape[1]))
     v = _boundaries(means)
     lengths = days_in_years(years)
+    if weights is None and not _dips(means, v, blended):
+        return _spread_days(means, v, lengths, year_index, doy, blended)
+    out = np.empty((year_index.shape[0], means.shape[1]))
     for k in range(len(years)):
         prof = np.broadcast_to(means[k], (int(lengths[k]), means.shape[1])).copy()
         if blended.any():
@@ -247,4 +256,36 @@ def spread(means: np.ndarray, years: np.ndarray, year_index: np.ndarray, doy: np
             prof = _rescaled(prof * weights[k], means[k])
         days = year_index == k
         out[days] = prof[doy[days] - 1]
+    return out
+
+
+def _coefficients(means: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """``a, b, c`` [n_year, n_sub] of every year's quadratic (module docstring)."""
+    d, m = v[1:] - v[:-1], means - v[:-1]
+    return v[:-1], 6.0 * m - 2.0 * d, 3.0 * d - 6.0 * m
+
+
+def _dips(means: np.ndarray, v: np.ndarray, blended: np.ndarray) -> bool:
+    """Whether a blended year's quadratic goes below zero somewhere in [0, 1] (then it is clipped)."""
+    a, b, c = (x[:, blended] for x in _coefficients(means, v))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        vertex = np.where(c > 0, np.clip(-b / (2.0 * np.where(c > 0, c, 1.0)), 0.0, 1.0), 0.0)
+    low = np.minimum(np.minimum(a, a + b + c), a + b * vertex + c * vertex * vertex)
+    return bool(np.any(low < 0.0))
+
+
+def _spread_days(means, v, lengths, year_index, doy, blended) -> np.ndarray:
+    """:func:`spread` without seasons or clipping, on the run's days only.
+
+    The daily means of the quadratic sum to the year's mean x days exactly:
+    ``sum (t0 + t1) / 2 = D / 2`` and ``sum (t0^2 + t0 t1 + t1^2) / 3 = D / 3``.
+    """
+    length = lengths[year_index].astype(np.float64)
+    t0, t1 = (doy - 1) / length, doy / length
+    a, b, c = _coefficients(means, v)
+    out = means[year_index].copy()
+    if blended.any():
+        h1, h2 = ((t0 + t1) / 2.0)[:, None], ((t0 * t0 + t0 * t1 + t1 * t1) / 3.0)[:, None]
+        out[:, blended] = (a[:, blended][year_index] + b[:, blended][year_index] * h1
+                           + c[:, blended][year_index] * h2)
     return out
