@@ -777,30 +777,51 @@ def reaction_propagators(day, dt, t0, n_src, n_sp, reach_rate, rx_from, rx_to, r
 
 
 @kernel
-def react(mass, c, prop, slot_reach, t0, n_sp, n_src, inv_v, racc, x):
+def slot_propagators(prop, slot_reach, n_sp, prop_slot):
+    """The propagator of every padded slot, ``prop_slot[s, q, p] = prop[reach of p, s, q]``
+    (the identity in ghost slots), laid out so that :func:`react` runs along slots."""
+    for s in range(n_sp):
+        for q in range(n_sp):
+            for p in range(slot_reach.shape[0]):
+                r = slot_reach[p]
+                if r >= 0:
+                    prop_slot[s, q, p] = prop[r, s, q]
+                else:
+                    prop_slot[s, q, p] = 1.0 if s == q else 0.0
+
+
+@kernel
+def react(mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc):
     """Apply the reaction propagators to every cell: each source tag's species vector ``x <- P x``.
 
-    Tag ``k = s * n_src + j`` is species ``s`` of source ``j``.  What a species
-    loses or gains is booked as its removal (``racc``, g): net of what it gains
-    from the species before it, so the removal of the species summed is what
-    left the constituent, and each tracer's budget still closes.
+    Tag ``k = s * n_src + j`` is species ``s`` of source ``j``; ``prop_slot`` is
+    the propagator of each slot (:func:`slot_propagators`).  ``P`` is lower
+    triangular, so the species are updated in place from the last, each by short
+    passes along the slots (``x_s <- sum over q <= s of P[s, q] x_q``, summed in
+    the order of ``q``; ``acc`` is an (n_pad,) work row).  What a species loses
+    or gains is booked as its removal (``racc``, g): net of what it gains from
+    the species before it, so the removal of the species summed is what left
+    the constituent, and each tracer's budget still closes.  Ghost slots (the
+    identity) keep their mass; their concentration is set to 0.
     """
-    for p in range(slot_reach.shape[0]):
-        r = slot_reach[p]
-        if r < 0:
-            continue
-        for j in range(n_src):
-            for s in range(n_sp):
-                x[s] = mass[t0 + s * n_src + j, p]
-            for s in range(n_sp - 1, -1, -1):  # lower triangular: from the last row, in place
-                acc = 0.0
-                for q in range(s + 1):
-                    acc += prop[r, s, q] * x[q]
-                k = s * n_src + j
-                racc[k, p] += x[s] - acc
-                mass[t0 + k, p] = acc
-                c[k, p] = acc * inv_v[p]
-                x[s] = acc
+    n_pad = mass.shape[1]
+    for j in range(n_src):
+        for s in range(n_sp - 1, -1, -1):
+            for p in range(n_pad):
+                acc[p] = 0.0
+            for q in range(s + 1):
+                mq = mass[t0 + q * n_src + j]
+                pq = prop_slot[s, q]
+                for p in range(n_pad):
+                    acc[p] += pq[p] * mq[p]
+            k = s * n_src + j
+            ms = mass[t0 + k]
+            cs = c[k]
+            rs = racc[k]
+            for p in range(n_pad):
+                rs[p] += ms[p] - acc[p]
+                ms[p] = acc[p]
+                cs[p] = acc[p] * inv_v[p]
 
 
 @kernel
@@ -1010,7 +1031,8 @@ def simulate_kernel(
     kmat = np.zeros((sp_max, sp_max))
     m_a = np.zeros((sp_max, sp_max))
     m_b = np.zeros((sp_max, sp_max))
-    x_sp = np.zeros(sp_max)
+    prop_slot = np.zeros((sp_max, sp_max, n_pad))  # the propagator of every slot
+    acc_row = np.zeros(n_pad)
     res_rx_out = np.zeros((n_res, sp_max))
     res_prod = np.zeros((g_max, n_res))
     slot_reach = np.full(n_pad, -1, dtype=np.int64)
@@ -1097,6 +1119,7 @@ def simulate_kernel(
                 reaction_propagators(day, dt, t0, n_src, n_sp, reach_rate, rx_from, rx_to, rx_river_rate,
                                      rx_start[g], rx_start[g + 1], prop[:, :n_sp, :n_sp], kmat[:n_sp, :n_sp],
                                      m_a[:n_sp, :n_sp], m_b[:n_sp, :n_sp])
+                slot_propagators(prop, slot_reach, n_sp, prop_slot)
                 for s in range(n_res):
                     for q in range(n_sp):
                         res_rx_out[s, q] = 0.0
@@ -1252,7 +1275,7 @@ def simulate_kernel(
                     else:
                         remove(m, ck, keep, removed_acc[k])
                 if mixed and sub < n_sub:
-                    react(mass, c, prop, slot_reach, t0, n_sp, n_src, inv_ve, removed_acc, x_sp)
+                    react(mass, c, prop_slot, t0, n_sp, n_src, inv_ve, removed_acc, acc_row)
 
             # ---- daily outputs and budgets ------------------------------------
             for k in range(n_tag):
