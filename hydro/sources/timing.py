@@ -282,10 +282,10 @@ def _spread_days(means, v, lengths, year_index, doy, blended) -> np.ndarray:
     """
     length = lengths[year_index].astype(np.float64)
     t0, t1 = (doy - 1) / length, doy / length
-    a, b, c = _coefficients(means, v)
-    out = means[year_index].copy()
-    if blended.any():
+    out = means[year_index]
+    varying = blended & (np.ptp(means, axis=0) > 0)     # a constant column's quadratic is that constant
+    if varying.any():
+        a, b, c = (x[:, varying] for x in _coefficients(means, v))
         h1, h2 = ((t0 + t1) / 2.0)[:, None], ((t0 * t0 + t0 * t1 + t1 * t1) / 3.0)[:, None]
-        out[:, blended] = (a[:, blended][year_index] + b[:, blended][year_index] * h1
-                           + c[:, blended][year_index] * h2)
+        out[:, varying] = a[year_index] + b[year_index] * h1 + c[year_index] * h2
     return out

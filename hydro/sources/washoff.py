@@ -12,11 +12,12 @@ CODMn of those sources the same timing.  The formulas are in
 
 from __future__ import annotations
 
+import calendar
 from dataclasses import dataclass
 
 import numpy as np
 
-from hydro.sources.timing import day_of_year, days_in_years, month_weights, spread
+from hydro.sources.timing import day_of_year, days_in_years, spread
 
 #: Yearly rates that follow the year blending (the point sources keep calendar years, as point_loads).
 BLENDED_RATES = ("emc_mg_per_l", "gw_input_kg_d", "tau_days", "rural_domestic", "livestock", "deposition")
@@ -105,20 +106,29 @@ def _applied(sub, years: np.ndarray, area_km2: float) -> np.ndarray:
 
 def _season_weights(subs, years: np.ndarray, applied: list[np.ndarray], parts: tuple[float, float, float]
                     ) -> list[np.ndarray]:
-    """Seasonal weights [days of year, n_sub] per year: fertiliser, manure and even parts mixed by ``applied``."""
+    """Seasonal weights [days of year, n_sub] per year: fertiliser, manure and even parts mixed by ``applied``.
+
+    A month's share of the mix is ``(f p_F + m p_M + o len / D) / (f + m + o)`` with ``f, m, o`` the
+    subbasin's applied N of that year times ``parts``; spread evenly over the month's days, so the
+    weights have mean 1 over the year (an even spread where nothing is applied).
+    """
+    def shares(key):
+        rows = [None if s.timing is None else s.timing.pattern(key) for s in subs]
+        return np.array([np.zeros(12) if r is None else r for r in rows]), np.array([r is None for r in rows])
+
+    (pf, f_even), (pm, m_even) = shares("fertiliser"), shares("manure")
+    amounts = np.array(applied) * np.asarray(parts)[None, :, None]          # [n_sub, 3, n_year]
+    total = amounts.sum(axis=1)
+    safe = np.where(total > 0, total, 1.0)
     out = []
     for k, year in enumerate(years):
-        cols = []
-        for s, sub in enumerate(subs):
-            t = sub.timing
-            f, m, o = (a[k] * p for a, p in zip(applied[s], parts, strict=True))
-            total = f + m + o
-            w = month_weights(None, year)
-            if t is not None and total > 0:
-                w = (f * month_weights(t.pattern("fertiliser"), year) + m * month_weights(t.pattern("manure"), year)
-                     + o * w) / total
-            cols.append(w)
-        out.append(np.stack(cols, axis=1))
+        lengths = np.array([31, 29 if calendar.isleap(int(year)) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+        even = lengths / lengths.sum()
+        f, m = amounts[:, 0, k] / safe[:, k], amounts[:, 1, k] / safe[:, k]
+        o = np.where(total[:, k] > 0, 1.0 - f - m, 1.0)
+        mix = (f[:, None] * np.where(f_even[:, None], even, pf) + m[:, None] * np.where(m_even[:, None], even, pm)
+               + o[:, None] * even)
+        out.append(np.repeat(mix * (lengths.sum() / lengths), lengths, axis=1).T)
     return out
 
 
@@ -137,8 +147,13 @@ def timed_rates(subs, years, year_index, rates: dict[str, np.ndarray], area: np.
     applied = [_applied(s, years, float(area[i])) for i, s in enumerate(subs)]
     leach = _season_weights(subs, years, applied, (1.0, 1.0, 1.0))
     out = {k: v[year_index] for k, v in rates.items()}
-    for key in BLENDED_RATES:
-        out[key] = spread(rates[key], years, year_index, doy, blended, leach if key == "gw_input_kg_d" else None)
+    plain = [k for k in BLENDED_RATES if k != "gw_input_kg_d"]
+    n_sub = len(subs)
+    both = spread(np.concatenate([rates[k] for k in plain], axis=1), years, year_index, doy,
+                  np.tile(blended, len(plain)))
+    for i, key in enumerate(plain):
+        out[key] = both[:, i * n_sub:(i + 1) * n_sub]
+    out["gw_input_kg_d"] = spread(rates["gw_input_kg_d"], years, year_index, doy, blended, leach)
     out["_surface"] = np.zeros_like(out["emc_mg_per_l"])
     surface = np.array([0.0 if s.timing is None else s.timing.surface_fraction for s in subs])
     if np.any(surface > 0):
@@ -162,7 +177,7 @@ def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: n
         return None
     cols = [source_names.index(n) for n in WASHED_SOURCES]
     build = np.zeros((loads.shape[0], len(idx), len(cols) + 1))
-    build[:, :, :-1] = loads[:, idx][:, :, cols]
+    build[:, :, :-1] = loads[:, :, cols][:, idx]
     if surface is not None:
         build[:, :, -1] = surface[:, idx]
     store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]))
@@ -185,14 +200,26 @@ def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, sou
         return
     doy = day_of_year(years, year_index)
     blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
-    keys = [source_names.index(n) for n in (*WASHED_SOURCES, "deposition")]
     runoff = np.array([s.delivery_timing == "runoff" for s in subs])  # shared by runoff already, as TN's
-    for arr, rate in zip(arrays, yearly, strict=True):
-        for k in keys:
-            timed = spread(rate[:, :, k], years, year_index, doy, blended)
+    keys = [source_names.index(n) for n in (*WASHED_SOURCES, "deposition")]
+    n_sub, n_k = len(subs), len(keys)
+    # one spread of every species and source, one store run with every species as channels
+    means = np.concatenate([rate[:, :, k] for rate in yearly for k in keys], axis=1)
+    timed = spread(means, years, year_index, doy, np.tile(blended, len(yearly) * n_k))
+    for i, arr in enumerate(arrays):
+        for j, k in enumerate(keys):
             mask = blended if k == keys[-1] else blended & ~runoff
-            arr[:, mask, k] = timed[:, mask]
-        deliver(arr, subs, source_names, quick, None)
+            col = (i * n_k + j) * n_sub
+            arr[:, mask, k] = timed[:, col:col + n_sub][:, mask]
+    idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
+    if not idx:
+        return
+    cols = [source_names.index(n) for n in WASHED_SOURCES]
+    build = np.concatenate([arr[:, :, cols][:, idx] for arr in arrays], axis=2)
+    store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]))
+    for i, arr in enumerate(arrays):
+        for j, s in enumerate(idx):
+            arr[:, s, cols] = store.washed_kg_per_day[:, j, i * len(cols):(i + 1) * len(cols)]
 
 
 #: Kernel code of each groundwater timing (:func:`hydro._sources_kernels.daily_loads_kernel`).
