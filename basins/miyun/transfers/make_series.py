@@ -73,6 +73,8 @@ write("miyun_supply_monthly.csv", [
     "# Miyun reservoir supply (outflow to Beijing) by month, 10^6 m3. Published by calendar year;",
     "# ESTIMATE spread: each year's volume over its months in proportion to their days.",
     *[f"#   {y}: {v / 1e8:.2f}e8 m3 ({s})" for y, (v, s) in SUPPLY.items()],
+    "# Years not listed (2000-2011: not published by year; 1999 4.9e8, SOURCES S2) follow the",
+    "# reservoir's rule, target_release_m3_s = 10.5 m3/s = 3.3e8 m3/yr (S8.8).",
     "date,volume_mcm",
 ], rows)
 
