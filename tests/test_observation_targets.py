@@ -288,7 +288,7 @@ def test_shipped_targets_are_well_formed(name):
     from hydro.validation.basins import basin_inventory
 
     folder = ROOT / "basins" / name
-    basin = Basin.load(folder, overrides=["run.end=2013-03-10"])
+    basin = Basin.load(folder, overrides=["run.start=2013-03-01", "run.end=2013-03-10"])
     results = run(basin)
     inventory = basin_inventory(basin)
     path = folder / "observations.toml"
