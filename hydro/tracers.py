@@ -56,24 +56,30 @@ class PartLoads:
     init_reservoir: np.ndarray
 
 
-def initial_values(basin, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+def initial_values(basin, names: list[str], others: tuple[str, ...] | list[str] = ()) -> tuple[np.ndarray, np.ndarray]:
     """Initial concentrations (mg L-1) of ``names`` in rivers (P,) and reservoirs (S, P), from ``[initial]``.
 
     ``<name>_mg_per_l`` applies everywhere and ``[initial.reservoirs.<id>]
-    <name>_mg_per_l`` overrides it in a reservoir; absent means 0.  A watershed
-    basin takes its flows from subbasins, so a ``[forcing]`` table is an error.
+    <name>_mg_per_l`` overrides it in a reservoir; absent means 0.  The keys of
+    ``others`` (parts the basin has but this run does not carry) are checked
+    and not used.  A watershed basin takes its flows from subbasins, so a
+    ``[forcing]`` table is an error.
     """
     if basin.forcing.data:
         raise basin.forcing.error(next(iter(basin.forcing.data)), "a watershed basin takes its flows and "
                                   "loads from its subbasins; remove the [forcing] table")
     init = basin.initial
     river = np.array([init.float(f"{n}_mg_per_l", 0.0, minimum=0.0) for n in names])
+    for n in others:
+        init.float(f"{n}_mg_per_l", 0.0, minimum=0.0)
     res = np.tile(river, (len(basin.network.reservoirs), 1))
     per_res = init.table("reservoirs", None)
     for rid in list(per_res.data):
         t = per_res.table(rid)
         i = basin.network.reservoir_index(rid, f"{basin.path}: {per_res.path(rid)}")
         res[i] = [t.float(f"{n}_mg_per_l", river[k], minimum=0.0) for k, n in enumerate(names)]
+        for n in others:
+            t.float(f"{n}_mg_per_l", 0.0, minimum=0.0)
         t.finish()
     per_res.finish()
     init.finish()
@@ -81,7 +87,7 @@ def initial_values(basin, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def part_loads(basin, constituents: list[Constituent], tn_loads: np.ndarray, point_tn: np.ndarray,
-               quality, transfers) -> list[PartLoads]:
+               quality, transfers, others: tuple[str, ...] | list[str] = ()) -> list[PartLoads]:
     """Loads, transfers and initial state of every part of ``constituents``, in transport order.
 
     Parameters
@@ -98,10 +104,12 @@ def part_loads(basin, constituents: list[Constituent], tn_loads: np.ndarray, poi
         Loads of the other species (:func:`hydro.sources.quality.quality_loads`).
     transfers : Transfers
         The basin's transfers (:func:`hydro.transfers.read_transfers`).
+    others : list of str
+        Parts of the basin that this run does not carry (their initial values are checked only).
     """
     parts = [p for c in constituents for p in c.parts]
     names = [p.name for p in parts]
-    river, res = initial_values(basin, names)
+    river, res = initial_values(basin, names, others)
     out = []
     for k, name in enumerate(names):
         if name == "tn":
@@ -147,17 +155,17 @@ class TracerInputs:
 
 
 def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[PartLoads], tags: list[str],
-                  apportion: bool) -> TracerInputs:
+                  apportion: bool, n_day: int, n_point: int) -> TracerInputs:
     """Lay out every part's loads by tag as tracers (constituent, species, tag).
 
     ``tags`` are the source names, then ``transfer`` (water from outside the
     basin) and ``initial`` (what is there at the start) where present.  Point
     loads go to their reach's cell, not to the subbasin's lateral load.  With
     ``apportion`` false each part is one tracer (``all``), its tags summed.
+    ``n_day`` and ``n_point`` size the arrays (days, point sources).
     """
     from hydro.sources import SOURCE_NAMES
 
-    n_day = parts[0].diffuse.shape[0]
     n_reach, n_res, n_cell = len(net.reaches), len(net.reservoirs), net.layout.n_cells
     n_tag = len(tags)
     i_point = tags.index("point")
@@ -172,7 +180,7 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
     out_tags = tags if apportion else ["all"]
     layout = tracer_layout(constituents, out_tags)
     n_out = len(out_tags)
-    n_pt = parts[0].point.shape[1]
+    n_pt = n_point
     lateral = np.zeros((n_day, n_reach, len(layout.tracers)))
     res_load = np.zeros((n_day, n_res, len(layout.tracers)))
     point = np.zeros((n_day, n_pt, len(layout.tracers)))
@@ -289,7 +297,8 @@ def split_results(tr: TransportResult, constituents: list[Constituent], n_tag: i
             by_source[c.name] = block
             names.append((c.name, c.long_name))
         start += n_part * n_tag
-    total = concat([sum_tracers(by_source[n], n_tag) for n, _ in names])
+    total = (concat([sum_tracers(by_source[n], n_tag) for n, _ in names]) if names
+             else select(tr, slice(0, 0)))
     return NamedResults(total=total, names=names, by_source=by_source)
 
 

@@ -535,7 +535,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         lane_rx = [i for i, x in enumerate(rx) if x[0] in groups_of_lane]
         renumber = {g: k for k, g in enumerate(groups_of_lane)}
         out = outputs if whole else {name: np.zeros(a.shape[:-1] + (len(idx),)) for name, a in outputs.items()}
-        lane_steps = substeps if groups_of_lane[0] == 0 else np.zeros_like(substeps)
+        lane_steps = substeps if not groups_of_lane or groups_of_lane[0] == 0 else np.zeros_like(substeps)
         _k.simulate_kernel(
             lay.reach_cell_start, lay.cell_reach, lay.cell_dx, volume, share, through, lay.reach_down_kind,
             lay.reach_down_index,

@@ -373,7 +373,7 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date]) 
 
 def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baseline",
                   history: str = "", timings: dict | None = None, weather=None,
-                  apportion: bool = True) -> Results:
+                  apportion: bool = True, constituents: tuple[str, ...] | None = None) -> Results:
     """Simulate a watershed basin and return results with loads by source.
 
     Parameters
@@ -393,6 +393,12 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         Carry TN by source (default).  False carries it as one tag (``all``),
         about 2.5 times faster on Miyun, for runs that need the totals only
         (calibration); the totals are the same to round-off.
+    constituents : tuple of str, optional
+        Carry only these of the basin's constituents (by name; with their
+        species); default all.  Batch members that keep TN only (weather
+        ensembles, scenario ensembles) and water-only calibrations (``()``)
+        skip the work of the others; what is carried is computed exactly as in
+        a run of all of them.
     """
     import time
 
@@ -409,8 +415,14 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     from hydro.sources import INPUT_NAMES, SOURCE_NAMES, daily_loads, gross_inputs, point_loads
     from hydro.transport import Constituent, TransportInputs, simulate
 
-    constituents = list(basin.constituents)
-    check_constituents(basin, constituents)
+    check_constituents(basin, list(basin.constituents))
+    carried = list(basin.constituents)
+    if constituents is not None:
+        unknown = sorted(set(constituents) - {c.name for c in carried})
+        if unknown:
+            raise HydroError(f"{basin.path}: no constituent {', '.join(unknown)} to carry; the basin has "
+                             f"{', '.join(c.name for c in carried)}")
+        carried = [c for c in carried if c.name in constituents]
     ws = Watershed.from_basin(basin)
     net = basin.network
     lay = net.layout
@@ -457,20 +469,21 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     # loads of every constituent's species by source (kg/d) -> tracers (g/s)
     loads, names, gw = daily_loads(ws.sources, years, runoff.q_direct_mm.T, runoff.q_routed_mm.T, area)
     quality = None
-    if any(p.name != "tn" for c in constituents for p in c.parts):
+    if any(p.name != "tn" for c in carried for p in c.parts):
         from hydro.sources.quality import quality_loads, quality_table_of
 
         table = quality_table_of(basin)
         if table is not None:
             quality = quality_loads(table, ws.sources, years, runoff.q_direct_mm.T, runoff.q_routed_mm.T, area,
                                     loads, points)
-    parts = part_loads(basin, constituents, loads, points.loads_kg_per_day, quality, transfers)
+    parts = part_loads(basin, carried, loads, points.loads_kg_per_day, quality, transfers,
+                       others=[p.name for c in basin.constituents if c not in carried for p in c.parts])
     tags = list(SOURCE_NAMES)
     if transfers.carries_water_in:
         tags.append("transfer")  # brought by water from outside the basin
     if any(p.init_river > 0 or np.any(p.init_reservoir > 0) for p in parts):
         tags.append("initial")  # present at the start, followed until it leaves
-    tin = tracer_inputs(net, ws.subbasins, constituents, parts, tags, apportion)
+    tin = tracer_inputs(net, ws.subbasins, carried, parts, tags, apportion, n_day, len(points.reaches))
     tags, n_tag = tin.tags, len(tin.tags)
     point_cell = np.array([lay.cell_at(net.reach_index(r), POINT_SOURCE_POSITION) for r in points.reaches],
                           dtype=np.int64)
@@ -515,12 +528,12 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
                   reactions=tin.layout.reactions)
     lap("transport")
     water_tracer = select(tr, n_tracer) if transfers.carries_water_in else None
-    named = split_results(select(tr, slice(0, n_tracer)), constituents, n_tag)
+    named = split_results(select(tr, slice(0, n_tracer)), carried, n_tag)
     res = assemble_results(basin, dates, year_list, hyd, named.total, scenario=scenario, history=history,
                            outputs=named.names)
-    if len(named.names) > len(constituents):
+    if len(named.names) > len(carried):
         res.attrs["species"] = ";".join(f"{c.name}={','.join(p.name for p in c.species)}"
-                                        for c in constituents if c.species)
+                                        for c in carried if c.species)
     res.coords["subbasin"] = [s.id for s in ws.subbasins]
     res.coords["source"] = tags
     res.attrs["weather"] = str(weather.metadata.get("source_file", ws.weather.csv.name))
@@ -553,7 +566,7 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     res.add("subbasin_quickflow", runoff.q_direct_mm.T)
     res.add("subbasin_precipitation", runoff.precip_mm.T)
     res.add("subbasin_aet", runoff.aet_mm.T)
-    add_source_results(res, named, tin.inputs_by_tag, constituents, n_res)
+    add_source_results(res, named, tin.inputs_by_tag, carried, n_res)
     res.coords["input"] = list(INPUT_NAMES)
     res.add("subbasin_tn_gross_input", gross_inputs(ws.sources, year_list, area))
     res.add("groundwater_n_storage", gw.storage_kg[1:])
