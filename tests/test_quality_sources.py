@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import tomllib
 from pathlib import Path
 
 import numpy as np
@@ -455,6 +456,25 @@ def test_a_table_without_p_delivery_ratio_applies_tn_fractions(tmp_path):
     (tmp_path / "bad.toml").write_text(bad)
     with pytest.raises(HydroError, match="p_delivery_ratio"):
         read_quality_table(tmp_path / "bad.toml")
+
+
+def test_both_basins_take_one_regional_inventory():
+    """Issue 13: per-capita N, N per head and livestock per rural resident of both basin files come
+    from basins/region/inventory.toml, so the same kind of animal or person counts the same in both."""
+    inventory = tomllib.loads((ROOT / "basins" / "region" / "inventory.toml").read_text(encoding="utf-8"))
+    per_head = inventory["livestock_n_kg_per_head_yr"]
+    for name in ("miyun", "guanting"):
+        basin = tomllib.loads((ROOT / "basins" / name / "basin.toml").read_text(encoding="utf-8"))
+        for sub in basin["subbasins"]:
+            src = sub["sources"]
+            per_capita = src["rural_domestic"]["per_capita_n_g_per_day"]
+            assert per_capita == inventory["rural_domestic"]["per_capita_n_g_per_day"]
+            for kind, lv in src["livestock"].items():
+                assert lv["excretion_kg_per_head_yr"] == per_head[kind], (name, sub["id"], kind)
+            dep = src["deposition"]
+            share = inventory["deposition"]["oxidised_share"]
+            assert dep["oxidised_kg_per_ha_yr"] == pytest.approx(share * dep["rate_kg_per_ha_yr"], rel=1e-3)
+            assert dep["land_rate_kg_per_ha_yr"] == dep["oxidised_kg_per_ha_yr"]
 
 
 def test_sources_md_cites_every_section_the_table_names():

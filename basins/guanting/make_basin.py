@@ -10,9 +10,15 @@ the reservoir curves) so that the derived numbers stay consistent with their inp
 from __future__ import annotations
 
 import math
+import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# the regional inventory shared with Miyun: counties, per-capita and per-head N, deposition
+# (beside this folder; a copy of the folder elsewhere reads the one shipped with hydro)
+_REGION_FILES = [HERE.parent / "region" / "inventory.toml",
+                 Path(__import__("hydro").__file__).resolve().parents[1] / "basins" / "region" / "inventory.toml"]
+REGION = tomllib.loads(next(f for f in _REGION_FILES if f.is_file()).read_text(encoding="utf-8"))
 
 # ---------------------------------------------------------------------------------------
 # Weather (§8)
@@ -92,12 +98,13 @@ def storage(levels, areas):
 
 # ---------------------------------------------------------------------------------------
 # Population (§11): 2020 census resident population of Zhangjiakou counties and Yanqing
-ZJK = {"Qiaodong": 279616, "Qiaoxi": 279033, "EDZ": 257331, "Xuanhua": 542358,
-       "Xiahuayuan": 64216, "Wanquan": 216795, "Chongli": 105501, "Zhangbei": 308880,
-       "Shangyi": 104247, "Yu": 411824, "Yangyuan": 205773, "Huai'an": 179949,
-       "Huailai": 348746, "Zhuolu": 294013}
-HUAILAI_URBAN = 211641
-YANQING, YANQING_URBAN = 345671, 205689
+# (county figures from the regional inventory, basins/region/inventory.toml, region SOURCES I1)
+_C = REGION["counties"]
+ZJK = {n: _C[n]["resident_2020"] for n in ("Qiaodong", "Qiaoxi", "EDZ", "Xuanhua", "Xiahuayuan", "Wanquan",
+                                           "Chongli", "Zhangbei", "Shangyi", "Yu", "Yangyuan", "Huai'an",
+                                           "Huailai", "Zhuolu")}
+HUAILAI_URBAN = _C["Huailai"]["urban_2020"]
+YANQING, YANQING_URBAN = _C["Yanqing"]["resident_2020"], _C["Yanqing"]["urban_2020"]
 BASIN_POPULATION = 9295100      # Zhang, Liu & Ren: population of the basin above Guanting
 BASIN_URBAN = 4562900
 # ESTIMATE: sewage per served town resident (m3/d) x share of town residents served
@@ -186,20 +193,20 @@ EMC = {"cropland": 3.0, "grassland": 1.0, "forest": 0.8, "built": 8.0, "water": 
 FERTILISER = {2013: 150.0, 2016: 140.0}  # ESTIMATE kg N/ha/yr on cropland
 NATURAL_UPTAKE = 35.0                     # ESTIMATE kg N/ha/yr, natural vegetation
 UPTAKE = 100.0                            # ESTIMATE kg N/ha/yr removed with harvest
-DEPOSITION = 40.0                         # ESTIMATE (Miyun-basin 38.4-43.1 kg N/ha/yr)
+DEPOSITION = REGION["deposition"]["total_kg_per_ha_yr"]["guanting"]   # ESTIMATE (region I6), on water
+DEPOSITION_OXIDISED = REGION["deposition"]["oxidised_share"] * DEPOSITION   # on land (region I6)
 LEACHING, RESIDENCE_YR = 0.01, 10.0       # calibration, documented ranges in SOURCES.md
-PER_CAPITA_N = 2.3                        # ESTIMATE g N/person/d in rural sewage
+PER_CAPITA_N = REGION["rural_domestic"]["per_capita_n_g_per_day"]   # excreta basis, as Miyun (region I5)
 RURAL_CONNECTED, RURAL_REMOVAL = 0.2, 0.5
-RURAL_DELIVERY = 0.2                      # calibration
-# Livestock: provincial end-2005 stock density (head/km2, ESTIMATE §12)
-DENSITY = {  # province: (cattle, pigs, sheep & goats) per km2
-    "Hebei": (8269000 / 188800, 30644000 / 188800, 24820000 / 188800),
-    "Shanxi": (2186000 / 156700, 4633000 / 156700, 10293000 / 156700),
-    "Inner Mongolia": (2186000 / 156700, 4633000 / 156700, 10293000 / 156700),  # Shanxi density
-    "Beijing": (244000 / 16410, 2188000 / 16410, 1260000 / 16410),
-}
-EXCRETION = {"cattle": 53.3, "pig": 6.1, "sheep": 5.3}  # kg N/head/yr (sheep ESTIMATE)
-LOSS = {"cattle": 0.01, "pig": 0.01, "sheep": 0.01}        # calibration (§12)
+RURAL_DELIVERY = 0.06                     # calibration within 0.06-0.24 on the excreta basis (region I5; §12)
+# Livestock: provincial end-2005 stock per rural resident x the subbasin's rural residents, and
+# N per head of stock, from the regional inventory (region I3, I4), as in Miyun
+LIVESTOCK_PER_RURAL = REGION["livestock_per_rural_resident"]
+EXCRETION = REGION["livestock_n_kg_per_head_yr"]
+LOSS = 0.01                                # calibration (§12)
+# rural (not town) share of a county's residents (region I2; town shares as in main())
+RURAL_SHARE = {"Qiaodong": 0.05, "Qiaoxi": 0.05, "EDZ": 0.05, "Xuanhua": 1.0 - 0.6,
+               "Huailai": 1.0 - HUAILAI_URBAN / ZJK["Huailai"], "YanqingRural": 1.0}
 
 
 # Runoff (§13). Basin-wide defaults in [runoff]; per landscape type a [subbasins.runoff]
@@ -248,7 +255,7 @@ QUALITY_CONSTITUENTS = [  # name, long name, species (name, long name, keys), re
                             reservoir_rate_per_day=0.10, reservoir_theta=1.083))], {}),
     ("tp", "total phosphorus",
      [("dp", "dissolved phosphorus", {}),
-      ("pp", "particulate phosphorus", dict(river_removal_per_day=0.05, river_theta=1.024,
+      ("pp", "particulate phosphorus", dict(river_removal_per_day=0.1, river_theta=1.024,   # R9: SWAT's top
                                             reservoir_theta=1.024, settling_velocity_m_per_day=0.1))],
      [("dp", "pp", dict(reservoir_rate_per_day=0.02, reservoir_theta=1.047))], {}),  # uptake by algae (R9)
     ("codmn", "permanganate index (CODMn)", [], [],
@@ -584,7 +591,7 @@ def main(path: Path | None = None) -> None:
     w("")
     w("# ---- subbasins: areas ESTIMATE (§1, §11); populations 2020 census x county share ESTIMATE (§11);")
     w("# Shanxi / Inner Mongolia population = basin total minus the Hebei and Beijing parts, shared by")
-    w("# area x density weight (ESTIMATE §11); livestock = provincial 2005 density x area (ESTIMATE §12)")
+    w("# area x density weight (ESTIMATE §11); livestock = provincial 2005 stock per rural resident (region I3)")
     for sub in SUBS:
         (sid, name, area, (kind, target), elev, p, county, prov, lu, shares, weight, water) = sub
         if shares is None:
@@ -593,10 +600,12 @@ def main(path: Path | None = None) -> None:
             pop = sum(county_pop(c) * s for c, s in shares.items())
         plant = plants.get(sid)
         served = plant[2] if plant else 0.0
-        if sid == "sg06" or sid == "sg03":
-            rural = max(pop - served, 0.0)
+        rural = max(pop - served, 0.0)
+        if shares is None:   # Shanxi / Inner Mongolia: the pool's rural share
+            villagers = pop * (1.0 - sx_urban / pool)
         else:
-            rural = max(pop - served, 0.0)
+            villagers = sum(county_pop(c) * s * RURAL_SHARE.get(c, REGION["rural_share"]["hebei_county"])
+                            for c, s in shares.items())
         w("")
         w("[[subbasins]]")
         w(f'id = "{sid}"')
@@ -639,12 +648,12 @@ def main(path: Path | None = None) -> None:
         w(f"connected_share = {RURAL_CONNECTED}")
         w(f"treatment_removal = {RURAL_REMOVAL}")
         w(f"delivery_fraction = {RURAL_DELIVERY}")
-        dens = DENSITY[prov]
-        for (kind_l, d) in zip(("cattle", "pig", "sheep"), dens):
+        for kind_l, per in LIVESTOCK_PER_RURAL[prov].items():
             w(f"[subbasins.sources.livestock.{kind_l}]")
-            w(f"head = {round(d * area, -1):.0f}")
+            w(f"head = {round(per * villagers, -1):.0f}   # {prov} {per} per rural resident x {villagers:.0f} "
+              "(region I3)")
             w(f"excretion_kg_per_head_yr = {EXCRETION[kind_l]}")
-            w(f"loss_fraction = {LOSS[kind_l]}")
+            w(f"loss_fraction = {LOSS}")
         if plant:
             pname, preach, spop = plant
             w("[[subbasins.sources.point]]")
@@ -658,7 +667,9 @@ def main(path: Path | None = None) -> None:
                 w("tn_mg_per_l = { 2013 = 20.0, 2016 = 15.0 }   # ESTIMATE: GB 18918 1B -> 1A (§11)")
         wa = water if sid != "sg07" else WATER_AREA_CETIAN
         w("[subbasins.sources.deposition]")
-        w(f"rate_kg_per_ha_yr = {DEPOSITION}")
+        w(f"rate_kg_per_ha_yr = {DEPOSITION}   # on water: bulk (region I6)")
+        w(f"land_rate_kg_per_ha_yr = {DEPOSITION_OXIDISED:.4g}   # on land: oxidised N only (region I6)")
+        w(f"oxidised_kg_per_ha_yr = {DEPOSITION_OXIDISED:.4g}   # NANI's term (region I6)")
         w(f"water_area_km2 = {wa}")
     out.extend(TRANSFERS.splitlines())
     (path or HERE / "basin.toml").write_text("\n".join(out) + "\n")

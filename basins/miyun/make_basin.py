@@ -9,9 +9,15 @@ and Fischer dispersion.  Edit the tables, re-run, and keep SOURCES.md in step.
 from __future__ import annotations
 
 import math
+import tomllib
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+# the regional inventory shared with Guanting: counties, per-capita and per-head N, deposition
+# (beside this folder; a copy of the folder elsewhere reads the one shipped with hydro)
+_REGION_FILES = [HERE.parent / "region" / "inventory.toml",
+                 Path(__import__("hydro").__file__).resolve().parents[1] / "basins" / "region" / "inventory.toml"]
+REGION = tomllib.loads(next(f for f in _REGION_FILES if f.is_file()).read_text(encoding="utf-8"))
 
 # --- weather -----------------------------------------------------------------------------
 STATION_ELEVATION_M = 60.0      # ESTIMATE (Huairou town on the plain edge; SOURCES 8.1)
@@ -19,17 +25,27 @@ STATION_LATITUDE_DEG = 40.31    # Huairou district seat 40.315 N (zh.wikipedia æ
 STATION_PRECIP_MM = 594.6       # mean of the four March-February years in the forcing file
 
 # --- counties: rural density (rural residents per km2), ESTIMATE (SOURCES 8.5) -----------
-RURAL_SHARE_HEBEI = 0.6
+# county figures from the regional inventory (basins/region/inventory.toml, region SOURCES I1-I2)
+RURAL_SHARE_HEBEI = REGION["rural_share"]["hebei_county"]
+_C = REGION["counties"]
+
+
+def _hebei_density(name):
+    return _C[name]["resident_2020"] * RURAL_SHARE_HEBEI / _C[name]["area_km2"]
+
+
 COUNTY = {  # name: (province, resident 2020, area km2, rural persons per km2 of basin land)
-    "Fengning": ("Hebei", 326353, 8765.0, 326353 * RURAL_SHARE_HEBEI / 8765.0),
-    "Chicheng": ("Hebei", 197919, 5272.78, 197919 * RURAL_SHARE_HEBEI / 5272.78),
-    "Guyuan": ("Hebei", 160995, 3654.0, 160995 * RURAL_SHARE_HEBEI / 3654.0),
-    "Luanping": ("Hebei", None, 2993.0, 326353 * RURAL_SHARE_HEBEI / 8765.0),   # as Fengning
-    "Xinglong": ("Hebei", None, None, 326353 * RURAL_SHARE_HEBEI / 8765.0),     # as Fengning
-    "Yanqing": ("Beijing", 345671, 1994.88, 0.5 * (345671 - 205689) / 1994.88),
-    "Huairou": ("Beijing", 441040, 2122.82, 0.5 * (441040 - 334682) / 2122.82),
+    **{n: ("Hebei", _C[n]["resident_2020"], _C[n]["area_km2"], _hebei_density(n))
+       for n in ("Fengning", "Chicheng", "Guyuan")},
+    "Luanping": ("Hebei", None, _C["Luanping"]["area_km2"], _hebei_density("Fengning")),   # as Fengning
+    "Xinglong": ("Hebei", None, None, _hebei_density("Fengning")),                          # as Fengning
+    # Beijing: census rural residents halved (they crowd in the plain, outside the basin)
+    **{n: ("Beijing", _C[n]["resident_2020"], _C[n]["area_km2"],
+           0.5 * (_C[n]["resident_2020"] - _C[n]["urban_2020"]) / _C[n]["area_km2"])
+       for n in ("Yanqing", "Huairou")},
     # Miyun: end-2022 rural residents 177,000 (xzqh.org, secondary), halved as for Yanqing/Huairou
-    "Miyun": ("Beijing", 527683, 2229.45, 0.5 * 177000 / 2229.45),
+    "Miyun": ("Beijing", _C["Miyun"]["resident_2020"], _C["Miyun"]["area_km2"],
+              0.5 * _C["Miyun"]["rural_2022"] / _C["Miyun"]["area_km2"]),
 }
 
 # --- reaches ---------------------------------------------------------------------------
@@ -115,11 +131,13 @@ FERTILISER = 200.0        # kg N/ha/yr on cropland
 UPTAKE = {"forest": 30.0, "grassland": 20.0, "cropland": 150.0, "village": 0.0}
 LEACHING_FRACTION = {"chao": 0.025, "bai": 0.01, "beijing": 0.01}  # by river group, calibrated (S8.7)
 RESIDENCE_YEARS = 5.0
-DEPOSITION = 43.14        # kg N/ha/yr (Wang Huanxiao et al. 2018)
-PER_CAPITA_N = 11.8       # g N/person/d = 4.3 kg/yr
+# regional inventory (region SOURCES I3-I6): bulk deposition and its oxidised part, excreta N
+DEPOSITION = REGION["deposition"]["total_kg_per_ha_yr"]["miyun"]   # kg N/ha/yr (Wang Huanxiao et al. 2018)
+DEPOSITION_OXIDISED = REGION["deposition"]["oxidised_share"] * DEPOSITION  # on land: reduced N is re-deposited NH3
+PER_CAPITA_N = REGION["rural_domestic"]["per_capita_n_g_per_day"]   # g N/person/d = 4.3 kg/yr
 DOMESTIC_DELIVERY = 0.15
-LIVESTOCK_PER_RURAL = {"cattle": 0.10, "pig": 0.50, "layer": 2.0}
-EXCRETION = {"cattle": 53.3, "pig": 12.5, "layer": 1.20}
+LIVESTOCK_PER_RURAL = REGION["livestock_per_rural_resident"]         # by province, head per rural resident
+EXCRETION = REGION["livestock_n_kg_per_head_yr"]
 LIVESTOCK_LOSS = 0.06      # calibrated within 0.05-0.3 (S8.9)
 DELIVERY_TIMING = "washoff"   # rural domestic and livestock N: a surface store washed off by quick flow (S8.13)
 # storm and season (issue 13; SOURCES "Storm and season (issue 13)"): months January..December
@@ -188,7 +206,7 @@ QUALITY_CONSTITUENTS = [  # name, long name, species (name, long name, keys), re
                             reservoir_rate_per_day=0.10, reservoir_theta=1.083))], {}),
     ("tp", "total phosphorus",
      [("dp", "dissolved phosphorus", {}),
-      ("pp", "particulate phosphorus", dict(river_removal_per_day=0.05, river_theta=1.024,
+      ("pp", "particulate phosphorus", dict(river_removal_per_day=0.1, river_theta=1.024,   # R9: SWAT's top
                                             reservoir_theta=1.024, settling_velocity_m_per_day=0.1))],
      [("dp", "pp", dict(reservoir_rate_per_day=0.02, reservoir_theta=1.047))], {}),  # uptake by algae (R9)
     ("codmn", "permanganate index (CODMn)", [], [],
@@ -466,9 +484,9 @@ def main(path=None):
         w(f"population = {int(round(rural))}   # ESTIMATE: {COUNTY[county][3]:.1f} rural residents/km2 x {land_area:g} km2 (S8.5)")
         w(f"per_capita_n_g_per_day = {PER_CAPITA_N}")
         w(f"delivery_fraction = {DOMESTIC_DELIVERY}")
-        for kind, per in LIVESTOCK_PER_RURAL.items():
+        for kind, per in LIVESTOCK_PER_RURAL[prov].items():
             w(f"[subbasins.sources.livestock.{kind}]")
-            w(f"head = {int(round(per * rural))}   # ESTIMATE: {per} per rural resident (S8.9)")
+            w(f"head = {int(round(per * rural))}   # {prov} {per} per rural resident (region I3)")
             w(f"excretion_kg_per_head_yr = {EXCRETION[kind]}")
             w(f"loss_fraction = {LIVESTOCK_LOSS}")
         for sub, pname, preach, q, tn in WWTP:
@@ -479,7 +497,9 @@ def main(path=None):
                 w(f"discharge_m3_per_day = {q}   # ESTIMATE (S8.11)")
                 w(f"tn_mg_per_l = {tn}   # GB 18918-2002 class 1A limit (S3)")
         w("[subbasins.sources.deposition]")
-        w(f"rate_kg_per_ha_yr = {DEPOSITION}   # Shixia, Wang Huanxiao et al. 2018 (S3)")
+        w(f"rate_kg_per_ha_yr = {DEPOSITION}   # on water: bulk, Shixia, Wang Huanxiao et al. 2018 (S3)")
+        w(f"land_rate_kg_per_ha_yr = {DEPOSITION_OXIDISED:.4g}   # on land: oxidised N only (region I6)")
+        w(f"oxidised_kg_per_ha_yr = {DEPOSITION_OXIDISED:.4g}   # NANI's term (region I6)")
         w(f"water_area_km2 = {fmt(float(water))}   # ESTIMATE (S8.12)")
         w("")
     out.extend(TRANSFERS.splitlines())
