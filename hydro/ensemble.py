@@ -44,8 +44,18 @@ def _member(args) -> Results:
     spec_path, overrides, start, end, seed, member, output = args
     maybe_fail(member)
     basin = Basin.load(spec_path, overrides=overrides)
-    res = run_watershed(basin, start, end, weather=member_weather(basin, start, end, seed + member))
+    res = run_watershed(basin, start, end, weather=member_weather(basin, start, end, seed + member),
+                        constituents=_carried(basin, output))
     return reduce(res, output)
+
+
+def _carried(basin: Basin, output) -> tuple[str, ...] | None:
+    """The constituents a member must carry for the requested variables (None: all of them)."""
+    wanted = set(output.variables or ())
+    if not wanted:
+        return None
+    return tuple(c.name for c in basin.constituents
+                 if any(f"_{p.name}_" in f"_{v}_" for p in (c, *c.species) for v in wanted))
 
 
 def member_weather(basin: Basin, start: date, end: date, seed: int):

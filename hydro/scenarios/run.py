@@ -59,11 +59,13 @@ def _period(sfile: ScenarioFile, start, end):
 
 
 def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, end: date | None,
-            extra_overrides: list[str] | None = None, history: str = "", weather=None):
+            extra_overrides: list[str] | None = None, history: str = "", weather=None,
+            constituents: tuple[str, ...] | None = None):
     """Compile and run one scenario; returns (Results, Compiled).
 
     ``weather`` (a :class:`hydro.weather.DailyForcing`) replaces the basin's
-    station record, e.g. one member of a generated ensemble.
+    station record, e.g. one member of a generated ensemble; such a run carries
+    only ``constituents`` (default all), as totals (no source tags).
     """
     from hydro.basin import Basin
     from hydro.gep import landscape_retention
@@ -85,7 +87,8 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
     else:
         from hydro.watershed import run_watershed
 
-        res = run_watershed(basin, s, e, scenario=sid, history=history, weather=weather)
+        res = run_watershed(basin, s, e, scenario=sid, history=history, weather=weather, apportion=False,
+                            constituents=constituents)
     params = SourceParameters.from_subbasin_tables(basin.subbasin_tables)
     years_of_day = np.array([d.year for d in res.dates])
     run_years, land = landscape_retention(params, years_of_day, res["subbasin_quickflow"], info.area_km2,
@@ -193,7 +196,7 @@ def _ensemble_task(args) -> dict:
     weather = member_weather(Basin.load(info.path), d0, d1, seed + m)
     out: dict[str, list] = {}
     for sid in names:
-        res, _ = run_one(info, sfile, sid, d0, d1, weather=weather)
+        res, _ = run_one(info, sfile, sid, d0, d1, weather=weather, constituents=("tn",))  # the targets' TN
         for name in ENSEMBLE_VARIABLES:
             if name in res.data:
                 out.setdefault(name, []).append(np.asarray(res[name]))
