@@ -22,6 +22,7 @@ from hydro.sources import (
     Groundwater,
     LandUse,
     Livestock,
+    PointSource,
     RuralDomestic,
     SourceParameters,
     SubbasinSources,
@@ -274,3 +275,22 @@ def test_fast_and_seasonal_paths_of_spread_agree():
     even = spread(means, uy, index, doy, blended, [np.ones((int(d), 2)) for d in days_in_years(uy)])
     np.testing.assert_allclose(fast, even, rtol=1e-12)
     np.testing.assert_allclose(fast[:, 1], means[index, 1], rtol=0)   # calendar years: constant
+
+
+def test_point_sources_are_blended_and_stay_the_plants_sum():
+    years, _ = calendar_days(2013, 4)
+    flows = np.full(len(years), 0.5)
+    plants = (PointSource("a", "r1", discharge_m3_per_day=10000.0, tn_mg_per_l={2013: 20.0, 2016: 15.0}),
+              PointSource("b", "r1", discharge_m3_per_day={2013: 0.0, 2014: 5000.0}, tn_mg_per_l=15.0))
+    sub = SubbasinSources(**{**subbasin(delivery="constant").__dict__, "point": plants})
+    loads, _ = run(sub, years, flows, flows)
+    pts = point_loads(SourceParameters((sub,)), years)
+    column = loads[:, 0, COL["point"]]
+    np.testing.assert_allclose(column, pts.loads_kg_per_day.sum(axis=1), rtol=REL)
+    for y in (2013, 2014, 2015, 2016):                   # m3/d x mg/L x 1e-3 = kg/d, whole calendar years
+        days = years == y
+        tn = np.interp(y, [2013, 2016], [20.0, 15.0])
+        expected = (10000.0 * tn + (0.0 if y == 2013 else 5000.0) * 15.0) * 1e-3 * days.sum()
+        np.testing.assert_allclose(column[days].sum(), expected, rtol=REL)
+    at_new_year, elsewhere = _jumps(column, years)
+    assert at_new_year <= 2.0 * elsewhere

@@ -22,7 +22,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.sources.parameters import SourceParameters, SubbasinSources
-from hydro.sources.washoff import GW_MODES, deliver, timed_rates
+from hydro.sources.washoff import GW_MODES, deliver, timed_point, timed_rates
 
 #: Source names, in the order of the last axis of the loads array.
 SOURCE_NAMES = ("diffuse_quickflow", "groundwater", "rural_domestic", "livestock", "point", "deposition")
@@ -296,7 +296,7 @@ def point_loads(params: SourceParameters, years_of_day) -> PointLoads:
             reaches.append(ps.reach)
             owners.append(sub.subbasin)
             per_year = ps.discharge_m3_per_day.at(years) * ps.tn_mg_per_l.at(years) * 1e-3
-            columns.append(per_year[year_index])
+            columns.append(timed_point(sub, per_year, years, year_index))  # blended years (issue 13)
             water.append(ps.discharge_m3_per_day.at(years)[year_index])
     empty = np.zeros((len(year_index), 0))
     loads = np.stack(columns, axis=1) if columns else empty

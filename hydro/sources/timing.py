@@ -7,16 +7,19 @@ without the table keeps calendar-year constants (the model before issue 13).
 rate ``m_k`` (kg/d, or mg/L for the quick-flow EMC) becomes a daily rate that
 is continuous across 1 January: inside year ``k`` the rate is the quadratic in
 the year fraction ``t`` with ``q(0) = v_k``, ``q(1) = v_{k+1}`` and mean
-``m_k``, where ``v_k = (m_{k-1} + m_k) / 2`` at the boundary between two years
-of the run and ``v = m`` at the run's first and last boundaries::
+``m_k``, where ``v_k = 2 m_{k-1} m_k / (m_{k-1} + m_k)`` (the harmonic mean, 0
+next to a year of 0, so a plant that opens ramps up from 0) at the boundary
+between two years of the run and ``v = m`` at the run's first and last
+boundaries::
 
     q(t) = a + b t + c t^2,  a = v_k,  c = 3 D - 6 M,  b = 6 M - 2 D
     D = v_{k+1} - v_k,  M = m_k - v_k
 
 A day's rate is the mean of ``q`` over that day, so the days of a whole
-calendar year sum to ``m_k x days`` (exact to round-off; the profile is
-rescaled to its mean to make it so).  Where ``q`` would dip below zero (a year
-of 0 between two positive ones) it is clipped and rescaled to the same mean.
+calendar year sum to ``m_k x days`` (exact to round-off).  A harmonic mean is
+at most twice the smaller value, so both ends lie in ``[0, 2 m_k]``, and a
+quadratic with mean ``m`` and ends in ``[0, 2 m]`` is never below 0 (its
+lowest values, 0, are at ends of 0); a clip-and-rescale guard remains.
 
 **Seasons** (``fertiliser_months``, ``manure_months``: twelve non-negative
 weights, January to December, normalised to shares).  A month's share is spread
@@ -199,9 +202,12 @@ def month_weights(pattern: np.ndarray | None, year: int) -> np.ndarray:
 
 # ------------------------------------------------------------------------------ blended years
 def _boundaries(means: np.ndarray) -> np.ndarray:
+    """Rates at the year boundaries: the harmonic mean of the two years (0 next to a year of 0)."""
     v = np.empty((means.shape[0] + 1,) + means.shape[1:])
     v[0], v[-1] = means[0], means[-1]
-    v[1:-1] = 0.5 * (means[:-1] + means[1:])
+    a, b = means[:-1], means[1:]
+    total = a + b
+    v[1:-1] = np.where(total > 0, 2.0 * a * b / np.where(total > 0, total, 1.0), 0.0)
     return v
 
 

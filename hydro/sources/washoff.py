@@ -19,7 +19,7 @@ import numpy as np
 
 from hydro.sources.timing import day_of_year, days_in_years, spread
 
-#: Yearly rates that follow the year blending (the point sources keep calendar years, as point_loads).
+#: Yearly rates that follow the year blending (the point sources: plant by plant, :func:`timed_point`).
 BLENDED_RATES = ("emc_mg_per_l", "gw_input_kg_d", "tau_days", "rural_domestic", "livestock", "deposition")
 #: Sources that build up on the surface with ``delivery_timing = "washoff"``, and where surface-applied N goes.
 WASHED_SOURCES = ("rural_domestic", "livestock")
@@ -154,6 +154,7 @@ def timed_rates(subs, years, year_index, rates: dict[str, np.ndarray], area: np.
     for i, key in enumerate(plain):
         out[key] = both[:, i * n_sub:(i + 1) * n_sub]
     out["gw_input_kg_d"] = spread(rates["gw_input_kg_d"], years, year_index, doy, blended, leach)
+    out["point"] = _points(subs, years, year_index)
     out["_surface"] = np.zeros_like(out["emc_mg_per_l"])
     surface = np.array([0.0 if s.timing is None else s.timing.surface_fraction for s in subs])
     if np.any(surface > 0):
@@ -161,6 +162,29 @@ def timed_rates(subs, years, year_index, rates: dict[str, np.ndarray], area: np.
         out["_surface"] = spread(kg_d, years, year_index, doy, blended,
                                  _season_weights(subs, years, applied, (1.0, 1.0, 0.0)))
     return np.arange(year_index.shape[0], dtype=np.int64), out
+
+
+def timed_point(sub, per_year: np.ndarray, years: np.ndarray, year_index: np.ndarray) -> np.ndarray:
+    """Daily TN load [n_day] of one point source of ``sub`` from its yearly rate [n_year] (kg/d).
+
+    Blended across years when the subbasin's timing table says so, else constant in each
+    calendar year.  :func:`hydro.sources.point_loads` and the ``point`` column of
+    :func:`hydro.sources.daily_loads` both use it, so the column stays the plants' sum.
+    """
+    if sub.timing is None or sub.timing.years != "blended":
+        return per_year[year_index]
+    doy = day_of_year(years, year_index)
+    return spread(per_year[:, None], years, year_index, doy, np.array([True]))[:, 0]
+
+
+def _points(subs, years: np.ndarray, year_index: np.ndarray) -> np.ndarray:
+    """The ``point`` column [n_day, n_sub]: each subbasin's plants summed (kg/d)."""
+    out = np.zeros((year_index.shape[0], len(subs)))
+    for s, sub in enumerate(subs):
+        for ps in sub.point:
+            rate = ps.discharge_m3_per_day.at(years) * ps.tn_mg_per_l.at(years) * 1e-3  # m3/d x mg/L -> kg/d
+            out[:, s] += timed_point(sub, rate, years, year_index)
+    return out
 
 
 def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: np.ndarray | None
