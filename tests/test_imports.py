@@ -55,6 +55,9 @@ ALLOWED_DUPLICATES: dict[str, frozenset[str]] = {
     "open_results": frozenset({"hydro.model", "hydro.results"}),
     # a monitoring series of a results file, and a transfer's series CSV
     "read_series": frozenset({"hydro.monitoring", "hydro.transfers"}),
+    # the day of the year of dates (PET, re-exported by hydro.runoff) and of a run's days from its
+    # years (the sources' timing, added beside it): same name, different arguments
+    "day_of_year": frozenset({"hydro.pet", "hydro.sources.timing"}),
     # a basin's weather ensemble, and the scenarios' (re-exported as hydro.scenarios.run_ensemble)
     "run_ensemble": frozenset({"hydro.ensemble", "hydro.scenarios.run"}),
     # the report's section helpers (html's page section, payments' and classes' report sections)

@@ -33,8 +33,9 @@ import numpy as np
 from hydro.errors import HydroError, suggest
 from hydro.scenarios.basin_tables import BasinInfo, YearlyParameters
 from hydro.scenarios.kinds import KINDS
-from hydro.scenarios.kinds.base import Compilation, annualise, days_in_years
+from hydro.scenarios.kinds.base import Compilation, annualise
 from hydro.scenarios.spec import ScenarioFile, Where
+from hydro.sources.timing import days_in_years
 
 #: What each kind changes, in one line (from :data:`hydro.scenarios.kinds.KINDS`).
 EFFECTS = {name: kind.effect for name, kind in KINDS.items()}

@@ -10,7 +10,6 @@ subbasin and year) and turns that quantity into yearly costs
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -193,14 +192,9 @@ def annualise(spent: np.ndarray, lifetime_years: float, rate: float) -> np.ndarr
     return out
 
 
-def days_in_years(years) -> np.ndarray:
-    """Length of each calendar year, days."""
-    return np.array([366.0 if calendar.isleap(int(y)) else 365.0 for y in years])
-
-
 def ramp_up(base: np.ndarray, target: float, f: np.ndarray) -> np.ndarray:
     """``base + f * max(target - base, 0)``: raised towards ``target``, never lowered."""
     return base + f * np.maximum(target - base, 0.0)
 
 
-__all__ = ["Compilation", "MeasureKind", "Number", "annualise", "days_in_years", "ramp_up"]
+__all__ = ["Compilation", "MeasureKind", "Number", "annualise", "ramp_up"]

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from hydro.errors import HydroError, suggest
 from hydro.scenarios.fields import REQUIRED, Where
-from hydro.scenarios.kinds.base import MeasureKind, Number, days_in_years
+from hydro.scenarios.kinds.base import MeasureKind, Number
+from hydro.sources.timing import days_in_years
 from hydro.units import SECONDS_PER_DAY
 
 
