@@ -16,9 +16,10 @@ Kernels, in the order a run uses them
     per day: face flows, volume rates, withdrawals, the sub-step and the
     dispersive conductances.
 :func:`fill_ghosts`, :func:`advective_fluxes`, :func:`reservoir_step`,
-:func:`withdraw`, :func:`advect`, :func:`disperse` (with :func:`exchanges`
-and :func:`record_exchanges`), :func:`remove`
-    the rest of a sub-step: withdrawals, advection, then dispersion and removal.
+:func:`withdraw`, :func:`advect`, :func:`disperse` (with :func:`_exchanges`),
+:func:`react`
+    the rest of a sub-step: withdrawals, advection, then dispersion and removal
+    (every tag of a group in one call), and reactions between species.
 :func:`day_outputs`
     per day: outputs and budget terms from the day's accumulators.
 :func:`simulate_kernel`
@@ -565,7 +566,7 @@ def advect(m, c, fk, lat, dt, inv_v):
 
 @kernel
 def advect_remove(m, c, fk, lat, dt, inv_v, keep, racc):
-    """:func:`advect` then :func:`remove` in one pass (runs without dispersion)."""
+    """:func:`advect` then the removal by ``keep`` (g into ``racc``) in one pass (runs without dispersion)."""
     for p in range(1, m.shape[0]):
         after = m[p] + dt * (fk[p - 1] - fk[p] + lat[p])
         mp = after * keep[p]
@@ -584,9 +585,98 @@ def withdraw(m, c, wdraw, dt, wacc):
 
 
 @kernel
-def exchanges(m, c, tau, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t):
-    """The dispersive exchanges that are not faces of the stencil (side junctions, concentration
-    inlets), explicit over ``tau`` seconds from concentrations ``c``, applied to ``m``."""
+def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last,
+             fj_acc, dinlets, first, b_cond, boundary_conc, day, disp_acc, sec_kind, sec_index, sec_slot, sec_acc,
+             ghost_up, h_cond, cin, rr):
+    """Dispersion of every tag of a group over ``tau`` seconds by Heun's method, then removal by ``keep``.
+
+    Heun's method (the second-order strong-stability-preserving Runge-Kutta
+    scheme) is two explicit stages: ``m1 = m + tau L(c)``, then
+    ``m <- (m + m1) / 2 + tau / 2 L(c1)``.  Each stage is a forward Euler step,
+    so it stays within the range of its inputs under the same limit; unlike a
+    single forward Euler step it is second order in time, which keeps the cell
+    next to a flux inlet second order.  Tag ``k`` is tracer ``t0 + k`` (mass
+    row ``mass[t0 + k]``, concentrations ``c[k]``, which end at the new values;
+    its accumulators are row ``k`` of ``racc``, ``sj_acc``, ...); ``m1``, ``c1``
+    are work arrays.  The tags share one call (a call's arguments cost more than
+    a small network's stencil), and each stage is a pass of the stencil plus the
+    few exchanges that are not faces of it: side junctions (``sj_*``),
+    concentration inlets (``dinlets``, conductance ``b_cond`` to
+    ``boundary_conc``) and the dispersive part of the inflow at flux inlets,
+    ``H (c_in - c_1)`` (conductance ``h_cond`` to the inflow concentration
+    ``cin``), whose mass is added to ``rr`` (per tag and chain, g).  The
+    dispersive fluxes are booked at both stages' concentrations: side
+    junctions (``sj_acc``, g), fused junctions (``fj_acc``, the concentration
+    step times seconds, multiplied by the conductance later), concentration
+    inlets (``disp_acc``, g) and sections (``sec_acc``, g).
+    """
+    n_pad = m1.shape[0]
+    half = 0.5 * tau
+    for k in range(n_tag):
+        t = t0 + k
+        m = mass[t]
+        ck = c[k]
+        # stage 1: the stencil in one pass, then the explicit exchanges at c
+        for p in range(1, n_pad - 1):
+            mp = m[p] + tau * (cond[p - 1] * (ck[p - 1] - ck[p]) + cond[p] * (ck[p + 1] - ck[p]))
+            m1[p] = mp
+            c1[p] = mp * inv_v[p]
+        m1[0] = m[0]
+        m1[n_pad - 1] = m[n_pad - 1]
+        c1[0] = 0.0
+        c1[n_pad - 1] = 0.0
+        _exchanges(m1, ck, tau, half, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t,
+                   ghost_up, h_cond, cin, rr, k)
+        # concentrations of the cells the exchanges changed
+        for j in range(sj_a.shape[0]):
+            c1[sj_a[j]] = m1[sj_a[j]] * inv_v[sj_a[j]]
+            c1[sj_b[j]] = m1[sj_b[j]] * inv_v[sj_b[j]]
+        for j in range(dinlets.shape[0]):
+            q = first[dinlets[j]]
+            c1[q] = m1[q] * inv_v[q]
+        for j in range(ghost_up.shape[0]):
+            if h_cond[j] > 0.0:
+                q = ghost_up[j] + 1
+                c1[q] = m1[q] * inv_v[q]
+        # book half a step of the fluxes at each stage's concentrations
+        for j in range(sj_a.shape[0]):
+            a = sj_a[j]
+            b = sj_b[j]
+            sj_acc[k, j] += half * sj_cond[j] * ((ck[a] - ck[b]) + (c1[a] - c1[b]))
+        for j in range(fj_reach.shape[0]):
+            a = last[fj_reach[j]]
+            fj_acc[k, j] += half * ((ck[a] - ck[a + 1]) + (c1[a] - c1[a + 1]))
+        for j in range(dinlets.shape[0]):
+            r = dinlets[j]
+            q = first[r]
+            disp_acc[k, r] += half * b_cond[j] * (2.0 * boundary_conc[day, r, t] - ck[q] - c1[q])
+        for j in range(sec_kind.shape[0]):
+            if sec_kind[j] == 1:
+                p = sec_slot[j]
+                sec_acc[k, j] += half * cond[p] * ((ck[p] - ck[p + 1]) + (c1[p] - c1[p + 1]))
+            elif sec_kind[j] == 2:
+                x = sec_index[j]
+                sec_acc[k, j] += half * sj_cond[x] * ((ck[sj_a[x]] - ck[sj_b[x]]) + (c1[sj_a[x]] - c1[sj_b[x]]))
+        # stage 2: (m + m1) / 2 = m + tau/2 L(c), plus tau/2 L(c1); removal after it.
+        # The explicit exchanges at c1 go in first (into m1, which the pass reads)
+        _exchanges(m1, c1, tau, half, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t,
+                   ghost_up, h_cond, cin, rr, k)
+        rk = racc[k]
+        for p in range(1, n_pad - 1):
+            after = 0.5 * (m[p] + m1[p]) + half * (cond[p - 1] * (c1[p - 1] - c1[p]) + cond[p] * (c1[p + 1] - c1[p]))
+            mp = after * keep[p]
+            rk[p] += after - mp
+            m[p] = mp
+            ck[p] = mp * inv_v[p]
+
+
+@kernel
+def _exchanges(m, c, tau, w, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t, ghost_up, h_cond,
+               cin, rr, k):
+    """The dispersive exchanges that are not faces of the stencil, explicit over ``tau`` seconds from
+    concentrations ``c``, applied to ``m``: side junctions, concentration inlets, and the dispersive
+    part of the inflow at flux (Danckwerts) inlets, ``H (c_in - c_1)``, of which ``w`` seconds are
+    booked in ``rr[k]`` (g, per chain)."""
     for j in range(sj_a.shape[0]):
         x = tau * sj_cond[j] * (c[sj_a[j]] - c[sj_b[j]])
         m[sj_a[j]] -= x
@@ -594,106 +684,13 @@ def exchanges(m, c, tau, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_c
     for j in range(dinlets.shape[0]):
         r = dinlets[j]
         m[first[r]] += tau * b_cond[j] * (boundary_conc[day, r, t] - c[first[r]])
-
-
-@kernel
-def inlet_exchanges(m, c, tau, w, ghost_up, h_cond, cin, rr):
-    """The dispersive part of the inflow at flux (Danckwerts) inlets, ``H (c_in - c_1)``, over
-    ``tau`` seconds from concentrations ``c``, applied to ``m``; ``w`` seconds of it booked in ``rr``
-    (g, per chain)."""
     for j in range(ghost_up.shape[0]):
         h = h_cond[j]
         if h > 0.0:
             p = ghost_up[j] + 1
-            x = h * (cin[j] - c[p])
+            x = h * (cin[k, j] - c[p])
             m[p] += tau * x
-            rr[j] += w * x
-
-
-@kernel
-def record_exchanges(c, c1, w, cond, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond,
-                     boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc):
-    """Book ``w`` seconds of the dispersive fluxes at each of the concentrations ``c`` and ``c1``
-    (Heun's two stages; g; for fused junctions the concentration step times seconds,
-    multiplied by the conductance later), in one pass over the junctions and sections."""
-    for j in range(sj_a.shape[0]):
-        a = sj_a[j]
-        b = sj_b[j]
-        sj_acc[j] += w * sj_cond[j] * ((c[a] - c[b]) + (c1[a] - c1[b]))
-    for j in range(fj_reach.shape[0]):
-        a = last[fj_reach[j]]
-        fj_acc[j] += w * ((c[a] - c[a + 1]) + (c1[a] - c1[a + 1]))
-    for j in range(dinlets.shape[0]):
-        r = dinlets[j]
-        q = first[r]
-        disp_acc[r] += w * b_cond[j] * (2.0 * boundary_conc[day, r, t] - c[q] - c1[q])
-    for j in range(sec_kind.shape[0]):
-        if sec_kind[j] == 1:
-            p = sec_slot[j]
-            sec_acc[j] += w * cond[p] * ((c[p] - c[p + 1]) + (c1[p] - c1[p + 1]))
-        elif sec_kind[j] == 2:
-            k = sec_index[j]
-            sec_acc[j] += w * sj_cond[k] * ((c[sj_a[k]] - c[sj_b[k]]) + (c1[sj_a[k]] - c1[sj_b[k]]))
-
-
-@kernel
-def disperse(m, c, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc,
-             dinlets, first, b_cond, boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc,
-             ghost_up, h_cond, cin, rr):
-    """Dispersion of one tracer over ``tau`` seconds by Heun's method, then removal by ``keep``.
-
-    Heun's method (the second-order strong-stability-preserving Runge-Kutta
-    scheme) is two explicit stages: ``m1 = m + tau L(c)``, then
-    ``m <- (m + m1) / 2 + tau / 2 L(c1)``.  Each stage is a forward Euler step,
-    so it stays within the range of its inputs under the same limit; unlike a
-    single forward Euler step it is second order in time, which keeps the cell
-    next to a flux inlet second order.  ``c`` ends at the new concentrations;
-    ``m1``, ``c1`` are work arrays.  The dispersive part of the inflow at flux
-    inlets (:func:`inlet_exchanges`, conductance ``h_cond`` to the inflow
-    concentration ``cin``) is integrated with the rest; the mass it brings in is
-    added to ``rr`` (per chain, g).
-    """
-    n_pad = m.shape[0]
-    half = 0.5 * tau
-    # stage 1 in one pass (the stencil), then the few explicit exchanges
-    for p in range(1, n_pad - 1):
-        mp = m[p] + tau * (cond[p - 1] * (c[p - 1] - c[p]) + cond[p] * (c[p + 1] - c[p]))
-        m1[p] = mp
-        c1[p] = mp * inv_v[p]
-    m1[0] = m[0]
-    m1[n_pad - 1] = m[n_pad - 1]
-    c1[0] = 0.0
-    c1[n_pad - 1] = 0.0
-    exchanges(m1, c, tau, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t)
-    inlet_exchanges(m1, c, tau, half, ghost_up, h_cond, cin, rr)
-    _refresh(c1, m1, inv_v, sj_a, sj_b, dinlets, first, ghost_up, h_cond)
-    record_exchanges(c, c1, half, cond, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first,
-                     b_cond, boundary_conc, day, t, disp_acc, sec_kind, sec_index, sec_slot, sec_acc)
-    # stage 2: (m + m1) / 2 = m + tau/2 L(c), plus tau/2 L(c1); removal after it.
-    # The explicit exchanges at c1 go in first (into m1, which the pass reads)
-    exchanges(m1, c1, tau, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t)
-    inlet_exchanges(m1, c1, tau, half, ghost_up, h_cond, cin, rr)
-    for p in range(1, n_pad - 1):
-        after = 0.5 * (m[p] + m1[p]) + half * (cond[p - 1] * (c1[p - 1] - c1[p]) + cond[p] * (c1[p + 1] - c1[p]))
-        mp = after * keep[p]
-        racc[p] += after - mp
-        m[p] = mp
-        c[p] = mp * inv_v[p]
-
-
-@kernel
-def _refresh(c, m, inv_v, sj_a, sj_b, dinlets, first, ghost_up, h_cond):
-    """Concentrations of the cells the explicit exchanges changed (after :func:`exchanges`)."""
-    for j in range(sj_a.shape[0]):
-        c[sj_a[j]] = m[sj_a[j]] * inv_v[sj_a[j]]
-        c[sj_b[j]] = m[sj_b[j]] * inv_v[sj_b[j]]
-    for j in range(dinlets.shape[0]):
-        q = first[dinlets[j]]
-        c[q] = m[q] * inv_v[q]
-    for j in range(ghost_up.shape[0]):
-        if h_cond[j] > 0.0:
-            q = ghost_up[j] + 1
-            c[q] = m[q] * inv_v[q]
+            rr[k, j] += w * x
 
 
 @kernel
@@ -757,7 +754,7 @@ def reaction_propagators(day, dt, t0, n_src, n_sp, reach_rate, rx_from, rx_to, r
     s-1.  Reactions go from a species to a later one, so ``K`` is lower
     triangular and so is ``prop[r]`` (n_sp x n_sp).  The diagonal is set to its
     exact value ``exp(K[s, s] dt)``, so a species without reactions is removed
-    exactly as :func:`remove` would.
+    exactly as a group without species is (``keep``).
     """
     for r in range(prop.shape[0]):
         for i in range(n_sp):
@@ -822,16 +819,6 @@ def react(mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc):
                 rs[p] += ms[p] - acc[p]
                 ms[p] = acc[p]
                 cs[p] = acc[p] * inv_v[p]
-
-
-@kernel
-def remove(m, c, keep, racc):
-    """Exact first-order removal by the factors ``keep`` (g removed into ``racc``)."""
-    for p in range(m.shape[0]):
-        mp = m[p] * keep[p]
-        racc[p] += m[p] - mp
-        m[p] = mp
-        c[p] *= keep[p]
 
 
 @kernel
@@ -1257,23 +1244,20 @@ def simulate_kernel(
                         advect_remove(m, ck, fk, lat[t], tau, inv_ve, keep, removed_acc[k])
                         continue
                     advect(m, ck, fk, lat[t], tau, inv_ve)
-                    if sub == n_sub:
-                        continue
-                    if any_disp:
+                if any_disp and sub < n_sub:
+                    for k in range(n_tag):
                         for j in range(n_chain):
                             rr[k, j] = 0.0
-                        disperse(m, ck, m_work, c_work, cond, dt, inv_ve, keep, removed_acc[k], sj_a, sj_b,
-                                 sj_cond, sj_acc[k], fj_reach, last, fj_acc[k], dinlets, first, b_cond,
-                                 boundary_conc, day, t, disp_acc[k], sec_kind, sec_index, sec_slot, sec_acc[k],
-                                 ghost_up, h_cond, cin[k], rr[k])
-                        # the inlet mass of this step enters the budgets as inflow
+                    disperse(mass, c, t0, n_tag, m_work, c_work, cond, dt, inv_ve, keep, removed_acc, sj_a, sj_b,
+                             sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond, boundary_conc, day,
+                             disp_acc, sec_kind, sec_index, sec_slot, sec_acc, ghost_up, h_cond, cin, rr)
+                    # the inlet mass of this step enters the budgets as inflow
+                    for k in range(n_tag):
                         for j in range(n_chain):
                             x = rr[k, j]
                             r_prev[k, j] = x
-                            inlet_debt[t, j] += x
-                            facc[ghost_up[j]] += x
-                    else:
-                        remove(m, ck, keep, removed_acc[k])
+                            inlet_debt[t0 + k, j] += x
+                            flux_acc[k, ghost_up[j]] += x
                 if mixed and sub < n_sub:
                     react(mass, c, prop_slot, t0, n_sp, n_src, inv_ve, removed_acc, acc_row)
 
