@@ -26,7 +26,9 @@ table ``basins/region/quality.toml``.
 Modules: :mod:`~hydro.sources.yearly` (values that change by year),
 :mod:`~hydro.sources.parameters` (frozen dataclasses and the TOML reader),
 :mod:`~hydro.sources.loads` (the daily computation; the kernel is
-:mod:`hydro._sources_kernels`).  Every parameter is documented in
+:mod:`hydro._sources_kernels`), :mod:`~hydro.sources.timing` and
+:mod:`~hydro.sources.washoff` (seasons, years blended across 1 January, the
+wash-off store and flow timing of ``[subbasins.sources.timing]``).  Every parameter is documented in
 ``docs/sources.md``.
 """
 
