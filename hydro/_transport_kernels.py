@@ -460,24 +460,26 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
 
 
 @kernel
-def fill_ghosts(c, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qin, into_res, last,
+def fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qin, into_res, last,
                 reach_down_index, res_c):
-    """Ghost slots of one tracer: inlet mixture of chain heads, downstream neighbours of tails.
+    """Ghost slots of the tags of a group (``c[k]``, ``inflow[k]``, ``res_c[k]``): inlet mixture of
+    chain heads, downstream neighbours of tails.
 
     An inlet without water (a river's source) has no mixture: the first cell's
     own value stands in (zero gradient).  Reaches ending in a reservoir see the
     reservoir's concentration downstream.
     """
-    for j in range(ghost_up.shape[0]):
-        h = chain_head[j]
-        if inv_qin[h] > 0.0:
-            c[ghost_up[j]] = inflow[j] * inv_qin[h]
-        else:
-            c[ghost_up[j]] = c[ghost_up[j] + 1]
-        c[ghost_dn[j]] = c[dn_src[j]]
-    for j in range(into_res.shape[0]):
-        r = into_res[j]
-        c[last[r] + 1] = res_c[reach_down_index[r]]
+    for k in range(n_tag):
+        for j in range(ghost_up.shape[0]):
+            h = chain_head[j]
+            if inv_qin[h] > 0.0:
+                c[k, ghost_up[j]] = inflow[k, j] * inv_qin[h]
+            else:
+                c[k, ghost_up[j]] = c[k, ghost_up[j] + 1]
+            c[k, ghost_dn[j]] = c[k, dn_src[j]]
+        for j in range(into_res.shape[0]):
+            r = into_res[j]
+            c[k, last[r] + 1] = res_c[k, reach_down_index[r]]
 
 
 @kernel
@@ -551,37 +553,65 @@ def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
 
 
 @kernel
-def advect(m, c, fk, lat, dt, inv_v):
-    """Advective update of one tracer over a sub-step (a flat stencil over the padded array).
+def advect(mass, c, t0, n_tag, fa, whole, fk, inflow, s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc,
+           acc_slots, flux_acc, withdrawing, wdraw, withdrawn_acc, removing, keep, removed_acc, lat, inv_v):
+    """Withdrawals and the advective update of every tag of a group over ``tau`` seconds.
 
-    ``m`` gains ``dt (F_in - F_out + sources)``; the new concentration is the
-    mass times ``inv_v``, the inverse volume at the end of the sub-step (0 in
-    ghost slots, which collect meaningless mass that is never read).
+    Each tag's face fluxes (g s-1) are the group's, ``fa`` (``whole``: a group
+    of one tag), or its share of them, ``fa`` (the group's flux per unit of its
+    upwind concentration) times its concentration, in ``fk``; the inlet ghost of
+    each chain carries the advective part of the inflow (``inflow`` less the
+    share ``s_used`` left to dispersion), side tributaries enter the first cell
+    of the reach below as a source (``extra_acc``), and the fluxes of
+    ``acc_slots`` are booked (``flux_acc``, g).  Water taken out (``wdraw``)
+    leaves with the cell's concentration (``withdrawn_acc``, g).  Then the
+    update is a flat stencil over the padded array: ``m`` gains ``tau (F_in -
+    F_out + sources)`` and the new concentration is the mass times ``inv_v``,
+    the inverse volume at the end of the step (0 in ghost slots, which collect
+    meaningless mass that is never read).  With ``removing`` (runs without
+    dispersion) the removal by ``keep`` follows in the same pass
+    (``removed_acc``, g).
     """
-    for p in range(1, m.shape[0]):
-        mp = m[p] + dt * (fk[p - 1] - fk[p] + lat[p])
-        m[p] = mp
-        c[p] = mp * inv_v[p]
-
-
-@kernel
-def advect_remove(m, c, fk, lat, dt, inv_v, keep, racc):
-    """:func:`advect` then the removal by ``keep`` (g into ``racc``) in one pass (runs without dispersion)."""
-    for p in range(1, m.shape[0]):
-        after = m[p] + dt * (fk[p - 1] - fk[p] + lat[p])
-        mp = after * keep[p]
-        racc[p] += after - mp
-        m[p] = mp
-        c[p] = mp * inv_v[p]
-
-
-@kernel
-def withdraw(m, c, wdraw, dt, wacc):
-    """Water taken out over a sub-step leaves with the cell's concentration (g into ``wacc``)."""
-    for p in range(m.shape[0]):
-        w = dt * wdraw[p] * c[p]
-        wacc[p] += w
-        m[p] -= w
+    n_pad = fk.shape[0]
+    inv_tau = 1.0 / tau
+    for k in range(n_tag):
+        t = t0 + k
+        ck = c[k]
+        m = mass[t]
+        f = fa if whole else fk
+        if not whole:
+            for p in range(n_pad):
+                f[p] = fa[p] * ck[p]
+        # mass entering each chain head is its inlet ghost's flux
+        for j in range(ghost_up.shape[0]):
+            f[ghost_up[j]] = inflow[k, j] - s_used[k, j] * inv_tau
+        for j in range(side_src.shape[0]):
+            x = tau * f[side_src[j]]
+            m[side_dst[j]] += x
+            extra_acc[k, side_reach[j]] += x
+        for j in range(acc_slots.shape[0]):
+            q = acc_slots[j]
+            flux_acc[k, q] += tau * f[q]
+        if withdrawing:
+            wk = withdrawn_acc[k]
+            for p in range(n_pad):
+                w = tau * wdraw[p] * ck[p]
+                wk[p] += w
+                m[p] -= w
+        lk = lat[t]
+        if removing:
+            rk = removed_acc[k]
+            for p in range(1, n_pad):
+                after = m[p] + tau * (f[p - 1] - f[p] + lk[p])
+                mp = after * keep[p]
+                rk[p] += after - mp
+                m[p] = mp
+                ck[p] = mp * inv_v[p]
+        else:
+            for p in range(1, n_pad):
+                mp = m[p] + tau * (f[p - 1] - f[p] + lk[p])
+                m[p] = mp
+                ck[p] = mp * inv_v[p]
 
 
 @kernel
@@ -1142,8 +1172,8 @@ def simulate_kernel(
                                 j = head_chain[res_down_index[s]]
                                 if j >= 0:
                                     inflow[k, j] += res_outflow[day, s] * res_c[k, s]
-                    fill_ghosts(c[k], ghost_up, ghost_dn, dn_src, chain_head, inflow[k], inv_qin, into_res,
-                                last, reach_down_index, res_c[k])
+                fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qin, into_res, last,
+                            reach_down_index, res_c)
                 # fluxes of the constituent from the old state; each tag carries the
                 # share it holds in the upwind slot, so the tags add up exactly
                 if n_tag == 1:
@@ -1216,34 +1246,10 @@ def simulate_kernel(
                 # (H (c_in - c_1) each), off the advective inflow of this step
                 _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
                              r_prev, inlet_debt, s_used, cin)
-                for k in range(n_tag):
-                    t = t0 + k
-                    ck = c[k]
-                    m = mass[t]
-                    if n_tag == 1:
-                        fk = flux_total
-                    else:
-                        fk = flux
-                        for p in range(n_pad):
-                            fk[p] = flux_per_conc[p] * ck[p]
-                    # mass entering each chain head is its inlet ghost's flux
-                    inv_tau = 1.0 / tau
-                    for j in range(n_chain):
-                        fk[ghost_up[j]] = inflow[k, j] - s_used[k, j] * inv_tau
-                    for j in range(n_side):
-                        x = tau * fk[side_src[j]]
-                        m[side_dst[j]] += x
-                        extra_acc[k, side_reach[j]] += x
-                    facc = flux_acc[k]
-                    for j in range(acc_slots.shape[0]):
-                        q = acc_slots[j]
-                        facc[q] += tau * fk[q]
-                    if any_withdrawal:
-                        withdraw(m, ck, wdraw, tau, withdrawn_acc[k])
-                    if not any_disp and sub < n_sub:  # removal fused into the advection pass
-                        advect_remove(m, ck, fk, lat[t], tau, inv_ve, keep, removed_acc[k])
-                        continue
-                    advect(m, ck, fk, lat[t], tau, inv_ve)
+                advect(mass, c, t0, n_tag, flux_total if n_tag == 1 else flux_per_conc, n_tag == 1, flux, inflow,
+                       s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc, acc_slots, flux_acc,
+                       any_withdrawal, wdraw, withdrawn_acc, not any_disp and sub < n_sub, keep, removed_acc, lat,
+                       inv_ve)
                 if any_disp and sub < n_sub:
                     for k in range(n_tag):
                         for j in range(n_chain):
