@@ -1027,6 +1027,7 @@ def simulate_kernel(
     rr = np.zeros((g_max, n_chain))
     s_used = np.zeros((g_max, n_chain))
     cin = np.zeros((g_max, n_chain))
+    disp_out = np.zeros(n_reach)  # dispersive mass through each reach outlet in the day, g (work)
     extra_acc = np.zeros((g_max, n_reach))  # side tributaries and reservoirs into fused reaches, g
     disp_acc = np.zeros((g_max, n_reach))
     sj_acc = np.zeros((g_max, n_sj))
@@ -1271,13 +1272,13 @@ def simulate_kernel(
             for k in range(n_tag):
                 t = t0 + k
                 _flush_tiny(mass[t], removed_acc[k], res_mass[:, t], res_rm_day[k])
-                day_outputs(day, period, t, k, dt, reach_cell_start, cell_reach, reach_down_index, main_up,
-                            first, last, pos, section_cell, point_cell, sj_reach, fj_reach, fj_cond,
-                            boundary_flux, lateral_load, point_load, res_load, res_volume, res_mass,
-                            flux_acc, removed_acc, withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc,
-                            sec_acc, res_out_day, res_in_day, res_rm_day, out_reach_mass, out_reach_disp,
-                            out_section_mass, out_section_disp, out_res_conc, out_res_outmass, budget_reach,
-                            budget_res)
+            day_outputs(day, period, t0, n_tag, reach_cell_start, cell_reach, reach_down_index, main_up,
+                        first, last, pos, section_cell, point_cell, sj_reach, fj_reach, fj_cond,
+                        boundary_flux, lateral_load, point_load, res_load, res_volume, res_mass,
+                        flux_acc, removed_acc, withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc,
+                        sec_acc, res_out_day, res_in_day, res_rm_day, disp_out, out_reach_mass, out_reach_disp,
+                        out_section_mass, out_section_disp, out_res_conc, out_res_outmass, budget_reach,
+                        budget_res)
 
         # volumes at the end of the day: the water balance of each cell
         for p in range(n_pad):
@@ -1379,58 +1380,62 @@ def _flush_tiny(m, racc, res_m, res_rm):
 
 
 @kernel
-def day_outputs(day, period, t, k, dt, reach_cell_start, cell_reach, reach_down_index, main_up, first,
+def day_outputs(day, period, t0, n_tag, reach_cell_start, cell_reach, reach_down_index, main_up, first,
                 last, pos, section_cell, point_cell, sj_reach, fj_reach, fj_cond, boundary_flux,
                 lateral_load, point_load, res_load, res_volume, res_mass, flux_acc, removed_acc,
                 withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc, sec_acc, res_out_day, res_in_day,
-                res_rm_day, out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc,
-                out_res_outmass, budget_reach, budget_res):
-    """Daily outputs and budget terms of tracer ``t`` (tag ``k`` of its group) from the accumulators."""
-    n_reach = reach_cell_start.shape[0] - 1
-    d_acc = disp_acc[k]
-    for j in range(sj_reach.shape[0]):
-        d_acc[sj_reach[j]] -= sj_acc[k, j]
-        d_acc[reach_down_index[sj_reach[j]]] += sj_acc[k, j]
-    # dispersive mass leaving each reach through its outlet, g
-    disp_out = np.zeros(n_reach)
-    for j in range(sj_reach.shape[0]):
-        disp_out[sj_reach[j]] += sj_acc[k, j]
-    for j in range(fj_reach.shape[0]):
-        x = fj_cond[j] * fj_acc[k, j]
-        d_acc[fj_reach[j]] -= x
-        d_acc[reach_down_index[fj_reach[j]]] += x
-        disp_out[fj_reach[j]] += x
-    for r in range(n_reach):
-        rm = 0.0
-        wd = 0.0
-        for p in range(first[r], last[r] + 1):
-            rm += removed_acc[k, p]
-            wd += withdrawn_acc[k, p]
-        out_m = flux_acc[k, last[r]]
-        out_reach_mass[day, r, t] = out_m
-        out_reach_disp[day, r, t] = disp_out[r]
-        if main_up[r] < 0:
-            in_m = flux_acc[k, first[r] - 1]
-        else:
-            in_m = flux_acc[k, last[main_up[r]]] + extra_acc[k, r] + SECONDS_PER_DAY * boundary_flux[day, r, t]
-        budget_reach[period, r, B_INFLOW, t] += in_m
-        budget_reach[period, r, B_LATERAL, t] += SECONDS_PER_DAY * lateral_load[day, r, t]
-        budget_reach[period, r, B_OUTFLOW, t] += out_m
-        budget_reach[period, r, B_REMOVAL, t] += rm
-        budget_reach[period, r, B_WITHDRAWAL, t] += wd
-        budget_reach[period, r, B_DISPERSION, t] += d_acc[r]
-    for j in range(point_cell.shape[0]):
-        budget_reach[period, cell_reach[point_cell[j]], B_POINT, t] += SECONDS_PER_DAY * point_load[day, j, t]
-    for j in range(section_cell.shape[0]):
-        out_section_mass[day, j, t] = flux_acc[k, pos[section_cell[j]]]
-        out_section_disp[day, j, t] = sec_acc[k, j]
-    for s in range(res_mass.shape[0]):
-        out_res_conc[day, s, t] = res_mass[s, t] / res_volume[day + 1, s]
-        out_res_outmass[day, s, t] = res_out_day[k, s]
-        budget_res[period, s, B_INFLOW, t] += res_in_day[k, s]
-        budget_res[period, s, B_LATERAL, t] += SECONDS_PER_DAY * res_load[day, s, t]
-        budget_res[period, s, B_OUTFLOW, t] += res_out_day[k, s]
-        budget_res[period, s, B_REMOVAL, t] += res_rm_day[k, s]
+                res_rm_day, disp_out, out_reach_mass, out_reach_disp, out_section_mass, out_section_disp,
+                out_res_conc, out_res_outmass, budget_reach, budget_res):
+    """Daily outputs and budget terms of the tags of a group (tag ``k`` is tracer ``t0 + k``) from the
+    accumulators; ``disp_out`` (R,) is work space."""
+    for k in range(n_tag):
+        t = t0 + k
+        n_reach = reach_cell_start.shape[0] - 1
+        d_acc = disp_acc[k]
+        for j in range(sj_reach.shape[0]):
+            d_acc[sj_reach[j]] -= sj_acc[k, j]
+            d_acc[reach_down_index[sj_reach[j]]] += sj_acc[k, j]
+        # dispersive mass leaving each reach through its outlet, g
+        for r in range(n_reach):
+            disp_out[r] = 0.0
+        for j in range(sj_reach.shape[0]):
+            disp_out[sj_reach[j]] += sj_acc[k, j]
+        for j in range(fj_reach.shape[0]):
+            x = fj_cond[j] * fj_acc[k, j]
+            d_acc[fj_reach[j]] -= x
+            d_acc[reach_down_index[fj_reach[j]]] += x
+            disp_out[fj_reach[j]] += x
+        for r in range(n_reach):
+            rm = 0.0
+            wd = 0.0
+            for p in range(first[r], last[r] + 1):
+                rm += removed_acc[k, p]
+                wd += withdrawn_acc[k, p]
+            out_m = flux_acc[k, last[r]]
+            out_reach_mass[day, r, t] = out_m
+            out_reach_disp[day, r, t] = disp_out[r]
+            if main_up[r] < 0:
+                in_m = flux_acc[k, first[r] - 1]
+            else:
+                in_m = flux_acc[k, last[main_up[r]]] + extra_acc[k, r] + SECONDS_PER_DAY * boundary_flux[day, r, t]
+            budget_reach[period, r, B_INFLOW, t] += in_m
+            budget_reach[period, r, B_LATERAL, t] += SECONDS_PER_DAY * lateral_load[day, r, t]
+            budget_reach[period, r, B_OUTFLOW, t] += out_m
+            budget_reach[period, r, B_REMOVAL, t] += rm
+            budget_reach[period, r, B_WITHDRAWAL, t] += wd
+            budget_reach[period, r, B_DISPERSION, t] += d_acc[r]
+        for j in range(point_cell.shape[0]):
+            budget_reach[period, cell_reach[point_cell[j]], B_POINT, t] += SECONDS_PER_DAY * point_load[day, j, t]
+        for j in range(section_cell.shape[0]):
+            out_section_mass[day, j, t] = flux_acc[k, pos[section_cell[j]]]
+            out_section_disp[day, j, t] = sec_acc[k, j]
+        for s in range(res_mass.shape[0]):
+            out_res_conc[day, s, t] = res_mass[s, t] / res_volume[day + 1, s]
+            out_res_outmass[day, s, t] = res_out_day[k, s]
+            budget_res[period, s, B_INFLOW, t] += res_in_day[k, s]
+            budget_res[period, s, B_LATERAL, t] += SECONDS_PER_DAY * res_load[day, s, t]
+            budget_res[period, s, B_OUTFLOW, t] += res_out_day[k, s]
+            budget_res[period, s, B_REMOVAL, t] += res_rm_day[k, s]
 
 
 @kernel
