@@ -16,12 +16,21 @@ Kernels, in the order a run uses them
     per day: face flows, volume rates, withdrawals, the sub-step and the
     dispersive conductances.
 :func:`fill_ghosts`, :func:`advective_fluxes`, :func:`reservoir_step`,
-:func:`withdraw`, :func:`advect`, :func:`disperse` (with :func:`_exchanges`),
-:func:`react`
-    the rest of a sub-step: withdrawals, advection, then dispersion and removal
-    (every tag of a group in one call), and reactions between species.
+:func:`advect`, :func:`disperse` (with :func:`_exchanges`), :func:`react`
+    the rest of a sub-step: withdrawals and advection, then dispersion and
+    removal, and reactions between species (their propagators per reach and
+    day from :func:`reaction_propagators`, per slot from
+    :func:`slot_propagators`).
 :func:`day_outputs`
     per day: outputs and budget terms from the day's accumulators.
+
+Every kernel of a sub-step takes all the tags of a group in one call: a call
+with many array arguments costs about as much as a pass of the stencil over a
+network of a few hundred cells (the shipped basins), so per-tag calls cost more
+than the arithmetic there.  Each pass stays a short loop that vectorises;
+passes fused into one loop carrying values from slot to slot (advection and
+the first dispersion stage, or the flux computed inside the advection) were
+measured slower: the carried values keep the loop scalar.
 :func:`simulate_kernel`
     the loop over days, constituents and sub-steps that calls them.
 
@@ -1181,10 +1190,10 @@ def simulate_kernel(
                     advective_fluxes(c[0], fq, lw, flux_total)
                 else:
                     for p in range(n_pad):
-                        acc = 0.0
-                        for k in range(n_tag):
-                            acc += c[k, p]
-                        c_total[p] = acc
+                        c_total[p] = 0.0
+                    for k in range(n_tag):  # tag by tag, so each pass runs along the slots
+                        for p in range(n_pad):
+                            c_total[p] += c[k, p]
                     advective_fluxes(c_total, fq, lw, flux_total)
                     # one division per slot, shared by the tags
                     for p in range(n_pad):

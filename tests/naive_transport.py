@@ -4,20 +4,24 @@ It follows :mod:`hydro._transport_kernels` one function per kernel, in plain
 Python, reach by reach, with lists and dicts instead of the padded flat layout,
 so that the compiled kernel can be compared with it on random inputs:
 
-==========================  =====================================
-kernel                      here
-==========================  =====================================
-``static_layout``           :func:`static_layout`
-``day_hydraulics``          :func:`day_hydraulics`
-``fill_ghosts`` + limiter   :func:`face_fluxes`
-``reservoir_step``          :func:`reservoir_step`
-``withdraw`` + ``advect``   :func:`advect`
-``disperse`` + ``remove``   :func:`disperse` (:func:`dispersion_rate`)
-``_inlet_split``            :func:`inlet_split`
-``reaction_propagators``    :func:`propagator` (scipy's ``expm``)
-``react``                   :func:`react`
-``day_outputs``             the end of :func:`run`
-==========================  =====================================
+===============================  =====================================
+kernel                           here
+===============================  =====================================
+``static_layout``                :func:`static_layout`
+``day_hydraulics``               :func:`day_hydraulics`
+``fill_ghosts`` + limiter        :func:`face_fluxes`
+``reservoir_step``               :func:`reservoir_step`
+``advect`` (withdrawals in it)   :func:`advect`
+``disperse`` (removal in it)     :func:`disperse` (:func:`dispersion_rate`)
+``_inlet_split``                 :func:`inlet_split`
+``reaction_propagators``         :func:`propagator` (scipy's ``expm``)
+``react``                        :func:`react`
+``day_outputs``                  the end of :func:`run`
+===============================  =====================================
+
+The kernels take every tag of a group in one call (``advect``, ``disperse``,
+``day_outputs``) and ``react`` runs species by species along the slots; here
+each tag and cell is handled on its own, which is the same arithmetic.
 
 Only the outputs the tests compare are produced: final cell concentrations,
 reach outlet and section masses per day, reservoir concentrations per day and
