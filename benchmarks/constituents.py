@@ -23,8 +23,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import best_time, emit, record
 
 from hydro.basin import Basin
+from hydro.pipeline import run_watershed
 from hydro.resources import basins_dir
-from hydro.watershed import run_watershed
 
 GOAL_SECONDS = 3.0
 

@@ -19,8 +19,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import emit, record  # noqa: E402
 
 from hydro.basin import Basin  # noqa: E402
+from hydro.pipeline import run_watershed  # noqa: E402
 from hydro.validation.problems import synthetic_watershed  # noqa: E402
-from hydro.watershed import run_watershed  # noqa: E402
 
 GOAL_SECONDS = 1.0
 

@@ -184,7 +184,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         return
     elif weather_seed is not None:
         from hydro.ensemble import member_weather
-        from hydro.watershed import run_watershed
+        from hydro.pipeline import run_watershed
 
         if not b.is_watershed:
             raise HydroError(f"{b.path}: --synthetic-weather needs a watershed basin (with [[subbasins]])")

@@ -39,7 +39,7 @@ def _member(args) -> Results:
     return it reduced to the output spec."""
     from hydro.batch import maybe_fail
     from hydro.outputspec import reduce
-    from hydro.watershed import run_watershed
+    from hydro.pipeline import run_watershed
 
     spec_path, overrides, start, end, seed, member, output = args
     maybe_fail(member)

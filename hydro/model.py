@@ -201,7 +201,7 @@ class Model:
         e = _date(end, "end")
         check_period(self._basin, s, e)
         if self._basin.is_watershed:
-            from hydro.watershed import run_watershed
+            from hydro.pipeline import run_watershed
 
             results = run_watershed(self._basin, s or self._basin.settings.start, e or self._basin.settings.end,
                                     weather=weather, apportion=apportion)

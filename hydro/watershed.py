@@ -1,7 +1,8 @@
-"""The watershed model: weather in, flows and nitrogen by source out.
+"""The watershed model's tables and processes: subbasins, weather, runoff, withdrawals, flows.
 
 A *watershed* basin has ``[[subbasins]]``: each drains into a reach (its runoff
-and loads spread along that reach) or straight into a reservoir.  A run chains
+and loads spread along that reach) or straight into a reservoir.  A run
+(:func:`hydro.pipeline.run_watershed`, which orders the steps) chains
 
 weather (station CSV, carried to each subbasin by a precipitation factor and a
 temperature lapse rate) -> Oudin PET -> CemaNeige snow on elevation bands ->
@@ -41,6 +42,7 @@ import dataclasses
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -48,9 +50,10 @@ from hydro.basin import Basin
 from hydro.catchment import MM_PER_DAY_KM2_TO_M3S as MM_KM2_PER_DAY_TO_M3_S
 from hydro.errors import HydroError, suggest
 from hydro.results import Results
-from hydro.simulation import G_PER_S_PER_KG_PER_DAY
 from hydro.tomlio import Table
-from hydro.tracers import part_loads, select, split_results, tracer_inputs
+
+if TYPE_CHECKING:
+    from hydro.sources.parameters import SourceParameters
 
 #: Stefan & Preud'homme (1993), JAWRA 29(1): 27-45: daily stream temperature from air.
 WATER_TEMP_INTERCEPT_C = 5.0
@@ -165,7 +168,7 @@ class Watershed:
     snow: bool
     initial_production_fraction: float
     initial_routing_fraction: float
-    sources: object  # hydro.sources.SourceParameters
+    sources: SourceParameters
 
     @classmethod
     def from_basin(cls, basin: Basin) -> "Watershed":
@@ -369,277 +372,6 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date]) 
                   aet_mm=res.aet_mm, exchange_mm=res.exchange_mm, precip_mm=precip_in, liquid_mm=liquid,
                   storage_start_mm=snow_start + res.initial.total_mm(),
                   storage_end_mm=snow_end + res.final.total_mm())
-
-
-def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baseline",
-                  history: str = "", timings: dict | None = None, weather=None,
-                  apportion: bool = True, constituents: tuple[str, ...] | None = None) -> Results:
-    """Simulate a watershed basin and return results with loads by source.
-
-    Parameters
-    ----------
-    basin : Basin
-        A basin with ``[[subbasins]]``.
-    start, end : date
-        Simulated period.
-    scenario, history : str
-        Recorded in the metadata.
-    timings : dict, optional
-        Filled with the wall time (s) of each component: ``weather``, ``runoff``,
-        ``sources``, ``routing``, ``transport``, ``results``.
-    weather : hydro.weather.DailyForcing, optional
-        Station weather replacing the basin's CSV (an ensemble member).
-    apportion : bool
-        Carry TN by source (default).  False carries it as one tag (``all``),
-        about 2.5 times faster on Miyun, for runs that need the totals only
-        (calibration); the totals are the same to round-off.
-    constituents : tuple of str, optional
-        Carry only these of the basin's constituents (by name; with their
-        species); default all.  Batch members that keep TN only (weather
-        ensembles, scenario ensembles) and water-only calibrations (``()``)
-        skip the work of the others; what is carried is computed exactly as in
-        a run of all of them.
-    """
-    import time
-
-    clock = [time.perf_counter()]
-
-    def lap(name):
-        now = time.perf_counter()
-        if timings is not None:
-            timings[name] = timings.get(name, 0.0) + now - clock[0]
-        clock[0] = now
-
-    from hydro.series import daily_dates
-    from hydro.simulation import assemble_results
-    from hydro.sources import INPUT_NAMES, SOURCE_NAMES, daily_loads, gross_inputs, point_loads
-    from hydro.transport import Constituent, TransportInputs, simulate
-
-    check_constituents(basin, list(basin.constituents))
-    carried = list(basin.constituents)
-    if constituents is not None:
-        unknown = sorted(set(constituents) - {c.name for c in carried})
-        if unknown:
-            raise HydroError(f"{basin.path}: no constituent {', '.join(unknown)} to carry; the basin has "
-                             f"{', '.join(c.name for c in carried)}")
-        carried = [c for c in carried if c.name in constituents]
-    ws = Watershed.from_basin(basin)
-    net = basin.network
-    lay = net.layout
-    dates = daily_dates(start, end)
-    n_day, n_reach, n_res = len(dates), len(net.reaches), len(net.reservoirs)
-    weather = subbasin_weather(ws, dates, weather)
-    lap("weather")
-    simulated = runoff = subbasin_runoff(ws, weather, dates)
-    observed = gauge_observations(basin, dates)
-    years = np.array([d.year for d in dates])
-    points = point_loads(ws.sources, years)
-    # effluent water joins its reach with the load (a town's sewage is water the
-    # runoff model does not see: supply from outside or from groundwater)
-    effluent = np.zeros((n_day, n_reach))
-    for k, reach in enumerate(points.reaches):
-        effluent[:, net.reach_index(reach)] += points.discharge_m3_per_day[:, k] / 86400.0
-    evap = np.tile(weather.station_pet_mm[:, None], (1, n_res))
-    rain = np.tile(weather.station_precip_mm[:, None], (1, n_res))
-    months = np.array([d.month for d in dates])
-    area = np.array([s.area_km2 for s in ws.subbasins])
-    # transfers and operations (hydro.transfers): water from outside the basin into
-    # reservoirs and reaches, release and ecological series, abstractions
-    from hydro.hydraulics import reservoir_arrays
-    from hydro.transfers import read_transfers
-
-    transfers = read_transfers(basin, dates)
-    target = (transfers.target_release(reservoir_arrays(net, months)["target"])
-              if transfers.any else None)
-    sim_lateral, sim_res = _lateral(net, ws, (simulated.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
-    withdrawn = withdrawals(basin, dates, (sim_lateral, sim_res + transfers.res_inflow),
-                            effluent + transfers.reach_inflow, evap, rain, months,
-                            target_release=target, extra=transfers.reach_abstraction)
-    if basin.settings.flow_driven:
-        runoff = match_gauges(basin, ws, simulated, observed, (evap, rain, months),
-                              effluent + transfers.reach_inflow - withdrawn,
-                              res_extra=transfers.res_inflow, target_release=target)
-    lap("runoff")
-
-    # subbasins -> reaches and reservoirs (plus the water transferred in)
-    lateral, res_local = _lateral(net, ws, (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
-    lateral += effluent - withdrawn + transfers.reach_inflow
-    res_local += transfers.res_inflow
-
-    # loads of every constituent's species by source (kg/d) -> tracers (g/s)
-    loads, names, gw = daily_loads(ws.sources, years, runoff.q_direct_mm.T, runoff.q_routed_mm.T, area)
-    quality = None
-    if any(p.name != "tn" for c in carried for p in c.parts):
-        from hydro.sources.quality import quality_loads, quality_table_of
-
-        table = quality_table_of(basin)
-        if table is not None:
-            quality = quality_loads(table, ws.sources, years, runoff.q_direct_mm.T, runoff.q_routed_mm.T, area,
-                                    loads, points)
-    parts = part_loads(basin, carried, loads, points.loads_kg_per_day, quality, transfers,
-                       others=[p.name for c in basin.constituents if c not in carried for p in c.parts])
-    tags = list(SOURCE_NAMES)
-    if transfers.carries_water_in:
-        tags.append("transfer")  # brought by water from outside the basin
-    if any(p.init_river > 0 or np.any(p.init_reservoir > 0) for p in parts):
-        tags.append("initial")  # present at the start, followed until it leaves
-    tin = tracer_inputs(net, ws.subbasins, carried, parts, tags, apportion, n_day, len(points.reaches))
-    tags, n_tag = tin.tags, len(tin.tags)
-    point_cell = np.array([lay.cell_at(net.reach_index(r), POINT_SOURCE_POSITION) for r in points.reaches],
-                          dtype=np.int64)
-    lap("sources")
-
-    hyd = flows(basin, lateral, res_local, evap, rain, months, target_release=target,
-                withdraws=bool(transfers.reach_abstraction))
-    lap("routing")
-    water_temp = np.maximum(0.0, WATER_TEMP_INTERCEPT_C + WATER_TEMP_SLOPE * weather.station_tmean_c)
-    year_list = sorted(set(years.tolist()))
-    period = np.searchsorted(year_list, years).astype(np.int64)
-    tracers, groups = list(tin.layout.tracers), list(tin.layout.groups)
-    species = list(tin.layout.group_species)
-    lateral_load, res_load, point_load = tin.lateral_load, tin.res_load, tin.point_load
-    init_conc, init_res_conc = tin.init_conc, tin.init_res_conc
-    n_tracer = len(tracers)
-    if transfers.carries_water_in:
-        # transferred water as a conservative tracer of 1 g/m3 (its own group): its
-        # concentration is the share of transferred water, its flux the transferred flow
-        tracers.append(Constituent(name="transferred_water", long_name="water transferred from "
-                                   "outside the basin (tracer, 1 g m-3)"))
-        groups.append(1)
-        species.append(1)
-        lateral_load = np.concatenate([lateral_load, transfers.reach_inflow[:, :, None]], axis=2)
-        res_load = np.concatenate([res_load, transfers.res_inflow[:, :, None]], axis=2)
-        point_load = np.concatenate([point_load, np.zeros(point_load.shape[:2] + (1,))], axis=2)
-        init_conc = np.concatenate([init_conc, np.zeros((lay.n_cells, 1))], axis=1)
-        init_res_conc = np.concatenate([init_res_conc, np.zeros((n_res, 1))], axis=1)
-    boundary = np.zeros((n_day, n_reach, len(tracers)))
-    inputs = TransportInputs(
-        q_in=hyd.q_in, q_out=hyd.q_out, res_volume=hyd.res_volume, res_outflow=hyd.res_outflow,
-        res_area=hyd.res_area, boundary_flux=boundary,
-        boundary_conc=np.zeros_like(boundary), dispersive_inlet=np.zeros(n_reach, bool),
-        lateral_load=lateral_load, point_cell=point_cell, point_load=point_load, res_load=res_load,
-        reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
-        res_temp=np.tile(water_temp[:, None], (1, n_res)),
-        init_conc=init_conc, init_res_conc=init_res_conc,
-        period_of_day=period, withdrawal=withdrawn, lateral=hyd.lateral)
-    tr = simulate(net, tracers, inputs, courant=basin.settings.courant,
-                  dispersion_limit=basin.settings.dispersion_limit, groups=groups,
-                  day_labels=[d.isoformat() for d in dates], group_species=species,
-                  reactions=tin.layout.reactions)
-    lap("transport")
-    water_tracer = select(tr, n_tracer) if transfers.carries_water_in else None
-    named = split_results(select(tr, slice(0, n_tracer)), carried, n_tag)
-    res = assemble_results(basin, dates, year_list, hyd, named.total, scenario=scenario, history=history,
-                           outputs=named.names)
-    if len(named.names) > len(carried):
-        res.attrs["species"] = ";".join(f"{c.name}={','.join(p.name for p in c.species)}"
-                                        for c in carried if c.species)
-    res.coords["subbasin"] = [s.id for s in ws.subbasins]
-    res.coords["source"] = tags
-    res.attrs["weather"] = str(weather.metadata.get("source_file", ws.weather.csv.name))
-    res.attrs["weather_synthetic"] = str(weather.synthetic).lower()
-    if weather.synthetic:
-        res.attrs["weather_seed"] = str(weather.metadata.get("seed", ""))
-    res.attrs["subbasin_names"] = ";".join(f"{s.id}={s.name}" for s in ws.subbasins)
-    res.attrs["subbasin_county"] = ";".join(f"{s.id}={s.county}" for s in ws.subbasins)
-    res.attrs["subbasin_province"] = ";".join(f"{s.id}={s.province}" for s in ws.subbasins)
-    res.attrs["subbasin_area_km2"] = ";".join(f"{s.id}={s.area_km2:g}" for s in ws.subbasins)
-    res.attrs["subbasin_drains_to"] = ";".join(f"{s.id}={s.reach or s.reservoir}" for s in ws.subbasins)
-    from hydro.hydraulics import network_water_balance_error
-
-    gw_in, gw_out = gw.input_kg_per_day.sum(), gw.release_kg_per_day.sum()
-    gw_change = float(np.sum(gw.storage_kg[-1] - gw.storage_kg[0]))
-    # the runoff model's own balance (before any flow-driven scaling) and the network's
-    res.attrs["water_balance_closure"] = f"{max(simulated.water_balance_error(), network_water_balance_error(net, hyd), hyd.water_balance_error()):.3e}"
-    if basin.settings.flow_driven:
-        added = float(((runoff.q_mm - simulated.q_mm) * area[:, None]).sum()) * 1e3
-        res.attrs["flow_driven_added_water_m3"] = f"{added:.6e}"
-    res.attrs["groundwater_n_balance_closure"] = f"{abs(gw_in - gw_out - gw_change) / max(gw_in, 1e-300):.3e}"
-    if basin.withdrawal_tables or transfers.reach_abstraction:
-        res.add("reach_withdrawal", withdrawn)
-    if net.gauges:
-        res.coords["gauge"] = [g.id for g in net.gauges]
-        res.add("gauge_discharge", lay.face_discharge(lay.gauge_cell, hyd.q_in, hyd.q_out))
-        res.add("gauge_observed_discharge", observed)
-        res.attrs["flow_driven"] = str(basin.settings.flow_driven).lower()
-    res.add("subbasin_runoff", runoff.q_mm.T)
-    res.add("subbasin_quickflow", runoff.q_direct_mm.T)
-    res.add("subbasin_precipitation", runoff.precip_mm.T)
-    res.add("subbasin_aet", runoff.aet_mm.T)
-    add_source_results(res, named, tin.inputs_by_tag, carried, n_res)
-    res.coords["input"] = list(INPUT_NAMES)
-    res.add("subbasin_tn_gross_input", gross_inputs(ws.sources, year_list, area))
-    res.add("groundwater_n_storage", gw.storage_kg[1:])
-    if transfers.any:
-        add_transfer_results(res, transfers, hyd, target, water_tracer, n_res)
-    lap("results")
-    return res
-
-
-#: What a watershed's sources can deliver: TN, its species, and the regional
-#: table's other species and their totals (hydro.sources.quality).
-_WATERSHED_PARTS = ("tn", "orgn", "nh3n", "no3n", "tp", "dp", "pp", "codmn")
-
-
-def check_constituents(basin: Basin, constituents) -> None:
-    """Every constituent (or species) of a watershed basin must be one its sources deliver."""
-    if not constituents:
-        raise HydroError(f"{basin.path}: a watershed basin needs a [[constituents]] table, e.g. name = \"tn\"")
-    for c in constituents:
-        for p in c.parts:
-            if p.name not in _WATERSHED_PARTS:
-                raise HydroError(f"{basin.path}: [[constituents]] '{p.name}': a watershed basin's sources "
-                                 f"deliver {', '.join(_WATERSHED_PARTS)}" + suggest(p.name, _WATERSHED_PARTS))
-
-
-def add_source_results(res: Results, named, inputs_by_tag: dict[str, np.ndarray], constituents,
-                       n_res: int) -> None:
-    """Every constituent and species by source: through sections and reaches, in reservoirs, delivered.
-
-    TN keeps its historical names (``tn_source_load``, ``reach_tn_source_load``,
-    ``reservoir_tn_source_concentration``, ``subbasin_tn_source_input``); the
-    others follow them (``tp_source_load``, ...).
-    """
-    for name, _ in named.names:
-        tr = named.by_source[name]
-        res.add(f"{name}_source_load", tr.section_load)
-        res.add(f"reach_{name}_source_load", tr.reach_load)
-        if n_res:
-            res.add(f"reservoir_{name}_source_concentration", tr.reservoir_concentration)
-        if name in inputs_by_tag:
-            res.add(f"subbasin_{name}_source_input", inputs_by_tag[name])
-    for c in constituents:
-        if c.species and c.name not in inputs_by_tag:
-            res.add(f"subbasin_{c.name}_source_input", sum(inputs_by_tag[p.name] for p in c.species))
-
-
-def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_res: int) -> None:
-    """Transferred water and its TN kept apart from the natural inflow (``hydro.transfers``).
-
-    ``reservoir_transfer_inflow`` and ``reservoir_natural_inflow`` split each
-    reservoir's inflow: water pumped or diverted straight into it from outside
-    the basin, and everything else (its rivers and local catchment; rivers carry
-    transferred water only where a transfer enters a reach above, which
-    ``section_transfer_discharge`` measures with a conservative tracer).
-    """
-    from hydro.transfers import abstraction_delivered
-
-    per_day = 86400.0 / 1000.0  # g/s -> kg/d
-    res.attrs.update(transfers.attributes())
-    if n_res:
-        res.add("reservoir_transfer_inflow", transfers.res_inflow)
-        res.add("reservoir_transfer_tn_load", transfers.res_load * per_day)
-        res.add("reservoir_natural_inflow", hyd.res_inflow - transfers.res_inflow)
-        res.add("reservoir_abstraction", abstraction_delivered(transfers.res_abstraction, target,
-                                                               hyd.res_release))
-    if np.any(transfers.reach_inflow > 0):
-        res.add("reach_transfer_inflow", transfers.reach_inflow)
-        res.add("reach_transfer_tn_load", transfers.reach_load * per_day)
-    if water_tracer is not None:
-        # tracer at 1 g/m3: kg/d of tracer = 1000 m3/d of transferred water
-        res.add("section_transfer_discharge", water_tracer.section_load[:, :, 0] * 1000.0 / 86400.0)
-        if n_res:
-            res.add("reservoir_transfer_share", water_tracer.reservoir_concentration[:, :, 0])
 
 
 def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarray, evap: np.ndarray,

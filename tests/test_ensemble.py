@@ -8,7 +8,7 @@ import pytest
 from hydro.basin import Basin
 from hydro.ensemble import member_weather, run_ensemble
 from hydro.errors import HydroError
-from hydro.watershed import run_watershed
+from hydro.pipeline import run_watershed
 
 START, END = date(2021, 1, 1), date(2021, 6, 30)
 

@@ -234,7 +234,7 @@ class BasinModel:
             from hydro.simulation import run
 
             return run(basin, self.start, self.end)
-        from hydro.watershed import run_watershed
+        from hydro.pipeline import run_watershed
 
         if self._weather is None:
             from hydro.watershed import Watershed

@@ -295,7 +295,7 @@ def simulated_series(basin_path: str, first: int, last: int, seed: int,
     from hydro.basin import Basin
     from hydro.monitoring import read_results
     from hydro.outputspec import OutputSpec, reduce
-    from hydro.watershed import run_watershed
+    from hydro.pipeline import run_watershed
     from hydro.weathergen import generate
 
     basin = Basin.load(basin_path, overrides=list(overrides))

@@ -85,7 +85,7 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
     if weather is None:
         res = run(basin, s, e, scenario=sid, history=history)
     else:
-        from hydro.watershed import run_watershed
+        from hydro.pipeline import run_watershed
 
         res = run_watershed(basin, s, e, scenario=sid, history=history, weather=weather, apportion=False,
                             constituents=constituents)

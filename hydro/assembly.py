@@ -1,0 +1,90 @@
+"""Results of a run assembled from its hydraulics and transport: names, coordinates, provenance.
+
+:func:`assemble_results` is shared by flow-driven runs (:func:`hydro.simulation.run`)
+and watershed runs (:func:`hydro.pipeline.run_watershed`): it wraps the daily
+hydraulics and each named tracer of a transport result as the variables of
+``docs/results.md``, with the BRIEF's global attributes.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from hydro import __version__
+from hydro.basin import Basin
+from hydro.hydraulics import Hydraulics
+from hydro.results import Results
+from hydro.transport import TransportResult
+from hydro.variables import BUDGET_TERMS
+
+
+def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hydraulics,
+                     tr: TransportResult, scenario: str, history: str,
+                     outputs: list[tuple[str, str]] | None = None) -> Results:
+    """Wrap hydraulics and transport arrays as :class:`Results` with BRIEF metadata.
+
+    ``outputs`` names the tracers of ``tr`` (short and long name of each); by
+    default they are the basin's constituents.
+    """
+    net = basin.network
+    names = outputs if outputs is not None else [(c.name, c.long_name) for c in basin.constituents]
+    res = Results(
+        coords={"time": dates, "reach": net.reach_ids, "section": [s.id for s in net.sections],
+                "reservoir": net.reservoir_ids, "year": years, "budget_term": list(BUDGET_TERMS)},
+        attrs={"basin": basin.name, "scenario": scenario, "config_sha256": basin.sha256,
+               "history": history or f"hydro run {basin.path}",
+               "source": f"hydro {__version__}",
+               "constituents": ";".join(f"{short}={long}" for short, long in names),
+               **network_attributes(net)},
+        constituents=dict(names),
+    )
+    res.add("discharge", hyd.q_out)
+    res.add("reach_inflow", hyd.q_in)
+    res.add("section_discharge", tr.section_discharge)
+    res.add("transport_substeps", tr.substeps)
+    if net.reservoirs:
+        res.add("reservoir_storage", hyd.res_volume[1:])
+        res.add("reservoir_level", hyd.res_level)
+        res.add("reservoir_area", hyd.res_area)
+        res.add("reservoir_inflow", hyd.res_inflow)
+        res.add("reservoir_release", hyd.res_release)
+        res.add("reservoir_spill", hyd.res_spill)
+        res.add("reservoir_evaporation", hyd.res_evaporated)
+    for k, c in enumerate(short for short, _ in names):
+        res.add(f"{c}_concentration", tr.reach_concentration[:, :, k])
+        res.add(f"{c}_load", tr.reach_load[:, :, k])
+        res.add(f"section_{c}_concentration", tr.section_concentration[:, :, k])
+        res.add(f"section_{c}_load", tr.section_load[:, :, k])
+        res.add(f"{c}_budget_reach",
+                np.concatenate([tr.budget_reach[:, :, :, k], tr.storage_reach[:-1, :, None, k],
+                                tr.storage_reach[1:, :, None, k]], axis=2))
+        if net.reservoirs:
+            res.add(f"reservoir_{c}_concentration", tr.reservoir_concentration[:, :, k])
+            res.add(f"reservoir_{c}_outflow_load", tr.reservoir_outflow_load[:, :, k])
+            res.add(f"{c}_budget_reservoir",
+                    np.concatenate([tr.budget_reservoir[:, :, :, k], tr.storage_reservoir[:-1, :, None, k],
+                                    tr.storage_reservoir[1:, :, None, k]], axis=2))
+    return res
+
+
+def network_attributes(net) -> dict[str, str]:
+    """Topology and display names as ``id=value;...`` global attributes (for plots).
+
+    ``network_downstream`` maps every reach and reservoir to what it flows into
+    (empty at the outlet); ``section_reach`` and ``section_position`` place the
+    sections; ``*_names`` give display names.
+    """
+    def pairs(items):
+        return ";".join(f"{k}={v}" for k, v in items)
+
+    elements = (*net.reaches, *net.reservoirs)
+    return {
+        "network_downstream": pairs((e.id, e.downstream or "") for e in elements),
+        "section_reach": pairs((s.id, s.reach) for s in net.sections),
+        "section_position": pairs((s.id, f"{s.position:g}") for s in net.sections),
+        "reach_names": pairs((r.id, r.name) for r in net.reaches),
+        "section_names": pairs((s.id, s.name) for s in net.sections),
+        "reservoir_names": pairs((r.id, r.name) for r in net.reservoirs),
+    }

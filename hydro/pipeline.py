@@ -1,0 +1,421 @@
+"""The watershed pipeline: weather -> runoff -> sources -> routing -> transport -> results.
+
+:func:`run_watershed` is a whole watershed run in six named steps, each a
+function of this module that takes what the steps before it made:
+
+1. **weather** (:func:`hydro.watershed.subbasin_weather`): the station record,
+   or a synthetic series, carried to every subbasin;
+2. **runoff** (:func:`water`): CemaNeige and GR4J per subbasin, point-source
+   effluent, transfers and releases (:mod:`hydro.transfers`), withdrawals, and
+   for flow-driven basins the runoff matched to the gauges; the water each
+   reach and reservoir receives;
+3. **sources** (:func:`loads`): every carried constituent's species by source
+   (:mod:`hydro.sources`, :mod:`hydro.sources.quality`), laid out as transport
+   tracers (:mod:`hydro.tracers`);
+4. **routing** (:func:`hydro.watershed.flows`): daily flows down the network;
+5. **transport** (:func:`transport`): the tracers down the network
+   (:func:`hydro.transport.simulate`), with a conservative tracer of
+   transferred water where water comes from outside the basin;
+6. **results** (:func:`results`): named variables, coordinates and provenance.
+
+The helpers each step calls live in :mod:`hydro.watershed` (the watershed's
+tables and processes); this module only orders them.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from hydro.basin import Basin
+from hydro.errors import HydroError, suggest
+from hydro.results import Results
+from hydro.tracers import TracerInputs, part_loads, select, split_results, tracer_inputs
+from hydro.transport import Constituent, TransportInputs, TransportResult, simulate
+from hydro.units import SECONDS_PER_DAY
+from hydro.watershed import (
+    MM_KM2_PER_DAY_TO_M3_S,
+    POINT_SOURCE_POSITION,
+    WATER_TEMP_INTERCEPT_C,
+    WATER_TEMP_SLOPE,
+    Watershed,
+    _lateral,
+    flows,
+    gauge_observations,
+    match_gauges,
+    subbasin_runoff,
+    subbasin_weather,
+    withdrawals,
+)
+
+#: What a watershed's sources can deliver: TN, its species, and the regional
+#: table's other species and their totals (hydro.sources.quality).
+WATERSHED_PARTS = ("tn", "orgn", "nh3n", "no3n", "tp", "dp", "pp", "codmn")
+
+
+def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baseline",
+                  history: str = "", timings: dict | None = None, weather=None,
+                  apportion: bool = True, constituents: tuple[str, ...] | None = None) -> Results:
+    """Simulate a watershed basin and return results with loads by source.
+
+    Parameters
+    ----------
+    basin : Basin
+        A basin with ``[[subbasins]]``.
+    start, end : date
+        Simulated period.
+    scenario, history : str
+        Recorded in the metadata.
+    timings : dict, optional
+        Filled with the wall time (s) of each step: ``weather``, ``runoff``,
+        ``sources``, ``routing``, ``transport``, ``results``.
+    weather : hydro.weather.DailyForcing, optional
+        Station weather replacing the basin's CSV (an ensemble member).
+    apportion : bool
+        Carry the constituents by source (default).  False carries each as one
+        tag (``all``), several times faster, for runs that need the totals only
+        (calibration); the totals are the same to round-off.
+    constituents : tuple of str, optional
+        Carry only these of the basin's constituents (by name; with their
+        species); default all.  Batch members that keep TN only (weather
+        ensembles, scenario ensembles) and water-only calibrations (``()``)
+        skip the work of the others; what is carried is computed exactly as in
+        a run of all of them.
+    """
+    step = _Steps(timings)
+    carried = carried_constituents(basin, constituents)
+    ws = Watershed.from_basin(basin)
+    dates = _dates(start, end)
+    station = step("weather", subbasin_weather, ws, dates, weather)
+    w = step("runoff", water, basin, ws, dates, station)
+    tin = step("sources", loads, basin, ws, w, carried, apportion)
+    hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,
+               target_release=w.target, withdraws=bool(w.transfers.reach_abstraction))
+    tr = step("transport", transport, basin, w, tin, hyd, station)
+    return step("results", results, basin, ws, w, tin, hyd, tr, station, carried, scenario, history)
+
+
+class _Steps:
+    """Calls a step and adds its wall time to ``timings[name]``."""
+
+    def __init__(self, timings: dict | None):
+        self.timings = timings
+
+    def __call__(self, name: str, func, *args, **kwargs):
+        t0 = time.perf_counter()
+        out = func(*args, **kwargs)
+        if self.timings is not None:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
+        return out
+
+
+def _dates(start: date, end: date) -> list[date]:
+    from hydro.series import daily_dates
+
+    return daily_dates(start, end)
+
+
+def carried_constituents(basin: Basin, names: tuple[str, ...] | None) -> list[Constituent]:
+    """The basin's constituents a run carries (``names``; None: all), checked against what sources deliver."""
+    every = list(basin.constituents)
+    if not every:
+        raise HydroError(f"{basin.path}: a watershed basin needs a [[constituents]] table, e.g. name = \"tn\"")
+    for c in every:
+        for p in c.parts:
+            if p.name not in WATERSHED_PARTS:
+                raise HydroError(f"{basin.path}: [[constituents]] '{p.name}': a watershed basin's sources "
+                                 f"deliver {', '.join(WATERSHED_PARTS)}" + suggest(p.name, WATERSHED_PARTS))
+    if names is None:
+        return every
+    unknown = sorted(set(names) - {c.name for c in every})
+    if unknown:
+        raise HydroError(f"{basin.path}: no constituent {', '.join(unknown)} to carry; the basin has "
+                         f"{', '.join(c.name for c in every)}")
+    return [c for c in every if c.name in names]
+
+
+@dataclass(frozen=True)
+class Water:
+    """What the runoff step gives: the water of every subbasin, reach and reservoir (per day).
+
+    Attributes
+    ----------
+    dates, years, months : list of date, (D,) int, (D,) int
+        The run's days.
+    simulated, runoff : SubbasinRunoff
+        The runoff model's output, and what the network receives (the same, or
+        matched to the gauges in a flow-driven basin).
+    observed : (D, G) float
+        Observed discharge at the gauges, m3 s-1 (NaN: no record).
+    points : PointLoads
+        Point sources (:func:`hydro.sources.point_loads`).
+    evap, rain : (D, S) float
+        Evaporation and rain on the reservoirs, mm d-1.
+    area : (n_sub,) float
+        Subbasin areas, km2.
+    transfers : Transfers
+        Transfers and operations (:func:`hydro.transfers.read_transfers`).
+    target : (D, S) float or None
+        Reservoir target releases by day, m3 s-1.
+    withdrawn : (D, R) float
+        Water taken out of each reach, m3 s-1.
+    lateral, res_local : (D, R), (D, S) float
+        Water entering each reach along its length and each reservoir directly, m3 s-1.
+    """
+
+    dates: list[date]
+    years: np.ndarray
+    months: np.ndarray
+    simulated: Any
+    runoff: Any
+    observed: np.ndarray
+    points: Any
+    evap: np.ndarray
+    rain: np.ndarray
+    area: np.ndarray
+    transfers: Any
+    target: np.ndarray | None
+    withdrawn: np.ndarray
+    lateral: np.ndarray
+    res_local: np.ndarray
+
+
+def water(basin: Basin, ws: Watershed, dates: list[date], station) -> Water:
+    """Runoff of every subbasin, effluent, transfers and withdrawals: the water each element receives."""
+    from hydro.hydraulics import reservoir_arrays
+    from hydro.sources import point_loads
+    from hydro.transfers import read_transfers
+
+    net = basin.network
+    n_day, n_reach, n_res = len(dates), len(net.reaches), len(net.reservoirs)
+    simulated = runoff = subbasin_runoff(ws, station, dates)
+    observed = gauge_observations(basin, dates)
+    years = np.array([d.year for d in dates])
+    points = point_loads(ws.sources, years)
+    # effluent water joins its reach with the load (a town's sewage is water the
+    # runoff model does not see: supply from outside or from groundwater)
+    effluent = np.zeros((n_day, n_reach))
+    for k, reach in enumerate(points.reaches):
+        effluent[:, net.reach_index(reach)] += points.discharge_m3_per_day[:, k] / SECONDS_PER_DAY
+    evap = np.tile(station.station_pet_mm[:, None], (1, n_res))
+    rain = np.tile(station.station_precip_mm[:, None], (1, n_res))
+    months = np.array([d.month for d in dates])
+    area = np.array([s.area_km2 for s in ws.subbasins])
+    # transfers and operations: water from outside the basin into reservoirs and
+    # reaches, release and ecological series, abstractions
+    transfers = read_transfers(basin, dates)
+    target = (transfers.target_release(reservoir_arrays(net, months)["target"])
+              if transfers.any else None)
+    sim_lateral, sim_res = _lateral(net, ws, (simulated.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
+    withdrawn = withdrawals(basin, dates, (sim_lateral, sim_res + transfers.res_inflow),
+                            effluent + transfers.reach_inflow, evap, rain, months,
+                            target_release=target, extra=transfers.reach_abstraction)
+    if basin.settings.flow_driven:
+        runoff = match_gauges(basin, ws, simulated, observed, (evap, rain, months),
+                              effluent + transfers.reach_inflow - withdrawn,
+                              res_extra=transfers.res_inflow, target_release=target)
+    # subbasins -> reaches and reservoirs (plus the water transferred in)
+    lateral, res_local = _lateral(net, ws, (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
+    lateral += effluent - withdrawn + transfers.reach_inflow
+    res_local += transfers.res_inflow
+    return Water(dates=dates, years=years, months=months, simulated=simulated, runoff=runoff,
+                 observed=observed, points=points, evap=evap, rain=rain, area=area, transfers=transfers,
+                 target=target, withdrawn=withdrawn, lateral=lateral, res_local=res_local)
+
+
+@dataclass(frozen=True)
+class Loads:
+    """What the sources step gives: the tracers' inputs, and the TN loads and store behind them."""
+
+    tracers: TracerInputs
+    tn: np.ndarray  # (D, n_sub, n_source) kg d-1
+    groundwater: Any  # hydro.sources.GroundwaterStore
+
+
+def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], apportion: bool) -> Loads:
+    """Loads of every carried constituent's species by source (kg/d), laid out as tracers (g/s)."""
+    from hydro.sources import SOURCE_NAMES, daily_loads
+
+    quick, base = w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T
+    tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area)
+    quality = None
+    if any(p.name != "tn" for c in carried for p in c.parts):
+        from hydro.sources.quality import quality_loads, quality_table_of
+
+        table = quality_table_of(basin)
+        if table is not None:
+            quality = quality_loads(table, ws.sources, w.years, quick, base, w.area, tn, w.points)
+    parts = part_loads(basin, carried, tn, w.points.loads_kg_per_day, quality, w.transfers,
+                       others=[p.name for c in basin.constituents if c not in carried for p in c.parts])
+    tags = list(SOURCE_NAMES)
+    if w.transfers.carries_water_in:
+        tags.append("transfer")  # brought by water from outside the basin
+    if any(p.init_river > 0 or np.any(p.init_reservoir > 0) for p in parts):
+        tags.append("initial")  # present at the start, followed until it leaves
+    tin = tracer_inputs(basin.network, ws.subbasins, carried, parts, tags, apportion, len(w.dates),
+                        len(w.points.reaches))
+    return Loads(tracers=tin, tn=tn, groundwater=gw)
+
+
+def transport(basin: Basin, w: Water, src: Loads, hyd, station) -> TransportResult:
+    """Every tracer down the network; the transferred water's tracer last, where there is one."""
+    net = basin.network
+    lay = net.layout
+    n_day, n_reach, n_res = len(w.dates), len(net.reaches), len(net.reservoirs)
+    tin = src.tracers
+    water_temp = np.maximum(0.0, WATER_TEMP_INTERCEPT_C + WATER_TEMP_SLOPE * station.station_tmean_c)
+    year_list = sorted(set(w.years.tolist()))
+    period = np.searchsorted(year_list, w.years).astype(np.int64)
+    tracers, groups = list(tin.layout.tracers), list(tin.layout.groups)
+    species = list(tin.layout.group_species)
+    lateral_load, res_load, point_load = tin.lateral_load, tin.res_load, tin.point_load
+    init_conc, init_res_conc = tin.init_conc, tin.init_res_conc
+    if w.transfers.carries_water_in:
+        # transferred water as a conservative tracer of 1 g/m3 (its own group): its
+        # concentration is the share of transferred water, its flux the transferred flow
+        tracers.append(Constituent(name="transferred_water", long_name="water transferred from "
+                                   "outside the basin (tracer, 1 g m-3)"))
+        groups.append(1)
+        species.append(1)
+        lateral_load = np.concatenate([lateral_load, w.transfers.reach_inflow[:, :, None]], axis=2)
+        res_load = np.concatenate([res_load, w.transfers.res_inflow[:, :, None]], axis=2)
+        point_load = np.concatenate([point_load, np.zeros(point_load.shape[:2] + (1,))], axis=2)
+        init_conc = np.concatenate([init_conc, np.zeros((lay.n_cells, 1))], axis=1)
+        init_res_conc = np.concatenate([init_res_conc, np.zeros((n_res, 1))], axis=1)
+    point_cell = np.array([lay.cell_at(net.reach_index(r), POINT_SOURCE_POSITION) for r in w.points.reaches],
+                          dtype=np.int64)
+    boundary = np.zeros((n_day, n_reach, len(tracers)))
+    inputs = TransportInputs(
+        q_in=hyd.q_in, q_out=hyd.q_out, res_volume=hyd.res_volume, res_outflow=hyd.res_outflow,
+        res_area=hyd.res_area, boundary_flux=boundary,
+        boundary_conc=np.zeros_like(boundary), dispersive_inlet=np.zeros(n_reach, bool),
+        lateral_load=lateral_load, point_cell=point_cell, point_load=point_load, res_load=res_load,
+        reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
+        res_temp=np.tile(water_temp[:, None], (1, n_res)),
+        init_conc=init_conc, init_res_conc=init_res_conc,
+        period_of_day=period, withdrawal=w.withdrawn, lateral=hyd.lateral)
+    return simulate(net, tracers, inputs, courant=basin.settings.courant,
+                    dispersion_limit=basin.settings.dispersion_limit, groups=groups,
+                    day_labels=[d.isoformat() for d in w.dates], group_species=species,
+                    reactions=tin.layout.reactions)
+
+
+def results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, tr: TransportResult, station,
+            carried: list[Constituent], scenario: str, history: str) -> Results:
+    """Named results: hydraulics, every constituent and species (and by source), subbasins, provenance."""
+    from hydro.assembly import assemble_results
+    from hydro.hydraulics import network_water_balance_error
+    from hydro.sources import INPUT_NAMES, gross_inputs
+
+    net = basin.network
+    lay = net.layout
+    n_res = len(net.reservoirs)
+    tin = src.tracers
+    n_tracer = len(tin.layout.tracers)
+    year_list = sorted(set(w.years.tolist()))
+    water_tracer = select(tr, n_tracer) if w.transfers.carries_water_in else None
+    named = split_results(select(tr, slice(0, n_tracer)), carried, len(tin.tags))
+    res = assemble_results(basin, w.dates, year_list, hyd, named.total, scenario=scenario, history=history,
+                           outputs=named.names)
+    if len(named.names) > len(carried):
+        res.attrs["species"] = ";".join(f"{c.name}={','.join(p.name for p in c.species)}"
+                                        for c in carried if c.species)
+    res.coords["subbasin"] = [s.id for s in ws.subbasins]
+    res.coords["source"] = tin.tags
+    res.attrs.update(_provenance(ws, station))
+    gw = src.groundwater
+    gw_in, gw_out = gw.input_kg_per_day.sum(), gw.release_kg_per_day.sum()
+    gw_change = float(np.sum(gw.storage_kg[-1] - gw.storage_kg[0]))
+    # the runoff model's own balance (before any flow-driven scaling) and the network's
+    res.attrs["water_balance_closure"] = (f"{max(w.simulated.water_balance_error(), network_water_balance_error(net, hyd), hyd.water_balance_error()):.3e}")  # noqa: E501
+    if basin.settings.flow_driven:
+        added = float(((w.runoff.q_mm - w.simulated.q_mm) * w.area[:, None]).sum()) * 1e3
+        res.attrs["flow_driven_added_water_m3"] = f"{added:.6e}"
+    res.attrs["groundwater_n_balance_closure"] = f"{abs(gw_in - gw_out - gw_change) / max(gw_in, 1e-300):.3e}"
+    if basin.withdrawal_tables or w.transfers.reach_abstraction:
+        res.add("reach_withdrawal", w.withdrawn)
+    if net.gauges:
+        res.coords["gauge"] = [g.id for g in net.gauges]
+        res.add("gauge_discharge", lay.face_discharge(lay.gauge_cell, hyd.q_in, hyd.q_out))
+        res.add("gauge_observed_discharge", w.observed)
+        res.attrs["flow_driven"] = str(basin.settings.flow_driven).lower()
+    res.add("subbasin_runoff", w.runoff.q_mm.T)
+    res.add("subbasin_quickflow", w.runoff.q_direct_mm.T)
+    res.add("subbasin_precipitation", w.runoff.precip_mm.T)
+    res.add("subbasin_aet", w.runoff.aet_mm.T)
+    add_source_results(res, named, tin.inputs_by_tag, carried, n_res)
+    res.coords["input"] = list(INPUT_NAMES)
+    res.add("subbasin_tn_gross_input", gross_inputs(ws.sources, year_list, w.area))
+    res.add("groundwater_n_storage", gw.storage_kg[1:])
+    if w.transfers.any:
+        add_transfer_results(res, w.transfers, hyd, w.target, water_tracer, n_res)
+    return res
+
+
+def _provenance(ws: Watershed, station) -> dict[str, str]:
+    """Weather and subbasin attributes of the results."""
+    attrs = {"weather": str(station.metadata.get("source_file", ws.weather.csv.name)),
+             "weather_synthetic": str(station.synthetic).lower()}
+    if station.synthetic:
+        attrs["weather_seed"] = str(station.metadata.get("seed", ""))
+    subs = ws.subbasins
+    attrs["subbasin_names"] = ";".join(f"{s.id}={s.name}" for s in subs)
+    attrs["subbasin_county"] = ";".join(f"{s.id}={s.county}" for s in subs)
+    attrs["subbasin_province"] = ";".join(f"{s.id}={s.province}" for s in subs)
+    attrs["subbasin_area_km2"] = ";".join(f"{s.id}={s.area_km2:g}" for s in subs)
+    attrs["subbasin_drains_to"] = ";".join(f"{s.id}={s.reach or s.reservoir}" for s in subs)
+    return attrs
+
+
+def add_source_results(res: Results, named, inputs_by_tag: dict[str, np.ndarray], constituents,
+                       n_res: int) -> None:
+    """Every constituent and species by source: through sections and reaches, in reservoirs, delivered.
+
+    TN keeps its historical names (``tn_source_load``, ``reach_tn_source_load``,
+    ``reservoir_tn_source_concentration``, ``subbasin_tn_source_input``); the
+    others follow them (``tp_source_load``, ...).
+    """
+    for name, _ in named.names:
+        tr = named.by_source[name]
+        res.add(f"{name}_source_load", tr.section_load)
+        res.add(f"reach_{name}_source_load", tr.reach_load)
+        if n_res:
+            res.add(f"reservoir_{name}_source_concentration", tr.reservoir_concentration)
+        if name in inputs_by_tag:
+            res.add(f"subbasin_{name}_source_input", inputs_by_tag[name])
+    for c in constituents:
+        if c.species and c.name not in inputs_by_tag:
+            res.add(f"subbasin_{c.name}_source_input", np.sum([inputs_by_tag[p.name] for p in c.species], axis=0))
+
+
+def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_res: int) -> None:
+    """Transferred water and its TN kept apart from the natural inflow (``hydro.transfers``).
+
+    ``reservoir_transfer_inflow`` and ``reservoir_natural_inflow`` split each
+    reservoir's inflow: water pumped or diverted straight into it from outside
+    the basin, and everything else (its rivers and local catchment; rivers carry
+    transferred water only where a transfer enters a reach above, which
+    ``section_transfer_discharge`` measures with a conservative tracer).
+    """
+    from hydro.transfers import abstraction_delivered
+
+    per_day = 86400.0 / 1000.0  # g/s -> kg/d
+    res.attrs.update(transfers.attributes())
+    if n_res:
+        res.add("reservoir_transfer_inflow", transfers.res_inflow)
+        res.add("reservoir_transfer_tn_load", transfers.res_load * per_day)
+        res.add("reservoir_natural_inflow", hyd.res_inflow - transfers.res_inflow)
+        res.add("reservoir_abstraction", abstraction_delivered(transfers.res_abstraction, target,
+                                                               hyd.res_release))
+    if np.any(transfers.reach_inflow > 0):
+        res.add("reach_transfer_inflow", transfers.reach_inflow)
+        res.add("reach_transfer_tn_load", transfers.reach_load * per_day)
+    if water_tracer is not None:
+        # tracer at 1 g/m3: kg/d of tracer = 1000 m3/d of transferred water
+        res.add("section_transfer_discharge", water_tracer.section_load[:, :, 0] * 1000.0 / 86400.0)
+        if n_res:
+            res.add("reservoir_transfer_share", water_tracer.reservoir_concentration[:, :, 0])
