@@ -16,7 +16,7 @@ Kernels, in the order a run uses them
     per day: face flows, volume rates, withdrawals, the sub-step and the
     dispersive conductances.
 :func:`fill_ghosts`, :func:`advective_fluxes`, :func:`reservoir_step`,
-:func:`advect`, :func:`disperse` (with :func:`_exchanges`), :func:`react`
+:func:`advect`, :func:`disperse`, :func:`react`
     the rest of a sub-step: withdrawals and advection, then dispersion and
     removal, and reactions between species (their propagators per reach and
     day from :func:`reaction_propagators`, per slot from
@@ -650,12 +650,16 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
     inlets (``disp_acc``, g) and sections (``sec_acc``, g).
     """
     n_pad = m1.shape[0]
+    n_sj = sj_a.shape[0]
+    n_chain = ghost_up.shape[0]
     half = 0.5 * tau
     for k in range(n_tag):
         t = t0 + k
         m = mass[t]
         ck = c[k]
-        # stage 1: the stencil in one pass, then the explicit exchanges at c
+        # stage 1: the stencil in one pass, then the explicit exchanges at c (side
+        # junctions, concentration inlets, the dispersive part of flux inlets'
+        # inflow, half a step of which is booked in rr)
         for p in range(1, n_pad - 1):
             mp = m[p] + tau * (cond[p - 1] * (ck[p - 1] - ck[p]) + cond[p] * (ck[p + 1] - ck[p]))
             m1[p] = mp
@@ -664,8 +668,20 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
         m1[n_pad - 1] = m[n_pad - 1]
         c1[0] = 0.0
         c1[n_pad - 1] = 0.0
-        _exchanges(m1, ck, tau, half, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t,
-                   ghost_up, h_cond, cin, rr, k)
+        for j in range(n_sj):
+            x = tau * sj_cond[j] * (ck[sj_a[j]] - ck[sj_b[j]])
+            m1[sj_a[j]] -= x
+            m1[sj_b[j]] += x
+        for j in range(dinlets.shape[0]):
+            r = dinlets[j]
+            m1[first[r]] += tau * b_cond[j] * (boundary_conc[day, r, t] - ck[first[r]])
+        for j in range(n_chain):
+            h = h_cond[j]
+            if h > 0.0:
+                p = ghost_up[j] + 1
+                x = h * (cin[k, j] - ck[p])
+                m1[p] += tau * x
+                rr[k, j] += half * x
         # concentrations of the cells the exchanges changed
         for j in range(sj_a.shape[0]):
             c1[sj_a[j]] = m1[sj_a[j]] * inv_v[sj_a[j]]
@@ -698,8 +714,20 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
                 sec_acc[k, j] += half * sj_cond[x] * ((ck[sj_a[x]] - ck[sj_b[x]]) + (c1[sj_a[x]] - c1[sj_b[x]]))
         # stage 2: (m + m1) / 2 = m + tau/2 L(c), plus tau/2 L(c1); removal after it.
         # The explicit exchanges at c1 go in first (into m1, which the pass reads)
-        _exchanges(m1, c1, tau, half, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t,
-                   ghost_up, h_cond, cin, rr, k)
+        for j in range(n_sj):
+            x = tau * sj_cond[j] * (c1[sj_a[j]] - c1[sj_b[j]])
+            m1[sj_a[j]] -= x
+            m1[sj_b[j]] += x
+        for j in range(dinlets.shape[0]):
+            r = dinlets[j]
+            m1[first[r]] += tau * b_cond[j] * (boundary_conc[day, r, t] - c1[first[r]])
+        for j in range(n_chain):
+            h = h_cond[j]
+            if h > 0.0:
+                p = ghost_up[j] + 1
+                x = h * (cin[k, j] - c1[p])
+                m1[p] += tau * x
+                rr[k, j] += half * x
         rk = racc[k]
         for p in range(1, n_pad - 1):
             after = 0.5 * (m[p] + m1[p]) + half * (cond[p - 1] * (c1[p - 1] - c1[p]) + cond[p] * (c1[p + 1] - c1[p]))
@@ -707,29 +735,6 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
             rk[p] += after - mp
             m[p] = mp
             ck[p] = mp * inv_v[p]
-
-
-@kernel
-def _exchanges(m, c, tau, w, sj_a, sj_b, sj_cond, dinlets, first, b_cond, boundary_conc, day, t, ghost_up, h_cond,
-               cin, rr, k):
-    """The dispersive exchanges that are not faces of the stencil, explicit over ``tau`` seconds from
-    concentrations ``c``, applied to ``m``: side junctions, concentration inlets, and the dispersive
-    part of the inflow at flux (Danckwerts) inlets, ``H (c_in - c_1)``, of which ``w`` seconds are
-    booked in ``rr[k]`` (g, per chain)."""
-    for j in range(sj_a.shape[0]):
-        x = tau * sj_cond[j] * (c[sj_a[j]] - c[sj_b[j]])
-        m[sj_a[j]] -= x
-        m[sj_b[j]] += x
-    for j in range(dinlets.shape[0]):
-        r = dinlets[j]
-        m[first[r]] += tau * b_cond[j] * (boundary_conc[day, r, t] - c[first[r]])
-    for j in range(ghost_up.shape[0]):
-        h = h_cond[j]
-        if h > 0.0:
-            p = ghost_up[j] + 1
-            x = h * (cin[k, j] - c[p])
-            m[p] += tau * x
-            rr[k, j] += w * x
 
 
 @kernel
