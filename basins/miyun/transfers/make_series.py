@@ -54,7 +54,26 @@ write("snwd_miyun_daily.csv", [
 ], rows)
 
 # --- Miyun supply (release out of the basin) by year, spread over months by days ----------
-SUPPLY = {  # year: (volume m3, source); 2000-2011: not published by year, the reservoir's rule applies
+# 2000-2011: no yearly figure found (searched: Beijing Water Resources Bulletin, news of 2000-2012;
+# SOURCES "Water 2000-2017 (issue 13)"). Two ESTIMATEs:
+# - 2000-2004 and 2011: 3.5e8 m3/yr, the middle of "3-4e8 m3 a year" that Miyun supplied before
+#   the South-to-North water (Xinhua 2019-12-12); bounds: 1999 4.9e8 (Beijing Forestry Society,
+#   SOURCES S2), 2012 < 4e8 (Xinhua 2013-08-08).
+# - 2005-2010: 1.9e8 m3/yr by the published water balance: storage was 1.0036e9 on 2005-08-24
+#   (Beijing Morning Post 2005-08-25) and 1.01376e9 on 2008-09-10 (Jingbao 2008-09-11), unchanged
+#   in three years, while the published inflow to 10 September was 1.18e8 (2007) and 2.6e8 (2008):
+#   supply + net evaporation about equal to inflow, 1.9e8 (the mean of the two), with Yunzhou's
+#   0.17e8/yr and the net evaporation (about 0.2e8 over 70-90 km2) taken as cancelling. Beijing's
+#   emergency well fields (Huairou, Pinggu, Fangshan: 3.6e8 m3 supplied by Aug 2005, same Morning
+#   Post item) and from Sept 2008 the Hebei reservoirs took over part of Miyun's supply.
+SUPPLY_HIGH = (3.5e8, "ESTIMATE: middle of '3-4e8 a year' before the South-to-North water "
+                      "(Xinhua 2019-12-12); not published by year")
+SUPPLY_LOW = (1.9e8, "ESTIMATE by water balance: storage unchanged 2005-08-24..2008-09-10 "
+                     "(1.0036e9, 1.01376e9), inflow to 10 Sept 1.18e8 (2007) and 2.6e8 (2008)")
+SUPPLY = {  # year: (volume m3, source)
+    **{y: SUPPLY_HIGH for y in range(2000, 2005)},
+    **{y: SUPPLY_LOW for y in range(2005, 2011)},
+    2011: SUPPLY_HIGH,
     2012: (4.0e8, "ESTIMATE: the upper bound of '2012 outflow < 4e8' (Xinhua 2013-08-08)"),
     2013: (4.0e8, "ESTIMATE: 2012 outflow < 4e8 and 2013 'at the same level' (Xinhua 2013-08-08)"),
     2014: (6.62e8, "The Beijing News 2017-07-18"),
@@ -73,8 +92,7 @@ write("miyun_supply_monthly.csv", [
     "# Miyun reservoir supply (outflow to Beijing) by month, 10^6 m3. Published by calendar year;",
     "# ESTIMATE spread: each year's volume over its months in proportion to their days.",
     *[f"#   {y}: {v / 1e8:.2f}e8 m3 ({s})" for y, (v, s) in SUPPLY.items()],
-    "# Years not listed (2000-2011: not published by year; 1999 4.9e8, SOURCES S2) follow the",
-    "# reservoir's rule, target_release_m3_s = 10.5 m3/s = 3.3e8 m3/yr (S8.8).",
+    "# Years not listed follow the reservoir's rule, target_release_m3_s (S8.8).",
     "date,volume_mcm",
 ], rows)
 
