@@ -150,10 +150,11 @@ GW_TIMING = "flow"   # the legacy store drains with base flow: no step on 1 Janu
 INITIAL_TN = {"rivers": 2.0, "miyun": 0.98}
 # subbasin id -> {GR4J key: value} (S8.4). The Bai above Zhangjiafen loses less water to human use
 # than the Chao (human share of the runoff decline 65-70 % at Zhangjiafen, 81.7 % at Xiahui; S2):
-# x2 = -4.81 mm/d there, the Chao and the reservoir side -4.84 ([runoff]): calibrated on published
-# storage and inflow (configs/calibration/miyun_water.toml; SOURCES "Hydrology calibration (issue 13)").
+# x2 = -4.25 mm/d there, the Chao and the reservoir side -4.10 ([runoff]): calibrated on published
+# storage and inflow 2000-2017 (configs/calibration/miyun_water_2000_2017.toml; SOURCES "Water
+# 2000-2017 (issue 13)").
 BAI_SIDE = [s[0] for s in SUBBASINS if s[0].startswith(("bai_", "hei_", "tang_")) and s[0] != "bai_inlet"]
-RUNOFF_OVERRIDES = {sid: {"x2_mm_per_day": -4.81} for sid in BAI_SIDE}
+RUNOFF_OVERRIDES = {sid: {"x2_mm_per_day": -4.25} for sid in BAI_SIDE}
 # WWTPs: (subbasin, name, reach, m3/d, TN mg/L) - ESTIMATE (SOURCES 8.11)
 WWTP = [
     ("chao_dage", "Fengning county town WWTP (Dage)", "chao_fengning", 15000.0, 15.0),
@@ -178,12 +179,12 @@ RESERVOIRS = {
                             179.33, 183.6, 188.0],
                   storage_mcm=[0.0, 96.9, 437.0, 1200.5, 1499.2, 1803.1, 2338.0, 2700.0, 3358.0,
                                3579.0, 4008.0, 4190.0, 4375.0],
-                  full_supply_level_m=157.5, dead_storage_mcm=437.0, initial_storage_mcm=1100.0,
+                  full_supply_level_m=157.5, dead_storage_mcm=437.0, initial_storage_mcm=1850.0,
                   target_release_m3_s=10.5, ecological_min_m3_s=0.0),
 }
 
-# GR4J: configs/calibration/miyun_water.toml (issue 13), inside Perrin et al. (2003) ranges (S8.4)
-RUNOFF = dict(x1_mm=1147.0, x2_mm_per_day=-4.84, x3_mm=84.1, x4_days=1.51, ctg=0.25,
+# GR4J: configs/calibration/miyun_water_2000_2017.toml (issue 13), inside Perrin et al. (2003) ranges (S8.4)
+RUNOFF = dict(x1_mm=1030.0, x2_mm_per_day=-4.10, x3_mm=40.2, x4_days=1.96, ctg=0.25,
               kf_mm_per_c_per_day=3.0)
 CONSTITUENT = dict(river_removal_per_day=0.10, river_theta=1.047, reservoir_removal_per_day=0.0,
                    reservoir_theta=1.047, settling_velocity_m_per_day=0.027)
@@ -297,8 +298,8 @@ id = "miyun_supply"
 name = "Miyun supply to Beijing (release out of the basin)"
 kind = "release"
 reservoir = "miyun"
-csv = "transfers/miyun_supply_monthly.csv"   # annual volumes 2012-2017 (2014-2016 The Beijing News 2017-07-18), spread by days; 2000-2011 the rule
-reference = "The Beijing News 2017-07-18; Xinhua 2013-08-08"
+csv = "transfers/miyun_supply_monthly.csv"   # annual volumes 2000-2017 (2014-2016 The Beijing News 2017-07-18; 2000-2011 ESTIMATEs 3.5e8 and 1.9e8/yr), spread by days
+reference = "The Beijing News 2017-07-18; Xinhua 2013-08-08; Xinhua 2019-12-12"
 
 [[transfers]]
 id = "yunzhou_to_beijing"
@@ -415,8 +416,8 @@ def main(path=None):
         for k in ("full_supply_level_m", "dead_storage_mcm", "initial_storage_mcm", "target_release_m3_s",
                   "ecological_min_m3_s"):
             note = {
-                ("miyun", "initial_storage_mcm"): "   # ESTIMATE: 1.0-1.2e9 m3 in early 2013 (S8.8)",
-                ("miyun", "target_release_m3_s"): "   # mean 2013-2016 supply 3.3e8 m3/yr (S8.8)",
+                ("miyun", "initial_storage_mcm"): "   # ESTIMATE for 2000-01-01 (SOURCES 'Water 2000-2017')",
+                ("miyun", "target_release_m3_s"): "   # mean 2013-2016 supply 3.3e8 m3/yr (S8.8); days outside the series",
                 ("miyun", "ecological_min_m3_s"): "   # no downstream ecological release in 2013-2017 (S8.8)",
                 ("miyun", "full_supply_level_m"): "   # normal pool 157.5 m (S2)",
                 ("miyun", "dead_storage_mcm"): "   # dead level 126 m, 0.437e9 m3 (S2)",
