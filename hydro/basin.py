@@ -14,10 +14,13 @@ from datetime import date
 from pathlib import Path
 
 from hydro import resources
+from hydro.basin_tables import InitialState, SeriesSpec, Withdrawal, gauge_series, initial_state, withdrawal
 from hydro.errors import HydroError, suggest
 from hydro.network import Network
 from hydro.tomlio import Table, apply_overrides, load_toml
+from hydro.transfer_tables import TransferSpec, transfer_specs
 from hydro.transport import Constituent
+from hydro.watershed_tables import Watershed, parse_watershed
 
 #: Flow routings a watershed basin can ask for in ``[run] routing``.
 ROUTINGS = ("auto", "muskingum-cunge", "accumulate")
@@ -103,16 +106,18 @@ class Basin:
     constituents : tuple of Constituent
     settings : RunSettings
     forcing : Table
-        The ``[forcing]`` table, read by the model that runs the basin.
-    initial : Table
-        The ``[initial]`` table (initial concentrations).
+        The ``[forcing]`` table of a flow-driven basin (empty in a watershed basin).
+    initial : InitialState
+        The ``[initial]`` concentrations of every transported part, parsed.
     subbasin_tables : list of Table
-        The ``[[subbasins]]`` tables of a watershed basin (empty for a flow-driven one).
+        The ``[[subbasins]]`` tables of a watershed basin (empty for a flow-driven one),
+        as written; :attr:`watershed` holds them parsed.
     counties : dict
         The optional ``[[counties]]`` registry: county id -> (name, province).  When
         present, every subbasin's ``county`` must be one of them.
     withdrawal_tables : list of Table
-        The ``[[withdrawals]]`` of a watershed basin (water taken out of reaches).
+        The ``[[withdrawals]]`` of a watershed basin (water taken out of reaches), as
+        written; :attr:`withdrawals` holds them parsed.
     transfer_tables : list of Table
         The ``[[transfers]]`` of a watershed basin: inflows from outside, release,
         ecological and abstraction series (:mod:`hydro.transfers`).
@@ -129,6 +134,18 @@ class Basin:
         ``point_grades``, plant name -> treatment grade (empty when not given).
         Empty when the basin has no ``[quality]`` table; read with
         :func:`hydro.sources.quality.quality_table_of`.
+    watershed : Watershed or None
+        Subbasins, weather station, runoff settings and sources of a watershed basin,
+        parsed (:mod:`hydro.watershed_tables`); None for a flow-driven basin.
+    withdrawals : tuple of Withdrawal
+        The ``[[withdrawals]]``, parsed (:mod:`hydro.basin_tables`).
+    gauge_series : tuple of SeriesSpec or None
+        Each gauge's observed discharge series (None: no record).
+    transfers : tuple of TransferSpec
+        The ``[[transfers]]``, parsed, their files' headers checked (:mod:`hydro.transfer_tables`).
+
+    Every table is parsed and checked when the basin loads: errors name the file and
+    the key; a run only reads series (CSV columns) onto its days.
     """
 
     name: str
@@ -137,7 +154,7 @@ class Basin:
     constituents: tuple[Constituent, ...]
     settings: RunSettings
     forcing: Table
-    initial: Table
+    initial: InitialState
     subbasin_tables: list
     counties: dict
     withdrawal_tables: list
@@ -147,6 +164,10 @@ class Basin:
     transfer_tables: list = field(default_factory=list)
     output: dict = field(default_factory=dict)
     quality: dict = field(default_factory=dict)
+    watershed: Watershed | None = None
+    withdrawals: tuple[Withdrawal, ...] = ()
+    gauge_series: tuple[SeriesSpec | None, ...] = ()
+    transfers: tuple[TransferSpec, ...] = ()
 
     @property
     def is_watershed(self) -> bool:
@@ -235,11 +256,45 @@ class Basin:
 
             OutputSpec.from_table(dict(output.data), f"{path}: [output]")  # checked here, applied when writing
         quality = _quality(root, path)
+        parts = [p.name for c in constituents for p in c.parts]
+        if subbasins and forcing.data:
+            raise forcing.error(next(iter(forcing.data)), "a watershed basin takes its flows and loads "
+                                "from its subbasins; remove the [forcing] table")
+        state = initial_state(initial, parts, network)
+        watershed = (parse_watershed(path, network, subbasins, weather, runoff, counties)
+                     if subbasins else None)
+        parsed_withdrawals = tuple(withdrawal(t, network, path.parent) for t in withdrawals)
+        gauges = gauge_series(network, path, path.parent)
+        parsed_transfers = transfer_specs(transfers, network, path.parent)
+        if watershed is not None:
+            abstracts = any(t.kind == "abstraction" and t.reach is not None for t in parsed_transfers)
+            _check_routing(path, settings, network, parsed_withdrawals + ((None,) if abstracts else ()))
         root.finish()
         return cls(name=name, path=path, network=network, constituents=constituents,
-                   settings=settings, forcing=forcing, initial=initial, subbasin_tables=subbasins,
+                   settings=settings, forcing=forcing, initial=state, subbasin_tables=subbasins,
                    counties=counties, withdrawal_tables=withdrawals, weather=weather, runoff=runoff,
-                   sha256=sha256, transfer_tables=transfers, output=dict(output.data), quality=quality)
+                   sha256=sha256, transfer_tables=transfers, output=dict(output.data), quality=quality,
+                   watershed=watershed, withdrawals=parsed_withdrawals, gauge_series=gauges,
+                   transfers=parsed_transfers)
+
+
+def _check_routing(path: Path, settings: RunSettings, network: Network, withdrawals: tuple) -> None:
+    """``[run] routing`` against what the basin needs: accumulation for withdrawals (and
+    transfers' abstractions from reaches, passed among ``withdrawals``) and flow-driven
+    runs, a slope on every reach for Muskingum-Cunge."""
+    if settings.routing != "muskingum-cunge":
+        return
+    if withdrawals:
+        raise HydroError(f"{path}: [[withdrawals]] route by accumulation (a diversion is capped by "
+                         "the day's flow, which routing storage would shift); set [run] routing = "
+                         "\"accumulate\" or \"auto\"")
+    if settings.flow_driven:
+        raise HydroError(f"{path}: flow_driven runs route by accumulation (so gauge flows "
+                         "match their records exactly); set [run] routing = \"accumulate\" or \"auto\"")
+    missing = [r.id for r in network.reaches if r.slope_m_per_m is None]
+    if missing:
+        raise HydroError(f"{path}: Muskingum-Cunge routing needs 'slope_m_per_m' on every "
+                         f"reach; missing on {', '.join(missing)}")
 
 
 def _quality(root: Table, path: Path) -> dict:

@@ -166,18 +166,7 @@ def read_forcing(basin: Basin, dates: list[date]) -> Forcing:
         t.finish()
     f.finish()
 
-    init = basin.initial
-    init_conc = np.array([init.float(f"{c}_mg_per_l", default=0.0, minimum=0.0) for c in names])
-    init_res = np.tile(init_conc, (n_res, 1))
-    per_res = init.table("reservoirs", default=None)
-    for rid in list(per_res.data):
-        s = net.reservoir_index(rid, f"{where}: {per_res.path(rid)}")
-        t = per_res.table(rid)
-        init_res[s] = [t.float(f"{c}_mg_per_l", default=init_conc[k], minimum=0.0)
-                       for k, c in enumerate(names)]
-        t.finish()
-    per_res.finish()
-    init.finish()
+    init_conc, init_res = basin.initial.values(names, [r.id for r in net.reservoirs])  # parsed at load
 
     n_pt = len(p_reach)
     return Forcing(

@@ -56,34 +56,14 @@ class PartLoads:
     init_reservoir: np.ndarray
 
 
-def initial_values(basin, names: list[str], others: tuple[str, ...] | list[str] = ()) -> tuple[np.ndarray, np.ndarray]:
-    """Initial concentrations (mg L-1) of ``names`` in rivers (P,) and reservoirs (S, P), from ``[initial]``.
+def initial_values(basin, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """Initial concentrations (mg L-1) of ``names`` in rivers (P,) and reservoirs (S, P).
 
-    ``<name>_mg_per_l`` applies everywhere and ``[initial.reservoirs.<id>]
-    <name>_mg_per_l`` overrides it in a reservoir; absent means 0.  The keys of
-    ``others`` (parts the basin has but this run does not carry) are checked
-    and not used.  A watershed basin takes its flows from subbasins, so a
-    ``[forcing]`` table is an error.
+    From the basin's ``[initial]``, parsed and checked at load
+    (:class:`hydro.basin_tables.InitialState`): ``<name>_mg_per_l`` applies everywhere and
+    ``[initial.reservoirs.<id>] <name>_mg_per_l`` overrides it in a reservoir; absent means 0.
     """
-    if basin.forcing.data:
-        raise basin.forcing.error(next(iter(basin.forcing.data)), "a watershed basin takes its flows and "
-                                  "loads from its subbasins; remove the [forcing] table")
-    init = basin.initial
-    river = np.array([init.float(f"{n}_mg_per_l", 0.0, minimum=0.0) for n in names])
-    for n in others:
-        init.float(f"{n}_mg_per_l", 0.0, minimum=0.0)
-    res = np.tile(river, (len(basin.network.reservoirs), 1))
-    per_res = init.table("reservoirs", None)
-    for rid in list(per_res.data):
-        t = per_res.table(rid)
-        i = basin.network.reservoir_index(rid, f"{basin.path}: {per_res.path(rid)}")
-        res[i] = [t.float(f"{n}_mg_per_l", river[k], minimum=0.0) for k, n in enumerate(names)]
-        for n in others:
-            t.float(f"{n}_mg_per_l", 0.0, minimum=0.0)
-        t.finish()
-    per_res.finish()
-    init.finish()
-    return river, res
+    return basin.initial.values(names, [r.id for r in basin.network.reservoirs])
 
 
 def part_loads(basin, constituents: list[Constituent], tn_loads: np.ndarray, point_tn: np.ndarray,
@@ -105,11 +85,12 @@ def part_loads(basin, constituents: list[Constituent], tn_loads: np.ndarray, poi
     transfers : Transfers
         The basin's transfers (:func:`hydro.transfers.read_transfers`).
     others : list of str
-        Parts of the basin that this run does not carry (their initial values are checked only).
+        Parts of the basin that this run does not carry (kept for callers; their initial
+        values were checked at load).
     """
     parts = [p for c in constituents for p in c.parts]
     names = [p.name for p in parts]
-    river, res = initial_values(basin, names, others)
+    river, res = initial_values(basin, names)
     out = []
     for k, name in enumerate(names):
         if name == "tn":

@@ -71,18 +71,22 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError, suggest
+from hydro.transfer_tables import (  # the tables' keys, parsed at load: hydro.transfer_tables
+    CONCENTRATION_SUFFIX,
+    KINDS,
+    PARTS,
+    PARTS_TOLERANCE_MG_PER_L,
+    SPECIES,
+    VALUE_COLUMNS,
+    check_series_header,
+    parts_problem,
+)
 from hydro.units import SECONDS_PER_DAY
 
-KINDS = ("inflow", "release", "ecological", "abstraction")
-VALUE_COLUMNS = ("flow_m3_s", "volume_mcm")
-#: Names ``x`` a transferred water's ``<x>_mg_per_l`` may give: TN, organic N, NH3-N, NO3-N,
-#: TP, dissolved P, particulate P, CODMn (the constituent and species names of issue 14).
-SPECIES = ("tn", "orgn", "nh3n", "no3n", "dp", "pp", "tp", "codmn")
-#: Totals and their parts: given together, the parts add up to the total.
-PARTS = {"tn": ("orgn", "nh3n", "no3n"), "tp": ("dp", "pp")}
-#: How far given parts may be from their total, mg L-1 (values are given to 3 decimals).
-PARTS_TOLERANCE_MG_PER_L = 0.001
-CONCENTRATION_SUFFIX = "_mg_per_l"
+__all__ = ["CONCENTRATION_SUFFIX", "KINDS", "PARTS", "PARTS_TOLERANCE_MG_PER_L", "SPECIES", "VALUE_COLUMNS",
+           "SeriesFile", "Transfer", "Transfers", "abstraction_delivered", "read_series", "read_transfers",
+           "series_dates"]
+
 #: g s-1 per (m3 s-1 * mg L-1): mg L-1 = g m-3.
 G_PER_S_PER_M3S_MGL = 1.0
 
@@ -149,31 +153,12 @@ def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
             header_line = n
             continue
         rows.append((n, [f.strip() for f in fields]))
-    if header is None or "date" not in header:
+    if header is None:
         raise HydroError(f"{path}: expected a header line with a 'date' column and one of "
                          f"{' or '.join(VALUE_COLUMNS)} (e.g. 'date,flow_m3_s,tn_mg_per_l')")
-    known = ("date", *VALUE_COLUMNS, *(x + CONCENTRATION_SUFFIX for x in SPECIES))
-    for h in header:
-        if h.endswith(CONCENTRATION_SUFFIX) and h not in known:
-            raise HydroError(f"{path}, line {header_line}: column '{h}': unknown species "
-                             f"'{h[:-len(CONCENTRATION_SUFFIX)]}'" + suggest(h, known)
-                             + f"; concentration columns are <x>_mg_per_l with x one of {', '.join(SPECIES)}")
-        if h not in known:
-            raise HydroError(f"{path}, line {header_line}: unknown column '{h}'" + suggest(h, known)
-                             + f"; the columns are date, one of {', '.join(VALUE_COLUMNS)}"
-                             + (", and optionally <x>_mg_per_l concentrations (x one of "
-                                + ", ".join(SPECIES) + ")" if allow_tn else ""))
-    if len(set(header)) != len(header):
-        raise HydroError(f"{path}, line {header_line}: a column is named twice: {', '.join(header)}")
+    check_series_header(path, header, header_line, allow_tn=allow_tn)
     values = [c for c in VALUE_COLUMNS if c in header]
-    if len(values) != 1:
-        raise HydroError(f"{path}, line {header_line}: give exactly one of the columns "
-                         f"{' or '.join(VALUE_COLUMNS)} (mean flow or volume over the row's day "
-                         f"or month); the header has {', '.join(header)}")
     conc_cols = [h for h in header if h.endswith(CONCENTRATION_SUFFIX)]
-    if conc_cols and not allow_tn:
-        raise HydroError(f"{path}, line {header_line}: column '{conc_cols[0]}' is only for inflows "
-                         "(water leaving takes the concentration it has); remove the column")
     value_col = values[0]
     i_date, i_val = header.index("date"), header.index(value_col)
     i_conc = {h[:-len(CONCENTRATION_SUFFIX)]: header.index(h) for h in conc_cols}
@@ -229,7 +214,7 @@ def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
             if conc[x] < 0 or conc[x] > 1000:
                 raise HydroError(f"{path}, line {n}, column '{column}': {conc[x]:g} mg/L is outside "
                                  "0-1000 mg/L; give the concentration in mg/L")
-        problem = _parts_problem(conc)
+        problem = parts_problem(conc)
         if problem:
             raise HydroError(f"{path}, line {n}: {problem}")
         a = max((start - run0).days, 0)
@@ -244,25 +229,6 @@ def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
         raise HydroError(f"{path}: no data lines; give a date and a flow or volume per day or month")
     return SeriesFile(path=path, flow=flow, covered=covered, tn=species.get("tn"), monthly=bool(monthly),
                       first=first, last=last, volume_m3=volume, species=species)
-
-
-def _parts_problem(conc: dict[str, float]) -> str:
-    """What is wrong with given totals and parts ("" when nothing): parts above their total,
-    or all parts given and not adding up to it (see the module docstring)."""
-    for total, parts in PARTS.items():
-        given = [x for x in parts if x in conc]
-        if total not in conc or not given:
-            continue
-        added = sum(conc[x] for x in given)
-        tol = max(PARTS_TOLERANCE_MG_PER_L, 1e-3 * conc[total])
-        names = " + ".join(f"{x}_mg_per_l" for x in given)
-        if added > conc[total] + tol:
-            return (f"{names} = {added:g} mg/L exceeds {total}_mg_per_l = {conc[total]:g}; the parts of "
-                    f"{total.upper()} cannot exceed it")
-        if len(given) == len(parts) and abs(added - conc[total]) > tol:
-            return (f"{names} = {added:g} mg/L does not add up to {total}_mg_per_l = {conc[total]:g}; "
-                    f"give parts that sum to the total (or leave one part out)")
-    return ""
 
 
 def _number(path: Path, line: int, column: str, text: str, what: str) -> float:
@@ -388,10 +354,31 @@ class Transfers:
         }
 
 
+def _concentrations(spec, series: SeriesFile, dates: list[date]) -> dict[str, np.ndarray]:
+    """Each species an inflow gives, mg L-1 on the run's days: file columns, else the table's keys."""
+    n_day = len(dates)
+    conc: dict[str, np.ndarray] = {}
+    for x in SPECIES:
+        if x in series.species:
+            conc[x] = np.where(series.covered, series.species[x], 0.0)
+        elif x in spec.constants:
+            conc[x] = np.full(n_day, spec.constants[x])
+    if series.species and spec.constants:  # a total in one place, its parts in the other
+        for d in np.flatnonzero(series.covered):
+            problem = parts_problem({x: float(c[d]) for x, c in conc.items()})
+            if problem:
+                raise spec.table.error(spec.keys[0], f"with {spec.csv_name} on {dates[d]}: {problem}")
+    return conc
+
+
 def read_transfers(basin, dates: list[date]) -> Transfers:
-    """Read a basin's ``[[transfers]]`` onto ``dates`` (see the module docstring)."""
+    """Read a basin's ``[[transfers]]`` series onto ``dates`` (see the module docstring).
+
+    The tables were parsed and checked when the basin loaded
+    (:attr:`hydro.basin.Basin.transfers`, :mod:`hydro.transfer_tables`); this reads
+    each series file on the run's days and adds the transfers up by reservoir and reach.
+    """
     net = basin.network
-    lay = net.layout
     n_day, n_reach, n_res = len(dates), len(net.reaches), len(net.reservoirs)
     res_inflow = np.zeros((n_day, n_res))
     res_load = np.zeros((n_day, n_res))
@@ -404,104 +391,34 @@ def read_transfers(basin, dates: list[date]) -> Transfers:
     species_res: dict[str, np.ndarray] = {}
     species_reach: dict[str, np.ndarray] = {}
     items = []
-    seen: set[str] = set()
-    for t in getattr(basin, "transfer_tables", []) or []:
-        tid = t.str("id")
-        if tid in seen:
-            raise t.error("id", f"transfer '{tid}' is listed twice; give each [[transfers]] table "
-                                "its own id")
-        seen.add(tid)
-        kind = t.str("kind")
-        if kind not in KINDS:
-            raise t.error("kind", f"unknown kind '{kind}'" + suggest(kind, KINDS)
-                          + f"; expected one of {', '.join(KINDS)}")
-        reach_id, res_id = t.str("reach", None), t.str("reservoir", None)
-        if (reach_id is None) == (res_id is None):
-            raise t.error("reservoir", "give exactly one of 'reservoir' or 'reach' (where the water "
-                                       "enters or leaves)")
-        r = s = None
-        if reach_id is not None:
-            r = net.reach_index(reach_id, f"{t.file}: {t.path('reach')}")
-            if kind in ("release", "ecological"):
-                raise t.error("kind", f"a '{kind}' is a reservoir's; for reach '{reach_id}' use "
-                                      "'inflow' or 'abstraction'")
-        else:
-            s = net.reservoir_index(res_id, f"{t.file}: {t.path('reservoir')}")
-            if kind == "abstraction" and lay.res_down_kind[s] != 0:
-                raise t.error("kind", f"reservoir '{res_id}' flows on into "
-                                      f"'{net.reservoirs[s].downstream}', and water abstracted from it "
-                                      "would still be carried downstream by the transport; give the "
-                                      "abstraction on that reach (reach = ...), or as a 'release' "
-                                      "series if it goes downstream")
-        csv_name = t.str("csv")
-        origin = t.str("origin", "")
-        series = read_series(basin.folder / csv_name, dates, allow_tn=kind == "inflow")
-        keys = [k for k in t.data if isinstance(k, str) and k.endswith(CONCENTRATION_SUFFIX)]
-        for k in keys:
-            if k[:-len(CONCENTRATION_SUFFIX)] not in SPECIES:
-                raise t.error(k, f"unknown species '{k[:-len(CONCENTRATION_SUFFIX)]}'"
-                              + suggest(k, [x + CONCENTRATION_SUFFIX for x in SPECIES])
-                              + f"; give <x>_mg_per_l with x one of {', '.join(SPECIES)}")
-        tn = np.zeros(n_day)
-        conc: dict[str, np.ndarray] = {}
-        if kind == "inflow":
-            constants: dict[str, float] = {}
-            for k in keys:
-                x = k[:-len(CONCENTRATION_SUFFIX)]
-                if x in series.species:
-                    raise t.error(k, f"{csv_name} has a {k} column; give the {x.upper()} in "
-                                     "one place only (remove the key or the column)")
-                constants[x] = t.float(k, minimum=0.0, maximum=1000.0)
-            problem = _parts_problem(constants)
-            if problem:
-                raise t.error(keys[0], problem)
-            for x in SPECIES:
-                if x in series.species:
-                    conc[x] = np.where(series.covered, series.species[x], 0.0)
-                elif x in constants:
-                    conc[x] = np.full(n_day, constants[x])
-            if "tn" not in conc:
-                raise t.error("tn_mg_per_l", "an inflow brings nitrogen with its water: give "
-                                             "tn_mg_per_l (mg/L, cited or marked ESTIMATE) here or "
-                                             "as a column of the file")
-            tn = conc["tn"]
-            if series.species and constants:  # a total in one place, its parts in the other
-                for d in np.flatnonzero(series.covered):
-                    problem = _parts_problem({x: float(c[d]) for x, c in conc.items()})
-                    if problem:
-                        raise t.error(keys[0], f"with {csv_name} on {dates[d]}: {problem}")
-        elif keys:
-            raise t.error(keys[0], f"a '{kind}' takes water at the concentration it has; "
-                                   f"remove {', '.join(keys)}")
-        if t.has("max_share") and not (kind == "abstraction" and r is not None):
-            raise t.error("max_share", "max_share caps an abstraction from a reach; remove it")
-        share = t.float("max_share", 0.9, minimum=0.0, maximum=1.0)
-        name = t.str("name", tid)
-        reference = t.str("reference", "")
-        t.str("note", "")
-        t.finish()
+    for spec in basin.transfers:
+        kind, r, s = spec.kind, spec.reach, spec.reservoir
+        series = read_series(spec.csv, dates, allow_tn=kind == "inflow")
+        conc = _concentrations(spec, series, dates) if kind == "inflow" else {}
+        tn = conc.get("tn", np.zeros(n_day))
         q = series.flow
         if kind == "inflow":
+            for x, c in conc.items():
+                load = q * c * G_PER_S_PER_M3S_MGL
+                if x == "tn" and s is not None:
+                    res_load[:, s] += load
+                elif x == "tn":
+                    reach_load[:, r] += load
+                elif s is not None:
+                    species_res.setdefault(x, np.zeros((n_day, n_res)))[:, s] += load
+                else:
+                    species_reach.setdefault(x, np.zeros((n_day, n_reach)))[:, r] += load
             if s is not None:
                 res_inflow[:, s] += q
-                res_load[:, s] += q * tn * G_PER_S_PER_M3S_MGL
             else:
                 reach_inflow[:, r] += q
-                reach_load[:, r] += q * tn * G_PER_S_PER_M3S_MGL
-            for x, c in conc.items():
-                if x == "tn":
-                    continue
-                if s is not None:
-                    species_res.setdefault(x, np.zeros((n_day, n_res)))[:, s] += q * c * G_PER_S_PER_M3S_MGL
-                else:
-                    species_reach.setdefault(x, np.zeros((n_day, n_reach)))[:, r] += q * c * G_PER_S_PER_M3S_MGL
         elif kind == "release":
             both = series.covered & ~np.isnan(release[:, s])
             if both.any():
                 day = dates[int(np.argmax(both))]
-                raise t.error("csv", f"reservoir '{res_id}' already has a release series on {day}; "
-                                     "one release series per reservoir and day (add ecological "
-                                     "releases with kind = \"ecological\")")
+                raise spec.table.error("csv", f"reservoir '{spec.place}' already has a release series on "
+                                              f"{day}; one release series per reservoir and day (add "
+                                              "ecological releases with kind = \"ecological\")")
             release[:, s] = np.where(series.covered, q, release[:, s])
         elif kind == "ecological":
             extra[:, s] += q
@@ -509,10 +426,10 @@ def read_transfers(basin, dates: list[date]) -> Transfers:
             extra[:, s] += q
             res_abstraction[:, s] += q
         else:
-            reach_abs.append((r, q.copy(), share))
-        items.append(Transfer(id=tid, name=name, kind=kind,
-                              reservoir=s, reach=r, origin=origin, series=series, tn=tn,
-                              max_share=share, reference=reference, species=conc))
+            reach_abs.append((r, q.copy(), spec.max_share))
+        items.append(Transfer(id=spec.id, name=spec.name, kind=kind, reservoir=s, reach=r, origin=spec.origin,
+                              series=series, tn=tn, max_share=spec.max_share, reference=spec.reference,
+                              species=conc))
     return Transfers(items=tuple(items), res_inflow=res_inflow, res_load=res_load,
                      reach_inflow=reach_inflow, reach_load=reach_load, release=release,
                      extra_release=extra, res_abstraction=res_abstraction, reach_abstraction=reach_abs,

@@ -41,8 +41,6 @@ from __future__ import annotations
 import dataclasses
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -50,193 +48,18 @@ from hydro.basin import Basin
 from hydro.catchment import MM_PER_DAY_KM2_TO_M3S as MM_KM2_PER_DAY_TO_M3_S
 from hydro.errors import HydroError, suggest
 from hydro.results import Results
-from hydro.tomlio import Table
-
-if TYPE_CHECKING:
-    from hydro.sources.parameters import SourceParameters
+from hydro.watershed_tables import (
+    RunoffParameters,
+    Subbasin,
+    Watershed,
+    WeatherSettings,
+)
 
 #: Stefan & Preud'homme (1993), JAWRA 29(1): 27-45: daily stream temperature from air.
 WATER_TEMP_INTERCEPT_C = 5.0
 WATER_TEMP_SLOPE = 0.75
 #: Position of point sources along their reach (fraction from the inlet).
 POINT_SOURCE_POSITION = 0.5
-
-
-@dataclass(frozen=True)
-class RunoffParameters:
-    """GR4J and CemaNeige parameters of one subbasin.
-
-    Attributes
-    ----------
-    x1_mm, x2_mm_per_day, x3_mm, x4_days : float
-        GR4J production capacity (mm), exchange (mm/d), routing capacity (mm),
-        unit-hydrograph time base (d).
-    ctg : float
-        CemaNeige thermal-state coefficient (-).
-    kf_mm_per_c_per_day : float
-        CemaNeige degree-day factor (mm deg C-1 d-1).
-    """
-
-    x1_mm: float = 350.0
-    x2_mm_per_day: float = 0.0
-    x3_mm: float = 90.0
-    x4_days: float = 1.7
-    ctg: float = 0.25
-    kf_mm_per_c_per_day: float = 3.74
-
-    @classmethod
-    def from_table(cls, t: Table, default: "RunoffParameters") -> "RunoffParameters":
-        """Read a runoff table, taking absent keys from ``default``."""
-        p = cls(
-            x1_mm=t.float("x1_mm", default.x1_mm, positive=True),
-            x2_mm_per_day=t.float("x2_mm_per_day", default.x2_mm_per_day),
-            x3_mm=t.float("x3_mm", default.x3_mm, positive=True),
-            x4_days=t.float("x4_days", default.x4_days, minimum=0.5),
-            ctg=t.float("ctg", default.ctg, minimum=0.0, maximum=0.999),
-            kf_mm_per_c_per_day=t.float("kf_mm_per_c_per_day", default.kf_mm_per_c_per_day, minimum=0.0),
-        )
-        return p
-
-
-@dataclass(frozen=True)
-class Subbasin:
-    """A subbasin: where it drains, its terrain, its weather scaling and runoff parameters.
-
-    Attributes
-    ----------
-    id, name : str
-    area_km2 : float
-        Area, km2.
-    reach, reservoir : str or None
-        Exactly one is set: the reach its runoff enters (spread along it) or the
-        reservoir it drains into directly.
-    elevation_m : float
-        Mean elevation, m a.s.l.
-    band_elevations_m : tuple of float
-        Median elevations of the snow bands (equal areas), m a.s.l.
-    precip_factor : float
-        Subbasin precipitation over station precipitation (-).
-    latitude_deg : float
-        Latitude for Oudin PET, degrees north.
-    county, province : str
-        Administrative units (for reports and compensation).
-    runoff : RunoffParameters
-    """
-
-    id: str
-    name: str
-    area_km2: float
-    reach: str | None
-    reservoir: str | None
-    elevation_m: float
-    band_elevations_m: tuple[float, ...]
-    precip_factor: float
-    latitude_deg: float
-    county: str
-    province: str
-    runoff: RunoffParameters
-
-
-@dataclass(frozen=True)
-class WeatherSettings:
-    """The weather station that drives a watershed basin (``[weather]``).
-
-    Attributes
-    ----------
-    csv : Path
-        Daily forcing CSV (:func:`hydro.weather.read_forcing_csv`).
-    elevation_m : float
-        Station elevation, m a.s.l.
-    latitude_deg : float
-        Station latitude, degrees north.
-    lapse_c_per_km : float
-        Air-temperature decrease with height, deg C km-1.
-    """
-
-    csv: Path
-    elevation_m: float
-    latitude_deg: float
-    lapse_c_per_km: float = 6.5
-
-
-@dataclass(frozen=True)
-class Watershed:
-    """The subbasins, weather, runoff settings and sources of a watershed basin."""
-
-    subbasins: tuple[Subbasin, ...]
-    weather: WeatherSettings
-    snow: bool
-    initial_production_fraction: float
-    initial_routing_fraction: float
-    sources: SourceParameters
-
-    @classmethod
-    def from_basin(cls, basin: Basin) -> "Watershed":
-        """Read ``[weather]``, ``[runoff]`` and ``[[subbasins]]`` of a basin and check them."""
-        from hydro.sources import SourceParameters
-
-        w = basin.weather
-        weather = WeatherSettings(csv=basin.folder / w.str("csv"), elevation_m=w.float("elevation_m"),
-                                  latitude_deg=w.float("latitude_deg", minimum=-90, maximum=90),
-                                  lapse_c_per_km=w.float("lapse_c_per_km", 6.5, minimum=0.0))
-        w.finish()
-        r = basin.runoff
-        defaults = RunoffParameters.from_table(r, RunoffParameters())
-        snow = r.bool("snow", True)
-        prod = r.float("initial_production_fraction", 0.3, minimum=0.0, maximum=1.0)
-        rout = r.float("initial_routing_fraction", 0.5, minimum=0.0, maximum=1.0)
-        r.finish()
-        net = basin.network
-        subs = []
-        for t in basin.subbasin_tables:
-            sid = t.str("id")
-            reach = t.str("reach", None)
-            reservoir = t.str("reservoir", None)
-            if (reach is None) == (reservoir is None):
-                raise t.error("reach", "give exactly one of 'reach' or 'reservoir' (where the "
-                                       "subbasin drains)")
-            if reach is not None:
-                net.reach_index(reach, f"{t.file}: {t.path('reach')}")
-            else:
-                net.reservoir_index(reservoir, f"{t.file}: {t.path('reservoir')}")
-            elevation = t.float("elevation_m")
-            bands = tuple(t.floats("band_elevations_m", [elevation]))
-            runoff_table = t.table("runoff", None)
-            county, province = t.str("county", ""), t.str("province", "")
-            if basin.counties:
-                if county not in basin.counties:
-                    raise t.error("county", f"unknown county '{county}'" + suggest(county, basin.counties)
-                                  + f"; the basin's [[counties]] are {', '.join(basin.counties)}")
-                registered = basin.counties[county][1]
-                if province and province != registered:
-                    raise t.error("province", f"'{province}' but county '{county}' is in {registered}")
-                province = province or registered
-            subs.append(Subbasin(
-                id=sid, name=t.str("name", sid), area_km2=t.float("area_km2", positive=True),
-                reach=reach, reservoir=reservoir, elevation_m=elevation, band_elevations_m=bands,
-                precip_factor=t.float("precip_factor", 1.0, positive=True),
-                latitude_deg=t.float("latitude_deg", weather.latitude_deg, minimum=-90, maximum=90),
-                county=county, province=province,
-                runoff=RunoffParameters.from_table(runoff_table, defaults)))
-            runoff_table.finish()
-        ids = [s.id for s in subs]
-        if len(set(ids)) != len(ids):
-            raise HydroError(f"{basin.path}: subbasin ids must be unique")
-        sources = SourceParameters.from_subbasin_tables(basin.subbasin_tables)
-        for t in basin.subbasin_tables:
-            t.finish()
-        for sub in sources.subbasins:
-            for plant in sub.point:
-                net.reach_index(plant.reach, f"{basin.path}: subbasin '{sub.subbasin}' point source "
-                                             f"'{plant.name}'")
-        fed = {s.reach for s in subs if s.reach}
-        lay = net.layout
-        for i, reach in enumerate(net.reaches):
-            if lay.headwater[i] and reach.id not in fed:
-                raise HydroError(f"{basin.path}: headwater reach '{reach.id}' receives no subbasin, "
-                                 "so it would carry no water; add a subbasin with reach = "
-                                 f"\"{reach.id}\"")
-        return cls(tuple(subs), weather, snow, prod, rout, sources)
 
 
 @dataclass(frozen=True)
@@ -412,35 +235,19 @@ def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarra
     lateral, res_local = runoff_inflow
     lateral = lateral + fixed
     taken = np.zeros_like(lateral)
-    if not basin.withdrawal_tables and not extra:
+    if not basin.withdrawals and not extra:
         return taken
     reader = SeriesReader(basin.folder, dates)
     order = {i: k for k, (kind, i) in enumerate(lay.order) if kind == 1}
     requests = []
-    for t in basin.withdrawal_tables:
-        t.str("id")
-        r = net.reach_index(t.str("reach"), f"{t.file}: {t.path('reach')}")
-        if t.has("loss_share") == t.has("flow_m3_s"):
-            raise t.error("flow_m3_s", "give either flow_m3_s (a requested flow, m3/s) or loss_share "
-                          "(a share of the reach's water lost every day, 0-1), not both or neither")
-        if t.has("loss_share"):
-            if t.has("max_share"):
-                raise t.error("max_share", "max_share caps a requested flow_m3_s; with loss_share, "
-                              "remove it")
+    for w in basin.withdrawals:  # parsed at load (hydro.basin_tables.Withdrawal)
+        if w.loss_share is not None:
             flow = np.full(len(dates), np.inf)  # the share alone decides
-            share = t.float("loss_share", minimum=0.0, maximum=1.0)
-        else:
-            value = t.raw("flow_m3_s")
-            if isinstance(value, list):
-                monthly = np.array(t.floats("flow_m3_s", length=12, minimum=0.0))
-                flow = monthly[months - 1]
-            else:
-                flow = reader.read(t, "flow_m3_s", minimum=0.0)
-            share = t.float("max_share", 0.9, minimum=0.0, maximum=1.0)
-        t.str("reference", "")
-        t.str("note", "")
-        t.finish()
-        requests.append((order[r], r, flow, share))
+        elif w.flow is not None:
+            flow = w.flow.read(reader, minimum=0.0)
+        else:  # twelve monthly values
+            flow = np.array(w.monthly)[months - 1]
+        requests.append((order[w.reach_index], w.reach_index, flow, w.max_share))
     requests += [(order[r], r, flow, share) for r, flow, share in extra]
     boundary = np.zeros_like(lateral)
     for _, r, flow, share in sorted(requests, key=lambda x: x[0]):
@@ -462,11 +269,9 @@ def gauge_observations(basin: Basin, dates: list[date]) -> np.ndarray:
     net = basin.network
     out = np.full((len(dates), len(net.gauges)), np.nan)
     reader = SeriesReader(basin.folder, dates, allow_gaps=True)
-    for k, g in enumerate(net.gauges):
-        if g.observed is None:
-            continue
-        table = Table({"observed_discharge_m3_s": g.observed}, basin.path, f"gauges[{k}]")
-        out[:, k] = reader.read(table, "observed_discharge_m3_s", minimum=0.0)
+    for k, spec in enumerate(basin.gauge_series):  # parsed at load (hydro.basin_tables)
+        if spec is not None:
+            out[:, k] = spec.read(reader, minimum=0.0)
     return out
 
 
@@ -576,10 +381,10 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
     routing = basin.settings.routing
     # flow-driven runs and withdrawals need each day's water balanced within the day
     # (matched gauges; a diversion never taking more than the day's flow): accumulation
-    daily = basin.settings.flow_driven or bool(basin.withdrawal_tables) or withdraws
+    daily = basin.settings.flow_driven or bool(basin.withdrawals) or withdraws
     if routing == "auto":
         routing = "muskingum-cunge" if all(s is not None for s in slopes) and not daily else "accumulate"
-    elif routing == "muskingum-cunge" and (basin.withdrawal_tables or withdraws):
+    elif routing == "muskingum-cunge" and (basin.withdrawals or withdraws):
         raise HydroError(f"{basin.path}: [[withdrawals]] route by accumulation (a diversion is capped by "
                          "the day's flow, which routing storage would shift); set [run] routing = "
                          "\"accumulate\" or \"auto\"")

@@ -1,0 +1,204 @@
+"""Basin-file tables parsed when the basin loads: series, initial state, withdrawals, gauges.
+
+:meth:`hydro.basin.Basin.from_data` turns each table into a frozen value here, so that a
+typo in any of them is an error at load, naming the file, the key and what was expected;
+a run only reads series onto its days.
+
+A *series* (:class:`SeriesSpec`) is a number (constant over the run) or
+``{csv = "file.csv", column = "name", scale = 1}``: at load the number is range-checked,
+and the CSV's existence, its ``date`` column and the named column are checked from its
+header; the values are read onto the run's days by :meth:`SeriesSpec.read` (with
+:class:`hydro.series.SeriesReader`, which checks the dates and values).
+"""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hydro.errors import HydroError, suggest
+from hydro.tomlio import Table, read_text
+
+
+def csv_header(path: Path, what: str) -> tuple[list[str], int]:
+    """The header of a CSV file (the first line that is neither blank nor a ``#`` comment).
+
+    Returns the column names (stripped) and the header's 1-based line number.  ``what``
+    says which key named the file, for the error when it does not exist.
+    """
+    if not Path(path).is_file():
+        raise HydroError(f"{path}: file not found; check {what} (relative to the basin folder)")
+    for n, line in enumerate(read_text(path, "CSV").splitlines(), start=1):
+        if line.strip() and not line.startswith("#"):
+            return [h.strip() for h in next(csv.reader([line]))], n
+    raise HydroError(f"{path}: no header line; expected a header line with a 'date' column")
+
+
+@dataclass(frozen=True)
+class SeriesSpec:
+    """A daily input series as given in a basin file: a constant or a CSV column.
+
+    Attributes
+    ----------
+    key : str
+        The key holding it (for messages).
+    value : object
+        The value as written: a number, or the ``{csv, column, scale}`` table.
+    file : Path
+        The basin file.
+    where : str
+        The path of the table holding ``key`` inside the file.
+    csv : Path or None
+        The CSV file (resolved from the basin folder), None for a constant.
+    """
+
+    key: str
+    value: Any
+    file: Path
+    where: str
+    csv: Path | None = None
+
+    @property
+    def constant(self) -> float | None:
+        """The value when it is a number, else None."""
+        return None if self.csv is not None else float(self.value)
+
+    def read(self, reader, minimum: float | None = None) -> np.ndarray:
+        """The series on the reader's days (:class:`hydro.series.SeriesReader`)."""
+        return reader.read(Table({self.key: self.value}, self.file, self.where), self.key, minimum=minimum)
+
+
+def series_spec(t: Table, key: str, folder: Path, *, minimum: float | None = None,
+                default: float | None = None) -> SeriesSpec:
+    """Parse ``t[key]`` as a series; absent is ``default`` (absent without default: an error)."""
+    if default is not None and not t.has(key):
+        return SeriesSpec(key, float(default), t.file, t.where)
+    value = t.raw(key)
+    if not isinstance(value, dict):
+        t.float(key, minimum=minimum)
+        return SeriesSpec(key, value, t.file, t.where)
+    sub = t.table(key)
+    path = folder / sub.str("csv")
+    column = sub.str("column")
+    sub.float("scale", default=1.0)
+    sub.finish()
+    header, _ = csv_header(path, f"the 'csv' path of key '{sub.where}'")
+    if "date" not in header:
+        raise HydroError(f"{path}: expected a header line with a 'date' column")
+    columns = [h for h in header if h != "date"]
+    if column not in columns:
+        raise HydroError(f"{path}: no column '{column}'" + suggest(column, columns)
+                         + f"; columns are: {', '.join(columns)} (key '{sub.where}' of {t.file})")
+    return SeriesSpec(key, value, t.file, t.where, path)
+
+
+@dataclass(frozen=True)
+class InitialState:
+    """Initial concentrations (``[initial]``), mg L-1, of every transported part.
+
+    Attributes
+    ----------
+    river : dict of str to float
+        ``<name>_mg_per_l`` in every reach (0 where not given), by part name.
+    reservoirs : dict of str to dict of str to float
+        ``[initial.reservoirs.<id>]``: reservoir id -> part name -> value (only the
+        reservoirs given; the others take ``river``).
+    """
+
+    river: dict = field(default_factory=dict)
+    reservoirs: dict = field(default_factory=dict)
+
+    def values(self, names: list[str], reservoir_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
+        """Rivers (P,) and reservoirs (S, P) for the parts ``names``, in mg L-1."""
+        river = np.array([self.river.get(n, 0.0) for n in names], dtype=float)
+        res = np.tile(river, (len(reservoir_ids), 1))
+        for i, rid in enumerate(reservoir_ids):
+            given = self.reservoirs.get(rid, {})
+            res[i] = [given.get(n, river[k]) for k, n in enumerate(names)]
+        return river, res
+
+
+def initial_state(init: Table, names: list[str], network) -> InitialState:
+    """Parse ``[initial]`` for the parts ``names`` (unknown keys and reservoirs are errors)."""
+    river = {n: init.float(f"{n}_mg_per_l", 0.0, minimum=0.0) for n in names}
+    per_res = init.table("reservoirs", None)
+    reservoirs = {}
+    for rid in list(per_res.data):
+        t = per_res.table(rid)
+        network.reservoir_index(rid, f"{init.file}: {per_res.path(rid)}")
+        reservoirs[rid] = {n: t.float(f"{n}_mg_per_l", river[n], minimum=0.0) for n in names}
+        t.finish()
+    per_res.finish()
+    init.finish()
+    return InitialState(river=river, reservoirs=reservoirs)
+
+
+@dataclass(frozen=True)
+class Withdrawal:
+    """One ``[[withdrawals]]`` table (see :func:`hydro.watershed.withdrawals`).
+
+    Attributes
+    ----------
+    id, reach : str
+    reach_index : int
+    loss_share : float or None
+        Share of the reach's water lost every day (transmission losses), or None.
+    monthly : tuple of 12 float or None
+        A requested flow by calendar month, m3 s-1.
+    flow : SeriesSpec or None
+        A requested flow as a constant or CSV column, m3 s-1.
+    max_share : float
+        Most of the reach's water a requested flow may take.
+    """
+
+    id: str
+    reach: str
+    reach_index: int
+    loss_share: float | None
+    monthly: tuple[float, ...] | None
+    flow: SeriesSpec | None
+    max_share: float
+
+
+def withdrawal(t: Table, network, folder: Path) -> Withdrawal:
+    """Parse one ``[[withdrawals]]`` table."""
+    wid = t.str("id")
+    reach = t.str("reach")
+    r = network.reach_index(reach, f"{t.file}: {t.path('reach')}")
+    if t.has("loss_share") == t.has("flow_m3_s"):
+        raise t.error("flow_m3_s", "give either flow_m3_s (a requested flow, m3/s) or loss_share "
+                      "(a share of the reach's water lost every day, 0-1), not both or neither")
+    loss = monthly = flow = None
+    share = 1.0
+    if t.has("loss_share"):
+        if t.has("max_share"):
+            raise t.error("max_share", "max_share caps a requested flow_m3_s; with loss_share, remove it")
+        loss = t.float("loss_share", minimum=0.0, maximum=1.0)
+        share = loss
+    else:
+        if isinstance(t.raw("flow_m3_s"), list):
+            monthly = tuple(t.floats("flow_m3_s", length=12, minimum=0.0))
+        else:
+            flow = series_spec(t, "flow_m3_s", folder, minimum=0.0)
+        share = t.float("max_share", 0.9, minimum=0.0, maximum=1.0)
+    t.str("reference", "")
+    t.str("note", "")
+    t.finish()
+    return Withdrawal(id=wid, reach=reach, reach_index=r, loss_share=loss, monthly=monthly, flow=flow,
+                      max_share=share)
+
+
+def gauge_series(network, path: Path, folder: Path) -> tuple[SeriesSpec | None, ...]:
+    """Each gauge's ``observed_discharge_m3_s`` (None where the gauge has no record)."""
+    out: list[SeriesSpec | None] = []
+    for k, g in enumerate(network.gauges):
+        if g.observed is None:
+            out.append(None)
+            continue
+        table = Table({"observed_discharge_m3_s": g.observed}, path, f"gauges[{k}]")
+        out.append(series_spec(table, "observed_discharge_m3_s", folder, minimum=0.0))
+    return tuple(out)

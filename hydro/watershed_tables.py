@@ -1,0 +1,223 @@
+"""A watershed basin's tables, parsed when the basin loads: ``[weather]``, ``[runoff]``, ``[[subbasins]]``.
+
+:func:`parse_watershed` turns them (with each subbasin's ``[subbasins.sources]``, read
+by :meth:`hydro.sources.SourceParameters.from_subbasin_tables`) into a frozen
+:class:`Watershed`, kept as :attr:`hydro.basin.Basin.watershed`; every error in them
+is raised by :meth:`hydro.basin.Basin.load`.  The weather CSV is checked at load for
+its existence and header (its values are read when a run needs them,
+:func:`hydro.watershed.subbasin_weather`).  The keys are described in
+:mod:`hydro.watershed` and ``docs/basin-file.md``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from hydro.basin_tables import csv_header
+from hydro.errors import HydroError, suggest
+from hydro.tomlio import Table
+
+if TYPE_CHECKING:
+    from hydro.sources.parameters import SourceParameters
+
+
+@dataclass(frozen=True)
+class RunoffParameters:
+    """GR4J and CemaNeige parameters of one subbasin.
+
+    Attributes
+    ----------
+    x1_mm, x2_mm_per_day, x3_mm, x4_days : float
+        GR4J production capacity (mm), exchange (mm/d), routing capacity (mm),
+        unit-hydrograph time base (d).
+    ctg : float
+        CemaNeige thermal-state coefficient (-).
+    kf_mm_per_c_per_day : float
+        CemaNeige degree-day factor (mm deg C-1 d-1).
+    """
+
+    x1_mm: float = 350.0
+    x2_mm_per_day: float = 0.0
+    x3_mm: float = 90.0
+    x4_days: float = 1.7
+    ctg: float = 0.25
+    kf_mm_per_c_per_day: float = 3.74
+
+    @classmethod
+    def from_table(cls, t: Table, default: RunoffParameters) -> RunoffParameters:
+        """Read a runoff table, taking absent keys from ``default``."""
+        return cls(
+            x1_mm=t.float("x1_mm", default.x1_mm, positive=True),
+            x2_mm_per_day=t.float("x2_mm_per_day", default.x2_mm_per_day),
+            x3_mm=t.float("x3_mm", default.x3_mm, positive=True),
+            x4_days=t.float("x4_days", default.x4_days, minimum=0.5),
+            ctg=t.float("ctg", default.ctg, minimum=0.0, maximum=0.999),
+            kf_mm_per_c_per_day=t.float("kf_mm_per_c_per_day", default.kf_mm_per_c_per_day, minimum=0.0),
+        )
+
+
+@dataclass(frozen=True)
+class Subbasin:
+    """A subbasin: where it drains, its terrain, its weather scaling and runoff parameters.
+
+    Attributes
+    ----------
+    id, name : str
+    area_km2 : float
+        Area, km2.
+    reach, reservoir : str or None
+        Exactly one is set: the reach its runoff enters (spread along it) or the
+        reservoir it drains into directly.
+    elevation_m : float
+        Mean elevation, m a.s.l.
+    band_elevations_m : tuple of float
+        Median elevations of the snow bands (equal areas), m a.s.l.
+    precip_factor : float
+        Subbasin precipitation over station precipitation (-).
+    latitude_deg : float
+        Latitude for Oudin PET, degrees north.
+    county, province : str
+        Administrative units (for reports and compensation).
+    runoff : RunoffParameters
+    """
+
+    id: str
+    name: str
+    area_km2: float
+    reach: str | None
+    reservoir: str | None
+    elevation_m: float
+    band_elevations_m: tuple[float, ...]
+    precip_factor: float
+    latitude_deg: float
+    county: str
+    province: str
+    runoff: RunoffParameters
+
+
+@dataclass(frozen=True)
+class WeatherSettings:
+    """The weather station that drives a watershed basin (``[weather]``).
+
+    Attributes
+    ----------
+    csv : Path
+        Daily forcing CSV (:func:`hydro.weather.read_forcing_csv`).
+    elevation_m : float
+        Station elevation, m a.s.l.
+    latitude_deg : float
+        Station latitude, degrees north.
+    lapse_c_per_km : float
+        Air-temperature decrease with height, deg C km-1.
+    """
+
+    csv: Path
+    elevation_m: float
+    latitude_deg: float
+    lapse_c_per_km: float = 6.5
+
+
+@dataclass(frozen=True)
+class Watershed:
+    """The subbasins, weather, runoff settings and sources of a watershed basin."""
+
+    subbasins: tuple[Subbasin, ...]
+    weather: WeatherSettings
+    snow: bool
+    initial_production_fraction: float
+    initial_routing_fraction: float
+    sources: SourceParameters
+
+    @classmethod
+    def from_basin(cls, basin) -> Watershed:
+        """The watershed of a basin, parsed and checked when the basin loaded (:attr:`Basin.watershed`)."""
+        if basin.watershed is None:
+            raise HydroError(f"{basin.path}: not a watershed basin (it has no [[subbasins]])")
+        return basin.watershed
+
+
+def weather_settings(w: Table, folder: Path) -> WeatherSettings:
+    """``[weather]``, with the CSV's existence and header checked (its values are read by a run)."""
+    from hydro.forcing_csv import FORCING_COLUMNS
+    from hydro.weather_csv import check_header
+
+    weather = WeatherSettings(csv=folder / w.str("csv"), elevation_m=w.float("elevation_m"),
+                              latitude_deg=w.float("latitude_deg", minimum=-90, maximum=90),
+                              lapse_c_per_km=w.float("lapse_c_per_km", 6.5, minimum=0.0))
+    w.finish()
+    header, line = csv_header(weather.csv, f"[weather] csv in {w.file}")
+    required = [k for k, (req, _) in FORCING_COLUMNS.items() if req]
+    optional = [k for k, (req, _) in FORCING_COLUMNS.items() if not req]
+    for name in header:
+        if name not in FORCING_COLUMNS:
+            raise HydroError(f"{weather.csv}: header (line {line}): unknown column '{name}'"
+                             f"{suggest(name, FORCING_COLUMNS)}; expected {', '.join(required)} and "
+                             f"optionally {', '.join(optional)}")
+    check_header(weather.csv, header, required, optional)
+    return weather
+
+
+def subbasin(t: Table, network, counties: dict, weather: WeatherSettings,
+             defaults: RunoffParameters) -> Subbasin:
+    """One ``[[subbasins]]`` table (its ``sources`` are read with the others')."""
+    sid = t.str("id")
+    reach = t.str("reach", None)
+    reservoir = t.str("reservoir", None)
+    if (reach is None) == (reservoir is None):
+        raise t.error("reach", "give exactly one of 'reach' or 'reservoir' (where the subbasin drains)")
+    if reach is not None:
+        network.reach_index(reach, f"{t.file}: {t.path('reach')}")
+    else:
+        network.reservoir_index(reservoir, f"{t.file}: {t.path('reservoir')}")
+    elevation = t.float("elevation_m")
+    bands = tuple(t.floats("band_elevations_m", [elevation]))
+    runoff_table = t.table("runoff", None)
+    county, province = t.str("county", ""), t.str("province", "")
+    if counties:
+        if county not in counties:
+            raise t.error("county", f"unknown county '{county}'" + suggest(county, counties)
+                          + f"; the basin's [[counties]] are {', '.join(counties)}")
+        registered = counties[county][1]
+        if province and province != registered:
+            raise t.error("province", f"'{province}' but county '{county}' is in {registered}")
+        province = province or registered
+    sub = Subbasin(
+        id=sid, name=t.str("name", sid), area_km2=t.float("area_km2", positive=True),
+        reach=reach, reservoir=reservoir, elevation_m=elevation, band_elevations_m=bands,
+        precip_factor=t.float("precip_factor", 1.0, positive=True),
+        latitude_deg=t.float("latitude_deg", weather.latitude_deg, minimum=-90, maximum=90),
+        county=county, province=province, runoff=RunoffParameters.from_table(runoff_table, defaults))
+    runoff_table.finish()
+    return sub
+
+
+def parse_watershed(path: Path, network, tables: list[Table], weather_table: Table, runoff: Table,
+                    counties: dict) -> Watershed:
+    """Read ``[weather]``, ``[runoff]`` and ``[[subbasins]]`` (with their sources) and check them."""
+    from hydro.sources import SourceParameters
+
+    weather = weather_settings(weather_table, path.parent)
+    defaults = RunoffParameters.from_table(runoff, RunoffParameters())
+    snow = runoff.bool("snow", True)
+    prod = runoff.float("initial_production_fraction", 0.3, minimum=0.0, maximum=1.0)
+    rout = runoff.float("initial_routing_fraction", 0.5, minimum=0.0, maximum=1.0)
+    runoff.finish()
+    subs = [subbasin(t, network, counties, weather, defaults) for t in tables]
+    ids = [s.id for s in subs]
+    if len(set(ids)) != len(ids):
+        twice = sorted({i for i in ids if ids.count(i) > 1})
+        raise HydroError(f"{path}: subbasin ids must be unique; listed twice: {', '.join(twice)}")
+    sources = SourceParameters.from_subbasin_tables(tables)
+    for t in tables:
+        t.finish()
+    for sub in sources.subbasins:
+        for plant in sub.point:
+            network.reach_index(plant.reach, f"{path}: subbasin '{sub.subbasin}' point source '{plant.name}'")
+    fed = {s.reach for s in subs if s.reach}
+    for i, reach in enumerate(network.reaches):
+        if network.layout.headwater[i] and reach.id not in fed:
+            raise HydroError(f"{path}: headwater reach '{reach.id}' receives no subbasin, so it would "
+                             f"carry no water; add a subbasin with reach = \"{reach.id}\"")
+    return Watershed(tuple(subs), weather, snow, prod, rout, sources)
