@@ -6,9 +6,11 @@ strings or dates.  The public layer (:mod:`hydro.sources`) evaluates the yearly
 parameters, converts them to daily rates (kg/d) per year and subbasin, allocates
 the outputs and calls :func:`daily_loads_kernel`.
 
-Source columns of the output (the order of :data:`hydro.sources.SOURCE_NAMES`):
-0 diffuse_quickflow, 1 groundwater, 2 rural_domestic, 3 livestock, 4 point,
-5 deposition.
+Source columns of the output: the order of :data:`hydro.sources.SOURCE_NAMES`,
+the registered source kinds (:mod:`hydro.sources.registry`).  The kernel fills
+two of them, whose indices it is given: the quick-flow column (EMC x quick
+flow, ``diffuse_quickflow``) and the store's column (``groundwater``); the
+caller fills the columns of sources delivered at a given rate before the call.
 
 Groundwater store (legacy nitrogen), per subbasin::
 
@@ -46,16 +48,12 @@ import math
 
 from hydro._compile import kernel
 
-N_SOURCE = 6
-DIFFUSE, GROUNDWATER, DOMESTIC, LIVESTOCK, POINT, DEPOSITION = 0, 1, 2, 3, 4, 5
-
 
 @kernel
-def daily_loads_kernel(year_index, row_index, emc_mg_per_l, gw_input_kg_d, tau_days, domestic_kg_d,
-                       livestock_kg_d, point_kg_d, deposition_kg_d, quick_mm, base_mm,
-                       area_km2, gw_mode, mean_base_mm, storage0_kg, out_loads, out_storage,
-                       out_input, out_release):
-    """Fill the daily loads by source and the groundwater store, in place.
+def daily_loads_kernel(year_index, row_index, emc_mg_per_l, gw_input_kg_d, tau_days, quick_mm, base_mm,
+                       area_km2, gw_mode, mean_base_mm, storage0_kg, quick_col, store_col, out_loads,
+                       out_storage, out_input, out_release):
+    """Fill the quick-flow and store columns of the daily loads and the groundwater store, in place.
 
     Parameters
     ----------
@@ -70,8 +68,6 @@ def daily_loads_kernel(year_index, row_index, emc_mg_per_l, gw_input_kg_d, tau_d
         Leached N surplus entering the groundwater store (kg/d).
     tau_days : float64 [n_year, n_sub]
         Mean residence time of the store (d), > 0.
-    domestic_kg_d, livestock_kg_d, point_kg_d, deposition_kg_d : float64 [n_year, n_sub]
-        Constant daily loads of those sources (kg/d).
     quick_mm, base_mm : float64 [n_day, n_sub]
         Quick flow and base flow depths over the subbasin (mm/d), >= 0.
     area_km2 : float64 [n_sub]
@@ -84,8 +80,11 @@ def daily_loads_kernel(year_index, row_index, emc_mg_per_l, gw_input_kg_d, tau_d
         the store keeps its own timing.
     storage0_kg : float64 [n_sub]
         Store content at the start of the first day (kg).
-    out_loads : float64 [n_day, n_sub, 6]
-        Daily loads by source (kg/d), filled.
+    quick_col, store_col : int
+        Columns of ``out_loads`` of the quick-flow source and of the store's
+        release; -1: no such source (not filled).
+    out_loads : float64 [n_day, n_sub, n_source]
+        Daily loads by source (kg/d); those two columns filled, the others left as given.
     out_storage : float64 [n_day + 1, n_sub]
         Store content at the start of each day and at the end of the last (kg).
     out_input, out_release : float64 [n_day, n_sub]
@@ -117,13 +116,11 @@ def daily_loads_kernel(year_index, row_index, emc_mg_per_l, gw_input_kg_d, tau_d
             out_release[d, s] = release
             out_storage[d + 1, s] = n_end
             n = n_end
-            out_loads[d, s, DIFFUSE] = emc_mg_per_l[y, s] * quick_mm[d, s] * area_km2[s]
-            out_loads[d, s, GROUNDWATER] = release
-            out_loads[d, s, DOMESTIC] = domestic_kg_d[y, s]
-            out_loads[d, s, LIVESTOCK] = livestock_kg_d[y, s]
-            out_loads[d, s, POINT] = point_kg_d[y, s]
-            out_loads[d, s, DEPOSITION] = deposition_kg_d[y, s]
-        if 0.5 < gw_mode[s] < 1.5:
+            if quick_col >= 0:
+                out_loads[d, s, quick_col] = emc_mg_per_l[y, s] * quick_mm[d, s] * area_km2[s]
+            if store_col >= 0:
+                out_loads[d, s, store_col] = release
+        if 0.5 < gw_mode[s] < 1.5 and store_col >= 0:
             start = 0
             while start < n_day:
                 stop = start + 1
@@ -136,7 +133,7 @@ def daily_loads_kernel(year_index, row_index, emc_mg_per_l, gw_input_kg_d, tau_d
                     base += base_mm[d, s]
                 if base > 0.0:
                     for d in range(start, stop):
-                        out_loads[d, s, GROUNDWATER] = released * (base_mm[d, s] / base)
+                        out_loads[d, s, store_col] = released * (base_mm[d, s] / base)
                 start = stop
 
 

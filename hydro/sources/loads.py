@@ -21,15 +21,30 @@ from dataclasses import dataclass
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.sources.groundwater import DAYS_PER_YEAR_TAU
 from hydro.sources.parameters import SourceParameters, SubbasinSources
+from hydro.sources.point import plant_rate
+from hydro.sources.registry import delivered_by, input_names, kinds, source_names
 from hydro.sources.washoff import GW_MODES, deliver, timed_point, timed_rates
 
-#: Source names, in the order of the last axis of the loads array.
-SOURCE_NAMES = ("diffuse_quickflow", "groundwater", "rural_domestic", "livestock", "point", "deposition")
-#: Days per year used to convert the residence time to days.
-DAYS_PER_YEAR_TAU = 365.25
-#: Residence time used for a subbasin without a store (no input, empty store), d.
-_NO_STORE_TAU_DAYS = DAYS_PER_YEAR_TAU
+__all__ = ["DAYS_PER_YEAR_TAU", "GroundwaterStore", "PointLoads",
+           "annual_loads", "daily_loads", "gross_inputs", "point_loads", "share_by_weight", "yearly_rates"]
+
+
+def __getattr__(name: str):
+    """``SOURCE_NAMES`` and ``INPUT_NAMES``: the registered kinds' names and inventory categories, now.
+
+    Source names are in the order of the last axis of the loads array (the
+    built-in kinds first: ``diffuse_quickflow, groundwater, rural_domestic,
+    livestock, point, deposition``); the categories are those of
+    :func:`gross_inputs` (``fertiliser, fixation, deposition, livestock,
+    rural_domestic, point, deposition_oxidised``; ``deposition_oxidised`` is NANI's term).
+    """
+    if name == "SOURCE_NAMES":
+        return source_names()
+    if name == "INPUT_NAMES":
+        return input_names()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 @dataclass(frozen=True)
@@ -114,55 +129,18 @@ def yearly_rates(sub: SubbasinSources, years: np.ndarray, area_km2: float) -> di
     Returns
     -------
     dict of float64 [n_year]
-        ``emc_mg_per_l`` (area-weighted quick-flow EMC), ``gw_input_kg_d``,
-        ``tau_days``, ``surplus_kg_per_ha_yr`` (area-weighted positive surplus),
-        and the constant loads ``rural_domestic``, ``livestock``, ``point``,
-        ``deposition`` (kg/d).
+        Every kind's rates (:meth:`hydro.sources.registry.SourceKind.rates`), in
+        source order: ``emc_mg_per_l`` (area-weighted quick-flow EMC),
+        ``gw_input_kg_d``, ``tau_days``, ``surplus_kg_per_ha_yr`` (area-weighted
+        positive surplus), and the constant loads ``rural_domestic``,
+        ``livestock``, ``point``, ``deposition`` (kg/d) and those of any kind
+        registered after them.
     """
-    n = len(years)
     days = _days_in_year(years)
-    zero = np.zeros(n)
-    dep = sub.deposition
-    if dep is None:
-        land_dep = zero
-    elif dep.land_rate_kg_per_ha_yr is None:
-        land_dep = dep.rate_kg_per_ha_yr.at(years)
-    else:
-        land_dep = dep.land_rate_kg_per_ha_yr.at(years)
-    emc = zero.copy()
-    surplus = zero.copy()
-    for lu in sub.land_use:
-        share = lu.share.at(years)
-        emc += share * lu.emc_mg_per_l.at(years)
-        d = land_dep if lu.deposition_kg_per_ha_yr is None else lu.deposition_kg_per_ha_yr.at(years)
-        s = (lu.fertiliser_kg_per_ha_yr.at(years) + lu.manure_kg_per_ha_yr.at(years) + d
-             + lu.fixation_kg_per_ha_yr.at(years) - lu.uptake_kg_per_ha_yr.at(years))
-        surplus += share * np.maximum(s, 0.0)
-    gw = sub.groundwater
-    if gw is None:
-        gw_input = zero.copy()
-        tau = np.full(n, _NO_STORE_TAU_DAYS)
-    else:
-        gw_input = gw.leaching_fraction.at(years) * surplus * (100.0 * area_km2) / days
-        tau = DAYS_PER_YEAR_TAU * gw.residence_years.at(years)
-    rd = sub.rural_domestic
-    domestic = zero.copy() if rd is None else (
-        rd.population.at(years) * rd.per_capita_n_g_per_day.at(years) * 1e-3
-        * (1.0 - rd.connected_share.at(years) * rd.treatment_removal.at(years))
-        * rd.delivery_fraction.at(years))
-    livestock = zero.copy()
-    for lv in sub.livestock:
-        m = lv.managed_share.at(years)
-        livestock += (lv.head.at(years) * lv.excretion_kg_per_head_yr.at(years)
-                      * ((1.0 - m) * lv.loss_fraction.at(years) + m * lv.managed_loss_fraction.at(years))) / days
-    point = zero.copy()
-    for ps in sub.point:
-        point += ps.discharge_m3_per_day.at(years) * ps.tn_mg_per_l.at(years) * 1e-3
-    deposition = zero.copy() if dep is None else (
-        dep.rate_kg_per_ha_yr.at(years) * dep.water_area_km2.at(years) * 100.0 / days)
-    return {"emc_mg_per_l": emc, "gw_input_kg_d": gw_input, "tau_days": tau,
-            "surplus_kg_per_ha_yr": surplus, "rural_domestic": domestic, "livestock": livestock,
-            "point": point, "deposition": deposition}
+    out: dict[str, np.ndarray] = {}
+    for kind in kinds():
+        out.update(kind.rates(sub, years, days, area_km2))
+    return out
 
 
 def _flows(name: str, values, n_day: int, n_sub: int) -> np.ndarray:
@@ -211,7 +189,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     loads : ndarray [n_day, n_sub, n_source]
         Daily loads (kg/d), every one >= 0.
     source_names : tuple of str
-        :data:`SOURCE_NAMES`.
+        :data:`SOURCE_NAMES`, the registered kinds' names.
     gw_state : GroundwaterStore
         Store content, input and release.
     """
@@ -227,42 +205,62 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     if area.shape != (n_sub,) or not np.all(np.isfinite(area)) or np.any(area <= 0):
         raise HydroError(f"argument 'area_km2': expected {n_sub} finite areas > 0 km2 "
                          f"(one per subbasin: {', '.join(params.ids)}), got {np.asarray(area_km2)!r}")
-    n_year = len(years)
-    names = ("emc_mg_per_l", "gw_input_kg_d", "tau_days", "rural_domestic", "livestock", "point", "deposition")
-    rates = {k: np.zeros((n_year, n_sub)) for k in names}
-    for s, sub in enumerate(subs):
-        r = yearly_rates(sub, years, float(area[s]))
-        for k in names:
-            rates[k][:, s] = r[k]
+    registered = kinds()
+    names = source_names()
+    rates = _yearly_rates(subs, years, area)
     timing = np.array([0.0 if s.groundwater is None else GW_MODES[s.groundwater.timing] for s in subs])
-    first = year_index[0]
-    n0 = rates["gw_input_kg_d"][first] * rates["tau_days"][first]
-    for s, sub in enumerate(subs):
-        if sub.groundwater is not None and sub.groundwater.initial_kg is not None:
-            n0[s] = sub.groundwater.initial_kg
-    if initial_gw_kg is not None:
-        given = np.atleast_1d(np.asarray(initial_gw_kg, dtype=np.float64))
-        if given.shape != (n_sub,) or not np.all(np.isfinite(given)) or np.any(given < 0):
-            raise HydroError(f"argument 'initial_gw_kg': expected {n_sub} finite values >= 0 kg, got {given!r}")
-        n0 = given.copy()
-    loads = np.zeros((n_day, n_sub, len(SOURCE_NAMES)))
+    n0 = _initial_store(subs, rates, year_index[0], initial_gw_kg)
+    loads = np.zeros((n_day, n_sub, len(names)))
     storage = np.zeros((n_day + 1, n_sub))
     inputs = np.zeros((n_day, n_sub))
     release = np.zeros((n_day, n_sub))
     from hydro import _sources_kernels as _k  # numba: imported when first used, not by `hydro --help`
 
     c, (rows, rates) = np.ascontiguousarray, timed_rates(subs, years, year_index, rates, area)  # issue 13
-    _k.daily_loads_kernel(year_index, rows, *(c(rates[k]) for k in ("emc_mg_per_l", "gw_input_kg_d", "tau_days",
-                          "rural_domestic", "livestock", "point", "deposition")), quick, base, area, timing,
-                          c(base.mean(axis=0)), c(n0), loads, storage, inputs, release)
+    for k, kind in enumerate(registered):
+        if kind.delivery == "constant":
+            loads[:, :, k] = rates[kind.name][rows]
+    _k.daily_loads_kernel(year_index, rows, *(c(rates[k]) for k in ("emc_mg_per_l", "gw_input_kg_d", "tau_days")),
+                          quick, base, area, timing, c(base.mean(axis=0)), c(n0), delivered_by("quickflow"),
+                          delivered_by("store"), loads, storage, inputs, release)
     runoff = quick + base
+    scattered = [k for k, kind in enumerate(registered) if kind.scattered]
     for s, sub in enumerate(subs):
         if sub.delivery_timing == "runoff":
-            for name in ("rural_domestic", "livestock"):
-                k = SOURCE_NAMES.index(name)
+            for k in scattered:
                 loads[:, s, k] = share_by_weight(loads[:, s, k], runoff[:, s], year_index)
-    deliver(loads, subs, SOURCE_NAMES, quick, rates.get("_surface"))  # the wash-off store (issue 13)
-    return loads, SOURCE_NAMES, GroundwaterStore(storage, inputs, release)
+    deliver(loads, subs, names, quick, rates.get("_surface"))  # the wash-off store (issue 13)
+    return loads, names, GroundwaterStore(storage, inputs, release)
+
+
+#: Rates of the kernel's store and quick-flow columns (the constant kinds' rates are under their names).
+_KERNEL_RATES = ("emc_mg_per_l", "gw_input_kg_d", "tau_days")
+
+
+def _yearly_rates(subs, years: np.ndarray, area: np.ndarray) -> dict[str, np.ndarray]:
+    """The kernel's rates and every constant kind's load, [n_year, n_sub] each."""
+    names = _KERNEL_RATES + tuple(k.name for k in kinds() if k.delivery == "constant")
+    rates = {k: np.zeros((len(years), len(subs))) for k in names}
+    for s, sub in enumerate(subs):
+        r = yearly_rates(sub, years, float(area[s]))
+        for k in names:
+            rates[k][:, s] = r[k]
+    return rates
+
+
+def _initial_store(subs, rates: dict[str, np.ndarray], first: int, initial_gw_kg) -> np.ndarray:
+    """Store contents on the first day (kg): the argument, else ``initial_kg``, else the steady state."""
+    n0 = rates["gw_input_kg_d"][first] * rates["tau_days"][first]
+    for s, sub in enumerate(subs):
+        if sub.groundwater is not None and sub.groundwater.initial_kg is not None:
+            n0[s] = sub.groundwater.initial_kg
+    if initial_gw_kg is not None:
+        n_sub = len(subs)
+        given = np.atleast_1d(np.asarray(initial_gw_kg, dtype=np.float64))
+        if given.shape != (n_sub,) or not np.all(np.isfinite(given)) or np.any(given < 0):
+            raise HydroError(f"argument 'initial_gw_kg': expected {n_sub} finite values >= 0 kg, got {given!r}")
+        n0 = given.copy()
+    return n0
 
 
 def share_by_weight(load: np.ndarray, weight: np.ndarray, year_index: np.ndarray) -> np.ndarray:
@@ -295,37 +293,13 @@ def point_loads(params: SourceParameters, years_of_day) -> PointLoads:
             names.append(ps.name)
             reaches.append(ps.reach)
             owners.append(sub.subbasin)
-            per_year = ps.discharge_m3_per_day.at(years) * ps.tn_mg_per_l.at(years) * 1e-3
+            per_year = plant_rate(ps, years)
             columns.append(timed_point(sub, per_year, years, year_index))  # blended years (issue 13)
             water.append(ps.discharge_m3_per_day.at(years)[year_index])
     empty = np.zeros((len(year_index), 0))
     loads = np.stack(columns, axis=1) if columns else empty
     discharge = np.stack(water, axis=1) if water else empty
     return PointLoads(tuple(names), tuple(reaches), tuple(owners), loads, discharge)
-
-
-#: Categories of gross nitrogen inputs (:func:`gross_inputs`); ``deposition_oxidised`` is NANI's term.
-INPUT_NAMES = ("fertiliser", "fixation", "deposition", "livestock", "rural_domestic", "point", "deposition_oxidised")
-
-
-def _deposition_inputs(sub, years, ha: float) -> tuple[np.ndarray, np.ndarray]:
-    """Deposition counted on land (class or land rate) and water (kg/yr), and its oxidised part
-    (``oxidised_kg_per_ha_yr`` where given, at most the rate counted there)."""
-    dep, n = sub.deposition, len(years)
-    if dep is None:
-        return np.zeros(n), np.zeros(n)
-    land_rate = (dep.rate_kg_per_ha_yr.at(years) if dep.land_rate_kg_per_ha_yr is None
-                 else dep.land_rate_kg_per_ha_yr.at(years))
-    ox = None if dep.oxidised_kg_per_ha_yr is None else dep.oxidised_kg_per_ha_yr.at(years)
-    classes = [(lu.share.at(years) * ha, land_rate if lu.deposition_kg_per_ha_yr is None
-                else lu.deposition_kg_per_ha_yr.at(years)) for lu in sub.land_use] or [(ha, land_rate)]
-    classes.append((dep.water_area_km2.at(years) * 100.0, dep.rate_kg_per_ha_yr.at(years)))
-    counted, oxidised = np.zeros(n), np.zeros(n)
-    for area, rate in classes:
-        counted += area * rate
-        if ox is not None:
-            oxidised += area * np.minimum(ox, rate)
-    return counted, oxidised
 
 
 def gross_inputs(params: SourceParameters, years, area_km2) -> np.ndarray:
@@ -351,28 +325,20 @@ def gross_inputs(params: SourceParameters, years, area_km2) -> np.ndarray:
     Returns
     -------
     ndarray [n_year, n_sub, len(INPUT_NAMES)]
-        kg N per year by :data:`INPUT_NAMES`.
+        kg N per year by :data:`INPUT_NAMES` (each kind's categories,
+        :meth:`hydro.sources.registry.SourceKind.inputs`).
     """
     years = np.asarray(years, dtype=np.int64)
     days = _days_in_year(years)
-    out = np.zeros((len(years), len(params.subbasins), len(INPUT_NAMES)))
-    col = {name: i for i, name in enumerate(INPUT_NAMES)}
+    categories = input_names()
+    out = np.zeros((len(years), len(params.subbasins), len(categories)))
     for s, sub in enumerate(params.subbasins):
         ha = 100.0 * float(np.asarray(area_km2)[s])
-        for lu in sub.land_use:
-            share = lu.share.at(years) * ha
-            out[:, s, col["fertiliser"]] += share * lu.fertiliser_kg_per_ha_yr.at(years)
-            out[:, s, col["fixation"]] += share * lu.fixation_kg_per_ha_yr.at(years)
-        counted, oxidised = _deposition_inputs(sub, years, ha)
-        out[:, s, col["deposition"]], out[:, s, col["deposition_oxidised"]] = counted - oxidised, oxidised
-        for lv in sub.livestock:
-            out[:, s, col["livestock"]] += lv.head.at(years) * lv.excretion_kg_per_head_yr.at(years)
-        rd = sub.rural_domestic
-        if rd is not None:
-            out[:, s, col["rural_domestic"]] = (rd.population.at(years) * rd.per_capita_n_g_per_day.at(years)
-                                                * 1e-3 * days)
-        for ps in sub.point:
-            out[:, s, col["point"]] += ps.discharge_m3_per_day.at(years) * ps.tn_mg_per_l.at(years) * 1e-3 * days
+        by_category = {name: np.zeros(len(years)) for name in categories}
+        for kind in kinds():
+            kind.inputs(sub, years, days, ha, by_category)
+        for k, name in enumerate(categories):
+            out[:, s, k] = by_category[name]
     return out
 
 

@@ -54,27 +54,22 @@ most TN), organic N (the grade's, at most the rest) and nitrate N.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.sources.loads import SOURCE_NAMES, PointLoads, _flows, _years
-from hydro.sources.parameters import SourceParameters, SubbasinSources
-from hydro.sources.quality_points import _at, point_column, point_species
+from hydro.sources.loads import PointLoads, _flows, _years
+from hydro.sources.parameters import SourceParameters
+from hydro.sources.quality_points import point_column, point_species
 from hydro.sources.quality_table import (
     SPECIES,
     SPECIES_OF,
-    BaseflowQuality,
-    DepositionQuality,
-    DomesticQuality,
-    LandUseQuality,
-    LivestockKind,
-    LivestockQuality,
     QualityTable,
     quality_table_of,
     read_quality_table,
 )
+from hydro.sources.registry import kinds, source_names
 from hydro.sources.washoff import species_timing
 
 __all__ = ["SPECIES", "SPECIES_LONG_NAMES", "SPECIES_OF", "SPECIES_UNITS", "QualityLoads", "QualityTable",
@@ -114,7 +109,7 @@ class QualityLoads:
 
     diffuse: dict[str, np.ndarray]
     point: dict[str, np.ndarray]
-    source_names: tuple[str, ...] = SOURCE_NAMES
+    source_names: tuple[str, ...] = field(default_factory=source_names)
     point_names: tuple[str, ...] = ()
     point_grades: tuple[str, ...] = ()
 
@@ -130,26 +125,6 @@ class QualityLoads:
             diffuse += self.diffuse[s]
             point += self.point[s]
         return diffuse, point
-
-
-_S = {name: i for i, name in enumerate(SOURCE_NAMES)}
-
-
-def _class(table: QualityTable, name: str, sub: SubbasinSources) -> LandUseQuality:
-    if name not in table.land_use:
-        raise HydroError(f"{table.path or 'quality table'}: subbasin '{sub.subbasin}' has land-use class "
-                         f"'{name}', which has no [land_use.{name}] in the table" + suggest(name, table.land_use)
-                         + f"; add it (known: {', '.join(table.land_use)}) or rename the class")
-    return table.land_use[name]
-
-
-def _kind(table: QualityTable, name: str, sub: SubbasinSources) -> LivestockKind:
-    kinds = table.livestock.kinds
-    if name not in kinds:
-        raise HydroError(f"{table.path or 'quality table'}: subbasin '{sub.subbasin}' has livestock "
-                         f"'{name}', which has no [livestock.kinds.{name}] in the table" + suggest(name, kinds)
-                         + f"; add it (known: {', '.join(kinds)})")
-    return kinds[name]
 
 
 def _runoff_timing(rate: np.ndarray, runoff: np.ndarray, year_index: np.ndarray, n_year: int) -> np.ndarray:
@@ -175,77 +150,39 @@ def _check_arrays(n_day, subs, quick_mm, base_mm, area_km2, tn_loads):
     if area.shape != (n_sub,) or not np.all(np.isfinite(area)) or np.any(area <= 0):
         raise HydroError(f"argument 'area_km2': expected {n_sub} finite areas > 0 km2, got {np.asarray(area_km2)!r}")
     tn = np.asarray(tn_loads, dtype=np.float64)
-    if tn.shape != (n_day, n_sub, len(SOURCE_NAMES)):
+    n_source = len(source_names())
+    if tn.shape != (n_day, n_sub, n_source):
         raise HydroError(f"argument 'tn_loads': expected shape [day, subbasin, source] = ({n_day}, {n_sub}, "
-                         f"{len(SOURCE_NAMES)}) as daily_loads returns, got {tn.shape}")
+                         f"{n_source}) as daily_loads returns, got {tn.shape}")
     if not np.all(np.isfinite(tn)) or np.any(tn < 0):
         raise HydroError("argument 'tn_loads': expected finite loads >= 0 kg/d")
     return quick, base, area, tn
 
 
-def _quickflow(table: QualityTable, sub: SubbasinSources, years: np.ndarray):
-    """Yearly TN split, TP EMC (mg/L), particulate share and CODMn EMC (mg/L) of a subbasin's quick flow.
-
-    The split weights each class by its share of the quick-flow TN (share x TN EMC); by area
-    where no class carries TN; all nitrate where there is no land use (the TN is then 0).
-    """
-    n = len(years)
-    split, split_area = np.zeros((n, 3)), np.zeros((n, 3))
-    w_tn, w_area, tp, pp, cod = np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n), np.zeros(n)
-    for lu in sub.land_use:
-        q = _class(table, lu.name, sub)
-        sh = _at(lu.share, years)
-        w = sh * _at(lu.emc_mg_per_l, years)
-        shares = np.array(q.tn.as_tuple())
-        w_tn, split = w_tn + w, split + w[:, None] * shares
-        w_area, split_area = w_area + sh, split_area + sh[:, None] * shares
-        tp, pp = tp + sh * q.tp_emc_mg_per_l, pp + sh * q.tp_emc_mg_per_l * q.pp_share
-        cod = cod + sh * q.codmn_emc_mg_per_l
-    by_area = np.where(w_area[:, None] > 0, split_area / np.where(w_area > 0, w_area, 1.0)[:, None], [0.0, 0.0, 1.0])
-    out = np.where(w_tn[:, None] > 0, split / np.where(w_tn > 0, w_tn, 1.0)[:, None], by_area)
-    return out, tp, np.where(tp > 0, pp / np.where(tp > 0, tp, 1.0), 0.0), cod
-
-
 def _yearly(table: QualityTable, subs, years: np.ndarray, days: np.ndarray) -> dict[str, np.ndarray]:
     """Per year, subbasin and source: TN shares, particulate share, constant TP and CODMn rates (kg/d).
 
-    Rural domestic and livestock follow the TN code (:func:`hydro.sources.yearly_rates`) with P
-    and CODCr coefficients in place of N; deposition is P on the water surface.  Also the
-    quick-flow EMCs of TP and CODMn (mg/L), ``tp_emc`` and ``cod_emc`` [year, sub].
+    Each kind gives its own (:meth:`hydro.sources.registry.SourceKind.quality`): rural domestic
+    and livestock follow the TN code with P and CODCr coefficients in place of N; deposition is
+    P on the water surface.  Also the TP and CODMn concentrations (mg/L) of the quick-flow kind's
+    flow, ``tp_emc`` and ``cod_emc`` [year, sub], and of the store's base flow, ``tp_base`` and
+    ``cod_base``.
     """
-    n_year, n_sub, n_source = len(years), len(subs), len(SOURCE_NAMES)
+    registered = kinds()
+    n_year, n_sub, n_source = len(years), len(subs), len(registered)
     y = {"share": np.zeros((n_year, n_sub, n_source, 3)), "pp": np.zeros((n_year, n_sub, n_source)),
          "tp": np.zeros((n_year, n_sub, n_source)), "cod": np.zeros((n_year, n_sub, n_source)),
-         "tp_emc": np.zeros((n_year, n_sub)), "cod_emc": np.zeros((n_year, n_sub))}
-    y["share"][..., 2] = 1.0
-    blocks: dict[str, BaseflowQuality | DomesticQuality | LivestockQuality | DepositionQuality] = {
-        "groundwater": table.groundwater, "rural_domestic": table.rural_domestic,
-        "livestock": table.livestock, "deposition": table.deposition}
-    cod = table.codmn_per_codcr
+         "tp_emc": np.zeros((n_year, n_sub)), "cod_emc": np.zeros((n_year, n_sub)),
+         "tp_base": np.zeros((n_year, n_sub)), "cod_base": np.zeros((n_year, n_sub))}
+    flow = {"quickflow": ("tp_emc", "cod_emc"), "store": ("tp_base", "cod_base")}
     for s, sub in enumerate(subs):
-        iq = _S["diffuse_quickflow"]
-        y["share"][:, s, iq], y["tp_emc"][:, s], y["pp"][:, s, iq], y["cod_emc"][:, s] = _quickflow(table, sub, years)
-        for name, block in blocks.items():
-            y["share"][:, s, _S[name]] = block.tn.as_tuple()
-            y["pp"][:, s, _S[name]] = block.pp_share
-        rd, ir = sub.rural_domestic, _S["rural_domestic"]
-        if rd is not None:
-            treated = _at(rd.connected_share, years) * _at(rd.treatment_removal, years)
-            persons = _at(rd.population, years) * (1.0 - treated) * _at(rd.delivery_fraction, years) * 1e-3
-            rdq = table.rural_domestic
-            y["tp"][:, s, ir] = persons * rdq.per_capita_p_g_per_day * rdq.p_delivery_ratio
-            y["cod"][:, s, ir] = persons * table.rural_domestic.per_capita_codcr_g_per_day * cod
-        il = _S["livestock"]
-        for lv in sub.livestock:
-            kind = _kind(table, lv.name, sub)
-            m = _at(lv.managed_share, years)
-            heads = _at(lv.head, years) * ((1.0 - m) * _at(lv.loss_fraction, years)
-                                           + m * _at(lv.managed_loss_fraction, years)) / days
-            y["tp"][:, s, il] += heads * kind.p_kg_per_head_yr * table.livestock.p_delivery_ratio
-            y["cod"][:, s, il] += heads * kind.codcr_kg_per_head_yr * cod
-        if sub.deposition is not None:
-            water_ha = _at(sub.deposition.water_area_km2, years) * 100.0
-            y["tp"][:, s, _S["deposition"]] = table.deposition.tp_kg_per_ha_yr * water_ha / days
+        for k, kind in enumerate(registered):
+            q = kind.quality(table, sub, years, days)
+            y["share"][:, s, k], y["pp"][:, s, k], y["tp"][:, s, k], y["cod"][:, s, k] = (
+                q["share"], q["pp"], q["tp"], q["cod"])
+            if kind.delivery in flow:
+                tp_key, cod_key = flow[kind.delivery]
+                y[tp_key][:, s], y[cod_key][:, s] = q["tp_mg_per_l"], q["cod_mg_per_l"]
     return y
 
 
@@ -267,7 +204,8 @@ def _daily(table, subs, y, year_index, quick, base, area, tn) -> dict[str, np.nd
     """
     out = {sp: np.empty_like(tn) for sp in SPECIES}
     tp, cod = out["dp"], out["codmn"]
-    iq, ig = _S["diffuse_quickflow"], _S["groundwater"]
+    registered = kinds()
+    iq, ig = (next(k for k, kind in enumerate(registered) if kind.delivery == d) for d in ("quickflow", "store"))
     years = _year_days(year_index, y["tp"].shape[0])
     for yr, days in enumerate(years):
         share, t = y["share"][yr], tn[days]                         # [sub, source, 3], [d, sub, source]
@@ -278,12 +216,13 @@ def _daily(table, subs, y, year_index, quick, base, area, tn) -> dict[str, np.nd
         cod[days] = y["cod"][yr]
         tp[days, :, iq] = y["tp_emc"][yr] * quick[days] * area     # 1 mg/L x 1 mm/d x 1 km2 = 1 kg/d
         cod[days, :, iq] = y["cod_emc"][yr] * quick[days] * area
-    tp[:, :, ig] = table.groundwater.tp_mg_per_l * base * area
-    cod[:, :, ig] = table.groundwater.codmn_mg_per_l * base * area
+        tp[days, :, ig] = y["tp_base"][yr] * base[days] * area
+        cod[days, :, ig] = y["cod_base"][yr] * base[days] * area
     runoff = quick + base
+    scattered = [k for k, kind in enumerate(registered) if kind.scattered]
     for s, sub in enumerate(subs):
         if sub.delivery_timing == "runoff":
-            for k in (_S["rural_domestic"], _S["livestock"]):
+            for k in scattered:
                 tp[:, s, k] = _runoff_timing(y["tp"][:, s, k], runoff[:, s], year_index, len(years))
                 cod[:, s, k] = _runoff_timing(y["cod"][:, s, k], runoff[:, s], year_index, len(years))
     for yr, days in enumerate(years):
@@ -338,8 +277,8 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
     yq = _yearly(table, subs, years, days)
     diffuse = _daily(table, subs, yq, year_index, quick, base, area, tn)
     species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off (issue 13)
-                   [yq["tp"] * (1.0 - yq["pp"]), yq["tp"] * yq["pp"], yq["cod"]], subs, SOURCE_NAMES, years,
+                   [yq["tp"] * (1.0 - yq["pp"]), yq["tp"] * yq["pp"], yq["cod"]], subs, source_names(), years,
                    year_index, quick)
     point_column(diffuse, tn, pts, owner)
-    return QualityLoads(diffuse={sp: diffuse[sp] for sp in SPECIES}, point=pts, source_names=SOURCE_NAMES,
+    return QualityLoads(diffuse={sp: diffuse[sp] for sp in SPECIES}, point=pts, source_names=source_names(),
                         point_names=tuple(points.names), point_grades=grades)

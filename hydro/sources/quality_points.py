@@ -15,19 +15,11 @@ from __future__ import annotations
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.sources.loads import SOURCE_NAMES, PointLoads
+from hydro.sources.blocks import at
+from hydro.sources.loads import PointLoads
 from hydro.sources.parameters import SourceParameters
 from hydro.sources.quality_table import SPECIES, QualityTable
-from hydro.sources.yearly import YearSeries
-
-_POINT = SOURCE_NAMES.index("point")
-
-
-def _at(value: object, years: np.ndarray) -> np.ndarray:
-    """A yearly parameter's values in ``years`` (parameters are coerced to YearSeries when built)."""
-    if not isinstance(value, YearSeries):
-        raise TypeError(f"expected a YearSeries, got {type(value).__name__}")
-    return value.at(years)
+from hydro.sources.registry import column
 
 
 def _grade_values(table: QualityTable, name: str, tn: np.ndarray) -> tuple[str, dict[str, np.ndarray]]:
@@ -71,7 +63,7 @@ def point_species(table: QualityTable, params: SourceParameters, years: np.ndarr
         for ps in sub.point:
             names.append(ps.name)
             owner.append(s)
-            conc.append(_at(ps.tn_mg_per_l, years))
+            conc.append(at(ps.tn_mg_per_l, years))
     if tuple(names) != tuple(points.names):
         raise HydroError(f"argument 'points': its point sources {list(points.names)} are not those of 'params' "
                          f"{names}; pass point_loads(params, years_of_day)")
@@ -114,7 +106,7 @@ def point_column(diffuse: dict[str, np.ndarray], tn: np.ndarray, pts: dict[str, 
     The TN species split that subbasin's TN ``point`` column (kg N/d) in its plants' proportions,
     so they add up to it whatever it holds; TP and CODMn are the plants' sums (kg/d).
     """
-    ip = _POINT
+    ip = column("point")
     for s in sorted(set(owner)):
         mine = [k for k, o in enumerate(owner) if o == s]
         sums = {sp: pts[sp][:, mine].sum(axis=1) for sp in SPECIES}

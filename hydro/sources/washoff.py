@@ -17,13 +17,28 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hydro.sources.registry import kinds
 from hydro.sources.timing import day_of_year, days_in_years, spread
 
-#: Yearly rates that follow the year blending (the point sources: plant by plant, :func:`timed_point`).
-BLENDED_RATES = ("emc_mg_per_l", "gw_input_kg_d", "tau_days", "rural_domestic", "livestock", "deposition")
-#: Sources that build up on the surface with ``delivery_timing = "washoff"``, and where surface-applied N goes.
-WASHED_SOURCES = ("rural_domestic", "livestock")
-SURFACE_SOURCE = "diffuse_quickflow"
+
+def blended_rates() -> tuple[str, ...]:
+    """Yearly rates that follow the year blending: the kernel's and the constant kinds' (not those timing
+    themselves, like the point sources, plant by plant: :func:`timed_point`)."""
+    return ("emc_mg_per_l", "gw_input_kg_d", "tau_days") + _timed_constant()
+
+
+def _timed_constant() -> tuple[str, ...]:
+    return tuple(k.name for k in kinds() if k.delivery == "constant" and not k.own_timing)
+
+
+def washed_sources() -> tuple[str, ...]:
+    """Sources that build up on the surface with ``delivery_timing = "washoff"`` (the scattered kinds)."""
+    return tuple(k.name for k in kinds() if k.scattered)
+
+
+def surface_source() -> str:
+    """Where surface-applied N goes when washed off: the quick-flow kind (``diffuse_quickflow``)."""
+    return next(k.name for k in kinds() if k.delivery == "quickflow")
 
 
 # ------------------------------------------------------------------------------ wash-off store
@@ -147,14 +162,16 @@ def timed_rates(subs, years, year_index, rates: dict[str, np.ndarray], area: np.
     applied = [_applied(s, years, float(area[i])) for i, s in enumerate(subs)]
     leach = _season_weights(subs, years, applied, (1.0, 1.0, 1.0))
     out = {k: v[year_index] for k, v in rates.items()}
-    plain = [k for k in BLENDED_RATES if k != "gw_input_kg_d"]
+    plain = [k for k in blended_rates() if k != "gw_input_kg_d"]
     n_sub = len(subs)
     both = spread(np.concatenate([rates[k] for k in plain], axis=1), years, year_index, doy,
                   np.tile(blended, len(plain)))
     for i, key in enumerate(plain):
         out[key] = both[:, i * n_sub:(i + 1) * n_sub]
     out["gw_input_kg_d"] = spread(rates["gw_input_kg_d"], years, year_index, doy, blended, leach)
-    out["point"] = _points(subs, years, year_index)
+    for kind in kinds():
+        if kind.own_timing:  # the point sources, plant by plant
+            out[kind.name] = np.stack([kind.daily(s, years, year_index) for s in subs], axis=1)
     out["_surface"] = np.zeros_like(out["emc_mg_per_l"])
     surface = np.array([0.0 if s.timing is None else s.timing.surface_fraction for s in subs])
     if np.any(surface > 0):
@@ -177,29 +194,19 @@ def timed_point(sub, per_year: np.ndarray, years: np.ndarray, year_index: np.nda
     return spread(per_year[:, None], years, year_index, doy, np.array([True]))[:, 0]
 
 
-def _points(subs, years: np.ndarray, year_index: np.ndarray) -> np.ndarray:
-    """The ``point`` column [n_day, n_sub]: each subbasin's plants summed (kg/d)."""
-    out = np.zeros((year_index.shape[0], len(subs)))
-    for s, sub in enumerate(subs):
-        for ps in sub.point:
-            rate = ps.discharge_m3_per_day.at(years) * ps.tn_mg_per_l.at(years) * 1e-3  # m3/d x mg/L -> kg/d
-            out[:, s] += timed_point(sub, rate, years, year_index)
-    return out
-
-
 def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: np.ndarray | None
             ) -> WashoffStore | None:
     """Pass the washed sources of ``delivery_timing = "washoff"`` subbasins through the store, in place.
 
     ``loads`` [n_day, n_sub, n_source] (kg/d) as the kernel filled it; ``surface``
     [n_day, n_sub] the surface-applied build-up (kg/d) or None.  Returns the
-    store (channels: :data:`WASHED_SOURCES`, then surface-applied N) of those
+    store (channels: :func:`washed_sources`, then surface-applied N) of those
     subbasins, or None when there are none.
     """
     idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
     if not idx:
         return None
-    cols = [source_names.index(n) for n in WASHED_SOURCES]
+    cols = [source_names.index(n) for n in washed_sources()]
     build = np.zeros((loads.shape[0], len(idx), len(cols) + 1))
     build[:, :, :-1] = loads[:, :, cols][:, idx]
     if surface is not None:
@@ -207,13 +214,13 @@ def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: n
     store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]))
     for j, s in enumerate(idx):
         loads[:, s, cols] = store.washed_kg_per_day[:, j, :-1]
-        loads[:, s, source_names.index(SURFACE_SOURCE)] += store.washed_kg_per_day[:, j, -1]
+        loads[:, s, source_names.index(surface_source())] += store.washed_kg_per_day[:, j, -1]
     return store
 
 
 def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, source_names, years, year_index,
                    quick: np.ndarray) -> None:
-    """Give other species' rural domestic, livestock and deposition loads TN's timing, in place.
+    """Give other species' loads of the constant kinds (rural domestic, livestock, deposition) TN's timing, in place.
 
     ``arrays`` [n_day, n_sub, n_source] and their ``yearly`` rates [n_year, n_sub, n_source]
     (kg/d): blended across years where the subbasin's timing table says so, and
@@ -225,20 +232,21 @@ def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, sou
     doy = day_of_year(years, year_index)
     blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
     runoff = np.array([s.delivery_timing == "runoff" for s in subs])  # shared by runoff already, as TN's
-    keys = [source_names.index(n) for n in (*WASHED_SOURCES, "deposition")]
+    timed_kinds = [k for k in kinds() if k.delivery == "constant" and not k.own_timing]
+    keys = [source_names.index(k.name) for k in timed_kinds]
     n_sub, n_k = len(subs), len(keys)
     # one spread of every species and source, one store run with every species as channels
     means = np.concatenate([rate[:, :, k] for rate in yearly for k in keys], axis=1)
     timed = spread(means, years, year_index, doy, np.tile(blended, len(yearly) * n_k))
     for i, arr in enumerate(arrays):
         for j, k in enumerate(keys):
-            mask = blended if k == keys[-1] else blended & ~runoff
+            mask = blended & ~runoff if timed_kinds[j].scattered else blended
             col = (i * n_k + j) * n_sub
             arr[:, mask, k] = timed[:, col:col + n_sub][:, mask]
     idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
     if not idx:
         return
-    cols = [source_names.index(n) for n in WASHED_SOURCES]
+    cols = [source_names.index(n) for n in washed_sources()]
     build = np.concatenate([arr[:, :, cols][:, idx] for arr in arrays], axis=2)
     store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]))
     for i, arr in enumerate(arrays):

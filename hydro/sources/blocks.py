@@ -1,0 +1,111 @@
+"""Parameter blocks of the source kinds: yearly fields coerced and range-checked when built.
+
+A block is one table of ``[subbasins.sources]`` (``[groundwater]``, one
+``[livestock.<type>]``, one ``[[point]]`` ...) as a frozen dataclass
+(:class:`Block`); each source kind (:mod:`hydro.sources.kinds`) defines its own
+and reads it with :meth:`Block.read`.  Checks run when a block is built, so
+blocks made in Python are checked like those read from a file.  This module
+also holds the reading helpers the kinds share (unknown keys, strings, tables
+of named classes).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Any, ClassVar
+
+import numpy as np
+
+from hydro.errors import suggest
+from hydro.sources.yearly import Origin, YearSeries, as_series, check_range
+from hydro.tomlio import Table
+
+#: Bounds of a share or fraction, and of a value >= 0.
+FRACTION = {"minimum": 0.0, "maximum": 1.0}
+NONNEG = {"minimum": 0.0}
+#: What a yearly field may be given as: a number, a ``{year: value}`` dict or a YearSeries.
+Yearly = YearSeries | float | dict
+
+
+class Block:
+    """A parameter block: yearly fields coerced and range-checked at construction.
+
+    Subclasses list their yearly fields in ``_YEARLY`` (name -> bounds) and may
+    read plain (non-yearly) fields in ``_read_plain``.
+    """
+
+    _YEARLY: ClassVar[dict[str, dict]] = {}
+    _PLAIN: ClassVar[tuple[str, ...]] = ()
+
+    def __post_init__(self):
+        for name, bounds in self._YEARLY.items():
+            value = getattr(self, name)
+            if value is None:
+                continue
+            series = as_series(value, self.origin, name)
+            check_range(series, self.origin, name, **bounds)
+            object.__setattr__(self, name, series)
+
+    @classmethod
+    def _read_plain(cls, table: Table, origin: Origin) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def read(cls, table: Table, origin: Origin, **given) -> Block:
+        """Build from a TOML table; unknown keys are errors naming the subbasin."""
+        finish_keys(table, origin, set(cls._YEARLY) | set(cls._PLAIN))  # a typo explains a missing key
+        kwargs = dict(given)
+        fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        for name in cls._YEARLY:
+            if table.has(name):
+                kwargs[name] = table.raw(name)
+            elif fields[name].default is dataclasses.MISSING:
+                raise origin.error(name, "missing; add it to this table")
+        kwargs.update(cls._read_plain(table, origin))
+        return cls(**kwargs, origin=origin)  # type: ignore[call-arg]
+
+
+def finish_keys(table: Table, origin: Origin, known: set[str]) -> None:
+    """Raise a located error for a key of ``table`` not in ``known`` (with the nearest known key)."""
+    for key in table.data:
+        if key not in known:
+            raise origin.error(key, "unknown key" + suggest(key, sorted(known)) + "; remove or rename it")
+
+
+def read_str(table: Table, origin: Origin, key: str, default: Any = None, required: bool = True) -> str:
+    """A non-empty string at ``key``; ``default`` when absent and not ``required``."""
+    if not table.has(key):
+        if required:
+            raise origin.error(key, "missing; add it to this table")
+        return default
+    value = table.raw(key)
+    if not isinstance(value, str) or not value:
+        raise origin.error(key, f"expected a non-empty string, got {value!r}")
+    return value
+
+
+def table_names(src: Table, key: str, origin: Origin) -> list[str]:
+    """The names of the ``[subbasins.sources.<key>.<name>]`` tables (a located error if not tables)."""
+    value = src.raw(key)
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise origin.error(key, f"expected tables [subbasins.sources.{key}.<name>], one per class")
+    return list(value)
+
+
+def named_table(src: Table, key: str, name: str) -> Table:
+    """The table ``[subbasins.sources.<key>.<name>]``."""
+    return Table(src.raw(key)[name], src.file, f"{src.path(key)}.{name}")
+
+
+def block_table(src: Table, key: str, origin: Origin) -> Table:
+    """The table ``[subbasins.sources.<key>]`` (a located error if it is not a table)."""
+    if not isinstance(src.raw(key), dict):
+        raise origin.error(key, f"expected a table [subbasins.sources.{key}]")
+    return src.table(key)
+
+
+def at(value: object, years: np.ndarray) -> np.ndarray:
+    """A yearly field's values in ``years`` (fields are coerced to YearSeries when a block is built)."""
+    if not isinstance(value, YearSeries):
+        raise TypeError(f"expected a YearSeries, got {type(value).__name__}")
+    return value.at(years)

@@ -1,0 +1,128 @@
+"""Source ``groundwater``: legacy N released from a groundwater store.
+
+The store is fed by the leached share of the positive soil N surplus of the
+land-use classes (fertiliser + manure + deposition on land + fixation - uptake,
+kg N/ha/yr) and obeys ``dN/dt = I - N / tau``, integrated exactly per day by
+the kernel (:mod:`hydro._sources_kernels`); its timing (``store``,
+``baseflow``, ``flow``) is the table's ``timing``.  TP and CODMn are base-flow
+concentrations x base flow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from hydro.errors import suggest
+from hydro.sources.blocks import FRACTION, Block, Yearly, at, block_table, read_str
+from hydro.sources.deposition import land_deposition
+from hydro.sources.registry import SourceKind
+from hydro.sources.yearly import Origin
+
+if TYPE_CHECKING:
+    from hydro.sources.quality_table import QualityTable
+    from hydro.tomlio import Table
+
+#: Groundwater timing options.
+GROUNDWATER_TIMINGS = ("store", "baseflow", "flow")
+#: Days per year used to convert the residence time to days.
+DAYS_PER_YEAR_TAU = 365.25
+#: Residence time used for a subbasin without a store (no input, empty store), d.
+_NO_STORE_TAU_DAYS = DAYS_PER_YEAR_TAU
+
+
+@dataclass(frozen=True)
+class Groundwater(Block):
+    """The groundwater store of legacy nitrogen.
+
+    Attributes
+    ----------
+    leaching_fraction : yearly, 1
+        Share of the positive soil N surplus that reaches the store, [0, 1].
+    residence_years : yearly, yr
+        Mean residence time tau of N in the store, > 0.
+    initial_kg : float, optional
+        Store content on the first day (kg); default the steady state
+        ``I tau`` for the first day's input.
+    timing : {"store", "baseflow", "flow"}
+        Deliver the store's release as it leaves (``store``), redistributed
+        within each calendar year in proportion to base flow (``baseflow``), or
+        let the store drain with the day's base flow (``flow``,
+        :mod:`hydro.sources.timing`).
+    """
+
+    leaching_fraction: Yearly
+    residence_years: Yearly
+    initial_kg: float | None = None
+    timing: str = "store"
+    origin: Origin = field(default=Origin(), compare=False, repr=False)
+
+    _YEARLY: ClassVar[dict[str, dict]] = {
+        "leaching_fraction": FRACTION, "residence_years": {"positive": True}}
+    _PLAIN: ClassVar[tuple[str, ...]] = ("initial_kg", "timing")
+
+    def __post_init__(self):
+        super().__post_init__()
+        if self.timing not in GROUNDWATER_TIMINGS:
+            raise self.origin.error("timing", f"expected one of {GROUNDWATER_TIMINGS}, got {self.timing!r}"
+                                    + suggest(str(self.timing), GROUNDWATER_TIMINGS))
+        if self.initial_kg is not None:
+            v = self.initial_kg
+            if isinstance(v, bool) or not isinstance(v, (int, float)) or not np.isfinite(v) or v < 0:
+                raise self.origin.error("initial_kg", f"expected a finite number >= 0 kg, got {v!r}")
+            object.__setattr__(self, "initial_kg", float(v))
+
+    @classmethod
+    def _read_plain(cls, table, origin):
+        out = {"timing": read_str(table, origin, "timing", "store", required=False)}
+        if table.has("initial_kg"):
+            out["initial_kg"] = table.raw("initial_kg")
+        return out
+
+
+def surplus(sub, years: np.ndarray) -> np.ndarray:
+    """Area-weighted positive soil N surplus of the land-use classes (kg N/ha/yr) [n_year]."""
+    land_dep = land_deposition(sub, years)
+    out = np.zeros(len(years))
+    for lu in sub.land_use:
+        share = at(lu.share, years)
+        d = land_dep if lu.deposition_kg_per_ha_yr is None else at(lu.deposition_kg_per_ha_yr, years)
+        s = (at(lu.fertiliser_kg_per_ha_yr, years) + at(lu.manure_kg_per_ha_yr, years) + d
+             + at(lu.fixation_kg_per_ha_yr, years) - at(lu.uptake_kg_per_ha_yr, years))
+        out += share * np.maximum(s, 0.0)
+    return out
+
+
+class GroundwaterSourceKind(SourceKind):
+    """The release of the groundwater store (the kernel's ``store`` column)."""
+
+    name = "groundwater"
+    key = "groundwater"
+    read_rank = 3
+    delivery = "store"
+
+    def read(self, src: Table, origin: Origin) -> Any:
+        return Groundwater.read(block_table(src, self.key, origin), origin.child(self.key))
+
+    def rates(self, sub, years, days, area_km2):
+        """``gw_input_kg_d`` (leached surplus, kg/d), ``tau_days`` and ``surplus_kg_per_ha_yr``."""
+        n = len(years)
+        s = surplus(sub, years)
+        gw = sub.groundwater
+        if gw is None:
+            gw_input = np.zeros(n)
+            tau = np.full(n, _NO_STORE_TAU_DAYS)
+        else:
+            gw_input = at(gw.leaching_fraction, years) * s * (100.0 * area_km2) / days
+            tau = DAYS_PER_YEAR_TAU * at(gw.residence_years, years)
+        return {"gw_input_kg_d": gw_input, "tau_days": tau, "surplus_kg_per_ha_yr": s}
+
+    def quality(self, table: QualityTable, sub, years: np.ndarray, days: np.ndarray) -> dict[str, np.ndarray]:
+        q = super().quality(table, sub, years, days)
+        q["share"][:] = table.groundwater.tn.as_tuple()
+        q["pp"][:] = table.groundwater.pp_share
+        q["tp_mg_per_l"] = np.full(len(years), table.groundwater.tp_mg_per_l)
+        q["cod_mg_per_l"] = np.full(len(years), table.groundwater.codmn_mg_per_l)
+        return q

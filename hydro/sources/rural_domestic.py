@@ -1,0 +1,91 @@
+"""Source ``rural_domestic``: rural domestic sewage.
+
+Load (kg/d) = population x per-capita N (g/d) x 1e-3 x (1 - connected share x
+treatment removal) x delivery fraction; TP and CODCr (as CODMn) follow the
+same people with the regional table's per-capita values.  A scattered source:
+``delivery_timing`` (runoff, wash-off) applies to it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+
+from hydro.sources.blocks import FRACTION, NONNEG, Block, Yearly, at, block_table
+from hydro.sources.registry import SourceKind
+from hydro.sources.yearly import Origin
+
+if TYPE_CHECKING:
+    from hydro.sources.quality_table import QualityTable
+    from hydro.tomlio import Table
+
+
+@dataclass(frozen=True)
+class RuralDomestic(Block):
+    """Rural domestic sewage.
+
+    Attributes
+    ----------
+    population : yearly, persons
+        Rural resident population.
+    per_capita_n_g_per_day : yearly, g N/person/d
+        N in domestic sewage per person.
+    connected_share : yearly, 1
+        Share of the population connected to treatment, [0, 1].
+    treatment_removal : yearly, 1
+        Share of N removed by that treatment, [0, 1].
+    delivery_fraction : yearly, 1
+        Share of the untreated and treated N that reaches the reach, [0, 1].
+    """
+
+    population: Yearly
+    per_capita_n_g_per_day: Yearly
+    delivery_fraction: Yearly
+    connected_share: Yearly = 0.0
+    treatment_removal: Yearly = 0.0
+    origin: Origin = field(default=Origin(), compare=False, repr=False)
+
+    _YEARLY: ClassVar[dict[str, dict]] = {
+        "population": NONNEG, "per_capita_n_g_per_day": NONNEG, "delivery_fraction": FRACTION,
+        "connected_share": FRACTION, "treatment_removal": FRACTION}
+
+
+class RuralDomesticSourceKind(SourceKind):
+    """Rural domestic sewage of a subbasin's resident population."""
+
+    name = "rural_domestic"
+    key = "rural_domestic"
+    read_rank = 4
+    scattered = True
+    input_categories: ClassVar[dict[str, int]] = {"rural_domestic": 4}
+
+    def read(self, src: Table, origin: Origin) -> Any:
+        return RuralDomestic.read(block_table(src, self.key, origin), origin.child(self.key))
+
+    def rates(self, sub, years, days, area_km2):
+        rd = sub.rural_domestic
+        if rd is None:
+            return {self.name: np.zeros(len(years))}
+        return {self.name: (at(rd.population, years) * at(rd.per_capita_n_g_per_day, years) * 1e-3
+                            * (1.0 - at(rd.connected_share, years) * at(rd.treatment_removal, years))
+                            * at(rd.delivery_fraction, years))}
+
+    def inputs(self, sub, years, days, ha, out):
+        rd = sub.rural_domestic
+        if rd is not None:
+            out["rural_domestic"] += at(rd.population, years) * at(rd.per_capita_n_g_per_day, years) * 1e-3 * days
+
+    def quality(self, table: QualityTable, sub, years: np.ndarray, days: np.ndarray) -> dict[str, np.ndarray]:
+        q = super().quality(table, sub, years, days)
+        rdq = table.rural_domestic
+        q["share"][:] = rdq.tn.as_tuple()
+        q["pp"][:] = rdq.pp_share
+        rd = sub.rural_domestic
+        if rd is not None:
+            treated = at(rd.connected_share, years) * at(rd.treatment_removal, years)
+            persons = at(rd.population, years) * (1.0 - treated) * at(rd.delivery_fraction, years) * 1e-3
+            q["tp"] = persons * rdq.per_capita_p_g_per_day * rdq.p_delivery_ratio
+            q["cod"] = persons * rdq.per_capita_codcr_g_per_day * table.codmn_per_codcr
+        return q
