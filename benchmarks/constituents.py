@@ -45,8 +45,17 @@ def variants(path: Path) -> dict[str, Basin]:
         data["constituents"] = copy.deepcopy(kept)
         if label == "tn_alone":  # one initial TN: the sum of the species'
             data["initial"] = _tn_initial(initial)
+        else:  # the initial values of the species carried
+            data["initial"] = _only(initial, [sp["name"] for c in kept for sp in c.get("species", [c])])
         out[label] = Basin.from_data(data, path, sha256=label)
     return out
+
+
+def _only(initial: dict, names: list[str]) -> dict:
+    """``[initial]`` with the keys of ``names`` only (rivers and each reservoir)."""
+    def keep(table: dict) -> dict:
+        return {k: v for k, v in table.items() if k.removesuffix("_mg_per_l") in names}
+    return {**keep(initial), "reservoirs": {rid: keep(t) for rid, t in initial.get("reservoirs", {}).items()}}
 
 
 def _tn_initial(initial: dict) -> dict:
