@@ -16,6 +16,7 @@ from pathlib import Path
 from hydro import resources
 from hydro.basin_tables import InitialState, SeriesSpec, Withdrawal, gauge_series, initial_state, withdrawal
 from hydro.errors import HydroError, suggest
+from hydro.forcing_tables import FlowForcing, flow_forcing
 from hydro.network import Network
 from hydro.tomlio import Table, apply_overrides, load_toml
 from hydro.transfer_tables import TransferSpec, transfer_specs
@@ -105,8 +106,9 @@ class Basin:
     network : Network
     constituents : tuple of Constituent
     settings : RunSettings
-    forcing : Table
-        The ``[forcing]`` table of a flow-driven basin (empty in a watershed basin).
+    forcing : FlowForcing or None
+        The ``[forcing]`` of a flow-driven basin, parsed (:mod:`hydro.forcing_tables`);
+        None for a watershed basin.
     initial : InitialState
         The ``[initial]`` concentrations of every transported part, parsed.
     subbasin_tables : list of Table
@@ -153,7 +155,7 @@ class Basin:
     network: Network
     constituents: tuple[Constituent, ...]
     settings: RunSettings
-    forcing: Table
+    forcing: FlowForcing | None
     initial: InitialState
     subbasin_tables: list
     counties: dict
@@ -261,6 +263,7 @@ class Basin:
             raise forcing.error(next(iter(forcing.data)), "a watershed basin takes its flows and loads "
                                 "from its subbasins; remove the [forcing] table")
         state = initial_state(initial, parts, network)
+        parsed_forcing = None if subbasins else flow_forcing(forcing, parts, network, path.parent)
         watershed = (parse_watershed(path, network, subbasins, weather, runoff, counties)
                      if subbasins else None)
         parsed_withdrawals = tuple(withdrawal(t, network, path.parent) for t in withdrawals)
@@ -271,7 +274,7 @@ class Basin:
             _check_routing(path, settings, network, parsed_withdrawals + ((None,) if abstracts else ()))
         root.finish()
         return cls(name=name, path=path, network=network, constituents=constituents,
-                   settings=settings, forcing=forcing, initial=state, subbasin_tables=subbasins,
+                   settings=settings, forcing=parsed_forcing, initial=state, subbasin_tables=subbasins,
                    counties=counties, withdrawal_tables=withdrawals, weather=weather, runoff=runoff,
                    sha256=sha256, transfer_tables=transfers, output=dict(output.data), quality=quality,
                    watershed=watershed, withdrawals=parsed_withdrawals, gauge_series=gauges,

@@ -54,6 +54,8 @@ class SeriesSpec:
         The path of the table holding ``key`` inside the file.
     csv : Path or None
         The CSV file (resolved from the basin folder), None for a constant.
+    minimum : float or None
+        Smallest value allowed (a constant is checked at load, a CSV column when read).
     """
 
     key: str
@@ -61,15 +63,17 @@ class SeriesSpec:
     file: Path
     where: str
     csv: Path | None = None
+    minimum: float | None = None
 
     @property
     def constant(self) -> float | None:
         """The value when it is a number, else None."""
         return None if self.csv is not None else float(self.value)
 
-    def read(self, reader, minimum: float | None = None) -> np.ndarray:
+    def read(self, reader) -> np.ndarray:
         """The series on the reader's days (:class:`hydro.series.SeriesReader`)."""
-        return reader.read(Table({self.key: self.value}, self.file, self.where), self.key, minimum=minimum)
+        return reader.read(Table({self.key: self.value}, self.file, self.where), self.key,
+                           minimum=self.minimum)
 
 
 def series_spec(t: Table, key: str, folder: Path, *, minimum: float | None = None,
@@ -80,7 +84,7 @@ def series_spec(t: Table, key: str, folder: Path, *, minimum: float | None = Non
     value = t.raw(key)
     if not isinstance(value, dict):
         t.float(key, minimum=minimum)
-        return SeriesSpec(key, value, t.file, t.where)
+        return SeriesSpec(key, value, t.file, t.where, minimum=minimum)
     sub = t.table(key)
     path = folder / sub.str("csv")
     column = sub.str("column")
@@ -93,7 +97,7 @@ def series_spec(t: Table, key: str, folder: Path, *, minimum: float | None = Non
     if column not in columns:
         raise HydroError(f"{path}: no column '{column}'" + suggest(column, columns)
                          + f"; columns are: {', '.join(columns)} (key '{sub.where}' of {t.file})")
-    return SeriesSpec(key, value, t.file, t.where, path)
+    return SeriesSpec(key, value, t.file, t.where, path, minimum)
 
 
 @dataclass(frozen=True)

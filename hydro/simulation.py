@@ -41,7 +41,6 @@ from hydro.errors import HydroError
 from hydro.hydraulics import accumulate
 from hydro.results import Results
 from hydro.series import SeriesReader, daily_dates
-from hydro.tomlio import Table
 from hydro.tracers import split_results
 from hydro.transport import TransportInputs, simulate, tracer_layout
 from hydro.units import G_PER_S_PER_KG_PER_DAY
@@ -86,119 +85,83 @@ class Forcing:
 
 
 def read_forcing(basin: Basin, dates: list[date]) -> Forcing:
-    """Read a flow-driven basin's ``[forcing]`` and ``[initial]`` tables onto ``dates``."""
+    """Read a flow-driven basin's forcing (parsed at load, :attr:`Basin.forcing`) onto ``dates``."""
     net = basin.network
     f = basin.forcing
+    if f is None:
+        raise HydroError(f"{basin.path}: a watershed basin has no [forcing]; run it with hydro.pipeline")
     reader = SeriesReader(basin.folder, dates)
     n_day, n_reach, n_res = len(dates), len(net.reaches), len(net.reservoirs)
     names = [p.name for c in basin.constituents for p in c.parts]  # what is transported
     n_tr = len(names)
-    where = str(basin.path)
-
-    def per_element(table: Table, kind: str):
-        """Series per reach (or reservoir) id of a table; other ids are errors."""
-        out = np.zeros((n_day, n_reach if kind == "reach" else n_res))
-        for key in list(table.data):
-            idx = (net.reach_index(key, f"{where}: {table.path(key)}") if kind == "reach"
-                   else net.reservoir_index(key, f"{where}: {table.path(key)}"))
-            out[:, idx] = reader.read(table, key, minimum=0.0 if "load" in table.where else None)
-        table.finish()
-        return out
-
-    water_temp = reader.read(f, "water_temperature_c", default=20.0, minimum=-5.0)
-    evap = reader.read(f, "evaporation_mm_per_day", default=0.0, minimum=0.0)
-    precip = reader.read(f, "precipitation_mm_per_day", default=0.0, minimum=0.0)
-    lateral = per_element(f.table("lateral_inflow_m3_s", default=None), "reach")
-
+    water_temp, evap, precip = (s.read(reader) for s in (f.water_temperature, f.evaporation, f.precipitation))
+    lateral = np.zeros((n_day, n_reach))
+    for i, spec in f.lateral:
+        lateral[:, i] = spec.read(reader)
     lateral_load = np.zeros((n_day, n_reach, n_tr))
     res_load = np.zeros((n_day, n_res, n_tr))
-    for key, target, kind in (("lateral_load_kg_per_day", lateral_load, "reach"),
-                              ("reservoir_load_kg_per_day", res_load, "reservoir")):
-        loads = f.table(key, default=None)
-        for c in list(loads.data):
-            if c not in names:
-                raise loads.error(c, f"unknown constituent; the basin has {', '.join(names)}")
-            target[:, :, names.index(c)] = per_element(loads.table(c), kind) * G_PER_S_PER_KG_PER_DAY
-        loads.finish()
+    for given, target in ((f.lateral_loads, lateral_load), (f.reservoir_loads, res_load)):
+        for k, i, spec in given:
+            target[:, i, k] = spec.read(reader) * G_PER_S_PER_KG_PER_DAY
 
     boundary = np.zeros((n_day, n_reach))
     boundary_load = np.zeros((n_day, n_reach, n_tr))
     boundary_conc = np.zeros((n_day, n_reach, n_tr))
     dispersive = np.zeros(n_reach, dtype=bool)
     res_inflow = np.zeros((n_day, n_res))
-    for t in f.tables("inflows", default=[]):
-        at = t.str("at")
-        flow = reader.read(t, "flow_m3_s", minimum=0.0)
-        condition = t.str("condition", default="flux")
-        if condition not in ("flux", "concentration"):
-            raise t.error("condition", f"expected 'flux' or 'concentration', got '{condition}'")
-        load, conc = _constituent_inputs(t, reader, names, flow, n_day)
-        if net.has_reach(at):
-            r = net.reach_index(at)
-            if not net.layout.headwater[r]:
-                if condition == "concentration":
-                    raise t.error("condition", f"reach '{at}' has upstream elements; a concentration "
-                                               "inlet is only possible on a headwater reach")
+    for inflow in f.inflows:
+        flow = inflow.flow.read(reader)
+        load, _ = _constituent_inputs(inflow.inputs, reader, n_tr, flow, n_day)
+        r, s = inflow.reach, inflow.reservoir
+        if r is not None:  # a reach inlet, else a reservoir
             boundary[:, r] += flow
             boundary_load[:, r, :] += load
             with np.errstate(invalid="ignore", divide="ignore"):
                 boundary_conc[:, r, :] = np.where(boundary[:, r, None] > 0,
                                                   boundary_load[:, r, :] / boundary[:, r, None], 0.0)
-            dispersive[r] |= condition == "concentration"
+            dispersive[r] |= inflow.condition == "concentration"
         else:
-            s = net.reservoir_index(at, f"{where}: {t.path('at')}")
             res_inflow[:, s] += flow
             res_load[:, s, :] += load
-        t.finish()
 
-    p_reach, p_pos, p_load, p_flow = [], [], [], []
-    for t in f.tables("point_sources", default=[]):
-        t.str("id")
-        t.str("name", default="")
-        r = net.reach_index(t.str("reach"), f"{where}: {t.path('reach')}")
-        flow = reader.read(t, "flow_m3_s", default=0.0, minimum=0.0)
-        load, _ = _constituent_inputs(t, reader, names, flow, n_day)
-        p_reach.append(r)
-        p_pos.append(t.float("position", default=1.0, minimum=1e-9, maximum=1.0))
+    p_load, p_flow = [], []
+    for point in f.point_sources:
+        flow = point.flow.read(reader)
+        load, _ = _constituent_inputs(point.inputs, reader, n_tr, flow, n_day)
         p_load.append(load)
         p_flow.append(flow)
-        lateral[:, r] += flow
-        t.finish()
-    f.finish()
-
+        lateral[:, point.reach] += flow
     init_conc, init_res = basin.initial.values(names, [r.id for r in net.reservoirs])  # parsed at load
 
-    n_pt = len(p_reach)
+    n_pt = len(f.point_sources)
     return Forcing(
         lateral=lateral, boundary=boundary, res_local_inflow=res_inflow,
         res_evap_mm=np.tile(evap[:, None], (1, n_res)), res_precip_mm=np.tile(precip[:, None], (1, n_res)),
         water_temp=water_temp, boundary_load=boundary_load, boundary_conc=boundary_conc,
         dispersive_inlet=dispersive, res_load=res_load, lateral_load=lateral_load,
-        point_reach=np.array(p_reach, dtype=np.int64), point_position=np.array(p_pos, dtype=float),
+        point_reach=np.array([p.reach for p in f.point_sources], dtype=np.int64),
+        point_position=np.array([p.position for p in f.point_sources], dtype=float),
         point_load=np.stack(p_load, axis=1) if n_pt else np.zeros((n_day, 0, n_tr)),
         point_flow=np.stack(p_flow, axis=1) if n_pt else np.zeros((n_day, 0)),
         init_conc=init_conc, init_res_conc=init_res,
     )
 
 
-def _constituent_inputs(t: Table, reader: SeriesReader, names: list[str], flow: np.ndarray,
+def _constituent_inputs(inputs, reader: SeriesReader, n_part: int, flow: np.ndarray,
                         n_day: int) -> tuple[np.ndarray, np.ndarray]:
     """Loads (g s-1) and concentrations (g m-3) of an inflow given per constituent.
 
-    Each constituent is given as ``<c>_mg_per_l`` (with the flow) or
-    ``<c>_kg_per_day``, not both; absent means zero.
+    ``inputs`` are (part index, ``"conc"`` or ``"load"``, series) as parsed at load
+    (:data:`hydro.forcing_tables.PartInput`); parts not given are zero.
     """
-    load = np.zeros((n_day, len(names)))
-    conc = np.zeros((n_day, len(names)))
-    for k, c in enumerate(names):
-        has_c, has_l = t.has(f"{c}_mg_per_l"), t.has(f"{c}_kg_per_day")
-        if has_c and has_l:
-            raise t.error(f"{c}_kg_per_day", f"give either {c}_mg_per_l or {c}_kg_per_day, not both")
-        if has_c:
-            conc[:, k] = reader.read(t, f"{c}_mg_per_l", minimum=0.0)
+    load = np.zeros((n_day, n_part))
+    conc = np.zeros((n_day, n_part))
+    for k, how, spec in inputs:
+        if how == "conc":
+            conc[:, k] = spec.read(reader)
             load[:, k] = conc[:, k] * flow
-        elif has_l:
-            load[:, k] = reader.read(t, f"{c}_kg_per_day", minimum=0.0) * G_PER_S_PER_KG_PER_DAY
+        else:
+            load[:, k] = spec.read(reader) * G_PER_S_PER_KG_PER_DAY
             with np.errstate(invalid="ignore", divide="ignore"):
                 conc[:, k] = np.where(flow > 0, load[:, k] / flow, 0.0)
     return load, conc

@@ -244,7 +244,7 @@ def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarra
         if w.loss_share is not None:
             flow = np.full(len(dates), np.inf)  # the share alone decides
         elif w.flow is not None:
-            flow = w.flow.read(reader, minimum=0.0)
+            flow = w.flow.read(reader)
         else:  # twelve monthly values
             flow = np.array(w.monthly)[months - 1]
         requests.append((order[w.reach_index], w.reach_index, flow, w.max_share))
@@ -271,7 +271,7 @@ def gauge_observations(basin: Basin, dates: list[date]) -> np.ndarray:
     reader = SeriesReader(basin.folder, dates, allow_gaps=True)
     for k, spec in enumerate(basin.gauge_series):  # parsed at load (hydro.basin_tables)
         if spec is not None:
-            out[:, k] = spec.read(reader, minimum=0.0)
+            out[:, k] = spec.read(reader)
     return out
 
 

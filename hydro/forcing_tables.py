@@ -1,0 +1,159 @@
+"""A flow-driven basin's ``[forcing]``, parsed when the basin loads (:func:`flow_forcing`).
+
+The keys are described in :mod:`hydro.simulation`.  At load every reach, reservoir and
+constituent named is checked against the network and the constituents, conditions and
+positions are checked, and every series (:class:`hydro.basin_tables.SeriesSpec`: a
+number, or a CSV column whose file and header are checked) is kept; a run reads the
+series onto its days (:func:`hydro.simulation.read_forcing`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from hydro.basin_tables import SeriesSpec, series_spec
+from hydro.tomlio import Table
+
+#: An input given per constituent: (index of the part, ``"conc"`` (mg L-1) or ``"load"`` (kg d-1), series).
+PartInput = tuple[int, str, SeriesSpec]
+
+
+@dataclass(frozen=True)
+class Inflow:
+    """One ``[[forcing.inflows]]``: water and constituents entering at a reach inlet or a reservoir.
+
+    Attributes
+    ----------
+    reach, reservoir : int or None
+        Where it enters (exactly one set).
+    flow : SeriesSpec
+        m3 s-1.
+    condition : str
+        ``"flux"`` or ``"concentration"`` (a headwater inlet held at a concentration).
+    inputs : tuple of PartInput
+    """
+
+    reach: int | None
+    reservoir: int | None
+    flow: SeriesSpec
+    condition: str
+    inputs: tuple[PartInput, ...]
+
+
+@dataclass(frozen=True)
+class PointInput:
+    """One ``[[forcing.point_sources]]``: a reach, a position along it (0-1], a flow and its inputs."""
+
+    reach: int
+    position: float
+    flow: SeriesSpec
+    inputs: tuple[PartInput, ...]
+
+
+@dataclass(frozen=True)
+class FlowForcing:
+    """The ``[forcing]`` of a flow-driven basin, parsed.
+
+    Attributes
+    ----------
+    water_temperature, evaporation, precipitation : SeriesSpec
+        deg C, mm d-1, mm d-1 for the whole basin.
+    lateral : tuple of (reach index, SeriesSpec)
+        Lateral inflow, m3 s-1.
+    lateral_loads, reservoir_loads : tuple of (part index, element index, SeriesSpec)
+        Loads along reaches and into reservoirs, kg d-1.
+    inflows : tuple of Inflow
+    point_sources : tuple of PointInput
+    """
+
+    water_temperature: SeriesSpec
+    evaporation: SeriesSpec
+    precipitation: SeriesSpec
+    lateral: tuple[tuple[int, SeriesSpec], ...]
+    lateral_loads: tuple[tuple[int, int, SeriesSpec], ...]
+    reservoir_loads: tuple[tuple[int, int, SeriesSpec], ...]
+    inflows: tuple[Inflow, ...]
+    point_sources: tuple[PointInput, ...]
+
+
+def _per_element(table: Table, kind: str, network, folder: Path) -> list[tuple[int, SeriesSpec]]:
+    """Series per reach (or reservoir) id of a table; other ids are errors."""
+    out = []
+    for key in list(table.data):
+        where = f"{table.file}: {table.path(key)}"
+        idx = network.reach_index(key, where) if kind == "reach" else network.reservoir_index(key, where)
+        out.append((idx, series_spec(table, key, folder, minimum=0.0 if "load" in table.where else None)))
+    table.finish()
+    return out
+
+
+def _loads(f: Table, key: str, kind: str, names: list[str], network, folder: Path):
+    loads = f.table(key, default=None)
+    out = []
+    for c in list(loads.data):
+        if c not in names:
+            raise loads.error(c, f"unknown constituent; the basin has {', '.join(names)}")
+        out += [(names.index(c), i, s) for i, s in _per_element(loads.table(c), kind, network, folder)]
+    loads.finish()
+    return tuple(out)
+
+
+def _part_inputs(t: Table, names: list[str], folder: Path) -> tuple[PartInput, ...]:
+    """``<c>_mg_per_l`` or ``<c>_kg_per_day`` of each part (not both; absent: none)."""
+    out = []
+    for k, c in enumerate(names):
+        has_c, has_l = t.has(f"{c}_mg_per_l"), t.has(f"{c}_kg_per_day")
+        if has_c and has_l:
+            raise t.error(f"{c}_kg_per_day", f"give either {c}_mg_per_l or {c}_kg_per_day, not both")
+        if has_c:
+            out.append((k, "conc", series_spec(t, f"{c}_mg_per_l", folder, minimum=0.0)))
+        elif has_l:
+            out.append((k, "load", series_spec(t, f"{c}_kg_per_day", folder, minimum=0.0)))
+    return tuple(out)
+
+
+def _inflow(t: Table, names: list[str], network, folder: Path) -> Inflow:
+    at = t.str("at")
+    flow = series_spec(t, "flow_m3_s", folder, minimum=0.0)
+    condition = t.str("condition", default="flux")
+    if condition not in ("flux", "concentration"):
+        raise t.error("condition", f"expected 'flux' or 'concentration', got '{condition}'")
+    inputs = _part_inputs(t, names, folder)
+    r = s = None
+    if network.has_reach(at):
+        r = network.reach_index(at)
+        if not network.layout.headwater[r] and condition == "concentration":
+            raise t.error("condition", f"reach '{at}' has upstream elements; a concentration "
+                                       "inlet is only possible on a headwater reach")
+    else:
+        s = network.reservoir_index(at, f"{t.file}: {t.path('at')}")
+    t.finish()
+    return Inflow(reach=r, reservoir=s, flow=flow, condition=condition, inputs=inputs)
+
+
+def _point(t: Table, names: list[str], network, folder: Path) -> PointInput:
+    t.str("id")
+    t.str("name", default="")
+    r = network.reach_index(t.str("reach"), f"{t.file}: {t.path('reach')}")
+    flow = series_spec(t, "flow_m3_s", folder, default=0.0, minimum=0.0)
+    inputs = _part_inputs(t, names, folder)
+    position = t.float("position", default=1.0, minimum=1e-9, maximum=1.0)
+    t.finish()
+    return PointInput(reach=r, position=position, flow=flow, inputs=inputs)
+
+
+def flow_forcing(f: Table, names: list[str], network, folder: Path) -> FlowForcing:
+    """Parse ``[forcing]`` for the transported parts ``names`` (unknown keys are errors)."""
+    parsed = FlowForcing(
+        water_temperature=series_spec(f, "water_temperature_c", folder, default=20.0, minimum=-5.0),
+        evaporation=series_spec(f, "evaporation_mm_per_day", folder, default=0.0, minimum=0.0),
+        precipitation=series_spec(f, "precipitation_mm_per_day", folder, default=0.0, minimum=0.0),
+        lateral=tuple(_per_element(f.table("lateral_inflow_m3_s", default=None), "reach", network, folder)),
+        lateral_loads=_loads(f, "lateral_load_kg_per_day", "reach", names, network, folder),
+        reservoir_loads=_loads(f, "reservoir_load_kg_per_day", "reservoir", names, network, folder),
+        inflows=tuple(_inflow(t, names, network, folder) for t in f.tables("inflows", default=[])),
+        point_sources=tuple(_point(t, names, network, folder) for t in f.tables("point_sources", default=[])),
+    )
+    f.finish()
+    return parsed
