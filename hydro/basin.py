@@ -21,7 +21,7 @@ from hydro.network import Network
 from hydro.tomlio import Table, apply_overrides, load_toml
 from hydro.transfer_tables import TransferSpec, transfer_specs
 from hydro.transport import Constituent
-from hydro.watershed_tables import Watershed, parse_watershed
+from hydro.watershed_tables import Watershed, check_parts, parse_watershed
 
 #: Flow routings a watershed basin can ask for in ``[run] routing``.
 ROUTINGS = ("auto", "muskingum-cunge", "accumulate")
@@ -273,12 +273,15 @@ class Basin:
             abstracts = any(t.kind == "abstraction" and t.reach is not None for t in parsed_transfers)
             _check_routing(path, settings, network, parsed_withdrawals + ((None,) if abstracts else ()))
         root.finish()
-        return cls(name=name, path=path, network=network, constituents=constituents,
+        basin = cls(name=name, path=path, network=network, constituents=constituents,
                    settings=settings, forcing=parsed_forcing, initial=state, subbasin_tables=subbasins,
                    counties=counties, withdrawal_tables=withdrawals, weather=weather, runoff=runoff,
                    sha256=sha256, transfer_tables=transfers, output=dict(output.data), quality=quality,
                    watershed=watershed, withdrawals=parsed_withdrawals, gauge_series=gauges,
                    transfers=parsed_transfers)
+        if watershed is not None:
+            check_parts(basin)
+        return basin
 
 
 def _check_routing(path: Path, settings: RunSettings, network: Network, withdrawals: tuple) -> None:

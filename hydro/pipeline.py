@@ -42,6 +42,7 @@ from hydro.watershed import (
     POINT_SOURCE_POSITION,
     WATER_TEMP_INTERCEPT_C,
     WATER_TEMP_SLOPE,
+    WATERSHED_PARTS,
     Watershed,
     _lateral,
     flows,
@@ -51,10 +52,6 @@ from hydro.watershed import (
     subbasin_weather,
     withdrawals,
 )
-
-#: What a watershed's sources can deliver: TN, its species, and the regional
-#: table's other species and their totals (hydro.sources.quality).
-WATERSHED_PARTS = ("tn", "orgn", "nh3n", "no3n", "tp", "dp", "pp", "codmn")
 
 
 def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baseline",

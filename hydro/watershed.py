@@ -49,6 +49,7 @@ from hydro.catchment import MM_PER_DAY_KM2_TO_M3S as MM_KM2_PER_DAY_TO_M3_S
 from hydro.errors import HydroError, suggest
 from hydro.results import Results
 from hydro.watershed_tables import (
+    WATERSHED_PARTS,
     RunoffParameters,
     Subbasin,
     Watershed,

@@ -22,6 +22,10 @@ from hydro.tomlio import Table
 if TYPE_CHECKING:
     from hydro.sources.parameters import SourceParameters
 
+#: What a watershed's sources can deliver: TN, its species, and the regional
+#: table's other species and their totals (hydro.sources.quality).
+WATERSHED_PARTS = ("tn", "orgn", "nh3n", "no3n", "tp", "dp", "pp", "codmn")
+
 
 @dataclass(frozen=True)
 class RunoffParameters:
@@ -191,6 +195,28 @@ def subbasin(t: Table, network, counties: dict, weather: WeatherSettings,
         county=county, province=province, runoff=RunoffParameters.from_table(runoff_table, defaults))
     runoff_table.finish()
     return sub
+
+
+def check_parts(basin) -> None:
+    """A watershed basin's constituents against what its sources deliver.
+
+    Every part must be one of :data:`WATERSHED_PARTS`; parts other than TN need the
+    regional water-quality table (``[quality]``), which is read and checked here
+    (:func:`hydro.sources.quality_table_of`: the file, its grades, the point grades).
+    """
+    from hydro.sources import quality_table_of
+
+    parts = [p.name for c in basin.constituents for p in c.parts]
+    for name in parts:
+        if name not in WATERSHED_PARTS:
+            raise HydroError(f"{basin.path}: [[constituents]] '{name}': a watershed basin's sources "
+                             f"deliver {', '.join(WATERSHED_PARTS)}" + suggest(name, WATERSHED_PARTS))
+    others = [n for n in parts if n != "tn"]
+    if others and not basin.quality:
+        raise HydroError(f"{basin.path}: constituent '{others[0]}' needs the regional water-quality table; "
+                         "add [quality] table = \"../region/quality.toml\" (see basins/region/SOURCES.md)")
+    if basin.quality:
+        quality_table_of(basin)
 
 
 def parse_watershed(path: Path, network, tables: list[Table], weather_table: Table, runoff: Table,

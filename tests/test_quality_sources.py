@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import shutil
 import tomllib
 from pathlib import Path
 
@@ -332,6 +333,7 @@ def _basin_with(tmp_path, quality_lines):
     src = ROOT / "configs" / "examples" / "tiny" / "basin.toml"
     path = tmp_path / "basin.toml"
     path.write_text(quality_lines + "\n\n" + src.read_text())
+    shutil.copy(src.parent / "forcing.csv", tmp_path)  # its series are checked when the basin loads
     (tmp_path / "region").mkdir(exist_ok=True)
     (tmp_path / "region" / "quality.toml").write_text(REGION.read_text())
     return path
