@@ -209,19 +209,7 @@ class Basin:
         name = info.str("name")
         info.str("description", default="")
         info.finish()
-        run = root.table("run")
-        settings = RunSettings(
-            start=run.date("start"),
-            end=run.date("end"),
-            courant=run.float("courant", default=0.9, minimum=1e-3, maximum=1.0),
-            dispersion_limit=run.float("dispersion_limit", default=1.0, minimum=1e-3, maximum=1.0),
-            cell_length_km=run.float("cell_length_km", default=2.0, positive=True),
-            routing=run.str("routing", default="auto"),
-            flow_driven=run.bool("flow_driven", default=False),
-        )
-        if settings.routing not in ROUTINGS:
-            raise run.error("routing", f"expected one of {', '.join(ROUTINGS)}, got '{settings.routing}'")
-        run.finish()
+        settings = _run_settings(root.table("run"))
         network = Network.from_tables(root, default_cell_length_m=1000.0 * settings.cell_length_km)
         constituents = tuple(Constituent.from_table(t) for t in root.tables("constituents"))
         if not constituents:
@@ -232,15 +220,7 @@ class Basin:
         forcing = root.table("forcing", default=None)
         initial = root.table("initial", default=None)
         subbasins = root.tables("subbasins", default=[])
-        counties = {}
-        for t in root.tables("counties", default=[]):
-            cid = t.str("id")
-            if cid in counties:
-                raise t.error("id", f"county '{cid}' is listed twice")
-            counties[cid] = (t.str("name", cid), t.str("province"))
-            t.float("area_km2", None, positive=True)
-            t.str("source", "")
-            t.finish()
+        counties = _counties(root)
         withdrawals = root.tables("withdrawals", default=[])
         transfers = root.tables("transfers", default=[])
         if transfers and not subbasins:
@@ -271,7 +251,7 @@ class Basin:
         parsed_transfers = transfer_specs(transfers, network, path.parent)
         if watershed is not None:
             abstracts = any(t.kind == "abstraction" and t.reach is not None for t in parsed_transfers)
-            _check_routing(path, settings, network, parsed_withdrawals + ((None,) if abstracts else ()))
+            _check_routing(path, settings, network, withdraws=bool(parsed_withdrawals) or abstracts)
         root.finish()
         basin = cls(name=name, path=path, network=network, constituents=constituents,
                    settings=settings, forcing=parsed_forcing, initial=state, subbasin_tables=subbasins,
@@ -284,13 +264,44 @@ class Basin:
         return basin
 
 
-def _check_routing(path: Path, settings: RunSettings, network: Network, withdrawals: tuple) -> None:
-    """``[run] routing`` against what the basin needs: accumulation for withdrawals (and
-    transfers' abstractions from reaches, passed among ``withdrawals``) and flow-driven
-    runs, a slope on every reach for Muskingum-Cunge."""
+def _run_settings(run: Table) -> RunSettings:
+    """The ``[run]`` table."""
+    settings = RunSettings(
+        start=run.date("start"),
+        end=run.date("end"),
+        courant=run.float("courant", default=0.9, minimum=1e-3, maximum=1.0),
+        dispersion_limit=run.float("dispersion_limit", default=1.0, minimum=1e-3, maximum=1.0),
+        cell_length_km=run.float("cell_length_km", default=2.0, positive=True),
+        routing=run.str("routing", default="auto"),
+        flow_driven=run.bool("flow_driven", default=False),
+    )
+    if settings.routing not in ROUTINGS:
+        raise run.error("routing", f"expected one of {', '.join(ROUTINGS)}, got '{settings.routing}'")
+    run.finish()
+    return settings
+
+
+def _counties(root: Table) -> dict[str, tuple[str, str]]:
+    """The optional ``[[counties]]`` registry: county id -> (name, province)."""
+    counties: dict[str, tuple[str, str]] = {}
+    for t in root.tables("counties", default=[]):
+        cid = t.str("id")
+        if cid in counties:
+            raise t.error("id", f"county '{cid}' is listed twice")
+        counties[cid] = (t.str("name", cid), t.str("province"))
+        t.float("area_km2", None, positive=True)
+        t.str("source", "")
+        t.finish()
+    return counties
+
+
+def _check_routing(path: Path, settings: RunSettings, network: Network, *, withdraws: bool) -> None:
+    """``[run] routing`` of a watershed basin against what it needs: accumulation where water
+    is withdrawn from reaches (``withdraws``: withdrawals, transfers' abstractions) and in
+    flow-driven runs, a slope on every reach for Muskingum-Cunge."""
     if settings.routing != "muskingum-cunge":
         return
-    if withdrawals:
+    if withdraws:
         raise HydroError(f"{path}: [[withdrawals]] route by accumulation (a diversion is capped by "
                          "the day's flow, which routing storage would shift); set [run] routing = "
                          "\"accumulate\" or \"auto\"")

@@ -61,9 +61,7 @@ What each kind does (all flows m3 s-1):
 
 from __future__ import annotations
 
-import calendar
 import csv
-import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -71,6 +69,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError, suggest
+from hydro.transfer_series import SeriesFile, row_days, row_values
 from hydro.transfer_tables import (  # the tables' keys, parsed at load: hydro.transfer_tables
     CONCENTRATION_SUFFIX,
     KINDS,
@@ -89,42 +88,6 @@ __all__ = ["CONCENTRATION_SUFFIX", "KINDS", "PARTS", "PARTS_TOLERANCE_MG_PER_L",
 
 #: g s-1 per (m3 s-1 * mg L-1): mg L-1 = g m-3.
 G_PER_S_PER_M3S_MGL = 1.0
-
-
-@dataclass(frozen=True)
-class SeriesFile:
-    """A transfer series read onto the days of a run.
-
-    Attributes
-    ----------
-    path : Path
-    flow : (D,) float
-        Mean flow of each day of the run, m3 s-1 (0 where no row covers the day).
-    covered : (D,) bool
-        Days a row covers.
-    tn : (D,) float or None
-        TN of the water, mg L-1, where the file has a ``tn_mg_per_l`` column
-        (NaN on uncovered days).
-    monthly : bool
-        Whether the rows are months.
-    first, last : date
-        First and last day the file covers.
-    volume_m3 : float
-        Volume the file gives over the whole run's covered days, m3.
-    species : dict of str to (D,) float
-        Every ``<x>_mg_per_l`` column, by name ``x`` (``tn`` included), mg L-1 (NaN on
-        uncovered days).
-    """
-
-    path: Path
-    flow: np.ndarray
-    covered: np.ndarray
-    tn: np.ndarray | None
-    monthly: bool
-    first: date
-    last: date
-    volume_m3: float
-    species: dict = field(default_factory=dict)
 
 
 def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
@@ -176,44 +139,21 @@ def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
         if len(row) != len(header):
             raise HydroError(f"{path}, line {n}: {len(row)} fields, the header has {len(header)} "
                              f"({', '.join(header)}); write one value per column")
-        text_date = row[i_date]
-        is_month = len(text_date) == 7
-        try:
-            if is_month:
-                y, m = (int(p) for p in text_date.split("-"))
-                start = date(y, m, 1)
-                end = date(y, m, calendar.monthrange(y, m)[1])
-            else:
-                start = end = date.fromisoformat(text_date)
-        except ValueError:
-            raise HydroError(f"{path}, line {n}, column 'date': '{text_date}' is neither a day "
-                             "YYYY-MM-DD nor a month YYYY-MM") from None
+        start, end, is_month = row_days(path, n, row[i_date])
         if monthly is None:
             monthly = is_month
         elif monthly != is_month:
-            raise HydroError(f"{path}, line {n}, column 'date': '{text_date}' is a "
+            raise HydroError(f"{path}, line {n}, column 'date': '{row[i_date]}' is a "
                              f"{'month' if is_month else 'day'} but the lines before are "
                              f"{'months' if monthly else 'days'}; a file is all daily (YYYY-MM-DD) "
                              "or all monthly (YYYY-MM)")
         if previous_end is not None and start <= previous_end:
-            raise HydroError(f"{path}, line {n}, column 'date': {text_date} does not come after the "
+            raise HydroError(f"{path}, line {n}, column 'date': {row[i_date]} does not come after the "
                              "line before; sort the lines by date and give each day or month once")
         previous_end = end
         first = first or start
         last = end
-        value = _number(path, n, value_col, row[i_val], "the flow or volume (0 when nothing moved)")
-        if value < 0:
-            raise HydroError(f"{path}, line {n}, column '{value_col}': {value:g} is negative; "
-                             "transfers are given as positive amounts (the kind says the direction)")
-        days = (end - start).days + 1
-        q = value if value_col == "flow_m3_s" else value * 1e6 / (days * SECONDS_PER_DAY)
-        conc = {}
-        for x, i in i_conc.items():
-            column = x + CONCENTRATION_SUFFIX
-            conc[x] = _number(path, n, column, row[i], f"the {x.upper()} of the water in mg/L")
-            if conc[x] < 0 or conc[x] > 1000:
-                raise HydroError(f"{path}, line {n}, column '{column}': {conc[x]:g} mg/L is outside "
-                                 "0-1000 mg/L; give the concentration in mg/L")
+        q, conc = row_values(path, n, row, (value_col, i_val), i_conc, (end - start).days + 1)
         problem = parts_problem(conc)
         if problem:
             raise HydroError(f"{path}, line {n}: {problem}")
@@ -229,17 +169,6 @@ def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
         raise HydroError(f"{path}: no data lines; give a date and a flow or volume per day or month")
     return SeriesFile(path=path, flow=flow, covered=covered, tn=species.get("tn"), monthly=bool(monthly),
                       first=first, last=last, volume_m3=volume, species=species)
-
-
-def _number(path: Path, line: int, column: str, text: str, what: str) -> float:
-    try:
-        value = float(text)
-    except ValueError:
-        value = math.nan
-    if not math.isfinite(value):
-        raise HydroError(f"{path}, line {line}, column '{column}': '{text}' is not a number; "
-                         f"write {what}")
-    return value
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,105 @@
+"""A transfer series file read onto a run's days: :class:`SeriesFile` and its rows.
+
+:func:`hydro.transfers.read_series` reads the file (format in :mod:`hydro.transfers`)
+line by line; the helpers here turn one line into the days it covers
+(:func:`row_days`) and its flow and concentrations (:func:`row_values`), each error
+naming the file, the line and the column.
+"""
+
+from __future__ import annotations
+
+import calendar
+import math
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.transfer_tables import CONCENTRATION_SUFFIX
+from hydro.units import SECONDS_PER_DAY
+
+
+@dataclass(frozen=True)
+class SeriesFile:
+    """A transfer series read onto the days of a run.
+
+    Attributes
+    ----------
+    path : Path
+    flow : (D,) float
+        Mean flow of each day of the run, m3 s-1 (0 where no row covers the day).
+    covered : (D,) bool
+        Days a row covers.
+    tn : (D,) float or None
+        TN of the water, mg L-1, where the file has a ``tn_mg_per_l`` column
+        (NaN on uncovered days).
+    monthly : bool
+        Whether the rows are months.
+    first, last : date
+        First and last day the file covers.
+    volume_m3 : float
+        Volume the file gives over the whole run's covered days, m3.
+    species : dict of str to (D,) float
+        Every ``<x>_mg_per_l`` column, by name ``x`` (``tn`` included), mg L-1 (NaN on
+        uncovered days).
+    """
+
+    path: Path
+    flow: np.ndarray
+    covered: np.ndarray
+    tn: np.ndarray | None
+    monthly: bool
+    first: date
+    last: date
+    volume_m3: float
+    species: dict = field(default_factory=dict)
+
+
+def row_days(path: Path, n: int, text: str) -> tuple[date, date, bool]:
+    """First and last day of line ``n``'s ``date`` (a day or a month), and whether it is a month."""
+    is_month = len(text) == 7
+    try:
+        if is_month:
+            y, m = (int(p) for p in text.split("-"))
+            return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1]), True
+        day = date.fromisoformat(text)
+        return day, day, False
+    except ValueError:
+        raise HydroError(f"{path}, line {n}, column 'date': '{text}' is neither a day "
+                         "YYYY-MM-DD nor a month YYYY-MM") from None
+
+
+def row_values(path: Path, n: int, row: list[str], value: tuple[str, int], i_conc: dict[str, int],
+               days: int) -> tuple[float, dict[str, float]]:
+    """Mean flow (m3 s-1) of line ``n`` over its ``days``, and its concentrations (mg L-1) by species.
+
+    ``value`` is the value column's name (``flow_m3_s`` or ``volume_mcm``) and index;
+    ``i_conc`` the index of each ``<x>_mg_per_l`` column by ``x``.
+    """
+    value_col, i_val = value
+    amount = _number(path, n, value_col, row[i_val], "the flow or volume (0 when nothing moved)")
+    if amount < 0:
+        raise HydroError(f"{path}, line {n}, column '{value_col}': {amount:g} is negative; "
+                         "transfers are given as positive amounts (the kind says the direction)")
+    q = amount if value_col == "flow_m3_s" else amount * 1e6 / (days * SECONDS_PER_DAY)
+    conc = {}
+    for x, i in i_conc.items():
+        column = x + CONCENTRATION_SUFFIX
+        conc[x] = _number(path, n, column, row[i], f"the {x.upper()} of the water in mg/L")
+        if conc[x] < 0 or conc[x] > 1000:
+            raise HydroError(f"{path}, line {n}, column '{column}': {conc[x]:g} mg/L is outside "
+                             "0-1000 mg/L; give the concentration in mg/L")
+    return q, conc
+
+
+def _number(path: Path, line: int, column: str, text: str, what: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value):
+        raise HydroError(f"{path}, line {line}, column '{column}': '{text}' is not a number; "
+                         f"write {what}")
+    return value
