@@ -221,8 +221,10 @@ def test_reaction_rates_are_model_parameters():
     base = model.run("2013-05-01", "2013-06-30")
     slow = model.with_parameters({path: 0.0}).run("2013-05-01", "2013-06-30")
     # no nitrification: ammonia builds up, nitrate falls, TN is the same (every N species
-    # shares TN's sink in the shipped basin, so TN does not depend on the split)
+    # shares TN's sink in the shipped basin, so TN does not depend on the split) - to round-off
+    # in rivers, and to the reservoirs' splitting error, of order (k dt)^2 ~ 1e-8 per sub-step
+    # of minutes, where a product enters the next species' tank as a constant source
     assert float(slow["section_nh3n_concentration"].mean()) > 1.5 * float(base["section_nh3n_concentration"].mean())
     assert float(slow["section_no3n_concentration"].mean()) < float(base["section_no3n_concentration"].mean())
     tn_a, tn_b = base["section_tn_concentration"].values, slow["section_tn_concentration"].values
-    assert np.nanmax(np.abs(tn_a - tn_b)) <= 1e-9 * np.nanmax(tn_a)
+    assert np.nanmax(np.abs(tn_a - tn_b)) <= 1e-6 * np.nanmax(tn_a)
