@@ -2,8 +2,12 @@
 
 ``BASIN`` on the command line is a folder holding ``basin.toml`` (or the file
 itself), or the name of a shipped basin (``miyun``, ``guanting``) or example
-(``tiny``).  Reading validates everything that can be checked without running;
-the file's SHA-256 goes into every result's metadata.
+(``tiny``).  Reading parses and validates every table into frozen values
+(:class:`Basin`; the tables' parsers are :mod:`hydro.basin_tables`,
+:mod:`hydro.watershed_tables`, :mod:`hydro.transfer_tables` and
+:mod:`hydro.forcing_tables`), so every mistake in the file is an error here, naming
+the file and the key; a run only reads CSV series onto its days (whose files and
+columns were checked here).  The file's SHA-256 goes into every result's metadata.
 """
 
 from __future__ import annotations

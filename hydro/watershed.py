@@ -12,7 +12,9 @@ daily flows down the network (:mod:`hydro.hydraulics` or :mod:`hydro.routing`)
 :class:`~hydro.results.Results`, with loads apportioned by source at every
 reach, section and reservoir.
 
-Basin-file tables read here (see ``docs/basin-file.md``):
+Basin-file tables (see ``docs/basin-file.md``), parsed and checked when the basin
+loads (:mod:`hydro.watershed_tables`, :mod:`hydro.basin_tables`); a run reads only
+the weather CSV and the series files onto its days:
 
 ``[weather]``
     ``csv`` (a hydro daily forcing CSV, :mod:`hydro.weather`), ``elevation_m`` and
@@ -297,9 +299,6 @@ def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarr
 
     net = basin.network
     lay = net.layout
-    if basin.settings.routing == "muskingum-cunge":
-        raise HydroError(f"{basin.path}: flow_driven runs route by accumulation (so gauge flows "
-                         "match their records exactly); set [run] routing = \"accumulate\" or \"auto\"")
     evap, rain, months = reservoir_forcing
     n_day = len(months)
     area = np.array([s.area_km2 for s in ws.subbasins])
@@ -381,20 +380,13 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
     slopes = [r.slope_m_per_m for r in net.reaches]
     routing = basin.settings.routing
     # flow-driven runs and withdrawals need each day's water balanced within the day
-    # (matched gauges; a diversion never taking more than the day's flow): accumulation
+    # (matched gauges; a diversion never taking more than the day's flow): accumulation.
+    # Basin.load has checked that an explicit routing fits (hydro.basin._check_routing).
     daily = basin.settings.flow_driven or bool(basin.withdrawals) or withdraws
     if routing == "auto":
         routing = "muskingum-cunge" if all(s is not None for s in slopes) and not daily else "accumulate"
-    elif routing == "muskingum-cunge" and (basin.withdrawals or withdraws):
-        raise HydroError(f"{basin.path}: [[withdrawals]] route by accumulation (a diversion is capped by "
-                         "the day's flow, which routing storage would shift); set [run] routing = "
-                         "\"accumulate\" or \"auto\"")
     if routing == "accumulate":
         return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months,
                           target_release)
-    missing = [r.id for r in net.reaches if r.slope_m_per_m is None]
-    if missing:
-        raise HydroError(f"{basin.path}: Muskingum-Cunge routing needs 'slope_m_per_m' on every "
-                         f"reach; missing on {', '.join(missing)}")
     return route(net, np.array(slopes, dtype=float), lateral, boundary, res_local, res_evap_mm,
                  res_precip_mm, months, target_release=target_release)

@@ -107,6 +107,11 @@ CASES = [
     ("withdrawal-routing", WATERSHED, lambda t: append(WITHDRAWAL + "loss_share = 0.1")(
         t.replace('routing = "auto"', 'routing = "muskingum-cunge"')), None,
      ["[[withdrawals]] route by accumulation", 'routing = "accumulate"']),
+    ("flow-driven-routing", WATERSHED, lambda t: t.replace('routing = "auto"',
+                                                           'routing = "muskingum-cunge"\nflow_driven = true'),
+     None, ["flow_driven runs route by accumulation"]),
+    ("routing-slope", WATERSHED, lambda t: t.replace('routing = "auto"', 'routing = "muskingum-cunge"').replace(
+        "slope_m_per_m = 0.0012\n", ""), None, ["needs 'slope_m_per_m' on every reach", "main"]),
     ("gauge-file", WATERSHED, append('[[gauges]]\nid = "g"\nreach = "main"\n'
                                      'observed_discharge_m3_s = { csv = "obs.csv", column = "q" }'), None,
      ["obs.csv", "file not found", "gauges[0].observed_discharge_m3_s"]),
@@ -180,3 +185,17 @@ def test_with_parameters_revalidates_every_table():
     assert {s.runoff.x1_mm for s in model.basin.watershed.subbasins} == {450.0}
     with pytest.raises(HydroError, match=r"runoff\.x4_days"):
         model.with_parameters({"runoff.x4_days": 0.1})
+
+
+def test_hydro_run_reports_a_table_typo_before_running(tmp_path):
+    """The CLI's exit status 2 and message, with nothing simulated or written."""
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    folder = _copy(WATERSHED, tmp_path, sub("kf_mm_per_c_per_day = 3.0", "kf_mm_per_c_day = 3.0"))
+    out = tmp_path / "out.nc"
+    result = CliRunner().invoke(main, ["run", str(folder), "-o", str(out)])
+    assert result.exit_code == 2, result.output
+    assert "key 'runoff.kf_mm_per_c_day': unknown key" in result.output
+    assert "Traceback" not in result.output and not out.exists()
