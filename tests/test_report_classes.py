@@ -19,7 +19,7 @@ def page(tmp_path_factory):
 
 
 def test_section_figure_and_a_table_per_parameter(page):
-    nc, text = page
+    _, text = page
     assert '<section class="card" id="classes"><h2>Water-quality classes</h2>' in text
     assert '<li><a href="#classes">Water-quality classes</a></li>' in text
     assert 'id="fig-classes"' in text and "data:image/png;base64," in text
@@ -57,9 +57,10 @@ def test_no_classes_section_without_a_classed_parameter(tmp_path):
     from hydro.report import classes
 
     class Empty:  # results without sections, reservoirs or concentrations
-        coords = {"time": []}
-        data: dict = {}
-        time_bounds = None
-        dates = []
+        def __init__(self):
+            self.coords = {"time": []}
+            self.data: dict = {}
+            self.time_bounds = None
+            self.dates: list = []
 
     assert classes.section(Empty(), None, {}) == ""
