@@ -88,3 +88,53 @@ def network_attributes(net) -> dict[str, str]:
         "section_names": pairs((s.id, s.name) for s in net.sections),
         "reservoir_names": pairs((r.id, r.name) for r in net.reservoirs),
     }
+
+
+def add_source_results(res: Results, named, inputs_by_tag: dict[str, np.ndarray], constituents,
+                       n_res: int) -> None:
+    """Every constituent and species by source: through sections and reaches, in reservoirs, delivered.
+
+    TN keeps its historical names (``tn_source_load``, ``reach_tn_source_load``,
+    ``reservoir_tn_source_concentration``, ``subbasin_tn_source_input``); the
+    others follow them (``tp_source_load``, ...).
+    """
+    for name, _ in named.names:
+        tr = named.by_source[name]
+        res.add(f"{name}_source_load", tr.section_load)
+        res.add(f"reach_{name}_source_load", tr.reach_load)
+        if n_res:
+            res.add(f"reservoir_{name}_source_concentration", tr.reservoir_concentration)
+        if name in inputs_by_tag:
+            res.add(f"subbasin_{name}_source_input", inputs_by_tag[name])
+    for c in constituents:
+        if c.species and c.name not in inputs_by_tag:
+            res.add(f"subbasin_{c.name}_source_input", np.sum([inputs_by_tag[p.name] for p in c.species], axis=0))
+
+
+def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_res: int) -> None:
+    """Transferred water and its TN kept apart from the natural inflow (``hydro.transfers``).
+
+    ``reservoir_transfer_inflow`` and ``reservoir_natural_inflow`` split each
+    reservoir's inflow: water pumped or diverted straight into it from outside
+    the basin, and everything else (its rivers and local catchment; rivers carry
+    transferred water only where a transfer enters a reach above, which
+    ``section_transfer_discharge`` measures with a conservative tracer).
+    """
+    from hydro.transfers import abstraction_delivered
+
+    per_day = 86400.0 / 1000.0  # g/s -> kg/d
+    res.attrs.update(transfers.attributes())
+    if n_res:
+        res.add("reservoir_transfer_inflow", transfers.res_inflow)
+        res.add("reservoir_transfer_tn_load", transfers.res_load * per_day)
+        res.add("reservoir_natural_inflow", hyd.res_inflow - transfers.res_inflow)
+        res.add("reservoir_abstraction", abstraction_delivered(transfers.res_abstraction, target,
+                                                               hyd.res_release))
+    if np.any(transfers.reach_inflow > 0):
+        res.add("reach_transfer_inflow", transfers.reach_inflow)
+        res.add("reach_transfer_tn_load", transfers.reach_load * per_day)
+    if water_tracer is not None:
+        # tracer at 1 g/m3: kg/d of tracer = 1000 m3/d of transferred water
+        res.add("section_transfer_discharge", water_tracer.section_load[:, :, 0] * 1000.0 / 86400.0)
+        if n_res:
+            res.add("reservoir_transfer_share", water_tracer.reservoir_concentration[:, :, 0])

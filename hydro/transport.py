@@ -14,15 +14,24 @@ the tracers of one constituent add up to it exactly).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 import numpy as np
 
+from hydro.constituents import Constituent, Reaction, TracerLayout, rates_at, tracer_layout
 from hydro.errors import HydroError
 from hydro.network import Network
-from hydro.tomlio import Table
+from hydro.transport_checks import Grouping
+from hydro.transport_checks import arrays as check_arrays
+from hydro.transport_checks import grouping as check_grouping
+from hydro.transport_volumes import cell_volumes, through_shares
 from hydro.units import SECONDS_PER_DAY
 from hydro.variables import FLUX_TERMS
+
+#: The public names (constituents are defined in :mod:`hydro.constituents`, cell
+#: volumes in :mod:`hydro.transport_volumes`; both are part of this module's API).
+__all__ = ["Constituent", "Reaction", "TracerLayout", "TransportInputs", "TransportResult", "cell_volumes",
+           "simulate", "tracer_layout"]
 
 #: Threads :func:`simulate` runs constituents on by default (at most the CPUs):
 #: a run carrying TN, TP and CODMn with their species splits into two lanes of
@@ -32,151 +41,6 @@ TRANSPORT_THREADS = max(1, min(int(os.environ.get("HYDRO_TRANSPORT_THREADS", "2"
 
 #: A lane (thread) must carry at least this share of the tracers to be worth it.
 MIN_LANE_SHARE = 0.25
-
-#: Days sampled (evenly over the run) for the statistics that set volume levels.
-MAX_SAMPLE_DAYS = 1000
-
-#: A cell's volume is never allowed below this share of its median geometric
-#: volume: where the water balance would take it lower (withdrawals or routing
-#: deficits larger than the reach holds), the reach's whole volume series is
-#: raised by a constant, which keeps every day's balance exact.
-MIN_VOLUME_SHARE = 0.1
-
-
-_REMOVAL_KEYS = ("river_removal_per_day", "river_theta", "reservoir_removal_per_day", "reservoir_theta",
-                 "settling_velocity_m_per_day")
-
-
-@dataclass(frozen=True)
-class Reaction:
-    """A first-order reaction of one species of a constituent into a later one.
-
-    The rate is ``k20 * theta**(T - 20)`` (d-1 at 20 deg C), in rivers and in
-    reservoirs; the mass the ``source`` species loses this way is gained by the
-    ``product`` (in the same element units, e.g. g N), or leaves the
-    constituent when there is no product (a sink such as denitrification).
-
-    Attributes
-    ----------
-    source, product : str, str or None
-        Species names; the product comes later in the constituent's species list.
-    river_rate_per_day, reservoir_rate_per_day : float
-        Rate at 20 deg C, d-1.
-    river_theta, reservoir_theta : float
-        Temperature factors, dimensionless.
-    """
-
-    source: str
-    product: str | None
-    river_rate_per_day: float = 0.0
-    river_theta: float = 1.047
-    reservoir_rate_per_day: float = 0.0
-    reservoir_theta: float = 1.047
-
-    @classmethod
-    def from_table(cls, t: Table, species: list[str]) -> "Reaction":
-        """Read one ``[[constituents.reactions]]`` table of a constituent with ``species``."""
-        source = t.str("from")
-        product = t.str("to", default=None)
-        for key, name in (("from", source), ("to", product)):
-            if name is not None and name not in species:
-                raise t.error(key, f"'{name}' is not a species of this constituent; species: "
-                                   f"{', '.join(species)}")
-        if product is not None and species.index(product) <= species.index(source):
-            raise t.error("to", f"a reaction goes from a species to a later one in the species list "
-                                f"('{source}' -> '{product}'); list '{product}' after '{source}'")
-        r = cls(
-            source=source, product=product,
-            river_rate_per_day=t.float("river_rate_per_day", default=0.0, minimum=0.0),
-            river_theta=t.float("river_theta", default=1.047, positive=True),
-            reservoir_rate_per_day=t.float("reservoir_rate_per_day", default=0.0, minimum=0.0),
-            reservoir_theta=t.float("reservoir_theta", default=1.047, positive=True),
-        )
-        t.finish()
-        return r
-
-
-@dataclass(frozen=True)
-class Constituent:
-    """A transported constituent and its removal parameters.
-
-    A constituent may be the sum of *species* (total nitrogen of organic N,
-    NH3-N and nitrate; total phosphorus of dissolved and particulate P) that
-    turn into each other by first-order reactions (:class:`Reaction`); it then has no
-    removal parameters of its own: each species has its own.
-
-    Attributes
-    ----------
-    name : str
-        Short lower-case name used in variable names (``tn``, ``tp``, ``nh3n``).
-    long_name : str
-        Human-readable name.
-    river_removal_per_day : float
-        First-order removal rate in rivers at 20 deg C, d-1.
-    river_theta : float
-        Arrhenius temperature factor: rate = k20 * theta**(T - 20), dimensionless.
-    reservoir_removal_per_day : float
-        First-order removal rate in reservoirs at 20 deg C, d-1.
-    reservoir_theta : float
-        Temperature factor in reservoirs, dimensionless.
-    settling_velocity_m_per_day : float
-        Apparent settling velocity in reservoirs, m d-1.
-    species : tuple of Constituent
-        The species the constituent is the sum of (empty: it is transported as one).
-    reactions : tuple of Reaction
-        Reactions between its species.
-    """
-
-    name: str
-    long_name: str
-    river_removal_per_day: float = 0.0
-    river_theta: float = 1.047
-    reservoir_removal_per_day: float = 0.0
-    reservoir_theta: float = 1.047
-    settling_velocity_m_per_day: float = 0.0
-    species: tuple["Constituent", ...] = ()
-    reactions: tuple[Reaction, ...] = ()
-
-    @property
-    def parts(self) -> tuple["Constituent", ...]:
-        """What is transported: the species, or the constituent itself."""
-        return self.species or (self,)
-
-    @classmethod
-    def from_table(cls, t: Table, species_of: str | None = None) -> "Constituent":
-        """Read one ``[[constituents]]`` table (or, with ``species_of``, one of its species)."""
-        name = t.str("name")
-        if not name.isidentifier() or name.lower() != name:
-            raise t.error("name", f"'{name}' must be a lower-case identifier such as 'tn'")
-        if species_of is None and t.has("species"):
-            for key in _REMOVAL_KEYS:
-                if t.has(key):
-                    raise t.error(key, "a constituent made of species has no removal parameters of its "
-                                       "own; give them to each [[constituents.species]]")
-            species = tuple(cls.from_table(s, species_of=name) for s in t.tables("species"))
-            names = [s.name for s in species]
-            if not species or len(set(names)) != len(names) or name in names:
-                raise t.error("species", f"give one or more species with distinct names other than "
-                                         f"'{name}'; got {names}")
-            reactions = tuple(Reaction.from_table(r, names) for r in t.tables("reactions", default=[]))
-            c = cls(name=name, long_name=t.str("long_name", default=name), species=species,
-                    reactions=reactions)
-            t.finish()
-            return c
-        if t.has("reactions"):
-            raise t.error("reactions", "reactions need [[constituents.species]] to react between")
-        c = cls(
-            name=name,
-            long_name=t.str("long_name", default=name),
-            river_removal_per_day=t.float("river_removal_per_day", default=0.0, minimum=0.0),
-            river_theta=t.float("river_theta", default=1.047, positive=True),
-            reservoir_removal_per_day=t.float("reservoir_removal_per_day", default=0.0, minimum=0.0),
-            reservoir_theta=t.float("reservoir_theta", default=1.047, positive=True),
-            settling_velocity_m_per_day=t.float("settling_velocity_m_per_day", default=0.0, minimum=0.0),
-        )
-        t.finish()
-        return c
-
 
 @dataclass(frozen=True)
 class TransportInputs:
@@ -340,52 +204,6 @@ class TransportResult:
         return float(rel.max()) if rel.size else 0.0
 
 
-@dataclass(frozen=True)
-class TracerLayout:
-    """The tracers of some constituents, as :func:`simulate` takes them.
-
-    Each constituent is one group; a group holds, for each of its species in
-    order, one tracer per tag (source): tracer ``group_start + s * n_tags + j``
-    is species ``s`` from tag ``j``.  Built by :func:`tracer_layout`.
-
-    Attributes
-    ----------
-    tracers : list of Constituent
-        One per tracer, named ``<species>_<tag>`` (or ``<species>`` with one tag).
-    groups, group_species : list of int
-        Tracers and species of each group.
-    reactions : list of (int, int, int, Reaction)
-        Group, source species index, product species index (-1: none), reaction.
-    names : list of str
-        The transported species (or constituent) of each group, in tracer order.
-    """
-
-    tracers: list[Constituent]
-    groups: list[int]
-    group_species: list[int]
-    reactions: list[tuple[int, int, int, Reaction]]
-    names: list[str]
-
-
-def tracer_layout(constituents: list[Constituent], tags: list[str]) -> TracerLayout:
-    """Tracers for ``constituents``, each species apportioned to ``tags`` (sources)."""
-    tracers: list[Constituent] = []
-    groups, species, reactions, names = [], [], [], []
-    for g, c in enumerate(constituents):
-        parts = c.parts
-        for sp in parts:
-            names.append(sp.name)
-            for tag in tags:
-                tracers.append(sp if len(tags) == 1 else
-                               replace(sp, name=f"{sp.name}_{tag}", species=(), reactions=()))
-        groups.append(len(parts) * len(tags))
-        species.append(len(parts))
-        index = [sp.name for sp in parts]
-        for r in c.reactions:
-            reactions.append((g, index.index(r.source), -1 if r.product is None else index.index(r.product), r))
-    return TracerLayout(tracers=tracers, groups=groups, group_species=species, reactions=reactions, names=names)
-
-
 def simulate(network: Network, tracers: list[Constituent], inputs: TransportInputs, *,
              courant: float = 0.9, dispersion_limit: float = 1.0,
              groups: list[int] | None = None,
@@ -439,155 +257,110 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         raise HydroError(f"courant must lie in (0, 1], got {courant}")
     if not 0 < dispersion_limit <= 1:
         raise HydroError(f"dispersion_limit must lie in (0, 1], got {dispersion_limit}")
-    lay = network.layout
-    n_day, n_reach = np.shape(inputs.q_in)
-    n_res = len(network.reservoirs)
-    n_tr = len(tracers)
-    n_sec = len(network.sections)
-    f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
-    arr = {name: f64(getattr(inputs, name)) for name in (
-        "q_in", "q_out", "res_volume", "res_outflow", "res_area", "boundary_flux", "boundary_conc",
-        "lateral_load", "point_load", "res_load", "reach_temp", "res_temp", "init_conc",
-        "init_res_conc")}
-    arr["withdrawal"] = f64(np.zeros((n_day, n_reach)) if inputs.withdrawal is None else inputs.withdrawal)
-    arr["lateral"] = f64(arr["q_out"] - arr["q_in"] if inputs.lateral is None else inputs.lateral)
-    expected = {
-        "q_in": (n_day, n_reach), "q_out": (n_day, n_reach), "res_volume": (n_day + 1, n_res),
-        "res_outflow": (n_day, n_res), "res_area": (n_day, n_res),
-        "boundary_flux": (n_day, n_reach, n_tr), "boundary_conc": (n_day, n_reach, n_tr),
-        "lateral_load": (n_day, n_reach, n_tr), "point_load": (n_day, len(inputs.point_cell), n_tr),
-        "res_load": (n_day, n_res, n_tr), "reach_temp": (n_day, n_reach), "res_temp": (n_day, n_res),
-        "init_conc": (lay.n_cells, n_tr), "init_res_conc": (n_res, n_tr), "withdrawal": (n_day, n_reach),
-        "lateral": (n_day, n_reach),
-    }
-    if n_reach != len(network.reaches):
-        raise HydroError(f"flows are given for {n_reach} reaches, the network has {len(network.reaches)}")
-    for name, shape in expected.items():
-        if arr[name].shape != shape:
-            raise HydroError(f"transport input '{name}' has shape {arr[name].shape}, expected {shape}")
-    _check_inputs(network, arr, day_labels)
-    period = np.ascontiguousarray(inputs.period_of_day, dtype=np.int64)
-    if period.shape != (n_day,) or n_day == 0 or period[0] != 0 or np.any(np.diff(period) < 0) \
-            or np.any(np.diff(period) > 1):
-        raise HydroError("period_of_day must start at 0 and step by 0 or 1 each day")
-    n_period = int(period[-1]) + 1
-    sizes = [1] * n_tr if groups is None else list(groups)
-    if sum(sizes) != n_tr or min(sizes, default=1) < 1:
-        raise ValueError(f"groups {sizes} must be positive and add up to {n_tr} tracers")
-    group_start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
-    n_species = [1] * len(sizes) if group_species is None else list(group_species)
-    if len(n_species) != len(sizes) or any(n < 1 or size % n for n, size in zip(n_species, sizes, strict=True)):
-        raise ValueError(f"group_species {n_species} must divide the group sizes {sizes}")
-    for g in range(len(sizes)):
-        n_src = sizes[g] // n_species[g]
-        for sp in range(n_species[g]):
-            block = tracers[group_start[g] + sp * n_src:group_start[g] + (sp + 1) * n_src]
-            for tag in block[1:]:
-                if any(getattr(tag, key) != getattr(block[0], key) for key in _REMOVAL_KEYS):
-                    raise ValueError(f"tags of one species must share removal parameters: "
-                                     f"{block[0].name} and {tag.name} differ")
-    rx = sorted(reactions or [], key=lambda x: x[0])
-    for g, a, b, _ in rx:
-        if not (0 <= g < len(sizes) and 0 <= a < n_species[g] and (b == -1 or a < b < n_species[g])):
-            raise ValueError(f"reaction ({g}, {a}, {b}) does not fit groups {sizes} of species {n_species}")
-
-    per_day = 1.0 / SECONDS_PER_DAY
-    k20_river = np.array([c.river_removal_per_day * per_day for c in tracers])
-    theta_river = np.array([c.river_theta for c in tracers])
-    k20_res = np.array([c.reservoir_removal_per_day * per_day for c in tracers])
-    theta_res = np.array([c.reservoir_theta for c in tracers])
-    settling = np.array([c.settling_velocity_m_per_day * per_day for c in tracers])
-    # removal rates at each day's temperature, k20 theta^(T - 20) (s-1), (D, R|S, T)
-    reach_rate = np.ascontiguousarray(k20_river * theta_river ** (arr["reach_temp"][:, :, None] - 20.0))
-    res_rate = np.ascontiguousarray(k20_res * theta_res ** (arr["res_temp"][:, :, None] - 20.0))
-    rx_k = np.array([[r.river_rate_per_day * per_day, r.river_theta, r.reservoir_rate_per_day * per_day,
-                      r.reservoir_theta] for *_, r in rx]).reshape(-1, 4)
-    rx_river = np.ascontiguousarray(rx_k[:, 0] * rx_k[:, 1] ** (arr["reach_temp"][:, :, None] - 20.0))
-    rx_res = np.ascontiguousarray(rx_k[:, 2] * rx_k[:, 3] ** (arr["res_temp"][:, :, None] - 20.0))
-
-    outputs = {name: np.zeros(shape) for name, shape in (
-        ("reach", (n_day, n_reach, n_tr)), ("reach_disp", (n_day, n_reach, n_tr)),
-        ("sec", (n_day, n_sec, n_tr)), ("sec_disp", (n_day, n_sec, n_tr)),
-        ("res_conc", (n_day, n_res, n_tr)), ("res_mass", (n_day, n_res, n_tr)),
-        ("b_reach", (n_period, n_reach, len(FLUX_TERMS), n_tr)), ("b_res", (n_period, n_res, len(FLUX_TERMS), n_tr)),
-        ("s_reach", (n_period + 1, n_reach, n_tr)), ("s_res", (n_period + 1, n_res, n_tr)),
-        ("final", (lay.n_cells, n_tr)))}
-    substeps = np.zeros(n_day, dtype=np.int64)
-
-    # water that carries the lateral loads, and water leaving at the cell's
-    # concentration (withdrawals, and any deficit of the gross lateral inflow)
-    gross = arr["lateral"] + arr["withdrawal"]
-    loss = np.ascontiguousarray(arr["withdrawal"] + np.maximum(-gross, 0.0))
-    volume, share, raised = cell_volumes(network, arr["q_in"], arr["q_out"], arr["lateral"])
-    through = _through(lay.reach_cell_start, share)
-    from hydro import _transport_kernels as _k  # numba: imported when first used (see hydro.cli)
-
-    per_tracer = ("boundary_flux", "boundary_conc", "lateral_load", "point_load", "res_load", "init_conc",
-                  "init_res_conc")
-
-    def run_lane(groups_of_lane: list[int]) -> None:
-        """Run some groups (constituents) through the kernel; groups never interact, so a lane
-        computes exactly what a run of every group would compute for them."""
-        whole = len(groups_of_lane) == len(sizes)
-        idx = np.arange(n_tr) if whole else np.concatenate(
-            [np.arange(group_start[g], group_start[g + 1]) for g in groups_of_lane])
-        take = (lambda a: a) if whole else (lambda a: np.ascontiguousarray(a[..., idx]))
-        lane_rx = [i for i, x in enumerate(rx) if x[0] in groups_of_lane]
-        renumber = {g: k for k, g in enumerate(groups_of_lane)}
-        out = outputs if whole else {name: np.zeros(a.shape[:-1] + (len(idx),)) for name, a in outputs.items()}
-        lane_steps = substeps if not groups_of_lane or groups_of_lane[0] == 0 else np.zeros_like(substeps)
-        _k.simulate_kernel(
-            lay.reach_cell_start, lay.cell_reach, lay.cell_dx, volume, share, through, lay.reach_down_kind,
-            lay.reach_down_index,
-            lay.res_down_kind, lay.res_down_index,
-            np.array([r.dispersion_m2_s for r in network.reaches], dtype=float),
-            np.ascontiguousarray(inputs.dispersive_inlet, dtype=np.bool_), lay.section_cell,
-            np.ascontiguousarray(inputs.point_cell, dtype=np.int64),
-            arr["q_in"], arr["q_out"], arr["lateral"], loss, arr["res_volume"], arr["res_outflow"],
-            arr["res_area"], *(take(arr[name]) for name in per_tracer[:5]), take(reach_rate), take(res_rate),
-            take(settling), take(arr["init_conc"]), take(arr["init_res_conc"]),
-            np.concatenate([[0], np.cumsum([sizes[g] for g in groups_of_lane])]).astype(np.int64),
-            float(courant), float(dispersion_limit), period,
-            np.array([n_species[g] for g in groups_of_lane], dtype=np.int64),
-            np.searchsorted([renumber[rx[i][0]] for i in lane_rx],
-                            np.arange(len(groups_of_lane) + 1)).astype(np.int64),
-            np.array([rx[i][1] for i in lane_rx], dtype=np.int64), np.array([rx[i][2] for i in lane_rx], dtype=np.int64),
-            np.ascontiguousarray(rx_river[..., lane_rx]), np.ascontiguousarray(rx_res[..., lane_rx]),
-            out["reach"], out["reach_disp"], out["sec"], out["sec_disp"], out["res_conc"], out["res_mass"],
-            lane_steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"], out["final"],
-        )
-        if not whole:
-            for name, a in out.items():
-                outputs[name][..., idx] = a
-
-    lanes = _lanes(sizes, threads)
+    arr, period = check_arrays(network, len(tracers), inputs, day_labels)
+    groups_checked = check_grouping(tracers, groups, group_species, reactions)
+    run = _KernelRun(network, inputs, tracers, arr, period, groups_checked, float(courant), float(dispersion_limit))
+    lanes = _lanes(groups_checked.sizes, threads)
     if len(lanes) == 1:
-        run_lane(lanes[0])
+        run.lane(lanes[0])
     else:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(len(lanes)) as pool:  # the kernel releases the GIL (nogil)
-            for future in [pool.submit(run_lane, lane) for lane in lanes]:
+            for future in [pool.submit(run.lane, lane) for lane in lanes]:
                 future.result()
-    out_reach, out_reach_disp, out_sec, out_sec_disp = (outputs[k] for k in ("reach", "reach_disp", "sec", "sec_disp"))
-    out_res_conc, out_res_mass, final = outputs["res_conc"], outputs["res_mass"], outputs["final"]
-    b_reach, b_res, s_reach, s_res = (outputs[k] for k in ("b_reach", "b_res", "s_reach", "s_res"))
+    return run.result()
 
-    kg = 1e-3
-    # discharge through the face each section sits on: as the solver carries it
-    r_sec = lay.cell_reach[lay.section_cell]
-    sec_q = arr["q_in"][:, r_sec] + (arr["q_out"] - arr["q_in"])[:, r_sec] * through[lay.section_cell]
-    with np.errstate(invalid="ignore", divide="ignore"):
-        reach_conc = out_reach / (arr["q_out"][:, :, None] * SECONDS_PER_DAY)
-        sec_conc = out_sec / (sec_q[:, :, None] * SECONDS_PER_DAY)
-    return TransportResult(
-        reach_load=(out_reach + out_reach_disp) * kg, reach_concentration=reach_conc,
-        section_discharge=sec_q, section_load=(out_sec + out_sec_disp) * kg, section_concentration=sec_conc,
-        reservoir_concentration=out_res_conc, reservoir_outflow_load=out_res_mass * kg,
-        budget_reach=b_reach * kg, budget_reservoir=b_res * kg,
-        storage_reach=s_reach * kg, storage_reservoir=s_res * kg, substeps=substeps,
-        final_concentration=final, raised_reaches=raised,
-    )
+
+#: Per-tracer inputs of the kernel, in its argument order.
+_PER_TRACER = ("boundary_flux", "boundary_conc", "lateral_load", "point_load", "res_load")
+
+
+class _KernelRun:
+    """One transport run: the prepared arrays, the kernel called per lane, the outputs gathered."""
+
+    def __init__(self, network: Network, inputs: TransportInputs, tracers: list[Constituent],
+                 arr: dict[str, np.ndarray], period: np.ndarray, grouping: Grouping, courant: float,
+                 dispersion_limit: float):
+        lay = network.layout
+        n_day, n_reach = arr["q_in"].shape
+        n_res, n_sec, n_tr = len(network.reservoirs), len(network.sections), len(tracers)
+        n_period = int(period[-1]) + 1
+        self.network, self.inputs, self.arr, self.period, self.grouping = network, inputs, arr, period, grouping
+        self.courant, self.dispersion_limit, self.n_tr = courant, dispersion_limit, n_tr
+        self.rates = rates_at(tracers, grouping.reactions, arr["reach_temp"], arr["res_temp"])
+        self.outputs = {name: np.zeros(shape) for name, shape in (
+            ("reach", (n_day, n_reach, n_tr)), ("reach_disp", (n_day, n_reach, n_tr)),
+            ("sec", (n_day, n_sec, n_tr)), ("sec_disp", (n_day, n_sec, n_tr)),
+            ("res_conc", (n_day, n_res, n_tr)), ("res_mass", (n_day, n_res, n_tr)),
+            ("b_reach", (n_period, n_reach, len(FLUX_TERMS), n_tr)),
+            ("b_res", (n_period, n_res, len(FLUX_TERMS), n_tr)),
+            ("s_reach", (n_period + 1, n_reach, n_tr)), ("s_res", (n_period + 1, n_res, n_tr)),
+            ("final", (lay.n_cells, n_tr)))}
+        self.substeps = np.zeros(n_day, dtype=np.int64)
+        # water that carries the lateral loads, and water leaving at the cell's
+        # concentration (withdrawals, and any deficit of the gross lateral inflow)
+        gross = arr["lateral"] + arr["withdrawal"]
+        self.loss = np.ascontiguousarray(arr["withdrawal"] + np.maximum(-gross, 0.0))
+        self.volume, self.share, self.raised = cell_volumes(network, arr["q_in"], arr["q_out"], arr["lateral"])
+        self.through = through_shares(lay.reach_cell_start, self.share)
+
+    def lane(self, groups_of_lane: list[int]) -> None:
+        """Run some groups (constituents) through the kernel; groups never interact, so a lane
+        computes exactly what a run of every group would compute for them."""
+        from hydro import _transport_kernels as _k  # numba: imported when first used (see hydro.cli)
+
+        g, arr, lay, rates = self.grouping, self.arr, self.network.layout, self.rates
+        whole = len(groups_of_lane) == len(g.sizes)
+        idx = np.arange(self.n_tr) if whole else np.concatenate(
+            [np.arange(g.start[k], g.start[k + 1]) for k in groups_of_lane])
+        take = (lambda a: a) if whole else (lambda a: np.ascontiguousarray(a[..., idx]))
+        lane_rx = [i for i, x in enumerate(g.reactions) if x[0] in groups_of_lane]
+        renumber = {k: n for n, k in enumerate(groups_of_lane)}
+        out = self.outputs if whole else {name: np.zeros(a.shape[:-1] + (len(idx),))
+                                          for name, a in self.outputs.items()}
+        steps = self.substeps if not groups_of_lane or groups_of_lane[0] == 0 else np.zeros_like(self.substeps)
+        _k.simulate_kernel(
+            lay.reach_cell_start, lay.cell_reach, lay.cell_dx, self.volume, self.share, self.through,
+            lay.reach_down_kind, lay.reach_down_index, lay.res_down_kind, lay.res_down_index,
+            np.array([r.dispersion_m2_s for r in self.network.reaches], dtype=float),
+            np.ascontiguousarray(self.inputs.dispersive_inlet, dtype=np.bool_), lay.section_cell,
+            np.ascontiguousarray(self.inputs.point_cell, dtype=np.int64),
+            arr["q_in"], arr["q_out"], arr["lateral"], self.loss, arr["res_volume"], arr["res_outflow"],
+            arr["res_area"], *(take(arr[name]) for name in _PER_TRACER), take(rates["reach"]), take(rates["res"]),
+            take(rates["settling"]), take(arr["init_conc"]), take(arr["init_res_conc"]),
+            np.concatenate([[0], np.cumsum([g.sizes[k] for k in groups_of_lane])]).astype(np.int64),
+            self.courant, self.dispersion_limit, self.period,
+            np.array([g.species[k] for k in groups_of_lane], dtype=np.int64),
+            np.searchsorted([renumber[g.reactions[i][0]] for i in lane_rx],
+                            np.arange(len(groups_of_lane) + 1)).astype(np.int64),
+            np.array([g.reactions[i][1] for i in lane_rx], dtype=np.int64),
+            np.array([g.reactions[i][2] for i in lane_rx], dtype=np.int64),
+            np.ascontiguousarray(rates["rx_river"][..., lane_rx]), np.ascontiguousarray(rates["rx_res"][..., lane_rx]),
+            out["reach"], out["reach_disp"], out["sec"], out["sec_disp"], out["res_conc"], out["res_mass"],
+            steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"], out["final"],
+        )
+        if not whole:
+            for name, a in out.items():
+                self.outputs[name][..., idx] = a
+
+    def result(self) -> TransportResult:
+        """The outputs in the units users read (kg, kg d-1, mg L-1)."""
+        o, arr, lay, kg = self.outputs, self.arr, self.network.layout, 1e-3
+        # discharge through the face each section sits on: as the solver carries it
+        r_sec = lay.cell_reach[lay.section_cell]
+        sec_q = arr["q_in"][:, r_sec] + (arr["q_out"] - arr["q_in"])[:, r_sec] * self.through[lay.section_cell]
+        with np.errstate(invalid="ignore", divide="ignore"):
+            reach_conc = o["reach"] / (arr["q_out"][:, :, None] * SECONDS_PER_DAY)
+            sec_conc = o["sec"] / (sec_q[:, :, None] * SECONDS_PER_DAY)
+        return TransportResult(
+            reach_load=(o["reach"] + o["reach_disp"]) * kg, reach_concentration=reach_conc,
+            section_discharge=sec_q, section_load=(o["sec"] + o["sec_disp"]) * kg, section_concentration=sec_conc,
+            reservoir_concentration=o["res_conc"], reservoir_outflow_load=o["res_mass"] * kg,
+            budget_reach=o["b_reach"] * kg, budget_reservoir=o["b_res"] * kg,
+            storage_reach=o["s_reach"] * kg, storage_reservoir=o["s_res"] * kg, substeps=self.substeps,
+            final_concentration=o["final"], raised_reaches=self.raised,
+        )
 
 
 def _lanes(sizes: list[int], threads: int | None) -> list[list[int]]:
@@ -610,116 +383,3 @@ def _lanes(sizes: list[int], threads: int | None) -> list[list[int]]:
     if min(load) < MIN_LANE_SHARE * sum(sizes):
         return [list(range(len(sizes)))]
     return [sorted(lane) for lane in sorted(lanes, key=min)]
-
-
-def cell_volumes(network: Network, q_in: np.ndarray, q_out: np.ndarray,
-                 lateral: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
-    """Cell volumes at the start of a run (m3), each cell's share, and the raised reaches.
-
-    The solver changes a reach's volume only by its water balance, each cell by
-    ``(q_in - q_out + lateral) / n`` per second (as water-quality models driven
-    by a hydraulic model do: WASP, CE-QUAL-W2), so only the *level* of the
-    volume series is free.  It is set so that the series matches the channel's
-    hydraulic geometry as closely as the balance allows: the reach starts at the
-    median over the run (on at most :data:`MAX_SAMPLE_DAYS` evenly spaced days)
-    of (geometric volume at the day's flow) minus (storage the balance has
-    gained by mid-day).  Geometric volumes are ``dx * A(Q)``
-    with ``A`` from :meth:`hydro.network.Reach.cross_section_m2` at each cell's
-    mean discharge.  With steady hydraulics (no storage change) this is the
-    median geometric volume; with Muskingum-Cunge routing the volume rises and
-    falls with the routing's storage around the geometry.  Each cell takes a
-    fixed share of its reach's volume, lateral water, loads, withdrawals and
-    storage change: its share of the reach's geometric volume over the run (so
-    the small cells at the top of a river that starts dry are not drained by an
-    even split).  Where the balance would take the reach below
-    :data:`MIN_VOLUME_SHARE` of its median geometric volume, its level is raised
-    by the shortfall (a constant, so every day's balance stays exact) and the
-    reach is reported.
-
-    Parameters
-    ----------
-    network : Network
-    q_in, q_out, lateral : (D, R) float
-        Inlet and outlet discharge and net lateral water, m3 s-1.
-
-    Returns
-    -------
-    volume : (N,) float
-        Cell volumes at the start of the first day, m3.
-    share : (N,) float
-        Each cell's share of its reach (they add up to 1 over a reach).
-    raised : tuple of int
-        Indices of the reaches whose level was raised.
-    """
-    lay = network.layout
-    n_day = q_in.shape[0]
-    gained = np.cumsum((q_in - q_out + lateral) * SECONDS_PER_DAY, axis=0)  # end of each day, m3
-    mid_day = gained - 0.5 * (q_in - q_out + lateral) * SECONDS_PER_DAY
-    # the level and shares are statistics over the run: at most MAX_SAMPLE_DAYS
-    # evenly spaced days are enough for them and keep the work bounded
-    days = np.unique(np.linspace(0, n_day - 1, min(n_day, MAX_SAMPLE_DAYS)).astype(np.int64))
-    start = lay.reach_cell_start[:-1]
-    n_cells = np.diff(lay.reach_cell_start)
-    along = (np.arange(lay.n_cells) - np.repeat(start, n_cells) + 0.5) / np.repeat(n_cells, n_cells)
-    r_of = lay.cell_reach
-    q_cell = q_in[days][:, r_of] + (q_out - q_in)[days][:, r_of] * along  # (days, N)
-    geometric = np.empty_like(q_cell)
-    for r, reach in enumerate(network.reaches):
-        a, b = lay.reach_cell_start[r], lay.reach_cell_start[r + 1]
-        geometric[:, a:b] = reach.cross_section_m2(np.maximum(q_cell[:, a:b], 0.0))
-    geometric *= lay.cell_dx
-    reach_geometric = np.add.reduceat(geometric, start, axis=1)  # (days, R)
-    level = np.median(reach_geometric - mid_day[days], axis=0)
-    share = geometric.sum(axis=0) / reach_geometric.sum(axis=0)[r_of]
-    lowest = np.minimum(0.0, gained.min(axis=0))
-    need = MIN_VOLUME_SHARE * np.median(reach_geometric, axis=0) - (level + lowest)
-    raised = np.flatnonzero(need > 0.0)
-    level = level + np.maximum(need, 0.0)
-    return share * level[r_of], share, tuple(int(r) for r in raised)
-
-
-def _through(reach_cell_start: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """Cumulative share of its reach down to each cell's outflow face (exactly 1 at the last cell)."""
-    through = np.empty_like(share)
-    for r in range(len(reach_cell_start) - 1):
-        a, b = reach_cell_start[r], reach_cell_start[r + 1]
-        through[a:b] = np.cumsum(share[a:b])
-        through[b - 1] = 1.0
-    return through
-
-
-def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> None:
-    """NaN anywhere, and flows that must be positive, named by reach and day."""
-    def day(d):
-        return day_labels[d] if day_labels is not None else f"day {d}"
-
-    for name, a in arr.items():
-        bad = ~np.isfinite(a)
-        if bad.any():
-            idx = np.argwhere(bad)[0]
-            what = f"{name} is not finite (NaN or inf)"
-            if a.ndim >= 2 and name.startswith(("q_", "boundary", "lateral", "reach_")) and \
-                    idx[1] < len(network.reaches) and name != "init_conc":
-                raise HydroError(f"{what} on reach '{network.reaches[idx[1]].id}', {day(idx[0])}; "
-                                 "fill the gap in the input or check the forcing")
-            raise HydroError(f"{what} at index {tuple(int(i) for i in idx)}; check the inputs")
-    # a reach inlet may carry no water (the source of a river fed only along its
-    # length), but then nothing may enter there; every outlet needs flow
-    carrying = (arr["boundary_flux"] > 0).any(axis=2)
-    for name, bad in (("q_in", (arr["q_in"] < 0) | ((arr["q_in"] == 0) & carrying)),
-                      ("q_out", arr["q_out"] <= 0)):
-        if bad.any():
-            d, r = np.argwhere(bad)[0]
-            end = "inlet" if name == "q_in" else "outlet"
-            raise HydroError(
-                f"reach '{network.reaches[r].id}' has no flow at its {end} on {day(d)} "
-                f"({arr[name][d, r]:g} m3/s); every reach needs flow > 0: add lateral or "
-                "boundary inflow, or an ecological minimum release upstream")
-    if (arr["withdrawal"] < 0).any():
-        d, r = np.argwhere(arr["withdrawal"] < 0)[0]
-        raise HydroError(f"reach '{network.reaches[r].id}' has a negative withdrawal on {day(d)} "
-                         f"({arr['withdrawal'][d, r]:g} m3/s); withdrawals are water taken out, >= 0")
-    if arr["res_volume"].size and (arr["res_volume"] <= 0).any():
-        d, s = np.argwhere(arr["res_volume"] <= 0)[0]
-        raise HydroError(f"reservoir '{network.reservoirs[s].id}' is empty on {day(min(d, len(arr['q_in']) - 1))}; "
-                         "raise its initial storage or lower its releases")

@@ -1,0 +1,224 @@
+"""Constituents, their species and the reactions between them, and their tracers.
+
+A :class:`Constituent` is what a basin carries (``[[constituents]]``): one
+transported quantity with first-order removal, or the sum of *species* that
+turn into each other by first-order :class:`Reaction`\\ s.  :func:`tracer_layout`
+lays constituents out as the tracers :func:`hydro.transport.simulate` takes
+(constituent, then species, then source tag).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from hydro.tomlio import Table
+from hydro.units import SECONDS_PER_DAY
+
+#: The keys of a constituent's (or species') own removal.
+REMOVAL_KEYS = ("river_removal_per_day", "river_theta", "reservoir_removal_per_day", "reservoir_theta",
+                 "settling_velocity_m_per_day")
+
+
+@dataclass(frozen=True)
+class Reaction:
+    """A first-order reaction of one species of a constituent into a later one.
+
+    The rate is ``k20 * theta**(T - 20)`` (d-1 at 20 deg C), in rivers and in
+    reservoirs; the mass the ``source`` species loses this way is gained by the
+    ``product`` (in the same element units, e.g. g N), or leaves the
+    constituent when there is no product (a sink such as denitrification).
+
+    Attributes
+    ----------
+    source, product : str, str or None
+        Species names; the product comes later in the constituent's species list.
+    river_rate_per_day, reservoir_rate_per_day : float
+        Rate at 20 deg C, d-1.
+    river_theta, reservoir_theta : float
+        Temperature factors, dimensionless.
+    """
+
+    source: str
+    product: str | None
+    river_rate_per_day: float = 0.0
+    river_theta: float = 1.047
+    reservoir_rate_per_day: float = 0.0
+    reservoir_theta: float = 1.047
+
+    @classmethod
+    def from_table(cls, t: Table, species: list[str]) -> Reaction:
+        """Read one ``[[constituents.reactions]]`` table of a constituent with ``species``."""
+        source = t.str("from")
+        product = t.str("to", default=None)
+        for key, name in (("from", source), ("to", product)):
+            if name is not None and name not in species:
+                raise t.error(key, f"'{name}' is not a species of this constituent; species: "
+                                   f"{', '.join(species)}")
+        if product is not None and species.index(product) <= species.index(source):
+            raise t.error("to", f"a reaction goes from a species to a later one in the species list "
+                                f"('{source}' -> '{product}'); list '{product}' after '{source}'")
+        r = cls(
+            source=source, product=product,
+            river_rate_per_day=t.float("river_rate_per_day", default=0.0, minimum=0.0),
+            river_theta=t.float("river_theta", default=1.047, positive=True),
+            reservoir_rate_per_day=t.float("reservoir_rate_per_day", default=0.0, minimum=0.0),
+            reservoir_theta=t.float("reservoir_theta", default=1.047, positive=True),
+        )
+        t.finish()
+        return r
+
+
+@dataclass(frozen=True)
+class Constituent:
+    """A transported constituent and its removal parameters.
+
+    A constituent may be the sum of *species* (total nitrogen of organic N,
+    NH3-N and nitrate; total phosphorus of dissolved and particulate P) that
+    turn into each other by first-order reactions (:class:`Reaction`); it then has no
+    removal parameters of its own: each species has its own.
+
+    Attributes
+    ----------
+    name : str
+        Short lower-case name used in variable names (``tn``, ``tp``, ``nh3n``).
+    long_name : str
+        Human-readable name.
+    river_removal_per_day : float
+        First-order removal rate in rivers at 20 deg C, d-1.
+    river_theta : float
+        Arrhenius temperature factor: rate = k20 * theta**(T - 20), dimensionless.
+    reservoir_removal_per_day : float
+        First-order removal rate in reservoirs at 20 deg C, d-1.
+    reservoir_theta : float
+        Temperature factor in reservoirs, dimensionless.
+    settling_velocity_m_per_day : float
+        Apparent settling velocity in reservoirs, m d-1.
+    species : tuple of Constituent
+        The species the constituent is the sum of (empty: it is transported as one).
+    reactions : tuple of Reaction
+        Reactions between its species.
+    """
+
+    name: str
+    long_name: str
+    river_removal_per_day: float = 0.0
+    river_theta: float = 1.047
+    reservoir_removal_per_day: float = 0.0
+    reservoir_theta: float = 1.047
+    settling_velocity_m_per_day: float = 0.0
+    species: tuple[Constituent, ...] = ()
+    reactions: tuple[Reaction, ...] = ()
+
+    @property
+    def parts(self) -> tuple[Constituent, ...]:
+        """What is transported: the species, or the constituent itself."""
+        return self.species or (self,)
+
+    @classmethod
+    def from_table(cls, t: Table, species_of: str | None = None) -> Constituent:
+        """Read one ``[[constituents]]`` table (or, with ``species_of``, one of its species)."""
+        name = t.str("name")
+        if not name.isidentifier() or name.lower() != name:
+            raise t.error("name", f"'{name}' must be a lower-case identifier such as 'tn'")
+        if species_of is None and t.has("species"):
+            for key in REMOVAL_KEYS:
+                if t.has(key):
+                    raise t.error(key, "a constituent made of species has no removal parameters of its "
+                                       "own; give them to each [[constituents.species]]")
+            species = tuple(cls.from_table(s, species_of=name) for s in t.tables("species"))
+            names = [s.name for s in species]
+            if not species or len(set(names)) != len(names) or name in names:
+                raise t.error("species", f"give one or more species with distinct names other than "
+                                         f"'{name}'; got {names}")
+            reactions = tuple(Reaction.from_table(r, names) for r in t.tables("reactions", default=[]))
+            c = cls(name=name, long_name=t.str("long_name", default=name), species=species,
+                    reactions=reactions)
+            t.finish()
+            return c
+        if t.has("reactions"):
+            raise t.error("reactions", "reactions need [[constituents.species]] to react between")
+        c = cls(
+            name=name,
+            long_name=t.str("long_name", default=name),
+            river_removal_per_day=t.float("river_removal_per_day", default=0.0, minimum=0.0),
+            river_theta=t.float("river_theta", default=1.047, positive=True),
+            reservoir_removal_per_day=t.float("reservoir_removal_per_day", default=0.0, minimum=0.0),
+            reservoir_theta=t.float("reservoir_theta", default=1.047, positive=True),
+            settling_velocity_m_per_day=t.float("settling_velocity_m_per_day", default=0.0, minimum=0.0),
+        )
+        t.finish()
+        return c
+
+
+@dataclass(frozen=True)
+class TracerLayout:
+    """The tracers of some constituents, as :func:`simulate` takes them.
+
+    Each constituent is one group; a group holds, for each of its species in
+    order, one tracer per tag (source): tracer ``group_start + s * n_tags + j``
+    is species ``s`` from tag ``j``.  Built by :func:`tracer_layout`.
+
+    Attributes
+    ----------
+    tracers : list of Constituent
+        One per tracer, named ``<species>_<tag>`` (or ``<species>`` with one tag).
+    groups, group_species : list of int
+        Tracers and species of each group.
+    reactions : list of (int, int, int, Reaction)
+        Group, source species index, product species index (-1: none), reaction.
+    names : list of str
+        The transported species (or constituent) of each group, in tracer order.
+    """
+
+    tracers: list[Constituent]
+    groups: list[int]
+    group_species: list[int]
+    reactions: list[tuple[int, int, int, Reaction]]
+    names: list[str]
+
+
+def tracer_layout(constituents: list[Constituent], tags: list[str]) -> TracerLayout:
+    """Tracers for ``constituents``, each species apportioned to ``tags`` (sources)."""
+    tracers: list[Constituent] = []
+    groups, species, reactions, names = [], [], [], []
+    for g, c in enumerate(constituents):
+        parts = c.parts
+        for sp in parts:
+            names.append(sp.name)
+            for tag in tags:
+                tracers.append(sp if len(tags) == 1 else
+                               replace(sp, name=f"{sp.name}_{tag}", species=(), reactions=()))
+        groups.append(len(parts) * len(tags))
+        species.append(len(parts))
+        index = [sp.name for sp in parts]
+        for r in c.reactions:
+            reactions.append((g, index.index(r.source), -1 if r.product is None else index.index(r.product), r))
+    return TracerLayout(tracers=tracers, groups=groups, group_species=species, reactions=reactions, names=names)
+
+
+def rates_at(tracers: list[Constituent], rx, reach_temp: np.ndarray, res_temp: np.ndarray) -> dict[str, np.ndarray]:
+    """Removal and reaction rates at each day's temperature, ``k20 theta**(T - 20)`` (s-1), and settling (m s-1).
+
+    ``tracers`` give each tracer's removal, ``rx`` the reactions as
+    :func:`hydro.transport.simulate` takes them; ``reach_temp`` and ``res_temp``
+    are water temperatures (D, R) and (D, S), deg C.  Returns ``reach``, ``res``
+    (D, R|S, T), ``settling`` (T,), ``rx_river``, ``rx_res`` (D, R|S, X).
+    """
+    per_day = 1.0 / SECONDS_PER_DAY
+
+    def at(k20, theta, temp):
+        return np.ascontiguousarray(k20 * theta ** (temp[:, :, None] - 20.0))
+
+    rx_k = np.array([[r.river_rate_per_day * per_day, r.river_theta, r.reservoir_rate_per_day * per_day,
+                      r.reservoir_theta] for *_, r in rx]).reshape(-1, 4)
+    return {
+        "reach": at(np.array([c.river_removal_per_day * per_day for c in tracers]),
+                    np.array([c.river_theta for c in tracers]), reach_temp),
+        "res": at(np.array([c.reservoir_removal_per_day * per_day for c in tracers]),
+                  np.array([c.reservoir_theta for c in tracers]), res_temp),
+        "settling": np.array([c.settling_velocity_m_per_day * per_day for c in tracers]),
+        "rx_river": at(rx_k[:, 0], rx_k[:, 1], reach_temp),
+        "rx_res": at(rx_k[:, 2], rx_k[:, 3], res_temp),
+    }

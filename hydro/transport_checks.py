@@ -1,0 +1,123 @@
+"""Checks of a transport run's inputs: shapes, values, budget periods, tracer groups, species, reactions.
+
+:func:`hydro.transport.simulate` calls :func:`arrays` (the inputs as contiguous
+arrays, checked) and :func:`grouping` (its ``groups``, ``group_species`` and
+``reactions`` arguments, checked against the tracers).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from hydro.constituents import REMOVAL_KEYS, Constituent, Reaction
+from hydro.errors import HydroError
+from hydro.network import Network
+
+
+def arrays(network: Network, n_tr: int, inputs,
+            day_labels) -> tuple[dict[str, np.ndarray], np.ndarray]:
+    """The inputs as contiguous float arrays, their shapes and values checked; and the budget periods."""
+    lay = network.layout
+    n_day, n_reach = np.shape(inputs.q_in)
+    n_res = len(network.reservoirs)
+    f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
+    arr = {name: f64(getattr(inputs, name)) for name in (
+        "q_in", "q_out", "res_volume", "res_outflow", "res_area", "boundary_flux", "boundary_conc",
+        "lateral_load", "point_load", "res_load", "reach_temp", "res_temp", "init_conc",
+        "init_res_conc")}
+    arr["withdrawal"] = f64(np.zeros((n_day, n_reach)) if inputs.withdrawal is None else inputs.withdrawal)
+    arr["lateral"] = f64(arr["q_out"] - arr["q_in"] if inputs.lateral is None else inputs.lateral)
+    expected = {
+        "q_in": (n_day, n_reach), "q_out": (n_day, n_reach), "res_volume": (n_day + 1, n_res),
+        "res_outflow": (n_day, n_res), "res_area": (n_day, n_res),
+        "boundary_flux": (n_day, n_reach, n_tr), "boundary_conc": (n_day, n_reach, n_tr),
+        "lateral_load": (n_day, n_reach, n_tr), "point_load": (n_day, len(inputs.point_cell), n_tr),
+        "res_load": (n_day, n_res, n_tr), "reach_temp": (n_day, n_reach), "res_temp": (n_day, n_res),
+        "init_conc": (lay.n_cells, n_tr), "init_res_conc": (n_res, n_tr), "withdrawal": (n_day, n_reach),
+        "lateral": (n_day, n_reach),
+    }
+    if n_reach != len(network.reaches):
+        raise HydroError(f"flows are given for {n_reach} reaches, the network has {len(network.reaches)}")
+    for name, shape in expected.items():
+        if arr[name].shape != shape:
+            raise HydroError(f"transport input '{name}' has shape {arr[name].shape}, expected {shape}")
+    _check_inputs(network, arr, day_labels)
+    period = np.ascontiguousarray(inputs.period_of_day, dtype=np.int64)
+    if period.shape != (n_day,) or n_day == 0 or period[0] != 0 or np.any(np.diff(period) < 0) \
+            or np.any(np.diff(period) > 1):
+        raise HydroError("period_of_day must start at 0 and step by 0 or 1 each day")
+    return arr, period
+
+
+@dataclass(frozen=True)
+class Grouping:
+    """Tracer groups (constituents), their species and reactions, checked."""
+
+    sizes: list[int]
+    start: np.ndarray  # (G+1,) first tracer of each group
+    species: list[int]
+    reactions: list[tuple[int, int, int, Reaction]]  # sorted by group
+
+
+def grouping(tracers: list[Constituent], groups, group_species, reactions) -> Grouping:
+    """Check the groups, species and reactions against the tracers (:func:`simulate`'s arguments)."""
+    n_tr = len(tracers)
+    sizes = [1] * n_tr if groups is None else list(groups)
+    if sum(sizes) != n_tr or min(sizes, default=1) < 1:
+        raise ValueError(f"groups {sizes} must be positive and add up to {n_tr} tracers")
+    start = np.concatenate([[0], np.cumsum(sizes)]).astype(np.int64)
+    n_species = [1] * len(sizes) if group_species is None else list(group_species)
+    if len(n_species) != len(sizes) or any(n < 1 or size % n for n, size in zip(n_species, sizes, strict=True)):
+        raise ValueError(f"group_species {n_species} must divide the group sizes {sizes}")
+    for g in range(len(sizes)):
+        n_src = sizes[g] // n_species[g]
+        for sp in range(n_species[g]):
+            block = tracers[start[g] + sp * n_src:start[g] + (sp + 1) * n_src]
+            for tag in block[1:]:
+                if any(getattr(tag, key) != getattr(block[0], key) for key in REMOVAL_KEYS):
+                    raise ValueError(f"tags of one species must share removal parameters: "
+                                     f"{block[0].name} and {tag.name} differ")
+    rx = sorted(reactions or [], key=lambda x: x[0])
+    for g, a, b, _ in rx:
+        if not (0 <= g < len(sizes) and 0 <= a < n_species[g] and (b == -1 or a < b < n_species[g])):
+            raise ValueError(f"reaction ({g}, {a}, {b}) does not fit groups {sizes} of species {n_species}")
+    return Grouping(sizes=sizes, start=start, species=n_species, reactions=rx)
+
+
+def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> None:
+    """NaN anywhere, and flows that must be positive, named by reach and day."""
+    def day(d):
+        return day_labels[d] if day_labels is not None else f"day {d}"
+
+    for name, a in arr.items():
+        bad = ~np.isfinite(a)
+        if bad.any():
+            idx = np.argwhere(bad)[0]
+            what = f"{name} is not finite (NaN or inf)"
+            if a.ndim >= 2 and name.startswith(("q_", "boundary", "lateral", "reach_")) and \
+                    idx[1] < len(network.reaches) and name != "init_conc":
+                raise HydroError(f"{what} on reach '{network.reaches[idx[1]].id}', {day(idx[0])}; "
+                                 "fill the gap in the input or check the forcing")
+            raise HydroError(f"{what} at index {tuple(int(i) for i in idx)}; check the inputs")
+    # a reach inlet may carry no water (the source of a river fed only along its
+    # length), but then nothing may enter there; every outlet needs flow
+    carrying = (arr["boundary_flux"] > 0).any(axis=2)
+    for name, bad in (("q_in", (arr["q_in"] < 0) | ((arr["q_in"] == 0) & carrying)),
+                      ("q_out", arr["q_out"] <= 0)):
+        if bad.any():
+            d, r = np.argwhere(bad)[0]
+            end = "inlet" if name == "q_in" else "outlet"
+            raise HydroError(
+                f"reach '{network.reaches[r].id}' has no flow at its {end} on {day(d)} "
+                f"({arr[name][d, r]:g} m3/s); every reach needs flow > 0: add lateral or "
+                "boundary inflow, or an ecological minimum release upstream")
+    if (arr["withdrawal"] < 0).any():
+        d, r = np.argwhere(arr["withdrawal"] < 0)[0]
+        raise HydroError(f"reach '{network.reaches[r].id}' has a negative withdrawal on {day(d)} "
+                         f"({arr['withdrawal'][d, r]:g} m3/s); withdrawals are water taken out, >= 0")
+    if arr["res_volume"].size and (arr["res_volume"] <= 0).any():
+        d, s = np.argwhere(arr["res_volume"] <= 0)[0]
+        raise HydroError(f"reservoir '{network.reservoirs[s].id}' is empty on {day(min(d, len(arr['q_in']) - 1))}; "
+                         "raise its initial storage or lower its releases")

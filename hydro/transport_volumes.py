@@ -1,0 +1,99 @@
+"""Cell volumes of a transport run: levels set by the hydraulic geometry, changes by the water balance.
+
+:func:`cell_volumes` gives every cell's volume at the start of a run and its
+share of its reach; :func:`through_shares` the share of a reach's water above
+each cell's outflow face.  Their reasoning is in docs/solver.md
+("consistency with continuity").
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from hydro.network import Network
+from hydro.units import SECONDS_PER_DAY
+
+#: Days sampled (evenly over the run) for the statistics that set volume levels.
+MAX_SAMPLE_DAYS = 1000
+
+#: A cell's volume is never allowed below this share of its median geometric
+#: volume: where the water balance would take it lower (withdrawals or routing
+#: deficits larger than the reach holds), the reach's whole volume series is
+#: raised by a constant, which keeps every day's balance exact.
+MIN_VOLUME_SHARE = 0.1
+
+
+def cell_volumes(network: Network, q_in: np.ndarray, q_out: np.ndarray,
+                 lateral: np.ndarray) -> tuple[np.ndarray, np.ndarray, tuple[int, ...]]:
+    """Cell volumes at the start of a run (m3), each cell's share, and the raised reaches.
+
+    The solver changes a reach's volume only by its water balance, each cell by
+    ``(q_in - q_out + lateral) / n`` per second (as water-quality models driven
+    by a hydraulic model do: WASP, CE-QUAL-W2), so only the *level* of the
+    volume series is free.  It is set so that the series matches the channel's
+    hydraulic geometry as closely as the balance allows: the reach starts at the
+    median over the run (on at most :data:`MAX_SAMPLE_DAYS` evenly spaced days)
+    of (geometric volume at the day's flow) minus (storage the balance has
+    gained by mid-day).  Geometric volumes are ``dx * A(Q)``
+    with ``A`` from :meth:`hydro.network.Reach.cross_section_m2` at each cell's
+    mean discharge.  With steady hydraulics (no storage change) this is the
+    median geometric volume; with Muskingum-Cunge routing the volume rises and
+    falls with the routing's storage around the geometry.  Each cell takes a
+    fixed share of its reach's volume, lateral water, loads, withdrawals and
+    storage change: its share of the reach's geometric volume over the run (so
+    the small cells at the top of a river that starts dry are not drained by an
+    even split).  Where the balance would take the reach below
+    :data:`MIN_VOLUME_SHARE` of its median geometric volume, its level is raised
+    by the shortfall (a constant, so every day's balance stays exact) and the
+    reach is reported.
+
+    Parameters
+    ----------
+    network : Network
+    q_in, q_out, lateral : (D, R) float
+        Inlet and outlet discharge and net lateral water, m3 s-1.
+
+    Returns
+    -------
+    volume : (N,) float
+        Cell volumes at the start of the first day, m3.
+    share : (N,) float
+        Each cell's share of its reach (they add up to 1 over a reach).
+    raised : tuple of int
+        Indices of the reaches whose level was raised.
+    """
+    lay = network.layout
+    n_day = q_in.shape[0]
+    gained = np.cumsum((q_in - q_out + lateral) * SECONDS_PER_DAY, axis=0)  # end of each day, m3
+    mid_day = gained - 0.5 * (q_in - q_out + lateral) * SECONDS_PER_DAY
+    # the level and shares are statistics over the run: at most MAX_SAMPLE_DAYS
+    # evenly spaced days are enough for them and keep the work bounded
+    days = np.unique(np.linspace(0, n_day - 1, min(n_day, MAX_SAMPLE_DAYS)).astype(np.int64))
+    start = lay.reach_cell_start[:-1]
+    n_cells = np.diff(lay.reach_cell_start)
+    along = (np.arange(lay.n_cells) - np.repeat(start, n_cells) + 0.5) / np.repeat(n_cells, n_cells)
+    r_of = lay.cell_reach
+    q_cell = q_in[days][:, r_of] + (q_out - q_in)[days][:, r_of] * along  # (days, N)
+    geometric = np.empty_like(q_cell)
+    for r, reach in enumerate(network.reaches):
+        a, b = lay.reach_cell_start[r], lay.reach_cell_start[r + 1]
+        geometric[:, a:b] = reach.cross_section_m2(np.maximum(q_cell[:, a:b], 0.0))
+    geometric *= lay.cell_dx
+    reach_geometric = np.add.reduceat(geometric, start, axis=1)  # (days, R)
+    level = np.median(reach_geometric - mid_day[days], axis=0)
+    share = geometric.sum(axis=0) / reach_geometric.sum(axis=0)[r_of]
+    lowest = np.minimum(0.0, gained.min(axis=0))
+    need = MIN_VOLUME_SHARE * np.median(reach_geometric, axis=0) - (level + lowest)
+    raised = np.flatnonzero(need > 0.0)
+    level = level + np.maximum(need, 0.0)
+    return share * level[r_of], share, tuple(int(r) for r in raised)
+
+
+def through_shares(reach_cell_start: np.ndarray, share: np.ndarray) -> np.ndarray:
+    """Cumulative share of its reach down to each cell's outflow face (exactly 1 at the last cell)."""
+    through = np.empty_like(share)
+    for r in range(len(reach_cell_start) - 1):
+        a, b = reach_cell_start[r], reach_cell_start[r + 1]
+        through[a:b] = np.cumsum(share[a:b])
+        through[b - 1] = 1.0
+    return through
