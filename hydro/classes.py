@@ -1,5 +1,8 @@
 """GB 3838 class tables: the class of every parameter at every section and reservoir, by month.
 
+Size: one concept, the GB 3838 class table: its rows, how they are made from a series or a results file, and
+their text and JSON forms.
+
 This module owns the *class table*: for each monitoring section and reservoir, each
 calendar month and each parameter a series carries (``tn``, ``nh3n``, ``tp``,
 ``codmn``, ``do``), the monthly mean concentration and its GB 3838-2002 class.  The

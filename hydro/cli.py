@@ -1,5 +1,8 @@
 """The ``hydro`` command line: a thin click group over the Python API.
 
+Size: the click group with every command's options, which click declares beside each command; the commands'
+logic is in the library.
+
 Commands parse arguments, call the library and print.  A :class:`~hydro.errors.HydroError`
 (a user mistake) becomes a one-paragraph message on stderr and exit status 2,
 never a traceback.
@@ -313,6 +316,9 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
                        overrides, skip_unavailable, members, seed, workers, scheduler, parameters_from, plot_out,
                        quality=False):
     """Payments per year, section, component, payer and payee under an agreement.
+
+    Size: one command with four modes (uncertainty, scenarios, published figures, a series), each checking its
+    option combinations before its library call.
 
     The series is a hydro results file or a monitoring CSV of monthly section
     means (docs/agreements.md).  Missing months are reported, never filled.

@@ -1,5 +1,8 @@
 """Goodness-of-fit metrics that score a simulated series against observations.
 
+Size: ten short metric functions, each with the docstring of its formula and reference, kept beside the
+registry (Metric, metric) that names them.
+
 This module owns the objective functions used in calibration and in reports:
 Nash-Sutcliffe efficiency on values and on logarithms, the Kling-Gupta
 efficiencies of 2009 and 2012 with their components, percent bias, the

@@ -1,5 +1,8 @@
 """The calibration configuration file (``configs/calibration/*.toml``), read and checked.
 
+Size: one reader for the calibration file (model, periods, parameters, observations, method); its dataclasses
+and readers share the file's located errors, and splitting the format would scatter its keys.
+
 This module owns the format described in ``docs/calibration.md``: the model to
 calibrate (``[model]``), the periods (``[periods]``), the free parameters
 (``[[parameters]]``), the observations (``[[observations]]``: a CSV series, the

@@ -1,5 +1,8 @@
 """Agreements read from TOML (the rule language is in ``docs/agreements.md``).
 
+Size: one reader for the agreement TOML (rules, targets, fixed lines, inference) and its provenance rules;
+splitting would scatter the rule language's keys.
+
 This module owns :class:`Agreement` and :meth:`Agreement.from_toml`, and the
 provenance of every number: each is *cited* (a ``source``) or an *assumption*
 (``assumption = true`` with a ``note``), either for a whole component or for one

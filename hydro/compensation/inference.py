@@ -1,5 +1,8 @@
 """Unpublished prices inferred from published payments and published conditions.
 
+Size: one method, fitting an unpublished number to published payments and checking the other figures against
+it; its model and its report share the figures' bookkeeping.
+
 The agreements' prices are rarely published; what is published is a few amounts paid
 and a few conditions of those years (a multi-year outflow volume, "the sections were
 Class II or better").  An agreement's ``[inference]`` table names one unpublished
@@ -332,6 +335,9 @@ def _shares(model: _Model, rng) -> dict[tuple, dict[int, float]]:
 
 def infer(agreement: Agreement, figures: list[PublishedFigure]) -> dict:
     """Fit the agreement's unpublished number on one year's published payment; check the rest.
+
+    Size: one fit and its checks: the number is fitted on the fit year's payment, then every other published
+    figure is tested against the band of the same draws.
 
     Returns
     -------

@@ -1,5 +1,8 @@
 """Payments with uncertainty: an agreement evaluated on many members, a payment as a distribution.
 
+Size: payment uncertainty end to end (what a member draws, running the members, the bands, their text, command
+and plot), each step using the previous one's structures.
+
 :func:`payment_uncertainty` evaluates an agreement (:func:`hydro.compensation.evaluate`)
 ``members`` times, each member drawing
 
@@ -371,6 +374,9 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
                         scheduler: str | None = None, dask_workers: int | None = None, executor=None,
                         quiet: bool = True) -> dict:
     """Run ``members`` members on a batch executor and summarise their payments.
+
+    Size: prepares and checks every draw (weather, parameters, monitoring error, ranged numbers) before any
+    member runs, then runs and summarises the members; the checks and the run share that preparation.
 
     Returns
     -------

@@ -22,6 +22,9 @@ _NO_VALUE = "#BDBDBD"
 def plot_classes(table, *, locations=None, constituent: str | None = None, title: str | None = None):
     """Class by section/reservoir and month, one heat-map panel per parameter.
 
+    Size: one figure drawn top to bottom on matplotlib's axes (grid, cells, labels, legend); helpers would
+    pass the axes and its styling around.
+
     Parameters
     ----------
     table : list of hydro.classes.ClassRow

@@ -34,6 +34,9 @@ def _scale(max_abs: float) -> tuple[float, str]:
 def plot_compensation(payments, *, payees=None, title: str | None = None, ax=None):
     """Payments per year, payee and component.
 
+    Size: one figure drawn top to bottom on matplotlib's axes (bars, labels, legend); helpers would pass the
+    axes and its styling around.
+
     Parameters
     ----------
     payments : list of hydro.compensation.Payment

@@ -132,6 +132,9 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
                  scenario=None, names: dict | None = None, title: str | None = None, ax=None):
     """A schematic of the river network coloured by mean concentration over the run.
 
+    Size: one figure drawn top to bottom on matplotlib's axes (layout, reaches, reservoirs, sections, labels);
+    helpers would pass the axes and its styling around.
+
     Reaches are coloured by their flow-weighted mean over the run (Σ load / Σ Q, as
     ``hydro run`` and ``hydro report`` give it at sections; the time mean of the daily
     concentrations where the results hold no loads), reservoirs by the time mean of

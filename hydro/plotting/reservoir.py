@@ -21,6 +21,9 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
                    title: str | None = None, ax=None):
     """Storage (million m³), level (m) and concentration (mg/L) on a shared time axis.
 
+    Size: one figure drawn top to bottom on matplotlib's axes (three panels: storage, level, concentration,
+    each with its band); helpers would pass the axes and its styling around.
+
     Parameters
     ----------
     results : Results

@@ -13,6 +13,9 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
                    names: dict | None = None, title: str | None = None, ax=None):
     """Grouped bars: one group per year, one bar per scenario, with target lines.
 
+    Size: one figure drawn top to bottom on matplotlib's axes (grouped bars per scenario, error bars,
+    targets, labels); helpers would pass the axes and its styling around.
+
     Each bar is the year's mean of monthly means, as ``hydro scenarios`` summarises
     it: flow-weighted monthly means at a section or reach (Σ C·Q / Σ Q), time means
     in a reservoir; the axis label says which.  A calendar year the run covers only

@@ -20,6 +20,9 @@ def plot_sources(results, section=None, *, constituent: str = "tn", aggregate: s
                  title: str | None = None, ax=None):
     """Stacked areas of the load reaching ``section`` from each source.
 
+    Size: one figure drawn top to bottom on matplotlib's axes (stacked sources, labels, legend); helpers would
+    pass the axes and its styling around.
+
     Parameters
     ----------
     results : Results

@@ -44,6 +44,9 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
                     ax=None):
     """Concentration over time at chosen sections, reservoirs or reaches.
 
+    Size: one figure drawn top to bottom on matplotlib's axes (series, class bands, labels, legend); helpers
+    would pass the axes and its styling around.
+
     Parameters
     ----------
     results : Results

@@ -1,5 +1,9 @@
 """A self-contained HTML report of a results file (``hydro report``).
 
+Size: the page in page order: each section's short builder (glance, provenance, network, sections, sources,
+reservoirs, budgets, scenarios) and the render that joins them; the HTML, tables and figures they use are in
+hydro.report.html, tables and figures.
+
 The page holds the run's configuration and provenance, key figures, annual means and
 loads at the monitoring sections (by source where the run apportions them), reservoir
 means, the GB 3838 class of every parameter by place and month

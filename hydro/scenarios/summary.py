@@ -1,5 +1,8 @@
 """The summary of a scenario run: TN, load reductions, costs, cost-effectiveness, targets.
 
+Size: the summary of one stacked scenarios file: its long-format rows, the quality effects, and their CSV,
+text and JSON forms.
+
 :func:`summarise` returns long-format rows (``scenario, quantity, location, source,
 year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
 :func:`format_summary`.  Quantities:

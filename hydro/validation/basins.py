@@ -1,5 +1,8 @@
 """Real-data cases: each shipped basin's baseline against the published figures it must reproduce.
 
+Size: one file format, the observations file (targets, statistics, places, classes), and its evaluation
+against a run.
+
 ``basins/<name>/observations.toml`` lists the targets.  A target states the **years**, the
 **place** and the **definition** of its published figure, and the model is compared on the
 same ones:
@@ -312,6 +315,9 @@ def _concentration_pair(name: str, dims: tuple[str, ...]) -> tuple[str, list[str
 
 def evaluate_target(results, t: Table, inventory: Inventory | None = None, *, strict: bool = True) -> Outcome:
     """The simulated value of one target (see the module docstring) on the published period and place.
+
+    Size: one target evaluated in the order the observations file defines it: period, place, statistic and
+    unit, each read and applied in turn.
 
     Parameters
     ----------
