@@ -22,30 +22,37 @@ water-supply product).  ``form = "balance"`` counts Σ (P − R − ET) · A −
 (``subbasin_precipitation``, ``subbasin_quickflow``, ``subbasin_aet``).  Valued at the
 reservoir construction cost (:mod:`hydro.gep_prices`).
 
-**Water purification** (t N/yr): nitrogen *removed by ecosystems* — rivers,
+**Water purification** (t/yr of TN, NH3-N, TP and CODMn): pollutants *removed by ecosystems* — rivers,
 reservoirs (wetlands) and riparian buffers — and no longer nitrogen that the source
 model leaves on land (fertiliser surplus in soil, undelivered sewage and excreta
 are not purification: counting them made more fertiliser raise GEP):
 
-* *river*: the ``removal`` term of ``tn_budget_reach``;
-* *reservoir*: the ``removal`` term of ``tn_budget_reservoir`` (decay and
+* *river*: the ``removal`` term of ``<x>_budget_reach`` (x = ``tn``, ``nh3n``, ``tp``,
+  ``codmn``; for NH3-N net of what it gained from organic N);
+* *reservoir*: the ``removal`` term of ``<x>_budget_reservoir`` (decay and
   apparent settling);
 * *riparian*: what the buffers and wetlands of a scenario keep from the river,
-  :func:`landscape_retention` (zero in a plain run).
+  :func:`landscape_retention` (``subbasin_<x>_landscape_retention``; zero in a plain run).
 
-The river and reservoir terms are counted up to the water body's **capacity**:
-the removal it would achieve at the target concentration C* (GB 3838-2002 TN:
-rivers Class III, 1.0 mg/L; reservoirs Class II, 0.5 mg/L).  With first-order
-removal (∝ C), an element whose mean concentration C̄ exceeds C* is credited
-``removal · C*/C̄``, so nitrogen added to water already worse than the target adds
+Each pollutant is a row of its own (``pollutant``); a results file without a
+pollutant's budgets has no rows for it.  The river and reservoir terms are counted
+up to the water body's **capacity**: the removal it would achieve at the target
+concentration C* (GB 3838-2002, :mod:`hydro.standards`: rivers Class III,
+reservoirs Class II; TN in rivers on the lake limits).  With first-order removal
+(∝ C), an element whose mean concentration C̄ exceeds C* is credited
+``removal · C*/C̄``, so pollutant added to water already worse than the target adds
 nothing to GEP (the guideline's rule that the purified amount is at most the
 environmental capacity).  C̄ is flow-weighted at the reach outlet
-(``tn_load``/``discharge``) and volume-weighted in a reservoir.  Removal in an
-element goes to the subbasins draining into it, by area; elements no subbasin
-drains into get rows with an empty ``subbasin`` and the element in ``note``.
+(``<x>_load``/``discharge``) and volume-weighted in a reservoir
+(``reservoir_<x>_concentration``).  Removal in an element goes to the subbasins
+draining into it, by area; elements no subbasin drains into get rows with an empty
+``subbasin`` and the element in ``note``.
 
-Priced per pollution equivalent of the year (Beijing: 14 yuan from 2018), TN as
-NH3-N (0.8 kg per equivalent); see :mod:`hydro.gep_prices`.
+Priced per pollution equivalent of the year (Beijing: 14 yuan from 2018): NH3-N 0.8,
+TP 0.25 and COD 1 kg per equivalent, CODMn standing in for COD (assumption); TN as
+NH3-N, but only when the results lack NH3-N — otherwise TN's rows keep their amounts at
+0 yuan, so nitrogen is not counted twice; see :mod:`hydro.gep_prices`.  The water
+columns are on each subbasin's first row (TN's when present).
 
 **Partial years** (a run that does not cover 1 January to 31 December) are labelled
 (``partial``; ``note``) or left out (``partial_years="omit"``): their amounts are
@@ -62,15 +69,15 @@ both are re-exported here.
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass, field
-from pathlib import Path
 
 import numpy as np
 
-from hydro import gep_prices as gp
 from hydro.errors import HydroError
 from hydro.gep_inputs import capacity_share as capacity_share
 from hydro.gep_inputs import mean_concentration, per_scenario, subbasin_metadata, upstream_elements, year_sums
+from hydro.gep_prices import FORMS as FORMS
+from hydro.gep_prices import POLLUTANTS
+from hydro.gep_prices import GepPrices as GepPrices
 from hydro.gep_retention import landscape_retention as landscape_retention
 from hydro.gep_retention import retention_components as retention_components
 from hydro.gep_tables import _MM, _SUMMED
@@ -79,111 +86,12 @@ from hydro.gep_tables import by_county as by_county
 from hydro.gep_tables import format_table as format_table
 from hydro.gep_tables import totals as totals
 from hydro.gep_tables import write_csv as write_csv
-from hydro.tomlio import Table, load_toml
 from hydro.units import SECONDS_PER_DAY
 
 
 def days_in_year(year: int) -> int:
     """Days in calendar ``year``."""
     return 366 if calendar.isleap(year) else 365
-
-#: Forms of the water-conservation quantity (module docstring).
-FORMS = ("released", "balance")
-def _steps(table: Table, key: str, scale: float = 1.0):
-    """A ``{"YEAR" = value}`` table as a step schedule."""
-    out = []
-    for k in list(table.data):
-        try:
-            y = int(k)
-        except ValueError:
-            raise table.error(k, "expected a year (e.g. \"2018\" = 14.0)") from None
-        out.append((y, table.float(k, minimum=0.0) * scale))
-    if not out:
-        raise table.error(key, "empty: give at least one \"YEAR\" = value")
-    return tuple(sorted(out))
-
-
-@dataclass(frozen=True)
-class GepPrices:
-    """Unit prices of the GEP accounts, as step schedules by year.
-
-    Attributes
-    ----------
-    conservation_yuan_per_m3_by_year : tuple of (year, yuan/m3)
-        Water conservation (reservoir construction cost).
-    purification_yuan_per_equivalent_by_year : tuple of (year, yuan)
-        Water purification, yuan per pollution equivalent.
-    tn_kg_per_equivalent : float
-        kg of TN per pollution equivalent.
-    target_tn_mg_per_l, target_tn_reservoir_mg_per_l : float
-        Concentrations at which a river's and a reservoir's purification capacity is counted.
-    conservation_form : {"released", "balance"}
-        Water conservation as slow runoff (default) or as P − R − ET (module docstring).
-    source : str
-    """
-
-    conservation_yuan_per_m3_by_year: tuple = gp.CONSERVATION_YUAN_PER_M3
-    purification_yuan_per_equivalent_by_year: tuple = gp.BEIJING_YUAN_PER_EQUIVALENT
-    tn_kg_per_equivalent: float = gp.TN_KG_PER_EQUIVALENT
-    target_tn_mg_per_l: float = gp.TARGET_TN_MG_PER_L
-    target_tn_reservoir_mg_per_l: float = gp.TARGET_TN_RESERVOIR_MG_PER_L
-    conservation_form: str = "released"
-    source: str = field(default="; ".join(gp.SOURCES.values()))
-
-    def conservation_yuan_per_m3(self, year: int) -> float:
-        """Water conservation price in ``year``, yuan per m3."""
-        return gp.step_value(self.conservation_yuan_per_m3_by_year, year)
-
-    def purification_yuan_per_t_n(self, year: int) -> float:
-        """Water purification price in ``year``, yuan per tonne of N."""
-        return gp.yuan_per_t(gp.step_value(self.purification_yuan_per_equivalent_by_year, year),
-                             self.tn_kg_per_equivalent)
-
-    @classmethod
-    def from_toml(cls, path: str | Path) -> "GepPrices":
-        """Read prices; absent keys keep the cited defaults; negative prices are errors.
-
-        ``[water_conservation]``: ``yuan_per_m3`` (every year) or a ``[water_conservation.by_year]``
-        table; ``[water_purification]``: ``yuan_per_equivalent``, ``yuan_per_t_n`` (every year) or
-        ``[water_purification.by_year]`` (yuan per equivalent), ``kg_per_equivalent``,
-        ``target_mg_per_l``, ``reservoir_target_mg_per_l``; ``[water_conservation] form`` (``released`` or ``balance``).
-        """
-        path = Path(path)
-        top = Table(load_toml(path), path)
-        wc = top.table("water_conservation", default=None)
-        wp = top.table("water_purification", default=None)
-        d = cls()
-        kg = wp.float("kg_per_equivalent", d.tn_kg_per_equivalent, positive=True)
-        cons = d.conservation_yuan_per_m3_by_year
-        if wc.has("yuan_per_m3"):
-            cons = ((0, wc.float("yuan_per_m3", minimum=0.0)),)
-        if wc.has("by_year"):
-            cons = _steps(wc.table("by_year"), "by_year")
-        form = wc.str("form", d.conservation_form)
-        if form not in FORMS:
-            raise wc.error("form", f"expected one of {FORMS}, got {form!r}")
-        pur = d.purification_yuan_per_equivalent_by_year
-        given = [k for k in ("yuan_per_equivalent", "yuan_per_t_n", "by_year") if wp.has(k)]
-        if len(given) > 1:
-            raise wp.error(given[1], f"give one of yuan_per_equivalent, yuan_per_t_n, by_year (got {given})")
-        if wp.has("yuan_per_equivalent"):
-            pur = ((0, wp.float("yuan_per_equivalent", minimum=0.0)),)
-        if wp.has("yuan_per_t_n"):
-            pur = ((0, wp.float("yuan_per_t_n", minimum=0.0) * kg / 1000.0),)
-        if wp.has("by_year"):
-            pur = _steps(wp.table("by_year"), "by_year")
-        out = cls(conservation_yuan_per_m3_by_year=cons, purification_yuan_per_equivalent_by_year=pur,
-                  tn_kg_per_equivalent=kg, conservation_form=form,
-                  target_tn_mg_per_l=wp.float("target_mg_per_l", d.target_tn_mg_per_l, positive=True),
-                  target_tn_reservoir_mg_per_l=wp.float("reservoir_target_mg_per_l",
-                                                        d.target_tn_reservoir_mg_per_l, positive=True),
-                  source=top.str("source", d.source))
-        for t in (wc, wp):
-            t.str("source", "")
-            t.finish()
-        top.finish()
-        return out
-
 
 def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str = "label") -> list[dict]:
     """GEP rows per scenario, year and subbasin (see the module docstring).
@@ -216,21 +124,27 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
     years = sorted(set(years_of_day.tolist()))
     water = _water(results, prices, years_of_day, years)
     terms = list(results.coords.get("budget_term", []))
-    if "removal" not in terms:
-        raise HydroError("GEP needs the TN budgets (budget_term 'removal'); these results lack them")
+    present = [p for p in POLLUTANTS if any(f"{p}_budget_{k}" in results.data for k in ("reach", "reservoir"))]
+    if "removal" not in terms or not present:
+        raise HydroError("GEP needs the budgets of TN, NH3-N, TP or CODMn (budget_term 'removal'); "
+                         "these results lack them")
     budget_years = [int(y) for y in results.coords.get("year", years)]
     shape = (len(scen), len(years), len(meta["ids"]))
     orphans: list[dict] = []   # elements no subbasin drains into
-    removed, purified = _removal(results, prices, meta, terms.index("removal"), budget_years, years_of_day,
-                                 years, shape, orphans)
-    abstracted = _abstraction(results, meta, water["slow"], years_of_day, years, shape, orphans)
-    riparian = np.zeros(shape)
-    if "subbasin_tn_landscape_retention" in results.data:
-        land = per_scenario(results, "subbasin_tn_landscape_retention", 2)
-        riparian = np.stack([land[:, budget_years.index(y)] if y in budget_years else np.zeros(land.shape[::2])
-                             for y in years], axis=1)
-    amounts = {**water, "abstracted": abstracted, "river": removed["reach"], "reservoir": removed["reservoir"],
-               "riparian": riparian, "purified": purified + riparian}
+    amounts = {"water": {**water, "abstracted": _abstraction(results, meta, water["slow"], years_of_day, years,
+                                                             shape, orphans)}}
+    for o in orphans:
+        o["pollutant"] = present[0]
+    for p in present:
+        removed, purified = _removal(results, prices, p, meta, terms.index("removal"), budget_years,
+                                     years_of_day, years, shape, orphans)
+        riparian = np.zeros(shape)
+        if f"subbasin_{p}_landscape_retention" in results.data:
+            land = per_scenario(results, f"subbasin_{p}_landscape_retention", 2)
+            riparian = np.stack([land[:, budget_years.index(y)] if y in budget_years
+                                 else np.zeros(land.shape[::2]) for y in years], axis=1)
+        amounts[p] = {"river": removed["reach"], "reservoir": removed["reservoir"], "riparian": riparian,
+                      "purified": purified + riparian}
     days = {y: int(np.sum(years_of_day == y)) for y in years}
     return _rows(scen, years, days, meta, amounts, orphans, prices, partial_years)
 
@@ -251,23 +165,23 @@ def _water(results, prices: GepPrices, years_of_day, years) -> dict[str, np.ndar
     return {"P": P, "Q": Q, "E": E, "slow": slow}
 
 
-def _removal(results, prices: GepPrices, meta: dict, k_rem: int, budget_years, years_of_day, years, shape,
-             orphans: list[dict]):
-    """N removed in reaches and reservoirs, and the part counted as purified (up to capacity),
-    shared to the subbasins draining into each element by area, kg [scenario, year, subbasin];
-    elements no subbasin drains into are appended to ``orphans``."""
+def _removal(results, prices: GepPrices, pollutant: str, meta: dict, k_rem: int, budget_years, years_of_day,
+             years, shape, orphans: list[dict]):
+    """``pollutant`` removed in reaches and reservoirs, and the part counted as purified (up to
+    capacity), shared to the subbasins draining into each element by area, kg [scenario, year,
+    subbasin]; elements no subbasin drains into are appended to ``orphans``."""
     area = meta["area_km2"]
     removed = {"reach": np.zeros(shape), "reservoir": np.zeros(shape)}
     purified = np.zeros(shape)
     for kind in ("reach", "reservoir"):
-        name = f"tn_budget_{kind}"
+        name = f"{pollutant}_budget_{kind}"
         if name not in results.data:
             continue
         b = per_scenario(results, name, 3)[..., k_rem]  # [scen, budget year, element]
         rows = [budget_years.index(y) if y in budget_years else None for y in years]
         rem = np.stack([b[:, r] if r is not None else np.zeros(b.shape[::2]) for r in rows], axis=1)
-        conc = mean_concentration(results, kind, years_of_day, years)
-        target = prices.target_tn_mg_per_l if kind == "reach" else prices.target_tn_reservoir_mg_per_l
+        conc = mean_concentration(results, kind, years_of_day, years, pollutant)
+        target = prices.target_mg_per_l(pollutant, kind)
         cap = np.ones_like(rem) if conc is None else capacity_share(conc, target)
         for e, eid in enumerate(results.coords[kind]):
             fed = [j for j, d in enumerate(meta["drains_to"]) if d == str(eid)]
@@ -276,9 +190,9 @@ def _removal(results, prices: GepPrices, meta: dict, k_rem: int, budget_years, y
                 removed[kind][:, :, fed] += rem[..., e][:, :, None] * w[None, None, :]
                 purified[:, :, fed] += (rem[..., e] * cap[..., e])[:, :, None] * w[None, None, :]
             else:
-                orphans.append({"element": str(eid), "kind": kind, "values": {
-                    f"n_removed_{'river' if kind == 'reach' else 'reservoir'}_kg": rem[..., e],
-                    "n_purified_kg": rem[..., e] * cap[..., e]}})
+                orphans.append({"element": str(eid), "kind": kind, "pollutant": pollutant, "values": {
+                    f"removed_{'river' if kind == 'reach' else 'reservoir'}_kg": rem[..., e],
+                    "purified_kg": rem[..., e] * cap[..., e]}})
     return removed, purified
 
 
@@ -313,9 +227,12 @@ def _abstraction(results, meta: dict, slow, years_of_day, years, shape, orphans:
 
 
 def _rows(scen, years, days, meta, amounts, orphans, prices: GepPrices, partial_years: str) -> list[dict]:
-    """The priced rows: one per scenario, year and subbasin, then one per orphan element."""
-    P, Q, E, slow = amounts["P"], amounts["Q"], amounts["E"], amounts["slow"]
+    """The priced rows: per scenario and year, one per subbasin and pollutant, then one per orphan
+    element.  The water columns are on each subbasin's first pollutant's row (TN's when present)."""
+    w = amounts["water"]
+    P, Q, E, slow = w["P"], w["Q"], w["E"], w["slow"]
     area = meta["area_km2"]
+    present = [p for p in amounts if p != "water"]
     out = []
     for s, sid in enumerate(scen):
         for yi, y in enumerate(years):
@@ -323,41 +240,54 @@ def _rows(scen, years, days, meta, amounts, orphans, prices: GepPrices, partial_
             if partial and partial_years == "omit":
                 continue
             p_cons = prices.conservation_yuan_per_m3(y)
-            p_pur = prices.purification_yuan_per_t_n(y)
             base = {"scenario": sid, "year": y, "days": days[y], "partial": partial}
             for j, sub in enumerate(meta["ids"]):
                 balance = P[s, yi, j] - Q[s, yi, j] - E[s, yi, j]
                 kept = slow[s, yi, j] if prices.conservation_form == "released" else balance
-                wc = kept * area[j] * 1000.0 - amounts["abstracted"][s, yi, j]
-                row = {**base, "subbasin": sub, "county": meta["county"][j], "province": meta["province"][j],
-                       "area_km2": float(area[j]), "precipitation_mm": float(P[s, yi, j]),
-                       "surface_runoff_mm": float(Q[s, yi, j]), "evapotranspiration_mm": float(E[s, yi, j]),
-                       "slow_runoff_mm": float(slow[s, yi, j]),
-                       "storage_and_exchange_mm": float(balance - slow[s, yi, j]),
-                       "water_abstracted_m3": float(amounts["abstracted"][s, yi, j]),
-                       "water_conservation_m3": float(wc),
-                       "n_removed_river_kg": float(amounts["river"][s, yi, j]),
-                       "n_removed_reservoir_kg": float(amounts["reservoir"][s, yi, j]),
-                       "n_removed_riparian_kg": float(amounts["riparian"][s, yi, j]),
-                       "n_purified_kg": float(amounts["purified"][s, yi, j]), "note": ""}
-                out.append(_priced(row, p_cons, p_pur, y, days[y], partial))
+                wc = kept * area[j] * 1000.0 - w["abstracted"][s, yi, j]
+                water = {"area_km2": float(area[j]), "precipitation_mm": float(P[s, yi, j]),
+                         "surface_runoff_mm": float(Q[s, yi, j]), "evapotranspiration_mm": float(E[s, yi, j]),
+                         "slow_runoff_mm": float(slow[s, yi, j]),
+                         "storage_and_exchange_mm": float(balance - slow[s, yi, j]),
+                         "water_abstracted_m3": float(w["abstracted"][s, yi, j]), "water_conservation_m3": float(wc)}
+                for k, p in enumerate(present):
+                    a = amounts[p]
+                    row = {**base, "subbasin": sub, "county": meta["county"][j], "province": meta["province"][j],
+                           "pollutant": p, **(water if k == 0 else dict.fromkeys(water, 0.0)),
+                           **{f"removed_{t}_kg": float(a[t][s, yi, j]) for t in ("river", "reservoir", "riparian")},
+                           "purified_kg": float(a["purified"][s, yi, j]), "note": ""}
+                    out.append(_priced(row, prices, present, p_cons, y, days[y], partial))
             for o in orphans:
                 row = {**base, "subbasin": "", "county": "", "province": "", "area_km2": 0.0,
-                       **{c: 0.0 for c in _MM + _SUMMED if c != "area_km2"},
+                       "pollutant": o["pollutant"], **{c: 0.0 for c in _MM + _SUMMED if c != "area_km2"},
                        "note": f"{o['kind']} {o['element']}: no subbasin drains into it directly"}
                 for k, v in o["values"].items():
                     row[k] = float(v[s, yi])
-                out.append(_priced(row, p_cons, p_pur, y, days[y], partial))
+                out.append(_priced(row, prices, present, p_cons, y, days[y], partial))
     return out
 
 
-def _priced(row: dict, p_cons: float, p_pur: float, year: int, days: int, partial: bool) -> dict:
-    row["conservation_yuan_per_m3"] = p_cons
-    row["purification_yuan_per_t"] = p_pur
-    row["water_conservation_yuan"] = row["water_conservation_m3"] * p_cons
-    row["water_purification_yuan"] = row["n_purified_kg"] / 1000.0 * p_pur
-    row["gep_yuan"] = row["water_conservation_yuan"] + row["water_purification_yuan"]
+def _priced(row: dict, prices: GepPrices, present: list[str], p_cons: float, year: int, days: int,
+            partial: bool) -> dict:
+    """Price a row: its pollutant's equivalents at the year's yuan per equivalent.
+
+    TN is valued (as NH3-N) only when the results lack NH3-N; otherwise NH3-N is, and TN's row keeps
+    its amounts at 0 yuan (no nitrogen counted twice; docs/gep.md, "Sources")."""
+    p = row["pollutant"]
     notes = [row["note"]] if row["note"] else []
+    for t in ("river", "reservoir", "riparian"):
+        row[f"n_removed_{t}_kg"] = row[f"removed_{t}_kg"] if p == "tn" else 0.0
+    row["n_purified_kg"] = row["purified_kg"] if p == "tn" else 0.0
+    row["kg_per_equivalent"] = prices.kg_per_equivalent(p)
+    row["conservation_yuan_per_m3"] = p_cons
+    row["purification_yuan_per_t"] = prices.purification_yuan_per_t(p, year)
+    row["equivalents"] = row["purified_kg"] / row["kg_per_equivalent"]
+    if p == "tn" and "nh3n" in present:
+        row["purification_yuan_per_t"] = row["equivalents"] = 0.0
+        notes.append("TN not valued: NH3-N is (nitrogen not counted twice)")
+    row["water_conservation_yuan"] = row["water_conservation_m3"] * p_cons
+    row["water_purification_yuan"] = row["purified_kg"] / 1000.0 * row["purification_yuan_per_t"]
+    row["gep_yuan"] = row["water_conservation_yuan"] + row["water_purification_yuan"]
     if partial:
         notes.append(f"partial year: {days} of {days_in_year(year)} days, not an annual figure")
     if row["water_conservation_m3"] < 0:
@@ -365,5 +295,3 @@ def _priced(row: dict, p_cons: float, p_pur: float, year: int, days: int, partia
                      "and run off) than the ecosystem kept")
     row["note"] = "; ".join(notes)
     return row
-
-

@@ -2,7 +2,7 @@
 
 Used by :func:`hydro.gep.gep`: the subbasins and where each drains
 (:func:`subbasin_metadata`), variables with a leading scenario axis summed over
-each year's days, mean TN of reaches and reservoirs, the elements upstream of
+each year's days, mean concentrations of reaches and reservoirs, the elements upstream of
 each element, and the share of a removal counted up to capacity.
 """
 
@@ -76,22 +76,24 @@ def year_sums(values: np.ndarray, years_of_day: np.ndarray, years: list[int]) ->
     return np.stack([values[:, years_of_day == y].sum(axis=1) for y in years], axis=1)
 
 
-def mean_concentration(results, kind: str, years_of_day, years) -> np.ndarray | None:
-    """Mean TN per scenario, year and element (mg/L), or None when the results lack it.
+def mean_concentration(results, kind: str, years_of_day, years, pollutant: str = "tn") -> np.ndarray | None:
+    """Mean concentration of ``pollutant`` (``tn``, ``nh3n``, ``tp``, ``codmn``) per scenario, year and
+    element (mg/L), or None when the results lack it.
 
     Reaches: flow-weighted at the outlet, Σ load / Σ (Q · 86400) (kg/m3 · 1000 = mg/L).
     Reservoirs: volume-weighted, Σ (storage · C) / Σ storage.
     """
     if kind == "reach":
-        if "tn_load" not in results.data or "discharge" not in results.data:
+        if f"{pollutant}_load" not in results.data or "discharge" not in results.data:
             return None
-        load = year_sums(per_scenario(results, "tn_load", 2), years_of_day, years)
+        load = year_sums(per_scenario(results, f"{pollutant}_load", 2), years_of_day, years)
         vol = year_sums(per_scenario(results, "discharge", 2) * SECONDS_PER_DAY, years_of_day, years)
     else:
-        if "reservoir_tn_concentration" not in results.data or "reservoir_storage" not in results.data:
+        conc = f"reservoir_{pollutant}_concentration"
+        if conc not in results.data or "reservoir_storage" not in results.data:
             return None
         s = per_scenario(results, "reservoir_storage", 2)
-        load = year_sums(s * per_scenario(results, "reservoir_tn_concentration", 2), years_of_day, years) / 1000.0
+        load = year_sums(s * per_scenario(results, conc, 2), years_of_day, years) / 1000.0
         vol = year_sums(s, years_of_day, years)
     with np.errstate(invalid="ignore", divide="ignore"):
         return np.where(vol > 0, 1000.0 * load / np.where(vol > 0, vol, 1.0), 0.0)

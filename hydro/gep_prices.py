@@ -8,10 +8,17 @@ could not be read in a primary text is marked *assumption* (docs/gep.md,
 Water purification is priced per **pollution equivalent** (污染当量), the unit of
 China's pollutant discharge fee (to 2017) and of the Environmental Protection Tax
 (from 2018-01-01).  A tonne of pollutant ``p`` is ``1000 / kg_per_equivalent[p]``
-equivalents.
+equivalents.  :class:`GepPrices` (re-exported by :mod:`hydro.gep`) holds a run's prices,
+targets and equivalents per pollutant (TN, NH3-N, TP, CODMn).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from hydro.standards import class_limits
+from hydro.tomlio import Table, load_toml
 
 #: kg of pollutant per pollution equivalent, second class of water pollutants,
 #: "Taxable pollutants and equivalent values" (应税污染物和当量值表) annexed to the
@@ -19,6 +26,16 @@ from __future__ import annotations
 #: values as the 2003 discharge-fee table).  Read in a copy of the table
 #: (renrendoc.com/p-74654649.html): COD(Cr) 1, NH3-N 0.8, TP 0.25 kg.
 KG_PER_EQUIVALENT = {"cod": 1.0, "nh3n": 0.8, "tp": 0.25}
+
+#: The pollutants whose purification is valued, in the order of the rows: the model's
+#: parameter ids (hydro.standards).  Assumption: CODMn (the permanganate index, which the
+#: model simulates) stands in for COD unconverted, as in docs/agreements.md; the table's
+#: COD is COD(Cr), typically 2-4 times CODMn in surface water, so COD is undervalued.
+POLLUTANTS = ("tn", "nh3n", "tp", "codmn")
+
+#: kg of each pollutant per pollution equivalent: the table's, TN as NH3-N, CODMn as COD.
+POLLUTANT_KG_PER_EQUIVALENT = {"tn": KG_PER_EQUIVALENT["nh3n"], "nh3n": KG_PER_EQUIVALENT["nh3n"],
+                               "tp": KG_PER_EQUIVALENT["tp"], "codmn": KG_PER_EQUIVALENT["cod"]}
 
 #: Total nitrogen is **not** in that table.  Assumption: TN is priced as NH3-N
 #: (0.8 kg per equivalent), the convention behind Ouyang et al. (2017)'s 875 yuan/t
@@ -57,14 +74,28 @@ CONSERVATION_YUAN_PER_M3 = ((0, 7.06),)
 #: Class II (0.5 mg/L for lakes and reservoirs), the class GB 3838 assigns to first-grade
 #: protection zones of drinking-water sources, which the Miyun and Guanting pools are
 #: (assumption for the smaller upstream reservoirs).  Values: DOMAIN.md, GB 3838 table.
-TARGET_TN_MG_PER_L = 1.0
-TARGET_TN_RESERVOIR_MG_PER_L = 0.5
+#: GB 3838 classes TN only in lakes and reservoirs; rivers take the lake limits as a
+#: reference (hydro.standards), Class III.
+TARGET_TN_MG_PER_L = class_limits("tn", "lake")[2]
+TARGET_TN_RESERVOIR_MG_PER_L = class_limits("tn", "lake")[1]
+
+
+def target_mg_per_l(pollutant: str, kind: str) -> float:
+    """GB 3838-2002 target of ``pollutant`` in a ``reach`` (Class III) or ``reservoir`` (Class II), mg/L.
+
+    Limits from :mod:`hydro.standards`; TN in a river takes the lake limits (GB 3838 does not class
+    rivers on TN).
+    """
+    if kind == "reach":
+        return class_limits(pollutant, "lake" if pollutant == "tn" else "river")[2]
+    return class_limits(pollutant, "lake")[1]
 
 SOURCES = {
     "purification": "yuan per pollution equivalent: national discharge fee 0.7 (to 2013); Beijing fee "
                     "NH3-N 12 yuan/kg = 9.6 (2014-2017, start year assumed); Beijing environmental "
                     "protection tax 14 (from 2018-01-01); TN priced as NH3-N, 0.8 kg per equivalent "
-                    "(assumption: TN is not in the tax law's table)",
+                    "(assumption: TN is not in the tax law's table; it is valued only when the results lack NH3-N); "
+                    "NH3-N 0.8, TP 0.25, COD 1 kg per equivalent (CODMn stands in for COD, unconverted)",
     "conservation": "reservoir construction cost 7.06 yuan/m3, Ouyang et al. 2017, Acta Ecologica Sinica "
                     "37(19):6302 (price year not stated)",
 }
@@ -84,3 +115,118 @@ def step_value(steps, year: int) -> float:
 def yuan_per_t(yuan_per_equivalent: float, kg_per_equivalent: float) -> float:
     """Yuan per tonne of a pollutant from a price per equivalent."""
     return yuan_per_equivalent * 1000.0 / kg_per_equivalent
+
+
+#: Forms of the water-conservation quantity (module docstring).
+FORMS = ("released", "balance")
+
+
+def _steps(table: Table, key: str, scale: float = 1.0):
+    """A ``{"YEAR" = value}`` table as a step schedule."""
+    out = []
+    for k in list(table.data):
+        try:
+            y = int(k)
+        except ValueError:
+            raise table.error(k, "expected a year (e.g. \"2018\" = 14.0)") from None
+        out.append((y, table.float(k, minimum=0.0) * scale))
+    if not out:
+        raise table.error(key, "empty: give at least one \"YEAR\" = value")
+    return tuple(sorted(out))
+
+
+@dataclass(frozen=True)
+class GepPrices:
+    """Unit prices of the GEP accounts, as step schedules by year.
+
+    Attributes
+    ----------
+    conservation_yuan_per_m3_by_year : tuple of (year, yuan/m3)
+        Water conservation (reservoir construction cost).
+    purification_yuan_per_equivalent_by_year : tuple of (year, yuan)
+        Water purification, yuan per pollution equivalent.
+    tn_kg_per_equivalent : float
+        kg of TN per pollution equivalent.
+    target_tn_mg_per_l, target_tn_reservoir_mg_per_l : float
+        Concentrations at which a river's and a reservoir's purification capacity is counted.
+    conservation_form : {"released", "balance"}
+        Water conservation as slow runoff (default) or as P − R − ET (module docstring).
+    source : str
+    """
+
+    conservation_yuan_per_m3_by_year: tuple = CONSERVATION_YUAN_PER_M3
+    purification_yuan_per_equivalent_by_year: tuple = BEIJING_YUAN_PER_EQUIVALENT
+    tn_kg_per_equivalent: float = TN_KG_PER_EQUIVALENT
+    target_tn_mg_per_l: float = TARGET_TN_MG_PER_L
+    target_tn_reservoir_mg_per_l: float = TARGET_TN_RESERVOIR_MG_PER_L
+    conservation_form: str = "released"
+    source: str = field(default="; ".join(SOURCES.values()))
+
+    def conservation_yuan_per_m3(self, year: int) -> float:
+        """Water conservation price in ``year``, yuan per m3."""
+        return step_value(self.conservation_yuan_per_m3_by_year, year)
+
+    def purification_yuan_per_t_n(self, year: int) -> float:
+        """Water purification price in ``year``, yuan per tonne of N."""
+        return yuan_per_t(step_value(self.purification_yuan_per_equivalent_by_year, year),
+                             self.tn_kg_per_equivalent)
+
+    def kg_per_equivalent(self, pollutant: str) -> float:
+        """kg of ``pollutant`` per pollution equivalent (TN: ``tn_kg_per_equivalent``)."""
+        return self.tn_kg_per_equivalent if pollutant == "tn" else POLLUTANT_KG_PER_EQUIVALENT[pollutant]
+
+    def target_mg_per_l(self, pollutant: str, kind: str) -> float:
+        """Target concentration of a ``reach`` or ``reservoir`` (TN: the prices file's; others GB 3838)."""
+        if pollutant == "tn":
+            return self.target_tn_mg_per_l if kind == "reach" else self.target_tn_reservoir_mg_per_l
+        return target_mg_per_l(pollutant, kind)
+
+    def purification_yuan_per_t(self, pollutant: str, year: int) -> float:
+        """Water purification price of ``pollutant`` in ``year``, yuan per tonne."""
+        return yuan_per_t(step_value(self.purification_yuan_per_equivalent_by_year, year),
+                          self.kg_per_equivalent(pollutant))
+
+    @classmethod
+    def from_toml(cls, path: str | Path) -> GepPrices:
+        """Read prices; absent keys keep the cited defaults; negative prices are errors.
+
+        ``[water_conservation]``: ``yuan_per_m3`` (every year) or a ``[water_conservation.by_year]``
+        table; ``[water_purification]``: ``yuan_per_equivalent``, ``yuan_per_t_n`` (every year) or
+        ``[water_purification.by_year]`` (yuan per equivalent), ``kg_per_equivalent``,
+        ``target_mg_per_l``, ``reservoir_target_mg_per_l``; ``[water_conservation] form`` (``released`` or ``balance``).
+        """
+        path = Path(path)
+        top = Table(load_toml(path), path)
+        wc = top.table("water_conservation", default=None)
+        wp = top.table("water_purification", default=None)
+        d = cls()
+        kg = wp.float("kg_per_equivalent", d.tn_kg_per_equivalent, positive=True)
+        cons = d.conservation_yuan_per_m3_by_year
+        if wc.has("yuan_per_m3"):
+            cons = ((0, wc.float("yuan_per_m3", minimum=0.0)),)
+        if wc.has("by_year"):
+            cons = _steps(wc.table("by_year"), "by_year")
+        form = wc.str("form", d.conservation_form)
+        if form not in FORMS:
+            raise wc.error("form", f"expected one of {FORMS}, got {form!r}")
+        pur = d.purification_yuan_per_equivalent_by_year
+        given = [k for k in ("yuan_per_equivalent", "yuan_per_t_n", "by_year") if wp.has(k)]
+        if len(given) > 1:
+            raise wp.error(given[1], f"give one of yuan_per_equivalent, yuan_per_t_n, by_year (got {given})")
+        if wp.has("yuan_per_equivalent"):
+            pur = ((0, wp.float("yuan_per_equivalent", minimum=0.0)),)
+        if wp.has("yuan_per_t_n"):
+            pur = ((0, wp.float("yuan_per_t_n", minimum=0.0) * kg / 1000.0),)
+        if wp.has("by_year"):
+            pur = _steps(wp.table("by_year"), "by_year")
+        out = cls(conservation_yuan_per_m3_by_year=cons, purification_yuan_per_equivalent_by_year=pur,
+                  tn_kg_per_equivalent=kg, conservation_form=form,
+                  target_tn_mg_per_l=wp.float("target_mg_per_l", d.target_tn_mg_per_l, positive=True),
+                  target_tn_reservoir_mg_per_l=wp.float("reservoir_target_mg_per_l",
+                                                        d.target_tn_reservoir_mg_per_l, positive=True),
+                  source=top.str("source", d.source))
+        for t in (wc, wp):
+            t.str("source", "")
+            t.finish()
+        top.finish()
+        return out

@@ -1,6 +1,9 @@
 """GEP rows as tables: by county, totals per scenario and year, CSV and the terminal.
 
-The rows are those of :func:`hydro.gep.gep` (columns :data:`COLUMNS`).
+The rows are those of :func:`hydro.gep.gep` (columns :data:`COLUMNS`): one per subbasin and
+pollutant; the water columns are on one row per subbasin, so sums over rows count them once.
+``n_*`` columns are TN's; ``removed_*_kg``, ``purified_kg`` the row's pollutant's; ``equivalents``
+and yuan add up over pollutants (kg of different pollutants do not).
 """
 
 from __future__ import annotations
@@ -9,30 +12,33 @@ import csv
 from pathlib import Path
 
 #: Columns of the GEP table (CSV and :func:`gep` rows), in order.
-COLUMNS = ("scenario", "year", "days", "partial", "subbasin", "county", "province", "area_km2",
+COLUMNS = ("scenario", "year", "days", "partial", "subbasin", "county", "province", "pollutant", "area_km2",
            "precipitation_mm", "surface_runoff_mm", "evapotranspiration_mm", "slow_runoff_mm",
            "storage_and_exchange_mm", "water_abstracted_m3", "water_conservation_m3", "conservation_yuan_per_m3",
            "water_conservation_yuan",
            "n_removed_river_kg", "n_removed_reservoir_kg", "n_removed_riparian_kg", "n_purified_kg",
-           "purification_yuan_per_t", "water_purification_yuan", "gep_yuan", "note")
+           "removed_river_kg", "removed_reservoir_kg", "removed_riparian_kg", "purified_kg", "kg_per_equivalent",
+           "equivalents", "purification_yuan_per_t", "water_purification_yuan", "gep_yuan", "note")
 _MM = ("precipitation_mm", "surface_runoff_mm", "evapotranspiration_mm", "slow_runoff_mm",
        "storage_and_exchange_mm")
 _SUMMED = ("area_km2", "water_abstracted_m3", "water_conservation_m3", "water_conservation_yuan",
            "n_removed_river_kg", "n_removed_reservoir_kg", "n_removed_riparian_kg", "n_purified_kg",
+           "removed_river_kg", "removed_reservoir_kg", "removed_riparian_kg", "purified_kg", "equivalents",
            "water_purification_yuan", "gep_yuan")
 
 
 def by_county(rows: list[dict]) -> list[dict]:
-    """Sum GEP rows per scenario, year, county and province (``subbasin`` lists the members).
+    """Sum GEP rows per scenario, year, county, province and pollutant (``subbasin`` lists the members).
 
     Volumes, masses and yuan are summed; mm are area-weighted means; prices are the year's.
     """
     groups: dict[tuple, dict] = {}
     for r in rows:
-        key = (r["scenario"], r["year"], r["county"], r["province"])
+        key = (r["scenario"], r["year"], r["county"], r["province"], r["pollutant"])
         g = groups.setdefault(key, {**dict.fromkeys(_SUMMED + _MM, 0.0), "scenario": r["scenario"],
                                     "year": r["year"], "days": r["days"], "partial": r["partial"],
                                     "county": r["county"], "province": r["province"], "subbasin": "",
+                                    "pollutant": r["pollutant"], "kg_per_equivalent": r["kg_per_equivalent"],
                                     "conservation_yuan_per_m3": r["conservation_yuan_per_m3"],
                                     "purification_yuan_per_t": r["purification_yuan_per_t"], "note": ""})
         for c in _SUMMED:
@@ -70,7 +76,8 @@ def write_csv(rows: list[dict], out, overwrite: bool = False) -> Path | None:
 
 
 def totals(rows: list[dict]) -> dict[tuple, dict]:
-    """Totals per (scenario, year) over all rows: m3, kg and yuan, with ``days``/``partial``."""
+    """Totals per (scenario, year) over all rows and pollutants: m3, kg, equivalents and yuan, with
+    ``days``/``partial`` (``purified_kg`` adds different pollutants; ``n_purified_kg`` is TN's)."""
     tot: dict[tuple, dict] = {}
     for r in rows:
         t = tot.setdefault((r["scenario"], r["year"]), {"days": r["days"], "partial": r["partial"],
@@ -83,12 +90,12 @@ def totals(rows: list[dict]) -> dict[tuple, dict]:
 def format_table(rows: list[dict]) -> str:
     """Totals per scenario and year (all subbasins), for the terminal, with warnings."""
     lines = [f"{'scenario':24s} {'year':>4s} {'days':>4s} {'conservation m3':>16s} {'N purified t':>12s} "
-             f"{'conservation yuan':>18s} {'purification yuan':>18s} {'GEP yuan':>16s}"]
+             f"{'equivalents':>12s} {'conservation yuan':>18s} {'purification yuan':>18s} {'GEP yuan':>16s}"]
     partial, negative = [], []
     for (s, y), t in totals(rows).items():
         mark = "*" if t["partial"] else " "
         lines.append(f"{s:24s} {y:4d} {t['days']:4d}{mark}{t['water_conservation_m3']:16.4g} "
-                     f"{t['n_purified_kg'] / 1000:12.4g} {t['water_conservation_yuan']:18.4g} "
+                     f"{t['n_purified_kg'] / 1000:12.4g} {t['equivalents']:12.4g} {t['water_conservation_yuan']:18.4g} "
                      f"{t['water_purification_yuan']:18.4g} {t['gep_yuan']:16.4g}")
         if t["partial"]:
             partial.append(str(y))

@@ -59,6 +59,39 @@ def rows_by_sub(rows):
     return {r["subbasin"]: r for r in rows}
 
 
+def add_pollutant(res: Results, p: str, reach_kg: float, reservoir_kg: float, reach_mg_per_l: float,
+                  reservoir_mg_per_l: float) -> Results:
+    """Budgets (removal, kg per year) and mean concentrations of pollutant ``p`` in tiny()'s r and res."""
+    n_days, n_years = len(res.coords["time"]), len(res.coords["year"])
+    k = BUDGET_TERMS.index("removal")
+    for kind, kg in (("reach", reach_kg), ("reservoir", reservoir_kg)):
+        b = np.zeros((n_years, 1, len(BUDGET_TERMS)))
+        b[:, 0, k] = kg
+        res.data[f"{p}_budget_{kind}"] = b
+    res.data["discharge"] = np.full((n_days, 1), 0.1)                          # 8640 m3/d
+    res.data[f"{p}_load"] = np.full((n_days, 1), reach_mg_per_l * 8.64)       # kg/d
+    res.data["reservoir_storage"] = np.full((n_days, 1), 1e6)
+    res.data[f"reservoir_{p}_concentration"] = np.full((n_days, 1), reservoir_mg_per_l)
+    return res
+
+
+def every_pollutant(with_tn=True) -> Results:
+    """tiny() (TN: reach 2000, reservoir 5000 kg, riparian 1000/3000 kg, no concentrations) with NH3-N,
+    TP and CODMn of known removals and concentrations."""
+    res = tiny()
+    if not with_tn:
+        for k in ("tn_budget_reach", "tn_budget_reservoir", "subbasin_tn_landscape_retention"):
+            del res.data[k]
+    add_pollutant(res, "nh3n", 1000.0, 400.0, 2.0, 0.25)     # targets 1.0 (III) and 0.5 (II)
+    add_pollutant(res, "tp", 100.0, 50.0, 0.4, 0.1)          # targets 0.2 (III river) and 0.025 (II lake)
+    add_pollutant(res, "codmn", 30000.0, 20000.0, 3.0, 8.0)  # targets 6 (III) and 4 (II)
+    return res
+
+
+def by_key(rows):
+    return {(r["subbasin"], r["pollutant"]): r for r in rows}
+
+
 # -- the specification's formulas, by hand --------------------------------------------------
 
 def test_conservation_and_purification_by_hand():
@@ -141,6 +174,97 @@ def test_unattributed_elements():
     (orphan,) = [r for r in rows if not r["subbasin"]]
     assert orphan["n_removed_reservoir_kg"] == 5000.0 and "res" in orphan["note"]
     assert orphan["gep_yuan"] == pytest.approx(5.0 * 875.0, rel=1e-12)
+
+
+# -- NH3-N, TP and COD(Mn) ---------------------------------------------------------------------
+
+def test_targets_are_gb3838_classes_from_the_standards():
+    from hydro.gep_prices import target_mg_per_l
+    from hydro.standards import class_limits
+
+    for p in ("nh3n", "tp", "codmn"):
+        assert target_mg_per_l(p, "reach") == class_limits(p, "river")[2]       # Class III
+        assert target_mg_per_l(p, "reservoir") == class_limits(p, "lake")[1]    # Class II
+    assert GepPrices().target_mg_per_l("tn", "reach") == class_limits("tn", "lake")[2] == 1.0
+    assert GepPrices().target_mg_per_l("tn", "reservoir") == class_limits("tn", "lake")[1] == 0.5
+    assert (target_mg_per_l("tp", "reach"), target_mg_per_l("tp", "reservoir")) == (0.2, 0.025)
+    assert (target_mg_per_l("codmn", "reach"), target_mg_per_l("codmn", "reservoir")) == (6.0, 4.0)
+
+
+def test_every_pollutant_capacity_and_equivalents():
+    rows = by_key(gep(every_pollutant()))
+    assert {p for _, p in rows} == {"tn", "nh3n", "tp", "codmn"}
+    # capacity: removal * min(1, C*/C): NH3-N reach 2.0 mg/L vs 1.0 -> half; reservoir 0.25 vs 0.5 -> all
+    assert rows["a", "nh3n"]["removed_river_kg"] == 1000.0
+    assert rows["a", "nh3n"]["purified_kg"] == pytest.approx(500.0, rel=1e-12)
+    assert rows["b", "nh3n"]["purified_kg"] == pytest.approx(400.0, rel=1e-12)
+    # TP: 0.4 vs 0.2 -> half of 100; reservoir 0.1 vs 0.025 -> a quarter of 50
+    assert rows["a", "tp"]["purified_kg"] == pytest.approx(50.0, rel=1e-12)
+    assert rows["b", "tp"]["purified_kg"] == pytest.approx(12.5, rel=1e-12)
+    # CODMn: 3 below 6 -> all; reservoir 8 vs 4 -> half
+    assert rows["a", "codmn"]["purified_kg"] == pytest.approx(30000.0, rel=1e-12)
+    assert rows["b", "codmn"]["purified_kg"] == pytest.approx(10000.0, rel=1e-12)
+    # pollution equivalents: NH3-N 0.8, TP 0.25, COD 1 kg (CODMn stands in for COD); 0.7 yuan each in 2001
+    for (sub, p), kg_eq, eq in ((("a", "nh3n"), 0.8, 625.0), (("b", "nh3n"), 0.8, 500.0),
+                               (("a", "tp"), 0.25, 200.0), (("b", "tp"), 0.25, 50.0),
+                               (("a", "codmn"), 1.0, 30000.0), (("b", "codmn"), 1.0, 10000.0)):
+        r = rows[sub, p]
+        assert r["kg_per_equivalent"] == kg_eq and r["equivalents"] == pytest.approx(eq, rel=1e-12)
+        assert r["purification_yuan_per_t"] == pytest.approx(0.7 * 1000 / kg_eq, rel=1e-12)
+        assert r["water_purification_yuan"] == pytest.approx(0.7 * eq, rel=1e-12)
+        assert r["n_purified_kg"] == 0.0 and r["water_conservation_m3"] == 0.0 and r["area_km2"] == 0.0
+
+
+def test_nitrogen_is_not_counted_twice():
+    rows = gep(every_pollutant())
+    k = by_key(rows)
+    # TN keeps its amounts (reach 2000 + riparian 1000 kg in a) but is not valued when NH3-N is
+    assert k["a", "tn"]["n_purified_kg"] == k["a", "tn"]["purified_kg"] == pytest.approx(3000.0, rel=1e-12)
+    assert k["a", "tn"]["water_purification_yuan"] == 0.0 and k["a", "tn"]["equivalents"] == 0.0
+    assert "TN not valued" in k["a", "tn"]["note"]
+    # the water columns are counted once per subbasin, on TN's row
+    tn_only = rows_by_sub(gep(tiny()))
+    assert k["a", "tn"]["water_conservation_yuan"] == tn_only["a"]["water_conservation_yuan"]
+    (t,) = totals(rows).values()
+    assert t["water_conservation_m3"] == pytest.approx(0.2 * 365 * 40 * 1000, rel=1e-12)
+    assert t["area_km2"] == 40.0
+    eq = (625 + 500) + (200 + 50) + (30000 + 10000)
+    assert t["equivalents"] == pytest.approx(eq, rel=1e-12)
+    assert t["water_purification_yuan"] == pytest.approx(0.7 * eq, rel=1e-12)
+    # by county: one row per pollutant, the water on TN's
+    county = {r["pollutant"]: r for r in by_county(rows)}
+    assert county["tn"]["water_conservation_m3"] == t["water_conservation_m3"]
+    assert county["tp"]["purified_kg"] == pytest.approx(62.5, rel=1e-12) and county["tp"]["area_km2"] == 0.0
+    assert "equivalents" in format_table(rows)
+
+
+def test_a_parameter_missing_from_the_results_has_no_rows():
+    res = tiny()
+    add_pollutant(res, "tp", 100.0, 50.0, 0.4, 0.1)
+    rows = gep(res)
+    assert {r["pollutant"] for r in rows} == {"tn", "tp"}
+    # without NH3-N, TN is valued as NH3-N as before
+    assert rows_by_sub([r for r in rows if r["pollutant"] == "tn"])["a"]["water_purification_yuan"] == \
+        pytest.approx(3.0 * 875.0, rel=1e-12)
+    # without TN, the water columns are on the first pollutant's row (NH3-N's)
+    k = by_key(gep(every_pollutant(with_tn=False)))
+    assert {p for _, p in k} == {"nh3n", "tp", "codmn"}
+    assert k["a", "nh3n"]["water_conservation_m3"] == pytest.approx(0.2 * 365 * 10 * 1000, rel=1e-12)
+    assert k["a", "tp"]["water_conservation_m3"] == 0.0
+
+
+def test_tn_only_results_give_the_old_table():
+    from hydro.gep import COLUMNS
+
+    rows = gep(tiny(with_concentration=True))
+    assert [r["pollutant"] for r in rows] == ["tn", "tn"] and all(set(r) == set(COLUMNS) for r in rows)
+    a = rows_by_sub(rows)["a"]
+    # the old columns hold the old values: 2000 kg at 2 mg/L -> 1000 + 1000 riparian, 875 yuan/t
+    assert a["n_removed_river_kg"] == a["removed_river_kg"] == 2000.0
+    assert a["n_purified_kg"] == a["purified_kg"] == pytest.approx(2000.0, rel=1e-12)
+    assert a["purification_yuan_per_t"] == pytest.approx(875.0, rel=1e-12)
+    assert a["water_purification_yuan"] == pytest.approx(2.0 * 875.0, rel=1e-12) and a["note"] == ""
+    assert a["equivalents"] == pytest.approx(2000.0 / 0.8, rel=1e-12)
 
 
 # -- prices by year ---------------------------------------------------------------------------
