@@ -10,6 +10,7 @@ the reservoir curves) so that the derived numbers stay consistent with their inp
 from __future__ import annotations
 
 import math
+import sys
 import tomllib
 from pathlib import Path
 
@@ -18,7 +19,11 @@ HERE = Path(__file__).resolve().parent
 # (beside this folder; a copy of the folder elsewhere reads the one shipped with hydro)
 _REGION_FILES = [HERE.parent / "region" / "inventory.toml",
                  Path(__import__("hydro").__file__).resolve().parents[1] / "basins" / "region" / "inventory.toml"]
-REGION = tomllib.loads(next(f for f in _REGION_FILES if f.is_file()).read_text(encoding="utf-8"))
+_REGION_DIR = next(f for f in _REGION_FILES if f.is_file()).parent
+REGION = tomllib.loads((_REGION_DIR / "inventory.toml").read_text(encoding="utf-8"))
+# the region's constituents, species and reaction rates (region/region_constituents.py, R9)
+sys.path.insert(0, str(_REGION_DIR))
+from region_constituents import quality_constituents, write_constituents  # noqa: E402
 
 # ---------------------------------------------------------------------------------------
 # Weather (§8)
@@ -245,49 +250,11 @@ POINT_GRADES = {"Yanqing WWTP": "db11_890_b"}
 # TN's removal (below): every N species takes it, so TN decays exactly as before (region R9)
 TN_REMOVAL = dict(river_removal_per_day=0.3, river_theta=1.047, reservoir_removal_per_day=0.002,
                   reservoir_theta=1.047, settling_velocity_m_per_day=0.03)
-QUALITY_CONSTITUENTS = [  # name, long name, species (name, long name, keys), reactions (from, to, keys), own keys
-    ("tn", "total nitrogen",
-     [("orgn", "organic nitrogen", TN_REMOVAL), ("nh3n", "ammonia nitrogen", TN_REMOVAL),
-      ("no3n", "nitrate nitrogen", TN_REMOVAL)],
-     [("orgn", "nh3n", dict(river_rate_per_day=0.21, river_theta=1.047,      # ammonification (R9)
-                            reservoir_rate_per_day=0.05, reservoir_theta=1.047)),
-      ("nh3n", "no3n", dict(river_rate_per_day=0.55, river_theta=1.083,      # nitrification (R9)
-                            reservoir_rate_per_day=0.10, reservoir_theta=1.083))], {}),
-    ("tp", "total phosphorus",
-     [("dp", "dissolved phosphorus", {}),
-      ("pp", "particulate phosphorus", dict(river_removal_per_day=0.1, river_theta=1.024,   # R9: SWAT's top
-                                            reservoir_theta=1.024, settling_velocity_m_per_day=0.1))],
-     [("dp", "pp", dict(reservoir_rate_per_day=0.02, reservoir_theta=1.047))], {}),  # uptake by algae (R9)
-    ("codmn", "permanganate index (CODMn)", [], [],
-     dict(river_removal_per_day=0.05, river_theta=1.047, reservoir_removal_per_day=0.01, reservoir_theta=1.047)),
-]
+QUALITY_CONSTITUENTS = quality_constituents(TN_REMOVAL)   # the region's (R9)
 # initial concentrations by species, mg/L, ESTIMATE (region R10); the N species add up to the initial TN
 INITIAL_SPECIES_RIVER = dict(orgn=0.5, nh3n=0.5, no3n=4.0, dp=0.1, pp=0.1, codmn=5.0)
 INITIAL_SPECIES_RESERVOIR = {"guanting": dict(orgn=0.3, nh3n=0.1, no3n=1.1, dp=0.025, pp=0.025, codmn=4.0),
                              "cetian": dict(orgn=0.4, nh3n=0.2, no3n=1.9, dp=0.05, pp=0.05, codmn=5.0)}
-
-
-def write_quality_constituents(w):
-    """[[constituents]] with species and reactions (QUALITY = True)."""
-    for name, long_name, species, reactions, own in QUALITY_CONSTITUENTS:
-        w("[[constituents]]   # rates: basins/region/SOURCES.md R9")
-        w(f'name = "{name}"')
-        w(f'long_name = "{long_name}"')
-        for k, v in own.items():
-            w(f"{k} = {v}")
-        for sp, sp_long, keys in species:
-            w("[[constituents.species]]")
-            w(f'name = "{sp}"')
-            w(f'long_name = "{sp_long}"')
-            for k, v in keys.items():
-                w(f"{k} = {v}")
-        for src, dst, keys in reactions:
-            w("[[constituents.reactions]]")
-            w(f'from = "{src}"')
-            w(f'to = "{dst}"')
-            for k, v in keys.items():
-                w(f"{k} = {v}")
-        w("")
 
 
 def write_quality_initial(w):
@@ -490,7 +457,7 @@ def main(path: Path | None = None) -> None:
         w(f'"{plant}" = "{grade}"')
     w("")
     if QUALITY:
-        write_quality_constituents(w)
+        write_constituents(w, QUALITY_CONSTITUENTS)
     else:
         w("[[constituents]]")
         w('name = "tn"')

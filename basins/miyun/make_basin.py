@@ -9,6 +9,7 @@ and Fischer dispersion.  Edit the tables, re-run, and keep SOURCES.md in step.
 from __future__ import annotations
 
 import math
+import sys
 import tomllib
 from pathlib import Path
 
@@ -17,7 +18,11 @@ HERE = Path(__file__).resolve().parent
 # (beside this folder; a copy of the folder elsewhere reads the one shipped with hydro)
 _REGION_FILES = [HERE.parent / "region" / "inventory.toml",
                  Path(__import__("hydro").__file__).resolve().parents[1] / "basins" / "region" / "inventory.toml"]
-REGION = tomllib.loads(next(f for f in _REGION_FILES if f.is_file()).read_text(encoding="utf-8"))
+_REGION_DIR = next(f for f in _REGION_FILES if f.is_file()).parent
+REGION = tomllib.loads((_REGION_DIR / "inventory.toml").read_text(encoding="utf-8"))
+# the region's constituents, species and reaction rates (region/region_constituents.py, R9)
+sys.path.insert(0, str(_REGION_DIR))
+from region_constituents import quality_constituents, write_constituents  # noqa: E402
 
 # --- weather -----------------------------------------------------------------------------
 STATION_ELEVATION_M = 60.0      # ESTIMATE (Huairou town on the plain edge; SOURCES 8.1)
@@ -197,22 +202,7 @@ QUALITY = True
 # every N species is removed at TN's calibrated rates, so TN decays exactly as before (R9)
 _N_SINK = {k: CONSTITUENT[k] for k in ("river_removal_per_day", "river_theta", "reservoir_removal_per_day",
                                        "reservoir_theta", "settling_velocity_m_per_day")}
-QUALITY_CONSTITUENTS = [  # name, long name, species (name, long name, keys), reactions (from, to, keys), own keys
-    ("tn", "total nitrogen",
-     [("orgn", "organic nitrogen", _N_SINK), ("nh3n", "ammonia nitrogen", _N_SINK),
-      ("no3n", "nitrate nitrogen", _N_SINK)],
-     [("orgn", "nh3n", dict(river_rate_per_day=0.21, river_theta=1.047,      # ammonification (R9)
-                            reservoir_rate_per_day=0.05, reservoir_theta=1.047)),
-      ("nh3n", "no3n", dict(river_rate_per_day=0.55, river_theta=1.083,      # nitrification (R9)
-                            reservoir_rate_per_day=0.10, reservoir_theta=1.083))], {}),
-    ("tp", "total phosphorus",
-     [("dp", "dissolved phosphorus", {}),
-      ("pp", "particulate phosphorus", dict(river_removal_per_day=0.1, river_theta=1.024,   # R9: SWAT's top
-                                            reservoir_theta=1.024, settling_velocity_m_per_day=0.1))],
-     [("dp", "pp", dict(reservoir_rate_per_day=0.02, reservoir_theta=1.047))], {}),  # uptake by algae (R9)
-    ("codmn", "permanganate index (CODMn)", [], [],
-     dict(river_removal_per_day=0.05, river_theta=1.047, reservoir_removal_per_day=0.01, reservoir_theta=1.047)),
-]
+QUALITY_CONSTITUENTS = quality_constituents(_N_SINK)   # the region's (R9)
 # initial concentrations by species, mg/L (R10); the N species add up to INITIAL_TN
 INITIAL_SPECIES = {"rivers": dict(orgn=0.2, nh3n=0.1, no3n=1.7, dp=0.03, pp=0.03, codmn=3.0),
                    "miyun": dict(orgn=0.25, nh3n=0.08, no3n=0.65, dp=0.015, pp=0.015, codmn=2.5)}
@@ -220,25 +210,7 @@ INITIAL_SPECIES = {"rivers": dict(orgn=0.2, nh3n=0.1, no3n=1.7, dp=0.03, pp=0.03
 
 def write_quality(w):
     """[[constituents]] with species and reactions, and [initial] by species (QUALITY = True)."""
-    for name, long_name, species, reactions, own in QUALITY_CONSTITUENTS:
-        w("[[constituents]]   # rates: basins/region/SOURCES.md R9")
-        w(f'name = "{name}"')
-        w(f'long_name = "{long_name}"')
-        for k, v in own.items():
-            w(f"{k} = {v}")
-        for sp, sp_long, keys in species:
-            w("[[constituents.species]]")
-            w(f'name = "{sp}"')
-            w(f'long_name = "{sp_long}"')
-            for k, v in keys.items():
-                w(f"{k} = {v}")
-        for src, dst, keys in reactions:
-            w("[[constituents.reactions]]")
-            w(f'from = "{src}"')
-            w(f'to = "{dst}"')
-            for k, v in keys.items():
-                w(f"{k} = {v}")
-        w("")
+    write_constituents(w, QUALITY_CONSTITUENTS)
     w("[initial]   # ESTIMATE by species (region R10); orgn + nh3n + no3n = the TN of S8.14")
     for where, values in INITIAL_SPECIES.items():
         tn = values["orgn"] + values["nh3n"] + values["no3n"]
