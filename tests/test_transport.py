@@ -101,6 +101,11 @@ def test_kernel_matches_plain_python_reference(seed):
     groups = [2] if seed % 3 == 0 else None  # tags of one constituent, or independent tracers
     fast = simulate(net, tracers, inputs, groups=groups)
     slow = naive_transport.run(net, tracers, inputs, groups=groups)
+    assert_matches_reference(fast, slow)
+
+
+def assert_matches_reference(fast, slow):
+    """The kernel's result equals the plain-Python reference's (same sub-steps, 1e-10)."""
     assert np.array_equal(fast.substeps, slow["substeps"])
     # Same arithmetic in another order: differences are round-off, amplified at most by
     # a few hundred sub-steps; 1e-10 relative to the largest value is far above that
