@@ -13,9 +13,10 @@ columns were checked here).  The file's SHA-256 goes into every result's metadat
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from hydro import resources
 from hydro.basin_tables import InitialState, SeriesSpec, Withdrawal, gauge_series, initial_state, withdrawal
@@ -26,6 +27,9 @@ from hydro.tomlio import Table, apply_overrides, load_toml
 from hydro.transfer_tables import TransferSpec, transfer_specs
 from hydro.transport import Constituent
 from hydro.watershed_tables import Watershed, check_parts, parse_watershed
+
+if TYPE_CHECKING:
+    from hydro.sources.quality_table import QualityTable
 
 #: Flow routings a watershed basin can ask for in ``[run] routing``.
 ROUTINGS = ("auto", "muskingum-cunge", "accumulate")
@@ -138,8 +142,7 @@ class Basin:
         The optional ``[quality]`` table: ``table``, the regional water-quality
         coefficient table (a Path, resolved from the basin file's folder), and
         ``point_grades``, plant name -> treatment grade (empty when not given).
-        Empty when the basin has no ``[quality]`` table; read with
-        :func:`hydro.sources.quality.quality_table_of`.
+        Empty when the basin has no ``[quality]`` table.
     watershed : Watershed or None
         Subbasins, weather station, runoff settings and sources of a watershed basin,
         parsed (:mod:`hydro.watershed_tables`); None for a flow-driven basin.
@@ -149,6 +152,9 @@ class Basin:
         Each gauge's observed discharge series (None: no record).
     transfers : tuple of TransferSpec
         The ``[[transfers]]``, parsed, their files' headers checked (:mod:`hydro.transfer_tables`).
+    quality_table : QualityTable or None
+        The regional water-quality table ``[quality]`` names, read and checked at load
+        (:func:`hydro.sources.quality.quality_table_of`); None without ``[quality]``.
 
     Every table is parsed and checked when the basin loads: errors name the file and
     the key; a run only reads series (CSV columns) onto its days.
@@ -174,6 +180,7 @@ class Basin:
     withdrawals: tuple[Withdrawal, ...] = ()
     gauge_series: tuple[SeriesSpec | None, ...] = ()
     transfers: tuple[TransferSpec, ...] = ()
+    quality_table: QualityTable | None = None
 
     @property
     def is_watershed(self) -> bool:
@@ -264,7 +271,7 @@ class Basin:
                    watershed=watershed, withdrawals=parsed_withdrawals, gauge_series=gauges,
                    transfers=parsed_transfers)
         if watershed is not None:
-            check_parts(basin)
+            basin = replace(basin, quality_table=check_parts(basin))
         return basin
 
 

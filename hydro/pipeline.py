@@ -32,7 +32,7 @@ from typing import Any
 import numpy as np
 
 from hydro.basin import Basin
-from hydro.errors import HydroError, suggest
+from hydro.errors import HydroError
 from hydro.results import Results
 from hydro.tracers import TracerInputs, part_loads, select, split_results, tracer_inputs
 from hydro.transport import Constituent, TransportInputs, TransportResult, simulate
@@ -42,7 +42,6 @@ from hydro.watershed import (
     POINT_SOURCE_POSITION,
     WATER_TEMP_INTERCEPT_C,
     WATER_TEMP_SLOPE,
-    WATERSHED_PARTS,
     Watershed,
     _lateral,
     flows,
@@ -117,15 +116,14 @@ def _dates(start: date, end: date) -> list[date]:
 
 
 def carried_constituents(basin: Basin, names: tuple[str, ...] | None) -> list[Constituent]:
-    """The basin's constituents a run carries (``names``; None: all), checked against what sources deliver."""
+    """The basin's constituents a run carries (``names``; None: all).
+
+    That sources deliver every part was checked when the basin loaded
+    (:func:`hydro.watershed_tables.check_parts`).
+    """
     every = list(basin.constituents)
     if not every:
         raise HydroError(f"{basin.path}: a watershed basin needs a [[constituents]] table, e.g. name = \"tn\"")
-    for c in every:
-        for p in c.parts:
-            if p.name not in WATERSHED_PARTS:
-                raise HydroError(f"{basin.path}: [[constituents]] '{p.name}': a watershed basin's sources "
-                                 f"deliver {', '.join(WATERSHED_PARTS)}" + suggest(p.name, WATERSHED_PARTS))
     if names is None:
         return every
     unknown = sorted(set(names) - {c.name for c in every})
@@ -241,13 +239,11 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area)
     quality = None
     if any(p.name != "tn" for c in carried for p in c.parts):
-        from hydro.sources.quality import quality_loads, quality_table_of
+        from hydro.sources.quality import quality_loads
 
-        table = quality_table_of(basin)
-        if table is not None:
-            quality = quality_loads(table, ws.sources, w.years, quick, base, w.area, tn, w.points)
-    parts = part_loads(basin, carried, tn, w.points.loads_kg_per_day, quality, w.transfers,
-                       others=[p.name for c in basin.constituents if c not in carried for p in c.parts])
+        if basin.quality_table is not None:
+            quality = quality_loads(basin.quality_table, ws.sources, w.years, quick, base, w.area, tn, w.points)
+    parts = part_loads(basin, carried, tn, w.points.loads_kg_per_day, quality, w.transfers)
     tags = list(SOURCE_NAMES)
     if w.transfers.carries_water_in:
         tags.append("transfer")  # brought by water from outside the basin

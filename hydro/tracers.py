@@ -67,7 +67,7 @@ def initial_values(basin, names: list[str]) -> tuple[np.ndarray, np.ndarray]:
 
 
 def part_loads(basin, constituents: list[Constituent], tn_loads: np.ndarray, point_tn: np.ndarray,
-               quality, transfers, others: tuple[str, ...] | list[str] = ()) -> list[PartLoads]:
+               quality, transfers) -> list[PartLoads]:
     """Loads, transfers and initial state of every part of ``constituents``, in transport order.
 
     Parameters
@@ -84,9 +84,6 @@ def part_loads(basin, constituents: list[Constituent], tn_loads: np.ndarray, poi
         Loads of the other species (:func:`hydro.sources.quality.quality_loads`).
     transfers : Transfers
         The basin's transfers (:func:`hydro.transfers.read_transfers`).
-    others : list of str
-        Parts of the basin that this run does not carry (kept for callers; their initial
-        values were checked at load).
     """
     parts = [p for c in constituents for p in c.parts]
     names = [p.name for p in parts]

@@ -197,12 +197,13 @@ def subbasin(t: Table, network, counties: dict, weather: WeatherSettings,
     return sub
 
 
-def check_parts(basin) -> None:
-    """A watershed basin's constituents against what its sources deliver.
+def check_parts(basin):
+    """A watershed basin's constituents against what its sources deliver; returns its quality table.
 
     Every part must be one of :data:`WATERSHED_PARTS`; parts other than TN need the
     regional water-quality table (``[quality]``), which is read and checked here
-    (:func:`hydro.sources.quality_table_of`: the file, its grades, the point grades).
+    (:func:`hydro.sources.quality_table_of`: the file, its grades, the point grades) and
+    returned (a ``QualityTable``, or None without ``[quality]``).
     """
     from hydro.sources import quality_table_of
 
@@ -215,8 +216,7 @@ def check_parts(basin) -> None:
     if others and not basin.quality:
         raise HydroError(f"{basin.path}: constituent '{others[0]}' needs the regional water-quality table; "
                          "add [quality] table = \"../region/quality.toml\" (see basins/region/SOURCES.md)")
-    if basin.quality:
-        quality_table_of(basin)
+    return quality_table_of(basin) if basin.quality else None
 
 
 def parse_watershed(path: Path, network, tables: list[Table], weather_table: Table, runoff: Table,
