@@ -35,11 +35,9 @@ from pathlib import Path
 
 import numpy as np
 
+from hydro.dates import MONTHS
 from hydro.errors import HydroError
 from hydro.standards import PARAMETER_LABELS, PARAMETERS, class_name, water_class
-
-#: Month abbreviations, column headings of the text and HTML tables.
-MONTHS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 #: Keys of :meth:`ClassRow.as_json`, in order.
 JSON_KEYS: tuple[str, ...] = ("place", "kind", "year", "month", "parameter", "concentration_mg_per_l",

@@ -138,7 +138,7 @@ def describe_results(path: Path) -> str:
     lines += _wrap("basin", f"{attrs.pop('basin', '?')}, scenario {attrs.pop('scenario', '?')}"
                    + (f", {model}" if model else ""))
     if res.coords.get("time"):
-        from hydro.scenarios.summary import partial_years
+        from hydro.dates import partial_years
 
         d = res.dates
         partial = partial_years(d)

@@ -12,9 +12,9 @@ import math
 import numpy as np
 
 from hydro.daily_forcing import DailyForcing
+from hydro.dates import MONTHS
 from hydro.errors import HydroError
 from hydro.weathergen_params import (
-    _MONTH_NAMES,
     MIN_DAYS_PER_MONTH,
     MIN_SAMPLE,
     WET_THRESHOLD_MM,
@@ -90,7 +90,7 @@ def fit(
         if n.min() < MIN_DAYS_PER_MONTH:
             k = int(np.argmin(n))
             raise HydroError(
-                f"{where}: column '{name}': {_MONTH_NAMES[k]} has {n[k]} days with data; the fit needs at "
+                f"{where}: column '{name}': {MONTHS[k]} has {n[k]} days with data; the fit needs at "
                 f"least {MIN_DAYS_PER_MONTH} in every calendar month; give a longer record"
             )
     wet = ok & (p >= thr)
@@ -142,7 +142,7 @@ def _fit_occurrence(where: str, m: np.ndarray, ok: np.ndarray, wet: np.ndarray, 
         probs[name] = tuple(float(num[_window(k, w)].sum() / den[_window(k, w)].sum()) for k, w in enumerate(widths))
         if widths.any():
             notes.append(f"{name} pooled: " + ", ".join(
-                f"{_MONTH_NAMES[k]} ±{w}" for k, w in enumerate(widths) if w))
+                f"{MONTHS[k]} ±{w}" for k, w in enumerate(widths) if w))
     return probs
 
 
@@ -180,7 +180,7 @@ def _fit_amounts(where: str, m: np.ndarray, p: np.ndarray, wet: np.ndarray, thr:
         shape.append(mean**2 / var)
         scale.append(var / mean)
     if widths.any():
-        notes.append("gamma pooled: " + ", ".join(f"{_MONTH_NAMES[k]} ±{w}" for k, w in enumerate(widths) if w))
+        notes.append("gamma pooled: " + ", ".join(f"{MONTHS[k]} ±{w}" for k, w in enumerate(widths) if w))
     return shape, scale
 
 
@@ -196,7 +196,7 @@ def _fit_temperature(where: str, m: np.ndarray, daily: DailyForcing):
     sd = np.sqrt(np.bincount(m[tok], weights=dev[tok] ** 2, minlength=12) / (n_t - 1))
     if (sd <= 0).any():
         k = int(np.argmin(sd))
-        raise HydroError(f"{where}: column 'tmean_c': constant temperature in {_MONTH_NAMES[k]}; check the data")
+        raise HydroError(f"{where}: column 'tmean_c': constant temperature in {MONTHS[k]}; check the data")
     z = dev / sd[m]
     zp = tok[:-1] & tok[1:]
     a, b = z[:-1][zp], z[1:][zp]

@@ -26,7 +26,6 @@ MIN_SAMPLE = 10
 #: Fewest days with data per calendar month for a fit.
 MIN_DAYS_PER_MONTH = 20
 
-_MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 _MONTHLY = ("p_wet_given_dry", "p_wet_given_wet", "gamma_shape", "gamma_scale_mm", "tmean_c", "tstd_c", "half_range_c")
 
 

@@ -107,7 +107,8 @@ def test_partial_years_are_labelled_and_not_annual_means():
 
     import numpy as np
 
-    from hydro.scenarios.summary import annual_stats, partial_years
+    from hydro.dates import partial_years
+    from hydro.scenarios.summary import annual_stats
 
     dates = [date(2013, 3, 1) + timedelta(days=i) for i in range((date(2017, 2, 28) - date(2013, 3, 1)).days + 1)]
     assert partial_years(dates) == {2013: "Mar-Dec only", 2017: "Jan-Feb only"}

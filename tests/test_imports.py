@@ -22,11 +22,7 @@ PACKAGE = ROOT / "hydro"
 
 #: Cycles that remain, each with why; an entry that no longer matches a cycle is an error
 #: (delete it when the cycle is gone).  Each needs an edit to a module owned elsewhere.
-ALLOWED_CYCLES: list[frozenset[str]] = [
-    # summary's JSON report calls incentives, and incentives labels partial years with
-    # summary.partial_years: that calendar helper belongs below both.
-    frozenset({"hydro.scenarios.summary", "hydro.scenarios.incentives"}),
-]
+ALLOWED_CYCLES: list[frozenset[str]] = []
 
 #: Public names still defined in more than one module: name -> the modules allowed to.  Each stays
 #: because a test, the documentation or a module owned elsewhere imports it under that name

@@ -70,7 +70,8 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
                                                  for s in scenarios]
     targets = _data.parse_targets(targets)
 
-    from hydro.scenarios.summary import annual_stats, mean_kind, partial_years
+    from hydro.dates import partial_years
+    from hydro.scenarios.summary import annual_stats, mean_kind
 
     flow_name = {"section": "section_discharge", "reach": "discharge"}.get(kind)
     if flow_name is not None and flow_name not in results.data:

@@ -116,7 +116,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     b0 = names.index("baseline")
     received, payers = _received(path, names, agreement, skip_unavailable)
     parties = set(owner) | set(sfile.parties) | payers
-    from hydro.scenarios.summary import partial_years
+    from hydro.dates import partial_years
 
     partial = partial_years(res.dates)
     rows = []

@@ -52,6 +52,8 @@ from pathlib import Path
 
 import numpy as np
 
+from hydro.dates import partial_years
+
 COLUMNS = ("scenario", "quantity", "location", "source", "year", "value", "unit")
 
 
@@ -91,33 +93,6 @@ def annual_stats(dates, conc, flow=None, complete_only: bool = False):
     mean = np.array([mm[my == y].mean(axis=0) for y in years]).reshape(len(years), conc.shape[1])
     high = np.array([mm[my == y].max(axis=0) for y in years]).reshape(len(years), conc.shape[1])
     return years, mean, high
-
-
-_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-
-
-def partial_years(dates) -> dict[int, str]:
-    """The calendar years that consecutive daily ``dates`` cover only in part, each with
-    the part covered: ``{2013: "Mar-Dec only", 2017: "Jan-Feb only"}`` (whole months),
-    ``"5 Mar-31 Dec only"`` otherwise; a year covered from 1 January to 31 December is
-    not listed."""
-    import calendar
-
-    out: dict[int, str] = {}
-    by_year: dict[int, list] = {}
-    for d in dates:
-        by_year.setdefault(d.year, []).append(d)
-    for y, ds in by_year.items():
-        first, last = ds[0], ds[-1]
-        if (first.month, first.day) == (1, 1) and (last.month, last.day) == (12, 31):
-            continue
-        whole = first.day == 1 and last.day == calendar.monthrange(y, last.month)[1]
-        if whole:
-            part = _MONTHS[first.month - 1] + ("" if first.month == last.month else f"-{_MONTHS[last.month - 1]}")
-        else:
-            part = f"{first.day} {_MONTHS[first.month - 1]}-{last.day} {_MONTHS[last.month - 1]}"
-        out[y] = f"{part} only"
-    return out
 
 
 def mean_kind(location_kind: str) -> str:
