@@ -1,6 +1,6 @@
 """A transfer series file read onto a run's days: :class:`SeriesFile` and its rows.
 
-:func:`hydro.transfers.read_series` reads the file (format in :mod:`hydro.transfers`)
+:func:`hydro.transfers.read_transfer_series` reads the file (format in :mod:`hydro.transfers`)
 line by line; the helpers here turn one line into the days it covers
 (:func:`row_days`) and its flow and concentrations (:func:`row_values`), each error
 naming the file, the line and the column.

@@ -6,7 +6,7 @@ exactly one of :data:`VALUE_COLUMNS` and, for inflows only, known ``<x>_mg_per_l
 columns), the concentrations given as keys, ``max_share`` and its reference.  Every
 error in the table itself is raised by :meth:`hydro.basin.Basin.load`; the series'
 rows (dates, values, concentrations that do not add up) are read and checked on the
-days of a run (:func:`hydro.transfers.read_series`).
+days of a run (:func:`hydro.transfers.read_transfer_series`).
 """
 
 from __future__ import annotations

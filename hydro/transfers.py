@@ -83,14 +83,14 @@ from hydro.transfer_tables import (  # the tables' keys, parsed at load: hydro.t
 from hydro.units import SECONDS_PER_DAY
 
 __all__ = ["CONCENTRATION_SUFFIX", "KINDS", "PARTS", "PARTS_TOLERANCE_MG_PER_L", "SPECIES", "VALUE_COLUMNS",
-           "SeriesFile", "Transfer", "Transfers", "abstraction_delivered", "read_series", "read_transfers",
+           "SeriesFile", "Transfer", "Transfers", "abstraction_delivered", "read_transfer_series", "read_transfers",
            "series_dates"]
 
 #: g s-1 per (m3 s-1 * mg L-1): mg L-1 = g m-3.
 G_PER_S_PER_M3S_MGL = 1.0
 
 
-def read_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
+def read_transfer_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
     """Read a transfer series file (see the module docstring) onto ``dates``.
 
     Raises
@@ -322,7 +322,7 @@ def read_transfers(basin, dates: list[date]) -> Transfers:
     items = []
     for spec in basin.transfers:
         kind, r, s = spec.kind, spec.reach, spec.reservoir
-        series = read_series(spec.csv, dates, allow_tn=kind == "inflow")
+        series = read_transfer_series(spec.csv, dates, allow_tn=kind == "inflow")
         conc = _concentrations(spec, series, dates) if kind == "inflow" else {}
         tn = conc.get("tn", np.zeros(n_day))
         q = series.flow

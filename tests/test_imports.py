@@ -39,26 +39,12 @@ ALLOWED_DUPLICATES: dict[str, frozenset[str]] = {
     "read_forcing_csv": frozenset({"hydro.catchment_csv", "hydro.forcing_csv"}),
     # a model parameter (path, value, bounds) and a calibration parameter (with its transform)
     "Parameter": frozenset({"hydro.calibration.config", "hydro.model"}),
-    # a TOML table being read, and a report's table of rows
-    "Table": frozenset({"hydro.tomlio", "hydro.report.tables"}),
-    "check_output": frozenset({"hydro.outputs", "hydro.report"}),
     # entry points: `hydro` and `python -m hydro.flownorm` (tests call flownorm.main)
     "main": frozenset({"hydro.cli", "hydro.flownorm"}),
     # hydro.open_results (model) wraps results.open_results; tests import the latter
     "open_results": frozenset({"hydro.model", "hydro.results"}),
-    # a monitoring series of a results file, and a transfer's series CSV
-    "read_series": frozenset({"hydro.monitoring", "hydro.transfers"}),
-    # the day of the year of dates (PET, re-exported by hydro.runoff) and of a run's days from its
-    # years (the sources' timing, added beside it): same name, different arguments
-    "day_of_year": frozenset({"hydro.pet", "hydro.sources.timing"}),
-    # a basin's weather ensemble, and the scenarios' (re-exported as hydro.scenarios.run_ensemble)
-    "run_ensemble": frozenset({"hydro.ensemble", "hydro.scenarios.run"}),
-    # the report's section helpers (html's page section, payments' and classes' report sections)
-    "section": frozenset({"hydro.report.html", "hydro.report.payments", "hydro.report.classes"}),
     # payment totals and GEP totals; tests import both
     "totals": frozenset({"hydro.compensation.payments", "hydro.gep_tables"}),
-    # GEP rows (documented in docs/gep.md) and incentive rows (imported by scenarios.summary)
-    "write_csv": frozenset({"hydro.gep_tables", "hydro.scenarios.incentives"}),
 }
 
 

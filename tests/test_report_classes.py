@@ -63,4 +63,4 @@ def test_no_classes_section_without_a_classed_parameter(tmp_path):
             self.time_bounds = None
             self.dates: list = []
 
-    assert classes.section(Empty(), None, {}) == ""
+    assert classes.classes_section(Empty(), None, {}) == ""

@@ -31,7 +31,7 @@ from hydro.sources import (
     quality_loads,
     read_quality_table,
 )
-from hydro.sources.timing import SourceTiming, day_of_year, days_in_years, month_weights, spread
+from hydro.sources.timing import SourceTiming, days_in_years, month_weights, run_day_of_year, spread
 from hydro.sources.washoff import washoff
 from hydro.tomlio import Table
 
@@ -48,7 +48,7 @@ def calendar_days(first: int, n_years: int) -> tuple[np.ndarray, np.ndarray]:
                             zip(range(first, first + n_years), days_in_years(np.arange(first, first + n_years)),
                                 strict=True)])
     _, index = np.unique(years, return_inverse=True)
-    doy = day_of_year(np.unique(years), index)
+    doy = run_day_of_year(np.unique(years), index)
     frac = (doy - 0.5) / days_in_years(years)
     return years, 0.5 - 0.5 * np.cos(2 * np.pi * frac)
 
@@ -80,7 +80,7 @@ def test_blended_and_seasonal_rates_keep_every_calendar_years_total():
     means = np.array([[1.0, 5.0], [3.0, 0.0], [2.0, 5.0], [8.0, 5.0]])  # a year of 0 between positive years
     weights = [np.stack([month_weights(np.array(FERT) / sum(FERT), y), month_weights(None, y)], axis=1)
                for y in uy]
-    daily = spread(means, uy, index, day_of_year(uy, index), np.array([True, True]), weights)
+    daily = spread(means, uy, index, run_day_of_year(uy, index), np.array([True, True]), weights)
     assert np.all(daily >= 0)
     for k, d in enumerate(days_in_years(uy)):
         np.testing.assert_allclose(daily[index == k].sum(0), means[k] * d, rtol=REL)
@@ -260,14 +260,14 @@ def test_bad_timing_tables_name_file_subbasin_and_key(extra, words):
 def test_day_of_year_of_a_run_starting_in_march():
     years = np.array([2013] * 306 + [2014] * 365)
     uy, index = np.unique(years, return_inverse=True)
-    doy = day_of_year(uy, index)
+    doy = run_day_of_year(uy, index)
     assert doy[0] == 60 and doy[305] == 365 and doy[306] == 1
 
 
 def test_fast_and_seasonal_paths_of_spread_agree():
     years, _ = calendar_days(2013, 3)
     uy, index = np.unique(years, return_inverse=True)
-    doy = day_of_year(uy, index)[59:]                       # a run starting on 1 March
+    doy = run_day_of_year(uy, index)[59:]                       # a run starting on 1 March
     index = index[59:]
     means = np.array([[2.0, 1.0], [5.0, 1.0], [3.0, 4.0]])
     blended = np.array([True, False])

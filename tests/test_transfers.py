@@ -19,7 +19,7 @@ from hydro.hydraulics import accumulate
 from hydro.series import daily_dates
 from hydro.simulation import run
 from hydro.summary import budget_closure
-from hydro.transfers import read_series, read_transfers
+from hydro.transfers import read_transfer_series, read_transfers
 
 EXAMPLE = ROOT / "configs" / "examples" / "watershed"
 PERIOD = ["run.start=2001-01-01", "run.end=2001-12-31", 'run.routing="accumulate"']
@@ -268,7 +268,7 @@ def test_series_outside_the_run_carry_nothing(tmp_path):
 
     path = tmp_path / "s.csv"
     path.write_text("date,volume_mcm\n2000-12,3.1\n2001-01,3.1\n2001-03,0\n")
-    s = read_series(path, daily_dates(date(2001, 1, 1), date(2001, 2, 1)), allow_tn=False)
+    s = read_transfer_series(path, daily_dates(date(2001, 1, 1), date(2001, 2, 1)), allow_tn=False)
     assert s.monthly and s.first == date(2000, 12, 1) and s.last == date(2001, 3, 31)
     np.testing.assert_allclose(s.flow[:31], 3.1e6 / (31 * 86400))
     assert s.flow[31] == 0 and not s.covered[31] and s.covered[:31].all()
@@ -290,13 +290,13 @@ def test_shipped_basins_read_their_transfers():
     assert tr.res_inflow.sum() * 86400 == pytest.approx(1.6e8, rel=1e-4)
     # the 2000-2017 default run (issue 13): Yunzhou's releases of 2004-2012 are the published
     # 1.5e8 m3 in all, and Baihebao's March 2003 transfer the published 40e6 m3
-    from hydro.transfers import read_series
+    from hydro.transfers import read_transfer_series
 
     folder = ROOT / "basins" / "miyun" / "transfers"
-    yunzhou = read_series(folder / "yunzhou_release_daily.csv",
+    yunzhou = read_transfer_series(folder / "yunzhou_release_daily.csv",
                           daily_dates(date(2004, 1, 1), date(2012, 12, 31)), allow_tn=False)
     assert yunzhou.volume_m3 == pytest.approx(1.5e8, rel=1e-4)
-    baihebao = read_series(folder / "baihebao_release_daily.csv",
+    baihebao = read_transfer_series(folder / "baihebao_release_daily.csv",
                            daily_dates(date(2003, 1, 1), date(2003, 12, 31)), allow_tn=False)
     assert baihebao.volume_m3 == pytest.approx(40e6, rel=1e-4)
 
@@ -388,7 +388,7 @@ def test_water_leaving_takes_no_species(copy):
     other = copy / "r2.csv"
     other.write_text("date,flow_m3_s,codmn_mg_per_l\n2001-03-01,1.0,2.0\n")
     with pytest.raises(HydroError, match="column 'codmn_mg_per_l' is only for inflows"):
-        read_series(other, daily_dates(date(2001, 1, 1), date(2001, 1, 2)), allow_tn=False)
+        read_transfer_series(other, daily_dates(date(2001, 1, 1), date(2001, 1, 2)), allow_tn=False)
 
 
 def test_shipped_transfers_carry_their_water_quality():

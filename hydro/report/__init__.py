@@ -34,7 +34,7 @@ from hydro.report.html import esc
 SUFFIXES = (".html", ".htm")
 
 
-def check_output(path: Path, overwrite: bool) -> None:
+def check_report_path(path: Path, overwrite: bool) -> None:
     """Refuse a non-HTML suffix, then apply the output policy of
     :func:`hydro.outputs.check_output` (existing file without ``overwrite``, missing or
     unwritable folder)."""
@@ -294,13 +294,13 @@ def render(results, results_path: Path, scenario=None, title: str | None = None,
              ("sections", "Sections", lambda: _sections(results, scenario, names)),
              ("sources", "Sources", lambda: _sources(results, scenario, names)),
              ("reservoirs", "Reservoirs", lambda: _reservoirs(results, scenario, names)),
-             ("classes", "Water-quality classes", lambda: classes.section(results, scenario, names)),
+             ("classes", "Water-quality classes", lambda: classes.classes_section(results, scenario, names)),
              ("budgets", "Mass budgets", lambda: _budgets(results, scenario, names))]
     if payments is not None:
         from hydro.report import payments as payments_section
 
         steps.append(("payments", "Payments",
-                      lambda: payments_section.section(payments, names, quiet=progress is None)))
+                      lambda: payments_section.payments_section(payments, names, quiet=progress is None)))
     parts = []
     with figure_context():
         for k, (key, label, build) in enumerate(steps):
@@ -374,7 +374,7 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
     from hydro.results import open_results
 
     results_path, output_path = Path(results_path), Path(output_path)
-    check_output(output_path, overwrite)
+    check_report_path(output_path, overwrite)
     from hydro.netcdf import check_hydro_results
 
     results = check_hydro_results(open_results(results_path), results_path)

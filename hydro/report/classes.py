@@ -61,7 +61,7 @@ def class_tables(rows, names: dict[str, str]) -> str:
     return "".join(out)
 
 
-def section(results, scenario, names: dict[str, str]) -> str:
+def classes_section(results, scenario, names: dict[str, str]) -> str:
     """The "Water-quality classes" section, or ``""`` when no parameter with classes is there."""
     from hydro.classes import class_table_of
     from hydro.plotting import plot_classes

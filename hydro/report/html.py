@@ -8,7 +8,7 @@ import math
 from html import escape
 
 from hydro.report.figures import Figure
-from hydro.report.tables import Table
+from hydro.report.tables import ReportTable
 
 #: Content-Security-Policy of the page: nothing may load but inline styles and data: images,
 #: so a reference to anything outside the file is blocked (and reported) by the browser.
@@ -150,7 +150,7 @@ def _cell(value, kind: str, names: dict[str, str], tag: str = "td", extra: str =
     return f"<{tag}{attr}>{body}</{tag}>"
 
 
-def table(t: Table, names: dict[str, str] | None = None, total_last: bool = False,
+def table(t: ReportTable, names: dict[str, str] | None = None, total_last: bool = False,
           group_first: bool = False) -> str:
     """``t`` as an HTML table; ``names`` gives display names of ids in label columns.
 

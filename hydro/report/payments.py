@@ -17,7 +17,7 @@ from pathlib import Path
 from hydro.errors import HydroError
 from hydro.report import figures, html
 from hydro.report.html import esc
-from hydro.report.tables import Table
+from hydro.report.tables import ReportTable
 
 
 @dataclass
@@ -69,7 +69,7 @@ def _pair(payer: str, payee: str) -> str:
     return f"{payer} → {payee}"
 
 
-def payments_table(payments) -> Table:
+def payments_table(payments) -> ReportTable:
     rows = []
     for p in payments:
         notes = []
@@ -81,25 +81,25 @@ def payments_table(payments) -> Table:
             notes.append("assumed")
         rows.append([str(p.year), p.section or "–", p.component, p.parameter or "–", _pair(p.payer, p.payee),
                      _money(p.amount_yuan) if math.isfinite(p.amount_yuan) else math.nan, ", ".join(notes)])
-    return Table("payment-lines", "Payment lines (yuan; positive: payer pays payee)",
-                 ["year", "section", "component", "parameter", "payer → payee", "amount (yuan)", "note"],
-                 rows, ["text", "text", "text", "text", "text", "int", "text"],
-                 note="Assumed: the rule rests on a number the agreement file marks as an assumption; "
-                      "undetermined: a month the rule needs is missing.")
+    return ReportTable("payment-lines", "Payment lines (yuan; positive: payer pays payee)",
+                       ["year", "section", "component", "parameter", "payer → payee", "amount (yuan)", "note"],
+                       rows, ["text", "text", "text", "text", "text", "int", "text"],
+                       note="Assumed: the rule rests on a number the agreement file marks as an assumption; "
+                            "undetermined: a month the rule needs is missing.")
 
 
-def totals_table(payments) -> Table:
+def totals_table(payments) -> ReportTable:
     from hydro.compensation.payments import totals
 
     rows = [[str(t["year"]), _pair(t["payer"], t["payee"]), _money(t["performance_yuan"]), _money(t["fixed_yuan"]),
              _money(t["net_yuan"]),
              "" if t["complete"] else "incomplete"] for t in totals(payments)]
-    return Table("payments-net", "Net per year and pair (yuan; advances and funding flows not netted)",
-                 ["year", "payer → payee", "rules", "fixed", "net", "note"], rows,
-                 ["text", "text", "int", "int", "int", "text"])
+    return ReportTable("payments-net", "Net per year and pair (yuan; advances and funding flows not netted)",
+                       ["year", "payer → payee", "rules", "fixed", "net", "note"], rows,
+                       ["text", "text", "int", "int", "int", "text"])
 
 
-def bands_table(result: dict) -> Table:
+def bands_table(result: dict) -> ReportTable:
     rows = []
     for r in result["rows"]:
         notes = []
@@ -112,23 +112,24 @@ def bands_table(result: dict) -> Table:
                      _money(r["p95_yuan"]), "–" if r["p_pays"] is None else f"{r['p_pays']:.2f}",
                      ", ".join(notes)])
     lo, hi = (round(100 * q) for q in result["band"])
-    return Table("payment-bands", f"Payment lines over {result['succeeded']} members (yuan): median, "
-                 f"{lo}–{hi} % band and probability of paying",
-                 ["year", "section", "component", "parameter", "payer → payee", "median", f"{lo} %", f"{hi} %",
-                  "P(pays)", "note"], rows,
-                 ["text", "text", "text", "text", "text", "int", "int", "int", "text", "text"],
-                 note=f"Decided within measurement error: the monitoring error alone changes whether (or which "
-                      f"way) the line pays in at least {result['flip_flag']:.0%} of the members.")
+    return ReportTable("payment-bands", f"Payment lines over {result['succeeded']} members (yuan): median, "
+                       f"{lo}–{hi} % band and probability of paying",
+                       ["year", "section", "component", "parameter", "payer → payee", "median", f"{lo} %", f"{hi} %",
+                        "P(pays)", "note"], rows,
+                       ["text", "text", "text", "text", "text", "int", "int", "int", "text", "text"],
+                       note=f"Decided within measurement error: the monitoring error alone changes whether (or which "
+                            f"way) the line pays in at least {result['flip_flag']:.0%} of the members.")
 
 
-def net_bands_table(result: dict) -> Table:
+def net_bands_table(result: dict) -> ReportTable:
     lo, hi = (round(100 * q) for q in result["band"])
     rows = [[str(n["year"]), _pair(n["payer"], n["payee"]), _money(n["median_yuan"]), _money(n["p05_yuan"]),
              _money(n["p95_yuan"])]
             for n in result["net"]]
-    return Table("payment-bands-net", f"Net per year and pair over the members (yuan): median and {lo}–{hi} % band",
-                 ["year", "payer → payee", "median", f"{lo} %", f"{hi} %"], rows,
-                 ["text", "text", "int", "int", "int"])
+    return ReportTable("payment-bands-net",
+                       f"Net per year and pair over the members (yuan): median and {lo}–{hi} % band",
+                       ["year", "payer → payee", "median", f"{lo} %", f"{hi} %"], rows,
+                       ["text", "text", "int", "int", "int"])
 
 
 def _drawn(result: dict) -> str:
@@ -156,7 +157,7 @@ def uncertainty(spec: PaymentsSpec, quiet: bool = True) -> dict:
     return payment_uncertainty(setup, spec.members, workers=spec.workers or 1, quiet=quiet)
 
 
-def section(spec: PaymentsSpec, names: dict[str, str], quiet: bool = True) -> str:
+def payments_section(spec: PaymentsSpec, names: dict[str, str], quiet: bool = True) -> str:
     """The Payments section as HTML."""
     from hydro.compensation.uncertainty import plot_payment_bands
 

@@ -1,5 +1,5 @@
 """The numbers of a report: annual section means and loads, loads by source, reservoir
-means and mass budgets, as plain :class:`Table` objects (no HTML here).
+means and mass budgets, as plain :class:`ReportTable` objects (no HTML here).
 
 Every table states its units in its caption or headers.  Variables may carry a leading
 ``scenario`` dimension (one scenario is reported) and a ``member`` dimension (averaged,
@@ -22,7 +22,7 @@ DAYS_PER_YEAR = 365.25
 
 
 @dataclass
-class Table:
+class ReportTable:
     """A table to render.
 
     Attributes
@@ -150,7 +150,7 @@ def _section_setup(results, short=None, scenario=None):
     return sections, years, ["section"] + years.headers()
 
 
-def discharge_table(results, scenario=None) -> Table | None:
+def discharge_table(results, scenario=None) -> ReportTable | None:
     """Mean discharge at every section by calendar year and over the run (m³/s)."""
     setup = _section_setup(results, scenario=scenario)
     if setup is None:
@@ -159,12 +159,12 @@ def discharge_table(results, scenario=None) -> Table | None:
     q = values(results, "section_discharge", scenario)
     q_year = years.means(q)
     q_all = _run_mean(q, years)
-    return Table("section-discharge", "Mean discharge (m³/s, time mean)", header + ["whole run"],
-                 [[s] + list(q_year[:, k]) + [q_all[k]] for k, s in enumerate(sections)],
-                 ["text"] + ["num"] * (len(years.years) + 1))
+    return ReportTable("section-discharge", "Mean discharge (m³/s, time mean)", header + ["whole run"],
+                       [[s] + list(q_year[:, k]) + [q_all[k]] for k, s in enumerate(sections)],
+                       ["text"] + ["num"] * (len(years.years) + 1))
 
 
-def section_tables(results, short: str, scenario=None) -> list[Table]:
+def section_tables(results, short: str, scenario=None) -> list[ReportTable]:
     """Annual flow-weighted concentration (mg/L) and load (t) of ``short`` at every section.
 
     Concentrations are flow-weighted (the year's load over its flow volume), so they
@@ -183,22 +183,22 @@ def section_tables(results, short: str, scenario=None) -> list[Table]:
     conc_year = _flow_weighted(load_year, q_year)
     conc_all = _flow_weighted(load_all, q_all)
     return [
-        Table(f"{short}-section-concentration", f"Flow-weighted mean {name} concentration (mg/L)",
-              header + ["whole run"],
-              [[s] + list(conc_year[:, k]) + [conc_all[k]] for k, s in enumerate(sections)],
-              ["text"] + ["num"] * (len(years.years) + 1),
-              note="Each year's load divided by its flow volume, so concentrations and loads agree."),
-        Table(f"{short}-section-load", f"{name} load through the section (t per year)",
-              header + ["mean per year"],
-              [[s] + list(load_year[:, k] / 1000.0) + [load_all[k] / 1000.0 * DAYS_PER_YEAR / ndays]
-               for k, s in enumerate(sections)],
-              ["text"] + ["num"] * (len(years.years) + 1),
-              note="A year the run covers only in part (its days in brackets) sums those days only; "
-                   "the mean per year scales the run's total to 365.25 days."),
+        ReportTable(f"{short}-section-concentration", f"Flow-weighted mean {name} concentration (mg/L)",
+                    header + ["whole run"],
+                    [[s] + list(conc_year[:, k]) + [conc_all[k]] for k, s in enumerate(sections)],
+                    ["text"] + ["num"] * (len(years.years) + 1),
+                    note="Each year's load divided by its flow volume, so concentrations and loads agree."),
+        ReportTable(f"{short}-section-load", f"{name} load through the section (t per year)",
+                    header + ["mean per year"],
+                    [[s] + list(load_year[:, k] / 1000.0) + [load_all[k] / 1000.0 * DAYS_PER_YEAR / ndays]
+                     for k, s in enumerate(sections)],
+                    ["text"] + ["num"] * (len(years.years) + 1),
+                    note="A year the run covers only in part (its days in brackets) sums those days only; "
+                         "the mean per year scales the run's total to 365.25 days."),
     ]
 
 
-def source_tables(results, short: str, scenario=None) -> list[Table]:
+def source_tables(results, short: str, scenario=None) -> list[ReportTable]:
     """Mean annual load by source at each section (t/a) and each source's share (%)."""
     name = f"{short}_source_load"
     if name not in results.data or "source" not in results.coords:
@@ -213,20 +213,20 @@ def source_tables(results, short: str, scenario=None) -> list[Table]:
     from hydro.plotting.style import pretty
 
     heads = [pretty(s) for s in sources]
-    loads = Table(f"{short}-source-load", f"{short.upper()} load by source, mean per year (t/a)",
-                  ["section"] + heads + ["total"],
-                  [[s] + list(annual[k]) + [total[k]] for k, s in enumerate(sections)],
-                  ["text"] + ["num"] * (len(sources) + 1))
+    loads = ReportTable(f"{short}-source-load", f"{short.upper()} load by source, mean per year (t/a)",
+                        ["section"] + heads + ["total"],
+                        [[s] + list(annual[k]) + [total[k]] for k, s in enumerate(sections)],
+                        ["text"] + ["num"] * (len(sources) + 1))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total[:, None] > 0, 100.0 * annual / total[:, None], np.nan)
-    shares = Table(f"{short}-source-share", f"Share of each source in the section's {short.upper()} load (%)",
-                   ["section"] + heads,
-                   [[s] + list(share[k]) for k, s in enumerate(sections)],
-                   ["text"] + ["pct"] * len(sources))
+    shares = ReportTable(f"{short}-source-share", f"Share of each source in the section's {short.upper()} load (%)",
+                         ["section"] + heads,
+                         [[s] + list(share[k]) for k, s in enumerate(sections)],
+                         ["text"] + ["pct"] * len(sources))
     return [loads, shares]
 
 
-def reservoir_tables(results, constituents, scenario=None) -> list[Table]:
+def reservoir_tables(results, constituents, scenario=None) -> list[ReportTable]:
     """One table per reservoir: annual means of storage, level, flows and concentrations."""
     reservoirs = [str(r) for r in results.coords.get("reservoir", [])]
     if not reservoirs:
@@ -256,11 +256,11 @@ def reservoir_tables(results, constituents, scenario=None) -> list[Table]:
             else:
                 per_year, whole = years.sums(series), np.nansum(years.sums(series)) * DAYS_PER_YEAR / ndays
             rows.append([label, unit] + list(per_year * scale) + [whole * scale])
-        out.append(Table(f"reservoir-{rid}", f"Reservoir {rid}: annual means and totals",
-                         ["quantity", "unit"] + years.headers() + ["whole run"], rows,
-                         ["text", "text"] + ["num"] * (len(years.years) + 1),
-                         note="Totals (evaporation, released load) in the whole-run column are means "
-                              "per year; storage is at the end of each day, level and area at its start."))
+        out.append(ReportTable(f"reservoir-{rid}", f"Reservoir {rid}: annual means and totals",
+                               ["quantity", "unit"] + years.headers() + ["whole run"], rows,
+                               ["text", "text"] + ["num"] * (len(years.years) + 1),
+                               note="Totals (evaporation, released load) in the whole-run column are means "
+                                    "per year; storage is at the end of each day, level and area at its start."))
     return out
 
 
@@ -318,7 +318,7 @@ def _budget_row(b: np.ndarray, terms: list[str], scale: float) -> list[float]:
     return cells
 
 
-def budget_tables(results, short: str, scenario=None) -> list[Table]:
+def budget_tables(results, short: str, scenario=None) -> list[ReportTable]:
     """Mass budgets of reaches and reservoirs: whole run, then by year, with closure."""
     arrays = budget_arrays(results, short, scenario)
     if not arrays:
@@ -338,12 +338,12 @@ def budget_tables(results, short: str, scenario=None) -> list[Table]:
                 year_rows.append([eid, str(y)] + _budget_row(arr[i, k], terms, scale))
     name = short.upper()
     return [
-        Table(f"{short}-budget-run", f"{name} mass budget over the whole run ({unit})",
-              ["element", "kind"] + heads, whole_rows, ["text", "text"] + ["num"] * nnum + ["sci"],
-              note="Gains: inflow, lateral and point loads, dispersive exchange. Losses: outflow, "
-                   "removal, withdrawal. Imbalance = |gains − losses − Δ storage| / largest term."),
-        Table(f"{short}-budget-year", f"{name} mass budget by element and year ({unit})",
-              ["element", "year"] + heads, year_rows, ["text", "text"] + ["num"] * nnum + ["sci"]),
+        ReportTable(f"{short}-budget-run", f"{name} mass budget over the whole run ({unit})",
+                    ["element", "kind"] + heads, whole_rows, ["text", "text"] + ["num"] * nnum + ["sci"],
+                    note="Gains: inflow, lateral and point loads, dispersive exchange. Losses: outflow, "
+                         "removal, withdrawal. Imbalance = |gains − losses − Δ storage| / largest term."),
+        ReportTable(f"{short}-budget-year", f"{name} mass budget by element and year ({unit})",
+                    ["element", "year"] + heads, year_rows, ["text", "text"] + ["num"] * nnum + ["sci"]),
     ]
 
 

@@ -15,8 +15,8 @@ basin's source parameters, and its yearly costs), :mod:`~hydro.scenarios.run`
 """
 
 from hydro.scenarios.measures import BasinInfo, Compiled, annualise, compile_scenario
-from hydro.scenarios.run import ScenarioRun, run_ensemble, run_scenarios, write_scenarios
+from hydro.scenarios.run import ScenarioRun, run_scenario_ensemble, run_scenarios, write_scenarios
 from hydro.scenarios.spec import KINDS, Measure, Scenario, ScenarioFile, Target
 
 __all__ = ["KINDS", "BasinInfo", "Compiled", "Measure", "Scenario", "ScenarioFile", "ScenarioRun",
-           "Target", "annualise", "compile_scenario", "run_ensemble", "run_scenarios", "write_scenarios"]
+           "Target", "annualise", "compile_scenario", "run_scenario_ensemble", "run_scenarios", "write_scenarios"]

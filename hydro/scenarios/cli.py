@@ -46,7 +46,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     from hydro.basin import parse_date
     from hydro.netcdf import check_writable
     from hydro.outputs import check_output
-    from hydro.scenarios.run import run_ensemble, run_scenarios, write_scenarios
+    from hydro.scenarios.run import run_scenario_ensemble, run_scenarios, write_scenarios
     from hydro.scenarios.summary import format_summary, summarise, write_summary_csv
 
     s = parse_date(start, "--start") if start else None
@@ -66,7 +66,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
         run = run_scenarios(basin, sfile, s, e, progress=progress, history=_history(),
                             scenarios=list(only) or None, executor=executor)
         if members:
-            run_ensemble(run, members, seed, progress=progress, executor=executor)
+            run_scenario_ensemble(run, members, seed, progress=progress, executor=executor)
         aborted = False
     except BatchFailed as exc:
         aborted = False
@@ -134,7 +134,7 @@ def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=
     import json
     import math
 
-    from hydro.scenarios.incentives import format_incentives, incentives, write_csv
+    from hydro.scenarios.incentives import format_incentives, incentives, write_incentives_csv
 
     if overrides:
         from hydro.compensation import Agreement
@@ -142,7 +142,7 @@ def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=
         agreement = Agreement.from_toml(agreement, overrides=list(overrides))
     rows = incentives(scenarios_path, agreement, scenario_file, skip_unavailable=skip_unavailable)
     if csv_out:
-        write_csv(rows, csv_out, overwrite=overwrite)
+        write_incentives_csv(rows, csv_out, overwrite=overwrite)
     if as_json:
         clean = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
                  for r in rows]

@@ -162,14 +162,14 @@ def _received(path: Path, names: list[str], agreement, skip_unavailable: bool):
     return received, parties
 
 
-def write_csv(rows: list[dict], out, overwrite: bool = False) -> None:
+def write_incentives_csv(rows: list[dict], out, overwrite: bool = False) -> None:
     """Write incentive rows (columns :data:`COLUMNS`) to a path (atomically, an existing
     file only with ``overwrite``; :mod:`hydro.outputs`) or text stream."""
     if isinstance(out, (str, Path)):
         from hydro.outputs import atomic_open
 
         with atomic_open(out, overwrite, option="--csv") as fh:
-            write_csv(rows, fh)
+            write_incentives_csv(rows, fh)
         return
     w = csv.writer(out)
     w.writerow(COLUMNS)

@@ -6,7 +6,7 @@ the scenario's measure costs and landscape N retention, and keeps the results.
 :func:`write_scenarios` stacks them (:func:`hydro.results.stack`): every variable
 gets a leading ``scenario`` axis, and the one results writer writes the file.
 
-With a weather ensemble (``members > 0``), :func:`run_ensemble` runs every
+With a weather ensemble (``members > 0``), :func:`run_scenario_ensemble` runs every
 scenario on the members of :func:`hydro.ensemble.member_weather`; only what the
 targets need is kept (:data:`ENSEMBLE_VARIABLES`).
 """
@@ -203,7 +203,7 @@ def _ensemble_task(args) -> dict:
     return {name: np.stack(v) for name, v in out.items()}
 
 
-def run_ensemble(run: ScenarioRun, members: int, seed: int | None, start=None, end=None,
+def run_scenario_ensemble(run: ScenarioRun, members: int, seed: int | None, start=None, end=None,
                  progress=None, *, workers: int | None = 1, scheduler: str | None = None,
                  dask_workers: int | None = None, executor=None) -> dict:
     """Run every scenario on ``members`` generated weather series; keep section and reservoir TN.

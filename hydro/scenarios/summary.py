@@ -552,9 +552,9 @@ def effects_output(scenarios_path, agreement, scenario_file=None, *, as_json: bo
     effects = quality_effects(scenarios_path, rules, skip_unavailable=skip_unavailable)
     if not as_json:
         return "\n" + format_effects(effects)
-    from hydro.scenarios.incentives import incentives, write_csv
+    from hydro.scenarios.incentives import incentives, write_incentives_csv
 
     rows = incentives(scenarios_path, rules, scenario_file, skip_unavailable=skip_unavailable)
     if csv_out:
-        write_csv(rows, csv_out, overwrite=overwrite)
+        write_incentives_csv(rows, csv_out, overwrite=overwrite)
     return json.dumps({"incentives": json_ready(rows), "effects": json_ready(effects)}, indent=1, ensure_ascii=False)

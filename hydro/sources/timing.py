@@ -46,7 +46,7 @@ leaves in it.  Surface-applied fertiliser washed off joins the
 Day of the year: the days of the run are consecutive; a year after the first
 starts on 1 January and a first year followed by another ends on 31 December.
 A run inside one calendar year is taken to start on 1 January unless
-``day_of_year`` is given.
+``run_day_of_year`` is given.
 """
 
 from __future__ import annotations
@@ -170,7 +170,7 @@ def days_in_years(years: np.ndarray) -> np.ndarray:
     return np.array([366 if calendar.isleap(int(y)) else 365 for y in years], dtype=np.int64)
 
 
-def day_of_year(years: np.ndarray, year_index: np.ndarray) -> np.ndarray:
+def run_day_of_year(years: np.ndarray, year_index: np.ndarray) -> np.ndarray:
     """Day of the year (1-based) of each day of a run of consecutive days (module docstring)."""
     lengths = days_in_years(years)
     counts = np.bincount(year_index, minlength=len(years))

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hydro.sources.registry import kinds
-from hydro.sources.timing import day_of_year, days_in_years, spread
+from hydro.sources.timing import days_in_years, run_day_of_year, spread
 
 
 def blended_rates() -> tuple[str, ...]:
@@ -157,7 +157,7 @@ def timed_rates(subs, years, year_index, rates: dict[str, np.ndarray], area: np.
     """
     if all(s.timing is None for s in subs):
         return year_index, rates
-    doy = day_of_year(years, year_index) if doy is None else np.asarray(doy, dtype=np.int64)
+    doy = run_day_of_year(years, year_index) if doy is None else np.asarray(doy, dtype=np.int64)
     blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
     applied = [_applied(s, years, float(area[i])) for i, s in enumerate(subs)]
     leach = _season_weights(subs, years, applied, (1.0, 1.0, 1.0))
@@ -190,7 +190,7 @@ def timed_point(sub, per_year: np.ndarray, years: np.ndarray, year_index: np.nda
     """
     if sub.timing is None or sub.timing.years != "blended":
         return per_year[year_index]
-    doy = day_of_year(years, year_index)
+    doy = run_day_of_year(years, year_index)
     return spread(per_year[:, None], years, year_index, doy, np.array([True]))[:, 0]
 
 
@@ -229,7 +229,7 @@ def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, sou
     """
     if all(s.timing is None for s in subs):
         return
-    doy = day_of_year(years, year_index)
+    doy = run_day_of_year(years, year_index)
     blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
     runoff = np.array([s.delivery_timing == "runoff" for s in subs])  # shared by runoff already, as TN's
     timed_kinds = [k for k in kinds() if k.delivery == "constant" and not k.own_timing]
