@@ -128,10 +128,10 @@ def _per_evaluation(problems, vectors) -> list[float]:
 
 def pool_rate(problem: Problem, workers: int, n: int, seed: int, chunked: bool) -> float:
     """Warm evaluations per second of ``n`` LHS vectors on ``workers`` processes."""
-    from hydro.calibration.executors import ProcessExecutor
+    from hydro.calibration.executors import make_evaluations
     from hydro.calibration.runner import _lhs
 
-    ex = ProcessExecutor(problem, workers)
+    ex = make_evaluations(problem, workers=workers)
     try:
         list(ex.map_unordered(_lhs(problem, 2 * workers, seed + 1)))  # every worker has run once
         if chunked:

@@ -2,8 +2,8 @@
 
 Weather ensembles (``hydro run BASIN --members N``) and scenario batches
 (``hydro scenarios``) run their members as independent tasks on the same three
-kinds of executor as calibration (:mod:`hydro.calibration.executors`), chosen by
-the same options:
+kinds of executor as calibration (:mod:`hydro.calibration.executors` runs its
+evaluations on these), chosen by the same options:
 
 ``serial`` (``--workers 1``)
     One task after the other in this process.
@@ -77,9 +77,9 @@ def _describe(exc: BaseException) -> str:
     return f"{type(exc).__name__}: {text[0] if text else ''}".rstrip(": ")
 
 
-def _call(fn: Callable, arg) -> TaskOutcome:
+def _call(fn: Callable, arg, context=None) -> TaskOutcome:
     try:
-        return TaskOutcome(fn(arg))
+        return TaskOutcome(fn(arg) if context is None else fn(context, arg))
     except KeyboardInterrupt:
         raise
     except Exception as exc:  # a failed member is reported, the batch goes on
@@ -92,35 +92,41 @@ class SerialExecutor:
     name = "serial"
     workers = 1
 
-    def run(self, fn: Callable, args: list) -> Iterator[tuple[int, TaskOutcome]]:
+    def run(self, fn: Callable, args: list, context=None) -> Iterator[tuple[int, TaskOutcome]]:
         for i, a in enumerate(args):
-            yield i, _call(fn, a)
+            yield i, _call(fn, a, context)
+
+    def share(self, obj):
+        """``obj`` as a task ``context`` (see :meth:`DaskExecutor.share`): itself here."""
+        return obj
 
     def close(self, abort: bool = False) -> None:
         pass
 
 
 class ProcessExecutor:
-    """A pool of local worker processes that die with their parent."""
+    """A pool of local worker processes that die with their parent.
+
+    ``setup``, a ``(function, args)`` pair, runs once in each worker as it starts (after
+    :func:`hydro.workers.worker_init`), e.g. to build a calibration problem there once.
+    """
 
     name = "processes"
 
-    def __init__(self, workers: int | None = None):
+    def __init__(self, workers: int | None = None, setup: tuple[Callable, tuple] | None = None):
         import multiprocessing as mp
         from concurrent.futures import ProcessPoolExecutor
-
-        from hydro.outputs import worker_init
 
         self.workers = int(workers or os.cpu_count() or 1)
         if self.workers < 1:
             raise HydroError(f"--workers must be >= 1, got {workers}")
         self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(_start_method()),
-                                        initializer=worker_init)
+                                        initializer=_start_worker, initargs=(setup,))
 
-    def run(self, fn: Callable, args: list) -> Iterator[tuple[int, TaskOutcome]]:
+    def run(self, fn: Callable, args: list, context=None) -> Iterator[tuple[int, TaskOutcome]]:
         from concurrent.futures import FIRST_COMPLETED, wait
 
-        futures = {self.pool.submit(_call, fn, a): i for i, a in enumerate(args)}
+        futures = {self.pool.submit(_call, fn, a, context): i for i, a in enumerate(args)}
         try:
             pending = set(futures)
             while pending:
@@ -132,9 +138,22 @@ class ProcessExecutor:
             for f in futures:
                 f.cancel()
 
+    def share(self, obj):
+        """``obj`` as a task ``context``: sent (pickled) with every task."""
+        return obj
+
     def close(self, abort: bool = False) -> None:
         """Shut the pool down; ``abort`` (Ctrl-C, SIGTERM) ends running tasks at once."""
         shutdown_pool(self.pool, abort)
+
+
+def _start_worker(setup: tuple[Callable, tuple] | None) -> None:
+    """Pool initializer: the signal and parent-death set-up, then the pool's ``setup``."""
+    from hydro.workers import worker_init
+
+    worker_init()
+    if setup is not None:
+        setup[0](*setup[1])
 
 
 def shutdown_pool(pool, abort: bool = False) -> None:
@@ -186,19 +205,35 @@ def connect_dask(scheduler: str | None, n_workers: int | None, dashboard_address
 
 
 class DaskExecutor:
-    """A Dask distributed client on a scheduler, or on a local cluster it starts."""
+    """A Dask distributed client on a scheduler, or on a local cluster it starts.
+
+    The processes of a local cluster end when this process dies, even by ``kill -9``
+    (:func:`hydro.workers.watch_parent`).
+    """
 
     name = "dask"
 
-    def __init__(self, scheduler: str | None = None, n_workers: int | None = None):
-        self.client, self.cluster = connect_dask(scheduler, n_workers)
+    def __init__(self, scheduler: str | None = None, n_workers: int | None = None,
+                 dashboard_address: str | None = ":0"):
+        from hydro.workers import watch_parent
+
+        self.client, self.cluster = connect_dask(scheduler, n_workers, dashboard_address)
+        if self.cluster is not None:  # nannies and workers of our own cluster end with this process
+            self.client.run(watch_parent, os.getpid(), nanny=True)
+            self.client.run(watch_parent, os.getpid())
         info = self.client.scheduler_info()
         self.workers = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1
 
-    def run(self, fn: Callable, args: list) -> Iterator[tuple[int, TaskOutcome]]:
+    def share(self, obj):
+        """``obj`` sent once to every worker (``scatter``), as a task ``context``."""
+        return self.client.scatter(obj, broadcast=True)
+
+    def run(self, fn: Callable, args: list, context=None) -> Iterator[tuple[int, TaskOutcome]]:
+        """Yield ``(index, outcome)`` of ``fn(arg)`` (``fn(context, arg)`` with a context,
+        e.g. from :meth:`share`) as the tasks finish."""
         from distributed import as_completed
 
-        futures = [self.client.submit(_call, fn, a, pure=False) for a in args]
+        futures = [self.client.submit(_call, fn, a, context, pure=False) for a in args]
         index = {f.key: i for i, f in enumerate(futures)}
         pending = {f.key: f for f in futures}
         del futures
@@ -240,24 +275,27 @@ def _outcome(get) -> TaskOutcome:
 
 
 def make_executor(*, workers: int | None = None, scheduler: str | None = None,
-                  dask_workers: int | None = None, tasks: int | None = None):
+                  dask_workers: int | None = None, tasks: int | None = None,
+                  setup: tuple[Callable, tuple] | None = None, dashboard_address: str | None = ":0",
+                  what: str = "the batch"):
     """The executor the options ask for: ``--workers 1`` (or a single task) serial,
     ``--scheduler`` / ``--dask-workers`` Dask, otherwise local processes (``workers``,
-    default one per core, never more than ``tasks``)."""
+    default one per core, never more than ``tasks``; ``setup`` run in each as it starts).
+    ``what`` names the job in the error for conflicting options."""
     chosen = [name for name, v in (("--workers", workers), ("--scheduler", scheduler),
                                    ("--dask-workers", dask_workers)) if v]
     if len(chosen) > 1:
-        raise HydroError(f"{' and '.join(chosen)}: choose one way to run the batch")
+        raise HydroError(f"{' and '.join(chosen)}: choose one way to run {what}")
     if workers is not None and workers < 1:
         raise HydroError(f"--workers must be >= 1, got {workers}")
     if scheduler or dask_workers:
-        return DaskExecutor(scheduler=scheduler, n_workers=dask_workers)
+        return DaskExecutor(scheduler=scheduler, n_workers=dask_workers, dashboard_address=dashboard_address)
     n = int(workers or os.cpu_count() or 1)
     if tasks is not None:
         n = min(n, max(int(tasks), 1))
     if n == 1:
         return SerialExecutor()
-    return ProcessExecutor(n)
+    return ProcessExecutor(n, setup)
 
 
 def run_batch(fn: Callable, args: list, executor=None, progress=None, **options) -> Iterator[tuple[int, TaskOutcome]]:

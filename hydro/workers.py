@@ -3,7 +3,8 @@
 :func:`worker_init` is the initializer every pool passes to its workers
 (:mod:`hydro.batch`, :mod:`hydro.calibration.executors`): Ctrl-C is left to the
 parent (which stops cleanly, :func:`hydro.outputs.handle_signals`), SIGTERM ends
-the worker, and a worker ends when its parent dies.
+the worker, and a worker ends when its parent dies.  :func:`watch_parent` does the
+same for the nannies and workers of a local Dask cluster, which are not our children.
 """
 
 from __future__ import annotations
@@ -39,3 +40,36 @@ def worker_init() -> None:
                 os._exit(1)
 
     threading.Thread(target=watchdog, name="hydro-parent-watchdog", daemon=True).start()
+
+
+def watch_parent(pid: int) -> None:
+    """In a process of a local Dask cluster: exit when process ``pid`` (the batch or calibration)
+    is gone.  Linux's parent-death signal covers a nanny at once; a thread polling
+    ``pid`` covers the workers (children of the nannies) and other platforms."""
+    import sys
+    import threading
+
+    if os.getppid() == pid and sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL, 0, 0, 0)  # PR_SET_PDEATHSIG
+        except Exception:
+            pass
+
+    def alive() -> bool:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            return True
+        return True
+
+    def watch():
+        while alive():
+            time.sleep(0.5)
+        os._exit(1)
+
+    if not any(t.name == "hydro-cluster-watchdog" for t in threading.enumerate()):
+        threading.Thread(target=watch, name="hydro-cluster-watchdog", daemon=True).start()

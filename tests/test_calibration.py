@@ -13,8 +13,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hydro.batch import SerialExecutor
 from hydro.calibration import CalibrationConfig, Problem, calibrate, read_params
-from hydro.calibration.executors import SerialExecutor
+from hydro.calibration.executors import Evaluations
 from hydro.calibration.observations import Alignment
 from hydro.calibration.store import EVALUATIONS, EvaluationStore
 from hydro.errors import HydroError
@@ -131,11 +132,11 @@ def test_de_recovers_known_parameters(cheap, tmp_path):
     assert x1 == r.best["params"]["x1"]  # written at full precision
 
 
-class _Interrupting(SerialExecutor):
-    """A serial executor that simulates Ctrl-C after ``after`` evaluations."""
+class _Interrupting(Evaluations):
+    """Serial evaluations that simulate Ctrl-C after ``after`` evaluations."""
 
     def __init__(self, problem, after):
-        super().__init__(problem)
+        super().__init__(SerialExecutor(), problem)
         self.after = after
         self.count = 0
 

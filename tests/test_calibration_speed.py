@@ -294,9 +294,9 @@ def test_watchdog_ends_a_process_when_the_calibration_dies(tmp_path):
     script.write_text(
         "import multiprocessing as mp, os, sys, time\n"
         f"sys.path.insert(0, {str(ROOT)!r})\n"
-        "from hydro.calibration.executors import _watch_parent\n"
+        "from hydro.workers import watch_parent\n"
         "def child(pid):\n"
-        "    _watch_parent(pid)\n"
+        "    watch_parent(pid)\n"
         "    time.sleep(60)\n"
         "if __name__ == '__main__':\n"
         "    p = mp.get_context('spawn').Process(target=child, args=(os.getpid(),))\n"

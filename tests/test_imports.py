@@ -28,12 +28,6 @@ ALLOWED_CYCLES: list[frozenset[str]] = []
 #: because a test, the documentation or a module owned elsewhere imports it under that name
 #: from both places; renaming one side is the fix.  A name not listed must be defined once.
 ALLOWED_DUPLICATES: dict[str, frozenset[str]] = {
-    # batch's executors (ensembles, scenarios) and calibration's (kept workers) are separate
-    # implementations; tests import each set from its module
-    "DaskExecutor": frozenset({"hydro.batch", "hydro.calibration.executors"}),
-    "ProcessExecutor": frozenset({"hydro.batch", "hydro.calibration.executors"}),
-    "SerialExecutor": frozenset({"hydro.batch", "hydro.calibration.executors"}),
-    "make_executor": frozenset({"hydro.batch", "hydro.calibration.executors"}),
     # lumped and distributed forcing: two formats until one runoff protocol reads one (issue 12)
     "Forcing": frozenset({"hydro.catchment_csv", "hydro.simulation"}),
     "read_forcing_csv": frozenset({"hydro.catchment_csv", "hydro.forcing_csv"}),

@@ -187,11 +187,6 @@ def _cached(problem: Problem) -> Problem:
     return cached
 
 
-def evaluate_task(problem: Problem, z) -> dict:
-    """Evaluate ``z`` with the process-wide copy of ``problem`` (what workers run)."""
-    return _cached(problem).evaluate(np.asarray(z, dtype=float))
-
-
 def evaluate_chunk(problem: Problem | str, chunk) -> list[tuple[int, dict]]:
     """Evaluate ``[(index, z), ...]`` with the process-wide copy of ``problem``.
 

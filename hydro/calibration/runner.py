@@ -54,7 +54,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.calibration.config import CalibrationConfig
-from hydro.calibration.executors import choose_executor, make_executor
+from hydro.calibration.executors import choose_executor, make_evaluations
 from hydro.calibration.models import format_assignment
 from hydro.calibration.problem import FAILED_LOSS, Problem
 from hydro.progress import Progress
@@ -471,8 +471,8 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
             kind, workers = choose_executor(problem, planned_evaluations(config), seconds)
             serial = kind == "serial"
     if own:  # an unreachable scheduler is reported before the folder is touched
-        executor = make_executor(problem, workers=workers, scheduler=scheduler,
-                                 dask_workers=dask_workers, serial=serial)
+        executor = make_evaluations(problem, workers=workers, scheduler=scheduler,
+                                    dask_workers=dask_workers, serial=serial)
     if seconds is not None and hasattr(executor, "seconds_per_evaluation"):
         executor.seconds_per_evaluation = seconds
     try:
