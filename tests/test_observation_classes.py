@@ -261,3 +261,33 @@ def test_shipped_quality_targets_evaluate_on_four_parameter_results(name):
             want = (lake if t.data["variable"].startswith("reservoir_") else river)[c]
             assert out.value == pytest.approx(want, rel=1e-12), t.data["id"]
         t.finish()
+
+
+# -- like-for-like of the shipped weekly share (basins/region/SOURCES.md R14) ----------------------
+
+def _shipped_target(name: str, target_id: str) -> dict:
+    from hydro.basin import ROOT
+    from hydro.tomlio import load_toml
+
+    targets = load_toml(ROOT / "basins" / name / "observations.toml")["targets"]
+    (target,) = [t for t in targets if t["id"] == target_id]
+    return target
+
+
+def test_bahaoqiao_weekly_share_is_judged_on_what_its_automatic_station_measured():
+    """The 2009 '38 of 52 weeks at Class V' is the automatic station's weekly record, and river
+    automatic stations then measured no TP (region R14.1): the weekly share is judged on NH3-N
+    and CODMn only, so weeks of high TP cannot fail it, while the annual class keeps TP."""
+    weekly = _shipped_target("guanting", "bahaoqiao_weeks_class_v_2009")
+    assert weekly["parameters"] == ["nh3n", "codmn"] and "automatic station" in weekly["reference"]
+    assert "tp" in _shipped_target("guanting", "bahaoqiao_class_2009")["parameters"]
+
+    dates = _dates()
+    r = Results(coords={"time": dates, "section": ["bahaoqiao"]}, constituents=dict(CONSTITUENTS))
+    r.add("section_nh3n_concentration", np.full((N_DAY, 1), 1.5))   # Class IV
+    r.add("section_codmn_concentration", np.full((N_DAY, 1), 6.0))  # Class III
+    r.add("section_tp_concentration", np.full((N_DAY, 1), 0.6))     # worse than Class V every week
+    keys = {k: v for k, v in weekly.items() if k not in ("id", "reference", "note")}
+    keys["period"] = [2015, 2015]
+    assert ev(r, **keys).value == 1.0
+    assert ev(r, **dict(keys, parameters=["nh3n", "tp", "codmn"])).value == 0.0
