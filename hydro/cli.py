@@ -131,8 +131,8 @@ def main() -> None:
 @click.option("--aggregate", type=click.Choice(["daily", "monthly", "yearly"]),
               help="Write means over months or years instead of days (default: the basin's [output], else daily).")
 @click.option("--float32/--float64", "float32", default=None,
-              help="Store concentrations, loads and flows as 32- or 64-bit floats (default 64; budgets and "
-                   "storages are always 64-bit).")
+              help="Store concentrations, loads and flows as 32- or 64-bit floats (default: 32 for the "
+                   "apportionment by source, 64 for the rest; budgets and storages are always 64-bit).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress bar).")
 def run_command(basin, start, end, output, overwrite, compress, overrides, params, members, seed, weather_seed,
                 workers, quiet, scheduler=None, dask_workers=None, variables=(), locations=(), aggregate=None,

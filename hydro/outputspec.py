@@ -26,10 +26,16 @@ Rules
     ``cell_methods = "time: mean"``).  Variables on ``year`` (budgets, costs) are
     unchanged.
 ``float32``
-    Concentrations, loads, flows and depths are stored as 32-bit floats (about 7
-    significant digits, half the size); budgets, storages (``reservoir_storage``,
-    ``groundwater_n_storage``), costs and every variable without a ``time``
-    dimension stay 64-bit, so the budgets close in the file as in memory.
+    ``true``: concentrations, loads, flows and depths are stored as 32-bit floats
+    (about 7 significant digits, half the size); budgets, storages
+    (``reservoir_storage``, ``groundwater_n_storage``), costs and every variable
+    without a ``time`` dimension stay 64-bit, so the budgets close in the file as in
+    memory.  ``false``: everything 64-bit.  Default (neither): only the daily
+    apportionment by source (variables on ``time`` with a ``source`` dimension,
+    about nine tenths of a four-parameter run's output) is 32-bit; totals stay
+    64-bit, so every total, budget and published check reads the same from the file
+    as from memory, and the sources of a total add up to it to 32-bit round-off
+    (about 1e-7 of it, far below any source share a user would report).
 ``compress``
     zlib level 0-9 of the chunked variables (default 1: most of the size gain at a
     small cost in speed, see ``docs/results.md``).
@@ -62,7 +68,7 @@ class OutputSpec:
     variables: tuple[str, ...] | None = None
     locations: tuple[str, ...] | None = None
     aggregate: str = "daily"
-    float32: bool = False
+    float32: bool | None = None
     compress: int = DEFAULT_COMPRESS
 
     def __post_init__(self):
@@ -129,8 +135,8 @@ class OutputSpec:
 
 def spec_for_run(basin=None, variables=None, locations=None, aggregate=None, float32=None,
                  compress=None) -> OutputSpec:
-    """The output of ``hydro run``: every variable, daily, 64-bit, level-1 compression
-    unless told otherwise by the basin file's ``[output]`` table (if the basin has
+    """The output of ``hydro run``: every variable, daily, 64-bit but for the daily
+    apportionment by source (32-bit), level-1 compression unless told otherwise by the basin file's ``[output]`` table (if the basin has
     one), then by the command-line options."""
     base = OutputSpec()
     table = getattr(basin, "output", None) if basin is not None else None
@@ -203,7 +209,8 @@ def out_dtype(name: str, dims: tuple[str, ...], data: np.ndarray, spec: OutputSp
     """The stored dtype of a variable under ``spec``: ``i4``, ``f4`` or ``f8``."""
     if np.issubdtype(data.dtype, np.integer) and (spec.aggregate == "daily" or "time" not in dims):
         return "i4"
-    if spec.float32 and "time" in dims and name not in KEEP_FLOAT64:
+    if "time" in dims and name not in KEEP_FLOAT64 and (
+            spec.float32 or (spec.float32 is None and "source" in dims)):
         return "f4"
     return "f8"
 

@@ -198,3 +198,23 @@ def test_info_and_report_read_an_aggregated_file(tmp_path):
     r = invoke("report", out, "-o", tmp_path / "r.html")
     assert r.exit_code == 0, r.output
     assert (tmp_path / "r.html").stat().st_size > 1000
+
+
+def test_default_precision_keeps_totals_64_bit_and_sources_32_bit(tmp_path):
+    """By default only the daily apportionment by source is 32-bit: totals and budgets read
+    from the file exactly as in memory, and the sources still add up to their total to
+    float32 rounding (5e-7 relative, module docstring) of each stored part."""
+    res = run(Basin.load("watershed"), date(2001, 1, 1), date(2001, 3, 31))
+    out = res.to_netcdf(tmp_path / "d.nc")
+    back = open_results(out)
+    import netCDF4
+
+    with netCDF4.Dataset(out) as nc:
+        assert nc["tn_source_load"].dtype == np.float32
+        assert nc["section_tn_load"].dtype == np.float64 and nc["tn_budget_reach"].dtype == np.float64
+    np.testing.assert_array_equal(back["section_tn_load"], res["section_tn_load"])
+    total = np.asarray(res["section_tn_load"])
+    parts = np.asarray(back["tn_source_load"], dtype=float).sum(axis=-1)
+    np.testing.assert_allclose(parts, total, rtol=5e-7 * 8, atol=1e-12)  # up to 8 parts rounded
+    full = open_results(res.to_netcdf(tmp_path / "f.nc", spec=OutputSpec(float32=False)))
+    np.testing.assert_array_equal(full["tn_source_load"], res["tn_source_load"])
