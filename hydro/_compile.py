@@ -5,16 +5,74 @@ that caching, fastmath and parallelism are decided here.  Mass-balance code
 never uses fastmath (reassociation would break the round-off budget closure),
 so fastmath is off for every kernel.  ``NUMBA_DISABLE_JIT=1`` turns every
 kernel into plain Python, which is how coverage of kernel code is measured.
+
+Start-up (issue 16) is also decided here, for every kernel alike; none of it
+changes what a kernel computes:
+
+* no C-callable (``cfunc``) wrapper is generated: kernels are called from Python
+  or from other kernels, never as first-class function values, and the wrapper
+  is lowered and compiled for every kernel and helper on a cold cache;
+* Numba's error-message highlighting is off (``NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING``,
+  unless already set): with colorama installed, Numba re-initialises colorama for
+  every message it formats while trying overloads, thousands of times per cold run,
+  about 3 % of compile time, for a ``no_color`` scheme that prints no colour;
+* Numba's BLAS probe is skipped (:func:`_skip_blas_probe`): importing
+  ``numba.np.arraymath``, which every process that runs a kernel does even when
+  all kernels come from the cache, imports ``scipy.linalg`` (about 0.1 s) only
+  to learn whether BLAS exists.  The kernels use no BLAS; ``np.dot`` and
+  ``np.linalg`` in a kernel still import it when they are compiled.
 """
 
 from __future__ import annotations
+
+import os
+
+os.environ.setdefault("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1")  # before Numba reads it
 
 import numba
 
 #: Options shared by every kernel: on-disk cache so a warm ``hydro run`` does not
 #: recompile; no fastmath (budgets must close to round-off); no implicit
-#: parallelism (batches are parallel across processes instead, see calibration).
-KERNEL_OPTIONS = {"cache": True, "fastmath": False, "parallel": False, "nogil": True}
+#: parallelism (batches are parallel across processes instead, see calibration);
+#: no C-callable wrapper (never used, compiled for every kernel otherwise).
+KERNEL_OPTIONS = {"cache": True, "fastmath": False, "parallel": False, "nogil": True,
+                  "no_cfunc_wrapper": True}
+
+
+def _skip_blas_probe() -> None:
+    """Import ``numba.np.arraymath`` without its import-time BLAS probe.
+
+    The probe (``_HAVE_BLAS = _check_blas()``) imports ``scipy.linalg.cython_blas``;
+    without it ``_HAVE_BLAS`` is False, which only makes ``np.correlate`` and
+    ``np.convolve`` inside a kernel use a plain loop rather than BLAS (hydro's
+    kernels use neither).  Does nothing when the module is already imported or
+    Numba's layout differs (then the probe simply runs).
+    """
+    import sys
+
+    if "numba.np.arraymath" in sys.modules:
+        return
+    try:
+        from numba.np import linalg
+    except ImportError:  # pragma: no cover - another Numba
+        return
+    real = getattr(linalg, "ensure_blas", None)
+    if real is None:  # pragma: no cover - another Numba
+        return
+
+    def _not_probed():
+        raise ImportError("BLAS probe skipped by hydro._compile")
+
+    linalg.ensure_blas = _not_probed
+    try:
+        from numba.np import arraymath
+    finally:
+        linalg.ensure_blas = real
+    if getattr(arraymath, "ensure_blas", None) is _not_probed:
+        arraymath.ensure_blas = real
+
+
+_skip_blas_probe()
 
 
 def kernel(func):
