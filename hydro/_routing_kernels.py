@@ -261,13 +261,39 @@ def reach_reference_q(q_in, lateral, out):
 
 
 @kernel
-def day_substeps(celerity, out, store, dx, max_substeps, check_state):
+def courant_substeps(celerity, dx, max_substeps):
+    """Sub-steps for a Courant number ``c dt / dx`` near 1: ``round(c * 86400 / dx)``,
+    between 1 and ``max_substeps``.
+
+    Parameters
+    ----------
+    celerity : float
+        Kinematic celerity at the reach's reference discharge, m s-1.
+    dx : float
+        Cell length, m.
+    max_substeps : int
+
+    Returns
+    -------
+    int
+    """
+    rho = celerity * SECONDS_PER_DAY / dx
+    if rho > max_substeps:
+        return max_substeps
+    n_t = int(rho + 0.5)
+    if n_t < 1:
+        n_t = 1
+    return n_t
+
+
+@kernel
+def day_substeps(celerity, out, store, dx, max_substeps):
     """Number of sub-steps for one reach and day.
 
-    The Courant number ``c dt / dx`` is brought near 1 at the reference discharge
-    (``round(c * 86400 / dx)``), and the sub-step is short enough that every
+    :func:`courant_substeps`, raised so that the sub-step is short enough that every
     cell holds at least ``dt/2`` times its outflow (``S0 >= dt/2 O0``), which keeps
-    the first step of the day non-negative.  At most ``max_substeps``.
+    the first step of the day non-negative.  At most ``max_substeps``.  (Two kernels
+    rather than one with a flag: a constant flag made Numba compile it twice.)
 
     Parameters
     ----------
@@ -278,31 +304,24 @@ def day_substeps(celerity, out, store, dx, max_substeps, check_state):
     dx : float
         Cell length, m.
     max_substeps : int
-    check_state : bool
-        Apply the storage condition (False while initialising).
 
     Returns
     -------
     int
     """
-    n = out.shape[0]
-    rho = celerity * SECONDS_PER_DAY / dx
-    if rho > max_substeps:
+    n_t = courant_substeps(celerity, dx, max_substeps)
+    if n_t == max_substeps:
         return max_substeps
-    n_t = int(rho + 0.5)
-    if n_t < 1:
-        n_t = 1
-    if check_state:
-        for i in range(n):
-            if out[i] > 0.0:
-                if store[i] <= 0.0:
-                    return max_substeps
-                need = SECONDS_PER_DAY * out[i] / (2.0 * store[i])
-                if need > max_substeps:
-                    return max_substeps
-                m = int(np.ceil(need * (1.0 - 1e-12)))
-                if m > n_t:
-                    n_t = m
+    for i in range(out.shape[0]):
+        if out[i] > 0.0:
+            if store[i] <= 0.0:
+                return max_substeps
+            need = SECONDS_PER_DAY * out[i] / (2.0 * store[i])
+            if need > max_substeps:
+                return max_substeps
+            m = int(np.ceil(need * (1.0 - 1e-12)))
+            if m > n_t:
+                n_t = m
     return n_t
 
 
@@ -343,7 +362,7 @@ def init_reach(q_in, lateral, q_init, use_init, out, store, dx, vel_coeff, vel_e
     q_ref, celerity, width = reach_geometry(reach_reference_q(q_in, lateral, out), vel_coeff,
                                             vel_exp, width_coeff, width_exp, chan_b, chan_z,
                                             chan_n, chan_s)
-    n_t = day_substeps(celerity, out, store, dx, max_substeps, False)
+    n_t = courant_substeps(celerity, dx, max_substeps)  # the storage is not set yet
     k, x = limited_parameters(q_ref, celerity, width, dx, SECONDS_PER_DAY / n_t, slope)
     for i in range(n):
         store[i] = k * out[i] if out[i] > 0.0 else 0.0
@@ -390,7 +409,7 @@ def route_reach_day(q_in, lateral, out, store, dx, vel_coeff, vel_exp, width_coe
     q_ref, celerity, width = reach_geometry(reach_reference_q(q_in, lateral, out), vel_coeff,
                                             vel_exp, width_coeff, width_exp, chan_b, chan_z,
                                             chan_n, chan_s)
-    n_t = day_substeps(celerity, out, store, dx, max_substeps, True)
+    n_t = day_substeps(celerity, out, store, dx, max_substeps)
     dt = SECONDS_PER_DAY / n_t
     k, x = limited_parameters(q_ref, celerity, width, dx, dt, slope)
     half = 0.5 * dt

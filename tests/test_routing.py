@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from scipy.special import erfc, erfcx
 
 from hydro import _routing_kernels as _rk
-from hydro._hydraulics_kernels import reservoir_day
+from hydro._hydraulics_kernels import interp_scalar, reservoir_day
 from hydro.errors import HydroError
 from hydro.hydraulics import SECONDS_PER_DAY, accumulate
 from hydro.network import Network, Reach, Reservoir
@@ -358,6 +358,18 @@ def test_reservoir_balance_closes_and_links_are_consistent():
             net.reservoirs[0].full_supply_storage_m3, curve_v, curve_a)
         assert (v, rel, spill, evaporated) == (h.res_volume[d + 1, 0], h.res_release[d, 0],
                                                h.res_spill[d, 0], h.res_evaporated[d, 0])
+
+
+def test_reservoir_curve_lookup_is_numpy_interp_bit_for_bit():
+    # the kernels' scalar lookup replaces np.interp (cheaper to compile): same values
+    rng = np.random.default_rng(5)
+    for n in (1, 2, 3, 4, 5, 9, 40):
+        xp = np.cumsum(rng.uniform(0.1, 5.0, n)) * 1e6
+        fp = rng.uniform(0.0, 1e7, n)
+        fp[n // 2:n // 2 + 2] = fp[n // 2]  # a flat stretch
+        xs = np.concatenate([xp, rng.uniform(xp[0] - 1e6, xp[-1] + 1e6, 200), [np.nan, -np.inf, np.inf]])
+        got = np.array([interp_scalar(x, xp, fp) for x in xs])
+        np.testing.assert_array_equal(got, np.interp(xs, xp, fp))
 
 
 # ----------------------------------------------------------------------------- (7) errors
