@@ -69,8 +69,7 @@ class PreviousProblem(Problem):
         if cfg.kind == "catchment":
             from hydro.catchment import run_catchment
 
-            catchment, params = model._apply(assignments)
-            r = run_catchment(catchment, model.forcing, params=params)
+            r = run_catchment(model._apply(assignments), model.forcing)
             return {o.name: (r.q_mm if o.variable == "discharge_mm" else r.q_m3s) for o in cfg.observations}
         from hydro.basin import Basin
         from hydro.simulation import run

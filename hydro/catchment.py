@@ -1,66 +1,49 @@
 """Lumped single-catchment mode: one catchment, a forcing CSV and a small TOML.
 
-This module owns the user-facing files of a single catchment (format in
-``docs/catchment-csv.md``): :func:`read_forcing_csv` (:mod:`hydro.catchment_csv`,
-re-exported here) reads and checks the daily forcing table,
-:meth:`Catchment.from_toml` the description (area, latitude, elevation bands,
-parameters, initial stores), and :func:`run_catchment` runs
-CemaNeige (when bands are given) and GR4J, with Oudin PET when the CSV has no
-``pet_mm`` column.  Calibration builds on :func:`run_catchment`.
+This module owns the catchment TOML (format in ``docs/catchment-csv.md``):
+:meth:`Catchment.from_toml` reads the description (area, latitude, elevation
+bands, parameters, initial stores), :meth:`Catchment.read_forcing` its forcing
+CSV (hydro's one forcing format, :func:`hydro.forcing_csv.read_forcing_csv`), and
+:func:`run_catchment` runs the runoff model on it as one unit: the same model, parameter
+type (:class:`~hydro.runoff_gr4j.RunoffParameters`) and snow options as every
+subbasin of a watershed (:mod:`hydro.runoff_registry`), with Oudin PET when the
+CSV has no ``pet_mm`` column.  Calibration builds on :meth:`Catchment.prepare`.
 """
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
-from hydro.catchment_csv import KNOWN_COLUMNS as KNOWN_COLUMNS
-from hydro.catchment_csv import MISSING as MISSING
-from hydro.catchment_csv import Forcing as Forcing
-from hydro.catchment_csv import read_forcing_csv as read_forcing_csv
+from hydro.daily_forcing import DailyForcing
 from hydro.errors import HydroError, suggest
-from hydro.runoff import (
-    GR4JParameters,
-    GR4JResult,
-    SnowBands,
-    SnowResult,
-    cemaneige,
-    day_of_year,
-    gr4j,
-    oudin_pet,
-)
+from hydro.forcing_csv import CATCHMENT_REQUIRED, read_forcing_csv
+from hydro.gr4j_parameters import SOLID_FRACTION_METHODS, RunoffParameters
+from hydro.pet import day_of_year, oudin_pet
+from hydro.runoff_model import RunoffModel, RunoffResult
+from hydro.runoff_registry import DEFAULT_RUNOFF_MODEL, runoff_model
+from hydro.snow import SnowBands
 from hydro.tomlio import Table, load_toml
 from hydro.units import MM_KM2_PER_DAY_TO_M3_S
 
 #: mm/d over 1 km2 to m3/s: 1 mm x 1e6 m2 / 1000 / 86400 s (defined in hydro.units).
 MM_PER_DAY_KM2_TO_M3S = MM_KM2_PER_DAY_TO_M3_S
-
-
-@dataclass(frozen=True)
-class SnowParameters:
-    """CemaNeige parameters and bands of a catchment.
-
-    Attributes
-    ----------
-    bands : SnowBands
-        Elevation bands and extrapolation of the forcing.
-    ctg : float
-        Thermal-state weighting coefficient (-), 0..1.
-    kf_mm_per_c_per_day : float
-        Degree-day melt factor (mm deg C-1 d-1).
-    snow_pack_mm : float
-        Initial snow pack of every band (mm).
-    thermal_state_c : float
-        Initial thermal state of every band (deg C, <= 0).
-    """
-
-    bands: SnowBands
-    ctg: float
-    kf_mm_per_c_per_day: float
-    snow_pack_mm: float = 0.0
-    thermal_state_c: float = 0.0
+#: Parameter paths of a catchment (calibration, ``--set``): path -> (table, field).
+CATCHMENT_PATHS = {
+    "gr4j.x1_mm": ("gr4j", "x1_mm"),
+    "gr4j.x2_mm_per_day": ("gr4j", "x2_mm_per_day"),
+    "gr4j.x3_mm": ("gr4j", "x3_mm"),
+    "gr4j.x4_days": ("gr4j", "x4_days"),
+    "initial.production_fraction": ("initial", "production_fraction"),
+    "initial.routing_fraction": ("initial", "routing_fraction"),
+    "snow.ctg": ("snow", "ctg"),
+    "snow.kf_mm_per_c_per_day": ("snow", "kf_mm_per_c_per_day"),
+}
 
 
 @dataclass(frozen=True)
@@ -75,12 +58,18 @@ class Catchment:
         Catchment area (km2).
     latitude_deg : float
         Latitude of the centroid (degrees north), for Oudin PET.
-    params : GR4JParameters
-        GR4J parameters.
-    snow : SnowParameters or None
-        CemaNeige set-up; None runs GR4J on precipitation directly.
+    runoff : RunoffParameters
+        GR4J (``[gr4j]``) and CemaNeige (``[snow]`` ``ctg``, ``kf_mm_per_c_per_day``)
+        parameters, the type a watershed's subbasins hold.
+    snow : SnowBands or None
+        Elevation bands and snow options (``solid_fraction`` ...); None runs GR4J
+        on precipitation directly.
     production_fraction, routing_fraction : float
         Initial filling of the production (S/x1) and routing (R/x3) stores (-).
+    snow_pack_mm : float
+        Initial snow pack of every band (mm).
+    thermal_state_c : float
+        Initial thermal state of every band (deg C, <= 0).
     forcing : Path or None
         The forcing CSV named in the TOML, resolved relative to the TOML.
     source : Path or None
@@ -90,15 +79,17 @@ class Catchment:
     name: str
     area_km2: float
     latitude_deg: float
-    params: GR4JParameters
-    snow: SnowParameters | None = None
+    runoff: RunoffParameters
+    snow: SnowBands | None = None
     production_fraction: float = 0.3
     routing_fraction: float = 0.5
+    snow_pack_mm: float = 0.0
+    thermal_state_c: float = 0.0
     forcing: Path | None = None
     source: Path | None = None
 
     @classmethod
-    def from_toml(cls, path: str | Path) -> "Catchment":
+    def from_toml(cls, path: str | Path) -> Catchment:
         """Read a catchment TOML (format in ``docs/catchment-csv.md``)."""
         path = Path(path)
         top = Table(load_toml(path), path)
@@ -107,7 +98,7 @@ class Catchment:
         lat = top.float("latitude_deg", minimum=-90.0, maximum=90.0)
         forcing = top.str("forcing", None)
         p = top.table("gr4j")
-        params = GR4JParameters(p.float("x1_mm", positive=True), p.float("x2_mm_per_day"),
+        gr4j = RunoffParameters(p.float("x1_mm", positive=True), p.float("x2_mm_per_day"),
                                 p.float("x3_mm", positive=True), p.float("x4_days", minimum=0.5))
         p.finish()
         init = top.table("initial", None)
@@ -116,39 +107,103 @@ class Catchment:
         g0 = init.float("snow_pack_mm", 0.0, minimum=0.0)
         etg0 = init.float("thermal_state_c", 0.0, maximum=0.0)
         init.finish()
-        snow = None
+        bands, runoff = None, gr4j
         if top.has("snow"):
-            s = top.table("snow")
-            zs = s.float("station_elevation_m")
-            z = s.floats("band_elevations_m")
-            if not z:
-                raise s.error("band_elevations_m", "expected at least one band elevation")
-            frac = s.floats("band_fractions", None, length=len(z), positive=True)
-            if frac is not None and abs(sum(frac) - 1.0) > 1e-6:
-                raise s.error("band_fractions", f"the shares sum to {sum(frac)}, expected 1")
-            method = s.str("solid_fraction", "hydrotel")
-            if method not in ("hydrotel", "usace", "auto"):
-                raise s.error("solid_fraction", f"unknown formulation '{method}'"
-                              + suggest(method, ("hydrotel", "usace", "auto"))
-                              + "; use hydrotel, usace or auto")
-            bands = SnowBands(zs, tuple(z), None if frac is None else tuple(f / sum(frac) for f in frac),
-                              s.float("precip_gradient_per_m", 0.0004),
-                              s.float("temp_lapse_c_per_m", -0.0065), method)
-            snow = SnowParameters(bands, s.float("ctg", minimum=0.0, maximum=1.0),
-                                  s.float("kf_mm_per_c_per_day", minimum=0.0), g0, etg0)
-            if snow.ctg >= 1.0:
-                raise s.error("ctg", "expected a value below 1 (1 freezes the thermal state)")
-            s.finish()
+            bands, runoff = _snow_table(top.table("snow"), gr4j)
         top.finish()
-        return cls(name, area, lat, params, snow, prod, rout,
+        return cls(name, area, lat, runoff, bands, prod, rout, g0, etg0,
                    None if forcing is None else (path.parent / forcing), path)
 
-    def read_forcing(self) -> Forcing:
-        """Read the forcing CSV named in the TOML."""
+    def with_parameters(self, values: Mapping[str, float]) -> Catchment:
+        """A copy with parameters set by path (:data:`CATCHMENT_PATHS`: ``gr4j.x1_mm`` ...).
+
+        Raises
+        ------
+        HydroError
+            For an unknown path (the nearest suggested) or a ``snow.`` path of a
+            catchment without ``[snow]``.
+        """
+        runoff: dict[str, float] = {}
+        top: dict[str, Any] = {}
+        for path, value in values.items():
+            if path not in CATCHMENT_PATHS:
+                raise HydroError(f"a catchment has no parameter '{path}'" + suggest(path, CATCHMENT_PATHS)
+                                 + f"; a catchment takes: {', '.join(CATCHMENT_PATHS)}")
+            part, name = CATCHMENT_PATHS[path]
+            if part == "snow" and self.snow is None:
+                raise HydroError(f"parameter '{path}': the catchment {self.source or self.name} has no "
+                                 "[snow] table")
+            (top if part == "initial" else runoff)[name] = float(value)
+        return dataclasses.replace(self, runoff=dataclasses.replace(self.runoff, **runoff), **top)
+
+    def read_forcing(self) -> DailyForcing:
+        """Read the forcing CSV named in the TOML (temperatures and observed flow optional)."""
         if self.forcing is None:
             raise HydroError(f"{self.source}: key 'forcing': missing; name the forcing CSV "
                              "(relative to the TOML) or pass the forcing explicitly")
-        return read_forcing_csv(self.forcing, self.area_km2)
+        return read_forcing_csv(self.forcing, required=CATCHMENT_REQUIRED, area_km2=self.area_km2)
+
+    def model(self) -> RunoffModel:
+        """The runoff model of this catchment: one unit, its snow bands."""
+        return runoff_model(DEFAULT_RUNOFF_MODEL, 1, self.snow)
+
+    def prepare(self, forcing: DailyForcing) -> tuple[RunoffModel, Any, np.ndarray]:
+        """The model, its prepared forcing (PET, bands: done once) and the PET (mm/d).
+
+        Raises
+        ------
+        HydroError
+            Naming the forcing file, for a temperature that Oudin PET or the snow
+            routine needs and the file does not give.
+        """
+        needs_temp = forcing.pet_mm is None or self.snow is not None
+        if needs_temp and not forcing.has("tmean_c"):
+            why = "Oudin PET (no 'pet_mm' column)" if forcing.pet_mm is None else "the snow routine"
+            raise HydroError(f"{forcing.path}: missing temperature column, needed by {why}; add "
+                             "'tmean_c' or 'tmin_c' and 'tmax_c'")
+        if self.snow is not None and self.snow.method() == "hydrotel" and not forcing.has("tmin_c"):
+            raise HydroError(f"{forcing.path}: the 'hydrotel' solid fraction needs columns "
+                             "'tmin_c' and 'tmax_c'; add them, or set snow.solid_fraction = 'usace'")
+        pet = forcing.pet_mm
+        if pet is None:
+            pet = oudin_pet(forcing.tmean_c, self.latitude_deg, day_of_year(forcing.dates),
+                            dates=forcing.dates)
+        pet = np.asarray(pet)
+        model = self.model()
+        return model, model.prepare(dataclasses.replace(forcing, pet_mm=pet)), pet
+
+    def run_prepared(self, model: RunoffModel, prepared: Any) -> RunoffResult:
+        """Run ``model`` on ``prepared`` forcing with this catchment's parameters and initial state."""
+        values = self.runoff.values()
+        state = model.initial_state(values, production_fraction=self.production_fraction,
+                                    routing_fraction=self.routing_fraction,
+                                    snow_pack_mm=self.snow_pack_mm, thermal_state_c=self.thermal_state_c)
+        return model.run(prepared, values, state)
+
+
+def _snow_table(s: Table, gr4j: RunoffParameters) -> tuple[SnowBands, RunoffParameters]:
+    """``[snow]``: the bands and options, and the parameters with ``ctg`` and ``kf``."""
+    zs = s.float("station_elevation_m")
+    z = s.floats("band_elevations_m")
+    if not z:
+        raise s.error("band_elevations_m", "expected at least one band elevation")
+    frac = s.floats("band_fractions", None, length=len(z), positive=True)
+    if frac is not None and abs(sum(frac) - 1.0) > 1e-6:
+        raise s.error("band_fractions", f"the shares sum to {sum(frac)}, expected 1")
+    method = s.str("solid_fraction", "hydrotel")
+    if method not in SOLID_FRACTION_METHODS:
+        raise s.error("solid_fraction", f"unknown formulation '{method}'"
+                      + suggest(method, SOLID_FRACTION_METHODS)
+                      + f"; use {', '.join(SOLID_FRACTION_METHODS)}")
+    bands = SnowBands(zs, tuple(z), None if frac is None else tuple(f / sum(frac) for f in frac),
+                      s.float("precip_gradient_per_m", 0.0004),
+                      s.float("temp_lapse_c_per_m", -0.0065), method)
+    ctg = s.float("ctg", minimum=0.0, maximum=1.0)
+    if ctg >= 1.0:
+        raise s.error("ctg", "expected a value below 1 (1 freezes the thermal state)")
+    runoff = dataclasses.replace(gr4j, ctg=ctg, kf_mm_per_c_per_day=s.float("kf_mm_per_c_per_day", minimum=0.0))
+    s.finish()
+    return bands, runoff
 
 
 @dataclass(frozen=True)
@@ -167,10 +222,8 @@ class CatchmentRun:
         Observed streamflow (mm/d), NaN where missing.
     pet_mm : ndarray
         PET used (mm/d), from the CSV or Oudin.
-    gr4j : GR4JResult
-        All GR4J outputs.
-    snow : SnowResult or None
-        CemaNeige outputs when the catchment has snow bands.
+    runoff : RunoffResult
+        Every output of the runoff model (one unit: arrays ``[1, n_day]``).
     """
 
     dates: np.ndarray
@@ -178,22 +231,19 @@ class CatchmentRun:
     q_m3s: np.ndarray
     qobs_mm: np.ndarray | None
     pet_mm: np.ndarray
-    gr4j: GR4JResult
-    snow: SnowResult | None
+    runoff: RunoffResult
 
 
-def run_catchment(catchment: Catchment, forcing: Forcing | None = None, *,
-                  params: GR4JParameters | None = None, start=None, end=None) -> CatchmentRun:
-    """Run CemaNeige (if configured) and GR4J on one catchment.
+def run_catchment(catchment: Catchment, forcing: DailyForcing | None = None, *,
+                  start=None, end=None) -> CatchmentRun:
+    """Run the runoff model (CemaNeige if configured, then GR4J) on one catchment.
 
     Parameters
     ----------
     catchment : Catchment
-        The catchment description.
-    forcing : Forcing, optional
+        The catchment description (parameters changed with :meth:`Catchment.with_parameters`).
+    forcing : DailyForcing, optional
         Forcing; read from the CSV named in the TOML when omitted.
-    params : GR4JParameters, optional
-        Parameters overriding those of the TOML (used by calibration).
     start, end : str or datetime64, optional
         First and last day to simulate (inclusive).
 
@@ -205,32 +255,11 @@ def run_catchment(catchment: Catchment, forcing: Forcing | None = None, *,
         forcing = catchment.read_forcing()
     if start is not None or end is not None:
         forcing = forcing.between(start, end)
-    needs_temp = forcing.pet_mm is None or catchment.snow is not None
-    if needs_temp and forcing.temp_c is None:
-        why = "Oudin PET (no 'pet_mm' column)" if forcing.pet_mm is None else "the snow routine"
-        raise HydroError(f"{forcing.path}: missing temperature column, needed by {why}; add "
-                         "'temp_c' or 'tmin_c' and 'tmax_c'")
-    pet = forcing.pet_mm
-    if pet is None:
-        pet = oudin_pet(forcing.temp_c, catchment.latitude_deg, day_of_year(forcing.dates),
-                        dates=forcing.dates)
-    liquid = forcing.precip_mm
-    snow = None
-    if catchment.snow is not None:
-        sp = catchment.snow
-        if sp.bands.method() == "hydrotel" and forcing.tmin_c is None:
-            raise HydroError(f"{forcing.path}: the 'hydrotel' solid fraction needs columns "
-                             "'tmin_c' and 'tmax_c'; add them, or set snow.solid_fraction = 'usace'")
-        snow = cemaneige(forcing.precip_mm, forcing.temp_c, sp.bands, sp.ctg, sp.kf_mm_per_c_per_day,
-                         tmin_c=forcing.tmin_c, tmax_c=forcing.tmax_c, snow_pack_mm=sp.snow_pack_mm,
-                         thermal_state_c=sp.thermal_state_c, dates=forcing.dates)
-        liquid = snow.liquid_water_mm
-    flow = gr4j(liquid, pet, params or catchment.params,
-                production_fraction=catchment.production_fraction,
-                routing_fraction=catchment.routing_fraction, dates=forcing.dates)
-    return CatchmentRun(forcing.dates, flow.q_mm, flow.q_mm * catchment.area_km2 * MM_PER_DAY_KM2_TO_M3S,
-                        forcing.qobs_mm, pet, flow, snow)
+    model, prepared, pet = catchment.prepare(forcing)
+    res = catchment.run_prepared(model, prepared)
+    q = res.q_mm[0]
+    return CatchmentRun(forcing.dates, q, q * catchment.area_km2 * MM_PER_DAY_KM2_TO_M3S,
+                        forcing.qobs_mm, pet, res)
 
 
-__all__ = ["Catchment", "CatchmentRun", "Forcing", "SnowParameters", "read_forcing_csv",
-           "run_catchment"]
+__all__ = ["CATCHMENT_PATHS", "Catchment", "CatchmentRun", "run_catchment"]

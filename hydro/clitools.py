@@ -186,45 +186,30 @@ def run_catchment_file(path, overrides=(), start=None, end=None, history: str = 
     overrides (those of ``best_params.toml``, then ``--set``) and return
     :class:`~hydro.results.Results`: one subbasin (runoff, precipitation, actual ET, mm/d)
     and one gauge at the outlet (simulated and observed discharge, m3/s)."""
-    import dataclasses
     from datetime import date
     from pathlib import Path
 
     import numpy as np
 
-    from hydro.calibration.models import CATCHMENT_PATHS
     from hydro.catchment import Catchment, run_catchment
-    from hydro.errors import suggest
     from hydro.results import Results
-    from hydro.runoff import GR4JParameters
 
     path = Path(path)
     c = Catchment.from_toml(path)
-    gr4j = dataclasses.asdict(c.params)
-    top: dict = {}
-    snow: dict = {}
+    values = {}
     for text in overrides:
         if "=" not in text:
             raise HydroError(f"--set {text}: expected key.path=value")
         key, value_text = (s.strip() for s in text.split("=", 1))
-        if key not in CATCHMENT_PATHS:
-            raise HydroError(f"{text}: a catchment file has no parameter '{key}'" + suggest(key, CATCHMENT_PATHS)
-                             + f"; a catchment takes: {', '.join(CATCHMENT_PATHS)}")
         try:
-            value = float(value_text)
+            values[key] = float(value_text)
         except ValueError:
             raise HydroError(f"{text}: expected a number after '='") from None
-        part, name = CATCHMENT_PATHS[key]
-        if part == "snow" and c.snow is None:
-            raise HydroError(f"{text}: {path} has no [snow] table")
-        {"gr4j": gr4j, "catchment": top, "snow": snow}[part][name] = value
-    if snow and c.snow is not None:
-        top["snow"] = dataclasses.replace(c.snow, **snow)
-    c = dataclasses.replace(c, **top)
     try:
-        params = GR4JParameters(**gr4j)
-    except (TypeError, ValueError) as exc:
-        raise HydroError(f"{path}: GR4J parameters {gr4j}: {exc}") from None
+        c = c.with_parameters(values)
+    except HydroError as exc:
+        raise HydroError(f"{path}: {exc}") from None
+    gr4j = {k: getattr(c.runoff, k) for k in ("x1_mm", "x2_mm_per_day", "x3_mm", "x4_days")}
     forcing = c.read_forcing()
     first, last = forcing.dates[0], forcing.dates[-1]
     s = np.datetime64(start or first, "D")
@@ -232,7 +217,7 @@ def run_catchment_file(path, overrides=(), start=None, end=None, history: str = 
     if s < first or e > last or s > e:
         raise HydroError(f"{forcing.path}: the forcing covers {first} to {last}; --start/--end ask for "
                          f"{s} to {e}")
-    r = run_catchment(c, forcing, params=params, start=s, end=e)
+    r = run_catchment(c, forcing, start=s, end=e)
     days = [date.fromisoformat(str(d)) for d in r.dates]
     res = Results(coords={"time": days, "subbasin": [c.name], "gauge": [c.name]},
                   attrs={"basin": c.name, "scenario": "baseline", "model": "catchment (GR4J"
@@ -243,7 +228,7 @@ def run_catchment_file(path, overrides=(), start=None, end=None, history: str = 
     sel = (forcing.dates >= s) & (forcing.dates <= e)
     res.add("subbasin_runoff", r.q_mm[:, None])
     res.add("subbasin_precipitation", forcing.precip_mm[sel][:, None])
-    res.add("subbasin_aet", r.gr4j.aet_mm[:, None])
+    res.add("subbasin_aet", r.runoff.aet_mm[0][:, None])
     res.add("gauge_discharge", r.q_m3s[:, None])
     if r.qobs_mm is not None:
         res.add("gauge_observed_discharge", (r.qobs_mm * (c.area_km2 / 86.4))[:, None])  # mm/d -> m3/s

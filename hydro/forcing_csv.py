@@ -1,22 +1,30 @@
 """hydro's daily forcing CSV: :func:`read_forcing_csv` and :func:`write_forcing_csv`.
 
-The format, its ``# key: value`` header and the ``fill_missing`` rules for days
-without an observation are described in :mod:`hydro.weather`.
+One format for every forcing: a watershed's station weather and a lumped
+catchment's forcing (``docs/catchment-csv.md``), which may leave out the
+temperatures (when it gives PET and has no snow) and add observed streamflow
+(``qobs_mm`` or ``qobs_m3s``).  The format, its ``# key: value`` header and the
+``fill_missing`` rules for days without an observation are described in
+:mod:`hydro.weather`.  The former catchment name of the mean temperature,
+``temp_c``, is still read (as ``tmean_c``) with a deprecation warning.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import warnings
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from hydro.daily_forcing import VALUE_COLUMNS as _VALUE_COLUMNS
-from hydro.daily_forcing import DailyForcing, calendar_months
+from hydro.daily_forcing import DailyForcing
 from hydro.errors import HydroError, suggest
+from hydro.forcing_fill import FILL_RULES as FILL_RULES
+from hydro.forcing_fill import fill_missing, fill_rules, station_days
+from hydro.units import MM_KM2_PER_DAY_TO_M3_S
 from hydro.weather_csv import (
-    MISSING_TOKENS,
     TEMP_RANGE_C,
     check_header,
     parse_rows,
@@ -33,14 +41,17 @@ FORCING_COLUMNS: dict[str, tuple[bool, str]] = {
     "tmax_c": (True, "daily maximum air temperature, degC"),
     "pet_mm": (False, "potential evapotranspiration, mm d-1"),
     "station": (False, "where the day's values come from: a code explained in the header (text)"),
+    "qobs_mm": (False, "observed streamflow, depth over the catchment, mm d-1 (NA: no record)"),
+    "qobs_m3s": (False, "observed streamflow, m3 s-1 (NA: no record), converted with the area"),
 }
+#: The columns a forcing must have by default (a watershed's station weather): the
+#: required ones of :data:`FORCING_COLUMNS`.  A lumped catchment needs only
+#: :data:`CATCHMENT_REQUIRED` (temperatures only where PET or snow need them).
+WEATHER_REQUIRED = tuple(k for k, (req, _) in FORCING_COLUMNS.items() if req)
+CATCHMENT_REQUIRED = ("date", "precip_mm")
+#: Former column names still read, with a deprecation warning: old -> current.
+DEPRECATED_COLUMNS = {"temp_c": "tmean_c"}
 
-#: Rules a forcing file may declare in ``# fill_missing:`` (see the module docstring).
-FILL_RULES = {
-    "precip_zero": "a missing precip_mm is 0 mm (a lower bound)",
-    "temp_range_monthly": "a missing tmin_c/tmax_c is tmean_c -/+ the calendar month's mean "
-                          "tmean-tmin/tmax-tmean over the file's complete days",
-}
 _TITLE = "hydro daily forcing"
 #: Most precipitation in one day that is plausible, mm (more is an error).
 MAX_DAILY_PRECIP_MM = 2000.0
@@ -59,73 +70,9 @@ def _parse_meta_value(path: Path, lineno: int, key: str, text: str) -> Any:
     return text
 
 
-def _fill_rules(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
-    """The rules of the header line ``fill_missing`` (empty without it); unknown ones are errors."""
-    text = meta.get("fill_missing")
-    if text is None:
-        return ()
-    rules = tuple(r.strip() for r in str(text).split(",") if r.strip())
-    for rule in rules:
-        if rule not in FILL_RULES:
-            raise HydroError(
-                f"{path}: header 'fill_missing': unknown rule '{rule}'{suggest(rule, FILL_RULES)}; "
-                f"expected one or more of {', '.join(FILL_RULES)} separated by commas"
-            )
-    return rules
-
-
-def _station_days(path: Path, header: list[str], rows: list[list[str]], numbers: list[int],
-                  dates: np.ndarray) -> str:
-    """The ``station`` column as runs of one code: ``code first..last; ...``."""
-    j = header.index("station")
-    codes = [row[j].strip() for row in rows]
-    for i, code in enumerate(codes):
-        if not code or code in MISSING_TOKENS or "," in code or ";" in code:
-            raise HydroError(
-                f"{path}: line {numbers[i]} ({dates[i]}), column 'station': expected a code naming where "
-                f"the day's values come from (explained in the header), got '{code}'"
-            )
-    runs = []
-    start = 0
-    for i in range(1, len(codes) + 1):
-        if i == len(codes) or codes[i] != codes[start]:
-            runs.append(f"{codes[start]} {dates[start]}..{dates[i - 1]}")
-            start = i
-    return "; ".join(runs)
-
-
-def _fill_missing(values: dict[str, Any], dates: np.ndarray, rules: tuple[str, ...],
-                  meta: dict[str, Any]) -> None:
-    """Apply the header's fill rules in place and record what was filled in ``meta``."""
-    filled = np.zeros(dates.size, dtype=bool)
-    if "precip_zero" in rules:
-        miss = np.isnan(values["precip_mm"])
-        values["precip_mm"] = np.where(miss, 0.0, values["precip_mm"])
-        meta["filled_precip_days"] = int(miss.sum())
-        filled |= miss
-    if "temp_range_monthly" in rules:
-        tmean, tmin, tmax = values["tmean_c"], values["tmin_c"], values["tmax_c"]
-        complete = ~(np.isnan(tmean) | np.isnan(tmin) | np.isnan(tmax))
-        months = calendar_months(dates)
-        for name, sign in (("tmin_c", -1.0), ("tmax_c", 1.0)):
-            v = values[name]
-            miss = np.isnan(v) & ~np.isnan(tmean)
-            offset = np.full(13, np.nan)
-            for m in np.unique(months[miss]):
-                sel = complete & (months == m)
-                if sel.any():
-                    offset[m] = float(np.mean(np.abs(v[sel] - tmean[sel])))
-            fill = tmean + sign * offset[months]
-            ok = miss & ~np.isnan(fill)
-            values[name] = np.where(ok, fill, v)
-            meta[f"filled_{name.split('_')[0]}_days"] = int(ok.sum())
-            filled |= ok
-    if filled.any():
-        idx = np.flatnonzero(filled)
-        meta["filled_dates"] = f"{dates[idx[0]]}..{dates[idx[-1]]}"
-
-
-def read_forcing_csv(path: str | Path, *, allow_missing: bool = False) -> DailyForcing:
+def read_forcing_csv(path: str | Path, *, allow_missing: bool = False,
+                     required: Sequence[str] = WEATHER_REQUIRED,
+                     area_km2: float | None = None) -> DailyForcing:
     """Read a hydro daily forcing CSV.
 
     Parameters
@@ -137,6 +84,14 @@ def read_forcing_csv(path: str | Path, *, allow_missing: bool = False) -> DailyF
         Default False: a model run needs every day, so a gap is an error naming its
         line and date, unless the header's ``fill_missing`` rules cover it (then the
         gap is filled and the metadata record ``filled_*``; module docstring).
+        Observed streamflow may always have gaps.
+    required : sequence of str, optional
+        Columns the file must have: default :data:`WEATHER_REQUIRED` (a
+        watershed's station); :data:`CATCHMENT_REQUIRED` for a lumped catchment,
+        whose missing temperatures are all NaN (``tmean_c`` is the mean of
+        ``tmin_c`` and ``tmax_c`` where only those are given).
+    area_km2 : float, optional
+        Catchment area (km2), to convert ``qobs_m3s`` to mm d-1.
 
     Returns
     -------
@@ -157,26 +112,17 @@ def read_forcing_csv(path: str | Path, *, allow_missing: bool = False) -> DailyF
     meta, first = _read_comments(path, lines)
     if first == len(lines):
         raise HydroError(
-            f"{path}: no header line; expected 'date,precip_mm,tmean_c,tmin_c,tmax_c' after the '#' comments"
+            f"{path}: no header line; expected '{','.join(required)}' after the '#' comments"
         )
     header, rows, numbers = parse_rows(path, lines, first)
-    required = [k for k, (req, _) in FORCING_COLUMNS.items() if req]
-    optional = [k for k, (req, _) in FORCING_COLUMNS.items() if not req]
-    for name in header:
-        if name not in FORCING_COLUMNS:
-            raise HydroError(
-                f"{path}: header (line {first + 1}): unknown column '{name}'"
-                f"{suggest(name, FORCING_COLUMNS)}; expected {', '.join(required)} and optionally "
-                f"{', '.join(optional)}"
-            )
-    check_header(path, header, required, optional)
+    header = _check_columns(path, header, first, required, area_km2)
     if not rows:
         raise HydroError(f"{path}: no data rows after the header; expected one row per day")
 
     dates = _read_dates(path, rows, numbers, header.index("date"))
-    rules = _fill_rules(path, meta)
+    rules = fill_rules(path, meta)
     if "station" in header:
-        meta["station_days"] = _station_days(path, header, rows, numbers, dates)
+        meta["station_days"] = station_days(path, header, rows, numbers, dates)
     values: dict[str, Any] = {}
     for name in _VALUE_COLUMNS:
         if name not in header:
@@ -185,7 +131,7 @@ def read_forcing_csv(path: str | Path, *, allow_missing: bool = False) -> DailyF
         values[name] = read_column(path, header, rows, numbers, name, allow_missing=True,
                                gaps=allow_missing or bool(rules))
     if not allow_missing and rules:
-        _fill_missing(values, dates, rules, meta)
+        fill_missing(values, dates, rules, meta)
     for name in _VALUE_COLUMNS:
         v = values[name]
         if not allow_missing and v is not None and np.isnan(v).any():
@@ -195,10 +141,70 @@ def read_forcing_csv(path: str | Path, *, allow_missing: bool = False) -> DailyF
                 "a value on every day: fill the gap (from a nearby station, or by interpolation)"
                 + (f"; the header's fill_missing ({', '.join(rules)}) does not cover it" if rules else "")
             )
-
+    _absent_temperatures(values, dates.size)
     _check_values(path, values, numbers, dates)
+    qobs = _observed_flow(path, header, rows, numbers, dates, area_km2)
     return DailyForcing(dates, values["precip_mm"], values["tmean_c"], values["tmin_c"], values["tmax_c"],
-                        values["pet_mm"], meta)
+                        values["pet_mm"], meta, qobs, path)
+
+
+def _check_columns(path: Path, header: list[str], first: int, required: Sequence[str],
+                   area_km2: float | None) -> list[str]:
+    """The header with deprecated names renamed; unknown, repeated or missing columns are errors."""
+    header = list(header)
+    for old, new in DEPRECATED_COLUMNS.items():
+        if old in header:
+            if new in header:
+                raise HydroError(f"{path}: header (line {first + 1}): both '{old}' (the former name) and "
+                                 f"'{new}'; keep '{new}'")
+            warnings.warn(f"{path}: column '{old}' is the former name of '{new}' (one forcing format for "
+                          f"catchments and watersheds); it is read as '{new}': rename it in the header",
+                          FutureWarning, stacklevel=3)
+            header[header.index(old)] = new
+    optional = [k for k in FORCING_COLUMNS if k not in required]
+    for name in header:
+        if name not in FORCING_COLUMNS:
+            raise HydroError(
+                f"{path}: header (line {first + 1}): unknown column '{name}'"
+                f"{suggest(name, FORCING_COLUMNS)}; expected {', '.join(required)} and optionally "
+                f"{', '.join(optional)}"
+            )
+    check_header(path, header, required, optional)
+    if ("tmin_c" in header) != ("tmax_c" in header):
+        given, missing = ("tmin_c", "tmax_c") if "tmin_c" in header else ("tmax_c", "tmin_c")
+        raise HydroError(f"{path}: column '{given}' without '{missing}'; give both, or neither")
+    if "qobs_mm" in header and "qobs_m3s" in header:
+        raise HydroError(f"{path}: both 'qobs_mm' and 'qobs_m3s'; keep one of them")
+    if "qobs_m3s" in header and area_km2 is None:
+        raise HydroError(f"{path}: column 'qobs_m3s' needs the catchment area to convert to mm/d; "
+                         "give area_km2 (in the catchment TOML) or a 'qobs_mm' column")
+    return header
+
+
+def _absent_temperatures(values: dict[str, Any], n_day: int) -> None:
+    """Temperatures a (catchment) file leaves out: the mean from the extremes, else all NaN."""
+    if values["tmean_c"] is None and values["tmin_c"] is not None:
+        values["tmean_c"] = 0.5 * (values["tmin_c"] + values["tmax_c"])
+    for name in ("tmean_c", "tmin_c", "tmax_c"):
+        if values[name] is None:
+            values[name] = np.full(n_day, np.nan)
+
+
+def _observed_flow(path: Path, header, rows, numbers, dates, area_km2) -> np.ndarray | None:
+    """``qobs_mm`` (or ``qobs_m3s`` over ``area_km2``) in mm d-1, NaN on days without a record."""
+    name = "qobs_mm" if "qobs_mm" in header else "qobs_m3s" if "qobs_m3s" in header else None
+    if name is None:
+        return None
+    q = read_column(path, header, rows, numbers, name, allow_missing=True, gaps=True)
+    with np.errstate(invalid="ignore"):
+        bad = np.flatnonzero(q < 0)
+    if bad.size:
+        i = int(bad[0])
+        raise HydroError(f"{path}: line {numbers[i]} ({dates[i]}), column '{name}': expected a discharge "
+                         f">= 0, got {q[i]:g}; fix that value")
+    if name == "qobs_m3s":
+        q = q / (float(area_km2) * MM_KM2_PER_DAY_TO_M3_S)
+    return q
 
 
 def _read_comments(path: Path, lines: list[str]) -> tuple[dict[str, Any], int]:

@@ -20,10 +20,16 @@ What is implemented
 * **CemaNeige** snow on elevation bands: :mod:`hydro.snow`; **Oudin PET**:
   :mod:`hydro.pet` (both re-exported here, with the input checks of
   :mod:`hydro.runoff_inputs` that all three share).
+
+Catchments and watersheds do not call these functions themselves: they run the
+runoff model of :mod:`hydro.runoff_registry` (:class:`hydro.runoff_gr4j.GR4JCemaNeige`,
+which wires CemaNeige and GR4J together in one place) through the protocol of
+:mod:`hydro.runoff_model`.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass, field
 
@@ -37,7 +43,7 @@ from hydro.pet import WATER_DENSITY_KG_PER_M3 as WATER_DENSITY_KG_PER_M3
 from hydro.pet import day_of_year as day_of_year
 from hydro.pet import extraterrestrial_radiation as extraterrestrial_radiation
 from hydro.pet import oudin_pet as oudin_pet
-from hydro.runoff_inputs import forcing_array, per_subbasin, shape_out
+from hydro.runoff_inputs import forcing_array, per_subbasin
 from hydro.snow import EXCEL_PRECIP_GRADIENT_PER_M as EXCEL_PRECIP_GRADIENT_PER_M
 from hydro.snow import EXCEL_TEMP_LAPSE_C_PER_M as EXCEL_TEMP_LAPSE_C_PER_M
 from hydro.snow import PRECIP_EXTRAPOLATION_CAP_M as PRECIP_EXTRAPOLATION_CAP_M
@@ -47,9 +53,6 @@ from hydro.snow import SnowResult as SnowResult
 from hydro.snow import cemaneige as cemaneige
 from hydro.snow import solid_fraction_hydrotel as solid_fraction_hydrotel
 from hydro.snow import solid_fraction_usace as solid_fraction_usace
-
-# the former private names of the input checks, which hydro.calibration.lumped imports
-_forcing, _per_subbasin = forcing_array, per_subbasin
 
 
 # --------------------------------------------------------------------------- GR4J
@@ -197,19 +200,33 @@ def gr4j(precip_mm, pet_mm, params: GR4JParameters, *, initial: GR4JState | None
     p = forcing_array("precip_mm", precip_mm, dates, nonnegative=True)
     one_d = np.ndim(precip_mm) == 1
     e = forcing_array("pet_mm", pet_mm, dates, nonnegative=True, shape=p.shape)
-    n_sub, n_day = p.shape
-    x1, x2, x3, x4 = params.arrays(n_sub)
     if initial is None:
-        initial = GR4JState.from_fractions(params, n_sub, production_fraction, routing_fraction)
+        initial = GR4JState.from_fractions(params, p.shape[0], production_fraction, routing_fraction)
+    res = run_gr4j(p, e, params, initial)
+    if not one_d:
+        return res
+    return dataclasses.replace(
+        res, q_mm=res.q_mm[0], q_direct_mm=res.q_direct_mm[0], q_routed_mm=res.q_routed_mm[0],
+        aet_mm=res.aet_mm[0], exchange_mm=res.exchange_mm[0],
+        production_store_mm=res.production_store_mm[0], routing_store_mm=res.routing_store_mm[0])
+
+
+def run_gr4j(precip: np.ndarray, pet: np.ndarray, params: GR4JParameters,
+             initial: GR4JState) -> GR4JResult:
+    """GR4J on checked forcing: contiguous float64 ``[n_subbasin, n_day]`` (:func:`gr4j` checks it).
+
+    Returns a :class:`GR4JResult` of ``[n_subbasin, n_day]`` arrays.
+    """
+    n_sub, n_day = precip.shape
+    x1, x2, x3, x4 = params.arrays(n_sub)
     prod = per_subbasin("initial.production_mm", initial.production_mm, n_sub, minimum=0.0).copy()
     rout = per_subbasin("initial.routing_mm", initial.routing_mm, n_sub, minimum=0.0).copy()
     n1, n2 = _uh_lengths(x4)
     uh1 = _uh_state("initial.uh1_mm", initial.uh1_mm, n_sub, n1)
     uh2 = _uh_state("initial.uh2_mm", initial.uh2_mm, n_sub, n2)
     start = GR4JState(prod.copy(), rout.copy(), uh1.copy(), uh2.copy())
-    out = [np.empty((n_sub, n_day)) for _ in range(7)]
-    _k.gr4j_run(p, e, x1, x2, x3, x4, prod, rout, uh1, uh2, *out)
-    q, qd, qr, ae, ex, ss, rs = (shape_out(a, one_d) for a in out)
+    q, qd, qr, ae, ex, ss, rs = (np.empty((n_sub, n_day)) for _ in range(7))
+    _k.gr4j_run(precip, pet, x1, x2, x3, x4, prod, rout, uh1, uh2, q, qd, qr, ae, ex, ss, rs)
     return GR4JResult(q, qd, qr, ae, ex, ss, rs, start, GR4JState(prod, rout, uh1, uh2))
 
 

@@ -47,7 +47,7 @@ from hydro.units import G_PER_S_PER_KG_PER_DAY
 
 
 @dataclass(frozen=True)
-class Forcing:
+class FlowDrivenInputs:
     """Flow-driven forcing on the days of a run (D days, R reaches, S reservoirs, T constituents).
 
     Attributes
@@ -84,7 +84,7 @@ class Forcing:
     init_res_conc: np.ndarray
 
 
-def read_forcing(basin: Basin, dates: list[date]) -> Forcing:
+def read_forcing(basin: Basin, dates: list[date]) -> FlowDrivenInputs:
     """Read a flow-driven basin's forcing (parsed at load, :attr:`Basin.forcing`) onto ``dates``."""
     net = basin.network
     f = basin.forcing
@@ -134,7 +134,7 @@ def read_forcing(basin: Basin, dates: list[date]) -> Forcing:
     init_conc, init_res = basin.initial.values(names, [r.id for r in net.reservoirs])  # parsed at load
 
     n_pt = len(f.point_sources)
-    return Forcing(
+    return FlowDrivenInputs(
         lateral=lateral, boundary=boundary, res_local_inflow=res_inflow,
         res_evap_mm=np.tile(evap[:, None], (1, n_res)), res_precip_mm=np.tile(precip[:, None], (1, n_res)),
         water_temp=water_temp, boundary_load=boundary_load, boundary_conc=boundary_conc,

@@ -25,6 +25,7 @@ The liquid water it gives is the input of GR4J (:func:`hydro.runoff.cemaneige_gr
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ import numpy as np
 
 from hydro import _runoff_kernels as _k
 from hydro.errors import HydroError
+from hydro.gr4j_parameters import SOLID_FRACTION_METHODS as SOLID_FRACTION_METHODS
 from hydro.runoff_inputs import forcing_array, per_subbasin, shape_out
 
 #: Precipitation gradient of the CemaNeige Excel sheet, m-1.
@@ -41,8 +43,6 @@ EXCEL_PRECIP_GRADIENT_PER_M = 0.0004
 EXCEL_TEMP_LAPSE_C_PER_M = -0.0065
 #: Elevation above which precipitation is no longer increased, m.
 PRECIP_EXTRAPOLATION_CAP_M = 4000.0
-#: Solid-fraction formulations accepted by :class:`SnowBands`.
-SOLID_FRACTION_METHODS = ("hydrotel", "usace", "auto")
 #: Below this station elevation ``"auto"`` uses hydrotel, above usace (airGR), m.
 AUTO_SOLID_FRACTION_THRESHOLD_M = 1500.0
 
@@ -212,6 +212,80 @@ class SnowResult:
     g_threshold_mm: np.ndarray
 
 
+@dataclass(frozen=True)
+class BandForcing:
+    """Forcing carried to the elevation bands of every subbasin: the parameter-free part of a run.
+
+    Attributes
+    ----------
+    owner : ndarray of int [n_band]
+        The subbasin of each band.
+    weight : ndarray [n_band]
+        Area share of each band in its subbasin (-).
+    precip, temp, solid_fraction : ndarray [n_band, n_day]
+        Band precipitation (mm/d), mean temperature (deg C) and solid fraction (-).
+    g_threshold : ndarray [n_band]
+        Snow pack of full snow cover of each band (mm).
+    n_sub, n_day : int
+        Number of subbasins and days.
+    """
+
+    owner: np.ndarray
+    weight: np.ndarray
+    precip: np.ndarray
+    temp: np.ndarray
+    solid_fraction: np.ndarray
+    g_threshold: np.ndarray
+    n_sub: int
+    n_day: int
+
+
+def band_forcing(precip_mm, temp_c, bands: SnowBands | Sequence[SnowBands], *, tmin_c=None,
+                 tmax_c=None, mean_annual_solid_precip_mm=None, dates=None) -> BandForcing:
+    """Check the forcing and carry it to the bands (arguments as :func:`cemaneige`)."""
+    p = forcing_array("precip_mm", precip_mm, dates, nonnegative=True)
+    t = forcing_array("temp_c", temp_c, dates, shape=p.shape)
+    n_sub, n_day = p.shape
+    band_list = [bands] * n_sub if isinstance(bands, SnowBands) else list(bands)
+    if len(band_list) != n_sub or not all(isinstance(b, SnowBands) for b in band_list):
+        raise HydroError(f"argument 'bands': expected one SnowBands or {n_sub} (one per subbasin)")
+    methods = {b.method() for b in band_list}
+    tmin = tmax = None
+    if "hydrotel" in methods:
+        if tmin_c is None or tmax_c is None:
+            raise HydroError("arguments 'tmin_c' and 'tmax_c' are required by the 'hydrotel' solid "
+                             "fraction; give them, or use solid_fraction = 'usace'")
+        tmin = forcing_array("tmin_c", tmin_c, dates, shape=p.shape)
+        tmax = forcing_array("tmax_c", tmax_c, dates, shape=p.shape)
+    owner, weight, pb, tb, sf = _band_inputs(band_list, p, t, tmin, tmax)
+    if mean_annual_solid_precip_mm is None:
+        g_thr = 0.9 * 365.25 * (pb * sf).mean(axis=1)
+    else:
+        g_thr = 0.9 * per_subbasin("mean_annual_solid_precip_mm", mean_annual_solid_precip_mm,
+                                    owner.size, minimum=0.0, unit="band")
+    return BandForcing(owner, weight, pb, tb, sf, np.ascontiguousarray(g_thr), n_sub, n_day)
+
+
+def run_bands(f: BandForcing, ctg, kf_mm_per_c_per_day, *, snow_pack_mm=0.0,
+              thermal_state_c=0.0) -> SnowResult:
+    """CemaNeige on prepared band forcing; result arrays ``[n_subbasin, n_day]``.
+
+    ``ctg``, ``kf_mm_per_c_per_day``, ``snow_pack_mm`` and ``thermal_state_c`` are
+    those of :func:`cemaneige`.
+    """
+    n_sub, n_band = f.n_sub, f.owner.size
+    ctg_s = per_subbasin("ctg", ctg, n_sub, minimum=0.0, maximum=1.0, max_strict=True)
+    kf_s = per_subbasin("kf_mm_per_c_per_day", kf_mm_per_c_per_day, n_sub, minimum=0.0)
+    g0 = per_subbasin("snow_pack_mm", snow_pack_mm, n_band, minimum=0.0, unit="band").copy()
+    etg = per_subbasin("thermal_state_c", thermal_state_c, n_band, maximum=0.0, unit="band").copy()
+    initial = g0.copy()
+    out = [np.zeros((n_sub, f.n_day)) for _ in range(5)]
+    _k.cemaneige_run(f.precip, f.temp, f.solid_fraction, ctg_s[f.owner], kf_s[f.owner], f.g_threshold,
+                     f.owner, f.weight, g0, etg, *out)
+    liquid, melt, snow, swe, precip_sub = out
+    return SnowResult(liquid, melt, precip_sub, snow, swe, initial, g0, etg, f.g_threshold)
+
+
 def cemaneige(precip_mm, temp_c, bands: SnowBands | Sequence[SnowBands], ctg, kf_mm_per_c_per_day,
               *, tmin_c=None, tmax_c=None, snow_pack_mm=0.0, thermal_state_c=0.0,
               mean_annual_solid_precip_mm=None, dates=None) -> SnowResult:
@@ -245,38 +319,12 @@ def cemaneige(precip_mm, temp_c, bands: SnowBands | Sequence[SnowBands], ctg, kf
     -------
     SnowResult
     """
-    p = forcing_array("precip_mm", precip_mm, dates, nonnegative=True)
     one_d = np.ndim(precip_mm) == 1
-    t = forcing_array("temp_c", temp_c, dates, shape=p.shape)
-    n_sub, n_day = p.shape
-    band_list = [bands] * n_sub if isinstance(bands, SnowBands) else list(bands)
-    if len(band_list) != n_sub or not all(isinstance(b, SnowBands) for b in band_list):
-        raise HydroError(f"argument 'bands': expected one SnowBands or {n_sub} (one per subbasin)")
-    methods = {b.method() for b in band_list}
-    tmin = tmax = None
-    if "hydrotel" in methods:
-        if tmin_c is None or tmax_c is None:
-            raise HydroError("arguments 'tmin_c' and 'tmax_c' are required by the 'hydrotel' solid "
-                             "fraction; give them, or use solid_fraction = 'usace'")
-        tmin = forcing_array("tmin_c", tmin_c, dates, shape=p.shape)
-        tmax = forcing_array("tmax_c", tmax_c, dates, shape=p.shape)
-    ctg_s = per_subbasin("ctg", ctg, n_sub, minimum=0.0, maximum=1.0, max_strict=True)
-    kf_s = per_subbasin("kf_mm_per_c_per_day", kf_mm_per_c_per_day, n_sub, minimum=0.0)
-
-    owner, weight, pb, tb, sf = _band_inputs(band_list, p, t, tmin, tmax)
-    n_band = owner.size
-    if mean_annual_solid_precip_mm is None:
-        g_thr = 0.9 * 365.25 * (pb * sf).mean(axis=1)
-    else:
-        g_thr = 0.9 * per_subbasin("mean_annual_solid_precip_mm", mean_annual_solid_precip_mm,
-                                    n_band, minimum=0.0, unit="band")
-    g_thr = np.ascontiguousarray(g_thr)
-    g0 = per_subbasin("snow_pack_mm", snow_pack_mm, n_band, minimum=0.0, unit="band").copy()
-    etg = per_subbasin("thermal_state_c", thermal_state_c, n_band, maximum=0.0, unit="band").copy()
-    initial = g0.copy()
-    out = [np.zeros((n_sub, n_day)) for _ in range(5)]
-    _k.cemaneige_run(pb, tb, sf, ctg_s[owner], kf_s[owner], g_thr, owner, weight, g0, etg, *out)
-    liquid, melt, snow, swe, precip_sub = out
-    return SnowResult(shape_out(liquid, one_d), shape_out(melt, one_d),
-                      shape_out(precip_sub, one_d), shape_out(snow, one_d),
-                      shape_out(swe, one_d), initial, g0, etg, g_thr)
+    f = band_forcing(precip_mm, temp_c, bands, tmin_c=tmin_c, tmax_c=tmax_c,
+                     mean_annual_solid_precip_mm=mean_annual_solid_precip_mm, dates=dates)
+    res = run_bands(f, ctg, kf_mm_per_c_per_day, snow_pack_mm=snow_pack_mm,
+                    thermal_state_c=thermal_state_c)
+    return dataclasses.replace(
+        res, liquid_water_mm=shape_out(res.liquid_water_mm, one_d), melt_mm=shape_out(res.melt_mm, one_d),
+        precip_mm=shape_out(res.precip_mm, one_d), solid_precip_mm=shape_out(res.solid_precip_mm, one_d),
+        snow_pack_mm=shape_out(res.snow_pack_mm, one_d))

@@ -206,10 +206,10 @@ def describe_catchment(path: Path) -> str:
     from hydro.catchment import Catchment
 
     c = Catchment.from_toml(path)
-    p = c.params
+    p = c.runoff
     lines = [f"catchment {c.name} ({path})",
              f"  area: {c.area_km2:,.1f} km2, latitude {c.latitude_deg:g} deg",
-             "  model: GR4J" + (f" + CemaNeige snow ({len(c.snow.bands.band_elevations_m)} elevation bands)"
+             "  model: GR4J" + (f" + CemaNeige snow ({len(c.snow.band_elevations_m)} elevation bands)"
                                   if c.snow else ""),
              f"  GR4J: x1 {p.x1_mm:g} mm, x2 {p.x2_mm_per_day:g} mm/d, x3 {p.x3_mm:g} mm, x4 {p.x4_days:g} d",
              f"  initial stores: production {c.production_fraction:g} x1, routing {c.routing_fraction:g} x3"]

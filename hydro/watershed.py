@@ -47,9 +47,10 @@ from datetime import date
 import numpy as np
 
 from hydro.basin import Basin
-from hydro.catchment import MM_PER_DAY_KM2_TO_M3S as MM_KM2_PER_DAY_TO_M3_S
 from hydro.errors import HydroError, suggest
 from hydro.results import Results
+from hydro.runoff_model import RunoffResult
+from hydro.units import MM_KM2_PER_DAY_TO_M3_S
 from hydro.watershed_tables import (
     WATERSHED_PARTS,
     RunoffParameters,
@@ -128,76 +129,32 @@ def subbasin_weather(ws: Watershed, dates: list[date], forcing=None) -> Subbasin
         synthetic=bool(forcing.metadata.get("synthetic", False)), metadata=dict(forcing.metadata))
 
 
-@dataclass(frozen=True)
-class Runoff:
-    """Runoff of every subbasin, arrays ``[n_subbasin, n_day]`` in mm/d (stores in mm).
+#: What :func:`subbasin_runoff` returns: the runoff model's result, one row per subbasin.
+Runoff = RunoffResult
 
-    Attributes
-    ----------
-    q_mm, q_direct_mm, q_routed_mm, aet_mm, exchange_mm : ndarray
-        Total, quick (UH2) and slow (routing store) flow, actual ET, exchange.
-    precip_mm : ndarray
-        Precipitation over the subbasin (after band extrapolation with snow).
-    liquid_mm : ndarray
-        Rain plus melt entering GR4J.
-    storage_start_mm, storage_end_mm : ndarray [n_subbasin]
-        Water held in snow and GR4J stores before the first and after the last day.
+
+def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date]) -> RunoffResult:
+    """The runoff model (:mod:`hydro.runoff_registry`) on every subbasin at once, one unit each.
+
+    Snow (``[runoff] snow``) gives each subbasin its elevation bands, with the
+    ``solid_fraction`` of ``[runoff]``; the parameters are each subbasin's
+    :class:`~hydro.gr4j_parameters.RunoffParameters`, as a lumped catchment's.
     """
-
-    q_mm: np.ndarray
-    q_direct_mm: np.ndarray
-    q_routed_mm: np.ndarray
-    aet_mm: np.ndarray
-    exchange_mm: np.ndarray
-    precip_mm: np.ndarray
-    liquid_mm: np.ndarray
-    storage_start_mm: np.ndarray
-    storage_end_mm: np.ndarray
-
-    def water_balance_error(self) -> float:
-        """Largest relative imbalance of P - AET + exchange - Q - dS over the run per subbasin."""
-        gain = self.precip_mm.sum(axis=1) + self.exchange_mm.sum(axis=1)
-        loss = self.aet_mm.sum(axis=1) + self.q_mm.sum(axis=1)
-        err = gain - loss - (self.storage_end_mm - self.storage_start_mm)
-        return float(np.max(np.abs(err) / np.maximum(gain, 1e-300)))
-
-
-def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date]) -> Runoff:
-    """CemaNeige (when ``snow``) and GR4J for every subbasin at once."""
-    from hydro.runoff import GR4JParameters, GR4JState, SnowBands, cemaneige, gr4j
+    from hydro.daily_forcing import DailyForcing
+    from hydro.gr4j_parameters import stack_parameters
+    from hydro.runoff_registry import DEFAULT_RUNOFF_MODEL, runoff_model
+    from hydro.snow import SnowBands
 
     subs = ws.subbasins
-    params = GR4JParameters(
-        x1_mm=np.array([s.runoff.x1_mm for s in subs]),
-        x2_mm_per_day=np.array([s.runoff.x2_mm_per_day for s in subs]),
-        x3_mm=np.array([s.runoff.x3_mm for s in subs]),
-        x4_days=np.array([s.runoff.x4_days for s in subs]))
-    initial = GR4JState.from_fractions(params, len(subs), ws.initial_production_fraction,
-                                       ws.initial_routing_fraction)
-    days = np.array(dates, dtype="datetime64[D]")
-    if ws.snow:
-        bands = [SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m)
-                 for s in subs]
-        snow = cemaneige(weather.precip_mm, weather.tmean_c, bands,
-                         np.array([s.runoff.ctg for s in subs]),
-                         np.array([s.runoff.kf_mm_per_c_per_day for s in subs]),
-                         tmin_c=weather.tmin_c, tmax_c=weather.tmax_c, dates=days)
-        liquid = snow.liquid_water_mm
-        # band packs are area means over equal bands; extrapolated precipitation is the input
-        n_b = [len(s.band_elevations_m) for s in subs]
-        edges = np.concatenate([[0], np.cumsum(n_b)])
-        snow_start = np.array([snow.initial_snow_pack_mm[a:b].mean() for a, b in zip(edges[:-1], edges[1:])])
-        snow_end = np.array([snow.final_snow_pack_mm[a:b].mean() for a, b in zip(edges[:-1], edges[1:])])
-        precip_in = snow.precip_mm
-    else:
-        liquid = weather.precip_mm
-        snow_start = snow_end = np.zeros(len(subs))
-        precip_in = weather.precip_mm
-    res = gr4j(liquid, weather.pet_mm, params, initial=initial, dates=days)
-    return Runoff(q_mm=res.q_mm, q_direct_mm=res.q_direct_mm, q_routed_mm=res.q_routed_mm,
-                  aet_mm=res.aet_mm, exchange_mm=res.exchange_mm, precip_mm=precip_in, liquid_mm=liquid,
-                  storage_start_mm=snow_start + res.initial.total_mm(),
-                  storage_end_mm=snow_end + res.final.total_mm())
+    bands = ([SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
+                        solid_fraction=ws.solid_fraction) for s in subs] if ws.snow else None)
+    model = runoff_model(DEFAULT_RUNOFF_MODEL, len(subs), bands)
+    params = stack_parameters([s.runoff for s in subs])
+    state = model.initial_state(params, production_fraction=ws.initial_production_fraction,
+                                routing_fraction=ws.initial_routing_fraction)
+    forcing = DailyForcing(np.array(dates, dtype="datetime64[D]"), weather.precip_mm, weather.tmean_c,
+                           weather.tmin_c, weather.tmax_c, weather.pet_mm)
+    return model.run(forcing, params, state)
 
 
 def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarray, evap: np.ndarray,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 
 from hydro.basin_tables import csv_header
 from hydro.errors import HydroError, suggest
+from hydro.gr4j_parameters import SOLID_FRACTION_METHODS, RunoffParameters
 from hydro.tomlio import Table
 
 if TYPE_CHECKING:
@@ -25,41 +26,6 @@ if TYPE_CHECKING:
 #: What a watershed's sources can deliver: TN, its species, and the regional
 #: table's other species and their totals (hydro.sources.quality).
 WATERSHED_PARTS = ("tn", "orgn", "nh3n", "no3n", "tp", "dp", "pp", "codmn")
-
-
-@dataclass(frozen=True)
-class RunoffParameters:
-    """GR4J and CemaNeige parameters of one subbasin.
-
-    Attributes
-    ----------
-    x1_mm, x2_mm_per_day, x3_mm, x4_days : float
-        GR4J production capacity (mm), exchange (mm/d), routing capacity (mm),
-        unit-hydrograph time base (d).
-    ctg : float
-        CemaNeige thermal-state coefficient (-).
-    kf_mm_per_c_per_day : float
-        CemaNeige degree-day factor (mm deg C-1 d-1).
-    """
-
-    x1_mm: float = 350.0
-    x2_mm_per_day: float = 0.0
-    x3_mm: float = 90.0
-    x4_days: float = 1.7
-    ctg: float = 0.25
-    kf_mm_per_c_per_day: float = 3.74
-
-    @classmethod
-    def from_table(cls, t: Table, default: RunoffParameters) -> RunoffParameters:
-        """Read a runoff table, taking absent keys from ``default``."""
-        return cls(
-            x1_mm=t.float("x1_mm", default.x1_mm, positive=True),
-            x2_mm_per_day=t.float("x2_mm_per_day", default.x2_mm_per_day),
-            x3_mm=t.float("x3_mm", default.x3_mm, positive=True),
-            x4_days=t.float("x4_days", default.x4_days, minimum=0.5),
-            ctg=t.float("ctg", default.ctg, minimum=0.0, maximum=0.999),
-            kf_mm_per_c_per_day=t.float("kf_mm_per_c_per_day", default.kf_mm_per_c_per_day, minimum=0.0),
-        )
 
 
 @dataclass(frozen=True)
@@ -125,7 +91,11 @@ class WeatherSettings:
 
 @dataclass(frozen=True)
 class Watershed:
-    """The subbasins, weather, runoff settings and sources of a watershed basin."""
+    """The subbasins, weather, runoff settings and sources of a watershed basin.
+
+    ``snow`` runs CemaNeige on each subbasin's bands before GR4J, with the
+    ``solid_fraction`` formulation of :class:`hydro.snow.SnowBands` (as a lumped catchment's).
+    """
 
     subbasins: tuple[Subbasin, ...]
     weather: WeatherSettings
@@ -133,6 +103,7 @@ class Watershed:
     initial_production_fraction: float
     initial_routing_fraction: float
     sources: SourceParameters
+    solid_fraction: str = "hydrotel"
 
     @classmethod
     def from_basin(cls, basin) -> Watershed:
@@ -227,6 +198,11 @@ def parse_watershed(path: Path, network, tables: list[Table], weather_table: Tab
     weather = weather_settings(weather_table, path.parent)
     defaults = RunoffParameters.from_table(runoff, RunoffParameters())
     snow = runoff.bool("snow", True)
+    solid_fraction = runoff.str("solid_fraction", "hydrotel")
+    if solid_fraction not in SOLID_FRACTION_METHODS:
+        raise runoff.error("solid_fraction", f"unknown formulation '{solid_fraction}'"
+                           + suggest(solid_fraction, SOLID_FRACTION_METHODS)
+                           + f"; use {', '.join(SOLID_FRACTION_METHODS)}")
     prod = runoff.float("initial_production_fraction", 0.3, minimum=0.0, maximum=1.0)
     rout = runoff.float("initial_routing_fraction", 0.5, minimum=0.0, maximum=1.0)
     runoff.finish()
@@ -246,4 +222,4 @@ def parse_watershed(path: Path, network, tables: list[Table], weather_table: Tab
         if network.layout.headwater[i] and reach.id not in fed:
             raise HydroError(f"{path}: headwater reach '{reach.id}' receives no subbasin, so it would "
                              f"carry no water; add a subbasin with reach = \"{reach.id}\"")
-    return Watershed(tuple(subs), weather, snow, prod, rout, sources)
+    return Watershed(tuple(subs), weather, snow, prod, rout, sources, solid_fraction)

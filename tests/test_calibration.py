@@ -27,14 +27,15 @@ TRUE = {"x1": 320.0, "x3": 70.0, "x4": 1.4}
 
 def _catchment(folder: Path) -> Path:
     """A catchment whose qobs_mm is GR4J's own output for TRUE (x2 = 0)."""
-    from hydro.catchment import Catchment, read_forcing_csv, run_catchment
-    from hydro.runoff import GR4JParameters
+    from hydro.catchment import Catchment, run_catchment
+    from hydro.forcing_csv import CATCHMENT_REQUIRED, read_forcing_csv
 
-    forcing = read_forcing_csv(LEGUER / "forcing.csv")
+    forcing = read_forcing_csv(LEGUER / "forcing.csv", required=CATCHMENT_REQUIRED)
     toml = (LEGUER / "catchment.toml").read_text()
     (folder / "catchment.toml").write_text(toml)
-    c = Catchment.from_toml(folder / "catchment.toml")
-    q = run_catchment(c, forcing, params=GR4JParameters(TRUE["x1"], 0.0, TRUE["x3"], TRUE["x4"])).q_mm
+    c = Catchment.from_toml(folder / "catchment.toml").with_parameters(
+        {"gr4j.x1_mm": TRUE["x1"], "gr4j.x2_mm_per_day": 0.0, "gr4j.x3_mm": TRUE["x3"], "gr4j.x4_days": TRUE["x4"]})
+    q = run_catchment(c, forcing).q_mm
     lines = ["date,precip_mm,pet_mm,qobs_mm"]
     lines += [f"{d},{float(p)!r},{float(e)!r},{float(v)!r}" for d, p, e, v in zip(forcing.dates, forcing.precip_mm,
                                                             forcing.pet_mm, q)]

@@ -46,42 +46,43 @@ def lumped(tmp_path_factory) -> Path:
 
 @pytest.mark.parametrize("solid_fraction", ["hydrotel", "usace", None, "given PET"])
 def test_prepared_catchment_equals_run_catchment(lumped, solid_fraction):
+    """The forcing prepared once serves run after run: nothing of one run leaks into the next."""
     from hydro.calibration.lumped import PreparedCatchment
     from hydro.catchment import Catchment, run_catchment
-    from hydro.runoff import GR4JParameters
 
     c = Catchment.from_toml(lumped.parent / "catchment.toml")
     forcing = c.read_forcing().between("1980-06-01", None)
     if solid_fraction in (None, "given PET"):
         c = dataclasses.replace(c, snow=None)
         if solid_fraction == "given PET":  # the hymod / leguer kind: PET column, no temperature
+            nan = np.full(forcing.dates.size, np.nan)
             forcing = dataclasses.replace(forcing, pet_mm=np.linspace(0.5, 3.0, forcing.dates.size),
-                                          temp_c=None, tmin_c=None, tmax_c=None)
-    elif solid_fraction != c.snow.bands.solid_fraction:
-        c = dataclasses.replace(c, snow=dataclasses.replace(
-            c.snow, bands=dataclasses.replace(c.snow.bands, solid_fraction=solid_fraction)))
+                                          tmean_c=nan, tmin_c=nan, tmax_c=nan)
+    elif solid_fraction != c.snow.solid_fraction:
+        c = dataclasses.replace(c, snow=dataclasses.replace(c.snow, solid_fraction=solid_fraction))
     prepared = PreparedCatchment(c, forcing)
     for x, ctg, kf, frac in (((300.0, 0.5, 60.0, 1.2), 0.2, 2.0, 0.3), ((900.0, -2.0, 200.0, 3.7), 0.8, 6.5, 0.7)):
-        variant = dataclasses.replace(c, production_fraction=frac)
+        values = {"gr4j.x1_mm": x[0], "gr4j.x2_mm_per_day": x[1], "gr4j.x3_mm": x[2], "gr4j.x4_days": x[3],
+                  "initial.production_fraction": frac}
         if c.snow is not None:
-            variant = dataclasses.replace(variant, snow=dataclasses.replace(c.snow, ctg=ctg, kf_mm_per_c_per_day=kf))
-        params = GR4JParameters(*x)
-        expected = run_catchment(variant, forcing, params=params).q_mm
-        np.testing.assert_array_equal(prepared.q_mm(variant, params), expected)
+            values.update({"snow.ctg": ctg, "snow.kf_mm_per_c_per_day": kf})
+        variant = c.with_parameters(values)
+        expected = run_catchment(variant, forcing).q_mm
+        np.testing.assert_array_equal(prepared.q_mm(variant), expected)
+        assert not np.array_equal(expected, run_catchment(c, forcing).q_mm)  # the values took effect
 
 
 def test_prepared_catchment_rejects_what_run_catchment_rejects(lumped):
     from hydro.calibration.lumped import PreparedCatchment
     from hydro.catchment import Catchment
     from hydro.errors import HydroError
-    from hydro.runoff import GR4JParameters
 
     c = Catchment.from_toml(lumped.parent / "catchment.toml")
     prepared = PreparedCatchment(c, c.read_forcing())
     with pytest.raises(HydroError, match="x4_days"):
-        prepared.q_mm(c, GR4JParameters(300.0, 0.0, 60.0, 0.2))
+        prepared.q_mm(c.with_parameters({"gr4j.x4_days": 0.2}))
     with pytest.raises(HydroError, match="ctg"):
-        prepared.q_mm(dataclasses.replace(c, snow=dataclasses.replace(c.snow, ctg=1.0)))
+        prepared.q_mm(c.with_parameters({"snow.ctg": 1.0}))
 
 
 def _observed(aggregate: str):

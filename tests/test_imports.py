@@ -28,9 +28,6 @@ ALLOWED_CYCLES: list[frozenset[str]] = []
 #: because a test, the documentation or a module owned elsewhere imports it under that name
 #: from both places; renaming one side is the fix.  A name not listed must be defined once.
 ALLOWED_DUPLICATES: dict[str, frozenset[str]] = {
-    # lumped and distributed forcing: two formats until one runoff protocol reads one (issue 12)
-    "Forcing": frozenset({"hydro.catchment_csv", "hydro.simulation"}),
-    "read_forcing_csv": frozenset({"hydro.catchment_csv", "hydro.forcing_csv"}),
     # a model parameter (path, value, bounds) and a calibration parameter (with its transform)
     "Parameter": frozenset({"hydro.calibration.config", "hydro.model"}),
     # entry points: `hydro` and `python -m hydro.flownorm` (tests call flownorm.main)

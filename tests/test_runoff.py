@@ -13,8 +13,9 @@ import math
 import numpy as np
 import pytest
 
-from hydro.catchment import Catchment, read_forcing_csv, run_catchment
+from hydro.catchment import Catchment, run_catchment
 from hydro.errors import HydroError
+from hydro.forcing_csv import CATCHMENT_REQUIRED, read_forcing_csv
 from hydro.runoff import (
     GR4JParameters,
     GR4JState,
@@ -144,7 +145,7 @@ def snow_sheet():
 
 
 def test_gr4j_reproduces_excel_sheet_every_day(leguer):
-    q = ref.run_leguer(leguer).q_mm
+    q = ref.run_leguer(leguer).q_mm[0]
     diff = np.abs(q - leguer.qsim_mm)
     worst = int(np.argmax(diff))
     # the sheet prints 10 decimals; 1e-6 mm/d is the contract (see validation/reference.py)
@@ -162,7 +163,7 @@ def test_gr4j_sheet_tolerance_detects_a_small_parameter_change(leguer):
 
 
 def test_leguer_1992_scores_match_the_sheet(leguer):
-    q = ref.run_leguer(leguer).q_mm
+    q = ref.run_leguer(leguer).q_mm[0]
     y = (leguer.dates >= np.datetime64("1992-01-01")) & (leguer.dates <= np.datetime64("1992-12-31"))
     sim, obs = q[y], leguer.qobs_mm[y]
 
@@ -176,15 +177,16 @@ def test_leguer_1992_scores_match_the_sheet(leguer):
 
 def test_cemaneige_gr4j_reproduces_excel_sheet_every_day(snow_sheet):
     res = ref.run_cemaneige_sheet(snow_sheet)
-    d_liquid = np.abs(res.snow.liquid_water_mm - snow_sheet.liquid_water_mm)
-    d_q = np.abs(res.q_mm - snow_sheet.qsim_mm)
+    snow = res.parts["snow"]
+    d_liquid = np.abs(snow.liquid_water_mm[0] - snow_sheet.liquid_water_mm)
+    d_q = np.abs(res.q_mm[0] - snow_sheet.qsim_mm)
     assert d_liquid.max() <= ref.CEMANEIGE_TOLERANCE_MM_PER_DAY, snow_sheet.dates[np.argmax(d_liquid)]
     worst = int(np.argmax(d_q))
     assert d_q.max() <= ref.CEMANEIGE_TOLERANCE_MM_PER_DAY, (
-        f"worst day {snow_sheet.dates[worst]}: {res.q_mm[worst]!r} vs {snow_sheet.qsim_mm[worst]!r}")
+        f"worst day {snow_sheet.dates[worst]}: {res.q_mm[0, worst]!r} vs {snow_sheet.qsim_mm[worst]!r}")
     # the record really has snow, so the snow routine is exercised
-    assert res.snow.solid_precip_mm.sum() > 100.0
-    assert res.snow.melt_mm.max() > 5.0
+    assert snow.solid_precip_mm.sum() > 100.0
+    assert snow.melt_mm.max() > 5.0
 
 
 def test_sheet_uses_hydrotel_solid_fraction_not_usace(snow_sheet):
@@ -212,7 +214,7 @@ def gr4j_balance(precip, res):
 
 
 def test_gr4j_water_balance_closes_on_leguer(leguer):
-    res = ref.run_leguer(leguer)
+    res = ref.run_leguer(leguer).parts["gr4j"]
     assert abs(gr4j_balance(leguer.precip_mm, res)[0]) <= 1e-9
     # the exchange really is active on this sheet (x2 > 0)
     assert np.abs(res.exchange_mm).sum() > 10.0
@@ -408,7 +410,7 @@ def test_catchment_with_snow_and_oudin_pet(tmp_path, snow_sheet):
     s = snow_sheet
     rows = [f"{d},{float(p)!r},{float(lo)!r},{float(hi)!r},{float(t)!r}" for d, p, lo, hi, t in
             zip(s.dates[:400], s.precip_mm, s.tmin_c, s.tmax_c, s.temp_c)]
-    write_csv(tmp_path / "f.csv", "date,precip_mm,tmin_c,tmax_c,temp_c", rows)
+    write_csv(tmp_path / "f.csv", "date,precip_mm,tmin_c,tmax_c,tmean_c", rows)
     toml = CATCHMENT_TOML.format(**ref.CEMANEIGE_GR4J_PARAMETERS).replace("forcing.csv", "f.csv")
     toml += ("\n[snow]\nstation_elevation_m = 495\nband_elevations_m = [550, 620, 700, 785, 920]\n"
              "ctg = 0.25\nkf_mm_per_c_per_day = 3.74\n")
@@ -426,38 +428,60 @@ def test_catchment_with_snow_and_oudin_pet(tmp_path, snow_sheet):
 
 
 def test_qobs_m3s_is_converted_with_the_area(tmp_path):
-    f = write_csv(tmp_path / "q.csv", "date,precip_mm,temp_c,qobs_m3s",
+    f = write_csv(tmp_path / "q.csv", "date,precip_mm,tmean_c,qobs_m3s",
                   ["2000-01-01,1.0,5.0,1.0", "2000-01-02,0.0,4.0,NA", "2000-01-03,2.0,3.0,0.1"])
     # 1 m3/s over 86.4 km2 is 86400 m3/d over 86.4e6 m2 = 1 mm/d
-    forcing = read_forcing_csv(f, area_km2=86.4)
+    forcing = read_forcing_csv(f, required=CATCHMENT_REQUIRED, area_km2=86.4)
     assert forcing.qobs_mm[0] == pytest.approx(1.0) and np.isnan(forcing.qobs_mm[1])
     assert forcing.qobs_mm[2] == pytest.approx(0.1)
 
 
+def test_catchment_forcing_without_temperature_reads_them_as_absent(tmp_path):
+    f = write_csv(tmp_path / "f.csv", "date,precip_mm,tmin_c,tmax_c",
+                  ["2000-01-01,1.0,-2.0,4.0", "2000-01-02,0.0,-1.0,3.0"])
+    forcing = read_forcing_csv(f, required=CATCHMENT_REQUIRED)
+    np.testing.assert_array_equal(forcing.tmean_c, [1.0, 1.0])  # the mean of the extremes
+    only_pet = read_forcing_csv(write_csv(tmp_path / "g.csv", "date,precip_mm,pet_mm",
+                                          ["2000-01-01,1.0,0.5"]), required=CATCHMENT_REQUIRED)
+    assert not only_pet.has("tmean_c") and only_pet.has("pet_mm") and only_pet.qobs_mm is None
+
+
+def test_former_temp_c_column_is_read_with_a_deprecation_warning(tmp_path):
+    f = write_csv(tmp_path / "old.csv", "date,precip_mm,temp_c", ["2000-01-01,1.0,5.0"])
+    with pytest.warns(FutureWarning, match=r"old.csv: column 'temp_c' is the former name of 'tmean_c'"):
+        forcing = read_forcing_csv(f, required=CATCHMENT_REQUIRED)
+    assert forcing.tmean_c[0] == 5.0
+    both = write_csv(tmp_path / "both.csv", "date,precip_mm,temp_c,tmean_c", ["2000-01-01,1.0,5.0,5.0"])
+    with pytest.raises(HydroError, match=r"both.csv.*both 'temp_c' .*and 'tmean_c'"):
+        read_forcing_csv(both, required=CATCHMENT_REQUIRED)
+
+
 @pytest.mark.parametrize("header, rows, pattern", [
-    ("date,precip_mm,temp_C", ["2000-01-01,1,2"], r"unknown column 'temp_C'.*did you mean 'temp_c'"),
-    ("date,temp_c", ["2000-01-01,1"], r"missing column 'precip_mm'"),
+    ("date,precip_mm,tmean_C", ["2000-01-01,1,2"], r"unknown column 'tmean_C'.*did you mean 'tmean_c'"),
+    ("date,tmean_c", ["2000-01-01,1"], r"missing column 'precip_mm'"),
     ("date,precip_mm,tmin_c", ["2000-01-01,1,2"], r"'tmin_c' without 'tmax_c'"),
-    ("date,precip_mm,temp_c", ["2000-01-01,1,2", "2000-01-02,,2", "2000-01-03,,2"],
-     r"column 'precip_mm' has no value on 2000-01-02 \(line 3\)"),
-    ("date,precip_mm,temp_c", ["2000-01-01,1,2", "2000-01-02,1,NA"],
-     r"column 'temp_c' has no value on 2000-01-02"),
-    ("date,precip_mm,temp_c", ["2000-01-02,1,2", "2000-01-01,1,2"],
-     r"column 'date', line 3: 2000-01-01 is not after 2000-01-02.*sort"),
-    ("date,precip_mm,temp_c", ["2000-01-01,1,2", "2000-01-01,1,2"], r"line 3: 2000-01-01 repeats"),
-    ("date,precip_mm,temp_c", ["2000-01-01,1,2", "2000-01-02,1,2", "2000-01-05,1,2"],
-     r"line 4: 2000-01-05 follows 2000-01-02, 2 day\(s\) missing"),
-    ("date,precip_mm,temp_c", ["2000-01-01,1,2", "01/02/2000,1,2"],
-     r"column 'date', line 3: '01/02/2000' is not a date YYYY-MM-DD"),
-    ("date,precip_mm,temp_c", ["2000-01-01,-1,2"], r"column 'precip_mm', line 2 \(2000-01-01\).*>= 0"),
-    ("date,precip_mm,temp_c", ["2000-01-01,abc,2"], r"'abc' is not a number"),
-    ("date,precip_mm,temp_c", ["2000-01-01,1"], r"line 2: 2 fields, the header has 3"),
+    ("date,precip_mm,tmean_c", ["2000-01-01,1,2", "2000-01-02,,2", "2000-01-03,,2"],
+     r"line 3 \(2000-01-02\), column 'precip_mm': value missing"),
+    ("date,precip_mm,tmean_c", ["2000-01-01,1,2", "2000-01-02,1,NA"],
+     r"line 3 \(2000-01-02\), column 'tmean_c': value missing"),
+    ("date,precip_mm,tmean_c", ["2000-01-02,1,2", "2000-01-01,1,2"],
+     r"line 3, column 'date': 2000-01-01 goes back in time after 2000-01-02"),
+    ("date,precip_mm,tmean_c", ["2000-01-01,1,2", "2000-01-01,1,2"], r"line 3, .*2000-01-01 repeats"),
+    ("date,precip_mm,tmean_c", ["2000-01-01,1,2", "2000-01-02,1,2", "2000-01-05,1,2"],
+     r"line 4, column 'date': 2000-01-05 skips days after 2000-01-02"),
+    ("date,precip_mm,tmean_c", ["2000-01-01,1,2", "01/02/2000,1,2"],
+     r"line 3, column 'date': expected a date YYYY-MM-DD, got '01/02/2000'"),
+    ("date,precip_mm,tmean_c", ["2000-01-01,-1,2"], r"line 2 \(2000-01-01\), column 'precip_mm'.*>= 0"),
+    ("date,precip_mm,tmean_c", ["2000-01-01,abc,2"], r"column 'precip_mm': expected a number .*got 'abc'"),
+    ("date,precip_mm,tmean_c", ["2000-01-01,1"], r"line 2: expected 3 comma-separated fields"),
     ("date,precip_mm,qobs_m3s", ["2000-01-01,1,2"], r"qobs_m3s.*area"),
+    ("date,precip_mm,qobs_mm,qobs_m3s", ["2000-01-01,1,2,2"], r"both 'qobs_mm' and 'qobs_m3s'"),
+    ("date,precip_mm,qobs_mm", ["2000-01-01,1,-2"], r"line 2 \(2000-01-01\), column 'qobs_mm'.*>= 0"),
 ])
 def test_bad_csv_names_file_column_and_line(tmp_path, header, rows, pattern):
     f = write_csv(tmp_path / "bad.csv", header, rows)
     with pytest.raises(HydroError, match=pattern) as info:
-        read_forcing_csv(f)
+        read_forcing_csv(f, required=CATCHMENT_REQUIRED)
     assert "bad.csv" in str(info.value)
 
 

@@ -10,7 +10,7 @@ observation, the simulated daily series on :attr:`days`.
 
 ``catchment``
     A lumped GR4J (+ CemaNeige) catchment of :mod:`hydro.catchment`.  Paths:
-    :data:`CATCHMENT_PATHS`.
+    :data:`hydro.catchment.CATCHMENT_PATHS`.
 ``basin``
     A basin held as a :class:`hydro.Model` (read once per process), each
     evaluation a :meth:`~hydro.Model.with_parameters` variant; paths are those
@@ -22,7 +22,6 @@ observation, the simulated daily series on :attr:`days`.
 
 from __future__ import annotations
 
-import dataclasses
 from datetime import date
 from typing import Any
 
@@ -30,19 +29,6 @@ import numpy as np
 
 from hydro.calibration.config import RESERVOIR_VARIABLES, CalibrationConfig, Observation
 from hydro.errors import HydroError, suggest
-
-#: Paths a catchment model accepts: path -> (part, field).
-CATCHMENT_PATHS = {
-    "gr4j.x1_mm": ("gr4j", "x1_mm"),
-    "gr4j.x2_mm_per_day": ("gr4j", "x2_mm_per_day"),
-    "gr4j.x3_mm": ("gr4j", "x3_mm"),
-    "gr4j.x4_days": ("gr4j", "x4_days"),
-    "initial.production_fraction": ("catchment", "production_fraction"),
-    "initial.routing_fraction": ("catchment", "routing_fraction"),
-    "snow.ctg": ("snow", "ctg"),
-    "snow.kf_mm_per_c_per_day": ("snow", "kf_mm_per_c_per_day"),
-}
-
 
 def format_assignment(path: str, value: float) -> str:
     """``path=value`` with the value at full precision (a TOML float)."""
@@ -61,7 +47,7 @@ def _parse_fixed(overrides: tuple[str, ...]) -> dict[str, float]:
 
 
 class CatchmentModel:
-    """GR4J (+ CemaNeige) on one lumped catchment.
+    """The runoff model (GR4J + CemaNeige) on one lumped catchment.
 
     The catchment file and its forcing are read once; PET and the snow bands'
     forcing are computed on the first run (:class:`~hydro.calibration.lumped.PreparedCatchment`)
@@ -90,29 +76,10 @@ class CatchmentModel:
                                  "remove 'at'")
 
     def _apply(self, assignments: dict[str, float]):
-        from hydro.runoff import GR4JParameters
-
-        c = self.catchment
-        gr4j = {f: getattr(c.params, f) for f in ("x1_mm", "x2_mm_per_day", "x3_mm", "x4_days")}
-        top, snow = {}, None if c.snow is None else {}
-        for path, value in {**self.fixed, **assignments}.items():
-            if path not in CATCHMENT_PATHS:
-                raise HydroError(f"{self.config.path}: parameter path '{path}' does not exist in a "
-                                 "catchment model" + suggest(path, CATCHMENT_PATHS)
-                                 + f"; known paths: {', '.join(CATCHMENT_PATHS)}")
-            part, name = CATCHMENT_PATHS[path]
-            if part == "gr4j":
-                gr4j[name] = float(value)
-            elif part == "catchment":
-                top[name] = float(value)
-            elif snow is None:
-                raise HydroError(f"{self.config.path}: parameter path '{path}': the catchment "
-                                 f"{c.source} has no [snow] table")
-            else:
-                snow[name] = float(value)
-        if snow:
-            top["snow"] = dataclasses.replace(c.snow, **snow)
-        return dataclasses.replace(c, **top), GR4JParameters(**gr4j)
+        try:
+            return self.catchment.with_parameters({**self.fixed, **assignments})
+        except HydroError as exc:
+            raise HydroError(f"{self.config.path}: {exc}") from None
 
     def check(self, assignments: dict[str, float]) -> None:
         """Apply the assignments (unknown paths are errors) and prepare the forcing (a gap,
@@ -136,12 +103,12 @@ class CatchmentModel:
         """Run GR4J and return each observation's variable, daily."""
         from hydro.catchment import MM_PER_DAY_KM2_TO_M3S
 
-        catchment, params = self._apply(assignments)
+        catchment = self._apply(assignments)
         if self._prepared is None:  # the inputs that do not depend on the parameters, once
             from hydro.calibration.lumped import PreparedCatchment
 
             self._prepared = PreparedCatchment(self.catchment, self.forcing)
-        q_mm = self._prepared.q_mm(catchment, params)
+        q_mm = self._prepared.q_mm(catchment)
         q_m3s = None
         out = {}
         for o in self.config.observations:
@@ -307,5 +274,5 @@ def period_days(first: date, last: date) -> np.ndarray:
     return np.arange(np.datetime64(first, "D"), np.datetime64(last, "D") + 1)
 
 
-__all__ = ["BasinModel", "CATCHMENT_PATHS", "CatchmentModel", "FlowSourcesModel", "build_model",
+__all__ = ["BasinModel", "CatchmentModel", "FlowSourcesModel", "build_model",
            "format_assignment", "parse_overrides"]

@@ -176,8 +176,7 @@ def make_lumped_twin(folder: Path, *, years: int = 35, seed: int = 5, noise: flo
     (Path, dict)
         The configuration file and the true value of each parameter.
     """
-    from hydro.catchment import Catchment, read_forcing_csv, run_catchment
-    from hydro.runoff import GR4JParameters
+    from hydro.catchment import Catchment, run_catchment
 
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
@@ -204,9 +203,7 @@ def make_lumped_twin(folder: Path, *, years: int = 35, seed: int = 5, noise: flo
         (folder / "forcing.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
 
     write()
-    catchment = Catchment.from_toml(folder / "catchment.toml")
-    run = run_catchment(catchment, read_forcing_csv(folder / "forcing.csv"),
-                        params=GR4JParameters(t["x1"], t["x2"], t["x3"], t["x4"]))
+    run = run_catchment(Catchment.from_toml(folder / "catchment.toml"))  # the true values, as written
     write(run.q_mm * rng.lognormal(0.0, noise, dates.size))
     first, last = 1981, 1980 + years - 1
     split = first + (last - first + 1) * 2 // 3

@@ -1,0 +1,81 @@
+"""The parameters of GR4J + CemaNeige: their specifications and the per-unit record.
+
+Kept apart from the model (:mod:`hydro.runoff_gr4j`) so that reading a basin or a
+catchment file, which checks these values, does not load the compiled kernels.
+:class:`RunoffParameters` is the one parameter type of a unit: a lumped
+catchment's ``[gr4j]``/``[snow]`` tables and a watershed's ``[runoff]`` and
+``[subbasins.runoff]`` tables are read into it.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, fields
+
+import numpy as np
+
+from hydro.runoff_model import ParameterSpec
+from hydro.tomlio import Table
+
+#: Solid-fraction formulations of CemaNeige (:class:`hydro.snow.SnowBands`).
+SOLID_FRACTION_METHODS = ("hydrotel", "usace", "auto")
+_INF = math.inf
+#: The parameters of GR4J + CemaNeige: name, unit, valid bounds, default, meaning.
+GR4J_CEMANEIGE_PARAMETERS = (
+    ParameterSpec("x1_mm", "mm", 0.0, _INF, 350.0, "capacity of the production store", lower_open=True),
+    ParameterSpec("x2_mm_per_day", "mm d-1", -_INF, _INF, 0.0,
+                  "groundwater exchange coefficient (negative: a loss)"),
+    ParameterSpec("x3_mm", "mm", 0.0, _INF, 90.0, "capacity of the routing store", lower_open=True),
+    ParameterSpec("x4_days", "d", 0.5, _INF, 1.7, "time base of unit hydrograph UH1"),
+    ParameterSpec("ctg", "1", 0.0, 1.0, 0.25, "CemaNeige thermal-state weighting coefficient",
+                  upper_open=True),
+    ParameterSpec("kf_mm_per_c_per_day", "mm degC-1 d-1", 0.0, _INF, 3.74, "CemaNeige degree-day melt factor"),
+)
+
+
+@dataclass(frozen=True)
+class RunoffParameters:
+    """GR4J and CemaNeige parameters of one unit (a subbasin or a lumped catchment).
+
+    Attributes
+    ----------
+    x1_mm, x2_mm_per_day, x3_mm, x4_days : float
+        GR4J production capacity (mm), exchange (mm/d), routing capacity (mm),
+        unit-hydrograph time base (d).
+    ctg : float
+        CemaNeige thermal-state coefficient (-).
+    kf_mm_per_c_per_day : float
+        CemaNeige degree-day factor (mm deg C-1 d-1).
+    """
+
+    x1_mm: float = 350.0
+    x2_mm_per_day: float = 0.0
+    x3_mm: float = 90.0
+    x4_days: float = 1.7
+    ctg: float = 0.25
+    kf_mm_per_c_per_day: float = 3.74
+
+    @classmethod
+    def from_table(cls, t: Table, default: RunoffParameters) -> RunoffParameters:
+        """Read a runoff table, taking absent keys from ``default``."""
+        return cls(
+            x1_mm=t.float("x1_mm", default.x1_mm, positive=True),
+            x2_mm_per_day=t.float("x2_mm_per_day", default.x2_mm_per_day),
+            x3_mm=t.float("x3_mm", default.x3_mm, positive=True),
+            x4_days=t.float("x4_days", default.x4_days, minimum=0.5),
+            ctg=t.float("ctg", default.ctg, minimum=0.0, maximum=0.999),
+            kf_mm_per_c_per_day=t.float("kf_mm_per_c_per_day", default.kf_mm_per_c_per_day, minimum=0.0),
+        )
+
+    def values(self) -> dict[str, float]:
+        """The parameters by name, as :meth:`GR4JCemaNeige.run` takes them."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def stack_parameters(units: Sequence[RunoffParameters]) -> dict[str, np.ndarray]:
+    """The parameters of several units, one array ``[n_unit]`` per name."""
+    return {f.name: np.array([getattr(u, f.name) for u in units]) for f in fields(RunoffParameters)}
+
+
+__all__ = ["GR4J_CEMANEIGE_PARAMETERS", "SOLID_FRACTION_METHODS", "RunoffParameters", "stack_parameters"]
