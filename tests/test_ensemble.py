@@ -39,3 +39,29 @@ def test_ensemble_file_has_a_member_dimension(ensemble, tmp_path):
 def test_flow_driven_basins_cannot_make_ensembles():
     with pytest.raises(HydroError, match="needs a watershed basin"):
         run_ensemble("tiny", 2, 1, quiet=True)
+
+
+def test_a_worker_loads_the_basin_once_and_again_when_it_changes(tmp_path):
+    """Members in one process share the loaded basin and fitted generator; an edited basin
+    or weather file is read again (a long-lived Dask worker must not run stale inputs)."""
+    import os
+    import shutil
+
+    from hydro.basin import ROOT
+    from hydro.ensemble import _member_inputs
+
+    folder = tmp_path / "ws"
+    shutil.copytree(ROOT / "configs" / "examples" / "watershed", folder)
+    spec = str(folder / "basin.toml")
+    first = _member_inputs(spec, [])
+    assert _member_inputs(spec, [])[0] is first[0] and _member_inputs(spec, [])[1] is first[1]
+    assert _member_inputs(spec, ["run.end=2001-02-01"])[0] is not first[0]  # other overrides
+    again = _member_inputs(spec, [])
+    st = os.stat(spec)
+    os.utime(spec, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert _member_inputs(spec, [])[0] is not again[0]
+    third = _member_inputs(spec, [])
+    csv = third[0].folder / third[0].weather.raw("csv")
+    st = os.stat(csv)
+    os.utime(csv, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
+    assert _member_inputs(spec, [])[1] is not third[1]
