@@ -2,7 +2,9 @@
 
 GR4J + CemaNeige (:mod:`hydro.runoff_gr4j`) is registered here as
 ``"gr4j_cemaneige"``, the model every lumped catchment and watershed basin runs
-(:data:`DEFAULT_RUNOFF_MODEL`).  A new model is a new module whose class follows
+(:data:`DEFAULT_RUNOFF_MODEL`); observed streamflow split into quick and base
+flow (:mod:`hydro.runoff_observed`) as ``"observed_flow"``, the runoff of the
+flow-driven source model (:mod:`hydro.calibration.flowsources`).  A new model is a new module whose class follows
 the protocol, registered with :func:`register_runoff_model` (nothing else is
 edited; ``docs/runoff-models.md``); :func:`runoff_model` builds one by name.
 """
@@ -14,6 +16,7 @@ from typing import Any
 from hydro.errors import HydroError, suggest
 from hydro.runoff_gr4j import GR4JCemaNeige
 from hydro.runoff_model import RunoffModel
+from hydro.runoff_observed import ObservedFlow
 
 #: The model of catchments and watersheds unless they name another.
 DEFAULT_RUNOFF_MODEL = "gr4j_cemaneige"
@@ -43,7 +46,7 @@ def register_runoff_model(cls: type) -> type:
 
 def unregister_runoff_model(name: str) -> None:
     """Remove a model (tests register their own and remove it afterwards)."""
-    if name == DEFAULT_RUNOFF_MODEL:
+    if name in _BUILT_IN:
         raise HydroError(f"runoff model '{name}' is built in; it cannot be removed")
     _MODELS.pop(name, None)
 
@@ -71,6 +74,8 @@ def runoff_model(name: str, *args: Any, **kwargs: Any) -> RunoffModel:
 
 
 register_runoff_model(GR4JCemaNeige)
+register_runoff_model(ObservedFlow)
+_BUILT_IN = frozenset(_MODELS)
 
 __all__ = ["DEFAULT_RUNOFF_MODEL", "register_runoff_model", "runoff_model", "runoff_model_class",
            "runoff_model_names", "unregister_runoff_model"]

@@ -320,7 +320,7 @@ def test_watchdog_ends_a_process_when_the_calibration_dies(tmp_path):
 
 
 def test_compiled_baseflow_filter_equals_python():
-    from hydro.calibration.flowsources import _filter_pass
+    from hydro.runoff_observed import _filter_pass
 
     q = np.abs(np.random.default_rng(2).normal(1.0, 1.0, 3000))
     for alpha in (0.0, 0.5, 0.925, 0.995):

@@ -6,10 +6,10 @@ gauged river (the Lamprey case).  The chain, per day:
 
 1. observed daily discharge ``Q`` (m3 s-1, from a CSV) -> depth over the
    catchment ``q = 86.4 Q / A`` (mm d-1);
-2. baseflow separation of ``q`` by the Lyne & Hollick (1979) one-parameter
-   digital filter, run forward, backward, forward (Nathan & McMahon, 1990):
-   quick flow ``f_k = alpha f_{k-1} + (1 + alpha)/2 (q_k - q_{k-1})``, clipped
-   to ``[0, q_k]``; base flow ``b = q - f``;
+2. the runoff model ``"observed_flow"`` (:mod:`hydro.runoff_observed`, through
+   the runoff-model protocol of :mod:`hydro.runoff_model`): ``q`` split into
+   quick and base flow by the Lyne & Hollick (1979) filter, run forward,
+   backward, forward (Nathan & McMahon, 1990);
 3. :func:`hydro.sources.daily_loads` with the quick and base flows gives the
    load by source (kg d-1), summed over sources;
 4. concentration ``C = L / (86.4 Q)`` (mg L-1; 1 kg d-1 in 1 m3 s-1 is 1/86.4 mg L-1).
@@ -46,58 +46,13 @@ from pathlib import Path
 
 import numpy as np
 
-from hydro._compile import kernel
 from hydro.errors import HydroError
+from hydro.runoff_model import RunoffResult
+from hydro.runoff_observed import lyne_hollick as lyne_hollick
 from hydro.tomlio import Table, apply_overrides, load_toml
 
 #: kg d-1 carried by 1 m3 s-1 at 1 mg L-1.
 KG_PER_DAY_PER_M3S_MGL = 86.4
-
-
-def lyne_hollick(q: np.ndarray, alpha: float = 0.925, passes: int = 3) -> np.ndarray:
-    """Base flow of a daily series by the Lyne-Hollick filter (forward, backward, ...).
-
-    Parameters
-    ----------
-    q : ndarray
-        Daily streamflow (any units, >= 0, no NaN).
-    alpha : float
-        Filter parameter in [0, 1); 0.925 is the usual value for daily data.
-    passes : int
-        Number of passes (odd: the last is forward).
-
-    Returns
-    -------
-    ndarray
-        Base flow, in ``[0, q]`` every day.
-    """
-    q = np.ascontiguousarray(q, dtype=np.float64)
-    if not (0.0 <= alpha < 1.0):
-        raise HydroError(f"baseflow.alpha must be in [0, 1), got {alpha}")
-    if np.any(~np.isfinite(q)) or np.any(q < 0):
-        raise HydroError("baseflow separation needs a complete discharge series >= 0 (no gaps)")
-    base = q.copy()
-    for k in range(passes):
-        series = base if k % 2 == 0 else base[::-1].copy()
-        out = _filter_pass(series, alpha)
-        base = out if k % 2 == 0 else out[::-1].copy()
-    return base
-
-
-@kernel
-def _filter_pass(q: np.ndarray, alpha: float) -> np.ndarray:
-    """One forward pass: returns the base flow of ``q`` (compiled: a calibration runs it
-    for every new ``alpha``; ``_filter_pass.py_func`` is the same code in Python)."""
-    n = q.size
-    base = np.empty(n)
-    f = 0.0
-    base[0] = q[0]
-    half = 0.5 * (1.0 + alpha)
-    for k in range(1, n):
-        f = alpha * f + half * (q[k] - q[k - 1])
-        f = min(max(f, 0.0), q[k])
-        base[k] = q[k] - f
-    return base
 
 
 @dataclass(frozen=True)
@@ -135,7 +90,7 @@ class FlowSources:
         self.raw = raw
         self.dates = dates
         self.q_m3s = q_m3s
-        self._base_cache: dict[tuple[float, int], np.ndarray] = {}
+        self._split_cache: dict[tuple, RunoffResult] = {}
         self.configure([])  # check the file itself
 
     @classmethod
@@ -169,6 +124,16 @@ class FlowSources:
         top.finish()
         return name, area, alpha, passes, sources
 
+    def _split(self, q_mm: np.ndarray, i0: int, i1: int, alpha: float, passes: int) -> RunoffResult:
+        """Quick and base flow (mm/d) of the observed depth ``q_mm`` on days ``i0:i1``."""
+        from hydro.daily_forcing import DailyForcing
+        from hydro.runoff_registry import runoff_model
+
+        nan = np.full(q_mm.size, np.nan)  # the observed-flow model needs no weather
+        forcing = DailyForcing(self.dates[i0:i1], np.zeros(q_mm.size), nan, nan, nan, qobs_mm=q_mm,
+                               path=self.path)
+        return runoff_model("observed_flow", 1, passes=passes).run(forcing, {"alpha": alpha})
+
     def check_period(self, start: date, end: date, config_path) -> None:
         """Raise unless the discharge covers ``start``..``end``."""
         s, e = np.datetime64(start, "D"), np.datetime64(end, "D")
@@ -186,10 +151,10 @@ class FlowSources:
         q = self.q_m3s[i0:i1]
         q_mm = q * KG_PER_DAY_PER_M3S_MGL / area
         key = (alpha, passes, i0, i1, area)
-        if key not in self._base_cache:
-            self._base_cache[key] = lyne_hollick(q_mm, alpha, passes)
-        base = self._base_cache[key]
-        quick = q_mm - base
+        if key not in self._split_cache:  # the split depends on alpha only: once per value
+            self._split_cache[key] = self._split(q_mm, i0, i1, alpha, passes)
+        split = self._split_cache[key]
+        quick, base = split.q_direct_mm[0], split.q_routed_mm[0]
         years = self.dates[i0:i1].astype("datetime64[Y]").astype(int) + 1970
         loads, _, _ = daily_loads(SourceParameters((sources,)), years, quick[:, None], base[:, None],
                                   np.array([area]))
