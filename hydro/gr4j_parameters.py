@@ -10,14 +10,13 @@ catchment's ``[gr4j]``/``[snow]`` tables and a watershed's ``[runoff]`` and
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
 from dataclasses import dataclass, fields
-
-import numpy as np
 
 from hydro.runoff_model import ParameterSpec
 from hydro.tomlio import Table
 
+#: Registry name of GR4J + CemaNeige (:class:`hydro.runoff_gr4j.GR4JCemaNeige`).
+GR4J_CEMANEIGE = "gr4j_cemaneige"
 #: Solid-fraction formulations of CemaNeige (:class:`hydro.snow.SnowBands`).
 SOLID_FRACTION_METHODS = ("hydrotel", "usace", "auto")
 _INF = math.inf
@@ -73,9 +72,4 @@ class RunoffParameters:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def stack_parameters(units: Sequence[RunoffParameters]) -> dict[str, np.ndarray]:
-    """The parameters of several units, one array ``[n_unit]`` per name."""
-    return {f.name: np.array([getattr(u, f.name) for u in units]) for f in fields(RunoffParameters)}
-
-
-__all__ = ["GR4J_CEMANEIGE_PARAMETERS", "SOLID_FRACTION_METHODS", "RunoffParameters", "stack_parameters"]
+__all__ = ["GR4J_CEMANEIGE", "GR4J_CEMANEIGE_PARAMETERS", "SOLID_FRACTION_METHODS", "RunoffParameters"]

@@ -25,9 +25,8 @@ import numpy as np
 
 from hydro.daily_forcing import DailyForcing
 from hydro.errors import HydroError
-from hydro.gr4j_parameters import GR4J_CEMANEIGE_PARAMETERS
+from hydro.gr4j_parameters import GR4J_CEMANEIGE, GR4J_CEMANEIGE_PARAMETERS
 from hydro.gr4j_parameters import RunoffParameters as RunoffParameters
-from hydro.gr4j_parameters import stack_parameters as stack_parameters
 from hydro.runoff import GR4JParameters, GR4JState, run_gr4j
 from hydro.runoff_inputs import forcing_array
 from hydro.runoff_model import RunoffResult, check_parameters
@@ -79,7 +78,7 @@ class GR4JCemaNeige:
         :func:`hydro.snow.cemaneige`.
     """
 
-    name = "gr4j_cemaneige"
+    name = GR4J_CEMANEIGE
     parameters = GR4J_CEMANEIGE_PARAMETERS
 
     def __init__(self, n_unit: int = 1, bands: SnowBands | Sequence[SnowBands] | None = None, *,
@@ -170,11 +169,4 @@ def _gr4j(v: Mapping[str, np.ndarray]) -> GR4JParameters:
     return GR4JParameters(v["x1_mm"], v["x2_mm_per_day"], v["x3_mm"], v["x4_days"])
 
 
-__all__ = [
-    "GR4J_CEMANEIGE_PARAMETERS",
-    "GR4JCemaNeige",
-    "GR4JCemaNeigeState",
-    "PreparedForcing",
-    "RunoffParameters",
-    "stack_parameters",
-]
+__all__ = ["GR4JCemaNeige", "GR4JCemaNeigeState", "PreparedForcing", "RunoffParameters"]

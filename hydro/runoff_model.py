@@ -9,9 +9,14 @@ The contract (:class:`RunoffModel`):
 
 * ``name`` (the registry key) and ``parameters``, a tuple of :class:`ParameterSpec`
   (name, unit, valid bounds, default, meaning);
-* the model object is built for a number of units (``model.n_unit``) and their
-  fixed description (for GR4J+CemaNeige: the snow bands of each unit);
+* the model object is built as ``Model(n_unit, bands=None, **options)``: the
+  number of units (``model.n_unit``) and their elevation bands
+  (:class:`hydro.snow.SnowBands`, one per unit, or None where the configuration
+  has no snow; a model without a snow routine may ignore them);
 * ``initial_state(parameters, **settings)`` gives the state a run starts from;
+  ``settings`` are the initial fillings a configuration gives
+  (``production_fraction``, ``routing_fraction``, ``snow_pack_mm``,
+  ``thermal_state_c``): a model takes those it has and ignores the others;
 * ``prepare(forcing)`` does, once, the work that does not depend on the parameters
   (checks, extrapolation of the weather); calibration calls it once and then
   ``run`` many times;
@@ -29,7 +34,7 @@ module with a class following this protocol, registered with
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar, Protocol, runtime_checkable
 
@@ -104,6 +109,35 @@ def check_parameters(specs: tuple[ParameterSpec, ...], values: Mapping[str, Any]
             raise HydroError(f"{model}: no parameter '{key}'" + suggest(key, names)
                              + f"; its parameters are {', '.join(names)}")
     return {s.name: s.check(values.get(s.name, s.default), n_unit) for s in specs}
+
+
+def read_parameters(table, specs: tuple[ParameterSpec, ...], defaults: Mapping[str, float]) -> dict[str, float]:
+    """Each parameter of ``specs`` from a :class:`hydro.tomlio.Table` (absent: ``defaults``).
+
+    Raises
+    ------
+    HydroError
+        Naming the file and key, for a value that is not a number or is outside
+        the parameter's range.
+    """
+    out = {}
+    for s in specs:
+        value = table.float(s.name, defaults[s.name])
+        low = value <= s.lower if s.lower_open else value < s.lower
+        high = value >= s.upper if s.upper_open else value > s.upper
+        if low or high:
+            rel = ("(" if s.lower_open else "[") + f"{s.lower:g}, {s.upper:g}" + (")" if s.upper_open else "]")
+            raise table.error(s.name, f"{value:g} {s.unit} is outside the valid range {rel} ({s.description})")
+        out[s.name] = value
+    return out
+
+
+def stack_parameters(units: Sequence[Any]) -> dict[str, np.ndarray]:
+    """The parameters of several units (each a mapping name -> value, or an object with a
+    ``values()`` method giving one, as :class:`hydro.gr4j_parameters.RunoffParameters`),
+    one array ``[n_unit]`` per name."""
+    rows = [u if isinstance(u, Mapping) else u.values() for u in units]
+    return {name: np.array([r[name] for r in rows]) for name in rows[0]}
 
 
 @dataclass(frozen=True)
@@ -183,4 +217,5 @@ class RunoffModel(Protocol):
         ...
 
 
-__all__ = ["ParameterSpec", "RunoffModel", "RunoffResult", "check_parameters"]
+__all__ = ["ParameterSpec", "RunoffModel", "RunoffResult", "check_parameters", "read_parameters",
+           "stack_parameters"]

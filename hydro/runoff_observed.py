@@ -80,6 +80,9 @@ class ObservedFlow:
     ----------
     n_unit : int
         Number of units (one observed series each).
+    bands : None
+        Elevation bands: the observed flow already holds the snow's water, so
+        none are taken.
     passes : int
         Passes of the filter (odd: the last is forward), default 3.
     """
@@ -88,8 +91,11 @@ class ObservedFlow:
     parameters = (ParameterSpec("alpha", "1", 0.0, 1.0, 0.925, "Lyne-Hollick filter parameter "
                                 "(0.925 the usual value for daily data)", upper_open=True),)
 
-    def __init__(self, n_unit: int = 1, passes: int = 3):
+    def __init__(self, n_unit: int = 1, bands=None, passes: int = 3):
         self.n_unit = int(n_unit)
+        if bands is not None:
+            raise HydroError(f"{self.name}: the observed flow already holds the snow's water; "
+                             "run it without snow bands")
         if passes < 1:
             raise HydroError(f"{self.name}: passes must be >= 1, got {passes}")
         self.passes = int(passes)

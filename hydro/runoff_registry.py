@@ -11,17 +11,18 @@ edited; ``docs/runoff-models.md``); :func:`runoff_model` builds one by name.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from hydro.errors import HydroError, suggest
+from hydro.gr4j_parameters import GR4J_CEMANEIGE
 from hydro.runoff_gr4j import GR4JCemaNeige
 from hydro.runoff_model import RunoffModel
 from hydro.runoff_observed import ObservedFlow
 
 #: The model of catchments and watersheds unless they name another.
-DEFAULT_RUNOFF_MODEL = "gr4j_cemaneige"
+DEFAULT_RUNOFF_MODEL = GR4J_CEMANEIGE
 
-_MODELS: dict[str, type] = {}
+_MODELS: dict[str, type[RunoffModel]] = {}
 
 
 def register_runoff_model(cls: type) -> type:
@@ -40,7 +41,7 @@ def register_runoff_model(cls: type) -> type:
     name = cls.name  # type: ignore[attr-defined]
     if name in _MODELS and _MODELS[name] is not cls:
         raise HydroError(f"runoff model '{name}' is registered already; choose another name")
-    _MODELS[name] = cls
+    _MODELS[name] = cast("type[RunoffModel]", cls)
     return cls
 
 
@@ -56,7 +57,7 @@ def runoff_model_names() -> tuple[str, ...]:
     return tuple(_MODELS)
 
 
-def runoff_model_class(name: str) -> type:
+def runoff_model_class(name: str) -> type[RunoffModel]:
     """The class registered as ``name``; an unknown name is an error suggesting the nearest."""
     if name not in _MODELS:
         raise HydroError(f"unknown runoff model '{name}'" + suggest(name, _MODELS)

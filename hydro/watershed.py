@@ -134,21 +134,23 @@ Runoff = RunoffResult
 
 
 def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date]) -> RunoffResult:
-    """The runoff model (:mod:`hydro.runoff_registry`) on every subbasin at once, one unit each.
+    """The runoff model (``[runoff] model``, :mod:`hydro.runoff_registry`) on every subbasin
+    at once, one unit each.
 
     Snow (``[runoff] snow``) gives each subbasin its elevation bands, with the
     ``solid_fraction`` of ``[runoff]``; the parameters are each subbasin's
-    :class:`~hydro.gr4j_parameters.RunoffParameters`, as a lumped catchment's.
+    (:class:`~hydro.gr4j_parameters.RunoffParameters` for GR4J + CemaNeige, as a
+    lumped catchment's).
     """
     from hydro.daily_forcing import DailyForcing
-    from hydro.gr4j_parameters import stack_parameters
-    from hydro.runoff_registry import DEFAULT_RUNOFF_MODEL, runoff_model
+    from hydro.runoff_model import stack_parameters
+    from hydro.runoff_registry import runoff_model
     from hydro.snow import SnowBands
 
     subs = ws.subbasins
     bands = ([SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
                         solid_fraction=ws.solid_fraction) for s in subs] if ws.snow else None)
-    model = runoff_model(DEFAULT_RUNOFF_MODEL, len(subs), bands)
+    model = runoff_model(ws.runoff_model, len(subs), bands)
     params = stack_parameters([s.runoff for s in subs])
     state = model.initial_state(params, production_fraction=ws.initial_production_fraction,
                                 routing_fraction=ws.initial_routing_fraction)

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 
 from hydro.basin_tables import csv_header
 from hydro.errors import HydroError, suggest
-from hydro.gr4j_parameters import SOLID_FRACTION_METHODS, RunoffParameters
+from hydro.gr4j_parameters import GR4J_CEMANEIGE, SOLID_FRACTION_METHODS, RunoffParameters
 from hydro.tomlio import Table
 
 if TYPE_CHECKING:
@@ -50,7 +50,9 @@ class Subbasin:
         Latitude for Oudin PET, degrees north.
     county, province : str
         Administrative units (for reports and compensation).
-    runoff : RunoffParameters
+    runoff : RunoffParameters or dict
+        Parameters of the runoff model: a :class:`RunoffParameters` for GR4J +
+        CemaNeige, name -> value for another registered model.
     """
 
     id: str
@@ -64,7 +66,7 @@ class Subbasin:
     latitude_deg: float
     county: str
     province: str
-    runoff: RunoffParameters
+    runoff: RunoffParameters | dict[str, float]
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,8 @@ class Watershed:
     """The subbasins, weather, runoff settings and sources of a watershed basin.
 
     ``snow`` runs CemaNeige on each subbasin's bands before GR4J, with the
-    ``solid_fraction`` formulation of :class:`hydro.snow.SnowBands` (as a lumped catchment's).
+    ``solid_fraction`` formulation of :class:`hydro.snow.SnowBands` (as a lumped catchment's);
+    ``runoff_model`` is the registered runoff model (``[runoff] model``, :mod:`hydro.runoff_registry`).
     """
 
     subbasins: tuple[Subbasin, ...]
@@ -104,6 +107,7 @@ class Watershed:
     initial_routing_fraction: float
     sources: SourceParameters
     solid_fraction: str = "hydrotel"
+    runoff_model: str = GR4J_CEMANEIGE
 
     @classmethod
     def from_basin(cls, basin) -> Watershed:
@@ -134,9 +138,9 @@ def weather_settings(w: Table, folder: Path) -> WeatherSettings:
     return weather
 
 
-def subbasin(t: Table, network, counties: dict, weather: WeatherSettings,
-             defaults: RunoffParameters) -> Subbasin:
-    """One ``[[subbasins]]`` table (its ``sources`` are read with the others')."""
+def subbasin(t: Table, network, counties: dict, weather: WeatherSettings, read_runoff) -> Subbasin:
+    """One ``[[subbasins]]`` table (its ``sources`` are read with the others'; ``read_runoff``
+    reads its ``[subbasins.runoff]`` table over the ``[runoff]`` defaults)."""
     sid = t.str("id")
     reach = t.str("reach", None)
     reservoir = t.str("reservoir", None)
@@ -163,7 +167,7 @@ def subbasin(t: Table, network, counties: dict, weather: WeatherSettings,
         reach=reach, reservoir=reservoir, elevation_m=elevation, band_elevations_m=bands,
         precip_factor=t.float("precip_factor", 1.0, positive=True),
         latitude_deg=t.float("latitude_deg", weather.latitude_deg, minimum=-90, maximum=90),
-        county=county, province=province, runoff=RunoffParameters.from_table(runoff_table, defaults))
+        county=county, province=province, runoff=read_runoff(runoff_table))
     runoff_table.finish()
     return sub
 
@@ -196,7 +200,7 @@ def parse_watershed(path: Path, network, tables: list[Table], weather_table: Tab
     from hydro.sources import SourceParameters
 
     weather = weather_settings(weather_table, path.parent)
-    defaults = RunoffParameters.from_table(runoff, RunoffParameters())
+    model, read_runoff = _runoff_parameters(runoff)
     snow = runoff.bool("snow", True)
     solid_fraction = runoff.str("solid_fraction", "hydrotel")
     if solid_fraction not in SOLID_FRACTION_METHODS:
@@ -206,7 +210,7 @@ def parse_watershed(path: Path, network, tables: list[Table], weather_table: Tab
     prod = runoff.float("initial_production_fraction", 0.3, minimum=0.0, maximum=1.0)
     rout = runoff.float("initial_routing_fraction", 0.5, minimum=0.0, maximum=1.0)
     runoff.finish()
-    subs = [subbasin(t, network, counties, weather, defaults) for t in tables]
+    subs = [subbasin(t, network, counties, weather, read_runoff) for t in tables]
     ids = [s.id for s in subs]
     if len(set(ids)) != len(ids):
         twice = sorted({i for i in ids if ids.count(i) > 1})
@@ -222,4 +226,27 @@ def parse_watershed(path: Path, network, tables: list[Table], weather_table: Tab
         if network.layout.headwater[i] and reach.id not in fed:
             raise HydroError(f"{path}: headwater reach '{reach.id}' receives no subbasin, so it would "
                              f"carry no water; add a subbasin with reach = \"{reach.id}\"")
-    return Watershed(tuple(subs), weather, snow, prod, rout, sources, solid_fraction)
+    return Watershed(tuple(subs), weather, snow, prod, rout, sources, solid_fraction, model)
+
+
+def _runoff_parameters(runoff: Table):
+    """``[runoff] model`` and a reader of a subbasin's runoff table over the ``[runoff]`` defaults.
+
+    GR4J + CemaNeige (the default) reads :class:`RunoffParameters`; another model
+    registered in :mod:`hydro.runoff_registry` reads its own parameters (their
+    names, defaults and bounds), as name -> value.
+    """
+    from hydro.runoff_model import read_parameters
+
+    model = runoff.str("model", GR4J_CEMANEIGE)
+    if model == GR4J_CEMANEIGE:  # without the registry: loading a basin stays free of the kernels
+        gr4j = RunoffParameters.from_table(runoff, RunoffParameters())
+        return model, lambda t: RunoffParameters.from_table(t, gr4j)
+    from hydro.runoff_registry import runoff_model_class
+
+    try:
+        specs = runoff_model_class(model).parameters
+    except HydroError as exc:
+        raise runoff.error("model", str(exc)) from None
+    defaults = read_parameters(runoff, specs, {s.name: s.default for s in specs})
+    return model, lambda t: read_parameters(t, specs, defaults)
