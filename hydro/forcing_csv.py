@@ -131,6 +131,9 @@ def read_forcing_csv(path: str | Path, *, allow_missing: bool = False,
         values[name] = read_column(path, header, rows, numbers, name, allow_missing=True,
                                gaps=allow_missing or bool(rules))
     if not allow_missing and rules:
+        if "temp_range_monthly" in rules and any(values[c] is None for c in ("tmean_c", "tmin_c", "tmax_c")):
+            raise HydroError(f"{path}: header 'fill_missing': rule 'temp_range_monthly' needs the columns "
+                             "tmean_c, tmin_c and tmax_c; add them or drop the rule")
         fill_missing(values, dates, rules, meta)
     for name in _VALUE_COLUMNS:
         v = values[name]
