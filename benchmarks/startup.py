@@ -1,18 +1,25 @@
 """Start-up of the ``hydro`` command, cold and warm, as ratios to bare Python in the same run.
 
-Run ``python benchmarks/startup.py [--json] [--repeat N] [--skip-cold]``.  Each command
+Run ``python benchmarks/startup.py [--json] [--repeat N] [--skip-cold] [--kernels]``.  Each command
 runs in a fresh process; the references, ``python -c pass`` and ``python -c "import
 numpy"``, are measured in the same run, in the same way.  Measured (wall seconds, best
 of ``--repeat``; CPU seconds from ``resource.getrusage(RUSAGE_CHILDREN)``, user + system):
 
 * ``hydro --help``: imports nothing heavy (no Numba, matplotlib, netCDF4, xarray, dask);
+* the Numba floor: a fresh process that imports :mod:`hydro._compile` (Numba, with
+  hydro's compile policy) and calls one trivial cached kernel, what any warm command
+  that runs a kernel pays before its own work (``..._vs_numba_floor``);
 * warm ``hydro run tiny -o tmp.nc --overwrite -q``: kernels cached (the issue's target:
   at most 3x ``python -c "import numpy"``);
 * warm ``hydro run miyun -o tmp.nc --overwrite -q``;
 * cold ``hydro run miyun -o tmp.nc --overwrite -q``: an empty kernel cache
   (``NUMBA_CACHE_DIR`` set to a fresh temporary folder), so every kernel it uses is
-  compiled; its CPU seconds against the issue's target of 5 s.  ``--skip-cold``
-  leaves it out (it takes 10-40 s).
+  compiled; its CPU seconds against the issue's target of 5 s, and the compiling
+  alone: its CPU seconds less those of the same command run again warm.  ``--skip-cold``
+  leaves it out (it takes 10-40 s);
+* ``--kernels``: one more cold ``hydro run miyun`` run in-process by
+  ``_kernel_compiles.py``, printing each compiled function's compilations,
+  signatures and seconds (on stderr) and its total.
 
 Records whose reference is a target rather than a measurement say so in their name
 (``..._vs_target``).  Nothing here asserts a speed: it reports what it measured.
@@ -21,6 +28,7 @@ Records whose reference is a target rather than a measurement say so in their na
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import resource
 import subprocess
@@ -31,6 +39,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _common import emit, record
+
+HERE = Path(__file__).resolve().parent
 
 #: Targets of issue 16 (start-up).
 COLD_MIYUN_CPU_TARGET_S = 5.0
@@ -64,61 +74,125 @@ def best_of(cmd: list[str], repeat: int, warmup: int = 1, **kw) -> tuple[float, 
     return min(run_once(cmd, **kw) for _ in range(repeat))
 
 
+#: A trivial kernel under hydro's compile policy: the floor of a warm command that runs kernels.
+FLOOR_SCRIPT = """
+import numpy as np
+from hydro._compile import kernel
+
+@kernel
+def total(a):
+    s = 0.0
+    for x in a:
+        s += x
+    return s
+
+total(np.ones(3))
+"""
+
+
+def note(msg: str) -> None:
+    """Progress on stderr (stdout carries the records)."""
+    print(msg, file=sys.stderr, flush=True)
+
+
+def warm_records(hydro: list[str], tmp: str, repeat: int) -> tuple[list[dict], dict]:
+    """References, ``hydro --help``, the Numba floor and the warm runs; also the references' values."""
+    py = sys.executable
+    out = str(Path(tmp) / "tmp.nc")
+    bare, bare_cpu = best_of([py, "-c", "pass"], repeat)
+    numpy_, numpy_cpu = best_of([py, "-c", "import numpy"], repeat)
+    note(f"python -c pass {bare:.3f} s; python -c 'import numpy' {numpy_:.3f} s")
+    records = [record("startup_python_pass_seconds", bare, "s", None, None),
+               record("startup_import_numpy_seconds", numpy_, "s", bare, numpy_ / bare)]
+
+    help_, _ = best_of(hydro + ["--help"], repeat)
+    note(f"hydro --help {help_:.3f} s")
+    records += [record("startup_help_seconds", help_, "s", bare, help_ / bare),
+                record("startup_help_vs_import_numpy", help_, "s", numpy_, help_ / numpy_)]
+
+    floor_file = Path(tmp) / "numba_floor.py"
+    floor_file.write_text(FLOOR_SCRIPT)
+    floor, floor_cpu = best_of([py, str(floor_file)], repeat, cwd=tmp)
+    note(f"Numba floor (one cached kernel) {floor:.3f} s ({floor / numpy_:.2f}x import numpy)")
+    records += [record("startup_numba_floor_seconds", floor, "s", numpy_, floor / numpy_),
+                record("startup_numba_floor_cpu_seconds", floor_cpu, "s", numpy_cpu, floor_cpu / numpy_cpu)]
+
+    tiny, tiny_cpu = best_of(hydro + ["run", "tiny", "-o", out, "--overwrite", "-q"], repeat, cwd=tmp)
+    note(f"warm hydro run tiny {tiny:.3f} s ({tiny / numpy_:.2f}x import numpy; "
+         f"target <= {WARM_TINY_VS_NUMPY_TARGET:g}x; {tiny / floor:.2f}x the Numba floor)")
+    records += [record("startup_warm_run_tiny_seconds", tiny, "s", bare, tiny / bare),
+                record("startup_warm_run_tiny_vs_import_numpy", tiny, "s", numpy_, tiny / numpy_),
+                record("startup_warm_run_tiny_vs_numba_floor", tiny, "s", floor, tiny / floor),
+                record("startup_warm_run_tiny_cpu_seconds", tiny_cpu, "s", numpy_cpu, tiny_cpu / numpy_cpu)]
+
+    miyun, miyun_cpu = best_of(hydro + ["run", "miyun", "-o", out, "--overwrite", "-q"],
+                               max(1, repeat // 2), cwd=tmp)
+    note(f"warm hydro run miyun {miyun:.3f} s, {miyun_cpu:.3f} s CPU")
+    records += [record("startup_warm_run_miyun_seconds", miyun, "s", bare, miyun / bare),
+                record("startup_warm_run_miyun_cpu_seconds", miyun_cpu, "s", bare_cpu, miyun_cpu / bare_cpu)]
+    return records, {"bare": bare, "bare_cpu": bare_cpu}
+
+
+def cold_records(hydro: list[str], tmp: str, ref: dict) -> list[dict]:
+    """A cold ``hydro run miyun`` (empty kernel cache), then the same again warm."""
+    miyun_cmd = hydro + ["run", "miyun", "-o", str(Path(tmp) / "tmp.nc"), "--overwrite", "-q"]
+    cache = Path(tmp) / "numba-cache"
+    cache.mkdir()
+    env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
+    note("cold hydro run miyun (empty kernel cache: compiles every kernel it uses)...")
+    cold, cold_cpu = run_once(miyun_cmd, env=env, cwd=tmp)
+    rewarm, rewarm_cpu = run_once(miyun_cmd, env=env, cwd=tmp)  # the same cache, now filled
+    note(f"cold hydro run miyun {cold:.2f} s, {cold_cpu:.2f} s CPU (target <= "
+         f"{COLD_MIYUN_CPU_TARGET_S:g} s CPU); then warm {rewarm:.2f} s, {rewarm_cpu:.2f} s CPU: "
+         f"compiling {cold_cpu - rewarm_cpu:.2f} s CPU")
+    return [
+        record("startup_cold_run_miyun_cpu_vs_target", cold_cpu, "s", COLD_MIYUN_CPU_TARGET_S,
+               cold_cpu / COLD_MIYUN_CPU_TARGET_S),
+        record("startup_cold_run_miyun_cpu_seconds", cold_cpu, "s", ref["bare_cpu"], cold_cpu / ref["bare_cpu"]),
+        record("startup_cold_run_miyun_seconds", cold, "s", ref["bare"], cold / ref["bare"]),
+        record("startup_cold_vs_warm_run_miyun_cpu", cold_cpu, "s", rewarm_cpu, cold_cpu / rewarm_cpu),
+        record("startup_cold_compile_miyun_cpu_seconds", cold_cpu - rewarm_cpu, "s", rewarm_cpu,
+               (cold_cpu - rewarm_cpu) / rewarm_cpu),
+    ]
+
+
+def kernel_records(tmp: str) -> list[dict]:
+    """Per-kernel compilations of a cold ``hydro run miyun`` (``_kernel_compiles.py``), printed on stderr."""
+    cache = Path(tmp) / "numba-cache-kernels"
+    cache.mkdir()
+    table = Path(tmp) / "kernels.json"
+    cmd = [sys.executable, str(HERE / "_kernel_compiles.py"), str(table),
+           "run", "miyun", "-o", str(Path(tmp) / "tmp.nc"), "--overwrite", "-q"]
+    note("cold hydro run miyun, kernel by kernel...")
+    run_once(cmd, env=dict(os.environ, NUMBA_CACHE_DIR=str(cache)), cwd=tmp)
+    result = json.loads(table.read_text())
+    note(f"{'compiled function':64s} {'sigs':>4s} {'compiles':>8s} {'excl. s':>8s} {'incl. s':>8s}")
+    for row in result["kernels"]:
+        note(f"{row['kernel']:64s} {len(row['signatures']):4d} {row['compiles']:8d} "
+             f"{row['exclusive_s']:8.2f} {row['inclusive_s']:8.2f}")
+    repeated = [row["kernel"] for row in result["kernels"] if len(row["signatures"]) > 1]
+    note(f"compiling {result['compile_s']:.2f} s of {result['cpu_s']:.2f} s CPU; kernels compiled for "
+         f"more than one signature: {', '.join(repeated) or 'none'}")
+    return [record("startup_cold_kernel_compile_seconds", result["compile_s"], "s", result["cpu_s"],
+                   result["compile_s"] / result["cpu_s"]),
+            record("startup_cold_kernels_with_several_signatures", len(repeated), "count", None, None)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON records")
     parser.add_argument("--repeat", type=int, default=5, help="runs of each warm command (the fastest is kept)")
     parser.add_argument("--skip-cold", action="store_true", help="leave out the cold (empty-cache) Miyun run")
+    parser.add_argument("--kernels", action="store_true",
+                        help="also compile kernel by kernel and print each one's signatures and seconds")
     args = parser.parse_args()
     hydro = hydro_command()
-    py = sys.executable
-    records = []
-
-    def note(msg: str) -> None:
-        print(msg, file=sys.stderr, flush=True)
-
     with tempfile.TemporaryDirectory() as tmp:
-        out = str(Path(tmp) / "tmp.nc")
-        bare, bare_cpu = best_of([py, "-c", "pass"], args.repeat)
-        numpy_, numpy_cpu = best_of([py, "-c", "import numpy"], args.repeat)
-        note(f"python -c pass {bare:.3f} s; python -c 'import numpy' {numpy_:.3f} s")
-        records += [record("startup_python_pass_seconds", bare, "s", None, None),
-                    record("startup_import_numpy_seconds", numpy_, "s", bare, numpy_ / bare)]
-
-        help_, _ = best_of(hydro + ["--help"], args.repeat)
-        note(f"hydro --help {help_:.3f} s")
-        records += [record("startup_help_seconds", help_, "s", bare, help_ / bare),
-                    record("startup_help_vs_import_numpy", help_, "s", numpy_, help_ / numpy_)]
-
-        tiny, tiny_cpu = best_of(hydro + ["run", "tiny", "-o", out, "--overwrite", "-q"], args.repeat, cwd=tmp)
-        note(f"warm hydro run tiny {tiny:.3f} s ({tiny / numpy_:.2f}x import numpy; "
-             f"target <= {WARM_TINY_VS_NUMPY_TARGET:g}x)")
-        records += [record("startup_warm_run_tiny_seconds", tiny, "s", bare, tiny / bare),
-                    record("startup_warm_run_tiny_vs_import_numpy", tiny, "s", numpy_, tiny / numpy_),
-                    record("startup_warm_run_tiny_cpu_seconds", tiny_cpu, "s", numpy_cpu, tiny_cpu / numpy_cpu)]
-
-        miyun_cmd = hydro + ["run", "miyun", "-o", out, "--overwrite", "-q"]
-        miyun, miyun_cpu = best_of(miyun_cmd, max(1, args.repeat // 2), cwd=tmp)
-        note(f"warm hydro run miyun {miyun:.3f} s, {miyun_cpu:.3f} s CPU")
-        records += [record("startup_warm_run_miyun_seconds", miyun, "s", bare, miyun / bare),
-                    record("startup_warm_run_miyun_cpu_seconds", miyun_cpu, "s", bare_cpu, miyun_cpu / bare_cpu)]
-
+        records, ref = warm_records(hydro, tmp, args.repeat)
         if not args.skip_cold:
-            cache = Path(tmp) / "numba-cache"
-            cache.mkdir()
-            env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
-            note("cold hydro run miyun (empty kernel cache: compiles every kernel it uses)...")
-            cold, cold_cpu = run_once(miyun_cmd, env=env, cwd=tmp)
-            rewarm, rewarm_cpu = run_once(miyun_cmd, env=env, cwd=tmp)  # the same cache, now filled
-            note(f"cold hydro run miyun {cold:.2f} s, {cold_cpu:.2f} s CPU (target <= "
-                 f"{COLD_MIYUN_CPU_TARGET_S:g} s CPU); then warm {rewarm:.2f} s, {rewarm_cpu:.2f} s CPU")
-            records += [
-                record("startup_cold_run_miyun_cpu_vs_target", cold_cpu, "s", COLD_MIYUN_CPU_TARGET_S,
-                       cold_cpu / COLD_MIYUN_CPU_TARGET_S),
-                record("startup_cold_run_miyun_cpu_seconds", cold_cpu, "s", bare_cpu, cold_cpu / bare_cpu),
-                record("startup_cold_run_miyun_seconds", cold, "s", bare, cold / bare),
-                record("startup_cold_vs_warm_run_miyun_cpu", cold_cpu, "s", rewarm_cpu, cold_cpu / rewarm_cpu),
-            ]
+            records += cold_records(hydro, tmp, ref)
+        if args.kernels:
+            records += kernel_records(tmp)
     emit(records, args.json)
 
 
