@@ -1,4 +1,4 @@
-"""Runoff generation per subbasin: GR4J, and GR4J behind CemaNeige snow.
+"""GR4J runoff per subbasin, with the snow and PET routines it runs behind (re-exported).
 
 This module owns the public runoff layer.  It checks and converts inputs,
 allocates outputs, calls the compiled kernels of :mod:`hydro._runoff_kernels`
@@ -241,45 +241,3 @@ def _uh_state(name: str, value, n_sub: int, length: int) -> np.ndarray:
     full = np.zeros((n_sub, length))
     full[:, : arr.shape[1]] = arr
     return full
-
-
-@dataclass(frozen=True)
-class CemaNeigeGR4JResult:
-    """CemaNeige followed by GR4J: the snow result and the GR4J result.
-
-    Attributes
-    ----------
-    snow : SnowResult
-        Output of the snow routine (its ``liquid_water_mm`` feeds GR4J).
-    gr4j : GR4JResult
-        Output of GR4J; ``gr4j.q_mm`` is the streamflow (mm/d).
-    """
-
-    snow: SnowResult
-    gr4j: GR4JResult
-
-    @property
-    def q_mm(self) -> np.ndarray:
-        """Total streamflow (mm/d)."""
-        return self.gr4j.q_mm
-
-
-def cemaneige_gr4j(precip_mm, temp_c, pet_mm, params: GR4JParameters, bands, ctg,
-                   kf_mm_per_c_per_day, *, tmin_c=None, tmax_c=None, initial: GR4JState | None = None,
-                   production_fraction: float = 0.3, routing_fraction: float = 0.5,
-                   snow_pack_mm=0.0, thermal_state_c=0.0, mean_annual_solid_precip_mm=None,
-                   dates=None) -> CemaNeigeGR4JResult:
-    """Run CemaNeige, then GR4J on its liquid water output.
-
-    Parameters are those of :func:`cemaneige` and :func:`gr4j`; ``pet_mm`` is the
-    potential evapotranspiration (mm/d), same shape as ``precip_mm``.
-    """
-    snow = cemaneige(precip_mm, temp_c, bands, ctg, kf_mm_per_c_per_day, tmin_c=tmin_c,
-                     tmax_c=tmax_c, snow_pack_mm=snow_pack_mm, thermal_state_c=thermal_state_c,
-                     mean_annual_solid_precip_mm=mean_annual_solid_precip_mm, dates=dates)
-    flow = gr4j(snow.liquid_water_mm, pet_mm, params, initial=initial,
-                production_fraction=production_fraction, routing_fraction=routing_fraction,
-                dates=dates)
-    return CemaNeigeGR4JResult(snow, flow)
-
-

@@ -20,7 +20,8 @@ As in the authors' Excel sheet (which airGR follows for catchments below 1500 m)
     sheet does, unless given);
   - the liquid water of the subbasin is the area-weighted mean over its bands.
 
-The liquid water it gives is the input of GR4J (:func:`hydro.runoff.cemaneige_gr4j`).
+The liquid water it gives is the input of GR4J; :class:`hydro.runoff_gr4j.GR4JCemaNeige` chains
+the two (the runoff model of catchments and watersheds).
 """
 
 from __future__ import annotations
