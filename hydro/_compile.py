@@ -9,6 +9,10 @@ kernel into plain Python, which is how coverage of kernel code is measured.
 Start-up (issue 16) is also decided here, for every kernel alike; none of it
 changes what a kernel computes:
 
+* kernels that only other kernels call are marked ``@kernel(helper=True)``: they
+  get no CPython wrapper either (:class:`_HelperDispatcher`); the wrapper of every
+  other kernel is built and compiled on every cold start, bigger the more
+  arguments the kernel takes;
 * no C-callable (``cfunc``) wrapper is generated: kernels are called from Python
   or from other kernels, never as first-class function values, and the wrapper
   is lowered and compiled for every kernel and helper on a cold cache;
@@ -30,6 +34,7 @@ import os
 os.environ.setdefault("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1")  # before Numba reads it
 
 import numba
+from numba.core.registry import CPUDispatcher
 
 #: Options shared by every kernel: on-disk cache so a warm ``hydro run`` does not
 #: recompile; no fastmath (budgets must close to round-off); no implicit
@@ -75,6 +80,40 @@ def _skip_blas_probe() -> None:
 _skip_blas_probe()
 
 
-def kernel(func):
-    """Compile ``func`` with the project's policy (see :data:`KERNEL_OPTIONS`)."""
-    return numba.njit(**KERNEL_OPTIONS)(func)
+class _HelperDispatcher(CPUDispatcher):
+    """A kernel compiled without a CPython wrapper, for calls from other kernels.
+
+    Numba compiles, for every kernel, a wrapper that unboxes its arguments from
+    Python objects; a kernel that only kernels call never uses it, yet the wrapper
+    is built and compiled on every cold start (the more arguments, the bigger).
+    Calling such a compilation from Python would crash the interpreter, so a call
+    from Python (a test, an interactive session) goes to a twin compiled with the
+    wrapper and without the disk cache (the cache is keyed on the source, not on
+    the wrapper, so the twin must never load the helper's entries).
+    """
+
+    def __call__(self, *args, **kwargs):
+        twin = self.__dict__.get("_python_twin")
+        if twin is None:
+            twin = numba.njit(**dict(KERNEL_OPTIONS, cache=False))(self.py_func)
+            self._python_twin = twin
+        return twin(*args, **kwargs)
+
+
+def kernel(func=None, *, helper=False):
+    """Compile ``func`` with the project's policy (see :data:`KERNEL_OPTIONS`).
+
+    ``@kernel(helper=True)``: a kernel called from other kernels (see
+    :class:`_HelperDispatcher`; calls from Python still work, compiled apart).
+    """
+    if func is None:
+        return lambda f: kernel(f, helper=helper)
+    if not helper or numba.config.DISABLE_JIT:
+        return numba.njit(**KERNEL_OPTIONS)(func)
+    options = dict(KERNEL_OPTIONS)
+    cache = options.pop("cache")
+    disp = _HelperDispatcher(py_func=func, locals={},
+                             targetoptions=dict(options, nopython=True, no_cpython_wrapper=True))
+    if cache:
+        disp.enable_caching()
+    return disp

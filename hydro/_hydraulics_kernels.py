@@ -11,7 +11,7 @@ from hydro._compile import kernel
 from hydro.units import SECONDS_PER_DAY
 
 
-@kernel
+@kernel(helper=True)
 def interp_scalar(x, xp, fp):
     """``np.interp(x, xp, fp)`` for one value ``x``, with NumPy's (and Numba's) arithmetic.
 
@@ -65,7 +65,7 @@ def interp_scalar(x, xp, fp):
     return y
 
 
-@kernel
+@kernel(helper=True)
 def reservoir_day(v0, inflow, evap_mm, precip_mm, target, eco_min, v_dead, v_full,
                   curve_storage, curve_area):
     """One day of a reservoir's water balance.
@@ -104,7 +104,7 @@ def reservoir_day(v0, inflow, evap_mm, precip_mm, target, eco_min, v_dead, v_ful
     return v1, release, spill, net_evap, area
 
 
-@kernel
+@kernel(helper=True)
 def operate_reservoir(d, j, inflow, res_evap_mm, res_precip_mm, res_target, res_eco_min, res_dead,
                       res_full, curve_offset, curve_storage, curve_area, res_volume, res_release,
                       res_spill, res_inflow, res_evaporated, res_area):

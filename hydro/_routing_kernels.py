@@ -59,7 +59,7 @@ NEWTON_TOLERANCE = 1e-13
 MAX_NEWTON = 200
 
 
-@kernel
+@kernel(helper=True)
 def geometry(q, vel_coeff, vel_exp, width_coeff, width_exp):
     """Kinematic celerity and top width at discharge ``q``.
 
@@ -89,7 +89,7 @@ def geometry(q, vel_coeff, vel_exp, width_coeff, width_exp):
     return q, celerity, width
 
 
-@kernel
+@kernel(helper=True)
 def _log_manning(u, b, z, k_log, root):
     """``ln Q`` at depth ``e^u`` and ``d ln Q / d u`` (see :func:`hydro.channel._log_discharge`)."""
     y = np.exp(u)
@@ -100,7 +100,7 @@ def _log_manning(u, b, z, k_log, root):
     return log_q, slope
 
 
-@kernel
+@kernel(helper=True)
 def normal_depth(q, b, z, n, s):
     """Manning normal depth (m) of a rectangle or trapezoid at discharge ``q`` (m3 s-1).
 
@@ -154,7 +154,7 @@ def normal_depth(q, b, z, n, s):
     return np.exp(0.5 * (lo + hi))
 
 
-@kernel
+@kernel(helper=True)
 def channel_geometry(q, b, z, n, s):
     """Exact Manning celerity and top width at discharge ``q`` (normal depth).
 
@@ -184,7 +184,7 @@ def channel_geometry(q, b, z, n, s):
     return q, celerity, t
 
 
-@kernel
+@kernel(helper=True)
 def reach_geometry(q, vel_coeff, vel_exp, width_coeff, width_exp, chan_b, chan_z, chan_n, chan_s):
     """Celerity and top width of a reach: its channel when ``chan_n > 0``, else its power law.
 
@@ -195,7 +195,7 @@ def reach_geometry(q, vel_coeff, vel_exp, width_coeff, width_exp, chan_b, chan_z
     return geometry(q, vel_coeff, vel_exp, width_coeff, width_exp)
 
 
-@kernel
+@kernel(helper=True)
 def limited_parameters(q, celerity, width, dx, dt, slope):
     """Muskingum-Cunge K and X, limited so that every coefficient is non-negative.
 
@@ -237,7 +237,7 @@ def limited_parameters(q, celerity, width, dx, dt, slope):
     return k, x
 
 
-@kernel
+@kernel(helper=True)
 def reach_reference_q(q_in, lateral, out):
     """Reference discharge of a reach for one day, m3 s-1.
 
@@ -260,7 +260,7 @@ def reach_reference_q(q_in, lateral, out):
     return 0.5 * (q_in + mean_out) + 0.5 * max(lateral, 0.0)
 
 
-@kernel
+@kernel(helper=True)
 def courant_substeps(celerity, dx, max_substeps):
     """Sub-steps for a Courant number ``c dt / dx`` near 1: ``round(c * 86400 / dx)``,
     between 1 and ``max_substeps``.
@@ -286,7 +286,7 @@ def courant_substeps(celerity, dx, max_substeps):
     return n_t
 
 
-@kernel
+@kernel(helper=True)
 def day_substeps(celerity, out, store, dx, max_substeps):
     """Number of sub-steps for one reach and day.
 
@@ -325,7 +325,7 @@ def day_substeps(celerity, out, store, dx, max_substeps):
     return n_t
 
 
-@kernel
+@kernel(helper=True)
 def init_reach(q_in, lateral, q_init, use_init, out, store, dx, vel_coeff, vel_exp,
                width_coeff, width_exp, slope, max_substeps, chan_b=0.0, chan_z=0.0, chan_n=0.0,
                chan_s=0.0):
@@ -368,7 +368,7 @@ def init_reach(q_in, lateral, q_init, use_init, out, store, dx, vel_coeff, vel_e
         store[i] = k * out[i] if out[i] > 0.0 else 0.0
 
 
-@kernel
+@kernel(helper=True)
 def route_reach_day(q_in, lateral, out, store, dx, vel_coeff, vel_exp, width_coeff, width_exp,
                     slope, max_substeps, chan_b=0.0, chan_z=0.0, chan_n=0.0, chan_s=0.0):
     """Route one day through one reach, in place.
