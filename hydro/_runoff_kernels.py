@@ -27,7 +27,7 @@ import numpy as np
 from hydro._compile import kernel
 
 
-@kernel
+@kernel(helper=True)
 def s_curve_uh1(t, x4):
     """Cumulative proportion of UH1 delivered by time ``t`` (days), Perrin et al. eq. 16."""
     if t <= 0.0:
@@ -37,7 +37,7 @@ def s_curve_uh1(t, x4):
     return 1.0
 
 
-@kernel
+@kernel(helper=True)
 def s_curve_uh2(t, x4):
     """Cumulative proportion of UH2 delivered by time ``t`` (days), Perrin et al. eq. 17."""
     if t <= 0.0:
@@ -49,7 +49,7 @@ def s_curve_uh2(t, x4):
     return 1.0
 
 
-@kernel
+@kernel(helper=True)
 def uh_ordinates(x4, out1, out2):
     """Fill ``out1`` and ``out2`` with the UH1 and UH2 ordinates for ``x4`` (days).
 
