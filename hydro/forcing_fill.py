@@ -17,12 +17,13 @@ from hydro.daily_forcing import calendar_months
 from hydro.errors import HydroError, suggest
 from hydro.weather_csv import MISSING_TOKENS
 
-#: Rules a forcing file may declare in ``# fill_missing:`` (see the module docstring).
+#: Rules a forcing file may declare in ``# fill_missing:`` (described in :mod:`hydro.weather`).
 FILL_RULES = {
     "precip_zero": "a missing precip_mm is 0 mm (a lower bound)",
     "temp_range_monthly": "a missing tmin_c/tmax_c is tmean_c -/+ the calendar month's mean "
                           "tmean-tmin/tmax-tmean over the file's complete days",
 }
+
 
 def fill_rules(path: Path, meta: dict[str, Any]) -> tuple[str, ...]:
     """The rules of the header line ``fill_missing`` (empty without it); unknown ones are errors."""

@@ -20,9 +20,11 @@ the weather CSV and the series files onto its days:
     ``csv`` (a hydro daily forcing CSV, :mod:`hydro.weather`), ``elevation_m`` and
     ``latitude_deg`` of the station, ``lapse_c_per_km`` (default 6.5).
 ``[runoff]``
-    defaults for every subbasin: ``x1_mm``, ``x2_mm_per_day``, ``x3_mm``,
-    ``x4_days``; ``snow`` (true: CemaNeige before GR4J), ``ctg``,
-    ``kf_mm_per_c_per_day``; ``initial_production_fraction``,
+    ``model`` (a registered runoff model, default ``"gr4j_cemaneige"``;
+    ``docs/runoff-models.md``) and defaults of its parameters for every subbasin:
+    ``x1_mm``, ``x2_mm_per_day``, ``x3_mm``, ``x4_days``, ``ctg``,
+    ``kf_mm_per_c_per_day``; ``snow`` (true: CemaNeige before GR4J),
+    ``solid_fraction`` (as a catchment's); ``initial_production_fraction``,
     ``initial_routing_fraction``.
 ``[[subbasins]]``
     ``id``, ``name``, ``area_km2``, ``reach`` or ``reservoir``, ``elevation_m``,
