@@ -16,7 +16,7 @@ The contract (:class:`RunoffModel`):
 * ``initial_state(parameters, **settings)`` gives the state a run starts from;
   ``settings`` are the initial fillings a configuration gives
   (``production_fraction``, ``routing_fraction``, ``snow_pack_mm``,
-  ``thermal_state_c``): a model takes those it has and ignores the others;
+  ``thermal_state_c``): a model without such stores accepts and ignores them;
 * ``prepare(forcing)`` does, once, the work that does not depend on the parameters
   (checks, extrapolation of the weather); calibration calls it once and then
   ``run`` many times;
