@@ -16,6 +16,13 @@ run three times and its run of least model CPU kept).  Per case:
 * ``substeps``: mean transport sub-steps per day;
 * ``peak RSS``: the process's maximum resident set (``wait4``), MB; ``output``: file MB.
 
+``--lts-bound`` adds, per case, what local time stepping could at best save (a cost model, no
+solver runs it): cell updates per cell and day with the global sub-step (today), and with
+sub-steps chosen per chain, per reach and per cell from their own Courant and dispersion limits
+(the solver's ``day_hydraulics`` limits, slot by slot; chains and reaches in power-of-two classes
+below the finest, each class ``n_sub / 2**l`` sub-steps).  The model replays the solver's sub-step
+choice day by day and records whether its global count equals the solver's (``lts_check``).
+
 Default cases (about a minute): 100 x 1, 1,000 x 1 and 100 x 100 (the memory target);
 ``--large`` adds 1,000 x 10 and 10,000 x 1 (minutes today: loading 10,000 reaches is
 super-linear).  Issue 16's targets, reported as ``..._vs_target`` records (value / target,
@@ -48,7 +55,7 @@ WHOLE_10000_TARGET_S = 30.0  # 10,000 reaches x 1 year, whole process
 PEAK_RSS_100Y_TARGET_MB = 500.0  # 100 reaches x 100 years
 
 
-def child(basin: str, out: str) -> None:
+def child(basin: str, out: str, lts: bool = False) -> None:
     """``hydro run BASIN -o OUT --overwrite -q`` in this process, timing its parts; prints one
     JSON line.  Loading, the model and the output are timed by wrapping the functions the
     command calls (each ``None`` if the command no longer calls it)."""
@@ -59,6 +66,18 @@ def child(basin: str, out: str) -> None:
 
     found: dict = {"load": None, "kernel_load": None, "model_cpu": None, "model_wall": None, "output": None,
                    "days": None, "substeps": None}
+    seen: dict = {}
+    if lts:
+        import hydro.pipeline
+        import hydro.transport
+
+        def spy(network, tracers, inputs, **kw):  # the last transport call of the run is the timed one
+            result = hydro.transport.simulate(network, tracers, inputs, **kw)
+            seen.update(network=network, inputs=inputs, kw=kw, substeps=result.substeps)
+            return result
+
+        hydro.simulation.simulate = spy  # type: ignore[attr-defined]
+        hydro.pipeline.simulate = spy  # type: ignore[attr-defined]
 
     def timed(func, key, cpu=False):
         def wrapper(*a, **k):
@@ -97,15 +116,103 @@ def child(basin: str, out: str) -> None:
         if exc.code:
             raise
     found["output_mb"] = Path(out).stat().st_size / 1e6
+    if seen:
+        kw = seen["kw"]
+        found.update(lts_bound(seen["network"], seen["inputs"], kw.get("courant", 0.9),
+                               kw.get("dispersion_limit", 1.0), seen["substeps"]))
     print(json.dumps(found))
 
 
-def run_case(basin: Path, out: Path) -> dict:
+def lts_bound(network, inputs, courant: float, disp_limit: float, substeps) -> dict:
+    """Cell updates per cell and day with the global sub-step and with local ones (a cost model).
+
+    Replays the solver's per-day sub-step choice (``hydro._transport_kernels.day_hydraulics``)
+    and takes each padded slot's own limit, ``min(courant V_min / out, disp_limit V_min /
+    sum of conductances)`` (s), as the kernel does before taking the minimum over all slots.
+    Chains and reaches get power-of-two classes below the day's finest count ``n`` (class ``l``:
+    ``ceil(n / 2**l)`` sub-steps, ``l`` the largest with ``n / 2**l`` at least their own count);
+    cells their own count.  Returns ``lts_global``, ``lts_chain``, ``lts_reach``, ``lts_cell``
+    (updates per cell-day) and ``lts_check`` (the replayed counts equal the solver's).
+    """
+    import numpy as np
+
+    from hydro import _transport_kernels as k
+    from hydro.transport import cell_volumes, through_shares
+    from hydro.transport_checks import arrays
+    from hydro.units import SECONDS_PER_DAY as DAY
+
+    lay = network.layout
+    arr, _ = arrays(network, inputs.init_conc.shape[1], inputs, None)
+    vol, share, _ = cell_volumes(network, arr["q_in"], arr["q_out"], arr["lateral"])
+    through = through_shares(lay.reach_cell_start, share)
+    disp = np.array([r.dispersion_m2_s for r in network.reaches], dtype=float)
+    inlet = np.ascontiguousarray(inputs.dispersive_inlet, dtype=np.bool_)
+    st = k.static_layout(lay.reach_cell_start, lay.cell_dx, lay.reach_down_kind, lay.reach_down_index, disp,
+                         inlet, lay.section_cell)
+    main_up, pos, chain_head, first, last = st[:5]
+    sj_reach, face_coef, dinlets = st[14], st[17], st[18]
+    n_chain, n_cell = len(chain_head), lay.n_cells
+    n_pad = n_cell + 2 * n_chain
+    slot_reach = np.full(n_pad, -1)
+    slot_reach[pos] = lay.cell_reach
+    chain_of_reach = np.empty(len(network.reaches), dtype=np.int64)
+    for j, r in enumerate(chain_head):  # a chain continues into the reach below while it is its main upstream
+        while True:
+            chain_of_reach[r] = j
+            d = lay.reach_down_index[r]
+            if lay.reach_down_kind[r] != k.DOWN_REACH or main_up[d] != r:
+                break
+            r = d
+    per_reach = np.diff(lay.reach_cell_start)
+    per_chain = np.bincount(chain_of_reach, weights=per_reach, minlength=n_chain)
+    loss = arr["withdrawal"] + np.maximum(-(arr["lateral"] + arr["withdrawal"]), 0.0)
+    vol0 = np.full(n_pad, np.inf)
+    vol0[pos] = vol
+    work = [np.zeros(n_pad) for _ in range(5)]
+    sj_c, b_c, h_c = np.zeros(len(sj_reach)), np.zeros(len(dinlets)), np.zeros(n_chain)
+    total = {"lts_global": 0.0, "lts_chain": 0.0, "lts_reach": 0.0, "lts_cell": 0.0}
+    replayed = []
+    for d in range(arr["q_in"].shape[0]):
+        fq, wd, dv, hl, cond = work
+        n = k.day_hydraulics(arr["q_in"][d], arr["q_out"][d], arr["lateral"][d], loss[d], lay.reach_cell_start,
+                             lay.cell_dx, share, through, first, vol0, disp, face_coef, lay.reach_down_index,
+                             sj_reach, dinlets, chain_head, inlet, courant, disp_limit, fq, wd, dv, hl, cond,
+                             sj_c, b_c, h_c)
+        replayed.append(n)
+        vmin = np.minimum(vol0, vol0 + DAY * dv)
+        g = np.zeros(n_pad)
+        g[:-1] += cond[:-1]
+        g[1:] += cond[:-1]
+        np.add.at(g, first[dinlets], b_c)
+        np.add.at(g, first[chain_head], h_c)
+        np.add.at(g, last[sj_reach], sj_c)
+        np.add.at(g, first[lay.reach_down_index[sj_reach]], sj_c)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            lim = np.minimum(np.where(fq + wd > 0, courant * vmin / (fq + wd), np.inf),
+                             np.where(g > 0, disp_limit * vmin / g, np.inf))[pos]
+        own = np.maximum(1.0, np.ceil(DAY / np.minimum(lim, DAY) - 1e-9))  # per cell
+        for key, unit, counts in (("lts_reach", lay.cell_reach, per_reach),
+                                  ("lts_chain", chain_of_reach[lay.cell_reach], per_chain)):
+            need = np.zeros(len(counts))
+            np.maximum.at(need, unit, own)
+            level = np.maximum(np.floor(np.log2(n / need) + 1e-12), 0.0)
+            total[key] += float((counts * np.ceil(n / 2.0 ** level)).sum())
+        total["lts_cell"] += float(own.sum())
+        total["lts_global"] += float(n * n_cell)
+        vol0 = vol0 + DAY * dv
+    n_days = arr["q_in"].shape[0]
+    out = {key: value / (n_days * n_cell) for key, value in total.items()}
+    out["lts_check"] = bool(np.array_equal(np.asarray(replayed), np.asarray(substeps)))
+    return out
+
+
+def run_case(basin: Path, out: Path, lts: bool = False) -> dict:
     """Run :func:`child` in a fresh process: its timings, the whole wall time, and its own peak
     RSS (MB, from ``os.wait4``: ``RUSAGE_CHILDREN`` keeps only the largest child so far)."""
     t0 = time.perf_counter()
     with tempfile.TemporaryFile("w+") as so, tempfile.TemporaryFile("w+") as se:
-        proc = subprocess.Popen([sys.executable, __file__, "--child", str(basin), str(out)], stdout=so, stderr=se)
+        command = [sys.executable, __file__, "--child", str(basin), str(out)] + (["--lts-bound"] if lts else [])
+        proc = subprocess.Popen(command, stdout=so, stderr=se)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
         whole = time.perf_counter() - t0
@@ -136,14 +243,16 @@ def parse_cases(text: str) -> list[tuple[int, int]]:
 
 
 def main() -> None:
-    if len(sys.argv) == 4 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3])
+    if len(sys.argv) in (4, 5) and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], lts=sys.argv[4:] == ["--lts-bound"])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON records")
     parser.add_argument("--large", action="store_true", help="add 1,000 x 10 and 10,000 x 1 (minutes)")
     parser.add_argument("--cases", help="reaches:years,... instead of the default cases (e.g. 100:1,300:1; "
                         "--large adds to them)")
+    parser.add_argument("--lts-bound", action="store_true",
+                        help="add the cost model of local time stepping (cell updates per cell-day)")
     args = parser.parse_args()
     cases = parse_cases(args.cases) if args.cases else list(DEFAULT_CASES)
     if args.large:
@@ -162,7 +271,8 @@ def main() -> None:
             if not measured:
                 run_case(basin, root / "warmup.nc")  # compile or load the kernels once
             # the reference case is short (its model ~0.2 s): the best of three, by model CPU
-            tries = [run_case(basin, root / "out.nc") for _ in range(3 if (reaches, years) == (100, 1) else 1)]
+            tries = [run_case(basin, root / "out.nc", args.lts_bound)
+                     for _ in range(3 if (reaches, years) == (100, 1) else 1)]
             found = min(tries, key=lambda f: f["model_cpu"] if f["model_cpu"] is not None else f["whole"])
             (root / "out.nc").unlink()
             found["reach_days"] = reaches * (found["days"] or 365 * years)
@@ -174,6 +284,10 @@ def main() -> None:
                   f"model {found['model_cpu'] or 0:.2f} s CPU ({found['ns_per_reach_day'] or 0:.0f} ns/reach-day), "
                   f"{found['substeps'] or 0:.0f} sub-steps/day, peak RSS {found['peak_rss_mb']:.0f} MB, "
                   f"output {found['output_mb']:.0f} MB", file=sys.stderr, flush=True)
+            if "lts_global" in found:
+                print(f"    cell updates per cell-day: global {found['lts_global']:.1f}, per chain "
+                      f"{found['lts_chain']:.1f}, per reach {found['lts_reach']:.1f}, per cell {found['lts_cell']:.1f} "
+                      f"(replayed sub-steps equal the solver's: {found['lts_check']})", file=sys.stderr, flush=True)
     ref = measured[(100, 1)]
     for (reaches, years), f in measured.items():
         tag = f"{reaches}r_{years}y"
@@ -196,6 +310,10 @@ def main() -> None:
             vs_ref(f"scaling_peak_rss_mb_{tag}", "peak_rss_mb", "MB"),
             vs_ref(f"scaling_output_mb_{tag}", "output_mb", "MB"),
         ]
+        if "lts_global" in f:  # local time stepping's bound: updates per cell-day against the global step's
+            records += [record(f"scaling_lts_cell_updates_per_cell_day_{kind}_{tag}", f[f"lts_{kind}"], "1",
+                               f["lts_global"], f[f"lts_{kind}"] / f["lts_global"])
+                        for kind in ("global", "chain", "reach", "cell")]
     largest = max((r for r, y in measured if y == 1), default=100)
     if largest > 100 and ref["ns_per_reach_day"]:
         cost = measured[(largest, 1)]["ns_per_reach_day"] / ref["ns_per_reach_day"]
