@@ -155,11 +155,11 @@ GW_TIMING = "flow"   # the legacy store drains with base flow: no step on 1 Janu
 INITIAL_TN = {"rivers": 2.0, "miyun": 0.98}
 # subbasin id -> {GR4J key: value} (S8.4). The Bai above Zhangjiafen loses less water to human use
 # than the Chao (human share of the runoff decline 65-70 % at Zhangjiafen, 81.7 % at Xiahui; S2):
-# x2 = -4.25 mm/d there, the Chao and the reservoir side -4.10 ([runoff]): calibrated on published
-# storage and inflow 2000-2017 (configs/calibration/miyun_water_2000_2017.toml; SOURCES "Water
-# 2000-2017 (issue 13)").
+# x2 = -4.27 mm/d there, the Chao and the reservoir side -4.43 ([runoff]): calibrated on published
+# storage and inflow 2000-2017 with the basin-scaled weather (configs/calibration/miyun_water_2000_2017.toml;
+# SOURCES "Water 2000-2017 (issue 13)" and "Upland precipitation (issue 13)").
 BAI_SIDE = [s[0] for s in SUBBASINS if s[0].startswith(("bai_", "hei_", "tang_")) and s[0] != "bai_inlet"]
-RUNOFF_OVERRIDES = {sid: {"x2_mm_per_day": -4.25} for sid in BAI_SIDE}
+RUNOFF_OVERRIDES = {sid: {"x2_mm_per_day": -4.27} for sid in BAI_SIDE}
 # WWTPs: (subbasin, name, reach, m3/d, TN mg/L) - ESTIMATE (SOURCES 8.11)
 WWTP = [
     ("chao_dage", "Fengning county town WWTP (Dage)", "chao_fengning", 15000.0, 15.0),
@@ -188,8 +188,9 @@ RESERVOIRS = {
                   target_release_m3_s=10.5, ecological_min_m3_s=0.0),
 }
 
-# GR4J: configs/calibration/miyun_water_2000_2017.toml (issue 13), inside Perrin et al. (2003) ranges (S8.4)
-RUNOFF = dict(x1_mm=1030.0, x2_mm_per_day=-4.10, x3_mm=40.2, x4_days=1.96, ctg=0.25,
+# GR4J: configs/calibration/miyun_water_2000_2017.toml (issue 13), inside Perrin et al. (2003) ranges (S8.4);
+# recalibrated on the basin-scaled weather (SOURCES "Upland precipitation (issue 13)"), rounded to 3 digits
+RUNOFF = dict(x1_mm=650.0, x2_mm_per_day=-4.43, x3_mm=75.1, x4_days=2.00, ctg=0.25,
               kf_mm_per_c_per_day=3.0)
 CONSTITUENT = dict(river_removal_per_day=0.10, river_theta=1.047, reservoir_removal_per_day=0.0,
                    reservoir_theta=1.047, settling_velocity_m_per_day=0.027)
@@ -325,8 +326,10 @@ def main(path=None):
     w("[weather]")
     w("# Beijing 54511 (GHCN-D) 2000-01-01..2013-02-28, then Huairou 2013-03-01..2017-02-28; the column")
     w("# 'station' names each day's source; Beijing shifted by the lapse rate to elevation_m; gap")
-    w("# 2013-01..02 partly NA, filled as the file's fill_missing says (SOURCES 'Weather from 2000')")
-    w('csv = "forcing/huairou_beijing_daily_2000_2017.csv"')
+    w("# 2013-01..02 partly NA, filled as the file's fill_missing says (SOURCES 'Weather from 2000').")
+    w("# Precipitation rescaled (ESTIMATE, ratio method) to the published basin-average totals of")
+    w("# 1 June-6 August 2012 and 2013 (make_weather_basin_scaled.py; SOURCES 'Upland precipitation')")
+    w('csv = "forcing/huairou_beijing_basin_scaled_2000_2017.csv"')
     w(f"elevation_m = {STATION_ELEVATION_M}      # ESTIMATE: Huairou town on the plain edge (S8.1)")
     w(f"latitude_deg = {STATION_LATITUDE_DEG}     # Huairou district seat 40.315 N (zh.wikipedia)")
     w("lapse_c_per_km = 6.5")
