@@ -136,8 +136,9 @@ class OutputSpec:
 def spec_for_run(basin=None, variables=None, locations=None, aggregate=None, float32=None,
                  compress=None) -> OutputSpec:
     """The output of ``hydro run``: every variable, daily, 64-bit but for the daily
-    apportionment by source (32-bit), level-1 compression unless told otherwise by the basin file's ``[output]`` table (if the basin has
-    one), then by the command-line options."""
+    apportionment by source (32-bit), level-1 compression, unless told otherwise by the
+    basin file's ``[output]`` table (if the basin has one), then by the command-line
+    options."""
     base = OutputSpec()
     table = getattr(basin, "output", None) if basin is not None else None
     if table:
