@@ -1,7 +1,8 @@
 """A model you can hold in Python: :class:`Model`.
 
 ``Model.from_basin("miyun")`` reads and validates a basin once; ``model.parameters``
-lists every number the basin file sets, with its unit where the key names one;
+lists every number the basin file sets, with its unit, its bounds where the model
+states them and the file's comment citing its source;
 ``model.with_parameters({...})`` returns a new model with some of them changed
 (in memory: no file is read or written, nothing is parsed from text); and
 ``model.run(start, end)`` simulates and returns an :class:`xarray.Dataset` with
@@ -34,14 +35,7 @@ from typing import Any
 from hydro.basin import Basin, parse_date, resolve_basin
 from hydro.errors import HydroError
 from hydro.tomlio import load_toml, set_path, table_key
-
-#: Units named by the end of a key, as the basin files spell them.
-_UNIT_SUFFIXES = (
-    ("_m2_s", "m2 s-1"), ("_m3_s", "m3 s-1"), ("_m_per_m", "m m-1"), ("_per_day", "d-1"),
-    ("_m_per_day", "m d-1"), ("_km2", "km2"), ("_km", "km"), ("_mcm", "1e6 m3"), ("_mm", "mm"),
-    ("_m", "m"), ("_deg", "degree"), ("_mg_l", "mg L-1"), ("_kg_per_day", "kg d-1"),
-    ("_kg_ha_yr", "kg ha-1 yr-1"), ("_c", "degC"),
-)
+from hydro.units import unit_of_key
 
 
 @dataclass(frozen=True)
@@ -56,19 +50,47 @@ class Parameter:
     value : float or int or bool
         The value the model holds.
     unit : str
-        The unit the key's name gives (``""`` where it names none).
+        Its unit: the runoff model's for runoff parameters, else the one the key's name
+        gives (:func:`hydro.units.unit_of_key`; ``""`` where it names none).
+    bounds : (float, float) or None
+        The range the model accepts (runoff parameters: their model's bounds, checked at
+        load); None where the model states none.
+    source : str
+        The basin file's comment on the number (on its line, above it, or on its
+        table's header; :func:`hydro.toml_comments.key_comments`), which cites where
+        it comes from; ``""`` where the file has none (the basin's SOURCES.md then
+        gives it).
     """
 
     path: str
     value: float | int | bool
     unit: str
+    bounds: tuple[float, float] | None = None
+    source: str = ""
 
 
-def _unit(key: str) -> str:
-    for suffix, unit in _UNIT_SUFFIXES:
-        if key.endswith(suffix):
-            return unit
-    return ""
+def _runoff_specs(data: dict) -> dict[str, Any]:
+    """Name -> :class:`hydro.runoff_model.ParameterSpec` of the basin's runoff model."""
+    from hydro.gr4j_parameters import GR4J_CEMANEIGE, GR4J_CEMANEIGE_PARAMETERS
+
+    runoff = data.get("runoff")
+    name = runoff.get("model", GR4J_CEMANEIGE) if isinstance(runoff, dict) else GR4J_CEMANEIGE
+    if name == GR4J_CEMANEIGE:
+        return {spec.name: spec for spec in GR4J_CEMANEIGE_PARAMETERS}
+    from hydro.runoff_registry import runoff_model_class
+
+    return {spec.name: spec for spec in runoff_model_class(str(name)).parameters}
+
+
+def _describe(path: str, value: Any, specs: dict[str, Any], notes: dict[str, str]) -> Parameter:
+    """The :class:`Parameter` at ``path``: unit, bounds and source."""
+    parts = path.split(".")
+    key = parts[-1]
+    runoff = len(parts) >= 2 and parts[-2] == "runoff" and key in specs
+    if runoff:
+        spec = specs[key]
+        return Parameter(path, value, spec.unit, (spec.lower, spec.upper), notes.get(path, ""))
+    return Parameter(path, value, unit_of_key(key), None, notes.get(path, ""))
 
 
 def _leaves(node: Any, prefix: str) -> Iterator[tuple[str, Any]]:
@@ -152,8 +174,13 @@ class Model:
 
     @property
     def parameters(self) -> list[Parameter]:
-        """Every number the basin file sets (its effective value here), with the key's unit."""
-        return [Parameter(path, value, _unit(path.rsplit(".", 1)[-1])) for path, value in _leaves(self._data, "")]
+        """Every number the basin file sets (its effective value here), with its unit,
+        bounds where the model states them, and the file's comment citing its source."""
+        from hydro.toml_comments import key_comments
+
+        specs = _runoff_specs(self._data)
+        notes = key_comments(self._bytes.decode("utf-8", errors="replace"))
+        return [_describe(path, value, specs, notes) for path, value in _leaves(self._data, "")]
 
     def parameter(self, path: str) -> Parameter:
         """One parameter by its path."""

@@ -14,3 +14,36 @@ G_PER_S_PER_KG_PER_DAY = 1000.0 / SECONDS_PER_DAY
 
 MM_KM2_PER_DAY_TO_M3_S = 1e3 / SECONDS_PER_DAY
 """Discharge (m3 s-1) of 1 mm of runoff a day over 1 km2: 1e-3 m * 1e6 m2 / 86400 s."""
+
+#: Unit words of basin-file keys (the end of a key names its unit: ``length_km``,
+#: ``settling_velocity_m_per_day``), UDUNITS style.
+_KEY_UNITS = {"mm": "mm", "m": "m", "km": "km", "km2": "km2", "m2": "m2", "m3": "m3", "mcm": "1e6 m3",
+              "kg": "kg", "g": "g", "mg": "mg", "l": "L", "ha": "ha", "yr": "yr", "years": "yr", "day": "d",
+              "days": "d", "s": "s", "c": "degC", "deg": "degree", "head": "head"}
+#: Key endings that name a dimensionless quantity (``treatment_removal``: a share removed;
+#: ``river_theta``: a temperature coefficient; ``precip_factor``: a multiplier).
+_DIMENSIONLESS = ("share", "fraction", "theta", "factor", "courant", "removal")
+
+
+def unit_of_key(key: str) -> str:
+    """The unit a basin-file key's name gives, UDUNITS style; ``""`` where it names none.
+
+    The trailing unit words of the key make the unit: the first is the numerator and each
+    word after it, or after ``per``, a denominator (``x2_mm_per_day`` -> ``mm d-1``,
+    ``kf_mm_per_c_per_day`` -> ``mm degC-1 d-1``, ``dispersion_m2_s`` -> ``m2 s-1``,
+    ``rate_kg_per_ha_yr`` -> ``kg ha-1 yr-1``, ``river_rate_per_day`` -> ``d-1``);
+    shares, fractions, factors and temperature coefficients are ``1``.
+    """
+    words = key.split("_")
+    if words[-1] in _DIMENSIONLESS:
+        return "1"
+    i = len(words)
+    while i > 1 and (words[i - 1] in _KEY_UNITS or words[i - 1] == "per"):
+        i -= 1
+    tail = words[i:]
+    if not tail or tail[-1] == "per":
+        return ""
+    numerator = [] if tail[0] == "per" else [_KEY_UNITS[tail[0]]]
+    rest = tail[1:] if numerator else tail
+    denominators = [f"{_KEY_UNITS[w]}-1" for w in rest if w != "per"]
+    return " ".join(numerator + denominators)

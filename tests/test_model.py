@@ -37,6 +37,65 @@ def test_parameters_list_paths_values_and_units(tiny):
     assert any(q.path.endswith("length_km") and q.unit == "km" for q in tiny.parameters)
 
 
+def test_parameters_carry_units_bounds_and_the_files_source():
+    miyun = hydro.Model.from_basin("miyun")
+    x1, x2 = miyun.parameter("runoff.x1_mm"), miyun.parameter("runoff.x2_mm_per_day")
+    assert (x1.unit, x1.bounds) == ("mm", (0.0, float("inf")))  # the runoff model's own spec
+    assert x2.unit == "mm d-1" and "Perrin" in x1.source and x1.source.startswith("[runoff]")
+    assert miyun.parameter("weather.lapse_c_per_km").unit == "degC km-1"
+    assert "Huairou" in miyun.parameter("weather.latitude_deg").source  # the key's own comment
+    rate = miyun.parameter("constituents.tn.reactions.nh3n_to_no3n.river_rate_per_day")
+    assert rate.unit == "d-1" and rate.bounds is None
+
+
+@pytest.mark.parametrize("key, unit", [
+    ("kf_mm_per_c_per_day", "mm degC-1 d-1"), ("dispersion_m2_s", "m2 s-1"), ("rate_kg_per_ha_yr", "kg ha-1 yr-1"),
+    ("excretion_kg_per_head_yr", "kg head-1 yr-1"), ("initial_storage_mcm", "1e6 m3"), ("tn_mg_per_l", "mg L-1"),
+    ("washoff_per_mm", "mm-1"), ("x4_days", "d"), ("connected_share", "1"), ("river_theta", "1"),
+    ("velocity_coeff", ""), ("head", ""), ("2001", "")])
+def test_units_from_key_names(key, unit):
+    from hydro.units import unit_of_key
+
+    assert unit_of_key(key) == unit
+
+
+def test_comments_are_found_by_the_paths_set_path_uses():
+    from hydro.toml_comments import key_comments
+
+    text = """
+[run]   # the period
+courant = 0.9
+# a block comment above the key
+cell_length_km = 4.0
+[[reaches]]
+id = "a"
+length_km = 3.0   # surveyed, "# not a comment start" in a string
+label = "x # y"
+[[reaches]]
+id = "b"
+width = [
+  [1.0, 2.0],   # a multi-line array: not a table
+]
+[reaches.geometry]
+n = 0.03   # Manning, Chow 1959
+[[constituents]]
+name = "tn"
+[[constituents.reactions]]
+from = "nh3n"
+to = "no3n"
+river_rate_per_day = 0.5   # Chapra 2008
+[[unnamed]]
+value = 1   # unreachable
+"""
+    notes = key_comments(text)
+    assert notes["run.courant"] == "[run] the period"
+    assert notes["run.cell_length_km"] == "a block comment above the key"
+    assert notes["reaches.a.length_km"].startswith("surveyed")
+    assert notes["reaches.b.geometry.n"] == "Manning, Chow 1959"
+    assert notes["constituents.tn.reactions.nh3n_to_no3n.river_rate_per_day"] == "Chapra 2008"
+    assert "reaches.a.label" not in notes and not any(k.startswith("unnamed") for k in notes)
+
+
 def test_with_parameters_returns_a_new_model_and_leaves_the_old_one(tiny):
     old = tiny.parameter(PATH).value
     changed = tiny.with_parameters({PATH: old + 0.25})
