@@ -45,7 +45,7 @@ def test_only_precipitation_inside_the_published_windows_changes():
     assert [r["date"] for r in src] == [r["date"] for r in out]
     windows = [(a, b) for a, b, _, _ in mod.WINDOWS]
     changed = 0
-    for s, o in zip(src, out):
+    for s, o in zip(src, out, strict=True):
         inside = any(a <= s["date"] <= b for a, b in windows)
         for col in ("tmean_c", "tmin_c", "tmax_c", "station"):
             assert s[col] == o[col], (s["date"], col)
