@@ -189,9 +189,12 @@ def describe_shipped() -> str:
         counts = ", ".join([n(len(net.reaches), "reach").replace("reachs", "reaches"),
                             n(len(b.subbasin_tables), "subbasin"), n(len(net.reservoir_ids), "reservoir"),
                             n(len(net.sections), "section")])
-        constituents = ", ".join(c.name.upper() for c in b.constituents)
+        from hydro.standards import PARAMETER_LABELS
+
+        constituents = ", ".join(PARAMETER_LABELS.get(c.name, c.name.upper()) for c in b.constituents)
         if b.is_watershed:
-            what = (f"watershed: weather -> snow and GR4J runoff per subbasin, nitrogen sources, routing, "
+            model = b.watershed.runoff_model if b.watershed is not None else "gr4j_cemaneige"
+            what = (f"watershed: weather -> runoff per subbasin ({model}), nitrogen sources, routing, "
                     f"{constituents} by source")
         else:
             what = f"flow-driven: flows and loads given per reach, {constituents}"
