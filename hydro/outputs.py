@@ -41,6 +41,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from hydro.errors import HydroError
+from hydro.workers import pid_alive
 from hydro.workers import worker_init as worker_init
 
 #: Environment variable of the test-only delay before the rename (seconds).
@@ -88,18 +89,6 @@ def _temp_pattern(name: str) -> re.Pattern:
     return re.compile(r"^\." + re.escape(name) + r"\.(.+)\.part$")
 
 
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    except OSError:
-        return False
-    return True
-
-
 def remove_stale_temps(path: str | Path) -> list[Path]:
     """Remove the temporary files of ``path`` that a killed writer left behind.
 
@@ -126,7 +115,7 @@ def remove_stale_temps(path: str | Path) -> list[Path]:
         owner = re.match(r"^(\d+)@([A-Za-z0-9-]+)\.", tag)
         if owner and owner.group(2) == host:
             pid = int(owner.group(1))
-            stale = pid != os.getpid() and not _pid_alive(pid)
+            stale = pid != os.getpid() and not pid_alive(pid)
         else:
             limit = FOREIGN_STALE_S if owner else LEGACY_STALE_S
             try:

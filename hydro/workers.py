@@ -14,6 +14,19 @@ import signal
 import time
 
 
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` exists (one we may not signal counts as alive)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    except OSError:
+        return False
+    return True
+
+
 def worker_init() -> None:
     """Initializer of worker processes: leave Ctrl-C to the parent (no worker tracebacks),
     die on SIGTERM, and exit when the parent dies (no orphans after ``kill -9``)."""
@@ -57,17 +70,8 @@ def watch_parent(pid: int) -> None:
         except Exception:
             pass
 
-    def alive() -> bool:
-        try:
-            os.kill(pid, 0)
-        except ProcessLookupError:
-            return False
-        except PermissionError:
-            return True
-        return True
-
     def watch():
-        while alive():
+        while pid_alive(pid):
             time.sleep(0.5)
         os._exit(1)
 
