@@ -1,0 +1,414 @@
+"""Local time stepping: a plain-Python prototype of the design in docs/solver.md (tests only).
+
+Not the solver: :func:`hydro.transport.simulate` still takes one global sub-step
+a day.  This is the design of "Local time stepping" written out as plainly as
+``tests/naive_transport.py`` writes out the global scheme (whose functions it
+reuses), so that its exact properties can be checked on networks whose chains
+really take different step counts before the kernel is built to match it.
+
+Per day, each chain of reaches gets a class ``l``: ``n_f / 2**l`` sub-steps,
+``l`` the largest (at most ``max_level``) whose step keeps the chain's own
+Courant and dispersion numbers within their limits, ``n_f`` the finest count
+rounded up to a multiple of ``2**L`` (``L`` the largest class of the day).  In
+units ``h = DAY / (2 n_f)``, class ``l`` ends its Strang advection steps at
+``2**l (2 i - 1)`` and at ``2 n_f``; it disperses (and removes) at the
+interior ones.  The day is a sequence of *events*, the union of all those
+times; at each, in order:
+
+1. junction accumulators: each side tributary adds its outlet face flux (g/s,
+   fixed at the start of its step) times the time since the last event to the
+   mass waiting for the cell it enters; reservoirs step exactly to the event
+   with the face fluxes into them (constant between events), their outflow
+   waiting likewise for the chain it feeds;
+2. chains whose step ends here take their advection update (fluxes from the
+   start of the step, the waiting masses as sources, the flux inlet's share of
+   the inflow as the global scheme takes it);
+3. dispersive junctions between chains of different classes exchange, at the
+   coarser class's dispersion times, ``dt_coarse g (c_a - c_b)`` by one
+   forward Euler step from both current states (the finer chain takes an
+   extra step boundary there, so its state is current); the class choice keeps
+   ``g dt_coarse`` within the finer cell's dispersion limit;
+4. the class dispersing here takes its Heun step (faces inside it and between
+   its own chains), then removal;
+5. chains whose step starts here compute their face fluxes (limiter from the
+   current states of their neighbours).
+
+Returns the outputs :func:`naive_transport.run` returns plus ``levels`` (per
+day, the class of each chain), ``balance`` (per tracer: mass at the end minus
+mass at the start minus what entered plus what left, g) and ``scale`` (the mass
+that was there or entered, g).
+"""
+
+# The functions inside run_lts's day loop close over that day's variables and are called
+# only within the same iteration (B023 is about closures called later).
+# ruff: noqa: B023
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from naive_transport import (
+    DAY,
+    TINY,
+    day_hydraulics,
+    dispersion_rate,
+    initial_volumes,
+    inlet_split,
+    mc_face,
+    reservoir_step,
+    static_layout,
+)
+
+
+def chains_of(L, n_reach):
+    """Chains (lists of reaches from a head down its main stem) and the chain of every reach."""
+    chains, chain_of = [], {}
+    for h in range(n_reach):
+        if L["main_up"][h] is not None:
+            continue
+        lst, r = [], h
+        while True:
+            lst.append(r)
+            chain_of[r] = len(chains)
+            kind, d = L["down"][r]
+            if kind != 1 or L["main_up"][d] != r:
+                break
+            r = d
+        chains.append(lst)
+    return chains, chain_of
+
+
+def day_classes(L, H, vol0, chains, chain_of, courant, disp_limit, boost, max_level):
+    """Class of every chain and the finest sub-step count ``n_f`` of the day (see the module docstring).
+
+    ``boost[c]`` multiplies chain ``c``'s own count (a power of two: a test's way to make
+    chains differ; a finer step is always within the limits)."""
+    n_cell = len(vol0)
+    vmin = np.minimum(vol0, vol0 + DAY * H["rate"])
+    gsum = np.zeros(n_cell)
+    for a, b, g in H["faces"]:
+        gsum[a] += g
+        gsum[b] += g
+    for _, a, b, g in H["junctions"]:
+        gsum[a] += g
+        gsum[b] += g
+    for _, a, g in H["inlets"]:
+        gsum[a] += g
+    for a, h in H["heads"].values():
+        gsum[a] += h
+    own = []
+    for c, reaches in enumerate(chains):
+        dt = DAY
+        for r in reaches:
+            for i in L["cells"][r]:
+                if H["fq"][i] + H["wd"][i] > 0:
+                    dt = min(dt, courant * vmin[i] / (H["fq"][i] + H["wd"][i]))
+                if gsum[i] > 0:
+                    dt = min(dt, disp_limit * vmin[i] / gsum[i])
+        own.append(max(1, math.ceil(DAY / dt - 1e-9)) * boost.get(c, 1))
+    n_glob = max(own)
+    level = [min(max_level, max(0, math.floor(math.log2(n_glob / n) + 1e-12))) for n in own]
+    # a dispersive junction between classes is exchanged at the coarser one's step:
+    # the finer cell must bear it (g dt_coarse <= disp_limit vmin), else the coarser is refined
+    changed = True
+    while changed:
+        changed = False
+        for r, a, b, g in H["junctions"]:
+            ca, cb = chain_of[r], chain_of[L["down"][r][1]]
+            if level[ca] == level[cb]:
+                continue
+            coarse, fine_cell = (ca, b) if level[ca] > level[cb] else (cb, a)
+            if g * DAY * 2 ** level[coarse] / n_glob > disp_limit * vmin[fine_cell]:
+                level[coarse] -= 1
+                changed = True
+    top = max(level)
+    return level, 2 ** top * math.ceil(n_glob / 2 ** top)
+
+
+def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boost=None, max_level=3):
+    """Transport with local time steps (module docstring); tracers without species or reactions."""
+    boost = boost or {}
+    reaches, R, S = network.reaches, len(network.reaches), len(network.reservoirs)
+    D, T = inp.q_in.shape[0], len(tracers)
+    groups = groups or [1] * T
+    lay = network.layout
+    L = static_layout(network)
+    cells = L["cells"]
+    lateral = inp.q_out - inp.q_in if inp.lateral is None else inp.lateral
+    withdrawal = np.zeros((D, R)) if inp.withdrawal is None else inp.withdrawal
+    loss = withdrawal + np.maximum(-(lateral + withdrawal), 0.0)
+    any_disp = any(r.dispersion_m2_s > 0 for r in reaches)
+    vol0, share = initial_volumes(network, inp, lateral)
+    mass = np.array([[inp.init_conc[i, t] * vol0[i] for i in range(lay.n_cells)] for t in range(T)])
+    res_mass = np.array([[inp.init_res_conc[s, t] * inp.res_volume[0, s] for s in range(S)] for t in range(T)])
+    start_mass = mass.sum(axis=1) + res_mass.sum(axis=1)
+    ext_in, ext_out, scale = np.zeros(T), np.zeros(T), start_mass.copy()
+    out_reach = np.zeros((D, R, T))
+    out_sec = np.zeros((D, len(lay.section_cell), T))
+    out_res_conc = np.zeros((D, S, T))
+    substeps = np.zeros(D, dtype=int)
+    levels = []
+    chains, chain_of = chains_of(L, R)
+    n_ch = len(chains)
+    debt = {ch[0]: dict.fromkeys(range(T), 0.0) for ch in chains}
+    per_day = 1 / DAY
+    n_exchange = 0  # dispersive junctions between classes, summed over days
+    cell_chain = np.empty(lay.n_cells, dtype=int)
+    for r in range(R):
+        cell_chain[cells[r]] = chain_of[r]
+
+    for day in range(D):
+        H = day_hydraulics(network, L, inp, day, vol0, share, lateral, loss, courant, disp_limit,
+                           inp.dispersive_inlet)
+        level, n_f = day_classes(L, H, vol0, chains, chain_of, courant, disp_limit, boost, max_level)
+        substeps[day] = n_f
+        levels.append(list(level))
+        U = 2 * n_f
+        unit = DAY / U
+        vmin = np.minimum(vol0, vol0 + DAY * H["rate"])
+
+        def dt_of(c):
+            return DAY * 2 ** level[c] / n_f
+
+        disp_times = [{2 ** level[c] * (2 * i - 1) for i in range(1, n_f // 2 ** level[c] + 1)}
+                      for c in range(n_ch)]
+        bounds = [{0, U} | disp_times[c] for c in range(n_ch)]
+        cross, same = [], []
+        for r, a, b, g in H["junctions"]:
+            ca, cb = chain_of[r], chain_of[L["down"][r][1]]
+            if level[ca] == level[cb]:
+                same.append((r, a, b, g))
+                continue
+            coarse, fine = (ca, cb) if level[ca] > level[cb] else (cb, ca)
+            cross.append((r, a, b, g, coarse))
+            bounds[fine] |= disp_times[coarse]  # the finer chain's state is current at the exchange
+        n_exchange += len(cross)
+        events = sorted(set().union(*bounds))
+        next_bound = [dict(zip(sorted(b)[:-1], sorted(b)[1:], strict=True)) for b in bounds]
+        sec_face = {}
+        for k, cell in enumerate(lay.section_cell):
+            for a, b, g in H["faces"]:
+                if a == cell:
+                    sec_face[k] = (a, b, g)
+            for _, a, b, g in same + [x[:4] for x in cross]:
+                if a == cell:
+                    sec_face[k] = (a, b, g)
+        lat = np.zeros((T, lay.n_cells))
+        for t in range(T):
+            for r in range(R):
+                for i in cells[r]:
+                    lat[t, i] += inp.lateral_load[day, r, t] * share[i]
+                if L["main_up"][r] is not None:
+                    lat[t, cells[r][0]] += inp.boundary_flux[day, r, t]
+            for j, cell in enumerate(inp.point_cell):
+                lat[t, cell] += inp.point_load[day, j, t]
+
+
+        def group_day(tags):
+            """One constituent (its tags) through the day's events."""
+            first = tracers[tags[0]]
+            keep = np.ones(lay.n_cells)
+            for r in range(R):
+                k = first.river_removal_per_day * per_day * first.river_theta ** (inp.reach_temp[day, r] - 20)
+                keep[cells[r]] = math.exp(-k * dt_of(chain_of[r]))
+            conc = {t: mass[t] / vol0 for t in tags}
+            pend = {t: np.zeros(lay.n_cells) for t in tags}  # mass waiting for the cell it enters, g
+            head_pend = {t: np.zeros(n_ch) for t in tags}  # reservoir outflow waiting for a chain head, g
+            res_v = inp.res_volume[day]
+            up_mix = {(t, c): inp.boundary_flux[day, chains[c][0], t] + sum(
+                inp.res_outflow[day, s] * res_mass[t, s] / res_v[s] for s in L["res_into"][chains[c][0]])
+                for t in tags for c in range(n_ch)}
+            r_prev = {ch[0]: dict.fromkeys(tags, 0.0) for ch in chains}
+            cin_of = {t: {} for t in tags}
+            out_disp = {t: np.zeros(R) for t in tags}
+            start = [0] * n_ch
+            flux = [None] * n_ch
+
+            def vol_at(u):
+                return vol0 + (u * unit) * H["rate"]
+
+            def res_vol(s, u):
+                return inp.res_volume[day, s] + (u * unit / DAY) * (inp.res_volume[day + 1, s] - inp.res_volume[day, s])
+
+            def fluxes(c, u):
+                start[c] = u
+                tau = (next_bound[c][u] - u) * unit
+                tot = sum(conc[t] for t in tags)
+                head, tail = chains[c][0], chains[c][-1]
+                q = inp.q_in[day, head]
+                cu0 = sum(up_mix[t, c] for t in tags) / q if q > 0 else tot[cells[head][0]]
+                kind, idx = L["down"][tail]
+                cd_last = (tot[cells[idx][0]] if kind == 1 else
+                           sum(res_mass[t, idx] for t in tags) / res_vol(idx, u) if kind == 2 else tot[cells[tail][-1]])
+                order = [i for r in chains[c] for i in cells[r]]
+                f = {t: {} for t in tags}
+                for j, i in enumerate(order):
+                    cu = tot[order[j - 1]] if j > 0 else cu0
+                    cd = tot[order[j + 1]] if j < len(order) - 1 else cd_last
+                    lw = 0.5 * (1 - tau * (H["fq"][i] + H["wd"][i]) / vmin[i])
+                    f_tot = H["fq"][i] * mc_face(tot[i], cu, cd, lw)
+                    for t in tags:
+                        f[t][i] = f_tot if len(tags) == 1 else f_tot / (tot[i] + 1e-300) * conc[t][i]
+                flux[c] = f
+
+            def accumulate(prev, u):
+                seg = (u - prev) * unit
+                for r in range(R):
+                    mu = L["main_up"][r]
+                    if mu is None:
+                        continue
+                    for up in L["ups"][r]:
+                        if up != mu:
+                            for t in tags:
+                                pend[t][cells[r][0]] += seg * flux[chain_of[up]][t][cells[up][-1]]
+                for t in tags:
+                    for s in range(S):
+                        temp = inp.res_temp[day, s]
+                        k = tracers[t].reservoir_removal_per_day * per_day * tracers[t].reservoir_theta ** (temp - 20)
+                        from_reaches = sum(flux[chain_of[up]][t][cells[up][-1]] for up in L["res_ups"][s])
+                        a_in = inp.res_load[day, s, t] + from_reaches
+                        m0 = res_mass[t, s]
+                        res_mass[t, s], out, _ = reservoir_step(
+                            m0, a_in, res_vol(s, prev), res_vol(s, u), inp.res_outflow[day, s],
+                            tracers[t].settling_velocity_m_per_day * per_day * inp.res_area[day, s], k, seg)
+                        ext_in[t] += inp.res_load[day, s, t] * seg
+                        ext_out[t] += m0 + a_in * seg - res_mass[t, s] - out
+                        kind, d = L["res_down"][s]
+                        if kind == 1 and L["main_up"][d] is None:
+                            head_pend[t][chain_of[d]] += out
+                        elif kind == 1:
+                            pend[t][cells[d][0]] += out
+                        else:
+                            ext_out[t] += out
+
+            def update(c, u):
+                tau = (u - start[c]) * unit
+                vend = vol_at(u)
+                head = chains[c][0]
+                q = inp.q_in[day, head]
+                inflow = {t: inp.boundary_flux[day, head, t] + head_pend[t][c] / tau for t in tags}
+                for t in tags:
+                    up_mix[t, c] = inflow[t]
+                a, h = H["heads"].get(head, (cells[head][0], 0.0))
+                step = 0 if start[c] == 0 else 2 if u == U else 1
+                parts, cin = inlet_split(step, 2, tau, dt_of(c), q, tags, inflow, conc, a, h, r_prev[head], debt[head])
+                for t in tags:
+                    inflow[t] -= parts[t] / tau
+                    cin_of[t][head] = cin[t]
+                    ext_in[t] += tau * inp.boundary_flux[day, head, t] - parts[t]
+                    head_pend[t][c] = 0.0
+                    m, f, ct = mass[t], flux[c][t], conc[t]
+                    for r in chains[c]:
+                        for i in cells[r]:
+                            w = tau * H["wd"][i] * ct[i]
+                            m[i] -= w
+                            ext_out[t] += w
+                    for r in chains[c]:
+                        for j, i in enumerate(cells[r]):
+                            into = f[i - 1] if j > 0 else inflow[t] if r == head else f[cells[L["main_up"][r]][-1]]
+                            m[i] = m[i] + tau * (into - f[i] + lat[t, i]) + pend[t][i]
+                            ext_in[t] += tau * lat[t, i]
+                            pend[t][i] = 0.0
+                            ct[i] = m[i] / vend[i]
+                        out_reach[day, r, t] += tau * f[cells[r][-1]]
+                        if L["down"][r][0] == 0:
+                            ext_out[t] += tau * f[cells[r][-1]]
+                    for k, cell in enumerate(lay.section_cell):
+                        if cell_chain[cell] == c:
+                            out_sec[day, k, t] += tau * f[cell]
+
+            def exchange(u):
+                vnow = vol_at(u)
+                for r, a, b, g, coarse in cross:
+                    if u not in disp_times[coarse]:
+                        continue
+                    for t in tags:
+                        x = dt_of(coarse) * g * (conc[t][a] - conc[t][b])
+                        mass[t][a] -= x
+                        mass[t][b] += x
+                        conc[t][a] = mass[t][a] / vnow[a]
+                        conc[t][b] = mass[t][b] / vnow[b]
+                        out_disp[t][r] += x
+                        for k, (fa, _, _) in sec_face.items():
+                            if fa == a:
+                                sec_acc[t][k] += x
+
+            def disperse_class(members, u):
+                vnow = vol_at(u)
+                dt = dt_of(members[0])
+                inside = {i for c in members for r in chains[c] for i in cells[r]}
+                Hs = dict(faces=[x for x in H["faces"] if x[0] in inside],
+                          junctions=[x for x in same if x[1] in inside],
+                          inlets=[x for x in H["inlets"] if x[1] in inside] if any_disp else [],
+                          heads={r: v for r, v in H["heads"].items() if v[0] in inside})
+                for t in tags:
+                    c0 = conc[t].copy()
+                    if any_disp:
+                        bconc = inp.boundary_conc[day, :, t]
+                        r0, j0, h0 = dispersion_rate(Hs, c0, bconc, cin_of[t])
+                        c1 = c0.copy()
+                        for i in inside:
+                            c1[i] = (mass[t][i] + dt * r0[i]) / vnow[i]
+                        r1, j1, h1 = dispersion_rate(Hs, c1, bconc, cin_of[t])
+                        for r in j0:
+                            out_disp[t][r] += 0.5 * dt * (j0[r] + j1[r])
+                        for k, (a, b, g) in sec_face.items():
+                            if a in inside and b in inside:
+                                sec_acc[t][k] += 0.5 * dt * g * ((c0[a] - c0[b]) + (c1[a] - c1[b]))
+                        for r, a, g in Hs["inlets"]:
+                            ext_in[t] += 0.5 * dt * g * ((bconc[r] - c0[a]) + (bconc[r] - c1[a]))
+                        for r in h0:
+                            x = 0.5 * dt * (h0[r] + h1[r])
+                            r_prev[r][t] = x
+                            debt[r][t] += x
+                            ext_in[t] += x
+                    else:
+                        r0 = r1 = np.zeros(lay.n_cells)
+                    for i in inside:
+                        after = mass[t][i] + 0.5 * dt * (r0[i] + r1[i])
+                        mass[t][i] = after * keep[i]
+                        ext_out[t] += after - mass[t][i]
+                        conc[t][i] = mass[t][i] / vnow[i]
+
+            sec_acc = {t: np.zeros(len(lay.section_cell)) for t in tags}
+            for c in range(n_ch):
+                fluxes(c, 0)
+            prev = 0
+            for u in events[1:]:
+                accumulate(prev, u)
+                ending = [c for c in range(n_ch) if u in bounds[c]]
+                for c in ending:
+                    update(c, u)
+                if u < U:
+                    exchange(u)
+                    members = [c for c in range(n_ch) if u in disp_times[c]]
+                    if members:
+                        disperse_class(members, u)
+                    for c in ending:
+                        fluxes(c, u)
+                prev = u
+            for t in tags:
+                for i in range(lay.n_cells):
+                    if abs(mass[t, i]) < TINY:
+                        ext_out[t] += mass[t, i]
+                        mass[t, i] = 0.0
+                for s in range(S):
+                    if abs(res_mass[t, s]) < TINY:
+                        ext_out[t] += res_mass[t, s]
+                        res_mass[t, s] = 0.0
+                out_reach[day, :, t] += out_disp[t]
+                out_sec[day, :, t] += sec_acc[t]
+
+        t0 = 0
+        for size in groups:
+            group_day(list(range(t0, t0 + size)))
+            t0 += size
+        vol0 = vol0 + DAY * H["rate"]
+        for t in range(T):
+            for s in range(S):
+                out_res_conc[day, s, t] = res_mass[t, s] / inp.res_volume[day + 1, s]
+    final = (mass / vol0).T
+    balance = mass.sum(axis=1) + res_mass.sum(axis=1) - start_mass - ext_in + ext_out
+    return {"final": final, "reach_mass": out_reach, "section_mass": out_sec, "res_conc": out_res_conc,
+            "substeps": substeps, "levels": levels, "balance": balance, "scale": scale + np.abs(ext_in),
+            "exchanges": n_exchange}

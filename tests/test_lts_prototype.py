@@ -1,0 +1,134 @@
+"""The local-time-stepping design (tests/lts_prototype.py, docs/solver.md) keeps the solver's exact properties.
+
+On random trees with daily-varying flows, storage, withdrawals, lateral inflows and
+a reservoir, whose chains are made to take different step counts (a chain's own
+count multiplied by 1, 2, 4 or 8, which only ever refines it): a uniform field stays
+uniform, no concentration leaves the range of its inputs at Courant 1, the mass
+balance closes, and source tags add up to the constituent.  With one class a day
+the design is the global scheme (``tests/naive_transport.py``).
+"""
+
+from __future__ import annotations
+
+import lts_prototype
+import naive_transport
+import numpy as np
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
+from test_transport import random_case
+
+from hydro.network import Network, Reach
+from hydro.transport import Constituent, TransportInputs
+from hydro.validation.problems import empty_inputs, ranged_inputs, uniform_inputs, varying_case
+
+# seed, reaches, days, dispersion, reservoir; then the refinement of chains 0..13
+CASES = st.tuples(st.integers(0, 10_000), st.integers(3, 14), st.integers(1, 3), st.booleans(), st.booleans(),
+                  st.lists(st.sampled_from([1, 2, 4, 8]), min_size=14, max_size=14))
+
+
+def several_classes(out) -> bool:
+    """Whether some day had chains in different classes (else the case tests nothing new)."""
+    return any(len(set(day)) > 1 for day in out["levels"])
+
+
+def setup(case):
+    seed, n_reach, n_day, disp, res, factors = case
+    net, kw, gross, local, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
+    return net, kw, gross, local, boundary, dict(enumerate(factors))
+
+
+@settings(max_examples=25, deadline=None)
+@given(CASES)
+def test_uniform_field_stays_uniform_with_chains_in_different_classes(case):
+    net, kw, gross, local, boundary, boost = setup(case)
+    kw = uniform_inputs(kw, gross, local, boundary)
+    kw["dispersive_inlet"] = net.layout.headwater & (np.arange(len(net.reaches)) % 2 == 0)
+    out = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), boost=boost)
+    assume(several_classes(out))
+    # round-off only: a few hundred sub-steps of ~1e-16 relative each (1e-13 seen)
+    np.testing.assert_allclose(out["final"], 1.0, rtol=1e-12)
+    if out["res_conc"].size:
+        np.testing.assert_allclose(out["res_conc"], 1.0, rtol=1e-12)
+
+
+@settings(max_examples=25, deadline=None)
+@given(CASES)
+def test_range_balance_and_tags_with_chains_in_different_classes(case):
+    net, kw, gross, local, boundary, boost = setup(case)
+    lo, hi = 0.5, 3.0
+    kw = ranged_inputs(net, kw, gross, local, boundary, np.random.default_rng(case[0] + 1), lo, hi)
+    one = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0, boost=boost)
+    assume(several_classes(one))
+    eps = 1e-12 * hi  # round-off
+    for a in (one["final"], one["res_conc"]):
+        if a.size:
+            assert a.min() >= lo - eps and a.max() <= hi + eps
+    # the same inputs as two source tags (30 % and 70 % of every input)
+    tagged = dict(kw)
+    for name in ("boundary_flux", "lateral_load", "res_load", "point_load", "init_conc", "init_res_conc",
+                 "boundary_conc"):
+        tagged[name] = np.concatenate([kw[name] * 0.3, kw[name] * 0.7], axis=-1)
+    two = lts_prototype.run_lts(net, [Constituent("c", "c")] * 2, TransportInputs(**tagged), courant=1.0,
+                                boost=boost, groups=[2])
+    # budgets: round-off of a few hundred sub-steps relative to the mass that was there or entered (3e-13 seen)
+    for out in (one, two):
+        assert np.all(np.abs(out["balance"]) <= 1e-12 * out["scale"])
+    # tags add up: the limiter of the group is the constituent's (round-off)
+    np.testing.assert_allclose(two["final"].sum(axis=1), one["final"][:, 0], rtol=1e-12)
+    np.testing.assert_allclose(two["reach_mass"].sum(axis=2), one["reach_mass"][:, :, 0], rtol=1e-12, atol=1e-9)
+
+
+def test_dispersive_junctions_between_classes_are_exchanged():
+    """Cases whose dispersive junctions join chains of different classes (the forward-Euler exchange
+    at the coarser class's times) keep the range and the balance."""
+    exchanged = 0
+    for seed in range(6):
+        net, kw, gross, local, boundary = varying_case(seed, 10, 2, dispersion=True, reservoir=True)
+        kw = ranged_inputs(net, kw, gross, local, boundary, np.random.default_rng(seed), 0.5, 3.0)
+        out = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0,
+                                    boost={0: 8, 2: 4})
+        exchanged += out["exchanges"]
+        assert out["final"].min() >= 0.5 - 3e-12 and out["final"].max() <= 3.0 + 3e-12
+        assert np.all(np.abs(out["balance"]) <= 1e-12 * out["scale"])
+    assert exchanged > 0
+
+
+def test_one_class_is_the_global_scheme():
+    """With every chain in one class the events are the global sub-steps: the plain-Python reference."""
+    for seed in range(4):
+        net, tracers, kw = random_case(seed, n_reach=5, withdrawals=seed % 2 == 1)
+        inputs = TransportInputs(**kw)
+        groups = [2] if seed % 3 == 0 else None
+        ref = naive_transport.run(net, tracers, inputs, groups=groups)
+        out = lts_prototype.run_lts(net, tracers, inputs, groups=groups, max_level=0)
+        assert np.array_equal(out["substeps"], ref["substeps"])
+        # same arithmetic in another order (1e-16 seen): 1e-10 as assert_matches_reference
+        for name in ("final", "reach_mass", "section_mass", "res_conc"):
+            scale = max(np.abs(ref[name]).max(), 1e-30)
+            assert np.abs(out[name] - ref[name]).max() <= 1e-10 * scale, name
+
+
+def test_a_junction_the_finer_cell_cannot_bear_refines_the_coarser_chain():
+    """A short, strongly dispersive tributary (1 km cells, D = 1000 m2/s) joins a river of 10 km cells:
+    on its own the river would take class 3, but one forward Euler exchange over that step would move
+    more than the tributary's last cell holds (g dt > V), so the river is refined until it does not."""
+    def reach(rid, length, n, d, down):
+        return Reach(id=rid, name=rid, length_m=length, downstream=down, velocity_coeff=0.3, velocity_exp=0.0,
+                     width_coeff=5.0, width_exp=0.4, dispersion_m2_s=d, n_cells=n)
+
+    net = Network((reach("trib", 2e3, 2, 1000.0, "down"), reach("main", 3e4, 3, 50.0, "down"),
+                   reach("down", 3e4, 3, 50.0, None)), ())
+    kw = empty_inputs(net, 3, 1, np.array([[1.0, 5.0, 6.0]] * 3))
+    kw["boundary_flux"][:, 0, 0] = 3.0 * 1.0  # the tributary at 3 g/m3, the river at 0.5
+    kw["boundary_flux"][:, 1, 0] = 0.5 * 5.0
+    kw["init_conc"][:, 0] = 0.5
+    kw["init_conc"][:2, 0] = 3.0
+    inputs = TransportInputs(**kw)
+    out = lts_prototype.run_lts(net, [Constituent("c", "c")], inputs, courant=1.0)
+    assert out["levels"] == [[0, 2]] * 3  # chains: the tributary, the river with the reach below
+    assert out["exchanges"] > 0
+    assert out["final"].min() >= 0.5 - 3e-12 and out["final"].max() <= 3.0 + 3e-12  # round-off
+    assert np.all(np.abs(out["balance"]) <= 1e-12 * out["scale"])
+    # the same river with the tributary's ordinary dispersion keeps its own class
+    slow = Network((reach("trib", 2e3, 2, 50.0, "down"),) + net.reaches[1:], ())
+    assert lts_prototype.run_lts(slow, [Constituent("c", "c")], inputs, courant=1.0)["levels"] == [[0, 3]] * 3
