@@ -55,6 +55,8 @@ from naive_transport import (
     initial_volumes,
     inlet_split,
     mc_face,
+    propagator,
+    react,
     reservoir_step,
     static_layout,
 )
@@ -125,8 +127,10 @@ def day_classes(L, H, vol0, chains, chain_of, courant, disp_limit, boost, max_le
     return level, 2 ** top * math.ceil(n_glob / 2 ** top)
 
 
-def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boost=None, max_level=3):
-    """Transport with local time steps (module docstring); tracers without species or reactions."""
+def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boost=None, max_level=3,
+            group_species=None, reactions=None):
+    """Transport with local time steps (module docstring); ``group_species`` and ``reactions`` as
+    :func:`naive_transport.run` takes them (reactions where removal runs, over each class's own step)."""
     boost = boost or {}
     reaches, R, S = network.reaches, len(network.reaches), len(network.reservoirs)
     D, T = inp.q_in.shape[0], len(tracers)
@@ -204,13 +208,29 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                 lat[t, cell] += inp.point_load[day, j, t]
 
 
-        def group_day(tags):
+        def rate(k20, theta, temp):
+            return k20 * per_day * theta ** (temp - 20)
+
+        def group_day(tags, g):
             """One constituent (its tags) through the day's events."""
             first = tracers[tags[0]]
+            n_sp = 1 if group_species is None else group_species[g]
+            n_src = len(tags) // n_sp
+            by_species = [tags[s * n_src:(s + 1) * n_src] for s in range(n_sp)]
+            rx = [(a, b, x) for gg, a, b, x in (reactions or []) if gg == g]
+            mixed = n_sp > 1 or bool(rx)
             keep = np.ones(lay.n_cells)
+            P = []
             for r in range(R):
-                k = first.river_removal_per_day * per_day * first.river_theta ** (inp.reach_temp[day, r] - 20)
-                keep[cells[r]] = math.exp(-k * dt_of(chain_of[r]))
+                temp = inp.reach_temp[day, r]
+                dt = dt_of(chain_of[r])
+                keep[cells[r]] = 1.0 if mixed else math.exp(-rate(first.river_removal_per_day, first.river_theta,
+                                                                    temp) * dt)
+                if mixed:
+                    sink = [rate(tracers[sp[0]].river_removal_per_day, tracers[sp[0]].river_theta, temp)
+                            for sp in by_species]
+                    P.append(propagator(sink, [(a, b, rate(x.river_rate_per_day, x.river_theta, temp))
+                                               for a, b, x in rx], dt))
             conc = {t: mass[t] / vol0 for t in tags}
             pend = {t: np.zeros(lay.n_cells) for t in tags}  # mass waiting for the cell it enters, g
             head_pend = {t: np.zeros(n_ch) for t in tags}  # reservoir outflow waiting for a chain head, g
@@ -261,18 +281,27 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                         if up != mu:
                             for t in tags:
                                 pend[t][cells[r][0]] += seg * flux[chain_of[up]][t][cells[up][-1]]
+                made = {}  # product of reactions in each reservoir over the interval, g
                 for t in tags:
+                    sp, j = (t - tags[0]) // n_src, (t - tags[0]) % n_src
                     for s in range(S):
                         temp = inp.res_temp[day, s]
-                        k = tracers[t].reservoir_removal_per_day * per_day * tracers[t].reservoir_theta ** (temp - 20)
+                        k = rate(tracers[t].reservoir_removal_per_day, tracers[t].reservoir_theta, temp)
+                        k += sum(rate(x.reservoir_rate_per_day, x.reservoir_theta, temp) for a, b, x in rx if a == sp)
                         from_reaches = sum(flux[chain_of[up]][t][cells[up][-1]] for up in L["res_ups"][s])
-                        a_in = inp.res_load[day, s, t] + from_reaches
+                        a_in = inp.res_load[day, s, t] + from_reaches + made.get((t, s), 0.0) / seg
                         m0 = res_mass[t, s]
-                        res_mass[t, s], out, _ = reservoir_step(
+                        res_mass[t, s], out, integral = reservoir_step(
                             m0, a_in, res_vol(s, prev), res_vol(s, u), inp.res_outflow[day, s],
                             tracers[t].settling_velocity_m_per_day * per_day * inp.res_area[day, s], k, seg)
                         ext_in[t] += inp.res_load[day, s, t] * seg
-                        ext_out[t] += m0 + a_in * seg - res_mass[t, s] - out
+                        ext_out[t] += m0 + a_in * seg - res_mass[t, s] - out - made.get((t, s), 0.0)
+                        for a, b, x in rx:
+                            if a == sp and b >= 0:
+                                key = (by_species[b][j], s)
+                                v_mid = 0.5 * (res_vol(s, prev) + res_vol(s, u))
+                                made[key] = made.get(key, 0.0) + rate(x.reservoir_rate_per_day, x.reservoir_theta,
+                                                                      temp) * v_mid * integral
                         kind, d = L["res_down"][s]
                         if kind == 1 and L["main_up"][d] is None:
                             head_pend[t][chain_of[d]] += out
@@ -369,6 +398,11 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                         mass[t][i] = after * keep[i]
                         ext_out[t] += after - mass[t][i]
                         conc[t][i] = mass[t][i] / vnow[i]
+                if mixed:  # net of what each species gains from the one before it, as the kernel books it
+                    before = {t: sum(mass[t][i] for i in inside) for t in tags}
+                    react(mass, conc, P, [[i for i in cells[r] if i in inside] for r in range(R)], by_species, vnow)
+                    for t in tags:
+                        ext_out[t] += before[t] - sum(mass[t][i] for i in inside)
 
             sec_acc = {t: np.zeros(len(lay.section_cell)) for t in tags}
             for c in range(n_ch):
@@ -400,8 +434,8 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                 out_sec[day, :, t] += sec_acc[t]
 
         t0 = 0
-        for size in groups:
-            group_day(list(range(t0, t0 + size)))
+        for g, size in enumerate(groups):
+            group_day(list(range(t0, t0 + size)), g)
             t0 += size
         vol0 = vol0 + DAY * H["rate"]
         for t in range(T):

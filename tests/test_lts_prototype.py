@@ -4,8 +4,8 @@ On random trees with daily-varying flows, storage, withdrawals, lateral inflows 
 a reservoir, whose chains are made to take different step counts (a chain's own
 count multiplied by 1, 2, 4 or 8, which only ever refines it): a uniform field stays
 uniform, no concentration leaves the range of its inputs at Courant 1, the mass
-balance closes, and source tags add up to the constituent.  With one class a day
-the design is the global scheme (``tests/naive_transport.py``).
+balance closes, source tags add up to the constituent and species to theirs.  With
+one class a day the design is the global scheme (``tests/naive_transport.py``).
 """
 
 from __future__ import annotations
@@ -15,10 +15,11 @@ import naive_transport
 import numpy as np
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from test_reactions import species_case
 from test_transport import random_case
 
 from hydro.network import Network, Reach
-from hydro.transport import Constituent, TransportInputs
+from hydro.transport import Constituent, Reaction, TransportInputs, tracer_layout
 from hydro.validation.problems import empty_inputs, ranged_inputs, uniform_inputs, varying_case
 
 # seed, reaches, days, dispersion, reservoir; then the refinement of chains 0..13
@@ -132,3 +133,36 @@ def test_a_junction_the_finer_cell_cannot_bear_refines_the_coarser_chain():
     # the same river with the tributary's ordinary dispersion keeps its own class
     slow = Network((reach("trib", 2e3, 2, 50.0, "down"),) + net.reaches[1:], ())
     assert lts_prototype.run_lts(slow, [Constituent("c", "c")], inputs, courant=1.0)["levels"] == [[0, 3]] * 3
+
+
+def test_species_sum_to_the_constituent_with_chains_in_different_classes():
+    """Species sharing one sink that only turn into each other carry the constituent run alone; the
+    reactions run over each class's own step.  With one class, species are the global scheme."""
+    species = tuple(Constituent(x, x, river_removal_per_day=0.2, river_theta=1.03) for x in ("a", "b", "c"))
+    chain = Constituent("t", "t", species=species, reactions=(Reaction("a", "b", 0.7, 1.05), Reaction("b", "c", 2.0)))
+    lay = tracer_layout([chain], ["x", "y"])
+    rx = dict(groups=lay.groups, group_species=lay.group_species, reactions=lay.reactions)
+    differ = False
+    for seed in range(4):
+        net, _, kw = random_case(seed, 6, n_tracer=6, reservoir=False, dispersion=True)
+        res = lts_prototype.run_lts(net, lay.tracers, TransportInputs(**kw), boost={0: 8, 1: 4}, **rx)
+        differ |= several_classes(res)
+        alone_kw = {**kw, **{k: kw[k].sum(axis=-1, keepdims=True) for k in (
+            "boundary_flux", "boundary_conc", "lateral_load", "point_load", "res_load", "init_conc", "init_res_conc")}}
+        alone = lts_prototype.run_lts(net, [species[0]], TransportInputs(**alone_kw), boost={0: 8, 1: 4})
+        for name in ("final", "reach_mass", "section_mass"):
+            a, b = res[name].sum(axis=-1), alone[name][..., 0]
+            # round-off (5e-15 seen); 1e-11 as tests/test_reactions.py
+            assert np.abs(a - b).max() <= 1e-11 * max(np.abs(b).max(), 1e-30), name
+    assert differ
+    for seed in range(2):
+        net, lay3, kw = species_case(seed, 5, withdrawals=seed == 1)
+        inputs = TransportInputs(**kw)
+        three = dict(groups=lay3.groups, group_species=lay3.group_species, reactions=lay3.reactions)
+        ref = naive_transport.run(net, lay3.tracers, inputs, **three)
+        out = lts_prototype.run_lts(net, lay3.tracers, inputs, max_level=0, **three)
+        for name in ("final", "reach_mass", "section_mass", "res_conc"):
+            # same arithmetic in another order (2e-16 seen): 1e-10 as assert_matches_reference
+            assert np.abs(out[name] - ref[name]).max() <= 1e-10 * max(np.abs(ref[name]).max(), 1e-30), name
+        several = lts_prototype.run_lts(net, lay3.tracers, inputs, boost={0: 8, 1: 2}, **three)
+        assert np.all(np.abs(several["balance"]) <= 1e-12 * several["scale"])  # round-off (1e-13 seen)
