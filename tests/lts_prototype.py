@@ -6,10 +6,12 @@ a day.  This is the design of "Local time stepping" written out as plainly as
 reuses), so that its exact properties can be checked on networks whose chains
 really take different step counts before the kernel is built to match it.
 
-Per day, each chain of reaches gets a class ``l``: ``n_f / 2**l`` sub-steps,
-``l`` the largest (at most ``max_level``) whose step keeps the chain's own
-Courant and dispersion numbers within their limits, ``n_f`` the finest count
-rounded up to a multiple of ``2**L`` (``L`` the largest class of the day).  In
+Per day, each chain of reaches (with ``cut``, each run of reaches of one class
+along a chain, the cut then a junction like a tributary's) gets a class ``l``:
+``n_f / 2**l`` sub-steps, ``l`` the largest (at most ``max_level``) whose step
+keeps its own Courant and dispersion numbers within their limits, ``n_f`` the
+finest count rounded up to a multiple of ``2**L`` (``L`` the largest class of
+the day).  In
 units ``h = DAY / (2 n_f)``, class ``l`` ends its Strang advection steps at
 ``2**l (2 i - 1)`` and at ``2 n_f``; it disperses (and removes) at the
 interior ones.  The day is a sequence of *events*, the union of all those
@@ -80,11 +82,12 @@ def chains_of(L, n_reach):
     return chains, chain_of
 
 
-def day_classes(L, H, vol0, chains, chain_of, courant, disp_limit, boost, max_level):
-    """Class of every chain and the finest sub-step count ``n_f`` of the day (see the module docstring).
+def day_units(L, H, vol0, chains, courant, disp_limit, boost, max_level, cut):
+    """The day's units (chains, or with ``cut`` the runs of one class along each chain), the unit of
+    every reach, the class of every unit, and the finest sub-step count ``n_f`` (module docstring).
 
-    ``boost[c]`` multiplies chain ``c``'s own count (a power of two: a test's way to make
-    chains differ; a finer step is always within the limits)."""
+    ``boost[r]`` multiplies reach ``r``'s own count (a power of two: a test's way to make
+    units differ; a finer step is always within the limits)."""
     n_cell = len(vol0)
     vmin = np.minimum(vol0, vol0 + DAY * H["rate"])
     gsum = np.zeros(n_cell)
@@ -98,37 +101,51 @@ def day_classes(L, H, vol0, chains, chain_of, courant, disp_limit, boost, max_le
         gsum[a] += g
     for a, h in H["heads"].values():
         gsum[a] += h
-    own = []
-    for c, reaches in enumerate(chains):
-        dt = DAY
+    own = {}
+    for reaches in chains:
         for r in reaches:
+            dt = DAY
             for i in L["cells"][r]:
                 if H["fq"][i] + H["wd"][i] > 0:
                     dt = min(dt, courant * vmin[i] / (H["fq"][i] + H["wd"][i]))
                 if gsum[i] > 0:
                     dt = min(dt, disp_limit * vmin[i] / gsum[i])
-        own.append(max(1, math.ceil(DAY / dt - 1e-9)) * boost.get(c, 1))
-    n_glob = max(own)
-    level = [min(max_level, max(0, math.floor(math.log2(n_glob / n) + 1e-12))) for n in own]
+            own[r] = max(1, math.ceil(DAY / dt - 1e-9)) * boost.get(r, 1)
+        if not cut:  # a chain steps as one unit
+            top = max(own[r] for r in reaches)
+            own.update(dict.fromkeys(reaches, top))
+    n_glob = max(own.values())
+    level = {r: min(max_level, max(0, math.floor(math.log2(n_glob / n) + 1e-12))) for r, n in own.items()}
+    chain_of = {r: c for c, reaches in enumerate(chains) for r in reaches}
     # a dispersive junction between classes is exchanged at the coarser one's step:
     # the finer cell must bear it (g dt_coarse <= disp_limit vmin), else the coarser is refined
     changed = True
     while changed:
         changed = False
         for r, a, b, g in H["junctions"]:
-            ca, cb = chain_of[r], chain_of[L["down"][r][1]]
-            if level[ca] == level[cb]:
+            d = L["down"][r][1]
+            if level[r] == level[d]:
                 continue
-            coarse, fine_cell = (ca, b) if level[ca] > level[cb] else (cb, a)
+            coarse, fine_cell = (r, b) if level[r] > level[d] else (d, a)
             if g * DAY * 2 ** level[coarse] / n_glob > disp_limit * vmin[fine_cell]:
-                level[coarse] -= 1
+                for x in (chains[chain_of[coarse]] if not cut else [coarse]):
+                    level[x] -= 1
                 changed = True
-    top = max(level)
-    return level, 2 ** top * math.ceil(n_glob / 2 ** top)
+    units, unit_of = [], {}
+    for reaches in chains:
+        for r in reaches:
+            if r != reaches[0] and level[r] == level[units[-1][-1]]:
+                units[-1].append(r)
+            else:
+                units.append([r])
+            unit_of[r] = len(units) - 1
+    unit_level = [level[u[0]] for u in units]
+    top = max(unit_level)
+    return units, unit_of, unit_level, 2 ** top * math.ceil(n_glob / 2 ** top)
 
 
 def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boost=None, max_level=3,
-            group_species=None, reactions=None):
+            group_species=None, reactions=None, cut=False):
     """Transport with local time steps (module docstring); ``group_species`` and ``reactions`` as
     :func:`naive_transport.run` takes them (reactions where removal runs, over each class's own step)."""
     boost = boost or {}
@@ -152,19 +169,20 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
     out_res_conc = np.zeros((D, S, T))
     substeps = np.zeros(D, dtype=int)
     levels = []
-    chains, chain_of = chains_of(L, R)
-    n_ch = len(chains)
-    debt = {ch[0]: dict.fromkeys(range(T), 0.0) for ch in chains}
+    all_chains, _ = chains_of(L, R)
+    debt = {ch[0]: dict.fromkeys(range(T), 0.0) for ch in all_chains}
     per_day = 1 / DAY
     n_exchange = 0  # dispersive junctions between classes, summed over days
-    cell_chain = np.empty(lay.n_cells, dtype=int)
-    for r in range(R):
-        cell_chain[cells[r]] = chain_of[r]
 
     for day in range(D):
         H = day_hydraulics(network, L, inp, day, vol0, share, lateral, loss, courant, disp_limit,
                            inp.dispersive_inlet)
-        level, n_f = day_classes(L, H, vol0, chains, chain_of, courant, disp_limit, boost, max_level)
+        # the day's units are called chains below (whole chains, or runs of one class with cut)
+        chains, chain_of, level, n_f = day_units(L, H, vol0, all_chains, courant, disp_limit, boost, max_level, cut)
+        n_ch = len(chains)
+        cell_chain = np.empty(lay.n_cells, dtype=int)
+        for r in range(R):
+            cell_chain[cells[r]] = chain_of[r]
         substeps[day] = n_f
         levels.append(list(level))
         U = 2 * n_f
@@ -256,7 +274,9 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                 tot = sum(conc[t] for t in tags)
                 head, tail = chains[c][0], chains[c][-1]
                 q = inp.q_in[day, head]
-                cu0 = sum(up_mix[t, c] for t in tags) / q if q > 0 else tot[cells[head][0]]
+                mu = L["main_up"][head]
+                cu0 = (tot[cells[mu][-1]] if mu is not None else
+                       sum(up_mix[t, c] for t in tags) / q if q > 0 else tot[cells[head][0]])
                 kind, idx = L["down"][tail]
                 cd_last = (tot[cells[idx][0]] if kind == 1 else
                            sum(res_mass[t, idx] for t in tags) / res_vol(idx, u) if kind == 2 else tot[cells[tail][-1]])
@@ -278,7 +298,7 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                     if mu is None:
                         continue
                     for up in L["ups"][r]:
-                        if up != mu:
+                        if up != mu or chain_of[mu] != chain_of[r]:  # not the same unit's own face
                             for t in tags:
                                 pend[t][cells[r][0]] += seg * flux[chain_of[up]][t][cells[up][-1]]
                 made = {}  # product of reactions in each reservoir over the interval, g
@@ -315,16 +335,23 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                 vend = vol_at(u)
                 head = chains[c][0]
                 q = inp.q_in[day, head]
-                inflow = {t: inp.boundary_flux[day, head, t] + head_pend[t][c] / tau for t in tags}
+                true_head = L["main_up"][head] is None  # else its inflow waits in pend, like a tributary's
+                inflow = {t: inp.boundary_flux[day, head, t] + head_pend[t][c] / tau if true_head else 0.0
+                          for t in tags}
                 for t in tags:
                     up_mix[t, c] = inflow[t]
-                a, h = H["heads"].get(head, (cells[head][0], 0.0))
-                step = 0 if start[c] == 0 else 2 if u == U else 1
-                parts, cin = inlet_split(step, 2, tau, dt_of(c), q, tags, inflow, conc, a, h, r_prev[head], debt[head])
+                if true_head:
+                    a, h = H["heads"].get(head, (cells[head][0], 0.0))
+                    step = 0 if start[c] == 0 else 2 if u == U else 1
+                    parts, cin = inlet_split(step, 2, tau, dt_of(c), q, tags, inflow, conc, a, h, r_prev[head],
+                                             debt[head])
+                else:
+                    parts, cin = dict.fromkeys(tags, 0.0), dict.fromkeys(tags, 0.0)
                 for t in tags:
                     inflow[t] -= parts[t] / tau
-                    cin_of[t][head] = cin[t]
-                    ext_in[t] += tau * inp.boundary_flux[day, head, t] - parts[t]
+                    if true_head:
+                        cin_of[t][head] = cin[t]
+                        ext_in[t] += tau * inp.boundary_flux[day, head, t] - parts[t]
                     head_pend[t][c] = 0.0
                     m, f, ct = mass[t], flux[c][t], conc[t]
                     for r in chains[c]:

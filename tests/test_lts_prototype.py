@@ -1,8 +1,9 @@
 """The local-time-stepping design (tests/lts_prototype.py, docs/solver.md) keeps the solver's exact properties.
 
 On random trees with daily-varying flows, storage, withdrawals, lateral inflows and
-a reservoir, whose chains are made to take different step counts (a chain's own
-count multiplied by 1, 2, 4 or 8, which only ever refines it): a uniform field stays
+a reservoir, whose chains are made to take different step counts (a reach's own
+count multiplied by 1, 2, 4 or 8, which only ever refines it), whole or cut where
+the class changes along them: a uniform field stays
 uniform, no concentration leaves the range of its inputs at Courant 1, the mass
 balance closes, source tags add up to the constituent and species to theirs.  With
 one class a day the design is the global scheme (``tests/naive_transport.py``).
@@ -22,9 +23,9 @@ from hydro.network import Network, Reach
 from hydro.transport import Constituent, Reaction, TransportInputs, tracer_layout
 from hydro.validation.problems import empty_inputs, ranged_inputs, uniform_inputs, varying_case
 
-# seed, reaches, days, dispersion, reservoir; then the refinement of chains 0..13
+# seed, reaches, days, dispersion, reservoir; the refinement of reaches 0..13; chains cut where the class changes
 CASES = st.tuples(st.integers(0, 10_000), st.integers(3, 14), st.integers(1, 3), st.booleans(), st.booleans(),
-                  st.lists(st.sampled_from([1, 2, 4, 8]), min_size=14, max_size=14))
+                  st.lists(st.sampled_from([1, 2, 4, 8]), min_size=14, max_size=14), st.booleans())
 
 
 def several_classes(out) -> bool:
@@ -33,9 +34,9 @@ def several_classes(out) -> bool:
 
 
 def setup(case):
-    seed, n_reach, n_day, disp, res, factors = case
+    seed, n_reach, n_day, disp, res, factors, cut = case
     net, kw, gross, local, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
-    return net, kw, gross, local, boundary, dict(enumerate(factors))
+    return net, kw, gross, local, boundary, {"boost": dict(enumerate(factors)), "cut": cut}
 
 
 @settings(max_examples=25, deadline=None)
@@ -44,7 +45,7 @@ def test_uniform_field_stays_uniform_with_chains_in_different_classes(case):
     net, kw, gross, local, boundary, boost = setup(case)
     kw = uniform_inputs(kw, gross, local, boundary)
     kw["dispersive_inlet"] = net.layout.headwater & (np.arange(len(net.reaches)) % 2 == 0)
-    out = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), boost=boost)
+    out = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), **boost)
     assume(several_classes(out))
     # round-off only: a few hundred sub-steps of ~1e-16 relative each (1e-13 seen)
     np.testing.assert_allclose(out["final"], 1.0, rtol=1e-12)
@@ -58,7 +59,7 @@ def test_range_balance_and_tags_with_chains_in_different_classes(case):
     net, kw, gross, local, boundary, boost = setup(case)
     lo, hi = 0.5, 3.0
     kw = ranged_inputs(net, kw, gross, local, boundary, np.random.default_rng(case[0] + 1), lo, hi)
-    one = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0, boost=boost)
+    one = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0, **boost)
     assume(several_classes(one))
     eps = 1e-12 * hi  # round-off
     for a in (one["final"], one["res_conc"]):
@@ -70,7 +71,7 @@ def test_range_balance_and_tags_with_chains_in_different_classes(case):
                  "boundary_conc"):
         tagged[name] = np.concatenate([kw[name] * 0.3, kw[name] * 0.7], axis=-1)
     two = lts_prototype.run_lts(net, [Constituent("c", "c")] * 2, TransportInputs(**tagged), courant=1.0,
-                                boost=boost, groups=[2])
+                                groups=[2], **boost)
     # budgets: round-off of a few hundred sub-steps relative to the mass that was there or entered (3e-13 seen)
     for out in (one, two):
         assert np.all(np.abs(out["balance"]) <= 1e-12 * out["scale"])
@@ -166,3 +167,22 @@ def test_species_sum_to_the_constituent_with_chains_in_different_classes():
             assert np.abs(out[name] - ref[name]).max() <= 1e-10 * max(np.abs(ref[name]).max(), 1e-30), name
         several = lts_prototype.run_lts(net, lay3.tracers, inputs, boost={0: 8, 1: 2}, **three)
         assert np.all(np.abs(several["balance"]) <= 1e-12 * several["scale"])  # round-off (1e-13 seen)
+
+
+def test_chains_cut_where_the_class_changes():
+    """With ``cut``, a chain is cut where its reaches' classes change: the cut is a junction like a
+    tributary's (the waiting mass of the upstream face, the exchange between classes)."""
+    rng = np.random.default_rng(0)
+    net, kw, gross, local, boundary = varying_case(0, 10, 2, dispersion=True, reservoir=True)
+    boost = {r: int(2 ** rng.integers(0, 4)) for r in range(10)}
+    uniform = TransportInputs(**uniform_inputs(kw, gross, local, boundary))
+    whole = lts_prototype.run_lts(net, [Constituent("c", "c")], uniform, boost=boost)
+    cut = lts_prototype.run_lts(net, [Constituent("c", "c")], uniform, boost=boost, cut=True)
+    assert all(len(a) > len(b) for a, b in zip(cut["levels"], whole["levels"], strict=True))
+    assert cut["exchanges"] > whole["exchanges"]
+    np.testing.assert_allclose(cut["final"], 1.0, rtol=1e-12)  # round-off (3e-15 seen)
+    ranged = ranged_inputs(net, kw, gross, local, boundary, np.random.default_rng(1), 0.5, 3.0)
+    out = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**ranged), courant=1.0, boost=boost,
+                                cut=True)
+    assert out["final"].min() >= 0.5 - 3e-12 and out["final"].max() <= 3.0 + 3e-12  # round-off
+    assert np.all(np.abs(out["balance"]) <= 1e-12 * out["scale"])
