@@ -277,7 +277,7 @@ def test_series_outside_the_run_carry_nothing(tmp_path):
 
 def test_shipped_basins_read_their_transfers():
     for name, ids in (("miyun", {"snwd_miyun", "miyun_supply", "yunzhou_to_beijing", "baihebao_to_miyun"}),
-                      ("guanting", {"cetian_to_guanting", "yellow_river"})):
+                      ("guanting", {"cetian_to_guanting", "guanting_release", "yellow_river"})):
         basin = Basin.load(name)
         dates = daily_dates(basin.settings.start, basin.settings.end)
         tr = read_transfers(basin, dates)

@@ -355,11 +355,19 @@ TRANSFERS = """
 # ---- transfers and operations (SOURCES section 17; docs/basin-file.md)
 [[transfers]]
 id = "cetian_to_guanting"
-name = "Cetian releases towards Guanting: no concentrated transfers before 2003; the 2014 transfer"
+name = "Cetian releases towards Guanting: no concentrated transfers before 2003; the 2005, 2010 and 2014 transfers"
 kind = "release"
 reservoir = "cetian"
-csv = "transfers/cetian_release_daily.csv"   # 2000-2002 the rule's base; ESTIMATE split and duration of the 2014 transfer
-reference = "Wang & Sun 2006 (Beijing Water 2006(5)); China Water 2014-11-05"
+csv = "transfers/cetian_release_daily.csv"   # 2000-2002 the rule's base; 2005 volume published, 2010 and 2014 Cetian shares ESTIMATE; days ESTIMATE
+reference = "Wang & Sun 2006 (Beijing Water 2006(5)); China Daily 2005-10-19; Xinhua 2010-10-15; China Water 2014-11-05"
+
+[[transfers]]
+id = "guanting_release"
+name = "Guanting release: none from October 2007 to 12 March 2008 (stored for the Olympics)"
+kind = "release"
+reservoir = "guanting"
+csv = "transfers/guanting_release_daily.csv"   # zero on 2007-10-01..2008-03-12; the rule (ESTIMATE, section 10) on other days
+reference = "Yanzhao Metropolis Daily (Li Yanhong) 2008-03-17, citing the Guanting Reservoir Management Office on 2008-03-12"
 
 [[transfers]]
 id = "yellow_river"
@@ -509,9 +517,11 @@ def main(path: Path | None = None) -> None:
     w("full_supply_level_m = 476.0      # flood-limit level")
     w("dead_storage_mcm = 30.0          # ESTIMATE")
     w("initial_storage_mcm = 250.0      # ESTIMATE (§10)")
-    w("# ESTIMATE: backup source, small ecological releases (§10)")
+    w("# ESTIMATE: backup source (§10); release series: [[transfers]] guanting_release")
     w("target_release_m3_s = 2.0")
-    w("ecological_min_m3_s = 0.3")
+    w("# none before 2017: 'small-flow ecological release trials from 2017' (dsynews.com.cn 2024-05-16, Part 2);")
+    w("# the run ends 2017-02-28 (SOURCES 'Operations as published (issue 13)')")
+    w("ecological_min_m3_s = 0.0")
     w("")
     w("# ---- initial TN (§13): followed as the 'initial' tag until it leaves")
     if QUALITY:

@@ -17,24 +17,67 @@ def write(name: str, header: list[str], rows: list[str]) -> None:
     (HERE / name).write_text("\n".join(header + rows) + "\n", encoding="utf-8")
 
 
-# --- Cetian concentrated release, 11th Shanxi-Hebei transfer to Beijing --------------------
+# --- Cetian concentrated releases towards Guanting ------------------------------------------
 # Before 2003 there were no concentrated transfers ("since 2003": Wang & Sun 2006; Yang, Wang,
 # Bai 2022, SOURCES.md section 2), so in 2000-2002 Cetian releases its rule's base 0.5 m3/s all
 # year, without the 2.5 m3/s of April-May and October-November that stand for those transfers
 # (section 10, ESTIMATE).
-BEFORE_TRANSFERS = (date(2000, 1, 1), date(2002, 12, 31), 0.5)
+BASE_M3_S = 0.5   # the rule's base (section 10, ESTIMATE)
+BEFORE_TRANSFERS = (date(2000, 1, 1), date(2002, 12, 31), BASE_M3_S)
+# Autumn transfers with a published date (SOURCES "Operations as published (issue 13)"): the
+# published or ESTIMATE Cetian volume spread evenly over the published or ESTIMATE days; the
+# rest of that October-November (which the rule's 2.5 m3/s stands for) at the base 0.5 m3/s, so
+# that the transfer is not counted twice.
+PULSES = [  # (first day, last day, Cetian volume m3, comment line)
+    (date(2005, 10, 17), date(2005, 11, 5), 60e6,
+     "2005-10-17..11-05: 60e6 m3. Third transfer: 'about 60 million cubic metres came from the "
+     "Cetian Reservoir' of the nearly 100e6 m3 of a 20-day transfer whose water reached Beijing on "
+     "2005-10-20 after three days (China Daily 2005-10-19). ESTIMATE: the 20 days from 10-17, evenly."),
+    (date(2010, 10, 15), date(2010, 10, 31), 0.72 * 25e6,
+     "2010-10-15..10-31: 18e6 m3. Eighth transfer: Cetian opened 2010-10-15 10:00, with Huliuhe, "
+     "Taipingzhuang and Xiyanghe 25e6 m3 to Guanting, to end by late October (Xinhua 2010-10-15). "
+     "ESTIMATE: Cetian's share 0.72 = its share of the 2005 releases towards Guanting (60 of 83e6)."),
+    (date(2014, 11, 5), date(2014, 12, 4), 17.5e6,
+     "2014-11-05..12-04: 17.5e6 m3. 11th Shanxi-Hebei transfer from 2014-11-05, Yunzhou and Cetian "
+     "together 35e6 m3 (China Water 2014-11-05). ESTIMATE: half from Cetian, 30 days."),
+]
+flows: dict[date, float] = {}
 a0, b0, q0 = BEFORE_TRANSFERS
-rows = [f"{(a0 + timedelta(days=i)).isoformat()},{q0:.4f}" for i in range((b0 - a0).days + 1)]
-a, b, volume = date(2014, 11, 5), date(2014, 12, 4), 17.5e6
-q = volume / (((b - a).days + 1) * DAY)
-rows += [f"{(a + timedelta(days=i)).isoformat()},{q:.4f}" for i in range((b - a).days + 1)]
+for i in range((b0 - a0).days + 1):
+    flows[a0 + timedelta(days=i)] = q0
+for a, b, volume, _ in PULSES:
+    if a.month in (10, 11):   # the autumn the rule stands for: base flow on its other days
+        d = date(a.year, 10, 1)
+        while d <= date(a.year, 11, 30):
+            flows[d] = BASE_M3_S
+            d += timedelta(days=1)
+    q = volume / (((b - a).days + 1) * DAY)
+    for i in range((b - a).days + 1):
+        flows[a + timedelta(days=i)] = q
+rows = [f"{d.isoformat()},{flows[d]:.4f}" for d in sorted(flows)]
 write("cetian_release_daily.csv", [
     "# Cetian reservoir releases towards Guanting, daily mean flow, m3/s; the reservoir's rule",
-    "# (target_release_m3_s) applies on every other day.",
+    "# (target_release_m3_s) applies on every other day (SOURCES.md sections 10, 17 and",
+    "# 'Operations as published (issue 13)').",
     "#   2000-01-01..2002-12-31: 0.5 m3/s, the rule's base without its spring and autumn transfers,",
     "#   which began in 2003 (Wang & Sun 2006, Beijing Water 2006(5); SOURCES.md sections 2, 10).",
-    "#   2014-11-05..2014-12-04: 17.5e6 m3. 11th Shanxi-Hebei transfer from 2014-11-05, Yunzhou",
-    "#   and Cetian together 35e6 m3 (China Water 2014-11-05). ESTIMATE: half from Cetian, 30 days.",
+    "#   In each October-November holding a published transfer: the rule's base 0.5 m3/s outside it.",
+    *[f"#   {c}" for *_, c in PULSES],
+    "date,flow_m3_s",
+], rows)
+
+# --- Guanting's own release: none from October 2007 to 12 March 2008 -------------------------
+# "from October last year Guanting has not released water once" (一次也不放水了), Guanting
+# Reservoir Management Office on 2008-03-12 (Yanzhao Metropolis Daily 2008-03-17): zero on every
+# day of 2007-10-01..2008-03-12; the rule (target_release_m3_s) on every other day.
+a, b = date(2007, 10, 1), date(2008, 3, 12)
+rows = [f"{(a + timedelta(days=i)).isoformat()},0.0" for i in range((b - a).days + 1)]
+write("guanting_release_daily.csv", [
+    "# Guanting reservoir release, daily mean flow, m3/s; the reservoir's rule (target_release_m3_s)",
+    "# applies on every other day (SOURCES.md 'Operations as published (issue 13)').",
+    "#   2007-10-01..2008-03-12: 0. 'From October last year Guanting has not released water once'",
+    "#   (Guanting Reservoir Management Office, 2008-03-12; Yanzhao Metropolis Daily (Li Yanhong)",
+    "#   2008-03-17, via news.sina.com.cn/c/2008-03-17/005915161020.shtml).",
     "date,flow_m3_s",
 ], rows)
 
