@@ -271,7 +271,9 @@ def write_quality_initial(w):
 
 
 # Share of the WWTP effluent that reaches its river (§11, §14): 1 = all of it. Reuse of
-# reclaimed water and sewage irrigation are known in the basin but no volume was found.
+# reclaimed water and sewage irrigation are known in the basin; the one published volume,
+# Xuanhua's reclaimed water, is taken off its plant (RECLAIMED_M3_PER_DAY, after §16's Xuanhua
+# figures); for the other plants none was found.
 EFFLUENT_TO_RIVER = 1.0
 
 # ---------------------------------------------------------------------------------------
@@ -287,6 +289,13 @@ YANGYUAN_M3_PER_YR = 0.5 * (0.15 + 0.18) * 1e8
 XUANHUA_USE_5YR_M3 = 89671.9e4
 XUANHUA_SURFACE_SHARE = 0.153
 XUANHUA_AGRI_SHARE = 0.658   # ESTIMATE: the sector split of all use applied to surface supply
+# Reclaimed water used instead of reaching the river (§11; SOURCES "Operations as published (issue 13)"):
+# the same study gives 3.7 % of Xuanhua's 2011-2015 use as reclaimed water (Zhu Jing, Wu Yihong et al.
+# 2021, 典型工业区水资源高效利用策略研究——以宣化区为例, 环境与发展, citing the Zhangjiakou Water Resources
+# Bulletin; huanbao.bjx.com.cn/news/20210121/1131290.shtml): 663.6e4 m3/yr, taken off the Xuanhua plant's
+# effluent. ESTIMATE: the 2011-2015 volume applied to every year of the run.
+XUANHUA_RECLAIMED_SHARE = 0.037
+RECLAIMED_M3_PER_DAY = {"yg09": XUANHUA_USE_5YR_M3 * XUANHUA_RECLAIMED_SHARE / 5.0 / 365.25}
 
 
 # Channel transmission losses (§16): Cetian released 1000e4 m3 on 15-21 March 2022 and Guanting
@@ -408,8 +417,9 @@ def main(path: Path | None = None) -> None:
     shuozhou_urban = SHUOZHOU_SHARE_OF_SX_URBAN * sx_urban
     pool_weight = sum(sub[2] * sub[10] for sub in SUBS if sub[9] is None)
 
-    def wwtp(pop):
-        return round(pop * SERVED * SEWAGE_M3_PER_PERSON_DAY * EFFLUENT_TO_RIVER, -2)
+    def wwtp(pop, sid=None):
+        return round(pop * SERVED * SEWAGE_M3_PER_PERSON_DAY * EFFLUENT_TO_RIVER
+                     - RECLAIMED_M3_PER_DAY.get(sid, 0.0), -2)
 
     plants = {  # subbasin -> (name, reach, served population)
         "yg08": ("Zhangjiakou city WWTPs", "yang_zjk", zjk_city_urban),
@@ -636,8 +646,11 @@ def main(path: Path | None = None) -> None:
             w("[[subbasins.sources.point]]")
             w(f'name = "{pname}"')
             w(f'reach = "{preach}"')
-            w(f"discharge_m3_per_day = {wwtp(spop):.0f}   # ESTIMATE {spop:.0f} served x "
-              f"{SERVED} x {SEWAGE_M3_PER_PERSON_DAY} m3/d (§11)")
+            reclaimed = RECLAIMED_M3_PER_DAY.get(sid, 0.0)
+            w(f"discharge_m3_per_day = {wwtp(spop, sid):.0f}   # ESTIMATE {spop:.0f} served x "
+              f"{SERVED} x {SEWAGE_M3_PER_PERSON_DAY} m3/d (§11)"
+              + (f" less {reclaimed:.0f} m3/d reclaimed water used (2011-2015, Zhu, Wu et al. 2021)"
+                 if reclaimed else ""))
             if prov == "Beijing":
                 w("tn_mg_per_l = 15.0   # DB11/890-2012 B limit (unverified, §11)")
             else:
