@@ -13,6 +13,8 @@ run three times and its run of least model CPU kept).  Per case:
   that this fixed cost of a fresh process is not counted per reach-day);
 * ``model``: CPU seconds of the simulation (weather to transport, results assembled), and
   the same per reach-day in nanoseconds;
+* ``transport``: CPU seconds of the transport solver alone (``hydro.transport.simulate``, its
+  share of ``model``), and the same per reach-day;
 * ``substeps``: mean transport sub-steps per day;
 * ``peak RSS``: the process's maximum resident set (``wait4``), MB; ``output``: file MB.
 
@@ -60,24 +62,26 @@ def child(basin: str, out: str, lts: bool = False) -> None:
     JSON line.  Loading, the model and the output are timed by wrapping the functions the
     command calls (each ``None`` if the command no longer calls it)."""
     import hydro.clitools
+    import hydro.pipeline
     import hydro.results
     import hydro.simulation
+    import hydro.transport
     from hydro.cli import main
 
     found: dict = {"load": None, "kernel_load": None, "model_cpu": None, "model_wall": None, "output": None,
-                   "days": None, "substeps": None}
+                   "days": None, "substeps": None, "transport_cpu": None}
     seen: dict = {}
-    if lts:
-        import hydro.pipeline
-        import hydro.transport
 
-        def spy(network, tracers, inputs, **kw):  # the last transport call of the run is the timed one
-            result = hydro.transport.simulate(network, tracers, inputs, **kw)
+    def spy(network, tracers, inputs, **kw):  # the last transport call of the run is the timed one
+        c0 = time.process_time()
+        result = hydro.transport.simulate(network, tracers, inputs, **kw)
+        found["transport_cpu"] = time.process_time() - c0
+        if lts:
             seen.update(network=network, inputs=inputs, kw=kw, substeps=result.substeps)
-            return result
+        return result
 
-        hydro.simulation.simulate = spy  # type: ignore[attr-defined]
-        hydro.pipeline.simulate = spy  # type: ignore[attr-defined]
+    hydro.simulation.simulate = spy  # type: ignore[attr-defined]
+    hydro.pipeline.simulate = spy  # type: ignore[attr-defined]
 
     def timed(func, key, cpu=False):
         def wrapper(*a, **k):
@@ -278,10 +282,13 @@ def main() -> None:
             found["reach_days"] = reaches * (found["days"] or 365 * years)
             found["ns_per_reach_day"] = (1e9 * found["model_cpu"] / found["reach_days"]
                                          if found["model_cpu"] is not None else None)
+            found["transport_ns_per_reach_day"] = (1e9 * found["transport_cpu"] / found["reach_days"]
+                                                   if found["transport_cpu"] is not None else None)
             measured[(reaches, years)] = found
             print(f"{reaches:6d} x {years:3d} y: whole {found['whole']:.2f} s ({found['whole_cpu']:.2f} s CPU), "
                   f"load {found['load'] or 0:.3f} s, kernels {found['kernel_load'] or 0:.2f} s, "
-                  f"model {found['model_cpu'] or 0:.2f} s CPU ({found['ns_per_reach_day'] or 0:.0f} ns/reach-day), "
+                  f"model {found['model_cpu'] or 0:.2f} s CPU ({found['ns_per_reach_day'] or 0:.0f} ns/reach-day; "
+                  f"transport {found['transport_cpu'] or 0:.2f} s, {found['transport_ns_per_reach_day'] or 0:.0f}), "
                   f"{found['substeps'] or 0:.0f} sub-steps/day, peak RSS {found['peak_rss_mb']:.0f} MB, "
                   f"output {found['output_mb']:.0f} MB", file=sys.stderr, flush=True)
             if "lts_global" in found:
@@ -306,6 +313,9 @@ def main() -> None:
             record(f"scaling_model_cpu_seconds_{tag}", f["model_cpu"], "s", f["whole"],
                    None if f["model_cpu"] is None else f["model_cpu"] / f["whole"]),
             vs_ref(f"scaling_model_ns_per_reach_day_{tag}", "ns_per_reach_day", "ns"),
+            record(f"scaling_transport_cpu_seconds_{tag}", f["transport_cpu"], "s", f["model_cpu"],
+                   None if f["transport_cpu"] is None or not f["model_cpu"] else f["transport_cpu"] / f["model_cpu"]),
+            vs_ref(f"scaling_transport_ns_per_reach_day_{tag}", "transport_ns_per_reach_day", "ns"),
             vs_ref(f"scaling_substeps_per_day_{tag}", "substeps", "1"),
             vs_ref(f"scaling_peak_rss_mb_{tag}", "peak_rss_mb", "MB"),
             vs_ref(f"scaling_output_mb_{tag}", "output_mb", "MB"),
