@@ -147,14 +147,9 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
     n_reach, n_res, n_cell = len(net.reaches), len(net.reservoirs), net.layout.n_cells
     n_tag = len(tags)
     i_point = tags.index("point")
-    # subbasin -> reach / reservoir
-    to_reach = np.zeros((len(subbasins), n_reach))
-    to_res = np.zeros((len(subbasins), n_res))
-    for k, s in enumerate(subbasins):
-        if s.reach is not None:
-            to_reach[k, net.reach_index(s.reach)] = 1.0
-        else:
-            to_res[k, net.reservoir_index(s.reservoir)] = 1.0
+    # subbasin -> the one reach or reservoir it drains to (a scatter, linear in the network's size)
+    into_reach = [(k, net.reach_index(s.reach)) for k, s in enumerate(subbasins) if s.reach is not None]
+    into_res = [(k, net.reservoir_index(s.reservoir)) for k, s in enumerate(subbasins) if s.reach is None]
     out_tags = tags if apportion else ["all"]
     layout = tracer_layout(constituents, out_tags)
     n_out = len(out_tags)
@@ -170,8 +165,8 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
         diffuse[:, :, :len(SOURCE_NAMES)] = p.diffuse
         by_tag[p.name] = diffuse.copy() if apportion else diffuse.sum(axis=2, keepdims=True)
         diffuse[:, :, i_point] = 0.0  # point sources go to their own cell (below)
-        lat = np.einsum("dkt,kr->drt", diffuse, to_reach) * G_PER_S_PER_KG_PER_DAY
-        rl = np.einsum("dkt,ks->dst", diffuse, to_res) * G_PER_S_PER_KG_PER_DAY
+        lat = _scatter(diffuse, into_reach, n_reach) * G_PER_S_PER_KG_PER_DAY
+        rl = _scatter(diffuse, into_res, n_res) * G_PER_S_PER_KG_PER_DAY
         pt = np.zeros((n_day, n_pt, n_tag))
         pt[:, :, i_point] = p.point * G_PER_S_PER_KG_PER_DAY
         ini = np.zeros(n_tag)
@@ -193,6 +188,15 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
         init_res[:, cols] = ini_res
     return TracerInputs(layout=layout, tags=out_tags, lateral_load=lateral, res_load=res_load, point_load=point,
                         init_conc=init, init_res_conc=init_res, inputs_by_tag=by_tag)
+
+
+def _scatter(by_subbasin: np.ndarray, into: list[tuple[int, int]], n: int) -> np.ndarray:
+    """Sum ``(D, n_sub, T)`` subbasin values into ``(D, n, T)`` by the ``(subbasin, element)``
+    pairs ``into`` (each subbasin feeds one element)."""
+    out = np.zeros((by_subbasin.shape[0], n, by_subbasin.shape[2]))
+    for k, i in into:
+        out[:, i, :] += by_subbasin[:, k, :]
+    return out
 
 
 def select(tr: TransportResult, index) -> TransportResult:
