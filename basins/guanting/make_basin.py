@@ -219,8 +219,12 @@ RURAL_SHARE = {"Qiaodong": 0.05, "Qiaoxi": 0.05, "EDZ": 0.05, "Xuanhua": 1.0 - 0
 # x3 20-300 mm, x4 1.1-3 d). The irrigated valley floors, the cities (groundwater
 # supply) and the reservoir shores lose the most water (x2 at the -5 mm/d end, the
 # smallest routing store); the uplands less.
-# x1, x4, the uplands' x2 and the x3 of uplands and Yanqing: configs/calibration/guanting_water.toml
-# (issue 13; SOURCES "Hydrology calibration (issue 13)")
+# x1, x4, the uplands' x2 and the x3 of uplands and Yanqing: the inflow-only calibration of
+# ce189cb (issue 13; SOURCES "Hydrology calibration (issue 13)"). The calibration split by years
+# (configs/calibration/guanting_water.toml; SOURCES "Hydrology calibration, split by years") found
+# x1 762.2, x2 -4.998 (uplands) / -4.960 (valleys), x3 20.07, x4 2.896: better on its 2000-2005
+# figures and on the 2008 storage, worse on both 2009 flow bounds, and pressed against the dry
+# ends of the ranges; not adopted (the reasons are in SOURCES).
 RUNOFF_DEFAULT = {"x1_mm": 1183.0, "x2_mm_per_day": -4.5, "x3_mm": 20.5, "x4_days": 2.17}
 RUNOFF_BY_LANDSCAPE = {
     "plain": {"x2_mm_per_day": -5.0, "x3_mm": 20.0},
