@@ -42,48 +42,16 @@ def _member(args) -> Results:
     """Run one member (a batch task, possibly in another process or on a Dask worker) and
     return it reduced to the output spec."""
     from hydro.batch import maybe_fail
+    from hydro.model import model_variant
     from hydro.outputspec import reduce
     from hydro.pipeline import run_watershed
 
     spec_path, overrides, start, end, seed, member, output = args
     maybe_fail(member)
-    basin, params = _member_inputs(spec_path, overrides)
-    from hydro.weathergen import generate
-
-    weather = generate(params, start.isoformat(), end.isoformat(), seed=seed + member)
-    res = run_watershed(basin, start, end, weather=weather, constituents=_carried(basin, output))
+    basin = model_variant(spec_path, overrides).basin  # parsed once per process
+    res = run_watershed(basin, start, end, weather=member_weather(basin, start, end, seed + member),
+                        constituents=_carried(basin, output))
     return reduce(res, output)
-
-
-#: This process's basin and fitted weather generator for the ensemble whose members it runs:
-#: a worker loads the basin and fits the generator once, not once per member (about a fifth
-#: of a five-year Miyun member).  One entry, keyed by the basin file, its overrides and the
-#: modification times of the basin and weather files.
-_INPUTS: dict[str, tuple] = {}
-
-
-def _member_inputs(spec_path: str, overrides: list[str]) -> tuple[Basin, WeatherGeneratorParams]:
-    """The loaded basin and its fitted weather generator, from this process's cache."""
-    from hydro.weather import read_forcing_csv
-    from hydro.weathergen import fit
-
-    key = (spec_path, tuple(overrides), _mtime(Path(spec_path)))
-    cached = _INPUTS.get("last")
-    if cached is not None and cached[0] == key and _mtime(cached[3]) == cached[4]:
-        return cached[1], cached[2]
-    basin = Basin.load(spec_path, overrides=overrides)
-    csv = basin.folder / basin.weather.raw("csv")
-    stamp = _mtime(csv)
-    params = fit(read_forcing_csv(csv))
-    _INPUTS["last"] = (key, basin, params, csv, stamp)
-    return basin, params
-
-
-def _mtime(path: Path) -> int:
-    try:
-        return path.stat().st_mtime_ns
-    except OSError:
-        return -1
 
 
 def _carried(basin: Basin, output) -> tuple[str, ...] | None:
@@ -98,11 +66,29 @@ def _carried(basin: Basin, output) -> tuple[str, ...] | None:
 def member_weather(basin: Basin, start: date, end: date, seed: int):
     """Synthetic station weather for one member: the generator fitted to the basin's
     station record, run from ``start`` to ``end`` with ``seed``."""
-    from hydro.weather import read_forcing_csv
-    from hydro.weathergen import fit, generate
+    from hydro.weathergen import generate
 
-    params = fit(read_forcing_csv(basin.folder / basin.weather.raw("csv")))
-    return generate(params, start.isoformat(), end.isoformat(), seed=seed)
+    return generate(weather_generator(basin), start.isoformat(), end.isoformat(), seed=seed)
+
+
+#: This process's fitted weather generators: station file -> (modification time, parameters).
+_FITTED: dict[str, tuple[int, WeatherGeneratorParams]] = {}
+
+
+def weather_generator(basin: Basin) -> WeatherGeneratorParams:
+    """The weather generator fitted to the basin's station record, fitted once per process
+    (again when the file changes): members of an ensemble, scenario ensembles and payment
+    draws share it."""
+    from hydro.weather import read_forcing_csv
+    from hydro.weathergen import fit
+
+    csv = basin.folder / basin.weather.raw("csv")
+    stamp = csv.stat().st_mtime_ns
+    cached = _FITTED.get(str(csv))
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, fit(read_forcing_csv(csv)))
+        _FITTED[str(csv)] = cached
+    return cached[1]
 
 
 def _prepare(spec, members, seed, start, end, overrides, variables, output):

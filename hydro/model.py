@@ -26,7 +26,7 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,7 +34,7 @@ from typing import Any
 
 from hydro.basin import Basin, parse_date, resolve_basin
 from hydro.errors import HydroError
-from hydro.tomlio import load_toml, set_path, table_key
+from hydro.tomlio import load_toml, parse_assignment, set_path, table_key
 from hydro.units import unit_of_key
 
 
@@ -255,6 +255,29 @@ def _sha256(file_bytes: bytes, changes: Mapping[str, Any]) -> str:
     for key, value in changes.items():
         h.update(f"\n--set {key}={json.dumps(value) if isinstance(value, str) else value}".encode())
     return h.hexdigest()
+
+
+#: This process's parsed basin files for :func:`model_variant`: path -> (modification time, Model).
+_PARSED: dict[str, tuple[int, Model]] = {}
+
+
+def model_variant(spec: str | Path, overrides: Sequence[str] = (), where: str = "--set") -> Model:
+    """The model of basin ``spec`` with ``key.path=value`` assignments (``--set`` text) applied.
+
+    What batch members (scenarios, ensemble members, payment-uncertainty draws) run: the
+    file is read and parsed once per process (again when it changes), and each variant is
+    derived in memory with :meth:`Model.with_parameters`, as calibration's evaluations are.
+    ``where`` names the assignments in errors.
+    """
+    path = resolve_basin(spec)
+    stamp = path.stat().st_mtime_ns
+    cached = _PARSED.get(str(path))
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, Model.from_basin(path))
+        _PARSED[str(path)] = cached
+    if not overrides:
+        return cached[1]
+    return cached[1].with_parameters(dict(parse_assignment(text, f"{where} {text}") for text in overrides))
 
 
 def open_basin(spec: str | Path) -> Basin:

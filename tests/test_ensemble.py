@@ -41,27 +41,33 @@ def test_flow_driven_basins_cannot_make_ensembles():
         run_ensemble("tiny", 2, 1, quiet=True)
 
 
-def test_a_worker_loads_the_basin_once_and_again_when_it_changes(tmp_path):
-    """Members in one process share the loaded basin and fitted generator; an edited basin
-    or weather file is read again (a long-lived Dask worker must not run stale inputs)."""
+def test_a_worker_parses_the_basin_once_and_again_when_it_changes(tmp_path):
+    """Batch members in one process share the parsed basin (variants derived in memory) and
+    the fitted weather generator; an edited basin or weather file is read again (a
+    long-lived Dask worker must not run stale inputs)."""
     import os
     import shutil
 
     from hydro.basin import ROOT
-    from hydro.ensemble import _member_inputs
+    from hydro.ensemble import weather_generator
+    from hydro.model import model_variant
 
     folder = tmp_path / "ws"
     shutil.copytree(ROOT / "configs" / "examples" / "watershed", folder)
-    spec = str(folder / "basin.toml")
-    first = _member_inputs(spec, [])
-    assert _member_inputs(spec, [])[0] is first[0] and _member_inputs(spec, [])[1] is first[1]
-    assert _member_inputs(spec, ["run.end=2001-02-01"])[0] is not first[0]  # other overrides
-    again = _member_inputs(spec, [])
+    spec = folder / "basin.toml"
+    first = model_variant(spec)
+    assert model_variant(spec) is first and model_variant(str(folder)) is first
+    changed = model_variant(spec, ["run.end=2001-02-01"])
+    assert changed.basin.settings.end == date(2001, 2, 1) and first.basin.settings.end != date(2001, 2, 1)
+    assert changed.changes == {"run.end": date(2001, 2, 1)}
+    params = weather_generator(first.basin)
+    assert weather_generator(first.basin) is params
     st = os.stat(spec)
     os.utime(spec, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
-    assert _member_inputs(spec, [])[0] is not again[0]
-    third = _member_inputs(spec, [])
-    csv = third[0].folder / third[0].weather.raw("csv")
+    assert model_variant(spec) is not first
+    csv = first.basin.folder / first.basin.weather.raw("csv")
     st = os.stat(csv)
     os.utime(csv, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
-    assert _member_inputs(spec, [])[1] is not third[1]
+    assert weather_generator(first.basin) is not params
+    with pytest.raises(HydroError, match="no-such-key"):
+        model_variant(spec, ["run.no-such-key=1"])

@@ -213,17 +213,6 @@ def _series_cached(path: str, stamp: int) -> SectionSeries:
     return read_series(path)
 
 
-@functools.lru_cache(maxsize=4)
-def _weather_params(basin_path: str):
-    """The weather generator fitted to the basin's station record (once per process: ~1 s)."""
-    from hydro.basin import Basin
-    from hydro.weather import read_forcing_csv
-    from hydro.weathergen import fit
-
-    basin = Basin.load(basin_path)
-    return fit(read_forcing_csv(basin.folder / basin.weather.raw("csv")))
-
-
 def parameter_sets(folder: str | Path, basin: str | Path,
                    share: float = POPULATION_SHARE) -> tuple[tuple[str, ...], ...]:
     """The parameter sets of a calibration folder (``hydro calibrate -o FOLDER``) of ``basin``:
@@ -295,15 +284,17 @@ def simulated_series(basin_path: str, first: int, last: int, seed: int,
     results file, so the monthly aggregation is that of :func:`hydro.monitoring.read_results`)."""
     import tempfile
 
-    from hydro.basin import Basin
+    from hydro.ensemble import weather_generator
+    from hydro.model import model_variant
     from hydro.monitoring import read_results
     from hydro.outputspec import OutputSpec, reduce
     from hydro.pipeline import run_watershed
     from hydro.weathergen import generate
 
-    basin = Basin.load(basin_path, overrides=list(overrides))
+    basin = model_variant(basin_path, list(overrides)).basin  # parsed once per process
     start, end = date(first, 1, 1), date(last, 12, 31)
-    weather = generate(_weather_params(basin_path), start.isoformat(), end.isoformat(), seed=seed)
+    weather = generate(weather_generator(model_variant(basin_path).basin), start.isoformat(), end.isoformat(),
+                       seed=seed)
     res = run_watershed(basin, start, end, weather=weather, apportion=False)
     keep = tuple(v for v in ("section_discharge", "reservoir_inflow") if v in res.data) + tuple(
         v for v in res.data if v.endswith("_concentration") and v.startswith(("section_", "reservoir_"))
@@ -397,9 +388,9 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
         raise HydroError(f"--uncertainty must be at least 1 member, got {members}")
     agreement = _agreement(setup.agreement, setup.overrides)
     if setup.basin is not None:
-        from hydro.basin import Basin
+        from hydro.model import model_variant
 
-        basin = Basin.load(setup.basin)
+        basin = model_variant(setup.basin).basin
         if not basin.is_watershed:
             raise HydroError(f"{basin.path}: weather uncertainty needs a watershed basin (with [[subbasins]])")
     else:

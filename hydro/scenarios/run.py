@@ -67,19 +67,19 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
     station record, e.g. one member of a generated ensemble; such a run carries
     only ``constituents`` (default all), as totals (no source tags).
     """
-    from hydro.basin import Basin
     from hydro.gep import landscape_retention
+    from hydro.model import model_variant
     from hydro.simulation import check_period, run
     from hydro.sources import SourceParameters
 
-    base = Basin.load(info.path, overrides=list(extra_overrides or []))
+    base = model_variant(info.path, list(extra_overrides or [])).basin
     s = start or base.settings.start
     e = end or base.settings.end
     check_period(base, s, e)
     years = list(range(s.year, e.year + 1))
     comp = compile_scenario(info, sfile, sid, years)
     try:
-        basin = Basin.load(info.path, overrides=list(extra_overrides or []) + comp.overrides)
+        basin = model_variant(info.path, list(extra_overrides or []) + comp.overrides).basin
     except HydroError as exc:
         raise HydroError(f"{sfile.path}: scenario '{sid}': the compiled measures do not fit the basin: {exc}") from None
     if weather is None:
@@ -187,13 +187,13 @@ def _add_costs(run: ScenarioRun) -> None:
 def _ensemble_task(args) -> dict:
     """One weather member (a batch task): every scenario on the member's weather; returns
     only :data:`ENSEMBLE_VARIABLES`, each ``(scenario, time, location)``."""
-    from hydro.basin import Basin
     from hydro.batch import maybe_fail
     from hydro.ensemble import member_weather
+    from hydro.model import model_variant
 
     info, sfile, names, d0, d1, seed, m = args
     maybe_fail(m)
-    weather = member_weather(Basin.load(info.path), d0, d1, seed + m)
+    weather = member_weather(model_variant(info.path).basin, d0, d1, seed + m)
     out: dict[str, list] = {}
     for sid in names:
         res, _ = run_one(info, sfile, sid, d0, d1, weather=weather, constituents=("tn",))  # the targets' TN
