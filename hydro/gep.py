@@ -84,7 +84,7 @@ from hydro.gep_tables import _MM, _SUMMED
 from hydro.gep_tables import COLUMNS as COLUMNS
 from hydro.gep_tables import by_county as by_county
 from hydro.gep_tables import format_table as format_table
-from hydro.gep_tables import totals as totals
+from hydro.gep_tables import gep_totals as gep_totals
 from hydro.gep_tables import write_csv as write_csv
 from hydro.units import SECONDS_PER_DAY
 

@@ -75,7 +75,7 @@ def write_csv(rows: list[dict], out, overwrite: bool = False) -> Path | None:
     return None
 
 
-def totals(rows: list[dict]) -> dict[tuple, dict]:
+def gep_totals(rows: list[dict]) -> dict[tuple, dict]:
     """Totals per (scenario, year) over all rows and pollutants: m3, kg, equivalents and yuan, with
     ``days``/``partial`` (``purified_kg`` adds different pollutants; ``n_purified_kg`` is TN's)."""
     tot: dict[tuple, dict] = {}
@@ -92,7 +92,7 @@ def format_table(rows: list[dict]) -> str:
     lines = [f"{'scenario':24s} {'year':>4s} {'days':>4s} {'conservation m3':>16s} {'N purified t':>12s} "
              f"{'equivalents':>12s} {'conservation yuan':>18s} {'purification yuan':>18s} {'GEP yuan':>16s}"]
     partial, negative = [], []
-    for (s, y), t in totals(rows).items():
+    for (s, y), t in gep_totals(rows).items():
         mark = "*" if t["partial"] else " "
         lines.append(f"{s:24s} {y:4d} {t['days']:4d}{mark}{t['water_conservation_m3']:16.4g} "
                      f"{t['n_purified_kg'] / 1000:12.4g} {t['equivalents']:12.4g} {t['water_conservation_yuan']:18.4g} "

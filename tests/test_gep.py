@@ -16,7 +16,7 @@ import pytest
 
 from hydro.errors import HydroError
 from hydro.gep import (GepPrices, by_county, capacity_share, format_table, gep, landscape_retention,
-                       retention_components, totals)
+                       retention_components, gep_totals)
 from hydro.results import Results
 from hydro.variables import BUDGET_TERMS
 
@@ -225,7 +225,7 @@ def test_nitrogen_is_not_counted_twice():
     # the water columns are counted once per subbasin, on TN's row
     tn_only = rows_by_sub(gep(tiny()))
     assert k["a", "tn"]["water_conservation_yuan"] == tn_only["a"]["water_conservation_yuan"]
-    (t,) = totals(rows).values()
+    (t,) = gep_totals(rows).values()
     assert t["water_conservation_m3"] == pytest.approx(0.2 * 365 * 40 * 1000, rel=1e-12)
     assert t["area_km2"] == 40.0
     eq = (625 + 500) + (200 + 50) + (30000 + 10000)
@@ -329,7 +329,7 @@ def test_more_fertiliser_does_not_raise_purification_gep():
     b0 = Basin.load("watershed")
     b1 = Basin.load("watershed", overrides=[f"{p.path}={2 * p.value}" for p in paths])
     r0, r1 = run(b0, start, end), run(b1, start, end)
-    t0, t1 = totals(gep(r0)), totals(gep(r1))
+    t0, t1 = gep_totals(gep(r0)), gep_totals(gep(r1))
     for key in t0:
         removed0 = t0[key]["n_removed_river_kg"] + t0[key]["n_removed_reservoir_kg"]
         removed1 = t1[key]["n_removed_river_kg"] + t1[key]["n_removed_reservoir_kg"]

@@ -28,14 +28,10 @@ ALLOWED_CYCLES: list[frozenset[str]] = []
 #: because a test, the documentation or a module owned elsewhere imports it under that name
 #: from both places; renaming one side is the fix.  A name not listed must be defined once.
 ALLOWED_DUPLICATES: dict[str, frozenset[str]] = {
-    # a model parameter (path, value, bounds) and a calibration parameter (with its transform)
-    "Parameter": frozenset({"hydro.calibration.config", "hydro.model"}),
     # entry points: `hydro` and `python -m hydro.flownorm` (tests call flownorm.main)
     "main": frozenset({"hydro.cli", "hydro.flownorm"}),
     # hydro.open_results (model) wraps results.open_results; tests import the latter
     "open_results": frozenset({"hydro.model", "hydro.results"}),
-    # payment totals and GEP totals; tests import both
-    "totals": frozenset({"hydro.compensation.payments", "hydro.gep_tables"}),
 }
 
 

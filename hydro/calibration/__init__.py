@@ -17,9 +17,9 @@ Modules: :mod:`~hydro.calibration.config` (the file),
 :mod:`~hydro.calibration.runner` (methods and outputs), :mod:`~hydro.calibration.cli`.
 """
 
-from hydro.calibration.config import CalibrationConfig, Objective, Observation, Parameter, Periods
+from hydro.calibration.config import CalibrationConfig, CalibrationParameter, Objective, Observation, Periods
 from hydro.calibration.problem import Problem
 from hydro.calibration.runner import CalibrationResult, calibrate, read_params, write_params
 
-__all__ = ["CalibrationConfig", "CalibrationResult", "Objective", "Observation", "Parameter",
+__all__ = ["CalibrationConfig", "CalibrationParameter", "CalibrationResult", "Objective", "Observation",
            "Periods", "Problem", "calibrate", "read_params", "write_params"]

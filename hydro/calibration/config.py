@@ -70,7 +70,7 @@ class Point:
 
 
 @dataclass(frozen=True)
-class Parameter:
+class CalibrationParameter:
     """One free parameter.
 
     Attributes
@@ -260,7 +260,7 @@ class CalibrationConfig:
     overrides : tuple of str
         Fixed ``key.path=value`` assignments applied before the parameters.
     periods : Periods
-    parameters : tuple of Parameter
+    parameters : tuple of CalibrationParameter
     observations : tuple of Observation
     objectives : tuple of Objective
     method : MethodSettings
@@ -273,7 +273,7 @@ class CalibrationConfig:
     model: Path | str
     overrides: tuple[str, ...]
     periods: Periods
-    parameters: tuple[Parameter, ...]
+    parameters: tuple[CalibrationParameter, ...]
     observations: tuple[Observation, ...]
     objectives: tuple[Objective, ...]
     method: MethodSettings = field(default_factory=MethodSettings)
@@ -361,7 +361,7 @@ class CalibrationConfig:
                    tuple(objectives), method, hashlib.sha256(path.read_bytes()).hexdigest())
 
 
-def _parameter(t: Table) -> Parameter:
+def _parameter(t: Table) -> CalibrationParameter:
     name = t.str("name")
     paths = t.raw("paths")
     if isinstance(paths, str):
@@ -385,7 +385,7 @@ def _parameter(t: Table) -> Parameter:
         raise t.error("lower", f"a 'log' parameter needs lower > 0, got {lower:g}; use "
                                "transform = 'linear' or a positive lower bound")
     t.finish()
-    return Parameter(name, tuple(paths), lower, upper, transform)
+    return CalibrationParameter(name, tuple(paths), lower, upper, transform)
 
 
 def _observation(t: Table, kind: str, folder: Path) -> Observation:
