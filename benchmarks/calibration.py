@@ -127,10 +127,13 @@ def _per_evaluation(problems, vectors) -> list[float]:
 
 def pool_rate(problem: Problem, workers: int, n: int, seed: int, chunked: bool) -> float:
     """Warm evaluations per second of ``n`` LHS vectors on ``workers`` processes."""
-    from hydro.calibration.executors import make_evaluations
+    from hydro.batch import ProcessExecutor
+    from hydro.calibration.executors import Evaluations
+    from hydro.calibration.problem import install
     from hydro.calibration.runner import _lhs
 
-    ex = make_evaluations(problem, workers=workers)
+    # a real pool even of one worker (not the serial path), each worker given this problem
+    ex = Evaluations(ProcessExecutor(workers, setup=(install, (problem,))), problem, problem.token)
     try:
         list(ex.map_unordered(_lhs(problem, 2 * workers, seed + 1)))  # every worker has run once
         if chunked:
@@ -159,11 +162,11 @@ def lumped(tmp: Path, evaluations: int) -> list[dict]:
     model = now.prepare().model
     model.simulate(now.assignments(vectors[0]))
     prepared = model._prepared
-    catchment, params = model._apply(now.assignments(vectors[0]))
+    catchment = model._apply(now.assignments(vectors[0]))
     model_s = float("inf")
     for _ in range(40):  # the best of 40, like the evaluations
         t0 = time.perf_counter()
-        prepared.q_mm(catchment, params)
+        prepared.q_mm(catchment)
         model_s = min(model_s, time.perf_counter() - t0)
     new_s, old_s = _per_evaluation([now, before], vectors)
     rates = {}

@@ -193,7 +193,7 @@ class BasinModel:
             ws = Watershed.from_basin(basin)  # checks every subbasin key, new ones included
             subbasin_weather(ws, daily_dates(self.start, self.end))
             if any(o.variable in ("tn_concentration", "tn_load") for o in self.config.observations):
-                if [c.name for c in basin.constituents] != ["tn"]:
+                if "tn" not in [c.name for c in basin.constituents]:
                     raise HydroError(f"{basin.path}: TN observations need a 'tn' constituent")
 
     def _run(self, basin):

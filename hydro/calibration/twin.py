@@ -66,13 +66,16 @@ def miyun_parameters() -> list[TwinParameter]:
     """The three twin parameters on the Miyun basin, true values inside their documented ranges.
 
     GR4J's x1 of every subbasin (through ``[runoff]``), the groundwater leaching
-    fraction shared by the Chao subbasins above Gubeikou, and the river removal rate.
+    fraction shared by the Chao subbasins above Gubeikou, and the river removal rate
+    (TN is organic, ammonia and nitrate N: the rate is set on the three species together,
+    as the basin gives them one calibrated TN removal).
     """
     return [
         TwinParameter("x1", ("runoff.x1_mm",), 300.0, 1500.0, "log", 900.0),
         TwinParameter("leaching", tuple(f"subbasins.{s}.sources.groundwater.leaching_fraction"
                                          for s in MIYUN_GROUNDWATER_GROUP), 0.005, 0.3, "log", 0.03),
-        TwinParameter("removal", ("constituents.tn.river_removal_per_day",), 0.0, 0.5, "linear", 0.15),
+        TwinParameter("removal", tuple(f"constituents.tn.species.{sp}.river_removal_per_day"
+                                       for sp in ("orgn", "nh3n", "no3n")), 0.0, 0.5, "linear", 0.15),
     ]
 
 
