@@ -215,12 +215,13 @@ class DaskExecutor:
 
     def __init__(self, scheduler: str | None = None, n_workers: int | None = None,
                  dashboard_address: str | None = ":0"):
-        from hydro.workers import watch_parent
+        from hydro.workers import one_transport_thread, watch_parent
 
         self.client, self.cluster = connect_dask(scheduler, n_workers, dashboard_address)
         if self.cluster is not None:  # nannies and workers of our own cluster end with this process
             self.client.run(watch_parent, os.getpid(), nanny=True)
             self.client.run(watch_parent, os.getpid())
+        self.client.run(one_transport_thread)  # the workers fill the cores
         info = self.client.scheduler_info()
         self.workers = sum(w.get("nthreads", 1) for w in info.get("workers", {}).values()) or 1
 
