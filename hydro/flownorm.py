@@ -245,9 +245,9 @@ def from_results(results, section: str, constituent: str = "tn",
         Short name of the constituent (``tn``).
     """
     from hydro.errors import HydroError
-    from hydro.results import Results, open_results
+    from hydro.results import Results, load_results
 
-    res = results if isinstance(results, Results) else open_results(results)
+    res = results if isinstance(results, Results) else load_results(results)
     if res.time_bounds is not None or res.leading:
         raise HydroError("flow normalisation needs daily results of one run (not period "
                          "means, scenarios or members)")

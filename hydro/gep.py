@@ -100,7 +100,7 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
     ----------
     results : hydro.results.Results
         A watershed run, or a scenarios file read with
-        :func:`hydro.results.open_results` (variables with a leading ``scenario`` axis).
+        :func:`hydro.results.load_results` (variables with a leading ``scenario`` axis).
     prices : GepPrices, optional
         Default: the cited prices (:mod:`hydro.gep_prices`).
     basin : Basin or str, optional

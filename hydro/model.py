@@ -287,6 +287,6 @@ def open_basin(spec: str | Path) -> Basin:
 
 def open_results(path: str | Path):
     """Open a results file written by ``hydro run`` as an :class:`xarray.Dataset`."""
-    from hydro.results import open_results as _open
+    from hydro.results import load_results
 
-    return _open(path).to_xarray()
+    return load_results(path).to_xarray()

@@ -1,4 +1,4 @@
-"""netCDF4 (CF-1.8) writing of :class:`~hydro.results.Results` (reading: :func:`hydro.results.open_results`).
+"""netCDF4 (CF-1.8) writing of :class:`~hydro.results.Results` (reading: :func:`hydro.results.load_results`).
 
 Files are written through :mod:`hydro.outputs`: to a temporary name in the
 target folder, flushed, given the umask's permissions and renamed into place, so

@@ -3,7 +3,7 @@
 A :class:`Results` holds coordinates (``time`` as dates, ``reach``, ``section``,
 ``reservoir`` ids ...), data arrays by variable name, and global attributes.
 :meth:`Results.to_netcdf` writes it (CF-1.8) atomically (:mod:`hydro.netcdf`);
-:func:`open_results` reads it back.
+:func:`load_results` reads it back.
 """
 
 from __future__ import annotations
@@ -162,7 +162,7 @@ def stack(results: list[Results], dim: str, labels: list) -> Results:
     return out
 
 
-def open_results(path: str | Path) -> Results:
+def load_results(path: str | Path) -> Results:
     """Read a results file written by :meth:`Results.to_netcdf`."""
     import netCDF4
 
@@ -186,7 +186,7 @@ def open_results(path: str | Path) -> Results:
 
 
 def _read(nc, path: Path) -> Results:
-    """The body of :func:`open_results` on an open dataset."""
+    """The body of :func:`load_results` on an open dataset."""
     coords: dict[str, list] = {}
     for dim in nc.dimensions:
         if dim not in nc.variables:

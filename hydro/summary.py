@@ -125,9 +125,9 @@ def describe_results(path: Path) -> str:
     units and dimensions, and the global attributes wrapped to :data:`WIDTH` columns."""
     import netCDF4
 
-    from hydro.results import open_results
+    from hydro.results import load_results
 
-    res = open_results(path)  # refuses files hydro did not write, with the reason
+    res = load_results(path)  # refuses files hydro did not write, with the reason
     with netCDF4.Dataset(path, "r") as nc:
         meta = {name: (str(getattr(v, "units", "")), str(getattr(v, "long_name", "")), tuple(v.dimensions),
                        tuple(v.shape)) for name, v in nc.variables.items() if name not in nc.dimensions}

@@ -80,9 +80,9 @@ def test_set_override_changes_the_run_and_its_hash(tmp_path):
     assert invoke("run", "tiny", "-o", a, "-q", "--end", "2020-03-31").exit_code == 0
     assert invoke("run", "tiny", "-o", b, "-q", "--end", "2020-03-31",
                   "--set", "constituents.tn.river_removal_per_day=0.5").exit_code == 0
-    from hydro.results import open_results
+    from hydro.results import load_results
 
-    ra, rb = open_results(a), open_results(b)
+    ra, rb = load_results(a), load_results(b)
     assert ra.attrs["config_sha256"] != rb.attrs["config_sha256"]
     assert rb["tn_load"][-1, -1] < ra["tn_load"][-1, -1]
     assert len(ra.dates) == 91
@@ -271,9 +271,9 @@ def test_synthetic_weather_run_covers_years_the_record_lacks(tmp_path):
     result = invoke("run", "watershed", "--synthetic-weather", "3", "--start", "2030-01-01",
                     "--end", "2030-02-28", "-o", out, "-q")
     assert result.exit_code == 0, result.output
-    from hydro.results import open_results
+    from hydro.results import load_results
 
-    res = open_results(out)
+    res = load_results(out)
     assert res.attrs["weather_synthetic"] == "true" and res.attrs["weather_seed"] == "3"
     assert str(res.dates[0]) == "2030-01-01"
     assert_user_error(invoke("run", "tiny", "--synthetic-weather", "3", "-o", tmp_path / "x.nc"),

@@ -156,9 +156,9 @@ def test_two_writers_on_one_path(tmp_path, overwrite):
         assert codes == [0, 2], results
         loser = next(err for code, err in results if code == 2)
         assert "r.nc exists" in loser and "--overwrite" in loser and "Traceback" not in loser
-    from hydro.results import open_results
+    from hydro.results import load_results
 
-    assert open_results(out).dates[-1].isoformat() == "2020-01-31"
+    assert load_results(out).dates[-1].isoformat() == "2020-01-31"
     assert _temps(tmp_path, out.name) == []
 
 

@@ -30,8 +30,6 @@ ALLOWED_CYCLES: list[frozenset[str]] = []
 ALLOWED_DUPLICATES: dict[str, frozenset[str]] = {
     # entry points: `hydro` and `python -m hydro.flownorm` (tests call flownorm.main)
     "main": frozenset({"hydro.cli", "hydro.flownorm"}),
-    # hydro.open_results (model) wraps results.open_results; tests import the latter
-    "open_results": frozenset({"hydro.model", "hydro.results"}),
 }
 
 

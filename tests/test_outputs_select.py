@@ -21,7 +21,7 @@ from hydro.basin import ROOT, Basin
 from hydro.cli import main
 from hydro.errors import HydroError
 from hydro.outputspec import OutputSpec, reduce
-from hydro.results import Results, open_results
+from hydro.results import Results, load_results
 from hydro.simulation import run
 from hydro.summary import budget_closure
 
@@ -80,7 +80,7 @@ def test_yearly_and_in_memory_reduction_agree_with_the_file(tiny, tmp_path):
     small = reduce(tiny, spec)
     assert small.dates == [date(2020, 1, 15), date(2021, 1, 1)]
     assert small.time_bounds[1] == [date(2021, 1, 1), END + timedelta(days=1)]
-    back = open_results(tiny.to_netcdf(tmp_path / "y.nc", spec=spec))
+    back = load_results(tiny.to_netcdf(tmp_path / "y.nc", spec=spec))
     assert sorted(back.data) == ["discharge", "tn_budget_reach", "tn_load"]
     np.testing.assert_allclose(back["tn_load"], small["tn_load"], rtol=1e-12)
     assert back.time_bounds == small.time_bounds
@@ -100,7 +100,7 @@ def test_float32_keeps_budgets_and_storage_64_bit_and_closing(tiny, tmp_path):
         for name in ("tn_budget_reach", "tn_budget_reservoir", "reservoir_storage"):
             assert nc[name].dtype == np.float64, name
         assert nc["transport_substeps"].dtype == np.int32
-    back = open_results(out)
+    back = load_results(out)
     assert budget_closure(back, "tn") < 1e-12
     assert budget_closure(back, "tn") == budget_closure(tiny, "tn")
     np.testing.assert_allclose(back["tn_concentration"], tiny["tn_concentration"], rtol=2 ** -23)
@@ -119,13 +119,13 @@ def test_chunked_and_compressed_by_default(tiny, tmp_path):
     with netCDF4.Dataset(plain) as nc:
         assert not nc["tn_concentration"].filters()["zlib"]
     assert packed.stat().st_size < plain.stat().st_size  # small file: mostly metadata
-    np.testing.assert_array_equal(open_results(packed)["tn_load"], open_results(plain)["tn_load"])
+    np.testing.assert_array_equal(load_results(packed)["tn_load"], load_results(plain)["tn_load"])
 
 
 def test_locations_and_variables_cut_the_file(tiny, tmp_path):
     spec = OutputSpec(variables=("section_tn_concentration", "tn_load", "tn_budget_reach"),
                       locations=("border", "east"))
-    back = open_results(tiny.to_netcdf(tmp_path / "s.nc", spec=spec))
+    back = load_results(tiny.to_netcdf(tmp_path / "s.nc", spec=spec))
     assert back.coords["section"] == ["border"]
     assert back.coords["reach"] == ["east"]
     k = tiny.coords["section"].index("border")
@@ -206,7 +206,7 @@ def test_default_precision_keeps_totals_64_bit_and_sources_32_bit(tmp_path):
     float32 rounding (5e-7 relative, module docstring) of each stored part."""
     res = run(Basin.load("watershed"), date(2001, 1, 1), date(2001, 3, 31))
     out = res.to_netcdf(tmp_path / "d.nc")
-    back = open_results(out)
+    back = load_results(out)
     import netCDF4
 
     with netCDF4.Dataset(out) as nc:
@@ -216,5 +216,5 @@ def test_default_precision_keeps_totals_64_bit_and_sources_32_bit(tmp_path):
     total = np.asarray(res["section_tn_load"])
     parts = np.asarray(back["tn_source_load"], dtype=float).sum(axis=-1)
     np.testing.assert_allclose(parts, total, rtol=5e-7 * 8, atol=1e-12)  # up to 8 parts rounded
-    full = open_results(res.to_netcdf(tmp_path / "f.nc", spec=OutputSpec(float32=False)))
+    full = load_results(res.to_netcdf(tmp_path / "f.nc", spec=OutputSpec(float32=False)))
     np.testing.assert_array_equal(full["tn_source_load"], res["tn_source_load"])

@@ -18,7 +18,7 @@ from hydro.errors import HydroError
 from hydro.report import build_report, render, report_command
 from hydro.report import tables as report_tables
 from hydro.report.html import fmt
-from hydro.results import Results, open_results
+from hydro.results import Results, load_results
 
 # ids of the sections and tables the watershed report must have
 SECTIONS = ("glance", "provenance", "network", "sections", "sources", "reservoirs", "budgets")
@@ -102,7 +102,7 @@ def test_report_has_the_sections_and_tables(report):
 
 
 def test_provenance_names_the_run(report, small_results):
-    r = open_results(small_results)
+    r = load_results(small_results)
     text = report.read_text(encoding="utf-8")
     for key in ("basin", "config_sha256", "source"):
         assert r.attrs[key] in text, key
@@ -113,7 +113,7 @@ def test_provenance_names_the_run(report, small_results):
 
 def test_section_numbers_match_the_results(report, small_results):
     """The load and concentration tables agree with sums taken straight from the file."""
-    r = open_results(small_results)
+    r = load_results(small_results)
     text = report.read_text(encoding="utf-8")
     dates = np.array(r.dates)
     in_2002 = np.array([d.year == 2002 for d in dates])
@@ -129,7 +129,7 @@ def test_section_numbers_match_the_results(report, small_results):
 
 
 def test_budget_tables_close_and_sum_the_years(small_results):
-    r = open_results(small_results)
+    r = load_results(small_results)
     run_table, year_table = report_tables.budget_tables(r, "tn")
     assert run_table.header[-1].startswith("imbalance")
     worst = max(row[-1] for row in run_table.rows + year_table.rows)
@@ -146,7 +146,7 @@ def test_budget_tables_close_and_sum_the_years(small_results):
 
 
 def test_source_shares_add_to_one_hundred(small_results):
-    r = open_results(small_results)
+    r = load_results(small_results)
     loads, shares = report_tables.source_tables(r, "tn")
     for row in shares.rows:
         assert sum(row[1:]) == pytest.approx(100.0)
@@ -285,13 +285,13 @@ def test_report_annual_figures_are_the_same_from_monthly_means(tmp_path):
     import subprocess
 
     from hydro.report.tables import discharge_table, section_tables
-    from hydro.results import open_results
+    from hydro.results import load_results
 
     daily, monthly = tmp_path / "d.nc", tmp_path / "m.nc"
     for out, extra in ((daily, []), (monthly, ["--aggregate", "monthly"])):
         r = subprocess.run(["hydro", "run", "tiny", "-o", str(out), "-q", *extra], capture_output=True, text=True)
         assert r.returncode == 0, r.stderr
-    d, m = open_results(daily), open_results(monthly)
+    d, m = load_results(daily), load_results(monthly)
     for a, b in zip(section_tables(d, "tn") + [discharge_table(d)], section_tables(m, "tn") + [discharge_table(m)],
                     strict=True):
         assert a.header == b.header

@@ -104,11 +104,11 @@ def test_agreement_places_and_lakes():
 
 
 def test_results_in_memory_give_the_results_file_table(tmp_path):
-    from hydro.results import open_results
+    from hydro.results import load_results
 
     path = write_quality_results(tmp_path / "q.nc", start="2019-01-01", end="2019-12-20")
     from_file = class_table_of(path)
-    in_memory = class_table_of(open_results(path))
+    in_memory = class_table_of(load_results(path))
     key = lambda r: (r.parameter, r.place, r.year, r.month)  # noqa: E731
     a, b = sorted(from_file, key=key), sorted(in_memory, key=key)
     assert [key(r) for r in a] == [key(r) for r in b]

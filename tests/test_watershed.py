@@ -244,7 +244,7 @@ def test_pure_python_path_gives_the_same_numbers(tmp_path):
     import subprocess
     import sys
 
-    from hydro.results import open_results
+    from hydro.results import load_results
 
     out = tmp_path / "nojit.nc"
     env = dict(os.environ, NUMBA_DISABLE_JIT="1")
@@ -252,7 +252,7 @@ def test_pure_python_path_gives_the_same_numbers(tmp_path):
     # it is 32-bit, whose round-off would hide the comparison)
     subprocess.run([sys.executable, "-m", "hydro", "run", "watershed", "--end", "2001-01-10", "-o", str(out),
                     "-q", "--float64"], check=True, env=env)
-    slow = open_results(out)
+    slow = load_results(out)
     fast = run(Basin.load(EXAMPLE), end=slow.dates[-1])
     for name in ("section_tn_load", "discharge", "reservoir_tn_concentration", "tn_source_load"):
         scale = np.nanmax(np.abs(fast[name]))

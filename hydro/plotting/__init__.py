@@ -116,12 +116,12 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
     options = {k: v for k, v in options.items() if v is not None}
     results_path = None
     if isinstance(results, (str, Path)):
-        from hydro.results import open_results
+        from hydro.results import load_results
 
         from hydro.netcdf import check_hydro_results
 
         results_path = Path(results)
-        results = check_hydro_results(open_results(results_path), results_path, "plot", sections=False)
+        results = check_hydro_results(load_results(results_path), results_path, "plot", sections=False)
     if isinstance(options.get("observations"), (str, Path)):
         from hydro.monitoring import read_monitoring_csv
 

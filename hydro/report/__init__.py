@@ -371,13 +371,13 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
         suffix, an unreadable results file, or a bad agreement (or one whose sections or
         years the results lack).
     """
-    from hydro.results import open_results
+    from hydro.results import load_results
 
     results_path, output_path = Path(results_path), Path(output_path)
     check_report_path(output_path, overwrite)
     from hydro.netcdf import check_hydro_results
 
-    results = check_hydro_results(open_results(results_path), results_path)
+    results = check_hydro_results(load_results(results_path), results_path)
     spec = None
     if agreement is not None:  # evaluated now, so a bad agreement stops the report before the figures
         from hydro.report.payments import prepare

@@ -110,14 +110,14 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
     """
     from hydro.gep import GepPrices, by_county, format_table, gep, write_csv
     from hydro.outputs import check_output
-    from hydro.results import open_results
+    from hydro.results import load_results
 
     if output:
         check_output(output, overwrite)  # before computing anything
 
     from hydro.netcdf import check_hydro_results
 
-    res = check_hydro_results(open_results(results), results, "gep", sections=False)
+    res = check_hydro_results(load_results(results), results, "gep", sections=False)
     rows = gep(res, GepPrices.from_toml(prices) if prices else None, basin=basin, partial_years=partial_years)
     if by == "county":
         rows = by_county(rows)

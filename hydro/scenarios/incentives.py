@@ -80,11 +80,11 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     list of dict with keys :data:`COLUMNS`
     """
     from hydro.compensation import Agreement
-    from hydro.results import open_results
+    from hydro.results import load_results
     from hydro.scenarios.spec import ScenarioFile
 
     path = Path(scenario_results_path)
-    res = open_results(path)
+    res = load_results(path)
     names = [str(s) for s in res.coords.get("scenario", [])]
     if not names or "measure_capital_cost" not in res.data:
         raise HydroError(f"{path}: not a scenarios file (no 'scenario' dimension or measure costs); "

@@ -321,6 +321,6 @@ def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False,
 
 def read_scenarios(path: str | Path):
     """Read a scenarios file back as :class:`~hydro.results.Results` (leading scenario axes kept)."""
-    from hydro.results import open_results
+    from hydro.results import load_results
 
-    return open_results(path)
+    return load_results(path)
