@@ -398,3 +398,20 @@ def test_calibrate_says_when_de_did_not_converge(tmp_path, monkeypatch):
     cfg.write_text("")
     result = CliRunner().invoke(main, ["calibrate", str(cfg), "-o", str(tmp_path / "out")])
     assert "did not converge in 2 generations" in result.output
+
+
+def test_a_basin_carrying_several_constituents_calibrates_against_tn(tmp_path):
+    """Miyun carries TN, TP and CODMn; its twin (TN observations, TN's removal set on the three N
+    species together) must prepare and evaluate: the TN check once demanded TN alone, and the
+    twin once set a removal a constituent made of species no longer has."""
+    from datetime import date
+
+    from hydro.calibration.twin import MIYUN_SECTIONS, make_twin, miyun_parameters
+
+    config, _ = make_twin(tmp_path / "twin", "miyun", start=date(2013, 3, 1),
+                          calibration=(date(2013, 6, 1), date(2013, 9, 30)),
+                          parameters=miyun_parameters(), sections=MIYUN_SECTIONS)
+    problem = Problem(CalibrationConfig.from_toml(config))
+    problem.prepare()
+    record = problem.evaluate(problem.midpoint())
+    assert record["status"] == "ok", record.get("error")
