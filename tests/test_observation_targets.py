@@ -321,3 +321,26 @@ def test_failing_quality_checks_keep_their_published_values(name):
         assert t["value"] == value and t["tolerance_relative"] == 0.30, target_id
         if target_id.endswith("_2006"):
             assert t["sample_days_of_month"] == [1] and "_dp_" not in t["variable"], target_id
+
+
+# -- change of a state ----------------------------------------------------------------------------
+
+STORAGE = dict(variable="reservoir_storage", location="lake", unit="m3", statistic="change",
+               reference="test")
+
+
+def test_change_is_the_rise_of_a_storage_over_the_period(res):
+    # storage = 1e9 + 1e6 x day (end of each day): over 2015 it rises by 365 days x 1e6 m3,
+    # from the end of 2014-12-31 to the end of 2015-12-31
+    out = ev(res, period=[2015, 2015], **STORAGE)
+    assert out.value == pytest.approx(365e6, rel=1e-12)
+    out = ev(res, period=["2015-03-01", "2015-03-01"], **STORAGE)  # one day: that day's rise
+    assert out.value == pytest.approx(1e6, rel=1e-12)
+
+
+def test_change_needs_the_day_before_and_a_state(res):
+    out = ev(res, period=["2014-07-01", "2014-12-31"], **STORAGE)  # starts on the run's first day
+    assert math.isnan(out.value) and "before the run starts" in out.reason
+    with pytest.raises(HydroError, match="'change' is the rise of a state"):
+        ev(res, period=[2015, 2015], **{**STORAGE, "variable": "section_discharge", "location": "up",
+                                        "unit": "m3 s-1"})

@@ -43,6 +43,11 @@ Statistics (``statistic``):
 ``share``
     the selected categories' part of the total over all categories (``inputs`` of the
     inventory, ``sources`` of a source-apportioned variable), summed over place and period.
+``change``
+    how much a state (a storage, in ``m3`` or ``kg``; values at the end of each day) rose over
+    the period: its value at the end of the last day minus that at the end of the day before
+    the first ("storage rose by 20 million m3 in 2004": ``period = [2004, 2004]``).  The day
+    before must be simulated.
 
 ``class``
     the GB 3838-2002 class (1-5 for Classes I-V, 6 for worse than V; :mod:`hydro.standards`)
@@ -108,7 +113,7 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -118,7 +123,7 @@ from hydro.tomlio import Table, load_toml
 from hydro.validation.registry import Check, case
 
 STATISTICS = ("time_mean", "flow_weighted_mean", "total", "annual_total", "areal_rate", "share",
-              "class", "class_share")
+              "change", "class", "class_share")
 #: Statistics judged on GB 3838-2002 classes.
 CLASS_STATISTICS = ("class", "class_share")
 #: Windows whose mean a class is taken of (``class_of``).
@@ -438,6 +443,9 @@ def evaluate_target(results, t: Table, inventory: Inventory | None = None, *, st
         keep &= np.isin(np.array([d.day for d in dates]), samples)
         if not keep.any():
             return Outcome(float("nan"), window, "no sampling day in the scored window")
+    if statistic == "change" and keep[0]:
+        return Outcome(float("nan"), window, f"not simulated: the change needs the state at the end of "
+                                             f"{first - timedelta(days=1)}, before the run starts")
 
     # a reservoir concentration must have forgotten its initial value in the scored window
     if name.startswith("reservoir_") and name.endswith("_concentration"):
@@ -675,6 +683,11 @@ def _class_value(results, t: Table, dates: list[date], first: date, last: date) 
 def _statistic_unit(t: Table, units: str, statistic: str) -> str:
     if statistic in ("time_mean", "flow_weighted_mean"):
         return units
+    if statistic == "change":
+        if units in _PER_DAY or units.endswith(("-1", "-3")):
+            raise t.error("statistic", f"'change' is the rise of a state (a storage) over the period; it does "
+                                       f"not apply to a rate or concentration in {units}")
+        return units
     if statistic == "share":
         return "1"
     if units not in _PER_DAY:
@@ -690,6 +703,10 @@ def _statistic_unit(t: Table, units: str, statistic: str) -> str:
 def _time_statistic(t, results, name, dims, units, data, keep, i, statistic, dates) -> float:
     if statistic == "time_mean":
         return float(np.nanmean(data[keep]))
+    if statistic == "change":
+        days = np.flatnonzero(keep)
+        # the state at the start of the period is the end of the day before it (nan if not simulated)
+        return float(data[days[-1]] - data[days[0] - 1]) if days[0] > 0 else float("nan")
     if statistic == "flow_weighted_mean":
         pair = _concentration_pair(name, dims)
         assert pair is not None  # checked by evaluate_target
