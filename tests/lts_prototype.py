@@ -54,13 +54,12 @@ from naive_transport import (
     TINY,
     day_hydraulics,
     dispersion_rate,
-    initial_volumes,
     inlet_split,
     mc_face,
     propagator,
     react,
     reservoir_step,
-    static_layout,
+    start,
 )
 
 
@@ -149,19 +148,12 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
     """Transport with local time steps (module docstring); ``group_species`` and ``reactions`` as
     :func:`naive_transport.run` takes them (reactions where removal runs, over each class's own step)."""
     boost = boost or {}
-    reaches, R, S = network.reaches, len(network.reaches), len(network.reservoirs)
+    R, S = len(network.reaches), len(network.reservoirs)
     D, T = inp.q_in.shape[0], len(tracers)
     groups = groups or [1] * T
     lay = network.layout
-    L = static_layout(network)
+    L, lateral, loss, any_disp, vol0, share, mass, res_mass = start(network, inp, T)
     cells = L["cells"]
-    lateral = inp.q_out - inp.q_in if inp.lateral is None else inp.lateral
-    withdrawal = np.zeros((D, R)) if inp.withdrawal is None else inp.withdrawal
-    loss = withdrawal + np.maximum(-(lateral + withdrawal), 0.0)
-    any_disp = any(r.dispersion_m2_s > 0 for r in reaches)
-    vol0, share = initial_volumes(network, inp, lateral)
-    mass = np.array([[inp.init_conc[i, t] * vol0[i] for i in range(lay.n_cells)] for t in range(T)])
-    res_mass = np.array([[inp.init_res_conc[s, t] * inp.res_volume[0, s] for s in range(S)] for t in range(T)])
     start_mass = mass.sum(axis=1) + res_mass.sum(axis=1)
     ext_in, ext_out, scale = np.zeros(T), np.zeros(T), start_mass.copy()
     out_reach = np.zeros((D, R, T))

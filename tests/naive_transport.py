@@ -318,6 +318,23 @@ def inlet_split(step, n_sub, tau, dt, q, tags, inflow, conc, a, h, r_prev, debt)
     return share, cin
 
 
+def start(network, inp, n_tracer):
+    """What a run starts from, as the kernel builds it: the static layout, each day's net
+    lateral water and loss (withdrawal and net outflow), whether any reach disperses, the
+    initial cell volumes and shares, and the initial cell and reservoir masses per tracer."""
+    reaches, n_cell, S = network.reaches, network.layout.n_cells, len(network.reservoirs)
+    D, R = inp.q_in.shape[0], len(reaches)
+    lateral = inp.q_out - inp.q_in if inp.lateral is None else inp.lateral
+    withdrawal = np.zeros((D, R)) if inp.withdrawal is None else inp.withdrawal
+    loss = withdrawal + np.maximum(-(lateral + withdrawal), 0.0)
+    any_disp = any(r.dispersion_m2_s > 0 for r in reaches)
+    vol0, share = initial_volumes(network, inp, lateral)
+    mass = np.array([[inp.init_conc[i, t] * vol0[i] for i in range(n_cell)] for t in range(n_tracer)])
+    res_mass = np.array([[inp.init_res_conc[s, t] * inp.res_volume[0, s] for s in range(S)]
+                         for t in range(n_tracer)])
+    return static_layout(network), lateral, loss, any_disp, vol0, share, mass, res_mass
+
+
 def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, group_species=None, reactions=None):
     """Transport as the kernel does; returns a dict of arrays.
 
@@ -329,15 +346,8 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, group_s
     T = len(tracers)
     groups = groups or [1] * T
     lay = network.layout
-    L = static_layout(network)
+    L, lateral, loss, any_disp, vol0, share, mass, res_mass = start(network, inp, T)
     cells = L["cells"]
-    lateral = inp.q_out - inp.q_in if inp.lateral is None else inp.lateral
-    withdrawal = np.zeros((D, R)) if inp.withdrawal is None else inp.withdrawal
-    loss = withdrawal + np.maximum(-(lateral + withdrawal), 0.0)
-    any_disp = any(r.dispersion_m2_s > 0 for r in reaches)
-    vol0, share = initial_volumes(network, inp, lateral)
-    mass = np.array([[inp.init_conc[i, t] * vol0[i] for i in range(lay.n_cells)] for t in range(T)])
-    res_mass = np.array([[inp.init_res_conc[s, t] * inp.res_volume[0, s] for s in range(S)] for t in range(T)])
     out_reach = np.zeros((D, R, T))
     out_sec = np.zeros((D, len(lay.section_cell), T))
     out_res_conc = np.zeros((D, S, T))
