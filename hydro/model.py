@@ -259,6 +259,10 @@ def _sha256(file_bytes: bytes, changes: Mapping[str, Any]) -> str:
 
 #: This process's parsed basin files for :func:`model_variant`: path -> (modification time, Model).
 _PARSED: dict[str, tuple[int, Model]] = {}
+#: Variants already derived in this process: (path, modification time, assignments) -> Model
+#: (models are immutable, so members asking for the same variant share it); the oldest go first.
+_VARIANTS: dict[tuple[str, int, tuple[str, ...]], Model] = {}
+_MAX_VARIANTS = 16
 
 
 def model_variant(spec: str | Path, overrides: Sequence[str] = (), where: str = "--set") -> Model:
@@ -266,8 +270,10 @@ def model_variant(spec: str | Path, overrides: Sequence[str] = (), where: str = 
 
     What batch members (scenarios, ensemble members, payment-uncertainty draws) run: the
     file is read and parsed once per process (again when it changes), and each variant is
-    derived in memory with :meth:`Model.with_parameters`, as calibration's evaluations are.
-    ``where`` names the assignments in errors.
+    derived in memory with :meth:`Model.with_parameters`, as calibration's evaluations are,
+    once per process too (the last :data:`_MAX_VARIANTS` kept: members of an ensemble, or the
+    scenarios of each weather member, ask for the same ones).  ``where`` names the
+    assignments in errors.
     """
     path = resolve_basin(spec)
     stamp = path.stat().st_mtime_ns
@@ -277,7 +283,14 @@ def model_variant(spec: str | Path, overrides: Sequence[str] = (), where: str = 
         _PARSED[str(path)] = cached
     if not overrides:
         return cached[1]
-    return cached[1].with_parameters(dict(parse_assignment(text, f"{where} {text}") for text in overrides))
+    key = (str(path), stamp, tuple(overrides))
+    variant = _VARIANTS.get(key)
+    if variant is None:
+        variant = cached[1].with_parameters(dict(parse_assignment(text, f"{where} {text}") for text in overrides))
+        while len(_VARIANTS) >= _MAX_VARIANTS:
+            del _VARIANTS[next(iter(_VARIANTS))]
+        _VARIANTS[key] = variant
+    return variant
 
 
 def open_basin(spec: str | Path) -> Basin:

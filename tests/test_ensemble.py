@@ -60,11 +60,13 @@ def test_a_worker_parses_the_basin_once_and_again_when_it_changes(tmp_path):
     changed = model_variant(spec, ["run.end=2001-02-01"])
     assert changed.basin.settings.end == date(2001, 2, 1) and first.basin.settings.end != date(2001, 2, 1)
     assert changed.changes == {"run.end": date(2001, 2, 1)}
+    assert model_variant(spec, ["run.end=2001-02-01"]) is changed  # derived once per process
     params = weather_generator(first.basin)
     assert weather_generator(first.basin) is params
     st = os.stat(spec)
     os.utime(spec, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
     assert model_variant(spec) is not first
+    assert model_variant(spec, ["run.end=2001-02-01"]) is not changed  # the file changed: derived again
     csv = first.basin.folder / first.basin.weather.raw("csv")
     st = os.stat(csv)
     os.utime(csv, ns=(st.st_atime_ns, st.st_mtime_ns + 10**9))
