@@ -341,6 +341,8 @@ def test_change_is_the_rise_of_a_storage_over_the_period(res):
 def test_change_needs_the_day_before_and_a_state(res):
     out = ev(res, period=["2014-07-01", "2014-12-31"], **STORAGE)  # starts on the run's first day
     assert math.isnan(out.value) and "before the run starts" in out.reason
+    with pytest.raises(HydroError, match="applies to statistic = \"time_mean\" only"):
+        ev(res, period=[2015, 2015], sample_days_of_month=[1], **STORAGE)
     with pytest.raises(HydroError, match="'change' is the rise of a state"):
         ev(res, period=[2015, 2015], **{**STORAGE, "variable": "section_discharge", "location": "up",
                                         "unit": "m3 s-1"})

@@ -704,9 +704,9 @@ def _time_statistic(t, results, name, dims, units, data, keep, i, statistic, dat
     if statistic == "time_mean":
         return float(np.nanmean(data[keep]))
     if statistic == "change":
-        days = np.flatnonzero(keep)
-        # the state at the start of the period is the end of the day before it (nan if not simulated)
-        return float(data[days[-1]] - data[days[0] - 1]) if days[0] > 0 else float("nan")
+        days = np.flatnonzero(keep)  # the first is not the run's first day (evaluate_target)
+        # the state at the start of the period is the end of the day before it
+        return float(data[days[-1]] - data[days[0] - 1])
     if statistic == "flow_weighted_mean":
         pair = _concentration_pair(name, dims)
         assert pair is not None  # checked by evaluate_target
