@@ -440,7 +440,7 @@ def route_reach_day(q_in, lateral, out, store, dx, vel_coeff, vel_exp, width_coe
 def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
                   res_down_kind, res_down_index, cell_start, reach_dx, vel_coeff, vel_exp,
                   width_coeff, width_exp, chan_b, chan_z, chan_n, chan_s, slope, lateral,
-                  boundary, init_q, use_init,
+                  boundary, init_q, use_init, out, store, warm,
                   max_substeps, res_lateral, res_evap_mm, res_precip_mm, res_target,
                   res_eco_min, res_dead, res_full, res_v0, curve_offset, curve_storage,
                   curve_area, q_in, q_out, reach_storage, substeps, res_volume, res_release,
@@ -457,7 +457,11 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
     Shapes: ``lateral``/``boundary`` (D, R); ``cell_start`` (R+1,) offsets of each
     reach's cells; ``chan_b``, ``chan_z``, ``chan_n``, ``chan_s`` (R,) the channel of
     each reach (``chan_n = 0``: power-law reach, see :func:`reach_geometry`);
-    ``init_q`` (R,); ``res_*`` inputs (D, S) or (S,) as in
+    ``init_q`` (R,); ``out``, ``store`` (N,) every cell's outflow (m3 s-1) and
+    storage (m3), the routing's state: with ``warm`` the run starts from them (a
+    run continuing an earlier one, hydro.blocked), else every reach starts in
+    steady state; they hold the state after the last day on return.
+    ``res_*`` inputs (D, S) or (S,) as in
     ``accumulate_flows``.  Outputs filled in place: ``q_in``, ``q_out``,
     ``substeps`` (D, R); ``reach_storage`` (D+1, R) m3 at the start of each day;
     reservoir outputs as in ``accumulate_flows``.
@@ -465,9 +469,6 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
     n_day = lateral.shape[0]
     n_reach = lateral.shape[1]
     n_res = res_v0.shape[0]
-    n_cells = cell_start[n_reach]
-    out = np.zeros(n_cells)
-    store = np.zeros(n_cells)
     into_reach = np.zeros(n_reach)
     into_res = np.zeros(n_res)
     for s in range(n_res):
@@ -484,11 +485,12 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
                 c1 = cell_start[j + 1]
                 o = out[c0:c1]
                 st = store[c0:c1]
-                if d == 0:
+                if d == 0 and not warm:
                     init_reach(into_reach[j], lateral[0, j], init_q[j], use_init, o, st,
                                reach_dx[j], vel_coeff[j], vel_exp[j], width_coeff[j],
                                width_exp[j], slope[j], max_substeps, chan_b[j], chan_z[j],
                                chan_n[j], chan_s[j])
+                if d == 0:
                     total = 0.0
                     for i in range(c1 - c0):
                         total += st[i]

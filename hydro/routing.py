@@ -88,6 +88,18 @@ MAX_SUB_REACHES = 64
 
 
 @dataclass(frozen=True)
+class RoutingState:
+    """What a Muskingum-Cunge run carries from one day to the next (start a later run from it):
+    ``sub_reaches`` (R,) cells per reach, ``cell_outflow`` (N,) every cell's outflow (m3 s-1),
+    ``cell_storage`` (N,) its storage (m3), ``res_volume`` (S,) reservoir volumes (m3)."""
+
+    sub_reaches: np.ndarray
+    cell_outflow: np.ndarray
+    cell_storage: np.ndarray
+    res_volume: np.ndarray
+
+
+@dataclass(frozen=True)
 class RoutedHydraulics(Hydraulics):
     """A :class:`~hydro.hydraulics.Hydraulics` record from :func:`route`, with reach storage.
 
@@ -102,12 +114,15 @@ class RoutedHydraulics(Hydraulics):
         Cells per reach.
     slope : (R,) float
         Bed slope used, m m-1.
+    final : RoutingState
+        The routing's state after the last day (start a following run from it).
     """
 
     reach_storage: np.ndarray
     substeps: np.ndarray
     sub_reaches: np.ndarray
     slope: np.ndarray
+    final: RoutingState | None = None
 
     def reach_water_balance_error(self) -> float:
         """Largest relative daily imbalance of any reach's water budget.
@@ -126,7 +141,8 @@ class RoutedHydraulics(Hydraulics):
 
 def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap_mm,
           res_precip_mm, months, initial_q=None, *, sub_reaches=None,
-          max_substeps: int = DEFAULT_MAX_SUBSTEPS, target_release=None) -> RoutedHydraulics:
+          max_substeps: int = DEFAULT_MAX_SUBSTEPS, target_release=None,
+          state: RoutingState | None = None) -> RoutedHydraulics:
     """Daily flows by Muskingum-Cunge routing down the network.
 
     Size: 47 of its lines document its eleven inputs and its result; the body (inputs
@@ -162,6 +178,10 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
     target_release : (D, S) array, optional
         Each day's target release of every reservoir (m3 s-1), replacing the
         reservoirs' rules, as in :func:`~hydro.hydraulics.accumulate`.
+    state : RoutingState, optional
+        Start from this state (``final`` of a run that ended the day before):
+        its cells, cell outflows and storages, and reservoir volumes replace
+        ``sub_reaches``, ``initial_q`` and the reservoirs' initial storage.
 
     Returns
     -------
@@ -185,6 +205,8 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         np.array([getattr(r, a) for r in network.reaches], dtype=float)
         for a in ("velocity_coeff", "velocity_exp", "width_coeff", "width_exp", "length_m"))
     chan = channel_arrays(network)
+    if state is not None:
+        sub_reaches = state.sub_reaches
     if sub_reaches is None:
         q_ref = np.ones(n_reach)
         if n_day:
@@ -199,6 +221,10 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
     order_kind = np.array([k for k, _ in lay.order], dtype=np.int64)
     order_index = np.array([i for _, i in lay.order], dtype=np.int64)
     res = reservoir_arrays(network, months, target_release)
+    cell_out, cell_store = np.zeros(cell_start[-1]), np.zeros(cell_start[-1])
+    if state is not None:
+        cell_out, cell_store = state.cell_outflow.copy(), state.cell_storage.copy()
+        res["v0"] = np.array(state.res_volume, dtype=float)
     q_in = np.zeros((n_day, n_reach))
     q_out = np.zeros((n_day, n_reach))
     storage = np.zeros((n_day + 1, n_reach))
@@ -210,7 +236,7 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
             order_kind, order_index, lay.reach_down_kind, lay.reach_down_index,
             lay.res_down_kind, lay.res_down_index, cell_start, length / cells,
             vel_coeff, vel_exp, width_coeff, width_exp, chan["b"], chan["z"], chan["n"], chan["s"],
-            slope, lateral, boundary, init, use_init,
+            slope, lateral, boundary, init, use_init, cell_out, cell_store, state is not None,
             int(max_substeps), res_local_inflow, res_evap_mm, res_precip_mm, res["target"],
             res["eco_min"], res["dead"], res["full"], res["v0"], res["curve_offset"],
             res["curve_storage"], res["curve_area"],
@@ -225,7 +251,8 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         q_in=q_in, q_out=q_out, lateral=lateral, res_volume=volume, res_inflow=inflow,
         res_release=release, res_spill=spill, res_local_inflow=res_local_inflow,
         res_evaporated=evaporated, res_area=area, res_level=level,
-        reach_storage=storage, substeps=substeps, sub_reaches=cells, slope=slope)
+        reach_storage=storage, substeps=substeps, sub_reaches=cells, slope=slope,
+        final=RoutingState(cells, cell_out, cell_store, volume[-1].copy()))
 
 
 def _checked_inputs(network: Network, slope, lateral, boundary, res_local_inflow, res_evap_mm,
