@@ -54,6 +54,7 @@ re-exported here); this module holds what spans them: a subbasin's sources
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -208,8 +209,7 @@ class SourceParameters:
     def __post_init__(self):
         subs = tuple(self.subbasins)
         object.__setattr__(self, "subbasins", subs)
-        ids = [s.subbasin for s in subs]
-        dup = sorted({i for i in ids if ids.count(i) > 1})
+        dup = sorted(i for i, n in Counter(s.subbasin for s in subs).items() if n > 1)
         if dup:
             raise HydroError(f"subbasin ids must be unique, {dup} given twice")
 

@@ -10,6 +10,7 @@ so a measure that changes a value from a given year acts from 1 January.
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -83,7 +84,7 @@ class YearSeries:
             raise HydroError(f"YearSeries: {len(years)} years but {len(values)} values")
         if any(b <= a for a, b in zip(years, years[1:])):
             raise HydroError(f"YearSeries: years must increase strictly, got {years}")
-        if not np.all(np.isfinite(values)):
+        if not all(math.isfinite(v) for v in values):  # math, not numpy: 10,000-reach basins make 1e5 of these
             raise HydroError(f"YearSeries: values must be finite, got {values}")
         object.__setattr__(self, "years", years)
         object.__setattr__(self, "values", values)
@@ -91,7 +92,15 @@ class YearSeries:
     @classmethod
     def constant(cls, value: float) -> "YearSeries":
         """The same value every year."""
-        return cls((), (float(value),))
+        v = float(value)
+        if not math.isfinite(v):
+            raise HydroError(f"YearSeries: values must be finite, got {(v,)}")
+        # the checks of __post_init__ reduce to the one above: skip them (a 10,000-reach
+        # basin builds some 2e5 constants while it loads)
+        series = object.__new__(cls)
+        object.__setattr__(series, "years", ())
+        object.__setattr__(series, "values", (v,))
+        return series
 
     def at(self, years) -> np.ndarray:
         """The values in the given calendar years (float64 array of the same shape)."""
@@ -125,7 +134,7 @@ def as_series(value, origin: Origin, key: str) -> YearSeries:
     if isinstance(value, bool):
         raise origin.error(key, f"expected a number or a table of years, got {value!r}")
     if isinstance(value, (int, float, np.integer, np.floating)):
-        if not np.isfinite(value):
+        if not math.isfinite(value):
             raise origin.error(key, f"expected a finite number, got {value}")
         return YearSeries.constant(float(value))
     if isinstance(value, Mapping):
@@ -140,7 +149,7 @@ def as_series(value, origin: Origin, key: str) -> YearSeries:
                                    "of years are integers such as 2015")
             if isinstance(v, bool) or not isinstance(v, (int, float, np.integer, np.floating)):
                 raise origin.error(f"{key}.{year}", f"expected a number, got {v!r}")
-            if not np.isfinite(v):
+            if not math.isfinite(v):
                 raise origin.error(f"{key}.{year}", f"expected a finite number, got {v}")
             pairs.append((int(year), float(v)))
         pairs.sort()
@@ -154,12 +163,14 @@ def as_series(value, origin: Origin, key: str) -> YearSeries:
 def check_range(series: YearSeries, origin: Origin, key: str, *, minimum: float | None = None,
                 maximum: float | None = None, positive: bool = False, unit: str = "") -> None:
     """Raise a located :class:`HydroError` if any value is out of bounds."""
-    unit = f" {unit}" if unit else ""
     for year, v in zip(series.years or (None,), series.values):
-        where = key if year is None else f"{key}.{year}"
         if positive and v <= 0:
-            raise origin.error(where, f"expected a value > 0{unit}, got {v}")
-        if minimum is not None and v < minimum:
-            raise origin.error(where, f"expected a value >= {minimum}{unit}, got {v}")
-        if maximum is not None and v > maximum:
-            raise origin.error(where, f"expected a value <= {maximum}{unit}, got {v}")
+            expected = "> 0"
+        elif minimum is not None and v < minimum:
+            expected = f">= {minimum}"
+        elif maximum is not None and v > maximum:
+            expected = f"<= {maximum}"
+        else:
+            continue
+        where = key if year is None else f"{key}.{year}"
+        raise origin.error(where, f"expected a value {expected}{' ' + unit if unit else ''}, got {v}")
