@@ -179,15 +179,19 @@ class Water:
     res_local: np.ndarray
 
 
-def water(basin: Basin, ws: Watershed, dates: list[date], station) -> Water:
-    """Runoff of every subbasin, effluent, transfers and withdrawals: the water each element receives."""
+def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=None,
+          snow_threshold=None) -> Water:
+    """Runoff of every subbasin, effluent, transfers and withdrawals: the water each element receives.
+
+    ``runoff_state`` and ``snow_threshold`` continue a run (:func:`hydro.watershed.subbasin_runoff`).
+    """
     from hydro.hydraulics import reservoir_arrays
     from hydro.sources import point_loads
     from hydro.transfers import read_transfers
 
     net = basin.network
     n_day, n_reach, n_res = len(dates), len(net.reaches), len(net.reservoirs)
-    simulated = runoff = subbasin_runoff(ws, station, dates)
+    simulated = runoff = subbasin_runoff(ws, station, dates, runoff_state, snow_threshold)
     observed = gauge_observations(basin, dates)
     years = np.array([d.year for d in dates])
     points = point_loads(ws.sources, years)
@@ -231,12 +235,16 @@ class Loads:
     groundwater: Any  # hydro.sources.GroundwaterStore
 
 
-def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], apportion: bool) -> Loads:
-    """Loads of every carried constituent's species by source (kg/d), laid out as tracers (g/s)."""
+def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], apportion: bool,
+          groundwater_kg=None) -> Loads:
+    """Loads of every carried constituent's species by source (kg/d), laid out as tracers (g/s).
+
+    ``groundwater_kg`` (per subbasin, kg) starts the groundwater N stores (a run continued).
+    """
     from hydro.sources import SOURCE_NAMES, daily_loads
 
     quick, base = w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T
-    tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area)
+    tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area, initial_gw_kg=groundwater_kg)
     quality = None
     if any(p.name != "tn" for c in carried for p in c.parts):
         from hydro.sources.quality import quality_loads
@@ -254,8 +262,12 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     return Loads(tracers=tin, tn=tn, groundwater=gw)
 
 
-def transport(basin: Basin, w: Water, src: Loads, hyd, station) -> TransportResult:
-    """Every tracer down the network; the transferred water's tracer last, where there is one."""
+def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None) -> TransportResult:
+    """Every tracer down the network; the transferred water's tracer last, where there is one.
+
+    ``start`` (:class:`hydro.blocked.TransportStart`) continues a run: the cells' water and
+    every cell's and reservoir's concentration of every tracer at the end of the day before.
+    """
     net = basin.network
     lay = net.layout
     n_day, n_reach, n_res = len(w.dates), len(net.reaches), len(net.reservoirs)
@@ -279,6 +291,9 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station) -> TransportResu
         point_load = np.concatenate([point_load, np.zeros(point_load.shape[:2] + (1,))], axis=2)
         init_conc = np.concatenate([init_conc, np.zeros((lay.n_cells, 1))], axis=1)
         init_res_conc = np.concatenate([init_res_conc, np.zeros((n_res, 1))], axis=1)
+    init_water = None
+    if start is not None:
+        init_conc, init_res_conc, init_water = start.conc, start.res_conc, start.water
     point_cell = np.array([lay.cell_at(net.reach_index(r), POINT_SOURCE_POSITION) for r in w.points.reaches],
                           dtype=np.int64)
     boundary = np.zeros((n_day, n_reach, len(tracers)))
@@ -290,7 +305,7 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station) -> TransportResu
         reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
         res_temp=np.tile(water_temp[:, None], (1, n_res)),
         init_conc=init_conc, init_res_conc=init_res_conc,
-        period_of_day=period, withdrawal=w.withdrawn, lateral=hyd.lateral)
+        period_of_day=period, withdrawal=w.withdrawn, lateral=hyd.lateral, init_water=init_water)
     return simulate(net, tracers, inputs, courant=basin.settings.courant,
                     dispersion_limit=basin.settings.dispersion_limit, groups=groups,
                     day_labels=[d.isoformat() for d in w.dates], group_species=species,

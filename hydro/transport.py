@@ -24,7 +24,7 @@ from hydro.network import Network
 from hydro.transport_checks import Grouping
 from hydro.transport_checks import arrays as check_arrays
 from hydro.transport_checks import grouping as check_grouping
-from hydro.transport_volumes import cell_volumes, through_shares
+from hydro.transport_volumes import CellWater, carried_water, cell_volumes, cell_water, through_shares
 from hydro.units import SECONDS_PER_DAY
 from hydro.variables import FLUX_TERMS
 
@@ -92,6 +92,11 @@ class TransportInputs:
         ``lateral + withdrawal`` is the water that carries ``lateral_load``; where
         that is negative, the deficit leaves at the reach's concentration too.
         Default: ``q_out - q_in`` (hydraulics without storage: volumes constant).
+    init_water : CellWater, optional
+        The cells' water at the start: ``end_water`` of a run that ended the day
+        before (a run in time blocks, :mod:`hydro.blocked`), kept as it is but
+        for reaches its floor raises (:func:`hydro.transport_volumes.carried_water`).
+        Default: levels from this run's flows (:func:`cell_volumes`).
     """
 
     q_in: np.ndarray
@@ -113,6 +118,7 @@ class TransportInputs:
     period_of_day: np.ndarray
     withdrawal: np.ndarray | None = None
     lateral: np.ndarray | None = None
+    init_water: CellWater | None = None
 
 
 @dataclass(frozen=True)
@@ -148,6 +154,9 @@ class TransportResult:
     raised_reaches : tuple of int
         Reaches whose volume series was raised to keep it above
         :data:`MIN_VOLUME_SHARE` of its start (see :func:`cell_volumes`).
+    start_water : CellWater, optional
+        The cells' water at the start of the run, with its shares and floors
+        (:func:`hydro.transport_volumes.end_volumes` carries it to the end).
     """
 
     reach_load: np.ndarray
@@ -164,6 +173,7 @@ class TransportResult:
     substeps: np.ndarray
     final_concentration: np.ndarray
     raised_reaches: tuple[int, ...] = ()
+    start_water: CellWater | None = None
 
     def closure(self, kind: str = "network") -> float:
         """Largest relative budget imbalance over elements, periods and tracers.
@@ -302,7 +312,10 @@ class _KernelRun:
         # concentration (withdrawals, and any deficit of the gross lateral inflow)
         gross = arr["lateral"] + arr["withdrawal"]
         self.loss = np.ascontiguousarray(arr["withdrawal"] + np.maximum(-gross, 0.0))
-        self.volume, self.share, self.raised = cell_volumes(network, arr["q_in"], arr["q_out"], arr["lateral"])
+        q = (arr["q_in"], arr["q_out"], arr["lateral"])
+        self.water = cell_water(network, *q) if inputs.init_water is None else carried_water(
+            network, inputs.init_water, *q)
+        self.volume, self.share, self.raised = self.water.volume, self.water.share, self.water.raised
         self.through = through_shares(lay.reach_cell_start, self.share)
 
     def lane(self, groups_of_lane: list[int]) -> None:
@@ -360,6 +373,7 @@ class _KernelRun:
             budget_reach=o["b_reach"] * kg, budget_reservoir=o["b_res"] * kg,
             storage_reach=o["s_reach"] * kg, storage_reservoir=o["s_res"] * kg, substeps=self.substeps,
             final_concentration=o["final"], raised_reaches=self.raised,
+            start_water=self.water,
         )
 
 

@@ -3,10 +3,15 @@
 :func:`cell_volumes` gives every cell's volume at the start of a run and its
 share of its reach; :func:`through_shares` the share of a reach's water above
 each cell's outflow face.  Their reasoning is in docs/solver.md
-("consistency with continuity").
+("consistency with continuity").  A run in time blocks (:mod:`hydro.blocked`)
+sets the level on its first block only (:func:`cell_water`) and carries the
+volumes to the next block by the water balance (:func:`end_volumes`,
+:func:`carried_water`).
 """
 
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -62,6 +67,35 @@ def cell_volumes(network: Network, q_in: np.ndarray, q_out: np.ndarray,
     raised : tuple of int
         Indices of the reaches whose level was raised.
     """
+    w = cell_water(network, q_in, q_out, lateral)
+    return w.volume, w.share, w.raised
+
+
+@dataclass(frozen=True)
+class CellWater:
+    """The water of a transport run's cells at its start.
+
+    Attributes
+    ----------
+    volume : (N,) float
+        Cell volumes at the start of the first day, m3.
+    share : (N,) float
+        Each cell's share of its reach.
+    floor : (R,) float
+        Lowest volume a reach may reach, m3 (:data:`MIN_VOLUME_SHARE` of its
+        median geometric volume over the days the level was set on).
+    raised : tuple of int
+        Reaches whose level was raised to stay above ``floor``.
+    """
+
+    volume: np.ndarray
+    share: np.ndarray
+    floor: np.ndarray
+    raised: tuple[int, ...] = ()
+
+
+def cell_water(network: Network, q_in: np.ndarray, q_out: np.ndarray, lateral: np.ndarray) -> CellWater:
+    """:func:`cell_volumes` with the floor it kept each reach above (for later blocks of a run)."""
     lay = network.layout
     n_day = q_in.shape[0]
     gained = np.cumsum((q_in - q_out + lateral) * SECONDS_PER_DAY, axis=0)  # end of each day, m3
@@ -83,10 +117,43 @@ def cell_volumes(network: Network, q_in: np.ndarray, q_out: np.ndarray,
     level = np.median(reach_geometric - mid_day[days], axis=0)
     share = geometric.sum(axis=0) / reach_geometric.sum(axis=0)[r_of]
     lowest = np.minimum(0.0, gained.min(axis=0))
-    need = MIN_VOLUME_SHARE * np.median(reach_geometric, axis=0) - (level + lowest)
+    floor = MIN_VOLUME_SHARE * np.median(reach_geometric, axis=0)
+    need = floor - (level + lowest)
     raised = np.flatnonzero(need > 0.0)
     level = level + np.maximum(need, 0.0)
-    return share * level[r_of], share, tuple(int(r) for r in raised)
+    return CellWater(share * level[r_of], share, floor, tuple(int(r) for r in raised))
+
+
+def end_volumes(network: Network, volume: np.ndarray, share: np.ndarray, q_in: np.ndarray,
+                q_out: np.ndarray, lateral: np.ndarray) -> np.ndarray:
+    """Cell volumes at the end of the last day (m3): ``volume`` changed day by day by each
+    cell's share of its reach's balance ``(q_in - q_out + lateral) * 86400``, in the order
+    the solver adds them, so they are the solver's own to the last bit."""
+    r_of = network.layout.cell_reach
+    v = np.array(volume, dtype=float)
+    for day in range(q_in.shape[0]):
+        rate = q_in[day] - q_out[day] + lateral[day]
+        v = v + SECONDS_PER_DAY * (rate[r_of] * share)
+    return v
+
+
+def carried_water(network: Network, start: CellWater, q_in: np.ndarray, q_out: np.ndarray,
+                  lateral: np.ndarray) -> CellWater:
+    """The cells' water at the start of a following block: ``start`` (the end of the block
+    before), with any reach whose balance would take it below its floor in this block
+    raised by the shortfall (a constant over the block, so every day's balance stays
+    exact; the mass it holds is carried, so its concentration drops at the block's
+    start) and reported in ``raised``."""
+    lay = network.layout
+    starts = lay.reach_cell_start[:-1]
+    gained = np.cumsum((q_in - q_out + lateral) * SECONDS_PER_DAY, axis=0)
+    level = np.add.reduceat(start.volume, starts)
+    need = start.floor - (level + np.minimum(0.0, gained.min(axis=0)))
+    raised = np.flatnonzero(need > 0.0)
+    if not raised.size:
+        return CellWater(start.volume, start.share, start.floor, ())
+    volume = start.volume + np.maximum(need, 0.0)[lay.cell_reach] * start.share
+    return CellWater(volume, start.share, start.floor, tuple(int(r) for r in raised))
 
 
 def through_shares(reach_cell_start: np.ndarray, share: np.ndarray) -> np.ndarray:

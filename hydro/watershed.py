@@ -135,9 +135,15 @@ def subbasin_weather(ws: Watershed, dates: list[date], forcing=None) -> Subbasin
 Runoff = RunoffResult
 
 
-def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date]) -> RunoffResult:
+def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], state=None,
+                    snow_threshold=None) -> RunoffResult:
     """The runoff model (``[runoff] model``, :mod:`hydro.runoff_registry`) on every subbasin
     at once, one unit each.
+
+    ``state`` (the ``final`` of a run that ended the day before) replaces the
+    initial stores; ``snow_threshold`` (mm/yr per band) the snowfall of full
+    cover that CemaNeige otherwise takes from this run's forcing (a run in time
+    blocks gives the whole run's, :func:`hydro.blocked.snow_thresholds`).
 
     Snow (``[runoff] snow``) gives each subbasin its elevation bands, with the
     ``solid_fraction`` of ``[runoff]``; the parameters are each subbasin's
@@ -152,10 +158,12 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date]) 
     subs = ws.subbasins
     bands = ([SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
                         solid_fraction=ws.solid_fraction) for s in subs] if ws.snow else None)
-    model = runoff_model(ws.runoff_model, len(subs), bands)
+    model = (runoff_model(ws.runoff_model, len(subs), bands) if snow_threshold is None else
+             runoff_model(ws.runoff_model, len(subs), bands, mean_annual_solid_precip_mm=snow_threshold))
     params = stack_parameters([s.runoff for s in subs])
-    state = model.initial_state(params, production_fraction=ws.initial_production_fraction,
-                                routing_fraction=ws.initial_routing_fraction)
+    if state is None:
+        state = model.initial_state(params, production_fraction=ws.initial_production_fraction,
+                                    routing_fraction=ws.initial_routing_fraction)
     forcing = DailyForcing(np.array(dates, dtype="datetime64[D]"), weather.precip_mm, weather.tmean_c,
                            weather.tmin_c, weather.tmax_c, weather.pet_mm)
     return model.run(forcing, params, state)
@@ -324,14 +332,16 @@ def _lateral(net, ws: Watershed, flow_m3s: np.ndarray):
 
 
 def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, *,
-          target_release=None, withdraws: bool = False):
+          target_release=None, withdraws: bool = False, state=None):
     """Daily flows of a watershed basin by the routing its ``[run] routing`` asks for.
 
     Parameters are those of :func:`hydro.hydraulics.accumulate` without boundary
     inflows (a watershed's headwaters are fed by subbasins); ``target_release``
     (D, S) gives the reservoirs' daily targets where ``[[transfers]]`` set them,
     and ``withdraws`` says that transfers abstract water from reaches (which,
-    like ``[[withdrawals]]``, needs accumulation routing).
+    like ``[[withdrawals]]``, needs accumulation routing).  ``state``
+    (:class:`hydro.routing.RoutingState`) continues a routed run; accumulation
+    without reservoirs has no state, and with reservoirs cannot take one.
     """
     from hydro.hydraulics import accumulate
     from hydro.routing import route
@@ -347,7 +357,9 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
     if routing == "auto":
         routing = "muskingum-cunge" if all(s is not None for s in slopes) and not daily else "accumulate"
     if routing == "accumulate":
+        if state is not None and len(net.reservoirs):
+            raise HydroError(f"{basin.path}: accumulation routing cannot continue a run with reservoirs")
         return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months,
                           target_release)
     return route(net, np.array(slopes, dtype=float), lateral, boundary, res_local, res_evap_mm,
-                 res_precip_mm, months, target_release=target_release)
+                 res_precip_mm, months, target_release=target_release, state=state)
