@@ -147,6 +147,9 @@ def compare(gd, gp, days, st) -> dict:
         "wet_share_recorded_wet": float((st[rec & (p >= WET_MM)] >= WET_MM).mean()),
         "n_both5": int(both5.sum()),
         "median_ratio_both5": float(np.median(p[both5] / st[both5])) if both5.any() else float("nan"),
+        # a doubled record would put more days near 2x than near 0.5x (reported, not scored)
+        "n_ratio_near2": int(np.sum((p[both5] >= 1.6 * st[both5]) & (p[both5] <= 2.5 * st[both5]))),
+        "n_ratio_near_half": int(np.sum((p[both5] >= 0.4 * st[both5]) & (p[both5] <= 0.625 * st[both5]))),
         "station_wet_days": int((st >= WET_MM).sum()),
         "station_wet_days_absent": int((st[absent] >= WET_MM).sum()),
         "largest_absent": sorted(((float(st[i]), str(days[i])) for i in np.flatnonzero(absent)), reverse=True)[:5],
@@ -229,6 +232,8 @@ def main() -> int:
                   f"{c['median_ratio_both5']:.2f} (n {c['n_both5']})  "
                   f"{c['n_recorded']}/{c['n_absent']}/{c['n_zero']}  {tag}")
         b = s["by_shift"][s["best"]]
+        print(f"  best shift, days >= 5 mm at both: GHCN 1.6-2.5x the station on {b['n_ratio_near2']}, "
+              f"0.4-0.625x on {b['n_ratio_near_half']}")
         print(f"  best shift: days >= 1 mm at the station {b['station_wet_days']}, on absent days "
               f"{b['station_wet_days_absent']}; largest absent-day sums: "
               + ", ".join(f"{d} {v:.1f}" for v, d in b["largest_absent"]))

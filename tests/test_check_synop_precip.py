@@ -65,6 +65,7 @@ def test_shipped_result_is_the_one_sources_quotes(mod):
     assert (round(hb["r"], 2), round(db["r"], 2)) == (0.64, 0.77)
     assert (round(hb["station_mm_absent"], 1), round(db["station_mm_absent"], 1)) == (220.2, 133.5)
     assert (hb["n_recorded"], hb["n_absent"], hb["n_zero"]) == (452, 1008, 172)
+    assert (hb["n_ratio_near2"], hb["n_ratio_near_half"], db["n_ratio_near2"], db["n_ratio_near_half"]) == (8, 8, 8, 8)
     assert (round(100 * hb["wet_share_absent"], 1), round(100 * hb["wet_share_zero"], 1)) == (2.6, 11.0)
     assert res["synop_wet_days"][2013] == 59 and res["synop_wet_days"][2015] == 58
     assert res["cma_wet_days"][:2] == (38, 52)
