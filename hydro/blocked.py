@@ -52,7 +52,7 @@ import numpy as np
 from hydro.basin import Basin
 from hydro.errors import HydroError
 from hydro.results import Results
-from hydro.transport_volumes import CellWater, end_volumes
+from hydro.transport_volumes import CellWater, FlowSample, end_volumes
 
 #: Years per block of ``hydro run`` (``--block-years``): runs of at most this many
 #: calendar years are one block, as before; longer runs are cut into blocks.
@@ -187,6 +187,8 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
     threshold = snow_thresholds(ws, forcing, _days(start, end)) if ws.snow and len(periods) > 1 else None
     state: BlockState | None = None
     step = _Steps(timings)
+    if first_water is None and len(periods) > 1:
+        first_water = _first_water(basin, ws, periods, forcing, threshold, step)
     for first, last in periods:
         res, state, start_water = _block(basin, ws, _days(first, last), forcing, state, carried, apportion,
                                          threshold, (scenario, history), step, first_water)
@@ -200,6 +202,26 @@ def _days(first: date, last: date) -> list[date]:
     from hydro.series import daily_dates
 
     return daily_dates(first, last)
+
+
+def _first_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing, threshold, step) -> CellWater:
+    """The transport's cell water at the run's start as a one-block run sets it
+    (:class:`hydro.transport_volumes.FlowSample`): a pass of weather, runoff and routing over
+    the whole run, block by block, keeping only the flows of the sampled days."""
+    from hydro.pipeline import water
+    from hydro.watershed import flows, subbasin_weather
+
+    sample = FlowSample(basin.network, (periods[-1][1] - periods[0][0]).days + 1)
+    runoff = routing = None
+    for first, last in periods:
+        dates = _days(first, last)
+        station = step("weather", subbasin_weather, ws, dates, forcing)
+        w = step("runoff", water, basin, ws, dates, station, runoff, threshold)
+        hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,
+                   target_release=w.target, withdraws=bool(w.transfers.reach_abstraction), state=routing)
+        sample.add(hyd.q_in, hyd.q_out, hyd.lateral)
+        runoff, routing = w.simulated.final, getattr(hyd, "final", None)
+    return sample.water()
 
 
 def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | None, carried, apportion: bool,

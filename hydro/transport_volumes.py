@@ -96,32 +96,69 @@ class CellWater:
 
 def cell_water(network: Network, q_in: np.ndarray, q_out: np.ndarray, lateral: np.ndarray) -> CellWater:
     """:func:`cell_volumes` with the floor it kept each reach above (for later blocks of a run)."""
-    lay = network.layout
-    n_day = q_in.shape[0]
-    gained = np.cumsum((q_in - q_out + lateral) * SECONDS_PER_DAY, axis=0)  # end of each day, m3
-    mid_day = gained - 0.5 * (q_in - q_out + lateral) * SECONDS_PER_DAY
-    # the level and shares are statistics over the run: at most MAX_SAMPLE_DAYS
-    # evenly spaced days are enough for them and keep the work bounded
-    days = np.unique(np.linspace(0, n_day - 1, min(n_day, MAX_SAMPLE_DAYS)).astype(np.int64))
-    start = lay.reach_cell_start[:-1]
-    n_cells = np.diff(lay.reach_cell_start)
-    along = (np.arange(lay.n_cells) - np.repeat(start, n_cells) + 0.5) / np.repeat(n_cells, n_cells)
-    r_of = lay.cell_reach
-    q_cell = q_in[days][:, r_of] + (q_out - q_in)[days][:, r_of] * along  # (days, N)
-    geometric = np.empty_like(q_cell)
-    for r, reach in enumerate(network.reaches):
-        a, b = lay.reach_cell_start[r], lay.reach_cell_start[r + 1]
-        geometric[:, a:b] = reach.cross_section_m2(np.maximum(q_cell[:, a:b], 0.0))
-    geometric *= lay.cell_dx
-    reach_geometric = np.add.reduceat(geometric, start, axis=1)  # (days, R)
-    level = np.median(reach_geometric - mid_day[days], axis=0)
-    share = geometric.sum(axis=0) / reach_geometric.sum(axis=0)[r_of]
-    lowest = np.minimum(0.0, gained.min(axis=0))
-    floor = MIN_VOLUME_SHARE * np.median(reach_geometric, axis=0)
-    need = floor - (level + lowest)
-    raised = np.flatnonzero(need > 0.0)
-    level = level + np.maximum(need, 0.0)
-    return CellWater(share * level[r_of], share, floor, tuple(int(r) for r in raised))
+    sample = FlowSample(network, q_in.shape[0])
+    sample.add(q_in, q_out, lateral)
+    return sample.water()
+
+
+def _sample_days(n_day: int) -> np.ndarray:
+    """The days the level and shares are set on: at most :data:`MAX_SAMPLE_DAYS`, evenly spaced."""
+    return np.unique(np.linspace(0, n_day - 1, min(n_day, MAX_SAMPLE_DAYS)).astype(np.int64))
+
+
+class FlowSample:
+    """What :func:`cell_water` reads of a run's flows, taken in block by block (a run in time
+    blocks sets its first block's water as a one-block run would, to the last bit).
+
+    Parameters
+    ----------
+    network : Network
+    n_day : int
+        Days of the whole run; :meth:`add` takes them in order, in any number of blocks.
+    """
+
+    def __init__(self, network: Network, n_day: int):
+        n_reach = len(network.reaches)
+        self.network, self.days, self.seen = network, _sample_days(n_day), 0
+        self.gained = np.zeros(n_reach)  # the balance's running sum, m3
+        self.lowest = np.zeros(n_reach)
+        self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # q_in, q_out, mid-day gain
+
+    def add(self, q_in: np.ndarray, q_out: np.ndarray, lateral: np.ndarray) -> None:
+        """The next block's inlet and outlet discharge and net lateral water, (D, R) m3 s-1."""
+        # a sequential running sum, carried over: the same sums as one cumsum over the run
+        rate = (q_in - q_out + lateral) * SECONDS_PER_DAY
+        gained = np.cumsum(np.concatenate([self.gained[None, :], rate]), axis=0)[1:]  # end of each day
+        mid_day = gained - 0.5 * (q_in - q_out + lateral) * SECONDS_PER_DAY
+        here = self.days[(self.days >= self.seen) & (self.days < self.seen + len(q_in))] - self.seen
+        self.rows.append((q_in[here], q_out[here], mid_day[here]))
+        self.lowest = np.minimum(self.lowest, gained.min(axis=0))
+        self.gained = gained[-1].copy()
+        self.seen += len(q_in)
+
+    def water(self) -> CellWater:
+        """The cells' water at the start of the run (see :func:`cell_volumes`)."""
+        network = self.network
+        lay = network.layout
+        q_in, q_out, mid_day = (np.concatenate([r[k] for r in self.rows]) for k in range(3))
+        start = lay.reach_cell_start[:-1]
+        n_cells = np.diff(lay.reach_cell_start)
+        along = (np.arange(lay.n_cells) - np.repeat(start, n_cells) + 0.5) / np.repeat(n_cells, n_cells)
+        r_of = lay.cell_reach
+        q_cell = q_in[:, r_of] + (q_out - q_in)[:, r_of] * along  # (days, N)
+        geometric = np.empty_like(q_cell)
+        for r, reach in enumerate(network.reaches):
+            a, b = lay.reach_cell_start[r], lay.reach_cell_start[r + 1]
+            geometric[:, a:b] = reach.cross_section_m2(np.maximum(q_cell[:, a:b], 0.0))
+        geometric *= lay.cell_dx
+        reach_geometric = np.add.reduceat(geometric, start, axis=1)  # (days, R)
+        level = np.median(reach_geometric - mid_day, axis=0)
+        share = geometric.sum(axis=0) / reach_geometric.sum(axis=0)[r_of]
+        floor = MIN_VOLUME_SHARE * np.median(reach_geometric, axis=0)
+        need = floor - (level + self.lowest)
+        raised = np.flatnonzero(need > 0.0)
+        level = level + np.maximum(need, 0.0)
+        return CellWater(share * level[r_of], share, floor, tuple(int(r) for r in raised))
 
 
 def end_volumes(network: Network, volume: np.ndarray, share: np.ndarray, q_in: np.ndarray,
