@@ -133,10 +133,14 @@ def main() -> None:
 @click.option("--float32/--float64", "float32", default=None,
               help="Store concentrations, loads and flows as 32- or 64-bit floats (default: 32 for the "
                    "apportionment by source, 64 for the rest; budgets and storages are always 64-bit).")
+@click.option("--block-years", type=int, metavar="N",
+              help="Run a long watershed run in blocks of N calendar years, each written to the file as it "
+                   "finishes, so memory does not grow with the run (default 10: runs of up to 10 calendar "
+                   "years are one block; 0: always one block).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress bar).")
 def run_command(basin, start, end, output, overwrite, compress, overrides, params, members, seed, weather_seed,
                 workers, quiet, scheduler=None, dask_workers=None, variables=(), locations=(), aggregate=None,
-                float32=None):
+                float32=None, block_years=None):
     """Simulate one basin and write its results to netCDF.
 
     BASIN is a folder with basin.toml, the file itself, or a shipped name
@@ -185,13 +189,27 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
                          scheduler=scheduler, dask_workers=dask_workers, output=spec, overwrite=overwrite,
                          quiet=quiet, history=_history())
         return
-    elif weather_seed is not None:
+    from hydro.blocked_run import blocks_for, write_blocked
+
+    if weather_seed is not None and not b.is_watershed:
+        raise HydroError(f"{b.path}: --synthetic-weather needs a watershed basin (with [[subbasins]])")
+    s, e = s or b.settings.start, e or b.settings.end
+    n_years = blocks_for(b, s, e, block_years)
+    if n_years:  # a long run: written block by block (hydro.blocked)
+        from hydro.ensemble import member_weather
+
+        weather = None if weather_seed is None else member_weather(b, s, e, weather_seed)
+        summary = write_blocked(b, s, e, out, block_years=n_years, spec=spec, overwrite=overwrite,
+                                history=_history(), weather=weather,
+                                attrs={} if weather_seed is None else {"weather_seed": str(weather_seed)})
+        if not quiet:
+            click.echo(summary.text())
+            click.echo(f"written: {out}")
+        return
+    if weather_seed is not None:
         from hydro.ensemble import member_weather
         from hydro.pipeline import run_watershed
 
-        if not b.is_watershed:
-            raise HydroError(f"{b.path}: --synthetic-weather needs a watershed basin (with [[subbasins]])")
-        s, e = s or b.settings.start, e or b.settings.end
         results = run_watershed(b, s, e, history=_history(), weather=member_weather(b, s, e, weather_seed))
         results.attrs["weather_seed"] = str(weather_seed)
     else:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -167,6 +167,92 @@ def _put(nc, results: Results, spec, index, starts, names, lead: tuple = ()) -> 
 def _fill(nc, results: Results, spec) -> None:
     index, starts, names = _define(nc, results, spec)
     _put(nc, results, spec, index, starts, names)
+
+
+class BlockWriter:
+    """Write a run block by block (:mod:`hydro.blocked`) into one file defined up front.
+
+    The file is defined from the first block with the whole run's ``time`` and
+    ``year`` axes (``dates``, ``years``); each block's slice of every variable on
+    ``time`` (aggregated by the spec: blocks are whole years, so months and years
+    never straddle two) or on ``year`` is written at its place, and variables on
+    neither are written from the first block.  ``attrs`` set after the last block
+    (:meth:`set_attrs`) replace the first block's.  Written atomically like
+    :func:`write_results`.  Use as a context manager::
+
+        with BlockWriter(path, dates, years, spec=spec) as w:
+            for res in run_blocks(...):
+                w.write(res)
+    """
+
+    def __init__(self, path: Path, dates: list, years: list, overwrite: bool = False, spec=None):
+        from hydro.outputspec import OutputSpec
+
+        self.path, self.dates, self.years = Path(path), list(dates), list(years)
+        self.overwrite, self.spec = overwrite, spec or OutputSpec()
+        self._nc: Any = None
+        self._time = 0  # output periods written so far
+        self._year = 0
+        self._attrs: dict[str, str] = {}
+
+    def __enter__(self):
+        from hydro.outputs import atomic_path
+
+        self._ctx = atomic_path(self.path, self.overwrite)
+        self._tmp = self._ctx.__enter__()
+        return self
+
+    def write(self, results: Results) -> None:
+        """Store the next block (its days follow the last block's)."""
+        import netCDF4
+
+        from hydro.outputspec import blocks, periods
+
+        if self._nc is None:
+            from hydro.outputspec import check
+
+            check(results, self.spec)
+            whole = replace(results, coords={**results.coords, "time": self.dates, "year": self.years})
+            self._nc = netCDF4.Dataset(self._tmp, "w", format="NETCDF4", clobber=True)
+            self._index, _, self._names = _define(self._nc, whole, self.spec)
+        starts, _, _ = periods(results.dates, self.spec.aggregate)
+        n_year = len(results.coords.get("year", []))
+        for name in self._names:
+            var, dims = self._nc.variables[name], results.dims(name)
+            for out, block in blocks(results, name, self.spec, self._index, starts):
+                if out is not None:
+                    out = slice(out.start + self._time, out.stop + self._time)
+                    axis = dims.index("time")
+                elif "year" in dims:
+                    out, axis = slice(self._year, self._year + n_year), dims.index("year")
+                elif self._time:
+                    continue  # neither on time nor year: the first block's
+                else:
+                    var[...] = block
+                    continue
+                sl = [slice(None)] * len(dims)
+                sl[axis] = out
+                var[tuple(sl)] = block.astype(var.dtype, copy=False)
+        self._time += len(starts)
+        self._year += n_year
+
+    def set_attrs(self, attrs: dict[str, str]) -> None:
+        """Global attributes to write (over the first block's) when the file is closed."""
+        self._attrs.update(attrs)
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            if self._nc is not None:
+                if exc_type is None:
+                    self._nc.setncatts({k: str(v) for k, v in self._attrs.items()})
+                self._nc.close()
+                self._nc = None
+            if exc_type is None and self._time != len(self.dates) and self.spec.aggregate == "daily":
+                raise HydroError(f"{self.path}: {self._time} of {len(self.dates)} days written")
+        except BaseException:
+            self._ctx.__exit__(*__import__("sys").exc_info())
+            raise
+        return self._ctx.__exit__(exc_type, exc, tb)
 
 
 class StackedWriter:
