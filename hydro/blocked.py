@@ -56,7 +56,7 @@ from hydro.transport_volumes import CellWater, FlowSample, end_volumes
 
 #: Years per block of ``hydro run`` (``--block-years``): runs of at most this many
 #: calendar years are one block, as before; longer runs are cut into blocks.
-DEFAULT_BLOCK_YEARS = 10
+DEFAULT_BLOCK_YEARS = 5
 
 
 @dataclass(frozen=True)

@@ -215,6 +215,10 @@ class BlockWriter:
             whole = replace(results, coords={**results.coords, "time": self.dates, "year": self.years})
             self._nc = netCDF4.Dataset(self._tmp, "w", format="NETCDF4", clobber=True)
             self._index, _, self._names = _define(self._nc, whole, self.spec)
+            for name in self._names:  # a chunk cache of two chunks: the one a block left partly
+                # written waits there for the next block; the library's default (MBs per
+                # variable) would let the cache of a long run grow to hundreds of MB
+                self._nc.variables[name].set_var_chunk_cache(size=2 * CHUNK_BYTES, preemption=1.0)
         starts, _, _ = periods(results.dates, self.spec.aggregate)
         n_year = len(results.coords.get("year", []))
         for name in self._names:
