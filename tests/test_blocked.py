@@ -1,0 +1,174 @@
+"""Runs in time blocks (issue 16): a run in blocks of whole years equals the same run in one
+block, its results written block by block make the same file, and its memory does not grow
+with the run's length.
+
+What is equal bit for bit and what to round-off, and why (hydro/blocked.py):
+
+* bit for bit: the reservoirs (routing state carried whole), the groundwater N store, the
+  weather and the gross inputs, the transport's sub-steps;
+* to round-off: runoff, because CemaNeige's snowfall of full cover is given to the model as
+  ``365.25 * mean`` and the model multiplies it by 0.9 (a one-block run computes
+  ``0.9 * 365.25 * mean``: a different rounding); everything downstream of the runoff; and
+  the transport, whose masses are carried as concentrations (mass / volume, then times the
+  volume again at the next block's start: one rounding per block).  These differences are a
+  few units in the last place of each value; the tolerance below, 1e-12 of the largest
+  magnitude of each variable, is a thousand times that and a billion times smaller than any
+  difference a modelling choice makes (levels set from the first block alone instead of the
+  whole run moved section TN means by up to 10 %).
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+from datetime import date
+
+import numpy as np
+import pytest
+
+from hydro.basin import Basin
+from hydro.blocked import block_periods, run_blocks, unblockable
+from hydro.errors import HydroError
+from hydro.pipeline import run_watershed
+
+#: Largest difference allowed between a blocked and a one-block run, relative to the
+#: largest magnitude of the variable (see the module docstring).
+ROUND_OFF = 1e-12
+
+#: Variables the blocks reproduce bit for bit.
+EXACT = ("reservoir_storage", "reservoir_level", "reservoir_area", "reservoir_release", "reservoir_spill",
+         "reservoir_evaporation", "groundwater_n_storage", "subbasin_precipitation", "subbasin_tn_gross_input",
+         "transport_substeps")
+
+
+@pytest.fixture(scope="module")
+def small(tmp_path_factory):
+    """A synthetic watershed of 5 reaches and a reservoir over 3 years (2001-2003)."""
+    from hydro.validation.problems import synthetic_watershed
+
+    return Basin.load(synthetic_watershed(tmp_path_factory.mktemp("blocked"), n_subbasin=5, n_reservoir=1,
+                                          years=3))
+
+
+def _joined(blocks, name):
+    dims = blocks[0].dims(name)
+    axis = dims.index("time") if "time" in dims else dims.index("year")
+    return np.concatenate([b.data[name] for b in blocks], axis=axis)
+
+
+def _same(one, blocks):
+    assert [d for b in blocks for d in b.dates] == one.dates
+    assert all(set(b.data) == set(one.data) for b in blocks)
+    for name in sorted(one.data):
+        a, c = one.data[name], _joined(blocks, name)
+        assert a.shape == c.shape, name
+        if name in EXACT:
+            np.testing.assert_array_equal(c, a, err_msg=name)
+        else:
+            scale = float(np.nanmax(np.abs(a))) if a.size else 0.0
+            np.testing.assert_allclose(c, a, rtol=0, atol=ROUND_OFF * scale, err_msg=name)
+
+
+def test_blocks_of_one_year_equal_one_block(small):
+    s, e = small.settings.start, small.settings.end
+    one = run_watershed(small, s, e)
+    blocks = list(run_blocks(small, s, e, 1))
+    assert len(blocks) == 3
+    _same(one, blocks)
+
+
+def test_shipped_example_watershed_in_blocks_equals_one_block():
+    from hydro.clitools import load_basin
+
+    basin = load_basin("configs/examples/watershed")
+    s, e = date(2001, 1, 1), date(2002, 12, 31)
+    _same(run_watershed(basin, s, e), list(run_blocks(basin, s, e, 1)))
+
+
+def test_routing_continued_from_its_state_equals_one_run(small):
+    """Muskingum-Cunge routing in two parts, the second from the first's final state: bit for bit."""
+    from hydro.pipeline import water
+    from hydro.routing import route
+    from hydro.watershed import Watershed, subbasin_weather
+
+    net = small.network
+    ws = Watershed.from_basin(small)
+    dates = [date(2001, 1, 1) + (date(2001, 1, 2) - date(2001, 1, 1)) * k for k in range(500)]
+    w = water(small, ws, dates, subbasin_weather(ws, dates))
+    slope = np.array([r.slope_m_per_m for r in net.reaches])
+    zeros = np.zeros_like(w.lateral)
+    args = (w.lateral, zeros, w.res_local, w.evap, w.rain, w.months)
+    whole = route(net, slope, *args)
+    cut = 200
+    first = route(net, slope, *(a[:cut] for a in args), sub_reaches=whole.sub_reaches)
+    second = route(net, slope, *(a[cut:] for a in args), state=first.final)
+    for name in ("q_in", "q_out", "res_release", "res_spill", "res_area"):
+        np.testing.assert_array_equal(np.concatenate([getattr(first, name), getattr(second, name)]),
+                                      getattr(whole, name), err_msg=name)
+    np.testing.assert_array_equal(np.concatenate([first.res_volume, second.res_volume[1:]]), whole.res_volume)
+    np.testing.assert_array_equal(np.concatenate([first.reach_storage, second.reach_storage[1:]]),
+                                  whole.reach_storage)
+
+
+def _peak(basin, end: date) -> int:
+    """Peak traced allocation (bytes) of a run in 1-year blocks up to ``end``."""
+    tracemalloc.start()
+    tracemalloc.reset_peak()
+    for res in run_blocks(basin, basin.settings.start, end, 1):
+        del res
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    return peak
+
+
+def test_memory_of_a_blocked_run_does_not_grow_with_its_length(tmp_path):
+    from hydro.validation.problems import synthetic_watershed
+
+    basin = Basin.load(synthetic_watershed(tmp_path, n_subbasin=5, n_reservoir=1, years=6))
+    run_watershed(basin, date(2001, 1, 1), date(2001, 1, 10))  # kernels loaded before measuring
+    short = _peak(basin, date(2002, 12, 31))
+    long = _peak(basin, date(2006, 12, 31))
+    # one block's arrays either way; what grows with the run (its dates, the sampled flows of
+    # the volume levels, at most 1000 days) is small.  A one-block run triples here.
+    assert long / short < 1.3, (short, long)
+    tracemalloc.start()
+    run_watershed(basin, basin.settings.start, date(2006, 12, 31))
+    whole = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    assert whole / long > 2.0, (whole, long)
+
+
+def test_block_periods_are_whole_calendar_years():
+    assert block_periods(date(2001, 3, 5), date(2005, 6, 1), 2) == [
+        (date(2001, 3, 5), date(2002, 12, 31)), (date(2003, 1, 1), date(2004, 12, 31)),
+        (date(2005, 1, 1), date(2005, 6, 1))]
+    assert block_periods(date(2001, 1, 1), date(2001, 12, 31), 5) == [(date(2001, 1, 1), date(2001, 12, 31))]
+    with pytest.raises(HydroError, match="block-years"):
+        block_periods(date(2001, 1, 1), date(2001, 12, 31), 0)
+
+
+def test_basins_whose_state_is_not_carried_run_in_one_block():
+    from hydro.blocked_run import blocks_for
+    from hydro.clitools import load_basin
+
+    miyun = load_basin("miyun")
+    assert "transfers" in (unblockable(miyun) or "")
+    s, e = miyun.settings.start, miyun.settings.end
+    assert blocks_for(miyun, s, e, None) is None  # the default: one block, as before
+    with pytest.raises(HydroError, match="cannot run in time blocks"):
+        blocks_for(miyun, s, e, 2)
+    with pytest.raises(HydroError, match="cannot run in time blocks"):
+        next(run_blocks(miyun, s, e, 2))
+    tiny = load_basin("configs/examples/tiny")
+    assert blocks_for(tiny, tiny.settings.start, tiny.settings.end, 1) is None  # not a watershed
+
+
+def test_short_runs_are_one_block_and_long_ones_blocked(small):
+    from hydro.blocked_run import blocks_for
+
+    s = small.settings.start
+    assert blocks_for(small, s, date(2005, 12, 31), None) is None
+    assert blocks_for(small, s, date(2006, 1, 1), None) == 5
+    assert blocks_for(small, s, date(2003, 12, 31), 1) == 1
+    assert blocks_for(small, s, date(2030, 12, 31), 0) is None
+    with pytest.raises(HydroError, match="block-years"):
+        blocks_for(small, s, date(2003, 12, 31), -1)
