@@ -143,3 +143,25 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
         out.set_attrs({**summary.final_attrs(), **(attrs or {}),
                        "time_blocks": f"{n_block} blocks of at most {block_years} calendar years"})
     return summary
+
+
+def blocked_command(basin: Basin, start: date, end: date, out: Path, *, spec, overwrite: bool,
+                    block_years: int | None, history: str, weather_seed: int | None, quiet: bool) -> bool:
+    """``hydro run``'s blocked path: run and write ``basin`` in blocks and print the summary
+    if :func:`blocks_for` says it runs in blocks; False (nothing done) if it runs in one."""
+    import click
+
+    n_years = blocks_for(basin, start, end, block_years)
+    if not n_years:
+        return False
+    weather, attrs = None, {}
+    if weather_seed is not None:
+        from hydro.ensemble import member_weather
+
+        weather, attrs = member_weather(basin, start, end, weather_seed), {"weather_seed": str(weather_seed)}
+    summary = write_blocked(basin, start, end, out, block_years=n_years, spec=spec, overwrite=overwrite,
+                            history=history, weather=weather, attrs=attrs)
+    if not quiet:
+        click.echo(summary.text())
+        click.echo(f"written: {out}")
+    return True

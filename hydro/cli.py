@@ -189,23 +189,14 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
                          scheduler=scheduler, dask_workers=dask_workers, output=spec, overwrite=overwrite,
                          quiet=quiet, history=_history())
         return
-    from hydro.blocked_run import blocks_for, write_blocked
+    from hydro.blocked_run import blocked_command
 
     if weather_seed is not None and not b.is_watershed:
         raise HydroError(f"{b.path}: --synthetic-weather needs a watershed basin (with [[subbasins]])")
     s, e = s or b.settings.start, e or b.settings.end
-    n_years = blocks_for(b, s, e, block_years)
-    if n_years:  # a long run: written block by block (hydro.blocked)
-        from hydro.ensemble import member_weather
-
-        weather = None if weather_seed is None else member_weather(b, s, e, weather_seed)
-        summary = write_blocked(b, s, e, out, block_years=n_years, spec=spec, overwrite=overwrite,
-                                history=_history(), weather=weather,
-                                attrs={} if weather_seed is None else {"weather_seed": str(weather_seed)})
-        if not quiet:
-            click.echo(summary.text())
-            click.echo(f"written: {out}")
-        return
+    if blocked_command(b, s, e, out, spec=spec, overwrite=overwrite, block_years=block_years,
+                       history=_history(), weather_seed=weather_seed, quiet=quiet):
+        return  # a long run, written block by block (hydro.blocked)
     if weather_seed is not None:
         from hydro.ensemble import member_weather
         from hydro.pipeline import run_watershed
