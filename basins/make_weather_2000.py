@@ -1,11 +1,13 @@
-"""Join daily Beijing (GHCN-D, 2000-01-01..2013-02-28) with the hourly stations' daily files.
+"""Join daily Beijing (GHCN-D, 2000-01-01..2013-02-28) with the hourly stations' daily files,
+then Beijing again (GHCN-D, SYNOP-derived, 2017-03-01..2020-12-31; ESTIMATE rows).
 
 Re-runnable: ``python basins/make_weather_2000.py`` (from anywhere) writes
 
 * ``basins/miyun/forcing/huairou_beijing_daily_2000_2017.csv`` (Beijing, then Huairou) and
 * ``basins/guanting/forcing/dingling_beijing_daily_2000_2017.csv`` (Beijing, then Dingling),
 
-2000-01-01..2017-02-28, and prints the overlap check and annual totals.  Inputs:
+2000-01-01..2020-12-31 (the file names keep ``2000_2017``, the basins' default ``[run]``),
+and prints the overlap check and annual totals.  Inputs:
 the unchanged copy ``basins/_stations/GHCND_CHM00054511_BEIJING_2000-2020.csv``
 (provenance in ``basins/_stations/README.md``; SHA-256 checked) and the shipped daily
 files of ``basins/make_daily_weather.py``, whose rows are copied **as text**, so that
@@ -16,7 +18,17 @@ Rules (also written into each file's header and SOURCES.md):
 * ``station`` column: ``bj54511_cma`` (2000-01-01..2012-12-31: GHCN-D source flag ``s``,
   the China Meteorological Administration daily data set, complete), ``bj54511_synop``
   (2013-01-01..2013-02-28: GHCN-D flag ``S``, from SYNOP reports, incomplete) and
-  ``huairou`` or ``dingling`` (2013-03-01..2017-02-28, the hourly stations).
+  ``huairou`` or ``dingling`` (2013-03-01..2017-02-28, the hourly stations), then
+  ``bj54511_synop_est`` and ``bj54511_synop_est0`` (2017-03-01..2020-12-31, GHCN-D flag ``S``:
+  the ESTIMATE extension below).
+* The extension 2017-03-01..2020-12-31 (ESTIMATE; decision recorded in SOURCES.md, "Weather
+  2013-2020: are absent SYNOP days dry?"): a day with a PRCP value keeps it
+  (``bj54511_synop_est``); a day without one is written **0.00 mm** (``bj54511_synop_est0``),
+  on the evidence that absent SYNOP days are dry days (``basins/check_synop_precip.py``: H1, H2
+  hold; H3 set aside as mis-specified in direction, after the result was seen).  Temperature
+  as on the 2013 gap's SYNOP days: TAVG (complete) shifted, TMIN/TMAX shifted where GHCN-D has
+  them and they do not contradict TAVG, otherwise ``NA`` (filled by ``temp_range_monthly``
+  when simulated).  Every row before 2017-03-01 is written exactly as before.
 * Temperature: Beijing's TAVG/TMIN/TMAX shifted to the basin's ``[weather] elevation_m``
   by the basin's lapse rate, from the altitude of 54511 in the CMA station list
   (31.3 m; ``shared/data/stations``).  No other correction: the overlap bias is
@@ -51,7 +63,10 @@ GHCN_SHA256 = "0749563d7e684010d65a9bdb9b9b23039547cdb9c943b6781f0856fabdd9942c"
 #: station list (tidymet st_met2481, shared/data/stations); GHCN-D's list says 55 m at an older
 #: position.  The CMA record is homogeneous at the present site since 1997-04-01.
 BEIJING_ALTITUDE_M = 31.3
-FIRST, LAST_GHCN, LAST = "2000-01-01", "2013-02-28", "2017-02-28"
+FIRST, LAST_GHCN, LAST_STATION, LAST = "2000-01-01", "2013-02-28", "2017-02-28", "2020-12-31"
+#: The ESTIMATE extension after the hourly stations: GHCN-D 54511, absent PRCP = 0 mm.
+EXT = ("2017-03-01", LAST)
+EXT_CODE, EXT_CODE_ZERO = "bj54511_synop_est", "bj54511_synop_est0"
 GAP = ("2013-01-01", "2013-02-28")
 LAPSE_C_PER_KM = 6.5  # the basins' [weather] lapse_c_per_km
 
@@ -151,6 +166,7 @@ def build(basin: str, code: str, station: str, daily_name: str, out_name: str, g
     bad_max = ~np.isnan(tmax) & ~np.isnan(tavg) & (tmax < tavg)
     tmin[bad_min] = np.nan
     tmax[bad_max] = np.nan
+    ext = (dates >= np.datetime64(EXT[0])) & (dates <= np.datetime64(EXT[1]))
     before_gap = sel & ~gap
     for name, v in (("PRCP", prcp), ("TAVG", tavg), ("TMIN", tmin), ("TMAX", tmax)):
         n = int(np.isnan(v[before_gap]).sum())
@@ -161,6 +177,13 @@ def build(basin: str, code: str, station: str, daily_name: str, out_name: str, g
         "n": int(gap.sum()), "prcp_mm": float(np.nansum(prcp[gap])),
         "dropped_extremes": int((bad_min | bad_max)[gap].sum()),
     }
+    ext_counts = {
+        "n": int(ext.sum()), "prcp": int((~np.isnan(prcp[ext])).sum()),
+        "prcp_mm": float(np.nansum(prcp[ext])),
+        "tmin": int((~np.isnan(tmin[ext])).sum()), "tmax": int((~np.isnan(tmax[ext])).sum()),
+        "dropped_extremes": int((bad_min | bad_max)[ext].sum()),
+    }
+    assert not np.isnan(tavg[ext]).any(), "GHCN TAVG: missing days in the extension"
     # Jan-Feb totals at 54511 in the complete years, for the size of what the gap may miss
     months = dates.astype("datetime64[M]").astype(int) % 12 + 1
     years = dates.astype("datetime64[Y]").astype(int) + 1970
@@ -177,21 +200,26 @@ def build(basin: str, code: str, station: str, daily_name: str, out_name: str, g
             st_meta[a] = b
     assert lines[k] == "date,precip_mm,tmean_c,tmin_c,tmax_c", lines[k]
     station_rows = lines[k + 1:]
-    assert station_rows[0].startswith("2013-03-01,") and station_rows[-1].startswith(LAST + ","), daily
+    assert station_rows[0].startswith("2013-03-01,") and station_rows[-1].startswith(LAST_STATION + ","), daily
 
     meta = {
-        "station": f"Beijing 54511 (GHCN-D) {FIRST}..{LAST_GHCN}, then {station} 2013-03-01..{LAST}; "
+        "station": f"Beijing 54511 (GHCN-D) {FIRST}..{LAST_GHCN}, then {station} 2013-03-01..{LAST_STATION}, "
+                   f"then Beijing 54511 (GHCN-D, ESTIMATE: absent PRCP = 0 mm) {EXT[0]}..{EXT[1]}; "
                    "the column 'station' names the source of every day",
         "synthetic": "false",
         "station_codes": (f"bj54511_cma = GHCN-D CHM00054511, source flag s (CMA daily data set), complete; "
                           f"bj54511_synop = GHCN-D CHM00054511, flag S/H (GSOD from SYNOP reports), incomplete; "
                           f"{code} = {station} hourly station aggregated by basins/make_daily_weather.py "
-                          f"(rows copied unchanged from forcing/{daily_name})"),
+                          f"(rows copied unchanged from forcing/{daily_name}); "
+                          f"{EXT_CODE} = GHCN-D CHM00054511 flag S, PRCP as recorded, in the ESTIMATE extension "
+                          f"{EXT[0]}..{EXT[1]}; {EXT_CODE_ZERO} = the same, no PRCP recorded, written 0.00 mm "
+                          "(ESTIMATE: an absent SYNOP day taken as a dry day)"),
         "source_file": f"basins/_stations/{GHCN.name} + basins/{basin}/forcing/{daily_name}",
         "source_sha256": f"{GHCN_SHA256} (GHCN) {st_meta.get('source_sha256', '')} (hourly {station})",
         "source": f"{GHCN_SOURCE}; {st_meta.get('source', '')}",
         "time_zone": "GHCN-D/CMA day (Beijing time, precipitation day 20:00-20:00 for the CMA data set) "
-                     f"until {LAST_GHCN}; Beijing calendar day (hours 00-23) from 2013-03-01",
+                     f"until {LAST_GHCN}; Beijing calendar day (hours 00-23) 2013-03-01..{LAST_STATION}; "
+                     f"GHCN-D/GSOD day (flag S, from SYNOP reports) {EXT[0]}..{EXT[1]}",
         "temperature_adjustment": (f"Beijing TAVG/TMIN/TMAX {shift:+.3f} degC: lapse {LAPSE_C_PER_KM} degC/km "
                                    f"from 54511 at {BEIJING_ALTITUDE_M} m (CMA station list) to the "
                                    f"[weather] elevation_m {z_ref:g} m of {station}; no other correction"),
@@ -201,13 +229,21 @@ def build(basin: str, code: str, station: str, daily_name: str, out_name: str, g
                      f"TAVG on {gap_counts['tavg']}; "
                      f"TMIN on {gap_counts['tmin']}; TMAX on {gap_counts['tmax']}; "
                      f"{gap_counts['dropped_extremes']} extremes contradicting TAVG dropped); the others are NA"),
+        "extension_rule": (f"ESTIMATE {EXT[0]}..{EXT[1]} ({ext_counts['n']} days) from GHCN-D flag S: PRCP as "
+                           f"recorded on {ext_counts['prcp']} days ({ext_counts['prcp_mm']:.1f} mm, code {EXT_CODE}), "
+                           f"0.00 mm written on the {ext_counts['n'] - ext_counts['prcp']} days without a PRCP value "
+                           f"(code {EXT_CODE_ZERO}): absent SYNOP days taken as dry days (basins/check_synop_precip.py "
+                           "H1, H2 hold; H3 set aside as mis-specified in direction after its result was seen; "
+                           "SOURCES.md 'Weather 2013-2020: are absent SYNOP days dry?'); TAVG on every day; "
+                           f"TMIN on {ext_counts['tmin']}, TMAX on {ext_counts['tmax']} "
+                           f"({ext_counts['dropped_extremes']} extremes contradicting TAVG dropped), the others NA"),
         "fill_missing": "precip_zero, temp_range_monthly",
         "fill_note": ("a simulation takes an NA precipitation as 0 mm (lower bound) and an NA tmin/tmax as tmean "
                       "-/+ the calendar month's mean departure in this file (hydro.weather); Jan-Feb at 54511 "
                       f"2000-2012: {np.mean(janfeb):.1f} mm on average ({min(janfeb):.1f}-{max(janfeb):.1f}); "
                       f"in Dec-Feb 2013-2017 {chk['winter_station_rain_unreported_mm']:.1f} of "
                       f"{chk['winter_station_rain_mm']:.1f} mm at {station} fell on days GHCN-D did not report"),
-        "overlap_check": (f"2013-03-01..{LAST}, GHCN TAVG (shifted) minus {station} daily mean: bias "
+        "overlap_check": (f"2013-03-01..{LAST_STATION}, GHCN TAVG (shifted) minus {station} daily mean: bias "
                           f"{chk['bias_c']:+.2f} degC, r {chk['r']:.3f}, RMSE {chk['rmse_c']:.2f} degC, "
                           f"n {chk['n_days']}"),
         "produced_by": "basins/make_weather_2000.py",
@@ -221,8 +257,12 @@ def build(basin: str, code: str, station: str, daily_name: str, out_name: str, g
         c = "bj54511_synop" if gap[i] else "bj54511_cma"
         text.append(f"{dates[i]},{_fmt(prcp[i])},{_fmt(tavg[i])},{_fmt(tmin[i])},{_fmt(tmax[i])},{c}")
     text += [f"{row},{code}" for row in station_rows]
+    for i in np.flatnonzero(ext):
+        c, p = (EXT_CODE, prcp[i]) if not np.isnan(prcp[i]) else (EXT_CODE_ZERO, 0.0)
+        text.append(f"{dates[i]},{_fmt(p)},{_fmt(tavg[i])},{_fmt(tmin[i])},{_fmt(tmax[i])},{c}")
     out.write_text("\n".join(text) + "\n", encoding="utf-8")
-    return {"out": out, "shift": shift, "z_ref": z_ref, "gap": gap_counts, "check": chk, "janfeb": janfeb}
+    return {"out": out, "shift": shift, "z_ref": z_ref, "gap": gap_counts, "ext": ext_counts, "check": chk,
+            "janfeb": janfeb}
 
 
 def main() -> int:
@@ -239,6 +279,7 @@ def main() -> int:
               f"({c['station_wet_days_unreported']} of {c['station_wet_days']} days >= 1 mm); GHCN/station on reported "
               f"days {c['ghcn_over_station_reported_days']:.3f}")
         print(f"  gap: {r['gap']}")
+        print(f"  extension (ESTIMATE, absent PRCP = 0): {r['ext']}")
         f = read_forcing_csv(r["out"], allow_missing=True)
         years = f.years
         for y in np.unique(years):
