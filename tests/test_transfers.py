@@ -299,6 +299,18 @@ def test_shipped_basins_read_their_transfers():
     baihebao = read_transfer_series(folder / "baihebao_release_daily.csv",
                            daily_dates(date(2003, 1, 1), date(2003, 12, 31)), allow_tn=False)
     assert baihebao.volume_m3 == pytest.approx(40e6, rel=1e-4)
+    # the published points of 2013-2017 (SOURCES 'Transfers and operations', 2026-11-30):
+    # Baihebao 44e6 + 20e6 in 2013 and 0.84e8 in 2016; Yunzhou 12.5e6 (ESTIMATE) + 20e6 in 2013;
+    # South-to-North water 1.91e8 in all when pumping stopped on 2016-10-26, none to April 2017
+    def volume(name, a, b):
+        return read_transfer_series(folder / name, daily_dates(a, b), allow_tn=False).volume_m3
+
+    assert volume("baihebao_release_daily.csv", date(2013, 1, 1), date(2013, 12, 31)) == pytest.approx(64e6, rel=1e-4)
+    assert volume("baihebao_release_daily.csv", date(2016, 1, 1), date(2016, 12, 31)) == pytest.approx(0.84e8, rel=1e-4)
+    assert volume("yunzhou_release_daily.csv", date(2013, 1, 1), date(2013, 12, 31)) == pytest.approx(32.5e6, rel=1e-4)
+    snwd = read_transfers(basin, daily_dates(date(2015, 1, 1), date(2017, 3, 31)))
+    assert snwd.res_inflow.sum() * 86400 == pytest.approx(1.91e8, rel=1e-4)
+    assert volume("miyun_supply_monthly.csv", date(2016, 1, 1), date(2016, 12, 31)) == pytest.approx(0.70e8, rel=1e-4)
 
 
 # -- every species and constituent of the water (issue 14) ---------------------------------------
