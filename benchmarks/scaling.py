@@ -18,6 +18,10 @@ run three times and its run of least model CPU kept).  Per case:
 * ``substeps``: mean transport sub-steps per day;
 * ``peak RSS``: the process's maximum resident set (``wait4``), MB; ``output``: file MB.
 
+A run longer than ``hydro run``'s block (``--block-years``, 5 calendar years by default) runs
+and is written in time blocks (:mod:`hydro.blocked`); its ``model`` is the whole run less the
+writing of its blocks, and the number of blocks is printed.
+
 ``--lts-bound`` adds, per case, what local time stepping could at best save (a cost model, no
 solver runs it): cell updates per cell and day with the global sub-step (today), and with
 sub-steps chosen per chain, per reach and per cell from their own Courant and dispersion limits
@@ -61,7 +65,9 @@ def child(basin: str, out: str, lts: bool = False) -> None:
     """``hydro run BASIN -o OUT --overwrite -q`` in this process, timing its parts; prints one
     JSON line.  Loading, the model and the output are timed by wrapping the functions the
     command calls (each ``None`` if the command no longer calls it)."""
+    import hydro.blocked_run
     import hydro.clitools
+    import hydro.netcdf
     import hydro.pipeline
     import hydro.results
     import hydro.simulation
@@ -72,10 +78,10 @@ def child(basin: str, out: str, lts: bool = False) -> None:
                    "days": None, "substeps": None, "transport_cpu": None}
     seen: dict = {}
 
-    def spy(network, tracers, inputs, **kw):  # the last transport call of the run is the timed one
+    def spy(network, tracers, inputs, **kw):  # the calls of the timed run add up (blocks: one each)
         c0 = time.process_time()
         result = hydro.transport.simulate(network, tracers, inputs, **kw)
-        found["transport_cpu"] = time.process_time() - c0
+        found["transport_cpu"] = (found["transport_cpu"] or 0.0) + time.process_time() - c0
         if lts:
             seen.update(network=network, inputs=inputs, kw=kw, substeps=result.substeps)
         return result
@@ -103,6 +109,7 @@ def child(basin: str, out: str, lts: bool = False) -> None:
         t0 = time.perf_counter()
         first_run(basin, first, first + timedelta(days=1))
         found["kernel_load"] = time.perf_counter() - t0
+        found["transport_cpu"] = None
         results = run(basin, start, end, *a, **k)
         try:
             steps = results["transport_substeps"]
@@ -111,6 +118,32 @@ def child(basin: str, out: str, lts: bool = False) -> None:
             pass
         return results
 
+    # a long run goes block by block (hydro.blocked_run.write_blocked: the model and the
+    # writing of each block interleaved): the model is the whole less BlockWriter.write
+    first_blocked, write_block = hydro.blocked_run.write_blocked, hydro.netcdf.BlockWriter.write
+    spent = {"cpu": 0.0}
+
+    def written(self, res):
+        t0, c0 = time.perf_counter(), time.process_time()
+        write_block(self, res)
+        found["output"] = (found["output"] or 0.0) + time.perf_counter() - t0
+        spent["cpu"] += time.process_time() - c0
+
+    def blocked_and_count(basin, start, end, path, **k):
+        t0 = time.perf_counter()
+        first_run(basin, start, start + timedelta(days=1))
+        found["kernel_load"] = time.perf_counter() - t0
+        found["transport_cpu"] = None
+        t0, c0 = time.perf_counter(), time.process_time()
+        summary = first_blocked(basin, start, end, path, **k)
+        found["model_wall"] = time.perf_counter() - t0 - (found["output"] or 0.0)
+        found["model_cpu"] = time.process_time() - c0 - spent["cpu"]
+        found["days"], found["substeps"] = summary.days, summary.substeps_total / summary.days
+        found["blocks"] = summary.blocks
+        return summary
+
+    hydro.blocked_run.write_blocked = blocked_and_count  # type: ignore[assignment]
+    hydro.netcdf.BlockWriter.write = written  # type: ignore[method-assign]
     hydro.clitools.load_basin = timed(hydro.clitools.load_basin, "load")  # type: ignore[assignment]
     hydro.simulation.run = run_and_count  # type: ignore[assignment]
     hydro.results.Results.to_netcdf = timed(hydro.results.Results.to_netcdf, "output")  # type: ignore[method-assign]
@@ -290,7 +323,8 @@ def main() -> None:
                   f"model {found['model_cpu'] or 0:.2f} s CPU ({found['ns_per_reach_day'] or 0:.0f} ns/reach-day; "
                   f"transport {found['transport_cpu'] or 0:.2f} s, {found['transport_ns_per_reach_day'] or 0:.0f}), "
                   f"{found['substeps'] or 0:.0f} sub-steps/day, peak RSS {found['peak_rss_mb']:.0f} MB, "
-                  f"output {found['output_mb']:.0f} MB", file=sys.stderr, flush=True)
+                  f"output {found['output_mb']:.0f} MB"
+                  + (f", {found['blocks']} time blocks" if found.get("blocks") else ""), file=sys.stderr, flush=True)
             if "lts_global" in found:
                 print(f"    cell updates per cell-day: global {found['lts_global']:.1f}, per chain "
                       f"{found['lts_chain']:.1f}, per reach {found['lts_reach']:.1f}, per cell {found['lts_cell']:.1f} "

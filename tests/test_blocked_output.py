@@ -90,3 +90,24 @@ def test_a_failed_blocked_run_leaves_no_file(basin, tmp_path, monkeypatch):
     with pytest.raises(HydroError, match="stop"):
         write_blocked(b, b.settings.start, b.settings.end, out, block_years=1)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_the_command_in_docs_results_runs_as_written(tmp_path, monkeypatch):
+    """docs/results.md, "Long runs in time blocks": the command it shows, in a folder that links
+    the repository's configs (as tests/test_documented_commands.py runs README's)."""
+    import re
+    import shlex
+    from pathlib import Path
+
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "docs" / "results.md").read_text(encoding="utf-8")
+    command = re.search(r"`(hydro run configs/examples/watershed --block-years [^`]+)`", text).group(1)
+    (tmp_path / "configs").symlink_to(root / "configs")
+    monkeypatch.chdir(tmp_path)
+    done = CliRunner().invoke(main, shlex.split(command)[1:])
+    assert done.exit_code == 0, done.output
+    assert "written: watershed.nc" in done.output and (tmp_path / "watershed.nc").exists()
