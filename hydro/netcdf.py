@@ -251,8 +251,13 @@ class BlockWriter:
                     self._nc.setncatts({k: str(v) for k, v in self._attrs.items()})
                 self._nc.close()
                 self._nc = None
-            if exc_type is None and self._time != len(self.dates) and self.spec.aggregate == "daily":
-                raise HydroError(f"{self.path}: {self._time} of {len(self.dates)} days written")
+            if exc_type is None:
+                from hydro.outputspec import periods
+
+                expected = len(periods(self.dates, self.spec.aggregate)[0])
+                if self._time != expected or self._year != len(self.years):
+                    raise HydroError(f"{self.path}: {self._time} of {expected} time steps and {self._year} of "
+                                     f"{len(self.years)} years written; the blocks do not cover the run")
         except BaseException:
             self._ctx.__exit__(*__import__("sys").exc_info())
             raise

@@ -167,11 +167,9 @@ def end_volumes(network: Network, volume: np.ndarray, share: np.ndarray, q_in: n
     cell's share of its reach's balance ``(q_in - q_out + lateral) * 86400``, in the order
     the solver adds them, so they are the solver's own to the last bit."""
     r_of = network.layout.cell_reach
-    v = np.array(volume, dtype=float)
-    for day in range(q_in.shape[0]):
-        rate = q_in[day] - q_out[day] + lateral[day]
-        v = v + SECONDS_PER_DAY * (rate[r_of] * share)
-    return v
+    # a running sum (add.accumulate is sequential): day by day, as the solver adds them
+    change = SECONDS_PER_DAY * ((q_in - q_out + lateral)[:, r_of] * share)
+    return np.add.accumulate(np.concatenate([np.asarray(volume, dtype=float)[None, :], change]), axis=0)[-1]
 
 
 def carried_water(network: Network, start: CellWater, q_in: np.ndarray, q_out: np.ndarray,
