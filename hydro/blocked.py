@@ -16,22 +16,17 @@ component's state is carried from the end of one block to the start of the next
   concentration of every tracer (:class:`TransportStart`).
 
 Budgets are per calendar year and blocks are whole years, so every budget and
-every monthly or yearly mean falls inside one block.  Statistics that a
-one-block run takes over the whole run are handled so:
-
-* CemaNeige's snowfall of full cover (the mean yearly snowfall of each band) is
-  computed over the whole run before the first block (:func:`snow_thresholds`,
-  from the station record: cheap), the same value to the last bit;
-* the Muskingum-Cunge cells per reach (about a day's travel at the mean flow)
-  and the transport's volume level and cell shares (medians over the run's
-  flows, :func:`hydro.transport_volumes.cell_volumes`) come from the **first
-  block's** flows; later blocks carry the volumes by the water balance
-  (:func:`hydro.transport_volumes.end_volumes`, the solver's own sums) and
-  raise a reach only where it would fall below its floor
-  (:func:`hydro.transport_volumes.carried_water`).  A run of several blocks thus
-  equals a one-block run given the same cells and starting volumes to round-off
-  (``tests/test_blocked.py``); against the default one-block run it differs by
-  the choice of these levels (docs/results.md, "Long runs in time blocks").
+every monthly or yearly mean falls inside one block.  What a one-block run
+takes over the whole run (CemaNeige's snowfall of full cover, the
+Muskingum-Cunge cells per reach, the transport's volume levels and cell shares)
+is computed as it does before the first block (:mod:`hydro.blocked_water`: two
+passes of the water, block by block); later blocks carry the volumes by the
+water balance (:func:`hydro.transport_volumes.end_volumes`, the solver's own
+sums) and would raise a reach only where it fell below its floor
+(:func:`hydro.transport_volumes.carried_water`; with the whole run's levels it
+does not, but for round-off).  A run of several blocks thus equals the same run
+in one block to round-off (``tests/test_blocked.py``; docs/results.md, "Long
+runs in time blocks", says which values differ and why).
 
 Basins whose state this module does not carry run in one block
 (:func:`unblockable` says why): flow-driven basins (gauge matching), transfers
@@ -52,7 +47,7 @@ import numpy as np
 from hydro.basin import Basin
 from hydro.errors import HydroError
 from hydro.results import Results
-from hydro.transport_volumes import CellWater, FlowSample, end_volumes
+from hydro.transport_volumes import CellWater, end_volumes
 
 #: Years per block of ``hydro run`` (``--block-years``): runs of at most this many
 #: calendar years are one block, as before; longer runs are cut into blocks.
@@ -131,45 +126,19 @@ def unblockable(basin: Basin, constituents: tuple[str, ...] | None = None) -> st
     return "; ".join(reasons) or None
 
 
-def snow_thresholds(ws, forcing, dates: list[date]) -> np.ndarray | None:
-    """CemaNeige's snowfall of full cover of every band over the whole run (mm/yr), as a
-    one-block run computes it (one subbasin at a time, so memory stays a few series)."""
-    from hydro.snow import SnowBands, _band_inputs
-
-    if not ws.snow:
-        return None
-    first = int((np.datetime64(dates[0]) - forcing.dates[0]).astype(int))
-    sl = slice(first, first + len(dates))
-    p, tm, tn, tx = (np.asarray(a)[sl] for a in (forcing.precip_mm, forcing.tmean_c, forcing.tmin_c,
-                                                  forcing.tmax_c))
-    out = []
-    for s in ws.subbasins:
-        bands = SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
-                          solid_fraction=ws.solid_fraction)
-        shift = -ws.weather.lapse_c_per_km / 1000.0 * (s.elevation_m - ws.weather.elevation_m)
-        row = (p[None, :] * s.precip_factor, tm[None, :] + shift, tn[None, :] + shift, tx[None, :] + shift)
-        _, _, pb, _, sf = _band_inputs([bands], *row)
-        out.append(365.25 * (pb * sf).mean(axis=1))
-    return np.concatenate(out)
-
-
 def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_BLOCK_YEARS, *,
                scenario: str = "baseline", history: str = "", weather=None, apportion: bool = True,
-               constituents: tuple[str, ...] | None = None, timings: dict | None = None,
-               first_water: CellWater | None = None, trace: list | None = None) -> Iterator[Results]:
+               constituents: tuple[str, ...] | None = None, timings: dict | None = None) -> Iterator[Results]:
     """Run a watershed basin block by block, yielding each block's results (arguments as
-    :func:`hydro.pipeline.run_watershed`).
-
-    ``first_water`` gives the first block's cell water (volumes, shares, floors) instead of
-    the level from its flows (tests: a one-block run started as a blocked run's first block);
-    ``trace`` (a list) receives each block's ``(cells per reach or None, the transport's start
-    water, the end state)``.
+    :func:`hydro.pipeline.run_watershed`; ``timings`` adds the passes before the first block
+    to its steps).
 
     Raises
     ------
     HydroError
         The basin cannot run in blocks (:func:`unblockable`), or a bad period.
     """
+    from hydro.blocked_water import snow_thresholds, whole_run_water
     from hydro.pipeline import _Steps, carried_constituents
     from hydro.watershed import Watershed
     from hydro.weather import read_forcing_csv
@@ -184,17 +153,15 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
     carried = carried_constituents(basin, constituents)
     forcing = weather if weather is not None else read_forcing_csv(ws.weather.csv)
     periods = block_periods(start, end, block_years)
-    threshold = snow_thresholds(ws, forcing, _days(start, end)) if ws.snow and len(periods) > 1 else None
-    state: BlockState | None = None
     step = _Steps(timings)
-    if first_water is None and len(periods) > 1:
-        first_water = _first_water(basin, ws, periods, forcing, threshold, step)
+    threshold = cells = first_water = None
+    if len(periods) > 1:  # what a one-block run takes over the whole run (hydro.blocked_water)
+        threshold = snow_thresholds(ws, forcing, _days(start, end))
+        cells, first_water = whole_run_water(basin, ws, periods, forcing, threshold, step)
+    state: BlockState | None = None
     for first, last in periods:
-        res, state, start_water = _block(basin, ws, _days(first, last), forcing, state, carried, apportion,
-                                         threshold, (scenario, history), step, first_water)
-        if trace is not None:
-            cells = None if state.routing is None else state.routing.sub_reaches
-            trace.append((cells, start_water, state))
+        res, state = _block(basin, ws, _days(first, last), forcing, state, carried, apportion, threshold,
+                            (scenario, history), step, (cells, first_water))
         yield res
 
 
@@ -204,30 +171,10 @@ def _days(first: date, last: date) -> list[date]:
     return daily_dates(first, last)
 
 
-def _first_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing, threshold, step) -> CellWater:
-    """The transport's cell water at the run's start as a one-block run sets it
-    (:class:`hydro.transport_volumes.FlowSample`): a pass of weather, runoff and routing over
-    the whole run, block by block, keeping only the flows of the sampled days."""
-    from hydro.pipeline import water
-    from hydro.watershed import flows, subbasin_weather
-
-    sample = FlowSample(basin.network, (periods[-1][1] - periods[0][0]).days + 1)
-    runoff = routing = None
-    for first, last in periods:
-        dates = _days(first, last)
-        station = step("weather", subbasin_weather, ws, dates, forcing)
-        w = step("runoff", water, basin, ws, dates, station, runoff, threshold)
-        hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,
-                   target_release=w.target, withdraws=bool(w.transfers.reach_abstraction), state=routing)
-        sample.add(hyd.q_in, hyd.q_out, hyd.lateral)
-        runoff, routing = w.simulated.final, getattr(hyd, "final", None)
-    return sample.water()
-
-
 def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | None, carried, apportion: bool,
-           threshold, names: tuple[str, str], step, first_water) -> tuple[Results, BlockState, CellWater]:
-    """One block's six steps from ``state`` (None: the run's start); its results, end state and
-    the transport's start water."""
+           threshold, names: tuple[str, str], step, whole) -> tuple[Results, BlockState]:
+    """One block's six steps from ``state`` (None: the run's start, with the cells and cell water
+    of the whole run, ``whole``, where there are several blocks); its results and end state."""
     from hydro.pipeline import loads, results, transport, water
     from hydro.watershed import flows, subbasin_weather
 
@@ -238,10 +185,11 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     w = step("runoff", water, basin, ws, dates, station, get("runoff"), threshold)
     src = step("sources", loads, basin, ws, w, carried, apportion, get("groundwater_kg"))
     hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,
-               target_release=w.target, withdraws=bool(w.transfers.reach_abstraction), state=get("routing"))
+               target_release=w.target, withdraws=bool(w.transfers.reach_abstraction), state=get("routing"),
+               sub_reaches=whole[0])
     start = get("transport")
-    if start is None and first_water is not None:
-        start = TransportStart(first_water, src.tracers.init_conc, src.tracers.init_res_conc)
+    if start is None and whole[1] is not None:
+        start = TransportStart(whole[1], src.tracers.init_conc, src.tracers.init_res_conc)
     tr = step("transport", transport, basin, w, src, hyd, station, start)
     res = step("results", results, basin, ws, w, src, hyd, tr, station, carried, *names)
     sw = tr.start_water
@@ -253,4 +201,4 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     end = BlockState(runoff=w.simulated.final, groundwater_kg=src.groundwater.final_kg,
                      routing=getattr(hyd, "final", None),
                      transport=TransportStart(water_end, tr.final_concentration.copy(), np.array(res_conc)))
-    return res, end, sw
+    return res, end

@@ -332,7 +332,7 @@ def _lateral(net, ws: Watershed, flow_m3s: np.ndarray):
 
 
 def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, *,
-          target_release=None, withdraws: bool = False, state=None):
+          target_release=None, withdraws: bool = False, state=None, sub_reaches=None):
     """Daily flows of a watershed basin by the routing its ``[run] routing`` asks for.
 
     Parameters are those of :func:`hydro.hydraulics.accumulate` without boundary
@@ -340,7 +340,8 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
     (D, S) gives the reservoirs' daily targets where ``[[transfers]]`` set them,
     and ``withdraws`` says that transfers abstract water from reaches (which,
     like ``[[withdrawals]]``, needs accumulation routing).  ``state``
-    (:class:`hydro.routing.RoutingState`) continues a routed run; accumulation
+    (:class:`hydro.routing.RoutingState`) continues a routed run, and
+    ``sub_reaches`` gives its cells (:func:`hydro.routing.route`); accumulation
     without reservoirs has no state, and with reservoirs cannot take one.
     """
     from hydro.hydraulics import accumulate
@@ -362,4 +363,4 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
         return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months,
                           target_release)
     return route(net, np.array(slopes, dtype=float), lateral, boundary, res_local, res_evap_mm,
-                 res_precip_mm, months, target_release=target_release, state=state)
+                 res_precip_mm, months, target_release=target_release, state=state, sub_reaches=sub_reaches)

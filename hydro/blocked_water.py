@@ -1,0 +1,142 @@
+"""What a run in time blocks needs of the whole run before its first block (:mod:`hydro.blocked`).
+
+A one-block run takes three statistics over all its days; a blocked run computes
+each as the one-block run does, before its first block, holding no more than a
+block at a time:
+
+* CemaNeige's snowfall of full cover of every band (:func:`snow_thresholds`):
+  from the station record, one subbasin at a time;
+* the Muskingum-Cunge cells per reach (:func:`hydro.routing.route`: about a
+  day's travel at the mean discharge of a no-storage pass over the run): a
+  pass of weather and runoff and the accumulation of flows, block by block, its
+  reservoirs carried, the mean's sum added in the same order
+  (:func:`whole_run_water`);
+* the transport's volume levels and cell shares (medians over the run's flows,
+  :func:`hydro.transport_volumes.cell_volumes`): a pass of the routing over the
+  water of the first pass, keeping the flows of the sampled days
+  (:class:`hydro.transport_volumes.FlowSample`).
+
+The first pass keeps each block's water (lateral inflows, reservoir inflows,
+evaporation and rain: days x elements) in a temporary folder on disk for the
+second, so the runoff is computed twice in all (here and in the run), not three
+times.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from hydro.basin import Basin
+from hydro.transport_volumes import CellWater, FlowSample
+
+#: What the first pass keeps of each block's water for the second (Water attributes).
+_KEPT = ("lateral", "res_local", "evap", "rain", "months")
+
+
+def snow_thresholds(ws, forcing, dates: list[date]) -> np.ndarray | None:
+    """CemaNeige's snowfall of full cover of every band over the whole run (mm/yr), as a
+    one-block run computes it (one subbasin at a time, so memory stays a few series)."""
+    from hydro.snow import SnowBands, _band_inputs
+
+    if not ws.snow:
+        return None
+    first = int((np.datetime64(dates[0]) - forcing.dates[0]).astype(int))
+    sl = slice(first, first + len(dates))
+    p, tm, tn, tx = (np.asarray(a)[sl] for a in (forcing.precip_mm, forcing.tmean_c, forcing.tmin_c,
+                                                  forcing.tmax_c))
+    out = []
+    for s in ws.subbasins:
+        bands = SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
+                          solid_fraction=ws.solid_fraction)
+        shift = -ws.weather.lapse_c_per_km / 1000.0 * (s.elevation_m - ws.weather.elevation_m)
+        row = (p[None, :] * s.precip_factor, tm[None, :] + shift, tn[None, :] + shift, tx[None, :] + shift)
+        _, _, pb, _, sf = _band_inputs([bands], *row)
+        out.append(365.25 * (pb * sf).mean(axis=1))
+    return np.concatenate(out)
+
+
+def routed(basin: Basin) -> bool:
+    """Whether a (blockable) watershed basin's flows are routed by Muskingum-Cunge
+    (:func:`hydro.watershed.flows`; a blockable basin has no withdrawals nor gauge matching)."""
+    routing = basin.settings.routing
+    return routing == "muskingum-cunge" or (
+        routing == "auto" and all(r.slope_m_per_m is not None for r in basin.network.reaches))
+
+
+def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing, threshold,
+                    step) -> tuple[np.ndarray | None, CellWater]:
+    """The Muskingum-Cunge cells per reach (None: not routed) and the transport's cell water
+    at the run's start, as a one-block run over ``periods`` sets them (see the module
+    docstring).  ``step`` times the passes (:class:`hydro.pipeline._Steps`)."""
+    from hydro.pipeline import water
+    from hydro.series import daily_dates
+    from hydro.watershed import flows, subbasin_weather
+
+    n_day = (periods[-1][1] - periods[0][0]).days + 1
+    with tempfile.TemporaryDirectory(prefix="hydro-blocks-") as tmp:
+        total, res_volume, runoff = None, None, None
+        for k, (first, last) in enumerate(periods):
+            dates = daily_dates(first, last)
+            station = step("weather", subbasin_weather, ws, dates, forcing)
+            w = step("runoff", water, basin, ws, dates, station, runoff, threshold)
+            runoff = w.simulated.final
+            np.savez(Path(tmp) / f"{k}.npz", **{name: getattr(w, name) for name in _KEPT})
+            if routed(basin):
+                q_in, q_out, res_volume = step("routing", _accumulated, basin, w, res_volume)
+                x = 0.5 * (q_in + q_out)  # the sum of np.mean(..., axis=0): row after row
+                start = x[:0] if total is None else total[None, :]
+                total = np.add.accumulate(np.concatenate([start, x]), axis=0)[-1]
+        cells = None
+        if total is not None:
+            cells = _cells(basin, total / n_day)
+        sample = FlowSample(basin.network, n_day)
+        state = None
+        for k in range(len(periods)):
+            with np.load(Path(tmp) / f"{k}.npz") as kept:
+                hyd = step("routing", flows, basin, *(kept[name] for name in _KEPT), state=state,
+                           sub_reaches=cells)
+            sample.add(hyd.q_in, hyd.q_out, hyd.lateral)
+            state = getattr(hyd, "final", None)
+    return cells, sample.water()
+
+
+def _accumulated(basin: Basin, w, res_volume) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Inlet and outlet discharge of :func:`hydro.hydraulics.accumulate` (no boundary inflow)
+    over a block, its reservoirs starting at ``res_volume`` (None: their initial storage), and
+    the reservoir volumes at its end."""
+    from hydro import _hydraulics_kernels as _k
+    from hydro.hydraulics import reservoir_arrays
+
+    net = basin.network
+    lay = net.layout
+    n_day, n_reach = w.lateral.shape
+    n_res = len(net.reservoirs)
+    arrays = reservoir_arrays(net, w.months, None)
+    if res_volume is not None:
+        arrays["v0"] = np.array(res_volume, dtype=float)
+    q_in, q_out = np.zeros((n_day, n_reach)), np.zeros((n_day, n_reach))
+    volume = np.zeros((n_day + 1, n_res))
+    others = [np.zeros((n_day, n_res)) for _ in range(5)]  # release, spill, inflow, evaporated, area
+    f64 = np.ascontiguousarray
+    _k.accumulate_flows(
+        np.array([k for k, _ in lay.order], dtype=np.int64), np.array([i for _, i in lay.order], dtype=np.int64),
+        lay.reach_down_kind, lay.reach_down_index, lay.res_down_kind, lay.res_down_index,
+        f64(w.lateral, dtype=float), np.zeros((n_day, n_reach)), f64(w.res_local, dtype=float),
+        f64(w.evap, dtype=float), f64(w.rain, dtype=float), arrays["target"], arrays["eco_min"], arrays["dead"],
+        arrays["full"], arrays["v0"], arrays["curve_offset"], arrays["curve_storage"], arrays["curve_area"],
+        q_in, q_out, volume, *others)
+    return q_in, q_out, volume[-1].copy()
+
+
+def _cells(basin: Basin, q_ref: np.ndarray) -> np.ndarray:
+    """Cells per reach at the reference discharge, as :func:`hydro.routing.route` chooses them."""
+    from hydro.routing import _default_cells
+
+    reaches = basin.network.reaches
+    length, vel_coeff, vel_exp = (np.array([getattr(r, a) for r in reaches], dtype=float)
+                                  for a in ("length_m", "velocity_coeff", "velocity_exp"))
+    return _default_cells(basin.network, length, vel_coeff, vel_exp, q_ref)
