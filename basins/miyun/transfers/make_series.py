@@ -120,6 +120,10 @@ SUPPLY = {  # year: (volume m3, source)
                    "News 2017-07-18 gave 1.42e8, which the three others contradict"),
     2017: (0.365e8, "ESTIMATE: 'kept at about 10e4 m3 a day, the lowest hot-standby' (China "
                     "Youth Net / Beijing Daily 2017-11-20) x 365 days"),
+    **dict.fromkeys(range(2018, 2021), (
+        1.0e8, "ESTIMATE: 'about 1e8 a year' since the South-to-North water (Xinhua 2019-12-12); "
+               "by year not published; the ecological water to the Chao below the dam from May "
+               "2019 (Xinhua 2019-06-01) has no volume")),
 }
 # published volumes to a day inside a year (cumulative from 1 January): the year's volume is
 # spread evenly over the days between these dates (ESTIMATE), not over the whole year
