@@ -102,7 +102,16 @@ dropped nor widened.
 Every mistake in a target (unknown variable, place, category or statistic, a statistic that
 does not apply, a missing period, unit or reference) is a :class:`~hydro.errors.HydroError`
 naming the file and key.  ``hydro validate <basin>`` runs the basin over its ``[run]`` period
-and checks every target.
+and checks every target, unless the observations file names a longer run for its published
+figures (:func:`validation_period`)::
+
+    [validation_run]
+    end = 2020-12-31      # the run starts at [run] start and ends here (default: [run] end)
+    note = "why"          # what the longer run rests on
+
+The basin's own ``[run]`` is left as it is; every target is checked on the one longer run, so
+whole-run quantities (CemaNeige's mean annual solid precipitation, the transport's volume
+levels) are those of the longer run, and the basin's SOURCES.md says what that changes.
 """
 
 from __future__ import annotations
@@ -836,6 +845,18 @@ def target_check(case_name: str, t: Table, out: Outcome) -> Check:
                         rel, tol)
 
 
+def validation_period(basin, root: Table) -> tuple[date, date]:
+    """The period ``hydro validate`` runs ``basin`` over: its ``[run]``, to the observations
+    file's ``[validation_run] end`` where given (which may not end before ``[run]`` starts)."""
+    v = root.table("validation_run", None)
+    start, end = basin.settings.start, v.date("end", basin.settings.end)
+    v.str("note", "")
+    v.finish()
+    if end < start:
+        raise v.error("end", f"the validation run ends ({end}) before the basin's [run] starts ({start})")
+    return start, end
+
+
 def basin_checks(name: str) -> list[Check]:
     """Run the shipped basin ``name`` and check every target of its observations file."""
     from hydro.basin import Basin
@@ -844,9 +865,10 @@ def basin_checks(name: str) -> list[Check]:
     folder = ROOT / "basins" / name
     path = folder / "observations.toml"
     basin = Basin.load(folder)
-    results = run(basin)
-    inventory = basin_inventory(basin)
     root = Table(load_toml(path), path)
+    start, end = validation_period(basin, root)
+    results = run(basin, start, end)
+    inventory = basin_inventory(basin)
     checks = []
     seen = set()
     for t in root.tables("targets"):
