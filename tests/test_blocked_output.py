@@ -9,9 +9,9 @@ import numpy as np
 import pytest
 from test_blocked import ROUND_OFF
 
-#: Global attributes that differ by design: the command, the worst closure over blocks
+#: Global attributes that differ by design: the command, the worst closures over blocks
 #: (round-off), and the blocks themselves.
-OWN_ATTRS = {"history", "water_balance_closure", "time_blocks"}
+OWN_ATTRS = {"history", "water_balance_closure", "groundwater_n_balance_closure", "time_blocks"}
 
 
 @pytest.fixture(scope="module")
