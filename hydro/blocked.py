@@ -31,8 +31,8 @@ runs in time blocks", says which values differ and why).
 Basins whose state this module does not carry run in one block
 (:func:`unblockable` says why): flow-driven basins (gauge matching), transfers
 and withdrawals, accumulation routing with reservoirs, source timing tables,
-wash-off or flow-timed groundwater, constituents other than TN, and runoff models
-other than GR4J + CemaNeige.
+wash-off or flow-timed groundwater, and runoff models other than GR4J +
+CemaNeige.
 """
 
 from __future__ import annotations
@@ -97,10 +97,8 @@ def block_periods(start: date, end: date, block_years: int) -> list[tuple[date, 
     return out
 
 
-def unblockable(basin: Basin, constituents: tuple[str, ...] | None = None) -> str | None:
+def unblockable(basin: Basin) -> str | None:
     """Why ``basin`` must run in one block (None: it can run in blocks)."""
-    from hydro.pipeline import carried_constituents
-
     ws = basin.watershed
     if ws is None:
         return "not a watershed basin"
@@ -121,8 +119,6 @@ def unblockable(basin: Basin, constituents: tuple[str, ...] | None = None) -> st
         reasons.append("source timing tables or wash-off")
     if any(s.groundwater is not None and s.groundwater.timing == "flow" for s in subs):
         reasons.append("flow-timed groundwater")
-    if any(p.name != "tn" for c in carried_constituents(basin, constituents) for p in c.parts):
-        reasons.append("constituents other than TN")
     return "; ".join(reasons) or None
 
 
@@ -143,7 +139,7 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
     from hydro.watershed import Watershed
     from hydro.weather import read_forcing_csv
 
-    why = unblockable(basin, constituents)
+    why = unblockable(basin)
     if why:
         raise HydroError(f"{basin.path}: cannot run in time blocks ({why}); run it in one block "
                          "(--block-years 0)")

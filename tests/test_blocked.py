@@ -77,6 +77,35 @@ def test_blocks_of_one_year_equal_one_block(small):
     _same(one, blocks)
 
 
+@pytest.fixture(scope="module")
+def species(tmp_path_factory):
+    """The small basin carrying Miyun's TN, TP and CODMn (species, reactions, initial values) with
+    loads from the regional water-quality table."""
+    import re
+
+    from hydro.basin import ROOT
+    from hydro.validation.problems import synthetic_watershed
+
+    path = synthetic_watershed(tmp_path_factory.mktemp("blocked-species"), n_subbasin=5, n_reservoir=1, years=3)
+    miyun = (ROOT / "basins" / "miyun" / "basin.toml").read_text(encoding="utf-8").splitlines()
+    first = next(i for i, line in enumerate(miyun) if line.startswith("[[constituents]]"))
+    last = next(i for i, line in enumerate(miyun) if line.startswith("[initial]"))
+    text = re.sub(r'\[\[constituents\]\]\nname = "tn"\n[^\[]*', "", path.read_text(encoding="utf-8"))
+    text += (f'\n[quality]\ntable = "{(ROOT / "basins" / "region" / "quality.toml").as_posix()}"\n\n'
+             + "\n".join(miyun[first:last]) + "\n[initial]\norgn_mg_per_l = 0.2\nnh3n_mg_per_l = 0.1\n"
+             "no3n_mg_per_l = 1.7\ndp_mg_per_l = 0.03\npp_mg_per_l = 0.03\ncodmn_mg_per_l = 3.0\n")
+    path.write_text(text, encoding="utf-8")
+    return Basin.load(path)
+
+
+def test_constituents_by_species_in_blocks_equal_one_block(species):
+    assert [c.name for c in species.constituents] == ["tn", "tp", "codmn"] and unblockable(species) is None
+    s, e = species.settings.start, species.settings.end
+    one = run_watershed(species, s, e)
+    assert "reservoir_no3n_concentration" in one.data and "initial" in one.coords["source"]
+    _same(one, list(run_blocks(species, s, e, 1)))
+
+
 def test_shipped_example_watershed_in_blocks_equals_one_block():
     from hydro.clitools import load_basin
 
