@@ -62,15 +62,16 @@ class TransportStart:
     ----------
     water : CellWater
         Cell volumes (m3), shares and floors.
-    conc : (N, T) float
-        Concentration of every tracer in every cell, g m-3.
-    res_conc : (S, T) float
+    conc : (N, T) float or None
+        Concentration of every tracer in every cell, g m-3 (None: the run's
+        initial values, :attr:`hydro.basin.Basin.initial`).
+    res_conc : (S, T) float or None
         Concentration of every tracer in every reservoir, g m-3.
     """
 
     water: CellWater
-    conc: np.ndarray
-    res_conc: np.ndarray
+    conc: np.ndarray | None
+    res_conc: np.ndarray | None
 
 
 @dataclass(frozen=True)
@@ -185,7 +186,7 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
                sub_reaches=whole[0])
     start = get("transport")
     if start is None and whole[1] is not None:
-        start = TransportStart(whole[1], src.tracers.init_conc, src.tracers.init_res_conc)
+        start = TransportStart(whole[1], None, None)
     tr = step("transport", transport, basin, w, src, hyd, station, start)
     res = step("results", results, basin, ws, w, src, hyd, tr, station, carried, *names)
     sw = tr.start_water

@@ -291,9 +291,9 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None) -> T
         point_load = np.concatenate([point_load, np.zeros(point_load.shape[:2] + (1,))], axis=2)
         init_conc = np.concatenate([init_conc, np.zeros((lay.n_cells, 1))], axis=1)
         init_res_conc = np.concatenate([init_res_conc, np.zeros((n_res, 1))], axis=1)
-    init_water = None
-    if start is not None:
-        init_conc, init_res_conc, init_water = start.conc, start.res_conc, start.water
+    init_water = None if start is None else start.water
+    if start is not None and start.conc is not None:  # None: the run's start (the basin's [initial])
+        init_conc, init_res_conc = start.conc, start.res_conc
     point_cell = np.array([lay.cell_at(net.reach_index(r), POINT_SOURCE_POSITION) for r in w.points.reaches],
                           dtype=np.int64)
     boundary = np.zeros((n_day, n_reach, len(tracers)))
