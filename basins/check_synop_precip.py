@@ -38,8 +38,13 @@ The hypothesis holds if H1, H2 and H3 hold.  Annual totals with absent = 0 are r
 against the stations, against 2000-2012 and against 2020 (the complete ``S`` year), not scored.
 
 Result on the shipped data (2026-11-30): H1 and H2 hold, H3 fails (2013 and 2015 have 59 and 58
-days >= 1 mm, above 2000-2012's 52): **not confirmed**, so the forcing is not extended past
-2017-02-28 (SOURCES.md, "Weather 2013-2020").
+days >= 1 mm, above 2000-2012's 52): **not confirmed** by the rule as written; the script still
+reports that verdict.  Decision taken afterwards, with the result known (the lead, 2026-11-30;
+SOURCES.md, "Weather 2013-2020"): H3 is set aside as mis-specified in direction (it was meant to
+catch wet days lost, which would lower the count; it failed high, and the Observatory's published
+precipitation days show 2013 and 2015 really were wetter than normal), and the forcing is
+extended 2017-03-01..2020-12-31 with absent = 0 mm as a marked ESTIMATE
+(``basins/make_weather_2000.py``).
 
 Day boundaries: the hourly rows are Beijing time (UTC+8).  A "day D with shift k" sums the
 hours from D 00:00 + k h to D+1 00:00 + k h: k = 0 is the Beijing calendar day (the hourly

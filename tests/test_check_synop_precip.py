@@ -73,4 +73,7 @@ def test_shipped_result_is_the_one_sources_quotes(mod):
     for basin in ("miyun", "guanting"):
         text = (ROOT / "basins" / basin / "SOURCES.md").read_text(encoding="utf-8")
         assert "## Weather 2013–2020: are absent SYNOP days dry?" in text
-        assert "not confirmed" in text and "stays unsimulated" in text.replace("\n", " ").replace("  ", " ")
+        flat = text.replace("\n", " ").replace("  ", " ")
+        # the verdict by the rule, then the lead's decision taken after it (H3 set aside) and the extension
+        assert "not confirmed" in flat and "taken after the result" in flat and "H3 is set aside" in flat
+        assert "bj54511_synop_est0" in flat
