@@ -11,7 +11,7 @@ component's state is carried from the end of one block to the start of the next
   thermal states (the runoff model's ``final`` state);
 * sources: the groundwater N stores (kg per subbasin);
 * routing: the Muskingum-Cunge cells' outflows and storages, and the reservoir
-  volumes (:class:`hydro.routing.RoutingState`);
+  volumes (:class:`hydro.routing.RoutingState`; accumulation: the volumes);
 * transport: every cell's volume and concentration and every reservoir's
   concentration of every tracer (:class:`TransportStart`).
 
@@ -30,7 +30,7 @@ runs in time blocks", says which values differ and why).
 
 Basins whose state this module does not carry run in one block
 (:func:`unblockable` says why): flow-driven basins (gauge matching), transfers
-and withdrawals, accumulation routing with reservoirs, source timing tables,
+and withdrawals, source timing tables,
 wash-off or flow-timed groundwater, and runoff models other than GR4J +
 CemaNeige.
 """
@@ -103,16 +103,11 @@ def unblockable(basin: Basin) -> str | None:
     ws = basin.watershed
     if ws is None:
         return "not a watershed basin"
-    net = basin.network
     reasons = []
     if basin.settings.flow_driven:
         reasons.append("flow-driven (runoff matched to the gauges)")
     if basin.transfers or basin.withdrawals or basin.withdrawal_tables:
         reasons.append("transfers or withdrawals")
-    slopes = all(r.slope_m_per_m is not None for r in net.reaches)
-    routed = basin.settings.routing == "muskingum-cunge" or (basin.settings.routing == "auto" and slopes)
-    if net.reservoirs and not routed:
-        reasons.append("accumulation routing with reservoirs")
     if ws.runoff_model != "gr4j_cemaneige":
         reasons.append(f"runoff model {ws.runoff_model}")
     subs = ws.sources.subbasins
@@ -172,6 +167,7 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
            threshold, names: tuple[str, str], step, whole) -> tuple[Results, BlockState]:
     """One block's six steps from ``state`` (None: the run's start, with the cells and cell water
     of the whole run, ``whole``, where there are several blocks); its results and end state."""
+    from hydro.blocked_water import routing_state
     from hydro.pipeline import loads, results, transport, water
     from hydro.watershed import flows, subbasin_weather
 
@@ -196,6 +192,6 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     n_res = len(basin.network.reservoirs)
     res_conc = tr.reservoir_concentration[-1] if n_res else np.zeros((0, tr.final_concentration.shape[1]))
     end = BlockState(runoff=w.simulated.final, groundwater_kg=src.groundwater.final_kg,
-                     routing=getattr(hyd, "final", None),
+                     routing=routing_state(hyd),
                      transport=TransportStart(water_end, tr.final_concentration.copy(), np.array(res_conc)))
     return res, end

@@ -86,8 +86,10 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
             runoff = w.simulated.final
             np.savez(Path(tmp) / f"{k}.npz", **{name: getattr(w, name) for name in _KEPT})
             if routed(basin):
-                q_in, q_out, res_volume = step("routing", _accumulated, basin, w, res_volume)
-                x = 0.5 * (q_in + q_out)  # the sum of np.mean(..., axis=0): row after row
+                hyd = step("routing", accumulated, basin.network, w.lateral, w.res_local, w.evap, w.rain,
+                           w.months, None, res_volume)
+                res_volume = hyd.res_volume[-1].copy()
+                x = 0.5 * (hyd.q_in + hyd.q_out)  # the sum of np.mean(..., axis=0): row after row
                 start = x[:0] if total is None else total[None, :]
                 total = np.add.accumulate(np.concatenate([start, x]), axis=0)[-1]
         cells = None
@@ -100,36 +102,53 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
                 hyd = step("routing", flows, basin, *(kept[name] for name in _KEPT), state=state,
                            sub_reaches=cells)
             sample.add(hyd.q_in, hyd.q_out, hyd.lateral)
-            state = getattr(hyd, "final", None)
+            state = routing_state(hyd)
     return cells, sample.water()
 
 
-def _accumulated(basin: Basin, w, res_volume) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Inlet and outlet discharge of :func:`hydro.hydraulics.accumulate` (no boundary inflow)
-    over a block, its reservoirs starting at ``res_volume`` (None: their initial storage), and
-    the reservoir volumes at its end."""
-    from hydro import _hydraulics_kernels as _k
-    from hydro.hydraulics import reservoir_arrays
+def accumulated(network, lateral, res_local, res_evap_mm, res_precip_mm, months, target_release=None,
+                res_volume=None):
+    """:func:`hydro.hydraulics.accumulate` without boundary inflow, its reservoirs starting at
+    ``res_volume`` (m3; None: their initial storage): the same kernel on the same arrays, so a
+    run continued from the volumes a run ended with equals one run bit for bit.
 
-    net = basin.network
-    lay = net.layout
-    n_day, n_reach = w.lateral.shape
-    n_res = len(net.reservoirs)
-    arrays = reservoir_arrays(net, w.months, None)
+    Returns
+    -------
+    hydro.hydraulics.Hydraulics
+    """
+    from hydro import _hydraulics_kernels as _k
+    from hydro.hydraulics import Hydraulics, reservoir_arrays
+
+    lay = network.layout
+    lateral = np.ascontiguousarray(lateral, dtype=float)
+    n_day, n_reach = lateral.shape
+    n_res = len(network.reservoirs)
+    arrays = reservoir_arrays(network, months, target_release)
     if res_volume is not None:
         arrays["v0"] = np.array(res_volume, dtype=float)
     q_in, q_out = np.zeros((n_day, n_reach)), np.zeros((n_day, n_reach))
     volume = np.zeros((n_day + 1, n_res))
-    others = [np.zeros((n_day, n_res)) for _ in range(5)]  # release, spill, inflow, evaporated, area
+    release, spill, inflow, evaporated, area = (np.zeros((n_day, n_res)) for _ in range(5))
     f64 = np.ascontiguousarray
     _k.accumulate_flows(
         np.array([k for k, _ in lay.order], dtype=np.int64), np.array([i for _, i in lay.order], dtype=np.int64),
         lay.reach_down_kind, lay.reach_down_index, lay.res_down_kind, lay.res_down_index,
-        f64(w.lateral, dtype=float), np.zeros((n_day, n_reach)), f64(w.res_local, dtype=float),
-        f64(w.evap, dtype=float), f64(w.rain, dtype=float), arrays["target"], arrays["eco_min"], arrays["dead"],
-        arrays["full"], arrays["v0"], arrays["curve_offset"], arrays["curve_storage"], arrays["curve_area"],
-        q_in, q_out, volume, *others)
-    return q_in, q_out, volume[-1].copy()
+        lateral, np.zeros((n_day, n_reach)), f64(res_local, dtype=float), f64(res_evap_mm, dtype=float),
+        f64(res_precip_mm, dtype=float), arrays["target"], arrays["eco_min"], arrays["dead"], arrays["full"],
+        arrays["v0"], arrays["curve_offset"], arrays["curve_storage"], arrays["curve_area"],
+        q_in, q_out, volume, release, spill, inflow, evaporated, area)
+    level = np.column_stack([r.level_at(volume[:-1, s]) for s, r in enumerate(network.reservoirs)]) \
+        if n_res else np.zeros((n_day, 0))
+    return Hydraulics(q_in=q_in, q_out=q_out, lateral=lateral, res_volume=volume, res_inflow=inflow,
+                      res_release=release, res_spill=spill, res_local_inflow=f64(res_local, dtype=float),
+                      res_evaporated=evaporated, res_area=area, res_level=level)
+
+
+def routing_state(hyd):
+    """What a block's flows hand to the next: a routed run's :class:`hydro.routing.RoutingState`,
+    else (accumulation) the reservoir volumes at its end (m3)."""
+    final = getattr(hyd, "final", None)
+    return final if final is not None else hyd.res_volume[-1].copy()
 
 
 def _cells(basin: Basin, q_ref: np.ndarray) -> np.ndarray:

@@ -341,8 +341,8 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
     and ``withdraws`` says that transfers abstract water from reaches (which,
     like ``[[withdrawals]]``, needs accumulation routing).  ``state``
     (:class:`hydro.routing.RoutingState`) continues a routed run, and
-    ``sub_reaches`` gives its cells (:func:`hydro.routing.route`); accumulation
-    without reservoirs has no state, and with reservoirs cannot take one.
+    ``sub_reaches`` gives its cells (:func:`hydro.routing.route`); an
+    accumulation's state is its reservoir volumes (m3).
     """
     from hydro.hydraulics import accumulate
     from hydro.routing import route
@@ -358,8 +358,10 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
     if routing == "auto":
         routing = "muskingum-cunge" if all(s is not None for s in slopes) and not daily else "accumulate"
     if routing == "accumulate":
-        if state is not None and len(net.reservoirs):
-            raise HydroError(f"{basin.path}: accumulation routing cannot continue a run with reservoirs")
+        if state is not None:  # the reservoir volumes a run ended with (hydro.blocked_water)
+            from hydro.blocked_water import accumulated
+
+            return accumulated(net, lateral, res_local, res_evap_mm, res_precip_mm, months, target_release, state)
         return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months,
                           target_release)
     return route(net, np.array(slopes, dtype=float), lateral, boundary, res_local, res_evap_mm,
