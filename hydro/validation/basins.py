@@ -110,8 +110,9 @@ figures (:func:`validation_period`)::
     note = "why"          # what the longer run rests on
 
 The basin's own ``[run]`` is left as it is; every target is checked on the one longer run, so
-whole-run quantities (CemaNeige's mean annual solid precipitation, the transport's volume
-levels) are those of the longer run, and the basin's SOURCES.md says what that changes.
+quantities taken over the whole run (CemaNeige's mean annual solid precipitation, the
+Muskingum-Cunge cells at the run's mean flow, the transport's volume levels) are those of the
+longer run, and the basin's SOURCES.md says what that changes.
 """
 
 from __future__ import annotations
