@@ -30,9 +30,8 @@ runs in time blocks", says which values differ and why).
 
 Basins whose state this module does not carry run in one block
 (:func:`unblockable` says why): flow-driven basins (gauge matching), transfers
-and withdrawals, source timing tables,
-wash-off or flow-timed groundwater, and runoff models other than GR4J +
-CemaNeige.
+and withdrawals, source timing tables or wash-off, and runoff models other than
+GR4J + CemaNeige.
 """
 
 from __future__ import annotations
@@ -113,8 +112,6 @@ def unblockable(basin: Basin) -> str | None:
     subs = ws.sources.subbasins
     if any(s.timing is not None or s.delivery_timing == "washoff" for s in subs):
         reasons.append("source timing tables or wash-off")
-    if any(s.groundwater is not None and s.groundwater.timing == "flow" for s in subs):
-        reasons.append("flow-timed groundwater")
     return "; ".join(reasons) or None
 
 
@@ -146,14 +143,14 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
     forcing = weather if weather is not None else read_forcing_csv(ws.weather.csv)
     periods = block_periods(start, end, block_years)
     step = _Steps(timings)
-    threshold = cells = first_water = None
+    threshold = whole = None
     if len(periods) > 1:  # what a one-block run takes over the whole run (hydro.blocked_water)
         threshold = snow_thresholds(ws, forcing, _days(start, end))
-        cells, first_water = whole_run_water(basin, ws, periods, forcing, threshold, step)
+        whole = whole_run_water(basin, ws, periods, forcing, threshold, step)
     state: BlockState | None = None
     for first, last in periods:
         res, state = _block(basin, ws, _days(first, last), forcing, state, carried, apportion, threshold,
-                            (scenario, history), step, (cells, first_water))
+                            (scenario, history), step, whole)
         yield res
 
 
@@ -176,13 +173,14 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
 
     station = step("weather", subbasin_weather, ws, dates, forcing)
     w = step("runoff", water, basin, ws, dates, station, get("runoff"), threshold)
-    src = step("sources", loads, basin, ws, w, carried, apportion, get("groundwater_kg"))
+    src = step("sources", loads, basin, ws, w, carried, apportion, get("groundwater_kg"),
+               None if whole is None else whole.mean_base_mm)
     hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,
                target_release=w.target, withdraws=bool(w.transfers.reach_abstraction), state=get("routing"),
-               sub_reaches=whole[0])
+               sub_reaches=None if whole is None else whole.cells)
     start = get("transport")
-    if start is None and whole[1] is not None:
-        start = TransportStart(whole[1], None, None)
+    if start is None and whole is not None:
+        start = TransportStart(whole.water, None, None)
     tr = step("transport", transport, basin, w, src, hyd, station, start)
     res = step("results", results, basin, ws, w, src, hyd, tr, station, carried, *names)
     sw = tr.start_water

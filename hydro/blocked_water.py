@@ -14,7 +14,9 @@ block at a time:
 * the transport's volume levels and cell shares (medians over the run's flows,
   :func:`hydro.transport_volumes.cell_volumes`): a pass of the routing over the
   water of the first pass, keeping the flows of the sampled days
-  (:class:`hydro.transport_volumes.FlowSample`).
+  (:class:`hydro.transport_volumes.FlowSample`);
+* the mean base flow of every subbasin, which flow-timed groundwater scales its
+  release by (:func:`hydro.sources.daily_loads`): summed in the first pass.
 
 The first pass keeps each block's water (lateral inflows, reservoir inflows,
 evaporation and rain: days x elements) in a temporary folder on disk for the
@@ -25,6 +27,7 @@ times.
 from __future__ import annotations
 
 import tempfile
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
@@ -67,31 +70,48 @@ def routed(basin: Basin) -> bool:
         routing == "auto" and all(r.slope_m_per_m is not None for r in basin.network.reaches))
 
 
-def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing, threshold,
-                    step) -> tuple[np.ndarray | None, CellWater]:
-    """The Muskingum-Cunge cells per reach (None: not routed) and the transport's cell water
-    at the run's start, as a one-block run over ``periods`` sets them (see the module
-    docstring).  ``step`` times the passes (:class:`hydro.pipeline._Steps`)."""
+@dataclass(frozen=True)
+class WholeRun:
+    """What a one-block run takes over the whole run, for a blocked one.
+
+    Attributes
+    ----------
+    cells : (R,) int or None
+        Muskingum-Cunge cells per reach (None: flows accumulated).
+    water : CellWater
+        The transport's cell water at the run's start.
+    mean_base_mm : (n_sub,) float
+        Mean base flow of every subbasin (mm/d), for flow-timed groundwater.
+    """
+
+    cells: np.ndarray | None
+    water: CellWater
+    mean_base_mm: np.ndarray
+
+
+def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing, threshold, step) -> WholeRun:
+    """The cells, the transport's cell water at the run's start and the mean base flows, as a
+    one-block run over ``periods`` sets them (see the module docstring).  ``step`` times the
+    passes (:class:`hydro.pipeline._Steps`)."""
     from hydro.pipeline import water
     from hydro.series import daily_dates
     from hydro.watershed import flows, subbasin_weather
 
     n_day = (periods[-1][1] - periods[0][0]).days + 1
     with tempfile.TemporaryDirectory(prefix="hydro-blocks-") as tmp:
-        total, res_volume, runoff = None, None, None
+        total, res_volume, runoff, base = None, None, None, None
         for k, (first, last) in enumerate(periods):
             dates = daily_dates(first, last)
             station = step("weather", subbasin_weather, ws, dates, forcing)
             w = step("runoff", water, basin, ws, dates, station, runoff, threshold)
             runoff = w.simulated.final
+            base = _running_sum(base, np.ascontiguousarray(w.runoff.q_routed_mm.T))
             np.savez(Path(tmp) / f"{k}.npz", **{name: getattr(w, name) for name in _KEPT})
             if routed(basin):
                 hyd = step("routing", accumulated, basin.network, w.lateral, w.res_local, w.evap, w.rain,
                            w.months, None, res_volume)
                 res_volume = hyd.res_volume[-1].copy()
-                x = 0.5 * (hyd.q_in + hyd.q_out)  # the sum of np.mean(..., axis=0): row after row
-                start = x[:0] if total is None else total[None, :]
-                total = np.add.accumulate(np.concatenate([start, x]), axis=0)[-1]
+                total = _running_sum(total, 0.5 * (hyd.q_in + hyd.q_out))
         cells = None
         if total is not None:
             cells = _cells(basin, total / n_day)
@@ -103,7 +123,14 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
                            sub_reaches=cells)
             sample.add(hyd.q_in, hyd.q_out, hyd.lateral)
             state = routing_state(hyd)
-    return cells, sample.water()
+    return WholeRun(cells, sample.water(), base / n_day)
+
+
+def _running_sum(total: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
+    """``total`` plus the rows of a block, one after another: the sum ``np.mean(x, axis=0)``
+    takes over a run's rows (row after row where there are several columns)."""
+    start = rows[:0] if total is None else total[None, :]
+    return np.add.accumulate(np.concatenate([start, rows]), axis=0)[-1]
 
 
 def accumulated(network, lateral, res_local, res_evap_mm, res_precip_mm, months, target_release=None,

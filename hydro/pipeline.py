@@ -236,15 +236,17 @@ class Loads:
 
 
 def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], apportion: bool,
-          groundwater_kg=None) -> Loads:
+          groundwater_kg=None, mean_base_mm=None) -> Loads:
     """Loads of every carried constituent's species by source (kg/d), laid out as tracers (g/s).
 
-    ``groundwater_kg`` (per subbasin, kg) starts the groundwater N stores (a run continued).
+    ``groundwater_kg`` (per subbasin, kg) starts the groundwater N stores (a run continued);
+    ``mean_base_mm`` is the run's mean base flow (:func:`hydro.sources.daily_loads`).
     """
     from hydro.sources import SOURCE_NAMES, daily_loads
 
     quick, base = w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T
-    tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area, initial_gw_kg=groundwater_kg)
+    tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area, initial_gw_kg=groundwater_kg,
+                            mean_base_mm=mean_base_mm)
     quality = None
     if any(p.name != "tn" for c in carried for p in c.parts):
         from hydro.sources.quality import quality_loads

@@ -106,16 +106,21 @@ def test_constituents_by_species_in_blocks_equal_one_block(species):
     _same(one, list(run_blocks(species, s, e, 1)))
 
 
-def test_accumulation_routing_with_reservoirs_in_blocks_equals_one_block(tmp_path):
-    """Accumulated flows carry their reservoir volumes from block to block."""
+@pytest.mark.parametrize("old, new", [
+    # accumulated flows carry their reservoir volumes from block to block
+    ("cell_length_km = 5.0\n", 'cell_length_km = 5.0\nrouting = "accumulate"\n'),
+    # flow-timed groundwater scales its release by the whole run's mean base flow
+    ("residence_years = 8.0\n", 'residence_years = 8.0\ntiming = "flow"\n'),
+], ids=["accumulation-with-reservoirs", "flow-timed-groundwater"])
+def test_variants_in_blocks_equal_one_block(tmp_path, old, new):
     from hydro.validation.problems import synthetic_watershed
 
     path = synthetic_watershed(tmp_path, n_subbasin=5, n_reservoir=1, years=3)
-    path.write_text(path.read_text(encoding="utf-8").replace("cell_length_km = 5.0\n",
-                                                            'cell_length_km = 5.0\nrouting = "accumulate"\n'),
-                    encoding="utf-8")
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
     basin = Basin.load(path)
-    assert basin.settings.routing == "accumulate" and basin.network.reservoirs
+    assert basin.network.reservoirs and unblockable(basin) is None
     s, e = basin.settings.start, basin.settings.end
     _same(run_watershed(basin, s, e), list(run_blocks(basin, s, e, 1)))
 

@@ -164,7 +164,7 @@ def _flows(name: str, values, n_day: int, n_sub: int) -> np.ndarray:
 
 
 def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2, *,
-                initial_gw_kg=None) -> tuple[np.ndarray, tuple[str, ...], GroundwaterStore]:
+                initial_gw_kg=None, mean_base_mm=None) -> tuple[np.ndarray, tuple[str, ...], GroundwaterStore]:
     """Daily TN loads delivered to each subbasin's reach, by source.
 
     Parameters
@@ -183,6 +183,9 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     initial_gw_kg : array [n_sub], optional
         Store contents on the first day (kg), e.g. ``gw_state.final_kg`` of a
         previous run; overrides ``groundwater.initial_kg`` and the steady state.
+    mean_base_mm : array [n_sub], optional
+        Mean base flow (mm/d) that ``timing = "flow"`` scales the release by;
+        default this run's (a run in time blocks gives the whole run's).
 
     Returns
     -------
@@ -221,7 +224,8 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
         if kind.delivery == "constant":
             loads[:, :, k] = rates[kind.name][rows]
     _k.daily_loads_kernel(year_index, rows, *(c(rates[k]) for k in ("emc_mg_per_l", "gw_input_kg_d", "tau_days")),
-                          quick, base, area, timing, c(base.mean(axis=0)), c(n0), delivered_by("quickflow"),
+                          quick, base, area, timing, c(base.mean(axis=0) if mean_base_mm is None else mean_base_mm),
+                          c(n0), delivered_by("quickflow"),
                           delivered_by("store"), loads, storage, inputs, release)
     runoff = quick + base
     scattered = [k for k, kind in enumerate(registered) if kind.scattered]
