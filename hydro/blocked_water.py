@@ -123,7 +123,8 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
                            sub_reaches=cells)
             sample.add(hyd.q_in, hyd.q_out, hyd.lateral)
             state = routing_state(hyd)
-    return WholeRun(cells, sample.water(), base / n_day)
+    assert base is not None  # periods holds at least one block
+    return WholeRun(cells, sample.water(), np.asarray(base / n_day))
 
 
 def _running_sum(total: np.ndarray | None, rows: np.ndarray) -> np.ndarray:
