@@ -358,10 +358,10 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
     if routing == "auto":
         routing = "muskingum-cunge" if all(s is not None for s in slopes) and not daily else "accumulate"
     if routing == "accumulate":
-        if state is not None:  # the reservoir volumes a run ended with (hydro.blocked_water)
-            from hydro.blocked_water import accumulated
+        if state is not None:  # the reservoir volumes a run ended with (hydro.blocked)
+            from hydro.accumulation import accumulated_from
 
-            return accumulated(net, lateral, res_local, res_evap_mm, res_precip_mm, months, target_release, state)
+            return accumulated_from(net, lateral, res_local, res_evap_mm, res_precip_mm, months, target_release, state)
         return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months,
                           target_release)
     return route(net, np.array(slopes, dtype=float), lateral, boundary, res_local, res_evap_mm,
