@@ -445,7 +445,7 @@ def main(path: Path | None = None) -> None:
     w('description = "Guanting reservoir and its catchment (Sanggan, Yang, Yongding, Guishui), '
       '43,402 km2; TN by source, 2000-2017"')
     w("")
-    w("[run]   # the whole weather file: 2000-01-01..2017-02-28 (issue 13; SOURCES.md 'Weather from 2000')")
+    w("[run]   # observed weather: 2000-01-01..2017-02-28 (issue 13; SOURCES.md 'Weather from 2000')")
     w("start = 2000-01-01")
     w("end = 2017-02-28")
     w("courant = 0.9")
@@ -453,7 +453,8 @@ def main(path: Path | None = None) -> None:
     w('routing = "auto"          # accumulation: the basin has [[withdrawals]] (docs/basin-file.md)')
     w("")
     w("[weather]")
-    w("# Beijing 54511 (GHCN-D) 2000-01-01..2013-02-28, then Dingling 2013-03-01..2017-02-28; the column")
+    w("# Beijing 54511 (GHCN-D) 2000-01-01..2013-02-28, then Dingling 2013-03-01..2017-02-28, then 54511")
+    w("# again to 2020-12-31 (ESTIMATE rows, absent rain days 0 mm; hydro validate runs them); the column")
     w("# 'station' names each day's source; Beijing shifted by the lapse rate to elevation_m; gap")
     w("# 2013-01..02 partly NA, filled as the file's fill_missing says (SOURCES.md 'Weather from 2000')")
     w('csv = "forcing/dingling_beijing_daily_2000_2017.csv"   # real daily weather (SOURCES.md §8)')

@@ -308,7 +308,7 @@ def main(path=None):
     w('description = "Miyun reservoir watershed (Chao, Bai, Hei, Tang, Qingshui), 15,788 km2, '
       'real weather 2000-2017 (Beijing 54511, then Huairou)"')
     w("")
-    w("[run]   # the whole weather file: 2000-01-01..2017-02-28 (issue 13; SOURCES 'Weather from 2000')")
+    w("[run]   # observed weather: 2000-01-01..2017-02-28 (issue 13; SOURCES 'Weather from 2000')")
     w("start = 2000-01-01")
     w("end = 2017-02-28")
     w("courant = 0.9")
@@ -324,7 +324,8 @@ def main(path=None):
             w(f"area_km2 = {area}")
         w("")
     w("[weather]")
-    w("# Beijing 54511 (GHCN-D) 2000-01-01..2013-02-28, then Huairou 2013-03-01..2017-02-28; the column")
+    w("# Beijing 54511 (GHCN-D) 2000-01-01..2013-02-28, then Huairou 2013-03-01..2017-02-28, then 54511")
+    w("# again to 2020-12-31 (ESTIMATE rows, absent rain days 0 mm; hydro validate runs them); the column")
     w("# 'station' names each day's source; Beijing shifted by the lapse rate to elevation_m; gap")
     w("# 2013-01..02 partly NA, filled as the file's fill_missing says (SOURCES 'Weather from 2000').")
     w("# Precipitation rescaled (ESTIMATE, ratio method) to the published basin-average totals of")
