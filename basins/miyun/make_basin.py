@@ -284,11 +284,11 @@ reference = "Hebei News 2013-05-25; China Water 2014-11-05; MWR China River Sedi
 
 [[transfers]]
 id = "baihebao_to_miyun"
-name = "Baihebao transfer to Miyun (March 2003)"
+name = "Baihebao transfers to Miyun (2003, 2013, 2016, 2017)"
 kind = "release"
 reservoir = "baihebao"
-csv = "transfers/baihebao_release_daily.csv"   # published volume, ESTIMATE spread over March
-reference = "Beijing Morning Post 2003-03-15"
+csv = "transfers/baihebao_release_daily.csv"   # published volumes, ESTIMATE spread (file header)
+reference = "Beijing Morning Post 2003-03-15, 2016-11-10; Jinghua Times 2013-04-12; Beijing Youth Daily 2013-08-22, 2016-09-21, 2017-07-18"
 """
 
 
