@@ -152,6 +152,7 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
         res, state = _block(basin, ws, _days(first, last), forcing, state, carried, apportion, threshold,
                             (scenario, history), step, whole)
         yield res
+        del res  # not held while the next block runs (nor should the caller hold it)
 
 
 def _days(first: date, last: date) -> list[date]:

@@ -143,6 +143,7 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
         for res in run_blocks(basin, start, end, block_years, history=history, weather=weather):
             summary.add(res)
             out.write(res)
+            del res  # one block in memory at a time: not this one while the next runs
         out.set_attrs({**summary.final_attrs(), **(attrs or {}),
                        "time_blocks": f"{n_block} blocks of at most {block_years} calendar years"})
     return summary
