@@ -179,6 +179,9 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     spec = spec_for_run(b, variables, locations, aggregate, float32, compress)
     if (scheduler or dask_workers) and not members:
         raise HydroError("--scheduler and --dask-workers run the members of an ensemble: add --members N")
+    if members and block_years:
+        raise HydroError("--block-years cuts one long run into blocks; ensemble members run in one block each "
+                         "(leave out --block-years, or --members)")
     if not members and not quiet:  # a start line: a long run is not silent (an ensemble has a progress bar)
         first, last = s or b.settings.start, e or b.settings.end
         click.echo(f"simulating {b.name}: {first} to {last} ({(last - first).days + 1} days)…", err=True)

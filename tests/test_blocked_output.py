@@ -111,3 +111,17 @@ def test_the_command_in_docs_results_runs_as_written(tmp_path, monkeypatch):
     done = CliRunner().invoke(main, shlex.split(command)[1:])
     assert done.exit_code == 0, done.output
     assert "written: watershed.nc" in done.output and (tmp_path / "watershed.nc").exists()
+
+
+@pytest.mark.parametrize("extra, message", [
+    (("--members", "2", "--block-years", "1"), "ensemble members run in one block"),
+    (("--block-years", "-1"), "--block-years: expected 0"),
+])
+def test_bad_block_years_are_refused(basin, tmp_path, extra, message):
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    done = CliRunner().invoke(main, ["run", str(basin), "-o", str(tmp_path / "x.nc"), *extra])
+    assert done.exit_code == 2 and message in done.output, done.output
+    assert not (tmp_path / "x.nc").exists()
