@@ -48,9 +48,13 @@ from hydro.errors import HydroError
 from hydro.results import Results
 from hydro.transport_volumes import CellWater, end_volumes
 
-#: Years per block of ``hydro run`` (``--block-years``): runs of at most this many
-#: calendar years are one block, as before; longer runs are cut into blocks.
+#: Years per block of ``hydro run`` by default (``--block-years``).
 DEFAULT_BLOCK_YEARS = 5
+
+#: ``hydro run`` keeps runs of at most this many calendar years in one block by default
+#: (every shipped basin's default run among them: its results as before); longer runs
+#: go in blocks of :data:`DEFAULT_BLOCK_YEARS`.
+ONE_BLOCK_YEARS = 20
 
 
 @dataclass(frozen=True)

@@ -215,8 +215,9 @@ def test_short_runs_are_one_block_and_long_ones_blocked(small):
     from hydro.blocked_run import blocks_for
 
     s = small.settings.start
-    assert blocks_for(small, s, date(2005, 12, 31), None) is None
-    assert blocks_for(small, s, date(2006, 1, 1), None) == 5
+    assert blocks_for(small, s, date(2020, 12, 31), None) is None  # up to 20 calendar years: one block
+    assert blocks_for(small, s, date(2021, 1, 1), None) == 5
+    assert blocks_for(small, s, date(2004, 12, 31), 3) == 3
     assert blocks_for(small, s, date(2003, 12, 31), 1) == 1
     assert blocks_for(small, s, date(2030, 12, 31), 0) is None
     with pytest.raises(HydroError, match="block-years"):
