@@ -219,6 +219,12 @@ class BlockWriter:
                 # written waits there for the next block; the library's default (MBs per
                 # variable) would let the cache of a long run grow to hundreds of MB
                 self._nc.variables[name].set_var_chunk_cache(size=2 * CHUNK_BYTES, preemption=1.0)
+        from hydro.outputspec import kept_variables
+
+        if kept_variables(results, self.spec) != self._names:
+            differ = sorted(set(kept_variables(results, self.spec)) ^ set(self._names))
+            raise HydroError(f"{self.path}: the block from {results.dates[0]} has other variables than the "
+                             f"first ({', '.join(differ)}); run it in one block (--block-years 0)")
         starts, _, _ = periods(results.dates, self.spec.aggregate)
         n_year = len(results.coords.get("year", []))
         for name in self._names:
