@@ -30,8 +30,10 @@ runs in time blocks", says which values differ and why).
 
 Basins whose state this module does not carry run in one block
 (:func:`unblockable` says why): flow-driven basins (gauge matching), transfers
-and withdrawals, source timing tables or wash-off, and runoff models other than
-GR4J + CemaNeige.
+and withdrawals, wash-off, and runoff models other than GR4J + CemaNeige.
+Sources that change by year, blended across years or spread by month, are computed
+on each block's days over the whole run's years (``run_years`` of
+:func:`hydro.sources.daily_loads`), as a one-block run computes them.
 """
 
 from __future__ import annotations
@@ -114,8 +116,9 @@ def unblockable(basin: Basin) -> str | None:
     if ws.runoff_model != "gr4j_cemaneige":
         reasons.append(f"runoff model {ws.runoff_model}")
     subs = ws.sources.subbasins
-    if any(s.timing is not None or s.delivery_timing == "washoff" for s in subs):
-        reasons.append("source timing tables or wash-off")
+    if any(s.delivery_timing == "washoff" or (s.timing is not None and s.timing.surface_fraction > 0)
+           for s in subs):
+        reasons.append("wash-off")
     return "; ".join(reasons) or None
 
 
@@ -177,7 +180,8 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
         return None if state is None else getattr(state, name)
 
     station = step("weather", subbasin_weather, ws, dates, forcing)
-    w = step("runoff", water, basin, ws, dates, station, get("runoff"), threshold)
+    w = step("runoff", water, basin, ws, dates, station, get("runoff"), threshold,
+             None if whole is None else whole.run_years)
     src = step("sources", loads, basin, ws, w, carried, apportion, get("groundwater_kg"),
                None if whole is None else whole.mean_base_mm)
     hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,

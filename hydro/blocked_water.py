@@ -83,11 +83,14 @@ class WholeRun:
         The transport's cell water at the run's start.
     mean_base_mm : (n_sub,) float
         Mean base flow of every subbasin (mm/d), for flow-timed groundwater.
+    run_years : (Y,) int
+        The run's calendar years (yearly sources spread and blended over them).
     """
 
     cells: np.ndarray | None
     water: CellWater
     mean_base_mm: np.ndarray
+    run_years: np.ndarray
 
 
 def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing, threshold, step) -> WholeRun:
@@ -99,12 +102,13 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
     from hydro.watershed import flows, subbasin_weather
 
     n_day = (periods[-1][1] - periods[0][0]).days + 1
+    run_years = np.arange(periods[0][0].year, periods[-1][1].year + 1, dtype=np.int64)
     with tempfile.TemporaryDirectory(prefix="hydro-blocks-") as tmp:
         total, res_volume, runoff, base = None, None, None, None
         for k, (first, last) in enumerate(periods):
             dates = daily_dates(first, last)
             station = step("weather", subbasin_weather, ws, dates, forcing)
-            w = step("runoff", water, basin, ws, dates, station, runoff, threshold)
+            w = step("runoff", water, basin, ws, dates, station, runoff, threshold, run_years)
             runoff = w.simulated.final
             base = _running_sum(base, np.ascontiguousarray(w.runoff.q_routed_mm.T))
             np.savez(Path(tmp) / f"{k}.npz", **{name: getattr(w, name) for name in _KEPT})
@@ -125,7 +129,7 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
             sample.add(hyd.q_in, hyd.q_out, hyd.lateral)
             state = routing_state(hyd)
     assert base is not None  # periods holds at least one block
-    return WholeRun(cells, sample.water(), np.asarray(base / n_day))
+    return WholeRun(cells, sample.water(), np.asarray(base / n_day), run_years)
 
 
 def _running_sum(total: np.ndarray | None, rows: np.ndarray) -> np.ndarray:

@@ -160,6 +160,9 @@ class Water:
         Water taken out of each reach, m3 s-1.
     lateral, res_local : (D, R), (D, S) float
         Water entering each reach along its length and each reservoir directly, m3 s-1.
+    run_years : (Y,) int or None
+        The calendar years of the whole run these days are a block of (None: these days'
+        years): what is spread or blended across years is computed over them.
     """
 
     dates: list[date]
@@ -177,13 +180,15 @@ class Water:
     withdrawn: np.ndarray
     lateral: np.ndarray
     res_local: np.ndarray
+    run_years: np.ndarray | None = None
 
 
 def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=None,
-          snow_threshold=None) -> Water:
+          snow_threshold=None, run_years=None) -> Water:
     """Runoff of every subbasin, effluent, transfers and withdrawals: the water each element receives.
 
-    ``runoff_state`` and ``snow_threshold`` continue a run (:func:`hydro.watershed.subbasin_runoff`).
+    ``runoff_state`` and ``snow_threshold`` continue a run (:func:`hydro.watershed.subbasin_runoff`);
+    ``run_years`` are the whole run's years (:class:`Water`).
     """
     from hydro.hydraulics import reservoir_arrays
     from hydro.sources import point_loads
@@ -194,7 +199,7 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     simulated = runoff = subbasin_runoff(ws, station, dates, runoff_state, snow_threshold)
     observed = gauge_observations(basin, dates)
     years = np.array([d.year for d in dates])
-    points = point_loads(ws.sources, years)
+    points = point_loads(ws.sources, years, run_years)
     # effluent water joins its reach with the load (a town's sewage is water the
     # runoff model does not see: supply from outside or from groundwater)
     effluent = np.zeros((n_day, n_reach))
@@ -223,7 +228,8 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     res_local += transfers.res_inflow
     return Water(dates=dates, years=years, months=months, simulated=simulated, runoff=runoff,
                  observed=observed, points=points, evap=evap, rain=rain, area=area, transfers=transfers,
-                 target=target, withdrawn=withdrawn, lateral=lateral, res_local=res_local)
+                 target=target, withdrawn=withdrawn, lateral=lateral, res_local=res_local,
+                 run_years=None if run_years is None else np.asarray(run_years, dtype=np.int64))
 
 
 @dataclass(frozen=True)
@@ -246,13 +252,14 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
 
     quick, base = w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T
     tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area, initial_gw_kg=groundwater_kg,
-                            mean_base_mm=mean_base_mm)
+                            mean_base_mm=mean_base_mm, run_years=w.run_years)
     quality = None
     if any(p.name != "tn" for c in carried for p in c.parts):
         from hydro.sources.quality import quality_loads
 
         if basin.quality_table is not None:
-            quality = quality_loads(basin.quality_table, ws.sources, w.years, quick, base, w.area, tn, w.points)
+            quality = quality_loads(basin.quality_table, ws.sources, w.years, quick, base, w.area, tn, w.points,
+                                    run_years=w.run_years)
     parts = part_loads(basin, carried, tn, w.points.loads_kg_per_day, quality, w.transfers)
     tags = list(SOURCE_NAMES)
     if w.transfers.carries_water_in:

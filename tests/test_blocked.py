@@ -106,19 +106,31 @@ def test_constituents_by_species_in_blocks_equal_one_block(species):
     _same(one, list(run_blocks(species, s, e, 1)))
 
 
-@pytest.mark.parametrize("old, new", [
+#: Months of mineral fertiliser of the timing variant (Miyun's).
+FERTILISER_MONTHS = "[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0]"
+
+
+@pytest.mark.parametrize("edits", [
     # accumulated flows carry their reservoir volumes from block to block
-    ("cell_length_km = 5.0\n", 'cell_length_km = 5.0\nrouting = "accumulate"\n'),
+    [("cell_length_km = 5.0\n", 'cell_length_km = 5.0\nrouting = "accumulate"\n')],
     # flow-timed groundwater scales its release by the whole run's mean base flow
-    ("residence_years = 8.0\n", 'residence_years = 8.0\ntiming = "flow"\n'),
-], ids=["accumulation-with-reservoirs", "flow-timed-groundwater"])
-def test_variants_in_blocks_equal_one_block(tmp_path, old, new):
+    [("residence_years = 8.0\n", 'residence_years = 8.0\ntiming = "flow"\n')],
+    # sources changing by year, blended across years and spread by month (issue 13's timing):
+    # each block's days are spread over the whole run's years
+    [("fertiliser_kg_per_ha_yr = 220.0\n", "fertiliser_kg_per_ha_yr = { 2001 = 150.0, 2003 = 300.0 }\n"),
+     ("per_capita_n_g_per_day = 8.0\n", "per_capita_n_g_per_day = { 2001 = 6.0, 2003 = 10.0 }\n"),
+     ("water_area_km2 = 0.5\n", 'water_area_km2 = 0.5\n[subbasins.sources.timing]\nyears = "blended"\n'
+      f"fertiliser_months = {FERTILISER_MONTHS}\n")],
+], ids=["accumulation-with-reservoirs", "flow-timed-groundwater", "blended-seasonal-sources"])
+def test_variants_in_blocks_equal_one_block(tmp_path, edits):
     from hydro.validation.problems import synthetic_watershed
 
     path = synthetic_watershed(tmp_path, n_subbasin=5, n_reservoir=1, years=3)
     text = path.read_text(encoding="utf-8")
-    assert old in text
-    path.write_text(text.replace(old, new), encoding="utf-8")
+    for old, new in edits:
+        assert old in text
+        text = text.replace(old, new)
+    path.write_text(text, encoding="utf-8")
     basin = Basin.load(path)
     assert basin.network.reservoirs and unblockable(basin) is None
     s, e = basin.settings.start, basin.settings.end

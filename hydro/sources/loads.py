@@ -101,8 +101,13 @@ def _days_in_year(years: np.ndarray) -> np.ndarray:
     return np.array([366.0 if calendar.isleap(int(y)) else 365.0 for y in years])
 
 
-def _years(years_of_day) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Unique years, each day's index into them, and the calendar length of each."""
+def _years(years_of_day, run_years=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Unique years, each day's index into them, and the calendar length of each.
+
+    ``run_years`` (the calendar years of a whole run of which these days are a block,
+    :mod:`hydro.blocked`) replaces the unique years, so that what is spread or blended
+    across years is computed as for the whole run.
+    """
     arr = np.asarray(years_of_day)
     if arr.ndim != 1 or arr.size == 0:
         raise HydroError(f"argument 'years_of_day': expected a non-empty 1-D array of years, got shape {arr.shape}")
@@ -111,6 +116,12 @@ def _years(years_of_day) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
             raise HydroError("argument 'years_of_day': expected integer calendar years, "
                              "e.g. dates.astype('datetime64[Y]').astype(int) + 1970")
     arr = arr.astype(np.int64)
+    if run_years is not None:
+        unique = np.asarray(run_years, dtype=np.int64)
+        index = np.searchsorted(unique, arr)
+        if np.any(index >= unique.size) or np.any(unique[np.minimum(index, unique.size - 1)] != arr):
+            raise HydroError("argument 'run_years': the run's years must include every day's year")
+        return unique, np.ascontiguousarray(index, dtype=np.int64), _days_in_year(unique)
     unique, index = np.unique(arr, return_inverse=True)
     return unique, np.ascontiguousarray(index, dtype=np.int64), _days_in_year(unique)
 
@@ -164,7 +175,8 @@ def _flows(name: str, values, n_day: int, n_sub: int) -> np.ndarray:
 
 
 def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2, *,
-                initial_gw_kg=None, mean_base_mm=None) -> tuple[np.ndarray, tuple[str, ...], GroundwaterStore]:
+                initial_gw_kg=None, mean_base_mm=None,
+                run_years=None) -> tuple[np.ndarray, tuple[str, ...], GroundwaterStore]:
     """Daily TN loads delivered to each subbasin's reach, by source.
 
     Parameters
@@ -186,6 +198,8 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     mean_base_mm : array [n_sub], optional
         Mean base flow (mm/d) that ``timing = "flow"`` scales the release by;
         default this run's (a run in time blocks gives the whole run's).
+    run_years : int array, optional
+        The calendar years of the whole run these days are a block of (:func:`_years`).
 
     Returns
     -------
@@ -200,7 +214,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     n_sub = len(subs)
     if n_sub == 0:
         raise HydroError("no subbasins with sources; add [[subbasins]] tables")
-    years, year_index, _ = _years(years_of_day)
+    years, year_index, _ = _years(years_of_day, run_years)
     n_day = year_index.shape[0]
     quick = _flows("quick_mm", quick_mm, n_day, n_sub)
     base = _flows("base_mm", base_mm, n_day, n_sub)
@@ -282,14 +296,14 @@ def share_by_weight(load: np.ndarray, weight: np.ndarray, year_index: np.ndarray
     return out
 
 
-def point_loads(params: SourceParameters, years_of_day) -> PointLoads:
+def point_loads(params: SourceParameters, years_of_day, run_years=None) -> PointLoads:
     """Daily loads of every point source with its receiving reach.
 
     The ``point`` column of :func:`daily_loads` is the sum of these per
     subbasin; a model that places point sources on their own reach uses this
-    instead of that column (never both).
+    instead of that column (never both).  ``run_years``: as :func:`daily_loads`'.
     """
-    years, year_index, _ = _years(years_of_day)
+    years, year_index, _ = _years(years_of_day, run_years)
     names, reaches, owners, columns = [], [], [], []
     water = []
     for sub in params.subbasins:

@@ -232,7 +232,7 @@ def _daily(table, subs, y, year_index, quick, base, area, tn) -> dict[str, np.nd
 
 
 def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2,
-                  tn_loads, points: PointLoads) -> QualityLoads:
+                  tn_loads, points: PointLoads, run_years=None) -> QualityLoads:
     """Daily loads of every species by subbasin and source, and by point source.
 
     Parameters
@@ -252,6 +252,9 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
         TN loads by source (kg N/d) returned by :func:`hydro.sources.daily_loads`.
     points : PointLoads
         :func:`hydro.sources.point_loads` of ``params``.
+    run_years : int array, optional
+        The calendar years of the whole run these days are a block of
+        (:func:`hydro.sources.daily_loads`).
 
     Returns
     -------
@@ -271,7 +274,7 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
     subs = params.subbasins
     if not subs:
         raise HydroError("argument 'params': no subbasins with sources; add [[subbasins]] tables")
-    years, year_index, days = _years(years_of_day)
+    years, year_index, days = _years(years_of_day, run_years)
     quick, base, area, tn = _check_arrays(year_index.shape[0], subs, quick_mm, base_mm, area_km2, tn_loads)
     pts, grades, owner = point_species(table, params, years, year_index, points)
     yq = _yearly(table, subs, years, days)
