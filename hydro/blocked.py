@@ -9,7 +9,9 @@ component's state is carried from the end of one block to the start of the next
 
 * runoff: GR4J's stores and unit hydrographs, CemaNeige's snow packs and
   thermal states (the runoff model's ``final`` state);
-* sources: the groundwater N stores (kg per subbasin);
+* sources: the groundwater N stores (kg per subbasin) and the wash-off stores
+  (:func:`hydro.sources.daily_loads`' ``stores``; the first block, at least a
+  year long, spins them up as a one-block run does);
 * routing: the Muskingum-Cunge cells' outflows and storages, and the reservoir
   volumes (:class:`hydro.routing.RoutingState`; accumulation: the volumes);
 * transport: every cell's volume and concentration and every reservoir's
@@ -30,7 +32,7 @@ runs in time blocks", says which values differ and why).
 
 Basins whose state this module does not carry run in one block
 (:func:`unblockable` says why): flow-driven basins (gauge matching), transfers
-and withdrawals, wash-off, and runoff models other than GR4J + CemaNeige.
+and withdrawals, and runoff models other than GR4J + CemaNeige.
 Sources that change by year, blended across years or spread by month, are computed
 on each block's days over the whole run's years (``run_years`` of
 :func:`hydro.sources.daily_loads`), as a one-block run computes them.
@@ -87,11 +89,14 @@ class BlockState:
     groundwater_kg: np.ndarray
     routing: Any
     transport: TransportStart
+    stores: dict
 
 
 def block_periods(start: date, end: date, block_years: int) -> list[tuple[date, date]]:
     """First and last day of each block: ``block_years`` calendar years each (the first and
-    last may be partial years, as the run's start and end are)."""
+    last may be partial years, as the run's start and end are); a first block shorter than
+    365 days takes the next block's years too (the wash-off store spins up on the run's first
+    365 days, :func:`hydro.sources.washoff.washoff`)."""
     if int(block_years) < 1:
         raise HydroError(f"--block-years: expected a whole number of years >= 1, got {block_years}")
     out = []
@@ -100,6 +105,8 @@ def block_periods(start: date, end: date, block_years: int) -> list[tuple[date, 
         last = min(end, date(first.year + int(block_years) - 1, 12, 31))
         out.append((first, last))
         first = date(last.year + 1, 1, 1)
+    if len(out) > 1 and (out[0][1] - out[0][0]).days + 1 < 365:
+        out[:2] = [(out[0][0], out[1][1])]
     return out
 
 
@@ -115,10 +122,6 @@ def unblockable(basin: Basin) -> str | None:
         reasons.append("transfers or withdrawals")
     if ws.runoff_model != "gr4j_cemaneige":
         reasons.append(f"runoff model {ws.runoff_model}")
-    subs = ws.sources.subbasins
-    if any(s.delivery_timing == "washoff" or (s.timing is not None and s.timing.surface_fraction > 0)
-           for s in subs):
-        reasons.append("wash-off")
     return "; ".join(reasons) or None
 
 
@@ -182,8 +185,9 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     station = step("weather", subbasin_weather, ws, dates, forcing)
     w = step("runoff", water, basin, ws, dates, station, get("runoff"), threshold,
              None if whole is None else whole.run_years)
+    stores = dict(get("stores") or {})  # the wash-off stores: in from the block before, out to the next
     src = step("sources", loads, basin, ws, w, carried, apportion, get("groundwater_kg"),
-               None if whole is None else whole.mean_base_mm)
+               None if whole is None else whole.mean_base_mm, stores)
     hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,
                target_release=w.target, withdraws=bool(w.transfers.reach_abstraction), state=get("routing"),
                sub_reaches=None if whole is None else whole.cells)
@@ -200,5 +204,6 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     res_conc = tr.reservoir_concentration[-1] if n_res else np.zeros((0, tr.final_concentration.shape[1]))
     end = BlockState(runoff=w.simulated.final, groundwater_kg=src.groundwater.final_kg,
                      routing=routing_state(hyd),
-                     transport=TransportStart(water_end, tr.final_concentration.copy(), np.array(res_conc)))
+                     transport=TransportStart(water_end, tr.final_concentration.copy(), np.array(res_conc)),
+                     stores=stores)
     return res, end

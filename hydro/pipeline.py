@@ -242,24 +242,25 @@ class Loads:
 
 
 def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], apportion: bool,
-          groundwater_kg=None, mean_base_mm=None) -> Loads:
+          groundwater_kg=None, mean_base_mm=None, stores: dict | None = None) -> Loads:
     """Loads of every carried constituent's species by source (kg/d), laid out as tracers (g/s).
 
     ``groundwater_kg`` (per subbasin, kg) starts the groundwater N stores (a run continued);
-    ``mean_base_mm`` is the run's mean base flow (:func:`hydro.sources.daily_loads`).
+    ``mean_base_mm`` is the run's mean base flow and ``stores`` carries the wash-off stores
+    (:func:`hydro.sources.daily_loads`).
     """
     from hydro.sources import SOURCE_NAMES, daily_loads
 
     quick, base = w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T
     tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area, initial_gw_kg=groundwater_kg,
-                            mean_base_mm=mean_base_mm, run_years=w.run_years)
+                            mean_base_mm=mean_base_mm, run_years=w.run_years, stores=stores)
     quality = None
     if any(p.name != "tn" for c in carried for p in c.parts):
         from hydro.sources.quality import quality_loads
 
         if basin.quality_table is not None:
             quality = quality_loads(basin.quality_table, ws.sources, w.years, quick, base, w.area, tn, w.points,
-                                    run_years=w.run_years)
+                                    run_years=w.run_years, stores=stores)
     parts = part_loads(basin, carried, tn, w.points.loads_kg_per_day, quality, w.transfers)
     tags = list(SOURCE_NAMES)
     if w.transfers.carries_water_in:

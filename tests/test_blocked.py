@@ -121,7 +121,14 @@ FERTILISER_MONTHS = "[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0]"
      ("per_capita_n_g_per_day = 8.0\n", "per_capita_n_g_per_day = { 2001 = 6.0, 2003 = 10.0 }\n"),
      ("water_area_km2 = 0.5\n", 'water_area_km2 = 0.5\n[subbasins.sources.timing]\nyears = "blended"\n'
       f"fertiliser_months = {FERTILISER_MONTHS}\n")],
-], ids=["accumulation-with-reservoirs", "flow-timed-groundwater", "blended-seasonal-sources"])
+    # wash-off: the surface store spins up on the first block's first year (a block of at least
+    # 365 days), then carries its content from block to block; a partial first year here
+    [("[subbasins.sources.land_use.forest]\n",
+      '[subbasins.sources]\ndelivery_timing = "washoff"\n[subbasins.sources.land_use.forest]\n'),
+     ("water_area_km2 = 0.5\n", "water_area_km2 = 0.5\n[subbasins.sources.timing]\nwashoff_per_mm = 0.18\n"
+      "surface_fraction = 0.3\n"),
+     ("start = 2001-01-01\n", "start = 2001-07-01\n")],
+], ids=["accumulation-with-reservoirs", "flow-timed-groundwater", "blended-seasonal-sources", "washoff"])
 def test_variants_in_blocks_equal_one_block(tmp_path, edits):
     from hydro.validation.problems import synthetic_watershed
 
@@ -203,6 +210,9 @@ def test_block_periods_are_whole_calendar_years():
         (date(2001, 3, 5), date(2002, 12, 31)), (date(2003, 1, 1), date(2004, 12, 31)),
         (date(2005, 1, 1), date(2005, 6, 1))]
     assert block_periods(date(2001, 1, 1), date(2001, 12, 31), 5) == [(date(2001, 1, 1), date(2001, 12, 31))]
+    # a first block shorter than a year takes the next one's years
+    assert block_periods(date(2001, 7, 1), date(2003, 6, 30), 1) == [
+        (date(2001, 7, 1), date(2002, 12, 31)), (date(2003, 1, 1), date(2003, 6, 30))]
     with pytest.raises(HydroError, match="block-years"):
         block_periods(date(2001, 1, 1), date(2001, 12, 31), 0)
 

@@ -175,8 +175,8 @@ def _flows(name: str, values, n_day: int, n_sub: int) -> np.ndarray:
 
 
 def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2, *,
-                initial_gw_kg=None, mean_base_mm=None,
-                run_years=None) -> tuple[np.ndarray, tuple[str, ...], GroundwaterStore]:
+                initial_gw_kg=None, mean_base_mm=None, run_years=None,
+                stores: dict | None = None) -> tuple[np.ndarray, tuple[str, ...], GroundwaterStore]:
     """Daily TN loads delivered to each subbasin's reach, by source.
 
     Parameters
@@ -200,6 +200,10 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
         default this run's (a run in time blocks gives the whole run's).
     run_years : int array, optional
         The calendar years of the whole run these days are a block of (:func:`_years`).
+    stores : dict, optional
+        Carries the wash-off store from one block of a run to the next: its
+        ``"washoff_tn"`` (kg [n_sub, n_channel]) starts the store, and is replaced by
+        its content at the end.
 
     Returns
     -------
@@ -247,7 +251,10 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
         if sub.delivery_timing == "runoff":
             for k in scattered:
                 loads[:, s, k] = share_by_weight(loads[:, s, k], runoff[:, s], year_index)
-    deliver(loads, subs, names, quick, rates.get("_surface"))  # the wash-off store (issue 13)
+    store = deliver(loads, subs, names, quick, rates.get("_surface"),  # the wash-off store (issue 13)
+                    None if stores is None else stores.get("washoff_tn"))
+    if stores is not None and store is not None:
+        stores["washoff_tn"] = store.storage_kg[-1].copy()
     return loads, names, GroundwaterStore(storage, inputs, release)
 
 

@@ -232,7 +232,7 @@ def _daily(table, subs, y, year_index, quick, base, area, tn) -> dict[str, np.nd
 
 
 def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2,
-                  tn_loads, points: PointLoads, run_years=None) -> QualityLoads:
+                  tn_loads, points: PointLoads, run_years=None, stores: dict | None = None) -> QualityLoads:
     """Daily loads of every species by subbasin and source, and by point source.
 
     Parameters
@@ -255,6 +255,9 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
     run_years : int array, optional
         The calendar years of the whole run these days are a block of
         (:func:`hydro.sources.daily_loads`).
+    stores : dict, optional
+        The wash-off store of the other species carried between blocks, under
+        ``"washoff_quality"`` (as TN's in :func:`hydro.sources.daily_loads`).
 
     Returns
     -------
@@ -279,9 +282,11 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
     pts, grades, owner = point_species(table, params, years, year_index, points)
     yq = _yearly(table, subs, years, days)
     diffuse = _daily(table, subs, yq, year_index, quick, base, area, tn)
-    species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off (issue 13)
-                   [yq["tp"] * (1.0 - yq["pp"]), yq["tp"] * yq["pp"], yq["cod"]], subs, source_names(), years,
-                   year_index, quick)
+    store = species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off
+                           [yq["tp"] * (1.0 - yq["pp"]), yq["tp"] * yq["pp"], yq["cod"]], subs, source_names(),
+                           years, year_index, quick, None if stores is None else stores.get("washoff_quality"))
+    if stores is not None and store is not None:
+        stores["washoff_quality"] = store.storage_kg[-1].copy()
     point_column(diffuse, tn, pts, owner)
     return QualityLoads(diffuse={sp: diffuse[sp] for sp in SPECIES}, point=pts, source_names=source_names(),
                         point_names=tuple(points.names), point_grades=grades)

@@ -194,14 +194,16 @@ def timed_point(sub, per_year: np.ndarray, years: np.ndarray, year_index: np.nda
     return spread(per_year[:, None], years, year_index, doy, np.array([True]))[:, 0]
 
 
-def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: np.ndarray | None
-            ) -> WashoffStore | None:
+def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: np.ndarray | None,
+            initial_kg: np.ndarray | None = None) -> WashoffStore | None:
     """Pass the washed sources of ``delivery_timing = "washoff"`` subbasins through the store, in place.
 
     ``loads`` [n_day, n_sub, n_source] (kg/d) as the kernel filled it; ``surface``
-    [n_day, n_sub] the surface-applied build-up (kg/d) or None.  Returns the
-    store (channels: :func:`washed_sources`, then surface-applied N) of those
-    subbasins, or None when there are none.
+    [n_day, n_sub] the surface-applied build-up (kg/d) or None; ``initial_kg`` the
+    store's content on the first day (the last ``storage_kg`` of a run this one
+    continues; default a spin-up, :func:`washoff`).  Returns the store (channels:
+    :func:`washed_sources`, then surface-applied N) of those subbasins, or None
+    when there are none.
     """
     idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
     if not idx:
@@ -211,7 +213,7 @@ def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: n
     build[:, :, :-1] = loads[:, :, cols][:, idx]
     if surface is not None:
         build[:, :, -1] = surface[:, idx]
-    store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]))
+    store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]), initial_kg)
     for j, s in enumerate(idx):
         loads[:, s, cols] = store.washed_kg_per_day[:, j, :-1]
         loads[:, s, source_names.index(surface_source())] += store.washed_kg_per_day[:, j, -1]
@@ -219,16 +221,17 @@ def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: n
 
 
 def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, source_names, years, year_index,
-                   quick: np.ndarray) -> None:
+                   quick: np.ndarray, initial_kg: np.ndarray | None = None) -> WashoffStore | None:
     """Give other species' loads of the constant kinds (rural domestic, livestock, deposition) TN's timing, in place.
 
     ``arrays`` [n_day, n_sub, n_source] and their ``yearly`` rates [n_year, n_sub, n_source]
     (kg/d): blended across years where the subbasin's timing table says so, and
     passed through the wash-off store where ``delivery_timing = "washoff"`` (the
     same store, coefficient and spin-up as TN's; surface-applied N carries TN only).
+    ``initial_kg`` starts that store as :func:`deliver`'s; returns it (None without one).
     """
     if all(s.timing is None for s in subs):
-        return
+        return None
     doy = run_day_of_year(years, year_index)
     blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
     runoff = np.array([s.delivery_timing == "runoff" for s in subs])  # shared by runoff already, as TN's
@@ -245,13 +248,14 @@ def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, sou
             arr[:, mask, k] = timed[:, col:col + n_sub][:, mask]
     idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
     if not idx:
-        return
+        return None
     cols = [source_names.index(n) for n in washed_sources()]
     build = np.concatenate([arr[:, :, cols][:, idx] for arr in arrays], axis=2)
-    store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]))
+    store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]), initial_kg)
     for i, arr in enumerate(arrays):
         for j, s in enumerate(idx):
             arr[:, s, cols] = store.washed_kg_per_day[:, j, i * len(cols):(i + 1) * len(cols)]
+    return store
 
 
 #: Kernel code of each groundwater timing (:func:`hydro._sources_kernels.daily_loads_kernel`).
