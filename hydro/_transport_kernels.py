@@ -533,26 +533,48 @@ def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
     removed``, and ``integral c dt`` (g s m-3), from which a reaction's product
     is ``k V_mid integral`` (see :func:`simulate_kernel`).
     """
+    tau = tank_tau(v0, v1, dt)
+    removal, o, beta, decay = tank_coefficients(v0, v1, tau, q_out, settling_area, rate, dt)
+    return tank_apply(m0, a_in, v0, v1, dt, tau, q_out, removal, o, beta, decay)
+
+
+@kernel(helper=True)
+def tank_tau(v0, v1, dt):
+    """``integral dt / V`` over a step of ``dt`` seconds in a volume varying linearly from v0 to v1."""
     x = (v1 - v0) / v0
     if abs(x) > 1e-12:
-        tau = dt * math.log1p(x) / (x * v0)
-    else:
-        tau = dt / v0 * (1.0 - 0.5 * x)
+        return dt * math.log1p(x) / (x * v0)
+    return dt / v0 * (1.0 - 0.5 * x)
+
+
+@kernel(helper=True)
+def tank_coefficients(v0, v1, tau, q_out, settling_area, rate, dt):
+    """The parts of :func:`reservoir_step` that do not depend on the mass (shared by the tags
+    of a tank that have the same rates): ``(removal, o, beta, decay)``, ``decay`` the
+    factor of the exact solution (of its second form where ``beta tau`` is small)."""
     removal = settling_area + rate * 0.5 * (v0 + v1)
     o = q_out + removal
     beta = (v1 - v0) / dt + o
+    if beta * tau > 1e-8:
+        ot = o * tau
+        decay = -math.expm1(-ot) / o if ot > 1e-300 else tau
+    else:
+        bt = beta * tau
+        decay = -math.expm1(-bt) / beta if abs(bt) > 1e-300 else tau
+    return removal, o, beta, decay
+
+
+@kernel(helper=True)
+def tank_apply(m0, a_in, v0, v1, dt, tau, q_out, removal, o, beta, decay):
+    """:func:`reservoir_step` from :func:`tank_coefficients`: ``(m1, out_m, removed, integral)``."""
     c0 = m0 / v0
     if beta * tau > 1e-8:
         c_eq = a_in / beta
-        ot = o * tau
-        h = -math.expm1(-ot) / o if ot > 1e-300 else tau
-        integral = c_eq * dt + (c0 - c_eq) * v0 * h
+        integral = c_eq * dt + (c0 - c_eq) * v0 * decay
     else:
         # beta ~ 0 or negative (evaporation beyond the inflow): the same exact
         # solution written without c_eq; what left is the balance's difference
-        bt = beta * tau
-        g = -math.expm1(-bt) / beta if abs(bt) > 1e-300 else tau
-        c1 = max(c0 + (a_in - beta * c0) * g, 0.0)
+        c1 = max(c0 + (a_in - beta * c0) * decay, 0.0)
         integral = (m0 + a_in * dt - c1 * v1) / o if o > 0.0 else 0.0
     if integral < 0.0:
         integral = 0.0  # round-off only
@@ -1048,6 +1070,10 @@ def simulate_kernel(
     fj_acc = np.zeros((g_max, n_fj))  # summed concentration step across fused junctions
     sec_acc = np.zeros((g_max, n_sec))  # dispersive mass through each section, g
     res_in = np.zeros(n_res)
+    res_v0 = np.zeros(n_res)  # reservoir volumes at the start and end of the step, m3
+    res_v1 = np.zeros(n_res)
+    res_tau = np.zeros(n_res)  # integral of dt / V over the step, s m-3
+    res_coef = np.zeros((n_res, 6))  # rate, settling area and tank_coefficients of the last tag
     res_flux = np.zeros(n_res)
     res_c = np.zeros((g_max, n_res))
     res_out_day = np.zeros((g_max, n_res))
@@ -1212,6 +1238,12 @@ def simulate_kernel(
                     for k in range(n_tag):
                         for s in range(n_res):
                             res_prod[k, s] = 0.0
+                # the tank's volumes and its integral of dt / V are the same for every tag;
+                # its coefficients (two exponentials) for every tag with the same rates
+                for s in range(n_res):
+                    res_v0[s] = res_volume[day, s] + f_start * (res_volume[day + 1, s] - res_volume[day, s])
+                    res_v1[s] = res_volume[day, s] + f_end * (res_volume[day + 1, s] - res_volume[day, s])
+                    res_tau[s] = tank_tau(res_v0[s], res_v1[s], tau)
                 for k in range(n_tag):
                     t = t0 + k
                     m = mass[t]
@@ -1222,16 +1254,23 @@ def simulate_kernel(
                         q = last[r]
                         res_in[reach_down_index[r]] += flux_total[q] if n_tag == 1 else flux_per_conc[q] * c[k, q]
                     for s in range(n_res):
-                        v_s = res_volume[day, s] + f_start * (res_volume[day + 1, s] - res_volume[day, s])
-                        v_e = res_volume[day, s] + f_end * (res_volume[day + 1, s] - res_volume[day, s])
+                        v_s = res_v0[s]
+                        v_e = res_v1[s]
                         rate = res_rate[day, s, t]
                         made = 0.0
                         if mixed:
                             rate += res_rx_out[s, k // n_src]
                             made = res_prod[k, s]
-                        m1, out_m, rm, integral = reservoir_step(res_mass[s, t], res_in[s] + made / tau, v_s, v_e,
-                                                                 res_outflow[day, s],
-                                                                 settling_m_s[t] * res_area[day, s], rate, tau)
+                        area = settling_m_s[t] * res_area[day, s]
+                        if k == 0 or rate != res_coef[s, 0] or area != res_coef[s, 1]:
+                            res_coef[s, 0] = rate
+                            res_coef[s, 1] = area
+                            (res_coef[s, 2], res_coef[s, 3], res_coef[s, 4],
+                             res_coef[s, 5]) = tank_coefficients(v_s, v_e, res_tau[s], res_outflow[day, s], area, rate,
+                                                                 tau)
+                        m1, out_m, rm, integral = tank_apply(res_mass[s, t], res_in[s] + made / tau, v_s, v_e, tau,
+                                                             res_tau[s], res_outflow[day, s], res_coef[s, 2],
+                                                             res_coef[s, 3], res_coef[s, 4], res_coef[s, 5])
                         res_mass[s, t] = m1
                         res_flux[s] = out_m / tau
                         res_out_day[k, s] += out_m
