@@ -870,6 +870,37 @@ def react(mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc):
     n_pad = mass.shape[1]
     for j in range(n_src):
         for s in range(n_sp - 1, -1, -1):
+            k = s * n_src + j
+            ms = mass[t0 + k]
+            cs = c[k]
+            rs = racc[k]
+            if s <= 2:
+                # one pass: the same sum, in the same order, as the passes below
+                m0 = mass[t0 + j]
+                p0 = prop_slot[s, 0]
+                if s == 0:
+                    for p in range(n_pad):
+                        x = 0.0 + p0[p] * m0[p]
+                        rs[p] += m0[p] - x
+                        m0[p] = x
+                        cs[p] = x * inv_v[p]
+                elif s == 1:
+                    p1 = prop_slot[s, 1]
+                    for p in range(n_pad):
+                        x = (0.0 + p0[p] * m0[p]) + p1[p] * ms[p]
+                        rs[p] += ms[p] - x
+                        ms[p] = x
+                        cs[p] = x * inv_v[p]
+                else:
+                    m1 = mass[t0 + n_src + j]
+                    p1 = prop_slot[s, 1]
+                    p2 = prop_slot[s, 2]
+                    for p in range(n_pad):
+                        x = ((0.0 + p0[p] * m0[p]) + p1[p] * m1[p]) + p2[p] * ms[p]
+                        rs[p] += ms[p] - x
+                        ms[p] = x
+                        cs[p] = x * inv_v[p]
+                continue
             for p in range(n_pad):
                 acc[p] = 0.0
             for q in range(s + 1):
@@ -877,10 +908,6 @@ def react(mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc):
                 pq = prop_slot[s, q]
                 for p in range(n_pad):
                     acc[p] += pq[p] * mq[p]
-            k = s * n_src + j
-            ms = mass[t0 + k]
-            cs = c[k]
-            rs = racc[k]
             for p in range(n_pad):
                 rs[p] += ms[p] - acc[p]
                 ms[p] = acc[p]
