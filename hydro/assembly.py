@@ -111,7 +111,8 @@ def add_source_results(res: Results, named, inputs_by_tag: dict[str, np.ndarray]
             res.add(f"subbasin_{c.name}_source_input", np.sum([inputs_by_tag[p.name] for p in c.species], axis=0))
 
 
-def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_res: int) -> None:
+def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_res: int,
+                         reach_inflow: bool | None = None) -> None:
     """Transferred water and its TN kept apart from the natural inflow (``hydro.transfers``).
 
     ``reservoir_transfer_inflow`` and ``reservoir_natural_inflow`` split each
@@ -119,6 +120,8 @@ def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_r
     the basin, and everything else (its rivers and local catchment; rivers carry
     transferred water only where a transfer enters a reach above, which
     ``section_transfer_discharge`` measures with a conservative tracer).
+    ``reach_inflow`` says whether water is transferred into reaches (the reach
+    variables are written); default: on any day of ``transfers``.
     """
     from hydro.transfers import abstraction_delivered
 
@@ -130,7 +133,7 @@ def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_r
         res.add("reservoir_natural_inflow", hyd.res_inflow - transfers.res_inflow)
         res.add("reservoir_abstraction", abstraction_delivered(transfers.res_abstraction, target,
                                                                hyd.res_release))
-    if np.any(transfers.reach_inflow > 0):
+    if np.any(transfers.reach_inflow > 0) if reach_inflow is None else reach_inflow:
         res.add("reach_transfer_inflow", transfers.reach_inflow)
         res.add("reach_transfer_tn_load", transfers.reach_load * per_day)
     if water_tracer is not None:
@@ -138,3 +141,18 @@ def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_r
         res.add("section_transfer_discharge", water_tracer.section_load[:, :, 0] * 1000.0 / 86400.0)
         if n_res:
             res.add("reservoir_transfer_share", water_tracer.reservoir_concentration[:, :, 0])
+
+
+def watershed_provenance(ws, station) -> dict[str, str]:
+    """Weather and subbasin attributes of the results."""
+    attrs = {"weather": str(station.metadata.get("source_file", ws.weather.csv.name)),
+             "weather_synthetic": str(station.synthetic).lower()}
+    if station.synthetic:
+        attrs["weather_seed"] = str(station.metadata.get("seed", ""))
+    subs = ws.subbasins
+    attrs["subbasin_names"] = ";".join(f"{s.id}={s.name}" for s in subs)
+    attrs["subbasin_county"] = ";".join(f"{s.id}={s.county}" for s in subs)
+    attrs["subbasin_province"] = ";".join(f"{s.id}={s.province}" for s in subs)
+    attrs["subbasin_area_km2"] = ";".join(f"{s.id}={s.area_km2:g}" for s in subs)
+    attrs["subbasin_drains_to"] = ";".join(f"{s.id}={s.reach or s.reservoir}" for s in subs)
+    return attrs

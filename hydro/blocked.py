@@ -30,12 +30,18 @@ does not, but for round-off).  A run of several blocks thus equals the same run
 in one block to round-off (``tests/test_blocked.py``; docs/results.md, "Long
 runs in time blocks", says which values differ and why).
 
-Basins whose state this module does not carry run in one block
-(:func:`unblockable` says why): flow-driven basins (gauge matching), transfers
-and withdrawals, and runoff models other than GR4J + CemaNeige.
-Sources that change by year, blended across years or spread by month, are computed
-on each block's days over the whole run's years (``run_years`` of
-:func:`hydro.sources.daily_loads`), as a one-block run computes them.
+Flow-driven basins (runoff matched to the gauges: a whole-run match not carried
+yet) and runoff models other than GR4J + CemaNeige run in one block
+(:func:`unblockable` says why).  Sources that change by year, blended across
+years or spread by month, are computed on each block's days over the whole run's
+years (``run_years`` of :func:`hydro.sources.daily_loads`); transfers are read
+onto each block's days, whether water is transferred in is decided over the whole
+run (:attr:`hydro.pipeline.Water.water_in`), and each withdrawal's accumulation
+carries its reservoir volumes.  One piece of state is not carried: the inflow the
+transport solver holds back at a dispersive flux inlet for the next day
+(``inlet_debt`` inside :func:`hydro._transport_kernels.simulate_kernel`, which
+does not hand it out); where a bound held some back on a block's last day, the
+next days differ slightly (tests/test_blocked.py, ``INLET_DEBT``).
 """
 
 from __future__ import annotations
@@ -117,9 +123,7 @@ def unblockable(basin: Basin) -> str | None:
         return "not a watershed basin"
     reasons = []
     if basin.settings.flow_driven:
-        reasons.append("flow-driven (runoff matched to the gauges)")
-    if basin.transfers or basin.withdrawals or basin.withdrawal_tables:
-        reasons.append("transfers or withdrawals")
+        reasons.append("flow-driven (runoff matched to the gauges over the run)")
     if ws.runoff_model != "gr4j_cemaneige":
         reasons.append(f"runoff model {ws.runoff_model}")
     return "; ".join(reasons) or None
@@ -183,9 +187,9 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
         return None if state is None else getattr(state, name)
 
     station = step("weather", subbasin_weather, ws, dates, forcing)
+    stores = dict(get("stores") or {})  # wash-off and withdrawals: in from the block before, out to the next
     w = step("runoff", water, basin, ws, dates, station, get("runoff"), threshold,
-             None if whole is None else whole.run_years)
-    stores = dict(get("stores") or {})  # the wash-off stores: in from the block before, out to the next
+             None if whole is None else whole.run_years, None if whole is None else whole.water_in, stores)
     src = step("sources", loads, basin, ws, w, carried, apportion, get("groundwater_kg"),
                None if whole is None else whole.mean_base_mm, stores)
     hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,

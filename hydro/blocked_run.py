@@ -67,6 +67,7 @@ class BlockSummary:
         self.q_sum: np.ndarray | None = None
         self.q_count: np.ndarray | None = None
         self.loads: dict[str, np.ndarray] = {}
+        self.transferred: dict[str, float] = {}  # volume of each transfer over the run, m3
 
     def add(self, res: Results) -> None:
         """Take in one block's results."""
@@ -85,6 +86,9 @@ class BlockSummary:
         for key in WORST_ATTRS:
             if key in res.attrs:
                 self.worst[key] = max(self.worst.get(key, 0.0), float(res.attrs[key]))
+        for item in filter(None, res.attrs.get("transfer_volume_m3", "").split(";")):
+            name, volume = item.rsplit("=", 1)
+            self.transferred[name] = self.transferred.get(name, 0.0) + float(volume)
         self.sections = list(res.coords.get("section", []))
         if self.sections:
             q = res["section_discharge"]
@@ -95,8 +99,12 @@ class BlockSummary:
                 self.loads[short] = load + self.loads.get(short, 0.0)
 
     def final_attrs(self) -> dict[str, str]:
-        """The attributes that differ from the first block's: the worst closures."""
-        return {key: f"{value:.3e}" for key, value in self.worst.items()}
+        """The attributes that differ from the first block's: the worst closures, and the volume
+        of each transfer over the run (the sum of the blocks', as one block writes it)."""
+        out = {key: f"{value:.3e}" for key, value in self.worst.items()}
+        if self.transferred:
+            out["transfer_volume_m3"] = ";".join(f"{k}={v:.6e}" for k, v in self.transferred.items())
+        return out
 
     def text(self) -> str:
         """The run summary, as :func:`hydro.summary.run_summary` words it for a one-block run."""

@@ -63,12 +63,14 @@ def snow_thresholds(ws, forcing, dates: list[date]) -> np.ndarray | None:
     return np.concatenate(out)
 
 
-def routed(basin: Basin) -> bool:
-    """Whether a (blockable) watershed basin's flows are routed by Muskingum-Cunge
-    (:func:`hydro.watershed.flows`; a blockable basin has no withdrawals nor gauge matching)."""
+def routed(basin: Basin, withdraws: bool) -> bool:
+    """Whether a (blockable: not flow-driven) watershed basin's flows are routed by
+    Muskingum-Cunge, as :func:`hydro.watershed.flows` decides (``withdraws``: transfers take
+    water from reaches)."""
     routing = basin.settings.routing
+    daily = bool(basin.withdrawals) or withdraws
     return routing == "muskingum-cunge" or (
-        routing == "auto" and all(r.slope_m_per_m is not None for r in basin.network.reaches))
+        routing == "auto" and not daily and all(r.slope_m_per_m is not None for r in basin.network.reaches))
 
 
 @dataclass(frozen=True)
@@ -85,19 +87,23 @@ class WholeRun:
         Mean base flow of every subbasin (mm/d), for flow-timed groundwater.
     run_years : (Y,) int
         The run's calendar years (yearly sources spread and blended over them).
+    water_in : (bool, bool)
+        Whether water is transferred in from outside the basin on any day of the run, and
+        into reaches (:attr:`hydro.pipeline.Water.water_in`).
     """
 
     cells: np.ndarray | None
     water: CellWater
     mean_base_mm: np.ndarray
     run_years: np.ndarray
+    water_in: tuple[bool, bool]
 
 
 def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing, threshold, step) -> WholeRun:
     """The cells, the transport's cell water at the run's start and the mean base flows, as a
     one-block run over ``periods`` sets them (see the module docstring).  ``step`` times the
     passes (:class:`hydro.pipeline._Steps`)."""
-    from hydro.pipeline import water
+    from hydro.pipeline import water, water_enters
     from hydro.series import daily_dates
     from hydro.watershed import flows, subbasin_weather
 
@@ -105,16 +111,23 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
     run_years = np.arange(periods[0][0].year, periods[-1][1].year + 1, dtype=np.int64)
     with tempfile.TemporaryDirectory(prefix="hydro-blocks-") as tmp:
         total, res_volume, runoff, base = None, None, None, None
+        stores: dict = {}  # the withdrawals' accumulations, carried block to block
+        water_in, withdraws = [False, False], False
         for k, (first, last) in enumerate(periods):
             dates = daily_dates(first, last)
             station = step("weather", subbasin_weather, ws, dates, forcing)
-            w = step("runoff", water, basin, ws, dates, station, runoff, threshold, run_years)
+            w = step("runoff", water, basin, ws, dates, station, runoff, threshold, run_years, None, stores)
             runoff = w.simulated.final
             base = _running_sum(base, np.ascontiguousarray(w.runoff.q_routed_mm.T))
-            np.savez(Path(tmp) / f"{k}.npz", **{name: getattr(w, name) for name in _KEPT})
-            if routed(basin):
+            water_in = [a or b for a, b in zip(water_in, water_enters(w), strict=True)]
+            withdraws = bool(w.transfers.reach_abstraction)
+            kept = {name: getattr(w, name) for name in _KEPT}
+            if w.target is not None:
+                kept["target"] = w.target
+            np.savez(Path(tmp) / f"{k}.npz", **kept)
+            if routed(basin, withdraws):
                 hyd = step("routing", accumulated_from, basin.network, w.lateral, w.res_local, w.evap, w.rain,
-                           w.months, None, res_volume)
+                           w.months, w.target, res_volume)
                 res_volume = hyd.res_volume[-1].copy()
                 total = _running_sum(total, 0.5 * (hyd.q_in + hyd.q_out))
         cells = None
@@ -123,13 +136,14 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
         sample = FlowSample(basin.network, n_day)
         state = None
         for k in range(len(periods)):
-            with np.load(Path(tmp) / f"{k}.npz") as kept:
-                hyd = step("routing", flows, basin, *(kept[name] for name in _KEPT), state=state,
-                           sub_reaches=cells)
+            with np.load(Path(tmp) / f"{k}.npz") as saved:
+                target = saved.get("target")
+                hyd = step("routing", flows, basin, *(saved[name] for name in _KEPT), target_release=target,
+                           withdraws=withdraws, state=state, sub_reaches=cells)
             sample.add(hyd.q_in, hyd.q_out, hyd.lateral)
             state = routing_state(hyd)
     assert base is not None  # periods holds at least one block
-    return WholeRun(cells, sample.water(), np.asarray(base / n_day), run_years)
+    return WholeRun(cells, sample.water(), np.asarray(base / n_day), run_years, (water_in[0], water_in[1]))
 
 
 def _running_sum(total: np.ndarray | None, rows: np.ndarray) -> np.ndarray:

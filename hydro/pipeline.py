@@ -163,6 +163,9 @@ class Water:
     run_years : (Y,) int or None
         The calendar years of the whole run these days are a block of (None: these days'
         years): what is spread or blended across years is computed over them.
+    water_in : (bool, bool) or None
+        Whether water enters from outside the basin, and into reaches, on any day of the
+        whole run these days are a block of (None: of these days, :func:`water_enters`).
     """
 
     dates: list[date]
@@ -181,14 +184,16 @@ class Water:
     lateral: np.ndarray
     res_local: np.ndarray
     run_years: np.ndarray | None = None
+    water_in: tuple[bool, bool] | None = None
 
 
 def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=None,
-          snow_threshold=None, run_years=None) -> Water:
+          snow_threshold=None, run_years=None, water_in=None, stores: dict | None = None) -> Water:
     """Runoff of every subbasin, effluent, transfers and withdrawals: the water each element receives.
 
     ``runoff_state`` and ``snow_threshold`` continue a run (:func:`hydro.watershed.subbasin_runoff`);
-    ``run_years`` are the whole run's years (:class:`Water`).
+    ``run_years`` and ``water_in`` describe the whole run (:class:`Water`); ``stores`` carries the
+    withdrawals' reservoir volumes between blocks (:func:`hydro.watershed.withdrawals`).
     """
     from hydro.hydraulics import reservoir_arrays
     from hydro.sources import point_loads
@@ -217,7 +222,7 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     sim_lateral, sim_res = _lateral(net, ws, (simulated.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
     withdrawn = withdrawals(basin, dates, (sim_lateral, sim_res + transfers.res_inflow),
                             effluent + transfers.reach_inflow, evap, rain, months,
-                            target_release=target, extra=transfers.reach_abstraction)
+                            target_release=target, extra=transfers.reach_abstraction, stores=stores)
     if basin.settings.flow_driven:
         runoff = match_gauges(basin, ws, simulated, observed, (evap, rain, months),
                               effluent + transfers.reach_inflow - withdrawn,
@@ -229,7 +234,16 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     return Water(dates=dates, years=years, months=months, simulated=simulated, runoff=runoff,
                  observed=observed, points=points, evap=evap, rain=rain, area=area, transfers=transfers,
                  target=target, withdrawn=withdrawn, lateral=lateral, res_local=res_local,
-                 run_years=None if run_years is None else np.asarray(run_years, dtype=np.int64))
+                 run_years=None if run_years is None else np.asarray(run_years, dtype=np.int64),
+                 water_in=water_in)
+
+
+def water_enters(w: Water) -> tuple[bool, bool]:
+    """Whether water enters from outside the basin (transfers into reservoirs or reaches), and
+    into reaches: over the whole run where ``w`` is a block of one (:attr:`Water.water_in`)."""
+    if w.water_in is not None:
+        return w.water_in
+    return w.transfers.carries_water_in, bool(np.any(w.transfers.reach_inflow > 0))
 
 
 @dataclass(frozen=True)
@@ -263,7 +277,7 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
                                     run_years=w.run_years, stores=stores)
     parts = part_loads(basin, carried, tn, w.points.loads_kg_per_day, quality, w.transfers)
     tags = list(SOURCE_NAMES)
-    if w.transfers.carries_water_in:
+    if water_enters(w)[0]:
         tags.append("transfer")  # brought by water from outside the basin
     if any(p.init_river > 0 or np.any(p.init_reservoir > 0) for p in parts):
         tags.append("initial")  # present at the start, followed until it leaves
@@ -289,7 +303,7 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None) -> T
     species = list(tin.layout.group_species)
     lateral_load, res_load, point_load = tin.lateral_load, tin.res_load, tin.point_load
     init_conc, init_res_conc = tin.init_conc, tin.init_res_conc
-    if w.transfers.carries_water_in:
+    if water_enters(w)[0]:
         # transferred water as a conservative tracer of 1 g/m3 (its own group): its
         # concentration is the share of transferred water, its flux the transferred flow
         tracers.append(Constituent(name="transferred_water", long_name="water transferred from "
@@ -325,7 +339,12 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None) -> T
 def results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, tr: TransportResult, station,
             carried: list[Constituent], scenario: str, history: str) -> Results:
     """Named results: hydraulics, every constituent and species (and by source), subbasins, provenance."""
-    from hydro.assembly import add_source_results, add_transfer_results, assemble_results
+    from hydro.assembly import (
+        add_source_results,
+        add_transfer_results,
+        assemble_results,
+        watershed_provenance,
+    )
     from hydro.hydraulics import network_water_balance_error
     from hydro.sources import INPUT_NAMES, gross_inputs
 
@@ -335,7 +354,7 @@ def results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, tr: Transpor
     tin = src.tracers
     n_tracer = len(tin.layout.tracers)
     year_list = sorted(set(w.years.tolist()))
-    water_tracer = select(tr, n_tracer) if w.transfers.carries_water_in else None
+    water_tracer = select(tr, n_tracer) if water_enters(w)[0] else None
     named = split_results(select(tr, slice(0, n_tracer)), carried, len(tin.tags))
     res = assemble_results(basin, w.dates, year_list, hyd, named.total, scenario=scenario, history=history,
                            outputs=named.names)
@@ -344,7 +363,7 @@ def results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, tr: Transpor
                                         for c in carried if c.species)
     res.coords["subbasin"] = [s.id for s in ws.subbasins]
     res.coords["source"] = tin.tags
-    res.attrs.update(_provenance(ws, station))
+    res.attrs.update(watershed_provenance(ws, station))
     gw = src.groundwater
     gw_in, gw_out = gw.input_kg_per_day.sum(), gw.release_kg_per_day.sum()
     gw_change = float(np.sum(gw.storage_kg[-1] - gw.storage_kg[0]))
@@ -370,20 +389,5 @@ def results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, tr: Transpor
     res.add("subbasin_tn_gross_input", gross_inputs(ws.sources, year_list, w.area))
     res.add("groundwater_n_storage", gw.storage_kg[1:])
     if w.transfers.any:
-        add_transfer_results(res, w.transfers, hyd, w.target, water_tracer, n_res)
+        add_transfer_results(res, w.transfers, hyd, w.target, water_tracer, n_res, water_enters(w)[1])
     return res
-
-
-def _provenance(ws: Watershed, station) -> dict[str, str]:
-    """Weather and subbasin attributes of the results."""
-    attrs = {"weather": str(station.metadata.get("source_file", ws.weather.csv.name)),
-             "weather_synthetic": str(station.synthetic).lower()}
-    if station.synthetic:
-        attrs["weather_seed"] = str(station.metadata.get("seed", ""))
-    subs = ws.subbasins
-    attrs["subbasin_names"] = ";".join(f"{s.id}={s.name}" for s in subs)
-    attrs["subbasin_county"] = ";".join(f"{s.id}={s.county}" for s in subs)
-    attrs["subbasin_province"] = ";".join(f"{s.id}={s.province}" for s in subs)
-    attrs["subbasin_area_km2"] = ";".join(f"{s.id}={s.area_km2:g}" for s in subs)
-    attrs["subbasin_drains_to"] = ";".join(f"{s.id}={s.reach or s.reservoir}" for s in subs)
-    return attrs

@@ -171,7 +171,7 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], 
 
 def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarray, evap: np.ndarray,
                 rain: np.ndarray, months: np.ndarray, target_release: np.ndarray | None = None,
-                extra: list | tuple = ()) -> np.ndarray:
+                extra: list | tuple = (), stores: dict | None = None) -> np.ndarray:
     """Water taken out of reaches (diversions, intakes, channel losses), m3 s-1 per day and reach.
 
     Each ``[[withdrawals]]`` table takes water from a ``reach`` in one of two ways:
@@ -198,6 +198,9 @@ def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarra
     extra : list of (reach index, flow (D,), max_share)
         Abstractions from reaches given as ``[[transfers]]`` series, taken like
         requested ``flow_m3_s`` withdrawals.
+    stores : dict, optional
+        Carries the reservoir volumes of each request's accumulation from one block of a
+        run to the next (``"withdrawal_res_volumes"``, :mod:`hydro.blocked`).
     """
     from hydro.hydraulics import accumulate
     from hydro.series import SeriesReader
@@ -222,10 +225,20 @@ def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarra
         requests.append((order[w.reach_index], w.reach_index, flow, w.max_share))
     requests += [(order[r], r, flow, share) for r, flow, share in extra]
     boundary = np.zeros_like(lateral)
-    for _, r, flow, share in sorted(requests, key=lambda x: x[0]):
-        hyd = accumulate(net, lateral - taken, boundary, res_local, evap, rain, months, target_release)
+    start = None if stores is None else stores.get("withdrawal_res_volumes")
+    ends = []
+    for k, (_, r, flow, share) in enumerate(sorted(requests, key=lambda x: x[0])):
+        if start is None:
+            hyd = accumulate(net, lateral - taken, boundary, res_local, evap, rain, months, target_release)
+        else:  # a block continuing a run: each request's accumulation from where it ended
+            from hydro.accumulation import accumulated_from
+
+            hyd = accumulated_from(net, lateral - taken, res_local, evap, rain, months, target_release, start[k])
+        ends.append(hyd.res_volume[-1].copy())
         available = hyd.q_in[:, r] + np.maximum(lateral[:, r] - taken[:, r], 0.0)
         taken[:, r] += np.minimum(flow, share * available)
+    if stores is not None:
+        stores["withdrawal_res_volumes"] = ends
     return taken
 
 

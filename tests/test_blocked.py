@@ -56,17 +56,20 @@ def _joined(blocks, name):
     return np.concatenate([b.data[name] for b in blocks], axis=axis)
 
 
-def _same(one, blocks):
+def _same(one, blocks, loose=(), tolerance=ROUND_OFF, exact=EXACT):
+    """``blocks`` joined equal ``one``: ``exact`` bit for bit, the rest within :data:`ROUND_OFF`
+    of each variable's largest magnitude, or ``tolerance`` for the variables named in ``loose``."""
     assert [d for b in blocks for d in b.dates] == one.dates
     assert all(set(b.data) == set(one.data) for b in blocks)
     for name in sorted(one.data):
         a, c = one.data[name], _joined(blocks, name)
         assert a.shape == c.shape, name
-        if name in EXACT:
+        if name in exact:
             np.testing.assert_array_equal(c, a, err_msg=name)
         else:
             scale = float(np.nanmax(np.abs(a))) if a.size else 0.0
-            np.testing.assert_allclose(c, a, rtol=0, atol=ROUND_OFF * scale, err_msg=name)
+            tol = tolerance if any(part in name for part in loose) else ROUND_OFF
+            np.testing.assert_allclose(c, a, rtol=0, atol=tol * scale, err_msg=name)
 
 
 def test_blocks_of_one_year_equal_one_block(small):
@@ -121,6 +124,9 @@ FERTILISER_MONTHS = "[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0]"
      ("per_capita_n_g_per_day = 8.0\n", "per_capita_n_g_per_day = { 2001 = 6.0, 2003 = 10.0 }\n"),
      ("water_area_km2 = 0.5\n", 'water_area_km2 = 0.5\n[subbasins.sources.timing]\nyears = "blended"\n'
       f"fertiliser_months = {FERTILISER_MONTHS}\n")],
+    # withdrawals: each request's accumulation carries its reservoir volumes (flows accumulated)
+    [("[[subbasins]]\n", '[[withdrawals]]\nid = "w1"\nreach = "r3"\nflow_m3_s = 0.3\n'
+      '[[withdrawals]]\nid = "w2"\nreach = "r4"\nloss_share = 0.2\n\n[[subbasins]]\n')],
     # wash-off: the surface store spins up on the first block's first year (a block of at least
     # 365 days), then carries its content from block to block; a partial first year here
     [("[subbasins.sources.land_use.forest]\n",
@@ -128,7 +134,8 @@ FERTILISER_MONTHS = "[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0]"
      ("water_area_km2 = 0.5\n", "water_area_km2 = 0.5\n[subbasins.sources.timing]\nwashoff_per_mm = 0.18\n"
       "surface_fraction = 0.3\n"),
      ("start = 2001-01-01\n", "start = 2001-07-01\n")],
-], ids=["accumulation-with-reservoirs", "flow-timed-groundwater", "blended-seasonal-sources", "washoff"])
+], ids=["accumulation-with-reservoirs", "flow-timed-groundwater", "blended-seasonal-sources", "withdrawals",
+        "washoff"])
 def test_variants_in_blocks_equal_one_block(tmp_path, edits):
     from hydro.validation.problems import synthetic_watershed
 
@@ -136,12 +143,35 @@ def test_variants_in_blocks_equal_one_block(tmp_path, edits):
     text = path.read_text(encoding="utf-8")
     for old, new in edits:
         assert old in text
-        text = text.replace(old, new)
+        text = text.replace(old, new, 1)
     path.write_text(text, encoding="utf-8")
     basin = Basin.load(path)
     assert basin.network.reservoirs and unblockable(basin) is None
     s, e = basin.settings.start, basin.settings.end
     _same(run_watershed(basin, s, e), list(run_blocks(basin, s, e, 1)))
+
+
+#: The transport solver carries, inside one call, the inflow a bound held back at a dispersive
+#: flux inlet to the next day (``inlet_debt`` in hydro/_transport_kernels.py); a block starts
+#: that at zero, so where a bound held some back on a block's last day the days after differ:
+#: Miyun's TP species and CODMn at two headwater reaches, up to 2e-5 of a variable's range on
+#: 2013-2015 (TN, the water and every source input stay within ROUND_OFF).
+INLET_DEBT = 1e-4
+
+
+def test_shipped_miyun_with_transfers_and_withdrawals_in_blocks_equals_one_block():
+    """Miyun: transfers (water in, with its tracer; releases; abstractions), wash-off, blended and
+    seasonal sources, TN, TP and CODMn by species, accumulated flows with reservoirs."""
+    from hydro.clitools import load_basin
+
+    miyun = load_basin("miyun")
+    assert unblockable(miyun) is None and miyun.transfers
+    s, e = date(2013, 1, 1), date(2015, 12, 31)
+    one = run_watershed(miyun, s, e)
+    assert "section_transfer_discharge" in one.data and "reservoir_abstraction" in one.data
+    # the groundwater store follows base flow here (timing): to round-off, as the runoff
+    _same(one, list(run_blocks(miyun, s, e, 1)), loose=("tp", "dp", "pp", "codmn"), tolerance=INLET_DEBT,
+          exact=("subbasin_precipitation", "subbasin_tn_gross_input"))
 
 
 def test_shipped_example_watershed_in_blocks_equals_one_block():
@@ -217,18 +247,25 @@ def test_block_periods_are_whole_calendar_years():
         block_periods(date(2001, 1, 1), date(2001, 12, 31), 0)
 
 
-def test_basins_whose_state_is_not_carried_run_in_one_block():
+def test_basins_whose_state_is_not_carried_run_in_one_block(tmp_path):
     from hydro.blocked_run import blocks_for
     from hydro.clitools import load_basin
+    from hydro.validation.problems import synthetic_watershed
 
-    miyun = load_basin("miyun")
-    assert "transfers" in (unblockable(miyun) or "")
-    s, e = miyun.settings.start, miyun.settings.end
-    assert blocks_for(miyun, s, e, None) is None  # the default: one block, as before
+    path = synthetic_watershed(tmp_path, n_subbasin=5, n_reservoir=1, years=3)
+    path.write_text(path.read_text(encoding="utf-8").replace("cell_length_km = 5.0\n",
+                                                            "cell_length_km = 5.0\nflow_driven = true\n"),
+                    encoding="utf-8")
+    driven = Basin.load(path)
+    assert "flow-driven" in (unblockable(driven) or "")
+    s, e = driven.settings.start, driven.settings.end
+    assert blocks_for(driven, s, date(2040, 12, 31), None) is None  # the default: one block, as before
     with pytest.raises(HydroError, match="cannot run in time blocks"):
-        blocks_for(miyun, s, e, 2)
+        blocks_for(driven, s, e, 1)
     with pytest.raises(HydroError, match="cannot run in time blocks"):
-        next(run_blocks(miyun, s, e, 2))
+        next(run_blocks(driven, s, e, 1))
+    miyun = load_basin("miyun")  # its default run, 18 calendar years, stays one block
+    assert blocks_for(miyun, miyun.settings.start, miyun.settings.end, None) is None
     tiny = load_basin("configs/examples/tiny")
     assert blocks_for(tiny, tiny.settings.start, tiny.settings.end, 1) is None  # not a watershed
 

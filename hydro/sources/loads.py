@@ -201,9 +201,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     run_years : int array, optional
         The calendar years of the whole run these days are a block of (:func:`_years`).
     stores : dict, optional
-        Carries the wash-off store from one block of a run to the next: its
-        ``"washoff_tn"`` (kg [n_sub, n_channel]) starts the store, and is replaced by
-        its content at the end.
+        The wash-off store carried between blocks: ``"washoff_tn"`` (kg) starts it, then holds its end.
 
     Returns
     -------
@@ -251,8 +249,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
         if sub.delivery_timing == "runoff":
             for k in scattered:
                 loads[:, s, k] = share_by_weight(loads[:, s, k], runoff[:, s], year_index)
-    store = deliver(loads, subs, names, quick, rates.get("_surface"),  # the wash-off store (issue 13)
-                    None if stores is None else stores.get("washoff_tn"))
+    store = deliver(loads, subs, names, quick, rates.get("_surface"), (stores or {}).get("washoff_tn"))
     if stores is not None and store is not None:
         stores["washoff_tn"] = store.storage_kg[-1].copy()
     return loads, names, GroundwaterStore(storage, inputs, release)
