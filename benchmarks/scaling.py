@@ -18,7 +18,7 @@ run three times and its run of least model CPU kept).  Per case:
 * ``substeps``: mean transport sub-steps per day;
 * ``peak RSS``: the process's maximum resident set (``wait4``), MB; ``output``: file MB.
 
-A run longer than 20 calendar years (``hydro run``'s default, see ``--block-years``) runs
+A run of more than 5 years and 500,000 reach-days (``hydro run``'s default, ``--block-years``) runs
 and is written in time blocks (:mod:`hydro.blocked`); its ``model`` is the whole run less the
 writing of its blocks, and the number of blocks is printed.
 

@@ -61,10 +61,12 @@ from hydro.transport_volumes import CellWater, end_volumes
 #: Years per block of ``hydro run`` by default (``--block-years``).
 DEFAULT_BLOCK_YEARS = 5
 
-#: ``hydro run`` keeps runs of at most this many calendar years in one block by default
-#: (every shipped basin's default run among them: its results as before); longer runs
-#: go in blocks of :data:`DEFAULT_BLOCK_YEARS`.
-ONE_BLOCK_YEARS = 20
+#: ``hydro run`` keeps a run in one block by default unless it covers more calendar years
+#: than :data:`DEFAULT_BLOCK_YEARS` and more reach-days (reaches x days) than this: memory
+#: grows with reach-days (100 reaches x 13.7 years; a one-block run of that size peaks
+#: near 500 MB).  Every shipped basin's runs stay one block (Miyun over 2000-2020: 17
+#: reaches x 7,671 days = 130,000), their results as before.
+ONE_BLOCK_REACH_DAYS = 500_000
 
 
 @dataclass(frozen=True)

@@ -25,12 +25,13 @@ WORST_ATTRS = ("water_balance_closure", "groundwater_n_balance_closure")
 def blocks_for(basin: Basin, start: date, end: date, block_years: int | None) -> int | None:
     """Years per block for ``hydro run`` (``--block-years``), or None for one block.
 
-    Default (None): :data:`hydro.blocked.DEFAULT_BLOCK_YEARS` where the basin can run in
-    blocks and the run covers more than :data:`hydro.blocked.ONE_BLOCK_YEARS` calendar
-    years; ``N``: blocks of N years where the run covers more than N; ``0``: one block.  A
-    number given for a basin that cannot run in blocks is refused with the reason.
+    Default (None): blocks of :data:`hydro.blocked.DEFAULT_BLOCK_YEARS` where the basin
+    can run in blocks and the run covers more calendar years than that and more reach-days
+    than :data:`hydro.blocked.ONE_BLOCK_REACH_DAYS`; ``N``: blocks of N years where the run
+    covers more than N; ``0``: one block.  A number given for a basin that cannot run in
+    blocks is refused with the reason.
     """
-    from hydro.blocked import DEFAULT_BLOCK_YEARS, ONE_BLOCK_YEARS, unblockable
+    from hydro.blocked import DEFAULT_BLOCK_YEARS, ONE_BLOCK_REACH_DAYS, unblockable
     from hydro.errors import HydroError
 
     if block_years is not None and block_years < 0:
@@ -38,7 +39,9 @@ def blocks_for(basin: Basin, start: date, end: date, block_years: int | None) ->
     if block_years == 0 or not basin.is_watershed:
         return None
     years = block_years or DEFAULT_BLOCK_YEARS
-    if end.year - start.year + 1 <= (block_years or ONE_BLOCK_YEARS):
+    if end.year - start.year + 1 <= years:
+        return None
+    if block_years is None and len(basin.network.reaches) * ((end - start).days + 1) <= ONE_BLOCK_REACH_DAYS:
         return None
     why = unblockable(basin)
     if why is None:

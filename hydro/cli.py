@@ -135,8 +135,8 @@ def main() -> None:
                    "apportionment by source, 64 for the rest; budgets and storages are always 64-bit).")
 @click.option("--block-years", type=int, metavar="N",
               help="Run a long watershed run in blocks of N calendar years, each written to the file as it "
-                   "finishes, so memory does not grow with the run (default: runs of more than 20 calendar "
-                   "years in blocks of 5; 0: always one block).")
+                   "finishes, so memory does not grow with the run (default: blocks of 5 years for runs of "
+                   "more than 5 years and 500,000 reach-days; 0: always one block).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress bar).")
 def run_command(basin, start, end, output, overwrite, compress, overrides, params, members, seed, weather_seed,
                 workers, quiet, scheduler=None, dask_workers=None, variables=(), locations=(), aggregate=None,

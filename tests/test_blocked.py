@@ -273,10 +273,10 @@ def test_basins_whose_state_is_not_carried_run_in_one_block(tmp_path):
 def test_short_runs_are_one_block_and_long_ones_blocked(small):
     from hydro.blocked_run import blocks_for
 
-    s = small.settings.start
-    assert blocks_for(small, s, date(2020, 12, 31), None) is None  # up to 20 calendar years: one block
-    assert blocks_for(small, s, date(2021, 1, 1), None) == 5
-    assert blocks_for(small, s, date(2004, 12, 31), 3) == 3
+    s = small.settings.start  # 5 reaches: blocked by default past 5 years and 500,000 reach-days
+    assert blocks_for(small, s, date(2100, 12, 31), None) is None  # 5 x 36,524 reach-days
+    assert blocks_for(small, s, date(2300, 12, 31), None) == 5  # 5 x 109,574
+    assert blocks_for(small, s, date(2005, 12, 31), 3) == 3
     assert blocks_for(small, s, date(2003, 12, 31), 1) == 1
     assert blocks_for(small, s, date(2030, 12, 31), 0) is None
     with pytest.raises(HydroError, match="block-years"):
