@@ -769,6 +769,10 @@ def small_expm(a, out, work, term):
     result squared back.  Reaction matrices here are lower triangular with
     non-positive diagonals and non-negative off-diagonals, so every term of the
     series is well conditioned.  ``work`` and ``term`` are (n, n) scratch.
+
+    ``a`` must be lower triangular (as a reaction matrix is): then so are all the
+    powers, and each product sums only its terms ``j <= q <= i``; the others are
+    zeros, which the full sum (from 0.0) would add without changing it.
     """
     n = a.shape[0]
     norm = 0.0
@@ -788,24 +792,24 @@ def small_expm(a, out, work, term):
             out[i, j] = term[i, j]
     for k in range(1, 19):
         for i in range(n):
-            for j in range(n):
+            for j in range(i + 1):
                 acc = 0.0
-                for q in range(n):
+                for q in range(j, i + 1):
                     acc += term[i, q] * a[q, j]
                 work[i, j] = acc * scale / k
         for i in range(n):
-            for j in range(n):
+            for j in range(i + 1):
                 term[i, j] = work[i, j]
                 out[i, j] += work[i, j]
     for _ in range(squarings):
         for i in range(n):
-            for j in range(n):
+            for j in range(i + 1):
                 acc = 0.0
-                for q in range(n):
+                for q in range(j, i + 1):
                     acc += out[i, q] * out[q, j]
                 work[i, j] = acc
         for i in range(n):
-            for j in range(n):
+            for j in range(i + 1):
                 out[i, j] = work[i, j]
 
 
