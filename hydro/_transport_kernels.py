@@ -1329,8 +1329,13 @@ def simulate_kernel(
                                 extra_acc[k, d] += x
                 # flux inlets: the share of the inflow the dispersion steps take
                 # (H (c_in - c_1) each), off the advective inflow of this step
-                _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
-                             r_prev, inlet_debt, s_used, cin)
+                if n_tag == 1:
+                    _inlet_split_one(0 if sub == 0 else (1 if sub == n_sub else 2), tau, dt, inflow[0], inv_qin,
+                                     chain_head, ghost_up, h_cond, c[0], r_prev[0], inlet_debt[t0], s_used[0],
+                                     cin[0])
+                else:
+                    _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
+                                 r_prev, inlet_debt, s_used, cin)
                 advect(mass, c, t0, n_tag, flux_total if n_tag == 1 else flux_per_conc, n_tag == 1, flux, inflow,
                        s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc, acc_slots, flux_acc,
                        any_withdrawal, wdraw, withdrawn_acc, not any_disp and sub < n_sub, keep, removed_acc, lat,
@@ -1427,6 +1432,34 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, gh
             x = s_used[k, j] * theta
             s_used[k, j] = x
             inlet_debt[t0 + k, j] -= x
+
+
+@kernel(helper=True)
+def _inlet_split_one(mode, tau, dt, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev, inlet_debt, s_used, cin):
+    """:func:`_inlet_split` of a group of one tag (``mode`` 0: the first step of the day, 1: the
+    last, 2: any other), the same arithmetic, its bound written as selects: whether it holds
+    back anything flips from step to step where an inlet is near steady, and a mispredicted
+    branch per chain and step cost more than the rest of the loop."""
+    for j in range(ghost_up.shape[0]):
+        iq = inv_qin[chain_head[j]]
+        c0 = inflow[j] * iq
+        cin[j] = c0
+        c1 = c[ghost_up[j] + 1]
+        if mode == 0:
+            pred = 0.5 * dt * h_cond[j] * (c0 - c1)
+        elif mode == 1:
+            pred = 0.0
+        else:
+            pred = 0.5 * r_prev[j]
+        x = inlet_debt[j] + pred
+        room = tau * (c0 - c1) / iq if iq > 0.0 else 0.0
+        # theta = max(room, 0) / x above that bound, min(room, 0) / x below the other,
+        # else 1 (x / x is exactly 1)
+        clamped = min(max(x, min(room, 0.0)), max(room, 0.0))
+        nonzero = x != 0.0
+        y = x * ((clamped if nonzero else 1.0) / (x if nonzero else 1.0))
+        s_used[j] = y
+        inlet_debt[j] -= y
 
 
 @kernel(helper=True)
