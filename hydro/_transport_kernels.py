@@ -1420,14 +1420,12 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, gh
             s_tot += x
             c0_tot += c0k
             c1_tot += c[k, p]
-        room = 0.0
-        if inv_qin[h] > 0.0:
-            room = tau * (c0_tot - c1_tot) / inv_qin[h]
-        theta = 1.0
-        if s_tot > max(room, 0.0):
-            theta = max(room, 0.0) / s_tot
-        elif s_tot < min(room, 0.0):
-            theta = min(room, 0.0) / s_tot
+        room = tau * (c0_tot - c1_tot) / inv_qin[h] if inv_qin[h] > 0.0 else 0.0
+        # theta = max(room, 0) / s_tot above that bound, min(room, 0) / s_tot below the
+        # other, else 1 (s_tot / s_tot is exactly 1); as selects (see _inlet_split_one)
+        clamped = min(max(s_tot, min(room, 0.0)), max(room, 0.0))
+        nonzero = s_tot != 0.0
+        theta = (clamped if nonzero else 1.0) / (s_tot if nonzero else 1.0)
         for k in range(n_tag):
             x = s_used[k, j] * theta
             s_used[k, j] = x
