@@ -16,11 +16,13 @@ Kernels, in the order a run uses them
     per day: face flows, volume rates, withdrawals, the sub-step and the
     dispersive conductances.
 :func:`fill_ghosts`, :func:`advective_fluxes`, :func:`reservoir_step`,
-:func:`advect`, :func:`disperse`, :func:`react`
+:func:`_inlet_split`, :func:`advect`, :func:`disperse`, :func:`react`
     the rest of a sub-step: withdrawals and advection, then dispersion and
     removal, and reactions between species (their propagators per reach and
     day from :func:`reaction_propagators`, per slot from
-    :func:`slot_propagators`).
+    :func:`slot_propagators`).  A tank's step is :func:`reservoir_step` split in
+    three (:func:`tank_tau`, :func:`tank_coefficients`, :func:`tank_apply`) so
+    that the tags of a group share what does not depend on their mass.
 :func:`day_outputs`
     per day: outputs and budget terms from the day's accumulators.
 
@@ -30,7 +32,10 @@ network of a few hundred cells (the shipped basins), so per-tag calls cost more
 than the arithmetic there.  Each pass stays a short loop that vectorises;
 passes fused into one loop carrying values from slot to slot (advection and
 the first dispersion stage, or the flux computed inside the advection) were
-measured slower: the carried values keep the loop scalar.
+measured slower: the carried values keep the loop scalar.  Loops over chains
+and junctions keep data-dependent branches out (the flux-inlet bound is a
+select): a branch that flips from step to step costs more than the loop's
+arithmetic.
 :func:`simulate_kernel`
     the loop over days, constituents and sub-steps that calls them.
 
