@@ -10,10 +10,10 @@ kernel                           here
 ``static_layout``                :func:`static_layout`
 ``day_hydraulics``               :func:`day_hydraulics`
 ``fill_ghosts`` + limiter        :func:`face_fluxes`
-``reservoir_step``               :func:`reservoir_step`
+``reservoir_step`` (``tank_*``)  :func:`reservoir_step`
 ``advect`` (withdrawals in it)   :func:`advect`
 ``disperse`` (removal in it)     :func:`disperse` (:func:`dispersion_rate`)
-``_inlet_split``                 :func:`inlet_split`
+``_inlet_split`` (``_one``)      :func:`inlet_split`
 ``reaction_propagators``         :func:`propagator` (scipy's ``expm``)
 ``react``                        :func:`react`
 ``day_outputs``                  the end of :func:`run`
@@ -21,7 +21,12 @@ kernel                           here
 
 The kernels take every tag of a group in one call (``advect``, ``disperse``,
 ``day_outputs``) and ``react`` runs species by species along the slots; here
-each tag and cell is handled on its own, which is the same arithmetic.
+each tag and cell is handled on its own, which is the same arithmetic.  The
+kernels' tank step is split in three (``tank_tau``, ``tank_coefficients``,
+``tank_apply``) so tags share what does not depend on their mass, and a group
+of one tag has its own flux-inlet split (``_inlet_split_one``, its bound written
+as selects); both compute what :func:`reservoir_step` and :func:`inlet_split`
+compute here.
 
 Only the outputs the tests compare are produced: final cell concentrations,
 reach outlet and section masses per day, reservoir concentrations per day and
