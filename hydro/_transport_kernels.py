@@ -935,12 +935,12 @@ def simulate_kernel(
     boundary_flux, boundary_conc, lateral_load, point_load, res_load,
     reach_rate, res_rate, settling_m_s,
     # initial state and options
-    init_conc, init_res_conc, group_start, courant, disp_limit, period_of_day,
+    init_conc, init_res_conc, init_inlet_debt, group_start, courant, disp_limit, period_of_day,
     # species and reactions
     group_species, rx_start, rx_from, rx_to, rx_river_rate, rx_res_rate,
     # outputs
     out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
-    out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc,
+    out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc, out_inlet_debt,
 ):
     """Transport every tracer down the network for every day.
 
@@ -979,6 +979,10 @@ def simulate_kernel(
         the day's water temperature, ``k20 * theta**(T - 20)``, s-1
     settling_m_s : (T,) float  apparent settling velocity in reservoirs, m s-1
     init_conc : (N, T), init_res_conc : (S, T)  initial concentrations, g m-3
+    init_inlet_debt : (R, T)  mass that dispersion has brought in through the flux inlet at
+        the head of each chain (row: the chain's first reach) and advection has not yet taken
+        off the inflow, g: 0 at the start of a run, ``out_inlet_debt`` of the run before
+        when one continues it (runs in time blocks)
     group_start : (G+1,) int  tracers group_start[g]:group_start[g+1] are the source
         tags of one constituent: its limiter is computed from their sum, and they
         must share its removal rates (a constituent without tags is a group of one)
@@ -1006,6 +1010,7 @@ def simulate_kernel(
     budget_reach, budget_res : (P, R|S, 7, T)  budget terms per period, g
     storage_reach, storage_res : (P+1, R|S, T)  mass stored at period starts, g
     out_final_conc : (N, T)  cell concentrations at the end of the run, g m-3
+    out_inlet_debt : (R, T)  the same mass at the end of the run, g (0 off chain heads)
     """
     n_day = q_in.shape[0]
     n_reach = q_in.shape[1]
@@ -1095,6 +1100,9 @@ def simulate_kernel(
     # the inflow given to dispersion in this advection step (g), and the inflow
     # concentration the dispersion step sees (g m-3)
     inlet_debt = np.zeros((n_tr, n_chain))
+    for t in range(n_tr):
+        for j in range(n_chain):
+            inlet_debt[t, j] = init_inlet_debt[chain_head[j], t]
     r_prev = np.zeros((g_max, n_chain))
     rr = np.zeros((g_max, n_chain))
     s_used = np.zeros((g_max, n_chain))
@@ -1383,6 +1391,8 @@ def simulate_kernel(
     for t in range(n_tr):
         for i in range(n_cell):
             out_final_conc[i, t] = mass[t, pos[i]] / vol0[pos[i]]
+        for j in range(n_chain):
+            out_inlet_debt[chain_head[j], t] = inlet_debt[t, j]
 
 
 @kernel(helper=True)

@@ -37,11 +37,9 @@ years or spread by month, are computed on each block's days over the whole run's
 years (``run_years`` of :func:`hydro.sources.daily_loads`); transfers are read
 onto each block's days, whether water is transferred in is decided over the whole
 run (:attr:`hydro.pipeline.Water.water_in`), and each withdrawal's accumulation
-carries its reservoir volumes.  One piece of state is not carried: the inflow the
-transport solver holds back at a dispersive flux inlet for the next day
-(``inlet_debt`` inside :func:`hydro._transport_kernels.simulate_kernel`, which
-does not hand it out); where a bound held some back on a block's last day, the
-next days differ slightly (tests/test_blocked.py, ``INLET_DEBT``).
+carries its reservoir volumes.  The transport also hands on the inflow its flux
+inlets still owe (a bound can hold some back for the next day: ``inlet_debt`` of
+:func:`hydro._transport_kernels.simulate_kernel`).
 """
 
 from __future__ import annotations
@@ -82,11 +80,14 @@ class TransportStart:
         initial values, :attr:`hydro.basin.Basin.initial`).
     res_conc : (S, T) float or None
         Concentration of every tracer in every reservoir, g m-3.
+    inlet_debt : (R, T) float or None
+        Inflow the solver still owes each chain's flux inlet, g (None: 0).
     """
 
     water: CellWater
     conc: np.ndarray | None
     res_conc: np.ndarray | None
+    inlet_debt: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -210,6 +211,7 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     res_conc = tr.reservoir_concentration[-1] if n_res else np.zeros((0, tr.final_concentration.shape[1]))
     end = BlockState(runoff=w.simulated.final, groundwater_kg=src.groundwater.final_kg,
                      routing=routing_state(hyd),
-                     transport=TransportStart(water_end, tr.final_concentration.copy(), np.array(res_conc)),
+                     transport=TransportStart(water_end, tr.final_concentration.copy(), np.array(res_conc),
+                                              tr.final_inlet_debt),
                      stores=stores)
     return res, end

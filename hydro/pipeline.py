@@ -316,6 +316,7 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None) -> T
         init_conc = np.concatenate([init_conc, np.zeros((lay.n_cells, 1))], axis=1)
         init_res_conc = np.concatenate([init_res_conc, np.zeros((n_res, 1))], axis=1)
     init_water = None if start is None else start.water
+    debt = None if start is None else start.inlet_debt
     if start is not None and start.conc is not None:  # None: the run's start (the basin's [initial])
         init_conc, init_res_conc = start.conc, start.res_conc
     point_cell = np.array([lay.cell_at(net.reach_index(r), POINT_SOURCE_POSITION) for r in w.points.reaches],
@@ -329,7 +330,8 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None) -> T
         reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
         res_temp=np.tile(water_temp[:, None], (1, n_res)),
         init_conc=init_conc, init_res_conc=init_res_conc,
-        period_of_day=period, withdrawal=w.withdrawn, lateral=hyd.lateral, init_water=init_water)
+        period_of_day=period, withdrawal=w.withdrawn, lateral=hyd.lateral, init_water=init_water,
+        init_inlet_debt=debt)
     return simulate(net, tracers, inputs, courant=basin.settings.courant,
                     dispersion_limit=basin.settings.dispersion_limit, groups=groups,
                     day_labels=[d.isoformat() for d in w.dates], group_species=species,

@@ -1,10 +1,8 @@
 """Transport of nitrogen (and other constituents) down a river network.
 
-:func:`simulate` is the public wrapper of the compiled solver in
-:mod:`hydro._transport_kernels`: it checks the inputs (shapes, NaN, flows that
-must be positive), converts them to contiguous arrays, allocates outputs, calls
-the kernel and returns a :class:`TransportResult` with named arrays in the units
-users read (kg d-1, mg L-1).  Inside, every quantity is SI (g, m3, s).
+:func:`simulate` wraps the compiled solver (:mod:`hydro._transport_kernels`): it checks
+the inputs, converts them to contiguous arrays, calls the kernel and returns a
+:class:`TransportResult` in the units users read (kg d-1, mg L-1); inside, SI (g, m3, s).
 
 Several tracers are transported at once; a tracer is one constituent, or one
 constituent from one source when loads are apportioned (transport is linear, so
@@ -33,10 +31,8 @@ from hydro.variables import FLUX_TERMS
 __all__ = ["Constituent", "Reaction", "TracerLayout", "TransportInputs", "TransportResult", "cell_volumes",
            "simulate", "tracer_layout"]
 
-#: Threads :func:`simulate` runs constituents on by default (at most the CPUs):
-#: a run carrying TN, TP and CODMn with their species splits into two lanes of
-#: similar work.  Set ``HYDRO_TRANSPORT_THREADS=1`` where processes already
-#: fill the machine (a batch on as many workers as cores).
+#: Threads :func:`simulate` runs constituents on by default (at most the CPUs); set
+#: ``HYDRO_TRANSPORT_THREADS=1`` where processes already fill the machine (batches).
 TRANSPORT_THREADS = max(1, min(int(os.environ.get("HYDRO_TRANSPORT_THREADS", "2")), os.cpu_count() or 1))
 
 #: A lane (thread) must carry at least this share of the tracers to be worth it.
@@ -89,14 +85,15 @@ class TransportInputs:
         Net lateral water of each reach, m3 s-1: what enters along it minus
         ``withdrawal`` (:attr:`hydro.hydraulics.Hydraulics.lateral`).  The reach's
         volume changes at ``q_in - q_out + lateral`` (its water balance), and
-        ``lateral + withdrawal`` is the water that carries ``lateral_load``; where
-        that is negative, the deficit leaves at the reach's concentration too.
-        Default: ``q_out - q_in`` (hydraulics without storage: volumes constant).
+        ``lateral + withdrawal`` carries ``lateral_load`` (a deficit leaves at the
+        reach's concentration).  Default: ``q_out - q_in`` (volumes constant).
     init_water : CellWater, optional
         The cells' water at the start: ``end_water`` of a run that ended the day
         before (a run in time blocks, :mod:`hydro.blocked`), kept as it is but
         for reaches its floor raises (:func:`hydro.transport_volumes.carried_water`).
         Default: levels from this run's flows (:func:`cell_volumes`).
+    init_inlet_debt : (R, T) float, optional
+        ``final_inlet_debt`` of a run that ended the day before, g.  Default: 0.
     """
 
     q_in: np.ndarray
@@ -119,6 +116,7 @@ class TransportInputs:
     withdrawal: np.ndarray | None = None
     lateral: np.ndarray | None = None
     init_water: CellWater | None = None
+    init_inlet_debt: np.ndarray | None = None
 
 
 @dataclass(frozen=True)
@@ -157,6 +155,8 @@ class TransportResult:
     start_water : CellWater, optional
         The cells' water at the start of the run, with its shares and floors
         (:func:`hydro.transport_volumes.end_volumes` carries it to the end).
+    final_inlet_debt : (R, T) float, optional
+        Inflow still owed to each chain's flux inlet (row: its first reach), g.
     """
 
     reach_load: np.ndarray
@@ -174,6 +174,7 @@ class TransportResult:
     final_concentration: np.ndarray
     raised_reaches: tuple[int, ...] = ()
     start_water: CellWater | None = None
+    final_inlet_debt: np.ndarray | None = None
 
     def closure(self, kind: str = "network") -> float:
         """Largest relative budget imbalance over elements, periods and tracers.
@@ -306,7 +307,7 @@ class _KernelRun:
             ("b_reach", (n_period, n_reach, len(FLUX_TERMS), n_tr)),
             ("b_res", (n_period, n_res, len(FLUX_TERMS), n_tr)),
             ("s_reach", (n_period + 1, n_reach, n_tr)), ("s_res", (n_period + 1, n_res, n_tr)),
-            ("final", (lay.n_cells, n_tr)))}
+            ("final", (lay.n_cells, n_tr)), ("debt", (n_reach, n_tr)))}
         self.substeps = np.zeros(n_day, dtype=np.int64)
         # water that carries the lateral loads, and water leaving at the cell's
         # concentration (withdrawals, and any deficit of the gross lateral inflow)
@@ -341,7 +342,7 @@ class _KernelRun:
             np.ascontiguousarray(self.inputs.point_cell, dtype=np.int64),
             arr["q_in"], arr["q_out"], arr["lateral"], self.loss, arr["res_volume"], arr["res_outflow"],
             arr["res_area"], *(take(arr[name]) for name in _PER_TRACER), take(rates["reach"]), take(rates["res"]),
-            take(rates["settling"]), take(arr["init_conc"]), take(arr["init_res_conc"]),
+            take(rates["settling"]), take(arr["init_conc"]), take(arr["init_res_conc"]), take(arr["init_inlet_debt"]),
             np.concatenate([[0], np.cumsum([g.sizes[k] for k in groups_of_lane])]).astype(np.int64),
             self.courant, self.dispersion_limit, self.period,
             np.array([g.species[k] for k in groups_of_lane], dtype=np.int64),
@@ -351,7 +352,7 @@ class _KernelRun:
             np.array([g.reactions[i][2] for i in lane_rx], dtype=np.int64),
             np.ascontiguousarray(rates["rx_river"][..., lane_rx]), np.ascontiguousarray(rates["rx_res"][..., lane_rx]),
             out["reach"], out["reach_disp"], out["sec"], out["sec_disp"], out["res_conc"], out["res_mass"],
-            steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"], out["final"],
+            steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"], out["final"], out["debt"],
         )
         if not whole:
             for name, a in out.items():
@@ -373,7 +374,7 @@ class _KernelRun:
             budget_reach=o["b_reach"] * kg, budget_reservoir=o["b_res"] * kg,
             storage_reach=o["s_reach"] * kg, storage_reservoir=o["s_res"] * kg, substeps=self.substeps,
             final_concentration=o["final"], raised_reaches=self.raised,
-            start_water=self.water,
+            start_water=self.water, final_inlet_debt=o["debt"],
         )
 
 

@@ -29,6 +29,8 @@ def arrays(network: Network, n_tr: int, inputs,
         "init_res_conc")}
     arr["withdrawal"] = f64(np.zeros((n_day, n_reach)) if inputs.withdrawal is None else inputs.withdrawal)
     arr["lateral"] = f64(arr["q_out"] - arr["q_in"] if inputs.lateral is None else inputs.lateral)
+    debt = getattr(inputs, "init_inlet_debt", None)
+    arr["init_inlet_debt"] = f64(np.zeros((n_reach, n_tr)) if debt is None else debt)
     expected = {
         "q_in": (n_day, n_reach), "q_out": (n_day, n_reach), "res_volume": (n_day + 1, n_res),
         "res_outflow": (n_day, n_res), "res_area": (n_day, n_res),
@@ -36,7 +38,7 @@ def arrays(network: Network, n_tr: int, inputs,
         "lateral_load": (n_day, n_reach, n_tr), "point_load": (n_day, len(inputs.point_cell), n_tr),
         "res_load": (n_day, n_res, n_tr), "reach_temp": (n_day, n_reach), "res_temp": (n_day, n_res),
         "init_conc": (lay.n_cells, n_tr), "init_res_conc": (n_res, n_tr), "withdrawal": (n_day, n_reach),
-        "lateral": (n_day, n_reach),
+        "lateral": (n_day, n_reach), "init_inlet_debt": (n_reach, n_tr),
     }
     if n_reach != len(network.reaches):
         raise HydroError(f"flows are given for {n_reach} reaches, the network has {len(network.reaches)}")

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_blocked import INLET_DEBT, ROUND_OFF
+from test_blocked import ROUND_OFF
 
 #: Global attributes that differ by design: the command, the worst closures over blocks
 #: (round-off), and the blocks themselves.
@@ -31,7 +31,7 @@ def _run(basin, out, *extra) -> str:
     return done.stdout
 
 
-def _compare(one_path, blocked_path, loose=()):
+def _compare(one_path, blocked_path):
     import netCDF4
 
     with netCDF4.Dataset(one_path) as a, netCDF4.Dataset(blocked_path) as b:
@@ -51,8 +51,6 @@ def _compare(one_path, blocked_path, loose=()):
             x, y = np.ma.filled(x.astype(float), np.nan), np.ma.filled(y.astype(float), np.nan)
             # 32-bit variables: their rounding to float32 may fall either side
             tol = ROUND_OFF if va.dtype != np.float32 else 2 ** -23
-            if any(part in name for part in loose):
-                tol = INLET_DEBT  # see tests/test_blocked.py
             scale = float(np.nanmax(np.abs(x))) if x.size else 0.0
             np.testing.assert_allclose(y, x, rtol=0, atol=tol * scale, err_msg=name)
 
@@ -79,7 +77,7 @@ def test_miyun_file_written_block_by_block_equals_one_block(tmp_path):
     period = ("--start", "2013-01-01", "--end", "2015-12-31")
     _run("miyun", one, *period, "--block-years", "0")
     _run("miyun", blocked, *period, "--block-years", "1")
-    _compare(one, blocked, loose=("tp", "dp", "pp", "codmn"))
+    _compare(one, blocked)
     with netCDF4.Dataset(one) as a, netCDF4.Dataset(blocked) as b:
         assert a.getncattr("transfer_volume_m3") == b.getncattr("transfer_volume_m3")
         assert "section_transfer_discharge" in b.variables
