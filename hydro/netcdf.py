@@ -66,6 +66,14 @@ def write_results(results: Results, path: Path, overwrite: bool = False, compres
 CHUNK_BYTES = 1 << 20
 
 
+def _small_chunk_caches(nc, names) -> None:
+    """Give each variable a chunk cache of two chunks: files written piece by piece (blocks of
+    time, members) need no more, and netCDF's default (MBs per variable) grows a long run's or a
+    large ensemble's writer by hundreds of MB (a 160-member ensemble's parent: 397 MB, 212 at 40)."""
+    for name in names:
+        nc.variables[name].set_var_chunk_cache(size=2 * CHUNK_BYTES, preemption=1.0)
+
+
 def _chunks(shape: tuple[int, ...], dims: tuple[str, ...], itemsize: int) -> list[int]:
     """Chunk sizes: one along leading dims (scenario, member), whole along the others but
     ``time``, and as many days as fit in :data:`CHUNK_BYTES`."""
@@ -215,10 +223,7 @@ class BlockWriter:
             whole = replace(results, coords={**results.coords, "time": self.dates, "year": self.years})
             self._nc = netCDF4.Dataset(self._tmp, "w", format="NETCDF4", clobber=True)
             self._index, _, self._names = _define(self._nc, whole, self.spec)
-            for name in self._names:  # a chunk cache of two chunks: the one a block left partly
-                # written waits there for the next block; the library's default (MBs per
-                # variable) would let the cache of a long run grow to hundreds of MB
-                self._nc.variables[name].set_var_chunk_cache(size=2 * CHUNK_BYTES, preemption=1.0)
+            _small_chunk_caches(self._nc, self._names)  # a block's partly written chunk waits there
         from hydro.outputspec import kept_variables
 
         if kept_variables(results, self.spec) != self._names:
@@ -270,6 +275,14 @@ class BlockWriter:
         return self._ctx.__exit__(exc_type, exc, tb)
 
 
+#: :class:`StackedWriter` closes and reopens its file after this many runs: with a compressed
+#: variable whose time chunks overrun the time axis (1,826 days in chunks of 1,560), the
+#: netCDF/HDF5 libraries (netCDF 4.10.1, HDF5 2.2.0) keep about a chunk per run written until the
+#: file is closed, so a 160-member Miyun ensemble's parent grew by 1 MB a member (261 MB; 139 MB
+#: at 40 members); reopened, it stays flat (``benchmarks/ensemble.py``, ``tests/test_batch_memory.py``).
+REOPEN_EVERY = 16
+
+
 class StackedWriter:
     """Write runs (ensemble members, scenarios) into one file along a new leading
     dimension as they finish, so a batch holds one run at a time, not all of them.
@@ -296,7 +309,7 @@ class StackedWriter:
         self.path, self.dim, self.labels = Path(path), dim, list(labels)
         self.overwrite, self.spec, self.attrs = overwrite, spec or OutputSpec(), dict(attrs or {})
         self.written: set[int] = set()
-        self._nc = None
+        self._nc: Any = None
         self._ctx = None
 
     def __enter__(self):
@@ -324,11 +337,16 @@ class StackedWriter:
             stacked.attrs.update(self.attrs)
             self._template = results
             self._index, self._starts, self._names = _define(self._nc, stacked, self.spec)
+            _small_chunk_caches(self._nc, self._names)
         elif len(results.dates) != len(self._template.dates):
             raise HydroError(f"{self.dim} {self.labels[k]}: {len(results.dates)} days, the first run had "
                              f"{len(self._template.dates)}")
         _put(self._nc, results, self.spec, self._index, self._starts, self._names, lead=(k,))
         self.written.add(k)
+        if len(self.written) % REOPEN_EVERY == 0:  # let the library free what it holds (REOPEN_EVERY)
+            self._nc.close()
+            self._nc = netCDF4.Dataset(self._tmp, "a")
+            _small_chunk_caches(self._nc, self._names)
 
     def __exit__(self, exc_type, exc, tb):
         try:
