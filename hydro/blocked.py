@@ -146,6 +146,7 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
     """
     from hydro.blocked_water import snow_thresholds, whole_run_water
     from hydro.pipeline import _Steps, carried_constituents
+    from hydro.series import daily_dates
     from hydro.watershed import Watershed
     from hydro.weather import read_forcing_csv
 
@@ -162,20 +163,14 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
     step = _Steps(timings)
     threshold = whole = None
     if len(periods) > 1:  # what a one-block run takes over the whole run (hydro.blocked_water)
-        threshold = snow_thresholds(ws, forcing, _days(start, end))
+        threshold = snow_thresholds(ws, forcing, daily_dates(start, end))
         whole = whole_run_water(basin, ws, periods, forcing, threshold, step)
     state: BlockState | None = None
     for first, last in periods:
-        res, state = _block(basin, ws, _days(first, last), forcing, state, carried, apportion, threshold,
+        res, state = _block(basin, ws, daily_dates(first, last), forcing, state, carried, apportion, threshold,
                             (scenario, history), step, whole)
         yield res
         del res  # not held while the next block runs (nor should the caller hold it)
-
-
-def _days(first: date, last: date) -> list[date]:
-    from hydro.series import daily_dates
-
-    return daily_dates(first, last)
 
 
 def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | None, carried, apportion: bool,
@@ -183,35 +178,30 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     """One block's six steps from ``state`` (None: the run's start, with the cells and cell water
     of the whole run, ``whole``, where there are several blocks); its results and end state."""
     from hydro.blocked_water import routing_state
-    from hydro.pipeline import loads, results, transport, water
-    from hydro.watershed import flows, subbasin_weather
+    from hydro.pipeline import Continuation, six_steps
 
     def get(name):
         return None if state is None else getattr(state, name)
 
-    station = step("weather", subbasin_weather, ws, dates, forcing)
     stores = dict(get("stores") or {})  # wash-off and withdrawals: in from the block before, out to the next
-    w = step("runoff", water, basin, ws, dates, station, get("runoff"), threshold,
-             None if whole is None else whole.run_years, None if whole is None else whole.water_in, stores)
-    src = step("sources", loads, basin, ws, w, carried, apportion, get("groundwater_kg"),
-               None if whole is None else whole.mean_base_mm, stores)
-    hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,
-               target_release=w.target, withdraws=bool(w.transfers.reach_abstraction), state=get("routing"),
-               sub_reaches=None if whole is None else whole.cells)
     start = get("transport")
     if start is None and whole is not None:
         start = TransportStart(whole.water, None, None)
-    tr = step("transport", transport, basin, w, src, hyd, station, start)
-    res = step("results", results, basin, ws, w, src, hyd, tr, station, carried, *names)
+    on = Continuation(runoff_state=get("runoff"), snow_threshold=threshold, stores=stores,
+                      groundwater_kg=get("groundwater_kg"), routing_state=get("routing"), transport_start=start,
+                      **({} if whole is None else {"run_years": whole.run_years, "water_in": whole.water_in,
+                                                   "mean_base_mm": whole.mean_base_mm, "sub_reaches": whole.cells}))
+    run = six_steps(basin, ws, dates, forcing, carried, apportion, names, step, on)
+    hyd, tr = run.hydraulics, run.transport
     sw = tr.start_water
     assert sw is not None
     water_end = CellWater(end_volumes(basin.network, sw.volume, sw.share, hyd.q_in, hyd.q_out, hyd.lateral),
                           sw.share, sw.floor, sw.raised)
     n_res = len(basin.network.reservoirs)
     res_conc = tr.reservoir_concentration[-1] if n_res else np.zeros((0, tr.final_concentration.shape[1]))
-    end = BlockState(runoff=w.simulated.final, groundwater_kg=src.groundwater.final_kg,
+    end = BlockState(runoff=run.water.simulated.final, groundwater_kg=run.loads.groundwater.final_kg,
                      routing=routing_state(hyd),
                      transport=TransportStart(water_end, tr.final_concentration.copy(), np.array(res_conc),
                                               tr.final_inlet_debt),
                      stores=stores)
-    return res, end
+    return run.results, end

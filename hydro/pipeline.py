@@ -19,7 +19,10 @@ function of this module that takes what the steps before it made:
 6. **results** (:func:`results`): named variables, coordinates and provenance.
 
 The helpers each step calls live in :mod:`hydro.watershed` (the watershed's
-tables and processes); this module only orders them.
+tables and processes); this module only orders them, once (:func:`six_steps`), for
+a whole run and for each block of a run in time blocks (:mod:`hydro.blocked`).
+
+Size: the six steps and the one function that orders them stay together (about 430 lines).
 """
 
 from __future__ import annotations
@@ -82,17 +85,56 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         skip the work of the others; what is carried is computed exactly as in
         a run of all of them.
     """
-    step = _Steps(timings)
-    carried = carried_constituents(basin, constituents)
-    ws = Watershed.from_basin(basin)
-    dates = _dates(start, end)
+    from hydro.series import daily_dates
+
+    return six_steps(basin, Watershed.from_basin(basin), daily_dates(start, end), weather,
+                     carried_constituents(basin, constituents), apportion, (scenario, history),
+                     _Steps(timings)).results
+
+
+@dataclass(frozen=True)
+class Continuation:
+    """What a run that continues one ending the day before takes (a block of :mod:`hydro.blocked`),
+    and what a block computes over the whole run; all None (the default): a run from the start.
+    The fields are the optional arguments of the steps they go to, named as there."""
+
+    runoff_state: Any = None
+    snow_threshold: Any = None
+    run_years: Any = None
+    water_in: Any = None
+    stores: dict | None = None
+    groundwater_kg: Any = None
+    mean_base_mm: Any = None
+    routing_state: Any = None
+    sub_reaches: Any = None
+    transport_start: Any = None
+
+
+@dataclass(frozen=True)
+class Steps:
+    """What the six steps made (the inputs a block's end state is taken from)."""
+
+    water: Water
+    loads: Loads
+    hydraulics: Any
+    transport: TransportResult
+    results: Results
+
+
+def six_steps(basin: Basin, ws: Watershed, dates: list[date], weather, carried: list[Constituent],
+              apportion: bool, names: tuple[str, str], step, c: Continuation = Continuation()) -> Steps:
+    """The six steps in order over ``dates`` (:func:`run_watershed`'s arguments; ``names`` the
+    scenario and history, ``step`` a :class:`_Steps`), continuing from ``c``."""
     station = step("weather", subbasin_weather, ws, dates, weather)
-    w = step("runoff", water, basin, ws, dates, station)
-    tin = step("sources", loads, basin, ws, w, carried, apportion)
+    w = step("runoff", water, basin, ws, dates, station, c.runoff_state, c.snow_threshold, c.run_years,
+             c.water_in, c.stores)
+    src = step("sources", loads, basin, ws, w, carried, apportion, c.groundwater_kg, c.mean_base_mm, c.stores)
     hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,
-               target_release=w.target, withdraws=bool(w.transfers.reach_abstraction))
-    tr = step("transport", transport, basin, w, tin, hyd, station)
-    return step("results", results, basin, ws, w, tin, hyd, tr, station, carried, scenario, history)
+               target_release=w.target, withdraws=bool(w.transfers.reach_abstraction), state=c.routing_state,
+               sub_reaches=c.sub_reaches)
+    tr = step("transport", transport, basin, w, src, hyd, station, c.transport_start)
+    res = step("results", results, basin, ws, w, src, hyd, tr, station, carried, *names)
+    return Steps(w, src, hyd, tr, res)
 
 
 class _Steps:
@@ -107,12 +149,6 @@ class _Steps:
         if self.timings is not None:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
         return out
-
-
-def _dates(start: date, end: date) -> list[date]:
-    from hydro.series import daily_dates
-
-    return daily_dates(start, end)
 
 
 def carried_constituents(basin: Basin, names: tuple[str, ...] | None) -> list[Constituent]:
