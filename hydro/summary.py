@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -9,35 +10,97 @@ import numpy as np
 from hydro.errors import HydroError
 from hydro.results import Results
 
+#: Global attributes of each block's results that :func:`hydro.blocked_run.write_blocked` replaces by their
+#: largest value over the blocks (relative closures).
+WORST_ATTRS = ("water_balance_closure", "groundwater_n_balance_closure")
+
+
+class RunSummary:
+    """The run summary (:func:`run_summary`), gathered from a run's results block by block (a run
+    in time blocks, :mod:`hydro.blocked_run`) or in one."""
+
+    def __init__(self) -> None:
+        self.first: date | None = None
+        self.last: date | None = None
+        self.days = 0
+        self.blocks = 0
+        self.substeps_total = 0
+        self.steps = [np.inf, -np.inf]
+        self.closure: dict[str, float] = {}
+        self.worst: dict[str, float] = {}
+        self.attrs: dict[str, str] = {}
+        self.constituents: list[str] = []
+        self.sections: list = []
+        self.q_sum: np.ndarray | None = None
+        self.q_count: np.ndarray | None = None
+        self.loads: dict[str, np.ndarray] = {}
+        self.transferred: dict[str, float] = {}  # volume of each transfer over the run, m3
+
+    def add(self, res: Results) -> None:
+        """Take in one block's results."""
+        self.first = self.first or res.dates[0]
+        self.last, self.days, self.blocks = res.dates[-1], self.days + len(res.dates), self.blocks + 1
+        self.attrs = dict(res.attrs)
+        self.constituents = list(res.constituents)
+        if "transport_substeps" in res.data:
+            steps = res["transport_substeps"]
+            self.steps = [min(self.steps[0], int(steps.min())), max(self.steps[1], int(steps.max()))]
+            self.substeps_total += int(steps.sum())
+        for short in self.constituents:
+            self.closure[short] = max(self.closure.get(short, 0.0), budget_closure(res, short))
+        for key in WORST_ATTRS:
+            if key in res.attrs:
+                self.worst[key] = max(self.worst.get(key, 0.0), float(res.attrs[key]))
+        for item in filter(None, res.attrs.get("transfer_volume_m3", "").split(";")):
+            name, volume = item.rsplit("=", 1)
+            self.transferred[name] = self.transferred.get(name, 0.0) + float(volume)
+        self.sections = list(res.coords.get("section", []))
+        if self.sections:
+            q = res["section_discharge"]
+            self.q_sum = np.nansum(q, axis=0) + (0.0 if self.q_sum is None else self.q_sum)
+            self.q_count = np.sum(~np.isnan(q), axis=0) + (0 if self.q_count is None else self.q_count)
+            for short in self.constituents:
+                load = np.nansum(res[f"section_{short}_load"], axis=0)
+                self.loads[short] = load + self.loads.get(short, 0.0)
+
+    def final_attrs(self) -> dict[str, str]:
+        """The attributes that differ from the first block's: the worst closures, and the volume
+        of each transfer over the run (the sum of the blocks', as one block writes it)."""
+        out = {key: f"{value:.3e}" for key, value in self.worst.items()}
+        if self.transferred:
+            out["transfer_volume_m3"] = ";".join(f"{k}={v:.6e}" for k, v in self.transferred.items())
+        return out
+
+    def text(self) -> str:
+        """The run summary: period, solver effort, budget closures, section means."""
+        lines = [f"basin {self.attrs.get('basin')}  scenario {self.attrs.get('scenario')}  "
+                 f"{self.first} to {self.last} ({self.days} days)"]
+        if self.steps[0] <= self.steps[1]:
+            lines.append(f"transport sub-steps per day: {self.steps[0]}-{self.steps[1]}")
+        for short in self.constituents:
+            lines.append(f"{short} mass balance closes to {self.closure[short]:.1e} (relative)")
+        for key, what in (("water_balance_closure", "water balance (runoff, routing, reservoirs)"),
+                          ("groundwater_n_balance_closure", "groundwater nitrogen store")):
+            if key in self.worst:
+                lines.append(f"{what} closes to {self.worst[key]:.1e} (relative)")
+        if self.sections and self.q_sum is not None and self.q_count is not None:
+            lines.append("section means over the run (Q: time mean; "
+                         + ", ".join(self.constituents) + ": flow-weighted, Σ load / Σ Q):")
+            for k, sid in enumerate(self.sections):
+                mean_q = self.q_sum[k] / self.q_count[k] if self.q_count[k] else np.nan
+                parts = [f"  {sid:20s} Q {mean_q:8.3f} m3/s"]
+                for short in self.constituents:
+                    mean_c = self.loads[short][k] / (self.q_sum[k] * 86.4)
+                    parts.append(f"{short} {mean_c:7.3f} mg/L")
+                lines.append("  ".join(parts))
+        return "\n".join(lines)
+
 
 def run_summary(results: Results) -> str:
     """A short report of a run: period, solver effort, budget closure, section means."""
-    dates = results.dates
-    lines = [f"basin {results.attrs.get('basin')}  scenario {results.attrs.get('scenario')}  "
-             f"{dates[0]} to {dates[-1]} ({len(dates)} days)"]
-    if "transport_substeps" in results.data:
-        steps = results["transport_substeps"]
-        lines.append(f"transport sub-steps per day: {int(steps.min())}-{int(steps.max())}")
-    for short in results.constituents:
-        closure = budget_closure(results, short)
-        lines.append(f"{short} mass balance closes to {closure:.1e} (relative)")
-    for key, what in (("water_balance_closure", "water balance (runoff, routing, reservoirs)"),
-                      ("groundwater_n_balance_closure", "groundwater nitrogen store")):
-        if key in results.attrs:
-            lines.append(f"{what} closes to {float(results.attrs[key]):.1e} (relative)")
-    sections = results.coords.get("section", [])
-    if sections:
-        lines.append("section means over the run (Q: time mean; "
-                     + ", ".join(results.constituents) + ": flow-weighted, Σ load / Σ Q):")
-        for k, sid in enumerate(sections):
-            parts = [f"  {sid:20s} Q {np.nanmean(results['section_discharge'][:, k]):8.3f} m3/s"]
-            for short in results.constituents:
-                load = results[f"section_{short}_load"][:, k]
-                q = results["section_discharge"][:, k]
-                mean_c = np.nansum(load) / (np.nansum(q) * 86.4)  # kg/d over m3/s*86.4 = mg/L
-                parts.append(f"{short} {mean_c:7.3f} mg/L")
-            lines.append("  ".join(parts))
-    return "\n".join(lines)
+    summary = RunSummary()
+    summary.add(results)
+    return summary.text()
 
 
 def budget_closure(results: Results, short: str) -> float:
