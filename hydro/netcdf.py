@@ -9,6 +9,7 @@ replaced only with ``overwrite=True``.  Units and long names come from
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -177,7 +178,36 @@ def _fill(nc, results: Results, spec) -> None:
     _put(nc, results, spec, index, starts, names)
 
 
-class BlockWriter:
+class _PieceWriter:
+    """A netCDF file written piece by piece (blocks of a run, runs of a batch) into a temporary
+    file that is renamed into place only if every piece was written and nothing failed
+    (:func:`hydro.outputs.atomic_path`); subclasses set ``path`` and ``overwrite`` and close
+    their file in :meth:`_close`, raising if it is incomplete."""
+
+    path: Path
+    overwrite: bool
+
+    def __enter__(self):
+        from hydro.outputs import atomic_path
+
+        self._ctx = atomic_path(self.path, self.overwrite)
+        self._tmp = self._ctx.__enter__()
+        return self
+
+    def _close(self, ok: bool) -> None:
+        """Close the file (``ok``: no error so far); raise :class:`HydroError` if it is incomplete."""
+        raise NotImplementedError
+
+    def __exit__(self, exc_type, exc, tb):
+        try:
+            self._close(exc_type is None)
+        except BaseException:
+            self._ctx.__exit__(*sys.exc_info())
+            raise
+        return self._ctx.__exit__(exc_type, exc, tb)
+
+
+class BlockWriter(_PieceWriter):
     """Write a run block by block (:mod:`hydro.blocked`) into one file defined up front.
 
     The file is defined from the first block with the whole run's ``time`` and
@@ -202,13 +232,6 @@ class BlockWriter:
         self._time = 0  # output periods written so far
         self._year = 0
         self._attrs: dict[str, str] = {}
-
-    def __enter__(self):
-        from hydro.outputs import atomic_path
-
-        self._ctx = atomic_path(self.path, self.overwrite)
-        self._tmp = self._ctx.__enter__()
-        return self
 
     def write(self, results: Results) -> None:
         """Store the next block (its days follow the last block's)."""
@@ -255,24 +278,19 @@ class BlockWriter:
         """Global attributes to write (over the first block's) when the file is closed."""
         self._attrs.update(attrs)
 
-    def __exit__(self, exc_type, exc, tb):
-        try:
-            if self._nc is not None:
-                if exc_type is None:
-                    self._nc.setncatts({k: str(v) for k, v in self._attrs.items()})
-                self._nc.close()
-                self._nc = None
-            if exc_type is None:
-                from hydro.outputspec import periods
+    def _close(self, ok: bool) -> None:
+        if self._nc is not None:
+            if ok:
+                self._nc.setncatts({k: str(v) for k, v in self._attrs.items()})
+            self._nc.close()
+            self._nc = None
+        if ok:
+            from hydro.outputspec import periods
 
-                expected = len(periods(self.dates, self.spec.aggregate)[0])
-                if self._time != expected or self._year != len(self.years):
-                    raise HydroError(f"{self.path}: {self._time} of {expected} time steps and {self._year} of "
-                                     f"{len(self.years)} years written; the blocks do not cover the run")
-        except BaseException:
-            self._ctx.__exit__(*__import__("sys").exc_info())
-            raise
-        return self._ctx.__exit__(exc_type, exc, tb)
+            expected = len(periods(self.dates, self.spec.aggregate)[0])
+            if self._time != expected or self._year != len(self.years):
+                raise HydroError(f"{self.path}: {self._time} of {expected} time steps and {self._year} of "
+                                 f"{len(self.years)} years written; the blocks do not cover the run")
 
 
 #: :class:`StackedWriter` closes and reopens its file after this many runs: with a compressed
@@ -283,7 +301,7 @@ class BlockWriter:
 REOPEN_EVERY = 16
 
 
-class StackedWriter:
+class StackedWriter(_PieceWriter):
     """Write runs (ensemble members, scenarios) into one file along a new leading
     dimension as they finish, so a batch holds one run at a time, not all of them.
 
@@ -311,13 +329,6 @@ class StackedWriter:
         self.written: set[int] = set()
         self._nc: Any = None
         self._ctx = None
-
-    def __enter__(self):
-        from hydro.outputs import atomic_path
-
-        self._ctx = atomic_path(self.path, self.overwrite)
-        self._tmp = self._ctx.__enter__()
-        return self
 
     def write(self, k: int, results: Results) -> None:
         """Store run ``k`` (its label is ``labels[k]``)."""
@@ -348,20 +359,15 @@ class StackedWriter:
             self._nc = netCDF4.Dataset(self._tmp, "a")
             _small_chunk_caches(self._nc, self._names)
 
-    def __exit__(self, exc_type, exc, tb):
-        try:
-            if self._nc is not None:
-                failed = [str(self.labels[k]) for k in range(len(self.labels)) if k not in self.written]
-                if failed:
-                    self._nc.setncattr(f"{self.dim}s_failed", ",".join(failed))
-                self._nc.close()
-                self._nc = None
-            if exc_type is None and not self.written:
-                raise HydroError(f"{self.path}: not written: every {self.dim} failed")
-        except BaseException:
-            self._ctx.__exit__(*__import__("sys").exc_info())
-            raise
-        return self._ctx.__exit__(exc_type, exc, tb)
+    def _close(self, ok: bool) -> None:
+        if self._nc is not None:
+            failed = [str(self.labels[k]) for k in range(len(self.labels)) if k not in self.written]
+            if failed:
+                self._nc.setncattr(f"{self.dim}s_failed", ",".join(failed))
+            self._nc.close()
+            self._nc = None
+        if ok and not self.written:
+            raise HydroError(f"{self.path}: not written: every {self.dim} failed")
 
 
 def check_hydro_results(results: Results, path: Path, command: str = "report", sections: bool = True) -> Results:
