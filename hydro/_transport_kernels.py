@@ -15,14 +15,14 @@ Kernels, in the order a run uses them
 :func:`day_hydraulics`
     per day: face flows, volume rates, withdrawals, the sub-step and the
     dispersive conductances.
-:func:`fill_ghosts`, :func:`advective_fluxes`, :func:`reservoir_step`,
+:func:`fill_ghosts`, :func:`advective_fluxes`, :func:`tank_apply`,
 :func:`_inlet_split`, :func:`advect`, :func:`disperse`, :func:`react`
     the rest of a sub-step: withdrawals and advection, then dispersion and
     removal, and reactions between species (their propagators per reach and
     day from :func:`reaction_propagators`, per slot from
-    :func:`slot_propagators`).  A tank's step is :func:`reservoir_step` split in
-    three (:func:`tank_tau`, :func:`tank_coefficients`, :func:`tank_apply`) so
-    that the tags of a group share what does not depend on their mass.
+    :func:`slot_propagators`).  A tank's step is split in three
+    (:func:`tank_tau`, :func:`tank_coefficients`, :func:`tank_apply`) so that the
+    tags of a group share what does not depend on their mass.
 :func:`day_outputs`
     per day: outputs and budget terms from the day's accumulators.
 
@@ -519,31 +519,6 @@ def advective_fluxes(c, fq, half_lw, flux):
 
 
 @kernel(helper=True)
-def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
-    """One sub-step of a well-mixed tank whose volume varies linearly from v0 to v1.
-
-    ``V dc/dt = a - beta c`` with ``beta = (dV/dt + Q_out) + vs A + k V`` (the
-    water entering, net of evaporation, plus removal; ``k V`` at the mid volume),
-    which in ``tau = integral dt / V = ln(v1/v0) / (dV/dt)`` is linear with
-    constant coefficients and is solved exactly:
-    ``c = c_eq + (c0 - c_eq) exp(-beta tau)``, ``c_eq = a / beta``.  The mass
-    that leaves is ``(Q_out + vs A + k V) * integral c dt`` with, since
-    ``V = v0 exp(dV/dt tau)``, ``integral c dt = c_eq dt + (c0 - c_eq) v0
-    (1 - exp(-o tau)) / o`` (``o = Q_out + vs A + k V``); computing it so, rather
-    than as the difference of two large masses, keeps a uniform tank fed at its
-    own concentration uniform to round-off whatever its volume does.
-
-    Returns ``(m1, out_m, removed, integral)``: mass at the end (g), mass that
-    left with the outflow (g), mass removed (g), ``m0 + a_in dt = m1 + out_m +
-    removed``, and ``integral c dt`` (g s m-3), from which a reaction's product
-    is ``k V_mid integral`` (see :func:`simulate_kernel`).
-    """
-    tau = tank_tau(v0, v1, dt)
-    removal, o, beta, decay = tank_coefficients(v0, v1, tau, q_out, settling_area, rate, dt)
-    return tank_apply(m0, a_in, v0, v1, dt, tau, q_out, removal, o, beta, decay)
-
-
-@kernel(helper=True)
 def tank_tau(v0, v1, dt):
     """``integral dt / V`` over a step of ``dt`` seconds in a volume varying linearly from v0 to v1."""
     x = (v1 - v0) / v0
@@ -554,7 +529,7 @@ def tank_tau(v0, v1, dt):
 
 @kernel(helper=True)
 def tank_coefficients(v0, v1, tau, q_out, settling_area, rate, dt):
-    """The parts of :func:`reservoir_step` that do not depend on the mass (shared by the tags
+    """The parts of :func:`tank_apply` that do not depend on the mass (shared by the tags
     of a tank that have the same rates): ``(removal, o, beta, decay)``, ``decay`` the
     factor of the exact solution (of its second form where ``beta tau`` is small)."""
     removal = settling_area + rate * 0.5 * (v0 + v1)
@@ -571,7 +546,26 @@ def tank_coefficients(v0, v1, tau, q_out, settling_area, rate, dt):
 
 @kernel(helper=True)
 def tank_apply(m0, a_in, v0, v1, dt, tau, q_out, removal, o, beta, decay):
-    """:func:`reservoir_step` from :func:`tank_coefficients`: ``(m1, out_m, removed, integral)``."""
+    """One sub-step of a well-mixed tank whose volume varies linearly from v0 to v1.
+
+    ``V dc/dt = a - beta c`` with ``beta = (dV/dt + Q_out) + vs A + k V`` (the
+    water entering, net of evaporation, plus removal; ``k V`` at the mid volume),
+    which in ``tau = integral dt / V = ln(v1/v0) / (dV/dt)`` is linear with
+    constant coefficients and is solved exactly:
+    ``c = c_eq + (c0 - c_eq) exp(-beta tau)``, ``c_eq = a / beta``.  The mass
+    that leaves is ``(Q_out + vs A + k V) * integral c dt`` with, since
+    ``V = v0 exp(dV/dt tau)``, ``integral c dt = c_eq dt + (c0 - c_eq) v0
+    (1 - exp(-o tau)) / o`` (``o = Q_out + vs A + k V``); computing it so, rather
+    than as the difference of two large masses, keeps a uniform tank fed at its
+    own concentration uniform to round-off whatever its volume does.
+
+    ``tau`` and the coefficients come from :func:`tank_tau` and
+    :func:`tank_coefficients` (shared by the tags of a tank with the same rates).
+    Returns ``(m1, out_m, removed, integral)``: mass at the end (g), mass that left
+    with the outflow (g), mass removed (g), ``m0 + a_in dt = m1 + out_m +
+    removed``, and ``integral c dt`` (g s m-3), from which a reaction's product is
+    ``k V_mid integral`` (see :func:`simulate_kernel`).
+    """
     c0 = m0 / v0
     if beta * tau > 1e-8:
         c_eq = a_in / beta
