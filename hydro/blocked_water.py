@@ -33,8 +33,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hydro.accumulation import accumulated_from
 from hydro.basin import Basin
+from hydro.hydraulics import accumulate
 from hydro.transport_volumes import CellWater, FlowSample
 
 #: What the first pass keeps of each block's water for the second (Water attributes).
@@ -126,8 +126,8 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
                 kept["target"] = w.target
             np.savez(Path(tmp) / f"{k}.npz", **kept)
             if routed(basin, withdraws):
-                hyd = step("routing", accumulated_from, basin.network, w.lateral, w.res_local, w.evap, w.rain,
-                           w.months, w.target, res_volume)
+                hyd = step("routing", accumulate, basin.network, w.lateral, np.zeros_like(w.lateral), w.res_local,
+                           w.evap, w.rain, w.months, w.target, res_volume=res_volume)
                 res_volume = hyd.res_volume[-1].copy()
                 total = _running_sum(total, 0.5 * (hyd.q_in + hyd.q_out))
         cells = None

@@ -94,7 +94,8 @@ def network_water_balance_error(network: Network, hyd: Hydraulics, boundary: np.
 
 def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
                res_local_inflow: np.ndarray, res_evap_mm: np.ndarray, res_precip_mm: np.ndarray,
-               months: np.ndarray, target_release: np.ndarray | None = None) -> Hydraulics:
+               months: np.ndarray, target_release: np.ndarray | None = None,
+               res_volume: np.ndarray | None = None) -> Hydraulics:
     """Daily flows by accumulation down the network.
 
     Parameters
@@ -114,6 +115,10 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
         Each day's target release of every reservoir, m3 s-1, replacing the
         reservoirs' ``target_release_m3_s`` rule (release series and ecological
         releases, :meth:`hydro.transfers.Transfers.target_release`).
+    res_volume : (S,) array, optional
+        Reservoir volumes on the first day, m3: those a run ended with, to continue
+        it (a run in time blocks, :mod:`hydro.blocked`; the same as one run, bit for
+        bit).  Default: the reservoirs' initial storage.
 
     Returns
     -------
@@ -127,6 +132,8 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
     order_index = np.array([i for _, i in lay.order], dtype=np.int64)
     res = network.reservoirs
     arrays = reservoir_arrays(network, months, target_release)
+    if res_volume is not None:
+        arrays["v0"] = np.array(res_volume, dtype=float)
     q_in = np.zeros((n_day, n_reach))
     q_out = np.zeros((n_day, n_reach))
     volume = np.zeros((n_day + 1, n_res))

@@ -228,12 +228,9 @@ def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarra
     start = None if stores is None else stores.get("withdrawal_res_volumes")
     ends = []
     for k, (_, r, flow, share) in enumerate(sorted(requests, key=lambda x: x[0])):
-        if start is None:
-            hyd = accumulate(net, lateral - taken, boundary, res_local, evap, rain, months, target_release)
-        else:  # a block continuing a run: each request's accumulation from where it ended
-            from hydro.accumulation import accumulated_from
-
-            hyd = accumulated_from(net, lateral - taken, res_local, evap, rain, months, target_release, start[k])
+        # a block continuing a run: each request's accumulation from where it ended
+        hyd = accumulate(net, lateral - taken, boundary, res_local, evap, rain, months, target_release,
+                         res_volume=None if start is None else start[k])
         ends.append(hyd.res_volume[-1].copy())
         available = hyd.q_in[:, r] + np.maximum(lateral[:, r] - taken[:, r], 0.0)
         taken[:, r] += np.minimum(flow, share * available)
@@ -370,12 +367,8 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
     daily = basin.settings.flow_driven or bool(basin.withdrawals) or withdraws
     if routing == "auto":
         routing = "muskingum-cunge" if all(s is not None for s in slopes) and not daily else "accumulate"
-    if routing == "accumulate":
-        if state is not None:  # the reservoir volumes a run ended with (hydro.blocked)
-            from hydro.accumulation import accumulated_from
-
-            return accumulated_from(net, lateral, res_local, res_evap_mm, res_precip_mm, months, target_release, state)
+    if routing == "accumulate":  # state: the reservoir volumes a run ended with (hydro.blocked)
         return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months,
-                          target_release)
+                          target_release, res_volume=state)
     return route(net, np.array(slopes, dtype=float), lateral, boundary, res_local, res_evap_mm,
                  res_precip_mm, months, target_release=target_release, state=state, sub_reaches=sub_reaches)
