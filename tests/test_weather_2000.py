@@ -41,7 +41,10 @@ EXT_CODES = ("bj54511_synop_est", "bj54511_synop_est0")
 OLD_ROWS_SHA256 = {
     "miyun": "66191a990607c55e627e223340374b6ba1ffbb1598c559abea9099722266b059",
     "guanting": "e328b999980b3fef0f40c99557f008cd1a17c0e6985bfe185671739d14995e7a",
-    "miyun_scaled": "8e0f21ab7e44aa19bf8b93f80b634c5611ff9e45ea19abe326a95deeb4656d39",
+    # rows to 2017-02-28 of the basin-scaled Miyun file; changed on purpose on 2026-12-01 when the
+    # published 2016-01-01..09-20 upland total (450.3 mm) became a third window
+    # (basins/miyun/make_weather_basin_scaled.py; SOURCES 'Upland precipitation')
+    "miyun_scaled": "a9ffe82e2721697cf0665f57a0b83e5011acea95debecea4d90b6af7ea59f604",
 }
 
 
@@ -212,7 +215,7 @@ def test_reader_rules(tmp_path):
 @pytest.mark.parametrize("basin", JOINED)
 def test_basin_reads_the_joined_file_and_runs_all_of_it(basin):
     toml = tomllib.loads((ROOT / "basins" / basin / "basin.toml").read_text(encoding="utf-8"))
-    # Miyun reads the joined file rescaled in two published windows (tests/test_miyun_basin_scaled_weather.py)
+    # Miyun reads the joined file rescaled in its published windows (tests/test_miyun_basin_scaled_weather.py)
     scaled = {"miyun": "forcing/huairou_beijing_basin_scaled_2000_2017.csv"}
     assert toml["weather"]["csv"] == scaled.get(basin, f"forcing/{JOINED[basin][0]}")
     # the default run is 2000-01-01..2017-02-28 (issue 13), the file before its ESTIMATE extension

@@ -22,7 +22,8 @@ Rule (ratio method, ESTIMATE; SOURCES "Upland precipitation (issue 13)"):
 * days outside the published windows are copied as text; temperatures and the ``station``
   column are never changed; an ``NA`` stays ``NA``.
 
-Published windows (the only basin-average figures found for 2000-2016, SOURCES):
+Published windows (the only basin-average figures found for 2000-2016, SOURCES; searched again for
+2000-2011, 2014 and 2015 on 2026-12-01 without result, basins/RESEARCH_GAPS.md):
 
 * 2013-06-01..2013-08-06: 294 mm, and 2012-06-01..2012-08-06: 294 - 60 = 234 mm
   ("6月1日入汛以来,密云水库流域平均降雨量达到294毫米,比2012年同期增加了60毫米";
@@ -30,6 +31,14 @@ Published windows (the only basin-average figures found for 2000-2016, SOURCES):
   Beijing water authority; the day the count ended is not stated: the storage figure of the
   same article is of 2013-08-06 08:00, and 2013-08-07 adds 2.1 mm at Huairou, 2012-08-07 none
   at Beijing).
+
+* 2016-01-01..2016-09-20: 450.3 mm "upstream of the reservoir" (multi-year mean of the same window
+  455.5 mm; Beijing Youth Daily 2016-09-21, quoting the Beijing Water Authority's dispatch centre,
+  repost beijing.qianlong.com/2016/0921/948285.shtml; recorded in SOURCES "Water: published points
+  of 2026-11-30").  The same article's storage (1.4992e9 m3) and rain-fed inflow (3.4e8 m3) are of
+  2016-09-20 08:00, so the count is taken to end on 2016-09-20.  The July 2016 storm was heaviest on
+  Beijing's plains and piedmont: Huairou recorded 574.4 mm over the window, the model's basin average
+  (F x 574.4) 498.1 mm, 11 % above the published upland figure.
 
 Check, not used as a window: the storm of 24-25 June 2012 gave a basin average of 28 mm
 (China News Service, Liu Lizhi and Yin Li, 2012-06-25, citing the Beijing water authority);
@@ -50,6 +59,7 @@ WINDOWS = [
     # first, last, P_pub mm, source
     ("2012-06-01", "2012-08-06", 234.0, "Xinhua 2013-08-08 (Guan Guifeng): 294 mm in 2013 from 1 June, 60 mm more than 2012"),
     ("2013-06-01", "2013-08-06", 294.0, "Xinhua 2013-08-08 (Guan Guifeng): 294 mm since 1 June 2013"),
+    ("2016-01-01", "2016-09-20", 450.3, "Beijing Youth Daily 2016-09-21: 450.3 mm upstream of the reservoir since 1 January"),
 ]
 
 
@@ -85,7 +95,7 @@ def build() -> tuple[str, list[tuple[str, str, float, float, float]]]:
                 parts[i_p] = f"{float(parts[i_p]) * k:.2f}"
         out_rows.append(",".join(parts))
     sha = hashlib.sha256(SOURCE.read_bytes()).hexdigest()
-    windows = "; ".join(f"{a}..{b} x {k:.4f} (published {p:.0f} mm, unscaled {m:.1f} mm)"
+    windows = "; ".join(f"{a}..{b} x {k:.4f} (published {p:g} mm, unscaled {m:.1f} mm)"
                         for a, b, p, m, k in factors)
     new_head = []
     for s in head:
@@ -102,7 +112,10 @@ def build() -> tuple[str, list[tuple[str, str, float, float, float]]]:
             new_head.append(f"# basin_scaled_windows: {windows}")
             new_head.append("# basin_scaled_source: Xinhua (Guan Guifeng) 2013-08-08 '北京密云水库蓄水量11年来首破12亿立方米', "
                             "citing the Beijing water authority: Miyun watershed average rainfall since 1 June 294 mm in 2013, "
-                            "60 mm more than the same period of 2012")
+                            "60 mm more than the same period of 2012 (windows 2012 and 2013); Beijing Youth Daily 2016-09-21 "
+                            "(beijing.qianlong.com/2016/0921/948285.shtml), quoting the Beijing Water Authority's dispatch centre: "
+                            "450.3 mm upstream of the reservoir from 1 January to 20 September 2016, multi-year mean 455.5 mm "
+                            "(window 2016)")
             new_head.append(f"# basin_scaled_from: forcing/huairou_beijing_daily_2000_2017.csv sha256 {sha}")
     return "\n".join(new_head + out_rows) + "\n", factors
 
@@ -111,7 +124,7 @@ def main() -> None:
     text, factors = build()
     TARGET.write_text(text, encoding="utf-8")
     for a, b, p, m, k in factors:
-        print(f"{a}..{b}: published {p:.0f} mm, model basin average before {m:.1f} mm, k = {k:.4f}")
+        print(f"{a}..{b}: published {p:g} mm, model basin average before {m:.1f} mm, k = {k:.4f}")
     print(f"wrote {TARGET}")
 
 
