@@ -171,6 +171,10 @@ class Table:
         self._used.add(key)
         return key in self.data
 
+    def mark(self, keys) -> None:
+        """Mark ``keys`` as known, as :meth:`has` would each (for readers that look in :attr:`data`)."""
+        self._used.update(keys)
+
     def raw(self, key: str, default: Any = _REQUIRED) -> Any:
         """The value of ``key`` as parsed, or ``default``; missing and required is an error."""
         self._used.add(key)
@@ -205,15 +209,8 @@ class Table:
             raise self.error(key, f"expected an integer >= {minimum}, got {value}")
         return value
 
-    def float(
-        self,
-        key: str,
-        default: Any = _REQUIRED,
-        *,
-        minimum: float | None = None,
-        maximum: float | None = None,
-        positive: bool = False,
-    ) -> float:
+    def float(self, key: str, default: Any = _REQUIRED, *, minimum: float | None = None,
+              maximum: float | None = None, positive: bool = False) -> float:
         """A finite real value, with optional bounds (``positive`` means > 0)."""
         value = self.raw(key, default)
         if value is default:

@@ -560,3 +560,28 @@ def test_bad_arrays_are_errors():
         daily_loads(params, [2015.5], [[0.0]], [[0.0]], [1.0])
     with pytest.raises(HydroError, match=r"unique"):
         SourceParameters((SubbasinSources("a"), SubbasinSources("a")))
+
+
+@pytest.mark.parametrize("value", [0.0, -0.0, 5e-324, -5e-324, 1.0, 1.0000000000000002, 0.9999999999999999,
+                                   -1, 0, 1, 2, 1e308, math.inf, -math.inf, math.nan, np.float64(0.5), True])
+def test_plain_numbers_are_checked_as_series_are(value):
+    """A block's fast check of a plain number accepts and rejects, with the same message, what
+    the general check of a YearSeries does (bounds: a fraction, >= 0, > 0)."""
+    from hydro.sources.blocks import FRACTION, NONNEG
+    from hydro.sources.yearly import Origin, as_series, check_range
+
+    origin = Origin("basin.toml", "a", "sources.x")
+    for bounds in (FRACTION, NONNEG, {"positive": True}, {"minimum": 0.5, "positive": True}, {}):
+        class Probe(LandUse):
+            _YEARLY = {"share": bounds}  # noqa: RUF012
+
+        try:
+            expected = as_series(value, origin, "share")
+            check_range(expected, origin, "share", **bounds)
+        except HydroError as exc:
+            with pytest.raises(HydroError) as info:
+                Probe("p", value, 1.0, origin=origin)
+            assert str(info.value) == str(exc)
+        else:
+            got = Probe("p", value, 1.0, origin=origin).share
+            assert got == expected and math.copysign(1.0, got.values[0]) == math.copysign(1.0, expected.values[0])

@@ -12,6 +12,9 @@ of named classes).
 from __future__ import annotations
 
 import dataclasses
+import math
+import sys
+from collections.abc import Set as AbstractSet
 from typing import Any, ClassVar
 
 import numpy as np
@@ -38,12 +41,19 @@ class Block:
     _PLAIN: ClassVar[tuple[str, ...]] = ()
 
     def __post_init__(self):
-        for name, bounds in self._YEARLY.items():
+        constant = YearSeries.constant
+        for name, bounds, low, high in _checks(type(self)):
             value = getattr(self, name)
             if value is None:
                 continue
-            series = as_series(value, self.origin, name)
-            check_range(series, self.origin, name, **bounds)
+            kind = type(value)
+            # a plain number within bounds (almost every field of a file): the checks of
+            # as_series and check_range reduce to one comparison (NaN and inf fail it)
+            if (kind is float or kind is int) and low <= value <= high:
+                series = constant(value)
+            else:  # anything else, and every error, the general way (and its messages)
+                series = as_series(value, self.origin, name)
+                check_range(series, self.origin, name, **bounds)
             object.__setattr__(self, name, series)
 
     @classmethod
@@ -53,19 +63,54 @@ class Block:
     @classmethod
     def read(cls, table: Table, origin: Origin, **given) -> Block:
         """Build from a TOML table; unknown keys are errors naming the subbasin."""
-        finish_keys(table, origin, set(cls._YEARLY) | set(cls._PLAIN))  # a typo explains a missing key
+        known, required = _keys(cls)
+        finish_keys(table, origin, known)  # a typo explains a missing key
         kwargs = dict(given)
-        fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        data = table.data
+        table.mark(cls._YEARLY)
         for name in cls._YEARLY:
-            if table.has(name):
-                kwargs[name] = table.raw(name)
-            elif fields[name].default is dataclasses.MISSING:
+            if name in data:
+                kwargs[name] = data[name]
+            elif name in required:
                 raise origin.error(name, "missing; add it to this table")
         kwargs.update(cls._read_plain(table, origin))
         return cls(**kwargs, origin=origin)  # type: ignore[call-arg]
 
 
-def finish_keys(table: Table, origin: Origin, known: set[str]) -> None:
+_CHECKS: dict[type[Block], tuple[tuple[str, dict, float, float], ...]] = {}
+_KEYS: dict[type[Block], tuple[frozenset[str], frozenset[str]]] = {}
+
+
+def _checks(cls: type[Block]) -> tuple[tuple[str, dict, float, float], ...]:
+    """Per yearly field of ``cls``: its name, its bounds (``check_range``'s keywords) and the
+    closed interval ``[low, high]`` a number within them lies in (finite: inf is outside)."""
+    found = _CHECKS.get(cls)
+    if found is None:
+        found = _CHECKS[cls] = tuple((name, bounds, *_interval(**bounds)) for name, bounds in cls._YEARLY.items())
+    return found
+
+
+def _interval(minimum: float | None = None, maximum: float | None = None, positive: bool = False,
+              unit: str = "") -> tuple[float, float]:
+    """``[low, high]`` holding exactly the finite values :func:`check_range` accepts."""
+    low = -sys.float_info.max if minimum is None else float(minimum)
+    if positive:  # v > 0 is v >= the smallest positive double
+        low = max(low, math.ulp(0.0))
+    high = sys.float_info.max if maximum is None else float(maximum)
+    return low, high
+
+
+def _keys(cls: type[Block]) -> tuple[frozenset[str], frozenset[str]]:
+    """The keys a block's table may hold and the yearly fields it must hold."""
+    found = _KEYS.get(cls)
+    if found is None:
+        fields = {f.name: f for f in dataclasses.fields(cls)}  # type: ignore[arg-type]
+        required = frozenset(n for n in cls._YEARLY if fields[n].default is dataclasses.MISSING)
+        found = _KEYS[cls] = (frozenset(cls._YEARLY) | frozenset(cls._PLAIN), required)
+    return found
+
+
+def finish_keys(table: Table, origin: Origin, known: AbstractSet[str]) -> None:
     """Raise a located error for a key of ``table`` not in ``known`` (with the nearest known key)."""
     for key in table.data:
         if key not in known:
