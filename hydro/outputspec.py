@@ -250,9 +250,9 @@ def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], s
     ends = np.append(starts[1:], n_time)
     p = 0
     while p < len(starts):
-        q = p + 1
-        while q < len(starts) and ends[q] - starts[p] <= budget:
-            q += 1
+        # the periods p..q-1 that end within the budget (at least one): a search, not a walk
+        # over the days (a daily variable's 6,269 periods cost 0.17 s over a Miyun file's writes)
+        q = max(p + 1, int(np.searchsorted(ends, starts[p] + budget, side="right")))
         t0, t1 = int(starts[p]), int(ends[q - 1])
         sl = [slice(None)] * data.ndim
         sl[axis] = slice(t0, t1)

@@ -122,6 +122,38 @@ def test_chunked_and_compressed_by_default(tiny, tmp_path):
     np.testing.assert_array_equal(load_results(packed)["tn_load"], load_results(plain)["tn_load"])
 
 
+def test_sources_are_chunked_one_at_a_time_with_a_row_of_chunks_within_1_mb():
+    """One source per chunk (they compress smaller and faster apart); the days per chunk keep
+    a row of chunks (every source) within CHUNK_BYTES, as one chunk of every source did."""
+    from hydro.netcdf import CHUNK_BYTES, _chunks
+
+    dims = ("member", "time", "reach", "source")
+    chunks = _chunks((4, 6269, 17, 8), dims, 4)
+    assert chunks[0] == 1 and chunks[2:] == [17, 1]
+    assert chunks[1] * 17 * 8 * 4 <= CHUNK_BYTES < (chunks[1] + 1) * 17 * 8 * 4
+    assert _chunks((6269, 17), ("time", "reach"), 8) == [6269, 17]
+
+
+@pytest.mark.parametrize("aggregate", ["daily", "monthly", "yearly"])
+def test_blocks_are_whole_periods_within_the_budget(tiny, aggregate):
+    """Every block of a variable holds whole periods, at most ``max_elements`` values unless
+    one period alone exceeds it, and the blocks follow each other."""
+    from hydro.outputspec import blocks, periods
+
+    starts = periods(tiny.dates, aggregate)[0]
+    per_day = len(tiny.coords["reach"])
+    for budget in (1, per_day * 3, per_day * 40, 1 << 20):
+        parts = list(blocks(tiny, "tn_load", OutputSpec(aggregate=aggregate), {}, starts, max_elements=budget))
+        assert [p.start for p, _ in parts] == [0] + [p.stop for p, _ in parts[:-1]]
+        assert parts[-1][0].stop == len(starts)
+        ends = list(starts[1:]) + [len(tiny.dates)]
+        for out, _ in parts:
+            days = ends[out.stop - 1] - starts[out.start]
+            assert out.stop - out.start == 1 or days * per_day <= budget
+            if out.stop < len(starts):  # one more period would not have fitted
+                assert (ends[out.stop] - starts[out.start]) * per_day > budget
+
+
 def test_locations_and_variables_cut_the_file(tiny, tmp_path):
     spec = OutputSpec(variables=("section_tn_concentration", "tn_load", "tn_budget_reach"),
                       locations=("border", "east"))
