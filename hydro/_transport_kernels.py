@@ -1162,7 +1162,7 @@ def simulate_kernel(
                 any_withdrawal = True
         varies = False  # does any volume change during the day?
         for p in range(n_pad):
-            inv_v0[p] = 1.0 / vol0[p]
+            inv_v0[p] = np.divide(1.0, vol0[p])
             if dvol[p] != 0.0:
                 varies = True
         if not varies:
@@ -1237,7 +1237,7 @@ def simulate_kernel(
                 # inverse volumes at the end of the step (0 in ghosts)
                 if varies:
                     for p in range(n_pad):
-                        inv_ve[p] = 1.0 / (vol0[p] + t_end * dvol[p])
+                        inv_ve[p] = np.divide(1.0, vol0[p] + t_end * dvol[p])
                 for k in range(n_tag):
                     t = t0 + k
                     for s in range(n_res):
@@ -1266,7 +1266,7 @@ def simulate_kernel(
                     advective_fluxes(c_total, fq, lw, flux_total)
                     # one division per slot, shared by the tags
                     for p in range(n_pad):
-                        flux_per_conc[p] = flux_total[p] / (c_total[p] + 1e-300)
+                        flux_per_conc[p] = np.divide(flux_total[p], c_total[p] + 1e-300)
                 # reservoirs (exact mixed tanks) of every tag first: they need only the
                 # fluxes into them, and they set the inflow of the chains they feed.
                 # Species in order: a reaction's product made in this step enters the
@@ -1429,12 +1429,12 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, gh
             s_tot += x
             c0_tot += c0k
             c1_tot += c[k, p]
-        room = tau * (c0_tot - c1_tot) / inv_qin[h] if inv_qin[h] > 0.0 else 0.0
+        room = np.divide(tau * (c0_tot - c1_tot), inv_qin[h]) if inv_qin[h] > 0.0 else 0.0
         # theta = max(room, 0) / s_tot above that bound, min(room, 0) / s_tot below the
         # other, else 1 (s_tot / s_tot is exactly 1); as selects (see _inlet_split_one)
         clamped = min(max(s_tot, min(room, 0.0)), max(room, 0.0))
         nonzero = s_tot != 0.0
-        theta = (clamped if nonzero else 1.0) / (s_tot if nonzero else 1.0)
+        theta = np.divide(clamped if nonzero else 1.0, s_tot if nonzero else 1.0)
         for k in range(n_tag):
             x = s_used[k, j] * theta
             s_used[k, j] = x
@@ -1459,12 +1459,12 @@ def _inlet_split_one(mode, tau, dt, inflow, inv_qin, chain_head, ghost_up, h_con
         else:
             pred = 0.5 * r_prev[j]
         x = inlet_debt[j] + pred
-        room = tau * (c0 - c1) / iq if iq > 0.0 else 0.0
+        room = np.divide(tau * (c0 - c1), iq) if iq > 0.0 else 0.0
         # theta = max(room, 0) / x above that bound, min(room, 0) / x below the other,
         # else 1 (x / x is exactly 1)
         clamped = min(max(x, min(room, 0.0)), max(room, 0.0))
         nonzero = x != 0.0
-        y = x * ((clamped if nonzero else 1.0) / (x if nonzero else 1.0))
+        y = x * np.divide(clamped if nonzero else 1.0, x if nonzero else 1.0)
         s_used[j] = y
         inlet_debt[j] -= y
 
