@@ -21,6 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.sources import stacked
 from hydro.sources.groundwater import DAYS_PER_YEAR_TAU
 from hydro.sources.parameters import SourceParameters, SubbasinSources
 from hydro.sources.point import plant_rate
@@ -262,12 +263,7 @@ _KERNEL_RATES = ("emc_mg_per_l", "gw_input_kg_d", "tau_days")
 def _yearly_rates(subs, years: np.ndarray, area: np.ndarray) -> dict[str, np.ndarray]:
     """The kernel's rates and every constant kind's load, [n_year, n_sub] each."""
     names = _KERNEL_RATES + tuple(k.name for k in kinds() if k.delivery == "constant")
-    rates = {k: np.zeros((len(years), len(subs))) for k in names}
-    for s, sub in enumerate(subs):
-        r = yearly_rates(sub, years, float(area[s]))
-        for k in names:
-            rates[k][:, s] = r[k]
-    return rates
+    return stacked.rates(subs, years, _days_in_year(years), area, names, yearly_rates)
 
 
 def _initial_store(subs, rates: dict[str, np.ndarray], first: int, initial_gw_kg) -> np.ndarray:
@@ -353,15 +349,7 @@ def gross_inputs(params: SourceParameters, years, area_km2) -> np.ndarray:
     years = np.asarray(years, dtype=np.int64)
     days = _days_in_year(years)
     categories = input_names()
-    out = np.zeros((len(years), len(params.subbasins), len(categories)))
-    for s, sub in enumerate(params.subbasins):
-        ha = 100.0 * float(np.asarray(area_km2)[s])
-        by_category = {name: np.zeros(len(years)) for name in categories}
-        for kind in kinds():
-            kind.inputs(sub, years, days, ha, by_category)
-        for k, name in enumerate(categories):
-            out[:, s, k] = by_category[name]
-    return out
+    return stacked.inputs(params.subbasins, years, days, np.asarray(area_km2, dtype=np.float64), categories)
 
 
 def annual_loads(loads: np.ndarray, years_of_day) -> tuple[np.ndarray, np.ndarray]:
