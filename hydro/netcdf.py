@@ -145,9 +145,9 @@ def _define(nc, results: Results, spec):
         dims = results.dims(name)
         dtype = out_dtype(name, dims, data, spec)
         shape = tuple(len(nc.dimensions[d]) for d in dims)
-        kwargs = {}
+        kwargs: dict[str, Any] = {}
         if spec.compress and int(np.prod(shape)) > 1000:
-            kwargs = {"zlib": True, "complevel": int(spec.compress), "shuffle": True,
+            kwargs = {"compression": spec.codec, "complevel": int(spec.compress), "shuffle": True,
                       "chunksizes": _chunks(shape, dims, 4 if dtype in ("f4", "i4") else 8)}
         if dtype != "i4":
             kwargs["fill_value"] = np.float32(np.nan) if dtype == "f4" else np.nan

@@ -37,8 +37,13 @@ Rules
     as from memory, and the sources of a total add up to it to 32-bit round-off
     (about 1e-7 of it, far below any source share a user would report).
 ``compress``
-    zlib level 0-9 of the chunked variables (default 1: most of the size gain at a
-    small cost in speed, see ``docs/results.md``).
+    level 0-9 of the chunked variables' compression (default 1: most of the size gain at a
+    small cost in speed, see ``docs/results.md``); 0 writes them contiguous, uncompressed.
+``codec``
+    ``zlib`` (default: deflate, which every netCDF-4 reader decodes) or ``zstd`` (Zstandard:
+    about four times faster to write at the same size, but a reader needs the HDF5 zstd
+    filter: netCDF4-python's wheels, xarray through them and netCDF-C 4.9+ built with it
+    have it; other tools may not).  Both after the shuffle filter.
 """
 
 from __future__ import annotations
@@ -57,8 +62,10 @@ ELEMENT_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin")
 #: Variables on ``time`` kept in 64 bits under ``float32`` (storages whose daily change is
 #: small against their size).
 KEEP_FLOAT64 = ("reservoir_storage", "groundwater_n_storage")
-#: Default zlib level of written files.
+#: Default compression level of written files.
 DEFAULT_COMPRESS = 1
+#: Compression filters a file may use (:attr:`OutputSpec.codec`), the default first.
+CODECS = ("zlib", "zstd")
 
 
 @dataclass(frozen=True)
@@ -70,12 +77,21 @@ class OutputSpec:
     aggregate: str = "daily"
     float32: bool | None = None
     compress: int = DEFAULT_COMPRESS
+    codec: str = CODECS[0]
 
     def __post_init__(self):
         if self.aggregate not in AGGREGATIONS:
             raise HydroError(f"aggregate: expected one of {', '.join(AGGREGATIONS)}, got '{self.aggregate}'")
         if not 0 <= int(self.compress) <= 9:
             raise HydroError(f"compress: expected a zlib level 0-9, got {self.compress}")
+        if self.codec not in CODECS:
+            raise HydroError(f"codec: expected one of {', '.join(CODECS)}, got '{self.codec}'")
+        if self.codec == "zstd":
+            import netCDF4
+
+            if not getattr(netCDF4, "__has_zstandard_support__", False):
+                raise HydroError("codec zstd: this netCDF library has no Zstandard filter; write with "
+                                 "codec zlib (the default), or install netCDF4 from its wheels")
 
     @property
     def reduces(self) -> bool:
@@ -85,9 +101,9 @@ class OutputSpec:
     @classmethod
     def from_table(cls, table: dict, where: str = "[output]", base: OutputSpec | None = None) -> OutputSpec:
         """An ``[output]`` table of a basin file: ``variables``, ``locations`` (lists of
-        strings), ``aggregate``, ``float32`` (bool), ``compress`` (0-9); keys it lacks
-        keep ``base``'s values."""
-        known = {"variables", "locations", "aggregate", "float32", "compress"}
+        strings), ``aggregate``, ``float32`` (bool), ``compress`` (0-9), ``codec``; keys it
+        lacks keep ``base``'s values."""
+        known = {"variables", "locations", "aggregate", "float32", "compress", "codec"}
         for key in table:
             if key not in known:
                 raise HydroError(f"{where}: unknown key '{key}'; expected {', '.join(sorted(known))}")
@@ -98,8 +114,9 @@ class OutputSpec:
                 if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                     raise HydroError(f"{where}.{key}: expected a list of strings, got {v!r}")
                 kw[key] = tuple(v) or None
-        if "aggregate" in table:
-            kw["aggregate"] = str(table["aggregate"])
+        for key in ("aggregate", "codec"):
+            if key in table:
+                kw[key] = str(table[key])
         if "float32" in table:
             if not isinstance(table["float32"], bool):
                 raise HydroError(f"{where}.float32: expected true or false, got {table['float32']!r}")
@@ -115,7 +132,7 @@ class OutputSpec:
 
     @classmethod
     def from_options(cls, variables=None, locations=None, aggregate=None, float32=None, compress=None,
-                     base: OutputSpec | None = None) -> OutputSpec:
+                     base: OutputSpec | None = None, codec=None) -> OutputSpec:
         """Command-line options over ``base`` (a basin file's ``[output]``): each option given
         replaces that key; ``variables``/``locations`` take comma-separated or repeated values."""
         spec = base or cls()
@@ -126,6 +143,8 @@ class OutputSpec:
                 kw[key] = items
         if aggregate:
             kw["aggregate"] = aggregate
+        if codec:
+            kw["codec"] = codec
         if float32 is not None:
             kw["float32"] = bool(float32)
         if compress is not None:
@@ -134,16 +153,16 @@ class OutputSpec:
 
 
 def spec_for_run(basin=None, variables=None, locations=None, aggregate=None, float32=None,
-                 compress=None) -> OutputSpec:
+                 compress=None, codec=None) -> OutputSpec:
     """The output of ``hydro run``: every variable, daily, 64-bit but for the daily
-    apportionment by source (32-bit), level-1 compression, unless told otherwise by the
+    apportionment by source (32-bit), level-1 zlib compression, unless told otherwise by the
     basin file's ``[output]`` table (if the basin has one), then by the command-line
     options."""
     base = OutputSpec()
     table = getattr(basin, "output", None) if basin is not None else None
     if table:
         base = OutputSpec.from_table(dict(table), f"{basin.path}: [output]", base=base)
-    return OutputSpec.from_options(variables, locations, aggregate, float32, compress, base=base)
+    return OutputSpec.from_options(variables, locations, aggregate, float32, compress, base=base, codec=codec)
 
 
 def _split(value) -> tuple[str, ...]:

@@ -154,6 +154,38 @@ def test_blocks_are_whole_periods_within_the_budget(tiny, aggregate):
                 assert (ends[out.stop] - starts[out.start]) * per_day > budget
 
 
+def test_zstd_codec_writes_the_same_values_and_xarray_reads_them(tiny, tmp_path):
+    """``codec = "zstd"`` changes the filter only: the same values, chunks and dtypes as zlib."""
+    import netCDF4
+
+    if not getattr(netCDF4, "__has_zstandard_support__", False):
+        pytest.skip("this netCDF library has no Zstandard filter")
+    xr = pytest.importorskip("xarray")
+    packed = tiny.to_netcdf(tmp_path / "z.nc", spec=OutputSpec(codec="zstd"))
+    plain = tiny.to_netcdf(tmp_path / "d.nc")
+    with netCDF4.Dataset(packed) as z, netCDF4.Dataset(plain) as d:
+        assert z["tn_load"].filters()["zstd"] and not z["tn_load"].filters()["zlib"]
+        assert d["tn_load"].filters()["zlib"] and not d["tn_load"].filters()["zstd"]
+        assert z["tn_load"].chunking() == d["tn_load"].chunking()
+    a, b = load_results(packed), load_results(plain)
+    for name in b.data:
+        assert a[name].dtype == b[name].dtype
+        np.testing.assert_array_equal(a[name], b[name])
+    with xr.open_dataset(packed) as ds:
+        np.testing.assert_array_equal(ds["tn_load"].values, b["tn_load"])
+    r = invoke("run", "tiny", "-o", tmp_path / "c.nc", "-q", "--codec", "zstd")
+    assert r.exit_code == 0, r.output
+    with netCDF4.Dataset(tmp_path / "c.nc") as nc:
+        assert nc["tn_load"].filters()["zstd"]
+
+
+def test_codec_from_the_output_table_and_bad_values():
+    assert OutputSpec.from_table({"codec": "zstd"}).codec == "zstd"
+    assert OutputSpec.from_options(codec="zlib", base=OutputSpec(codec="zstd")).codec == "zlib"
+    with pytest.raises(HydroError, match="codec: expected one of zlib, zstd, got 'lz4'"):
+        OutputSpec.from_table({"codec": "lz4"}, "basin.toml: [output]")
+
+
 def test_locations_and_variables_cut_the_file(tiny, tmp_path):
     spec = OutputSpec(variables=("section_tn_concentration", "tn_load", "tn_budget_reach"),
                       locations=("border", "east"))
