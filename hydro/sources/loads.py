@@ -244,12 +244,12 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
                           quick, base, area, timing, c(base.mean(axis=0) if mean_base_mm is None else mean_base_mm),
                           c(n0), delivered_by("quickflow"),
                           delivered_by("store"), loads, storage, inputs, release)
-    runoff = quick + base
     scattered = [k for k, kind in enumerate(registered) if kind.scattered]
     for s, sub in enumerate(subs):
         if sub.delivery_timing == "runoff":
+            runoff = quick[:, s] + base[:, s]
             for k in scattered:
-                loads[:, s, k] = share_by_weight(loads[:, s, k], runoff[:, s], year_index)
+                loads[:, s, k] = share_by_weight(loads[:, s, k], runoff, year_index)
     store = deliver(loads, subs, names, quick, rates.get("_surface"), (stores or {}).get("washoff_tn"))
     if stores is not None and store is not None:
         stores["washoff_tn"] = store.storage_kg[-1].copy()
