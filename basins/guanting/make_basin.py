@@ -376,11 +376,11 @@ reference = "Wang & Sun 2006 (Beijing Water 2006(5)); China Daily 2005-10-19; Xi
 
 [[transfers]]
 id = "guanting_release"
-name = "Guanting release: none from October 2007 to 12 March 2008 (stored for the Olympics)"
+name = "Guanting release: none from October 2007 to 12 March 2008 (stored for the Olympics); the spring 2020 ecological release"
 kind = "release"
 reservoir = "guanting"
-csv = "transfers/guanting_release_daily.csv"   # zero on 2007-10-01..2008-03-12; the rule (ESTIMATE, section 10) on other days
-reference = "Yanzhao Metropolis Daily (Li Yanhong) 2008-03-17, citing the Guanting Reservoir Management Office on 2008-03-12"
+csv = "transfers/guanting_release_daily.csv"   # zero on 2007-10-01..2008-03-12; 1.47e8 m3 on 2020-04-20..05-12 (days ESTIMATE); the rule (ESTIMATE, section 10) on other days
+reference = "Yanzhao Metropolis Daily (Li Yanhong) 2008-03-17, citing the Guanting Reservoir Management Office on 2008-03-12; Xinhua (Guan Guifeng) 2020-05-12 and The Beijing News 2020-05-13 (SOURCES 'Where Guanting's water goes')"
 
 [[transfers]]
 id = "yellow_river"

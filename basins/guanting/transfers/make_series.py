@@ -72,12 +72,26 @@ write("cetian_release_daily.csv", [
 # day of 2007-10-01..2008-03-12; the rule (target_release_m3_s) on every other day.
 a, b = date(2007, 10, 1), date(2008, 3, 12)
 rows = [f"{(a + timedelta(days=i)).isoformat()},0.0" for i in range((b - a).days + 1)]
+# Spring 2020 ecological release to the Yongding: the gates opened on 2020-04-20 at 08:00; by
+# 2020-05-12 15:18 the outflow was 1.47e8 m3 (Xinhua, Guan Guifeng, 2020-05-12: 累计出库水量为1.47亿
+# 立方米; "more than 1.4e8", The Beijing News 2020-05-13), the level 476.58 -> 475.19 m. The volume
+# spread evenly over the 23 calendar days 04-20..05-12 (ESTIMATE: the spreading; the flow by day
+# was not published). After 05-12 the rule: the plan of 2.6e8 m3 for the year had no dates.
+a, b = date(2020, 4, 20), date(2020, 5, 12)
+n = (b - a).days + 1
+q2020 = 1.47e8 / (n * DAY)
+rows += [f"{(a + timedelta(days=i)).isoformat()},{q2020:.3f}" for i in range(n)]
 write("guanting_release_daily.csv", [
     "# Guanting reservoir release, daily mean flow, m3/s; the reservoir's rule (target_release_m3_s)",
-    "# applies on every other day (SOURCES.md 'Operations as published (issue 13)').",
+    "# applies on every other day (SOURCES.md 'Operations as published (issue 13)' and",
+    "# 'Where Guanting's water goes (issue 13, 2026-12-01)').",
     "#   2007-10-01..2008-03-12: 0. 'From October last year Guanting has not released water once'",
     "#   (Guanting Reservoir Management Office, 2008-03-12; Yanzhao Metropolis Daily (Li Yanhong)",
     "#   2008-03-17, via news.sina.com.cn/c/2008-03-17/005915161020.shtml).",
+    f"#   2020-04-20..2020-05-12: {q2020:.3f} = 1.47e8 m3 released from 2020-04-20 08:00 to 05-12 15:18",
+    "#   (Xinhua (Guan Guifeng) 2020-05-12, repost kungfu-fish.com/myly/9279.html; The Beijing News",
+    "#   2020-05-13, repost nicksells413.com/socity/202005/151382.html), spread evenly over the 23 days",
+    "#   (ESTIMATE: the spreading).",
     "date,flow_m3_s",
 ], rows)
 
