@@ -137,8 +137,8 @@ class SubbasinSources:
             items = tuple(getattr(self, name))
             object.__setattr__(self, name, items)
             names = [i.name for i in items]
-            dup = sorted({n for n in names if names.count(n) > 1})
-            if dup:
+            if len(set(names)) != len(names):
+                dup = sorted({n for n in names if names.count(n) > 1})
                 raise self.origin.error(name, f"names must be unique, {dup} given twice")
         check_timing(self)
         if self.land_use:
@@ -151,6 +151,12 @@ class SubbasinSources:
                                             "the leached surplus; add one")
 
     def _check_shares(self) -> None:
+        if not any(lu.share.years for lu in self.land_use):  # constants: the sum below, in Python
+            total = 0.0
+            for lu in self.land_use:
+                total += lu.share.values[0]
+            if not abs(total - 1.0) > SHARE_TOLERANCE:
+                return
         years = sorted({y for lu in self.land_use for y in lu.share.years})
         probe = years or [0]
         total = np.zeros(len(probe))
