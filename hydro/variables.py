@@ -9,6 +9,7 @@ constituent's short name, e.g. ``tn``) and ``{C}`` (its long name).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 from hydro.errors import HydroError
 
@@ -146,11 +147,23 @@ def variable(name: str, constituents: dict[str, str] | None = None) -> Variable:
     """
     if name in _BY_NAME:
         return _BY_NAME[name]
-    for short, long in (constituents or {}).items():
+    found = _resolved(tuple((constituents or {}).items())).get(name)
+    if found is None:
+        raise HydroError(f"'{name}' is not a declared output variable")
+    return found
+
+
+@lru_cache(maxsize=64)
+def _resolved(constituents: tuple[tuple[str, str], ...]) -> dict[str, Variable]:
+    """Every per-constituent variable of ``constituents`` (short, long name pairs) by name, the
+    first constituent and template that give a name winning: resolved once per set of
+    constituents, not per lookup (a Miyun file's writing looks up 700 names)."""
+    out: dict[str, Variable] = {}
+    for short, long in constituents:
         for v in _DECLARED:
-            if "{c}" in v.name and v.name.format(c=short) == name:
-                return v.for_constituent(short, long)
-    raise HydroError(f"'{name}' is not a declared output variable")
+            if "{c}" in v.name:
+                out.setdefault(v.name.format(c=short), v.for_constituent(short, long))
+    return out
 
 
 def declared() -> list[Variable]:
