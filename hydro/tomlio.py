@@ -212,7 +212,12 @@ class Table:
     def float(self, key: str, default: Any = _REQUIRED, *, minimum: float | None = None,
               maximum: float | None = None, positive: bool = False) -> float:
         """A finite real value, with optional bounds (``positive`` means > 0)."""
-        value = self.raw(key, default)
+        self._used.add(key)  # raw() inlined: some 2e5 calls read a 10,000-reach basin
+        if key not in self.data:
+            if default is _REQUIRED:
+                raise self.error(key, "missing; add it to this table")
+            return default
+        value = self.data[key]
         if value is default:
             return value
         return self._check_number(key, value, minimum, maximum, positive)
@@ -278,9 +283,10 @@ class Table:
 
     # -- helpers ------------------------------------------------------------------
     def _check_number(self, key, value, minimum, maximum, positive) -> float:
-        if isinstance(value, bool) or not isinstance(value, (int, float)):
-            raise self.error(key, f"expected a number, got {value!r}")
-        value = float(value)
+        if type(value) is not float:
+            if isinstance(value, bool) or not isinstance(value, (int, float)):
+                raise self.error(key, f"expected a number, got {value!r}")
+            value = float(value)
         if not math.isfinite(value):
             raise self.error(key, f"expected a finite number, got {value}")
         if positive and value <= 0:
