@@ -152,10 +152,10 @@ class SubbasinSources:
 
     def _check_shares(self) -> None:
         if not any(lu.share.years for lu in self.land_use):  # constants: the sum below, in Python
-            total = 0.0
+            constant_total = 0.0
             for lu in self.land_use:
-                total += lu.share.values[0]
-            if not abs(total - 1.0) > SHARE_TOLERANCE:
+                constant_total += lu.share.values[0]  # type: ignore[index,union-attr]  # a YearSeries once built
+            if not abs(constant_total - 1.0) > SHARE_TOLERANCE:
                 return
         years = sorted({y for lu in self.land_use for y in lu.share.years})
         probe = years or [0]

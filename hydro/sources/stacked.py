@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Callable, Sequence
+from operator import attrgetter, itemgetter
 from types import SimpleNamespace
 from typing import Any
 
@@ -63,14 +64,15 @@ class YearColumns(YearSeries):
     members: tuple[YearSeries, ...]
 
     def __init__(self, members: Sequence[YearSeries]):  # frozen: set as YearSeries.constant does
-        members = tuple(members)
-        if not all(isinstance(m, YearSeries) for m in members):
+        members = tuple(members)  # (map and attrgetter: loops in C over 10,000 members)
+        if not all(issubclass(t, YearSeries) for t in set(map(type, members))):
             raise Unstackable("a yearly field is not a YearSeries in every subbasin")
         object.__setattr__(self, "members", members)
         object.__setattr__(self, "years", ())
         object.__setattr__(self, "values", ())  # see low and high
-        constant = not any(m.years for m in members)
-        object.__setattr__(self, "_constant", np.array([m.values[0] for m in members]) if constant else None)
+        constant = not any(map(attrgetter("years"), members))
+        object.__setattr__(self, "_constant", np.fromiter(map(itemgetter(0), map(attrgetter("values"), members)),
+                                                          np.float64, len(members)) if constant else None)
 
     @property
     def low(self) -> float:
@@ -102,14 +104,14 @@ def _column(values: list[Any]) -> Any:
     if isinstance(first, YearSeries):
         return YearColumns(values)
     if first is None:  # an optional table or yearly field: given in all or none (_structure)
-        return None if all(v is None for v in values) else VARIES
+        return None if values.count(None) == len(values) else VARIES
     if dataclasses.is_dataclass(first):
         return _stack(values)
     if isinstance(first, tuple):
-        if any(not isinstance(v, tuple) or len(v) != len(first) for v in values):
+        if set(map(type, values)) != {tuple} or set(map(len, values)) != {len(first)}:
             raise Unstackable("tables of different lengths")
-        return tuple(_stack([v[i] for v in values]) for i in range(len(first)))
-    return first if all(v == first for v in values) else VARIES
+        return tuple(_stack(list(map(itemgetter(i), values))) for i in range(len(first)))
+    return first if values.count(first) == len(values) else VARIES
 
 
 def _stack(blocks: list[Any]) -> Any:
@@ -117,9 +119,9 @@ def _stack(blocks: list[Any]) -> Any:
     first = blocks[0]
     if not dataclasses.is_dataclass(first):
         return _column(blocks)
-    if any(type(b) is not type(first) for b in blocks):
+    if set(map(type, blocks)) != {type(first)}:
         raise Unstackable("blocks of different types")
-    return SimpleNamespace(**{f.name: _column([getattr(b, f.name) for b in blocks])
+    return SimpleNamespace(**{f.name: _column(list(map(attrgetter(f.name), blocks)))
                               for f in dataclasses.fields(first) if f.name != "origin"})
 
 
@@ -154,7 +156,7 @@ def each_group(subs: Sequence[Any], years: np.ndarray, days: np.ndarray, area: n
     for index in groups(subs):
         members = [subs[s] for s in index]
         try:
-            stand_in = SimpleNamespace(**{f.name: _column([getattr(m, f.name) for m in members])
+            stand_in = SimpleNamespace(**{f.name: _column(list(map(attrgetter(f.name), members)))
                                           for f in dataclasses.fields(members[0])
                                           if f.name not in ("origin", "subbasin", "extra", "timing")})
             n = len(index)
