@@ -169,7 +169,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     s = parse_date(start, "--start") if start else None
     e = parse_date(end, "--end") if end else None
     if catchment:
-        _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet)
+        _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec)
         return
     b = load_basin(basin, overrides)
     check_period(b, s, e)
@@ -218,7 +218,8 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         click.echo(f"written: {out}")
 
 
-def _run_catchment(path, start, end, output, overwrite, compress, overrides, members, weather_seed, quiet):
+def _run_catchment(path, start, end, output, overwrite, compress, overrides, members, weather_seed, quiet,
+                   codec=None):
     """``hydro run CATCHMENT.toml``: GR4J (and CemaNeige) on a lumped catchment, e.g. with the
     parameters of ``hydro calibrate`` (``--params best_params.toml``)."""
     from pathlib import Path
@@ -234,7 +235,10 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
     check_writable(out, overwrite)
     compile_notice(quiet, ("_runoff_kernels",))
     results = run_catchment_file(path, overrides, start, end, history=_history())
-    results.to_netcdf(out, overwrite=overwrite, compress=compress)
+    from hydro.outputspec import OutputSpec
+
+    spec = OutputSpec(codec=codec) if codec else None
+    results.to_netcdf(out, overwrite=overwrite, compress=compress, spec=spec)
     if not quiet:
         click.echo(catchment_summary(results))
         click.echo(f"written: {out}")
