@@ -645,9 +645,9 @@ def advect(mass, c, t0, n_tag, fa, whole, fk, inflow, s_used, tau, ghost_up, sid
 
 
 @kernel(helper=True)
-def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_b, sj_cond, sj_acc, fj_reach, last,
+def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_b, sj_cond, sj_acc, fj_slot,
              fj_acc, dinlets, first, b_cond, boundary_conc, day, disp_acc, sec_kind, sec_index, sec_slot, sec_acc,
-             ghost_up, h_cond, cin, rr):
+             head_slot, h_cond, cin, rr):
     """Dispersion of every tag of a group over ``tau`` seconds by Heun's method, then removal by ``keep``.
 
     Heun's method (the second-order strong-stability-preserving Runge-Kutta
@@ -664,15 +664,16 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
     concentration inlets (``dinlets``, conductance ``b_cond`` to
     ``boundary_conc``) and the dispersive part of the inflow at flux inlets,
     ``H (c_in - c_1)`` (conductance ``h_cond`` to the inflow concentration
-    ``cin``), whose mass is added to ``rr`` (per tag and chain, g).  The
-    dispersive fluxes are booked at both stages' concentrations: side
-    junctions (``sj_acc``, g), fused junctions (``fj_acc``, the concentration
-    step times seconds, multiplied by the conductance later), concentration
-    inlets (``disp_acc``, g) and sections (``sec_acc``, g).
+    ``cin``, into each chain's first slot ``head_slot``), whose mass is added to
+    ``rr`` (per tag and chain, g).  The dispersive fluxes are booked at both
+    stages' concentrations: side junctions (``sj_acc``, g), fused junctions
+    (``fj_acc``, the face after slot ``fj_slot``; the concentration step times
+    seconds, multiplied by the conductance later), concentration inlets
+    (``disp_acc``, g) and sections (``sec_acc``, g).
     """
     n_pad = m1.shape[0]
     n_sj = sj_a.shape[0]
-    n_chain = ghost_up.shape[0]
+    n_chain = head_slot.shape[0]
     half = 0.5 * tau
     for k in range(n_tag):
         t = t0 + k
@@ -689,39 +690,50 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
         m1[n_pad - 1] = m[n_pad - 1]
         c1[0] = 0.0
         c1[n_pad - 1] = 0.0
+        # (each index is read once into a local and each accumulator row taken
+        # once: the compiler cannot tell a store to a mass from one to an index)
+        rr_k = rr[k]
+        cin_k = cin[k]
         for j in range(n_sj):
-            x = tau * sj_cond[j] * (ck[sj_a[j]] - ck[sj_b[j]])
-            m1[sj_a[j]] -= x
-            m1[sj_b[j]] += x
+            a = sj_a[j]
+            b = sj_b[j]
+            x = tau * sj_cond[j] * (ck[a] - ck[b])
+            m1[a] -= x
+            m1[b] += x
         for j in range(dinlets.shape[0]):
             r = dinlets[j]
-            m1[first[r]] += tau * b_cond[j] * (boundary_conc[day, r, t] - ck[first[r]])
+            q = first[r]
+            m1[q] += tau * b_cond[j] * (boundary_conc[day, r, t] - ck[q])
         for j in range(n_chain):
             h = h_cond[j]
             if h > 0.0:
-                p = ghost_up[j] + 1
-                x = h * (cin[k, j] - ck[p])
+                p = head_slot[j]
+                x = h * (cin_k[j] - ck[p])
                 m1[p] += tau * x
-                rr[k, j] += half * x
+                rr_k[j] += half * x
         # concentrations of the cells the exchanges changed
-        for j in range(sj_a.shape[0]):
-            c1[sj_a[j]] = m1[sj_a[j]] * inv_v[sj_a[j]]
-            c1[sj_b[j]] = m1[sj_b[j]] * inv_v[sj_b[j]]
+        for j in range(n_sj):
+            a = sj_a[j]
+            b = sj_b[j]
+            c1[a] = m1[a] * inv_v[a]
+            c1[b] = m1[b] * inv_v[b]
         for j in range(dinlets.shape[0]):
             q = first[dinlets[j]]
             c1[q] = m1[q] * inv_v[q]
-        for j in range(ghost_up.shape[0]):
+        for j in range(n_chain):
             if h_cond[j] > 0.0:
-                q = ghost_up[j] + 1
+                q = head_slot[j]
                 c1[q] = m1[q] * inv_v[q]
         # book half a step of the fluxes at each stage's concentrations
-        for j in range(sj_a.shape[0]):
+        sj_k = sj_acc[k]
+        for j in range(n_sj):
             a = sj_a[j]
             b = sj_b[j]
-            sj_acc[k, j] += half * sj_cond[j] * ((ck[a] - ck[b]) + (c1[a] - c1[b]))
-        for j in range(fj_reach.shape[0]):
-            a = last[fj_reach[j]]
-            fj_acc[k, j] += half * ((ck[a] - ck[a + 1]) + (c1[a] - c1[a + 1]))
+            sj_k[j] += half * sj_cond[j] * ((ck[a] - ck[b]) + (c1[a] - c1[b]))
+        fj_k = fj_acc[k]
+        for j in range(fj_slot.shape[0]):
+            a = fj_slot[j]
+            fj_k[j] += half * ((ck[a] - ck[a + 1]) + (c1[a] - c1[a + 1]))
         for j in range(dinlets.shape[0]):
             r = dinlets[j]
             q = first[r]
@@ -736,19 +748,22 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
         # stage 2: (m + m1) / 2 = m + tau/2 L(c), plus tau/2 L(c1); removal after it.
         # The explicit exchanges at c1 go in first (into m1, which the pass reads)
         for j in range(n_sj):
-            x = tau * sj_cond[j] * (c1[sj_a[j]] - c1[sj_b[j]])
-            m1[sj_a[j]] -= x
-            m1[sj_b[j]] += x
+            a = sj_a[j]
+            b = sj_b[j]
+            x = tau * sj_cond[j] * (c1[a] - c1[b])
+            m1[a] -= x
+            m1[b] += x
         for j in range(dinlets.shape[0]):
             r = dinlets[j]
-            m1[first[r]] += tau * b_cond[j] * (boundary_conc[day, r, t] - c1[first[r]])
+            q = first[r]
+            m1[q] += tau * b_cond[j] * (boundary_conc[day, r, t] - c1[q])
         for j in range(n_chain):
             h = h_cond[j]
             if h > 0.0:
-                p = ghost_up[j] + 1
-                x = h * (cin[k, j] - c1[p])
+                p = head_slot[j]
+                x = h * (cin_k[j] - c1[p])
                 m1[p] += tau * x
-                rr[k, j] += half * x
+                rr_k[j] += half * x
         rk = racc[k]
         for p in range(1, n_pad - 1):
             after = 0.5 * (m[p] + m1[p]) + half * (cond[p - 1] * (c1[p - 1] - c1[p]) + cond[p] * (c1[p + 1] - c1[p]))
@@ -1021,6 +1036,10 @@ def simulate_kernel(
         dispersive_inlet, section_cell)
     n_chain = chain_head.shape[0]
     n_pad = n_cell + 2 * n_chain
+    head_slot = ghost_up + 1  # first slot of each chain
+    fj_slot = np.empty(fj_reach.shape[0], dtype=np.int64)  # slot before each fused junction's face
+    for k in range(fj_reach.shape[0]):
+        fj_slot[k] = last[fj_reach[k]]
     n_side = side_src.shape[0]
     n_into_res = into_res.shape[0]
     n_fj = fj_reach.shape[0]
@@ -1352,8 +1371,8 @@ def simulate_kernel(
                         for j in range(n_chain):
                             rr[k, j] = 0.0
                     disperse(mass, c, t0, n_tag, m_work, c_work, cond, dt, inv_ve, keep, removed_acc, sj_a, sj_b,
-                             sj_cond, sj_acc, fj_reach, last, fj_acc, dinlets, first, b_cond, boundary_conc, day,
-                             disp_acc, sec_kind, sec_index, sec_slot, sec_acc, ghost_up, h_cond, cin, rr)
+                             sj_cond, sj_acc, fj_slot, fj_acc, dinlets, first, b_cond, boundary_conc, day,
+                             disp_acc, sec_kind, sec_index, sec_slot, sec_acc, head_slot, h_cond, cin, rr)
                     # the inlet mass of this step enters the budgets as inflow
                     for k in range(n_tag):
                         for j in range(n_chain):
