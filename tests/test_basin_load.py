@@ -199,3 +199,31 @@ def test_hydro_run_reports_a_table_typo_before_running(tmp_path):
     assert result.exit_code == 2, result.output
     assert "key 'runoff.kf_mm_per_c_day': unknown key" in result.output
     assert "Traceback" not in result.output and not out.exists()
+
+
+def test_loading_a_watershed_basin_makes_calls_linear_in_its_subbasins(tmp_path):
+    """Issue 16: reading and checking a watershed basin (reaches, subbasins, their sources) is
+    linear work.  Counted, not timed: the Python and built-in calls of a load of 300 and of
+    3,000 subbasins (synthetic tree basins); linear work gives a ratio of about 10, a loop over
+    all subbasins per subbasin about 100."""
+    import sys
+
+    from hydro.validation.problems import synthetic_watershed
+
+    calls = {}
+    for n in (300, 3000):
+        path = synthetic_watershed(tmp_path / f"w{n}", n_subbasin=n, n_reservoir=2, years=1)
+        Basin.load(path)  # imports and first-use caches out of the count
+        count = [0]
+
+        def tally(frame, event, arg, count=count):
+            if event in ("call", "c_call"):
+                count[0] += 1
+
+        sys.setprofile(tally)
+        try:
+            Basin.load(path)
+        finally:
+            sys.setprofile(None)
+        calls[n] = count[0]
+    assert calls[3000] / calls[300] < 11.0, calls  # 10.0 when written
