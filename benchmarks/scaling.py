@@ -30,11 +30,24 @@ below the finest, each class ``n_sub / 2**l`` sub-steps).  The model replays the
 choice day by day and records whether its global count equals the solver's (``lts_check``).
 
 Default cases (about a minute): 100 x 1, 1,000 x 1 and 100 x 100 (the memory target);
-``--large`` adds 1,000 x 10 and 10,000 x 1 (minutes today: loading 10,000 reaches is
-super-linear).  Issue 16's targets, reported as ``..._vs_target`` records (value / target,
+``--large`` adds 1,000 x 10 and 10,000 x 1 (a minute and a half, nearly all of it transport).
+Issue 16's targets, reported as ``..._vs_target`` records (value / target,
 never asserted): cost per reach-day at 10,000 reaches <= 1.3x that at 100; 10,000 x 1
 whole process <= 30 s; peak RSS of 100 x 100 <= 500 MB.  Without ``--large`` the
 per-reach-day ratio is reported at 1,000 reaches.
+
+Measured (``--cases 100:1,10000:1`` on the 2-core development machine, shared with other
+work, so +-10 %), 10,000 x 1 before and after the work outside the transport kernel of
+2026-12-01 (linear loading, sources of subbasins alike computed together, runoff parts freed):
+whole process 88.9 -> 90.0 s (transport 71 -> 73.5 s, unchanged work); loading 2.3 -> 1.5-1.6 s
+(1.1 s on an idle machine); model outside transport about 6 -> 4.5-5.2 s; peak RSS 2.9 -> 2.7 GB.
+What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
+GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
+tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
+source (175 MB, kept to the end though read only by ``tracer_inputs``); every subbasin's
+weather (146 MB, kept to the end though read only by the runoff step) and runoff (146 MB);
+routed flows and stores (150 MB); the groundwater store (88 MB); the interpreter, compiled
+kernels and the basin (about 0.3 GB).
 """
 
 from __future__ import annotations
