@@ -227,3 +227,24 @@ def test_loading_a_watershed_basin_makes_calls_linear_in_its_subbasins(tmp_path)
             sys.setprofile(None)
         calls[n] = count[0]
     assert calls[3000] / calls[300] < 11.0, calls  # 10.0 when written
+
+
+def test_loading_leaves_the_garbage_collector_as_it_found_it(tmp_path):
+    """Basin.load pauses the cyclic garbage collector while it reads (issue 16) and restores
+    its state after, also when the file is wrong."""
+    import gc
+
+    assert gc.isenabled()
+    try:
+        Basin.load("tiny")
+        assert gc.isenabled()
+        bad = tmp_path / "basin.toml"
+        bad.write_text("[basin]\nname = 1\n")
+        with pytest.raises(HydroError):
+            Basin.load(bad)
+        assert gc.isenabled()
+        gc.disable()
+        Basin.load("tiny")
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
