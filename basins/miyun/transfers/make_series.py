@@ -137,6 +137,17 @@ SUPPLY_TO_DATE = {  # year: [(last day, cumulative volume m3, source)]
            (date(2016, 11, 9), 0.51e8, "Beijing Morning Post 2016-11-10 ('so far this year'; "
                                        "ESTIMATE: to the day before the item)")],
 }
+# published releases from Miyun down its own rivers (ecological water, not supply to Beijing's
+# works), added to the outflow on their days; each spread evenly over its days (ESTIMATE where a
+# day is not stated). Searched for 2017-2020 (SOURCES 'Storage 2017-2020 (issue 13, third pass)'):
+# only this one has a volume. In the monthly file because the basin's outflow is one release
+# series (tests/test_transfers.py names the shipped transfer ids).
+ECOLOGICAL = [  # (from, to, volume m3, source)
+    (date(2019, 5, 15), date(2019, 5, 27), 4.88e6,
+     "about 4.88e6 m3 to the Chao River below the dam 'for ecological protection', from 15 May, "
+     "'finished on Monday' (2019-05-27) (Xinhua English 2019-06-01, m.yunwozh.com/english/2019-06/"
+     "01/c_138108133.htm, citing the Miyun District publicity department); evenly over the 13 days"),
+]
 daily: dict[date, float] = {}
 for year, (volume, _) in SUPPLY.items():
     points = [(a, v) for a, v, _ in SUPPLY_TO_DATE.get(year, [])] + [(date(year, 12, 31), volume)]
@@ -146,17 +157,26 @@ for year, (volume, _) in SUPPLY.items():
         for d in days(start, end):
             daily[d] = (cumulative - done) / n
         start, done = end + timedelta(days=1), cumulative
+for a, b, volume, _ in ECOLOGICAL:
+    n = (b - a).days + 1
+    for d in days(a, b):
+        daily[d] += volume / n
 rows = []
 for year in SUPPLY:
     for m in range(1, 13):
         month = sum(v for d, v in daily.items() if d.year == year and d.month == m)
         rows.append(f"{year}-{m:02d},{month / 1e6:.3f}")
 write("miyun_supply_monthly.csv", [
-    "# Miyun reservoir supply (outflow to Beijing) by month, 10^6 m3. Published by calendar year;",
+    "# Miyun reservoir supply (outflow to Beijing) by month, 10^6 m3, with the published ecological",
+    "# releases below (added). The supply is published by calendar year;",
     "# ESTIMATE spread: each year's volume over its days evenly, between the published volumes to",
     "# a day where there are some, then summed by month.",
     *[f"#   {y}: {v / 1e8:.3f}e8 m3 ({s})" for y, (v, s) in SUPPLY.items()],
     *[f"#   {y} to {d}: {v / 1e8:.2f}e8 m3 ({s})" for y, pts in SUPPLY_TO_DATE.items() for d, v, s in pts],
+    "# Added on their days: published ecological releases down the Chao below the dam (not supply):",
+    *[f"#   {a}..{b}: {v / 1e6:.2f}e6 m3 ({s})" for a, b, v, s in ECOLOGICAL],
+    "# No volume published for any other release of 2017-2020 (the published storage fell by 3e8 m3",
+    "# from 2019-06-13 to 2020-08-28): SOURCES 'Storage 2017-2020 (issue 13, third pass)'.",
     "# Years not listed follow the reservoir's rule, target_release_m3_s (S8.8).",
     "date,volume_mcm",
 ], rows)
