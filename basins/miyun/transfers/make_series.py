@@ -122,8 +122,8 @@ SUPPLY = {  # year: (volume m3, source)
                     "Youth Net / Beijing Daily 2017-11-20) x 365 days"),
     **dict.fromkeys(range(2018, 2021), (
         1.0e8, "ESTIMATE: 'about 1e8 a year' since the South-to-North water (Xinhua 2019-12-12); "
-               "by year not published; the ecological water to the Chao below the dam from May "
-               "2019 (Xinhua 2019-06-01) has no volume")),
+               "by year not published; the ecological water to the Chao below the dam of May "
+               "2019 (Xinhua 2019-06-01, 4.88e6 m3) is added below")),
 }
 # published volumes to a day inside a year (cumulative from 1 January): the year's volume is
 # spread evenly over the days between these dates (ESTIMATE), not over the whole year
