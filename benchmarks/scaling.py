@@ -40,7 +40,9 @@ Measured (``--cases 100:1,10000:1`` on the 2-core development machine, shared wi
 work, so +-10 %), 10,000 x 1 before and after the work outside the transport kernel of
 2026-12-01 (linear loading, sources of subbasins alike computed together, runoff parts freed):
 whole process 88.9 -> 90.0 s (transport 71 -> 73.5 s, unchanged work); loading 2.3 -> 1.5-1.6 s
-(1.1 s on an idle machine); model outside transport about 6 -> 4.5-5.2 s; peak RSS 2.9 -> 2.7 GB.
+(1.1 s on an idle machine); the model outside transport 7.0 -> 5.7 s (the pipeline's steps in one
+run each: sources 2.9 -> 2.2 s, results 1.2 -> 0.3 s; weather, runoff, routing as before: 0.3, 1.8-2.2,
+0.8 s); peak RSS 2.9 -> 2.7 GB.
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
