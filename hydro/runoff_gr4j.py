@@ -153,15 +153,25 @@ class GR4JCemaNeige:
                             parts={"gr4j": flow, "snow": snow})
 
     def _band_means(self, per_band: np.ndarray) -> np.ndarray:
-        """Area mean over each unit's bands (mm)."""
+        """Area mean over each unit's bands (mm): their mean, or their sum weighted by the
+        unit's ``band_fractions``.  Units with as many bands, weighted or not, are reduced
+        together, row by row: the same sums, bit for bit, as one unit at a time."""
         assert self.bands is not None
+        counts = np.fromiter((len(b.band_elevations_m) for b in self.bands), np.int64, self.n_unit)
+        starts = np.cumsum(counts) - counts
+        weighted = np.fromiter((b.band_fractions is not None for b in self.bands), np.bool_, self.n_unit)
         out = np.empty(self.n_unit)
-        start = 0
-        for i, b in enumerate(self.bands):
-            n = len(b.band_elevations_m)
-            values = per_band[start:start + n]
-            out[i] = values.mean() if b.band_fractions is None else float((values * b.fractions).sum())
-            start += n
+        for n in np.unique(counts):
+            for w in (False, True):
+                units = np.flatnonzero((counts == n) & (weighted == w))
+                if not units.size:
+                    continue
+                rows = per_band[starts[units][:, None] + np.arange(n)]
+                if w:
+                    shares = np.array([self.bands[u].fractions for u in units])
+                    out[units] = (rows * shares).sum(axis=1)
+                else:
+                    out[units] = rows.mean(axis=1)
         return out
 
 
