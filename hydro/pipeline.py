@@ -284,10 +284,14 @@ def water_enters(w: Water) -> tuple[bool, bool]:
 
 @dataclass(frozen=True)
 class Loads:
-    """What the sources step gives: the tracers' inputs, and the TN loads and store behind them."""
+    """What the sources step gives: the tracers' inputs, and the groundwater N store behind them.
+
+    The daily TN loads by subbasin and source, (D, n_sub, n_source) kg d-1, are not kept: the
+    tracers' inputs hold them, and at 10,000 subbasins a year of them is 175 MB that nothing
+    read again before the run ended.
+    """
 
     tracers: TracerInputs
-    tn: np.ndarray  # (D, n_sub, n_source) kg d-1
     groundwater: Any  # hydro.sources.GroundwaterStore
 
 
@@ -319,7 +323,7 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
         tags.append("initial")  # present at the start, followed until it leaves
     tin = tracer_inputs(basin.network, ws.subbasins, carried, parts, tags, apportion, len(w.dates),
                         len(w.points.reaches))
-    return Loads(tracers=tin, tn=tn, groundwater=gw)
+    return Loads(tracers=tin, groundwater=gw)
 
 
 def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None) -> TransportResult:
