@@ -128,6 +128,7 @@ def six_steps(basin: Basin, ws: Watershed, dates: list[date], weather, carried: 
     station = step("weather", subbasin_weather, ws, dates, weather)
     w = step("runoff", water, basin, ws, dates, station, c.runoff_state, c.snow_threshold, c.run_years,
              c.water_in, c.stores)
+    station = station.at_station()  # the subbasins' series were the runoff step's alone
     src = step("sources", loads, basin, ws, w, carried, apportion, c.groundwater_kg, c.mean_base_mm, c.stores)
     hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,
                target_release=w.target, withdraws=bool(w.transfers.reach_abstraction), state=c.routing_state,

@@ -95,6 +95,16 @@ class SubbasinWeather:
     synthetic: bool
     metadata: dict
 
+    def at_station(self) -> SubbasinWeather:
+        """This weather without its ``[n_subbasin, n_day]`` series (left with shape ``(0, n_day)``).
+
+        Only the runoff step reads the subbasins' series; transport and results read the
+        station's own and the metadata.  Keeping the rest to the end of a run held five
+        ``[subbasin, day]`` arrays (146 MB at 10,000 subbasins x 1 year) for nothing.
+        """
+        empty = np.empty((0, self.station_tmean_c.size))
+        return dataclasses.replace(self, precip_mm=empty, tmean_c=empty, tmin_c=empty, tmax_c=empty, pet_mm=empty)
+
 
 def subbasin_weather(ws: Watershed, dates: list[date], forcing=None) -> SubbasinWeather:
     """Read the station CSV for the run (or take ``forcing``) and carry it to each subbasin.
