@@ -7,6 +7,8 @@ records (the BRIEF's contract); the reference is measured in the same process.
 from __future__ import annotations
 
 import json
+import resource
+import subprocess
 import sys
 import time
 
@@ -20,6 +22,27 @@ def best_time(func, repeat: int = 3) -> float:
         func()
         best = min(best, time.perf_counter() - t0)
     return best
+
+
+def run_child(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> tuple[float, float, str]:
+    """Run ``cmd`` to completion in a fresh process: (wall seconds, CPU seconds of the child and
+    its children, its standard error); a failure stops the benchmark with the error's tail."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    t0 = time.perf_counter()
+    proc = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    wall = time.perf_counter() - t0
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if proc.returncode != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed (status {proc.returncode}):\n{proc.stderr[-4000:]}")
+    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+    return wall, cpu, proc.stderr
+
+
+def best_child(cmd: list[str], repeat: int, warmup: int = 1, **kw) -> tuple[float, float, str]:
+    """The fastest (by wall time) of ``repeat`` :func:`run_child` runs after ``warmup`` runs."""
+    for _ in range(warmup):
+        run_child(cmd, **kw)
+    return min((run_child(cmd, **kw) for _ in range(repeat)), key=lambda r: r[0])
 
 
 def record(name: str, value: float, unit: str, reference: float | None, ratio: float | None) -> dict:

@@ -127,7 +127,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit, record
+from _common import best_child, emit, record, run_child
 
 #: Targets of issue 16 (start-up).
 COLD_MIYUN_CPU_TARGET_S = 5.0
@@ -472,25 +472,22 @@ def runner(mode: str, ext: str, args: list[str]) -> None:
     print("AOTCHECK " + json.dumps({"numba": "numba" in sys.modules, "second": second}), file=sys.stderr)
 
 
-def run_child(cmd: list[str], env: dict | None = None) -> tuple[float, float, dict]:
+def _aot_check(stderr: str) -> dict:
+    """The last ``AOTCHECK`` line a child wrote to its standard error ({} if none)."""
+    check = [line for line in stderr.splitlines() if line.startswith("AOTCHECK ")]
+    return json.loads(check[-1][9:]) if check else {}
+
+
+def run_aot_child(cmd: list[str], env: dict | None = None) -> tuple[float, float, dict]:
     """Run ``cmd``: (wall seconds, CPU seconds of it and its children, its ``AOTCHECK`` line)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed (status {proc.returncode}):\n{proc.stderr[-4000:]}")
-    check = [line for line in proc.stderr.splitlines() if line.startswith("AOTCHECK ")]
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu, json.loads(check[-1][9:]) if check else {}
+    wall, cpu, stderr = run_child(cmd, env=env)
+    return wall, cpu, _aot_check(stderr)
 
 
-def best_child(cmd: list[str], repeat: int, warmup: int = 1, env: dict | None = None):
+def best_aot_child(cmd: list[str], repeat: int, warmup: int = 1, env: dict | None = None):
     """Fastest of ``repeat`` runs of ``cmd`` after ``warmup``: (wall, CPU, check)."""
-    for _ in range(warmup):
-        run_child(cmd, env)
-    return min((run_child(cmd, env) for _ in range(repeat)), key=lambda r: r[0])
+    wall, cpu, stderr = best_child(cmd, repeat, warmup, env=env)
+    return wall, cpu, _aot_check(stderr)
 
 
 def me(*args: str) -> list[str]:
@@ -500,7 +497,7 @@ def me(*args: str) -> list[str]:
 
 def steps_build(tmp: Path, target_cpu: str) -> tuple[list[dict], dict]:
     """Steps 1 and 2 from the parent: harvest then build; records and the build's result."""
-    wall, _, _ = run_child(me("_harvest", str(tmp)))
+    wall, _, _ = run_aot_child(me("_harvest", str(tmp)))
     with open(tmp / "harvest.pkl", "rb") as f:
         table = pickle.load(f)
     used = {k: v for k, v in table.items() if v["signatures"]}
@@ -508,7 +505,7 @@ def steps_build(tmp: Path, target_cpu: str) -> tuple[list[dict], dict]:
          + ", ".join(f"{k.rsplit('.', 1)[1]} x{len(v['signatures'])}" for k, v in used.items()))
     cache = tmp / "numba-cache-build"
     cache.mkdir()
-    run_child(me("_build", str(tmp), target_cpu), env=dict(os.environ, NUMBA_CACHE_DIR=str(cache)))
+    run_aot_child(me("_build", str(tmp), target_cpu), env=dict(os.environ, NUMBA_CACHE_DIR=str(cache)))
     built = json.loads((tmp / "build.json").read_text())
     note(f"build: {built['cpu_s']:.1f} s CPU, {built['wall_s']:.1f} s wall (target cpu "
          f"{target_cpu or 'generic'}); typing+lowering per export: "
@@ -538,7 +535,7 @@ def steps_check(tmp: Path, repeat: int, numpy_: float) -> list[dict]:
     note(f"import {MODULE}: {best * 1e3:.2f} ms in a fresh process; numba imported: {numba_loaded}")
     records = [record("aot_extension_import_seconds", best, "s", numpy_, best / numpy_),
                record("aot_extension_imports_numba", float(numba_loaded), "bool", None, None)]
-    run_child(me("_compare", str(tmp), str(max(repeat, 10))))
+    run_aot_child(me("_compare", str(tmp), str(max(repeat, 10))))
     rows = json.loads((tmp / "compare.json").read_text())
     for name, r in rows.items():
         note(f"{name:28s} {r['bytes'] / 1e6:8.2f} MB  identical {r['identical']!s:5s}  "
@@ -564,9 +561,9 @@ def steps_runs(tmp: Path, repeat: int, ref: dict, jit_cold: bool) -> list[dict]:
     cold_env = dict(os.environ, NUMBA_CACHE_DIR=str(empty))
     for basin in ("tiny", "miyun"):
         cmd = ["run", basin, "-o", str(tmp / f"{basin}.nc"), "--overwrite", "-q"]
-        jit = best_child(me("_run", "jit", ext, *cmd), repeat)
-        aot = best_child(me("_run", "aot", ext, *cmd), repeat)
-        aot_cold = run_child(me("_run", "aot", ext, *cmd), env=cold_env)
+        jit = best_aot_child(me("_run", "jit", ext, *cmd), repeat)
+        aot = best_aot_child(me("_run", "aot", ext, *cmd), repeat)
+        aot_cold = run_aot_child(me("_run", "aot", ext, *cmd), env=cold_env)
         note(f"{basin}: warm JIT {jit[0]:.3f} s ({jit[1]:.3f} CPU, {jit[0] / ref['numpy']:.2f}x import numpy); "
              f"AOT {aot[0]:.3f} s ({aot[1]:.3f} CPU, {aot[0] / ref['numpy']:.2f}x import numpy, numba imported: "
              f"{aot[2].get('numba')}); AOT with an empty cache {aot_cold[0]:.3f} s ({aot_cold[1]:.3f} CPU)")
@@ -583,7 +580,7 @@ def steps_runs(tmp: Path, repeat: int, ref: dict, jit_cold: bool) -> list[dict]:
             records.append(record("aot_cold_run_miyun_aot_cpu_vs_target", aot_cold[1], "s",
                                   COLD_MIYUN_CPU_TARGET_S, aot_cold[1] / COLD_MIYUN_CPU_TARGET_S))
             if jit_cold:
-                cold = run_child(me("_run", "jit", ext, *cmd), env=dict(
+                cold = run_aot_child(me("_run", "jit", ext, *cmd), env=dict(
                     os.environ, NUMBA_CACHE_DIR=tempfile.mkdtemp(dir=tmp)))
                 note(f"miyun: cold JIT {cold[0]:.2f} s, {cold[1]:.2f} s CPU")
                 records.append(record("aot_cold_run_miyun_jit_cpu_seconds", cold[1], "s", aot_cold[1],
@@ -620,7 +617,7 @@ def steps_estimate(tmp: Path, repeat: int, ref: dict, aot_import: float) -> list
                record("aot_import_hydro_numba_share_seconds", heavy, "s", total, heavy / total)]
     for basin in ("tiny", "miyun"):
         cmd = ["run", basin, "-o", str(tmp / f"{basin}.nc"), "--overwrite", "-q"]
-        seconds = min(run_child(me("_run", "jittwice", str(tmp / "ext"), *cmd))[2]["second"][0]
+        seconds = min(run_aot_child(me("_run", "jittwice", str(tmp / "ext"), *cmd))[2]["second"][0]
                       for _ in range(max(1, repeat // 2)))
         est = ref["bare"] + total - heavy + aot_import + seconds
         note(f"{basin}: estimated AOT warm = python {ref['bare']:.3f} + imports {total - heavy:.3f} + "
@@ -647,8 +644,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as name:
         tmp = Path(name)
-        bare = best_child([sys.executable, "-c", "pass"], max(args.repeat, 10))
-        numpy_ = best_child([sys.executable, "-c", "import numpy"], max(args.repeat, 10))
+        bare = best_aot_child([sys.executable, "-c", "pass"], max(args.repeat, 10))
+        numpy_ = best_aot_child([sys.executable, "-c", "import numpy"], max(args.repeat, 10))
         ref = {"bare": bare[0], "numpy": numpy_[0]}
         note(f"python -c pass {bare[0]:.3f} s; python -c 'import numpy' {numpy_[0]:.3f} s")
         records = [record("aot_python_pass_seconds", bare[0], "s", None, None),

@@ -35,15 +35,13 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit, record
+from _common import best_child, emit, record, run_child
 
 HERE = Path(__file__).resolve().parent
 
@@ -63,22 +61,12 @@ def hydro_command() -> list[str]:
 
 def run_once(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> tuple[float, float]:
     """Run ``cmd`` to completion: (wall seconds, CPU seconds of the child and its children)."""
-    before = resource.getrusage(resource.RUSAGE_CHILDREN)
-    t0 = time.perf_counter()
-    proc = subprocess.run(cmd, env=env, cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    wall = time.perf_counter() - t0
-    after = resource.getrusage(resource.RUSAGE_CHILDREN)
-    if proc.returncode != 0:
-        raise SystemExit(f"{' '.join(cmd)} failed (status {proc.returncode}):\n{proc.stderr}")
-    cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return wall, cpu
+    return run_child(cmd, env=env, cwd=cwd)[:2]
 
 
 def best_of(cmd: list[str], repeat: int, warmup: int = 1, **kw) -> tuple[float, float]:
     """Fastest wall time of ``repeat`` runs after ``warmup`` runs, and the CPU time of that run."""
-    for _ in range(warmup):
-        run_once(cmd, **kw)
-    return min(run_once(cmd, **kw) for _ in range(repeat))
+    return best_child(cmd, repeat, warmup, **kw)[:2]
 
 
 #: A trivial kernel under hydro's compile policy: the floor of a warm command that runs kernels.
