@@ -207,18 +207,28 @@ def rates_at(tracers: list[Constituent], rx, reach_temp: np.ndarray, res_temp: n
     (D, R|S, T), ``settling`` (T,), ``rx_river``, ``rx_res`` (D, R|S, X).
     """
     per_day = 1.0 / SECONDS_PER_DAY
-
-    def at(k20, theta, temp):
-        return np.ascontiguousarray(k20 * theta ** (temp[:, :, None] - 20.0))
-
     rx_k = np.array([[r.river_rate_per_day * per_day, r.river_theta, r.reservoir_rate_per_day * per_day,
                       r.reservoir_theta] for *_, r in rx]).reshape(-1, 4)
     return {
-        "reach": at(np.array([c.river_removal_per_day * per_day for c in tracers]),
-                    np.array([c.river_theta for c in tracers]), reach_temp),
-        "res": at(np.array([c.reservoir_removal_per_day * per_day for c in tracers]),
-                  np.array([c.reservoir_theta for c in tracers]), res_temp),
+        "reach": _at_temperature(np.array([c.river_removal_per_day * per_day for c in tracers]),
+                                 np.array([c.river_theta for c in tracers]), reach_temp),
+        "res": _at_temperature(np.array([c.reservoir_removal_per_day * per_day for c in tracers]),
+                               np.array([c.reservoir_theta for c in tracers]), res_temp),
         "settling": np.array([c.settling_velocity_m_per_day * per_day for c in tracers]),
-        "rx_river": at(rx_k[:, 0], rx_k[:, 1], reach_temp),
-        "rx_res": at(rx_k[:, 2], rx_k[:, 3], res_temp),
+        "rx_river": _at_temperature(rx_k[:, 0], rx_k[:, 1], reach_temp),
+        "rx_res": _at_temperature(rx_k[:, 2], rx_k[:, 3], res_temp),
     }
+
+
+def _at_temperature(k20: np.ndarray, theta: np.ndarray, temp: np.ndarray) -> np.ndarray:
+    """Rates ``k20 * theta**(temp - 20)`` (D, E, K) of K rates at the temperatures ``temp`` (D, E), deg C.
+
+    ``k20`` (K,) are the rates at 20 deg C (any unit, kept), ``theta`` (K,) their temperature
+    factors.  The power is computed once per distinct ``theta`` (the source tags of a species share
+    theirs) and then multiplied by each ``k20``: the same numbers as a power per rate, at a fraction
+    of the work and memory.
+    """
+    distinct, which = np.unique(theta, return_inverse=True)
+    out = np.take(distinct ** (temp[:, :, None] - 20.0), which.reshape(-1), axis=2)
+    out *= k20
+    return out
