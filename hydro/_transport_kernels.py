@@ -10,8 +10,9 @@ concentration g m-3 (= mg L-1), load g s-1.
 Kernels, in the order a run uses them
 -------------------------------------
 :func:`static_layout`
-    built once per network: chains of reaches, the padded index of every cell,
-    ghost slots, side tributaries, dispersive junctions and faces, sections.
+    built once per run (:func:`hydro.transport_args.network_args`; the lanes of a
+    run share it): chains of reaches, the padded index of every cell, ghost
+    slots, side tributaries, dispersive junctions and faces, sections.
 :func:`day_hydraulics`
     per day: face flows, volume rates, withdrawals, the sub-step and the
     dispersive conductances.
@@ -20,9 +21,10 @@ Kernels, in the order a run uses them
     the rest of a sub-step: withdrawals and advection, then dispersion and
     removal, and reactions between species (their propagators per reach and
     day from :func:`reaction_propagators`, per slot from
-    :func:`slot_propagators`).  A tank's step is split in three
-    (:func:`tank_tau`, :func:`tank_coefficients`, :func:`tank_apply`) so that the
-    tags of a group share what does not depend on their mass.
+    :func:`slot_propagators`).  :func:`reservoir_tanks` steps every reservoir;
+    a tank's step is split in three (:func:`tank_tau`,
+    :func:`tank_coefficients`, :func:`tank_apply`) so that the tags of a group
+    share what does not depend on their mass.
 :func:`day_outputs`
     per day: outputs and budget terms from the day's accumulators.
 
@@ -37,7 +39,8 @@ and junctions keep data-dependent branches out (the flux-inlet bound is a
 select): a branch that flips from step to step costs more than the loop's
 arithmetic.
 :func:`simulate_kernel`
-    the loop over days, constituents and sub-steps that calls them.
+    the loop over days, constituents and sub-steps that calls them; it takes
+    the named tuples of :mod:`hydro.transport_args`.
 
 Memory layout.  Reaches are joined into *chains*: a reach is followed by the
 reach below it whenever it is that reach's main upstream reach (see
@@ -221,7 +224,7 @@ def chain_layout(reach_cell_start, reach_down_kind, reach_down_index):
     return main_up, pos, chain_head, chain_tail
 
 
-@kernel(helper=True)
+@kernel
 def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, reach_dispersion,
                   dispersive_inlet, section_cell):
     """Everything about the network that does not change from day to day.
@@ -932,29 +935,110 @@ def react(mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc):
                 cs[p] = acc[p] * inv_v[p]
 
 
+@kernel(helper=True)
+def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_b, mass, c, flux_total, flux_per_conc,
+                    into_res, last, reach_down_index, res_volume, res_load, res_rate, res_area, res_outflow,
+                    settling_m_s, rx_from, rx_to, rx_res_rate, res_rx_out, res_prod, res_in, res_v0, res_v1, res_tau,
+                    res_coef, res_mass, res_flux, res_out_day, res_in_day, res_rm_day, inflow, boundary_flux,
+                    chain_head, res_down_kind, res_down_index, head_chain, first, extra_acc):
+    """One advection step of ``tau`` seconds (``f_start`` to ``f_end`` of day ``day``) of every
+    reservoir, for the tags ``t0 .. t0 + n_tag`` of a group, and the inflow it sets.
+
+    Each tank is integrated exactly (:func:`tank_tau`, :func:`tank_coefficients`,
+    :func:`tank_apply`) with the face fluxes into it (``flux_total`` for a group of one tag, else
+    ``flux_per_conc`` times the tag's upwind concentration ``c``); its outflow becomes the
+    inflow of the chain it feeds (``inflow``, g s-1) or, below a fused junction, a source of the
+    reach's first cell (``mass``, booked in ``extra_acc``, g).  Reactions ``rx_a .. rx_b`` of a
+    group with species (``mixed``) add to each tank's removal and make products for the next
+    species (``res_prod``, g).  Day totals go to ``res_out_day``, ``res_in_day``, ``res_rm_day``
+    (g); ``res_*`` work arrays are filled in place.  Split out of :func:`simulate_kernel` (its
+    body there before), so that each compiles in less time.
+    """
+    n_res = res_outflow.shape[1]
+    n_chain = chain_head.shape[0]
+    n_into_res = into_res.shape[0]
+
+    # reservoirs (exact mixed tanks) of every tag first: they need only the
+    # fluxes into them, and they set the inflow of the chains they feed.
+    # Species in order: a reaction's product made in this step enters the
+    # next species' tank as a constant source over the step (exact at
+    # steady state; see docs/solver.md)
+    if mixed:
+        for k in range(n_tag):
+            for s in range(n_res):
+                res_prod[k, s] = 0.0
+    # the tank's volumes and its integral of dt / V are the same for every tag;
+    # its coefficients (two exponentials) for every tag with the same rates
+    for s in range(n_res):
+        res_v0[s] = res_volume[day, s] + f_start * (res_volume[day + 1, s] - res_volume[day, s])
+        res_v1[s] = res_volume[day, s] + f_end * (res_volume[day + 1, s] - res_volume[day, s])
+        res_tau[s] = tank_tau(res_v0[s], res_v1[s], tau)
+    for k in range(n_tag):
+        t = t0 + k
+        m = mass[t]
+        for s in range(n_res):
+            res_in[s] = res_load[day, s, t]
+        for j in range(n_into_res):
+            r = into_res[j]
+            q = last[r]
+            res_in[reach_down_index[r]] += flux_total[q] if n_tag == 1 else flux_per_conc[q] * c[k, q]
+        for s in range(n_res):
+            v_s = res_v0[s]
+            v_e = res_v1[s]
+            rate = res_rate[day, s, t]
+            made = 0.0
+            if mixed:
+                rate += res_rx_out[s, k // n_src]
+                made = res_prod[k, s]
+            area = settling_m_s[t] * res_area[day, s]
+            if k == 0 or rate != res_coef[s, 0] or area != res_coef[s, 1]:
+                res_coef[s, 0] = rate
+                res_coef[s, 1] = area
+                (res_coef[s, 2], res_coef[s, 3], res_coef[s, 4],
+                 res_coef[s, 5]) = tank_coefficients(v_s, v_e, res_tau[s], res_outflow[day, s], area, rate,
+                                                     tau)
+            m1, out_m, rm, integral = tank_apply(res_mass[s, t], res_in[s] + made / tau, v_s, v_e, tau,
+                                                 res_tau[s], res_outflow[day, s], res_coef[s, 2],
+                                                 res_coef[s, 3], res_coef[s, 4], res_coef[s, 5])
+            res_mass[s, t] = m1
+            res_flux[s] = out_m / tau
+            res_out_day[k, s] += out_m
+            res_rm_day[k, s] += rm - made
+            res_in_day[k, s] += (res_in[s] - res_load[day, s, t]) * tau
+            if mixed:
+                v_mid = 0.5 * (v_s + v_e)
+                for x in range(rx_a, rx_b):
+                    if rx_from[x] == k // n_src and rx_to[x] >= 0:
+                        res_prod[rx_to[x] * n_src + k % n_src, s] += rx_res_rate[day, s, x] * v_mid \
+                            * integral
+        # mass entering each chain head; side tributaries and reservoirs
+        # below a fused junction enter the first cell of the reach as a source
+        for j in range(n_chain):
+            inflow[k, j] = boundary_flux[day, chain_head[j], t]
+        for s in range(n_res):
+            if res_down_kind[s] == DOWN_REACH:
+                d = res_down_index[s]
+                j = head_chain[d]
+                if j >= 0:
+                    inflow[k, j] += res_flux[s]
+                else:
+                    x = tau * res_flux[s]
+                    m[first[d]] += x
+                    extra_acc[k, d] += x
+
+
 @kernel
-def simulate_kernel(
-    # layout
-    reach_cell_start, cell_reach, cell_dx, cell_volume, cell_share, cell_through, reach_down_kind,
-    reach_down_index,
-    res_down_kind, res_down_index, reach_dispersion, dispersive_inlet, section_cell, point_cell,
-    # water per day
-    q_in, q_out, net_lateral, loss, res_volume, res_outflow, res_area,
-    # loads and boundaries per day (g s-1), removal rates (s-1)
-    boundary_flux, boundary_conc, lateral_load, point_load, res_load,
-    reach_rate, res_rate, settling_m_s,
-    # initial state and options
-    init_conc, init_res_conc, init_inlet_debt, group_start, courant, disp_limit, period_of_day,
-    # species and reactions
-    group_species, rx_start, rx_from, rx_to, rx_river_rate, rx_res_rate,
-    # outputs
-    out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
-    out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc, out_inlet_debt,
-):
+def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
     """Transport every tracer down the network for every day.
 
-    Parameters (shapes; R reaches, N cells, S reservoirs, T tracers, D days)
-    --------------------------------------------------------------------
+    The arguments are the named tuples of :mod:`hydro.transport_args`, built by keyword in
+    :mod:`hydro.transport` and unpacked here in their field order: ``net``
+    (:class:`~hydro.transport_args.KernelNetwork`), ``water``, ``loads``, ``rates``, ``start``,
+    ``reactions`` and ``out`` (``Kernel*`` of the same names); ``static`` is
+    :func:`static_layout` of the network, built once for a run (its lanes share it).
+
+    Fields (shapes; R reaches, N cells, S reservoirs, T tracers, D days)
+    -------------------------------------------------------------------
     reach_cell_start : (R+1,) int  first cell of each reach (cells ordered by reach)
     cell_reach : (N,) int  reach of each cell
     cell_dx : (N,) float  cell length, m
@@ -1007,8 +1091,8 @@ def simulate_kernel(
     rx_river_rate, rx_res_rate : (D, R, X), (D, S, X) float  reaction rates at the
         day's temperature, s-1
 
-    Outputs (filled in place)
-    -------------------------
+    Outputs (``out``, filled in place; the fields without ``out_``)
+    ----------------------------------------------------------------
     out_reach_mass, out_reach_disp : (D, R, T)  advective and dispersive mass
         through each reach outlet in the day, g
     out_section_mass, out_section_disp : (D, K, T)  advective and dispersive
@@ -1021,6 +1105,16 @@ def simulate_kernel(
     out_final_conc : (N, T)  cell concentrations at the end of the run, g m-3
     out_inlet_debt : (R, T)  the same mass at the end of the run, g (0 off chain heads)
     """
+    (reach_cell_start, cell_reach, cell_dx, cell_volume, cell_share, cell_through, _reach_down_kind,
+     reach_down_index, res_down_kind, res_down_index, reach_dispersion, dispersive_inlet, section_cell,
+     point_cell) = net
+    q_in, q_out, net_lateral, loss, res_volume, res_outflow, res_area = water
+    boundary_flux, boundary_conc, lateral_load, point_load, res_load = loads
+    reach_rate, res_rate, settling_m_s = rates
+    init_conc, init_res_conc, init_inlet_debt, group_start, courant, disp_limit, period_of_day = start
+    group_species, rx_start, rx_from, rx_to, rx_river_rate, rx_res_rate = reactions
+    (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
+     out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc, out_inlet_debt) = out
     n_day = q_in.shape[0]
     n_reach = q_in.shape[1]
     n_cell = cell_dx.shape[0]
@@ -1031,9 +1125,7 @@ def simulate_kernel(
 
     (main_up, pos, chain_head, first, last, head_chain, ghost_up, ghost_dn, dn_src, into_res,
      side_src, side_dst, side_reach, fj_reach, sj_reach, sj_a, sj_b, face_coef, dinlets,
-     sec_kind, sec_index, sec_slot) = static_layout(
-        reach_cell_start, cell_dx, reach_down_kind, reach_down_index, reach_dispersion,
-        dispersive_inlet, section_cell)
+     sec_kind, sec_index, sec_slot) = static
     n_chain = chain_head.shape[0]
     n_pad = n_cell + 2 * n_chain
     head_slot = ghost_up + 1  # first slot of each chain
@@ -1286,73 +1378,12 @@ def simulate_kernel(
                     # one division per slot, shared by the tags
                     for p in range(n_pad):
                         flux_per_conc[p] = np.divide(flux_total[p], c_total[p] + 1e-300)
-                # reservoirs (exact mixed tanks) of every tag first: they need only the
-                # fluxes into them, and they set the inflow of the chains they feed.
-                # Species in order: a reaction's product made in this step enters the
-                # next species' tank as a constant source over the step (exact at
-                # steady state; see docs/solver.md)
-                if mixed:
-                    for k in range(n_tag):
-                        for s in range(n_res):
-                            res_prod[k, s] = 0.0
-                # the tank's volumes and its integral of dt / V are the same for every tag;
-                # its coefficients (two exponentials) for every tag with the same rates
-                for s in range(n_res):
-                    res_v0[s] = res_volume[day, s] + f_start * (res_volume[day + 1, s] - res_volume[day, s])
-                    res_v1[s] = res_volume[day, s] + f_end * (res_volume[day + 1, s] - res_volume[day, s])
-                    res_tau[s] = tank_tau(res_v0[s], res_v1[s], tau)
-                for k in range(n_tag):
-                    t = t0 + k
-                    m = mass[t]
-                    for s in range(n_res):
-                        res_in[s] = res_load[day, s, t]
-                    for j in range(n_into_res):
-                        r = into_res[j]
-                        q = last[r]
-                        res_in[reach_down_index[r]] += flux_total[q] if n_tag == 1 else flux_per_conc[q] * c[k, q]
-                    for s in range(n_res):
-                        v_s = res_v0[s]
-                        v_e = res_v1[s]
-                        rate = res_rate[day, s, t]
-                        made = 0.0
-                        if mixed:
-                            rate += res_rx_out[s, k // n_src]
-                            made = res_prod[k, s]
-                        area = settling_m_s[t] * res_area[day, s]
-                        if k == 0 or rate != res_coef[s, 0] or area != res_coef[s, 1]:
-                            res_coef[s, 0] = rate
-                            res_coef[s, 1] = area
-                            (res_coef[s, 2], res_coef[s, 3], res_coef[s, 4],
-                             res_coef[s, 5]) = tank_coefficients(v_s, v_e, res_tau[s], res_outflow[day, s], area, rate,
-                                                                 tau)
-                        m1, out_m, rm, integral = tank_apply(res_mass[s, t], res_in[s] + made / tau, v_s, v_e, tau,
-                                                             res_tau[s], res_outflow[day, s], res_coef[s, 2],
-                                                             res_coef[s, 3], res_coef[s, 4], res_coef[s, 5])
-                        res_mass[s, t] = m1
-                        res_flux[s] = out_m / tau
-                        res_out_day[k, s] += out_m
-                        res_rm_day[k, s] += rm - made
-                        res_in_day[k, s] += (res_in[s] - res_load[day, s, t]) * tau
-                        if mixed:
-                            v_mid = 0.5 * (v_s + v_e)
-                            for x in range(rx_start[g], rx_start[g + 1]):
-                                if rx_from[x] == k // n_src and rx_to[x] >= 0:
-                                    res_prod[rx_to[x] * n_src + k % n_src, s] += rx_res_rate[day, s, x] * v_mid \
-                                        * integral
-                    # mass entering each chain head; side tributaries and reservoirs
-                    # below a fused junction enter the first cell of the reach as a source
-                    for j in range(n_chain):
-                        inflow[k, j] = boundary_flux[day, chain_head[j], t]
-                    for s in range(n_res):
-                        if res_down_kind[s] == DOWN_REACH:
-                            d = res_down_index[s]
-                            j = head_chain[d]
-                            if j >= 0:
-                                inflow[k, j] += res_flux[s]
-                            else:
-                                x = tau * res_flux[s]
-                                m[first[d]] += x
-                                extra_acc[k, d] += x
+                reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_start[g], rx_start[g + 1], mass,
+                                c, flux_total, flux_per_conc, into_res, last, reach_down_index, res_volume, res_load,
+                                res_rate, res_area, res_outflow, settling_m_s, rx_from, rx_to, rx_res_rate, res_rx_out,
+                                res_prod, res_in, res_v0, res_v1, res_tau, res_coef, res_mass, res_flux, res_out_day,
+                                res_in_day, res_rm_day, inflow, boundary_flux, chain_head, res_down_kind,
+                                res_down_index, head_chain, first, extra_acc)
                 # flux inlets: the share of the inflow the dispersion steps take
                 # (H (c_in - c_1) each), off the advective inflow of this step
                 if n_tag == 1:

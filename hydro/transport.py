@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hydro import transport_args as _kernel_args
 from hydro.constituents import Constituent, Reaction, TracerLayout, rates_at, tracer_layout
 from hydro.errors import HydroError
 from hydro.network import Network
@@ -318,45 +319,43 @@ class _KernelRun:
             network, inputs.init_water, *q)
         self.volume, self.share, self.raised = self.water.volume, self.water.share, self.water.raised
         self.through = through_shares(lay.reach_cell_start, self.share)
+        self.kernel_network, self.static = _kernel_args.network_args(
+            network, inputs.dispersive_inlet, inputs.point_cell, self.volume, self.share, self.through)
 
     def lane(self, groups_of_lane: list[int]) -> None:
         """Run some groups (constituents) through the kernel; groups never interact, so a lane
         computes exactly what a run of every group would compute for them."""
         from hydro import _transport_kernels as _k  # numba: imported when first used (see hydro.cli)
 
-        g, arr, lay, rates = self.grouping, self.arr, self.network.layout, self.rates
+        g, arr, rates = self.grouping, self.arr, self.rates
         whole = len(groups_of_lane) == len(g.sizes)
         idx = np.arange(self.n_tr) if whole else np.concatenate(
             [np.arange(g.start[k], g.start[k + 1]) for k in groups_of_lane])
         take = (lambda a: a) if whole else (lambda a: np.ascontiguousarray(a[..., idx]))
-        lane_rx = [i for i, x in enumerate(g.reactions) if x[0] in groups_of_lane]
-        renumber = {k: n for n, k in enumerate(groups_of_lane)}
         out = self.outputs if whole else {name: np.zeros(a.shape[:-1] + (len(idx),))
                                           for name, a in self.outputs.items()}
         steps = self.substeps if not groups_of_lane or groups_of_lane[0] == 0 else np.zeros_like(self.substeps)
+        a = _kernel_args  # the kernel's named tuples
         _k.simulate_kernel(
-            lay.reach_cell_start, lay.cell_reach, lay.cell_dx, self.volume, self.share, self.through,
-            lay.reach_down_kind, lay.reach_down_index, lay.res_down_kind, lay.res_down_index,
-            np.array([r.dispersion_m2_s for r in self.network.reaches], dtype=float),
-            np.ascontiguousarray(self.inputs.dispersive_inlet, dtype=np.bool_), lay.section_cell,
-            np.ascontiguousarray(self.inputs.point_cell, dtype=np.int64),
-            arr["q_in"], arr["q_out"], arr["lateral"], self.loss, arr["res_volume"], arr["res_outflow"],
-            arr["res_area"], *(take(arr[name]) for name in _PER_TRACER), take(rates["reach"]), take(rates["res"]),
-            take(rates["settling"]), take(arr["init_conc"]), take(arr["init_res_conc"]), take(arr["init_inlet_debt"]),
-            np.concatenate([[0], np.cumsum([g.sizes[k] for k in groups_of_lane])]).astype(np.int64),
-            self.courant, self.dispersion_limit, self.period,
-            np.array([g.species[k] for k in groups_of_lane], dtype=np.int64),
-            np.searchsorted([renumber[g.reactions[i][0]] for i in lane_rx],
-                            np.arange(len(groups_of_lane) + 1)).astype(np.int64),
-            np.array([g.reactions[i][1] for i in lane_rx], dtype=np.int64),
-            np.array([g.reactions[i][2] for i in lane_rx], dtype=np.int64),
-            np.ascontiguousarray(rates["rx_river"][..., lane_rx]), np.ascontiguousarray(rates["rx_res"][..., lane_rx]),
-            out["reach"], out["reach_disp"], out["sec"], out["sec_disp"], out["res_conc"], out["res_mass"],
-            steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"], out["final"], out["debt"],
+            self.kernel_network, self.static,
+            a.KernelWater(q_in=arr["q_in"], q_out=arr["q_out"], net_lateral=arr["lateral"], loss=self.loss,
+                          res_volume=arr["res_volume"], res_outflow=arr["res_outflow"], res_area=arr["res_area"]),
+            a.KernelLoads(*(take(arr[name]) for name in _PER_TRACER)),
+            a.KernelRates(reach_rate=take(rates["reach"]), res_rate=take(rates["res"]),
+                          settling_m_s=take(rates["settling"])),
+            a.KernelStart(
+                init_conc=take(arr["init_conc"]), init_res_conc=take(arr["init_res_conc"]),
+                init_inlet_debt=take(arr["init_inlet_debt"]),
+                group_start=np.concatenate([[0], np.cumsum([g.sizes[k] for k in groups_of_lane])]).astype(np.int64),
+                courant=self.courant, disp_limit=self.dispersion_limit, period_of_day=self.period),
+            a.lane_reactions(g.species, g.reactions, groups_of_lane, rates["rx_river"], rates["rx_res"]),
+            a.KernelOutputs(out["reach"], out["reach_disp"], out["sec"], out["sec_disp"], out["res_conc"],
+                            out["res_mass"], steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"],
+                            out["final"], out["debt"]),
         )
         if not whole:
-            for name, a in out.items():
-                self.outputs[name][..., idx] = a
+            for name, values in out.items():
+                self.outputs[name][..., idx] = values
 
     def result(self) -> TransportResult:
         """The outputs in the units users read (kg, kg d-1, mg L-1)."""

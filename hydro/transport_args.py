@@ -1,0 +1,151 @@
+"""The arguments of the transport kernel, grouped and named (no Numba here).
+
+:func:`hydro._transport_kernels.simulate_kernel` takes nine named tuples rather than seventy
+positional arrays: each is built by keyword in :mod:`hydro.transport`, so an argument cannot
+slip into its neighbour's place, and Numba reads named tuples of arrays in compiled code
+(a field by name, or the whole tuple unpacked in order).  Shapes and units are those of the
+kernel's docstring: R reaches, N cells, S reservoirs, K sections, P point sources, T tracers,
+D days; mass g, water m3, flow m3 s-1, load g s-1, concentration g m-3, rate s-1.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+
+if TYPE_CHECKING:
+    from hydro.network import Network
+
+
+class KernelNetwork(NamedTuple):
+    """The network's cells and links: what does not change from day to day."""
+
+    reach_cell_start: np.ndarray  # (R+1,) int
+    cell_reach: np.ndarray  # (N,) int
+    cell_dx: np.ndarray  # (N,) m
+    cell_volume: np.ndarray  # (N,) m3 at the start of the run
+    cell_share: np.ndarray  # (N,) share of its reach's water, loads and storage change
+    cell_through: np.ndarray  # (N,) cumulative share down to each cell's outflow face
+    reach_down_kind: np.ndarray  # (R,) int
+    reach_down_index: np.ndarray  # (R,) int
+    res_down_kind: np.ndarray  # (S,) int
+    res_down_index: np.ndarray  # (S,) int
+    reach_dispersion: np.ndarray  # (R,) m2 s-1
+    dispersive_inlet: np.ndarray  # (R,) bool
+    section_cell: np.ndarray  # (K,) int
+    point_cell: np.ndarray  # (P,) int
+
+
+class KernelWater(NamedTuple):
+    """Water of every day."""
+
+    q_in: np.ndarray  # (D, R) m3 s-1
+    q_out: np.ndarray  # (D, R) m3 s-1
+    net_lateral: np.ndarray  # (D, R) m3 s-1
+    loss: np.ndarray  # (D, R) m3 s-1
+    res_volume: np.ndarray  # (D+1, S) m3
+    res_outflow: np.ndarray  # (D, S) m3 s-1
+    res_area: np.ndarray  # (D, S) m2
+
+
+class KernelLoads(NamedTuple):
+    """Loads and boundary values of every day and tracer."""
+
+    boundary_flux: np.ndarray  # (D, R, T) g s-1
+    boundary_conc: np.ndarray  # (D, R, T) g m-3
+    lateral_load: np.ndarray  # (D, R, T) g s-1
+    point_load: np.ndarray  # (D, P, T) g s-1
+    res_load: np.ndarray  # (D, S, T) g s-1
+
+
+class KernelRates(NamedTuple):
+    """First-order removal at each day's temperature, and apparent settling."""
+
+    reach_rate: np.ndarray  # (D, R, T) s-1
+    res_rate: np.ndarray  # (D, S, T) s-1
+    settling_m_s: np.ndarray  # (T,) m s-1
+
+
+class KernelStart(NamedTuple):
+    """The initial state, the tracers' groups and the sub-step limits."""
+
+    init_conc: np.ndarray  # (N, T) g m-3
+    init_res_conc: np.ndarray  # (S, T) g m-3
+    init_inlet_debt: np.ndarray  # (R, T) g
+    group_start: np.ndarray  # (G+1,) int
+    courant: float
+    disp_limit: float
+    period_of_day: np.ndarray  # (D,) int
+
+
+class KernelReactions(NamedTuple):
+    """Species of each group and the reactions between them."""
+
+    group_species: np.ndarray  # (G,) int
+    rx_start: np.ndarray  # (G+1,) int
+    rx_from: np.ndarray  # (X,) int
+    rx_to: np.ndarray  # (X,) int
+    rx_river_rate: np.ndarray  # (D, R, X) s-1
+    rx_res_rate: np.ndarray  # (D, S, X) s-1
+
+
+class KernelOutputs(NamedTuple):
+    """Arrays the kernel fills in place."""
+
+    reach_mass: np.ndarray  # (D, R, T) g
+    reach_disp: np.ndarray  # (D, R, T) g
+    section_mass: np.ndarray  # (D, K, T) g
+    section_disp: np.ndarray  # (D, K, T) g
+    res_conc: np.ndarray  # (D, S, T) g m-3
+    res_outmass: np.ndarray  # (D, S, T) g
+    substeps: np.ndarray  # (D,) int
+    budget_reach: np.ndarray  # (periods, R, 7, T) g
+    budget_res: np.ndarray  # (periods, S, 7, T) g
+    storage_reach: np.ndarray  # (periods+1, R, T) g
+    storage_res: np.ndarray  # (periods+1, S, T) g
+    final_conc: np.ndarray  # (N, T) g m-3
+    inlet_debt: np.ndarray  # (R, T) g
+
+
+def network_args(network: Network, dispersive_inlet: np.ndarray, point_cell: np.ndarray, volume: np.ndarray,
+                 share: np.ndarray, through: np.ndarray) -> tuple[KernelNetwork, tuple]:
+    """The kernel's network and its static layout (:func:`hydro._transport_kernels.static_layout`),
+    built once for a run: its lanes share them.
+
+    ``volume`` (m3), ``share`` and ``through`` are the cells' starting volumes and shares
+    (:mod:`hydro.transport_volumes`); ``dispersive_inlet`` (R,) and ``point_cell`` (P,) as in
+    :class:`hydro.transport.TransportInputs`.
+    """
+    from hydro import _transport_kernels as _k  # numba: imported when first used
+
+    lay = network.layout
+    net = KernelNetwork(
+        reach_cell_start=lay.reach_cell_start, cell_reach=lay.cell_reach, cell_dx=lay.cell_dx, cell_volume=volume,
+        cell_share=share, cell_through=through, reach_down_kind=lay.reach_down_kind,
+        reach_down_index=lay.reach_down_index, res_down_kind=lay.res_down_kind, res_down_index=lay.res_down_index,
+        reach_dispersion=np.array([r.dispersion_m2_s for r in network.reaches], dtype=float),
+        dispersive_inlet=np.ascontiguousarray(dispersive_inlet, dtype=np.bool_),
+        section_cell=lay.section_cell, point_cell=np.ascontiguousarray(point_cell, dtype=np.int64))
+    static = _k.static_layout(net.reach_cell_start, net.cell_dx, net.reach_down_kind, net.reach_down_index,
+                              net.reach_dispersion, net.dispersive_inlet, net.section_cell)
+    return net, static
+
+
+def lane_reactions(species: list[int], reactions: list[tuple], groups: list[int],
+                   rx_river: np.ndarray, rx_res: np.ndarray) -> KernelReactions:
+    """The reactions of the groups ``groups`` of a run, renumbered for a lane that runs them alone.
+
+    ``species[k]`` is the number of species of group ``k``; ``reactions`` are ``(group, from,
+    to, ...)`` (``to`` -1: a sink; :class:`hydro.transport_checks.Grouping`); ``rx_river``
+    (D, R, X) and ``rx_res`` (D, S, X) their rates, s-1.
+    """
+    kept = [i for i, x in enumerate(reactions) if x[0] in groups]
+    renumber = {k: n for n, k in enumerate(groups)}
+    return KernelReactions(
+        group_species=np.array([species[k] for k in groups], dtype=np.int64),
+        rx_start=np.searchsorted([renumber[reactions[i][0]] for i in kept],
+                                 np.arange(len(groups) + 1)).astype(np.int64),
+        rx_from=np.array([reactions[i][1] for i in kept], dtype=np.int64),
+        rx_to=np.array([reactions[i][2] for i in kept], dtype=np.int64),
+        rx_river_rate=np.ascontiguousarray(rx_river[..., kept]), rx_res_rate=np.ascontiguousarray(rx_res[..., kept]))
