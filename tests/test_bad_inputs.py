@@ -175,6 +175,9 @@ SCENARIO_CASES = [
     ("unknown key", _sub('cost_method = "annualised"', 'cost_method = "annualised"\ncost_metod = 1'),
      ["watershed.toml", "cost_metod"]),
     ("GBK", lambda t: t.replace("Example watershed measures", GBK_NAME), ["watershed.toml is not UTF-8 text"]),
+    # was refused only after every run, with the results file already written
+    ("unknown target location", _sub('location = "lake_inlet"', 'location = "lake_inlt"'),
+     ["watershed.toml", "lake_inlt", "did you mean 'lake_inlet'"]),
 ]
 
 

@@ -22,6 +22,7 @@ import numpy as np
 from hydro.errors import HydroError
 from hydro.scenarios.measures import BasinInfo, compile_scenario
 from hydro.scenarios.spec import ScenarioFile
+from hydro.scenarios.summary import check_target_locations
 
 @dataclass
 class ScenarioRun:
@@ -136,6 +137,7 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
 
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
     info = BasinInfo.load(basin)
+    check_target_locations(sfile, [str(s.get("id")) for s in info.raw.get("sections", [])] + info.reservoir_ids)
     start, end = _period(sfile, start, end)
     names = sfile.scenario_ids
     if scenarios:

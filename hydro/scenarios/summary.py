@@ -121,9 +121,19 @@ def _location_series(res, loc: str):
     return None
 
 
+def check_target_locations(sfile, locs: list[str]) -> None:
+    """Raise a :class:`~hydro.errors.HydroError` for a target of ``sfile`` at none of ``locs``
+    (the basin's section and reservoir ids); called before any run and again on the results."""
+    from hydro.errors import HydroError, suggest
+
+    for t in sfile.targets:
+        if t.location not in locs:
+            raise HydroError(f"{sfile.path}: target '{t.id}': unknown location '{t.location}'"
+                             + suggest(t.location, locs) + f"; the basin has: {', '.join(locs)}")
+
+
 def summarise(run) -> list[dict]:
     """Summary rows of a :class:`~hydro.scenarios.run.ScenarioRun` (see the module docstring)."""
-    from hydro.errors import HydroError, suggest
 
     rows: list[dict] = []
 
@@ -133,10 +143,7 @@ def summarise(run) -> list[dict]:
 
     base = run.results[0]
     locs = list(base.coords.get("section", [])) + list(base.coords.get("reservoir", []))
-    for t in run.sfile.targets:
-        if t.location not in locs:
-            raise HydroError(f"{run.sfile.path}: target '{t.id}': unknown location '{t.location}'"
-                             + suggest(t.location, locs) + f"; the basin has: {', '.join(locs)}")
+    check_target_locations(run.sfile, locs)
     sources = list(base.coords["source"])
     base_load = base["subbasin_tn_source_input"].sum(axis=(0, 1))
     base_in = _reservoir_input(base)
