@@ -25,7 +25,8 @@ from hydro.basin_tables import InitialState, SeriesSpec, Withdrawal, gauge_serie
 from hydro.errors import HydroError, suggest
 from hydro.forcing_tables import FlowForcing, flow_forcing
 from hydro.network import Network
-from hydro.tomlio import Table, apply_overrides, load_toml
+from hydro.overrides import apply_overrides
+from hydro.tomlio import Table, load_toml
 from hydro.transfer_tables import TransferSpec, transfer_specs
 from hydro.transport import Constituent
 from hydro.watershed_tables import Watershed, check_parts, parse_watershed

@@ -11,7 +11,7 @@ so one model can seed any number of variants (a parameter sweep, a scenario, an
 ensemble member) without one changing another.
 
 The ``--set key.path=value`` option of the command line is the same setter
-(:func:`hydro.tomlio.set_path`) reached through text.
+(:func:`hydro.overrides.set_path`) reached through text.
 
 Example
 -------
@@ -34,7 +34,8 @@ from typing import Any
 
 from hydro.basin import Basin, parse_date, resolve_basin
 from hydro.errors import HydroError
-from hydro.tomlio import load_toml, parse_assignment, set_path, table_key
+from hydro.overrides import parse_assignment, set_path, table_key
+from hydro.tomlio import load_toml
 from hydro.units import unit_of_key
 
 

@@ -4,8 +4,8 @@ The shipped basin files cite where each number comes from in a comment: on the k
 (``latitude_deg = 40.31  # Huairou district seat``), on the line above it, or on its
 table's header (``[runoff]  # calibrated within Perrin et al. (2003) ranges``).
 :func:`key_comments` reads them back for :attr:`hydro.Model.parameters`, so a researcher
-sees a parameter's source beside its value.  Paths are those of :func:`hydro.tomlio.set_path`:
-a table in an array of tables is named by :func:`hydro.tomlio.table_key` (its ``id``, its
+sees a parameter's source beside its value.  Paths are those of :func:`hydro.overrides.set_path`:
+a table in an array of tables is named by :func:`hydro.overrides.table_key` (its ``id``, its
 ``name``, or ``<from>_to_<to>``).  This is a reader of the comments only; the values come
 from ``tomllib``.
 """
@@ -59,7 +59,7 @@ class _Block:
     strings: dict[str, str] = field(default_factory=dict)
 
     def name(self) -> str | None:
-        """The element's name in a dotted path (as :func:`hydro.tomlio.table_key`)."""
+        """The element's name in a dotted path (as :func:`hydro.overrides.table_key`)."""
         for key in ("id", "name"):
             if key in self.strings:
                 return self.strings[key]

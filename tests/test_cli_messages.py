@@ -47,6 +47,18 @@ def test_set_with_an_unknown_key_blames_the_option(tmp_path):
     assert not (tmp_path / "x.nc").exists()
 
 
+def test_set_past_a_value_or_on_an_array_of_tables_says_what_to_write(tmp_path):
+    # these said only "'reaches' is not a table" and "'run.courant' is not a table"
+    result = invoke("run", "tiny", "--set", "reaches.length_km=3", "-o", tmp_path / "x.nc")
+    user_error(result, "--set reaches.length_km=3", "'reaches' is an array of tables",
+               "e.g. 'reaches.north_upper.length_km'", "north_lower")
+    result = invoke("run", "tiny", "--set", "run.courant.x.y=1", "-o", tmp_path / "x.nc")
+    user_error(result, "'run.courant' is a value, not a table", "the path of the value itself, 'run.courant'")
+    result = invoke("run", "tiny", "--set", "reaches.nowhere.length_km=3", "-o", tmp_path / "x.nc")
+    user_error(result, "no table 'reaches.nowhere'", "the tables of 'reaches' are named: north_upper")
+    assert not (tmp_path / "x.nc").exists()
+
+
 def test_catchment_parameters_on_a_basin_say_so(tmp_path):
     params = write_params(tmp_path / "best_params.toml", "catchment", LEGUER, ["gr4j.x1_mm=320.0"])
     result = invoke("run", "tiny", "--params", params, "-o", tmp_path / "x.nc")

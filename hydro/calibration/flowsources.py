@@ -29,7 +29,7 @@ The model file (TOML)::
     ...
 
 Calibration paths are keys of this file (``sources.land_use.all.emc_mg_per_l``,
-``baseflow.alpha``) applied with :func:`hydro.tomlio.apply_overrides`.
+``baseflow.alpha``) applied with :func:`hydro.overrides.apply_overrides`.
 
 :func:`rating_curve` fits the classical benchmark, ``ln C = a + b ln Q`` by
 least squares.
@@ -47,9 +47,10 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.overrides import apply_overrides
 from hydro.runoff_model import RunoffResult
 from hydro.runoff_observed import lyne_hollick as lyne_hollick
-from hydro.tomlio import Table, apply_overrides, load_toml
+from hydro.tomlio import Table, load_toml
 
 #: kg d-1 carried by 1 m3 s-1 at 1 mg L-1.
 KG_PER_DAY_PER_M3S_MGL = 86.4

@@ -231,7 +231,7 @@ class BasinModel:
 def parse_overrides(items, where) -> dict:
     """``["key.path=value", ...]`` as ``{path: value}``, values read as ``--set`` reads them
     (a TOML value, else the bare text)."""
-    from hydro.tomlio import parse_assignment
+    from hydro.overrides import parse_assignment
 
     return dict(parse_assignment(text, f"{where}: [model] overrides: '{text}'") for text in items)
 

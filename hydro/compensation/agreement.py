@@ -34,8 +34,9 @@ from hydro.compensation.rules import (
 )
 from hydro.errors import HydroError, suggest
 from hydro.monitoring import FLOW
+from hydro.overrides import apply_overrides
 from hydro.standards import PARAMETERS, class_limits, normalise_waterbody, parse_class
-from hydro.tomlio import Table, apply_overrides, load_toml
+from hydro.tomlio import Table, load_toml
 
 _REQ = object()
 

@@ -1,0 +1,131 @@
+"""``key.path=value`` overrides of parsed TOML: ``hydro run --set``, scenarios, calibration.
+
+A dotted path names a value of a parsed TOML file; inside an array of tables a path
+segment selects the table it names (:func:`table_key`).  :func:`set_path` sets one and
+says what to write instead when the path goes past a value or stops at an array of tables.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from pathlib import Path
+from typing import Any
+
+from hydro.errors import HydroError, suggest
+
+
+def apply_overrides(data: dict[str, Any], assignments: list[str], file: str | Path) -> dict[str, Any]:
+    """Apply ``key.path=value`` overrides (``--set``) to parsed TOML, in place.
+
+    The value is parsed as a TOML value (``0.5``, ``true``, ``"text"``, ``[1, 2]``),
+    or taken as a bare string when it does not parse.  Inside an array of
+    tables, a path segment selects the table whose ``id`` (or ``name``) equals
+    it, e.g. ``reaches.upper.dispersion_m2_s=10``.  A missing table on the
+    path is created (``subbasins.w1.runoff.x1_mm=400`` where w1 has no
+    ``[runoff]``); the readers then reject keys they do not know.
+
+    Raises
+    ------
+    HydroError
+        For a malformed assignment or a path that does not exist in ``file``.
+    """
+    for text in assignments:
+        path, value = parse_assignment(text, f"--set {text}")
+        set_path(data, path, value, file, label=f"--set {text}")
+    return data
+
+
+def parse_assignment(text: str, label: str) -> tuple[str, Any]:
+    """``key.path=value`` as ``(path, value)``: the value read as a TOML value (``0.5``,
+    ``true``, ``"text"``, ``[1, 2]``), or the bare text when it does not parse.
+
+    Raises
+    ------
+    HydroError
+        Naming ``label`` when there is no ``=``.
+    """
+    if "=" not in text:
+        raise HydroError(f"{label}: expected key.path=value")
+    path, value_text = text.split("=", 1)
+    try:
+        value = tomllib.loads(f"v = {value_text}")["v"]
+    except tomllib.TOMLDecodeError:
+        value = value_text
+    return path.strip(), value
+
+
+def table_key(table: dict[str, Any]) -> str | None:
+    """How a table inside an array of tables is named in a dotted path.
+
+    Its ``id``, else its ``name``; a reaction (``from``, ``to``) is
+    ``<from>_to_<to>``, or ``<from>_sink`` without a product
+    (``constituents.tn.reactions.nh3n_to_no3n.river_rate_per_day``).
+    """
+    for key in ("id", "name"):
+        if key in table:
+            return str(table[key])
+    if "from" in table:
+        return f"{table['from']}_to_{table['to']}" if "to" in table else f"{table['from']}_sink"
+    return None
+
+
+def _tables(node: Any) -> bool:
+    return isinstance(node, list) and any(isinstance(t, dict) for t in node)
+
+
+def _not_a_table(label: str, keys: list[str], depth: int, node: Any) -> HydroError:
+    """The error for a path going on past ``keys[:depth]``, a value or an array of tables."""
+    where = ".".join(keys[:depth])
+    if not _tables(node):
+        return HydroError(f"{label}: '{where}' is a value, not a table; give the path of the value itself, '{where}'")
+    known = [str(table_key(t)) for t in node if isinstance(t, dict)]
+    return HydroError(f"{label}: '{where}' is an array of tables; name one of them before the key, e.g. "
+                      f"'{where}.{known[0]}.{keys[depth]}' (the tables are named: {', '.join(known)})")
+
+
+def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, label: str | None = None) -> None:
+    """Set one ``key.path`` of parsed TOML to a typed value, in place (see :func:`apply_overrides`).
+
+    Parameters
+    ----------
+    data : dict
+        Parsed TOML.
+    path : str
+        Dotted path; inside an array of tables a segment selects the table it
+        names (:func:`table_key`: its ``id`` or ``name``, a reaction's
+        ``<from>_to_<to>``).
+    value : Any
+        The new value (a number, bool, string, list or table).
+    file : str or Path
+        The file the data came from, for messages.
+    label : str, optional
+        How the assignment is named in messages (default ``path``).
+
+    Raises
+    ------
+    HydroError
+        For a path that does not exist in ``file``.
+    """
+    label = label or path
+    keys = path.split(".")
+    node: Any = data
+    for depth, key in enumerate(keys[:-1]):
+        where = ".".join(keys[: depth + 1])
+        if _tables(node):
+            match = [t for t in node if isinstance(t, dict) and table_key(t) == key]
+            if not match:
+                known = [str(table_key(t)) for t in node if isinstance(t, dict)]
+                raise HydroError(f"{label}: {file} has no table '{where}'" + suggest(key, known)
+                                 + f"; the tables of '{'.'.join(keys[:depth])}' are named: {', '.join(known)}")
+            node = match[0]
+        elif isinstance(node, dict):
+            if key not in node:
+                # a table the file leaves out (e.g. a subbasin's optional
+                # [runoff]) is created; its reader rejects unknown keys
+                node[key] = {}
+            node = node[key]
+        else:
+            raise _not_a_table(label, keys, depth, node)
+    if not isinstance(node, dict):
+        raise _not_a_table(label, keys, len(keys) - 1, node)
+    node[keys[-1]] = value  # a new key is allowed: its table's reader checks it
