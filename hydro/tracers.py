@@ -141,56 +141,61 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
     loads go to their reach's cell, not to the subbasin's lateral load.  With
     ``apportion`` false each part is one tracer (``all``), its tags summed.
     ``n_day`` and ``n_point`` size the arrays (days, point sources).
-
-    Every part is laid out at once, as (..., part, tag) arrays: parts are in
-    tracer order, so with ``apportion`` their last two axes are the tracer axis.
     """
     from hydro.sources import SOURCE_NAMES
 
     n_reach, n_res, n_cell = len(net.reaches), len(net.reservoirs), net.layout.n_cells
-    n_part, n_tag = len(parts), len(tags)
+    n_tag = len(tags)
     i_point = tags.index("point")
     # subbasin -> the one reach or reservoir it drains to (a scatter, linear in the network's size)
     into_reach = [(k, net.reach_index(s.reach)) for k, s in enumerate(subbasins) if s.reach is not None]
     into_res = [(k, net.reservoir_index(s.reservoir)) for k, s in enumerate(subbasins) if s.reach is None]
     out_tags = tags if apportion else ["all"]
     layout = tracer_layout(constituents, out_tags)
-    diffuse = np.zeros((n_day, len(subbasins), n_part, n_tag))  # kg d-1
-    point = np.zeros((n_day, n_point, n_part, n_tag))  # g s-1
-    init = np.zeros((n_part, n_tag))  # g m-3
-    init_res = np.zeros((n_res, n_part, n_tag))  # g m-3
+    n_out = len(out_tags)
+    n_pt = n_point
+    lateral = np.zeros((n_day, n_reach, len(layout.tracers)))
+    res_load = np.zeros((n_day, n_res, len(layout.tracers)))
+    point = np.zeros((n_day, n_pt, len(layout.tracers)))
+    init = np.zeros((n_cell, len(layout.tracers)))
+    init_res = np.zeros((n_res, len(layout.tracers)))
+    by_tag = {}
     for k, p in enumerate(parts):
-        diffuse[:, :, k, :len(SOURCE_NAMES)] = p.diffuse
-        point[:, :, k, i_point] = p.point * G_PER_S_PER_KG_PER_DAY
-    lateral = _scatter(diffuse, into_reach, n_reach)
-    res_load = _scatter(diffuse, into_res, n_res)
-    for loads in (lateral, res_load):
-        loads[..., i_point] = 0.0  # point sources go to their own cell (above), not along the reach
-        loads *= G_PER_S_PER_KG_PER_DAY
-    if "transfer" in tags:
-        for k, p in enumerate(parts):
-            lateral[:, :, k, tags.index("transfer")] += p.transfer_reach
-            res_load[:, :, k, tags.index("transfer")] += p.transfer_reservoir
-    if "initial" in tags:
-        for k, p in enumerate(parts):
-            init[k, tags.index("initial")] = p.init_river
-            init_res[:, k, tags.index("initial")] = p.init_reservoir
-    if not apportion:
-        diffuse, lateral, res_load, point = (a.sum(3, keepdims=True) for a in (diffuse, lateral, res_load, point))
-        init, init_res = init.sum(1, keepdims=True), init_res.sum(2, keepdims=True)
-    n_tr = len(layout.tracers)
-    return TracerInputs(layout=layout, tags=out_tags, lateral_load=lateral.reshape(n_day, n_reach, n_tr),
-                        res_load=res_load.reshape(n_day, n_res, n_tr), point_load=point.reshape(n_day, n_point, n_tr),
-                        init_conc=np.tile(init.reshape(n_tr), (n_cell, 1)), init_res_conc=init_res.reshape(n_res, n_tr),
-                        inputs_by_tag={p.name: diffuse[:, :, k] for k, p in enumerate(parts)})
+        diffuse = np.zeros((n_day, len(subbasins), n_tag))
+        diffuse[:, :, :len(SOURCE_NAMES)] = p.diffuse
+        by_tag[p.name] = diffuse.copy() if apportion else diffuse.sum(axis=2, keepdims=True)
+        diffuse[:, :, i_point] = 0.0  # point sources go to their own cell (below)
+        lat = _scatter(diffuse, into_reach, n_reach) * G_PER_S_PER_KG_PER_DAY
+        rl = _scatter(diffuse, into_res, n_res) * G_PER_S_PER_KG_PER_DAY
+        pt = np.zeros((n_day, n_pt, n_tag))
+        pt[:, :, i_point] = p.point * G_PER_S_PER_KG_PER_DAY
+        ini = np.zeros(n_tag)
+        ini_res = np.zeros((n_res, n_tag))
+        if "transfer" in tags:
+            lat[:, :, tags.index("transfer")] += p.transfer_reach
+            rl[:, :, tags.index("transfer")] += p.transfer_reservoir
+        if "initial" in tags:
+            ini[tags.index("initial")] = p.init_river
+            ini_res[:, tags.index("initial")] = p.init_reservoir
+        if not apportion:
+            lat, rl, pt = lat.sum(2, keepdims=True), rl.sum(2, keepdims=True), pt.sum(2, keepdims=True)
+            ini, ini_res = ini.sum(keepdims=True), ini_res.sum(1, keepdims=True)
+        cols = slice(k * n_out, (k + 1) * n_out)  # parts are in tracer order, each n_out tags
+        lateral[:, :, cols] = lat
+        res_load[:, :, cols] = rl
+        point[:, :, cols] = pt
+        init[:, cols] = ini
+        init_res[:, cols] = ini_res
+    return TracerInputs(layout=layout, tags=out_tags, lateral_load=lateral, res_load=res_load, point_load=point,
+                        init_conc=init, init_res_conc=init_res, inputs_by_tag=by_tag)
 
 
 def _scatter(by_subbasin: np.ndarray, into: list[tuple[int, int]], n: int) -> np.ndarray:
-    """Sum ``(D, n_sub, ...)`` subbasin values into ``(D, n, ...)`` by the ``(subbasin, element)``
-    pairs ``into`` (each subbasin feeds one element), in subbasin order."""
-    out = np.zeros((by_subbasin.shape[0], n) + by_subbasin.shape[2:])
+    """Sum ``(D, n_sub, T)`` subbasin values into ``(D, n, T)`` by the ``(subbasin, element)``
+    pairs ``into`` (each subbasin feeds one element)."""
+    out = np.zeros((by_subbasin.shape[0], n, by_subbasin.shape[2]))
     for k, i in into:
-        out[:, i] += by_subbasin[:, k]
+        out[:, i, :] += by_subbasin[:, k, :]
     return out
 
 
