@@ -165,13 +165,14 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         from hydro.calibration import read_params
 
         check_params_fit(params, basin, catchment)
-        overrides = tuple(read_params(params)) + tuple(overrides)
+        from_params = tuple(read_params(params))
+        overrides = from_params + tuple(overrides)
     s = parse_date(start, "--start") if start else None
     e = parse_date(end, "--end") if end else None
     if catchment:
         _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec)
         return
-    b = load_basin(basin, overrides)
+    b = load_basin(basin, overrides, params, len(from_params) if params else 0)
     check_period(b, s, e)
     out = Path(output) if output else Path(f"{b.name}.nc")
     check_writable(out, overwrite)

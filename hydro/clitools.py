@@ -100,9 +100,11 @@ def basin_top_level_tables(raw: dict | None = None) -> list[str]:
     return sorted(names)
 
 
-def load_basin(spec, overrides=()):
+def load_basin(spec, overrides=(), params=None, n_params=0):
     """:meth:`hydro.basin.Basin.load` whose errors blame a ``--set`` assignment, not the
-    basin file, when the assignment is what is wrong (an unknown table or key on its path)."""
+    basin file, when the assignment is what is wrong (an unknown table or key on its path);
+    the first ``n_params`` assignments came from the ``--params`` file ``params`` and are
+    named as its ``overrides``."""
     from hydro.basin import Basin
 
     overrides = list(overrides)
@@ -112,11 +114,15 @@ def load_basin(spec, overrides=()):
         if not overrides:
             raise
         Basin.load(spec)  # a mistake in the file itself is reported as it is
-        for text in overrides:
+        for k, text in enumerate(overrides):
             try:
                 Basin.load(spec, overrides=[text])
             except HydroError as exc:
-                raise set_error(spec, text, exc) from None
+                error = set_error(spec, text, exc)
+                if k >= n_params:
+                    raise error from None
+                message = str(error).removeprefix(f"--set {text}: ")
+                raise HydroError(f"{params} (--params): key 'overrides', '{text}': {message}") from None
         raise
 
 

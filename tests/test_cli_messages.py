@@ -59,6 +59,22 @@ def test_set_past_a_value_or_on_an_array_of_tables_says_what_to_write(tmp_path):
     assert not (tmp_path / "x.nc").exists()
 
 
+def test_a_bad_path_in_a_params_file_names_the_file_not_set(tmp_path):
+    # was "--set run.courantt=0.5: no key ..." though no --set was given
+    params = write_params(tmp_path / "best_params.toml", "basin", ROOT / "configs" / "examples" / "tiny" / "basin.toml",
+                          ["run.courantt=0.5"])
+    result = invoke("run", "tiny", "--params", params, "-o", tmp_path / "x.nc")
+    user_error(result, "best_params.toml (--params): key 'overrides', 'run.courantt=0.5'", "no key 'run.courantt'")
+    assert "--set" not in result.output
+    result = invoke("run", "tiny", "--params", params, "--set", "run.courant=-1", "-o", tmp_path / "x.nc")
+    user_error(result, "best_params.toml (--params)")
+    params = write_params(tmp_path / "best_params.toml", "basin", ROOT / "configs" / "examples" / "tiny" / "basin.toml",
+                          ["run.courant=0.5"])
+    user_error(invoke("run", "tiny", "--params", params, "--set", "run.courantt=1", "-o", tmp_path / "x.nc"),
+               "--set run.courantt=1: no key 'run.courantt'")
+    assert not (tmp_path / "x.nc").exists()
+
+
 def test_catchment_parameters_on_a_basin_say_so(tmp_path):
     params = write_params(tmp_path / "best_params.toml", "catchment", LEGUER, ["gr4j.x1_mm=320.0"])
     result = invoke("run", "tiny", "--params", params, "-o", tmp_path / "x.nc")
