@@ -92,7 +92,7 @@ def weather_generator(basin: Basin) -> WeatherGeneratorParams:
 
 
 def _prepare(spec, members, seed, start, end, overrides, variables, output):
-    from hydro.outputspec import OutputSpec
+    from hydro.outputspec import OutputSpec, check_request
 
     basin = Basin.load(spec, overrides=overrides)
     if not basin.is_watershed:
@@ -104,27 +104,9 @@ def _prepare(spec, members, seed, start, end, overrides, variables, output):
     output = output or OutputSpec()
     if not output.variables:
         output = replace(output, variables=tuple(variables))
-    _check_request(basin, output)
+    check_request(basin, output)
     tasks = [(str(basin.path), list(overrides or []), start, end, seed, m, output) for m in range(members)]
     return basin, output, tasks
-
-
-def _check_request(basin: Basin, output) -> None:
-    """Refuse unknown variable names and location ids before any member runs (exit status 2,
-    not one failure per member)."""
-    from hydro.errors import suggest
-    from hydro.variables import variable
-
-    constituents = {c.name: c.long_name for c in basin.constituents}
-    for name in output.variables or ():
-        variable(name, constituents)  # HydroError: not a declared output variable
-    net = basin.network
-    known = set(net.reach_ids) | set(net.reservoir_ids) | {s.id for s in net.sections} \
-        | {g.id for g in net.gauges} | {str(t.raw("id", "")) for t in basin.subbasin_tables}
-    for loc in output.locations or ():
-        if loc not in known:
-            raise HydroError(f"--locations / [output] locations: no reach, section, reservoir, gauge or "
-                             f"subbasin '{loc}' in {basin.path}" + suggest(loc, sorted(known)))
 
 
 def _attrs(members: int, seed: int) -> dict:

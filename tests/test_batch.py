@@ -183,7 +183,7 @@ def test_a_local_dask_cluster_of_worker_processes():
 def test_a_mistake_in_the_request_stops_before_any_member_runs(tmp_path):
     r = invoke("run", "watershed", "--members", "2", "--workers", "1", "--variables", "section_tn_conc",
                "-o", tmp_path / "e.nc")
-    assert r.exit_code == 2 and "not a declared output variable" in output(r)
+    assert r.exit_code == 2 and "no output variable 'section_tn_conc'" in output(r)
     r = invoke("run", "watershed", "--members", "2", "--workers", "1", "--locations", "outlett",
                "-o", tmp_path / "e.nc")
     assert r.exit_code == 2 and "did you mean 'outlet'" in output(r)

@@ -254,6 +254,22 @@ def test_cli_options_and_the_basin_files_output_table(tmp_path):
     assert r.exit_code == 2 and "[output]" in r.output and "weekly" in r.output
 
 
+def test_unknown_variables_and_locations_stop_before_the_run(tmp_path, monkeypatch):
+    # they were refused only once the whole run was done
+    import hydro.simulation
+
+    def no_run(*args, **kwargs):
+        raise AssertionError("the run started")
+
+    monkeypatch.setattr(hydro.simulation, "run", no_run)
+    r = invoke("run", "tiny", "-o", tmp_path / "x.nc", "--variables", "section_tn_concentraton")
+    assert r.exit_code == 2, r.output
+    assert "no output variable 'section_tn_concentraton' (did you mean 'section_tn_concentration'?)" in r.output
+    r = invoke("run", "tiny", "-o", tmp_path / "x.nc", "--locations", "bordr")
+    assert r.exit_code == 2 and "'bordr'" in r.output and "did you mean 'border'" in r.output, r.output
+    assert not (tmp_path / "x.nc").exists()
+
+
 def test_info_and_report_read_an_aggregated_file(tmp_path):
     out = tmp_path / "m.nc"
     assert invoke("run", "tiny", "-o", out, "-q", "--aggregate", "monthly").exit_code == 0
