@@ -366,7 +366,7 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None) -> T
     inputs = TransportInputs(
         q_in=hyd.q_in, q_out=hyd.q_out, res_volume=hyd.res_volume, res_outflow=hyd.res_outflow,
         res_area=hyd.res_area, boundary_flux=boundary,
-        boundary_conc=np.zeros_like(boundary), dispersive_inlet=np.zeros(n_reach, bool),
+        boundary_conc=np.zeros(boundary.shape), dispersive_inlet=np.zeros(n_reach, bool),
         lateral_load=lateral_load, point_cell=point_cell, point_load=point_load, res_load=res_load,
         reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
         res_temp=np.tile(water_temp[:, None], (1, n_res)),
