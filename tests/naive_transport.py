@@ -10,6 +10,7 @@ kernel                           here
 ``static_layout``                :func:`static_layout`
 ``day_hydraulics``               :func:`day_hydraulics`
 ``fill_ghosts`` + limiter        :func:`face_fluxes`
+``reservoir_tanks``             the reservoirs' part of :func:`run`
 ``tank_*`` (three kernels)       :func:`reservoir_step`
 ``advect`` (withdrawals in it)   :func:`advect`
 ``disperse`` (removal in it)     :func:`disperse` (:func:`dispersion_rate`)
