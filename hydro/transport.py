@@ -284,10 +284,6 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     return run.result()
 
 
-#: Per-tracer inputs of the kernel, in its argument order.
-_PER_TRACER = ("boundary_flux", "boundary_conc", "lateral_load", "point_load", "res_load")
-
-
 class _KernelRun:
     """One transport run: the prepared arrays, the kernel called per lane, the outputs gathered."""
 
@@ -340,7 +336,7 @@ class _KernelRun:
             self.kernel_network, self.static,
             a.KernelWater(q_in=arr["q_in"], q_out=arr["q_out"], net_lateral=arr["lateral"], loss=self.loss,
                           res_volume=arr["res_volume"], res_outflow=arr["res_outflow"], res_area=arr["res_area"]),
-            a.KernelLoads(*(take(arr[name]) for name in _PER_TRACER)),
+            a.KernelLoads(**{name: take(arr[name]) for name in a.KernelLoads._fields}),
             a.KernelRates(reach_rate=take(rates["reach"]), res_rate=take(rates["res"]),
                           settling_m_s=take(rates["settling"])),
             a.KernelStart(
