@@ -175,7 +175,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     b = load_basin(basin, overrides, params, len(from_params) if params else 0)
     check_period(b, s, e)
     out = Path(output) if output else Path(f"{b.name}.nc")
-    check_writable(out, overwrite)
+    check_writable(out, overwrite, inputs=(b.path, params))
     compile_notice(quiet, KERNEL_MODULES if b.is_watershed or members or weather_seed is not None
                    else FLOW_DRIVEN_MODULES)
     from hydro.outputspec import check_request, spec_for_run
@@ -234,7 +234,7 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
         raise HydroError(f"{path}: --members and --synthetic-weather need a watershed basin; a catchment "
                          "file runs on the forcing CSV it names")
     out = Path(output) if output else Path(f"{load_toml(path).get('name', Path(path).stem)}.nc")
-    check_writable(out, overwrite)
+    check_writable(out, overwrite, inputs=(path,))
     compile_notice(quiet, ("_runoff_kernels",))
     results = run_catchment_file(path, overrides, start, end, history=_history())
     from hydro.outputspec import OutputSpec
@@ -349,12 +349,12 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     from hydro.outputs import check_output
 
     if csv_out:
-        check_output(csv_out, overwrite, option="--csv")
+        check_output(csv_out, overwrite, option="--csv", inputs=(series_path, agreement))
     if plot_out:
         if members is None:
             raise click.UsageError("--plot goes with --uncertainty (for one evaluation: hydro plot RESULTS.nc "
                                    "compensation --agreement AGREEMENT.toml)")
-        check_output(plot_out, overwrite, option="--plot")
+        check_output(plot_out, overwrite, option="--plot", inputs=(series_path, agreement))
     if members is not None:  # payments with uncertainty (hydro/compensation/uncertainty.py)
         if incentives or scenario or quality:
             raise click.UsageError("--uncertainty takes neither --scenarios, --scenario nor --quality")

@@ -29,12 +29,12 @@ LEADING_DIMS = ("scenario", "member")
 _STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario", "budget_term")
 
 
-def check_writable(path: Path, overwrite: bool) -> None:
-    """Refuse early to replace an existing result, and check the folder (see
-    :func:`hydro.outputs.check_output`)."""
+def check_writable(path: Path, overwrite: bool, inputs=()) -> None:
+    """Refuse early to replace an existing result or an input file, and check the folder
+    (see :func:`hydro.outputs.check_output`)."""
     from hydro.outputs import check_output
 
-    check_output(Path(path), overwrite)
+    check_output(Path(path), overwrite, inputs=inputs)
 
 
 def write_results(results: Results, path: Path, overwrite: bool = False, compress: int | None = None,

@@ -37,7 +37,7 @@ import signal
 import socket
 import time
 import uuid
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from hydro.errors import HydroError
@@ -154,7 +154,7 @@ def check_folder(folder: str | Path, option: str = "-o", target: str | Path | No
 
 
 def check_output(path: str | Path, overwrite: bool = False, *, option: str = "-o",
-                 flag: str = "--overwrite") -> Path:
+                 flag: str = "--overwrite", inputs: Iterable[str | Path | None] = ()) -> Path:
     """Check an output file before anything is computed; remove stale temporary files of it.
 
     Parameters
@@ -167,18 +167,25 @@ def check_output(path: str | Path, overwrite: bool = False, *, option: str = "-o
         The option that named the file (for messages), e.g. ``-o`` or ``--csv``.
     flag : str
         The flag that allows replacing it (for messages).
+    inputs : iterable of paths
+        Files the command reads (None ignored): the output may not be one of them,
+        even with ``overwrite``.
 
     Raises
     ------
     HydroError
-        The file exists (and ``overwrite`` is false), is a folder, or its folder is
-        missing, not a folder or not writable.
+        The file exists (and ``overwrite`` is false), is a folder, is one of ``inputs``,
+        or its folder is missing, not a folder or not writable.
     """
     path = Path(path)
     if path.is_dir():
         raise HydroError(f"{path}: is a folder; give {option} a file name such as {path / 'out'}")
     check_folder(path.parent, option, target=path)
     remove_stale_temps(path)
+    for source in inputs:
+        if source is not None and path.exists() and Path(source).exists() and path.samefile(source):
+            raise HydroError(f"{path}: is a file this command reads; writing {option} there would replace it "
+                             f"({flag} replaces earlier outputs, not inputs): choose another {option}")
     if (path.exists() or path.is_symlink()) and not overwrite:
         raise HydroError(f"{path} exists; pass {flag} to replace it, or choose another {option}")
     if path.exists() and not os.access(path, os.W_OK):

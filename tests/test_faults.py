@@ -15,6 +15,7 @@ click's CliRunner.  The write phase is stretched by ``HYDRO_TEST_WRITE_DELAY``
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -228,6 +229,27 @@ def test_every_writing_command_refuses_an_existing_file(tmp_path, tiny_nc, ws_nc
     assert r.exit_code == 2, r.output
     assert f"{target} exists" in r.output and "--overwrite" in r.output and "Traceback" not in r.output
     assert target.read_text() == "precious"
+
+
+def test_no_command_writes_over_a_file_it_reads(tmp_path, tiny_nc, ws_nc):
+    # `hydro run B -o B/basin.toml --overwrite` replaced the basin file with the results, and
+    # `hydro gep R.nc -o R.nc --overwrite` the results with the table
+    basin = tmp_path / "tiny"
+    shutil.copytree(TINY, basin)
+    scenarios = tmp_path / "scen.toml"
+    shutil.copy(SCENARIOS, scenarios)
+    results = tmp_path / "ws.nc"
+    shutil.copy(ws_nc, results)
+    cases = [(["run", basin, "-o", basin / "basin.toml"], basin / "basin.toml", "-o"),
+             (["scenarios", "watershed", scenarios, "-o", scenarios], scenarios, "-o"),
+             (["gep", results, "-o", results], results, "-o"),
+             (["compensate", "--scenarios", results, AGREEMENT, "--csv", results], results, "--csv")]
+    for args, target, option in cases:
+        before = target.read_bytes()
+        r = invoke(*args, "--overwrite")
+        assert r.exit_code == 2, r.output
+        assert f"{target}: is a file this command reads" in r.output and f"choose another {option}" in r.output
+        assert target.read_bytes() == before
 
 
 def test_scenarios_refuses_an_existing_summary(tmp_path):

@@ -43,7 +43,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     reservoirs, the first year each target is met, and with --members the
     probability of meeting each target.
     """
-    from hydro.basin import parse_date
+    from hydro.basin import parse_date, resolve_basin
     from hydro.netcdf import check_writable
     from hydro.outputs import check_output
     from hydro.scenarios.run import run_scenario_ensemble, run_scenarios, write_scenarios
@@ -56,8 +56,9 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
 
     sfile = ScenarioFile.from_toml(scenario_file)
     out = Path(output) if output else Path(f"{Path(str(basin)).name or 'basin'}_scenarios.nc")
-    check_writable(out, overwrite)
-    check_output(out.with_suffix(".summary.csv"), overwrite)  # the summary table written next to it
+    inputs = (scenario_file, resolve_basin(basin))
+    check_writable(out, overwrite, inputs=inputs)
+    check_output(out.with_suffix(".summary.csv"), overwrite, inputs=inputs)  # the summary table next to it
     from hydro.batch import EXIT_PARTIAL, BatchFailed, make_executor, report_failures
 
     executor = make_executor(workers=workers, scheduler=scheduler, dask_workers=dask_workers)
@@ -113,7 +114,7 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
     from hydro.results import load_results
 
     if output:
-        check_output(output, overwrite)  # before computing anything
+        check_output(output, overwrite, inputs=(results, prices))  # before computing anything
 
     from hydro.netcdf import check_hydro_results
 
