@@ -26,7 +26,7 @@ from hydro.errors import HydroError, suggest
 from hydro.forcing_tables import FlowForcing, flow_forcing
 from hydro.network import Network
 from hydro.overrides import apply_overrides
-from hydro.tomlio import Table, load_toml
+from hydro.tomlio import Table
 from hydro.transfer_tables import TransferSpec, transfer_specs
 from hydro.transport import Constituent
 from hydro.watershed_tables import Watershed, check_parts, parse_watershed
@@ -206,9 +206,11 @@ class Basin:
         overrides : list of str, optional
             ``key.path=value`` assignments applied before validation (``--set``).
         """
+        from hydro.basin_tables import load_basin_file
+
         path = resolve_basin(spec)
         with _collector_paused():
-            raw = apply_overrides(load_toml(path), list(overrides or []), path)
+            raw = apply_overrides(load_basin_file(path), list(overrides or []), path)
             return cls.from_data(raw, path, _config_hash(path, overrides or []))
 
     @classmethod

@@ -21,7 +21,24 @@ from typing import Any
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.tomlio import Table, read_text
+from hydro.tomlio import Table, load_toml, read_text
+
+
+def load_basin_file(path: Path) -> dict[str, Any]:
+    """The parsed basin file ``path``, or an error saying that it is not one: a file that is
+    not TOML (a results file or a CSV given as BASIN), or TOML with none of a basin's tables."""
+    what = ("BASIN is a folder holding basin.toml, a basin file or a shipped basin's name "
+            "(`hydro info basins` lists them; docs/basin-file.md)")
+    try:
+        raw = load_toml(path)
+    except HydroError:
+        if path.suffix.lower() == ".toml":
+            raise
+        raise HydroError(f"{path}: not a basin file (a '{path.suffix}' file that is not TOML); {what}") from None
+    if "basin" not in raw and "reaches" not in raw:
+        tables = f" (its tables: {', '.join(raw)})" if raw else " (the file is empty)"
+        raise HydroError(f"{path}: not a basin file: it has no 'basin' table and no [[reaches]]{tables}; {what}")
+    return raw
 
 
 def csv_header(path: Path, what: str) -> tuple[list[str], int]:

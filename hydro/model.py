@@ -33,9 +33,9 @@ from pathlib import Path
 from typing import Any
 
 from hydro.basin import Basin, parse_date, resolve_basin
+from hydro.basin_tables import load_basin_file
 from hydro.errors import HydroError
 from hydro.overrides import parse_assignment, set_path, table_key
-from hydro.tomlio import load_toml
 from hydro.units import unit_of_key
 
 
@@ -135,7 +135,7 @@ class Model:
     def from_basin(cls, spec: str | Path) -> Model:
         """A model of a shipped basin (``"miyun"``), a folder holding ``basin.toml`` or the file."""
         path = resolve_basin(spec)
-        data = load_toml(path)
+        data = load_basin_file(path)
         raw = path.read_bytes()
         basin = Basin.from_data(data, path, _sha256(raw, {}))
         return cls(basin, data, {}, raw)

@@ -116,6 +116,21 @@ def test_basin_file_not_utf8(tmp_path, encode, names):
     check(invoke("run", folder, "-o", tmp_path / "o.nc", "-q"), *names)
 
 
+@pytest.mark.parametrize("given, names", [
+    ("forcing.csv", ["forcing.csv: not a basin file (a '.csv' file that is not TOML)", "hydro info basins"]),
+    ("o.nc", ["o.nc: not a basin file (a '.nc' file that is not TOML)"]),
+    ("scen.toml", ["scen.toml: not a basin file: it has no 'basin' table", "its tables: scenario_set"]),
+])
+def test_a_file_that_is_not_a_basin_given_as_basin(tmp_path, given, names):
+    # these said "malformed TOML ... fix the syntax", "not UTF-8 text ... save it as UTF-8 (in
+    # Excel ...)" and "key 'basin': missing; add it to this table"
+    folder = _tiny(tmp_path)
+    (folder / "o.nc").write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(range(256)))
+    (folder / "scen.toml").write_bytes(SCENARIOS.read_bytes())
+    check(invoke("run", folder / given, "-o", tmp_path / "x.nc", "-q"), *names)
+    check(invoke("info", folder / "forcing.csv"), "not a basin file")
+
+
 def test_basin_file_with_bom_and_crlf_reads(tmp_path):
     folder = _tiny(tmp_path, basin_bytes=lambda t: BOM + t.replace("\n", "\r\n").encode(),
                    forcing_bytes=lambda c: BOM + c.replace("\n", "\r\n").encode())

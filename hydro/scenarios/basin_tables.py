@@ -39,10 +39,10 @@ class BasinInfo:
     def load(cls, spec) -> BasinInfo:
         """Read the basin ``spec`` (a shipped name or a path); it must be a watershed basin."""
         from hydro.basin import resolve_basin
-        from hydro.tomlio import load_toml
+        from hydro.basin_tables import load_basin_file
 
         path = resolve_basin(spec)
-        raw = load_toml(path)
+        raw = load_basin_file(path)
         subs = raw.get("subbasins", [])
         if not subs:
             raise HydroError(f"{path}: scenarios need a watershed basin ([[subbasins]] with sources)")
