@@ -163,10 +163,12 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
     for k, p in enumerate(parts):
         diffuse = np.zeros((n_day, len(subbasins), n_tag))
         diffuse[:, :, :len(SOURCE_NAMES)] = p.diffuse
-        by_tag[p.name] = diffuse.copy() if apportion else diffuse.sum(axis=2, keepdims=True)
-        diffuse[:, :, i_point] = 0.0  # point sources go to their own cell (below)
-        lat = _scatter(diffuse, into_reach, n_reach) * G_PER_S_PER_KG_PER_DAY
-        rl = _scatter(diffuse, into_res, n_res) * G_PER_S_PER_KG_PER_DAY
+        by_tag[p.name] = diffuse if apportion else diffuse.sum(axis=2, keepdims=True)
+        lat = _scatter(diffuse, into_reach, n_reach)
+        rl = _scatter(diffuse, into_res, n_res)
+        for loads in (lat, rl):
+            loads[:, :, i_point] = 0.0  # point sources go to their own cell (below)
+            loads *= G_PER_S_PER_KG_PER_DAY
         pt = np.zeros((n_day, n_pt, n_tag))
         pt[:, :, i_point] = p.point * G_PER_S_PER_KG_PER_DAY
         ini = np.zeros(n_tag)
