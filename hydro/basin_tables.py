@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.tomlio import Table, load_toml, read_text
+from hydro.tomlio import Table, a_kind, load_toml, read_text, toml_kind
 
 
 def load_basin_file(path: Path) -> dict[str, Any]:
@@ -36,8 +36,11 @@ def load_basin_file(path: Path) -> dict[str, Any]:
             raise
         raise HydroError(f"{path}: not a basin file (a '{path.suffix}' file that is not TOML); {what}") from None
     if "basin" not in raw and "reaches" not in raw:
+        kind = toml_kind(raw)
         tables = f" (its tables: {', '.join(raw)})" if raw else " (the file is empty)"
-        raise HydroError(f"{path}: not a basin file: it has no 'basin' table and no [[reaches]]{tables}; {what}")
+        raise HydroError(f"{path}: " + (f"this is {a_kind(kind)}, not a basin file" if kind else
+                                        f"not a basin file: it has no 'basin' table and no [[reaches]]{tables}")
+                         + f"; {what}")
     return raw
 
 

@@ -290,10 +290,11 @@ def describe_catchment(path: Path) -> str:
 
 def describe_config(path: Path) -> str:
     """Summarise a scenario file, an agreement, a calibration config or another TOML."""
-    from hydro.tomlio import load_toml
+    from hydro.tomlio import load_toml, toml_kind
 
     data = load_toml(path)
-    if "measures" in data and "scenarios" in data:
+    kind = toml_kind(data)
+    if kind == "scenario file":
         from hydro.scenarios.spec import ScenarioFile
 
         sf = ScenarioFile.from_toml(path)
@@ -303,7 +304,7 @@ def describe_config(path: Path) -> str:
         lines.append("  scenarios: " + ", ".join(s.id for s in sf.scenarios))
         lines.append("  targets: " + ", ".join(getattr(t, "id", str(t)) for t in sf.targets))
         return "\n".join(lines)
-    if "model" in data and "parameters" in data:
+    if kind == "calibration config":
         from hydro.calibration.config import CalibrationConfig
 
         c = CalibrationConfig.from_toml(path)
@@ -313,7 +314,7 @@ def describe_config(path: Path) -> str:
                   for q in c.parameters]
         lines.append("  observations: " + ", ".join(o.name for o in c.observations))
         return "\n".join(lines)
-    if "payer" in data or "quality_class" in data or "quantity" in data or "fixed" in data:
+    if kind == "agreement":
         from hydro.compensation.agreement import Agreement
 
         a = Agreement.from_toml(path)
@@ -321,7 +322,7 @@ def describe_config(path: Path) -> str:
         return "\n".join([f"agreement {path}: {a.name}", f"  period {a.period[0]}-{a.period[1]}, "
                           f"{a.payer} pays {a.payee}", f"  components: {', '.join(kinds)}",
                           f"  source: {a.source}"])
-    if "overrides" in data and "model" in data:
+    if kind == "calibrated parameters file":
         lines = [f"calibrated parameters {path} ({data['model']} model, loss {data.get('loss', '?')})"]
         lines += _wrap("calibrated on", data.get("target", "?"))
         lines += [f"    {o}" for o in data["overrides"]]

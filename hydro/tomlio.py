@@ -93,20 +93,63 @@ def read_text(path: str | Path, kind: str = "text") -> str:
     return decode_text(data, path)
 
 
-def load_toml(path: str | Path) -> dict[str, Any]:
+#: What marks each kind of hydro TOML file at its top level; the first that matches names it.
+_KINDS = (
+    ("scenario file", lambda d: "measures" in d and "scenarios" in d),
+    ("calibration config", lambda d: "model" in d and "parameters" in d),
+    ("agreement", lambda d: any(k in d for k in ("payer", "quality_class", "quantity", "fixed"))),
+    ("calibrated parameters file", lambda d: "overrides" in d and "model" in d),
+    ("basin file", lambda d: "basin" in d or "reaches" in d),
+    ("catchment file", lambda d: "gr4j" in d and "area_km2" in d),
+    ("observations file", lambda d: "validation_run" in d),
+)
+
+
+def toml_kind(data: dict[str, Any]) -> str | None:
+    """Which kind of hydro TOML file ``data`` is, by its top-level keys (None: none known)."""
+    return next((kind for kind, test in _KINDS if test(data)), None)
+
+
+def a_kind(kind: str) -> str:
+    """``"an agreement"``, ``"a basin file"``."""
+    return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
+
+
+def load_toml(path: str | Path, expect: str | None = None) -> dict[str, Any]:
     """Parse a TOML file (UTF-8, with or without a byte-order mark).
 
     Parameters
     ----------
     path : str or Path
         The file to read.
+    expect : str, optional
+        The kind of file (a kind of :func:`toml_kind`) the caller reads: a file that is not
+        TOML, or TOML of another kind, is refused saying so.
 
     Raises
     ------
     HydroError
-        If the file is missing, not UTF-8 or not valid TOML (the message gives the line).
+        If the file is missing, not UTF-8 or not valid TOML (the message gives the line),
+        or not of the kind expected.
     """
     path = Path(path)
+    if expect is None:
+        return _parse(path)
+    check = "check which file goes where in the command (`hydro info FILE` says what a file is)"
+    try:
+        data = _parse(path)
+    except HydroError:
+        if path.suffix.lower() == ".toml" or not path.is_file():
+            raise
+        what = f"a '{path.suffix}' file" if path.suffix else "a file"
+        raise HydroError(f"{path}: not {a_kind(expect)} ({what} that is not TOML); {check}") from None
+    kind = toml_kind(data)
+    if kind not in (None, expect) and not any(test(data) for k, test in _KINDS if k == expect):
+        raise HydroError(f"{path}: this is {a_kind(kind)}, not {a_kind(expect)}; {check}")
+    return data
+
+
+def _parse(path: Path) -> dict[str, Any]:
     text = read_text(path, "TOML")
     if _fast_loads is not None:
         try:

@@ -119,7 +119,8 @@ def test_basin_file_not_utf8(tmp_path, encode, names):
 @pytest.mark.parametrize("given, names", [
     ("forcing.csv", ["forcing.csv: not a basin file (a '.csv' file that is not TOML)", "hydro info basins"]),
     ("o.nc", ["o.nc: not a basin file (a '.nc' file that is not TOML)"]),
-    ("scen.toml", ["scen.toml: not a basin file: it has no 'basin' table", "its tables: scenario_set"]),
+    ("scen.toml", ["scen.toml: this is a scenario file, not a basin file", "hydro info basins"]),
+    ("empty.toml", ["empty.toml: not a basin file: it has no 'basin' table", "(the file is empty)"]),
 ])
 def test_a_file_that_is_not_a_basin_given_as_basin(tmp_path, given, names):
     # these said "malformed TOML ... fix the syntax", "not UTF-8 text ... save it as UTF-8 (in
@@ -127,8 +128,24 @@ def test_a_file_that_is_not_a_basin_given_as_basin(tmp_path, given, names):
     folder = _tiny(tmp_path)
     (folder / "o.nc").write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(range(256)))
     (folder / "scen.toml").write_bytes(SCENARIOS.read_bytes())
+    (folder / "empty.toml").write_bytes(b"")
     check(invoke("run", folder / given, "-o", tmp_path / "x.nc", "-q"), *names)
     check(invoke("info", folder / "forcing.csv"), "not a basin file")
+
+
+@pytest.mark.parametrize("args, names", [
+    (["compensate", "{nc}", TINY / "basin.toml"], ["basin.toml: this is a basin file, not an agreement"]),
+    (["compensate", "{nc}", SCENARIOS], ["watershed.toml: this is a scenario file, not an agreement"]),
+    (["compensate", "{nc}", "{nc}"], ["tiny.nc: not an agreement (a '.nc' file that is not TOML)"]),
+    (["scenarios", "watershed", AGREEMENT, "-o", "{tmp}/s.nc"], ["this is an agreement, not a scenario file"]),
+    (["scenarios", "watershed", "{nc}", "-o", "{tmp}/s.nc"], ["not a scenario file (a '.nc' file"]),
+    (["calibrate", SCENARIOS, "-o", "{tmp}/cal"], ["this is a scenario file, not a calibration config"]),
+])
+def test_a_file_of_another_kind(tmp_path, tiny_nc, args, names):
+    # these said "key 'name': missing; add it to this table", "key 'basin': unknown key", "not
+    # UTF-8 text ... save it as UTF-8 (in Excel ...)"
+    args = [str(a).format(nc=tiny_nc, tmp=tmp_path) for a in args]
+    check(invoke(*args), *names, "`hydro info FILE` says what a file is")
 
 
 def test_basin_file_with_bom_and_crlf_reads(tmp_path):

@@ -283,7 +283,7 @@ class CalibrationConfig:
     def from_toml(cls, path: str | Path) -> "CalibrationConfig":
         """Read and check a calibration configuration (format in ``docs/calibration.md``)."""
         path = Path(path).resolve()
-        top = Table(load_toml(path), path)
+        top = Table(load_toml(path, expect="calibration config"), path)
         folder = path.parent
 
         m = top.table("model")

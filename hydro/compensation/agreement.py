@@ -98,7 +98,7 @@ class Agreement:
             the message names the file and key.
         """
         path = Path(path)
-        top = Table(apply_overrides(load_toml(path), list(overrides or []), path), path)
+        top = Table(apply_overrides(load_toml(path, expect="agreement"), list(overrides or []), path), path)
         log: list[Provenance] = []
         name = top.str("name")
         source = top.str("source")

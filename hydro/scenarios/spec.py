@@ -184,7 +184,7 @@ class ScenarioFile:
             measure ids in a scenario, duplicate ids; naming the file and key.
         """
         path = Path(path)
-        top = Table(load_toml(path), path)
+        top = Table(load_toml(path, expect="scenario file"), path)
         log: list[Provenance] = []
         head = top.table("scenario_set", default=None)
         name = head.str("name", path.stem)
