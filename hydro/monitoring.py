@@ -196,7 +196,8 @@ def _read_time(path, ds) -> tuple[np.ndarray, str]:
 
 def _read_sections(path, ds) -> list[str]:
     if "section" not in ds.variables:
-        raise HydroError(f"{path}: coordinate variable 'section' (string ids) is missing")
+        raise HydroError(f"{path}: coordinate variable 'section' (string ids) is missing; give the results as "
+                         "`hydro run` writes them (a run of a basin with [[sections]], keeping their variables)")
     return _read_ids(path, ds, "section")
 
 

@@ -441,6 +441,24 @@ def test_report_of_a_results_file_without_section_variables(tmp_path, tiny_nc):
     assert not (tmp_path / "r.html").exists()
 
 
+def test_results_without_what_gep_or_compensate_reads(tmp_path, tiny_nc):
+    # gep said "GEP needs a watershed run ...; these results have none" without the file or what
+    # to do; compensate "coordinate variable 'section' (string ids) is missing" without what to do
+    check(invoke("gep", tiny_nc), "tiny.nc: GEP needs a watershed run", "basin 'tiny'", "`hydro run miyun`")
+    import netCDF4
+
+    path = tmp_path / "nosections.nc"
+    with netCDF4.Dataset(tiny_nc) as src, netCDF4.Dataset(path, "w") as dst:
+        dst.setncatts({k: src.getncattr(k) for k in src.ncattrs()})
+        dst.createDimension("time", len(src.dimensions["time"]))
+        for name in ("time",):
+            out = dst.createVariable(name, src[name].datatype, ("time",))
+            out.setncatts({k: src[name].getncattr(k) for k in src[name].ncattrs() if k != "_FillValue"})
+            out[:] = src[name][:]
+    check(invoke("compensate", path, AGREEMENT), "nosections.nc: coordinate variable 'section'",
+          "as `hydro run` writes them")
+
+
 # ------------------------------------------------------------------------------------------
 # command-line values
 # ------------------------------------------------------------------------------------------

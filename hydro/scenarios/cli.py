@@ -116,9 +116,14 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
     if output:
         check_output(output, overwrite, inputs=(results, prices))  # before computing anything
 
+    from hydro.errors import HydroError
     from hydro.netcdf import check_hydro_results
 
     res = check_hydro_results(load_results(results), results, "gep", sections=False)
+    if len(res.coords.get("subbasin", [])) == 0:
+        raise HydroError(f"{results}: GEP needs a watershed run (a 'subbasin' dimension), and these results (basin "
+                         f"'{res.attrs.get('basin', '?')}') have none; give hydro gep the results of a watershed "
+                         "basin, e.g. of `hydro run miyun`")
     rows = gep(res, GepPrices.from_toml(prices) if prices else None, basin=basin, partial_years=partial_years)
     if by == "county":
         rows = by_county(rows)
