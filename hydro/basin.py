@@ -352,8 +352,8 @@ def _quality(root: Table, path: Path) -> dict:
                                      f"this file's folder, e.g. \"../region/quality.toml\"; got {rel!r}")
     target = (path.parent / rel).resolve()
     if not target.is_file():
-        raise quality.error("table", f"no such file: {target} (the path is relative to {path.parent}); "
-                                     "give the path of the regional table, e.g. \"../region/quality.toml\"")
+        raise quality.error("table", f"{'a folder' if target.is_dir() else 'no such file'}: {target} (relative to "
+                                     f"{path.parent}); give the regional table's path, e.g. \"../region/quality.toml\"")
     grades: dict[str, str] = {}
     if quality.has("point_grades"):
         raw = quality.raw("point_grades")

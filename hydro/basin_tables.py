@@ -51,7 +51,8 @@ def csv_header(path: Path, what: str) -> tuple[list[str], int]:
     says which key named the file, for the error when it does not exist.
     """
     if not Path(path).is_file():
-        raise HydroError(f"{path}: file not found; check {what} (relative to the basin folder)")
+        found = "is a folder, not a CSV file" if Path(path).is_dir() else "file not found"
+        raise HydroError(f"{path}: {found}; check {what} (relative to the basin folder)")
     for n, line in enumerate(read_text(path, "CSV").splitlines(), start=1):
         if line.strip() and not line.startswith("#"):
             return [h.strip() for h in next(csv.reader([line]))], n
