@@ -323,7 +323,8 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     if any(p.init_river > 0 or np.any(p.init_reservoir > 0) for p in parts):
         tags.append("initial")  # present at the start, followed until it leaves
     tin = tracer_inputs(basin.network, ws.subbasins, carried, parts, tags, apportion, len(w.dates),
-                        len(w.points.reaches))
+                        len(w.points.reaches), water=((w.transfers.reach_inflow, w.transfers.res_inflow)
+                                                      if water_enters(w)[0] else None))
     return Loads(tracers=tin, groundwater=gw)
 
 
@@ -344,18 +345,14 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None) -> T
     species = list(tin.layout.group_species)
     lateral_load, res_load, point_load = tin.lateral_load, tin.res_load, tin.point_load
     init_conc, init_res_conc = tin.init_conc, tin.init_res_conc
-    if water_enters(w)[0]:
-        # transferred water as a conservative tracer of 1 g/m3 (its own group): its
-        # concentration is the share of transferred water, its flux the transferred flow
+    if tin.water:
+        # transferred water as a conservative tracer of 1 g/m3 (its own group, the last of
+        # tin's arrays): its concentration is the share of transferred water, its flux the
+        # transferred flow
         tracers.append(Constituent(name="transferred_water", long_name="water transferred from "
                                    "outside the basin (tracer, 1 g m-3)"))
         groups.append(1)
         species.append(1)
-        lateral_load = np.concatenate([lateral_load, w.transfers.reach_inflow[:, :, None]], axis=2)
-        res_load = np.concatenate([res_load, w.transfers.res_inflow[:, :, None]], axis=2)
-        point_load = np.concatenate([point_load, np.zeros(point_load.shape[:2] + (1,))], axis=2)
-        init_conc = np.concatenate([init_conc, np.zeros((lay.n_cells, 1))], axis=1)
-        init_res_conc = np.concatenate([init_res_conc, np.zeros((n_res, 1))], axis=1)
     init_water = None if start is None else start.water
     debt = None if start is None else start.inlet_debt
     if start is not None and start.conc is not None:  # None: the run's start (the basin's [initial])

@@ -120,7 +120,11 @@ def _quality_part(basin, quality, name: str) -> tuple[np.ndarray, np.ndarray]:
 
 @dataclass(frozen=True)
 class TracerInputs:
-    """Transport inputs of every tracer (axis T of :class:`hydro.transport.TransportInputs`)."""
+    """Transport inputs of every tracer (axis T of :class:`hydro.transport.TransportInputs`).
+
+    ``water``: the arrays hold one more tracer after those of ``layout``, the water transferred
+    from outside the basin (:func:`tracer_inputs`).
+    """
 
     layout: TracerLayout
     tags: list[str]
@@ -130,17 +134,22 @@ class TracerInputs:
     init_conc: np.ndarray  # (N, T) g m-3
     init_res_conc: np.ndarray  # (S, T) g m-3
     inputs_by_tag: dict[str, np.ndarray]  # part -> (D, n_sub, n_tag) kg d-1 delivered by subbasins
+    water: bool = False
 
 
 def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[PartLoads], tags: list[str],
-                  apportion: bool, n_day: int, n_point: int) -> TracerInputs:
+                  apportion: bool, n_day: int, n_point: int,
+                  water: tuple[np.ndarray, np.ndarray] | None = None) -> TracerInputs:
     """Lay out every part's loads by tag as tracers (constituent, species, tag).
 
     ``tags`` are the source names, then ``transfer`` (water from outside the
     basin) and ``initial`` (what is there at the start) where present.  Point
     loads go to their reach's cell, not to the subbasin's lateral load.  With
     ``apportion`` false each part is one tracer (``all``), its tags summed.
-    ``n_day`` and ``n_point`` size the arrays (days, point sources).
+    ``n_day`` and ``n_point`` size the arrays (days, point sources).  ``water``,
+    the water transferred into each reach and reservoir (D, R) and (D, S), m3 s-1,
+    is one more tracer, last: a conservative tracer of 1 g m-3, whose load (g s-1)
+    is that flow, laid out with the others rather than appended to copies of them.
     """
     from hydro.sources import SOURCE_NAMES
 
@@ -154,11 +163,14 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
     layout = tracer_layout(constituents, out_tags)
     n_out = len(out_tags)
     n_pt = n_point
-    lateral = np.zeros((n_day, n_reach, len(layout.tracers)))
-    res_load = np.zeros((n_day, n_res, len(layout.tracers)))
-    point = np.zeros((n_day, n_pt, len(layout.tracers)))
-    init = np.zeros((n_cell, len(layout.tracers)))
-    init_res = np.zeros((n_res, len(layout.tracers)))
+    n_tr = len(layout.tracers) + (water is not None)
+    lateral = np.zeros((n_day, n_reach, n_tr))
+    res_load = np.zeros((n_day, n_res, n_tr))
+    point = np.zeros((n_day, n_pt, n_tr))
+    init = np.zeros((n_cell, n_tr))
+    init_res = np.zeros((n_res, n_tr))
+    if water is not None:
+        lateral[:, :, -1], res_load[:, :, -1] = water
     by_tag = {}
     for k, p in enumerate(parts):
         diffuse = np.zeros((n_day, len(subbasins), n_tag))
@@ -189,7 +201,7 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
         init[:, cols] = ini
         init_res[:, cols] = ini_res
     return TracerInputs(layout=layout, tags=out_tags, lateral_load=lateral, res_load=res_load, point_load=point,
-                        init_conc=init, init_res_conc=init_res, inputs_by_tag=by_tag)
+                        init_conc=init, init_res_conc=init_res, inputs_by_tag=by_tag, water=water is not None)
 
 
 def _scatter(by_subbasin: np.ndarray, into: list[tuple[int, int]], n: int) -> np.ndarray:
