@@ -190,6 +190,7 @@ def connect_dask(scheduler: str | None, n_workers: int | None, dashboard_address
         raise HydroError("--scheduler / --dask-workers need the 'distributed' package: "
                          "pip install 'hydro[calibration]'") from None
     if scheduler:
+        _check_address(scheduler)
         try:
             return Client(scheduler, timeout=f"{CONNECT_TIMEOUT_S}s", set_as_default=False), None
         except (OSError, TimeoutError, ValueError) as exc:
@@ -202,6 +203,23 @@ def connect_dask(scheduler: str | None, n_workers: int | None, dashboard_address
     cluster = LocalCluster(n_workers=n, threads_per_worker=1, processes=True,
                            dashboard_address=dashboard_address, host="127.0.0.1")
     return Client(cluster, set_as_default=False), cluster
+
+
+def _check_address(scheduler: str) -> None:
+    """Refuse a malformed scheduler address before a Client is made of it: such a Client
+    fails half-built and, at exit, waits 20 s and prints a traceback while it closes."""
+    from distributed.comm import get_address_host_port
+    from distributed.comm.registry import backends
+
+    scheme = scheduler.split("://", 1)[0] if "://" in scheduler else "tcp"
+    try:
+        if scheme not in backends:
+            raise ValueError(f"unknown scheme '{scheme}'; known: {', '.join(backends)}")
+        if scheme in ("tcp", "tls", "ws", "wss"):
+            get_address_host_port(scheduler)
+    except ValueError as exc:
+        raise HydroError(f"--scheduler {scheduler}: not a scheduler address ({exc}); give it as "
+                         "tcp://host:8786 (the address the scheduler prints when it starts)") from None
 
 
 class DaskExecutor:

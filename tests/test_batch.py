@@ -180,6 +180,23 @@ def test_a_local_dask_cluster_of_worker_processes():
     assert not outcomes[2].ok and "math domain error" in outcomes[2].error
 
 
+@pytest.mark.parametrize("address", ["nonsense", "tcp://head", "http://head:8786", "tcp://head:port"])
+def test_a_malformed_scheduler_address_is_refused_before_a_client_is_made(monkeypatch, address):
+    # the half-built Client of "--scheduler nonsense" waited 20 s at exit and printed a traceback
+    pytest.importorskip("distributed")
+    import distributed
+
+    from hydro.batch import connect_dask
+    from hydro.errors import HydroError
+
+    def no_client(*args, **kwargs):
+        raise AssertionError("a Client was made")
+
+    monkeypatch.setattr(distributed, "Client", no_client)
+    with pytest.raises(HydroError, match=r"^--scheduler .*: not a scheduler address .*tcp://host:8786"):
+        connect_dask(address, None)
+
+
 def test_a_mistake_in_the_request_stops_before_any_member_runs(tmp_path):
     r = invoke("run", "watershed", "--members", "2", "--workers", "1", "--variables", "section_tn_conc",
                "-o", tmp_path / "e.nc")
