@@ -475,6 +475,8 @@ OPTION_CASES = [
     ("plot: unknown kind", ["plot", "{nc}", "trajectroy", "-o", "{tmp}/p.png"], ["trajectroy", "trajectory"]),
     ("plot: bad suffix", ["plot", "{nc}", "trajectory", "-o", "{tmp}/p.pgn"], ["p.pgn", ".png"]),
     ("plot: unknown location", ["plot", "{nc}", "trajectory", "--location", "bordr", "-o", "{tmp}/p.png"], ["bordr"]),
+    ("plot: scenario on a run", ["plot", "{nc}", "trajectory", "--scenario", "x", "-o", "{tmp}/p.png"],
+     ["--scenario x", "tiny.nc has no scenario dimension", "leave --scenario out"]),  # was ignored: exit 0
     ("report: not html", ["report", "{nc}", "-o", "{tmp}/r.pdf"], ["r.pdf", ".html"]),
     ("report: scenario on a run", ["report", "{nc}", "-o", "{tmp}/r.html", "--scenario", "x"], ["--scenario"]),
     ("compensate: agreement missing", ["compensate", "{nc}", "{tmp}/nope.toml"], ["nope.toml"]),

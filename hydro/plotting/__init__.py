@@ -122,6 +122,9 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
 
         results_path = Path(results)
         results = check_hydro_results(load_results(results_path), results_path, "plot", sections=False)
+    if options.get("scenario") is not None and "scenario" not in results.coords:  # it was ignored
+        raise HydroError(f"--scenario {options['scenario']}: {results_path or 'these results'} has no scenario "
+                         "dimension (written by `hydro run`, not `hydro scenarios`); leave --scenario out")
     if isinstance(options.get("observations"), (str, Path)):
         from hydro.monitoring import read_monitoring_csv
 
