@@ -34,6 +34,9 @@ def decode_text(data: bytes, path: str | Path) -> str:
         ``FILE is not UTF-8 text (byte N ...): save it as UTF-8`` for any other
         encoding (GBK, Latin-1, UTF-16, binary data), naming the first bad byte and its line.
     """
+    if data.startswith((b"\x89HDF\r\n\x1a\n", b"CDF\x01", b"CDF\x02", b"CDF\x05")):
+        raise HydroError(f"{path} is not UTF-8 text: it is a netCDF file (results of hydro run?); give the "
+                         "text file (TOML or CSV) that goes there")
     offset = 0
     for bom, name in _BOMS:
         if data.startswith(bom):

@@ -477,6 +477,10 @@ OPTION_CASES = [
     ("plot: unknown location", ["plot", "{nc}", "trajectory", "--location", "bordr", "-o", "{tmp}/p.png"], ["bordr"]),
     ("plot: scenario on a run", ["plot", "{nc}", "trajectory", "--scenario", "x", "-o", "{tmp}/p.png"],
      ["--scenario x", "tiny.nc has no scenario dimension", "leave --scenario out"]),  # was ignored: exit 0
+    # these two said "not UTF-8 text ... save it as UTF-8 (in Excel: Save As > 'CSV UTF-8' ...)"
+    ("plot: --observations a netCDF", ["plot", "{nc}", "trajectory", "--observations", "{nc}", "-o", "{tmp}/p.png"],
+     ["tiny.nc is not UTF-8 text: it is a netCDF file", "give the text file"]),
+    ("run: --params a netCDF", ["run", TINY, "--params", "{nc}"], ["tiny.nc is not UTF-8 text: it is a netCDF file"]),
     ("report: not html", ["report", "{nc}", "-o", "{tmp}/r.pdf"], ["r.pdf", ".html"]),
     ("report: scenario on a run", ["report", "{nc}", "-o", "{tmp}/r.html", "--scenario", "x"], ["--scenario"]),
     ("compensate: agreement missing", ["compensate", "{nc}", "{tmp}/nope.toml"], ["nope.toml"]),
