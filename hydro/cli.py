@@ -118,8 +118,9 @@ def main() -> None:
               help="Parameters TOML written by `hydro calibrate` (its overrides apply before --set).")
 @click.option("--members", type=int, help="Run a weather ensemble of this many members (synthetic "
               "weather fitted to the basin's station record); results get a member dimension.")
-@click.option("--seed", type=int, default=1, show_default=True, help="Seed of member 0 (member m uses seed+m).")
-@click.option("--synthetic-weather", "weather_seed", type=int, metavar="SEED",
+@click.option("--seed", type=click.IntRange(0), default=1, show_default=True,
+              help="Seed of member 0 (member m uses seed+m).")
+@click.option("--synthetic-weather", "weather_seed", type=click.IntRange(0), metavar="SEED",
               help="One run on synthetic weather (the generator fitted to the basin's station record, "
                    "with this seed), e.g. to simulate years the record does not cover.")
 @click.option("--workers", type=int, help="Worker processes for an ensemble (default: all cores).")
@@ -318,7 +319,8 @@ def validate_command(cases, quick, as_json, list_only):
               help="Payments as distributions over N members: monitoring error and the agreement's ranged "
                    "prices drawn, and the weather too when the first argument is a basin (median, 5-95 %%, "
                    "probability of paying; docs/agreements.md).")
-@click.option("--seed", type=int, default=0, show_default=True, help="With --uncertainty: the random seed.")
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
+              help="With --uncertainty: the random seed.")
 @click.option("--workers", type=int, help="With --uncertainty: local worker processes (default one per core; "
                                           "1 runs in this process).")
 @click.option("--scheduler", metavar="ADDRESS", help="With --uncertainty: run the members on this Dask scheduler.")
@@ -459,7 +461,8 @@ def _ranges(numbers) -> str:
 @click.option("--uncertainty", "members", type=int, metavar="N",
               help="compensation: the payments as bands over N members (monitoring error and the agreement's "
                    "ranged prices drawn): median, 5-95 %% and probability of paying.")
-@click.option("--seed", type=int, default=0, show_default=True, help="With --uncertainty: the random seed.")
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
+              help="With --uncertainty: the random seed.")
 @click.option("--title", help="Figure title.")
 def plot_command(results, kind, output, overwrite, location, aggregate, classes, target, observations, scenario,
                  scenarios, share, constituent, basin, agreement, payee, title, skip_unavailable, members, seed):

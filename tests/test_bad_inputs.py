@@ -472,6 +472,9 @@ OPTION_CASES = [
     ("run: --end before --start", ["run", TINY, "--start", "2021-01-01", "--end", "2020-01-01"], ["2020-01-01"]),
     ("run: unknown basin", ["run", "miyn"], ["miyn"]),
     ("run: --params not TOML", ["run", TINY, "--params", TINY / "forcing.csv"], ["forcing.csv"]),
+    # a negative seed failed every member (exit 3) or each run
+    ("run: negative --seed", ["run", "watershed", "--members", "2", "--workers", "1", "--seed", "-5"], ["'--seed'", "-5"]),
+    ("run: negative --synthetic-weather", ["run", "watershed", "--synthetic-weather", "-1"], ["'--synthetic-weather'"]),
     ("plot: unknown kind", ["plot", "{nc}", "trajectroy", "-o", "{tmp}/p.png"], ["trajectroy", "trajectory"]),
     ("plot: bad suffix", ["plot", "{nc}", "trajectory", "-o", "{tmp}/p.pgn"], ["p.pgn", ".png"]),
     ("plot: unknown location", ["plot", "{nc}", "trajectory", "--location", "bordr", "-o", "{tmp}/p.png"], ["bordr"]),
