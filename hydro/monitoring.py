@@ -229,7 +229,8 @@ def _read_field(path, ds, name, accepted_units, expected, scenario) -> np.ndarra
         data = np.take(data, index, axis=axis)
         dims.pop(axis)
     elif scenario is not None:
-        raise HydroError(f"{path}: a scenario was asked for ({scenario!r}) but '{name}' has no scenario dimension")
+        raise HydroError(f"{path}: a scenario was asked for ({scenario!r}) but '{name}' has no scenario dimension "
+                         "(results of `hydro run`, not `hydro scenarios`); leave --scenario out")
     place = "reservoir" if name.startswith("reservoir_") else "section"
     if sorted(dims) != sorted([place, "time"]):
         raise HydroError(f"{path}: variable '{name}' has dimensions {tuple(var.dimensions)}; "
