@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hydro import resources
-from hydro.basin_tables import InitialState, SeriesSpec, Withdrawal, gauge_series, initial_state, withdrawal
+from hydro.basin_tables import InitialState, SeriesSpec, Withdrawal, gauge_series, initial_state
 from hydro.errors import HydroError, suggest
 from hydro.forcing_tables import FlowForcing, flow_forcing
 from hydro.network import Network
@@ -263,7 +263,9 @@ class Basin:
         parsed_forcing = None if subbasins else flow_forcing(forcing, parts, network, path.parent)
         watershed = (parse_watershed(path, network, subbasins, weather, runoff, counties)
                      if subbasins else None)
-        parsed_withdrawals = tuple(withdrawal(t, network, path.parent) for t in withdrawals)
+        from hydro.basin_tables import parse_withdrawals
+
+        parsed_withdrawals = parse_withdrawals(withdrawals, network, path.parent)
         gauges = gauge_series(network, path, path.parent)
         parsed_transfers = transfer_specs(transfers, network, path.parent)
         if watershed is not None:

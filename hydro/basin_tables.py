@@ -189,6 +189,17 @@ class Withdrawal:
     max_share: float
 
 
+def parse_withdrawals(tables: list[Table], network, folder: Path) -> tuple[Withdrawal, ...]:
+    """Parse the ``[[withdrawals]]`` tables; each needs its own id (``--set withdrawals.<id>...``)."""
+    out: list[Withdrawal] = []
+    for t in tables:
+        w = withdrawal(t, network, folder)
+        if any(o.id == w.id for o in out):
+            raise t.error("id", f"withdrawal '{w.id}' is listed twice; give each [[withdrawals]] table its own id")
+        out.append(w)
+    return tuple(out)
+
+
 def withdrawal(t: Table, network, folder: Path) -> Withdrawal:
     """Parse one ``[[withdrawals]]`` table."""
     wid = t.str("id")

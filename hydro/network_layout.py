@@ -107,7 +107,8 @@ def check_topology(net: Network) -> None:
                              + suggest(sec.reach, reach_ids) + "; fix its 'reach'")
     sec_ids = [s.id for s in net.sections]
     if len(set(sec_ids)) != len(sec_ids):
-        raise HydroError(f"{where}: section ids must be unique")
+        twice = sorted({s for s in sec_ids if sec_ids.count(s) > 1})
+        raise HydroError(f"{where}: section ids must be unique; listed twice: {', '.join(twice)}")
     for g in net.gauges:
         if g.reach not in reach_ids:
             raise HydroError(f"{where}: gauge '{g.id}' lies on unknown reach '{g.reach}'"

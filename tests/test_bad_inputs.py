@@ -79,6 +79,7 @@ BASIN_CASES = [
      ["nope.csv", "not found"]),
     ("CSV path is a folder", _sub('csv = "forcing.csv", column = "water_temp_c"', 'csv = ".", column = "water_temp_c"'),
      ["is a folder, not a CSV file", "csv"]),  # was "file not found" for a folder that is there
+    ("duplicate section id", _sub('id = "east_mouth"', 'id = "border"'), ["basin.toml", "listed twice: border"]),
     ("position above 1", _sub("position = 1.0", "position = 1.5"), ["basin.toml", "sections[0].position"]),
     ("curve lengths differ", _sub("level_m = [100.0, 110.0, 120.0, 130.0]", "level_m = [100.0, 110.0, 120.0]"),
      ["basin.toml", "reservoirs[0]"]),

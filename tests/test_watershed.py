@@ -320,3 +320,12 @@ def test_channel_loss_takes_its_share_of_the_reach_water_every_day(copy):
 def test_withdrawal_errors_name_the_key(copy, keys, message):
     with pytest.raises(HydroError, match=message):
         _with_withdrawal(copy, **keys)
+
+
+def test_two_withdrawals_with_one_id_are_refused(copy):
+    # the second was accepted, and `--set withdrawals.<id>...` could never reach it
+    text = (copy / "basin.toml").read_text()
+    (copy / "basin.toml").write_text(text + '\n[[withdrawals]]\nid = "w"\nreach = "west_lower"\nflow_m3_s = 0.1\n'
+                                     '\n[[withdrawals]]\nid = "w"\nreach = "main"\nloss_share = 0.1\n')
+    with pytest.raises(HydroError, match=r"key 'withdrawals\[1\]\.id': withdrawal 'w' is listed twice; give each"):
+        Basin.load(copy, overrides=['run.routing="accumulate"'])
