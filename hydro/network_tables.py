@@ -112,6 +112,10 @@ def read_reservoir(t: Table) -> Reservoir:
         raise t.error("full_supply_level_m", f"{fsl} m lies outside the curve "
                                               f"({level[0]} to {level[-1]} m); extend the curve")
     dead = 1e6 * t.float("dead_storage_mcm", default=0.0, minimum=0.0)
+    full = float(np.interp(fsl, level, storage))
+    if dead > full:  # the dead storage lies below the lowest outlet, under the full supply level
+        raise t.error("dead_storage_mcm", f"{dead / 1e6:g} mcm is above the storage at full_supply_level_m "
+                                           f"({full / 1e6:g} mcm on the curve); check the value and its unit (10^6 m3)")
     initial = 1e6 * t.float("initial_storage_mcm", minimum=0.0)
     if not storage[0] <= initial <= storage[-1]:
         raise t.error("initial_storage_mcm", "must lie within the storage curve")

@@ -80,6 +80,8 @@ BASIN_CASES = [
     ("CSV path is a folder", _sub('csv = "forcing.csv", column = "water_temp_c"', 'csv = ".", column = "water_temp_c"'),
      ["is a folder, not a CSV file", "csv"]),  # was "file not found" for a folder that is there
     ("duplicate section id", _sub('id = "east_mouth"', 'id = "border"'), ["basin.toml", "listed twice: border"]),
+    ("dead storage above full supply", _sub("dead_storage_mcm = 5.0", "dead_storage_mcm = 500.0"),  # was accepted
+     ["basin.toml", "reservoirs[0].dead_storage_mcm", "above the storage at full_supply_level_m"]),
     ("position above 1", _sub("position = 1.0", "position = 1.5"), ["basin.toml", "sections[0].position"]),
     ("curve lengths differ", _sub("level_m = [100.0, 110.0, 120.0, 130.0]", "level_m = [100.0, 110.0, 120.0]"),
      ["basin.toml", "reservoirs[0]"]),
