@@ -29,7 +29,7 @@ from hydro.runoff_model import RunoffModel, RunoffResult
 from hydro.runoff_registry import DEFAULT_RUNOFF_MODEL, runoff_model
 from hydro.snow import SnowBands
 from hydro.tomlio import Table, load_toml
-from hydro.units import MM_KM2_PER_DAY_TO_M3_S
+from hydro.units import ELEVATION_RANGE_M, MM_KM2_PER_DAY_TO_M3_S
 
 #: mm/d over 1 km2 to m3/s: 1 mm x 1e6 m2 / 1000 / 86400 s (defined in hydro.units).
 MM_PER_DAY_KM2_TO_M3S = MM_KM2_PER_DAY_TO_M3_S
@@ -183,8 +183,8 @@ class Catchment:
 
 def _snow_table(s: Table, gr4j: RunoffParameters) -> tuple[SnowBands, RunoffParameters]:
     """``[snow]``: the bands and options, and the parameters with ``ctg`` and ``kf``."""
-    zs = s.float("station_elevation_m")
-    z = s.floats("band_elevations_m")
+    zs = s.float("station_elevation_m", **ELEVATION_RANGE_M)
+    z = s.floats("band_elevations_m", **ELEVATION_RANGE_M)
     if not z:
         raise s.error("band_elevations_m", "expected at least one band elevation")
     frac = s.floats("band_fractions", None, length=len(z), positive=True)

@@ -275,6 +275,7 @@ class Table:
         *,
         length: int | None = None,
         minimum: float | None = None,
+        maximum: float | None = None,
         positive: bool = False,
     ) -> list[float]:
         """A list of finite real values, optionally of a given length."""
@@ -285,7 +286,7 @@ class Table:
             raise self.error(key, f"expected a list of numbers, got {value!r}")
         if length is not None and len(value) != length:
             raise self.error(key, f"expected {length} values, got {len(value)}")
-        return [self._check_number(f"{key}[{i}]", v, minimum, None, positive) for i, v in enumerate(value)]
+        return [self._check_number(f"{key}[{i}]", v, minimum, maximum, positive) for i, v in enumerate(value)]
 
     def date(self, key: str, default: Any = _REQUIRED, value: Any = _REQUIRED):
         """A date (TOML date or ``YYYY-MM-DD`` string); ``value`` checks an element

@@ -19,6 +19,7 @@ from hydro.basin_tables import csv_header
 from hydro.errors import HydroError, suggest
 from hydro.gr4j_parameters import GR4J_CEMANEIGE, SOLID_FRACTION_METHODS, RunoffParameters
 from hydro.tomlio import Table
+from hydro.units import ELEVATION_RANGE_M
 
 if TYPE_CHECKING:
     from hydro.sources.parameters import SourceParameters
@@ -122,7 +123,7 @@ def weather_settings(w: Table, folder: Path) -> WeatherSettings:
     from hydro.forcing_csv import FORCING_COLUMNS
     from hydro.weather_csv import check_header
 
-    weather = WeatherSettings(csv=folder / w.str("csv"), elevation_m=w.float("elevation_m"),
+    weather = WeatherSettings(csv=folder / w.str("csv"), elevation_m=w.float("elevation_m", **ELEVATION_RANGE_M),
                               latitude_deg=w.float("latitude_deg", minimum=-90, maximum=90),
                               lapse_c_per_km=w.float("lapse_c_per_km", 6.5, minimum=0.0))
     w.finish()
@@ -150,8 +151,8 @@ def subbasin(t: Table, network, counties: dict, weather: WeatherSettings, read_r
         network.reach_index(reach, f"{t.file}: {t.path('reach')}")
     else:
         network.reservoir_index(reservoir, f"{t.file}: {t.path('reservoir')}")
-    elevation = t.float("elevation_m")
-    bands = tuple(t.floats("band_elevations_m", [elevation]))
+    elevation = t.float("elevation_m", **ELEVATION_RANGE_M)
+    bands = tuple(t.floats("band_elevations_m", [elevation], **ELEVATION_RANGE_M))
     runoff_table = t.table("runoff", None)
     county, province = t.str("county", ""), t.str("province", "")
     if counties:

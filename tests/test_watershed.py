@@ -99,6 +99,9 @@ def copy(tmp_path):
     ("share = 0.7\nemc_mg_per_l = 0.8", "share = 0.6\nemc_mg_per_l = 0.8", "sum"),
     ("area_km2 = 420.0", "area_km2 = -420.0", "positive"),
     ('reach = "west_lower"\ndischarge_m3_per_day', 'reach = "nowhere"\ndischarge_m3_per_day', "unknown reach 'nowhere'"),
+    # a missing-value code or unit slip in an elevation ran, with the lapse rate 65 degC off
+    ("elevation_m = 1100.0", "elevation_m = -9999", "elevation_m': expected a number >= -500"),
+    ("elevation_m = 75.0", "elevation_m = 75000.0", "weather.elevation_m': expected a number <= 9000"),
 ])
 def test_watershed_mistakes_are_clear(copy, tmp_path, old, new, fragment):
     text = (copy / "basin.toml").read_text()
