@@ -489,6 +489,8 @@ OPTION_CASES = [
     ("run: --params a netCDF", ["run", TINY, "--params", "{nc}"], ["tiny.nc is not UTF-8 text: it is a netCDF file"]),
     ("report: not html", ["report", "{nc}", "-o", "{tmp}/r.pdf"], ["r.pdf", ".html"]),
     ("report: scenario on a run", ["report", "{nc}", "-o", "{tmp}/r.html", "--scenario", "x"], ["--scenario"]),
+    ("scenarios: unknown --scenario", ["scenarios", "watershed", SCENARIOS, "--scenario", "nope", "-o", "{tmp}/s.nc"],
+     ["no scenario 'nope'", "its scenarios: baseline"]),  # named none of them
     ("compensate: scenario on a run", ["compensate", "{nc}", AGREEMENT, "--scenario", "x"],  # said nothing to do
      ["tiny.nc: a scenario was asked for ('x')", "leave --scenario out"]),
     ("compensate: agreement missing", ["compensate", "{nc}", "{tmp}/nope.toml"], ["nope.toml"]),

@@ -166,7 +166,8 @@ class ScenarioFile:
         for s in self.scenarios:
             if s.id == sid:
                 return s
-        raise HydroError(f"{self.path}: no scenario '{sid}'" + suggest(sid, self.scenario_ids))
+        raise HydroError(f"{self.path}: no scenario '{sid}'" + suggest(sid, self.scenario_ids)
+                         + f"; its scenarios: {', '.join(s.id for s in self.scenarios)}")
 
     def unstated(self) -> list[Provenance]:
         """Numbers that are neither cited nor marked as assumptions."""
