@@ -487,6 +487,8 @@ OPTION_CASES = [
     ("plot: --observations a netCDF", ["plot", "{nc}", "trajectory", "--observations", "{nc}", "-o", "{tmp}/p.png"],
      ["tiny.nc is not UTF-8 text: it is a netCDF file", "give the text file"]),
     ("run: --params a netCDF", ["run", TINY, "--params", "{nc}"], ["tiny.nc is not UTF-8 text: it is a netCDF file"]),
+    ("plot: unknown --constituent", ["plot", "{nc}", "trajectory", "--constituent", "tnn", "-o", "{tmp}/p.png"],
+     ["--constituent tnn", "did you mean 'tn'", "they carry: tn, tp"]),  # listed every variable of the file
     ("report: not html", ["report", "{nc}", "-o", "{tmp}/r.pdf"], ["r.pdf", ".html"]),
     ("report: scenario on a run", ["report", "{nc}", "-o", "{tmp}/r.html", "--scenario", "x"], ["--scenario"]),
     ("scenarios: unknown --scenario", ["scenarios", "watershed", SCENARIOS, "--scenario", "nope", "-o", "{tmp}/s.nc"],

@@ -125,6 +125,12 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
     if options.get("scenario") is not None and "scenario" not in results.coords:  # it was ignored
         raise HydroError(f"--scenario {options['scenario']}: {results_path or 'these results'} has no scenario "
                          "dimension (written by `hydro run`, not `hydro scenarios`); leave --scenario out")
+    known = list(getattr(results, "constituents", ()))
+    if options.get("constituent") is not None and func is not plot_classes and known \
+            and options["constituent"] not in known:  # else: a list of every variable the file has
+        raise HydroError(f"--constituent {options['constituent']}: the results {results_path or ''} carry no "
+                         f"constituent '{options['constituent']}'" + suggest(str(options["constituent"]), known)
+                         + f"; they carry: {', '.join(known)}")
     if isinstance(options.get("observations"), (str, Path)):
         from hydro.monitoring import read_monitoring_csv
 
