@@ -226,3 +226,5 @@ def check_period(basin: Basin, start: date | None, end: date | None) -> None:
     s, e = start or basin.settings.start, end or basin.settings.end
     if e < s:
         raise HydroError(f"the run ends ({e}) before it starts ({s}); fix --start/--end or [run]")
+    if e.year > 9998:  # the results' time bounds run to the day (month, year) after the last
+        raise HydroError(f"the run ends in {e.year}; the last day may be 9998-12-31 at the latest")

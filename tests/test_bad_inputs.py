@@ -493,6 +493,13 @@ OPTION_CASES = [
     ("report: scenario on a run", ["report", "{nc}", "-o", "{tmp}/r.html", "--scenario", "x"], ["--scenario"]),
     ("scenarios: unknown --scenario", ["scenarios", "watershed", SCENARIOS, "--scenario", "nope", "-o", "{tmp}/s.nc"],
      ["no scenario 'nope'", "its scenarios: baseline"]),  # named none of them
+    # a traceback (IndexError), exit 3 ("scenario baseline failed ...") and a traceback (OverflowError)
+    ("scenarios: --end before --start", ["scenarios", "watershed", SCENARIOS, "--start", "2005-01-01", "--end",
+                                         "2004-01-01", "-o", "{tmp}/s.nc"], ["ends (2004-01-01) before it starts"]),
+    ("scenarios: outside the weather", ["scenarios", "watershed", SCENARIOS, "--start", "1990-01-01", "--end",
+                                        "1990-01-31", "-o", "{tmp}/s.nc"], ["scenario baseline:", "weather covers"]),
+    ("run: end in 9999", ["run", "watershed", "--synthetic-weather", "3", "--start", "9999-12-25", "--end",
+                          "9999-12-31"], ["9998-12-31"]),
     ("compensate: scenario on a run", ["compensate", "{nc}", AGREEMENT, "--scenario", "x"],  # said nothing to do
      ["tiny.nc: a scenario was asked for ('x')", "leave --scenario out"]),
     ("compensate: agreement missing", ["compensate", "{nc}", "{tmp}/nope.toml"], ["nope.toml"]),

@@ -139,6 +139,10 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     info = BasinInfo.load(basin)
     check_target_locations(sfile, [str(s.get("id")) for s in info.raw.get("sections", [])] + info.reservoir_ids)
     start, end = _period(sfile, start, end)
+    first, last = start or info.raw.get("run", {}).get("start"), end or info.raw.get("run", {}).get("end")
+    if isinstance(first, date) and isinstance(last, date) and last < first:
+        raise HydroError(f"the run ends ({last}) before it starts ({first}); fix --start/--end, the period of "
+                         f"{sfile.path} or the basin's [run]")
     names = sfile.scenario_ids
     if scenarios:
         for s in scenarios:
@@ -161,7 +165,10 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
             progress(f"[{len(done) + len(failed)}/{len(names)}] scenario {names[k]}"
                      + ("" if outcome.ok else f" FAILED: {outcome.error}"))
     if 0 not in done:
-        raise BatchFailed(f"scenario baseline failed: {failed.get('baseline')}; nothing to compare with")
+        error = str(failed.get("baseline"))
+        if error.startswith("HydroError: "):  # a mistake in the input (e.g. a period the weather does not cover)
+            raise HydroError(f"scenario baseline: {error.removeprefix('HydroError: ')}")
+        raise BatchFailed(f"scenario baseline failed: {error}; nothing to compare with")
     kept = sorted(done)
     run = ScenarioRun(sfile, info, [names[k] for k in kept], [done[k][0] for k in kept],
                       [done[k][1] for k in kept], list(sfile.measures))
