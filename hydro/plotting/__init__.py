@@ -77,6 +77,19 @@ def _payments(results, results_path, options):
                     skip_unavailable=skip)
 
 
+def _check_selection(results, results_path, func, options: dict) -> None:
+    """Refuse a ``scenario`` the results lack a dimension for (a kind would ignore it) and a
+    ``constituent`` they do not carry (a kind would list every variable the file has)."""
+    if options.get("scenario") is not None and "scenario" not in results.coords:
+        raise HydroError(f"--scenario {options['scenario']}: {results_path or 'these results'} has no scenario "
+                         "dimension (written by `hydro run`, not `hydro scenarios`); leave --scenario out")
+    known = list(getattr(results, "constituents", ()))
+    name = options.get("constituent")
+    if name is not None and func is not plot_classes and known and name not in known:
+        raise HydroError(f"--constituent {name}: the results {results_path or ''} carry no constituent '{name}'"
+                         + suggest(str(name), known) + f"; they carry: {', '.join(known)}")
+
+
 def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite: bool = True, **options):
     """Draw a figure of ``kind`` and write it to ``output_path`` (png, pdf or svg).
 
@@ -122,15 +135,7 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
 
         results_path = Path(results)
         results = check_hydro_results(load_results(results_path), results_path, "plot", sections=False)
-    if options.get("scenario") is not None and "scenario" not in results.coords:  # it was ignored
-        raise HydroError(f"--scenario {options['scenario']}: {results_path or 'these results'} has no scenario "
-                         "dimension (written by `hydro run`, not `hydro scenarios`); leave --scenario out")
-    known = list(getattr(results, "constituents", ()))
-    if options.get("constituent") is not None and func is not plot_classes and known \
-            and options["constituent"] not in known:  # else: a list of every variable the file has
-        raise HydroError(f"--constituent {options['constituent']}: the results {results_path or ''} carry no "
-                         f"constituent '{options['constituent']}'" + suggest(str(options["constituent"]), known)
-                         + f"; they carry: {', '.join(known)}")
+    _check_selection(results, results_path, func, options)
     if isinstance(options.get("observations"), (str, Path)):
         from hydro.monitoring import read_monitoring_csv
 
