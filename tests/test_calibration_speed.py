@@ -165,8 +165,7 @@ def test_lumped_calibration_serial_and_processes_agree(lumped, tmp_path):
 
 
 def test_basin_is_read_once_per_process(tmp_path, monkeypatch):
-    import hydro.basin
-    import hydro.model
+    import hydro.basin_tables
     import hydro.weather
     from hydro.calibration.runner import _lhs
     from hydro.calibration.twin import make_twin
@@ -176,8 +175,8 @@ def test_basin_is_read_once_per_process(tmp_path, monkeypatch):
     problem = Problem(CalibrationConfig.from_toml(config))
     problem.prepare()
     reads = []
-    for module, name in ((hydro.model, "load_toml"), (hydro.basin, "load_toml"),
-                         (hydro.weather, "read_forcing_csv")):
+    # every basin file is read through hydro.basin_tables.load_basin_file (Basin.load, hydro.Model)
+    for module, name in ((hydro.basin_tables, "load_toml"), (hydro.weather, "read_forcing_csv")):
         real = getattr(module, name)
 
         def counted(*a, _real=real, _name=name, **k):
