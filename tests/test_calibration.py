@@ -258,6 +258,21 @@ def test_monthly_alignment_averages_days():
 # ------------------------------------------------------------------ bad input, before any evaluation
 
 
+def test_a_negative_observed_concentration_or_flow_is_refused(tmp_path):
+    # a -999 missing-value code was read as a value and scored
+    from hydro.calibration.config import Observation
+    from hydro.calibration.observations import read_observation_csv
+
+    path = tmp_path / "obs.csv"
+    path.write_text("date,value\n2000-01-01,1.5\n2000-01-02,-999\n2000-01-03,NA\n")
+    for variable in ("discharge", "tn_concentration"):
+        with pytest.raises(HydroError, match=r"obs.csv: column 'value', line 3: -999 is negative.*write NA"):
+            read_observation_csv(Observation("q", variable, csv=path))
+    path.write_text("date,value\n2000-01-01,1.5\n2000-01-02,\n2000-01-03,NA\n")
+    _, values = read_observation_csv(Observation("q", "discharge", csv=path))
+    assert values[0] == 1.5 and np.isnan(values[1:]).all()
+
+
 def _no_evaluation(folder: Path) -> None:
     assert not (folder / EVALUATIONS).exists()
 

@@ -35,6 +35,8 @@ from hydro.calibration.config import DAY_TOTAL, Observation
 from hydro.errors import HydroError
 
 _MISSING = ("", "na", "nan", "null", "-")
+#: Variables that cannot be negative: a negative value in their CSV is a mistake (a -999 code).
+_NON_NEGATIVE = ("discharge", "discharge_mm", "tn_concentration", "tn_load", "reservoir_storage")
 
 
 def _parse_date(text: str, aggregate: str) -> date | None:
@@ -96,6 +98,10 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray]:
                                  "number (leave the cell empty or write NA for a missing value)") from None
             if math.isinf(v):
                 raise HydroError(f"{path}: column '{obs.column}', line {k}: infinite value")
+            if v < 0 and obs.variable in _NON_NEGATIVE:
+                raise HydroError(f"{path}: column '{obs.column}', line {k}: {text} is negative, and a "
+                                 f"{obs.variable} is not (a missing-value code such as -999? leave the cell "
+                                 "empty or write NA)")
         dates.append(d)
         values.append(v * obs.scale)
     return np.array(dates, dtype="datetime64[D]"), np.array(values, dtype=np.float64)
