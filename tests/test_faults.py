@@ -279,6 +279,17 @@ def test_calibrate_refuses_a_folder_with_a_run(tmp_path):
     assert (folder / "run.json").read_text() == "{}"
 
 
+def test_resume_of_a_folder_whose_run_record_is_not_json(tmp_path):
+    # was a traceback (json.decoder.JSONDecodeError)
+    folder = tmp_path / "cal"
+    folder.mkdir()
+    (folder / "run.json").write_text("garbage")
+    r = invoke("calibrate", _calibration(tmp_path, 200), "-o", folder, "--workers", "1", "-q", "--resume")
+    assert r.exit_code == 2, r.output
+    assert "run.json is not the record hydro calibrate writes" in r.output and "--overwrite" in r.output
+    assert (folder / "run.json").read_text() == "garbage"
+
+
 @pytest.mark.parametrize("where", ["missing", "under a file"])
 @pytest.mark.parametrize("command", COMMANDS + ["calibrate"])
 def test_bad_output_folder_is_refused_before_computing(tmp_path, tiny_nc, ws_nc, monkeypatch, command, where):

@@ -375,7 +375,13 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
             raise HydroError(f"{folder} already holds a calibration run ({RUN_FILE}); pass --resume "
                              "to continue it, --overwrite to replace it, or choose another output "
                              "folder (-o)")
-        old = json.loads(run_file.read_text())
+        try:
+            old = json.loads(run_file.read_bytes())
+        except (ValueError, OSError):  # not JSON, not UTF-8, unreadable
+            old = None
+        if not isinstance(old, dict):
+            raise HydroError(f"--resume: {run_file} is not the record hydro calibrate writes (JSON); there is no "
+                             "run to continue: pass --overwrite to replace it, or choose another folder (-o)")
         if old.get("config_sha256") != config.sha256:
             raise HydroError(f"--resume: {config.path} has changed since the run in {folder} started "
                              "(its SHA-256 differs); the stored evaluations would not match. Start a "
