@@ -202,6 +202,13 @@ def test_parameter_sets_from_a_calibration_folder(tmp_path):
     assert len(parameter_sets(cal, "watershed")) == 1
     with pytest.raises(HydroError, match="not of the basin"):
         parameter_sets(cal, "tiny")
+    broken = tmp_path / "broken"  # its run.json was a traceback (json.decoder.JSONDecodeError)
+    broken.mkdir()
+    (broken / "run.json").write_text("garbage")
+    (broken / "evaluations.jsonl").write_text("")
+    with pytest.raises(HydroError, match=r"--parameters-from .*broken: .*run.json is not the record hydro "
+                                         r"calibrate writes \(JSON\); give a folder written by hydro calibrate -o"):
+        parameter_sets(broken, "watershed")
     (tmp_path / "a.toml").write_text('name = "t"\nsource = "t"\nperiod = [2003, 2003]\npayer = "a"\npayee = "b"\n'
                                      '[[tn_reduction]]\nsection = "border"\nparameter = "tn"\nsource = "t"\n'
                                      'baseline_mg_per_l = 50.0\nreward_per_mg_per_l_yuan = 1_000_000\n'

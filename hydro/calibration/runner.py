@@ -357,6 +357,18 @@ def _write_scores(folder: Path, problem: Problem, record: dict) -> Path:
     return path
 
 
+def read_run_record(path: Path, label: str, todo: str, need: str) -> dict:
+    """The ``run.json`` of a calibration folder; an error naming ``label`` (the option) and
+    saying ``todo`` when it is not the record this module writes (JSON with the key ``need``)."""
+    try:
+        record = json.loads(path.read_bytes())
+    except (ValueError, OSError):  # not JSON, not UTF-8, unreadable
+        record = None
+    if not isinstance(record, dict) or need not in record:
+        raise HydroError(f"{label}: {path} is not the record hydro calibrate writes (JSON); {todo}")
+    return record
+
+
 def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwrite: bool = False) -> None:
     """Every check of the output folder, writing nothing (see :func:`_open_folder`)."""
     from hydro.outputs import check_folder
@@ -375,13 +387,8 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
             raise HydroError(f"{folder} already holds a calibration run ({RUN_FILE}); pass --resume "
                              "to continue it, --overwrite to replace it, or choose another output "
                              "folder (-o)")
-        try:
-            old = json.loads(run_file.read_bytes())
-        except (ValueError, OSError):  # not JSON, not UTF-8, unreadable
-            old = None
-        if not isinstance(old, dict):
-            raise HydroError(f"--resume: {run_file} is not the record hydro calibrate writes (JSON); there is no "
-                             "run to continue: pass --overwrite to replace it, or choose another folder (-o)")
+        old = read_run_record(run_file, "--resume", "there is no run to continue: pass --overwrite to replace "
+                                                    "it, or choose another folder (-o)", "config_sha256")
         if old.get("config_sha256") != config.sha256:
             raise HydroError(f"--resume: {config.path} has changed since the run in {folder} started "
                              "(its SHA-256 differs); the stored evaluations would not match. Start a "

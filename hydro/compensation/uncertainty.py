@@ -232,13 +232,16 @@ def parameter_sets(folder: str | Path, basin: str | Path,
     from hydro.calibration.config import CalibrationConfig
     from hydro.calibration.models import format_assignment
     from hydro.calibration.problem import Problem
+    from hydro.calibration.runner import read_run_record
 
     folder = Path(folder)
     run, log = folder / "run.json", folder / "evaluations.jsonl"
     for f in (run, log):
         if not f.is_file():
             raise HydroError(f"--parameters-from {folder}: no {f.name}; give a folder written by hydro calibrate -o")
-    config = CalibrationConfig.from_toml(json.loads(run.read_text(encoding="utf-8"))["config"])
+    record = read_run_record(run, f"--parameters-from {folder}", "give a folder written by hydro calibrate -o",
+                             "config")
+    config = CalibrationConfig.from_toml(record["config"])
     target = resolve_basin(basin).resolve()
     if config.kind != "basin" or resolve_basin(config.model).resolve() != target:
         raise HydroError(f"--parameters-from {folder}: the calibration is of {config.kind} {config.model}, not of "
