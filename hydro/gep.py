@@ -93,6 +93,16 @@ def days_in_year(year: int) -> int:
     """Days in calendar ``year``."""
     return 366 if calendar.isleap(year) else 365
 
+def check_daily(results, where: str = "") -> None:
+    """Refuse results of ``hydro run --aggregate monthly|yearly``: GEP sums days, and each mean
+    would count as one (``where``: the file, for messages)."""
+    aggregation = results.attrs.get("time_aggregation", "daily")
+    if aggregation != "daily":
+        raise HydroError(f"{where}GEP sums the days of a run, and these results hold {aggregation} means "
+                         f"(written with --aggregate {aggregation}); give the results of a daily run "
+                         "(hydro run without --aggregate)")
+
+
 def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str = "label") -> list[dict]:
     """GEP rows per scenario, year and subbasin (see the module docstring).
 
@@ -117,6 +127,7 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
     """
     if partial_years not in ("label", "omit"):
         raise HydroError(f"partial_years must be 'label' or 'omit', got {partial_years!r}")
+    check_daily(results)
     prices = prices or GepPrices()
     meta = subbasin_metadata(results, basin)
     scen = [str(s) for s in results.coords.get("scenario", [])] or [results.attrs.get("scenario", "baseline")]

@@ -464,6 +464,13 @@ def test_results_without_what_gep_or_compensate_reads(tmp_path, tiny_nc):
           "as `hydro run` writes them")
 
 
+def test_gep_of_monthly_means(tmp_path):
+    # counted each monthly mean as one day: "2001  3*" days, a fraction of the GEP, exit 0
+    out = tmp_path / "ws-monthly.nc"
+    assert invoke("run", "watershed", "--end", "2001-03-31", "--aggregate", "monthly", "-o", out, "-q").exit_code == 0
+    check(invoke("gep", out), "ws-monthly.nc: GEP sums the days of a run", "monthly means", "without --aggregate")
+
+
 # ------------------------------------------------------------------------------------------
 # command-line values
 # ------------------------------------------------------------------------------------------

@@ -109,7 +109,7 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
 
     Per scenario, year and subbasin (or county); prints totals per scenario and year.
     """
-    from hydro.gep import GepPrices, by_county, format_table, gep, write_csv
+    from hydro.gep import GepPrices, by_county, check_daily, format_table, gep, write_csv
     from hydro.outputs import check_output
     from hydro.results import load_results
 
@@ -124,6 +124,7 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
         raise HydroError(f"{results}: GEP needs a watershed run (a 'subbasin' dimension), and these results (basin "
                          f"'{res.attrs.get('basin', '?')}') have none; give hydro gep the results of a watershed "
                          "basin, e.g. of `hydro run miyun`")
+    check_daily(res, f"{results}: ")
     rows = gep(res, GepPrices.from_toml(prices) if prices else None, basin=basin, partial_years=partial_years)
     if by == "county":
         rows = by_county(rows)
