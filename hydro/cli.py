@@ -387,13 +387,14 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     from hydro.compensation import (Agreement, evaluate, format_payments, payments_as_json,
                                     write_payments_csv)
     from hydro.compensation.inference import compensate_published, is_published_figures
-    from hydro.monitoring import read_series
+    from hydro.monitoring import read_series, refuse_aggregated
 
     if is_published_figures(series_path):  # published figures: infer the unpublished price (agreements.md)
         if csv_out or scenario or quality:
             raise click.UsageError("a published-figures CSV takes neither --csv, --scenario nor --quality")
         click.echo(compensate_published(series_path, agreement, list(overrides), as_json=as_json))
         return
+    refuse_aggregated(series_path)
     series = read_series(series_path, scenario)
     rules = Agreement.from_toml(agreement, overrides=list(overrides))
     payments = evaluate(rules, series, skip_unavailable=skip_unavailable)

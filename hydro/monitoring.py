@@ -259,6 +259,26 @@ def _scenario_index(path, ds, scenario, size) -> int:
                      + "; the file holds: " + ", ".join(names))
 
 
+def refuse_aggregated(path: str | Path) -> None:
+    """Refuse a results file written with ``--aggregate monthly|yearly`` where payments are
+    evaluated: :func:`read_results` makes the months from the days, and such a file's means
+    leave every month missing (each rule "undetermined")."""
+    path = Path(path)
+    if path.suffix.lower() != ".nc" or not path.is_file():
+        return
+    import netCDF4
+
+    try:
+        with netCDF4.Dataset(path, "r") as ds:
+            aggregation = str(getattr(ds, "time_aggregation", "daily"))
+    except OSError:
+        return  # read_results says what is wrong with the file
+    if aggregation != "daily":
+        raise HydroError(f"{path}: holds {aggregation} means (written with --aggregate {aggregation}); the "
+                         "payments are judged on monthly means made from the days: give the results of a "
+                         "daily run (hydro run without --aggregate)")
+
+
 def read_series(path: str | Path, scenario: str | int | None = None) -> SectionSeries:
     """Read a section series from a monitoring CSV (``.csv``) or a results file (``.nc``).
 

@@ -469,6 +469,8 @@ def test_gep_of_monthly_means(tmp_path):
     out = tmp_path / "ws-monthly.nc"
     assert invoke("run", "watershed", "--end", "2001-03-31", "--aggregate", "monthly", "-o", out, "-q").exit_code == 0
     check(invoke("gep", out), "ws-monthly.nc: GEP sums the days of a run", "monthly means", "without --aggregate")
+    # compensate made no month of them: every rule "undetermined", exit 0
+    check(invoke("compensate", out, AGREEMENT), "ws-monthly.nc: holds monthly means", "without --aggregate")
 
 
 # ------------------------------------------------------------------------------------------

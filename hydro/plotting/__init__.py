@@ -66,13 +66,14 @@ def _payments(results, results_path, options):
         raise HydroError("plot 'compensation' needs an agreement (--agreement AGREEMENT.toml) "
                          "or a list of payments")
     from hydro.compensation import Agreement, evaluate
-    from hydro.monitoring import read_series
+    from hydro.monitoring import read_series, refuse_aggregated
 
     if results_path is None:
         raise HydroError("plot 'compensation' with an agreement needs the results file path, "
                          "not a Results object; or pass payments=evaluate(...)")
     if not isinstance(agreement, Agreement):
         agreement = Agreement.from_toml(agreement)
+    refuse_aggregated(results_path)
     return evaluate(agreement, read_series(results_path, scenario=options.pop("scenario", None)),
                     skip_unavailable=skip)
 
