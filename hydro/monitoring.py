@@ -260,9 +260,9 @@ def _scenario_index(path, ds, scenario, size) -> int:
 
 
 def refuse_aggregated(path: str | Path) -> None:
-    """Refuse a results file written with ``--aggregate monthly|yearly`` where payments are
-    evaluated: :func:`read_results` makes the months from the days, and such a file's means
-    leave every month missing (each rule "undetermined")."""
+    """Refuse a results file written with ``--aggregate monthly|yearly`` where payments or
+    classes are evaluated: :func:`read_results` makes the months from the days, and such a
+    file's means leave every month missing (each rule "undetermined", no class)."""
     path = Path(path)
     if path.suffix.lower() != ".nc" or not path.is_file():
         return
@@ -274,9 +274,9 @@ def refuse_aggregated(path: str | Path) -> None:
     except OSError:
         return  # read_results says what is wrong with the file
     if aggregation != "daily":
-        raise HydroError(f"{path}: holds {aggregation} means (written with --aggregate {aggregation}); the "
-                         "payments are judged on monthly means made from the days: give the results of a "
-                         "daily run (hydro run without --aggregate)")
+        raise HydroError(f"{path}: holds {aggregation} means (written with --aggregate {aggregation}); payments "
+                         "and GB 3838 classes are judged on monthly means made from the days: give the results "
+                         "of a daily run (hydro run without --aggregate)")
 
 
 def read_series(path: str | Path, scenario: str | int | None = None) -> SectionSeries:

@@ -471,6 +471,9 @@ def test_gep_of_monthly_means(tmp_path):
     check(invoke("gep", out), "ws-monthly.nc: GEP sums the days of a run", "monthly means", "without --aggregate")
     # compensate made no month of them: every rule "undetermined", exit 0
     check(invoke("compensate", out, AGREEMENT), "ws-monthly.nc: holds monthly means", "without --aggregate")
+    # plot classes said "needs concentrations ... these results have none"
+    check(invoke("plot", out, "classes", "-o", tmp_path / "c.png"), "ws-monthly.nc: holds monthly means")
+    assert not (tmp_path / "c.png").exists()
 
 
 # ------------------------------------------------------------------------------------------

@@ -151,7 +151,10 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
         first = _payments(results, results_path, options)
     elif func is plot_classes:  # the class table, from the monthly means the compensation engine judges
         from hydro.classes import class_table_of
+        from hydro.monitoring import refuse_aggregated
 
+        if results_path is not None:
+            refuse_aggregated(results_path)
         first = class_table_of(results_path or results, scenario=options.pop("scenario", None))
     else:
         first = results
