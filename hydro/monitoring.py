@@ -232,6 +232,9 @@ def _read_field(path, ds, name, accepted_units, expected, scenario) -> np.ndarra
         raise HydroError(f"{path}: a scenario was asked for ({scenario!r}) but '{name}' has no scenario dimension "
                          "(results of `hydro run`, not `hydro scenarios`); leave --scenario out")
     place = "reservoir" if name.startswith("reservoir_") else "section"
+    if "member" in dims:
+        raise HydroError(f"{path}: a weather ensemble (written with --members: a 'member' dimension); payments "
+                         "are evaluated on one run: give a run without --members, or use --uncertainty N")
     if sorted(dims) != sorted([place, "time"]):
         raise HydroError(f"{path}: variable '{name}' has dimensions {tuple(var.dimensions)}; "
                          f"expected (time, {place})")

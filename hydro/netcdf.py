@@ -378,6 +378,9 @@ def check_hydro_results(results: Results, path: Path, command: str = "report", s
     missing = [n for n in need if n not in results.data]
     if "section" not in results.coords:
         missing.insert(0, "coordinate 'section'")
+    if missing and "member" in results.coords:  # a weather ensemble keeps the variables asked for
+        raise HydroError(f"{path}: a weather ensemble (--members) without {', '.join(missing)}; hydro {command} "
+                         "needs them: run the ensemble again with them in --variables, or give one run")
     if missing:
         raise HydroError(f"{path}: incomplete hydro results file: missing {', '.join(missing)}; "
                          f"hydro {command} needs the file as `hydro run` or `hydro scenarios` wrote it "

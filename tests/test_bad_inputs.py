@@ -476,6 +476,24 @@ def test_gep_of_monthly_means(tmp_path):
     assert not (tmp_path / "c.png").exists()
 
 
+def test_report_and_compensate_of_a_weather_ensemble(tmp_path, tiny_nc):
+    # report said "incomplete hydro results file ... (run it again)", compensate "variable
+    # 'section_discharge' has dimensions ('member', 'time', 'section'); expected (time, section)"
+    out = tmp_path / "ens.nc"
+    r = invoke("run", "watershed", "--members", "2", "--workers", "1", "--end", "2001-01-31", "-o", out, "-q",
+               "--variables", "section_discharge,discharge")
+    assert r.exit_code == 0, r.output
+    check(invoke("compensate", out, AGREEMENT), "ens.nc: a weather ensemble", "use --uncertainty N")
+    import netCDF4
+
+    cut = _incomplete(tiny_nc, tmp_path / "cut.nc")  # an ensemble without the section variables
+    with netCDF4.Dataset(cut, "a") as ds:
+        ds.createDimension("member", 2)
+        ds.createVariable("member", "i4", ("member",))[:] = [0, 1]
+    check(invoke("report", cut, "-o", tmp_path / "r.html"), "cut.nc: a weather ensemble (--members) without "
+          "section_discharge", "again with them in --variables")
+
+
 # ------------------------------------------------------------------------------------------
 # command-line values
 # ------------------------------------------------------------------------------------------
