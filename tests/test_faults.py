@@ -279,6 +279,17 @@ def test_calibrate_refuses_a_folder_with_a_run(tmp_path):
     assert (folder / "run.json").read_text() == "{}"
 
 
+def test_calibrate_refuses_a_folder_with_outputs_but_no_run(tmp_path):
+    # a best_params.toml (copied there, say) was replaced without --overwrite
+    folder = tmp_path / "cal"
+    folder.mkdir()
+    (folder / "best_params.toml").write_text("precious")
+    r = invoke("calibrate", _calibration(tmp_path, 200), "-o", folder, "--workers", "1", "-q")
+    assert r.exit_code == 2, r.output
+    assert "cal already holds best_params.toml (without run.json" in r.output and "--overwrite" in r.output
+    assert (folder / "best_params.toml").read_text() == "precious" and not (folder / "run.json").exists()
+
+
 def test_resume_of_a_folder_whose_run_record_is_not_json(tmp_path):
     # was a traceback (json.decoder.JSONDecodeError)
     folder = tmp_path / "cal"

@@ -382,6 +382,10 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
     existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
     check_folder(existing)
     run_file = folder / RUN_FILE
+    found = [name for name in RUN_OUTPUTS if (folder / name).exists()]
+    if found and not run_file.exists() and not overwrite:  # not a run's: a copy, another program's
+        raise HydroError(f"{folder} already holds {', '.join(found)} (without {RUN_FILE}, the record of a run); "
+                         "pass --overwrite to replace them, or choose another output folder (-o)")
     if run_file.exists() and not overwrite:
         if not resume:
             raise HydroError(f"{folder} already holds a calibration run ({RUN_FILE}); pass --resume "
