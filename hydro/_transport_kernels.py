@@ -1080,6 +1080,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
         tags of one constituent: its limiter is computed from their sum, and they
         must share its removal rates (a constituent without tags is a group of one)
     courant, disp_limit : float  sub-step limits
+    max_substeps : int  the most sub-steps a day may take: the run stops at the first
+        day that would need more (its ``out_substeps`` entry says how many)
     period_of_day : (D,) int  budget period of each day (0, 1, ...)
     group_species : (G,) int  species of each group: tag ``k = s * n_src + j`` of a
         group with ``n_sp`` species is species ``s`` of source ``j`` (``n_src =
@@ -1111,7 +1113,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
     q_in, q_out, net_lateral, loss, res_volume, res_outflow, res_area = water
     boundary_flux, boundary_conc, lateral_load, point_load, res_load = loads
     reach_rate, res_rate, settling_m_s = rates
-    init_conc, init_res_conc, init_inlet_debt, group_start, courant, disp_limit, period_of_day = start
+    (init_conc, init_res_conc, init_inlet_debt, group_start, courant, disp_limit, period_of_day,
+     max_substeps) = start
     group_species, rx_start, rx_from, rx_to, rx_river_rate, rx_res_rate = reactions
     (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
      out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc, out_inlet_debt) = out
@@ -1265,6 +1268,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                                wdraw, dvol, half_lw, cond, sj_cond, b_cond, h_cond)
         dt = SECONDS_PER_DAY / n_sub
         out_substeps[day] = n_sub
+        if n_sub > max_substeps:  # steps too short to run: stop, the caller says why
+            return
         for p in range(n_pad):
             half_lw_h[p] = 0.25 + 0.5 * half_lw[p]  # 0.5 (1 - nu / 2)
         any_withdrawal = n_reach < 0  # False, but not a literal: a literal False made advect compile twice

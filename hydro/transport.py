@@ -20,7 +20,7 @@ from hydro import transport_args as _kernel_args
 from hydro.constituents import Constituent, Reaction, TracerLayout, rates_at, tracer_layout
 from hydro.errors import HydroError
 from hydro.network import Network
-from hydro.transport_checks import Grouping
+from hydro.transport_checks import MAX_SUBSTEPS, Grouping, check_substeps
 from hydro.transport_checks import arrays as check_arrays
 from hydro.transport_checks import grouping as check_grouping
 from hydro.transport_volumes import CellWater, carried_water, cell_volumes, cell_water, through_shares
@@ -222,7 +222,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
              day_labels: list[str] | None = None,
              group_species: list[int] | None = None,
              reactions: list[tuple[int, int, int, Reaction]] | None = None,
-             threads: int | None = None) -> TransportResult:
+             threads: int | None = None, max_substeps: int | None = MAX_SUBSTEPS) -> TransportResult:
     """Run the transport solver.
 
     Parameters
@@ -260,6 +260,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         side by side; the results are identical to one thread's).  Default:
         :data:`TRANSPORT_THREADS`, used only where the work splits into lanes
         of comparable size (:func:`_lanes`).
+    max_substeps : int or None
+        Stop with an error at a day needing more sub-steps (None: no limit, for laboratory cases).
 
     Returns
     -------
@@ -271,7 +273,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         raise HydroError(f"dispersion_limit must lie in (0, 1], got {dispersion_limit}")
     arr, period = check_arrays(network, len(tracers), inputs, day_labels)
     groups_checked = check_grouping(tracers, groups, group_species, reactions)
-    run = _KernelRun(network, inputs, tracers, arr, period, groups_checked, float(courant), float(dispersion_limit))
+    run = _KernelRun(network, inputs, tracers, arr, period, groups_checked, float(courant), float(dispersion_limit),
+                     2**62 if max_substeps is None else int(max_substeps))
     lanes = _lanes(groups_checked.sizes, threads)
     if len(lanes) == 1:
         run.lane(lanes[0])
@@ -281,6 +284,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         with ThreadPoolExecutor(len(lanes)) as pool:  # the kernel releases the GIL (nogil)
             for future in [pool.submit(run.lane, lane) for lane in lanes]:
                 future.result()
+    check_substeps(network, run.substeps, run.max_substeps, day_labels)
     return run.result()
 
 
@@ -289,13 +293,13 @@ class _KernelRun:
 
     def __init__(self, network: Network, inputs: TransportInputs, tracers: list[Constituent],
                  arr: dict[str, np.ndarray], period: np.ndarray, grouping: Grouping, courant: float,
-                 dispersion_limit: float):
+                 dispersion_limit: float, max_substeps: int):
         lay = network.layout
         n_day, n_reach = arr["q_in"].shape
         n_res, n_sec, n_tr = len(network.reservoirs), len(network.sections), len(tracers)
         n_period = int(period[-1]) + 1
         self.network, self.inputs, self.arr, self.period, self.grouping = network, inputs, arr, period, grouping
-        self.courant, self.dispersion_limit, self.n_tr = courant, dispersion_limit, n_tr
+        self.courant, self.dispersion_limit, self.max_substeps, self.n_tr = courant, dispersion_limit, max_substeps, n_tr
         self.rates = rates_at(tracers, grouping.reactions, arr["reach_temp"], arr["res_temp"])
         self.outputs = {name: np.zeros(shape) for name, shape in (
             ("reach", (n_day, n_reach, n_tr)), ("reach_disp", (n_day, n_reach, n_tr)),
@@ -343,7 +347,8 @@ class _KernelRun:
                 init_conc=take(arr["init_conc"]), init_res_conc=take(arr["init_res_conc"]),
                 init_inlet_debt=take(arr["init_inlet_debt"]),
                 group_start=np.concatenate([[0], np.cumsum([g.sizes[k] for k in groups_of_lane])]).astype(np.int64),
-                courant=self.courant, disp_limit=self.dispersion_limit, period_of_day=self.period),
+                courant=self.courant, disp_limit=self.dispersion_limit, period_of_day=self.period,
+                max_substeps=self.max_substeps),
             a.lane_reactions(g.species, g.reactions, groups_of_lane, rates["rx_river"], rates["rx_res"]),
             a.KernelOutputs(out["reach"], out["reach_disp"], out["sec"], out["sec_disp"], out["res_conc"],
                             out["res_mass"], steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"],

@@ -77,6 +77,7 @@ class KernelStart(NamedTuple):
     courant: float
     disp_limit: float
     period_of_day: np.ndarray  # (D,) int
+    max_substeps: int  # the run stops at a day that would need more (hydro.transport_checks.MAX_SUBSTEPS)
 
 
 class KernelReactions(NamedTuple):

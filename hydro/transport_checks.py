@@ -2,7 +2,8 @@
 
 :func:`hydro.transport.simulate` calls :func:`arrays` (the inputs as contiguous
 arrays, checked) and :func:`grouping` (its ``groups``, ``group_species`` and
-``reactions`` arguments, checked against the tracers).
+``reactions`` arguments, checked against the tracers); after the kernel,
+:func:`check_substeps` (a day that would have needed more than :data:`MAX_SUBSTEPS`).
 """
 
 from __future__ import annotations
@@ -14,6 +15,12 @@ import numpy as np
 from hydro.constituents import REMOVAL_KEYS, Constituent, Reaction
 from hydro.errors import HydroError
 from hydro.network import Network
+
+#: The most transport sub-steps a day may take (a step of 0.86 s): a day that would need more
+#: stops the run with an error naming the cells that set the step (cells far too short or
+#: small for the water through them would otherwise run for hours; the shipped basins peak
+#: at 131 (Miyun) and 1,790 (Guanting, 2012-07-23)).
+MAX_SUBSTEPS = 100_000
 
 
 def arrays(network: Network, n_tr: int, inputs,
@@ -123,3 +130,29 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> N
         d, s = np.argwhere(arr["res_volume"] <= 0)[0]
         raise HydroError(f"reservoir '{network.reservoirs[s].id}' is empty on {day(min(d, len(arr['q_in']) - 1))}; "
                          "raise its initial storage or lower its releases")
+
+
+def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_labels) -> None:
+    """Raise if a day needed more than ``limit`` sub-steps (the kernel stopped there).
+
+    The step is set by the cell whose water leaves fastest for its volume (Courant) or whose
+    dispersion is strongest for its volume, nearly always the shortest cells: the error names
+    the five reaches with the shortest cells and what to change.
+    """
+    over = np.flatnonzero(substeps > limit)
+    if over.size == 0:
+        return
+    day = int(over[0])
+    when = day_labels[day] if day_labels is not None and day < len(day_labels) else f"day {day + 1} of the run"
+    lay = network.layout
+    shortest: dict[int, float] = {}  # reach -> its shortest cell, m; reaches in order of it
+    for i in np.argsort(lay.cell_dx, kind="stable"):
+        shortest.setdefault(int(lay.cell_reach[i]), float(lay.cell_dx[i]))
+        if len(shortest) == 5:
+            break
+    names = ", ".join(f"'{network.reaches[r].id}' ({dx:.3g} m)" for r, dx in shortest.items())
+    raise HydroError(
+        f"transport: {when} would need {int(substeps[day]):,} sub-steps (at most {limit:,} a day, a step of "
+        f"{86400.0 / limit:.2f} s): some cells are far too short or small for the water through them. "
+        f"The reaches with the shortest cells: {names}. Give such reaches fewer cells (`cells`), check their "
+        "`length_km` and hydraulics, or use a coarser `run.cell_length_km` (docs/basin-file.md)")

@@ -234,6 +234,29 @@ def test_wrong_shape_is_reported():
         simulate(net, tracers, TransportInputs(**kw))
 
 
+def test_a_day_needing_too_many_substeps_stops_with_the_short_reach_named():
+    # a 0.1 m reach would need some 1e8 sub-steps a day (the run used to hang); the kernel stops
+    # at the first such day and the error names the day and the reach
+    from dataclasses import replace
+
+    net, tracers, kw = random_case(1, 3, reservoir=False)
+    short = replace(net.reaches[1], length_m=0.1 * net.reaches[1].n_cells)  # cells of 0.1 m
+    net = replace(net, reaches=(net.reaches[0], short, *net.reaches[2:]))
+    with pytest.raises(HydroError, match=r"2020-01-01 would need [\d,]+ sub-steps .* 'r1' \(0.1 m\)"):
+        simulate(net, tracers, TransportInputs(**kw), day_labels=["2020-01-01", "2020-01-02", "2020-01-03"])
+
+
+def test_the_substep_limit_is_checked_on_the_day_that_passes_it():
+    net, tracers, kw = random_case(2, 4, reservoir=False)
+    steps = simulate(net, tracers, TransportInputs(**kw)).substeps
+    most = int(steps.max())
+    day = int(np.flatnonzero(steps == most)[0]) + 1
+    with pytest.raises(HydroError, match=rf"day {day} of the run would need {most:,} sub-steps"):
+        simulate(net, tracers, TransportInputs(**kw), max_substeps=most - 1)
+    at_limit = simulate(net, tracers, TransportInputs(**kw), max_substeps=most)  # at the limit: runs
+    np.testing.assert_array_equal(at_limit.substeps, steps)
+
+
 def test_courant_out_of_range():
     net, tracers, kw = random_case(1, 2, reservoir=False)
     with pytest.raises(HydroError, match="courant"):
