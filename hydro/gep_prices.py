@@ -196,7 +196,7 @@ class GepPrices:
         ``target_mg_per_l``, ``reservoir_target_mg_per_l``; ``[water_conservation] form`` (``released`` or ``balance``).
         """
         path = Path(path)
-        top = Table(load_toml(path), path)
+        top = Table(load_toml(path, expect="GEP price file"), path)
         wc = top.table("water_conservation", default=None)
         wp = top.table("water_purification", default=None)
         d = cls()

@@ -153,6 +153,17 @@ def test_a_file_of_another_kind(tmp_path, tiny_nc, args, names):
     check(invoke(*args), *names, "`hydro info FILE` says what a file is")
 
 
+def test_another_kind_of_file_as_gep_prices(tiny_nc):
+    # an agreement given as --prices said "key 'name': unknown key; remove or rename it"
+    from hydro.errors import HydroError
+    from hydro.gep_prices import GepPrices
+
+    with pytest.raises(HydroError, match="this is an agreement, not a GEP price file; check which file goes where"):
+        GepPrices.from_toml(AGREEMENT)
+    with pytest.raises(HydroError, match=r"not a GEP price file \(a '.nc' file that is not TOML\)"):
+        GepPrices.from_toml(tiny_nc)
+
+
 def test_basin_file_with_bom_and_crlf_reads(tmp_path):
     folder = _tiny(tmp_path, basin_bytes=lambda t: BOM + t.replace("\n", "\r\n").encode(),
                    forcing_bytes=lambda c: BOM + c.replace("\n", "\r\n").encode())
