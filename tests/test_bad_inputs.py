@@ -521,7 +521,9 @@ OPTION_CASES = [
     ("run: negative --synthetic-weather", ["run", "watershed", "--synthetic-weather", "-1"], ["'--synthetic-weather'"]),
     ("plot: unknown kind", ["plot", "{nc}", "trajectroy", "-o", "{tmp}/p.png"], ["trajectroy", "trajectory"]),
     ("plot: bad suffix", ["plot", "{nc}", "trajectory", "-o", "{tmp}/p.pgn"], ["p.pgn", ".png"]),
-    ("plot: unknown location", ["plot", "{nc}", "trajectory", "--location", "bordr", "-o", "{tmp}/p.png"], ["bordr"]),
+    # named the location but not the results file it is missing from
+    ("plot: unknown location", ["plot", "{nc}", "trajectory", "--location", "bordr", "-o", "{tmp}/p.png"],
+     ["tiny.nc: unknown location 'bordr'"]),
     ("plot: scenario on a run", ["plot", "{nc}", "trajectory", "--scenario", "x", "-o", "{tmp}/p.png"],
      ["--scenario x", "tiny.nc has no scenario dimension", "leave --scenario out"]),  # was ignored: exit 0
     # these two said "not UTF-8 text ... save it as UTF-8 (in Excel: Save As > 'CSV UTF-8' ...)"

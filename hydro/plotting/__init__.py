@@ -164,11 +164,21 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
         if key not in accepted:
             raise HydroError(f"plot '{func.__name__[5:]}' has no option '{key}'" + suggest(key, accepted)
                              + f"; its options: {', '.join(a for a in accepted if a != 'ax')}")
-    fig = func(first, **options)
+    fig = _draw(func, first, options, results_path)
     if output_path is not None:
         save(fig, output_path, overwrite=overwrite)
     return fig
 
+
+
+def _draw(func, first, options: dict, results_path: Path | None):
+    """``func(first, **options)``, an error naming the results file it is about."""
+    try:
+        return func(first, **options)
+    except HydroError as exc:
+        if results_path is None or str(results_path) in str(exc):
+            raise
+        raise HydroError(f"{results_path}: {exc}") from None
 
 __all__ = ["KINDS", "plot", "plot_classes", "plot_compensation", "plot_function", "plot_network", "plot_reservoir",
            "plot_scenarios", "plot_sources", "plot_trajectory"]
