@@ -282,6 +282,15 @@ def test_reversed_bounds(cheap, tmp_path):
         CalibrationConfig.from_toml(_config(cheap, x1=(3000.0, 20.0)))
 
 
+def test_overlapping_calibration_and_validation_periods_are_refused(cheap, tmp_path):
+    # a validation score over days the calibration fitted is no test; this was accepted
+    path = _config(cheap, periods='warmup_start = 1991-01-01\ncalibration = [1991-07-01, 1992-06-30]\n'
+                                  'validation = [1992-06-30, 1992-12-30]')
+    with pytest.raises(HydroError, match=r"'periods.validation': 1992-06-30..1992-12-30 overlaps the calibration period "
+                                         r"1991-07-01..1992-06-30.*do not overlap"):
+        CalibrationConfig.from_toml(path)
+
+
 def test_unknown_catchment_path(cheap, tmp_path):
     path = _config(cheap)
     path.write_text(path.read_text().replace('"gr4j.x3_mm"', '"gr4j.x3"'))
