@@ -100,9 +100,10 @@ def read_text(path: str | Path, kind: str = "text") -> str:
 _KINDS = (
     ("scenario file", lambda d: "measures" in d and "scenarios" in d),
     ("calibration config", lambda d: "model" in d and "parameters" in d),
+    # before agreements: a best_params.toml has a top-level 'target' (the model it was fitted to)
+    ("calibrated parameters file", lambda d: "overrides" in d and "model" in d),
     ("agreement", lambda d: any(k in d for k in ("payer", "quantity", "quality_class", "tn_reduction", "target",
                                                   "fixed"))),
-    ("calibrated parameters file", lambda d: "overrides" in d and "model" in d),
     ("basin file", lambda d: "basin" in d or "reaches" in d),
     ("catchment file", lambda d: "gr4j" in d and "area_km2" in d),
     ("observations file", lambda d: "validation_run" in d),

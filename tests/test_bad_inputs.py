@@ -164,6 +164,17 @@ def test_another_kind_of_file_as_gep_prices(tiny_nc):
         GepPrices.from_toml(tiny_nc)
 
 
+def test_a_calibrated_parameters_file_is_not_taken_for_an_agreement(tmp_path):
+    # its top-level 'target' (the model it was fitted to) made toml_kind call it an agreement,
+    # and 'hydro info best_params.toml' said "key 'name': missing" (docs/commands/info.md)
+    path = tmp_path / "best_params.toml"
+    path.write_text('model = "catchment"\ntarget = "/x/catchment.toml"\nloss = 0.1\n'
+                    'overrides = ["gr4j.x1_mm=350.0"]\n\n[values]\n"x1" = 350.0\n')
+    result = invoke("info", path)
+    assert result.exit_code == 0, result.output
+    assert "gr4j.x1_mm=350.0" in result.output
+
+
 def test_basin_file_with_bom_and_crlf_reads(tmp_path):
     folder = _tiny(tmp_path, basin_bytes=lambda t: BOM + t.replace("\n", "\r\n").encode(),
                    forcing_bytes=lambda c: BOM + c.replace("\n", "\r\n").encode())
