@@ -286,8 +286,8 @@ def test_overlapping_calibration_and_validation_periods_are_refused(cheap, tmp_p
     # a validation score over days the calibration fitted is no test; this was accepted
     path = _config(cheap, periods='warmup_start = 1991-01-01\ncalibration = [1991-07-01, 1992-06-30]\n'
                                   'validation = [1992-06-30, 1992-12-30]')
-    with pytest.raises(HydroError, match=r"'periods.validation': 1992-06-30..1992-12-30 overlaps the calibration period "
-                                         r"1991-07-01..1992-06-30.*do not overlap"):
+    with pytest.raises(HydroError, match=r"'periods.validation': 1992-06-30..1992-12-30 overlaps the calibration "
+                                         r"period 1991-07-01..1992-06-30.*do not overlap"):
         CalibrationConfig.from_toml(path)
 
 
