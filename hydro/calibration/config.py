@@ -313,7 +313,7 @@ class CalibrationConfig:
             if span is not None and span[0] < warm:
                 raise p.error(label, f"starts {span[0]}, before warmup_start {warm}; the model "
                                      "must be running before a period is scored")
-        if val is not None and val[0] <= cal[1] and cal[0] <= val[1]:
+        if val is not None and cal is not None and val[0] <= cal[1] and cal[0] <= val[1]:
             raise p.error("validation", f"{val[0]}..{val[1]} overlaps the calibration period {cal[0]}..{cal[1]}; "
                                         "a validation score must come from days the calibration never saw (the "
                                         "split-sample test, Klemes 1986): give periods that do not overlap")
