@@ -304,20 +304,7 @@ class CalibrationConfig:
             raise m.error("overrides", "expected a list of strings \"key.path=value\"")
         m.finish()
 
-        p = top.table("periods")
-        warm = p.date("warmup_start")
-        cal = _span(p, "calibration")
-        val = _span(p, "validation", required=False)
-        p.finish()
-        for label, span in (("calibration", cal), ("validation", val)):
-            if span is not None and span[0] < warm:
-                raise p.error(label, f"starts {span[0]}, before warmup_start {warm}; the model "
-                                     "must be running before a period is scored")
-        if val is not None and cal is not None and val[0] <= cal[1] and cal[0] <= val[1]:
-            raise p.error("validation", f"{val[0]}..{val[1]} overlaps the calibration period {cal[0]}..{cal[1]}; "
-                                        "a validation score must come from days the calibration never saw (the "
-                                        "split-sample test, Klemes 1986): give periods that do not overlap")
-        periods = Periods(warm, cal, val)
+        periods = _periods(top.table("periods"))
 
         params = []
         for t in top.tables("parameters"):
@@ -529,6 +516,23 @@ def _method(t: Table) -> MethodSettings:
         samples=t.int("samples", d.samples, minimum=2), levels=t.int("levels", d.levels, minimum=2))
     t.finish()
     return out
+
+
+def _periods(p: Table) -> Periods:
+    """The ``[periods]`` table: scored periods after the warm-up start, validation apart from calibration."""
+    warm = p.date("warmup_start")
+    cal = _span(p, "calibration")
+    val = _span(p, "validation", required=False)
+    p.finish()
+    for label, span in (("calibration", cal), ("validation", val)):
+        if span is not None and span[0] < warm:
+            raise p.error(label, f"starts {span[0]}, before warmup_start {warm}; the model "
+                                 "must be running before a period is scored")
+    if val is not None and cal is not None and val[0] <= cal[1] and cal[0] <= val[1]:
+        raise p.error("validation", f"{val[0]}..{val[1]} overlaps the calibration period {cal[0]}..{cal[1]}; "
+                                    "a validation score must come from days the calibration never saw (the "
+                                    "split-sample test, Klemes 1986): give periods that do not overlap")
+    return Periods(warm, cal, val)
 
 
 def _span(t: Table, key: str, required: bool = True) -> tuple[date, date] | None:
