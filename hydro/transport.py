@@ -310,10 +310,9 @@ class _KernelRun:
             ("s_reach", (n_period + 1, n_reach, n_tr)), ("s_res", (n_period + 1, n_res, n_tr)),
             ("final", (lay.n_cells, n_tr)), ("debt", (n_reach, n_tr)))}
         self.substeps = np.zeros(n_day, dtype=np.int64)
-        # water that carries the lateral loads, and water leaving at the cell's
-        # concentration (withdrawals, and any deficit of the gross lateral inflow)
+        # water leaving at the cells' concentration: withdrawals and any deficit of the gross lateral inflow
         gross = arr["lateral"] + arr["withdrawal"]
-        self.loss = np.ascontiguousarray(arr["withdrawal"] + np.maximum(-gross, 0.0))
+        loss = np.ascontiguousarray(arr["withdrawal"] + np.maximum(-gross, 0.0))
         q = (arr["q_in"], arr["q_out"], arr["lateral"])
         self.water = cell_water(network, *q) if inputs.init_water is None else carried_water(
             network, inputs.init_water, *q)
@@ -321,6 +320,9 @@ class _KernelRun:
         self.through = through_shares(lay.reach_cell_start, self.share)
         self.kernel_network, self.static = _kernel_args.network_args(
             network, inputs.dispersive_inlet, inputs.point_cell, self.volume, self.share, self.through)
+        self.kernel_water = _kernel_args.KernelWater(  # every lane's
+            q_in=arr["q_in"], q_out=arr["q_out"], net_lateral=arr["lateral"], loss=loss,
+            res_volume=arr["res_volume"], res_outflow=arr["res_outflow"], res_area=arr["res_area"])
 
     def lane(self, groups_of_lane: list[int]) -> None:
         """Run some groups (constituents) through the kernel; groups never interact, so a lane
@@ -337,9 +339,7 @@ class _KernelRun:
         steps = self.substeps if not groups_of_lane or groups_of_lane[0] == 0 else np.zeros_like(self.substeps)
         a = _kernel_args  # the kernel's named tuples
         _k.simulate_kernel(
-            self.kernel_network, self.static,
-            a.KernelWater(q_in=arr["q_in"], q_out=arr["q_out"], net_lateral=arr["lateral"], loss=self.loss,
-                          res_volume=arr["res_volume"], res_outflow=arr["res_outflow"], res_area=arr["res_area"]),
+            self.kernel_network, self.static, self.kernel_water,
             a.KernelLoads(**{name: take(arr[name]) for name in a.KernelLoads._fields}),
             a.KernelRates(reach_rate=take(rates["reach"]), res_rate=take(rates["res"]),
                           settling_m_s=take(rates["settling"])),

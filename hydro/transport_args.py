@@ -1,7 +1,7 @@
-"""The arguments of the transport kernel, grouped and named (no Numba here).
+"""The arguments of the transport kernel, grouped and named (Numba imported only by :func:`network_args`).
 
-:func:`hydro._transport_kernels.simulate_kernel` takes nine named tuples rather than seventy
-positional arrays: each is built by keyword in :mod:`hydro.transport`, so an argument cannot
+:func:`hydro._transport_kernels.simulate_kernel` takes seven named tuples and the static layout
+rather than seventy positional arrays: each tuple is built by keyword, so an argument cannot
 slip into its neighbour's place, and Numba reads named tuples of arrays in compiled code
 (a field by name, or the whole tuple unpacked in order).  Shapes and units are those of the
 kernel's docstring: R reaches, N cells, S reservoirs, K sections, P point sources, T tracers,

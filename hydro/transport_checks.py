@@ -15,6 +15,7 @@ import numpy as np
 from hydro.constituents import REMOVAL_KEYS, Constituent, Reaction
 from hydro.errors import HydroError
 from hydro.network import Network
+from hydro.units import SECONDS_PER_DAY
 
 #: The most transport sub-steps a day may take (a step of 0.86 s): a day that would need more
 #: stops the run with an error naming the cells that set the step (cells far too short or
@@ -153,6 +154,6 @@ def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_label
     names = ", ".join(f"'{network.reaches[r].id}' ({dx:.3g} m)" for r, dx in shortest.items())
     raise HydroError(
         f"transport: {when} would need {int(substeps[day]):,} sub-steps (at most {limit:,} a day, a step of "
-        f"{86400.0 / limit:.2f} s): some cells are far too short or small for the water through them. "
+        f"{SECONDS_PER_DAY / limit:.2f} s): some cells are far too short or small for the water through them. "
         f"The reaches with the shortest cells: {names}. Give such reaches fewer cells (`cells`), check their "
         "`length_km` and hydraulics, or use a coarser `run.cell_length_km` (docs/basin-file.md)")
