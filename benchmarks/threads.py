@@ -29,10 +29,12 @@ of an empty parallel region.  Records: microseconds per sub-step of each, and th
 ``tags`` and ``halves`` over ``serial`` (ratio > 1: pays).  All three compute the same numbers
 (checked before timing: same arrays to the bit).
 
-Measured (1 Dec 2026, two cores shared with other work, best of nine, two runs): an empty region
-1.7-2.1 us; tags on two threads 1.4-1.6x on the tree with 8 tags and 1.7-2.1x on the 10,000-reach
-tree with 8 tags, nothing with one tag or on a Miyun lane (whose constituents already run as two
-lanes); halves 0.05-0.3x everywhere.  What this means for the solver: docs/solver.md (kernel layout
+The passes are one function each (``_share``, ``_advect``, ``_heun1``, ``_heun2``), called over all
+slots by ``serial`` and ``tags`` and over each half by ``halves``.  Measured (1 Dec 2026, two cores
+shared with other work, best of seven, two runs): an empty region 1.5-1.6 us; tags on two threads
+1.6-1.8x on the tree with 8 tags, 1.5-1.6x on a Miyun lane (whose constituents already run as two
+lanes, one a core) and 1.9-2.4x on the 10,000-reach tree with 8 tags, nothing with one tag; halves
+0.08-0.55x everywhere.  What this means for the solver: docs/solver.md (kernel layout
 and speed, "Tags or chains on two threads").
 """
 
@@ -60,26 +62,48 @@ CASES = [("tree2500", 2702, 1), ("tree2500", 2702, 8), ("miyun", 210, 24),
          ("scale10000", 33300, 1), ("scale10000", 33300, 8)]
 
 
-@numba.njit(nogil=True, fastmath=False)
-def _tag(k, fa, c, m, lat, keep, inv_v, cond, rem, fk, mw, cw, tau):
-    """One tag's passes of a sub-step on slots 1..n-2 (0 and n-1 are ghosts)."""
-    n = fa.shape[0]
-    ck, mk, fkk, mwk, cwk, rk = c[k], m[k], fk[k], mw[k], cw[k], rem[k]
-    for p in range(n):
+@numba.njit(nogil=True)
+def _share(lo, hi, fa, ck, fkk):
+    """Pass 1: the tag's share of the group's face fluxes on slots ``lo..hi-1``."""
+    for p in range(lo, hi):
         fkk[p] = fa[p] * ck[p]
-    for p in range(1, n - 1):
-        after = mk[p] + tau * (fkk[p - 1] - fkk[p] + lat[k, p])
+
+
+@numba.njit(nogil=True)
+def _advect(lo, hi, fkk, latk, keep, inv_v, mk, ck, rk, tau):
+    """Pass 2: the advective update with removal and its booking."""
+    for p in range(lo, hi):
+        after = mk[p] + tau * (fkk[p - 1] - fkk[p] + latk[p])
         mp = after * keep[p]
         rk[p] += after - mp
         mk[p] = mp
         ck[p] = mp * inv_v[p]
-    for p in range(1, n - 1):
+
+
+@numba.njit(nogil=True)
+def _heun1(lo, hi, cond, inv_v, mk, ck, mwk, cwk, tau):
+    """Pass 3: the first Heun stage of central dispersion."""
+    for p in range(lo, hi):
         mwk[p] = mk[p] + tau * (cond[p - 1] * (ck[p - 1] - ck[p]) + cond[p] * (ck[p + 1] - ck[p]))
         cwk[p] = mwk[p] * inv_v[p]
-    for p in range(1, n - 1):
-        mk[p] = 0.5 * (mk[p] + mwk[p] + tau * (cond[p - 1] * (cwk[p - 1] - cwk[p])
-                                             + cond[p] * (cwk[p + 1] - cwk[p])))
+
+
+@numba.njit(nogil=True)
+def _heun2(lo, hi, cond, inv_v, mk, ck, mwk, cwk, tau):
+    """Pass 4: the second Heun stage."""
+    for p in range(lo, hi):
+        mk[p] = 0.5 * (mk[p] + mwk[p] + tau * (cond[p - 1] * (cwk[p - 1] - cwk[p]) + cond[p] * (cwk[p + 1] - cwk[p])))
         ck[p] = mk[p] * inv_v[p]
+
+
+@numba.njit(nogil=True)
+def _tag(k, fa, c, m, lat, keep, inv_v, cond, rem, fk, mw, cw, tau):
+    """One tag's four passes of a sub-step on every slot (0 and n-1 are ghosts)."""
+    n = fa.shape[0]
+    _share(0, n, fa, c[k], fk[k])
+    _advect(1, n - 1, fk[k], lat[k], keep, inv_v, m[k], c[k], rem[k], tau)
+    _heun1(1, n - 1, cond, inv_v, m[k], c[k], mw[k], cw[k], tau)
+    _heun2(1, n - 1, cond, inv_v, m[k], c[k], mw[k], cw[k], tau)
 
 
 @numba.njit(nogil=True)
@@ -123,12 +147,16 @@ def _span(k, lo, hi, stage, fa, c, m, lat, keep, inv_v, cond, rem, fk, mw, cw, t
 def halves(fa, c, m, lat, keep, inv_v, cond, rem, fk, mw, cw, tau):
     n = fa.shape[0]
     cut = n // 2
-    for k in range(c.shape[0]):
-        for stage in range(4):  # each pass needs the whole previous pass: a region per pass
-            for h in prange(2):
-                lo = (0 if stage == 0 else 1) if h == 0 else cut
-                hi = cut if h == 0 else (n if stage == 0 else n - 1)
-                _span(k, lo, hi, stage, fa, c, m, lat, keep, inv_v, cond, rem, fk, mw, cw, tau)
+    for k in range(c.shape[0]):  # each pass needs the whole previous pass: a region per pass
+        ck, mk, fkk, mwk, cwk = c[k], m[k], fk[k], mw[k], cw[k]
+        for h in prange(2):
+            _share(0 if h == 0 else cut, cut if h == 0 else n, fa, ck, fkk)
+        for h in prange(2):
+            _advect(1 if h == 0 else cut, cut if h == 0 else n - 1, fkk, lat[k], keep, inv_v, mk, ck, rem[k], tau)
+        for h in prange(2):
+            _heun1(1 if h == 0 else cut, cut if h == 0 else n - 1, cond, inv_v, mk, ck, mwk, cwk, tau)
+        for h in prange(2):
+            _heun2(1 if h == 0 else cut, cut if h == 0 else n - 1, cond, inv_v, mk, ck, mwk, cwk, tau)
 
 
 @numba.njit(nogil=True, parallel=True)
