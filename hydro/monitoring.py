@@ -262,20 +262,24 @@ def _scenario_index(path, ds, scenario, size) -> int:
                      + "; the file holds: " + ", ".join(names))
 
 
-def refuse_aggregated(path: str | Path) -> None:
+def refuse_aggregated(path: str | Path, aggregation: str | None = None) -> None:
     """Refuse a results file written with ``--aggregate monthly|yearly`` where payments or
     classes are evaluated: :func:`read_results` makes the months from the days, and such a
-    file's means leave every month missing (each rule "undetermined", no class)."""
-    path = Path(path)
-    if path.suffix.lower() != ".nc" or not path.is_file():
-        return
-    import netCDF4
+    file's means leave every month missing (each rule "undetermined", no class).
 
-    try:
-        with netCDF4.Dataset(path, "r") as ds:
-            aggregation = str(getattr(ds, "time_aggregation", "daily"))
-    except OSError:
-        return  # read_results says what is wrong with the file
+    ``aggregation``: the file's ``time_aggregation`` attribute where the caller has read it
+    already (the file is then not opened again); else it is read from the file."""
+    path = Path(path)
+    if aggregation is None:
+        if path.suffix.lower() != ".nc" or not path.is_file():
+            return
+        import netCDF4
+
+        try:
+            with netCDF4.Dataset(path, "r") as ds:
+                aggregation = str(getattr(ds, "time_aggregation", "daily"))
+        except OSError:
+            return  # read_results says what is wrong with the file
     if aggregation != "daily":
         raise HydroError(f"{path}: holds {aggregation} means (written with --aggregate {aggregation}); payments "
                          "and GB 3838 classes are judged on monthly means made from the days: give the results "

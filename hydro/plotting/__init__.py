@@ -73,7 +73,7 @@ def _payments(results, results_path, options):
                          "not a Results object; or pass payments=evaluate(...)")
     if not isinstance(agreement, Agreement):
         agreement = Agreement.from_toml(agreement)
-    refuse_aggregated(results_path)
+    refuse_aggregated(results_path, results.attrs.get("time_aggregation", "daily"))
     return evaluate(agreement, read_series(results_path, scenario=options.pop("scenario", None)),
                     skip_unavailable=skip)
 
@@ -153,8 +153,8 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
         from hydro.classes import class_table_of
         from hydro.monitoring import refuse_aggregated
 
-        if results_path is not None:
-            refuse_aggregated(results_path)
+        if results_path is not None:  # the file is read: its attribute is at hand
+            refuse_aggregated(results_path, results.attrs.get("time_aggregation", "daily"))
         first = class_table_of(results_path or results, scenario=options.pop("scenario", None))
     else:
         first = results
