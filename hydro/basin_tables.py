@@ -21,7 +21,7 @@ from typing import Any
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.tomlio import Table, a_kind, load_toml, read_text, toml_kind
+from hydro.tomlio import Table, load_toml, read_text, toml_kind
 
 
 def load_basin_file(path: Path) -> dict[str, Any]:
@@ -29,18 +29,10 @@ def load_basin_file(path: Path) -> dict[str, Any]:
     not TOML (a results file or a CSV given as BASIN), or TOML with none of a basin's tables."""
     what = ("BASIN is a folder holding basin.toml, a basin file or a shipped basin's name "
             "(`hydro info basins` lists them; docs/basin-file.md)")
-    try:
-        raw = load_toml(path)
-    except HydroError:
-        if path.suffix.lower() == ".toml":
-            raise
-        raise HydroError(f"{path}: not a basin file (a '{path.suffix}' file that is not TOML); {what}") from None
-    if "basin" not in raw and "reaches" not in raw:
-        kind = toml_kind(raw)
+    raw = load_toml(path, expect="basin file", hint=what)  # refuses files of other kinds and not TOML
+    if toml_kind(raw) != "basin file":  # TOML of no known kind
         tables = f" (its tables: {', '.join(raw)})" if raw else " (the file is empty)"
-        raise HydroError(f"{path}: " + (f"this is {a_kind(kind)}, not a basin file" if kind else
-                                        f"not a basin file: it has no 'basin' table and no [[reaches]]{tables}")
-                         + f"; {what}")
+        raise HydroError(f"{path}: not a basin file: it has no 'basin' table and no [[reaches]]{tables}; {what}")
     return raw
 
 

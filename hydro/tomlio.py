@@ -120,7 +120,7 @@ def a_kind(kind: str) -> str:
     return f"{'an' if kind[0] in 'aeiou' else 'a'} {kind}"
 
 
-def load_toml(path: str | Path, expect: str | None = None) -> dict[str, Any]:
+def load_toml(path: str | Path, expect: str | None = None, hint: str | None = None) -> dict[str, Any]:
     """Parse a TOML file (UTF-8, with or without a byte-order mark).
 
     Parameters
@@ -130,6 +130,8 @@ def load_toml(path: str | Path, expect: str | None = None) -> dict[str, Any]:
     expect : str, optional
         The kind of file (a kind of :func:`toml_kind`) the caller reads: a file that is not
         TOML, or TOML of another kind, is refused saying so.
+    hint : str, optional
+        What to do, ending those messages (default: check which file goes where).
 
     Raises
     ------
@@ -140,7 +142,7 @@ def load_toml(path: str | Path, expect: str | None = None) -> dict[str, Any]:
     path = Path(path)
     if expect is None:
         return _parse(path)
-    check = "check which file goes where in the command (`hydro info FILE` says what a file is)"
+    check = hint or "check which file goes where in the command (`hydro info FILE` says what a file is)"
     try:
         data = _parse(path)
     except HydroError:
