@@ -85,10 +85,12 @@ _SHARED_MAX = 4096
 
 def _constant(value: float) -> YearSeries:
     """``YearSeries.constant(value)`` for a finite number, shared with the blocks built before."""
+    if value == 0.0 and math.copysign(1.0, value) < 0.0:  # -0.0 would find 0.0's: never shared
+        return YearSeries.constant(value)
     series = _SHARED.get(value)
-    if series is None or (value == 0.0 and math.copysign(1.0, value) < 0.0):  # -0.0 finds 0.0's
+    if series is None:
         series = YearSeries.constant(value)
-        if len(_SHARED) < _SHARED_MAX and not (value == 0.0 and math.copysign(1.0, value) < 0.0):
+        if len(_SHARED) < _SHARED_MAX:
             _SHARED[value] = series
     return series
 
