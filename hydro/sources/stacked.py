@@ -114,15 +114,16 @@ def _column(values: list[Any]) -> Any:
     return first if values.count(first) == len(values) else VARIES
 
 
-def _stack(blocks: list[Any]) -> Any:
-    """A stand-in for the blocks (one per subbasin, of one dataclass) with every field stacked."""
+def _stack(blocks: list[Any], skip: tuple[str, ...] = ("origin",)) -> Any:
+    """A stand-in for the blocks (one per subbasin, of one dataclass) with every field but
+    ``skip`` stacked."""
     first = blocks[0]
     if not dataclasses.is_dataclass(first):
         return _column(blocks)
     if set(map(type, blocks)) != {type(first)}:
         raise Unstackable("blocks of different types")
     return SimpleNamespace(**{f.name: _column(list(map(attrgetter(f.name), blocks)))
-                              for f in dataclasses.fields(first) if f.name != "origin"})
+                              for f in dataclasses.fields(first) if f.name not in skip})
 
 
 def _structure(sub) -> tuple:
@@ -156,9 +157,7 @@ def each_group(subs: Sequence[Any], years: np.ndarray, days: np.ndarray, area: n
     for index in groups(subs):
         members = [subs[s] for s in index]
         try:
-            stand_in = SimpleNamespace(**{f.name: _column(list(map(attrgetter(f.name), members)))
-                                          for f in dataclasses.fields(members[0])
-                                          if f.name not in ("origin", "subbasin", "extra", "timing")})
+            stand_in = _stack(members, skip=("origin", "subbasin", "extra", "timing"))
             n = len(index)
             call(stand_in, index, np.repeat(years, n), np.repeat(days, n), np.tile(area[index], len(years)))
         except (Unstackable, AttributeError):
