@@ -194,11 +194,19 @@ def check_request(basin, output: OutputSpec) -> None:
     net = basin.network
     known = set(net.reach_ids) | set(net.reservoir_ids) | {s.id for s in net.sections} \
         | {g.id for g in net.gauges} | {str(t.raw("id", "")) for t in basin.subbasin_tables}
-    for loc in output.locations or ():
+    _refuse_unknown_locations(output.locations, known, f"in {basin.path}",
+                             "; give the ids that `hydro info` lists for the basin")
+
+
+def _refuse_unknown_locations(locations, known: set[str], where: str, tail: str = "") -> None:
+    """Raise for the first of ``locations`` that is not in ``known`` (element ids), naming
+    ``where`` it was looked for, the nearest id and ``tail`` (what to do)."""
+    from hydro.errors import suggest
+
+    for loc in locations or ():
         if loc not in known:
             raise HydroError(f"--locations / [output] locations: no reach, section, reservoir, gauge or "
-                             f"subbasin '{loc}' in {basin.path}" + suggest(loc, sorted(known))
-                             + "; give the ids that `hydro info` lists for the basin")
+                             f"subbasin '{loc}' {where}" + suggest(loc, sorted(known)) + tail)
 
 
 # -- applying a spec ---------------------------------------------------------------------
@@ -211,10 +219,7 @@ def check(results, spec: OutputSpec) -> None:
             raise HydroError(f"--variables / [output] variables: this run has no variable '{name}'"
                              + suggest(name, sorted(results.data)) + f"; it has {', '.join(sorted(results.data))}")
     known = {str(i) for d in ELEMENT_DIMS for i in results.coords.get(d, [])}
-    for loc in spec.locations or ():
-        if loc not in known:
-            raise HydroError(f"--locations / [output] locations: no reach, section, reservoir, gauge or "
-                             f"subbasin '{loc}' in this basin" + suggest(loc, sorted(known)))
+    _refuse_unknown_locations(spec.locations, known, "in this basin")
 
 
 def element_index(results, spec: OutputSpec) -> dict[str, np.ndarray]:
