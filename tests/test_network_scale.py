@@ -208,7 +208,7 @@ def test_loading_a_flow_driven_basin_does_linear_work_on_ids(tmp_path, monkeypat
     import hydro.basin_tables
 
     parse = hydro.basin_tables.load_toml  # what Basin.load reads the file with (load_basin_file)
-    monkeypatch.setattr(hydro.basin_tables, "load_toml", lambda path: counted(parse(path)))
+    monkeypatch.setattr(hydro.basin_tables, "load_toml", lambda path, **kw: counted(parse(path, **kw)))
     ops_small = operations(load_and_read(write_basin(tmp_path / "small", SMALL)))
     ops_large = operations(load_and_read(write_basin(tmp_path / "large", LARGE)))
     assert ops_large / ops_small < COUNT_RATIO_BOUND, (ops_small, ops_large)
