@@ -375,7 +375,9 @@ def route_reach_day(q_in, lateral, out, store, dx, vel_coeff, vel_exp, width_coe
 
     The inflow ``q_in`` and lateral inflow ``lateral`` are constant over the day
     (they are daily means); the lateral inflow enters at the top of every cell in
-    equal parts.  K and X are evaluated once for the reach and day at
+    equal parts.  A negative lateral inflow (withdrawal) takes no more than flows
+    into a cell: a cell's inflow is never below zero, and what could not be taken
+    is returned as ``short``.  K and X are evaluated once for the reach and day at
     :func:`reach_reference_q`; within the day the scheme is the linear Muskingum
     scheme with non-negative coefficients.
 
@@ -404,6 +406,11 @@ def route_reach_day(q_in, lateral, out, store, dx, vel_coeff, vel_exp, width_coe
         Sub-steps taken.
     k, x : float
         Muskingum K (s) and X used for the day.
+    short : float
+        Mean rate of the withdrawal (negative lateral) that was not taken because the
+        cells had not that much water flowing into them, m3 s-1 (0 with ``lateral >= 0``):
+        the reach's realised lateral inflow is ``lateral + short``, and its storage
+        balance closes with it.
     """
     n = out.shape[0]
     q_ref, celerity, width = reach_geometry(reach_reference_q(q_in, lateral, out), vel_coeff,
@@ -417,12 +424,17 @@ def route_reach_day(q_in, lateral, out, store, dx, vel_coeff, vel_exp, width_coe
     inv_den = 1.0 / (k * (1.0 - x) + half)
     lat_cell = lateral / n
     total = 0.0
+    short = 0.0  # inflow rates the clipping added back, summed over cells, ends and sub-steps
     for _ in range(n_t):
-        in_old = q_in + lat_cell
-        in_new = in_old
+        raw_old = q_in + lat_cell
+        raw_new = raw_old
         o_old = 0.0
         o_new = 0.0
         for i in range(n):
+            # a withdrawal takes no more than flows into the cell (never a negative inflow)
+            in_old = raw_old if raw_old > 0.0 else 0.0
+            in_new = raw_new if raw_new > 0.0 else 0.0
+            short += (in_old - raw_old) + (in_new - raw_new)
             o_old = out[i]
             s_old = store[i]
             o_new = (s_old + half * (in_old + in_new - o_old) - kx * in_new) * inv_den
@@ -430,10 +442,10 @@ def route_reach_day(q_in, lateral, out, store, dx, vel_coeff, vel_exp, width_coe
                 o_new = 0.0
             store[i] = s_old + half * (in_old + in_new - o_old - o_new)
             out[i] = o_new
-            in_old = o_old + lat_cell
-            in_new = o_new + lat_cell
+            raw_old = o_old + lat_cell
+            raw_new = o_new + lat_cell
         total += 0.5 * (o_old + o_new)
-    return total / n_t, n_t, k, x
+    return total / n_t, n_t, k, x, 0.5 * short / n_t
 
 
 @kernel
@@ -443,8 +455,9 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
                   boundary, init_q, use_init, out, store, warm,
                   max_substeps, res_lateral, res_evap_mm, res_precip_mm, res_target,
                   res_eco_min, res_dead, res_full, res_v0, curve_offset, curve_storage,
-                  curve_area, q_in, q_out, reach_storage, substeps, res_volume, res_release,
-                  res_spill, res_inflow, res_evaporated, res_area):
+                  curve_area, req_start, req_flow, req_share,
+                  q_in, q_out, reach_storage, substeps, res_volume, res_release,
+                  res_spill, res_inflow, res_evaporated, res_area, taken, lateral_used):
     """Route daily flows through the network with in-reach storage.
 
     Each day, in topological order: a reach's inflow is the sum of what its
@@ -465,6 +478,17 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
     ``accumulate_flows``.  Outputs filled in place: ``q_in``, ``q_out``,
     ``substeps`` (D, R); ``reach_storage`` (D+1, R) m3 at the start of each day;
     reservoir outputs as in ``accumulate_flows``.
+
+    Withdrawal requests: reach ``j`` has requests ``req_start[j]`` to
+    ``req_start[j + 1] - 1`` (in the order they are taken), each asking
+    ``req_flow[k, d]`` m3 s-1 on day ``d`` (``inf``: the share alone decides) and
+    never more than ``req_share[k]`` of the water available that day, the routed
+    inflow at the reach inlet plus what forms along the reach (its positive lateral
+    inflow less what earlier requests on it took).  ``taken`` (D, R) receives the
+    water taken (m3 s-1) and ``lateral_used`` (D, R) the lateral inflow the reach
+    was routed with, ``lateral - taken`` unless a cell ran short (a negative
+    ``lateral`` or a request larger than what flowed in the day's transient:
+    :func:`route_reach_day`'s ``short``, which reduces the requests first).
     """
     n_day = lateral.shape[0]
     n_reach = lateral.shape[1]
@@ -485,8 +509,16 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
                 c1 = cell_start[j + 1]
                 o = out[c0:c1]
                 st = store[c0:c1]
+                lat = lateral[d, j]
+                want = 0.0
+                for k_req in range(req_start[j], req_start[j + 1]):
+                    avail = into_reach[j] + max(lat - want, 0.0)
+                    ask = min(req_flow[k_req, d], req_share[k_req] * avail)
+                    if ask > 0.0:
+                        want += ask
+                lat -= want
                 if d == 0 and not warm:
-                    init_reach(into_reach[j], lateral[0, j], init_q[j], use_init, o, st,
+                    init_reach(into_reach[j], lat, init_q[j], use_init, o, st,
                                reach_dx[j], vel_coeff[j], vel_exp[j], width_coeff[j],
                                width_exp[j], slope[j], max_substeps, chan_b[j], chan_z[j],
                                chan_n[j], chan_s[j])
@@ -496,10 +528,11 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
                         total += st[i]
                     reach_storage[0, j] = total
                 q_in[d, j] = into_reach[j]
-                qo, n_t, _, _ = route_reach_day(into_reach[j], lateral[d, j], o, st, reach_dx[j],
-                                          vel_coeff[j], vel_exp[j], width_coeff[j], width_exp[j],
-                                          slope[j], max_substeps, chan_b[j], chan_z[j], chan_n[j],
-                                          chan_s[j])
+                qo, n_t, _, _, short = route_reach_day(
+                    into_reach[j], lat, o, st, reach_dx[j], vel_coeff[j], vel_exp[j], width_coeff[j],
+                    width_exp[j], slope[j], max_substeps, chan_b[j], chan_z[j], chan_n[j], chan_s[j])
+                taken[d, j] = want - short if short < want else 0.0
+                lateral_used[d, j] = lat + short
                 q_out[d, j] = qo
                 substeps[d, j] = n_t
                 total = 0.0

@@ -269,8 +269,7 @@ class Basin:
         gauges = gauge_series(network, path, path.parent)
         parsed_transfers = transfer_specs(transfers, network, path.parent)
         if watershed is not None:
-            abstracts = any(t.kind == "abstraction" and t.reach is not None for t in parsed_transfers)
-            _check_routing(path, settings, network, withdraws=bool(parsed_withdrawals) or abstracts)
+            _check_routing(path, settings, network)
         root.finish()
         basin = cls(name=name, path=path, network=network, constituents=constituents,
                    settings=settings, forcing=parsed_forcing, initial=state, subbasin_tables=subbasins,
@@ -314,16 +313,11 @@ def _counties(root: Table) -> dict[str, tuple[str, str]]:
     return counties
 
 
-def _check_routing(path: Path, settings: RunSettings, network: Network, *, withdraws: bool) -> None:
-    """``[run] routing`` of a watershed basin against what it needs: accumulation where water
-    is withdrawn from reaches (``withdraws``: withdrawals, transfers' abstractions) and in
+def _check_routing(path: Path, settings: RunSettings, network: Network) -> None:
+    """``[run] routing`` of a watershed basin against what it needs: accumulation in
     flow-driven runs, a slope on every reach for Muskingum-Cunge."""
     if settings.routing != "muskingum-cunge":
         return
-    if withdraws:
-        raise HydroError(f"{path}: [[withdrawals]] route by accumulation (a diversion is capped by "
-                         "the day's flow, which routing storage would shift); set [run] routing = "
-                         "\"accumulate\" or \"auto\"")
     if settings.flow_driven:
         raise HydroError(f"{path}: flow_driven runs route by accumulation (so gauge flows "
                          "match their records exactly); set [run] routing = \"accumulate\" or \"auto\"")

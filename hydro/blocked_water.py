@@ -63,16 +63,6 @@ def snow_thresholds(ws, forcing, dates: list[date]) -> np.ndarray | None:
     return np.concatenate(out)
 
 
-def routed(basin: Basin, withdraws: bool) -> bool:
-    """Whether a (blockable: not flow-driven) watershed basin's flows are routed by
-    Muskingum-Cunge, as :func:`hydro.watershed.flows` decides (``withdraws``: transfers take
-    water from reaches)."""
-    routing = basin.settings.routing
-    daily = bool(basin.withdrawals) or withdraws
-    return routing == "muskingum-cunge" or (
-        routing == "auto" and not daily and all(r.slope_m_per_m is not None for r in basin.network.reaches))
-
-
 @dataclass(frozen=True)
 class WholeRun:
     """What a one-block run takes over the whole run, for a blocked one.
@@ -104,15 +94,18 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
     one-block run over ``periods`` sets them (see the module docstring).  ``step`` times the
     passes (:class:`hydro.pipeline._Steps`)."""
     from hydro.pipeline import water, water_enters
+    from hydro.routing_cells import default_cells
     from hydro.series import daily_dates
-    from hydro.watershed import flows, subbasin_weather
+    from hydro.watershed import flows, routing_method, subbasin_weather
+    from hydro.withdrawal_requests import WithdrawalRequests
 
     n_day = (periods[-1][1] - periods[0][0]).days + 1
     run_years = np.arange(periods[0][0].year, periods[-1][1].year + 1, dtype=np.int64)
     with tempfile.TemporaryDirectory(prefix="hydro-blocks-") as tmp:
         total, res_volume, runoff, base = None, None, None, None
         stores: dict = {}  # the withdrawals' accumulations, carried block to block
-        water_in, withdraws = [False, False], False
+        water_in = [False, False]
+        requests = None
         for k, (first, last) in enumerate(periods):
             dates = daily_dates(first, last)
             station = step("weather", subbasin_weather, ws, dates, forcing)
@@ -120,26 +113,29 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
             runoff = w.simulated.final
             base = _running_sum(base, np.ascontiguousarray(w.runoff.q_routed_mm.T))
             water_in = [a or b for a, b in zip(water_in, water_enters(w), strict=True)]
-            withdraws = bool(w.transfers.reach_abstraction)
+            requests = w.requests  # its reaches and shares: the same in every block
             kept = {name: getattr(w, name) for name in _KEPT}
+            kept["request_flow"] = w.requests.flow
             if w.target is not None:
                 kept["target"] = w.target
             np.savez(Path(tmp) / f"{k}.npz", **kept)
-            if routed(basin, withdraws):
+            if routing_method(basin) == "muskingum-cunge":
                 hyd = step("routing", accumulate, basin.network, w.lateral, np.zeros_like(w.lateral), w.res_local,
                            w.evap, w.rain, w.months, w.target, res_volume=res_volume)
                 res_volume = hyd.res_volume[-1].copy()
                 total = _running_sum(total, 0.5 * (hyd.q_in + hyd.q_out))
         cells = None
-        if total is not None:
-            cells = _cells(basin, total / n_day)
+        if total is not None:  # cells per reach at the mean discharge, as route chooses them
+            cells = default_cells(basin.network, total / n_day)
+        assert requests is not None  # periods holds at least one block
         sample = FlowSample(basin.network, n_day)
         state = None
         for k in range(len(periods)):
             with np.load(Path(tmp) / f"{k}.npz") as saved:
                 target = saved.get("target")
+                asked = WithdrawalRequests(requests.reach, saved["request_flow"], requests.share)
                 hyd = step("routing", flows, basin, *(saved[name] for name in _KEPT), target_release=target,
-                           withdraws=withdraws, state=state, sub_reaches=cells)
+                           requests=asked, state=state, sub_reaches=cells)
             sample.add(hyd.q_in, hyd.q_out, hyd.lateral)
             state = routing_state(hyd)
     assert base is not None  # periods holds at least one block
@@ -158,13 +154,3 @@ def routing_state(hyd):
     else (accumulation) the reservoir volumes at its end (m3)."""
     final = getattr(hyd, "final", None)
     return final if final is not None else hyd.res_volume[-1].copy()
-
-
-def _cells(basin: Basin, q_ref: np.ndarray) -> np.ndarray:
-    """Cells per reach at the reference discharge, as :func:`hydro.routing.route` chooses them."""
-    from hydro.routing import _default_cells
-
-    reaches = basin.network.reaches
-    length, vel_coeff, vel_exp = (np.array([getattr(r, a) for r in reaches], dtype=float)
-                                  for a in ("length_m", "velocity_coeff", "velocity_exp"))
-    return _default_cells(basin.network, length, vel_coeff, vel_exp, q_ref)

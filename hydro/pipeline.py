@@ -12,7 +12,8 @@ function of this module that takes what the steps before it made:
 3. **sources** (:func:`loads`): every carried constituent's species by source
    (:mod:`hydro.sources`, :mod:`hydro.sources.quality`), laid out as transport
    tracers (:mod:`hydro.tracers`);
-4. **routing** (:func:`hydro.watershed.flows`): daily flows down the network;
+4. **routing** (:func:`hydro.watershed.flows`): daily flows down the network; Muskingum-Cunge
+   routing takes the withdrawals from the routed flows (:func:`routed_water`);
 5. **transport** (:func:`transport`): the tracers down the network
    (:func:`hydro.transport.simulate`), with a conservative tracer of
    transferred water where water comes from outside the basin;
@@ -22,11 +23,12 @@ The helpers each step calls live in :mod:`hydro.watershed` (the watershed's
 tables and processes); this module only orders them, once (:func:`six_steps`), for
 a whole run and for each block of a run in time blocks (:mod:`hydro.blocked`).
 
-Size: the six steps and the one function that orders them stay together (about 430 lines).
+Size: the six steps and the one function that orders them stay together (about 455 lines).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import time
 from dataclasses import dataclass
 from datetime import date
@@ -50,10 +52,11 @@ from hydro.watershed import (
     flows,
     gauge_observations,
     match_gauges,
+    routing_method,
     subbasin_runoff,
     subbasin_weather,
-    withdrawals,
 )
+from hydro.withdrawal_requests import WithdrawalRequests, accumulated_withdrawals, withdrawal_requests
 
 
 def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baseline",
@@ -131,8 +134,8 @@ def six_steps(basin: Basin, ws: Watershed, dates: list[date], weather, carried: 
     station = station.at_station()  # the subbasins' series were the runoff step's alone
     src = step("sources", loads, basin, ws, w, carried, apportion, c.groundwater_kg, c.mean_base_mm, c.stores)
     hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,
-               target_release=w.target, withdraws=bool(w.transfers.reach_abstraction), state=c.routing_state,
-               sub_reaches=c.sub_reaches)
+               target_release=w.target, requests=w.requests, state=c.routing_state, sub_reaches=c.sub_reaches)
+    w = routed_water(w, hyd)
     tr = step("transport", transport, basin, w, src, hyd, station, c.transport_start)
     res = step("results", results, basin, ws, w, src, hyd, tr, station, carried, *names)
     return Steps(w, src, hyd, tr, res)
@@ -194,9 +197,15 @@ class Water:
     target : (D, S) float or None
         Reservoir target releases by day, m3 s-1.
     withdrawn : (D, R) float
-        Water taken out of each reach, m3 s-1.
+        Water taken out of each reach, m3 s-1.  Where Muskingum-Cunge routing takes the
+        withdrawals (:func:`hydro.watershed.flows`), zeros until the routing step has
+        taken them (:func:`routed_water`).
     lateral, res_local : (D, R), (D, S) float
-        Water entering each reach along its length and each reservoir directly, m3 s-1.
+        Water entering each reach along its length (less ``withdrawn``) and each reservoir
+        directly, m3 s-1.
+    requests : WithdrawalRequests
+        What the withdrawals ask for (:mod:`hydro.withdrawal_requests`); taken by the routing
+        step where flows are routed, else already in ``withdrawn``.
     run_years : (Y,) int or None
         The calendar years of the whole run these days are a block of (None: these days'
         years): what is spread or blended across years is computed over them.
@@ -220,6 +229,7 @@ class Water:
     withdrawn: np.ndarray
     lateral: np.ndarray
     res_local: np.ndarray
+    requests: WithdrawalRequests
     run_years: np.ndarray | None = None
     water_in: tuple[bool, bool] | None = None
 
@@ -230,7 +240,8 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
 
     ``runoff_state`` and ``snow_threshold`` continue a run (:func:`hydro.watershed.subbasin_runoff`);
     ``run_years`` and ``water_in`` describe the whole run (:class:`Water`); ``stores`` carries the
-    withdrawals' reservoir volumes between blocks (:func:`hydro.watershed.withdrawals`).
+    withdrawals' reservoir volumes between blocks
+    (:func:`hydro.withdrawal_requests.accumulated_withdrawals`).
     """
     from hydro.hydraulics import reservoir_arrays
     from hydro.sources import point_loads
@@ -257,9 +268,12 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     target = (transfers.target_release(reservoir_arrays(net, months)["target"])
               if transfers.any else None)
     sim_lateral, sim_res = _lateral(net, ws, (simulated.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
-    withdrawn = withdrawals(basin, dates, (sim_lateral, sim_res + transfers.res_inflow),
-                            effluent + transfers.reach_inflow, evap, rain, months,
-                            target_release=target, extra=transfers.reach_abstraction, stores=stores)
+    requests = withdrawal_requests(basin, dates, months, transfers.reach_abstraction)
+    withdrawn = np.zeros((n_day, n_reach))
+    if routing_method(basin) == "accumulate":  # else the routing takes them from the routed flows
+        withdrawn = accumulated_withdrawals(net, requests, sim_lateral + effluent + transfers.reach_inflow,
+                                            sim_res + transfers.res_inflow, evap, rain, months,
+                                            target_release=target, stores=stores)
     if basin.settings.flow_driven:
         runoff = match_gauges(basin, ws, simulated, observed, (evap, rain, months),
                               effluent + transfers.reach_inflow - withdrawn,
@@ -270,9 +284,19 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     res_local += transfers.res_inflow
     return Water(dates=dates, years=years, months=months, simulated=simulated, runoff=runoff,
                  observed=observed, points=points, evap=evap, rain=rain, area=area, transfers=transfers,
-                 target=target, withdrawn=withdrawn, lateral=lateral, res_local=res_local,
+                 target=target, withdrawn=withdrawn, lateral=lateral, res_local=res_local, requests=requests,
                  run_years=None if run_years is None else np.asarray(run_years, dtype=np.int64),
                  water_in=water_in)
+
+
+def routed_water(w: Water, hyd) -> Water:
+    """``w`` with the water the routing took: where Muskingum-Cunge routing took the
+    withdrawals from the routed flows (``hyd.withdrawn``), they and the lateral inflows the
+    reaches were routed with replace ``w``'s; else ``w``."""
+    taken = getattr(hyd, "withdrawn", None)
+    if taken is None:
+        return w
+    return dataclasses.replace(w, withdrawn=taken, lateral=hyd.lateral)
 
 
 def water_enters(w: Water) -> tuple[bool, bool]:

@@ -64,9 +64,22 @@ front entering it) even when ``lateral >= 0``.  The transport solver handles
 that as a withdrawal at the reach's concentration, which is right: the water
 going into storage takes its nitrogen with it.
 
-Withdrawals (negative ``lateral``) larger than the flow leave a storage deficit:
-outflow stays at zero until it is refilled, and the transport solver reports
-the dry reach.
+Withdrawals
+-----------
+Water taken out of reaches (``withdrawals``, :mod:`hydro.withdrawal_requests`) is
+taken in the same pass, from the *routed* flows: before a reach is routed on a day,
+each request on it takes ``min(flow, share * available)``, the available water being
+the day's inflow at the inlet (what the reaches above released that day, after their
+own withdrawals) plus what forms along the reach.  The total leaves along the reach
+as a negative lateral inflow.  A cell never gives more than flows into it (its
+inflow is never below zero): on a flood's first day the lower cells of a long reach
+may still carry the base flow, and a request for most of the day's inflow then gets
+what they pass (the result's ``withdrawn`` is what was taken, and ``lateral`` the
+lateral inflow the reach was routed with).  A negative ``lateral`` given directly is
+cut the same way.  Taking withdrawals from accumulated flows instead (as before
+2026-12) passed floods undamped through the diverted rivers and, through the
+transport's median-volume channels, made Guanting's transport take up to 1,790
+sub-steps a day (251 routed).
 """
 
 from __future__ import annotations
@@ -79,12 +92,11 @@ from hydro import _routing_kernels as _k
 from hydro.errors import HydroError
 from hydro.hydraulics import SECONDS_PER_DAY, Hydraulics, accumulate, reservoir_arrays
 from hydro.network import Network
+from hydro.routing_cells import default_cells, given_cells
+from hydro.withdrawal_requests import no_requests
 
 #: Default cap on sub-steps per reach and day (a 15-minute sub-step).
 DEFAULT_MAX_SUBSTEPS = 96
-
-#: Default cap on cells per reach.
-MAX_SUB_REACHES = 64
 
 
 @dataclass(frozen=True)
@@ -116,6 +128,9 @@ class RoutedHydraulics(Hydraulics):
         Bed slope used, m m-1.
     final : RoutingState
         The routing's state after the last day (start a following run from it).
+    withdrawn : (D, R) float
+        Water the withdrawal requests took from each reach, m3 s-1 (already out of
+        ``lateral``).
     """
 
     reach_storage: np.ndarray
@@ -123,6 +138,7 @@ class RoutedHydraulics(Hydraulics):
     sub_reaches: np.ndarray
     slope: np.ndarray
     final: RoutingState | None = None
+    withdrawn: np.ndarray | None = None
 
     def reach_water_balance_error(self) -> float:
         """Largest relative daily imbalance of any reach's water budget.
@@ -142,7 +158,7 @@ class RoutedHydraulics(Hydraulics):
 def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap_mm,
           res_precip_mm, months, initial_q=None, *, sub_reaches=None,
           max_substeps: int = DEFAULT_MAX_SUBSTEPS, target_release=None,
-          state: RoutingState | None = None) -> RoutedHydraulics:
+          state: RoutingState | None = None, withdrawals=None) -> RoutedHydraulics:
     """Daily flows by Muskingum-Cunge routing down the network.
 
     Size: 47 of its lines document its eleven inputs and its result; the body (inputs
@@ -182,12 +198,21 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         Start from this state (``final`` of a run that ended the day before):
         its cells, cell outflows and storages, and reservoir volumes replace
         ``sub_reaches``, ``initial_q`` and the reservoirs' initial storage.
+    withdrawals : hydro.withdrawal_requests.WithdrawalRequests, optional
+        Water to take out of reaches, each request from the day's *routed* inflow at its
+        reach plus what forms along the reach (``lateral``), never more than its share;
+        taken along the reach like a negative lateral inflow.
 
     Returns
     -------
     RoutedHydraulics
         ``q_in`` and ``q_out`` are daily means at the inlets and outlets, m3 s-1;
-        ``q_out - q_in`` differs from ``lateral`` by the storage change.
+        ``q_out - q_in`` differs from ``lateral`` by the storage change.  ``lateral`` is
+        the lateral inflow each reach was routed with (the given one less the water
+        taken), and ``withdrawn`` the water the requests took, m3 s-1.  A withdrawal
+        never takes more than flows into a cell: where a negative ``lateral`` or a
+        request asks for more in a day's transient, what could not be taken is not
+        (requests are cut first).
 
     Raises
     ------
@@ -213,9 +238,9 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
             hyd = accumulate(network, lateral, boundary, res_local_inflow, res_evap_mm,
                              res_precip_mm, months, target_release)
             q_ref = np.mean(0.5 * (hyd.q_in + hyd.q_out), axis=0)
-        cells = _default_cells(network, length, vel_coeff, vel_exp, q_ref)
+        cells = default_cells(network, q_ref)
     else:
-        cells = _given_cells(sub_reaches, n_reach)
+        cells = given_cells(sub_reaches, n_reach)
     cell_start = np.concatenate([[0], np.cumsum(cells)]).astype(np.int64)
 
     order_kind = np.array([k for k, _ in lay.order], dtype=np.int64)
@@ -225,6 +250,10 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
     if state is not None:
         cell_out, cell_store = state.cell_outflow.copy(), state.cell_storage.copy()
         res["v0"] = np.array(state.res_volume, dtype=float)
+    if withdrawals is None:
+        withdrawals = no_requests(n_day)
+    req_start, req_flow, req_share = withdrawals.by_reach(n_reach)
+    taken, lateral_used = np.zeros((n_day, n_reach)), lateral.copy()
     q_in = np.zeros((n_day, n_reach))
     q_out = np.zeros((n_day, n_reach))
     storage = np.zeros((n_day + 1, n_reach))
@@ -239,8 +268,9 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
             slope, lateral, boundary, init, use_init, cell_out, cell_store, state is not None,
             int(max_substeps), res_local_inflow, res_evap_mm, res_precip_mm, res["target"],
             res["eco_min"], res["dead"], res["full"], res["v0"], res["curve_offset"],
-            res["curve_storage"], res["curve_area"],
-            q_in, q_out, storage, substeps, volume, release, spill, inflow, evaporated, area)
+            res["curve_storage"], res["curve_area"], req_start, req_flow, req_share,
+            q_in, q_out, storage, substeps, volume, release, spill, inflow, evaporated, area, taken,
+            lateral_used)
     else:
         volume[0] = res["v0"]
     level = np.zeros((n_day, 0))
@@ -248,11 +278,11 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         level = np.column_stack([r.level_at(volume[:-1, s])
                                  for s, r in enumerate(network.reservoirs)])
     return RoutedHydraulics(
-        q_in=q_in, q_out=q_out, lateral=lateral, res_volume=volume, res_inflow=inflow,
+        q_in=q_in, q_out=q_out, lateral=lateral_used, res_volume=volume, res_inflow=inflow,
         res_release=release, res_spill=spill, res_local_inflow=res_local_inflow,
         res_evaporated=evaporated, res_area=area, res_level=level,
         reach_storage=storage, substeps=substeps, sub_reaches=cells, slope=slope,
-        final=RoutingState(cells, cell_out, cell_store, volume[-1].copy()))
+        final=RoutingState(cells, cell_out, cell_store, volume[-1].copy()), withdrawn=taken)
 
 
 def _checked_inputs(network: Network, slope, lateral, boundary, res_local_inflow, res_evap_mm,
@@ -308,51 +338,6 @@ def _checked_inputs(network: Network, slope, lateral, boundary, res_local_inflow
     if int(max_substeps) < 1:
         raise HydroError(f"max_substeps must be >= 1, got {max_substeps}")
     return slope, lateral, boundary, res_local_inflow, res_evap_mm, res_precip_mm, months, init, use_init
-
-
-def _default_cells(network: Network, length, vel_coeff, vel_exp, q_ref) -> np.ndarray:
-    """:func:`default_sub_reaches` at the reference discharge ``q_ref`` (m3 s-1), with the
-    channels' celerity where a reach has a channel."""
-    q_floor = np.maximum(q_ref, 1e-3)
-    celerity = np.array([r.channel.celerity(q_floor[i]) if r.channel is not None else np.nan
-                         for i, r in enumerate(network.reaches)], dtype=float)
-    return default_sub_reaches(length, vel_coeff, vel_exp, q_ref, celerity=celerity)
-
-
-def _given_cells(sub_reaches, n_reach: int) -> np.ndarray:
-    """``sub_reaches`` checked: one integer >= 1 per reach."""
-    cells = np.asarray(sub_reaches)
-    if cells.shape != (n_reach,) or not np.issubdtype(cells.dtype, np.integer) or (cells < 1).any():
-        raise HydroError(f"sub_reaches: expected {n_reach} integers >= 1, got {cells!r}")
-    return cells.astype(np.int64)
-
-
-def default_sub_reaches(length_m, vel_coeff, vel_exp, q_ref, celerity=None) -> np.ndarray:
-    """Cells per reach: about one day's kinematic travel each at ``q_ref``.
-
-    Parameters
-    ----------
-    length_m : (R,) array
-        Reach lengths, m.
-    vel_coeff, vel_exp : (R,) array
-        Velocity power law ``v = a Q**b`` (m s-1 from m3 s-1).
-    q_ref : (R,) array
-        Reference discharge, m3 s-1 (e.g. the mean flow), floored at 1e-3.
-    celerity : (R,) array, optional
-        Celerity at the floored ``q_ref`` (m s-1) where it is known otherwise
-        (a channel reach's Manning celerity); NaN entries, or all when omitted,
-        come from the power law ``v / (1 - b)``.
-
-    Returns
-    -------
-    (R,) int array
-        ``ceil(L / (c(q_ref) 86400))`` between 1 and :data:`MAX_SUB_REACHES`.
-    """
-    q = np.maximum(np.asarray(q_ref, dtype=float), 1e-3)
-    law = np.asarray(vel_coeff) * q ** np.asarray(vel_exp) / (1.0 - np.asarray(vel_exp))
-    celerity = law if celerity is None else np.where(np.isnan(celerity), law, celerity)
-    n = np.ceil(np.asarray(length_m) / (celerity * SECONDS_PER_DAY))
-    return np.clip(n, 1, MAX_SUB_REACHES).astype(np.int64)
 
 
 def channel_arrays(network: Network) -> dict[str, np.ndarray]:

@@ -20,7 +20,7 @@ from hydro.units import SECONDS_PER_DAY
 #: The most transport sub-steps a day may take (a step of 0.86 s): a day that would need more
 #: stops the run with an error naming the cells that set the step (cells far too short or
 #: small for the water through them would otherwise run for hours; the shipped basins peak
-#: at 131 (Miyun) and 1,790 (Guanting, 2012-07-23)).
+#: at 131 (Miyun) and 251 (Guanting, 2016-07-21)).
 MAX_SUBSTEPS = 100_000
 
 

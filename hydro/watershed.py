@@ -183,76 +183,6 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], 
     return dataclasses.replace(model.run(forcing, params, state), parts={})
 
 
-def withdrawals(basin: Basin, dates: list[date], runoff_inflow, fixed: np.ndarray, evap: np.ndarray,
-                rain: np.ndarray, months: np.ndarray, target_release: np.ndarray | None = None,
-                extra: list | tuple = (), stores: dict | None = None) -> np.ndarray:
-    """Water taken out of reaches (diversions, intakes, channel losses), m3 s-1 per day and reach.
-
-    Each ``[[withdrawals]]`` table takes water from a ``reach`` in one of two ways:
-
-    - ``flow_m3_s`` (a number, twelve monthly values or ``{csv, column}``): a
-      requested flow (an irrigation diversion, a supply intake), never more than
-      ``max_share`` (default 0.9) of the water that reaches and forms in the reach
-      that day;
-    - ``loss_share``: that share of the same water, every day (transmission
-      losses of a losing channel: seepage into its bed, evaporation from it).
-
-    Available water is counted from flows accumulated with the withdrawals further
-    up already taken.  The water leaves at the reach's concentration, so its
-    nitrogen leaves too (the budgets' ``withdrawal`` term).
-
-    Parameters
-    ----------
-    runoff_inflow : (lateral, res_local)
-        Subbasin inflows per reach and reservoir, m3 s-1 (before scaling).
-    fixed : (D, R) array
-        Other inflows that are not scaled (point-source effluent, transfers), m3 s-1.
-    target_release : (D, S) array, optional
-        Reservoir target releases by day (:mod:`hydro.transfers`).
-    extra : list of (reach index, flow (D,), max_share)
-        Abstractions from reaches given as ``[[transfers]]`` series, taken like
-        requested ``flow_m3_s`` withdrawals.
-    stores : dict, optional
-        Carries the reservoir volumes of each request's accumulation from one block of a
-        run to the next (``"withdrawal_res_volumes"``, :mod:`hydro.blocked`).
-    """
-    from hydro.hydraulics import accumulate
-    from hydro.series import SeriesReader
-
-    net = basin.network
-    lay = net.layout
-    lateral, res_local = runoff_inflow
-    lateral = lateral + fixed
-    taken = np.zeros_like(lateral)
-    if not basin.withdrawals and not extra:
-        return taken
-    reader = SeriesReader(basin.folder, dates)
-    order = {i: k for k, (kind, i) in enumerate(lay.order) if kind == 1}
-    requests = []
-    for w in basin.withdrawals:  # parsed at load (hydro.basin_tables.Withdrawal)
-        if w.loss_share is not None:
-            flow = np.full(len(dates), np.inf)  # the share alone decides
-        elif w.flow is not None:
-            flow = w.flow.read(reader)
-        else:  # twelve monthly values
-            flow = np.array(w.monthly)[months - 1]
-        requests.append((order[w.reach_index], w.reach_index, flow, w.max_share))
-    requests += [(order[r], r, flow, share) for r, flow, share in extra]
-    boundary = np.zeros_like(lateral)
-    start = None if stores is None else stores.get("withdrawal_res_volumes")
-    ends = []
-    for k, (_, r, flow, share) in enumerate(sorted(requests, key=lambda x: x[0])):
-        # a block continuing a run: each request's accumulation from where it ended
-        hyd = accumulate(net, lateral - taken, boundary, res_local, evap, rain, months, target_release,
-                         res_volume=None if start is None else start[k])
-        ends.append(hyd.res_volume[-1].copy())
-        available = hyd.q_in[:, r] + np.maximum(lateral[:, r] - taken[:, r], 0.0)
-        taken[:, r] += np.minimum(flow, share * available)
-    if stores is not None:
-        stores["withdrawal_res_volumes"] = ends
-    return taken
-
-
 def gauge_observations(basin: Basin, dates: list[date]) -> np.ndarray:
     """Observed discharge at every gauge on the run's days (m3 s-1; NaN: no record).
 
@@ -355,15 +285,33 @@ def _lateral(net, ws: Watershed, flow_m3s: np.ndarray):
     return lateral, res_local
 
 
+def routing_method(basin: Basin) -> str:
+    """``"muskingum-cunge"`` or ``"accumulate"``: how a watershed basin's flows are routed.
+
+    ``[run] routing`` decides where it names a method (:func:`hydro.basin._check_routing`
+    checked that it fits); ``"auto"`` routes by Muskingum-Cunge where every reach has a
+    slope, except flow-driven runs, whose gauges match their records on each day only
+    with flows accumulated within the day.
+    """
+    routing = basin.settings.routing
+    if routing != "auto":
+        return routing
+    slopes = all(r.slope_m_per_m is not None for r in basin.network.reaches)
+    return "muskingum-cunge" if slopes and not basin.settings.flow_driven else "accumulate"
+
+
 def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, *,
-          target_release=None, withdraws: bool = False, state=None, sub_reaches=None):
+          target_release=None, requests=None, state=None, sub_reaches=None):
     """Daily flows of a watershed basin by the routing its ``[run] routing`` asks for.
 
     Parameters are those of :func:`hydro.hydraulics.accumulate` without boundary
     inflows (a watershed's headwaters are fed by subbasins); ``target_release``
-    (D, S) gives the reservoirs' daily targets where ``[[transfers]]`` set them,
-    and ``withdraws`` says that transfers abstract water from reaches (which,
-    like ``[[withdrawals]]``, needs accumulation routing).  ``state``
+    (D, S) gives the reservoirs' daily targets where ``[[transfers]]`` set them.
+    ``requests`` (:class:`hydro.withdrawal_requests.WithdrawalRequests`) are the
+    withdrawals that Muskingum-Cunge routing takes from the routed flows (the
+    result's ``withdrawn`` and ``lateral`` then say what was taken); accumulated
+    flows have them taken in ``lateral`` already
+    (:func:`hydro.withdrawal_requests.accumulated_withdrawals`).  ``state``
     (:class:`hydro.routing.RoutingState`) continues a routed run, and
     ``sub_reaches`` gives its cells (:func:`hydro.routing.route`); an
     accumulation's state is its reservoir volumes (m3).
@@ -373,16 +321,9 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
 
     net = basin.network
     boundary = np.zeros_like(lateral)
-    slopes = [r.slope_m_per_m for r in net.reaches]
-    routing = basin.settings.routing
-    # flow-driven runs and withdrawals need each day's water balanced within the day
-    # (matched gauges; a diversion never taking more than the day's flow): accumulation.
-    # Basin.load has checked that an explicit routing fits (hydro.basin._check_routing).
-    daily = basin.settings.flow_driven or bool(basin.withdrawals) or withdraws
-    if routing == "auto":
-        routing = "muskingum-cunge" if all(s is not None for s in slopes) and not daily else "accumulate"
-    if routing == "accumulate":  # state: the reservoir volumes a run ended with (hydro.blocked)
+    if routing_method(basin) == "accumulate":  # state: the reservoir volumes a run ended with (hydro.blocked)
         return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months,
                           target_release, res_volume=state)
-    return route(net, np.array(slopes, dtype=float), lateral, boundary, res_local, res_evap_mm,
-                 res_precip_mm, months, target_release=target_release, state=state, sub_reaches=sub_reaches)
+    slopes = np.array([r.slope_m_per_m for r in net.reaches], dtype=float)
+    return route(net, slopes, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months,
+                 target_release=target_release, state=state, sub_reaches=sub_reaches, withdrawals=requests)

@@ -104,9 +104,6 @@ CASES = [
      ["withdrawals[0].flow_m3_s", "12"]),
     ("withdrawal-column", WATERSHED, append(WITHDRAWAL + 'flow_m3_s = { csv = "weather.csv", column = "flow" }'),
      None, ["weather.csv", "no column 'flow'"]),
-    ("withdrawal-routing", WATERSHED, lambda t: append(WITHDRAWAL + "loss_share = 0.1")(
-        t.replace('routing = "auto"', 'routing = "muskingum-cunge"')), None,
-     ["[[withdrawals]] route by accumulation", 'routing = "accumulate"']),
     ("flow-driven-routing", WATERSHED, lambda t: t.replace('routing = "auto"',
                                                            'routing = "muskingum-cunge"\nflow_driven = true'),
      None, ["flow_driven runs route by accumulation"]),

@@ -108,6 +108,10 @@ def test_constituents_by_species_in_blocks_equal_one_block(species):
     _same(one, list(run_blocks(species, s, e, 1)))
 
 
+#: Two withdrawals of the synthetic watershed: a requested flow and a channel loss.
+WITHDRAWALS = ('[[withdrawals]]\nid = "w1"\nreach = "r3"\nflow_m3_s = 0.3\n'
+               '[[withdrawals]]\nid = "w2"\nreach = "r4"\nloss_share = 0.2\n\n[[subbasins]]\n')
+
 #: Months of mineral fertiliser of the timing variant (Miyun's).
 FERTILISER_MONTHS = "[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0]"
 
@@ -123,9 +127,10 @@ FERTILISER_MONTHS = "[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0]"
      ("per_capita_n_g_per_day = 8.0\n", "per_capita_n_g_per_day = { 2001 = 6.0, 2003 = 10.0 }\n"),
      ("water_area_km2 = 0.5\n", 'water_area_km2 = 0.5\n[subbasins.sources.timing]\nyears = "blended"\n'
       f"fertiliser_months = {FERTILISER_MONTHS}\n")],
-    # withdrawals: each request's accumulation carries its reservoir volumes (flows accumulated)
-    [("[[subbasins]]\n", '[[withdrawals]]\nid = "w1"\nreach = "r3"\nflow_m3_s = 0.3\n'
-      '[[withdrawals]]\nid = "w2"\nreach = "r4"\nloss_share = 0.2\n\n[[subbasins]]\n')],
+    # withdrawals taken by the routing from routed flows: the routing state carries on
+    [("[[subbasins]]\n", WITHDRAWALS)],
+    # withdrawals from accumulated flows: each request's accumulation carries its reservoir volumes
+    [("[[subbasins]]\n", WITHDRAWALS), ("cell_length_km = 5.0\n", 'cell_length_km = 5.0\nrouting = "accumulate"\n')],
     # wash-off: the surface store spins up on the first block's first year (a block of at least
     # 365 days), then carries its content from block to block; a partial first year here
     [("[subbasins.sources.land_use.forest]\n",
@@ -133,8 +138,8 @@ FERTILISER_MONTHS = "[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0]"
      ("water_area_km2 = 0.5\n", "water_area_km2 = 0.5\n[subbasins.sources.timing]\nwashoff_per_mm = 0.18\n"
       "surface_fraction = 0.3\n"),
      ("start = 2001-01-01\n", "start = 2001-07-01\n")],
-], ids=["accumulation-with-reservoirs", "flow-timed-groundwater", "blended-seasonal-sources", "withdrawals",
-        "washoff"])
+], ids=["accumulation-with-reservoirs", "flow-timed-groundwater", "blended-seasonal-sources", "withdrawals-routed",
+        "withdrawals-accumulated", "washoff"])
 def test_variants_in_blocks_equal_one_block(tmp_path, edits):
     from hydro.validation.problems import synthetic_watershed
 

@@ -205,7 +205,7 @@ def test_routing_uses_the_exact_manning_celerity():
     out = np.full(3, 40.0)
     store = out * 30_000.0
     dx = 20_000.0
-    q_out, n_t, k, x = _rk.route_reach_day(40.0, 0.0, out, store, dx, 0.0, 0.0, 0.0, 0.0, 0.001, 96,
+    q_out, n_t, k, x, _ = _rk.route_reach_day(40.0, 0.0, out, store, dx, 0.0, 0.0, 0.0, 0.0, 0.001, 96,
                                            ch.bottom_width_m, ch.side_slope, ch.manning_n,
                                            ch.slope_m_per_m)
     c, w = float(ch.celerity(40.0)), float(ch.top_width(40.0))

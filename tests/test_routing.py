@@ -144,7 +144,7 @@ def test_cell_storage_obeys_the_muskingum_relation():
     store = out * 40_000.0
     q_in, lat = 120.0, 10.0
     for _ in range(3):
-        q_out, n_t, k, x = _rk.route_reach_day(q_in, lat, out, store, 20_000.0, 0.4, 0.3,
+        q_out, n_t, k, x, _ = _rk.route_reach_day(q_in, lat, out, store, 20_000.0, 0.4, 0.3,
                                                15.0, 0.4, 5e-4, 96)
         inflow = np.concatenate([[q_in], out[:-1]]) + lat / n
         np.testing.assert_allclose(store, k * (x * inflow + (1 - x) * out), rtol=1e-12)

@@ -1,0 +1,173 @@
+"""Water taken out of reaches: the requests of a run, and their accumulation-routed amounts.
+
+A basin's ``[[withdrawals]]`` (diversions, supply intakes, channel losses) and its
+``[[transfers]]`` abstractions from reaches are *requests*: each asks for a flow on every
+day and never takes more than a share of the water available in its reach that day (the
+inflow at the reach inlet plus what forms along it).  How much is available depends on the
+routing, so the routing takes the water:
+
+* Muskingum-Cunge (:func:`hydro.routing.route`) takes each request from the *routed* inflow
+  of the day, in the same pass that routes the reach (the kernel
+  :func:`hydro._routing_kernels.route_network`), so a diversion sees the flood when it
+  arrives, attenuated and delayed as the river carries it;
+* accumulation (no storage, each day steady) takes them by :func:`accumulated_withdrawals`,
+  which accumulates the flows once per request, with the requests further up already taken.
+
+Both count the available water the same way, so on steady flows they take the same water.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class WithdrawalRequests:
+    """The water a run's withdrawals ask for, request by request.
+
+    Attributes
+    ----------
+    reach : (n,) int
+        Index of the reach each request takes from.
+    flow : (n, D) float
+        Flow asked on each day, m3 s-1 (``inf``: the share alone decides, a channel loss).
+    share : (n,) float
+        Most a request takes of the water available in its reach that day (0-1).
+
+    Requests are taken upstream first; on one reach in their order here, each from what the
+    ones before it left.
+    """
+
+    reach: np.ndarray
+    flow: np.ndarray
+    share: np.ndarray
+
+    @property
+    def any(self) -> bool:
+        """Whether there is any request."""
+        return bool(self.reach.size)
+
+    def by_reach(self, n_reach: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """The requests grouped by reach for the routing kernel: ``(start, flow, share)``,
+        reach ``j``'s requests being rows ``start[j]`` to ``start[j + 1] - 1`` in their order."""
+        order = np.argsort(self.reach, kind="stable")
+        counts = np.bincount(self.reach, minlength=n_reach)
+        start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        return start, np.ascontiguousarray(self.flow[order]), np.ascontiguousarray(self.share[order])
+
+
+def no_requests(n_day: int) -> WithdrawalRequests:
+    """A run without withdrawals (``n_day`` days)."""
+    return WithdrawalRequests(np.zeros(0, dtype=np.int64), np.zeros((0, n_day)), np.zeros(0))
+
+
+def withdrawal_requests(basin, dates: list[date], months: np.ndarray, extra: list | tuple = ()
+                        ) -> WithdrawalRequests:
+    """The requests of ``basin``'s ``[[withdrawals]]`` and of ``extra`` on ``dates``.
+
+    Each ``[[withdrawals]]`` table (parsed at load, :class:`hydro.basin_tables.Withdrawal`)
+    asks for one of
+
+    - ``flow_m3_s`` (a number, twelve monthly values or ``{csv, column}``): a requested
+      flow (an irrigation diversion, a supply intake), with ``max_share`` (default 0.9);
+    - ``loss_share``: that share of the available water, every day (the transmission
+      losses of a losing channel).
+
+    Parameters
+    ----------
+    basin : hydro.basin.Basin
+    dates : list of date
+        The run's days.
+    months : (D,) int array
+        Calendar month of each day.
+    extra : list of (reach index, flow (D,), max_share)
+        Abstractions from reaches given as ``[[transfers]]`` series, requested like
+        ``flow_m3_s`` withdrawals and taken after them.
+
+    Returns
+    -------
+    WithdrawalRequests
+        In the order they are taken: upstream first (the network's topological order), and
+        on one reach in the order they are listed.
+    """
+    from hydro.series import SeriesReader
+
+    if not basin.withdrawals and not extra:
+        return no_requests(len(dates))
+    reader = SeriesReader(basin.folder, dates)
+    listed = []
+    for w in basin.withdrawals:
+        if w.loss_share is not None:
+            flow = np.full(len(dates), np.inf)  # the share alone decides
+        elif w.flow is not None:
+            flow = np.asarray(w.flow.read(reader), dtype=float)
+        else:  # twelve monthly values
+            flow = np.array(w.monthly, dtype=float)[months - 1]
+        listed.append((w.reach_index, flow, w.max_share))
+    listed += [(r, np.asarray(flow, dtype=float), share) for r, flow, share in extra]
+    listed = [listed[k] for k in upstream_first(basin.network, [r for r, _, _ in listed])]
+    return WithdrawalRequests(np.array([r for r, _, _ in listed], dtype=np.int64),
+                              np.array([f for _, f, _ in listed], dtype=float).reshape(len(listed), len(dates)),
+                              np.array([s for _, _, s in listed], dtype=float))
+
+
+def upstream_first(network, reaches) -> list[int]:
+    """Positions of ``reaches`` (reach indices) in the order requests on them are taken: the
+    network's topological order (upstream first), one reach's in the order given."""
+    position = {i: k for k, (kind, i) in enumerate(network.layout.order) if kind == 1}
+    return sorted(range(len(reaches)), key=lambda k: position[int(reaches[k])])
+
+
+def accumulated_withdrawals(network, requests: WithdrawalRequests, lateral: np.ndarray,
+                            res_local: np.ndarray, evap: np.ndarray, rain: np.ndarray, months: np.ndarray,
+                            target_release: np.ndarray | None = None, stores: dict | None = None) -> np.ndarray:
+    """Water the requests take where flows are accumulated (no storage), m3 s-1 per day and reach.
+
+    Available water is counted from flows accumulated (:func:`hydro.hydraulics.accumulate`)
+    with the requests further up already taken; the water leaves at the reach's
+    concentration, so its nitrogen leaves too (the budgets' ``withdrawal`` term).
+
+    Parameters
+    ----------
+    network : hydro.network.Network
+    requests : WithdrawalRequests
+    lateral : (D, R) array
+        Inflow along each reach before any withdrawal (runoff, effluent, transfers), m3 s-1.
+    res_local : (D, S) array
+        Inflow straight into each reservoir, m3 s-1.
+    evap, rain : (D, S) array
+        Open-water evaporation and rain on each reservoir, mm d-1.
+    months : (D,) int array
+    target_release : (D, S) array, optional
+        Reservoir target releases by day (:mod:`hydro.transfers`).
+    stores : dict, optional
+        Carries the reservoir volumes of each request's accumulation from one block of a
+        run to the next (``"withdrawal_res_volumes"``, :mod:`hydro.blocked`).
+
+    Returns
+    -------
+    (D, R) array
+        Water taken, m3 s-1.
+    """
+    from hydro.hydraulics import accumulate
+
+    taken = np.zeros_like(lateral)
+    if not requests.any:
+        return taken
+    boundary = np.zeros_like(lateral)
+    start = None if stores is None else stores.get("withdrawal_res_volumes")
+    ends = []
+    for n, k in enumerate(upstream_first(network, requests.reach)):
+        r = requests.reach[k]
+        # a block continuing a run: each request's accumulation from where it ended
+        hyd = accumulate(network, lateral - taken, boundary, res_local, evap, rain, months, target_release,
+                         res_volume=None if start is None else start[n])
+        ends.append(hyd.res_volume[-1].copy())
+        available = hyd.q_in[:, r] + np.maximum(lateral[:, r] - taken[:, r], 0.0)
+        taken[:, r] += np.minimum(requests.flow[k], requests.share[k] * available)
+    if stores is not None:
+        stores["withdrawal_res_volumes"] = ends
+    return taken
