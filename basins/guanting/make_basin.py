@@ -450,7 +450,7 @@ def main(path: Path | None = None) -> None:
     w("end = 2017-02-28")
     w("courant = 0.9")
     w("cell_length_km = 5.0")
-    w('routing = "auto"          # accumulation: the basin has [[withdrawals]] (docs/basin-file.md)')
+    w('routing = "auto"          # Muskingum-Cunge (every reach has a slope); withdrawals share the routed flow')
     w("")
     w("[weather]")
     w("# Beijing 54511 (GHCN-D) 2000-01-01..2013-02-28, then Dingling 2013-03-01..2017-02-28, then 54511")
