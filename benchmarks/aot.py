@@ -108,6 +108,11 @@ References: ``python -c pass`` 0.035 s, ``python -c "import numpy"`` 0.089 s.
   4.0 s wall).  Meeting 5 s cold then needs a cheaper Miyun run itself, not faster start-up.
 * Before ``release_gil`` was set (an earlier run): AOT Miyun 6.12 s wall vs the JIT's 4.91 s:
   the transport lanes ran one at a time.
+* LLVM's optimisation level is not where the compile time goes (2026-12-01, cold ``hydro run
+  miyun`` with an empty ``NUMBA_CACHE_DIR`` each, machine shared with a test run): ``NUMBA_OPT``
+  3 (the default) 25.2 s user CPU, 2: 26.2, 1: 24.5, with the warm model 2.8-3.0 s at each;
+  ``NUMBA_OPT=0`` made the warm transport about 40x slower (106 s).  Typing and lowering in
+  Numba itself dominate, so start-up can only come down by not compiling at run time (AOT).
 """
 
 from __future__ import annotations
