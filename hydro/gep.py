@@ -69,6 +69,7 @@ both are re-exported here.
 from __future__ import annotations
 
 import calendar
+from pathlib import Path
 
 import numpy as np
 
@@ -93,17 +94,23 @@ def days_in_year(year: int) -> int:
     """Days in calendar ``year``."""
     return 366 if calendar.isleap(year) else 365
 
-def check_daily(results, where: str = "") -> None:
-    """Refuse results of ``hydro run --aggregate monthly|yearly``: GEP sums days, and each mean
-    would count as one (``where``: the file, for messages)."""
-    aggregation = results.attrs.get("time_aggregation", "daily")
-    if aggregation != "daily":
-        raise HydroError(f"{where}GEP sums the days of a run, and these results hold {aggregation} means "
-                         f"(written with --aggregate {aggregation}); give the results of a daily run "
-                         "(hydro run without --aggregate)")
+def check_results(results, where: str | Path | None = None) -> None:
+    """Refuse results GEP cannot value: those without a ``subbasin`` dimension (of a basin
+    without subbasins), and those of ``hydro run --aggregate monthly|yearly`` (GEP sums
+    days, and each mean would count as one; :func:`hydro.monitoring.refuse_aggregated`).
+    ``where``: the file, for messages."""
+    from hydro.monitoring import refuse_aggregated
+
+    if len(results.coords.get("subbasin", [])) == 0:
+        raise HydroError(f"{where or 'these results'}: GEP needs a watershed run (a 'subbasin' dimension), and "
+                         f"these results (basin '{results.attrs.get('basin', '?')}') have none; give hydro gep "
+                         "the results of a watershed basin, e.g. of `hydro run miyun`")
+    refuse_aggregated(where, results.attrs.get("time_aggregation", "daily"),
+                      why="GEP sums the days of a run, and would count each mean as one day")
 
 
-def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str = "label") -> list[dict]:
+def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str = "label",
+        where: str | Path | None = None) -> list[dict]:
     """GEP rows per scenario, year and subbasin (see the module docstring).
 
     Parameters
@@ -118,6 +125,8 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
     partial_years : {"label", "omit"}
         Rows of a year the run covers only in part: kept with ``partial`` True and a
         note (default), or left out.
+    where : str or Path, optional
+        The file the results were read from, named in messages (see :func:`check_results`).
 
     Returns
     -------
@@ -127,7 +136,7 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
     """
     if partial_years not in ("label", "omit"):
         raise HydroError(f"partial_years must be 'label' or 'omit', got {partial_years!r}")
-    check_daily(results)
+    check_results(results, where)
     prices = prices or GepPrices()
     meta = subbasin_metadata(results, basin)
     scen = [str(s) for s in results.coords.get("scenario", [])] or [results.attrs.get("scenario", "baseline")]

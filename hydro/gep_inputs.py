@@ -32,9 +32,7 @@ def subbasin_metadata(results, basin=None) -> dict:
     present, otherwise from ``basin`` (a :class:`~hydro.basin.Basin` or a spec),
     otherwise from the shipped basin named in the ``basin`` attribute.
     """
-    ids = list(results.coords.get("subbasin", []))
-    if not ids:
-        raise HydroError("GEP needs a watershed run (a 'subbasin' dimension); these results have none")
+    ids = list(results.coords.get("subbasin", []))  # gep.check_results refused results without any
     attrs = results.attrs
     if all(k in attrs for k in ("subbasin_area_km2", "subbasin_drains_to")):
         area = id_pairs(attrs["subbasin_area_km2"])

@@ -229,8 +229,7 @@ def _read_field(path, ds, name, accepted_units, expected, scenario) -> np.ndarra
         data = np.take(data, index, axis=axis)
         dims.pop(axis)
     elif scenario is not None:
-        raise HydroError(f"{path}: a scenario was asked for ({scenario!r}) but '{name}' has no scenario dimension "
-                         "(results of `hydro run`, not `hydro scenarios`); leave --scenario out")
+        raise no_scenario_dimension(scenario, path)
     place = "reservoir" if name.startswith("reservoir_") else "section"
     if "member" in dims:
         raise HydroError(f"{path}: a weather ensemble (written with --members: a 'member' dimension); payments "
@@ -262,16 +261,30 @@ def _scenario_index(path, ds, scenario, size) -> int:
                      + "; the file holds: " + ", ".join(names))
 
 
-def refuse_aggregated(path: str | Path, aggregation: str | None = None) -> None:
-    """Refuse a results file written with ``--aggregate monthly|yearly`` where payments or
-    classes are evaluated: :func:`read_results` makes the months from the days, and such a
-    file's means leave every month missing (each rule "undetermined", no class).
+def no_scenario_dimension(scenario, path: str | Path | None = None) -> HydroError:
+    """The error for a scenario asked of results without a ``scenario`` dimension (those of
+    ``hydro run``): the one wording of ``compensate``, ``plot``, ``report`` and the readers
+    (``path``: the file, else "these results")."""
+    return HydroError(f"--scenario {scenario}: {path or 'these results'} has no scenario dimension (written by "
+                      "`hydro run`, not `hydro scenarios`); leave --scenario out")
 
-    ``aggregation``: the file's ``time_aggregation`` attribute where the caller has read it
-    already (the file is then not opened again); else it is read from the file."""
-    path = Path(path)
+
+#: Why payments and classes need daily results (see :func:`refuse_aggregated`).
+PAYMENTS_NEED_DAYS = "payments and GB 3838 classes are judged on monthly means made from the days"
+
+
+def refuse_aggregated(path: str | Path | None, aggregation: str | None = None, why: str = PAYMENTS_NEED_DAYS) -> None:
+    """Refuse results written with ``--aggregate monthly|yearly`` where the days are needed:
+    :func:`read_results` makes the months from the days, and such a file's means leave every
+    month missing (each rule "undetermined", no class); GEP sums the days (``why``: the reason,
+    for the message).
+
+    ``aggregation``: the results' ``time_aggregation`` attribute where the caller has read it
+    already (the file is then not opened again); else it is read from the file ``path``
+    (None: results in memory, named "these results")."""
+    path = Path(path) if path is not None else None
     if aggregation is None:
-        if path.suffix.lower() != ".nc" or not path.is_file():
+        if path is None or path.suffix.lower() != ".nc" or not path.is_file():
             return
         import netCDF4
 
@@ -281,9 +294,8 @@ def refuse_aggregated(path: str | Path, aggregation: str | None = None) -> None:
         except OSError:
             return  # read_results says what is wrong with the file
     if aggregation != "daily":
-        raise HydroError(f"{path}: holds {aggregation} means (written with --aggregate {aggregation}); payments "
-                         "and GB 3838 classes are judged on monthly means made from the days: give the results "
-                         "of a daily run (hydro run without --aggregate)")
+        raise HydroError(f"{path or 'these results'}: holds {aggregation} means (written with --aggregate "
+                         f"{aggregation}); {why}: give the results of a daily run (hydro run without --aggregate)")
 
 
 def read_series(path: str | Path, scenario: str | int | None = None) -> SectionSeries:

@@ -490,7 +490,7 @@ def test_gep_of_monthly_means(tmp_path):
     # counted each monthly mean as one day: "2001  3*" days, a fraction of the GEP, exit 0
     out = tmp_path / "ws-monthly.nc"
     assert invoke("run", "watershed", "--end", "2001-03-31", "--aggregate", "monthly", "-o", out, "-q").exit_code == 0
-    check(invoke("gep", out), "ws-monthly.nc: GEP sums the days of a run", "monthly means", "without --aggregate")
+    check(invoke("gep", out), "ws-monthly.nc: holds monthly means", "GEP sums the days of a run", "without --aggregate")
     # compensate made no month of them: every rule "undetermined", exit 0
     check(invoke("compensate", out, AGREEMENT), "ws-monthly.nc: holds monthly means", "without --aggregate")
     # plot classes said "needs concentrations ... these results have none"
@@ -544,7 +544,8 @@ OPTION_CASES = [
     ("plot: unknown --constituent", ["plot", "{nc}", "trajectory", "--constituent", "tnn", "-o", "{tmp}/p.png"],
      ["--constituent tnn", "did you mean 'tn'", "they carry: tn, tp"]),  # listed every variable of the file
     ("report: not html", ["report", "{nc}", "-o", "{tmp}/r.pdf"], ["r.pdf", ".html"]),
-    ("report: scenario on a run", ["report", "{nc}", "-o", "{tmp}/r.html", "--scenario", "x"], ["--scenario"]),
+    ("report: scenario on a run", ["report", "{nc}", "-o", "{tmp}/r.html", "--scenario", "x"],
+     ["--scenario x: ", "tiny.nc has no scenario dimension", "leave --scenario out"]),
     ("scenarios: unknown --scenario", ["scenarios", "watershed", SCENARIOS, "--scenario", "nope", "-o", "{tmp}/s.nc"],
      ["no scenario 'nope'", "its scenarios: baseline"]),  # named none of them
     # a traceback (IndexError), exit 3 ("scenario baseline failed ...") and a traceback (OverflowError)
@@ -555,7 +556,7 @@ OPTION_CASES = [
     ("run: end in 9999", ["run", "watershed", "--synthetic-weather", "3", "--start", "9999-12-25", "--end",
                           "9999-12-31"], ["9998-12-31"]),
     ("compensate: scenario on a run", ["compensate", "{nc}", AGREEMENT, "--scenario", "x"],  # said nothing to do
-     ["tiny.nc: a scenario was asked for ('x')", "leave --scenario out"]),
+     ["--scenario x: ", "tiny.nc has no scenario dimension", "leave --scenario out"]),
     ("compensate: agreement missing", ["compensate", "{nc}", "{tmp}/nope.toml"], ["nope.toml"]),
     ("info: unknown path", ["info", "{tmp}/nothing.toml"], ["nothing.toml"]),
 ]
@@ -567,6 +568,16 @@ def test_bad_command_line(tmp_path, tiny_nc, args, names):
     if args[0] == "run" and "-o" not in args:
         args += ["-o", str(tmp_path / "o.nc"), "-q"]
     check(invoke(*args), *names)
+
+
+def test_a_scenario_asked_of_a_run_has_one_wording(tmp_path, tiny_nc):
+    # compensate, plot and report worded it three ways (monitoring, plotting, report)
+    runs = [invoke("compensate", tiny_nc, AGREEMENT, "--scenario", "x"),
+            invoke("plot", tiny_nc, "trajectory", "--scenario", "x", "-o", tmp_path / "p.png"),
+            invoke("report", tiny_nc, "-o", tmp_path / "r.html", "--scenario", "x")]
+    for r in runs:
+        check(r, "--scenario x: ", "tiny.nc has no scenario dimension")
+    assert len({r.output.strip().splitlines()[-1] for r in runs}) == 1, [r.output for r in runs]
 
 
 def test_the_battery_is_large_enough():

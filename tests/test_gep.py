@@ -405,6 +405,20 @@ def test_missing_areas_is_an_error():
         gep(res)
 
 
+def test_results_gep_cannot_value_are_refused_by_the_function_the_command_calls():
+    # hydro gep checked both itself too, in other words than gep() (the command now only passes the file)
+    res = tiny()
+    res.attrs["time_aggregation"] = "monthly"
+    with pytest.raises(HydroError, match=r"^run.nc: holds monthly means \(written with --aggregate monthly\); "
+                                         "GEP sums the days"):
+        gep(res, where="run.nc")
+    with pytest.raises(HydroError, match="^these results: holds monthly means"):
+        gep(res)
+    res.coords["subbasin"] = []
+    with pytest.raises(HydroError, match=r"^run.nc: GEP needs a watershed run .* `hydro run miyun`"):
+        gep(res, where="run.nc")
+
+
 # -- every command of docs/commands/gep.md runs ----------------------------------------------
 
 def _doc_blocks(lang: str) -> list[str]:

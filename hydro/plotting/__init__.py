@@ -82,8 +82,9 @@ def _check_selection(results, results_path, func, options: dict) -> None:
     """Refuse a ``scenario`` the results lack a dimension for (a kind would ignore it) and a
     ``constituent`` they do not carry (a kind would list every variable the file has)."""
     if options.get("scenario") is not None and "scenario" not in results.coords:
-        raise HydroError(f"--scenario {options['scenario']}: {results_path or 'these results'} has no scenario "
-                         "dimension (written by `hydro run`, not `hydro scenarios`); leave --scenario out")
+        from hydro.monitoring import no_scenario_dimension
+
+        raise no_scenario_dimension(options["scenario"], results_path)
     known = list(getattr(results, "constituents", ()))
     name = options.get("constituent")
     if name is not None and func is not plot_classes and known and name not in known:

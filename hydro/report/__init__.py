@@ -72,11 +72,12 @@ def _truthy(value) -> bool:
     return str(value).strip().lower() in ("true", "1", "yes")
 
 
-def _scenario_id(results, scenario) -> str | None:
+def _scenario_id(results, scenario, results_path: Path | None = None) -> str | None:
     if "scenario" not in results.coords:
         if scenario is not None:
-            raise HydroError(f"--scenario {scenario}: these results have no scenario dimension "
-                             "(they come from `hydro run`); leave --scenario out")
+            from hydro.monitoring import no_scenario_dimension
+
+            raise no_scenario_dimension(scenario, results_path)
         return None
     from hydro.plotting._data import scenario_label
 
@@ -283,7 +284,7 @@ def render(results, results_path: Path, scenario=None, title: str | None = None,
     """
     if not results.coords.get("time"):
         raise HydroError(f"{results_path}: the results have no time steps; nothing to report")
-    scenario_id = _scenario_id(results, scenario)
+    scenario_id = _scenario_id(results, scenario, results_path)
     names = _names(results)
     from hydro.plotting.style import figure_context
 
@@ -382,7 +383,7 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
     if agreement is not None:  # evaluated now, so a bad agreement stops the report before the figures
         from hydro.report.payments import prepare
 
-        spec = prepare(results_path, agreement, scenario=_scenario_id(results, scenario),
+        spec = prepare(results_path, agreement, scenario=_scenario_id(results, scenario, results_path),
                        skip_unavailable=skip_unavailable, members=uncertainty, seed=seed, workers=workers,
                        has_scenarios="scenario" in results.coords)
     elif uncertainty is not None or workers is not None or skip_unavailable:

@@ -109,23 +109,18 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
 
     Per scenario, year and subbasin (or county); prints totals per scenario and year.
     """
-    from hydro.gep import GepPrices, by_county, check_daily, format_table, gep, write_csv
+    from hydro.gep import GepPrices, by_county, format_table, gep, write_csv
     from hydro.outputs import check_output
     from hydro.results import load_results
 
     if output:
         check_output(output, overwrite, inputs=(results, prices))  # before computing anything
 
-    from hydro.errors import HydroError
     from hydro.netcdf import check_hydro_results
 
     res = check_hydro_results(load_results(results), results, "gep", sections=False)
-    if len(res.coords.get("subbasin", [])) == 0:
-        raise HydroError(f"{results}: GEP needs a watershed run (a 'subbasin' dimension), and these results (basin "
-                         f"'{res.attrs.get('basin', '?')}') have none; give hydro gep the results of a watershed "
-                         "basin, e.g. of `hydro run miyun`")
-    check_daily(res, f"{results}: ")
-    rows = gep(res, GepPrices.from_toml(prices) if prices else None, basin=basin, partial_years=partial_years)
+    rows = gep(res, GepPrices.from_toml(prices) if prices else None, basin=basin, partial_years=partial_years,
+               where=results)
     if by == "county":
         rows = by_county(rows)
     click.echo(format_table(rows))
