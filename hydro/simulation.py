@@ -222,9 +222,16 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
 
 
 def check_period(basin: Basin, start: date | None, end: date | None) -> None:
-    """Reject a period that ends before it starts (before any work is done)."""
-    s, e = start or basin.settings.start, end or basin.settings.end
-    if e < s:
-        raise HydroError(f"the run ends ({e}) before it starts ({s}); fix --start/--end or [run]")
-    if e.year > 9998:  # the results' time bounds run to the day (month, year) after the last
-        raise HydroError(f"the run ends in {e.year}; the last day may be 9998-12-31 at the latest")
+    """Reject a period that ends before it starts (before any work is done): :func:`check_dates`
+    on ``start`` and ``end``, else the basin's ``[run]`` dates."""
+    check_dates(start or basin.settings.start, end or basin.settings.end)
+
+
+def check_dates(start: date, end: date, fix: str = "fix --start/--end or [run]") -> None:
+    """Reject a period that ends before it starts, or after 9998: the one check of a run's
+    period (``hydro run``, the model, ``hydro scenarios``); ``fix``: what to change, for the
+    message."""
+    if end < start:
+        raise HydroError(f"the run ends ({end}) before it starts ({start}); {fix}")
+    if end.year > 9998:  # the results' time bounds run to the day (month, year) after the last
+        raise HydroError(f"the run ends in {end.year}; the last day may be 9998-12-31 at the latest")

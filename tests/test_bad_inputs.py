@@ -570,6 +570,19 @@ def test_bad_command_line(tmp_path, tiny_nc, args, names):
     check(invoke(*args), *names)
 
 
+def test_scenarios_check_their_period_as_run_does(tmp_path):
+    # scenarios had a copy of the check without run's upper bound: a period in 9999 compiled
+    # every measure, then failed in the baseline's run ("scenario baseline: ...")
+    for period in (["--start", "2005-01-01", "--end", "2004-01-01"], ["--start", "9999-12-25", "--end", "9999-12-31"]):
+        run = invoke("run", "watershed", "--synthetic-weather", "3", *period, "-o", tmp_path / "r.nc", "-q")
+        scen = invoke("scenarios", "watershed", SCENARIOS, *period, "-o", tmp_path / "s.nc")
+        check(run, "the run ends")
+        check(scen, "the run ends")
+        assert "scenario baseline" not in scen.output, scen.output
+        run_line, scen_line = (r.output.strip().splitlines()[-1].split("; fix")[0] for r in (run, scen))
+        assert run_line == scen_line, (run.output, scen.output)
+
+
 def test_a_scenario_asked_of_a_run_has_one_wording(tmp_path, tiny_nc):
     # compensate, plot and report worded it three ways (monitoring, plotting, report)
     runs = [invoke("compensate", tiny_nc, AGREEMENT, "--scenario", "x"),

@@ -134,15 +134,15 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     out; if the baseline fails, :class:`hydro.batch.BatchFailed` is raised.
     """
     from hydro.batch import BatchFailed, run_batch
+    from hydro.simulation import check_dates
 
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
     info = BasinInfo.load(basin)
     check_target_locations(sfile, [str(s.get("id")) for s in info.raw.get("sections", [])] + info.reservoir_ids)
     start, end = _period(sfile, start, end)
     first, last = start or info.raw.get("run", {}).get("start"), end or info.raw.get("run", {}).get("end")
-    if isinstance(first, date) and isinstance(last, date) and last < first:
-        raise HydroError(f"the run ends ({last}) before it starts ({first}); fix --start/--end, the period of "
-                         f"{sfile.path} or the basin's [run]")
+    if isinstance(first, date) and isinstance(last, date):  # before compiling the years between them
+        check_dates(first, last, f"fix --start/--end, the period of {sfile.path} or the basin's [run]")
     names = sfile.scenario_ids
     if scenarios:
         for s in scenarios:
