@@ -118,39 +118,39 @@ def load_basin(spec, overrides=(), params=None, n_params=0):
             try:
                 Basin.load(spec, overrides=[text])
             except HydroError as exc:
-                error = set_error(spec, text, exc)
-                if k >= n_params:
-                    raise error from None
-                message = str(error).removeprefix(f"--set {text}: ")
-                raise HydroError(f"{params} (--params): key 'overrides', '{text}': {message}") from None
+                label = f"--set {text}" if k >= n_params else f"{params} (--params): key 'overrides', '{text}'"
+                raise set_error(spec, text, exc, label) from None
         raise
 
 
-def set_error(spec, text: str, exc: HydroError) -> HydroError:
-    """The message for a ``--set`` assignment the basin rejects (see :func:`load_basin`)."""
+def set_error(spec, text: str, exc: HydroError, label: str | None = None) -> HydroError:
+    """The message for a ``--set`` assignment the basin rejects (see :func:`load_basin`), naming
+    it as ``label`` (default ``--set TEXT``; an assignment of a ``--params`` file names the file)."""
     from hydro.basin import resolve_basin
     from hydro.errors import suggest
     from hydro.tomlio import load_toml
 
     path = resolve_basin(spec)
     raw = load_toml(path)
+    label = label or f"--set {text}"
     key = text.split("=", 1)[0].strip()
     head = key.split(".")[0]
     message = str(exc)
     if head not in raw:
         valid = basin_top_level_tables(raw)
-        return HydroError(f"--set {text}: a basin file has no top-level table '{head}' ({path.name} has none, "
+        return HydroError(f"{label}: a basin file has no top-level table '{head}' ({path.name} has none, "
                           "and hydro reads none)" + suggest(head, valid)
                           + f"; the top-level tables are: {', '.join(valid)} (docs/basin-file.md)")
-    if message.startswith("--set"):
-        return exc
+    own = f"--set {text}: "  # hydro.overrides.apply_overrides names the assignment so
+    if message.startswith(own):
+        return HydroError(f"{label}: {message.removeprefix(own)}")
     import re
 
     unknown = re.match(r"^.*?: key '(.+?)': unknown key", message)
     if unknown:
-        return HydroError(f"--set {text}: no key '{unknown.group(1)}' ({path.name} has none, and hydro reads "
+        return HydroError(f"{label}: no key '{unknown.group(1)}' ({path.name} has none, and hydro reads "
                           "none there); check the spelling of the path (docs/basin-file.md)")
-    return HydroError(f"--set {text}: {message}")
+    return HydroError(f"{label}: {message}")
 
 
 def is_catchment_file(path) -> bool:

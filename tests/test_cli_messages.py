@@ -75,6 +75,21 @@ def test_a_bad_path_in_a_params_file_names_the_file_not_set(tmp_path):
     assert not (tmp_path / "x.nc").exists()
 
 
+
+def test_each_kind_of_bad_assignment_in_a_params_file_names_the_file(tmp_path):
+    # load_basin took set_error's "--set TEXT: ..." and cut the prefix off again; set_error now
+    # names the assignment as told, in each of its wordings (no table, a path past an array of
+    # tables, no key)
+    tiny = ROOT / "configs" / "examples" / "tiny" / "basin.toml"
+    for text, said in (("foo.bar=1", "a basin file has no top-level table 'foo'"),
+                       ("reaches.length_km=3", "'reaches' is an array of tables"),
+                       ("run.courantt=0.5", "no key 'run.courantt'")):
+        params = write_params(tmp_path / "best_params.toml", "basin", tiny, [text])
+        result = invoke("run", "tiny", "--params", params, "-o", tmp_path / "x.nc")
+        user_error(result, f"best_params.toml (--params): key 'overrides', '{text}': {said}")
+        assert "--set" not in result.output, result.output
+        user_error(invoke("run", "tiny", "--set", text, "-o", tmp_path / "x.nc"), f"--set {text}: {said}")
+
 def test_catchment_parameters_on_a_basin_say_so(tmp_path):
     params = write_params(tmp_path / "best_params.toml", "catchment", LEGUER, ["gr4j.x1_mm=320.0"])
     result = invoke("run", "tiny", "--params", params, "-o", tmp_path / "x.nc")
