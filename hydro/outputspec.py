@@ -180,17 +180,16 @@ def check_request(basin, output: OutputSpec) -> None:
     """Refuse unknown variable names and location ids before anything runs (exit status 2,
     not after a long run, nor once per ensemble member); :func:`check` checks the results."""
     from hydro.errors import suggest
-    from hydro.variables import declared, variable
+    from hydro.variables import variable, variable_names
 
     constituents = {c.name: c.long_name for c in basin.constituents}
     for name in output.variables or ():
         try:
             variable(name, constituents)
         except HydroError:
-            known = {v.name.format(c=c) for v in declared() for c in constituents}
             raise HydroError(f"--variables / [output] variables: no output variable '{name}'"
-                             + suggest(name, sorted(known)) + "; the variables are listed in docs/results.md, "
-                             "and `hydro info` on a results file shows those it holds") from None
+                             + suggest(name, variable_names(constituents)) + "; the variables are listed in "
+                             "docs/results.md, and `hydro info` on a results file shows those it holds") from None
     net = basin.network
     known = set(net.reach_ids) | set(net.reservoir_ids) | {s.id for s in net.sections} \
         | {g.id for g in net.gauges} | {str(t.raw("id", "")) for t in basin.subbasin_tables}

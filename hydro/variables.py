@@ -166,6 +166,13 @@ def _resolved(constituents: tuple[tuple[str, str], ...]) -> dict[str, Variable]:
     return out
 
 
+def variable_names(constituents: dict[str, str] | None = None) -> list[str]:
+    """Every name :func:`variable` accepts for ``constituents`` (templates resolved, the
+    templates themselves left out), sorted: what a misspelt name is matched against."""
+    resolved = _resolved(tuple((constituents or {}).items()))
+    return sorted({n for n in _BY_NAME if "{c}" not in n} | set(resolved))
+
+
 def declared() -> list[Variable]:
     """All declarations (templates included)."""
     return list(_DECLARED)

@@ -254,6 +254,19 @@ def test_cli_options_and_the_basin_files_output_table(tmp_path):
     assert r.exit_code == 2 and "[output]" in r.output and "weekly" in r.output
 
 
+def test_the_names_suggested_are_the_names_accepted():
+    # check_request listed the names itself ({name.format(c=c)} over every declaration) beside
+    # the resolution variable() makes; both now come from hydro.variables
+    from hydro.variables import variable, variable_names
+
+    constituents = {"tn": "total nitrogen", "tp": "total phosphorus"}
+    names = variable_names(constituents)
+    assert "section_tn_concentration" in names and "section_tp_load" in names and "discharge" in names
+    assert not [n for n in names if "{c}" in n]
+    for name in names:
+        variable(name, constituents)  # each suggested name is accepted
+    assert "section_tn_concentration" not in variable_names()
+
 def test_unknown_variables_and_locations_stop_before_the_run(tmp_path, monkeypatch):
     # they were refused only once the whole run was done
     import hydro.simulation
