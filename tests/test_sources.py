@@ -41,6 +41,7 @@ from hydro.sources import (
     gross_inputs,
     point_loads,
 )
+from hydro.sources.parameters import SHARE_TOLERANCE
 from hydro.tomlio import Table
 
 ROUND_OFF = 1e-11
@@ -336,6 +337,48 @@ def test_continuing_a_run_from_final_state_equals_one_run():
     np.testing.assert_allclose(np.concatenate([a, b]), whole, rtol=1e-13)
     np.testing.assert_allclose(gwb.final_kg, gw.final_kg, rtol=1e-13)
 
+
+
+# ----------------------------------------------------------------------------- land-use shares sum to 1
+def _shares_reference(land_use):
+    """The plain check: each year any share names (year 0 when all are constants), summed in numpy."""
+    years = sorted({y for lu in land_use for y in lu.share.years}) or [0]
+    total = np.zeros(len(years))
+    for lu in land_use:
+        total += lu.share.at(years)
+    bad = np.abs(total - 1.0) > SHARE_TOLERANCE
+    return (years[int(np.argmax(bad))], total[int(np.argmax(bad))]) if bad.any() else None
+
+
+def test_land_use_shares_that_do_not_sum_to_one_are_refused():
+    with pytest.raises(HydroError, match=r"shares sum to 0\.9 \(every year\), expected 1 .*crop 0\.4, forest 0\.5"):
+        SubbasinSources("s", land_use=(LandUse("crop", 0.4, 4.0), LandUse("forest", 0.5, 1.0)))
+    with pytest.raises(HydroError, match=r"sum to 1\.1 in year 2010, .*crop 0\.6, forest 0\.5"):
+        SubbasinSources("s", land_use=(LandUse("crop", YearSeries((2000, 2010), (0.5, 0.6)), 4.0),
+                                       LandUse("forest", 0.5, 1.0)))
+    SubbasinSources("s", land_use=(LandUse("crop", 0.1, 4.0), LandUse("forest", 0.2, 1.0), LandUse("w", 0.7, 0.0)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.one_of(st.floats(0.0, 1.0), st.lists(st.floats(0.0, 1.0), min_size=2, max_size=3)),
+                min_size=1, max_size=4), st.booleans())
+def test_land_use_share_check_matches_the_plain_numpy_sum(raw, close):
+    # _check_shares once had a Python fast path for constants beside this numpy path; now one path
+    # for both, which must refuse exactly what the plain sum refuses, naming the same year and total
+    series = [YearSeries.constant(v) if isinstance(v, float) else YearSeries(tuple(range(2000, 2000 + 5 * len(v), 5)),
+                                                                             tuple(v)) for v in raw]
+    if close:  # make the constants close the sum in every year where they can
+        rest = 1.0 - sum(x.values[0] for x in series if not x.years)
+        if rest >= 0:
+            series.append(YearSeries.constant(rest))
+    land_use = tuple(LandUse(f"c{k}", share, 1.0) for k, share in enumerate(series))
+    expected = _shares_reference(land_use)
+    if expected is None:
+        SubbasinSources("s", land_use=land_use)
+    else:
+        year, total = expected
+        with pytest.raises(HydroError, match=f"sum to {total:.9g} " + (f"in year {year}" if year else r"\(every")):
+            SubbasinSources("s", land_use=land_use)
 
 # ----------------------------------------------------------------------------- each source by hand
 def one(sub: SubbasinSources, year=2015, quick=0.0, area=100.0):
