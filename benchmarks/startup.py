@@ -59,16 +59,6 @@ def hydro_command() -> list[str]:
     return [str(script)] if script.is_file() else [sys.executable, "-m", "hydro"]
 
 
-def run_once(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> tuple[float, float]:
-    """Run ``cmd`` to completion: (wall seconds, CPU seconds of the child and its children)."""
-    return run_child(cmd, env=env, cwd=cwd)[:2]
-
-
-def best_of(cmd: list[str], repeat: int, warmup: int = 1, **kw) -> tuple[float, float]:
-    """Fastest wall time of ``repeat`` runs after ``warmup`` runs, and the CPU time of that run."""
-    return best_child(cmd, repeat, warmup, **kw)[:2]
-
-
 #: A trivial kernel under hydro's compile policy: the floor of a warm command that runs kernels.
 FLOOR_SCRIPT = """
 import numpy as np
@@ -116,25 +106,25 @@ def warm_records(hydro: list[str], tmp: str, repeat: int) -> tuple[list[dict], d
     """References, ``hydro --help``, the Numba floor and the warm runs; also the references' values."""
     py = sys.executable
     out = str(Path(tmp) / "tmp.nc")
-    bare, bare_cpu = best_of([py, "-c", "pass"], repeat)
-    numpy_, numpy_cpu = best_of([py, "-c", "import numpy"], repeat)
+    bare, bare_cpu = best_child([py, "-c", "pass"], repeat)[:2]
+    numpy_, numpy_cpu = best_child([py, "-c", "import numpy"], repeat)[:2]
     note(f"python -c pass {bare:.3f} s; python -c 'import numpy' {numpy_:.3f} s")
     records = [record("startup_python_pass_seconds", bare, "s", None, None),
                record("startup_import_numpy_seconds", numpy_, "s", bare, numpy_ / bare)]
 
-    help_, _ = best_of(hydro + ["--help"], repeat)
+    help_, _ = best_child(hydro + ["--help"], repeat)[:2]
     note(f"hydro --help {help_:.3f} s")
     records += [record("startup_help_seconds", help_, "s", bare, help_ / bare),
                 record("startup_help_vs_import_numpy", help_, "s", numpy_, help_ / numpy_)]
 
     floor_file = Path(tmp) / "numba_floor.py"
     floor_file.write_text(FLOOR_SCRIPT)
-    floor, floor_cpu = best_of([py, str(floor_file)], repeat, cwd=tmp)
+    floor, floor_cpu = best_child([py, str(floor_file)], repeat, cwd=tmp)[:2]
     note(f"Numba floor (one cached kernel) {floor:.3f} s ({floor / numpy_:.2f}x import numpy)")
     records += [record("startup_numba_floor_seconds", floor, "s", numpy_, floor / numpy_),
                 record("startup_numba_floor_cpu_seconds", floor_cpu, "s", numpy_cpu, floor_cpu / numpy_cpu)]
 
-    tiny, tiny_cpu = best_of(hydro + ["run", "tiny", "-o", out, "--overwrite", "-q"], repeat, cwd=tmp)
+    tiny, tiny_cpu = best_child(hydro + ["run", "tiny", "-o", out, "--overwrite", "-q"], repeat, cwd=tmp)[:2]
     note(f"warm hydro run tiny {tiny:.3f} s ({tiny / numpy_:.2f}x import numpy; "
          f"target <= {WARM_TINY_VS_NUMPY_TARGET:g}x; {tiny / floor:.2f}x the Numba floor)")
     records += [record("startup_warm_run_tiny_seconds", tiny, "s", bare, tiny / bare),
@@ -151,8 +141,8 @@ def miyun_records(hydro: list[str], tmp: str, repeat: int, bare: float, bare_cpu
     """The warm ``hydro run miyun`` (default and ``--codec zstd``) and the writing of its file."""
     out = str(Path(tmp) / "tmp.nc")
     cmd = hydro + ["run", "miyun", "-o", out, "--overwrite", "-q"]
-    miyun, miyun_cpu = best_of(cmd, max(1, repeat // 2), cwd=tmp)
-    zstd, _ = best_of(cmd + ["--codec", "zstd"], max(1, repeat // 2), warmup=0, cwd=tmp)
+    miyun, miyun_cpu = best_child(cmd, max(1, repeat // 2), cwd=tmp)[:2]
+    zstd, _ = best_child(cmd + ["--codec", "zstd"], max(1, repeat // 2), warmup=0, cwd=tmp)[:2]
     note(f"warm hydro run miyun {miyun:.3f} s, {miyun_cpu:.3f} s CPU ({miyun / numpy_:.1f}x import numpy; "
          f"target <= {WARM_MIYUN_TARGET_S:g} s); with --codec zstd {zstd:.3f} s")
     records = [record("startup_warm_run_miyun_seconds", miyun, "s", bare, miyun / bare),
@@ -180,8 +170,8 @@ def cold_records(hydro: list[str], tmp: str, ref: dict) -> list[dict]:
     cache.mkdir()
     env = dict(os.environ, NUMBA_CACHE_DIR=str(cache))
     note("cold hydro run miyun (empty kernel cache: compiles every kernel it uses)...")
-    cold, cold_cpu = run_once(miyun_cmd, env=env, cwd=tmp)
-    rewarm, rewarm_cpu = run_once(miyun_cmd, env=env, cwd=tmp)  # the same cache, now filled
+    cold, cold_cpu = run_child(miyun_cmd, env=env, cwd=tmp)[:2]
+    rewarm, rewarm_cpu = run_child(miyun_cmd, env=env, cwd=tmp)[:2]  # the same cache, now filled
     note(f"cold hydro run miyun {cold:.2f} s, {cold_cpu:.2f} s CPU (target <= "
          f"{COLD_MIYUN_CPU_TARGET_S:g} s CPU); then warm {rewarm:.2f} s, {rewarm_cpu:.2f} s CPU: "
          f"compiling {cold_cpu - rewarm_cpu:.2f} s CPU")
@@ -204,7 +194,7 @@ def kernel_records(tmp: str) -> list[dict]:
     cmd = [sys.executable, str(HERE / "_kernel_compiles.py"), str(table),
            "run", "miyun", "-o", str(Path(tmp) / "tmp.nc"), "--overwrite", "-q"]
     note("cold hydro run miyun, kernel by kernel...")
-    run_once(cmd, env=dict(os.environ, NUMBA_CACHE_DIR=str(cache)), cwd=tmp)
+    run_child(cmd, env=dict(os.environ, NUMBA_CACHE_DIR=str(cache)), cwd=tmp)
     result = json.loads(table.read_text())
     note(f"{'compiled function':64s} {'sigs':>4s} {'compiles':>8s} {'excl. s':>8s} {'incl. s':>8s}")
     for row in result["kernels"]:
