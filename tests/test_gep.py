@@ -412,7 +412,7 @@ def test_results_gep_cannot_value_are_refused_by_the_function_the_command_calls(
     with pytest.raises(HydroError, match=r"^run.nc: holds monthly means \(written with --aggregate monthly\); "
                                          "GEP sums the days"):
         gep(res, where="run.nc")
-    with pytest.raises(HydroError, match="^these results: holds monthly means"):
+    with pytest.raises(HydroError, match=r"^these results: holds monthly means"):
         gep(res)
     res.coords["subbasin"] = []
     with pytest.raises(HydroError, match=r"^run.nc: GEP needs a watershed run .* `hydro run miyun`"):
