@@ -484,7 +484,7 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
     ``req_flow[k, d]`` m3 s-1 on day ``d`` (``inf``: the share alone decides) and
     never more than ``req_share[k]`` of the water available that day, the routed
     inflow at the reach inlet plus what forms along the reach (its positive lateral
-    inflow less what earlier requests on it took).  ``taken`` (D, R) receives the
+    inflow), less what earlier requests on it took.  ``taken`` (D, R) receives the
     water taken (m3 s-1) and ``lateral_used`` (D, R) the lateral inflow the reach
     was routed with, ``lateral - taken`` unless a cell ran short (a negative
     ``lateral`` or a request larger than what flowed in the day's transient:
@@ -510,9 +510,13 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
                 o = out[c0:c1]
                 st = store[c0:c1]
                 lat = lateral[d, j]
+                # the day's water at the reach: its inflow and what forms along it, less what
+                # the requests before took (from either: a diversion larger than the lateral
+                # inflow takes the rest from the inflow, which later requests then lack)
+                water = into_reach[j] + max(lat, 0.0)
                 want = 0.0
                 for k_req in range(req_start[j], req_start[j + 1]):
-                    avail = into_reach[j] + max(lat - want, 0.0)
+                    avail = max(water - want, 0.0)
                     ask = min(req_flow[k_req, d], req_share[k_req] * avail)
                     if ask > 0.0:
                         want += ask

@@ -70,7 +70,8 @@ Water taken out of reaches (``withdrawals``, :mod:`hydro.withdrawal_requests`) i
 taken in the same pass, from the *routed* flows: before a reach is routed on a day,
 each request on it takes ``min(flow, share * available)``, the available water being
 the day's inflow at the inlet (what the reaches above released that day, after their
-own withdrawals) plus what forms along the reach.  The total leaves along the reach
+own withdrawals) plus what forms along the reach, less what the requests before it on
+the reach took (from either part).  The total leaves along the reach
 as a negative lateral inflow.  A cell never gives more than flows into it (its
 inflow is never below zero): on a flood's first day the lower cells of a long reach
 may still carry the base flow, and a request for most of the day's inflow then gets

@@ -166,7 +166,9 @@ def accumulated_withdrawals(network, requests: WithdrawalRequests, lateral: np.n
         hyd = accumulate(network, lateral - taken, boundary, res_local, evap, rain, months, target_release,
                          res_volume=None if start is None else start[n])
         ends.append(hyd.res_volume[-1].copy())
-        available = hyd.q_in[:, r] + np.maximum(lateral[:, r] - taken[:, r], 0.0)
+        # the requests before on this reach took from its inflow too where they took more than
+        # its lateral inflow: the rest of both is what is left
+        available = np.maximum(hyd.q_in[:, r] + np.maximum(lateral[:, r], 0.0) - taken[:, r], 0.0)
         taken[:, r] += np.minimum(requests.flow[k], requests.share[k] * available)
     if stores is not None:
         stores["withdrawal_res_volumes"] = ends
