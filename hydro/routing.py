@@ -94,7 +94,7 @@ from hydro.errors import HydroError
 from hydro.hydraulics import SECONDS_PER_DAY, Hydraulics, accumulate, reservoir_arrays
 from hydro.network import Network
 from hydro.routing_cells import default_cells, given_cells
-from hydro.withdrawal_requests import no_requests
+from hydro.withdrawal_requests import checked_requests, no_requests
 
 #: Default cap on sub-steps per reach and day (a 15-minute sub-step).
 DEFAULT_MAX_SUBSTEPS = 96
@@ -251,8 +251,7 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
     if state is not None:
         cell_out, cell_store = state.cell_outflow.copy(), state.cell_storage.copy()
         res["v0"] = np.array(state.res_volume, dtype=float)
-    if withdrawals is None:
-        withdrawals = no_requests(n_day)
+    withdrawals = no_requests(n_day) if withdrawals is None else checked_requests(withdrawals, network.reach_ids, n_day)
     req_start, req_flow, req_share = withdrawals.by_reach(n_reach)
     taken, lateral_used = np.zeros((n_day, n_reach)), lateral.copy()
     q_in = np.zeros((n_day, n_reach))

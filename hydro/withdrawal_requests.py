@@ -23,6 +23,8 @@ from datetime import date
 
 import numpy as np
 
+from hydro.errors import HydroError
+
 
 @dataclass(frozen=True)
 class WithdrawalRequests:
@@ -57,6 +59,36 @@ class WithdrawalRequests:
         counts = np.bincount(self.reach, minlength=n_reach)
         start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
         return start, np.ascontiguousarray(self.flow[order]), np.ascontiguousarray(self.share[order])
+
+
+def checked_requests(requests: WithdrawalRequests, reach_ids, n_day: int) -> WithdrawalRequests:
+    """``requests`` checked against a run of ``n_day`` days on reaches ``reach_ids``: a reach
+    index in range, a flow per day >= 0 (``inf``: the share alone), a share in 0-1; else a
+    HydroError.  (The routing kernel reads ``flow[k, d]`` unchecked: a shorter series would be
+    read past its end, and a reach out of range or a NaN flow would take nothing, silently.)"""
+    reach = np.asarray(requests.reach)
+    flow = np.ascontiguousarray(np.asarray(requests.flow, dtype=float))
+    share = np.asarray(requests.share, dtype=float)
+    n = reach.shape[0] if reach.ndim == 1 else -1
+    if n < 0 or not np.issubdtype(reach.dtype, np.integer) or flow.shape != (n, n_day) or share.shape != (n,):
+        raise HydroError(f"withdrawal requests: expected reach (n,) integers, flow (n, {n_day}) m3/s (one a "
+                         f"day of the run) and share (n,); got {reach.shape} {reach.dtype}, {flow.shape}, "
+                         f"{share.shape}")
+    bad = np.flatnonzero((reach < 0) | (reach >= len(reach_ids)))
+    if bad.size:
+        raise HydroError(f"withdrawal request {bad[0]}: reach index {reach[bad[0]]} is not one of the "
+                         f"{len(reach_ids)} reaches")
+    nok = np.isnan(flow) | (flow < 0)
+    if nok.any():
+        k, d = np.argwhere(nok)[0]
+        raise HydroError(f"withdrawal request {k} on reach '{reach_ids[reach[k]]}' asks {flow[k, d]:g} m3/s "
+                         f"on day {d}; a requested flow is >= 0 (inf: the share alone decides)")
+    bad = np.flatnonzero(~((share >= 0) & (share <= 1)))
+    if bad.size:
+        k = bad[0]
+        raise HydroError(f"withdrawal request {k} on reach '{reach_ids[reach[k]]}' has share {share[k]:g}; "
+                         "a share of the available water is 0-1")
+    return WithdrawalRequests(reach.astype(np.int64), flow, share)
 
 
 def no_requests(n_day: int) -> WithdrawalRequests:
@@ -157,6 +189,7 @@ def accumulated_withdrawals(network, requests: WithdrawalRequests, lateral: np.n
     taken = np.zeros_like(lateral)
     if not requests.any:
         return taken
+    requests = checked_requests(requests, network.reach_ids, lateral.shape[0])
     boundary = np.zeros_like(lateral)
     start = None if stores is None else stores.get("withdrawal_res_volumes")
     ends = []
