@@ -17,7 +17,7 @@ __all__ = ["HydroError", "Model", "Parameter", "__version__", "open_basin", "ope
 
 #: Public names imported on first use, so that ``import hydro`` stays cheap.
 _LAZY = {"Model": "hydro.model", "Parameter": "hydro.model", "open_basin": "hydro.model",
-         "open_results": "hydro.model"}
+         "open_results": "hydro.results"}
 
 
 def __getattr__(name: str):

@@ -14,9 +14,9 @@ from pathlib import Path
 
 import numpy as np
 
-from hydro.errors import HydroError
+from hydro.errors import HydroError, suggest
 from hydro.netcdf import LEADING_DIMS, write_results
-from hydro.variables import Variable, variable
+from hydro.variables import Variable, variable, variable_names
 
 
 @dataclass
@@ -70,7 +70,7 @@ class Results:
         try:
             return self.data[name]
         except KeyError:
-            raise HydroError(f"no variable '{name}' in these results; have: "
+            raise HydroError(f"no variable '{name}' in these results{suggest(name, self.data)}; have: "
                              f"{', '.join(sorted(self.data))}") from None
 
     @property
@@ -162,12 +162,43 @@ def stack(results: list[Results], dim: str, labels: list) -> Results:
     return out
 
 
+def open_results(path: str | Path):
+    """Open a results file written by ``hydro run`` or ``hydro scenarios`` as an :class:`xarray.Dataset`.
+
+    Parameters
+    ----------
+    path : str or Path
+        The netCDF file.
+
+    Returns
+    -------
+    xarray.Dataset
+        Every variable, loaded, with its ``units`` (UDUNITS: ``m3 s-1``, ``mg L-1``,
+        ``kg d-1`` ...) and ``long_name``; ``time`` as ``datetime64``; element ids
+        (``reach``, ``section`` ...) as coordinates: what ``xarray.open_dataset(path)`` gives.
+
+    Raises
+    ------
+    HydroError
+        The file is missing, a folder, not netCDF, or a netCDF file hydro did not write.
+    """
+    return load_results(path).to_xarray()
+
+
 def load_results(path: str | Path) -> Results:
-    """Read a results file written by :meth:`Results.to_netcdf`."""
+    """Read a results file written by :meth:`Results.to_netcdf`.
+
+    Raises
+    ------
+    HydroError
+        Naming the file: it is missing, a folder, not netCDF, or not written by hydro.
+    """
     import netCDF4
 
     path = Path(path)
-
+    if path.is_dir():
+        raise HydroError(f"{path}: is a folder; give a results file (.nc) that `hydro run` or "
+                         "`hydro scenarios` wrote")
     if not path.is_file():
         raise HydroError(f"{path}: file not found")
     try:
@@ -175,6 +206,7 @@ def load_results(path: str | Path) -> Results:
     except OSError as exc:
         raise HydroError(f"{path}: not a readable netCDF file ({exc})") from None
     with nc:
+        _check_written_by_hydro(nc, path)
         try:
             return _read(nc, path)
         except HydroError:
@@ -232,3 +264,20 @@ def _read(nc, path: Path) -> Results:
             continue
         res.data[name] = np.asarray(var[:].filled(np.nan) if hasattr(var[:], "filled") else var[:])
     return res
+
+
+def _check_written_by_hydro(nc, path: Path) -> None:
+    """Refuse a netCDF file that hydro did not write (its ``source`` attribute is not
+    ``hydro ...``) or that holds a variable hydro does not declare, naming the file."""
+    source = str(getattr(nc, "source", ""))
+    what = f"its 'source' attribute is '{source}'" if source else "it has no 'source = hydro ...' attribute"
+    if source.startswith("hydro"):
+        constituents = dict(item.split("=", 1) for item in str(getattr(nc, "constituents", "")).split(";")
+                            if "=" in item)
+        known = set(variable_names(constituents)) | set(nc.dimensions) | {"time_bnds"}
+        unknown = [n for n in nc.variables if n not in known]
+        if not unknown:
+            return
+        what = f"variable '{unknown[0]}' is not one hydro writes"
+    raise HydroError(f"{path}: not a hydro results file ({what}); hydro reads the netCDF files that "
+                     "`hydro run` or `hydro scenarios` write (open others with xarray.open_dataset)")
