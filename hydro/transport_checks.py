@@ -119,9 +119,15 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> N
         if bad.any():
             d, r = np.argwhere(bad)[0]
             end = "inlet" if name == "q_in" else "outlet"
+            taken = arr["withdrawal"][d, r] if name == "q_out" else 0.0
+            cause, less = "", ""
+            if taken > 0:  # water taken out of the reach dried it
+                cause = f" after {taken:g} m3/s was withdrawn from it that day"
+                less = ("withdraw less ([[withdrawals]] loss_share or max_share below 1, or a smaller "
+                        "[[transfers]] abstraction), or ")
             raise HydroError(
                 f"reach '{network.reaches[r].id}' has no flow at its {end} on {day(d)} "
-                f"({arr[name][d, r]:g} m3/s); every reach needs flow > 0: add lateral or "
+                f"({arr[name][d, r]:g} m3/s){cause}; every reach needs flow > 0: {less}add lateral or "
                 "boundary inflow, or an ecological minimum release upstream")
     if (arr["withdrawal"] < 0).any():
         d, r = np.argwhere(arr["withdrawal"] < 0)[0]
