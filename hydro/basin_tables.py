@@ -156,7 +156,7 @@ def initial_state(init: Table, names: list[str], network) -> InitialState:
 
 @dataclass(frozen=True)
 class Withdrawal:
-    """One ``[[withdrawals]]`` table (see :func:`hydro.watershed.withdrawals`).
+    """One ``[[withdrawals]]`` table (see :func:`hydro.withdrawal_requests.withdrawal_requests`).
 
     Attributes
     ----------

@@ -162,9 +162,10 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
           state: RoutingState | None = None, withdrawals=None) -> RoutedHydraulics:
     """Daily flows by Muskingum-Cunge routing down the network.
 
-    Size: 47 of its lines document its eleven inputs and its result; the body (inputs
-    checked by :func:`_checked_inputs`, cells chosen by :func:`_default_cells`) is the
-    one call of the compiled kernel with the arrays it fills.
+    Size: 62 of its lines document its fourteen inputs and its result; the body (inputs
+    checked by :func:`_checked_inputs` and :func:`hydro.withdrawal_requests.checked_requests`,
+    cells chosen by :func:`hydro.routing_cells.default_cells`) is the one call of the
+    compiled kernel with the arrays it fills.
 
     Parameters
     ----------
