@@ -1,23 +1,15 @@
 """A model you can hold in Python: :class:`Model`.
 
 ``Model.from_basin("miyun")`` reads and validates a basin once; ``model.parameters``
-lists every number the basin file sets, with its unit, its bounds where the model
-states them and the file's comment citing its source;
-``model.with_parameters({...})`` returns a new model with some of them changed
-(in memory: no file is read or written, nothing is parsed from text); and
-``model.run(start, end)`` simulates and returns an :class:`xarray.Dataset` with
-the CF schema of the netCDF files ``hydro run`` writes.  A model is immutable,
-so one model can seed any number of variants (a parameter sweep, a scenario, an
-ensemble member) without one changing another.
+lists every number the basin file sets (unit, bounds, the file's comment citing its
+source); ``model.with_parameters({...})`` returns a new model with some changed, in
+memory (``--set key.path=value`` is the same setter, :func:`hydro.overrides.set_path`,
+reached through text); ``model.run(start, end)`` returns an :class:`xarray.Dataset`
+with the CF schema of the files ``hydro run`` writes.  A model is immutable, so one
+model can seed any number of variants (a sweep, a scenario, an ensemble member).
 
-The ``--set key.path=value`` option of the command line is the same setter
-(:func:`hydro.overrides.set_path`) reached through text.
-
-Example
--------
 >>> import hydro
->>> m = hydro.Model.from_basin("tiny")
->>> fast = m.with_parameters({"constituents.tn.river_removal_per_day": 0.2})
+>>> fast = hydro.Model.from_basin("tiny").with_parameters({"constituents.tn.river_removal_per_day": 0.2})
 >>> ds = fast.run("2020-01-01", "2020-01-31")   # doctest: +SKIP
 """
 
@@ -28,14 +20,17 @@ import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from hydro.basin import Basin, parse_date, resolve_basin
 from hydro.basin_tables import load_basin_file
 from hydro.errors import HydroError
 from hydro.overrides import parse_assignment, set_path, table_key
+from hydro.results import open_results  # noqa: F401  (hydro.open_results)
 from hydro.units import unit_of_key
 
 
@@ -48,19 +43,18 @@ class Parameter:
     path : str
         Dotted path, as ``--set`` and :meth:`Model.with_parameters` take it
         (``reaches.hei.dispersion_m2_s``).
-    value : float or int or bool
-        The value the model holds.
+    value : float or int
+        The value the model holds, in ``unit``.
     unit : str
-        Its unit: the runoff model's for runoff parameters, else the one the key's name
-        gives (:func:`hydro.units.unit_of_key`; ``""`` where it names none).
+        Its unit (UDUNITS): the runoff model's for runoff parameters, else the one the
+        key's name gives (:func:`hydro.units.unit_of_key`; ``""`` where it names none).
     bounds : (float, float) or None
-        The range the model accepts (runoff parameters: their model's bounds, checked at
-        load); None where the model states none.
+        The range the model accepts, in ``unit`` (runoff parameters: their model's
+        bounds, checked at load); None where the model states none.
     source : str
-        The basin file's comment on the number (on its line, above it, or on its
-        table's header; :func:`hydro.toml_comments.key_comments`), which cites where
-        it comes from; ``""`` where the file has none (the basin's SOURCES.md then
-        gives it).
+        The basin file's comment on the number (on its line, above it, or on its table's
+        header), which cites where it comes from; ``""`` where the file has none (the
+        basin's SOURCES.md then gives it).
     """
 
     path: str
@@ -95,7 +89,7 @@ def _describe(path: str, value: Any, specs: dict[str, Any], notes: dict[str, str
 
 
 def _leaves(node: Any, prefix: str) -> Iterator[tuple[str, Any]]:
-    """Every numeric or boolean leaf of parsed TOML with its dotted path (tables in
+    """Every numeric leaf (not booleans) of parsed TOML with its dotted path (tables in
     arrays are addressed by their ``id`` or ``name``, as :func:`set_path` reads them)."""
     if isinstance(node, dict):
         for key, value in node.items():
@@ -121,7 +115,9 @@ class Model:
     data : dict
         The parsed basin file with every change applied (kept to derive variants).
     changes : dict
-        The parameters changed from the file, path -> value.
+        The parameters changed from the file, path -> value (in :attr:`parameters`' units).
+    file_bytes : bytes, optional
+        The basin file's bytes (default: read from ``basin.path``), for ``config_sha256``.
     """
 
     def __init__(self, basin: Basin, data: dict, changes: Mapping[str, Any], file_bytes: bytes = b""):
@@ -130,10 +126,26 @@ class Model:
         self._changes = dict(changes)
         self._bytes = file_bytes or basin.path.read_bytes()
 
-    # ---- construction ---------------------------------------------------------------
     @classmethod
     def from_basin(cls, spec: str | Path) -> Model:
-        """A model of a shipped basin (``"miyun"``), a folder holding ``basin.toml`` or the file."""
+        """A model of a shipped basin, a folder holding ``basin.toml`` or the file itself.
+
+        Parameters
+        ----------
+        spec : str or Path
+            A shipped basin's name (``"miyun"``, ``"guanting"``, ``"tiny"``,
+            ``"watershed"``), a folder holding ``basin.toml``, or a basin file.
+
+        Returns
+        -------
+        Model
+            The model with the file's parameters (:attr:`changes` empty).
+
+        Raises
+        ------
+        HydroError
+            The basin is not found (with the nearest name), or its file is invalid (naming the key).
+        """
         path = resolve_basin(spec)
         data = load_basin_file(path)
         raw = path.read_bytes()
@@ -141,11 +153,25 @@ class Model:
         return cls(basin, data, {}, raw)
 
     def with_parameters(self, values: Mapping[str, Any]) -> Model:
-        """A new model with the parameters at ``values`` (path -> value); this one is unchanged.
+        """A new model with the parameters at ``values``; this one is unchanged.
 
-        Paths are those of :attr:`parameters` (and of ``--set``).  The new basin is
-        validated as a file would be, so a bad value raises :class:`HydroError`
-        naming the key.
+        Parameters
+        ----------
+        values : mapping of str to float, int, bool or str
+            Parameter path -> new value, in the unit :attr:`parameters` gives for
+            that path (``{"constituents.tn.river_removal_per_day": 0.2}``: 0.2 d-1).
+            Paths are those of :attr:`parameters` (and of ``--set``).
+
+        Returns
+        -------
+        Model
+            A new model whose :attr:`changes` add ``values`` to this one's.
+
+        Raises
+        ------
+        HydroError
+            ``values`` is not a mapping, a path names no key, or a value is out of range
+            (the new basin is validated as a file would be; the message names the key).
         """
         if not isinstance(values, Mapping):
             raise HydroError("with_parameters takes a mapping of parameter path -> value, e.g. "
@@ -157,7 +183,6 @@ class Model:
         basin = Basin.from_data(data, self._basin.path, _sha256(self._bytes, changes))
         return Model(basin, data, changes, self._bytes)
 
-    # ---- what it holds --------------------------------------------------------------
     @property
     def basin(self) -> Basin:
         """The validated basin (network, constituents, settings, sources)."""
@@ -184,7 +209,23 @@ class Model:
         return [_describe(path, value, specs, notes) for path, value in _leaves(self._data, "")]
 
     def parameter(self, path: str) -> Parameter:
-        """One parameter by its path."""
+        """One parameter by its path.
+
+        Parameters
+        ----------
+        path : str
+            Dotted path, as in :attr:`parameters` (``"subbasins.w1.runoff.x1_mm"``).
+
+        Returns
+        -------
+        Parameter
+            Its value (in ``unit``), unit, bounds and cited source.
+
+        Raises
+        ------
+        HydroError
+            No parameter has that path (naming the nearest one).
+        """
         for p in self.parameters:
             if p.path == path:
                 return p
@@ -197,15 +238,16 @@ class Model:
         changed = f", {len(self._changes)} changed" if self._changes else ""
         return f"<hydro.Model {self.name!r} ({len(self.parameters)} parameters{changed})>"
 
-    # ---- running ----------------------------------------------------------------------
     def run(self, start: str | date | None = None, end: str | date | None = None, weather=None,
             apportion: bool = True):
-        """Simulate from ``start`` to ``end`` (ISO dates; default the basin's ``[run]`` period).
+        """Simulate from ``start`` to ``end``, both days included, one value a day.
 
         Parameters
         ----------
-        start, end : str or date, optional
-            The period.
+        start, end : str, date, datetime, pandas.Timestamp or numpy.datetime64, optional
+            First and last simulated day: an ISO string ``"YYYY-MM-DD"``, or a date
+            (of a datetime, only its day counts); default the basin's ``[run]`` period
+            (``model.basin.settings.start``, ``.end``).
         weather : hydro.weather.DailyForcing, optional
             Station weather replacing the basin's weather file (a watershed basin):
             a synthetic series or an ensemble member.
@@ -216,37 +258,79 @@ class Model:
         Returns
         -------
         xarray.Dataset
-            The results with the CF schema of the files ``hydro run`` writes.
+            The CF schema of the files ``hydro run`` writes (docs/results.md): every
+            variable with ``units`` (discharge m3 s-1, concentrations mg L-1, loads
+            kg d-1, budgets kg per year) and ``long_name``; ``time`` the start of each
+            day; element and source ids as coordinates; global attributes ``basin``,
+            ``config_sha256``, ``history`` (this call) and ``parameters_changed``.
+
+        Raises
+        ------
+        HydroError
+            A date that is not one, a period that ends before it starts or that the
+            forcing does not cover, or ``weather`` given to a flow-driven basin.
         """
         return self.run_results(start, end, weather=weather, apportion=apportion).to_xarray()
 
     def run_results(self, start: str | date | None = None, end: str | date | None = None, weather=None,
                     apportion: bool = True):
-        """Like :meth:`run`, as :class:`hydro.results.Results` (to write with ``to_netcdf``)."""
-        from hydro.simulation import check_period, run
+        """Like :meth:`run`, as :class:`hydro.results.Results` (to write with ``to_netcdf``).
+
+        Parameters
+        ----------
+        start, end, weather, apportion
+            As for :meth:`run`.
+
+        Returns
+        -------
+        hydro.results.Results
+            ``.to_netcdf(path)`` writes the file ``hydro run`` would (``spec=``: variables,
+            locations, aggregation); ``.to_xarray()`` is what :meth:`run` returns.
+        """
+        from hydro.simulation import check_dates, run
 
         s = _date(start, "start")
         e = _date(end, "end")
-        check_period(self._basin, s, e)
+        first, last = s or self._basin.settings.start, e or self._basin.settings.end
+        check_dates(first, last, fix=f"give run(start, end) with start <= end (the basin's [run] period: "
+                                     f"{self._basin.settings.start} to {self._basin.settings.end})")
         if self._basin.is_watershed:
             from hydro.pipeline import run_watershed
 
-            results = run_watershed(self._basin, s or self._basin.settings.start, e or self._basin.settings.end,
-                                    weather=weather, apportion=apportion)
+            results = run_watershed(self._basin, first, last, weather=weather, apportion=apportion)
         elif weather is not None:
             raise HydroError(f"{self._basin.path}: weather= applies to a watershed basin; this one is "
                              "flow-driven (its flows come from [forcing])")
         else:
             results = run(self._basin, s, e)
+        results.attrs["history"] = self._history(first, last, weather, apportion)
         if self._changes:
             results.attrs["parameters_changed"] = json.dumps(self._changes, sort_keys=True, default=str)
         return results
 
+    def _history(self, start: date, end: date, weather, apportion: bool) -> str:
+        """The call that made a run, for its ``history`` (``hydro run`` would lose :attr:`changes`)."""
+        call = f"hydro.Model.from_basin({str(self._basin.path)!r})"
+        if self._changes:
+            call += f".with_parameters({self._changes!r})"
+        extra = (", weather=..." if weather is not None else "") + ("" if apportion else ", apportion=False")
+        return f"{call}.run({start.isoformat()!r}, {end.isoformat()!r}{extra})"
 
-def _date(value: str | date | None, option: str) -> date | None:
-    if value is None or isinstance(value, date):
+
+def _date(value: Any, option: str) -> date | None:
+    """``value`` (ISO string, date, datetime or Timestamp: its day, numpy.datetime64) as a date."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):  # before date: a datetime (and a Timestamp) is a date too
+        return value.date()
+    if isinstance(value, date):
         return value
-    return parse_date(str(value), option)
+    if isinstance(value, np.datetime64) and not np.isnat(value):
+        return value.astype("datetime64[D]").item()
+    if isinstance(value, str):
+        return parse_date(value.strip(), option)
+    raise HydroError(f"{option}: expected a date (an ISO string 'YYYY-MM-DD', a datetime.date or a "
+                     f"numpy.datetime64), got {value!r} ({type(value).__name__})")
 
 
 def _sha256(file_bytes: bytes, changes: Mapping[str, Any]) -> str:
@@ -295,12 +379,21 @@ def model_variant(spec: str | Path, overrides: Sequence[str] = (), where: str = 
 
 
 def open_basin(spec: str | Path) -> Basin:
-    """Read and validate a basin (a shipped name, a folder or a ``basin.toml``)."""
+    """Read and validate a basin.
+
+    Parameters
+    ----------
+    spec : str or Path
+        A shipped basin's name (``"miyun"``), a folder holding ``basin.toml``, or the file.
+
+    Returns
+    -------
+    Basin
+        Network, constituents, settings (``.settings.start``, ``.end``: the ``[run]`` period).
+
+    Raises
+    ------
+    HydroError
+        The basin is not found, or its file is invalid (naming the key).
+    """
     return Basin.load(spec)
-
-
-def open_results(path: str | Path):
-    """Open a results file written by ``hydro run`` as an :class:`xarray.Dataset`."""
-    from hydro.results import load_results
-
-    return load_results(path).to_xarray()
