@@ -11,11 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from test_routed_withdrawals import requests, run
+from test_routing import random_case as routing_case
 from test_routing import reach
 
 from hydro.network import Network
-from hydro.withdrawal_requests import accumulated_withdrawals
+from hydro.withdrawal_requests import WithdrawalRequests, accumulated_withdrawals
 
 #: Steady inputs: 20 m3/s from upstream, 1 m3/s forming along the lower reach.
 INFLOW, LATERAL = 20.0, 1.0
@@ -62,3 +65,36 @@ def test_requests_after_a_large_diversion_never_take_more_than_is_left(share):
     np.testing.assert_allclose(taken[:, 0], water * (1 - (1 - share) ** 3), rtol=1e-14)
     h = run(net, lateral, np.zeros_like(lateral), asked)
     np.testing.assert_allclose(h.withdrawn[:, 0], taken[:, 0], rtol=1e-12)
+
+
+def _rule(asked, r, q_in, lateral):
+    """The requests on reach ``r`` taken in order, each from what the ones before left (D,)."""
+    water = q_in + np.maximum(lateral, 0.0)
+    want = np.zeros_like(water)
+    for k in np.flatnonzero(asked.reach == r):
+        want += np.minimum(asked.flow[k], asked.share[k] * np.maximum(water - want, 0.0))
+    return want
+
+
+@settings(max_examples=40, deadline=None)
+@given(routing_case(), st.integers(0, 2**32 - 1))
+def test_several_requests_a_reach_on_random_trees(case, seed):
+    """Up to four requests on a reach (requested flows, channel losses, shares up to 1): the
+    water taken is the rule applied to the routed inflow where no cell ran short, never more,
+    and never more than the reach's water."""
+    net, _, lateral, boundary, _ = case
+    n_day, n = lateral.shape
+    rng = np.random.default_rng(seed)
+    reach_of = np.sort(rng.integers(0, n, size=rng.integers(1, 2 * n + 2)))
+    flows = np.where(rng.random((reach_of.size, n_day)) < 0.3, np.inf,
+                     rng.uniform(0.0, 50.0, (reach_of.size, n_day)))
+    asked = WithdrawalRequests(reach_of.astype(np.int64), flows, rng.uniform(0.0, 1.0, reach_of.size))
+    h = run(net, lateral, boundary, asked)
+    assert h.reach_water_balance_error() < 1e-9
+    for r in np.unique(reach_of):
+        rule = _rule(asked, r, h.q_in[:, r], lateral[:, r])
+        water = h.q_in[:, r] + np.maximum(lateral[:, r], 0.0)
+        assert (h.withdrawn[:, r] <= rule * (1 + 1e-12) + 1e-300).all()
+        assert (rule <= water * (1 + 1e-12)).all()
+        full = np.isclose(h.lateral[:, r], lateral[:, r] - rule, rtol=0, atol=1e-12 * max(1.0, rule.max()))
+        np.testing.assert_allclose(h.withdrawn[full, r], rule[full], rtol=1e-12, atol=1e-300)
