@@ -157,10 +157,9 @@ class Model:
 
         Parameters
         ----------
-        values : mapping of str to float, int, bool or str
-            Parameter path -> new value, in the unit :attr:`parameters` gives for
-            that path (``{"constituents.tn.river_removal_per_day": 0.2}``: 0.2 d-1).
-            Paths are those of :attr:`parameters` (and of ``--set``).
+        values : mapping of str to number (Python or numpy), bool or str
+            Parameter path (as in :attr:`parameters` and ``--set``) -> new value, in the
+            unit :attr:`parameters` gives (``{"constituents.tn.river_removal_per_day": 0.2}``: 0.2 d-1).
 
         Returns
         -------
@@ -176,9 +175,10 @@ class Model:
         if not isinstance(values, Mapping):
             raise HydroError("with_parameters takes a mapping of parameter path -> value, e.g. "
                              "{'constituents.tn.river_removal_per_day': 0.2}")
+        values = {str(k): _plain(v) for k, v in values.items()}  # numpy scalars as Python numbers
         data = copy.deepcopy(self._data)  # validation only reads it: one copy per variant
         for path, value in values.items():
-            set_path(data, str(path), value, self._basin.path, label=f"parameter {path}")
+            set_path(data, path, value, self._basin.path, label=f"parameter {path}")
         changes = {**self._changes, **values}
         basin = Basin.from_data(data, self._basin.path, _sha256(self._bytes, changes))
         return Model(basin, data, changes, self._bytes)
@@ -289,8 +289,7 @@ class Model:
         """
         from hydro.simulation import check_dates, run
 
-        s = _date(start, "start")
-        e = _date(end, "end")
+        s, e = _date(start, "start"), _date(end, "end")
         first, last = s or self._basin.settings.start, e or self._basin.settings.end
         check_dates(first, last, fix=f"give run(start, end) with start <= end (the basin's [run] period: "
                                      f"{self._basin.settings.start} to {self._basin.settings.end})")
@@ -311,19 +310,21 @@ class Model:
     def _history(self, start: date, end: date, weather, apportion: bool) -> str:
         """The call that made a run, for its ``history`` (``hydro run`` would lose :attr:`changes`)."""
         call = f"hydro.Model.from_basin({str(self._basin.path)!r})"
-        if self._changes:
-            call += f".with_parameters({self._changes!r})"
+        call += f".with_parameters({self._changes!r})" if self._changes else ""
         extra = (", weather=..." if weather is not None else "") + ("" if apportion else ", apportion=False")
         return f"{call}.run({start.isoformat()!r}, {end.isoformat()!r}{extra})"
 
 
+def _plain(value: Any) -> Any:
+    """A numpy scalar or 0-d array (a sweep over ``np.arange``) as the Python number it holds."""
+    return value.item() if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0 else value
+
+
 def _date(value: Any, option: str) -> date | None:
     """``value`` (ISO string, date, datetime or Timestamp: its day, numpy.datetime64) as a date."""
-    if value is None:
-        return None
-    if isinstance(value, datetime):  # before date: a datetime (and a Timestamp) is a date too
+    if isinstance(value, datetime):  # a datetime (and a pandas Timestamp) is a date too: its day
         return value.date()
-    if isinstance(value, date):
+    if value is None or isinstance(value, date):
         return value
     if isinstance(value, np.datetime64) and not np.isnat(value):
         return value.astype("datetime64[D]").item()

@@ -177,3 +177,15 @@ def test_written_file_sources_add_up_to_float32_rounding(ws_file):
             # float32 keeps 24 bits: each part within 2**-24 of itself, so the sum within
             # 2**-24 of the sum of the parts' magnitudes (and of the 64-bit sum's rounding)
             assert float((gap - 2.0 ** -24 * abs(parts).sum("source")).max()) <= 1e-12, part
+
+
+@pytest.mark.parametrize("value", [np.float32(0.25), np.int64(0), np.array(0.2), np.float64(0.2)],
+                         ids=["float32", "int64", "0-d array", "float64"])
+def test_with_parameters_takes_numpy_numbers_as_the_numbers_they_hold(tiny, value):
+    # np.float32, np.int64 and 0-d arrays were refused: "expected a number, got np.int64(0)"
+    variant = tiny.with_parameters({PATH: value})
+    plain = tiny.with_parameters({PATH: value.item()})
+    assert variant.changes == plain.changes and type(variant.changes[PATH]) is type(value.item())
+    assert variant.basin.sha256 == plain.basin.sha256  # the same configuration, the same hash
+    ds = variant.run("2020-01-01", "2020-01-03")
+    xr.testing.assert_identical(eval(ds.attrs["history"], {"hydro": hydro}), ds)  # no np.float64(...) in it
