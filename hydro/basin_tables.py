@@ -206,6 +206,9 @@ def withdrawal(t: Table, network, folder: Path) -> Withdrawal:
         if t.has("max_share"):
             raise t.error("max_share", "max_share caps a requested flow_m3_s; with loss_share, remove it")
         loss = t.float("loss_share", minimum=0.0, maximum=1.0)
+        if loss == 1.0:  # every day's water: the reach would run dry, which the transport cannot carry
+            raise t.error("loss_share", "1 would take all the water reaching and forming in the reach every "
+                                        "day and leave it dry; give the share it loses (below 1, e.g. 0.3)")
         share = loss
     else:
         if isinstance(t.raw("flow_m3_s"), list):

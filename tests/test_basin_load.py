@@ -98,6 +98,8 @@ CASES = [
     ("constituent-quality", WATERSHED, append('[[constituents]]\nname = "tp"\nlong_name = "total phosphorus"'),
      None, ["constituent 'tp'", "[quality] table"]),
     ("withdrawal-neither", WATERSHED, append(WITHDRAWAL), None, ["withdrawals[0].flow_m3_s", "loss_share"]),
+    ("withdrawal-all-lost", WATERSHED, append(WITHDRAWAL + "loss_share = 1.0"), None,
+     ["withdrawals[0].loss_share", "leave it dry", "below 1"]),
     ("withdrawal-reach", WATERSHED, append(WITHDRAWAL.replace('"main"', '"mian"') + "loss_share = 0.1"), None,
      ["withdrawals[0].reach", "mian"]),
     ("withdrawal-months", WATERSHED, append(WITHDRAWAL + "flow_m3_s = [1.0, 2.0]"), None,
