@@ -90,7 +90,7 @@ def child(basin: str, out: str, lts: bool = False) -> None:
     from hydro.cli import main
 
     found: dict = {"load": None, "kernel_load": None, "model_cpu": None, "model_wall": None, "output": None,
-                   "days": None, "substeps": None, "transport_cpu": None}
+                   "days": None, "substeps": None, "transport_cpu": None, "cells": None}
     seen: dict = {}
 
     def spy(network, tracers, inputs, **kw):  # the calls of the timed run add up (blocks: one each)
@@ -121,6 +121,7 @@ def child(basin: str, out: str, lts: bool = False) -> None:
         # two days first, untimed apart: a fresh process loads its kernels from the cache on
         # their first call (0.3-0.4 s), a fixed cost that is start-up, not cost per reach-day
         first = start or basin.settings.start
+        found["cells"] = basin.network.layout.n_cells
         t0 = time.perf_counter()
         first_run(basin, first, first + timedelta(days=1))
         found["kernel_load"] = time.perf_counter() - t0
@@ -145,6 +146,7 @@ def child(basin: str, out: str, lts: bool = False) -> None:
         spent["cpu"] += time.process_time() - c0
 
     def blocked_and_count(basin, start, end, path, **k):
+        found["cells"] = basin.network.layout.n_cells
         t0 = time.perf_counter()
         first_run(basin, start, start + timedelta(days=1))
         found["kernel_load"] = time.perf_counter() - t0
@@ -332,6 +334,11 @@ def main() -> None:
                                          if found["model_cpu"] is not None else None)
             found["transport_ns_per_reach_day"] = (1e9 * found["transport_cpu"] / found["reach_days"]
                                                    if found["transport_cpu"] is not None else None)
+            # the solver's own cost: per cell and sub-step (all tracers), which local time stepping
+            # would not change; the sub-steps a day are what it would cut
+            updates = (found.get("cells") or 0) * (found["days"] or 365 * years) * (found["substeps"] or 0)
+            found["transport_ns_per_cell_update"] = (1e9 * found["transport_cpu"] / updates
+                                                     if found["transport_cpu"] is not None and updates else None)
             measured[(reaches, years)] = found
             print(f"{reaches:6d} x {years:3d} y: whole {found['whole']:.2f} s ({found['whole_cpu']:.2f} s CPU), "
                   f"load {found['load'] or 0:.3f} s, kernels {found['kernel_load'] or 0:.2f} s, "
@@ -366,6 +373,7 @@ def main() -> None:
                    None if f["transport_cpu"] is None or not f["model_cpu"] else f["transport_cpu"] / f["model_cpu"]),
             vs_ref(f"scaling_transport_ns_per_reach_day_{tag}", "transport_ns_per_reach_day", "ns"),
             vs_ref(f"scaling_substeps_per_day_{tag}", "substeps", "1"),
+            vs_ref(f"scaling_transport_ns_per_cell_update_{tag}", "transport_ns_per_cell_update", "ns"),
             vs_ref(f"scaling_peak_rss_mb_{tag}", "peak_rss_mb", "MB"),
             vs_ref(f"scaling_output_mb_{tag}", "output_mb", "MB"),
         ]
