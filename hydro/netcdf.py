@@ -99,6 +99,8 @@ def _define(nc, results: Results, spec):
     ``results`` under ``spec``.  Returns (index, starts, names) for :func:`_put`."""
     attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
     attrs.update(results.attrs)
+    if results.constituents and "constituents" not in attrs:  # what <c>_... names resolve with on reading
+        attrs["constituents"] = ";".join(f"{k}={v}" for k, v in results.constituents.items())
     index = element_index(results, spec)
     starts, first, after = periods(results.dates, spec.aggregate)
     if spec.aggregate != "daily":

@@ -180,9 +180,16 @@ def open_results(path: str | Path):
     Raises
     ------
     HydroError
-        The file is missing, a folder, not netCDF, or a netCDF file hydro did not write.
+        The file is missing, a folder, not netCDF, or a netCDF file hydro did not write
+        (or one with a variable hydro does not declare, so no units to give it).
     """
-    return load_results(path).to_xarray()
+    results = load_results(path)
+    known = set(variable_names(results.constituents))
+    unknown = [n for n in results.data if n not in known]
+    if unknown:
+        raise HydroError(f"{path}: variable '{unknown[0]}' is not one hydro writes (was it added to the "
+                         "file?); open the file with xarray.open_dataset, which takes any variable")
+    return results.to_xarray()
 
 
 def load_results(path: str | Path) -> Results:
@@ -267,17 +274,10 @@ def _read(nc, path: Path) -> Results:
 
 
 def _check_written_by_hydro(nc, path: Path) -> None:
-    """Refuse a netCDF file that hydro did not write (its ``source`` attribute is not
-    ``hydro ...``) or that holds a variable hydro does not declare, naming the file."""
+    """Refuse, naming the file, a netCDF file hydro did not write (its ``source`` attribute
+    is not ``hydro ...``)."""
     source = str(getattr(nc, "source", ""))
-    what = f"its 'source' attribute is '{source}'" if source else "it has no 'source = hydro ...' attribute"
-    if source.startswith("hydro"):
-        constituents = dict(item.split("=", 1) for item in str(getattr(nc, "constituents", "")).split(";")
-                            if "=" in item)
-        known = set(variable_names(constituents)) | set(nc.dimensions) | {"time_bnds"}
-        unknown = [n for n in nc.variables if n not in known]
-        if not unknown:
-            return
-        what = f"variable '{unknown[0]}' is not one hydro writes"
-    raise HydroError(f"{path}: not a hydro results file ({what}); hydro reads the netCDF files that "
-                     "`hydro run` or `hydro scenarios` write (open others with xarray.open_dataset)")
+    if not source.startswith("hydro"):
+        what = f"its 'source' attribute is '{source}'" if source else "it has no 'source = hydro ...' attribute"
+        raise HydroError(f"{path}: not a hydro results file ({what}); hydro reads the netCDF files that "
+                         "`hydro run` or `hydro scenarios` write (open others with xarray.open_dataset)")

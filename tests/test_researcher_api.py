@@ -16,6 +16,7 @@ from click.testing import CliRunner
 import hydro
 from hydro.cli import main
 from hydro.errors import HydroError
+from hydro.results import load_results
 
 PATH = "constituents.tn.river_removal_per_day"
 
@@ -98,9 +99,10 @@ def test_open_results_names_a_variable_hydro_does_not_write(tiny, tmp_path):
     ds = tiny.run("2020-01-01", "2020-01-05")
     ds["ratio"] = ds["section_tn_load"] / ds["section_tp_load"]
     ds.to_netcdf(path)
-    with pytest.raises(HydroError, match=r"derived\.nc: not a hydro results file \(variable 'ratio' is not one "
-                                         r"hydro writes\)"):
+    with pytest.raises(HydroError, match=r"derived\.nc: variable 'ratio' is not one hydro writes \(was it added "
+                                         r"to the file\?\); open the file with xarray\.open_dataset"):
         hydro.open_results(path)
+    assert "ratio" in load_results(path).data  # the commands still read what they need
     del ds["ratio"]  # what Model.run returns, written by xarray, opens again
     ds.to_netcdf(tmp_path / "plain.nc")
     assert "section_tn_load" in hydro.open_results(tmp_path / "plain.nc")
@@ -189,3 +191,41 @@ def test_with_parameters_takes_numpy_numbers_as_the_numbers_they_hold(tiny, valu
     assert variant.basin.sha256 == plain.basin.sha256  # the same configuration, the same hash
     ds = variant.run("2020-01-01", "2020-01-03")
     xr.testing.assert_identical(eval(ds.attrs["history"], {"hydro": hydro}), ds)  # no np.float64(...) in it
+
+
+def test_a_file_written_from_results_built_in_python_records_its_constituents(tmp_path):
+    """A Results made by hand (constituents given, no 'constituents' attribute) wrote a file whose
+    section_tn_concentration open_results could not name: the writer now records them."""
+    from datetime import date, timedelta
+
+    from hydro.results import Results
+
+    res = Results(coords={"time": [date(2000, 1, 1) + timedelta(days=i) for i in range(3)], "section": ["s"]},
+                  constituents={"tn": "total nitrogen"})
+    res.add("section_tn_concentration", np.ones((3, 1)))
+    res.to_netcdf(tmp_path / "hand.nc")
+    ds = hydro.open_results(tmp_path / "hand.nc")
+    assert ds.attrs["constituents"] == "tn=total nitrogen"
+    assert ds["section_tn_concentration"].attrs["units"] == "mg L-1"
+
+
+def test_python_writes_the_aggregated_file_hydro_run_writes(tmp_path):
+    """python-api.md: results.to_netcdf(path, spec=OutputSpec(...)) writes what hydro run
+    --aggregate/--variables/--locations does."""
+    from hydro.outputspec import OutputSpec
+
+    names, where = ["section_tn_load", "tn_source_load"], ["outlet"]
+    mine = tmp_path / "py.nc"
+    hydro.Model.from_basin("watershed").run_results("2003-01-01", "2003-04-30").to_netcdf(
+        mine, spec=OutputSpec(aggregate="monthly", variables=names, locations=where))
+    cli = tmp_path / "cli.nc"
+    r = CliRunner().invoke(main, ["run", "watershed", "--start", "2003-01-01", "--end", "2003-04-30", "-o", str(cli),
+                                  "--aggregate", "monthly", "--variables", ",".join(names),
+                                  "--locations", ",".join(where), "-q"])
+    assert r.exit_code == 0, r.output
+    with xr.open_dataset(mine) as a, xr.open_dataset(cli) as b:
+        assert set(a.data_vars) == set(b.data_vars) == {*names, "time_bnds"}
+        for name in names:
+            xr.testing.assert_equal(a[name], b[name])
+            assert a[name].attrs["cell_methods"] == "time: mean"
+        assert a.attrs["time_aggregation"] == "monthly"
