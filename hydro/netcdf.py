@@ -27,6 +27,8 @@ if TYPE_CHECKING:
 LEADING_DIMS = ("scenario", "member")
 
 _STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario", "budget_term")
+#: Element dimensions whose ids carry ``cf_role = "timeseries_id"`` (in the file and in :meth:`Results.to_xarray`).
+SERIES_DIMS = ("reach", "section", "reservoir", "gauge")
 
 
 def check_writable(path: Path, overwrite: bool, inputs=()) -> None:
@@ -133,7 +135,7 @@ def _define(nc, results: Results, spec):
         elif dim in _STRING_DIMS:
             var = nc.createVariable(dim, str, (dim,))
             var.long_name = f"{dim.replace('_', ' ')} identifier"
-            if dim in ("reach", "section", "reservoir", "gauge"):
+            if dim in SERIES_DIMS:
                 var.cf_role = "timeseries_id"
             for i, v in enumerate(values):
                 var[i] = str(v)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.netcdf import LEADING_DIMS, write_results
+from hydro.netcdf import LEADING_DIMS, SERIES_DIMS, write_results
 from hydro.variables import Variable, variable, variable_names
 
 
@@ -110,8 +110,9 @@ class Results:
                              "bounds": "time_bnds"}
                 coords[dim] = ("time", np.array([np.datetime64(d, "ns") for d in values]), attrs)
             elif values and isinstance(values[0], str):
+                role = {"cf_role": "timeseries_id"} if dim in SERIES_DIMS else {}
                 coords[dim] = (dim, np.array([str(v) for v in values], dtype=object),
-                               {"long_name": f"{dim.replace('_', ' ')} identifier"})
+                               {"long_name": f"{dim.replace('_', ' ')} identifier", **role})
             else:
                 coords[dim] = (dim, np.asarray(values), {"long_name": dim.replace("_", " ")})
         data_vars = {}

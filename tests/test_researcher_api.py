@@ -229,3 +229,15 @@ def test_python_writes_the_aggregated_file_hydro_run_writes(tmp_path):
             xr.testing.assert_equal(a[name], b[name])
             assert a[name].attrs["cell_methods"] == "time: mean"
         assert a.attrs["time_aggregation"] == "monthly"
+
+
+def test_model_run_has_the_attributes_of_the_file_hydro_writes(tiny, tmp_path):
+    """Every variable and coordinate of Model.run carries the attributes the written file has
+    (reach, section and reservoir lacked the file's cf_role)."""
+    ds = tiny.run("2020-01-01", "2020-01-05")
+    tiny.run_results("2020-01-01", "2020-01-05").to_netcdf(tmp_path / "t.nc")
+    with xr.open_dataset(tmp_path / "t.nc") as written:
+        assert set(ds.variables) == set(written.variables)
+        for name in ds.variables:
+            assert ds[name].attrs == written[name].attrs, name
+        assert ds.attrs == written.attrs
