@@ -225,7 +225,9 @@ def _clip(amount: float, rule) -> float:
 
 
 def _payment(rule: Rule, year, section, parameter, amount, complete, note) -> Payment:
-    return Payment(year, section, rule.kind, parameter, rule.payer, rule.payee, float(amount),
+    # + 0.0: a zero amount is never -0.0 (a failed target without a penalty, a missed class
+    # without a price), which the table would print as "-0" and JSON as -0.0
+    return Payment(year, section, rule.kind, parameter, rule.payer, rule.payee, float(amount) + 0.0,
                    bool(complete), rule.assumed, rule.where, note)
 
 

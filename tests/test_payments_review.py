@@ -1,0 +1,88 @@
+"""A reviewer's checks of the payment figures: the shipped agreements recomputed by hand
+from their published formulas on a small monitoring CSV, and the cases that once printed
+a wrong or misleading figure (a "-0" payment, an uncertainty run on monthly-aggregated
+results, an uncertainty net that hid its undetermined lines)."""
+
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hydro.compensation import Agreement, evaluate, format_payments
+from hydro.monitoring import SectionSeries, read_monitoring_csv
+
+ROOT = Path(__file__).resolve().parents[1]
+GUANTING = ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml"
+
+HEAD = 'name = "t"\nsource = "test case"\nperiod = [2020, 2020]\npayer = "up"\npayee = "down"\n'
+
+
+def _agreement(tmp_path, body) -> Agreement:
+    path = tmp_path / "a.toml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    return Agreement.from_toml(path)
+
+
+def test_a_failed_target_without_penalty_pays_plus_zero(tmp_path):
+    """A bonus-only target that is missed withholds the bonus: 0 yuan, not -0 ("-0" in the
+    table, -0.0 in JSON read as a deduction of nothing from the payee)."""
+    a = _agreement(tmp_path, """
+[[target]]
+section = "s"
+parameter = "tn"
+annual_mean_max = 4.1
+monthly_max = 6.0
+bonus_yuan = 2e7
+source = "test"
+""")
+    tn = np.full(12, 4.0)
+    tn[2] = 6.5  # one month above 6 mg/L: failed
+    (pay,) = evaluate(a, SectionSeries(2020, {"s": {"tn": tn}}, source="one year"))
+    assert pay.amount_yuan == 0.0 and math.copysign(1.0, pay.amount_yuan) == 1.0
+    assert "failed" in pay.note
+    row = format_payments([pay]).splitlines()[1]
+    assert row.split()[-1] == "0" and "-0" not in row
+
+
+def _guanting_csv(path: Path, tn_2025) -> Path:
+    """Bahaoqiao, Xiangshuibao and Shixiali 2024-2025: fixed monthly values, TN as given."""
+    rows = ["section,year,month,parameter,value,unit"]
+    values = {"bahaoqiao": {"codmn": 6.0, "nh3n": 1.0, "tp": 0.2},       # exactly at the Class III limits
+              "xiangshuibao": {"codmn": 6.01, "nh3n": 0.5, "tp": 0.1},   # CODMn just worse than III
+              "shixiali": {"codmn": 4.0, "nh3n": 1.5, "tp": 0.3}}       # NH3-N and TP Class IV
+    for section, params in values.items():
+        for year in (2024, 2025):
+            for m in range(1, 13):
+                for p, v in params.items():
+                    rows.append(f"{section},{year},{m},{p},{v},mg/L")
+                rows.append(f"{section},{year},{m},flow,4.0,m3/s")
+                tn = 5.0 if year == 2024 else tn_2025[m - 1]
+                rows.append(f"{section},{year},{m},tn,{tn},mg/L")
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+def test_guanting_agreement_by_hand(tmp_path):
+    """The shipped Guanting agreement on a hand-made CSV, each line from its published rule:
+    Class III as an annual mean ("<=" the limit is the better class), the 2025 TN targets
+    (annual mean <= 4.10, every month <= 6), year-on-year TN decrease, the non-binding flow
+    target at 1e8 m3."""
+    tn_2025 = [4.1] * 12  # exactly at the annual limit, every month under 6
+    csv = _guanting_csv(tmp_path / "g.csv", tn_2025)
+    pay = evaluate(Agreement.from_toml(GUANTING), read_monitoring_csv(csv))
+    got = {(p.year, p.component, p.section, p.parameter): p.amount_yuan for p in pay}
+    bonus = 2_000_000
+    for year in (2024, 2025):
+        assert got[(year, "quality_class", "bahaoqiao", "codmn")] == bonus  # 6.0 is Class III
+        assert got[(year, "quality_class", "bahaoqiao", "tp")] == bonus      # 0.2 river TP is Class III
+        assert got[(year, "quality_class", "xiangshuibao", "codmn")] == 0.0  # 6.01 is Class IV
+        assert got[(year, "quality_class", "shixiali", "nh3n")] == 0.0
+        assert got[(year, "target", "bahaoqiao", "flow")] == 0.0             # strive for: never paid
+    # 4.0 m3/s all year: 365 x 86,400 x 4 = 1.26e8 m3 >= 1e8: met
+    volume_note = next(p.note for p in pay if p.component == "target" and p.parameter == "flow" and p.year == 2025)
+    assert "would pay nothing" in volume_note and "all checks met" in volume_note
+    assert got[(2025, "target", "bahaoqiao", "tn")] == 20_000_000            # 4.10 <= 4.10
+    # (5.0 - 4.1) mg/L x 1e7 yuan per mg/L = 9e6 (under the 2e7 cap)
+    assert got[(2025, "tn_reduction", "bahaoqiao", "tn")] == pytest.approx(9_000_000, abs=1e-3)
+    assert math.isnan(got[(2024, "tn_reduction", "bahaoqiao", "tn")])        # no 2023 in the series
