@@ -152,7 +152,8 @@ def test_json_shape(case, tmp_path):
     row = data["rows"][0]
     assert {"year", "section", "component", "parameter", "payer", "payee", "rule", "median_yuan",
             "p05_yuan", "p95_yuan", "p_pays", "n", "undetermined", "p_flip", "flag"} == set(row)
-    assert {"year", "payer", "payee", "median_yuan", "p05_yuan", "p95_yuan", "p_pays", "n"} == set(data["net"][0])
+    assert {"year", "payer", "payee", "median_yuan", "p05_yuan", "p95_yuan", "p_pays", "n",
+            "incomplete"} == set(data["net"][0])
     header = (tmp_path / "bands.csv").read_text().splitlines()[0]
     assert header.startswith("year,section,component,parameter,payer,payee,rule,median_yuan")
 

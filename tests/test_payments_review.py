@@ -8,8 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from click.testing import CliRunner
 
+from hydro.cli import main
 from hydro.compensation import Agreement, evaluate, format_payments
+from hydro.compensation.uncertainty import Setup, payment_uncertainty
+from hydro.errors import HydroError
 from hydro.monitoring import SectionSeries, read_monitoring_csv
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -86,3 +90,66 @@ def test_guanting_agreement_by_hand(tmp_path):
     # (5.0 - 4.1) mg/L x 1e7 yuan per mg/L = 9e6 (under the 2e7 cap)
     assert got[(2025, "tn_reduction", "bahaoqiao", "tn")] == pytest.approx(9_000_000, abs=1e-3)
     assert math.isnan(got[(2024, "tn_reduction", "bahaoqiao", "tn")])        # no 2023 in the series
+
+
+def _uncertainty_setup(tmp_path, csv_text: str, body: str) -> Setup:
+    (tmp_path / "s.csv").write_text(csv_text, encoding="utf-8")
+    (tmp_path / "a.toml").write_text(HEAD + body, encoding="utf-8")
+    return Setup(str(tmp_path / "a.toml"), series=str(tmp_path / "s.csv"), seed=1, weather=False)
+
+
+def test_uncertainty_net_says_when_it_left_lines_out(tmp_path):
+    """A year whose rule is undetermined (a month missing) must not show a clean net of 0:
+    the net band counts the members in which it was incomplete, as the plain output marks
+    "(incomplete)"."""
+    from hydro.compensation.uncertainty import format_uncertainty
+
+    csv_text = "section,year,month,parameter,value,unit\n" + "".join(
+        f"s,2020,{m},tn,{'' if m == 5 else 2.0},mg/L\n" for m in range(1, 13))
+    setup = _uncertainty_setup(tmp_path, csv_text, """
+[[tn_reduction]]
+section = "s"
+baseline_mg_per_l = 3.0
+reward_per_mg_per_l_yuan = 1e6
+source = "test"
+""")
+    result = payment_uncertainty(setup, 3, workers=1, quiet=True)
+    (row,) = result["rows"]
+    assert row["undetermined"] == 3
+    (net,) = result["net"]
+    assert net["incomplete"] == 3
+    assert "incomplete in 3 of 3 members" in format_uncertainty(result)
+
+
+def test_uncertainty_refuses_monthly_aggregated_results(tmp_path):
+    """`--uncertainty` on results written with --aggregate monthly: refused like the plain
+    command (their monthly means leave every month missing, so every line would be
+    undetermined and every net a silent 0)."""
+    netCDF4 = pytest.importorskip("netCDF4")
+    path = tmp_path / "agg.nc"
+    with netCDF4.Dataset(path, "w") as ds:
+        ds.time_aggregation = "monthly"
+        ds.createDimension("time", 12)
+        ds.createDimension("section", 1)
+        t = ds.createVariable("time", "f8", ("time",))
+        t.units = "days since 2020-01-01"
+        t[:] = np.arange(12) * 30.0
+        s = ds.createVariable("section", str, ("section",))
+        s[0] = "s"
+        q = ds.createVariable("section_discharge", "f8", ("time", "section"))
+        q.units = "m3 s-1"
+        q[:] = 1.0
+    (tmp_path / "a.toml").write_text(HEAD + """
+[[quantity]]
+section = "s"
+baseline_m3 = 1e6
+reward_per_m3_above_yuan = 1.0
+source = "test"
+""", encoding="utf-8")
+    with pytest.raises(HydroError, match=r"monthly means.*without --aggregate"):
+        payment_uncertainty(Setup(str(tmp_path / "a.toml"), series=str(path), seed=0, weather=False), 2,
+                            workers=1, quiet=True)
+    result = CliRunner().invoke(main, ["compensate", str(path), str(tmp_path / "a.toml"), "--uncertainty", "2",
+                                       "--workers", "1", "--json"])
+    assert result.exit_code == 2, result.output
+    assert "--aggregate" in result.output and not result.output.lstrip().startswith("{")

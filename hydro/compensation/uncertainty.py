@@ -208,8 +208,9 @@ def _series(path: str) -> SectionSeries:
 
 @functools.lru_cache(maxsize=4)
 def _series_cached(path: str, stamp: int) -> SectionSeries:
-    from hydro.monitoring import read_series
+    from hydro.monitoring import read_series, refuse_aggregated
 
+    refuse_aggregated(path)  # monthly or yearly means leave every month missing: no payment at all
     return read_series(path)
 
 
@@ -345,7 +346,7 @@ def member(args: tuple[Setup, int]) -> dict:
         measured = true
     without = {_key(p): p.amount_yuan for p in true}
     return {"rows": [(_key(p), p.amount_yuan, without.get(_key(p), math.nan)) for p in measured],
-            "net": [((t["year"], t["payer"], t["payee"]), t["net_yuan"]) for t in totals(measured)],
+            "net": [((t["year"], t["payer"], t["payee"]), t["net_yuan"], t["complete"]) for t in totals(measured)],
             "numbers": numbers}
 
 
@@ -413,14 +414,16 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
     amounts: dict[Key, list[float]] = {}
     flips: dict[Key, list[bool]] = {}
     nets: dict[tuple, list[float]] = {}
+    incomplete: dict[tuple, int] = {}  # members whose net left out an undetermined or partial line
     for m in sorted(outcomes):
         for key, amount, without in outcomes[m]["rows"]:
             amounts.setdefault(key, []).append(amount)
             d, d0 = _decision(amount), _decision(without)
             if not (math.isnan(d) or math.isnan(d0)):
                 flips.setdefault(key, []).append(d != d0)
-        for key, net in outcomes[m]["net"]:
+        for key, net, complete in outcomes[m]["net"]:
             nets.setdefault(tuple(key), []).append(net)
+            incomplete[tuple(key)] = incomplete.get(tuple(key), 0) + (not complete)
     rows = []
     for key in sorted(amounts, key=lambda k: (k[0], k[4], k[5], k[6], k[1], k[3])):
         year, section, component, parameter, payer, payee, rule = key
@@ -434,11 +437,13 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
                "flag": bool(p_flip is not None and p_flip >= FLIP_FLAG and component not in NOT_NETTED)}
         rows.append(row)
     net = []
-    for (year, a, b), v in sorted(nets.items()):
+    for pair, v in sorted(nets.items()):
+        year, a, b = pair
         band = _band(v)
         if band["median_yuan"] is not None and band["median_yuan"] < 0:  # name the pair the way money goes
             a, b, band = b, a, _band([-x for x in v])
-        net.append({"year": year, "payer": a, "payee": b, **band, "n": len(v)})
+        net.append({"year": year, "payer": a, "payee": b, **band, "n": len(v),
+                    "incomplete": incomplete[pair]})
     propagated: dict[str, Any] = {
         "weather": ({"basin": setup.basin, "years": list(years_needed(agreement)),
                      "seeds": f"{setup.seed} + member"} if setup.basin is not None and setup.weather else None),
@@ -498,7 +503,9 @@ def format_uncertainty(result: dict) -> str:
     out.append("net per year (positive: payer pays payee; advances and funding not netted)")
     for n in result["net"]:
         out.append(f"  {n['year']}  {n['payer']} -> {n['payee']}: median {_money(n['median_yuan'])} yuan "
-                   f"(5-95 %: {_money(n['p05_yuan'])} to {_money(n['p95_yuan'])})")
+                   f"(5-95 %: {_money(n['p05_yuan'])} to {_money(n['p95_yuan'])})"
+                   + (f"  (incomplete in {n['incomplete']} of {n['n']} members: the determined lines only)"
+                      if n.get("incomplete") else ""))
     if any(r["flag"] for r in result["rows"]):
         out.append("")
         out.append(f"flagged: the monitoring error alone changes whether (or which way) the line pays in "
