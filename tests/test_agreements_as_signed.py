@@ -129,8 +129,8 @@ source = "the province funds every year"
     assert comps == [(2019, "tn_reduction"), (2019, "advance"), (2019, "funding")]  # funding only where evaluated
     funding = pay[-1]
     assert math.isnan(funding.amount_yuan) and funding.payer == "province" and "not published" in funding.note
-    assert totals(pay) == [{"year": 2019, "payer": "down", "payee": "up", "performance_yuan": -1e6,
-                            "fixed_yuan": 0.0, "net_yuan": -1e6, "complete": True}]
+    assert totals(pay) == [{"year": 2019, "payer": "up", "payee": "down", "performance_yuan": 1e6,
+                            "fixed_yuan": 0.0, "net_yuan": 1e6, "complete": True}]
     assert "unpublished" in format_payments(pay)
 
 

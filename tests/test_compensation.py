@@ -294,10 +294,13 @@ payer = "third"
         (2019, "quantity"), (2019, "fixed"), (2019, "fixed"), (2020, "quantity")]
     assert pay[1].note == "prepayment: advance" and pay[2].payer == "third"
     t = {(r["year"], r["payer"], r["payee"]): r for r in totals(pay)}
-    # 2019 down<-up: quantity 1e7 + prepayment 2e8 (pair sorted: payer "down", so sign flips).
-    assert t[(2019, "down", "up")]["net_yuan"] == pytest.approx(-(1e7 + 2e8))
-    assert t[(2019, "down", "third")]["fixed_yuan"] == pytest.approx(-1e8)
-    assert t[(2020, "down", "up")]["performance_yuan"] == pytest.approx(8e6)
+    # 2019 up -> down: quantity 1e7 + prepayment 2e8; each pair named as its lines name it
+    # (not alphabetically, which printed "down -> up: -210,000,000" and "down -> third: -1e8")
+    assert t[(2019, "up", "down")]["net_yuan"] == pytest.approx(1e7 + 2e8)
+    assert t[(2019, "third", "down")]["fixed_yuan"] == pytest.approx(1e8)
+    assert t[(2020, "up", "down")]["performance_yuan"] == pytest.approx(-8e6)  # volume below: a penalty
+    assert set(t) == {(2019, "up", "down"), (2019, "third", "down"), (2020, "up", "down")}
+    assert "2019  third -> down: 100,000,000 yuan" in format_payments(pay)
 
 
 def test_csv_and_json_tables():

@@ -122,16 +122,21 @@ def totals(payments: list[Payment]) -> list[dict]:
     -------
     list of dict
         ``{"year", "payer", "payee", "performance_yuan", "fixed_yuan", "net_yuan",
-        "complete"}`` sorted by year and parties.  Amounts on the reversed pair are
-        counted with the opposite sign; ``performance_yuan`` sums the determined
-        amounts of the rules, ``fixed_yuan`` the fixed payments; ``complete`` is False
-        when any amount was undetermined or incomplete.
+        "complete"}`` sorted by year and parties.  A pair is named the way its first
+        payment line (in ``payments``' order: the agreement's) names it, so that a
+        transfer from Hebei to the cities nets as ``hebei -> chengde_zhangjiakou``, not as
+        a negative amount the other way; amounts on the reversed pair are counted with
+        the opposite sign.  ``performance_yuan`` sums the determined amounts of the
+        rules, ``fixed_yuan`` the fixed payments; ``complete`` is False when any amount
+        was undetermined or incomplete.
     """
     rows: dict[tuple[int, str, str], dict] = {}
+    named: dict[frozenset, tuple[str, str]] = {}  # each pair as its first line names it
     for p in payments:
         if p.component in NOT_NETTED:
             continue
-        a, b, sign = (p.payer, p.payee, 1.0) if p.payer <= p.payee else (p.payee, p.payer, -1.0)
+        a, b = named.setdefault(frozenset((p.payer, p.payee)), (p.payer, p.payee))
+        sign = 1.0 if (p.payer, p.payee) == (a, b) else -1.0
         row = rows.setdefault((p.year, a, b), {"year": p.year, "payer": a, "payee": b,
                                                "performance_yuan": 0.0, "fixed_yuan": 0.0,
                                                "net_yuan": 0.0, "complete": True})
