@@ -153,3 +153,15 @@ source = "test"
                                        "--workers", "1", "--json"])
     assert result.exit_code == 2, result.output
     assert "--aggregate" in result.output and not result.output.lstrip().startswith("{")
+
+
+def test_the_table_never_prints_minus_zero():
+    """An amount under half a yuan below zero (a TN rise of 1e-8 mg/L at 1e7 yuan per mg/L)
+    rounds to "0" in the table and its net, not "-0"."""
+    from hydro.compensation import Payment
+
+    pay = [Payment(2020, "s", "tn_reduction", "tn", "up", "down", -0.1, True, False, "tn_reduction[0]", "n")]
+    text = format_payments(pay)
+    assert "-0" not in text
+    assert text.splitlines()[1].split()[-1] == "0"
+    assert "up -> down: 0 yuan (rules 0, fixed 0)" in text

@@ -149,13 +149,18 @@ def totals(payments: list[Payment]) -> list[dict]:
     return [rows[k] for k in sorted(rows)]
 
 
+def _yuan(amount: float) -> str:
+    """Whole yuan with thousands separators; under half a yuan either way is "0", never "-0"."""
+    return f"{amount if abs(amount) >= 0.5 else 0.0:,.0f}"
+
+
 def format_payments(payments: list[Payment]) -> str:
     """A plain-text table of payments followed by the net totals, for the terminal."""
     header = ("year", "section", "component", "parameter", "payer -> payee", "amount (yuan)", "")
     lines = []
     for p in payments:
         amount = ("unpublished" if p.component == "funding" else "undetermined") \
-            if not math.isfinite(p.amount_yuan) else f"{p.amount_yuan:,.0f}"
+            if not math.isfinite(p.amount_yuan) else _yuan(p.amount_yuan)
         flags = ("incomplete " if not p.complete else "") + ("assumed" if p.assumed else "")
         lines.append((str(p.year), p.section or "-", p.component, p.parameter or "-",
                       f"{p.payer} -> {p.payee}", amount, flags.strip()))
@@ -168,8 +173,8 @@ def format_payments(payments: list[Payment]) -> str:
     out.append("net per year (positive: payer pays payee)")
     for t in totals(payments):
         mark = "" if t["complete"] else "  (incomplete)"
-        out.append(f"  {t['year']}  {t['payer']} -> {t['payee']}: {t['net_yuan']:,.0f} yuan "
-                   f"(rules {t['performance_yuan']:,.0f}, fixed {t['fixed_yuan']:,.0f}){mark}")
+        out.append(f"  {t['year']}  {t['payer']} -> {t['payee']}: {_yuan(t['net_yuan'])} yuan "
+                   f"(rules {_yuan(t['performance_yuan'])}, fixed {_yuan(t['fixed_yuan'])}){mark}")
     notes = [f"  {p.year} {p.section or '-'} {p.component} {p.parameter}: {p.note}"
              for p in payments if not p.complete]
     if notes:
