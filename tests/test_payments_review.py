@@ -165,3 +165,73 @@ def test_the_table_never_prints_minus_zero():
     assert "-0" not in text
     assert text.splitlines()[1].split()[-1] == "0"
     assert "up -> down: 0 yuan (rules 0, fixed 0)" in text
+
+
+INTERNAL = ROOT / "configs" / "agreements" / "beijing_internal_2015.toml"
+PHASE1 = ROOT / "configs" / "agreements" / "miyun_chaobai_phase1_2018.toml"
+
+
+def _csv(path: Path, rows: dict) -> Path:
+    """``rows``: {(section, parameter): 12 monthly values of 2019 (flow in m3)}."""
+    lines = ["section,year,month,parameter,value,unit"]
+    for (section, parameter), values in rows.items():
+        for m, v in enumerate(values, start=1):
+            lines.append(f"{section},2019,{m},{parameter},{v},{'m3' if parameter == 'flow' else 'mg/L'}")
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def test_beijing_internal_2015_by_hand(tmp_path):
+    """Beijing's 2015 rule (DOMAIN.md): 300,000 yuan per section, month and class the water
+    worsens or misses its target, 150,000 when no worse than its inflow but missing it.
+    Guanting (lake limits) against Bahaoqiao for NH3-N, target III:
+    Jan in II out II: 0; Feb in II out IV (worse by 2, 1 short): -600,000; Mar in V out IV
+    (better than inflow, 1 short): -150,000; Apr in III out 1.0 mg/L exactly (III, limit
+    is the better class): 0; May in I out V (worse by 4): -1,200,000; the rest at I: 0."""
+    nh3n_in = [0.4, 0.4, 1.8, 1.0, 0.1] + [0.1] * 7
+    nh3n_out = [0.4, 1.2, 1.2, 1.0, 1.9] + [0.1] * 7
+    guishui_tp = [0.2] * 11 + [0.31]  # river TP: 0.2 is III (target), 0.31 is V: 2 short
+    rows = {("guanting", "nh3n"): nh3n_out, ("bahaoqiao", "nh3n"): nh3n_in,
+            ("guanting", "codmn"): [4.0] * 12, ("bahaoqiao", "codmn"): [4.0] * 12,
+            ("guishui_outlet", "tp"): guishui_tp, ("guishui_outlet", "codmn"): [6.0] * 12,
+            ("guishui_outlet", "nh3n"): [1.0] * 12}
+    pay = evaluate(Agreement.from_toml(INTERNAL), read_monitoring_csv(_csv(tmp_path / "b.csv", rows)))
+    got = {(p.section, p.parameter): p.amount_yuan for p in pay}
+    assert got[("guanting", "nh3n")] == -(600_000 + 150_000 + 1_200_000)
+    assert got[("guanting", "codmn")] == 0.0
+    assert got[("guishui_outlet", "tp")] == -600_000
+    assert got[("guishui_outlet", "codmn")] == 0.0 and got[("guishui_outlet", "nh3n")] == 0.0
+
+
+def test_miyun_phase1_by_hand(tmp_path):
+    """Phase 1 as shipped, 2019 against 2018: quantity on the three rivers' summed volume
+    ((V - 3.5e8) x 0.2 yuan/m3 above, nothing below), a bonus of 1,961,000 yuan per section,
+    parameter and month at Class II or better, 1e7 yuan per mg/L of TN decrease (capped at
+    1e7 per section, a rise pays nothing); the 2019 advance listed, not netted."""
+    rows: dict = {}
+    for s, flow, tn in (("gubeikou", 2e7, (5.0, 4.5)), ("baihe_border", 1.5e7, (2.0, 3.0)),
+                        ("qingshui_outlet", 0.5e7, (2.0, 0.5))):
+        rows[(s, "flow")] = [flow] * 12
+        rows[(s, "codmn")] = [4.0] * 11 + [4.01]    # December Class III: no bonus that month
+        rows[(s, "nh3n")] = [0.5] * 12
+        rows[(s, "tp")] = [0.1] * 12
+        rows[(s, "tn")] = [tn[1]] * 12
+    path = _csv(tmp_path / "p.csv", rows)
+    text = path.read_text(encoding="utf-8") + "".join(  # 2018 TN, for the year-on-year rule
+        f"{s},2018,{m},tn,{tn},mg/L\n" for s, tn in (("gubeikou", 5.0), ("baihe_border", 2.0),
+                                                     ("qingshui_outlet", 2.0)) for m in range(1, 13))
+    path.write_text(text, encoding="utf-8")
+    pay = [p for p in evaluate(Agreement.from_toml(PHASE1), read_monitoring_csv(path)) if p.year == 2019]
+    got = {(p.component, p.section, p.parameter): p.amount_yuan for p in pay}
+    volume = 12 * (2e7 + 1.5e7 + 0.5e7)                       # 4.8e8 m3
+    assert got[("quantity", "gubeikou+baihe_border+qingshui_outlet", "flow")] == pytest.approx((volume - 3.5e8) * 0.2)
+    assert got[("quality_class", "gubeikou", "codmn")] == 11 * 1_961_000
+    assert got[("quality_class", "baihe_border", "tp")] == 12 * 1_961_000  # 0.1 mg/L: Class II for rivers
+    assert got[("tn_reduction", "gubeikou", "tn")] == pytest.approx(5_000_000)
+    assert got[("tn_reduction", "baihe_border", "tn")] == 0.0          # a rise: nothing
+    assert got[("tn_reduction", "qingshui_outlet", "tn")] == 10_000_000  # 1.5 mg/L x 1e7, capped
+    assert got[("advance", "", "")] == 177_850_000
+    from hydro.compensation import totals
+
+    (net,) = [t for t in totals(pay) if t["payer"] == "beijing"]
+    assert net["net_yuan"] == pytest.approx(sum(a for (c, *_), a in got.items() if c != "advance"))
