@@ -235,3 +235,21 @@ def test_miyun_phase1_by_hand(tmp_path):
 
     (net,) = [t for t in totals(pay) if t["payer"] == "beijing"]
     assert net["net_yuan"] == pytest.approx(sum(a for (c, *_), a in got.items() if c != "advance"))
+
+
+def test_set_reaches_a_rule_number_by_its_key_path(tmp_path):
+    """`--set quantity[0].baseline_m3=...`: the key path payments and provenance use. It used
+    to fail ("unknown key 'quantity[0]'"; 'quantity.0' found tables "named: None"), so no price
+    of a shipped agreement could be varied from the command line. The number set is the
+    user's: an assumption, whatever the file said."""
+    a = Agreement.from_toml(INTERNAL, overrides=["quality_class[0].penalty_per_class_yuan=1000"])
+    (rule,) = [r for r in a.rules if r.where == "quality_class[0]"]
+    assert rule.penalty_per_class_yuan == 1000.0 and rule.assumed
+    prov = {p.key: p for p in a.provenance}["quality_class[0].penalty_per_class_yuan"]
+    assert prov.status == "assumed" and "--set" in prov.text and prov.range is None
+    with pytest.raises(HydroError, match=r"has 0 \[\[quantity\]\] tables"):
+        Agreement.from_toml(INTERNAL, overrides=["quantity[0].baseline_m3=1"])
+    with pytest.raises(HydroError, match=r"give an index 0\.\.1"):
+        Agreement.from_toml(INTERNAL, overrides=["quality_class[2].bonus_yuan=1"])
+    phase1 = Agreement.from_toml(PHASE1, overrides=["quantity[0].baseline_m3=1e8", "period=[2018, 2019]"])
+    assert phase1.rules[0].baseline.value == 1e8 and phase1.period == (2018, 2019)

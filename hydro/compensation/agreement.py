@@ -13,6 +13,7 @@ number written as ``{ value = ..., source = "..." }`` or
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -34,7 +35,7 @@ from hydro.compensation.rules import (
 )
 from hydro.errors import HydroError, suggest
 from hydro.monitoring import FLOW
-from hydro.overrides import apply_overrides
+from hydro.overrides import apply_overrides, parse_assignment, set_path
 from hydro.standards import PARAMETERS, class_limits, normalise_waterbody, parse_class
 from hydro.tomlio import Table, load_toml
 
@@ -98,7 +99,9 @@ class Agreement:
             the message names the file and key.
         """
         path = Path(path)
-        top = Table(apply_overrides(load_toml(path, expect="agreement"), list(overrides or []), path), path)
+        data = load_toml(path, expect="agreement")
+        rest = _set_indexed(data, list(overrides or []), path)
+        top = Table(apply_overrides(data, rest, path), path)
         log: list[Provenance] = []
         name = top.str("name")
         source = top.str("source")
@@ -129,6 +132,39 @@ class Agreement:
     def unstated(self) -> list[Provenance]:
         """Numbers that are neither cited nor marked as assumptions."""
         return [p for p in self.provenance if p.status == "unstated"]
+
+#: ``kind[i].key=value``: a number of the i-th component of a kind, by the key path that
+#: payments (``rule``), provenance and ``[inference]`` name it with.
+_INDEXED = re.compile(r"^\s*([a-z_]+)\[(\d+)\]\.([A-Za-z_][\w.]*)\s*=(.*)$", re.S)
+
+
+def _set_indexed(data: dict, overrides: list[str], path: Path) -> list[str]:
+    """Apply the ``kind[i].key=value`` overrides (``--set quantity[0].baseline_m3=2e8``) to the
+    parsed file, in place; return the others (``period=[2013, 2017]``) for
+    :func:`hydro.overrides.apply_overrides`.  A number set so is the user's, not the file's:
+    it becomes an assumption (``assumed`` on its payment lines) without the file's range."""
+    rest = []
+    for text in overrides:
+        m = _INDEXED.match(text)
+        if not m:
+            rest.append(text)
+            continue
+        kind, index, key = m.group(1), int(m.group(2)), m.group(3)
+        label = f"--set {text.strip()}"
+        tables = data.get(kind)
+        if not isinstance(tables, list):
+            tables = []
+        count = len(tables)
+        if not 0 <= index < count:
+            raise HydroError(f"{label}: {path} has {count} [[{kind}]] table{'' if count == 1 else 's'}"
+                             + (f"; give an index 0..{count - 1}" if count else ""))
+        _, value = parse_assignment(f"{key}={m.group(4)}", label)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            value = {"value": value, "assumption": True,
+                     "note": f"set on the command line ({label}), not the file's value"}
+        set_path(tables[index], key, value, path, label)
+    return rest
+
 
 class _Reader:
     """A :class:`Table` whose numbers may carry provenance (``{ value, source | assumption, note }``)."""
