@@ -21,9 +21,16 @@ One row per scenario, year and party:
     scenario (positive: the agreement more than pays for the measures);
 ``n_kept_out_kg``
     N kept out of the basin's reservoirs against the baseline (inflow + lateral +
-    point terms of their budgets; the same on every row of a scenario and year);
+    point terms of their budgets; the same on every row of a scenario and year),
+    counting only the reservoirs at the foot of each cascade
+    (:mod:`hydro.scenarios.kept_out`: N kept out of Yunzhou is not counted again at Miyun);
 ``paid_per_kg_kept_out_yuan``
-    for a party that pays (``received_yuan < 0``): what it pays per kg kept out.
+    for a party that pays (``received_yuan < 0``): its *whole* payment in the scenario
+    divided by the kg kept out (an average that includes what it would pay anyway);
+``paid_change_per_kg_kept_out_yuan``
+    for a party that pays in the scenario or the baseline: the *change* in what it
+    pays against the baseline per kg kept out, ``-received_change_yuan / n_kept_out_kg``
+    (the marginal price of the N kept out; negative: it pays less).
 
 Rows also carry ``year_part`` (not a CSV column): "" for a calendar year the run covers
 whole, else the part it covers ("Jan-Feb only"); the text table marks those years.
@@ -38,9 +45,11 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.gep_inputs import id_pairs
+from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
+from hydro.scenarios.kept_out import counted
 
 COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
-           "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan")
+           "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan", "paid_change_per_kg_kept_out_yuan")
 
 
 def party_of_subbasins(parties: dict, ids, county, province, drains_to) -> list[str]:
@@ -108,7 +117,9 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     terms = list(res.coords["budget_term"])
     if "tn_budget_reservoir" in res.data:
         b = np.asarray(res["tn_budget_reservoir"])
-        inflow = sum(b[..., terms.index(t)] for t in ("inflow", "lateral_load", "point_load")).sum(axis=2)
+        mask = counted(res.coords.get("reservoir", []), res.attrs.get(KEPT_OUT_ATTRIBUTE))
+        entering = np.sum([b[..., terms.index(t)] for t in ("inflow", "lateral_load", "point_load")], axis=0)
+        inflow = entering[:, :, mask].sum(axis=2)
     else:
         inflow = np.zeros((len(names), len(years)))
     if "baseline" not in names:
@@ -134,6 +145,8 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                              "received_change_yuan": got - base, "measure_cost_yuan": c,
                              "net_gain_yuan": got - base - c, "n_kept_out_kg": kept,
                              "paid_per_kg_kept_out_yuan": (-got / kept) if (got < 0 and kept > 0) else float("nan"),
+                             "paid_change_per_kg_kept_out_yuan":
+                                 ((base - got) / kept) if (min(got, base) < 0 and kept > 0) else float("nan"),
                              "year_part": partial.get(y, "")})
     return rows
 

@@ -20,6 +20,8 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
+from hydro.scenarios.kept_out import terminal_reservoirs
 from hydro.scenarios.measures import BasinInfo, compile_scenario
 from hydro.scenarios.spec import ScenarioFile
 from hydro.scenarios.summary import check_target_locations
@@ -287,6 +289,7 @@ def _attrs(run: ScenarioRun, history: str) -> dict:
         "subbasin_province": pairs(info.attr("province")),
         "subbasin_drains_to": pairs(s.get("reach") or s.get("reservoir") for s in info.subbasins),
         "measure_kinds": ";".join(f"{m.id}={m.kind}" for m in run.sfile.measures.values()),
+        KEPT_OUT_ATTRIBUTE: ";".join(terminal_reservoirs(info.raw)),
     })
     return attrs
 

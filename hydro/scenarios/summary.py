@@ -24,8 +24,12 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
     N entering each reservoir (inflow + lateral + point terms of its budget) and
     its reduction against the baseline.
 ``cost`` (yuan, whole run; and per year), ``cost_per_kg_kept_out`` (yuan/kg)
-    measure costs (capital as ``cost_method`` says, plus operating), and cost over
-    N kept out of the reservoirs (all reservoirs together; NaN when nothing is kept out).
+    measure costs (capital as ``cost_method`` says, plus operating; a year's row is
+    the whole year's cost, the whole-run total counts of a year the run covers in
+    part only the share of its days covered), and the whole-run cost over
+    N kept out of the reservoirs (NaN when nothing is kept out): the reservoirs at the
+    foot of each cascade only (:mod:`hydro.scenarios.kept_out`; N kept out of Yunzhou
+    or Baihebao is not counted again at Miyun).
 ``first_year_met`` (year; NaN: never, or no complete calendar year simulated)
     the first complete calendar year in which every check of a target holds
     (partial years are not counted).
@@ -53,6 +57,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.dates import partial_years
+from hydro.scenarios.kept_out import counted, terminal_reservoirs, year_fractions
 
 COLUMNS = ("scenario", "quantity", "location", "source", "year", "value", "unit")
 
@@ -147,6 +152,7 @@ def summarise(run) -> list[dict]:
     sources = list(base.coords["source"])
     base_load = base["subbasin_tn_source_input"].sum(axis=(0, 1))
     base_in = _reservoir_input(base)
+    counted_mask = counted(base.coords.get("reservoir", []), ";".join(terminal_reservoirs(run.info.raw)))
     base_means = _constituent_means(base)
     for sid, res in zip(run.names, run.results):
         dates = res.dates
@@ -172,12 +178,13 @@ def summarise(run) -> list[dict]:
         for k, rid in enumerate(res.coords.get("reservoir", [])):
             add(sid, "reservoir_n_input", r_in[k], "kg", rid)
             add(sid, "n_kept_out", base_in[k] - r_in[k], "kg", rid)
-        kept = float(np.sum(base_in - r_in))
+        kept = float(np.sum((base_in - r_in)[counted_mask]))
         cost_y = (res["measure_capital_cost"] + res["measure_operating_cost"]).sum(axis=(1, 2))
         for k, y in enumerate(res.coords["year"]):
             add(sid, "cost", cost_y[k], "yuan", year=int(y))
-        add(sid, "cost", cost_y.sum(), "yuan")
-        add(sid, "cost_per_kg_kept_out", cost_y.sum() / kept if kept > 0 else np.nan, "yuan kg-1")
+        run_cost = float(np.sum(np.asarray(cost_y) * year_fractions(dates, res.coords["year"])))
+        add(sid, "cost", run_cost, "yuan")
+        add(sid, "cost_per_kg_kept_out", run_cost / kept if kept > 0 else np.nan, "yuan kg-1")
         for t in run.sfile.targets:
             c, q = _location_series(res, t.location)
             years, mean, high = annual_stats(dates, c, q, complete_only=True)
