@@ -20,7 +20,7 @@ class WwtpUpgrade(MeasureKind):
         out = {}
         info, state, target = comp.info, comp.state, m.numbers["tn_mg_per_l"]
         wanted = m.lists.get("plants")
-        seen = set()
+        seen, upgraded = set(), set()
         for i in subs:
             for p in info.sources(i).get("point", []):
                 if wanted is not None and p["name"] not in wanted:
@@ -31,12 +31,17 @@ class WwtpUpgrade(MeasureKind):
                 state.set(i, path, c0 - f * np.maximum(c0 - target, 0.0))
                 q = state.get(i, ("point", p["name"], "discharge_m3_per_day"), p.get("discharge_m3_per_day"))
                 out[i] = out.get(i, 0.0) + q * f * (c0 > target)
+                if np.any((c0 > target) & (f > 0)):
+                    upgraded.add(p["name"])
         for name in wanted or ():
             if name not in seen:
                 raise comp.unknown(m, "plants", "plant", name,
                                    [p["name"] for i in subs for p in info.sources(i).get("point", [])])
         if not seen:
             comp.notes.append(f"{m.id}: no point source in the selected subbasins; nothing upgraded")
+        elif seen - upgraded:
+            comp.notes.append(f"{m.id}: {', '.join(sorted(seen - upgraded))} already at or below "
+                              f"{target:g} mg/L TN in the measure's years; nothing upgraded there (no effect, no cost)")
         return out
 
 
