@@ -88,3 +88,42 @@ def test_every_shipped_measure_acts(basin):
     assert not [n for n in comp.notes if "nothing upgraded" in n], comp.notes
     for mid in sfile.scenario("all_measures").measures:
         assert comp.cost(mid).sum() > 0, mid
+
+
+def test_no_fertiliser_programme_on_cropland_a_later_measure_converts(tmp_path):
+    # w1: fertiliser cut from 2002, then all its cropland withdrawn from 2003: the programme's
+    # hectares (600 yuan/ha/yr) follow the cropland that is left, as its effect does
+    body = """
+[[measures]]
+id = "f"
+kind = "fertiliser_reduction"
+where = { subbasins = ["w1"] }
+years = [2002, 2002]
+reduction = 0.3
+[measures.costs]
+operating_yuan_per_unit_yr = 600.0
+[[measures]]
+id = "z"
+kind = "protection_zone"
+where = { subbasins = ["w1"] }
+years = [2003, 2003]
+from_class = "cropland"
+to_class = "forest"
+fraction_of_class = 1.0
+[measures.costs]
+operating_yuan_per_unit_yr = 8250.0
+[[scenarios]]
+id = "s"
+measures = ["f", "z"]
+[[scenarios]]
+id = "f_only"
+measures = ["f"]
+"""
+    both = _compile(tmp_path, body)
+    alone = _compile(tmp_path, body, scenario="f_only")
+    info = BasinInfo.load(WATERSHED)
+    lu = info.sources(0)["land_use"]["cropland"]
+    ha = float(lu["share"]) * info.area_km2[0] * 100.0
+    np.testing.assert_allclose(alone.cost("f"), [0.0, 600.0 * ha, 600.0 * ha], rtol=1e-12)
+    np.testing.assert_allclose(both.cost("f"), [0.0, 600.0 * ha, 0.0], rtol=1e-12, atol=1e-9)
+    np.testing.assert_allclose(both.cost("z"), [0.0, 0.0, 8250.0 * ha], rtol=1e-12)

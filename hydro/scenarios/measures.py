@@ -27,6 +27,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -126,12 +127,14 @@ def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, yea
     first = min([int(years[0])] + [m.years[0] for m in measures]) - 1
     ext = np.arange(first, int(years[-1]) + 1)
     comp = Compilation(info, YearlyParameters(info, ext), sfile.path)
-    quantity: dict[tuple[str, int], np.ndarray] = {}
+    applied: dict[tuple[str, int], Any] = {}
     for m in measures:
         f = np.array([m.ramp(y) for y in ext])
         subs = select_subbasins(info, m.where, sfile.path, f"{m.key}.where")
-        for i, q in KINDS[m.kind].apply(m, f, subs, comp).items():
-            quantity[(m.id, i)] = np.asarray(q, dtype=float) * np.ones(len(f))
+        applied.update({(m.id, i): q for i, q in KINDS[m.kind].apply(m, f, subs, comp).items()})
+    # a quantity may be a callable: read after every measure (hectares still farmed)
+    quantity = {k: np.asarray(q() if callable(q) else q, dtype=float) * np.ones(len(ext))
+                for k, q in applied.items()}
     in_run = ext >= years[0]
     capital, operating = {}, {}
     for (mid, i), qv in quantity.items():

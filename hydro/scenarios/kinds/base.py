@@ -158,7 +158,9 @@ class MeasureKind:
         -------
         dict
             Subbasin index -> the measure's quantity in :attr:`unit`, per year
-            (an array over ``comp.state.years``, or a number for every year).
+            (an array over ``comp.state.years``, or a number for every year), or a
+            callable returning it, called once every measure of the scenario is
+            applied (for a quantity that later measures change, such as hectares farmed).
         """
         raise NotImplementedError(self.kind)
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import numpy as np
-
 from hydro.scenarios.kinds.base import MeasureKind, Number
 
 
@@ -21,7 +19,6 @@ class FertiliserReduction(MeasureKind):
         out = {}
         state, num, area = comp.state, m.numbers, comp.info.area_km2
         for i, lu, classes in comp.land_use_classes(m, subs, ("cropland",)):
-            ha = np.zeros(len(f))
             for c in classes:
                 fe = state.get(i, ("land_use", c, "fertiliser_kg_per_ha_yr"),
                                lu[c].get("fertiliser_kg_per_ha_yr"), 0.0)
@@ -29,11 +26,18 @@ class FertiliserReduction(MeasureKind):
                 if "emc_reduction" in num:
                     emc = state.get(i, ("land_use", c, "emc_mg_per_l"), lu[c].get("emc_mg_per_l"))
                     state.set(i, ("land_use", c, "emc_mg_per_l"), emc * (1.0 - num["emc_reduction"] * f))
-                share = state.get(i, ("land_use", c, "share"), lu[c].get("share"))
-                ha = ha + share * area[i] * 100.0 * f
             if classes:
-                out[i] = ha
+                out[i] = self._hectares(comp, i, lu, classes, area[i] * 100.0 * f)
         return out
+
+    @staticmethod
+    def _hectares(comp, i, lu, classes, ha_per_share):
+        """The hectares under the programme, read once every measure is applied (a callable):
+        cropland that a later afforestation or protection zone converts is no longer farmed,
+        so no fertiliser programme is paid on it."""
+        def hectares():
+            return sum(comp.state.get(i, ("land_use", c, "share"), lu[c].get("share")) for c in classes) * ha_per_share
+        return hectares
 
 
 __all__ = ["FertiliserReduction"]
