@@ -127,3 +127,35 @@ measures = ["f"]
     np.testing.assert_allclose(alone.cost("f"), [0.0, 600.0 * ha, 600.0 * ha], rtol=1e-12)
     np.testing.assert_allclose(both.cost("f"), [0.0, 600.0 * ha, 0.0], rtol=1e-12, atol=1e-9)
     np.testing.assert_allclose(both.cost("z"), [0.0, 0.0, 8250.0 * ha], rtol=1e-12)
+
+
+@pytest.mark.parametrize("method", ["spent", "annualised"])
+def test_ecological_release_capital_once_and_not_again_in_leap_years(tmp_path, method):
+    # the lake's minimum from 0.8 to 1.2 m3/s over 2003-2005 (2004 a leap year); 1 yuan per m3/yr
+    body = """
+[[measures]]
+id = "e"
+kind = "ecological_release"
+reservoir = "lake"
+years = [2003, 2003]
+ecological_min_m3_s = 1.2
+[measures.costs]
+capital_yuan_per_unit = 1.0
+operating_yuan_per_unit_yr = 0.1
+lifetime_years = 10
+[[scenarios]]
+id = "s"
+measures = ["e"]
+"""
+    p = tmp_path / "s.toml"
+    p.write_text(HEAD.replace('"spent"', f'"{method}"') + body)
+    comp = compile_scenario(BasinInfo.load(WATERSHED), ScenarioFile.from_toml(p), "s", [2003, 2004, 2005])
+    volume = 0.4 * 86400.0 * np.array([365.0, 366.0, 365.0])
+    capital = sum(comp.capital.values())
+    np.testing.assert_allclose(sum(comp.operating.values()), 0.1 * volume, rtol=1e-12)
+    if method == "spent":
+        np.testing.assert_allclose(capital, [volume[0], 0.0, 0.0], rtol=1e-12)
+    else:
+        r = 0.08  # the scenario_set's default rate
+        crf = r / (1 - (1 + r) ** -10)
+        np.testing.assert_allclose(capital, volume[0] * crf * np.ones(3), rtol=1e-12)

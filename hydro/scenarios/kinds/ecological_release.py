@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from hydro.errors import HydroError, suggest
 from hydro.scenarios.fields import REQUIRED, Where
 from hydro.scenarios.kinds.base import MeasureKind, Number
@@ -40,8 +42,19 @@ class EcologicalRelease(MeasureKind):
         comp.notes.append(f"{m.id}: the ecological minimum release of '{rid}' is not a yearly value; "
                           f"{new:g} m3/s applies over the whole run (costs counted every year)")
         total = (new - old) * SECONDS_PER_DAY * days_in_years(comp.state.years)
+        total[0] = 0.0  # the year before the run and the measure: its capital falls on the next one
         a = info.area_km2[subs]
         return {i: total * a[j] / a.sum() for j, i in enumerate(subs)}
+
+    def costs(self, m, quantity, cost_method, discount_rate):
+        """Capital on the release capacity (a 365-day year's volume), operating on the volume.
+
+        The yearly volume grows by a day in leap years: capital counted on it bought the
+        same release again every fourth year."""
+        q = np.asarray(quantity, dtype=float)
+        capacity = np.where(q > 0, q[q > 0].min(), 0.0) if (q > 0).any() else q
+        capital, _ = super().costs(m, capacity, cost_method, discount_rate)
+        return capital, q * m.costs.operating_yuan_per_unit_yr
 
 
 __all__ = ["EcologicalRelease"]
