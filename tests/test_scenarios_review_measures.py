@@ -159,3 +159,15 @@ measures = ["e"]
         r = 0.08  # the scenario_set's default rate
         crf = r / (1 - (1 + r) ** -10)
         np.testing.assert_allclose(capital, volume[0] * crf * np.ones(3), rtol=1e-12)
+
+
+@pytest.mark.parametrize("basin", ["miyun", "guanting"])
+def test_shipped_notes_name_the_period_the_basin_runs(basin):
+    # the notes said 'the simulated period (2013-2017)' after the basins moved to 2000-2017
+    import tomllib
+
+    run = tomllib.loads((ROOT / "basins" / basin / "basin.toml").read_text())["run"]
+    text = (ROOT / "configs" / "scenarios" / f"{basin}.toml").read_text()
+    assert text.count("simulated period") > 0
+    for part in text.split("simulated period")[1:]:
+        assert str(run["start"].year) in part.split(")")[0], part[:80]
