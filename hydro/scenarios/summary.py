@@ -33,6 +33,10 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
 ``first_year_met`` (year; NaN: never, or no complete calendar year simulated)
     the first complete calendar year in which every check of a target holds
     (partial years are not counted).
+``met_every_year_from`` (year; NaN: not met in the last complete year)
+    the first complete calendar year from which the target holds in every later
+    complete year: a target met in early years before the measures and missed since
+    has a ``first_year_met`` but no ``met_every_year_from``.
 ``probability_met`` (1)
     with a weather ensemble: the share of members meeting the target in its year
     (default: the last complete year).
@@ -190,6 +194,8 @@ def summarise(run) -> list[dict]:
             years, mean, high = annual_stats(dates, c, q, complete_only=True)
             met = target_met(t, years, mean[:, 0], high[:, 0])
             add(sid, "first_year_met", years[met][0] if met.any() else np.nan, "year", t.location, t.id)
+            held = np.logical_and.accumulate(met[::-1])[::-1]  # met that year and every later one
+            add(sid, "met_every_year_from", years[held][0] if held.any() else np.nan, "year", t.location, t.id)
         for (quantity, loc, p), (value, unit) in _constituent_means(res).items():
             base_value = base_means.get((quantity, loc, p), (np.nan, unit))[0]
             add(sid, quantity, value, unit, loc, p)
@@ -341,8 +347,12 @@ def format_summary(rows: list[dict]) -> str:
                 v = r["value"]
                 never = "never (in no complete calendar year)" if complete else \
                     "not judged (no complete calendar year simulated)"
+                held = get(s, "met_every_year_from", r["location"], r["source"])
+                since = "" if not np.isfinite(v) else (
+                    f"; met every later year from {int(held)}" if np.isfinite(held)
+                    else "; not met in the last complete year")
                 out.append(f"    target {r['source']} ({r['location']}): first met "
-                           + (never if not np.isfinite(v) else str(int(v))))
+                           + (never if not np.isfinite(v) else str(int(v))) + since)
             if r["quantity"] == "probability_met":
                 out.append(f"    target {r['source']} ({r['location']}): P(met in {r['year']}) = "
                            f"{r['value']:.2f}")
