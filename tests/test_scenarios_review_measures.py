@@ -171,3 +171,10 @@ def test_shipped_notes_name_the_period_the_basin_runs(basin):
     assert text.count("simulated period") > 0
     for part in text.split("simulated period")[1:]:
         assert str(run["start"].year) in part.split(")")[0], part[:80]
+
+
+def test_no_wwtp_note_for_a_measure_that_starts_after_the_run(tmp_path):
+    # a 5 mg/L upgrade from 2002 in a run of 2001 only: nothing yet, and not because of the plant
+    comp = _compile(tmp_path, wwtp(5.0), years=(2001,))
+    assert comp.overrides == [] and comp.cost().sum() == 0
+    assert not comp.notes, comp.notes

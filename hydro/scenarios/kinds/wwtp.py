@@ -39,7 +39,7 @@ class WwtpUpgrade(MeasureKind):
                                    [p["name"] for i in subs for p in info.sources(i).get("point", [])])
         if not seen:
             comp.notes.append(f"{m.id}: no point source in the selected subbasins; nothing upgraded")
-        elif seen - upgraded:
+        elif seen - upgraded and (f > 0).any():  # (a measure that starts after the run changes nothing yet)
             comp.notes.append(f"{m.id}: {', '.join(sorted(seen - upgraded))} already at or below "
                               f"{target:g} mg/L TN in the measure's years; nothing upgraded there (no effect, no cost)")
         return out
