@@ -18,6 +18,19 @@ WATERSHED = ROOT / "configs" / "examples" / "watershed"
 HEAD = '[scenario_set]\nname = "t"\ncost_method = "spent"\nassumption = true\nnote = "test"\n'
 
 
+#: A 30 % fertiliser cut on w1's cropland from 2002 (operating cost per ha and year: ``cost``).
+FERTILISER_W1 = """
+[[measures]]
+id = "f"
+kind = "fertiliser_reduction"
+where = {{ subbasins = ["w1"] }}
+years = [2002, 2002]
+reduction = 0.3
+[measures.costs]
+operating_yuan_per_unit_yr = {cost}
+"""
+
+
 def _compile(tmp_path, body, scenario="s", years=(2001, 2002, 2003)):
     p = tmp_path / "s.toml"
     p.write_text(HEAD + body)
@@ -57,19 +70,7 @@ def test_a_wwtp_upgrade_changes_its_plant_only(tmp_path):
 
 
 def test_a_fertiliser_cut_scales_the_yearly_base(tmp_path):
-    comp = _compile(tmp_path, """
-[[measures]]
-id = "f"
-kind = "fertiliser_reduction"
-where = { subbasins = ["w1"] }
-years = [2002, 2002]
-reduction = 0.3
-[measures.costs]
-operating_yuan_per_unit_yr = 1.0
-[[scenarios]]
-id = "s"
-measures = ["f"]
-""")
+    comp = _compile(tmp_path, FERTILISER_W1.format(cost=1.0) + '[[scenarios]]\nid = "s"\nmeasures = ["f"]\n')
     (o,) = comp.overrides
     key, table = o.split("=", 1)
     assert key == "subbasins.w1.sources.land_use.cropland.fertiliser_kg_per_ha_yr"
@@ -93,15 +94,7 @@ def test_every_shipped_measure_acts(basin):
 def test_no_fertiliser_programme_on_cropland_a_later_measure_converts(tmp_path):
     # w1: fertiliser cut from 2002, then all its cropland withdrawn from 2003: the programme's
     # hectares (600 yuan/ha/yr) follow the cropland that is left, as its effect does
-    body = """
-[[measures]]
-id = "f"
-kind = "fertiliser_reduction"
-where = { subbasins = ["w1"] }
-years = [2002, 2002]
-reduction = 0.3
-[measures.costs]
-operating_yuan_per_unit_yr = 600.0
+    body = FERTILISER_W1.format(cost=600.0) + """
 [[measures]]
 id = "z"
 kind = "protection_zone"
