@@ -171,3 +171,16 @@ def test_no_wwtp_note_for_a_measure_that_starts_after_the_run(tmp_path):
     comp = _compile(tmp_path, wwtp(5.0), years=(2001,))
     assert comp.overrides == [] and comp.cost().sum() == 0
     assert not comp.notes, comp.notes
+
+
+@pytest.mark.parametrize("basin", ["miyun", "guanting"])
+def test_shipped_manure_prices_are_per_head_of_one_kind(basin):
+    # one 150 yuan/head price for every type priced a laying hen (1.2 kg N a year) as a cow (53.3):
+    # hens are 57 % (Miyun) and 65 % (Guanting) of the heads, so they made most of the cost
+    sfile = ScenarioFile.from_toml(ROOT / "configs" / "scenarios" / f"{basin}.toml")
+    manure = [m for m in sfile.measures.values() if m.kind == "manure_management"]
+    assert manure
+    for m in manure:
+        assert len(m.lists.get("types") or []) == 1, m.id
+    prices = {m.lists["types"][0]: m.costs.capital_yuan_per_unit for m in manure}
+    assert prices["cattle"] > prices["pig"] > prices["sheep"] > prices["layer"]
