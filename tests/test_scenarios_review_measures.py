@@ -184,3 +184,29 @@ def test_shipped_manure_prices_are_per_head_of_one_kind(basin):
         assert len(m.lists.get("types") or []) == 1, m.id
     prices = {m.lists["types"][0]: m.costs.capital_yuan_per_unit for m in manure}
     assert prices["cattle"] > prices["pig"] > prices["sheep"] > prices["layer"]
+
+
+def test_sewage_connection_raises_the_removal_of_the_newly_connected_only(tmp_path):
+    # w1: 10 % connected at 50 % removal; 40 % connected at 80 %, paid per person newly connected
+    comp = _compile(tmp_path, """
+[[measures]]
+id = "c"
+kind = "sewage_connection"
+where = { subbasins = ["w1"] }
+years = [2002, 2002]
+connected_share = 0.4
+treatment_removal = 0.8
+[measures.costs]
+capital_yuan_per_unit = 100.0
+[[scenarios]]
+id = "s"
+measures = ["c"]
+""")
+    tables = {}
+    for o in comp.overrides:
+        key, table = o.split("=", 1)
+        tables[key.rsplit(".", 1)[1]] = dict(kv.split("=") for kv in table.strip("{}").split(","))
+    assert float(tables["connected_share"]["2002"]) == pytest.approx(0.4, rel=1e-12)
+    # treated share c*r: 0.1*0.5 before, + 0.3*0.8 for the newly connected; not 0.4*0.8
+    assert 0.4 * float(tables["treatment_removal"]["2002"]) == pytest.approx(0.1 * 0.5 + 0.3 * 0.8, rel=1e-12)
+    np.testing.assert_allclose(comp.cost(), [0.0, 100.0 * 45000 * 0.3, 0.0], rtol=1e-12)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from hydro.scenarios.kinds.base import Compilation, MeasureKind, Number, ramp_up
 
 
@@ -20,8 +22,8 @@ class SewageConnection(MeasureKind):
 
     kind = "sewage_connection"
     unit = "person connected to treatment"
-    effect = ("rural_domestic.connected_share -> base + f*max(target - base, 0); "
-              "treatment_removal likewise when given")
+    effect = ("rural_domestic.connected_share -> base + f*max(target - base, 0); the newly "
+              "connected get treatment_removal when given (those connected before keep theirs)")
     numbers = (Number("connected_share", 0.0, 1.0), Number("treatment_removal", 0.0, 1.0, required=False))
 
     def apply(self, m, f, subs, comp):
@@ -32,8 +34,12 @@ class SewageConnection(MeasureKind):
             c1 = ramp_up(c0, num["connected_share"], f)
             state.set(i, ("rural_domestic", "connected_share"), c1)
             if "treatment_removal" in num:
+                # only the newly connected are paid for, so only they get the new removal: raising
+                # the removal of those connected before would be an upgrade that costs nothing
                 r0 = state.get(i, ("rural_domestic", "treatment_removal"), rd.get("treatment_removal"), 0.0)
-                state.set(i, ("rural_domestic", "treatment_removal"), ramp_up(r0, num["treatment_removal"], f))
+                with np.errstate(invalid="ignore", divide="ignore"):
+                    r1 = np.where(c1 > 0, (c0 * r0 + (c1 - c0) * num["treatment_removal"]) / c1, r0)
+                state.set(i, ("rural_domestic", "treatment_removal"), r1)
             out[i] = pop * (c1 - c0)
         return out
 
