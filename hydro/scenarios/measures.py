@@ -13,7 +13,7 @@ changes, its costs); this module selects the subbasins of each measure and
 composes the measures.  What each kind changes (f = the ramp share of the year;
 "base" = the value before the measure, which may itself change from year to
 year) is listed in :data:`EFFECTS` and in ``docs/scenarios.md``.  A measure never makes a parameter
-worse than its base value.
+worse than its base value (blended removals and losses: never more N than before).
 
 Costs: each measure has a quantity ``Q(y)`` in its kind's unit (persons
 connected, households, m3/d, ha, head, m3) per subbasin and year.  Capital is
