@@ -10,6 +10,7 @@ entry claims needs a person: SOURCES.md records what was read.
 
 from __future__ import annotations
 
+import contextlib
 import re
 import tomllib
 
@@ -48,10 +49,8 @@ def test_every_target_names_its_source_unit_period_and_place(name):
 def _numbers(text):
     out = set()
     for x in re.findall(r"(?<![\w.])[-\u2212]?\d[\d,]*(?:\.\d+)?", text):
-        try:
+        with contextlib.suppress(ValueError):
             out.add(float(x.replace(",", "").replace("\u2212", "-")))
-        except ValueError:
-            pass
     return out
 
 
