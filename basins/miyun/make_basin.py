@@ -443,16 +443,16 @@ def main(path=None):
         for cls, share in shares.items():
             w(f"[subbasins.sources.land_use.{cls}]")
             w(f"share = {share:.9f}")
-            w(f"emc_mg_per_l = {EMC[cls]}")
+            w(f"emc_mg_per_l = {EMC[cls]}   # ESTIMATE (S8.6)")
             if cls == "cropland":
                 w(f"fertiliser_kg_per_ha_yr = {FERTILISER}   # ESTIMATE (S8.7)")
             if cls in UPTAKE:
-                w(f"uptake_kg_per_ha_yr = {UPTAKE[cls]}")
+                w(f"uptake_kg_per_ha_yr = {UPTAKE[cls]}   # ESTIMATE (S8.7)")
             if cls == "water":
                 w("deposition_kg_per_ha_yr = 0.0   # counted by [deposition] on the water surface")
         w("[subbasins.sources.groundwater]")
-        w(f"leaching_fraction = {LEACHING_FRACTION[group(sid, county)]}   # calibrated within 0.02-0.3 (S8.7)")
-        w(f"residence_years = {RESIDENCE_YEARS}")
+        w(f"leaching_fraction = {LEACHING_FRACTION[group(sid, county)]}   # calibrated within 0.01-0.3 (S8.7)")
+        w(f"residence_years = {RESIDENCE_YEARS}   # ESTIMATE (S8.7)")
         w(f'timing = "{GW_TIMING}"   # issue 13')
         w("[subbasins.sources.timing]   # issue 13: blended years, seasons, wash-off")
         for k, v in SOURCE_TIMING.items():
