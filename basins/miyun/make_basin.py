@@ -27,7 +27,8 @@ from region_constituents import quality_constituents, write_constituents  # noqa
 # --- weather -----------------------------------------------------------------------------
 STATION_ELEVATION_M = 60.0      # ESTIMATE (Huairou town on the plain edge; SOURCES 8.1)
 STATION_LATITUDE_DEG = 40.31    # Huairou district seat 40.315 N (zh.wikipedia 怀柔区)
-STATION_PRECIP_MM = 594.6       # mean of the four March-February years in the forcing file
+STATION_PRECIP_MM = 594.6       # mean of the four March-February years of forcing/huairou_daily_2013_2017.csv
+#   (S8.1); the 2000-2017 [weather] file keeps these factors (SOURCES 'Weather from 2000')
 
 # --- counties: rural density (rural residents per km2), ESTIMATE (SOURCES 8.5) -----------
 # county figures from the regional inventory (basins/region/inventory.toml, region SOURCES I1-I2)
