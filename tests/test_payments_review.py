@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from click.testing import CliRunner
+from test_compensation import agreement
 
 from hydro.cli import main
 from hydro.compensation import Agreement, evaluate, format_payments
@@ -22,16 +23,10 @@ GUANTING = ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml"
 HEAD = 'name = "t"\nsource = "test case"\nperiod = [2020, 2020]\npayer = "up"\npayee = "down"\n'
 
 
-def _agreement(tmp_path, body) -> Agreement:
-    path = tmp_path / "a.toml"
-    path.write_text(HEAD + body, encoding="utf-8")
-    return Agreement.from_toml(path)
-
-
 def test_a_failed_target_without_penalty_pays_plus_zero(tmp_path):
     """A bonus-only target that is missed withholds the bonus: 0 yuan, not -0 ("-0" in the
     table, -0.0 in JSON read as a deduction of nothing from the payee)."""
-    a = _agreement(tmp_path, """
+    a = agreement(tmp_path, """
 [[target]]
 section = "s"
 parameter = "tn"
@@ -39,7 +34,7 @@ annual_mean_max = 4.1
 monthly_max = 6.0
 bonus_yuan = 2e7
 source = "test"
-""")
+""", head=HEAD)
     tn = np.full(12, 4.0)
     tn[2] = 6.5  # one month above 6 mg/L: failed
     (pay,) = evaluate(a, SectionSeries(2020, {"s": {"tn": tn}}, source="one year"))
