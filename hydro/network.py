@@ -113,4 +113,20 @@ class Network:
         """The flat arrays the kernels use."""
         return build_layout(self)
 
+    @cached_property
+    def terminal_reservoirs(self) -> list[str]:
+        """Ids of the reservoirs with no reservoir anywhere downstream (the foot of each cascade).
+
+        Walks the layout's order from the outlet up: an element lies above a reservoir when
+        the element it flows into is a reservoir or lies above one.
+        """
+        lay = self.layout
+        down = {DOWN_REACH: (lay.reach_down_kind, lay.reach_down_index),
+                DOWN_RESERVOIR: (lay.res_down_kind, lay.res_down_index)}
+        above: dict[tuple[int, int], bool] = {}
+        for kind, i in reversed(lay.order):
+            dk, di = int(down[kind][0][i]), int(down[kind][1][i])
+            above[(kind, i)] = dk == DOWN_RESERVOIR or (dk != DOWN_OUTLET and above[(dk, di)])
+        return [r.id for i, r in enumerate(self.reservoirs) if not above[(DOWN_RESERVOIR, i)]]
+
 

@@ -15,15 +15,17 @@ quantities compared are sums of the same stored numbers, so 1e-9 relative.
 
 from __future__ import annotations
 
-import tomllib
+from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
 import numpy as np
 import pytest
 
+from hydro.model import model_variant
+from hydro.network import Network
 from hydro.scenarios import run_scenarios, write_scenarios
-from hydro.scenarios.kept_out import terminal_reservoirs, year_fractions
+from hydro.scenarios.kept_out import year_fractions
 from hydro.scenarios.summary import summarise
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,12 +56,15 @@ measures = ["sewage"]
 
 def test_terminal_reservoirs_of_the_shipped_cascades():
     for basin, expected in (("miyun", ["miyun"]), ("guanting", ["guanting"])):
-        raw = tomllib.loads((ROOT / "basins" / basin / "basin.toml").read_text())
-        assert terminal_reservoirs(raw) == expected
-        assert len(raw["reservoirs"]) > 1  # a cascade, or the test proves nothing
-    raw = {"reservoirs": [{"id": "a", "downstream": "r1"}, {"id": "b"}, {"id": "c", "downstream": "r2"}],
-           "reaches": [{"id": "r1", "downstream": "b"}, {"id": "r2"}]}
-    assert terminal_reservoirs(raw) == ["b", "c"]
+        network = model_variant(basin, []).basin.network
+        assert network.terminal_reservoirs == expected
+        assert len(network.reservoirs) > 1  # a cascade, or the test proves nothing
+    # a -> r1 -> b -> r3 (outlet) and c -> r2 -> r3: b and c are the feet of their cascades
+    shipped = model_variant("miyun", []).basin.network
+    reach, res = shipped.reaches[0], shipped.reservoirs[0]
+    reaches = tuple(replace(reach, id=i, downstream=d) for i, d in (("r1", "b"), ("r2", "r3"), ("r3", None)))
+    reservoirs = tuple(replace(res, id=i, downstream=d) for i, d in (("a", "r1"), ("b", "r3"), ("c", "r2")))
+    assert Network(reaches, reservoirs, ()).terminal_reservoirs == ["b", "c"]
 
 
 def test_year_fractions():

@@ -5,7 +5,8 @@ Guanting) passes what it does not retain on to the one below: N kept out of it
 is, for the most part, kept out of the lower one too.  Summing the reduction of
 every reservoir's input would count that nitrogen two or three times and shrink
 the cost per kg kept out by as much.  The totals therefore count only the
-reservoirs at the foot of each cascade (no reservoir downstream); the
+reservoirs at the foot of each cascade (no reservoir downstream:
+:attr:`hydro.network.Network.terminal_reservoirs`); the
 ``n_kept_out`` rows per reservoir still give every reservoir.
 
 The whole-run cost set against it counts, for a year the run covers in part, the
@@ -20,22 +21,6 @@ import numpy as np
 ATTRIBUTE = "kept_out_reservoirs"
 
 
-def terminal_reservoirs(raw: dict) -> list[str]:
-    """Ids of the reservoirs of a parsed basin file with no reservoir downstream of them."""
-    reservoirs = [r["id"] for r in raw.get("reservoirs", [])]
-    down = {r["id"]: r.get("downstream") for r in raw.get("reaches", [])}
-    down.update({r["id"]: r.get("downstream") for r in raw.get("reservoirs", [])})
-    out = []
-    for rid in reservoirs:
-        node, seen = down.get(rid), {rid}
-        while node is not None and node not in seen and node not in reservoirs:
-            seen.add(node)
-            node = down.get(node)
-        if node is None or node not in reservoirs or node in seen:
-            out.append(rid)
-    return out
-
-
 def counted(reservoirs, attribute: str | None) -> np.ndarray:
     """Mask over ``reservoirs`` of those the totals count (all when ``attribute`` is absent:
     files written before it existed)."""
@@ -44,8 +29,6 @@ def counted(reservoirs, attribute: str | None) -> np.ndarray:
         return np.ones(len(names), dtype=bool)
     keep = set(str(attribute).split(";"))
     return np.array([n in keep for n in names], dtype=bool)
-
-
 
 
 def year_fractions(dates, years) -> np.ndarray:
@@ -63,4 +46,4 @@ def year_fractions(dates, years) -> np.ndarray:
     return np.array([count.get(int(y), 0) / (366 if calendar.isleap(int(y)) else 365) for y in years])
 
 
-__all__ = ["ATTRIBUTE", "counted", "terminal_reservoirs", "year_fractions"]
+__all__ = ["ATTRIBUTE", "counted", "year_fractions"]

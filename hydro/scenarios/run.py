@@ -21,7 +21,6 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
-from hydro.scenarios.kept_out import terminal_reservoirs
 from hydro.scenarios.measures import BasinInfo, compile_scenario
 from hydro.scenarios.spec import ScenarioFile
 from hydro.scenarios.summary import check_target_locations
@@ -45,6 +44,9 @@ class ScenarioRun:
         [S, M, T, sec], ...}`` (``members``: those that ran).
     failed : dict
         Scenario id -> error of the scenarios that failed (left out of ``names``).
+    kept_out : list of str
+        The reservoirs whose N kept out the totals count, the foot of each cascade
+        (:attr:`hydro.network.Network.terminal_reservoirs`; :mod:`hydro.scenarios.kept_out`).
     """
 
     sfile: ScenarioFile
@@ -55,6 +57,7 @@ class ScenarioRun:
     measures: list
     ensemble: dict | None = field(default=None)
     failed: dict = field(default_factory=dict)
+    kept_out: list = field(default_factory=list)
 
 
 def _period(sfile: ScenarioFile, start, end):
@@ -175,6 +178,9 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     run = ScenarioRun(sfile, info, [names[k] for k in kept], [done[k][0] for k in kept],
                       [done[k][1] for k in kept], list(sfile.measures))
     run.failed = failed
+    from hydro.model import model_variant
+
+    run.kept_out = model_variant(info.path).basin.network.terminal_reservoirs
     _add_costs(run)
     return run
 
@@ -289,7 +295,7 @@ def _attrs(run: ScenarioRun, history: str) -> dict:
         "subbasin_province": pairs(info.attr("province")),
         "subbasin_drains_to": pairs(s.get("reach") or s.get("reservoir") for s in info.subbasins),
         "measure_kinds": ";".join(f"{m.id}={m.kind}" for m in run.sfile.measures.values()),
-        KEPT_OUT_ATTRIBUTE: ";".join(terminal_reservoirs(info.raw)),
+        KEPT_OUT_ATTRIBUTE: ";".join(run.kept_out),
     })
     return attrs
 

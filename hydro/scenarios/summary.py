@@ -61,7 +61,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.dates import partial_years
-from hydro.scenarios.kept_out import counted, terminal_reservoirs, year_fractions
+from hydro.scenarios.kept_out import counted, year_fractions
 
 COLUMNS = ("scenario", "quantity", "location", "source", "year", "value", "unit")
 
@@ -156,7 +156,7 @@ def summarise(run) -> list[dict]:
     sources = list(base.coords["source"])
     base_load = base["subbasin_tn_source_input"].sum(axis=(0, 1))
     base_in = _reservoir_input(base)
-    counted_mask = counted(base.coords.get("reservoir", []), ";".join(terminal_reservoirs(run.info.raw)))
+    counted_mask = counted(base.coords.get("reservoir", []), ";".join(run.kept_out))
     base_means = _constituent_means(base)
     for sid, res in zip(run.names, run.results):
         dates = res.dates
