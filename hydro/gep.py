@@ -16,11 +16,12 @@ groundwater abstraction and irrigation.  The account (``form = "released"``) cou
 
 the water the ecosystems passed through their soils to the rivers (``subbasin_runoff``
 − ``subbasin_quickflow``, mm/d; 1 mm over 1 km2 is 1000 m3), less W, the water
-abstracted from the rivers (``reach_withdrawal``), shared over the subbasins above the
-intake by their slow runoff: abstracted water is used, not conserved (it is GEP's
-water-supply product).  ``form = "balance"`` counts Σ (P − R − ET) · A − W instead
-(``subbasin_precipitation``, ``subbasin_quickflow``, ``subbasin_aet``).  Valued at the
-reservoir construction cost (:mod:`hydro.gep_prices`).
+abstracted from the rivers (``reach_withdrawal`` less its channel transmission losses,
+:func:`hydro.gep_inputs.used_withdrawal`), shared over the subbasins above the intake by their
+slow runoff: abstracted water is used, not conserved (it is GEP's water-supply product); water a
+losing channel gives to its bed is used by nobody and is not subtracted.  ``form = "balance"``
+counts Σ (P − R − ET) · A − W instead (``subbasin_precipitation``, ``subbasin_quickflow``,
+``subbasin_aet``).  Valued at the reservoir construction cost (:mod:`hydro.gep_prices`).
 
 **Water purification** (t/yr of TN, NH3-N, TP and CODMn): pollutants *removed by ecosystems* — rivers,
 reservoirs (wetlands) and riparian buffers — and no longer nitrogen that the source
@@ -75,7 +76,14 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.gep_inputs import capacity_share as capacity_share
-from hydro.gep_inputs import mean_concentration, per_scenario, subbasin_metadata, upstream_elements, year_sums
+from hydro.gep_inputs import (
+    mean_concentration,
+    per_scenario,
+    subbasin_metadata,
+    upstream_elements,
+    used_withdrawal,
+    year_sums,
+)
 from hydro.gep_prices import FORMS as FORMS
 from hydro.gep_prices import POLLUTANTS
 from hydro.gep_prices import GepPrices as GepPrices
@@ -151,8 +159,9 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
     budget_years = [int(y) for y in results.coords.get("year", years)]
     shape = (len(scen), len(years), len(meta["ids"]))
     orphans: list[dict] = []   # elements no subbasin drains into
-    amounts = {"water": {**water, "abstracted": _abstraction(results, meta, water["slow"], years_of_day, years,
-                                                             shape, orphans)}}
+    abstracted, abstraction_note = _abstraction(results, basin, meta, water["slow"], years_of_day, years, shape,
+                                                orphans)
+    amounts = {"water": {**water, "abstracted": abstracted, "note": abstraction_note}}
     for o in orphans:
         o["pollutant"] = present[0]
     for p in present:
@@ -216,18 +225,21 @@ def _removal(results, prices: GepPrices, pollutant: str, meta: dict, k_rem: int,
     return removed, purified
 
 
-def _abstraction(results, meta: dict, slow, years_of_day, years, shape, orphans: list[dict]) -> np.ndarray:
-    """Water taken from reaches, m3 [scenario, year, subbasin].
+def _abstraction(results, basin, meta: dict, slow, years_of_day, years, shape,
+                 orphans: list[dict]) -> tuple[np.ndarray, str]:
+    """Water abstracted from reaches for use, m3 [scenario, year, subbasin], and a note for its rows.
 
+    Channel transmission losses are not abstraction (:func:`hydro.gep_inputs.used_withdrawal`).
     Water taken from a reach came from everything upstream: shared over the subbasins
     draining into the reach or any element above it, by their slow-runoff volume (by area
     when that is zero or unknown); a reach with none is appended to ``orphans``.
     """
     abstracted = np.zeros(shape)
     if "reach_withdrawal" not in results.data:
-        return abstracted
+        return abstracted, ""
     area = meta["area_km2"]
-    wd = year_sums(per_scenario(results, "reach_withdrawal", 2) * SECONDS_PER_DAY, years_of_day, years)
+    used, note = used_withdrawal(results, basin)
+    wd = year_sums(used * SECONDS_PER_DAY, years_of_day, years)
     up = upstream_elements(results.attrs.get("network_downstream", ""))
     vol = np.nan_to_num(slow) * area[None, None, :]
     for e, eid in enumerate(results.coords["reach"]):
@@ -243,7 +255,7 @@ def _abstraction(results, meta: dict, slow, years_of_day, years, shape, orphans:
         tot = v.sum(axis=2, keepdims=True)
         w = np.where(tot > 0, v / np.where(tot > 0, tot, 1.0), (area[fed] / area[fed].sum())[None, None, :])
         abstracted[:, :, fed] += wd[..., e][:, :, None] * w
-    return abstracted
+    return abstracted, note
 
 
 def _rows(scen, years, days, meta, amounts, orphans, prices: GepPrices, partial_years: str) -> list[dict]:
@@ -275,7 +287,8 @@ def _rows(scen, years, days, meta, amounts, orphans, prices: GepPrices, partial_
                     row = {**base, "subbasin": sub, "county": meta["county"][j], "province": meta["province"][j],
                            "pollutant": p, **(water if k == 0 else dict.fromkeys(water, 0.0)),
                            **{f"removed_{t}_kg": float(a[t][s, yi, j]) for t in ("river", "reservoir", "riparian")},
-                           "purified_kg": float(a["purified"][s, yi, j]), "note": ""}
+                           "purified_kg": float(a["purified"][s, yi, j]),
+                           "note": w["note"] if k == 0 and water["water_abstracted_m3"] else ""}
                     out.append(_priced(row, prices, present, p_cons, y, days[y], partial))
             for o in orphans:
                 row = {**base, "subbasin": "", "county": "", "province": "", "area_km2": 0.0,

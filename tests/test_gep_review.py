@@ -1,0 +1,92 @@
+"""Adversarial review of GEP (2026-12-01): what counts as water abstracted from the rivers.
+
+The water-conservation account subtracts water *abstracted for use* (GEP's water-supply product,
+docs/gep.md).  ``reach_withdrawal`` also holds the channel transmission losses of a basin's
+``[[withdrawals]]`` (``loss_share``: water a losing river gives to its bed, used by nobody; 25 of
+Guanting's 27 withdrawals).  Counting them as abstracted made Guanting's water conservation
+negative in 8 of its 18 years (2014: -17.4e6 m3; 106.3e6 m3 "abstracted", of which 43.6e6 m3 by
+its two supply withdrawals).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hydro import gep_inputs
+from hydro.gep import gep
+from hydro.withdrawal_requests import WithdrawalRequests
+from tests.test_gep import rows_by_sub, tiny
+
+DAYS = 365
+SECONDS_PER_DAY = 86400.0
+
+
+def requests(flows) -> WithdrawalRequests:
+    """Requests on reach 0 (the tiny results' only reach): each a flow (m3/s) or inf (a loss)."""
+    return WithdrawalRequests(np.zeros(len(flows), dtype=np.int64),
+                              np.array([np.full(DAYS, f) for f in flows], dtype=float),
+                              np.full(len(flows), 0.9))
+
+
+def with_withdrawal(taken_m3_s: float):
+    res = tiny()
+    res.data["reach_withdrawal"] = np.full((DAYS, 1), taken_m3_s)
+    return res
+
+
+def test_a_channel_loss_is_not_abstracted_water(monkeypatch):
+    # 0.05 m3/s leaves reach r every day: a 0.01 m3/s supply intake and the channel's loss (0.04)
+    monkeypatch.setattr(gep_inputs, "_withdrawal_requests", lambda results, basin: (requests([0.01, np.inf]), ""))
+    a = rows_by_sub(gep(with_withdrawal(0.05)))["a"]
+    used = 0.01 * SECONDS_PER_DAY * DAYS
+    assert a["water_abstracted_m3"] == pytest.approx(used, rel=1e-12)
+    # slow runoff 0.2 mm/d over a's 10 km2, less the intake only (before: less 0.5 m3/s, negative)
+    assert a["water_conservation_m3"] == pytest.approx(0.2 * DAYS * 10 * 1000 - used, rel=1e-12)
+    assert a["note"] == ""
+
+
+def test_a_reach_with_only_a_channel_loss_abstracts_nothing(monkeypatch):
+    monkeypatch.setattr(gep_inputs, "_withdrawal_requests", lambda results, basin: (requests([np.inf]), ""))
+    a = rows_by_sub(gep(with_withdrawal(0.05)))["a"]
+    assert a["water_abstracted_m3"] == 0.0
+    assert a["water_conservation_m3"] == pytest.approx(0.2 * DAYS * 10 * 1000, rel=1e-12)
+
+
+def test_an_intake_that_gets_less_than_it_asks_counts_what_it_got(monkeypatch):
+    # dry days: the 0.01 m3/s intake got 0.005 and the loss nothing (the intake is taken first)
+    monkeypatch.setattr(gep_inputs, "_withdrawal_requests", lambda results, basin: (requests([0.01, np.inf]), ""))
+    a = rows_by_sub(gep(with_withdrawal(0.005)))["a"]
+    assert a["water_abstracted_m3"] == pytest.approx(0.005 * SECONDS_PER_DAY * DAYS, rel=1e-12)
+
+
+def test_without_the_basin_every_withdrawal_counts_and_the_rows_say_so():
+    # the tiny results name no basin: the requests cannot be read
+    rows = gep(with_withdrawal(0.05))
+    a = rows_by_sub(rows)["a"]
+    assert a["water_abstracted_m3"] == pytest.approx(0.05 * SECONDS_PER_DAY * DAYS, rel=1e-12)
+    assert "every river withdrawal counted as abstracted" in a["note"] and "--basin" in a["note"]
+    assert not rows_by_sub(rows)["b"]["note"]   # b abstracts nothing
+
+
+def test_guantings_requests_are_told_apart():
+    # the shipped basin: two supply withdrawals (flow_m3_s) and 25 channel losses (loss_share)
+    from datetime import date, timedelta
+
+    from hydro.basin import Basin
+    from hydro.results import Results
+    from hydro.variables import BUDGET_TERMS
+
+    b = Basin.load("guanting")
+    days = [date(2014, 7, 1) + timedelta(days=i) for i in range(3)]
+    reaches = list(b.network.reach_ids)
+    res = Results(coords={"time": days, "reach": reaches, "budget_term": list(BUDGET_TERMS)},
+                  attrs={"basin": "guanting"})
+    res.data["reach_withdrawal"] = np.full((3, len(reaches)), 5.0)   # m3/s, above every request
+    used, note = gep_inputs.used_withdrawal(res)
+    assert note == ""
+    kept = {r for j, r in enumerate(reaches) if used[0, 0, j] > 0}
+    assert kept == {"sanggan_yangyuan", "yang_xuanhua"}
+    # July: the two irrigation months' flows of basin.toml (1.046 and 1.442 m3/s)
+    assert used[0, 0, reaches.index("sanggan_yangyuan")] == pytest.approx(1.046, rel=1e-12)
+    assert used[0, 0, reaches.index("yang_xuanhua")] == pytest.approx(1.442, rel=1e-12)
