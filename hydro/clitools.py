@@ -91,7 +91,7 @@ def basin_top_level_tables(raw: dict | None = None) -> list[str]:
     from hydro.basin import shipped_basins
     from hydro.tomlio import load_toml
 
-    names = set(raw or ())
+    names = set(raw or ()) | {"output"}  # [output] is in no shipped basin
     for folder in shipped_basins().values():
         try:
             names |= set(load_toml(folder / "basin.toml"))
@@ -136,7 +136,7 @@ def set_error(spec, text: str, exc: HydroError, label: str | None = None) -> Hyd
     key = text.split("=", 1)[0].strip()
     head = key.split(".")[0]
     message = str(exc)
-    if head not in raw:
+    if head not in raw and f"key '{head}': unknown key" in message:  # not a table hydro reads ([output] is)
         valid = basin_top_level_tables(raw)
         return HydroError(f"{label}: a basin file has no top-level table '{head}' ({path.name} has none, "
                           "and hydro reads none)" + suggest(head, valid)
@@ -146,10 +146,10 @@ def set_error(spec, text: str, exc: HydroError, label: str | None = None) -> Hyd
         return HydroError(f"{label}: {message.removeprefix(own)}")
     import re
 
-    unknown = re.match(r"^.*?: key '(.+?)': unknown key", message)
+    unknown = re.match(r"^.*?: key '(.+?)': unknown key( \(did you mean '.+?'\?\))?", message)
     if unknown:
-        return HydroError(f"{label}: no key '{unknown.group(1)}' ({path.name} has none, and hydro reads "
-                          "none there); check the spelling of the path (docs/basin-file.md)")
+        return HydroError(f"{label}: no key '{unknown.group(1)}'{unknown.group(2) or ''} ({path.name} has none, "
+                          "and hydro reads none there); check the spelling of the path (docs/basin-file.md)")
     return HydroError(f"{label}: {message}")
 
 

@@ -30,6 +30,7 @@ from hydro.weather_csv import (
     parse_rows,
     read_column,
     read_text_lines,
+    separator_hint,
 )
 
 #: Forcing CSV columns: name → (required, long name with units).
@@ -49,6 +50,9 @@ FORCING_COLUMNS: dict[str, tuple[bool, str]] = {
 #: :data:`CATCHMENT_REQUIRED` (temperatures only where PET or snow need them).
 WEATHER_REQUIRED = tuple(k for k, (req, _) in FORCING_COLUMNS.items() if req)
 CATCHMENT_REQUIRED = ("date", "precip_mm")
+#: The optional columns of a watershed's station weather (PET is computed for each subbasin,
+#: observed flow belongs to gauges): :func:`check_weather_header`.
+WEATHER_OPTIONAL = ("station",)
 #: Former column names still read, with a deprecation warning: old -> current.
 DEPRECATED_COLUMNS = {"temp_c": "tmean_c"}
 
@@ -169,7 +173,7 @@ def _check_columns(path: Path, header: list[str], first: int, required: Sequence
         if name not in FORCING_COLUMNS:
             raise HydroError(
                 f"{path}: header (line {first + 1}): unknown column '{name}'"
-                f"{suggest(name, FORCING_COLUMNS)}; expected {', '.join(required)} and optionally "
+                f"{column_hint(name, header)}; expected {', '.join(required)} and optionally "
                 f"{', '.join(optional)}"
             )
     check_header(path, header, required, optional)
@@ -182,6 +186,29 @@ def _check_columns(path: Path, header: list[str], first: int, required: Sequence
         raise HydroError(f"{path}: column 'qobs_m3s' needs the catchment area to convert to mm/d; "
                          "give area_km2 (in the catchment TOML) or a 'qobs_mm' column")
     return header
+
+
+def column_hint(name: str, header: list[str]) -> str:
+    """The nearest column name (names are lower case), or a separator other than ','."""
+    if name.lower() in FORCING_COLUMNS:
+        return f" (did you mean '{name.lower()}'? column names are lower case)"
+    return separator_hint(header) or suggest(name, FORCING_COLUMNS)
+
+
+def check_weather_header(path: Path, header: list[str], line: int) -> None:
+    """The header of a watershed's ``[weather]`` CSV: :data:`WEATHER_REQUIRED` and
+    :data:`WEATHER_OPTIONAL` only; a lumped catchment's ``pet_mm`` or observed flow,
+    which a watershed run would ignore, is an error."""
+    for name in header:
+        if name in FORCING_COLUMNS and name not in WEATHER_REQUIRED + WEATHER_OPTIONAL:
+            raise HydroError(f"{path}: header (line {line}): column '{name}' is read only for a lumped catchment "
+                             "(docs/catchment-csv.md); a watershed computes PET for each subbasin (Oudin, from "
+                             "its temperature) and takes observed flow from its gauges, so the run would ignore "
+                             "it: remove the column")
+        if name not in FORCING_COLUMNS:
+            raise HydroError(f"{path}: header (line {line}): unknown column '{name}'{column_hint(name, header)}"
+                             f"; expected {', '.join(WEATHER_REQUIRED)} and optionally {', '.join(WEATHER_OPTIONAL)}")
+    check_header(path, header, WEATHER_REQUIRED, WEATHER_OPTIONAL)
 
 
 def _absent_temperatures(values: dict[str, Any], n_day: int) -> None:

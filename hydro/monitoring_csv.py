@@ -29,6 +29,7 @@ import numpy as np
 from hydro.errors import HydroError, suggest
 from hydro.section_series import FLOW, SERIES_PARAMETERS, SectionSeries, normalise_parameter
 from hydro.units import SECONDS_PER_DAY
+from hydro.weather_csv import separator_hint
 
 #: Columns of the monitoring CSV.
 CSV_COLUMNS: tuple[str, ...] = ("section", "year", "month", "parameter", "value", "unit")
@@ -101,7 +102,7 @@ def _read_header(path: Path, line: int, cells: list[str]) -> list[str]:
         if c not in CSV_COLUMNS:
             raise HydroError(
                 f"{path}: line {line}: unknown column '{c}'" + suggest(c, CSV_COLUMNS)
-                + "; the columns are " + ", ".join(CSV_COLUMNS))
+                + "; the columns are " + ", ".join(CSV_COLUMNS) + separator_hint(cells))
     lacking = [c for c in CSV_COLUMNS if c not in header]
     if lacking or len(set(header)) != len(header):
         raise HydroError(

@@ -31,8 +31,10 @@ which to kill the process).
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
+import shutil
 import signal
 import socket
 import time
@@ -244,6 +246,26 @@ def _commit(tmp: str, path: Path, overwrite: bool, option: str, flag: str) -> No
     os.unlink(tmp)
 
 
+#: errno values of a write the disk refused (full, quota, too large, read-only, I/O).
+_DISK_ERRNOS = frozenset(getattr(errno, n, -1) for n in ("ENOSPC", "EDQUOT", "EFBIG", "EROFS", "EIO"))
+
+
+def write_failure(path: Path, folder: Path, exc: BaseException) -> HydroError | None:
+    """The message for a write the file system refused (disk full, quota, read-only, I/O), or
+    None for any other exception (a programming error stays a traceback).  netCDF reports a
+    full disk only as ``RuntimeError: NetCDF: HDF error``: the message gives the free space."""
+    if isinstance(exc, OSError) and (exc.errno in _DISK_ERRNOS or isinstance(exc, PermissionError)):
+        why = exc.strerror or str(exc)
+    elif isinstance(exc, RuntimeError) and str(exc).startswith("NetCDF:"):
+        why = str(exc)
+    else:
+        return None
+    with contextlib.suppress(OSError):
+        why += f"; {shutil.disk_usage(folder).free / 1e6:.1f} MB free on the disk of {folder}"
+    return HydroError(f"{path}: writing failed ({why}); nothing was written and an earlier file of that name is "
+                      "unchanged: free disk space (or check permissions) and run again, or choose another folder")
+
+
 @contextlib.contextmanager
 def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o",
                 flag: str = "--overwrite") -> Iterator[Path]:
@@ -268,6 +290,11 @@ def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o"
         raise_if_signalled()  # a signal that library code swallowed still stops the commit
         _commit(tmp, path, overwrite, option, flag)
         _fsync_folder(folder)
+    except (OSError, RuntimeError) as exc:
+        failed = write_failure(path, folder, exc)
+        if failed is None:
+            raise
+        raise failed from None
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import math
+import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -18,6 +19,10 @@ import numpy as np
 
 from hydro.errors import HydroError, suggest
 from hydro.tomlio import Table
+from hydro.weather_csv import separator_hint
+
+#: A day written as the documented ISO ``YYYY-MM-DD`` (``date.fromisoformat`` takes more: ``20150131``, ``2015-W05-6``).
+_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 
 def daily_dates(start: date, end: date) -> list[date]:
@@ -46,6 +51,7 @@ class SeriesReader:
         self.dates = dates
         self.allow_gaps = allow_gaps
         self._files: dict[Path, tuple[list[date], dict[str, list[str]]]] = {}
+        self._lines: dict[Path, list[int]] = {}  # each data row's line in its file
 
     def read(self, table: Table, key: str, *, minimum: float | None = None,
              default: float | None = None) -> np.ndarray:
@@ -104,7 +110,7 @@ class SeriesReader:
             if not math.isfinite(out[k]) and self.allow_gaps and raw[i].strip().lower() in ("", "na", "nan"):
                 out[k] = math.nan
             elif not math.isfinite(out[k]):
-                raise HydroError(f"{path}: column '{column}', line {i + 2} ({day}): "
+                raise HydroError(f"{path}: column '{column}', line {self._lines[path][i]} ({day}): "
                                  f"'{raw[i]}' is not a number; fill the gap")
         return out
 
@@ -117,21 +123,30 @@ class SeriesReader:
             raise HydroError(f"{path}: file not found; check the 'csv' path "
                              "(relative to the basin folder)")
         text = read_text(path, "CSV")
-        rows = [row for row in csv.reader(line for line in text.splitlines() if not line.startswith("#"))]
+        # (line number, fields) of every line that is neither blank nor a '#' comment
+        lines = [(n, next(csv.reader([line]))) for n, line in enumerate(text.splitlines(), start=1)
+                 if line.strip() and not line.startswith("#")]
+        rows = [row for _, row in lines]
         if rows:
             rows[0] = [h.strip() for h in rows[0]]
         if not rows or "date" not in rows[0]:
-            raise HydroError(f"{path}: expected a header line with a 'date' column")
+            got = f", got '{','.join(rows[0])}'{separator_hint(rows[0])}" if rows else ""
+            raise HydroError(f"{path}: expected a header line with a 'date' column{got}")
         header = rows[0]
         di = header.index("date")
         dates: list[date] = []
-        for n, row in enumerate(rows[1:], start=2):
+        self._lines[path] = [n for n, _ in lines[1:]]
+        for n, row in lines[1:]:
             if len(row) != len(header):
-                raise HydroError(f"{path}: line {n} has {len(row)} fields, the header has {len(header)}")
+                raise HydroError(f"{path}: line {n} has {len(row)} fields, the header has {len(header)} "
+                                 f"({', '.join(header)}); write one value per column")
             try:
+                if not _ISO_DAY.fullmatch(row[di].strip()):
+                    raise ValueError
                 day = date.fromisoformat(row[di].strip())
             except ValueError:
-                raise HydroError(f"{path}: line {n}: date '{row[di]}' is not YYYY-MM-DD") from None
+                raise HydroError(f"{path}: line {n}: date '{row[di]}' is not a day YYYY-MM-DD; write "
+                                 "dates as 2015-01-31") from None
             if dates and day != dates[-1] + timedelta(days=1):
                 raise HydroError(f"{path}: line {n}: date {day} does not follow {dates[-1]} by one "
                                  "day; the file must be daily, increasing and without gaps")

@@ -71,6 +71,22 @@ def row_days(path: Path, n: int, text: str) -> tuple[date, date, bool]:
                          "YYYY-MM-DD nor a month YYYY-MM") from None
 
 
+def check_month_starts(path: Path, rows: list[tuple[int, list[str]]], i_date: int) -> None:
+    """Daily rows that are all the first day of a month are monthly values written as days:
+    each would be given to its one day only (the rest of the month carrying no transfer).
+    Monthly rows (``YYYY-MM``, checked by :func:`row_days`) pass."""
+    if len(rows[0][1][i_date]) == 7:
+        return
+    days = [date.fromisoformat(row[i_date]) for _, row in rows]
+    if len(days) > 1 and all(d.day == 1 for d in days):
+        n, row = rows[0]
+        month = row[i_date][:7]
+        raise HydroError(f"{path}, line {n}, column 'date': every line is the first day of a month "
+                         f"('{row[i_date]}', ...), so each value would be given to that one day and the other "
+                         f"days of its month would carry no transfer; for monthly values write the month "
+                         f"('{month}', YYYY-MM), spread evenly over its days, or give a line for every day")
+
+
 def row_values(path: Path, n: int, row: list[str], value: tuple[str, int], i_conc: dict[str, int],
                days: int) -> tuple[float, dict[str, float]]:
     """Mean flow (m3 s-1) of line ``n`` over its ``days``, and its concentrations (mg L-1) by species.

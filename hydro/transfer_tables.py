@@ -17,6 +17,7 @@ from pathlib import Path
 from hydro.basin_tables import csv_header
 from hydro.errors import HydroError, suggest
 from hydro.tomlio import Table
+from hydro.weather_csv import separator_hint
 
 KINDS = ("inflow", "release", "ecological", "abstraction")
 VALUE_COLUMNS = ("flow_m3_s", "volume_mcm")
@@ -81,8 +82,9 @@ class TransferSpec:
 def check_series_header(path: Path, header: list[str], line: int, *, allow_tn: bool) -> None:
     """A transfer series' header: ``date``, one value column, known concentration columns."""
     if "date" not in header:
-        raise HydroError(f"{path}: expected a header line with a 'date' column and one of "
-                         f"{' or '.join(VALUE_COLUMNS)} (e.g. 'date,flow_m3_s,tn_mg_per_l')")
+        raise HydroError(f"{path}, line {line}: expected a header line with a 'date' column and one of "
+                         f"{' or '.join(VALUE_COLUMNS)} (e.g. 'date,flow_m3_s,tn_mg_per_l'), got "
+                         f"'{','.join(header)}'{separator_hint(header)}")
     known = ("date", *VALUE_COLUMNS, *(x + CONCENTRATION_SUFFIX for x in SPECIES))
     for h in header:
         if h.endswith(CONCENTRATION_SUFFIX) and h not in known:

@@ -69,7 +69,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.transfer_series import SeriesFile, row_days, row_values
+from hydro.transfer_series import SeriesFile, check_month_starts, row_days, row_values
 from hydro.transfer_tables import (  # the tables' keys, parsed at load: hydro.transfer_tables
     CONCENTRATION_SUFFIX,
     KINDS,
@@ -167,6 +167,7 @@ def read_transfer_series(path: Path, dates: list[date], *, allow_tn: bool) -> Se
                 species[x][a:b] = c
     if first is None or last is None:
         raise HydroError(f"{path}: no data lines; give a date and a flow or volume per day or month")
+    check_month_starts(path, rows, i_date)
     return SeriesFile(path=path, flow=flow, covered=covered, tn=species.get("tn"), monthly=bool(monthly),
                       first=first, last=last, volume_m3=volume, species=species)
 

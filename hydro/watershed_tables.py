@@ -120,22 +120,13 @@ class Watershed:
 
 def weather_settings(w: Table, folder: Path) -> WeatherSettings:
     """``[weather]``, with the CSV's existence and header checked (its values are read by a run)."""
-    from hydro.forcing_csv import FORCING_COLUMNS
-    from hydro.weather_csv import check_header
+    from hydro.forcing_csv import check_weather_header
 
     weather = WeatherSettings(csv=folder / w.str("csv"), elevation_m=w.float("elevation_m", **ELEVATION_RANGE_M),
                               latitude_deg=w.float("latitude_deg", minimum=-90, maximum=90),
                               lapse_c_per_km=w.float("lapse_c_per_km", 6.5, minimum=0.0))
     w.finish()
-    header, line = csv_header(weather.csv, f"[weather] csv in {w.file}")
-    required = [k for k, (req, _) in FORCING_COLUMNS.items() if req]
-    optional = [k for k, (req, _) in FORCING_COLUMNS.items() if not req]
-    for name in header:
-        if name not in FORCING_COLUMNS:
-            raise HydroError(f"{weather.csv}: header (line {line}): unknown column '{name}'"
-                             f"{suggest(name, FORCING_COLUMNS)}; expected {', '.join(required)} and "
-                             f"optionally {', '.join(optional)}")
-    check_header(weather.csv, header, required, optional)
+    check_weather_header(weather.csv, *csv_header(weather.csv, f"[weather] csv in {w.file}"))
     return weather
 
 

@@ -29,6 +29,17 @@ def read_text_lines(path: Path) -> list[str]:
     return read_text(path, "CSV").splitlines()
 
 
+def separator_hint(header: list[str]) -> str:
+    """``"; ..."`` advice when a header of one field holds ';' or tab separators (a CSV saved
+    with a European or tab-separated setting), else ``""``."""
+    if len(header) == 1:
+        for sep, name in ((";", "semicolons"), ("\t", "tabs")):
+            if sep in header[0]:
+                return (f"; the fields are separated by {name}: hydro's CSV files are comma-separated with a "
+                        "'.' decimal point (in Excel: Save As > 'CSV UTF-8 (Comma delimited)')")
+    return ""
+
+
 def parse_rows(path: Path, lines: list[str], first: int) -> tuple[list[str], list[list[str]], list[int]]:
     """Split CSV lines (from index ``first``, the header) into header and rows.
 
@@ -44,7 +55,7 @@ def parse_rows(path: Path, lines: list[str], first: int) -> tuple[list[str], lis
         if len(row) != len(header):
             raise HydroError(
                 f"{path}: line {offset}: expected {len(header)} comma-separated fields "
-                f"({', '.join(header)}), got {len(row)}; fix or remove that line"
+                f"({', '.join(header)}), got {len(row)}; fix or remove that line{separator_hint(header)}"
             )
         rows.append(row)
         numbers.append(offset)

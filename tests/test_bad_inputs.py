@@ -186,13 +186,14 @@ def test_basin_file_with_bom_and_crlf_reads(tmp_path):
 # forcing CSV of the tiny network
 # ------------------------------------------------------------------------------------------
 
+# line 5: the file's two '#' lines come first (the messages name the line in the file)
 FORCING_CASES = [
-    ("bad date", _sub("2020-01-02,", "2020-01-32,"), ["forcing.csv", "line 3", "2020-01-32"]),
-    ("text value", _sub("2020-01-02,0.6000", "2020-01-02,abc"), ["forcing.csv", "north_upper_m3_s", "line 3"]),
-    ("missing day", _sub("2020-01-02,0.6000,2.52\n", ""), ["forcing.csv", "line 3"]),
+    ("bad date", _sub("2020-01-02,", "2020-01-32,"), ["forcing.csv", "line 5", "2020-01-32"]),
+    ("text value", _sub("2020-01-02,0.6000", "2020-01-02,abc"), ["forcing.csv", "north_upper_m3_s", "line 5"]),
+    ("missing day", _sub("2020-01-02,0.6000,2.52\n", ""), ["forcing.csv", "line 5"]),
     ("no date column", _sub("date,", "day,"), ["forcing.csv", "'date'"]),
-    ("short row", _sub("2020-01-02,0.6000,2.52", "2020-01-02,0.6000"), ["forcing.csv", "line 3"]),
-    ("empty cell", _sub("2020-01-02,0.6000", "2020-01-02,"), ["forcing.csv", "north_upper_m3_s", "line 3"]),
+    ("short row", _sub("2020-01-02,0.6000,2.52", "2020-01-02,0.6000"), ["forcing.csv", "line 5"]),
+    ("empty cell", _sub("2020-01-02,0.6000", "2020-01-02,"), ["forcing.csv", "north_upper_m3_s", "line 5"]),
     ("too short", lambda c: "\n".join(c.splitlines()[:100]) + "\n", ["forcing.csv", "water_temp_c"]),
     ("header only", lambda c: "\n".join(c.splitlines()[:3]) + "\n", ["forcing.csv"]),
 ]

@@ -1,0 +1,238 @@
+"""Review of the files a user brings and of how results are written (inputs review, 2026-12-01).
+
+Each test is a way a water authority's own file goes wrong (a separator, a column, a date
+form, a full disk, an input named as the output) and pins what hydro does with it: a clear
+error naming the file, line and column, or the same result as the clean file.
+"""
+
+from __future__ import annotations
+
+import errno
+import shutil
+import tomllib
+from datetime import date, timedelta
+from pathlib import Path
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from hydro import outputs
+from hydro.basin import Basin
+from hydro.cli import main
+from hydro.errors import HydroError
+from hydro.forcing_csv import read_forcing_csv
+from hydro.monitoring_csv import read_monitoring_csv
+from hydro.series import SeriesReader
+from hydro.tomlio import Table
+from hydro.transfers import read_transfer_series
+
+ROOT = Path(__file__).resolve().parents[1]
+TINY = ROOT / "configs" / "examples" / "tiny"
+WATERSHED = ROOT / "configs" / "examples" / "watershed"
+
+
+def invoke(*args):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def user_error(result, *names):
+    assert result.exit_code == 2, result.output
+    assert "Traceback" not in result.output
+    for name in names:
+        assert name in result.output, result.output
+
+
+def _temps(folder: Path) -> list[Path]:
+    return [p for p in folder.iterdir() if p.name.endswith(".part")]
+
+
+# --- outputs ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("exc", [OSError(errno.ENOSPC, "No space left on device"),
+                                 RuntimeError("NetCDF: HDF error")])
+def test_a_full_disk_is_a_clear_error_and_keeps_the_old_file(tmp_path, exc):
+    # a full disk ended `hydro run` with a netCDF4 traceback ("RuntimeError: NetCDF: HDF error")
+    target = tmp_path / "r.nc"
+    target.write_bytes(b"old results")
+    with pytest.raises(HydroError, match=r"r\.nc: writing failed .*MB free on the disk.*unchanged"), \
+            outputs.atomic_path(target, overwrite=True) as tmp:
+        tmp.write_bytes(b"half")
+        raise exc
+    assert target.read_bytes() == b"old results" and _temps(tmp_path) == []
+
+
+def test_other_errors_while_writing_stay_errors_of_hydro(tmp_path):
+    # only the file system's refusals become user errors; a bug is not hidden behind one
+    with pytest.raises(RuntimeError, match="a bug"), outputs.atomic_path(tmp_path / "r.nc"):
+        raise RuntimeError("a bug")
+    with pytest.raises(FileNotFoundError), outputs.atomic_path(tmp_path / "r.nc"):
+        raise FileNotFoundError(errno.ENOENT, "gone")
+    assert _temps(tmp_path) == []
+
+
+def test_run_on_a_full_disk_exits_2(tmp_path, monkeypatch):
+    import hydro.netcdf
+
+    def full(*args, **kwargs):
+        raise RuntimeError("NetCDF: HDF error")
+
+    monkeypatch.setattr(hydro.netcdf, "_fill", full)
+    out = tmp_path / "tiny.nc"
+    user_error(invoke("run", TINY, "-o", out, "--quiet"), "tiny.nc: writing failed", "NetCDF: HDF error")
+    assert not out.exists() and _temps(tmp_path) == []
+
+
+def test_run_overwrite_never_replaces_a_basins_csv(tmp_path):
+    # `hydro run B -o B/forcing.csv --overwrite` replaced the forcing CSV with the results:
+    # only the basin file was protected as an input
+    basin = tmp_path / "tiny"
+    shutil.copytree(TINY, basin)
+    for victim in (basin / "forcing.csv", tmp_path / "notes.txt"):
+        if not victim.exists():
+            victim.write_text("my notes\n")
+        before = victim.read_bytes()
+        user_error(invoke("run", basin, "-o", victim, "--overwrite", "--quiet"),
+                   "is not a netCDF results file", "choose another -o")
+        assert victim.read_bytes() == before
+
+
+def test_run_overwrite_replaces_results_and_an_empty_file(tmp_path):
+    out = tmp_path / "r.nc"
+    out.write_bytes(b"")
+    assert invoke("run", TINY, "-o", out, "--overwrite", "--quiet").exit_code == 0
+    first = out.read_bytes()
+    assert first.startswith(b"\x89HDF")
+    assert invoke("run", TINY, "-o", out, "--overwrite", "--quiet").exit_code == 0
+
+
+# --- --set ---------------------------------------------------------------------------------
+
+def test_set_of_an_output_key_reports_the_value_not_a_missing_table(tmp_path):
+    # said "a basin file has no top-level table 'output' (... hydro reads none)" for any
+    # mistake under [output], which hydro does read (docs/basin-file.md)
+    out = tmp_path / "x.nc"
+    r = invoke("run", TINY, "--set", "output.compress=99", "-o", out)
+    user_error(r, "--set output.compress=99", "compress", "0-9")
+    assert "no top-level table" not in r.output
+    user_error(invoke("run", TINY, "--set", "outptu.compress=1", "-o", out), "did you mean 'output'?")
+    assert not out.exists()
+
+
+def test_set_of_a_misspelt_key_suggests_the_nearest(tmp_path):
+    # the reader's "(did you mean 'courant'?)" was dropped from the --set message
+    out = tmp_path / "x.nc"
+    user_error(invoke("run", TINY, "--set", "run.courrant=0.5", "-o", out), "no key 'run.courrant'",
+               "did you mean 'courant'?")
+    user_error(invoke("run", TINY, "--set", "reaches.east.lenght_km=3", "-o", out), "did you mean 'length_km'?")
+
+
+# --- weather --------------------------------------------------------------------------------
+
+def _add_column(path: Path, name: str, value: str) -> None:
+    lines = path.read_text().splitlines()
+    out = [line if line.startswith("#") or not line.strip() else
+           line + "," + (name if line.startswith("date") else value) for line in lines]
+    path.write_text("\n".join(out) + "\n")
+
+
+@pytest.mark.parametrize("column", ["pet_mm", "qobs_mm"])
+def test_a_watershed_refuses_a_pet_or_flow_column_it_would_ignore(tmp_path, column):
+    # a watershed computes Oudin PET per subbasin: a station pet_mm column was read and
+    # silently ignored (Miyun 2005 with pet_mm = 9.99 every day: discharge identical to the bit)
+    basin = tmp_path / "ws"
+    shutil.copytree(WATERSHED, basin)
+    _add_column(basin / "weather.csv", column, "1.0")
+    with pytest.raises(HydroError, match=f"weather.csv: header .*'{column}' is read only for a lumped catchment"):
+        Basin.load(basin)
+    assert read_forcing_csv(basin / "weather.csv").n_days > 0  # the file itself is a valid forcing CSV
+
+
+def _weather_lines() -> list[str]:
+    return (WATERSHED / "weather.csv").read_text().splitlines()
+
+
+@pytest.mark.parametrize("sep,name", [(";", "semicolons"), ("\t", "tabs")])
+def test_weather_with_another_separator_says_so(tmp_path, sep, name):
+    p = tmp_path / "w.csv"
+    p.write_text("\n".join(line if line.startswith("#") else line.replace(",", sep) for line in _weather_lines()))
+    with pytest.raises(HydroError, match=f"separated by {name}: hydro's CSV files are comma-separated"):
+        read_forcing_csv(p)
+
+
+def test_weather_header_in_capitals_suggests_lower_case(tmp_path):
+    p = tmp_path / "w.csv"
+    p.write_text("\n".join(line.upper() if line.startswith("date") else line for line in _weather_lines()))
+    with pytest.raises(HydroError, match=r"unknown column 'DATE' \(did you mean 'date'\? column names are lower"):
+        read_forcing_csv(p)
+
+
+# --- transfer series ------------------------------------------------------------------------
+
+DAYS = [date(2015, 1, 1) + timedelta(days=i) for i in range(365)]
+
+
+def test_monthly_values_written_as_first_days_are_refused(tmp_path):
+    # "2015-01-01,29.6" for January's volume gave it all to 1 January, and the other days of
+    # the month no transfer (a release series: the rule), with no word
+    p = tmp_path / "t.csv"
+    p.write_text("date,volume_mcm\n" + "".join(f"2015-{m:02d}-01,{10 + m}\n" for m in range(1, 13)))
+    with pytest.raises(HydroError, match=r"t\.csv, line 2, column 'date': every line is the first day of a "
+                                         r"month .*write the month \('2015-01', YYYY-MM\)"):
+        read_transfer_series(p, DAYS, allow_tn=False)
+    p.write_text("date,volume_mcm\n" + "".join(f"2015-{m:02d},{10 + m}\n" for m in range(1, 13)))
+    monthly = read_transfer_series(p, DAYS, allow_tn=False)
+    assert monthly.monthly and monthly.covered.all()
+    p.write_text("date,flow_m3_s\n2015-03-01,2.0\n2015-03-02,1.0\n")  # daily rows, one of them a 1st
+    assert read_transfer_series(p, DAYS, allow_tn=False).covered.sum() == 2
+
+
+def test_transfer_header_with_semicolons_says_so(tmp_path):
+    p = tmp_path / "t.csv"
+    p.write_text("# note\ndate;flow_m3_s\n2015-01-01;1,5\n")
+    with pytest.raises(HydroError, match=r"t\.csv, line 2: .*got 'date;flow_m3_s'; the fields are separated by "
+                                         "semicolons"):
+        read_transfer_series(p, DAYS, allow_tn=False)
+
+
+# --- series given as { csv, column } ----------------------------------------------------------
+
+def _series(folder: Path, text: str, allow_gaps=False, days=DAYS[:3]) -> np.ndarray:
+    (folder / "s.csv").write_text(text)
+    table = Table(tomllib.loads('x = { csv = "s.csv", column = "q" }'), folder / "basin.toml")
+    return SeriesReader(folder, days, allow_gaps=allow_gaps).read(table, "x")
+
+
+def test_series_errors_name_the_line_in_the_file(tmp_path):
+    # the lines were counted without the '#' lines: a bad value on line 5 was "line 3"
+    head = "# a\n# b\ndate,q\n2015-01-01,1\n"
+    with pytest.raises(HydroError, match=r"column 'q', line 5 \(2015-01-02\): 'abc' is not a number"):
+        _series(tmp_path, head + "2015-01-02,abc\n2015-01-03,3\n")
+    with pytest.raises(HydroError, match=r"line 6: date 2015-01-02 does not follow 2015-01-02"):
+        _series(tmp_path, head + "2015-01-02,2\n2015-01-02,2\n2015-01-03,3\n")
+
+
+def test_series_blank_lines_are_skipped(tmp_path):
+    # a blank line was "line N has 0 fields, the header has 2"
+    clean = _series(tmp_path, "date,q\n2015-01-01,1\n2015-01-02,2\n2015-01-03,3\n")
+    blank = _series(tmp_path, "date,q\n2015-01-01,1\n\n2015-01-02,2\n   \n2015-01-03,3\n")
+    assert np.array_equal(clean, blank) and clean.tolist() == [1.0, 2.0, 3.0]
+
+
+@pytest.mark.parametrize("day", ["20150101", "2015-W01-4", "2015/01/01", "2015-01-01 00:00"])
+def test_series_dates_are_iso_days(tmp_path, day):
+    # date.fromisoformat took '20150101' and the ISO week '2015-W01-4' (= 2015-01-01) too
+    with pytest.raises(HydroError, match=r"line 2: date .* is not a day YYYY-MM-DD; write dates as 2015-01-31"):
+        _series(tmp_path, f"date,q\n{day},1\n2015-01-02,2\n2015-01-03,3\n")
+
+
+def test_series_header_with_semicolons_says_so(tmp_path):
+    with pytest.raises(HydroError, match="got 'date;q'; the fields are separated by semicolons"):
+        _series(tmp_path, "date;q\n2015-01-01;1\n")
+
+
+def test_monitoring_header_with_semicolons_says_so(tmp_path):
+    p = tmp_path / "m.csv"
+    p.write_text("section;year;month;parameter;value;unit\ngubeikou;2018;1;tn;1,2;mg/L\n")
+    with pytest.raises(HydroError, match=r"line 1: unknown column .*separated by semicolons"):
+        read_monitoring_csv(p)
