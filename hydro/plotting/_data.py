@@ -196,6 +196,47 @@ def aggregate_time(dates: list[date], values: np.ndarray, how: str = "daily", st
     return mid, out
 
 
+def partial_periods(results, how: str) -> dict[int, str]:
+    """The periods of :func:`aggregate_time` (by position) that the run covers only in part.
+
+    A mean over part of a year (or month) is not an annual (monthly) mean: a run ending on
+    28 February has a "2017" of two winter months.  Only daily results are looked at (an
+    aggregated file's steps are whole periods already).
+
+    Returns
+    -------
+    dict of int to str
+        Position of each partly covered period -> ``"2017: Jan-Feb only"`` (``annual``) or
+        ``"Mar 2013: 5-31 only"`` (``monthly``); empty for ``daily``.
+    """
+    import calendar
+
+    from hydro.dates import MONTHS, partial_years
+
+    if how == "daily" or results.attrs.get("time_aggregation", "daily") != "daily":
+        return {}
+    dates = results.dates
+    if how == "annual":
+        years = list(dict.fromkeys(d.year for d in dates))
+        return {years.index(y): f"{y}: {part}" for y, part in partial_years(dates).items()}
+    days: dict[tuple[int, int], list[int]] = {}
+    for d in dates:
+        days.setdefault((d.year, d.month), []).append(d.day)
+    out = {}
+    for k, ((y, m), ds) in enumerate(days.items()):
+        if len(ds) < calendar.monthrange(y, m)[1]:
+            out[k] = f"{MONTHS[m - 1]} {y}: {ds[0]}-{ds[-1]} only"
+    return out
+
+
+def partial_note(partial: dict[int, str], how: str) -> str:
+    """The x-axis note naming the partly covered periods of :func:`partial_periods` (or ``""``)."""
+    if not partial:
+        return ""
+    kind = "an annual" if how == "annual" else "a monthly"
+    return f" (partial, not {kind} mean: {'; '.join(partial.values())})"
+
+
 def percentile_band(values: np.ndarray, axis: int, percentiles=(5.0, 95.0)):
     """(median, low, high) over ``axis``, ignoring NaN."""
     lo, hi = percentiles

@@ -86,7 +86,7 @@ def plot_sources(results, section=None, *, constituent: str = "tn", aggregate: s
         else:
             ax.set_ylabel(f"{symbol} load (kg/d), {per}")
             ax.set_ylim(bottom=0)
-        ax.set_xlabel("Date")
+        ax.set_xlabel("Date" + _data.partial_note(_data.partial_periods(results, aggregate), aggregate))
         style.format_dates(ax)
         ax.margins(x=0)
         where = _data.names(results, "section", names).get(sec_id, sec_id)

@@ -137,7 +137,7 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
         per = {"daily": "daily", "monthly": "monthly mean of daily values",
                "annual": "annual mean of daily values"}[aggregate]
         ax.set_ylabel(f"{symbol} concentration (mg/L), {per}")
-        ax.set_xlabel("Date")
+        ax.set_xlabel("Date" + _data.partial_note(_data.partial_periods(results, aggregate), aggregate))
         style.format_dates(ax)
         label = _data.scenario_label(results, scenario)
         basin = results.attrs.get("basin", "")

@@ -1,0 +1,75 @@
+"""Adversarial review of the plots (2026-12-01): what is drawn is the file's data, and a period
+the run covers only in part says so.
+
+``hydro run miyun`` ends on 2017-02-28: ``--aggregate annual`` drew the mean of January and
+February at "2017" (1 July) as if it were an annual mean, unmarked, next to full years.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+
+from hydro.plotting import _data, plot_sources, plot_trajectory
+from hydro.plotting.style import CLASS_COLOURS
+from hydro.standards import class_limits
+from tests.test_plots import DAYS, _results  # 400 days from 2020-01-01: 2021 is 1 Jan-3 Feb
+
+
+def test_annual_means_name_a_partly_covered_year():
+    ax = plot_trajectory(_results(), ["s_a"], aggregate="annual").axes[0]
+    assert "not an annual mean: 2021: 1 Jan-3 Feb only" in ax.get_xlabel()
+    ax = plot_sources(_results(), "s_a", aggregate="annual").axes[0]
+    assert "2021: 1 Jan-3 Feb only" in ax.get_xlabel()
+
+
+def test_monthly_means_name_a_partly_covered_month_and_whole_periods_say_nothing():
+    ax = plot_trajectory(_results(), ["s_a"], aggregate="monthly").axes[0]
+    assert ax.get_xlabel() == "Date (partial, not a monthly mean: Feb 2021: 1-3 only)"
+    assert plot_trajectory(_results(), ["s_a"]).axes[0].get_xlabel() == "Date"      # daily values
+    r = _results()
+    r.coords["time"] = [date(2020, 1, 1) + timedelta(days=i) for i in range(366)]   # 2020, a leap year
+    r.data = {k: v[:366] for k, v in r.data.items()}
+    assert _data.partial_periods(r, "annual") == {} and _data.partial_periods(r, "monthly") == {}
+
+
+def test_aggregated_files_are_whole_periods():
+    r = _results()
+    r.attrs["time_aggregation"] = "monthly"
+    assert _data.partial_periods(r, "annual") == {}
+
+
+def test_trajectory_draws_the_files_values():
+    r = _results()
+    fig = plot_trajectory(r, ["s_mid", "res"], aggregate="monthly")
+    lines = fig.axes[0].get_lines()
+    days = r.dates
+    for line, values in zip(lines, (r.data["section_tn_concentration"][:, 1],
+                                    r.data["reservoir_tn_concentration"][:, 0]), strict=False):
+        # January 2020: the mean of its 31 daily values, drawn on the 15th
+        assert line.get_xdata()[0] == date(2020, 1, 15)
+        jan = [k for k, d in enumerate(days) if (d.year, d.month) == (2020, 1)]
+        assert line.get_ydata()[0] == pytest.approx(values[jan].mean(), rel=1e-12)
+
+
+def test_sources_stack_adds_up_to_the_apportioned_load():
+    r = _results()
+    ax = plot_sources(r, "s_a", aggregate="daily").axes[0]
+    # stackplot: one fill_between per source; its path runs along the lower edge (vertices 1..N),
+    # then back along the upper edge: the upper edge of the last is the total
+    top = ax.collections[-1].get_paths()[0].vertices
+    total = r.data["tn_source_load"][:, 0, :].sum(axis=1)
+    upper = top[DAYS + 2:2 * DAYS + 2, 1][::-1]
+    np.testing.assert_allclose(upper, total, rtol=1e-12)
+
+
+def test_reservoir_class_bands_are_gb3838_lake_limits_in_class_colours():
+    ax = plot_trajectory(_results(), ["res"]).axes[0]
+    bands = [p for p in ax.patches if p.get_zorder() == 0]
+    edges = sorted({round(v, 12) for p in bands for v in p.get_path().transformed(p.get_patch_transform())
+                    .vertices[:, 1] if 0.0 < v < 3.0})
+    assert edges[:5] == list(class_limits("tn", "lake"))          # 0.2, 0.5, 1.0, 1.5, 2.0 mg/L
+    from matplotlib.colors import to_hex
+    assert [to_hex(p.get_facecolor(), keep_alpha=False) for p in bands][:6] == [c.lower() for c in CLASS_COLOURS]
