@@ -51,15 +51,19 @@ def blocks_for(basin: Basin, start: date, end: date, block_years: int | None) ->
 
 def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_years: int, spec=None,
                   overwrite: bool = False, history: str = "", weather=None,
-                  attrs: dict[str, str] | None = None) -> RunSummary:
+                  attrs: dict[str, str] | None = None, quiet: bool = True) -> RunSummary:
     """Run ``basin`` from ``start`` to ``end`` in blocks of ``block_years`` and write its
     results to ``path`` (netCDF, atomically) as each block finishes.
 
-    ``attrs`` are global attributes added to the file (e.g. ``weather_seed``).  Returns
-    the run's :class:`hydro.summary.RunSummary` (``.text()`` is the run summary).
+    ``attrs`` are global attributes added to the file (e.g. ``weather_seed``).  Unless
+    ``quiet``, a progress line on stderr per block written (:class:`hydro.progress.Progress`:
+    blocks done, the years written, time elapsed and left), so that a run of hours is not
+    silent between its start line and its summary.  Returns the run's
+    :class:`hydro.summary.RunSummary` (``.text()`` is the run summary).
     """
     from hydro.blocked import block_periods, run_blocks
     from hydro.netcdf import BlockWriter
+    from hydro.progress import Progress
     from hydro.series import daily_dates
     from hydro.summary import RunSummary
 
@@ -67,11 +71,14 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     years = sorted({d.year for d in dates})
     summary = RunSummary()
     n_block = len(block_periods(start, end, block_years))
+    progress = Progress(n_block, "blocks", quiet=quiet)
     with BlockWriter(path, dates, years, overwrite=overwrite, spec=spec) as out:
         for res in run_blocks(basin, start, end, block_years, history=history, weather=weather):
             summary.add(res)
             out.write(res)
+            progress.update(status=f"{res.dates[0]} to {res.dates[-1]} written")
             del res  # one block in memory at a time: not this one while the next runs
+        progress.finish()
         out.set_attrs({**summary.final_attrs(), **(attrs or {}),
                        "time_blocks": f"{n_block} blocks of at most {block_years} calendar years"})
     return summary
@@ -92,7 +99,7 @@ def blocked_command(basin: Basin, start: date, end: date, out: Path, *, spec, ov
 
         weather, attrs = member_weather(basin, start, end, weather_seed), {"weather_seed": str(weather_seed)}
     summary = write_blocked(basin, start, end, out, block_years=n_years, spec=spec, overwrite=overwrite,
-                            history=history, weather=weather, attrs=attrs)
+                            history=history, weather=weather, attrs=attrs, quiet=quiet)
     if not quiet:
         click.echo(summary.text())
         click.echo(f"written: {out}")

@@ -23,6 +23,8 @@ class RunSummary:
         self.first: date | None = None
         self.last: date | None = None
         self.days = 0
+        self.blocks = 0  # blocks taken in (benchmarks/scaling.py reports these two)
+        self.substeps_total = 0  # transport sub-steps over the run
         self.steps = [np.inf, -np.inf]
         self.closure: dict[str, float] = {}
         self.worst: dict[str, float] = {}
@@ -37,12 +39,13 @@ class RunSummary:
     def add(self, res: Results) -> None:
         """Take in one block's results."""
         self.first = self.first or res.dates[0]
-        self.last, self.days = res.dates[-1], self.days + len(res.dates)
+        self.last, self.days, self.blocks = res.dates[-1], self.days + len(res.dates), self.blocks + 1
         self.attrs = dict(res.attrs)
         self.constituents = list(res.constituents)
         if "transport_substeps" in res.data:
             steps = res["transport_substeps"]
             self.steps = [min(self.steps[0], int(steps.min())), max(self.steps[1], int(steps.max()))]
+            self.substeps_total += int(steps.sum())
         for short in self.constituents:
             self.closure[short] = max(self.closure.get(short, 0.0), budget_closure(res, short))
         for key in WORST_ATTRS:

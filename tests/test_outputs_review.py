@@ -1,0 +1,148 @@
+"""Review of what a run writes, checked by independent means (2026-12-01).
+
+* Monthly and yearly means of every variable on ``time`` recomputed from the daily file with
+  xarray's ``resample`` (a run that starts mid-month, across a leap February, with partial first
+  and last years), with their CF time bounds and ``cell_methods``.
+* A selection of variables and locations holds exactly the full file's values.
+* A run in time blocks shows progress per block on stderr (nothing with ``--quiet``), and one
+  stopped between blocks (Ctrl-C) leaves the file it was to replace as it was and no temporary.
+* ``RunSummary`` keeps what ``benchmarks/scaling.py`` reads (it failed on every blocked case).
+
+Tolerances: a mean written in 64 bits equals xarray's mean of the 64-bit days to the round-off
+of a sum of at most 366 terms (1e-13 of the variable's largest value); 32-bit variables to
+their float32 rounding (2^-23 of it, so 2e-7).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+import numpy as np
+import pytest
+from click.testing import CliRunner
+
+from hydro.basin import ROOT, Basin
+from hydro.cli import main
+from hydro.outputspec import OutputSpec
+from hydro.simulation import run
+
+xr = pytest.importorskip("xarray")
+
+START, END = date(2003, 3, 15), date(2004, 5, 10)  # mid-month start, leap February, partial years
+
+
+@pytest.fixture(scope="module")
+def watershed():
+    return run(Basin.load("watershed"), START, END)
+
+
+@pytest.fixture(scope="module")
+def daily(watershed, tmp_path_factory):
+    return watershed.to_netcdf(tmp_path_factory.mktemp("review") / "daily.nc", spec=OutputSpec(float32=False))
+
+
+@pytest.mark.parametrize("aggregate, freq, n", [("monthly", "MS", 15), ("yearly", "YS", 2)])
+def test_every_mean_equals_xarrays_resample_of_the_days(watershed, daily, tmp_path, aggregate, freq, n):
+    path = watershed.to_netcdf(tmp_path / f"{aggregate}.nc", spec=OutputSpec(aggregate=aggregate))
+    with xr.open_dataset(daily) as d, xr.open_dataset(path) as a:
+        assert a.sizes["time"] == n and a.attrs["time_aggregation"] == aggregate
+        # bounds: the first simulated day of each period and the day after its last
+        expected = d["time"].resample(time=freq)
+        first = expected.min().values
+        after = expected.max().values + np.timedelta64(1, "D")
+        np.testing.assert_array_equal(a["time"].values, first)
+        np.testing.assert_array_equal(a["time_bnds"].values, np.stack([first, after], axis=1))
+        assert a["time"].attrs["bounds"] == "time_bnds"
+        on_time = [k for k, v in d.data_vars.items() if "time" in v.dims]
+        assert sorted(k for k, v in a.data_vars.items() if "time" in v.dims and k != "time_bnds") == sorted(on_time)
+        for name in on_time:
+            want = d[name].astype("f8").resample(time=freq).mean(skipna=False).transpose(*d[name].dims).values
+            got = a[name].values.astype("f8")
+            assert a[name].attrs["cell_methods"] == "time: mean", name
+            scale = float(np.nanmax(np.abs(want))) or 1.0
+            tol = 2e-7 if a[name].dtype == np.float32 else 1e-13
+            np.testing.assert_allclose(got, want, rtol=0, atol=tol * scale, err_msg=name)
+        for name, v in d.data_vars.items():  # budgets and other variables on year: unchanged
+            if "year" in v.dims:
+                np.testing.assert_array_equal(a[name].values, v.values, err_msg=name)
+
+
+@pytest.mark.parametrize("aggregate", ["daily", "monthly"])
+def test_a_selection_holds_exactly_the_full_files_values(watershed, tmp_path, aggregate):
+    keep = ("section_tn_concentration", "tn_source_load", "reservoir_storage", "tn_budget_reach",
+            "subbasin_runoff")
+    places = ("outlet", "border", "west_upper")
+    full = watershed.to_netcdf(tmp_path / "full.nc", spec=OutputSpec(aggregate=aggregate))
+    cut = watershed.to_netcdf(tmp_path / "cut.nc", spec=OutputSpec(aggregate=aggregate, variables=keep,
+                                                                   locations=places))
+    with xr.open_dataset(full) as f, xr.open_dataset(cut) as c:
+        assert sorted(k for k in c.data_vars if k != "time_bnds") == sorted(keep)
+        assert list(c["section"].values) == [s for s in f["section"].values if s in places]
+        assert list(c["reach"].values) == [r for r in f["reach"].values if r in places]
+        assert c.sizes["subbasin"] == f.sizes["subbasin"]  # no subbasin listed: kept whole
+        for name in keep:
+            sel = {d: c[d].values for d in c[name].dims if d in ("section", "reach")}
+            want = f[name].sel(sel).values
+            assert c[name].dtype == f[name].dtype, name
+            np.testing.assert_array_equal(c[name].values, want, err_msg=name)
+
+
+@pytest.fixture(scope="module")
+def three_years(tmp_path_factory):
+    from hydro.validation.problems import synthetic_watershed
+
+    return synthetic_watershed(tmp_path_factory.mktemp("review-blocks"), n_subbasin=4, n_reservoir=1, years=3)
+
+
+def test_a_blocked_run_shows_progress_per_block_and_nothing_when_quiet(three_years, tmp_path):
+    said = CliRunner().invoke(main, ["run", str(three_years), "-o", str(tmp_path / "b.nc"), "--block-years", "1"])
+    assert said.exit_code == 0, said.output
+    lines = [x for x in said.stderr.splitlines() if "blocks" in x]
+    assert [re.search(r"(\d)/3 blocks", x).group(1) for x in lines] == ["1", "2", "3"], said.stderr
+    assert "2001-01-01 to 2001-12-31 written" in lines[0] and "2003-12-31 written" in lines[-1]
+    assert "written:" in said.stdout
+    quiet = CliRunner().invoke(main, ["run", str(three_years), "-o", str(tmp_path / "q.nc"), "--block-years", "1",
+                                      "--quiet"])
+    assert quiet.exit_code == 0 and quiet.stdout == "" and quiet.stderr == ""
+
+
+def test_a_blocked_run_stopped_between_blocks_keeps_the_file_it_was_to_replace(three_years, tmp_path,
+                                                                                monkeypatch):
+    from hydro import netcdf
+    from hydro.blocked_run import write_blocked
+
+    b = Basin.load(three_years)
+    out = tmp_path / "kept.nc"
+    out.write_bytes(b"an earlier result")
+    real, calls = netcdf.BlockWriter.write, []
+
+    def interrupted(self, res):
+        calls.append(res.dates[0])
+        if len(calls) == 2:  # the first block is in the temporary file: Ctrl-C now
+            raise KeyboardInterrupt
+        real(self, res)
+
+    monkeypatch.setattr(netcdf.BlockWriter, "write", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        write_blocked(b, b.settings.start, b.settings.end, out, block_years=1, overwrite=True)
+    assert out.read_bytes() == b"an earlier result"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["kept.nc"]
+
+
+def test_the_run_summary_keeps_what_the_scaling_benchmark_reads(three_years):
+    """benchmarks/scaling.py reads ``summary.<name>`` of a blocked run's RunSummary; a name it
+    reads that the summary lacks stopped every blocked case (the 100 x 100 memory target)."""
+    from hydro.blocked import run_blocks
+    from hydro.summary import RunSummary
+
+    text = (ROOT / "benchmarks" / "scaling.py").read_text()
+    read = set(re.findall(r"\bsummary\.(\w+)", text))
+    assert {"days", "substeps_total", "blocks"} <= read
+    b = Basin.load(three_years)
+    summary, steps = RunSummary(), 0
+    for res in run_blocks(b, b.settings.start, b.settings.end, 1):
+        summary.add(res)
+        steps += int(res["transport_substeps"].sum())
+    assert all(hasattr(summary, name) for name in read), read
+    assert summary.blocks == 3 and summary.substeps_total == steps and summary.days == 365 * 3
