@@ -183,18 +183,40 @@ def check_request(basin, output: OutputSpec) -> None:
     from hydro.variables import variable, variable_names
 
     constituents = {c.name: c.long_name for c in basin.constituents}
+    absent = _absent_dims(basin)
     for name in output.variables or ():
         try:
-            variable(name, constituents)
+            decl = variable(name, constituents)
         except HydroError:
             raise HydroError(f"--variables / [output] variables: no output variable '{name}'"
                              + suggest(name, variable_names(constituents)) + "; the variables are listed in "
                              "docs/results.md, and `hydro info` on a results file shows those it holds") from None
+        why = next((absent[d] for d in decl.dims if d in absent), None)
+        if why:
+            raise HydroError(f"--variables / [output] variables: a run of {basin.path} has no '{name}' "
+                             f"({why}); leave it out of the list")
     net = basin.network
     known = set(net.reach_ids) | set(net.reservoir_ids) | {s.id for s in net.sections} \
         | {g.id for g in net.gauges} | {str(t.raw("id", "")) for t in basin.subbasin_tables}
     _refuse_unknown_locations(output.locations, known, f"in {basin.path}",
                              "; give the ids that `hydro info` lists for the basin")
+
+
+def _absent_dims(basin) -> dict[str, str]:
+    """Dimensions a ``hydro run`` of ``basin`` never has -> why: a variable on one of them is
+    refused before the run (it was refused only once the run had finished)."""
+    net = basin.network
+    out = {"member": "ensemble_ variables are written by `hydro scenarios` with an ensemble; `hydro run "
+                     "--members N` keeps the plain names with a member dimension",
+           "measure": "measure costs are written by `hydro scenarios`"}
+    if not net.reservoirs:
+        out["reservoir"] = "the basin has no reservoirs"
+    if not net.gauges:
+        out["gauge"] = "the basin has no [[gauges]]"
+    if not basin.is_watershed:
+        out.update(dict.fromkeys(("subbasin", "source", "input"),
+                                 "a flow-driven basin has no [[subbasins]], so no subbasin or source variables"))
+    return out
 
 
 def _refuse_unknown_locations(locations, known: set[str], where: str, tail: str = "") -> None:

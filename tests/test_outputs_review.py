@@ -146,3 +146,24 @@ def test_the_run_summary_keeps_what_the_scaling_benchmark_reads(three_years):
         steps += int(res["transport_substeps"].sum())
     assert all(hasattr(summary, name) for name in read), read
     assert summary.blocks == 3 and summary.substeps_total == steps and summary.days == 365 * 3
+
+
+@pytest.mark.parametrize("basin, name, why", [
+    ("tiny", "subbasin_runoff", "flow-driven basin has no \\[\\[subbasins\\]\\]"),
+    ("tiny", "tn_source_load", "flow-driven basin"),
+    ("watershed", "gauge_observed_discharge", "no \\[\\[gauges\\]\\]"),
+    ("watershed", "ensemble_section_discharge", "hydro scenarios"),
+    ("watershed", "measure_capital_cost", "hydro scenarios"),
+])
+def test_a_variable_the_basins_run_never_has_is_refused_before_the_run(basin, name, why, tmp_path, monkeypatch):
+    """It was accepted, the whole run simulated, and then refused (minutes to hours on a long run)."""
+    import hydro.simulation
+
+    def no_run(*a, **k):
+        raise AssertionError("the run started")
+
+    monkeypatch.setattr(hydro.simulation, "run", no_run)
+    said = CliRunner().invoke(main, ["run", basin, "-o", str(tmp_path / "x.nc"), "--variables", f"discharge,{name}"])
+    assert said.exit_code == 2, said.output
+    assert re.search(f"has no '{name}' \\(.*{why}", said.output), said.output
+    assert "Traceback" not in said.output and not (tmp_path / "x.nc").exists()
