@@ -64,9 +64,12 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
                 click.echo(f"  {period}: " + ", ".join(
                     f"{k} {v:.4f}" if v is not None else f"{k} -" for k, v in scores.items()))
     if s.get("de_converged") is False:  # said where the user looks, not only in summary.json
+        # [method] has no maxiter (max_evaluations sets the generations), and a changed
+        # configuration cannot be resumed (its SHA-256 is checked): the advice says so
         click.echo(f"note: differential evolution did not converge in {s.get('de_generations')} generations "
-                   f"({s.get('de_message')}); raise [method] maxiter or widen tol, and resume with --resume",
-                   err=True)
+                   f"({s.get('de_message')}); for a longer search raise [method] max_evaluations (or set "
+                   "tol > 0 to stop once the population agrees) and run it in a new output folder (-o): "
+                   "a changed configuration cannot be resumed", err=True)
     if result.best is not None:
         click.echo(f"written: {folder / PARAMS_FILE}")
     else:

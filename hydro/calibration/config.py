@@ -21,7 +21,7 @@ import hashlib
 import itertools
 import math
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
 from hydro.errors import suggest
@@ -520,7 +520,7 @@ def _method(t: Table) -> MethodSettings:
 
 def _periods(p: Table) -> Periods:
     """The ``[periods]`` table: scored periods after the warm-up start, validation apart from calibration."""
-    warm = p.date("warmup_start")
+    warm = _day(p, "warmup_start")
     cal = _span(p, "calibration")
     val = _span(p, "validation", required=False)
     p.finish()
@@ -535,6 +535,16 @@ def _periods(p: Table) -> Periods:
     return Periods(warm, cal, val)
 
 
+def _day(t: Table, key: str, value=None) -> date:
+    """A day of ``[periods]``: a TOML date or ``YYYY-MM-DD``; a date with a time is refused
+    (a period is whole days, and a datetime cannot be compared with the other dates)."""
+    day = t.date(key) if value is None else t.date(key, value=value)
+    if isinstance(day, datetime):
+        raise t.error(key, f"{day.isoformat()} is a date and time; periods are whole days: write "
+                           f"{day.date().isoformat()}")
+    return day
+
+
 def _span(t: Table, key: str, required: bool = True) -> tuple[date, date] | None:
     value = t.raw(key, None)
     if value is None:
@@ -543,7 +553,7 @@ def _span(t: Table, key: str, required: bool = True) -> tuple[date, date] | None
         return None
     if not isinstance(value, list) or len(value) != 2:
         raise t.error(key, f"expected [first_day, last_day], got {value!r}")
-    first, last = t.date(key, value=value[0]), t.date(key, value=value[1])
+    first, last = _day(t, key, value[0]), _day(t, key, value[1])
     if last < first:
         raise t.error(key, f"ends ({last}) before it starts ({first}); swap the dates")
     return first, last

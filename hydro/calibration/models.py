@@ -89,6 +89,14 @@ class CatchmentModel:
         self._apply(assignments)
         self._prepared = PreparedCatchment(self.catchment, self.forcing)
 
+    def check_values(self, assignments: dict[str, float]) -> None:
+        """Raise the model's own error (:class:`HydroError`, without the configuration's name)
+        when it refuses these values: GR4J's and CemaNeige's valid ranges, store fractions in 0..1."""
+        c = self.catchment.with_parameters({**self.fixed, **assignments})
+        c.model().initial_state(c.runoff.values(), production_fraction=c.production_fraction,
+                                routing_fraction=c.routing_fraction, snow_pack_mm=c.snow_pack_mm,
+                                thermal_state_c=c.thermal_state_c)
+
     def observed_from_forcing(self, obs: Observation) -> tuple[np.ndarray, np.ndarray]:
         """Observed flow of the forcing CSV in the observation's variable units."""
         if self.forcing.qobs_mm is None:
@@ -196,6 +204,11 @@ class BasinModel:
                 if "tn" not in [c.name for c in basin.constituents]:
                     raise HydroError(f"{basin.path}: TN observations need a 'tn' constituent")
 
+    def check_values(self, assignments: dict[str, float]) -> None:
+        """Raise the basin's own error (:class:`HydroError`) when it refuses these values
+        (the checks of reading the basin file: ``x4_days >= 0.5``, fractions <= 1 ...)."""
+        self._model().with_parameters(assignments)
+
     def _run(self, basin):
         if not basin.is_watershed:
             from hydro.simulation import run
@@ -255,6 +268,10 @@ class FlowSourcesModel:
 
     def check(self, assignments: dict[str, float]) -> None:
         """Apply the overrides and read the sources (unknown paths are errors)."""
+        self.model.configure(self._items(assignments))
+
+    def check_values(self, assignments: dict[str, float]) -> None:
+        """Raise the model file's own error (:class:`HydroError`) when it refuses these values."""
         self.model.configure(self._items(assignments))
 
     def simulate(self, assignments: dict[str, float]) -> dict[str, np.ndarray]:

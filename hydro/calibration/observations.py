@@ -209,10 +209,14 @@ class Alignment:
             span = (f"{dates[valid].min()} to {dates[valid].max()}" if valid.any()
                     else "no valid value at all")
             cal = periods["calibration"]
+            apart = not valid.any() or (dates[valid].max() < np.datetime64(cal[0], "D")
+                                        or dates[valid].min() > np.datetime64(cal[1], "D"))
             raise HydroError(
                 f"observation '{obs.name}' ({where}): {n_cal} {obs.aggregate} value(s) inside the "
                 f"calibration period {cal[0]} to {cal[1]} (the observations cover {span}); at least 2 "
-                "are needed. The observations lie outside the run period: fix [periods] or the file")
+                "are needed. " + ("The observations lie outside the run period: fix [periods] "
+                                  "calibration or the file" if apart else
+                                  "Lengthen [periods] calibration or give more observations inside it"))
         return cls(bin_of_day, int(uniq.size), observed, uniq, in_period)
 
     @classmethod

@@ -111,17 +111,22 @@ class Problem:
         cfg = self.config
         model = build_model(cfg)
         model.check(self.assignments(self.midpoint()))
+        self._check_bounds(model)
         periods = cfg.periods.named()
         alignments = {}
         for o in cfg.observations:
-            if o.points is not None:
-                alignments[o.name] = Alignment.from_points(o, model.days, periods)
-                continue
-            if o.from_forcing:
-                dates, values = model.observed_from_forcing(o)
-            else:
-                dates, values = read_observation_csv(o)
-            alignments[o.name] = Alignment.build(o, dates, values, model.days, periods)
+            try:
+                if o.points is not None:
+                    alignments[o.name] = Alignment.from_points(o, model.days, periods)
+                    continue
+                if o.from_forcing:
+                    dates, values = model.observed_from_forcing(o)
+                else:
+                    dates, values = read_observation_csv(o)
+                alignments[o.name] = Alignment.build(o, dates, values, model.days, periods)
+            except HydroError as exc:  # say which configuration (the CSV is named in the message)
+                text = str(exc)
+                raise HydroError(text if text.startswith(str(cfg.path)) else f"{cfg.path}: {text}") from None
         for label, (first, last) in periods.items():
             for o in cfg.observations:
                 n = int(alignments[o.name].in_period[label].sum())
@@ -132,17 +137,34 @@ class Problem:
                         used = [j.metric for j in cfg.objectives if j.observation == o.name
                                 and metric(j.metric).min_pairs > n]
                         raise HydroError(
-                            f"observation '{o.name}': {n} point(s) in the {label} period {first} "
+                            f"{cfg.path}: observation '{o.name}': {n} point(s) in the {label} period {first} "
                             f"to {last}, and metric {', '.join(used)} needs at least {need}; use "
                             "'mare' or 'max_are' (one point is enough) or give more points")
                 elif label != "calibration" and n < 2:
-                    raise HydroError(f"observation '{o.name}': fewer than 2 values in the {label} "
-                                     f"period {first} to {last}; fix [periods] or the observations")
+                    raise HydroError(f"{cfg.path}: observation '{o.name}': {n} value(s) in the {label} "
+                                     f"period {first} to {last}, at least 2 are needed to score it; "
+                                     f"fix [periods] {label} or the observations")
         from hydro.calibration.scoring import Scorer
 
         scorer = Scorer(alignments, cfg.objectives, list(periods))
         self._prepared = Prepared(model, alignments, scorer)
         return self._prepared
+
+    def _check_bounds(self, model) -> None:
+        """Each parameter at its lower and at its upper bound, the others at the centre: a bound
+        the model refuses (GR4J's x4 below 0.5 d, a fraction above 1) is the configuration's
+        mistake, reported here rather than as a share of failed evaluations."""
+        mid = self.midpoint()
+        for k, p in enumerate(self.parameters):
+            for key, value in (("lower", p.lower), ("upper", p.upper)):
+                z = mid.copy()
+                z[k] = p.to_search(value)
+                try:
+                    model.check_values(self.assignments(z))
+                except HydroError as exc:
+                    raise HydroError(
+                        f"{self.config.path}: [[parameters]] '{p.name}': {key} = {value:g} is outside "
+                        f"what the model accepts ({exc}); give bounds inside the valid range") from None
 
     # -- evaluation ---------------------------------------------------------------------
     def simulate(self, z) -> dict[str, np.ndarray]:

@@ -239,10 +239,8 @@ def _run_glue(problem: Problem, ev: _Evaluator, folder: Path) -> dict:
         for k in range(al.n_bins):
             rows.append([o.name, str(al.bin_dates[k]), repr(float(al.observed[k])),
                          *[repr(float(b)) for b in bands[:, k]]])
-    with open(folder / "glue_bands.csv", "w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["observation", "date", "observed", *[f"q{q:g}" for q in m.quantiles]])
-        w.writerows(rows)
+    _write_table(folder / "glue_bands.csv", ["observation", "date", "observed", *[f"q{q:g}" for q in m.quantiles]],
+                 rows)
     info["glue_containment"] = containment
     return info
 
@@ -280,12 +278,19 @@ def _run_sensitivity(problem: Problem, ev: _Evaluator, folder: Path) -> dict:
         header = ["parameter", "mu", "mu_star", "mu_star_conf", "sigma"]
         for k, name in enumerate(problem.names):
             rows.append([name, *(float(si[c][k]) for c in ("mu", "mu_star", "mu_star_conf", "sigma"))])
-    with open(folder / "sensitivity.csv", "w", newline="") as fh:
+    _write_table(folder / "sensitivity.csv", header, rows)
+    return {"sensitivity": {r[0]: dict(zip(header[1:], r[1:])) for r in rows},
+            "sensitivity_failed_replaced": failed}
+
+
+def _write_table(path: Path, header: list, rows: list) -> None:
+    """A CSV output of the run, written atomically (whole or not at all; a resumed run replaces it)."""
+    from hydro.outputs import atomic_open
+
+    with atomic_open(path, overwrite=True) as fh:
         w = csv.writer(fh)
         w.writerow(header)
         w.writerows(rows)
-    return {"sensitivity": {r[0]: dict(zip(header[1:], r[1:])) for r in rows},
-            "sensitivity_failed_replaced": failed}
 
 
 def write_params(path: Path, problem: Problem, record: dict) -> Path:
@@ -344,16 +349,10 @@ def read_params(path: str | Path) -> list[str]:
 
 
 def _write_scores(folder: Path, problem: Problem, record: dict) -> Path:
-    from hydro.outputs import atomic_open
-
     path = folder / "scores.csv"
-    with atomic_open(path, overwrite=True) as fh:
-        w = csv.writer(fh)
-        w.writerow(["period", "observation", "metric", "value"])
-        for period, sc in record["scores"].items():
-            for label, value in sc.items():
-                obs, metric_name = label.split(":", 1)
-                w.writerow([period, obs, metric_name, "" if value is None else repr(float(value))])
+    rows = [[period, *label.split(":", 1), "" if value is None else repr(float(value))]
+            for period, sc in record["scores"].items() for label, value in sc.items()]
+    _write_table(path, ["period", "observation", "metric", "value"], rows)
     return path
 
 

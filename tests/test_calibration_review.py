@@ -1,0 +1,287 @@
+"""Review of batch calibration (2026-12-01): scores recomputed by hand, bad configurations, outputs.
+
+The shipped configurations are copied with absolute paths and a small budget; their scores are
+recomputed from the run with the best parameters (``hydro run --params``) and the observations,
+with plain numpy formulas that share no code with :mod:`hydro.metrics`.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hydro.calibration import CalibrationConfig, calibrate
+from hydro.errors import HydroError
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "configs" / "calibration"
+
+
+def _shipped(name: str, tmp: Path, method: str, edit=None) -> Path:
+    """A shipped configuration with absolute paths, ``[method]`` replaced by ``method``."""
+    src = SHIPPED / f"{name}.toml"
+    text = src.read_text(encoding="utf-8")
+
+    def absolute(m):
+        p = (src.parent / m.group(2)).resolve()
+        return f'{m.group(1)} = "{p.as_posix()}"' if p.exists() else m.group(0)
+
+    text = re.sub(r'^(path|csv) = "([^"]+)"', absolute, text, flags=re.M)
+    text = text[:text.index("[method]")] + "[method]\n" + method + "\n"
+    if edit is not None:
+        text = edit(text)
+    path = tmp / f"{name}.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _nse(s, o):
+    return 1.0 - np.sum((s - o) ** 2) / np.sum((o - o.mean()) ** 2)
+
+
+def _kge(s, o, version):
+    r = np.corrcoef(s, o)[0, 1]
+    beta = s.mean() / o.mean()
+    var = (s.std() / s.mean()) / (o.std() / o.mean()) if version == 2012 else s.std() / o.std()
+    return 1.0 - np.sqrt((r - 1) ** 2 + (beta - 1) ** 2 + (var - 1) ** 2)
+
+
+def _scores(folder: Path) -> dict:
+    with open(folder / "scores.csv", newline="") as fh:
+        return {(r["period"], r["observation"], r["metric"]): float(r["value"]) for r in csv.DictReader(fh)}
+
+
+# --------------------------------------------------------------- scores recomputed by hand
+
+
+def test_hymod_scores_equal_a_hand_recomputation_of_the_rerun(tmp_path):
+    """hymod (discharge in m3 s-1, a calibration and a validation period): the best parameters
+    run again by ``hydro run --params`` and scored with plain numpy give the scores written."""
+    import xarray as xr
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    cfg = _shipped("hymod", tmp_path, 'name = "de"\nseed = 2\nmax_evaluations = 80\npopsize = 5')
+    out = tmp_path / "out"
+    calibrate(cfg, out, serial=True)
+    nc = tmp_path / "best.nc"
+    r = CliRunner().invoke(main, ["run", str(ROOT / "validation/calibration/hymod/catchment.toml"),
+                                  "--params", str(out / "best_params.toml"), "-o", str(nc)])
+    assert r.exit_code == 0, r.output
+    with xr.open_dataset(nc) as ds:
+        sim = ds["gauge_discharge"][:, 0].to_series()
+        obs = ds["gauge_observed_discharge"][:, 0].to_series()
+    scores = _scores(out)
+    for period, (a, b) in {"calibration": ("2013-01-01", "2014-12-31"),
+                           "validation": ("2015-01-01", "2016-12-31")}.items():
+        s, o = sim[a:b], obs[a:b]
+        keep = o.notna()
+        s, o = s[keep].to_numpy(), o[keep].to_numpy()
+        assert s.size == (730 if period == "calibration" else 731)  # every day, 2016 a leap year
+        # 1e-12: the same sums in another order (numpy's pairwise sum on other slices)
+        assert scores[(period, "q", "nse")] == pytest.approx(_nse(s, o), abs=1e-12)
+        assert scores[(period, "q", "kge_2009")] == pytest.approx(_kge(s, o, 2009), abs=1e-12)
+        assert scores[(period, "q", "kge_2012")] == pytest.approx(_kge(s, o, 2012), abs=1e-12)
+
+
+def test_lamprey_sparse_samples_are_scored_on_their_days(tmp_path):
+    """Lamprey: grab samples with a time of day, several on some days (averaged); the best
+    parameters' daily series scored by hand on the sampled days of each period."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from hydro.calibration.flowsources import FlowSources
+    from hydro.calibration.runner import read_params
+
+    cfg = _shipped("lamprey", tmp_path, 'name = "de"\nseed = 2\nmax_evaluations = 60\npopsize = 5')
+    out = tmp_path / "out"
+    calibrate(cfg, out, serial=True)
+    data = ROOT / "validation" / "calibration" / "lamprey"
+    model = FlowSources.from_toml(data / "model.toml")
+    run = model.run(read_params(out / "best_params.toml"), dt.date(1999, 10, 1), dt.date(2012, 12, 31))
+    days = pd.date_range("1999-10-01", "2012-12-31")
+    conc = pd.Series(run["tn_concentration"], index=days)
+    samples = pd.read_csv(data / "lamprey_nitrate_samples.csv")
+    samples["day"] = pd.to_datetime(samples["datetime"]).dt.normalize()  # the time is ignored
+    observed = samples.groupby("day")["no3_mg_per_l_as_n"].mean().dropna()
+    scores = _scores(out)
+    for period, (a, b) in {"calibration": ("2000-01-01", "2007-12-31"),
+                           "validation": ("2008-01-01", "2012-12-31")}.items():
+        o = observed[a:b]
+        s = conc[o.index].to_numpy()
+        o = o.to_numpy()
+        assert scores[(period, "no3", "nse")] == pytest.approx(_nse(s, o), abs=1e-12)
+        pbias = 100.0 * np.sum(s - o) / np.sum(o)
+        assert scores[(period, "no3", "pbias")] == pytest.approx(pbias, abs=1e-10)
+
+
+# --------------------------------------------------------------- configuration mistakes
+
+
+@pytest.mark.parametrize("name, edit, message", [
+    ("leguer", lambda t: t.replace("lower = 0.5\nupper = 5.0", "lower = 0.1\nupper = 5.0"),
+     r"'x4': lower = 0.1 is outside what the model accepts \(parameter 'x4_days': expected >= 0.5"),
+    ("leguer", lambda t: t.replace('lower = 20.0\nupper = 3000.0\ntransform = "log"',
+                                   "lower = -20.0\nupper = 3000.0"),
+     r"'x1': lower = -20 is outside what the model accepts \(parameter 'x1_mm': expected > 0"),
+    ("lamprey", lambda t: t.replace('leaching_fraction"]\nlower = 0.0\nupper = 1.0',
+                                    'leaching_fraction"]\nlower = 0.0\nupper = 1.5'),
+     r"'leaching': upper = 1.5 is outside what the model accepts"),
+])
+def test_a_bound_the_model_refuses_is_an_error_before_any_run(tmp_path, name, edit, message):
+    """A bound outside the model's valid range used to start the run and fail the share of the
+    evaluations beyond it (x4 = 0.1..5: 8 of 199 failed); now it is refused, naming the file,
+    the parameter and the bound, before anything is written."""
+    cfg = _shipped(name, tmp_path, 'name = "de"\nmax_evaluations = 40\npopsize = 5', edit)
+    with pytest.raises(HydroError, match=message) as err:
+        calibrate(cfg, tmp_path / "out", serial=True)
+    assert str(cfg) in str(err.value)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_basin_bound_the_basin_refuses_is_an_error_before_any_run(tmp_path):
+    """The twin on the example watershed with a leaching fraction searched up to 1.2 (the basin
+    takes at most 1): refused before any run, as for the lumped models."""
+    from datetime import date
+
+    from hydro.calibration.twin import make_twin
+
+    config, _ = make_twin(tmp_path / "twin", start=date(2001, 1, 1),
+                          calibration=(date(2001, 3, 1), date(2001, 6, 30)), max_evaluations=10)
+    text = config.read_text()
+    assert "lower = 0.01\nupper = 0.4\n" in text  # the leaching fraction of the twin
+    config.write_text(text.replace("lower = 0.01\nupper = 0.4\n", "lower = 0.01\nupper = 1.2\n"))
+    with pytest.raises(HydroError, match=r"'leaching': upper = 1.2 is outside what the model accepts"):
+        calibrate(config, tmp_path / "out", serial=True)
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_period_given_with_a_time_is_a_clear_error(tmp_path):
+    """``warmup_start = 1991-01-01T00:00:00`` (a TOML datetime) ended in a TypeError traceback."""
+    cfg = _shipped("leguer", tmp_path, 'name = "de"',
+                   lambda t: t.replace("warmup_start = 1991-01-01", "warmup_start = 1991-01-01T00:00:00"))
+    with pytest.raises(HydroError, match=r"periods.warmup_start.*date and time.*write 1991-01-01"):
+        CalibrationConfig.from_toml(cfg)
+    cfg = _shipped("leguer", tmp_path, 'name = "de"',
+                   lambda t: t.replace("calibration = [1992-01-01,", "calibration = [1992-01-01T06:00:00,"))
+    with pytest.raises(HydroError, match=r"periods.calibration.*date and time"):
+        CalibrationConfig.from_toml(cfg)
+
+
+def test_a_too_short_period_names_the_configuration_and_the_key(tmp_path):
+    """A one-day calibration period inside the observations was reported as 'the observations
+    lie outside the run period' without naming the configuration."""
+    cfg = _shipped("leguer", tmp_path, 'name = "de"',
+                   lambda t: t.replace("calibration = [1992-01-01, 1992-12-30]",
+                                       "calibration = [1992-01-01, 1992-01-01]"))
+    with pytest.raises(HydroError) as err:
+        calibrate(cfg, tmp_path / "out", serial=True)
+    text = str(err.value)
+    assert text.startswith(str(cfg)) and "Lengthen [periods] calibration" in text
+    assert "outside the run period" not in text
+    cfg = _shipped("leguer", tmp_path, 'name = "de"',
+                   lambda t: t.replace("calibration = [1992-01-01, 1992-12-30]",
+                                       "calibration = [1992-01-01, 1992-06-30]\n"
+                                       "validation = [1992-12-30, 1992-12-30]"))
+    with pytest.raises(HydroError, match=r"1 value\(s\) in the validation period.*\[periods\] validation") as err:
+        calibrate(cfg, tmp_path / "out", serial=True)
+    assert str(err.value).startswith(str(cfg))
+
+
+# --------------------------------------------------------------- what the command says and writes
+
+
+def test_the_de_note_gives_advice_that_can_be_followed(tmp_path):
+    """The note said 'raise [method] maxiter ... and resume with --resume': [method] has no
+    maxiter (an unknown key is an error) and a changed configuration cannot be resumed."""
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    cfg = _shipped("leguer", tmp_path, 'name = "de"\nseed = 1\nmax_evaluations = 40\npopsize = 5')
+    result = CliRunner().invoke(main, ["calibrate", str(cfg), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "did not converge" in result.output
+    assert "maxiter" not in result.output and "resume with --resume" not in result.output
+    assert "max_evaluations" in result.output and "new output folder" in result.output
+    # the advice holds: the key is known, and the changed file is refused by --resume
+    bigger = cfg.read_text().replace("max_evaluations = 40", "max_evaluations = 60")
+    cfg.write_text(bigger)
+    CalibrationConfig.from_toml(cfg)
+    again = CliRunner().invoke(main, ["calibrate", str(cfg), "-o", str(tmp_path / "out"), "--resume", "-q"])
+    assert again.exit_code == 2 and "has changed" in again.output
+
+
+def test_sensitivity_and_band_tables_are_written_atomically(tmp_path, monkeypatch):
+    """sensitivity.csv and glue_bands.csv were opened with open(..., "w"): a failure while
+    writing (a full disk) left a truncated table in place of the previous one."""
+    from types import SimpleNamespace
+
+    import hydro.calibration.runner as runner
+    from hydro.calibration.config import CalibrationParameter, MethodSettings
+
+    params = tuple(CalibrationParameter(f"x{i}", (f"p{i}",), -np.pi, np.pi) for i in range(1, 4))
+    problem = SimpleNamespace(config=SimpleNamespace(method=MethodSettings(name="morris", samples=4, seed=1)),
+                              parameters=params, names=[p.name for p in params],
+                              bounds=[p.search_bounds for p in params])
+    ev = SimpleNamespace(batch=lambda X: [{"status": "ok", "loss": float(np.sum(np.sin(x)))} for x in X])
+    old = tmp_path / "sensitivity.csv"
+    old.write_text("the previous table\n")
+
+    class Failing:
+        def __init__(self, fh):
+            self.fh = fh
+
+        def writerow(self, row):
+            self.fh.write(",".join(map(str, row)) + "\n")
+
+        def writerows(self, rows):
+            raise OSError("No space left on device")
+
+    monkeypatch.setattr(runner.csv, "writer", Failing)
+    with pytest.raises(OSError):
+        runner._run_sensitivity(problem, ev, tmp_path)
+    assert old.read_text() == "the previous table\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["sensitivity.csv"]  # no temporary left
+
+
+def test_sobol_indices_of_the_ishigami_function(tmp_path):
+    """The Sobol path (sample size N (D + 2), first-order and total indices) on the Ishigami
+    function, whose indices are known analytically (Ishigami & Homma 1990; a = 7, b = 0.1)."""
+    from types import SimpleNamespace
+
+    from hydro.calibration.config import CalibrationParameter, MethodSettings
+    from hydro.calibration.runner import _run_sensitivity
+
+    params = tuple(CalibrationParameter(f"x{i}", (f"p{i}",), -np.pi, np.pi) for i in range(1, 4))
+    problem = SimpleNamespace(config=SimpleNamespace(method=MethodSettings(name="sobol", samples=2 ** 12, seed=1)),
+                              parameters=params, names=[p.name for p in params],
+                              bounds=[p.search_bounds for p in params])
+    sizes = []
+
+    def batch(X):
+        X = np.asarray(X)
+        sizes.append(len(X))
+        y = np.sin(X[:, 0]) + 7.0 * np.sin(X[:, 1]) ** 2 + 0.1 * X[:, 2] ** 4 * np.sin(X[:, 0])
+        return [{"status": "ok", "loss": float(v)} for v in y]
+
+    out = _run_sensitivity(problem, SimpleNamespace(batch=batch), tmp_path)
+    assert sizes == [2 ** 12 * (3 + 2)]
+    a, b, pi = 7.0, 0.1, np.pi
+    var = a ** 2 / 8 + b * pi ** 4 / 5 + b ** 2 * pi ** 8 / 18 + 0.5
+    v1, v2, vt3 = 0.5 * (1 + b * pi ** 4 / 5) ** 2, a ** 2 / 8, 8 * b ** 2 * pi ** 8 / 225
+    s = out["sensitivity"]
+    # 0.02: about the bootstrap half-width SALib reports at N = 4096 (0.015-0.03)
+    for name, s1, st in (("x1", v1 / var, (v1 + vt3) / var), ("x2", v2 / var, v2 / var), ("x3", 0.0, vt3 / var)):
+        assert s[name]["S1"] == pytest.approx(s1, abs=0.02)
+        assert s[name]["ST"] == pytest.approx(st, abs=0.02)
+    rows = list(csv.reader((tmp_path / "sensitivity.csv").open()))
+    assert rows[0] == ["parameter", "S1", "S1_conf", "ST", "ST_conf"] and len(rows) == 4
+    json.dumps(out)  # the summary entry is plain JSON
