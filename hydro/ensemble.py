@@ -65,10 +65,16 @@ def _carried(basin: Basin, output) -> tuple[str, ...] | None:
 
 def member_weather(basin: Basin, start: date, end: date, seed: int):
     """Synthetic station weather for one member: the generator fitted to the basin's
-    station record, run from ``start`` to ``end`` with ``seed``."""
+    station record, run from ``start`` to ``end`` with ``seed``.  Its ``source_file``
+    (the results' ``weather`` attribute) says it is synthetic and names the file and
+    period the generator was fitted to, not only the observed file."""
     from hydro.weathergen import generate
 
-    return generate(weather_generator(basin), start.isoformat(), end.isoformat(), seed=seed)
+    params = weather_generator(basin)
+    weather = generate(params, start.isoformat(), end.isoformat(), seed=seed)
+    weather.metadata["source_file"] = (f"synthetic: hydro.weathergen fitted to {basin.weather.raw('csv')} "
+                                       f"({params.fit_period})")
+    return weather
 
 
 #: This process's fitted weather generators: station file -> (modification time, parameters).
@@ -86,7 +92,9 @@ def weather_generator(basin: Basin) -> WeatherGeneratorParams:
     stamp = csv.stat().st_mtime_ns
     cached = _FITTED.get(str(csv))
     if cached is None or cached[0] != stamp:
-        cached = (stamp, fit(read_forcing_csv(csv)))
+        # the record as observed: a day the file's fill_missing rules would fill for a
+        # simulation (NA rain as 0 mm, NA extremes from monthly departures) is no sample
+        cached = (stamp, fit(read_forcing_csv(csv, allow_missing=True)))
         _FITTED[str(csv)] = cached
     return cached[1]
 

@@ -56,7 +56,9 @@ def fit(
     daily : DailyForcing
         One observed series (1-D); NaN days are skipped (a transition needs both
         days present).  Every calendar month needs at least
-        :data:`MIN_DAYS_PER_MONTH` days with data.
+        :data:`MIN_DAYS_PER_MONTH` days with data.  Read a CSV with its gaps
+        (``read_forcing_csv(path, allow_missing=True)``): days filled by the file's
+        ``fill_missing`` rules would be fitted as if observed (NA rain as dry days).
     wet_threshold_mm : float, optional
         Wet-day threshold, mm (default 0.1).
     reference_elevation_m : float, optional
