@@ -116,7 +116,7 @@ def main() -> None:
                    "--set constituents.tn.river_removal_per_day=0.1 (repeatable).")
 @click.option("--params", type=click.Path(exists=True, dir_okay=False),
               help="Parameters TOML written by `hydro calibrate` (its overrides apply before --set).")
-@click.option("--members", type=int, help="Run a weather ensemble of this many members (synthetic "
+@click.option("--members", type=click.IntRange(1), help="Run a weather ensemble of this many members (synthetic "
               "weather fitted to the basin's station record); results get a member dimension.")
 @click.option("--seed", type=click.IntRange(0), default=1, show_default=True,
               help="Seed of member 0 (member m uses seed+m).")

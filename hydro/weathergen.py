@@ -49,7 +49,12 @@ the uniform is below the transition probability) and gamma amounts by the
 inverse gamma CDF (a Gaussian copula), so the correlation carries over to
 occurrence, amounts and temperature anomalies (weaker than r for occurrence and
 amounts, exactly r for the temperature anomalies).  r = 0 gives independent
-subbasins, r = 1 identical anomalies.
+subbasins, r = 1 identical anomalies.  The members of one call (``n_members``) come
+from one stream: member m is not ``generate(seed=seed + m)``, which is what hydro's
+weather ensembles run (:func:`hydro.ensemble.member_weather`).  The fields are drawn
+as one block whose layout depends on the number of days, so two calls with the same
+seed over periods of different lengths share random numbers in different roles:
+give each period its own seed.
 
 References
 ----------
