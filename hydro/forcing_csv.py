@@ -25,6 +25,7 @@ from hydro.forcing_fill import FILL_RULES as FILL_RULES
 from hydro.forcing_fill import fill_missing, fill_rules, station_days
 from hydro.units import MM_KM2_PER_DAY_TO_M3_S
 from hydro.weather_csv import (
+    ISO_DAY,
     TEMP_RANGE_C,
     check_header,
     parse_rows,
@@ -264,12 +265,13 @@ def _read_dates(path: Path, rows, numbers, j: int) -> np.ndarray:
     for i, row in enumerate(rows):
         text = row[j].strip()
         try:
-            if len(text) != 10:
+            if not ISO_DAY.fullmatch(text):
                 raise ValueError
             dates[i] = np.datetime64(text, "D")
         except ValueError:
             raise HydroError(
-                f"{path}: line {numbers[i]}, column 'date': expected a date YYYY-MM-DD, got '{text}'"
+                f"{path}: line {numbers[i]}, column 'date': expected a date YYYY-MM-DD, got '{text}'; write "
+                "dates as 2015-01-31 (in Excel: format the column as yyyy-mm-dd before saving)"
             ) from None
     step = np.diff(dates).astype(np.int64)
     bad = np.flatnonzero(step != 1)
@@ -291,9 +293,13 @@ def _check_values(path: Path, values: dict, numbers, dates) -> None:
         idx = np.flatnonzero(mask)
         if idx.size:
             i = idx[0]
+            v = values[name][i]
+            hint = ("; if it marks a missing value (a -9999 code), write NA" if v <= -99 else
+                    "; the temperatures look like kelvin: give degC (K - 273.15)" if name[0] == "t" and v > 200
+                    else "")
             raise HydroError(
                 f"{path}: line {numbers[i]} ({dates[i]}), column '{name}': expected {expected}, "
-                f"got {values[name][i]:g}; fix that value"
+                f"got {v:g}; fix that value{hint}"
             )
 
     with np.errstate(invalid="ignore"):

@@ -29,7 +29,7 @@ import numpy as np
 from hydro.errors import HydroError, suggest
 from hydro.section_series import FLOW, SERIES_PARAMETERS, SectionSeries, normalise_parameter
 from hydro.units import SECONDS_PER_DAY
-from hydro.weather_csv import separator_hint
+from hydro.weather_csv import fields_hint, separator_hint
 
 #: Columns of the monitoring CSV.
 CSV_COLUMNS: tuple[str, ...] = ("section", "year", "month", "parameter", "value", "unit")
@@ -117,7 +117,7 @@ def _read_row(path: Path, line: int, header: list[str], cells: list[str]):
     if len(cells) != len(header):
         raise HydroError(
             f"{path}: line {line}: expected {len(header)} cells ({', '.join(header)}), "
-            f"got {len(cells)}")
+            f"got {len(cells)}{fields_hint(header, len(cells))}")
     rec = dict(zip(header, cells, strict=True))
     section = rec["section"]
     if not section:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import csv
 import math
-import re
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -19,10 +18,7 @@ import numpy as np
 
 from hydro.errors import HydroError, suggest
 from hydro.tomlio import Table
-from hydro.weather_csv import separator_hint
-
-#: A day written as the documented ISO ``YYYY-MM-DD`` (``date.fromisoformat`` takes more: ``20150131``, ``2015-W05-6``).
-_ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+from hydro.weather_csv import ISO_DAY, fields_hint, separator_hint
 
 
 def daily_dates(start: date, end: date) -> list[date]:
@@ -139,9 +135,9 @@ class SeriesReader:
         for n, row in lines[1:]:
             if len(row) != len(header):
                 raise HydroError(f"{path}: line {n} has {len(row)} fields, the header has {len(header)} "
-                                 f"({', '.join(header)}); write one value per column")
+                                 f"({', '.join(header)}); write one value per column{fields_hint(header, len(row))}")
             try:
-                if not _ISO_DAY.fullmatch(row[di].strip()):
+                if not ISO_DAY.fullmatch(row[di].strip()):
                     raise ValueError
                 day = date.fromisoformat(row[di].strip())
             except ValueError:

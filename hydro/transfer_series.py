@@ -19,6 +19,7 @@ import numpy as np
 from hydro.errors import HydroError
 from hydro.transfer_tables import CONCENTRATION_SUFFIX
 from hydro.units import SECONDS_PER_DAY
+from hydro.weather_csv import ISO_DAY
 
 
 @dataclass(frozen=True)
@@ -64,6 +65,8 @@ def row_days(path: Path, n: int, text: str) -> tuple[date, date, bool]:
         if is_month:
             y, m = (int(p) for p in text.split("-"))
             return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1]), True
+        if not ISO_DAY.fullmatch(text):
+            raise ValueError
         day = date.fromisoformat(text)
         return day, day, False
     except ValueError:

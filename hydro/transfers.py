@@ -81,6 +81,7 @@ from hydro.transfer_tables import (  # the tables' keys, parsed at load: hydro.t
     parts_problem,
 )
 from hydro.units import SECONDS_PER_DAY
+from hydro.weather_csv import fields_hint
 
 __all__ = ["CONCENTRATION_SUFFIX", "KINDS", "PARTS", "PARTS_TOLERANCE_MG_PER_L", "SPECIES", "VALUE_COLUMNS",
            "SeriesFile", "Transfer", "Transfers", "abstraction_delivered", "read_transfer_series", "read_transfers",
@@ -138,7 +139,7 @@ def read_transfer_series(path: Path, dates: list[date], *, allow_tn: bool) -> Se
     for n, row in rows:
         if len(row) != len(header):
             raise HydroError(f"{path}, line {n}: {len(row)} fields, the header has {len(header)} "
-                             f"({', '.join(header)}); write one value per column")
+                             f"({', '.join(header)}); write one value per column{fields_hint(header, len(row))}")
         start, end, is_month = row_days(path, n, row[i_date])
         if monthly is None:
             monthly = is_month

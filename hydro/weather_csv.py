@@ -10,12 +10,16 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
+import re
 from pathlib import Path
 
 import numpy as np
 
 from hydro.errors import HydroError, suggest
 
+#: A day as the formats document it, ``YYYY-MM-DD`` (``date.fromisoformat`` also takes
+#: ``20150131`` and the ISO week ``2015-W05-6``).
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Tokens that mark a missing value in input files.
 MISSING_TOKENS = ("NA", "")
 #: Plausible air temperatures, degC (outside is an error, not a missing value).
@@ -40,6 +44,13 @@ def separator_hint(header: list[str]) -> str:
     return ""
 
 
+def fields_hint(header: list[str], n_fields: int) -> str:
+    """Why a row may have another number of fields than the header: another separator, or
+    (more fields) a decimal comma or a trailing comma."""
+    return separator_hint(header) or ("; a decimal comma (write 1.5, not 1,5) or a trailing comma?"
+                                      if n_fields > len(header) else "")
+
+
 def parse_rows(path: Path, lines: list[str], first: int) -> tuple[list[str], list[list[str]], list[int]]:
     """Split CSV lines (from index ``first``, the header) into header and rows.
 
@@ -55,7 +66,7 @@ def parse_rows(path: Path, lines: list[str], first: int) -> tuple[list[str], lis
         if len(row) != len(header):
             raise HydroError(
                 f"{path}: line {offset}: expected {len(header)} comma-separated fields "
-                f"({', '.join(header)}), got {len(row)}; fix or remove that line{separator_hint(header)}"
+                f"({', '.join(header)}), got {len(row)}; fix or remove that line{fields_hint(header, len(row))}"
             )
         rows.append(row)
         numbers.append(offset)
