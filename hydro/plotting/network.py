@@ -249,7 +249,7 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
                       color=style.MUTED)
         bar = fig.colorbar(lc, ax=ax, shrink=0.85, pad=0.02)
         kinds = weighting + (", reservoirs time mean" if res_mean is not None else "")
-        bar.set_label(f"Mean {constituent.upper()} concentration over the run (mg/L)\n({kinds})")
+        bar.set_label(f"Mean {style.symbol(constituent)} concentration over the run (mg/L)\n({kinds})")
         notes = []
         if not known:
             notes.append("no topology in the results: reaches in file order")
@@ -263,6 +263,6 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
             ax.legend(loc="upper left", fontsize=8, markerscale=0.7)
         label = _data.scenario_label(results, scenario)
         basin = results.attrs.get("basin", "")
-        ax.set_title(title or f"Mean {constituent.upper()} concentration in the network"
+        ax.set_title(title or f"Mean {style.symbol(constituent)} concentration in the network"
                      + (f" - {basin}" if basin else "") + (f" - scenario {label}" if label else ""))
     return fig

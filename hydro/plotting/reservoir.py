@@ -71,7 +71,7 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
             fig = axes[0].figure
         panels = (("reservoir_storage", 1e-6, "Storage (million m³)", style.colour(0)),
                   ("reservoir_level", 1.0, "Water level (m)", style.colour(2)),
-                  (conc, 1.0, f"{constituent.upper()} (mg/L)", style.colour(3)))
+                  (conc, 1.0, f"{style.symbol(constituent)} (mg/L)", style.colour(3)))
         band = None
         for panel, (name, scale, ylabel, colour) in zip(axes, panels):
             med, lo, hi = _series(results, name, idx, scenario, percentiles)

@@ -113,7 +113,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
         bars = list(ax.patches)
         ax.set_xticks(x, [f"{y}\n({partial[y]})" if y in partial else str(y) for y in years])
         ax.set_xlabel("Year (hatched: only part of the year simulated)" if partial else "Year")
-        symbol = constituent.upper()
+        symbol = style.symbol(constituent)
         weighting = mean_kind("reservoir" if flow_name is None else "section")
         ax.set_ylabel(f"{symbol} (mg/L), mean of monthly means\n({weighting})")
         top = style.top_limit(values + np.nan_to_num(np.array([e[1] if e is not None else np.zeros(len(years))

@@ -79,7 +79,7 @@ def plot_sources(results, section=None, *, constituent: str = "tn", aggregate: s
                      colors=[style.colour(k) for k in range(len(order))], alpha=0.9, lw=0.3,
                      edgecolor="white")
         per = {"daily": "daily", "monthly": "monthly mean", "annual": "annual mean"}[aggregate]
-        symbol = constituent.upper()
+        symbol = style.symbol(constituent)
         if share:
             ax.set_ylabel(f"Share of {symbol} load (%), {per}")
             ax.set_ylim(0, 100)

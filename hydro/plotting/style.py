@@ -199,6 +199,15 @@ def format_dates(ax) -> None:
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
 
 
+#: Symbols of the constituents GB 3838 does not class (those it does: hydro.standards.PARAMETER_LABELS).
+_SYMBOLS = {"orgn": "OrgN", "no3n": "NO3-N", "dp": "DP", "pp": "PP"}
+
+
+def symbol(short: str) -> str:
+    """How a constituent is written in figures and reports: ``NH3-N``, ``CODMn``, ``NO3-N``, ``TN``."""
+    return PARAMETER_LABELS.get(short) or _SYMBOLS.get(short, str(short).upper())
+
+
 def pretty(ident: str) -> str:
     """``"rural_sewage"`` -> ``"Rural sewage"``."""
     words = str(ident).replace("_", " ").strip().split()

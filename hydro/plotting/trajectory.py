@@ -133,7 +133,7 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
         style.draw_targets(ax, targets)
         limits, note = style.class_limits_for(constituent, waterbody, classes)
         band = style.draw_class_bands(ax, limits, note) if limits else None
-        symbol = constituent.upper()
+        symbol = style.symbol(constituent)
         per = {"daily": "daily", "monthly": "monthly mean of daily values",
                "annual": "annual mean of daily values"}[aggregate]
         ax.set_ylabel(f"{symbol} concentration (mg/L), {per}")

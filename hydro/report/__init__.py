@@ -27,6 +27,7 @@ import click
 
 from hydro import __version__
 from hydro.errors import HydroError
+from hydro.plotting.style import symbol
 from hydro.report import classes, figures, html, tables
 from hydro.report.html import esc
 
@@ -90,7 +91,7 @@ def _masthead(results, title, scenario_id) -> str:
     basin = a.get("basin", "?")
     scen = scenario_id or a.get("scenario", "baseline")
     heading = title or f"Basin {basin} — scenario {scen}"
-    consts = ", ".join(s.upper() for s in results.constituents) or "none"
+    consts = ", ".join(symbol(s) for s in results.constituents) or "none"
     parts = [f"{dates[0]} to {dates[-1]}", f"{len(dates):,} days", f"constituents {consts}"]
     sub = "".join(f"<span>{esc(p)}</span>" for p in parts)
     return (f'<header class="masthead"><div class="wrap"><p class="kicker">hydro report</p>'
@@ -113,11 +114,11 @@ def _glance(results, scenario) -> str:
     for short in results.constituents:
         worst = tables.worst_closure(results, short, scenario)
         if worst is not None:
-            cards.append(html.stat(f"{short.upper()} mass balance", f"{worst:.1e}",
+            cards.append(html.stat(f"{symbol(short)} mass balance", f"{worst:.1e}",
                                    "largest relative imbalance, any element and year"))
         removed = tables.removal_per_year(results, short, scenario)
         if removed is not None:
-            cards.append(html.stat(f"{short.upper()} removed in water", f"{html.fmt(removed)} t/a",
+            cards.append(html.stat(f"{symbol(short)} removed in water", f"{html.fmt(removed)} t/a",
                                    "in reaches and reservoirs, mean per year"))
     if "water_balance_closure" in results.attrs:
         cards.append(html.stat("Water balance", f"{float(results.attrs['water_balance_closure']):.1e}",
@@ -135,7 +136,7 @@ def _provenance(results, results_path: Path, scenario_id) -> str:
     rows = [("basin", esc(a.get("basin", "–"))),
             ("scenario", esc(scenario_id or a.get("scenario", "–"))),
             ("period", esc(f"{dates[0]} to {dates[-1]} ({len(dates):,} days)")),
-            ("constituents", esc(", ".join(f"{k.upper()} ({v})" for k, v in results.constituents.items())
+            ("constituents", esc(", ".join(f"{symbol(k)} ({v})" for k, v in results.constituents.items())
                                  or "–")),
             ("model version", esc(a.get("source", "–"))),
             ("command", code(a.get("history", "–"))),
@@ -192,7 +193,7 @@ def _sections(results, scenario, names) -> str:
     if q is not None:
         body.append(html.table(q, names, total_last=True))
     for short in results.constituents:
-        name = short.upper()
+        name = symbol(short)
         body.append(f"<h3>{esc(name)} ({esc(results.constituents[short])})</h3>")
         for t in tables.section_tables(results, short, scenario):
             body.append(html.table(t, names, total_last=True))
@@ -247,8 +248,8 @@ def _budgets(results, scenario, names) -> str:
             continue
         run_table, year_table = ts
         worst = tables.worst_closure(results, short, scenario)
-        body.append(f"<h3>{esc(short.upper())}</h3>")
-        body.append(f'<p>The {esc(short.upper())} budgets close to <b>{worst:.1e}</b> (relative) '
+        body.append(f"<h3>{esc(symbol(short))}</h3>")
+        body.append(f'<p>The {esc(symbol(short))} budgets close to <b>{worst:.1e}</b> (relative) '
                     "in the worst element and year.</p>")
         body.append(html.table(run_table, names, group_first=False))
         body.append(f"<details open><summary>By element and year ({len(year_table.rows)} rows)</summary>"

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.plotting.style import symbol
 
 #: Resolution of embedded figures (dots per inch); 8 in wide -> 1200 px, sharp on HiDPI screens.
 DPI = 150
@@ -68,7 +69,7 @@ def trajectory(results, short: str, scenario=None) -> Figure:
     agg = aggregation_for(len(results.dates))
     where = "section" if results.coords.get("section") else "reservoir"
     return draw(f"fig-{short}-trajectory",
-                f"{short.upper()} concentration (mg/L) at every {where}, {agg} "
+                f"{symbol(short)} concentration (mg/L) at every {where}, {agg} "
                 f"{'flux-weighted means' if agg == 'daily' else 'means of the daily values'}.",
                 plot_trajectory, results, constituent=short, aggregate=agg, scenario=scenario,
                 ax=_wide_axes())
@@ -93,7 +94,7 @@ def sources(results, short: str, scenario=None) -> Figure | None:
     if section is None:
         return None
     return draw(f"fig-{short}-sources",
-                f"{short.upper()} load at section {section} (the largest load) by source, "
+                f"{symbol(short)} load at section {section} (the largest load) by source, "
                 "monthly means (kg/d).",
                 plot_sources, results, section, constituent=short, aggregate="monthly",
                 scenario=scenario, ax=_wide_axes())
@@ -103,7 +104,7 @@ def reservoir(results, rid: str, short: str, scenario=None) -> Figure:
     from hydro.plotting import plot_reservoir
 
     return draw(f"fig-reservoir-{rid}",
-                f"Reservoir {rid}: storage (million m³), water level (m) and {short.upper()} "
+                f"Reservoir {rid}: storage (million m³), water level (m) and {symbol(short)} "
                 "(mg/L) with the GB 3838 lake classes.",
                 plot_reservoir, results, rid, constituent=short, scenario=scenario)
 
@@ -112,7 +113,7 @@ def network(results, short: str, scenario=None) -> Figure:
     from hydro.plotting import plot_network
 
     return draw(f"fig-{short}-network",
-                f"The river network coloured by mean {short.upper()} over the run (mg/L): reaches "
+                f"The river network coloured by mean {symbol(short)} over the run (mg/L): reaches "
                 "by their flow-weighted mean (Σ load / Σ discharge, as in the section tables), "
                 "reservoirs by the time mean of the lake concentration; squares are reservoirs, "
                 "open circles monitoring sections.",
@@ -125,7 +126,7 @@ def scenarios(results, short: str) -> Figure | None:
     if "scenario" not in results.coords:
         return None
     return draw(f"fig-{short}-scenarios",
-                f"Annual mean {short.upper()} (mg/L) of every scenario: the mean of the year's "
+                f"Annual mean {symbol(short)} (mg/L) of every scenario: the mean of the year's "
                 "monthly means, flow-weighted at a section, time means in a reservoir (as the "
                 "`hydro scenarios` summary takes them); hatched bars are years the run covers only "
                 "in part, labelled with their months.",

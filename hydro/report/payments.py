@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from hydro.errors import HydroError
+from hydro.plotting.style import symbol
 from hydro.report import figures, html
 from hydro.report.html import esc
 from hydro.report.tables import ReportTable
@@ -136,7 +137,7 @@ def _drawn(result: dict) -> str:
     prop = result["propagated"]
     out = []
     if prop.get("monitoring_error"):
-        cv = ", ".join(f"{k.upper() if k != 'flow' else 'flow'} {v:.0%}"
+        cv = ", ".join(f"{symbol(k) if k != 'flow' else 'flow'} {v:.0%}"
                        for k, v in prop["monitoring_error"]["cv"].items())
         out.append(f"the monitoring error of every monthly value (lognormal, CV per parameter, an "
                    f"estimate: {cv})")
@@ -164,7 +165,7 @@ def payments_section(spec: PaymentsSpec, names: dict[str, str], quiet: bool = Tr
     body = [f"<p>Agreement <code>{esc(Path(spec.agreement).name)}</code> evaluated on the results' "
             "monthly section means (flow-weighted concentrations and flow volumes).</p>"]
     if spec.skipped:
-        items = ", ".join(f"{parameter.upper()} at {section}" for _, section, parameter in spec.skipped)
+        items = ", ".join(f"{symbol(parameter)} at {section}" for _, section, parameter in spec.skipped)
         body.append(f'<div class="callout"><b>Left out</b> (the results have no data for them): '
                     f"{esc(items)}.</div>")
     if spec.payments:

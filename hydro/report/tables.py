@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from hydro.plotting import _data
+from hydro.plotting.style import symbol
 from hydro.variables import BUDGET_TERMS
 
 #: Seconds per day over 1e3 (m3 s-1 x mg L-1 -> kg d-1 is x 86.4).
@@ -179,7 +180,7 @@ def section_tables(results, short: str, scenario=None) -> list[ReportTable]:
     load = values(results, f"section_{short}_load", scenario)
     q_year, load_year = years.sums(q), years.sums(load)
     q_all, load_all = q_year.sum(axis=0), load_year.sum(axis=0)
-    name = short.upper()
+    name = symbol(short)
     conc_year = _flow_weighted(load_year, q_year)
     conc_all = _flow_weighted(load_all, q_all)
     return [
@@ -213,13 +214,13 @@ def source_tables(results, short: str, scenario=None) -> list[ReportTable]:
     from hydro.plotting.style import pretty
 
     heads = [pretty(s) for s in sources]
-    loads = ReportTable(f"{short}-source-load", f"{short.upper()} load by source, mean per year (t/a)",
+    loads = ReportTable(f"{short}-source-load", f"{symbol(short)} load by source, mean per year (t/a)",
                         ["section"] + heads + ["total"],
                         [[s] + list(annual[k]) + [total[k]] for k, s in enumerate(sections)],
                         ["text"] + ["num"] * (len(sources) + 1))
     with np.errstate(invalid="ignore", divide="ignore"):
         share = np.where(total[:, None] > 0, 100.0 * annual / total[:, None], np.nan)
-    shares = ReportTable(f"{short}-source-share", f"Share of each source in the section's {short.upper()} load (%)",
+    shares = ReportTable(f"{short}-source-share", f"Share of each source in the section's {symbol(short)} load (%)",
                          ["section"] + heads,
                          [[s] + list(share[k]) for k, s in enumerate(sections)],
                          ["text"] + ["pct"] * len(sources))
@@ -241,9 +242,9 @@ def reservoir_tables(results, constituents, scenario=None) -> list[ReportTable]:
                  ("reservoir_spill", "mean spill", "m³/s", 1.0, "mean"),
                  ("reservoir_evaporation", "net evaporation", "million m³", 1e-6, "sum")]
     for short in constituents:
-        rows_spec.append((f"reservoir_{short}_concentration", f"mean {short.upper()} in the lake (time mean)",
+        rows_spec.append((f"reservoir_{short}_concentration", f"mean {symbol(short)} in the lake (time mean)",
                           "mg/L", 1.0, "mean"))
-        rows_spec.append((f"reservoir_{short}_outflow_load", f"{short.upper()} released", "t", 1e-3, "sum"))
+        rows_spec.append((f"reservoir_{short}_outflow_load", f"{symbol(short)} released", "t", 1e-3, "sum"))
     out = []
     for j, rid in enumerate(reservoirs):
         rows = []
@@ -336,7 +337,7 @@ def budget_tables(results, short: str, scenario=None) -> list[ReportTable]:
             whole_rows.append([eid, kind] + _budget_row(whole[k], terms, scale))
             for i, y in enumerate(years):
                 year_rows.append([eid, str(y)] + _budget_row(arr[i, k], terms, scale))
-    name = short.upper()
+    name = symbol(short)
     return [
         ReportTable(f"{short}-budget-run", f"{name} mass budget over the whole run ({unit})",
                     ["element", "kind"] + heads, whole_rows, ["text", "text"] + ["num"] * nnum + ["sci"],

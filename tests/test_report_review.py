@@ -1,0 +1,54 @@
+"""Adversarial review of the report (2026-12-01).
+
+Every table of ``hydro report`` on ``hydro run miyun`` (2000-01 to 2017-02) and ``hydro run
+guanting``, and the same period run with ``--aggregate monthly``, were recomputed from the
+netCDF file with xarray (discharge, flow-weighted concentrations, loads, loads by source and
+their shares, reservoir means and totals, budgets by element and year): no cell differed beyond
+its rounding.  What was wrong is how the parameters were written: ``short.upper()`` printed
+"NH3N", "CODMN", "ORGN" in captions, headings and axis labels, where GB 3838 and the
+agreements write NH3-N and CODMn.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+
+from hydro.plotting import plot_reservoir, plot_trajectory
+from hydro.plotting.style import symbol
+from hydro.report import tables
+from hydro.results import Results
+
+DAYS = 40
+
+
+def results() -> Results:
+    days = [date(2016, 12, 1) + timedelta(days=i) for i in range(DAYS)]
+    r = Results(coords={"time": days, "section": ["s"], "reservoir": ["res"]}, attrs={"basin": "synthetic"},
+                constituents={"nh3n": "ammonia nitrogen", "codmn": "permanganate index", "no3n": "nitrate"})
+    r.data["section_discharge"] = np.full((DAYS, 1), 2.0)
+    for c in ("nh3n", "codmn", "no3n"):
+        r.data[f"section_{c}_load"] = np.full((DAYS, 1), 86.4)            # 0.5 mg/L at 2 m3/s
+        r.data[f"section_{c}_concentration"] = np.full((DAYS, 1), 0.5)
+        r.data[f"reservoir_{c}_concentration"] = np.full((DAYS, 1), 0.5)
+    r.data["reservoir_storage"] = np.full((DAYS, 1), 1e7)
+    r.data["reservoir_level"] = np.full((DAYS, 1), 100.0)
+    return r
+
+
+def test_parameters_are_written_as_gb3838_writes_them():
+    assert [symbol(c) for c in ("tn", "nh3n", "tp", "codmn", "no3n", "orgn")] == \
+        ["TN", "NH3-N", "TP", "CODMn", "NO3-N", "OrgN"]
+    r = results()
+    conc, load = tables.section_tables(r, "nh3n")
+    assert conc.caption == "Flow-weighted mean NH3-N concentration (mg/L)"
+    assert load.caption == "NH3-N load through the section (t per year)"
+    assert abs(conc.rows[0][1] - 0.5) < 1e-12   # 86.4 kg/d in 2 m3/s; round-off of the sums only
+    (res,) = tables.reservoir_tables(r, r.constituents)
+    assert {"mean NH3-N in the lake (time mean)", "mean CODMn in the lake (time mean)",
+            "mean NO3-N in the lake (time mean)"} <= {row[0] for row in res.rows}
+    ax = plot_trajectory(r, ["s"], constituent="codmn").axes[0]
+    assert ax.get_ylabel().startswith("CODMn concentration (mg/L)") and "CODMN" not in ax.get_title()
+    fig = plot_reservoir(r, "res", constituent="nh3n")
+    assert any(a.get_ylabel() == "NH3-N (mg/L)" for a in fig.axes)
