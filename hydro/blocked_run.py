@@ -70,7 +70,8 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     dates = daily_dates(start, end)
     years = sorted({d.year for d in dates})
     summary = RunSummary()
-    n_block = len(block_periods(start, end, block_years))
+    spans = [last.year - first.year + 1 for first, last in block_periods(start, end, block_years)]
+    n_block, most = len(spans), max(spans)  # a first block under 365 days takes the next one's years
     progress = Progress(n_block, "blocks", quiet=quiet)
     with BlockWriter(path, dates, years, overwrite=overwrite, spec=spec) as out:
         for res in run_blocks(basin, start, end, block_years, history=history, weather=weather):
@@ -80,7 +81,7 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
             del res  # one block in memory at a time: not this one while the next runs
         progress.finish()
         out.set_attrs({**summary.final_attrs(), **(attrs or {}),
-                       "time_blocks": f"{n_block} blocks of at most {block_years} calendar years"})
+                       "time_blocks": f"{n_block} blocks of at most {most} calendar year{'s' * (most > 1)}"})
     return summary
 
 

@@ -167,3 +167,17 @@ def test_a_variable_the_basins_run_never_has_is_refused_before_the_run(basin, na
     assert said.exit_code == 2, said.output
     assert re.search(f"has no '{name}' \\(.*{why}", said.output), said.output
     assert "Traceback" not in said.output and not (tmp_path / "x.nc").exists()
+
+
+def test_time_blocks_names_the_longest_block(tmp_path):
+    """A run from mid-June in 1-year blocks: its first block (under 365 days) takes the next
+    year too, so the blocks are of at most 2 calendar years (the attribute said 1)."""
+    import netCDF4
+
+    from hydro.blocked_run import write_blocked
+
+    b = Basin.load("watershed")
+    out = tmp_path / "b.nc"
+    write_blocked(b, date(2003, 6, 15), date(2005, 3, 1), out, block_years=1)
+    with netCDF4.Dataset(out) as nc:
+        assert nc.getncattr("time_blocks") == "2 blocks of at most 2 calendar years"
