@@ -89,9 +89,9 @@ class RunSummary:
             for k, sid in enumerate(self.sections):
                 mean_q = self.q_sum[k] / self.q_count[k] if self.q_count[k] else np.nan
                 parts = [f"  {sid:20s} Q {mean_q:8.3f} m3/s"]
-                for short in self.constituents:
-                    mean_c = self.loads[short][k] / (self.q_sum[k] * 86.4)
-                    parts.append(f"{short} {mean_c:7.3f} mg/L")
+                for short in self.constituents:  # no water over the run: no mean (not a 0/0 warning)
+                    mean_c = self.loads[short][k] / (self.q_sum[k] * 86.4) if self.q_sum[k] > 0 else None
+                    parts.append(f"{short} {mean_c:7.3f} mg/L" if mean_c is not None else f"{short}     n/a (no flow)")
                 lines.append("  ".join(parts))
         return "\n".join(lines)
 

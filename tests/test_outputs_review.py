@@ -181,3 +181,26 @@ def test_time_blocks_names_the_longest_block(tmp_path):
     write_blocked(b, date(2003, 6, 15), date(2005, 3, 1), out, block_years=1)
     with netCDF4.Dataset(out) as nc:
         assert nc.getncattr("time_blocks") == "2 blocks of at most 2 calendar years"
+
+
+def test_the_run_summary_of_a_section_without_flow_says_so_without_a_warning():
+    """A section dry over the whole run (a river taken by its withdrawals) printed 'nan mg/L'
+    after a numpy RuntimeWarning on stderr; the other sections' means are unchanged."""
+    import warnings
+    from datetime import timedelta
+
+    from hydro.results import Results
+    from hydro.summary import RunSummary
+
+    days = [date(2000, 1, 1) + timedelta(days=k) for k in range(5)]
+    res = Results(coords={"time": days, "section": ["dry", "wet"]}, attrs={"basin": "b", "scenario": "s"},
+                  constituents={"tn": "total nitrogen"})
+    res.add("section_discharge", np.array([[0.0, 2.0]] * 5))
+    res.add("section_tn_load", np.array([[0.0, 86.4 * 2.0 * 1.5]] * 5))  # 1.5 mg/L at 2 m3/s, kg/d
+    summary = RunSummary()
+    summary.add(res)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        text = summary.text()
+    assert "dry                  Q    0.000 m3/s  tn     n/a (no flow)" in text
+    assert "wet                  Q    2.000 m3/s  tn   1.500 mg/L" in text
