@@ -379,6 +379,8 @@ def write_forcing_csv(
     date_text = forcing.dates.astype(str)
     for i in range(forcing.n_days):
         out.append(",".join([date_text[i]] + [t[i] for t in text_cols]))
+    from hydro.outputs import write_text  # atomic: a killed writer leaves the old file whole
+
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("\n".join(out) + "\n", encoding="utf-8")
+    write_text(path, "\n".join(out) + "\n", overwrite=overwrite)
     return path

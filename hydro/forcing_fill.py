@@ -49,7 +49,7 @@ def station_days(path: Path, header: list[str], rows: list[list[str]], numbers: 
         if not code or code in MISSING_TOKENS or "," in code or ";" in code:
             raise HydroError(
                 f"{path}: line {numbers[i]} ({dates[i]}), column 'station': expected a code naming where "
-                f"the day's values come from (explained in the header), got '{code}'"
+                f"the day's values come from (explained in the header; no ',' or ';' in it), got '{code}'"
             )
     runs = []
     start = 0

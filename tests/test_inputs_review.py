@@ -236,3 +236,34 @@ def test_monitoring_header_with_semicolons_says_so(tmp_path):
     p.write_text("section;year;month;parameter;value;unit\ngubeikou;2018;1;tn;1,2;mg/L\n")
     with pytest.raises(HydroError, match=r"line 1: unknown column .*separated by semicolons"):
         read_monitoring_csv(p)
+
+
+def test_write_forcing_csv_is_atomic(tmp_path, monkeypatch):
+    # it wrote in place (Path.write_text): a failed or killed write left a half file
+    from hydro.forcing_csv import write_forcing_csv
+
+    forcing = read_forcing_csv(WATERSHED / "weather.csv")
+    target = tmp_path / "w.csv"
+    target.write_text("old weather\n")
+
+    def full(*args, **kwargs):
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(outputs, "_commit", full)
+    with pytest.raises(HydroError, match=r"w\.csv: writing failed"):
+        write_forcing_csv(forcing, target)
+    assert target.read_text() == "old weather\n" and _temps(tmp_path) == []
+    monkeypatch.undo()
+    with pytest.raises(HydroError, match="exists"):
+        write_forcing_csv(forcing, target, overwrite=False)
+    write_forcing_csv(forcing, target)
+    assert np.array_equal(read_forcing_csv(target).precip_mm, np.round(forcing.precip_mm, 2))
+
+
+def test_a_station_code_with_a_comma_says_what_a_code_is(tmp_path):
+    p = tmp_path / "w.csv"
+    p.write_text('date,precip_mm,tmean_c,tmin_c,tmax_c,station\n2015-01-01,0,1,0,2,"密云, 站"\n')
+    with pytest.raises(HydroError, match=r"line 2 \(2015-01-01\), column 'station'.*no ',' or ';'"):
+        read_forcing_csv(p)
+    p.write_text("date,precip_mm,tmean_c,tmin_c,tmax_c,station\n2015-01-01,0,1,0,2,密云站\n")
+    assert read_forcing_csv(p).metadata["station_days"] == "密云站 2015-01-01..2015-01-01"
