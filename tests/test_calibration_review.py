@@ -154,7 +154,7 @@ def test_a_basin_bound_the_basin_refuses_is_an_error_before_any_run(tmp_path):
     from hydro.calibration.twin import make_twin
 
     config, _ = make_twin(tmp_path / "twin", start=date(2001, 1, 1),
-                          calibration=(date(2001, 3, 1), date(2001, 6, 30)), max_evaluations=10)
+                          calibration=(date(2001, 3, 1), date(2001, 6, 30)), max_evaluations=30)
     text = config.read_text()
     assert "lower = 0.01\nupper = 0.4\n" in text  # the leaching fraction of the twin
     config.write_text(text.replace("lower = 0.01\nupper = 0.4\n", "lower = 0.01\nupper = 1.2\n"))
@@ -285,3 +285,16 @@ def test_sobol_indices_of_the_ishigami_function(tmp_path):
     rows = list(csv.reader((tmp_path / "sensitivity.csv").open()))
     assert rows[0] == ["parameter", "S1", "S1_conf", "ST", "ST_conf"] and len(rows) == 4
     json.dumps(out)  # the summary entry is plain JSON
+
+
+def test_the_de_budget_is_not_exceeded(tmp_path):
+    """A budget of one or one and a half populations ran two (maxiter was at least 1): 40
+    evaluations for max_evaluations = 20 (popsize 5 x 4 parameters); less than a population
+    is refused, naming the key."""
+    for budget, expected in ((20, 20), (30, 20), (40, 40)):
+        cfg = _shipped("leguer", tmp_path, f'name = "de"\nseed = 1\nmax_evaluations = {budget}\npopsize = 5')
+        r = calibrate(cfg, tmp_path / f"out{budget}", serial=True)
+        assert r.summary["evaluations"] == expected <= budget
+    cfg = _shipped("leguer", tmp_path, 'name = "de"\nmax_evaluations = 19\npopsize = 5')
+    with pytest.raises(HydroError, match=r"method.max_evaluations.*less than one DE population.*= 20"):
+        CalibrationConfig.from_toml(cfg)

@@ -346,7 +346,7 @@ class CalibrationConfig:
             raise top.error("objectives", "every weight is 0; give at least one objective a positive "
                                           "weight (weight 0 reports a score without optimising it)")
 
-        method = _method(top.table("method", None))
+        method = _method(top.table("method", None), len(params))
         top.finish()
         return cls(path, kind, model, tuple(fixed), periods, tuple(params), tuple(obs),
                    tuple(objectives), method, hashlib.sha256(path.read_bytes()).hexdigest())
@@ -494,7 +494,7 @@ def _point_day(t: Table, value, where: str, key: str) -> date:
     raise t.error("points", f"{where}: {key} = {value!r} is not a date; write YYYY-MM-DD")
 
 
-def _method(t: Table) -> MethodSettings:
+def _method(t: Table, n_parameters: int) -> MethodSettings:
     d = MethodSettings()
     name = t.str("name", d.name)
     if name not in METHODS:
@@ -514,6 +514,11 @@ def _method(t: Table) -> MethodSettings:
         recombination=t.float("recombination", d.recombination, minimum=0.0, maximum=1.0),
         threshold=t.float("threshold", d.threshold), quantiles=tuple(quantiles),
         samples=t.int("samples", d.samples, minimum=2), levels=t.int("levels", d.levels, minimum=2))
+    pop = out.popsize * n_parameters
+    if out.name == "de" and out.max_evaluations < pop:  # the first population alone would exceed it
+        raise t.error("max_evaluations", f"{out.max_evaluations} is less than one DE population "
+                                         f"(popsize {out.popsize} x {n_parameters} parameters = {pop}); "
+                                         f"give max_evaluations >= {pop} or a smaller popsize")
     t.finish()
     return out
 

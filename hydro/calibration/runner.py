@@ -142,10 +142,11 @@ class _Evaluator:
 
 
 def _de_generations(config: CalibrationConfig) -> tuple[int, int]:
-    """(maxiter, population size) of DE within the evaluation budget."""
+    """(maxiter, population size) of DE within the evaluation budget: the first population,
+    then as many whole generations as fit (none when the budget is one population)."""
     n = len(config.parameters)
     pop = config.method.popsize * n
-    maxiter = max(config.method.max_evaluations // pop - 1, 1)
+    maxiter = max(config.method.max_evaluations // pop - 1, 0)
     return maxiter, pop
 
 
