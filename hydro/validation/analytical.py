@@ -8,6 +8,7 @@ beside each says why it is the right size.
 
 from __future__ import annotations
 
+import itertools
 import time
 
 import numpy as np
@@ -15,6 +16,8 @@ from scipy.special import erf, erfc, erfcx
 
 from hydro.network import Network
 from hydro.transport import Constituent, simulate
+from hydro.validation.finite_column import danckwerts_steady_cell_average
+from hydro.validation.flux_inlet_solution import panel_average
 from hydro.validation.problems import (build, empty_inputs, mixed_tank_problem, single_reach_problem,
                                        uniform_reach)
 from hydro.validation.registry import Check, case
@@ -71,8 +74,24 @@ def gaussian_cell_average(x, dx, centre, sigma):
 
 
 # ----------------------------------------------------------------------------- runners
-def run_ogata_banks(dx, courant, u=0.5, d=10.0, length=80_000.0):
-    """Max |error| / C0 after one day of continuous injection at C0 = 1 mg/L; and seconds."""
+def ogata_banks_cell_average(lo, hi, t, u, d, c0=1.0):
+    """Averages of :func:`ogata_banks` over cells ``[lo, hi]`` (m), mg L-1.
+
+    The solver holds cell averages; at 100 m cells the point value at the centre
+    differs from the average by up to 6e-5 C0 (``dx^2 C''/24`` at the front), a
+    sixth of the solver's own error, so the comparison is with averages
+    (composite Gauss-Legendre on panels a quarter of the front width ``sqrt(D t)``).
+    """
+    return panel_average(lambda x: ogata_banks(x, t, u, d, c0), lo, hi, 0.25 * np.sqrt(d * t))
+
+
+def ogata_banks_study(dx, courant, u=0.5, d=10.0, length=80_000.0):
+    """One Ogata-Banks run: (max |error| / C0 against cell averages, seconds, Courant number used).
+
+    Continuous injection at C0 = 1 mg/L through a concentration (first-type) inlet
+    (``dispersive_inlet``), compared after one day; the reach (80 km) is long enough
+    that the front (43 km, width ``sqrt(D t)`` = 930 m) never meets its outlet.
+    """
     n = int(round(length / dx))
     net, kw = single_reach_problem(length, n, u, d, 1)
     kw["boundary_flux"][:] = 10.0 * 1.0  # Q C0, g s-1
@@ -81,8 +100,16 @@ def run_ogata_banks(dx, courant, u=0.5, d=10.0, length=80_000.0):
     t0 = time.perf_counter()
     res = simulate(net, [Constituent("c", "c")], build(kw), courant=courant)
     seconds = time.perf_counter() - t0
-    x = (np.arange(n) + 0.5) * dx
-    return float(np.abs(res.final_concentration[:, 0] - ogata_banks(x, DAY, u, d)).max()), seconds
+    lo = np.arange(n) * dx
+    exact = ogata_banks_cell_average(lo, lo + dx, DAY, u, d)
+    used = u * DAY / res.substeps[-1] / dx
+    return float(np.abs(res.final_concentration[:, 0] - exact).max()), seconds, float(used)
+
+
+def run_ogata_banks(dx, courant, u=0.5, d=10.0, length=80_000.0):
+    """Max |error| / C0 after one day of continuous injection at C0 = 1 mg/L; and seconds."""
+    err, seconds, _ = ogata_banks_study(dx, courant, u, d, length)
+    return err, seconds
 
 
 def run_gaussian_pulse(dx, k_per_day=0.2, temperature=20.0, theta=1.047, u=0.5, d=5.0,
@@ -112,19 +139,40 @@ def run_gaussian_pulse(dx, k_per_day=0.2, temperature=20.0, theta=1.047, u=0.5, 
 
 
 # ----------------------------------------------------------------------------- cases
+#: Ogata-Banks refinement: 400, 200, 100 m at Courant 0.9, a whole number of sub-steps a day
+#: (120, 240, 480) and cell Peclet numbers u dx / D = 20, 10, 5 >= 2 x 0.9, so the Courant bound,
+#: not the explicit dispersion step's dx^2/(2D), sets the step and the Courant number stays 0.9
+#: (checked).  Below ~40 m the dispersion bound takes over, the Courant number falls with dx and
+#: the error of a Lax-Wendroff-type scheme grows as it falls (measured: 1.4e-4 at 50 m, 2.6e-4
+#: at 25 m, 1.7e-4 at 12.5 m), so finer grids are not in a fixed-Courant study.
+OGATA_BANKS_DX = (400.0, 200.0, 100.0)
+
+
 @case("ogata_banks", layer="analytical")
 def ogata_banks_case():
-    """Continuous injection (Ogata-Banks): error <= 1% of C0 at Courant 0.5-0.9, falling with dx."""
+    """Continuous injection (Ogata-Banks): error <= 2e-3 C0 at Courant 0.5-0.9, order >= 1.5 at Courant 0.9."""
     checks = []
-    # Grid Peclet u dx / D = 5 at dx = 100 m (>= 2 as required); 1 % of C0 is the
-    # acceptance bound of the engine.
+    # Grid Peclet u dx / D = 5 at dx = 100 m.  Measured against cell averages: 9.5e-4,
+    # 5.4e-4, 3.4e-4 C0 at Courant 0.5, 0.7, 0.9.  2e-3 C0 fails what a referee would
+    # call a wrong solver (measured on mutated kernels, Courant 0.5 / 0.7 / 0.9): the
+    # minmod limiter instead of MC 6.8e-3 / 4.4e-3 / 1.5e-3, unlimited Lax-Wendroff
+    # 9.4e-3 / 6.4e-3 / 2.4e-3, the day's last half advection step dropped 6.9e-3 /
+    # 1.1e-2 / 1.4e-2, first-order upwind 9.8e-2 / 6.8e-2 / 2.7e-2, D x 1.02 3.3e-3 /
+    # 2.9e-3 / 2.5e-3.  (The bound was 1e-2, which passed all but upwind.)
     for courant in (0.5, 0.7, 0.9):
-        err, _ = run_ogata_banks(100.0, courant)
-        checks.append(Check.at_most("ogata_banks", f"max_abs_error_over_c0_courant_{courant}", err, 0.01))
-    errors = [run_ogata_banks(dx, 0.9)[0] for dx in (200.0, 100.0, 50.0)]  # Peclet 10, 5, 2.5
-    for (a, b), name in zip(((0, 1), (1, 2)), ("200m_to_100m", "100m_to_50m")):
-        # Halving dx must reduce the error; 0.9 asks for a real (>= 10 %) reduction, not noise.
-        checks.append(Check.at_most("ogata_banks", f"error_ratio_{name}", errors[b] / errors[a], 0.9))
+        err, _, _ = ogata_banks_study(100.0, courant)
+        checks.append(Check.at_most("ogata_banks", f"max_abs_error_over_c0_courant_{courant}", err, 2e-3))
+    runs = [ogata_banks_study(dx, 0.9) for dx in OGATA_BANKS_DX]
+    # the study is what it claims: Courant 0.9 on every grid (OGATA_BANKS_DX)
+    checks.append(Check.within("ogata_banks", "courant_deviation", max(abs(r[2] - 0.9) for r in runs), 1e-9))
+    errors = np.array([r[0] for r in runs])
+    orders = np.log2(errors[:-1] / errors[1:])
+    for order, (a, b) in zip(orders, itertools.pairwise(OGATA_BANKS_DX), strict=True):
+        # Measured 2.20 and 2.33 (errors 7.9e-3, 1.7e-3, 3.4e-4 C0, far above round-off);
+        # the limiter clips the front's curvature, so a TVD scheme shows 1.5-2.3 and
+        # 1.5 is the engine's bound, as for the Gaussian pulse; first-order upwind
+        # shows 0.8-0.9 and a dispersion coefficient 2 % off stalls the finest pair.
+        checks.append(Check.at_least("ogata_banks", f"observed_order_{a:g}m_to_{b:g}m", order, 1.5))
     return checks
 
 
@@ -145,8 +193,14 @@ def gaussian_pulse_case():
     _, peak, centroid, mass = run_gaussian_pulse(200.0)
     _, _, _, mass_cold = run_gaussian_pulse(200.0, temperature=8.0)
     return [
-        Check.within("gaussian_pulse", "peak_relative_error", peak, 0.01),
-        Check.within("gaussian_pulse", "centroid_error_cells", centroid, 0.5),
+        # Peak: measured -6.0e-4 (the limiter clips the smooth extremum); 2e-3 fails the
+        # minmod limiter (-6.0e-3) and first-order upwind (-4.2e-2).  The bound was 1e-2.
+        Check.within("gaussian_pulse", "peak_relative_error", peak, 2e-3),
+        # Centroid: a conservative scheme at constant velocity moves the first moment by
+        # u t whatever its limiter (measured 1.7e-4 cells); dropping the day's last half
+        # advection step (1/480 of the day, 90 m) shows -0.45 cells, which the old bound
+        # of 0.5 cells passed.  0.01 cells is 2 m, about 1/20,000 of a day's travel.
+        Check.within("gaussian_pulse", "centroid_error_cells", centroid, 0.01),
         # Mass only changes by exact exponential decay: round-off over ~500 sub-steps
         # of 600 cells stays far below 1e-10.
         Check.within("gaussian_pulse", "mass_relative_error", mass, 1e-10),
@@ -156,17 +210,21 @@ def gaussian_pulse_case():
 
 @case("danckwerts_steady", layer="analytical")
 def danckwerts_case():
-    """Steady decay with a flux (Danckwerts) inlet: relative error <= 1e-3 on a 50 m grid."""
+    """Steady decay with a flux (Danckwerts) inlet: relative error <= 3e-4 on a 50 m grid."""
     u, d, length, k_day, dx = 0.5, 20.0, 40_000.0, 0.5, 50.0
     n = int(length / dx)
     net, kw = single_reach_problem(length, n, u, d, 4)  # 4 days: > 4 travel times
     kw["boundary_flux"][:] = 10.0 * 2.0
     kw["boundary_conc"][:] = 2.0
     res = simulate(net, [Constituent("c", "c", river_removal_per_day=k_day)], build(kw), courant=0.9)
-    x = (np.arange(n) + 0.5) * dx
-    exact = danckwerts_steady(x, length, u, d, k_day / DAY, 2.0)
+    lo = np.arange(n) * dx
+    exact = danckwerts_steady_cell_average(lo, lo + dx, length, u, d, k_day / DAY, 2.0)
     rel = float(np.abs(res.final_concentration[:, 0] / exact - 1.0).max())
-    return [Check.at_most("danckwerts_steady", "max_relative_error", rel, 1e-3)]
+    # Measured 1.1e-4.  The profile falls by exp(-k L / u) = exp(-0.46) along the reach,
+    # so a decay rate 1 % off moves the outlet by 4.6e-3 (measured), and a leak of 1e-6
+    # of the mass per sub-step by 1.3e-3, cells 0.2 % too large (the velocity 0.2 % slow)
+    # by 9.5e-4; 3e-4 fails all three (the bound was 1e-3, which passed the last).
+    return [Check.at_most("danckwerts_steady", "max_relative_error", rel, 3e-4)]
 
 
 @case("mixed_tank", layer="analytical")

@@ -12,7 +12,7 @@ import time
 import numpy as np
 
 from hydro.errors import HydroError
-from hydro.validation.analytical import DAY, ogata_banks, run_ogata_banks
+from hydro.validation.analytical import DAY, ogata_banks_cell_average, run_ogata_banks
 from hydro.validation.registry import Check, case
 
 
@@ -36,7 +36,8 @@ def fipy_ogata_banks(dx: float, n_steps: int, u: float = 0.5, d: float = 10.0,
         eq.solve(var=c, dt=dt)
     seconds = time.perf_counter() - t0
     x = np.asarray(mesh.cellCenters.value[0])
-    return float(np.abs(np.asarray(c.value) - ogata_banks(x, DAY, u, d)).max()), seconds
+    exact = ogata_banks_cell_average(x - dx / 2, x + dx / 2, DAY, u, d)  # both solvers hold cell averages
+    return float(np.abs(np.asarray(c.value) - exact).max()), seconds
 
 
 @case("fipy_ogata_banks", layer="peer", quick=False)
@@ -48,17 +49,20 @@ def fipy_case():
     n_steps = int(np.ceil(DAY / (courant * dx / 0.5)))  # FiPy takes hydro's time step
     fipy_err, fipy_s = fipy_ogata_banks(dx, n_steps)
     return [
-        Check.at_most("fipy_ogata_banks", "hydro_max_abs_error_over_c0", hydro_err, 0.01),
+        # the ogata_banks case's bound at Courant 0.9 (hydro measured 3.4e-4)
+        Check.at_most("fipy_ogata_banks", "hydro_max_abs_error_over_c0", hydro_err, 2e-3),
         # FiPy must solve the same problem well too, or the comparison means nothing.
         Check.at_most("fipy_ogata_banks", "fipy_max_abs_error_over_c0", fipy_err, 0.01),
-        # Both are second-order TVD schemes on one grid: hydro's error may exceed
-        # FiPy's by at most a factor 1.5 (measured 1.03).
+        # Both are TVD schemes on one grid; FiPy steps implicitly (backward Euler, first
+        # order in time) with hydro's step, so its error is the larger: measured 4.3e-3
+        # against hydro's 3.4e-4 (ratio 0.08, 2026-12-01).  hydro's error may exceed
+        # FiPy's by at most a factor 1.5.
         Check.at_most("fipy_ogata_banks", "hydro_error_over_fipy_error", hydro_err / fipy_err, 1.5),
         # Times are reported; the bounds only catch a pathological slowdown
-        # (hydro takes ~0.01 s here, FiPy ~3 s on a 2-core machine).
+        # (hydro takes ~0.002 s here, FiPy ~2 s on a 2-core machine, FiPy 4.0.3).
         Check.at_most("fipy_ogata_banks", "hydro_seconds", hydro_s, 1.0),
         Check.at_most("fipy_ogata_banks", "fipy_seconds", fipy_s, 300.0),
         # Compiled explicit stepping against FiPy's Python-driven implicit solves:
-        # measured ~250x; 10x is a floor that only a broken build would miss.
+        # measured ~1000x (250x in 2024); 10x is a floor that only a broken build would miss.
         Check.at_least("fipy_ogata_banks", "fipy_time_over_hydro_time", fipy_s / hydro_s, 10.0),
     ]
