@@ -58,6 +58,15 @@ BEIJING_YUAN_PER_EQUIVALENT = (
     (2018, 14.0),
 )
 
+#: Beijing, yuan per pollution equivalent of COD (CODMn stands in for it), where it differs from
+#: the schedule above: the 2014 fee was set per kg and pollutant, COD 10 yuan/kg = 10 yuan per
+#: equivalent (1 kg), against NH3-N's 12 yuan/kg = 9.6 (same repost).  TP's Beijing fee was not
+#: found; it takes the schedule above (assumption).
+BEIJING_COD_YUAN_PER_EQUIVALENT = ((0, 0.7), (2014, 10.0), (2018, 14.0))
+
+#: Default schedules of single pollutants (yuan per equivalent by year) that differ from the common one.
+POLLUTANT_YUAN_PER_EQUIVALENT = (("codmn", BEIJING_COD_YUAN_PER_EQUIVALENT),)
+
 #: Hebei's discharge fee for COD and NH3-N, yuan per equivalent (same repost): 2.8 from
 #: 2015-01-01, 5.6 from 2017-01-01.  Not a default (the shipped schedule is Beijing's);
 #: for a prices TOML.  The repost's further step (7 from 2020-01-01) falls after the fee was
@@ -92,7 +101,8 @@ def target_mg_per_l(pollutant: str, kind: str) -> float:
 
 SOURCES = {
     "purification": "yuan per pollution equivalent: national discharge fee 0.7 (to 2013); Beijing fee "
-                    "NH3-N 12 yuan/kg = 9.6 (2014-2017, start year assumed); Beijing environmental "
+                    "NH3-N 12 yuan/kg = 9.6 and COD 10 yuan/kg = 10 (2014-2017, start year assumed; TP "
+                    "as NH3-N, assumed); Beijing environmental "
                     "protection tax 14 (from 2018-01-01); TN priced as NH3-N, 0.8 kg per equivalent "
                     "(assumption: TN is not in the tax law's table; it is valued only when the results lack NH3-N); "
                     "NH3-N 0.8, TP 0.25, COD 1 kg per equivalent (CODMn stands in for COD, unconverted)",
@@ -145,6 +155,9 @@ class GepPrices:
         Water conservation (reservoir construction cost).
     purification_yuan_per_equivalent_by_year : tuple of (year, yuan)
         Water purification, yuan per pollution equivalent.
+    pollutant_yuan_per_equivalent : tuple of (pollutant, schedule)
+        Schedules of single pollutants that differ from it (default: Beijing's COD fee of
+        2014-2017; a prices file that sets a purification price sets it for every pollutant).
     tn_kg_per_equivalent : float
         kg of TN per pollution equivalent.
     target_tn_mg_per_l, target_tn_reservoir_mg_per_l : float
@@ -156,6 +169,7 @@ class GepPrices:
 
     conservation_yuan_per_m3_by_year: tuple = CONSERVATION_YUAN_PER_M3
     purification_yuan_per_equivalent_by_year: tuple = BEIJING_YUAN_PER_EQUIVALENT
+    pollutant_yuan_per_equivalent: tuple = POLLUTANT_YUAN_PER_EQUIVALENT
     tn_kg_per_equivalent: float = TN_KG_PER_EQUIVALENT
     target_tn_mg_per_l: float = TARGET_TN_MG_PER_L
     target_tn_reservoir_mg_per_l: float = TARGET_TN_RESERVOIR_MG_PER_L
@@ -183,8 +197,8 @@ class GepPrices:
 
     def purification_yuan_per_t(self, pollutant: str, year: int) -> float:
         """Water purification price of ``pollutant`` in ``year``, yuan per tonne."""
-        return yuan_per_t(step_value(self.purification_yuan_per_equivalent_by_year, year),
-                          self.kg_per_equivalent(pollutant))
+        steps = dict(self.pollutant_yuan_per_equivalent).get(pollutant, self.purification_yuan_per_equivalent_by_year)
+        return yuan_per_t(step_value(steps, year), self.kg_per_equivalent(pollutant))
 
     @classmethod
     def from_toml(cls, path: str | Path) -> GepPrices:
@@ -220,6 +234,7 @@ class GepPrices:
         if wp.has("by_year"):
             pur = _steps(wp.table("by_year"), "by_year")
         out = cls(conservation_yuan_per_m3_by_year=cons, purification_yuan_per_equivalent_by_year=pur,
+                  pollutant_yuan_per_equivalent=() if given else d.pollutant_yuan_per_equivalent,
                   tn_kg_per_equivalent=kg, conservation_form=form,
                   target_tn_mg_per_l=wp.float("target_mg_per_l", d.target_tn_mg_per_l, positive=True),
                   target_tn_reservoir_mg_per_l=wp.float("reservoir_target_mg_per_l",

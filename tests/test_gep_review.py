@@ -90,3 +90,31 @@ def test_guantings_requests_are_told_apart():
     # July: the two irrigation months' flows of basin.toml (1.046 and 1.442 m3/s)
     assert used[0, 0, reaches.index("sanggan_yangyuan")] == pytest.approx(1.046, rel=1e-12)
     assert used[0, 0, reaches.index("yang_xuanhua")] == pytest.approx(1.442, rel=1e-12)
+
+
+# -- COD's price in 2014-2017 -------------------------------------------------------------------
+# Beijing's 2014 discharge fee was per kg and pollutant: COD 10 yuan/kg, NH3-N 12 yuan/kg (the
+# source gep_prices cites).  COD was priced at NH3-N's 9.6 yuan per equivalent: 9,600 yuan/t
+# instead of 10,000 (COD is 56-70 % of Miyun's purification value in 2014-2016).
+
+def test_cod_takes_beijings_cod_fee_in_2014_to_2017():
+    from hydro.gep_prices import GepPrices
+
+    p = GepPrices()
+    assert p.purification_yuan_per_t("codmn", 2013) == pytest.approx(700.0, rel=1e-12)
+    assert p.purification_yuan_per_t("codmn", 2014) == pytest.approx(10_000.0, rel=1e-12)
+    assert p.purification_yuan_per_t("codmn", 2017) == pytest.approx(10_000.0, rel=1e-12)
+    assert p.purification_yuan_per_t("codmn", 2018) == pytest.approx(14_000.0, rel=1e-12)
+    assert p.purification_yuan_per_t("nh3n", 2015) == pytest.approx(12_000.0, rel=1e-12)   # 12 yuan/kg
+    assert p.purification_yuan_per_t("tp", 2015) == pytest.approx(38_400.0, rel=1e-12)     # 9.6 / 0.25 kg
+
+
+def test_a_prices_file_price_prices_every_pollutant(tmp_path):
+    from hydro.gep_prices import GepPrices
+
+    f = tmp_path / "hebei.toml"
+    f.write_text('[water_purification.by_year]\n"2000" = 0.7\n"2015" = 2.8\n')
+    p = GepPrices.from_toml(f)
+    assert p.purification_yuan_per_t("codmn", 2016) == pytest.approx(2_800.0, rel=1e-12)
+    f.write_text('[water_conservation]\nyuan_per_m3 = 5.0\n')          # no purification price: defaults
+    assert GepPrices.from_toml(f).purification_yuan_per_t("codmn", 2016) == pytest.approx(10_000.0, rel=1e-12)
