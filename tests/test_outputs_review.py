@@ -204,3 +204,16 @@ def test_the_run_summary_of_a_section_without_flow_says_so_without_a_warning():
         text = summary.text()
     assert "dry                  Q    0.000 m3/s  tn     n/a (no flow)" in text
     assert "wet                  Q    2.000 m3/s  tn   1.500 mg/L" in text
+
+
+@pytest.mark.parametrize("aggregate, means", [("monthly", 15), ("yearly", 2)])
+def test_info_on_an_aggregated_file_gives_the_days_it_covers(watershed, tmp_path, aggregate, means):
+    """`hydro info` took the periods' first days for the days: a monthly file of 2003-03-15 ..
+    2004-05-10 read 'period: 2003-03-15 to 2004-05-01 (15 days)' and listed every year as covered
+    only on those days ('1 Jan-1 Dec only')."""
+    from hydro.summary import describe
+
+    text = describe(str(watershed.to_netcdf(tmp_path / "a.nc", spec=OutputSpec(aggregate=aggregate))))
+    days = (END - START).days + 1
+    assert f"period: 2003-03-15 to 2004-05-10 ({days} days, {means} {aggregate} means)" in text
+    assert "partial calendar years: 2003 (15 Mar-31 Dec only), 2004 (1 Jan-10 May only)" in text
