@@ -32,6 +32,7 @@ from hydro.weather_csv import (
     read_column,
     read_text_lines,
     separator_hint,
+    unit_hint,
 )
 
 #: Forcing CSV columns: name → (required, long name with units).
@@ -190,10 +191,13 @@ def _check_columns(path: Path, header: list[str], first: int, required: Sequence
 
 
 def column_hint(name: str, header: list[str]) -> str:
-    """The nearest column name (names are lower case), or a separator other than ','."""
+    """The nearest column name (names are lower case), a column in another unit, or a
+    separator other than ','."""
     if name.lower() in FORCING_COLUMNS:
         return f" (did you mean '{name.lower()}'? column names are lower case)"
-    return separator_hint(header) or suggest(name, FORCING_COLUMNS)
+    units = {k: text.split(", ")[-1].split(" (")[0] for k, (_, text) in FORCING_COLUMNS.items()
+             if k[-2:] in ("mm", "_c", "3s")}
+    return separator_hint(header) or unit_hint(name, units) or suggest(name, FORCING_COLUMNS)
 
 
 def check_weather_header(path: Path, header: list[str], line: int) -> None:

@@ -44,6 +44,17 @@ def separator_hint(header: list[str]) -> str:
     return ""
 
 
+def unit_hint(name: str, units: dict[str, str]) -> str:
+    """For a column named as a known one but with another unit (``tmean_f``, ``volume_m3``),
+    advice to convert the values, not only rename the column; else ``""``.  ``units`` maps
+    each known column to its unit."""
+    for column, unit in units.items():
+        if name.lower().startswith(column.split("_")[0] + "_") and name.lower() != column:
+            return (f" (another unit than '{column}'? hydro reads '{column}' in {unit}: convert the values, "
+                    "then rename the column)")
+    return ""
+
+
 def fields_hint(header: list[str], n_fields: int) -> str:
     """Why a row may have another number of fields than the header: another separator, or
     (more fields) a decimal comma or a trailing comma."""

@@ -267,3 +267,23 @@ def test_a_station_code_with_a_comma_says_what_a_code_is(tmp_path):
         read_forcing_csv(p)
     p.write_text("date,precip_mm,tmean_c,tmin_c,tmax_c,station\n2015-01-01,0,1,0,2,密云站\n")
     assert read_forcing_csv(p).metadata["station_days"] == "密云站 2015-01-01..2015-01-01"
+
+
+@pytest.mark.parametrize("column,said", [("tmean_f", "hydro reads 'tmean_c' in degC: convert the values"),
+                                         ("precip_in", "hydro reads 'precip_mm' in mm d-1: convert the values")])
+def test_a_forcing_column_in_another_unit_says_convert(tmp_path, column, said):
+    # 'tmean_f' got "(did you mean 'tmean_c'?)": renaming alone would read Fahrenheit as Celsius
+    p = tmp_path / "w.csv"
+    p.write_text("\n".join(line.replace(column.split("_")[0] + "_" + ("c" if column[0] == "t" else "mm"), column)
+                           if line.startswith("date") else line for line in _weather_lines()))
+    with pytest.raises(HydroError, match=f"unknown column '{column}' \\(another unit .*{said}"):
+        read_forcing_csv(p)
+
+
+def test_a_transfer_volume_in_m3_says_convert(tmp_path):
+    # 'volume_m3' got "(did you mean 'volume_mcm'?)": renaming alone gives 10^6 times the volume
+    p = tmp_path / "t.csv"
+    p.write_text("date,volume_m3\n2015-01,2500000\n")
+    with pytest.raises(HydroError, match=r"unknown column 'volume_m3' \(another unit than 'volume_mcm'\? hydro "
+                                         r"reads 'volume_mcm' in 10\^6 m3: convert the values"):
+        read_transfer_series(p, DAYS, allow_tn=False)
