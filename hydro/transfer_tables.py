@@ -92,7 +92,8 @@ def check_series_header(path: Path, header: list[str], line: int, *, allow_tn: b
                              f"'{h[:-len(CONCENTRATION_SUFFIX)]}'" + suggest(h, known)
                              + f"; concentration columns are <x>_mg_per_l with x one of {', '.join(SPECIES)}")
         if h not in known:
-            hint = unit_hint(h, {"flow_m3_s": "m3/s", "volume_mcm": "10^6 m3"}) or suggest(h, known)
+            hint = (separator_hint(header) or unit_hint(h, {"flow_m3_s": "m3/s", "volume_mcm": "10^6 m3"})
+                    or suggest(h, known))
             raise HydroError(f"{path}, line {line}: unknown column '{h}'" + hint
                              + f"; the columns are date, one of {', '.join(VALUE_COLUMNS)}"
                              + (", and optionally <x>_mg_per_l concentrations (x one of "

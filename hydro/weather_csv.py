@@ -35,7 +35,10 @@ def read_text_lines(path: Path) -> list[str]:
 
 def separator_hint(header: list[str]) -> str:
     """``"; ..."`` advice when a header of one field holds ';' or tab separators (a CSV saved
-    with a European or tab-separated setting), else ``""``."""
+    with a European or tab-separated setting) or a column has no name, else ``""``."""
+    if "" in header[1:]:
+        return ("; a column without a name (a trailing comma, or an empty column the spreadsheet saved): "
+                "delete it")
     if len(header) == 1:
         for sep, name in ((";", "semicolons"), ("\t", "tabs")):
             if sep in header[0]:

@@ -287,3 +287,18 @@ def test_a_transfer_volume_in_m3_says_convert(tmp_path):
     with pytest.raises(HydroError, match=r"unknown column 'volume_m3' \(another unit than 'volume_mcm'\? hydro "
                                          r"reads 'volume_mcm' in 10\^6 m3: convert the values"):
         read_transfer_series(p, DAYS, allow_tn=False)
+
+
+def test_a_column_without_a_name_says_so(tmp_path):
+    # Excel saves an empty column touched by the user as a trailing ',': "unknown column ''"
+    said = r"unknown column ''; a column without a name \(a trailing comma"
+    p = tmp_path / "w.csv"
+    p.write_text("\n".join(line + "," if not line.startswith("#") else line for line in _weather_lines()))
+    with pytest.raises(HydroError, match=said):
+        read_forcing_csv(p)
+    p.write_text("date,flow_m3_s,\n2015-01-01,1.0,\n")
+    with pytest.raises(HydroError, match=said):
+        read_transfer_series(p, DAYS, allow_tn=False)
+    p.write_text("section,year,month,parameter,value,unit,\ngubeikou,2018,1,tn,1.0,mg/L,\n")
+    with pytest.raises(HydroError, match=said):
+        read_monitoring_csv(p)
