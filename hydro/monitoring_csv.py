@@ -101,8 +101,8 @@ def _read_header(path: Path, line: int, cells: list[str]) -> list[str]:
     for c in header:
         if c not in CSV_COLUMNS:
             raise HydroError(
-                f"{path}: line {line}: unknown column '{c}'" + suggest(c, CSV_COLUMNS)
-                + "; the columns are " + ", ".join(CSV_COLUMNS) + separator_hint(cells))
+                f"{path}: line {line}: unknown column '{c}'" + (separator_hint(cells) or suggest(c, CSV_COLUMNS))
+                + "; the columns are " + ", ".join(CSV_COLUMNS))
     lacking = [c for c in CSV_COLUMNS if c not in header]
     if lacking or len(set(header)) != len(header):
         raise HydroError(
