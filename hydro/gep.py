@@ -129,7 +129,9 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
     prices : GepPrices, optional
         Default: the cited prices (:mod:`hydro.gep_prices`).
     basin : Basin or str, optional
-        Needed only when the results lack the subbasin attributes.
+        The basin the results came from (default: the one they name): read for the subbasin
+        areas when the results lack them, and for the withdrawals (channel losses are not
+        abstraction).  A basin other than the one the results name is an error.
     partial_years : {"label", "omit"}
         Rows of a year the run covers only in part: kept with ``partial`` True and a
         note (default), or left out.
@@ -145,6 +147,7 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
     if partial_years not in ("label", "omit"):
         raise HydroError(f"partial_years must be 'label' or 'omit', got {partial_years!r}")
     check_results(results, where)
+    basin = _same_basin(results, basin, where)
     prices = prices or GepPrices()
     meta = subbasin_metadata(results, basin)
     scen = [str(s) for s in results.coords.get("scenario", [])] or [results.attrs.get("scenario", "baseline")]
@@ -176,6 +179,22 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
                       "purified": purified + riparian}
     days = {y: int(np.sum(years_of_day == y)) for y in years}
     return _rows(scen, years, days, meta, amounts, orphans, prices, partial_years)
+
+
+def _same_basin(results, basin, where):
+    """``basin`` (a :class:`~hydro.basin.Basin`, name or path) loaded, or None; refused when the
+    results name another basin (its areas and withdrawals would be taken for theirs)."""
+    if basin is None:
+        return None
+    from hydro.basin import Basin
+
+    b = basin if isinstance(basin, Basin) else Basin.load(getattr(basin, "path", basin))
+    named = results.attrs.get("basin")
+    if named and b.name != named:
+        raise HydroError(f"{where or 'these results'}: results of basin '{named}', but --basin gives "
+                         f"'{b.name}' ({b.path}); give the basin they came from (--basin {named}) or leave "
+                         "--basin out")
+    return b
 
 
 def _water(results, prices: GepPrices, years_of_day, years) -> dict[str, np.ndarray]:

@@ -118,3 +118,16 @@ def test_a_prices_file_price_prices_every_pollutant(tmp_path):
     assert p.purification_yuan_per_t("codmn", 2016) == pytest.approx(2_800.0, rel=1e-12)
     f.write_text('[water_conservation]\nyuan_per_m3 = 5.0\n')          # no purification price: defaults
     assert GepPrices.from_toml(f).purification_yuan_per_t("codmn", 2016) == pytest.approx(10_000.0, rel=1e-12)
+
+
+# -- --basin of another basin ------------------------------------------------------------------
+# `hydro gep guanting.nc --basin miyun` ran (exit 0): the areas came from the file, --basin was
+# ignored, and now the withdrawals would have been read from the wrong basin.
+
+def test_a_basin_other_than_the_results_is_refused():
+    from hydro.errors import HydroError
+
+    res = tiny()
+    res.attrs["basin"] = "guanting"
+    with pytest.raises(HydroError, match=r"results of basin 'guanting', but --basin gives 'miyun'.*--basin guanting"):
+        gep(res, basin="miyun", where="guanting.nc")
