@@ -94,7 +94,7 @@ def weather_generator(basin: Basin) -> WeatherGeneratorParams:
     if cached is None or cached[0] != stamp:
         # the record as observed: a day the file's fill_missing rules would fill for a
         # simulation (NA rain as 0 mm, NA extremes from monthly departures) is no sample
-        cached = (stamp, fit(read_forcing_csv(csv, allow_missing=True)))
+        cached = (stamp, fit(read_forcing_csv(csv, allow_missing=True), where=str(csv)))
         _FITTED[str(csv)] = cached
     return cached[1]
 
@@ -113,6 +113,7 @@ def _prepare(spec, members, seed, start, end, overrides, variables, output):
     if not output.variables:
         output = replace(output, variables=tuple(variables))
     check_request(basin, output)
+    weather_generator(basin)  # a record the generator cannot be fitted to: one error, before any member
     tasks = [(str(basin.path), list(overrides or []), start, end, seed, m, output) for m in range(members)]
     return basin, output, tasks
 

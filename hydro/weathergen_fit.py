@@ -48,6 +48,7 @@ def fit(
     wet_threshold_mm: float = WET_THRESHOLD_MM,
     reference_elevation_m: float | None = None,
     station: str | None = None,
+    where: str | None = None,
 ) -> WeatherGeneratorParams:
     """Fit the generator to an observed daily series.
 
@@ -65,6 +66,9 @@ def fit(
         Station elevation, m a.s.l., stored as the default lapse-rate reference.
     station : str, optional
         Station name (default ``daily.metadata['station']``).
+    where : str, optional
+        What error messages name: the file read (default the series' ``source_file``
+        or ``station`` metadata, which in a hydro forcing CSV describe its source).
 
     Returns
     -------
@@ -83,7 +87,7 @@ def fit(
     thr = float(wet_threshold_mm)
     if not (math.isfinite(thr) and thr >= 0):
         raise HydroError(f"wet_threshold_mm: expected a finite value >= 0 mm, got {wet_threshold_mm!r}")
-    where = daily.metadata.get("source_file") or daily.metadata.get("station") or "fit"
+    where = where or daily.metadata.get("source_file") or daily.metadata.get("station") or "fit"
     m = month_index(daily.dates)
     p = daily.precip_mm
     ok = ~np.isnan(p)
@@ -92,8 +96,8 @@ def fit(
         if n.min() < MIN_DAYS_PER_MONTH:
             k = int(np.argmin(n))
             raise HydroError(
-                f"{where}: column '{name}': {MONTHS[k]} has {n[k]} days with data; the fit needs at "
-                f"least {MIN_DAYS_PER_MONTH} in every calendar month; give a longer record"
+                f"{where}: column '{name}': {MONTHS[k]} has {n[k]} days with data; the weather generator's fit "
+                f"needs at least {MIN_DAYS_PER_MONTH} in every calendar month; give a longer record"
             )
     wet = ok & (p >= thr)
     notes: list[str] = []

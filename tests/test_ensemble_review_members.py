@@ -104,3 +104,25 @@ def test_zero_members_is_refused_not_run_on_observed_weather(tmp_path):
     r = invoke("run", "watershed", "--members", 0, "-o", out, "-q")
     assert r.exit_code == 2 and "'--members'" in r.output and "Traceback" not in r.output, r.output
     assert not out.exists()
+
+
+def test_a_record_too_short_to_fit_is_one_user_error(tmp_path):
+    """A weather CSV the generator cannot be fitted to (no November) used to fail every
+    member alike ("every member of the ensemble failed", exit 3) and named the station, not
+    the file; now one error before any member runs, naming the file and month (exit 2)."""
+    import shutil
+
+    from hydro.basin import ROOT
+
+    folder = tmp_path / "ws"
+    shutil.copytree(ROOT / "configs" / "examples" / "watershed", folder)
+    csv = folder / "weather.csv"
+    lines = csv.read_text().splitlines()
+    first = next(i for i, line in enumerate(lines) if line.startswith("date"))
+    csv.write_text("\n".join(lines[:first + 1 + 300]) + "\n")  # 2001-01-01..2001-10-27
+    toml = folder / "basin.toml"
+    toml.write_text(toml.read_text().replace("end = 2010-12-31", "end = 2001-10-27"))
+    r = invoke("run", folder, "--members", 2, "--workers", 1, "-o", tmp_path / "x.nc", "-q")
+    assert r.exit_code == 2, r.output
+    assert "weather.csv: column 'precip_mm': Nov has 0 days" in r.output and "every member" not in r.output
+    assert "Traceback" not in r.output and not (tmp_path / "x.nc").exists()
