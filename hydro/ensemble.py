@@ -105,8 +105,10 @@ def _prepare(spec, members, seed, start, end, overrides, variables, output):
     basin = Basin.load(spec, overrides=overrides)
     if not basin.is_watershed:
         raise HydroError(f"{basin.path}: a weather ensemble needs a watershed basin (with [[subbasins]])")
-    if members < 1:
-        raise HydroError(f"--members must be at least 1, got {members}")
+    if isinstance(members, bool) or not isinstance(members, (int, np.integer)) or members < 1:
+        raise HydroError(f"--members must be a whole number of at least 1, got {members!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise HydroError(f"--seed must be a whole number of at least 0 (member m uses seed + m), got {seed!r}")
     start = start or basin.settings.start
     end = end or basin.settings.end
     output = output or OutputSpec()

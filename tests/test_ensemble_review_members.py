@@ -126,3 +126,16 @@ def test_a_record_too_short_to_fit_is_one_user_error(tmp_path):
     assert r.exit_code == 2, r.output
     assert "weather.csv: column 'precip_mm': Nov has 0 days" in r.output and "every member" not in r.output
     assert "Traceback" not in r.output and not (tmp_path / "x.nc").exists()
+
+
+@pytest.mark.parametrize("members, seed, fragment", [(2, -3, "--seed"), (2, 1.5, "--seed"), (True, 1, "--members"),
+                                                     (0, 1, "--members")])
+def test_bad_counts_and_seeds_are_refused_before_any_member(members, seed, fragment):
+    """From Python, a negative or fractional seed failed every member inside its task
+    (BatchFailed: 'every member of the ensemble failed'); now one HydroError first."""
+    from hydro.batch import BatchFailed
+    from hydro.errors import HydroError
+
+    with pytest.raises(HydroError, match=fragment) as err:
+        run_ensemble("watershed", members, seed, START, END, workers=1, quiet=True)
+    assert not isinstance(err.value, BatchFailed)
