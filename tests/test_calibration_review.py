@@ -298,3 +298,35 @@ def test_the_de_budget_is_not_exceeded(tmp_path):
     cfg = _shipped("leguer", tmp_path, 'name = "de"\nmax_evaluations = 19\npopsize = 5')
     with pytest.raises(HydroError, match=r"method.max_evaluations.*less than one DE population.*= 20"):
         CalibrationConfig.from_toml(cfg)
+
+
+def test_resume_refuses_changed_observations_or_forcing(tmp_path):
+    """--resume checked the configuration's hash only: after an observation CSV (or the forcing)
+    was corrected, the stored losses of the old data were mixed with new ones and the best set
+    reported could not be reproduced."""
+    import shutil
+
+    data = tmp_path / "leguer"
+    shutil.copytree(ROOT / "validation" / "calibration" / "leguer", data)
+    obs = tmp_path / "q.csv"
+    forcing = (data / "forcing.csv").read_text().splitlines()
+    obs.write_text("date,value\n" + "\n".join(f"{r.split(',')[0]},{r.split(',')[3]}" for r in forcing[1:]) + "\n")
+
+    def edit(text):
+        text = text.replace(str((ROOT / "validation/calibration/leguer/catchment.toml").as_posix()),
+                            (data / "catchment.toml").as_posix())
+        return text.replace("from_forcing = true", f'csv = "{obs.as_posix()}"')
+
+    cfg = _shipped("leguer", tmp_path, 'name = "de"\nseed = 1\nmax_evaluations = 40\npopsize = 5', edit)
+    out = tmp_path / "out"
+    calibrate(cfg, out, serial=True)
+    run = json.loads((out / "run.json").read_text())
+    assert set(run["inputs_sha256"]) == {str(p.resolve()) for p in (data / "catchment.toml", data / "forcing.csv", obs)}
+    calibrate(cfg, out, serial=True, resume=True)  # unchanged: resumes
+    for changed in (obs, data / "forcing.csv"):
+        before = changed.read_bytes()
+        changed.write_text(changed.read_text().replace("1991-01-04,", "1991-01-04,1", 1))
+        with pytest.raises(HydroError, match=f"--resume: {re.escape(str(changed.resolve()))} changed"):
+            calibrate(cfg, out, serial=True, resume=True)
+        changed.write_bytes(before)
+    assert calibrate(cfg, out, serial=True, resume=True).summary["resumed"] == 40

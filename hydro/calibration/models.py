@@ -89,6 +89,10 @@ class CatchmentModel:
         self._apply(assignments)
         self._prepared = PreparedCatchment(self.catchment, self.forcing)
 
+    def input_files(self) -> list:
+        """The files whose content the evaluations depend on: the catchment file and its forcing."""
+        return [self.config.model, self.forcing.path]
+
     def check_values(self, assignments: dict[str, float]) -> None:
         """Raise the model's own error (:class:`HydroError`, without the configuration's name)
         when it refuses these values: GR4J's and CemaNeige's valid ranges, store fractions in 0..1."""
@@ -204,6 +208,10 @@ class BasinModel:
                 if "tn" not in [c.name for c in basin.constituents]:
                     raise HydroError(f"{basin.path}: TN observations need a 'tn' constituent")
 
+    def input_files(self) -> list:
+        """The basin file (the tables and series it names are not followed)."""
+        return [self.path]
+
     def check_values(self, assignments: dict[str, float]) -> None:
         """Raise the basin's own error (:class:`HydroError`) when it refuses these values
         (the checks of reading the basin file: ``x4_days >= 0.5``, fractions <= 1 ...)."""
@@ -269,6 +277,10 @@ class FlowSourcesModel:
     def check(self, assignments: dict[str, float]) -> None:
         """Apply the overrides and read the sources (unknown paths are errors)."""
         self.model.configure(self._items(assignments))
+
+    def input_files(self) -> list:
+        """The model file and its discharge CSV."""
+        return [self.config.model, self.model.path.parent / self.model.raw["discharge"]["csv"]]
 
     def check_values(self, assignments: dict[str, float]) -> None:
         """Raise the model file's own error (:class:`HydroError`) when it refuses these values."""

@@ -369,8 +369,35 @@ def read_run_record(path: Path, label: str, todo: str, need: str) -> dict:
     return record
 
 
-def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwrite: bool = False) -> None:
-    """Every check of the output folder, writing nothing (see :func:`_open_folder`)."""
+def input_hashes(problem: Problem) -> dict[str, str]:
+    """SHA-256 of every file the evaluations read besides the configuration: the model's files
+    (:meth:`input_files` of :mod:`hydro.calibration.models`) and the observation CSVs."""
+    import hashlib
+
+    files = list(problem.prepare().model.input_files())  # type: ignore[attr-defined]
+    files += [o.csv for o in problem.config.observations if o.csv is not None]
+    out = {}
+    for f in files:
+        if f is None:  # a forcing built in memory: nothing to hash
+            continue
+        path = Path(f).resolve()
+        out[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return out
+
+
+def _changed_inputs(old: dict, inputs: dict[str, str] | None) -> list[str]:
+    """The files of ``inputs`` whose hash differs from the one ``run.json`` kept (none when it
+    kept none: a run written before the inputs were recorded)."""
+    kept = old.get("inputs_sha256")
+    if not isinstance(kept, dict) or inputs is None:
+        return []
+    return [path for path in sorted(set(kept) | set(inputs)) if kept.get(path) != inputs.get(path)]
+
+
+def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwrite: bool = False,
+                  inputs: dict[str, str] | None = None) -> None:
+    """Every check of the output folder, writing nothing (see :func:`_open_folder`); ``inputs``
+    (:func:`input_hashes`) must match those of a run ``resume`` continues."""
     from hydro.outputs import check_folder
 
     if overwrite and resume:
@@ -397,10 +424,17 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
             raise HydroError(f"--resume: {config.path} has changed since the run in {folder} started "
                              "(its SHA-256 differs); the stored evaluations would not match. Start a "
                              "new run in another folder (-o)")
+        changed = _changed_inputs(old, inputs)
+        if changed:
+            raise HydroError(f"--resume: {', '.join(changed)} changed since the run in {folder} started (its "
+                             "SHA-256 differs): the stored evaluations were scored on the old content. Start "
+                             "a new run in another folder (-o), or pass --overwrite instead of --resume")
 
 
-def _open_folder(folder: Path, config: CalibrationConfig, overwrite: bool) -> None:
-    """Create the folder, remove a replaced run's files (``overwrite``), write ``run.json``."""
+def _open_folder(folder: Path, config: CalibrationConfig, overwrite: bool,
+                 inputs: dict[str, str] | None = None) -> None:
+    """Create the folder, remove a replaced run's files (``overwrite``), write ``run.json``
+    (the configuration's hash and those of the ``inputs``)."""
     from hydro.outputs import write_text
 
     folder.mkdir(parents=True, exist_ok=True)
@@ -409,7 +443,8 @@ def _open_folder(folder: Path, config: CalibrationConfig, overwrite: bool) -> No
             (folder / name).unlink(missing_ok=True)
     run_file = folder / RUN_FILE
     if not run_file.exists():
-        meta = {"config": str(config.path), "config_sha256": config.sha256, "method": config.method.name}
+        meta = {"config": str(config.path), "config_sha256": config.sha256, "method": config.method.name,
+                "inputs_sha256": inputs or {}}
         write_text(run_file, json.dumps(meta, indent=1) + "\n", overwrite=True)
 
 
@@ -477,7 +512,8 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
     folder = Path(folder)
     problem = Problem(config)
     problem.prepare()  # every input check, before anything is written or evaluated
-    _check_folder(folder, config, resume, overwrite)  # and the output's, before any model run
+    inputs = input_hashes(problem)
+    _check_folder(folder, config, resume, overwrite, inputs)  # and the output's, before any model run
     own = executor is None
     seconds = None
     if own and not serial and workers != 1:
@@ -493,7 +529,7 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
     if seconds is not None and hasattr(executor, "seconds_per_evaluation"):
         executor.seconds_per_evaluation = seconds
     try:
-        _open_folder(folder, config, overwrite)
+        _open_folder(folder, config, overwrite, inputs)
         store = EvaluationStore(folder, resume=resume)
     except BaseException:
         if own:
