@@ -73,6 +73,9 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     spans = [last.year - first.year + 1 for first, last in block_periods(start, end, block_years)]
     n_block, most = len(spans), max(spans)  # a first block under 365 days takes the next one's years
     progress = Progress(n_block, "blocks", quiet=quiet)
+    if not quiet:  # the whole-run passes come before the first block's line (hydro.blocked_water)
+        progress.stream.write(f"{n_block} blocks of at most {most} calendar year{'s' * (most > 1)}; first, two "
+                              "passes of the water over the whole run\n")
     with BlockWriter(path, dates, years, overwrite=overwrite, spec=spec) as out:
         for res in run_blocks(basin, start, end, block_years, history=history, weather=weather):
             summary.add(res)

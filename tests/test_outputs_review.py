@@ -98,7 +98,8 @@ def three_years(tmp_path_factory):
 def test_a_blocked_run_shows_progress_per_block_and_nothing_when_quiet(three_years, tmp_path):
     said = CliRunner().invoke(main, ["run", str(three_years), "-o", str(tmp_path / "b.nc"), "--block-years", "1"])
     assert said.exit_code == 0, said.output
-    lines = [x for x in said.stderr.splitlines() if "blocks" in x]
+    assert "3 blocks of at most 1 calendar year; first, two passes of the water over the whole run" in said.stderr
+    lines = [x for x in said.stderr.splitlines() if " blocks |" in x]
     assert [re.search(r"(\d)/3 blocks", x).group(1) for x in lines] == ["1", "2", "3"], said.stderr
     assert "2001-01-01 to 2001-12-31 written" in lines[0] and "2003-12-31 written" in lines[-1]
     assert "written:" in said.stdout
