@@ -140,9 +140,10 @@ def read_hourly_station(
             or not 0 <= max_missing_hours <= 24):
         raise HydroError(f"max_missing_hours: expected an integer 0..24, got {max_missing_hours!r}")
     lines = read_text_lines(path)
-    if not lines:
+    first = next((i for i, line in enumerate(lines) if line.strip() and not line.startswith("#")), len(lines))
+    if first == len(lines):
         raise HydroError(f"{path}: empty file; expected a header line {','.join(HOURLY_REQUIRED)} and hourly rows")
-    header, rows, numbers = parse_rows(path, lines, 0)
+    header, rows, numbers = parse_rows(path, lines, first)  # '#' comment lines and blank lines before it
     check_header(path, header, HOURLY_REQUIRED)
     if not rows:
         raise HydroError(f"{path}: no data rows after the header; expected hourly records")

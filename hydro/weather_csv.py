@@ -100,6 +100,7 @@ def check_header(path: Path, header: list[str], required, optional=()) -> None:
             raise HydroError(
                 f"{path}: header: missing column '{name}'{near}; expected columns "
                 f"{', '.join(required)}" + (f" (optional {', '.join(optional)})" if optional else "")
+                + separator_hint(header)
             )
 
 

@@ -302,3 +302,24 @@ def test_a_column_without_a_name_says_so(tmp_path):
     p.write_text("section,year,month,parameter,value,unit,\ngubeikou,2018,1,tn,1.0,mg/L,\n")
     with pytest.raises(HydroError, match=said):
         read_monitoring_csv(p)
+
+
+def _hourly_lines(days: int = 3) -> list[str]:
+    lines = (ROOT / "basins" / "_stations" / "beijing_huairou_hourly_2013_2017.csv").read_text().splitlines()
+    return lines[:1 + 24 * days]
+
+
+def test_hourly_station_comment_and_blank_lines_before_the_header(tmp_path):
+    # a '# source' line above the header was "line 2: expected 1 comma-separated fields (# ...)"
+    from hydro.station_hourly import read_hourly_station
+
+    clean, noted = tmp_path / "clean.csv", tmp_path / "noted.csv"
+    clean.write_text("\n".join(_hourly_lines()) + "\n")
+    noted.write_text("\n".join(["# Beijing Multi-Site Air-Quality data, Huairou", "", *_hourly_lines()]) + "\n")
+    a, b = read_hourly_station(clean).forcing, read_hourly_station(noted).forcing
+    for name in ("precip_mm", "tmean_c", "tmin_c", "tmax_c"):
+        assert np.array_equal(getattr(a, name), getattr(b, name), equal_nan=True)
+    semi = tmp_path / "semi.csv"
+    semi.write_text("\n".join(line.replace(",", ";") for line in _hourly_lines()) + "\n")
+    with pytest.raises(HydroError, match=r"missing column 'year'.*separated by semicolons"):
+        read_hourly_station(semi)
