@@ -72,10 +72,11 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     summary = RunSummary()
     spans = [last.year - first.year + 1 for first, last in block_periods(start, end, block_years)]
     n_block, most = len(spans), max(spans)  # a first block under 365 days takes the next one's years
+    blocks = (f"{n_block} block{'s' * (n_block > 1)} of {'at most ' * (n_block > 1)}{most} "
+              f"calendar year{'s' * (most > 1)}")
     progress = Progress(n_block, "blocks", quiet=quiet)
-    if not quiet:  # the whole-run passes come before the first block's line (hydro.blocked_water)
-        progress.stream.write(f"{n_block} blocks of at most {most} calendar year{'s' * (most > 1)}; first, two "
-                              "passes of the water over the whole run\n")
+    if not quiet and n_block > 1:  # the whole-run passes come before the first block's line (blocked_water)
+        progress.stream.write(f"{blocks}; first, two passes of the water over the whole run\n")
     with BlockWriter(path, dates, years, overwrite=overwrite, spec=spec) as out:
         for res in run_blocks(basin, start, end, block_years, history=history, weather=weather):
             summary.add(res)
@@ -83,8 +84,7 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
             progress.update(status=f"{res.dates[0]} to {res.dates[-1]} written")
             del res  # one block in memory at a time: not this one while the next runs
         progress.finish()
-        out.set_attrs({**summary.final_attrs(), **(attrs or {}),
-                       "time_blocks": f"{n_block} blocks of at most {most} calendar year{'s' * (most > 1)}"})
+        out.set_attrs({**summary.final_attrs(), **(attrs or {}), "time_blocks": blocks})
     return summary
 
 

@@ -218,3 +218,16 @@ def test_info_on_an_aggregated_file_gives_the_days_it_covers(watershed, tmp_path
     days = (END - START).days + 1
     assert f"period: 2003-03-15 to 2004-05-10 ({days} days, {means} {aggregate} means)" in text
     assert "partial calendar years: 2003 (15 Mar-31 Dec only), 2004 (1 Jan-10 May only)" in text
+
+
+def test_time_blocks_of_a_run_that_makes_one_block(tmp_path):
+    """In blocks of one year from mid-June to the next 31 December: the short first year joins
+    the next, so one block of 2 calendar years (it said '1 blocks of at most 1 calendar years')."""
+    import netCDF4
+
+    from hydro.blocked_run import write_blocked
+
+    out = tmp_path / "one.nc"
+    write_blocked(Basin.load("watershed"), date(2003, 6, 15), date(2004, 12, 31), out, block_years=1)
+    with netCDF4.Dataset(out) as nc:
+        assert nc.getncattr("time_blocks") == "1 block of 2 calendar years"
