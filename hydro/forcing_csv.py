@@ -274,8 +274,9 @@ def _read_dates(path: Path, rows, numbers, j: int) -> np.ndarray:
             dates[i] = np.datetime64(text, "D")
         except ValueError:
             raise HydroError(
-                f"{path}: line {numbers[i]}, column 'date': expected a date YYYY-MM-DD, got '{text}'; write "
-                "dates as 2015-01-31 (in Excel: format the column as yyyy-mm-dd before saving)"
+                f"{path}: line {numbers[i]}, column 'date': expected a date YYYY-MM-DD, got '{text}'; "
+                + ("a second header line (files joined one after the other?): delete it" if text == "date" else
+                   "write dates as 2015-01-31 (in Excel: format the column as yyyy-mm-dd before saving)")
             ) from None
     step = np.diff(dates).astype(np.int64)
     bad = np.flatnonzero(step != 1)

@@ -70,8 +70,9 @@ def row_days(path: Path, n: int, text: str) -> tuple[date, date, bool]:
         day = date.fromisoformat(text)
         return day, day, False
     except ValueError:
+        again = "; a second header line (files joined one after the other?): delete it" if text == "date" else ""
         raise HydroError(f"{path}, line {n}, column 'date': '{text}' is neither a day "
-                         "YYYY-MM-DD nor a month YYYY-MM") from None
+                         f"YYYY-MM-DD nor a month YYYY-MM{again}") from None
 
 
 def check_month_starts(path: Path, rows: list[tuple[int, list[str]]], i_date: int) -> None:

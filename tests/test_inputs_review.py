@@ -323,3 +323,16 @@ def test_hourly_station_comment_and_blank_lines_before_the_header(tmp_path):
     semi.write_text("\n".join(line.replace(",", ";") for line in _hourly_lines()) + "\n")
     with pytest.raises(HydroError, match=r"missing column 'year'.*separated by semicolons"):
         read_hourly_station(semi)
+
+
+def test_a_second_header_line_says_files_were_joined(tmp_path):
+    # two yearly files pasted one after the other: "expected a date YYYY-MM-DD, got 'date'"
+    lines = _weather_lines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("date"))
+    p = tmp_path / "w.csv"
+    p.write_text("\n".join([*lines[:header + 10], lines[header], *lines[header + 10:]]) + "\n")
+    with pytest.raises(HydroError, match=f"line {header + 11}, column 'date'.*a second header line"):
+        read_forcing_csv(p)
+    p.write_text("date,flow_m3_s\n2015-01-01,1\ndate,flow_m3_s\n2015-01-02,1\n")
+    with pytest.raises(HydroError, match=r"line 3, column 'date'.*a second header line"):
+        read_transfer_series(p, DAYS, allow_tn=False)
