@@ -109,12 +109,23 @@ def check_results(results, where: str | Path | None = None) -> None:
     ``where``: the file, for messages."""
     from hydro.monitoring import refuse_aggregated
 
+    dropped = not any(str(v).startswith("subbasin_") for v in results.data)
+    if len(results.coords.get("subbasin", [])) == 0 and "subbasin_area_km2" in results.attrs and dropped:
+        raise HydroError(f"{where or 'these results'}: a watershed run written without its subbasin variables "
+                         "(hydro run --variables or --locations left them out); GEP needs subbasin_precipitation, "
+                         "subbasin_quickflow, subbasin_aet and subbasin_runoff and the budgets: run it again "
+                         "without --variables (or name them)")
     if len(results.coords.get("subbasin", [])) == 0:
         raise HydroError(f"{where or 'these results'}: GEP needs a watershed run (a 'subbasin' dimension), and "
                          f"these results (basin '{results.attrs.get('basin', '?')}') have none; give hydro gep "
                          "the results of a watershed basin, e.g. of `hydro run miyun`")
     refuse_aggregated(where, results.attrs.get("time_aggregation", "daily"),
                       why="GEP sums the days of a run, and would count each mean as one day")
+    missing = [v for v in ("subbasin_precipitation", "subbasin_quickflow", "subbasin_aet") if v not in results.data]
+    if missing:
+        raise HydroError(f"{where or 'these results'}: GEP needs the subbasin water balance, and these results lack "
+                         f"{', '.join(missing)} (written with hydro run --variables?); run it again without "
+                         "--variables, or name them")
 
 
 def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str = "label",

@@ -131,3 +131,28 @@ def test_a_basin_other_than_the_results_is_refused():
     res.attrs["basin"] = "guanting"
     with pytest.raises(HydroError, match=r"results of basin 'guanting', but --basin gives 'miyun'.*--basin guanting"):
         gep(res, basin="miyun", where="guanting.nc")
+
+
+# -- results written with --variables -----------------------------------------------------------
+# `hydro run miyun --variables section_tn_load,section_discharge` then `hydro gep`: "GEP needs a
+# watershed run ... these results (basin 'miyun') have none" (it is one); with the subbasins but
+# not their precipitation: "no variable 'subbasin_precipitation' in these results", without the file.
+
+def test_a_watershed_run_without_its_subbasin_variables_is_named_so():
+    from hydro.errors import HydroError
+
+    res = tiny()
+    res.coords["subbasin"] = []
+    res.data = {k: v for k, v in res.data.items() if not k.startswith("subbasin_")}
+    with pytest.raises(HydroError, match=r"^sub.nc: a watershed run written without its subbasin variables.*"
+                                         r"--variables"):
+        gep(res, where="sub.nc")
+
+
+def test_a_missing_water_balance_variable_names_the_file():
+    from hydro.errors import HydroError
+
+    res = tiny()
+    del res.data["subbasin_aet"]
+    with pytest.raises(HydroError, match=r"^sub.nc: GEP needs the subbasin water balance.*lack subbasin_aet"):
+        gep(res, where="sub.nc")
