@@ -336,3 +336,16 @@ def test_a_second_header_line_says_files_were_joined(tmp_path):
     p.write_text("date,flow_m3_s\n2015-01-01,1\ndate,flow_m3_s\n2015-01-02,1\n")
     with pytest.raises(HydroError, match=r"line 3, column 'date'.*a second header line"):
         read_transfer_series(p, DAYS, allow_tn=False)
+
+
+def test_rows_out_of_order_say_sort(tmp_path):
+    # two rows swapped read "2000-01-11 skips days after 2000-01-09", as if a day were missing
+    p = tmp_path / "w.csv"
+    p.write_text("date,precip_mm,tmean_c,tmin_c,tmax_c\n2015-01-01,0,1,0,2\n2015-01-03,0,1,0,2\n"
+                 "2015-01-02,0,1,0,2\n")
+    with pytest.raises(HydroError, match=r"line 3, column 'date': 2015-01-03 skips days after 2015-01-01 "
+                                         r"\(2015-01-02 is on line 4: sort the rows by date\)"):
+        read_forcing_csv(p)
+    p.write_text("date,precip_mm,tmean_c,tmin_c,tmax_c\n2015-01-01,0,1,0,2\n2015-01-03,0,1,0,2\n")
+    with pytest.raises(HydroError, match=r"2015-01-03 skips days after 2015-01-01; expected one row"):
+        read_forcing_csv(p)
