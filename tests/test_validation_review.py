@@ -159,3 +159,9 @@ def test_reservoir_removal_or_settling_off_fails_the_mixed_tank(mutate, rates):
 def test_a_reaction_rate_one_percent_off_fails_the_bateman_chain(mutate):
     mutate(rates={"rx_river": 1.01, "rx_res": 1.01})
     assert "max_relative_error_200_cells" in _failed("reaction_chain_bateman")
+
+
+def test_a_reservoir_removal_rate_a_millionth_off_fails_the_mixed_tank_step_response(mutate):
+    # the tank is integrated exactly: the bound is round-off (1e-12), not the old 1e-6
+    mutate(rates={"res": 1.0 + 1e-6})
+    assert "step_response_max_relative_error" in _failed("mixed_tank")

@@ -229,7 +229,7 @@ def danckwerts_case():
 
 @case("mixed_tank", layer="analytical")
 def mixed_tank_case():
-    """Reservoir as a mixed tank: step response and steady state to 1e-6 (relative)."""
+    """Reservoir as a mixed tank: step response to 1e-12 and steady state (relative)."""
     volume, area, flow, c_in, n_day = 5e7, 1e7, 20.0, 2.0, 400
     settling, k_day = 0.05, 0.01
     net, kw = mixed_tank_problem(volume, area, flow, c_in, n_day)
@@ -240,9 +240,14 @@ def mixed_tank_case():
     t = np.arange(1, n_day + 1) * DAY
     exact = steady * (1.0 - np.exp(-rate * t))
     c = res.reservoir_concentration[:, 0, 0]
+    # The tank is integrated exactly over each sub-step (an exponential), so the step
+    # response is round-off: measured 2.4e-15; 1e-12 leaves 400x for other libm builds
+    # (the bound was 1e-6: a removal rate 1e-6 off would have passed).  After 400 days
+    # the exact solution is still exp(-21.8) = 3.3e-10 short of its steady state, which
+    # is what the second check measures (3.33e-10): 1e-9.
     return [
-        Check.at_most("mixed_tank", "step_response_max_relative_error", float(np.abs(c / exact - 1).max()), 1e-6),
-        Check.at_most("mixed_tank", "steady_state_relative_error", abs(c[-1] / steady - 1), 1e-6),
+        Check.at_most("mixed_tank", "step_response_max_relative_error", float(np.abs(c / exact - 1).max()), 1e-12),
+        Check.at_most("mixed_tank", "steady_state_relative_error", abs(c[-1] / steady - 1), 1e-9),
         Check.at_most("mixed_tank", "budget_closure", res.closure("reservoir"), 1e-10),
     ]
 
