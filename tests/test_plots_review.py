@@ -73,3 +73,17 @@ def test_reservoir_class_bands_are_gb3838_lake_limits_in_class_colours():
     assert edges[:5] == list(class_limits("tn", "lake"))          # 0.2, 0.5, 1.0, 1.5, 2.0 mg/L
     from matplotlib.colors import to_hex
     assert [to_hex(p.get_facecolor(), keep_alpha=False) for p in bands][:6] == [c.lower() for c in CLASS_COLOURS]
+
+
+def test_means_of_an_aggregated_file_weight_its_steps_by_their_days():
+    # a file written with --aggregate monthly: the annual mean of its monthly means is the mean
+    # of the days (hydro run miyun 2014-2015: Gubeikou TN 3.270 was drawn for 3.272 of the daily run)
+    months = [date(2021, m, 1) for m in range(1, 13)]
+    r = _results()
+    r.coords["time"] = months
+    r.attrs["time_aggregation"] = "monthly"
+    r.data = {"reservoir_tn_concentration": np.array([[1.0]] * 2 + [[2.0]] * 10)}   # Jan, Feb 1; rest 2
+    r.days_per_step = lambda: np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=float)
+    ax = plot_trajectory(r, ["res"], aggregate="annual").axes[0]
+    assert ax.get_lines()[0].get_ydata()[0] == pytest.approx((59 * 1.0 + 306 * 2.0) / 365, rel=1e-12)
+    assert "partial" not in ax.get_xlabel()

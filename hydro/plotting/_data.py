@@ -163,8 +163,13 @@ def check_aggregation(aggregate: str) -> str:
     return key
 
 
-def aggregate_time(dates: list[date], values: np.ndarray, how: str = "daily", stat: str = "mean"):
+def aggregate_time(dates: list[date], values: np.ndarray, how: str = "daily", stat: str = "mean",
+                   step_days=None):
     """Means (or sums) of ``values`` (time on axis 0) by month or year.
+
+    ``step_days``: the days each time step covers (``Results.days_per_step`` of a file written
+    with ``--aggregate``), which weight the means, so an annual mean of monthly means is the
+    annual mean of the days (February does not count as much as July); default one each.
 
     Returns
     -------
@@ -186,14 +191,24 @@ def aggregate_time(dates: list[date], values: np.ndarray, how: str = "daily", st
     pos = {k: i for i, k in enumerate(order)}
     idx = np.array([pos[k] for k in keys])
     out = np.full((len(order),) + values.shape[1:], np.nan)
+    w = np.ones(len(dates)) if step_days is None else np.asarray(step_days, dtype=float)
     for i in range(len(order)):
         chunk = values[idx == i]
+        wi = w[idx == i].reshape((-1,) + (1,) * (chunk.ndim - 1))
         valid = np.isfinite(chunk)
-        count = valid.sum(axis=0)
-        total = np.where(valid, chunk, 0.0).sum(axis=0)
+        count = np.where(valid, wi, 0.0).sum(axis=0)
+        total = np.where(valid, chunk * (wi if stat == "mean" else 1.0), 0.0).sum(axis=0)
         with np.errstate(invalid="ignore", divide="ignore"):
             out[i] = np.where(count > 0, total / count if stat == "mean" else total, np.nan)
     return mid, out
+
+
+def step_days(results):
+    """Days each time step of ``results`` covers (``Results.days_per_step``), or None (daily)."""
+    if results.attrs.get("time_aggregation", "daily") == "daily":
+        return None
+    days = getattr(results, "days_per_step", None)
+    return days() if callable(days) else None
 
 
 def partial_periods(results, how: str) -> dict[int, str]:

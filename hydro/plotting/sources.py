@@ -63,7 +63,7 @@ def plot_sources(results, section=None, *, constituent: str = "tn", aggregate: s
     arr = _data.move_first(arr, dims, ("time", "source", "member"))
     if "member" in dims:
         arr = np.nanmean(arr, axis=2)
-    x, values = _data.aggregate_time(results.dates, arr, aggregate)
+    x, values = _data.aggregate_time(results.dates, arr, aggregate, step_days=_data.step_days(results))
     values = np.where(np.isfinite(values), values, 0.0)
     sources = [str(s) for s in results.coords["source"]]
     # largest contributors at the bottom, where their areas are easiest to read

@@ -107,7 +107,7 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
             _data.require(results, name, "trajectory")
             arr, dims = _data.select(results, name, scenario=scenario, **{kind: idx})
             arr = _data.move_first(arr, dims, ("time", "member"))
-            x, values = _data.aggregate_time(results.dates, arr, aggregate)
+            x, values = _data.aggregate_time(results.dates, arr, aggregate, step_days=_data.step_days(results))
             colour = style.colour(i)
             label = label_of.get(loc, loc)
             if kind != "section":
