@@ -330,3 +330,35 @@ def test_resume_refuses_changed_observations_or_forcing(tmp_path):
             calibrate(cfg, out, serial=True, resume=True)
         changed.write_bytes(before)
     assert calibrate(cfg, out, serial=True, resume=True).summary["resumed"] == 40
+
+
+def test_ctrl_c_still_writes_the_summary_and_best_parameters(tmp_path, monkeypatch):
+    """After a real Ctrl-C (or SIGTERM) through the CLI's signal handler every atomic write
+    stopped on the signal again (hydro.outputs.raise_if_signalled), so the documented
+    summary.json ("interrupted": true), evaluations.csv and best_params.toml were never
+    written; the signal is kept for the exit status (130 / 143)."""
+    import signal
+
+    from hydro import outputs
+    from hydro.batch import SerialExecutor
+    from hydro.calibration import Problem
+    from hydro.calibration.executors import Evaluations
+
+    class Interrupting(Evaluations):
+        def map_unordered(self, vectors):
+            for k, item in enumerate(super().map_unordered(vectors)):
+                if k == 7:  # as hydro.outputs._on_signal does on Ctrl-C
+                    outputs.received = signal.SIGINT
+                    raise KeyboardInterrupt
+                yield item
+
+    monkeypatch.setattr(outputs, "received", None)
+    cfg = CalibrationConfig.from_toml(_shipped("leguer", tmp_path, 'name = "de"\nmax_evaluations = 40\npopsize = 5'))
+    out = tmp_path / "out"
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(cfg, out, executor=Interrupting(SerialExecutor(), Problem(cfg)))
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["interrupted"] is True and summary["evaluations"] == 7
+    assert (out / "best_params.toml").is_file() and (out / "scores.csv").is_file()
+    assert len((out / "evaluations.csv").read_text().splitlines()) == 8
+    assert outputs.received == signal.SIGINT  # the exit status still says Ctrl-C

@@ -44,6 +44,7 @@ Methods
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
@@ -448,6 +449,24 @@ def _open_folder(folder: Path, config: CalibrationConfig, overwrite: bool,
         write_text(run_file, json.dumps(meta, indent=1) + "\n", overwrite=True)
 
 
+@contextlib.contextmanager
+def _signal_acted_on(interrupted: bool):
+    """While an interrupted run writes its outputs: the Ctrl-C or SIGTERM that stopped it has
+    already raised, so the atomic writes (which stop on a signal library code swallowed,
+    :func:`hydro.outputs.raise_if_signalled`) must not stop on it again; it is restored
+    afterwards (the exit status reads it).  A new signal still interrupts."""
+    from hydro import outputs
+
+    seen = outputs.received
+    if interrupted:
+        outputs.received = None
+    try:
+        yield
+    finally:
+        if interrupted and outputs.received is None:
+            outputs.received = seen
+
+
 def _time_evaluation(problem: Problem) -> float:
     """Seconds of one evaluation (after a first, warming run at the centre of the box, and
     at another point, so that nothing the model caches per value is reused)."""
@@ -559,27 +578,28 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
                 executor.close(abort=interrupted)
             except TypeError:  # an executor without the abort option
                 executor.close()
-        store.close()
-        store.write_csv(problem.names)
-        best = store.best()
-        summary = {
-            "config": str(config.path), "method": config.method.name, "model": config.kind,
-            "executor": getattr(executor, "name", None), "workers": getattr(executor, "workers", None),
-            "evaluations": len(store.records), "resumed": store.n_resumed,
-            "evaluated_now": len(store.records) - store.n_resumed,
-            "failed": sum(r["status"] != "ok" for r in store.records),
-            "seconds": time.perf_counter() - t0, "interrupted": interrupted,
-            "best_loss": None if best is None else best["loss"],
-            "best_params": None if best is None else best["params"],
-            "best_scores": None if best is None else best["scores"],
-            **{k: v for k, v in extra.items() if k != "sensitivity"},
-        }
-        if "sensitivity" in extra:
-            summary["sensitivity"] = extra["sensitivity"]
-        if best is not None:
-            write_params(folder / PARAMS_FILE, problem, best)
-            _write_scores(folder, problem, best)
-        from hydro.outputs import write_text
+        with _signal_acted_on(interrupted):  # the outputs of an interrupted run are written too
+            store.close()
+            store.write_csv(problem.names)
+            best = store.best()
+            summary = {
+                "config": str(config.path), "method": config.method.name, "model": config.kind,
+                "executor": getattr(executor, "name", None), "workers": getattr(executor, "workers", None),
+                "evaluations": len(store.records), "resumed": store.n_resumed,
+                "evaluated_now": len(store.records) - store.n_resumed,
+                "failed": sum(r["status"] != "ok" for r in store.records),
+                "seconds": time.perf_counter() - t0, "interrupted": interrupted,
+                "best_loss": None if best is None else best["loss"],
+                "best_params": None if best is None else best["params"],
+                "best_scores": None if best is None else best["scores"],
+                **{k: v for k, v in extra.items() if k != "sensitivity"},
+            }
+            if "sensitivity" in extra:
+                summary["sensitivity"] = extra["sensitivity"]
+            if best is not None:
+                write_params(folder / PARAMS_FILE, problem, best)
+                _write_scores(folder, problem, best)
+            from hydro.outputs import write_text
 
-        write_text(folder / "summary.json", json.dumps(summary, indent=1, default=float) + "\n", overwrite=True)
+            write_text(folder / "summary.json", json.dumps(summary, indent=1, default=float) + "\n", overwrite=True)
     return CalibrationResult(folder, best, list(store.records), summary, extra)
