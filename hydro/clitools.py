@@ -15,14 +15,18 @@ def command_history() -> str:
     parts = ["hydro", ctx.info_name]
     for param in ctx.command.params:
         value = ctx.params.get(param.name)
-        if value in (None, False, ()) or param.name == "quiet":
+        # by identity: 0 (--compress 0, --block-years 0) is a value typed, not an absence
+        if value is None or value == () or param.name == "quiet":
             continue
-        if not isinstance(param, click.Argument) and value == param.default:
+        if value is False and not getattr(param, "secondary_opts", None):
+            continue  # a plain flag not given
+        if not isinstance(param, click.Argument) and value == param.default \
+                and type(value) is type(param.default):
             continue  # a default the user did not type
         if isinstance(param, click.Argument):
             parts.append(str(value))
-        elif isinstance(value, bool):
-            parts.append(param.opts[-1])
+        elif isinstance(value, bool):  # --float32/--float64: the form given
+            parts.append(param.opts[-1] if value else param.secondary_opts[-1])
         else:
             for v in (value if isinstance(value, tuple) else (value,)):
                 parts += [param.opts[-1], str(v)]
