@@ -165,3 +165,14 @@ def test_a_reservoir_removal_rate_a_millionth_off_fails_the_mixed_tank_step_resp
     # the tank is integrated exactly: the bound is round-off (1e-12), not the old 1e-6
     mutate(rates={"res": 1.0 + 1e-6})
     assert "step_response_max_relative_error" in _failed("mixed_tank")
+
+
+def test_without_fipy_the_peer_case_fails_with_its_reason_and_the_batch_goes_on(monkeypatch):
+    # it raised, so `hydro validate` (every case) stopped there with exit 2 and printed no check
+    import sys
+
+    monkeypatch.setitem(sys.modules, "fipy", None)  # import fipy -> ImportError
+    checks = run_cases(["fipy_ogata_banks", "junction_mixing"])
+    peer = [c for c in checks if c.case == "fipy_ogata_banks"]
+    assert peer[0].passed and not peer[1].passed and "pip install" in peer[1].metric
+    assert [c.passed for c in checks if c.case == "junction_mixing"] == [True]

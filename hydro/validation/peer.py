@@ -7,6 +7,7 @@ compared with the analytical one on the same grid; errors and times are reported
 
 from __future__ import annotations
 
+import math
 import time
 
 import numpy as np
@@ -47,7 +48,11 @@ def fipy_case():
     run_ogata_banks(dx, courant)  # compile outside the timing
     hydro_err, hydro_s = run_ogata_banks(dx, courant)
     n_steps = int(np.ceil(DAY / (courant * dx / 0.5)))  # FiPy takes hydro's time step
-    fipy_err, fipy_s = fipy_ogata_banks(dx, n_steps)
+    try:
+        fipy_err, fipy_s = fipy_ogata_banks(dx, n_steps)
+    except HydroError as e:  # FiPy missing: this case fails with the reason, the others still run
+        return [Check.at_most("fipy_ogata_banks", "hydro_max_abs_error_over_c0", hydro_err, 2e-3),
+                Check("fipy_ogata_banks", f"not run: {e}", math.nan, 0.0, False, "max")]
     return [
         # the ogata_banks case's bound at Courant 0.9 (hydro measured 3.4e-4)
         Check.at_most("fipy_ogata_banks", "hydro_max_abs_error_over_c0", hydro_err, 2e-3),
