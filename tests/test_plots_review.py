@@ -87,3 +87,15 @@ def test_means_of_an_aggregated_file_weight_its_steps_by_their_days():
     ax = plot_trajectory(r, ["res"], aggregate="annual").axes[0]
     assert ax.get_lines()[0].get_ydata()[0] == pytest.approx((59 * 1.0 + 306 * 2.0) / 365, rel=1e-12)
     assert "partial" not in ax.get_xlabel()
+
+
+def test_network_means_of_an_aggregated_file_weight_its_steps_by_their_days():
+    from hydro.plotting.network import _mean
+
+    r = _results()
+    r.coords["time"] = [date(2021, m, 1) for m in range(1, 13)]
+    r.attrs["time_aggregation"] = "monthly"
+    r.data = {"reservoir_tn_concentration": np.array([[1.0]] * 2 + [[2.0]] * 10)}
+    r.days_per_step = lambda: np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=float)
+    assert _mean(r, "reservoir_tn_concentration", "reservoir", None)[0] == \
+        pytest.approx((59 * 1.0 + 306 * 2.0) / 365, rel=1e-12)

@@ -105,14 +105,20 @@ def _column_layout(reaches, reservoirs):
 
 
 def _mean(results, name, dim, scenario):
-    """Time mean of ``name`` over the run (and members) per element of ``dim``."""
+    """Time mean of ``name`` over the run (and members) per element of ``dim``; the steps of a file
+    written with ``--aggregate`` weighted by their days."""
     if name not in results.data:
         return None
     arr, dims = _data.select(results, name, scenario=scenario)
-    arr = _data.move_first(arr, dims, (dim,))
+    arr = _data.move_first(arr, dims, (dim, "time"))
+    days = _data.step_days(results)
+    w = np.ones(arr.shape[1]) if days is None else np.asarray(days, dtype=float)
+    w = np.broadcast_to(w.reshape((1, -1) + (1,) * (arr.ndim - 2)), arr.shape).reshape(arr.shape[0], -1)
     flat = arr.reshape(arr.shape[0], -1)
-    with np.errstate(invalid="ignore"):
-        return np.array([np.nanmean(row) if np.isfinite(row).any() else np.nan for row in flat])
+    valid = np.isfinite(flat)
+    total = np.where(valid, w, 0.0).sum(axis=1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(total > 0, np.where(valid, flat * w, 0.0).sum(axis=1) / total, np.nan)
 
 
 def _flow_weighted_mean(results, constituent, scenario):
