@@ -176,3 +176,21 @@ def test_without_fipy_the_peer_case_fails_with_its_reason_and_the_batch_goes_on(
     peer = [c for c in checks if c.case == "fipy_ogata_banks"]
     assert peer[0].passed and not peer[1].passed and "pip install" in peer[1].metric
     assert [c.passed for c in checks if c.case == "junction_mixing"] == [True]
+
+
+def test_a_sampled_time_mean_says_so_in_its_report():
+    # chao_inflow_tn_2006 is the mean of twelve grab samples on the 1st of each month; the
+    # report said only "time_mean 2006-01-01..2006-12-31", as if of every day
+    from datetime import date
+
+    from hydro.basin import ROOT, Basin
+    from hydro.simulation import run
+    from hydro.tomlio import Table, load_toml
+    from hydro.validation.basins import evaluate_target
+
+    results = run(Basin.load(ROOT / "basins" / "miyun"), date(2006, 1, 1), date(2006, 12, 31))
+    path = ROOT / "basins" / "miyun" / "observations.toml"
+    target = next(t for t in Table(load_toml(path), path).tables("targets")
+                  if t.data["id"] == "chao_inflow_tn_2006")
+    out = evaluate_target(results, target)
+    assert out.window == "2006-01-01..2006-12-31, 12 samples on day 1 of the month"

@@ -453,6 +453,8 @@ def evaluate_target(results, t: Table, inventory: Inventory | None = None, *, st
         keep &= np.isin(np.array([d.day for d in dates]), samples)
         if not keep.any():
             return Outcome(float("nan"), window, "no sampling day in the scored window")
+        # like for like: the report says the mean is of samples, as the published figure is
+        window = f"{window}, {int(keep.sum())} samples on day {', '.join(map(str, samples))} of the month"
     if statistic == "change" and keep[0]:
         return Outcome(float("nan"), window, f"not simulated: the change needs the state at the end of "
                                              f"{first - timedelta(days=1)}, before the run starts")
