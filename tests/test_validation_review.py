@@ -194,3 +194,14 @@ def test_a_sampled_time_mean_says_so_in_its_report():
                   if t.data["id"] == "chao_inflow_tn_2006")
     out = evaluate_target(results, target)
     assert out.window == "2006-01-01..2006-12-31, 12 samples on day 1 of the month"
+
+
+def test_reservoir_rates_that_ignore_the_temperature_fail_the_cold_mixed_tank(monkeypatch):
+    # every tank case ran at 20 deg C, where theta**(T - 20) = 1 whatever the code does
+    rates_at = transport.rates_at
+
+    def at_20(tracers, rx, reach_temp, res_temp):
+        return rates_at(tracers, rx, reach_temp, np.full_like(res_temp, 20.0))
+
+    monkeypatch.setattr(transport, "rates_at", at_20)
+    assert _failed("mixed_tank") == ["step_response_max_relative_error_at_8C_theta_1.047"]

@@ -227,26 +227,41 @@ def danckwerts_case():
     return [Check.at_most("danckwerts_steady", "max_relative_error", rel, 3e-4)]
 
 
-@case("mixed_tank", layer="analytical")
-def mixed_tank_case():
-    """Reservoir as a mixed tank: step response to 1e-12 and steady state (relative)."""
+def run_mixed_tank(temperature=20.0, theta=1.047):
+    """The mixed tank with settling and decay at ``temperature`` (deg C) for 400 days.
+
+    Returns (simulated daily concentrations, exact ones, exact steady state, all mg L-1,
+    and the :class:`~hydro.transport.TransportResult`); the decay rate is
+    ``0.01 theta**(T - 20)`` d-1.
+    """
     volume, area, flow, c_in, n_day = 5e7, 1e7, 20.0, 2.0, 400
     settling, k_day = 0.05, 0.01
     net, kw = mixed_tank_problem(volume, area, flow, c_in, n_day)
-    tracer = Constituent("c", "c", settling_velocity_m_per_day=settling, reservoir_removal_per_day=k_day)
+    kw["res_temp"][:] = temperature
+    tracer = Constituent("c", "c", settling_velocity_m_per_day=settling, reservoir_removal_per_day=k_day,
+                         reservoir_theta=theta)
     res = simulate(net, [tracer], build(kw))
-    rate = flow / volume + settling / DAY * area / volume + k_day / DAY
+    rate = flow / volume + settling / DAY * area / volume + k_day * theta ** (temperature - 20.0) / DAY
     steady = flow * c_in / (volume * rate)
     t = np.arange(1, n_day + 1) * DAY
-    exact = steady * (1.0 - np.exp(-rate * t))
-    c = res.reservoir_concentration[:, 0, 0]
+    return res.reservoir_concentration[:, 0, 0], steady * (1.0 - np.exp(-rate * t)), steady, res
+
+
+@case("mixed_tank", layer="analytical")
+def mixed_tank_case():
+    """Reservoir as a mixed tank: step response to 1e-12 at 20 and 8 deg C, and steady state (relative)."""
+    c, exact, steady, res = run_mixed_tank()
+    cold, cold_exact, _, _ = run_mixed_tank(temperature=8.0)
     # The tank is integrated exactly over each sub-step (an exponential), so the step
     # response is round-off: measured 2.4e-15; 1e-12 leaves 400x for other libm builds
-    # (the bound was 1e-6: a removal rate 1e-6 off would have passed).  After 400 days
-    # the exact solution is still exp(-21.8) = 3.3e-10 short of its steady state, which
-    # is what the second check measures (3.33e-10): 1e-9.
+    # (the bound was 1e-6: a removal rate 1e-6 off would have passed).  At 8 deg C the
+    # removal is 0.01 x 1.047^-12 d-1: a reservoir rate taken at 20 deg C shows 7.8e-2.
+    # After 400 days the exact solution is still exp(-21.8) = 3.3e-10 short of its
+    # steady state, which is what the steady-state check measures (3.33e-10): 1e-9.
     return [
         Check.at_most("mixed_tank", "step_response_max_relative_error", float(np.abs(c / exact - 1).max()), 1e-12),
+        Check.at_most("mixed_tank", "step_response_max_relative_error_at_8C_theta_1.047",
+                      float(np.abs(cold / cold_exact - 1).max()), 1e-12),
         Check.at_most("mixed_tank", "steady_state_relative_error", abs(c[-1] / steady - 1), 1e-9),
         Check.at_most("mixed_tank", "budget_closure", res.closure("reservoir"), 1e-10),
     ]
