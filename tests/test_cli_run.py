@@ -145,7 +145,7 @@ def test_nan_in_forcing_csv_names_file_column_and_line(tiny_copy, tmp_path):
     lines[10] = lines[10].split(",")[0] + ",NA," + lines[10].split(",")[2]
     (tiny_copy / "forcing.csv").write_text("\n".join(lines) + "\n")
     assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"),
-                      "forcing.csv", "north_upper_m3_s", "line 9", "not a number")
+                      "forcing.csv", "north_upper_m3_s", "line 11", "not a number")  # lines[10]: line 11 of the file
     assert not (tmp_path / "x.nc").exists()
     assert not list(tmp_path.glob(".x.nc*"))  # no partial temporary file either
 
