@@ -99,3 +99,33 @@ def test_network_means_of_an_aggregated_file_weight_its_steps_by_their_days():
     r.days_per_step = lambda: np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=float)
     assert _mean(r, "reservoir_tn_concentration", "reservoir", None)[0] == \
         pytest.approx((59 * 1.0 + 306 * 2.0) / 365, rel=1e-12)
+
+
+# -- compensation: advances are not settlements -------------------------------------------------
+# Miyun phase 1 on 2018-2020: the figure stacked Beijing's advances (200 M yuan in 2018, 177.85 M
+# in 2019) on the settled amounts and labelled the sum "net amount per bar": 4.78 and 3.41 x 1e8
+# yuan where hydro compensate nets 2.78 and 1.63.  Its note also gave every undetermined amount
+# the reason "missing months" (they were a previous year outside the series, or unpublished).
+
+def test_compensation_bars_leave_advances_and_funding_out_and_say_so():
+    from hydro.compensation import Payment
+    from hydro.plotting import plot_compensation
+
+    def pay(year, component, amount, payer="beijing", payee="hebei", complete=True):
+        return Payment(year=year, section="", component=component, parameter="", payer=payer, payee=payee,
+                       amount_yuan=amount, complete=complete, assumed=False, rule="r", note="")
+
+    payments = [pay(2018, "quality_class", 178e6), pay(2018, "advance", 200e6), pay(2018, "fixed", 100e6),
+                pay(2019, "quality_class", 163e6), pay(2019, "advance", 177.85e6),
+                pay(2019, "funding", float("nan"), payer="hebei", payee="zhangjiakou"),
+                pay(2018, "tn_reduction", float("nan"), complete=False)]
+    fig = plot_compensation(payments)
+    ax = fig.axes[0]
+    labels = [t.get_text() for t in ax.texts]
+    assert "2.78" in labels and "1.63" in labels                      # the nets, in 100 million yuan
+    assert "4.78" not in labels and "3.41" not in labels
+    assert "Advance" not in [t.get_text() for t in ax.get_legend().get_texts()]
+    note = " ".join(" ".join(t.get_text() for t in ax.texts if t.get_text().startswith("Numbers")).split())
+    assert "1 undetermined amount(s) not shown (2018" in note and "missing months" not in note
+    assert "advance 2018 2.00 beijing → hebei; 2019 1.78 beijing → hebei (100 million yuan)" in note
+    assert "funding 2019 hebei → zhangjiakou (amount not published)" in note

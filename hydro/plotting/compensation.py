@@ -4,7 +4,10 @@ One group of bars per year, one bar per payee (told apart by hatching and named
 under the bar), stacked by component (colour).  Amounts are signed as in
 :class:`hydro.compensation.Payment`: positive from payer to payee, negative back;
 negative parts stack below zero.  Undetermined (NaN) amounts are left out and
-counted in a note.
+counted in a note, with their years.  Advances (paid ahead of a settlement) and funding
+flows are not in the bars — ``hydro compensate`` does not net them either
+(:data:`hydro.compensation.payments.NOT_NETTED`): stacked on the settlement they counted the
+same money twice — and are listed in the note.
 """
 
 from __future__ import annotations
@@ -29,6 +32,24 @@ def _scale(max_abs: float) -> tuple[float, str]:
     if max_abs >= 1e4:
         return 1e4, "10 thousand yuan"
     return 1.0, "yuan"
+
+
+def _notes(undetermined, aside, factor: float, unit: str) -> list[str]:
+    """The figure's note: what the bars leave out (undetermined amounts, advances and funding)."""
+    notes = ["Numbers: net amount per bar. Negative: deductions paid back by the payee."]
+    if undetermined:
+        years = ", ".join(str(y) for y in sorted({p.year for p in undetermined}))
+        notes.append(f"{len(undetermined)} undetermined amount(s) not shown ({years}: those bars are incomplete; "
+                     "see hydro compensate).")
+    for comp in dict.fromkeys(p.component for p in aside):
+        items = [f"{p.year} {p.amount_yuan / factor:,.2f} {p.payer} → {p.payee}" if math.isfinite(p.amount_yuan)
+                 else f"{p.year} {p.payer} → {p.payee} (amount not published)" for p in aside if p.component == comp]
+        what = "paid ahead of the settlement" if comp == "advance" else "funding flows"
+        notes.append(f"Not in the bars ({what}, not netted): {style.pretty(comp).lower()} "
+                     f"{'; '.join(items[:4])}{'; …' if len(items) > 4 else ''}"
+                     + (f" ({unit})." if any(math.isfinite(p.amount_yuan) for p in aside if p.component == comp)
+                        else "."))
+    return notes
 
 
 def plot_compensation(payments, *, payees=None, title: str | None = None, ax=None):
@@ -59,8 +80,12 @@ def plot_compensation(payments, *, payees=None, title: str | None = None, ax=Non
     if not payments:
         raise HydroError("plot 'compensation' needs payments; evaluate an agreement first "
                          "(e.g. --agreement AGREEMENT.toml)")
-    determined = [p for p in payments if math.isfinite(p.amount_yuan)]
-    undetermined = len(payments) - len(determined)
+    from hydro.compensation.payments import NOT_NETTED
+
+    aside = [p for p in payments if p.component in NOT_NETTED]
+    settled = [p for p in payments if p.component not in NOT_NETTED]
+    determined = [p for p in settled if math.isfinite(p.amount_yuan)]
+    undetermined = [p for p in settled if not math.isfinite(p.amount_yuan)]
     if not determined:
         raise HydroError("plot 'compensation': no payment has a determined amount (all are NaN; "
                          "months were missing in the series)")
@@ -126,9 +151,10 @@ def plot_compensation(payments, *, payees=None, title: str | None = None, ax=Non
                   bbox_to_anchor=(1.01, 1.0), borderaxespad=0.0, title="Component / payee")
         payers = sorted({p.payer for p in determined if p.payee in payees})
         ax.set_title(title or f"Compensation payments by year and component (payer: {', '.join(payers)})")
-        notes = ["Numbers: net amount per bar. Negative: deductions paid back by the payee."]
-        if undetermined:
-            notes.append(f"{undetermined} undetermined amount(s) (missing months) not shown.")
-        ax.text(0.0, -0.16, " ".join(notes), transform=ax.transAxes, fontsize=7, color=style.MUTED,
-                va="top", ha="left")
+        import textwrap
+
+        notes = _notes(undetermined, aside, factor, unit)
+        note = "\n".join(textwrap.fill(n, 110, subsequent_indent="  ") for n in notes)
+        ax.text(0.0, -0.16, note, transform=ax.transAxes,
+                fontsize=7, color=style.MUTED, va="top", ha="left")
     return fig
