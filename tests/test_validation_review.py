@@ -205,3 +205,16 @@ def test_reservoir_rates_that_ignore_the_temperature_fail_the_cold_mixed_tank(mo
 
     monkeypatch.setattr(transport, "rates_at", at_20)
     assert _failed("mixed_tank") == ["step_response_max_relative_error_at_8C_theta_1.047"]
+
+
+def test_reaction_rates_that_ignore_the_temperature_fail_the_cold_bateman_chain(monkeypatch):
+    # the chain ran at 20 deg C only, and species_sum is blind to reaction rates
+    rates_at = transport.rates_at
+
+    def rx_at_20(tracers, rx, reach_temp, res_temp):
+        out = rates_at(tracers, rx, reach_temp, res_temp)
+        out["rx_river"] = rates_at(tracers, rx, np.full_like(reach_temp, 20.0), res_temp)["rx_river"]
+        return out
+
+    monkeypatch.setattr(transport, "rates_at", rx_at_20)
+    assert _failed("reaction_chain_bateman") == ["max_relative_error_200_cells_at_12C"]
