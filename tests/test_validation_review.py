@@ -218,3 +218,13 @@ def test_reaction_rates_that_ignore_the_temperature_fail_the_cold_bateman_chain(
 
     monkeypatch.setattr(transport, "rates_at", rx_at_20)
     assert _failed("reaction_chain_bateman") == ["max_relative_error_200_cells_at_12C"]
+
+
+def test_reservoir_rates_that_ignore_the_temperature_fail_the_cold_settling_chain(monkeypatch):
+    rates_at = transport.rates_at
+
+    def at_20(tracers, rx, reach_temp, res_temp):
+        return rates_at(tracers, rx, reach_temp, np.full_like(res_temp, 20.0))
+
+    monkeypatch.setattr(transport, "rates_at", at_20)
+    assert _failed("reservoir_chain_steady") == ["steady_state_relative_error_at_8C"]
