@@ -111,6 +111,9 @@ def calibration_lamprey() -> list[Check]:
         if period == "calibration":
             checks.append(Check.at_least(name, "cal_model_minus_rating_conc_nse",
                                          values["model_conc_nse"] - values["rating_conc_nse"], -0.05))
+        # reported with a no-skill floor only (NSE -1: errors sqrt(2) times the samples'
+        # spread); measured 0.11 / 0.02 (calibration) and -0.29 / -0.04 (validation),
+        # model / rating curve: neither explains this river's nitrate, as said above
         checks += [Check.at_least(name, f"{p}_model_conc_nse", values["model_conc_nse"], -1.0),
                    Check.at_least(name, f"{p}_rating_conc_nse", values["rating_conc_nse"], -1.0)]
     checks.append(Check.within(name, "rating_slope_b", curve.b, 1.0))
@@ -129,10 +132,11 @@ def calibration_twin() -> list[Check]:
         r = calibrate(config, Path(tmp) / "out", workers=2)
     got = r.best["params"]
     # Tolerances (relative): 5 % multiplicative noise on daily flows and weekly TN samples
-    # at two sections over 4 years; x1 controls every flow day and is recovered to <1 %
-    # (bound 5 %); the leaching fraction sets base-flow TN in all samples (2 %, bound 10 %);
+    # at two sections over 4 years; x1 controls every flow day and is recovered to <2 %
+    # (bound 5 %); the leaching fraction sets base-flow TN in all samples (1-2 %, bound 10 %);
     # the river removal rate acts only through the travel time of short reaches, so its
-    # signal in concentration is weakest (13 %, bound 25 %).
+    # signal in concentration is weakest (13 % in 2024, 3.1 % on 2026-12-01; bound 25 %).
+    # Recovered on 2026-12-01: x1 -1.65 %, leaching -1.27 %, removal -3.13 %.
     tol = {"x1": 0.05, "leaching": 0.10, "removal": 0.25}
     return [Check.within(name, f"{k}_relative_error", got[k] / true[k] - 1.0, tol[k]) for k in tol]
 
