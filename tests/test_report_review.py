@@ -52,3 +52,21 @@ def test_parameters_are_written_as_gb3838_writes_them():
     assert ax.get_ylabel().startswith("CODMn concentration (mg/L)") and "CODMN" not in ax.get_title()
     fig = plot_reservoir(r, "res", constituent="nh3n")
     assert any(a.get_ylabel() == "NH3-N (mg/L)" for a in fig.axes)
+
+
+def test_a_run_without_a_whole_month_says_why_it_has_no_classes():
+    # hydro run miyun --start 2014-07-01 --end 2014-07-01: the report left its classes section out
+    # without a word, and plot classes said the results had no concentrations at all
+    import pytest
+
+    from hydro.errors import HydroError
+    from hydro.plotting import plot
+    from hydro.report.classes import classes_section
+
+    r = results()
+    assert "GB 3838 class of the monthly mean" in classes_section(r, None, {})     # December 2016 is whole
+    r.coords["time"] = r.coords["time"][:10]
+    r.data = {k: v[:10] for k, v in r.data.items()}
+    assert "No whole calendar month in these results" in classes_section(r, None, {})
+    with pytest.raises(HydroError, match="over at least one whole calendar month"):
+        plot(r, "classes")

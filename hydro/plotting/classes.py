@@ -52,7 +52,8 @@ def plot_classes(table, *, locations=None, constituent: str | None = None, title
     rows = list(table or [])
     if not rows:
         raise HydroError("plot 'classes' needs concentrations of a parameter with GB 3838 classes "
-                         "(tn, nh3n, tp, codmn) at sections or reservoirs; these results have none")
+                         "(tn, nh3n, tp, codmn) at sections or reservoirs over at least one whole calendar "
+                         "month (classes judge monthly means); these results have none")
     parameters = list(dict.fromkeys(r.parameter for r in rows))
     if constituent is not None:
         key = str(constituent).strip().lower()

@@ -74,7 +74,12 @@ def classes_section(results, scenario, names: dict[str, str]) -> str:
         body = f'<div class="callout">{esc(exc)}</div>'
         return html.section("classes", "Water-quality classes", "GB 3838-2002 class by month.", body)
     if not rows:
-        return ""
+        if not any(f"{k}_{p}_concentration" in results.data for k in ("section", "reservoir")
+                   for p in ("tn", "nh3n", "tp", "codmn")):
+            return ""
+        body = ('<div class="callout">No whole calendar month in these results: GB 3838 classes are given '
+                "for monthly means of complete months (those the compensation rules judge).</div>")
+        return html.section("classes", "Water-quality classes", "GB 3838-2002 class by month.", body)
     fig = figures.draw("fig-classes", "GB 3838 class of the monthly mean at every section and reservoir, one "
                        "panel per parameter (grey: a month without a value).", plot_classes, rows)
     lead = ("The GB 3838-2002 class of each month's mean concentration (flow-weighted at sections, a time "
