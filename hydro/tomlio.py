@@ -231,7 +231,7 @@ class Table:
         if key in self.data:
             return self.data[key]
         if default is _REQUIRED:
-            raise self.error(key, "missing; add it to this table")
+            raise self._missing(key)
         return default
 
     def str(self, key: str, default: Any = _REQUIRED) -> str:
@@ -265,7 +265,7 @@ class Table:
         self._used.add(key)  # raw() inlined: some 2e5 calls read a 10,000-reach basin
         if key not in self.data:
             if default is _REQUIRED:
-                raise self.error(key, "missing; add it to this table")
+                raise self._missing(key)
             return default
         value = self.data[key]
         if value is default:
@@ -333,6 +333,19 @@ class Table:
                 raise self.error(key, "unknown key" + suggest(key, self._used) + "; remove or rename it")
 
     # -- helpers ------------------------------------------------------------------
+    def _missing(self, key) -> HydroError:  # ('str' here is Table.str)
+        """A required key is absent: the error, naming a key of the table not read yet that may be
+        it misspelt (``x1`` or ``kf_mm_per_c_day`` for ``x1_mm``, ``kf_mm_per_c_per_day``).  Keys
+        that differ from it only in digits (``x3_mm``) are other keys, not misspellings."""
+        import difflib
+        import re
+
+        digits = re.compile(r"\d")
+        others = [k for k in self.data if k not in self._used and digits.sub("0", k) != digits.sub("0", key)]
+        near = [k for k in others if key.startswith(k + "_")] or difflib.get_close_matches(key, others, n=1)
+        return self.error(key, "missing; add it to this table"
+                          + (f" (the table has '{near[0]}': is that it, misspelt?)" if near else ""))
+
     def _check_number(self, key, value, minimum, maximum, positive) -> float:
         if type(value) is not float:
             if isinstance(value, bool) or not isinstance(value, (int, float)):

@@ -349,3 +349,12 @@ def test_rows_out_of_order_say_sort(tmp_path):
     p.write_text("date,precip_mm,tmean_c,tmin_c,tmax_c\n2015-01-01,0,1,0,2\n2015-01-03,0,1,0,2\n")
     with pytest.raises(HydroError, match=r"2015-01-03 skips days after 2015-01-01; expected one row"):
         read_forcing_csv(p)
+
+
+def test_a_missing_key_names_a_misspelling_but_not_a_sibling(tmp_path):
+    data = tomllib.loads("x1 = 350.0\nx3_mm = 90.0\n")
+    with pytest.raises(HydroError, match=r"'x1_mm': missing; add it to this table \(the table has 'x1'"):
+        Table(data, tmp_path / "c.toml").float("x1_mm")
+    data = tomllib.loads("x3_mm = 90.0\n")  # another key, not a misspelling of x1_mm
+    with pytest.raises(HydroError, match=r"'x1_mm': missing; add it to this table$"):
+        Table(data, tmp_path / "c.toml").float("x1_mm")

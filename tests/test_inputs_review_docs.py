@@ -6,8 +6,10 @@ refused one must raise a HydroError naming the file and saying what to write.
 
 from __future__ import annotations
 
+import re
 import tomllib
 from datetime import date, timedelta
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -182,3 +184,78 @@ def test_the_documented_error_lines_are_the_lines_of_the_file(tmp_path):
     with pytest.raises(HydroError, match=r"forcing.csv: header \(line 1\): unknown column 'tmean_C' \(did you mean "
                                          r"'tmean_c'\? column names are lower case\)"):
         read_forcing_csv(path, required=("date", "precip_mm"))
+
+
+# --- docs/catchment-csv.md ----------------------------------------------------------------------
+
+CATCHMENT_DOC = (Path(__file__).resolve().parents[1] / "docs" / "catchment-csv.md").read_text()
+
+
+def _doc_block(kind: str, after: str) -> str:
+    start = CATCHMENT_DOC.index(f"```{kind}\n", CATCHMENT_DOC.index(after)) + len(kind) + 4
+    return CATCHMENT_DOC[start:CATCHMENT_DOC.index("```", start)]
+
+
+def _catchment(tmp_path, csv_text: str, toml_text: str | None = None):
+    from hydro.catchment import Catchment, run_catchment
+
+    (tmp_path / "baihe_forcing.csv").write_text(csv_text)
+    (tmp_path / "c.toml").write_text(toml_text or _doc_block("toml", "## Catchment TOML"))
+    return run_catchment(Catchment.from_toml(tmp_path / "c.toml"))
+
+
+def test_the_documented_catchment_example_runs(tmp_path):
+    run = _catchment(tmp_path, _doc_block("", "Example:"))
+    assert run.q_mm.shape == (3,) and np.isfinite(run.q_mm).all()
+    # qobs_m3s over area_km2 = 9072: 1 m3/s over 86.4 km2 is 1 mm/d; the NA day is NaN
+    assert np.allclose(run.qobs_mm, [2.31 * 86.4 / 9072, np.nan, 2.28 * 86.4 / 9072], equal_nan=True, rtol=1e-12)
+
+
+NO_SNOW = _doc_block("toml", "## Catchment TOML").split("[snow]")[0]
+DAYS_10 = [str(np.datetime64("2015-01-01") + i) for i in range(10)]
+
+
+def _csv(columns, value):
+    return ",".join(columns) + "\n" + "".join(",".join([d] + [value(c, i) for c in columns[1:]]) + "\n"
+                                             for i, d in enumerate(DAYS_10))
+
+
+@pytest.mark.parametrize("columns,toml,said", [
+    (["date", "precip_mm"], NO_SNOW, "missing temperature column, needed by Oudin PET"),
+    (["date", "precip_mm", "tmean_c"], None, "'hydrotel' solid fraction needs columns 'tmin_c' and 'tmax_c'"),
+    (["date", "precip_mm", "tmin_c"], NO_SNOW, "column 'tmin_c' without 'tmax_c'"),
+    (["date", "precip_mm", "tmean_c", "qobs_mm", "qobs_m3s"], NO_SNOW, "both 'qobs_mm' and 'qobs_m3s'"),
+    (["date", "precip_mm", "tmean_c", "wind_m_s"], NO_SNOW, "unknown column 'wind_m_s'"),
+])
+def test_catchment_csv_rules(tmp_path, columns, toml, said):
+    with pytest.raises(HydroError, match=re.escape(said)):
+        _catchment(tmp_path, _csv(columns, lambda c, i: "1.0"), toml)
+
+
+def test_catchment_temperatures_from_extremes_and_pet_without_temperature(tmp_path):
+    # tmean_c = (tmin_c + tmax_c) / 2: the extremes 0 and 10 give the run of tmean_c = 5 (to the bit)
+    mean = _catchment(tmp_path, _csv(["date", "precip_mm", "tmean_c"], lambda c, i: "5.0" if c == "tmean_c"
+                                     else str(i % 3)), NO_SNOW).q_mm
+    extremes = _catchment(tmp_path, _csv(["date", "precip_mm", "tmin_c", "tmax_c"],
+                                         lambda c, i: {"tmin_c": "0.0", "tmax_c": "10.0"}.get(c, str(i % 3))),
+                          NO_SNOW).q_mm
+    assert np.array_equal(mean, extremes)
+    pet_only = _catchment(tmp_path, _csv(["date", "precip_mm", "pet_mm"], lambda c, i: "1.0"), NO_SNOW)
+    assert np.isfinite(pet_only.q_mm).all()
+
+
+def test_catchment_gaps_in_forcing_are_errors_and_in_flow_nan(tmp_path):
+    with pytest.raises(HydroError, match=r"line 4 \(2015-01-03\), column 'pet_mm': value missing"):
+        _catchment(tmp_path, _csv(["date", "precip_mm", "pet_mm"], lambda c, i: "" if (c, i) == ("pet_mm", 2)
+                                  else "1.0"), NO_SNOW)
+    run = _catchment(tmp_path, _csv(["date", "precip_mm", "pet_mm", "qobs_mm"],
+                                    lambda c, i: "NA" if (c, i) == ("qobs_mm", 2) else "1.0"), NO_SNOW)
+    assert np.isnan(run.qobs_mm[2]) and np.isfinite(np.delete(run.qobs_mm, 2)).all()
+
+
+def test_catchment_toml_misspelt_key_is_named(tmp_path):
+    # a misspelt required key read "key 'snow.kf_mm_per_c_per_day': missing", without the misspelling
+    with pytest.raises(HydroError, match=r"key 'snow.kf_mm_per_c_per_day': missing; add it to this table \(the "
+                                         r"table has 'kf_mm_per_c_day': is that it, misspelt\?\)"):
+        _catchment(tmp_path, _doc_block("", "Example:"),
+                   _doc_block("toml", "## Catchment TOML").replace("kf_mm_per_c_per_day", "kf_mm_per_c_day"))
