@@ -129,6 +129,9 @@ class SeriesReader:
             got = f", got '{','.join(rows[0])}'{separator_hint(rows[0])}" if rows else ""
             raise HydroError(f"{path}: expected a header line with a 'date' column{got}")
         header = rows[0]
+        twice = sorted({h for h in header if h and header.count(h) > 1})
+        if twice:
+            raise HydroError(f"{path}: header: column '{twice[0]}' appears twice; give each column one name")
         di = header.index("date")
         dates: list[date] = []
         self._lines[path] = [n for n, _ in lines[1:]]

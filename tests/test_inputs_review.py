@@ -358,3 +358,9 @@ def test_a_missing_key_names_a_misspelling_but_not_a_sibling(tmp_path):
     data = tomllib.loads("x3_mm = 90.0\n")  # another key, not a misspelling of x1_mm
     with pytest.raises(HydroError, match=r"'x1_mm': missing; add it to this table$"):
         Table(data, tmp_path / "c.toml").float("x1_mm")
+
+
+def test_series_with_a_column_named_twice_is_refused(tmp_path):
+    # the second 'q' silently replaced the first
+    with pytest.raises(HydroError, match="column 'q' appears twice"):
+        _series(tmp_path, "date,q,q\n2015-01-01,1,9\n2015-01-02,2,9\n2015-01-03,3,9\n")
