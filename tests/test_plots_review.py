@@ -129,3 +129,13 @@ def test_compensation_bars_leave_advances_and_funding_out_and_say_so():
     assert "1 undetermined amount(s) not shown (2018" in note and "missing months" not in note
     assert "advance 2018 2.00 beijing → hebei; 2019 1.78 beijing → hebei (100 million yuan)" in note
     assert "funding 2019 hebei → zhangjiakou (amount not published)" in note
+
+
+def test_long_location_names_wrap_in_the_legend():
+    # Miyun's sections are named like "Chao River at Gubeikou (Hebei-Beijing border)": on one line
+    # the legend took half the figure's width from the axes
+    r = _results()
+    r.attrs["section_names"] = "s_a=Chao River at Gubeikou (Hebei-Beijing border)"
+    ax = plot_trajectory(r, ["s_a", "s_mid"]).axes[0]
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert texts[:2] == ["Chao River at Gubeikou\n(Hebei-Beijing border)", "s_mid"]

@@ -172,6 +172,10 @@ def figure_and_axes(ax, figsize=FIGSIZE):
     return new_figure(figsize=figsize)
 
 
+#: Characters per line of a legend entry drawn beside the axes (longer ones wrap).
+LEGEND_WIDTH = 30
+
+
 def legend_outside(ax, extra=(), **kwargs):
     """A legend to the right of the axes (nothing when there are no labelled artists).
 
@@ -184,6 +188,12 @@ def legend_outside(ax, extra=(), **kwargs):
             labels.append(h.get_label())
     if not handles:
         return None
+    import textwrap
+
+    # long names (a section's "Chao River at Gubeikou (Hebei-Beijing border)") on two lines, so the
+    # legend does not take half the figure's width from the axes
+    labels = [t if "\n" in t or len(t) <= LEGEND_WIDTH else textwrap.fill(t, LEGEND_WIDTH, break_on_hyphens=False)
+              for t in labels]
     kwargs.setdefault("loc", "upper left")
     kwargs.setdefault("bbox_to_anchor", (1.05, 1.0))
     kwargs.setdefault("borderaxespad", 0.0)
