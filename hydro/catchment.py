@@ -245,7 +245,7 @@ def run_catchment(catchment: Catchment, forcing: DailyForcing | None = None, *,
     forcing : DailyForcing, optional
         Forcing; read from the CSV named in the TOML when omitted.
     start, end : str or datetime64, optional
-        First and last day to simulate (inclusive).
+        First and last day to simulate (inclusive), inside the forcing (:meth:`DailyForcing.period`).
 
     Returns
     -------
@@ -254,7 +254,7 @@ def run_catchment(catchment: Catchment, forcing: DailyForcing | None = None, *,
     if forcing is None:
         forcing = catchment.read_forcing()
     if start is not None or end is not None:
-        forcing = forcing.between(start, end)
+        forcing = forcing.period(start, end)
     model, prepared, pet = catchment.prepare(forcing)
     res = catchment.run_prepared(model, prepared)
     q = res.q_mm[0]

@@ -162,6 +162,29 @@ class DailyForcing:
         value = getattr(self, name)
         return value is not None and not bool(np.isnan(value).all())
 
+    def period(self, start=None, end=None) -> DailyForcing:
+        """The days from ``start`` to ``end`` inclusive (ISO strings, dates or datetime64; None:
+        the file's first or last day), which the forcing must cover (:meth:`between` cuts to
+        what it has).
+
+        Raises
+        ------
+        HydroError
+            A day that is not a date, ``end`` before ``start``, or a period the forcing does
+            not cover, naming the file and what it covers.
+        """
+        first, last = self.dates[0], self.dates[-1]
+        days = []
+        for name, value, default in (("start", start, first), ("end", end, last)):
+            try:
+                days.append(default if value is None else np.datetime64(str(value)[:10], "D"))
+            except ValueError:
+                raise HydroError(f"{name} = {value!r}: expected a date YYYY-MM-DD") from None
+        if days[0] < first or days[1] > last or days[0] > days[1]:
+            raise HydroError(f"{self.path or 'forcing'}: the forcing covers {first} to {last}; the run asks for "
+                             f"{days[0]} to {days[1]}: choose days inside it, or extend the file")
+        return self.between(*days)
+
     def between(self, start=None, end=None) -> DailyForcing:
         """The days from ``start`` to ``end`` inclusive (ISO strings or datetime64)."""
         keep = np.ones(self.dates.size, dtype=bool)

@@ -364,3 +364,18 @@ def test_series_with_a_column_named_twice_is_refused(tmp_path):
     # the second 'q' silently replaced the first
     with pytest.raises(HydroError, match="column 'q' appears twice"):
         _series(tmp_path, "date,q,q\n2015-01-01,1,9\n2015-01-02,2,9\n2015-01-03,3,9\n")
+
+
+def test_run_catchment_outside_its_forcing_is_an_error(tmp_path):
+    # run_catchment(start="1900-01-01") silently ran from the file's first day (1991-01-01), and
+    # end one day past the file one day short; a non-date was a numpy ValueError
+    from hydro.catchment import Catchment, run_catchment
+
+    c = Catchment.from_toml(ROOT / "validation" / "calibration" / "leguer" / "catchment.toml")
+    for start, end in (("1900-01-01", None), (None, "1992-12-31"), ("1992-06-01", "1992-05-01")):
+        with pytest.raises(HydroError, match=r"forcing\.csv: the forcing covers 1991-01-01 to 1992-12-30; the run"):
+            run_catchment(c, start=start, end=end)
+    with pytest.raises(HydroError, match=r"start = '1992-02-30': expected a date"):
+        run_catchment(c, start="1992-02-30")
+    run = run_catchment(c, start=date(1992, 1, 1), end="1992-12-30")
+    assert str(run.dates[0]) == "1992-01-01" and str(run.dates[-1]) == "1992-12-30"
