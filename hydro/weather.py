@@ -24,7 +24,9 @@ parsing they share).  Two things:
 
    Columns ``date`` (ISO ``YYYY-MM-DD``, consecutive days), ``precip_mm`` (mm d-1,
    >= 0), ``tmean_c``, ``tmin_c``, ``tmax_c`` (°C, tmin <= tmean <= tmax) and
-   optionally ``pet_mm`` (mm d-1, >= 0).  Missing values are written ``NA``.
+   optionally ``pet_mm`` (mm d-1, >= 0; a lumped catchment's only: a watershed computes PET
+   for each subbasin and refuses it, :func:`hydro.forcing_csv.check_weather_header`).  Missing
+   values are written ``NA``.
    The comment block at the top (lines starting with ``#``) carries provenance as
    ``# key: value`` lines; they become :attr:`DailyForcing.metadata`.  Generated
    series carry ``synthetic: true`` and their ``seed``.
