@@ -228,3 +228,18 @@ def test_reservoir_rates_that_ignore_the_temperature_fail_the_cold_settling_chai
 
     monkeypatch.setattr(transport, "rates_at", at_20)
     assert _failed("reservoir_chain_steady") == ["steady_state_relative_error_at_8C"]
+
+
+def test_inlet_concentrations_read_a_day_late_fail_the_inlet_pulse(monkeypatch):
+    # every other case holds its inlet concentration constant, so such a lag passed them all
+    import hydro.validation.flux_inlet as flux_inlet
+
+    simulate = flux_inlet.simulate
+
+    def lagged(network, tracers, inputs, *args, **kwargs):
+        inputs = dataclasses.replace(inputs, boundary_conc=np.roll(inputs.boundary_conc, 1, axis=0))
+        return simulate(network, tracers, inputs, *args, **kwargs)
+
+    assert _failed("inlet_pulse") == []
+    monkeypatch.setattr(flux_inlet, "simulate", lagged)
+    assert _failed("inlet_pulse") == ["concentration_inlet_max_abs_error_over_c0"]
