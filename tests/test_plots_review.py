@@ -139,3 +139,22 @@ def test_long_location_names_wrap_in_the_legend():
     ax = plot_trajectory(r, ["s_a", "s_mid"]).axes[0]
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     assert texts[:2] == ["Chao River at Gubeikou\n(Hebei-Beijing border)", "s_mid"]
+
+
+def test_a_file_of_monthly_means_is_drawn_and_labelled_as_monthly_means():
+    # hydro run --aggregate monthly, then hydro plot trajectory (default daily) or the report's
+    # figure: the monthly means were drawn on the 1st of each month as "daily" values
+    r = _results()
+    r.coords["time"] = [date(2021, m, 1) for m in range(1, 13)]
+    r.attrs["time_aggregation"] = "monthly"
+    r.data = {"reservoir_tn_concentration": np.arange(1.0, 13.0)[:, None]}
+    r.days_per_step = lambda: np.array([31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=float)
+    ax = plot_trajectory(r, ["res"]).axes[0]
+    assert ax.get_ylabel() == "TN concentration (mg/L), monthly mean of daily values"
+    assert list(ax.get_lines()[0].get_xdata()[:2]) == [date(2021, 1, 15), date(2021, 2, 15)]
+    np.testing.assert_array_equal(ax.get_lines()[0].get_ydata(), np.arange(1.0, 13.0))
+    assert _data.effective_aggregation(r, "annual") == "annual"
+    from hydro.report.figures import trajectory
+
+    r.coords["section"] = []
+    assert "monthly means of the daily values" in trajectory(r, "tn").caption

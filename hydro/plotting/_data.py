@@ -163,6 +163,14 @@ def check_aggregation(aggregate: str) -> str:
     return key
 
 
+def effective_aggregation(results, aggregate: str) -> str:
+    """``aggregate`` made no finer than the steps of ``results``: a file written with ``--aggregate
+    monthly`` holds monthly means, so its "daily" values are drawn, and labelled, as monthly means."""
+    order = ("daily", "monthly", "annual")
+    own = check_aggregation(results.attrs.get("time_aggregation", "daily"))
+    return max(check_aggregation(aggregate), own, key=order.index)
+
+
 def aggregate_time(dates: list[date], values: np.ndarray, how: str = "daily", stat: str = "mean",
                    step_days=None):
     """Means (or sums) of ``values`` (time on axis 0) by month or year.

@@ -51,7 +51,7 @@ def plot_sources(results, section=None, *, constituent: str = "tn", aggregate: s
     HydroError
         If the results hold no source apportionment, or the section is unknown.
     """
-    aggregate = _data.check_aggregation(aggregate)
+    aggregate = _data.effective_aggregation(results, aggregate)
     name = f"{constituent}_source_load"
     _data.require(results, name, "sources", _HINT)
     sections = results.coords.get("section", [])

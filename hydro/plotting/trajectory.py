@@ -82,7 +82,7 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
     -------
     matplotlib.figure.Figure
     """
-    aggregate = _data.check_aggregation(aggregate)
+    aggregate = _data.effective_aggregation(results, aggregate)
     if locations is None:
         kind = "section" if results.coords.get("section") else "reservoir"
         locations = [str(s) for s in results.coords.get(kind, [])]

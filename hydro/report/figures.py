@@ -65,8 +65,9 @@ def aggregation_for(ndays: int) -> str:
 
 def trajectory(results, short: str, scenario=None) -> Figure:
     from hydro.plotting import plot_trajectory
+    from hydro.plotting._data import effective_aggregation
 
-    agg = aggregation_for(len(results.dates))
+    agg = effective_aggregation(results, aggregation_for(len(results.dates)))
     where = "section" if results.coords.get("section") else "reservoir"
     return draw(f"fig-{short}-trajectory",
                 f"{symbol(short)} concentration (mg/L) at every {where}, {agg} "
