@@ -243,3 +243,18 @@ def test_inlet_concentrations_read_a_day_late_fail_the_inlet_pulse(monkeypatch):
     assert _failed("inlet_pulse") == []
     monkeypatch.setattr(flux_inlet, "simulate", lagged)
     assert _failed("inlet_pulse") == ["concentration_inlet_max_abs_error_over_c0"]
+
+
+def test_a_point_load_one_cell_off_fails_the_point_source(monkeypatch):
+    # no case had a point load before; a padded-slot index used as a cell index moves it by one
+    import hydro.validation.analytical as analytical
+
+    simulate = analytical.simulate
+
+    def shifted(network, tracers, inputs, *args, **kwargs):
+        inputs = dataclasses.replace(inputs, point_cell=inputs.point_cell + 1)
+        return simulate(network, tracers, inputs, *args, **kwargs)
+
+    assert _failed("point_source") == []
+    monkeypatch.setattr(analytical, "simulate", shifted)
+    assert _failed("point_source") == ["max_relative_error_from_the_load_down"]

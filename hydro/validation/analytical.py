@@ -286,6 +286,26 @@ def junction_mixing_case():
     return [Check.at_most("junction_mixing", "relative_error", err, 1e-13)]
 
 
+@case("point_source", layer="analytical")
+def point_source_case():
+    """A point load into cell 30 of 100: nothing above it, exactly W/Q from it down, the load at the outlet."""
+    net, _ = single_reach_problem(20_000.0, 100, 0.5, 0.0, 3)
+    kw = empty_inputs(net, 3, 1, 10.0, n_point=1)
+    kw["point_cell"][:] = 30
+    kw["point_load"][:] = 5.0  # W, g s-1, into Q = 10 m3 s-1: 0.5 mg/L below it
+    res = simulate(net, [Constituent("c", "c")], build(kw))
+    c = res.final_concentration[:, 0]
+    # Without dispersion or decay the steady profile is a step at the load's own cell
+    # (the limiter sees a flat field on each side), so every value is W/Q or 0 to
+    # round-off (measured 0 and 1e-16); a load put one cell off, or lost, shows as 1.
+    return [Check.at_most("point_source", "max_concentration_above_the_load_mg_per_l", float(np.abs(c[:30]).max()),
+                          1e-15),
+            Check.at_most("point_source", "max_relative_error_from_the_load_down", float(np.abs(c[30:] / 0.5 - 1).max()),
+                          1e-12),
+            Check.at_most("point_source", "outlet_load_relative_error",
+                          abs(float(res.reach_load[-1, 0, 0]) / (5.0 * DAY * 1e-3) - 1.0), 1e-12)]
+
+
 @case("example_budget", layer="conservation")
 def example_budget_case():
     """The shipped example network: water and mass budgets close to round-off."""
