@@ -298,10 +298,9 @@ def point_source_case():
     # Without dispersion or decay the steady profile is a step at the load's own cell
     # (the limiter sees a flat field on each side), so every value is W/Q or 0 to
     # round-off (measured 0 and 1e-16); a load put one cell off, or lost, shows as 1.
-    return [Check.at_most("point_source", "max_concentration_above_the_load_mg_per_l", float(np.abs(c[:30]).max()),
-                          1e-15),
-            Check.at_most("point_source", "max_relative_error_from_the_load_down", float(np.abs(c[30:] / 0.5 - 1).max()),
-                          1e-12),
+    above, below = float(np.abs(c[:30]).max()), float(np.abs(c[30:] / 0.5 - 1).max())
+    return [Check.at_most("point_source", "max_concentration_above_the_load_mg_per_l", above, 1e-15),
+            Check.at_most("point_source", "max_relative_error_from_the_load_down", below, 1e-12),
             Check.at_most("point_source", "outlet_load_relative_error",
                           abs(float(res.reach_load[-1, 0, 0]) / (5.0 * DAY * 1e-3) - 1.0), 1e-12)]
 
