@@ -114,29 +114,60 @@ class ProcessExecutor:
     name = "processes"
 
     def __init__(self, workers: int | None = None, setup: tuple[Callable, tuple] | None = None):
-        import multiprocessing as mp
-        from concurrent.futures import ProcessPoolExecutor
-
         self.workers = int(workers or os.cpu_count() or 1)
         if self.workers < 1:
             raise HydroError(f"--workers must be >= 1, got {workers}")
-        self.pool = ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(_start_method()),
-                                        initializer=_start_worker, initargs=(setup,))
+        self.setup = setup
+        self.pool = self._new_pool()
+
+    def _new_pool(self):
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor
+
+        return ProcessPoolExecutor(max_workers=self.workers, mp_context=mp.get_context(_start_method()),
+                                   initializer=_start_worker, initargs=(self.setup,))
 
     def run(self, fn: Callable, args: list, context=None) -> Iterator[tuple[int, TaskOutcome]]:
+        """Yield ``(index, outcome)`` as the tasks finish.  A worker that dies (killed, out of
+        memory, a crash in compiled code) breaks the whole pool and every task running in it:
+        a new pool is started and those tasks are run again one at a time, so that only the
+        task that kills its worker fails and the batch (and the next one) goes on."""
         from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
 
-        futures = {self.pool.submit(_call, fn, a, context): i for i, a in enumerate(args)}
+        broken: list[int] = []
+        futures = {}
         try:
+            for i, a in enumerate(args):
+                try:
+                    futures[self.pool.submit(_call, fn, a, context)] = i
+                except BrokenProcessPool:  # broken by a task submitted before
+                    broken.append(i)
             pending = set(futures)
             while pending:
                 done, pending = wait(pending, return_when=FIRST_COMPLETED)
                 for f in done:
                     i = futures.pop(f)  # drop the future: its result is the caller's now
+                    if isinstance(f.exception(), BrokenProcessPool):
+                        broken.append(i)
+                        continue
                     yield i, _outcome(f.result)
         finally:
             for f in futures:
                 f.cancel()
+        for i in sorted(broken):  # one at a time on a new pool: only the culprit fails
+            if getattr(self.pool, "_broken", False):
+                manager = getattr(self.pool, "_executor_manager_thread", None)
+                shutdown_pool(self.pool, abort=True)
+                if manager is not None:  # its thread ends, so that the new pool may fork again
+                    manager.join(timeout=5)
+                self.pool = self._new_pool()
+            f = self.pool.submit(_call, fn, args[i], context)
+            if isinstance(f.exception(), BrokenProcessPool):
+                yield i, TaskOutcome(error="its worker process died (killed, out of memory, or a crash in "
+                                           "compiled code)")
+                continue
+            yield i, _outcome(f.result)
 
     def share(self, obj):
         """``obj`` as a task ``context``: sent (pickled) with every task."""

@@ -362,3 +362,60 @@ def test_ctrl_c_still_writes_the_summary_and_best_parameters(tmp_path, monkeypat
     assert (out / "best_params.toml").is_file() and (out / "scores.csv").is_file()
     assert len((out / "evaluations.csv").read_text().splitlines()) == 8
     assert outputs.received == signal.SIGINT  # the exit status still says Ctrl-C
+
+
+# --------------------------------------------------------------- a worker process that dies
+
+
+def _double_or_die(x):
+    """A task that kills its worker process for 3 (as an out-of-memory kill or a crash in
+    compiled code would)."""
+    import os
+
+    if x == 3:
+        os._exit(1)
+    return 2 * x
+
+
+def test_a_dying_worker_fails_its_task_only_and_the_pool_goes_on(monkeypatch):
+    """One worker that died broke the ProcessPoolExecutor: every task in flight failed, and the
+    next batch (the next DE generation) raised BrokenProcessPool with a traceback."""
+    import hydro.batch as batch
+
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")  # the test's function, inherited
+    ex = batch.ProcessExecutor(2)
+    try:
+        got = dict(ex.run(_double_or_die, list(range(8))))
+        assert {i: o.value for i, o in got.items() if o.ok} == {i: 2 * i for i in range(8) if i != 3}
+        assert "worker process died" in got[3].error
+        again = dict(ex.run(_double_or_die, [1, 2]))  # the executor still works
+        assert [again[k].value for k in (0, 1)] == [2, 4]
+    finally:
+        ex.close()
+
+
+def test_a_calibration_survives_an_evaluation_that_kills_its_worker(tmp_path, monkeypatch):
+    """The evaluations with x4 in 1.0 +- 0.05 kill their worker: before, the run ended in a
+    BrokenProcessPool traceback after the first one (and the chunk it was in was lost); now
+    exactly those evaluations fail (transient: --resume retries them) and the search goes on."""
+    import os
+
+    import hydro.batch as batch
+    from hydro.calibration import problem as problem_module
+
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")
+    main, evaluate = os.getpid(), problem_module.Problem.evaluate
+
+    def dying(self, z):
+        if abs(z[3] - 1.0) < 0.05 and os.getpid() != main:
+            os._exit(1)
+        return evaluate(self, z)
+
+    monkeypatch.setattr(problem_module.Problem, "evaluate", dying)
+    cfg = _shipped("leguer", tmp_path, 'name = "de"\nseed = 3\nmax_evaluations = 200\npopsize = 5')
+    r = calibrate(cfg, tmp_path / "out", workers=2)
+    assert r.summary["executor"] == "processes" and r.summary["evaluations"] >= 190
+    culprits = [x for x in r.records if abs(x["z"][3] - 1.0) < 0.05]
+    failed = [x for x in r.records if x["status"] != "ok"]
+    assert culprits and failed == culprits  # the chunk-mates of a culprit are evaluated
+    assert all(x["transient"] and "worker process died" in x["error"] for x in failed)

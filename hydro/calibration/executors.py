@@ -96,15 +96,21 @@ class Evaluations:
     def map_unordered(self, vectors) -> Iterator[tuple[int, dict]]:
         """Yield ``(index, record)`` for every vector, as its chunk finishes."""
         vectors = [np.asarray(z, float) for z in vectors]
-        parts = chunks(len(vectors), self.workers, self.seconds_per_evaluation)
-        tasks = [[(i, vectors[i]) for i in part] for part in parts]
-        for k, outcome in self.executor.run(evaluate_chunk, tasks, context=self.context):
-            if outcome.ok:
-                yield from outcome.value
-                continue
-            for i in parts[k]:  # the task itself failed (not the model): each evaluation of it
-                yield i, {"status": "failed", "loss": None, "scores": {}, "seconds": 0.0, "transient": True,
-                          "error": f"in the executor: {outcome.error}"}
+        parts: list = chunks(len(vectors), self.workers, self.seconds_per_evaluation)
+        lost: list[int] = []
+        for _ in range(2):  # the chunks, then the evaluations of a lost chunk one per task
+            tasks = [[(i, vectors[i]) for i in part] for part in parts]
+            for k, outcome in self.executor.run(evaluate_chunk, tasks, context=self.context):
+                if outcome.ok:
+                    yield from outcome.value
+                elif len(parts[k]) > 1:  # lost in the executor (a worker died): retry its evaluations
+                    lost.extend(parts[k])  # alone, so that only the one that kills its worker fails
+                else:  # the task itself failed (not the model)
+                    yield parts[k][0], {"status": "failed", "loss": None, "scores": {}, "seconds": 0.0,
+                                        "transient": True, "error": f"in the executor: {outcome.error}"}
+            parts, lost = [[i] for i in sorted(lost)], []
+            if not parts:
+                break
 
     def close(self, abort: bool = False) -> None:
         """Close the executor; ``abort`` (Ctrl-C, SIGTERM) ends running evaluations at once."""
