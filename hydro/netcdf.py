@@ -76,6 +76,9 @@ def write_results(results: Results, path: Path, overwrite: bool = False, compres
 CHUNK_BYTES = 1 << 20
 #: Dimensions chunked one index at a time (see :func:`_chunks`).
 SPLIT_DIMS = ("source",)
+#: Element dimensions cut into chunks of at most :data:`ELEMENT_CHUNK` elements (see :func:`_chunks`).
+ELEMENT_DIMS = ("reach", "subbasin", "section", "reservoir", "gauge")
+ELEMENT_CHUNK = 512
 
 
 def _small_chunk_caches(nc, names) -> None:
@@ -88,14 +91,22 @@ def _small_chunk_caches(nc, names) -> None:
 
 
 def _chunks(shape: tuple[int, ...], dims: tuple[str, ...], itemsize: int) -> list[int]:
-    """Chunk sizes: one along leading dims (scenario, member) and ``source``, whole along the
-    others but ``time``, and as many days as keep a row of chunks (all sources) in :data:`CHUNK_BYTES`.
+    """Chunk sizes: one along leading dims (scenario, member) and ``source``, at most
+    :data:`ELEMENT_CHUNK` along an element dimension (reach, subbasin, ...), whole along the
+    others but ``time``, and as many days as keep a row of chunks (all sources, each element
+    dimension at most its cap) in :data:`CHUNK_BYTES`.
 
     The sources of a load differ by orders of magnitude: apart they compress faster and smaller
     (Miyun's default file: 0.4 s less zlib of 2.0 s, 60 MB instead of 70); the row keeps the size
     of a chunk before, so a file written piece by piece needs no larger cache (:func:`_small_chunk_caches`).
+    The cap on elements keeps one element's whole series cheap to read from a large network: with
+    every reach in each chunk, 10,000 reaches gave chunks of 13 days, and reading one reach's
+    5 years decompressed the whole variable (0.35 s with xarray against 0.001 s for one day); capped,
+    a chunk of 10,000 reaches x 5 years in float64 is 512 reaches x 256 days, so one reach reads
+    8 chunks and one day 20.  Networks of up to 512 reaches (both shipped basins) are unchanged.
     """
     sizes = [1 if d in LEADING_DIMS else max(n, 1) for d, n in zip(dims, shape, strict=True)]
+    sizes = [min(n, ELEMENT_CHUNK) if d in ELEMENT_DIMS else n for d, n in zip(dims, sizes, strict=True)]
     if "time" in dims:
         k = dims.index("time")
         sizes[k] = 1

@@ -134,6 +134,20 @@ def test_sources_are_chunked_one_at_a_time_with_a_row_of_chunks_within_1_mb():
     assert _chunks((6269, 17), ("time", "reach"), 8) == [6269, 17]
 
 
+def test_large_networks_are_chunked_by_groups_of_elements():
+    """An element dimension is cut at ELEMENT_CHUNK, and the days fill a row of chunks of that
+    width: one reach's series of a 10,000-reach file reads a few chunks, not the whole variable
+    (with every reach in a chunk, 13 days a chunk)."""
+    from hydro.netcdf import CHUNK_BYTES, ELEMENT_CHUNK, _chunks
+
+    time_days, reaches = _chunks((1826, 10_000), ("time", "reach"), 8)
+    assert reaches == ELEMENT_CHUNK
+    assert time_days * ELEMENT_CHUNK * 8 <= CHUNK_BYTES < (time_days + 1) * ELEMENT_CHUNK * 8
+    assert -(-1826 // time_days) <= 8  # chunks read for one reach's 5 years
+    assert _chunks((1826, 20_000, 6), ("time", "subbasin", "source"), 4)[1:] == [ELEMENT_CHUNK, 1]
+    assert _chunks((1826, ELEMENT_CHUNK), ("time", "reach"), 8)[1] == ELEMENT_CHUNK  # at the cap: whole
+
+
 @pytest.mark.parametrize("aggregate", ["daily", "monthly", "yearly"])
 def test_blocks_are_whole_periods_within_the_budget(tiny, aggregate):
     """Every block of a variable holds whole periods, at most ``max_elements`` values unless
