@@ -419,3 +419,14 @@ def test_a_calibration_survives_an_evaluation_that_kills_its_worker(tmp_path, mo
     failed = [x for x in r.records if x["status"] != "ok"]
     assert culprits and failed == culprits  # the chunk-mates of a culprit are evaluated
     assert all(x["transient"] and "worker process died" in x["error"] for x in failed)
+
+
+def test_glue_band_simulations_show_progress_and_are_quiet_with_quiet(tmp_path, capfd):
+    """GLUE runs every behavioural set again for its bands (minutes for a basin), silently."""
+    cfg = _shipped("leguer", tmp_path, 'name = "glue"\nseed = 1\nmax_evaluations = 40\nthreshold = 0.0')
+    r = calibrate(cfg, tmp_path / "loud", serial=True, quiet=False)
+    err = capfd.readouterr().err
+    assert r.summary["glue_behavioural"] > 0
+    assert f"{r.summary['glue_behavioural']}/{r.summary['glue_behavioural']} band simulations" in err
+    calibrate(cfg, tmp_path / "quiet", serial=True, quiet=True)
+    assert capfd.readouterr().err == ""

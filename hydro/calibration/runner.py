@@ -225,10 +225,16 @@ def _run_glue(problem: Problem, ev: _Evaluator, folder: Path) -> dict:
     weights = scores[keep] - m.threshold + 1e-12
     prep = problem.prepare()
     sims = {o.name: [] for o in cfg.observations}
-    for i in keep:
-        series = problem.simulate(samples[i])
-        for o in cfg.observations:
-            sims[o.name].append(prep.alignments[o.name].simulated(series[o.name]))
+    # the behavioural sets run again here for their series (minutes for a basin): shown too
+    bar = Progress(int(keep.size), "band simulations", quiet=ev.progress.quiet)
+    try:
+        for i in keep:
+            series = problem.simulate(samples[i])
+            for o in cfg.observations:
+                sims[o.name].append(prep.alignments[o.name].simulated(series[o.name]))
+            bar.update(1)
+    finally:
+        bar.finish()
     rows, containment = [], {}
     for o in cfg.observations:
         al = prep.alignments[o.name]
