@@ -83,6 +83,7 @@ class RunSummary:
                           ("groundwater_n_balance_closure", "groundwater nitrogen store")):
             if key in self.worst:
                 lines.append(f"{what} closes to {self.worst[key]:.1e} (relative)")
+        lines += self._transfer_lines()
         if self.sections and self.q_sum is not None and self.q_count is not None:
             lines.append("section means over the run (Q: time mean; "
                          + ", ".join(self.constituents) + ": flow-weighted, Σ load / Σ Q):")
@@ -94,6 +95,25 @@ class RunSummary:
                     parts.append(f"{short} {mean_c:7.3f} mg/L" if mean_c is not None else f"{short}     n/a (no flow)")
                 lines.append("  ".join(parts))
         return "\n".join(lines)
+
+
+    def _transfer_lines(self) -> list[str]:
+        """Each transfer's volume over the run and the part of the run its file's dates span
+        (``transfers`` attribute: ``id=kind:element:file:first..last``): a day outside them has
+        no transfer, and a release series leaves the reservoir's rule in force there."""
+        items = [t.split("=", 1) for t in filter(None, self.attrs.get("transfers", "").split(";"))]
+        if not items or self.first is None:
+            return []
+        lines = ["transfers over the run (no transfer on a day outside its file's dates; a release "
+                 "series leaves the reservoir's rule there):"]
+        for tid, spec in items:
+            kind, element, file, span = (spec.split(":") + ["", "", "", ""])[:4]
+            first, _, last = span.partition("..")
+            lo, hi = max(first, str(self.first)), min(last, str(self.last))
+            within = f"file covers {lo}..{hi} of the run" if lo <= hi else "file covers none of the run"
+            volume = self.transferred.get(tid, float("nan"))
+            lines.append(f"  {tid:20s} {kind} ({element}) {volume:10.3e} m3  {file}: {within}")
+        return lines
 
 
 def run_summary(results: Results) -> str:

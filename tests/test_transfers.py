@@ -420,3 +420,18 @@ def test_shipped_transfers_carry_their_water_quality():
         reach_n = sum(tr.species_load(x)[1] + 0 for x in ("orgn", "nh3n", "no3n"))
         np.testing.assert_allclose(load_n, tr.res_load, atol=1e-9)
         np.testing.assert_allclose(reach_n, tr.reach_load, atol=1e-9)
+
+
+def test_run_summary_names_each_transfer_its_volume_and_the_days_its_file_covers(copy):
+    """A transfer whose file covers ten June days of a one-year run: the summary says so (a day
+    outside has no transfer, which the run summary never said) with the volume over the run."""
+    from hydro.summary import run_summary
+
+    add_transfer(copy, "t.csv", ["date,flow_m3_s", *daily_rows(1, 10, 2.0)],
+                 id="pump", kind="inflow", reservoir="lake", tn_mg_per_l=TN)
+    text = run_summary(run(load(copy)))
+    line = next(x for x in text.splitlines() if x.strip().startswith("pump"))
+    assert "inflow (reservoir)" in line and "1.728e+06 m3" in line
+    assert "t.csv: file covers 2001-06-01..2001-06-10 of the run" in line
+    early = run(load(copy, ["run.end=2001-05-31"]))
+    assert "file covers none of the run" in run_summary(early)
