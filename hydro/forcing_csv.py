@@ -284,7 +284,7 @@ def _read_dates(path: Path, rows, numbers, j: int) -> np.ndarray:
         i = bad[0] + 1
         problem = ("repeats" if step[bad[0]] == 0 else "goes back in time after" if step[bad[0]] < 0
                    else "skips days after")
-        later = np.flatnonzero(dates[i:] == dates[i - 1] + 1) if step[bad[0]] > 1 else []
+        later = np.flatnonzero(dates[i:] == dates[i - 1] + 1) if step[bad[0]] > 1 else np.array([], dtype=np.int64)
         order = f" ({dates[i - 1] + 1} is on line {numbers[i + later[0]]}: sort the rows by date)" if len(later) else ""
         raise HydroError(
             f"{path}: line {numbers[i]}, column 'date': {dates[i]} {problem} {dates[i - 1]}{order}; "

@@ -18,13 +18,13 @@ import numpy as np
 
 from hydro import __version__
 from hydro.errors import HydroError
+from hydro.netcdf_chunks import LEADING_DIMS as LEADING_DIMS
+from hydro.netcdf_chunks import chunk_sizes, small_chunk_caches
 from hydro.outputspec import OutputSpec, blocks, check, element_index, kept_variables, out_dtype, periods
 
 if TYPE_CHECKING:
     from hydro.results import Results
 
-#: Dimensions that runs may be stacked along, in front of every variable's declared ones.
-LEADING_DIMS = ("scenario", "member")
 
 _STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario", "budget_term")
 #: Element dimensions whose ids carry ``cf_role = "timeseries_id"`` (in the file and in :meth:`Results.to_xarray`).
@@ -70,49 +70,6 @@ def write_results(results: Results, path: Path, overwrite: bool = False, compres
         with netCDF4.Dataset(tmp, "w", format="NETCDF4", clobber=True) as nc:
             _fill(nc, results, spec)
     return path
-
-
-#: Target size of one row of chunks of a variable along ``time`` (bytes, before compression).
-CHUNK_BYTES = 1 << 20
-#: Dimensions chunked one index at a time (see :func:`_chunks`).
-SPLIT_DIMS = ("source",)
-#: Element dimensions cut into chunks of at most :data:`ELEMENT_CHUNK` elements (see :func:`_chunks`).
-ELEMENT_DIMS = ("reach", "subbasin", "section", "reservoir", "gauge")
-ELEMENT_CHUNK = 512
-
-
-def _small_chunk_caches(nc, names) -> None:
-    """Give each variable a chunk cache of two rows of chunks (:func:`_chunks`): files written
-    piece by piece (blocks of time, members) need no more, and netCDF's default (MBs per variable)
-    grows a long run's or a large ensemble's writer by hundreds of MB (a 160-member ensemble's
-    parent: 397 MB, 212 at 40)."""
-    for name in names:
-        nc.variables[name].set_var_chunk_cache(size=2 * CHUNK_BYTES, preemption=1.0)
-
-
-def _chunks(shape: tuple[int, ...], dims: tuple[str, ...], itemsize: int) -> list[int]:
-    """Chunk sizes: one along leading dims (scenario, member) and ``source``, at most
-    :data:`ELEMENT_CHUNK` along an element dimension (reach, subbasin, ...), whole along the
-    others but ``time``, and as many days as keep a row of chunks (all sources, each element
-    dimension at most its cap) in :data:`CHUNK_BYTES`.
-
-    The sources of a load differ by orders of magnitude: apart they compress faster and smaller
-    (Miyun's default file: 0.4 s less zlib of 2.0 s, 60 MB instead of 70); the row keeps the size
-    of a chunk before, so a file written piece by piece needs no larger cache (:func:`_small_chunk_caches`).
-    The cap on elements keeps one element's whole series cheap to read from a large network: with
-    every reach in each chunk, 10,000 reaches gave chunks of 13 days, and reading one reach's
-    5 years decompressed the whole variable (0.35 s with xarray against 0.001 s for one day); capped,
-    a chunk of 10,000 reaches x 5 years in float64 is 512 reaches x 256 days, so one reach reads
-    8 chunks and one day 20.  Networks of up to 512 reaches (both shipped basins) are unchanged.
-    """
-    sizes = [1 if d in LEADING_DIMS else max(n, 1) for d, n in zip(dims, shape, strict=True)]
-    sizes = [min(n, ELEMENT_CHUNK) if d in ELEMENT_DIMS else n for d, n in zip(dims, sizes, strict=True)]
-    if "time" in dims:
-        k = dims.index("time")
-        sizes[k] = 1
-        per_step = int(np.prod(sizes)) * itemsize
-        sizes[k] = int(max(1, min(shape[k], CHUNK_BYTES // max(per_step, 1))))
-    return [1 if d in SPLIT_DIMS else n for d, n in zip(dims, sizes, strict=True)]
 
 
 def _define(nc, results: Results, spec):
@@ -171,7 +128,7 @@ def _define(nc, results: Results, spec):
         kwargs: dict[str, Any] = {}
         if spec.compress and int(np.prod(shape)) > 1000:
             kwargs = {"compression": spec.codec, "complevel": int(spec.compress), "shuffle": True,
-                      "chunksizes": _chunks(shape, dims, 4 if dtype in ("f4", "i4") else 8)}
+                      "chunksizes": chunk_sizes(shape, dims, 4 if dtype in ("f4", "i4") else 8)}
         if dtype != "i4":
             kwargs["fill_value"] = np.float32(np.nan) if dtype == "f4" else np.nan
         var = nc.createVariable(name, dtype, dims, **kwargs)
@@ -263,7 +220,7 @@ class BlockWriter(_PieceWriter):
             whole = replace(results, coords={**results.coords, "time": self.dates, "year": self.years})
             self._nc = netCDF4.Dataset(self._tmp, "w", format="NETCDF4", clobber=True)
             self._index, _, self._names = _define(self._nc, whole, self.spec)
-            _small_chunk_caches(self._nc, self._names)  # a block's partly written chunk waits there
+            small_chunk_caches(self._nc, self._names)  # a block's partly written chunk waits there
         if kept_variables(results, self.spec) != self._names:
             differ = sorted(set(kept_variables(results, self.spec)) ^ set(self._names))
             raise HydroError(f"{self.path}: the block from {results.dates[0]} has other variables than the "
@@ -357,7 +314,7 @@ class StackedWriter(_PieceWriter):
             stacked.attrs.update(self.attrs)
             self._template = results
             self._index, self._starts, self._names = _define(self._nc, stacked, self.spec)
-            _small_chunk_caches(self._nc, self._names)
+            small_chunk_caches(self._nc, self._names)
         elif len(results.dates) != len(self._template.dates):
             raise HydroError(f"{self.dim} {self.labels[k]}: {len(results.dates)} days, the first run had "
                              f"{len(self._template.dates)}")
@@ -366,7 +323,7 @@ class StackedWriter(_PieceWriter):
         if len(self.written) % REOPEN_EVERY == 0:  # let the library free what it holds (REOPEN_EVERY)
             self._nc.close()
             self._nc = netCDF4.Dataset(self._tmp, "a")
-            _small_chunk_caches(self._nc, self._names)
+            small_chunk_caches(self._nc, self._names)
 
     def _close(self, ok: bool) -> None:
         if self._nc is not None:

@@ -125,7 +125,8 @@ def test_chunked_and_compressed_by_default(tiny, tmp_path):
 def test_sources_are_chunked_one_at_a_time_with_a_row_of_chunks_within_1_mb():
     """One source per chunk (they compress smaller and faster apart); the days per chunk keep
     a row of chunks (every source) within CHUNK_BYTES, as one chunk of every source did."""
-    from hydro.netcdf import CHUNK_BYTES, _chunks
+    from hydro.netcdf_chunks import CHUNK_BYTES
+    from hydro.netcdf_chunks import chunk_sizes as _chunks
 
     dims = ("member", "time", "reach", "source")
     chunks = _chunks((4, 6269, 17, 8), dims, 4)
@@ -138,7 +139,8 @@ def test_large_networks_are_chunked_by_groups_of_elements():
     """An element dimension is cut at ELEMENT_CHUNK, and the days fill a row of chunks of that
     width: one reach's series of a 10,000-reach file reads a few chunks, not the whole variable
     (with every reach in a chunk, 13 days a chunk)."""
-    from hydro.netcdf import CHUNK_BYTES, ELEMENT_CHUNK, _chunks
+    from hydro.netcdf_chunks import CHUNK_BYTES, ELEMENT_CHUNK
+    from hydro.netcdf_chunks import chunk_sizes as _chunks
 
     time_days, reaches = _chunks((1826, 10_000), ("time", "reach"), 8)
     assert reaches == ELEMENT_CHUNK
