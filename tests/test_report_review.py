@@ -70,3 +70,14 @@ def test_a_run_without_a_whole_month_says_why_it_has_no_classes():
     assert "No whole calendar month in these results" in classes_section(r, None, {})
     with pytest.raises(HydroError, match="over at least one whole calendar month"):
         plot(r, "classes")
+
+
+def test_the_classes_tables_say_which_annual_mean_they_give():
+    # Gubeikou TP 2000 in hydro run miyun's report: 0.065 mg/L in the section table (flow-weighted:
+    # the year's load over its flow volume) and 0.102 under "annual mean" in the classes table (the
+    # mean of the monthly means, which the agreements judge): two "annual means" without a word
+    from hydro.report.classes import classes_section
+
+    text = classes_section(results(), None, {})
+    assert "mean of the monthly means (mg/L)</th>" in text and "annual mean (mg/L)" not in text
+    assert "differs from the flow-weighted annual mean of the section tables" in text

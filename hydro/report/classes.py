@@ -49,9 +49,13 @@ def class_tables(rows, names: dict[str, str]) -> str:
             body.append(f"<tr{group}>{first}<td>{year}</td>{cells}<td>{esc(html.fmt(mean))}</td></tr>")
             previous = place
         heads = ('<th scope="col" class="t">section / reservoir</th><th scope="col">year</th>'
-                 + "".join(f'<th scope="col">{m}</th>' for m in MONTHS) + '<th scope="col">annual mean (mg/L)</th>')
-        note = (f'<p class="note">* TN at a river section: {esc(TN_RIVER_REFERENCE)}.</p>'
-                if any(q == p for q, _ in reference) else "")
+                 + "".join(f'<th scope="col">{m}</th>' for m in MONTHS)
+                 + '<th scope="col">mean of the monthly means (mg/L)</th>')
+        note = ('<p class="note">The last column is the mean of the year\'s monthly means, the annual mean the '
+                "compensation rules judge; at a section it differs from the flow-weighted annual mean of the "
+                "section tables (one year's load over its flow volume).</p>")
+        if any(q == p for q, _ in reference):
+            note += f'<p class="note">* TN at a river section: {esc(TN_RIVER_REFERENCE)}.</p>'
         table = (f'<div class="tablewrap"><table class="data" id="classes-{esc(p)}">'
                  f"<caption>{esc(parameter_label(p))}: GB 3838 class of the monthly mean (hover a cell for "
                  f"its mg/L)</caption><thead><tr>{heads}</tr></thead><tbody>{''.join(body)}</tbody></table></div>"
