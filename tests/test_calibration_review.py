@@ -464,3 +464,12 @@ def test_a_basin_best_set_rerun_by_the_python_api_gives_the_reported_scores(tmp_
             # 1e-12: numpy sums of the same pairs in another order
             assert scores[("calibration", f"{prefix}_{sec}", "nse")] == pytest.approx(
                 _nse(sim[o.index].to_numpy(), o.to_numpy()), abs=1e-12)
+
+
+def test_sobol_samples_must_be_a_power_of_two(tmp_path):
+    """samples = 50 ran, with SALib's UserWarning and its source line on stderr even with -q."""
+    cfg = _shipped("leguer", tmp_path, 'name = "sobol"\nsamples = 50')
+    with pytest.raises(HydroError, match=r"method.samples.*50 is not a power of 2.*use 32 or 64"):
+        CalibrationConfig.from_toml(cfg)
+    cfg = _shipped("leguer", tmp_path, 'name = "morris"\nsamples = 50')  # trajectories: any number
+    assert CalibrationConfig.from_toml(cfg).method.samples == 50

@@ -514,6 +514,10 @@ def _method(t: Table, n_parameters: int) -> MethodSettings:
         recombination=t.float("recombination", d.recombination, minimum=0.0, maximum=1.0),
         threshold=t.float("threshold", d.threshold), quantiles=tuple(quantiles),
         samples=t.int("samples", d.samples, minimum=2), levels=t.int("levels", d.levels, minimum=2))
+    if out.name == "sobol" and out.samples & (out.samples - 1):  # SALib warns, in a traceback-like line
+        low = 1 << (out.samples.bit_length() - 1)
+        raise t.error("samples", f"{out.samples} is not a power of 2, which Sobol' points need for their "
+                                 f"balance properties; use {low} or {2 * low}")
     pop = out.popsize * n_parameters
     if out.name == "de" and out.max_evaluations < pop:  # the first population alone would exceed it
         raise t.error("max_evaluations", f"{out.max_evaluations} is less than one DE population "
