@@ -473,3 +473,23 @@ def test_sobol_samples_must_be_a_power_of_two(tmp_path):
         CalibrationConfig.from_toml(cfg)
     cfg = _shipped("leguer", tmp_path, 'name = "morris"\nsamples = 50')  # trajectories: any number
     assert CalibrationConfig.from_toml(cfg).method.samples == 50
+
+
+def test_morris_levels_must_be_even(tmp_path):
+    """levels = 3 ran, with SALib's 'sample may be biased' UserWarning on stderr even with -q."""
+    cfg = _shipped("leguer", tmp_path, 'name = "morris"\nsamples = 10\nlevels = 3')
+    with pytest.raises(HydroError, match=r"method.levels.*3 is odd.*use 2 or 4"):
+        CalibrationConfig.from_toml(cfg)
+
+
+def test_glue_without_a_behavioural_set_says_so_on_the_command_line(tmp_path):
+    """No set reached the threshold: no bands were written, and only summary.json said why."""
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    cfg = _shipped("leguer", tmp_path, 'name = "glue"\nseed = 1\nmax_evaluations = 20\nthreshold = 0.99')
+    result = CliRunner().invoke(main, ["calibrate", str(cfg), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "note: GLUE: no parameter set reached the threshold score 0.99" in result.output
+    assert not (tmp_path / "out" / "glue_bands.csv").exists()

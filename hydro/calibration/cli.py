@@ -70,6 +70,8 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
                    f"({s.get('de_message')}); for a longer search raise [method] max_evaluations (or set "
                    "tol > 0 to stop once the population agrees) and run it in a new output folder (-o): "
                    "a changed configuration cannot be resumed", err=True)
+    if s.get("glue_note"):  # no behavioural set: no bands were written, say so here too
+        click.echo(f"note: GLUE: {s['glue_note']}", err=True)
     if result.best is not None:
         click.echo(f"written: {folder / PARAMS_FILE}")
     else:

@@ -518,6 +518,9 @@ def _method(t: Table, n_parameters: int) -> MethodSettings:
         low = 1 << (out.samples.bit_length() - 1)
         raise t.error("samples", f"{out.samples} is not a power of 2, which Sobol' points need for their "
                                  f"balance properties; use {low} or {2 * low}")
+    if out.name == "morris" and out.levels % 2:  # SALib warns that the sample may be biased
+        raise t.error("levels", f"{out.levels} is odd; Morris' grid needs an even number of levels "
+                                f"(its steps are half the grid), use {out.levels - 1} or {out.levels + 1}")
     pop = out.popsize * n_parameters
     if out.name == "de" and out.max_evaluations < pop:  # the first population alone would exceed it
         raise t.error("max_evaluations", f"{out.max_evaluations} is less than one DE population "
