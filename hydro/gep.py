@@ -109,6 +109,10 @@ def check_results(results, where: str | Path | None = None) -> None:
     ``where``: the file, for messages."""
     from hydro.monitoring import refuse_aggregated
 
+    if str(results.attrs.get("model", "")).startswith("catchment"):
+        raise HydroError(f"{where or 'these results'}: a catchment run (GR4J on one catchment: discharge only, no "
+                         "quick flow, rivers or pollutant budgets); GEP values a watershed basin's run, e.g. of "
+                         "`hydro run miyun`")
     dropped = not any(str(v).startswith("subbasin_") for v in results.data)
     if len(results.coords.get("subbasin", [])) == 0 and "subbasin_area_km2" in results.attrs and dropped:
         raise HydroError(f"{where or 'these results'}: a watershed run written without its subbasin variables "

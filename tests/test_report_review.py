@@ -81,3 +81,32 @@ def test_the_classes_tables_say_which_annual_mean_they_give():
     text = classes_section(results(), None, {})
     assert "mean of the monthly means (mg/L)</th>" in text and "annual mean (mg/L)" not in text
     assert "differs from the flow-weighted annual mean of the section tables" in text
+
+
+def test_a_catchment_run_is_named_as_such(tmp_path):
+    # hydro run validation/calibration/leguer/catchment.toml, then report / gep / plot: "incomplete
+    # hydro results file ... (run it again)", "lack subbasin_quickflow (written with --variables?)"
+    # and "no sections or reservoirs; name reaches with --location", none of which helps
+    import pytest
+
+    from hydro.errors import HydroError
+    from hydro.gep import gep
+    from hydro.plotting import plot
+    from hydro.report import build_report
+
+    days = [date(2001, 1, 1) + timedelta(days=i) for i in range(30)]
+    r = Results(coords={"time": days, "gauge": ["g"], "subbasin": ["leguer"]},
+                attrs={"basin": "leguer", "model": "catchment (GR4J)", "area_km2": "260"})
+    r.data["gauge_discharge"] = np.ones((30, 1))
+    r.data["subbasin_precipitation"] = np.ones((30, 1))
+    r.data["subbasin_aet"] = np.ones((30, 1))
+    r.data["subbasin_runoff"] = np.ones((30, 1))
+    path = tmp_path / "leguer.nc"
+    r.to_netcdf(path)
+    with pytest.raises(HydroError, match=r"leguer\.nc: a catchment run"):
+        build_report(path, tmp_path / "leguer.html")
+    with pytest.raises(HydroError, match=r"leguer\.nc: a catchment run"):
+        gep(r, where=path)
+    with pytest.raises(HydroError, match=r"leguer\.nc: a catchment run"):
+        plot(path, "trajectory")
+    assert not (tmp_path / "leguer.html").exists()

@@ -80,7 +80,12 @@ def _payments(results, results_path, options):
 
 def _check_selection(results, results_path, func, options: dict) -> None:
     """Refuse a ``scenario`` the results lack a dimension for (a kind would ignore it) and a
-    ``constituent`` they do not carry (a kind would list every variable the file has)."""
+    ``constituent`` they do not carry (a kind would list every variable the file has), and a catchment
+    run (discharge at one gauge: no kind draws it)."""
+    if str(results.attrs.get("model", "")).startswith("catchment"):
+        raise HydroError(f"{results_path or 'these results'}: a catchment run (GR4J on one catchment, discharge "
+                         "only); hydro plot draws a basin's run (sections, reservoirs, network, payments); read "
+                         "gauge_discharge with xarray for the hydrograph")
     if options.get("scenario") is not None and "scenario" not in results.coords:
         from hydro.monitoring import no_scenario_dimension
 

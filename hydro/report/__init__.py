@@ -379,7 +379,12 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
     check_report_path(output_path, overwrite)
     from hydro.netcdf import check_hydro_results
 
-    results = check_hydro_results(load_results(results_path), results_path)
+    loaded = load_results(results_path)
+    if str(loaded.attrs.get("model", "")).startswith("catchment"):
+        raise HydroError(f"{results_path}: a catchment run (GR4J on one catchment, discharge only); hydro report "
+                         "documents a basin's run (sections, reservoirs, budgets); for the hydrograph use "
+                         f"hydro info {results_path.name} or read gauge_discharge with xarray")
+    results = check_hydro_results(loaded, results_path)
     spec = None
     if agreement is not None:  # evaluated now, so a bad agreement stops the report before the figures
         from hydro.report.payments import prepare
