@@ -7,7 +7,10 @@ regional table's ``default_grades`` by the plant's effluent TN in each year
 load (:func:`hydro.sources.point_loads`, unchanged) is split into ammonia N
 (the grade's, at most TN), organic N (the grade's, at most what is left) and
 nitrate N (the rest); TP and CODMn are discharge x the grade's concentration.
-Used by :func:`hydro.sources.quality.quality_loads`.
+Each species' yearly load is timed as the plant's TN is
+(:func:`hydro.sources.washoff.timed_point`: blended across years where the
+subbasin's ``[sources.timing]`` says so), so no species steps on 1 January
+where TN does not.  Used by :func:`hydro.sources.quality.quality_loads`.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from hydro.sources.loads import PointLoads
 from hydro.sources.parameters import SourceParameters
 from hydro.sources.quality_table import SPECIES, QualityTable
 from hydro.sources.registry import column
+from hydro.sources.washoff import timed_point
 
 
 def _grade_values(table: QualityTable, name: str, tn: np.ndarray) -> tuple[str, dict[str, np.ndarray]]:
@@ -58,12 +62,13 @@ def point_species(table: QualityTable, params: SourceParameters, years: np.ndarr
     owner : list of int
         The subbasin index of each plant.
     """
-    names, owner, conc = [], [], []
+    names, owner, conc, plants = [], [], [], []
     for s, sub in enumerate(params.subbasins):
         for ps in sub.point:
             names.append(ps.name)
             owner.append(s)
             conc.append(at(ps.tn_mg_per_l, years))
+            plants.append((sub, at(ps.discharge_m3_per_day, years)))
     if tuple(names) != tuple(points.names):
         raise HydroError(f"argument 'points': its point sources {list(points.names)} are not those of 'params' "
                          f"{names}; pass point_loads(params, years_of_day)")
@@ -81,22 +86,23 @@ def point_species(table: QualityTable, params: SourceParameters, years: np.ndarr
                          + suggest(unknown[0], names) + f"; point sources: {', '.join(names) or 'none'}")
     out = {sp: np.zeros((n_day, n_point)) for sp in SPECIES}
     grades = []
-    for k, (name, tn) in enumerate(zip(names, conc, strict=True)):
+    for k, (name, tn, (sub, m3_d)) in enumerate(zip(names, conc, plants, strict=True)):
         grade, g = _grade_values(table, name, tn)
         grades.append(grade)
         nh3 = np.minimum(g["nh3n_mg_per_l"], tn)
         orgn = np.minimum(g["orgn_mg_per_l"], tn - nh3)
-        safe = np.where(tn > 0, tn, 1.0)
-        f_nh3 = np.where(tn > 0, nh3 / safe, 0.0)[year_index]
-        f_org = np.where(tn > 0, orgn / safe, 0.0)[year_index]
-        out["orgn"][:, k] = tn_load[:, k] * f_org
-        out["nh3n"][:, k] = tn_load[:, k] * f_nh3
-        out["no3n"][:, k] = tn_load[:, k] * np.maximum(1.0 - f_org - f_nh3, 0.0)
-        tp = water[:, k] * g["tp_mg_per_l"][year_index] * 1e-3
-        pp = g["pp_share"][year_index]
-        out["pp"][:, k] = tp * pp
-        out["dp"][:, k] = tp * (1.0 - pp)
-        out["codmn"][:, k] = water[:, k] * g["codcr_mg_per_l"][year_index] * 1e-3 * table.codmn_per_codcr
+        tp = g["tp_mg_per_l"] * g["pp_share"]
+
+        def timed(mg_per_l, sub=sub, m3_d=m3_d):  # yearly kg/d, timed as the plant's TN (timed_point)
+            return timed_point(sub, m3_d * mg_per_l * 1e-3, years, year_index)
+
+        load = tn_load[:, k]
+        out["nh3n"][:, k] = np.minimum(timed(nh3), load)
+        out["orgn"][:, k] = np.minimum(timed(orgn), load - out["nh3n"][:, k])
+        out["no3n"][:, k] = np.maximum(load - out["nh3n"][:, k] - out["orgn"][:, k], 0.0)
+        out["pp"][:, k] = timed(tp)
+        out["dp"][:, k] = timed(g["tp_mg_per_l"] - tp)
+        out["codmn"][:, k] = timed(g["codcr_mg_per_l"] * table.codmn_per_codcr)
     return out, tuple(grades), owner
 
 
