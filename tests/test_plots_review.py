@@ -158,3 +158,19 @@ def test_a_file_of_monthly_means_is_drawn_and_labelled_as_monthly_means():
 
     r.coords["section"] = []
     assert "monthly means of the daily values" in trajectory(r, "tn").caption
+
+
+def test_network_section_names_do_not_write_over_each_other():
+    # Miyun: the bai_inlet and qingshui_inlet sections sit by the reservoir and their names were
+    # drawn on top of each other ("bai_qingshui_inlet")
+    from hydro.plotting import plot_network
+
+    r = _results()
+    r.attrs["section_reach"] = "s_a=mid;s_mid=mid;s_tail=mid"
+    r.attrs["section_position"] = "s_a=0.9;s_mid=0.9;s_tail=0.9"
+    fig = plot_network(r, downstream={"up_a": "mid", "up_b": "mid", "mid": "res", "res": "tail", "tail": ""})
+    renderer = fig.canvas.get_renderer()
+    names = [t for t in fig.axes[0].texts if t.get_text() in ("s_a", "s_mid", "s_tail")]
+    assert len(names) == 3
+    boxes = [t.get_window_extent(renderer) for t in names]
+    assert not any(boxes[i].overlaps(boxes[j]) for i in range(3) for j in range(i + 1, 3))

@@ -133,6 +133,27 @@ def _flow_weighted_mean(results, constituent, scenario):
         return np.where(flow > 0, load / (flow * 86.4), np.nan)
 
 
+def _separate_labels(fig, labels) -> None:
+    """Move each annotation of ``labels`` that overlaps one placed before it up or down, by 10 points
+    at a time (three steps each way at most), so neighbouring names stay legible (Miyun's
+    ``bai_inlet`` and ``qingshui_inlet`` sections, its ``bai_yanqing`` and ``hei`` reaches wrote over
+    each other); earlier labels keep their place."""
+    fig.canvas.draw()
+    renderer = fig.canvas.get_renderer()
+    placed: list = []
+    for ann in labels:
+        x0, y0 = ann.xyann
+        for step in (0, 1, -1, 2, -2, 3, -3):
+            ann.xyann = (x0, y0 + 10 * step)
+            box = ann.get_window_extent(renderer)
+            if not any(box.overlaps(b) for b in placed):
+                break
+        else:
+            ann.xyann = (x0, y0)
+            box = ann.get_window_extent(renderer)
+        placed.append(box)
+
+
 def plot_network(results, *, constituent: str = "tn", network=None, downstream: dict | None = None,
                  section_reach: dict | None = None, section_position: dict | None = None,
                  scenario=None, names: dict | None = None, title: str | None = None, ax=None):
@@ -207,12 +228,13 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
         lc = LineCollection(segs, cmap="viridis", norm=norm, linewidths=6, capstyle="round", zorder=2)
         lc.set_array(np.ma.masked_invalid(reach_mean))
         ax.add_collection(lc)
+        reach_labels, other_labels = [], []
         for r, ((x0, y0), (x1, y1)) in zip(reaches, segs):
             # reaches carry their short id: display names are sentences that collide
             # in a real network (sections and reservoirs keep their names)
-            ax.annotate(r, xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(7, 0),
+            reach_labels.append(ax.annotate(r, xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(7, 0),
                         textcoords="offset points", fontsize=8, color=style.MUTED, va="center",
-                        ha="left", style="italic", zorder=4)
+                        ha="left", style="italic", zorder=4))
         for j, r in enumerate(reservoirs):
             (x0, y0), (x1, y1) = ends[r]
             ax.plot([x0, x1], [y0, y1], color="#9EC9E2", lw=6, solid_capstyle="round", zorder=1.5)
@@ -220,9 +242,9 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
             ax.scatter([(x0 + x1) / 2], [(y0 + y1) / 2], s=260, marker="s", c=[v] if np.isfinite(v) else "white",
                        cmap="viridis", norm=norm, edgecolors="black", linewidths=1.2, zorder=5,
                        label="Reservoir" if j == 0 else None)
-            ax.annotate(label_of.get(r, r), xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(12, 0),
-                        textcoords="offset points", fontsize=9, fontweight="bold", va="center",
-                        ha="left", zorder=6)
+            other_labels.append(ax.annotate(label_of.get(r, r), xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(12, 0),
+                                            textcoords="offset points", fontsize=9, fontweight="bold",
+                                            va="center", ha="left", zorder=6))
         placed, unplaced = 0, []
         for sid in [str(s) for s in results.coords.get("section", [])]:
             if sid not in secs or secs[sid][0] not in ends:
@@ -237,10 +259,10 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
             ax.scatter([px], [py], s=55, marker="o", facecolors="white", edgecolors="black",
                        linewidths=1.3, zorder=6, label="Monitoring section" if placed == 0 else None)
             # many long section names collide: a large network shows ids (names are in the report)
-            ax.annotate(sid if compact else label_of.get(sid, sid), xy=(px, py), xytext=(8 if right else -8, 0),
-                        textcoords="offset points", fontsize=8, ha="left" if right else "right",
-                        va="center", zorder=7,
-                        bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8})
+            other_labels.append(ax.annotate(
+                sid if compact else label_of.get(sid, sid), xy=(px, py), xytext=(8 if right else -8, 0),
+                textcoords="offset points", fontsize=8, ha="left" if right else "right", va="center", zorder=7,
+                bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none", "alpha": 0.8}))
             placed += 1
         xs = [p[0] for seg in ends.values() for p in seg]
         ys = [p[1] for seg in ends.values() for p in seg]
@@ -271,4 +293,5 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
         basin = results.attrs.get("basin", "")
         ax.set_title(title or f"Mean {style.symbol(constituent)} concentration in the network"
                      + (f" - {basin}" if basin else "") + (f" - scenario {label}" if label else ""))
+        _separate_labels(fig, other_labels + reach_labels)
     return fig
