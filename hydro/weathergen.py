@@ -51,10 +51,12 @@ occurrence, amounts and temperature anomalies (weaker than r for occurrence and
 amounts, exactly r for the temperature anomalies).  r = 0 gives independent
 subbasins, r = 1 identical anomalies.  The members of one call (``n_members``) come
 from one stream: member m is not ``generate(seed=seed + m)``, which is what hydro's
-weather ensembles run (:func:`hydro.ensemble.member_weather`).  The fields are drawn
-as one block whose layout depends on the number of days, so two calls with the same
-seed over periods of different lengths share random numbers in different roles:
-give each period its own seed.
+weather ensembles run (:func:`hydro.ensemble.member_weather`).  Each calendar year
+draws from its own stream, ``default_rng([seed, year])``, whole, so a calendar day gets
+the same normals whatever the period of the call: two calls with the same seed over
+overlapping periods give the same weather on the days they share, from a few days after
+the later start on (the wet/dry chain and the temperature anomalies start from their
+stationary distributions on a call's first day, and the two paths meet within days).
 
 References
 ----------
@@ -183,7 +185,7 @@ def generate(
     dates = np.arange(d0, d1 + np.timedelta64(1, "D"))
     N = dates.size
     mon = month_index(dates)
-    eps = _normals(seed, N, M, S, r)
+    eps = _normals(seed, dates, M, S, r)
     wet = _occurrence(params, eps[0], mon)
     precip = _amounts(params, wet, eps[1], mon, sub["scale"], S)
     del wet
@@ -261,17 +263,30 @@ def _subbasins(params, annual_precip_mm, elevation_m, reference_elevation_m, lap
             "scale": scale, "expected": expected}
 
 
-def _normals(seed: int, N: int, M: int, S: int, r: float) -> np.ndarray:
+def _normals(seed: int, dates: np.ndarray, M: int, S: int, r: float) -> np.ndarray:
     """Three standard normal fields (occurrence, amount, temperature), ``(3, day, member*subbasin)``,
-    correlated ``r`` between the subbasins of a member."""
-    # Random numbers, time first so each day's slice is contiguous: (field, day, member, subbasin).
-    rng = np.random.default_rng(seed)
-    common = rng.standard_normal((3, N, M, 1))
-    eps = rng.standard_normal((3, N, M, S))
-    if r > 0.0:
-        eps *= math.sqrt(1.0 - r)
-        eps += math.sqrt(r) * common
-    return eps.reshape(3, N, M * S)
+    correlated ``r`` between the subbasins of a member.
+
+    Each calendar year has its own stream, ``default_rng([seed, year])``, drawn whole (365 or
+    366 days) whatever part of it the run covers: a calendar day gets the same numbers in every
+    run with the same seed (and members and subbasins), whatever the period.
+    """
+    years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
+    eps = np.empty((3, dates.size, M, S))
+    for year in np.unique(years):
+        days = np.flatnonzero(years == year)
+        jan1 = np.datetime64(f"{int(year):04d}-01-01", "D")
+        length = int((np.datetime64(f"{int(year) + 1:04d}-01-01", "D") - jan1).astype(np.int64))
+        first = int((dates[days[0]] - jan1).astype(np.int64))
+        # time first so each day's slice is contiguous: (field, day, member, subbasin)
+        rng = np.random.default_rng([seed, int(year)])
+        common = rng.standard_normal((3, length, M, 1))[:, first:first + days.size]
+        part = rng.standard_normal((3, length, M, S))[:, first:first + days.size]
+        if r > 0.0:
+            part *= math.sqrt(1.0 - r)
+            part += math.sqrt(r) * common
+        eps[:, days] = part
+    return eps.reshape(3, dates.size, M * S)
 
 
 def _occurrence(params: WeatherGeneratorParams, normal: np.ndarray, mon: np.ndarray) -> np.ndarray:

@@ -69,16 +69,49 @@ def annual(d: pd.DataFrame) -> pd.DataFrame:
     return d.groupby("y").agg(p=("p", "sum"), t=("t", "mean"), wet=("wet", "sum"), pmax=("p", "max"))
 
 
-def test_monthly_statistics_are_the_records(record, generated):
-    """The documented table: wet-day frequency within 0.007, wet-day amount within 0.18 mm,
-    transition probabilities within 0.02, temperature mean and sd within 0.10 and 0.05 degC,
-    and the diurnal half range equal to the mean of the record's days with both extremes
-    (the fit skips the days the file's fill_missing rules would fill)."""
+def standard_errors(generated: pd.DataFrame, obs: pd.DataFrame, params) -> pd.DataFrame:
+    """Each month's standard error of the generated statistics of :func:`monthly` about the
+    fitted values: binomial for the transition probabilities (Bernoulli given the day before),
+    inflated by (1 + lambda) / (1 - lambda) for the wet-day frequency (lambda = p11 - p01, the
+    chain's lag-1 correlation), sd / sqrt(n) for the wet-day amounts, and AR(1) variance
+    inflation with the fitted lag-1 correlation rho for the temperature mean
+    ((1 + rho) / (1 - rho)) and sd ((1 + rho^2) / (1 - rho^2), over 2n)."""
+    rho = params.temperature_lag1
+    rows = {}
+    for m in range(1, 13):
+        g = generated[generated.m == m]
+        n = len(g)
+        lam = params.p_wet_given_wet[m - 1] - params.p_wet_given_dry[m - 1]
+        pw = float(obs.pwet[m])
+        se = {"pwet": math.sqrt(pw * (1 - pw) / n * (1 + lam) / (1 - lam))}
+        for key, prev in (("p01", 0), ("p11", 1)):
+            q, k = float(obs[key][m]), int(((g.prev == prev) & g.wet.notna()).sum())
+            se[key] = math.sqrt(q * (1 - q) / k)
+        wet = g[g.wet == 1].p
+        se["amount"] = wet.std() / math.sqrt(len(wet))
+        sd = g.t.std()
+        se["tmean"] = sd * math.sqrt((1 + rho) / (1 - rho) / n)
+        se["tsd"] = sd * math.sqrt((1 + rho * rho) / (1 - rho * rho) / (2 * n))
+        rows[m] = se
+    return pd.DataFrame(rows).T
+
+
+def test_monthly_statistics_are_the_records(record, generated, params):
+    """The documented table: every month's wet-day frequency, wet-day amount, transition
+    probabilities and temperature mean and sd of 1,000 generated years within 4 standard
+    errors of the record's values the generator was fitted to (72 comparisons: at 4 SE a
+    correct generator fails one with probability under 0.5 %; seed 1 gives at most 2.8), and
+    the diurnal half range equal to the mean of the record's days with both extremes (the fit
+    skips the days the file's fill_missing rules would fill).  The largest differences are
+    the table's (seed 1): 0.006, 0.16 mm, 0.005 / 0.028, 0.15 / 0.023 degC."""
     obs, gen = monthly(record), monthly(generated)
+    z = ((gen - obs)[["pwet", "amount", "p01", "p11", "tmean", "tsd"]].astype(float)
+         / standard_errors(generated, obs, params)).abs()
+    assert float(z.max().max()) <= 4.0, z.max()
     diff = (gen - obs).abs().max()
-    assert diff.pwet <= 0.007 and diff.amount <= 0.18, diff
-    assert diff.p01 <= 0.02 and diff.p11 <= 0.02, diff
-    assert diff.tmean <= 0.10 and diff.tsd <= 0.05, diff
+    assert (round(diff.pwet, 3), round(diff.amount, 2)) == (0.006, 0.16), diff
+    assert (round(diff.p01, 3), round(diff.p11, 3)) == (0.005, 0.028), diff
+    assert (round(diff.tmean, 2), round(diff.tsd, 3)) == (0.15, 0.023), diff
     # Before the fit read the record with its gaps it fitted 990 filled minima and 1,147
     # filled maxima as observed: the half range was 0.05-0.14 degC too wide in every month.
     assert diff.half <= 1e-9, diff
@@ -96,21 +129,21 @@ def test_unknown_days_are_not_fitted_as_dry(record, params):
 
 
 def test_variance_between_years_is_not_underestimated(record, generated):
-    """Annual totals: mean 510 / 508 mm, sd 118 / 122 mm (record / generated).  The record's
+    """Annual totals: mean 510 / 508 mm, sd 118 / 123 mm (record / generated).  The record's
     21 full years estimate an sd with relative standard error 1/sqrt(2 (n - 1)) = 0.16, so
     the generated sd is consistent with it when the log ratio is within 3 of those."""
     obs = annual(record[(record.y >= 2000) & (record.y <= 2020)])
     gen = annual(generated)
     assert len(obs) == 21
     assert round(obs.p.mean()) == 510 and round(gen.p.mean()) == 508
-    assert round(obs.p.std()) == 118 and round(gen.p.std()) == 122
+    assert round(obs.p.std()) == 118 and round(gen.p.std()) == 123
     assert abs(math.log(gen.p.std() / obs.p.std())) <= 3 / math.sqrt(2 * (len(obs) - 1))
-    # annual mean temperature: 0.47 vs 0.40 degC; the record's SE of the sd about 0.07
-    assert round(obs.t.std(), 2) == 0.47 and round(gen.t.std(), 2) == 0.40
+    # annual mean temperature: 0.47 vs 0.41 degC; the record's SE of the sd about 0.07
+    assert round(obs.t.std(), 2) == 0.47 and round(gen.t.std(), 2) == 0.41
     assert abs(gen.t.std() - obs.t.std()) <= 3 * obs.t.std() / math.sqrt(2 * (len(obs) - 1))
     # wet days a year and the annual maximum day
     assert (round(obs.wet.mean(), 1), round(obs.wet.std(), 1)) == (67.2, 7.9)
-    assert (round(gen.wet.mean(), 1), round(gen.wet.std(), 1)) == (67.2, 9.1)
+    assert (round(gen.wet.mean(), 1), round(gen.wet.std(), 1)) == (67.2, 8.9)
     assert round(obs.pmax.median()) == 58 and round(gen.pmax.median()) == 60
 
 
@@ -140,7 +173,7 @@ def test_documented_departures(record, generated):
     assert (half.loc[True].min(), half.loc[True].max(), half.loc[False].min(), half.loc[False].max()) == (
         2.4, 2.9, 4.6, 5.5)
     # the solid precipitation of the hydrotel fraction, mm a year, at the station and 6.5 degC colder
-    for shift, expected in ((0.0, (9.7, 10.9)), (-6.5, (32.3, 28.7))):
+    for shift, expected in ((0.0, (9.7, 11.1)), (-6.5, (32.3, 28.9))):
         got = tuple(round(solid(d, shift), 1) for d in (record, generated))
         assert got == expected, (shift, got)
     # the month's mean temperature on every day of March: the record's first and last ten days
@@ -157,3 +190,18 @@ def solid(d: pd.DataFrame, shift: float) -> float:
     ok = d.p.notna() & d.tmin.notna() & d.tmax.notna()
     x = d[ok]
     return float((x.p * solid_fraction_hydrotel(x.tmin + shift, x.tmax + shift)).sum() / (ok.sum() / 365.25))
+
+
+def test_guanting_figures_the_docs_quote():
+    """Guanting's record (run.md): annual sd 132 mm against 123 generated (seed 1, 1,000 years),
+    rain after two wet days 0.373 against 0.435."""
+    basin = Basin.load("guanting")
+    raw = pd.read_csv(basin.folder / basin.weather.raw("csv"), comment="#", na_values=["NA"])
+    rec = frame(raw.date, raw.precip_mm, raw.tmean_c, raw.tmin_c, raw.tmax_c)
+    g = generate(weather_generator(basin), "3001-01-01", f"{3000 + YEARS}-12-31", seed=1)
+    gen = frame(g.dates, g.precip_mm, g.tmean_c, g.tmin_c, g.tmax_c)
+    assert round(annual(rec[(rec.y >= 2000) & (rec.y <= 2020)]).p.std()) == 132
+    assert round(annual(gen).p.std()) == 123
+    for d, expected in ((rec, 0.373), (gen, 0.435)):
+        sel = (d.prev == 1) & (d.prev2 == 1) & d.wet.notna()
+        assert round(d.wet[sel].mean(), 3) == expected

@@ -25,9 +25,11 @@ def invoke(*args):
 
 def test_members_are_independent_streams():
     """Members 0..19 of seed 7 (seeds 7..26): no two share a stream.  For independent series
-    the correlation of n days has SE 1/sqrt(n); 4.5 SE bounds all 380 pairs (precipitation
-    and temperature) with a false-alarm chance under 0.3 % (Bonferroni), and the seeds are
-    fixed, so the test is deterministic."""
+    the correlation of n days has SE sqrt((1 + r1 r2) / (1 - r1 r2) / n) (Bartlett), r1 and r2
+    their lag-1 autocorrelations: the temperature anomalies' fitted rho (0.69 on this record,
+    so 1.7 / sqrt(n)), the wet-day chain's p11 - p01 (its largest month's, 0.42 here); 4.5 SE
+    bounds all 380 pairs (precipitation and temperature) with a false-alarm chance under 0.3 %
+    (Bonferroni), and the seeds are fixed, so the test is deterministic."""
     basin = Basin.load("watershed")
     start, end = date(2001, 1, 1), date(2030, 12, 31)
     params = weather_generator(basin)
@@ -39,10 +41,13 @@ def test_members_are_independent_streams():
     wet = np.array([s.precip_mm > 0 for s in series]) - daily_wet_probability(params, series[0].dates)
     temp = np.array([s.tmean_c for s in series])
     temp = (temp - np.asarray(params.tmean_c)[month]) / np.asarray(params.tstd_c)[month]
-    for field, x in (("wet days", wet), ("temperature", temp)):
+    rho = params.temperature_lag1
+    chain = float(np.max(np.asarray(params.p_wet_given_wet) - np.asarray(params.p_wet_given_dry)))
+    for field, x, lag1 in (("wet days", wet, chain), ("temperature", temp, rho)):
         r = np.corrcoef(x)
         worst = max(abs(r[i, j]) for i, j in itertools.combinations(range(20), 2))
-        assert worst <= 4.5 / math.sqrt(n), (field, worst)
+        se = math.sqrt((1 + lag1 * lag1) / (1 - lag1 * lag1) / n)
+        assert worst <= 4.5 * se, (field, worst, se)
     assert len({s.precip_mm.tobytes() for s in series}) == 20
 
 
@@ -67,16 +72,26 @@ def test_leap_days_and_periods_far_from_the_record():
     assert np.all(w.tmin_c <= w.tmean_c) and np.all(w.tmean_c <= w.tmax_c)
 
 
-def test_runs_of_different_lengths_share_numbers_as_documented():
-    """docs/commands/run.md: with one seed, a 2017-2020 run's amount numbers from 2018-12-31
-    on are the occurrence numbers of a 2021-2026 run from its first day (so each period
-    needs its own seed)."""
-    n1 = (date(2020, 12, 31) - date(2017, 1, 1)).days + 1
-    n2 = (date(2026, 12, 31) - date(2021, 1, 1)).days + 1
-    a, b = _normals(5, n1, 1, 1, 0.0), _normals(5, n2, 1, 1, 0.0)
-    first = (date(2018, 12, 31) - date(2017, 1, 1)).days
-    np.testing.assert_array_equal(a[1, first:], b[0, :n1 - first])
-    assert not np.array_equal(_normals(6, n2, 1, 1, 0.0)[0, :n1 - first], a[1, first:])
+def test_runs_of_different_periods_share_their_calendar_days():
+    """docs/commands/run.md: each calendar year draws its own numbers, so with one seed a
+    2017-03-15..2020 run and a 2019..2022 run have the same normals on every shared day (and
+    other years, or another seed, do not); their weather is the same rain on every shared day
+    and the same temperature from a few days after the later start (the AR(1) anomalies start
+    from their stationary state: with lag-1 correlation rho the difference shrinks as rho^t)."""
+    days = lambda a, b: np.arange(np.datetime64(a), np.datetime64(b) + 1)  # noqa: E731
+    a, b = days("2017-03-15", "2020-12-31"), days("2019-01-01", "2022-12-31")
+    na, nb = _normals(5, a, 1, 1, 0.0), _normals(5, b, 1, 1, 0.0)
+    shared = a.size - (b[0] - a[0]).astype(int)
+    np.testing.assert_array_equal(na[:, -shared:], nb[:, :shared])
+    assert not np.array_equal(_normals(6, b, 1, 1, 0.0)[:, :shared], na[:, -shared:])
+    # a year's numbers are not another's (2019 against 2020, the first 365 days)
+    assert abs(np.corrcoef(nb[0, :365, 0], nb[0, 365:730, 0])[0, 1]) < 4.5 / math.sqrt(365)
+    basin = Basin.load("miyun")
+    wa = member_weather(basin, date(2017, 3, 15), date(2020, 12, 31), 5)
+    wb = member_weather(basin, date(2019, 1, 1), date(2022, 12, 31), 5)
+    np.testing.assert_array_equal(wa.precip_mm[..., -shared:], wb.precip_mm[..., :shared])
+    gap = np.abs(wa.tmean_c[..., -shared:] - wb.tmean_c[..., :shared]).max(axis=tuple(range(wa.tmean_c.ndim - 1)))
+    assert gap[90:].max() <= 1e-9, gap[90:].max()  # rho^90 < 1e-9 for rho <= 0.79
 
 
 def test_synthetic_runs_say_so_and_name_the_fitted_record(tmp_path):
