@@ -58,12 +58,15 @@ class RunoffParameters:
     @classmethod
     def from_table(cls, t: Table, default: RunoffParameters) -> RunoffParameters:
         """Read a runoff table, taking absent keys from ``default``."""
+        ctg = t.float("ctg", default.ctg, minimum=0.0, maximum=1.0)
+        if ctg >= 1.0:  # the bound of GR4J_CEMANEIGE_PARAMETERS and of a catchment's [snow]
+            raise t.error("ctg", "expected a value below 1 (1 freezes the thermal state)")
         return cls(
             x1_mm=t.float("x1_mm", default.x1_mm, positive=True),
             x2_mm_per_day=t.float("x2_mm_per_day", default.x2_mm_per_day),
             x3_mm=t.float("x3_mm", default.x3_mm, positive=True),
             x4_days=t.float("x4_days", default.x4_days, minimum=0.5),
-            ctg=t.float("ctg", default.ctg, minimum=0.0, maximum=0.999),
+            ctg=ctg,
             kf_mm_per_c_per_day=t.float("kf_mm_per_c_per_day", default.kf_mm_per_c_per_day, minimum=0.0),
         )
 

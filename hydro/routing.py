@@ -45,9 +45,12 @@ storage, which the daily model does not use.
   near 1 at the reach's mean flow.  ``K >= dt/2`` and
   ``0 <= X <= min(1/2, Cr/2, 1 - Cr/2)`` are then enforced, which makes
   ``C0, C1, C2 >= 0``.  Where a limit binds, the scheme is *more* diffusive than
-  the physics (``c dx (1/2 - X) > D``; ``X`` is cut) or slightly slower (``K`` is
-  raised to ``dt/2`` in reaches shorter than half a sub-step's travel); both are
-  documented trade-offs of a daily step, and neither affects the water balance.
+  the physics (``c dx (1/2 - X) > D``; ``X`` is cut to the Courant limit) or slightly
+  slower (``K`` is raised to ``dt/2`` in reaches shorter than half a sub-step's
+  travel).  Cunge's ``X`` is negative where a cell is shorter than ``2 D / c`` (a
+  flat, wide river in a short reach); it is raised to 0, and the scheme is then
+  *less* diffusive than the physics (``c dx / 2 < D``).  All three are trade-offs of
+  a daily step, and none affects the water balance.
 
 Storage and the transport solver
 --------------------------------
