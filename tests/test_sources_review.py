@@ -81,3 +81,52 @@ def test_calendar_plant_keeps_the_grade_of_each_year():
     tp = (q.point["dp"] + q.point["pp"])[:, 0]
     np.testing.assert_allclose(tp[YEARS == 2013], M3_D * 1.0e-3, rtol=1e-12)   # GB 18918 1B: TP 1.0 mg/L
     np.testing.assert_allclose(tp[YEARS == 2016], M3_D * 0.5e-3, rtol=1e-12)   # 1A: TP 0.5 mg/L
+
+
+# -- quick-flow TP and CODMn follow TN's blended EMC ----------------------------------------------
+# With a timing table TN's event-mean concentration is blended across years; TP's and CODMn's were
+# the calendar year's, so a land-use change (an afforestation scenario) moved TN over two years and
+# TP and CODMn on 1 January.
+
+def _land_run(years_mode: str):
+    from hydro.sources import LandUse
+
+    crop = {2013: 0.4, 2014: 0.4, 2015: 0.2}          # cropland turned to forest in 2015
+    forest = {2013: 0.6, 2014: 0.6, 2015: 0.8}
+    sub = SubbasinSources(subbasin="s1", land_use=(LandUse("cropland", share=crop, emc_mg_per_l=3.0),
+                                                   LandUse("forest", share=forest, emc_mg_per_l=1.0)),
+                          timing=SourceTiming(years=years_mode))
+    params = SourceParameters((sub,))
+    n = len(YEARS)
+    quick, base = np.full((n, 1), 0.5), np.full((n, 1), 0.1)
+    tn, names, _ = daily_loads(params, YEARS, quick, base, [100.0])
+    q = quality_loads(read_quality_table(REGION), params, YEARS, quick, base, [100.0], tn, point_loads(params, YEARS))
+    k = names.index("diffuse_quickflow")
+    return tn[:, 0, k], {sp: q.diffuse[sp][:, 0, k] for sp in ("dp", "pp", "codmn")}
+
+
+def test_blended_quickflow_tp_and_codmn_move_with_tn():
+    tn, q = _land_run("blended")
+    tp = q["dp"] + q["pp"]
+    for x in (tn, tp, q["codmn"]):
+        for first_jan in np.flatnonzero(np.diff(YEARS)) + 1:
+            jump = abs(x[first_jan] - x[first_jan - 1])
+            inside = abs(x[first_jan - 1] - x[first_jan - 2]) + abs(x[first_jan + 1] - x[first_jan])
+            assert jump <= 2.0 * inside + 1e-12 * x[first_jan]
+    # constant quick flow: TP / TN is the ratio of the EMCs, which now change on the same days
+    assert np.all(np.diff(tp[YEARS < 2014]) == 0) and np.all(np.diff(tn[YEARS < 2014]) == 0)
+    # the change of 2015 starts inside 2014 for both (TN's blending, docs/sources.md), not on 1 January 2015
+    in_2014 = np.equal(YEARS, 2014)
+    assert np.ptp(tn[in_2014]) > 0.01 * tn[0] and np.ptp(tp[in_2014]) > 0.01 * tp[0]
+
+
+def test_quickflow_tp_yearly_totals_kept_by_blending():
+    _, qb = _land_run("blended")
+    _, qc = _land_run("calendar")
+    for sp in ("dp", "pp", "codmn"):
+        for y in np.unique(YEARS):
+            days = np.equal(YEARS, y)
+            # the particulate share is the calendar year's, TP's total is kept: compare dp + pp, codmn
+            total_b = (qb["dp"] + qb["pp"] if sp != "codmn" else qb[sp])[days].sum()
+            total_c = (qc["dp"] + qc["pp"] if sp != "codmn" else qc[sp])[days].sum()
+            np.testing.assert_allclose(total_b, total_c, rtol=1e-12)

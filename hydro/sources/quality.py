@@ -70,6 +70,7 @@ from hydro.sources.quality_table import (
     read_quality_table,
 )
 from hydro.sources.registry import kinds, source_names
+from hydro.sources.timing import run_day_of_year, spread
 from hydro.sources.washoff import species_timing
 
 __all__ = ["SPECIES", "SPECIES_LONG_NAMES", "SPECIES_OF", "SPECIES_UNITS", "QualityLoads", "QualityTable",
@@ -196,11 +197,29 @@ def _year_days(year_index: np.ndarray, n_year: int) -> list:
     return out
 
 
-def _daily(table, subs, y, year_index, quick, base, area, tn) -> dict[str, np.ndarray]:
+def _quickflow_emc(subs, y, years: np.ndarray, year_index: np.ndarray) -> dict[str, np.ndarray]:
+    """Daily TP and CODMn event-mean concentrations of quick flow (mg/L) [n_day, n_sub].
+
+    Timed as TN's EMC (:func:`hydro.sources.washoff.timed_rates`): blended across years where a
+    subbasin's ``[sources.timing]`` says so, else the calendar year's value; so a land-use change
+    moves TP and CODMn on the same days as TN and none of them steps on 1 January.
+    """
+    blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
+    if not blended.any():
+        return {k: y[k][year_index] for k in ("tp_emc", "cod_emc")}
+    doy = run_day_of_year(years, year_index)
+    n_sub = len(subs)
+    both = spread(np.concatenate([y["tp_emc"], y["cod_emc"]], axis=1), years, year_index, doy,
+                  np.tile(blended, 2))
+    return {"tp_emc": both[:, :n_sub], "cod_emc": both[:, n_sub:]}
+
+
+def _daily(table, subs, y, emc, year_index, quick, base, area, tn) -> dict[str, np.ndarray]:
     """Daily loads of every species [day, sub, source] from the yearly values and the flows.
 
     Year by year (a slice of days in a run), so no [day, sub, source] copy of a yearly array
-    is made.  TP is built in ``dp`` and split into ``dp`` and ``pp`` last.
+    is made; ``emc`` holds the quick flow's daily TP and CODMn EMCs (:func:`_quickflow_emc`).
+    TP is built in ``dp`` and split into ``dp`` and ``pp`` last.
     """
     out = {sp: np.empty_like(tn) for sp in SPECIES}
     tp, cod = out["dp"], out["codmn"]
@@ -214,8 +233,8 @@ def _daily(table, subs, y, year_index, quick, base, area, tn) -> dict[str, np.nd
         out["no3n"][days] = t * np.maximum(1.0 - share[..., 0] - share[..., 1], 0.0)
         tp[days] = y["tp"][yr]
         cod[days] = y["cod"][yr]
-        tp[days, :, iq] = y["tp_emc"][yr] * quick[days] * area     # 1 mg/L x 1 mm/d x 1 km2 = 1 kg/d
-        cod[days, :, iq] = y["cod_emc"][yr] * quick[days] * area
+        tp[days, :, iq] = emc["tp_emc"][days] * quick[days] * area     # 1 mg/L x 1 mm/d x 1 km2 = 1 kg/d
+        cod[days, :, iq] = emc["cod_emc"][days] * quick[days] * area
         tp[days, :, ig] = y["tp_base"][yr] * base[days] * area
         cod[days, :, ig] = y["cod_base"][yr] * base[days] * area
     runoff = quick + base
@@ -281,7 +300,7 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
     quick, base, area, tn = _check_arrays(year_index.shape[0], subs, quick_mm, base_mm, area_km2, tn_loads)
     pts, grades, owner = point_species(table, params, years, year_index, points)
     yq = _yearly(table, subs, years, days)
-    diffuse = _daily(table, subs, yq, year_index, quick, base, area, tn)
+    diffuse = _daily(table, subs, yq, _quickflow_emc(subs, yq, years, year_index), year_index, quick, base, area, tn)
     store = species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off
                            [yq["tp"] * (1.0 - yq["pp"]), yq["tp"] * yq["pp"], yq["cod"]], subs, source_names(),
                            years, year_index, quick, None if stores is None else stores.get("washoff_quality"))
