@@ -306,3 +306,40 @@ def test_basin_runoff_ctg_has_the_models_bound(ctg, ok):
     else:
         with pytest.raises(HydroError, match=r"basin.toml: key 'runoff.ctg': expected a value below 1"):
             RunoffParameters.from_table(table, RunoffParameters())
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.floats(0.0, 1.0), st.floats(0.0, 500.0), st.floats(0.0, 30.0), st.floats(0.0, 60.0),
+       st.floats(0.0, 80.0), st.floats(0.0, 40.0), st.floats(0.0, 0.9), st.floats(0.05, 1.0))
+def test_reservoir_day_invariants_on_random_days(v0_share, inflow, evap, rain, target, eco, dead_share,
+                                                 full_share):
+    """Any day of a reservoir on a 3-point curve (0-1e8 m3, areas 1-9 km2):
+
+    storage stays in [0, full]; release is the larger of target and ecological minimum
+    unless the water above dead storage cannot give it, and then all of that water;
+    a release never takes the lake below dead storage; spill only at full supply;
+    the balance v1 = v0 + (inflow - release - spill) 86400 - net evaporation closes
+    to round-off (1e-12 of the 1e8 m3 scale: a few operations).
+    """
+    from hydro._hydraulics_kernels import reservoir_day
+
+    curve_v, curve_a = np.array([0.0, 3e7, 1e8]), np.array([1e6, 5e6, 9e6])
+    full = 1e8 * full_share
+    dead = full * dead_share
+    v0 = full * v0_share
+    v1, rel, spill, net_evap, area = reservoir_day(v0, inflow, evap, rain, target, eco, dead, full,
+                                                   curve_v, curve_a)
+    tol = 1e-12 * 1e8
+    assert area == np.interp(v0, curve_v, curve_a)
+    assert -tol <= v1 <= full + tol
+    assert abs(v1 - (v0 + (inflow - rel - spill) * SECONDS_PER_DAY - net_evap)) <= tol
+    water = v0 + inflow * SECONDS_PER_DAY - net_evap  # after evaporation, before release
+    wanted = max(target, eco)
+    if water - dead >= wanted * SECONDS_PER_DAY:
+        assert rel == wanted
+    else:
+        assert rel == pytest.approx(max(water - dead, 0.0) / SECONDS_PER_DAY, rel=1e-12, abs=1e-12)
+    assert spill == 0.0 or abs(v1 - full) <= tol
+    if net_evap > 0:  # evaporation takes at most the area times the rate, and never more than there is
+        assert net_evap <= (evap - rain) * 1e-3 * area * (1 + 1e-12)
+        assert net_evap <= v0 + inflow * SECONDS_PER_DAY + tol
