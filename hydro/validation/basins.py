@@ -43,6 +43,13 @@ Statistics (``statistic``):
 ``share``
     the selected categories' part of the total over all categories (``inputs`` of the
     inventory, ``sources`` of a source-apportioned variable), summed over place and period.
+``max``, ``min``
+    the highest or lowest daily value in the period (the scored days), in the variable's own
+    unit: a published "on every day" claim is a bound on it ("stayed below 2.6e9 m3 on every
+    day of 2018": ``statistic = "max"``, ``range = [0, 2.6e9]``; "at least 1 m3 s-1 every day":
+    ``min`` with ``range = [1, ...]``), which a mean of the period does not test.  A
+    concentration's extreme is of its daily means; a storage's of its end-of-day values.
+    Days without a value (NaN) are skipped; with none the check fails.
 ``change``
     how much a state (a storage, in ``m3`` or ``kg``; values at the end of each day) rose over
     the period: its value at the end of the last day minus that at the end of the day before
@@ -133,7 +140,9 @@ from hydro.tomlio import Table, load_toml
 from hydro.validation.registry import Check, case
 
 STATISTICS = ("time_mean", "flow_weighted_mean", "total", "annual_total", "areal_rate", "share",
-              "change", "class", "class_share")
+              "max", "min", "change", "class", "class_share")
+#: Statistics taken of the daily values themselves, in the variable's unit.
+DAILY_EXTREMES = ("max", "min")
 #: Statistics judged on GB 3838-2002 classes.
 CLASS_STATISTICS = ("class", "class_share")
 #: Windows whose mean a class is taken of (``class_of``).
@@ -479,6 +488,8 @@ def evaluate_target(results, t: Table, inventory: Inventory | None = None, *, st
     value = at(loc)
     if den is not None:
         value = value / at(den)
+    if statistic in DAILY_EXTREMES and math.isnan(value):
+        return Outcome(float("nan"), window, f"no {name} value on any scored day: no {statistic}")
     return Outcome(float(value), window)
 
 
@@ -693,7 +704,7 @@ def _class_value(results, t: Table, dates: list[date], first: date, last: date) 
 
 
 def _statistic_unit(t: Table, units: str, statistic: str) -> str:
-    if statistic in ("time_mean", "flow_weighted_mean"):
+    if statistic in ("time_mean", "flow_weighted_mean") + DAILY_EXTREMES:
         return units
     if statistic == "change":
         if units in _PER_DAY or units.endswith(("-1", "-3")):
@@ -715,6 +726,12 @@ def _statistic_unit(t: Table, units: str, statistic: str) -> str:
 def _time_statistic(t, results, name, dims, units, data, keep, i, statistic, dates) -> float:
     if statistic == "time_mean":
         return float(np.nanmean(data[keep]))
+    if statistic in DAILY_EXTREMES:
+        values = data[keep]
+        values = values[np.isfinite(values)]
+        if not values.size:
+            return float("nan")
+        return float(values.max() if statistic == "max" else values.min())
     if statistic == "change":
         days = np.flatnonzero(keep)  # the first is not the run's first day (evaluate_target)
         # the state at the start of the period is the end of the day before it
