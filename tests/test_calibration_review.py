@@ -493,3 +493,39 @@ def test_glue_without_a_behavioural_set_says_so_on_the_command_line(tmp_path):
     assert result.exit_code == 0, result.output
     assert "note: GLUE: no parameter set reached the threshold score 0.99" in result.output
     assert not (tmp_path / "out" / "glue_bands.csv").exists()
+
+
+def test_an_interrupt_while_waiting_leaves_no_future_locked(tmp_path):
+    """A Ctrl-C inside concurrent.futures.wait, between its acquisitions of the pending futures'
+    locks, left one held by the main thread: the pool's thread blocked on it while shutting
+    down and the process hung at exit (an orphan of tests/test_faults.py, found asleep).
+    The race is made certain here, in a child process, by a wait that takes one lock and is
+    interrupted; the executor no longer goes through wait, so the child ends."""
+    import subprocess
+    import sys
+
+    script = tmp_path / "child.py"
+    script.write_text(
+        "import concurrent.futures._base as base, time\n"
+        "from hydro.batch import ProcessExecutor\n"
+        "class Interrupted(Exception):\n    pass\n"
+        "def interrupted(self):\n"
+        "    self.futures[0]._condition.acquire()  # what a signal between two acquisitions leaves\n"
+        "    raise Interrupted\n"
+        "base._AcquireFutures.__enter__ = interrupted\n"
+        "if __name__ == '__main__':\n"
+        "    ex = ProcessExecutor(2)\n"
+        "    try:\n"
+        "        print(sorted(i for i, o in ex.run(time.sleep, [0.2] * 6)))\n"
+        "    except Interrupted:\n"
+        "        print('interrupted')\n"
+        "    ex.close(abort=True)\n"
+        "    print('exited', flush=True)\n")
+    proc = subprocess.Popen([sys.executable, str(script)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        out, err = proc.communicate(timeout=60)  # 6 x 0.2 s on 2 workers, and a pool start
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        out, err = proc.communicate()
+        pytest.fail(f"the process hung at exit with a future's lock held: {out!r}")
+    assert proc.returncode == 0 and out.splitlines() == ["[0, 1, 2, 3, 4, 5]", "exited"], (out, err)
