@@ -371,3 +371,34 @@ def test_trapezoid_normal_depth_against_bisection():
         want = 0.5 * (lo + hi)
         assert float(normal_depth(q, b, z, n, s)) == pytest.approx(want, rel=1e-11)
         assert rk.normal_depth(q, b, z, n, s) == pytest.approx(want, rel=1e-11)
+
+
+# ----------------------------------------------------------------------------- reference sheets
+@pytest.mark.parametrize("change", ["ctg", "kf", "threshold"])
+def test_cemaneige_sheet_tolerance_detects_a_small_change_of_each_snow_element(change):
+    """The CemaNeige-GR4J comparison (1e-4 mm/d; hydro matches to 6e-14) is sharp for the snow
+    routine: the thermal-state coefficient, the melt factor or the full-cover threshold
+    changed by 0.1 % moves the flow by 1e-2 mm/d or more (measured 0.034, 0.014, 0.011),
+    a hundred times the tolerance."""
+    from hydro.snow import band_forcing
+    from hydro.validation import reference as ref
+
+    s = ref.load_cemaneige()
+    bands = SnowBands(ref.CEMANEIGE_STATION_ELEVATION_M, ref.CEMANEIGE_BAND_ELEVATIONS_M,
+                      solid_fraction="hydrotel")
+    params = {**ref.CEMANEIGE_GR4J_PARAMETERS, "ctg": ref.CEMANEIGE_CTG,
+              "kf_mm_per_c_per_day": ref.CEMANEIGE_KF_MM_PER_C_PER_DAY}
+    snowfall = None
+    if change == "ctg":
+        params["ctg"] += 1e-3
+    elif change == "kf":
+        params["kf_mm_per_c_per_day"] *= 1.001
+    else:  # the sheet's threshold is 0.9 x the band's mean annual snowfall of the record
+        snowfall = band_forcing(s.precip_mm, s.temp_c, bands, tmin_c=s.tmin_c,
+                                tmax_c=s.tmax_c).g_threshold / 0.9 * 1.001
+    model = runoff_model("gr4j_cemaneige", 1, bands, mean_annual_solid_precip_mm=snowfall)
+    forcing = DailyForcing(s.dates, s.precip_mm, s.temp_c, s.tmin_c, s.tmax_c, s.pet_mm)
+    state = model.initial_state(params, production_fraction=ref.SHEET_PRODUCTION_FRACTION,
+                                routing_fraction=ref.SHEET_ROUTING_FRACTION)
+    q = model.run(forcing, params, state).q_mm[0]
+    assert np.abs(q - s.qsim_mm).max() > 100 * ref.CEMANEIGE_TOLERANCE_MM_PER_DAY
