@@ -130,3 +130,21 @@ def test_quickflow_tp_yearly_totals_kept_by_blending():
             total_b = (qb["dp"] + qb["pp"] if sp != "codmn" else qb[sp])[days].sum()
             total_c = (qc["dp"] + qc["pp"] if sp != "codmn" else qc[sp])[days].sum()
             np.testing.assert_allclose(total_b, total_c, rtol=1e-12)
+
+
+# -- an unknown source table names the known ones --------------------------------------------------
+
+def test_unknown_source_kind_lists_the_known_keys():
+    """A table no kind reads (``fishpond``, nothing near it) used to say only "unknown key"; the
+    message now lists what ``[subbasins.sources]`` accepts, so the user can see which to use."""
+    import tomllib
+
+    from hydro.errors import HydroError
+    from hydro.tomlio import Table
+
+    text = '[[subbasins]]\nid = "a"\n[subbasins.sources.fishpond]\nkg = 3\n'
+    with pytest.raises(HydroError) as err:
+        SourceParameters.from_table(Table(tomllib.loads(text), "basin.toml"))
+    msg = str(err.value)
+    assert "basin.toml" in msg and "subbasin 'a'" in msg and "sources.fishpond" in msg, msg
+    assert "known keys:" in msg and "livestock" in msg and "rural_domestic" in msg, msg

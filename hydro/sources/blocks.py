@@ -129,10 +129,11 @@ def _keys(cls: type[Block]) -> tuple[frozenset[str], frozenset[str]]:
 
 
 def finish_keys(table: Table, origin: Origin, known: AbstractSet[str]) -> None:
-    """Raise a located error for a key of ``table`` not in ``known`` (with the nearest known key)."""
+    """Raise a located error for a key of ``table`` not in ``known`` (the nearest known key, else all of them)."""
     for key in table.data:
         if key not in known:
-            raise origin.error(key, "unknown key" + suggest(key, sorted(known)) + "; remove or rename it")
+            hint = suggest(key, sorted(known)) or f" (known keys: {', '.join(sorted(known))})"
+            raise origin.error(key, "unknown key" + hint + "; remove or rename it")
 
 
 def read_str(table: Table, origin: Origin, key: str, default: Any = None, required: bool = True) -> str:
