@@ -295,15 +295,19 @@ class Table:
     def date(self, key: str, default: Any = _REQUIRED, value: Any = _REQUIRED):
         """A date (TOML date or ``YYYY-MM-DD`` string); ``value`` checks an element
         already taken from the table (e.g. one end of a period) under ``key``'s name."""
-        from datetime import date
+        import re
+        from datetime import date, datetime
 
         if value is _REQUIRED:
             value = self.raw(key, default)
             if value is default:
                 return value
+        if isinstance(value, datetime):  # a TOML date-time: compared with dates it raised a TypeError
+            raise self.error(key, f"expected a date YYYY-MM-DD, got the date-time {value.isoformat()}; "
+                                  f"write the day alone ({value.date().isoformat()})")
         if isinstance(value, date):
             return value
-        if isinstance(value, str):
+        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # not 20150101 or 2015-W01-4
             try:
                 return date.fromisoformat(value)
             except ValueError:

@@ -57,3 +57,26 @@ def test_a_file_only_the_standard_parser_accepts_still_loads(tmp_path, monkeypat
     monkeypatch.setattr(tomlio, "_fast_loads", refuses)
     (tmp_path / "a.toml").write_text("x = 2013-01-01\n")
     assert str(tomlio.load_toml(tmp_path / "a.toml")["x"]) == "2013-01-01"
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("start = 2015-01-01T06:00:00", "got the date-time 2015-01-01T06:00:00; write the day alone (2015-01-01)"),
+    ('start = "20150101"', "expected a date YYYY-MM-DD, got '20150101'"),
+    ('start = "2015-W01-4"', "expected a date YYYY-MM-DD"),
+    ('start = "2015-02-30"', "expected a date YYYY-MM-DD"),
+])
+def test_a_date_key_takes_a_day_and_nothing_else(text, fragment):
+    """A TOML date-time was returned as a datetime (a date subclass) and failed later with a
+    TypeError when compared with dates; strings Python 3.11 also parses (basic and ISO-week
+    forms) were accepted though the documented form is YYYY-MM-DD."""
+    table = tomlio.Table(tomllib.loads(text), "b.toml", "run")
+    with pytest.raises(HydroError) as err:
+        table.date("start")
+    assert fragment in str(err.value) and "b.toml" in str(err.value) and "run.start" in str(err.value)
+
+
+def test_a_date_key_reads_toml_dates_and_strings():
+    from datetime import date
+
+    for text in ("start = 2015-01-01", 'start = "2015-01-01"'):
+        assert tomlio.Table(tomllib.loads(text), "b.toml").date("start") == date(2015, 1, 1)
