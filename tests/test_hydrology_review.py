@@ -402,3 +402,38 @@ def test_cemaneige_sheet_tolerance_detects_a_small_change_of_each_snow_element(c
                                 routing_fraction=ref.SHEET_ROUTING_FRACTION)
     q = model.run(forcing, params, state).q_mm[0]
     assert np.abs(q - s.qsim_mm).max() > 100 * ref.CEMANEIGE_TOLERANCE_MM_PER_DAY
+
+
+# ----------------------------------------------------------------------------- observed flow
+@settings(max_examples=60, deadline=None)
+@given(st.integers(0, 2**32 - 1), st.floats(0.0, 0.99), st.sampled_from([1, 3, 5]))
+def test_lyne_hollick_against_the_filter_written_out(seed, alpha, passes):
+    """Lyne & Hollick (1979), passes alternating forward and backward on the previous pass's
+    base flow (Nathan & McMahon 1990; Ladson et al. 2013): quick flow
+    ``f_k = alpha f_(k-1) + (1 + alpha)/2 (q_k - q_(k-1))`` clipped to ``[0, q_k]``, starting
+    from ``f = 0``.  Equal to round-off (1e-12 relative: the same operations, another code);
+    base flow in [0, q]; the model's quick + base flow is the observed flow."""
+    from hydro.runoff_observed import ObservedFlow, lyne_hollick
+
+    rng = np.random.default_rng(seed)
+    q = np.cumsum(rng.normal(0, 1, 300)) ** 2 * rng.uniform(0, 1, 300) + rng.uniform(0, 5)
+
+    def one_pass(series):
+        base, f = series.copy(), 0.0
+        for k in range(1, len(series)):
+            f = min(max(alpha * f + (1 + alpha) / 2 * (series[k] - series[k - 1]), 0.0), series[k])
+            base[k] = series[k] - f
+        return base
+
+    base = q.copy()
+    for p in range(passes):
+        base = one_pass(base) if p % 2 == 0 else one_pass(base[::-1])[::-1]
+    got = lyne_hollick(q, alpha, passes)
+    np.testing.assert_allclose(got, base, rtol=1e-12, atol=1e-12 * q.max())
+    assert (got >= 0).all() and (got <= q * (1 + 1e-15)).all()
+    dates = np.datetime64("2020-01-01") + np.arange(q.size)
+    nan = np.full(q.size, np.nan)
+    res = ObservedFlow(1, passes=passes).run(DailyForcing(dates, nan, nan, nan, nan, None, qobs_mm=q),
+                                              {"alpha": alpha})
+    # (q - b) + b: one rounding of each sum, 2.2e-16 relative each
+    np.testing.assert_allclose(res.q_direct_mm[0] + res.q_routed_mm[0], q, rtol=5e-16, atol=0)
