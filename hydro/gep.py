@@ -125,6 +125,14 @@ def check_results(results, where: str | Path | None = None) -> None:
                          "the results of a watershed basin, e.g. of `hydro run miyun`")
     refuse_aggregated(where, results.attrs.get("time_aggregation", "daily"),
                       why="GEP sums the days of a run, and would count each mean as one day")
+    from hydro.outputspec import cut_dimensions
+
+    cut = cut_dimensions(results.attrs, ("reach", "reservoir", "subbasin"))
+    if cut:  # the sums would silently miss the elements left out (Miyun 2016: 767 -> 731 t purified)
+        raise HydroError(f"{where or 'these results'}: written with --locations ("
+                         + ", ".join(f"{dim} {counts} kept" for dim, counts in cut.items())
+                         + "); GEP sums every subbasin, reach and reservoir and would miss the others: "
+                           "run it again without --locations (or name every element of those kinds)")
     missing = [v for v in ("subbasin_precipitation", "subbasin_quickflow", "subbasin_aet") if v not in results.data]
     if missing:
         raise HydroError(f"{where or 'these results'}: GEP needs the subbasin water balance, and these results lack "

@@ -20,7 +20,17 @@ from hydro import __version__
 from hydro.errors import HydroError
 from hydro.netcdf_chunks import LEADING_DIMS as LEADING_DIMS
 from hydro.netcdf_chunks import chunk_sizes, small_chunk_caches
-from hydro.outputspec import OutputSpec, blocks, check, element_index, kept_variables, out_dtype, periods
+from hydro.outputspec import (
+    LOCATIONS_ATTRIBUTE,
+    OutputSpec,
+    blocks,
+    check,
+    element_index,
+    kept_variables,
+    locations_attribute,
+    out_dtype,
+    periods,
+)
 
 if TYPE_CHECKING:
     from hydro.results import Results
@@ -80,6 +90,8 @@ def _define(nc, results: Results, spec):
     if results.constituents and "constituents" not in attrs:  # what <c>_... names resolve with on reading
         attrs["constituents"] = ";".join(f"{k}={v}" for k, v in results.constituents.items())
     index = element_index(results, spec)
+    if index:  # what a sum over every reach, reservoir or subbasin would miss (hydro gep, the report)
+        attrs[LOCATIONS_ATTRIBUTE] = locations_attribute(results, index)
     starts, first, after = periods(results.dates, spec.aggregate)
     if spec.aggregate != "daily":
         attrs["time_aggregation"] = spec.aggregate

@@ -257,6 +257,26 @@ def element_index(results, spec: OutputSpec) -> dict[str, np.ndarray]:
     return out
 
 
+#: The global attribute of a file written with ``locations`` that cut some element dimension:
+#: ``"reservoir:1/3;section:1/11"`` (kept / in the run, per cut dimension).
+LOCATIONS_ATTRIBUTE = "locations_selected"
+
+
+def locations_attribute(results, index: dict[str, np.ndarray]) -> str:
+    """:data:`LOCATIONS_ATTRIBUTE`'s value for the cut ``index`` of :func:`element_index`."""
+    return ";".join(f"{dim}:{len(keep)}/{len(results.coords[dim])}" for dim, keep in index.items())
+
+
+def cut_dimensions(attrs: dict, dims=ELEMENT_DIMS) -> dict[str, str]:
+    """The element dimensions among ``dims`` that a file's ``locations`` cut: ``{dim: "kept/all"}``."""
+    out = {}
+    for item in filter(None, str(attrs.get(LOCATIONS_ATTRIBUTE, "")).split(";")):
+        dim, _, counts = item.partition(":")
+        if dim in dims:
+            out[dim] = counts
+    return out
+
+
 def periods(dates: list[date], aggregate: str) -> tuple[np.ndarray, list[date], list[date]]:
     """Start index of each period in ``dates``, its first day and the day after its last.
 

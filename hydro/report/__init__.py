@@ -27,6 +27,7 @@ import click
 
 from hydro import __version__
 from hydro.errors import HydroError
+from hydro.outputspec import cut_dimensions
 from hydro.plotting.style import symbol
 from hydro.report import classes, figures, html, tables
 from hydro.report.html import esc
@@ -118,8 +119,11 @@ def _glance(results, scenario) -> str:
                                    "largest relative imbalance, any element and year"))
         removed = tables.removal_per_year(results, short, scenario)
         if removed is not None:
-            cards.append(html.stat(f"{symbol(short)} removed in water", f"{html.fmt(removed)} t/a",
-                                   "in reaches and reservoirs, mean per year"))
+            cut = cut_dimensions(results.attrs, ("reach", "reservoir"))
+            where = ("in the reaches and reservoirs the file keeps (--locations: "
+                     + ", ".join(f"{dim} {n}" for dim, n in cut.items()) + "), mean per year") if cut \
+                else "in reaches and reservoirs, mean per year"
+            cards.append(html.stat(f"{symbol(short)} removed in water", f"{html.fmt(removed)} t/a", where))
     if "water_balance_closure" in results.attrs:
         cards.append(html.stat("Water balance", f"{float(results.attrs['water_balance_closure']):.1e}",
                                "relative closure of runoff, routing and reservoirs"))
