@@ -16,6 +16,7 @@ from hydro import __version__
 from hydro.basin import Basin
 from hydro.hydraulics import Hydraulics
 from hydro.results import Results
+from hydro.summary import ECO_ATTRIBUTE
 from hydro.transport import TransportResult
 from hydro.variables import BUDGET_TERMS
 
@@ -52,6 +53,9 @@ def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hyd
         res.add("reservoir_release", hyd.res_release)
         res.add("reservoir_spill", hyd.res_spill)
         res.add("reservoir_evaporation", hyd.res_evaporated)
+        unmet = ecological_shortfall_days(net, hyd.res_release + hyd.res_spill)
+        if unmet:
+            res.attrs[ECO_ATTRIBUTE] = unmet
     for k, c in enumerate(short for short, _ in names):
         res.add(f"{c}_concentration", tr.reach_concentration[:, :, k])
         res.add(f"{c}_load", tr.reach_load[:, :, k])
@@ -67,6 +71,18 @@ def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hyd
                     np.concatenate([tr.budget_reservoir[:, :, :, k], tr.storage_reservoir[:-1, :, None, k],
                                     tr.storage_reservoir[1:, :, None, k]], axis=2))
     return res
+
+
+
+def ecological_shortfall_days(net, outflow) -> str:
+    """:data:`hydro.summary.ECO_ATTRIBUTE`'s value: per reservoir, the days whose release and spill (m3 s-1,
+    [day, reservoir]) fall short of ``ecological_min_m3_s`` (by more than round-off, 1e-9 relative)."""
+    parts = []
+    for j, r in enumerate(net.reservoirs):
+        short = int(np.count_nonzero(outflow[:, j] < r.ecological_min_m3_s * (1.0 - 1e-9)))
+        if short:
+            parts.append(f"{r.id}={short}")
+    return ";".join(parts)
 
 
 def network_attributes(net) -> dict[str, str]:

@@ -10,6 +10,11 @@ import numpy as np
 from hydro.errors import HydroError
 from hydro.results import Results
 
+#: Global attribute: days each reservoir let out less than its ecological minimum ("id=days;...",
+#: reservoirs with none left out), its storage at dead storage on those days
+#: (:func:`hydro.assembly.ecological_shortfall_days`).
+ECO_ATTRIBUTE = "ecological_min_unmet_days"
+
 #: Global attributes of each block's results that :func:`hydro.blocked_run.write_blocked` replaces by their
 #: largest value over the blocks (relative closures).
 WORST_ATTRS = ("water_balance_closure", "groundwater_n_balance_closure")
@@ -35,6 +40,7 @@ class RunSummary:
         self.q_count: np.ndarray | None = None
         self.loads: dict[str, np.ndarray] = {}
         self.transferred: dict[str, float] = {}  # volume of each transfer over the run, m3
+        self.eco_unmet: dict[str, int] = {}  # days each reservoir let out less than its ecological minimum
 
     def add(self, res: Results) -> None:
         """Take in one block's results."""
@@ -54,6 +60,9 @@ class RunSummary:
         for item in filter(None, res.attrs.get("transfer_volume_m3", "").split(";")):
             name, volume = item.rsplit("=", 1)
             self.transferred[name] = self.transferred.get(name, 0.0) + float(volume)
+        for item in filter(None, res.attrs.get(ECO_ATTRIBUTE, "").split(";")):
+            name, days = item.rsplit("=", 1)
+            self.eco_unmet[name] = self.eco_unmet.get(name, 0) + int(days)
         self.sections = list(res.coords.get("section", []))
         if self.sections:
             q = res["section_discharge"]
@@ -69,6 +78,8 @@ class RunSummary:
         out = {key: f"{value:.3e}" for key, value in self.worst.items()}
         if self.transferred:
             out["transfer_volume_m3"] = ";".join(f"{k}={v:.6e}" for k, v in self.transferred.items())
+        if self.eco_unmet:
+            out[ECO_ATTRIBUTE] = ";".join(f"{k}={v}" for k, v in self.eco_unmet.items())
         return out
 
     def text(self) -> str:
@@ -84,6 +95,9 @@ class RunSummary:
             if key in self.worst:
                 lines.append(f"{what} closes to {self.worst[key]:.1e} (relative)")
         lines += self._transfer_lines()
+        if self.eco_unmet:  # at dead storage: nothing can leave (the rule is right, the user should know)
+            lines.append("reservoir outflow below its ecological minimum (not enough water above dead storage): "
+                         + ", ".join(f"{k} on {v:,} of {self.days:,} days" for k, v in self.eco_unmet.items()))
         if self.sections and self.q_sum is not None and self.q_count is not None:
             lines.append("section means over the run (Q: time mean; "
                          + ", ".join(self.constituents) + ": flow-weighted, Σ load / Σ Q):")
