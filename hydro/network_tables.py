@@ -51,6 +51,11 @@ def read_reach(t: Table, default_cell_length_m: float) -> Reach:
             width_coeff=t.float("width_coeff", positive=True),
             width_exp=t.float("width_exp", minimum=0.0, maximum=0.99),
         )
+        depth_exp = 1.0 - law["velocity_exp"] - law["width_exp"]
+        if depth_exp < -1e-12:  # Leopold & Maddock (1953): w v d = Q, so their exponents add up to 1
+            raise t.error("width_exp", f"velocity_exp + width_exp = {1.0 - depth_exp:g} > 1: the depth "
+                                       f"Q/(w v) of reach '{rid}' would fall as its flow rises (exponent "
+                                       f"{depth_exp:.3g}); give exponents that add up to at most 1")
     reach = Reach(
         id=rid,
         name=t.str("name", default=rid),

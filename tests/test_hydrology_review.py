@@ -437,3 +437,19 @@ def test_lyne_hollick_against_the_filter_written_out(seed, alpha, passes):
                                               {"alpha": alpha})
     # (q - b) + b: one rounding of each sum, 2.2e-16 relative each
     np.testing.assert_allclose(res.q_direct_mm[0] + res.q_routed_mm[0], q, rtol=5e-16, atol=0)
+
+
+def test_power_law_exponents_whose_depth_falls_with_flow_are_refused(tmp_path):
+    """velocity_exp + width_exp > 1 makes the depth Q / (w v) fall as the flow rises
+    (Leopold & Maddock: the three exponents add up to 1); it was accepted."""
+    import shutil
+
+    from hydro.basin import ROOT, Basin
+    from hydro.errors import HydroError
+
+    dest = tmp_path / "ws"
+    shutil.copytree(ROOT / "configs" / "examples" / "watershed", dest)
+    rid = Basin.load(dest).network.reach_ids[0]
+    Basin.load(dest, overrides=[f"reaches.{rid}.velocity_exp=0.5", f"reaches.{rid}.width_exp=0.5"])  # = 1: allowed
+    with pytest.raises(HydroError, match=r"velocity_exp \+ width_exp = 1.1 > 1: the depth"):
+        Basin.load(dest, overrides=[f"reaches.{rid}.velocity_exp=0.6", f"reaches.{rid}.width_exp=0.5"])
