@@ -373,6 +373,9 @@ def check_hydro_results(results: Results, path: Path, command: str = "report", s
     if missing and "member" in results.coords:  # a weather ensemble keeps the variables asked for
         raise HydroError(f"{path}: a weather ensemble (--members) without {', '.join(missing)}; hydro {command} "
                          "needs them: run the ensemble again with them in --variables, or give one run")
+    if missing and "--variables" in str(results.attrs.get("history", "")):  # chosen, not damaged
+        raise HydroError(f"{path}: written with --variables, without {', '.join(missing)}; hydro {command} "
+                         "needs them: run it again with them in --variables, or without --variables")
     if missing:
         raise HydroError(f"{path}: incomplete hydro results file: missing {', '.join(missing)}; "
                          f"hydro {command} needs the file as `hydro run` or `hydro scenarios` wrote it "

@@ -54,3 +54,16 @@ def test_the_reports_removal_card_says_which_elements_it_sums(watershed, tmp_pat
     cut = load_results(watershed.to_netcdf(tmp_path / "cut.nc", spec=OutputSpec(locations=(reach,))))
     assert "the file keeps (--locations: reach 1/" in _glance(cut, None)
     assert "the file keeps" not in _glance(load_results(watershed.to_netcdf(tmp_path / "w.nc")), None)
+
+
+def test_a_file_written_with_variables_is_told_to_name_them_not_that_it_is_incomplete(watershed, tmp_path):
+    from hydro.netcdf import check_hydro_results
+
+    chosen = load_results(watershed.to_netcdf(tmp_path / "v.nc", spec=OutputSpec(variables=("discharge",))))
+    chosen.attrs["history"] = "hydro run watershed --variables discharge -o v.nc"
+    with pytest.raises(HydroError, match=r"v.nc: written with --variables, without .*section_discharge.*"
+                                         r"run it again with them in --variables"):
+        check_hydro_results(chosen, tmp_path / "v.nc", "report")
+    chosen.attrs["history"] = "hydro run watershed -o v.nc"  # not chosen: damaged or foreign
+    with pytest.raises(HydroError, match="incomplete hydro results file"):
+        check_hydro_results(chosen, tmp_path / "v.nc", "report")

@@ -99,7 +99,9 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
 @click.option("--prices", type=click.Path(dir_okay=False),
               help="TOML of unit prices (default: the cited schedule in hydro/gep_prices.py; also sets the "
                    "water-conservation form and the purification targets).")
-@click.option("--basin", help="Basin the results came from (when they lack subbasin areas).")
+@click.option("--basin", help="Basin the results came from (default: the one they name; read for subbasin areas "
+                              "the results lack and for the withdrawals: channel losses are not abstraction). "
+                              "Another basin is refused.")
 @click.option("--by", type=click.Choice(["subbasin", "county"]), default="subbasin", show_default=True,
               help="Rows per subbasin or per county.")
 @click.option("--partial-years", type=click.Choice(["label", "omit"]), default="label", show_default=True,
