@@ -51,7 +51,7 @@ def read_reach(t: Table, default_cell_length_m: float) -> Reach:
             width_coeff=t.float("width_coeff", positive=True),
             width_exp=t.float("width_exp", minimum=0.0, maximum=0.99),
         )
-        depth_exp = 1.0 - law["velocity_exp"] - law["width_exp"]
+        depth_exp = 1.0 - float(law["velocity_exp"] or 0.0) - float(law["width_exp"] or 0.0)
         if depth_exp < -1e-12:  # Leopold & Maddock (1953): w v d = Q, so their exponents add up to 1
             raise t.error("width_exp", f"velocity_exp + width_exp = {1.0 - depth_exp:g} > 1: the depth "
                                        f"Q/(w v) of reach '{rid}' would fall as its flow rises (exponent "

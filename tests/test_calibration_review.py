@@ -167,11 +167,12 @@ def test_a_period_given_with_a_time_is_a_clear_error(tmp_path):
     """``warmup_start = 1991-01-01T00:00:00`` (a TOML datetime) ended in a TypeError traceback."""
     cfg = _shipped("leguer", tmp_path, 'name = "de"',
                    lambda t: t.replace("warmup_start = 1991-01-01", "warmup_start = 1991-01-01T00:00:00"))
-    with pytest.raises(HydroError, match=r"periods.warmup_start.*date and time.*write 1991-01-01"):
+    with pytest.raises(HydroError, match=r"periods.warmup_start.*date-time 1991-01-01T00:00:00; "
+                                         r"write the day alone \(1991-01-01\)"):
         CalibrationConfig.from_toml(cfg)
     cfg = _shipped("leguer", tmp_path, 'name = "de"',
                    lambda t: t.replace("calibration = [1992-01-01,", "calibration = [1992-01-01T06:00:00,"))
-    with pytest.raises(HydroError, match=r"periods.calibration.*date and time"):
+    with pytest.raises(HydroError, match=r"periods.calibration.*date-time 1992-01-01T06:00:00; write the day alone"):
         CalibrationConfig.from_toml(cfg)
 
 

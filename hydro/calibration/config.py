@@ -21,7 +21,7 @@ import hashlib
 import itertools
 import math
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 
 from hydro.errors import suggest
@@ -548,13 +548,9 @@ def _periods(p: Table) -> Periods:
 
 
 def _day(t: Table, key: str, value=None) -> date:
-    """A day of ``[periods]``: a TOML date or ``YYYY-MM-DD``; a date with a time is refused
-    (a period is whole days, and a datetime cannot be compared with the other dates)."""
-    day = t.date(key) if value is None else t.date(key, value=value)
-    if isinstance(day, datetime):
-        raise t.error(key, f"{day.isoformat()} is a date and time; periods are whole days: write "
-                           f"{day.date().isoformat()}")
-    return day
+    """A day of ``[periods]``: a TOML date or ``YYYY-MM-DD`` (:meth:`Table.date` refuses a date
+    with a time: a period is whole days)."""
+    return t.date(key) if value is None else t.date(key, value=value)
 
 
 def _span(t: Table, key: str, required: bool = True) -> tuple[date, date] | None:
