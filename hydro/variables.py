@@ -82,7 +82,8 @@ _DECLARED = [
     Variable("subbasin_tn_source_input", ("time", "subbasin", "source"), "kg d-1",
              "total nitrogen delivered by the subbasin to the river network, by source"),
     Variable("subbasin_tn_gross_input", ("year", "subbasin", "input"), "kg",
-             "gross nitrogen input to the subbasin by category, before losses (inventory)"),
+             "gross nitrogen input to the subbasin by category, before losses, in the whole calendar year "
+             "(inventory; also for a year the run covers in part)"),
     Variable("subbasin_tn_landscape_retention", ("year", "subbasin"), "kg",
              "total nitrogen removed by riparian buffers and wetlands in the subbasin (GEP water purification)"),
     # scenarios
