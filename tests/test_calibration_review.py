@@ -530,3 +530,21 @@ def test_an_interrupt_while_waiting_leaves_no_future_locked(tmp_path):
         out, err = proc.communicate()
         pytest.fail(f"the process hung at exit with a future's lock held: {out!r}")
     assert proc.returncode == 0 and out.splitlines() == ["[0, 1, 2, 3, 4, 5]", "exited"], (out, err)
+
+
+def test_resume_on_a_folder_without_a_run_says_it_starts_a_new_one(tmp_path, monkeypatch):
+    """``--resume`` on a mistyped or empty folder started a new run without a word."""
+    from click.testing import CliRunner
+
+    import hydro.calibration.runner as runner
+    from hydro.cli import main
+
+    cfg = _shipped("leguer", tmp_path, 'name = "de"', lambda t: t)
+
+    def stop(*args, **kwargs):
+        raise HydroError("stopped here by the test")
+
+    monkeypatch.setattr(runner, "calibrate", stop)
+    r = CliRunner().invoke(main, ["calibrate", str(cfg), "-o", str(tmp_path / "typo"), "--resume", "-q"])
+    assert "note: --resume: " in r.output and "holds no run to continue" in r.output, r.output
+    assert "stopped here by the test" in r.output

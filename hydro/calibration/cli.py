@@ -41,10 +41,13 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
     from pathlib import Path
 
     from hydro.calibration.config import CalibrationConfig
-    from hydro.calibration.runner import PARAMS_FILE, calibrate
+    from hydro.calibration.runner import PARAMS_FILE, RUN_FILE, calibrate
 
     cfg = CalibrationConfig.from_toml(config)
     folder = Path(outdir) if outdir else Path(f"calibration-{Path(config).stem}")
+    if resume and not (folder / RUN_FILE).exists():  # a mistyped folder would silently start over
+        click.echo(f"note: --resume: {folder} holds no run to continue (no {RUN_FILE}); starting a new run there",
+                   err=True)
     try:
         result = calibrate(cfg, folder, workers=workers, scheduler=scheduler, dask_workers=dask_workers,
                            resume=resume, quiet=quiet, overwrite=overwrite)
