@@ -31,9 +31,8 @@ import re
 
 import pytest
 
-from hydro.basin import ROOT, Basin
-from hydro.tomlio import Table, load_toml
-from hydro.validation.basins import basin_inventory, evaluate_target, target_check, validation_period
+from hydro.tomlio import Table
+from hydro.validation.basins import basin_targets
 
 MARKER = re.compile(r"\((\d{4}-\d{2}-\d{2}) run: ([^()]*)\)")
 STATUS = re.compile(r"^(passes|fails(?: high| low)?)(?:, (.*))?$")
@@ -80,20 +79,7 @@ def test_marker_parsing():
 
 
 def _run(name: str):
-    from hydro.simulation import run
-
-    folder = ROOT / "basins" / name
-    path = folder / "observations.toml"
-    basin = Basin.load(folder)
-    root = Table(load_toml(path), path)
-    start, end = validation_period(basin, root)
-    results = run(basin, start, end)
-    inventory = basin_inventory(basin)
-    out = []
-    for t in root.tables("targets"):
-        outcome = evaluate_target(results, t, inventory)
-        out.append((t, outcome, target_check(name, t, outcome)))
-    return out
+    return basin_targets(name)
 
 
 def _problems(t: Table, outcome, check) -> list[str]:

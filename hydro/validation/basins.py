@@ -131,6 +131,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 import numpy as np
 
@@ -879,6 +880,12 @@ def validation_period(basin, root: Table) -> tuple[date, date]:
 
 def basin_checks(name: str) -> list[Check]:
     """Run the shipped basin ``name`` and check every target of its observations file."""
+    return [check for _, _, check in basin_targets(name)]
+
+
+def basin_targets(name: str) -> list[tuple[Table, Any, Check]]:
+    """Run the shipped basin ``name``: (target table, outcome of :func:`evaluate_target`, check)
+    for every target of its observations file, in the file's order."""
     from hydro.basin import Basin
     from hydro.simulation import run
 
@@ -889,7 +896,7 @@ def basin_checks(name: str) -> list[Check]:
     start, end = validation_period(basin, root)
     results = run(basin, start, end)
     inventory = basin_inventory(basin)
-    checks = []
+    found: list[tuple[Table, Any, Check]] = []
     seen = set()
     for t in root.tables("targets"):
         tid = t.str("id")
@@ -897,10 +904,10 @@ def basin_checks(name: str) -> list[Check]:
             raise t.error("id", f"'{tid}' is used by another target; ids must be unique")
         seen.add(tid)
         out = evaluate_target(results, t, inventory)
-        checks.append(target_check(name, t, out))
+        found.append((t, out, target_check(name, t, out)))
         t.finish()
     root.finish()
-    return checks
+    return found
 
 
 def _register() -> None:
