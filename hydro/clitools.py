@@ -189,6 +189,26 @@ def check_params_fit(params_path, target, catchment: bool) -> None:
     if catchment and kind and kind != "catchment":
         raise HydroError(f"{params_path}: these are parameters of a {kind} model ({calibrated}), not of "
                          f"the catchment {target}; run: hydro run {calibrated or 'BASIN'} --params {params_path}")
+    if calibrated and not _same_model(calibrated, target):  # keys present in both apply silently otherwise
+        click.echo(f"note: {params_path} was calibrated on {calibrated}, not {target}; its values are applied "
+                   "as given", err=True)
+
+
+def _same_model(calibrated: str, target) -> bool:
+    """Whether a ``best_params.toml`` ``target`` names the basin or catchment file run (by path when
+    both resolve here, else by the basin's name: a folder's, a file's parent folder's, a shipped name)."""
+    from pathlib import Path
+
+    from hydro.basin import resolve_basin
+
+    def name(spec) -> str:
+        p = Path(str(spec))
+        return p.parent.name if p.suffix == ".toml" and p.name == "basin.toml" else (p.stem if p.suffix else p.name)
+
+    try:
+        return resolve_basin(calibrated).resolve() == resolve_basin(target).resolve()
+    except (HydroError, OSError):
+        return name(calibrated) == name(target)
 
 
 def run_catchment_file(path, overrides=(), start=None, end=None, history: str = ""):

@@ -41,3 +41,21 @@ def test_what_was_not_typed_is_left_out():
     assert history("miyun", "-q") == "hydro run miyun"
     assert history("miyun", "--overwrite", "--variables", "a", "--variables", "b") == \
         "hydro run miyun --overwrite --variables a --variables b"
+
+
+def test_parameters_calibrated_on_another_basin_are_named(tmp_path, capsys):
+    """``hydro run miyun --params`` of a set calibrated on guanting applied every key the two
+    basins share without a word (found by the calibration review): a note on stderr now."""
+    from hydro.clitools import check_params_fit
+
+    params = tmp_path / "best_params.toml"
+    params.write_text('model = "basin"\ntarget = "guanting"\noverrides = []\n', encoding="utf-8")
+    check_params_fit(params, "miyun", catchment=False)
+    assert "was calibrated on guanting, not miyun" in capsys.readouterr().err
+    check_params_fit(params, "guanting", catchment=False)
+    assert capsys.readouterr().err == ""
+    from hydro.basin import resolve_basin
+
+    params.write_text(f'model = "basin"\ntarget = "{resolve_basin("guanting")}"\noverrides = []\n', encoding="utf-8")
+    check_params_fit(params, "guanting", catchment=False)  # the same basin by path and by name
+    assert capsys.readouterr().err == ""
