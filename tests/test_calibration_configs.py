@@ -139,6 +139,11 @@ def _config(tmp_path: Path, observation: str) -> Path:
      "overlap"),
     ('variable = "reservoir_storage"\nat = "miyun"\npoints = [{date = "2015-13-01", value = 1e9}]',
      "is not a date"),
+    # YYYY-MM-DD only, as every other date key (Table.date) and the CLI's --start/--end
+    ('variable = "reservoir_storage"\nat = "miyun"\npoints = [{date = "20150101", value = 1e9}]',
+     "is not a date; write YYYY-MM-DD"),
+    ('variable = "reservoir_storage"\nat = "miyun"\npoints = [{first = "2015-W01-4", last = 2015-01-31, value = 1e9}]',
+     "is not a date; write YYYY-MM-DD"),
     ('variable = "reservoir_storage"\nat = "miyun"\npoints = [{day = 2015-01-01, value = 1e9}]',
      "unknown key"),
     ('variable = "reservoir_storage"\nat = "miyun"\npoints = [{date = 2015-01-01}]', "finite number"),
