@@ -43,6 +43,10 @@ whole process 88.9 -> 90.0 s (transport 71 -> 73.5 s, unchanged work); loading 2
 (1.1 s on an idle machine); the model outside transport 7.0 -> 5.7 s (the pipeline's steps in one
 run each: sources 2.9 -> 2.2 s, results 1.2 -> 0.3 s; weather, runoff, routing as before: 0.3, 1.8-2.2,
 0.8 s); peak RSS 2.9 -> 2.7 GB.
+Again on 2026-12-01 with ``--lts-bound`` (``--cases 100:1,10000:1``, the machine loaded by other work):
+10,000 x 1 whole 82.5 s (59.4 s CPU), model 51.0 s CPU of which transport 47.4 s, 126 sub-steps a day,
+13,962 ns per reach-day against 2,379 at 100 reaches (5.9x); cell updates per cell-day global 125.8,
+per chain 70.1, per reach 52.3, per cell 33.7 (as in docs/solver.md).
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
