@@ -40,7 +40,7 @@ Scaling to a subbasin (``generate``): wet-day amounts are multiplied by
 precipitation equals the subbasin's published value; temperatures are shifted by
 ``-lapse_rate_c_per_km · (elevation_m - reference_elevation_m) / 1000``.
 
-Random numbers: ``numpy.random.default_rng(seed)`` draws three standard normal
+Random numbers: ``numpy.random.default_rng([seed, year])`` (below) draws three standard normal
 fields (occurrence, amount, temperature innovation).  With ``spatial_correlation``
 r > 0 each is ``sqrt(r)·c + sqrt(1-r)·e_j``, c common to all subbasins of a member
 on that day and e_j independent, so the normals of two subbasins have
@@ -49,8 +49,8 @@ the uniform is below the transition probability) and gamma amounts by the
 inverse gamma CDF (a Gaussian copula), so the correlation carries over to
 occurrence, amounts and temperature anomalies (weaker than r for occurrence and
 amounts, exactly r for the temperature anomalies).  r = 0 gives independent
-subbasins, r = 1 identical anomalies.  The members of one call (``n_members``) come
-from one stream: member m is not ``generate(seed=seed + m)``, which is what hydro's
+subbasins, r = 1 identical anomalies.  The members of one call (``n_members``) share
+each year's stream: member m is not ``generate(seed=seed + m)``, which is what hydro's
 weather ensembles run (:func:`hydro.ensemble.member_weather`).  Each calendar year
 draws from its own stream, ``default_rng([seed, year])``, whole, so a calendar day gets
 the same normals whatever the period of the call: two calls with the same seed over
