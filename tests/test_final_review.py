@@ -60,3 +60,20 @@ def test_border_volumes_agreements_md_quotes(tmp_path):
     five = _border_volumes(station, ("gubeikou", "baihe_border", "qingshui_outlet", "hei_outlet", "tang_outlet"))
     five = five.sel(year=slice(2000, 2016))
     assert (round(float(five.min()), 1), round(float(five.max()), 1)) == (0.3, 3.6)
+
+
+def test_run_page_shows_the_summary_tiny_prints(tmp_path, monkeypatch):
+    """docs/commands/run.md's example summary is what `hydro run tiny` prints on stdout, line for
+    line (it showed TN alone, one section and sub-steps 23-27: the example basin has carried TP
+    and four sections since before 2026-12-01). Exact: the run is deterministic."""
+    import re
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[1]
+    page = (root / "docs" / "commands" / "run.md").read_text(encoding="utf-8")
+    block = re.search(r"```\n(basin tiny .*?)```", page, flags=re.S)
+    assert block, "the example summary of hydro run tiny is gone from run.md"
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["run", str(root / "configs" / "examples" / "tiny"), "-o", "tiny.nc"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines() == block.group(1).splitlines()
