@@ -77,3 +77,27 @@ def test_run_page_shows_the_summary_tiny_prints(tmp_path, monkeypatch):
     result = CliRunner().invoke(main, ["run", str(root / "configs" / "examples" / "tiny"), "-o", "tiny.nc"])
     assert result.exit_code == 0, result.output
     assert result.stdout.splitlines() == block.group(1).splitlines()
+
+
+@pytest.mark.parametrize("message, disk", [
+    ("NetCDF: HDF error", True),             # what a full disk gives (d24bda0)
+    ("NetCDF: Can't write file", True),
+    ("NetCDF: String match to name in use", False),   # a variable defined twice: a bug
+    ("NetCDF: Invalid dimension ID or name", False),
+    ("NetCDF: Not a valid data type or _FillValue type mismatch", False),
+])
+def test_only_netcdfs_file_system_errors_read_as_a_refused_write(tmp_path, message, disk):
+    """atomic_path turned every RuntimeError('NetCDF: ...') raised while a file was written into
+    'writing failed ...: free disk space', so a programming error in a writer (a name defined
+    twice, a wrong dimension) sent the user to free disk space and lost its traceback, which
+    write_failure's docstring says it keeps."""
+    from hydro.errors import HydroError
+    from hydro.outputs import atomic_path
+
+    expected = HydroError if disk else RuntimeError
+    with pytest.raises(expected) as err, atomic_path(tmp_path / "x.nc"):
+        raise RuntimeError(message)
+    assert (err.type is HydroError) == disk
+    if disk:
+        assert "x.nc: writing failed (" + message in str(err.value)
+    assert not (tmp_path / "x.nc").exists() and not list(tmp_path.iterdir())
