@@ -246,20 +246,14 @@ def _commit(tmp: str, path: Path, overwrite: bool, option: str, flag: str) -> No
     os.unlink(tmp)
 
 
-#: errno values of a write the disk refused (full, quota, too large, read-only, I/O).
+#: errno values, and netCDF-C's messages (a full disk: HDF error; other "NetCDF: ..." errors are
+#: bugs), of a write the disk refused (full, quota, too large, read-only, I/O).
 _DISK_ERRNOS = frozenset(getattr(errno, n, -1) for n in ("ENOSPC", "EDQUOT", "EFBIG", "EROFS", "EIO"))
-
-
-#: netCDF-C's messages for a write the file system refused (a full disk is "HDF error"); any other
-#: ``RuntimeError("NetCDF: ...")`` (a name in use, a wrong type or dimension) is a programming error.
-_NETCDF_DISK_ERRORS = ("NetCDF: HDF error", "NetCDF: I/O failure", "NetCDF: Can't write file",
-                       "NetCDF: Can't create file", "NetCDF: Write to read only")
+_NETCDF_DISK_ERRORS = tuple(f"NetCDF: {m}" for m in ("HDF error", "I/O failure", "Can't write file"))
 
 
 def write_failure(path: Path, folder: Path, exc: BaseException) -> HydroError | None:
-    """The message for a write the file system refused (disk full, quota, read-only, I/O), or
-    None for any other exception (a programming error stays a traceback).  netCDF reports a
-    full disk only as ``RuntimeError: NetCDF: HDF error``: the message gives the free space."""
+    """The message for a write the file system refused, or None: a programming error stays a traceback."""
     if isinstance(exc, OSError) and (exc.errno in _DISK_ERRNOS or isinstance(exc, PermissionError)):
         why = exc.strerror or str(exc)
     elif isinstance(exc, RuntimeError) and str(exc).startswith(_NETCDF_DISK_ERRORS):
