@@ -28,6 +28,7 @@ from hydro.basin import Basin
 from hydro.errors import HydroError
 from hydro.progress import Progress
 from hydro.results import Results
+from hydro.summary import ECO_ATTRIBUTE, add_eco_days, eco_days_attribute
 
 if TYPE_CHECKING:
     from hydro.weathergen_params import WeatherGeneratorParams
@@ -188,6 +189,12 @@ def run_ensemble(spec, members: int, seed: int, start: date | None = None, end: 
         out.data[name] = arr
     out.attrs["member"] = ",".join(str(m) for m in range(members))
     out.attrs.update(_attrs(members, seed))
+    eco: dict[str, int] = {}  # summed over the members, as StackedWriter writes it (not member 0's)
+    for r in results:
+        add_eco_days(eco, "" if r is None else r.attrs.get(ECO_ATTRIBUTE, ""))
+    out.attrs.pop(ECO_ATTRIBUTE, None)
+    if eco:
+        out.attrs[ECO_ATTRIBUTE] = eco_days_attribute(eco)
     if failures:
         out.attrs["members_failed"] = ",".join(str(m) for m in sorted(failures))
     return out

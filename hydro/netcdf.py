@@ -307,12 +307,15 @@ class StackedWriter(_PieceWriter):
         self.path, self.dim, self.labels = Path(path), dim, list(labels)
         self.overwrite, self.spec, self.attrs = overwrite, spec or OutputSpec(), dict(attrs or {})
         self.written: set[int] = set()
+        self._eco_days: dict[str, int] = {}
         self._nc: Any = None
         self._ctx = None
 
     def write(self, k: int, results: Results) -> None:
         """Store run ``k`` (its label is ``labels[k]``)."""
         import netCDF4
+
+        from hydro.summary import ECO_ATTRIBUTE, add_eco_days
 
         if results.leading:
             raise ValueError("StackedWriter takes single runs (no leading dimension)")
@@ -323,6 +326,7 @@ class StackedWriter(_PieceWriter):
                               attrs=dict(results.attrs), constituents=dict(results.constituents),
                               leading=(self.dim,), data={n: results.data[n] for n in results.data})
             stacked.attrs[self.dim] = ",".join(str(x) for x in self.labels)
+            stacked.attrs.pop(ECO_ATTRIBUTE, None)  # the first run's: the sum over the runs is set on closing
             stacked.attrs.update(self.attrs)
             self._template = results
             self._index, self._starts, self._names = _define(self._nc, stacked, self.spec)
@@ -332,6 +336,7 @@ class StackedWriter(_PieceWriter):
                              f"{len(self._template.dates)}")
         _put(self._nc, results, self.spec, self._index, self._starts, self._names, lead=(k,))
         self.written.add(k)
+        add_eco_days(self._eco_days, results.attrs.get(ECO_ATTRIBUTE, ""))
         if len(self.written) % REOPEN_EVERY == 0:  # let the library free what it holds (REOPEN_EVERY)
             self._nc.close()
             self._nc = netCDF4.Dataset(self._tmp, "a")
@@ -342,6 +347,10 @@ class StackedWriter(_PieceWriter):
             failed = [str(self.labels[k]) for k in range(len(self.labels)) if k not in self.written]
             if failed:
                 self._nc.setncattr(f"{self.dim}s_failed", ",".join(failed))
+            if self._eco_days:  # summed over the runs written, as over the blocks of one run
+                from hydro.summary import ECO_ATTRIBUTE, eco_days_attribute
+
+                self._nc.setncattr(ECO_ATTRIBUTE, eco_days_attribute(self._eco_days))
             self._nc.close()
             self._nc = None
         if ok and not self.written:

@@ -20,6 +20,19 @@ ECO_ATTRIBUTE = "ecological_min_unmet_days"
 WORST_ATTRS = ("water_balance_closure", "groundwater_n_balance_closure")
 
 
+def add_eco_days(counts: dict[str, int], value: str) -> None:
+    """Add the days of an :data:`ECO_ATTRIBUTE` value (``"id=days;..."``) to ``counts`` (id -> days):
+    the blocks of a run, and the members or scenarios of a stacked file, are summed."""
+    for item in filter(None, value.split(";")):
+        name, days = item.rsplit("=", 1)
+        counts[name] = counts.get(name, 0) + int(days)
+
+
+def eco_days_attribute(counts: dict[str, int]) -> str:
+    """:data:`ECO_ATTRIBUTE`'s value for ``counts`` (id -> days)."""
+    return ";".join(f"{k}={v}" for k, v in counts.items())
+
+
 class RunSummary:
     """The run summary (:func:`run_summary`), gathered from a run's results block by block (a run
     in time blocks, :mod:`hydro.blocked_run`) or in one."""
@@ -60,9 +73,7 @@ class RunSummary:
         for item in filter(None, res.attrs.get("transfer_volume_m3", "").split(";")):
             name, volume = item.rsplit("=", 1)
             self.transferred[name] = self.transferred.get(name, 0.0) + float(volume)
-        for item in filter(None, res.attrs.get(ECO_ATTRIBUTE, "").split(";")):
-            name, days = item.rsplit("=", 1)
-            self.eco_unmet[name] = self.eco_unmet.get(name, 0) + int(days)
+        add_eco_days(self.eco_unmet, res.attrs.get(ECO_ATTRIBUTE, ""))
         self.sections = list(res.coords.get("section", []))
         if self.sections:
             q = res["section_discharge"]
@@ -79,7 +90,7 @@ class RunSummary:
         if self.transferred:
             out["transfer_volume_m3"] = ";".join(f"{k}={v:.6e}" for k, v in self.transferred.items())
         if self.eco_unmet:
-            out[ECO_ATTRIBUTE] = ";".join(f"{k}={v}" for k, v in self.eco_unmet.items())
+            out[ECO_ATTRIBUTE] = eco_days_attribute(self.eco_unmet)
         return out
 
     def text(self) -> str:

@@ -101,3 +101,37 @@ def test_only_netcdfs_file_system_errors_read_as_a_refused_write(tmp_path, messa
     if disk:
         assert "x.nc: writing failed (" + message in str(err.value)
     assert not (tmp_path / "x.nc").exists() and not list(tmp_path.iterdir())
+
+
+def test_a_file_of_members_counts_every_members_days_below_the_ecological_minimum(tmp_path):
+    """ecological_min_unmet_days (7764f4d) was copied from the first member written (member 0
+    in one process, any member with workers) into an ensemble's file, as if it were the file's;
+    it is the sum over the members (member-days), as over the blocks of one run. Each member's
+    count is taken from its own run (--synthetic-weather S is member 0 of --seed S)."""
+    import xarray as xr
+
+    from hydro.ensemble import run_ensemble
+
+    period = ["--start", "2001-01-01", "--end", "2002-12-31"]
+    dry = "reservoirs.lake.ecological_min_m3_s=30"  # more than the lake can give on most days
+    counts = []
+    for seed in (1, 2):
+        path = tmp_path / f"s{seed}.nc"
+        result = CliRunner().invoke(main, ["run", "watershed", "--synthetic-weather", str(seed), *period,
+                                           "--set", dry, "-o", str(path), "-q"])
+        assert result.exit_code == 0, result.output
+        with xr.open_dataset(path) as ds:
+            name, days = ds.attrs["ecological_min_unmet_days"].split("=")
+        counts.append(int(days))
+    assert counts[0] != counts[1]  # or the test cannot tell a sum from one member
+    path = tmp_path / "ens.nc"
+    result = CliRunner().invoke(main, ["run", "watershed", "--members", "2", "--seed", "1", *period, "--set", dry,
+                                       "--workers", "1", "-o", str(path), "-q"])
+    assert result.exit_code == 0, result.output
+    with xr.open_dataset(path) as ds:
+        assert ds.attrs["ecological_min_unmet_days"] == f"{name}={sum(counts)}"
+    from datetime import date
+
+    res = run_ensemble("watershed", 2, 1, date(2001, 1, 1), date(2002, 12, 31), overrides=[dry], workers=1,
+                       quiet=True)
+    assert res.attrs["ecological_min_unmet_days"] == f"{name}={sum(counts)}"
