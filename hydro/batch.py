@@ -141,6 +141,7 @@ class ProcessExecutor:
         import queue
         from concurrent.futures.process import BrokenProcessPool
 
+        self._restart_if_broken()  # by the last task of a run before, or a worker killed meanwhile
         broken: list[int] = []
         futures = {}
         finished: queue.SimpleQueue = queue.SimpleQueue()  # put() takes no Python-level lock
@@ -164,18 +165,22 @@ class ProcessExecutor:
             for f in futures:
                 f.cancel()
         for i in sorted(broken):  # one at a time on a new pool: only the culprit fails
-            if getattr(self.pool, "_broken", False):
-                manager = getattr(self.pool, "_executor_manager_thread", None)
-                shutdown_pool(self.pool, abort=True)
-                if manager is not None:  # its thread ends, so that the new pool may fork again
-                    manager.join(timeout=5)
-                self.pool = self._new_pool()
+            self._restart_if_broken()
             f = self.pool.submit(_call, fn, args[i], context)
             if isinstance(f.exception(), BrokenProcessPool):
                 yield i, TaskOutcome(error="its worker process died (killed, out of memory, or a crash in "
                                            "compiled code)")
                 continue
             yield i, _outcome(f.result)
+
+    def _restart_if_broken(self) -> None:
+        """A new pool in place of one a dead worker broke (every submit to it would fail)."""
+        if getattr(self.pool, "_broken", False):
+            manager = getattr(self.pool, "_executor_manager_thread", None)
+            shutdown_pool(self.pool, abort=True)
+            if manager is not None:  # its thread ends, so that the new pool may fork again
+                manager.join(timeout=5)
+            self.pool = self._new_pool()
 
     def share(self, obj):
         """``obj`` as a task ``context``: sent (pickled) with every task."""

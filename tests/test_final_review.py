@@ -135,3 +135,42 @@ def test_a_file_of_members_counts_every_members_days_below_the_ecological_minimu
     res = run_ensemble("watershed", 2, 1, date(2001, 1, 1), date(2002, 12, 31), overrides=[dry], workers=1,
                        quiet=True)
     assert res.attrs["ecological_min_unmet_days"] == f"{name}={sum(counts)}"
+
+
+_BARRIER = None
+
+
+def _die_on_3(x):
+    import os
+
+    if x == 3:
+        os._exit(1)  # as an out-of-memory kill would
+    return x
+
+
+def _meet(x):
+    """Returns once another task runs at the same time (BrokenBarrierError after 10 s alone)."""
+    _BARRIER.wait(timeout=10)
+    return x
+
+
+def test_a_pool_broken_by_the_last_task_runs_the_next_batch_in_parallel(monkeypatch):
+    """908d4e6 restarts a broken pool only for the tasks a dead worker lost. A culprit retried
+    alone at the end of a batch leaves the pool broken, so every task of the next batch (the next
+    DE generation) failed to submit and was retried one at a time: the whole batch ran serially.
+    Now a run starts on a working pool: two tasks that must run at the same time meet."""
+    import multiprocessing as mp
+
+    import hydro.batch as batch
+
+    global _BARRIER
+    monkeypatch.setattr(batch, "_start_method", lambda: "fork")  # the test's functions, inherited
+    ex = batch.ProcessExecutor(2)
+    try:
+        got = dict(ex.run(_die_on_3, [3]))
+        assert "worker process died" in got[0].error
+        _BARRIER = mp.get_context("fork").Barrier(2)  # before the next pool forks its workers
+        again = dict(ex.run(_meet, [0, 1, 2, 3]))
+        assert {i: (o.ok, o.value) for i, o in again.items()} == {i: (True, i) for i in range(4)}, again
+    finally:
+        ex.close()
