@@ -14,9 +14,9 @@ import numpy as np
 
 from hydro import __version__
 from hydro.basin import Basin
+from hydro.ecological_minimum import ECO_ATTRIBUTE, ecological_shortfall_days
 from hydro.hydraulics import Hydraulics
 from hydro.results import Results
-from hydro.summary import ECO_ATTRIBUTE
 from hydro.transport import TransportResult
 from hydro.variables import BUDGET_TERMS
 
@@ -72,17 +72,6 @@ def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hyd
                                     tr.storage_reservoir[1:, :, None, k]], axis=2))
     return res
 
-
-
-def ecological_shortfall_days(net, outflow) -> str:
-    """:data:`hydro.summary.ECO_ATTRIBUTE`'s value: per reservoir, the days whose release and spill (m3 s-1,
-    [day, reservoir]) fall short of ``ecological_min_m3_s`` (by more than round-off, 1e-9 relative)."""
-    parts = []
-    for j, r in enumerate(net.reservoirs):
-        short = int(np.count_nonzero(outflow[:, j] < r.ecological_min_m3_s * (1.0 - 1e-9)))
-        if short:
-            parts.append(f"{r.id}={short}")
-    return ";".join(parts)
 
 
 def network_attributes(net) -> dict[str, str]:

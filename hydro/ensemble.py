@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hydro.basin import Basin
+from hydro.ecological_minimum import ECO_ATTRIBUTE, add_eco_days, eco_days_attribute
 from hydro.errors import HydroError
 from hydro.progress import Progress
 from hydro.results import Results
-from hydro.summary import ECO_ATTRIBUTE, add_eco_days, eco_days_attribute
 
 if TYPE_CHECKING:
     from hydro.weathergen_params import WeatherGeneratorParams

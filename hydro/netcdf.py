@@ -315,7 +315,7 @@ class StackedWriter(_PieceWriter):
         """Store run ``k`` (its label is ``labels[k]``)."""
         import netCDF4
 
-        from hydro.summary import ECO_ATTRIBUTE, add_eco_days
+        from hydro.ecological_minimum import ECO_ATTRIBUTE, add_eco_days
 
         if results.leading:
             raise ValueError("StackedWriter takes single runs (no leading dimension)")
@@ -348,7 +348,7 @@ class StackedWriter(_PieceWriter):
             if failed:
                 self._nc.setncattr(f"{self.dim}s_failed", ",".join(failed))
             if self._eco_days:  # summed over the runs written, as over the blocks of one run
-                from hydro.summary import ECO_ATTRIBUTE, eco_days_attribute
+                from hydro.ecological_minimum import ECO_ATTRIBUTE, eco_days_attribute
 
                 self._nc.setncattr(ECO_ATTRIBUTE, eco_days_attribute(self._eco_days))
             self._nc.close()

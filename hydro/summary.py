@@ -7,30 +7,13 @@ from pathlib import Path
 
 import numpy as np
 
+from hydro.ecological_minimum import ECO_ATTRIBUTE, add_eco_days, eco_days_attribute
 from hydro.errors import HydroError
 from hydro.results import Results
-
-#: Global attribute: days each reservoir let out less than its ecological minimum ("id=days;...",
-#: reservoirs with none left out), its storage at dead storage on those days
-#: (:func:`hydro.assembly.ecological_shortfall_days`).
-ECO_ATTRIBUTE = "ecological_min_unmet_days"
 
 #: Global attributes of each block's results that :func:`hydro.blocked_run.write_blocked` replaces by their
 #: largest value over the blocks (relative closures).
 WORST_ATTRS = ("water_balance_closure", "groundwater_n_balance_closure")
-
-
-def add_eco_days(counts: dict[str, int], value: str) -> None:
-    """Add the days of an :data:`ECO_ATTRIBUTE` value (``"id=days;..."``) to ``counts`` (id -> days):
-    the blocks of a run, and the members or scenarios of a stacked file, are summed."""
-    for item in filter(None, value.split(";")):
-        name, days = item.rsplit("=", 1)
-        counts[name] = counts.get(name, 0) + int(days)
-
-
-def eco_days_attribute(counts: dict[str, int]) -> str:
-    """:data:`ECO_ATTRIBUTE`'s value for ``counts`` (id -> days)."""
-    return ";".join(f"{k}={v}" for k, v in counts.items())
 
 
 class RunSummary:
