@@ -390,11 +390,9 @@ def parse_date(text: str, option: str) -> date:
     """A command-line date, with an error naming the option: ``YYYY-MM-DD`` only, as every date
     key of a TOML file (``Table.date``) and every CSV reader takes it (``date.fromisoformat``
     alone also took ``20150101`` and the ISO week ``2015-W01-4``)."""
-    from hydro.weather_csv import ISO_DAY
+    from hydro.tomlio import iso_day
 
     try:
-        if not ISO_DAY.fullmatch(text):
-            raise ValueError(text)
-        return date.fromisoformat(text)
+        return iso_day(text)
     except ValueError:
         raise HydroError(f"{option}: expected a date YYYY-MM-DD, got '{text}'") from None

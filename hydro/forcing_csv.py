@@ -23,9 +23,9 @@ from hydro.daily_forcing import DailyForcing
 from hydro.errors import HydroError, suggest
 from hydro.forcing_fill import FILL_RULES as FILL_RULES
 from hydro.forcing_fill import fill_missing, fill_rules, station_days
+from hydro.tomlio import ISO_DAY
 from hydro.units import MM_KM2_PER_DAY_TO_M3_S
 from hydro.weather_csv import (
-    ISO_DAY,
     TEMP_RANGE_C,
     check_header,
     parse_rows,

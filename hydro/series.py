@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.tomlio import Table
-from hydro.weather_csv import ISO_DAY, fields_hint, separator_hint
+from hydro.tomlio import Table, iso_day
+from hydro.weather_csv import fields_hint, separator_hint
 
 
 def daily_dates(start: date, end: date) -> list[date]:
@@ -140,9 +140,7 @@ class SeriesReader:
                 raise HydroError(f"{path}: line {n} has {len(row)} fields, the header has {len(header)} "
                                  f"({', '.join(header)}); write one value per column{fields_hint(header, len(row))}")
             try:
-                if not ISO_DAY.fullmatch(row[di].strip()):
-                    raise ValueError
-                day = date.fromisoformat(row[di].strip())
+                day = iso_day(row[di].strip())
             except ValueError:
                 raise HydroError(f"{path}: line {n}: date '{row[di]}' is not a day YYYY-MM-DD; write "
                                  "dates as 2015-01-31") from None

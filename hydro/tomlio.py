@@ -9,11 +9,25 @@ known one.  Every config reader in hydro goes through this module.
 from __future__ import annotations
 
 import math
+import re
 import tomllib
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 from hydro.errors import HydroError, suggest
+
+#: A day as the formats document it, ``YYYY-MM-DD`` (``date.fromisoformat`` also takes
+#: ``20150131`` and the ISO week ``2015-W05-6``).
+ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def iso_day(text: str) -> date:
+    """The day ``text`` writes as ``YYYY-MM-DD`` (:data:`ISO_DAY`); ValueError for anything else."""
+    if not ISO_DAY.fullmatch(text):
+        raise ValueError(f"not a day YYYY-MM-DD: {text!r}")
+    return date.fromisoformat(text)
+
 
 _REQUIRED = object()
 
@@ -295,8 +309,7 @@ class Table:
     def date(self, key: str, default: Any = _REQUIRED, value: Any = _REQUIRED):
         """A date (TOML date or ``YYYY-MM-DD`` string); ``value`` checks an element
         already taken from the table (e.g. one end of a period) under ``key``'s name."""
-        import re
-        from datetime import date, datetime
+        from datetime import datetime
 
         if value is _REQUIRED:
             value = self.raw(key, default)
@@ -307,9 +320,9 @@ class Table:
                                   f"write the day alone ({value.date().isoformat()})")
         if isinstance(value, date):
             return value
-        if isinstance(value, str) and re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):  # not 20150101 or 2015-W01-4
+        if isinstance(value, str):
             try:
-                return date.fromisoformat(value)
+                return iso_day(value)  # not 20150101 or 2015-W01-4
             except ValueError:
                 pass
         raise self.error(key, f"expected a date YYYY-MM-DD, got {value!r}")

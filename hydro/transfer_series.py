@@ -17,9 +17,9 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.tomlio import iso_day
 from hydro.transfer_tables import CONCENTRATION_SUFFIX
 from hydro.units import SECONDS_PER_DAY
-from hydro.weather_csv import ISO_DAY
 
 
 @dataclass(frozen=True)
@@ -65,9 +65,7 @@ def row_days(path: Path, n: int, text: str) -> tuple[date, date, bool]:
         if is_month:
             y, m = (int(p) for p in text.split("-"))
             return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1]), True
-        if not ISO_DAY.fullmatch(text):
-            raise ValueError
-        day = date.fromisoformat(text)
+        day = iso_day(text)
         return day, day, False
     except ValueError:
         again = "; a second header line (files joined one after the other?): delete it" if text == "date" else ""

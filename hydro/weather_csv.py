@@ -10,16 +10,12 @@ from __future__ import annotations
 import csv
 import hashlib
 import math
-import re
 from pathlib import Path
 
 import numpy as np
 
 from hydro.errors import HydroError, suggest
 
-#: A day as the formats document it, ``YYYY-MM-DD`` (``date.fromisoformat`` also takes
-#: ``20150131`` and the ISO week ``2015-W05-6``).
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 #: Tokens that mark a missing value in input files.
 MISSING_TOKENS = ("NA", "")
 #: Plausible air temperatures, degC (outside is an error, not a missing value).

@@ -26,8 +26,7 @@ from pathlib import Path
 
 from hydro.errors import suggest
 from hydro.metrics import METRICS, metric
-from hydro.tomlio import Table, load_toml
-from hydro.weather_csv import ISO_DAY
+from hydro.tomlio import Table, iso_day, load_toml
 
 #: Model kinds a configuration can calibrate.
 MODEL_KINDS = ("catchment", "basin", "flow_sources")
@@ -487,9 +486,9 @@ def _points_observation(t: Table, name: str, variable: str, at: str | None) -> O
 def _point_day(t: Table, value, where: str, key: str) -> date:
     if isinstance(value, date) and not hasattr(value, "hour"):
         return value
-    if isinstance(value, str) and ISO_DAY.fullmatch(value.strip()):  # not 20150101 or 2015-W01-4
+    if isinstance(value, str):
         try:
-            return date.fromisoformat(value.strip())
+            return iso_day(value.strip())  # not 20150101 or 2015-W01-4
         except ValueError:
             pass
     raise t.error("points", f"{where}: {key} = {value!r} is not a date; write YYYY-MM-DD")
