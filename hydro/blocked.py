@@ -11,7 +11,8 @@ component's state is carried from the end of one block to the start of the next
   thermal states (the runoff model's ``final`` state);
 * sources: the groundwater N stores (kg per subbasin) and the wash-off stores
   (:func:`hydro.sources.daily_loads`' ``stores``; the first block, at least a
-  year long, spins them up as a one-block run does);
+  year long, starts them at the steady state of its first year under the whole
+  run's quick flow, as a one-block run does);
 * routing: the Muskingum-Cunge cells' outflows and storages, and the reservoir
   volumes (:class:`hydro.routing.RoutingState`; accumulation: the volumes);
 * transport: every cell's volume and concentration and every reservoir's
@@ -104,8 +105,8 @@ class BlockState:
 def block_periods(start: date, end: date, block_years: int) -> list[tuple[date, date]]:
     """First and last day of each block: ``block_years`` calendar years each (the first and
     last may be partial years, as the run's start and end are); a first block shorter than
-    365 days takes the next block's years too (the wash-off store spins up on the run's first
-    365 days, :func:`hydro.sources.washoff.washoff`)."""
+    365 days takes the next block's years too (the wash-off store starts in balance with the
+    build-up of the run's first 365 days, :func:`hydro.sources.washoff.steady_start`)."""
     if int(block_years) < 1:
         raise HydroError(f"--block-years: expected a whole number of years >= 1, got {block_years}")
     out = []
@@ -190,7 +191,8 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     on = Continuation(runoff_state=get("runoff"), snow_threshold=threshold, stores=stores,
                       groundwater_kg=get("groundwater_kg"), routing_state=get("routing"), transport_start=start,
                       **({} if whole is None else {"run_years": whole.run_years, "water_in": whole.water_in,
-                                                   "mean_base_mm": whole.mean_base_mm, "sub_reaches": whole.cells}))
+                                                   "mean_base_mm": whole.mean_base_mm,
+                                                   "mean_washed": whole.mean_washed, "sub_reaches": whole.cells}))
     run = six_steps(basin, ws, dates, forcing, carried, apportion, names, step, on)
     hyd, tr = run.hydraulics, run.transport
     sw = tr.start_water

@@ -75,6 +75,9 @@ class WholeRun:
         The transport's cell water at the run's start.
     mean_base_mm : (n_sub,) float
         Mean base flow of every subbasin (mm/d), for flow-timed groundwater.
+    mean_washed : (n_sub,) float
+        Mean share of every subbasin's wash-off store washed off per day (1/d), for its
+        steady start (:func:`hydro.sources.washoff.steady_start`).
     run_years : (Y,) int
         The run's calendar years (yearly sources spread and blended over them).
     water_in : (bool, bool)
@@ -85,6 +88,7 @@ class WholeRun:
     cells: np.ndarray | None
     water: CellWater
     mean_base_mm: np.ndarray
+    mean_washed: np.ndarray
     run_years: np.ndarray
     water_in: tuple[bool, bool]
 
@@ -96,13 +100,15 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
     from hydro.pipeline import water, water_enters
     from hydro.routing_cells import default_cells
     from hydro.series import daily_dates
+    from hydro.sources.washoff import washed_fraction, washoff_coefficients
     from hydro.watershed import flows, routing_method, subbasin_weather
     from hydro.withdrawal_requests import WithdrawalRequests
 
     n_day = (periods[-1][1] - periods[0][0]).days + 1
     run_years = np.arange(periods[0][0].year, periods[-1][1].year + 1, dtype=np.int64)
+    k_washoff = washoff_coefficients(ws.sources.subbasins)
     with tempfile.TemporaryDirectory(prefix="hydro-blocks-") as tmp:
-        total, res_volume, runoff, base = None, None, None, None
+        total, res_volume, runoff, base, washed = None, None, None, None, None
         stores: dict = {}  # the withdrawals' accumulations, carried block to block
         water_in = [False, False]
         requests = None
@@ -112,6 +118,7 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
             w = step("runoff", water, basin, ws, dates, station, runoff, threshold, run_years, None, stores)
             runoff = w.simulated.final
             base = _running_sum(base, np.ascontiguousarray(w.runoff.q_routed_mm.T))
+            washed = _running_sum(washed, washed_fraction(w.runoff.q_direct_mm.T, k_washoff))
             water_in = [a or b for a, b in zip(water_in, water_enters(w), strict=True)]
             requests = w.requests  # its reaches and shares: the same in every block
             kept = {name: getattr(w, name) for name in _KEPT}
@@ -138,8 +145,9 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
                            requests=asked, state=state, sub_reaches=cells)
             sample.add(hyd.q_in, hyd.q_out, hyd.lateral)
             state = routing_state(hyd)
-    assert base is not None  # periods holds at least one block
-    return WholeRun(cells, sample.water(), np.asarray(base / n_day), run_years, (water_in[0], water_in[1]))
+    assert base is not None and washed is not None  # periods holds at least one block
+    return WholeRun(cells, sample.water(), np.asarray(base / n_day), np.asarray(washed / n_day), run_years,
+                    (water_in[0], water_in[1]))
 
 
 def _running_sum(total: np.ndarray | None, rows: np.ndarray) -> np.ndarray:

@@ -108,6 +108,7 @@ class Continuation:
     stores: dict | None = None
     groundwater_kg: Any = None
     mean_base_mm: Any = None
+    mean_washed: Any = None
     routing_state: Any = None
     sub_reaches: Any = None
     transport_start: Any = None
@@ -132,8 +133,9 @@ def six_steps(basin: Basin, ws: Watershed, dates: list[date], weather, carried: 
     w = step("runoff", water, basin, ws, dates, station, c.runoff_state, c.snow_threshold, c.run_years,
              c.water_in, c.stores)
     station = station.at_station()  # the subbasins' series were the runoff step's alone
-    src = step("sources", loads, basin, ws, w, carried, apportion, c.groundwater_kg, c.mean_base_mm, c.stores)
-    hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months,
+    src = step("sources", loads, basin, ws, w, carried, apportion, c.groundwater_kg, c.mean_base_mm, c.stores,
+               c.mean_washed)
+    hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months, w.res_land,
                target_release=w.target, requests=w.requests, state=c.routing_state, sub_reaches=c.sub_reaches)
     w = routed_water(w, hyd)
     tr = step("transport", transport, basin, w, src, hyd, station, c.transport_start)
@@ -203,6 +205,9 @@ class Water:
     lateral, res_local : (D, R), (D, S) float
         Water entering each reach along its length (less ``withdrawn``) and each reservoir
         directly, m3 s-1.
+    res_land : (D, S) float
+        The part of ``res_local`` that is runoff of the land around each reservoir, m3 s-1
+        (:func:`hydro.watershed.land_area`: its surface share makes none).
     requests : WithdrawalRequests
         What the withdrawals ask for (:mod:`hydro.withdrawal_requests`); taken by the routing
         step where flows are routed, else already in ``withdrawn``.
@@ -229,6 +234,7 @@ class Water:
     withdrawn: np.ndarray
     lateral: np.ndarray
     res_local: np.ndarray
+    res_land: np.ndarray
     requests: WithdrawalRequests
     run_years: np.ndarray | None = None
     water_in: tuple[bool, bool] | None = None
@@ -273,18 +279,20 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     if routing_method(basin) == "accumulate":  # else the routing takes them from the routed flows
         withdrawn = accumulated_withdrawals(net, requests, sim_lateral + effluent + transfers.reach_inflow,
                                             sim_res + transfers.res_inflow, evap, rain, months,
-                                            target_release=target, stores=stores)
+                                            target_release=target, stores=stores, res_land_inflow=sim_res,
+                                            res_land_area=land_area(net, ws))
     if basin.settings.flow_driven:
         runoff = match_gauges(basin, ws, simulated, observed, (evap, rain, months),
                               effluent + transfers.reach_inflow - withdrawn,
                               res_extra=transfers.res_inflow, target_release=target)
     # subbasins -> reaches and reservoirs (plus the water transferred in)
-    lateral, res_local = _lateral(net, ws, (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
+    lateral, res_land = _lateral(net, ws, (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
     lateral += effluent - withdrawn + transfers.reach_inflow
-    res_local += transfers.res_inflow
+    res_local = res_land + transfers.res_inflow
     return Water(dates=dates, years=years, months=months, simulated=simulated, runoff=runoff,
                  observed=observed, points=points, evap=evap, rain=rain, area=area, transfers=transfers,
-                 target=target, withdrawn=withdrawn, lateral=lateral, res_local=res_local, requests=requests,
+                 target=target, withdrawn=withdrawn, lateral=lateral, res_local=res_local, res_land=res_land,
+                 requests=requests,
                  run_years=None if run_years is None else np.asarray(run_years, dtype=np.int64),
                  water_in=water_in)
 
@@ -321,25 +329,26 @@ class Loads:
 
 
 def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], apportion: bool,
-          groundwater_kg=None, mean_base_mm=None, stores: dict | None = None) -> Loads:
+          groundwater_kg=None, mean_base_mm=None, stores: dict | None = None, mean_washed=None) -> Loads:
     """Loads of every carried constituent's species by source (kg/d), laid out as tracers (g/s).
 
     ``groundwater_kg`` (per subbasin, kg) starts the groundwater N stores (a run continued);
-    ``mean_base_mm`` is the run's mean base flow and ``stores`` carries the wash-off stores
-    (:func:`hydro.sources.daily_loads`).
+    ``mean_base_mm`` is the run's mean base flow, ``mean_washed`` the wash-off stores' mean share
+    washed off per day and ``stores`` carries the wash-off stores (:func:`hydro.sources.daily_loads`).
     """
     from hydro.sources import SOURCE_NAMES, daily_loads
 
     quick, base = w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T
     tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area, initial_gw_kg=groundwater_kg,
-                            mean_base_mm=mean_base_mm, run_years=w.run_years, stores=stores)
+                            mean_base_mm=mean_base_mm, run_years=w.run_years, stores=stores,
+                            mean_washed=mean_washed)
     quality = None
     if any(p.name != "tn" for c in carried for p in c.parts):
         from hydro.sources.quality import quality_loads
 
         if basin.quality_table is not None:
             quality = quality_loads(basin.quality_table, ws.sources, w.years, quick, base, w.area, tn, w.points,
-                                    run_years=w.run_years, stores=stores)
+                                    run_years=w.run_years, stores=stores, mean_washed=mean_washed)
     parts = part_loads(basin, carried, tn, w.points.loads_kg_per_day, quality, w.transfers)
     tags = list(SOURCE_NAMES)
     if water_enters(w)[0]:

@@ -177,7 +177,7 @@ def _flows(name: str, values, n_day: int, n_sub: int) -> np.ndarray:
 
 def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2, *,
                 initial_gw_kg=None, mean_base_mm=None, run_years=None,
-                stores: dict | None = None) -> tuple[np.ndarray, tuple[str, ...], GroundwaterStore]:
+                stores: dict | None = None, mean_washed=None) -> tuple[np.ndarray, tuple[str, ...], GroundwaterStore]:
     """Daily TN loads delivered to each subbasin's reach, by source.
 
     Parameters
@@ -203,6 +203,10 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
         The calendar years of the whole run these days are a block of (:func:`_years`).
     stores : dict, optional
         The wash-off store carried between blocks: ``"washoff_tn"`` (kg) starts it, then holds its end.
+    mean_washed : array [n_sub], optional
+        Mean share of the wash-off store washed off per day (1/d) that its steady start
+        divides the first year's build-up by; default this run's
+        (:func:`hydro.sources.washoff.run_washed_fraction`; a run in time blocks gives the whole run's).
 
     Returns
     -------
@@ -250,7 +254,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
             runoff = quick[:, s] + base[:, s]
             for k in scattered:
                 loads[:, s, k] = share_by_weight(loads[:, s, k], runoff, year_index)
-    store = deliver(loads, subs, names, quick, rates.get("_surface"), (stores or {}).get("washoff_tn"))
+    store = deliver(loads, subs, names, quick, rates.get("_surface"), (stores or {}).get("washoff_tn"), mean_washed)
     if stores is not None and store is not None:
         stores["washoff_tn"] = store.storage_kg[-1].copy()
     return loads, names, GroundwaterStore(storage, inputs, release)

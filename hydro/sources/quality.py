@@ -251,7 +251,8 @@ def _daily(table, subs, y, emc, year_index, quick, base, area, tn) -> dict[str, 
 
 
 def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2,
-                  tn_loads, points: PointLoads, run_years=None, stores: dict | None = None) -> QualityLoads:
+                  tn_loads, points: PointLoads, run_years=None, stores: dict | None = None,
+                  mean_washed=None) -> QualityLoads:
     """Daily loads of every species by subbasin and source, and by point source.
 
     Parameters
@@ -277,6 +278,8 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
     stores : dict, optional
         The wash-off store of the other species carried between blocks, under
         ``"washoff_quality"`` (as TN's in :func:`hydro.sources.daily_loads`).
+    mean_washed : array [n_sub], optional
+        The wash-off store's mean share washed off per day (1/d), as TN's.
 
     Returns
     -------
@@ -303,7 +306,8 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
     diffuse = _daily(table, subs, yq, _quickflow_emc(subs, yq, years, year_index), year_index, quick, base, area, tn)
     store = species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off
                            [yq["tp"] * (1.0 - yq["pp"]), yq["tp"] * yq["pp"], yq["cod"]], subs, source_names(),
-                           years, year_index, quick, None if stores is None else stores.get("washoff_quality"))
+                           years, year_index, quick, None if stores is None else stores.get("washoff_quality"),
+                           mean_washed)
     if stores is not None and store is not None:
         stores["washoff_quality"] = store.storage_kg[-1].copy()
     point_column(diffuse, tn, pts, owner)

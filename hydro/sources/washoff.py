@@ -65,8 +65,41 @@ class WashoffStore:
     storage_kg: np.ndarray
 
 
+def washed_fraction(quick_mm: np.ndarray, k_per_mm: np.ndarray) -> np.ndarray:
+    """Share of the store each day's quick flow washes off, ``1 - exp(-k q)`` [n_day, n_sub] (1)."""
+    q = np.asarray(quick_mm, dtype=np.float64)
+    return -np.expm1(-np.asarray(k_per_mm, dtype=np.float64)[None, :] * q)
+
+
+def steady_start(buildup: np.ndarray, mean_fraction: np.ndarray, year_days: int = 365) -> np.ndarray:
+    """The store's content in equilibrium with the run's first year (kg) [n_sub, n_channel].
+
+    What builds up over the first ``year_days`` days (d), on average ``B`` per day, is in
+    balance with what the run's mean washed share ``a`` (per day) removes:
+    ``S_0 = B (1 - a) / a``, the content at the start of a day that ``S += B; S -= a S``
+    leaves unchanged, so that what the store delivers is on average what builds up from
+    the first day, as the groundwater store starts at ``I tau``.  The store's time constant is 1/a days;
+    where it is many years (little quick flow), any spin-up pass over the run's own
+    days leaves the store far below this and its delivery rising all run (issue 13,
+    docs/sources.md "Wash-off").  A subbasin whose quick flow is zero all run washes
+    nothing off; its store starts empty.
+
+    Parameters
+    ----------
+    buildup : float [n_day, n_sub, n_channel]
+        Daily build-up (kg/d).
+    mean_fraction : float [n_sub]
+        Mean over the whole run of the share washed off each day (:func:`washed_fraction`), 1/d.
+    year_days : int
+        Days of build-up averaged (d): the run's first year.
+    """
+    mean_build = np.asarray(buildup[:year_days], dtype=np.float64).mean(axis=0)
+    a = np.asarray(mean_fraction, dtype=np.float64)[:, None]
+    return np.where(a > 0.0, mean_build * (1.0 - a) / np.where(a > 0.0, a, 1.0), 0.0)
+
+
 def washoff(buildup: np.ndarray, quick_mm: np.ndarray, k_per_mm: np.ndarray,
-            initial_kg: np.ndarray | None = None, spin_up_days: int = 365) -> WashoffStore:
+            initial_kg: np.ndarray | None = None, mean_fraction: np.ndarray | None = None) -> WashoffStore:
     """Run the exponential wash-off store of every subbasin and channel.
 
     Parameters
@@ -78,8 +111,11 @@ def washoff(buildup: np.ndarray, quick_mm: np.ndarray, k_per_mm: np.ndarray,
     k_per_mm : float [n_sub]
         Wash-off coefficient (1/mm), > 0.
     initial_kg : float [n_sub, n_channel], optional
-        Content on the first day; default what a spin-up pass over the first
-        ``spin_up_days`` days (d) leaves in an empty store.
+        Content on the first day (kg); default the steady state of the first
+        year's build-up (:func:`steady_start`).
+    mean_fraction : float [n_sub], optional
+        The whole run's mean share washed off per day (1/d) for that steady state;
+        default these days' (a run in time blocks gives the whole run's).
 
     Returns
     -------
@@ -90,14 +126,13 @@ def washoff(buildup: np.ndarray, quick_mm: np.ndarray, k_per_mm: np.ndarray,
     b = np.ascontiguousarray(buildup, dtype=np.float64)
     q = np.ascontiguousarray(quick_mm, dtype=np.float64)
     k = np.ascontiguousarray(k_per_mm, dtype=np.float64)
-    n_day, n_sub, n_ch = b.shape
+    n_day = b.shape[0]
     if initial_kg is None:
-        n = min(spin_up_days, n_day)
-        spin = np.zeros((n + 1, n_sub, n_ch))
-        _k.washoff_kernel(b[:n], q[:n], k, np.zeros((n_sub, n_ch)), np.zeros((n, n_sub, n_ch)), spin)
-        initial_kg = spin[-1]
+        if mean_fraction is None:
+            mean_fraction = washed_fraction(q, k).mean(axis=0)
+        initial_kg = steady_start(b, mean_fraction)
     washed = np.zeros_like(b)
-    storage = np.zeros((n_day + 1, n_sub, n_ch))
+    storage = np.zeros((n_day + 1,) + b.shape[1:])
     _k.washoff_kernel(b, q, k, np.ascontiguousarray(initial_kg, dtype=np.float64), washed, storage)
     return WashoffStore(b, washed, storage)
 
@@ -194,14 +229,28 @@ def timed_point(sub, per_year: np.ndarray, years: np.ndarray, year_index: np.nda
     return spread(per_year[:, None], years, year_index, doy, np.array([True]))[:, 0]
 
 
+def washoff_coefficients(subs) -> np.ndarray:
+    """Wash-off coefficient k of every subbasin (1/mm) [n_sub]: 0 where it has no wash-off store."""
+    return np.array([s.timing.washoff_per_mm if s.delivery_timing == "washoff" else 0.0 for s in subs],
+                    dtype=np.float64)
+
+
+def run_washed_fraction(subs, quick_mm: np.ndarray) -> np.ndarray:
+    """Mean share of the wash-off store washed off per day over these days (1/d) [n_sub], 0 where
+    a subbasin has no store: :func:`steady_start`'s ``mean_fraction``.  ``quick_mm`` [n_day, n_sub]."""
+    return washed_fraction(quick_mm, washoff_coefficients(subs)).mean(axis=0)
+
+
 def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: np.ndarray | None,
-            initial_kg: np.ndarray | None = None) -> WashoffStore | None:
+            initial_kg: np.ndarray | None = None, mean_fraction: np.ndarray | None = None) -> WashoffStore | None:
     """Pass the washed sources of ``delivery_timing = "washoff"`` subbasins through the store, in place.
 
     ``loads`` [n_day, n_sub, n_source] (kg/d) as the kernel filled it; ``surface``
     [n_day, n_sub] the surface-applied build-up (kg/d) or None; ``initial_kg`` the
     store's content on the first day (the last ``storage_kg`` of a run this one
-    continues; default a spin-up, :func:`washoff`).  Returns the store (channels:
+    continues; default the steady state of the first year, :func:`steady_start`, under
+    ``mean_fraction`` [n_sub], the whole run's :func:`run_washed_fraction`, default these
+    days').  Returns the store (channels:
     :func:`washed_sources`, then surface-applied N) of those subbasins, or None
     when there are none.
     """
@@ -213,7 +262,8 @@ def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: n
     build[:, :, :-1] = loads[:, :, cols][:, idx]
     if surface is not None:
         build[:, :, -1] = surface[:, idx]
-    store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]), initial_kg)
+    store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]), initial_kg,
+                    None if mean_fraction is None else np.asarray(mean_fraction)[idx])
     for j, s in enumerate(idx):
         loads[:, s, cols] = store.washed_kg_per_day[:, j, :-1]
         loads[:, s, source_names.index(surface_source())] += store.washed_kg_per_day[:, j, -1]
@@ -221,14 +271,16 @@ def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: n
 
 
 def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, source_names, years, year_index,
-                   quick: np.ndarray, initial_kg: np.ndarray | None = None) -> WashoffStore | None:
+                   quick: np.ndarray, initial_kg: np.ndarray | None = None,
+                   mean_fraction: np.ndarray | None = None) -> WashoffStore | None:
     """Give other species' loads of the constant kinds (rural domestic, livestock, deposition) TN's timing, in place.
 
     ``arrays`` [n_day, n_sub, n_source] and their ``yearly`` rates [n_year, n_sub, n_source]
     (kg/d): blended across years where the subbasin's timing table says so, and
     passed through the wash-off store where ``delivery_timing = "washoff"`` (the
-    same store, coefficient and spin-up as TN's; surface-applied N carries TN only).
-    ``initial_kg`` starts that store as :func:`deliver`'s; returns it (None without one).
+    same store, coefficient and start as TN's; surface-applied N carries TN only).
+    ``initial_kg`` and ``mean_fraction`` start that store as :func:`deliver`'s; returns it
+    (None without one).
     """
     if all(s.timing is None for s in subs):
         return None
@@ -251,7 +303,8 @@ def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, sou
         return None
     cols = [source_names.index(n) for n in washed_sources()]
     build = np.concatenate([arr[:, :, cols][:, idx] for arr in arrays], axis=2)
-    store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]), initial_kg)
+    store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]), initial_kg,
+                    None if mean_fraction is None else np.asarray(mean_fraction)[idx])
     for i, arr in enumerate(arrays):
         for j, s in enumerate(idx):
             arr[:, s, cols] = store.washed_kg_per_day[:, j, i * len(cols):(i + 1) * len(cols)]
