@@ -79,6 +79,7 @@ from hydro.gep_inputs import capacity_share as capacity_share
 from hydro.gep_inputs import (
     mean_concentration,
     per_scenario,
+    run_basin,
     subbasin_metadata,
     upstream_elements,
     used_withdrawal,
@@ -206,18 +207,26 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
 
 def _same_basin(results, basin, where):
     """``basin`` (a :class:`~hydro.basin.Basin`, name or path) loaded, or None; refused when the
-    results name another basin (its areas and withdrawals would be taken for theirs)."""
-    if basin is None:
-        return None
-    from hydro.basin import Basin
+    results name another basin (its areas and withdrawals would be taken for theirs).  When the
+    withdrawals are read from it, it is the basin the run used: with the run's ``--set``
+    overrides, checked against the results' ``config_sha256`` (:func:`hydro.gep_inputs.run_basin`)."""
+    from hydro.basin import Basin, resolve_basin
 
+    withdrawn = "reach_withdrawal" in results.data and bool(np.any(np.asarray(results["reach_withdrawal"])))
+    if basin is None:
+        try:
+            resolve_basin(results.attrs.get("basin"))
+        except (HydroError, TypeError, OSError):
+            return None   # the withdrawals all count as abstracted, and the rows say so
+        return run_basin(results, None, str(where or "these results")) if withdrawn else None
     b = basin if isinstance(basin, Basin) else Basin.load(getattr(basin, "path", basin))
     named = results.attrs.get("basin")
     if named and b.name != named:
         raise HydroError(f"{where or 'these results'}: results of basin '{named}', but --basin gives "
                          f"'{b.name}' ({b.path}); give the basin they came from (--basin {named}) or leave "
                          "--basin out")
-    return b
+    return run_basin(results, basin if isinstance(basin, Basin) else b.path, str(where or "these results")) \
+        if withdrawn else b
 
 
 def _water(results, prices: GepPrices, years_of_day, years) -> dict[str, np.ndarray]:

@@ -106,8 +106,9 @@ def used_withdrawal(results, basin=None) -> tuple[np.ndarray, str]:
     uses; 25 of Guanting's 27).  Only the first are abstraction.  On a reach with a channel loss
     the part abstracted is ``min(Σ flows requested, withdrawal)`` each day: exact when the
     requests are taken before the loss (as in the shipped basins), otherwise at most the loss
-    too much.  The requests are read from ``basin`` (default: the basin named in the results);
-    when it cannot be read, or is not the basin of these results, every withdrawal counts as
+    too much.  The requests are read from ``basin`` (default: the basin named in the results) with
+    the run's overrides (:func:`run_basin`, which refuses a basin file changed since the run);
+    when it cannot be found, or has other reaches than these results, every withdrawal counts as
     abstracted and the note says so.
     """
     taken = per_scenario(results, "reach_withdrawal", 2)
@@ -130,20 +131,97 @@ def used_withdrawal(results, basin=None) -> tuple[np.ndarray, str]:
 def _withdrawal_requests(results, basin):
     """The requests of the basin the results came from (:mod:`hydro.withdrawal_requests`), or
     ``(None, why)``."""
-    from hydro.basin import Basin
+    from hydro.basin import Basin, resolve_basin
     from hydro.transfers import read_transfers
     from hydro.withdrawal_requests import withdrawal_requests
 
     spec = results.attrs.get("basin") if basin is None else basin
     try:
-        b = spec if isinstance(spec, Basin) else Basin.load(getattr(spec, "path", spec))
+        if not isinstance(spec, Basin):
+            resolve_basin(getattr(spec, "path", spec))  # a basin that cannot be found: the note
     except (HydroError, TypeError, OSError) as exc:
         return None, f"the basin could not be read: {str(exc).splitlines()[0] if str(exc) else exc!r}"
+    b = run_basin(results, spec)
     if list(b.network.reach_ids) != [str(r) for r in results.coords["reach"]]:
         return None, f"basin '{b.name}' has other reaches than these results"
     dates = list(results.dates)
     months = np.array([d.month for d in dates])
     return withdrawal_requests(b, dates, months, read_transfers(b, dates).reach_abstraction), ""
+
+
+def run_overrides(attrs, where: str = "these results") -> list[str]:
+    """The ``key.path=value`` assignments the run applied to its basin file, from its attributes.
+
+    ``parameters_changed`` (a :class:`hydro.model.Model` run), else the ``history`` of
+    ``hydro run``: the ``overrides`` of its ``--params`` file, then its ``--set`` values, in
+    the order the run applied them.  A ``--params`` file is looked for as given (from the
+    folder the command runs in); one that cannot be read is an error naming it.
+    """
+    import json
+    import shlex
+
+    if attrs.get("parameters_changed"):
+        changes = json.loads(attrs["parameters_changed"])
+        return [f"{k}={json.dumps(v) if isinstance(v, str) else v}" for k, v in changes.items()]
+    try:
+        words = shlex.split(str(attrs.get("history", "")))
+    except ValueError:
+        return []
+    if words[:2] != ["hydro", "run"]:
+        return []
+    sets = [words[i + 1] for i in range(len(words) - 1) if words[i] == "--set"]
+    params = [words[i + 1] for i in range(len(words) - 1) if words[i] == "--params"]
+    if not params:
+        return sets
+    from hydro.calibration import read_params
+
+    try:
+        return read_params(params[-1]) + sets
+    except HydroError as exc:
+        raise HydroError(f"{where}: the run took parameters from --params {params[-1]}, which cannot be read "
+                         f"here ({str(exc).splitlines()[0]}); GEP reads the basin the run used: run hydro gep "
+                         "from the folder the run was made in") from None
+
+
+def run_basin(results, basin=None, where: str = "these results"):
+    """The basin the results were run with: ``basin`` (a :class:`~hydro.basin.Basin`, name or
+    path; default the one the results name) with the overrides the run applied
+    (:func:`run_overrides`: ``hydro run --set``, ``--params``).
+
+    Raises
+    ------
+    HydroError
+        When the results record a configuration hash (``config_sha256``; a scenarios file:
+        its baseline's) that this basin does not give: the basin file changed since the run,
+        or the run's overrides cannot be told from its attributes.
+    """
+    from hydro.basin import Basin
+
+    attrs = results.attrs
+    spec = attrs.get("basin") if basin is None else basin
+    if isinstance(spec, Basin):
+        b = spec
+    elif attrs.get("parameters_changed"):  # the hash of Model.with_parameters, not of --set
+        import json
+
+        from hydro.model import Model
+
+        b = Model.from_basin(getattr(spec, "path", spec)).with_parameters(
+            json.loads(attrs["parameters_changed"])).basin
+    else:
+        b = Basin.load(getattr(spec, "path", spec), run_overrides(attrs, where))
+    recorded = str(attrs.get("config_sha256", ""))
+    if "=" in recorded:  # a scenarios file: name=sha;...
+        recorded = id_pairs(recorded).get("baseline", "")
+    if recorded and b.sha256 != recorded:
+        sets = run_overrides(attrs, where) if not isinstance(spec, Basin) else []
+        raise HydroError(f"{where}: the run's configuration (config_sha256 {recorded[:12]}…) is not that of "
+                         f"{b.path}" + (f" with the run's overrides ({'; '.join(sets)})" if sets else "")
+                         + ": the basin file changed since the run, or the run was made with overrides its "
+                         "attributes do not record; GEP reads the withdrawal requests from the basin the run "
+                         "used. Run the basin again and value that file, or give --basin the basin folder "
+                         "the run used")
+    return b
 
 
 def upstream_elements(network_downstream: str) -> dict[str, set]:
