@@ -92,3 +92,57 @@ def test_results_without_a_recorded_configuration_read_the_shipped_basin():
     assert run_overrides({"history": "hydro scenarios miyun s.toml"}) == []
     with pytest.raises(HydroError, match="cannot be read here"):
         run_overrides({"history": "hydro run guanting --params /nonexistent/p.toml"}, "x.nc")
+
+
+# -- hydro calibrate --resume and the folder it runs in ---------------------------------------
+# A basin calibration names a shipped basin ([model] path = "miyun").  The name was looked up
+# beside the configuration and then in the folder the command ran in, so the output folder of
+# `hydro calibrate cal.toml -o miyun` hid the shipped basin: the run worked, its --resume (from
+# that folder, or from anywhere with absolute paths) failed with "miyun: no basin.toml in this
+# folder"; and a basin folder of that name where the command ran silently replaced the shipped one.
+
+def _small_miyun_calibration(folder):
+    from hydro.basin import ROOT
+
+    text = (ROOT / "configs" / "calibration" / "miyun_water.toml").read_text(encoding="utf-8")
+    lines = ["max_evaluations = 12" if line.startswith("max_evaluations") else
+             "popsize = 2" if line.startswith("popsize") else line for line in text.splitlines()]
+    cfg = folder / "cal.toml"
+    cfg.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return cfg
+
+
+def test_calibrate_resume_beside_an_output_folder_named_as_the_basin(tmp_path, monkeypatch):
+    import json
+
+    cfg = _small_miyun_calibration(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    r = invoke("calibrate", "cal.toml", "-o", "miyun", "-q")
+    assert r.exit_code == 0, r.output
+    log = tmp_path / "miyun" / "evaluations.jsonl"
+    log.write_text("".join(log.read_text().splitlines(keepends=True)[:4]))   # interrupted after 4
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    r = invoke("calibrate", cfg, "-o", tmp_path / "miyun", "--resume", "-q")   # absolute paths
+    assert r.exit_code == 0, r.output
+    assert json.loads((tmp_path / "miyun" / "summary.json").read_text())["resumed"] == 4
+    monkeypatch.chdir(tmp_path)
+    r = invoke("calibrate", "cal.toml", "-o", "miyun", "--resume", "-q")   # relative, where it started
+    assert r.exit_code == 0, r.output
+
+
+def test_a_shipped_basin_name_does_not_depend_on_the_working_folder(tmp_path, monkeypatch):
+    from hydro.basin import resolve_basin
+    from hydro.calibration.config import CalibrationConfig
+
+    cfg = _small_miyun_calibration(tmp_path)
+    (tmp_path / "miyun").mkdir()   # beside the configuration, not a basin
+    (tmp_path / "run" / "miyun").mkdir(parents=True)
+    (tmp_path / "run" / "miyun" / "basin.toml").write_text("# someone else's basin\n")
+    monkeypatch.chdir(tmp_path / "run")
+    assert CalibrationConfig.from_toml(cfg).model == resolve_basin("guanting").parent.parent / "miyun" / "basin.toml"
+    (tmp_path / "cal.toml").write_text(cfg.read_text().replace('path = "miyun"', 'path = "miyn"'))
+    with pytest.raises(HydroError, match=r"cal.toml: key 'model.path': 'miyn' is neither a basin file"
+                                         r".*did you mean 'miyun'"):
+        CalibrationConfig.from_toml(tmp_path / "cal.toml")

@@ -291,14 +291,7 @@ class CalibrationConfig:
         if kind not in MODEL_KINDS:
             raise m.error("kind", f"unknown model kind '{kind}'" + suggest(kind, MODEL_KINDS)
                           + f"; expected one of {', '.join(MODEL_KINDS)}")
-        spec = m.str("path")
-        model: Path | str
-        if kind == "basin" and not (folder / spec).exists():
-            model = spec  # a shipped basin name, resolved by hydro.basin
-        else:
-            model = (folder / spec).resolve()
-            if not model.exists():
-                raise m.error("path", f"'{model}' does not exist; the path is relative to {folder}")
+        model = _model_path(m, kind, folder)
         fixed = m.raw("overrides", [])
         if not isinstance(fixed, list) or not all(isinstance(s, str) and "=" in s for s in fixed):
             raise m.error("overrides", "expected a list of strings \"key.path=value\"")
@@ -350,6 +343,28 @@ class CalibrationConfig:
         top.finish()
         return cls(path, kind, model, tuple(fixed), periods, tuple(params), tuple(obs),
                    tuple(objectives), method, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def _model_path(m: Table, kind: str, folder: Path) -> Path:
+    """``[model] path``, relative to the configuration's folder, resolved once: the same model
+    whatever folder the command runs in (``--resume`` from another one).  A basin may be a
+    shipped name, unless a basin file or a folder with ``basin.toml`` of that name lies beside
+    the configuration; any other folder of that name (an output folder ``-o miyun``) is not a
+    basin and does not hide the shipped one."""
+    from hydro.basin import shipped_basins
+
+    spec = m.str("path")
+    local = folder / spec
+    if kind == "basin" and not (local.is_file() or (local / "basin.toml").is_file()):
+        shipped = shipped_basins()
+        if spec in shipped:
+            return (shipped[spec] / "basin.toml").resolve()
+        raise m.error("path", f"'{spec}' is neither a basin file nor a folder holding basin.toml (relative to "
+                              f"{folder}), nor a shipped basin" + suggest(spec, list(shipped))
+                              + f"; shipped: {', '.join(shipped)}")
+    if not local.exists():
+        raise m.error("path", f"'{local.resolve()}' does not exist; the path is relative to {folder}")
+    return local.resolve()
 
 
 def _parameter(t: Table) -> CalibrationParameter:
