@@ -17,6 +17,7 @@ import click
 from hydro import __version__
 from hydro.errors import HydroError
 from hydro.clitools import command_history as _history
+from hydro.clitools import MEMBERS
 
 
 #: Commands whose code lives with their feature, imported only when used (so
@@ -116,7 +117,7 @@ def main() -> None:
                    "--set constituents.tn.river_removal_per_day=0.1 (repeatable).")
 @click.option("--params", type=click.Path(exists=True, dir_okay=False),
               help="Parameters TOML written by `hydro calibrate` (its overrides apply before --set).")
-@click.option("--members", type=click.IntRange(1), help="Run a weather ensemble of this many members (synthetic "
+@click.option("--members", type=MEMBERS, help="Run a weather ensemble of this many members (synthetic "
               "weather fitted to the basin's station record); results get a member dimension.")
 @click.option("--seed", type=click.IntRange(0), default=1, show_default=True,
               help="Seed of member 0 (member m uses seed+m).")

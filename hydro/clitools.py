@@ -33,6 +33,26 @@ def command_history() -> str:
     return " ".join(shlex.quote(p) for p in parts)
 
 
+class EnsembleSize(click.ParamType):
+    """``--members N`` of ``hydro run`` and ``hydro scenarios``: a whole number of at least 1.
+
+    0 is refused alike by both (``hydro scenarios --members 0`` ran without an ensemble, exit 0,
+    where ``hydro run`` refused it): the way to run without members is to leave the option out."""
+
+    name = "integer"
+
+    def convert(self, value, param, ctx):
+        n = click.INT.convert(value, param, ctx)
+        if n < 1:
+            self.fail(f"{n}: an ensemble needs at least 1 member; leave --members out for one run on the "
+                      "basin's recorded weather", param, ctx)
+        return n
+
+
+#: The type of every ``--members N`` (:class:`EnsembleSize`).
+MEMBERS = EnsembleSize()
+
+
 # --- first-run compile notice -------------------------------------------------------------
 
 #: The modules of compiled kernels (each is compiled, and cached, as a whole when its source changes).

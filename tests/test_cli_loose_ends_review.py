@@ -146,3 +146,23 @@ def test_a_shipped_basin_name_does_not_depend_on_the_working_folder(tmp_path, mo
     with pytest.raises(HydroError, match=r"cal.toml: key 'model.path': 'miyn' is neither a basin file"
                                          r".*did you mean 'miyun'"):
         CalibrationConfig.from_toml(tmp_path / "cal.toml")
+
+
+# -- --members 0 --------------------------------------------------------------------------------
+# `hydro run --members 0` was refused (exit 2); `hydro scenarios --members 0` ran the scenarios
+# without an ensemble and exited 0 (its default was 0).  One type, one message.
+
+@pytest.mark.parametrize("n", ["0", "-2"])
+def test_members_below_one_is_refused_alike_by_run_and_scenarios(tmp_path, n):
+    from hydro.basin import ROOT
+
+    out = tmp_path / "z.nc"
+    runs = {"scenarios": invoke("scenarios", "watershed", ROOT / "configs" / "scenarios" / "watershed.toml",
+                                "--members", n, "-o", out, "-q"),   # before: 0 ran, exit 0
+            "run": invoke("run", "watershed", "--members", n, "-o", out, "-q")}
+    for command, r in runs.items():
+        assert r.exit_code == 2, (command, r.output)
+        assert f"Invalid value for '--members': {n}: an ensemble needs at least 1 member; leave --members out" \
+            in r.output, (command, r.output)
+        assert "Traceback" not in r.output
+    assert not out.exists() and not out.with_suffix(".summary.csv").exists()

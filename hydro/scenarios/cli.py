@@ -14,6 +14,7 @@ from pathlib import Path
 
 import click
 
+from hydro.clitools import MEMBERS
 from hydro.clitools import command_history as _history
 
 
@@ -26,8 +27,8 @@ from hydro.clitools import command_history as _history
 @click.option("--start", help="First day, YYYY-MM-DD (default: the scenario file's, else the basin's).")
 @click.option("--end", help="Last day, YYYY-MM-DD.")
 @click.option("--scenario", "only", multiple=True, help="Run only this scenario (repeatable; the baseline always runs).")
-@click.option("--members", type=click.IntRange(0), default=0, show_default=True,
-              help="Weather-ensemble members (hydro.weathergen fitted to the basin's weather CSV).")
+@click.option("--members", type=MEMBERS, default=None,
+              help="Weather-ensemble members (hydro.weathergen fitted to the basin's weather CSV; default: none).")
 @click.option("--seed", type=click.IntRange(0), default=None, help="Seed of the weather ensemble.")
 @click.option("--workers", type=click.IntRange(1), help="Local worker processes for the runs (default: all cores).")
 @click.option("--scheduler", metavar="ADDRESS", help="Run the scenarios and members on this Dask scheduler.")
