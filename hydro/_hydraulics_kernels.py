@@ -105,18 +105,53 @@ def reservoir_day(v0, inflow, evap_mm, precip_mm, target, eco_min, v_dead, v_ful
 
 
 @kernel(helper=True)
+def land_under_surface(land_inflow, land_area, surface):
+    """The part of a reservoir's local land runoff that its water surface would have made, m3 s-1.
+
+    The subbasins that drain straight into a reservoir hold its surface (their area is
+    shore and lake together, as the shipped basins write them), and the runoff model
+    makes runoff over all of it; on the lake's part the day's balance is the lake's own
+    rain and evaporation instead (:func:`reservoir_day`).  So the lake's share of their
+    area, ``min(surface / land_area, 1)``, makes no land runoff.
+
+    Parameters
+    ----------
+    land_inflow : float
+        Runoff of the subbasins that drain straight into the reservoir, m3 s-1.
+    land_area : float
+        Their area, m2 (0: none, nothing is taken).
+    surface : float
+        The reservoir's surface area, m2.
+    """
+    if land_area <= 0.0 or land_inflow <= 0.0:
+        return 0.0
+    return land_inflow * min(surface / land_area, 1.0)
+
+
+@kernel(helper=True)
 def operate_reservoir(d, j, inflow, res_evap_mm, res_precip_mm, res_target, res_eco_min, res_dead,
-                      res_full, curve_offset, curve_storage, curve_area, res_volume, res_release,
-                      res_spill, res_inflow, res_evaporated, res_area):
+                      res_full, curve_offset, curve_storage, curve_area, res_land_inflow, res_land_area,
+                      res_volume, res_release, res_spill, res_inflow, res_evaporated, res_area,
+                      res_land_taken):
     """Run day ``d`` of reservoir ``j`` (:func:`reservoir_day`) and store its results.
 
-    The outputs are the (D, S) arrays of the routing kernels (``res_volume`` is
-    (D+1, S)); returns what leaves the reservoir, release plus spill (m3 s-1).
+    ``inflow`` (m3 s-1) is what reaches and the reservoir's local inflow bring; the runoff
+    the local land made on today's water surface (:func:`land_under_surface`, from
+    ``res_land_inflow`` (D, S) m3 s-1 and ``res_land_area`` (S,) m2) is taken off it, so
+    the surface's rain and evaporation are counted once, as the lake's.  The outputs are
+    the (D, S) arrays of the routing kernels (``res_volume`` is (D+1, S)); ``res_inflow``
+    receives the inflow the balance used, ``res_land_taken`` what was taken off it.  Returns what leaves the reservoir, release plus
+    spill (m3 s-1).
     """
     c0 = curve_offset[j]
     c1 = curve_offset[j + 1]
+    v0 = res_volume[d, j]
+    # the surface reservoir_day takes for the day (the same lookup, so the same value)
+    surface = interp_scalar(v0, curve_storage[c0:c1], curve_area[c0:c1])
+    taken = land_under_surface(res_land_inflow[d, j], res_land_area[j], surface)
+    inflow -= taken
     v1, rel, spill, evaporated, area = reservoir_day(
-        res_volume[d, j], inflow, res_evap_mm[d, j], res_precip_mm[d, j], res_target[d, j],
+        v0, inflow, res_evap_mm[d, j], res_precip_mm[d, j], res_target[d, j],
         res_eco_min[j], res_dead[j], res_full[j], curve_storage[c0:c1], curve_area[c0:c1])
     res_volume[d + 1, j] = v1
     res_release[d, j] = rel
@@ -124,6 +159,7 @@ def operate_reservoir(d, j, inflow, res_evap_mm, res_precip_mm, res_target, res_
     res_inflow[d, j] = inflow
     res_evaporated[d, j] = evaporated
     res_area[d, j] = area
+    res_land_taken[d, j] = taken
     return rel + spill
 
 
@@ -131,9 +167,9 @@ def operate_reservoir(d, j, inflow, res_evap_mm, res_precip_mm, res_target, res_
 def accumulate_flows(order_kind, order_index, reach_down_kind, reach_down_index,
                      res_down_kind, res_down_index, lateral, boundary, res_lateral,
                      res_evap_mm, res_precip_mm, res_target, res_eco_min, res_dead, res_full,
-                     res_v0, curve_offset, curve_storage, curve_area,
+                     res_v0, curve_offset, curve_storage, curve_area, res_land_inflow, res_land_area,
                      q_in, q_out, res_volume, res_release, res_spill, res_inflow, res_evaporated,
-                     res_area):
+                     res_area, res_land_taken):
     """Route daily flows through the network by accumulation (no in-reach storage).
 
     Each day, in topological order: a reach's inlet flow is the sum of what its
@@ -143,7 +179,10 @@ def accumulate_flows(order_kind, order_index, reach_down_kind, reach_down_index,
 
     Shapes: ``lateral``/``boundary`` (D, R), ``res_lateral``/``res_evap_mm``/
     ``res_precip_mm``/``res_target`` (D, S); the curves of reservoir s are
-    ``curve_*[curve_offset[s]:curve_offset[s+1]]``.
+    ``curve_*[curve_offset[s]:curve_offset[s+1]]``.  ``res_land_inflow`` (D, S) is the
+    part of ``res_lateral`` that is runoff of the land around each reservoir, whose area
+    ``res_land_area`` (S,) holds its surface; ``res_land_taken`` (D, S) receives the part
+    of it the surface made (:func:`operate_reservoir`).
     Outputs are filled in place: ``q_in``, ``q_out`` (D, R); ``res_volume``
     (D+1, S); the others (D, S).
     """
@@ -171,7 +210,7 @@ def accumulate_flows(order_kind, order_index, reach_down_kind, reach_down_index,
             else:
                 released = operate_reservoir(
                     d, j, into_res[j], res_evap_mm, res_precip_mm, res_target, res_eco_min, res_dead,
-                    res_full, curve_offset, curve_storage, curve_area, res_volume, res_release,
-                    res_spill, res_inflow, res_evaporated, res_area)
+                    res_full, curve_offset, curve_storage, curve_area, res_land_inflow, res_land_area,
+                    res_volume, res_release, res_spill, res_inflow, res_evaporated, res_area, res_land_taken)
                 if res_down_kind[j] == 1:
                     into_reach[res_down_index[j]] += released

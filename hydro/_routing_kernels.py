@@ -455,9 +455,9 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
                   boundary, init_q, use_init, out, store, warm,
                   max_substeps, res_lateral, res_evap_mm, res_precip_mm, res_target,
                   res_eco_min, res_dead, res_full, res_v0, curve_offset, curve_storage,
-                  curve_area, req_start, req_flow, req_share,
+                  curve_area, res_land_inflow, res_land_area, req_start, req_flow, req_share,
                   q_in, q_out, reach_storage, substeps, res_volume, res_release,
-                  res_spill, res_inflow, res_evaporated, res_area, taken, lateral_used):
+                  res_spill, res_inflow, res_evaporated, res_area, res_land_taken, taken, lateral_used):
     """Route daily flows through the network with in-reach storage.
 
     Each day, in topological order: a reach's inflow is the sum of what its
@@ -475,7 +475,8 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
     run continuing an earlier one, hydro.blocked), else every reach starts in
     steady state; they hold the state after the last day on return.
     ``res_*`` inputs (D, S) or (S,) as in
-    ``accumulate_flows``.  Outputs filled in place: ``q_in``, ``q_out``,
+    ``accumulate_flows`` (``res_land_inflow``, ``res_land_area``: the land around each
+    reservoir, and the output ``res_land_taken``, :func:`hydro._hydraulics_kernels.operate_reservoir`).  Outputs filled in place: ``q_in``, ``q_out``,
     ``substeps`` (D, R); ``reach_storage`` (D+1, R) m3 at the start of each day;
     reservoir outputs as in ``accumulate_flows``.
 
@@ -550,7 +551,7 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
             else:
                 released = operate_reservoir(
                     d, j, into_res[j], res_evap_mm, res_precip_mm, res_target, res_eco_min, res_dead,
-                    res_full, curve_offset, curve_storage, curve_area, res_volume, res_release,
-                    res_spill, res_inflow, res_evaporated, res_area)
+                    res_full, curve_offset, curve_storage, curve_area, res_land_inflow, res_land_area,
+                    res_volume, res_release, res_spill, res_inflow, res_evaporated, res_area, res_land_taken)
                 if res_down_kind[j] == 1:
                     into_reach[res_down_index[j]] += released

@@ -38,7 +38,7 @@ from hydro.hydraulics import accumulate
 from hydro.transport_volumes import CellWater, FlowSample
 
 #: What the first pass keeps of each block's water for the second (Water attributes).
-_KEPT = ("lateral", "res_local", "evap", "rain", "months")
+_KEPT = ("lateral", "res_local", "evap", "rain", "months", "res_land")  # flows() takes them in this order
 
 
 def snow_thresholds(ws, forcing, dates: list[date]) -> np.ndarray | None:
@@ -101,7 +101,7 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
     from hydro.routing_cells import default_cells
     from hydro.series import daily_dates
     from hydro.sources.washoff import washed_fraction, washoff_coefficients
-    from hydro.watershed import flows, routing_method, subbasin_weather
+    from hydro.watershed import flows, land_area, routing_method, subbasin_weather
     from hydro.withdrawal_requests import WithdrawalRequests
 
     n_day = (periods[-1][1] - periods[0][0]).days + 1
@@ -128,7 +128,8 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
             np.savez(Path(tmp) / f"{k}.npz", **kept)
             if routing_method(basin) == "muskingum-cunge":
                 hyd = step("routing", accumulate, basin.network, w.lateral, np.zeros_like(w.lateral), w.res_local,
-                           w.evap, w.rain, w.months, w.target, res_volume=res_volume)
+                           w.evap, w.rain, w.months, w.target, res_volume=res_volume, res_land_inflow=w.res_land,
+                           res_land_area=land_area(basin.network, ws))
                 res_volume = hyd.res_volume[-1].copy()
                 total = _running_sum(total, 0.5 * (hyd.q_in + hyd.q_out))
         cells = None

@@ -36,7 +36,8 @@ class Hydraulics:
     res_inflow, res_release, res_spill : (D, S) float
         Reservoir inflow (reaches and local), release and spill, m3 s-1.
     res_local_inflow : (D, S) float
-        Local (non-reach) inflow into each reservoir, m3 s-1.
+        Local (non-reach) inflow into each reservoir, m3 s-1: the given one less the runoff
+        its land made on the day's surface (``res_land_inflow`` of :func:`accumulate`).
     res_evaporated : (D, S) float
         Evaporation minus rain on the surface, m3 d-1.
     res_area, res_level : (D, S) float
@@ -95,7 +96,8 @@ def network_water_balance_error(network: Network, hyd: Hydraulics, boundary: np.
 def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
                res_local_inflow: np.ndarray, res_evap_mm: np.ndarray, res_precip_mm: np.ndarray,
                months: np.ndarray, target_release: np.ndarray | None = None,
-               res_volume: np.ndarray | None = None) -> Hydraulics:
+               res_volume: np.ndarray | None = None, res_land_inflow: np.ndarray | None = None,
+               res_land_area: np.ndarray | None = None) -> Hydraulics:
     """Daily flows by accumulation down the network.
 
     Parameters
@@ -119,6 +121,11 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
         Reservoir volumes on the first day, m3: those a run ended with, to continue
         it (a run in time blocks, :mod:`hydro.blocked`; the same as one run, bit for
         bit).  Default: the reservoirs' initial storage.
+    res_land_inflow, res_land_area : (D, S) and (S,) array, optional
+        Runoff of the land that drains straight into each reservoir (m3 s-1, part of
+        ``res_local_inflow``) and that land's area (m2), which holds the reservoir's
+        surface: the runoff the land model made on the day's surface is not inflow
+        (:func:`hydro._hydraulics_kernels.land_under_surface`).  Default: none.
 
     Returns
     -------
@@ -131,35 +138,38 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
     order_kind = np.array([k for k, _ in lay.order], dtype=np.int64)
     order_index = np.array([i for _, i in lay.order], dtype=np.int64)
     res = network.reservoirs
-    arrays = reservoir_arrays(network, months, target_release)
+    arrays = reservoir_arrays(network, months, target_release, res_land_inflow, res_land_area)
     if res_volume is not None:
         arrays["v0"] = np.array(res_volume, dtype=float)
     q_in = np.zeros((n_day, n_reach))
     q_out = np.zeros((n_day, n_reach))
     volume = np.zeros((n_day + 1, n_res))
-    release, spill, inflow, evaporated, area = (np.zeros((n_day, n_res)) for _ in range(5))
+    release, spill, inflow, evaporated, area, land_taken = (np.zeros((n_day, n_res)) for _ in range(6))
     f64 = lambda a: np.ascontiguousarray(a, dtype=float)  # noqa: E731
     _k.accumulate_flows(
         order_kind, order_index, lay.reach_down_kind, lay.reach_down_index,
         lay.res_down_kind, lay.res_down_index, lateral, f64(boundary), f64(res_local_inflow),
         f64(res_evap_mm), f64(res_precip_mm), arrays["target"], arrays["eco_min"], arrays["dead"],
         arrays["full"], arrays["v0"], arrays["curve_offset"], arrays["curve_storage"],
-        arrays["curve_area"],
-        q_in, q_out, volume, release, spill, inflow, evaporated, area)
+        arrays["curve_area"], arrays["land_inflow"], arrays["land_area"],
+        q_in, q_out, volume, release, spill, inflow, evaporated, area, land_taken)
     level = np.column_stack([r.level_at(volume[:-1, s]) for s, r in enumerate(res)]) \
         if n_res else np.zeros((n_day, 0))
     return Hydraulics(q_in=q_in, q_out=q_out, lateral=lateral, res_volume=volume, res_inflow=inflow,
                       res_release=release, res_spill=spill,
-                      res_local_inflow=np.ascontiguousarray(res_local_inflow, dtype=float),
+                      res_local_inflow=np.ascontiguousarray(res_local_inflow, dtype=float) - land_taken,
                       res_evaporated=evaporated, res_area=area, res_level=level)
 
 
-def reservoir_arrays(network: Network, months: np.ndarray,
-                     target_release: np.ndarray | None = None) -> dict[str, np.ndarray]:
+def reservoir_arrays(network: Network, months: np.ndarray, target_release: np.ndarray | None = None,
+                     land_inflow: np.ndarray | None = None,
+                     land_area: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """The reservoir arrays the daily balance kernel takes (:func:`hydro._hydraulics_kernels.reservoir_day`).
 
     ``target_release`` (D, S), m3 s-1, when given, replaces the target release
     the reservoirs' rules (``target_release_m3_s`` by month) would give.
+    ``land_inflow`` (D, S), m3 s-1, and ``land_area`` (S,), m2: the runoff and area of
+    the land around each reservoir (:func:`accumulate`'s ``res_land_*``; default zeros).
 
     Keys: ``target`` (D, S) target release of each day (m3 s-1), ``eco_min``,
     ``dead``, ``full``, ``v0`` (S,) (m3 s-1, m3), and the concatenated
@@ -176,6 +186,8 @@ def reservoir_arrays(network: Network, months: np.ndarray,
             raise HydroError(f"target_release: expected {target.shape} finite values >= 0 (m3/s, "
                              f"days x reservoirs), got shape {given.shape}")
         target = given
+    land_inflow = _land_array("res_land_inflow", land_inflow, target.shape, "m3/s, days x reservoirs")
+    land_area = _land_array("res_land_area", land_area, (n_res,), "m2, one per reservoir")
     return {
         "target": np.ascontiguousarray(target, dtype=float),
         "eco_min": np.array([r.ecological_min_m3_s for r in res], dtype=float),
@@ -185,4 +197,16 @@ def reservoir_arrays(network: Network, months: np.ndarray,
         "curve_offset": np.concatenate([[0], np.cumsum([len(r.storage_m3) for r in res])]).astype(np.int64),
         "curve_storage": np.array([v for r in res for v in r.storage_m3], dtype=float),
         "curve_area": np.array([a for r in res for a in r.area_m2], dtype=float),
+        "land_inflow": land_inflow,
+        "land_area": land_area,
     }
+
+
+def _land_array(name: str, given, shape: tuple, unit: str) -> np.ndarray:
+    """``given`` as a float array of ``shape`` (zeros when None), checked finite and >= 0."""
+    if given is None:
+        return np.zeros(shape)
+    arr = np.ascontiguousarray(given, dtype=float)
+    if arr.shape != shape or not np.all(np.isfinite(arr)) or np.any(arr < 0):
+        raise HydroError(f"{name}: expected {shape} finite values >= 0 ({unit}), got shape {arr.shape}")
+    return arr

@@ -51,6 +51,7 @@ from hydro.watershed import (
     _lateral,
     flows,
     gauge_observations,
+    land_area,
     match_gauges,
     routing_method,
     subbasin_runoff,

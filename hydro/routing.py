@@ -162,10 +162,11 @@ class RoutedHydraulics(Hydraulics):
 def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap_mm,
           res_precip_mm, months, initial_q=None, *, sub_reaches=None,
           max_substeps: int = DEFAULT_MAX_SUBSTEPS, target_release=None,
-          state: RoutingState | None = None, withdrawals=None) -> RoutedHydraulics:
+          state: RoutingState | None = None, withdrawals=None, res_land_inflow=None,
+          res_land_area=None) -> RoutedHydraulics:
     """Daily flows by Muskingum-Cunge routing down the network.
 
-    Size: 62 of its lines document its fourteen inputs and its result; the body (inputs
+    Size: 65 of its lines document its sixteen inputs and its result; the body (inputs
     checked by :func:`_checked_inputs` and :func:`hydro.withdrawal_requests.checked_requests`,
     cells chosen by :func:`hydro.routing_cells.default_cells`) is the one call of the
     compiled kernel with the arrays it fills.
@@ -209,6 +210,9 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         taken along the reach like a negative lateral inflow.
 
     Returns
+    res_land_inflow, res_land_area : (D, S) and (S,) array, optional
+        The land around each reservoir, its runoff and area, as in
+        :func:`~hydro.hydraulics.accumulate`.
     -------
     RoutedHydraulics
         ``q_in`` and ``q_out`` are daily means at the inlets and outlets, m3 s-1;
@@ -241,7 +245,8 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         q_ref = np.ones(n_reach)
         if n_day:
             hyd = accumulate(network, lateral, boundary, res_local_inflow, res_evap_mm,
-                             res_precip_mm, months, target_release)
+                             res_precip_mm, months, target_release, res_land_inflow=res_land_inflow,
+                             res_land_area=res_land_area)
             q_ref = np.mean(0.5 * (hyd.q_in + hyd.q_out), axis=0)
         cells = default_cells(network, q_ref)
     else:
@@ -250,7 +255,7 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
 
     order_kind = np.array([k for k, _ in lay.order], dtype=np.int64)
     order_index = np.array([i for _, i in lay.order], dtype=np.int64)
-    res = reservoir_arrays(network, months, target_release)
+    res = reservoir_arrays(network, months, target_release, res_land_inflow, res_land_area)
     cell_out, cell_store = np.zeros(cell_start[-1]), np.zeros(cell_start[-1])
     if state is not None:
         cell_out, cell_store = state.cell_outflow.copy(), state.cell_storage.copy()
@@ -263,7 +268,7 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
     storage = np.zeros((n_day + 1, n_reach))
     substeps = np.zeros((n_day, n_reach), dtype=np.int64)
     volume = np.zeros((n_day + 1, n_res))
-    release, spill, inflow, evaporated, area = (np.zeros((n_day, n_res)) for _ in range(5))
+    release, spill, inflow, evaporated, area, land_taken = (np.zeros((n_day, n_res)) for _ in range(6))
     if n_day:
         _k.route_network(
             order_kind, order_index, lay.reach_down_kind, lay.reach_down_index,
@@ -272,9 +277,10 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
             slope, lateral, boundary, init, use_init, cell_out, cell_store, state is not None,
             int(max_substeps), res_local_inflow, res_evap_mm, res_precip_mm, res["target"],
             res["eco_min"], res["dead"], res["full"], res["v0"], res["curve_offset"],
-            res["curve_storage"], res["curve_area"], req_start, req_flow, req_share,
-            q_in, q_out, storage, substeps, volume, release, spill, inflow, evaporated, area, taken,
-            lateral_used)
+            res["curve_storage"], res["curve_area"], res["land_inflow"], res["land_area"],
+            req_start, req_flow, req_share,
+            q_in, q_out, storage, substeps, volume, release, spill, inflow, evaporated, area,
+            land_taken, taken, lateral_used)
     else:
         volume[0] = res["v0"]
     level = np.zeros((n_day, 0))
@@ -283,7 +289,7 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
                                  for s, r in enumerate(network.reservoirs)])
     return RoutedHydraulics(
         q_in=q_in, q_out=q_out, lateral=lateral_used, res_volume=volume, res_inflow=inflow,
-        res_release=release, res_spill=spill, res_local_inflow=res_local_inflow,
+        res_release=release, res_spill=spill, res_local_inflow=res_local_inflow - land_taken,
         res_evaporated=evaporated, res_area=area, res_level=level,
         reach_storage=storage, substeps=substeps, sub_reaches=cells, slope=slope,
         final=RoutingState(cells, cell_out, cell_store, volume[-1].copy()), withdrawn=taken)

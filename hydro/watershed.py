@@ -253,12 +253,11 @@ def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarr
         along = (cell - start + 1) / n  # share of the gauge reach's lateral inflow above the gauge
         free = [i for i, s in enumerate(ws.subbasins) if i not in claimed and free_path(s, r_g)]
         flow = (runoff.q_mm * scale) * area[:, None] * MM_KM2_PER_DAY_TO_M3_S  # m3/s per subbasin
-        lateral, res_local = _lateral(net, ws, flow.T)
+        lateral, land = _lateral(net, ws, flow.T)
         lateral += effluent
-        if res_extra is not None:
-            res_local += res_extra
+        res_local = land if res_extra is None else land + res_extra
         hyd = accumulate(net, lateral, np.zeros_like(lateral), res_local, evap, rain, months,
-                         target_release)
+                         target_release, res_land_inflow=land, res_land_area=land_area(net, ws))
         q_gauge = lay.face_discharge(np.array([cell]), hyd.q_in, hyd.q_out)[:, 0]
         weights = np.array([along if ws.subbasins[i].reach == g.reach else 1.0 for i in free])
         q_free = (flow[free] * weights[:, None]).sum(axis=0) if free else np.zeros(n_day)
@@ -274,7 +273,12 @@ def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarr
 
 
 def _lateral(net, ws: Watershed, flow_m3s: np.ndarray):
-    """Lateral inflow per reach and local inflow per reservoir (m3 s-1) from subbasin flows [day, sub]."""
+    """Lateral inflow per reach and local inflow per reservoir (m3 s-1) from subbasin flows [day, sub].
+
+    The local inflow of a reservoir is the runoff of the land around it (the subbasins that
+    drain straight into it, whose area :func:`land_area` gives), the ``res_land_inflow`` of
+    :func:`hydro.hydraulics.accumulate`.
+    """
     lateral = np.zeros((flow_m3s.shape[0], len(net.reaches)))
     res_local = np.zeros((flow_m3s.shape[0], len(net.reservoirs)))
     for k, s in enumerate(ws.subbasins):
@@ -283,6 +287,23 @@ def _lateral(net, ws: Watershed, flow_m3s: np.ndarray):
         else:
             res_local[:, net.reservoir_index(s.reservoir)] += flow_m3s[:, k]
     return lateral, res_local
+
+
+def land_area(net, ws: Watershed | None) -> np.ndarray:
+    """Area of the land around each reservoir, m2 (S,): its subbasins with ``reservoir = id``.
+
+    That land holds the reservoir's surface: a shore subbasin's area is its land and the lake
+    together (``miyun_shore``, Guanting's ``gt01``/``gt02``, each with its water class), and the
+    runoff model makes runoff over all of it.  The reservoir balance takes the runoff of the
+    day's surface share of this area off its inflow and counts the surface's rain and
+    evaporation as the lake's (:func:`hydro._hydraulics_kernels.land_under_surface`).  Zeros
+    without subbasins (a flow-driven basin).
+    """
+    area = np.zeros(len(net.reservoirs))
+    for s in ws.subbasins if ws is not None else ():
+        if s.reservoir is not None:
+            area[net.reservoir_index(s.reservoir)] += s.area_km2 * 1e6
+    return area
 
 
 def routing_method(basin: Basin) -> str:
@@ -300,12 +321,14 @@ def routing_method(basin: Basin) -> str:
     return "muskingum-cunge" if slopes and not basin.settings.flow_driven else "accumulate"
 
 
-def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, *,
+def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, res_land=None, *,
           target_release=None, requests=None, state=None, sub_reaches=None):
     """Daily flows of a watershed basin by the routing its ``[run] routing`` asks for.
 
     Parameters are those of :func:`hydro.hydraulics.accumulate` without boundary
-    inflows (a watershed's headwaters are fed by subbasins); ``target_release``
+    inflows (a watershed's headwaters are fed by subbasins); ``res_land`` (D, S) is the
+    part of ``res_local`` that is runoff of the land around each reservoir (m3 s-1; its
+    area from :func:`land_area`: the lake's surface makes none); ``target_release``
     (D, S) gives the reservoirs' daily targets where ``[[transfers]]`` set them.
     ``requests`` (:class:`hydro.withdrawal_requests.WithdrawalRequests`) are the
     withdrawals that Muskingum-Cunge routing takes from the routed flows (the
@@ -321,9 +344,11 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
 
     net = basin.network
     boundary = np.zeros_like(lateral)
+    land = {"res_land_inflow": res_land, "res_land_area": None if res_land is None else land_area(net, basin.watershed)}
     if routing_method(basin) == "accumulate":  # state: the reservoir volumes a run ended with (hydro.blocked)
         return accumulate(net, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months,
-                          target_release, res_volume=state)
+                          target_release, res_volume=state, **land)
     slopes = np.array([r.slope_m_per_m for r in net.reaches], dtype=float)
     return route(net, slopes, lateral, boundary, res_local, res_evap_mm, res_precip_mm, months,
-                 target_release=target_release, state=state, sub_reaches=sub_reaches, withdrawals=requests)
+                 target_release=target_release, state=state, sub_reaches=sub_reaches, withdrawals=requests,
+                 **land)

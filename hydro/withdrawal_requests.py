@@ -155,7 +155,9 @@ def upstream_first(network, reaches) -> list[int]:
 
 def accumulated_withdrawals(network, requests: WithdrawalRequests, lateral: np.ndarray,
                             res_local: np.ndarray, evap: np.ndarray, rain: np.ndarray, months: np.ndarray,
-                            target_release: np.ndarray | None = None, stores: dict | None = None) -> np.ndarray:
+                            target_release: np.ndarray | None = None, stores: dict | None = None,
+                            res_land_inflow: np.ndarray | None = None,
+                            res_land_area: np.ndarray | None = None) -> np.ndarray:
     """Water the requests take where flows are accumulated (no storage), m3 s-1 per day and reach.
 
     Available water is counted from flows accumulated (:func:`hydro.hydraulics.accumulate`)
@@ -178,6 +180,9 @@ def accumulated_withdrawals(network, requests: WithdrawalRequests, lateral: np.n
     stores : dict, optional
         Carries the reservoir volumes of each request's accumulation from one block of a
         run to the next (``"withdrawal_res_volumes"``, :mod:`hydro.blocked`).
+    res_land_inflow, res_land_area : (D, S) and (S,) array, optional
+        The land around each reservoir, its runoff (m3 s-1, part of ``res_local``) and
+        area (m2), as :func:`hydro.hydraulics.accumulate` takes them.
 
     Returns
     -------
@@ -197,7 +202,8 @@ def accumulated_withdrawals(network, requests: WithdrawalRequests, lateral: np.n
         r = requests.reach[k]
         # a block continuing a run: each request's accumulation from where it ended
         hyd = accumulate(network, lateral - taken, boundary, res_local, evap, rain, months, target_release,
-                         res_volume=None if start is None else start[n])
+                         res_volume=None if start is None else start[n], res_land_inflow=res_land_inflow,
+                         res_land_area=res_land_area)
         ends.append(hyd.res_volume[-1].copy())
         # the requests before on this reach took from its inflow too where they took more than
         # its lateral inflow: the rest of both is what is left

@@ -91,18 +91,24 @@ def test_transferred_water_and_tn_close_the_budgets(copy, base):
     s = res.coords["reservoir"].index("lake")
     assert float(res.attrs["water_balance_closure"]) <= 1e-12
     assert budget_closure(res, "tn") <= 1e-12
-    # the storage gain is the volume less what the larger lake evaporated and spilled more
+    # the storage gain is the inflow gained less what the larger lake evaporated and spilled
+    # more; the inflow gained is the volume less the shore's runoff on the lake's larger surface
+    # (hydro.watershed.land_area: 6.2e3 m3 over the year, 0.4 % of the volume)
     volume = res["reservoir_transfer_inflow"][:, s].sum() * 86400
     assert volume == pytest.approx(1.728e6, rel=1e-12)
+    d_in = (res["reservoir_inflow"] - base["reservoir_inflow"])[:, s].sum() * 86400
     d_out = ((res["reservoir_release"] + res["reservoir_spill"])
              - (base["reservoir_release"] + base["reservoir_spill"]))[:, s].sum() * 86400
     d_evap = (res["reservoir_evaporation"] - base["reservoir_evaporation"])[:, s].sum()
     gained = res["reservoir_storage"][-1, s] - base["reservoir_storage"][-1, s]
-    assert gained == pytest.approx(volume - d_out - d_evap, rel=1e-9, abs=1e-3)
+    assert gained == pytest.approx(d_in - d_out - d_evap, rel=1e-9, abs=1e-3)
+    assert 0.0 <= volume - d_in < 0.01 * volume
     assert abs(d_evap) < 0.01 * volume
-    # natural inflow is the inflow the run without the transfer had
-    np.testing.assert_allclose(res["reservoir_natural_inflow"][:, s], base["reservoir_inflow"][:, s],
-                               rtol=1e-12, atol=1e-12)
+    # natural inflow is the inflow the run without the transfer had, less the shore's runoff on
+    # the larger surface: never more, and at most 1.7e-3 m3/s a day against 6.7 on average
+    natural, before = res["reservoir_natural_inflow"][:, s], base["reservoir_inflow"][:, s]
+    assert np.all(natural <= before + 1e-12)
+    assert np.all(before - natural <= 1e-3 * before.mean())
     # its TN: flow x concentration, booked in the reservoir's budget as a load
     load_kg = res["reservoir_transfer_tn_load"][:, s].sum()
     assert load_kg == pytest.approx(1.728e6 * TN / 1000.0, rel=1e-12)
