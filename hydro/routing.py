@@ -36,9 +36,11 @@ storage, which the daily model does not use.
 * Cunge's ``X = 1/2 - Q / (2 w S c dx)`` makes the scheme's numerical diffusion
   ``c dx (1/2 - X)`` equal the diffusion-wave ``D = Q / (2 w S)``.
 * Parameters are evaluated per reach and day at the reach's mean discharge
-  (``(q_in + mean cell outflow) / 2 + lateral / 2``, Ponce & Yevjevich's
-  three-point average at the reach-day scale), so the celerity follows the
-  flow from day to day (a flood travels faster than the base flow).
+  (the mean of its cells' mean outflow at the start of the day and the mean cell
+  flow today's inflows give at steady state: Ponce & Yevjevich's three-point
+  average at the reach-day scale, :func:`hydro._routing_kernels.reach_reference_q`),
+  so the celerity follows the flow from day to day (a flood travels faster than
+  the base flow).
 * Stability and positivity at a daily step: each reach is cut into
   ``sub_reaches`` cells (default: about one day's travel at the mean flow),
   and each day into sub-steps chosen so the Courant number ``Cr = c dt / dx`` is
@@ -208,11 +210,11 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         Water to take out of reaches, each request from the day's *routed* inflow at its
         reach plus what forms along the reach (``lateral``), never more than its share;
         taken along the reach like a negative lateral inflow.
-
-    Returns
     res_land_inflow, res_land_area : (D, S) and (S,) array, optional
         The land around each reservoir, its runoff and area, as in
         :func:`~hydro.hydraulics.accumulate`.
+
+    Returns
     -------
     RoutedHydraulics
         ``q_in`` and ``q_out`` are daily means at the inlets and outlets, m3 s-1;
