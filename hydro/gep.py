@@ -114,6 +114,10 @@ def check_results(results, where: str | Path | None = None) -> None:
         raise HydroError(f"{where or 'these results'}: a catchment run (GR4J on one catchment: discharge only, no "
                          "quick flow, rivers or pollutant budgets); GEP values a watershed basin's run, e.g. of "
                          "`hydro run miyun`")
+    if "member" in getattr(results, "leading", ()):  # each member's GEP would need its own rows
+        raise HydroError(f"{where or 'these results'}: a weather ensemble (hydro run --members: a 'member' "
+                         "dimension); GEP values one run or a scenarios file: value one member's weather with "
+                         "hydro run --synthetic-weather SEED, or the recorded weather without --members")
     dropped = not any(str(v).startswith("subbasin_") for v in results.data)
     if len(results.coords.get("subbasin", [])) == 0 and "subbasin_area_km2" in results.attrs and dropped:
         raise HydroError(f"{where or 'these results'}: a watershed run written without its subbasin variables "

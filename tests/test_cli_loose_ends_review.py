@@ -166,3 +166,19 @@ def test_members_below_one_is_refused_alike_by_run_and_scenarios(tmp_path, n):
             in r.output, (command, r.output)
         assert "Traceback" not in r.output
     assert not out.exists() and not out.with_suffix(".summary.csv").exists()
+
+
+# -- hydro gep on a weather ensemble -------------------------------------------------------------
+# A `hydro run --members` file with the subbasin water balance and budgets (--variables) was a
+# ValueError traceback (the member axis taken for the scenario axis, one scenario named); without
+# them, "written with hydro run --variables?".
+
+def test_gep_refuses_a_weather_ensemble_with_a_message(tmp_path):
+    out = tmp_path / "ens.nc"
+    r = invoke("run", "watershed", "--members", 2, "--workers", 1, "--start", "2001-01-01", "--end", "2001-03-31",
+               "-o", out, "-q", "--variables",
+               "subbasin_precipitation,subbasin_quickflow,subbasin_aet,subbasin_runoff,tn_budget_reach,tn_budget_reservoir")
+    assert r.exit_code == 0, r.output
+    r = invoke("gep", out)
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert "ens.nc: a weather ensemble" in r.output and "--synthetic-weather SEED" in r.output
