@@ -85,15 +85,17 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
         If the file cannot be read or does not follow the schema.
     """
     path = Path(path)
-    days, first_date, sections, q, conc, n_lakes = _read_daily(path, scenario)
+    days, first_date, sections, q, conc, n_lakes, absent = _read_daily(path, scenario)
     is_lake = [False] * (len(sections) - n_lakes) + [True] * n_lakes
-    return _monthly(path, days, first_date, sections, q, conc, is_lake)
+    return _monthly(path, days, first_date, sections, q, conc, is_lake, absent)
 
 
 def _read_daily(path: Path, scenario):
     """The daily values of a results file: days since the first date, that date, the
     ids (sections, then reservoirs), discharge ``[day, id]`` (m3 s-1), concentrations
-    ``{parameter: [day, id]}`` (mg L-1) and the number of reservoirs."""
+    ``{parameter: [day, id]}`` (mg L-1), the number of reservoirs and the ``(reservoir,
+    parameter)`` pairs the file has no variable for (a reservoir without
+    ``reservoir_<p>_concentration``: the parameter is absent there, not missing months)."""
     import netCDF4
 
     if not path.is_file():
@@ -111,6 +113,7 @@ def _read_daily(path: Path, scenario):
                              "compensation needs section discharge (m3 s-1)")
         q = _read_field(path, ds, "section_discharge", _DISCHARGE_UNITS, "m3 s-1", scenario)
         conc = {}
+        absent: set[tuple[str, str]] = set()
         for p in PARAMETERS:
             name = f"section_{p}_concentration"
             if name in ds.variables:
@@ -125,15 +128,18 @@ def _read_daily(path: Path, scenario):
                 name = f"reservoir_{p}_concentration"
                 lake = (_read_field(path, ds, name, _CONC_UNITS, "mg L-1", scenario) if name in ds.variables
                         else np.full((q.shape[0], len(lakes)), np.nan))
+                if name not in ds.variables:
+                    absent.update((x, p) for x in lakes)
                 conc[p] = np.concatenate([conc[p], lake], axis=1)
             sections = sections + [x for x in lakes]
     finally:
         ds.close()
-    return days, first_date, sections, q, conc, len(lakes)
+    return days, first_date, sections, q, conc, len(lakes), absent
 
 
-def _monthly(path: Path, days, first_date, sections, q, conc, is_lake) -> SectionSeries:
-    """Daily values aggregated to months (see :func:`read_results`); daily ones kept when consecutive."""
+def _monthly(path: Path, days, first_date, sections, q, conc, is_lake, absent=frozenset()) -> SectionSeries:
+    """Daily values aggregated to months (see :func:`read_results`); daily ones kept when consecutive.
+    ``absent``: ``(id, parameter)`` pairs the file has no variable for, left out of the series."""
     dates = np.datetime64(first_date, "D") + days
     years = dates.astype("datetime64[Y]").astype(np.int64) + 1970
     months = dates.astype("datetime64[M]").astype(np.int64) % 12
@@ -161,6 +167,8 @@ def _monthly(path: Path, days, first_date, sections, q, conc, is_lake) -> Sectio
         volume = np.bincount(month_index[q_ok], weights=qj[q_ok], minlength=n_months) * _SECONDS_PER_DAY
         data[section][FLOW] = np.where(complete(q_ok), volume, np.nan)
         for p, c in conc.items():
+            if (section, p) in absent:
+                continue
             cj = c[:, j]
             ok = q_ok & np.isfinite(cj)
             mi = month_index[ok]
@@ -250,7 +258,8 @@ def _scenario_index(path, ds, scenario, size) -> int:
         if size == 1:
             return 0
         raise HydroError(f"{path}: the file holds {size} scenarios ({', '.join(names) or 'unnamed'}); "
-                         "choose one by name or index")
+                         "choose one by name or index (hydro compensate --scenario NAME; hydro compensate "
+                         "--scenarios FILE AGREEMENT gives every scenario's incentives)")
     if isinstance(scenario, int) and not isinstance(scenario, bool):
         if 0 <= scenario < size:
             return scenario

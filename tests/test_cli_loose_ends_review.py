@@ -182,3 +182,18 @@ def test_gep_refuses_a_weather_ensemble_with_a_message(tmp_path):
     r = invoke("gep", out)
     assert r.exit_code == 2 and "Traceback" not in r.output, r.output
     assert "ens.nc: a weather ensemble" in r.output and "--synthetic-weather SEED" in r.output
+
+
+# -- hydro compensate on a scenarios file without --scenario ---------------------------------------
+# "the file holds 5 scenarios (...); choose one by name or index" named no option.
+
+def test_compensate_on_a_scenarios_file_names_the_options(tmp_path):
+    from hydro.basin import ROOT
+
+    out = tmp_path / "s.nc"
+    r = invoke("scenarios", "watershed", ROOT / "configs" / "scenarios" / "watershed.toml", "--start", "2001-01-01",
+               "--end", "2001-12-31", "-o", out, "-q", "--workers", 1)
+    assert r.exit_code == 0, r.output
+    r = invoke("compensate", out, ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml")
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert "s.nc: the file holds" in r.output and "--scenario NAME" in r.output and "--scenarios FILE" in r.output
