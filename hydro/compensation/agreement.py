@@ -411,6 +411,11 @@ def _read_target(t: Table, r: _Reader, common) -> TargetRule:
                           "concentration checks need a concentration parameter")
     elif volume is not None:
         raise t.error("annual_volume_min_m3", "needs parameter = \"flow\"")
+    for kind in ("annual_mean", "monthly"):
+        low, high = checks[f"{kind}_min"], checks[f"{kind}_max"]
+        if low is not None and high is not None and low > high:
+            raise t.error(f"{kind}_min", f"{low} mg/L exceeds {kind}_max {high} mg/L: no value meets both, "
+                          "so the target would fail every year; give a minimum at or below the maximum")
     if all(v is None for v in checks.values()) and volume is None:
         raise t.error("parameter", "no check given; add annual_mean_max, monthly_max, "
                       "annual_mean_min, monthly_min or (for flow) annual_volume_min_m3")

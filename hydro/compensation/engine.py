@@ -88,7 +88,8 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
         raise HydroError(
             f"{agreement.path}: key 'period': the agreement runs {agreement.period[0]}-{agreement.period[1]} "
             f"but {series.source} covers {series.years[0]}-{series.years[-1]}; "
-            "evaluate it on a series that overlaps the period")
+            "evaluate it on a series that overlaps the period, or apply its rules to the series' years "
+            f"with --set period=[{series.years[0]},{series.years[-1]}]")
     out: list[tuple[int, int, Payment]] = []
     for order, rule in enumerate(agreement.rules):
         evaluate_rule = _EVALUATORS[type(rule)]
@@ -142,7 +143,9 @@ def _check_names(agreement: Agreement, series: SectionSeries, skipped=frozenset(
             if section not in known:
                 raise HydroError(
                     f"{file}: key '{key}': section '{section}' is not in {series.source}"
-                    + suggest(section, known) + "; known sections: " + ", ".join(known))
+                    + suggest(section, known) + "; known sections: " + ", ".join(known)
+                    + "; evaluate the agreement on a series that holds it (results written without "
+                    "--locations, or with it among them), or name a section the series has")
             for parameter in rule.parameters():
                 if not series.has(section, parameter) and (section, parameter) not in skipped \
                         and not (key.endswith("inflow_section") and any(
@@ -152,7 +155,10 @@ def _check_names(agreement: Agreement, series: SectionSeries, skipped=frozenset(
                     raise HydroError(
                         f"{file}: key '{pkey}': parameter '{parameter}' has no data at section "
                         f"'{section}' in {series.source}" + suggest(parameter, have)
-                        + "; known parameters there: " + ", ".join(have))
+                        + "; known parameters there: " + ", ".join(have)
+                        + "; evaluate the agreement on a series that carries it (results written without "
+                        "--variables), or leave out what the series lacks with --skip-unavailable "
+                        "(skip_unavailable=True in Python)")
         if getattr(rule, "statistic", "annual_mean") == "flow_normalised" and series.daily is None:
             raise HydroError(
                 f"{file}: key '{rule.where}.statistic': \"flow_normalised\" needs a results file or "
@@ -300,7 +306,7 @@ def _quality_class(rule: QualityClassRule, series: SectionSeries, year: int) -> 
             amounts = _class_amounts(rule, cls, cin)
             amount = _clip(float(amounts.sum()), rule)
             if rule.evaluation == "annual":
-                note = f"annual mean {values[0]:.4g} mg/L: class {class_name(cls[0])}, target {target}"
+                note = f"annual mean {values[0]:.6g} mg/L: class {class_name(cls[0])}, target {target}"
                 if cin is not None:
                     note += f", inflow {rule.inflow_section} class {class_name(cin[0])}"
             else:
@@ -328,7 +334,7 @@ def _tn_reduction(rule: TnReductionRule, series: SectionSeries, year: int) -> li
             note = "; ".join(x for x in (f"{label} undetermined", missing, base_note) if x)
         else:
             amount = _clip(_linear(base - mean, rule.reward_per_mg_per_l_yuan, rule.penalty_per_mg_per_l_yuan), rule)
-            note = f"{label} {mean:.4g} mg/L vs {base_note} (decrease {base - mean:.4g} mg/L)"
+            note = f"{label} {mean:.6g} mg/L vs {base_note} (decrease {base - mean:.6g} mg/L)"
         out.append(_payment(rule, year, s, p, amount, not missing and base_ok, note))
     return out
 
