@@ -84,7 +84,7 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
             progress.update(status=f"{res.dates[0]} to {res.dates[-1]} written")
             del res  # one block in memory at a time: not this one while the next runs
         progress.finish()
-        out.set_attrs({**summary.final_attrs(), **(attrs or {}), "time_blocks": blocks})
+        out.set_attrs({**(attrs or {}), "time_blocks": blocks})  # over the blocks' (hydro.run_attributes)
     return summary
 
 

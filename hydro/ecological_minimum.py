@@ -1,6 +1,6 @@
 """Days a reservoir lets out less than its ecological minimum: counted per run, summed over blocks,
-members and scenarios, written as the global attribute :data:`ECO_ATTRIBUTE` and said in the run
-summary (:class:`hydro.summary.RunSummary`).
+members and scenarios (:mod:`hydro.run_attributes`), written as the global attribute
+:data:`ECO_ATTRIBUTE` and said in the run summary (:class:`hydro.summary.RunSummary`).
 
 A reservoir releases ``max(target, ecological_min_m3_s)`` while it has water above dead storage;
 below that nothing can leave, and the shortfall is the user's to know (Miyun's Yunzhou: 1,357 of
@@ -26,16 +26,3 @@ def ecological_shortfall_days(net, outflow) -> str:
         if short:
             parts.append(f"{r.id}={short}")
     return ";".join(parts)
-
-
-def add_eco_days(counts: dict[str, int], value: str) -> None:
-    """Add the days of an :data:`ECO_ATTRIBUTE` value (``"id=days;..."``) to ``counts`` (id -> days):
-    the blocks of a run, and the members or scenarios of a stacked file, are summed."""
-    for item in filter(None, value.split(";")):
-        name, days = item.rsplit("=", 1)
-        counts[name] = counts.get(name, 0) + int(days)
-
-
-def eco_days_attribute(counts: dict[str, int]) -> str:
-    """:data:`ECO_ATTRIBUTE`'s value for ``counts`` (id -> days)."""
-    return ";".join(f"{k}={v}" for k, v in counts.items())

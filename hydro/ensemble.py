@@ -25,10 +25,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from hydro.basin import Basin
-from hydro.ecological_minimum import ECO_ATTRIBUTE, add_eco_days, eco_days_attribute
 from hydro.errors import HydroError
 from hydro.progress import Progress
 from hydro.results import Results
+from hydro.run_attributes import Combiner
 
 if TYPE_CHECKING:
     from hydro.weathergen_params import WeatherGeneratorParams
@@ -178,7 +178,11 @@ def run_ensemble(spec, members: int, seed: int, start: date | None = None, end: 
     template = next((r for r in results if r is not None), None)
     if template is None:
         raise BatchFailed(f"every member of the ensemble failed; member 0: {failures.get(0)}")
-    out = Results(coords={**template.coords, "member": list(range(members))}, attrs=dict(template.attrs),
+    combined = Combiner("runs", "the ensemble")  # as StackedWriter combines them into a file
+    for m, r in enumerate(results):
+        if r is not None:
+            combined.add(m, r.attrs)
+    out = Results(coords={**template.coords, "member": list(range(members))}, attrs=combined.attrs(),
                   constituents=dict(template.constituents), leading=("member",),
                   time_bounds=template.time_bounds)
     for name, value in template.data.items():
@@ -189,12 +193,6 @@ def run_ensemble(spec, members: int, seed: int, start: date | None = None, end: 
         out.data[name] = arr
     out.attrs["member"] = ",".join(str(m) for m in range(members))
     out.attrs.update(_attrs(members, seed))
-    eco: dict[str, int] = {}  # summed over the members, as StackedWriter writes it (not member 0's)
-    for r in results:
-        add_eco_days(eco, "" if r is None else r.attrs.get(ECO_ATTRIBUTE, ""))
-    out.attrs.pop(ECO_ATTRIBUTE, None)
-    if eco:
-        out.attrs[ECO_ATTRIBUTE] = eco_days_attribute(eco)
     if failures:
         out.attrs["members_failed"] = ",".join(str(m) for m in sorted(failures))
     return out

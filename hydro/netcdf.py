@@ -31,6 +31,7 @@ from hydro.outputspec import (
     out_dtype,
     periods,
 )
+from hydro.run_attributes import Combiner
 
 if TYPE_CHECKING:
     from hydro.results import Results
@@ -206,8 +207,9 @@ class BlockWriter(_PieceWriter):
     ``year`` axes (``dates``, ``years``); each block's slice of every variable on
     ``time`` (aggregated by the spec: blocks are whole years, so months and years
     never straddle two) or on ``year`` is written at its place, and variables on
-    neither are written from the first block.  ``attrs`` set after the last block
-    (:meth:`set_attrs`) replace the first block's.  Written atomically like
+    neither are written from the first block.  The global attributes are the blocks'
+    combined (:mod:`hydro.run_attributes`: the worst closure, the sum of the days or volumes),
+    and those set by :meth:`set_attrs` over them.  Written atomically like
     :func:`write_results`.  Use as a context manager::
 
         with BlockWriter(path, dates, years, spec=spec) as w:
@@ -222,11 +224,13 @@ class BlockWriter(_PieceWriter):
         self._time = 0  # output periods written so far
         self._year = 0
         self._attrs: dict[str, str] = {}
+        self._combined = Combiner("blocks", str(self.path))
 
     def write(self, results: Results) -> None:
         """Store the next block (its days follow the last block's)."""
         import netCDF4
 
+        self._combined.add(len(self._combined), results.attrs, label=results.dates[0])
         if self._nc is None:
             check(results, self.spec)
             whole = replace(results, coords={**results.coords, "time": self.dates, "year": self.years})
@@ -265,7 +269,7 @@ class BlockWriter(_PieceWriter):
     def _close(self, ok: bool) -> None:
         if self._nc is not None:
             if ok:
-                self._nc.setncatts({k: str(v) for k, v in self._attrs.items()})
+                self._nc.setncatts({**self._combined.attrs(), **{k: str(v) for k, v in self._attrs.items()}})
             self._nc.close()
             self._nc = None
         if ok:
@@ -289,7 +293,8 @@ class StackedWriter(_PieceWriter):
 
     The file is defined from the first run written (every run must have the same
     coordinates); runs never written (failed members) keep the fill value (NaN) and
-    are listed in the global attribute ``<dim>s_failed``.  Written atomically
+    are listed in the global attribute ``<dim>s_failed``.  The global attributes are the
+    runs' combined (:mod:`hydro.run_attributes`), and ``attrs`` over them.  Written atomically
     (:func:`hydro.outputs.atomic_path`): on an error, Ctrl-C or SIGTERM nothing is
     left; if no run was written, no file is made and a :class:`HydroError` is raised.
 
@@ -307,7 +312,7 @@ class StackedWriter(_PieceWriter):
         self.path, self.dim, self.labels = Path(path), dim, list(labels)
         self.overwrite, self.spec, self.attrs = overwrite, spec or OutputSpec(), dict(attrs or {})
         self.written: set[int] = set()
-        self._eco_days: dict[str, int] = {}
+        self._combined = Combiner("runs", str(self.path))
         self._nc: Any = None
         self._ctx = None
 
@@ -315,10 +320,9 @@ class StackedWriter(_PieceWriter):
         """Store run ``k`` (its label is ``labels[k]``)."""
         import netCDF4
 
-        from hydro.ecological_minimum import ECO_ATTRIBUTE, add_eco_days
-
         if results.leading:
             raise ValueError("StackedWriter takes single runs (no leading dimension)")
+        self._combined.add(k, results.attrs, label=self.labels[k])
         if self._nc is None:
             check(results, self.spec)
             self._nc = netCDF4.Dataset(self._tmp, "w", format="NETCDF4", clobber=True)
@@ -326,8 +330,7 @@ class StackedWriter(_PieceWriter):
                               attrs=dict(results.attrs), constituents=dict(results.constituents),
                               leading=(self.dim,), data={n: results.data[n] for n in results.data})
             stacked.attrs[self.dim] = ",".join(str(x) for x in self.labels)
-            stacked.attrs.pop(ECO_ATTRIBUTE, None)  # the first run's: the sum over the runs is set on closing
-            stacked.attrs.update(self.attrs)
+            stacked.attrs.update(self.attrs)  # the runs' combined replace the first's on closing
             self._template = results
             self._index, self._starts, self._names = _define(self._nc, stacked, self.spec)
             small_chunk_caches(self._nc, self._names)
@@ -336,7 +339,6 @@ class StackedWriter(_PieceWriter):
                              f"{len(self._template.dates)}")
         _put(self._nc, results, self.spec, self._index, self._starts, self._names, lead=(k,))
         self.written.add(k)
-        add_eco_days(self._eco_days, results.attrs.get(ECO_ATTRIBUTE, ""))
         if len(self.written) % REOPEN_EVERY == 0:  # let the library free what it holds (REOPEN_EVERY)
             self._nc.close()
             self._nc = netCDF4.Dataset(self._tmp, "a")
@@ -347,10 +349,8 @@ class StackedWriter(_PieceWriter):
             failed = [str(self.labels[k]) for k in range(len(self.labels)) if k not in self.written]
             if failed:
                 self._nc.setncattr(f"{self.dim}s_failed", ",".join(failed))
-            if self._eco_days:  # summed over the runs written, as over the blocks of one run
-                from hydro.ecological_minimum import ECO_ATTRIBUTE, eco_days_attribute
-
-                self._nc.setncattr(ECO_ATTRIBUTE, eco_days_attribute(self._eco_days))
+            if ok:  # the runs written, combined (attributes absent from the first run too)
+                self._nc.setncatts({**self._combined.attrs(), **{k: str(v) for k, v in self.attrs.items()}})
             self._nc.close()
             self._nc = None
         if ok and not self.written:

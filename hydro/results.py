@@ -146,15 +146,21 @@ def stack(results: list[Results], dim: str, labels: list) -> Results:
     """Stack runs along a new leading dimension (``scenario`` or ``member``).
 
     Every run must hold the same variables on the same coordinates; the stacked
-    results keep the first run's attributes, with ``dim`` listing the labels.
+    results' attributes are the runs' combined (:mod:`hydro.run_attributes`), with ``dim``
+    listing the labels.
     """
+    from hydro.run_attributes import Combiner
+
     if dim not in LEADING_DIMS:
         raise ValueError(f"dim must be one of {LEADING_DIMS}, got {dim!r}")
     if not results or len(results) != len(labels):
         raise ValueError("stack needs one label per run and at least one run")
     first = results[0]
     leading = (dim,) + first.leading if dim == "scenario" else first.leading + (dim,)
-    out = Results(coords={**first.coords, dim: list(labels)}, attrs=dict(first.attrs),
+    combined = Combiner("runs", f"the {dim}s stacked")
+    for k, (r, label) in enumerate(zip(results, labels, strict=True)):
+        combined.add(k, r.attrs, label=label)
+    out = Results(coords={**first.coords, dim: list(labels)}, attrs=combined.attrs(),
                   constituents=dict(first.constituents), leading=leading, time_bounds=first.time_bounds)
     out.attrs[dim] = ",".join(str(x) for x in labels)
     axis = 0 if dim == "scenario" else len(first.leading)

@@ -7,13 +7,10 @@ from pathlib import Path
 
 import numpy as np
 
-from hydro.ecological_minimum import ECO_ATTRIBUTE, add_eco_days, eco_days_attribute
+from hydro.ecological_minimum import ECO_ATTRIBUTE
 from hydro.errors import HydroError
 from hydro.results import Results
-
-#: Global attributes of each block's results that :func:`hydro.blocked_run.write_blocked` replaces by their
-#: largest value over the blocks (relative closures).
-WORST_ATTRS = ("water_balance_closure", "groundwater_n_balance_closure")
+from hydro.run_attributes import Combiner, id_values
 
 
 class RunSummary:
@@ -28,21 +25,20 @@ class RunSummary:
         self.substeps_total = 0  # transport sub-steps over the run
         self.steps = [np.inf, -np.inf]
         self.closure: dict[str, float] = {}
-        self.worst: dict[str, float] = {}
-        self.attrs: dict[str, str] = {}
+        self.attrs: dict[str, str] = {}  # the blocks' combined (hydro.run_attributes), as the file has them
+        self._blocks = Combiner("blocks")
         self.constituents: list[str] = []
         self.sections: list = []
         self.q_sum: np.ndarray | None = None
         self.q_count: np.ndarray | None = None
         self.loads: dict[str, np.ndarray] = {}
-        self.transferred: dict[str, float] = {}  # volume of each transfer over the run, m3
-        self.eco_unmet: dict[str, int] = {}  # days each reservoir let out less than its ecological minimum
 
     def add(self, res: Results) -> None:
         """Take in one block's results."""
         self.first = self.first or res.dates[0]
         self.last, self.days, self.blocks = res.dates[-1], self.days + len(res.dates), self.blocks + 1
-        self.attrs = dict(res.attrs)
+        self._blocks.add(self.blocks, res.attrs, label=res.dates[0])
+        self.attrs = self._blocks.attrs()
         self.constituents = list(res.constituents)
         if "transport_substeps" in res.data:
             steps = res["transport_substeps"]
@@ -50,13 +46,6 @@ class RunSummary:
             self.substeps_total += int(steps.sum())
         for short in self.constituents:
             self.closure[short] = max(self.closure.get(short, 0.0), budget_closure(res, short))
-        for key in WORST_ATTRS:
-            if key in res.attrs:
-                self.worst[key] = max(self.worst.get(key, 0.0), float(res.attrs[key]))
-        for item in filter(None, res.attrs.get("transfer_volume_m3", "").split(";")):
-            name, volume = item.rsplit("=", 1)
-            self.transferred[name] = self.transferred.get(name, 0.0) + float(volume)
-        add_eco_days(self.eco_unmet, res.attrs.get(ECO_ATTRIBUTE, ""))
         self.sections = list(res.coords.get("section", []))
         if self.sections:
             q = res["section_discharge"]
@@ -66,15 +55,21 @@ class RunSummary:
                 load = np.nansum(res[f"section_{short}_load"], axis=0)
                 self.loads[short] = load + self.loads.get(short, 0.0)
 
-    def final_attrs(self) -> dict[str, str]:
-        """The attributes that differ from the first block's: the worst closures, and the volume
-        of each transfer over the run (the sum of the blocks', as one block writes it)."""
-        out = {key: f"{value:.3e}" for key, value in self.worst.items()}
-        if self.transferred:
-            out["transfer_volume_m3"] = ";".join(f"{k}={v:.6e}" for k, v in self.transferred.items())
-        if self.eco_unmet:
-            out[ECO_ATTRIBUTE] = eco_days_attribute(self.eco_unmet)
-        return out
+    @property
+    def worst(self) -> dict[str, float]:
+        """The relative water and groundwater N closures over the run (the worst block's)."""
+        keys = ("water_balance_closure", "groundwater_n_balance_closure")
+        return {key: float(self.attrs[key]) for key in keys if key in self.attrs}
+
+    @property
+    def transferred(self) -> dict[str, float]:
+        """The volume of each transfer over the run (m3)."""
+        return {k: float(v) for k, v in id_values(self.attrs.get("transfer_volume_m3", "")).items()}
+
+    @property
+    def eco_unmet(self) -> dict[str, int]:
+        """The days each reservoir let out less than its ecological minimum."""
+        return {k: int(v) for k, v in id_values(self.attrs.get(ECO_ATTRIBUTE, "")).items()}
 
     def text(self) -> str:
         """The run summary: period, solver effort, budget closures, section means."""

@@ -3,8 +3,9 @@
 :func:`run_scenarios` compiles each scenario (:mod:`hydro.scenarios.measures`),
 loads the basin with its overrides, runs it (:func:`hydro.simulation.run`), adds
 the scenario's measure costs and landscape N retention, and keeps the results.
-:func:`write_scenarios` stacks them (:func:`hydro.results.stack`): every variable
-gets a leading ``scenario`` axis, and the one results writer writes the file.
+:func:`write_scenarios` writes them one after the other (:class:`hydro.netcdf.StackedWriter`): every
+variable gets a leading ``scenario`` axis, and each attribute the runs compute is combined
+over them as :mod:`hydro.run_attributes` says (the worst closure, ...).
 
 With a weather ensemble (``members > 0``), :func:`run_scenario_ensemble` runs every
 scenario on the members of :func:`hydro.ensemble.member_weather`; only what the
@@ -269,8 +270,8 @@ ENSEMBLE_VARIABLES = ("section_tn_concentration", "section_discharge", "reservoi
 def _attrs(run: ScenarioRun, history: str) -> dict:
     from hydro import __version__
 
-    info, res0 = run.info, run.results[0]
-    attrs = {k: v for k, v in res0.attrs.items() if k not in ("scenario", "history", "config_sha256")}
+    info = run.info
+    attrs: dict[str, str] = {}  # over the runs' own, combined by StackedWriter (hydro.run_attributes)
 
     def pairs(values):
         return ";".join(f"{i}={v}" for i, v in zip(info.ids, values))

@@ -1,0 +1,189 @@
+"""How the global attributes of several runs combine in one results file: the one place that says it.
+
+A results file can hold several runs: the time blocks of one long run (``hydro run
+--block-years``, :class:`hydro.netcdf.BlockWriter`), the members of a weather ensemble and the
+scenarios of ``hydro scenarios`` (:class:`hydro.netcdf.StackedWriter`,
+:func:`hydro.ensemble.run_ensemble`).  Each run writes global attributes, some computed from its
+own data (closures, volumes, counts of days).  :data:`RULES` says, for every attribute a run
+writes, how the values of the runs become the file's; :class:`Combiner` applies it.  A file never
+keeps the first run's value of an attribute as if it were every run's, and an attribute that has no
+rule here is refused when two runs differ in it (``tests/test_run_attributes_review.py`` checks
+that every attribute the shipped runs write has one).
+
+Rules (:class:`CombineRule`), one for blocks of a run and one for runs side by side:
+
+``same``
+    Every run must give the same value (the basin, its network, the weather file, the
+    constituents ...): runs that differ do not belong in one file, and are refused.
+``max``
+    The largest: a relative closure (``water_balance_closure``) is the worst of the runs'.
+``sum``
+    Added up: the days below an ecological minimum of each reservoir, the volume of each
+    transfer over consecutive blocks.
+``listed``
+    The common value when every run gives the same; else each run's, ``label=value;...``
+    (``label:id=value;...`` for a value that is itself ``id=value;...``), e.g. the water a
+    flow-driven run added on each member's weather.  The file's writer may set its own
+    (``history``, ``scenario``, ``weather_seed = <seed>+member``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from hydro.ecological_minimum import ECO_ATTRIBUTE
+from hydro.errors import HydroError
+
+SAME, MAX, SUM, LISTED = "same", "max", "sum", "listed"
+
+
+@dataclass(frozen=True)
+class CombineRule:
+    """How one attribute combines: ``blocks`` over the time blocks of a run, ``runs`` over the
+    members or scenarios of a file (each one of ``same``, ``max``, ``sum``, ``listed``).
+    ``by_id``: the value is ``id=number;...`` and combines id by id; ``fmt``: the format of a
+    summed number (a single run's value is kept as it was written)."""
+
+    blocks: str
+    runs: str
+    by_id: bool = False
+    fmt: str = ""
+
+
+_SAME = CombineRule(SAME, SAME)
+_LISTED = CombineRule(SAME, LISTED)
+
+#: Every global attribute a run writes, and how runs combine it.
+RULES: dict[str, CombineRule] = {
+    # what the basin, its network and the output are: one file holds runs of one of each
+    **dict.fromkeys(("Conventions", "source", "title", "basin", "constituents", "species", "network_downstream",
+                     "section_reach", "section_position", "reach_names", "section_names", "reservoir_names",
+                     "subbasin_names", "subbasin_county", "subbasin_province", "subbasin_area_km2",
+                     "subbasin_drains_to", "weather", "weather_synthetic", "flow_driven", "transfers",
+                     "transfer_origins", "parameters_changed", "time_aggregation", "model", "catchment_file",
+                     "area_km2", "gr4j_parameters", "overrides"), _SAME),
+    # what tells one run from another (the writers of stacked files set their own)
+    **dict.fromkeys(("history", "scenario", "config_sha256", "weather_seed"), _LISTED),
+    # relative closures: the worst
+    "water_balance_closure": CombineRule(MAX, MAX),
+    "groundwater_n_balance_closure": CombineRule(MAX, MAX),
+    # days a reservoir let out less than its ecological minimum: days of blocks and member-days add up
+    ECO_ATTRIBUTE: CombineRule(SUM, SUM, by_id=True, fmt="d"),
+    # a transfer's volume over the run's days: the blocks' days add up; runs of a file share their days
+    # (the same in every run that reads the same series; listed per run if a run changed it)
+    "transfer_volume_m3": CombineRule(SUM, LISTED, by_id=True, fmt=".6e"),
+    # water a flow-driven run added to match its gauges (m3): one run's, on its weather
+    "flow_driven_added_water_m3": CombineRule(SUM, LISTED, fmt=".6e"),
+}
+
+
+@dataclass
+class Combiner:
+    """The combined attributes of the runs of one file (``how``: ``"blocks"`` or ``"runs"``).
+
+    :meth:`add` each run's attributes as it arrives (``k``: its place, ``label``: its label in
+    ``listed`` values); :meth:`attrs` gives the file's value of every attribute, combined in the
+    order of ``k`` whatever the order the runs arrived in.  ``where`` names the file in errors.
+    """
+
+    how: str
+    where: str = ""
+    _same: dict[str, tuple[str, str]] = field(default_factory=dict)
+    _runs: dict[int, tuple[str, dict[str, str]]] = field(default_factory=dict)
+    _first: str = ""
+
+    def __len__(self) -> int:
+        """The runs taken in."""
+        return len(self._runs)
+
+    def rule(self, name: str) -> str:
+        """This combiner's rule for attribute ``name`` (``same`` for one without a rule)."""
+        rule = RULES.get(name)
+        return SAME if rule is None else (rule.blocks if self.how == "blocks" else rule.runs)
+
+    def add(self, k: int, attrs: dict, label: object = None) -> None:
+        """Take in run (or block) ``k``'s attributes; raise :class:`HydroError` if a ``same``
+        attribute differs from an earlier run's."""
+        label = str(k if label is None else label)
+        same = {name for name in attrs if self.rule(name) == SAME}
+        if self._runs and same != set(self._same):
+            name = sorted(same ^ set(self._same))[0]
+            has, lacks = (label, self._first) if name in same else (self._first, label)
+            raise HydroError(f"{self.where}: {self._what(has)} has the global attribute '{name}' and "
+                             f"{self._what(lacks)} has not; every run of one file must have it or none: "
+                             "write these runs to separate files")
+        self._first = self._first or label
+        kept: dict[str, str] = {}
+        for name, value in attrs.items():
+            value = str(value)
+            if self.rule(name) != SAME:
+                kept[name] = value
+                continue
+            first = self._same.setdefault(name, (label, value))
+            if first[1] != value:
+                what = "has no combination rule in hydro.run_attributes" if name not in RULES else "must be"
+                raise HydroError(
+                    f"{self.where}: global attribute '{name}' of {self._what(label)} differs from "
+                    f"{self._what(first[0])}'s ('{_short(value)}' against '{_short(first[1])}'); it {what} the "
+                    "same in every run of one file: write these runs to separate files")
+        self._runs[k] = (label, kept)
+
+    def _what(self, label: str) -> str:
+        return f"block {label}" if self.how == "blocks" else f"run {label}"
+
+    def attrs(self) -> dict[str, str]:
+        """The file's attributes: each ``same`` one as every run gave it, the others combined."""
+        out = {name: value for name, (_, value) in self._same.items()}
+        runs = [self._runs[k] for k in sorted(self._runs)]
+        names = list(dict.fromkeys(name for _, kept in runs for name in kept))
+        for name in names:
+            given = [(label, kept.get(name, "")) for label, kept in runs]  # "": a run without it
+            if self.rule(name) != LISTED:
+                given = [(label, value) for label, value in given if value]
+            value = combine(name, self.rule(name), given)
+            if value:
+                out[name] = value
+        return out
+
+
+def id_values(value: str) -> dict[str, str]:
+    """An ``"id=value;..."`` attribute as {id: value}, ids in their order (``hydro.gep_inputs.id_pairs``
+    reads them too, but lies above the writers: importing it here closed an import cycle)."""
+    out: dict[str, str] = {}
+    for item in filter(None, str(value).split(";")):
+        name, _, v = item.rpartition("=")
+        out[name] = v
+    return out
+
+
+def combine(name: str, how: str, given: list[tuple[str, str]]) -> str:
+    """The combined value of attribute ``name`` under rule ``how`` from (label, value) pairs."""
+    rule = RULES.get(name, CombineRule(SAME, SAME))
+    values = [v for _, v in given]
+    if how == LISTED:
+        if len(set(values)) <= 1:
+            return values[0] if values else ""
+        if rule.by_id:
+            return ";".join(f"{label}:{i}={v}" for label, value in given for i, v in id_values(value).items())
+        return ";".join(f"{label}={v}" for label, v in given)
+    if len(values) == 1:
+        return values[0]  # one run's value as it wrote it
+    if rule.by_id:
+        parts: dict[str, list[str]] = {}
+        for value in values:
+            for i, v in id_values(value).items():
+                parts.setdefault(i, []).append(v)
+        return ";".join(f"{i}={_number(how, vs, rule.fmt)}" for i, vs in parts.items())
+    return _number(how, values, rule.fmt)
+
+
+def _number(how: str, values: list[str], fmt: str) -> str:
+    if how == MAX:
+        return max(values, key=float)  # the worst run's value as it wrote it
+    if fmt == "d":
+        return str(sum(int(v) for v in values))
+    return format(sum(float(v) for v in values), fmt)
+
+
+def _short(text: str, n: int = 80) -> str:
+    return text if len(text) <= n else text[:n] + "..."
