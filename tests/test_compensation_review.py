@@ -28,7 +28,8 @@ def _results(path, reservoir_params=("tp",)):
     concentrations (seeded); the reservoir carries only ``reservoir_params``."""
     rng = np.random.default_rng(7)
     q = rng.lognormal(1.0, 1.0, size=(DAYS, 3))
-    q[40:60, 2] = 0.0  # a dry spell at "low": days without flow inside February 2018
+    q[31:59, 2] = 0.0  # "low" dry all February 2018 (plain mean), and 20 days of March 2018
+    q[59:79, 2] = 0.0
     conc = {"tn": rng.uniform(0.5, 6.0, (DAYS, 3)), "tp": rng.uniform(0.01, 0.4, (DAYS, 3)),
             "codmn": rng.uniform(1.0, 12.0, (DAYS, 3))}
     conc["tp"][:, 1] = 0.1  # "mid": TP exactly at the Class II limit every day, any flow
