@@ -935,6 +935,80 @@ def react(mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc):
                 cs[p] = acc[p] * inv_v[p]
 
 
+#: Most pieces a reservoir's advection step is cut into for a group with species
+#: (:func:`tank_pieces`).
+TANK_PIECES_MAX = 256
+#: The largest ``lambda * tau`` of a piece (:func:`tank_pieces`): 0.02 keeps the
+#: constant-source splitting error of a reaction chain in a tank below about 1e-5 of
+#: the constituent (``tests/test_reactions_review.py``).
+TANK_PIECE_RATE_TAU = 0.02
+
+
+@kernel(helper=True)
+def tank_pieces(day, s, tau, v0, v1, t0, n_tag, n_src, rx_a, rx_b, rx_to, rx_res_rate, res_rate, res_rx_out,
+                settling_m_s, res_area, res_outflow):
+    """Pieces to cut a step of ``tau`` seconds of reservoir ``s`` into, for a group with species.
+
+    A reaction's product enters the next species' tank as a constant source over
+    a piece (:func:`reservoir_tanks`), which is exact at steady state but has a
+    splitting error of order ``(lambda tau)**2`` in transients, ``lambda`` (s-1)
+    the fastest rate at which a reacting species' concentration relaxes: its
+    reactions and sink, settling ``vs A / V`` and flushing ``(|dV/dt| + Q_out) /
+    V``.  The sub-step is set by the rivers' Courant numbers, not by these rates
+    (half a day where cells are long for their flow), so the step is cut into
+    ``ceil(lambda tau / TANK_PIECE_RATE_TAU)`` pieces (at most
+    ``TANK_PIECES_MAX``); 1 where no reaction in the tank has a product.
+    """
+    product = False
+    for x in range(rx_a, rx_b):
+        if rx_to[x] >= 0 and rx_res_rate[day, s, x] > 0.0:
+            product = True
+    if not product:
+        return 1
+    lam = 0.0
+    for q in range(n_tag // n_src):
+        t = t0 + q * n_src
+        lam = max(lam, res_rate[day, s, t] + res_rx_out[s, q] + settling_m_s[t] * res_area[day, s] / min(v0, v1))
+    lam += (abs(v1 - v0) / tau + res_outflow[day, s]) / min(v0, v1)
+    n = math.ceil(lam * tau / TANK_PIECE_RATE_TAU)
+    return max(1, min(n, TANK_PIECES_MAX))
+
+
+@kernel(helper=True)
+def tank_in_pieces(pieces, k, s, day, tau, v0, v1, m0, a_in, rate, area, q_out, n_src, rx_a, rx_b, rx_from, rx_to,
+                   rx_res_rate, res_prod):
+    """Tag ``k``'s tank ``s`` over a step of ``tau`` seconds cut into ``pieces`` equal pieces.
+
+    Each piece is an exact tank step (:func:`tank_apply`) in the volume's linear
+    course, with the product of the species before it made over that piece
+    (``res_prod[k, s, i]``, g) as a constant source; its own reactions add their
+    products over the piece to the later species' ``res_prod``.  Returns ``(m1,
+    out_m, removed, made)`` (g): mass at the end, mass that left with the outflow,
+    mass removed (reactions and sinks) and mass gained from earlier species, so
+    that ``m0 + a_in tau + made = m1 + out_m + removed``.
+    """
+    h = tau / pieces
+    m = m0
+    out_total = 0.0
+    removed_total = 0.0
+    made_total = 0.0
+    for i in range(pieces):
+        va = v0 + (v1 - v0) * i / pieces
+        vb = v0 + (v1 - v0) * (i + 1) / pieces
+        tp = tank_tau(va, vb, h)
+        removal, o, beta, decay = tank_coefficients(va, vb, tp, q_out, area, rate, h)
+        made = res_prod[k, s, i]
+        m, out_m, rm, integral = tank_apply(m, a_in + made / h, va, vb, h, tp, q_out, removal, o, beta, decay)
+        out_total += out_m
+        removed_total += rm
+        made_total += made
+        v_mid = 0.5 * (va + vb)
+        for x in range(rx_a, rx_b):
+            if rx_from[x] == k // n_src and rx_to[x] >= 0:
+                res_prod[rx_to[x] * n_src + k % n_src, s, i] += rx_res_rate[day, s, x] * v_mid * integral
+    return m, out_total, removed_total, made_total
+
+
 @kernel(helper=True)
 def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_b, mass, c, flux_total, flux_per_conc,
                     into_res, last, reach_down_index, res_volume, res_load, res_rate, res_area, res_outflow,
@@ -950,7 +1024,8 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
     inflow of the chain it feeds (``inflow``, g s-1) or, below a fused junction, a source of the
     reach's first cell (``mass``, booked in ``extra_acc``, g).  Reactions ``rx_a .. rx_b`` of a
     group with species (``mixed``) add to each tank's removal and make products for the next
-    species (``res_prod``, g).  Day totals go to ``res_out_day``, ``res_in_day``, ``res_rm_day``
+    species (``res_prod``, g, per piece of the step: :func:`tank_pieces`, :func:`tank_in_pieces`).
+    Day totals go to ``res_out_day``, ``res_in_day``, ``res_rm_day``
     (g); ``res_*`` work arrays are filled in place.  Split out of :func:`simulate_kernel` (its
     body there before), so that each compiles in less time.
     """
@@ -966,7 +1041,8 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
     if mixed:
         for k in range(n_tag):
             for s in range(n_res):
-                res_prod[k, s] = 0.0
+                for i in range(TANK_PIECES_MAX):
+                    res_prod[k, s, i] = 0.0
     # the tank's volumes and its integral of dt / V are the same for every tag;
     # its coefficients (two exponentials) for every tag with the same rates
     for s in range(n_res):
@@ -989,8 +1065,20 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
             made = 0.0
             if mixed:
                 rate += res_rx_out[s, k // n_src]
-                made = res_prod[k, s]
+                made = res_prod[k, s, 0]
             area = settling_m_s[t] * res_area[day, s]
+            pieces = tank_pieces(day, s, tau, v_s, v_e, t0, n_tag, n_src, rx_a, rx_b, rx_to, rx_res_rate, res_rate,
+                                 res_rx_out, settling_m_s, res_area, res_outflow) if mixed else 1
+            if pieces > 1:
+                m1, out_m, rm, made = tank_in_pieces(pieces, k, s, day, tau, v_s, v_e, res_mass[s, t], res_in[s], rate,
+                                                     area, res_outflow[day, s], n_src, rx_a, rx_b, rx_from, rx_to,
+                                                     rx_res_rate, res_prod)
+                res_mass[s, t] = m1
+                res_flux[s] = out_m / tau
+                res_out_day[k, s] += out_m
+                res_rm_day[k, s] += rm - made
+                res_in_day[k, s] += (res_in[s] - res_load[day, s, t]) * tau
+                continue
             if k == 0 or rate != res_coef[s, 0] or area != res_coef[s, 1]:
                 res_coef[s, 0] = rate
                 res_coef[s, 1] = area
@@ -1009,7 +1097,7 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
                 v_mid = 0.5 * (v_s + v_e)
                 for x in range(rx_a, rx_b):
                     if rx_from[x] == k // n_src and rx_to[x] >= 0:
-                        res_prod[rx_to[x] * n_src + k % n_src, s] += rx_res_rate[day, s, x] * v_mid \
+                        res_prod[rx_to[x] * n_src + k % n_src, s, 0] += rx_res_rate[day, s, x] * v_mid \
                             * integral
         # mass entering each chain head; side tributaries and reservoirs
         # below a fused junction enter the first cell of the reach as a source
@@ -1244,7 +1332,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
     prop_slot = np.zeros((sp_max, sp_max, n_pad))  # the propagator of every slot
     acc_row = np.zeros(n_pad)
     res_rx_out = np.zeros((n_res, sp_max))
-    res_prod = np.zeros((g_max, n_res))
+    res_prod = np.zeros((g_max, n_res, TANK_PIECES_MAX))
     slot_reach = np.full(n_pad, -1, dtype=np.int64)
     for i in range(n_cell):
         slot_reach[pos[i]] = cell_reach[i]

@@ -12,6 +12,7 @@ kernel                           here
 ``fill_ghosts`` + limiter        :func:`face_fluxes`
 ``reservoir_tanks``             the reservoirs' part of :func:`run`
 ``tank_*`` (three kernels)       :func:`reservoir_step`
+``tank_pieces``, ``_in_pieces``  :func:`tank_pieces`, the pieces loop in :func:`run`
 ``advect`` (withdrawals in it)   :func:`advect`
 ``disperse`` (removal in it)     :func:`disperse` (:func:`dispersion_rate`)
 ``_inlet_split`` (``_one``)      :func:`inlet_split`
@@ -217,6 +218,20 @@ def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
         integral = (m0 + a_in * dt - c1 * v1) / o if o > 0 else 0.0
     integral = max(integral, 0.0)
     return m0 + a_in * dt - (q_out + removal) * integral, q_out * integral, integral
+
+
+def tank_pieces(tracers, by_species, rx, rate, temp, inp, day, s, v0, v1, tau):
+    """Pieces a reservoir's step is cut into for a group with species (the kernel's ``tank_pieces``)."""
+    if not any(b >= 0 and x.reservoir_rate_per_day > 0 for a, b, x in rx):
+        return 1
+    lam = 0.0
+    for q, tags_q in enumerate(by_species):
+        tr = tracers[tags_q[0]]
+        k = rate(tr.reservoir_removal_per_day, tr.reservoir_theta, temp)
+        k += sum(rate(x.reservoir_rate_per_day, x.reservoir_theta, temp) for a, b, x in rx if a == q)
+        lam = max(lam, k + tr.settling_velocity_m_per_day / DAY * inp.res_area[day, s] / min(v0, v1))
+    lam += (abs(v1 - v0) / tau + inp.res_outflow[day, s]) / min(v0, v1)
+    return max(1, min(math.ceil(lam * tau / 0.02), 256))
 
 
 def propagator(sink, rx, dt):
@@ -438,18 +453,24 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, group_s
                     for s in range(S):
                         temp = inp.res_temp[day, s]
                         a_in = inp.res_load[day, s, t] + sum(flux[t][cells[u][-1]] for u in L["res_ups"][s])
-                        a_in += made.get((t, s), 0.0) / tau
                         k = rate(tracers[t].reservoir_removal_per_day, tracers[t].reservoir_theta, temp)
                         k += sum(rate(x.reservoir_rate_per_day, x.reservoir_theta, temp) for a, b, x in rx if a == sp)
-                        res_mass[t, s], out, integral = reservoir_step(
-                            res_mass[t, s], a_in, v_s[s], v_e[s], inp.res_outflow[day, s],
-                            tracers[t].settling_velocity_m_per_day * per_day * inp.res_area[day, s], k, tau)
+                        n_piece = tank_pieces(tracers, by_species, rx, rate, temp, inp, day, s, v_s[s], v_e[s], tau)
+                        h = tau / n_piece
+                        out = 0.0
+                        for i in range(n_piece):  # the kernel's tank_in_pieces (one piece: its usual step)
+                            va = v_s[s] + (v_e[s] - v_s[s]) * i / n_piece if n_piece > 1 else v_s[s]
+                            vb = v_s[s] + (v_e[s] - v_s[s]) * (i + 1) / n_piece if n_piece > 1 else v_e[s]
+                            res_mass[t, s], out_i, integral = reservoir_step(
+                                res_mass[t, s], a_in + made.get((t, s, i), 0.0) / h, va, vb, inp.res_outflow[day, s],
+                                tracers[t].settling_velocity_m_per_day * per_day * inp.res_area[day, s], k, h)
+                            out += out_i
+                            for a, b, x in rx:
+                                if a == sp and b >= 0:
+                                    key = (by_species[b][j], s, i)
+                                    made[key] = made.get(key, 0.0) + rate(
+                                        x.reservoir_rate_per_day, x.reservoir_theta, temp) * 0.5 * (va + vb) * integral
                         res_flux[s] = out / tau
-                        for a, b, x in rx:
-                            if a == sp and b >= 0:
-                                key = (by_species[b][j], s)
-                                made[key] = made.get(key, 0.0) + rate(x.reservoir_rate_per_day, x.reservoir_theta,
-                                                                      temp) * 0.5 * (v_s[s] + v_e[s]) * integral
                     inflow = {}
                     m = mass[t]
                     for r in range(R):

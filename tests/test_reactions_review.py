@@ -1,0 +1,199 @@
+"""Adversarial review of the reaction chains (issue 14): closed-form Bateman chains with a
+temperature that changes every day, equal rates (the degenerate Bateman case), zero and
+very large rates (rate * dt >> 1), reservoirs with few sub-steps and a varying volume, and
+source tags that must add up to the constituent."""
+
+from __future__ import annotations
+
+import naive_transport
+import numpy as np
+import pytest
+from scipy.integrate import solve_ivp
+from scipy.linalg import expm
+from test_reactions import run, species_case
+from test_transport import assert_matches_reference
+
+from hydro._transport_kernels import small_expm
+from hydro.network import Network, Reservoir, Section
+from hydro.transport import Constituent, Reaction, TransportInputs, simulate, tracer_layout
+from hydro.validation.problems import empty_inputs, uniform_reach
+
+DAY = 86400.0
+THETA = (1.05, 1.08)  # of the two reactions; sinks take 1.03
+
+
+def chain(sinks, rates, where: str, settling=(0.0, 0.0, 0.0)) -> Constituent:
+    """a -> b -> c with first-order sinks ``sinks`` and reactions ``rates`` (d-1 at 20 deg C)
+    in rivers or reservoirs (``where``); sinks take theta 1.03, settling ``settling`` m d-1."""
+    if where == "river":
+        sp = tuple(Constituent(n, n, river_removal_per_day=k, river_theta=1.03)
+                   for n, k in zip("abc", sinks, strict=True))
+        rx = (Reaction("a", "b", rates[0], THETA[0]), Reaction("b", "c", rates[1], THETA[1]))
+    else:
+        sp = tuple(Constituent(n, n, reservoir_removal_per_day=k, reservoir_theta=1.03, settling_velocity_m_per_day=v)
+                   for n, k, v in zip("abc", sinks, settling, strict=True))
+        rx = (Reaction("a", "b", 0.0, 1.0, rates[0], THETA[0]), Reaction("b", "c", 0.0, 1.0, rates[1], THETA[1]))
+    return Constituent("t", "t", species=sp, reactions=rx)
+
+
+def bateman(c0, sinks, rates, temps, flush: float = 0.0) -> np.ndarray:
+    """Closed form: each day ``c <- expm(K(T_d) * 1 d) c`` (rates k20 theta**(T - 20)); (D, 3)."""
+    c, out = np.asarray(c0, float), []
+    for temp in temps:
+        s = np.array(sinks) * 1.03 ** (temp - 20.0)
+        k = np.array(rates) * np.array(THETA) ** (temp - 20.0)
+        m = np.array([[-(s[0] + k[0]), 0, 0], [k[0], -(s[1] + k[1]), 0], [0, k[1], -s[2]]]) - flush * np.eye(3)
+        c = expm(m) @ c
+        out.append(c)
+    return np.array(out)
+
+
+# every kind of chain: ordinary, equal rates (degenerate Bateman), equal total losses,
+# stiff (rate * sub-step >> 1), zero rates
+CHAINS = [((0.05, 0.0, 0.1), (0.3, 0.8)), ((0.0, 0.0, 0.0), (0.5, 0.5)), ((0.5, 0.5, 0.5), (0.5, 0.5)),
+          ((0.0, 0.0, 0.0), (200.0, 3.0)), ((0.0, 1e4, 0.0), (1e4, 1e4)), ((0.0, 0.0, 0.0), (0.0, 0.0))]
+
+
+def river_batch(sinks, rates, n_tag: int = 1, n_day: int = 8):
+    """A reach of five cells with water so slow (residence 1,160 days) that its last cells are batch reactors."""
+    net = Network((uniform_reach(10_000.0, 5, 1e-4, 0.0),))
+    lay = tracer_layout([chain(sinks, rates, "river")], [f"s{j}" for j in range(n_tag)])
+    kw = empty_inputs(net, n_day, 3 * n_tag, 1e-3)
+    temps = np.random.default_rng(3).uniform(0.0, 30.0, n_day)
+    kw["reach_temp"] = temps[:, None].copy()
+    c0 = np.array([1.0, 0.5, 0.2])
+    share = np.linspace(1.0, 2.0, n_tag) / np.linspace(1.0, 2.0, n_tag).sum()  # unequal tags
+    kw["init_conc"][:] = np.repeat(c0, n_tag) * np.tile(share, 3)
+    res = simulate(net, lay.tracers, TransportInputs(**kw), groups=lay.groups, group_species=lay.group_species,
+                   reactions=lay.reactions)
+    return res, bateman(c0, sinks, rates, temps)
+
+
+@pytest.mark.parametrize(("sinks", "rates"), CHAINS)
+def test_river_cells_follow_the_bateman_chain_with_daily_temperatures(sinks, rates):
+    # The last cell starts with the same mixture as the cells above it, so nothing it takes
+    # in changes its composition until the clean inflow's front, 0.4 % of a cell's water a day at
+    # the head, arrives from four cells up: after 8 days that is far below round-off, and
+    # each cell reacts as a batch.  The propagator is exact, so 1e-12 relative (measured
+    # 0 with one tag, 4e-16 with three); a rate taken at 20 deg C, or a sink's theta
+    # used for a reaction, shows at 1e-2 or more.
+    for n_tag in (1, 3):
+        res, exact = river_batch(sinks, rates, n_tag)
+        got = res.final_concentration.reshape(5, 3, n_tag).sum(axis=-1)[-1]
+        scale = np.abs(exact[-1]).max()
+        assert np.abs(got - exact[-1]).max() <= 1e-12 * scale, (got, exact[-1])
+        assert res.final_concentration.min() >= 0.0
+
+
+def tank(sinks, rates, length: float, n_day: int = 10, volumes=None, settling=(0.0, 0.0, 0.0), load=(0.0,) * 3):
+    """A reservoir draining into a reach of ``length`` m (1 km: 48 sub-steps a day; 43.2 km: 2)."""
+    volume, area, flow = 5e7, 1e7, 20.0
+    volumes = np.full(n_day + 1, volume) if volumes is None else np.asarray(volumes, float)
+    res = Reservoir(id="tank", name="tank", downstream="below", level_m=(0.0, 100.0), area_m2=(area, area),
+                    storage_m3=(0.0, 100 * area), full_supply_level_m=100.0, dead_storage_m3=0.0,
+                    initial_storage_m3=volumes[0], target_release_m3_s=(flow,) * 12, ecological_min_m3_s=0.0)
+    net = Network((uniform_reach(length, 1, 0.5, 0.0, rid="below"),), (res,),
+                  (Section(id="s", name="s", reach="below", position=0.5),))
+    lay = tracer_layout([chain(sinks, rates, "reservoir", settling)], ["x"])
+    kw = empty_inputs(net, n_day, 3, flow)
+    kw["res_volume"] = volumes[:, None].copy()
+    kw["res_outflow"] = np.full((n_day, 1), flow)
+    kw["res_area"] = np.full((n_day, 1), area)
+    kw["init_res_conc"] = np.array([[1.0, 0.5, 0.2]])
+    kw["res_load"] = np.broadcast_to(np.asarray(load, float), (n_day, 1, 3)).copy()
+    temps = np.random.default_rng(0).uniform(2.0, 28.0, n_day)
+    kw["res_temp"] = temps[:, None].copy()
+    return net, lay, kw, temps, (flow, area)
+
+
+@pytest.mark.parametrize(("sinks", "rates"), CHAINS)
+@pytest.mark.parametrize("length", [1000.0, 43200.0])
+def test_reservoir_chain_with_few_substeps_follows_the_bateman_chain(sinks, rates, length):
+    # A tank with no load and constant volume: c(t) = expm((K - Q/V) t) c0, day by day at
+    # each day's temperature.  The product of a reaction enters the next species as a
+    # constant source over a piece of the step; the step is cut so that lambda * piece <=
+    # 0.02.  Before the cut, with the 2 sub-steps a day of a long reach below, the
+    # errors were 5.0e-4 (0.3, 0.8 d-1), 9.2e-3 (5, 5) and 2.4e-2 (50, 2); after it at
+    # most 8e-6 (equal rates 0.5, 0.5): 2e-5.
+    net, lay, kw, temps, (flow, _) = tank(sinks, rates, length)
+    res = run(net, lay, kw)
+    exact = bateman([1.0, 0.5, 0.2], sinks, rates, temps, flush=flow / 5e7 * DAY)
+    got = res.reservoir_concentration[:, 0, :]
+    assert np.abs(got - exact).max() <= 2e-5 * np.abs(exact).max()
+    assert res.closure("reservoir") <= 1e-12
+    assert got.min() >= 0.0
+
+
+def test_reservoir_with_varying_volume_settling_and_loads_matches_an_ode_solver():
+    # The volume falls from 5e7 to 4e5 m3 and rises again, particulate species settle,
+    # loads enter: the tank against DOP853 at rtol 1e-12 on the same ODE (k V c with the
+    # volume linear within each day).  The tank takes k V at the step's mid volume and
+    # the product as a constant source over a piece: measured 2.5e-6 (48 sub-steps)
+    # and 2.9e-6 (2 sub-steps; 7.4e-3 before the step was cut): 1e-5.
+    volumes = [5e7, 3e7, 1e7, 2e6, 4e5, 5e6, 4e7]
+    sinks, rates, settling, load = (0.01, 0.0, 0.1), (0.3, 0.8), (0.5, 0.0, 0.1), (5.0, 1.0, 0.0)
+    for length in (1000.0, 43200.0):
+        net, lay, kw, temps, (flow, area) = tank(sinks, rates, length, n_day=6, volumes=volumes, settling=settling,
+                                                 load=load)
+        res = run(net, lay, kw)
+        m, exact = np.array([1.0, 0.5, 0.2]) * volumes[0], []
+        for d, temp in enumerate(temps):
+            s = np.array(sinks) * 1.03 ** (temp - 20.0) / DAY
+            k = np.array(rates) * np.array(THETA) ** (temp - 20.0) / DAY
+            out = flow + np.array(settling) / DAY * area  # m3 s-1 leaving with the water or settling
+
+            def rhs(t, m, d=d, s=s, k=k, out=out):
+                v = volumes[d] + (volumes[d + 1] - volumes[d]) * t / DAY
+                loss = out * m / v + s * m
+                return np.array(load) - loss - np.array([k[0] * m[0], k[1] * m[1], 0.0]) \
+                    + np.array([0.0, k[0] * m[0], k[1] * m[1]])
+            m = solve_ivp(rhs, (0.0, DAY), m, method="DOP853", rtol=1e-12, atol=1e-12 * m.max()).y[:, -1]
+            exact.append(m / volumes[d + 1])
+        exact = np.array(exact)
+        got = res.reservoir_concentration[:, 0, :]
+        assert np.abs(got - exact).max() <= 1e-5 * np.abs(exact).max(), length
+        assert res.closure("reservoir") <= 1e-12
+
+
+def test_tank_cut_into_pieces_matches_the_plain_python_reference():
+    # the reference cuts the step as the kernel does (tank_pieces): same arithmetic,
+    # so 1e-10 (assert_matches_reference); the sub-step count here cuts every step
+    net, lay, kw, _, _ = tank((0.02, 0.1, 0.0), (5.0, 2.0), 43200.0, n_day=4, volumes=[5e7, 2e7, 1e6, 3e6, 4e7],
+                              settling=(0.3, 0.0, 0.0), load=(3.0, 1.0, 0.5))
+    fast = run(net, lay, kw)
+    slow = naive_transport.run(net, lay.tracers, TransportInputs(**kw), groups=lay.groups,
+                               group_species=lay.group_species, reactions=lay.reactions)
+    assert_matches_reference(fast, slow)
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_source_tags_of_each_species_add_up_to_the_one_tag_run(seed):
+    # Each tag takes its share of its group's limited flux and tanks are linear, so the
+    # tags of a species summed are the one-tag run of that species to round-off:
+    # measured 2.6e-15 at most; 1e-13 (hundreds of sub-steps of round-off)
+    per_tracer = ("boundary_flux", "boundary_conc", "lateral_load", "point_load", "res_load", "init_conc",
+                  "init_res_conc")
+    net, lay, kw = species_case(seed, 6, withdrawals=seed % 2 == 1, n_tag=3)
+    tagged = run(net, lay, kw)
+    one_kw = {**kw, **{k: kw[k].reshape(*kw[k].shape[:-1], 4, 3).sum(axis=-1) for k in per_tracer}}
+    net1, lay1, _ = species_case(seed, 6, withdrawals=seed % 2 == 1, n_tag=1)
+    alone = run(net1, lay1, one_kw)
+    for name in ("reach_load", "final_concentration", "section_load", "reservoir_concentration"):
+        a, b = getattr(tagged, name), getattr(alone, name)
+        if b.size:
+            a = a.reshape(*a.shape[:-1], 4, 3).sum(axis=-1)
+            assert np.abs(a - b).max() <= 1e-13 * np.abs(b).max(), name
+
+
+@pytest.mark.parametrize("scale", [1e-6, 1.0, 30.0, 1e3, 1e6])
+def test_small_expm_is_exact_for_degenerate_and_stiff_chains(scale):
+    # equal rates give t exp(-k t) terms (the degenerate Bateman case); scale**2 reactions
+    # need ~log2(norm) squarings.  Against scipy's Pade expm: 1e-12 absolute (entries <= 1)
+    for k in ([1.0, 1.0, 1.0, 1.0, 1.0], [1.0, 0.5, 0.0, 1.0, 0.5], [1e-3, 1.0, 2.0, 1e-3, 1.0]):
+        a, b, c, x, y = (scale * np.array(k))
+        m = np.array([[-a, 0.0, 0.0], [x, -b, 0.0], [0.0, y, -c]])
+        out, w, t = np.zeros((3, 3)), np.zeros((3, 3)), np.zeros((3, 3))
+        small_expm(m, out, w, t)
+        ref = expm(m)
+        assert np.abs(np.tril(out, -1) - np.tril(ref, -1)).max() <= 1e-12
+        assert out.min() >= 0.0
