@@ -157,11 +157,12 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
 
     from hydro.basin import parse_date
     from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, check_params_fit, compile_notice,
-                                is_catchment_file, load_basin)
+                                is_catchment_file, load_basin, refuse_seed_without_members)
     from hydro.netcdf import check_writable
     from hydro.simulation import check_period, run
     from hydro.summary import run_summary
 
+    refuse_seed_without_members(members)
     catchment = is_catchment_file(basin)
     if params:
         from hydro.calibration import read_params

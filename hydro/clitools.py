@@ -53,6 +53,16 @@ class EnsembleSize(click.ParamType):
 MEMBERS = EnsembleSize()
 
 
+def refuse_seed_without_members(members) -> None:
+    """``--seed`` typed without ``--members`` (``hydro run``, ``hydro scenarios``): it seeds the
+    ensemble's weather, and without one it was silently ignored."""
+    from click.core import ParameterSource
+
+    if not members and click.get_current_context().get_parameter_source("seed") is ParameterSource.COMMANDLINE:
+        raise HydroError("--seed seeds the weather of an ensemble's members, and there is none: add --members N, "
+                         "or leave --seed out (one run on synthetic weather: hydro run --synthetic-weather SEED)")
+
+
 # --- first-run compile notice -------------------------------------------------------------
 
 #: The modules of compiled kernels (each is compiled, and cached, as a whole when its source changes).

@@ -197,3 +197,21 @@ def test_compensate_on_a_scenarios_file_names_the_options(tmp_path):
     r = invoke("compensate", out, ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml")
     assert r.exit_code == 2 and "Traceback" not in r.output, r.output
     assert "s.nc: the file holds" in r.output and "--scenario NAME" in r.output and "--scenarios FILE" in r.output
+
+
+# -- --seed without --members ------------------------------------------------------------------------
+# `hydro run BASIN --seed 3` and `hydro scenarios BASIN S.toml --seed 3` ran on the recorded weather
+# and said nothing: the seed seeds an ensemble's members, and there were none.
+
+def test_seed_without_members_is_refused_by_run_and_scenarios(tmp_path):
+    from hydro.basin import ROOT
+
+    out = tmp_path / "z.nc"
+    for args in (["run", "watershed", "--seed", 3, "-o", out, "-q"],
+                 ["run", "watershed", "--synthetic-weather", 4, "--seed", 3, "-o", out, "-q"],
+                 ["scenarios", "watershed", ROOT / "configs" / "scenarios" / "watershed.toml", "--seed", 3,
+                  "-o", out, "-q"]):
+        r = invoke(*args)
+        assert r.exit_code == 2 and "Traceback" not in r.output, (args, r.output)
+        assert "--seed seeds the weather of an ensemble's members, and there is none: add --members N" in r.output
+    assert not out.exists()

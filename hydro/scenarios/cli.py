@@ -45,11 +45,13 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     probability of meeting each target.
     """
     from hydro.basin import parse_date, resolve_basin
+    from hydro.clitools import refuse_seed_without_members
     from hydro.netcdf import check_writable
     from hydro.outputs import check_output
     from hydro.scenarios.run import run_scenario_ensemble, run_scenarios, write_scenarios
     from hydro.scenarios.summary import format_summary, summarise, write_summary_csv
 
+    refuse_seed_without_members(members)
     s = parse_date(start, "--start") if start else None
     e = parse_date(end, "--end") if end else None
     progress = None if quiet else (lambda msg: click.echo(msg, err=True))
