@@ -257,3 +257,24 @@ def test_errors_say_what_to_do(tmp_path):
     late = HEAD.replace("[2019, 2020]", "[2023, 2025]")
     with pytest.raises(HydroError, match=r"covers 2019-2020; .*--set period=\[2019,2020\]"):
         evaluate(agreement(tmp_path, rule.format("s"), head=late), series)
+
+
+def test_the_no_worse_than_inflow_rate_follows_a_drawn_penalty(tmp_path):
+    """Without its own value the no-worse-than-inflow rate is the penalty: also when the
+    uncertainty draws the penalty (before: it kept the file's 300,000 while the penalty
+    was drawn, so a draw of 200,000 charged the no-worse months more than the worse ones)."""
+    from hydro.compensation.uncertainty import with_numbers
+
+    a = agreement(tmp_path, """
+[[quality_class]]
+section = "out"
+inflow_section = "in"
+parameter = "codmn"
+target_class = "III"
+penalty_per_class_yuan = { value = 300000, assumption = true, note = "t", range = [100000, 500000] }
+""", head=HEAD)
+    # every month: the outflow Class IV, no worse than its Class V inflow, one class short
+    series = SectionSeries(2019, {"out": {"codmn": np.full(24, 8.0)}, "in": {"codmn": np.full(24, 12.0)}})
+    assert [p.amount_yuan for p in evaluate(a, series)] == [-12 * 300000.0] * 2
+    drawn = with_numbers(a, {"quality_class[0].penalty_per_class_yuan": 200000.0})
+    assert [p.amount_yuan for p in evaluate(drawn, series)] == [-12 * 200000.0] * 2

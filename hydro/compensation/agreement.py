@@ -383,7 +383,7 @@ def _read_rule(kind, t: Table, payer, payee, period, agreement_prov, log) -> Rul
             reward_per_class_yuan=r.number("reward_per_class_yuan", 0.0, minimum=0.0),
             bonus_yuan=r.number("bonus_yuan", 0.0, minimum=0.0),
             inflow_section=inflow,
-            penalty_per_class_no_worse_than_inflow_yuan=penalty if no_worse is None else no_worse,
+            penalty_per_class_no_worse_than_inflow_yuan=no_worse,
             **_caps(r))
     elif kind == "tn_reduction":
         rule = TnReductionRule(

@@ -278,7 +278,9 @@ def _class_amounts(rule: QualityClassRule, cls: np.ndarray, inflow: np.ndarray |
         return own
     worse = cls > inflow
     n_worse = np.maximum(cls - inflow, short)
-    no_worse = np.where(short > 0, -short * rule.penalty_per_class_no_worse_than_inflow_yuan, own)
+    rate = rule.penalty_per_class_no_worse_than_inflow_yuan
+    rate = rule.penalty_per_class_yuan if rate is None else rate  # defaults to the penalty
+    no_worse = np.where(short > 0, -short * rate, own)
     return np.where(worse, -n_worse * rule.penalty_per_class_yuan, no_worse)
 
 

@@ -152,7 +152,8 @@ class QualityClassRule(Rule):
     ``reward_per_class_yuan`` each.  With ``inflow_section``: when the section is worse
     than its inflow, ``max(class - inflow class, class - target)`` classes are charged
     at ``penalty_per_class_yuan``; when it is no worse than the inflow but misses the
-    target, ``class - target`` classes at ``penalty_per_class_no_worse_than_inflow_yuan``.
+    target, ``class - target`` classes at ``penalty_per_class_no_worse_than_inflow_yuan``
+    (None: at ``penalty_per_class_yuan``, whatever value that takes in a draw).
     ``bonus_yuan`` is paid for each period at or better than the target (a payment by
     results, with no deduction when the target is missed).
     Amounts add across parameters (one payment line per parameter).
@@ -166,7 +167,7 @@ class QualityClassRule(Rule):
     reward_per_class_yuan: float = 0.0
     bonus_yuan: float = 0.0
     inflow_section: str | None = None
-    penalty_per_class_no_worse_than_inflow_yuan: float = 0.0
+    penalty_per_class_no_worse_than_inflow_yuan: float | None = None  # None: as penalty_per_class_yuan
     max_yuan: float = math.inf
     min_yuan: float = -math.inf
 
