@@ -117,6 +117,12 @@ def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, labe
                 known = [str(table_key(t)) for t in node if isinstance(t, dict)]
                 raise HydroError(f"{label}: {file} has no table '{where}'" + suggest(key, known)
                                  + f"; the tables of '{'.'.join(keys[:depth])}' are named: {', '.join(known)}")
+            if len(match) > 1:
+                # two reactions between the same species (parallel pathways with their
+                # own temperature factors) share a name: setting the first alone would
+                # leave the other as it was without a word
+                raise HydroError(f"{label}: {file} has {len(match)} tables named '{where}'; "
+                                 f"a path cannot tell them apart, so change them in the file itself")
             node = match[0]
         elif isinstance(node, dict):
             if key not in node:

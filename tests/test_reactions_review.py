@@ -197,3 +197,18 @@ def test_small_expm_is_exact_for_degenerate_and_stiff_chains(scale):
         ref = expm(m)
         assert np.abs(np.tril(out, -1) - np.tril(ref, -1)).max() <= 1e-12
         assert out.min() >= 0.0
+
+
+def test_a_path_naming_two_reactions_is_refused():
+    # two reactions between the same species (parallel pathways, each with its own
+    # theta) share the name <from>_to_<to>; --set and with_parameters changed the first
+    # alone and left the other as it was, without a word
+    from hydro.errors import HydroError
+    from hydro.overrides import set_path
+
+    data = {"constituents": [{"name": "tn", "reactions": [
+        {"from": "a", "to": "b", "river_rate_per_day": 0.1},
+        {"from": "a", "to": "b", "river_rate_per_day": 0.2, "river_theta": 1.1}]}]}
+    with pytest.raises(HydroError, match=r"2 tables named 'constituents\.tn\.reactions\.a_to_b'"):
+        set_path(data, "constituents.tn.reactions.a_to_b.river_rate_per_day", 0.5, "basin.toml")
+    assert [r["river_rate_per_day"] for r in data["constituents"][0]["reactions"]] == [0.1, 0.2]
