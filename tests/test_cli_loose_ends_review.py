@@ -215,3 +215,15 @@ def test_seed_without_members_is_refused_by_run_and_scenarios(tmp_path):
         assert r.exit_code == 2 and "Traceback" not in r.output, (args, r.output)
         assert "--seed seeds the weather of an ensemble's members, and there is none: add --members N" in r.output
     assert not out.exists()
+
+
+# -- hydro gep --partial-years omit on a run of partial years only ---------------------------------------
+# printed the header of an empty table, exit 0, and nothing else.
+
+def test_gep_says_why_omitting_partial_years_leaves_no_rows(tmp_path):
+    out = tmp_path / "w.nc"
+    r = invoke("run", "watershed", "--start", "2001-01-01", "--end", "2001-03-31", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    r = invoke("gep", out, "--partial-years", "omit")
+    assert r.exit_code == 0 and "Traceback" not in r.output, r.output
+    assert "every year the run covers (2001) is partial" in r.output and "--partial-years label" in r.output

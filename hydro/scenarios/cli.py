@@ -126,6 +126,10 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
     res = check_hydro_results(load_results(results), results, "gep", sections=False)
     rows = gep(res, GepPrices.from_toml(prices) if prices else None, basin=basin, partial_years=partial_years,
                where=results)
+    if not rows:  # --partial-years omit, and the run covers no whole year: an empty table said nothing
+        years = sorted({d.year for d in res.coords["time"]})
+        click.echo(f"note: {results}: every year the run covers ({', '.join(map(str, years))}) is partial, and "
+                   "--partial-years omit leaves them out: no rows; --partial-years label lists them", err=True)
     if by == "county":
         rows = by_county(rows)
     click.echo(format_table(rows))
