@@ -371,6 +371,8 @@ def reduce(results, spec: OutputSpec):
     coords["time"] = first
     out = replace(results, coords=coords, data={}, attrs=dict(results.attrs),
                   constituents=dict(results.constituents), time_bounds=None)
+    if index:  # what the file of a reduced run (an ensemble member) says it was cut to, as write_results
+        out.attrs[LOCATIONS_ATTRIBUTE] = locations_attribute(results, index)
     if spec.aggregate != "daily":
         out.time_bounds = (first, after)
         out.attrs["time_aggregation"] = spec.aggregate

@@ -172,9 +172,23 @@ def test_every_attribute_a_run_writes_has_a_combination_rule(gauged, tmp_path):
 
 def _aggregated(tmp_path) -> Path:
     out = tmp_path / "monthly.nc"
-    _invoke("run", "watershed", "--end", "2001-03-31", "--aggregate", "monthly", "--locations", "lake",
+    _invoke("run", "watershed", "--end", "2001-03-31", "--aggregate", "monthly", "--locations", "lake_inlet",
             "-o", out, "-q")
+    assert "locations_selected" in _attrs(out)
     return out
+
+
+def test_an_ensemble_cut_to_some_locations_says_so_as_a_run_alone_does(tmp_path):
+    """Members are cut in their task (outputspec.reduce) and the file written uncut, so an ensemble
+    file of --locations lake_inlet lacked locations_selected ("section:1/4"), by which hydro gep and
+    the report know a file does not hold every element."""
+    args = ["--end", "2001-03-31", "--locations", "lake_inlet", "--aggregate", "monthly", "-q"]
+    _invoke("run", "watershed", *args, "-o", tmp_path / "one.nc")
+    _invoke("run", "watershed", "--members", 2, "--workers", 1, *args, "-o", tmp_path / "ens.nc")
+    one, ens = _attrs(tmp_path / "one.nc"), _attrs(tmp_path / "ens.nc")
+    assert one["locations_selected"] == "section:1/4"
+    assert ens["locations_selected"] == one["locations_selected"]
+    assert ens["time_aggregation"] == one["time_aggregation"] == "monthly"
 
 
 # -- files of runs against the runs alone ------------------------------------------------------
