@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from hydro import resources
 from hydro.basin_tables import InitialState, SeriesSpec, Withdrawal, gauge_series, initial_state
+from hydro.constituents import name_clash
 from hydro.errors import HydroError, suggest
 from hydro.forcing_tables import FlowForcing, flow_forcing
 from hydro.network import Network
@@ -231,9 +232,8 @@ class Basin:
         constituents = tuple(Constituent.from_table(t) for t in root.tables("constituents"))
         if not constituents:
             raise root.error("constituents", "at least one [[constituents]] table is needed (tn)")
-        names = [c.name for c in constituents]
-        if len(set(names)) != len(names):
-            raise root.error("constituents", f"names must be unique, got {names}")
+        if clash := name_clash(constituents):
+            raise root.error("constituents", clash)
         forcing = root.table("forcing", default=None)
         initial = root.table("initial", default=None)
         subbasins = root.tables("subbasins", default=[])

@@ -152,6 +152,23 @@ class Constituent:
         return c
 
 
+def name_clash(constituents: tuple[Constituent, ...] | list[Constituent]) -> str | None:
+    """What is wrong with the names of ``constituents`` and their species, or None.
+
+    Each names its output variables (``nh3n_concentration``, ...) and its keys
+    (``initial``'s ``nh3n_mg_per_l``), so they must all differ: a species sharing
+    its name with another constituent or species overwrote the other's outputs.
+    """
+    names = [c.name for c in constituents]
+    named = names + [p.name for c in constituents for p in c.species]
+    if len(set(named)) == len(named):
+        return None
+    twice = sorted({n for n in named if named.count(n) > 1})
+    return (f"the names of constituents and of their species must all differ (each names its output "
+            f"variables, e.g. {twice[0]}_concentration); {', '.join(repr(n) for n in twice)} given twice "
+            f"(constituents: {', '.join(names)}); rename one")
+
+
 @dataclass(frozen=True)
 class TracerLayout:
     """The tracers of some constituents, as :func:`simulate` takes them.

@@ -212,3 +212,24 @@ def test_a_path_naming_two_reactions_is_refused():
     with pytest.raises(HydroError, match=r"2 tables named 'constituents\.tn\.reactions\.a_to_b'"):
         set_path(data, "constituents.tn.reactions.a_to_b.river_rate_per_day", 0.5, "basin.toml")
     assert [r["river_rate_per_day"] for r in data["constituents"][0]["reactions"]] == [0.1, 0.2]
+
+
+def test_a_species_named_like_another_constituent_is_refused(tmp_path):
+    # Miyun with CODMn renamed nh3n, the name of a TN species: both wrote nh3n_concentration
+    # and the run returned one of them without a word
+    import shutil
+
+    import hydro
+    from hydro.basin import ROOT
+    from hydro.constituents import name_clash
+    from hydro.errors import HydroError
+
+    shutil.copytree(ROOT / "basins" / "miyun", tmp_path / "miyun")
+    (tmp_path / "region").symlink_to(ROOT / "basins" / "region")
+    toml = tmp_path / "miyun" / "basin.toml"
+    text = toml.read_text().replace('name = "codmn"', 'name = "nh3n"')
+    toml.write_text("\n".join(x for x in text.splitlines() if not x.startswith("codmn_mg_per_l")) + "\n")
+    with pytest.raises(HydroError, match=r"key 'constituents': .*'nh3n' given twice"):
+        hydro.open_basin(toml)
+    assert name_clash(hydro.open_basin("miyun").constituents) is None
+    assert "'a' given twice" in name_clash([Constituent("a", "a"), Constituent("a", "b")])
