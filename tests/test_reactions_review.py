@@ -233,3 +233,40 @@ def test_a_species_named_like_another_constituent_is_refused(tmp_path):
         hydro.open_basin(toml)
     assert name_clash(hydro.open_basin("miyun").constituents) is None
     assert "'a' given twice" in name_clash([Constituent("a", "a"), Constituent("a", "b")])
+
+
+@pytest.mark.parametrize(("flow", "volumes"), [(20.0, [5e7] * 7), (0.0, [5e7, 4e7, 3e7, 2e7, 1e7, 5e6, 2e6]),
+                                               (5.0, [5e7, 4e7, 3e7, 2e7, 1e7, 5e6, 2e6])])
+def test_parallel_branches_and_evaporating_tanks_match_an_ode_solver(flow, volumes):
+    # a -> b and a -> c in parallel, a sink of a, a second a -> b with its own theta (a
+    # parallel pathway) and b -> c, in a tank that keeps its volume, one that only
+    # evaporates (no outflow: the mass stays, the water goes) and one that does both.
+    # Against DOP853 at rtol 1e-12: measured 1.9e-6 at most (2 and 48 sub-steps): 1e-5.
+    rx = (("a", "b", 0.4, 1.05), ("a", "c", 0.7, 1.08), ("a", None, 0.1, 1.02), ("a", "b", 0.3, 1.12),
+          ("b", "c", 2.0, 1.04))
+    sinks, settling, load, area = (0.01, 0.02, 0.0), (0.3, 0.0, 0.0), (2.0, 1.0, 0.0), 1e7
+    sp = tuple(Constituent(n, n, reservoir_removal_per_day=k, reservoir_theta=1.03, settling_velocity_m_per_day=v)
+               for n, k, v in zip("abc", sinks, settling, strict=True))
+    c = Constituent("t", "t", species=sp, reactions=tuple(Reaction(a, b, 0.0, 1.0, k, th) for a, b, k, th in rx))
+    lay = tracer_layout([c], ["x"])
+    for length in (1000.0, 43200.0):
+        net, _, kw, temps, _ = tank(sinks, (0.0, 0.0), length, n_day=6, volumes=volumes, load=load)
+        kw["res_outflow"][:] = flow
+        res = run(net, lay, kw)
+        m, exact = np.array([1.0, 0.5, 0.2]) * volumes[0], []
+        for d, temp in enumerate(temps):
+            def rhs(t, m, d=d, temp=temp):
+                v = volumes[d] + (volumes[d + 1] - volumes[d]) * t / DAY
+                dm = np.array(load) - (flow + np.array(settling) / DAY * area) * m / v \
+                    - np.array(sinks) * 1.03 ** (temp - 20.0) / DAY * m
+                for a, b, k, th in rx:
+                    f = k * th ** (temp - 20.0) / DAY * m["abc".index(a)]
+                    dm["abc".index(a)] -= f
+                    if b:
+                        dm["abc".index(b)] += f
+                return dm
+            m = solve_ivp(rhs, (0.0, DAY), m, method="DOP853", rtol=1e-12, atol=1e-14 * m.max()).y[:, -1]
+            exact.append(m / volumes[d + 1])
+        got = res.reservoir_concentration[:, 0, :]
+        assert np.abs(got - np.array(exact)).max() <= 1e-5 * np.abs(exact).max(), length
+        assert res.closure("reservoir") <= 1e-12
