@@ -29,6 +29,7 @@ Rules (:class:`CombineRule`), one for blocks of a run and one for runs side by s
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 
 from hydro.ecological_minimum import ECO_ATTRIBUTE
@@ -121,11 +122,12 @@ class Combiner:
                 continue
             first = self._same.setdefault(name, (label, value))
             if first[1] != value:
-                what = "has no combination rule in hydro.run_attributes" if name not in RULES else "must be"
+                why = ("it has no combination rule in hydro.run_attributes (a bug: please report it)"
+                       if name not in RULES else "it must be the same in every run of one file")
                 raise HydroError(
                     f"{self.where}: global attribute '{name}' of {self._what(label)} differs from "
-                    f"{self._what(first[0])}'s ('{_short(value)}' against '{_short(first[1])}'); it {what} the "
-                    "same in every run of one file: write these runs to separate files")
+                    f"{self._what(first[0])}'s ('{_short(value)}' against '{_short(first[1])}'); {why}: "
+                    "write these runs to separate files")
         self._runs[k] = (label, kept)
 
     def _what(self, label: str) -> str:
@@ -178,8 +180,8 @@ def combine(name: str, how: str, given: list[tuple[str, str]]) -> str:
 
 
 def _number(how: str, values: list[str], fmt: str) -> str:
-    if how == MAX:
-        return max(values, key=float)  # the worst run's value as it wrote it
+    if how == MAX:  # the worst run's value as it wrote it; a NaN closure is the worst of all
+        return max(values, key=lambda v: (math.isnan(float(v)), float(v)))
     if fmt == "d":
         return str(sum(int(v) for v in values))
     return format(sum(float(v) for v in values), fmt)

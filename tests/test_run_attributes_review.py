@@ -60,6 +60,14 @@ def test_closures_are_the_worst_run_whatever_the_order_the_runs_arrive_in():
         assert c.attrs() == {"basin": "miyun", "water_balance_closure": "2.932e-14"}
 
 
+def test_a_nan_closure_is_the_worst_wherever_it_stands():
+    for values in (["nan", "1.000e-15"], ["1.000e-15", "nan"]):
+        c = Combiner("runs")
+        for k, v in enumerate(values):
+            c.add(k, {"groundwater_n_balance_closure": v})
+        assert c.attrs()["groundwater_n_balance_closure"] == "nan"
+
+
 def test_days_below_the_ecological_minimum_add_up_even_where_a_run_has_none():
     c = Combiner("runs")
     c.add(0, {"ecological_min_unmet_days": "lake=662"})
@@ -110,8 +118,8 @@ def test_an_attribute_without_a_rule_is_refused_where_runs_differ_and_says_so():
     c = Combiner("blocks", "x.nc")
     c.add(0, {"new_figure": "1"}, label="2001-01-01")
     c.add(1, {"new_figure": "1"}, label="2002-01-01")  # the same: kept
-    with pytest.raises(HydroError, match=r"block 2003-01-01 differs from block 2001-01-01's .*has no "
-                                         r"combination rule in hydro\.run_attributes"):
+    with pytest.raises(HydroError, match=r"block 2003-01-01 differs from block 2001-01-01's \('2' against '1'\); "
+                                         r"it has no combination rule in hydro\.run_attributes"):
         c.add(2, {"new_figure": "2"}, label="2003-01-01")
 
 
