@@ -278,3 +278,23 @@ penalty_per_class_yuan = { value = 300000, assumption = true, note = "t", range 
     assert [p.amount_yuan for p in evaluate(a, series)] == [-12 * 300000.0] * 2
     drawn = with_numbers(a, {"quality_class[0].penalty_per_class_yuan": 200000.0})
     assert [p.amount_yuan for p in evaluate(drawn, series)] == [-12 * 200000.0] * 2
+
+
+def test_a_dated_line_outside_a_moved_period_says_how_to_move_it(tmp_path):
+    """--set period=[...] (the documented way to apply an agreement to simulated years)
+    leaves the file's dated lines behind; the error said only that a year was outside the
+    period, with nothing the user could do on the command line. Moving the line as it
+    says then evaluates."""
+    from hydro.compensation import Agreement
+
+    path = tmp_path / "a.toml"
+    path.write_text(HEAD + '[[target]]\nsection = "s"\nyears = [2020, 2020]\nannual_mean_max = 4.1\n'
+                    'bonus_yuan = 1\nsource = "t"\n[[fixed]]\nyear = 2019\namount_yuan = 5\nsource = "t"\n')
+    with pytest.raises(HydroError, match=r"target\[0\]\.years.*--set target\[0\]\.years=\[2014,2016\]"):
+        Agreement.from_toml(path, overrides=["period=[2014,2016]"])
+    moved = ["period=[2014,2016]", "target[0].years=[2016,2016]"]
+    with pytest.raises(HydroError, match=r"fixed\[0\]\.year'.*--set fixed\[0\]\.year=2014\)"):
+        Agreement.from_toml(path, overrides=moved)
+    a = Agreement.from_toml(path, overrides=[*moved, "fixed[0].year=2014"])
+    pay = evaluate(a, SectionSeries(2014, {"s": {"tn": np.full(36, 3.0)}}))
+    assert [(p.year, p.component, p.amount_yuan) for p in pay] == [(2014, "fixed", 5.0), (2016, "target", 1.0)]

@@ -321,8 +321,16 @@ def _parties(t: Table, payer: str, payee: str) -> tuple[str, str]:
 def _years(r: _Reader, period: tuple[int, int]) -> tuple[int, int] | None:
     years = r.year_range("years", None)
     if years is not None and (years[0] < period[0] or years[1] > period[1]):
-        raise r.t.error("years", f"{list(years)} is outside the agreement's period {list(period)}")
+        raise _outside_period(r.t, "years", list(years), period)
     return years
+
+
+def _outside_period(t: Table, key: str, value: Any, period: tuple[int, int]) -> HydroError:
+    """A dated line (a rule's ``years``, a fixed payment's ``year``) outside the period: say how to
+    move either (a period moved by ``--set period=`` leaves the file's dated lines behind)."""
+    example, what = (f"[{period[0]},{period[1]}]", "years") if key == "years" else (str(period[0]), "a year")
+    return t.error(key, f"{value} is outside the agreement's period {list(period)}; give {what} inside it "
+                   f"(in the file, or --set {t.where}.{key}={example}), or a period that holds it")
 
 
 def _caps(r: _Reader) -> dict[str, float]:
@@ -462,10 +470,9 @@ def _read_fixed(t: Table, payer, payee, period, agreement_prov, log) -> list[Fix
         first = last = r.integer("year")
     else:
         first, last = r.year_range("years")
-    for year in (first, last):
-        if not period[0] <= year <= period[1]:
-            raise t.error("year" if first == last else "years",
-                          f"{year} is outside the agreement's period {list(period)}")
+    if not (period[0] <= first and last <= period[1]):
+        raise _outside_period(t, "years" if t.has("years") else "year",
+                              [first, last] if t.has("years") else first, period)
     if kind == "funding" and not t.has("amount_yuan"):
         amount = math.nan  # a flow whose amount is not published: listed, never invented
     else:
