@@ -140,8 +140,8 @@ def operate_reservoir(d, j, inflow, res_evap_mm, res_precip_mm, res_target, res_
     ``res_land_inflow`` (D, S) m3 s-1 and ``res_land_area`` (S,) m2) is taken off it, so
     the surface's rain and evaporation are counted once, as the lake's.  The outputs are
     the (D, S) arrays of the routing kernels (``res_volume`` is (D+1, S)); ``res_inflow``
-    receives the inflow the balance used, ``res_land_taken`` what was taken off it.  Returns what leaves the reservoir, release plus
-    spill (m3 s-1).
+    receives the inflow the balance used, ``res_land_taken`` what was taken off it.
+    Returns what leaves the reservoir, release plus spill (m3 s-1).
     """
     c0 = curve_offset[j]
     c1 = curve_offset[j + 1]

@@ -488,8 +488,9 @@ def route_network(order_kind, order_index, reach_down_kind, reach_down_index,
     steady state; they hold the state after the last day on return.
     ``res_*`` inputs (D, S) or (S,) as in
     ``accumulate_flows`` (``res_land_inflow``, ``res_land_area``: the land around each
-    reservoir, and the output ``res_land_taken``, :func:`hydro._hydraulics_kernels.operate_reservoir`).  Outputs filled in place: ``q_in``, ``q_out``,
-    ``substeps`` (D, R); ``reach_storage`` (D+1, R) m3 at the start of each day;
+    reservoir, and the output ``res_land_taken``,
+    :func:`hydro._hydraulics_kernels.operate_reservoir`).  Outputs filled in place:
+    ``q_in``, ``q_out``, ``substeps`` (D, R); ``reach_storage`` (D+1, R) m3 at the start of each day;
     reservoir outputs as in ``accumulate_flows``.
 
     Withdrawal requests: reach ``j`` has requests ``req_start[j]`` to

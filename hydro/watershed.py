@@ -37,7 +37,9 @@ the weather CSV and the series files onto its days:
 Water temperature is estimated from air temperature with the regression of
 Stefan & Preud'homme (1993), ``Tw = 5.0 + 0.75 Ta``, floored at 0 deg C (an
 estimate, documented as such).  Open-water evaporation from reservoirs is taken
-as Oudin PET at the station (an estimate).
+as Oudin PET at the station (an estimate).  A reservoir's surface lies in the
+subbasins that drain straight into it; its balance takes the runoff of the day's
+surface share of their area off its inflow (:func:`land_area`).
 """
 
 from __future__ import annotations
