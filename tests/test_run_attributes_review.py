@@ -252,5 +252,32 @@ def test_a_miyun_ensemble_and_scenario_file_hold_their_runs_combined(tmp_path):
     assert any(len({r.get(n) for r in runs}) > 1 for n in computed)  # or the test cannot tell the first from both
     for name in computed:
         assert scen[name] == _expected(name, [r[name] for r in runs]), name
+    for name in set(runs[0]) - set(computed) - {"title", "history", "scenario", "config_sha256"}:
+        assert scen[name] == runs[0][name] == runs[1][name], name  # the basin, network, weather ...
+    assert scen["title"] == "hydro scenario results" and scen["scenario"] == "baseline;land"
     assert scen["config_sha256"] == ";".join(f"{s}={r['config_sha256']}"
                                              for s, r in zip(("baseline", "land"), runs, strict=True))
+
+
+def test_a_file_of_blocks_holds_its_blocks_combined(tmp_path):
+    """A run in three 1-year blocks against its blocks: the worst closure, and every other
+    attribute as each block has it (the rest is tests/test_blocked_output.py: as one block)."""
+    from hydro.basin import Basin
+    from hydro.blocked import run_blocks
+    from hydro.blocked_run import write_blocked
+    from hydro.validation.problems import synthetic_watershed
+
+    basin = Basin.load(synthetic_watershed(tmp_path / "b", n_subbasin=3, n_reservoir=1, years=3))
+    start, end = basin.settings.start, basin.settings.end
+    blocks = [dict(res.attrs) for res in run_blocks(basin, start, end, 1)]
+    assert len(blocks) == 3
+    write_blocked(basin, start, end, tmp_path / "x.nc", block_years=1)
+    got = _attrs(tmp_path / "x.nc")
+    for name in blocks[0]:
+        how = RULES[name].blocks
+        values = [b[name] for b in blocks]
+        if how == MAX:
+            assert got[name] == max(values, key=float), name
+        else:
+            assert how == SAME and got[name] == values[0] == values[-1], name
+    assert got["time_blocks"] == "3 blocks of at most 1 calendar year"
