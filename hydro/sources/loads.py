@@ -248,16 +248,23 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
                           quick, base, area, timing, c(base.mean(axis=0) if mean_base_mm is None else mean_base_mm),
                           c(n0), delivered_by("quickflow"),
                           delivered_by("store"), loads, storage, inputs, release)
-    scattered = [k for k, kind in enumerate(registered) if kind.scattered]
+    _time_scattered(loads, subs, names, quick, base, year_index, rates.get("_surface"), stores, mean_washed)
+    return loads, names, GroundwaterStore(storage, inputs, release)
+
+
+def _time_scattered(loads, subs, names, quick, base, year_index, surface, stores, mean_washed) -> None:
+    """Share the scattered kinds' loads by runoff (``delivery_timing = "runoff"``) and pass them
+    through the wash-off store (``"washoff"``), in place; ``stores["washoff_tn"]`` starts the
+    store and then holds its end (:func:`daily_loads`)."""
+    scattered = [k for k, kind in enumerate(kinds()) if kind.scattered]
     for s, sub in enumerate(subs):
         if sub.delivery_timing == "runoff":
             runoff = quick[:, s] + base[:, s]
             for k in scattered:
                 loads[:, s, k] = share_by_weight(loads[:, s, k], runoff, year_index)
-    store = deliver(loads, subs, names, quick, rates.get("_surface"), (stores or {}).get("washoff_tn"), mean_washed)
+    store = deliver(loads, subs, names, quick, surface, (stores or {}).get("washoff_tn"), mean_washed)
     if stores is not None and store is not None:
         stores["washoff_tn"] = store.storage_kg[-1].copy()
-    return loads, names, GroundwaterStore(storage, inputs, release)
 
 
 #: Rates of the kernel's store and quick-flow columns (the constant kinds' rates are under their names).
