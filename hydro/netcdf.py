@@ -263,7 +263,7 @@ class BlockWriter(_PieceWriter):
         self._year += n_year
 
     def set_attrs(self, attrs: dict[str, str]) -> None:
-        """Global attributes to write (over the first block's) when the file is closed."""
+        """Global attributes to write (over the blocks' combined) when the file is closed."""
         self._attrs.update(attrs)
 
     def _close(self, ok: bool) -> None:
@@ -334,9 +334,10 @@ class StackedWriter(_PieceWriter):
             self._template = results
             self._index, self._starts, self._names = _define(self._nc, stacked, self.spec)
             small_chunk_caches(self._nc, self._names)
-        elif len(results.dates) != len(self._template.dates):
-            raise HydroError(f"{self.dim} {self.labels[k]}: {len(results.dates)} days, the first run had "
-                             f"{len(self._template.dates)}")
+        elif results.dates != self._template.dates:  # one time axis: the same days, not only as many
+            span = [f"{d[0]} to {d[-1]} ({len(d)} days)" for d in (results.dates, self._template.dates)]
+            raise HydroError(f"{self.path}: {self.dim} {self.labels[k]} covers {span[0]}, the first run "
+                             f"{span[1]}; every run of one file covers the same days")
         _put(self._nc, results, self.spec, self._index, self._starts, self._names, lead=(k,))
         self.written.add(k)
         if len(self.written) % REOPEN_EVERY == 0:  # let the library free what it holds (REOPEN_EVERY)

@@ -281,3 +281,20 @@ def test_a_file_of_blocks_holds_its_blocks_combined(tmp_path):
         else:
             assert how == SAME and got[name] == values[0] == values[-1], name
     assert got["time_blocks"] == "3 blocks of at most 1 calendar year"
+
+
+def test_runs_of_as_many_days_but_other_days_are_refused(tmp_path):
+    """StackedWriter compared only the number of days: a run of January 2002 was written under a
+    file's January 2001 time axis."""
+    from hydro.basin import Basin
+    from hydro.netcdf import StackedWriter
+    from hydro.simulation import run
+
+    basin = Basin.load("watershed")
+    runs = [run(basin, date(y, 1, 1), date(y, 1, 31)) for y in (2001, 2002)]
+    with pytest.raises(HydroError) as err, StackedWriter(tmp_path / "x.nc", "scenario", ["a", "b"]) as w:
+        for k, res in enumerate(runs):
+            w.write(k, res)
+    assert "scenario b covers 2002-01-01 to 2002-01-31 (31 days), the first run 2001-01-01 to 2001-01-31" \
+        in str(err.value)
+    assert not (tmp_path / "x.nc").exists()
