@@ -298,3 +298,17 @@ def test_a_dated_line_outside_a_moved_period_says_how_to_move_it(tmp_path):
     a = Agreement.from_toml(path, overrides=[*moved, "fixed[0].year=2014"])
     pay = evaluate(a, SectionSeries(2014, {"s": {"tn": np.full(36, 3.0)}}))
     assert [(p.year, p.component, p.amount_yuan) for p in pay] == [(2014, "fixed", 5.0), (2016, "target", 1.0)]
+
+
+def test_the_text_table_says_whether_a_strive_for_term_was_met(tmp_path):
+    """docs/commands/compensate.md: a "strive for" term shows 0 and its note says whether it
+    was met; the text table printed only the notes of incomplete lines, so it showed the 0
+    and not the note."""
+    from hydro.compensation import format_payments
+
+    a = agreement(tmp_path, '[[target]]\nsection = "s"\nparameter = "flow"\nbinding = false\n'
+                  'annual_volume_min_m3 = 1e8\nbonus_yuan = 1e6\nsource = "t"\n', head=HEAD)
+    flow = np.r_[np.full(12, 1e7), np.full(12, 5e6)]  # 1.2e8 m3 in 2019 (met), 6e7 in 2020 (not)
+    text = format_payments(evaluate(a, SectionSeries(2019, {"s": {"flow": flow}})))
+    assert re.search(r"2019 s target flow: strive for .*would pay 1,000,000 yuan\): all checks met", text)
+    assert re.search(r"2020 s target flow: strive for .*failed: annual volume 6e\+07 not >= 1e\+08", text)

@@ -17,7 +17,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from hydro.compensation.payments import Payment
+from hydro.compensation.payments import STRIVE_FOR, Payment
 from hydro.compensation.agreement import Agreement
 from hydro.compensation.rules import (
     Baseline,
@@ -125,7 +125,7 @@ def _strive(rule: Rule, payment: Payment) -> Payment:
         return payment
     would = ("undetermined" if math.isnan(payment.amount_yuan)
              else f"{payment.amount_yuan:,.0f} yuan" if payment.amount_yuan else "nothing")
-    note = f"strive for (not binding, not paid; as a binding term it would pay {would}): {payment.note}"
+    note = f"{STRIVE_FOR}; as a binding term it would pay {would}): {payment.note}"
     return replace(payment, amount_yuan=0.0 if not math.isnan(payment.amount_yuan) else math.nan, note=note)
 
 

@@ -110,6 +110,10 @@ def payments_to_csv(payments: list[Payment]) -> str:
     return buf.getvalue()
 
 
+#: How the note of a "strive for" (``binding = false``) line begins: the engine writes it,
+#: the text table lists those notes (whether the term was met) beside the amounts of 0.
+STRIVE_FOR = "strive for (not binding, not paid"
+
 #: Lines listed but never netted: advances (paid ahead of a settlement the rules
 #: compute) and funding flows (who funds whom, often with no published amount).
 NOT_NETTED: tuple[str, ...] = ("advance", "funding")
@@ -175,10 +179,11 @@ def format_payments(payments: list[Payment]) -> str:
         mark = "" if t["complete"] else "  (incomplete)"
         out.append(f"  {t['year']}  {t['payer']} -> {t['payee']}: {_yuan(t['net_yuan'])} yuan "
                    f"(rules {_yuan(t['performance_yuan'])}, fixed {_yuan(t['fixed_yuan'])}){mark}")
-    notes = [f"  {p.year} {p.section or '-'} {p.component} {p.parameter}: {p.note}"
-             for p in payments if not p.complete]
-    if notes:
-        out.append("")
-        out.append("incomplete lines:")
-        out.extend(notes)
+    for title, lines in (("incomplete lines:", [p for p in payments if not p.complete]),
+                         ('"strive for" terms (0 yuan; whether each was met):',
+                          [p for p in payments if p.complete and p.note.startswith(STRIVE_FOR)])):
+        if lines:
+            out.append("")
+            out.append(title)
+            out.extend(f"  {p.year} {p.section or '-'} {p.component} {p.parameter}: {p.note}" for p in lines)
     return "\n".join(out)
