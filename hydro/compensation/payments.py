@@ -179,11 +179,11 @@ def format_payments(payments: list[Payment]) -> str:
         mark = "" if t["complete"] else "  (incomplete)"
         out.append(f"  {t['year']}  {t['payer']} -> {t['payee']}: {_yuan(t['net_yuan'])} yuan "
                    f"(rules {_yuan(t['performance_yuan'])}, fixed {_yuan(t['fixed_yuan'])}){mark}")
-    for title, lines in (("incomplete lines:", [p for p in payments if not p.complete]),
+    for title, noted in (("incomplete lines:", [p for p in payments if not p.complete]),
                          ('"strive for" terms (0 yuan; whether each was met):',
                           [p for p in payments if p.complete and p.note.startswith(STRIVE_FOR)])):
-        if lines:
+        if noted:
             out.append("")
             out.append(title)
-            out.extend(f"  {p.year} {p.section or '-'} {p.component} {p.parameter}: {p.note}" for p in lines)
+            out.extend(f"  {p.year} {p.section or '-'} {p.component} {p.parameter}: {p.note}" for p in noted)
     return "\n".join(out)
