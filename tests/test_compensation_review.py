@@ -312,3 +312,27 @@ def test_the_text_table_says_whether_a_strive_for_term_was_met(tmp_path):
     text = format_payments(evaluate(a, SectionSeries(2019, {"s": {"flow": flow}})))
     assert re.search(r"2019 s target flow: strive for .*would pay 1,000,000 yuan\): all checks met", text)
     assert re.search(r"2020 s target flow: strive for .*failed: annual volume 6e\+07 not >= 1e\+08", text)
+
+
+def test_uncertainty_on_an_ensemble_file_points_to_the_basin(tmp_path):
+    """Before: "... give a run without --members, or use --uncertainty N", said to a user
+    already running --uncertainty N."""
+    from hydro.compensation.uncertainty import Setup, payment_uncertainty
+
+    path = tmp_path / "ens.nc"
+    with netCDF4.Dataset(path, "w") as ds:
+        ds.createDimension("member", 2)
+        ds.createDimension("time", 365)
+        ds.createDimension("section", 1)
+        t = ds.createVariable("time", "f8", ("time",))
+        t.units = "days since 2019-01-01"
+        t[:] = np.arange(365)
+        ds.createVariable("section", str, ("section",))[0] = "s"
+        for name, units, value in (("section_discharge", "m3 s-1", 1.0), ("section_tn_concentration", "mg L-1", 3.0)):
+            v = ds.createVariable(name, "f8", ("member", "time", "section"))
+            v.units = units
+            v[:] = value
+    a = tmp_path / "a.toml"
+    a.write_text(HEAD + '[[tn_reduction]]\nsection = "s"\nbaseline_mg_per_l = 4\nsource = "t"\n')
+    with pytest.raises(HydroError, match=r"ens\.nc: a weather ensemble.*draws the weather itself: give the basin"):
+        payment_uncertainty(Setup(str(a), series=str(path)), 2, workers=1)

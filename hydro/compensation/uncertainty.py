@@ -211,7 +211,26 @@ def _series_cached(path: str, stamp: int) -> SectionSeries:
     from hydro.monitoring import read_series, refuse_aggregated
 
     refuse_aggregated(path)  # monthly or yearly means leave every month missing: no payment at all
+    _refuse_ensemble(path)
     return read_series(path)
+
+
+def _refuse_ensemble(path: str) -> None:
+    """A weather ensemble as the series of ``--uncertainty``: the reader's advice ("use
+    --uncertainty N") would send the user back here; the weather is drawn from the basin."""
+    if Path(path).suffix.lower() not in (".nc", ".nc4", ".netcdf") or not Path(path).is_file():
+        return
+    import netCDF4
+
+    try:
+        with netCDF4.Dataset(path, "r") as ds:
+            ensemble = "member" in ds.dimensions
+    except OSError:
+        return  # read_series says what is wrong with the file
+    if ensemble:
+        raise HydroError(f"{path}: a weather ensemble (written with --members: a 'member' dimension); "
+                         "--uncertainty draws the weather itself: give the basin in its place "
+                         "(hydro compensate BASIN AGREEMENT.toml --uncertainty N), or the results of one run")
 
 
 def parameter_sets(folder: str | Path, basin: str | Path,
