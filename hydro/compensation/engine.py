@@ -145,7 +145,8 @@ def _check_names(agreement: Agreement, series: SectionSeries, skipped=frozenset(
                     f"{file}: key '{key}': section '{section}' is not in {series.source}"
                     + suggest(section, known) + "; known sections: " + ", ".join(known)
                     + "; evaluate the agreement on a series that holds it (results written without "
-                    "--locations, or with it among them), or name a section the series has")
+                    "--locations or --variables leaving it out: a reservoir needs reservoir_inflow), or name "
+                    "a section the series has")
             for parameter in rule.parameters():
                 if not series.has(section, parameter) and (section, parameter) not in skipped \
                         and not (key.endswith("inflow_section") and any(
