@@ -998,6 +998,7 @@ def tank_in_pieces(pieces, k, s, day, tau, v0, v1, m0, a_in, rate, area, q_out, 
         tp = tank_tau(va, vb, h)
         removal, o, beta, decay = tank_coefficients(va, vb, tp, q_out, area, rate, h)
         made = res_prod[k, s, i]
+        res_prod[k, s, i] = 0.0  # taken (see reservoir_tanks)
         m, out_m, rm, integral = tank_apply(m, a_in + made / h, va, vb, h, tp, q_out, removal, o, beta, decay)
         out_total += out_m
         removed_total += rm
@@ -1036,13 +1037,8 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
     # reservoirs (exact mixed tanks) of every tag first: they need only the
     # fluxes into them, and they set the inflow of the chains they feed.
     # Species in order: a reaction's product made in this step enters the
-    # next species' tank as a constant source over the step (exact at
-    # steady state; see docs/solver.md)
-    if mixed:
-        for k in range(n_tag):
-            for s in range(n_res):
-                for i in range(TANK_PIECES_MAX):
-                    res_prod[k, s, i] = 0.0
+    # next species' tank as a constant source over the step, or over each
+    # piece of it (tank_pieces; exact at steady state; see docs/solver.md)
     # the tank's volumes and its integral of dt / V are the same for every tag;
     # its coefficients (two exponentials) for every tag with the same rates
     for s in range(n_res):
@@ -1079,6 +1075,8 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
                 res_rm_day[k, s] += rm - made
                 res_in_day[k, s] += (res_in[s] - res_load[day, s, t]) * tau
                 continue
+            if mixed:
+                res_prod[k, s, 0] = 0.0  # taken: every product is, so the array is all zeros between calls
             if k == 0 or rate != res_coef[s, 0] or area != res_coef[s, 1]:
                 res_coef[s, 0] = rate
                 res_coef[s, 1] = area
