@@ -77,6 +77,7 @@ import numpy as np
 from hydro.errors import HydroError
 from hydro.gep_inputs import capacity_share as capacity_share
 from hydro.gep_inputs import (
+    check_withdrawals_kept,
     mean_concentration,
     per_scenario,
     run_basin,
@@ -176,6 +177,7 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
         raise HydroError(f"partial_years must be 'label' or 'omit', got {partial_years!r}")
     check_results(results, where)
     basin = _same_basin(results, basin, where)
+    check_withdrawals_kept(results, basin, str(where or "these results"))
     prices = prices or GepPrices()
     meta = subbasin_metadata(results, basin)
     scen = [str(s) for s in results.coords.get("scenario", [])] or [results.attrs.get("scenario", "baseline")]

@@ -149,6 +149,30 @@ def _withdrawal_requests(results, basin):
     return withdrawal_requests(b, dates, months, read_transfers(b, dates).reach_abstraction), ""
 
 
+def check_withdrawals_kept(results, basin=None, where: str = "these results") -> None:
+    """Refuse results without ``reach_withdrawal`` of a basin whose runs write it (``[[withdrawals]]``
+    or ``[[transfers]]`` abstractions from reaches, :func:`hydro.pipeline.run_watershed`): written
+    with ``--variables`` that left it out, they would count no water abstracted, and the water
+    conservation would be the slow runoff whole (Guanting, April-May 2005: 2.56e7 m3 instead of
+    1.25e7).  Results whose basin cannot be read pass (nothing tells)."""
+    if "reach_withdrawal" in results.data:
+        return
+    from hydro.basin import Basin
+    from hydro.transfers import read_transfers
+
+    spec = results.attrs.get("basin") if basin is None else basin
+    try:
+        b = spec if isinstance(spec, Basin) else Basin.load(getattr(spec, "path", spec))
+        takes = bool(b.withdrawal_tables) or bool(read_transfers(b, list(results.dates)).reach_abstraction)
+    except (HydroError, TypeError, OSError, KeyError):
+        return
+    if takes:
+        raise HydroError(f"{where}: basin '{b.name}' takes water from its rivers ([[withdrawals]] or [[transfers]] "
+                         "abstractions), and these results lack reach_withdrawal (written with --variables?); GEP's "
+                         "water conservation subtracts the water abstracted: run it again with reach_withdrawal in "
+                         "--variables, or without --variables")
+
+
 def run_overrides(attrs, where: str = "these results") -> list[str]:
     """The ``key.path=value`` assignments the run applied to its basin file, from its attributes.
 

@@ -227,3 +227,18 @@ def test_gep_says_why_omitting_partial_years_leaves_no_rows(tmp_path):
     r = invoke("gep", out, "--partial-years", "omit")
     assert r.exit_code == 0 and "Traceback" not in r.output, r.output
     assert "every year the run covers (2001) is partial" in r.output and "--partial-years label" in r.output
+
+
+# -- hydro gep on a file written without reach_withdrawal ------------------------------------------------
+# `hydro run guanting --variables <the water balance and budgets>` then `hydro gep`: no water counted
+# as abstracted, conservation 2.56e7 m3 instead of 1.25e7 (April-May 2005), with no word.
+
+def test_gep_refuses_a_file_without_the_withdrawals_of_a_basin_that_has_them(tmp_path):
+    out = tmp_path / "v.nc"
+    r = invoke("run", "guanting", *PERIOD, "-o", out, "-q", "--variables",
+               "subbasin_precipitation,subbasin_quickflow,subbasin_aet,subbasin_runoff,tn_budget_reach,"
+               "tn_budget_reservoir,discharge,tn_load,reservoir_storage,reservoir_tn_concentration")
+    assert r.exit_code == 0, r.output
+    r = invoke("gep", out)
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert "v.nc: basin 'guanting' takes water from its rivers" in r.output and "reach_withdrawal" in r.output
