@@ -6,6 +6,7 @@ hold, notes too coarse to recompute their amount, errors that did not say what t
 
 import math
 import re
+from pathlib import Path
 
 import netCDF4
 import numpy as np
@@ -336,3 +337,18 @@ def test_uncertainty_on_an_ensemble_file_points_to_the_basin(tmp_path):
     a.write_text(HEAD + '[[tn_reduction]]\nsection = "s"\nbaseline_mg_per_l = 4\nsource = "t"\n')
     with pytest.raises(HydroError, match=r"ens\.nc: a weather ensemble.*draws the weather itself: give the basin"):
         payment_uncertainty(Setup(str(a), series=str(path)), 2, workers=1)
+
+
+def test_two_published_payments_for_the_fit_year_are_refused(tmp_path):
+    """Before: the first was fitted and the second, 78 M yuan away, 'passed' the 2018-2019
+    total (its own rounding of +-50 M widening the tolerance) and failed as a check."""
+    from hydro.compensation import Agreement, infer, read_published
+
+    root = Path(__file__).resolve().parents[1] / "configs" / "agreements"
+    csv = tmp_path / "published.csv"
+    csv.write_text((root / "miyun_chaobai_published.csv").read_text(encoding="utf-8")
+                   + '2018,2018,beijing->chengde_zhangjiakou,paid,400000000,yuan,"a second source"\n',
+                   encoding="utf-8")
+    phase1 = Agreement.from_toml(root / "miyun_chaobai_phase1_2018.toml")
+    with pytest.raises(HydroError, match=r"2 'paid' amounts for 2018 \(lines 9, 15 .*keep the one to fit on"):
+        infer(phase1, read_published(csv))

@@ -365,6 +365,11 @@ def infer(agreement: Agreement, figures: list[PublishedFigure]) -> dict:
     if not candidates:
         raise model.error(f"the figures have no 'paid' amount for {inf.fit_year} between the rules' parties "
                           f"({', '.join('->'.join(p) for p in sorted(pairs))})")
+    if len(candidates) > 1:  # the same year twice (two sources, or two pairs): which one is fitted?
+        lines = ", ".join(str(f.line) for f in candidates)
+        raise model.error(f"the figures give {len(candidates)} 'paid' amounts for {inf.fit_year} (lines {lines} "
+                          "of the published-figures CSV); the fit needs one: keep the one to fit on, and give "
+                          "the others another figure or remove them")
     fit_fig = candidates[0]
     pair = fit_fig.pair
     assert pair is not None  # selected among figures whose pair is one of the rules' parties
