@@ -9,16 +9,28 @@ lays constituents out as the tracers :func:`hydro.transport.simulate` takes
 
 from __future__ import annotations
 
+import math
+import numbers
 from dataclasses import dataclass, replace
 
 import numpy as np
 
+from hydro.errors import HydroError
 from hydro.tomlio import Table
 from hydro.units import SECONDS_PER_DAY
 
 #: The keys of a constituent's (or species') own removal.
 REMOVAL_KEYS = ("river_removal_per_day", "river_theta", "reservoir_removal_per_day", "reservoir_theta",
                  "settling_velocity_m_per_day")
+
+
+def _check_rates(label: str, obj: object, rates: tuple[str, ...], thetas: tuple[str, ...]) -> None:
+    """Refuse rates that are not finite and >= 0, and temperature factors that are not finite and > 0."""
+    for key in rates + thetas:
+        value = getattr(obj, key)
+        low = key in thetas
+        if not (isinstance(value, numbers.Real) and math.isfinite(value) and (value > 0 if low else value >= 0)):
+            raise HydroError(f"{label}: {key} must be a finite number {'> 0' if low else '>= 0'}, got {value!r}")
 
 
 @dataclass(frozen=True)
@@ -46,6 +58,10 @@ class Reaction:
     river_theta: float = 1.047
     reservoir_rate_per_day: float = 0.0
     reservoir_theta: float = 1.047
+
+    def __post_init__(self) -> None:
+        _check_rates(f"Reaction {self.source} -> {self.product or '(sink)'}", self,
+                     ("river_rate_per_day", "reservoir_rate_per_day"), ("river_theta", "reservoir_theta"))
 
     @classmethod
     def from_table(cls, t: Table, species: list[str]) -> Reaction:
@@ -77,7 +93,10 @@ class Constituent:
     A constituent may be the sum of *species* (total nitrogen of organic N,
     NH3-N and nitrate; total phosphorus of dissolved and particulate P) that
     turn into each other by first-order reactions (:class:`Reaction`); it then has no
-    removal parameters of its own: each species has its own.
+    removal parameters of its own: each species has its own.  Values are checked
+    when it is built, from a basin file or in Python: rates finite and >= 0,
+    temperature factors > 0, reactions from one of its species to a later one;
+    :class:`hydro.errors.HydroError` otherwise (as for a :class:`Reaction`).
 
     Attributes
     ----------
@@ -110,6 +129,28 @@ class Constituent:
     settling_velocity_m_per_day: float = 0.0
     species: tuple[Constituent, ...] = ()
     reactions: tuple[Reaction, ...] = ()
+
+    def __post_init__(self) -> None:
+        label = f"Constituent '{self.name}'"
+        _check_rates(label, self, ("river_removal_per_day", "reservoir_removal_per_day",
+                                   "settling_velocity_m_per_day"), ("river_theta", "reservoir_theta"))
+        if not self.species:
+            if self.reactions:
+                raise HydroError(f"{label}: reactions need species to react between; give species=(...)")
+            return
+        own = [k for k in REMOVAL_KEYS if getattr(self, k) != _DEFAULTS[k]]
+        if own:
+            raise HydroError(f"{label}: a constituent made of species has no removal parameters of its own "
+                             f"(it would be ignored: {', '.join(own)}); give them to each species")
+        names = [sp.name for sp in self.species]
+        for r in self.reactions:
+            for end in (r.source, r.product):
+                if end is not None and end not in names:
+                    raise HydroError(f"{label}: reaction {r.source} -> {r.product}: '{end}' is not one of its "
+                                     f"species ({', '.join(names)})")
+            if r.product is not None and names.index(r.product) <= names.index(r.source):
+                raise HydroError(f"{label}: reaction {r.source} -> {r.product} must go to a later species in "
+                                 f"the species list ({', '.join(names)})")
 
     @property
     def parts(self) -> tuple[Constituent, ...]:
@@ -167,6 +208,10 @@ def name_clash(constituents: tuple[Constituent, ...] | list[Constituent]) -> str
     return (f"the names of constituents and of their species must all differ (each names its output "
             f"variables, e.g. {twice[0]}_concentration); {', '.join(repr(n) for n in twice)} given twice "
             f"(constituents: {', '.join(names)}); rename one")
+
+
+#: The removal parameters' defaults (a constituent made of species keeps them).
+_DEFAULTS = {k: Constituent.__dataclass_fields__[k].default for k in REMOVAL_KEYS}
 
 
 @dataclass(frozen=True)

@@ -270,3 +270,28 @@ def test_parallel_branches_and_evaporating_tanks_match_an_ode_solver(flow, volum
         got = res.reservoir_concentration[:, 0, :]
         assert np.abs(got - np.array(exact)).max() <= 1e-5 * np.abs(exact).max(), length
         assert res.closure("reservoir") <= 1e-12
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda: Reaction("a", "b", -0.5), "river_rate_per_day must be a finite number >= 0, got -0.5"),
+    (lambda: Reaction("a", "b", float("nan")), "river_rate_per_day must be a finite number >= 0, got nan"),
+    (lambda: Reaction("a", "b", 0.5, 0.0), "river_theta must be a finite number > 0, got 0.0"),
+    (lambda: Constituent("a", "a", reservoir_removal_per_day=-1.0), "reservoir_removal_per_day must be"),
+    (lambda: Constituent("a", "a", settling_velocity_m_per_day=float("inf")), "settling_velocity_m_per_day must"),
+    (lambda: Constituent("t", "t", river_removal_per_day=0.3, species=(Constituent("a", "a"),)),
+     "no removal parameters of its own .*river_removal_per_day"),
+    (lambda: Constituent("t", "t", species=(Constituent("a", "a"),), reactions=(Reaction("a", "x", 0.1),)),
+     "'x' is not one of its species"),
+    (lambda: Constituent("t", "t", species=(Constituent("a", "a"), Constituent("b", "b")),
+                         reactions=(Reaction("b", "a", 0.1),)), "must go to a later species"),
+    (lambda: Constituent("t", "t", reactions=(Reaction("a", "b", 0.1),)), "reactions need species"),
+])
+def test_the_python_api_refuses_what_the_basin_file_refuses(make, message):
+    # Built in Python (hydro.transport.Constituent, Reaction), a negative rate gave negative
+    # concentrations (-10 mg/L of NH3-N for a -0.5 d-1 nitrification), a zero theta or a nan
+    # rate NaN everywhere, and a constituent's own removal beside species was ignored
+    from hydro.errors import HydroError
+
+    with pytest.raises(HydroError, match=message):
+        make()
+    assert np.float32(0.5) and Reaction("a", "b", np.float32(0.5)).river_rate_per_day == 0.5  # numpy numbers pass
