@@ -29,7 +29,8 @@ def _check_rates(label: str, obj: object, rates: tuple[str, ...], thetas: tuple[
     for key in rates + thetas:
         value = getattr(obj, key)
         low = key in thetas
-        if not (isinstance(value, numbers.Real) and math.isfinite(value) and (value > 0 if low else value >= 0)):
+        x = float(value) if isinstance(value, numbers.Real) else math.nan
+        if not (math.isfinite(x) and (x > 0 if low else x >= 0)):
             raise HydroError(f"{label}: {key} must be a finite number {'> 0' if low else '>= 0'}, got {value!r}")
 
 
