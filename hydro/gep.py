@@ -77,6 +77,7 @@ import numpy as np
 from hydro.errors import HydroError
 from hydro.gep_inputs import capacity_share as capacity_share
 from hydro.gep_inputs import (
+    check_concentrations_kept,
     check_withdrawals_kept,
     mean_concentration,
     per_scenario,
@@ -189,6 +190,7 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
     if "removal" not in terms or not present:
         raise HydroError("GEP needs the budgets of TN, NH3-N, TP or CODMn (budget_term 'removal'); "
                          "these results lack them")
+    check_concentrations_kept(results, present, str(where or "these results"))
     budget_years = [int(y) for y in results.coords.get("year", years)]
     shape = (len(scen), len(years), len(meta["ids"]))
     orphans: list[dict] = []   # elements no subbasin drains into

@@ -97,6 +97,24 @@ def mean_concentration(results, kind: str, years_of_day, years, pollutant: str =
         return np.where(vol > 0, 1000.0 * load / np.where(vol > 0, vol, 1.0), 0.0)
 
 
+def check_concentrations_kept(results, pollutants, where: str = "these results") -> None:
+    """Refuse a results file of a hydro run (it has ``config_sha256``) that keeps a pollutant's
+    budgets but not the series :func:`mean_concentration` needs (written with ``--variables``):
+    without them every removal would count as purified, with no capacity limit (Guanting,
+    April-May 2005: 877.7 t of N purified instead of 167.1).  Results built in memory without
+    concentrations are valued so on purpose (capacity share 1)."""
+    if not results.attrs.get("config_sha256"):
+        return
+    need = {"reach": lambda p: (f"{p}_load", "discharge"),
+            "reservoir": lambda p: (f"reservoir_{p}_concentration", "reservoir_storage")}
+    lacking = sorted({v for p in pollutants for kind, names in need.items() if f"{p}_budget_{kind}" in results.data
+                      for v in names(p) if v not in results.data})
+    if lacking:
+        raise HydroError(f"{where}: GEP counts a removal as purification up to each water body's capacity at its "
+                         f"target concentration, and these results lack {', '.join(lacking)} (written with "
+                         "--variables?): run it again with them in --variables, or without --variables")
+
+
 def used_withdrawal(results, basin=None) -> tuple[np.ndarray, str]:
     """Water abstracted from each reach for use, m3 s-1 [scenario, day, reach], and a note.
 

@@ -242,3 +242,19 @@ def test_gep_refuses_a_file_without_the_withdrawals_of_a_basin_that_has_them(tmp
     r = invoke("gep", out)
     assert r.exit_code == 2 and "Traceback" not in r.output, r.output
     assert "v.nc: basin 'guanting' takes water from its rivers" in r.output and "reach_withdrawal" in r.output
+
+
+# -- hydro gep on a file written without the concentrations ------------------------------------------------
+# Without tn_load/discharge and the reservoirs' concentration and storage, every removal counted as
+# purified (no capacity limit): 877.7 t of N instead of 167.1 (Guanting, April-May 2005), with no word.
+
+def test_gep_refuses_a_file_without_the_concentrations_its_capacity_needs(tmp_path):
+    out = tmp_path / "c.nc"
+    r = invoke("run", "guanting", *PERIOD, "-o", out, "-q", "--variables",
+               "subbasin_precipitation,subbasin_quickflow,subbasin_aet,subbasin_runoff,tn_budget_reach,"
+               "tn_budget_reservoir,reach_withdrawal")
+    assert r.exit_code == 0, r.output
+    r = invoke("gep", out)
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert "c.nc: GEP counts a removal as purification up to each water body's capacity" in r.output
+    assert "discharge, reservoir_storage, reservoir_tn_concentration, tn_load" in r.output
