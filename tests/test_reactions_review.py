@@ -301,7 +301,7 @@ def test_the_python_api_refuses_what_the_basin_file_refuses(make, message):
 def test_a_nearly_dry_day_keeps_species_positive_and_budgets_closed(seed):
     # every flow, withdrawal and release 1e-7 of itself on the middle day, the loads as they
     # were: concentrations soar and dispersion dominates (a face's net load may then be
-    # negative, mass dispersing upstream: measured -357 g/s against +14,000), but every
+    # negative, mass dispersing upstream: measured -357 kg/d, the largest 14,000), but every
     # concentration stays >= 0 and each budget closes to round-off (measured 3e-15)
     net, lay, kw = species_case(seed, 6, withdrawals=True, n_tag=2)
     for key in ("q_in", "q_out", "withdrawal", "res_outflow"):
