@@ -373,6 +373,11 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
         raise click.UsageError("--workers, --scheduler and --parameters-from go with --uncertainty")
     if quality and not as_json:
         raise click.UsageError("--quality goes with --json (the text output always shows the quality tables)")
+    if scenario is not None and incentives:
+        raise click.UsageError("--scenarios gives every scenario's incentives; --scenario S evaluates one "
+                               "scenario's payments (hydro compensate SCENARIOS.nc AGREEMENT.toml --scenario S)")
+    if scenario_file and not incentives:
+        raise click.UsageError("--scenario-file goes with --scenarios (the scenario file of its incentives table)")
     if incentives:
         from hydro.scenarios.cli import compensate_scenarios
         from hydro.scenarios.summary import effects_output

@@ -258,3 +258,19 @@ def test_gep_refuses_a_file_without_the_concentrations_its_capacity_needs(tmp_pa
     assert r.exit_code == 2 and "Traceback" not in r.output, r.output
     assert "c.nc: GEP counts a removal as purification up to each water body's capacity" in r.output
     assert "discharge, reservoir_storage, reservoir_tn_concentration, tn_load" in r.output
+
+
+# -- hydro compensate: options that did nothing ------------------------------------------------------------
+# `--scenarios FILE A --scenario S` printed every scenario (S ignored); `--scenario-file` without
+# `--scenarios` was ignored.
+
+def test_compensate_refuses_options_it_would_ignore(tmp_path):
+    from hydro.basin import ROOT
+
+    agreement = ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml"
+    scen = ROOT / "configs" / "scenarios" / "watershed.toml"
+    nc = tmp_path / "none.nc"   # refused before it is read
+    r = invoke("compensate", "--scenarios", nc, agreement, "--scenario", "baseline")
+    assert r.exit_code == 2 and "--scenarios gives every scenario's incentives; --scenario S evaluates one" in r.output
+    r = invoke("compensate", nc, agreement, "--scenario-file", scen)
+    assert r.exit_code == 2 and "--scenario-file goes with --scenarios" in r.output
