@@ -274,3 +274,25 @@ def test_compensate_refuses_options_it_would_ignore(tmp_path):
     assert r.exit_code == 2 and "--scenarios gives every scenario's incentives; --scenario S evaluates one" in r.output
     r = invoke("compensate", nc, agreement, "--scenario-file", scen)
     assert r.exit_code == 2 and "--scenario-file goes with --scenarios" in r.output
+
+
+# -- the line hydro calibrate prints when interrupted ------------------------------------------------------
+# "continue with: hydro calibrate my runs/cal.toml -o my runs/out --resume" could not be pasted back.
+
+def test_calibrate_interrupted_prints_a_resume_command_that_pastes(tmp_path, monkeypatch):
+    import shlex
+
+    from hydro.calibration import runner
+
+    folder = tmp_path / "my runs"
+    folder.mkdir()
+    cfg = _small_miyun_calibration(folder)
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(runner, "calibrate", interrupted)
+    r = invoke("calibrate", cfg, "-o", folder / "out")
+    assert r.exit_code == 130, r.output
+    line = r.output.split("continue with: ")[1].strip()
+    assert shlex.split(line) == ["hydro", "calibrate", str(cfg), "-o", str(folder / "out"), "--resume"]

@@ -52,8 +52,10 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
         result = calibrate(cfg, folder, workers=workers, scheduler=scheduler, dask_workers=dask_workers,
                            resume=resume, quiet=quiet, overwrite=overwrite)
     except KeyboardInterrupt:
-        click.echo(f"\ninterrupted: the evaluations so far are in {folder / 'evaluations.jsonl'}; "
-                   f"continue with: hydro calibrate {config} -o {folder} --resume", err=True)
+        import shlex
+
+        click.echo(f"\ninterrupted: the evaluations so far are in {folder / 'evaluations.jsonl'}; continue with: "
+                   f"hydro calibrate {shlex.quote(str(config))} -o {shlex.quote(str(folder))} --resume", err=True)
         sys.exit(130)
     s = result.summary
     if not quiet:
