@@ -103,8 +103,9 @@ def test_species_sum_to_the_constituent_without_reservoirs(case):
 
 def test_reservoir_species_sum_is_close_to_the_constituent():
     # In a tank a reaction's product enters the next species as a constant source over
-    # a sub-step: exact at steady state, a splitting error of order (k dt)^2 in
-    # transients; with daily sub-steps of minutes it stays far below 1e-4.
+    # a piece of a sub-step: exact at steady state, a splitting error of order (k dt)^2 in
+    # transients; pieces are cut so that k dt <= 0.02 (docs/solver.md, kernel tank_pieces),
+    # so it stays far below 1e-4.
     species = tuple(Constituent(x, x, reservoir_removal_per_day=0.05, settling_velocity_m_per_day=0.1)
                     for x in ("a", "b"))
     chain = Constituent("t", "t", species=species, reactions=(Reaction("a", "b", 0.5, 1.0, 0.5, 1.0),))
@@ -214,8 +215,8 @@ def test_reaction_rates_are_model_parameters():
     slow = model.with_parameters({path: 0.0}).run("2013-05-01", "2013-06-30")
     # no nitrification: ammonia builds up, nitrate falls, TN is the same (every N species
     # shares TN's sink in the shipped basin, so TN does not depend on the split) - to round-off
-    # in rivers, and to the reservoirs' splitting error, of order (k dt)^2 ~ 1e-8 per sub-step
-    # of minutes, where a product enters the next species' tank as a constant source
+    # in rivers, and to the reservoirs' splitting error, of order (k dt)^2 <= 4e-4 per piece of a
+    # sub-step (k dt <= 0.02), where a product enters the next species' tank as a constant source
     assert float(slow["section_nh3n_concentration"].mean()) > 1.5 * float(base["section_nh3n_concentration"].mean())
     assert float(slow["section_no3n_concentration"].mean()) < float(base["section_no3n_concentration"].mean())
     tn_a, tn_b = base["section_tn_concentration"].values, slow["section_tn_concentration"].values

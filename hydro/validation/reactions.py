@@ -19,8 +19,9 @@ NH3-N, nitrate) that turn into each other by first-order reactions
   the random 200-reach tree with daily-varying flows, species that share one
   sink and only turn into each other carry exactly the constituent's mass: their
   sum equals a run of the constituent alone to round-off (rivers; the tank takes
-  each reaction's product as a constant source over a sub-step, exact at steady
-  state but not in transients, so the tree here has no reservoir).
+  each reaction's product as a constant source over a piece of a sub-step with
+  k dt <= 0.02, exact at steady state but not in transients, so the tree here has
+  no reservoir).
 """
 
 from __future__ import annotations
