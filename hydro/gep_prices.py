@@ -17,6 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hydro.errors import HydroError
 from hydro.standards import class_limits
 from hydro.tomlio import Table, load_toml
 
@@ -111,14 +112,17 @@ SOURCES = {
 }
 
 
-def step_value(steps, year: int) -> float:
-    """The value of a step schedule ``((from_year, value), ...)`` in ``year``."""
+def step_value(steps, year: int, where: str = "the prices") -> float:
+    """The value of a step schedule ``((from_year, value), ...)`` in ``year``; a year before its
+    first step is an error naming ``where`` (the prices file)."""
     out = None
     for y0, v in sorted(steps):
         if year >= y0:
             out = v
     if out is None:
-        raise ValueError(f"no price for {year}: the schedule starts in {min(y for y, _ in steps)}")
+        first = min(y for y, _ in steps)
+        raise HydroError(f"{where}: no price for {year}: its by_year schedule starts in {first}; give a price "
+                         f"from the first year valued on (e.g. \"{year}\" = ...)")
     return float(out)
 
 
@@ -165,6 +169,8 @@ class GepPrices:
     conservation_form : {"released", "balance"}
         Water conservation as slow runoff (default) or as P − R − ET (module docstring).
     source : str
+    where : str
+        The prices file, named in errors (default "the prices").
     """
 
     conservation_yuan_per_m3_by_year: tuple = CONSERVATION_YUAN_PER_M3
@@ -175,14 +181,15 @@ class GepPrices:
     target_tn_reservoir_mg_per_l: float = TARGET_TN_RESERVOIR_MG_PER_L
     conservation_form: str = "released"
     source: str = field(default="; ".join(SOURCES.values()))
+    where: str = field(default="the prices", compare=False)
 
     def conservation_yuan_per_m3(self, year: int) -> float:
         """Water conservation price in ``year``, yuan per m3."""
-        return step_value(self.conservation_yuan_per_m3_by_year, year)
+        return step_value(self.conservation_yuan_per_m3_by_year, year, self.where)
 
     def purification_yuan_per_t_n(self, year: int) -> float:
         """Water purification price in ``year``, yuan per tonne of N."""
-        return yuan_per_t(step_value(self.purification_yuan_per_equivalent_by_year, year),
+        return yuan_per_t(step_value(self.purification_yuan_per_equivalent_by_year, year, self.where),
                              self.tn_kg_per_equivalent)
 
     def kg_per_equivalent(self, pollutant: str) -> float:
@@ -198,7 +205,7 @@ class GepPrices:
     def purification_yuan_per_t(self, pollutant: str, year: int) -> float:
         """Water purification price of ``pollutant`` in ``year``, yuan per tonne."""
         steps = dict(self.pollutant_yuan_per_equivalent).get(pollutant, self.purification_yuan_per_equivalent_by_year)
-        return yuan_per_t(step_value(steps, year), self.kg_per_equivalent(pollutant))
+        return yuan_per_t(step_value(steps, year, self.where), self.kg_per_equivalent(pollutant))
 
     @classmethod
     def from_toml(cls, path: str | Path) -> GepPrices:
@@ -239,7 +246,7 @@ class GepPrices:
                   target_tn_mg_per_l=wp.float("target_mg_per_l", d.target_tn_mg_per_l, positive=True),
                   target_tn_reservoir_mg_per_l=wp.float("reservoir_target_mg_per_l",
                                                         d.target_tn_reservoir_mg_per_l, positive=True),
-                  source=top.str("source", d.source))
+                  source=top.str("source", d.source), where=str(path))
         for t in (wc, wp):
             t.str("source", "")
             t.finish()

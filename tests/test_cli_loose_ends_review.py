@@ -296,3 +296,18 @@ def test_calibrate_interrupted_prints_a_resume_command_that_pastes(tmp_path, mon
     assert r.exit_code == 130, r.output
     line = r.output.split("continue with: ")[1].strip()
     assert shlex.split(line) == ["hydro", "calibrate", str(cfg), "-o", str(folder / "out"), "--resume"]
+
+
+# -- a prices file whose schedule starts after the run --------------------------------------------------------
+# `hydro gep RUN.nc --prices p.toml` with [water_purification.by_year] "2020" = 1 on a 2005 run was a
+# ValueError traceback ("no price for 2005: the schedule starts in 2020").
+
+def test_gep_names_a_prices_file_that_has_no_price_for_a_year(tmp_path):
+    from hydro.gep import GepPrices, gep
+    from tests.test_gep import tiny
+
+    f = tmp_path / "p.toml"
+    f.write_text('[water_purification.by_year]\n"2020" = 1.0\n')
+    with pytest.raises(HydroError, match=r"p.toml: no price for 2001: its by_year schedule starts in 2020; "
+                                         r"give a price from the first year valued on \(e.g. \"2001\" = \.\.\.\)"):
+        gep(tiny(), GepPrices.from_toml(f))
