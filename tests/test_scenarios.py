@@ -8,6 +8,8 @@ sums over ~10^3 days and far below any measure's effect (percent level).
 
 from __future__ import annotations
 
+import io
+
 from datetime import date
 from pathlib import Path
 
@@ -252,6 +254,27 @@ def test_incentives_synthetic(example_run, tmp_path):
     # in the baseline nothing changes and nothing is spent
     assert by[("baseline", 2002, "upstream")]["received_change_yuan"] == 0
     assert by[("baseline", 2002, "upstream")]["measure_cost_yuan"] == 0
+
+
+def test_incentives_mark_rows_with_an_undetermined_amount(example_run, tmp_path):
+    # a previous-year rule has no year before the run's first: that amount is undetermined and the
+    # row's figure counts it as 0, which the row says (it did not: review of 2026-12-01)
+    from hydro.scenarios.incentives import format_incentives, incentives, write_incentives_csv
+
+    out = write_scenarios(example_run, tmp_path / "s.nc")
+    agreement = tmp_path / "a.toml"
+    agreement.write_text('name = "t"\nsource = "synthetic"\nperiod = [2001, 2003]\npayer = "downstream"\n'
+                         'payee = "upstream"\n[[tn_reduction]]\nsection = "lake_inlet"\n'
+                         'baseline = "previous_year"\nreward_per_mg_per_l_yuan = 1e6\n')
+    rows = incentives(out, agreement)
+    assert rows and all(r["complete"] == (r["year"] != 2001) for r in rows)
+    text = format_incentives(rows)
+    assert text.count(" !\n") + text.endswith(" !") == sum(r["year"] == 2001 for r in rows)
+    assert "undetermined and counts as 0" in text
+    buf = io.StringIO()
+    write_incentives_csv(rows, buf)
+    lines = buf.getvalue().splitlines()
+    assert lines[0].endswith(",complete") and {ln.rsplit(",", 1)[1] for ln in lines[1:]} == {"true", "false"}
 
 
 def test_cli_scenarios(tmp_path):

@@ -31,6 +31,11 @@ One row per scenario, year and party:
     for a party that pays in the scenario or the baseline: the *change* in what it
     pays against the baseline per kg kept out, ``-received_change_yuan / n_kept_out_kg``
     (the marginal price of the N kept out; negative: it pays less).
+``complete``
+    False when an amount the row's received or baseline figure sums was undetermined
+    or incomplete (:func:`hydro.compensation.totals`: e.g. a first year's rule against
+    the year before, which the run does not have): the figure counts it as 0, and the
+    text table marks the row.
 
 Rows also carry ``year_part`` (not a CSV column): "" for a calendar year the run covers
 whole, else the part it covers ("Jan-Feb only"); the text table marks those years.
@@ -49,7 +54,8 @@ from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
 from hydro.scenarios.kept_out import counted
 
 COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
-           "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan", "paid_change_per_kg_kept_out_yuan")
+           "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan", "paid_change_per_kg_kept_out_yuan",
+           "complete")
 
 
 def party_of_subbasins(parties: dict, ids, county, province, drains_to) -> list[str]:
@@ -125,7 +131,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     if "baseline" not in names:
         raise HydroError(f"{path}: no 'baseline' scenario; incentives are counted against it")
     b0 = names.index("baseline")
-    received, payers = _received(path, names, agreement, skip_unavailable)
+    received, payers, incomplete = _received(path, names, agreement, skip_unavailable)
     parties = set(owner) | set(sfile.parties) | payers
     from hydro.dates import partial_years
 
@@ -147,6 +153,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                              "paid_per_kg_kept_out_yuan": (-got / kept) if (got < 0 and kept > 0) else float("nan"),
                              "paid_change_per_kg_kept_out_yuan":
                                  ((base - got) / kept) if (min(got, base) < 0 and kept > 0) else float("nan"),
+                             "complete": not ({(sid, y, p), ("baseline", y, p)} & incomplete),
                              "year_part": partial.get(y, "")})
     return rows
 
@@ -160,19 +167,24 @@ def _received(path: Path, names: list[str], agreement, skip_unavailable: bool):
         ``(scenario, year, party) -> yuan``.
     parties : set of str
         Every payer and payee named by the payments.
+    incomplete : set of tuple
+        ``(scenario, year, party)`` of which some amount was undetermined or incomplete.
     """
     from hydro.compensation import evaluate, totals
     from hydro.monitoring import read_series
 
     received: dict[tuple[str, int, str], float] = {}
     parties: set[str] = set()
+    incomplete: set[tuple[str, int, str]] = set()
     for sid in names:
         series = read_series(path, scenario=sid)
         for t in totals(evaluate(agreement, series, skip_unavailable=skip_unavailable)):
             received[(sid, t["year"], t["payee"])] = received.get((sid, t["year"], t["payee"]), 0.0) + t["net_yuan"]
             received[(sid, t["year"], t["payer"])] = received.get((sid, t["year"], t["payer"]), 0.0) - t["net_yuan"]
             parties |= {t["payer"], t["payee"]}
-    return received, parties
+            if not t["complete"]:
+                incomplete |= {(sid, t["year"], t["payer"]), (sid, t["year"], t["payee"])}
+    return received, parties, incomplete
 
 
 def write_incentives_csv(rows: list[dict], out, overwrite: bool = False) -> None:
@@ -188,7 +200,8 @@ def write_incentives_csv(rows: list[dict], out, overwrite: bool = False) -> None
     w.writerow(COLUMNS)
     for r in rows:
         w.writerow([(f"{r[c]:.6g}" if isinstance(r[c], float) and np.isfinite(r[c]) else
-                     ("" if isinstance(r[c], float) else r[c])) for c in COLUMNS])
+                     ("" if isinstance(r[c], float) else str(r[c]).lower() if isinstance(r[c], bool) else r[c]))
+                    for c in COLUMNS])
 
 
 def format_incentives(rows: list[dict]) -> str:
@@ -201,8 +214,12 @@ def format_incentives(rows: list[dict]) -> str:
         year = f"{r['year']}*" if r["year"] in partial else f"{r['year']} "
         lines.append(f"{r['scenario']:20s} {year:5s}{r['party']:22s} {r['received_yuan']:14,.0f} "
                      f"{r['received_change_yuan']:14,.0f} {r['measure_cost_yuan']:14,.0f} "
-                     f"{r['net_gain_yuan']:14,.0f} {r['n_kept_out_kg']:14,.0f}")
+                     f"{r['net_gain_yuan']:14,.0f} {r['n_kept_out_kg']:14,.0f}"
+                     + ("" if r.get("complete", True) else " !"))
     if partial:
         lines.append("* years the run covers only in part: "
                      + ", ".join(f"{y} ({p})" for y, p in sorted(partial.items())))
+    if not all(r.get("complete", True) for r in rows):
+        lines.append("! an amount of the row (scenario or baseline) was undetermined and counts as 0 (e.g. a rule "
+                     "against the year before the run); `hydro compensate` on the scenario lists it")
     return "\n".join(lines)
