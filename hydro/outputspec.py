@@ -182,7 +182,8 @@ def check_request(basin, output: OutputSpec) -> None:
     from hydro.errors import suggest
     from hydro.variables import variable, variable_names
 
-    constituents = {c.name: c.long_name for c in basin.constituents}
+    # the constituents and their species (section_nh3n_concentration is TN's species' variable)
+    constituents = {p.name: p.long_name for c in basin.constituents for p in (c, *c.species)}
     absent = _absent_dims(basin)
     for name in output.variables or ():
         try:

@@ -299,6 +299,18 @@ def test_unknown_variables_and_locations_stop_before_the_run(tmp_path, monkeypat
     assert not (tmp_path / "x.nc").exists()
 
 
+def test_species_variables_are_accepted_before_the_run():
+    # section_nh3n_concentration is in every Miyun file (TN's species), but --variables refused it
+    # ("did you mean 'section_tn_concentration'?"): the check knew the constituents, not their species
+    from hydro.outputspec import OutputSpec, check_request
+
+    basin = Basin.load("miyun")
+    check_request(basin, OutputSpec(variables=("section_nh3n_concentration", "reservoir_pp_concentration",
+                                               "nh3n_source_load")))
+    with pytest.raises(HydroError, match="no output variable 'section_nh4n_concentration'"):
+        check_request(basin, OutputSpec(variables=("section_nh4n_concentration",)))
+
+
 def test_info_and_report_read_an_aggregated_file(tmp_path):
     out = tmp_path / "m.nc"
     assert invoke("run", "tiny", "-o", out, "-q", "--aggregate", "monthly").exit_code == 0
