@@ -11,17 +11,8 @@ from __future__ import annotations
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.run_attributes import id_values
 from hydro.units import SECONDS_PER_DAY
-
-
-def id_pairs(text: str) -> dict[str, str]:
-    """``"a=1;b=2"`` (a results attribute of ids and values) as ``{"a": "1", "b": "2"}``."""
-    out = {}
-    for item in str(text or "").split(";"):
-        if "=" in item:
-            k, v = item.split("=", 1)
-            out[k] = v
-    return out
 
 
 def subbasin_metadata(results, basin=None) -> dict:
@@ -35,10 +26,10 @@ def subbasin_metadata(results, basin=None) -> dict:
     ids = list(results.coords.get("subbasin", []))  # gep.check_results refused results without any
     attrs = results.attrs
     if all(k in attrs for k in ("subbasin_area_km2", "subbasin_drains_to")):
-        area = id_pairs(attrs["subbasin_area_km2"])
-        drains = id_pairs(attrs["subbasin_drains_to"])
-        county = id_pairs(attrs.get("subbasin_county", ""))
-        prov = id_pairs(attrs.get("subbasin_province", ""))
+        area = id_values(attrs["subbasin_area_km2"])
+        drains = id_values(attrs["subbasin_drains_to"])
+        county = id_values(attrs.get("subbasin_county", ""))
+        prov = id_values(attrs.get("subbasin_province", ""))
         return {"ids": ids, "area_km2": np.array([float(area[i]) for i in ids]),
                 "county": [county.get(i, "") for i in ids], "province": [prov.get(i, "") for i in ids],
                 "drains_to": [drains[i] for i in ids]}
@@ -254,7 +245,7 @@ def run_basin(results, basin=None, where: str = "these results"):
         b = Basin.load(getattr(spec, "path", spec), run_overrides(attrs, where))
     recorded = str(attrs.get("config_sha256", ""))
     if "=" in recorded:  # a scenarios file: name=sha;...
-        recorded = id_pairs(recorded).get("baseline", "")
+        recorded = id_values(recorded).get("baseline", "")
     if recorded and b.sha256 != recorded:
         sets = run_overrides(attrs, where) if not isinstance(spec, Basin) else []
         raise HydroError(f"{where}: the run's configuration (config_sha256 {recorded[:12]}…) is not that of "
@@ -268,7 +259,7 @@ def run_basin(results, basin=None, where: str = "these results"):
 
 def upstream_elements(network_downstream: str) -> dict[str, set]:
     """Element id -> ids of every element upstream of it, from ``id=downstream;...``."""
-    down = {k: v for k, v in id_pairs(network_downstream).items() if v}
+    down = {k: v for k, v in id_values(network_downstream).items() if v}
     up: dict[str, set] = {}
     for e in down:
         seen, d = set(), down.get(e)

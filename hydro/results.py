@@ -16,6 +16,7 @@ import numpy as np
 
 from hydro.errors import HydroError, suggest
 from hydro.netcdf import LEADING_DIMS, SERIES_DIMS, write_results
+from hydro.run_attributes import id_values
 from hydro.variables import Variable, variable, variable_names
 
 
@@ -250,12 +251,7 @@ def _read(nc, path: Path) -> Results:
         else:
             coords[dim] = [int(v) for v in var[:]]
     attrs = {k: nc.getncattr(k) for k in nc.ncattrs()}
-    constituents = {}
-    for item in attrs.get("constituents", "").split(";"):
-        if "=" in item:
-            short, long = item.split("=", 1)
-            constituents[short] = long
-    res = Results(coords=coords, attrs=attrs, constituents=constituents)
+    res = Results(coords=coords, attrs=attrs, constituents=id_values(attrs.get("constituents", "")))
     bounds_name = getattr(nc.variables["time"], "bounds", None) if "time" in nc.variables else None
     if bounds_name and bounds_name in nc.variables:
         start = coords["time"][0] - timedelta(days=round(float(nc.variables["time"][0])))

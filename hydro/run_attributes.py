@@ -149,12 +149,14 @@ class Combiner:
 
 
 def id_values(value: str) -> dict[str, str]:
-    """An ``"id=value;..."`` attribute as {id: value}, ids in their order (``hydro.gep_inputs.id_pairs``
-    reads them too, but lies above the writers: importing it here closed an import cycle)."""
+    """An ``"id=value;..."`` attribute (``"a=1;b=2"``) as {id: value} (``{"a": "1", "b": "2"}``), ids
+    in their order; an id holds no ``=``, a value may.  The one reader of such attributes (here,
+    below the writers and the readers that use it)."""
     out: dict[str, str] = {}
-    for item in filter(None, str(value).split(";")):
-        name, _, v = item.rpartition("=")
-        out[name] = v
+    for item in str(value or "").split(";"):
+        if "=" in item:
+            name, v = item.split("=", 1)
+            out[name] = v
     return out
 
 

@@ -49,7 +49,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
-from hydro.gep_inputs import id_pairs
+from hydro.run_attributes import id_values
 from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
 from hydro.scenarios.kept_out import counted
 
@@ -113,10 +113,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                              "found; give it (--scenario-file)")
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
     ids = list(res.coords["subbasin"])
-    county, province, drains = (id_pairs(res.attrs.get(k, "")) for k in
-                                ("subbasin_county", "subbasin_province", "subbasin_drains_to"))
-    owner = party_of_subbasins(sfile.parties, ids, [county.get(i, "") for i in ids],
-                               [province.get(i, "") for i in ids], [drains.get(i, "") for i in ids])
+    owner = _owners(res, sfile.parties, ids)
     years = [int(y) for y in res.coords["year"]]
     cost = np.asarray(res["measure_capital_cost"]) + np.asarray(res["measure_operating_cost"])
     cost = cost.sum(axis=2)  # [scenario, year, subbasin]
@@ -156,6 +153,14 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                              "complete": not ({(sid, y, p), ("baseline", y, p)} & incomplete),
                              "year_part": partial.get(y, "")})
     return rows
+
+
+def _owners(res, parties: dict, ids: list) -> list[str]:
+    """The party of each subbasin of a scenarios file (:func:`party_of_subbasins` on its attributes)."""
+    county, province, drains = (id_values(res.attrs.get(k, "")) for k in
+                                ("subbasin_county", "subbasin_province", "subbasin_drains_to"))
+    return party_of_subbasins(parties, ids, [county.get(i, "") for i in ids],
+                              [province.get(i, "") for i in ids], [drains.get(i, "") for i in ids])
 
 
 def _received(path: Path, names: list[str], agreement, skip_unavailable: bool):
