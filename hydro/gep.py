@@ -80,6 +80,7 @@ from hydro.gep_inputs import (
     check_concentrations_kept,
     check_withdrawals_kept,
     mean_concentration,
+    named_basin,
     per_scenario,
     run_basin,
     subbasin_metadata,
@@ -223,7 +224,7 @@ def _same_basin(results, basin, where):
     withdrawn = "reach_withdrawal" in results.data and bool(np.any(np.asarray(results["reach_withdrawal"])))
     if basin is None:
         try:
-            resolve_basin(results.attrs.get("basin"))
+            resolve_basin(named_basin(results))
         except (HydroError, TypeError, OSError):
             return None   # the withdrawals all count as abstracted, and the rows say so
         return run_basin(results, None, str(where or "these results")) if withdrawn else None

@@ -37,7 +37,7 @@ def subbasin_metadata(results, basin=None) -> dict:
 
     spec = basin.path if hasattr(basin, "path") else basin
     if spec is None:
-        spec = attrs.get("basin")
+        spec = named_basin(results)
     try:
         info = BasinInfo.load(spec)
     except HydroError as exc:
@@ -144,7 +144,7 @@ def _withdrawal_requests(results, basin):
     from hydro.transfers import read_transfers
     from hydro.withdrawal_requests import withdrawal_requests
 
-    spec = results.attrs.get("basin") if basin is None else basin
+    spec = named_basin(results) if basin is None else basin
     try:
         if not isinstance(spec, Basin):
             resolve_basin(getattr(spec, "path", spec))  # a basin that cannot be found: the note
@@ -158,6 +158,20 @@ def _withdrawal_requests(results, basin):
     return withdrawal_requests(b, dates, months, read_transfers(b, dates).reach_abstraction), ""
 
 
+def named_basin(results):
+    """The basin the results name (global attribute ``basin``, a basin's name): the shipped basin
+    of that name, else the name itself (a folder of that name where the command runs); None when
+    they name none.  A shipped name is never taken for a folder that merely shares it (an output
+    folder ``guanting/``), which is not the basin the run used."""
+    from hydro.basin import shipped_basins
+
+    name = results.attrs.get("basin")
+    if not name:
+        return None
+    shipped = shipped_basins().get(str(name))
+    return shipped / "basin.toml" if shipped is not None else str(name)
+
+
 def check_withdrawals_kept(results, basin=None, where: str = "these results") -> None:
     """Refuse results without ``reach_withdrawal`` of a basin whose runs write it (``[[withdrawals]]``
     or ``[[transfers]]`` abstractions from reaches, :func:`hydro.pipeline.run_watershed`): written
@@ -169,7 +183,7 @@ def check_withdrawals_kept(results, basin=None, where: str = "these results") ->
     from hydro.basin import Basin
     from hydro.transfers import read_transfers
 
-    spec = results.attrs.get("basin") if basin is None else basin
+    spec = named_basin(results) if basin is None else basin
     try:
         b = spec if isinstance(spec, Basin) else Basin.load(getattr(spec, "path", spec))
         takes = bool(b.withdrawal_tables) or bool(read_transfers(b, list(results.dates)).reach_abstraction)
@@ -231,7 +245,7 @@ def run_basin(results, basin=None, where: str = "these results"):
     from hydro.basin import Basin
 
     attrs = results.attrs
-    spec = attrs.get("basin") if basin is None else basin
+    spec = named_basin(results) if basin is None else basin
     if isinstance(spec, Basin):
         b = spec
     elif attrs.get("parameters_changed"):  # the hash of Model.with_parameters, not of --set

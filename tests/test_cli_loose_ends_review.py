@@ -311,3 +311,25 @@ def test_gep_names_a_prices_file_that_has_no_price_for_a_year(tmp_path):
     with pytest.raises(HydroError, match=r"p.toml: no price for 2001: its by_year schedule starts in 2020; "
                                          r"give a price from the first year valued on \(e.g. \"2001\" = \.\.\.\)"):
         gep(tiny(), GepPrices.from_toml(f))
+
+
+# -- the basin the results name, and a folder of that name -------------------------------------------------
+# `hydro gep guanting/run.nc` run beside an output folder `guanting/` took the folder for the
+# basin the results name ("guanting: no basin.toml in this folder"), fell back to counting every
+# withdrawal as abstracted, and said so only in the CSV's notes: conservation 1.79e6 m3 instead
+# of 1.25e7 (Guanting, April-May 2005).
+
+def test_gep_takes_the_shipped_basin_the_results_name_not_a_folder_here(guanting_runs, tmp_path, monkeypatch):
+    import shutil
+
+    from hydro.gep import gep
+    from hydro.results import load_results
+
+    (tmp_path / "guanting").mkdir()
+    shutil.copy(guanting_runs / "set.nc", tmp_path / "guanting" / "run.nc")
+    monkeypatch.chdir(tmp_path)
+    rows = gep(load_results("guanting/run.nc"), where="guanting/run.nc")
+    assert not any("every river withdrawal counted as abstracted" in r["note"] for r in rows)
+    # the same float64 withdrawals summed in another order: round-off only
+    assert sum(r["water_abstracted_m3"] for r in rows) == pytest.approx(_abstracted_by_hand("guanting/run.nc"),
+                                                                        rel=1e-9)
