@@ -14,6 +14,10 @@ from hydro.errors import HydroError
 from hydro.run_attributes import id_values
 from hydro.units import SECONDS_PER_DAY
 
+#: How the rows' note begins when the withdrawal requests could not be read (:func:`used_withdrawal`):
+#: the terminal table repeats it as a warning (:func:`hydro.gep_tables.format_table`).
+ALL_ABSTRACTED = "every river withdrawal counted as abstracted"
+
 
 def subbasin_metadata(results, basin=None) -> dict:
     """Subbasin ids, areas, counties, provinces and where each drains, from the results.
@@ -125,7 +129,7 @@ def used_withdrawal(results, basin=None) -> tuple[np.ndarray, str]:
         return taken, ""
     requests, why = _withdrawal_requests(results, basin)
     if requests is None:
-        return taken, (f"every river withdrawal counted as abstracted ({why}): channel losses, if any, "
+        return taken, (f"{ALL_ABSTRACTED} ({why}): channel losses, if any, "
                        "not told apart; give the basin (--basin)")
     used = taken.copy()
     for j in range(taken.shape[2]):
@@ -145,6 +149,8 @@ def _withdrawal_requests(results, basin):
     from hydro.withdrawal_requests import withdrawal_requests
 
     spec = named_basin(results) if basin is None else basin
+    if spec is None:
+        return None, "these results name no basin"
     try:
         if not isinstance(spec, Basin):
             resolve_basin(getattr(spec, "path", spec))  # a basin that cannot be found: the note

@@ -11,6 +11,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from hydro.gep_inputs import ALL_ABSTRACTED
+
 #: Columns of the GEP table (CSV and :func:`gep` rows), in order.
 COLUMNS = ("scenario", "year", "days", "partial", "subbasin", "county", "province", "pollutant", "area_km2",
            "precipitation_mm", "surface_runoff_mm", "evapotranspiration_mm", "slow_runoff_mm",
@@ -92,6 +94,7 @@ def format_table(rows: list[dict]) -> str:
     lines = [f"{'scenario':24s} {'year':>4s} {'days':>4s} {'conservation m3':>16s} {'N purified t':>12s} "
              f"{'equivalents':>12s} {'conservation yuan':>18s} {'purification yuan':>18s} {'GEP yuan':>16s}"]
     partial, negative = [], []
+    fallback = sorted({n for r in rows for n in (r["note"] or "").split("; ") if n.startswith(ALL_ABSTRACTED)})
     for (s, y), t in gep_totals(rows).items():
         mark = "*" if t["partial"] else " "
         lines.append(f"{s:24s} {y:4d} {t['days']:4d}{mark}{t['water_conservation_m3']:16.4g} "
@@ -107,4 +110,5 @@ def format_table(rows: list[dict]) -> str:
     if negative:
         lines.append(f"warning: negative water conservation or GEP in {', '.join(negative)}: more water "
                      "abstracted (balance form: evaporated and run off) than the ecosystem kept; see the rows' notes")
+    lines += [f"warning: {n}" for n in fallback]
     return "\n".join(lines)

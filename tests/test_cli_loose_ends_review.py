@@ -333,3 +333,16 @@ def test_gep_takes_the_shipped_basin_the_results_name_not_a_folder_here(guanting
     # the same float64 withdrawals summed in another order: round-off only
     assert sum(r["water_abstracted_m3"] for r in rows) == pytest.approx(_abstracted_by_hand("guanting/run.nc"),
                                                                         rel=1e-9)
+
+
+# -- the terminal table and the withdrawals counted whole ----------------------------------------------------
+# When the requests could not be read, every withdrawal counted as abstracted: only the CSV's notes
+# said so; the printed table (all most users see) did not.
+
+def test_the_table_warns_when_every_withdrawal_counts_as_abstracted():
+    from hydro.gep import format_table, gep
+    from tests.test_gep_review import with_withdrawal
+
+    text = format_table(gep(with_withdrawal(0.05)))
+    assert "warning: every river withdrawal counted as abstracted (these results name no basin)" in text
+    assert text.count("warning: every river withdrawal") == 1   # once, not once per row
