@@ -346,3 +346,17 @@ def test_the_table_warns_when_every_withdrawal_counts_as_abstracted():
     text = format_table(gep(with_withdrawal(0.05)))
     assert "warning: every river withdrawal counted as abstracted (these results name no basin)" in text
     assert text.count("warning: every river withdrawal") == 1   # once, not once per row
+
+
+# -- hydro scenarios' default output name --------------------------------------------------------------------
+# `hydro scenarios path/to/basin.toml S.toml` wrote basin.toml_scenarios.nc (the name of the path given).
+
+def test_scenarios_default_output_is_named_after_the_basin(tmp_path, monkeypatch):
+    from hydro.basin import ROOT
+
+    monkeypatch.chdir(tmp_path)
+    r = invoke("scenarios", ROOT / "configs" / "examples" / "watershed" / "basin.toml",
+               ROOT / "configs" / "scenarios" / "watershed.toml", "--start", "2001-01-01", "--end", "2001-03-31",
+               "-q", "--workers", 1)
+    assert r.exit_code == 0, r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["watershed_scenarios.nc", "watershed_scenarios.summary.csv"]

@@ -22,7 +22,8 @@ from hydro.clitools import command_history as _history
 @click.argument("basin")
 @click.argument("scenario_file", metavar="SCENARIOS.toml", type=click.Path(dir_okay=False))
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
-              help="Results file (netCDF) with a scenario dimension. Default: BASIN_scenarios.nc here.")
+              help="Results file (netCDF) with a scenario dimension. Default: NAME_scenarios.nc here (NAME: the "
+                   "basin's name).")
 @click.option("--overwrite", is_flag=True, help="Replace the output file if it exists.")
 @click.option("--start", help="First day, YYYY-MM-DD (default: the scenario file's, else the basin's).")
 @click.option("--end", help="Last day, YYYY-MM-DD.")
@@ -58,8 +59,9 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     from hydro.scenarios.spec import ScenarioFile
 
     sfile = ScenarioFile.from_toml(scenario_file)
-    out = Path(output) if output else Path(f"{Path(str(basin)).name or 'basin'}_scenarios.nc")
-    inputs = (scenario_file, resolve_basin(basin))
+    basin_file = resolve_basin(basin)
+    out = Path(output) if output else default_output(basin_file)
+    inputs = (scenario_file, basin_file)
     check_writable(out, overwrite, inputs=inputs)
     check_output(out.with_suffix(".summary.csv"), overwrite, inputs=inputs)  # the summary table next to it
     from hydro.batch import EXIT_PARTIAL, BatchFailed, make_executor, report_failures
@@ -93,6 +95,16 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
         report_failures(failed, "", lambda text: click.echo(text.strip(), err=True))
         click.echo(f"{len(failed)} run(s) failed; the file and table leave them out", err=True)
         raise SystemExit(EXIT_PARTIAL)
+
+
+def default_output(basin_file: Path) -> Path:
+    """``NAME_scenarios.nc`` in the working folder, NAME the basin's ``[basin] name`` (as ``hydro run``
+    names ``NAME.nc``): BASIN given as its file gave ``basin.toml_scenarios.nc``."""
+    from hydro.basin_tables import load_basin_file
+
+    table = load_basin_file(basin_file).get("basin")
+    name = table.get("name") if isinstance(table, dict) else None
+    return Path(f"{name if isinstance(name, str) and name else basin_file.parent.name}_scenarios.nc")
 
 
 @click.command("gep")
