@@ -9,6 +9,8 @@ counted as abstracted up to the shipped 1.046 m3/s irrigation request (April-May
 
 from __future__ import annotations
 
+import os
+
 import numpy as np
 import pytest
 from click.testing import CliRunner
@@ -360,3 +362,20 @@ def test_scenarios_default_output_is_named_after_the_basin(tmp_path, monkeypatch
                "-q", "--workers", 1)
     assert r.exit_code == 0, r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["watershed_scenarios.nc", "watershed_scenarios.summary.csv"]
+
+
+# -- an output folder that cannot be created -----------------------------------------------------------------
+# `hydro calibrate cal.toml -o /proc/x` as root: the folder checks pass (/proc is "writable"), and the
+# mkdir was a FileNotFoundError traceback.
+
+@pytest.mark.skipif(not (os.path.isdir("/proc") and os.access("/proc", os.W_OK)),
+                    reason="needs /proc that os.access calls writable (root on Linux)")
+def test_calibrate_names_an_output_folder_it_cannot_create(tmp_path):
+    from hydro.basin import ROOT
+
+    text = (ROOT / "configs" / "calibration" / "leguer.toml").read_text(encoding="utf-8")
+    cfg = tmp_path / "cal.toml"
+    cfg.write_text(text.replace('path = "../../validation', f'path = "{ROOT}/validation'), encoding="utf-8")
+    r = invoke("calibrate", cfg, "-o", "/proc/hydro-review-x", "-q")
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert "/proc/hydro-review-x: cannot create the output folder" in r.output

@@ -444,7 +444,11 @@ def _open_folder(folder: Path, config: CalibrationConfig, overwrite: bool,
     (the configuration's hash and those of the ``inputs``)."""
     from hydro.outputs import write_text
 
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:  # a folder the checks let pass that cannot hold one (/proc/x as root)
+        raise HydroError(f"{folder}: cannot create the output folder ({exc.strerror or exc}); choose another "
+                         "-o") from None
     if overwrite:  # the files of the previous run, the log first and run.json last; nothing else
         for name in RUN_OUTPUTS:
             (folder / name).unlink(missing_ok=True)
