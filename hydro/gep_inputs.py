@@ -262,7 +262,15 @@ def run_basin(results, basin=None, where: str = "these results"):
         b = Model.from_basin(getattr(spec, "path", spec)).with_parameters(
             json.loads(attrs["parameters_changed"])).basin
     else:
-        b = Basin.load(getattr(spec, "path", spec), run_overrides(attrs, where))
+        sets = run_overrides(attrs, where)
+        try:
+            b = Basin.load(getattr(spec, "path", spec), sets)
+        except HydroError as exc:
+            if not sets:
+                raise
+            raise HydroError(f"{where}: the run's overrides ({'; '.join(sets)}) do not apply to the basin as it is "
+                             f"now ({str(exc).splitlines()[0]}): its file changed since the run; run the basin "
+                             "again and value that file, or give --basin the basin folder the run used") from None
     recorded = str(attrs.get("config_sha256", ""))
     if "=" in recorded:  # a scenarios file: name=sha;...
         recorded = id_values(recorded).get("baseline", "")

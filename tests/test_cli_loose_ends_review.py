@@ -379,3 +379,18 @@ def test_calibrate_names_an_output_folder_it_cannot_create(tmp_path):
     r = invoke("calibrate", cfg, "-o", "/proc/hydro-review-x", "-q")
     assert r.exit_code == 2 and "Traceback" not in r.output, r.output
     assert "/proc/hydro-review-x: cannot create the output folder" in r.output
+
+
+def test_gep_says_when_the_runs_overrides_no_longer_apply(guanting_runs, monkeypatch, tmp_path):
+    """A --set naming a withdrawal the basin file no longer has: said as the run's, not as a bare --set error."""
+    import shutil
+
+    import netCDF4
+
+    shutil.copy(guanting_runs / "set.nc", tmp_path / "old.nc")
+    with netCDF4.Dataset(tmp_path / "old.nc", "a") as nc:
+        nc.setncattr("history", nc.getncattr("history").replace("yangyuan_sanggan_irrigation", "renamed"))
+    r = invoke("gep", tmp_path / "old.nc")
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert "old.nc: the run's overrides (withdrawals.renamed.flow_m3_s=" in r.output
+    assert "its file changed since the run" in r.output
