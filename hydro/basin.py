@@ -27,6 +27,7 @@ from hydro.errors import HydroError, suggest
 from hydro.forcing_tables import FlowForcing, flow_forcing
 from hydro.network import Network
 from hydro.overrides import apply_overrides
+from hydro.run_settings import RunSettings, read_run_settings
 from hydro.tomlio import Table
 from hydro.transfer_tables import TransferSpec, transfer_specs
 from hydro.transport import Constituent
@@ -34,9 +35,6 @@ from hydro.watershed_tables import Watershed, check_parts, parse_watershed
 
 if TYPE_CHECKING:
     from hydro.sources.quality_table import QualityTable
-
-#: Flow routings a watershed basin can ask for in ``[run] routing``.
-ROUTINGS = ("auto", "muskingum-cunge", "accumulate")
 
 #: Folder holding the shipped ``basins/``, ``configs/`` and ``validation/``
 #: (:func:`hydro.resources.data_root`): the repository root in a checkout or
@@ -71,38 +69,6 @@ def resolve_basin(spec: str | Path) -> Path:
         return shipped[str(spec)] / "basin.toml"
     raise HydroError(f"basin '{spec}' is neither a folder, a file nor a shipped basin"
                      + suggest(str(spec), shipped) + f"; shipped: {', '.join(shipped) or 'none'}")
-
-
-@dataclass(frozen=True)
-class RunSettings:
-    """Solver and period settings of a basin (``[run]`` table).
-
-    Attributes
-    ----------
-    start, end : date
-        First and last simulated day.
-    courant : float
-        Target Courant number of the transport sub-steps, (0, 1].
-    dispersion_limit : float
-        Dispersion sub-step bound, (0, 1].
-    cell_length_km : float
-        Target cell length for reaches without an explicit ``cells``, km.
-    routing : str
-        Flow routing of watershed basins: ``"muskingum-cunge"``, ``"accumulate"``
-        (no storage in reaches) or ``"auto"`` (Muskingum-Cunge when every reach
-        has a slope).
-    flow_driven : bool
-        Watershed basins: scale the runoff above each gauge so that the flow at
-        the gauge equals its observed record (with accumulation routing).
-    """
-
-    start: date
-    end: date
-    courant: float = 0.9
-    dispersion_limit: float = 1.0
-    cell_length_km: float = 2.0
-    routing: str = "auto"
-    flow_driven: bool = False
 
 
 @dataclass(frozen=True)
@@ -227,7 +193,7 @@ class Basin:
         name = info.str("name")
         info.str("description", default="")
         info.finish()
-        settings = _run_settings(root.table("run"))
+        settings = read_run_settings(root.table("run"))
         network = Network.from_tables(root, default_cell_length_m=1000.0 * settings.cell_length_km)
         constituents = tuple(Constituent.from_table(t) for t in root.tables("constituents"))
         if not constituents:
@@ -280,23 +246,6 @@ class Basin:
         if watershed is not None:
             basin = replace(basin, quality_table=check_parts(basin))
         return basin
-
-
-def _run_settings(run: Table) -> RunSettings:
-    """The ``[run]`` table."""
-    settings = RunSettings(
-        start=run.date("start"),
-        end=run.date("end"),
-        courant=run.float("courant", default=0.9, minimum=1e-3, maximum=1.0),
-        dispersion_limit=run.float("dispersion_limit", default=1.0, minimum=1e-3, maximum=1.0),
-        cell_length_km=run.float("cell_length_km", default=2.0, positive=True),
-        routing=run.str("routing", default="auto"),
-        flow_driven=run.bool("flow_driven", default=False),
-    )
-    if settings.routing not in ROUTINGS:
-        raise run.error("routing", f"expected one of {', '.join(ROUTINGS)}, got '{settings.routing}'")
-    run.finish()
-    return settings
 
 
 def _counties(root: Table) -> dict[str, tuple[str, str]]:

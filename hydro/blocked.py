@@ -145,10 +145,11 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
     HydroError
         The basin cannot run in blocks (:func:`unblockable`), or a bad period.
     """
-    from hydro.blocked_water import snow_thresholds, whole_run_water
+    from hydro.blocked_water import whole_run_water
     from hydro.pipeline import _Steps, carried_constituents
+    from hydro.runoff_warm_up import warm_up
     from hydro.series import daily_dates
-    from hydro.watershed import Watershed
+    from hydro.watershed import Watershed, snow_thresholds
     from hydro.weather import read_forcing_csv
 
     why = unblockable(basin)
@@ -162,22 +163,25 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
     forcing = weather if weather is not None else read_forcing_csv(ws.weather.csv)
     periods = block_periods(start, end, block_years)
     step = _Steps(timings)
-    threshold = whole = None
+    warm = warm_up(ws, forcing, start, end, basin.settings.runoff_warm_up_years)  # as a one-block run
+    threshold, whole = warm.snow_threshold, None
     if len(periods) > 1:  # what a one-block run takes over the whole run (hydro.blocked_water)
-        threshold = snow_thresholds(ws, forcing, daily_dates(start, end))
-        whole = whole_run_water(basin, ws, periods, forcing, threshold, step)
+        if threshold is None:
+            threshold = snow_thresholds(ws, forcing, daily_dates(start, end))
+        whole = whole_run_water(basin, ws, periods, forcing, threshold, step, warm.state)
     state: BlockState | None = None
     for first, last in periods:
         res, state = _block(basin, ws, daily_dates(first, last), forcing, state, carried, apportion, threshold,
-                            (scenario, history), step, whole)
+                            (scenario, history), step, whole, warm)
         yield res
         del res  # not held while the next block runs (nor should the caller hold it)
 
 
 def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | None, carried, apportion: bool,
-           threshold, names: tuple[str, str], step, whole) -> tuple[Results, BlockState]:
-    """One block's six steps from ``state`` (None: the run's start, with the cells and cell water
-    of the whole run, ``whole``, where there are several blocks); its results and end state."""
+           threshold, names: tuple[str, str], step, whole, warm) -> tuple[Results, BlockState]:
+    """One block's six steps from ``state`` (None: the run's start, with the runoff stores its
+    warm-up, ``warm``, left and the cells and cell water of the whole run, ``whole``, where there
+    are several blocks); its results and end state."""
     from hydro.blocked_water import routing_state
     from hydro.pipeline import Continuation, six_steps
 
@@ -188,7 +192,8 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     start = get("transport")
     if start is None and whole is not None:
         start = TransportStart(whole.water, None, None)
-    on = Continuation(runoff_state=get("runoff"), snow_threshold=threshold, stores=stores,
+    on = Continuation(runoff_state=warm.state if state is None else state.runoff, snow_threshold=threshold,
+                      runoff_warm_up=warm.describe(), stores=stores,
                       groundwater_kg=get("groundwater_kg"), routing_state=get("routing"), transport_start=start,
                       **({} if whole is None else {"run_years": whole.run_years, "water_in": whole.water_in,
                                                    "mean_base_mm": whole.mean_base_mm,

@@ -4,7 +4,7 @@ A one-block run takes three statistics over all its days; a blocked run computes
 each as the one-block run does, before its first block, holding no more than a
 block at a time:
 
-* CemaNeige's snowfall of full cover of every band (:func:`snow_thresholds`):
+* CemaNeige's snowfall of full cover of every band (:func:`hydro.watershed.snow_thresholds`):
   from the station record, one subbasin at a time;
 * the Muskingum-Cunge cells per reach (:func:`hydro.routing.route`: about a
   day's travel at the mean discharge of a no-storage pass over the run): a
@@ -41,28 +41,6 @@ from hydro.transport_volumes import CellWater, FlowSample
 _KEPT = ("lateral", "res_local", "evap", "rain", "months", "res_land")  # flows() takes them in this order
 
 
-def snow_thresholds(ws, forcing, dates: list[date]) -> np.ndarray | None:
-    """CemaNeige's snowfall of full cover of every band over the whole run (mm/yr), as a
-    one-block run computes it (one subbasin at a time, so memory stays a few series)."""
-    from hydro.snow import SnowBands, _band_inputs
-
-    if not ws.snow:
-        return None
-    first = int((np.datetime64(dates[0]) - forcing.dates[0]).astype(int))
-    sl = slice(first, first + len(dates))
-    p, tm, tn, tx = (np.asarray(a)[sl] for a in (forcing.precip_mm, forcing.tmean_c, forcing.tmin_c,
-                                                  forcing.tmax_c))
-    out = []
-    for s in ws.subbasins:
-        bands = SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
-                          solid_fraction=ws.solid_fraction)
-        shift = -ws.weather.lapse_c_per_km / 1000.0 * (s.elevation_m - ws.weather.elevation_m)
-        row = (p[None, :] * s.precip_factor, tm[None, :] + shift, tn[None, :] + shift, tx[None, :] + shift)
-        _, _, pb, _, sf = _band_inputs([bands], *row)
-        out.append(365.25 * (pb * sf).mean(axis=1))
-    return np.concatenate(out)
-
-
 @dataclass(frozen=True)
 class WholeRun:
     """What a one-block run takes over the whole run, for a blocked one.
@@ -93,10 +71,12 @@ class WholeRun:
     water_in: tuple[bool, bool]
 
 
-def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing, threshold, step) -> WholeRun:
+def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing, threshold, step,
+                    runoff_start=None) -> WholeRun:
     """The cells, the transport's cell water at the run's start and the mean base flows, as a
     one-block run over ``periods`` sets them (see the module docstring).  ``step`` times the
-    passes (:class:`hydro.pipeline._Steps`)."""
+    passes (:class:`hydro.pipeline._Steps`); ``runoff_start`` is the runoff model's state on
+    the first day (its warm-up's, :mod:`hydro.runoff_warm_up`; None: the initial fillings)."""
     from hydro.pipeline import water, water_enters
     from hydro.routing_cells import default_cells
     from hydro.series import daily_dates
@@ -108,7 +88,7 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
     run_years = np.arange(periods[0][0].year, periods[-1][1].year + 1, dtype=np.int64)
     k_washoff = washoff_coefficients(ws.sources.subbasins)
     with tempfile.TemporaryDirectory(prefix="hydro-blocks-") as tmp:
-        total, res_volume, runoff, base, washed = None, None, None, None, None
+        total, res_volume, runoff, base, washed = None, None, runoff_start, None, None
         stores: dict = {}  # the withdrawals' accumulations, carried block to block
         water_in = [False, False]
         requests = None

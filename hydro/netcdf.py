@@ -322,7 +322,12 @@ class StackedWriter(_PieceWriter):
 
         if results.leading:
             raise ValueError("StackedWriter takes single runs (no leading dimension)")
-        self._combined.add(k, results.attrs, label=self.labels[k])
+        template = getattr(self, "_template", None)
+        if template is not None and results.dates != template.dates:  # one time axis: the same days
+            span = [f"{d[0]} to {d[-1]} ({len(d)} days)" for d in (results.dates, template.dates)]
+            raise HydroError(f"{self.path}: {self.dim} {self.labels[k]} covers {span[0]}, the first run "
+                             f"{span[1]}; every run of one file covers the same days")
+        self._combined.add(k, results.attrs, label=self.labels[k])  # (after the days: they say more)
         if self._nc is None:
             check(results, self.spec)
             self._nc = netCDF4.Dataset(self._tmp, "w", format="NETCDF4", clobber=True)
@@ -334,10 +339,6 @@ class StackedWriter(_PieceWriter):
             self._template = results
             self._index, self._starts, self._names = _define(self._nc, stacked, self.spec)
             small_chunk_caches(self._nc, self._names)
-        elif results.dates != self._template.dates:  # one time axis: the same days, not only as many
-            span = [f"{d[0]} to {d[-1]} ({len(d)} days)" for d in (results.dates, self._template.dates)]
-            raise HydroError(f"{self.path}: {self.dim} {self.labels[k]} covers {span[0]}, the first run "
-                             f"{span[1]}; every run of one file covers the same days")
         _put(self._nc, results, self.spec, self._index, self._starts, self._names, lead=(k,))
         self.written.add(k)
         if len(self.written) % REOPEN_EVERY == 0:  # let the library free what it holds (REOPEN_EVERY)

@@ -39,6 +39,8 @@ import numpy as np
 from hydro.basin import Basin
 from hydro.errors import HydroError
 from hydro.results import Results
+from hydro.runoff_warm_up import ATTRIBUTE as WARM_UP_ATTRIBUTE
+from hydro.runoff_warm_up import WarmUp
 from hydro.tracers import TracerInputs, part_loads, select, split_results, tracer_inputs
 from hydro.transport import Constituent, TransportInputs, TransportResult, simulate
 from hydro.units import SECONDS_PER_DAY
@@ -89,11 +91,17 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         skip the work of the others; what is carried is computed exactly as in
         a run of all of them.
     """
+    from hydro.runoff_warm_up import warm_up
     from hydro.series import daily_dates
+    from hydro.weather import read_forcing_csv
 
-    return six_steps(basin, Watershed.from_basin(basin), daily_dates(start, end), weather,
-                     carried_constituents(basin, constituents), apportion, (scenario, history),
-                     _Steps(timings)).results
+    ws = Watershed.from_basin(basin)
+    forcing = weather if weather is not None else read_forcing_csv(ws.weather.csv)
+    warm = warm_up(ws, forcing, start, end, basin.settings.runoff_warm_up_years)
+    return six_steps(basin, ws, daily_dates(start, end), forcing, carried_constituents(basin, constituents),
+                     apportion, (scenario, history), _Steps(timings),
+                     Continuation(runoff_state=warm.state, snow_threshold=warm.snow_threshold,
+                                  runoff_warm_up=warm.describe())).results
 
 
 @dataclass(frozen=True)
@@ -113,6 +121,7 @@ class Continuation:
     routing_state: Any = None
     sub_reaches: Any = None
     transport_start: Any = None
+    runoff_warm_up: str | None = None
 
 
 @dataclass(frozen=True)
@@ -141,6 +150,7 @@ def six_steps(basin: Basin, ws: Watershed, dates: list[date], weather, carried: 
     w = routed_water(w, hyd)
     tr = step("transport", transport, basin, w, src, hyd, station, c.transport_start)
     res = step("results", results, basin, ws, w, src, hyd, tr, station, carried, *names)
+    res.attrs[WARM_UP_ATTRIBUTE] = c.runoff_warm_up or WarmUp().describe()
     return Steps(w, src, hyd, tr, res)
 
 

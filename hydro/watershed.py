@@ -147,6 +147,29 @@ def subbasin_weather(ws: Watershed, dates: list[date], forcing=None) -> Subbasin
 Runoff = RunoffResult
 
 
+def snow_thresholds(ws, forcing, dates: list[date]) -> np.ndarray | None:
+    """CemaNeige's snowfall of full cover of every band over the whole run (mm/yr), as a
+    one-block run computes it (one subbasin at a time, so memory stays a few series): a run in
+    time blocks and a runoff warm-up (:mod:`hydro.runoff_warm_up`) take the run's."""
+    from hydro.snow import SnowBands, _band_inputs
+
+    if not ws.snow:
+        return None
+    first = int((np.datetime64(dates[0]) - forcing.dates[0]).astype(int))
+    sl = slice(first, first + len(dates))
+    p, tm, tn, tx = (np.asarray(a)[sl] for a in (forcing.precip_mm, forcing.tmean_c, forcing.tmin_c,
+                                                  forcing.tmax_c))
+    out = []
+    for s in ws.subbasins:
+        bands = SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
+                          solid_fraction=ws.solid_fraction)
+        shift = -ws.weather.lapse_c_per_km / 1000.0 * (s.elevation_m - ws.weather.elevation_m)
+        row = (p[None, :] * s.precip_factor, tm[None, :] + shift, tn[None, :] + shift, tx[None, :] + shift)
+        _, _, pb, _, sf = _band_inputs([bands], *row)
+        out.append(365.25 * (pb * sf).mean(axis=1))
+    return np.concatenate(out)
+
+
 def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], state=None,
                     snow_threshold=None) -> RunoffResult:
     """The runoff model (``[runoff] model``, :mod:`hydro.runoff_registry`) on every subbasin
@@ -155,7 +178,7 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], 
     ``state`` (the ``final`` of a run that ended the day before) replaces the
     initial stores; ``snow_threshold`` (mm/yr per band) the snowfall of full
     cover that CemaNeige otherwise takes from this run's forcing (a run in time
-    blocks gives the whole run's, :func:`hydro.blocked.snow_thresholds`).
+    blocks gives the whole run's, :func:`snow_thresholds`).
 
     Snow (``[runoff] snow``) gives each subbasin its elevation bands, with the
     ``solid_fraction`` of ``[runoff]``; the parameters are each subbasin's

@@ -131,8 +131,9 @@ FERTILISER_MONTHS = "[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0]"
     [("[[subbasins]]\n", WITHDRAWALS)],
     # withdrawals from accumulated flows: each request's accumulation carries its reservoir volumes
     [("[[subbasins]]\n", WITHDRAWALS), ("cell_length_km = 5.0\n", 'cell_length_km = 5.0\nrouting = "accumulate"\n')],
-    # wash-off: the surface store spins up on the first block's first year (a block of at least
-    # 365 days), then carries its content from block to block; a partial first year here
+    # wash-off: the surface store starts in balance with the first block's first year (a block of at
+    # least 365 days), then carries its content from block to block; a partial first year here, after
+    # six months of weather that warm the runoff stores up (hydro.runoff_warm_up)
     [("[subbasins.sources.land_use.forest]\n",
       '[subbasins.sources]\ndelivery_timing = "washoff"\n[subbasins.sources.land_use.forest]\n'),
      ("water_area_km2 = 0.5\n", "water_area_km2 = 0.5\n[subbasins.sources.timing]\nwashoff_per_mm = 0.18\n"

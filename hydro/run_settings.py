@@ -1,0 +1,69 @@
+"""The ``[run]`` table of a basin file: period, solver and routing settings (:class:`RunSettings`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from hydro.tomlio import Table
+
+#: Flow routings a watershed basin can ask for in ``[run] routing``.
+ROUTINGS = ("auto", "muskingum-cunge", "accumulate")
+
+#: Years of the weather before a run's start that warm its runoff stores up by default
+#: (``[run] runoff_warm_up_years``, :mod:`hydro.runoff_warm_up`).
+DEFAULT_WARM_UP_YEARS = 3
+
+
+@dataclass(frozen=True)
+class RunSettings:
+    """Solver and period settings of a basin (``[run]`` table).
+
+    Attributes
+    ----------
+    start, end : date
+        First and last simulated day.
+    courant : float
+        Target Courant number of the transport sub-steps, (0, 1].
+    dispersion_limit : float
+        Dispersion sub-step bound, (0, 1].
+    cell_length_km : float
+        Target cell length for reaches without an explicit ``cells``, km.
+    routing : str
+        Flow routing of watershed basins: ``"muskingum-cunge"``, ``"accumulate"``
+        (no storage in reaches) or ``"auto"`` (Muskingum-Cunge when every reach
+        has a slope).
+    flow_driven : bool
+        Watershed basins: scale the runoff above each gauge so that the flow at
+        the gauge equals its observed record (with accumulation routing).
+    runoff_warm_up_years : int
+        Watershed basins: years of the weather before the run's start over which the
+        runoff stores are warmed up (:mod:`hydro.runoff_warm_up`), >= 0.
+    """
+
+    start: date
+    end: date
+    courant: float = 0.9
+    dispersion_limit: float = 1.0
+    cell_length_km: float = 2.0
+    routing: str = "auto"
+    flow_driven: bool = False
+    runoff_warm_up_years: int = DEFAULT_WARM_UP_YEARS
+
+
+def read_run_settings(run: Table) -> RunSettings:
+    """The ``[run]`` table."""
+    settings = RunSettings(
+        start=run.date("start"),
+        end=run.date("end"),
+        courant=run.float("courant", default=0.9, minimum=1e-3, maximum=1.0),
+        dispersion_limit=run.float("dispersion_limit", default=1.0, minimum=1e-3, maximum=1.0),
+        cell_length_km=run.float("cell_length_km", default=2.0, positive=True),
+        routing=run.str("routing", default="auto"),
+        flow_driven=run.bool("flow_driven", default=False),
+        runoff_warm_up_years=run.int("runoff_warm_up_years", default=DEFAULT_WARM_UP_YEARS, minimum=0),
+    )
+    if settings.routing not in ROUTINGS:
+        raise run.error("routing", f"expected one of {', '.join(ROUTINGS)}, got '{settings.routing}'")
+    run.finish()
+    return settings
