@@ -16,9 +16,11 @@ first year), on two 0.3 % (0.5 %), on three 0.3 % high (0.6 %).  Nothing
 else is warmed up: the nitrogen stores start at their steady states, the
 reservoirs and the rivers at the basin file's initial values.
 
-A run on the weather file's first day, or on weather that starts with the run (a
-generated ensemble member), has no warm-up and starts from the fillings as
-before.  The results say which days warmed the stores up (``runoff_warm_up``).
+A run on the weather file's first day, or on weather that starts with the run,
+has no warm-up and starts from the fillings as before.  Generated weather
+(:func:`hydro.ensemble.member_weather`) starts the warm-up years before the run, so
+an ensemble member warms up on its own synthetic years.  The results say which
+days warmed the stores up (``runoff_warm_up``).
 """
 
 from __future__ import annotations

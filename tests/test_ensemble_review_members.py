@@ -65,7 +65,9 @@ def test_leap_days_and_periods_far_from_the_record():
     every day once, February 29 included, finite values, tmin <= tmean <= tmax."""
     basin = Basin.load("watershed")
     w = member_weather(basin, date(2087, 12, 30), date(2088, 3, 2), 3)
-    assert w.dates[0] == np.datetime64("2087-12-30") and w.dates.size == 2 + 31 + 29 + 2
+    # the run's days and, before them, the three years that warm the runoff stores up
+    assert basin.settings.runoff_warm_up_years == 3 and w.dates[0] == np.datetime64("2084-12-30")
+    assert np.sum(w.dates >= np.datetime64("2087-12-30")) == 2 + 31 + 29 + 2
     assert np.all(np.diff(w.dates) == np.timedelta64(1, "D")) and np.datetime64("2088-02-29") in w.dates
     for field in (w.precip_mm, w.tmean_c, w.tmin_c, w.tmax_c):
         assert np.isfinite(field).all()
@@ -76,7 +78,7 @@ def test_runs_of_different_periods_share_their_calendar_days():
     """docs/commands/run.md: each calendar year draws its own numbers, so with one seed a
     2017-03-15..2020 run and a 2019..2022 run have the same normals on every shared day (and
     other years, or another seed, do not); their weather is the same rain on every shared day
-    and the same temperature from a few days after the later start (the AR(1) anomalies start
+    and the same temperature from a few days after the later generated start (the AR(1) anomalies start
     from their stationary state: with lag-1 correlation rho the difference shrinks as rho^t)."""
     days = lambda a, b: np.arange(np.datetime64(a), np.datetime64(b) + 1)  # noqa: E731
     a, b = days("2017-03-15", "2020-12-31"), days("2019-01-01", "2022-12-31")
@@ -89,9 +91,14 @@ def test_runs_of_different_periods_share_their_calendar_days():
     basin = Basin.load("miyun")
     wa = member_weather(basin, date(2017, 3, 15), date(2020, 12, 31), 5)
     wb = member_weather(basin, date(2019, 1, 1), date(2022, 12, 31), 5)
-    np.testing.assert_array_equal(wa.precip_mm[..., -shared:], wb.precip_mm[..., :shared])
-    gap = np.abs(wa.tmean_c[..., -shared:] - wb.tmean_c[..., :shared]).max(axis=tuple(range(wa.tmean_c.ndim - 1)))
+    # (each member's weather starts with the three years that warm its runoff stores up)
+    ka, kb = (int(np.flatnonzero(w.dates == np.datetime64("2019-01-01"))[0]) for w in (wa, wb))
+    assert kb == 3 * 365 + 1 and wa.dates.size - ka == shared
+    np.testing.assert_array_equal(wa.precip_mm[..., ka:], wb.precip_mm[..., kb:kb + shared])
+    gap = np.abs(wa.tmean_c[..., ka:] - wb.tmean_c[..., kb:kb + shared]).max(axis=tuple(range(wa.tmean_c.ndim - 1)))
     assert gap[90:].max() <= 1e-9, gap[90:].max()  # rho^90 < 1e-9 for rho <= 0.79
+    # both generated series start three years before their runs: years before the shared days
+    assert gap.max() <= 1e-9, gap.max()
 
 
 def test_synthetic_runs_say_so_and_name_the_fitted_record(tmp_path):

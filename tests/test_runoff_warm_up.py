@@ -92,3 +92,18 @@ def test_a_bad_number_of_years_is_refused_with_its_key(tmp_path):
                     encoding="utf-8")
     with pytest.raises(HydroError, match="runoff_warm_up_years"):
         Basin.load(path)
+
+
+def test_an_ensemble_member_warms_up_on_its_own_synthetic_years():
+    # generated weather started with the run, so every member started from the initial fillings
+    # while the observed run was warmed up; the generator now makes the three years before too
+    from hydro.ensemble import member_weather
+    from hydro.pipeline import run_watershed
+
+    basin = Basin.load("watershed")
+    start, end = date(2030, 3, 1), date(2030, 3, 31)
+    weather = member_weather(basin, start, end, 7)
+    assert weather.dates[0] == np.datetime64("2027-03-01")
+    res = run_watershed(basin, start, end, weather=weather)
+    assert res.attrs[ATTRIBUTE] == "2027-03-01..2030-02-28"
+    assert res.dates[0] == start and len(res.dates) == 31
