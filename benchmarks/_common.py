@@ -24,6 +24,22 @@ def best_time(func, repeat: int = 3) -> float:
     return best
 
 
+def interleaved_best(funcs: dict, repeat: int = 3) -> dict:
+    """Smallest wall time (s) of each of ``funcs`` (name: callable) over ``repeat`` rounds, after one
+    warm-up call of each; in every round each runs once, in turn, so a load that comes and goes on a
+    shared machine weighs on all of them alike (timed one after another, the first ones and the
+    last ones would meet different loads, and their ratios would measure the machine)."""
+    for func in funcs.values():
+        func()
+    best = dict.fromkeys(funcs, float("inf"))
+    for _ in range(repeat):
+        for name, func in funcs.items():
+            t0 = time.perf_counter()
+            func()
+            best[name] = min(best[name], time.perf_counter() - t0)
+    return best
+
+
 def run_child(cmd: list[str], env: dict | None = None, cwd: str | None = None) -> tuple[float, float, str]:
     """Run ``cmd`` to completion in a fresh process: (wall seconds, CPU seconds of the child and
     its children, its standard error); a failure stops the benchmark with the error's tail."""

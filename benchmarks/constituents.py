@@ -7,7 +7,10 @@ that plus TP (dissolved and particulate); that plus CODMn (the shipped basin).  
 record is a run's wall time, its reference the TN-alone run measured in the same
 process; ``added_constituent_cost`` is the cost of each constituent added to TN as a
 ratio to TN alone (the issue's aim: <= 1.5 each).  ``miyun_run_seconds`` is the
-shipped basin against the 3 s goal of issue 14.
+shipped basin against the 3 s goal of issue 14.  The four variants are timed interleaved (one run
+of each per round, the best of ``--repeat`` rounds kept), so a machine's changing load weighs on
+all of them alike.  The runs are ``run_watershed`` alone: no results file is written (``hydro run``
+adds the writing and the start-up, ``benchmarks/startup.py`` times that).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import tomllib
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import best_time, emit, record
+from _common import emit, interleaved_best, record
 
 from hydro.basin import Basin
 from hydro.pipeline import run_watershed
@@ -73,10 +76,9 @@ def main() -> None:
     args = parser.parse_args()
     start = dt.date.fromisoformat(args.start)
     basins = variants(basins_dir() / "miyun" / "basin.toml")
-    seconds = {}
-    for label, basin in basins.items():
-        print(f"timing {label} ...", file=sys.stderr)
-        seconds[label] = best_time(lambda b=basin: run_watershed(b, start, b.settings.end), args.repeat)
+    print(f"timing {', '.join(basins)}, interleaved, best of {args.repeat} ...", file=sys.stderr)
+    seconds = interleaved_best({label: (lambda b=basin: run_watershed(b, start, b.settings.end))
+                                for label, basin in basins.items()}, args.repeat)
     base = seconds["tn_alone"]
     records = [record(f"{label}_seconds", s, "s", base, s / base) for label, s in seconds.items()]
     added = [seconds["tn_species"] - base, seconds["tn_tp"] - seconds["tn_species"],

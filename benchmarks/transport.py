@@ -395,6 +395,7 @@ def bench_fipy(skip: bool) -> list[dict]:
     from hydro.validation.peer import fipy_ogata_banks
 
     progress("FiPy on Ogata-Banks (a few seconds)")
+    fipy_ogata_banks(100.0, 2)  # warm-up (FiPy's first solve sets up its solver), as hydro's below
     fipy_err, fipy_s = fipy_ogata_banks(100.0, 480)
     # hydro at equal or better accuracy: the coarsest of these grids whose error <= FiPy's
     for dx, courant in ((200.0, 0.9), (100.0, 0.9), (100.0, 0.5), (50.0, 0.5)):
@@ -402,6 +403,9 @@ def bench_fipy(skip: bool) -> list[dict]:
         err, _ = run_ogata_banks(dx, courant)
         if err <= fipy_err:
             break
+    else:  # no grid reached FiPy's accuracy: the ratio below would compare unequal work; say so
+        progress(f"WARNING: hydro's error {err:.3g} on the finest grid exceeds FiPy's {fipy_err:.3g}: "
+                 "fipy_time_over_hydro_time is not at equal accuracy (see ogata_banks_error_hydro_over_fipy)")
     hydro_s = best_time(lambda: run_ogata_banks(dx, courant), repeat=5)
     progress(f"FiPy {fipy_s:.3g} s, hydro {hydro_s:.3g} s at dx {dx:g} m")
     return [record("fipy_time_over_hydro_time", fipy_s / hydro_s, "1", fipy_s, fipy_s / hydro_s),

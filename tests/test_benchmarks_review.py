@@ -1,0 +1,95 @@
+"""Review of benchmarks/: the scripts run on tiny sizes, compare like with like, and compute
+their ratios the right way round.  No test here times anything or asserts a speed.
+
+* ``transport.py``: the one-channel stencil reference solves hydro's problem to round-off;
+  a tiny channel's records put hydro (or the stencil) over its reference, never the reverse;
+* ``_common.interleaved_best``: the variants take turns round by round (``constituents.py``
+  timed them one after another, so a changing load made its ratios measure the machine);
+* ``calibration.py``: the previous evaluation path, the reference of its ratios, gives the
+  same loss as the evaluation path it is compared with;
+* ``constituents.py``: its largest variant is the shipped Miyun basin's constituents.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+import _common  # noqa: E402
+
+
+def test_stencil_reference_solves_hydros_channel_to_round_off():
+    import transport
+
+    [rec] = transport.check_stencil(n_cell=120, n_day=2)
+    assert rec["name"] == "stencil_vs_hydro_difference"
+    assert rec["value"] <= transport.STENCIL_TOLERANCE
+    assert rec["ratio"] == pytest.approx(rec["value"] / transport.STENCIL_TOLERANCE)
+
+
+def test_channel_records_put_the_measured_over_the_reference():
+    import transport
+
+    recs = {r["name"]: r for r in transport.bench_channel(n_cell=200, n_day=2, repeat=1)}
+    upwind = recs["channel_upwind_cell_updates_per_second"]["value"]
+    stencil = recs["channel_mc_lw_stencil_cell_updates_per_second"]
+    hydro = recs["channel_hydro_cell_updates_per_second"]
+    vs = recs["channel_hydro_cell_updates_per_second_vs_mc_lw"]
+    assert stencil["reference"] == upwind and hydro["reference"] == upwind
+    assert vs["reference"] == stencil["value"] and vs["value"] == hydro["value"]
+    for r in (stencil, hydro, vs):  # rates: hydro's (or the stencil's) over the reference's
+        assert r["ratio"] == pytest.approx(r["value"] / r["reference"])
+
+
+def test_interleaved_best_takes_turns_after_one_warm_up_each():
+    calls = []
+    funcs = {k: (lambda k=k: calls.append(k)) for k in ("a", "b", "c")}
+    best = _common.interleaved_best(funcs, repeat=3)
+    assert calls == ["a", "b", "c"] * 4  # warm-up round, then three timed rounds
+    assert set(best) == {"a", "b", "c"} and all(0.0 <= t < 1.0 for t in best.values())
+
+
+def test_constituents_benchmark_times_the_turns_not_each_variant_in_a_row():
+    text = (BENCH / "constituents.py").read_text()
+    assert "interleaved_best(" in text and "best_time(" not in text
+
+
+def test_constituents_largest_variant_is_the_shipped_miyun_basin():
+    import constituents
+
+    from hydro.basin import Basin
+    from hydro.resources import basins_dir
+
+    path = basins_dir() / "miyun" / "basin.toml"
+    shipped = Basin.load(path)
+    v = constituents.variants(path)
+    assert list(v) == ["tn_alone", "tn_species", "tn_tp", "tn_tp_codmn"]
+
+    def names(b):
+        return [c.name for c in b.constituents]
+
+    assert names(v["tn_tp_codmn"]) == names(shipped)
+    assert len(v["tn_alone"].constituents) == 1
+
+
+def test_calibration_reference_path_scores_the_same_as_the_measured_one(tmp_path):
+    import calibration
+
+    from hydro.calibration import CalibrationConfig
+    from hydro.calibration.problem import Problem
+    from hydro.calibration.runner import _lhs
+    from hydro.calibration.twin import make_lumped_twin
+
+    config_path, _ = make_lumped_twin(tmp_path / "lumped", years=3, max_evaluations=60)
+    config = CalibrationConfig.from_toml(config_path)
+    now, before = Problem(config), calibration.PreviousProblem(config)
+    for z in _lhs(now, 3, 3):
+        a, b = now.evaluate(z), before.evaluate(z)
+        assert a["status"] == b["status"] == "ok"
+        assert b["loss"] == pytest.approx(a["loss"], rel=1e-9, abs=1e-12)
