@@ -18,17 +18,17 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
+import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import date
 from pathlib import Path
 from typing import Any
 
-import numpy as np
-
-from hydro.basin import Basin, parse_date, resolve_basin
+from hydro.basin import Basin, resolve_basin
 from hydro.basin_tables import load_basin_file
 from hydro.errors import HydroError
+from hydro.model_values import as_date, plain
 from hydro.overrides import parse_assignment, set_path, table_key
 from hydro.results import open_results  # noqa: F401  (hydro.open_results)
 from hydro.units import unit_of_key
@@ -77,29 +77,33 @@ def _runoff_specs(data: dict) -> dict[str, Any]:
     return {spec.name: spec for spec in runoff_model_class(str(name)).parameters}
 
 
-def _describe(path: str, value: Any, specs: dict[str, Any], notes: dict[str, str]) -> Parameter:
-    """The :class:`Parameter` at ``path``: unit, bounds and source."""
+def _describe(path: str, keys: list[str], value: Any, specs: dict[str, Any], notes: dict[str, str]) -> Parameter:
+    """The :class:`Parameter` at ``path``: unit, bounds and source.  ``keys`` are the path's
+    keys without the ids of tables in arrays; where the last names no unit, the nearest key
+    above it that does gives it (``fertiliser_kg_per_ha_yr.2013``: kg ha-1 yr-1)."""
     parts = path.split(".")
     key = parts[-1]
     runoff = len(parts) >= 2 and parts[-2] == "runoff" and key in specs
     if runoff:
         spec = specs[key]
         return Parameter(path, value, spec.unit, (spec.lower, spec.upper), notes.get(path, ""))
-    return Parameter(path, value, unit_of_key(key), None, notes.get(path, ""))
+    unit = next((u for u in map(unit_of_key, reversed(keys)) if u), "")
+    return Parameter(path, value, unit, None, notes.get(path, ""))
 
 
-def _leaves(node: Any, prefix: str) -> Iterator[tuple[str, Any]]:
+def _leaves(node: Any, prefix: str, keys: tuple[str, ...] = ()) -> Iterator[tuple[str, list[str], Any]]:
     """Every numeric leaf (not booleans) of parsed TOML with its dotted path (tables in
-    arrays are addressed by their ``id`` or ``name``, as :func:`set_path` reads them)."""
+    arrays are addressed by their ``id`` or ``name``, as :func:`set_path` reads them) and
+    the path's keys less those ids."""
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from _leaves(value, f"{prefix}.{key}" if prefix else key)
+            yield from _leaves(value, f"{prefix}.{key}" if prefix else key, keys + (str(key),))
     elif isinstance(node, list):
         if node and all(isinstance(t, dict) and table_key(t) is not None for t in node):
             for t in node:
-                yield from _leaves(t, f"{prefix}.{table_key(t)}")
+                yield from _leaves(t, f"{prefix}.{table_key(t)}", keys)
     elif isinstance(node, (int, float)) and not isinstance(node, bool):
-        yield prefix, node
+        yield prefix, list(keys), node
 
 
 class Model:
@@ -146,6 +150,9 @@ class Model:
         HydroError
             The basin is not found (with the nearest name), or its file is invalid (naming the key).
         """
+        if not isinstance(spec, (str, os.PathLike)):
+            raise HydroError(f"Model.from_basin: expected a shipped basin's name ('miyun'), a folder holding "
+                             f"basin.toml or the file (str or pathlib.Path), got {type(spec).__name__} {spec!r}")
         path = resolve_basin(spec)
         data = load_basin_file(path)
         raw = path.read_bytes()
@@ -175,7 +182,7 @@ class Model:
         if not isinstance(values, Mapping):
             raise HydroError("with_parameters takes a mapping of parameter path -> value, e.g. "
                              "{'constituents.tn.river_removal_per_day': 0.2}")
-        values = {str(k): _plain(v) for k, v in values.items()}  # numpy scalars as Python numbers
+        values = {str(k): plain(v) for k, v in values.items()}  # numpy scalars as Python numbers
         data = copy.deepcopy(self._data)  # validation only reads it: one copy per variant
         for path, value in values.items():
             set_path(data, path, value, self._basin.path, label=f"parameter {path}")
@@ -206,7 +213,7 @@ class Model:
 
         specs = _runoff_specs(self._data)
         notes = key_comments(self._bytes.decode("utf-8", errors="replace"))
-        return [_describe(path, value, specs, notes) for path, value in _leaves(self._data, "")]
+        return [_describe(path, keys, value, specs, notes) for path, keys, value in _leaves(self._data, "")]
 
     def parameter(self, path: str) -> Parameter:
         """One parameter by its path.
@@ -226,6 +233,9 @@ class Model:
         HydroError
             No parameter has that path (naming the nearest one).
         """
+        if not isinstance(path, str):
+            raise HydroError(f"parameter: expected a dotted path (str, e.g. 'constituents.tn.river_removal_per_day'), "
+                             f"got {type(path).__name__} {path!r}")
         for p in self.parameters:
             if p.path == path:
                 return p
@@ -246,7 +256,8 @@ class Model:
         ----------
         start, end : str, date, datetime, pandas.Timestamp or numpy.datetime64, optional
             First and last simulated day: an ISO string ``"YYYY-MM-DD"``, or a date
-            (of a datetime, only its day counts); default the basin's ``[run]`` period
+            (of a datetime, only its day counts; a value of a results' ``time``,
+            ``ds.time[0]``, works); default the basin's ``[run]`` period
             (``model.basin.settings.start``, ``.end``).
         weather : hydro.weather.DailyForcing, optional
             Station weather replacing the basin's weather file (a watershed basin):
@@ -289,7 +300,7 @@ class Model:
         """
         from hydro.simulation import check_dates, run
 
-        s, e = _date(start, "start"), _date(end, "end")
+        s, e = as_date(start, "start"), as_date(end, "end")
         first, last = s or self._basin.settings.start, e or self._basin.settings.end
         check_dates(first, last, fix=f"give run(start, end) with start <= end (the basin's [run] period: "
                                      f"{self._basin.settings.start} to {self._basin.settings.end})")
@@ -313,25 +324,6 @@ class Model:
         call += f".with_parameters({self._changes!r})" if self._changes else ""
         extra = (", weather=..." if weather is not None else "") + ("" if apportion else ", apportion=False")
         return f"{call}.run({start.isoformat()!r}, {end.isoformat()!r}{extra})"
-
-
-def _plain(value: Any) -> Any:
-    """A numpy scalar or 0-d array (a sweep over ``np.arange``) as the Python number it holds."""
-    return value.item() if isinstance(value, (np.generic, np.ndarray)) and np.ndim(value) == 0 else value
-
-
-def _date(value: Any, option: str) -> date | None:
-    """``value`` (ISO string, date, datetime or Timestamp: its day, numpy.datetime64) as a date."""
-    if isinstance(value, datetime):  # a datetime (and a pandas Timestamp) is a date too: its day
-        return value.date()
-    if value is None or isinstance(value, date):
-        return value
-    if isinstance(value, np.datetime64) and not np.isnat(value):
-        return value.astype("datetime64[D]").item()
-    if isinstance(value, str):
-        return parse_date(value.strip(), option)
-    raise HydroError(f"{option}: expected a date (an ISO string 'YYYY-MM-DD', a datetime.date or a "
-                     f"numpy.datetime64), got {value!r} ({type(value).__name__})")
 
 
 def _sha256(file_bytes: bytes, changes: Mapping[str, Any]) -> str:

@@ -114,22 +114,29 @@ class Results:
                 role = {"cf_role": "timeseries_id"} if dim in SERIES_DIMS else {}
                 coords[dim] = (dim, np.array([str(v) for v in values], dtype=object),
                                {"long_name": f"{dim.replace('_', ' ')} identifier", **role})
-            else:
-                coords[dim] = (dim, np.asarray(values), {"long_name": dim.replace("_", " ")})
+            else:  # year, member: 32-bit as in the file
+                coords[dim] = (dim, np.asarray(values, dtype=np.int32), {"long_name": dim.replace("_", " ")})
         data_vars = {}
         for name in sorted(self.data):
             decl = self.declaration(name)
             attrs = {"units": decl.units, "long_name": decl.long_name}
             if aggregated and "time" in self.dims(name):
                 attrs["cell_methods"] = "time: mean"
-            data_vars[name] = (self.dims(name), np.asarray(self.data[name]), attrs)
+            values = np.asarray(self.data[name])
+            if np.issubdtype(values.dtype, np.integer):  # 32-bit as in the file (outputspec.out_dtype)
+                values = values.astype(np.int32)
+            data_vars[name] = (self.dims(name), values, attrs)
         if aggregated:
             first, after = self.time_bounds
             data_vars["time_bnds"] = (("time", "nv"), np.array(
                 [[np.datetime64(a, "ns"), np.datetime64(b, "ns")] for a, b in zip(first, after, strict=True)]), {})
         attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
         attrs.update({k: str(v) for k, v in self.attrs.items()})
-        return xr.Dataset(data_vars, coords=coords, attrs=attrs)
+        ds = xr.Dataset(data_vars, coords=coords, attrs=attrs)
+        if self.coords["time"]:  # ds.to_netcdf() encodes time as the file does, not int64 proleptic_gregorian
+            ds["time"].encoding = {"units": f"days since {self.coords['time'][0].isoformat()} 00:00:00",
+                                   "calendar": "standard", "dtype": "float64"}
+        return ds
 
     def to_netcdf(self, path: str | Path, overwrite: bool = False, compress: int | None = None,
                   spec=None) -> Path:

@@ -1,0 +1,46 @@
+"""How :class:`hydro.model.Model` reads the Python values a notebook hands it: dates
+(``run(start, end)``: ISO strings, dates, datetimes, pandas Timestamps, numpy.datetime64 and
+0-d DataArrays of one, ``ds.time[0]``) and parameter values (numpy scalars and 0-d arrays
+as the Python numbers they hold)."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+import numpy as np
+
+from hydro.basin import parse_date
+from hydro.errors import HydroError
+
+
+def scalar(value: Any) -> Any:
+    """A 0-d numpy array or xarray.DataArray (``ds.time[0]``, a swept value) as the scalar it holds."""
+    if (isinstance(value, np.ndarray) or hasattr(value, "dims")) and np.ndim(value) == 0:
+        return np.asarray(value)[()]
+    return value
+
+
+def plain(value: Any) -> Any:
+    """A numpy scalar, 0-d array or DataArray (a sweep over ``np.arange``) as the Python number it holds."""
+    value = scalar(value)
+    return value.item() if isinstance(value, np.generic) else value
+
+
+def as_date(value: Any, option: str) -> date | None:
+    """``value`` (ISO string, date, datetime or Timestamp: its day, numpy.datetime64, a 0-d
+    DataArray of one: ``ds.time[0]``) as a date."""
+    value = scalar(value)
+    if isinstance(value, datetime) and value == value:  # and a Timestamp (pandas.NaT is not itself): its day
+        return value.date()
+    if value is None or (isinstance(value, date) and not isinstance(value, datetime)):
+        return value
+    if isinstance(value, np.datetime64) and not np.isnat(value):
+        return value.astype("datetime64[D]").item()
+    if isinstance(value, str):
+        return parse_date(value.strip(), option)
+    shown = repr(value).splitlines()[0][:80]
+    raise HydroError(f"{option}: expected a date (an ISO string 'YYYY-MM-DD', a datetime.date, a pandas.Timestamp "
+                     f"or a numpy.datetime64: one value of a results' time), got {shown} ({type(value).__name__})"
+                     + ("; a missing date (NaT) is none: give the day, or leave it out for the basin's [run] "
+                        "period" if isinstance(value, (datetime, np.datetime64)) else ""))

@@ -1,0 +1,93 @@
+"""Adversarial review of hydro from Python: what a researcher hands ``hydro.Model`` and what
+the returned dataset writes (dates as results' values, missing dates, wrong types, units of
+values in keyed tables, the dtypes and time encoding of ``ds.to_netcdf()``)."""
+
+from __future__ import annotations
+
+import netCDF4
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import hydro
+from hydro.errors import HydroError
+
+
+@pytest.fixture(scope="module")
+def tiny():
+    return hydro.Model.from_basin("tiny")
+
+
+@pytest.fixture(scope="module")
+def week(tiny):
+    return tiny.run("2020-01-01", "2020-01-07")
+
+
+def test_run_takes_a_0d_dataarray_of_the_results_time(tiny, week):
+    # ds.time[0] is what a notebook has in hand; it was refused as "expected a date".
+    again = tiny.run(week.time[2], week.time.isel(time=-1))
+    assert str(again.time.values[0])[:10] == "2020-01-03" and again.sizes["time"] == 5
+    expected = tiny.run("2020-01-03", "2020-01-07")
+    expected.attrs["history"] = again.attrs["history"]  # the call, with the dates as ISO strings
+    xr.testing.assert_identical(again, expected)
+
+@pytest.mark.parametrize("missing", [pd.NaT, np.datetime64("NaT")])
+def test_a_missing_date_is_a_hydro_error_naming_the_argument(tiny, missing):
+    # pandas.NaT is a datetime whose .date() is NaT: a TypeError traceback in check_dates.
+    with pytest.raises(HydroError, match=r"^start: expected a date .*missing date \(NaT\)"):
+        tiny.run(missing, "2020-01-05")
+
+
+def test_an_array_of_dates_is_refused_in_one_line(tiny, week):
+    with pytest.raises(HydroError) as err:
+        tiny.run(week.time[:2])
+    assert str(err.value).startswith("start: expected a date") and "\n" not in str(err.value)
+
+
+@pytest.mark.parametrize("spec", [None, 3])
+def test_from_basin_of_no_name_is_a_hydro_error(spec):
+    with pytest.raises(HydroError, match=r"Model.from_basin: expected a shipped basin's name"):
+        hydro.Model.from_basin(spec)
+
+
+def test_parameter_of_a_non_string_path_is_a_hydro_error(tiny):
+    with pytest.raises(HydroError, match=r"parameter: expected a dotted path"):
+        tiny.parameter(3)
+
+
+def test_with_parameters_takes_a_0d_dataarray(tiny):
+    path = "constituents.tn.river_removal_per_day"
+    assert tiny.with_parameters({path: xr.DataArray(0.3)}).parameter(path).value == 0.3
+
+
+def test_values_in_tables_keyed_by_id_or_year_have_the_unit_their_key_names():
+    units = {p.path: p.unit for p in hydro.Model.from_basin("tiny").parameters}
+    assert units["forcing.lateral_load_kg_per_day.tn.north_upper"] == "kg d-1"  # was ''
+    assert units["forcing.lateral_inflow_m3_s.east"] == "m3 s-1"
+    assert units["reaches.east.length_km"] == "km"
+    ws = {p.path: p.unit for p in hydro.Model.from_basin("watershed").parameters}
+    assert ws["subbasins.w1.sources.land_use.cropland.fertiliser_kg_per_ha_yr.2001"] == "kg ha-1 yr-1"
+    assert ws["subbasins.w2.sources.point.West town WWTP.tn_mg_per_l.2001"] == "mg L-1"
+    assert ws["runoff.x1_mm"] == "mm"
+    # a table's id is not a key: Guanting's reach 'sanggan_head' does not give 'head'
+    gt = {p.path: p.unit for p in hydro.Model.from_basin("guanting").parameters}
+    assert gt["reaches.sanggan_head.velocity_coeff"] == ""
+
+
+def test_dataset_dtypes_equal_the_written_files(tiny, tmp_path):
+    results = tiny.run_results("2020-01-01", "2020-01-07")
+    results.to_netcdf(tmp_path / "r.nc")
+    mem, back = results.to_xarray(), xr.open_dataset(tmp_path / "r.nc")
+    for name in mem.variables:
+        if mem[name].dtype.kind in "iuf":  # ints were int64 in memory, int32 in the file
+            assert mem[name].dtype == back[name].dtype, name
+
+
+def test_to_netcdf_of_the_dataset_encodes_time_and_integers_as_hydro_does(week, tmp_path):
+    week.to_netcdf(tmp_path / "mine.nc")
+    with netCDF4.Dataset(tmp_path / "mine.nc") as nc:
+        assert nc["time"].dtype == np.float64 and nc["time"].calendar == "standard"  # was int64, proleptic_gregorian
+        assert nc["time"].units.startswith("days since 2020-01-01")
+        assert nc["year"].dtype == np.int32 and nc["transport_substeps"].dtype == np.int32
+    xr.testing.assert_identical(hydro.open_results(tmp_path / "mine.nc"), week)
