@@ -20,7 +20,7 @@ component's state is carried from the end of one block to the start of the next
 
 Budgets are per calendar year and blocks are whole years, so every budget and
 every monthly or yearly mean falls inside one block.  What a one-block run
-takes over the whole run (CemaNeige's snowfall of full cover, the
+takes over the whole run (the
 Muskingum-Cunge cells per reach, the transport's volume levels and cell shares)
 is computed as it does before the first block (:mod:`hydro.blocked_water`: two
 passes of the water, block by block); later blocks carry the volumes by the
@@ -163,11 +163,10 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
     forcing = weather if weather is not None else read_forcing_csv(ws.weather.csv)
     periods = block_periods(start, end, block_years)
     step = _Steps(timings)
-    warm = warm_up(ws, forcing, start, end, basin.settings.runoff_warm_up_years)  # as a one-block run
-    threshold, whole = warm.snow_threshold, None
+    threshold = snow_thresholds(ws, forcing)  # the station record's, as a one-block run's
+    warm = warm_up(ws, forcing, start, end, basin.settings.runoff_warm_up_years, threshold)
+    whole = None
     if len(periods) > 1:  # what a one-block run takes over the whole run (hydro.blocked_water)
-        if threshold is None:
-            threshold = snow_thresholds(ws, forcing, daily_dates(start, end))
         whole = whole_run_water(basin, ws, periods, forcing, threshold, step, warm.state)
     state: BlockState | None = None
     for first, last in periods:

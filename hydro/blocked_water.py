@@ -1,11 +1,10 @@
 """What a run in time blocks needs of the whole run before its first block (:mod:`hydro.blocked`).
 
-A one-block run takes three statistics over all its days; a blocked run computes
-each as the one-block run does, before its first block, holding no more than a
-block at a time:
+A one-block run takes three statistics over all its days (CemaNeige's snowfall of
+full cover it takes over the station record, :func:`hydro.watershed.snow_thresholds`,
+as a blocked run does); a blocked run computes each as the one-block run does,
+before its first block, holding no more than a block at a time:
 
-* CemaNeige's snowfall of full cover of every band (:func:`hydro.watershed.snow_thresholds`):
-  from the station record, one subbasin at a time;
 * the Muskingum-Cunge cells per reach (:func:`hydro.routing.route`: about a
   day's travel at the mean discharge of a no-storage pass over the run): a
   pass of weather and runoff and the accumulation of flows, block by block, its

@@ -93,14 +93,16 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     """
     from hydro.runoff_warm_up import warm_up
     from hydro.series import daily_dates
+    from hydro.watershed import snow_thresholds
     from hydro.weather import read_forcing_csv
 
     ws = Watershed.from_basin(basin)
     forcing = weather if weather is not None else read_forcing_csv(ws.weather.csv)
-    warm = warm_up(ws, forcing, start, end, basin.settings.runoff_warm_up_years)
+    threshold = snow_thresholds(ws, forcing)  # the station record's, whatever the period
+    warm = warm_up(ws, forcing, start, end, basin.settings.runoff_warm_up_years, threshold)
     return six_steps(basin, ws, daily_dates(start, end), forcing, carried_constituents(basin, constituents),
                      apportion, (scenario, history), _Steps(timings),
-                     Continuation(runoff_state=warm.state, snow_threshold=warm.snow_threshold,
+                     Continuation(runoff_state=warm.state, snow_threshold=threshold,
                                   runoff_warm_up=warm.describe())).results
 
 

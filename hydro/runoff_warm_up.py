@@ -29,8 +29,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-import numpy as np
-
 #: The results attribute that says which days warmed the runoff stores up.
 ATTRIBUTE = "runoff_warm_up"
 
@@ -46,16 +44,11 @@ class WarmUp:
         the run starts from the initial fillings).
     first, last : date or None
         The warm-up days (None: none).
-    snow_threshold : ndarray or None
-        CemaNeige's snowfall of full cover of every band (mm/yr) the warm-up used: the
-        run's own (:func:`hydro.watershed.snow_thresholds` over the run's days), which
-        the run then uses too.
     """
 
     state: Any = None
     first: date | None = None
     last: date | None = None
-    snow_threshold: np.ndarray | None = None
 
     def describe(self) -> str:
         """The results attribute's value."""
@@ -72,22 +65,22 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
-def warm_up(ws, forcing, start: date, end: date, years: int) -> WarmUp:
+def warm_up(ws, forcing, start: date, end: date, years: int, snow_threshold) -> WarmUp:
     """Run the runoff model of every subbasin of ``ws`` over up to ``years`` years of
     ``forcing`` (station weather, :class:`hydro.weather.DailyForcing`) before ``start``.
 
-    ``end`` is the run's last day: the warm-up takes CemaNeige's snowfall of full cover from
-    the run's days, ``start`` to ``end``, as the run does.  Returns a :class:`WarmUp` without
-    state when ``years`` is 0 or the forcing has no day before ``start``.
+    ``end`` is the run's last day (a forcing that does not reach it gets no warm-up: the run
+    says what it lacks); ``snow_threshold`` is CemaNeige's snowfall of full cover of every
+    band, the run's (:func:`hydro.watershed.snow_thresholds`).  Returns a :class:`WarmUp`
+    without state when ``years`` is 0 or the forcing has no day before ``start``.
     """
     from hydro.series import daily_dates
-    from hydro.watershed import snow_thresholds, subbasin_runoff, subbasin_weather
+    from hydro.watershed import subbasin_runoff, subbasin_weather
 
     first_weather, last_weather = (forcing.dates[k].astype("datetime64[D]").item() for k in (0, -1))
     first = max(first_weather, years_before(start, int(years)))
     if int(years) <= 0 or first >= start or end > last_weather:  # (the run says what it lacks)
         return WarmUp()
-    threshold = snow_thresholds(ws, forcing, daily_dates(start, end))
     days = daily_dates(first, start - timedelta(days=1))
-    runoff = subbasin_runoff(ws, subbasin_weather(ws, days, forcing), days, None, threshold)
-    return WarmUp(runoff.final, first, days[-1], threshold)
+    runoff = subbasin_runoff(ws, subbasin_weather(ws, days, forcing), days, None, snow_threshold)
+    return WarmUp(runoff.final, first, days[-1])

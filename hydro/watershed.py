@@ -147,18 +147,25 @@ def subbasin_weather(ws: Watershed, dates: list[date], forcing=None) -> Subbasin
 Runoff = RunoffResult
 
 
-def snow_thresholds(ws, forcing, dates: list[date]) -> np.ndarray | None:
-    """CemaNeige's snowfall of full cover of every band over the whole run (mm/yr), as a
-    one-block run computes it (one subbasin at a time, so memory stays a few series): a run in
-    time blocks and a runoff warm-up (:mod:`hydro.runoff_warm_up`) take the run's."""
+def snow_thresholds(ws, forcing=None) -> np.ndarray | None:
+    """CemaNeige's snowfall of full cover of every band (mm/yr): each band's mean yearly snowfall
+    over every day of ``forcing`` (observed station weather); the basin's station record (its
+    weather file) when ``forcing`` is None or generated (``metadata["synthetic"]``).
+
+    A watershed run takes it from the station record whatever its period and weather (a
+    generated member's too), as airGR takes ``MeanAnSolidPrecip`` from all the input it is
+    given: a climate constant of the basin, so a run's snow on a day does not depend on the
+    days it ends or starts on (it took the run's own days until 2026-12-01).  One subbasin at
+    a time, so memory stays a few series.  None without snow.
+    """
     from hydro.snow import SnowBands, _band_inputs
+    from hydro.weather import read_forcing_csv
 
     if not ws.snow:
         return None
-    first = int((np.datetime64(dates[0]) - forcing.dates[0]).astype(int))
-    sl = slice(first, first + len(dates))
-    p, tm, tn, tx = (np.asarray(a)[sl] for a in (forcing.precip_mm, forcing.tmean_c, forcing.tmin_c,
-                                                  forcing.tmax_c))
+    if forcing is None or forcing.metadata.get("synthetic", False):
+        forcing = read_forcing_csv(ws.weather.csv)
+    p, tm, tn, tx = (np.asarray(a) for a in (forcing.precip_mm, forcing.tmean_c, forcing.tmin_c, forcing.tmax_c))
     out = []
     for s in ws.subbasins:
         bands = SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
@@ -177,8 +184,8 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], 
 
     ``state`` (the ``final`` of a run that ended the day before) replaces the
     initial stores; ``snow_threshold`` (mm/yr per band) the snowfall of full
-    cover that CemaNeige otherwise takes from this run's forcing (a run in time
-    blocks gives the whole run's, :func:`snow_thresholds`).
+    cover that CemaNeige otherwise takes from this run's forcing (a watershed run
+    gives the station record's, :func:`snow_thresholds`).
 
     Snow (``[runoff] snow``) gives each subbasin its elevation bands, with the
     ``solid_fraction`` of ``[runoff]``; the parameters are each subbasin's

@@ -11,7 +11,7 @@ from hydro.basin import Basin
 from hydro.errors import HydroError
 from hydro.runoff_warm_up import ATTRIBUTE, warm_up, years_before
 from hydro.series import daily_dates
-from hydro.watershed import Watershed, subbasin_runoff, subbasin_weather
+from hydro.watershed import Watershed, snow_thresholds, subbasin_runoff, subbasin_weather
 from hydro.weather import read_forcing_csv
 
 
@@ -28,12 +28,13 @@ def test_a_warmed_up_run_continues_the_run_over_its_warm_up_days_exactly():
     forcing = read_forcing_csv(ws.weather.csv)
     first = forcing.dates[0].astype("datetime64[D]").item()
     start, end = date(first.year + 1, 5, 1), date(first.year + 2, 4, 30)
-    warm = warm_up(ws, forcing, start, end, 3)
+    threshold = snow_thresholds(ws, forcing)
+    warm = warm_up(ws, forcing, start, end, 3, threshold)
     assert (warm.first, warm.last) == (first, date(first.year + 1, 4, 30))   # what the file holds of 3 years
     days = daily_dates(first, end)
-    whole = subbasin_runoff(ws, subbasin_weather(ws, days, forcing), days, None, warm.snow_threshold)
+    whole = subbasin_runoff(ws, subbasin_weather(ws, days, forcing), days, None, threshold)
     run_days = daily_dates(start, end)
-    part = subbasin_runoff(ws, subbasin_weather(ws, run_days, forcing), run_days, warm.state, warm.snow_threshold)
+    part = subbasin_runoff(ws, subbasin_weather(ws, run_days, forcing), run_days, warm.state, threshold)
     k = days.index(start)
     np.testing.assert_allclose(part.q_mm, whole.q_mm[:, k:], rtol=1e-12, atol=1e-15)
 
@@ -43,10 +44,11 @@ def test_no_warm_up_without_earlier_weather_or_with_zero_years():
     ws = Watershed.from_basin(basin)
     forcing = read_forcing_csv(ws.weather.csv)
     first = forcing.dates[0].astype("datetime64[D]").item()
-    assert warm_up(ws, forcing, first, date(first.year, 12, 31), 3).state is None
+    threshold = snow_thresholds(ws, forcing)
+    assert warm_up(ws, forcing, first, date(first.year, 12, 31), 3, threshold).state is None
     later = date(first.year + 1, 1, 1)
-    assert warm_up(ws, forcing, later, date(first.year + 1, 12, 31), 0).state is None
-    assert warm_up(ws, forcing, later, date(first.year + 1, 12, 31), 0).describe().startswith("none")
+    assert warm_up(ws, forcing, later, date(first.year + 1, 12, 31), 0, threshold).state is None
+    assert warm_up(ws, forcing, later, date(first.year + 1, 12, 31), 0, threshold).describe().startswith("none")
 
 
 def test_guanting_from_2013_has_the_runoff_of_the_run_from_2000():
@@ -61,13 +63,13 @@ def test_guanting_from_2013_has_the_runoff_of_the_run_from_2000():
     assert basin.settings.runoff_warm_up_years == 3
     first = forcing.dates[0].astype("datetime64[D]").item()
     days = daily_dates(first, end)
-    threshold = warm_up(ws, forcing, start, end, 3).snow_threshold
+    threshold = snow_thresholds(ws, forcing)
     whole = subbasin_runoff(ws, subbasin_weather(ws, days, forcing), days, None, threshold)
     reference = whole.q_mm[:, days.index(start):].mean()
     run_days = daily_dates(start, end)
     weather = subbasin_weather(ws, run_days, forcing)
     cold = subbasin_runoff(ws, weather, run_days, None, threshold).q_mm.mean()
-    warm = warm_up(ws, forcing, start, end, 3)
+    warm = warm_up(ws, forcing, start, end, 3, threshold)
     warmed = subbasin_runoff(ws, weather, run_days, warm.state, threshold).q_mm.mean()
     assert cold < 0.8 * reference
     assert warmed == pytest.approx(reference, rel=0.02)
@@ -107,3 +109,29 @@ def test_an_ensemble_member_warms_up_on_its_own_synthetic_years():
     res = run_watershed(basin, start, end, weather=weather)
     assert res.attrs[ATTRIBUTE] == "2027-03-01..2030-02-28"
     assert res.dates[0] == start and len(res.dates) == 31
+
+
+def test_snow_on_a_day_does_not_depend_on_the_day_the_run_ends():
+    # CemaNeige's snowfall of full cover was the run's own mean yearly snowfall, so a run to June
+    # and a run to the next year melted the same January differently; it is the station record's
+    from hydro.pipeline import run_watershed
+
+    basin = Basin.load("watershed")
+    assert Watershed.from_basin(basin).snow
+    s = basin.settings.start
+    short = run_watershed(basin, s, date(s.year, 6, 30), apportion=False, constituents=())
+    long = run_watershed(basin, s, date(s.year + 1, 12, 31), apportion=False, constituents=())
+    n = len(short.dates)
+    np.testing.assert_array_equal(np.asarray(short["subbasin_runoff"]), np.asarray(long["subbasin_runoff"])[:n])
+
+
+def test_a_generated_member_takes_the_snow_threshold_of_the_station_record():
+    from hydro.ensemble import member_weather
+
+    basin = Basin.load("watershed")
+    ws = Watershed.from_basin(basin)
+    record = snow_thresholds(ws)
+    member = member_weather(basin, date(2030, 1, 1), date(2030, 12, 31), 2)
+    assert member.metadata["synthetic"]
+    np.testing.assert_array_equal(snow_thresholds(ws, member), record)
+    np.testing.assert_array_equal(snow_thresholds(ws, read_forcing_csv(ws.weather.csv)), record)
