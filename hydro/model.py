@@ -28,7 +28,7 @@ from typing import Any
 from hydro.basin import Basin, resolve_basin
 from hydro.basin_tables import load_basin_file
 from hydro.errors import HydroError
-from hydro.model_values import as_date, plain
+from hydro.model_values import as_date, check_weather, plain
 from hydro.overrides import parse_assignment, set_path, table_key
 from hydro.results import open_results  # noqa: F401  (hydro.open_results)
 from hydro.units import unit_of_key
@@ -304,6 +304,7 @@ class Model:
         first, last = s or self._basin.settings.start, e or self._basin.settings.end
         check_dates(first, last, fix=f"give run(start, end) with start <= end (the basin's [run] period: "
                                      f"{self._basin.settings.start} to {self._basin.settings.end})")
+        check_weather(weather)
         if self._basin.is_watershed:
             from hydro.pipeline import run_watershed
 

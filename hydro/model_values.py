@@ -44,3 +44,14 @@ def as_date(value: Any, option: str) -> date | None:
                      f"or a numpy.datetime64: one value of a results' time), got {shown} ({type(value).__name__})"
                      + ("; a missing date (NaT) is none: give the day, or leave it out for the basin's [run] "
                         "period" if isinstance(value, (datetime, np.datetime64)) else ""))
+
+
+def check_weather(weather: Any) -> None:
+    """Refuse, naming ``weather``, what :meth:`hydro.model.Model.run` cannot run on (a
+    DataFrame, a file name: it failed with an AttributeError deep in the pipeline)."""
+    from hydro.daily_forcing import DailyForcing
+
+    if weather is not None and not isinstance(weather, DailyForcing):
+        raise HydroError(f"weather: expected a hydro.weather.DailyForcing (station weather: a synthetic series "
+                         f"or an ensemble member), got {type(weather).__name__}; read a weather CSV with "
+                         "hydro.weather.read_forcing_csv(path), or leave weather out for the basin's own")

@@ -91,3 +91,10 @@ def test_to_netcdf_of_the_dataset_encodes_time_and_integers_as_hydro_does(week, 
         assert nc["time"].units.startswith("days since 2020-01-01")
         assert nc["year"].dtype == np.int32 and nc["transport_substeps"].dtype == np.int32
     xr.testing.assert_identical(hydro.open_results(tmp_path / "mine.nc"), week)
+
+
+@pytest.mark.parametrize("weather", ["configs/examples/watershed/weather.csv", pd.DataFrame({"precip_mm": [0.0]})])
+def test_weather_that_is_not_a_daily_forcing_is_a_hydro_error(weather):
+    # it was an AttributeError ('str' object has no attribute 'metadata') deep in the pipeline
+    with pytest.raises(HydroError, match=r"^weather: expected a hydro.weather.DailyForcing .*read_forcing_csv"):
+        hydro.Model.from_basin("watershed").run("2004-01-01", "2004-01-10", weather=weather)
