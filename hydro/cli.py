@@ -157,7 +157,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
 
     from hydro.basin import parse_date
     from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, check_params_fit, compile_notice,
-                                is_catchment_file, load_basin, refuse_seed_without_members)
+                                is_catchment_file, load_basin, note_late_start, refuse_seed_without_members)
     from hydro.netcdf import check_writable
     from hydro.simulation import check_period, run
     from hydro.summary import run_summary
@@ -193,6 +193,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     if not members and not quiet:  # a start line: a long run is not silent (an ensemble has a progress bar)
         first, last = s or b.settings.start, e or b.settings.end
         click.echo(f"simulating {b.name}: {first} to {last} ({(last - first).days + 1} days)…", err=True)
+        note_late_start(b, first)
     if members:
         from hydro.ensemble import ensemble_command
 

@@ -224,6 +224,19 @@ def check_params_fit(params_path, target, catchment: bool) -> None:
                    "as given", err=True)
 
 
+def note_late_start(basin, start) -> None:
+    """Say on stderr what a watershed run that starts after its basin's ``[run] start`` starts from:
+    the basin's initial state is given for that start, and only the runoff stores warm up on the
+    weather before a later one (:mod:`hydro.runoff_warm_up`)."""
+    if not basin.is_watershed or start <= basin.settings.start:
+        return
+    click.echo(f"note: {basin.path} gives its initial state (reservoir storage, concentrations) for its [run] "
+            f"start, {basin.settings.start}; this run starts on {start} from that state, only the runoff "
+            f"stores warmed up on the weather before (runoff_warm_up_years = "
+            f"{basin.settings.runoff_warm_up_years}). Where it matters, give the state of {start} with --set "
+            "(e.g. reservoirs.<id>.initial_storage_mcm) or start on the basin's start", err=True)
+
+
 def _same_model(calibrated: str, target) -> bool:
     """Whether a ``best_params.toml`` ``target`` names the basin or catchment file run (by path when
     both resolve here, else by the basin's name: a folder's, a file's parent folder's, a shipped name)."""
