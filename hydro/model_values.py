@@ -46,12 +46,24 @@ def as_date(value: Any, option: str) -> date | None:
                         "period" if isinstance(value, (datetime, np.datetime64)) else ""))
 
 
-def check_weather(weather: Any) -> None:
-    """Refuse, naming ``weather``, what :meth:`hydro.model.Model.run` cannot run on (a
-    DataFrame, a file name: it failed with an AttributeError deep in the pipeline)."""
+def check_weather(weather: Any, first: date, last: date) -> None:
+    """Refuse, naming ``weather``, what :meth:`hydro.model.Model.run` cannot run from ``first``
+    to ``last`` on: not a DailyForcing (a DataFrame, a file name: an AttributeError deep in
+    the pipeline), several series (an ensemble: a numpy broadcasting error), or too few days
+    (which the pipeline told as the basin's weather file and ``--start/--end``)."""
     from hydro.daily_forcing import DailyForcing
 
-    if weather is not None and not isinstance(weather, DailyForcing):
+    if weather is None:
+        return
+    if not isinstance(weather, DailyForcing):
         raise HydroError(f"weather: expected a hydro.weather.DailyForcing (station weather: a synthetic series "
                          f"or an ensemble member), got {type(weather).__name__}; read a weather CSV with "
                          "hydro.weather.read_forcing_csv(path), or leave weather out for the basin's own")
+    if np.ndim(weather.precip_mm) != 1:
+        raise HydroError(f"weather: holds several series (precip_mm of shape {np.shape(weather.precip_mm)}: "
+                         "an ensemble); run one station series at a time: weather.series(k), one index per "
+                         "leading axis")
+    have, need = (weather.dates[0], weather.dates[-1]), (np.datetime64(first, "D"), np.datetime64(last, "D"))
+    if need[0] < have[0] or need[1] > have[1]:
+        raise HydroError(f"weather: covers {have[0]} to {have[1]}, the run needs {need[0]} to {need[1]}; "
+                         "give run(start, end) within it, or generate weather for the whole period")

@@ -98,3 +98,20 @@ def test_weather_that_is_not_a_daily_forcing_is_a_hydro_error(weather):
     # it was an AttributeError ('str' object has no attribute 'metadata') deep in the pipeline
     with pytest.raises(HydroError, match=r"^weather: expected a hydro.weather.DailyForcing .*read_forcing_csv"):
         hydro.Model.from_basin("watershed").run("2004-01-01", "2004-01-10", weather=weather)
+
+
+def test_weather_of_an_ensemble_or_too_short_is_a_hydro_error_naming_weather():
+    import datetime as dt
+
+    from hydro.ensemble import weather_generator
+    from hydro.weathergen import generate
+
+    model = hydro.Model.from_basin("watershed")
+    params = weather_generator(model.basin)
+    ensemble = generate(params, "2003-01-01", "2004-01-31", seed=3, n_members=2)
+    with pytest.raises(HydroError, match=r"^weather: holds several series .*weather.series\(k\)"):
+        model.run("2004-01-01", "2004-01-31", weather=ensemble)  # was a numpy broadcasting ValueError
+    with pytest.raises(HydroError, match=r"^weather: covers 2003-01-01 to 2004-01-31, the run needs 2004-01-01 "
+                                         r"to 2004-03-31"):  # was told as the basin's weather.csv and --start/--end
+        model.run("2004-01-01", "2004-03-31", weather=ensemble.series(0))
+    assert model.run(dt.date(2004, 1, 1), "2004-01-31", weather=ensemble.series(1)).sizes["time"] == 31
