@@ -22,8 +22,11 @@ def scalar(value: Any) -> Any:
 
 
 def plain(value: Any) -> Any:
-    """A numpy scalar, 0-d array or DataArray (a sweep over ``np.arange``) as the Python number it holds."""
+    """A numpy scalar, 0-d array or DataArray (a sweep over ``np.arange``) as the Python number it
+    holds; a 1-d array (twelve monthly targets) as the list of numbers a basin file holds."""
     value = scalar(value)
+    if isinstance(value, np.ndarray) or hasattr(value, "dims"):
+        return np.asarray(value).tolist()
     return value.item() if isinstance(value, np.generic) else value
 
 

@@ -115,3 +115,13 @@ def test_weather_of_an_ensemble_or_too_short_is_a_hydro_error_naming_weather():
                                          r"to 2004-03-31"):  # was told as the basin's weather.csv and --start/--end
         model.run("2004-01-01", "2004-03-31", weather=ensemble.series(0))
     assert model.run(dt.date(2004, 1, 1), "2004-01-31", weather=ensemble.series(1)).sizes["time"] == 31
+
+
+def test_with_parameters_sets_an_array_from_a_numpy_array(tiny):
+    # twelve monthly targets from numpy: was "expected a number, got array([...])"
+    path = "reservoirs.lake.target_release_m3_s"
+    variant = tiny.with_parameters({path: np.full(12, 5.0)})
+    assert variant.changes[path] == [5.0] * 12
+    assert variant.changes == tiny.with_parameters({path: [5.0] * 12}).changes
+    with pytest.raises(HydroError, match=r"target_release_m3_s': expected 12 values, got 11"):
+        tiny.with_parameters({path: np.full(11, 5.0)})
