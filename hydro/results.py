@@ -276,9 +276,14 @@ def _read(nc, path: Path) -> Results:
             continue
         res.leading = tuple(var.dimensions[:len(var.dimensions) - len(declared)])
         break
+    known = set(variable_names(res.constituents))
     for name, var in nc.variables.items():
         if name in nc.dimensions or name == bounds_name:
             continue
+        if name in known and tuple(var.dimensions) != res.dims(name):
+            raise HydroError(f"{path}: variable '{name}' has dimensions {tuple(var.dimensions)}, where hydro writes "
+                             f"{res.dims(name)} (was the file reshaped, e.g. resampled with xarray?); open it "
+                             "with xarray.open_dataset, which takes any shape")
         res.data[name] = np.asarray(var[:].filled(np.nan) if hasattr(var[:], "filled") else var[:])
     return res
 

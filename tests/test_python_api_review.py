@@ -125,3 +125,12 @@ def test_with_parameters_sets_an_array_from_a_numpy_array(tiny):
     assert variant.changes == tiny.with_parameters({path: [5.0] * 12}).changes
     with pytest.raises(HydroError, match=r"target_release_m3_s': expected 12 values, got 11"):
         tiny.with_parameters({path: np.full(11, 5.0)})
+
+
+def test_open_results_of_a_file_reshaped_by_xarray_names_the_variable(week, tmp_path):
+    # resampling a whole results dataset gives the yearly budgets a time axis; open_results
+    # failed with xarray's "Could not convert tuple of form (dims, data...)" ValueError
+    week.resample(time="MS").mean().to_netcdf(tmp_path / "resampled.nc")
+    with pytest.raises(HydroError, match=r"variable 'tn_budget_reach' has dimensions \('time', 'year', 'reach', "
+                                         r"'budget_term'\), where hydro writes \('year', 'reach', 'budget_term'\)"):
+        hydro.open_results(tmp_path / "resampled.nc")
