@@ -18,7 +18,6 @@ from __future__ import annotations
 import copy
 import hashlib
 import json
-import os
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
@@ -28,7 +27,7 @@ from typing import Any
 from hydro.basin import Basin, resolve_basin
 from hydro.basin_tables import load_basin_file
 from hydro.errors import HydroError
-from hydro.model_values import as_date, check_weather, plain
+from hydro.model_values import as_date, basin_spec, check_weather, plain
 from hydro.overrides import parse_assignment, set_path, table_key
 from hydro.results import open_results  # noqa: F401  (hydro.open_results)
 from hydro.units import unit_of_key
@@ -150,10 +149,7 @@ class Model:
         HydroError
             The basin is not found (with the nearest name), or its file is invalid (naming the key).
         """
-        if not isinstance(spec, (str, os.PathLike)):
-            raise HydroError(f"Model.from_basin: expected a shipped basin's name ('miyun'), a folder holding "
-                             f"basin.toml or the file (str or pathlib.Path), got {type(spec).__name__} {spec!r}")
-        path = resolve_basin(spec)
+        path = resolve_basin(basin_spec(spec, "Model.from_basin"))
         data = load_basin_file(path)
         raw = path.read_bytes()
         basin = Basin.from_data(data, path, _sha256(raw, {}))
@@ -390,4 +386,4 @@ def open_basin(spec: str | Path) -> Basin:
     HydroError
         The basin is not found, or its file is invalid (naming the key).
     """
-    return Basin.load(spec)
+    return Basin.load(basin_spec(spec, "open_basin"))

@@ -1,10 +1,11 @@
-"""How :class:`hydro.model.Model` reads the Python values a notebook hands it: dates
+"""How :class:`hydro.model.Model` reads the Python values a notebook hands it: basin names, dates
 (``run(start, end)``: ISO strings, dates, datetimes, pandas Timestamps, numpy.datetime64 and
 0-d DataArrays of one, ``ds.time[0]``) and parameter values (numpy scalars and 0-d arrays
 as the Python numbers they hold)."""
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from typing import Any
 
@@ -12,6 +13,15 @@ import numpy as np
 
 from hydro.basin import parse_date
 from hydro.errors import HydroError
+
+
+def basin_spec(spec: Any, call: str) -> Any:
+    """``spec`` if it can name a basin (str or path); else a HydroError naming ``call`` (it was a
+    TypeError from pathlib)."""
+    if not isinstance(spec, (str, os.PathLike)):
+        raise HydroError(f"{call}: expected a shipped basin's name ('miyun'), a folder holding basin.toml or "
+                         f"the file (str or pathlib.Path), got {type(spec).__name__} {spec!r}")
+    return spec
 
 
 def scalar(value: Any) -> Any:

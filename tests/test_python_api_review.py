@@ -49,6 +49,8 @@ def test_an_array_of_dates_is_refused_in_one_line(tiny, week):
 def test_from_basin_of_no_name_is_a_hydro_error(spec):
     with pytest.raises(HydroError, match=r"Model.from_basin: expected a shipped basin's name"):
         hydro.Model.from_basin(spec)
+    with pytest.raises(HydroError, match=r"open_basin: expected a shipped basin's name"):
+        hydro.open_basin(spec)
 
 
 def test_parameter_of_a_non_string_path_is_a_hydro_error(tiny):
