@@ -211,6 +211,8 @@ class Transfers:
     species_res_load, species_reach_load : dict of str to (D, S) and (D, R)
         Load of each name of :data:`SPECIES` that an inflow gives, g s-1 (read with
         :meth:`species_load`).
+    eco_min : (S,), optional
+        Each reservoir's ``ecological_min_m3_s``: the least target (:meth:`target_release`).
     """
 
     items: tuple
@@ -224,6 +226,7 @@ class Transfers:
     reach_abstraction: list = field(default_factory=list)
     species_res_load: dict = field(default_factory=dict)
     species_reach_load: dict = field(default_factory=dict)
+    eco_min: np.ndarray | None = None
 
     def species_load(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The load the inflows bring of one species or constituent.
@@ -268,9 +271,15 @@ class Transfers:
         return bool(np.any(self.res_inflow > 0) or np.any(self.reach_inflow > 0))
 
     def target_release(self, rule: np.ndarray) -> np.ndarray:
-        """Each day's target release (D, S): the series where given, else ``rule``, plus extras."""
-        return np.ascontiguousarray(np.where(np.isnan(self.release), rule, self.release)
-                                    + self.extra_release)
+        """Each day's target release (D, S): the series where given, else ``rule``, plus extras, and
+        at least the ecological minimum, as the reservoir balance releases it
+        (:func:`hydro._hydraulics_kernels.reservoir_day`): so the abstraction an outlet reservoir
+        delivers when it runs short (:func:`abstraction_delivered`) is cut in proportion to all
+        it was to let out, the ecological release included."""
+        target = np.where(np.isnan(self.release), rule, self.release) + self.extra_release
+        if self.eco_min is not None:
+            target = np.maximum(target, self.eco_min)
+        return np.ascontiguousarray(target)
 
     def attributes(self) -> dict[str, str]:
         """Provenance of the transfers as global attributes."""
@@ -364,7 +373,8 @@ def read_transfers(basin, dates: list[date]) -> Transfers:
     return Transfers(items=tuple(items), res_inflow=res_inflow, res_load=res_load,
                      reach_inflow=reach_inflow, reach_load=reach_load, release=release,
                      extra_release=extra, res_abstraction=res_abstraction, reach_abstraction=reach_abs,
-                     species_res_load=species_res, species_reach_load=species_reach)
+                     species_res_load=species_res, species_reach_load=species_reach,
+                     eco_min=np.array([r.ecological_min_m3_s for r in net.reservoirs], dtype=float))
 
 
 def abstraction_delivered(requested: np.ndarray, target: np.ndarray, release: np.ndarray) -> np.ndarray:
