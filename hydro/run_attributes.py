@@ -74,6 +74,8 @@ RULES: dict[str, CombineRule] = {
     # a transfer's volume over the run's days: the blocks' days add up; runs of a file share their days
     # (the same in every run that reads the same series; listed per run if a run changed it)
     "transfer_volume_m3": CombineRule(SUM, LISTED, by_id=True, fmt=".6e"),
+    # what reservoirs let out of their release, ecological and abstraction series: as the volumes
+    "transfer_delivered_m3": CombineRule(SUM, LISTED, by_id=True, fmt=".6e"),
     # water a flow-driven run added to match its gauges (m3): one run's, on its weather
     "flow_driven_added_water_m3": CombineRule(SUM, LISTED, fmt=".6e"),
 }

@@ -47,11 +47,9 @@ What each kind does (all flows m3 s-1):
     Its nitrogen is carried as its own source tag (``transfer``), and its water
     as a conservative tracer, so results keep transferred and natural water
     apart at every reservoir and section.
-``release``
-    the reservoir's target release on the covered days (replaces the rule);
-    still limited by the water above dead storage.
-``ecological``
-    a release added to the reservoir's target on the covered days.
+``release``, ``ecological``
+    the reservoir's target release on the covered days (replaces the rule), or a release
+    added to it; still limited by the water above dead storage.
 ``abstraction``
     water taken out of the basin: from a reach as a withdrawal (capped by
     ``max_share``, default 0.9, of the reach's water that day, leaving at the
@@ -212,7 +210,7 @@ class Transfers:
         Load of each name of :data:`SPECIES` that an inflow gives, g s-1 (read with
         :meth:`species_load`).
     eco_min : (S,), optional
-        Each reservoir's ``ecological_min_m3_s``: the least target (:meth:`target_release`).
+        Each reservoir's ``ecological_min_m3_s``, the least target (:meth:`target_release`).
     """
 
     items: tuple
@@ -271,11 +269,9 @@ class Transfers:
         return bool(np.any(self.res_inflow > 0) or np.any(self.reach_inflow > 0))
 
     def target_release(self, rule: np.ndarray) -> np.ndarray:
-        """Each day's target release (D, S): the series where given, else ``rule``, plus extras, and
-        at least the ecological minimum, as the reservoir balance releases it
-        (:func:`hydro._hydraulics_kernels.reservoir_day`): so the abstraction an outlet reservoir
-        delivers when it runs short (:func:`abstraction_delivered`) is cut in proportion to all
-        it was to let out, the ecological release included."""
+        """Each day's target release (D, S): the series where given, else ``rule``, plus extras, at
+        least the ecological minimum (as :func:`hydro._hydraulics_kernels.reservoir_day` lets out:
+        a short release cuts each part alike, :func:`abstraction_delivered`, the minimum's too)."""
         target = np.where(np.isnan(self.release), rule, self.release) + self.extra_release
         if self.eco_min is not None:
             target = np.maximum(target, self.eco_min)
@@ -292,6 +288,17 @@ class Transfers:
             "transfer_origins": ";".join(f"{t.id}={t.origin}" for t in self.items if t.origin),
             "transfer_volume_m3": ";".join(f"{t.id}={t.series.volume_m3:.6e}" for t in self.items),
         }
+
+
+    def delivered_attributes(self, target: np.ndarray, release: np.ndarray) -> dict[str, str]:
+        """``transfer_delivered_m3``: the volume (m3, ``id=m3;...``) reservoirs let out of each release,
+        ecological and abstraction series, its flow times ``min(release / target, 1)`` a day
+        (:func:`abstraction_delivered`; ``target`` :meth:`target_release`, ``release`` the run's,
+        (D, S) m3 s-1).  Inflows always arrive; reach abstractions are ``reach_withdrawal``."""
+        got = {t.id: abstraction_delivered(t.series.flow, target[:, t.reservoir], release[:, t.reservoir])
+               for t in self.items if t.reservoir is not None and t.kind != "inflow"}
+        return {"transfer_delivered_m3": ";".join(f"{k}={float(np.sum(v)) * SECONDS_PER_DAY:.6e}"
+                                                  for k, v in got.items())} if got else {}
 
 
 def _concentrations(spec, series: SeriesFile, dates: list[date]) -> dict[str, np.ndarray]:
