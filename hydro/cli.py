@@ -17,7 +17,7 @@ import click
 from hydro import __version__
 from hydro.errors import HydroError
 from hydro.clitools import command_history as _history
-from hydro.clitools import MEMBERS
+from hydro.clitools import MEMBERS, refuse_run_scenario
 
 
 #: Commands whose code lives with their feature, imported only when used (so
@@ -143,6 +143,7 @@ def main() -> None:
                    "finishes, so memory does not grow with the run (default: blocks of 5 years for runs of "
                    "more than 5 years and 500,000 reach-days; 0: always one block).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress bar).")
+@click.option("--scenario", hidden=True, expose_value=False, callback=refuse_run_scenario)  # the BRIEF's
 def run_command(basin, start, end, output, overwrite, compress, overrides, params, members, seed, weather_seed,
                 workers, quiet, scheduler=None, dask_workers=None, variables=(), locations=(), aggregate=None,
                 float32=None, block_years=None, codec=None):
@@ -320,7 +321,7 @@ def validate_command(cases, quick, as_json, list_only):
                    "TN-only simulation) and list them, instead of stopping.")
 @click.option("--uncertainty", "members", type=int, metavar="N",
               help="Payments as distributions over N members: monitoring error and the agreement's ranged "
-                   "prices drawn, and the weather too when the first argument is a basin (median, 5-95 %%, "
+                   "prices drawn, and the weather too when the first argument is a basin (median, 5-95 %, "
                    "probability of paying; docs/agreements.md).")
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
               help="With --uncertainty: the random seed.")
@@ -329,9 +330,9 @@ def validate_command(cases, quick, as_json, list_only):
 @click.option("--scheduler", metavar="ADDRESS", help="With --uncertainty: run the members on this Dask scheduler.")
 @click.option("--parameters-from", type=click.Path(file_okay=False), metavar="DIR",
               help="With --uncertainty on a basin: draw model parameters from this calibration folder of the "
-                   "basin (its best 10 %% of evaluations).")
+                   "basin (its best 10 % of evaluations).")
 @click.option("--plot", "plot_out", type=click.Path(dir_okay=False), metavar="FIG.png",
-              help="With --uncertainty: also draw the bands (median, 5-95 %%, probability of paying) to a "
+              help="With --uncertainty: also draw the bands (median, 5-95 %, probability of paying) to a "
                    "figure (png, pdf or svg).")
 @click.option("--quality", is_flag=True,
               help="With --json: print an object, the payments (or --scenarios rows) under \"payments\" "
@@ -469,7 +470,7 @@ def _ranges(numbers) -> str:
                    "(TP, NH3-N, CODMn on a TN-only simulation).")
 @click.option("--uncertainty", "members", type=int, metavar="N",
               help="compensation: the payments as bands over N members (monitoring error and the agreement's "
-                   "ranged prices drawn): median, 5-95 %% and probability of paying.")
+                   "ranged prices drawn): median, 5-95 % and probability of paying.")
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
               help="With --uncertainty: the random seed.")
 @click.option("--title", help="Figure title.")

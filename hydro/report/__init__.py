@@ -417,7 +417,7 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
               help="Add a Payments section: the agreement's payments on these results.")
 @click.option("--uncertainty", type=int, metavar="N",
               help="With --agreement: also the payments over N members (monitoring error and ranged prices "
-                   "drawn): median, 5-95 %% band, probability of paying, and their figure.")
+                   "drawn): median, 5-95 % band, probability of paying, and their figure.")
 @click.option("--seed", type=int, default=0, show_default=True, help="With --uncertainty: the random seed.")
 @click.option("--workers", type=int, help="With --uncertainty: local worker processes (default: serial).")
 @click.option("--skip-unavailable", is_flag=True,
