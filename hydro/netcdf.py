@@ -37,6 +37,8 @@ if TYPE_CHECKING:
     from hydro.results import Results
 
 
+#: long_name of ``time_bnds`` (aggregated files), in the file and in :meth:`Results.to_xarray`.
+BOUNDS_LONG_NAME = "first day of the averaging period and the day after its last"
 _STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario", "budget_term")
 #: Element dimensions whose ids carry ``cf_role = "timeseries_id"`` (in the file and in :meth:`Results.to_xarray`).
 SERIES_DIMS = ("reach", "section", "reservoir", "gauge")
@@ -120,6 +122,9 @@ def _define(nc, results: Results, spec):
                 var.bounds = "time_bnds"
                 nc.createDimension("nv", 2)
                 tb = nc.createVariable("time_bnds", "f8", ("time", "nv"))
+                # CF allows a bounds variable its parent's units and calendar (the same); the brief
+                # wants units and long_name on every variable
+                tb.units, tb.calendar, tb.long_name = var.units, var.calendar, BOUNDS_LONG_NAME
                 tb[:] = np.array([[(a - start).days, (b - start).days] for a, b in zip(*bounds, strict=True)], dtype=float)
         elif dim in _STRING_DIMS:
             var = nc.createVariable(dim, str, (dim,))

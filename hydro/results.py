@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.netcdf import LEADING_DIMS, SERIES_DIMS, write_results
+from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, SERIES_DIMS, write_results
 from hydro.run_attributes import id_values
 from hydro.variables import Variable, variable, variable_names
 
@@ -129,7 +129,8 @@ class Results:
         if aggregated:
             first, after = self.time_bounds
             data_vars["time_bnds"] = (("time", "nv"), np.array(
-                [[np.datetime64(a, "ns"), np.datetime64(b, "ns")] for a, b in zip(first, after, strict=True)]), {})
+                [[np.datetime64(a, "ns"), np.datetime64(b, "ns")] for a, b in zip(first, after, strict=True)]),
+                {"long_name": BOUNDS_LONG_NAME})
         attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
         attrs.update({k: str(v) for k, v in self.attrs.items()})
         ds = xr.Dataset(data_vars, coords=coords, attrs=attrs)

@@ -167,3 +167,20 @@ def test_results_file_opens_in_xarray_as_it_is(watershed_file):
         assert ds["time"].dtype.kind == "M"
         assert str(ds["time"].values[0])[:10] == "2003-01-01"
         assert ds["tn_source_load"].dims == ("time", "section", "source")
+
+
+def test_time_bounds_of_an_aggregated_file_have_units_and_a_long_name(tmp_path):
+    # the brief: every variable has units and long_name; time_bnds had neither (CF lets bounds
+    # carry their parent's units and calendar, which xarray then decodes them with)
+    out = tmp_path / "monthly.nc"
+    result = invoke("run", "tiny", "--end", "2020-03-31", "--aggregate", "monthly", "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    with netCDF4.Dataset(out) as nc:
+        time, bounds = nc.variables["time"], nc.variables["time_bnds"]
+        assert (bounds.units, bounds.calendar) == (time.units, time.calendar)
+        assert bounds.long_name and time.bounds == "time_bnds"
+        assert bounds[:].tolist() == [[0, 31], [31, 60], [60, 91]]
+    xr = pytest.importorskip("xarray")
+    with xr.open_dataset(out) as ds:
+        assert ds["time_bnds"].dtype.kind == "M" and ds["time_bnds"].attrs["long_name"] == bounds.long_name
+        assert str(ds["time_bnds"].values[-1, 1])[:10] == "2020-04-01"
