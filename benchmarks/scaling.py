@@ -30,7 +30,8 @@ below the finest, each class ``n_sub / 2**l`` sub-steps).  The model replays the
 choice day by day and records whether its global count equals the solver's (``lts_check``).
 
 Default cases (about a minute): 100 x 1, 1,000 x 1 and 100 x 100 (the memory target);
-``--large`` adds 1,000 x 10 and 10,000 x 1 (a minute and a half, nearly all of it transport).
+``--large`` adds 1,000 x 10 and 10,000 x 1 (three minutes and more on a busy two-core machine,
+nearly all of it transport).
 Issue 16's targets, reported as ``..._vs_target`` records (value / target,
 never asserted): cost per reach-day at 10,000 reaches <= 1.3x that at 100; 10,000 x 1
 whole process <= 30 s; peak RSS of 100 x 100 <= 500 MB.  Without ``--large`` the
@@ -47,6 +48,17 @@ Again on 2026-12-01 with ``--lts-bound`` (``--cases 100:1,10000:1``, the machine
 10,000 x 1 whole 82.5 s (59.4 s CPU), model 51.0 s CPU of which transport 47.4 s, 126 sub-steps a day,
 13,962 ns per reach-day against 2,379 at 100 reaches (5.9x); cell updates per cell-day global 125.8,
 per chain 70.1, per reach 52.3, per cell 33.7 (as in docs/solver.md).
+Those sub-step counts were stale when written: the weather generator's per-year streams (13a63f5, an
+earlier commit) had changed the synthetic basins' weather and flows, and the code of the commit that wrote
+them (42da764) gives 207.5 sub-steps a day at 10,000 reaches (32.5 at 100, 84.3 at 1,000; the counts do
+not depend on the machine).
+Re-measured 2026-12-01 at HEAD (``--cases 100:1,10000:1 --lts-bound``, twice, the machine loaded by other
+work, wall time well above CPU): 10,000 x 1 whole 157-183 s (100-103 s CPU), model 91-95 s CPU of which
+transport 86-90 s, 207 sub-steps a day, 24,800-26,000 ns per reach-day against 4,070-4,100 at 100
+reaches (6.1-6.3x); cell updates per cell-day global 207.5, per chain 111.8, per reach 81.6, per cell
+53.3; peak RSS 2.2 GB.  Per cell update the transport costs about what it did (35-36 ns against 31 in the
+numbers above): the growth is the sub-steps'.  ``tests/test_benchmarks_review.py`` checks the 100-reach
+counts against docs/solver.md's table.
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by

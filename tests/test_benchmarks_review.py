@@ -93,3 +93,29 @@ def test_calibration_reference_path_scores_the_same_as_the_measured_one(tmp_path
         a, b = now.evaluate(z), before.evaluate(z)
         assert a["status"] == b["status"] == "ok"
         assert b["loss"] == pytest.approx(a["loss"], rel=1e-9, abs=1e-12)
+
+
+def _lts_table_row(label: str) -> list[float]:
+    """The cell updates per cell-day (global, per chain, per reach, per cell) of one row of
+    docs/solver.md's local-time-stepping table."""
+    text = (Path(__file__).resolve().parents[1] / "docs" / "solver.md").read_text()
+    [line] = [ln for ln in text.splitlines() if ln.startswith(f"| {label} |")]
+    return [float(c) for c in line.strip("|").split("|")[2:]]
+
+
+def test_scaling_lts_counts_are_docs_solver_tables(tmp_path):
+    """``scaling.py --child BASIN OUT --lts-bound`` on the 100-reach synthetic year gives the sub-step
+    counts docs/solver.md prints (they do not depend on the machine; the table went stale once when
+    the weather generator changed, 18.1 global against the solver's 32.5)."""
+    import json
+    import subprocess
+
+    from hydro.validation.problems import synthetic_watershed
+
+    basin = synthetic_watershed(tmp_path / "b", n_subbasin=100, n_reservoir=2, years=1)
+    out = subprocess.run([sys.executable, str(BENCH / "scaling.py"), "--child", str(basin),
+                          str(tmp_path / "out.nc"), "--lts-bound"], check=True, capture_output=True, text=True)
+    found = json.loads(out.stdout.strip().splitlines()[-1])
+    assert found["lts_check"] is True  # the replay's global count is the solver's
+    got = [found[k] for k in ("lts_global", "lts_chain", "lts_reach", "lts_cell")]
+    assert got == pytest.approx(_lts_table_row("synthetic, 100 reaches"), abs=0.051)
