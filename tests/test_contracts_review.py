@@ -184,3 +184,18 @@ def test_time_bounds_of_an_aggregated_file_have_units_and_a_long_name(tmp_path):
     with xr.open_dataset(out) as ds:
         assert ds["time_bnds"].dtype.kind == "M" and ds["time_bnds"].attrs["long_name"] == bounds.long_name
         assert str(ds["time_bnds"].values[-1, 1])[:10] == "2020-04-01"
+
+
+def test_every_option_of_every_command_is_on_its_docs_page():
+    from hydro.basin import ROOT
+
+    ctx = click.Context(main)
+    for name in main.list_commands(ctx):
+        command = main.get_command(ctx, name)
+        assert command is not None
+        page = (ROOT / "docs" / "commands" / f"{name}.md").read_text(encoding="utf-8")
+        for p in command.params:
+            if isinstance(p, click.Option) and not p.hidden and p.name != "help":
+                spellings = p.opts + p.secondary_opts
+                assert any(re.search(rf"(?<![\w-]){re.escape(s)}(?![\w-])", page) for s in spellings), \
+                    f"docs/commands/{name}.md does not name {spellings}"
