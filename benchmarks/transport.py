@@ -73,6 +73,17 @@ channel, 0.07 (one tag) and 0.08 (eight tags) on the tree, 0.055-0.058 on the
 0.4 and is not met.  ``docs/solver.md`` (kernel layout and speed) says where the
 tree's time goes (sampled and left out part by part), what was tried, and what 0.4
 would take.
+
+Re-measured later on 1 Dec 2026 (five runs, the machine loaded 2.4-4 by other jobs):
+hydro over upwind 0.07-0.11 on the channel, 0.025-0.034 (one tag) and 0.034-0.064
+(eight tags) on the tree, 0.033-0.051 on the 1,000-reach year; over the stencil
+0.35-0.42 on the channel, 0.19-0.23 and 0.23-0.29 on the tree; FiPy over hydro
+1,700-2,250 (hydro on 200 m cells at 0.40 of FiPy's error on 100 m).  hydro itself was
+no slower (the one-tag tree 84-100 ms a run against 115 ms): the tree's upwind
+reference runs about 3 ms, L1-resident and vectorised, at about 1e10 cell updates a
+second when it gets a core to itself, and its ratio moves most with the machine's load
+(the tree's 0.07 and 0.08 above are not reproduced today); compare runs of one
+session, and prefer the ``_vs_mc_lw`` records.
 """
 
 from __future__ import annotations
