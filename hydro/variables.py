@@ -115,9 +115,9 @@ _DECLARED = [
     Variable("subbasin_{c}_source_input", ("time", "subbasin", "source"), "kg d-1",
              "{C} delivered by the subbasin to the river network, by source"),
     # constituents
-    Variable("{c}_concentration", ("time", "reach"), "mg L-1", "{C} at the reach outlet (flux-weighted daily mean)"),
+    Variable("{c}_concentration", ("time", "reach"), "mg L-1", "{C} at the reach outlet (flow-weighted daily mean)"),
     Variable("{c}_load", ("time", "reach"), "kg d-1", "{C} load through the reach outlet (advective and dispersive)"),
-    Variable("section_{c}_concentration", ("time", "section"), "mg L-1", "{C} at the monitoring section (flux-weighted daily mean)"),
+    Variable("section_{c}_concentration", ("time", "section"), "mg L-1", "{C} at the monitoring section (flow-weighted daily mean)"),
     Variable("section_{c}_load", ("time", "section"), "kg d-1", "{C} load through the monitoring section (advective and dispersive)"),
     Variable("reservoir_{c}_concentration", ("time", "reservoir"), "mg L-1", "{C} in the reservoir at the end of the day"),
     Variable("reservoir_{c}_outflow_load", ("time", "reservoir"), "kg d-1", "{C} load leaving the reservoir"),

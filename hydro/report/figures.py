@@ -71,7 +71,7 @@ def trajectory(results, short: str, scenario=None) -> Figure:
     where = "section" if results.coords.get("section") else "reservoir"
     return draw(f"fig-{short}-trajectory",
                 f"{symbol(short)} concentration (mg/L) at every {where}, {agg} "
-                f"{'flux-weighted means' if agg == 'daily' else 'means of the daily values'}.",
+                f"{'flow-weighted means' if agg == 'daily' else 'means of the daily values'}.",
                 plot_trajectory, results, constituent=short, aggregate=agg, scenario=scenario,
                 ax=_wide_axes())
 
