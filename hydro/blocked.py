@@ -163,7 +163,7 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
     forcing = weather if weather is not None else read_forcing_csv(ws.weather.csv)
     periods = block_periods(start, end, block_years)
     step = _Steps(timings)
-    threshold = snow_thresholds(ws, forcing)  # the station record's, as a one-block run's
+    threshold = snow_thresholds(ws)  # the station record's, as a one-block run's
     warm = warm_up(ws, forcing, start, end, basin.settings.runoff_warm_up_years, threshold)
     whole = None
     if len(periods) > 1:  # what a one-block run takes over the whole run (hydro.blocked_water)

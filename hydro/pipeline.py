@@ -98,7 +98,7 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
 
     ws = Watershed.from_basin(basin)
     forcing = weather if weather is not None else read_forcing_csv(ws.weather.csv)
-    threshold = snow_thresholds(ws, forcing)  # the station record's, whatever the period
+    threshold = snow_thresholds(ws)  # the station record's, whatever the period and weather
     warm = warm_up(ws, forcing, start, end, basin.settings.runoff_warm_up_years, threshold)
     return six_steps(basin, ws, daily_dates(start, end), forcing, carried_constituents(basin, constituents),
                      apportion, (scenario, history), _Steps(timings),

@@ -147,10 +147,10 @@ def subbasin_weather(ws: Watershed, dates: list[date], forcing=None) -> Subbasin
 Runoff = RunoffResult
 
 
-def snow_thresholds(ws, forcing=None) -> np.ndarray | None:
+def snow_thresholds(ws) -> np.ndarray | None:
     """CemaNeige's snowfall of full cover of every band (mm/yr): each band's mean yearly snowfall
-    over every day of ``forcing`` (observed station weather); the basin's station record (its
-    weather file) when ``forcing`` is None or generated (``metadata["synthetic"]``).
+    over every day of the basin's station record (its weather file, read once per process:
+    :func:`hydro.weather.station_record`).
 
     A watershed run takes it from the station record whatever its period and weather (a
     generated member's too), as airGR takes ``MeanAnSolidPrecip`` from all the input it is
@@ -159,12 +159,11 @@ def snow_thresholds(ws, forcing=None) -> np.ndarray | None:
     a time, so memory stays a few series.  None without snow.
     """
     from hydro.snow import SnowBands, _band_inputs
-    from hydro.weather import read_forcing_csv
+    from hydro.weather import station_record
 
     if not ws.snow:
         return None
-    if forcing is None or forcing.metadata.get("synthetic", False):
-        forcing = read_forcing_csv(ws.weather.csv)
+    forcing = station_record(ws.weather.csv)
     p, tm, tn, tx = (np.asarray(a) for a in (forcing.precip_mm, forcing.tmean_c, forcing.tmin_c, forcing.tmax_c))
     out = []
     for s in ws.subbasins:

@@ -93,4 +93,23 @@ from hydro.weather_csv import MISSING_TOKENS
 
 __all__ = ["FILL_RULES", "FORCING_COLUMNS", "HOURLY_REQUIRED", "MAX_MISSING_HOURS", "MISSING_TOKENS",
            "DailyForcing", "StationDaily", "annual_totals", "read_forcing_csv", "read_hourly_station",
-           "write_forcing_csv"]
+           "station_record", "write_forcing_csv"]
+
+#: Station records read in this process: resolved path -> ((modification time, size), forcing).
+_RECORDS: dict[str, tuple[tuple[int, int], DailyForcing]] = {}
+
+
+def station_record(path) -> DailyForcing:
+    """A basin's station record (its weather file), read once per process and again when the file
+    changes: what :func:`hydro.watershed.snow_thresholds` takes CemaNeige's snowfall of full cover
+    from on every run, calibration evaluation and ensemble member (not to be modified)."""
+    from pathlib import Path
+
+    p = Path(path).resolve()
+    st = p.stat()
+    stamp = (st.st_mtime_ns, st.st_size)
+    cached = _RECORDS.get(str(p))
+    if cached is None or cached[0] != stamp:
+        cached = (stamp, read_forcing_csv(p))
+        _RECORDS[str(p)] = cached
+    return cached[1]

@@ -102,14 +102,15 @@ def test_example_watershed_lake_inflow_leaves_out_its_surface_runoff():
     from hydro.pipeline import run_watershed
     from hydro.series import daily_dates
     from hydro.units import MM_KM2_PER_DAY_TO_M3_S
-    from hydro.watershed import subbasin_runoff, subbasin_weather
+    from hydro.watershed import snow_thresholds, subbasin_runoff, subbasin_weather
 
     basin = Basin.load("configs/examples/watershed/basin.toml")
     start, end = date(2001, 1, 1), date(2001, 12, 31)
     res = run_watershed(basin, start, end, constituents=())
     ws, net = basin.watershed, basin.network
     dates = daily_dates(start, end)
-    runoff = subbasin_runoff(ws, subbasin_weather(ws, dates), dates)
+    # (the run starts on the weather's first day: no warm-up; snow on the station record's threshold)
+    runoff = subbasin_runoff(ws, subbasin_weather(ws, dates), dates, None, snow_thresholds(ws))
     shore = [i for i, s in enumerate(ws.subbasins) if s.reservoir == "lake"]
     assert shore and not basin.settings.flow_driven  # the shore's runoff is the model's, unscaled
     land_m2 = sum(ws.subbasins[i].area_km2 for i in shore) * 1e6  # 90 km2
