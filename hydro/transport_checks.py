@@ -136,7 +136,9 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> N
     if arr["res_volume"].size and (arr["res_volume"] <= 0).any():
         d, s = np.argwhere(arr["res_volume"] <= 0)[0]
         raise HydroError(f"reservoir '{network.reservoirs[s].id}' is empty on {day(min(d, len(arr['q_in']) - 1))}; "
-                         "raise its initial storage or lower its releases")
+                         "the transport needs water in every reservoir: give it a dead_storage_mcm > 0 (no "
+                         "release or abstraction below it; default 0), raise its initial storage, or lower "
+                         "its releases")
 
 
 def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_labels) -> None:
