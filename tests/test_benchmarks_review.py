@@ -7,7 +7,9 @@ their ratios the right way round.  No test here times anything or asserts a spee
   timed them one after another, so a changing load made its ratios measure the machine);
 * ``calibration.py``: the previous evaluation path, the reference of its ratios, gives the
   same loss as the evaluation path it is compared with;
-* ``constituents.py``: its largest variant is the shipped Miyun basin's constituents.
+* ``constituents.py``: its largest variant is the shipped Miyun basin's constituents;
+* ``transport.py``'s FiPy ratio is at equal or better accuracy, FiPy's time the numerator;
+* ``scaling.py --lts-bound``: the 100-reach counts are docs/solver.md's table.
 """
 
 from __future__ import annotations
@@ -119,3 +121,19 @@ def test_scaling_lts_counts_are_docs_solver_tables(tmp_path):
     assert found["lts_check"] is True  # the replay's global count is the solver's
     got = [found[k] for k in ("lts_global", "lts_chain", "lts_reach", "lts_cell")]
     assert got == pytest.approx(_lts_table_row("synthetic, 100 reaches"), abs=0.051)
+
+
+def test_fipy_ratio_is_at_equal_or_better_accuracy():
+    """``fipy_time_over_hydro_time`` compares hydro on the coarsest grid whose Ogata-Banks error is
+    within FiPy's (100 m, FiPy's 480 implicit steps): the accuracy record says hydro's error over
+    FiPy's, which must be at most 1 for the time ratio to compare equal work."""
+    pytest.importorskip("fipy")
+    import transport
+
+    recs = {r["name"]: r for r in transport.bench_fipy(skip=False)}
+    acc = recs["ogata_banks_error_hydro_over_fipy"]
+    assert acc["value"] <= 1.0
+    assert acc["ratio"] == pytest.approx(acc["value"])  # hydro's error over FiPy's, not the reverse
+    ratio = recs["fipy_time_over_hydro_time"]
+    assert ratio["reference"] > 0.0  # FiPy's seconds
+    assert ratio["value"] > 1.0  # FiPy's time over hydro's (FiPy's the numerator: ~2,000 measured)
