@@ -6,7 +6,7 @@ their ratios the right way round.  No test here times anything or asserts a spee
 * ``_common.interleaved_best``: the variants take turns round by round (``constituents.py``
   timed them one after another, so a changing load made its ratios measure the machine);
 * ``calibration.py``: the previous evaluation path, the reference of its ratios, gives the
-  same loss as the evaluation path it is compared with;
+  same loss as the evaluation path it is compared with (lumped twin and Miyun twin);
 * ``constituents.py``: its largest variant is the shipped Miyun basin's constituents;
 * ``transport.py``'s FiPy ratio is at equal or better accuracy, FiPy's time the numerator;
 * ``scaling.py --lts-bound``: the 100-reach counts are docs/solver.md's table.
@@ -137,3 +137,26 @@ def test_fipy_ratio_is_at_equal_or_better_accuracy():
     ratio = recs["fipy_time_over_hydro_time"]
     assert ratio["reference"] > 0.0  # FiPy's seconds
     assert ratio["value"] > 1.0  # FiPy's time over hydro's (FiPy's the numerator: ~2,000 measured)
+
+
+def test_calibration_reference_path_scores_the_same_on_the_miyun_twin(tmp_path):
+    """The Miyun case of ``calibration.py`` (the new path carries no constituents for a water-only
+    calibration, the previous one re-read the basin and ran everything): the same losses."""
+    from datetime import date
+
+    import calibration
+
+    from hydro.calibration import CalibrationConfig
+    from hydro.calibration.problem import Problem
+    from hydro.calibration.runner import _lhs
+    from hydro.calibration.twin import MIYUN_SECTIONS, make_twin, miyun_parameters
+
+    config_path, _ = make_twin(tmp_path / "twin", "miyun", start=date(2013, 3, 1),
+                               calibration=(date(2013, 3, 1), date(2017, 2, 28)),
+                               parameters=miyun_parameters(), sections=MIYUN_SECTIONS)
+    config = CalibrationConfig.from_toml(config_path)
+    now, before = Problem(config), calibration.PreviousProblem(config)
+    for z in _lhs(now, 2, 5):
+        a, b = now.evaluate(z), before.evaluate(z)
+        assert a["status"] == b["status"] == "ok"
+        assert b["loss"] == pytest.approx(a["loss"], rel=1e-9, abs=1e-12)
