@@ -7,10 +7,12 @@ that plus TP (dissolved and particulate); that plus CODMn (the shipped basin).  
 record is a run's wall time, its reference the TN-alone run measured in the same
 process; ``added_constituent_cost`` is the cost of each constituent added to TN as a
 ratio to TN alone (the issue's aim: <= 1.5 each).  ``miyun_run_seconds`` is the
-shipped basin against the 3 s goal of issue 14.  The four variants are timed interleaved (one run
-of each per round, the best of ``--repeat`` rounds kept), so a machine's changing load weighs on
-all of them alike.  The runs are ``run_watershed`` alone: no results file is written (``hydro run``
-adds the writing and the start-up, ``benchmarks/startup.py`` times that).
+shipped basin against the 3 s goal of issue 14 (only for a run from the basin's start; from a later
+``--start`` it is ``miyun_run_seconds_from_<start>``, without the goal).  The four variants are
+timed interleaved (one run of each per round, the best of ``--repeat`` rounds kept), so a
+machine's changing load weighs on all of them alike.  The runs are ``run_watershed`` alone: no
+results file is written (``hydro run`` adds the writing and the start-up; ``benchmarks/startup.py``
+times that).
 """
 
 from __future__ import annotations
@@ -79,15 +81,25 @@ def main() -> None:
     print(f"timing {', '.join(basins)}, interleaved, best of {args.repeat} ...", file=sys.stderr)
     seconds = interleaved_best({label: (lambda b=basin: run_watershed(b, start, b.settings.end))
                                 for label, basin in basins.items()}, args.repeat)
+    emit(constituent_records(seconds, start, basins["tn_tp_codmn"].settings.start), args.json)
+
+
+def constituent_records(seconds: dict[str, float], start: dt.date, basin_start: dt.date) -> list[dict]:
+    """The records of the four variants' ``seconds``, run from ``start``.  ``miyun_run_seconds``
+    is set against issue 14's 3 s only for a run from the basin's own start (2000-2017): a shorter
+    run (``run.py --quick`` starts in 2013) is ``miyun_run_seconds_from_<start>``, no reference."""
     base = seconds["tn_alone"]
     records = [record(f"{label}_seconds", s, "s", base, s / base) for label, s in seconds.items()]
     added = [seconds["tn_species"] - base, seconds["tn_tp"] - seconds["tn_species"],
              seconds["tn_tp_codmn"] - seconds["tn_tp"]]
     for name, extra in zip(("species_of_tn", "tp", "codmn"), added, strict=True):
         records.append(record(f"added_constituent_cost_{name}", extra / base, "1", 1.5, extra / base / 1.5))
-    records.append(record("miyun_run_seconds", seconds["tn_tp_codmn"], "s", GOAL_SECONDS,
-                          seconds["tn_tp_codmn"] / GOAL_SECONDS))
-    emit(records, args.json)
+    whole = seconds["tn_tp_codmn"]
+    if start <= basin_start:
+        records.append(record("miyun_run_seconds", whole, "s", GOAL_SECONDS, whole / GOAL_SECONDS))
+    else:
+        records.append(record(f"miyun_run_seconds_from_{start.isoformat()}", whole, "s", None, None))
+    return records
 
 
 if __name__ == "__main__":
