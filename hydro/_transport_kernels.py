@@ -1041,10 +1041,15 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
     # piece of it (tank_pieces; exact at steady state; see docs/solver.md)
     # the tank's volumes and its integral of dt / V are the same for every tag;
     # its coefficients (two exponentials) for every tag with the same rates
+    # (and its pieces: the same for every tag, tank_pieces)
+    pieces_of = np.ones(n_res, dtype=np.int64)
     for s in range(n_res):
         res_v0[s] = res_volume[day, s] + f_start * (res_volume[day + 1, s] - res_volume[day, s])
         res_v1[s] = res_volume[day, s] + f_end * (res_volume[day + 1, s] - res_volume[day, s])
         res_tau[s] = tank_tau(res_v0[s], res_v1[s], tau)
+        if mixed:
+            pieces_of[s] = tank_pieces(day, s, tau, res_v0[s], res_v1[s], t0, n_tag, n_src, rx_a, rx_b, rx_to,
+                                       rx_res_rate, res_rate, res_rx_out, settling_m_s, res_area, res_outflow)
     for k in range(n_tag):
         t = t0 + k
         m = mass[t]
@@ -1063,8 +1068,7 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
                 rate += res_rx_out[s, k // n_src]
                 made = res_prod[k, s, 0]
             area = settling_m_s[t] * res_area[day, s]
-            pieces = tank_pieces(day, s, tau, v_s, v_e, t0, n_tag, n_src, rx_a, rx_b, rx_to, rx_res_rate, res_rate,
-                                 res_rx_out, settling_m_s, res_area, res_outflow) if mixed else 1
+            pieces = pieces_of[s]
             if pieces > 1:
                 m1, out_m, rm, made = tank_in_pieces(pieces, k, s, day, tau, v_s, v_e, res_mass[s, t], res_in[s], rate,
                                                      area, res_outflow[day, s], n_src, rx_a, rx_b, rx_from, rx_to,
