@@ -58,7 +58,10 @@ class WarmUp:
 
 
 def years_before(day: date, years: int) -> date:
-    """The same day ``years`` calendar years earlier (29 February: the 28th)."""
+    """The same day ``years`` calendar years earlier (29 February: the 28th); the first day of the
+    calendar (``date.min``) when that is before year 1."""
+    if day.year - years < 1:
+        return date.min
     try:
         return day.replace(year=day.year - years)
     except ValueError:

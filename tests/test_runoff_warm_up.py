@@ -18,6 +18,7 @@ from hydro.weather import read_forcing_csv
 def test_years_before_keeps_the_day_and_moves_29_february():
     assert years_before(date(2013, 3, 1), 3) == date(2010, 3, 1)
     assert years_before(date(2016, 2, 29), 3) == date(2013, 2, 28)
+    assert years_before(date(2016, 2, 29), 5000) == date.min   # runoff_warm_up_years = 5000: the whole file
 
 
 def test_a_warmed_up_run_continues_the_run_over_its_warm_up_days_exactly():
