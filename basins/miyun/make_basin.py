@@ -212,7 +212,12 @@ INITIAL_SPECIES = {"rivers": dict(orgn=0.2, nh3n=0.1, no3n=1.7, dp=0.03, pp=0.03
 
 def write_quality(w):
     """[[constituents]] with species and reactions, and [initial] by species (QUALITY = True)."""
-    write_constituents(w, QUALITY_CONSTITUENTS)
+    w("# constituents, species and reactions below: rates and thetas from region SOURCES R9; the N species'")
+    w("# sinks are TN's calibrated river removal 0.10 /d, theta 1.047, and settling 0.027 m/d (S8.8)")
+    def w_r9(line):   # each rate line points to its source (comment only)
+        numeric = " = " in line and line.split(" = ", 1)[1][:1] in "-.0123456789" and "#" not in line
+        w(f"{line}   # region R9" if numeric else line)
+    write_constituents(w_r9, QUALITY_CONSTITUENTS)
     w("[initial]   # ESTIMATE by species (region R10); orgn + nh3n + no3n = the TN of S8.14")
     for where, values in INITIAL_SPECIES.items():
         tn = values["orgn"] + values["nh3n"] + values["no3n"]
@@ -220,7 +225,7 @@ def write_quality(w):
         if where != "rivers":
             w(f"[initial.reservoirs.{where}]")
         for sp, v in values.items():
-            w(f"{sp}_mg_per_l = {v}")
+            w(f"{sp}_mg_per_l = {v}   # ESTIMATE (region R10)")
     w("")
 
 
@@ -310,8 +315,8 @@ def main(path=None):
       'real weather 2000-2017 (Beijing 54511, then Huairou)"')
     w("")
     w("[run]   # observed weather: 2000-01-01..2017-02-28 (issue 13; SOURCES 'Weather from 2000')")
-    w("start = 2000-01-01")
-    w("end = 2017-02-28")
+    w("start = 2000-01-01        # setting: run period (first and last day of observed weather)")
+    w("end = 2017-02-28          # setting: run period")
     w("courant = 0.9             # numerical setting (time-step stability), not data")
     w("cell_length_km = 4.0      # numerical setting: transport cell size, not data (3-5 km, as Guanting §9)")
     w('routing = "auto"          # Muskingum-Cunge: every reach has a slope')
@@ -322,7 +327,7 @@ def main(path=None):
         w(f'id = "{county}"')
         w(f'province = "{prov}"')
         if area is not None:
-            w(f"area_km2 = {area}")
+            w(f"area_km2 = {area}   # county area: region SOURCES I1 (S1)")
         w("")
     w("[weather]")
     w("# Beijing 54511 (GHCN-D) 2000-01-01..2013-02-28, then Huairou 2013-03-01..2017-02-28, then 54511")
@@ -339,7 +344,9 @@ def main(path=None):
     w("")
     w("[runoff]                  # GR4J/CemaNeige, calibrated within Perrin et al. (2003) ranges (S8.4)")
     for k, v in RUNOFF.items():
-        w(f"{k} = {fmt(v)}")
+        note = ("ESTIMATE, typical CemaNeige value (S8.4)" if k in ("ctg", "kf_mm_per_c_per_day")
+                else "calibrated (S8.4; values: SOURCES 'Upland precipitation (issue 13)')")
+        w(f"{k} = {fmt(v)}   # {note}")
     w("snow = true")
     w("")
     w("[quality]   # NH3-N, TP, CODMn sources: shared with Guanting (SOURCES 'Water-quality sources')")
@@ -373,9 +380,9 @@ def main(path=None):
         w(f'downstream = "{down}"')
         w(f"slope_m_per_m = {slope:.5f}   # ESTIMATE: ({ztop} - {zbot}) m / {length} km (S8.3)")
         w(f"velocity_coeff = {a_v:.4f}   # ESTIMATE: v = {V_REF[rid in heads]} m/s at Q = {q_ref} m3/s (S8.3)")
-        w(f"velocity_exp = {VELOCITY_EXP}")
+        w(f"velocity_exp = {VELOCITY_EXP}   # Leopold & Maddock 1953 at-a-station mean (S8.3)")
         w(f"width_coeff = {a_w:.4f}      # ESTIMATE: w = {w_ref} m at Q = {q_ref} m3/s (S8.3)")
-        w(f"width_exp = {WIDTH_EXP}")
+        w(f"width_exp = {WIDTH_EXP}   # Leopold & Maddock 1953 at-a-station mean (S8.3)")
         w(f"dispersion_m2_s = {disp:.2f}   # ESTIMATE: Fischer 0.011 U2 W2/(h u*), h = {depth:.2f} m (S8.3)")
         w("")
     for rid, r in RESERVOIRS.items():
@@ -390,7 +397,7 @@ def main(path=None):
         else:
             w("# ESTIMATE curve: only the total capacity is published (S2, S8.8)")
         for k in ("level_m", "area_km2", "storage_mcm"):
-            w(f"{k} = [{', '.join(fmt(x) for x in r[k])}]")
+            w(f"{k} = [{', '.join(fmt(x) for x in r[k])}]   # {'S2 + ESTIMATEs, S8.8' if rid == 'miyun' else 'ESTIMATE (S8.8)'}")
         for k in ("full_supply_level_m", "dead_storage_mcm", "initial_storage_mcm", "target_release_m3_s",
                   "ecological_min_m3_s"):
             note = {
@@ -407,7 +414,8 @@ def main(path=None):
         w(f'id = "{sid}"')
         w(f'name = "{name}"')
         w(f'reach = "{reach}"')
-        w(f"position = {pos}")
+        w(f"position = {pos}   # setting: fraction of the reach from its inlet"
+          + (" (ESTIMATE: border 60 of 80 km; SOURCES 'Parameter audit')" if pos != 1.0 else " (the outlet)"))
         w("")
     w("# --- subbasins (boundaries and areas are APPROXIMATIONS; S8.2) ------------------------")
     for sid, name, area, to, county, elev, precip, preset, water in SUBBASINS:
@@ -429,7 +437,7 @@ def main(path=None):
         if sid in RUNOFF_OVERRIDES:
             w("[subbasins.runoff]   # override of [runoff]: less human water loss on the Bai (S8.4)")
             for k, v in RUNOFF_OVERRIDES[sid].items():
-                w(f"{k} = {fmt(v)}")
+                w(f"{k} = {fmt(v)}   # calibrated (S8.4; SOURCES 'Upland precipitation (issue 13)')")
         w("[subbasins.sources]")
         w(f'delivery_timing = "{DELIVERY_TIMING}"   # S8.13')
         w("")
@@ -443,7 +451,8 @@ def main(path=None):
             land_area = area - water
         for cls, share in shares.items():
             w(f"[subbasins.sources.land_use.{cls}]")
-            w(f"share = {share:.9f}")
+            w(f"share = {share:.9f}   # " + ("water surface / subbasin area (S8.6, S8.12)" if cls == "water"
+                                              else f"ESTIMATE, preset {preset} (S8.6)"))
             w(f"emc_mg_per_l = {EMC[cls]}   # ESTIMATE (S8.6)")
             if cls == "cropland":
                 w(f"fertiliser_kg_per_ha_yr = {FERTILISER}   # ESTIMATE (S8.7)")
@@ -457,17 +466,18 @@ def main(path=None):
         w(f'timing = "{GW_TIMING}"   # issue 13')
         w("[subbasins.sources.timing]   # issue 13: blended years, seasons, wash-off")
         for k, v in SOURCE_TIMING.items():
-            w(f"{k} = {v}")
+            note = ("Sartor & Boyd 1972" if k == "washoff_per_mm" else "ESTIMATE, crop calendar")
+            w(f"{k} = {v}   # {note} (SOURCES 'Storm and season (issue 13)')")
         rural = COUNTY[county][3] * land_area
         w("[subbasins.sources.rural_domestic]")
         w(f"population = {int(round(rural))}   # ESTIMATE: {COUNTY[county][3]:.1f} rural residents/km2 x {land_area:g} km2 (S8.5)")
-        w(f"per_capita_n_g_per_day = {PER_CAPITA_N}")
-        w(f"delivery_fraction = {DOMESTIC_DELIVERY}")
+        w(f"per_capita_n_g_per_day = {PER_CAPITA_N}   # region I5 (S8.10)")
+        w(f"delivery_fraction = {DOMESTIC_DELIVERY}   # calibrated (S8.10)")
         for kind, per in LIVESTOCK_PER_RURAL[prov].items():
             w(f"[subbasins.sources.livestock.{kind}]")
             w(f"head = {int(round(per * rural))}   # {prov} {per} per rural resident (region I3)")
-            w(f"excretion_kg_per_head_yr = {EXCRETION[kind]}")
-            w(f"loss_fraction = {LIVESTOCK_LOSS}")
+            w(f"excretion_kg_per_head_yr = {EXCRETION[kind]}   # region I4")
+            w(f"loss_fraction = {LIVESTOCK_LOSS}   # calibrated (S8.9)")
         for sub, pname, preach, q, tn in WWTP:
             if sub == sid:
                 w("[[subbasins.sources.point]]")
