@@ -41,7 +41,9 @@ def test_parameters_carry_units_bounds_and_the_files_source():
     miyun = hydro.Model.from_basin("miyun")
     x1, x2 = miyun.parameter("runoff.x1_mm"), miyun.parameter("runoff.x2_mm_per_day")
     assert (x1.unit, x1.bounds) == ("mm", (0.0, float("inf")))  # the runoff model's own spec
-    assert x2.unit == "mm d-1" and "Perrin" in x1.source and x1.source.startswith("[runoff]")
+    # the key's own comment (since the parameter audit of 2026-12-01 every value has one; before,
+    # x1 took its [runoff] table's, "... within Perrin et al. (2003) ranges (S8.4)")
+    assert x2.unit == "mm d-1" and x1.source.startswith("calibrated (S8.4")
     assert miyun.parameter("weather.lapse_c_per_km").unit == "degC km-1"
     assert "Huairou" in miyun.parameter("weather.latitude_deg").source  # the key's own comment
     rate = miyun.parameter("constituents.tn.reactions.nh3n_to_no3n.river_rate_per_day")
