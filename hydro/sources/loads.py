@@ -206,7 +206,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     mean_washed : array [n_sub], optional
         Mean share of the wash-off store washed off per day (1/d) that its steady start
         divides the first year's build-up by; default this run's
-        (:func:`hydro.sources.washoff.run_washed_fraction`; a run in time blocks gives the whole run's).
+        (the mean of :func:`hydro.sources.washoff.washed_fraction`; a run in time blocks gives the whole run's).
 
     Returns
     -------

@@ -235,10 +235,13 @@ def washoff_coefficients(subs) -> np.ndarray:
                     dtype=np.float64)
 
 
-def run_washed_fraction(subs, quick_mm: np.ndarray) -> np.ndarray:
-    """Mean share of the wash-off store washed off per day over these days (1/d) [n_sub], 0 where
-    a subbasin has no store: :func:`steady_start`'s ``mean_fraction``.  ``quick_mm`` [n_day, n_sub]."""
-    return washed_fraction(quick_mm, washoff_coefficients(subs)).mean(axis=0)
+def _stores_of(subs, build: np.ndarray, quick: np.ndarray, initial_kg, mean_fraction) -> tuple[list, WashoffStore]:
+    """The wash-off subbasins' indices and their store run on ``build`` [n_day, n_washoff, n_channel]
+    (kg/d) (:func:`deliver`, :func:`species_timing`); ``mean_fraction`` [n_sub] or None."""
+    idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
+    store = washoff(build, quick[:, idx], washoff_coefficients(subs)[idx], initial_kg,
+                    None if mean_fraction is None else np.asarray(mean_fraction)[idx])
+    return idx, store
 
 
 def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: np.ndarray | None,
@@ -249,7 +252,7 @@ def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: n
     [n_day, n_sub] the surface-applied build-up (kg/d) or None; ``initial_kg`` the
     store's content on the first day (the last ``storage_kg`` of a run this one
     continues; default the steady state of the first year, :func:`steady_start`, under
-    ``mean_fraction`` [n_sub], the whole run's :func:`run_washed_fraction`, default these
+    ``mean_fraction`` [n_sub], the whole run's mean of :func:`washed_fraction`, default these
     days').  Returns the store (channels:
     :func:`washed_sources`, then surface-applied N) of those subbasins, or None
     when there are none.
@@ -262,8 +265,7 @@ def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: n
     build[:, :, :-1] = loads[:, :, cols][:, idx]
     if surface is not None:
         build[:, :, -1] = surface[:, idx]
-    store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]), initial_kg,
-                    None if mean_fraction is None else np.asarray(mean_fraction)[idx])
+    idx, store = _stores_of(subs, build, quick, initial_kg, mean_fraction)
     for j, s in enumerate(idx):
         loads[:, s, cols] = store.washed_kg_per_day[:, j, :-1]
         loads[:, s, source_names.index(surface_source())] += store.washed_kg_per_day[:, j, -1]
@@ -303,8 +305,7 @@ def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, sou
         return None
     cols = [source_names.index(n) for n in washed_sources()]
     build = np.concatenate([arr[:, :, cols][:, idx] for arr in arrays], axis=2)
-    store = washoff(build, quick[:, idx], np.array([subs[s].timing.washoff_per_mm for s in idx]), initial_kg,
-                    None if mean_fraction is None else np.asarray(mean_fraction)[idx])
+    idx, store = _stores_of(subs, build, quick, initial_kg, mean_fraction)
     for i, arr in enumerate(arrays):
         for j, s in enumerate(idx):
             arr[:, s, cols] = store.washed_kg_per_day[:, j, i * len(cols):(i + 1) * len(cols)]
