@@ -147,10 +147,9 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
     """
     from hydro.blocked_water import whole_run_water
     from hydro.pipeline import _Steps, carried_constituents
-    from hydro.runoff_warm_up import warm_up
+    from hydro.runoff_warm_up import run_start
     from hydro.series import daily_dates
-    from hydro.watershed import Watershed, snow_thresholds
-    from hydro.weather import read_forcing_csv
+    from hydro.watershed import Watershed
 
     why = unblockable(basin)
     if why:
@@ -160,11 +159,9 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
         raise HydroError(f"the run ends ({end}) before it starts ({start})")
     ws = Watershed.from_basin(basin)
     carried = carried_constituents(basin, constituents)
-    forcing = weather if weather is not None else read_forcing_csv(ws.weather.csv)
     periods = block_periods(start, end, block_years)
+    forcing, threshold, warm = run_start(basin, ws, start, end, weather)  # as a one-block run's
     step = _Steps(timings)
-    threshold = snow_thresholds(ws)  # the station record's, as a one-block run's
-    warm = warm_up(ws, forcing, start, end, basin.settings.runoff_warm_up_years, threshold)
     whole = None
     if len(periods) > 1:  # what a one-block run takes over the whole run (hydro.blocked_water)
         whole = whole_run_water(basin, ws, periods, forcing, threshold, step, warm.state)

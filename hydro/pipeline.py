@@ -91,15 +91,11 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         skip the work of the others; what is carried is computed exactly as in
         a run of all of them.
     """
-    from hydro.runoff_warm_up import warm_up
+    from hydro.runoff_warm_up import run_start
     from hydro.series import daily_dates
-    from hydro.watershed import snow_thresholds
-    from hydro.weather import read_forcing_csv
 
     ws = Watershed.from_basin(basin)
-    forcing = weather if weather is not None else read_forcing_csv(ws.weather.csv)
-    threshold = snow_thresholds(ws)  # the station record's, whatever the period and weather
-    warm = warm_up(ws, forcing, start, end, basin.settings.runoff_warm_up_years, threshold)
+    forcing, threshold, warm = run_start(basin, ws, start, end, weather)
     return six_steps(basin, ws, daily_dates(start, end), forcing, carried_constituents(basin, constituents),
                      apportion, (scenario, history), _Steps(timings),
                      Continuation(runoff_state=warm.state, snow_threshold=threshold,

@@ -87,3 +87,16 @@ def warm_up(ws, forcing, start: date, end: date, years: int, snow_threshold) -> 
     days = daily_dates(first, start - timedelta(days=1))
     runoff = subbasin_runoff(ws, subbasin_weather(ws, days, forcing), days, None, snow_threshold)
     return WarmUp(runoff.final, first, days[-1])
+
+
+def run_start(basin, ws, start: date, end: date, weather=None):
+    """What a watershed run from ``start`` to ``end`` starts from, one block or many alike:
+    ``(forcing, snow_threshold, warm)``, the station weather (``weather``, else the basin's
+    station record, read once per process: :func:`hydro.weather.station_record`), CemaNeige's
+    snowfall of full cover (:func:`hydro.watershed.snow_thresholds`) and the :class:`WarmUp`."""
+    from hydro.watershed import snow_thresholds
+    from hydro.weather import station_record
+
+    forcing = weather if weather is not None else station_record(ws.weather.csv)
+    threshold = snow_thresholds(ws)  # the station record's, whatever the period and weather
+    return forcing, threshold, warm_up(ws, forcing, start, end, basin.settings.runoff_warm_up_years, threshold)

@@ -101,8 +101,9 @@ _RECORDS: dict[str, tuple[tuple[int, int], DailyForcing]] = {}
 
 def station_record(path) -> DailyForcing:
     """A basin's station record (its weather file), read once per process and again when the file
-    changes: what :func:`hydro.watershed.snow_thresholds` takes CemaNeige's snowfall of full cover
-    from on every run, calibration evaluation and ensemble member (not to be modified)."""
+    changes: the weather of a watershed run given none (:func:`hydro.runoff_warm_up.run_start`) and
+    what :func:`hydro.watershed.snow_thresholds` takes CemaNeige's snowfall of full cover from on
+    every run, calibration evaluation and ensemble member (shared: not to be modified)."""
     from pathlib import Path
 
     p = Path(path).resolve()
