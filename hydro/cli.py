@@ -17,7 +17,7 @@ import click
 from hydro import __version__
 from hydro.errors import HydroError
 from hydro.clitools import command_history as _history
-from hydro.clitools import MEMBERS, refuse_run_scenario
+from hydro.clitools import MEMBERS
 
 
 #: Commands whose code lives with their feature, imported only when used (so
@@ -143,10 +143,15 @@ def main() -> None:
                    "finishes, so memory does not grow with the run (default: blocks of 5 years for runs of "
                    "more than 5 years and 500,000 reach-days; 0: always one block).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress bar).")
-@click.option("--scenario", hidden=True, expose_value=False, callback=refuse_run_scenario)  # the BRIEF's
+@click.option("--scenario", metavar="S",
+              help="Run scenario S of a scenario file: its measures applied, its costs added (the S member of "
+                   "`hydro scenarios`). The file: --scenario-file, else the one shipped for the basin "
+                   "(configs/scenarios/NAME.toml). baseline: the basin as its file stands.")
+@click.option("--scenario-file", type=click.Path(dir_okay=False), metavar="SCENARIOS.toml",
+              help="With --scenario: the scenario file that defines S (default: the basin's shipped one).")
 def run_command(basin, start, end, output, overwrite, compress, overrides, params, members, seed, weather_seed,
                 workers, quiet, scheduler=None, dask_workers=None, variables=(), locations=(), aggregate=None,
-                float32=None, block_years=None, codec=None):
+                float32=None, block_years=None, codec=None, scenario=None, scenario_file=None):
     """Simulate one basin and write its results to netCDF.
 
     BASIN is a folder with basin.toml, the file itself, or a shipped name
@@ -157,27 +162,28 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     from pathlib import Path
 
     from hydro.basin import parse_date
-    from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, check_params_fit, compile_notice,
-                                is_catchment_file, load_basin, note_late_start, refuse_seed_without_members)
+    from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, compile_notice, is_catchment_file, load_basin,
+                                note_late_start, refuse_seed_without_members)
     from hydro.netcdf import check_writable
+    from hydro.scenario_run import scenario_command, scenario_mode
     from hydro.simulation import check_period, run
     from hydro.summary import run_summary
 
     refuse_seed_without_members(members)
     catchment = is_catchment_file(basin)
-    if params:
-        from hydro.calibration import read_params
-
-        check_params_fit(params, basin, catchment)
-        from_params = tuple(read_params(params))
-        overrides = from_params + tuple(overrides)
+    measured = scenario_mode(scenario, scenario_file, catchment=catchment, members=members,  # before any work
+                             weather_seed=weather_seed, block_years=block_years, distributed=scheduler or dask_workers)
+    overrides, n_params = _with_params(params, basin, catchment, overrides)
     s = parse_date(start, "--start") if start else None
     e = parse_date(end, "--end") if end else None
     if catchment:
-        _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec)
-        return
-    b = load_basin(basin, overrides, params, len(from_params) if params else 0)
+        return _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec)
+    b = load_basin(basin, overrides, params, n_params)
     check_period(b, s, e)
+    if measured:  # scenario S of a scenario file, its measures applied (hydro.scenario_run)
+        return scenario_command(b, basin, scenario, scenario_file, s, e, output, overrides=overrides, params=params,
+                                output_options=(variables, locations, aggregate, float32, compress, codec),
+                                overwrite=overwrite, quiet=quiet, history=_history())
     out = Path(output) if output else Path(f"{b.name}.nc")
     check_writable(out, overwrite, inputs=(b.path, params))
     compile_notice(quiet, KERNEL_MODULES if b.is_watershed or members or weather_seed is not None
@@ -223,6 +229,19 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         if not members:
             click.echo(run_summary(results))
         click.echo(f"written: {out}")
+
+
+def _with_params(params, basin, catchment: bool, overrides) -> tuple[tuple, int]:
+    """The run's overrides: those of the ``--params`` file (checked to fit ``basin``) before the
+    ``--set`` ones, and how many came from the file."""
+    if not params:
+        return tuple(overrides), 0
+    from hydro.calibration import read_params
+    from hydro.clitools import check_params_fit
+
+    check_params_fit(params, basin, catchment)
+    from_params = tuple(read_params(params))
+    return from_params + tuple(overrides), len(from_params)
 
 
 def _run_catchment(path, start, end, output, overwrite, compress, overrides, members, weather_seed, quiet,

@@ -73,13 +73,13 @@ def test_help_shows_percent_signs_as_percent_signs(name):
     assert "%%" not in result.output
 
 
-def test_run_scenario_is_a_user_error_that_names_the_command_running_a_scenario(tmp_path):
-    # the brief's `hydro run BASIN --scenario S` was click's "No such option"; a scenario's measures
-    # live in a scenario file, which `hydro scenarios` runs beside the baseline
+def test_run_scenario_of_a_basin_without_measures_is_a_user_error(tmp_path):
+    # the brief's `hydro run BASIN --scenario S` runs scenario S of a scenario file
+    # (tests/test_run_scenario_review.py); a flow-driven basin has no sources for measures to change
     result = invoke("run", "tiny", "--scenario", "land", "-o", tmp_path / "x.nc")
     assert result.exit_code == 2, result.output
     assert "Traceback" not in result.output
-    assert "hydro scenarios BASIN SCENARIOS.toml --scenario land" in result.output
+    assert "scenarios need a watershed basin" in result.output
     assert not (tmp_path / "x.nc").exists()
 
 

@@ -182,11 +182,11 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     from hydro.model import model_variant
 
     run.kept_out = model_variant(info.path).basin.network.terminal_reservoirs
-    _add_costs(run)
+    add_costs(run)
     return run
 
 
-def _add_costs(run: ScenarioRun) -> None:
+def add_costs(run: ScenarioRun) -> None:
     """Add measure_capital_cost and measure_operating_cost (year, measure, subbasin) to each result."""
     for res, comp in zip(run.results, run.compiled):
         years = [int(y) for y in res.coords["year"]]

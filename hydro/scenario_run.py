@@ -1,0 +1,216 @@
+"""``hydro run BASIN --scenario S``: one scenario of a scenario file, as one simulation.
+
+The run is the ``S`` member of ``hydro scenarios BASIN SCENARIOS.toml`` written as a plain
+results file (no ``scenario`` dimension; the global attribute ``scenario`` is ``S``): the
+scenario's measures compiled to yearly overrides of the basin's source parameters
+(:mod:`hydro.scenarios.measures`), the basin run with them
+(:func:`hydro.scenarios.run.run_one`), and the scenario's costs
+(``measure_capital_cost``, ``measure_operating_cost``, yuan per year, measure and subbasin)
+and N kept by riparian buffers and wetlands (``subbasin_tn_landscape_retention``, kg per
+year and subbasin) added as ``hydro scenarios`` adds them.
+
+Where ``S`` is defined: the file given with ``--scenario-file``, else the scenario file
+shipped for the basin (``configs/scenarios/<name>.toml`` of a shipped basin or example);
+a user's basin has none, and the message says what to pass.  The period is ``--start`` /
+``--end``, else the scenario file's, else the basin's ``[run]``, as for ``hydro scenarios``.
+``--set`` and ``--params`` change the basin first; the measures then act on the basin so
+changed (a ``--set`` source parameter is the base a measure ramps from).
+
+The run records every assignment its basin was run with (``--params``, ``--set``, then the
+scenario's) in the global attribute ``parameters_changed``, in the order applied, so
+``hydro gep`` reads the withdrawals from the basin the run used
+(:func:`hydro.gep_inputs.run_basin`) without compiling the scenario again.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from hydro.errors import HydroError
+
+#: The option that names a scenario file (as ``hydro compensate --scenarios --scenario-file``).
+FILE_OPTION = "--scenario-file"
+
+#: What a scenario run writes beyond a plain run's variables (``hydro scenarios`` writes them too).
+SCENARIO_VARIABLES = ("measure_capital_cost", "measure_operating_cost")
+
+
+def scenario_file_for(basin, scenario: str, given: str | Path | None) -> Path:
+    """The scenario file that defines ``scenario`` for ``basin``: ``given``, else the one shipped
+    for a shipped basin or example (``configs/scenarios/<name>.toml``).
+
+    Raises
+    ------
+    HydroError
+        For a basin with no shipped scenario file and no ``given``, saying what to pass.
+    """
+    from hydro.basin import resolve_basin, shipped_basins
+    from hydro.resources import configs_dir
+
+    if given is not None:
+        return Path(given)
+    path = resolve_basin(basin).resolve()
+    for name, folder in shipped_basins().items():
+        shipped = configs_dir("scenarios") / f"{name}.toml"
+        if (folder / "basin.toml").resolve() == path and shipped.is_file():
+            return shipped
+    raise HydroError(f"{path}: no scenario file is shipped for this basin, so scenario '{scenario}' has no "
+                     f"definition; give the file that defines it: hydro run {basin} --scenario {scenario} "
+                     f"{FILE_OPTION} SCENARIOS.toml (the language: docs/scenarios.md; configs/scenarios/ holds "
+                     "the shipped ones), or leave --scenario out for the basin as its file stands")
+
+
+def read_scenario_file(b, basin, scenario: str, given: str | Path | None):
+    """The :class:`~hydro.scenarios.ScenarioFile` that defines ``scenario`` for ``basin`` (``b``: the
+    :class:`~hydro.basin.Basin` loaded; :func:`scenario_file_for`), read; an id it lacks is an error
+    listing its scenarios."""
+    from hydro.scenarios.spec import ScenarioFile
+
+    if not b.is_watershed:
+        raise HydroError(f"{b.path}: --scenario {scenario}: a flow-driven basin ([forcing], no [[subbasins]]) "
+                         "has no sources for measures to change; scenarios need a watershed basin (e.g. "
+                         "configs/examples/watershed), or leave --scenario out")
+    path = scenario_file_for(basin, scenario, given)
+    if not path.is_file():
+        raise HydroError(f"{FILE_OPTION} {path}: no such file; give the scenario file that defines scenario "
+                         f"'{scenario}' (configs/scenarios/ holds the shipped ones)")
+    sfile = ScenarioFile.from_toml(path)
+    sfile.scenario(scenario)
+    return sfile
+
+
+def _compiling_info(basin, overrides: list[str]):
+    """:class:`~hydro.scenarios.BasinInfo` of ``basin`` with ``overrides`` applied (the measures'
+    base values are those of the basin the run changes)."""
+    from hydro.overrides import apply_overrides
+    from hydro.scenarios import BasinInfo
+
+    info = BasinInfo.load(basin)
+    if not overrides:
+        return info
+    raw = apply_overrides(copy.deepcopy(info.raw), overrides, info.path)
+    return BasinInfo(info.path, raw, raw.get("subbasins", []))
+
+
+def run_scenario(basin, scenario: str, scenario_file: str | Path, start: date | None = None,
+                 end: date | None = None, overrides=(), history: str = ""):
+    """Run scenario ``scenario`` of ``scenario_file`` on ``basin``, as ``hydro scenarios`` runs it.
+
+    Parameters
+    ----------
+    basin : str or Path
+        A watershed basin: folder, file or shipped name.
+    scenario : str
+        A scenario id of the file (``baseline``: the basin with no measures).
+    scenario_file : str, Path or ScenarioFile
+    start, end : date, optional
+        The period (default: the scenario file's, else the basin's ``[run]``).
+    overrides : sequence of str
+        ``key.path=value`` assignments (``--params``, ``--set``) applied before the measures.
+    history : str
+        The command, for the ``history`` attribute.
+
+    Returns
+    -------
+    results : hydro.results.Results
+        Every variable of a run, plus the scenario's measure costs (yuan) and landscape
+        retention (kg), with the attributes ``scenario``, ``scenario_file``,
+        ``scenario_file_sha256``, ``scenario_measures``, ``cost_method``, ``discount_rate``
+        and ``parameters_changed``.
+    notes : list of str
+        What compiling noted (e.g. an ecological release that applies over the whole run).
+    """
+    import hashlib
+
+    from hydro.model import model_variant
+    from hydro.scenarios.run import ScenarioRun, add_costs, run_one
+    from hydro.scenarios.spec import ScenarioFile
+
+    sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
+    chosen = sfile.scenario(scenario)  # an unknown id: the file and its scenarios
+    info = _compiling_info(basin, list(overrides))
+    start, end = start or sfile.start, end or sfile.end
+    res, comp = run_one(info, sfile, scenario, start, end, extra_overrides=list(overrides), history=history)
+    add_costs(ScenarioRun(sfile, info, [scenario], [res], [comp], list(sfile.measures)))
+    applied = model_variant(info.path, list(overrides) + comp.overrides).changes
+    res.attrs.update({
+        "scenario_file": str(Path(sfile.path).resolve()),
+        "scenario_file_sha256": hashlib.sha256(Path(sfile.path).read_bytes()).hexdigest(),
+        "scenario_measures": " ".join(chosen.measures),
+        "cost_method": sfile.cost_method,
+        "discount_rate": f"{sfile.discount_rate:g}",
+    })
+    if applied:
+        res.attrs["parameters_changed"] = json.dumps(applied, default=str)  # in the order applied
+    return res, list(comp.notes)
+
+
+def check_scenario_request(b, spec) -> None:
+    """:func:`hydro.outputspec.check_request` for a scenario run, which also writes
+    :data:`SCENARIO_VARIABLES` (a plain run refuses them)."""
+    from hydro.outputspec import check_request
+
+    rest = tuple(v for v in spec.variables or () if v not in SCENARIO_VARIABLES)
+    check_request(b, replace(spec, variables=rest or None))
+
+
+def scenario_mode(scenario: str | None, scenario_file, *, catchment: bool, members, weather_seed, block_years,
+                  distributed) -> bool:
+    """Whether ``hydro run`` runs a scenario of a scenario file (``baseline`` without a file is the
+    plain run); refuses, before any work, what a scenario run cannot do, each with the command
+    that does it."""
+    if scenario_file is not None and scenario is None:
+        raise HydroError(f"{FILE_OPTION} names the file of a scenario: add --scenario S")
+    if scenario is None or (scenario == "baseline" and scenario_file is None):
+        return False
+    if catchment:
+        raise HydroError(f"--scenario {scenario}: a catchment file has no measures to apply; scenarios need a "
+                         "watershed basin ([[subbasins]] with sources)")
+    if members or distributed:
+        raise HydroError(f"--scenario {scenario} with --members: a weather ensemble of a scenario is run by "
+                         f"hydro scenarios BASIN SCENARIOS.toml --scenario {scenario} --members N (beside the "
+                         "baseline, on the same weather)")
+    if weather_seed is not None:
+        raise HydroError(f"--scenario {scenario} with --synthetic-weather: not available; hydro scenarios BASIN "
+                         f"SCENARIOS.toml --scenario {scenario} --members N --seed SEED runs the scenario on "
+                         "synthetic weather (member 0: that seed's), keeping section and reservoir TN")
+    if block_years:
+        raise HydroError(f"--scenario {scenario} runs in one block (its costs and retention are computed over the "
+                         "whole run, as hydro scenarios does); leave out --block-years")
+    return True
+
+
+def scenario_command(b, basin, scenario: str, scenario_file, start: date | None, end: date | None, output, *,
+                     overrides, params, output_options, overwrite: bool, quiet: bool, history: str) -> None:
+    """Body of ``hydro run BASIN --scenario S`` (``b``: the basin loaded with ``overrides``): find and
+    read the scenario file, check the output, run, write, print the summary.  ``output_options``:
+    ``--variables``, ``--locations``, ``--aggregate``, ``--float32``, ``--compress``, ``--codec``."""
+    import click
+
+    from hydro.clitools import KERNEL_MODULES, compile_notice, note_late_start
+    from hydro.netcdf import check_writable
+    from hydro.outputspec import spec_for_run
+    from hydro.summary import run_summary
+
+    sfile = read_scenario_file(b, basin, scenario, scenario_file)
+    out = Path(output) if output else Path(f"{b.name}{'' if scenario == 'baseline' else '_' + scenario}.nc")
+    check_writable(out, overwrite, inputs=(b.path, params, sfile.path))
+    spec = spec_for_run(b, *output_options)
+    check_scenario_request(b, spec)
+    compile_notice(quiet, KERNEL_MODULES)
+    first, last = start or sfile.start or b.settings.start, end or sfile.end or b.settings.end
+    if not quiet:
+        click.echo(f"simulating {b.name}, scenario {scenario} of {sfile.path}: {first} to {last} "
+                   f"({(last - first).days + 1} days)…", err=True)
+        note_late_start(b, first)
+    results, notes = run_scenario(basin, scenario, sfile, start, end, overrides, history=history)
+    for note in notes:
+        click.echo(f"note: {scenario}: {note}", err=True)
+    results.to_netcdf(out, overwrite=overwrite, spec=spec)
+    if not quiet:
+        click.echo(run_summary(results))
+        click.echo(f"written: {out}")
