@@ -61,7 +61,7 @@ def fit(
         (``read_forcing_csv(path, allow_missing=True)``): days filled by the file's
         ``fill_missing`` rules would be fitted as if observed (NA rain as dry days).
     wet_threshold_mm : float, optional
-        Wet-day threshold, mm (default 0.1).
+        Wet-day threshold, mm (default 0.1); must be above 0 (at 0 every day is wet).
     reference_elevation_m : float, optional
         Station elevation, m a.s.l., stored as the default lapse-rate reference.
     station : str, optional
@@ -85,25 +85,21 @@ def fit(
     if len(daily.shape) != 1:
         raise ValueError(f"fit: expected one observed series, got shape {daily.shape}; use .series(...)")
     thr = float(wet_threshold_mm)
-    if not (math.isfinite(thr) and thr >= 0):
-        raise HydroError(f"wet_threshold_mm: expected a finite value >= 0 mm, got {wet_threshold_mm!r}")
+    if not (math.isfinite(thr) and thr > 0):
+        raise HydroError(f"wet_threshold_mm: expected a finite value above 0 mm (a day is wet from it; at 0 "
+                         f"every day would be), got {wet_threshold_mm!r}")
     where = where or daily.metadata.get("source_file") or daily.metadata.get("station") or "fit"
     m = month_index(daily.dates)
     p = daily.precip_mm
     ok = ~np.isnan(p)
-    for name, valid in (("precip_mm", ok), ("tmean_c", ~np.isnan(daily.tmean_c))):
-        n = np.bincount(m[valid], minlength=12)
-        if n.min() < MIN_DAYS_PER_MONTH:
-            k = int(np.argmin(n))
-            raise HydroError(
-                f"{where}: column '{name}': {MONTHS[k]} has {n[k]} days with data; the weather generator's fit "
-                f"needs at least {MIN_DAYS_PER_MONTH} in every calendar month; give a longer record"
-            )
+    extremes = ~np.isnan(daily.tmin_c) & ~np.isnan(daily.tmax_c)
+    _check_months(where, m, {"column 'precip_mm'": ok, "column 'tmean_c'": ~np.isnan(daily.tmean_c),
+                             "columns 'tmin_c' and 'tmax_c' (days with both)": extremes})
     wet = ok & (p >= thr)
     notes: list[str] = []
     probs = _fit_occurrence(where, m, ok, wet, notes)
     shape, scale = _fit_amounts(where, m, p, wet, thr, notes)
-    mu, sd, rho, half_range = _fit_temperature(where, m, daily)
+    mu, sd, rho, half_range = _fit_temperature(where, m, daily, extremes)
 
     meta = daily.metadata
     return WeatherGeneratorParams(
@@ -122,6 +118,21 @@ def fit(
         fit_period=f"{daily.dates[0]}..{daily.dates[-1]}",
         notes="; ".join(notes),
     )
+
+
+def _check_months(where: str, m: np.ndarray, valid: dict[str, np.ndarray]) -> None:
+    """Every calendar month has :data:`MIN_DAYS_PER_MONTH` days where each mask of ``valid``
+    (what the error names -> days with data) holds.  The extremes count too: a month without
+    them was fitted a half range of 0 degC (tmin = tmax = tmean), unsaid."""
+    for what, days in valid.items():
+        n = np.bincount(m[days], minlength=12)
+        if n.min() < MIN_DAYS_PER_MONTH:
+            k = int(np.argmin(n))
+            raise HydroError(
+                f"{where}: {what}: {MONTHS[k]} has {n[k]} days with data; the weather generator's fit "
+                f"needs at least {MIN_DAYS_PER_MONTH} in every calendar month; give a longer record (or one "
+                f"with these values)"
+            )
 
 
 def _fit_occurrence(where: str, m: np.ndarray, ok: np.ndarray, wet: np.ndarray, notes: list[str]) -> dict:
@@ -190,9 +201,10 @@ def _fit_amounts(where: str, m: np.ndarray, p: np.ndarray, wet: np.ndarray, thr:
     return shape, scale
 
 
-def _fit_temperature(where: str, m: np.ndarray, daily: DailyForcing):
+def _fit_temperature(where: str, m: np.ndarray, daily: DailyForcing, extremes: np.ndarray):
     """Monthly mean and standard deviation of the daily mean temperature (degC), the lag-1
-    correlation of its standardized anomalies and the monthly mean half range (degC)."""
+    correlation of its standardized anomalies and the monthly mean half range (degC) over the
+    ``extremes`` days (with both minimum and maximum)."""
     # Temperature.
     t = daily.tmean_c
     tok = ~np.isnan(t)
@@ -207,8 +219,7 @@ def _fit_temperature(where: str, m: np.ndarray, daily: DailyForcing):
     zp = tok[:-1] & tok[1:]
     a, b = z[:-1][zp], z[1:][zp]
     rho = float(np.clip(np.corrcoef(a, b)[0, 1], -0.99, 0.99))
-    hok = ~np.isnan(daily.tmin_c) & ~np.isnan(daily.tmax_c)
-    half = (daily.tmax_c - daily.tmin_c) / 2.0
-    n_h = np.bincount(m[hok], minlength=12).astype(float)
-    half_range = np.bincount(m[hok], weights=half[hok], minlength=12) / np.maximum(n_h, 1)
+    n_h = np.bincount(m[extremes], minlength=12).astype(float)
+    half = (daily.tmax_c - daily.tmin_c)[extremes] / 2.0
+    half_range = np.bincount(m[extremes], weights=half, minlength=12) / n_h
     return mu, sd, rho, half_range

@@ -48,7 +48,7 @@ class WeatherGeneratorParams:
     temperature_lag1 : float
         Lag-1 autocorrelation ρ of standardized temperature anomalies (-).
     wet_threshold_mm : float
-        Wet-day threshold, mm (default 0.1).
+        Wet-day threshold, mm, above 0 (default 0.1).
     reference_elevation_m : float or None
         Elevation of the station the parameters describe, m a.s.l.; the default
         reference for lapse-rate shifts.
@@ -92,8 +92,8 @@ class WeatherGeneratorParams:
             raise ValueError(f"temperature_lag1: expected -1 < rho < 1, got {rho}")
         object.__setattr__(self, "temperature_lag1", rho)
         thr = float(self.wet_threshold_mm)
-        if not (math.isfinite(thr) and thr >= 0):
-            raise ValueError(f"wet_threshold_mm: expected a finite value >= 0, got {thr}")
+        if not (math.isfinite(thr) and thr > 0):
+            raise ValueError(f"wet_threshold_mm: expected a finite value above 0 (at 0 every day is wet), got {thr}")
         object.__setattr__(self, "wet_threshold_mm", thr)
         if self.reference_elevation_m is not None:
             z = float(self.reference_elevation_m)
@@ -166,7 +166,7 @@ class WeatherGeneratorParams:
             "source": top.str("source", ""),
             "fit_period": top.str("fit_period", ""),
             "notes": top.str("notes", ""),
-            "wet_threshold_mm": top.float("wet_threshold_mm", WET_THRESHOLD_MM, minimum=0.0),
+            "wet_threshold_mm": top.float("wet_threshold_mm", WET_THRESHOLD_MM, positive=True),
             "temperature_lag1": top.float("temperature_lag1", minimum=-0.999999, maximum=0.999999),
             "reference_elevation_m": top.float("reference_elevation_m", None),
         }
