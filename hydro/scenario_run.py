@@ -208,7 +208,7 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
                    f"({(last - first).days + 1} days)…", err=True)
         note_late_start(b, first)
     results, notes = run_scenario(basin, scenario, sfile, start, end, overrides, history=history)
-    for note in notes:
+    for note in [] if quiet else notes:
         click.echo(f"note: {scenario}: {note}", err=True)
     results.to_netcdf(out, overwrite=overwrite, spec=spec)
     if not quiet:

@@ -55,7 +55,8 @@ def test_run_scenario_is_the_member_of_hydro_scenarios(tmp_path, stacked):
     # does, in the same code, so every value is the same to the bit (compared with a 1e-12 relative
     # tolerance, round-off, so that the test says so should the two paths ever differ in order)
     out = tmp_path / "all.nc"
-    ok(invoke("run", "watershed", "--scenario", "all_measures", *PERIOD, "-q", "-o", out))
+    quiet = ok(invoke("run", "watershed", "--scenario", "all_measures", *PERIOD, "-q", "-o", out))
+    assert quiet.output == ""  # -q: not even the note of its ecological release
     with netCDF4.Dataset(out) as one, netCDF4.Dataset(stacked) as many:
         names = [str(s) for s in many.variables["scenario"][:]]
         k = names.index("all_measures")
@@ -104,6 +105,19 @@ def test_user_basin_without_a_shipped_file_says_what_to_pass(tmp_path):
     with netCDF4.Dataset(out) as ds:
         assert ds.getncattr("scenario") == "domestic"
         assert ds.getncattr("scenario_file") == str(SCENARIOS.resolve())
+
+
+def test_the_scenario_files_period_is_the_default(tmp_path):
+    # as for hydro scenarios: --start/--end, else the scenario file's start/end, else the basin's [run]
+    text = SCENARIOS.read_text(encoding="utf-8")
+    mine = tmp_path / "period.toml"
+    mine.write_text(text.replace("[scenario_set]\n", "[scenario_set]\nstart = 2003-01-01\nend = 2003-12-31\n", 1),
+                    encoding="utf-8")
+    ok(invoke("run", "watershed", "--scenario", "domestic", "--scenario-file", mine, "-q", "-o", tmp_path / "a.nc"))
+    ok(invoke("run", "watershed", "--scenario", "domestic", "--scenario-file", mine, "--end", "2003-01-31", "-q",
+              "-o", tmp_path / "b.nc"))
+    with netCDF4.Dataset(tmp_path / "a.nc") as a, netCDF4.Dataset(tmp_path / "b.nc") as b:
+        assert (len(a.dimensions["time"]), len(b.dimensions["time"])) == (365, 31)
 
 
 @pytest.mark.parametrize("args, fragments", [
@@ -157,7 +171,8 @@ def test_output_options_choose_what_is_written(tmp_path):
 
 def test_default_output_names_the_scenario(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    ok(invoke("run", "watershed", "--scenario", "domestic", *PERIOD, "-q"))
+    said = ok(invoke("run", "watershed", "--scenario", "domestic", *PERIOD)).output
+    assert "scenario domestic" in said and "written: watershed_domestic.nc" in said
     assert (tmp_path / "watershed_domestic.nc").is_file() and not (tmp_path / "watershed.nc").exists()
     user_error(invoke("run", "watershed", "--scenario", "domestic", *PERIOD, "-q"), "--overwrite")
 
