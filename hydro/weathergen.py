@@ -88,6 +88,8 @@ from hydro.weathergen_params import expected_annual_precip_mm, month_index
 
 def _as_day(value: Any, name: str) -> np.datetime64:
     if isinstance(value, np.datetime64):
+        if np.isnat(value):  # numpy's arange then failed with a ValueError naming neither argument
+            raise HydroError(f"{name}: expected a date YYYY-MM-DD, got NaT (not a time)")
         return value.astype("datetime64[D]")
     if isinstance(value, _dt.datetime):
         value = value.date()

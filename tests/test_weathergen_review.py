@@ -86,6 +86,15 @@ def test_a_zero_wet_threshold_in_toml_names_the_key(tmp_path, params):
         WeatherGeneratorParams.from_toml(path)
 
 
+@pytest.mark.parametrize("which", ["start", "end"])
+def test_a_not_a_time_date_is_named(params, which):
+    """``generate(params, numpy.datetime64('NaT'), ...)`` was numpy's 'arange: cannot use NaT'
+    ValueError, naming neither argument."""
+    days = {"start": "2001-01-01", "end": "2001-12-31"} | {which: np.datetime64("NaT")}
+    with pytest.raises(HydroError, match=rf"^{which}: expected a date YYYY-MM-DD, got NaT"):
+        generate(params, days["start"], days["end"], seed=1)
+
+
 # -- what run.md documents ---------------------------------------------------------------------
 
 def totals(d: pd.DataFrame) -> pd.DataFrame:
