@@ -155,13 +155,8 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
         options["network"] = Basin.load(options.pop("basin")).network
     if func is plot_compensation:
         first = _payments(results, results_path, options)
-    elif func is plot_classes:  # the class table, from the monthly means the compensation engine judges
-        from hydro.classes import class_table_of
-        from hydro.monitoring import refuse_aggregated
-
-        if results_path is not None:  # the file is read: its attribute is at hand
-            refuse_aggregated(results_path, results.attrs.get("time_aggregation", "daily"))
-        first = class_table_of(results_path or results, scenario=options.pop("scenario", None))
+    elif func is plot_classes:
+        first = _class_table(results, results_path, options)
     else:
         first = results
     params = inspect.signature(func).parameters
@@ -175,6 +170,32 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
         save(fig, output_path, overwrite=overwrite)
     return fig
 
+
+
+def _class_table(results, results_path: Path | None, options: dict):
+    """The class table of ``classes``, from the monthly means the compensation engine judges: of one
+    scenario (``options["scenario"]``, default the first, named in the title as the other kinds do) and
+    of one run (an ensemble's members each have their own classes, which no single heat map shows)."""
+    from hydro.classes import class_table_of
+    from hydro.monitoring import refuse_aggregated
+
+    where = results_path or "these results"
+    if results_path is not None:  # the file is read: its attribute is at hand
+        refuse_aggregated(results_path, results.attrs.get("time_aggregation", "daily"))
+    if "member" in results.coords:
+        raise HydroError(f"{where}: plot 'classes' shows the GB 3838 classes of one run's monthly means, and "
+                         "these results are a weather ensemble (written with --members: a 'member' dimension); "
+                         "plot a run without --members, or the ensemble's spread with the 'trajectory' kind "
+                         "(median and percentile band)")
+    scenario = options.get("scenario")
+    if "scenario" in results.coords:
+        from hydro.plotting._data import scenario_label
+
+        try:
+            options["scenario"] = scenario = scenario_label(results, scenario)
+        except HydroError as exc:
+            raise HydroError(f"{where}: {exc}") from None
+    return class_table_of(results_path or results, scenario=scenario)
 
 
 def _draw(func, first, options: dict, results_path: Path | None):

@@ -93,12 +93,25 @@ def dims_of(results, name: str) -> tuple[str, ...]:
                      f"{dims} with the coordinates of these results")
 
 
+def _how_to_write(results, name: str) -> str:
+    """How to get a results file holding ``name``: what the run that wrote these results left out."""
+    history = str(results.attrs.get("history", ""))
+    if "member" in results.coords or "--members" in history:
+        return (f"A weather ensemble (--members) keeps only a few variables unless told: run it again with "
+                f"--variables {name},... (hydro run BASIN --members N --variables {name},...)")
+    if "--variables" in history:
+        return (f"They were written with --variables: run again with '{name}' among them, or without "
+                "--variables to write every variable")
+    return "A basin run writes it: hydro run BASIN -o RESULTS.nc (every variable unless --variables is given)"
+
+
 def require(results, name: str, kind: str, hint: str = "") -> np.ndarray:
-    """``results[name]``, or a :class:`HydroError` saying which plot needs it and what to do."""
+    """``results[name]``, or a :class:`HydroError` saying which plot needs it and how to write it."""
     if name not in results.data:
         have = ", ".join(sorted(results.data)) or "none"
         raise HydroError(f"plot '{kind}' needs the variable '{name}', which these results lack"
-                         + suggest(name, results.data) + f"; they have: {have}" + (f". {hint}" if hint else ""))
+                         + suggest(name, results.data) + f"; they have: {have}" + (f". {hint}" if hint else "")
+                         + ". " + _how_to_write(results, name))
     return np.asarray(results.data[name], dtype=float)
 
 
@@ -219,12 +232,23 @@ def step_days(results):
     return days() if callable(days) else None
 
 
+def days_covered(results) -> list[date]:
+    """The days ``results`` simulate: its dates, or for a file of monthly or yearly means
+    (``--aggregate``) every day within the bounds of its periods (``time_bnds``)."""
+    bounds = getattr(results, "time_bounds", None)
+    if results.attrs.get("time_aggregation", "daily") == "daily" or bounds is None:
+        return list(results.dates)
+    from datetime import timedelta
+
+    return [a + timedelta(days=k) for a, b in zip(*bounds, strict=True) for k in range((b - a).days)]
+
+
 def partial_periods(results, how: str) -> dict[int, str]:
     """The periods of :func:`aggregate_time` (by position) that the run covers only in part.
 
     A mean over part of a year (or month) is not an annual (monthly) mean: a run ending on
-    28 February has a "2017" of two winter months.  Only daily results are looked at (an
-    aggregated file's steps are whole periods already).
+    28 February has a "2017" of two winter months, in a daily file as in one written with
+    ``--aggregate yearly`` (whose last step is the mean of those two months: ``time_bnds``).
 
     Returns
     -------
@@ -236,9 +260,10 @@ def partial_periods(results, how: str) -> dict[int, str]:
 
     from hydro.dates import MONTHS, partial_years
 
-    if how == "daily" or results.attrs.get("time_aggregation", "daily") != "daily":
-        return {}
-    dates = results.dates
+    aggregated = results.attrs.get("time_aggregation", "daily") != "daily"
+    if how == "daily" or (aggregated and getattr(results, "time_bounds", None) is None):
+        return {}  # (periods without bounds: what they cover is not known)
+    dates = days_covered(results)
     if how == "annual":
         years = list(dict.fromkeys(d.year for d in dates))
         return {years.index(y): f"{y}: {part}" for y, part in partial_years(dates).items()}

@@ -19,7 +19,8 @@ from hydro.plotting import style
 _NO_VALUE = "#BDBDBD"
 
 
-def plot_classes(table, *, locations=None, constituent: str | None = None, title: str | None = None):
+def plot_classes(table, *, locations=None, constituent: str | None = None, scenario: str | None = None,
+                 title: str | None = None):
     """Class by section/reservoir and month, one heat-map panel per parameter.
 
     Size: one figure drawn top to bottom on matplotlib's axes (grid, cells, labels, legend); helpers would
@@ -35,6 +36,9 @@ def plot_classes(table, *, locations=None, constituent: str | None = None, title
         Sections and reservoirs to show, in this order (default: all in the table).
     constituent : str, optional
         One parameter to show (``tn``, ``nh3n``, ``tp``, ``codmn``; default: all).
+    scenario : str, optional
+        The scenario the table is of, named in the title (:func:`hydro.plotting.plot` gives it
+        for results with a ``scenario`` dimension).
     title : str, optional
 
     Returns
@@ -107,7 +111,8 @@ def plot_classes(table, *, locations=None, constituent: str | None = None, title
                    for i, (c, n) in enumerate(zip(style.CLASS_COLOURS, CLASS_NAMES, strict=True))]
         handles.append(Patch(facecolor=_NO_VALUE, edgecolor="#BBBBBB", label="no value (month missing)"))
         fig.legend(handles=handles, loc="outside right upper", title="GB 3838-2002", fontsize=8)
-        fig.suptitle(title or "GB 3838 class of the monthly mean by section and reservoir")
+        fig.suptitle(title or "GB 3838 class of the monthly mean by section and reservoir"
+                     + (f" - scenario {scenario}" if scenario else ""))
         if reference:
             fig.supxlabel(f"* TN at a river section: {TN_RIVER_REFERENCE}", fontsize=7, color=style.MUTED,
                           x=0.01, ha="left")

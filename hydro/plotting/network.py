@@ -23,10 +23,16 @@ from hydro.plotting import _data, style
 
 
 def _topology(results, network, downstream, section_reach, section_position):
-    """(downstream map over reaches and reservoirs, {section: (reach, position)}, known)."""
+    """(downstream map over reaches and reservoirs, {section: (reach, position)}, known, absent).
+
+    ``absent``: the elements of a basin's topology (``network=`` or the results' attribute) that the
+    results do not hold, e.g. a file written with ``--locations`` or ``--variables``; they are drawn
+    grey.  A ``downstream`` mapping given by hand must name elements of the results.
+    """
     reaches = [str(r) for r in results.coords.get("reach", [])]
     reservoirs = [str(r) for r in results.coords.get("reservoir", [])]
     elements = reaches + reservoirs
+    absent: list[str] = []
     if network is not None:
         down = {e.id: e.downstream or "" for e in (*network.reaches, *network.reservoirs)}
         secs = {s.id: (s.reach, s.position) for s in network.sections}
@@ -47,6 +53,10 @@ def _topology(results, network, downstream, section_reach, section_position):
     known = bool(down)
     if known:
         unknown = [e for e in down if e not in elements]
+        if unknown and downstream is None and any(e in down for e in elements):  # a basin's whole network
+            absent = unknown
+            elements = elements + absent
+            unknown = []
         if unknown:
             raise HydroError(f"plot 'network': the downstream mapping names '{unknown[0]}', which is "
                              f"neither a reach nor a reservoir of these results"
@@ -56,7 +66,11 @@ def _topology(results, network, downstream, section_reach, section_position):
         for e, d in down.items():
             if d and d not in elements:
                 raise HydroError(f"plot 'network': '{e}' flows into unknown '{d}'" + suggest(d, elements))
-    return down, secs, known
+    return down, secs, known, absent
+
+
+#: Colour of a reach without a value.
+_NO_VALUE = "#C8C8C8"
 
 
 def _tree_layout(elements, down):
@@ -196,13 +210,24 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
     _data.require(results, conc_name, "network")
     reaches = [str(r) for r in results.coords.get("reach", [])]
     reservoirs = [str(r) for r in results.coords.get("reservoir", [])]
-    down, secs, known = _topology(results, network, downstream, section_reach, section_position)
-    ends = _tree_layout(reaches + reservoirs, down) if known else _column_layout(reaches, reservoirs)
+    down, secs, known, absent = _topology(results, network, downstream, section_reach, section_position)
     reach_mean = _flow_weighted_mean(results, constituent, scenario)
     weighting = "reaches flow-weighted"
     if reach_mean is None:
         reach_mean, weighting = _mean(results, conc_name, "reach", scenario), "reaches time mean"
     res_mean = _mean(results, f"reservoir_{constituent}_concentration", "reservoir", scenario)
+    if absent:  # in the basin, not in the results: drawn grey, without a value
+        lakes = set(_data.parse_mapping(results.attrs.get("reservoir_names")))
+        lakes |= {e.id for e in network.reservoirs} if network is not None else set()
+        held = len(reservoirs)
+        reaches += [e for e in absent if e not in lakes]
+        reservoirs += [e for e in absent if e in lakes]
+        reach_mean = np.append(reach_mean, np.full(len(reaches) - len(reach_mean), np.nan))
+        if res_mean is None and len(reservoirs) > held:
+            res_mean = np.full(held, np.nan)
+        if res_mean is not None:
+            res_mean = np.append(res_mean, np.full(len(reservoirs) - held, np.nan))
+    ends = _tree_layout(reaches + reservoirs, down) if known else _column_layout(reaches, reservoirs)
     given = dict(names or {})
     if network is not None:
         for e in (*network.reaches, *network.reservoirs, *network.sections):
@@ -225,7 +250,11 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
     with style.figure_context():
         fig, ax = style.figure_and_axes(ax, figsize=(10.0, 8.0) if compact else style.FIGSIZE)
         segs = [ends[r] for r in reaches]
-        lc = LineCollection(segs, cmap="viridis", norm=norm, linewidths=6, capstyle="round", zorder=2)
+        from matplotlib import colormaps
+
+        # a reach without a value (not in the results, or never flowing) grey, not invisible
+        lc = LineCollection(segs, cmap=colormaps["viridis"].with_extremes(bad=_NO_VALUE), norm=norm, linewidths=6,
+                            capstyle="round", zorder=2)
         lc.set_array(np.ma.masked_invalid(reach_mean))
         ax.add_collection(lc)
         reach_labels, other_labels = [], []
@@ -239,9 +268,9 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
             (x0, y0), (x1, y1) = ends[r]
             ax.plot([x0, x1], [y0, y1], color="#9EC9E2", lw=6, solid_capstyle="round", zorder=1.5)
             v = res_mean[j] if res_mean is not None else np.nan
-            ax.scatter([(x0 + x1) / 2], [(y0 + y1) / 2], s=260, marker="s", c=[v] if np.isfinite(v) else "white",
-                       cmap="viridis", norm=norm, edgecolors="black", linewidths=1.2, zorder=5,
-                       label="Reservoir" if j == 0 else None)
+            fill = {"c": [v], "cmap": "viridis", "norm": norm} if np.isfinite(v) else {"c": "white"}
+            ax.scatter([(x0 + x1) / 2], [(y0 + y1) / 2], s=260, marker="s", **fill,
+                       edgecolors="black", linewidths=1.2, zorder=5, label="Reservoir" if j == 0 else None)
             other_labels.append(ax.annotate(label_of.get(r, r), xy=((x0 + x1) / 2, (y0 + y1) / 2), xytext=(12, 0),
                                             textcoords="offset points", fontsize=9, fontweight="bold",
                                             va="center", ha="left", zorder=6))
@@ -281,6 +310,8 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
         notes = []
         if not known:
             notes.append("no topology in the results: reaches in file order")
+        if absent:
+            notes.append("grey: not in these results (written with --locations or --variables)")
         if unplaced:
             notes.append("sections not placed (no reach given): " + ", ".join(unplaced))
         if notes:

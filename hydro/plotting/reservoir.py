@@ -8,12 +8,16 @@ from hydro.errors import HydroError
 from hydro.plotting import _data, style
 
 
-def _series(results, name, idx, scenario, percentiles):
+def _series(results, name, idx, scenario, percentiles, how):
+    """(dates, median or values, low, high) of ``name`` at reservoir ``idx``; the means of a file
+    written with ``--aggregate`` (``how``: monthly or annual) at the middle of their periods, as
+    :func:`~hydro.plotting.plot_trajectory` draws them, not at their first days."""
     arr, dims = _data.select(results, name, scenario=scenario, reservoir=idx)
     arr = _data.move_first(arr, dims, ("time", "member"))
+    dates, arr = _data.aggregate_time(results.dates, arr, how, step_days=_data.step_days(results))
     if "member" in dims:
-        return _data.percentile_band(arr, axis=1, percentiles=percentiles)
-    return arr, None, None
+        return (dates, *_data.percentile_band(arr, axis=1, percentiles=percentiles))
+    return dates, arr, None, None
 
 
 def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes: bool | None = None,
@@ -59,7 +63,8 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
         raise HydroError("plot 'reservoir': these results have no reservoirs")
     idx = 0 if reservoir is None else _data.coord_index(results, "reservoir", reservoir)
     targets = _data.parse_targets(targets)
-    dates = results.dates
+    how = _data.effective_aggregation(results, "daily")  # a file of monthly or yearly means: drawn as such
+    per = {"daily": "", "monthly": ", monthly mean", "annual": ", annual mean"}[how]
 
     with style.figure_context():
         if ax is None:
@@ -69,12 +74,12 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
             if len(axes) != 3:
                 raise HydroError(f"plot 'reservoir' draws three panels; pass 3 axes, got {len(axes)}")
             fig = axes[0].figure
-        panels = (("reservoir_storage", 1e-6, "Storage (million m³)", style.colour(0)),
-                  ("reservoir_level", 1.0, "Water level (m)", style.colour(2)),
-                  (conc, 1.0, f"{style.symbol(constituent)} (mg/L)", style.colour(3)))
+        panels = (("reservoir_storage", 1e-6, f"Storage (million m³){per}", style.colour(0)),
+                  ("reservoir_level", 1.0, f"Water level (m){per}", style.colour(2)),
+                  (conc, 1.0, f"{style.symbol(constituent)} (mg/L){per}", style.colour(3)))
         band = None
         for panel, (name, scale, ylabel, colour) in zip(axes, panels):
-            med, lo, hi = _series(results, name, idx, scenario, percentiles)
+            dates, med, lo, hi = _series(results, name, idx, scenario, percentiles, how)
             if lo is not None:
                 panel.fill_between(dates, lo * scale, hi * scale, color=colour, alpha=0.25, lw=0,
                                    label=f"{percentiles[0]:g}-{percentiles[1]:g}th percentile")
@@ -97,7 +102,7 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
                               fontweight="normal", color=style.MUTED)
         for panel in axes[:-1]:
             panel.tick_params(labelbottom=False)
-        axes[-1].set_xlabel("Date")
+        axes[-1].set_xlabel("Date" + _data.partial_note(_data.partial_periods(results, how), how))
         style.format_dates(axes[-1])
         where = _data.names(results, "reservoir", names).get(ids[idx], ids[idx])
         label = _data.scenario_label(results, scenario)

@@ -101,7 +101,7 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
 
     with style.figure_context():
         fig, ax = style.figure_and_axes(ax)
-        drawn = []
+        drawn, members, observed, single = [], 0, 0, len(found) == 1
         for i, (loc, kind, idx) in enumerate(found):
             name = _data.LOCATION_KINDS[kind].format(c=constituent)
             _data.require(results, name, "trajectory")
@@ -114,19 +114,24 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
                 label += f" ({kind})"
             marker = "o" if aggregate == "annual" else None
             if "member" in dims:
+                # several places: one legend entry says what lines and bands are (a band and a median
+                # entry for each of Miyun's 10 sections ran off the figure)
                 med, lo, hi = _data.percentile_band(values, axis=1, percentiles=percentiles)
-                ax.fill_between(x, lo, hi, color=colour, alpha=0.22, lw=0,
-                                label=f"{label}: {percentiles[0]:g}-{percentiles[1]:g}th percentile")
-                ax.plot(x, med, color=colour, ls=style.linestyle(i), marker=marker, label=f"{label} (median)")
+                spread = f"{label}: {percentiles[0]:g}-{percentiles[1]:g}th percentile"
+                ax.fill_between(x, lo, hi, color=colour, alpha=0.22, lw=0, label=spread if single else None)
+                ax.plot(x, med, color=colour, ls=style.linestyle(i), marker=marker,
+                        label=f"{label} (median)" if single else label)
                 drawn.append(hi)
+                members = values.shape[1]
             else:
                 ax.plot(x, values, color=colour, ls=style.linestyle(i), marker=marker, label=label)
                 drawn.append(values)
             obs = _observation_series(observations, loc, constituent)
             if obs is not None and len(obs[0]):
-                ax.plot(obs[0], obs[1], ls="none", marker="o", ms=4, mfc="white", mec=colour, mew=1.2,
-                        label=f"{label} observed", zorder=5)
+                ax.plot(obs[0], obs[1], ls="none", marker="o", ms=4, mfc="white", mec=colour, mew=1.2, zorder=5,
+                        label=f"{label} observed" if single else None)
                 drawn.append(obs[1])
+                observed += 1
         top = style.top_limit(np.concatenate([np.ravel(d) for d in drawn]), targets)
         ax.set_ylim(0.0, top)
         ax.margins(x=0.01)
@@ -143,5 +148,22 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
         basin = results.attrs.get("basin", "")
         ax.set_title(title or " - ".join(p for p in (f"{symbol} concentration", basin,
                                                       f"scenario {label}" if label else "") if p))
-        style.legend_outside(ax, extra=[band])
+        style.legend_outside(ax, extra=[band, *([] if single else _key(members, percentiles, observed))])
     return fig
+
+
+def _key(members: int, percentiles, observed: int) -> list:
+    """Legend entries for what every location shares: the ensemble band (lines are medians) and
+    observed points (open circles in the line's colour)."""
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
+
+    out: list = []
+    if members:
+        out.append(Patch(facecolor=style.MUTED, alpha=0.3, lw=0,
+                         label=f"lines: median of {members} members; shaded: "
+                               f"{percentiles[0]:g}th-{percentiles[1]:g}th percentile"))
+    if observed:
+        out.append(Line2D([], [], ls="none", marker="o", ms=4, mfc="white", mec=style.TARGET_COLOUR, mew=1.2,
+                          label="observed (open circles, colour of the line)"))
+    return out

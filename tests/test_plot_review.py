@@ -1,0 +1,191 @@
+"""Adversarial review of ``hydro plot`` as a researcher uses it (2026-12-01), on the files
+``hydro run`` writes: aggregated (``--aggregate monthly|yearly``, ``time_bnds``), ensembles
+(``--members``), scenario sets and files cut with ``--variables`` / ``--locations``.
+
+Each test failed before its fix:
+
+* a yearly file of ``hydro run miyun`` (ends 2017-02-28) drew its last step, the mean of
+  January and February, as "2017" with no mark (a daily file's annual means were marked);
+* ``reservoir`` drew a monthly file's means on the 1st of each month (``trajectory`` at mid-month)
+  and did not say they were means;
+* an ensemble trajectory of Miyun's 10 sections had 20 legend entries (a band and a median per
+  section) that ran off the figure;
+* ``classes`` on a ``hydro scenarios`` file was refused with advice for ``hydro compensate``, though
+  every other kind draws the first scenario; on an ensemble it spoke of payments and ``--uncertainty``;
+* a missing variable was named without saying how to write it;
+* ``network`` of a file written with ``--locations`` or ``--variables`` (no reservoir variable)
+  failed: "the downstream mapping names 'yunzhou', which is neither a reach nor a reservoir".
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import numpy as np
+import pytest
+from synthetic_quality import write_quality_results
+
+from hydro.classes import class_table_of
+from hydro.errors import HydroError
+from hydro.plotting import plot, plot_network, plot_reservoir, plot_trajectory
+from tests.test_plots import _results
+
+
+def _aggregated(how: str):
+    """_results() as ``hydro run --aggregate`` writes them: one step per period from 2016-01-01 to
+    2017-02-28 (the end of Miyun's run), with the periods' bounds; values 1 in every period but the
+    last, 3 there."""
+    if how == "yearly":
+        first = [date(2016, 1, 1), date(2017, 1, 1)]
+        after = [date(2017, 1, 1), date(2017, 3, 1)]
+    else:
+        first = [date(2016 + (m - 1) // 12, (m - 1) % 12 + 1, 1) for m in range(1, 15)]
+        after = first[1:] + [date(2017, 3, 1)]
+    r = _results()
+    r.coords["time"] = first
+    r.time_bounds = (first, after)
+    r.attrs["time_aggregation"] = how
+    n = len(first)
+    values = np.ones((n, 1))
+    values[-1] = 3.0
+    r.data = {"section_tn_concentration": np.repeat(values, 3, axis=1),
+              "reservoir_tn_concentration": values.copy(), "reservoir_storage": 1e8 * values,
+              "reservoir_level": 100.0 * values}
+    return r
+
+
+def test_a_yearly_file_names_its_partly_covered_last_year():
+    r = _aggregated("yearly")
+    for aggregate in ("daily", "annual"):  # "daily" of a yearly file: its annual means
+        ax = plot_trajectory(r, ["s_a"], aggregate=aggregate).axes[0]
+        assert ax.get_xlabel() == "Date (partial, not an annual mean: 2017: Jan-Feb only)"
+    assert plot_reservoir(r).axes[2].get_xlabel() == "Date (partial, not an annual mean: 2017: Jan-Feb only)"
+    # a monthly file: the annual mean of 2017 is of two months as well; whole months say nothing
+    monthly = _aggregated("monthly")
+    assert "2017: Jan-Feb only" in plot_trajectory(monthly, ["s_a"], aggregate="annual").axes[0].get_xlabel()
+    assert plot_trajectory(monthly, ["s_a"]).axes[0].get_xlabel() == "Date"
+
+
+def test_a_monthly_files_first_and_last_partial_months_are_named():
+    # hydro run --aggregate monthly --start 2010-01-10 --end 2011-03-20: time_bnds [10 Jan, 1 Feb) ...
+    r = _aggregated("monthly")
+    first, after = r.time_bounds
+    r.time_bounds = ([date(2016, 1, 10)] + first[1:], after[:-1] + [date(2017, 2, 21)])
+    r.coords["time"] = r.time_bounds[0]
+    ax = plot_trajectory(r, ["s_a"]).axes[0]
+    assert ax.get_xlabel() == "Date (partial, not a monthly mean: Jan 2016: 10-31 only; Feb 2017: 1-20 only)"
+
+
+@pytest.mark.parametrize("how, mid, per", [("monthly", date(2016, 1, 15), "monthly mean"),
+                                           ("yearly", date(2016, 7, 1), "annual mean")])
+def test_reservoir_draws_an_aggregated_files_means_mid_period_as_trajectory_does(how, mid, per):
+    r = _aggregated(how)
+    fig = plot_reservoir(r)
+    trajectory = plot_trajectory(r, ["res"]).axes[0].get_lines()[0]
+    for panel, scale in zip(fig.axes[:3], (1e-6, 1.0, 1.0), strict=True):
+        line = panel.get_lines()[0]
+        assert line.get_xdata()[0] == mid and list(line.get_xdata()) == list(trajectory.get_xdata())
+        assert panel.get_ylabel().endswith(f", {per}")
+        # the values are the file's: one step per period, nothing averaged away (exact)
+        expected = {1e-6: r.data["reservoir_storage"], 1.0: r.data["reservoir_level"]}.get(scale)
+        if panel is not fig.axes[2]:
+            np.testing.assert_array_equal(line.get_ydata(), expected[:, 0] * scale)
+    assert fig.axes[2].get_lines()[0].get_ydata()[-1] == 3.0
+    # a daily file: every day at its own date, no "mean" in the labels
+    daily = plot_reservoir(_results())
+    assert daily.axes[0].get_ylabel() == "Storage (million m³)"
+    assert daily.axes[0].get_lines()[0].get_xdata()[0] == date(2020, 1, 1)
+
+
+def test_an_ensemble_trajectory_of_many_places_keeps_its_legend_in_the_figure():
+    # Miyun's 10 sections with their long names, 3 members: the legend ran off the figure's bottom
+    r = _results(members=3)
+    long = {"s_a": "Chao River at Gubeikou (Hebei-Beijing border)", "s_mid": "Bai River at the reservoir "
+            "(Daguan bridge area)", "s_tail": "Qingshui River at the Hebei-Beijing border",
+            "res": "Miyun reservoir"}
+    places = ["s_a", "s_mid", "s_tail", "res", "up_a", "up_b", "mid", "tail"]
+    fig = plot_trajectory(r, places, names=long, observations={p: ([date(2020, 3, 15)], [2.0]) for p in places},
+                          percentiles=(10, 90))
+    ax = fig.axes[0]
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    # one entry per place, and one each saying what the lines, bands and circles are
+    assert len(texts) == len(places) + 2
+    assert "lines: median of 3 members;\nshaded: 10th-90th percentile" in texts
+    assert "observed (open circles, colour\nof the line)" in texts
+    fig.canvas.draw()
+    box = ax.get_legend().get_window_extent()
+    width, height = fig.canvas.get_width_height()
+    assert box.y0 >= 0 and box.y1 <= height and box.x1 <= width
+
+
+def test_classes_of_a_scenario_file_draw_the_first_scenario_and_name_it(tmp_path):
+    path = write_quality_results(tmp_path / "s.nc", start="2019-01-01", end="2019-12-31",
+                                 scenarios=["baseline", "halved"], scale=[1.0, 0.5])
+    fig = plot(path, "classes", constituent="tn")
+    assert fig._suptitle.get_text().endswith(" - scenario baseline")
+    cells = np.asarray(fig.axes[0].collections[0].get_array())
+    baseline = [r.water_class for r in class_table_of(path, scenario="baseline") if r.parameter == "tn"]
+    halved = [r.water_class for r in class_table_of(path, scenario="halved") if r.parameter == "tn"]
+    assert baseline != halved and sorted(cells.ravel().tolist()) == sorted(baseline)
+    fig = plot(path, "classes", constituent="tn", scenario="halved")
+    assert sorted(np.asarray(fig.axes[0].collections[0].get_array()).ravel().tolist()) == sorted(halved)
+    assert fig._suptitle.get_text().endswith(" - scenario halved")
+    with pytest.raises(HydroError, match=r"s\.nc: unknown scenario 'nope'.*baseline, halved"):
+        plot(path, "classes", scenario="nope")
+
+
+def test_classes_of_an_ensemble_is_refused_in_the_words_of_plotting():
+    with pytest.raises(HydroError) as err:
+        plot(_results(members=2), "classes")
+    message = str(err.value)
+    assert "weather ensemble" in message and "'trajectory'" in message
+    assert "payment" not in message and "--uncertainty" not in message
+
+
+@pytest.mark.parametrize("history, advice", [
+    ("hydro run miyun -o m.nc --variables discharge", "run again with 'reservoir_level' among them"),
+    ("hydro run miyun -o m.nc --members 3", "--variables reservoir_level,..."),
+    ("hydro run miyun -o m.nc", "hydro run BASIN -o RESULTS.nc")])
+def test_a_missing_variable_says_how_to_write_it(history, advice):
+    r = _results()
+    r.attrs["history"] = history
+    del r.data["reservoir_level"]
+    with pytest.raises(HydroError, match="needs the variable 'reservoir_level'") as err:
+        plot(r, "reservoir")
+    assert advice in str(err.value)
+
+
+def test_network_of_a_file_without_some_elements_draws_them_grey():
+    # hydro run miyun --locations ... or --variables tn_concentration,discharge,tn_load: the file keeps the
+    # basin's network_downstream, which names reaches and reservoirs it does not hold
+    r = _results()
+    del r.data["reservoir_tn_concentration"]
+    r.coords["reservoir"] = []
+    r.attrs["network_downstream"] = "head=up_a;up_a=mid;up_b=mid;mid=res;res=tail;tail="
+    r.attrs["reservoir_names"] = "res=The reservoir"
+    fig = plot_network(r)
+    ax = fig.axes[0]
+    lc = ax.collections[0]
+    values = np.ma.filled(lc.get_array().astype(float), np.nan)
+    assert len(values) == 5 and np.isnan(values[-1]) and np.isfinite(values[:4]).all()  # head: no value
+    # drawn grey, not in the colour map's transparent "bad" colour
+    assert lc.get_cmap().get_bad()[3] == 1.0
+    assert any(t.get_text() == "The reservoir" for t in ax.texts)
+    assert any("grey: not in these results" in t.get_text() for t in ax.texts)
+    # a mapping given by hand must still name elements of the results
+    with pytest.raises(HydroError, match="unknown 'mdi'"):
+        plot_network(_results(), downstream={"up_a": "mdi"})
+
+
+def test_an_ensemble_band_is_the_members_percentiles_of_the_monthly_means():
+    r = _results(members=4)
+    fig = plot_trajectory(r, ["s_a"], aggregate="monthly", percentiles=(25, 75))
+    ax = fig.axes[0]
+    values = r.data["section_tn_concentration"][:, :, 0]              # (member, day)
+    jan = [k for k, d in enumerate(r.dates) if d < date(2020, 2, 1)]
+    means = values[:, jan].mean(axis=1)                              # each member's January mean
+    assert ax.get_lines()[0].get_ydata()[0] == pytest.approx(np.median(means), rel=1e-12)
+    band = ax.collections[0].get_paths()[0].vertices
+    january = date(2020, 1, 15) - date(1970, 1, 1)
+    at = {float(v) for v in band[np.isclose(band[:, 0], january / timedelta(days=1)), 1]}  # path closes on itself
+    assert sorted(at) == pytest.approx(sorted(np.percentile(means, [25, 75])), rel=1e-12)
