@@ -20,6 +20,7 @@ from typing import Any
 
 from hydro.compensation.rules import (
     COMPONENTS,
+    DIRECTIONS,
     QUANTITY_BASES,
     STATISTICS,
     Baseline,
@@ -69,6 +70,11 @@ class Agreement:
     inference : Inference or None
         How its unpublished price is inferred from published figures (``[inference]``;
         :mod:`hydro.compensation.inference`).
+    direction : str
+        ``"two_way"`` (default: the rules' signed amounts stand) or ``"one_way"`` (the
+        rules' net per year and pair floored at 0; :mod:`hydro.compensation.direction`).
+    direction_assumed : bool
+        Whether the direction is an assumption (its floor lines are then ``assumed``).
     """
 
     name: str
@@ -84,6 +90,8 @@ class Agreement:
     note: str = ""
     assumption: bool = False
     inference: "Inference | None" = None
+    direction: str = "two_way"
+    direction_assumed: bool = False
 
     @classmethod
     def from_toml(cls, path: str | Path, overrides: list[str] | None = None) -> "Agreement":
@@ -114,6 +122,8 @@ class Agreement:
         period = reader.year_range("period")
         payer = top.str("payer", "")
         payee = top.str("payee", "")
+        direction = reader.choice("direction", DIRECTIONS, "two_way")
+        direction_assumed = any(p.key == "direction" and p.status == "assumed" for p in log)
         rules: list[Rule] = []
         for kind in COMPONENTS[:-1]:
             for t in top.tables(kind, []):
@@ -127,7 +137,7 @@ class Agreement:
             raise top.error("quantity", "the agreement has no components; add at least one of "
                             + ", ".join(f"[[{k}]]" for k in COMPONENTS))
         return cls(name, source, period, payer, payee, tuple(rules), fixed, reported, tuple(log),
-                   path, note, assumption, inference)
+                   path, note, assumption, inference, direction, direction_assumed)
 
     def unstated(self) -> list[Provenance]:
         """Numbers that are neither cited nor marked as assumptions."""
@@ -142,7 +152,8 @@ def _set_indexed(data: dict, overrides: list[str], path: Path) -> list[str]:
     """Apply the ``kind[i].key=value`` overrides (``--set quantity[0].baseline_m3=2e8``) to the
     parsed file, in place; return the others (``period=[2013, 2017]``) for
     :func:`hydro.overrides.apply_overrides`.  A number set so is the user's, not the file's:
-    it becomes an assumption (``assumed`` on its payment lines) without the file's range."""
+    it becomes an assumption (``assumed`` on its payment lines) without the file's range.  A
+    baseline key replaces the file's baseline, whichever key gave it (one baseline per rule)."""
     rest = []
     for text in overrides:
         m = _INDEXED.match(text)
@@ -162,8 +173,15 @@ def _set_indexed(data: dict, overrides: list[str], path: Path) -> list[str]:
         if isinstance(value, (int, float)) and not isinstance(value, bool):
             value = {"value": value, "assumption": True,
                      "note": f"set on the command line ({label}), not the file's value"}
+        if key in _BASELINE_KEYS and isinstance(tables[index], dict):  # a baseline replaces the file's
+            for other in _BASELINE_KEYS:  # (--set quantity[0].baseline_mean_of_years=[2000,2016])
+                tables[index].pop(other, None)
         set_path(tables[index], key, value, path, label)
     return rest
+
+
+#: The keys that give a rule's baseline; exactly one per rule (a --set of one replaces the others).
+_BASELINE_KEYS = ("baseline_m3", "baseline_mg_per_l", "baseline_mean_of_years", "baseline")
 
 
 class _Reader:
@@ -221,6 +239,17 @@ class _Reader:
             raise self.t.error(key, f"expected [first_year, last_year] (integers, first <= last), got {raw!r}")
         self._record(key, list(raw), prov)
         return int(raw[0]), int(raw[1])
+
+    def choice(self, key: str, allowed: tuple[str, ...], default: str) -> str:
+        """A word out of ``allowed`` (``direction = "one_way"``), with provenance like a number."""
+        raw, prov = self._unwrap(key, None)
+        if raw is None:
+            return default
+        if raw not in allowed:
+            raise self.t.error(key, f"expected one of {', '.join(repr(a) for a in allowed)}, got {raw!r}"
+                               + (suggest(raw, allowed) if isinstance(raw, str) else ""))
+        self._record(key, raw, prov)
+        return raw
 
     def target_class(self, key: str) -> int:
         raw, prov = self._unwrap(key, _REQ)

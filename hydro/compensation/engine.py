@@ -19,6 +19,7 @@ import numpy as np
 
 from hydro.compensation.payments import STRIVE_FOR, Payment
 from hydro.compensation.agreement import Agreement
+from hydro.compensation.direction import floor_lines
 from hydro.compensation.rules import (
     Baseline,
     QualityClassRule,
@@ -68,11 +69,11 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
     Returns
     -------
     list of Payment
-        Sorted by year, then in the agreement's rule order; fixed payments of every
-        year of the period come last in their year (an advance as component
-        ``advance``, a funding flow as ``funding``: a funding flow without a published
-        amount only in the years the series covers).  A ``binding = false`` rule's
-        lines have amount 0 and say in their note what it would have paid.
+        Sorted by year, then in the agreement's rule order; a one-way agreement's ``floor``
+        line, then the fixed payments of every year of the period come last in their year
+        (an advance as ``advance``, a funding flow as ``funding``: without a published
+        amount only in the years the series covers).  A ``binding = false`` rule's lines
+        have amount 0 and say in their note what it would have paid.
 
     Raises
     ------
@@ -97,8 +98,11 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
             if rule.applies(year):
                 for payment in evaluate_rule(rule, series, year):
                     if (payment.section, payment.parameter) not in skipped \
-                            and not all(p in skipped for p in _pairs(payment)):
+                            and not all((x, payment.parameter) in skipped  # a summed line: each section
+                                        for x in payment.section.split("+")):
                         out.append((year, order, _strive(rule, payment)))
+    # a one-way agreement's floor lines (hydro.compensation.direction), before the fixed lines of their year
+    out += [(p.year, len(agreement.rules), p) for p in floor_lines(agreement, [p for *_, p in out])]
     for f in agreement.fixed:
         if f.kind == "funding" and math.isnan(f.amount_yuan) and f.year not in years:
             continue  # an unpublished funding flow is listed in the years evaluated
@@ -112,11 +116,6 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
             f.year, "", component, "", f.payer, f.payee, f.amount_yuan, True, f.assumed, f.where, note)))
     out.sort(key=lambda item: (item[0], item[1]))
     return [p for _, _, p in out]
-
-
-def _pairs(payment: Payment) -> list[tuple[str, str]]:
-    """The (section, parameter) pairs of a payment line (a summed line names several)."""
-    return [(s, payment.parameter) for s in payment.section.split("+")]
 
 
 def _strive(rule: Rule, payment: Payment) -> Payment:

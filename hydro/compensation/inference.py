@@ -267,7 +267,9 @@ class _Model:
             raise self.error(f"{rule.where}: binding targets cannot be evaluated on published figures")
         raise self.error(f"{rule.where}: not supported")
 
-    def settlement(self, year: int, pair: tuple[str, str], draw: _Draw, fit_value: float) -> float:
+    def settlement(self, year: int, pair: tuple[str, str], draw: _Draw, fit_value: float,
+                   floor: bool = True) -> float:
+        """The year's settlement; a one-way agreement's floored at 0 (``floor=False``: the rules' sum)."""
         rng = draw.rng()
         total = 0.0
         for rule in self.a.rules:
@@ -275,7 +277,7 @@ class _Model:
             sign = 1.0 if (rule.payer, rule.payee) == pair else -1.0 if (rule.payee, rule.payer) == pair else 0.0
             if sign:
                 total += sign * self.rule_amount(rule, year, draw, rng)
-        return total
+        return max(total, 0.0) if floor and self.a.direction == "one_way" else total  # compensation.direction
 
     def with_numbers(self, rule: Rule, numbers: dict[str, float], fit_value: float) -> Rule:
         values = {**numbers, self.inf.fit: fit_value}
@@ -291,8 +293,8 @@ class _Model:
 
     def solve(self, year: int, pair, draw: _Draw, paid: float) -> float:
         """The fitted number that makes the year's settlement equal ``paid`` (it is linear in it)."""
-        f0 = self.settlement(year, pair, draw, 0.0)
-        f1 = self.settlement(year, pair, draw, 1.0)
+        f0 = self.settlement(year, pair, draw, 0.0, floor=False)  # linear before a one-way floor
+        f1 = self.settlement(year, pair, draw, 1.0, floor=False)
         slope = f1 - f0
         if slope == 0:
             raise self.error(f"the settlement of {year} does not depend on '{self.inf.fit}'; fit another number")

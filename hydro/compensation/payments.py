@@ -114,6 +114,10 @@ def payments_to_csv(payments: list[Payment]) -> str:
 #: the text table lists those notes (whether the term was met) beside the amounts of 0.
 STRIVE_FOR = "strive for (not binding, not paid"
 
+#: The component of a one-way agreement's floor line (:mod:`hydro.compensation.direction`): it
+#: pays back a year's deductions beyond the rewards, so the rules never make the payee pay.
+FLOOR = "floor"
+
 #: Lines listed but never netted: advances (paid ahead of a settlement the rules
 #: compute) and funding flows (who funds whom, often with no published amount).
 NOT_NETTED: tuple[str, ...] = ("advance", "funding")
@@ -179,6 +183,7 @@ def format_payments(payments: list[Payment]) -> str:
         mark = "" if t["complete"] else "  (incomplete)"
         out.append(f"  {t['year']}  {t['payer']} -> {t['payee']}: {_yuan(t['net_yuan'])} yuan "
                    f"(rules {_yuan(t['performance_yuan'])}, fixed {_yuan(t['fixed_yuan'])}){mark}")
+    out.extend(_direction(payments))
     for title, noted in (("incomplete lines:", [p for p in payments if not p.complete]),
                          ('"strive for" terms (0 yuan; whether each was met):',
                           [p for p in payments if p.complete and p.note.startswith(STRIVE_FOR)])):
@@ -187,3 +192,21 @@ def format_payments(payments: list[Payment]) -> str:
             out.append(title)
             out.extend(f"  {p.year} {p.section or '-'} {p.component} {p.parameter}: {p.note}" for p in noted)
     return "\n".join(out)
+
+
+def _direction(payments: list[Payment]) -> list[str]:
+    """Which way the rules moved money (an agreement's ``direction``), when it mattered."""
+    floors = [p for p in payments if p.component == FLOOR]
+    if floors:
+        paid = sorted({str(p.year) for p in floors if math.isfinite(p.amount_yuan) and p.amount_yuan != 0})
+        open_ = sorted({str(p.year) for p in floors if not math.isfinite(p.amount_yuan)})
+        return ["", "direction: one-way (the agreement's 'direction'" + (", an assumption" if floors[0].assumed else "")
+                + "): the rules' net per year and pair is floored at 0, the payee never pays the payer; "
+                + (f"the floor line paid back deductions beyond the rewards in {', '.join(paid)}" if paid
+                   else "no year needed the floor")
+                + (f"; undetermined in {', '.join(open_)} (a line of the year undetermined)" if open_ else "")]
+    negative = sorted({str(t["year"]) for t in totals(payments) if t["performance_yuan"] < 0})
+    if not negative:
+        return []
+    return ["", f"direction: two-way: in {', '.join(negative)} the rules' deductions exceed their rewards, so the "
+            "payee pays the payer; an agreement with direction = \"one_way\" floors the year's net at 0"]

@@ -23,6 +23,10 @@ COMPONENTS: tuple[str, ...] = ("quantity", "quality_class", "tn_reduction", "tar
 #: (:mod:`hydro.flownorm`, from daily values), which takes the year's weather out.
 STATISTICS: tuple[str, ...] = ("annual_mean", "flow_normalised")
 
+#: Which way the rules may move money (an agreement's ``direction``; :mod:`hydro.compensation.direction`):
+#: ``two_way`` (signed amounts stand) or ``one_way`` (the year's net floored at 0).
+DIRECTIONS: tuple[str, ...] = ("two_way", "one_way")
+
 #: Quantity bases: each section against its baseline, or the sections' summed volume.
 QUANTITY_BASES: tuple[str, ...] = ("section", "total")
 
