@@ -312,7 +312,8 @@ class Model:
             results = run(self._basin, s, e)
         results.attrs["history"] = self._history(first, last, weather, apportion)
         if self._changes:
-            results.attrs["parameters_changed"] = json.dumps(self._changes, sort_keys=True, default=str)
+            # in the order given: the configuration hash depends on it
+            results.attrs["parameters_changed"] = json.dumps(self._changes, default=str)
         return results
 
     def _history(self, start: date, end: date, weather, apportion: bool) -> str:
