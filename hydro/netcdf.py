@@ -32,6 +32,7 @@ from hydro.outputspec import (
     periods,
 )
 from hydro.run_attributes import Combiner
+from hydro.variables import COORDINATE_ATTRS
 
 if TYPE_CHECKING:
     from hydro.results import Results
@@ -40,8 +41,6 @@ if TYPE_CHECKING:
 #: long_name of ``time_bnds`` (aggregated files), in the file and in :meth:`Results.to_xarray`.
 BOUNDS_LONG_NAME = "first day of the averaging period and the day after its last"
 _STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario", "budget_term")
-#: Element dimensions whose ids carry ``cf_role = "timeseries_id"`` (in the file and in :meth:`Results.to_xarray`).
-SERIES_DIMS = ("reach", "section", "reservoir", "gauge")
 
 
 def check_writable(path: Path, overwrite: bool, inputs=()) -> None:
@@ -129,13 +128,12 @@ def _define(nc, results: Results, spec):
         elif dim in _STRING_DIMS:
             var = nc.createVariable(dim, str, (dim,))
             var.long_name = f"{dim.replace('_', ' ')} identifier"
-            if dim in SERIES_DIMS:
-                var.cf_role = "timeseries_id"
             for i, v in enumerate(values):
                 var[i] = str(v)
         else:
             var = nc.createVariable(dim, "i4", (dim,))
             var.long_name = dim.replace("_", " ")
+            var.setncatts(COORDINATE_ATTRS.get(dim, {}))
             var[:] = np.asarray(values, dtype=np.int32)
     for name in names:
         decl = results.declaration(name)
@@ -152,6 +150,8 @@ def _define(nc, results: Results, spec):
         var = nc.createVariable(name, dtype, dims, **kwargs)
         var.units = decl.units
         var.long_name = decl.long_name
+        if decl.standard_name:
+            var.standard_name = decl.standard_name
         if bounds is not None and "time" in dims:
             var.cell_methods = "time: mean"
     return index, starts, names

@@ -15,9 +15,9 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, SERIES_DIMS, write_results
+from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, write_results
 from hydro.run_attributes import id_values
-from hydro.variables import Variable, variable, variable_names
+from hydro.variables import COORDINATE_ATTRS, Variable, variable, variable_names
 
 
 @dataclass
@@ -111,15 +111,17 @@ class Results:
                              "bounds": "time_bnds"}
                 coords[dim] = ("time", np.array([np.datetime64(d, "ns") for d in values]), attrs)
             elif values and isinstance(values[0], str):
-                role = {"cf_role": "timeseries_id"} if dim in SERIES_DIMS else {}
                 coords[dim] = (dim, np.array([str(v) for v in values], dtype=object),
-                               {"long_name": f"{dim.replace('_', ' ')} identifier", **role})
+                               {"long_name": f"{dim.replace('_', ' ')} identifier"})
             else:  # year, member: 32-bit as in the file
-                coords[dim] = (dim, np.asarray(values, dtype=np.int32), {"long_name": dim.replace("_", " ")})
+                coords[dim] = (dim, np.asarray(values, dtype=np.int32),
+                               {"long_name": dim.replace("_", " "), **COORDINATE_ATTRS.get(dim, {})})
         data_vars = {}
         for name in sorted(self.data):
             decl = self.declaration(name)
             attrs = {"units": decl.units, "long_name": decl.long_name}
+            if decl.standard_name:
+                attrs["standard_name"] = decl.standard_name
             if aggregated and "time" in self.dims(name):
                 attrs["cell_methods"] = "time: mean"
             values = np.asarray(self.data[name])

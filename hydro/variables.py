@@ -28,29 +28,58 @@ class Variable:
         UDUNITS string.
     long_name : str
         Human-readable description (may use ``{C}``).
+    standard_name : str
+        CF standard name, "" where the CF standard-name table has none for the quantity
+        (:data:`RIVER_MASS_TRANSPORT` for a template's: only constituents it names have one).
     """
 
     name: str
     dims: tuple[str, ...]
     units: str
     long_name: str
+    standard_name: str = ""
 
     def for_constituent(self, short: str, long: str) -> "Variable":
         """The concrete variable for one constituent."""
+        standard = RIVER_MASS_TRANSPORT.get(short, "") if self.standard_name == _TRANSPORT else self.standard_name
         return Variable(self.name.format(c=short), self.dims, self.units,
-                        self.long_name.format(C=long))
+                        self.long_name.format(C=long), standard)
+
+
+#: CF standard names (table version 93) of a constituent's load through a reach outlet or a
+#: section, by short name: the table has a mass transport in river channels for total nitrogen
+#: and total phosphorus only (none for NH3-N, nitrate, organic N, dissolved or particulate P, CODMn).
+RIVER_MASS_TRANSPORT = {"tn": "nitrogen_mass_transport_in_river_channel",
+                        "tp": "phosphorus_mass_transport_in_river_channel"}
+_TRANSPORT = "{river mass transport}"  # a template's standard_name resolved by RIVER_MASS_TRANSPORT
+#: CF standard names of the discharge in a river channel and of the inflow of a reach (the model's cell).
+_DISCHARGE = "water_volume_transport_in_river_channel"
+_INFLOW = "incoming_water_volume_transport_along_river_channel"
+
+
+#: CF attributes of integer coordinates (in the file and in :meth:`hydro.results.Results.to_xarray`):
+#: an ensemble's ``member`` is CF's ``realization`` (whose canonical units, "1", CF checkers want
+#: stated).  No element id carries ``cf_role``: that attribute marks the instance variable of a
+#: discrete sampling geometry (CF-1.8 chapter 9), which needs ``featureType`` and x/y coordinates;
+#: a results file holds several instance dimensions (reach, section, reservoir ...) and no
+#: positions, so it is not one (docs/results.md, "CF conventions").
+COORDINATE_ATTRS = {"member": {"standard_name": "realization", "units": "1"}}
 
 
 _DECLARED = [
     # hydraulics
-    Variable("discharge", ("time", "reach"), "m3 s-1", "discharge at the reach outlet (daily mean)"),
-    Variable("reach_inflow", ("time", "reach"), "m3 s-1", "discharge at the reach inlet (daily mean)"),
-    Variable("section_discharge", ("time", "section"), "m3 s-1", "discharge at the monitoring section (daily mean)"),
+    Variable("discharge", ("time", "reach"), "m3 s-1", "discharge at the reach outlet (daily mean)", _DISCHARGE),
+    Variable("reach_inflow", ("time", "reach"), "m3 s-1", "discharge at the reach inlet (daily mean)", _INFLOW),
+    Variable("section_discharge", ("time", "section"), "m3 s-1", "discharge at the monitoring section (daily mean)",
+             _DISCHARGE),
     Variable("reach_withdrawal", ("time", "reach"), "m3 s-1", "water taken out of the reach (diversions, intakes; daily mean)"),
-    Variable("gauge_discharge", ("time", "gauge"), "m3 s-1", "simulated discharge at the gauge (daily mean)"),
-    Variable("gauge_observed_discharge", ("time", "gauge"), "m3 s-1", "observed discharge at the gauge (daily mean; NaN: no record)"),
+    Variable("gauge_discharge", ("time", "gauge"), "m3 s-1", "simulated discharge at the gauge (daily mean)", _DISCHARGE),
+    Variable("gauge_observed_discharge", ("time", "gauge"), "m3 s-1",
+             "observed discharge at the gauge (daily mean; NaN: no record)", _DISCHARGE),
     Variable("reservoir_storage", ("time", "reservoir"), "m3", "reservoir storage at the end of the day"),
-    Variable("reservoir_level", ("time", "reservoir"), "m", "reservoir water level at the start of the day"),
+    # the level on the datum of the basin file's level-area-storage curve (CF: "an arbitrary reference datum")
+    Variable("reservoir_level", ("time", "reservoir"), "m", "reservoir water level at the start of the day",
+             "water_surface_height_above_reference_datum"),
     Variable("reservoir_area", ("time", "reservoir"), "m2", "reservoir surface area at the start of the day"),
     Variable("reservoir_inflow", ("time", "reservoir"), "m3 s-1", "reservoir inflow (daily mean)"),
     Variable("reservoir_release", ("time", "reservoir"), "m3 s-1", "reservoir release through outlets (daily mean)"),
@@ -77,7 +106,8 @@ _DECLARED = [
     # subbasins (watershed basins)
     Variable("subbasin_runoff", ("time", "subbasin"), "mm d-1", "runoff generated in the subbasin"),
     Variable("subbasin_quickflow", ("time", "subbasin"), "mm d-1", "quick (direct) flow generated in the subbasin"),
-    Variable("subbasin_precipitation", ("time", "subbasin"), "mm d-1", "precipitation over the subbasin"),
+    Variable("subbasin_precipitation", ("time", "subbasin"), "mm d-1", "precipitation over the subbasin",
+             "lwe_precipitation_rate"),
     Variable("subbasin_aet", ("time", "subbasin"), "mm d-1", "actual evapotranspiration of the subbasin"),
     Variable("subbasin_tn_source_input", ("time", "subbasin", "source"), "kg d-1",
              "total nitrogen delivered by the subbasin to the river network, by source"),
@@ -94,7 +124,7 @@ _DECLARED = [
     Variable("ensemble_section_tn_concentration", ("member", "time", "section"), "mg L-1",
              "total nitrogen at the monitoring section (weather ensemble member)"),
     Variable("ensemble_section_discharge", ("member", "time", "section"), "m3 s-1",
-             "discharge at the monitoring section (weather ensemble member)"),
+             "discharge at the monitoring section (weather ensemble member)", _DISCHARGE),
     Variable("ensemble_reservoir_tn_concentration", ("member", "time", "reservoir"), "mg L-1",
              "total nitrogen in the reservoir at the end of the day (weather ensemble member)"),
     Variable("groundwater_n_storage", ("time", "subbasin"), "kg",
@@ -116,9 +146,11 @@ _DECLARED = [
              "{C} delivered by the subbasin to the river network, by source"),
     # constituents
     Variable("{c}_concentration", ("time", "reach"), "mg L-1", "{C} at the reach outlet (flow-weighted daily mean)"),
-    Variable("{c}_load", ("time", "reach"), "kg d-1", "{C} load through the reach outlet (advective and dispersive)"),
+    Variable("{c}_load", ("time", "reach"), "kg d-1", "{C} load through the reach outlet (advective and dispersive)",
+             _TRANSPORT),
     Variable("section_{c}_concentration", ("time", "section"), "mg L-1", "{C} at the monitoring section (flow-weighted daily mean)"),
-    Variable("section_{c}_load", ("time", "section"), "kg d-1", "{C} load through the monitoring section (advective and dispersive)"),
+    Variable("section_{c}_load", ("time", "section"), "kg d-1",
+             "{C} load through the monitoring section (advective and dispersive)", _TRANSPORT),
     Variable("reservoir_{c}_concentration", ("time", "reservoir"), "mg L-1", "{C} in the reservoir at the end of the day"),
     Variable("reservoir_{c}_outflow_load", ("time", "reservoir"), "kg d-1", "{C} load leaving the reservoir"),
     Variable("{c}_budget_reach", ("year", "reach", "budget_term"), "kg", "{C} mass budget of each reach by year"),

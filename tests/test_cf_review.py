@@ -1,0 +1,119 @@
+"""CF-1.8 review of the results file (docs/results.md, "CF conventions"): standard names taken
+from the CF standard-name table, no discrete-sampling-geometry attribute in a file that is not
+one, an ensemble's ``member`` as CF's ``realization``, and the same attributes in memory
+(:meth:`Results.to_xarray`) as in the file."""
+
+from __future__ import annotations
+
+import netCDF4
+import pytest
+
+import hydro
+from hydro.netcdf import StackedWriter
+from hydro.outputspec import OutputSpec
+from hydro.results import stack
+from hydro.variables import declared, variable
+
+xr = pytest.importorskip("xarray")
+
+#: The standard names hydro writes and their canonical units, copied from the CF standard-name
+#: table, version 93 (2026-03-17; the copy the IOOS compliance-checker 6.1 ships).
+CF_TABLE = {
+    "water_volume_transport_in_river_channel": "m3 s-1",
+    "incoming_water_volume_transport_along_river_channel": "m3 s-1",
+    "nitrogen_mass_transport_in_river_channel": "kg s-1",
+    "phosphorus_mass_transport_in_river_channel": "kg s-1",
+    "lwe_precipitation_rate": "m s-1",
+    "water_surface_height_above_reference_datum": "m",
+    "realization": "1",
+}
+#: hydro's units that convert to each canonical unit by a factor (kg d-1 = kg s-1 / 86,400;
+#: mm d-1 = m s-1 / 8.64e7), as CF requires of a variable with a standard name.
+CONVERTS = {"m3 s-1": {"m3 s-1"}, "kg s-1": {"kg d-1"}, "m s-1": {"mm d-1"}, "m": {"m"}, "1": {"1"}}
+#: What the review gave a standard name (every other declared variable has none: docs/results.md).
+EXPECTED = {
+    "discharge": "water_volume_transport_in_river_channel",
+    "section_discharge": "water_volume_transport_in_river_channel",
+    "gauge_discharge": "water_volume_transport_in_river_channel",
+    "gauge_observed_discharge": "water_volume_transport_in_river_channel",
+    "ensemble_section_discharge": "water_volume_transport_in_river_channel",
+    "reach_inflow": "incoming_water_volume_transport_along_river_channel",
+    "tn_load": "nitrogen_mass_transport_in_river_channel",
+    "section_tn_load": "nitrogen_mass_transport_in_river_channel",
+    "tp_load": "phosphorus_mass_transport_in_river_channel",
+    "section_tp_load": "phosphorus_mass_transport_in_river_channel",
+    "subbasin_precipitation": "lwe_precipitation_rate",
+    "reservoir_level": "water_surface_height_above_reference_datum",
+}
+#: The shipped basins' constituents and species (short -> long name).
+SHIPPED = {"tn": "total nitrogen", "orgn": "organic nitrogen", "nh3n": "ammonia nitrogen", "no3n": "nitrate nitrogen",
+           "tp": "total phosphorus", "dp": "dissolved phosphorus", "pp": "particulate phosphorus",
+           "codmn": "permanganate index (CODMn)"}
+
+
+def _standard_names() -> dict[str, str]:
+    names = {v.name.format(c=c) for v in declared() for c in SHIPPED}
+    return {n: variable(n, SHIPPED).standard_name for n in sorted(names) if variable(n, SHIPPED).standard_name}
+
+
+def test_the_standard_names_are_the_cf_tables_with_units_that_convert():
+    found = _standard_names()
+    assert found == EXPECTED  # none before the review
+    for name, standard in found.items():
+        assert variable(name, SHIPPED).units in CONVERTS[CF_TABLE[standard]], name
+
+
+def test_only_total_nitrogen_and_phosphorus_loads_have_the_river_transport_names():
+    # the table has no river transport of NH3-N, nitrate, organic N, dissolved or particulate P, CODMn,
+    # and a load by source is a part of the transport, not the transport
+    for name in ("nh3n_load", "section_no3n_load", "section_pp_load", "codmn_load", "tn_source_load",
+                 "reach_tn_source_load", "reservoir_tn_outflow_load", "tn_concentration"):
+        assert variable(name, SHIPPED).standard_name == "", name
+
+
+@pytest.fixture(scope="module")
+def week():
+    return hydro.Model.from_basin("tiny").run_results("2020-01-01", "2020-01-07")
+
+
+def _attrs_equal(ds, path):
+    with xr.open_dataset(path) as written:
+        assert set(ds.variables) == set(written.variables)
+        for name in ds.variables:
+            assert ds[name].attrs == written[name].attrs, name
+
+
+def test_the_file_has_standard_names_and_no_dsg_attributes(week, tmp_path):
+    week.to_netcdf(tmp_path / "w.nc")
+    with netCDF4.Dataset(tmp_path / "w.nc") as nc:
+        assert "featureType" not in nc.ncattrs()
+        for name, var in nc.variables.items():
+            # cf_role was on reach, section and reservoir of a file that is no discrete sampling geometry
+            assert "cf_role" not in var.ncattrs(), name
+        assert nc["discharge"].standard_name == "water_volume_transport_in_river_channel"
+        assert nc["section_tn_load"].standard_name == "nitrogen_mass_transport_in_river_channel"
+        assert nc["tp_load"].standard_name == "phosphorus_mass_transport_in_river_channel"
+        assert nc["reservoir_level"].standard_name == "water_surface_height_above_reference_datum"
+        assert "standard_name" not in nc["tn_concentration"].ncattrs()
+    _attrs_equal(week.to_xarray(), tmp_path / "w.nc")
+
+
+def test_an_aggregated_file_keeps_the_standard_names_beside_cell_methods(week, tmp_path):
+    spec = OutputSpec(aggregate="monthly")
+    week.to_netcdf(tmp_path / "m.nc", spec=spec)
+    with xr.open_dataset(tmp_path / "m.nc") as ds:
+        assert ds["discharge"].attrs["standard_name"] == "water_volume_transport_in_river_channel"
+        assert ds["discharge"].attrs["cell_methods"] == "time: mean"
+
+
+def test_an_ensembles_member_is_cfs_realization_in_the_file_and_in_memory(week, tmp_path):
+    path = tmp_path / "e.nc"
+    with StackedWriter(path, "member", [0, 1]) as w:  # what hydro run --members writes with
+        w.write(0, week)
+        w.write(1, week)
+    with netCDF4.Dataset(path) as nc:
+        member = nc["member"]
+        # CF checkers: a realization's units must convert to "1" (compliance-checker 6.1), and a
+        # coordinate should have units (cfchecks 4.1); the member had neither, nor a standard name
+        assert (member.standard_name, member.units) == ("realization", "1")
+    _attrs_equal(stack([week, week], "member", [0, 1]).to_xarray(), path)
