@@ -27,8 +27,8 @@ from synthetic_quality import write_quality_results
 
 from hydro.classes import class_table_of
 from hydro.errors import HydroError
-from hydro.plotting import plot, plot_network, plot_reservoir, plot_trajectory
-from tests.test_plots import _results
+from hydro.plotting import plot, plot_network, plot_reservoir, plot_scenarios, plot_trajectory
+from tests.test_plots import DAYS, _results
 
 
 def _aggregated(how: str):
@@ -189,3 +189,46 @@ def test_an_ensemble_band_is_the_members_percentiles_of_the_monthly_means():
     january = date(2020, 1, 15) - date(1970, 1, 1)
     at = {float(v) for v in band[np.isclose(band[:, 0], january / timedelta(days=1)), 1]}  # path closes on itself
     assert sorted(at) == pytest.approx(sorted(np.percentile(means, [25, 75])), rel=1e-12)
+
+
+def _scenarios_with_members():
+    """_results() of two scenarios as ``hydro scenarios --members 3`` writes them: the run on the recorded
+    weather without a member axis, and ``ensemble_section_tn_concentration`` / ``ensemble_section_discharge``
+    (scenario, member, time, section) for the weather members."""
+    r = _results(scenarios=["baseline", "cut"])
+    r.coords["member"] = [0, 1, 2]
+    rng = np.random.default_rng(7)
+    shape = (2, 3, DAYS, 3)
+    r.data["ensemble_section_tn_concentration"] = 2.0 + rng.random(shape) * np.array([1.0, 2.0, 3.0])[None, :, None,
+                                                                                                     None]
+    r.data["ensemble_section_discharge"] = 1.0 + 5.0 * rng.random(shape)
+    return r
+
+
+def test_scenarios_of_a_members_file_show_the_members_spread():
+    # hydro scenarios --members 3: the bars were the recorded-weather run, the members not shown at all
+    r = _scenarios_with_members()
+    fig = plot_scenarios(r, "s_a")
+    ax = fig.axes[0]
+    assert "bars: median of 3 weather members; whiskers: 5th-95th percentile" in ax.get_title()
+    conc = r.data["ensemble_section_tn_concentration"][1, :, :, 0]   # scenario "cut", (member, day) at s_a
+    flow = r.data["ensemble_section_discharge"][1, :, :, 0]
+    months = sorted({(d.year, d.month) for d in r.dates if d.year == 2020})
+    annual = []
+    for m in range(3):  # each member: its flow-weighted monthly means, then their mean over 2020
+        monthly = [np.sum([conc[m, k] * flow[m, k] for k, d in enumerate(r.dates) if (d.year, d.month) == ym])
+                   / np.sum([flow[m, k] for k, d in enumerate(r.dates) if (d.year, d.month) == ym]) for ym in months]
+        annual.append(np.mean(monthly))
+    bars = [p for p in ax.patches if p.get_width() < 0.5]
+    years = 2  # 2020 and part of 2021: the bars of "cut" follow the two of "baseline"
+    assert bars[years].get_height() == pytest.approx(np.median(annual), rel=1e-12)
+
+
+def test_trajectory_of_a_members_file_draws_the_members_band():
+    r = _scenarios_with_members()
+    ax = plot_trajectory(r, ["s_a", "s_mid"], scenario="cut", aggregate="monthly").axes[0]
+    assert len(ax.collections) == 2 and "lines: median of 3 members;\nshaded: 5th-95th percentile" in [
+        t.get_text() for t in ax.get_legend().get_texts()]
+    jan = [k for k, d in enumerate(r.dates) if d < date(2020, 2, 1)]
+    members = r.data["ensemble_section_tn_concentration"][1, :, jan, 0].mean(axis=0)
+    assert ax.get_lines()[0].get_ydata()[0] == pytest.approx(np.median(members), rel=1e-12)

@@ -105,6 +105,13 @@ def _how_to_write(results, name: str) -> str:
     return "A basin run writes it: hydro run BASIN -o RESULTS.nc (every variable unless --variables is given)"
 
 
+def with_members(results, name: str) -> str:
+    """``ensemble_<name>`` when the results hold it (``hydro scenarios --members``: every weather member
+    of a variable whose ``<name>`` is the run on the recorded weather), else ``name``: where a file has
+    an ensemble the plots show its spread."""
+    return f"ensemble_{name}" if f"ensemble_{name}" in results.data else name
+
+
 def require(results, name: str, kind: str, hint: str = "") -> np.ndarray:
     """``results[name]``, or a :class:`HydroError` saying which plot needs it and how to write it."""
     if name not in results.data:

@@ -61,7 +61,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
                              "name a reach with --location")
         location = str(results.coords[kind][0])
     kind, idx = _data.locate(results, location, constituent)
-    name = _data.LOCATION_KINDS[kind].format(c=constituent)
+    name = _data.with_members(results, _data.LOCATION_KINDS[kind].format(c=constituent))
     _data.require(results, name, "scenarios")
     if "scenario" not in _data.dims_of(results, name):
         raise HydroError(f"plot 'scenarios': variable '{name}' has no 'scenario' dimension")
@@ -74,9 +74,11 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
     from hydro.scenarios.summary import annual_stats, mean_kind
 
     flow_name = {"section": "section_discharge", "reach": "discharge"}.get(kind)
+    if flow_name is not None and name.startswith("ensemble_"):  # each member weighted by its own flow only
+        flow_name = f"ensemble_{flow_name}"
     if flow_name is not None and flow_name not in results.data:
         flow_name = None
-    rows, errs, years, has_members = [], [], None, False
+    rows, errs, years, has_members, members = [], [], None, False, 0
     for sid in chosen:
         arr, dims = _data.select(results, name, scenario=sid, **{kind: idx})
         arr = _data.move_first(arr, dims, ("time", "member"))
@@ -91,7 +93,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
         years = [int(y) for y in years_arr]
         annual = mean if "member" in dims else mean[:, 0]
         if "member" in dims:
-            has_members = True
+            has_members, members = True, annual.shape[1]
             med, lo, hi = _data.percentile_band(annual, axis=1, percentiles=percentiles)
             rows.append(med)
             errs.append(np.vstack([med - lo, hi - med]))
@@ -125,7 +127,9 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
         limits, note = style.class_limits_for(constituent, waterbody, classes)
         band = style.draw_class_bands(ax, limits, note) if limits else None
         where = _data.names(results, kind, names).get(str(location), str(location))
-        extra = f" (median, bars {percentiles[0]:g}-{percentiles[1]:g}th percentile)" if has_members else ""
+        # on a line of its own: with a section's long name the one-line title ran off the figure
+        extra = (f"\nbars: median of {members} weather members; whiskers: {percentiles[0]:g}th-{percentiles[1]:g}th"
+                 " percentile" if has_members else "")
         ax.set_title(title or f"{symbol} at {where}: scenarios" + extra)
         style.legend_outside(ax, extra=[band], title="Scenario")
         for k, y in enumerate(years):

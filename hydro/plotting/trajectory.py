@@ -103,7 +103,7 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
         fig, ax = style.figure_and_axes(ax)
         drawn, members, observed, single = [], 0, 0, len(found) == 1
         for i, (loc, kind, idx) in enumerate(found):
-            name = _data.LOCATION_KINDS[kind].format(c=constituent)
+            name = _data.with_members(results, _data.LOCATION_KINDS[kind].format(c=constituent))
             _data.require(results, name, "trajectory")
             arr, dims = _data.select(results, name, scenario=scenario, **{kind: idx})
             arr = _data.move_first(arr, dims, ("time", "member"))
