@@ -289,3 +289,15 @@ volume_share = { value = 0.5, assumption = true, note = "unpublished", range = [
 
     assert check_2020(HEAD) < -1e7                       # two-way: Hebei's side pays in dry draws
     assert check_2020(HEAD + 'direction = "one_way"\n') == 0.0  # one-way: floored at 0
+
+
+def test_one_way_floors_the_agreements_own_direction_whatever_rule_comes_first(tmp_path):
+    # the first rule names the pair the other way round (the payee's own charge, written
+    # down -> up, paying 1e6); the agreement is up -> down: a 2019 net of
+    # 2e6 - 7.2e6 - 1e6 = -6.2e6 (up -> down) is floored to 0, never counted down -> up.
+    first = ('[[quantity]]\nsection = "s"\nbaseline_m3 = 1.0e8\nreward_per_m3_above_yuan = 0.05\n'
+             'payer = "down"\npayee = "up"\nsource = "test"\n')
+    pay = evaluate(agreement(tmp_path, first + RULES, head=HEAD + 'direction = "one_way"\n'), SERIES)
+    (f19,) = _floor(pay, 2019)
+    assert (f19.payer, f19.payee, f19.amount_yuan) == ("up", "down", pytest.approx(6.2e6))
+    assert [t["net_yuan"] for t in totals(pay) if t["year"] == 2019] == [pytest.approx(0.0, abs=1e-6)]

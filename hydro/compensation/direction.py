@@ -66,9 +66,9 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
     Returns
     -------
     list of Payment
-        Per year and pair of parties (named as its first line names it, as
-        :func:`~hydro.compensation.payments.totals` does): ``-S`` yuan when the rules'
-        determined lines add up to ``S < 0``, else 0.  Undetermined (NaN) lines leave
+        Per year and pair of parties (the agreement's ``payer -> payee``; another pair as
+        its first line names it): ``-S`` yuan when the rules' determined lines, signed
+        that way, add up to ``S < 0``, else 0.  Undetermined (NaN) lines leave
         the floor undetermined (NaN) when the determined sum is negative or when one of
         them comes from a rule that can deduct; otherwise they cannot bring the net
         below 0 and the floor line is 0, marked incomplete.
@@ -77,7 +77,9 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
         return []
     can_deduct = {r.where: can_pay_back(r) for r in agreement.rules}
     groups: dict[tuple[int, frozenset], list[Payment]] = {}
-    named: dict[frozenset, tuple[str, str]] = {}
+    # the agreement's own parties are floored the way it names them, whatever rule comes first
+    named: dict[frozenset, tuple[str, str]] = {frozenset((agreement.payer, agreement.payee)):
+                                               (agreement.payer, agreement.payee)}
     for p in payments:
         if p.component in NOT_NETTED or p.component in ("fixed", FLOOR):
             continue

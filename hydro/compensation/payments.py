@@ -33,8 +33,9 @@ class Payment:
         for fixed payments.
     component : str
         ``quantity``, ``quality_class``, ``tn_reduction``, ``target``, ``fixed``,
-        ``advance`` (paid ahead of a settlement; not netted) or ``funding`` (a
-        funding flow, amount often unpublished; not netted).
+        ``advance`` (paid ahead of a settlement; not netted), ``funding`` (a
+        funding flow, amount often unpublished; not netted) or ``floor`` (a one-way
+        agreement's year brought back to 0; :mod:`hydro.compensation.direction`).
     parameter : str
         ``tn``, ``tp``, ``nh3n``, ``codmn``, ``do``, ``flow``, or ``""``.
     payer, payee : str
