@@ -232,3 +232,17 @@ def test_trajectory_of_a_members_file_draws_the_members_band():
     jan = [k for k, d in enumerate(r.dates) if d < date(2020, 2, 1)]
     members = r.data["ensemble_section_tn_concentration"][1, :, jan, 0].mean(axis=0)
     assert ax.get_lines()[0].get_ydata()[0] == pytest.approx(np.median(members), rel=1e-12)
+
+
+def test_network_legend_is_off_the_drawing():
+    # inside the axes (upper left) the legend sat on Guanting's headwater reaches
+    r = _results()
+    r.attrs["network_downstream"] = "up_a=mid;up_b=mid;mid=res;res=tail;tail="
+    r.attrs["section_reach"] = "s_a=up_a;s_mid=mid;s_tail=tail"
+    fig = plot_network(r)
+    ax = fig.axes[0]
+    fig.canvas.draw()
+    legend, drawing = ax.get_legend().get_window_extent(), ax.get_window_extent()
+    assert legend.y1 <= drawing.y0 + 1  # below the axes (1 pixel for rounding)
+    assert not legend.overlaps(ax.xaxis.label.get_window_extent())
+    assert legend.y0 >= 0

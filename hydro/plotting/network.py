@@ -303,7 +303,7 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
         for side in ("left", "bottom", "top", "right"):
             ax.spines[side].set_visible(False)
         ax.set_xlabel("Schematic, not to scale: headwaters at the top, outlet at the bottom", fontsize=8,
-                      color=style.MUTED)
+                      color=style.MUTED, loc="right")  # the legend is under the axes' left end
         bar = fig.colorbar(lc, ax=ax, shrink=0.85, pad=0.02)
         kinds = weighting + (", reservoirs time mean" if res_mean is not None else "")
         bar.set_label(f"Mean {style.symbol(constituent)} concentration over the run (mg/L)\n({kinds})")
@@ -319,7 +319,8 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
                     va="bottom", ha="left")
         handles, labels = ax.get_legend_handles_labels()
         if handles:
-            ax.legend(loc="upper left", fontsize=8, markerscale=0.7)
+            # under the axes: inside, it sat on the headwater reaches of Guanting's top-left corner
+            ax.legend(loc="upper left", bbox_to_anchor=(0.0, 0.0), ncol=2, fontsize=8, markerscale=0.7)
         label = _data.scenario_label(results, scenario)
         basin = results.attrs.get("basin", "")
         ax.set_title(title or f"Mean {style.symbol(constituent)} concentration in the network"
