@@ -99,7 +99,7 @@ def child(basin: str, out: str, lts: bool = False) -> None:
     import hydro.blocked_run
     import hydro.clitools
     import hydro.netcdf
-    import hydro.pipeline
+    import hydro.pipeline_steps
     import hydro.results
     import hydro.simulation
     import hydro.transport
@@ -118,7 +118,7 @@ def child(basin: str, out: str, lts: bool = False) -> None:
         return result
 
     hydro.simulation.simulate = spy  # type: ignore[attr-defined]
-    hydro.pipeline.simulate = spy  # type: ignore[attr-defined]
+    hydro.pipeline_steps.simulate = spy  # type: ignore[attr-defined]
 
     def timed(func, key, cpu=False):
         def wrapper(*a, **k):

@@ -31,13 +31,19 @@ does not, but for round-off).  A run of several blocks thus equals the same run
 in one block to round-off (``tests/test_blocked.py``; docs/results.md, "Long
 runs in time blocks", says which values differ and why).
 
+A run that starts after its basin's ``[run] start`` is spun up the same way
+(:func:`spin_up_plan`): its first blocks are the days from the basin's start to the
+day before its own, whose results are not yielded, and its own first block continues
+from their end state with what the run was given for its start (:func:`given_state`);
+:func:`hydro.pipeline.run_watershed` runs such a run as the spin-up and one block.
+
 Flow-driven basins (runoff matched to the gauges: a whole-run match not carried
 yet) and runoff models other than GR4J + CemaNeige run in one block
 (:func:`unblockable` says why).  Sources that change by year, blended across
 years or spread by month, are computed on each block's days over the whole run's
 years (``run_years`` of :func:`hydro.sources.daily_loads`); transfers are read
 onto each block's days, whether water is transferred in is decided over the whole
-run (:attr:`hydro.pipeline.Water.water_in`), and each withdrawal's accumulation
+run (:attr:`hydro.pipeline_steps.Water.water_in`), and each withdrawal's accumulation
 carries its reservoir volumes.  The transport also hands on the inflow its flux
 inlets still owe (a bound can hold some back for the next day: ``inlet_debt`` of
 :func:`hydro._transport_kernels.simulate_kernel`).
@@ -47,7 +53,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -133,12 +139,133 @@ def unblockable(basin: Basin) -> str | None:
     return "; ".join(reasons) or None
 
 
-def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_BLOCK_YEARS, *,
+@dataclass(frozen=True)
+class SpinUp:
+    """How a watershed run reaches the state it starts from (:func:`spin_up_plan`).
+
+    Attributes
+    ----------
+    basin_start : date
+        The basin's ``[run] start``: the day its file gives the initial state for.
+    first, last : date or None
+        The spin-up days, the basin's start to the day before the run's (None: no spin-up;
+        the run starts from the basin file's initial state).
+    storages : tuple of int
+        Reservoirs (indices) whose initial storage the run was given for its own start.
+    concentrations : bool
+        Whether the run was given its ``[initial]`` concentrations for its own start.
+    given : tuple of str
+        What the run was given for its start, as keys of the basin file.
+    why_not : str
+        Why a run that starts after the basin's start is not spun up ('' where it is).
+    """
+
+    basin_start: date
+    first: date | None = None
+    last: date | None = None
+    storages: tuple[int, ...] = ()
+    concentrations: bool = False
+    given: tuple[str, ...] = ()
+    why_not: str = ""
+
+    def describe(self, start: date) -> str:
+        """The results' ``initial_state`` of a run from ``start``."""
+        from hydro.runoff_warm_up import given_start
+
+        if self.first is None or self.last is None:
+            return given_start(self.basin_start, start, self.why_not)
+        text = (f"spun up: the whole model run from the basin's [run] start {self.basin_start.isoformat()} "
+                f"over {self.first.isoformat()}..{self.last.isoformat()}")
+        return text + (f"; given for {start.isoformat()}: {', '.join(self.given)}" if self.given else "")
+
+
+def spin_up_plan(basin: Basin, start: date, weather=None) -> SpinUp:
+    """How a watershed run from ``start`` on ``weather`` (None: the basin's station record)
+    reaches its start state.
+
+    The basin file gives the initial state (reservoir storages, ``[initial]`` concentrations)
+    for its ``[run] start``.  A run that starts later is spun up: the whole model runs from the
+    basin's start to the day before the run's (runoff stores, groundwater N and wash-off stores,
+    routing, reservoirs with their operations, every concentration) and the run continues from
+    that state, so that its days are those of the run from the basin's start.  What the run is
+    given for its own start wins (:func:`given_for_start`).  No spin-up, the basin file's state
+    taken for the run's start (``why_not`` says why): a run on or before the basin's start; a
+    basin that cannot carry its state between blocks (:func:`unblockable`); weather that starts
+    after the basin's start.
+    """
+    basin_start = basin.settings.start
+    if start <= basin_start or not basin.is_watershed:
+        return SpinUp(basin_start)
+    why = unblockable(basin)
+    if why is None:
+        from hydro.watershed import Watershed
+        from hydro.weather import station_record
+
+        forcing = weather if weather is not None else station_record(Watershed.from_basin(basin).weather.csv)
+        first = forcing.dates[0].astype("datetime64[D]").item()
+        if first > basin_start:
+            why = f"the weather starts on {first.isoformat()}, after the basin's start"
+    if why:
+        return SpinUp(basin_start, why_not=why)
+    storages, concentrations, given = given_for_start(basin)
+    return SpinUp(basin_start, basin_start, start - timedelta(days=1), storages, concentrations, given)
+
+
+def given_for_start(basin: Basin) -> tuple[tuple[int, ...], bool, tuple[str, ...]]:
+    """What ``basin`` gives for a run's own start: the initial values it holds that its file does
+    not (a ``--set``, a ``--params`` file's or a calibration's ``overrides``, a
+    :class:`hydro.Model`'s parameters).  Returns the reservoirs (indices) whose
+    ``initial_storage_mcm`` differs, whether the ``[initial]`` concentrations differ (all start from
+    them then: a tracer's concentration is not spun up in part), and their keys.  A basin whose
+    file does not load (one made in memory) gives nothing."""
+    try:
+        filed = Basin.load(basin.path)
+    except (HydroError, OSError):
+        return (), False, ()
+    stored = {r.id: r.initial_storage_m3 for r in filed.network.reservoirs}
+    storages = tuple(k for k, r in enumerate(basin.network.reservoirs) if stored.get(r.id) != r.initial_storage_m3)
+    concentrations = basin.initial != filed.initial
+    given = tuple(f"reservoirs.{basin.network.reservoirs[k].id}.initial_storage_mcm" for k in storages)
+    return storages, concentrations, given + (("[initial] concentrations",) if concentrations else ())
+
+
+def given_state(basin: Basin, plan: SpinUp, state: BlockState) -> BlockState:
+    """The spin-up's end ``state`` with what the run was given for its start (``plan``): each
+    given reservoir's storage (m3) in the routing's and the withdrawals' reservoir volumes, and
+    the basin's ``[initial]`` concentrations in every cell and reservoir where they were given."""
+    import dataclasses
+
+    if plan.storages:
+        def put(volumes):
+            out = np.array(volumes, dtype=np.float64)
+            for k in plan.storages:
+                out[k] = basin.network.reservoirs[k].initial_storage_m3
+            return out
+
+        routing = state.routing
+        routing = (put(routing) if isinstance(routing, np.ndarray)
+                   else dataclasses.replace(routing, res_volume=put(routing.res_volume)))
+        stores = dict(state.stores)
+        if "withdrawal_res_volumes" in stores:
+            stores["withdrawal_res_volumes"] = [put(v) for v in stores["withdrawal_res_volumes"]]
+        state = dataclasses.replace(state, routing=routing, stores=stores)
+    if plan.concentrations:
+        t = state.transport
+        state = dataclasses.replace(state, transport=TransportStart(t.water, None, None, t.inlet_debt))
+    return state
+
+
+def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = DEFAULT_BLOCK_YEARS, *,
                scenario: str = "baseline", history: str = "", weather=None, apportion: bool = True,
                constituents: tuple[str, ...] | None = None, timings: dict | None = None) -> Iterator[Results]:
     """Run a watershed basin block by block, yielding each block's results (arguments as
     :func:`hydro.pipeline.run_watershed`; ``timings`` adds the passes before the first block
-    to its steps).
+    to its steps).  ``block_years`` None: the run in one block (after its spin-up, in one).
+
+    A run that starts after the basin's ``[run] start`` first runs the blocks of its spin-up
+    (:func:`spin_up_plan`), from the basin's start to the day before its own, and yields
+    none of them: its first block continues from their end state, with what the run was
+    given for its start (:func:`given_state`).
 
     Raises
     ------
@@ -146,8 +273,8 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
         The basin cannot run in blocks (:func:`unblockable`), or a bad period.
     """
     from hydro.blocked_water import whole_run_water
-    from hydro.pipeline import _Steps, carried_constituents
-    from hydro.runoff_warm_up import run_start
+    from hydro.pipeline_steps import _Steps, carried_constituents
+    from hydro.runoff_warm_up import WarmUp, run_start
     from hydro.series import daily_dates
     from hydro.watershed import Watershed
 
@@ -157,29 +284,39 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int = DEFAULT_
                          "(--block-years 0)")
     if end < start:
         raise HydroError(f"the run ends ({end}) before it starts ({start})")
+    plan = spin_up_plan(basin, start, weather)
+    first = plan.first or start
+    years = block_years if block_years is not None else end.year - first.year + 1
+    spin = [] if plan.first is None or plan.last is None else block_periods(plan.first, plan.last, years)
+    periods = spin + block_periods(start, end, years)
     ws = Watershed.from_basin(basin)
     carried = carried_constituents(basin, constituents)
-    periods = block_periods(start, end, block_years)
-    forcing, threshold, warm = run_start(basin, ws, start, end, weather)  # as a one-block run's
+    forcing, threshold, warm = run_start(basin, ws, first, end, weather)  # as a one-block run's
     step = _Steps(timings)
     whole = None
     if len(periods) > 1:  # what a one-block run takes over the whole run (hydro.blocked_water)
         whole = whole_run_water(basin, ws, periods, forcing, threshold, step, warm.state)
+    said = (warm.describe() if not spin else WarmUp(None, warm.first or plan.first, plan.last).describe(),
+            plan.describe(start))
     state: BlockState | None = None
-    for first, last in periods:
-        res, state = _block(basin, ws, daily_dates(first, last), forcing, state, carried, apportion, threshold,
-                            (scenario, history), step, whole, warm)
-        yield res
+    for k, (a, b) in enumerate(periods):
+        res, state = _block(basin, ws, daily_dates(a, b), forcing, state, carried, apportion, threshold,
+                            (scenario, history), step, whole, warm, said)
+        if k == len(spin) - 1:  # the spin-up's end: the run's start, with what the run was given for it
+            state = given_state(basin, plan, state)
+        if k >= len(spin):
+            yield res
         del res  # not held while the next block runs (nor should the caller hold it)
 
 
 def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | None, carried, apportion: bool,
-           threshold, names: tuple[str, str], step, whole, warm) -> tuple[Results, BlockState]:
+           threshold, names: tuple[str, str], step, whole, warm, said: tuple[str, str]) -> tuple[Results, BlockState]:
     """One block's six steps from ``state`` (None: the run's start, with the runoff stores its
     warm-up, ``warm``, left and the cells and cell water of the whole run, ``whole``, where there
-    are several blocks); its results and end state."""
+    are several blocks); its results and end state.  ``said``: the results' ``runoff_warm_up``
+    and ``initial_state``."""
     from hydro.blocked_water import routing_state
-    from hydro.pipeline import Continuation, six_steps
+    from hydro.pipeline_steps import Continuation, six_steps
 
     def get(name):
         return None if state is None else getattr(state, name)
@@ -189,7 +326,7 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     if start is None and whole is not None:
         start = TransportStart(whole.water, None, None)
     on = Continuation(runoff_state=warm.state if state is None else state.runoff, snow_threshold=threshold,
-                      runoff_warm_up=warm.describe(), stores=stores,
+                      runoff_warm_up=said[0], initial_state=said[1], stores=stores,
                       groundwater_kg=get("groundwater_kg"), routing_state=get("routing"), transport_start=start,
                       **({} if whole is None else {"run_years": whole.run_years, "water_in": whole.water_in,
                                                    "mean_base_mm": whole.mean_base_mm,

@@ -59,7 +59,7 @@ class WholeRun:
         The run's calendar years (yearly sources spread and blended over them).
     water_in : (bool, bool)
         Whether water is transferred in from outside the basin on any day of the run, and
-        into reaches (:attr:`hydro.pipeline.Water.water_in`).
+        into reaches (:attr:`hydro.pipeline_steps.Water.water_in`).
     """
 
     cells: np.ndarray | None
@@ -76,7 +76,7 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
     one-block run over ``periods`` sets them (see the module docstring).  ``step`` times the
     passes (:class:`hydro.pipeline._Steps`); ``runoff_start`` is the runoff model's state on
     the first day (its warm-up's, :mod:`hydro.runoff_warm_up`; None: the initial fillings)."""
-    from hydro.pipeline import water, water_enters
+    from hydro.pipeline_steps import water, water_enters
     from hydro.routing_cells import default_cells
     from hydro.series import daily_dates
     from hydro.sources.washoff import washed_fraction, washoff_coefficients

@@ -236,16 +236,31 @@ def check_params_fit(params_path, target, catchment: bool) -> None:
 
 
 def note_late_start(basin, start) -> None:
-    """Say on stderr what a watershed run that starts after its basin's ``[run] start`` starts from:
-    the basin's initial state is given for that start, and only the runoff stores warm up on the
-    weather before a later one (:mod:`hydro.runoff_warm_up`)."""
-    if not basin.is_watershed or start <= basin.settings.start:
+    """Say on stderr what a watershed run that does not start on its basin's ``[run] start`` starts
+    from (:func:`hydro.blocked.spin_up_plan`): the basin file gives its initial state for that
+    start; a later start is spun up from it (or, where it cannot be, says why), an earlier one
+    takes it as it is."""
+    from hydro.blocked import spin_up_plan
+
+    first = basin.settings.start
+    if not basin.is_watershed or start == first:
         return
-    click.echo(f"note: {basin.path} gives its initial state (reservoir storage, concentrations) for its [run] "
-            f"start, {basin.settings.start}; this run starts on {start} from that state, only the runoff "
-            f"stores warmed up on the weather before (runoff_warm_up_years = "
-            f"{basin.settings.runoff_warm_up_years}). Where it matters, give the state of {start} with --set "
-            "(e.g. reservoirs.<id>.initial_storage_mcm) or start on the basin's start", err=True)
+    plan = spin_up_plan(basin, start)
+    said = (f"note: {basin.path} gives its initial state (reservoir storage, concentrations) for its [run] "
+            f"start, {first}; ")
+    if start < first:
+        said += f"this run starts before it, on {start}, from that state"
+    elif plan.first is not None:
+        said += (f"this run is spun up from it: the whole model runs {plan.first}..{plan.last} first (not "
+                 f"written), and {start} starts from the state it reaches. An initial value given with --set "
+                 "(reservoirs.<id>.initial_storage_mcm, initial.*) is the state on " f"{start} instead"
+                 + (f" (given: {', '.join(plan.given)})" if plan.given else ""))
+    else:
+        said += (f"this run starts on {start} from that state (not spun up: {plan.why_not}); only the runoff "
+                 f"stores warm up on the weather before (runoff_warm_up_years = "
+                 f"{basin.settings.runoff_warm_up_years}). Where it matters, give the state of {start} with "
+                 "--set (e.g. reservoirs.<id>.initial_storage_mcm) or start on the basin's start")
+    click.echo(said, err=True)
 
 
 def _same_model(calibrated: str, target) -> bool:

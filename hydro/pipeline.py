@@ -1,65 +1,24 @@
 """The watershed pipeline: weather -> runoff -> sources -> routing -> transport -> results.
 
-:func:`run_watershed` is a whole watershed run in six named steps, each a
-function of this module that takes what the steps before it made:
-
-1. **weather** (:func:`hydro.watershed.subbasin_weather`): the station record,
-   or a synthetic series, carried to every subbasin;
-2. **runoff** (:func:`water`): CemaNeige and GR4J per subbasin, point-source
-   effluent, transfers and releases (:mod:`hydro.transfers`), withdrawals, and
-   for flow-driven basins the runoff matched to the gauges; the water each
-   reach and reservoir receives;
-3. **sources** (:func:`loads`): every carried constituent's species by source
-   (:mod:`hydro.sources`, :mod:`hydro.sources.quality`), laid out as transport
-   tracers (:mod:`hydro.tracers`);
-4. **routing** (:func:`hydro.watershed.flows`): daily flows down the network; Muskingum-Cunge
-   routing takes the withdrawals from the routed flows (:func:`routed_water`);
-5. **transport** (:func:`transport`): the tracers down the network
-   (:func:`hydro.transport.simulate`), with a conservative tracer of
-   transferred water where water comes from outside the basin;
-6. **results** (:func:`results`): named variables, coordinates and provenance.
-
-The helpers each step calls live in :mod:`hydro.watershed` (the watershed's
-tables and processes); this module only orders them, once (:func:`six_steps`), for
-a whole run and for each block of a run in time blocks (:mod:`hydro.blocked`).
-
-Size: the six steps and the one function that orders them stay together (about 455 lines).
+:func:`run_watershed` is a whole watershed run: the six named steps of
+:mod:`hydro.pipeline_steps` (weather, runoff, sources, routing, transport, results)
+over the run's days, from the run's start state.  A run on its basin's ``[run] start``
+(or before it) starts from the basin file's initial state, its runoff stores warmed up
+on the weather before (:mod:`hydro.runoff_warm_up`).  A run that starts later starts
+from the state the whole model reaches on its first day running from the basin's start
+(the spin-up, :func:`hydro.blocked.spin_up_plan`): its days are those of the run from
+the basin's start, to round-off.
 """
 
 from __future__ import annotations
 
-import dataclasses
-import time
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
-
-import numpy as np
 
 from hydro.basin import Basin
-from hydro.errors import HydroError
+from hydro.pipeline_steps import Continuation, _Steps, carried_constituents, six_steps
+from hydro.pipeline_steps import water as water
 from hydro.results import Results
-from hydro.runoff_warm_up import ATTRIBUTE as WARM_UP_ATTRIBUTE
-from hydro.runoff_warm_up import WarmUp
-from hydro.tracers import TracerInputs, part_loads, select, split_results, tracer_inputs
-from hydro.transport import Constituent, TransportInputs, TransportResult, simulate
-from hydro.units import SECONDS_PER_DAY
-from hydro.watershed import (
-    MM_KM2_PER_DAY_TO_M3_S,
-    POINT_SOURCE_POSITION,
-    WATER_TEMP_INTERCEPT_C,
-    WATER_TEMP_SLOPE,
-    Watershed,
-    _lateral,
-    flows,
-    gauge_observations,
-    land_area,
-    match_gauges,
-    routing_method,
-    subbasin_runoff,
-    subbasin_weather,
-)
-from hydro.withdrawal_requests import WithdrawalRequests, accumulated_withdrawals, withdrawal_requests
+from hydro.watershed import Watershed
 
 
 def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baseline",
@@ -72,12 +31,15 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     basin : Basin
         A basin with ``[[subbasins]]``.
     start, end : date
-        Simulated period.
+        Simulated period.  A start after the basin's ``[run] start`` is spun up from it
+        where the weather covers the days between (:func:`hydro.blocked.spin_up_plan`;
+        the results' ``initial_state`` says what the run started from).
     scenario, history : str
         Recorded in the metadata.
     timings : dict, optional
         Filled with the wall time (s) of each step: ``weather``, ``runoff``,
-        ``sources``, ``routing``, ``transport``, ``results``.
+        ``sources``, ``routing``, ``transport``, ``results`` (a spun-up run: its
+        spin-up's included).
     weather : hydro.weather.DailyForcing, optional
         Station weather replacing the basin's CSV (an ensemble member).
     apportion : bool
@@ -91,385 +53,18 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         skip the work of the others; what is carried is computed exactly as in
         a run of all of them.
     """
+    from hydro.blocked import run_blocks, spin_up_plan
     from hydro.runoff_warm_up import run_start
     from hydro.series import daily_dates
 
+    plan = spin_up_plan(basin, start, weather)
+    if plan.first is not None:  # the spin-up and the run, each one block (hydro.blocked)
+        return next(iter(run_blocks(basin, start, end, None, scenario=scenario, history=history,
+                                    weather=weather, apportion=apportion, constituents=constituents,
+                                    timings=timings)))
     ws = Watershed.from_basin(basin)
     forcing, threshold, warm = run_start(basin, ws, start, end, weather)
     return six_steps(basin, ws, daily_dates(start, end), forcing, carried_constituents(basin, constituents),
                      apportion, (scenario, history), _Steps(timings),
                      Continuation(runoff_state=warm.state, snow_threshold=threshold,
-                                  runoff_warm_up=warm.describe())).results
-
-
-@dataclass(frozen=True)
-class Continuation:
-    """What a run that continues one ending the day before takes (a block of :mod:`hydro.blocked`),
-    and what a block computes over the whole run; all None (the default): a run from the start.
-    The fields are the optional arguments of the steps they go to, named as there."""
-
-    runoff_state: Any = None
-    snow_threshold: Any = None
-    run_years: Any = None
-    water_in: Any = None
-    stores: dict | None = None
-    groundwater_kg: Any = None
-    mean_base_mm: Any = None
-    mean_washed: Any = None
-    routing_state: Any = None
-    sub_reaches: Any = None
-    transport_start: Any = None
-    runoff_warm_up: str | None = None
-
-
-@dataclass(frozen=True)
-class Steps:
-    """What the six steps made (the inputs a block's end state is taken from)."""
-
-    water: Water
-    loads: Loads
-    hydraulics: Any
-    transport: TransportResult
-    results: Results
-
-
-def six_steps(basin: Basin, ws: Watershed, dates: list[date], weather, carried: list[Constituent],
-              apportion: bool, names: tuple[str, str], step, c: Continuation = Continuation()) -> Steps:
-    """The six steps in order over ``dates`` (:func:`run_watershed`'s arguments; ``names`` the
-    scenario and history, ``step`` a :class:`_Steps`), continuing from ``c``."""
-    station = step("weather", subbasin_weather, ws, dates, weather)
-    w = step("runoff", water, basin, ws, dates, station, c.runoff_state, c.snow_threshold, c.run_years,
-             c.water_in, c.stores)
-    station = station.at_station()  # the subbasins' series were the runoff step's alone
-    src = step("sources", loads, basin, ws, w, carried, apportion, c.groundwater_kg, c.mean_base_mm, c.stores,
-               c.mean_washed)
-    hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months, w.res_land,
-               target_release=w.target, requests=w.requests, state=c.routing_state, sub_reaches=c.sub_reaches)
-    w = routed_water(w, hyd)
-    tr = step("transport", transport, basin, w, src, hyd, station, c.transport_start)
-    res = step("results", results, basin, ws, w, src, hyd, tr, station, carried, *names)
-    res.attrs[WARM_UP_ATTRIBUTE] = c.runoff_warm_up or WarmUp().describe()
-    return Steps(w, src, hyd, tr, res)
-
-
-class _Steps:
-    """Calls a step and adds its wall time to ``timings[name]``."""
-
-    def __init__(self, timings: dict | None):
-        self.timings = timings
-
-    def __call__(self, name: str, func, *args, **kwargs):
-        t0 = time.perf_counter()
-        out = func(*args, **kwargs)
-        if self.timings is not None:
-            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - t0
-        return out
-
-
-def carried_constituents(basin: Basin, names: tuple[str, ...] | None) -> list[Constituent]:
-    """The basin's constituents a run carries (``names``; None: all).
-
-    That sources deliver every part was checked when the basin loaded
-    (:func:`hydro.watershed_tables.check_parts`).
-    """
-    every = list(basin.constituents)
-    if not every:
-        raise HydroError(f"{basin.path}: a watershed basin needs a [[constituents]] table, e.g. name = \"tn\"")
-    if names is None:
-        return every
-    unknown = sorted(set(names) - {c.name for c in every})
-    if unknown:
-        raise HydroError(f"{basin.path}: no constituent {', '.join(unknown)} to carry; the basin has "
-                         f"{', '.join(c.name for c in every)}")
-    return [c for c in every if c.name in names]
-
-
-@dataclass(frozen=True)
-class Water:
-    """What the runoff step gives: the water of every subbasin, reach and reservoir (per day).
-
-    Attributes
-    ----------
-    dates, years, months : list of date, (D,) int, (D,) int
-        The run's days.
-    simulated, runoff : SubbasinRunoff
-        The runoff model's output, and what the network receives (the same, or
-        matched to the gauges in a flow-driven basin).
-    observed : (D, G) float
-        Observed discharge at the gauges, m3 s-1 (NaN: no record).
-    points : PointLoads
-        Point sources (:func:`hydro.sources.point_loads`).
-    evap, rain : (D, S) float
-        Evaporation and rain on the reservoirs, mm d-1.
-    area : (n_sub,) float
-        Subbasin areas, km2.
-    transfers : Transfers
-        Transfers and operations (:func:`hydro.transfers.read_transfers`).
-    target : (D, S) float or None
-        Reservoir target releases by day, m3 s-1.
-    withdrawn : (D, R) float
-        Water taken out of each reach, m3 s-1.  Where Muskingum-Cunge routing takes the
-        withdrawals (:func:`hydro.watershed.flows`), zeros until the routing step has
-        taken them (:func:`routed_water`).
-    lateral, res_local : (D, R), (D, S) float
-        Water entering each reach along its length (less ``withdrawn``) and each reservoir
-        directly, m3 s-1.
-    res_land : (D, S) float
-        The part of ``res_local`` that is runoff of the land around each reservoir, m3 s-1
-        (:func:`hydro.watershed.land_area`: its surface share makes none).
-    requests : WithdrawalRequests
-        What the withdrawals ask for (:mod:`hydro.withdrawal_requests`); taken by the routing
-        step where flows are routed, else already in ``withdrawn``.
-    run_years : (Y,) int or None
-        The calendar years of the whole run these days are a block of (None: these days'
-        years): what is spread or blended across years is computed over them.
-    water_in : (bool, bool) or None
-        Whether water enters from outside the basin, and into reaches, on any day of the
-        whole run these days are a block of (None: of these days, :func:`water_enters`).
-    """
-
-    dates: list[date]
-    years: np.ndarray
-    months: np.ndarray
-    simulated: Any
-    runoff: Any
-    observed: np.ndarray
-    points: Any
-    evap: np.ndarray
-    rain: np.ndarray
-    area: np.ndarray
-    transfers: Any
-    target: np.ndarray | None
-    withdrawn: np.ndarray
-    lateral: np.ndarray
-    res_local: np.ndarray
-    res_land: np.ndarray
-    requests: WithdrawalRequests
-    run_years: np.ndarray | None = None
-    water_in: tuple[bool, bool] | None = None
-
-
-def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=None,
-          snow_threshold=None, run_years=None, water_in=None, stores: dict | None = None) -> Water:
-    """Runoff of every subbasin, effluent, transfers and withdrawals: the water each element receives.
-
-    ``runoff_state`` and ``snow_threshold`` continue a run (:func:`hydro.watershed.subbasin_runoff`);
-    ``run_years`` and ``water_in`` describe the whole run (:class:`Water`); ``stores`` carries the
-    withdrawals' reservoir volumes between blocks
-    (:func:`hydro.withdrawal_requests.accumulated_withdrawals`).
-    """
-    from hydro.hydraulics import reservoir_arrays
-    from hydro.sources import point_loads
-    from hydro.transfers import read_transfers
-
-    net = basin.network
-    n_day, n_reach, n_res = len(dates), len(net.reaches), len(net.reservoirs)
-    simulated = runoff = subbasin_runoff(ws, station, dates, runoff_state, snow_threshold)
-    observed = gauge_observations(basin, dates)
-    years = np.array([d.year for d in dates])
-    points = point_loads(ws.sources, years, run_years)
-    # effluent water joins its reach with the load (a town's sewage is water the
-    # runoff model does not see: supply from outside or from groundwater)
-    effluent = np.zeros((n_day, n_reach))
-    for k, reach in enumerate(points.reaches):
-        effluent[:, net.reach_index(reach)] += points.discharge_m3_per_day[:, k] / SECONDS_PER_DAY
-    evap = np.tile(station.station_pet_mm[:, None], (1, n_res))
-    rain = np.tile(station.station_precip_mm[:, None], (1, n_res))
-    months = np.array([d.month for d in dates])
-    area = np.array([s.area_km2 for s in ws.subbasins])
-    # transfers and operations: water from outside the basin into reservoirs and
-    # reaches, release and ecological series, abstractions
-    transfers = read_transfers(basin, dates)
-    target = (transfers.target_release(reservoir_arrays(net, months)["target"])
-              if transfers.any else None)
-    sim_lateral, sim_res = _lateral(net, ws, (simulated.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
-    requests = withdrawal_requests(basin, dates, months, transfers.reach_abstraction)
-    withdrawn = np.zeros((n_day, n_reach))
-    if routing_method(basin) == "accumulate":  # else the routing takes them from the routed flows
-        withdrawn = accumulated_withdrawals(net, requests, sim_lateral + effluent + transfers.reach_inflow,
-                                            sim_res + transfers.res_inflow, evap, rain, months,
-                                            target_release=target, stores=stores, res_land_inflow=sim_res,
-                                            res_land_area=land_area(net, ws))
-    if basin.settings.flow_driven:
-        runoff = match_gauges(basin, ws, simulated, observed, (evap, rain, months),
-                              effluent + transfers.reach_inflow - withdrawn,
-                              res_extra=transfers.res_inflow, target_release=target)
-    # subbasins -> reaches and reservoirs (plus the water transferred in)
-    lateral, res_land = _lateral(net, ws, (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
-    lateral += effluent - withdrawn + transfers.reach_inflow
-    res_local = res_land + transfers.res_inflow
-    return Water(dates=dates, years=years, months=months, simulated=simulated, runoff=runoff,
-                 observed=observed, points=points, evap=evap, rain=rain, area=area, transfers=transfers,
-                 target=target, withdrawn=withdrawn, lateral=lateral, res_local=res_local, res_land=res_land,
-                 requests=requests,
-                 run_years=None if run_years is None else np.asarray(run_years, dtype=np.int64),
-                 water_in=water_in)
-
-
-def routed_water(w: Water, hyd) -> Water:
-    """``w`` with the water the routing took: where Muskingum-Cunge routing took the
-    withdrawals from the routed flows (``hyd.withdrawn``), they and the lateral inflows the
-    reaches were routed with replace ``w``'s; else ``w``."""
-    taken = getattr(hyd, "withdrawn", None)
-    if taken is None:
-        return w
-    return dataclasses.replace(w, withdrawn=taken, lateral=hyd.lateral)
-
-
-def water_enters(w: Water) -> tuple[bool, bool]:
-    """Whether water enters from outside the basin (transfers into reservoirs or reaches), and
-    into reaches: over the whole run where ``w`` is a block of one (:attr:`Water.water_in`)."""
-    if w.water_in is not None:
-        return w.water_in
-    return w.transfers.carries_water_in, bool(np.any(w.transfers.reach_inflow > 0))
-
-
-@dataclass(frozen=True)
-class Loads:
-    """What the sources step gives: the tracers' inputs, and the groundwater N store behind them.
-
-    The daily TN loads by subbasin and source, (D, n_sub, n_source) kg d-1, are not kept: the
-    tracers' inputs hold them, and at 10,000 subbasins a year of them is 175 MB that nothing
-    read again before the run ended.
-    """
-
-    tracers: TracerInputs
-    groundwater: Any  # hydro.sources.GroundwaterStore
-
-
-def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], apportion: bool,
-          groundwater_kg=None, mean_base_mm=None, stores: dict | None = None, mean_washed=None) -> Loads:
-    """Loads of every carried constituent's species by source (kg/d), laid out as tracers (g/s).
-
-    ``groundwater_kg`` (per subbasin, kg) starts the groundwater N stores (a run continued);
-    ``mean_base_mm`` is the run's mean base flow, ``mean_washed`` the wash-off stores' mean share
-    washed off per day and ``stores`` carries the wash-off stores (:func:`hydro.sources.daily_loads`).
-    """
-    from hydro.sources import SOURCE_NAMES, daily_loads
-
-    quick, base = w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T
-    tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area, initial_gw_kg=groundwater_kg,
-                            mean_base_mm=mean_base_mm, run_years=w.run_years, stores=stores,
-                            mean_washed=mean_washed)
-    quality = None
-    if any(p.name != "tn" for c in carried for p in c.parts):
-        from hydro.sources.quality import quality_loads
-
-        if basin.quality_table is not None:
-            quality = quality_loads(basin.quality_table, ws.sources, w.years, quick, base, w.area, tn, w.points,
-                                    run_years=w.run_years, stores=stores, mean_washed=mean_washed)
-    parts = part_loads(basin, carried, tn, w.points.loads_kg_per_day, quality, w.transfers)
-    tags = list(SOURCE_NAMES)
-    if water_enters(w)[0]:
-        tags.append("transfer")  # brought by water from outside the basin
-    if any(p.init_river > 0 or np.any(p.init_reservoir > 0) for p in parts):
-        tags.append("initial")  # present at the start, followed until it leaves
-    tin = tracer_inputs(basin.network, ws.subbasins, carried, parts, tags, apportion, len(w.dates),
-                        len(w.points.reaches), water=((w.transfers.reach_inflow, w.transfers.res_inflow)
-                                                      if water_enters(w)[0] else None))
-    return Loads(tracers=tin, groundwater=gw)
-
-
-def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None) -> TransportResult:
-    """Every tracer down the network; the transferred water's tracer last, where there is one.
-
-    ``start`` (:class:`hydro.blocked.TransportStart`) continues a run: the cells' water and
-    every cell's and reservoir's concentration of every tracer at the end of the day before.
-    """
-    net = basin.network
-    lay = net.layout
-    n_day, n_reach, n_res = len(w.dates), len(net.reaches), len(net.reservoirs)
-    tin = src.tracers
-    water_temp = np.maximum(0.0, WATER_TEMP_INTERCEPT_C + WATER_TEMP_SLOPE * station.station_tmean_c)
-    year_list = sorted(set(w.years.tolist()))
-    period = np.searchsorted(year_list, w.years).astype(np.int64)
-    tracers, groups = list(tin.layout.tracers), list(tin.layout.groups)
-    species = list(tin.layout.group_species)
-    lateral_load, res_load, point_load = tin.lateral_load, tin.res_load, tin.point_load
-    init_conc, init_res_conc = tin.init_conc, tin.init_res_conc
-    if tin.water:
-        # transferred water as a conservative tracer of 1 g/m3 (its own group, the last of
-        # tin's arrays): its concentration is the share of transferred water, its flux the
-        # transferred flow
-        tracers.append(Constituent(name="transferred_water", long_name="water transferred from "
-                                   "outside the basin (tracer, 1 g m-3)"))
-        groups.append(1)
-        species.append(1)
-    init_water = None if start is None else start.water
-    debt = None if start is None else start.inlet_debt
-    if start is not None and start.conc is not None:  # None: the run's start (the basin's [initial])
-        init_conc, init_res_conc = start.conc, start.res_conc
-    point_cell = np.array([lay.cell_at(net.reach_index(r), POINT_SOURCE_POSITION) for r in w.points.reaches],
-                          dtype=np.int64)
-    boundary = np.zeros((n_day, n_reach, len(tracers)))
-    inputs = TransportInputs(
-        q_in=hyd.q_in, q_out=hyd.q_out, res_volume=hyd.res_volume, res_outflow=hyd.res_outflow,
-        res_area=hyd.res_area, boundary_flux=boundary,
-        boundary_conc=np.zeros(boundary.shape), dispersive_inlet=np.zeros(n_reach, bool),
-        lateral_load=lateral_load, point_cell=point_cell, point_load=point_load, res_load=res_load,
-        reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
-        res_temp=np.tile(water_temp[:, None], (1, n_res)),
-        init_conc=init_conc, init_res_conc=init_res_conc,
-        period_of_day=period, withdrawal=w.withdrawn, lateral=hyd.lateral, init_water=init_water,
-        init_inlet_debt=debt)
-    return simulate(net, tracers, inputs, courant=basin.settings.courant,
-                    dispersion_limit=basin.settings.dispersion_limit, groups=groups,
-                    day_labels=[d.isoformat() for d in w.dates], group_species=species,
-                    reactions=tin.layout.reactions)
-
-
-def results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, tr: TransportResult, station,
-            carried: list[Constituent], scenario: str, history: str) -> Results:
-    """Named results: hydraulics, every constituent and species (and by source), subbasins, provenance."""
-    from hydro.assembly import (
-        add_source_results,
-        add_transfer_results,
-        assemble_results,
-        watershed_provenance,
-    )
-    from hydro.hydraulics import network_water_balance_error
-    from hydro.sources import INPUT_NAMES, gross_inputs
-
-    net = basin.network
-    lay = net.layout
-    n_res = len(net.reservoirs)
-    tin = src.tracers
-    n_tracer = len(tin.layout.tracers)
-    year_list = sorted(set(w.years.tolist()))
-    water_tracer = select(tr, n_tracer) if water_enters(w)[0] else None
-    named = split_results(select(tr, slice(0, n_tracer)), carried, len(tin.tags))
-    res = assemble_results(basin, w.dates, year_list, hyd, named.total, scenario=scenario, history=history,
-                           outputs=named.names)
-    if len(named.names) > len(carried):
-        res.attrs["species"] = ";".join(f"{c.name}={','.join(p.name for p in c.species)}"
-                                        for c in carried if c.species)
-    res.coords["subbasin"] = [s.id for s in ws.subbasins]
-    res.coords["source"] = tin.tags
-    res.attrs.update(watershed_provenance(ws, station))
-    gw = src.groundwater
-    gw_in, gw_out = gw.input_kg_per_day.sum(), gw.release_kg_per_day.sum()
-    gw_change = float(np.sum(gw.storage_kg[-1] - gw.storage_kg[0]))
-    # the runoff model's own balance (before any flow-driven scaling) and the network's
-    res.attrs["water_balance_closure"] = (f"{max(w.simulated.water_balance_error(), network_water_balance_error(net, hyd), hyd.water_balance_error()):.3e}")  # noqa: E501
-    if basin.settings.flow_driven:
-        added = float(((w.runoff.q_mm - w.simulated.q_mm) * w.area[:, None]).sum()) * 1e3
-        res.attrs["flow_driven_added_water_m3"] = f"{added:.6e}"
-    res.attrs["groundwater_n_balance_closure"] = f"{abs(gw_in - gw_out - gw_change) / max(gw_in, 1e-300):.3e}"
-    if basin.withdrawal_tables or w.transfers.reach_abstraction:
-        res.add("reach_withdrawal", w.withdrawn)
-    if net.gauges:
-        res.coords["gauge"] = [g.id for g in net.gauges]
-        res.add("gauge_discharge", lay.face_discharge(lay.gauge_cell, hyd.q_in, hyd.q_out))
-        res.add("gauge_observed_discharge", w.observed)
-        res.attrs["flow_driven"] = str(basin.settings.flow_driven).lower()
-    res.add("subbasin_runoff", w.runoff.q_mm.T)
-    res.add("subbasin_quickflow", w.runoff.q_direct_mm.T)
-    res.add("subbasin_precipitation", w.runoff.precip_mm.T)
-    res.add("subbasin_aet", w.runoff.aet_mm.T)
-    add_source_results(res, named, tin.inputs_by_tag, carried, n_res)
-    res.coords["input"] = list(INPUT_NAMES)
-    res.add("subbasin_tn_gross_input", gross_inputs(ws.sources, year_list, w.area))
-    res.add("groundwater_n_storage", gw.storage_kg[1:])
-    if w.transfers.any:
-        add_transfer_results(res, w.transfers, hyd, w.target, water_tracer, n_res, water_enters(w)[1])
-    return res
+                                  runoff_warm_up=warm.describe(), initial_state=plan.describe(start))).results

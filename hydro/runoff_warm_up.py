@@ -14,7 +14,11 @@ is the year before the run; three years are taken here because Guanting's stores
 need them: warmed up on one year its 2013-03 run is still 8 % low (17 % in the
 first year), on two 0.3 % (0.5 %), on three 0.3 % high (0.6 %).  Nothing
 else is warmed up: the nitrogen stores start at their steady states, the
-reservoirs and the rivers at the basin file's initial values.
+reservoirs and the rivers at the basin file's initial values, which are given for
+the basin's ``[run] start``.  A run that starts after that is spun up instead: the
+whole model runs from the basin's start (warmed up so) to the day before the run's
+(:func:`hydro.blocked.spin_up_plan`), and the results' ``initial_state``
+(:data:`START_ATTRIBUTE`) says what a run started from.
 
 A run on the weather file's first day, or on weather that starts with the run,
 has no warm-up and starts from the fillings as before.  Generated weather
@@ -31,6 +35,10 @@ from typing import Any
 
 #: The results attribute that says which days warmed the runoff stores up.
 ATTRIBUTE = "runoff_warm_up"
+
+#: The results attribute that says what state a watershed run started from
+#: (:func:`given_start`, :meth:`hydro.blocked.SpinUp.describe`).
+START_ATTRIBUTE = "initial_state"
 
 
 @dataclass(frozen=True)
@@ -66,6 +74,18 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years)
     except ValueError:
         return day.replace(year=day.year - years, day=28)
+
+
+def given_start(basin_start: date, start: date, why: str = "") -> str:
+    """The ``initial_state`` of a run from ``start`` that starts from the basin file's initial state
+    (reservoir storages, ``[initial]`` concentrations: given for its ``[run] start``, ``basin_start``);
+    ``why``: why a later start was not spun up (:func:`hydro.blocked.spin_up_plan`)."""
+    text = f"the basin file's initial state, given for its [run] start {basin_start.isoformat()}"
+    if start < basin_start:
+        return f"{text}, taken for {start.isoformat()} (the run starts before it)"
+    if start > basin_start:
+        return f"{text}, taken for {start.isoformat()} (not spun up: {why})"
+    return text
 
 
 def warm_up(ws, forcing, start: date, end: date, years: int, snow_threshold) -> WarmUp:

@@ -146,8 +146,9 @@ def test_a_generated_member_takes_the_snow_threshold_of_the_station_record():
 
 
 def test_hydro_run_says_what_a_later_start_starts_from(tmp_path):
-    # the basin's initial state is given for its [run] start: a later start takes it as it is
-    # (Miyun from 2013-03-01 began with the 1,850 mcm of 2000-01-01), which the run now says
+    # the basin's initial state is given for its [run] start: a later start took it as it is
+    # (Miyun from 2013-03-01 began with the 1,850 mcm of 2000-01-01); it is spun up from it now
+    # (tests/test_late_start_review.py), which the run says
     from click.testing import CliRunner
 
     from hydro.cli import main
@@ -158,7 +159,7 @@ def test_hydro_run_says_what_a_later_start_starts_from(tmp_path):
                                   date(s.year + 1, 2, 10).isoformat(), "-o", str(tmp_path / "a.nc")])
     assert r.exit_code == 0, r.output
     assert f"gives its initial state (reservoir storage, concentrations) for its [run] start, {s}" in r.output
-    assert "runoff_warm_up_years = 3" in r.output
+    assert f"spun up from it: the whole model runs {s}..{date(s.year + 1, 1, 31)} first" in r.output
     r = CliRunner().invoke(main, ["run", "watershed", "--end", date(s.year, 1, 10).isoformat(), "-o",
                                   str(tmp_path / "b.nc")])
     assert r.exit_code == 0 and "initial state" not in r.output, r.output
