@@ -85,12 +85,16 @@ def test_reservoir_draws_an_aggregated_files_means_mid_period_as_trajectory_does
     for panel, scale in zip(fig.axes[:3], (1e-6, 1.0, 1.0), strict=True):
         line = panel.get_lines()[0]
         assert line.get_xdata()[0] == mid and list(line.get_xdata()) == list(trajectory.get_xdata())
-        assert panel.get_ylabel().endswith(f", {per}")
+        assert panel.get_ylabel().endswith(f"\n{per}")
         # the values are the file's: one step per period, nothing averaged away (exact)
         expected = {1e-6: r.data["reservoir_storage"], 1.0: r.data["reservoir_level"]}.get(scale)
         if panel is not fig.axes[2]:
             np.testing.assert_array_equal(line.get_ydata(), expected[:, 0] * scale)
     assert fig.axes[2].get_lines()[0].get_ydata()[-1] == 3.0
+    fig.canvas.draw()  # the longer labels stay beside their own panel
+    for upper, lower in zip(fig.axes[:2], fig.axes[1:3], strict=True):
+        assert not upper.yaxis.label.get_window_extent().overlaps(lower.yaxis.label.get_window_extent())
+        assert upper.yaxis.label.get_window_extent().y0 >= lower.get_window_extent().y1
     # a daily file: every day at its own date, no "mean" in the labels
     daily = plot_reservoir(_results())
     assert daily.axes[0].get_ylabel() == "Storage (million m³)"
@@ -122,14 +126,16 @@ def test_classes_of_a_scenario_file_draw_the_first_scenario_and_name_it(tmp_path
     path = write_quality_results(tmp_path / "s.nc", start="2019-01-01", end="2019-12-31",
                                  scenarios=["baseline", "halved"], scale=[1.0, 0.5])
     fig = plot(path, "classes", constituent="tn")
-    assert fig._suptitle.get_text().endswith(" - scenario baseline")
+    assert fig._suptitle.get_text().endswith("\nscenario baseline")
     cells = np.asarray(fig.axes[0].collections[0].get_array())
     baseline = [r.water_class for r in class_table_of(path, scenario="baseline") if r.parameter == "tn"]
     halved = [r.water_class for r in class_table_of(path, scenario="halved") if r.parameter == "tn"]
     assert baseline != halved and sorted(cells.ravel().tolist()) == sorted(baseline)
     fig = plot(path, "classes", constituent="tn", scenario="halved")
     assert sorted(np.asarray(fig.axes[0].collections[0].get_array()).ravel().tolist()) == sorted(halved)
-    assert fig._suptitle.get_text().endswith(" - scenario halved")
+    assert fig._suptitle.get_text().endswith("\nscenario halved")
+    fig.canvas.draw()  # the title clear of the legend beside it
+    assert not fig._suptitle.get_window_extent().overlaps(fig.legends[0].get_window_extent())
     with pytest.raises(HydroError, match=r"s\.nc: unknown scenario 'nope'.*baseline, halved"):
         plot(path, "classes", scenario="nope")
 

@@ -112,7 +112,7 @@ def plot_classes(table, *, locations=None, constituent: str | None = None, scena
         handles.append(Patch(facecolor=_NO_VALUE, edgecolor="#BBBBBB", label="no value (month missing)"))
         fig.legend(handles=handles, loc="outside right upper", title="GB 3838-2002", fontsize=8)
         fig.suptitle(title or "GB 3838 class of the monthly mean by section and reservoir"
-                     + (f" - scenario {scenario}" if scenario else ""))
+                     + (f"\nscenario {scenario}" if scenario else ""))  # one line ran into the legend's title
         if reference:
             fig.supxlabel(f"* TN at a river section: {TN_RIVER_REFERENCE}", fontsize=7, color=style.MUTED,
                           x=0.01, ha="left")

@@ -64,7 +64,7 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
     idx = 0 if reservoir is None else _data.coord_index(results, "reservoir", reservoir)
     targets = _data.parse_targets(targets)
     how = _data.effective_aggregation(results, "daily")  # a file of monthly or yearly means: drawn as such
-    per = {"daily": "", "monthly": ", monthly mean", "annual": ", annual mean"}[how]
+    per = {"daily": "", "monthly": "\nmonthly mean", "annual": "\nannual mean"}[how]  # one line: too long
 
     with style.figure_context():
         if ax is None:
@@ -106,6 +106,7 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
         style.format_dates(axes[-1])
         where = _data.names(results, "reservoir", names).get(ids[idx], ids[idx])
         label = _data.scenario_label(results, scenario)
-        axes[0].set_title(title or f"Reservoir {where}" + (f" - scenario {label}" if label else ""))
+        named = where if "reservoir" in where.lower() else f"Reservoir {where}"  # not "Reservoir Miyun reservoir"
+        axes[0].set_title(title or named + (f" - scenario {label}" if label else ""))
         fig.align_ylabels(axes)
     return fig
