@@ -4,19 +4,12 @@ Weighted Regressions on Time, Discharge and Season, as the EGRET package impleme
 it (``modelEstimation`` → ``estSurfaces`` → ``estDailyFromSurfaces``):
 
 * At every point of a grid in (decimal year, ln Q) — 16 points a year, 14 values of
-  ln Q from ``min(ln Q) - 0.05`` to ``max(ln Q) + 0.05`` of the daily record — fit
-  ``ln C = b0 + b1 t + b2 ln Q + b3 sin(2 pi t) + b4 cos(2 pi t)`` by weighted least
-  squares to the samples. The weight of a sample is the product of three tricube
-  weights ``(1 - (d/h)^3)^3`` (0 for ``d >= h``) of its distance in time (half-window
-  ``h`` = 7 years), in ln Q (2 units) and in season (0.5 year, the distance around the
-  annual cycle). Where fewer than 100 samples (or 50 uncensored ones) have a non-zero
-  weight, all three windows widen by 10 % at a time (the seasonal one no further than
-  0.5 year) until enough do. Within ``h`` of either end of the sampled water years
-  (October-September, EGRET's ``decimalHighLow``) the time window is widened to
-  ``2h - d_edge`` (EGRET's ``edgeAdjust``).
-* The estimate at a grid point is ``exp(yhat + s^2/2)``, with ``s^2`` the weighted
-  residual variance ``sum(w r^2) / sum(w)``: the maximum-likelihood scale EGRET's
-  censored regression (``survreg``) returns when nothing is censored.
+  ln Q spanning the daily record ± 0.05 — fit ``ln C = b0 + b1 t + b2 ln Q +
+  b3 sin(2 pi t) + b4 cos(2 pi t)`` by weighted least squares (:mod:`hydro.wrtds_fit`:
+  tricube weights in time, ln Q and season, half-windows 7 years, 2 and 0.5 year,
+  widened by 10 % until 100 samples, 50 uncensored, weigh in; EGRET's ``edgeAdjust``).
+* The estimate at a grid point is ``exp(yhat + s^2/2)``, ``s^2 = sum(w r^2) / sum(w)``
+  (the maximum-likelihood scale EGRET's ``survreg`` returns).
 * A day's concentration is the bilinear interpolation of that surface at its decimal
   year and ln Q; its flux is ``C Q``. Its flow-normalised concentration (flux) is the
   mean of the surface's concentration (flux) at that day's decimal year over every
@@ -49,7 +42,8 @@ from pathlib import Path
 
 import numpy as np
 
-from hydro.wrtds_annual import AnnualResults, annual, format_annual
+from hydro.errors import HydroError
+from hydro.wrtds_annual import AnnualResults, annual, format_annual, period_year
 from hydro.wrtds_fit import DEFAULT_SETTINGS, Settings, Surface, decimal_year, estimate_surface
 
 # the fit's private steps, which tests and hydro.validation.flownorm_cases check one by one
@@ -143,13 +137,23 @@ def _estimate_days(surface: Surface, dates: np.ndarray, q: np.ndarray, n_samples
 
 def _daily_inputs(daily_dates, daily_q, q_to_m3s: float) -> tuple[np.ndarray, np.ndarray]:
     dates = np.asarray(daily_dates, dtype="datetime64[D]")
-    q = np.asarray(daily_q, float) * q_to_m3s
+    given = np.asarray(daily_q, float)
+    q = given * q_to_m3s
     if dates.shape != q.shape or dates.ndim != 1:
-        raise ValueError("daily dates and discharge must be 1-D and of equal length")
-    if np.any(~np.isfinite(q)) or np.any(q <= 0):
-        raise ValueError("daily discharge must be finite and positive (WRTDS uses ln Q)")
-    if np.any(np.diff(dates).astype(int) != 1):
-        raise ValueError("daily discharge must be a gap-free series of consecutive days")
+        raise HydroError("daily dates and discharge must be 1-D and of equal length")
+    bad = np.flatnonzero(~np.isfinite(q) | (q <= 0))
+    if bad.size:
+        raise HydroError(f"daily discharge must be finite and positive (WRTDS uses ln Q): "
+                         f"{bad.size} days are not, the first on {dates[bad[0]]} ({given[bad[0]]:g}); "
+                         "fill missing days, and give zero-flow days a small positive "
+                         "discharge (EGRET adds a small constant to every day of such a record)")
+    step = np.diff(dates).astype(int)
+    if np.any(step != 1):
+        k = int(np.flatnonzero(step != 1)[0])
+        what, fix = (("a gap", "fill the missing days (e.g. by interpolation)") if step[k] > 1
+                     else ("a repeated or earlier day", "sort by date and remove duplicates"))
+        raise HydroError(f"daily discharge must be consecutive days in order; {what} after "
+                         f"{dates[k]} (next {dates[k + 1]}): {fix}")
     return dates, q
 
 
@@ -195,15 +199,21 @@ def wrtds(sample_dates, sample_conc, daily_dates, daily_q, *, q_to_m3s: float = 
     conc = np.asarray(sample_conc, float)
     if sdates.shape != conc.shape or sdates.ndim != 1:
         raise ValueError("sample dates and concentrations must be 1-D and of equal length")
-    if np.any(~np.isfinite(conc)) or np.any(conc <= 0):
-        raise ValueError("sample concentrations must be finite and positive (give a "
-                         "censored sample's reporting limit and mark it in `censored`)")
+    bad = np.flatnonzero(~np.isfinite(conc) | (conc <= 0))
+    if bad.size:
+        raise HydroError(f"sample concentrations must be finite and positive (WRTDS uses "
+                         f"ln C): {bad.size} are not, the first on {sdates[bad[0]]} "
+                         f"({conc[bad[0]]:g}); for a value below a reporting limit give the "
+                         "limit and mark it censored (`censored=`, or '<limit' in a file)")
     cens = None if censored is None else np.asarray(censored, bool)
     if cens is not None and cens.shape != conc.shape:
         raise ValueError("`censored` must have one flag per sample")
     pos = (sdates - dates[0]).astype(int)
-    if np.any(pos < 0) or np.any(pos >= dates.size):
-        raise ValueError("the daily discharge record must cover every sample day")
+    out = np.flatnonzero((pos < 0) | (pos >= dates.size))
+    if out.size:
+        raise HydroError(f"the daily discharge record ({dates[0]} to {dates[-1]}) must cover "
+                         f"every sample day; {out.size} samples lie outside it, the first on "
+                         f"{sdates[out[0]]}: extend the discharge record or drop those samples")
     st = decimal_year(sdates) if sample_decimal_year is None else \
         np.asarray(sample_decimal_year, float)
     dt = decimal_year(dates) if daily_decimal_year is None else \
@@ -244,7 +254,6 @@ def from_results(results, section: str, constituent: str = "tn",
     constituent : str
         Short name of the constituent (``tn``).
     """
-    from hydro.errors import HydroError
     from hydro.results import Results, load_results
 
     res = results if isinstance(results, Results) else load_results(results)
@@ -269,18 +278,36 @@ def from_results(results, section: str, constituent: str = "tn",
 # Shipped example and command line
 
 
-def _read_csv(path: Path, date_column: str, value_column: str
-              ) -> tuple[np.ndarray, np.ndarray]:
+def _read_csv(path: Path, date_column: str, value_column: str, censorable: bool = False
+              ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Dates and values of two columns; if ``censorable``, ``<x`` is censored below ``x``.
+
+    Returns dates, values and the censored flags.
+    """
     with open(path, newline="") as fh:
         reader = csv.DictReader(fh)
         fields = reader.fieldnames or []
         for col in (date_column, value_column):
             if col not in fields:
-                raise ValueError(f"{path}: no column {col!r} (columns: {', '.join(fields)})")
-        rows = list(reader)
-    dates = np.array([r[date_column][:10] for r in rows], dtype="datetime64[D]")
-    values = np.array([float(r[value_column]) for r in rows])
-    return dates, values
+                raise HydroError(f"{path}: no column {col!r} (columns: {', '.join(fields)}); "
+                                 "name the columns with the --*-column options (--help)")
+        dates, values, cens = [], [], []
+        for row in reader:
+            text, value = (row[date_column] or "")[:10], (row[value_column] or "").strip()
+            try:
+                dates.append(np.datetime64(text, "D"))
+                if np.isnat(dates[-1]):
+                    raise ValueError("no date")
+                cens.append(censorable and value.startswith("<"))
+                values.append(float(value.removeprefix("<") if censorable else value))
+            except ValueError:
+                raise HydroError(f"{path}, line {reader.line_num}: expected a date "
+                                 f"(YYYY-MM-DD) in {date_column!r} and a number"
+                                 f"{' (or <limit)' if censorable else ''} in {value_column!r}, "
+                                 f"got {text!r} and {value!r}; fix or remove the line") from None
+    if not dates:
+        raise HydroError(f"{path}: no data lines")
+    return np.array(dates, dtype="datetime64[D]"), np.array(values), np.array(cens)
 
 
 def lamprey_example(first_water_year: int = 2000, last_water_year: int = 2012,
@@ -293,13 +320,22 @@ def lamprey_example(first_water_year: int = 2000, last_water_year: int = 2012,
     from hydro import resources
 
     ref = resources.validation_dir("reference")
-    sd, sc = _read_csv(ref / "lamprey_nitrate_samples.csv", "datetime", "no3_mg_per_l_as_n")
-    dd, dq = _read_csv(ref / "lamprey_daily_discharge.csv", "date", "discharge_cfs")
+    sd, sc, _ = _read_csv(ref / "lamprey_nitrate_samples.csv", "datetime", "no3_mg_per_l_as_n")
+    dd, dq, _ = _read_csv(ref / "lamprey_daily_discharge.csv", "date", "discharge_cfs")
     keep = (dd >= np.datetime64(f"{first_water_year - 1}-10-01")) & \
         (dd < np.datetime64(f"{last_water_year}-10-01"))
     skeep = (sd >= dd[keep][0]) & (sd <= dd[keep][-1])
     return wrtds(sd[skeep], sc[skeep], dd[keep], dq[keep], q_to_m3s=CFS_TO_M3S,
                  settings=settings)
+
+
+def _warn_unsampled(years: np.ndarray, sample_dates: np.ndarray, start_month: int) -> None:
+    """Say on stderr which tabulated years have no sample (their values are extrapolated)."""
+    empty = sorted(set(years.tolist()) - set(period_year(sample_dates, start_month).tolist()))
+    if empty:
+        print(f"note: no samples in year(s) {', '.join(map(str, empty))}: their values "
+              "extrapolate the fitted surface in time (WRTDS estimates every day of the "
+              "discharge record); trust only sampled years", file=sys.stderr)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -311,7 +347,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("samples", nargs="?", type=Path, help="samples CSV (a date and a concentration)")
     p.add_argument("discharge", nargs="?", type=Path, help="daily discharge CSV (date, discharge)")
     p.add_argument("--sample-date-column", default="datetime")
-    p.add_argument("--conc-column", default="no3_mg_per_l_as_n")
+    p.add_argument("--conc-column", default="no3_mg_per_l_as_n",
+                   help="concentration column; '<x' marks a value censored below x")
     p.add_argument("--date-column", default="date", help="date column of the discharge file")
     p.add_argument("--q-column", default="discharge_cfs")
     p.add_argument("--q-to-m3s", type=float, default=CFS_TO_M3S,
@@ -323,7 +360,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--start-month", type=int, default=10,
                    help="first month of the years averaged (10: water years; 1: calendar)")
     args = p.parse_args(argv)
-    from hydro.errors import HydroError
 
     try:
         if args.results is not None:
@@ -337,10 +373,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         elif args.samples is None or args.discharge is None:
             p.error("give both a samples file and a discharge file, or neither")
         else:
-            sd, sc = _read_csv(args.samples, args.sample_date_column, args.conc_column)
-            dd, dq = _read_csv(args.discharge, args.date_column, args.q_column)
-            result = wrtds(sd, sc, dd, dq, q_to_m3s=args.q_to_m3s)
-        print(format_annual(annual(result, args.start_month)))
+            sd, sc, cens = _read_csv(args.samples, args.sample_date_column, args.conc_column,
+                                     censorable=True)
+            dd, dq, _ = _read_csv(args.discharge, args.date_column, args.q_column)
+            try:
+                result = wrtds(sd, sc, dd, dq, q_to_m3s=args.q_to_m3s,
+                               censored=cens if cens.any() else None)
+            except ValueError as exc:
+                raise HydroError(f"{args.samples} with {args.discharge}: {exc}") from None
+        table = annual(result, args.start_month)
+        print(format_annual(table))
+        if args.samples is not None:
+            _warn_unsampled(table.year, sd, args.start_month)
     except (ValueError, OSError, HydroError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

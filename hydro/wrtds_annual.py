@@ -1,7 +1,7 @@
 """Annual means of a WRTDS result (:mod:`hydro.flownorm`), as EGRET's ``tableResults``.
 
-:func:`annual` averages the daily estimates over complete water or calendar years;
-:func:`format_annual` prints the table.
+:func:`annual` averages the daily estimates over complete water or calendar years
+(:func:`period_year` labels the days); :func:`format_annual` prints the table.
 """
 
 from __future__ import annotations
@@ -38,14 +38,19 @@ class AnnualResults:
                                             self.flux, self.fn_flux, strict=True)]
 
 
-def annual(result: WRTDSResult, start_month: int = 10) -> AnnualResults:
-    """Means over complete years starting in ``start_month`` (10: US water years)."""
+def period_year(dates: np.ndarray, start_month: int = 10) -> np.ndarray:
+    """The year (starting in ``start_month``) of each day, labelled by the year it ends in."""
     if not 1 <= start_month <= 12:
         raise ValueError("start_month must be 1..12")
-    months = result.dates.astype("datetime64[M]")
+    months = np.asarray(dates, dtype="datetime64[D]").astype("datetime64[M]")
     cal_year = months.astype("datetime64[Y]").astype(int) + 1970
     month = months.astype(int) % 12 + 1
-    year = cal_year + ((month >= start_month) & (start_month > 1))
+    return cal_year + ((month >= start_month) & (start_month > 1))
+
+
+def annual(result: WRTDSResult, start_month: int = 10) -> AnnualResults:
+    """Means over complete years starting in ``start_month`` (10: US water years)."""
+    year = period_year(result.dates, start_month)
     out: dict[str, list[float]] = {k: [] for k in ("year", "q", "conc", "fn_conc", "flux",
                                                     "fn_flux")}
     for y in np.unique(year):

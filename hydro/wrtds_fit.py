@@ -27,7 +27,8 @@ class Settings:
     window_q : float
         Half-window in natural-log discharge.
     window_season : float
-        Half-window in season (years; at most 0.5).
+        Half-window in season (years). Up to 0.5 it widens with the others (to 0.5 at
+        most); a larger value (every season weighted) stays as given, as in EGRET.
     min_obs : int
         Samples with a non-zero weight each regression needs (windows widen until met).
     min_uncensored : int
@@ -170,7 +171,7 @@ def _fit_points(ts: np.ndarray, lq: np.ndarray, y: np.ndarray, gt: np.ndarray, g
         dq = lq[None, :] - pq[:, None]
         wy = win_y0[sl].copy()
         wq = np.full(pt.size, float(settings.window_q))
-        ws = np.full(pt.size, float(min(settings.window_season, 0.5)))
+        ws = np.full(pt.size, float(settings.window_season))
         w = np.empty_like(dt)
         todo = np.ones(pt.size, bool)
         for _ in range(200):
@@ -188,8 +189,11 @@ def _fit_points(ts: np.ndarray, lq: np.ndarray, y: np.ndarray, gt: np.ndarray, g
             wq[todo] *= 1.1
             if settings.window_season <= 0.5:
                 ws[todo] = np.minimum(ws[todo] * 1.1, 0.5)
-        else:  # pragma: no cover - 200 widenings exceed any record
-            raise RuntimeError("WRTDS windows failed to reach min_obs samples")
+        else:  # 1.1**200: only samples exactly half a year away in season stay at weight 0
+            raise ValueError(f"WRTDS: the windows widened 200 times and still gave fewer than "
+                             f"{settings.min_obs} samples ({settings.min_uncensored} uncensored) "
+                             "a weight at some grid point; lower Settings.min_obs or "
+                             "min_uncensored, or give more samples")
         # weighted normal equations as matrix products: A = sum w x x', b = sum w x y
         A = (w @ XX).reshape(-1, 5, 5)
         b = w @ Xy
@@ -220,14 +224,17 @@ def estimate_surface(sample_t: np.ndarray, sample_logq: np.ndarray, sample_conc:
     y = np.log(np.asarray(sample_conc, float))
     ts = np.asarray(sample_t, float)
     lq = np.asarray(sample_logq, float)
-    if ts.size < settings.min_obs:
-        raise ValueError(f"WRTDS needs at least {settings.min_obs} samples; got {ts.size}")
+    cens = None if censored is None else np.asarray(censored, bool)
+    n_uncens = ts.size - (0 if cens is None else int(cens.sum()))
+    if ts.size < settings.min_obs or n_uncens < settings.min_uncensored:
+        raise ValueError(f"WRTDS needs at least {settings.min_obs} samples of which "
+                         f"{settings.min_uncensored} uncensored (EGRET's minNumObs, "
+                         f"minNumUncen); got {ts.size} samples, {n_uncens} uncensored")
     bottom, top = float(np.min(daily_logq)) - 0.05, float(np.max(daily_logq)) + 0.05
     logq = np.linspace(bottom, top, settings.n_logq)
     y0, y1 = np.floor(np.min(daily_t)), np.ceil(np.max(daily_t))
     years = y0 + np.arange(round((y1 - y0) * settings.per_year) + 1) / settings.per_year
     gq, gt = np.meshgrid(logq, years, indexing="ij")
-    cens = None if censored is None else np.asarray(censored, bool)
     yhat, scale = _fit_points(ts, lq, y, gt.ravel(), gq.ravel(), settings, cens, edges)
     yhat = yhat.reshape(gq.shape)
     scale = scale.reshape(gq.shape)
