@@ -13,7 +13,6 @@
 """
 
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -90,28 +89,21 @@ def test_one_way_floor_comes_after_the_rules_and_before_fixed_lines(tmp_path):
     assert [t["net_yuan"] for t in totals(pay) if t["year"] == 2019] == [pytest.approx(1e6)]
 
 
-def test_one_way_undetermined_floor(tmp_path):
-    # 2019 misses March's flow: the quantity line is undetermined.  It can only reward
-    # (no penalty), but the determined lines sum to -7.2e6: the floor is undetermined.
+def test_one_way_floor_with_an_undetermined_line(tmp_path):
+    # 2019 misses March's flow: the quantity line is undetermined (NaN) and, as in the net,
+    # left out: the determined lines sum to -7.2e6, floored by 7.2e6, marked incomplete.
     flow = monthly(1e7, 1e7)
     flow[2] = np.nan
     series = SectionSeries(2019, {"s": {"flow": flow, "codmn": monthly(6.5, 3.0)}}, source="synthetic")
     pay = evaluate(agreement(tmp_path, RULES, head=HEAD + 'direction = "one_way"\n'), series)
     (f19,) = _floor(pay, 2019)
-    assert math.isnan(f19.amount_yuan) and not f19.complete
-    assert "undetermined in 2019" in format_payments(pay)
-    # in 2020 (quality Class II) with the same gap, the undetermined reward cannot make the
-    # net negative: floor 0, but incomplete
-    flow = monthly(1e7, 1e7)
-    flow[14] = np.nan
-    series = SectionSeries(2019, {"s": {"flow": flow, "codmn": monthly(6.5, 3.0)}}, source="synthetic")
-    (f20,) = _floor(evaluate(agreement(tmp_path, RULES, head=HEAD + 'direction = "one_way"\n'), series), 2020)
-    assert f20.amount_yuan == 0.0 and not f20.complete
-    # ... unless the undetermined line is one that can deduct
-    penal = RULES.replace("reward_per_m3_above_yuan = 0.1", "reward_per_m3_above_yuan = 0.1\n"
-                          "penalty_per_m3_below_yuan = 0.1")
-    (f20,) = _floor(evaluate(agreement(tmp_path, penal, head=HEAD + 'direction = "one_way"\n'), series), 2020)
-    assert math.isnan(f20.amount_yuan)
+    assert f19.amount_yuan == pytest.approx(7.2e6) and not f19.complete
+    assert "1 undetermined line left out" in f19.note
+    assert [(t["net_yuan"], t["complete"]) for t in totals(pay) if t["year"] == 2019] == [
+        (pytest.approx(0.0, abs=1e-6), False)]  # never a negative net, even an incomplete one
+    assert "incomplete in 2019" in format_payments(pay)
+    (f20,) = _floor(pay, 2020)
+    assert f20.amount_yuan == 0.0 and f20.complete
 
 
 def test_direction_errors_name_the_key(tmp_path):

@@ -199,13 +199,13 @@ def _direction(payments: list[Payment]) -> list[str]:
     """Which way the rules moved money (an agreement's ``direction``), when it mattered."""
     floors = [p for p in payments if p.component == FLOOR]
     if floors:
-        paid = sorted({str(p.year) for p in floors if math.isfinite(p.amount_yuan) and p.amount_yuan != 0})
-        open_ = sorted({str(p.year) for p in floors if not math.isfinite(p.amount_yuan)})
+        paid = sorted({str(p.year) for p in floors if p.amount_yuan != 0})
+        open_ = sorted({str(p.year) for p in floors if not p.complete})
         return ["", "direction: one-way (the agreement's 'direction'" + (", an assumption" if floors[0].assumed else "")
                 + "): the rules' net per year and pair is floored at 0, the payee never pays the payer; "
                 + (f"the floor line paid back deductions beyond the rewards in {', '.join(paid)}" if paid
                    else "no year needed the floor")
-                + (f"; undetermined in {', '.join(open_)} (a line of the year undetermined)" if open_ else "")]
+                + (f"; incomplete in {', '.join(open_)} (a line of the year undetermined or partial)" if open_ else "")]
     negative = sorted({str(t["year"]) for t in totals(payments) if t["performance_yuan"] < 0})
     if not negative:
         return []
