@@ -9,6 +9,7 @@ so that the source model's year interpolation reproduces them exactly.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -110,13 +111,39 @@ class YearlyParameters:
         """Replace the yearly values of ``sources.<path>`` of subbasin ``i``."""
         self.values[(i,) + path] = np.asarray(value, dtype=float)
 
+    def _table(self, arr) -> str:
+        """One value per year as a TOML inline table of years (exact: ``repr`` of each float)."""
+        return "{" + ",".join(f"{int(y)}={float(v)!r}" for y, v in zip(self.years, arr, strict=True)) + "}"
+
+    def changed(self) -> dict[tuple, np.ndarray]:
+        """Every parameter the measures changed, ``(subbasin index, *path)`` -> its yearly values
+        without them (0 for the share of a land-use class a measure adds)."""
+        out = {}
+        for key, arr in self.values.items():
+            before = self.read.get(key)
+            if before is None and key[1] == "land_use" and (key[0], key[2]) in self.new_classes:
+                before = np.zeros(len(self.years))
+            if before is not None and not np.array_equal(before, arr):
+                out[key] = before
+        return out
+
+    def before_measures(self) -> list[str]:
+        """``subbasins.<id>.sources.timing.before_measures={...}`` for each subbasin whose yearly
+        rates are blended and whose parameters the measures changed: the values without the
+        measures, so that the source model blends the inventory as the baseline does and applies
+        the measures as steps on 1 January (``docs/scenarios.md``, "When a measure acts")."""
+        per_sub: dict[int, list[str]] = {}
+        for (i, *path), before in self.changed().items():
+            timing = self.info.sources(i).get("timing")
+            if isinstance(timing, dict) and timing.get("years", "blended") == "blended":
+                per_sub.setdefault(i, []).append(f"{json.dumps('.'.join(path))}={self._table(before)}")
+        return [f"subbasins.{self.info.ids[i]}.sources.timing.before_measures={{{','.join(items)}}}"
+                for i, items in per_sub.items()]
+
     def overrides(self) -> list[str]:
         """``key.path={year=value,...}`` assignments for every parameter changed (new classes first)."""
         out = []
-        yrs = [int(y) for y in self.years]
-
-        def table(arr):
-            return "{" + ",".join(f"{y}={float(v)!r}" for y, v in zip(yrs, arr, strict=True)) + "}"
+        table = self._table
 
         for (i, cls), emc in self.new_classes.items():
             share = self.values[(i, "land_use", cls, "share")]

@@ -142,7 +142,8 @@ def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, yea
         cap, op = KINDS[m.kind].costs(m, qv, sfile.cost_method, sfile.discount_rate)
         capital[(mid, i)], operating[(mid, i)], quantity[(mid, i)] = cap[in_run], op[in_run], qv[in_run]
     removed = _buffer_removal(comp)
-    return Compiled(scenario_id, comp.state.overrides() + comp.overrides, years, capital, operating,
+    return Compiled(scenario_id, comp.state.overrides() + comp.state.before_measures() + comp.overrides, years,
+                    capital, operating,
                     quantity, removed[in_run], comp.notes)
 
 

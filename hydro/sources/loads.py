@@ -24,9 +24,9 @@ from hydro.errors import HydroError
 from hydro.sources import stacked
 from hydro.sources.groundwater import DAYS_PER_YEAR_TAU
 from hydro.sources.parameters import SourceParameters, SubbasinSources
-from hydro.sources.point import plant_rate
+from hydro.sources.point import plant_rate, reference_plant
 from hydro.sources.registry import delivered_by, input_names, kinds, source_names
-from hydro.sources.washoff import GW_MODES, deliver, timed_point, timed_rates
+from hydro.sources.washoff import GW_MODES, deliver, timed_point, timed_rates, washoff_start
 
 __all__ = ["DAYS_PER_YEAR_TAU", "GroundwaterStore", "PointLoads",
            "annual_loads", "daily_loads", "gross_inputs", "point_loads", "share_by_weight", "yearly_rates"]
@@ -233,14 +233,15 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     names = source_names()
     rates = _yearly_rates(subs, years, area)
     timing = np.array([0.0 if s.groundwater is None else GW_MODES[s.groundwater.timing] for s in subs])
-    n0 = _initial_store(subs, rates, year_index[0], initial_gw_kg)
+    reference = _reference_rates(subs, years, area)  # a scenario's measures: steps on the inventory's blend
+    n0 = _initial_store(subs, rates if reference is None else reference, year_index[0], initial_gw_kg)
     loads = np.zeros((n_day, n_sub, len(names)))
     storage = np.zeros((n_day + 1, n_sub))
     inputs = np.zeros((n_day, n_sub))
     release = np.zeros((n_day, n_sub))
     from hydro import _sources_kernels as _k  # numba: imported when first used, not by `hydro --help`
 
-    c, (rows, rates) = np.ascontiguousarray, timed_rates(subs, years, year_index, rates, area)  # issue 13
+    c, (rows, rates) = np.ascontiguousarray, timed_rates(subs, years, year_index, rates, area, reference=reference)
     for k, kind in enumerate(registered):
         if kind.delivery == "constant":
             loads[:, :, k] = rates[kind.name][rows]
@@ -248,6 +249,8 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
                           quick, base, area, timing, c(base.mean(axis=0) if mean_base_mm is None else mean_base_mm),
                           c(n0), delivered_by("quickflow"),
                           delivered_by("store"), loads, storage, inputs, release)
+    if reference is not None:  # the stores start as without the measures (above for groundwater)
+        stores = washoff_start(subs, years, year_index, reference, area, quick, stores, mean_washed)
     _time_scattered(loads, subs, names, quick, base, year_index, rates.get("_surface"), stores, mean_washed)
     return loads, names, GroundwaterStore(storage, inputs, release)
 
@@ -275,6 +278,14 @@ def _yearly_rates(subs, years: np.ndarray, area: np.ndarray) -> dict[str, np.nda
     """The kernel's rates and every constant kind's load, [n_year, n_sub] each."""
     names = _KERNEL_RATES + tuple(k.name for k in kinds() if k.delivery == "constant")
     return stacked.rates(subs, years, _days_in_year(years), area, names, yearly_rates)
+
+
+def _reference_rates(subs, years: np.ndarray, area: np.ndarray) -> dict[str, np.ndarray] | None:
+    """:func:`_yearly_rates` without a scenario's measures (each subbasin's ``reference``), or None
+    when no subbasin has one (:func:`hydro.sources.timing.stepped`)."""
+    if all(s.reference is None for s in subs):
+        return None
+    return _yearly_rates([s.reference or s for s in subs], years, area)
 
 
 def _initial_store(subs, rates: dict[str, np.ndarray], first: int, initial_gw_kg) -> np.ndarray:
@@ -323,7 +334,8 @@ def point_loads(params: SourceParameters, years_of_day, run_years=None) -> Point
             reaches.append(ps.reach)
             owners.append(sub.subbasin)
             per_year = plant_rate(ps, years)
-            columns.append(timed_point(sub, per_year, years, year_index))  # blended years (issue 13)
+            columns.append(timed_point(sub, per_year, years, year_index,  # blended years (issue 13)
+                                       plant_rate(ref, years) if (ref := reference_plant(sub, ps)) else None))
             water.append(ps.discharge_m3_per_day.at(years)[year_index])
     empty = np.zeros((len(year_index), 0))
     loads = np.stack(columns, axis=1) if columns else empty

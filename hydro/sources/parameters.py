@@ -54,12 +54,14 @@ re-exported here); this module holds what spans them: a subbasin's sources
 
 from __future__ import annotations
 
+import copy
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from hydro.errors import HydroError, suggest
+from hydro.overrides import set_path, table_key
 from hydro.sources.blocks import finish_keys, read_str
 from hydro.sources.deposition import Deposition
 from hydro.sources.diffuse_quickflow import LandUse
@@ -69,7 +71,7 @@ from hydro.sources.livestock import Livestock
 from hydro.sources.point import PointSource
 from hydro.sources.registry import kinds
 from hydro.sources.rural_domestic import RuralDomestic
-from hydro.sources.timing import SourceTiming, check_timing, read_timing
+from hydro.sources.timing import BEFORE_MEASURES, SourceTiming, check_timing, read_timing
 from hydro.sources.yearly import Origin
 from hydro.tomlio import Table
 
@@ -113,6 +115,10 @@ class SubbasinSources:
     extra : mapping of str to object
         The tables of registered source kinds beyond the built-ins, by their
         key (:mod:`hydro.sources.registry`); read with :meth:`block`.
+    reference : SubbasinSources or None
+        The same sources without a scenario's measures (``timing.before_measures``,
+        written by ``hydro scenarios``): blended yearly rates follow its daily series
+        and the measures scale them as steps (:func:`hydro.sources.timing.stepped`).
     """
 
     subbasin: str
@@ -126,6 +132,7 @@ class SubbasinSources:
     timing: SourceTiming | None = None
     extra: Mapping[str, Any] = field(default_factory=dict, hash=False)
     origin: Origin = field(default=Origin(), compare=False, repr=False)
+    reference: SubbasinSources | None = field(default=None, compare=False, repr=False)
 
     def __post_init__(self):
         if self.delivery_timing not in DELIVERY_TIMINGS:
@@ -189,13 +196,54 @@ class SubbasinSources:
             if src.has(kind.key):
                 (kw if kind.key in _FIELDS else extra)[kind.key] = kind.read(src, origin)
         kw["timing"] = read_timing(src, origin)
-        return cls(subbasin=sid, origin=origin, extra=extra, **kw)
+        return cls(subbasin=sid, origin=origin, extra=extra, reference=_without_measures(src, sid, origin), **kw)
 
     def block(self, key: str, default: Any = None) -> Any:
         """The table of the source kind with ``key`` (a built-in field or :attr:`extra`), else ``default``."""
         if key in _FIELDS:
             return getattr(self, key)
         return self.extra.get(key, default)
+
+
+def _without_measures(src: Table, sid: str, origin: Origin) -> SubbasinSources | None:
+    """The subbasin's sources as ``timing.before_measures`` gives them without a scenario's measures.
+
+    ``before_measures`` maps paths inside ``[subbasins.sources]`` (``"rural_domestic.connected_share"``,
+    ``"point.<plant>.tn_mg_per_l"``) to their values (numbers or tables of years) without the
+    measures; ``hydro scenarios`` writes it (:meth:`hydro.scenarios.basin_tables.YearlyParameters.before_measures`).
+    """
+    timing = src.data.get("timing")
+    if not isinstance(timing, dict) or BEFORE_MEASURES not in timing:
+        return None
+    key = f"timing.{BEFORE_MEASURES}"
+    values = timing[BEFORE_MEASURES]
+    if not isinstance(values, dict) or not values:
+        raise origin.error(key, "expected a table of source parameter paths and their values without a "
+                           "scenario's measures, e.g. { \"rural_domestic.connected_share\" = { 2013 = 0.3 } } "
+                           "(hydro scenarios writes it); remove it for a basin without measures")
+    data = copy.deepcopy(src.data)
+    del data["timing"][BEFORE_MEASURES]
+    for path, value in values.items():
+        if not _has_path(data, str(path).split(".")):
+            raise origin.error(f"{key}.{path}", "no such parameter in this subbasin's sources; "
+                               "give the path of a parameter the measures changed, e.g. "
+                               "\"rural_domestic.connected_share\"")
+        set_path(data, str(path), value, src.file, label=f"{key}.{path}")
+    return SubbasinSources.from_table(Table({"id": sid, "sources": data}, src.file, origin.path.rsplit(".", 1)[0]))
+
+
+def _has_path(node: Any, keys: list[str]) -> bool:
+    """Whether ``keys`` name a value in ``node`` (inside an array of tables, the table's name)."""
+    for key in keys:
+        if isinstance(node, list):
+            node = next((t for t in node if isinstance(t, dict) and table_key(t) == key), None)
+        elif isinstance(node, dict):
+            node = node.get(key)
+        else:
+            return False
+        if node is None:
+            return False
+    return True
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,13 @@ def plant_rate(ps: PointSource, years: np.ndarray) -> np.ndarray:
     return at(ps.discharge_m3_per_day, years) * at(ps.tn_mg_per_l, years) * 1e-3
 
 
+def reference_plant(sub, ps: PointSource) -> PointSource | None:
+    """The plant ``ps`` of ``sub`` without a scenario's measures (``sub.reference``), or None without one."""
+    if sub.reference is None:
+        return None
+    return next((p for p in sub.reference.point if p.name == ps.name), None)
+
+
 class PointSourceKind(SourceKind):
     """The point sources of a subbasin, summed; timed plant by plant."""
 
@@ -86,7 +93,9 @@ class PointSourceKind(SourceKind):
     def daily(self, sub, years, year_index):
         out = np.zeros(year_index.shape[0])
         for ps in sub.point:
-            out += timed_point(sub, plant_rate(ps, years), years, year_index)
+            ref = reference_plant(sub, ps)
+            out += timed_point(sub, plant_rate(ps, years), years, year_index,
+                               None if ref is None else plant_rate(ref, years))
         return out
 
     def inputs(self, sub, years, days, ha, out):

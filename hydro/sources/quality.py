@@ -70,7 +70,7 @@ from hydro.sources.quality_table import (
     read_quality_table,
 )
 from hydro.sources.registry import kinds, source_names
-from hydro.sources.timing import run_day_of_year, spread
+from hydro.sources.timing import run_day_of_year, spread_stepped
 from hydro.sources.washoff import species_timing
 
 __all__ = ["SPECIES", "SPECIES_LONG_NAMES", "SPECIES_OF", "SPECIES_UNITS", "QualityLoads", "QualityTable",
@@ -197,20 +197,23 @@ def _year_days(year_index: np.ndarray, n_year: int) -> list:
     return out
 
 
-def _quickflow_emc(subs, y, years: np.ndarray, year_index: np.ndarray) -> dict[str, np.ndarray]:
+def _quickflow_emc(subs, y, years: np.ndarray, year_index: np.ndarray, y_ref=None) -> dict[str, np.ndarray]:
     """Daily TP and CODMn event-mean concentrations of quick flow (mg/L) [n_day, n_sub].
 
     Timed as TN's EMC (:func:`hydro.sources.washoff.timed_rates`): blended across years where a
     subbasin's ``[sources.timing]`` says so, else the calendar year's value; so a land-use change
     moves TP and CODMn on the same days as TN and none of them steps on 1 January.
+    ``y_ref``: ``y`` without a scenario's measures, whose blend the measures scale as steps.
     """
     blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
     if not blended.any():
         return {k: y[k][year_index] for k in ("tp_emc", "cod_emc")}
     doy = run_day_of_year(years, year_index)
     n_sub = len(subs)
-    both = spread(np.concatenate([y["tp_emc"], y["cod_emc"]], axis=1), years, year_index, doy,
-                  np.tile(blended, 2))
+    def columns(values):
+        return None if values is None else np.concatenate([values["tp_emc"], values["cod_emc"]], axis=1)
+
+    both = spread_stepped(columns(y), columns(y_ref), years, year_index, doy, np.tile(blended, 2))
     return {"tp_emc": both[:, :n_sub], "cod_emc": both[:, n_sub:]}
 
 
@@ -303,11 +306,17 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
     quick, base, area, tn = _check_arrays(year_index.shape[0], subs, quick_mm, base_mm, area_km2, tn_loads)
     pts, grades, owner = point_species(table, params, years, year_index, points)
     yq = _yearly(table, subs, years, days)
-    diffuse = _daily(table, subs, yq, _quickflow_emc(subs, yq, years, year_index), year_index, quick, base, area, tn)
+    ref = None if all(s.reference is None for s in subs) else _yearly(table, [s.reference or s for s in subs],
+                                                                     years, days)  # a scenario's steps
+    diffuse = _daily(table, subs, yq, _quickflow_emc(subs, yq, years, year_index, ref), year_index, quick, base,
+                     area, tn)
+
+    def species(y):
+        return None if y is None else [y["tp"] * (1.0 - y["pp"]), y["tp"] * y["pp"], y["cod"]]
+
     store = species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off
-                           [yq["tp"] * (1.0 - yq["pp"]), yq["tp"] * yq["pp"], yq["cod"]], subs, source_names(),
-                           years, year_index, quick, None if stores is None else stores.get("washoff_quality"),
-                           mean_washed)
+                           species(yq), subs, source_names(), years, year_index, quick,
+                           None if stores is None else stores.get("washoff_quality"), mean_washed, species(ref))
     if stores is not None and store is not None:
         stores["washoff_quality"] = store.storage_kg[-1].copy()
     point_column(diffuse, tn, pts, owner)

@@ -21,6 +21,7 @@ from hydro.errors import HydroError, suggest
 from hydro.sources.blocks import at
 from hydro.sources.loads import PointLoads
 from hydro.sources.parameters import SourceParameters
+from hydro.sources.point import reference_plant
 from hydro.sources.quality_table import SPECIES, QualityTable
 from hydro.sources.registry import column
 from hydro.sources.washoff import timed_point
@@ -36,6 +37,18 @@ def _grade_values(table: QualityTable, name: str, tn: np.ndarray) -> tuple[str, 
     chain = [table.effluent[g] for g in table.default_grades]
     x = np.array([g.tn_mg_per_l for g in chain])
     return "interpolated", {k: np.interp(tn, x, np.array([getattr(g, k) for g in chain])) for k in keys}
+
+
+def _plant_species(table: QualityTable, name: str, tn: np.ndarray, m3_d: np.ndarray
+                   ) -> tuple[str, dict[str, np.ndarray]]:
+    """A plant's grade and its yearly loads (kg/d) of ammonia N, organic N, PP, DP and CODMn
+    from its effluent TN (mg/L) and discharge (m3/d) in each year (1 m3/d x 1 mg/L = 1e-3 kg/d)."""
+    grade, g = _grade_values(table, name, tn)
+    nh3 = np.minimum(g["nh3n_mg_per_l"], tn)
+    tp = g["tp_mg_per_l"] * g["pp_share"]
+    conc = {"nh3n": nh3, "orgn": np.minimum(g["orgn_mg_per_l"], tn - nh3), "pp": tp,
+            "dp": g["tp_mg_per_l"] - tp, "codmn": g["codcr_mg_per_l"] * table.codmn_per_codcr}
+    return grade, {key: m3_d * mg_per_l * 1e-3 for key, mg_per_l in conc.items()}
 
 
 def point_species(table: QualityTable, params: SourceParameters, years: np.ndarray, year_index: np.ndarray,
@@ -68,7 +81,7 @@ def point_species(table: QualityTable, params: SourceParameters, years: np.ndarr
             names.append(ps.name)
             owner.append(s)
             conc.append(at(ps.tn_mg_per_l, years))
-            plants.append((sub, at(ps.discharge_m3_per_day, years)))
+            plants.append((sub, ps, at(ps.discharge_m3_per_day, years)))
     if tuple(names) != tuple(points.names):
         raise HydroError(f"argument 'points': its point sources {list(points.names)} are not those of 'params' "
                          f"{names}; pass point_loads(params, years_of_day)")
@@ -86,23 +99,22 @@ def point_species(table: QualityTable, params: SourceParameters, years: np.ndarr
                          + suggest(unknown[0], names) + f"; point sources: {', '.join(names) or 'none'}")
     out = {sp: np.zeros((n_day, n_point)) for sp in SPECIES}
     grades = []
-    for k, (name, tn, (sub, m3_d)) in enumerate(zip(names, conc, plants, strict=True)):
-        grade, g = _grade_values(table, name, tn)
+    for k, (name, tn, (sub, ps, m3_d)) in enumerate(zip(names, conc, plants, strict=True)):
+        grade, per_year = _plant_species(table, name, tn, m3_d)
         grades.append(grade)
-        nh3 = np.minimum(g["nh3n_mg_per_l"], tn)
-        orgn = np.minimum(g["orgn_mg_per_l"], tn - nh3)
-        tp = g["tp_mg_per_l"] * g["pp_share"]
+        ref = reference_plant(sub, ps)
+        ref_year = None if ref is None else _plant_species(table, name, at(ref.tn_mg_per_l, years),
+                                                           at(ref.discharge_m3_per_day, years))[1]
 
-        def timed(mg_per_l, sub=sub, m3_d=m3_d):  # yearly kg/d, timed as the plant's TN (timed_point)
-            return timed_point(sub, m3_d * mg_per_l * 1e-3, years, year_index)
+        def timed(key, sub=sub, per_year=per_year, ref_year=ref_year):  # timed as the plant's TN (timed_point)
+            return timed_point(sub, per_year[key], years, year_index, None if ref_year is None else ref_year[key])
 
         load = tn_load[:, k]
-        out["nh3n"][:, k] = np.minimum(timed(nh3), load)
-        out["orgn"][:, k] = np.minimum(timed(orgn), load - out["nh3n"][:, k])
+        out["nh3n"][:, k] = np.minimum(timed("nh3n"), load)
+        out["orgn"][:, k] = np.minimum(timed("orgn"), load - out["nh3n"][:, k])
         out["no3n"][:, k] = np.maximum(load - out["nh3n"][:, k] - out["orgn"][:, k], 0.0)
-        out["pp"][:, k] = timed(tp)
-        out["dp"][:, k] = timed(g["tp_mg_per_l"] - tp)
-        out["codmn"][:, k] = timed(g["codcr_mg_per_l"] * table.codmn_per_codcr)
+        for key in ("pp", "dp", "codmn"):
+            out[key][:, k] = timed(key)
     return out, tuple(grades), owner
 
 

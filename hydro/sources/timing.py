@@ -64,8 +64,12 @@ from hydro.tomlio import Table
 
 #: Ways of turning yearly values into daily ones.
 YEAR_MODES = ("blended", "calendar")
+#: The key of ``[subbasins.sources.timing]`` holding the values without a scenario's measures
+#: (read by :class:`hydro.sources.SubbasinSources`, written by ``hydro scenarios``).
+BEFORE_MEASURES = "before_measures"
 #: Keys of ``[subbasins.sources.timing]``.
-TIMING_KEYS = ("years", "fertiliser_months", "manure_months", "washoff_per_mm", "surface_fraction")
+TIMING_KEYS = ("years", "fertiliser_months", "manure_months", "washoff_per_mm", "surface_fraction",
+               BEFORE_MEASURES)
 #: Days of the spin-up pass that fills the wash-off store before the run.
 SPIN_UP_DAYS = 365
 
@@ -124,7 +128,7 @@ class SourceTiming:
         for key in table.data:
             if key not in TIMING_KEYS:
                 raise origin.error(key, "unknown key" + suggest(key, TIMING_KEYS) + "; remove or rename it")
-        kw: dict[str, Any] = {k: table.raw(k) for k in TIMING_KEYS if table.has(k)}
+        kw: dict[str, Any] = {k: table.raw(k) for k in TIMING_KEYS if table.has(k) and k != BEFORE_MEASURES}
         if "years" in kw and not isinstance(kw["years"], str):
             raise origin.error("years", f"expected one of {YEAR_MODES}, got {kw['years']!r}")
         return cls(origin=origin, **kw)
@@ -262,6 +266,52 @@ def spread(means: np.ndarray, years: np.ndarray, year_index: np.ndarray, doy: np
             prof = _rescaled(prof * weights[k], means[k])
         days = year_index == k
         out[days] = prof[doy[days] - 1]
+    return out
+
+
+def stepped(means: np.ndarray, reference: np.ndarray, daily_reference: np.ndarray,
+            year_index: np.ndarray) -> np.ndarray:
+    """Daily values [n_day, n] of yearly ``means`` that follow the daily series of ``reference``.
+
+    What a scenario's measures do to a blended source (``docs/scenarios.md``, "When a
+    measure acts"): the inventory without the measures (``reference`` [n_year, n], its
+    daily series ``daily_reference`` [n_day, n] from :func:`spread`) keeps its blending,
+    and the measure scales it as a step on 1 January of each year it changes.
+
+    Returns
+    -------
+    ndarray [n_day, n]
+        In a year whose mean equals the reference's, the reference's daily values (bit for
+        bit); in one that differs, those times ``means / reference`` of the year, so the
+        days of a whole calendar year still sum to ``means x days``; where the reference
+        is 0 that year, the year's mean (a constant rate).
+    """
+    means = np.asarray(means, dtype=np.float64)
+    reference = np.asarray(reference, dtype=np.float64)
+    positive = reference > 0
+    ratio = np.where(positive, means / np.where(positive, reference, 1.0), 0.0)[year_index]
+    changed = (means != reference)[year_index]
+    scaled = np.where(positive[year_index], daily_reference * ratio, means[year_index])
+    return np.where(changed, scaled, daily_reference)
+
+
+def spread_stepped(means: np.ndarray, reference: np.ndarray | None, years: np.ndarray, year_index: np.ndarray,
+                   doy: np.ndarray, blended: np.ndarray, weights: list[np.ndarray] | None = None,
+                   reference_weights: list[np.ndarray] | None = None) -> np.ndarray:
+    """:func:`spread` of ``means``, with the blended columns :func:`stepped` on ``reference``.
+
+    ``reference`` [n_year, n_sub]: the yearly means without a scenario's measures (None:
+    plain :func:`spread`), spread with ``reference_weights`` (the seasons of the
+    inventory without the measures; default ``weights``).  Columns not blended keep their
+    calendar-year values (no step can leak into the year before).
+    """
+    out = spread(means, years, year_index, doy, blended, weights)
+    if reference is None or not blended.any():
+        return out
+    daily_ref = spread(reference, years, year_index, doy, blended,
+                       weights if reference_weights is None else reference_weights)
+    out[:, blended] = stepped(means[:, blended], np.asarray(reference)[:, blended], daily_ref[:, blended],
+                              year_index)
     return out
 
 

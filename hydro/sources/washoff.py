@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hydro.sources.registry import kinds
-from hydro.sources.timing import days_in_years, run_day_of_year, spread
+from hydro.sources.timing import days_in_years, run_day_of_year, spread, spread_stepped
 
 
 def blended_rates() -> tuple[str, ...]:
@@ -183,50 +183,70 @@ def _season_weights(subs, years: np.ndarray, applied: list[np.ndarray], parts: t
 
 
 def timed_rates(subs, years, year_index, rates: dict[str, np.ndarray], area: np.ndarray,
-                doy: np.ndarray | None = None) -> tuple[np.ndarray, dict[str, np.ndarray]]:
+                doy: np.ndarray | None = None, reference: dict[str, np.ndarray] | None = None
+                ) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Rows and rate arrays for the kernel: daily rates where a subbasin has a timing table.
 
     Returns ``(row_index, rates)``: ``year_index`` and the yearly rates unchanged
     when no subbasin has a ``[sources.timing]`` table; otherwise ``arange(n_day)``
     and daily rates [n_day, n_sub] (:func:`hydro.sources.timing.spread`).
+    ``reference``: the same yearly rates without a scenario's measures (the subbasins'
+    ``reference`` sources): blended rates follow their daily series, scaled by the
+    measures as steps (:func:`hydro.sources.timing.spread_stepped`).
     """
     if all(s.timing is None for s in subs):
         return year_index, rates
     doy = run_day_of_year(years, year_index) if doy is None else np.asarray(doy, dtype=np.int64)
     blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
+    ref_subs = [s.reference or s for s in subs]
     applied = [_applied(s, years, float(area[i])) for i, s in enumerate(subs)]
-    leach = _season_weights(subs, years, applied, (1.0, 1.0, 1.0))
+    ref_applied = applied if reference is None else [_applied(s, years, float(area[i])) for i, s in enumerate(ref_subs)]
     out = {k: v[year_index] for k, v in rates.items()}
     plain = [k for k in blended_rates() if k != "gw_input_kg_d"]
     n_sub = len(subs)
-    both = spread(np.concatenate([rates[k] for k in plain], axis=1), years, year_index, doy,
-                  np.tile(blended, len(plain)))
+
+    def columns(table):
+        return None if table is None else np.concatenate([table[k] for k in plain], axis=1)
+
+    both = spread_stepped(columns(rates), columns(reference), years, year_index, doy, np.tile(blended, len(plain)))
     for i, key in enumerate(plain):
         out[key] = both[:, i * n_sub:(i + 1) * n_sub]
-    out["gw_input_kg_d"] = spread(rates["gw_input_kg_d"], years, year_index, doy, blended, leach)
+    out["gw_input_kg_d"] = spread_stepped(rates["gw_input_kg_d"], None if reference is None else
+                                          reference["gw_input_kg_d"], years, year_index, doy, blended,
+                                          _season_weights(subs, years, applied, (1.0, 1.0, 1.0)),
+                                          None if reference is None else
+                                          _season_weights(ref_subs, years, ref_applied, (1.0, 1.0, 1.0)))
     for kind in kinds():
         if kind.own_timing:  # the point sources, plant by plant
             out[kind.name] = np.stack([kind.daily(s, years, year_index) for s in subs], axis=1)
     out["_surface"] = np.zeros_like(out["emc_mg_per_l"])
     surface = np.array([0.0 if s.timing is None else s.timing.surface_fraction for s in subs])
     if np.any(surface > 0):
-        kg_d = np.stack([a[0] + a[1] for a in applied], axis=1) * surface
-        out["_surface"] = spread(kg_d, years, year_index, doy, blended,
-                                 _season_weights(subs, years, applied, (1.0, 1.0, 0.0)))
+        def surface_n(amounts):
+            return np.stack([a[0] + a[1] for a in amounts], axis=1) * surface
+        out["_surface"] = spread_stepped(surface_n(applied), None if reference is None else surface_n(ref_applied),
+                                         years, year_index, doy, blended,
+                                         _season_weights(subs, years, applied, (1.0, 1.0, 0.0)),
+                                         None if reference is None else
+                                         _season_weights(ref_subs, years, ref_applied, (1.0, 1.0, 0.0)))
     return np.arange(year_index.shape[0], dtype=np.int64), out
 
 
-def timed_point(sub, per_year: np.ndarray, years: np.ndarray, year_index: np.ndarray) -> np.ndarray:
+def timed_point(sub, per_year: np.ndarray, years: np.ndarray, year_index: np.ndarray,
+                reference: np.ndarray | None = None) -> np.ndarray:
     """Daily TN load [n_day] of one point source of ``sub`` from its yearly rate [n_year] (kg/d).
 
     Blended across years when the subbasin's timing table says so, else constant in each
     calendar year.  :func:`hydro.sources.point_loads` and the ``point`` column of
     :func:`hydro.sources.daily_loads` both use it, so the column stays the plants' sum.
+    ``reference`` [n_year]: the plant's rate without a scenario's measures, whose blend the
+    measures scale as steps (:func:`hydro.sources.timing.spread_stepped`).
     """
     if sub.timing is None or sub.timing.years != "blended":
         return per_year[year_index]
     doy = run_day_of_year(years, year_index)
-    return spread(per_year[:, None], years, year_index, doy, np.array([True]))[:, 0]
+    ref = None if reference is None else np.asarray(reference, dtype=np.float64)[:, None]
+    return spread_stepped(per_year[:, None], ref, years, year_index, doy, np.array([True]))[:, 0]
 
 
 def washoff_coefficients(subs) -> np.ndarray:
@@ -242,6 +262,36 @@ def _stores_of(subs, build: np.ndarray, quick: np.ndarray, initial_kg, mean_frac
     store = washoff(build, quick[:, idx], washoff_coefficients(subs)[idx], initial_kg,
                     None if mean_fraction is None else np.asarray(mean_fraction)[idx])
     return idx, store
+
+
+def _steady_start_of(subs, idx: list, build: np.ndarray, quick: np.ndarray, mean_fraction) -> np.ndarray:
+    """The start :func:`washoff` gives the store of subbasins ``idx`` on ``build`` [n_day, len(idx),
+    n_channel] (kg/d): :func:`steady_start` under ``mean_fraction`` [n_sub] (default these days')."""
+    mean = (washed_fraction(np.ascontiguousarray(quick[:, idx]), washoff_coefficients(subs)[idx]).mean(axis=0)
+            if mean_fraction is None else np.asarray(mean_fraction)[idx])
+    return steady_start(np.ascontiguousarray(build, dtype=np.float64), mean)
+
+
+def washoff_start(subs, years, year_index, reference: dict[str, np.ndarray], area: np.ndarray, quick: np.ndarray,
+                  stores: dict | None, mean_fraction=None) -> dict | None:
+    """``stores`` with the TN wash-off store starting as it does without a scenario's measures.
+
+    The store starts at the steady state of the first 365 days' build-up
+    (:func:`steady_start`); a measure starting within them would otherwise change the
+    store, and so the loads, on the days before it.  ``reference``: the yearly rates
+    without the measures (:func:`timed_rates`); a store already carried in
+    ``stores["washoff_tn"]`` (a later block) is kept.  Returns ``stores``, the start set in
+    it (a new dict when it is None), so the run's end state is carried in the caller's dict.
+    """
+    idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
+    if not idx or (stores is not None and "washoff_tn" in stores):
+        return stores
+    rows, rates = timed_rates([s.reference or s for s in subs], years, year_index, reference, area)
+    surface = rates.get("_surface", np.zeros((rows.shape[0], len(subs))))
+    build = np.stack([rates[n][rows][:, idx] for n in washed_sources()] + [surface[:, idx]], axis=2)
+    stores = {} if stores is None else stores
+    stores["washoff_tn"] = _steady_start_of(subs, idx, build, quick, mean_fraction)
+    return stores
 
 
 def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: np.ndarray | None,
@@ -274,7 +324,8 @@ def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: n
 
 def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, source_names, years, year_index,
                    quick: np.ndarray, initial_kg: np.ndarray | None = None,
-                   mean_fraction: np.ndarray | None = None) -> WashoffStore | None:
+                   mean_fraction: np.ndarray | None = None,
+                   reference: list[np.ndarray] | None = None) -> WashoffStore | None:
     """Give other species' loads of the constant kinds (rural domestic, livestock, deposition) TN's timing, in place.
 
     ``arrays`` [n_day, n_sub, n_source] and their ``yearly`` rates [n_year, n_sub, n_source]
@@ -282,7 +333,8 @@ def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, sou
     passed through the wash-off store where ``delivery_timing = "washoff"`` (the
     same store, coefficient and start as TN's; surface-applied N carries TN only).
     ``initial_kg`` and ``mean_fraction`` start that store as :func:`deliver`'s; returns it
-    (None without one).
+    (None without one).  ``reference``: ``yearly`` without a scenario's measures, whose blend
+    the measures scale as steps (as TN's, :func:`timed_rates`).
     """
     if all(s.timing is None for s in subs):
         return None
@@ -293,8 +345,11 @@ def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, sou
     keys = [source_names.index(k.name) for k in timed_kinds]
     n_sub, n_k = len(subs), len(keys)
     # one spread of every species and source, one store run with every species as channels
-    means = np.concatenate([rate[:, :, k] for rate in yearly for k in keys], axis=1)
-    timed = spread(means, years, year_index, doy, np.tile(blended, len(yearly) * n_k))
+    def columns(rates):
+        return None if rates is None else np.concatenate([rate[:, :, k] for rate in rates for k in keys], axis=1)
+
+    timed = spread_stepped(columns(yearly), columns(reference), years, year_index, doy,
+                           np.tile(blended, len(yearly) * n_k))
     for i, arr in enumerate(arrays):
         for j, k in enumerate(keys):
             mask = blended & ~runoff if timed_kinds[j].scattered else blended
@@ -305,6 +360,16 @@ def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, sou
         return None
     cols = [source_names.index(n) for n in washed_sources()]
     build = np.concatenate([arr[:, :, cols][:, idx] for arr in arrays], axis=2)
+    if reference is not None and initial_kg is None:  # the store starts as without the measures
+        ref_timed = spread(columns(reference), years, year_index, doy, np.tile(blended, len(yearly) * n_k))
+        ref_build = build.copy()
+        for i in range(len(arrays)):
+            for jj, col in enumerate(cols):
+                j = keys.index(col)
+                for p, s in enumerate(idx):
+                    if blended[s]:
+                        ref_build[:, p, i * len(cols) + jj] = ref_timed[:, (i * n_k + j) * n_sub + s]
+        initial_kg = _steady_start_of(subs, idx, ref_build, quick, mean_fraction)
     idx, store = _stores_of(subs, build, quick, initial_kg, mean_fraction)
     for i, arr in enumerate(arrays):
         for j, s in enumerate(idx):
