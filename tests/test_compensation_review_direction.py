@@ -120,6 +120,9 @@ def test_shipped_miyun_agreements_are_one_way():
     assert (p2.direction, p2.direction_assumed) == ("one_way", True)   # unpublished: an assumption
     assert not p1.unstated() and not p2.unstated()
     assert Agreement.from_toml(PHASE2, overrides=["direction=two_way"]).direction == "two_way"
+    # a direction set on the command line is the user's reading, not the file's citation
+    p1_set = Agreement.from_toml(PHASE1, overrides=["direction=one_way"])
+    assert (p1_set.direction, p1_set.direction_assumed) == ("one_way", True)
 
 
 def _phase2_series(codmn):

@@ -123,7 +123,8 @@ class Agreement:
         payer = top.str("payer", "")
         payee = top.str("payee", "")
         direction = reader.choice("direction", DIRECTIONS, "two_way")
-        direction_assumed = any(p.key == "direction" and p.status == "assumed" for p in log)
+        direction_assumed = any(p.key == "direction" and p.status == "assumed" for p in log) or any(
+            o.split("=", 1)[0].strip() == "direction" for o in rest)  # --set direction=...: the user's reading
         rules: list[Rule] = []
         for kind in COMPONENTS[:-1]:
             for t in top.tables(kind, []):
