@@ -80,7 +80,7 @@ def write_results(results: Results, path: Path, overwrite: bool = False, compres
     check(results, spec)
     with atomic_path(path, overwrite) as tmp:
         with netCDF4.Dataset(tmp, "w", format="NETCDF4", clobber=True) as nc:
-            _fill(nc, results, spec)
+            _put(nc, results, spec, *_define(nc, results, spec))
     return path
 
 
@@ -169,11 +169,6 @@ def _put(nc, results: Results, spec, index, starts, names, lead: tuple = ()) -> 
             sl = [slice(None)] * len(dims)
             sl[dims.index("time")] = out
             var[lead + tuple(sl)] = block.astype(var.dtype, copy=False)
-
-
-def _fill(nc, results: Results, spec) -> None:
-    index, starts, names = _define(nc, results, spec)
-    _put(nc, results, spec, index, starts, names)
 
 
 class _PieceWriter:
@@ -352,10 +347,15 @@ class StackedWriter(_PieceWriter):
             small_chunk_caches(self._nc, self._names)
 
     def _close(self, ok: bool) -> None:
+        import netCDF4
+
         if self._nc is not None:
             failed = [str(self.labels[k]) for k in range(len(self.labels)) if k not in self.written]
             if failed:
                 self._nc.setncattr(f"{self.dim}s_failed", ",".join(failed))
+                for var in (self._nc.variables[n] for n in self._names if self._nc.variables[n].dtype.kind == "i"):
+                    # a failed run's integers are netCDF's default fill, which xarray would read as numbers
+                    var.missing_value = np.int32(netCDF4.default_fillvals["i4"])
             if ok:  # the runs written, combined (attributes absent from the first run too)
                 self._nc.setncatts({**self._combined.attrs(), **{k: str(v) for k, v in self.attrs.items()}})
             self._nc.close()

@@ -287,7 +287,10 @@ def _read(nc, path: Path) -> Results:
             raise HydroError(f"{path}: variable '{name}' has dimensions {tuple(var.dimensions)}, where hydro writes "
                              f"{res.dims(name)} (was the file reshaped, e.g. resampled with xarray?); open it "
                              "with xarray.open_dataset, which takes any shape")
-        res.data[name] = np.asarray(var[:].filled(np.nan) if hasattr(var[:], "filled") else var[:])
+        values = var[:]
+        if np.ma.is_masked(values) and values.dtype.kind in "iu":  # a failed member's integers (missing_value)
+            values = values.astype(float)
+        res.data[name] = np.asarray(values.filled(np.nan) if hasattr(values, "filled") else values)
     return res
 
 

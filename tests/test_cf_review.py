@@ -6,6 +6,7 @@ one, an ensemble's ``member`` as CF's ``realization``, and the same attributes i
 from __future__ import annotations
 
 import netCDF4
+import numpy as np
 import pytest
 
 import hydro
@@ -117,3 +118,31 @@ def test_an_ensembles_member_is_cfs_realization_in_the_file_and_in_memory(week, 
         # coordinate should have units (cfchecks 4.1); the member had neither, nor a standard name
         assert (member.standard_name, member.units) == ("realization", "1")
     _attrs_equal(stack([week, week], "member", [0, 1]).to_xarray(), path)
+
+
+def test_a_failed_members_integers_are_missing_values_not_numbers(week, tmp_path):
+    # transport_substeps (int32) of a member never written held netCDF's default fill, which has no
+    # attribute: xarray read -2147483647 sub-steps, and load_results (hydro info, report) refused the
+    # file as "not a hydro results file" (Cannot convert fill_value nan to dtype int32)
+    from hydro.results import load_results
+
+    path = tmp_path / "failed.nc"
+    with StackedWriter(path, "member", [0, 1, 2]) as w:
+        w.write(0, week)
+        w.write(2, week)
+    with xr.open_dataset(path) as ds:
+        steps = ds["transport_substeps"].values
+        assert np.isnan(steps[1]).all() and (steps[[0, 2]] == week["transport_substeps"]).all()
+        assert np.isnan(ds["discharge"].values[1]).all()  # floats: NaN, as before
+    back = load_results(path)
+    assert np.isnan(back["transport_substeps"][1]).all()
+    assert (back["transport_substeps"][0] == week["transport_substeps"]).all()
+
+
+def test_a_complete_ensemble_keeps_its_integers_integers(week, tmp_path):
+    path = tmp_path / "whole.nc"
+    with StackedWriter(path, "member", [0, 1]) as w:
+        w.write(0, week)
+        w.write(1, week)
+    with xr.open_dataset(path) as ds:
+        assert ds["transport_substeps"].dtype == np.int32
