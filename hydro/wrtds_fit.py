@@ -140,6 +140,12 @@ def _censored_em(w: np.ndarray, X: np.ndarray, y: np.ndarray, cens: np.ndarray,
     return beta, scale
 
 
+_SINGULAR = ("WRTDS: a weighted regression is singular: the samples weighted at some grid "
+             "point do not vary enough in discharge (or in time and season) to fit "
+             "ln C = b0 + b1 t + b2 ln Q + b3 sin + b4 cos; WRTDS needs a varying discharge "
+             "(a constant one, e.g. a fixed release, cannot be flow-normalised)")
+
+
 def _fit_points(ts: np.ndarray, lq: np.ndarray, y: np.ndarray, gt: np.ndarray, gq: np.ndarray,
                 settings: Settings, cens: np.ndarray | None = None,
                 edges: tuple[float, float] | None = None, chunk: int = 4_000_000
@@ -197,7 +203,10 @@ def _fit_points(ts: np.ndarray, lq: np.ndarray, y: np.ndarray, gt: np.ndarray, g
         # weighted normal equations as matrix products: A = sum w x x', b = sum w x y
         A = (w @ XX).reshape(-1, 5, 5)
         b = w @ Xy
-        beta = np.linalg.solve(A, b[:, :, None])[:, :, 0]  # (m, 5)
+        try:
+            beta = np.linalg.solve(A, b[:, :, None])[:, :, 0]  # (m, 5)
+        except np.linalg.LinAlgError:
+            raise ValueError(_SINGULAR) from None
         resid = y[None, :] - beta @ X.T
         sc = np.sqrt((w * resid * resid).sum(axis=1) / w.sum(axis=1))
         if cens.any():

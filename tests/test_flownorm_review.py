@@ -191,3 +191,12 @@ def test_years_without_samples_are_flagged(capsys):
     and 2014 are printed (as EGRET does) but are extrapolations, now said on stderr."""
     code, err = _run(capsys, SAMPLES, DISCHARGE)
     assert code == 0 and "no samples in year(s) 2013, 2014" in err
+
+
+def test_a_constant_discharge_is_refused_with_a_reason():
+    """A section with a fixed release (constant Q) makes every regression singular:
+    a message that says why (it was numpy's bare 'Singular matrix')."""
+    days = np.arange(np.datetime64("2000-01-01"), np.datetime64("2003-01-01"))
+    conc = 1 + 0.1 * np.random.default_rng(1).random(days.size)
+    with pytest.raises(ValueError, match="needs a varying discharge"):
+        flownorm.wrtds_daily(days, np.full(days.size, 5.0), conc)
