@@ -27,6 +27,7 @@ from synthetic_quality import write_quality_results
 
 from hydro.classes import class_table_of
 from hydro.errors import HydroError
+from hydro.monitoring import SectionSeries
 from hydro.plotting import plot, plot_network, plot_reservoir, plot_scenarios, plot_trajectory
 from tests.test_plots import DAYS, _results
 
@@ -252,3 +253,20 @@ def test_network_legend_is_off_the_drawing():
     assert legend.y1 <= drawing.y0 + 1  # below the axes (1 pixel for rounding)
     assert not legend.overlaps(ax.xaxis.label.get_window_extent())
     assert legend.y0 >= 0
+
+
+def test_observations_that_match_no_place_drawn_are_an_error_not_a_bare_figure():
+    # a monitoring CSV of Xiahui overlaid on Gubeikou (or TN observations on a TP figure) drew the
+    # figure without a single point and without a word
+    r = _results()
+    with pytest.raises(HydroError, match=r"observations: none of TN at the places drawn \(s_a\); they are at: "
+                                         r"s_tail"):
+        plot_trajectory(r, ["s_a"], observations={"s_tail": ([date(2020, 3, 15)], [2.0])})
+    r.data["section_tp_concentration"] = r.data["section_tn_concentration"] / 10
+    r.constituents["tp"] = "total phosphorus"
+    csv_like = SectionSeries(first_year=2020, data={"s_a": {"tn": np.full(12, 3.0)}})  # TN only, at s_a
+    with pytest.raises(HydroError, match=r"none of TP at the places drawn \(s_a\); they are at: s_a \(tn\)"):
+        plot_trajectory(r, ["s_a"], constituent="tp", observations=csv_like)
+    # one place of two observed is drawn as it was
+    fig = plot_trajectory(r, ["s_a", "s_tail"], observations={"s_tail": ([date(2020, 3, 15)], [2.0])})
+    assert [line.get_ydata()[0] for line in fig.axes[0].get_lines() if line.get_linestyle() == "None"] == [2.0]

@@ -132,6 +132,8 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
                         label=f"{label} observed" if single else None)
                 drawn.append(obs[1])
                 observed += 1
+        if observations is not None and not observed:  # nothing to overlay: say so, not a figure without them
+            raise HydroError(_none_observed(observations, [loc for loc, _, _ in found], constituent))
         top = style.top_limit(np.concatenate([np.ravel(d) for d in drawn]), targets)
         ax.set_ylim(0.0, top)
         ax.margins(x=0.01)
@@ -150,6 +152,17 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
                                                       f"scenario {label}" if label else "") if p))
         style.legend_outside(ax, extra=[band, *([] if single else _key(members, percentiles, observed))])
     return fig
+
+
+def _none_observed(observations, places: list[str], constituent: str) -> str:
+    """The error of observations that hold nothing at the places drawn."""
+    if hasattr(observations, "has"):
+        held = [f"{s} ({', '.join(observations.parameters(s))})" for s in observations.sections]
+    else:
+        held = [str(k) for k in observations]
+    return (f"observations: none of {style.symbol(constituent)} at the places drawn ({', '.join(places)}); "
+            f"they are at: {', '.join(held) or 'none'}. Draw those places (--location ID), or give observations "
+            "of these")
 
 
 def _key(members: int, percentiles, observed: int) -> list:
