@@ -227,3 +227,20 @@ def test_a_run_starting_with_its_measures_starts_its_stores_as_the_baseline(miyu
     _, _, gs = daily_loads(miyun["ps"], *args)
     np.testing.assert_array_equal(gs.storage_kg[0], gb.storage_kg[0])
     assert gs.input_kg_per_day[:365].sum() < gb.input_kg_per_day[:365].sum()
+
+
+def test_a_weather_ensemble_member_sees_the_measures_from_their_start_only():
+    # hydro scenarios --members: every scenario on one generated weather (run_one with weather)
+    from hydro.ensemble import member_weather
+    from hydro.scenarios.run import ENSEMBLE_VARIABLES, run_one
+
+    info, sfile = BasinInfo.load("miyun"), ScenarioFile.from_toml(SCENARIOS)
+    start, end = date(2013, 1, 1), date(2014, 8, 31)
+    weather = member_weather(model_variant(info.path).basin, start, end, 3)
+    base, _ = run_one(info, sfile, "baseline", start, end, weather=weather, constituents=("tn",))
+    scen, _ = run_one(info, sfile, "all_measures", start, end, weather=weather, constituents=("tn",))
+    pre = np.array([d.year < START for d in base.dates])
+    for name in ENSEMBLE_VARIABLES:
+        np.testing.assert_array_equal(np.asarray(scen[name])[pre], np.asarray(base[name])[pre], err_msg=name)
+    assert not np.array_equal(np.asarray(scen["reservoir_tn_concentration"])[~pre],
+                              np.asarray(base["reservoir_tn_concentration"])[~pre])
