@@ -146,3 +146,17 @@ def test_a_complete_ensemble_keeps_its_integers_integers(week, tmp_path):
         w.write(1, week)
     with xr.open_dataset(path) as ds:
         assert ds["transport_substeps"].dtype == np.int32
+
+
+def test_the_docs_table_of_standard_names_is_the_declared_one():
+    from pathlib import Path
+
+    text = Path(__file__).resolve().parents[1].joinpath("docs", "results.md").read_text(encoding="utf-8")
+    section = text.split("## CF conventions", 1)[1].split("\n## ", 1)[0]
+    documented = {}
+    for row in section.splitlines():
+        cells = [c.strip() for c in row.strip("|").split("|")] if row.startswith("| `") else []
+        if len(cells) == 2:
+            standard = cells[1].split("`")[1]
+            documented.update({name: standard for name in cells[0].strip("`").split("`, `")})
+    assert documented == {**EXPECTED, "time": "time", "member": "realization"}
