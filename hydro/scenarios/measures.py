@@ -6,7 +6,11 @@ basin file's own values (numbers or tables of years), applies the measures of a
 scenario in file order to one yearly array per parameter, and writes each changed
 parameter back as a ``--set``-style override with **one value per year**
 (``subbasins.w1.sources.rural_domestic.connected_share={2015=0.1,2016=0.22,...}``),
-so the source model's year interpolation reproduces the composed values exactly.
+so the source model's year interpolation reproduces the composed values exactly.  Where a
+subbasin blends its yearly rates across 1 January, the values the measures changed are also
+written as they were without them (``timing.before_measures``,
+:meth:`~hydro.scenarios.basin_tables.YearlyParameters.before_measures`): the baseline's blend is
+kept and the measures act as steps from 1 January of their first year, never before it.
 
 Each kind is a class in :mod:`hydro.scenarios.kinds` (its parameters, what it
 changes, its costs); this module selects the subbasins of each measure and
