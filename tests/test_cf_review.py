@@ -158,5 +158,5 @@ def test_the_docs_table_of_standard_names_is_the_declared_one():
         cells = [c.strip() for c in row.strip("|").split("|")] if row.startswith("| `") else []
         if len(cells) == 2:
             standard = cells[1].split("`")[1]
-            documented.update({name: standard for name in cells[0].strip("`").split("`, `")})
+            documented.update(dict.fromkeys(cells[0].strip("`").split("`, `"), standard))
     assert documented == {**EXPECTED, "time": "time", "member": "realization"}
