@@ -23,12 +23,11 @@ sample). :func:`annual` gives water-year or calendar-year means, as EGRET's
 left-censored data: the regressions near them are censored-normal (Tobit)
 maximum-likelihood fits (EM iterations), which is what ``survreg`` computes.
 
-:func:`from_results` applies it to a simulated monitoring section of ``hydro run``.
-The regressions that make the surface are :mod:`hydro.wrtds_fit`, the annual
-tables :mod:`hydro.wrtds_annual`.
-``python -m hydro.flownorm`` prints the annual table for the shipped Lamprey River
-nitrate example, for CSV files or for a section of a results file (``--help``); ``docs/flow-normalisation.md``
-describes the method, the checks and their limits.
+:func:`from_results` applies it to a simulated monitoring section of ``hydro run``;
+the annual tables are :mod:`hydro.wrtds_annual`. ``python -m hydro.flownorm`` prints
+the annual table of the shipped Lamprey River nitrate example, of CSV files or of a
+section of a results file (``--help``); ``docs/flow-normalisation.md`` describes the
+method, the checks and their limits.
 """
 
 from __future__ import annotations
@@ -137,6 +136,9 @@ def _estimate_days(surface: Surface, dates: np.ndarray, q: np.ndarray, n_samples
 
 def _daily_inputs(daily_dates, daily_q, q_to_m3s: float) -> tuple[np.ndarray, np.ndarray]:
     dates = np.asarray(daily_dates, dtype="datetime64[D]")
+    if not (np.isfinite(q_to_m3s) and q_to_m3s > 0):
+        raise HydroError(f"the discharge conversion factor to m3/s must be positive; got "
+                         f"{q_to_m3s} (1 for m3/s, {CFS_TO_M3S} for ft3/s)")
     given = np.asarray(daily_q, float)
     q = given * q_to_m3s
     if dates.shape != q.shape or dates.ndim != 1:
@@ -324,6 +326,9 @@ def lamprey_example(first_water_year: int = 2000, last_water_year: int = 2012,
     dd, dq, _ = _read_csv(ref / "lamprey_daily_discharge.csv", "date", "discharge_cfs")
     keep = (dd >= np.datetime64(f"{first_water_year - 1}-10-01")) & \
         (dd < np.datetime64(f"{last_water_year}-10-01"))
+    if not keep.any() or first_water_year > last_water_year:
+        raise HydroError(f"Lamprey example: water years {first_water_year}..{last_water_year} "
+                         "are not a range within the discharge record (2000..2014)")
     skeep = (sd >= dd[keep][0]) & (sd <= dd[keep][-1])
     return wrtds(sd[skeep], sc[skeep], dd[keep], dq[keep], q_to_m3s=CFS_TO_M3S,
                  settings=settings)

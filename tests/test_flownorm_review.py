@@ -200,3 +200,16 @@ def test_a_constant_discharge_is_refused_with_a_reason():
     conc = 1 + 0.1 * np.random.default_rng(1).random(days.size)
     with pytest.raises(ValueError, match="needs a varying discharge"):
         flownorm.wrtds_daily(days, np.full(days.size, 5.0), conc)
+
+
+def test_a_non_positive_unit_factor_is_named(capsys):
+    """--q-to-m3s 0 made every discharge 0 and the message blamed the file's first day."""
+    code, err = _run(capsys, SAMPLES, DISCHARGE, "--q-to-m3s", "0")
+    assert code == 2 and "conversion factor" in err, err
+
+
+@pytest.mark.parametrize("first, last", [(2005, 2004), (1990, 1995)])
+def test_lamprey_example_outside_its_record_is_refused(first, last):
+    """An empty range of water years was an IndexError."""
+    with pytest.raises(ValueError, match="not a range within the discharge record"):
+        flownorm.lamprey_example(first, last)
