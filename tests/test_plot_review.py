@@ -270,3 +270,16 @@ def test_observations_that_match_no_place_drawn_are_an_error_not_a_bare_figure()
     # one place of two observed is drawn as it was
     fig = plot_trajectory(r, ["s_a", "s_tail"], observations={"s_tail": ([date(2020, 3, 15)], [2.0])})
     assert [line.get_ydata()[0] for line in fig.axes[0].get_lines() if line.get_linestyle() == "None"] == [2.0]
+
+
+def test_classes_of_a_file_without_section_flow_say_what_plotting_needs(tmp_path):
+    # hydro run --variables section_tn_concentration,...: the reader's error spoke of compensation
+    path = tmp_path / "no_flow.nc"
+    r = _results()
+    r.attrs["history"] = "hydro run miyun -o no_flow.nc --variables section_tn_concentration"
+    r.to_netcdf(path)
+    with pytest.raises(HydroError) as err:
+        plot(path, "classes")
+    message = str(err.value)
+    assert message.startswith(f"{path}: plot 'classes' needs 'section_discharge'")
+    assert "run again with 'section_discharge' among them" in message and "compensation needs" not in message

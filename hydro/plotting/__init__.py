@@ -172,6 +172,21 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
 
 
 
+def _require_sections(results, results_path: Path) -> None:
+    """What the class table of a file reads, named in plotting's words (the reader's errors speak of
+    compensation): the sections' flow (monthly means at sections are flow-weighted) and concentrations."""
+    from hydro.plotting._data import how_to_write
+
+    concentrations = [f"section_{p}_concentration" for p in ("tn", "nh3n", "tp", "codmn")]
+    lacking = [n for n in ("section_discharge",) if n not in results.data]
+    if not any(n in results.data for n in concentrations):
+        lacking.append(concentrations[0])
+    if lacking:
+        raise HydroError(f"{results_path}: plot 'classes' needs {' and '.join(repr(n) for n in lacking)} (monthly "
+                         "means at sections, flow-weighted as the compensation rules judge them, beside those of "
+                         "the reservoirs), which these results lack. " + how_to_write(results, ",".join(lacking)))
+
+
 def _class_table(results, results_path: Path | None, options: dict):
     """The class table of ``classes``, from the monthly means the compensation engine judges: of one
     scenario (``options["scenario"]``, default the first, named in the title as the other kinds do) and
@@ -182,6 +197,7 @@ def _class_table(results, results_path: Path | None, options: dict):
     where = results_path or "these results"
     if results_path is not None:  # the file is read: its attribute is at hand
         refuse_aggregated(results_path, results.attrs.get("time_aggregation", "daily"))
+        _require_sections(results, results_path)
     if "member" in results.coords:
         raise HydroError(f"{where}: plot 'classes' shows the GB 3838 classes of one run's monthly means, and "
                          "these results are a weather ensemble (written with --members: a 'member' dimension); "

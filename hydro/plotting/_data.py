@@ -93,7 +93,7 @@ def dims_of(results, name: str) -> tuple[str, ...]:
                      f"{dims} with the coordinates of these results")
 
 
-def _how_to_write(results, name: str) -> str:
+def how_to_write(results, name: str) -> str:
     """How to get a results file holding ``name``: what the run that wrote these results left out."""
     history = str(results.attrs.get("history", ""))
     if "member" in results.coords or "--members" in history:
@@ -118,7 +118,7 @@ def require(results, name: str, kind: str, hint: str = "") -> np.ndarray:
         have = ", ".join(sorted(results.data)) or "none"
         raise HydroError(f"plot '{kind}' needs the variable '{name}', which these results lack"
                          + suggest(name, results.data) + f"; they have: {have}" + (f". {hint}" if hint else "")
-                         + ". " + _how_to_write(results, name))
+                         + ". " + how_to_write(results, name))
     return np.asarray(results.data[name], dtype=float)
 
 
