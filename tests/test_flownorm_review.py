@@ -213,3 +213,13 @@ def test_lamprey_example_outside_its_record_is_refused(first, last):
     """An empty range of water years was an IndexError."""
     with pytest.raises(ValueError, match="not a range within the discharge record"):
         flownorm.lamprey_example(first, last)
+
+
+def test_choptank_grid_is_egrets_published_grid():
+    """EGRET's setUpEstimation test publishes the Choptank grid to 10 decimals:
+    bottomLogQ -4.6641204979, stepLogQ 0.7862231099, bottomYear 1979, 529 years."""
+    s = flownorm_cases.run_choptank().surface
+    assert s.logq[0] == pytest.approx(-4.6641204979, abs=1e-10)  # published 10 decimals
+    assert s.logq[1] - s.logq[0] == pytest.approx(0.7862231099, abs=1e-10)
+    assert s.logq.size == 14 and s.years[0] == 1979 and s.years.size == 529
+    assert s.years[1] - s.years[0] == 0.0625
