@@ -283,3 +283,14 @@ def test_classes_of_a_file_without_section_flow_say_what_plotting_needs(tmp_path
     message = str(err.value)
     assert message.startswith(f"{path}: plot 'classes' needs 'section_discharge'")
     assert "run again with 'section_discharge' among them" in message and "compensation needs" not in message
+
+
+def test_scenarios_of_a_file_of_monthly_means_hatch_only_the_partial_year():
+    # each step is a month's first day: 2016 ran "1 Jan-1 Dec", so every year was hatched as partial
+    r = _aggregated("monthly")
+    r.coords["scenario"] = ["a", "b"]
+    r.data = {"reservoir_tn_concentration": np.stack([r.data["reservoir_tn_concentration"]] * 2)}
+    ax = plot_scenarios(r, "res").axes[0]
+    assert [t.get_text() for t in ax.get_xticklabels()] == ["2016", "2017\n(Jan-Feb only)"]
+    assert [p.get_hatch() for p in ax.patches if p.get_width() < 0.5] == [None, "//", None, "//"]
+    assert [p.get_height() for p in ax.patches if p.get_width() < 0.5][:2] == [1.0, 2.0]  # 2017: (1 + 3) / 2

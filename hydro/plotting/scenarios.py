@@ -111,7 +111,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
             ax.bar(x + (i - (n - 1) / 2) * width, values[i], width * 0.95, color=style.colour(i),
                    label=style.pretty(sid), yerr=errs[i], capsize=2 if errs[i] is not None else 0,
                    error_kw={"lw": 0.8, "ecolor": "#333333"}, zorder=2)
-        partial = partial_years(results.dates)
+        partial = partial_years(_data.days_covered(results))  # a file of monthly means: its periods' days
         bars = list(ax.patches)
         ax.set_xticks(x, [f"{y}\n({partial[y]})" if y in partial else str(y) for y in years])
         ax.set_xlabel("Year (hatched: only part of the year simulated)" if partial else "Year")
