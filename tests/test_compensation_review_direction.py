@@ -106,6 +106,12 @@ def test_one_way_floor_with_an_undetermined_line(tmp_path):
     assert f20.amount_yuan == 0.0 and f20.complete
 
 
+def test_two_way_output_says_so_even_when_no_year_is_negative(tmp_path):
+    pay = [p for p in evaluate(agreement(tmp_path, RULES), SERIES) if p.year == 2020]
+    assert "direction: two-way (signed amounts stand; no year's rules net below 0" in format_payments(pay)
+    assert "direction" not in format_payments([])
+
+
 def test_direction_errors_name_the_key(tmp_path):
     with pytest.raises(HydroError, match=r"a\.toml: key 'direction': expected one of 'two_way', 'one_way', "
                                          r"got 'one way'.*one_way"):

@@ -206,8 +206,11 @@ def _direction(payments: list[Payment]) -> list[str]:
                 + (f"the floor line paid back deductions beyond the rewards in {', '.join(paid)}" if paid
                    else "no year needed the floor")
                 + (f"; incomplete in {', '.join(open_)} (a line of the year undetermined or partial)" if open_ else "")]
+    if not any(p.component not in NOT_NETTED and p.component != "fixed" for p in payments):
+        return []  # no rule lines: nothing either way
     negative = sorted({str(t["year"]) for t in totals(payments) if t["performance_yuan"] < 0})
     if not negative:
-        return []
+        return ["", "direction: two-way (signed amounts stand; no year's rules net below 0, so the payee pays "
+                "nothing back)"]
     return ["", f"direction: two-way: in {', '.join(negative)} the rules' deductions exceed their rewards, so the "
             "payee pays the payer; an agreement with direction = \"one_way\" floors the year's net at 0"]
