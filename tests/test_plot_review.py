@@ -28,7 +28,7 @@ from synthetic_quality import write_quality_results
 from hydro.classes import class_table_of
 from hydro.errors import HydroError
 from hydro.monitoring import SectionSeries
-from hydro.plotting import plot, plot_network, plot_reservoir, plot_scenarios, plot_trajectory
+from hydro.plotting import plot, plot_network, plot_reservoir, plot_scenarios, plot_sources, plot_trajectory
 from tests.test_plots import DAYS, _results
 
 
@@ -294,3 +294,30 @@ def test_scenarios_of_a_file_of_monthly_means_hatch_only_the_partial_year():
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2016", "2017\n(Jan-Feb only)"]
     assert [p.get_hatch() for p in ax.patches if p.get_width() < 0.5] == [None, "//", None, "//"]
     assert [p.get_height() for p in ax.patches if p.get_width() < 0.5][:2] == [1.0, 2.0]  # 2017: (1 + 3) / 2
+
+
+def test_a_source_has_one_colour_in_every_sources_figure():
+    # colours went by size rank: Groundwater was blue at Gubeikou, Livestock blue at the Chao inlet
+    from matplotlib.colors import to_hex
+
+    r = _results()
+    load = r.data["tn_source_load"]
+    load[:, 0, :] *= np.array([10.0, 1.0, 0.1])     # s_a: fertiliser largest
+    load[:, 1, :] *= np.array([0.1, 1.0, 10.0])     # s_mid: point largest
+    colours = []
+    for section in ("s_a", "s_mid"):
+        ax = plot_sources(r, section).axes[0]
+        legend = ax.get_legend()
+        colours.append({t.get_text(): to_hex(h.get_facecolor(), keep_alpha=False)
+                        for t, h in zip(legend.get_texts(), legend.legend_handles, strict=True)})
+        assert [t.get_text() for t in legend.get_texts()][-1] == ("Fertiliser" if section == "s_a" else "Point")
+    assert colours[0] == colours[1]
+
+
+def test_a_long_default_title_wraps_inside_the_figure():
+    r = _results(members=3)
+    r.attrs["section_names"] = "s_a=Chao River at the reservoir (Xinzhuang bridge area)"
+    fig = plot_sources(r, "s_a")
+    fig.canvas.draw()
+    box = fig.axes[0].title.get_window_extent()
+    assert "\n" in fig.axes[0].get_title() and box.x0 >= 0 and box.x1 <= fig.canvas.get_width_height()[0]

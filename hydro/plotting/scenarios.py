@@ -130,7 +130,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
         # on a line of its own: with a section's long name the one-line title ran off the figure
         extra = (f"\nbars: median of {members} weather members; whiskers: {percentiles[0]:g}th-{percentiles[1]:g}th"
                  " percentile" if has_members else "")
-        ax.set_title(title or f"{symbol} at {where}: scenarios" + extra)
+        ax.set_title(title or style.wrap_title(f"{symbol} at {where}: scenarios" + extra))
         style.legend_outside(ax, extra=[band], title="Scenario")
         for k, y in enumerate(years):
             if y in partial:  # hatch the bars of a partial year (after the legend, which shows plain colours)

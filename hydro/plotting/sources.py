@@ -76,7 +76,8 @@ def plot_sources(results, section=None, *, constituent: str = "tn", aggregate: s
     with style.figure_context():
         fig, ax = style.figure_and_axes(ax)
         ax.stackplot(x, *(values[:, j] for j in order), labels=[style.pretty(sources[j]) for j in order],
-                     colors=[style.colour(k) for k in range(len(order))], alpha=0.9, lw=0.3,
+                     # a source keeps its colour (by its place in the file) in every figure, whatever its size
+                     colors=[style.colour(j) for j in order], alpha=0.9, lw=0.3,
                      edgecolor="white")
         per = {"daily": "daily", "monthly": "monthly mean", "annual": "annual mean"}[aggregate]
         symbol = style.symbol(constituent)
@@ -92,8 +93,8 @@ def plot_sources(results, section=None, *, constituent: str = "tn", aggregate: s
         where = _data.names(results, "section", names).get(sec_id, sec_id)
         label = _data.scenario_label(results, scenario)
         extra = " (ensemble mean)" if "member" in dims else ""
-        ax.set_title(title or f"{symbol} load by source at {where}" + extra
-                     + (f" - scenario {label}" if label else ""))
+        ax.set_title(title or style.wrap_title(f"{symbol} load by source at {where}" + extra
+                                               + (f" - scenario {label}" if label else "")))
         # legend top-to-bottom in the order of the stack
         handles, labels = ax.get_legend_handles_labels()
         ax.legend(handles[::-1], labels[::-1], loc="upper left", bbox_to_anchor=(1.02, 1.0),

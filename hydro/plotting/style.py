@@ -200,6 +200,19 @@ def legend_outside(ax, extra=(), **kwargs):
     return ax.legend(handles, labels, **kwargs)
 
 
+#: Characters per line of a title over a single-axes figure with its legend beside it (longer ones wrap).
+TITLE_WIDTH = 70
+
+
+def wrap_title(text: str, width: int = TITLE_WIDTH) -> str:
+    """``text`` with each line wrapped at ``width`` characters: a title naming a section, such as
+    "TN load by source at Chao River at Gubeikou (Hebei-Beijing border) (ensemble mean)", ran off the
+    figure's left edge on one line."""
+    import textwrap
+
+    return "\n".join(textwrap.fill(line, width, break_on_hyphens=False) for line in text.split("\n"))
+
+
 def format_dates(ax) -> None:
     """Concise date ticks (years written once, months between) on the x axis."""
     from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
