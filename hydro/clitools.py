@@ -253,8 +253,10 @@ def note_late_start(basin, start) -> None:
     elif plan.first is not None:
         said += (f"this run is spun up from it: the whole model runs {plan.first}..{plan.last} first (not "
                  f"written), and {start} starts from the state it reaches. An initial value given with --set "
-                 "(reservoirs.<id>.initial_storage_mcm, initial.*) is the state on " f"{start} instead"
-                 + (f" (given: {', '.join(plan.given)})" if plan.given else ""))
+                 f"(reservoirs.<id>.initial_storage_mcm, initial.*) is the state on {start} instead"
+                 + (f" (given: {', '.join(plan.given)})" if plan.given else "")
+                 + ". Generated weather (--synthetic-weather) that starts after the basin's start is not spun "
+                 "up (the results' initial_state says what a run started from)")
     else:
         said += (f"this run starts on {start} from that state (not spun up: {plan.why_not}); only the runoff "
                  f"stores warm up on the weather before (runoff_warm_up_years = "
