@@ -321,3 +321,14 @@ def test_a_long_default_title_wraps_inside_the_figure():
     fig.canvas.draw()
     box = fig.axes[0].title.get_window_extent()
     assert "\n" in fig.axes[0].get_title() and box.x0 >= 0 and box.x1 <= fig.canvas.get_width_height()[0]
+
+
+def test_a_scenario_has_one_colour_whichever_scenarios_are_drawn():
+    # --scenarios upgrade alone drew 'upgrade' in the baseline's blue
+    r = _results(scenarios=["baseline", "upgrade"])
+    every = plot_scenarios(r, "s_a").axes[0].get_legend()
+    alone = plot_scenarios(r, "s_a", scenarios=["upgrade"]).axes[0].get_legend()
+    colour = {t.get_text(): tuple(h.get_facecolor()) for t, h in zip(every.get_texts(), every.legend_handles,
+                                                                     strict=True)}
+    assert [t.get_text() for t in alone.get_texts()] == ["Upgrade"]
+    assert tuple(alone.legend_handles[0].get_facecolor()) == colour["Upgrade"] != colour["Baseline"]

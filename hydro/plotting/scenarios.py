@@ -108,7 +108,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
         width = 0.8 / n
         x = np.arange(len(years))
         for i, sid in enumerate(chosen):
-            ax.bar(x + (i - (n - 1) / 2) * width, values[i], width * 0.95, color=style.colour(i),
+            ax.bar(x + (i - (n - 1) / 2) * width, values[i], width * 0.95, color=style.colour(all_ids.index(sid)),
                    label=style.pretty(sid), yerr=errs[i], capsize=2 if errs[i] is not None else 0,
                    error_kw={"lw": 0.8, "ecolor": "#333333"}, zorder=2)
         partial = partial_years(_data.days_covered(results))  # a file of monthly means: its periods' days
