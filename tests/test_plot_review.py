@@ -332,3 +332,14 @@ def test_a_scenario_has_one_colour_whichever_scenarios_are_drawn():
                                                                      strict=True)}
     assert [t.get_text() for t in alone.get_texts()] == ["Upgrade"]
     assert tuple(alone.legend_handles[0].get_facecolor()) == colour["Upgrade"] != colour["Baseline"]
+
+
+def test_network_of_an_ensemble_says_its_means_are_over_the_members():
+    r = _results(members=3)
+    r.attrs["network_downstream"] = "up_a=mid;up_b=mid;mid=res;res=tail;tail="
+    fig = plot_network(r)
+    assert any(a.get_ylabel().startswith("Mean TN concentration over the run and 3 weather members (mg/L)")
+               for a in fig.axes)
+    values = np.asarray(fig.axes[0].collections[0].get_array())
+    # the time mean over every member and day (no loads in these results: time means)
+    np.testing.assert_allclose(values, r.data["tn_concentration"].mean(axis=(0, 1)), rtol=1e-12)

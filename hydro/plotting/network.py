@@ -306,7 +306,9 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
                       color=style.MUTED, loc="right")  # the legend is under the axes' left end
         bar = fig.colorbar(lc, ax=ax, shrink=0.85, pad=0.02)
         kinds = weighting + (", reservoirs time mean" if res_mean is not None else "")
-        bar.set_label(f"Mean {style.symbol(constituent)} concentration over the run (mg/L)\n({kinds})")
+        members = len(results.coords.get("member", []))  # an ensemble's means are over its members too
+        run = f"the run and {members} weather members" if members else "the run"
+        bar.set_label(f"Mean {style.symbol(constituent)} concentration over {run} (mg/L)\n({kinds})")
         notes = []
         if not known:
             notes.append("no topology in the results: reaches in file order")
