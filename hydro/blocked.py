@@ -260,7 +260,9 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
                constituents: tuple[str, ...] | None = None, timings: dict | None = None) -> Iterator[Results]:
     """Run a watershed basin block by block, yielding each block's results (arguments as
     :func:`hydro.pipeline.run_watershed`; ``timings`` adds the passes before the first block
-    to its steps).  ``block_years`` None: the run in one block (after its spin-up, in one).
+    to its steps).  ``block_years`` None: the run in one block, after its spin-up in one (in
+    blocks of :data:`DEFAULT_BLOCK_YEARS` where it has more reach-days than
+    :data:`ONE_BLOCK_REACH_DAYS`).
 
     A run that starts after the basin's ``[run] start`` first runs the blocks of its spin-up
     (:func:`spin_up_plan`), from the basin's start to the day before its own, and yields
@@ -287,7 +289,10 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
     plan = spin_up_plan(basin, start, weather)
     first = plan.first or start
     years = block_years if block_years is not None else end.year - first.year + 1
-    spin = [] if plan.first is None or plan.last is None else block_periods(plan.first, plan.last, years)
+    spin: list[tuple[date, date]] = []
+    if plan.first is not None and plan.last is not None:  # a long spin-up in blocks, as hydro run cuts a run
+        long = len(basin.network.reaches) * ((plan.last - plan.first).days + 1) > ONE_BLOCK_REACH_DAYS
+        spin = block_periods(plan.first, plan.last, DEFAULT_BLOCK_YEARS if block_years is None and long else years)
     periods = spin + block_periods(start, end, years)
     ws = Watershed.from_basin(basin)
     carried = carried_constituents(basin, constituents)

@@ -61,7 +61,7 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     silent between its start line and its summary.  Returns the run's
     :class:`hydro.summary.RunSummary` (``.text()`` is the run summary).
     """
-    from hydro.blocked import block_periods, run_blocks
+    from hydro.blocked import block_periods, run_blocks, spin_up_plan
     from hydro.netcdf import BlockWriter
     from hydro.progress import Progress
     from hydro.series import daily_dates
@@ -75,8 +75,10 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     blocks = (f"{n_block} block{'s' * (n_block > 1)} of {'at most ' * (n_block > 1)}{most} "
               f"calendar year{'s' * (most > 1)}")
     progress = Progress(n_block, "blocks", quiet=quiet)
-    if not quiet and n_block > 1:  # the whole-run passes come before the first block's line (blocked_water)
-        progress.stream.write(f"{blocks}; first, two passes of the water over the whole run\n")
+    plan = spin_up_plan(basin, start, weather)
+    if not quiet and (n_block > 1 or plan.first):  # what comes before the first block's line (blocked_water)
+        spin = f" and the spin-up, {plan.first}..{plan.last} (not written)" if plan.first else ""
+        progress.stream.write(f"{blocks}; first, two passes of the water over the whole run{spin}\n")
     with BlockWriter(path, dates, years, overwrite=overwrite, spec=spec) as out:
         for res in run_blocks(basin, start, end, block_years, history=history, weather=weather):
             summary.add(res)

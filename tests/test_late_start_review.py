@@ -198,3 +198,27 @@ def test_the_note_on_stderr_says_what_the_run_starts_from(small, capsys):
     assert capsys.readouterr().err == ""
     note_late_start(Basin.load(small, overrides=["reservoirs.res0.initial_storage_mcm=1"]), date(2002, 1, 1))
     assert "(given: reservoirs.res0.initial_storage_mcm)" in capsys.readouterr().err
+
+
+def test_a_long_spin_up_runs_in_blocks(small, monkeypatch):
+    """A spin-up of more reach-days than one block holds runs in blocks (memory), to round-off."""
+    import hydro.blocked
+
+    basin = Basin.load(small)
+    first, end = date(2003, 2, 1), date(2003, 4, 30)
+    one = run_watershed(basin, first, end)
+    monkeypatch.setattr(hydro.blocked, "ONE_BLOCK_REACH_DAYS", 10)
+    monkeypatch.setattr(hydro.blocked, "DEFAULT_BLOCK_YEARS", 1)
+    seen = []
+    real = hydro.blocked._block
+
+    def block(b, ws, dates, *rest):
+        seen.append(dates[0])
+        return real(b, ws, dates, *rest)
+
+    monkeypatch.setattr(hydro.blocked, "_block", block)
+    blocked = run_watershed(basin, first, end)
+    assert seen == [date(2001, 1, 1), date(2002, 1, 1), date(2003, 1, 1), first]
+    for name in ("reservoir_storage", "reservoir_tn_concentration", "tn_concentration"):
+        scale = float(np.nanmax(np.abs(one.data[name])))
+        np.testing.assert_allclose(blocked.data[name], one.data[name], rtol=0, atol=ROUND_OFF * scale, err_msg=name)
