@@ -42,6 +42,22 @@ arithmetic.
     the loop over days, constituents and sub-steps that calls them; it takes
     the named tuples of :mod:`hydro.transport_args`.
 
+Reference counts.  Numba counts the references to every array it passes or
+views with atomic operations on the array's header, and drops the pairs it can
+prove useless (its reference-count pruning); a pair survives where a path
+leaves without it, i.e. past a call that may raise (``x / y`` raises on a zero
+divisor; so does a helper that is not inlined and may raise), a view (``a[k]``)
+whose last use lies in a branch, or an array chosen by a condition.  A
+surviving pair at the top of a sub-step helper taking thirty arrays cost more
+than the helper's arithmetic on the shipped networks, and two lanes running
+side by side on one array contend for its header.  So the sub-step kernels
+divide with ``np.divide`` (the same IEEE division, without the check),
+index rows (``x[k, p]``) rather than take views where a branch follows, take
+one array rather than one of two, and write out the tank's pieces loop rather
+than call it; and each lane has its own copy of the shared network arrays
+(:func:`hydro.transport_args.lane_copy`).  ``tests/test_transport_speed_review.py``
+checks that these kernels compile without reference counts.
+
 Memory layout.  Reaches are joined into *chains*: a reach is followed by the
 reach below it whenever it is that reach's main upstream reach (see
 :func:`chain_layout`), so a chain runs from a source down a main stem.  The
@@ -524,10 +540,10 @@ def advective_fluxes(c, fq, half_lw, flux):
 @kernel(helper=True)
 def tank_tau(v0, v1, dt):
     """``integral dt / V`` over a step of ``dt`` seconds in a volume varying linearly from v0 to v1."""
-    x = (v1 - v0) / v0
+    x = np.divide(v1 - v0, v0)
     if abs(x) > 1e-12:
-        return dt * math.log1p(x) / (x * v0)
-    return dt / v0 * (1.0 - 0.5 * x)
+        return np.divide(dt * math.log1p(x), x * v0)
+    return np.divide(dt, v0) * (1.0 - 0.5 * x)
 
 
 @kernel(helper=True)
@@ -537,13 +553,13 @@ def tank_coefficients(v0, v1, tau, q_out, settling_area, rate, dt):
     factor of the exact solution (of its second form where ``beta tau`` is small)."""
     removal = settling_area + rate * 0.5 * (v0 + v1)
     o = q_out + removal
-    beta = (v1 - v0) / dt + o
+    beta = np.divide(v1 - v0, dt) + o
     if beta * tau > 1e-8:
         ot = o * tau
-        decay = -math.expm1(-ot) / o if ot > 1e-300 else tau
+        decay = np.divide(-math.expm1(-ot), o) if ot > 1e-300 else tau
     else:
         bt = beta * tau
-        decay = -math.expm1(-bt) / beta if abs(bt) > 1e-300 else tau
+        decay = np.divide(-math.expm1(-bt), beta) if abs(bt) > 1e-300 else tau
     return removal, o, beta, decay
 
 
@@ -569,15 +585,15 @@ def tank_apply(m0, a_in, v0, v1, dt, tau, q_out, removal, o, beta, decay):
     removed``, and ``integral c dt`` (g s m-3), from which a reaction's product is
     ``k V_mid integral`` (see :func:`simulate_kernel`).
     """
-    c0 = m0 / v0
+    c0 = np.divide(m0, v0)
     if beta * tau > 1e-8:
-        c_eq = a_in / beta
+        c_eq = np.divide(a_in, beta)
         integral = c_eq * dt + (c0 - c_eq) * v0 * decay
     else:
         # beta ~ 0 or negative (evaporation beyond the inflow): the same exact
         # solution written without c_eq; what left is the balance's difference
         c1 = max(c0 + (a_in - beta * c0) * decay, 0.0)
-        integral = (m0 + a_in * dt - c1 * v1) / o if o > 0.0 else 0.0
+        integral = np.divide(m0 + a_in * dt - c1 * v1, o) if o > 0.0 else 0.0
     if integral < 0.0:
         integral = 0.0  # round-off only
     out_m = q_out * integral
@@ -586,13 +602,13 @@ def tank_apply(m0, a_in, v0, v1, dt, tau, q_out, removal, o, beta, decay):
 
 
 @kernel(helper=True)
-def advect(mass, c, t0, n_tag, fa, whole, fk, inflow, s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc,
-           acc_slots, flux_acc, withdrawing, wdraw, withdrawn_acc, removing, keep, removed_acc, lat, inv_v):
+def advect(mass, c, t0, n_tag, f_total, fa, fk, inflow, s_used, tau, ghost_up, side_src, side_dst, side_reach,
+           extra_acc, acc_slots, flux_acc, withdrawing, wdraw, withdrawn_acc, removing, keep, removed_acc, lat, inv_v):
     """Withdrawals and the advective update of every tag of a group over ``tau`` seconds.
 
-    Each tag's face fluxes (g s-1) are the group's, ``fa`` (``whole``: a group
-    of one tag), or its share of them, ``fa`` (the group's flux per unit of its
-    upwind concentration) times its concentration, in ``fk``; the inlet ghost of
+    Each tag's face fluxes (g s-1), in ``fk``, are the group's, ``f_total`` (a
+    group of one tag), or its share of them, ``fa`` (the group's flux per unit of
+    its upwind concentration) times its concentration; the inlet ghost of
     each chain carries the advective part of the inflow (``inflow`` less the
     share ``s_used`` left to dispersion), side tributaries enter the first cell
     of the reach below as a source (``extra_acc``), and the fluxes of
@@ -604,47 +620,50 @@ def advect(mass, c, t0, n_tag, fa, whole, fk, inflow, s_used, tau, ghost_up, sid
     meaningless mass that is never read).  With ``removing`` (runs without
     dispersion) the removal by ``keep`` follows in the same pass
     (``removed_acc``, g).
+
+    Written so that Numba can drop the reference counting of its arrays (see
+    the module docstring, *Reference counts*): no ``/`` (``np.divide``: the same
+    IEEE division, without the zero check whose raise keeps the counts), one
+    flux array (``fk``, a copy of ``f_total`` for a whole group) and no row views
+    (``x[k, p]``): a view whose last use is in a branch keeps its count.
     """
     n_pad = fk.shape[0]
-    inv_tau = 1.0 / tau
+    inv_tau = np.divide(1.0, tau)
     for k in range(n_tag):
         t = t0 + k
-        ck = c[k]
-        m = mass[t]
-        f = fa if whole else fk
-        if not whole:
+        if n_tag == 1:
             for p in range(n_pad):
-                f[p] = fa[p] * ck[p]
+                fk[p] = f_total[p]
+        else:
+            for p in range(n_pad):
+                fk[p] = fa[p] * c[k, p]
         # mass entering each chain head is its inlet ghost's flux
         for j in range(ghost_up.shape[0]):
-            f[ghost_up[j]] = inflow[k, j] - s_used[k, j] * inv_tau
+            fk[ghost_up[j]] = inflow[k, j] - s_used[k, j] * inv_tau
         for j in range(side_src.shape[0]):
-            x = tau * f[side_src[j]]
-            m[side_dst[j]] += x
+            x = tau * fk[side_src[j]]
+            mass[t, side_dst[j]] += x
             extra_acc[k, side_reach[j]] += x
         for j in range(acc_slots.shape[0]):
             q = acc_slots[j]
-            flux_acc[k, q] += tau * f[q]
+            flux_acc[k, q] += tau * fk[q]
         if withdrawing:
-            wk = withdrawn_acc[k]
             for p in range(n_pad):
-                w = tau * wdraw[p] * ck[p]
-                wk[p] += w
-                m[p] -= w
-        lk = lat[t]
+                w = tau * wdraw[p] * c[k, p]
+                withdrawn_acc[k, p] += w
+                mass[t, p] -= w
         if removing:
-            rk = removed_acc[k]
             for p in range(1, n_pad):
-                after = m[p] + tau * (f[p - 1] - f[p] + lk[p])
+                after = mass[t, p] + tau * (fk[p - 1] - fk[p] + lat[t, p])
                 mp = after * keep[p]
-                rk[p] += after - mp
-                m[p] = mp
-                ck[p] = mp * inv_v[p]
+                removed_acc[k, p] += after - mp
+                mass[t, p] = mp
+                c[k, p] = mp * inv_v[p]
         else:
             for p in range(1, n_pad):
-                mp = m[p] + tau * (f[p - 1] - f[p] + lk[p])
-                m[p] = mp
-                ck[p] = mp * inv_v[p]
+                mp = mass[t, p] + tau * (fk[p - 1] - fk[p] + lat[t, p])
+                mass[t, p] = mp
+                c[k, p] = mp * inv_v[p]
 
 
 @kernel(helper=True)
@@ -890,49 +909,41 @@ def react(mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc):
     """
     n_pad = mass.shape[1]
     for j in range(n_src):
+        tj = t0 + j  # species 0 of this source
         for s in range(n_sp - 1, -1, -1):
             k = s * n_src + j
-            ms = mass[t0 + k]
-            cs = c[k]
-            rs = racc[k]
-            if s <= 2:
-                # one pass: the same sum, in the same order, as the passes below
-                m0 = mass[t0 + j]
-                p0 = prop_slot[s, 0]
-                if s == 0:
-                    for p in range(n_pad):
-                        x = 0.0 + p0[p] * m0[p]
-                        rs[p] += m0[p] - x
-                        m0[p] = x
-                        cs[p] = x * inv_v[p]
-                elif s == 1:
-                    p1 = prop_slot[s, 1]
-                    for p in range(n_pad):
-                        x = (0.0 + p0[p] * m0[p]) + p1[p] * ms[p]
-                        rs[p] += ms[p] - x
-                        ms[p] = x
-                        cs[p] = x * inv_v[p]
-                else:
-                    m1 = mass[t0 + n_src + j]
-                    p1 = prop_slot[s, 1]
-                    p2 = prop_slot[s, 2]
-                    for p in range(n_pad):
-                        x = ((0.0 + p0[p] * m0[p]) + p1[p] * m1[p]) + p2[p] * ms[p]
-                        rs[p] += ms[p] - x
-                        ms[p] = x
-                        cs[p] = x * inv_v[p]
-                continue
-            for p in range(n_pad):
-                acc[p] = 0.0
-            for q in range(s + 1):
-                mq = mass[t0 + q * n_src + j]
-                pq = prop_slot[s, q]
+            t = t0 + k
+            # one pass for the first three species: the same sum, in the same
+            # order, as the passes below; rows indexed, not taken as views (see advect)
+            if s == 0:
                 for p in range(n_pad):
-                    acc[p] += pq[p] * mq[p]
-            for p in range(n_pad):
-                rs[p] += ms[p] - acc[p]
-                ms[p] = acc[p]
-                cs[p] = acc[p] * inv_v[p]
+                    x = 0.0 + prop_slot[0, 0, p] * mass[tj, p]
+                    racc[k, p] += mass[tj, p] - x
+                    mass[tj, p] = x
+                    c[k, p] = x * inv_v[p]
+            elif s == 1:
+                for p in range(n_pad):
+                    x = (0.0 + prop_slot[1, 0, p] * mass[tj, p]) + prop_slot[1, 1, p] * mass[t, p]
+                    racc[k, p] += mass[t, p] - x
+                    mass[t, p] = x
+                    c[k, p] = x * inv_v[p]
+            elif s == 2:
+                for p in range(n_pad):
+                    x = ((0.0 + prop_slot[2, 0, p] * mass[tj, p]) + prop_slot[2, 1, p] * mass[tj + n_src, p]) \
+                        + prop_slot[2, 2, p] * mass[t, p]
+                    racc[k, p] += mass[t, p] - x
+                    mass[t, p] = x
+                    c[k, p] = x * inv_v[p]
+            else:
+                for p in range(n_pad):
+                    acc[p] = 0.0
+                for q in range(s + 1):
+                    for p in range(n_pad):
+                        acc[p] += prop_slot[s, q, p] * mass[tj + q * n_src, p]
+                for p in range(n_pad):
+                    racc[k, p] += mass[t, p] - acc[p]
+                    mass[t, p] = acc[p]
+                    c[k, p] = acc[p] * inv_v[p]
 
 
 #: Most pieces a reservoir's advection step is cut into for a group with species
@@ -966,55 +977,22 @@ def tank_pieces(day, s, tau, v0, v1, t0, n_tag, n_src, rx_a, rx_b, rx_to, rx_res
     if not product:
         return 1
     lam = 0.0
-    for q in range(n_tag // n_src):
+    v_min = min(v0, v1)
+    q = 0
+    while q * n_src < n_tag:  # each species (n_tag // n_src of them; see advect)
         t = t0 + q * n_src
-        lam = max(lam, res_rate[day, s, t] + res_rx_out[s, q] + settling_m_s[t] * res_area[day, s] / min(v0, v1))
-    lam += (abs(v1 - v0) / tau + res_outflow[day, s]) / min(v0, v1)
-    n = math.ceil(lam * tau / TANK_PIECE_RATE_TAU)
+        lam = max(lam, res_rate[day, s, t] + res_rx_out[s, q] + np.divide(settling_m_s[t] * res_area[day, s], v_min))
+        q += 1
+    lam += np.divide(np.divide(abs(v1 - v0), tau) + res_outflow[day, s], v_min)
+    n = math.ceil(np.divide(lam * tau, TANK_PIECE_RATE_TAU))
     return max(1, min(n, TANK_PIECES_MAX))
-
-
-@kernel(helper=True)
-def tank_in_pieces(pieces, k, s, day, tau, v0, v1, m0, a_in, rate, area, q_out, n_src, rx_a, rx_b, rx_from, rx_to,
-                   rx_res_rate, res_prod):
-    """Tag ``k``'s tank ``s`` over a step of ``tau`` seconds cut into ``pieces`` equal pieces.
-
-    Each piece is an exact tank step (:func:`tank_apply`) in the volume's linear
-    course, with the product of the species before it made over that piece
-    (``res_prod[k, s, i]``, g) as a constant source; its own reactions add their
-    products over the piece to the later species' ``res_prod``.  Returns ``(m1,
-    out_m, removed, made)`` (g): mass at the end, mass that left with the outflow,
-    mass removed (reactions and sinks) and mass gained from earlier species, so
-    that ``m0 + a_in tau + made = m1 + out_m + removed``.
-    """
-    h = tau / pieces
-    m = m0
-    out_total = 0.0
-    removed_total = 0.0
-    made_total = 0.0
-    for i in range(pieces):
-        va = v0 + (v1 - v0) * i / pieces
-        vb = v0 + (v1 - v0) * (i + 1) / pieces
-        tp = tank_tau(va, vb, h)
-        removal, o, beta, decay = tank_coefficients(va, vb, tp, q_out, area, rate, h)
-        made = res_prod[k, s, i]
-        res_prod[k, s, i] = 0.0  # taken (see reservoir_tanks)
-        m, out_m, rm, integral = tank_apply(m, a_in + made / h, va, vb, h, tp, q_out, removal, o, beta, decay)
-        out_total += out_m
-        removed_total += rm
-        made_total += made
-        v_mid = 0.5 * (va + vb)
-        for x in range(rx_a, rx_b):
-            if rx_from[x] == k // n_src and rx_to[x] >= 0:
-                res_prod[rx_to[x] * n_src + k % n_src, s, i] += rx_res_rate[day, s, x] * v_mid * integral
-    return m, out_total, removed_total, made_total
 
 
 @kernel(helper=True)
 def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_b, mass, c, flux_total, flux_per_conc,
                     into_res, last, reach_down_index, res_volume, res_load, res_rate, res_area, res_outflow,
                     settling_m_s, rx_from, rx_to, rx_res_rate, res_rx_out, res_prod, res_in, res_v0, res_v1, res_tau,
-                    res_coef, res_mass, res_flux, res_out_day, res_in_day, res_rm_day, inflow, boundary_flux,
+                    res_coef, pieces_of, res_mass, res_flux, res_out_day, res_in_day, res_rm_day, inflow, boundary_flux,
                     chain_head, res_down_kind, res_down_index, head_chain, first, extra_acc):
     """One advection step of ``tau`` seconds (``f_start`` to ``f_end`` of day ``day``) of every
     reservoir, for the tags ``t0 .. t0 + n_tag`` of a group, and the inflow it sets.
@@ -1025,7 +1003,7 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
     inflow of the chain it feeds (``inflow``, g s-1) or, below a fused junction, a source of the
     reach's first cell (``mass``, booked in ``extra_acc``, g).  Reactions ``rx_a .. rx_b`` of a
     group with species (``mixed``) add to each tank's removal and make products for the next
-    species (``res_prod``, g, per piece of the step: :func:`tank_pieces`, :func:`tank_in_pieces`).
+    species (``res_prod``, g, per piece of the step: :func:`tank_pieces`).
     Day totals go to ``res_out_day``, ``res_in_day``, ``res_rm_day``
     (g); ``res_*`` work arrays are filled in place.  Split out of :func:`simulate_kernel` (its
     body there before), so that each compiles in less time.
@@ -1042,17 +1020,22 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
     # the tank's volumes and its integral of dt / V are the same for every tag;
     # its coefficients (two exponentials) for every tag with the same rates
     # (and its pieces: the same for every tag, tank_pieces)
-    pieces_of = np.ones(n_res, dtype=np.int64)
     for s in range(n_res):
+        pieces_of[s] = 1
         res_v0[s] = res_volume[day, s] + f_start * (res_volume[day + 1, s] - res_volume[day, s])
         res_v1[s] = res_volume[day, s] + f_end * (res_volume[day + 1, s] - res_volume[day, s])
         res_tau[s] = tank_tau(res_v0[s], res_v1[s], tau)
         if mixed:
             pieces_of[s] = tank_pieces(day, s, tau, res_v0[s], res_v1[s], t0, n_tag, n_src, rx_a, rx_b, rx_to,
                                        rx_res_rate, res_rate, res_rx_out, settling_m_s, res_area, res_outflow)
+    sp = 0  # tag k is species sp of source src (k = sp n_src + src; counted, not divided: see advect)
+    src = -1
     for k in range(n_tag):
         t = t0 + k
-        m = mass[t]
+        src += 1
+        if src == n_src:
+            src = 0
+            sp += 1
         for s in range(n_res):
             res_in[s] = res_load[day, s, t]
         for j in range(n_into_res):
@@ -1065,16 +1048,40 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
             rate = res_rate[day, s, t]
             made = 0.0
             if mixed:
-                rate += res_rx_out[s, k // n_src]
+                rate += res_rx_out[s, sp]
                 made = res_prod[k, s, 0]
             area = settling_m_s[t] * res_area[day, s]
             pieces = pieces_of[s]
             if pieces > 1:
-                m1, out_m, rm, made = tank_in_pieces(pieces, k, s, day, tau, v_s, v_e, res_mass[s, t], res_in[s], rate,
-                                                     area, res_outflow[day, s], n_src, rx_a, rx_b, rx_from, rx_to,
-                                                     rx_res_rate, res_prod)
+                # the step cut into equal pieces, each an exact tank step in the volume's
+                # linear course with the product of the species before it made over that
+                # piece (res_prod[k, s, i], g) as a constant source; its own reactions add
+                # their products over the piece to the later species'.  Written out here,
+                # not called: a call keeps the reference counts of every array argument
+                # of this kernel (module docstring)
+                h = np.divide(tau, pieces)
+                m1 = res_mass[s, t]
+                out_m = 0.0
+                rm = 0.0
+                made = 0.0
+                for i in range(pieces):
+                    va = v_s + np.divide((v_e - v_s) * i, pieces)
+                    vb = v_s + np.divide((v_e - v_s) * (i + 1), pieces)
+                    tp = tank_tau(va, vb, h)
+                    removal, o, beta, decay = tank_coefficients(va, vb, tp, res_outflow[day, s], area, rate, h)
+                    made_i = res_prod[k, s, i]
+                    res_prod[k, s, i] = 0.0  # taken
+                    m1, out_i, rm_i, integral = tank_apply(m1, res_in[s] + np.divide(made_i, h), va, vb, h, tp,
+                                                           res_outflow[day, s], removal, o, beta, decay)
+                    out_m += out_i
+                    rm += rm_i
+                    made += made_i
+                    v_mid = 0.5 * (va + vb)
+                    for x in range(rx_a, rx_b):
+                        if rx_from[x] == sp and rx_to[x] >= 0:
+                            res_prod[rx_to[x] * n_src + src, s, i] += rx_res_rate[day, s, x] * v_mid * integral
                 res_mass[s, t] = m1
-                res_flux[s] = out_m / tau
+                res_flux[s] = np.divide(out_m, tau)
                 res_out_day[k, s] += out_m
                 res_rm_day[k, s] += rm - made
                 res_in_day[k, s] += (res_in[s] - res_load[day, s, t]) * tau
@@ -1087,20 +1094,19 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
                 (res_coef[s, 2], res_coef[s, 3], res_coef[s, 4],
                  res_coef[s, 5]) = tank_coefficients(v_s, v_e, res_tau[s], res_outflow[day, s], area, rate,
                                                      tau)
-            m1, out_m, rm, integral = tank_apply(res_mass[s, t], res_in[s] + made / tau, v_s, v_e, tau,
+            m1, out_m, rm, integral = tank_apply(res_mass[s, t], res_in[s] + np.divide(made, tau), v_s, v_e, tau,
                                                  res_tau[s], res_outflow[day, s], res_coef[s, 2],
                                                  res_coef[s, 3], res_coef[s, 4], res_coef[s, 5])
             res_mass[s, t] = m1
-            res_flux[s] = out_m / tau
+            res_flux[s] = np.divide(out_m, tau)
             res_out_day[k, s] += out_m
             res_rm_day[k, s] += rm - made
             res_in_day[k, s] += (res_in[s] - res_load[day, s, t]) * tau
             if mixed:
                 v_mid = 0.5 * (v_s + v_e)
                 for x in range(rx_a, rx_b):
-                    if rx_from[x] == k // n_src and rx_to[x] >= 0:
-                        res_prod[rx_to[x] * n_src + k % n_src, s, 0] += rx_res_rate[day, s, x] * v_mid \
-                            * integral
+                    if rx_from[x] == sp and rx_to[x] >= 0:
+                        res_prod[rx_to[x] * n_src + src, s, 0] += rx_res_rate[day, s, x] * v_mid * integral
         # mass entering each chain head; side tributaries and reservoirs
         # below a fused junction enter the first cell of the reach as a source
         for j in range(n_chain):
@@ -1113,7 +1119,7 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
                     inflow[k, j] += res_flux[s]
                 else:
                     x = tau * res_flux[s]
-                    m[first[d]] += x
+                    mass[t, first[d]] += x
                     extra_acc[k, d] += x
 
 
@@ -1316,6 +1322,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
     res_v1 = np.zeros(n_res)
     res_tau = np.zeros(n_res)  # integral of dt / V over the step, s m-3
     res_coef = np.zeros((n_res, 6))  # rate, settling area and tank_coefficients of the last tag
+    res_pieces = np.ones(n_res, dtype=np.int64)  # pieces of each tank's step (tank_pieces)
     res_flux = np.zeros(n_res)
     res_c = np.zeros((g_max, n_res))
     res_out_day = np.zeros((g_max, n_res))
@@ -1439,7 +1446,6 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                 t_end = SECONDS_PER_DAY if sub == n_sub else t_start + tau
                 f_start = t_start / SECONDS_PER_DAY
                 f_end = t_end / SECONDS_PER_DAY
-                lw = half_lw if tau == dt else half_lw_h
                 # inverse volumes at the end of the step (0 in ghosts)
                 if varies:
                     for p in range(n_pad):
@@ -1448,7 +1454,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                     t = t0 + k
                     for s in range(n_res):
                         v_s = res_volume[day, s] + f_start * (res_volume[day + 1, s] - res_volume[day, s])
-                        res_c[k, s] = res_mass[s, t] / v_s
+                        res_c[k, s] = np.divide(res_mass[s, t], v_s)
                     if sub == 0:
                         for j in range(n_chain):
                             inflow[k, j] = boundary_flux[day, chain_head[j], t]
@@ -1460,35 +1466,41 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                 fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qin, into_res, last,
                             reach_down_index, res_c)
                 # fluxes of the constituent from the old state; each tag carries the
-                # share it holds in the upwind slot, so the tags add up exactly
+                # share it holds in the upwind slot, so the tags add up exactly.  (No
+                # row views or arrays chosen by a condition passed to a call: each
+                # costs two atomic reference counts a call; module docstring)
                 if n_tag == 1:
-                    advective_fluxes(c[0], fq, lw, flux_total)
+                    for p in range(n_pad):
+                        c_total[p] = c[0, p]
                 else:
                     for p in range(n_pad):
                         c_total[p] = 0.0
                     for k in range(n_tag):  # tag by tag, so each pass runs along the slots
                         for p in range(n_pad):
                             c_total[p] += c[k, p]
-                    advective_fluxes(c_total, fq, lw, flux_total)
+                if tau == dt:
+                    advective_fluxes(c_total, fq, half_lw, flux_total)
+                else:
+                    advective_fluxes(c_total, fq, half_lw_h, flux_total)
+                if n_tag > 1:
                     # one division per slot, shared by the tags
                     for p in range(n_pad):
                         flux_per_conc[p] = np.divide(flux_total[p], c_total[p] + 1e-300)
                 reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_start[g], rx_start[g + 1], mass,
                                 c, flux_total, flux_per_conc, into_res, last, reach_down_index, res_volume, res_load,
                                 res_rate, res_area, res_outflow, settling_m_s, rx_from, rx_to, rx_res_rate, res_rx_out,
-                                res_prod, res_in, res_v0, res_v1, res_tau, res_coef, res_mass, res_flux, res_out_day,
-                                res_in_day, res_rm_day, inflow, boundary_flux, chain_head, res_down_kind,
+                                res_prod, res_in, res_v0, res_v1, res_tau, res_coef, res_pieces, res_mass, res_flux,
+                                res_out_day, res_in_day, res_rm_day, inflow, boundary_flux, chain_head, res_down_kind,
                                 res_down_index, head_chain, first, extra_acc)
                 # flux inlets: the share of the inflow the dispersion steps take
                 # (H (c_in - c_1) each), off the advective inflow of this step
                 if n_tag == 1:
-                    _inlet_split_one(0 if sub == 0 else (1 if sub == n_sub else 2), tau, dt, inflow[0], inv_qin,
-                                     chain_head, ghost_up, h_cond, c[0], r_prev[0], inlet_debt[t0], s_used[0],
-                                     cin[0])
+                    _inlet_split_one(0 if sub == 0 else (1 if sub == n_sub else 2), tau, dt, t0, inflow, inv_qin,
+                                     chain_head, ghost_up, h_cond, c, r_prev, inlet_debt, s_used, cin)
                 else:
                     _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
                                  r_prev, inlet_debt, s_used, cin)
-                advect(mass, c, t0, n_tag, flux_total if n_tag == 1 else flux_per_conc, n_tag == 1, flux, inflow,
+                advect(mass, c, t0, n_tag, flux_total, flux_per_conc, flux, inflow,
                        s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc, acc_slots, flux_acc,
                        any_withdrawal, wdraw, withdrawn_acc, not any_disp and sub < n_sub, keep, removed_acc, lat,
                        inv_ve)
@@ -1587,31 +1599,33 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, gh
 
 
 @kernel(helper=True)
-def _inlet_split_one(mode, tau, dt, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev, inlet_debt, s_used, cin):
-    """:func:`_inlet_split` of a group of one tag (``mode`` 0: the first step of the day, 1: the
-    last, 2: any other), the same arithmetic, its bound written as selects: whether it holds
-    back anything flips from step to step where an inlet is near steady, and a mispredicted
-    branch per chain and step cost more than the rest of the loop."""
+def _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev, inlet_debt, s_used,
+                     cin):
+    """:func:`_inlet_split` of a group of one tag, tracer ``t0`` (row 0 of the per-tag arrays;
+    ``mode`` 0: the first step of the day, 1: the last, 2: any other), the same arithmetic, its
+    bound written as selects: whether it holds back anything flips from step to step where an
+    inlet is near steady, and a mispredicted branch per chain and step cost more than the rest
+    of the loop."""
     for j in range(ghost_up.shape[0]):
         iq = inv_qin[chain_head[j]]
-        c0 = inflow[j] * iq
-        cin[j] = c0
-        c1 = c[ghost_up[j] + 1]
+        c0 = inflow[0, j] * iq
+        cin[0, j] = c0
+        c1 = c[0, ghost_up[j] + 1]
         if mode == 0:
             pred = 0.5 * dt * h_cond[j] * (c0 - c1)
         elif mode == 1:
             pred = 0.0
         else:
-            pred = 0.5 * r_prev[j]
-        x = inlet_debt[j] + pred
+            pred = 0.5 * r_prev[0, j]
+        x = inlet_debt[t0, j] + pred
         room = np.divide(tau * (c0 - c1), iq) if iq > 0.0 else 0.0
         # theta = max(room, 0) / x above that bound, min(room, 0) / x below the other,
         # else 1 (x / x is exactly 1)
         clamped = min(max(x, min(room, 0.0)), max(room, 0.0))
         nonzero = x != 0.0
         y = x * np.divide(clamped if nonzero else 1.0, x if nonzero else 1.0)
-        s_used[j] = y
-        inlet_debt[j] -= y
+        s_used[0, j] = y
+        inlet_debt[t0, j] -= y
 
 
 @kernel(helper=True)

@@ -337,9 +337,9 @@ class _KernelRun:
         out = self.outputs if whole else {name: np.zeros(a.shape[:-1] + (len(idx),))
                                           for name, a in self.outputs.items()}
         steps = self.substeps if not groups_of_lane or groups_of_lane[0] == 0 else np.zeros_like(self.substeps)
-        a = _kernel_args  # the kernel's named tuples
+        a, shared = _kernel_args, (self.kernel_network, self.static, self.kernel_water)  # the kernel's tuples
         _k.simulate_kernel(
-            self.kernel_network, self.static, self.kernel_water,
+            *(shared if whole else a.lane_copy(shared)),  # one lane of several: its own copies (lane_copy)
             a.KernelLoads(**{name: take(arr[name]) for name in a.KernelLoads._fields}),
             a.KernelRates(reach_rate=take(rates["reach"]), res_rate=take(rates["res"]),
                           settling_m_s=take(rates["settling"])),

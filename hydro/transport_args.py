@@ -133,6 +133,26 @@ def network_args(network: Network, dispersive_inlet: np.ndarray, point_cell: np.
     return net, static
 
 
+def lane_copy(shared: tuple) -> tuple:
+    """Each array of ``shared`` (tuples, named or not, of arrays and scalars) copied, for one lane.
+
+    Numba counts references to an array with atomic operations on a header the array's
+    copies share; the kernel passes its network, layout and water arrays to a helper
+    several times a sub-step, so two lanes running side by side on the same arrays
+    contend for those headers (each count waits for the other core's cache).  Copies
+    (a few MB) give each lane its own; the values are the same, so are the results.
+    """
+    def copy(x):
+        if isinstance(x, np.ndarray):
+            return x.copy()
+        if isinstance(x, tuple):
+            items = [copy(v) for v in x]
+            return type(x)(*items) if hasattr(x, "_fields") else tuple(items)
+        return x
+
+    return copy(shared)
+
+
 def lane_reactions(species: list[int], reactions: list[tuple], groups: list[int],
                    rx_river: np.ndarray, rx_res: np.ndarray) -> KernelReactions:
     """The reactions of the groups ``groups`` of a run, renumbered for a lane that runs them alone.

@@ -12,7 +12,7 @@ kernel                           here
 ``fill_ghosts`` + limiter        :func:`face_fluxes`
 ``reservoir_tanks``             the reservoirs' part of :func:`run`
 ``tank_*`` (three kernels)       :func:`reservoir_step`
-``tank_pieces``, ``_in_pieces``  :func:`tank_pieces`, the pieces loop in :func:`run`
+``tank_pieces``, pieces loop     :func:`tank_pieces`, the pieces loop in :func:`run`
 ``advect`` (withdrawals in it)   :func:`advect`
 ``disperse`` (removal in it)     :func:`disperse` (:func:`dispersion_rate`)
 ``_inlet_split`` (``_one``)      :func:`inlet_split`
@@ -458,7 +458,7 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, group_s
                         n_piece = tank_pieces(tracers, by_species, rx, rate, temp, inp, day, s, v_s[s], v_e[s], tau)
                         h = tau / n_piece
                         out = 0.0
-                        for i in range(n_piece):  # the kernel's tank_in_pieces (one piece: its usual step)
+                        for i in range(n_piece):  # reservoir_tanks' pieces loop (one piece: its usual step)
                             va = v_s[s] + (v_e[s] - v_s[s]) * i / n_piece if n_piece > 1 else v_s[s]
                             vb = v_s[s] + (v_e[s] - v_s[s]) * (i + 1) / n_piece if n_piece > 1 else v_e[s]
                             res_mass[t, s], out_i, integral = reservoir_step(
