@@ -473,7 +473,8 @@ def _ranges(numbers) -> str:
               help="Figure file (.png, .pdf or .svg).")
 @click.option("--overwrite", is_flag=True, help="Replace the figure file if it exists.")
 @click.option("--location", multiple=True, help="Section, reservoir or reach id (repeatable).")
-@click.option("--aggregate", type=click.Choice(["daily", "monthly", "annual"]), help="Time aggregation.")
+@click.option("--aggregate", type=click.Choice(["daily", "monthly", "yearly", "annual"]),
+              help="Time aggregation (yearly, as hydro run --aggregate says it, or annual).")
 @click.option("--classes/--no-classes", default=None, help="Draw GB 3838 class bands.")
 @click.option("--target", multiple=True, metavar="LABEL=VALUE", help="Target line in mg/L (repeatable).")
 @click.option("--observations", type=click.Path(dir_okay=False), help="Monitoring CSV to overlay.")
@@ -492,9 +493,13 @@ def _ranges(numbers) -> str:
                    "ranged prices drawn): median, 5-95 % and probability of paying.")
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
               help="With --uncertainty: the random seed.")
+@click.option("--percentiles", metavar="LOW,HIGH",
+              help="Band of an ensemble's members (trajectory, reservoir, scenarios), e.g. 10,90 (default 5,95).")
 @click.option("--title", help="Figure title.")
+@click.option("-q", "--quiet", is_flag=True, help="Print nothing (errors still go to stderr).")
 def plot_command(results, kind, output, overwrite, location, aggregate, classes, target, observations, scenario,
-                 scenarios, share, constituent, basin, agreement, payee, title, skip_unavailable, members, seed):
+                 scenarios, share, constituent, basin, agreement, payee, title, skip_unavailable, members, seed,
+                 percentiles, quiet):
     """Draw a figure from a results file.
 
     \b
@@ -520,11 +525,13 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
 
         setup = Setup(str(agreement), series=str(results), seed=seed, weather=False,
                       skip_unavailable=skip_unavailable)
-        bands = payment_uncertainty(setup, members, workers=1, quiet=False)
+        bands = payment_uncertainty(setup, members, workers=1, quiet=quiet)
         save(plot_payment_bands(bands, title=title), output, overwrite=overwrite)
-        click.echo(f"written: {output}")
+        if not quiet:
+            click.echo(f"written: {output}")
         return
-    options = {"aggregate": aggregate, "classes": classes, "targets": list(target) or None,
+    options = {"aggregate": "annual" if aggregate == "yearly" else aggregate, "classes": classes,
+               "percentiles": _percentiles(percentiles), "targets": list(target) or None,
                "observations": observations, "scenario": scenario, "scenarios": list(scenarios) or None,
                "share": share or None, "constituent": constituent, "basin": basin,
                "agreement": agreement, "payees": list(payee) or None, "title": title}
@@ -552,4 +559,19 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
                 raise HydroError(f"plot '{kind}' takes no --location")
             options[singular] = location[0]
     plot(results, kind, output, overwrite=overwrite, **options)
-    click.echo(f"written: {output}")
+    if not quiet:
+        click.echo(f"written: {output}")
+
+
+def _percentiles(text: str | None) -> tuple[float, float] | None:
+    """``--percentiles LOW,HIGH`` as two numbers (None: the plot's default)."""
+    if text is None:
+        return None
+    try:
+        low, high = (float(x) for x in text.split(","))
+    except ValueError:
+        raise click.BadParameter(f"expected two numbers LOW,HIGH (e.g. 10,90), got {text!r}",
+                                 param_hint="--percentiles") from None
+    if not 0 <= low < high <= 100:
+        raise click.BadParameter(f"expected 0 <= LOW < HIGH <= 100, got {text!r}", param_hint="--percentiles")
+    return low, high
