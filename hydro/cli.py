@@ -444,7 +444,13 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     else:
         click.echo(format_payments(payments))
         click.echo("\n" + format_class_table(classes))
-        for gap in series.missing():
+        from hydro.compensation.rules import used_pairs
+        from hydro.compensation.uncertainty import years_needed
+
+        used, (first, last) = used_pairs(rules.rules), years_needed(rules)
+        for gap in series.missing():  # those the agreement reads: its places, parameters and years
+            if (gap["section"], gap["parameter"]) not in used or not first <= int(gap["year"]) <= last:
+                continue
             click.echo(f"missing: {gap['section']} {gap['parameter']} {gap['year']}, "
                        f"month{'s' if len(gap['months']) > 1 else ''} {_ranges(gap['months'])} "
                        "(not filled)", err=True)

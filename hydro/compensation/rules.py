@@ -294,3 +294,15 @@ class Inference:
     volume_share: tuple[float, float, float] | None
     samples: int = 2000
     seed: int = 0
+
+
+def used_pairs(rules) -> set[tuple[str, str]]:
+    """``(section, parameter)`` of every series the rules (an agreement's ``rules``) may read: each
+    rule's parameters, and discharge (which weights volumes and flow-weighted means), at its sections
+    and at the inflow section it compares with."""
+    out: set[tuple[str, str]] = set()
+    for rule in rules:
+        inflow = getattr(rule, "inflow_section", None)
+        for section in (*rule.sections, *([inflow] if inflow else [])):
+            out.update((section, parameter) for parameter in (*rule.parameters(), FLOW))
+    return out
