@@ -332,6 +332,24 @@ def names(results, dim: str, given: dict | None = None) -> dict[str, str]:
         k: display_name(k, v) for k, v in mapping.items() if k not in ids}
 
 
+def outlet_reservoir(results) -> int:
+    """Index of the reservoir a figure shows by default: the first whose water reaches no other
+    reservoir (by the results' ``network_downstream``: Miyun, not the small Yunzhou above it); the
+    first reservoir where the attribute does not say."""
+    from hydro.run_attributes import id_values
+
+    ids = [str(r) for r in results.coords.get("reservoir", [])]
+    down = id_values(str(results.attrs.get("network_downstream", "")))
+    for k, rid in enumerate(ids):
+        seen, node = {rid}, down.get(rid, "")
+        while node and node not in seen and node not in ids:
+            seen.add(node)
+            node = down.get(node, "")
+        if node not in ids:  # the path ended at the outlet, not at another reservoir
+            return k
+    return 0
+
+
 def locate(results, ident, constituent: str = "tn") -> tuple[str, int]:
     """Whether ``ident`` is a section, reservoir or reach id (looked up in that order), and its index."""
     ident = str(ident)

@@ -34,7 +34,8 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
         Must hold ``reservoir_storage``, ``reservoir_level`` and
         ``reservoir_<c>_concentration``.
     reservoir : str, optional
-        Reservoir id; default: the first.
+        Reservoir id; default: the first whose water reaches no other reservoir (the basin's
+        outlet reservoir, by the results' ``network_downstream``).
     constituent : str
         Short name, ``tn`` by default.
     classes : bool or None
@@ -61,7 +62,7 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
     ids = [str(r) for r in results.coords.get("reservoir", [])]
     if not ids:
         raise HydroError("plot 'reservoir': these results have no reservoirs")
-    idx = 0 if reservoir is None else _data.coord_index(results, "reservoir", reservoir)
+    idx = _data.outlet_reservoir(results) if reservoir is None else _data.coord_index(results, "reservoir", reservoir)
     targets = _data.parse_targets(targets)
     how = _data.effective_aggregation(results, "daily")  # a file of monthly or yearly means: drawn as such
     per = {"daily": "", "monthly": "\nmonthly mean", "annual": "\nannual mean"}[how]  # one line: too long

@@ -26,7 +26,8 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
     results : Results
         With a ``scenario`` dimension (``hydro scenarios`` output).
     location : str, optional
-        Section, reservoir or reach id; default: the first reservoir, else the first section.
+        Section, reservoir or reach id; default: the outlet reservoir (the first whose water
+        reaches no other), else the first section.
     constituent : str
         Short name, ``tn`` by default.
     targets : optional
@@ -59,7 +60,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
         if not results.coords.get(kind):
             raise HydroError("plot 'scenarios': these results have no reservoirs or sections; "
                              "name a reach with --location")
-        location = str(results.coords[kind][0])
+        location = str(results.coords[kind][_data.outlet_reservoir(results) if kind == "reservoir" else 0])
     kind, idx = _data.locate(results, location, constituent)
     name = _data.with_members(results, _data.LOCATION_KINDS[kind].format(c=constituent))
     _data.require(results, name, "scenarios")
