@@ -16,7 +16,7 @@ from datetime import date
 
 from hydro.basin import Basin
 from hydro.pipeline_steps import Continuation, _Steps, carried_constituents, six_steps
-from hydro.pipeline_steps import water as water
+from hydro.pipeline_steps import water as water  # re-exported: tests/test_blocked.py imports it from here
 from hydro.results import Results
 from hydro.watershed import Watershed
 
