@@ -491,6 +491,9 @@ def _ranges(numbers) -> str:
 @click.option("--basin", help="Basin for the network topology and names.")
 @click.option("--agreement", type=click.Path(dir_okay=False), help="Agreement TOML (compensation).")
 @click.option("--payee", multiple=True, help="Payees to show (compensation).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="compensation: override an agreement value, as hydro compensate --set (e.g. "
+                   "--set period=[2013,2017] to apply its rules to simulated years; repeatable).")
 @click.option("--skip-unavailable", is_flag=True,
               help="compensation: leave out (and list) the rule parameters the results have no data for "
                    "(TP, NH3-N, CODMn on a TN-only simulation).")
@@ -505,7 +508,7 @@ def _ranges(numbers) -> str:
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing (errors still go to stderr).")
 def plot_command(results, kind, output, overwrite, location, aggregate, classes, target, observations, scenario,
                  scenarios, share, constituent, basin, agreement, payee, title, skip_unavailable, members, seed,
-                 percentiles, quiet):
+                 percentiles, quiet, overrides):
     """Draw a figure from a results file.
 
     \b
@@ -523,13 +526,15 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
 
     func = plot_function(kind)
     check_path(output, overwrite)  # before reading or drawing anything
+    if overrides and (kind.strip().lower() != "compensation" or not agreement):
+        raise click.UsageError("--set changes the agreement: it goes with 'compensation' and --agreement")
     if members is not None:  # the payment bands (hydro/compensation/uncertainty.py)
         if kind.strip().lower() != "compensation" or not agreement:
             raise click.UsageError("--uncertainty goes with 'compensation' and --agreement")
         from hydro.compensation.uncertainty import Setup, payment_uncertainty, plot_payment_bands
         from hydro.plotting.style import save
 
-        setup = Setup(str(agreement), series=str(results), seed=seed, weather=False,
+        setup = Setup(str(agreement), overrides=tuple(overrides), series=str(results), seed=seed, weather=False,
                       skip_unavailable=skip_unavailable)
         bands = payment_uncertainty(setup, members, workers=1, quiet=quiet)
         save(plot_payment_bands(bands, title=title), output, overwrite=overwrite)
@@ -540,7 +545,7 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
                "percentiles": _percentiles(percentiles), "targets": list(target) or None,
                "observations": observations, "scenario": scenario, "scenarios": list(scenarios) or None,
                "share": share or None, "constituent": constituent, "basin": basin,
-               "agreement": agreement, "payees": list(payee) or None, "title": title}
+               "agreement": _agreement(agreement, overrides), "payees": list(payee) or None, "title": title}
     if skip_unavailable:
         if kind.strip().lower() != "compensation":
             raise HydroError(f"plot '{kind}' takes no --skip-unavailable (it is for 'compensation')")
@@ -550,7 +555,7 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
             from hydro.compensation.engine import unavailable
             from hydro.monitoring import read_series
 
-            for key, section, parameter in unavailable(Agreement.from_toml(agreement),
+            for key, section, parameter in unavailable(Agreement.from_toml(agreement, overrides=list(overrides)),
                                                        read_series(results, scenario)):
                 click.echo(f"skipped: {key} {parameter} at {section} (no data)", err=True)
     if location:
@@ -567,6 +572,16 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
     plot(results, kind, output, overwrite=overwrite, **options)
     if not quiet:
         click.echo(f"written: {output}")
+
+
+def _agreement(path, overrides):
+    """The agreement of ``hydro plot compensation``: its path, or with ``--set`` the agreement read
+    with those overrides (``hydro.plotting.plot`` takes either)."""
+    if not path or not overrides:
+        return path
+    from hydro.compensation import Agreement
+
+    return Agreement.from_toml(path, overrides=list(overrides))
 
 
 def _percentiles(text: str | None) -> tuple[float, float] | None:

@@ -54,3 +54,28 @@ def test_quiet_prints_nothing(ensemble_file, tmp_path):
     out = CliRunner().invoke(main, [*args, "--overwrite", "-q"])
     assert out.exit_code == 0, out.output
     assert out.output == "" and (tmp_path / "f.png").stat().st_size > 0
+
+
+def test_set_changes_the_agreement_of_a_compensation_figure(monkeypatch, ensemble_file, tmp_path):
+    # the agreement's period error told users to --set period=[...], which hydro plot did not take
+    from hydro.compensation import Agreement
+
+    toml = "configs/agreements/miyun_chaobai_phase2_2022.toml"
+    out, seen = _options(monkeypatch, ["plot", str(ensemble_file), "compensation", "--agreement", toml,
+                                       "--set", "period=[2000,2016]", "-o", str(tmp_path / "c.png")])
+    assert out.exit_code == 0, out.output
+    assert isinstance(seen["agreement"], Agreement) and seen["agreement"].period == (2000, 2016)
+    refused = CliRunner().invoke(main, ["plot", str(ensemble_file), "trajectory", "--set", "period=[2000,2016]",
+                                        "-o", str(tmp_path / "t.png")])
+    assert refused.exit_code == 2 and "goes with 'compensation'" in refused.output
+
+
+def test_many_years_are_labelled_so_they_do_not_run_together():
+    from hydro.plotting import style
+
+    with style.figure_context():
+        _fig, ax = style.new_figure()
+        style.year_ticks(ax, list(range(17)), [str(2000 + k) for k in range(17)])
+        labels = [t.get_text() for t in ax.get_xticklabels()]
+    assert len(labels) == 17  # a tick for every year
+    assert [t for t in labels if t] == [str(y) for y in range(2000, 2017, 2)]

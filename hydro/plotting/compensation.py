@@ -133,7 +133,7 @@ def plot_compensation(payments, *, payees=None, title: str | None = None, ax=Non
                 ax.annotate(f"{v:,.2f}", xy=(xi, top), xytext=(0, 2), textcoords="offset points",
                             ha="center", va="bottom", fontsize=7, color="#333333")
         ax.axhline(0, color="#333333", lw=0.8, zorder=3)
-        ax.set_xticks(x, [str(y) for y in years])
+        style.year_ticks(ax, x, [str(y) for y in years])
         ax.set_xlabel("Year")
         ax.set_ylabel(f"Payment ({unit})")
         ax.grid(axis="x", visible=False)

@@ -114,7 +114,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
                    error_kw={"lw": 0.8, "ecolor": "#333333"}, zorder=2)
         partial = partial_years(_data.days_covered(results))  # a file of monthly means: its periods' days
         bars = list(ax.patches)
-        ax.set_xticks(x, [f"{y}\n({partial[y]})" if y in partial else str(y) for y in years])
+        style.year_ticks(ax, x, [f"{y}\n({partial[y]})" if y in partial else str(y) for y in years])
         ax.set_xlabel("Year (hatched: only part of the year simulated)" if partial else "Year")
         symbol = style.symbol(constituent)
         weighting = mean_kind("reservoir" if flow_name is None else "section")
