@@ -126,9 +126,12 @@ def scenarios(results, short: str) -> Figure | None:
 
     if "scenario" not in results.coords:
         return None
+    members = len(results.coords.get("member", []))
+    spread = (f" Bars are the median of the {members} weather members (each flow-weighted by its own "
+              "flow), whiskers their 5th-95th percentile." if members else "")
     return draw(f"fig-{short}-scenarios",
                 f"Annual mean {symbol(short)} (mg/L) of every scenario: the mean of the year's "
                 "monthly means, flow-weighted at a section, time means in a reservoir (as the "
                 "`hydro scenarios` summary takes them); hatched bars are years the run covers only "
-                "in part, labelled with their months.",
+                "in part, labelled with their months." + spread,
                 plot_scenarios, results, constituent=short)
