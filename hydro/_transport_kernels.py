@@ -602,13 +602,13 @@ def tank_apply(m0, a_in, v0, v1, dt, tau, q_out, removal, o, beta, decay):
 
 
 @kernel(helper=True)
-def advect(mass, c, t0, n_tag, f_total, fa, fk, inflow, s_used, tau, ghost_up, side_src, side_dst, side_reach,
-           extra_acc, acc_slots, flux_acc, withdrawing, wdraw, withdrawn_acc, removing, keep, removed_acc, lat, inv_v):
+def advect(mass, c, t0, n_tag, fa, fk, inflow, s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc,
+           acc_slots, flux_acc, withdrawing, wdraw, withdrawn_acc, removing, keep, removed_acc, lat, inv_v):
     """Withdrawals and the advective update of every tag of a group over ``tau`` seconds.
 
-    Each tag's face fluxes (g s-1), in ``fk``, are the group's, ``f_total`` (a
-    group of one tag), or its share of them, ``fa`` (the group's flux per unit of
-    its upwind concentration) times its concentration; the inlet ghost of
+    Each tag's face fluxes (g s-1), in ``fk``, are the group's (a group of one
+    tag: ``fk`` holds them on entry), or its share of them, ``fa`` (the group's
+    flux per unit of its upwind concentration) times its concentration; the inlet ghost of
     each chain carries the advective part of the inflow (``inflow`` less the
     share ``s_used`` left to dispersion), side tributaries enter the first cell
     of the reach below as a source (``extra_acc``), and the fluxes of
@@ -624,17 +624,14 @@ def advect(mass, c, t0, n_tag, f_total, fa, fk, inflow, s_used, tau, ghost_up, s
     Written so that Numba can drop the reference counting of its arrays (see
     the module docstring, *Reference counts*): no ``/`` (``np.divide``: the same
     IEEE division, without the zero check whose raise keeps the counts), one
-    flux array (``fk``, a copy of ``f_total`` for a whole group) and no row views
-    (``x[k, p]``): a view whose last use is in a branch keeps its count.
+    flux array (``fk``) and no row views (``x[k, p]``): a view whose last use is
+    in a branch keeps its count.
     """
     n_pad = fk.shape[0]
     inv_tau = np.divide(1.0, tau)
     for k in range(n_tag):
         t = t0 + k
-        if n_tag == 1:
-            for p in range(n_pad):
-                fk[p] = f_total[p]
-        else:
+        if n_tag > 1:
             for p in range(n_pad):
                 fk[p] = fa[p] * c[k, p]
         # mass entering each chain head is its inlet ghost's flux
@@ -1466,29 +1463,26 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                 fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qin, into_res, last,
                             reach_down_index, res_c)
                 # fluxes of the constituent from the old state; each tag carries the
-                # share it holds in the upwind slot, so the tags add up exactly.  (No
-                # row views or arrays chosen by a condition passed to a call: each
-                # costs two atomic reference counts a call; module docstring)
+                # share it holds in the upwind slot, so the tags add up exactly.  A group
+                # of one tag has its fluxes computed where advect takes them (flux)
+                lw = half_lw if tau == dt else half_lw_h
                 if n_tag == 1:
-                    for p in range(n_pad):
-                        c_total[p] = c[0, p]
+                    advective_fluxes(c[0], fq, lw, flux)
                 else:
                     for p in range(n_pad):
                         c_total[p] = 0.0
                     for k in range(n_tag):  # tag by tag, so each pass runs along the slots
                         for p in range(n_pad):
                             c_total[p] += c[k, p]
-                if tau == dt:
-                    advective_fluxes(c_total, fq, half_lw, flux_total)
-                else:
-                    advective_fluxes(c_total, fq, half_lw_h, flux_total)
-                if n_tag > 1:
+                    advective_fluxes(c_total, fq, lw, flux_total)
                     # one division per slot, shared by the tags
                     for p in range(n_pad):
                         flux_per_conc[p] = np.divide(flux_total[p], c_total[p] + 1e-300)
+                f_group = flux if n_tag == 1 else flux_total
                 reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_start[g], rx_start[g + 1], mass,
-                                c, flux_total, flux_per_conc, into_res, last, reach_down_index, res_volume, res_load,
-                                res_rate, res_area, res_outflow, settling_m_s, rx_from, rx_to, rx_res_rate, res_rx_out,
+                                c, f_group, flux_per_conc, into_res, last, reach_down_index,
+                                res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s, rx_from, rx_to,
+                                rx_res_rate, res_rx_out,
                                 res_prod, res_in, res_v0, res_v1, res_tau, res_coef, res_pieces, res_mass, res_flux,
                                 res_out_day, res_in_day, res_rm_day, inflow, boundary_flux, chain_head, res_down_kind,
                                 res_down_index, head_chain, first, extra_acc)
@@ -1500,7 +1494,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                 else:
                     _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
                                  r_prev, inlet_debt, s_used, cin)
-                advect(mass, c, t0, n_tag, flux_total, flux_per_conc, flux, inflow,
+                advect(mass, c, t0, n_tag, flux_per_conc, flux, inflow,
                        s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc, acc_slots, flux_acc,
                        any_withdrawal, wdraw, withdrawn_acc, not any_disp and sub < n_sub, keep, removed_acc, lat,
                        inv_ve)
