@@ -1382,9 +1382,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
             fj_cond[k] = cond[last[fj_reach[k]]]
         for r in range(n_reach):
             inv_qin[r] = 1.0 / q_in[day, r] if q_in[day, r] > 0.0 else 0.0
-        for t in range(n_tr):
-            _day_sources(lat[t], lateral_load[day, :, t], boundary_flux[day, :, t], point_load[day, :, t],
-                         reach_cell_start, cell_share, first, main_up, pos, point_cell)
+        _day_sources(lat, lateral_load, boundary_flux, point_load, day, reach_cell_start, cell_share, first,
+                     main_up, pos, point_cell)
 
         # ---- each constituent (its source tags together) through the day -----
         for g in range(n_group):
@@ -1516,9 +1515,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                     react(mass, c, prop_slot, t0, n_sp, n_src, inv_ve, removed_acc, acc_row)
 
             # ---- daily outputs and budgets ------------------------------------
-            for k in range(n_tag):
-                t = t0 + k
-                _flush_tiny(mass[t], removed_acc[k], res_mass[:, t], res_rm_day[k])
+            _flush_tiny(mass, removed_acc, res_mass, res_rm_day, t0, n_tag)
             day_outputs(day, period, t0, n_tag, reach_cell_start, cell_reach, reach_down_index, main_up,
                         first, last, pos, section_cell, point_cell, sj_reach, fj_reach, fj_cond,
                         boundary_flux, lateral_load, point_load, res_load, res_volume, res_mass,
@@ -1623,37 +1620,42 @@ def _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h
 
 
 @kernel(helper=True)
-def _day_sources(lat_t, lateral_load, boundary_flux, point_load, reach_cell_start, cell_share, first, main_up,
+def _day_sources(lat, lateral_load, boundary_flux, point_load, day, reach_cell_start, cell_share, first, main_up,
                  pos, point_cell):
-    """Sources per padded slot of one tracer for a day (g s-1).
+    """Sources per padded slot of every tracer for day ``day`` (``lat[t]``, g s-1).
 
     Lateral loads spread along each reach like its lateral water (each cell its
     share); boundary inflow into a reach that continues a chain enters its
-    first cell; point loads enter their cell.
+    first cell; point loads enter their cell.  One call for all the tracers
+    (a call per tracer and day cost its arrays' reference counts each time).
     """
-    for r in range(reach_cell_start.shape[0] - 1):
-        s0 = reach_cell_start[r]
-        n = reach_cell_start[r + 1] - s0
-        p0 = first[r]
-        for j in range(n):
-            lat_t[p0 + j] = lateral_load[r] * cell_share[s0 + j]
-        if main_up[r] >= 0:
-            lat_t[p0] += boundary_flux[r]
-    for j in range(point_cell.shape[0]):
-        lat_t[pos[point_cell[j]]] += point_load[j]
+    for t in range(lat.shape[0]):
+        for r in range(reach_cell_start.shape[0] - 1):
+            s0 = reach_cell_start[r]
+            n = reach_cell_start[r + 1] - s0
+            p0 = first[r]
+            for j in range(n):
+                lat[t, p0 + j] = lateral_load[day, r, t] * cell_share[s0 + j]
+            if main_up[r] >= 0:
+                lat[t, p0] += boundary_flux[day, r, t]
+        for j in range(point_cell.shape[0]):
+            lat[t, pos[point_cell[j]]] += point_load[day, j, t]
 
 
 @kernel(helper=True)
-def _flush_tiny(m, racc, res_m, res_rm):
-    """Set masses below :data:`TINY_MASS_G` to zero, booked as removal (no subnormals)."""
-    for p in range(m.shape[0]):
-        if m[p] != 0.0 and abs(m[p]) < TINY_MASS_G:
-            racc[p] += m[p]
-            m[p] = 0.0
-    for s in range(res_m.shape[0]):
-        if res_m[s] != 0.0 and abs(res_m[s]) < TINY_MASS_G:
-            res_rm[s] += res_m[s]
-            res_m[s] = 0.0
+def _flush_tiny(mass, racc, res_mass, res_rm, t0, n_tag):
+    """Set the masses of tracers ``t0 .. t0 + n_tag`` below :data:`TINY_MASS_G` to zero, booked as
+    removal (``racc[k]``, ``res_rm[k]`` for tag ``k``; no subnormals)."""
+    for k in range(n_tag):
+        t = t0 + k
+        for p in range(mass.shape[1]):
+            if mass[t, p] != 0.0 and abs(mass[t, p]) < TINY_MASS_G:
+                racc[k, p] += mass[t, p]
+                mass[t, p] = 0.0
+        for s in range(res_mass.shape[0]):
+            if res_mass[s, t] != 0.0 and abs(res_mass[s, t]) < TINY_MASS_G:
+                res_rm[k, s] += res_mass[s, t]
+                res_mass[s, t] = 0.0
 
 
 @kernel(helper=True)
@@ -1707,7 +1709,7 @@ def day_outputs(day, period, t0, n_tag, reach_cell_start, cell_reach, reach_down
             out_section_mass[day, j, t] = flux_acc[k, pos[section_cell[j]]]
             out_section_disp[day, j, t] = sec_acc[k, j]
         for s in range(res_mass.shape[0]):
-            out_res_conc[day, s, t] = res_mass[s, t] / res_volume[day + 1, s]
+            out_res_conc[day, s, t] = np.divide(res_mass[s, t], res_volume[day + 1, s])
             out_res_outmass[day, s, t] = res_out_day[k, s]
             budget_res[period, s, B_INFLOW, t] += res_in_day[k, s]
             budget_res[period, s, B_LATERAL, t] += SECONDS_PER_DAY * res_load[day, s, t]
