@@ -232,7 +232,7 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     simulated = runoff = subbasin_runoff(ws, station, dates, runoff_state, snow_threshold)
     observed = gauge_observations(basin, dates)
     years = np.array([d.year for d in dates])
-    points = point_loads(ws.sources, years, run_years)
+    points = point_loads(ws.sources, years, run_years, first_doy=dates[0].timetuple().tm_yday)
     # effluent water joins its reach with the load (a town's sewage is water the
     # runoff model does not see: supply from outside or from groundwater)
     effluent = np.zeros((n_day, n_reach))
@@ -315,14 +315,15 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     quick, base = w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T
     tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area, initial_gw_kg=groundwater_kg,
                             mean_base_mm=mean_base_mm, run_years=w.run_years, stores=stores,
-                            mean_washed=mean_washed)
+                            mean_washed=mean_washed, first_doy=w.dates[0].timetuple().tm_yday)
     quality = None
     if any(p.name != "tn" for c in carried for p in c.parts):
         from hydro.sources.quality import quality_loads
 
         if basin.quality_table is not None:
             quality = quality_loads(basin.quality_table, ws.sources, w.years, quick, base, w.area, tn, w.points,
-                                    run_years=w.run_years, stores=stores, mean_washed=mean_washed)
+                                    run_years=w.run_years, stores=stores, mean_washed=mean_washed,
+                                    first_doy=w.dates[0].timetuple().tm_yday)
     parts = part_loads(basin, carried, tn, w.points.loads_kg_per_day, quality, w.transfers)
     tags = list(SOURCE_NAMES)
     if water_enters(w)[0]:

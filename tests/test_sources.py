@@ -635,8 +635,9 @@ def test_subbasins_alike_computed_together_equal_one_at_a_time():
     time are those computed one subbasin at a time, bit for bit (year tables, constants, several
     structures, a plain value that differs within a group)."""
     from hydro.sources import stacked
-    from hydro.sources.loads import _days_in_year, _yearly_rates, yearly_rates
+    from hydro.sources.loads import _yearly_rates, yearly_rates
     from hydro.sources.registry import input_names, kinds
+    from hydro.sources.timing import days_in_years
 
     upper, lower = FULL.split("[[subbasins]]")[1:]
     rng = np.random.default_rng(3)
@@ -656,7 +657,7 @@ def test_subbasins_alike_computed_together_equal_one_at_a_time():
     assert len(stacked.groups(subs)) == 3
     names = ("emc_mg_per_l", "gw_input_kg_d", "tau_days") + tuple(k.name for k in kinds() if k.delivery == "constant")
     together = _yearly_rates(subs, years, area)
-    days = _days_in_year(years)
+    days = days_in_years(years).astype(float)
 
     def alone_is_not_asked(*args):
         raise AssertionError("a group fell back to one subbasin at a time")

@@ -157,8 +157,9 @@ class FlowSources:
         split = self._split_cache[key]
         quick, base = split.q_direct_mm[0], split.q_routed_mm[0]
         years = self.dates[i0:i1].astype("datetime64[Y]").astype(int) + 1970
+        first_doy = int((self.dates[i0] - self.dates[i0].astype("datetime64[Y]")).astype(int)) + 1
         loads, _, _ = daily_loads(SourceParameters((sources,)), years, quick[:, None], base[:, None],
-                                  np.array([area]))
+                                  np.array([area]), first_doy=first_doy)
         load = loads[:, 0, :].sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             conc = np.where(q > 0, load / (KG_PER_DAY_PER_M3S_MGL * q), np.nan)

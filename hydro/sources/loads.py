@@ -15,7 +15,6 @@ the groundwater store day by day.  Unit conversions (all exact):
 
 from __future__ import annotations
 
-import calendar
 from dataclasses import dataclass
 
 import numpy as np
@@ -26,6 +25,7 @@ from hydro.sources.groundwater import DAYS_PER_YEAR_TAU
 from hydro.sources.parameters import SourceParameters, SubbasinSources
 from hydro.sources.point import plant_rate, reference_plant
 from hydro.sources.registry import delivered_by, input_names, kinds, source_names
+from hydro.sources.timing import days_in_years, run_day_of_year
 from hydro.sources.washoff import GW_MODES, deliver, timed_point, timed_rates, washoff_start
 
 __all__ = ["DAYS_PER_YEAR_TAU", "GroundwaterStore", "PointLoads",
@@ -98,10 +98,6 @@ class PointLoads:
     discharge_m3_per_day: np.ndarray
 
 
-def _days_in_year(years: np.ndarray) -> np.ndarray:
-    return np.array([366.0 if calendar.isleap(int(y)) else 365.0 for y in years])
-
-
 def _years(years_of_day, run_years=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unique years, each day's index into them, and the calendar length of each.
 
@@ -122,9 +118,9 @@ def _years(years_of_day, run_years=None) -> tuple[np.ndarray, np.ndarray, np.nda
         index = np.searchsorted(unique, arr)
         if np.any(index >= unique.size) or np.any(unique[np.minimum(index, unique.size - 1)] != arr):
             raise HydroError("argument 'run_years': the run's years must include every day's year")
-        return unique, np.ascontiguousarray(index, dtype=np.int64), _days_in_year(unique)
+        return unique, np.ascontiguousarray(index, dtype=np.int64), days_in_years(unique).astype(np.float64)
     unique, index = np.unique(arr, return_inverse=True)
-    return unique, np.ascontiguousarray(index, dtype=np.int64), _days_in_year(unique)
+    return unique, np.ascontiguousarray(index, dtype=np.int64), days_in_years(unique).astype(np.float64)
 
 
 def yearly_rates(sub: SubbasinSources, years: np.ndarray, area_km2: float) -> dict[str, np.ndarray]:
@@ -148,7 +144,7 @@ def yearly_rates(sub: SubbasinSources, years: np.ndarray, area_km2: float) -> di
         ``livestock``, ``point``, ``deposition`` (kg/d) and those of any kind
         registered after them.
     """
-    days = _days_in_year(years)
+    days = days_in_years(years).astype(np.float64)
     out: dict[str, np.ndarray] = {}
     for kind in kinds():
         out.update(kind.rates(sub, years, days, area_km2))
@@ -177,7 +173,8 @@ def _flows(name: str, values, n_day: int, n_sub: int) -> np.ndarray:
 
 def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2, *,
                 initial_gw_kg=None, mean_base_mm=None, run_years=None,
-                stores: dict | None = None, mean_washed=None) -> tuple[np.ndarray, tuple[str, ...], GroundwaterStore]:
+                stores: dict | None = None, mean_washed=None, first_doy: int | None = None
+                ) -> tuple[np.ndarray, tuple[str, ...], GroundwaterStore]:
     """Daily TN loads delivered to each subbasin's reach, by source.
 
     Parameters
@@ -197,16 +194,16 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
         Store contents on the first day (kg), e.g. ``gw_state.final_kg`` of a
         previous run; overrides ``groundwater.initial_kg`` and the steady state.
     mean_base_mm : array [n_sub], optional
-        Mean base flow (mm/d) that ``timing = "flow"`` scales the release by;
-        default this run's (a run in time blocks gives the whole run's).
+        Mean base flow (mm/d) that ``timing = "flow"`` scales the release by; default this run's.
     run_years : int array, optional
         The calendar years of the whole run these days are a block of (:func:`_years`).
     stores : dict, optional
         The wash-off store carried between blocks: ``"washoff_tn"`` (kg) starts it, then holds its end.
     mean_washed : array [n_sub], optional
-        Mean share of the wash-off store washed off per day (1/d) that its steady start
-        divides the first year's build-up by; default this run's
-        (the mean of :func:`hydro.sources.washoff.washed_fraction`; a run in time blocks gives the whole run's).
+        Mean share of the wash-off store washed off per day (1/d) that its steady start divides the
+        first year's build-up by; default this run's (:func:`hydro.sources.washoff.washed_fraction`).
+    first_doy : int, optional
+        Day of the year of the first day (1: 1 January); default inferred (``run_day_of_year``).
 
     Returns
     -------
@@ -222,6 +219,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     if n_sub == 0:
         raise HydroError("no subbasins with sources; add [[subbasins]] tables")
     years, year_index, _ = _years(years_of_day, run_years)
+    doy = run_day_of_year(years, year_index, first_doy)
     n_day = year_index.shape[0]
     quick = _flows("quick_mm", quick_mm, n_day, n_sub)
     base = _flows("base_mm", base_mm, n_day, n_sub)
@@ -241,7 +239,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     release = np.zeros((n_day, n_sub))
     from hydro import _sources_kernels as _k  # numba: imported when first used, not by `hydro --help`
 
-    c, (rows, rates) = np.ascontiguousarray, timed_rates(subs, years, year_index, rates, area, reference=reference)
+    c, (rows, rates) = np.ascontiguousarray, timed_rates(subs, years, year_index, rates, area, doy, reference)
     for k, kind in enumerate(registered):
         if kind.delivery == "constant":
             loads[:, :, k] = rates[kind.name][rows]
@@ -250,7 +248,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
                           c(n0), delivered_by("quickflow"),
                           delivered_by("store"), loads, storage, inputs, release)
     if reference is not None:  # the stores start as without the measures (above for groundwater)
-        stores = washoff_start(subs, years, year_index, reference, area, quick, stores, mean_washed)
+        stores = washoff_start(subs, years, year_index, reference, area, quick, stores, mean_washed, doy)
     _time_scattered(loads, subs, names, quick, base, year_index, rates.get("_surface"), stores, mean_washed)
     return loads, names, GroundwaterStore(storage, inputs, release)
 
@@ -277,7 +275,7 @@ _KERNEL_RATES = ("emc_mg_per_l", "gw_input_kg_d", "tau_days")
 def _yearly_rates(subs, years: np.ndarray, area: np.ndarray) -> dict[str, np.ndarray]:
     """The kernel's rates and every constant kind's load, [n_year, n_sub] each."""
     names = _KERNEL_RATES + tuple(k.name for k in kinds() if k.delivery == "constant")
-    return stacked.rates(subs, years, _days_in_year(years), area, names, yearly_rates)
+    return stacked.rates(subs, years, days_in_years(years).astype(np.float64), area, names, yearly_rates)
 
 
 def _reference_rates(subs, years: np.ndarray, area: np.ndarray) -> dict[str, np.ndarray] | None:
@@ -318,14 +316,15 @@ def share_by_weight(load: np.ndarray, weight: np.ndarray, year_index: np.ndarray
     return out
 
 
-def point_loads(params: SourceParameters, years_of_day, run_years=None) -> PointLoads:
+def point_loads(params: SourceParameters, years_of_day, run_years=None, first_doy: int | None = None) -> PointLoads:
     """Daily loads of every point source with its receiving reach.
 
     The ``point`` column of :func:`daily_loads` is the sum of these per
     subbasin; a model that places point sources on their own reach uses this
-    instead of that column (never both).  ``run_years``: as :func:`daily_loads`'.
+    instead of that column (never both).  ``run_years``, ``first_doy``: as :func:`daily_loads`'.
     """
     years, year_index, _ = _years(years_of_day, run_years)
+    doy = run_day_of_year(years, year_index, first_doy)
     names, reaches, owners, columns = [], [], [], []
     water = []
     for sub in params.subbasins:
@@ -335,7 +334,7 @@ def point_loads(params: SourceParameters, years_of_day, run_years=None) -> Point
             owners.append(sub.subbasin)
             per_year = plant_rate(ps, years)
             columns.append(timed_point(sub, per_year, years, year_index,  # blended years (issue 13)
-                                       plant_rate(ref, years) if (ref := reference_plant(sub, ps)) else None))
+                                       plant_rate(ref, years) if (ref := reference_plant(sub, ps)) else None, doy))
             water.append(ps.discharge_m3_per_day.at(years)[year_index])
     empty = np.zeros((len(year_index), 0))
     loads = np.stack(columns, axis=1) if columns else empty
@@ -370,7 +369,7 @@ def gross_inputs(params: SourceParameters, years, area_km2) -> np.ndarray:
         :meth:`hydro.sources.registry.SourceKind.inputs`).
     """
     years = np.asarray(years, dtype=np.int64)
-    days = _days_in_year(years)
+    days = days_in_years(years).astype(np.float64)
     categories = input_names()
     return stacked.inputs(params.subbasins, years, days, np.asarray(area_km2, dtype=np.float64), categories)
 

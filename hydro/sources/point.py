@@ -90,12 +90,12 @@ class PointSourceKind(SourceKind):
             out += plant_rate(ps, years)
         return {self.name: out}
 
-    def daily(self, sub, years, year_index):
+    def daily(self, sub, years, year_index, doy=None):
         out = np.zeros(year_index.shape[0])
         for ps in sub.point:
             ref = reference_plant(sub, ps)
             out += timed_point(sub, plant_rate(ps, years), years, year_index,
-                               None if ref is None else plant_rate(ref, years))
+                               None if ref is None else plant_rate(ref, years), doy)
         return out
 
     def inputs(self, sub, years, days, ha, out):

@@ -197,7 +197,8 @@ def _year_days(year_index: np.ndarray, n_year: int) -> list:
     return out
 
 
-def _quickflow_emc(subs, y, years: np.ndarray, year_index: np.ndarray, y_ref=None) -> dict[str, np.ndarray]:
+def _quickflow_emc(subs, y, years: np.ndarray, year_index: np.ndarray, y_ref=None,
+                   doy: np.ndarray | None = None) -> dict[str, np.ndarray]:
     """Daily TP and CODMn event-mean concentrations of quick flow (mg/L) [n_day, n_sub].
 
     Timed as TN's EMC (:func:`hydro.sources.washoff.timed_rates`): blended across years where a
@@ -208,7 +209,7 @@ def _quickflow_emc(subs, y, years: np.ndarray, year_index: np.ndarray, y_ref=Non
     blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
     if not blended.any():
         return {k: y[k][year_index] for k in ("tp_emc", "cod_emc")}
-    doy = run_day_of_year(years, year_index)
+    doy = run_day_of_year(years, year_index) if doy is None else doy
     n_sub = len(subs)
     def columns(values):
         return None if values is None else np.concatenate([values["tp_emc"], values["cod_emc"]], axis=1)
@@ -255,7 +256,7 @@ def _daily(table, subs, y, emc, year_index, quick, base, area, tn) -> dict[str, 
 
 def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2,
                   tn_loads, points: PointLoads, run_years=None, stores: dict | None = None,
-                  mean_washed=None) -> QualityLoads:
+                  mean_washed=None, first_doy: int | None = None) -> QualityLoads:
     """Daily loads of every species by subbasin and source, and by point source.
 
     Parameters
@@ -283,6 +284,8 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
         ``"washoff_quality"`` (as TN's in :func:`hydro.sources.daily_loads`).
     mean_washed : array [n_sub], optional
         The wash-off store's mean share washed off per day (1/d), as TN's.
+    first_doy : int, optional
+        Day of the year of the first day, as :func:`hydro.sources.daily_loads`'.
 
     Returns
     -------
@@ -303,12 +306,13 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
     if not subs:
         raise HydroError("argument 'params': no subbasins with sources; add [[subbasins]] tables")
     years, year_index, days = _years(years_of_day, run_years)
+    doy = run_day_of_year(years, year_index, first_doy)
     quick, base, area, tn = _check_arrays(year_index.shape[0], subs, quick_mm, base_mm, area_km2, tn_loads)
-    pts, grades, owner = point_species(table, params, years, year_index, points)
+    pts, grades, owner = point_species(table, params, years, year_index, points, doy)
     yq = _yearly(table, subs, years, days)
     ref = None if all(s.reference is None for s in subs) else _yearly(table, [s.reference or s for s in subs],
                                                                      years, days)  # a scenario's steps
-    diffuse = _daily(table, subs, yq, _quickflow_emc(subs, yq, years, year_index, ref), year_index, quick, base,
+    diffuse = _daily(table, subs, yq, _quickflow_emc(subs, yq, years, year_index, ref, doy), year_index, quick, base,
                      area, tn)
 
     def species(y):
@@ -316,7 +320,8 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
 
     store = species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off
                            species(yq), subs, source_names(), years, year_index, quick,
-                           None if stores is None else stores.get("washoff_quality"), mean_washed, species(ref))
+                           None if stores is None else stores.get("washoff_quality"), mean_washed, species(ref),
+                           doy)
     if stores is not None and store is not None:
         stores["washoff_quality"] = store.storage_kg[-1].copy()
     point_column(diffuse, tn, pts, owner)

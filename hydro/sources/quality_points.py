@@ -52,7 +52,8 @@ def _plant_species(table: QualityTable, name: str, tn: np.ndarray, m3_d: np.ndar
 
 
 def point_species(table: QualityTable, params: SourceParameters, years: np.ndarray, year_index: np.ndarray,
-                   points: PointLoads) -> tuple[dict[str, np.ndarray], tuple[str, ...], list[int]]:
+                   points: PointLoads, doy: np.ndarray | None = None
+                   ) -> tuple[dict[str, np.ndarray], tuple[str, ...], list[int]]:
     """Species loads of every point source, their grades and the subbasin of each.
 
     Parameters
@@ -64,6 +65,8 @@ def point_species(table: QualityTable, params: SourceParameters, years: np.ndarr
         The calendar years of the run; ``year_index`` [n_day] gives each day's.
     points : PointLoads
         :func:`hydro.sources.point_loads` of ``params`` (TN kg N/d, discharge m3/d).
+    doy : int array [n_day], optional
+        Each day's day of the year (:func:`hydro.sources.timing.run_day_of_year`).
 
     Returns
     -------
@@ -107,7 +110,8 @@ def point_species(table: QualityTable, params: SourceParameters, years: np.ndarr
                                                            at(ref.discharge_m3_per_day, years))[1]
 
         def timed(key, sub=sub, per_year=per_year, ref_year=ref_year):  # timed as the plant's TN (timed_point)
-            return timed_point(sub, per_year[key], years, year_index, None if ref_year is None else ref_year[key])
+            return timed_point(sub, per_year[key], years, year_index, None if ref_year is None else ref_year[key],
+                               doy)
 
         load = tn_load[:, k]
         out["nh3n"][:, k] = np.minimum(timed("nh3n"), load)

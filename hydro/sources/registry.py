@@ -92,8 +92,9 @@ class SourceKind:
     def inputs(self, sub, years: np.ndarray, days: np.ndarray, ha: float, out: dict[str, np.ndarray]) -> None:
         """Add its gross inputs (kg N/yr [n_year]) to ``out[category]``; ``ha`` is the subbasin's area."""
 
-    def daily(self, sub, years: np.ndarray, year_index: np.ndarray) -> np.ndarray:
-        """Its own daily load [n_day] (kg/d) with ``[sources.timing]``; used when :attr:`own_timing` is set."""
+    def daily(self, sub, years: np.ndarray, year_index: np.ndarray, doy: np.ndarray | None = None) -> np.ndarray:
+        """Its own daily load [n_day] (kg/d) with ``[sources.timing]``; used when :attr:`own_timing` is set
+        (``doy``: each day's day of the year)."""
         raise NotImplementedError(f"source kind '{self.name}' has no daily loads of its own")
 
     def quality(self, table: QualityTable, sub, years: np.ndarray, days: np.ndarray) -> dict[str, np.ndarray]:

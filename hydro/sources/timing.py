@@ -44,9 +44,11 @@ leaves in it.  Surface-applied fertiliser washed off joins the
 ``diffuse_quickflow`` source.
 
 Day of the year: the days of the run are consecutive; a year after the first
-starts on 1 January and a first year followed by another ends on 31 December.
-A run inside one calendar year is taken to start on 1 January unless
-``run_day_of_year`` is given.
+starts on 1 January and a first year followed by another ends on 31 December
+(also when the days are a block of a longer run, whose years come first).  Where
+the caller knows it, the first day's day of the year (``first_doy``) says where
+the first year starts; without it, days inside one calendar year are taken to
+start on 1 January.
 """
 
 from __future__ import annotations
@@ -174,16 +176,24 @@ def days_in_years(years: np.ndarray) -> np.ndarray:
     return np.array([366 if calendar.isleap(int(y)) else 365 for y in years], dtype=np.int64)
 
 
-def run_day_of_year(years: np.ndarray, year_index: np.ndarray) -> np.ndarray:
-    """Day of the year (1-based) of each day of a run of consecutive days (module docstring)."""
+def run_day_of_year(years: np.ndarray, year_index: np.ndarray, first_doy: int | None = None) -> np.ndarray:
+    """Day of the year (1-based) of each day of a run of consecutive days (module docstring).
+
+    ``first_doy``: the day of the year of the first day (1 = 1 January); default: inferred,
+    exact unless every day lies in one calendar year.
+    """
     lengths = days_in_years(years)
     counts = np.bincount(year_index, minlength=len(years))
+    with_days = np.flatnonzero(counts)
     doy = np.empty(year_index.shape[0], dtype=np.int64)
     start = 0
     for k, n in enumerate(counts):
         first = 1
-        if k == 0 and len(years) > 1:
-            first = int(lengths[0]) - int(n) + 1
+        if with_days.size and k == with_days[0]:  # the first year with days (a later block's too)
+            if first_doy is not None:
+                first = int(first_doy)
+            elif with_days.size > 1:  # followed by another: it ends on 31 December
+                first = int(lengths[k]) - int(n) + 1
         doy[start:start + n] = first + np.arange(n)
         start += n
     return doy

@@ -218,7 +218,7 @@ def timed_rates(subs, years, year_index, rates: dict[str, np.ndarray], area: np.
                                           _season_weights(ref_subs, years, ref_applied, (1.0, 1.0, 1.0)))
     for kind in kinds():
         if kind.own_timing:  # the point sources, plant by plant
-            out[kind.name] = np.stack([kind.daily(s, years, year_index) for s in subs], axis=1)
+            out[kind.name] = np.stack([kind.daily(s, years, year_index, doy) for s in subs], axis=1)
     out["_surface"] = np.zeros_like(out["emc_mg_per_l"])
     surface = np.array([0.0 if s.timing is None else s.timing.surface_fraction for s in subs])
     if np.any(surface > 0):
@@ -233,18 +233,19 @@ def timed_rates(subs, years, year_index, rates: dict[str, np.ndarray], area: np.
 
 
 def timed_point(sub, per_year: np.ndarray, years: np.ndarray, year_index: np.ndarray,
-                reference: np.ndarray | None = None) -> np.ndarray:
+                reference: np.ndarray | None = None, doy: np.ndarray | None = None) -> np.ndarray:
     """Daily TN load [n_day] of one point source of ``sub`` from its yearly rate [n_year] (kg/d).
 
     Blended across years when the subbasin's timing table says so, else constant in each
     calendar year.  :func:`hydro.sources.point_loads` and the ``point`` column of
     :func:`hydro.sources.daily_loads` both use it, so the column stays the plants' sum.
     ``reference`` [n_year]: the plant's rate without a scenario's measures, whose blend the
-    measures scale as steps (:func:`hydro.sources.timing.spread_stepped`).
+    measures scale as steps (:func:`hydro.sources.timing.spread_stepped`).  ``doy``: each day's day of
+    the year (default :func:`hydro.sources.timing.run_day_of_year`'s inference).
     """
     if sub.timing is None or sub.timing.years != "blended":
         return per_year[year_index]
-    doy = run_day_of_year(years, year_index)
+    doy = run_day_of_year(years, year_index) if doy is None else doy
     ref = None if reference is None else np.asarray(reference, dtype=np.float64)[:, None]
     return spread_stepped(per_year[:, None], ref, years, year_index, doy, np.array([True]))[:, 0]
 
@@ -273,7 +274,7 @@ def _steady_start_of(subs, idx: list, build: np.ndarray, quick: np.ndarray, mean
 
 
 def washoff_start(subs, years, year_index, reference: dict[str, np.ndarray], area: np.ndarray, quick: np.ndarray,
-                  stores: dict | None, mean_fraction=None) -> dict | None:
+                  stores: dict | None, mean_fraction=None, doy: np.ndarray | None = None) -> dict | None:
     """``stores`` with the TN wash-off store starting as it does without a scenario's measures.
 
     The store starts at the steady state of the first 365 days' build-up
@@ -286,7 +287,7 @@ def washoff_start(subs, years, year_index, reference: dict[str, np.ndarray], are
     idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
     if not idx or (stores is not None and "washoff_tn" in stores):
         return stores
-    rows, rates = timed_rates([s.reference or s for s in subs], years, year_index, reference, area)
+    rows, rates = timed_rates([s.reference or s for s in subs], years, year_index, reference, area, doy=doy)
     surface = rates.get("_surface", np.zeros((rows.shape[0], len(subs))))
     build = np.stack([rates[n][rows][:, idx] for n in washed_sources()] + [surface[:, idx]], axis=2)
     stores = {} if stores is None else stores
@@ -325,7 +326,8 @@ def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: n
 def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, source_names, years, year_index,
                    quick: np.ndarray, initial_kg: np.ndarray | None = None,
                    mean_fraction: np.ndarray | None = None,
-                   reference: list[np.ndarray] | None = None) -> WashoffStore | None:
+                   reference: list[np.ndarray] | None = None, doy: np.ndarray | None = None
+                   ) -> WashoffStore | None:
     """Give other species' loads of the constant kinds (rural domestic, livestock, deposition) TN's timing, in place.
 
     ``arrays`` [n_day, n_sub, n_source] and their ``yearly`` rates [n_year, n_sub, n_source]
@@ -334,11 +336,11 @@ def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, sou
     same store, coefficient and start as TN's; surface-applied N carries TN only).
     ``initial_kg`` and ``mean_fraction`` start that store as :func:`deliver`'s; returns it
     (None without one).  ``reference``: ``yearly`` without a scenario's measures, whose blend
-    the measures scale as steps (as TN's, :func:`timed_rates`).
+    the measures scale as steps (as TN's, :func:`timed_rates`); ``doy`` each day's day of the year.
     """
     if all(s.timing is None for s in subs):
         return None
-    doy = run_day_of_year(years, year_index)
+    doy = run_day_of_year(years, year_index) if doy is None else doy
     blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
     runoff = np.array([s.delivery_timing == "runoff" for s in subs])  # shared by runoff already, as TN's
     timed_kinds = [k for k in kinds() if k.delivery == "constant" and not k.own_timing]
