@@ -53,7 +53,7 @@ def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hyd
         res.add("reservoir_release", hyd.res_release)
         res.add("reservoir_spill", hyd.res_spill)
         res.add("reservoir_evaporation", hyd.res_evaporated)
-        unmet = ecological_shortfall_days(net, hyd.res_release + hyd.res_spill)
+        unmet = ecological_shortfall_days(net, hyd.res_release + hyd.res_spill, [d.year for d in dates])
         if unmet:
             res.attrs[ECO_ATTRIBUTE] = unmet
     for k, c in enumerate(short for short, _ in names):

@@ -1,8 +1,15 @@
-"""Days a reservoir lets out less than its ecological minimum: counted per run, summed over blocks,
+"""Reservoirs' ecological minimum release day by day, and the days it was not met.
+
+A reservoir's ``ecological_min_m3_s`` is one number or a table of years (each day the value
+of its calendar year, :meth:`hydro.network_elements.Reservoir.ecological_min_on`: a scenario's
+ecological release compiles to one, acting from 1 January of its first year).
+:func:`ecological_minimum` gives it per day; the operations raise each day's target release to
+it (:meth:`hydro.transfers.Transfers.target_release`).
+
+Days a reservoir lets out less than its minimum are counted per run, summed over blocks,
 members and scenarios (:mod:`hydro.run_attributes`), written as the global attribute
 :data:`ECO_ATTRIBUTE` and said in the run summary (:class:`hydro.summary.RunSummary`).
-
-A reservoir releases ``max(target, ecological_min_m3_s)`` while it has water above dead storage;
+A reservoir releases ``max(target, minimum)`` while it has water above dead storage;
 below that nothing can leave, and the shortfall is the user's to know (Miyun's Yunzhou: 1,357 of
 6,269 days in ``hydro run miyun``).
 """
@@ -16,13 +23,46 @@ import numpy as np
 ECO_ATTRIBUTE = "ecological_min_unmet_days"
 
 
-def ecological_shortfall_days(net, outflow) -> str:
+def ecological_minimum(net, years) -> np.ndarray:
+    """Each reservoir's ecological minimum on each day, m3 s-1 (D, S).
+
+    Parameters
+    ----------
+    net : Network
+    years : (D,) array of int
+        The calendar year of each day.
+    """
+    years = np.asarray(years)
+    if not net.reservoirs:
+        return np.zeros((len(years), 0))
+    return np.column_stack([r.ecological_min_on(years) for r in net.reservoirs]).astype(float)
+
+
+def dated_minimum(net) -> bool:
+    """Whether a reservoir's minimum is a table of years (so the operations need a daily target)."""
+    return any(r.ecological_min_by_year is not None for r in net.reservoirs)
+
+
+def dated_target(net, months, years) -> np.ndarray | None:
+    """The reservoirs' rule (``target_release_m3_s`` by month) raised to each day's minimum, m3 s-1
+    (D, S), for runs without transfers (``[forcing]`` basins), where a minimum is a table of
+    years; None where none is (the operations' one number per reservoir is the whole story)."""
+    from hydro.hydraulics import reservoir_arrays
+
+    if not dated_minimum(net):
+        return None
+    return np.maximum(reservoir_arrays(net, months)["target"], ecological_minimum(net, years))
+
+
+def ecological_shortfall_days(net, outflow, years) -> str:
     """:data:`ECO_ATTRIBUTE`'s value: per reservoir of ``net``, the days whose release and spill
-    (m3 s-1, [day, reservoir]) fall short of ``ecological_min_m3_s`` (by more than round-off,
-    1e-9 relative)."""
+    (m3 s-1, [day, reservoir]) fall short of its ecological minimum on that day
+    (:func:`ecological_minimum`; ``years`` (D,) the calendar year of each day), by more than
+    round-off (1e-9 relative)."""
+    minimum = ecological_minimum(net, years)
     parts = []
     for j, r in enumerate(net.reservoirs):
-        short = int(np.count_nonzero(outflow[:, j] < r.ecological_min_m3_s * (1.0 - 1e-9)))
+        short = int(np.count_nonzero(np.asarray(outflow)[:, j] < minimum[:, j] * (1.0 - 1e-9)))
         if short:
             parts.append(f"{r.id}={short}")
     return ";".join(parts)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hydro.channel import Channel
+from hydro.sources.yearly import YearSeries
 
 
 @dataclass(frozen=True)
@@ -161,7 +162,11 @@ class Reservoir:
     target_release_m3_s : tuple of 12 float
         Target release by calendar month, m3 s-1.
     ecological_min_m3_s : float
-        Minimum release while water is above dead storage, m3 s-1.
+        Minimum release while water is above dead storage, m3 s-1; with a table of years, the
+        least of its values (what holds on every day).
+    ecological_min_by_year : YearSeries or None
+        The minimum as a table of years (``ecological_min_m3_s = { 2014 = 3.0 }``: each day
+        the value of its calendar year, :meth:`ecological_min_on`); None when it is one number.
     """
 
     id: str
@@ -175,6 +180,13 @@ class Reservoir:
     initial_storage_m3: float
     target_release_m3_s: tuple[float, ...]
     ecological_min_m3_s: float
+    ecological_min_by_year: YearSeries | None = None
+
+    def ecological_min_on(self, years) -> np.ndarray:
+        """The ecological minimum (m3 s-1) on days of the given calendar ``years`` (any shape)."""
+        if self.ecological_min_by_year is None:
+            return np.full(np.shape(years), self.ecological_min_m3_s)
+        return self.ecological_min_by_year.at(years)
 
     @property
     def full_supply_storage_m3(self) -> float:

@@ -11,6 +11,7 @@ import numpy as np
 from hydro.channel import SHAPES, Channel
 from hydro.errors import suggest
 from hydro.network_elements import Gauge, Reach, Reservoir, Section
+from hydro.sources.yearly import Origin, as_series, check_range
 from hydro.tomlio import Table
 
 #: The keys of a power-law reach (all four, or a ``channel`` instead).
@@ -140,10 +141,22 @@ def read_reservoir(t: Table) -> Reservoir:
         dead_storage_m3=dead,
         initial_storage_m3=initial,
         target_release_m3_s=tuple(release),
-        ecological_min_m3_s=t.float("ecological_min_m3_s", default=0.0, minimum=0.0),
+        **_ecological_min(t),
     )
     t.finish()
     return res
+
+
+def _ecological_min(t: Table) -> dict:
+    """A reservoir's ``ecological_min_m3_s``: a number, or a table of years (each day the value
+    of its calendar year: a scenario's ecological release acts from 1 January of its first year)."""
+    value = t.raw("ecological_min_m3_s", 0.0)
+    if not isinstance(value, dict):
+        return {"ecological_min_m3_s": t.float("ecological_min_m3_s", default=0.0, minimum=0.0)}
+    origin = Origin(str(t.file), "", t.where)
+    series = as_series(value, origin, "ecological_min_m3_s")
+    check_range(series, origin, "ecological_min_m3_s", minimum=0.0, unit="m3/s")
+    return {"ecological_min_m3_s": series.low, "ecological_min_by_year": series}
 
 
 def read_place(t: Table, cls, **extra):

@@ -246,7 +246,7 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     # reaches, release and ecological series, abstractions
     transfers = read_transfers(basin, dates)
     target = (transfers.target_release(reservoir_arrays(net, months)["target"])
-              if transfers.any else None)
+              if transfers.sets_target else None)
     sim_lateral, sim_res = _lateral(net, ws, (simulated.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
     requests = withdrawal_requests(basin, dates, months, transfers.reach_abstraction)
     withdrawn = np.zeros((n_day, n_reach))

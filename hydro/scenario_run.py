@@ -122,7 +122,7 @@ def run_scenario(basin, scenario: str, scenario_file: str | Path, start: date | 
         ``scenario_file_sha256``, ``scenario_measures``, ``cost_method``, ``discount_rate``
         and ``parameters_changed``.
     notes : list of str
-        What compiling noted (e.g. an ecological release that applies over the whole run).
+        What compiling noted (e.g. a sewage measure on a subbasin without rural_domestic, skipped).
     """
     import hashlib
 

@@ -37,6 +37,7 @@ import numpy as np
 
 from hydro.assembly import assemble_results, network_attributes  # noqa: F401  (re-exported)
 from hydro.basin import Basin
+from hydro.ecological_minimum import dated_target
 from hydro.errors import HydroError
 from hydro.hydraulics import accumulate
 from hydro.results import Results
@@ -193,7 +194,8 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
     net = basin.network
     months = np.array([d.month for d in dates])
     hyd = accumulate(net, forcing.lateral, forcing.boundary, forcing.res_local_inflow,
-                     forcing.res_evap_mm, forcing.res_precip_mm, months)
+                     forcing.res_evap_mm, forcing.res_precip_mm, months,
+                     dated_target(net, months, [d.year for d in dates]))
     years = sorted({d.year for d in dates})
     period = np.array([years.index(d.year) for d in dates], dtype=np.int64)
     lay = net.layout

@@ -1,6 +1,6 @@
 """A transfer series file read onto a run's days: :class:`SeriesFile` and its rows.
 
-:func:`hydro.transfers.read_transfer_series` reads the file (format in :mod:`hydro.transfers`)
+:func:`read_transfer_series` reads the file (format in :mod:`hydro.transfers`)
 line by line; the helpers here turn one line into the days it covers
 (:func:`row_days`) and its flow and concentrations (:func:`row_values`), each error
 naming the file, the line and the column.
@@ -9,6 +9,7 @@ naming the file, the line and the column.
 from __future__ import annotations
 
 import calendar
+import csv
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -18,8 +19,9 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.tomlio import iso_day
-from hydro.transfer_tables import CONCENTRATION_SUFFIX
+from hydro.transfer_tables import CONCENTRATION_SUFFIX, VALUE_COLUMNS, check_series_header, parts_problem
 from hydro.units import SECONDS_PER_DAY
+from hydro.weather_csv import fields_hint
 
 
 @dataclass(frozen=True)
@@ -121,3 +123,85 @@ def _number(path: Path, line: int, column: str, text: str, what: str) -> float:
         raise HydroError(f"{path}, line {line}, column '{column}': '{text}' is not a number; "
                          f"write {what}")
     return value
+
+
+def read_transfer_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
+    """Read a transfer series file (see the module docstring) onto ``dates``.
+
+    Raises
+    ------
+    HydroError
+        Naming the file, the line and the column of the first bad value.
+    """
+    from hydro.tomlio import read_text
+
+    path = Path(path)
+    if not path.exists():
+        raise HydroError(f"{path}: file not found; check the 'csv' path of the [[transfers]] table "
+                         "(relative to the basin folder)")
+    text = read_text(path, "CSV")
+    header: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        if line.startswith("#") or not line.strip():
+            continue
+        fields = next(csv.reader([line]))
+        if header is None:
+            header = [h.strip() for h in fields]
+            header_line = n
+            continue
+        rows.append((n, [f.strip() for f in fields]))
+    if header is None:
+        raise HydroError(f"{path}: expected a header line with a 'date' column and one of "
+                         f"{' or '.join(VALUE_COLUMNS)} (e.g. 'date,flow_m3_s,tn_mg_per_l')")
+    check_series_header(path, header, header_line, allow_tn=allow_tn)
+    values = [c for c in VALUE_COLUMNS if c in header]
+    conc_cols = [h for h in header if h.endswith(CONCENTRATION_SUFFIX)]
+    value_col = values[0]
+    i_date, i_val = header.index("date"), header.index(value_col)
+    i_conc = {h[:-len(CONCENTRATION_SUFFIX)]: header.index(h) for h in conc_cols}
+    if not rows:
+        raise HydroError(f"{path}: no data lines after the header")
+    run0, n_day = dates[0], len(dates)
+    flow = np.zeros(n_day)
+    covered = np.zeros(n_day, dtype=bool)
+    species = {x: np.full(n_day, np.nan) for x in i_conc}
+    monthly = None
+    previous_end: date | None = None
+    first = last = None
+    volume = 0.0
+    for n, row in rows:
+        if len(row) != len(header):
+            raise HydroError(f"{path}, line {n}: {len(row)} fields, the header has {len(header)} "
+                             f"({', '.join(header)}); write one value per column{fields_hint(header, len(row))}")
+        start, end, is_month = row_days(path, n, row[i_date])
+        if monthly is None:
+            monthly = is_month
+        elif monthly != is_month:
+            raise HydroError(f"{path}, line {n}, column 'date': '{row[i_date]}' is a "
+                             f"{'month' if is_month else 'day'} but the lines before are "
+                             f"{'months' if monthly else 'days'}; a file is all daily (YYYY-MM-DD) "
+                             "or all monthly (YYYY-MM)")
+        if previous_end is not None and start <= previous_end:
+            raise HydroError(f"{path}, line {n}, column 'date': {row[i_date]} does not come after the "
+                             "line before; sort the lines by date and give each day or month once")
+        previous_end = end
+        first = first or start
+        last = end
+        q, conc = row_values(path, n, row, (value_col, i_val), i_conc, (end - start).days + 1)
+        problem = parts_problem(conc)
+        if problem:
+            raise HydroError(f"{path}, line {n}: {problem}")
+        a = max((start - run0).days, 0)
+        b = min((end - run0).days + 1, n_day)
+        if a < b:
+            flow[a:b] = q
+            covered[a:b] = True
+            volume += q * (b - a) * SECONDS_PER_DAY
+            for x, c in conc.items():
+                species[x][a:b] = c
+    if first is None or last is None:
+        raise HydroError(f"{path}: no data lines; give a date and a flow or volume per day or month")
+    check_month_starts(path, rows, i_date)
+    return SeriesFile(path=path, flow=flow, covered=covered, tn=species.get("tn"), monthly=bool(monthly),
+                      first=first, last=last, volume_m3=volume, species=species)

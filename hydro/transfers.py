@@ -59,15 +59,14 @@ What each kind does (all flows m3 s-1):
 
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from pathlib import Path
 
 import numpy as np
 
+from hydro.ecological_minimum import dated_minimum, ecological_minimum
 from hydro.errors import HydroError, suggest
-from hydro.transfer_series import SeriesFile, check_month_starts, row_days, row_values
+from hydro.transfer_series import SeriesFile, read_transfer_series
 from hydro.transfer_tables import (  # the tables' keys, parsed at load: hydro.transfer_tables
     CONCENTRATION_SUFFIX,
     KINDS,
@@ -75,11 +74,9 @@ from hydro.transfer_tables import (  # the tables' keys, parsed at load: hydro.t
     PARTS_TOLERANCE_MG_PER_L,
     SPECIES,
     VALUE_COLUMNS,
-    check_series_header,
     parts_problem,
 )
 from hydro.units import SECONDS_PER_DAY
-from hydro.weather_csv import fields_hint
 
 __all__ = ["CONCENTRATION_SUFFIX", "KINDS", "PARTS", "PARTS_TOLERANCE_MG_PER_L", "SPECIES", "VALUE_COLUMNS",
            "SeriesFile", "Transfer", "Transfers", "abstraction_delivered", "read_transfer_series", "read_transfers",
@@ -87,88 +84,6 @@ __all__ = ["CONCENTRATION_SUFFIX", "KINDS", "PARTS", "PARTS_TOLERANCE_MG_PER_L",
 
 #: g s-1 per (m3 s-1 * mg L-1): mg L-1 = g m-3.
 G_PER_S_PER_M3S_MGL = 1.0
-
-
-def read_transfer_series(path: Path, dates: list[date], *, allow_tn: bool) -> SeriesFile:
-    """Read a transfer series file (see the module docstring) onto ``dates``.
-
-    Raises
-    ------
-    HydroError
-        Naming the file, the line and the column of the first bad value.
-    """
-    from hydro.tomlio import read_text
-
-    path = Path(path)
-    if not path.exists():
-        raise HydroError(f"{path}: file not found; check the 'csv' path of the [[transfers]] table "
-                         "(relative to the basin folder)")
-    text = read_text(path, "CSV")
-    header: list[str] | None = None
-    rows: list[tuple[int, list[str]]] = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("#") or not line.strip():
-            continue
-        fields = next(csv.reader([line]))
-        if header is None:
-            header = [h.strip() for h in fields]
-            header_line = n
-            continue
-        rows.append((n, [f.strip() for f in fields]))
-    if header is None:
-        raise HydroError(f"{path}: expected a header line with a 'date' column and one of "
-                         f"{' or '.join(VALUE_COLUMNS)} (e.g. 'date,flow_m3_s,tn_mg_per_l')")
-    check_series_header(path, header, header_line, allow_tn=allow_tn)
-    values = [c for c in VALUE_COLUMNS if c in header]
-    conc_cols = [h for h in header if h.endswith(CONCENTRATION_SUFFIX)]
-    value_col = values[0]
-    i_date, i_val = header.index("date"), header.index(value_col)
-    i_conc = {h[:-len(CONCENTRATION_SUFFIX)]: header.index(h) for h in conc_cols}
-    if not rows:
-        raise HydroError(f"{path}: no data lines after the header")
-    run0, n_day = dates[0], len(dates)
-    flow = np.zeros(n_day)
-    covered = np.zeros(n_day, dtype=bool)
-    species = {x: np.full(n_day, np.nan) for x in i_conc}
-    monthly = None
-    previous_end: date | None = None
-    first = last = None
-    volume = 0.0
-    for n, row in rows:
-        if len(row) != len(header):
-            raise HydroError(f"{path}, line {n}: {len(row)} fields, the header has {len(header)} "
-                             f"({', '.join(header)}); write one value per column{fields_hint(header, len(row))}")
-        start, end, is_month = row_days(path, n, row[i_date])
-        if monthly is None:
-            monthly = is_month
-        elif monthly != is_month:
-            raise HydroError(f"{path}, line {n}, column 'date': '{row[i_date]}' is a "
-                             f"{'month' if is_month else 'day'} but the lines before are "
-                             f"{'months' if monthly else 'days'}; a file is all daily (YYYY-MM-DD) "
-                             "or all monthly (YYYY-MM)")
-        if previous_end is not None and start <= previous_end:
-            raise HydroError(f"{path}, line {n}, column 'date': {row[i_date]} does not come after the "
-                             "line before; sort the lines by date and give each day or month once")
-        previous_end = end
-        first = first or start
-        last = end
-        q, conc = row_values(path, n, row, (value_col, i_val), i_conc, (end - start).days + 1)
-        problem = parts_problem(conc)
-        if problem:
-            raise HydroError(f"{path}, line {n}: {problem}")
-        a = max((start - run0).days, 0)
-        b = min((end - run0).days + 1, n_day)
-        if a < b:
-            flow[a:b] = q
-            covered[a:b] = True
-            volume += q * (b - a) * SECONDS_PER_DAY
-            for x, c in conc.items():
-                species[x][a:b] = c
-    if first is None or last is None:
-        raise HydroError(f"{path}: no data lines; give a date and a flow or volume per day or month")
-    check_month_starts(path, rows, i_date)
-    return SeriesFile(path=path, flow=flow, covered=covered, tn=species.get("tn"), monthly=bool(monthly),
-                      first=first, last=last, volume_m3=volume, species=species)
 
 
 @dataclass(frozen=True)
@@ -209,8 +124,13 @@ class Transfers:
     species_res_load, species_reach_load : dict of str to (D, S) and (D, R)
         Load of each name of :data:`SPECIES` that an inflow gives, g s-1 (read with
         :meth:`species_load`).
-    eco_min : (S,), optional
-        Each reservoir's ``ecological_min_m3_s``, the least target (:meth:`target_release`).
+    eco_min : (D, S), optional
+        Each reservoir's ecological minimum on each day (m3 s-1; ``ecological_min_m3_s``, a number
+        or a table of years, :func:`hydro.ecological_minimum.ecological_minimum`), the least
+        target (:meth:`target_release`).
+    dated_minimum : bool
+        Whether a reservoir's minimum is a table of years: the operations then need the daily
+        target (:attr:`sets_target`) even without a transfer.
     """
 
     items: tuple
@@ -225,6 +145,7 @@ class Transfers:
     species_res_load: dict = field(default_factory=dict)
     species_reach_load: dict = field(default_factory=dict)
     eco_min: np.ndarray | None = None
+    dated_minimum: bool = False
 
     def species_load(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The load the inflows bring of one species or constituent.
@@ -264,14 +185,21 @@ class Transfers:
         return bool(self.items)
 
     @property
+    def sets_target(self) -> bool:
+        """Whether the reservoirs' daily target (:meth:`target_release`) differs from their rule:
+        a release, ecological or abstraction series, or a minimum given as a table of years."""
+        return bool(self.items) or self.dated_minimum
+
+    @property
     def carries_water_in(self) -> bool:
         """Whether any water enters from outside the basin."""
         return bool(np.any(self.res_inflow > 0) or np.any(self.reach_inflow > 0))
 
     def target_release(self, rule: np.ndarray) -> np.ndarray:
         """Each day's target release (D, S): the series where given, else ``rule``, plus extras, at
-        least the ecological minimum (as :func:`hydro._hydraulics_kernels.reservoir_day` lets out:
-        a short release cuts each part alike, :func:`abstraction_delivered`, the minimum's too)."""
+        least the day's ecological minimum (:attr:`eco_min`), as
+        :func:`hydro._hydraulics_kernels.reservoir_day` lets out (a short release cuts each part
+        alike, :func:`abstraction_delivered`, the minimum's too)."""
         target = np.where(np.isnan(self.release), rule, self.release) + self.extra_release
         if self.eco_min is not None:
             target = np.maximum(target, self.eco_min)
@@ -381,7 +309,7 @@ def read_transfers(basin, dates: list[date]) -> Transfers:
                      reach_inflow=reach_inflow, reach_load=reach_load, release=release,
                      extra_release=extra, res_abstraction=res_abstraction, reach_abstraction=reach_abs,
                      species_res_load=species_res, species_reach_load=species_reach,
-                     eco_min=np.array([r.ecological_min_m3_s for r in net.reservoirs], dtype=float))
+                     eco_min=ecological_minimum(net, [d.year for d in dates]), dated_minimum=dated_minimum(net))
 
 
 def abstraction_delivered(requested: np.ndarray, target: np.ndarray, release: np.ndarray) -> np.ndarray:

@@ -111,7 +111,7 @@ class YearlyParameters:
         """Replace the yearly values of ``sources.<path>`` of subbasin ``i``."""
         self.values[(i,) + path] = np.asarray(value, dtype=float)
 
-    def _table(self, arr) -> str:
+    def table(self, arr) -> str:
         """One value per year as a TOML inline table of years (exact: ``repr`` of each float)."""
         return "{" + ",".join(f"{int(y)}={float(v)!r}" for y, v in zip(self.years, arr, strict=True)) + "}"
 
@@ -136,14 +136,14 @@ class YearlyParameters:
         for (i, *path), before in self.changed().items():
             timing = self.info.sources(i).get("timing")
             if isinstance(timing, dict) and timing.get("years", "blended") == "blended":
-                per_sub.setdefault(i, []).append(f"{json.dumps('.'.join(path))}={self._table(before)}")
+                per_sub.setdefault(i, []).append(f"{json.dumps('.'.join(path))}={self.table(before)}")
         return [f"subbasins.{self.info.ids[i]}.sources.timing.before_measures={{{','.join(items)}}}"
                 for i, items in per_sub.items()]
 
     def overrides(self) -> list[str]:
         """``key.path={year=value,...}`` assignments for every parameter changed (new classes first)."""
         out = []
-        table = self._table
+        table = self.table
 
         for (i, cls), emc in self.new_classes.items():
             share = self.values[(i, "land_use", cls, "share")]

@@ -143,7 +143,7 @@ def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, yea
     capital, operating = {}, {}
     for (mid, i), qv in quantity.items():
         m = sfile.measures[mid]
-        cap, op = KINDS[m.kind].costs(m, qv, sfile.cost_method, sfile.discount_rate)
+        cap, op = KINDS[m.kind].costs(m, qv, sfile.cost_method, sfile.discount_rate, years=ext)
         capital[(mid, i)], operating[(mid, i)], quantity[(mid, i)] = cap[in_run], op[in_run], qv[in_run]
     removed = _buffer_removal(comp)
     return Compiled(scenario_id, comp.state.overrides() + comp.state.before_measures() + comp.overrides, years,

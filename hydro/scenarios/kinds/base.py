@@ -43,6 +43,9 @@ class Compilation:
         What was skipped or approximated, for the user.
     overrides : list of str
         Overrides that are not yearly source parameters (``reservoirs.<id>....``).
+    reservoir_minimum : dict
+        ``reservoir id -> ndarray``: its ecological minimum per year (m3 s-1) as the measures
+        applied so far set it (a second release on the same reservoir starts from the first's).
     """
 
     info: BasinInfo
@@ -51,6 +54,7 @@ class Compilation:
     buffer_factor: dict = field(default_factory=dict)
     notes: list = field(default_factory=list)
     overrides: list = field(default_factory=list)
+    reservoir_minimum: dict = field(default_factory=dict)
 
     def unknown(self, m: Measure, key: str, what: str, name: str, known) -> HydroError:
         """The error for a name of measure ``m`` (at ``key``) that the selected subbasins lack."""
@@ -165,8 +169,9 @@ class MeasureKind:
         raise NotImplementedError(self.kind)
 
     def costs(self, m: Measure, quantity: np.ndarray, cost_method: str,
-              discount_rate: float) -> tuple[np.ndarray, np.ndarray]:
-        """Capital and operating cost per year (yuan) of a yearly ``quantity`` in :attr:`unit`.
+              discount_rate: float, years: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Capital and operating cost per year (yuan) of a yearly ``quantity`` in :attr:`unit`
+        (``years``: the calendar year of each value, for kinds whose unit depends on it).
 
         Capital is ``capital_yuan_per_unit x max(Q(y) - Q(y-1), 0)`` spent in year
         y, counted in that year (``cost_method = "spent"``) or as an annuity over
