@@ -76,6 +76,7 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
     one-block run over ``periods`` sets them (see the module docstring).  ``step`` times the
     passes (:class:`hydro.pipeline._Steps`); ``runoff_start`` is the runoff model's state on
     the first day (its warm-up's, :mod:`hydro.runoff_warm_up`; None: the initial fillings)."""
+    from hydro.ecological_minimum import reservoir_rule
     from hydro.pipeline_steps import water, water_enters
     from hydro.routing_cells import default_cells
     from hydro.series import daily_dates
@@ -102,12 +103,15 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
             requests = w.requests  # its reaches and shares: the same in every block
             kept = {name: getattr(w, name) for name in _KEPT}
             kept["request_flow"] = w.requests.flow
-            if w.target is not None:
-                kept["target"] = w.target
+            target = w.target  # a minimum by year: the numerics without its raises (hydro.reference_numerics)
+            if w.transfers.dated_minimum:
+                target = w.transfers.reference_target(reservoir_rule(basin.network, w.months))
+            if target is not None:
+                kept["target"] = target
             np.savez(Path(tmp) / f"{k}.npz", **kept)
             if routing_method(basin) == "muskingum-cunge":
                 hyd = step("routing", accumulate, basin.network, w.lateral, np.zeros_like(w.lateral), w.res_local,
-                           w.evap, w.rain, w.months, w.target, res_volume=res_volume, res_land_inflow=w.res_land,
+                           w.evap, w.rain, w.months, target, res_volume=res_volume, res_land_inflow=w.res_land,
                            res_land_area=land_area(basin.network, ws))
                 res_volume = hyd.res_volume[-1].copy()
                 total = _running_sum(total, 0.5 * (hyd.q_in + hyd.q_out))

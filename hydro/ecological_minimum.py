@@ -47,11 +47,16 @@ def dated_target(net, months, years) -> np.ndarray | None:
     """The reservoirs' rule (``target_release_m3_s`` by month) raised to each day's minimum, m3 s-1
     (D, S), for runs without transfers (``[forcing]`` basins), where a minimum is a table of
     years; None where none is (the operations' one number per reservoir is the whole story)."""
-    from hydro.hydraulics import reservoir_arrays
-
     if not dated_minimum(net):
         return None
-    return np.maximum(reservoir_arrays(net, months)["target"], ecological_minimum(net, years))
+    return np.maximum(reservoir_rule(net, months), ecological_minimum(net, years))
+
+
+def reservoir_rule(net, months) -> np.ndarray:
+    """The reservoirs' ``target_release_m3_s`` rule on each day of ``months`` (D,), m3 s-1 (D, S)."""
+    from hydro.hydraulics import reservoir_arrays
+
+    return reservoir_arrays(net, months)["target"]
 
 
 def ecological_shortfall_days(net, outflow, years) -> str:

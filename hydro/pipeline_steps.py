@@ -40,6 +40,7 @@ import numpy as np
 
 from hydro.basin import Basin
 from hydro.errors import HydroError
+from hydro.reference_numerics import reference_numerics
 from hydro.results import Results
 from hydro.runoff_warm_up import ATTRIBUTE as WARM_UP_ATTRIBUTE
 from hydro.runoff_warm_up import START_ATTRIBUTE, WarmUp
@@ -106,10 +107,13 @@ def six_steps(basin: Basin, ws: Watershed, dates: list[date], weather, carried: 
     station = station.at_station()  # the subbasins' series were the runoff step's alone
     src = step("sources", loads, basin, ws, w, carried, apportion, c.groundwater_kg, c.mean_base_mm, c.stores,
                c.mean_washed)
+    sub_reaches, start_water = c.sub_reaches, None
+    if c.routing_state is None and c.transport_start is None:  # a minimum by year: the numerics without it
+        sub_reaches, start_water = step("routing", reference_numerics, basin, w, c.sub_reaches)
     hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months, w.res_land,
-               target_release=w.target, requests=w.requests, state=c.routing_state, sub_reaches=c.sub_reaches)
+               target_release=w.target, requests=w.requests, state=c.routing_state, sub_reaches=sub_reaches)
     w = routed_water(w, hyd)
-    tr = step("transport", transport, basin, w, src, hyd, station, c.transport_start)
+    tr = step("transport", transport, basin, w, src, hyd, station, c.transport_start, start_water)
     res = step("results", results, basin, ws, w, src, hyd, tr, station, carried, *names)
     res.attrs[WARM_UP_ATTRIBUTE] = c.runoff_warm_up or WarmUp().describe()
     if c.initial_state:
@@ -336,11 +340,13 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     return Loads(tracers=tin, groundwater=gw)
 
 
-def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None) -> TransportResult:
+def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, water=None) -> TransportResult:
     """Every tracer down the network; the transferred water's tracer last, where there is one.
 
     ``start`` (:class:`hydro.blocked.TransportStart`) continues a run: the cells' water and
     every cell's and reservoir's concentration of every tracer at the end of the day before.
+    ``water`` (:class:`hydro.transport_volumes.CellWater`) gives the cells' water at the start
+    of a run from its start (:func:`hydro.reference_numerics.reference_numerics`).
     """
     net = basin.network
     lay = net.layout
@@ -361,7 +367,7 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None) -> T
                                    "outside the basin (tracer, 1 g m-3)"))
         groups.append(1)
         species.append(1)
-    init_water = None if start is None else start.water
+    init_water = water if start is None else start.water
     debt = None if start is None else start.inlet_debt
     if start is not None and start.conc is not None:  # None: the run's start (the basin's [initial])
         init_conc, init_res_conc = start.conc, start.res_conc

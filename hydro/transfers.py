@@ -131,6 +131,9 @@ class Transfers:
     dated_minimum : bool
         Whether a reservoir's minimum is a table of years: the operations then need the daily
         target (:attr:`sets_target`) even without a transfer.
+    eco_least : (S,), optional
+        Each reservoir's least minimum (``ecological_min_m3_s``, the least of a table's values):
+        the operations the numerics are chosen from (:meth:`reference_target`).
     """
 
     items: tuple
@@ -146,6 +149,7 @@ class Transfers:
     species_reach_load: dict = field(default_factory=dict)
     eco_min: np.ndarray | None = None
     dated_minimum: bool = False
+    eco_least: np.ndarray | None = None
 
     def species_load(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The load the inflows bring of one species or constituent.
@@ -204,6 +208,16 @@ class Transfers:
         if self.eco_min is not None:
             target = np.maximum(target, self.eco_min)
         return np.ascontiguousarray(target)
+
+    def reference_target(self, rule: np.ndarray) -> np.ndarray | None:
+        """:meth:`target_release` with each reservoir's least minimum (:attr:`eco_least`) on every
+        day, None where the rule alone gives it (no transfer): where a minimum is a table of years,
+        the flows the run's numerics are chosen from (:func:`hydro.ecological_minimum.reference_numerics`),
+        so a minimum raised from a year does not move the days before it."""
+        if not self.items:
+            return None
+        target = np.where(np.isnan(self.release), rule, self.release) + self.extra_release
+        return np.ascontiguousarray(target if self.eco_least is None else np.maximum(target, self.eco_least))
 
     def attributes(self) -> dict[str, str]:
         """Provenance of the transfers as global attributes."""
@@ -309,7 +323,8 @@ def read_transfers(basin, dates: list[date]) -> Transfers:
                      reach_inflow=reach_inflow, reach_load=reach_load, release=release,
                      extra_release=extra, res_abstraction=res_abstraction, reach_abstraction=reach_abs,
                      species_res_load=species_res, species_reach_load=species_reach,
-                     eco_min=ecological_minimum(net, [d.year for d in dates]), dated_minimum=dated_minimum(net))
+                     eco_min=ecological_minimum(net, [d.year for d in dates]), dated_minimum=dated_minimum(net),
+                     eco_least=np.array([r.ecological_min_m3_s for r in net.reservoirs], dtype=float))
 
 
 def abstraction_delivered(requested: np.ndarray, target: np.ndarray, release: np.ndarray) -> np.ndarray:
