@@ -278,6 +278,7 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
     from hydro.pipeline_steps import _Steps, carried_constituents
     from hydro.runoff_warm_up import WarmUp, run_start
     from hydro.series import daily_dates
+    from hydro.store_climate import store_means
     from hydro.watershed import Watershed
 
     why = unblockable(basin)
@@ -301,12 +302,15 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
     whole = None
     if len(periods) > 1:  # what a one-block run takes over the whole run (hydro.blocked_water)
         whole = whole_run_water(basin, ws, periods, forcing, threshold, step, warm.state)
+    means = store_means(basin, ws, first, end, weather, threshold, bool(carried))  # the basin's climate
+    if means[0] is None and whole is not None:  # the run's own, as a one-block run's
+        means = (whole.mean_base_mm, whole.mean_washed)
     said = (warm.describe() if not spin else WarmUp(None, warm.first or plan.first, plan.last).describe(),
             plan.describe(start))
     state: BlockState | None = None
     for k, (a, b) in enumerate(periods):
         res, state = _block(basin, ws, daily_dates(a, b), forcing, state, carried, apportion, threshold,
-                            (scenario, history), step, whole, warm, said)
+                            (scenario, history), step, whole, warm, said, means)
         if k == len(spin) - 1:  # the spin-up's end: the run's start, with what the run was given for it
             state = given_state(basin, plan, state)
         if k >= len(spin):
@@ -315,11 +319,12 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
 
 
 def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | None, carried, apportion: bool,
-           threshold, names: tuple[str, str], step, whole, warm, said: tuple[str, str]) -> tuple[Results, BlockState]:
+           threshold, names: tuple[str, str], step, whole, warm, said: tuple[str, str],
+           means=(None, None)) -> tuple[Results, BlockState]:
     """One block's six steps from ``state`` (None: the run's start, with the runoff stores its
     warm-up, ``warm``, left and the cells and cell water of the whole run, ``whole``, where there
     are several blocks); its results and end state.  ``said``: the results' ``runoff_warm_up``
-    and ``initial_state``."""
+    and ``initial_state``; ``means``: the stores' mean flows (:func:`hydro.store_climate.store_means`)."""
     from hydro.blocked_water import routing_state
     from hydro.pipeline_steps import Continuation, six_steps
 
@@ -333,9 +338,9 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     on = Continuation(runoff_state=warm.state if state is None else state.runoff, snow_threshold=threshold,
                       runoff_warm_up=said[0], initial_state=said[1], stores=stores,
                       groundwater_kg=get("groundwater_kg"), routing_state=get("routing"), transport_start=start,
+                      mean_base_mm=means[0], mean_washed=means[1],
                       **({} if whole is None else {"run_years": whole.run_years, "water_in": whole.water_in,
-                                                   "mean_base_mm": whole.mean_base_mm,
-                                                   "mean_washed": whole.mean_washed, "sub_reaches": whole.cells}))
+                                                   "sub_reaches": whole.cells}))
     run = six_steps(basin, ws, dates, forcing, carried, apportion, names, step, on)
     hyd, tr = run.hydraulics, run.transport
     sw = tr.start_water

@@ -56,6 +56,7 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     from hydro.blocked import run_blocks, spin_up_plan
     from hydro.runoff_warm_up import run_start
     from hydro.series import daily_dates
+    from hydro.store_climate import store_means
 
     plan = spin_up_plan(basin, start, weather)
     if plan.first is not None:  # the spin-up and the run, each one block (hydro.blocked)
@@ -64,7 +65,10 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
                                     timings=timings)))
     ws = Watershed.from_basin(basin)
     forcing, threshold, warm = run_start(basin, ws, start, end, weather)
-    return six_steps(basin, ws, daily_dates(start, end), forcing, carried_constituents(basin, constituents),
+    carried = carried_constituents(basin, constituents)
+    mean_base, mean_washed = store_means(basin, ws, start, end, weather, threshold, bool(carried))
+    return six_steps(basin, ws, daily_dates(start, end), forcing, carried,
                      apportion, (scenario, history), _Steps(timings),
                      Continuation(runoff_state=warm.state, snow_threshold=threshold,
+                                  mean_base_mm=mean_base, mean_washed=mean_washed,
                                   runoff_warm_up=warm.describe(), initial_state=plan.describe(start))).results
