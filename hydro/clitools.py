@@ -63,17 +63,6 @@ def refuse_seed_without_members(members) -> None:
                          "or leave --seed out (one run on synthetic weather: hydro run --synthetic-weather SEED)")
 
 
-def refuse_run_scenario(_ctx: click.Context, _param: click.Parameter, scenario: str | None) -> None:
-    """Callback of ``hydro run --scenario S`` (the design brief's spelling): a scenario's measures
-    live in a scenario file, which ``hydro scenarios`` runs beside the baseline; it was click's
-    bare "No such option"."""
-    if scenario is not None:
-        raise click.UsageError("hydro run simulates the basin as its file stands (scenario 'baseline'); a "
-                               "scenario's measures live in a scenario file: hydro scenarios BASIN "
-                               f"SCENARIOS.toml --scenario {scenario} -o OUT.nc (with the baseline, along a "
-                               "scenario dimension; configs/scenarios/ has the shipped ones)")
-
-
 # --- first-run compile notice -------------------------------------------------------------
 
 #: The modules of compiled kernels (each is compiled, and cached, as a whole when its source changes).

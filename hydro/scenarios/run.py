@@ -155,7 +155,9 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
             sfile.scenario(s)
         names = ["baseline"] + [s for s in names[1:] if s in scenarios]
     # compile everything first, so a bad measure fails before any long run
-    probe = list(range((start or date(2000, 1, 1)).year, (end or date(2000, 1, 1)).year + 1))
+    # the years the runs will cover: --start/--end, else the scenario file's or the basin's period
+    y0, y1 = (d.year if isinstance(d, date) else 2000 for d in (first, last))
+    probe = list(range(y0, max(y0, y1) + 1))
     for sid in names:
         compile_scenario(info, sfile, sid, probe)
     tasks = [(info, sfile, sid, start, end, history, k) for k, sid in enumerate(names)]
