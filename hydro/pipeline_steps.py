@@ -58,6 +58,7 @@ from hydro.watershed import (
     gauge_observations,
     land_area,
     match_gauges,
+    reservoir_precip_factors,
     routing_method,
     subbasin_runoff,
     subbasin_weather,
@@ -243,7 +244,7 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     for k, reach in enumerate(points.reaches):
         effluent[:, net.reach_index(reach)] += points.discharge_m3_per_day[:, k] / SECONDS_PER_DAY
     evap = np.tile(station.station_pet_mm[:, None], (1, n_res))
-    rain = np.tile(station.station_precip_mm[:, None], (1, n_res))
+    rain = station.station_precip_mm[:, None] * reservoir_precip_factors(net, ws)[None, :]  # the shores' rain
     months = np.array([d.month for d in dates])
     area = np.array([s.area_km2 for s in ws.subbasins])
     # transfers and operations: water from outside the basin into reservoirs and

@@ -337,6 +337,20 @@ def land_area(net, ws: Watershed | None) -> np.ndarray:
     return area
 
 
+def reservoir_precip_factors(net, ws: Watershed) -> np.ndarray:
+    """Station-to-surface precipitation factor of each reservoir (S,): the area-weighted
+    ``precip_factor`` of the subbasins that hold it (``reservoir = id``, whose land holds its
+    surface, :func:`land_area`), so the lake takes the rain of the land around it; 1 where no
+    subbasin holds it."""
+    weight, total = np.zeros(len(net.reservoirs)), np.zeros(len(net.reservoirs))
+    for s in ws.subbasins:
+        if s.reservoir is not None:
+            k = net.reservoir_index(s.reservoir)
+            weight[k] += s.area_km2 * s.precip_factor
+            total[k] += s.area_km2
+    return np.divide(weight, total, out=np.ones_like(weight), where=total > 0)
+
+
 def routing_method(basin: Basin) -> str:
     """``"muskingum-cunge"`` or ``"accumulate"``: how a watershed basin's flows are routed.
 
