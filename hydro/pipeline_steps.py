@@ -40,6 +40,7 @@ import numpy as np
 
 from hydro.basin import Basin
 from hydro.errors import HydroError
+from hydro.gauge_matching import match_gauges
 from hydro.reference_numerics import reference_numerics
 from hydro.results import Results
 from hydro.runoff_warm_up import ATTRIBUTE as WARM_UP_ATTRIBUTE
@@ -57,7 +58,6 @@ from hydro.watershed import (
     flows,
     gauge_observations,
     land_area,
-    match_gauges,
     reservoir_precip_factors,
     routing_method,
     subbasin_runoff,
@@ -226,7 +226,9 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     ``runoff_state`` and ``snow_threshold`` continue a run (:func:`hydro.watershed.subbasin_runoff`);
     ``run_years`` and ``water_in`` describe the whole run (:class:`Water`); ``stores`` carries the
     withdrawals' reservoir volumes between blocks
-    (:func:`hydro.withdrawal_requests.accumulated_withdrawals`).
+    (:func:`hydro.withdrawal_requests.accumulated_withdrawals`).  A flow-driven run matches the
+    runoff to the gauges first (:func:`hydro.gauge_matching.match_gauges`, which takes the
+    withdrawals from the flows it scales), and the withdrawals are then those of the matched flows.
     """
     from hydro.hydraulics import reservoir_arrays
     from hydro.sources import point_loads
@@ -252,20 +254,19 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     transfers = read_transfers(basin, dates)
     target = (transfers.target_release(reservoir_arrays(net, months)["target"])
               if transfers.sets_target else None)
-    sim_lateral, sim_res = _lateral(net, ws, (simulated.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
     requests = withdrawal_requests(basin, dates, months, transfers.reach_abstraction)
-    withdrawn = np.zeros((n_day, n_reach))
-    if routing_method(basin) == "accumulate":  # else the routing takes them from the routed flows
-        withdrawn = accumulated_withdrawals(net, requests, sim_lateral + effluent + transfers.reach_inflow,
-                                            sim_res + transfers.res_inflow, evap, rain, months,
-                                            target_release=target, stores=stores, res_land_inflow=sim_res,
-                                            res_land_area=land_area(net, ws))
-    if basin.settings.flow_driven:
+    if basin.settings.flow_driven:  # the withdrawals above each gauge are taken from the matched flows
         runoff = match_gauges(basin, ws, simulated, observed, (evap, rain, months),
-                              effluent + transfers.reach_inflow - withdrawn,
-                              res_extra=transfers.res_inflow, target_release=target)
+                              effluent + transfers.reach_inflow, res_extra=transfers.res_inflow,
+                              target_release=target, requests=requests)
     # subbasins -> reaches and reservoirs (plus the water transferred in)
     lateral, res_land = _lateral(net, ws, (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
+    withdrawn = np.zeros((n_day, n_reach))
+    if routing_method(basin) == "accumulate":  # else the routing takes them from the routed flows
+        withdrawn = accumulated_withdrawals(net, requests, lateral + effluent + transfers.reach_inflow,
+                                            res_land + transfers.res_inflow, evap, rain, months,
+                                            target_release=target, stores=stores, res_land_inflow=res_land,
+                                            res_land_area=land_area(net, ws))
     lateral += effluent - withdrawn + transfers.reach_inflow
     res_local = res_land + transfers.res_inflow
     return Water(dates=dates, years=years, months=months, simulated=simulated, runoff=runoff,

@@ -58,7 +58,6 @@ from hydro.units import MM_KM2_PER_DAY_TO_M3_S
 from hydro.watershed_tables import (
     WATERSHED_PARTS,
     RunoffParameters,
-    Subbasin,
     Watershed,
     WeatherSettings,
 )
@@ -230,77 +229,6 @@ def gauge_observations(basin: Basin, dates: list[date]) -> np.ndarray:
         if spec is not None:
             out[:, k] = spec.read(reader)
     return out
-
-
-def match_gauges(basin: Basin, ws: Watershed, runoff: Runoff, observed: np.ndarray,
-                 reservoir_forcing: tuple, effluent: np.ndarray, res_extra: np.ndarray | None = None,
-                 target_release: np.ndarray | None = None) -> Runoff:
-    """Scale subbasin runoff so that accumulated flow at each gauge equals its record.
-
-    Gauges are taken upstream first.  A gauge's daily factor scales the runoff
-    of the subbasins that drain to it without crossing a reservoir (whose
-    releases follow rules, not inflow) and that no gauge further up has already
-    matched: ``f = (Q_obs - Q_other) / Q_free``, where ``Q_free`` is their
-    contribution at the gauge and ``Q_other`` the rest of the simulated flow
-    there (``effluent``, point-source water per reach in m3 s-1, is never
-    scaled).  ``reservoir_forcing`` is ``(evap_mm, precip_mm, months)`` of the
-    run, as :func:`hydro.hydraulics.accumulate` takes them; ``res_extra`` (D, S) is water transferred into reservoirs and ``target_release``
-    the reservoirs' daily targets (:mod:`hydro.transfers`).  Days without a record keep ``f = 1``; a negative ``f`` (the record
-    is below the flow that cannot be scaled) is set to 0.  With accumulation
-    routing the flow at every gauge then equals its record on recorded days.
-    """
-    from hydro.hydraulics import accumulate
-
-    net = basin.network
-    lay = net.layout
-    evap, rain, months = reservoir_forcing
-    n_day = len(months)
-    area = np.array([s.area_km2 for s in ws.subbasins])
-    order = {("r", i): k for k, (kind, i) in enumerate(lay.order) if kind == 1}
-
-    def free_path(sub: Subbasin, reach: int) -> bool:
-        """Whether the subbasin drains to ``reach`` without crossing a reservoir."""
-        if sub.reach is None:
-            return False
-        r = net.reach_index(sub.reach)
-        while True:
-            if r == reach:
-                return True
-            kind, nxt = lay.reach_down_kind[r], lay.reach_down_index[r]
-            if kind != 1:
-                return False
-            r = nxt
-
-    scale = np.ones((len(ws.subbasins), n_day))
-    claimed: set[int] = set()
-    gauges = sorted(range(len(net.gauges)), key=lambda k: order[("r", net.reach_index(net.gauges[k].reach))])
-    for k in gauges:
-        g = net.gauges[k]
-        if np.all(np.isnan(observed[:, k])):
-            continue
-        r_g = net.reach_index(g.reach)
-        cell = lay.gauge_cell[k]
-        start, n = lay.reach_cell_start[r_g], lay.reach_cell_start[r_g + 1] - lay.reach_cell_start[r_g]
-        along = (cell - start + 1) / n  # share of the gauge reach's lateral inflow above the gauge
-        free = [i for i, s in enumerate(ws.subbasins) if i not in claimed and free_path(s, r_g)]
-        flow = (runoff.q_mm * scale) * area[:, None] * MM_KM2_PER_DAY_TO_M3_S  # m3/s per subbasin
-        lateral, land = _lateral(net, ws, flow.T)
-        lateral += effluent
-        res_local = land if res_extra is None else land + res_extra
-        hyd = accumulate(net, lateral, np.zeros_like(lateral), res_local, evap, rain, months,
-                         target_release, res_land_inflow=land, res_land_area=land_area(net, ws))
-        q_gauge = lay.face_discharge(np.array([cell]), hyd.q_in, hyd.q_out)[:, 0]
-        weights = np.array([along if ws.subbasins[i].reach == g.reach else 1.0 for i in free])
-        q_free = (flow[free] * weights[:, None]).sum(axis=0) if free else np.zeros(n_day)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            f = (observed[:, k] - (q_gauge - q_free)) / q_free
-        f = np.where(np.isfinite(f), np.maximum(f, 0.0), 1.0)
-        for i in free:
-            scale[i] *= f
-        claimed.update(free)
-    return dataclasses.replace(
-        runoff, q_mm=runoff.q_mm * scale, q_direct_mm=runoff.q_direct_mm * scale,
-        q_routed_mm=runoff.q_routed_mm * scale)
 
 
 def _lateral(net, ws: Watershed, flow_m3s: np.ndarray):

@@ -14,6 +14,9 @@ routing, so the routing takes the water:
   which accumulates the flows once per request, with the requests further up already taken.
 
 Both count the available water the same way, so on steady flows they take the same water.
+In flow-driven runs (accumulation) the flows are those of the runoff matched to the gauges,
+and the match itself takes the requests above each gauge from the flows it scales
+(:func:`hydro.gauge_matching.match_gauges`): a gauge records what the withdrawals left.
 """
 
 from __future__ import annotations
