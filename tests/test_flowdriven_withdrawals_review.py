@@ -129,3 +129,45 @@ def test_the_factor_converges_in_a_few_steps_where_a_fixed_point_would_not(share
     assert f[5] == 0 and q[5] == 2.0  # the record below the unscaled water: as before, f = 0
     assert f[6] == 1.0  # no record: untouched
     assert len(calls) - 1 <= 2 * 8  # two evaluations a step: at most 8 steps
+
+
+def test_nested_gauges_with_withdrawals_between_and_on_the_gauge_reach(record, tmp_path):
+    """A gauge halfway down ``west_lower`` (0.4 x the simulated border flow, with gaps) above
+    the ``main`` one (0.3 x), a diversion above it, a loss and a capped diversion on its own
+    reach (taking from the whole reach, below the gauge too), losses and a monthly diversion
+    between the gauges: both gauges equal their records, every reach carries water, and each
+withdrawal takes by its rule from the matched water (before, taken from the simulated water,
+the west diversion got less than its 0.8 m3/s on 144 days the matched water could give it,
+and the east loss of 0.7 took 0.49 to 0.76 of its reach's water)."""
+    folder, _ = record
+    copy = tmp_path / "ws"
+    shutil.copytree(folder, copy)
+    first = run(Basin.load(copy, overrides=PERIOD))
+    west = np.asarray(first["section_discharge"][:, first.coords["section"].index("border")]) * 0.4
+    west[5:9] = np.nan
+    lines = ["date,west"] + [f"{d.isoformat()},{'NA' if np.isnan(q) else repr(float(q))}"
+                             for d, q in zip(first.dates, west, strict=True)]
+    (copy / "west.csv").write_text("\n".join(lines) + "\n")
+    text = (copy / "basin.toml").read_text()
+    text += ('\n[[gauges]]\nid = "west_gauge"\nreach = "west_lower"\nposition = 0.5\n'
+             'observed_discharge_m3_s = { csv = "west.csv", column = "west" }\n'
+             '\n[[gauges]]\nid = "main_gauge"\nreach = "main"\n'
+             'observed_discharge_m3_s = { csv = "gauges.csv", column = "main" }\n')
+    for k, (reach, ask) in enumerate([("west_upper", "flow_m3_s = 0.8"), ("west_lower", "loss_share = 0.5"),
+                                      ("west_lower", "flow_m3_s = 0.3\nmax_share = 0.5"),
+                                      ("east_lower", "loss_share = 0.7"),
+                                      ("main", "flow_m3_s = [1, 1, 1, 2, 3, 3, 3, 3, 2, 1, 1, 1]")]):
+        text += f'\n[[withdrawals]]\nid = "w{k}"\nreach = "{reach}"\n{ask}\n'
+    (copy / "basin.toml").write_text(text)
+    r = run(Basin.load(copy, overrides=PERIOD + ["run.flow_driven=true"]))
+    gauge, obs = np.asarray(r["gauge_discharge"]), np.asarray(r["gauge_observed_discharge"])
+    recorded = ~np.isnan(obs)
+    assert recorded.sum() == 2 * 365 - 4
+    np.testing.assert_allclose(gauge[recorded], obs[recorded], rtol=MATCH)
+    taken = np.asarray(r["reach_withdrawal"])
+    assert (np.asarray(r["discharge"]) > 0).all() and (taken[:, [0, 1, 3]] > 0).all()
+    assert float(r.attrs["water_balance_closure"]) <= 1e-9
+    # the reaches with one request each take by its rule from the matched water
+    water = np.asarray(r["discharge"]) + taken
+    np.testing.assert_allclose(taken[:, 0], np.minimum(0.8, 0.9 * water[:, 0]), rtol=RULE)  # west_upper
+    np.testing.assert_allclose(taken[:, 3], 0.7 * water[:, 3], rtol=RULE)  # east_lower
