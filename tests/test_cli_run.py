@@ -167,10 +167,10 @@ def test_unknown_basin_suggests_shipped_names():
 def test_failed_write_leaves_no_file(tmp_path, monkeypatch):
     import hydro.netcdf as nc
 
-    def broken(ncfile, results):
+    def broken(*args, **kwargs):
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(nc, "_fill", broken)
+    monkeypatch.setattr(nc, "_put", broken)  # writing the variables fails
     result = invoke("run", "tiny", "-o", tmp_path / "x.nc", "--end", "2020-01-10")
     assert result.exit_code != 0
     assert list(tmp_path.iterdir()) == []

@@ -77,7 +77,7 @@ def test_run_on_a_full_disk_exits_2(tmp_path, monkeypatch):
     def full(*args, **kwargs):
         raise RuntimeError("NetCDF: HDF error")
 
-    monkeypatch.setattr(hydro.netcdf, "_fill", full)
+    monkeypatch.setattr(hydro.netcdf, "_put", full)  # writing the variables fails
     out = tmp_path / "tiny.nc"
     user_error(invoke("run", TINY, "-o", out, "--quiet"), "tiny.nc: writing failed", "NetCDF: HDF error")
     assert not out.exists() and _temps(tmp_path) == []
