@@ -32,10 +32,13 @@ in one block to round-off (``tests/test_blocked.py``; docs/results.md, "Long
 runs in time blocks", says which values differ and why).
 
 A run that starts after its basin's ``[run] start`` is spun up the same way
-(:func:`spin_up_plan`): its first blocks are the days from the basin's start to the
+(:func:`hydro.spin_up.spin_up_plan`): its first blocks are the days from the basin's start to the
 day before its own, whose results are not yielded, and its own first block continues
 from their end state with what the run was given for its start (:func:`given_state`);
 :func:`hydro.pipeline.run_watershed` runs such a run as the spin-up and one block.
+A run on generated weather is spun up on the station record instead (:func:`record_spin_up`):
+the same spin-up an observed run from its start makes, computed once per process and
+configuration and shared by every member and draw.
 
 Flow-driven basins (runoff matched to the gauges: a whole-run match not carried
 yet) and runoff models other than GR4J + CemaNeige run in one block
@@ -53,7 +56,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from typing import Any
 
 import numpy as np
@@ -61,6 +64,10 @@ import numpy as np
 from hydro.basin import Basin
 from hydro.errors import HydroError
 from hydro.results import Results
+from hydro.spin_up import SpinUp as SpinUp  # these four re-exported: they were defined here
+from hydro.spin_up import given_for_start as given_for_start
+from hydro.spin_up import spin_up_plan as spin_up_plan
+from hydro.spin_up import unblockable as unblockable
 from hydro.transport_volumes import CellWater, end_volumes
 
 #: Years per block of ``hydro run`` by default (``--block-years``).
@@ -126,109 +133,6 @@ def block_periods(start: date, end: date, block_years: int) -> list[tuple[date, 
     return out
 
 
-def unblockable(basin: Basin) -> str | None:
-    """Why ``basin`` must run in one block (None: it can run in blocks)."""
-    ws = basin.watershed
-    if ws is None:
-        return "not a watershed basin"
-    reasons = []
-    if basin.settings.flow_driven:
-        reasons.append("flow-driven (runoff matched to the gauges over the run)")
-    if ws.runoff_model != "gr4j_cemaneige":
-        reasons.append(f"runoff model {ws.runoff_model}")
-    return "; ".join(reasons) or None
-
-
-@dataclass(frozen=True)
-class SpinUp:
-    """How a watershed run reaches the state it starts from (:func:`spin_up_plan`).
-
-    Attributes
-    ----------
-    basin_start : date
-        The basin's ``[run] start``: the day its file gives the initial state for.
-    first, last : date or None
-        The spin-up days, the basin's start to the day before the run's (None: no spin-up;
-        the run starts from the basin file's initial state).
-    storages : tuple of int
-        Reservoirs (indices) whose initial storage the run was given for its own start.
-    concentrations : bool
-        Whether the run was given its ``[initial]`` concentrations for its own start.
-    given : tuple of str
-        What the run was given for its start, as keys of the basin file.
-    why_not : str
-        Why a run that starts after the basin's start is not spun up ('' where it is).
-    """
-
-    basin_start: date
-    first: date | None = None
-    last: date | None = None
-    storages: tuple[int, ...] = ()
-    concentrations: bool = False
-    given: tuple[str, ...] = ()
-    why_not: str = ""
-
-    def describe(self, start: date) -> str:
-        """The results' ``initial_state`` of a run from ``start``."""
-        from hydro.runoff_warm_up import given_start
-
-        if self.first is None or self.last is None:
-            return given_start(self.basin_start, start, self.why_not)
-        text = (f"spun up: the whole model run from the basin's [run] start {self.basin_start.isoformat()} "
-                f"over {self.first.isoformat()}..{self.last.isoformat()}")
-        return text + (f"; given for {start.isoformat()}: {', '.join(self.given)}" if self.given else "")
-
-
-def spin_up_plan(basin: Basin, start: date, weather=None) -> SpinUp:
-    """How a watershed run from ``start`` on ``weather`` (None: the basin's station record)
-    reaches its start state.
-
-    The basin file gives the initial state (reservoir storages, ``[initial]`` concentrations)
-    for its ``[run] start``.  A run that starts later is spun up: the whole model runs from the
-    basin's start to the day before the run's (runoff stores, groundwater N and wash-off stores,
-    routing, reservoirs with their operations, every concentration) and the run continues from
-    that state, so that its days are those of the run from the basin's start.  What the run is
-    given for its own start wins (:func:`given_for_start`).  No spin-up, the basin file's state
-    taken for the run's start (``why_not`` says why): a run on or before the basin's start; a
-    basin that cannot carry its state between blocks (:func:`unblockable`); weather that starts
-    after the basin's start.
-    """
-    basin_start = basin.settings.start
-    if start <= basin_start or not basin.is_watershed:
-        return SpinUp(basin_start)
-    why = unblockable(basin)
-    if why is None:
-        from hydro.watershed import Watershed
-        from hydro.weather import station_record
-
-        forcing = weather if weather is not None else station_record(Watershed.from_basin(basin).weather.csv)
-        first = forcing.dates[0].astype("datetime64[D]").item()
-        if first > basin_start:
-            why = f"the weather starts on {first.isoformat()}, after the basin's start"
-    if why:
-        return SpinUp(basin_start, why_not=why)
-    storages, concentrations, given = given_for_start(basin)
-    return SpinUp(basin_start, basin_start, start - timedelta(days=1), storages, concentrations, given)
-
-
-def given_for_start(basin: Basin) -> tuple[tuple[int, ...], bool, tuple[str, ...]]:
-    """What ``basin`` gives for a run's own start: the initial values it holds that its file does
-    not (a ``--set``, a ``--params`` file's or a calibration's ``overrides``, a
-    :class:`hydro.Model`'s parameters).  Returns the reservoirs (indices) whose
-    ``initial_storage_mcm`` differs, whether the ``[initial]`` concentrations differ (all start from
-    them then: a tracer's concentration is not spun up in part), and their keys.  A basin whose
-    file does not load (one made in memory) gives nothing."""
-    try:
-        filed = Basin.load(basin.path)
-    except (HydroError, OSError):
-        return (), False, ()
-    stored = {r.id: r.initial_storage_m3 for r in filed.network.reservoirs}
-    storages = tuple(k for k, r in enumerate(basin.network.reservoirs) if stored.get(r.id) != r.initial_storage_m3)
-    concentrations = basin.initial != filed.initial
-    given = tuple(f"reservoirs.{basin.network.reservoirs[k].id}.initial_storage_mcm" for k in storages)
-    return storages, concentrations, given + (("[initial] concentrations",) if concentrations else ())
-
-
 def given_state(basin: Basin, plan: SpinUp, state: BlockState) -> BlockState:
     """The spin-up's end ``state`` with what the run was given for its start (``plan``): each
     given reservoir's storage (m3) in the routing's and the withdrawals' reservoir volumes, and
@@ -288,15 +192,16 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
     if end < start:
         raise HydroError(f"the run ends ({end}) before it starts ({start})")
     plan = spin_up_plan(basin, start, weather)
-    first = plan.first or start
-    years = block_years if block_years is not None else end.year - first.year + 1
-    spin: list[tuple[date, date]] = []
-    if plan.first is not None and plan.last is not None:  # a long spin-up in blocks, as hydro run cuts a run
-        long = len(basin.network.reaches) * ((plan.last - plan.first).days + 1) > ONE_BLOCK_REACH_DAYS
-        spin = block_periods(plan.first, plan.last, DEFAULT_BLOCK_YEARS if block_years is None and long else years)
-    periods = spin + block_periods(start, end, years)
     ws = Watershed.from_basin(basin)
     carried = carried_constituents(basin, constituents)
+    if plan.on_record:  # generated weather, from the spin-up on the station record
+        yield from _after_record(basin, ws, plan, start, end, block_years, weather, carried, apportion,
+                                 (scenario, history), _Steps(timings))
+        return
+    first = plan.first or start
+    years = block_years if block_years is not None else end.year - first.year + 1
+    spin = _spin_periods(basin, plan, block_years, years)
+    periods = spin + block_periods(start, end, years)
     forcing, threshold, warm = run_start(basin, ws, first, end, weather)  # as a one-block run's
     step = _Steps(timings)
     whole = None
@@ -316,6 +221,131 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
         if k >= len(spin):
             yield res
         del res  # not held while the next block runs (nor should the caller hold it)
+
+
+def _spin_periods(basin: Basin, plan: SpinUp, block_years: int | None, years: int) -> list[tuple[date, date]]:
+    """The blocks of ``plan``'s spin-up: of ``years`` years, or of :data:`DEFAULT_BLOCK_YEARS` where
+    ``block_years`` is None and the spin-up holds more reach-days than :data:`ONE_BLOCK_REACH_DAYS`
+    (a long spin-up in blocks, as hydro run cuts a run); none without a spin-up."""
+    if plan.first is None or plan.last is None:
+        return []
+    long = len(basin.network.reaches) * ((plan.last - plan.first).days + 1) > ONE_BLOCK_REACH_DAYS
+    return block_periods(plan.first, plan.last, DEFAULT_BLOCK_YEARS if block_years is None and long else years)
+
+
+@dataclass(frozen=True)
+class Spun:
+    """The start state of a run on generated weather, spun up on the station record (:func:`record_spin_up`).
+
+    Attributes
+    ----------
+    state : BlockState
+        The state on the run's first day, with what the run was given for it (:func:`given_state`).
+    whole : hydro.blocked_water.WholeRun
+        The numerics the spin-up ran with (routing cells, the transport cells' shares and floors),
+        which the run keeps: those of the observed run from its start to the basin's ``[run] end``.
+    warm_up : str
+        The results' ``runoff_warm_up``: the spin-up's days.
+    """
+
+    state: BlockState
+    whole: Any
+    warm_up: str
+
+
+#: This process's spin-ups on the station record: (configuration hash, station file, start,
+#: constituents carried, by source, water transferred in) -> :class:`Spun` (states only, no results).
+_SPUN: dict[tuple, Spun] = {}
+_MAX_KEPT = 64  # start states kept (one per scenario of a scenario ensemble; 20-90 kB each for Miyun)
+
+
+def record_spin_up(basin: Basin, plan: SpinUp, start: date, carried, apportion: bool,
+                   water_in: tuple[bool, bool]) -> Spun:
+    """The state a run from ``start`` on generated weather starts from: the spin-up of ``plan``
+    (``on_record``) on the basin's station record, exactly as an observed run from ``start`` to the
+    basin's ``[run] end`` makes it (its numerics chosen over those days; over the spin-up alone where
+    ``start`` is after that end), carrying the ``carried`` constituents (by source where ``apportion``)
+    and the transferred water's tracer where ``water_in`` (the run's days) or the record's days say
+    water enters.  Computed once per process and configuration (keyed like
+    :func:`hydro.store_climate.store_means`: ``basin.sha256``, the station file, the start), so
+    that every member of an ensemble and every payment draw shares it; the state alone is kept."""
+    from hydro.watershed import Watershed
+
+    key = (basin.sha256, str(Watershed.from_basin(basin).weather.csv), start, tuple(c.name for c in carried),
+           bool(apportion), tuple(water_in))
+    if key not in _SPUN:
+        if len(_SPUN) >= _MAX_KEPT:
+            _SPUN.clear()
+        _SPUN[key] = _spin_up_on_record(basin, plan, start, carried, apportion, water_in)
+    return _SPUN[key]
+
+
+def _spin_up_on_record(basin: Basin, plan: SpinUp, start: date, carried, apportion: bool,
+                       water_in: tuple[bool, bool]) -> Spun:
+    """:func:`record_spin_up`'s computation: the spin-up blocks of :func:`run_blocks` for an observed
+    run from ``start`` to the basin's end (one block, or several where long)."""
+    import dataclasses
+
+    from hydro.blocked_water import whole_run_water
+    from hydro.pipeline_steps import _Steps
+    from hydro.runoff_warm_up import WarmUp, run_start
+    from hydro.series import daily_dates
+    from hydro.store_climate import store_means
+    from hydro.watershed import Watershed
+
+    assert plan.first is not None and plan.last is not None
+    ws = Watershed.from_basin(basin)
+    end = max(basin.settings.end, plan.last)
+    spin = _spin_periods(basin, plan, None, end.year - plan.first.year + 1)
+    periods = spin + (block_periods(start, end, end.year - start.year + 1) if start <= end else [])
+    forcing, threshold, warm = run_start(basin, ws, plan.first, end)
+    step = _Steps(None)
+    whole = whole_run_water(basin, ws, periods, forcing, threshold, step, warm.state)
+    whole = dataclasses.replace(whole, water_in=(whole.water_in[0] or water_in[0], whole.water_in[1] or water_in[1]))
+    means = store_means(basin, ws, plan.first, end, None, threshold, bool(carried))
+    if means[0] is None:
+        means = (whole.mean_base_mm, whole.mean_washed)
+    said = (WarmUp(None, warm.first or plan.first, plan.last).describe(), plan.describe(start))
+    state = None
+    for a, b in spin:
+        res, state = _block(basin, ws, daily_dates(a, b), forcing, state, carried, apportion, threshold,
+                            ("baseline", ""), step, whole, warm, said, means)
+        del res  # the state alone is kept
+    assert state is not None
+    return Spun(given_state(basin, plan, state), whole, said[0])
+
+
+def _after_record(basin: Basin, ws, plan: SpinUp, start: date, end: date, block_years: int | None, weather,
+                  carried, apportion: bool, names: tuple[str, str], step) -> Iterator[Results]:
+    """The blocks of a run on generated ``weather`` from the state of its spin-up on the station record
+    (:func:`record_spin_up`, a copy: the cached state is shared), with its numerics and the whole
+    run's years from the basin's start."""
+    import copy
+    import dataclasses
+
+    from hydro.runoff_warm_up import WarmUp
+    from hydro.series import daily_dates
+    from hydro.store_climate import store_means
+    from hydro.transfers import read_transfers
+    from hydro.watershed import snow_thresholds
+
+    assert plan.first is not None
+    moved = read_transfers(basin, daily_dates(start, end))
+    spun = record_spin_up(basin, plan, start, carried, apportion,
+                          (moved.carries_water_in, bool(np.any(moved.reach_inflow > 0))))
+    whole = dataclasses.replace(spun.whole, run_years=np.arange(plan.first.year, end.year + 1, dtype=np.int64))
+    threshold = snow_thresholds(ws)  # the station record's, as every run's
+    means = store_means(basin, ws, start, end, weather, threshold, bool(carried))  # the record's climate
+    if means[0] is None:
+        means = (whole.mean_base_mm, whole.mean_washed)
+    said = (spun.warm_up, plan.describe(start))
+    state = copy.deepcopy(spun.state)
+    years = block_years if block_years is not None else end.year - start.year + 1
+    for a, b in block_periods(start, end, years):
+        res, state = _block(basin, ws, daily_dates(a, b), weather, state, carried, apportion, threshold, names,
+                            step, whole, WarmUp(), said, means)
+        yield res
+        del res
 
 
 def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | None, carried, apportion: bool,

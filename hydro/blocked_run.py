@@ -78,7 +78,10 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     plan = spin_up_plan(basin, start, weather)
     if not quiet and (n_block > 1 or plan.first):  # what comes before the first block's line (blocked_water)
         spin = f" and the spin-up, {plan.first}..{plan.last} (not written)" if plan.first else ""
-        progress.stream.write(f"{blocks}; first, two passes of the water over the whole run{spin}\n")
+        first = f"two passes of the water over the whole run{spin}"
+        if plan.on_record:  # generated weather: the numerics are the spin-up's (hydro.blocked.record_spin_up)
+            first = f"the spin-up on the station record, {plan.first}..{plan.last} (not written)"
+        progress.stream.write(f"{blocks}; first, {first}\n")
     with BlockWriter(path, dates, years, overwrite=overwrite, spec=spec) as out:
         for res in run_blocks(basin, start, end, block_years, history=history, weather=weather):
             summary.add(res)

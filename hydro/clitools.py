@@ -224,28 +224,30 @@ def check_params_fit(params_path, target, catchment: bool) -> None:
                    "as given", err=True)
 
 
-def note_late_start(basin, start) -> None:
+def note_late_start(basin, start, generated: bool = False) -> None:
     """Say on stderr what a watershed run that does not start on its basin's ``[run] start`` starts
     from (:func:`hydro.blocked.spin_up_plan`): the basin file gives its initial state for that
-    start; a later start is spun up from it (or, where it cannot be, says why), an earlier one
-    takes it as it is."""
+    start; a later start is spun up from it (on the station record where the run's weather is
+    ``generated``, ``--synthetic-weather``), or, where it cannot be, says why; an earlier one takes
+    it as it is."""
     from hydro.blocked import spin_up_plan
 
     first = basin.settings.start
     if not basin.is_watershed or start == first:
         return
-    plan = spin_up_plan(basin, start)
+    plan = spin_up_plan(basin, start, generated=generated)
     said = (f"note: {basin.path} gives its initial state (reservoir storage, concentrations) for its [run] "
             f"start, {first}; ")
     if start < first:
         said += f"this run starts before it, on {start}, from that state"
     elif plan.first is not None:
-        said += (f"this run is spun up from it: the whole model runs {plan.first}..{plan.last} first (not "
-                 f"written), and {start} starts from the state it reaches. An initial value given with --set "
-                 f"(reservoirs.<id>.initial_storage_mcm, initial.*) is the state on {start} instead"
-                 + (f" (given: {', '.join(plan.given)})" if plan.given else "")
-                 + ". Generated weather (--synthetic-weather) that starts after the basin's start is not spun "
-                 "up (the results' initial_state says what a run started from)")
+        said += (f"this run is spun up from it: the whole model runs {plan.first}..{plan.last}"
+                 + (" on the basin's station record" if plan.on_record else "")
+                 + f" first (not written), and {start} starts from the state it reaches"
+                 + (" with the generated weather" if plan.on_record else "")
+                 + ". An initial value given with --set (reservoirs.<id>.initial_storage_mcm, initial.*) is "
+                 f"the state on {start} instead" + (f" (given: {', '.join(plan.given)})" if plan.given else "")
+                 + " (the results' initial_state says what a run started from)")
     else:
         said += (f"this run starts on {start} from that state (not spun up: {plan.why_not}); only the runoff "
                  f"stores warm up on the weather before (runoff_warm_up_years = "

@@ -67,12 +67,21 @@ def _carried(basin: Basin, output) -> tuple[str, ...] | None:
 def member_weather(basin: Basin, start: date, end: date, seed: int):
     """Synthetic station weather for one member: the generator fitted to the basin's
     station record, run from ``[run] runoff_warm_up_years`` before ``start`` to ``end``
-    with ``seed``: the days before ``start`` warm the member's runoff stores up as the
-    observed record's warm a run's (:mod:`hydro.runoff_warm_up`; a member started from
-    the stores' initial fillings had 62 % less runoff in the first year of a Guanting
-    run from 2013-03).  Its ``source_file`` (the results' ``weather`` attribute) says it
-    is synthetic and names the file and period the generator was fitted to, not only the
-    observed file."""
+    with ``seed``.
+
+    A member that starts after the basin's ``[run] start`` is spun up on the station record
+    (:func:`hydro.blocked.record_spin_up`): its runoff stores, like every other store, come
+    from the spin-up, and the generated days before ``start`` are not run.  They are still
+    generated, so that a member's weather on its own days is what it was before the spin-up
+    and what it is where there is none (a start on the basin's start, where the days before
+    warm the runoff stores up as the observed record's warm a run's, :mod:`hydro.runoff_warm_up`;
+    a record that does not cover the spin-up).  Each calendar year draws from its own stream
+    (:func:`hydro.weathergen.generate`, ``default_rng([seed, year])``), so dropping them would
+    change only the first days (the wet/dry chain and the temperature anomalies start from
+    their stationary distributions on the first day generated); either way a member depends
+    on its seed and period alone, not on the process, worker or thread count that runs it.
+    Its ``source_file`` (the results' ``weather`` attribute) says it is synthetic and names
+    the file and period the generator was fitted to, not only the observed file."""
     from hydro.runoff_warm_up import years_before
     from hydro.weathergen import generate
 

@@ -23,8 +23,10 @@ whole model runs from the basin's start (warmed up so) to the day before the run
 A run on the weather file's first day, or on weather that starts with the run,
 has no warm-up and starts from the fillings as before.  Generated weather
 (:func:`hydro.ensemble.member_weather`) starts the warm-up years before the run, so
-an ensemble member warms up on its own synthetic years.  The results say which
-days warmed the stores up (``runoff_warm_up``).
+an ensemble member from the basin's start warms up on its own synthetic years; one
+from a later start is spun up on the station record instead
+(:func:`hydro.blocked.record_spin_up`).  The results say which days warmed the
+stores up (``runoff_warm_up``).
 """
 
 from __future__ import annotations

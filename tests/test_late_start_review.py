@@ -165,18 +165,22 @@ def test_a_start_before_the_basins_or_without_weather_before_is_not_spun_up(smal
     early = run_watershed(basin, date(2001, 6, 1), date(2001, 8, 31))
     assert early.attrs[START_ATTRIBUTE] == ("the basin file's initial state, given for its [run] start 2002-01-01, "
                                             "taken for 2001-06-01 (the run starts before it)")
+    import dataclasses
+
     plain = Basin.load(small)
-    late_weather = generate(weather_generator(plain), "2002-01-01", "2002-03-31", seed=5)
+    generated = generate(weather_generator(plain), "2002-01-01", "2002-03-31", seed=5)
+    # weather given (not generated: its metadata says so) that starts after the basin's start
+    late_weather = dataclasses.replace(generated, metadata={**generated.metadata, "synthetic": False})
     res = run_watershed(plain, date(2002, 2, 1), date(2002, 3, 31), weather=late_weather)
     assert res.attrs[START_ATTRIBUTE] == (
         "the basin file's initial state, given for its [run] start 2001-01-01, taken for 2002-02-01 "
         "(not spun up: the weather starts on 2002-01-01, after the basin's start)")
-    # an ensemble member's weather starts its warm-up years before the run's start: after the
-    # basin's, so a member from a later start is not spun up (docs/basin-file.md says so)
+    # generated weather (an ensemble member's) is spun up on the station record where it covers
+    # the spin-up (tests/test_member_spin_up_review.py), else not, and says why
     member = member_weather(plain, date(2005, 1, 1), date(2005, 1, 31), 5)
     res = run_watershed(plain, date(2005, 1, 1), date(2005, 1, 31), weather=member)
-    assert res.attrs[START_ATTRIBUTE].endswith("(not spun up: the weather starts on 2002-01-01, after the "
-                                               "basin's start)")
+    assert res.attrs[START_ATTRIBUTE].endswith("(not spun up: generated weather; the station record, which a "
+                                               "spin-up runs on, ends on 2003-12-31, before 2004-12-31)")
 
 
 def test_a_flow_driven_basin_says_it_is_not_spun_up(tmp_path):

@@ -315,9 +315,9 @@ def simulated_series(basin_path: str, first: int, last: int, seed: int,
 
     basin = model_variant(basin_path, list(overrides)).basin  # parsed once per process
     start, end = date(first, 1, 1), date(last, 12, 31)
-    # from [run] runoff_warm_up_years before the first year, as an ensemble member's: the runoff
-    # stores warm up on it (from their initial fillings a Guanting draw had 31 % more runoff in its
-    # first year)
+    # an ensemble member's weather; a draw that starts after the basin's [run] start starts from the
+    # spin-up on the station record (hydro.blocked.record_spin_up: computed once per process and
+    # configuration, shared by the draws), else its runoff stores warm up on the generated years before
     weather = member_weather(model_variant(basin_path).basin, start, end, seed)
     res = run_watershed(basin, start, end, weather=weather, apportion=False)
     keep = tuple(v for v in ("section_discharge", "reservoir_inflow") if v in res.data) + tuple(

@@ -1,0 +1,150 @@
+"""How a watershed run reaches the state it starts from: the spin-up plan (:func:`spin_up_plan`).
+
+The basin file gives the initial state (reservoir storages, ``[initial]`` concentrations) for its
+``[run] start``.  A run that starts later is spun up: the whole model runs from the basin's start
+to the day before the run's (:func:`hydro.blocked.run_blocks`), on the run's own weather where it
+covers those days (the station record), on the station record where the run's weather is
+generated and starts later (an ensemble member, ``--synthetic-weather``, a payment draw:
+:func:`hydro.blocked.record_spin_up`, computed once per process and configuration).  This module
+says which (:class:`SpinUp`) and what the run was given for its own start (:func:`given_for_start`);
+:mod:`hydro.blocked` runs it.  (It was part of :mod:`hydro.blocked`, which re-exports its names.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from hydro.basin import Basin
+from hydro.errors import HydroError
+
+
+def unblockable(basin: Basin) -> str | None:
+    """Why ``basin`` must run in one block (None: it can run in blocks)."""
+    ws = basin.watershed
+    if ws is None:
+        return "not a watershed basin"
+    reasons = []
+    if basin.settings.flow_driven:
+        reasons.append("flow-driven (runoff matched to the gauges over the run)")
+    if ws.runoff_model != "gr4j_cemaneige":
+        reasons.append(f"runoff model {ws.runoff_model}")
+    return "; ".join(reasons) or None
+
+
+@dataclass(frozen=True)
+class SpinUp:
+    """How a watershed run reaches the state it starts from (:func:`spin_up_plan`).
+
+    Attributes
+    ----------
+    basin_start : date
+        The basin's ``[run] start``: the day its file gives the initial state for.
+    first, last : date or None
+        The spin-up days, the basin's start to the day before the run's (None: no spin-up;
+        the run starts from the basin file's initial state).
+    storages : tuple of int
+        Reservoirs (indices) whose initial storage the run was given for its own start.
+    concentrations : bool
+        Whether the run was given its ``[initial]`` concentrations for its own start.
+    given : tuple of str
+        What the run was given for its start, as keys of the basin file.
+    why_not : str
+        Why a run that starts after the basin's start is not spun up ('' where it is).
+    on_record : bool
+        The run is on generated weather and is spun up on the basin's station record
+        (:mod:`hydro.record_spin_up`; False: on the run's own weather).
+    """
+
+    basin_start: date
+    first: date | None = None
+    last: date | None = None
+    storages: tuple[int, ...] = ()
+    concentrations: bool = False
+    given: tuple[str, ...] = ()
+    why_not: str = ""
+    on_record: bool = False
+
+    def describe(self, start: date) -> str:
+        """The results' ``initial_state`` of a run from ``start``."""
+        from hydro.runoff_warm_up import given_start
+
+        if self.first is None or self.last is None:
+            return given_start(self.basin_start, start, self.why_not)
+        text = (f"spun up: the whole model run from the basin's [run] start {self.basin_start.isoformat()} "
+                f"over {self.first.isoformat()}..{self.last.isoformat()}"
+                + (" on the basin's station record, the generated weather from "
+                   f"{start.isoformat()} on" if self.on_record else ""))
+        return text + (f"; given for {start.isoformat()}: {', '.join(self.given)}" if self.given else "")
+
+
+def spin_up_plan(basin: Basin, start: date, weather=None, *, generated: bool | None = None) -> SpinUp:
+    """How a watershed run from ``start`` on ``weather`` (None: the basin's station record)
+    reaches its start state.
+
+    The basin file gives the initial state (reservoir storages, ``[initial]`` concentrations)
+    for its ``[run] start``.  A run that starts later is spun up: the whole model runs from the
+    basin's start to the day before the run's (runoff stores, groundwater N and wash-off stores,
+    routing, reservoirs with their operations, every concentration) and the run continues from
+    that state, so that its days are those of the run from the basin's start.  A run on
+    generated weather (``synthetic`` in its metadata, or ``generated``: an ensemble member,
+    ``--synthetic-weather``, a payment draw) is spun up on the station record (``on_record``,
+    :func:`hydro.blocked.record_spin_up`): the spin-up an observed run from ``start`` makes.
+    What the run is given for its own start wins (:func:`given_for_start`).  No spin-up, the
+    basin file's state taken for the run's start (``why_not`` says why): a run on or before the
+    basin's start; a basin that cannot carry its state between blocks (:func:`unblockable`);
+    weather that starts after the basin's start; generated weather where the station record
+    does not cover the basin's start to the day before ``start``.
+    """
+    basin_start = basin.settings.start
+    if start <= basin_start or not basin.is_watershed:
+        return SpinUp(basin_start)
+    if generated is None:
+        generated = bool(weather is not None and weather.metadata.get("synthetic"))
+    why = unblockable(basin)
+    if why is None:
+        from hydro.watershed import Watershed
+        from hydro.weather import station_record
+
+        record = station_record(Watershed.from_basin(basin).weather.csv)
+        forcing = weather if weather is not None and not generated else record
+        first = forcing.dates[0].astype("datetime64[D]").item()
+        if generated:
+            why = _record_gap(record, basin_start, start)
+        elif first > basin_start:
+            why = f"the weather starts on {first.isoformat()}, after the basin's start"
+    if why:
+        return SpinUp(basin_start, why_not=why)
+    storages, concentrations, given = given_for_start(basin)
+    return SpinUp(basin_start, basin_start, start - timedelta(days=1), storages, concentrations, given,
+                  on_record=generated)
+
+
+def _record_gap(record, basin_start: date, start: date) -> str:
+    """Why generated weather from ``start`` cannot be spun up on the station ``record`` ('' where
+    it covers the basin's start to the day before ``start``)."""
+    first, last = (record.dates[k].astype("datetime64[D]").item() for k in (0, -1))
+    if first > basin_start:
+        return f"the station record starts on {first.isoformat()}, after the basin's start"
+    if last < start - timedelta(days=1):
+        return (f"generated weather; the station record, which a spin-up runs on, ends on "
+                f"{last.isoformat()}, before {(start - timedelta(days=1)).isoformat()}")
+    return ""
+
+
+def given_for_start(basin: Basin) -> tuple[tuple[int, ...], bool, tuple[str, ...]]:
+    """What ``basin`` gives for a run's own start: the initial values it holds that its file does
+    not (a ``--set``, a ``--params`` file's or a calibration's ``overrides``, a
+    :class:`hydro.Model`'s parameters).  Returns the reservoirs (indices) whose
+    ``initial_storage_mcm`` differs, whether the ``[initial]`` concentrations differ (all start from
+    them then: a tracer's concentration is not spun up in part), and their keys.  A basin whose
+    file does not load (one made in memory) gives nothing."""
+    try:
+        filed = Basin.load(basin.path)
+    except (HydroError, OSError):
+        return (), False, ()
+    stored = {r.id: r.initial_storage_m3 for r in filed.network.reservoirs}
+    storages = tuple(k for k, r in enumerate(basin.network.reservoirs) if stored.get(r.id) != r.initial_storage_m3)
+    concentrations = basin.initial != filed.initial
+    given = tuple(f"reservoirs.{basin.network.reservoirs[k].id}.initial_storage_mcm" for k in storages)
+    return storages, concentrations, given + (("[initial] concentrations",) if concentrations else ())
