@@ -1,8 +1,9 @@
 """Every command shown in README.md (the set-up excepted) and in docs/commands/*.md runs as
 written, in the order shown, on what ships (issue 15).
 
-What counts as a command: every line of a fenced block tagged ``bash`` (README.md's
-``python`` blocks too); usage synopses are in untagged blocks and are not run, nor are
+What counts as a command: every line of a fenced block tagged ``bash`` (every ``python`` block
+too, as a whole; those of the other pages of docs/ run in tests/test_docs_review.py); usage
+synopses are in untagged blocks and are not run, nor are
 commands in prose or in ``text`` blocks (illustrations that need something that does not
 ship, such as a Dask cluster, are kept there and say so).  A line may end in a comment
 ``# exit N: why``: the command must then end with status N (``hydro validate miyun`` exits 1
@@ -63,7 +64,7 @@ def commands(page: str) -> list[tuple[str, str, int]]:
         named = re.match(r"#\s*([\w.-]+\.(?:toml|csv))\s*\n", body)
         if m.group("lang") in ("toml", "csv") and named:
             files.append(("file", f"{named.group(1)}\n{body}", 0))
-        if m.group("lang") == "python" and page == "README.md":
+        if m.group("lang") == "python":  # README.md's and the command pages' (report.md's build_report)
             out.append(("python", body, 0))
         if m.group("lang") != "bash":
             continue
