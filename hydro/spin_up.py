@@ -87,9 +87,11 @@ def spin_up_plan(basin: Basin, start: date, weather=None, *, generated: bool | N
     basin's start to the day before the run's (runoff stores, groundwater N and wash-off stores,
     routing, reservoirs with their operations, every concentration) and the run continues from
     that state, so that its days are those of the run from the basin's start.  A run on
-    generated weather (``synthetic`` in its metadata, or ``generated``: an ensemble member,
-    ``--synthetic-weather``, a payment draw) is spun up on the station record (``on_record``,
-    :func:`hydro.blocked.record_spin_up`): the spin-up an observed run from ``start`` makes.
+    generated weather (``synthetic`` in its metadata and read from no file, or ``generated``: an
+    ensemble member, ``--synthetic-weather``, a payment draw) is spun up on the station record
+    (``on_record``, :func:`hydro.blocked.record_spin_up`): the spin-up an observed run from
+    ``start`` makes.  A file of synthetic weather (the example basin's station file) is weather
+    given, spun up on itself where it covers the spin-up.
     What the run is given for its own start wins (:func:`given_for_start`).  No spin-up, the
     basin file's state taken for the run's start (``why_not`` says why): a run on or before the
     basin's start; a basin that cannot carry its state between blocks (:func:`unblockable`);
@@ -99,8 +101,8 @@ def spin_up_plan(basin: Basin, start: date, weather=None, *, generated: bool | N
     basin_start = basin.settings.start
     if start <= basin_start or not basin.is_watershed:
         return SpinUp(basin_start)
-    if generated is None:
-        generated = bool(weather is not None and weather.metadata.get("synthetic"))
+    if generated is None:  # generated in this process (a file of synthetic weather is weather given)
+        generated = bool(weather is not None and weather.metadata.get("synthetic") and weather.path is None)
     why = unblockable(basin)
     if why is None:
         from hydro.watershed import Watershed

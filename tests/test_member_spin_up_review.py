@@ -55,12 +55,12 @@ def counted(monkeypatch):
 
 
 def _as_generated(basin):
-    """The basin's station record marked as generated weather (``synthetic``)."""
+    """The basin's station record as if generated (``synthetic`` and read from no file)."""
     from hydro.watershed import Watershed
     from hydro.weather import station_record
 
     record = station_record(Watershed.from_basin(basin).weather.csv)
-    return dataclasses.replace(record, metadata={**record.metadata, "synthetic": True})
+    return dataclasses.replace(record, metadata={**record.metadata, "synthetic": True}, path=None)
 
 
 def test_a_member_on_the_record_is_the_observed_run_from_its_start(small, counted):
@@ -171,3 +171,20 @@ def test_members_on_worker_processes_equal_members_in_this_process(small):
     there = run_ensemble(small, 3, 11, first, end, workers=2, quiet=True, variables=kept)
     for name in kept:
         np.testing.assert_array_equal(there[name], here[name], err_msg=name)
+
+
+def test_a_file_of_synthetic_weather_is_weather_given(small):
+    """A station file marked synthetic (the example basin's) read from disk, as a calibration
+    passes it, is the run's own weather: spun up on itself where it covers the spin-up, as before."""
+    import dataclasses as dc
+
+    from hydro.watershed import Watershed
+    from hydro.weather import read_forcing_csv
+
+    basin = Basin.load(small)
+    record = read_forcing_csv(Watershed.from_basin(basin).weather.csv)
+    marked = dc.replace(record, metadata={**record.metadata, "synthetic": True})
+    plan = spin_up_plan(basin, date(2002, 1, 1), marked)
+    assert plan.first == basin.settings.start and not plan.on_record
+    assert spin_up_plan(basin, date(2002, 1, 1), dc.replace(marked, path=None)).on_record
+
