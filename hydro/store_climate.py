@@ -5,9 +5,9 @@ Two source stores scale by a mean of the runoff: the groundwater N store's relea
 ``mean_base_mm``), and the wash-off store starts at the steady state of its first year's
 build-up under the mean share washed off per day (``mean_washed``,
 :func:`hydro.sources.washoff.steady_start`).  Taken over the run itself, these means made a
-day's loads depend on the days after it: the same 2013 summer differed by up to 19 % in the
-groundwater store and 5 % in section TN between a run ending in September 2013 and one ending
-in 2017 (2026-12-01).
+day's loads depend on the days after it: Miyun's 2013 summer differed by up to 17 % in the groundwater
+input, 12 % in the rural and livestock loads, 19 % in the groundwater store and 24 % in section
+TN between a run ending in September 2013 and one ending in 2017 (2026-12-01).
 
 They are therefore the basin's, not the run's: the means of the runoff over the basin's
 ``[run]`` period on its station record (with the run's parameters), whatever period a run
