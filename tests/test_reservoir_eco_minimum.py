@@ -1,6 +1,6 @@
 """A reservoir that cannot release its ecological minimum (not enough water above dead storage)
 is reported: the results' ``ecological_min_unmet_days`` attribute and a run-summary line (found by
-the hydrology review: Miyun's Yunzhou lets out less than its 0.1 m3/s on 1,357 of 6,269 days, and
+the hydrology review: Miyun's Yunzhou lets out less than its 0.1 m3/s on 1,384 of 6,269 days, and
 nothing said so)."""
 
 from __future__ import annotations
