@@ -41,6 +41,7 @@ import numpy as np
 from hydro.basin import Basin
 from hydro.errors import HydroError
 from hydro.gauge_matching import match_gauges
+from hydro.pet import day_of_year
 from hydro.reference_numerics import reference_numerics
 from hydro.results import Results
 from hydro.runoff_warm_up import ATTRIBUTE as WARM_UP_ATTRIBUTE
@@ -239,7 +240,7 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     simulated = runoff = subbasin_runoff(ws, station, dates, runoff_state, snow_threshold)
     observed = gauge_observations(basin, dates)
     years = np.array([d.year for d in dates])
-    points = point_loads(ws.sources, years, run_years, first_doy=dates[0].timetuple().tm_yday)
+    points = point_loads(ws.sources, years, run_years, first_doy=int(day_of_year(dates[:1])[0]))
     # effluent water joins its reach with the load (a town's sewage is water the
     # runoff model does not see: supply from outside or from groundwater)
     effluent = np.zeros((n_day, n_reach))
@@ -313,15 +314,17 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     """Loads of every carried constituent's species by source (kg/d), laid out as tracers (g/s).
 
     ``groundwater_kg`` (per subbasin, kg) starts the groundwater N stores (a run continued);
-    ``mean_base_mm`` is the run's mean base flow, ``mean_washed`` the wash-off stores' mean share
-    washed off per day and ``stores`` carries the wash-off stores (:func:`hydro.sources.daily_loads`).
+    ``mean_base_mm`` is the stores' mean base flow, ``mean_washed`` the wash-off stores' mean share
+    washed off per day (:func:`hydro.store_climate.store_means`; None: this run's) and ``stores``
+    carries the wash-off stores (:func:`hydro.sources.daily_loads`).
     """
     from hydro.sources import SOURCE_NAMES, daily_loads
 
     quick, base = w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T
+    first_doy = int(day_of_year(w.dates[:1])[0])  # where the first year starts (seasonal timing)
     tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area, initial_gw_kg=groundwater_kg,
                             mean_base_mm=mean_base_mm, run_years=w.run_years, stores=stores,
-                            mean_washed=mean_washed, first_doy=w.dates[0].timetuple().tm_yday)
+                            mean_washed=mean_washed, first_doy=first_doy)
     quality = None
     if any(p.name != "tn" for c in carried for p in c.parts):
         from hydro.sources.quality import quality_loads
@@ -329,7 +332,7 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
         if basin.quality_table is not None:
             quality = quality_loads(basin.quality_table, ws.sources, w.years, quick, base, w.area, tn, w.points,
                                     run_years=w.run_years, stores=stores, mean_washed=mean_washed,
-                                    first_doy=w.dates[0].timetuple().tm_yday)
+                                    first_doy=first_doy)
     parts = part_loads(basin, carried, tn, w.points.loads_kg_per_day, quality, w.transfers)
     tags = list(SOURCE_NAMES)
     if water_enters(w)[0]:

@@ -144,6 +144,7 @@ class FlowSources:
 
     def run(self, overrides: list[str], start: date, end: date) -> dict[str, np.ndarray]:
         """Daily ``discharge``, ``quickflow_mm``, ``baseflow_mm``, ``tn_load``, ``tn_concentration``."""
+        from hydro.pet import day_of_year
         from hydro.sources import SourceParameters, daily_loads
 
         _, area, alpha, passes, sources = self.configure(overrides)
@@ -157,9 +158,8 @@ class FlowSources:
         split = self._split_cache[key]
         quick, base = split.q_direct_mm[0], split.q_routed_mm[0]
         years = self.dates[i0:i1].astype("datetime64[Y]").astype(int) + 1970
-        first_doy = int((self.dates[i0] - self.dates[i0].astype("datetime64[Y]")).astype(int)) + 1
         loads, _, _ = daily_loads(SourceParameters((sources,)), years, quick[:, None], base[:, None],
-                                  np.array([area]), first_doy=first_doy)
+                                  np.array([area]), first_doy=int(day_of_year(self.dates[i0:i0 + 1])[0]))
         load = loads[:, 0, :].sum(axis=1)
         with np.errstate(divide="ignore", invalid="ignore"):
             conc = np.where(q > 0, load / (KG_PER_DAY_PER_M3S_MGL * q), np.nan)
