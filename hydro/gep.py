@@ -84,7 +84,6 @@ from hydro.gep_inputs import (
     per_scenario,
     run_basin,
     subbasin_metadata,
-    upstream_elements,
     used_withdrawal,
     year_sums,
 )
@@ -99,6 +98,7 @@ from hydro.gep_tables import by_county as by_county
 from hydro.gep_tables import format_table as format_table
 from hydro.gep_tables import gep_totals as gep_totals
 from hydro.gep_tables import write_csv as write_csv
+from hydro.run_attributes import upstream_elements
 from hydro.units import SECONDS_PER_DAY
 
 

@@ -285,19 +285,6 @@ def run_basin(results, basin=None, where: str = "these results"):
     return b
 
 
-def upstream_elements(network_downstream: str) -> dict[str, set]:
-    """Element id -> ids of every element upstream of it, from ``id=downstream;...``."""
-    down = {k: v for k, v in id_values(network_downstream).items() if v}
-    up: dict[str, set] = {}
-    for e in down:
-        seen, d = set(), down.get(e)
-        while d and d not in seen:
-            seen.add(d)
-            up.setdefault(d, set()).add(e)
-            d = down.get(d)
-    return up
-
-
 def capacity_share(mean_mg_per_l, target_mg_per_l: float) -> np.ndarray:
     """Share of a first-order removal counted as purification: ``min(1, C*/C̄)``."""
     c = np.asarray(mean_mg_per_l, dtype=float)

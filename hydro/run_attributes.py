@@ -163,6 +163,20 @@ def id_values(value: str) -> dict[str, str]:
     return out
 
 
+def upstream_elements(network_downstream: str) -> dict[str, set]:
+    """Element id -> ids of every element upstream of it, from ``id=downstream;...`` (the
+    results' ``network_downstream``)."""
+    down = {k: v for k, v in id_values(network_downstream).items() if v}
+    up: dict[str, set] = {}
+    for e in down:
+        seen, d = set(), down.get(e)
+        while d and d not in seen:
+            seen.add(d)
+            up.setdefault(d, set()).add(e)
+            d = down.get(d)
+    return up
+
+
 def combine(name: str, how: str, given: list[tuple[str, str]]) -> str:
     """The combined value of attribute ``name`` under rule ``how`` from (label, value) pairs."""
     rule = RULES.get(name, CombineRule(SAME, SAME))

@@ -336,16 +336,12 @@ def outlet_reservoir(results) -> int:
     """Index of the reservoir a figure shows by default: the first whose water reaches no other
     reservoir (by the results' ``network_downstream``: Miyun, not the small Yunzhou above it); the
     first reservoir where the attribute does not say."""
-    from hydro.run_attributes import id_values
+    from hydro.run_attributes import upstream_elements
 
     ids = [str(r) for r in results.coords.get("reservoir", [])]
-    down = id_values(str(results.attrs.get("network_downstream", "")))
+    up = upstream_elements(str(results.attrs.get("network_downstream", "")))
     for k, rid in enumerate(ids):
-        seen, node = {rid}, down.get(rid, "")
-        while node and node not in seen and node not in ids:
-            seen.add(node)
-            node = down.get(node, "")
-        if node not in ids:  # the path ended at the outlet, not at another reservoir
+        if not any(rid in up.get(other, ()) for other in ids if other != rid):  # its water reaches none
             return k
     return 0
 
