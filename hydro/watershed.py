@@ -270,13 +270,12 @@ def reservoir_precip_factors(net, ws: Watershed) -> np.ndarray:
     ``precip_factor`` of the subbasins that hold it (``reservoir = id``, whose land holds its
     surface, :func:`land_area`), so the lake takes the rain of the land around it; 1 where no
     subbasin holds it."""
-    weight, total = np.zeros(len(net.reservoirs)), np.zeros(len(net.reservoirs))
+    weight = np.zeros(len(net.reservoirs))  # precip_factor x area, m2
     for s in ws.subbasins:
         if s.reservoir is not None:
-            k = net.reservoir_index(s.reservoir)
-            weight[k] += s.area_km2 * s.precip_factor
-            total[k] += s.area_km2
-    return np.divide(weight, total, out=np.ones_like(weight), where=total > 0)
+            weight[net.reservoir_index(s.reservoir)] += s.area_km2 * 1e6 * s.precip_factor
+    area = land_area(net, ws)
+    return np.divide(weight, area, out=np.ones_like(weight), where=area > 0)
 
 
 def routing_method(basin: Basin) -> str:
