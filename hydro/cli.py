@@ -444,8 +444,7 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     else:
         click.echo(format_payments(payments))
         click.echo("\n" + format_class_table(classes))
-        from hydro.compensation.rules import used_pairs
-        from hydro.compensation.uncertainty import years_needed
+        from hydro.compensation.rules import used_pairs, years_needed
 
         used, (first, last) = used_pairs(rules.rules), years_needed(rules)
         for gap in series.missing():  # those the agreement reads: its places, parameters and years

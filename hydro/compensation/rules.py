@@ -306,3 +306,20 @@ def used_pairs(rules) -> set[tuple[str, str]]:
         for section in (*rule.sections, *([inflow] if inflow else [])):
             out.update((section, parameter) for parameter in (*rule.parameters(), FLOW))
     return out
+
+
+def years_needed(agreement) -> tuple[int, int]:
+    """The calendar years a simulation of an :class:`~hydro.compensation.Agreement` must cover: its
+    period, the year before it when a rule compares with the previous year, and the years of a
+    baseline mean."""
+    first, last = agreement.period
+    for rule in agreement.rules:
+        baseline = getattr(rule, "baseline", None)
+        if baseline is None:
+            continue
+        if baseline.previous_year:
+            first = min(first, agreement.period[0] - 1)
+        if baseline.mean_of_years is not None:
+            first = min(first, baseline.mean_of_years[0])
+            last = max(last, baseline.mean_of_years[1])
+    return first, last

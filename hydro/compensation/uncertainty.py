@@ -50,6 +50,7 @@ import numpy as np
 from hydro.compensation.agreement import Agreement
 from hydro.compensation.engine import evaluate
 from hydro.compensation.payments import NOT_NETTED, Payment, totals
+from hydro.compensation.rules import years_needed
 from hydro.errors import HydroError
 from hydro.monitoring import FLOW, SectionSeries
 
@@ -282,22 +283,6 @@ def parameter_sets(folder: str | Path, basin: str | Path,
     return tuple(tuple(list(config.overrides) + [format_assignment(k, v) for k, v in
                                                  problem.assignments(np.array(r["z"], dtype=float)).items()])
                  for r in keep)
-
-
-def years_needed(agreement: Agreement) -> tuple[int, int]:
-    """The calendar years a simulation must cover: the period, the year before it when a
-    rule compares with the previous year, and the years of a baseline mean."""
-    first, last = agreement.period
-    for rule in agreement.rules:
-        baseline = getattr(rule, "baseline", None)
-        if baseline is None:
-            continue
-        if baseline.previous_year:
-            first = min(first, agreement.period[0] - 1)
-        if baseline.mean_of_years is not None:
-            first = min(first, baseline.mean_of_years[0])
-            last = max(last, baseline.mean_of_years[1])
-    return first, last
 
 
 def simulated_series(basin_path: str, first: int, last: int, seed: int,
