@@ -11,6 +11,7 @@ from __future__ import annotations
 import calendar
 import csv
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -22,6 +23,10 @@ from hydro.tomlio import iso_day
 from hydro.transfer_tables import CONCENTRATION_SUFFIX, VALUE_COLUMNS, check_series_header, parts_problem
 from hydro.units import SECONDS_PER_DAY
 from hydro.weather_csv import fields_hint
+
+#: Largest mean flow a series line may give, m3 s-1: above the greatest floods of the largest rivers
+#: (the Yangtze's are about 1e5 m3 s-1), so only a unit mix-up reaches it.
+MAX_FLOW_M3_S = 1.0e5
 
 
 @dataclass(frozen=True)
@@ -70,9 +75,23 @@ def row_days(path: Path, n: int, text: str) -> tuple[date, date, bool]:
         day = iso_day(text)
         return day, day, False
     except ValueError:
-        again = "; a second header line (files joined one after the other?): delete it" if text == "date" else ""
-        raise HydroError(f"{path}, line {n}, column 'date': '{text}' is neither a day "
-                         f"YYYY-MM-DD nor a month YYYY-MM{again}") from None
+        pass
+    if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):  # the form is right, the calendar has no such day
+        raise HydroError(f"{path}, line {n}, column 'date': '{text}' has the form of a "
+                         f"{'month YYYY-MM' if is_month else 'day YYYY-MM-DD'} but no such "
+                         f"{'month' if is_month else 'day'} exists ({_calendar_hint(text)}); "
+                         "correct the date") from None
+    again = "; a second header line (files joined one after the other?): delete it" if text == "date" else ""
+    raise HydroError(f"{path}, line {n}, column 'date': '{text}' is neither a day "
+                     f"YYYY-MM-DD nor a month YYYY-MM{again}") from None
+
+
+def _calendar_hint(text: str) -> str:
+    """Why ``YYYY-MM[-DD]`` is no date: the month out of 1-12, or the days its month has."""
+    y, m = int(text[:4]), int(text[5:7])
+    if not 1 <= m <= 12:
+        return "months are 01-12"
+    return f"{text[:7]} has {calendar.monthrange(y, m)[1]} days" if y >= 1 else "years start at 0001"
 
 
 def check_month_starts(path: Path, rows: list[tuple[int, list[str]]], i_date: int) -> None:
@@ -104,6 +123,11 @@ def row_values(path: Path, n: int, row: list[str], value: tuple[str, int], i_con
         raise HydroError(f"{path}, line {n}, column '{value_col}': {amount:g} is negative; "
                          "transfers are given as positive amounts (the kind says the direction)")
     q = amount if value_col == "flow_m3_s" else amount * 1e6 / (days * SECONDS_PER_DAY)
+    if q > MAX_FLOW_M3_S:  # a unit mix-up (m3 in volume_mcm, L/s in flow_m3_s): stop it here, not in the transport
+        raise HydroError(f"{path}, line {n}, column '{value_col}': {amount:g} is a mean flow of {q:.3g} m3/s "
+                         f"over the line's {days} day(s), more than any river carries ({MAX_FLOW_M3_S:g} m3/s); "
+                         f"check the unit: {value_col} is in "
+                         f"{'m3/s' if value_col == 'flow_m3_s' else '10^6 m3 (1 = 1,000,000 m3)'}")
     conc = {}
     for x, i in i_conc.items():
         column = x + CONCENTRATION_SUFFIX
