@@ -109,13 +109,17 @@ class RunSummary:
             return []
         lines = ["transfers over the run (no transfer on a day outside its file's dates; a release "
                  "series leaves the reservoir's rule there):"]
+        delivered = {k: float(v) for k, v in id_values(self.attrs.get("transfer_delivered_m3", "")).items()}
         for tid, spec in items:
             kind, element, file, span = (spec.split(":") + ["", "", "", ""])[:4]
             first, _, last = span.partition("..")
             lo, hi = max(first, str(self.first)), min(last, str(self.last))
             within = f"file covers {lo}..{hi} of the run" if lo <= hi else "file covers none of the run"
             volume = self.transferred.get(tid, float("nan"))
-            lines.append(f"  {tid:20s} {kind} ({element}) {volume:10.3e} m3  {file}: {within}")
+            got = delivered.get(tid, volume)  # a reservoir short of water lets out less than asked
+            short = f"; let out {got:.3e} m3 ({got / volume:.0%}): the reservoir ran short" if got < volume * (
+                1 - 1e-6) else ""
+            lines.append(f"  {tid:20s} {kind} ({element}) {volume:10.3e} m3  {file}: {within}{short}")
         return lines
 
 
