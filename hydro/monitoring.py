@@ -119,11 +119,11 @@ def _read_daily(path: Path, scenario):
             if name in ds.variables:
                 conc[p] = _read_field(path, ds, name, _CONC_UNITS, "mg L-1", scenario)
         # reservoirs are monitoring points too (id = the reservoir's id): in-lake
-        # concentration as a plain monthly mean, inflow as the month's volume
+        # concentration as a plain monthly mean, inflow as the month's volume, without the water
+        # transferred straight into the reservoir (South-to-North water is no inflow from upstream)
         lakes = _read_ids(path, ds, "reservoir") if "reservoir_inflow" in ds.variables else []
         if lakes:
-            q = np.concatenate([q, _read_field(path, ds, "reservoir_inflow", _DISCHARGE_UNITS, "m3 s-1",
-                                               scenario)], axis=1)
+            q = np.concatenate([q, _natural_inflow(path, ds, scenario)], axis=1)
             for p in list(conc):
                 name = f"reservoir_{p}_concentration"
                 lake = (_read_field(path, ds, name, _CONC_UNITS, "mg L-1", scenario) if name in ds.variables
@@ -222,6 +222,18 @@ def _read_ids(path, ds, dim: str) -> list[str]:
     if len(set(ids)) != len(ids):
         raise HydroError(f"{path}: coordinate '{dim}' repeats an id: {ids}")
     return ids
+
+
+def _natural_inflow(path, ds, scenario) -> np.ndarray:
+    """Each reservoir's inflow less the water transferred straight into it (m3 s-1, (time, reservoir)):
+    ``reservoir_natural_inflow``, else ``reservoir_inflow`` less ``reservoir_transfer_inflow`` where the
+    file has them (:mod:`hydro.transfers`), else ``reservoir_inflow``."""
+    if "reservoir_natural_inflow" in ds.variables:
+        return _read_field(path, ds, "reservoir_natural_inflow", _DISCHARGE_UNITS, "m3 s-1", scenario)
+    q = _read_field(path, ds, "reservoir_inflow", _DISCHARGE_UNITS, "m3 s-1", scenario)
+    if "reservoir_transfer_inflow" in ds.variables:
+        q = q - _read_field(path, ds, "reservoir_transfer_inflow", _DISCHARGE_UNITS, "m3 s-1", scenario)
+    return q
 
 
 def _read_field(path, ds, name, accepted_units, expected, scenario) -> np.ndarray:

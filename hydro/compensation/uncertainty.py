@@ -305,7 +305,8 @@ def simulated_series(basin_path: str, first: int, last: int, seed: int,
     # configuration, shared by the draws), else its runoff stores warm up on the generated years before
     weather = member_weather(model_variant(basin_path).basin, start, end, seed)
     res = run_watershed(basin, start, end, weather=weather, apportion=False)
-    keep = tuple(v for v in ("section_discharge", "reservoir_inflow") if v in res.data) + tuple(
+    keep = tuple(v for v in ("section_discharge", "reservoir_inflow", "reservoir_natural_inflow")
+                 if v in res.data) + tuple(
         v for v in res.data if v.endswith("_concentration") and v.startswith(("section_", "reservoir_"))
         and "source" not in v)
     res = reduce(res, OutputSpec(variables=keep))
