@@ -130,7 +130,8 @@ def main() -> None:
 @click.option("--dask-workers", type=click.IntRange(1),
               help="Run the ensemble members on a local Dask cluster of N workers.")
 @click.option("--variables", multiple=True, metavar="NAME[,NAME]",
-              help="Variables to write (default: all; repeatable).")
+              help="Variables to write, or groups: all, default, species_sources (default: every variable "
+                   "but species_sources; repeatable).")
 @click.option("--locations", multiple=True, metavar="ID[,ID]",
               help="Reaches, sections, reservoirs, gauges or subbasins to write (default: all; repeatable).")
 @click.option("--aggregate", type=click.Choice(["daily", "monthly", "yearly"]),

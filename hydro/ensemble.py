@@ -57,8 +57,10 @@ def _member(args) -> Results:
 
 def _carried(basin: Basin, output) -> tuple[str, ...] | None:
     """The constituents a member must carry for the requested variables (None: all of them)."""
+    from hydro.variables import VARIABLE_GROUPS
+
     wanted = set(output.variables or ())
-    if not wanted:
+    if not wanted or wanted & set(VARIABLE_GROUPS):  # a group ("all", ...): every constituent
         return None
     return tuple(c.name for c in basin.constituents
                  if any(f"_{p.name}_" in f"_{v}_" for p in (c, *c.species) for v in wanted))

@@ -11,8 +11,11 @@ member reduced to what the file keeps).
 Rules
 -----
 ``variables``
-    Names of declared variables to keep (default: all).  Names of variables the
-    run does not produce are errors.
+    Names of declared variables to keep, or groups (:data:`hydro.variables.VARIABLE_GROUPS`:
+    ``all``, ``default``, ``species_sources``).  Default: every variable but the
+    ``species_sources`` (the by-source variables of species GB 3838-2002 does not class:
+    organic and nitrate N, dissolved and particulate P), which only a named request writes.
+    Names of variables the run does not produce are errors.
 ``locations``
     Ids of reaches, sections, reservoirs, gauges or subbasins.  Every element
     dimension is cut to the ids listed in it; a dimension holding none of them is
@@ -49,12 +52,13 @@ Rules
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.variables import VARIABLE_GROUPS, species_sources
 
 AGGREGATIONS = ("daily", "monthly", "yearly")
 #: Element dimensions that ``locations`` cuts.
@@ -154,10 +158,9 @@ class OutputSpec:
 
 def spec_for_run(basin=None, variables=None, locations=None, aggregate=None, float32=None,
                  compress=None, codec=None) -> OutputSpec:
-    """The output of ``hydro run``: every variable, daily, 64-bit but for the daily
-    apportionment by source (32-bit), level-1 zlib compression, unless told otherwise by the
-    basin file's ``[output]`` table (if the basin has one), then by the command-line
-    options."""
+    """The output of ``hydro run``: the ``default`` variables, daily, 64-bit but for the daily
+    apportionment by source (32-bit), level-1 zlib, unless told otherwise by the basin file's
+    ``[output]`` table (if the basin has one), then by the command-line options."""
     base = OutputSpec()
     table = getattr(basin, "output", None) if basin is not None else None
     if table:
@@ -186,11 +189,14 @@ def check_request(basin, output: OutputSpec) -> None:
     constituents = {p.name: p.long_name for c in basin.constituents for p in (c, *c.species)}
     absent = _absent_dims(basin)
     for name in output.variables or ():
+        if name in VARIABLE_GROUPS:
+            continue
         try:
             decl = variable(name, constituents)
         except HydroError:
             raise HydroError(f"--variables / [output] variables: no output variable '{name}'"
-                             + suggest(name, variable_names(constituents)) + "; the variables are listed in "
+                             + suggest(name, [*VARIABLE_GROUPS, *variable_names(constituents)])
+                             + "; the variables (and the groups all, default, species_sources) are listed in "
                              "docs/results.md, and `hydro info` on a results file shows those it holds") from None
         why = next((absent[d] for d in decl.dims if d in absent), None)
         if why:
@@ -237,7 +243,7 @@ def check(results, spec: OutputSpec) -> None:
     from hydro.errors import suggest
 
     for name in spec.variables or ():
-        if name not in results.data:
+        if name not in results.data and name not in VARIABLE_GROUPS:
             raise HydroError(f"--variables / [output] variables: this run has no variable '{name}'"
                              + suggest(name, sorted(results.data)) + f"; it has {', '.join(sorted(results.data))}")
     known = {str(i) for d in ELEMENT_DIMS for i in results.coords.get(d, [])}
@@ -289,8 +295,6 @@ def periods(dates: list[date], aggregate: str) -> tuple[np.ndarray, list[date], 
         key = (lambda d: (d.year, d.month)) if aggregate == "monthly" else (lambda d: d.year)
         starts = np.array([0] + [k for k in range(1, len(dates)) if key(dates[k]) != key(dates[k - 1])],
                           dtype=np.int64)
-    from datetime import timedelta
-
     ends = list(starts[1:]) + [len(dates)]
     first = [dates[s] for s in starts]
     after = [dates[e - 1] + timedelta(days=1) for e in ends]
@@ -308,10 +312,17 @@ def out_dtype(name: str, dims: tuple[str, ...], data: np.ndarray, spec: OutputSp
 
 
 def kept_variables(results, spec: OutputSpec) -> list[str]:
-    names = sorted(results.data)
-    if spec.variables:
-        names = [n for n in names if n in set(spec.variables)]
-    return names
+    """The variables of ``results`` that ``spec`` writes, sorted: those named and those of the
+    groups named (``default`` when none is: every one but the ``species_sources``)."""
+    wanted = set(spec.variables or ("default",))
+    if "all" in wanted:
+        return sorted(results.data)
+    optional = species_sources(str(results.attrs.get("species", "")))
+    if "default" in wanted:
+        wanted |= set(results.data) - optional
+    if "species_sources" in wanted:
+        wanted |= optional
+    return sorted(wanted & set(results.data))
 
 
 def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], starts: np.ndarray,

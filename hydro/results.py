@@ -93,7 +93,7 @@ class Results:
         Variables carry their ``units`` and ``long_name``; ``time`` is a
         ``datetime64`` coordinate (the start of each day); element dimensions
         (``reach``, ``section`` ...) have their ids as coordinates.  It holds
-        what :meth:`to_netcdf` writes, without writing a file.
+        what :meth:`to_netcdf` writes with ``variables = ["all"]``, without writing a file.
         """
         import xarray as xr
 
@@ -146,7 +146,8 @@ class Results:
         """Write CF-1.8 netCDF4 atomically; refuses to replace a file unless ``overwrite``.
 
         ``spec`` (:class:`hydro.outputspec.OutputSpec`) chooses the variables,
-        locations, time aggregation and precision (default: everything, daily, 64-bit);
+        locations, time aggregation and precision (default: every variable but the
+        ``species_sources``, daily, 64-bit but for the apportionment by source);
         ``compress`` is the zlib level of the chunked variables (0-9; default the
         spec's, 1).
         """

@@ -167,6 +167,38 @@ BUDGET_TERMS = FLUX_TERMS + ("storage_start", "storage_end")
 
 _BY_NAME = {v.name: v for v in _DECLARED}
 
+#: Group names that ``variables`` (``hydro run --variables``, ``[output] variables``) takes
+#: beside variable names: ``all``, every variable the run produces; ``default``, what a file
+#: holds when no ``variables`` are given (every variable but ``species_sources``);
+#: ``species_sources``, the apportionment by source of the species without GB 3838-2002
+#: class limits (:func:`species_sources`), written only when asked for.
+VARIABLE_GROUPS = ("all", "default", "species_sources")
+#: The per-constituent variables by source (``{c}``: a constituent's or species' short name).
+SOURCE_TEMPLATES = ("{c}_source_load", "reach_{c}_source_load", "reservoir_{c}_source_concentration",
+                    "subbasin_{c}_source_input")
+
+
+def species_sources(species: str) -> set[str]:
+    """The variables of the ``species_sources`` group: the by-source variables of every species
+    that GB 3838-2002 does not class (:data:`hydro.standards.PARAMETERS`).
+
+    Parameters
+    ----------
+    species : str
+        A results file's ``species`` attribute, ``tn=orgn,nh3n,no3n;tp=dp,pp``.
+
+    Returns
+    -------
+    set of str
+        On Miyun those of organic and nitrate nitrogen, dissolved and particulate phosphorus
+        (half of its file): intermediates of TN and TP, whose own apportionment is written, as
+        NH3-N's (a classed species) and CODMn's are.
+    """
+    from hydro.standards import PARAMETERS
+
+    names = {p.strip() for item in species.split(";") for p in item.partition("=")[2].split(",")}
+    return {t.format(c=p) for p in names - set(PARAMETERS) if p for t in SOURCE_TEMPLATES}
+
 
 def variable(name: str, constituents: dict[str, str] | None = None) -> Variable:
     """The declaration of ``name``; per-constituent names are resolved with ``constituents``.

@@ -102,7 +102,12 @@ def how_to_write(results, name: str) -> str:
     if "--variables" in history:
         return (f"They were written with --variables: run again with '{name}' among them, or without "
                 "--variables to write every variable")
-    return "A basin run writes it: hydro run BASIN -o RESULTS.nc (every variable unless --variables is given)"
+    from hydro.variables import species_sources
+
+    if name in species_sources(str(results.attrs.get("species", ""))):  # on request only
+        return (f"A basin run writes it when asked: hydro run BASIN -o RESULTS.nc --variables default,{name} "
+                "(or default,species_sources: every species' apportionment by source)")
+    return "A basin run writes it: hydro run BASIN -o RESULTS.nc (the default variables unless --variables is given)"
 
 
 def with_members(results, name: str) -> str:
