@@ -11,6 +11,15 @@ reservoirs at the foot of each cascade (no reservoir downstream:
 
 The whole-run cost set against it counts, for a year the run covers in part, the
 share of that year's cost the run covers (:func:`year_fractions`).
+
+Not all N kept out of a reservoir is N the basin no longer sends it: an upstream
+reservoir drawn down by a release (Cetian's ecological release above Guanting) or
+filled with cleaner water holds at the run's end a different N mass than in the
+baseline.  By the mass budgets of the reaches and reservoirs upstream (closed to
+1e-7 kg), the N kept out is (less N delivered by the land) + (more removed or
+withdrawn on the way) + (more held in the water upstream at the run's end):
+:func:`upstream_storage_change` gives the last term, which may still leave later
+(positive) or still be owed to the reservoir (negative: a cleaner upstream reservoir).
 """
 
 from __future__ import annotations
@@ -46,4 +55,37 @@ def year_fractions(dates, years) -> np.ndarray:
     return np.array([count.get(int(y), 0) / (366 if calendar.isleap(int(y)) else 365) for y in years])
 
 
-__all__ = ["ATTRIBUTE", "counted", "year_fractions"]
+def upstream_storage_change(res) -> np.ndarray:
+    """Change over the run of the N held in the water upstream of each reservoir (kg).
+
+    For each reservoir of ``res`` (:class:`~hydro.results.Results` of one run): the N
+    stored at the end of the run minus at its start, summed over every reach and
+    reservoir upstream of it (``storage_end`` of the last year minus ``storage_start`` of
+    the first of ``tn_budget_reach`` and ``tn_budget_reservoir``; the network from the
+    ``network_downstream`` attribute).  A scenario's value minus the baseline's is the
+    part of its N kept out that is held in storage upstream (positive) rather than
+    delivered less, removed or withdrawn.
+
+    Returns
+    -------
+    numpy.ndarray
+        One value per reservoir, kg (0 for a reservoir with nothing upstream); NaN
+        for all when the results lack the budgets or ``network_downstream``.
+    """
+    from hydro.run_attributes import upstream_elements
+
+    reservoirs = [str(r) for r in res.coords.get("reservoir", [])]
+    network = str(res.attrs.get("network_downstream", ""))
+    if not network or "tn_budget_reservoir" not in res.data or "tn_budget_reach" not in res.data:
+        return np.full(len(reservoirs), np.nan)
+    terms = list(res.coords["budget_term"])
+    change: dict[str, float] = {}
+    for kind in ("reach", "reservoir"):
+        b = np.asarray(res[f"tn_budget_{kind}"])  # [year, element, term]
+        held = b[-1, :, terms.index("storage_end")] - b[0, :, terms.index("storage_start")]
+        change.update(zip((str(e) for e in res.coords[kind]), held.tolist(), strict=True))
+    up = upstream_elements(network)
+    return np.array([float(sum(change.get(e, 0.0) for e in up.get(r, ()))) for r in reservoirs])
+
+
+__all__ = ["ATTRIBUTE", "counted", "upstream_storage_change", "year_fractions"]

@@ -23,6 +23,13 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
 ``reservoir_n_input`` / ``n_kept_out`` (kg, whole run)
     N entering each reservoir (inflow + lateral + point terms of its budget) and
     its reduction against the baseline.
+``n_kept_out_in_storage`` (kg, whole run)
+    the part of ``n_kept_out`` that is N held in the water of the reaches and
+    reservoirs upstream at the end of the run beyond the baseline's
+    (:func:`hydro.scenarios.kept_out.upstream_storage_change`): N deferred, which may
+    still leave after the run (negative: less N held upstream than in the baseline,
+    a reduction still on its way).  Per reservoir, and with an empty ``location`` the
+    total over the reservoirs the cost per kg counts.
 ``cost`` (yuan, whole run; and per year), ``cost_per_kg_kept_out`` (yuan/kg)
     measure costs (capital as ``cost_method`` says, plus operating; a year's row is
     the whole year's cost, the whole-run total counts of a year the run covers in
@@ -30,6 +37,11 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
     N kept out of the reservoirs (NaN when nothing is kept out): the reservoirs at the
     foot of each cascade only (:mod:`hydro.scenarios.kept_out`; N kept out of Yunzhou
     or Baihebao is not counted again at Miyun).
+``cost_per_kg_kept_out_net_of_storage`` (yuan/kg)
+    the whole-run cost over the N kept out less ``n_kept_out_in_storage`` (the N
+    delivered less by the land, or removed or withdrawn upstream; NaN when that is
+    not positive): what a kg kept out costs when N merely held back upstream is not
+    paid for.
 ``first_year_met`` (year; NaN: never, or no complete calendar year simulated)
     the first complete calendar year in which every check of a target holds
     (partial years are not counted).
@@ -61,7 +73,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.dates import partial_years
-from hydro.scenarios.kept_out import counted, year_fractions
+from hydro.scenarios.kept_out import counted, upstream_storage_change, year_fractions
 
 COLUMNS = ("scenario", "quantity", "location", "source", "year", "value", "unit")
 
@@ -156,6 +168,7 @@ def summarise(run) -> list[dict]:
     sources = list(base.coords["source"])
     base_load = base["subbasin_tn_source_input"].sum(axis=(0, 1))
     base_in = _reservoir_input(base)
+    base_held = upstream_storage_change(base)
     counted_mask = counted(base.coords.get("reservoir", []), ";".join(run.kept_out))
     base_means = _constituent_means(base)
     for sid, res in zip(run.names, run.results):
@@ -178,17 +191,21 @@ def summarise(run) -> list[dict]:
             add(sid, "load_reduction", base_load[k] - load[k], "kg", source=src)
         add(sid, "load_delivered", load.sum(), "kg", source="total")
         add(sid, "load_reduction", base_load.sum() - load.sum(), "kg", source="total")
-        r_in = _reservoir_input(res)
+        r_in, held = _reservoir_input(res), upstream_storage_change(res) - base_held
         for k, rid in enumerate(res.coords.get("reservoir", [])):
             add(sid, "reservoir_n_input", r_in[k], "kg", rid)
             add(sid, "n_kept_out", base_in[k] - r_in[k], "kg", rid)
-        kept = float(np.sum((base_in - r_in)[counted_mask]))
+            add(sid, "n_kept_out_in_storage", held[k], "kg", rid)
+        kept, kept_held = float(np.sum((base_in - r_in)[counted_mask])), float(np.sum(held[counted_mask]))
+        add(sid, "n_kept_out_in_storage", kept_held, "kg")
         cost_y = (res["measure_capital_cost"] + res["measure_operating_cost"]).sum(axis=(1, 2))
         for k, y in enumerate(res.coords["year"]):
             add(sid, "cost", cost_y[k], "yuan", year=int(y))
         run_cost = float(np.sum(np.asarray(cost_y) * year_fractions(dates, res.coords["year"])))
         add(sid, "cost", run_cost, "yuan")
         add(sid, "cost_per_kg_kept_out", run_cost / kept if kept > 0 else np.nan, "yuan kg-1")
+        add(sid, "cost_per_kg_kept_out_net_of_storage",
+            run_cost / (kept - kept_held) if kept - kept_held > 0 else np.nan, "yuan kg-1")
         for t in run.sfile.targets:
             c, q = _location_series(res, t.location)
             years, mean, high = annual_stats(dates, c, q, complete_only=True)
@@ -321,6 +338,13 @@ def format_summary(rows: list[dict]) -> str:
                    + ("n/a" if not np.isfinite(cpk) else f"{cpk:,.1f} yuan/kg"))
         by_src = [(r["source"], r["value"]) for r in rows if r["scenario"] == s
                   and r["quantity"] == "load_reduction" and r["source"] != "total" and abs(r["value"]) > 0.5]
+        held, net = get(s, "n_kept_out_in_storage"), get(s, "cost_per_kg_kept_out_net_of_storage")
+        if s != scen[0] and np.isfinite(held):
+            out.append(f"    N held upstream at the end of the run beyond the baseline's: {held:+,.0f} kg of the N "
+                       + ("kept out (held back, not removed: it may leave later)" if held > 0 else
+                          "kept out (negative: less held, a reduction still on its way)")
+                       + "; cost per kg kept out net of it "
+                       + ("n/a" if not np.isfinite(net) else f"{net:,.1f} yuan/kg"))
         if by_src:
             out.append("    reduction by source (kg): " + ", ".join(f"{k} {v:,.0f}" for k, v in by_src))
         mine = [r for r in rows if r["scenario"] == s]
