@@ -172,3 +172,28 @@ def test_results_without_the_network_say_nothing_rather_than_zero(cascade):
     assert held.shape == (2,) and np.isfinite(held).all()
     bare = replace(res, attrs={k: v for k, v in res.attrs.items() if k != "network_downstream"})
     assert np.isnan(upstream_storage_change(bare)).all()
+
+
+def test_the_incentives_say_it_year_by_year(cascade, tmp_path):
+    # hydro compensate --scenarios (--json): the per-kg payments are priced on n_kept_out_kg, a
+    # year's reduction of the foot's input; n_kept_out_in_storage_kg says how much of it is held
+    from hydro.scenarios import write_scenarios
+    from hydro.scenarios.incentives import COLUMNS, incentives
+
+    run, rows = cascade
+    nc = tmp_path / "out.nc"
+    write_scenarios(run, nc)
+    agreement = tmp_path / "a.toml"
+    agreement.write_text('name = "t"\nsource = "synthetic"\nperiod = [2001, 2002]\npayer = "down"\n'
+                         'payee = "up"\n[[fixed]]\nyear = 2001\namount_yuan = 1000.0\n')
+    table = incentives(nc, agreement)
+    assert "n_kept_out_in_storage_kg" in COLUMNS
+    for sid in ("release", "both"):
+        by_year = {r["year"]: r for r in table if r["scenario"] == sid}
+        assert sorted(by_year) == [2001, 2002]
+        if sid == "release":  # nothing moves before the release's first year
+            assert by_year[2001]["n_kept_out_in_storage_kg"] == by_year[2001]["n_kept_out_kg"] == 0.0
+        kept = sum(r["n_kept_out_kg"] for r in by_year.values())
+        held = sum(r["n_kept_out_in_storage_kg"] for r in by_year.values())
+        assert kept == pytest.approx(_value(rows, sid, "n_kept_out", "foot"), rel=1e-6)
+        assert held == pytest.approx(_value(rows, sid, "n_kept_out_in_storage"), rel=1e-6)

@@ -31,6 +31,12 @@ One row per scenario, year and party:
     for a party that pays in the scenario or the baseline: the *change* in what it
     pays against the baseline per kg kept out, ``-received_change_yuan / n_kept_out_kg``
     (the marginal price of the N kept out; negative: it pays less).
+``n_kept_out_in_storage_kg``
+    the part of ``n_kept_out_kg`` that is N held in the water upstream of those
+    reservoirs, the change over the year against the baseline's
+    (:func:`hydro.scenarios.kept_out.upstream_storage_change`): positive, N held back that
+    may leave later rather than N removed; summed over the years it is the summary's
+    ``n_kept_out_in_storage``.
 ``complete``
     False when an amount the row's received or baseline figure sums was undetermined
     or incomplete (:func:`hydro.compensation.totals`: e.g. a first year's rule against
@@ -50,12 +56,11 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.run_attributes import id_values
-from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
-from hydro.scenarios.kept_out import counted
+from hydro.scenarios.kept_out import counted_by_year
 
 COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
            "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan", "paid_change_per_kg_kept_out_yuan",
-           "complete")
+           "n_kept_out_in_storage_kg", "complete")
 
 
 def party_of_subbasins(parties: dict, ids, county, province, drains_to) -> list[str]:
@@ -117,14 +122,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     years = [int(y) for y in res.coords["year"]]
     cost = np.asarray(res["measure_capital_cost"]) + np.asarray(res["measure_operating_cost"])
     cost = cost.sum(axis=2)  # [scenario, year, subbasin]
-    terms = list(res.coords["budget_term"])
-    if "tn_budget_reservoir" in res.data:
-        b = np.asarray(res["tn_budget_reservoir"])
-        mask = counted(res.coords.get("reservoir", []), res.attrs.get(KEPT_OUT_ATTRIBUTE))
-        entering = np.sum([b[..., terms.index(t)] for t in ("inflow", "lateral_load", "point_load")], axis=0)
-        inflow = entering[:, :, mask].sum(axis=2)
-    else:
-        inflow = np.zeros((len(names), len(years)))
+    inflow, held = counted_by_year(res)
     if "baseline" not in names:
         raise HydroError(f"{path}: no 'baseline' scenario; incentives are counted against it")
     b0 = names.index("baseline")
@@ -147,6 +145,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                 rows.append({"scenario": sid, "year": y, "party": p, "received_yuan": got,
                              "received_change_yuan": got - base, "measure_cost_yuan": c,
                              "net_gain_yuan": got - base - c, "n_kept_out_kg": kept,
+                             "n_kept_out_in_storage_kg": float(held[s, k] - held[b0, k]),
                              "paid_per_kg_kept_out_yuan": (-got / kept) if (got < 0 and kept > 0) else float("nan"),
                              "paid_change_per_kg_kept_out_yuan":
                                  ((base - got) / kept) if (min(got, base) < 0 and kept > 0) else float("nan"),

@@ -55,37 +55,73 @@ def year_fractions(dates, years) -> np.ndarray:
     return np.array([count.get(int(y), 0) / (366 if calendar.isleap(int(y)) else 365) for y in years])
 
 
-def upstream_storage_change(res) -> np.ndarray:
-    """Change over the run of the N held in the water upstream of each reservoir (kg).
+def upstream_storage_change(res, by_year: bool = False) -> np.ndarray:
+    """Change of the N held in the water upstream of each reservoir (kg).
 
-    For each reservoir of ``res`` (:class:`~hydro.results.Results` of one run): the N
-    stored at the end of the run minus at its start, summed over every reach and
-    reservoir upstream of it (``storage_end`` of the last year minus ``storage_start`` of
-    the first of ``tn_budget_reach`` and ``tn_budget_reservoir``; the network from the
+    For each reservoir of ``res`` (:class:`~hydro.results.Results` of one run, or of a
+    scenarios file with its leading ``scenario`` axis): the N stored at the end of the
+    run minus at its start, summed over every reach and reservoir upstream of it
+    (``storage_end`` of the last year minus ``storage_start`` of the first of
+    ``tn_budget_reach`` and ``tn_budget_reservoir``; the network from the
     ``network_downstream`` attribute).  A scenario's value minus the baseline's is the
     part of its N kept out that is held in storage upstream (positive) rather than
     delivered less, removed or withdrawn.
 
+    Parameters
+    ----------
+    res : Results
+    by_year : bool
+        The change over each year instead (``storage_end - storage_start`` of the year).
+
     Returns
     -------
     numpy.ndarray
-        One value per reservoir, kg (0 for a reservoir with nothing upstream); NaN
-        for all when the results lack the budgets or ``network_downstream``.
+        ``[..., reservoir]`` (``[..., year, reservoir]`` with ``by_year``), kg; 0 for a
+        reservoir with nothing upstream; NaN for all when the results lack the budgets or
+        ``network_downstream``.
     """
     from hydro.run_attributes import upstream_elements
 
     reservoirs = [str(r) for r in res.coords.get("reservoir", [])]
     network = str(res.attrs.get("network_downstream", ""))
-    if not network or "tn_budget_reservoir" not in res.data or "tn_budget_reach" not in res.data:
+    if "tn_budget_reservoir" not in res.data:
         return np.full(len(reservoirs), np.nan)
+    lead = np.shape(res["tn_budget_reservoir"])[:-2]  # [..., year]
+    shape = (lead if by_year else lead[:-1]) + (len(reservoirs),)
+    if not network or "tn_budget_reach" not in res.data:
+        return np.full(shape, np.nan)
     terms = list(res.coords["budget_term"])
-    change: dict[str, float] = {}
+    change = {}
     for kind in ("reach", "reservoir"):
-        b = np.asarray(res[f"tn_budget_{kind}"])  # [year, element, term]
-        held = b[-1, :, terms.index("storage_end")] - b[0, :, terms.index("storage_start")]
-        change.update(zip((str(e) for e in res.coords[kind]), held.tolist(), strict=True))
+        b = np.asarray(res[f"tn_budget_{kind}"])  # [..., year, element, term]
+        end, start = b[..., terms.index("storage_end")], b[..., terms.index("storage_start")]
+        held = end - start if by_year else end[..., -1, :] - start[..., 0, :]
+        change.update({str(e): held[..., j] for j, e in enumerate(res.coords[kind])})
     up = upstream_elements(network)
-    return np.array([float(sum(change.get(e, 0.0) for e in up.get(r, ()))) for r in reservoirs])
+    out = np.zeros(shape)
+    for k, r in enumerate(reservoirs):
+        for e in up.get(r, ()):
+            out[..., k] += change.get(e, 0.0)
+    return out
 
 
-__all__ = ["ATTRIBUTE", "counted", "upstream_storage_change", "year_fractions"]
+def counted_by_year(res) -> tuple[np.ndarray, np.ndarray]:
+    """(N entering, change of the N held upstream) of the reservoirs the totals count, per year (kg).
+
+    ``res`` is a scenarios file's :class:`~hydro.results.Results` (leading ``scenario`` axis);
+    both arrays are ``[scenario, year]``: the inflow + lateral + point terms of the counted
+    reservoirs' budgets, and :func:`upstream_storage_change` by year over them.  Zeros and
+    NaN where the file has no TN budgets.
+    """
+    years = len(res.coords["year"])
+    scenarios = len(res.coords.get("scenario", [])) or 1
+    if "tn_budget_reservoir" not in res.data:
+        return np.zeros((scenarios, years)), np.full((scenarios, years), np.nan)
+    terms = list(res.coords["budget_term"])
+    b = np.asarray(res["tn_budget_reservoir"])
+    mask = counted(res.coords.get("reservoir", []), res.attrs.get(ATTRIBUTE))
+    entering = np.sum([b[..., terms.index(t)] for t in ("inflow", "lateral_load", "point_load")], axis=0)
+    return entering[..., mask].sum(axis=-1), upstream_storage_change(res, by_year=True)[..., mask].sum(axis=-1)
+
+
+__all__ = ["ATTRIBUTE", "counted", "counted_by_year", "upstream_storage_change", "year_fractions"]
