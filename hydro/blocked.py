@@ -38,7 +38,7 @@ from their end state with what the run was given for its start (:func:`given_sta
 :func:`hydro.pipeline.run_watershed` runs such a run as the spin-up and one block.
 A run on generated weather is spun up on the station record instead (:func:`record_spin_up`):
 the same spin-up an observed run from its start makes, computed once per process and
-configuration and shared by every member and draw.
+configuration and shared by every member and draw (to the record's end, then each on its own).
 
 Flow-driven basins (runoff matched to the gauges: a whole-run match not carried
 yet) and runoff models other than GR4J + CemaNeige run in one block
@@ -56,7 +56,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
@@ -200,7 +200,7 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
         return
     first = plan.first or start
     years = block_years if block_years is not None else end.year - first.year + 1
-    spin = _spin_periods(basin, plan, block_years, years)
+    spin = _spin_periods(basin, plan.first, plan.last, block_years, years)
     periods = spin + block_periods(start, end, years)
     forcing, threshold, warm = run_start(basin, ws, first, end, weather)  # as a one-block run's
     step = _Steps(timings)
@@ -223,14 +223,14 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
         del res  # not held while the next block runs (nor should the caller hold it)
 
 
-def _spin_periods(basin: Basin, plan: SpinUp, block_years: int | None, years: int) -> list[tuple[date, date]]:
-    """The blocks of ``plan``'s spin-up: of ``years`` years, or of :data:`DEFAULT_BLOCK_YEARS` where
-    ``block_years`` is None and the spin-up holds more reach-days than :data:`ONE_BLOCK_REACH_DAYS`
-    (a long spin-up in blocks, as hydro run cuts a run); none without a spin-up."""
-    if plan.first is None or plan.last is None:
+def _spin_periods(basin: Basin, first: date | None, last: date | None, block_years: int | None,
+                  years: int) -> list[tuple[date, date]]:
+    """The blocks of the spin-up days ``first..last`` (None: none): of ``years`` years, or of
+    :data:`DEFAULT_BLOCK_YEARS` where ``block_years`` is None and they exceed :data:`ONE_BLOCK_REACH_DAYS`."""
+    if first is None or last is None:
         return []
-    long = len(basin.network.reaches) * ((plan.last - plan.first).days + 1) > ONE_BLOCK_REACH_DAYS
-    return block_periods(plan.first, plan.last, DEFAULT_BLOCK_YEARS if block_years is None and long else years)
+    long = len(basin.network.reaches) * ((last - first).days + 1) > ONE_BLOCK_REACH_DAYS
+    return block_periods(first, last, DEFAULT_BLOCK_YEARS if block_years is None and long else years)
 
 
 @dataclass(frozen=True)
@@ -240,7 +240,8 @@ class Spun:
     Attributes
     ----------
     state : BlockState
-        The state on the run's first day, with what the run was given for it (:func:`given_state`).
+        The state the spin-up on the record ends with (on ``SpinUp.record_end`` where the record
+        ends first), without what the run was given for its start (:func:`_after_record` adds it).
     whole : hydro.blocked_water.WholeRun
         The numerics the spin-up ran with (routing cells, the transport cells' shares and floors),
         which the run keeps: those of the observed run from its start to the basin's ``[run] end``.
@@ -264,8 +265,9 @@ def record_spin_up(basin: Basin, plan: SpinUp, start: date, carried, apportion: 
     """The state a run from ``start`` on generated weather starts from: the spin-up of ``plan``
     (``on_record``) on the basin's station record, exactly as an observed run from ``start`` to the
     basin's ``[run] end`` makes it (its numerics chosen over those days; over the spin-up alone where
-    ``start`` is after that end), carrying the ``carried`` constituents (by source where ``apportion``)
-    and the transferred water's tracer where ``water_in`` (the run's days) or the record's days say
+    ``start`` is after that end; to ``plan.record_end`` where the record ends first), carrying the
+    ``carried`` constituents (by source where ``apportion``) and the transferred water's tracer
+    where ``water_in`` (the run's days and those after the record) or the record's days say
     water enters.  Computed once per process and configuration (keyed like
     :func:`hydro.store_climate.store_means`: ``basin.sha256``, the station file, the start), so
     that every member of an ensemble and every payment draw shares it; the state alone is kept."""
@@ -295,8 +297,9 @@ def _spin_up_on_record(basin: Basin, plan: SpinUp, start: date, carried, apporti
 
     assert plan.first is not None and plan.last is not None
     ws = Watershed.from_basin(basin)
-    end = max(basin.settings.end, plan.last)
-    spin = _spin_periods(basin, plan, None, end.year - plan.first.year + 1)
+    last = plan.record_end or plan.last  # the spin-up's last day on the record
+    end = max(basin.settings.end, last)
+    spin = _spin_periods(basin, plan.first, last, None, end.year - plan.first.year + 1)
     periods = spin + (block_periods(start, end, end.year - start.year + 1) if start <= end else [])
     forcing, threshold, warm = run_start(basin, ws, plan.first, end)
     step = _Steps(None)
@@ -312,14 +315,15 @@ def _spin_up_on_record(basin: Basin, plan: SpinUp, start: date, carried, apporti
                             ("baseline", ""), step, whole, warm, said, means)
         del res  # the state alone is kept
     assert state is not None
-    return Spun(given_state(basin, plan, state), whole, said[0])
+    return Spun(state, whole, said[0])
 
 
 def _after_record(basin: Basin, ws, plan: SpinUp, start: date, end: date, block_years: int | None, weather,
                   carried, apportion: bool, names: tuple[str, str], step) -> Iterator[Results]:
     """The blocks of a run on generated ``weather`` from the state of its spin-up on the station record
     (:func:`record_spin_up`, a copy: the cached state is shared), with its numerics and the whole
-    run's years from the basin's start."""
+    run's years from the basin's start.  Where the record ends first (``plan.record_end``) the spin-up
+    goes on over the days after it on ``weather`` (not yielded); then :func:`given_state`."""
     import copy
     import dataclasses
 
@@ -329,8 +333,9 @@ def _after_record(basin: Basin, ws, plan: SpinUp, start: date, end: date, block_
     from hydro.transfers import read_transfers
     from hydro.watershed import snow_thresholds
 
-    assert plan.first is not None
-    moved = read_transfers(basin, daily_dates(start, end))
+    assert plan.first is not None and plan.last is not None
+    after = start if plan.record_end is None else plan.record_end + timedelta(days=1)  # days on this weather
+    moved = read_transfers(basin, daily_dates(after, end))
     spun = record_spin_up(basin, plan, start, carried, apportion,
                           (moved.carries_water_in, bool(np.any(moved.reach_inflow > 0))))
     whole = dataclasses.replace(spun.whole, run_years=np.arange(plan.first.year, end.year + 1, dtype=np.int64))
@@ -340,6 +345,11 @@ def _after_record(basin: Basin, ws, plan: SpinUp, start: date, end: date, block_
         means = (whole.mean_base_mm, whole.mean_washed)
     said = (spun.warm_up, plan.describe(start))
     state = copy.deepcopy(spun.state)
+    if plan.record_end is not None:  # the rest of the spin-up, on this weather (the state alone goes on)
+        for a, b in _spin_periods(basin, after, plan.last, block_years, block_years or plan.last.year - after.year + 1):
+            state = _block(basin, ws, daily_dates(a, b), weather, state, carried, apportion, threshold, names,
+                           step, whole, WarmUp(), said, means)[1]
+    state = given_state(basin, plan, state)
     years = block_years if block_years is not None else end.year - start.year + 1
     for a, b in block_periods(start, end, years):
         res, state = _block(basin, ws, daily_dates(a, b), weather, state, carried, apportion, threshold, names,

@@ -243,6 +243,7 @@ def note_late_start(basin, start, generated: bool = False) -> None:
     elif plan.first is not None:
         said += (f"this run is spun up from it: the whole model runs {plan.first}..{plan.last}"
                  + (" on the basin's station record" if plan.on_record else "")
+                 + (f" to its end, {plan.record_end}, then on the generated weather" if plan.record_end else "")
                  + f" first (not written), and {start} starts from the state it reaches"
                  + (" with the generated weather" if plan.on_record else "")
                  + ". An initial value given with --set (reservoirs.<id>.initial_storage_mcm, initial.*) is "

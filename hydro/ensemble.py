@@ -82,13 +82,22 @@ def member_weather(basin: Basin, start: date, end: date, seed: int):
     change only the first days (the wet/dry chain and the temperature anomalies start from
     their stationary distributions on the first day generated); either way a member depends
     on its seed and period alone, not on the process, worker or thread count that runs it.
+    A member that starts more than a day after the station record's end is spun up on the record
+    to its end and then on its own weather (:attr:`hydro.spin_up.SpinUp.record_end`): its weather
+    begins on the day after the record's end where that is earlier than the warm-up years.
     Its ``source_file`` (the results' ``weather`` attribute) says it is synthetic and names
     the file and period the generator was fitted to, not only the observed file."""
+    from datetime import timedelta
+
     from hydro.runoff_warm_up import years_before
+    from hydro.spin_up import spin_up_plan
     from hydro.weathergen import generate
 
     params = weather_generator(basin)
     first = years_before(start, basin.settings.runoff_warm_up_years)
+    record_end = spin_up_plan(basin, start, generated=True).record_end
+    if record_end is not None:  # the spin-up continues on this weather after the record's end
+        first = min(first, record_end + timedelta(days=1))
     weather = generate(params, first.isoformat(), end.isoformat(), seed=seed)
     weather.metadata["source_file"] = (f"synthetic: hydro.weathergen fitted to {basin.weather.raw('csv')} "
                                        f"({params.fit_period})")

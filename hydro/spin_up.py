@@ -5,7 +5,8 @@ The basin file gives the initial state (reservoir storages, ``[initial]`` concen
 to the day before the run's (:func:`hydro.blocked.run_blocks`), on the run's own weather where it
 covers those days (the station record), on the station record where the run's weather is
 generated and starts later (an ensemble member, ``--synthetic-weather``, a payment draw:
-:func:`hydro.blocked.record_spin_up`, computed once per process and configuration).  This module
+:func:`hydro.blocked.record_spin_up`, computed once per process and configuration), continued
+on the run's own generated weather from the record's end where the run starts later still.  This module
 says which (:class:`SpinUp`) and what the run was given for its own start (:func:`given_for_start`);
 :mod:`hydro.blocked` runs it.  (It was part of :mod:`hydro.blocked`, which re-exports its names.)
 """
@@ -53,7 +54,12 @@ class SpinUp:
         Why a run that starts after the basin's start is not spun up ('' where it is).
     on_record : bool
         The run is on generated weather and is spun up on the basin's station record
-        (:mod:`hydro.record_spin_up`; False: on the run's own weather).
+        (:func:`hydro.blocked.record_spin_up`; False: on the run's own weather).
+    record_end : date or None
+        Where the station record ends before ``last`` (an ``on_record`` run that starts more
+        than a day after the record's end): the spin-up runs on the record to this day and
+        continues on the run's own generated weather from the day after (None: all of it on
+        the record, or on the run's own weather).
     """
 
     basin_start: date
@@ -64,6 +70,7 @@ class SpinUp:
     given: tuple[str, ...] = ()
     why_not: str = ""
     on_record: bool = False
+    record_end: date | None = None
 
     def describe(self, start: date) -> str:
         """The results' ``initial_state`` of a run from ``start``."""
@@ -71,10 +78,13 @@ class SpinUp:
 
         if self.first is None or self.last is None:
             return given_start(self.basin_start, start, self.why_not)
+        past = self.record_end
         text = (f"spun up: the whole model run from the basin's [run] start {self.basin_start.isoformat()} "
                 f"over {self.first.isoformat()}..{self.last.isoformat()}"
-                + (" on the basin's station record, the generated weather from "
-                   f"{start.isoformat()} on" if self.on_record else ""))
+                + (" on the basin's station record" if self.on_record else "")
+                + (f" to its end, {past.isoformat()}, then on the run's own generated weather from "
+                   f"{(past + timedelta(days=1)).isoformat()}" if past is not None else "")
+                + (f", the generated weather from {start.isoformat()} on" if self.on_record else ""))
         return text + (f"; given for {start.isoformat()}: {', '.join(self.given)}" if self.given else "")
 
 
@@ -90,20 +100,24 @@ def spin_up_plan(basin: Basin, start: date, weather=None, *, generated: bool | N
     generated weather (``synthetic`` in its metadata and read from no file, or ``generated``: an
     ensemble member, ``--synthetic-weather``, a payment draw) is spun up on the station record
     (``on_record``, :func:`hydro.blocked.record_spin_up`): the spin-up an observed run from
-    ``start`` makes.  A file of synthetic weather (the example basin's station file) is weather
+    ``start`` makes; where the record ends before the day before ``start``, to the record's end
+    (``record_end``), the spin-up continuing from the day after on the run's own generated
+    weather (which :func:`hydro.ensemble.member_weather` generates from that day on at the
+    latest).  A file of synthetic weather (the example basin's station file) is weather
     given, spun up on itself where it covers the spin-up.
     What the run is given for its own start wins (:func:`given_for_start`).  No spin-up, the
     basin file's state taken for the run's start (``why_not`` says why): a run on or before the
     basin's start; a basin that cannot carry its state between blocks (:func:`unblockable`);
     weather that starts after the basin's start; generated weather where the station record
-    does not cover the basin's start to the day before ``start``.
+    starts after the basin's start, or that itself starts after the day after the record's end
+    where the spin-up needs it.
     """
     basin_start = basin.settings.start
     if start <= basin_start or not basin.is_watershed:
         return SpinUp(basin_start)
     if generated is None:  # generated in this process (a file of synthetic weather is weather given)
         generated = bool(weather is not None and weather.metadata.get("synthetic") and weather.path is None)
-    why = unblockable(basin)
+    why, record_end = unblockable(basin), None
     if why is None:
         from hydro.watershed import Watershed
         from hydro.weather import station_record
@@ -112,26 +126,34 @@ def spin_up_plan(basin: Basin, start: date, weather=None, *, generated: bool | N
         forcing = weather if weather is not None and not generated else record
         first = forcing.dates[0].astype("datetime64[D]").item()
         if generated:
-            why = _record_gap(record, basin_start, start)
+            why, record_end = _record_gap(record, basin_start, start, weather)
         elif first > basin_start:
             why = f"the weather starts on {first.isoformat()}, after the basin's start"
     if why:
         return SpinUp(basin_start, why_not=why)
     storages, concentrations, given = given_for_start(basin)
     return SpinUp(basin_start, basin_start, start - timedelta(days=1), storages, concentrations, given,
-                  on_record=generated)
+                  on_record=generated, record_end=record_end)
 
 
-def _record_gap(record, basin_start: date, start: date) -> str:
-    """Why generated weather from ``start`` cannot be spun up on the station ``record`` ('' where
-    it covers the basin's start to the day before ``start``)."""
+def _record_gap(record, basin_start: date, start: date, weather) -> tuple[str, date | None]:
+    """Why generated ``weather`` (None: a member's, :func:`hydro.ensemble.member_weather`) from
+    ``start`` cannot be spun up on the station ``record`` ('' where it can), and the record's last
+    day where the spin-up continues on the generated weather after it (None: the record covers
+    the basin's start to the day before ``start``)."""
     first, last = (record.dates[k].astype("datetime64[D]").item() for k in (0, -1))
     if first > basin_start:
-        return f"the station record starts on {first.isoformat()}, after the basin's start"
-    if last < start - timedelta(days=1):
-        return (f"generated weather; the station record, which a spin-up runs on, ends on "
-                f"{last.isoformat()}, before {(start - timedelta(days=1)).isoformat()}")
-    return ""
+        return f"the station record starts on {first.isoformat()}, after the basin's start", None
+    if last >= start - timedelta(days=1):
+        return "", None
+    after = last + timedelta(days=1)
+    own = None if weather is None else weather.dates[0].astype("datetime64[D]").item()
+    if own is not None and own > after:
+        return (f"generated weather from {own.isoformat()}, after {after.isoformat()}: the station record, "
+                f"which a spin-up runs on, ends on {last.isoformat()} and the spin-up continues on the generated "
+                "weather from the day after, where a member's weather (hydro.ensemble.member_weather) begins "
+                "at the latest"), None
+    return "", last
 
 
 def given_for_start(basin: Basin) -> tuple[tuple[int, ...], bool, tuple[str, ...]]:

@@ -158,7 +158,7 @@ def test_initial_concentrations_given_with_set_start_every_concentration(small):
 def test_a_start_before_the_basins_or_without_weather_before_is_not_spun_up(small):
     """Documented behaviour: the basin file's state taken for the run's start, and the
     attribute says why."""
-    from hydro.ensemble import member_weather, weather_generator
+    from hydro.ensemble import weather_generator
     from hydro.weathergen import generate
 
     basin = Basin.load(small, overrides=["run.start=2002-01-01"])
@@ -175,12 +175,16 @@ def test_a_start_before_the_basins_or_without_weather_before_is_not_spun_up(smal
     assert res.attrs[START_ATTRIBUTE] == (
         "the basin file's initial state, given for its [run] start 2001-01-01, taken for 2002-02-01 "
         "(not spun up: the weather starts on 2002-01-01, after the basin's start)")
-    # generated weather (an ensemble member's) is spun up on the station record where it covers
-    # the spin-up (tests/test_member_spin_up_review.py), else not, and says why
-    member = member_weather(plain, date(2005, 1, 1), date(2005, 1, 31), 5)
+    # generated weather (an ensemble member's) is spun up on the station record
+    # (tests/test_member_spin_up_review.py), past its end on the generated weather after it where
+    # that covers the days (tests/test_spin_up_past_record_review.py), else not, and says why
+    member = generate(weather_generator(plain), "2004-02-01", "2005-01-31", seed=5)
     res = run_watershed(plain, date(2005, 1, 1), date(2005, 1, 31), weather=member)
-    assert res.attrs[START_ATTRIBUTE].endswith("(not spun up: generated weather; the station record, which a "
-                                               "spin-up runs on, ends on 2003-12-31, before 2004-12-31)")
+    assert res.attrs[START_ATTRIBUTE].endswith("(not spun up: generated weather from 2004-02-01, after 2004-01-01: "
+                                               "the station record, which a spin-up runs on, ends on 2003-12-31 "
+                                               "and the spin-up continues on the generated weather from the day "
+                                               "after, where a member's weather (hydro.ensemble.member_weather) "
+                                               "begins at the latest)")
 
 
 def test_a_flow_driven_basin_says_it_is_not_spun_up(tmp_path):

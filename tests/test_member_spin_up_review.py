@@ -145,12 +145,14 @@ def test_a_storage_given_with_set_wins_over_the_spin_up(small, counted):
     np.testing.assert_array_equal(told["subbasin_runoff"], spun["subbasin_runoff"])
 
 
-def test_a_record_that_does_not_cover_the_spin_up_says_why(small):
+def test_a_start_past_the_record_is_spun_up_on_the_record_to_its_end(small):
+    """Past the record's end the spin-up goes on on the member's own weather
+    (tests/test_spin_up_past_record_review.py)."""
     basin = Basin.load(small)
     plan = spin_up_plan(basin, date(2005, 1, 1), generated=True)
-    assert plan.first is None and plan.why_not == (
-        "generated weather; the station record, which a spin-up runs on, ends on 2003-12-31, before 2004-12-31")
-    assert spin_up_plan(basin, date(2003, 6, 1), generated=True).on_record
+    assert plan.on_record and plan.last == date(2004, 12, 31) and plan.record_end == date(2003, 12, 31)
+    plan = spin_up_plan(basin, date(2003, 6, 1), generated=True)
+    assert plan.on_record and plan.record_end is None
 
 
 def test_the_note_says_generated_weather_is_spun_up_on_the_record(small, capsys):

@@ -302,7 +302,8 @@ def simulated_series(basin_path: str, first: int, last: int, seed: int,
     start, end = date(first, 1, 1), date(last, 12, 31)
     # an ensemble member's weather; a draw that starts after the basin's [run] start starts from the
     # spin-up on the station record (hydro.blocked.record_spin_up: computed once per process and
-    # configuration, shared by the draws), else its runoff stores warm up on the generated years before
+    # configuration, shared by the draws; past the record's end, to its end and then on the draw's own
+    # weather), else its runoff stores warm up on the generated years before
     weather = member_weather(model_variant(basin_path).basin, start, end, seed)
     res = run_watershed(basin, start, end, weather=weather, apportion=False)
     keep = tuple(v for v in ("section_discharge", "reservoir_inflow", "reservoir_natural_inflow")
