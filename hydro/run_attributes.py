@@ -74,6 +74,8 @@ RULES: dict[str, CombineRule] = {
     # a transfer's volume over the run's days: the blocks' days add up; runs of a file share their days
     # (the same in every run that reads the same series; listed per run if a run changed it)
     "transfer_volume_m3": CombineRule(SUM, LISTED, by_id=True, fmt=".6e"),
+    # the run's days a transfer's file gives a value for: as the volumes
+    "transfer_days": CombineRule(SUM, LISTED, by_id=True, fmt="d"),
     # what reservoirs let out of their release, ecological and abstraction series: as the volumes
     "transfer_delivered_m3": CombineRule(SUM, LISTED, by_id=True, fmt=".6e"),
     # water a flow-driven run added to match its gauges (m3): one run's, on its weather

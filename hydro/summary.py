@@ -110,11 +110,16 @@ class RunSummary:
         lines = ["transfers over the run (no transfer on a day outside its file's dates; a release "
                  "series leaves the reservoir's rule there):"]
         delivered = {k: float(v) for k, v in id_values(self.attrs.get("transfer_delivered_m3", "")).items()}
+        days = {k: int(v) for k, v in id_values(self.attrs.get("transfer_days", "")).items()}
         for tid, spec in items:
             kind, element, file, span = (spec.split(":") + ["", "", "", ""])[:4]
             first, _, last = span.partition("..")
             lo, hi = max(first, str(self.first)), min(last, str(self.last))
             within = f"file covers {lo}..{hi} of the run" if lo <= hi else "file covers none of the run"
+            given = days.get(tid)
+            n_span = (date.fromisoformat(hi) - date.fromisoformat(lo)).days + 1 if lo <= hi else 0
+            if given is not None and given < n_span:  # a file with gaps: no transfer on the days left out
+                within += f", {given:,} of those {n_span:,} days"
             volume = self.transferred.get(tid, float("nan"))
             got = delivered.get(tid, volume)  # a reservoir short of water lets out less than asked
             short = f"; let out {got:.3e} m3 ({got / volume:.0%}): the reservoir ran short" if got < volume * (

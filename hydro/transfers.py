@@ -229,6 +229,8 @@ class Transfers:
                 f":{t.series.path.name}:{t.series.first}..{t.series.last}" for t in self.items),
             "transfer_origins": ";".join(f"{t.id}={t.origin}" for t in self.items if t.origin),
             "transfer_volume_m3": ";".join(f"{t.id}={t.series.volume_m3:.6e}" for t in self.items),
+            # a file may leave days out inside its span (no transfer on them): the days it gives
+            "transfer_days": ";".join(f"{t.id}={int(np.count_nonzero(t.series.covered))}" for t in self.items),
         }
 
 

@@ -54,3 +54,24 @@ def test_summary_says_nothing_more_when_the_release_was_let_out(tmp_path):
     line = next(x for x in run_summary(run(Basin.load(folder, overrides=PERIOD))).splitlines()
                 if x.strip().startswith("small"))
     assert "1.728e+06 m3" in line and "let out" not in line
+
+
+def test_summary_says_how_many_days_a_file_with_gaps_gives(tmp_path):
+    """Guanting's release file gives 2007-10-01..2008-03-12 and 2020: the summary said 'file covers
+    2007-10-01..2017-02-28 of the run', as if the rule were replaced to the end; it now adds '164 of
+    those 3,439 days' (``transfer_days``). Here: 3 + 3 days of June 1-12."""
+    from hydro.summary import run_summary
+
+    folder = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, folder)
+    rows = [f"2001-06-{d:02d},2" for d in (1, 2, 3, 10, 11, 12)]
+    add_transfer(folder, ["date,flow_m3_s", *rows], id="gappy", kind="release", reservoir="lake")
+    add_transfer_file = folder / "t2.csv"
+    add_transfer_file.write_text("date,flow_m3_s\n" + "".join(f"2001-07-{d:02d},1\n" for d in range(1, 11)))
+    with open(folder / "basin.toml", "a") as f:
+        f.write('\n[[transfers]]\nid = "whole"\nkind = "ecological"\nreservoir = "lake"\ncsv = "t2.csv"\n')
+    res = run(Basin.load(folder, overrides=PERIOD))
+    assert res.attrs["transfer_days"] == "gappy=6;whole=10"
+    lines = {x.split()[0]: x for x in run_summary(res).splitlines() if x.startswith("  ") and "file covers" in x}
+    assert lines["gappy"].endswith("file covers 2001-06-01..2001-06-12 of the run, 6 of those 12 days")
+    assert lines["whole"].endswith("file covers 2001-07-01..2001-07-10 of the run")  # no gap: nothing added
