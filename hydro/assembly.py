@@ -138,7 +138,7 @@ def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_r
         res.add("reservoir_natural_inflow", hyd.res_inflow - transfers.res_inflow)
         res.add("reservoir_abstraction", abstraction_delivered(transfers.res_abstraction, target,
                                                                hyd.res_release))
-        res.attrs.update(transfers.delivered_attributes(target, hyd.res_release))
+        res.attrs.update(transfers.delivered_attributes(target, hyd.res_release, res.data.get("reach_withdrawal")))
     if np.any(transfers.reach_inflow > 0) if reach_inflow is None else reach_inflow:
         res.add("reach_transfer_inflow", transfers.reach_inflow)
         res.add("reach_transfer_tn_load", transfers.reach_load * per_day)

@@ -76,7 +76,8 @@ RULES: dict[str, CombineRule] = {
     "transfer_volume_m3": CombineRule(SUM, LISTED, by_id=True, fmt=".6e"),
     # the run's days a transfer's file gives a value for: as the volumes
     "transfer_days": CombineRule(SUM, LISTED, by_id=True, fmt="d"),
-    # what reservoirs let out of their release, ecological and abstraction series: as the volumes
+    # what reservoirs let out of their release, ecological and abstraction series (and a reach abstraction
+    # took, alone on its reach): as the volumes
     "transfer_delivered_m3": CombineRule(SUM, LISTED, by_id=True, fmt=".6e"),
     # water a flow-driven run added to match its gauges (m3): one run's, on its weather
     "flow_driven_added_water_m3": CombineRule(SUM, LISTED, fmt=".6e"),

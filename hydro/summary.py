@@ -122,8 +122,9 @@ class RunSummary:
                 within += f", {given:,} of those {n_span:,} days"
             volume = self.transferred.get(tid, float("nan"))
             got = delivered.get(tid, volume)  # a reservoir short of water lets out less than asked
-            short = f"; let out {got:.3e} m3 ({got / volume:.0%}): the reservoir ran short" if got < volume * (
-                1 - 1e-6) else ""
+            how = ("let out", "the reservoir ran short") if element == "reservoir" else (
+                "took", "at most max_share of the reach's water")
+            short = f"; {how[0]} {got:.3e} m3 ({got / volume:.0%}): {how[1]}" if got < volume * (1 - 1e-6) else ""
             lines.append(f"  {tid:20s} {kind} ({element}) {volume:10.3e} m3  {file}: {within}{short}")
         return lines
 

@@ -134,6 +134,9 @@ class Transfers:
     eco_least : (S,), optional
         Each reservoir's least minimum (``ecological_min_m3_s``, the least of a table's values):
         the operations the numerics are chosen from (:meth:`reference_target`).
+    alone_reaches : frozenset of int
+        Reaches where one abstraction is the only request (no other abstraction, no
+        ``[[withdrawals]]``): its take is the reach's ``reach_withdrawal``.
     """
 
     items: tuple
@@ -150,6 +153,7 @@ class Transfers:
     eco_min: np.ndarray | None = None
     dated_minimum: bool = False
     eco_least: np.ndarray | None = None
+    alone_reaches: frozenset = frozenset()
 
     def species_load(self, name: str) -> tuple[np.ndarray, np.ndarray]:
         """The load the inflows bring of one species or constituent.
@@ -234,13 +238,19 @@ class Transfers:
         }
 
 
-    def delivered_attributes(self, target: np.ndarray, release: np.ndarray) -> dict[str, str]:
+    def delivered_attributes(self, target: np.ndarray, release: np.ndarray,
+                             withdrawn: np.ndarray | None = None) -> dict[str, str]:
         """``transfer_delivered_m3``: the volume (m3, ``id=m3;...``) reservoirs let out of each release,
         ecological and abstraction series, its flow times ``min(release / target, 1)`` a day
         (:func:`abstraction_delivered`; ``target`` :meth:`target_release`, ``release`` the run's,
-        (D, S) m3 s-1).  Inflows always arrive; reach abstractions are ``reach_withdrawal``."""
+        (D, S) m3 s-1), and the volume a reach abstraction took where it is its reach's only
+        request (:attr:`alone_reaches`; ``withdrawn`` the run's ``reach_withdrawal``, (D, R)
+        m3 s-1; capped at ``max_share`` of the reach's water).  Inflows always arrive."""
         got = {t.id: abstraction_delivered(t.series.flow, target[:, t.reservoir], release[:, t.reservoir])
                for t in self.items if t.reservoir is not None and t.kind != "inflow"}
+        if withdrawn is not None:
+            got.update({t.id: withdrawn[:, t.reach] for t in self.items
+                        if t.kind == "abstraction" and t.reach in self.alone_reaches})
         return {"transfer_delivered_m3": ";".join(f"{k}={float(np.sum(v)) * SECONDS_PER_DAY:.6e}"
                                                   for k, v in got.items())} if got else {}
 
@@ -326,7 +336,13 @@ def read_transfers(basin, dates: list[date]) -> Transfers:
                      extra_release=extra, res_abstraction=res_abstraction, reach_abstraction=reach_abs,
                      species_res_load=species_res, species_reach_load=species_reach,
                      eco_min=ecological_minimum(net, [d.year for d in dates]), dated_minimum=dated_minimum(net),
-                     eco_least=np.array([r.ecological_min_m3_s for r in net.reservoirs], dtype=float))
+                     eco_least=np.array([r.ecological_min_m3_s for r in net.reservoirs], dtype=float),
+                     alone_reaches=_alone([r for r, _, _ in reach_abs], [w.reach_index for w in basin.withdrawals]))
+
+
+def _alone(abstracted: list[int], withdrawn: list[int]) -> frozenset:
+    """Reaches where one abstraction is the only request (``abstracted``, ``withdrawn``: reach indices)."""
+    return frozenset(r for r in abstracted if abstracted.count(r) == 1 and r not in withdrawn)
 
 
 def abstraction_delivered(requested: np.ndarray, target: np.ndarray, release: np.ndarray) -> np.ndarray:

@@ -75,3 +75,35 @@ def test_summary_says_how_many_days_a_file_with_gaps_gives(tmp_path):
     lines = {x.split()[0]: x for x in run_summary(res).splitlines() if x.startswith("  ") and "file covers" in x}
     assert lines["gappy"].endswith("file covers 2001-06-01..2001-06-12 of the run, 6 of those 12 days")
     assert lines["whole"].endswith("file covers 2001-07-01..2001-07-10 of the run")  # no gap: nothing added
+
+
+def test_summary_says_what_a_reach_abstraction_took(tmp_path):
+    """100 m3/s asked from 'main' through June, its only request: the run takes at most max_share
+    (0.9) of the reach's water, and the summary, which gave only the 2.592e8 m3 asked, says what
+    it took (``transfer_delivered_m3``, the reach's ``reach_withdrawal``)."""
+    from hydro.summary import run_summary
+
+    folder = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, folder)
+    add_transfer(folder, ["date,flow_m3_s", *(f"2001-06-{d:02d},100" for d in range(1, 31))],
+                 id="intake", kind="abstraction", reach="main")
+    res = run(Basin.load(folder, overrides=PERIOD))
+    took = res["reach_withdrawal"][:, res.coords["reach"].index("main")].sum() * 86400
+    assert 0 < took < 0.1 * 2.592e8
+    # the attribute is written to 7 significant digits ('%.6e')
+    assert float(res.attrs["transfer_delivered_m3"].split("=")[1]) == pytest.approx(took, rel=1e-6)
+    line = next(x for x in run_summary(res).splitlines() if x.strip().startswith("intake"))
+    assert "2.592e+08 m3" in line and f"took {took:.3e} m3" in line and "at most max_share" in line
+
+
+def test_a_reach_abstraction_beside_a_withdrawal_is_not_given_a_take(tmp_path):
+    """Where a [[withdrawals]] table takes from the same reach, reach_withdrawal holds both: no
+    volume is given for the abstraction alone (the summary keeps the volume asked)."""
+    folder = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, folder)
+    with open(folder / "basin.toml", "a") as f:
+        f.write('\n[[withdrawals]]\nid = "canal"\nreach = "main"\nflow_m3_s = 0.5\n')
+    add_transfer(folder, ["date,flow_m3_s", *(f"2001-06-{d:02d},100" for d in range(1, 31))],
+                 id="intake", kind="abstraction", reach="main")
+    res = run(Basin.load(folder, overrides=PERIOD))
+    assert "intake" not in res.attrs.get("transfer_delivered_m3", "")
