@@ -644,12 +644,27 @@ def advect(mass, c, t0, n_tag, fa, fk, inflow, s_used, tau, ghost_up, side_src, 
         for j in range(acc_slots.shape[0]):
             q = acc_slots[j]
             flux_acc[k, q] += tau * fk[q]
-        if withdrawing:
-            for p in range(n_pad):
+        # the withdrawal in the update's pass: the same operations in the same order as a
+        # pass of its own before it (each slot reads its own old concentration, which the
+        # update writes after), one pass less over the mass (slot 0, a ghost, withdraws
+        # nothing: its volume is infinite and its mass never read)
+        if withdrawing and removing:
+            for p in range(1, n_pad):
                 w = tau * wdraw[p] * c[k, p]
                 withdrawn_acc[k, p] += w
-                mass[t, p] -= w
-        if removing:
+                after = (mass[t, p] - w) + tau * (fk[p - 1] - fk[p] + lat[t, p])
+                mp = after * keep[p]
+                removed_acc[k, p] += after - mp
+                mass[t, p] = mp
+                c[k, p] = mp * inv_v[p]
+        elif withdrawing:
+            for p in range(1, n_pad):
+                w = tau * wdraw[p] * c[k, p]
+                withdrawn_acc[k, p] += w
+                mp = (mass[t, p] - w) + tau * (fk[p - 1] - fk[p] + lat[t, p])
+                mass[t, p] = mp
+                c[k, p] = mp * inv_v[p]
+        elif removing:
             for p in range(1, n_pad):
                 after = mass[t, p] + tau * (fk[p - 1] - fk[p] + lat[t, p])
                 mp = after * keep[p]
@@ -1091,7 +1106,10 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
                 (res_coef[s, 2], res_coef[s, 3], res_coef[s, 4],
                  res_coef[s, 5]) = tank_coefficients(v_s, v_e, res_tau[s], res_outflow[day, s], area, rate,
                                                      tau)
-            m1, out_m, rm, integral = tank_apply(res_mass[s, t], res_in[s] + np.divide(made, tau), v_s, v_e, tau,
+            # (made / tau is made itself where made is zero, as for every tag of a group without
+            # species: the division skipped, the same value to the bit since tau > 0)
+            made_rate = np.divide(made, tau) if made != 0.0 else made
+            m1, out_m, rm, integral = tank_apply(res_mass[s, t], res_in[s] + made_rate, v_s, v_e, tau,
                                                  res_tau[s], res_outflow[day, s], res_coef[s, 2],
                                                  res_coef[s, 3], res_coef[s, 4], res_coef[s, 5])
             res_mass[s, t] = m1
@@ -1401,9 +1419,10 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                 for j in range(n_sec):
                     sec_acc[k, j] = 0.0
                 for p in range(n_pad):
-                    flux_acc[k, p] = 0.0
                     removed_acc[k, p] = 0.0
                     withdrawn_acc[k, p] = 0.0
+                for j in range(n_acc):  # the only slots whose flux is booked or read
+                    flux_acc[k, acc_slots[j]] = 0.0
                 for s in range(n_res):
                     res_out_day[k, s] = 0.0
                     res_in_day[k, s] = 0.0

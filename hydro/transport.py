@@ -361,20 +361,20 @@ class _KernelRun:
     def result(self) -> TransportResult:
         """The outputs in the units users read (kg, kg d-1, mg L-1)."""
         o, arr, lay, kg = self.outputs, self.arr, self.network.layout, 1e-3
-        # discharge through the face each section sits on: as the solver carries it
-        r_sec = lay.cell_reach[lay.section_cell]
+        r_sec = lay.cell_reach[lay.section_cell]  # sections' discharge: at their face, as the solver carries it
         sec_q = arr["q_in"][:, r_sec] + (arr["q_out"] - arr["q_in"])[:, r_sec] * self.through[lay.section_cell]
+        for name in ("reach", "sec"):  # in place (the same operations): fresh arrays cost their pages' zeroing
+            np.multiply(np.add(o[name], o[name + "_disp"], out=o[name + "_disp"]), kg, out=o[name + "_disp"])
+        o["res_mass"] *= kg
         with np.errstate(invalid="ignore", divide="ignore"):
-            reach_conc = o["reach"] / (arr["q_out"][:, :, None] * SECONDS_PER_DAY)
-            sec_conc = o["sec"] / (sec_q[:, :, None] * SECONDS_PER_DAY)
+            reach_conc = np.divide(o["reach"], arr["q_out"][:, :, None] * SECONDS_PER_DAY, out=o["reach"])
+            sec_conc = np.divide(o["sec"], sec_q[:, :, None] * SECONDS_PER_DAY, out=o["sec"])
         return TransportResult(
-            reach_load=(o["reach"] + o["reach_disp"]) * kg, reach_concentration=reach_conc,
-            section_discharge=sec_q, section_load=(o["sec"] + o["sec_disp"]) * kg, section_concentration=sec_conc,
-            reservoir_concentration=o["res_conc"], reservoir_outflow_load=o["res_mass"] * kg,
-            budget_reach=o["b_reach"] * kg, budget_reservoir=o["b_res"] * kg,
+            reach_load=o["reach_disp"], reach_concentration=reach_conc, section_discharge=sec_q,
+            section_load=o["sec_disp"], section_concentration=sec_conc, reservoir_concentration=o["res_conc"],
+            reservoir_outflow_load=o["res_mass"], budget_reach=o["b_reach"] * kg, budget_reservoir=o["b_res"] * kg,
             storage_reach=o["s_reach"] * kg, storage_reservoir=o["s_res"] * kg, substeps=self.substeps,
-            final_concentration=o["final"], raised_reaches=self.raised,
-            start_water=self.water, final_inlet_debt=o["debt"],
+            final_concentration=o["final"], raised_reaches=self.raised, start_water=self.water, final_inlet_debt=o["debt"],
         )
 
 

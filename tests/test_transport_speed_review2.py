@@ -1,0 +1,110 @@
+"""Speed review 2 of the transport (issues 11, 14, 16): changes that keep every result to the bit.
+
+``hydro.transport``'s results are computed in the kernel's output arrays rather than in fresh
+ones (a fresh (D, R, T) array costs the first-touch zeroing of its pages again: about 0.28 s of
+Miyun's 3 s transport), and ``advect`` withdraws in the update's pass.  The tests pin what the
+speed rests on and that the arithmetic is the one it replaced, operation for operation.
+"""
+
+from __future__ import annotations
+
+import tracemalloc
+
+import numpy as np
+import pytest
+from test_transport import random_case
+
+from hydro import _transport_kernels as K
+from hydro import transport
+from hydro.transport import TransportInputs, simulate
+
+
+def test_results_are_computed_in_the_kernels_output_arrays(monkeypatch):
+    # Before: (reach + reach_disp) * kg, reach / q, the same for sections: four fresh (D, R|K, T)
+    # arrays and two temporaries, a peak of at least two (D, R, T) arrays.  Now what result()
+    # allocates is (D, R|K) sized (the discharges) and the small budgets: with 8 tracers about
+    # 0.3 of one (D, R, T) array, so half of one separates the two with room on both sides.
+    net, tracers, kw = random_case(3, n_reach=6, n_day=1500, n_tracer=8)
+    peaks = []
+    real = transport._KernelRun.result
+
+    def traced(self):
+        tracemalloc.start()
+        try:
+            return real(self)
+        finally:
+            peaks.append(tracemalloc.get_traced_memory()[1])
+            tracemalloc.stop()
+
+    monkeypatch.setattr(transport._KernelRun, "result", traced)
+    res = simulate(net, tracers, TransportInputs(**kw), threads=1)
+    one = res.reach_load.nbytes
+    assert peaks and peaks[0] < 0.5 * one, f"result() allocated {peaks[0]} bytes, one (D, R, T) array is {one}"
+
+
+def test_results_in_place_equal_the_plain_expressions():
+    # the in-place operations are the expressions they replaced, to the bit
+    net, tracers, kw = random_case(5, n_reach=5, n_day=30, n_tracer=3, withdrawals=True)
+    captured = {}
+    real = transport._KernelRun.result
+
+    def keep_outputs(self):
+        captured.update({name: a.copy() for name, a in self.outputs.items()})
+        captured["q_out"] = self.arr["q_out"]
+        return real(self)
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(transport._KernelRun, "result", keep_outputs)
+        res = simulate(net, tracers, TransportInputs(**kw), threads=1)
+    o = captured
+    assert np.array_equal((o["reach"] + o["reach_disp"]) * 1e-3, res.reach_load)
+    assert np.array_equal((o["sec"] + o["sec_disp"]) * 1e-3, res.section_load)
+    assert np.array_equal(o["res_mass"] * 1e-3, res.reservoir_outflow_load)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        conc = o["reach"] / (o["q_out"][:, :, None] * 86400.0)
+    assert np.array_equal(conc, res.reach_concentration, equal_nan=True)
+
+
+@pytest.mark.parametrize("removing", [False, True])
+def test_advect_withdraws_as_a_pass_of_its_own_would(removing):
+    # advect withdraws in the update's pass; the result is that of a withdrawal pass followed by
+    # the update (each slot's withdrawal at its old concentration), operation for operation
+    rng = np.random.default_rng(11)
+    n, n_tag, tau = 40, 2, 900.0
+    mass = rng.uniform(0, 5e3, (n_tag, n))
+    c = rng.uniform(0, 3, (n_tag, n))
+    fa = rng.uniform(0, 20, n)
+    fa[0] = fa[n - 1] = 0.0
+    wdraw = rng.uniform(0, 0.3, n) * (rng.random(n) < 0.6)
+    wdraw[0] = 0.0  # a ghost slot: no water taken
+    keep = rng.uniform(0.9, 1.0, n)
+    lat = rng.uniform(0, 2, (n_tag, n))
+    inv_v = 1.0 / rng.uniform(1e3, 5e3, n)
+    ghost_up = np.array([0])
+    inflow = np.array([[3.0], [1.5]])
+    s_used = np.array([[100.0], [20.0]])
+    empty = np.zeros(0, dtype=np.int64)
+    acc_slots = np.array([0, n - 2])
+
+    # the reference: the two passes in numpy (the same IEEE operations, in the same order)
+    m_ref, c_ref = mass.copy(), c.copy()
+    w_ref, r_ref = np.zeros((n_tag, n)), np.zeros((n_tag, n))
+    for k in range(n_tag):
+        fk = fa * c[k]
+        fk[0] = inflow[k, 0] - s_used[k, 0] * (1.0 / tau)
+        w = tau * wdraw * c[k]
+        w_ref[k] += w
+        m_ref[k] -= w
+        after = m_ref[k, 1:] + tau * (fk[:-1] - fk[1:] + lat[k, 1:])
+        mp = after * keep[1:] if removing else after
+        if removing:
+            r_ref[k, 1:] += after - mp
+        m_ref[k, 1:] = mp
+        c_ref[k, 1:] = mp * inv_v[1:]
+
+    w_acc, r_acc = np.zeros((n_tag, n)), np.zeros((n_tag, n))
+    K.advect(mass, c, 0, n_tag, fa, np.zeros(n), inflow, s_used, tau, ghost_up, empty, empty, empty,
+             np.zeros((n_tag, 1)), acc_slots, np.zeros((n_tag, n)), True, wdraw, w_acc, removing, keep, r_acc,
+             lat, inv_v)
+    for got, want in ((mass, m_ref), (c, c_ref), (w_acc, w_ref), (r_acc, r_ref)):
+        assert np.array_equal(got[:, 1:], want[:, 1:])  # slot 0 is a ghost: its mass is never read
