@@ -178,11 +178,10 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
     HydroError
         The basin cannot run in blocks (:func:`unblockable`), or a bad period.
     """
-    from hydro.blocked_water import whole_run_water
     from hydro.pipeline_steps import _Steps, carried_constituents
     from hydro.runoff_warm_up import WarmUp, run_start
     from hydro.series import daily_dates
-    from hydro.store_climate import store_means
+    from hydro.store_climate import run_numerics, store_means
     from hydro.watershed import Watershed
 
     why = unblockable(basin)
@@ -204,9 +203,8 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
     periods = spin + block_periods(start, end, years)
     forcing, threshold, warm = run_start(basin, ws, first, end, weather)  # as a one-block run's
     step = _Steps(timings)
-    whole = None
-    if len(periods) > 1:  # what a one-block run takes over the whole run (hydro.blocked_water)
-        whole = whole_run_water(basin, ws, periods, forcing, threshold, step, warm.state)
+    # the basin's period's numerics, or a one-block run's over several blocks (hydro.store_climate)
+    whole = run_numerics(basin, ws, periods, forcing, weather, threshold, step, warm.state, bool(carried))
     means = store_means(basin, ws, first, end, weather, threshold, bool(carried))  # the basin's climate
     if means[0] is None and whole is not None:  # the run's own, as a one-block run's
         means = (whole.mean_base_mm, whole.mean_washed)

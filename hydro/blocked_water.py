@@ -1,5 +1,8 @@
 """What a run in time blocks needs of the whole run before its first block (:mod:`hydro.blocked`).
 
+Used for a run of its basin's ``[run]`` period in blocks, and for the pass over that period on
+the station record whose numerics and means every other run takes (:mod:`hydro.store_climate`).
+
 A one-block run takes three statistics over all its days (CemaNeige's snowfall of
 full cover it takes over the station record, :func:`hydro.watershed.snow_thresholds`,
 as a blocked run does); a blocked run computes each as the one-block run does,

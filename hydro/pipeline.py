@@ -7,7 +7,9 @@ over the run's days, from the run's start state.  A run on its basin's ``[run] s
 on the weather before (:mod:`hydro.runoff_warm_up`).  A run that starts later starts
 from the state the whole model reaches on its first day running from the basin's start
 (the spin-up, :func:`hydro.blocked.spin_up_plan`): its days are those of the run from
-the basin's start, to round-off.
+the basin's start, to round-off.  Its routing cells and its transport cells' water are the
+basin's period's, as its stores' mean flows are (:mod:`hydro.store_climate`), so a day's results
+do not depend on where the run ends.
 """
 
 from __future__ import annotations
@@ -53,10 +55,10 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         skip the work of the others; what is carried is computed exactly as in
         a run of all of them.
     """
-    from hydro.blocked import run_blocks, spin_up_plan
+    from hydro.blocked import TransportStart, run_blocks, spin_up_plan
     from hydro.runoff_warm_up import run_start
     from hydro.series import daily_dates
-    from hydro.store_climate import store_means
+    from hydro.store_climate import period_numerics, store_means
 
     plan = spin_up_plan(basin, start, weather)
     if plan.first is not None:  # the spin-up and the run, each one block (hydro.blocked)
@@ -67,8 +69,11 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     forcing, threshold, warm = run_start(basin, ws, start, end, weather)
     carried = carried_constituents(basin, constituents)
     mean_base, mean_washed = store_means(basin, ws, start, end, weather, threshold, bool(carried))
+    basins = period_numerics(basin, ws, start, end, weather, threshold, bool(carried))  # None: the run's own
+    numerics = {} if basins is None else {"sub_reaches": basins.cells,
+                                          "transport_start": TransportStart(basins.water, None, None)}
     return six_steps(basin, ws, daily_dates(start, end), forcing, carried,
                      apportion, (scenario, history), _Steps(timings),
                      Continuation(runoff_state=warm.state, snow_threshold=threshold,
-                                  mean_base_mm=mean_base, mean_washed=mean_washed,
+                                  mean_base_mm=mean_base, mean_washed=mean_washed, **numerics,
                                   runoff_warm_up=warm.describe(), initial_state=plan.describe(start))).results

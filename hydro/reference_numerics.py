@@ -1,11 +1,14 @@
 """The numerics of a run whose reservoir minimum is a table of years, chosen without its raises.
 
-A run's routing cells (:func:`hydro.routing_cells.default_cells`, at the run's mean flow) and its
-transport cells' water level (:func:`hydro.transport_volumes.cell_water`, a median over the run)
-are chosen from the whole run's flows.  Where a reservoir's ``ecological_min_m3_s`` is a table of
-years (a scenario's ecological release, :mod:`hydro.ecological_minimum`), they are chosen from the
-flows of the operations with each reservoir's least minimum instead, so a minimum raised from a
-year does not move the days before it (for a scenario, they are the baseline's numerics).
+A run's routing cells (:func:`hydro.routing_cells.default_cells`, at the mean flow) and its
+transport cells' water level (:func:`hydro.transport_volumes.cell_water`, a median over the days)
+are chosen from the flows of its basin's ``[run]`` period: a run of that period (and one that
+does not start from the basin's start) from its own, here; any other from the basin's pass
+(:func:`hydro.store_climate.period_water`, which does what this module does).  Where a
+reservoir's ``ecological_min_m3_s`` is a table of years (a scenario's ecological release,
+:mod:`hydro.ecological_minimum`), they are chosen from the flows of the operations with each
+reservoir's least minimum instead, so a minimum raised from a year does not move the days before
+it (for a scenario, they are the baseline's numerics).
 """
 
 from __future__ import annotations

@@ -1,9 +1,10 @@
 """How many Muskingum-Cunge cells ("sub-reaches") each reach is cut into (:func:`hydro.routing.route`).
 
-A cell is about one day's kinematic travel at a reference discharge (the mean flow of the
-run), between 1 and :data:`MAX_SUB_REACHES`: shorter cells would add sub-steps without
-resolving anything a daily model reports, longer ones would smear a flood over more than a
-day's travel.
+A cell is about one day's kinematic travel at a reference discharge (the mean flow over the
+basin's ``[run]`` period, :func:`hydro.store_climate.period_numerics`; a run of that period, or
+one that does not start from the basin's start, takes its own), between 1 and
+:data:`MAX_SUB_REACHES`: shorter cells would add sub-steps without resolving anything a daily
+model reports, longer ones would smear a flood over more than a day's travel.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The stores' climate: what the groundwater and wash-off stores take as the basin's mean flows.
+"""The basin's period: what the stores and the numerics of a run take from the basin's flows, not the run's.
 
 Two source stores scale by a mean of the runoff: the groundwater N store's release with
 ``timing = "flow"`` follows base flow over its mean (:func:`hydro.sources.daily_loads`'s
@@ -7,26 +7,39 @@ build-up under the mean share washed off per day (``mean_washed``,
 :func:`hydro.sources.washoff.steady_start`).  Taken over the run itself, these means made a
 day's loads depend on the days after it: Miyun's 2013 summer differed by up to 17 % in the groundwater
 input, 12 % in the rural and livestock loads, 19 % in the groundwater store and 24 % in section
-TN between a run ending in September 2013 and one ending in 2017 (2026-12-01).
+TN between a run ending in September 2013 and one ending in 2017 (2026-12-01).  The numerics had
+the same fault: the Muskingum-Cunge cells per reach (:func:`hydro.routing_cells.default_cells`, at
+the mean flow) and the transport cells' water level (:func:`hydro.transport_volumes.cell_water`,
+a median over the run's days) moved section TN by 0.4 % on the median shared day, 3 % at the 99th
+percentile and up to 20 % between the same two runs (2026-12-01).
 
-They are therefore the basin's, not the run's: the means of the runoff over the basin's
-``[run]`` period on its station record (with the run's parameters), whatever period a run
-covers and whatever weather it runs on (an ensemble member on generated weather takes the
-record's climate, which its generator was fitted to).  A run of exactly that period on the
-record takes them from its own runoff (the same numbers, not computed twice).  Flow-driven
-basins (runoff matched to gauges over the run) and runs that carry no constituent keep the
-run's own means; so do basins whose station record does not cover their ``[run]`` period.
+They are therefore the basin's, not the run's: taken from one pass of the water over the basin's
+``[run]`` period on its station record (with the run's parameters, :func:`period_water`: the runoff
+from its warm-up, the routing, the transport cells' water on the sampled days), computed once per
+process and configuration, whatever period a run covers and whatever weather it runs on (an
+ensemble member on generated weather takes the record's, which its generator was fitted to).  A run of
+exactly that period on the record takes its own (the same numbers, not computed twice).
+Flow-driven basins (runoff matched to gauges over the run) and runs that carry no constituent keep
+the run's own; so do basins whose station record does not cover their ``[run]`` period, and (the
+numerics only: the cells' water is that of the basin's first day) runs neither from nor spun up
+from the basin's start (:func:`hydro.blocked.spin_up_plan`).
 """
 
 from __future__ import annotations
 
 from datetime import date
+from typing import Any
 
 import numpy as np
 
-#: (configuration hash, station file, period) -> (mean base flow mm/d, mean washed share 1/d), per subbasin
-_MEANS: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+#: (configuration hash, station file, period) -> the basin's period's water (:func:`period_water`)
+_WATER: dict[tuple, Any] = {}
 _MAX_KEPT = 64  # configurations kept (a calibration tries one per evaluation)
+
+#: Most reach-days (reaches x days) :func:`period_water` holds at once: the pass runs in blocks of
+#: whole years above it (the size above which ``hydro run`` cuts a run in blocks,
+#: :data:`hydro.blocked.ONE_BLOCK_REACH_DAYS`; each block reads the transfers again, so no smaller).
+PASS_REACH_DAYS = 500_000
 
 
 def store_means(basin, ws, start: date, end: date, weather, snow_threshold, carried: bool = True
@@ -38,35 +51,82 @@ def store_means(basin, ws, start: date, end: date, weather, snow_threshold, carr
     CemaNeige's snowfall of full cover (:func:`hydro.watershed.snow_thresholds`); ``carried``:
     whether the run carries any constituent.
     """
-    from hydro.weather import station_record
-
     s = basin.settings
     if not carried or s.flow_driven or (weather is None and (start, end) == (s.start, s.end)):
         return None, None
+    whole = period_water(basin, ws, snow_threshold)
+    return (None, None) if whole is None else (whole.mean_base_mm, whole.mean_washed)
+
+
+def period_numerics(basin, ws, start: date, end: date, weather, snow_threshold, carried: bool = True):
+    """The numerics a run whose first day (of its spin-up, if it has one) is ``start`` takes: the
+    basin's period's (:func:`period_water`: its ``cells``, the routing's cells per reach, and
+    ``water``, the transport cells' water on the basin's first day); None where they are the run's
+    own (module docstring; arguments as :func:`store_means`).  A copy: the cached arrays are shared."""
+    import copy
+
+    s = basin.settings
+    if not carried or s.flow_driven or start != s.start or (weather is None and end == s.end):
+        return None
+    return copy.deepcopy(period_water(basin, ws, snow_threshold))
+
+
+def run_numerics(basin, ws, periods: list[tuple[date, date]], forcing, weather, threshold, step,
+                 runoff_start, carried: bool):
+    """What a run over ``periods`` (on ``weather``, None: the record) takes beyond its blocks'
+    own days (:class:`hydro.blocked_water.WholeRun`): the basin's period's numerics
+    (:func:`period_numerics`) with the run's calendar years and whether water is transferred in on
+    any of its days; else, where it has several blocks, the whole run's
+    (:func:`hydro.blocked_water.whole_run_water`, the other arguments); else None (a one-block
+    run's own)."""
+    import dataclasses
+
+    from hydro.blocked_water import whole_run_water
+    from hydro.series import daily_dates
+    from hydro.transfers import read_transfers
+
+    first, last = periods[0][0], periods[-1][1]
+    basins = period_numerics(basin, ws, first, last, weather, threshold, carried)
+    if basins is None:
+        return whole_run_water(basin, ws, periods, forcing, threshold, step, runoff_start) if len(periods) > 1 else None
+    moved = read_transfers(basin, daily_dates(first, last))
+    return dataclasses.replace(basins, run_years=np.arange(first.year, last.year + 1, dtype=np.int64),
+                               water_in=(moved.carries_water_in, bool(np.any(moved.reach_inflow > 0))))
+
+
+def period_water(basin, ws, snow_threshold):
+    """The water of the basin's ``[run]`` period on its station record, as a run of that period
+    takes it (:class:`hydro.blocked_water.WholeRun`: cells, cell water, the stores' mean flows);
+    None where the record does not cover the period.  Computed once per process and configuration
+    (``basin.sha256``), in blocks of whole years of at most :data:`PASS_REACH_DAYS` reach-days
+    (:func:`hydro.blocked_water.whole_run_water`, whose statistics are a one-block run's to the last
+    bit; the shipped basins' periods are one block)."""
+    from hydro.weather import station_record
+
+    s = basin.settings
     record = station_record(ws.weather.csv)
     first, last = (record.dates[k].astype("datetime64[D]").item() for k in (0, -1))
     if s.start < first or s.end > last:
-        return None, None
+        return None
     key = (basin.sha256, str(ws.weather.csv), s.start, s.end)
-    if key not in _MEANS:
-        if len(_MEANS) >= _MAX_KEPT:
-            _MEANS.clear()
-        _MEANS[key] = _record_means(basin, ws, record, snow_threshold)
-    return _MEANS[key]
+    if key not in _WATER:
+        if len(_WATER) >= _MAX_KEPT:
+            _WATER.clear()
+        _WATER[key] = _record_water(basin, ws, record, snow_threshold)
+    return _WATER[key]
 
 
-def _record_means(basin, ws, record, snow_threshold) -> tuple[np.ndarray, np.ndarray]:
-    """The means over the basin's ``[run]`` period of the runoff on ``record``, started as a run
-    of that period starts (its runoff warm-up)."""
+def _record_water(basin, ws, record, snow_threshold):
+    """:func:`period_water`'s pass: the basin's period on ``record`` by calendar year, started as a
+    run of that period starts (its runoff warm-up)."""
+    from hydro.blocked_water import whole_run_water
+    from hydro.pipeline_steps import _Steps
     from hydro.runoff_warm_up import warm_up
-    from hydro.series import daily_dates
-    from hydro.sources.washoff import washed_fraction, washoff_coefficients
-    from hydro.watershed import subbasin_runoff, subbasin_weather
 
     s = basin.settings
     warm = warm_up(ws, record, s.start, s.end, s.runoff_warm_up_years, snow_threshold)
-    days = daily_dates(s.start, s.end)
-    runoff = subbasin_runoff(ws, subbasin_weather(ws, days, record), days, warm.state, snow_threshold)
-    k = washoff_coefficients(ws.sources.subbasins)
-    return (np.ascontiguousarray(runoff.q_routed_mm.T).mean(axis=0),
-            washed_fraction(np.ascontiguousarray(runoff.q_direct_mm.T), k).mean(axis=0))
+    per_year = max(len(basin.network.reaches) * 366, 1)
+    step = max(1, min(PASS_REACH_DAYS // per_year, s.end.year - s.start.year + 1))  # years per block
+    blocks = [(max(s.start, date(y, 1, 1)), min(s.end, date(y + step - 1, 12, 31)))
+              for y in range(s.start.year, s.end.year + 1, step)]
+    return whole_run_water(basin, ws, blocks, record, snow_threshold, _Steps(None), warm.state)

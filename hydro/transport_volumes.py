@@ -6,7 +6,9 @@ each cell's outflow face.  Their reasoning is in docs/solver.md
 ("consistency with continuity").  A run in time blocks (:mod:`hydro.blocked`)
 sets the level on its first block only (:func:`cell_water`) and carries the
 volumes to the next block by the water balance (:func:`end_volumes`,
-:func:`carried_water`).
+:func:`carried_water`).  The flows the level is set on are those of the basin's ``[run]`` period
+(:func:`hydro.store_climate.period_numerics`), which a run of another period is given as its
+start water: a run of that period takes its own (the same numbers).
 """
 
 from __future__ import annotations
