@@ -57,7 +57,7 @@ from typing import Any
 
 import numpy as np
 
-from hydro.errors import HydroError
+from hydro.errors import HydroError, suggest
 from hydro.variables import VARIABLE_GROUPS, species_sources
 
 AGGREGATIONS = ("daily", "monthly", "yearly")
@@ -182,7 +182,6 @@ def _split(value) -> tuple[str, ...]:
 def check_request(basin, output: OutputSpec) -> None:
     """Refuse unknown variable names and location ids before anything runs (exit status 2,
     not after a long run, nor once per ensemble member); :func:`check` checks the results."""
-    from hydro.errors import suggest
     from hydro.variables import variable, variable_names
 
     # the constituents and their species (section_nh3n_concentration is TN's species' variable)
@@ -229,8 +228,6 @@ def _absent_dims(basin) -> dict[str, str]:
 def _refuse_unknown_locations(locations, known: set[str], where: str, tail: str = "") -> None:
     """Raise for the first of ``locations`` that is not in ``known`` (element ids), naming
     ``where`` it was looked for, the nearest id and ``tail`` (what to do)."""
-    from hydro.errors import suggest
-
     for loc in locations or ():
         if loc not in known:
             raise HydroError(f"--locations / [output] locations: no reach, section, reservoir, gauge or "
@@ -239,13 +236,16 @@ def _refuse_unknown_locations(locations, known: set[str], where: str, tail: str 
 
 # -- applying a spec ---------------------------------------------------------------------
 def check(results, spec: OutputSpec) -> None:
-    """Raise a :class:`HydroError` naming what the results lack (unknown variables or ids)."""
-    from hydro.errors import suggest
-
+    """Raise a :class:`HydroError` naming what the results lack (unknown variables or ids), or
+    saying that the variables asked for are none of theirs (only groups they have nothing of)."""
     for name in spec.variables or ():
         if name not in results.data and name not in VARIABLE_GROUPS:
             raise HydroError(f"--variables / [output] variables: this run has no variable '{name}'"
                              + suggest(name, sorted(results.data)) + f"; it has {', '.join(sorted(results.data))}")
+    if results.data and not kept_variables(results, spec):  # species_sources of a run without such species
+        raise HydroError(f"--variables / [output] variables: {', '.join(spec.variables or ())} is nothing this "
+                         "run has (species_sources: the sources of species GB 3838 does not class, which this "
+                         "basin's constituents have none of, or it has no sources); name variables or 'default'")
     known = {str(i) for d in ELEMENT_DIMS for i in results.coords.get(d, [])}
     _refuse_unknown_locations(spec.locations, known, "in this basin")
 

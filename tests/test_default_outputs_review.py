@@ -126,3 +126,18 @@ def test_the_output_table_and_the_command_line_take_the_groups(tmp_path):
     assert r.exit_code == 0, r.output
     with netCDF4.Dataset(tmp_path / "t.nc") as nc:
         assert "section_tn_concentration" in nc.variables
+
+
+def test_asking_only_for_a_group_the_run_has_nothing_of_is_refused(tmp_path):
+    # tiny has no species: --variables species_sources wrote a file of nothing but 'time' (exit 0)
+    out = tmp_path / "t.nc"
+    r = CliRunner().invoke(main, ["run", "tiny", "-o", str(out), "-q", "--variables", "species_sources",
+                                  "--end", "2020-01-10"])
+    assert r.exit_code == 2 and "species_sources is nothing this run has" in r.output, r.output
+    assert not out.exists()
+    res = fake_results()
+    res.attrs["species"] = "tn=nh3n"  # a classed species only
+    with pytest.raises(HydroError, match="nothing this run has"):
+        res.to_netcdf(tmp_path / "x.nc", spec=OutputSpec(variables=("species_sources",)))
+    back = load_results(res.to_netcdf(tmp_path / "y.nc", spec=OutputSpec(variables=("species_sources", "discharge"))))
+    assert set(back.data) == {"discharge"}
