@@ -4,6 +4,10 @@ Run ``python benchmarks/transport.py [--json] [--skip-fipy] [--skip-cli]``: prog
 goes to stderr, the records (``_common.emit``; with ``--json`` one JSON list of
 ``{"name", "value", "unit", "reference", "ratio"}``) to stdout.  About 40 s on two
 busy cores (about 15 s with ``--skip-fipy --skip-cli``).  Nothing here is a test: speed is never asserted.
+``--basin miyun`` (or ``guanting``) times only that shipped basin's transport: ``simulate`` on
+the inputs its ``hydro run`` passes (captured from one warm ``run_watershed``, a few seconds),
+one and two threads interleaved, best of ``--repeat``; also the kernel's thread CPU time on one
+thread (which another job's load moves less than wall time) and ``result()``'s wall time.
 
 A *cell update* is one cell (times one tracer, so 8 source tags count 8) advanced by
 one sub-step.  ``hydro.transport.simulate`` is timed warm (compiled, best of several
@@ -99,7 +103,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import best_time, emit, record
+from _common import best_time, emit, interleaved_best, record
 from _stencil import mc_lw_kernel
 
 from hydro._transport_kernels import upwind_reference_kernel as upwind_kernel
@@ -437,12 +441,84 @@ def bench_cli(skip: bool) -> list[dict]:
     return [record("hydro_run_example_seconds", seconds, "s", 3.0, seconds / 3.0)]
 
 
+# --------------------------------------------------------------------------- a shipped basin
+def basin_transport_call(name: str) -> tuple[tuple, dict]:
+    """The arguments ``hydro run <name>`` passes to ``simulate`` (its whole period), captured
+    from a warm ``run_watershed``, so that the transport alone can be timed in seconds."""
+    import hydro.pipeline_steps as steps
+    from hydro.basin import Basin
+    from hydro.pipeline import run_watershed
+    from hydro.resources import basins_dir
+
+    captured: list = []
+    real = steps.simulate
+
+    def capture(*args, **kwargs):
+        captured.append((args, kwargs))
+        return real(*args, **kwargs)
+
+    basin = Basin.load(basins_dir() / name / "basin.toml")
+    steps.simulate = capture
+    try:
+        run_watershed(basin, basin.settings.start, basin.settings.end)
+    finally:
+        steps.simulate = real
+    return captured[-1]
+
+
+def bench_basin(name: str, repeat: int = 5) -> list[dict]:
+    """A shipped basin's transport alone (``simulate`` on the inputs of its ``hydro run``): one and
+    two threads, interleaved best of ``repeat``; the kernel's CPU time on one thread (its
+    thread's, which another job's load moves less than wall time) and ``result()``'s wall time."""
+    from hydro import _transport_kernels as kernels
+    from hydro import transport
+
+    progress(f"hydro run {name}, capturing the transport's inputs")
+    args, kwargs = basin_transport_call(name)
+    cpu: list[float] = []  # the kernel's thread time on one thread
+    res: list[float] = []
+    threads = [1]
+    real_kernel, real_result = kernels.simulate_kernel, transport._KernelRun.result
+
+    def kernel(*a):
+        t0 = time.thread_time()
+        real_kernel(*a)
+        if threads[0] == 1:
+            cpu.append(time.thread_time() - t0)
+
+    def result(self):
+        t0 = time.perf_counter()
+        out = real_result(self)
+        res.append(time.perf_counter() - t0)
+        return out
+
+    def run(t: int):
+        threads[0] = t
+        simulate(*args, **{**kwargs, "threads": t})
+
+    progress(f"{name} transport, one and two threads, best of {repeat}")
+    kernels.simulate_kernel, transport._KernelRun.result = kernel, result
+    try:
+        best = interleaved_best({t: (lambda t=t: run(t)) for t in (1, 2)}, repeat)
+    finally:
+        kernels.simulate_kernel, transport._KernelRun.result = real_kernel, real_result
+    return [record(f"{name}_transport_seconds_1thread", best[1], "s", None, None),
+            record(f"{name}_transport_seconds_2threads", best[2], "s", best[1], best[2] / best[1]),
+            record(f"{name}_transport_kernel_cpu_seconds_1thread", min(cpu), "s", None, None),
+            record(f"{name}_transport_result_seconds", min(res), "s", None, None)]
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON records")
     parser.add_argument("--skip-fipy", action="store_true", help="skip the FiPy comparison")
     parser.add_argument("--skip-cli", action="store_true", help="skip timing `hydro run` on the example")
+    parser.add_argument("--basin", help="time only this shipped basin's transport (e.g. miyun)")
+    parser.add_argument("--repeat", type=int, default=5, help="rounds of --basin's timings (best kept)")
     args = parser.parse_args()
+    if args.basin:
+        emit(bench_basin(args.basin, args.repeat), args.json)
+        return
     progress(f"compiling (first run only); upwind reference: {UPWIND}")
     records = check_stencil()
     records += bench_channel()
