@@ -65,8 +65,10 @@ def test_leap_days_and_periods_far_from_the_record():
     every day once, February 29 included, finite values, tmin <= tmean <= tmax."""
     basin = Basin.load("watershed")
     w = member_weather(basin, date(2087, 12, 30), date(2088, 3, 2), 3)
-    # the run's days and, before them, the three years that warm the runoff stores up
-    assert basin.settings.runoff_warm_up_years == 3 and w.dates[0] == np.datetime64("2084-12-30")
+    # the run's days and, before them, every day from the record's end (2010-12-31): the spin-up
+    # continues on the member's own weather from there (hydro.spin_up, b7aee64; before it, the
+    # three years that warm the runoff stores up, from 2084-12-30)
+    assert w.dates[0] == np.datetime64("2011-01-01")
     assert np.sum(w.dates >= np.datetime64("2087-12-30")) == 2 + 31 + 29 + 2
     assert np.all(np.diff(w.dates) == np.timedelta64(1, "D")) and np.datetime64("2088-02-29") in w.dates
     for field in (w.precip_mm, w.tmean_c, w.tmin_c, w.tmax_c):
