@@ -56,7 +56,15 @@ index rows (``x[k, p]``) rather than take views where a branch follows, take
 one array rather than one of two, and write out the tank's pieces loop rather
 than call it; and each lane has its own copy of the shared network arrays
 (:func:`hydro.transport_args.lane_copy`).  ``tests/test_transport_speed_review.py``
-checks that these kernels compile without reference counts.
+checks that these kernels compile without reference counts.  The caller counts too: every
+argument is a copy of its variable, counted before the call and released after it, a pair
+that the pruning drops only where nothing splits the call's block.  A boolean operator among
+the arguments does (its short circuit; so flags are computed before the call), and so does a
+call with more than 30 positional arguments, which Python compiles as a call with ``*args``
+(``CALL_FUNCTION_EX``) whose tuple keeps the count of every array in it: about 80 pairs per
+group and sub-step, a tenth of the Miyun transport.  So no call in :func:`simulate_kernel`
+takes more than 30, the arrays that stay the same through a run passed as tuples built once
+(``tests/test_transport_speed_review2.py`` checks both).
 
 Memory layout.  Reaches are joined into *chains*: a reach is followed by the
 reach below it whenever it is that reach's main upstream reach (see
@@ -680,7 +688,7 @@ def advect(mass, c, t0, n_tag, fa, fk, inflow, s_used, tau, ghost_up, side_src, 
 
 @kernel(helper=True)
 def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_b, sj_cond, sj_acc, fj_slot,
-             fj_acc, dinlets, first, b_cond, boundary_conc, day, disp_acc, sec_kind, sec_index, sec_slot, sec_acc,
+             fj_acc, dinlets, first, b_cond, boundary_conc, day, disp_acc, sections, sec_acc,
              head_slot, h_cond, cin, rr):
     """Dispersion of every tag of a group over ``tau`` seconds by Heun's method, then removal by ``keep``.
 
@@ -703,8 +711,11 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
     stages' concentrations: side junctions (``sj_acc``, g), fused junctions
     (``fj_acc``, the face after slot ``fj_slot``; the concentration step times
     seconds, multiplied by the conductance later), concentration inlets
-    (``disp_acc``, g) and sections (``sec_acc``, g).
+    (``disp_acc``, g) and sections (``sec_acc``, g; ``sections`` is ``(sec_kind, sec_index,
+    sec_slot)`` of :func:`static_layout`, one tuple so that the call stays within 30 arguments:
+    see :func:`reservoir_tanks`).
     """
+    sec_kind, sec_index, sec_slot = sections
     n_pad = m1.shape[0]
     n_sj = sj_a.shape[0]
     n_chain = head_slot.shape[0]
@@ -1002,10 +1013,8 @@ def tank_pieces(day, s, tau, v0, v1, t0, n_tag, n_src, rx_a, rx_b, rx_to, rx_res
 
 @kernel(helper=True)
 def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_b, mass, c, flux_total, flux_per_conc,
-                    into_res, last, reach_down_index, res_volume, res_load, res_rate, res_area, res_outflow,
-                    settling_m_s, rx_from, rx_to, rx_res_rate, res_rx_out, res_prod, res_in, res_v0, res_v1, res_tau,
-                    res_coef, pieces_of, res_mass, res_flux, res_out_day, res_in_day, res_rm_day, inflow, boundary_flux,
-                    chain_head, res_down_kind, res_down_index, head_chain, first, extra_acc):
+                    links, tanks, rx, work, res_mass, res_prod, res_out_day, res_in_day, res_rm_day, inflow,
+                    boundary_flux, extra_acc):
     """One advection step of ``tau`` seconds (``f_start`` to ``f_end`` of day ``day``) of every
     reservoir, for the tags ``t0 .. t0 + n_tag`` of a group, and the inflow it sets.
 
@@ -1019,7 +1028,19 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
     Day totals go to ``res_out_day``, ``res_in_day``, ``res_rm_day``
     (g); ``res_*`` work arrays are filled in place.  Split out of :func:`simulate_kernel` (its
     body there before), so that each compiles in less time.
+
+    The arrays that stay the same through a run come in four tuples, built once: ``links``
+    ``(into_res, last, reach_down_index, chain_head, res_down_kind, res_down_index, head_chain,
+    first)``, ``tanks`` ``(res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s)``,
+    ``rx`` ``(rx_from, rx_to, rx_res_rate, res_rx_out)`` and the work arrays ``work`` ``(res_in,
+    res_v0, res_v1, res_tau, res_coef, pieces_of, res_flux)``: a call with more than 30 positional
+    arguments is compiled by Python as a call with ``*args`` (``CALL_FUNCTION_EX``), whose tuple
+    kept the reference counts of every array in it around each call (module docstring).
     """
+    into_res, last, reach_down_index, chain_head, res_down_kind, res_down_index, head_chain, first = links
+    res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s = tanks
+    rx_from, rx_to, rx_res_rate, res_rx_out = rx
+    res_in, res_v0, res_v1, res_tau, res_coef, pieces_of, res_flux = work
     n_res = res_outflow.shape[1]
     n_chain = chain_head.shape[0]
     n_into_res = into_res.shape[0]
@@ -1360,6 +1381,17 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
     slot_reach = np.full(n_pad, -1, dtype=np.int64)
     for i in range(n_cell):
         slot_reach[pos[i]] = cell_reach[i]
+    # the arrays of the sub-step kernels with more than 30 of them, as tuples built once (no call
+    # here takes more than 30 positional arguments: see reservoir_tanks)
+    sections = (sec_kind, sec_index, sec_slot)
+    tank_links = (into_res, last, reach_down_index, chain_head, res_down_kind, res_down_index, head_chain, first)
+    tank_inputs = (res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s)
+    tank_rx = (rx_from, rx_to, rx_res_rate, res_rx_out)
+    tank_work = (res_in, res_v0, res_v1, res_tau, res_coef, res_pieces, res_flux)
+    out_layout = (reach_cell_start, cell_reach, reach_down_index, main_up, first, last, pos, section_cell, point_cell,
+                  sj_reach, fj_reach)
+    day_out = (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
+               budget_reach, budget_res)
 
     for t in range(n_tr):
         for i in range(n_cell):
@@ -1496,25 +1528,23 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                     # one division per slot, shared by the tags
                     for p in range(n_pad):
                         flux_per_conc[p] = np.divide(flux_total[p], c_total[p] + 1e-300)
-                f_group = flux if n_tag == 1 else flux_total
+                # (flux: the group's fluxes where it has one tag, the only case that reads them)
                 reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_start[g], rx_start[g + 1], mass,
-                                c, f_group, flux_per_conc, into_res, last, reach_down_index,
-                                res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s, rx_from, rx_to,
-                                rx_res_rate, res_rx_out,
-                                res_prod, res_in, res_v0, res_v1, res_tau, res_coef, res_pieces, res_mass, res_flux,
-                                res_out_day, res_in_day, res_rm_day, inflow, boundary_flux, chain_head, res_down_kind,
-                                res_down_index, head_chain, first, extra_acc)
+                                c, flux, flux_per_conc, tank_links, tank_inputs, tank_rx, tank_work, res_mass,
+                                res_prod, res_out_day, res_in_day, res_rm_day, inflow, boundary_flux, extra_acc)
                 # flux inlets: the share of the inflow the dispersion steps take
                 # (H (c_in - c_1) each), off the advective inflow of this step
                 if n_tag == 1:
-                    _inlet_split_one(0 if sub == 0 else (1 if sub == n_sub else 2), tau, dt, t0, inflow, inv_qin,
-                                     chain_head, ghost_up, h_cond, c, r_prev, inlet_debt, s_used, cin)
+                    mode = 0 if sub == 0 else (1 if sub == n_sub else 2)
+                    _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
+                                     inlet_debt, s_used, cin)
                 else:
                     _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
                                  r_prev, inlet_debt, s_used, cin)
+                removing = not any_disp and sub < n_sub
                 advect(mass, c, t0, n_tag, flux_per_conc, flux, inflow,
                        s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc, acc_slots, flux_acc,
-                       any_withdrawal, wdraw, withdrawn_acc, not any_disp and sub < n_sub, keep, removed_acc, lat,
+                       any_withdrawal, wdraw, withdrawn_acc, removing, keep, removed_acc, lat,
                        inv_ve)
                 if any_disp and sub < n_sub:
                     for k in range(n_tag):
@@ -1522,7 +1552,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                             rr[k, j] = 0.0
                     disperse(mass, c, t0, n_tag, m_work, c_work, cond, dt, inv_ve, keep, removed_acc, sj_a, sj_b,
                              sj_cond, sj_acc, fj_slot, fj_acc, dinlets, first, b_cond, boundary_conc, day,
-                             disp_acc, sec_kind, sec_index, sec_slot, sec_acc, head_slot, h_cond, cin, rr)
+                             disp_acc, sections, sec_acc, head_slot, h_cond, cin, rr)
                     # the inlet mass of this step enters the budgets as inflow
                     for k in range(n_tag):
                         for j in range(n_chain):
@@ -1535,13 +1565,9 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
 
             # ---- daily outputs and budgets ------------------------------------
             _flush_tiny(mass, removed_acc, res_mass, res_rm_day, t0, n_tag)
-            day_outputs(day, period, t0, n_tag, reach_cell_start, cell_reach, reach_down_index, main_up,
-                        first, last, pos, section_cell, point_cell, sj_reach, fj_reach, fj_cond,
-                        boundary_flux, lateral_load, point_load, res_load, res_volume, res_mass,
-                        flux_acc, removed_acc, withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc,
-                        sec_acc, res_out_day, res_in_day, res_rm_day, disp_out, out_reach_mass, out_reach_disp,
-                        out_section_mass, out_section_disp, out_res_conc, out_res_outmass, budget_reach,
-                        budget_res)
+            day_outputs(day, period, t0, n_tag, out_layout, fj_cond, boundary_flux, lateral_load, point_load,
+                        res_load, res_volume, res_mass, flux_acc, removed_acc, withdrawn_acc, extra_acc, disp_acc,
+                        sj_acc, fj_acc, sec_acc, res_out_day, res_in_day, res_rm_day, disp_out, day_out)
 
         # volumes at the end of the day: the water balance of each cell
         for p in range(n_pad):
@@ -1678,14 +1704,19 @@ def _flush_tiny(mass, racc, res_mass, res_rm, t0, n_tag):
 
 
 @kernel(helper=True)
-def day_outputs(day, period, t0, n_tag, reach_cell_start, cell_reach, reach_down_index, main_up, first,
-                last, pos, section_cell, point_cell, sj_reach, fj_reach, fj_cond, boundary_flux,
-                lateral_load, point_load, res_load, res_volume, res_mass, flux_acc, removed_acc,
-                withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc, sec_acc, res_out_day, res_in_day,
-                res_rm_day, disp_out, out_reach_mass, out_reach_disp, out_section_mass, out_section_disp,
-                out_res_conc, out_res_outmass, budget_reach, budget_res):
+def day_outputs(day, period, t0, n_tag, layout, fj_cond, boundary_flux, lateral_load, point_load, res_load,
+                res_volume, res_mass, flux_acc, removed_acc, withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc,
+                sec_acc, res_out_day, res_in_day, res_rm_day, disp_out, outputs):
     """Daily outputs and budget terms of the tags of a group (tag ``k`` is tracer ``t0 + k``) from the
-    accumulators; ``disp_out`` (R,) is work space."""
+    accumulators; ``disp_out`` (R,) is work space.  ``layout`` is ``(reach_cell_start, cell_reach,
+    reach_down_index, main_up, first, last, pos, section_cell, point_cell, sj_reach, fj_reach)`` and
+    ``outputs`` ``(out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc,
+    out_res_outmass, budget_reach, budget_res)``, tuples built once (at most 30 positional arguments:
+    see :func:`reservoir_tanks`)."""
+    (reach_cell_start, cell_reach, reach_down_index, main_up, first, last, pos, section_cell, point_cell, sj_reach,
+     fj_reach) = layout
+    (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
+     budget_reach, budget_res) = outputs
     for k in range(n_tag):
         t = t0 + k
         n_reach = reach_cell_start.shape[0] - 1

@@ -2,13 +2,17 @@
 
 ``hydro.transport``'s results are computed in the kernel's output arrays rather than in fresh
 ones (a fresh (D, R, T) array costs the first-touch zeroing of its pages again: about 0.28 s of
-Miyun's 3 s transport), and ``advect`` withdraws in the update's pass.  The tests pin what the
-speed rests on and that the arithmetic is the one it replaced, operation for operation.
+Miyun's 3 s transport), ``advect`` withdraws in the update's pass, and no call in
+``simulate_kernel`` keeps the reference counts of its arguments around it (no boolean operator
+among them, at most 30 of them: module docstring of ``hydro._transport_kernels``).  The tests pin
+what the speed rests on and that the arithmetic is the one it replaced, operation for operation.
 """
 
 from __future__ import annotations
 
+import ast
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -108,3 +112,28 @@ def test_advect_withdraws_as_a_pass_of_its_own_would(removing):
              lat, inv_v)
     for got, want in ((mass, m_ref), (c, c_ref), (w_acc, w_ref), (r_acc, r_ref)):
         assert np.array_equal(got[:, 1:], want[:, 1:])  # slot 0 is a ghost: its mass is never read
+
+
+def kernel_calls_in_simulate_kernel():
+    """The calls of this module's kernels in the body of ``simulate_kernel`` (AST nodes)."""
+    tree = ast.parse(Path(K.__file__).read_text(encoding="utf-8"))
+    kernels = {node.name for node in tree.body if isinstance(node, ast.FunctionDef)}
+    body = next(node for node in tree.body if isinstance(node, ast.FunctionDef) and node.name == "simulate_kernel")
+    return [node for node in ast.walk(body)
+            if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in kernels]
+
+
+def test_simulate_kernel_calls_keep_no_reference_counts_around_them():
+    # Numba counts each argument (a copy of its variable) before a call and releases it after; the
+    # pair is pruned only where nothing splits the call's block.  A boolean operator or a
+    # conditional among the arguments splits it (was: advect's removal flag, 15 arrays counted per
+    # group and sub-step), and so does a call with more than 30 positional arguments, which Python
+    # compiles with *args (CALL_FUNCTION_EX): its tuple counted every array in it (was disperse 31,
+    # reservoir_tanks 47, day_outputs 42: about 80 pairs of atomic operations per group and sub-step,
+    # read in simulate_kernel's LLVM IR; a tenth of Miyun's transport)
+    calls = kernel_calls_in_simulate_kernel()
+    assert {c.func.id for c in calls} >= {"advect", "disperse", "reservoir_tanks", "day_outputs", "fill_ghosts"}
+    for call in calls:
+        assert len(call.args) + 2 * len(call.keywords) <= 30, f"{call.func.id}: {len(call.args)} arguments"
+        split = [a for a in call.args for n in ast.walk(a) if isinstance(n, (ast.BoolOp, ast.IfExp))]
+        assert not split, f"{call.func.id} (line {call.lineno}): a boolean operator or conditional among its arguments"
