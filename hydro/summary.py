@@ -11,6 +11,7 @@ from hydro.ecological_minimum import ECO_ATTRIBUTE
 from hydro.errors import HydroError
 from hydro.results import Results
 from hydro.run_attributes import Combiner, id_values
+from hydro.transfer_summary import basin_transfer_lines, run_transfer_lines
 
 
 class RunSummary:
@@ -83,7 +84,7 @@ class RunSummary:
                           ("groundwater_n_balance_closure", "groundwater nitrogen store")):
             if key in self.worst:
                 lines.append(f"{what} closes to {self.worst[key]:.1e} (relative)")
-        lines += self._transfer_lines()
+        lines += run_transfer_lines(self.attrs, self.first, self.last)
         if self.eco_unmet:  # at dead storage: nothing can leave (the rule is right, the user should know)
             lines.append("reservoir outflow below its ecological minimum (not enough water above dead storage): "
                          + ", ".join(f"{k} on {v:,} of {self.days:,} days" for k, v in self.eco_unmet.items()))
@@ -98,35 +99,6 @@ class RunSummary:
                     parts.append(f"{short} {mean_c:7.3f} mg/L" if mean_c is not None else f"{short}     n/a (no flow)")
                 lines.append("  ".join(parts))
         return "\n".join(lines)
-
-
-    def _transfer_lines(self) -> list[str]:
-        """Each transfer's volume over the run and the part of the run its file's dates span
-        (``transfers`` attribute: ``id=kind:element:file:first..last``): a day outside them has
-        no transfer, and a release series leaves the reservoir's rule in force there."""
-        items = [t.split("=", 1) for t in filter(None, self.attrs.get("transfers", "").split(";"))]
-        if not items or self.first is None:
-            return []
-        lines = ["transfers over the run (no transfer on a day outside its file's dates; a release "
-                 "series leaves the reservoir's rule there):"]
-        delivered = {k: float(v) for k, v in id_values(self.attrs.get("transfer_delivered_m3", "")).items()}
-        days = {k: int(v) for k, v in id_values(self.attrs.get("transfer_days", "")).items()}
-        for tid, spec in items:
-            kind, element, file, span = (spec.split(":") + ["", "", "", ""])[:4]
-            first, _, last = span.partition("..")
-            lo, hi = max(first, str(self.first)), min(last, str(self.last))
-            within = f"file covers {lo}..{hi} of the run" if lo <= hi else "file covers none of the run"
-            given = days.get(tid)
-            n_span = (date.fromisoformat(hi) - date.fromisoformat(lo)).days + 1 if lo <= hi else 0
-            if given is not None and given < n_span:  # a file with gaps: no transfer on the days left out
-                within += f", {given:,} of those {n_span:,} days"
-            volume = self.transferred.get(tid, float("nan"))
-            got = delivered.get(tid, volume)  # a reservoir short of water lets out less than asked
-            how = ("let out", "the reservoir ran short") if element == "reservoir" else (
-                "took", "at most max_share of the reach's water")
-            short = f"; {how[0]} {got:.3e} m3 ({got / volume:.0%}): {how[1]}" if got < volume * (1 - 1e-6) else ""
-            lines.append(f"  {tid:20s} {kind} ({element}) {volume:10.3e} m3  {file}: {within}{short}")
-        return lines
 
 
 def run_summary(results: Results) -> str:
@@ -177,6 +149,19 @@ def _wrap(label: str, text: str, indent: str = "  ", lines: int | None = None) -
     return out
 
 
+def _wrap_lines(lines: list[str], indent: str) -> list[str]:
+    """Lines (a heading, then items indented by two spaces) indented by ``indent`` and wrapped to
+    :data:`WIDTH`, continuation lines four spaces further in."""
+    import textwrap
+
+    out = []
+    for line in lines:
+        first = indent + " " * (len(line) - len(line.lstrip()))
+        out += textwrap.wrap(line.strip(), width=WIDTH, initial_indent=first, subsequent_indent=first + "    ",
+                             break_on_hyphens=False)
+    return out
+
+
 def describe(path: str) -> str:
     """Describe a shipped-basin listing, a basin, a results file, a catchment or a TOML config.
 
@@ -202,8 +187,8 @@ def describe(path: str) -> str:
              f"  constituents: {', '.join(c.name for c in b.constituents)}",
              f"  reaches: {len(net.reaches)} ({net.layout.n_cells} cells, "
              f"{sum(r.length_m for r in net.reaches) / 1000:.1f} km)",
-             f"  reservoirs: {', '.join(net.reservoir_ids) or 'none'}",
-             f"  sections: {', '.join(s.id for s in net.sections) or 'none'}"]
+             *_wrap("reservoirs", ", ".join(net.reservoir_ids) or "none"),
+             *_wrap("sections", ", ".join(s.id for s in net.sections) or "none")]
     if b.subbasin_tables:
         areas = [t.raw("area_km2", None) for t in b.subbasin_tables]  # checked when the basin runs
         area = sum(a for a in areas if isinstance(a, (int, float)))
@@ -212,6 +197,7 @@ def describe(path: str) -> str:
         losses = sum(t.has("loss_share") for t in b.withdrawal_tables)
         lines.append(f"  withdrawals: {len(b.withdrawal_tables) - losses} requested flows, "
                      f"{losses} channel losses")
+    lines += _wrap_lines(basin_transfer_lines(b), "  ")  # the series over the basin's period
     lines.append(f"  sha256: {b.sha256}")
     return "\n".join(lines)
 
@@ -259,6 +245,8 @@ def describe_results(path: Path) -> str:
             if long_name:
                 text = "        " + long_name
                 lines.append(text if len(text) <= WIDTH else text[:WIDTH - 1] + "…")
+    if res.coords.get("time"):  # what a run (--quiet too) delivered of its transfers, from the attributes
+        lines += _wrap_lines(run_transfer_lines(attrs, d[0], d[-1]), "  ")
     lines.append("  attributes:")
     for key, value in attrs.items():
         lines += _wrap(key, value, indent="    ", lines=ATTRIBUTE_LINES)
