@@ -9,9 +9,10 @@ Tolerance: the runs compared take the same numerics and the same flows (discharg
 so what is left is round-off: of the transport's sums (<= 7.5e-16 of a value on Miyun, 2000-2013
 against 2000-2017) and of the yearly inventories blended across 1 January over each run's years
 (2.1e-12 of a day's load, 1.7e-13 of section TN, 2000-2001/09 against 2000-2002).  1e-10 leaves room
-for other machines' summation order; the fault it guards against was >= 1e-3.  The runs compared
-cover two calendar years at least: a run of one year holds that year's inventories where a longer
-one blends them towards the next (<= 5e-4 of a load, tests/test_store_climate_review.py).
+for other machines' summation order; the fault it guards against was >= 1e-3.  A run of one year
+agrees too since the blend's neighbours are the inventory's years, not the run's (until then a run
+of 2000 held 2000's inventories at its end where a longer one blended them towards 2001's: 7.7e-4
+of section TN; tests/test_blend_ends_review.py).
 """
 
 from __future__ import annotations
@@ -67,6 +68,17 @@ def test_a_late_start_and_blocks_agree_with_a_run_from_the_start(miyun):
     blocks = [_days(r) for r in run_blocks(miyun, date(2000, 1, 1), date(2002, 6, 30), 1, constituents=("tn",))]
     assert len(blocks) == 3
     assert _worst({k: np.concatenate([b[k] for b in blocks]) for k in NAMES}, longer) < TOL
+
+
+@pytest.mark.parametrize("old", [False, True])
+def test_a_one_year_run_agrees_with_a_longer_one(miyun, old, monkeypatch):
+    """2000 alone against 2000-2002; ``old``: the blend's neighbours from the run's years, as before."""
+    if old:
+        import hydro.sources.loads
+
+        monkeypatch.setattr(hydro.sources.loads, "with_neighbours", lambda years, index: (years, index))
+    gap = _worst(_run(miyun, date(2000, 1, 1), date(2000, 12, 31)), _run(miyun, date(2000, 1, 1), date(2002, 12, 31)))
+    assert (gap > 1e-4) if old else (gap < TOL), gap  # 7.7e-4 before
 
 
 def test_the_basins_numerics_are_those_its_own_run_takes(miyun, monkeypatch):

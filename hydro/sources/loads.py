@@ -1,9 +1,9 @@
 """Daily TN loads by source: yearly parameters to kg/d, and the groundwater store.
 
-:func:`daily_loads` evaluates every yearly parameter in the calendar years of
-the run, turns them into daily rates per year and subbasin, and calls the
-compiled kernel :func:`hydro._sources_kernels.daily_loads_kernel`, which runs
-the groundwater store day by day.  Unit conversions (all exact):
+:func:`daily_loads` evaluates every yearly parameter in the calendar years of the run
+and the years either side (which the blend runs towards), turns them into daily rates per
+year and subbasin, and calls the compiled kernel :func:`hydro._sources_kernels.daily_loads_kernel`,
+which runs the groundwater store day by day.  Unit conversions (all exact):
 
 * ``1 mg/L x 1 mm/d x 1 km2 = 1 kg/d`` (diffuse quick flow);
 * ``1 km2 = 100 ha``; kg/yr to kg/d divides by the length of that calendar
@@ -25,7 +25,7 @@ from hydro.sources.groundwater import DAYS_PER_YEAR_TAU
 from hydro.sources.parameters import SourceParameters, SubbasinSources
 from hydro.sources.point import plant_rate, reference_plant
 from hydro.sources.registry import delivered_by, input_names, kinds, source_names
-from hydro.sources.timing import days_in_years, run_day_of_year
+from hydro.sources.timing import days_in_years, run_day_of_year, with_neighbours
 from hydro.sources.washoff import GW_MODES, deliver, timed_point, timed_rates, washoff_start
 
 __all__ = ["DAYS_PER_YEAR_TAU", "GroundwaterStore", "PointLoads",
@@ -98,12 +98,13 @@ class PointLoads:
     discharge_m3_per_day: np.ndarray
 
 
-def _years(years_of_day, run_years=None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _years(years_of_day, run_years=None, neighbours: bool = False) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Unique years, each day's index into them, and the calendar length of each.
 
     ``run_years`` (the calendar years of a whole run of which these days are a block,
     :mod:`hydro.blocked`) replaces the unique years, so that what is spread or blended
-    across years is computed as for the whole run.
+    across years is computed as for the whole run; ``neighbours``: with the years either side
+    (:func:`hydro.sources.timing.with_neighbours`).
     """
     arr = np.asarray(years_of_day)
     if arr.ndim != 1 or arr.size == 0:
@@ -118,8 +119,9 @@ def _years(years_of_day, run_years=None) -> tuple[np.ndarray, np.ndarray, np.nda
         index = np.searchsorted(unique, arr)
         if np.any(index >= unique.size) or np.any(unique[np.minimum(index, unique.size - 1)] != arr):
             raise HydroError("argument 'run_years': the run's years must include every day's year")
-        return unique, np.ascontiguousarray(index, dtype=np.int64), days_in_years(unique).astype(np.float64)
-    unique, index = np.unique(arr, return_inverse=True)
+    else:
+        unique, index = np.unique(arr, return_inverse=True)
+    unique, index = with_neighbours(unique, index) if neighbours else (unique, index)  # the blend's neighbours
     return unique, np.ascontiguousarray(index, dtype=np.int64), days_in_years(unique).astype(np.float64)
 
 
@@ -218,7 +220,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     n_sub = len(subs)
     if n_sub == 0:
         raise HydroError("no subbasins with sources; add [[subbasins]] tables")
-    years, year_index, _ = _years(years_of_day, run_years)
+    years, year_index, _ = _years(years_of_day, run_years, neighbours=True)
     doy = run_day_of_year(years, year_index, first_doy)
     n_day = year_index.shape[0]
     quick = _flows("quick_mm", quick_mm, n_day, n_sub)
@@ -323,7 +325,7 @@ def point_loads(params: SourceParameters, years_of_day, run_years=None, first_do
     subbasin; a model that places point sources on their own reach uses this
     instead of that column (never both).  ``run_years``, ``first_doy``: as :func:`daily_loads`'.
     """
-    years, year_index, _ = _years(years_of_day, run_years)
+    years, year_index, _ = _years(years_of_day, run_years, neighbours=True)
     doy = run_day_of_year(years, year_index, first_doy)
     names, reaches, owners, columns = [], [], [], []
     water = []

@@ -305,7 +305,7 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
     subs = params.subbasins
     if not subs:
         raise HydroError("argument 'params': no subbasins with sources; add [[subbasins]] tables")
-    years, year_index, days = _years(years_of_day, run_years)
+    years, year_index, days = _years(years_of_day, run_years, neighbours=True)  # the blend's neighbours
     doy = run_day_of_year(years, year_index, first_doy)
     quick, base, area, tn = _check_arrays(year_index.shape[0], subs, quick_mm, base_mm, area_km2, tn_loads)
     pts, grades, owner = point_species(table, params, years, year_index, points, doy)

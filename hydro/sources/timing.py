@@ -9,8 +9,11 @@ is continuous across 1 January: inside year ``k`` the rate is the quadratic in
 the year fraction ``t`` with ``q(0) = v_k``, ``q(1) = v_{k+1}`` and mean
 ``m_k``, where ``v_k = 2 m_{k-1} m_k / (m_{k-1} + m_k)`` (the harmonic mean, 0
 next to a year of 0, so a plant that opens ramps up from 0) at the boundary
-between two years of the run and ``v = m`` at the run's first and last
-boundaries::
+between two years and ``v = m`` at the first and last boundaries of the
+years given; the model's callers give the run's years with the year before and
+the year after (:func:`with_neighbours`), so the run's first and last 1 January
+blend towards the inventory's neighbouring years and a day's rate does not
+depend on where the run ends::
 
     q(t) = a + b t + c t^2,  a = v_k,  c = 3 D - 6 M,  b = 6 M - 2 D
     D = v_{k+1} - v_k,  M = m_k - v_k
@@ -215,6 +218,19 @@ def month_weights(pattern: np.ndarray | None, year: int) -> np.ndarray:
 
 
 # ------------------------------------------------------------------------------ blended years
+def with_neighbours(years: np.ndarray, year_index: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The years [n_year] with the year before and the year after added (no days in them), and
+    ``year_index`` [n_day] into them.
+
+    Yearly values evaluated in these years give the blend of :func:`spread` its neighbours
+    from the inventory (whose tables of years hold their first and last values beyond them),
+    not from the run's period: the rates of a day are the same whatever period the run covers.
+    """
+    years = np.asarray(years, dtype=np.int64)
+    padded = np.concatenate([years[:1] - 1, years, years[-1:] + 1])
+    return padded, np.ascontiguousarray(np.asarray(year_index, dtype=np.int64) + 1)
+
+
 def _boundaries(means: np.ndarray) -> np.ndarray:
     """Rates at the year boundaries: the harmonic mean of the two years (0 next to a year of 0)."""
     v = np.empty((means.shape[0] + 1,) + means.shape[1:])
