@@ -42,8 +42,8 @@ exponential wash-off store (Sartor & Boyd 1972; the EXP wash-off of SWMM)::
 
 with ``q_d`` the day's quick flow (mm/d) and ``k`` in 1/mm.  Every kilogram
 built up is washed off or left in the store: ``sum B = sum W + S_end - S_0``.
-The store starts with what one spin-up pass over the run's first 365 days
-leaves in it.  Surface-applied fertiliser washed off joins the
+The store starts in balance with the build-up of the run's first 365 days
+(:func:`hydro.sources.washoff.steady_start`).  Surface-applied fertiliser washed off joins the
 ``diffuse_quickflow`` source.
 
 Day of the year: the days of the run are consecutive; a year after the first
@@ -75,8 +75,6 @@ BEFORE_MEASURES = "before_measures"
 #: Keys of ``[subbasins.sources.timing]``.
 TIMING_KEYS = ("years", "fertiliser_months", "manure_months", "washoff_per_mm", "surface_fraction",
                BEFORE_MEASURES)
-#: Days of the spin-up pass that fills the wash-off store before the run.
-SPIN_UP_DAYS = 365
 
 
 @dataclass(frozen=True)
