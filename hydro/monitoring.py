@@ -85,9 +85,23 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
         If the file cannot be read or does not follow the schema.
     """
     path = Path(path)
-    days, first_date, sections, q, conc, n_lakes, absent = _read_daily(path, scenario)
+    days, first_date, sections, q, conc, n_lakes, absent, moved = _read_daily(path, scenario)
     is_lake = [False] * (len(sections) - n_lakes) + [True] * n_lakes
-    return _monthly(path, days, first_date, sections, q, conc, is_lake, absent)
+    series = _monthly(path, days, first_date, sections, q, conc, is_lake, absent)
+    transferred: dict[str, object] = {}
+    for j, x in enumerate(sections):  # the water from outside in each month's volume (m3), or why unknown
+        t = moved.get(x)
+        if isinstance(t, str):
+            transferred[x] = t
+            continue
+        # the tracer's flux is net: dispersion carries some back up a tributary at a junction (a day's
+        # value below 0); a month's net volume, never below 0 (the month's water comes in)
+        months = [_monthly(path, days, first_date, [x], part[:, None], {}, [is_lake[j]]).data[x][FLOW]
+                  for part in (np.maximum(t, 0.0), np.maximum(-t, 0.0))]
+        transferred[x] = np.maximum(months[0] - months[1], 0.0)
+    from dataclasses import replace
+
+    return replace(series, transferred=transferred)
 
 
 def _read_daily(path: Path, scenario):
@@ -132,9 +146,52 @@ def _read_daily(path: Path, scenario):
                     absent.update((x, p) for x in lakes)
                 conc[p] = np.concatenate([conc[p], lake], axis=1)
             sections = sections + [x for x in lakes]
+        moved = _transferred_daily(path, ds, scenario, sections[:len(sections) - len(lakes)], lakes, q.shape[0])
     finally:
         ds.close()
-    return days, first_date, sections, q, conc, len(lakes), absent
+    return days, first_date, sections, q, conc, len(lakes), absent, moved
+
+
+def _transferred_daily(path, ds, scenario, sections: list[str], lakes: list[str], n_day: int) -> dict:
+    """The water transferred from outside the basin in each id's daily flow (m3 s-1), or why it is not
+    known: at sections ``section_transfer_discharge`` (a conservative tracer); at a reservoir, whose
+    counted inflow already leaves out the water pumped straight into it (:func:`_natural_inflow`),
+    zero unless a transfer enters a reach or another reservoir upstream of it (``network_downstream``):
+    the results hold no tracer of a reservoir's inflow. Zero everywhere in a run no water entered."""
+    from hydro.run_attributes import id_values, upstream_elements
+
+    attrs = {k: str(ds.getncattr(k)) for k in ds.ncattrs()}
+    given = {k.rsplit(":", 1)[-1] for k, v in id_values(attrs.get("transfer_volume_m3", "")).items() if float(v) > 0}
+    into = {spec.split(":")[1] for t, spec in id_values(attrs.get("transfers", "")).items()
+            if spec.startswith("inflow:") and t in given}  # "reach", "reservoir": where water came in
+    zero = np.zeros(n_day)
+    if not into:
+        return dict.fromkeys(sections + lakes, zero)
+    out: dict[str, object] = {}
+    if "section_transfer_discharge" in ds.variables:
+        q = _read_field(path, ds, "section_transfer_discharge", _DISCHARGE_UNITS, "m3 s-1", scenario)
+        out.update({x: q[:, j] for j, x in enumerate(sections)})
+    else:
+        out.update(dict.fromkeys(sections, "the results have no variable 'section_transfer_discharge' (left out "
+                                           "with --variables?); run again keeping it"))
+    entered: set[str] = set()
+    for name, dim in (("reach_transfer_inflow", "reach"), ("reservoir_transfer_inflow", "reservoir")):
+        if name in ds.variables:
+            var = ds.variables[name]
+            flow = np.ma.filled(np.ma.asarray(var[:], dtype=np.float64), 0.0)
+            axis = tuple(k for k, d in enumerate(var.dimensions) if d != dim)
+            entered.update(x for x, f in zip(_read_ids(path, ds, dim), np.nanmax(flow, axis=axis), strict=True)
+                           if f > 0)
+    up = upstream_elements(attrs.get("network_downstream", ""))
+    for lake in lakes:
+        above = sorted(entered & up.get(lake, set()))
+        known = "network_downstream" in attrs and all(f"{d}_transfer_inflow" in ds.variables for d in into)
+        out[lake] = zero if known and not above else (
+            f"water transferred into {', '.join(above)} upstream reaches it through its rivers, and the results "
+            "hold no tracer of a reservoir's inflow; judge the rule at a section above the reservoir" if above
+            else "the results do not say where the transferred water enters (no 'network_downstream', "
+                 "'reach_transfer_inflow' or 'reservoir_transfer_inflow'); run again keeping them")
+    return out
 
 
 def _monthly(path: Path, days, first_date, sections, q, conc, is_lake, absent=frozenset()) -> SectionSeries:

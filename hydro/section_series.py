@@ -14,6 +14,7 @@ import math
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -107,6 +108,11 @@ class SectionSeries:
     daily : DailySections, optional
         The daily section values the monthly means were made from (a results file),
         which :meth:`flow_normalised_mean` needs; None for monthly monitoring data.
+    transferred : mapping, optional
+        ``{id: array}``: the part of each month's ``flow`` volume that is water transferred from
+        outside the basin (m³, a results file's tracer, :func:`hydro.monitoring.read_results`), or
+        ``{id: str}``, why it is not known there; None where the source cannot tell (monitoring
+        data).  What ``water = "natural"`` quantity rules subtract (:meth:`annual_transferred`).
 
     Raises
     ------
@@ -118,6 +124,7 @@ class SectionSeries:
     data: Mapping[str, Mapping[str, np.ndarray]]
     source: str = "series"
     daily: DailySections | None = field(default=None, compare=False, repr=False)
+    transferred: Mapping[str, Any] | None = field(default=None, compare=False, repr=False)
     n_years: int = field(init=False)
 
     def __post_init__(self):
@@ -197,6 +204,25 @@ class SectionSeries:
     def annual_volume(self, section: str, year: int) -> float:
         """The year's flow volume (m³), the sum of 12 monthly volumes; NaN if any is missing."""
         v = self.monthly(section, FLOW, year)
+        return float(v.sum()) if not np.isnan(v).any() else math.nan
+
+    def annual_transferred(self, section: str, year: int) -> float:
+        """The year's volume of water transferred from outside the basin at ``section`` (m³; NaN if
+        a month is missing).
+
+        Raises
+        ------
+        HydroError
+            Where the series cannot tell it (:attr:`transferred`), with the reason.
+        """
+        known = self.transferred.get(section) if self.transferred is not None else None
+        if known is None or isinstance(known, str):
+            why = known or ("a monitoring series holds the whole flow; the transferred part comes from a "
+                            "hydro results file (section_transfer_discharge)")
+            raise HydroError(f"{self.source}: the water transferred from outside the basin at '{section}' "
+                             f"is not known: {why}")
+        i = year - self.first_year
+        v = np.asarray(known)[12 * i:12 * i + 12] if 0 <= i < self.n_years else np.full(12, np.nan)
         return float(v.sum()) if not np.isnan(v).any() else math.nan
 
     def flow_normalised_mean(self, section: str, parameter: str, year: int) -> float:

@@ -22,6 +22,7 @@ from hydro.compensation.rules import (
     COMPONENTS,
     DIRECTIONS,
     QUANTITY_BASES,
+    QUANTITY_WATER,
     STATISTICS,
     Baseline,
     FixedPayment,
@@ -387,7 +388,7 @@ def _read_rule(kind, t: Table, payer, payee, period, agreement_prov, log) -> Rul
         if basis == "total" and len(sections) < 2:
             raise t.error("basis", "'total' sums several sections; give 'sections' with two or more ids")
         rule: Rule = QuantityRule(
-            **common, assumed=False, basis=basis,
+            **common, assumed=False, basis=basis, water=_water(t),
             baseline=_baseline(r, "baseline_m3", allow_previous=True),
             reward_per_m3_above_yuan=r.number("reward_per_m3_above_yuan", 0.0, minimum=0.0),
             penalty_per_m3_below_yuan=r.number("penalty_per_m3_below_yuan", 0.0, minimum=0.0),
@@ -463,12 +464,24 @@ def _read_target(t: Table, r: _Reader, common) -> TargetRule:
     if statistic != "annual_mean" and checks["annual_mean_max"] is None and checks["annual_mean_min"] is None:
         raise t.error("statistic", "applies to the annual_mean_max / annual_mean_min checks; "
                       "this target has none")
+    if t.has("water") and parameter != FLOW:
+        raise t.error("water", "applies to a flow target (parameter = \"flow\"), not to concentrations")
     return TargetRule(
-        **common, assumed=False, parameter=parameter, annual_volume_min_m3=volume, **checks,
+        **common, assumed=False, parameter=parameter, annual_volume_min_m3=volume, **checks, water=_water(t),
         statistic=statistic,
         bonus_yuan=r.number("bonus_yuan", 0.0, minimum=0.0),
         penalty_yuan=r.number("penalty_yuan", 0.0, minimum=0.0),
         penalty_per_failed_month_yuan=r.number("penalty_per_failed_month_yuan", 0.0, minimum=0.0))
+
+
+def _water(t: Table) -> str:
+    """``water``: what a quantity rule or flow target counts (:data:`QUANTITY_WATER`)."""
+    water = t.raw("water", "all")
+    if not isinstance(water, str) or water not in QUANTITY_WATER:
+        raise t.error("water", f"expected \"all\" (each section's whole flow) or \"natural\" (the flow less "
+                      f"the water transferred from outside the basin that reached it), got {water!r}; "
+                      "see docs/agreements.md, [[quantity]]")
+    return water
 
 
 def _statistic(t: Table) -> str:

@@ -27,6 +27,8 @@ from hydro.compensation.rules import (
     Rule,
     TargetRule,
     TnReductionRule,
+    check_water,
+    counted_volume,
 )
 from hydro.errors import HydroError, suggest
 from hydro.monitoring import FLOW, SectionSeries
@@ -128,9 +130,7 @@ def _strive(rule: Rule, payment: Payment) -> Payment:
     return replace(payment, amount_yuan=0.0 if not math.isnan(payment.amount_yuan) else math.nan, note=note)
 
 
-# ---------------------------------------------------------------------------------
-# Names and years
-# ---------------------------------------------------------------------------------
+# -- names and years ------------------------------------------------------------
 def _check_names(agreement: Agreement, series: SectionSeries, skipped=frozenset()) -> None:
     file = agreement.path
     known = series.sections
@@ -166,6 +166,7 @@ def _check_names(agreement: Agreement, series: SectionSeries, skipped=frozenset(
                 "monthly means only; evaluate the agreement on a hydro results file (.nc), "
                 "flow-normalise daily samples with python -m hydro.flownorm, or use "
                 "statistic = \"annual_mean\"")
+        check_water(rule, series, file)
         baseline = getattr(rule, "baseline", None)
         if baseline is not None and baseline.mean_of_years is not None:
             first, last = baseline.mean_of_years
@@ -242,9 +243,7 @@ def _linear(delta: float, reward: float, penalty: float) -> float:
     return (delta * reward if delta >= 0 else delta * penalty) + 0.0  # never -0.0
 
 
-# ---------------------------------------------------------------------------------
-# Rules
-# ---------------------------------------------------------------------------------
+# -- rules ---------------------------------------------------------------------
 def _quantity(rule: QuantityRule, series: SectionSeries, year: int) -> list[Payment]:
     out = []
     groups = [rule.sections] if rule.basis == "total" else [(s,) for s in rule.sections]
@@ -252,9 +251,9 @@ def _quantity(rule: QuantityRule, series: SectionSeries, year: int) -> list[Paym
         s = "+".join(group)
 
         def annual(y, group=group):
-            return float(sum(series.annual_volume(x, y) for x in group))
+            return float(sum(counted_volume(rule, series, x, y)[0] for x in group))
 
-        volume = annual(year)
+        volume, moved = annual(year), sum(counted_volume(rule, series, x, year)[1] for x in group)
         base, base_ok, base_note = _baseline_value(rule.baseline, annual, year, "m3")
         missing = _missing_note(series, [(x, FLOW) for x in group], year)
         if math.isnan(volume) or math.isnan(base):
@@ -263,7 +262,8 @@ def _quantity(rule: QuantityRule, series: SectionSeries, year: int) -> list[Paym
         else:
             amount = _clip(_linear(volume - base, rule.reward_per_m3_above_yuan,
                                    rule.penalty_per_m3_below_yuan), rule)
-            note = f"volume {volume:.6g} m3 vs {base_note}"
+            note = f"volume {volume:.6g} m3" + (f" (natural water: {moved:.6g} m3 transferred from outside left out)"
+                                                 if rule.water == "natural" else "") + f" vs {base_note}"
         out.append(_payment(rule, year, s, FLOW, amount, not missing and base_ok, note))
     return out
 
@@ -350,7 +350,8 @@ def _target(rule: TargetRule, series: SectionSeries, year: int) -> list[Payment]
         undetermined: list[str] = []
         failed_months = 0
         if p == FLOW:
-            annual_checks = [("annual volume", series.annual_volume(s, year), rule.annual_volume_min_m3, ">=")]
+            annual_checks = [("annual volume" + (" of natural water" if rule.water == "natural" else ""),
+                              counted_volume(rule, series, s, year)[0], rule.annual_volume_min_m3, ">=")]
         else:
             label = _LABEL[rule.statistic]
             has_annual = rule.annual_mean_max is not None or rule.annual_mean_min is not None

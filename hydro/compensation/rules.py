@@ -27,6 +27,10 @@ STATISTICS: tuple[str, ...] = ("annual_mean", "flow_normalised")
 #: ``two_way`` (signed amounts stand) or ``one_way`` (the year's net floored at 0).
 DIRECTIONS: tuple[str, ...] = ("two_way", "one_way")
 
+#: What water a quantity rule counts (``water``): the whole flow, or the flow less the water
+#: transferred from outside the basin that the results' tracer finds there (docs/agreements.md).
+QUANTITY_WATER: tuple[str, ...] = ("all", "natural")
+
 #: Quantity bases: each section against its baseline, or the sections' summed volume.
 QUANTITY_BASES: tuple[str, ...] = ("section", "total")
 
@@ -130,11 +134,13 @@ class QuantityRule(Rule):
     when below; then clipped to ``[min_yuan, max_yuan]``.  With ``basis = "total"`` the
     sections' volumes are summed and compared with one baseline (one payment line,
     section ``"a+b+c"``): Beijing's total inflow from Hebei, as the Miyun agreement
-    counts it.
+    counts it.  With ``water = "natural"`` each section's volume is its flow less the water
+    transferred from outside the basin that reached it (:meth:`volume`).
     """
 
     baseline: Baseline = field(default_factory=Baseline)
     basis: str = "section"
+    water: str = "all"
     reward_per_m3_above_yuan: float = 0.0
     penalty_per_m3_below_yuan: float = 0.0
     max_yuan: float = math.inf
@@ -215,7 +221,8 @@ class TargetRule(Rule):
     ``annual_volume_min_m3``.  All pass: ``+bonus_yuan``.  Any fails: ``-penalty_yuan``,
     plus ``-penalty_per_failed_month_yuan`` for each month failing a monthly check.
     ``statistic = "flow_normalised"`` judges the ``annual_mean_*`` checks on the WRTDS
-    flow-normalised annual mean (monthly checks stay on the monthly means).
+    flow-normalised annual mean (monthly checks stay on the monthly means); ``water`` is what
+    a flow check counts, as a quantity rule's.
     """
 
     parameter: str = "tn"
@@ -225,6 +232,7 @@ class TargetRule(Rule):
     monthly_max: float | None = None
     monthly_min: float | None = None
     annual_volume_min_m3: float | None = None
+    water: str = "all"  # a flow check's water (QUANTITY_WATER, :func:`counted_volume`)
     bonus_yuan: float = 0.0
     penalty_yuan: float = 0.0
     penalty_per_failed_month_yuan: float = 0.0
@@ -323,3 +331,25 @@ def years_needed(agreement) -> tuple[int, int]:
             first = min(first, baseline.mean_of_years[0])
             last = max(last, baseline.mean_of_years[1])
     return first, last
+
+
+def counted_volume(rule, series, section: str, year: int) -> tuple[float, float]:
+    """The year's volume a quantity rule or flow target counts at ``section`` and the transferred
+    water left out of it (m³; 0 with ``water = "all"``; NaN with a month missing)."""
+    total = series.annual_volume(section, year)
+    moved = series.annual_transferred(section, year) if rule.water == "natural" else 0.0
+    return (max(total - moved, 0.0) if not math.isnan(total + moved) else math.nan), moved
+
+
+def check_water(rule, series, file) -> None:
+    """Refuse ``water = "natural"`` on a series that cannot tell the transferred water at a
+    section (a monitoring CSV; results without the tracer), naming the file, key and remedy."""
+    from hydro.errors import HydroError
+
+    for section in rule.sections if getattr(rule, "water", "all") == "natural" else ():
+        try:
+            series.annual_transferred(section, series.years[0])
+        except HydroError as exc:
+            raise HydroError(f"{file}: key '{rule.where}.water': \"natural\" counts the flow less the water "
+                             f"transferred from outside the basin; {exc}; evaluate the agreement on a hydro "
+                             "results file that holds it, or count all the water (water = \"all\")") from None

@@ -143,7 +143,8 @@ def with_monitoring_error(series: SectionSeries, rng: np.random.Generator,
             data[section][parameter] = values
     # the daily values behind a results file go along (flow-normalised statistics read them);
     # the monitoring error applies to monthly means, not to a flow-normalised value
-    return SectionSeries(series.first_year, data, source=series.source, daily=series.daily)
+    return SectionSeries(series.first_year, data, source=series.source, daily=series.daily,
+                         transferred=series.transferred)
 
 
 # ---------------------------------------------------------------------------------
