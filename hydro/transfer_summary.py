@@ -80,7 +80,8 @@ def run_transfer_lines(attrs: dict[str, str], first: date | None, last: date | N
         n_span = (date.fromisoformat(hi) - date.fromisoformat(lo)).days + 1 if lo <= hi else 0
         if given is not None and given < n_span:  # a file with gaps: no transfer on the days left out
             within += f", {given:,} of those {n_span:,} days"
-        volume = volumes.get(tid, float("nan"))  # runs of a file that differ: 'label:id' keys
+        per_run = {k.rsplit(":", 1)[0]: v for k, v in volumes.items() if k.rsplit(":", 1)[-1] == tid and ":" in k}
+        volume = volumes.get(tid, max(per_run.values(), default=float("nan")))  # runs that differ: 'label:id'
         how = ("let out", "the reservoir ran short") if element == "reservoir" else (
             "took", "at most max_share of the reach's water")
         short = ""
@@ -89,5 +90,6 @@ def run_transfer_lines(attrs: dict[str, str], first: date | None, last: date | N
             if which == tid and got < asked * (1 - SHORT):
                 label = f" in {key.rsplit(':', 1)[0]}" if ":" in key else ""
                 short += f"; {how[0]}{label} {got:.3e} m3 ({got / asked:.0%}): {how[1]}"
-        lines.append(f"  {tid:20s} {kind} ({element}) {volume:10.3e} m3  {file}: {within}{short}")
+        runs = f" (the most of the runs: {', '.join(f'{k} {v:.3e}' for k, v in per_run.items())})" if per_run else ""
+        lines.append(f"  {tid:20s} {kind} ({element}) {volume:10.3e} m3{runs}  {file}: {within}{short}")
     return lines

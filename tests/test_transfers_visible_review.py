@@ -100,3 +100,17 @@ def test_what_was_delivered_in_each_run_of_a_file(value, expect):
              "transfer_volume_m3": "flush=2.0e6", "transfer_delivered_m3": value}
     line = run_transfer_lines(attrs, date(2001, 1, 1), date(2001, 12, 31))[1]
     assert expect in line and line.count("let out") == 1
+
+
+def test_volumes_that_differ_between_the_runs_of_a_file():
+    """A file of runs that read different volumes ('label:id=m3'): before, the line said 'nan m3'."""
+    from datetime import date
+
+    from hydro.transfer_summary import run_transfer_lines
+
+    attrs = {"transfers": "flush=release:reservoir:t.csv:2001-06-01..2001-06-30",
+             "transfer_volume_m3": "a:flush=2.0e6;b:flush=3.0e6",
+             "transfer_delivered_m3": "a:flush=1.0e6;b:flush=3.0e6"}
+    line = run_transfer_lines(attrs, date(2001, 1, 1), date(2001, 12, 31))[1]
+    assert "nan" not in line and "3.000e+06 m3 (the most of the runs: a 2.000e+06, b 3.000e+06)" in line
+    assert "let out in a 1.000e+06 m3 (50%)" in line and "in b" not in line
