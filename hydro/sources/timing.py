@@ -11,7 +11,7 @@ the year fraction ``t`` with ``q(0) = v_k``, ``q(1) = v_{k+1}`` and mean
 next to a year of 0, so a plant that opens ramps up from 0) at the boundary
 between two years and ``v = m`` at the first and last boundaries of the
 years given; the model's callers give the run's years with the year before and
-the year after (:func:`with_neighbours`), so the run's first and last 1 January
+the year after (:func:`with_neighbours`), so the run's first year and its last
 blend towards the inventory's neighbouring years and a day's rate does not
 depend on where the run ends::
 
