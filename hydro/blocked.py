@@ -20,9 +20,10 @@ component's state is carried from the end of one block to the start of the next
 
 Budgets are per calendar year and blocks are whole years, so every budget and
 every monthly or yearly mean falls inside one block.  What a one-block run
-takes over the whole run (the
+takes over its days (the
 Muskingum-Cunge cells per reach, the transport's volume levels and cell shares)
-is computed as it does before the first block (:mod:`hydro.blocked_water`: two
+is the basin's period's (:mod:`hydro.store_climate`), or a run of that period's own,
+computed as a one-block run does before the first block (:mod:`hydro.blocked_water`: two
 passes of the water, block by block); later blocks carry the volumes by the
 water balance (:func:`hydro.transport_volumes.end_volumes`, the solver's own
 sums) and would raise a reach only where it fell below its floor
@@ -242,7 +243,7 @@ class Spun:
         ends first), without what the run was given for its start (:func:`_after_record` adds it).
     whole : hydro.blocked_water.WholeRun
         The numerics the spin-up ran with (routing cells, the transport cells' shares and floors),
-        which the run keeps: those of the observed run from its start to the basin's ``[run] end``.
+        which the run keeps: the basin's ``[run]`` period's on the record, as an observed run's.
     warm_up : str
         The results' ``runoff_warm_up``: the spin-up's days.
     """
@@ -262,8 +263,9 @@ def record_spin_up(basin: Basin, plan: SpinUp, start: date, carried, apportion: 
                    water_in: tuple[bool, bool]) -> Spun:
     """The state a run from ``start`` on generated weather starts from: the spin-up of ``plan``
     (``on_record``) on the basin's station record, exactly as an observed run from ``start`` to the
-    basin's ``[run] end`` makes it (its numerics chosen over those days; over the spin-up alone where
-    ``start`` is after that end; to ``plan.record_end`` where the record ends first), carrying the
+    basin's ``[run] end`` makes it (with the basin's period's numerics, as an observed late start, also
+    where ``start`` is after that end: :func:`hydro.store_climate.period_numerics`, ``shared``;
+    to ``plan.record_end`` where the record ends first), carrying the
     ``carried`` constituents (by source where ``apportion``) and the transferred water's tracer
     where ``water_in`` (the run's days and those after the record) or the record's days say
     water enters.  Computed once per process and configuration (keyed like
@@ -286,11 +288,10 @@ def _spin_up_on_record(basin: Basin, plan: SpinUp, start: date, carried, apporti
     run from ``start`` to the basin's end (one block, or several where long)."""
     import dataclasses
 
-    from hydro.blocked_water import whole_run_water
     from hydro.pipeline_steps import _Steps
     from hydro.runoff_warm_up import WarmUp, run_start
     from hydro.series import daily_dates
-    from hydro.store_climate import store_means
+    from hydro.store_climate import run_numerics, store_means
     from hydro.watershed import Watershed
 
     assert plan.first is not None and plan.last is not None
@@ -301,7 +302,7 @@ def _spin_up_on_record(basin: Basin, plan: SpinUp, start: date, carried, apporti
     periods = spin + (block_periods(start, end, end.year - start.year + 1) if start <= end else [])
     forcing, threshold, warm = run_start(basin, ws, plan.first, end)
     step = _Steps(None)
-    whole = whole_run_water(basin, ws, periods, forcing, threshold, step, warm.state)
+    whole = run_numerics(basin, ws, periods, forcing, None, threshold, step, warm.state, bool(carried), True)
     whole = dataclasses.replace(whole, water_in=(whole.water_in[0] or water_in[0], whole.water_in[1] or water_in[1]))
     means = store_means(basin, ws, plan.first, end, None, threshold, bool(carried))
     if means[0] is None:

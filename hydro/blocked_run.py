@@ -76,12 +76,8 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
               f"calendar year{'s' * (most > 1)}")
     progress = Progress(n_block, "blocks", quiet=quiet)
     plan = spin_up_plan(basin, start, weather)
-    if not quiet and (n_block > 1 or plan.first):  # what comes before the first block's line (blocked_water)
-        spin = f" and the spin-up, {plan.first}..{plan.last} (not written)" if plan.first else ""
-        first = f"two passes of the water over the whole run{spin}"
-        if plan.on_record:  # generated weather: the numerics are the spin-up's (hydro.blocked.record_spin_up)
-            first = f"the spin-up on the station record, {plan.first}..{plan.last} (not written)"
-        progress.stream.write(f"{blocks}; first, {first}\n")
+    if not quiet and (n_block > 1 or plan.first):  # what comes before the first block's line
+        progress.stream.write(f"{blocks}; first, {before_blocks(basin, start, end, weather, plan)}\n")
     with BlockWriter(path, dates, years, overwrite=overwrite, spec=spec) as out:
         for res in run_blocks(basin, start, end, block_years, history=history, weather=weather):
             summary.add(res)
@@ -91,6 +87,37 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
         progress.finish()
         out.set_attrs({**(attrs or {}), "time_blocks": blocks})  # over the blocks' (hydro.run_attributes)
     return summary
+
+
+def before_blocks(basin: Basin, start: date, end: date, weather, plan) -> str:
+    """What :func:`hydro.blocked.run_blocks` does before the first block of a run from ``start``
+    to ``end`` on ``weather`` (None: the station record) with the spin-up ``plan``
+    (:func:`hydro.spin_up.spin_up_plan`), in words: the water passes its numerics take
+    (:mod:`hydro.store_climate`, :mod:`hydro.blocked_water`) and the spin-up's days."""
+    from datetime import timedelta
+
+    from hydro.pipeline_steps import carried_constituents
+    from hydro.store_climate import covers_period, takes_period
+    from hydro.watershed import Watershed
+
+    s = basin.settings
+    first, last = plan.first or start, plan.last or start
+    if plan.on_record:  # the spin-up's numerics (hydro.blocked.record_spin_up): on the record
+        first, end, weather = plan.first, max(s.end, plan.record_end or last), None
+    carried = bool(carried_constituents(basin, None))
+    said = [f"two passes of the water over {first}..{end} on the station record" if plan.on_record
+            else "two passes of the water over the whole run"]
+    if takes_period(basin, first, end, weather, carried, plan.on_record) and covers_period(
+            basin, Watershed.from_basin(basin)):
+        said = [f"two passes of the water over the basin's [run] period on the station record, {s.start}..{s.end} "
+                "(the routing cells and the transport cells' water every run of the basin takes)"]
+    if plan.first is None:
+        return said[0]
+    record = plan.record_end if plan.on_record else None
+    said.append(f"the spin-up, {plan.first}..{record or last}" + (" on the station record" if plan.on_record else "")
+                + (f", then on the generated weather, {record + timedelta(days=1)}..{last}" if record else "")
+                + " (not written)")
+    return ", then ".join(said)
 
 
 def blocked_command(basin: Basin, start: date, end: date, out: Path, *, spec, overwrite: bool,

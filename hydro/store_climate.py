@@ -58,27 +58,49 @@ def store_means(basin, ws, start: date, end: date, weather, snow_threshold, carr
     return (None, None) if whole is None else (whole.mean_base_mm, whole.mean_washed)
 
 
-def period_numerics(basin, ws, start: date, end: date, weather, snow_threshold, carried: bool = True):
+def period_numerics(basin, ws, start: date, end: date, weather, snow_threshold, carried: bool = True,
+                    shared: bool = False):
     """The numerics a run whose first day (of its spin-up, if it has one) is ``start`` takes: the
     basin's period's (:func:`period_water`: its ``cells``, the routing's cells per reach, and
     ``water``, the transport cells' water on the basin's first day); None where they are the run's
-    own (module docstring; arguments as :func:`store_means`).  A copy: the cached arrays are shared."""
+    own (module docstring; arguments as :func:`store_means`).  ``shared``: for runs other than
+    this one (the spin-up on the record that runs on generated weather start from,
+    :func:`hydro.blocked.record_spin_up`), the basin's period's even where this run is that period.
+    A copy: the cached arrays are shared."""
     import copy
 
-    s = basin.settings
-    if not carried or s.flow_driven or start != s.start or (weather is None and end == s.end):
+    if not takes_period(basin, start, end, weather, carried, shared):
         return None
     return copy.deepcopy(period_water(basin, ws, snow_threshold))
 
 
+def takes_period(basin, start: date, end: date, weather, carried: bool = True, shared: bool = False) -> bool:
+    """Whether a run from ``start`` to ``end`` takes the basin's period's numerics
+    (:func:`period_numerics`, the same arguments) where its station record covers that period
+    (:func:`covers_period`)."""
+    s = basin.settings
+    own = weather is None and end == s.end and not shared  # the basin's period on the record: its own
+    return bool(carried) and not s.flow_driven and start == s.start and not own
+
+
+def covers_period(basin, ws) -> bool:
+    """Whether the station record covers the basin's ``[run]`` period (:func:`period_water` needs it)."""
+    from hydro.weather import station_record
+
+    s = basin.settings
+    record = station_record(ws.weather.csv)
+    first, last = (record.dates[k].astype("datetime64[D]").item() for k in (0, -1))
+    return first <= s.start and s.end <= last
+
+
 def run_numerics(basin, ws, periods: list[tuple[date, date]], forcing, weather, threshold, step,
-                 runoff_start, carried: bool):
+                 runoff_start, carried: bool, shared: bool = False):
     """What a run over ``periods`` (on ``weather``, None: the record) takes beyond its blocks'
     own days (:class:`hydro.blocked_water.WholeRun`): the basin's period's numerics
-    (:func:`period_numerics`) with the run's calendar years and whether water is transferred in on
-    any of its days; else, where it has several blocks, the whole run's
-    (:func:`hydro.blocked_water.whole_run_water`, the other arguments); else None (a one-block
-    run's own)."""
+    (:func:`period_numerics`, ``shared`` as there) with the run's calendar years and whether water
+    is transferred in on any of its days; else, where it has several blocks or is ``shared``, the
+    whole run's (:func:`hydro.blocked_water.whole_run_water`, the other arguments); else None (a
+    one-block run's own)."""
     import dataclasses
 
     from hydro.blocked_water import whole_run_water
@@ -86,9 +108,11 @@ def run_numerics(basin, ws, periods: list[tuple[date, date]], forcing, weather, 
     from hydro.transfers import read_transfers
 
     first, last = periods[0][0], periods[-1][1]
-    basins = period_numerics(basin, ws, first, last, weather, threshold, carried)
+    basins = period_numerics(basin, ws, first, last, weather, threshold, carried, shared)
     if basins is None:
-        return whole_run_water(basin, ws, periods, forcing, threshold, step, runoff_start) if len(periods) > 1 else None
+        if len(periods) > 1 or shared:
+            return whole_run_water(basin, ws, periods, forcing, threshold, step, runoff_start)
+        return None
     moved = read_transfers(basin, daily_dates(first, last))
     return dataclasses.replace(basins, run_years=np.arange(first.year, last.year + 1, dtype=np.int64),
                                water_in=(moved.carries_water_in, bool(np.any(moved.reach_inflow > 0))))
@@ -104,15 +128,13 @@ def period_water(basin, ws, snow_threshold):
     from hydro.weather import station_record
 
     s = basin.settings
-    record = station_record(ws.weather.csv)
-    first, last = (record.dates[k].astype("datetime64[D]").item() for k in (0, -1))
-    if s.start < first or s.end > last:
+    if not covers_period(basin, ws):
         return None
     key = (basin.sha256, str(ws.weather.csv), s.start, s.end)
     if key not in _WATER:
         if len(_WATER) >= _MAX_KEPT:
             _WATER.clear()
-        _WATER[key] = _record_water(basin, ws, record, snow_threshold)
+        _WATER[key] = _record_water(basin, ws, station_record(ws.weather.csv), snow_threshold)
     return _WATER[key]
 
 
