@@ -99,16 +99,18 @@ def test_a_bad_number_of_years_is_refused_with_its_key(tmp_path):
 
 def test_an_ensemble_member_warms_up_on_its_own_synthetic_years():
     # generated weather started with the run, so every member started from the initial fillings
-    # while the observed run was warmed up; the generator now makes the three years before too
+    # while the observed run was warmed up; the generator now makes the three years before too.
+    # A member from the basin's [run] start (2001-01-01) or before: one that starts later is spun
+    # up on the station record instead (tests/test_member_spin_up_review.py)
     from hydro.ensemble import member_weather
     from hydro.pipeline import run_watershed
 
     basin = Basin.load("watershed")
-    start, end = date(2030, 3, 1), date(2030, 3, 31)
+    start, end = date(2000, 3, 1), date(2000, 3, 31)
     weather = member_weather(basin, start, end, 7)
-    assert weather.dates[0] == np.datetime64("2027-03-01")
+    assert weather.dates[0] == np.datetime64("1997-03-01")
     res = run_watershed(basin, start, end, weather=weather)
-    assert res.attrs[ATTRIBUTE] == "2027-03-01..2030-02-28"
+    assert res.attrs[ATTRIBUTE] == "1997-03-01..2000-02-29"
     assert res.dates[0] == start and len(res.dates) == 31
 
 
@@ -132,13 +134,15 @@ def test_a_generated_member_takes_the_snow_threshold_of_the_station_record():
     basin = Basin.load("watershed")
     ws = Watershed.from_basin(basin)
     record = snow_thresholds(ws)
-    member = member_weather(basin, date(2030, 1, 1), date(2030, 12, 31), 2)
+    # a member from the basin's [run] start, which is not spun up: its runoff warms up on its own
+    # generated years (a later one is spun up on the station record, whose threshold it takes too)
+    member = member_weather(basin, date(2001, 1, 1), date(2001, 12, 31), 2)
     assert member.metadata["synthetic"]
     from hydro.pipeline import run_watershed
 
-    res = run_watershed(basin, date(2030, 1, 1), date(2030, 1, 31), weather=member, apportion=False,
+    res = run_watershed(basin, date(2001, 1, 1), date(2001, 1, 31), weather=member, apportion=False,
                         constituents=())
-    days = daily_dates(date(2030, 1, 1), date(2030, 1, 31))
+    days = daily_dates(date(2001, 1, 1), date(2001, 1, 31))
     weather = subbasin_weather(ws, days, member)
     warm = warm_up(ws, member, days[0], days[-1], 3, record)
     expected = subbasin_runoff(ws, weather, days, warm.state, record).q_mm
