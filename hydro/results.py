@@ -67,6 +67,10 @@ class Results:
         """The dimensions of ``name`` as stored: the leading ones, then the declared ones."""
         return self.leading + self.declaration(name).dims
 
+    def __contains__(self, name: object) -> bool:
+        """Whether these results hold a variable ``name`` (``"tn_load" in results``)."""
+        return name in self.data
+
     def __getitem__(self, name: str) -> np.ndarray:
         try:
             return self.data[name]

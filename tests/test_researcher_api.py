@@ -118,6 +118,8 @@ def test_a_misspelt_variable_of_results_gets_the_nearest_name(tiny):
     with pytest.raises(HydroError, match=r"no variable 'tn_concentraton' in these results "
                                          r"\(did you mean 'tn_concentration'\?\)"):
         results["tn_concentraton"]
+    # ``in`` asks the variables (it fell through to __getitem__ with 0 and failed inside difflib)
+    assert "tn_concentration" in results and "tn_concentraton" not in results and 0 not in results
 
 
 def _public_callables():
