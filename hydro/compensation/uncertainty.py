@@ -307,7 +307,9 @@ def simulated_series(basin_path: str, first: int, last: int, seed: int,
     # weather), else its runoff stores warm up on the generated years before
     weather = member_weather(model_variant(basin_path).basin, start, end, seed)
     res = run_watershed(basin, start, end, weather=weather, apportion=False)
-    keep = tuple(v for v in ("section_discharge", "reservoir_inflow", "reservoir_natural_inflow")
+    # with the transferred water's tracer and where it enters: a rule's water = "natural" reads them
+    keep = tuple(v for v in ("section_discharge", "reservoir_inflow", "reservoir_natural_inflow",
+                             "section_transfer_discharge", "reach_transfer_inflow", "reservoir_transfer_inflow")
                  if v in res.data) + tuple(
         v for v in res.data if v.endswith("_concentration") and v.startswith(("section_", "reservoir_"))
         and "source" not in v)
