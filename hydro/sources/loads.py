@@ -249,8 +249,8 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
                           quick, base, area, timing, c(base.mean(axis=0) if mean_base_mm is None else mean_base_mm),
                           c(n0), delivered_by("quickflow"),
                           delivered_by("store"), loads, storage, inputs, release)
-    if reference is not None:  # the stores start as without the measures (above for groundwater)
-        stores = washoff_start(subs, years, year_index, reference, area, quick, stores, mean_washed, doy)
+    stores = washoff_start(subs, (years, year_index, doy), lambda s, y: _yearly_rates(s, y, area), area, quick,
+                           stores, mean_washed)  # over 365 days, without the measures (above for groundwater)
     _time_scattered(loads, subs, names, quick, base, year_index, rates.get("_surface"), stores, mean_washed)
     return loads, names, GroundwaterStore(storage, inputs, release)
 

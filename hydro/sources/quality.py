@@ -70,8 +70,8 @@ from hydro.sources.quality_table import (
     read_quality_table,
 )
 from hydro.sources.registry import kinds, source_names
-from hydro.sources.timing import run_day_of_year, spread_stepped
-from hydro.sources.washoff import species_timing
+from hydro.sources.timing import days_in_years, first_days, run_day_of_year, spread_stepped
+from hydro.sources.washoff import START_DAYS, species_start, species_timing
 
 __all__ = ["SPECIES", "SPECIES_LONG_NAMES", "SPECIES_OF", "SPECIES_UNITS", "QualityLoads", "QualityTable",
            "quality_loads", "quality_table_of", "read_quality_table"]
@@ -254,6 +254,26 @@ def _daily(table, subs, y, emc, year_index, quick, base, area, tn) -> dict[str, 
     return out
 
 
+def _species(y):
+    """The yearly rates [n_year, n_sub, n_source] of the species with a wash-off store (kg/d): DP, PP, CODMn."""
+    return None if y is None else [y["tp"] * (1.0 - y["pp"]), y["tp"] * y["pp"], y["cod"]]
+
+
+def _store_start(table: QualityTable, subs, stores: dict | None, calendar: tuple, quick: np.ndarray, mean_washed):
+    """The start of the other species' wash-off store (kg): carried in ``stores["washoff_quality"]`` (a
+    later block); for a run shorter than 365 days, the steady state of the 365 days from its first day
+    without a scenario's measures, as TN's (:func:`hydro.sources.washoff.species_start`); else None
+    (:func:`hydro.sources.washoff.species_timing` starts it from the run's days)."""
+    if stores is not None and "washoff_quality" in stores:
+        return stores["washoff_quality"]
+    if calendar[1].shape[0] >= START_DAYS or all(s.delivery_timing != "washoff" for s in subs):
+        return None
+    years, year_index, doy = first_days(calendar, START_DAYS)
+    ref_subs = [s.reference or s for s in subs]
+    yearly = _species(_yearly(table, ref_subs, years, days_in_years(years).astype(np.float64)))
+    return species_start(yearly, subs, source_names(), (years, year_index, doy), quick, mean_washed)
+
+
 def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2,
                   tn_loads, points: PointLoads, run_years=None, stores: dict | None = None,
                   mean_washed=None, first_doy: int | None = None) -> QualityLoads:
@@ -314,14 +334,10 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
                                                                      years, days)  # a scenario's steps
     diffuse = _daily(table, subs, yq, _quickflow_emc(subs, yq, years, year_index, ref, doy), year_index, quick, base,
                      area, tn)
-
-    def species(y):
-        return None if y is None else [y["tp"] * (1.0 - y["pp"]), y["tp"] * y["pp"], y["cod"]]
-
     store = species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off
-                           species(yq), subs, source_names(), years, year_index, quick,
-                           None if stores is None else stores.get("washoff_quality"), mean_washed, species(ref),
-                           doy)
+                           _species(yq), subs, source_names(), years, year_index, quick,
+                           _store_start(table, subs, stores, (years, year_index, doy), quick, mean_washed),
+                           mean_washed, _species(ref), doy)
     if stores is not None and store is not None:
         stores["washoff_quality"] = store.storage_kg[-1].copy()
     point_column(diffuse, tn, pts, owner)

@@ -42,9 +42,9 @@ exponential wash-off store (Sartor & Boyd 1972; the EXP wash-off of SWMM)::
 
 with ``q_d`` the day's quick flow (mm/d) and ``k`` in 1/mm.  Every kilogram
 built up is washed off or left in the store: ``sum B = sum W + S_end - S_0``.
-The store starts in balance with the build-up of the run's first 365 days
-(:func:`hydro.sources.washoff.steady_start`).  Surface-applied fertiliser washed off joins the
-``diffuse_quickflow`` source.
+The store starts in balance with the build-up of the 365 days from the run's first day, past
+the end of a shorter run (:func:`first_days`, :func:`hydro.sources.washoff.steady_start`).
+Surface-applied fertiliser washed off joins the ``diffuse_quickflow`` source.
 
 Day of the year: the days of the run are consecutive; a year after the first
 starts on 1 January and a first year followed by another ends on 31 December
@@ -227,6 +227,21 @@ def with_neighbours(years: np.ndarray, year_index: np.ndarray) -> tuple[np.ndarr
     years = np.asarray(years, dtype=np.int64)
     padded = np.concatenate([years[:1] - 1, years, years[-1:] + 1])
     return padded, np.ascontiguousarray(np.asarray(year_index, dtype=np.int64) + 1)
+
+
+def first_days(calendar: tuple, n_day: int) -> tuple:
+    """A run's ``calendar`` (its years, each day's index into them, each day's day of the year) when
+    it has ``n_day`` days or more, else that of the ``n_day`` days from its first day on, beyond its
+    end, the years with their neighbours (:func:`with_neighbours`; the wash-off store's first 365
+    days, :func:`hydro.sources.washoff.washoff_start`)."""
+    years, year_index, doy = calendar
+    if year_index.shape[0] >= n_day:
+        return calendar
+    dates = (np.datetime64(int(years[year_index[0]]) - 1970, "Y").astype("datetime64[D]")
+             + (int(doy[0]) - 1 + np.arange(n_day)))
+    in_years = dates.astype("datetime64[Y]")
+    unique, index = np.unique(in_years.astype(np.int64) + 1970, return_inverse=True)
+    return *with_neighbours(unique, index), (dates - in_years.astype("datetime64[D]")).astype(np.int64) + 1
 
 
 def _boundaries(means: np.ndarray) -> np.ndarray:

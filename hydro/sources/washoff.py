@@ -1,12 +1,11 @@
 """Source timing applied to the daily loads: blended and seasonal rates, the wash-off store (issue 13).
 
-:func:`timed_rates` turns the yearly rates of :func:`hydro.sources.loads.daily_loads`
-into daily ones for subbasins with a ``[sources.timing]`` table (blended
-years, the leached surplus timed by the N applied); :func:`deliver` passes rural
-domestic and livestock N, and the surface-applied share of fertiliser and
-manure, through the exponential wash-off store (:func:`washoff`) of subbasins
-with ``delivery_timing = "washoff"``; :func:`species_timing` gives the TP and
-CODMn of those sources the same timing.  The formulas are in
+:func:`timed_rates` turns the yearly rates of :func:`hydro.sources.loads.daily_loads` into daily ones
+for subbasins with a ``[sources.timing]`` table (blended years, the leached surplus timed by the N
+applied); :func:`deliver` passes rural domestic and livestock N, and the surface-applied share of
+fertiliser and manure, through the exponential wash-off store (:func:`washoff`) of subbasins with
+``delivery_timing = "washoff"``, started by :func:`washoff_start` where a run's days do not do it;
+:func:`species_timing` gives the TP and CODMn of those sources the same timing.  The formulas are in
 :mod:`hydro.sources.timing`.
 """
 
@@ -18,7 +17,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from hydro.sources.registry import kinds
-from hydro.sources.timing import days_in_years, run_day_of_year, spread, spread_stepped
+from hydro.sources.timing import days_in_years, first_days, run_day_of_year, spread, spread_stepped
+
+#: Days from the run's first whose build-up the wash-off store starts in balance with (:func:`steady_start`).
+START_DAYS = 365
 
 
 def blended_rates() -> tuple[str, ...]:
@@ -71,7 +73,7 @@ def washed_fraction(quick_mm: np.ndarray, k_per_mm: np.ndarray) -> np.ndarray:
     return -np.expm1(-np.asarray(k_per_mm, dtype=np.float64)[None, :] * q)
 
 
-def steady_start(buildup: np.ndarray, mean_fraction: np.ndarray, year_days: int = 365) -> np.ndarray:
+def steady_start(buildup: np.ndarray, mean_fraction: np.ndarray, year_days: int = START_DAYS) -> np.ndarray:
     """The store's content in equilibrium with the run's first year (kg) [n_sub, n_channel].
 
     What builds up over the first ``year_days`` days (d), on average ``B`` per day, is in
@@ -111,11 +113,9 @@ def washoff(buildup: np.ndarray, quick_mm: np.ndarray, k_per_mm: np.ndarray,
     k_per_mm : float [n_sub]
         Wash-off coefficient (1/mm), > 0.
     initial_kg : float [n_sub, n_channel], optional
-        Content on the first day (kg); default the steady state of the first
-        year's build-up (:func:`steady_start`).
+        Content on the first day (kg); default the steady state of the first year's build-up (:func:`steady_start`).
     mean_fraction : float [n_sub], optional
-        The whole run's mean share washed off per day (1/d) for that steady state;
-        default these days' (a run in time blocks gives the whole run's).
+        The whole run's mean share washed off per day (1/d) for that steady state; default these days'.
 
     Returns
     -------
@@ -273,26 +273,42 @@ def _steady_start_of(subs, idx: list, build: np.ndarray, quick: np.ndarray, mean
     return steady_start(np.ascontiguousarray(build, dtype=np.float64), mean)
 
 
-def washoff_start(subs, years, year_index, reference: dict[str, np.ndarray], area: np.ndarray, quick: np.ndarray,
-                  stores: dict | None, mean_fraction=None, doy: np.ndarray | None = None) -> dict | None:
-    """``stores`` with the TN wash-off store starting as it does without a scenario's measures.
-
-    The store starts at the steady state of the first 365 days' build-up
-    (:func:`steady_start`); a measure starting within them would otherwise change the
-    store, and so the loads, on the days before it.  ``reference``: the yearly rates
-    without the measures (:func:`timed_rates`); a store already carried in
-    ``stores["washoff_tn"]`` (a later block) is kept.  Returns ``stores``, the start set in
-    it (a new dict when it is None), so the run's end state is carried in the caller's dict.
-    """
+def washoff_start(subs, calendar: tuple, rates_of, area: np.ndarray, quick: np.ndarray, stores: dict | None,
+                  mean_fraction=None) -> dict | None:
+    """``stores`` with the TN wash-off store starting in balance with the build-up of the 365 days from
+    the run's first day without a scenario's measures (:func:`steady_start`), so that one starting in
+    them does not change the days before it.  ``calendar``: the run's years, each day's index into them
+    and day of the year; a run of fewer days takes the inventory's build-up past its end
+    (:func:`hydro.sources.timing.first_days`): no day depends on where it ends.  ``rates_of(subs, years)``:
+    the yearly rates (:func:`timed_rates`).  ``stores`` comes back as it is where the store is carried
+    (``"washoff_tn"``) or a run of 365 days or more has no measures (:func:`washoff` starts it); else
+    with the start set (a new dict when None)."""
     idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
-    if not idx or (stores is not None and "washoff_tn" in stores):
+    years, year_index, doy = first_days(calendar, START_DAYS)
+    if not idx or (stores is not None and "washoff_tn" in stores) or (
+            calendar[1].shape[0] >= START_DAYS and all(s.reference is None for s in subs)):
         return stores
-    rows, rates = timed_rates([s.reference or s for s in subs], years, year_index, reference, area, doy=doy)
+    ref_subs = [s.reference or s for s in subs]
+    rows, rates = timed_rates(ref_subs, years, year_index, rates_of(ref_subs, years), area, doy=doy)
     surface = rates.get("_surface", np.zeros((rows.shape[0], len(subs))))
     build = np.stack([rates[n][rows][:, idx] for n in washed_sources()] + [surface[:, idx]], axis=2)
     stores = {} if stores is None else stores
     stores["washoff_tn"] = _steady_start_of(subs, idx, build, quick, mean_fraction)
     return stores
+
+
+def species_start(yearly: list[np.ndarray], subs, source_names, calendar: tuple[np.ndarray, np.ndarray, np.ndarray],
+                  quick: np.ndarray, mean_fraction) -> np.ndarray:
+    """The other species' store start (kg) [n_washoff, n_species x n_washed] as :func:`species_timing`
+    runs it, over the days of ``calendar`` (:func:`hydro.sources.timing.first_days`), from ``yearly``
+    [n_year, n_sub, n_source] of each species without a scenario's measures (as :func:`washoff_start`)."""
+    idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
+    cols, n_sub = [source_names.index(n) for n in washed_sources()], len(subs)
+    blended = np.array([s.timing is not None and s.timing.years == "blended" for s in subs])
+    daily = spread(np.concatenate([y[:, :, c] for y in yearly for c in cols], axis=1), *calendar,
+                   np.tile(blended, len(yearly) * len(cols)))   # calendar-year values where not blended
+    build = np.stack([daily[:, k * n_sub:(k + 1) * n_sub][:, idx] for k in range(len(yearly) * len(cols))], axis=2)
+    return _steady_start_of(subs, idx, build, quick, mean_fraction)
 
 
 def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: np.ndarray | None,
@@ -324,8 +340,7 @@ def deliver(loads: np.ndarray, subs, source_names, quick: np.ndarray, surface: n
 
 
 def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, source_names, years, year_index,
-                   quick: np.ndarray, initial_kg: np.ndarray | None = None,
-                   mean_fraction: np.ndarray | None = None,
+                   quick: np.ndarray, initial_kg: np.ndarray | None = None, mean_fraction: np.ndarray | None = None,
                    reference: list[np.ndarray] | None = None, doy: np.ndarray | None = None
                    ) -> WashoffStore | None:
     """Give other species' loads of the constant kinds (rural domestic, livestock, deposition) TN's timing, in place.
