@@ -236,8 +236,9 @@ def write_ensemble(spec, members: int, seed: int, path: str | Path, start: date 
     from hydro.netcdf import StackedWriter
 
     _, output, tasks = _prepare(spec, members, seed, start, end, overrides, variables, output)
-    # the tasks have selected and aggregated; the writer applies precision and compression
-    store = replace(output, variables=None, locations=None, aggregate="daily")
+    # the tasks have selected and aggregated; the writer applies precision and compression and keeps
+    # every variable they kept ("all": the default set would drop the species' sources asked for)
+    store = replace(output, variables=("all",), locations=None, aggregate="daily")
     attrs = _attrs(members, seed)
     if history:
         attrs["history"] = history
