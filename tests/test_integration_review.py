@@ -66,3 +66,27 @@ def test_an_ensemble_file_holds_the_species_sources_asked_for(tmp_path):
     kept = set(load_results(path).data)
     assert {"orgn_source_load", "subbasin_pp_source_input", "section_tn_concentration"} <= kept
     assert "section_tn_load" not in kept  # what was not asked for stays out
+
+
+def test_the_documented_guanting_2019_transfer_is_on_the_station_record(tmp_path):
+    """docs/agreements.md gives Bahaoqiao's 2019 water (2.585e8 m3, 2.41e7 of it Yellow River water,
+    2.344e8 natural) from ``hydro run guanting --start 2019-01-01 --end 2019-12-31`` and said the run
+    was on generated weather; that command runs on the station record (Beijing's GHCND file runs to
+    2020). The figures are checked to the digits the page gives, and the weather the page names."""
+    import re
+
+    from hydro.basin import Basin
+    from hydro.monitoring import read_results
+    from hydro.simulation import run
+
+    text = (ROOT / "docs" / "agreements.md").read_text(encoding="utf-8")
+    said = re.search(r"2\.41e7 of its 2\.585e8 m³\s+in 2019 \(`hydro run guanting --start 2019-01-01 "
+                     r"--end 2019-12-31`, ([^)]*)\)", text)
+    assert said and "station record" in said.group(1) and "generated" not in said.group(1)
+    res = run(Basin.load("guanting"), date(2019, 1, 1), date(2019, 12, 31))
+    assert "synthetic" not in res.attrs["weather"]
+    path = tmp_path / "g.nc"
+    res.to_netcdf(path)
+    series = read_results(path)
+    total, moved = series.annual_volume("bahaoqiao", 2019), series.annual_transferred("bahaoqiao", 2019)
+    assert (f"{total:.3e}", f"{moved:.2e}", f"{total - moved:.3e}") == ("2.585e+08", "2.41e+07", "2.344e+08")
