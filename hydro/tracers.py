@@ -283,7 +283,7 @@ def split_results(tr: TransportResult, constituents: list[Constituent], n_tag: i
         block = select(tr, slice(start, start + n_part * n_tag))
         if c.species:
             # the constituent by tag: its species' tracers of each tag added
-            whole = sum_tracers(_tag_major(block, n_part, n_tag), n_part)
+            whole = _species_summed(block, n_part, n_tag)
             by_source[c.name] = whole
             names.append((c.name, c.long_name))
             for s, sp in enumerate(c.species):
@@ -298,11 +298,25 @@ def split_results(tr: TransportResult, constituents: list[Constituent], n_tag: i
     return NamedResults(total=total, names=names, by_source=by_source)
 
 
-def _tag_major(tr: TransportResult, n_part: int, n_tag: int) -> TransportResult:
-    """Reorder axis T from (part, tag) to (tag, part), so that blocks of ``n_part`` are one tag."""
-    order = np.arange(n_part * n_tag).reshape(n_part, n_tag).T.ravel()
+def _species_summed(tr: TransportResult, n_part: int, n_tag: int) -> TransportResult:
+    """Axis T from (part, tag) to tag: the parts (species) of each tag added, first to last.
+
+    What :func:`sum_tracers` computed over a copy of every field reordered tag-major, to the
+    bit, without that copy (Miyun: TN's 24 and TP's 16 tracers of every field, about 90 MB).
+    Each sum is laid out tag by tag (axis T outermost in memory), as that copy's sums were, so
+    that the tags' later sum (the constituent's total) adds them in the same order.
+    """
     fields = {}
     for f in dataclasses.fields(tr):
         value = getattr(tr, f.name)
-        fields[f.name] = value if f.name in _SHARED else value[..., order]
+        if f.name in _SHARED:
+            fields[f.name] = value
+            continue
+        parts = value.reshape(value.shape[:-1] + (n_part, n_tag))
+        planes = np.empty((n_tag,) + value.shape[:-1])
+        for t in range(n_tag):
+            planes[t] = parts[..., 0, t]
+            for p in range(1, n_part):
+                planes[t] += parts[..., p, t]
+        fields[f.name] = np.moveaxis(planes, 0, -1)
     return type(tr)(**fields)
