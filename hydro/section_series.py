@@ -217,8 +217,8 @@ class SectionSeries:
         """
         known = self.transferred.get(section) if self.transferred is not None else None
         if known is None or isinstance(known, str):
-            why = known or ("a monitoring series holds the whole flow; the transferred part comes from a "
-                            "hydro results file (section_transfer_discharge)")
+            why = known or ("a monitoring series holds the whole flow; evaluate the agreement on a hydro "
+                            "results file, whose section_transfer_discharge gives the transferred part")
             raise HydroError(f"{self.source}: the water transferred from outside the basin at '{section}' "
                              f"is not known: {why}")
         i = year - self.first_year

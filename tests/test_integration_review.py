@@ -90,3 +90,26 @@ def test_the_documented_guanting_2019_transfer_is_on_the_station_record(tmp_path
     series = read_results(path)
     total, moved = series.annual_volume("bahaoqiao", 2019), series.annual_transferred("bahaoqiao", 2019)
     assert (f"{total:.3e}", f"{moved:.2e}", f"{total - moved:.3e}") == ("2.585e+08", "2.41e+07", "2.344e+08")
+
+
+def test_a_refused_natural_water_gives_one_remedy_that_can_be_followed(tmp_path):
+    """``water = "natural"`` where the series cannot tell the transferred water: each reason carries
+    its remedy. At a reservoir below a reach transfer (no results file holds a tracer of a reservoir's
+    inflow) the message also told the user to 'evaluate the agreement on a hydro results file that
+    holds it', which none does; a monitoring CSV's reason now says to use a results file itself."""
+    import numpy as np
+
+    from hydro.errors import HydroError
+    from hydro.monitoring import SectionSeries
+
+    path = tmp_path / "a.toml"
+    path.write_text('name = "t"\nsource = "test case"\nperiod = [2001, 2001]\npayer = "up"\npayee = "down"\n'
+                    '[[quantity]]\nsection = "lake"\nbaseline_m3 = 1.0\nwater = "natural"\n', encoding="utf-8")
+    flow = {"lake": {"flow": np.full(12, 1e6)}}
+    lake = SectionSeries(2001, flow, source="r.nc", transferred={"lake": "water transferred into west_upper "
+                         "upstream reaches it; judge the rule at a section above the reservoir"})
+    with pytest.raises(HydroError) as err:
+        evaluate(Agreement.from_toml(path), lake)
+    assert "section above the reservoir" in str(err.value) and "holds it" not in str(err.value)
+    with pytest.raises(HydroError, match=r"m\.csv: .*evaluate the agreement on a hydro results file.*water = \"all\""):
+        evaluate(Agreement.from_toml(path), SectionSeries(2001, flow, source="m.csv"))

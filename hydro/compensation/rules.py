@@ -351,5 +351,5 @@ def check_water(rule, series, file) -> None:
             series.annual_transferred(section, series.years[0])
         except HydroError as exc:
             raise HydroError(f"{file}: key '{rule.where}.water': \"natural\" counts the flow less the water "
-                             f"transferred from outside the basin; {exc}; evaluate the agreement on a hydro "
-                             "results file that holds it, or count all the water (water = \"all\")") from None
+                             f"transferred from outside the basin; {exc}; or count all the water (water = \"all\")"
+                             ) from None  # each reason says its remedy: no file holds a reservoir's
