@@ -71,6 +71,10 @@ def run_transfer_lines(attrs: dict[str, str], first: date | None, last: date | N
     delivered = _delivered_ids(attrs.get("transfer_delivered_m3", ""))
     days = {k: int(v) for k, v in id_values(attrs.get("transfer_days", "")).items()}
     lines = [RUN_HEAD]
+
+    def run(label: str) -> str:  # an ensemble's runs are labelled by number: 'member 3', not '3'
+        return f"member {label}" if attrs.get("ensemble_members") else label
+
     for tid, spec in items:
         kind, element, file, span = (spec.split(":") + ["", "", "", ""])[:4]
         span_first, _, span_last = span.partition("..")
@@ -88,8 +92,8 @@ def run_transfer_lines(attrs: dict[str, str], first: date | None, last: date | N
         for key, (which, got) in delivered.items():  # a reservoir short of water lets out less than asked
             asked = volumes.get(key, volume)
             if which == tid and got < asked * (1 - SHORT):
-                label = f" in {key.rsplit(':', 1)[0]}" if ":" in key else ""
+                label = f" in {run(key.rsplit(':', 1)[0])}" if ":" in key else ""
                 short += f"; {how[0]}{label} {got:.3e} m3 ({got / asked:.0%}): {how[1]}"
-        runs = f" (the most of the runs: {', '.join(f'{k} {v:.3e}' for k, v in per_run.items())})" if per_run else ""
+        runs = f" (the most of the runs: {', '.join(f'{run(k)} {v:.3e}' for k, v in per_run.items())})" if per_run else ""
         lines.append(f"  {tid:20s} {kind} ({element}) {volume:10.3e} m3{runs}  {file}: {within}{short}")
     return lines

@@ -113,3 +113,16 @@ def test_a_refused_natural_water_gives_one_remedy_that_can_be_followed(tmp_path)
     assert "section above the reservoir" in str(err.value) and "holds it" not in str(err.value)
     with pytest.raises(HydroError, match=r"m\.csv: .*evaluate the agreement on a hydro results file.*water = \"all\""):
         evaluate(Agreement.from_toml(path), SectionSeries(2001, flow, source="m.csv"))
+
+
+def test_an_ensemble_files_transfer_lines_name_the_members():
+    """``hydro info`` of an ensemble file whose members' reservoir ran short by different amounts
+    ('label:id=m3', the label the member's number) said 'let out in 0 2.093e+08 m3'; now 'in member 0'.
+    A scenarios file's labels are the scenarios' ids and stay as they are."""
+    from hydro.transfer_summary import run_transfer_lines
+
+    attrs = {"transfers": "rel=release:reservoir:r.csv:2012-07-01..2012-07-02",
+             "transfer_volume_m3": "rel=8.64e8", "transfer_delivered_m3": "0:rel=2.093e8;1:rel=2.277e8"}
+    ensemble = " ".join(run_transfer_lines({**attrs, "ensemble_members": "2"}, date(2012, 1, 1), date(2012, 12, 31)))
+    assert "let out in member 0 2.093e+08 m3 (24%)" in ensemble and "in member 1 2.277e+08" in ensemble
+    assert "let out in 0 2.093e+08" in " ".join(run_transfer_lines(attrs, date(2012, 1, 1), date(2012, 12, 31)))
