@@ -94,6 +94,7 @@ def run_transfer_lines(attrs: dict[str, str], first: date | None, last: date | N
             if which == tid and got < asked * (1 - SHORT):
                 label = f" in {run(key.rsplit(':', 1)[0])}" if ":" in key else ""
                 short += f"; {how[0]}{label} {got:.3e} m3 ({got / asked:.0%}): {how[1]}"
-        runs = f" (the most of the runs: {', '.join(f'{run(k)} {v:.3e}' for k, v in per_run.items())})" if per_run else ""
+        most = ", ".join(f"{run(k)} {v:.3e}" for k, v in per_run.items())
+        runs = f" (the most of the runs: {most})" if per_run else ""
         lines.append(f"  {tid:20s} {kind} ({element}) {volume:10.3e} m3{runs}  {file}: {within}{short}")
     return lines
