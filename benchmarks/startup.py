@@ -15,6 +15,8 @@ of ``--repeat``; CPU seconds from ``resource.getrusage(RUSAGE_CHILDREN)``, user 
   "import numpy"`` and to the issues' target (issue 14: 3 s; issue 13 asks 2 s), and the same
   with ``--codec zstd`` and with ``--variables all`` (the default file until 2026-12-01, with
   the ``species_sources``), the three taking turns;
+* Miyun run once in-process: the transport's seconds outside its kernel (the lanes' copies, the
+  results' units) and the results step's, as shares of the run, and its peak resident memory;
 * the writing of that run's results file alone (``hydro.netcdf.write_results``, best of
   ``--repeat`` in one process that ran the model once, the writes taking turns), with the
   default zlib, with ``codec = "zstd"`` and with ``variables = ["all"]``, as shares of the warm
@@ -77,16 +79,28 @@ total(np.ones(3))
 """
 
 
-#: Runs Miyun once in-process, then times writing its results file: best wall and CPU seconds
-#: of each codec over argv[2] writes into argv[1] (a folder), as JSON on stdout.
+#: Runs Miyun once in-process (its steps' seconds, the transport kernel's, the peak resident
+#: memory), then times writing its results file: best wall and CPU seconds of each codec over
+#: argv[2] writes into argv[1] (a folder), as JSON on stdout.
 WRITE_SCRIPT = """
-import json, sys, time
+import json, resource, sys, time
 from pathlib import Path
+from hydro import _transport_kernels as kernels
 from hydro.clitools import load_basin
 from hydro.outputspec import spec_for_run
-from hydro.simulation import run
-basin = load_basin("miyun")
-results = run(basin, basin.settings.start, basin.settings.end)
+from hydro.pipeline import run_watershed
+basin, steps, lanes = load_basin("miyun"), {}, []
+real = kernels.simulate_kernel
+def timed(*args):
+    t0 = time.perf_counter()
+    real(*args)
+    lanes.append(time.perf_counter() - t0)
+kernels.simulate_kernel = timed
+wall = time.perf_counter()
+results = run_watershed(basin, basin.settings.start, basin.settings.end, timings=steps)
+steps.update(run=time.perf_counter() - wall, kernel=max(lanes),
+             peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # kB (Linux)
+kernels.simulate_kernel = real
 specs = {"zlib": spec_for_run(basin), "zstd": spec_for_run(basin, codec="zstd"),
          "zlib_all_variables": spec_for_run(basin, variables="all")}
 out = dict.fromkeys(specs, (float("inf"), 0.0))
@@ -95,7 +109,7 @@ for _ in range(int(sys.argv[2])):  # taking turns: a passing load weighs on ever
         wall, cpu = time.perf_counter(), time.process_time()
         results.to_netcdf(Path(sys.argv[1]) / "write.nc", overwrite=True, spec=spec)
         out[case] = min(out[case], (time.perf_counter() - wall, time.process_time() - cpu))
-print(json.dumps(out))
+print(json.dumps({"writes": out, "steps": steps}))
 """
 
 
@@ -163,7 +177,9 @@ def miyun_records(hydro: list[str], tmp: str, repeat: int, bare: float, bare_cpu
     script.write_text(WRITE_SCRIPT)
     proc = subprocess.run([sys.executable, str(script), tmp, str(max(1, repeat // 2))], cwd=tmp,
                           capture_output=True, text=True, check=True)
-    writes = json.loads(proc.stdout.strip().splitlines()[-1])
+    measured = json.loads(proc.stdout.strip().splitlines()[-1])
+    records += step_records(measured["steps"])
+    writes = measured["writes"]
     for codec, (wall, cpu) in writes.items():
         note(f"writing Miyun's results ({codec}) {wall:.3f} s, {cpu:.3f} s CPU ({wall / miyun:.0%} of the run)")
         records += [record(f"startup_miyun_write_{codec}_seconds", wall, "s", miyun, wall / miyun),
@@ -172,6 +188,21 @@ def miyun_records(hydro: list[str], tmp: str, repeat: int, bare: float, bare_cpu
     records.append(record("startup_miyun_write_all_variables_vs_default_cpu", every_cpu, "s",
                           writes["zlib"][1], every_cpu / writes["zlib"][1]))
     return records
+
+
+def step_records(steps: dict) -> list[dict]:
+    """Miyun's run in one process: the transport outside its kernel (lanes' copies, the results'
+    units) and the results step (naming, species' sums, assembly) as shares of the run, its peak
+    resident memory."""
+    outside = steps["transport"] - steps["kernel"]
+    note(f"Miyun in-process: run {steps['run']:.3f} s, transport {steps['transport']:.3f} s of which "
+         f"{outside:.3f} s outside the kernel, results step {steps['results']:.3f} s; peak RSS "
+         f"{steps['peak_mb']:.0f} MB")
+    return [record("startup_miyun_transport_outside_kernel_seconds", outside, "s", steps["run"],
+                   outside / steps["run"]),
+            record("startup_miyun_results_step_seconds", steps["results"], "s", steps["run"],
+                   steps["results"] / steps["run"]),
+            record("startup_miyun_run_peak_rss_mb", steps["peak_mb"], "MB", None, None)]
 
 
 def interleaved_children(cmds: dict[str, list[str]], repeat: int, cwd: str) -> dict[str, tuple[float, float]]:

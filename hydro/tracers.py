@@ -302,7 +302,7 @@ def _species_summed(tr: TransportResult, n_part: int, n_tag: int) -> TransportRe
     """Axis T from (part, tag) to tag: the parts (species) of each tag added, first to last.
 
     What :func:`sum_tracers` computed over a copy of every field reordered tag-major, to the
-    bit, without that copy (Miyun: TN's 24 and TP's 16 tracers of every field, about 90 MB).
+    bit, without that copy (Miyun: about 70 MB for TN's 24 tracers, 50 for TP's 16), as fast.
     Each sum is laid out tag by tag (axis T outermost in memory), as that copy's sums were, so
     that the tags' later sum (the constituent's total) adds them in the same order.
     """
@@ -313,10 +313,12 @@ def _species_summed(tr: TransportResult, n_part: int, n_tag: int) -> TransportRe
             fields[f.name] = value
             continue
         parts = value.reshape(value.shape[:-1] + (n_part, n_tag))
-        planes = np.empty((n_tag,) + value.shape[:-1])
-        for t in range(n_tag):
-            planes[t] = parts[..., 0, t]
-            for p in range(1, n_part):
-                planes[t] += parts[..., p, t]
-        fields[f.name] = np.moveaxis(planes, 0, -1)
+        summed = np.moveaxis(np.empty((n_tag,) + value.shape[:-1]), 0, -1)  # (..., tag), tags outermost
+        if n_part > 1:
+            np.add(parts[..., 0, :], parts[..., 1, :], out=summed)
+        else:
+            np.copyto(summed, parts[..., 0, :])
+        for p in range(2, n_part):
+            np.add(summed, parts[..., p, :], out=summed)
+        fields[f.name] = summed
     return type(tr)(**fields)
