@@ -176,12 +176,15 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
         diffuse = np.zeros((n_day, len(subbasins), n_tag))
         diffuse[:, :, :len(SOURCE_NAMES)] = p.diffuse
         by_tag[p.name] = diffuse if apportion else diffuse.sum(axis=2, keepdims=True)
-        lat = _scatter(diffuse, into_reach, n_reach)
-        rl = _scatter(diffuse, into_res, n_res)
+        cols = slice(k * n_out, (k + 1) * n_out)  # parts are in tracer order, each n_out tags
+        # apportioned: laid out in the part's own tracers (views, zero so far); else its own, summed below
+        lat, rl, pt = (lateral[:, :, cols], res_load[:, :, cols], point[:, :, cols]) if apportion else (
+            np.zeros((n_day, n_reach, n_tag)), np.zeros((n_day, n_res, n_tag)), np.zeros((n_day, n_pt, n_tag)))
+        _scatter(diffuse, into_reach, lat)
+        _scatter(diffuse, into_res, rl)
         for loads in (lat, rl):
             loads[:, :, i_point] = 0.0  # point sources go to their own cell (below)
             loads *= G_PER_S_PER_KG_PER_DAY
-        pt = np.zeros((n_day, n_pt, n_tag))
         pt[:, :, i_point] = p.point * G_PER_S_PER_KG_PER_DAY
         ini = np.zeros(n_tag)
         ini_res = np.zeros((n_res, n_tag))
@@ -192,25 +195,20 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
             ini[tags.index("initial")] = p.init_river
             ini_res[:, tags.index("initial")] = p.init_reservoir
         if not apportion:
-            lat, rl, pt = lat.sum(2, keepdims=True), rl.sum(2, keepdims=True), pt.sum(2, keepdims=True)
+            lateral[:, :, cols], res_load[:, :, cols] = lat.sum(2, keepdims=True), rl.sum(2, keepdims=True)
+            point[:, :, cols] = pt.sum(2, keepdims=True)
             ini, ini_res = ini.sum(keepdims=True), ini_res.sum(1, keepdims=True)
-        cols = slice(k * n_out, (k + 1) * n_out)  # parts are in tracer order, each n_out tags
-        lateral[:, :, cols] = lat
-        res_load[:, :, cols] = rl
-        point[:, :, cols] = pt
         init[:, cols] = ini
         init_res[:, cols] = ini_res
     return TracerInputs(layout=layout, tags=out_tags, lateral_load=lateral, res_load=res_load, point_load=point,
                         init_conc=init, init_res_conc=init_res, inputs_by_tag=by_tag, water=water is not None)
 
 
-def _scatter(by_subbasin: np.ndarray, into: list[tuple[int, int]], n: int) -> np.ndarray:
-    """Sum ``(D, n_sub, T)`` subbasin values into ``(D, n, T)`` by the ``(subbasin, element)``
-    pairs ``into`` (each subbasin feeds one element)."""
-    out = np.zeros((by_subbasin.shape[0], n, by_subbasin.shape[2]))
+def _scatter(by_subbasin: np.ndarray, into: list[tuple[int, int]], out: np.ndarray) -> None:
+    """Add ``(D, n_sub, T)`` subbasin values to ``out`` ``(D, n, T)`` (zeros: their sums) by the
+    ``(subbasin, element)`` pairs ``into`` (each subbasin feeds one element)."""
     for k, i in into:
         out[:, i, :] += by_subbasin[:, k, :]
-    return out
 
 
 def select(tr: TransportResult, index) -> TransportResult:

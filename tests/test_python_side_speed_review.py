@@ -138,3 +138,40 @@ def test_lanes_compute_only_their_own_tracers_rates_and_give_one_threads_results
     assert sorted(asked) == [0, 6, 7], asked
     for name in ARRAYS:
         assert np.array_equal(getattr(one, name), getattr(two, name)), name
+
+
+def test_tracer_inputs_lays_loads_out_in_the_tracers_own_columns():
+    # Before: each part's reach loads were summed into an array of their own, (D, R, tags), then
+    # copied into the tracers' columns: with one part, a second array of the lateral loads' size
+    # (a peak of 2.1 of them).  Now they are summed in place: the arrays returned and small ones
+    # (1.1), so 1.5 separates the two with room on both sides.
+    from types import SimpleNamespace
+
+    from hydro.sources import SOURCE_NAMES
+    from hydro.tracers import PartLoads, tracer_inputs
+
+    n_day, n_reach = 2000, 60
+    net = SimpleNamespace(reaches=[None] * n_reach, reservoirs=[], layout=SimpleNamespace(n_cells=n_reach),
+                          reach_index=lambda r: r, reservoir_index=lambda s: s)
+    subbasins = [SimpleNamespace(reach=r, reservoir=None) for r in (0, 5, 5)]
+    rng = np.random.default_rng(2)
+    part = PartLoads(name="tn", diffuse=rng.uniform(0, 9, (n_day, 3, len(SOURCE_NAMES))),
+                     point=rng.uniform(0, 9, (n_day, 1)), transfer_reservoir=np.zeros((n_day, 0)),
+                     transfer_reach=np.zeros((n_day, n_reach)), init_river=0.0, init_reservoir=np.zeros(0))
+    tn = Constituent("tn", "total nitrogen")
+    tracemalloc.start()
+    try:
+        tin = tracer_inputs(net, subbasins, [tn], [part], list(SOURCE_NAMES), True, n_day, 1)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    lateral = tin.lateral_load.nbytes
+    assert peak < 1.5 * lateral, f"tracer_inputs allocated {peak} bytes; the lateral loads take {lateral}"
+    # and the loads are those of the subbasins draining to each reach, in g/s, but the point sources'
+    expected = np.zeros((n_day, n_reach, len(SOURCE_NAMES)))
+    expected[:, 0] += part.diffuse[:, 0]
+    expected[:, 5] += part.diffuse[:, 1]
+    expected[:, 5] += part.diffuse[:, 2]
+    expected[:, :, SOURCE_NAMES.index("point")] = 0.0
+    expected *= 1000.0 / 86400.0
+    assert np.array_equal(tin.lateral_load, expected)
