@@ -333,9 +333,9 @@ class _KernelRun:
         idx = np.arange(self.n_tr) if whole else np.concatenate(
             [np.arange(g.start[k], g.start[k + 1]) for k in groups_of_lane])
         local = np.concatenate([[0], np.cumsum([g.sizes[k] for k in groups_of_lane])]).astype(np.int64)
-        take = (lambda a: a) if whole else (lambda a: np.take(a, idx, axis=-1))  # a[..., idx]: 5-10x slower
-        # removal of the lane's tracers only (rates_at is per tracer): no (D, R, T) array of all
-        rates = rates_at([self.tracers[i] for i in idx], [], arr["reach_temp"], arr["res_temp"])
+        take = (lambda a: a) if whole else (lambda a: np.take(a, idx, axis=-1) if a.any() or np.signbit(a).any()
+                                            else np.zeros(a.shape[:-1] + (len(idx),)))  # +0.0 only: no pages to write
+        rates = rates_at([self.tracers[i] for i in idx], [], arr["reach_temp"], arr["res_temp"])  # the lane's only
         out = self.outputs if whole else {name: np.zeros(a.shape[:-1] + (len(idx),))
                                           for name, a in self.outputs.items()}
         steps = self.substeps if not groups_of_lane or groups_of_lane[0] == 0 else np.zeros_like(self.substeps)

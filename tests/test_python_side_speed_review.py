@@ -175,3 +175,36 @@ def test_tracer_inputs_lays_loads_out_in_the_tracers_own_columns():
     expected[:, :, SOURCE_NAMES.index("point")] = 0.0
     expected *= 1000.0 / 86400.0
     assert np.array_equal(tin.lateral_load, expected)
+
+
+def test_lanes_take_no_copy_of_inputs_that_are_all_zero_and_keep_a_negative_zero(monkeypatch):
+    # A watershed's boundary inflows are zeros, (D, R, T) twice: a lane gets fresh zeros for them
+    # (no pages written) rather than a copy.  An input holding a -0.0 is still copied (the zero's
+    # sign is the caller's), and either way the lanes compute one thread's numbers.
+    from hydro import _transport_kernels as kernels
+
+    net, tracers, kw, grouping = lanes_case()
+    kw["boundary_flux"] = np.zeros_like(kw["boundary_flux"])
+    kw["boundary_conc"] = np.zeros_like(kw["boundary_conc"])
+    kw["boundary_conc"][1, 0, 4] = -0.0
+    one = simulate(net, tracers, TransportInputs(**kw), threads=1, **grouping)
+    taken, loads, real_take, real_kernel = [], [], np.take, kernels.simulate_kernel
+
+    def take(a, *args, **kwargs):
+        taken.append(a)
+        return real_take(a, *args, **kwargs)
+
+    def kernel(*args):
+        loads.append(args[3])  # KernelLoads
+        return real_kernel(*args)
+
+    monkeypatch.setattr(transport, "np", type("numpy_counting_takes", (), {
+        "take": staticmethod(take), "__getattr__": lambda self, name: getattr(np, name)})())
+    monkeypatch.setattr(kernels, "simulate_kernel", kernel)
+    two = simulate(net, tracers, TransportInputs(**kw), threads=2, **grouping)
+    assert not any(not a.any() and not np.signbit(a).any() for a in taken), "an input of +0.0 only was copied"
+    assert sum(a is kw["boundary_conc"] for a in taken) == 2  # each lane's copy of it (the -0.0)
+    lane_of_4 = next(lo for lo in loads if lo.boundary_conc.shape[-1] == 7)  # lane [0, 3]: tracers 0-5, 12
+    assert np.signbit(lane_of_4.boundary_conc[1, 0, 4])
+    for name in ARRAYS:
+        assert np.array_equal(getattr(one, name), getattr(two, name)), name
