@@ -189,10 +189,11 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     check_writable(out, overwrite, inputs=(b.path, params))
     compile_notice(quiet, KERNEL_MODULES if b.is_watershed or members or weather_seed is not None
                    else FLOW_DRIVEN_MODULES)
-    from hydro.outputspec import check_request, spec_for_run
+    from hydro.outputspec import check_request, check_something_kept, spec_for_run
 
     spec = spec_for_run(b, variables, locations, aggregate, float32, compress, codec)
     check_request(b, spec)  # unknown variables and ids: before the run, not after it
+    check_something_kept(b, spec)  # nor a group of nothing: before an ensemble's members or the first block
     if (scheduler or dask_workers) and not members:
         raise HydroError("--scheduler and --dask-workers run the members of an ensemble: add --members N")
     if members and block_years:

@@ -52,12 +52,13 @@ Rules
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
 from typing import Any
 
 import numpy as np
 
 from hydro.errors import HydroError, suggest
+from hydro.output_periods import blocks as blocks
+from hydro.output_periods import periods as periods
 from hydro.variables import VARIABLE_GROUPS, species_sources
 
 AGGREGATIONS = ("daily", "monthly", "yearly")
@@ -208,6 +209,29 @@ def check_request(basin, output: OutputSpec) -> None:
                              "; give the ids that `hydro info` lists for the basin")
 
 
+def check_something_kept(basin, output: OutputSpec) -> None:
+    """Refuse before anything runs a request of nothing but groups a run of ``basin`` has nothing
+    of (``species_sources`` where its constituents have no species GB 3838 does not class, or a
+    flow-driven basin, which has no sources), with :func:`check`'s message: that came only once
+    the run, every ensemble member, or a blocked run's passes and first block, were made.
+
+    Not part of :func:`check_request`: a scenario run checks its request without the variables
+    it writes itself (:data:`hydro.scenario_run.SCENARIO_VARIABLES`), which may be all it keeps.
+    """
+    names = set(output.variables or ())
+    if not names or not names <= set(VARIABLE_GROUPS) - {"all", "default"}:
+        return
+    species = ";".join(f"{c.name}={','.join(p.name for p in c.species)}" for c in basin.constituents if c.species)
+    if not basin.is_watershed or not species_sources(species):  # as the run's `species` attribute
+        raise _nothing_kept(output)
+
+
+def _nothing_kept(spec: OutputSpec) -> HydroError:
+    return HydroError(f"--variables / [output] variables: {', '.join(spec.variables or ())} is nothing this "
+                      "run has (species_sources: the sources of species GB 3838 does not class, which this "
+                      "basin's constituents have none of, or it has no sources); name variables or 'default'")
+
+
 def _absent_dims(basin) -> dict[str, str]:
     """Dimensions a ``hydro run`` of ``basin`` never has -> why: a variable on one of them is
     refused before the run (it was refused only once the run had finished)."""
@@ -243,9 +267,7 @@ def check(results, spec: OutputSpec) -> None:
             raise HydroError(f"--variables / [output] variables: this run has no variable '{name}'"
                              + suggest(name, sorted(results.data)) + f"; it has {', '.join(sorted(results.data))}")
     if results.data and not kept_variables(results, spec):  # species_sources of a run without such species
-        raise HydroError(f"--variables / [output] variables: {', '.join(spec.variables or ())} is nothing this "
-                         "run has (species_sources: the sources of species GB 3838 does not class, which this "
-                         "basin's constituents have none of, or it has no sources); name variables or 'default'")
+        raise _nothing_kept(spec)
     known = {str(i) for d in ELEMENT_DIMS for i in results.coords.get(d, [])}
     _refuse_unknown_locations(spec.locations, known, "in this basin")
 
@@ -284,23 +306,6 @@ def cut_dimensions(attrs: dict, dims=ELEMENT_DIMS) -> dict[str, str]:
     return out
 
 
-def periods(dates: list[date], aggregate: str) -> tuple[np.ndarray, list[date], list[date]]:
-    """Start index of each period in ``dates``, its first day and the day after its last.
-
-    ``daily``: every day is a period.
-    """
-    if aggregate == "daily":
-        starts = np.arange(len(dates), dtype=np.int64)
-    else:
-        key = (lambda d: (d.year, d.month)) if aggregate == "monthly" else (lambda d: d.year)
-        starts = np.array([0] + [k for k in range(1, len(dates)) if key(dates[k]) != key(dates[k - 1])],
-                          dtype=np.int64)
-    ends = list(starts[1:]) + [len(dates)]
-    first = [dates[s] for s in starts]
-    after = [dates[e - 1] + timedelta(days=1) for e in ends]
-    return starts, first, after
-
-
 def out_dtype(name: str, dims: tuple[str, ...], data: np.ndarray, spec: OutputSpec):
     """The stored dtype of a variable under ``spec``: ``i4``, ``f4`` or ``f8``."""
     if np.issubdtype(data.dtype, np.integer) and (spec.aggregate == "daily" or "time" not in dims):
@@ -323,50 +328,6 @@ def kept_variables(results, spec: OutputSpec) -> list[str]:
     if "species_sources" in wanted:
         wanted |= optional
     return sorted(wanted & set(results.data))
-
-
-def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], starts: np.ndarray,
-           max_elements: int = 1 << 20):
-    """Yield ``(out_slice, block)``: the variable ``name`` cut to ``index`` and averaged over
-    the periods beginning at ``starts``, a few whole periods at a time (``out_slice`` along
-    the output's time axis), so no full-resolution copy of the variable is ever made.
-
-    Variables without a ``time`` dimension are yielded whole (cut), with ``out_slice`` None.
-    """
-    data = results.data[name]
-    dims = results.dims(name)
-
-    def cut(x, dims_):
-        for axis, d in enumerate(dims_):
-            if d in index:
-                x = np.take(x, index[d], axis=axis)
-        return x
-
-    if "time" not in dims:
-        yield None, cut(np.asarray(data), dims)
-        return
-    axis = dims.index("time")
-    n_time = data.shape[axis]
-    per_day = max(1, int(np.prod([s for k, s in enumerate(data.shape) if k != axis])))
-    budget = max(1, max_elements // per_day)  # days per block
-    ends = np.append(starts[1:], n_time)
-    p = 0
-    while p < len(starts):
-        # the periods p..q-1 that end within the budget (at least one): a search, not a walk
-        # over the days (a daily variable's 6,269 periods cost 0.17 s over a Miyun file's writes)
-        q = max(p + 1, int(np.searchsorted(ends, starts[p] + budget, side="right")))
-        t0, t1 = int(starts[p]), int(ends[q - 1])
-        sl = [slice(None)] * data.ndim
-        sl[axis] = slice(t0, t1)
-        x = cut(data[tuple(sl)], dims)
-        if len(starts) != n_time:  # aggregate: means over each period of the block
-            local = starts[p:q] - t0
-            lengths = (ends[p:q] - starts[p:q]).astype(float)
-            shape = [1] * x.ndim
-            shape[axis] = len(lengths)
-            x = np.add.reduceat(x.astype(float, copy=False), local, axis=axis) / lengths.reshape(shape)
-        yield slice(p, q), x
-        p = q
 
 
 def reduce(results, spec: OutputSpec):

@@ -1,0 +1,62 @@
+"""Loose ends of the integration review (refusals up front, block periods, payment draws, docs)."""
+
+from __future__ import annotations
+
+import pytest
+from click.testing import CliRunner
+
+from hydro.basin import Basin
+from hydro.cli import main
+from hydro.errors import HydroError
+from hydro.outputspec import OutputSpec, check_something_kept
+
+
+def _no_work(monkeypatch):
+    """Make every way `hydro run` simulates fail loudly: a refusal must come before any of them."""
+    import hydro.blocked_run
+    import hydro.ensemble
+
+    def simulated(*args, **kwargs):
+        raise AssertionError("simulated before refusing")
+
+    monkeypatch.setattr(hydro.ensemble, "ensemble_command", simulated)
+    monkeypatch.setattr(hydro.blocked_run, "blocked_command", simulated)
+
+
+@pytest.mark.parametrize("extra", [["--members", "2"], ["--block-years", "1"], []],
+                         ids=["ensemble", "blocked", "plain"])
+def test_a_group_the_basin_has_nothing_of_is_refused_before_any_simulation(tmp_path, monkeypatch, extra):
+    # the example watershed carries TN without species: species_sources holds nothing of it. An ensemble
+    # ran every member before refusing (exit 3), a blocked run its water passes and first block
+    _no_work(monkeypatch)
+    out = tmp_path / "t.nc"
+    r = CliRunner().invoke(main, ["run", "watershed", "-o", str(out), "-q", "--variables", "species_sources",
+                                  *extra])
+    assert r.exit_code == 2 and "species_sources is nothing this run has" in r.output, r.output
+    assert not out.exists()
+
+
+def test_the_basin_files_output_table_is_refused_up_front_too(tmp_path, monkeypatch):
+    from hydro.resources import examples_dir
+
+    _no_work(monkeypatch)
+    path = examples_dir() / "watershed" / "basin.toml"
+    text = path.read_text(encoding="utf-8")
+    local = tmp_path / "basin.toml"
+    local.write_text(text.replace("[[constituents]]", '[output]\nvariables = ["species_sources"]\n\n'
+                                  "[[constituents]]", 1), encoding="utf-8")
+    for f in path.parent.iterdir():  # the basin's other files, beside its copy
+        if f.name != "basin.toml":
+            (tmp_path / f.name).symlink_to(f)
+    r = CliRunner().invoke(main, ["run", str(local), "-o", str(tmp_path / "t.nc"), "-q", "--members", "2"])
+    assert r.exit_code == 2 and "species_sources is nothing this run has" in r.output, r.output
+
+
+def test_what_a_run_can_write_passes_the_early_check():
+    watershed = Basin.load("watershed")
+    for variables in (None, ("default",), ("all",), ("species_sources", "default"),
+                      ("species_sources", "section_tn_concentration")):
+        check_something_kept(watershed, OutputSpec(variables=variables))
+    with pytest.raises(HydroError, match="nothing this run has"):
+        check_something_kept(watershed, OutputSpec(variables=("species_sources",)))
+    check_something_kept(Basin.load("miyun"), OutputSpec(variables=("species_sources",)))  # orgn, no3n, dp, pp
