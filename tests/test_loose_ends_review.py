@@ -60,3 +60,29 @@ def test_what_a_run_can_write_passes_the_early_check():
     with pytest.raises(HydroError, match="nothing this run has"):
         check_something_kept(watershed, OutputSpec(variables=("species_sources",)))
     check_something_kept(Basin.load("miyun"), OutputSpec(variables=("species_sources",)))  # orgn, no3n, dp, pp
+
+
+def test_a_payment_draw_puts_the_gauges_error_on_the_total_not_on_the_transferred_part():
+    # with_monitoring_error: the natural volume of a draw is the drawn total less the transferred
+    # volume, which is the transfer's own record (not the gauge's): the same in every draw
+    import numpy as np
+
+    from hydro.compensation.rules import counted_volume
+    from hydro.compensation.uncertainty import with_monitoring_error
+    from hydro.monitoring import FLOW, SectionSeries
+
+    flow = np.full(12, 2.0e7)
+    moved = np.full(12, 2.0e6)
+    series = SectionSeries(2019, {"s": {FLOW: flow, "tn": np.full(12, 2.0)}}, source="t",
+                           transferred={"s": moved})
+    drawn = with_monitoring_error(series, np.random.default_rng(1))
+
+    class Natural:
+        water = "natural"
+
+    total = float(drawn.data["s"][FLOW].sum())
+    assert total != flow.sum()  # the flow is drawn
+    natural, left_out = counted_volume(Natural(), drawn, "s", 2019)
+    assert left_out == moved.sum()  # the transferred part is not
+    # the gauge's whole error in m3 is the natural volume's (one subtraction of round-off)
+    assert natural == pytest.approx(total - moved.sum(), rel=1e-15)

@@ -12,7 +12,8 @@ and plot), each step using the previous one's structures.
     as in :mod:`hydro.ensemble`), its sections read as monthly series;
 (c) **monitoring error** — every monthly mean (and monthly volume) multiplied by an
     independent lognormal factor of mean 1 and the coefficient of variation of
-    :data:`MONITORING_CV` (an ESTIMATE; see there);
+    :data:`MONITORING_CV` (an ESTIMATE; see there); the water transferred from outside
+    (what ``water = "natural"`` subtracts) is not drawn (:func:`with_monitoring_error`);
 (d) **prices** — every number of the agreement file written with ``range = [lo, hi]``
     (an unpublished price, cap, bonus, baseline or fixed amount) drawn uniformly in its
     range (:func:`draw_numbers`).
@@ -129,7 +130,18 @@ def with_monitoring_error(series: SectionSeries, rng: np.random.Generator,
     """``series`` with every monthly value multiplied by an independent lognormal factor of
     mean 1 and coefficient of variation ``cv[parameter]`` (default :data:`MONITORING_CV`);
     missing months stay missing.  Sections and parameters are drawn in sorted order, so
-    a seed gives the same series whatever the order of the input."""
+    a seed gives the same series whatever the order of the input.
+
+    The part of a month's volume that is water transferred from outside the basin
+    (:attr:`~hydro.monitoring.SectionSeries.transferred`, which ``water = "natural"`` subtracts)
+    is kept as it is, so a natural volume is a drawn total less the same transferred volume in
+    every draw.  The error drawn is the gauge's, on the total flow it measures; the transferred
+    part is not read off that gauge but follows the transfer's own record (its series' volumes,
+    which the results' tracer carries to the section), so it has no share in the gauge's error.
+    Scaling it by the gauge's factor would instead make the gauge's error in m3 shrink with the
+    natural share; kept as it is, the natural volume carries the gauge's whole error in m3
+    (Guanting 2019 at Bahaoqiao, 9 % of the flow Yellow River water: 10 % of the total is 11 %
+    of the natural volume)."""
     cv = MONITORING_CV if cv is None else cv
     data: dict[str, dict[str, np.ndarray]] = {}
     for section in series.sections:
