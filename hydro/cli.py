@@ -166,6 +166,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, compile_notice, is_catchment_file, load_basin,
                                 note_late_start, refuse_seed_without_members)
     from hydro.netcdf import check_writable
+    from hydro.outputspec import check_request, check_something_kept, spec_for_run
     from hydro.scenario_run import scenario_command, scenario_mode
     from hydro.simulation import check_period, run
     from hydro.summary import run_summary
@@ -184,13 +185,11 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     if measured:  # scenario S of a scenario file, its measures applied (hydro.scenario_run)
         return scenario_command(b, basin, scenario, scenario_file, s, e, output, overrides=overrides, params=params,
                                 output_options=(variables, locations, aggregate, float32, compress, codec),
-                                overwrite=overwrite, quiet=quiet, history=_history())
+                                overwrite=overwrite, quiet=quiet, history=_history(), weather_seed=weather_seed)
     out = Path(output) if output else Path(f"{b.name}.nc")
     check_writable(out, overwrite, inputs=(b.path, params))
     compile_notice(quiet, KERNEL_MODULES if b.is_watershed or members or weather_seed is not None
                    else FLOW_DRIVEN_MODULES)
-    from hydro.outputspec import check_request, check_something_kept, spec_for_run
-
     spec = spec_for_run(b, variables, locations, aggregate, float32, compress, codec)
     check_request(b, spec)  # unknown variables and ids: before the run, not after it
     check_something_kept(b, spec)  # nor a group of nothing: before an ensemble's members or the first block
