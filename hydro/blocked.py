@@ -10,9 +10,9 @@ component's state is carried from the end of one block to the start of the next
 * runoff: GR4J's stores and unit hydrographs, CemaNeige's snow packs and
   thermal states (the runoff model's ``final`` state);
 * sources: the groundwater N stores (kg per subbasin) and the wash-off stores
-  (:func:`hydro.sources.daily_loads`' ``stores``; the first block, at least a
-  year long, starts them at the steady state of its first year under the whole
-  run's quick flow, as a one-block run does);
+  (:func:`hydro.sources.daily_loads`' ``stores``; the first block starts them at the
+  steady state of the build-up of the 365 days from its first day, as a one-block run
+  does, also where it is shorter);
 * routing: the Muskingum-Cunge cells' outflows and storages, and the reservoir
   volumes (:class:`hydro.routing.RoutingState`; accumulation: the volumes);
 * transport: every cell's volume and concentration and every reservoir's
@@ -118,9 +118,10 @@ class BlockState:
 
 def block_periods(start: date, end: date, block_years: int) -> list[tuple[date, date]]:
     """First and last day of each block: ``block_years`` calendar years each (the first and
-    last may be partial years, as the run's start and end are); a first block shorter than
-    365 days takes the next block's years too (the wash-off store starts in balance with the
-    build-up of the run's first 365 days, :func:`hydro.sources.washoff.steady_start`)."""
+    last may be partial years, as the run's start and end are).  A first block shorter than a
+    year needs nothing of the next: its wash-off stores start in balance with the build-up of
+    the 365 days from its first day, which the inventory gives past its end
+    (:func:`hydro.sources.washoff.washoff_start`, :func:`hydro.sources.timing.first_days`)."""
     if int(block_years) < 1:
         raise HydroError(f"--block-years: expected a whole number of years >= 1, got {block_years}")
     out = []
@@ -129,8 +130,6 @@ def block_periods(start: date, end: date, block_years: int) -> list[tuple[date, 
         last = min(end, date(first.year + int(block_years) - 1, 12, 31))
         out.append((first, last))
         first = date(last.year + 1, 1, 1)
-    if len(out) > 1 and (out[0][1] - out[0][0]).days + 1 < 365:
-        out[:2] = [(out[0][0], out[1][1])]
     return out
 
 

@@ -71,7 +71,7 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     years = sorted({d.year for d in dates})
     summary = RunSummary()
     spans = [last.year - first.year + 1 for first, last in block_periods(start, end, block_years)]
-    n_block, most = len(spans), max(spans)  # a first block under 365 days takes the next one's years
+    n_block, most = len(spans), max(spans)
     blocks = (f"{n_block} block{'s' * (n_block > 1)} of {'at most ' * (n_block > 1)}{most} "
               f"calendar year{'s' * (most > 1)}")
     progress = Progress(n_block, "blocks", quiet=quiet)

@@ -131,9 +131,10 @@ FERTILISER_MONTHS = "[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0]"
     [("[[subbasins]]\n", WITHDRAWALS)],
     # withdrawals from accumulated flows: each request's accumulation carries its reservoir volumes
     [("[[subbasins]]\n", WITHDRAWALS), ("cell_length_km = 5.0\n", 'cell_length_km = 5.0\nrouting = "accumulate"\n')],
-    # wash-off: the surface store starts in balance with the first block's first year (a block of at
-    # least 365 days), then carries its content from block to block; a partial first year here, after
-    # six months of weather that warm the runoff stores up (hydro.runoff_warm_up)
+    # wash-off: the surface store starts in balance with the 365 days from the first block's first day
+    # (past its end here: a first block of six months), then carries its content from block to block;
+    # the partial first year comes after six months of weather that warm the runoff stores up
+    # (hydro.runoff_warm_up)
     [("[subbasins.sources.land_use.forest]\n",
       '[subbasins.sources]\ndelivery_timing = "washoff"\n[subbasins.sources.land_use.forest]\n'),
      ("water_area_km2 = 0.5\n", "water_area_km2 = 0.5\n[subbasins.sources.timing]\nwashoff_per_mm = 0.18\n"
@@ -239,9 +240,10 @@ def test_block_periods_are_whole_calendar_years():
         (date(2001, 3, 5), date(2002, 12, 31)), (date(2003, 1, 1), date(2004, 12, 31)),
         (date(2005, 1, 1), date(2005, 6, 1))]
     assert block_periods(date(2001, 1, 1), date(2001, 12, 31), 5) == [(date(2001, 1, 1), date(2001, 12, 31))]
-    # a first block shorter than a year takes the next one's years
+    # a first block shorter than a year is a block of its own (the wash-off start needs no more)
     assert block_periods(date(2001, 7, 1), date(2003, 6, 30), 1) == [
-        (date(2001, 7, 1), date(2002, 12, 31)), (date(2003, 1, 1), date(2003, 6, 30))]
+        (date(2001, 7, 1), date(2001, 12, 31)), (date(2002, 1, 1), date(2002, 12, 31)),
+        (date(2003, 1, 1), date(2003, 6, 30))]
     with pytest.raises(HydroError, match="block-years"):
         block_periods(date(2001, 1, 1), date(2001, 12, 31), 0)
 

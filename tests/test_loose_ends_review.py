@@ -9,6 +9,7 @@ from hydro.basin import Basin
 from hydro.cli import main
 from hydro.errors import HydroError
 from hydro.outputspec import OutputSpec, check_something_kept
+from tests.test_blocked import species  # noqa: F401 (the fixture: Miyun's constituents on a small basin)
 
 
 def _no_work(monkeypatch):
@@ -86,3 +87,33 @@ def test_a_payment_draw_puts_the_gauges_error_on_the_total_not_on_the_transferre
     assert left_out == moved.sum()  # the transferred part is not
     # the gauge's whole error in m3 is the natural volume's (one subtraction of round-off)
     assert natural == pytest.approx(total - moved.sum(), rel=1e-15)
+
+
+def test_a_short_first_block_is_a_block_of_its_own_and_equals_one_block(species):  # noqa: F811
+    # block_periods merged a first block under 365 days into the next for the wash-off store's start,
+    # which since 21fdad5 takes the 365 days from the run's first day past a short run's end. Miyun's
+    # species (each with its own wash-off start) with wash-off delivery from 1 July, in 1-year blocks
+    from datetime import date
+
+    from hydro.blocked import block_periods, run_blocks
+    from hydro.pipeline import run_watershed
+    from tests.test_blocked import _same
+
+    assert block_periods(date(2001, 7, 1), date(2003, 6, 30), 1)[0] == (date(2001, 7, 1), date(2001, 12, 31))
+    assert block_periods(date(2001, 1, 2), date(2002, 6, 30), 1)[0] == (date(2001, 1, 2), date(2001, 12, 31))
+    text = species.path.read_text(encoding="utf-8")
+    for old, new in [("[subbasins.sources.land_use.forest]\n",
+                      '[subbasins.sources]\ndelivery_timing = "washoff"\n[subbasins.sources.land_use.forest]\n'),
+                     ("water_area_km2 = 0.5\n", "water_area_km2 = 0.5\n[subbasins.sources.timing]\n"
+                      "washoff_per_mm = 0.18\nsurface_fraction = 0.3\n"),
+                     ("start = 2001-01-01\n", "start = 2001-07-01\n")]:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path = species.path.with_name("washoff_from_july.toml")  # beside the basin's weather file
+    path.write_text(text, encoding="utf-8")
+    basin = Basin.load(path)
+    s, e = basin.settings.start, basin.settings.end
+    blocks = list(run_blocks(basin, s, e, 1))
+    assert [len(b.dates) for b in blocks][:2] == [184, 365]
+    _same(run_watershed(basin, s, e), blocks)  # test_blocked's tolerances (its docstring says why)
+
