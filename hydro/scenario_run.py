@@ -97,7 +97,7 @@ def _compiling_info(basin, overrides: list[str]):
 
 
 def run_scenario(basin, scenario: str, scenario_file: str | Path, start: date | None = None,
-                 end: date | None = None, overrides=(), history: str = ""):
+                 end: date | None = None, overrides=(), history: str = "", weather_seed: int | None = None):
     """Run scenario ``scenario`` of ``scenario_file`` on ``basin``, as ``hydro scenarios`` runs it.
 
     Parameters
@@ -113,6 +113,9 @@ def run_scenario(basin, scenario: str, scenario_file: str | Path, start: date | 
         ``key.path=value`` assignments (``--params``, ``--set``) applied before the measures.
     history : str
         The command, for the ``history`` attribute.
+    weather_seed : int, optional
+        Run on the generated weather of this seed (``--synthetic-weather``: member 0 of
+        ``hydro scenarios --members N --seed SEED``, spun up as members are), not the station record.
 
     Returns
     -------
@@ -134,7 +137,17 @@ def run_scenario(basin, scenario: str, scenario_file: str | Path, start: date | 
     chosen = sfile.scenario(scenario)  # an unknown id: the file and its scenarios
     info = _compiling_info(basin, list(overrides))
     start, end = start or sfile.start, end or sfile.end
-    res, comp = run_one(info, sfile, scenario, start, end, extra_overrides=list(overrides), history=history)
+    weather = None
+    if weather_seed is not None:
+        from hydro.ensemble import member_weather
+
+        base = model_variant(info.path, list(overrides)).basin
+        start, end = start or base.settings.start, end or base.settings.end
+        weather = member_weather(base, start, end, weather_seed)
+    res, comp = run_one(info, sfile, scenario, start, end, extra_overrides=list(overrides), history=history,
+                        weather=weather)
+    if weather_seed is not None:
+        res.attrs["weather_seed"] = str(weather_seed)
     add_costs(ScenarioRun(sfile, info, [scenario], [res], [comp], list(sfile.measures)))
     applied = model_variant(info.path, list(overrides) + comp.overrides).changes
     res.attrs.update({
@@ -174,10 +187,6 @@ def scenario_mode(scenario: str | None, scenario_file, *, catchment: bool, membe
         raise HydroError(f"--scenario {scenario} with --members: a weather ensemble of a scenario is run by "
                          f"hydro scenarios BASIN SCENARIOS.toml --scenario {scenario} --members N (beside the "
                          "baseline, on the same weather)")
-    if weather_seed is not None:
-        raise HydroError(f"--scenario {scenario} with --synthetic-weather: not available; hydro scenarios BASIN "
-                         f"SCENARIOS.toml --scenario {scenario} --members N --seed SEED runs the scenario on "
-                         "synthetic weather (member 0: that seed's), keeping section and reservoir TN")
     if block_years:
         raise HydroError(f"--scenario {scenario} runs in one block (its costs and retention are computed over the "
                          "whole run, as hydro scenarios does); leave out --block-years")
@@ -185,10 +194,12 @@ def scenario_mode(scenario: str | None, scenario_file, *, catchment: bool, membe
 
 
 def scenario_command(b, basin, scenario: str, scenario_file, start: date | None, end: date | None, output, *,
-                     overrides, params, output_options, overwrite: bool, quiet: bool, history: str) -> None:
+                     overrides, params, output_options, overwrite: bool, quiet: bool, history: str,
+                     weather_seed: int | None = None) -> None:
     """Body of ``hydro run BASIN --scenario S`` (``b``: the basin loaded with ``overrides``): find and
     read the scenario file, check the output, run, write, print the summary.  ``output_options``:
-    ``--variables``, ``--locations``, ``--aggregate``, ``--float32``, ``--compress``, ``--codec``."""
+    ``--variables``, ``--locations``, ``--aggregate``, ``--float32``, ``--compress``, ``--codec``;
+    ``weather_seed``: ``--synthetic-weather`` (generated weather, :func:`run_scenario`)."""
     import click
 
     from hydro.clitools import KERNEL_MODULES, compile_notice, note_late_start
@@ -205,9 +216,11 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
     first, last = start or sfile.start or b.settings.start, end or sfile.end or b.settings.end
     if not quiet:
         click.echo(f"simulating {b.name}, scenario {scenario} of {sfile.path}: {first} to {last} "
-                   f"({(last - first).days + 1} days)…", err=True)
-        note_late_start(b, first)
-    results, notes = run_scenario(basin, scenario, sfile, start, end, overrides, history=history)
+                   f"({(last - first).days + 1} days)"
+                   + ("" if weather_seed is None else f" on generated weather (seed {weather_seed})") + "…", err=True)
+        note_late_start(b, first, generated=weather_seed is not None)
+    results, notes = run_scenario(basin, scenario, sfile, start, end, overrides, history=history,
+                                  weather_seed=weather_seed)
     for note in [] if quiet else notes:
         click.echo(f"note: {scenario}: {note}", err=True)
     results.to_netcdf(out, overwrite=overwrite, spec=spec)

@@ -123,12 +123,12 @@ def test_the_scenario_files_period_is_the_default(tmp_path):
 @pytest.mark.parametrize("args, fragments", [
     (["tiny", "--scenario", "land"], ["flow-driven basin", "scenarios need a watershed basin"]),
     (["watershed", "--scenario", "domestic", "--members", "2"], ["hydro scenarios", "--members N"]),
-    (["watershed", "--scenario", "domestic", "--synthetic-weather", "3"], ["--synthetic-weather", "hydro scenarios"]),
     (["watershed", "--scenario", "domestic", "--block-years", "1"], ["one block", "--block-years"]),
     (["watershed", "--scenario-file", str(SCENARIOS)], ["add --scenario S"]),
     ([str(ROOT / "validation" / "calibration" / "leguer" / "catchment.toml"), "--scenario", "x"],
      ["catchment file", "watershed basin"]),
-], ids=["flow-driven", "members", "synthetic-weather", "block-years", "file-alone", "catchment"])
+], ids=["flow-driven", "members", "block-years", "file-alone", "catchment"])  # --synthetic-weather: runs
+# (tests/test_scenarios_future_review.py)
 def test_combinations_that_cannot_work_are_refused(tmp_path, args, fragments):
     user_error(invoke("run", *args, "-o", tmp_path / "x.nc"), *fragments)
     assert not (tmp_path / "x.nc").exists()

@@ -64,13 +64,14 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     inputs = (scenario_file, basin_file)
     check_writable(out, overwrite, inputs=inputs)
     check_output(out.with_suffix(".summary.csv"), overwrite, inputs=inputs)  # the summary table next to it
+    weather_seed = _past_record(basin, sfile, s, e, members, seed, progress)
     from hydro.batch import EXIT_PARTIAL, BatchFailed, make_executor, report_failures
 
     executor = make_executor(workers=workers, scheduler=scheduler, dask_workers=dask_workers)
     aborted = True
     try:
         run = run_scenarios(basin, sfile, s, e, progress=progress, history=_history(),
-                            scenarios=list(only) or None, executor=executor)
+                            scenarios=list(only) or None, executor=executor, weather_seed=weather_seed)
         if members:
             run_scenario_ensemble(run, members, seed, progress=progress, executor=executor)
         aborted = False
@@ -95,6 +96,30 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
         report_failures(failed, "", lambda text: click.echo(text.strip(), err=True))
         click.echo(f"{len(failed)} run(s) failed; the file and table leave them out", err=True)
         raise SystemExit(EXIT_PARTIAL)
+
+
+def _past_record(basin, sfile, start, end, members, seed, progress) -> int | None:
+    """The seed of the generated weather every scenario runs on where the period ends after the
+    station record (member 0's: ``--seed``, default 1), None where the record covers it; past the
+    record without ``--members``, a HydroError saying to add it (one generated series alone would
+    read as a forecast)."""
+    from hydro.errors import HydroError
+    from hydro.scenarios.run import record_end_before
+
+    last = record_end_before(basin, sfile, start, end)
+    if last is None:
+        return None
+    if not members:
+        raise HydroError(f"the period runs past the end of {basin}'s station record ({last}), so there is no "
+                         "observed weather to run the scenarios on: add --members N (e.g. --members 20, and "
+                         "--seed S) to run the baseline and every scenario on the same N generated weather "
+                         f"series, or end the period by {last} (--end)")
+    weather_seed = 1 if seed is None else int(seed)
+    if progress:
+        progress(f"the period runs past the station record ({last}): every scenario runs on generated weather, "
+                 f"spun up on the record; the table's TN and loads are member 0's (seed {weather_seed}), the "
+                 f"probabilities over the {members} members")
+    return weather_seed
 
 
 def default_output(basin_file: Path) -> Path:

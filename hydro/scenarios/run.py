@@ -45,6 +45,10 @@ class ScenarioRun:
         [S, M, T, sec], ...}`` (``members``: those that ran).
     failed : dict
         Scenario id -> error of the scenarios that failed (left out of ``names``).
+    weather_seed : int or None
+        The seed of the generated weather every scenario of ``results`` ran on (member 0 of the
+        ensemble, :func:`hydro.ensemble.member_weather`; a period past the station record), None:
+        the station record.
     kept_out : list of str
         The reservoirs whose N kept out the totals count, the foot of each cascade
         (:attr:`hydro.network.Network.terminal_reservoirs`; :mod:`hydro.scenarios.kept_out`).
@@ -59,6 +63,7 @@ class ScenarioRun:
     ensemble: dict | None = field(default=None)
     failed: dict = field(default_factory=dict)
     kept_out: list = field(default_factory=list)
+    weather_seed: int | None = None
 
 
 def _period(sfile: ScenarioFile, start, end):
@@ -67,12 +72,12 @@ def _period(sfile: ScenarioFile, start, end):
 
 def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, end: date | None,
             extra_overrides: list[str] | None = None, history: str = "", weather=None,
-            constituents: tuple[str, ...] | None = None):
+            constituents: tuple[str, ...] | None = None, apportion: bool = True):
     """Compile and run one scenario; returns (Results, Compiled).
 
     ``weather`` (a :class:`hydro.weather.DailyForcing`) replaces the basin's
     station record, e.g. one member of a generated ensemble; such a run carries
-    only ``constituents`` (default all), as totals (no source tags).
+    only ``constituents`` (default all), by source unless ``apportion`` is False (totals).
     """
     from hydro.gep import landscape_retention
     from hydro.model import model_variant
@@ -83,7 +88,9 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
     s = start or base.settings.start
     e = end or base.settings.end
     check_period(base, s, e)
-    years = list(range(s.year, e.year + 1))
+    # from the basin's start: a run that starts later is spun up from there on this basin, and its
+    # yearly tables must hold the basin's own values before the measures (not the run's first year's)
+    years = list(range(min(s, base.settings.start).year, e.year + 1))
     comp = compile_scenario(info, sfile, sid, years)
     try:
         basin = model_variant(info.path, list(extra_overrides or []) + comp.overrides).basin
@@ -94,7 +101,7 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
     else:
         from hydro.pipeline import run_watershed
 
-        res = run_watershed(basin, s, e, scenario=sid, history=history, weather=weather, apportion=False,
+        res = run_watershed(basin, s, e, scenario=sid, history=history, weather=weather, apportion=apportion,
                             constituents=constituents)
     params = SourceParameters.from_subbasin_tables(basin.subbasin_tables)
     years_of_day = np.array([d.year for d in res.dates])
@@ -109,15 +116,37 @@ def _scenario_task(args):
     """One scenario (a batch task): compile, run, and return ``(Results, Compiled)``."""
     from hydro.batch import maybe_fail
 
-    info, sfile, sid, start, end, history, k = args
+    info, sfile, sid, start, end, history, k, weather_seed = args
     maybe_fail(k)
-    return run_one(info, sfile, sid, start, end, history=history)
+    if weather_seed is None:
+        return run_one(info, sfile, sid, start, end, history=history)
+    from hydro.ensemble import member_weather
+    from hydro.model import model_variant
+
+    basin = model_variant(info.path).basin
+    start, end = start or basin.settings.start, end or basin.settings.end  # the days to generate
+    weather = member_weather(basin, start, end, weather_seed)  # as member 0's
+    return run_one(info, sfile, sid, start, end, history=history, weather=weather)
+
+
+def record_end_before(basin, sfile: ScenarioFile, start: date | None, end: date | None) -> date | None:
+    """The last day of ``basin``'s station record where the run's period (``start``/``end``, else
+    the scenario file's, else the basin's) ends after it; None where the record covers its end."""
+    from hydro.model import model_variant
+    from hydro.watershed import Watershed
+    from hydro.weather import station_record
+
+    b = model_variant(BasinInfo.load(basin).path).basin
+    if not b.is_watershed:
+        return None
+    last = station_record(Watershed.from_basin(b).weather.csv).dates[-1].astype("datetime64[D]").item()
+    return last if (end or sfile.end or b.settings.end) > last else None
 
 
 def run_scenarios(basin, scenario_file, start: date | None = None, end: date | None = None,
                   progress=None, history: str = "", scenarios: list[str] | None = None, *,
                   workers: int | None = 1, scheduler: str | None = None, dask_workers: int | None = None,
-                  executor=None) -> ScenarioRun:
+                  executor=None, weather_seed: int | None = None) -> ScenarioRun:
     """Run the baseline and every scenario of ``scenario_file`` on ``basin``.
 
     Parameters
@@ -135,6 +164,10 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
         Where the scenarios run, one task each (:mod:`hydro.batch`): serially (the
         default, ``workers=1``), on local processes, on a Dask scheduler or local
         cluster, or on a given executor.
+    weather_seed : int, optional
+        Run every scenario on the generated weather of this seed (member 0 of
+        :func:`run_scenario_ensemble` with that seed: the same weather for all, spun up
+        as members are), e.g. for a period past the station record; default: the record.
 
     A scenario that fails is reported in ``run.failed`` (id -> error) and left
     out; if the baseline fails, :class:`hydro.batch.BatchFailed` is raised.
@@ -160,7 +193,7 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     probe = list(range(y0, max(y0, y1) + 1))
     for sid in names:
         compile_scenario(info, sfile, sid, probe)
-    tasks = [(info, sfile, sid, start, end, history, k) for k, sid in enumerate(names)]
+    tasks = [(info, sfile, sid, start, end, history, k, weather_seed) for k, sid in enumerate(names)]
     done: dict[int, tuple] = {}
     failed: dict[str, str] = {}
     for k, outcome in run_batch(_scenario_task, tasks, executor=executor, workers=workers,
@@ -181,6 +214,7 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     run = ScenarioRun(sfile, info, [names[k] for k in kept], [done[k][0] for k in kept],
                       [done[k][1] for k in kept], list(sfile.measures))
     run.failed = failed
+    run.weather_seed = weather_seed
     from hydro.model import model_variant
 
     run.kept_out = model_variant(info.path).basin.network.terminal_reservoirs
@@ -216,7 +250,8 @@ def _ensemble_task(args) -> dict:
     weather = member_weather(model_variant(info.path).basin, d0, d1, seed + m)
     out: dict[str, list] = {}
     for sid in names:
-        res, _ = run_one(info, sfile, sid, d0, d1, weather=weather, constituents=("tn",))  # the targets' TN
+        res, _ = run_one(info, sfile, sid, d0, d1, weather=weather, constituents=("tn",),  # the targets' TN
+                         apportion=False)
         for name in ENSEMBLE_VARIABLES:
             if name in res.data:
                 out.setdefault(name, []).append(np.asarray(res[name]))
@@ -331,6 +366,9 @@ def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False,
         attrs["ensemble_generator"] = "hydro.weathergen fitted to the basin's weather CSV"
         if ens.get("failed"):
             attrs["members_failed"] = ",".join(str(m) for m in sorted(ens["failed"]))
+    if run.weather_seed is not None:  # every scenario's own variables: member 0's weather
+        attrs["weather_synthetic"] = "true"
+        attrs["weather_seed"] = str(run.weather_seed)
     if run.failed:
         attrs["scenarios_failed"] = ",".join(run.failed)
     with StackedWriter(Path(path), "scenario", list(run.names), overwrite=overwrite, spec=spec,
