@@ -214,6 +214,15 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
     check_scenario_request(b, spec)
     compile_notice(quiet, KERNEL_MODULES)
     first, last = start or sfile.start or b.settings.start, end or sfile.end or b.settings.end
+    if weather_seed is None:
+        from hydro.scenarios.run import record_end_before
+
+        record_end = record_end_before(b, sfile, start, end)  # b: with --set and --params
+        if record_end is not None:
+            raise HydroError(f"--scenario {scenario}: the period ends on {last}, after {b.name}'s station record "
+                             f"({record_end}); add --synthetic-weather SEED to run it on generated weather "
+                             f"(or hydro scenarios {basin} {sfile.path} --members N for an ensemble), or end it "
+                             f"by {record_end} (--end)")
     if not quiet:
         click.echo(f"simulating {b.name}, scenario {scenario} of {sfile.path}: {first} to {last} "
                    f"({(last - first).days + 1} days)"

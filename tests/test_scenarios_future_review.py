@@ -107,3 +107,18 @@ def test_the_commands_past_the_record(future, tmp_path):
         assert s["ensemble_section_tn_concentration"].shape[:2] == (2, 2)
         for name in ("section_tn_concentration", "measure_operating_cost", "subbasin_tn_landscape_retention"):
             assert np.array_equal(s[name][1], one[name][:]), name  # the same run, to the bit
+
+
+def test_one_scenario_past_the_record_says_how(tmp_path):
+    r = invoke("run", "watershed", "--scenario", "domestic", "--start", "2011-01-01", "--end", "2011-06-30",
+               "-o", tmp_path / "x.nc")
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert "2010-12-31" in r.output and "--synthetic-weather SEED" in r.output, r.output
+    # a record extended with --set is the record the check reads (2010's rows again as 2011)
+    lines = (ROOT / "configs" / "examples" / "watershed" / "weather.csv").read_text(encoding="utf-8").splitlines()
+    extended = tmp_path / "extended.csv"
+    extended.write_text("\n".join(lines + [x.replace("2010-", "2011-", 1) for x in lines if x.startswith("2010-")])
+                        + "\n", encoding="utf-8")
+    r = invoke("run", "watershed", "--scenario", "domestic", "--start", "2011-01-01", "--end", "2011-06-30",
+               "--set", f"weather.csv={extended}", "-q", "-o", tmp_path / "x.nc")
+    assert r.exit_code == 0, r.output

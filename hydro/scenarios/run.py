@@ -130,13 +130,15 @@ def _scenario_task(args):
 
 
 def record_end_before(basin, sfile: ScenarioFile, start: date | None, end: date | None) -> date | None:
-    """The last day of ``basin``'s station record where the run's period (``start``/``end``, else
-    the scenario file's, else the basin's) ends after it; None where the record covers its end."""
+    """The last day of ``basin``'s station record (a :class:`~hydro.basin.Basin` as loaded, e.g. with
+    ``--set``, or its folder, file or name) where the run's period (``start``/``end``, else the
+    scenario file's, else the basin's) ends after it; None where the record covers its end."""
+    from hydro.basin import Basin
     from hydro.model import model_variant
     from hydro.watershed import Watershed
     from hydro.weather import station_record
 
-    b = model_variant(BasinInfo.load(basin).path).basin
+    b = basin if isinstance(basin, Basin) else model_variant(BasinInfo.load(basin).path).basin
     if not b.is_watershed:
         return None
     last = station_record(Watershed.from_basin(b).weather.csv).dates[-1].astype("datetime64[D]").item()
