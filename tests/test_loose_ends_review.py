@@ -117,3 +117,91 @@ def test_a_short_first_block_is_a_block_of_its_own_and_equals_one_block(species)
     assert [len(b.dates) for b in blocks][:2] == [184, 365]
     _same(run_watershed(basin, s, e), blocks)  # test_blocked's tolerances (its docstring says why)
 
+
+
+def test_weather_given_to_model_run_takes_the_records_numerics_and_store_means(tmp_path, monkeypatch):
+    """docs/python-api.md: a run on ``weather=`` from the basin's start takes its numerics and its
+    stores' means from the basin's period on the station record (hydro.store_climate), not from the
+    weather given; the stores' means also where it starts later and is not spun up."""
+    import numpy as np
+
+    import hydro
+    import hydro.store_climate
+    from hydro.basin import ROOT
+    from hydro.validation.problems import synthetic_watershed
+    from hydro.watershed import Watershed
+    from hydro.weather import station_record
+
+    page = (ROOT / "docs" / "python-api.md").read_text(encoding="utf-8").replace("\n", " ")
+    assert ("from the basin's `[run]` period on the station record, not from the weather given" in page
+            and "the stores' means also where it starts later, not spun up" in page)
+    small = synthetic_watershed(tmp_path, n_subbasin=4, n_reservoir=1, years=3)
+    record = station_record(Watershed.from_basin(Basin.load(small)).weather.csv)
+    names = ("precip_mm", "tmean_c", "tmin_c", "tmax_c")
+    wetter = {n: np.asarray(getattr(record, n)) * (1.5 if n == "precip_mm" else 1.0) for n in names}
+
+    def mine(k=0):
+        return type(record)(record.dates[k:], **{n: v[k:] for n, v in wetter.items()}, metadata={"source": "mine"})
+
+    seen: list = []
+    real = hydro.store_climate._record_water
+
+    def spy(basin, ws, rec, threshold):
+        seen.append(np.asarray(rec.precip_mm))
+        return real(basin, ws, rec, threshold)
+
+    monkeypatch.setattr(hydro.store_climate, "_WATER", {})
+    monkeypatch.setattr(hydro.store_climate, "_record_water", spy)
+    taken = {}
+    means = hydro.store_climate.store_means
+
+    def spy_means(*args, **kwargs):
+        taken["means"] = means(*args, **kwargs)
+        return taken["means"]
+
+    monkeypatch.setattr(hydro.store_climate, "store_means", spy_means)
+    model = hydro.Model.from_basin(small)
+    model.run("2001-01-01", "2003-12-31", weather=mine())
+    assert len(seen) == 1 and np.array_equal(seen[0], np.asarray(record.precip_mm))  # the record's, not mine
+    whole = hydro.store_climate._WATER[next(iter(hydro.store_climate._WATER))]
+    assert taken["means"][0] is whole.mean_base_mm and taken["means"][1] is whole.mean_washed
+    taken.clear()
+    late = model.run("2001-09-01", "2002-06-30", weather=mine(243))  # from 2001-09-01: not spun up
+    assert "not spun up" in late.attrs["initial_state"]
+    assert taken["means"][0] is whole.mean_base_mm and len(seen) == 1  # the same pass, cached
+
+
+def test_a_spin_up_shorter_than_a_year_leaves_the_run_from_the_basins_start(tmp_path):
+    """docs/basin-file.md: a spin-up of less than a year starts the wash-off store from the 365 days
+    from the basin's start, past its own end, so the spun-up run equals the run from the basin's start
+    on the days they share (it differed by ~1e-3 while the store took the spin-up's own days)."""
+    from datetime import date
+
+    import numpy as np
+
+    from hydro.basin import ROOT
+    from hydro.pipeline import run_watershed
+    from hydro.validation.problems import synthetic_watershed
+
+    page = (ROOT / "docs" / "basin-file.md").read_text(encoding="utf-8").replace("\n", " ")
+    assert "past the spin-up's end, so the run equals it on the days they share" in page
+    path = synthetic_watershed(tmp_path, n_subbasin=4, n_reservoir=1, years=2)
+    text = path.read_text(encoding="utf-8")
+    for old, new in [("[subbasins.sources.land_use.forest]\n",
+                      '[subbasins.sources]\ndelivery_timing = "washoff"\n[subbasins.sources.land_use.forest]\n'),
+                     ("water_area_km2 = 0.5\n", "water_area_km2 = 0.5\n[subbasins.sources.timing]\n"
+                      "washoff_per_mm = 0.18\nsurface_fraction = 0.3\n")]:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    basin = Basin.load(path)
+    s, e = basin.settings.start, basin.settings.end
+    one = run_watershed(basin, s, e)
+    late = run_watershed(basin, date(s.year, 3, 1), e)
+    assert "spun up" in late.attrs["initial_state"]
+    k = one.dates.index(late.dates[0])
+    for name, values in late.data.items():
+        if "time" in late.dims(name) and late.dims(name)[0] == "time":
+            a = np.asarray(one.data[name])[k:]
+            # the same operations on a state carried through the spin-up's end: round-off only
+            assert np.nanmax(np.abs(values - a)) <= 1e-12 * max(np.nanmax(np.abs(a)), 1e-300), name
