@@ -127,7 +127,7 @@ def weather_generator(basin: Basin) -> WeatherGeneratorParams:
 
 
 def _prepare(spec, members, seed, start, end, overrides, variables, output):
-    from hydro.outputspec import OutputSpec, check_request
+    from hydro.outputspec import OutputSpec, check_request, check_something_kept
 
     basin = Basin.load(spec, overrides=overrides)
     if not basin.is_watershed:
@@ -142,6 +142,7 @@ def _prepare(spec, members, seed, start, end, overrides, variables, output):
     if not output.variables:
         output = replace(output, variables=tuple(variables))
     check_request(basin, output)
+    check_something_kept(basin, output)  # a group of nothing: before the members, not after them
     weather_generator(basin)  # a record the generator cannot be fitted to: one error, before any member
     tasks = [(str(basin.path), list(overrides or []), start, end, seed, m, output) for m in range(members)]
     return basin, output, tasks

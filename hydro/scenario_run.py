@@ -165,10 +165,11 @@ def run_scenario(basin, scenario: str, scenario_file: str | Path, start: date | 
 def check_scenario_request(b, spec) -> None:
     """:func:`hydro.outputspec.check_request` for a scenario run, which also writes
     :data:`SCENARIO_VARIABLES` (a plain run refuses them)."""
-    from hydro.outputspec import check_request
+    from hydro.outputspec import check_request, check_something_kept
 
     rest = tuple(v for v in spec.variables or () if v not in SCENARIO_VARIABLES)
     check_request(b, replace(spec, variables=rest or None))
+    check_something_kept(b, spec)  # the whole request: a group of nothing, before the scenario runs
 
 
 def scenario_mode(scenario: str | None, scenario_file, *, catchment: bool, members, weather_seed, block_years,

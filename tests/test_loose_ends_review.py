@@ -234,3 +234,24 @@ def test_members_starting_on_different_days_past_the_record_differ_in_the_weathe
     # from the first day after the record's end to about 100 days later (the AR(1) anomalies' gap
     # decays; a day within may round to the same value), then the same to the bit
     assert differ[0] == 0 and 93 <= differ[-1] <= 101 and 3 <= int((gap > 0.1).sum()) <= 11
+
+
+def test_a_scenario_run_and_the_ensemble_api_refuse_a_group_of_nothing_before_running(tmp_path, monkeypatch):
+    # hydro run --scenario and hydro.ensemble.run_ensemble checked the request without this, so
+    # species_sources on the example watershed (TN without species) ran the scenario or every member
+    import hydro.ensemble
+    import hydro.scenario_run
+    from tests.test_scenarios_future_review import scenario_file
+
+    monkeypatch.setattr(hydro.ensemble, "_member", lambda *a, **k: pytest.fail("a member ran before refusing"))
+    with pytest.raises(HydroError, match="species_sources is nothing this run has"):
+        hydro.ensemble.run_ensemble("watershed", 2, 0, output=OutputSpec(variables=("species_sources",)),
+                                    workers=1, quiet=True)
+    monkeypatch.setattr(hydro.scenario_run, "run_scenario",
+                        lambda *a, **k: pytest.fail("the scenario ran before refusing"))
+    path = scenario_file(tmp_path, 2006)
+    r = CliRunner().invoke(main, ["run", "watershed", "--scenario", "fert", "--scenario-file", str(path),
+                                  "--start", "2005-01-01", "--end", "2006-12-31", "-q", "-o",
+                                  str(tmp_path / "s.nc"), "--variables", "species_sources"])
+    assert r.exit_code == 2 and "species_sources is nothing this run has" in r.output, r.output
+    assert not (tmp_path / "s.nc").exists()
