@@ -127,6 +127,12 @@ _DECLARED = [
              "discharge at the monitoring section (weather ensemble member)", _DISCHARGE),
     Variable("ensemble_reservoir_tn_concentration", ("member", "time", "reservoir"), "mg L-1",
              "total nitrogen in the reservoir at the end of the day (weather ensemble member)"),
+    Variable("ensemble_n_kept_out", ("member", "reservoir"), "kg",
+             "total nitrogen kept out of the reservoir over the run against the baseline on the same "
+             "weather (weather ensemble member)"),
+    Variable("ensemble_n_kept_out_in_storage", ("member", "reservoir"), "kg",
+             "part of the nitrogen kept out of the reservoir held upstream at the end of the run beyond "
+             "the baseline's (weather ensemble member)"),
     Variable("groundwater_n_storage", ("time", "subbasin"), "kg",
              "nitrogen in the subbasin's groundwater store at the end of the day"),
     Variable("tn_source_load", ("time", "section", "source"), "kg d-1",

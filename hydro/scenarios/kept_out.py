@@ -20,6 +20,11 @@ baseline.  By the mass budgets of the reaches and reservoirs upstream (closed to
 withdrawn on the way) + (more held in the water upstream at the run's end):
 :func:`upstream_storage_change` gives the last term, which may still leave later
 (positive) or still be owed to the reservoir (negative: a cleaner upstream reservoir).
+
+With a weather ensemble (``hydro scenarios --members N``) each member returns the two budget
+sums N kept out needs (:func:`member_budgets`, a few numbers per scenario and reservoir), and
+:func:`spread_rows` gives the median and 5-95 % band over the members of N kept out and of
+the cost per kg kept out.
 """
 
 from __future__ import annotations
@@ -53,6 +58,93 @@ def year_fractions(dates, years) -> np.ndarray:
     for d in dates:
         count[d.year] = count.get(d.year, 0) + 1
     return np.array([count.get(int(y), 0) / (366 if calendar.isleap(int(y)) else 365) for y in years])
+
+
+def reservoir_input(res) -> np.ndarray:
+    """N entering each reservoir over the run (kg): inflow + lateral_load + point_load of its
+    ``tn_budget_reservoir`` summed over the years (empty when the results have no budgets)."""
+    if "tn_budget_reservoir" not in res.data:
+        return np.zeros(0)
+    terms = list(res.coords["budget_term"])
+    b = res["tn_budget_reservoir"]
+    return sum(b[:, :, terms.index(t)] for t in ("inflow", "lateral_load", "point_load")).sum(axis=0)
+
+
+#: What a weather member of a scenario ensemble returns for its N kept out, [reservoir] kg each.
+MEMBER_BUDGETS = ("reservoir_n_input", "upstream_n_storage_change")
+
+
+def member_budgets(res) -> dict[str, np.ndarray]:
+    """:data:`MEMBER_BUDGETS` of one run: :func:`reservoir_input` and
+    :func:`upstream_storage_change` (kg, ``[reservoir]``)."""
+    return {"reservoir_n_input": np.asarray(reservoir_input(res), dtype=float),
+            "upstream_n_storage_change": np.asarray(upstream_storage_change(res), dtype=float)}
+
+
+def member_kept_out(ens: dict) -> tuple[np.ndarray, np.ndarray]:
+    """(N kept out, its part held upstream) of every member, ``[scenario, member, reservoir]`` kg.
+
+    ``ens`` is a scenario ensemble (:attr:`hydro.scenarios.run.ScenarioRun.ensemble`, scenario 0 the
+    baseline): each scenario against the baseline on the same member's weather.
+    """
+    r_in, held = ens["reservoir_n_input"], ens["upstream_n_storage_change"]
+    return r_in[:1] - r_in, held - held[:1]
+
+
+#: The statistics over the members of :func:`spread_rows` (suffix of the quantity, percentile).
+SPREAD = (("median", 50.0), ("p05", 5.0), ("p95", 95.0))
+
+
+def spread_rows(run, rows: list[dict]) -> list[dict]:
+    """Summary rows of the spread over the weather members of N kept out and its cost per kg.
+
+    For every scenario of ``run`` (a :class:`~hydro.scenarios.run.ScenarioRun` with an ensemble)
+    and each of ``n_kept_out`` and ``n_kept_out_in_storage`` (per reservoir, and with an empty
+    ``location`` the total over the reservoirs the cost per kg counts): ``<quantity>_median``,
+    ``_p05`` and ``_p95``, the 50th, 5th and 95th percentiles over the members that ran
+    (``numpy.percentile``, linear).  ``cost_per_kg_kept_out`` and
+    ``cost_per_kg_kept_out_net_of_storage`` get the same three: the whole-run cost (the same on
+    every member's weather, from the ``cost`` row of ``rows``) over the median, the 95th and the
+    5th percentile of the total N kept out (net of storage: less ``n_kept_out_in_storage``) --
+    a member's cost per kg falls as its N kept out rises, so these are its median (exactly for
+    an odd number of members) and 5-95 % band; NaN where that N is not positive (the band's
+    upper end: in at least 5 % of the weather nothing is kept out).  The ``source`` column says
+    over how many members: ``"19 of 20 members"`` when one failed.  No rows without members'
+    budgets.
+    """
+    ens = run.ensemble
+    if not ens or "reservoir_n_input" not in ens or not np.size(ens["reservoir_n_input"]):
+        return []
+    kept, held = member_kept_out(ens)
+    reservoirs = [str(r) for r in run.results[0].coords.get("reservoir", [])]
+    mask = counted(reservoirs, ";".join(run.kept_out))
+    over = f"{len(ens['members'])} of {len(ens['members']) + len(ens.get('failed') or {})} members"
+    cost = {r["scenario"]: r["value"] for r in rows if r["quantity"] == "cost" and r["year"] == "all"}
+    out: list[dict] = []
+
+    def add(sid, quantity, values, unit, location=""):
+        for stat, _ in SPREAD:
+            out.append({"scenario": sid, "quantity": f"{quantity}_{stat}", "location": location, "source": over,
+                        "year": "all", "value": float(values[stat]), "unit": unit})
+
+    def stats(values):
+        return dict(zip((k for k, _ in SPREAD), np.percentile(values, [q for _, q in SPREAD]), strict=True))
+
+    def per_kg(c, n):  # the cost over N kept out: the percentiles swap ends
+        inverse = {"median": "median", "p05": "p95", "p95": "p05"}
+        return {k: (c / n[inverse[k]] if n[inverse[k]] > 0 else np.nan) for k in n}
+
+    for s, sid in enumerate(run.names):
+        for k, rid in enumerate(reservoirs):
+            add(sid, "n_kept_out", stats(kept[s, :, k]), "kg", rid)
+            add(sid, "n_kept_out_in_storage", stats(held[s, :, k]), "kg", rid)
+        total, total_held = kept[s][:, mask].sum(axis=-1), held[s][:, mask].sum(axis=-1)
+        add(sid, "n_kept_out", stats(total), "kg")
+        add(sid, "n_kept_out_in_storage", stats(total_held), "kg")
+        c = cost.get(sid, np.nan)
+        add(sid, "cost_per_kg_kept_out", per_kg(c, stats(total)), "yuan kg-1")
+        add(sid, "cost_per_kg_kept_out_net_of_storage", per_kg(c, stats(total - total_held)), "yuan kg-1")
+    return out
 
 
 def upstream_storage_change(res, by_year: bool = False) -> np.ndarray:
@@ -124,4 +216,5 @@ def counted_by_year(res) -> tuple[np.ndarray, np.ndarray]:
     return entering[..., mask].sum(axis=-1), upstream_storage_change(res, by_year=True)[..., mask].sum(axis=-1)
 
 
-__all__ = ["ATTRIBUTE", "counted", "counted_by_year", "upstream_storage_change", "year_fractions"]
+__all__ = ["ATTRIBUTE", "MEMBER_BUDGETS", "SPREAD", "counted", "counted_by_year", "member_budgets",
+           "member_kept_out", "reservoir_input", "spread_rows", "upstream_storage_change", "year_fractions"]

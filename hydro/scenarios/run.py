@@ -22,6 +22,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
+from hydro.scenarios.kept_out import member_kept_out
 from hydro.scenarios.measures import BasinInfo, compile_scenario
 from hydro.scenarios.spec import ScenarioFile
 from hydro.scenarios.summary import check_target_locations
@@ -242,10 +243,12 @@ def add_costs(run: ScenarioRun) -> None:
 
 def _ensemble_task(args) -> dict:
     """One weather member (a batch task): every scenario on the member's weather; returns
-    only :data:`ENSEMBLE_VARIABLES`, each ``(scenario, time, location)``."""
+    only :data:`ENSEMBLE_VARIABLES`, each ``(scenario, time, location)``, and the budget sums
+    its N kept out needs (:data:`hydro.scenarios.kept_out.MEMBER_BUDGETS`, ``(scenario, reservoir)``)."""
     from hydro.batch import maybe_fail
     from hydro.ensemble import member_weather
     from hydro.model import model_variant
+    from hydro.scenarios.kept_out import member_budgets
 
     info, sfile, names, d0, d1, seed, m = args
     maybe_fail(m)
@@ -257,6 +260,8 @@ def _ensemble_task(args) -> dict:
         for name in ENSEMBLE_VARIABLES:
             if name in res.data:
                 out.setdefault(name, []).append(np.asarray(res[name]))
+        for name, value in member_budgets(res).items():
+            out.setdefault(name, []).append(value)
     return {name: np.stack(v) for name, v in out.items()}
 
 
@@ -269,8 +274,8 @@ def run_scenario_ensemble(run: ScenarioRun, members: int, seed: int | None, star
     ``seed + m`` (the generator fitted to the basin's station record), the same
     for every scenario, so scenarios are compared on the same weather.  Each member
     is one task of a batch executor (:mod:`hydro.batch`; serial by default) that
-    returns only what the targets need.  A failed member is left out (listed in
-    ``ens["failed"]``, member -> error); the probabilities count the others.
+    returns only what the targets and N kept out need.  A failed member is left out (listed in
+    ``ens["failed"]``, member -> error); the probabilities and the spread count the others.
     """
     from hydro.batch import BatchFailed, run_batch
 
@@ -348,9 +353,10 @@ def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False,
     (:class:`hydro.netcdf.StackedWriter`: no stacked copy of every run is made) by
     the one results writer (:mod:`hydro.netcdf`: atomic, no overwrite without
     ``overwrite``).  With an ensemble, ``ensemble_<variable>`` holds every member
-    (dims ``scenario, member, ...``).  ``spec`` (:class:`hydro.outputspec.OutputSpec`)
-    chooses variables, locations, aggregation and precision (default: all, daily,
-    64-bit, compressed).  Failed scenarios and members are listed in the attributes
+    (dims ``scenario, member, ...``), ``ensemble_n_kept_out`` and ``ensemble_n_kept_out_in_storage``
+    each member's N kept out of each reservoir (:func:`hydro.scenarios.kept_out.member_kept_out`).
+    ``spec`` (:class:`hydro.outputspec.OutputSpec`) chooses variables, locations, aggregation and
+    precision (default: all, daily, 64-bit, compressed).  Failed scenarios and members are listed in the attributes
     ``scenarios_failed`` and ``members_failed``.
     """
     from hydro.netcdf import StackedWriter
@@ -362,6 +368,10 @@ def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False,
             for name in ENSEMBLE_VARIABLES:
                 if name in ens:
                     res.data[f"ensemble_{name}"] = ens[name][k]
+            if np.size(ens.get("reservoir_n_input", ())):  # each member's N kept out (member, reservoir)
+                kept, held = member_kept_out(ens)
+                res.data["ensemble_n_kept_out"] = kept[k]
+                res.data["ensemble_n_kept_out_in_storage"] = held[k]
     attrs = _attrs(run, history)
     if ens:
         attrs["ensemble_seed"] = f"{ens['seed']}+member"

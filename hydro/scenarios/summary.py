@@ -73,7 +73,13 @@ from pathlib import Path
 import numpy as np
 
 from hydro.dates import partial_years
-from hydro.scenarios.kept_out import counted, upstream_storage_change, year_fractions
+from hydro.scenarios.kept_out import (
+    counted,
+    reservoir_input,
+    spread_rows,
+    upstream_storage_change,
+    year_fractions,
+)
 
 COLUMNS = ("scenario", "quantity", "location", "source", "year", "value", "unit")
 
@@ -167,7 +173,7 @@ def summarise(run) -> list[dict]:
     check_target_locations(run.sfile, locs)
     sources = list(base.coords["source"])
     base_load = base["subbasin_tn_source_input"].sum(axis=(0, 1))
-    base_in = _reservoir_input(base)
+    base_in = reservoir_input(base)
     base_held = upstream_storage_change(base)
     counted_mask = counted(base.coords.get("reservoir", []), ";".join(run.kept_out))
     base_means = _constituent_means(base)
@@ -191,7 +197,7 @@ def summarise(run) -> list[dict]:
             add(sid, "load_reduction", base_load[k] - load[k], "kg", source=src)
         add(sid, "load_delivered", load.sum(), "kg", source="total")
         add(sid, "load_reduction", base_load.sum() - load.sum(), "kg", source="total")
-        r_in, held = _reservoir_input(res), upstream_storage_change(res) - base_held
+        r_in, held = reservoir_input(res), upstream_storage_change(res) - base_held
         for k, rid in enumerate(res.coords.get("reservoir", [])):
             add(sid, "reservoir_n_input", r_in[k], "kg", rid)
             add(sid, "n_kept_out", base_in[k] - r_in[k], "kg", rid)
@@ -219,6 +225,7 @@ def summarise(run) -> list[dict]:
             add(sid, f"{quantity}_change", value - base_value, unit, loc, p)
     if run.ensemble:
         rows.extend(ensemble_probabilities(run))
+        rows.extend(spread_rows(run, rows))
     return rows
 
 
@@ -250,15 +257,6 @@ def _constituent_means(res) -> dict[tuple[str, str, str], tuple[float, str]]:
                     out[("mean_load", str(loc), p)] = (float(np.nanmean(np.asarray(res[f"section_{p}_load"])[:, j])),
                                                        "kg d-1")
     return out
-
-
-def _reservoir_input(res) -> np.ndarray:
-    """N entering each reservoir over the run (kg): inflow + lateral_load + point_load."""
-    if "tn_budget_reservoir" not in res.data:
-        return np.zeros(0)
-    terms = list(res.coords["budget_term"])
-    b = res["tn_budget_reservoir"]
-    return sum(b[:, :, terms.index(t)] for t in ("inflow", "lateral_load", "point_load")).sum(axis=0)
 
 
 def ensemble_probabilities(run) -> list[dict]:
@@ -345,6 +343,8 @@ def format_summary(rows: list[dict]) -> str:
                           "kept out (negative: less held, a reduction still on its way)")
                        + "; cost per kg kept out net of it "
                        + ("n/a" if not np.isfinite(net) else f"{net:,.1f} yuan/kg"))
+        if s != scen[0]:
+            out.extend(_spread_lines([r for r in rows if r["scenario"] == s and r["location"] == ""]))
         if by_src:
             out.append("    reduction by source (kg): " + ", ".join(f"{k} {v:,.0f}" for k, v in by_src))
         mine = [r for r in rows if r["scenario"] == s]
@@ -383,6 +383,22 @@ def format_summary(rows: list[dict]) -> str:
         if s != scen[0]:
             out.extend(_change_lines(mine))
     return "\n".join(out)
+
+
+def _spread_lines(rows: list[dict]) -> list[str]:
+    """``    over 20 of 20 members: N kept out median ... kg (5-95 %: ...); cost per kg ...``, or nothing
+    (rows of one scenario with an empty location; :func:`hydro.scenarios.kept_out.spread_rows`)."""
+    got = {r["quantity"]: r for r in rows}
+    if "n_kept_out_median" not in got:
+        return []
+
+    def band(q, fmt, unit):
+        mid, lo, hi = (got[f"{q}_{k}"]["value"] for k in ("median", "p05", "p95"))
+        text = [("n/a" if not np.isfinite(v) else format(v, fmt)) for v in (mid, lo, hi)]
+        return f"median {text[0]} {unit} (5-95 %: {text[1]} to {text[2]})"
+
+    return [f"    over {got['n_kept_out_median']['source']}: N kept out {band('n_kept_out', ',.0f', 'kg')}; "
+            f"cost per kg kept out {band('cost_per_kg_kept_out', ',.1f', 'yuan/kg')}"]
 
 
 def _change_lines(rows: list[dict]) -> list[str]:

@@ -1,0 +1,122 @@
+"""``hydro scenarios --members N``: the spread over the weather members of N kept out and of the cost
+per kg kept out (median and 5-95 % band), not member 0's (or the record's) alone.
+
+On the example watershed, 2009-2010, the shipped file's fertiliser measure from 2009 (scenario
+``fert``), three members of seed 1: each member's N kept out is recomputed here independently,
+from the reservoir budgets of a full run (every constituent, by source) of the baseline and the
+scenario on that member's weather, and the summary's median and band are its percentiles.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import netCDF4
+import numpy as np
+import pytest
+
+from tests.test_scenarios_future_review import scenario_file
+
+PERIOD = (date(2009, 1, 1), date(2010, 12, 31))
+MEMBERS, SEED = 3, 1
+
+
+def _row(rows, scenario, quantity, location=""):
+    got = [r for r in rows if (r["scenario"], r["quantity"], r["location"], r["year"])
+           == (scenario, quantity, location, "all")]
+    assert len(got) == 1, (scenario, quantity, location, got)
+    return got[0]
+
+
+@pytest.fixture(scope="module")
+def ensemble(tmp_path_factory):
+    from hydro.scenarios.run import run_scenario_ensemble, run_scenarios
+    from hydro.scenarios.summary import summarise
+
+    folder = tmp_path_factory.mktemp("spread")
+    run = run_scenarios("watershed", scenario_file(folder, 2009), *PERIOD)
+    run_scenario_ensemble(run, MEMBERS, SEED)
+    return folder, run, summarise(run)
+
+
+@pytest.fixture(scope="module")
+def independent(ensemble):
+    """Each member's N kept out of the example's one reservoir (``lake``, the foot of its cascade), kg,
+    from the inflow + lateral + point terms of full runs' ``tn_budget_reservoir``."""
+    from hydro.ensemble import member_weather
+    from hydro.model import model_variant
+    from hydro.scenarios.run import run_one
+
+    _, run, _ = ensemble
+    basin = model_variant(run.info.path).basin
+    kept = []
+    for m in range(MEMBERS):
+        weather = member_weather(basin, *PERIOD, SEED + m)
+        n_in = []
+        for sid in ("baseline", "fert"):
+            res, _ = run_one(run.info, run.sfile, sid, *PERIOD, weather=weather)
+            terms = list(res.coords["budget_term"])
+            b = np.asarray(res["tn_budget_reservoir"])
+            n_in.append(sum(b[:, 0, terms.index(t)].sum() for t in ("inflow", "lateral_load", "point_load")))
+        kept.append(n_in[0] - n_in[1])
+    return np.array(kept)
+
+
+def test_the_median_and_band_are_those_of_the_members_own_kept_out(ensemble, independent):
+    _, run, rows = ensemble
+    assert run.kept_out == ["lake"]
+    assert np.ptp(independent) > 0.01 * np.mean(independent)  # the weather moves it: a spread to report
+    # the members carry TN alone, as totals; the full runs by source: the same terms summed in another
+    # order, equal to round-off (1e-9 relative, far below the members' spread of over 1 %)
+    for loc in ("", "lake"):
+        for stat, q in (("median", 50), ("p05", 5), ("p95", 95)):
+            row = _row(rows, "fert", f"n_kept_out_{stat}", loc)
+            assert row["value"] == pytest.approx(np.percentile(independent, q), rel=1e-9), (loc, stat)
+            assert row["source"] == "3 of 3 members" and row["unit"] == "kg"
+    # the table's own n_kept_out (the station record's weather) is not the members' median
+    assert _row(rows, "fert", "n_kept_out", "lake")["value"] != pytest.approx(np.median(independent), rel=1e-3)
+    assert _row(rows, "baseline", "n_kept_out_median")["value"] == 0.0
+
+
+def test_cost_per_kg_is_the_cost_over_the_members_kept_out(ensemble, independent):
+    _, _, rows = ensemble
+    cost = _row(rows, "fert", "cost")["value"]
+    assert cost > 0
+    per_kg = np.sort(cost / independent)  # each member's own cost per kg (3 members: the median is exact)
+    assert _row(rows, "fert", "cost_per_kg_kept_out_median")["value"] == pytest.approx(per_kg[1], rel=1e-9)
+    assert _row(rows, "fert", "cost_per_kg_kept_out_p05")["value"] == pytest.approx(
+        cost / np.percentile(independent, 95), rel=1e-9)
+    assert _row(rows, "fert", "cost_per_kg_kept_out_p95")["value"] == pytest.approx(
+        cost / np.percentile(independent, 5), rel=1e-9)
+    assert np.isnan(_row(rows, "baseline", "cost_per_kg_kept_out_median")["value"])  # nothing kept out
+
+
+def test_the_table_and_the_file_give_the_spread(ensemble, independent):
+    from hydro.scenarios.run import write_scenarios
+    from hydro.scenarios.summary import format_summary
+
+    folder, run, rows = ensemble
+    text = format_summary(rows)
+    assert f"over 3 of 3 members: N kept out median {np.median(independent):,.0f} kg" in text, text
+    path = write_scenarios(run, folder / "out.nc")
+    with netCDF4.Dataset(path) as ds:
+        v = ds.variables["ensemble_n_kept_out"]
+        assert v.dimensions == ("scenario", "member", "reservoir") and v.units == "kg" and v.long_name
+        np.testing.assert_allclose(v[1, :, 0], independent, rtol=1e-9)
+        assert "ensemble_n_kept_out_in_storage" in ds.variables
+
+
+def test_a_failed_member_is_left_out_and_counted(ensemble, monkeypatch):
+    from hydro.batch import FAIL_ENV
+    from hydro.scenarios.run import run_scenario_ensemble
+    from hydro.scenarios.summary import summarise
+
+    _, run, _ = ensemble
+    monkeypatch.setenv(FAIL_ENV, "1")
+    try:
+        run_scenario_ensemble(run, MEMBERS, SEED)
+        partial = summarise(run)
+    finally:
+        run.ensemble = None
+    assert _row(partial, "fert", "n_kept_out_median")["source"] == "2 of 3 members"
+    assert not any(r["quantity"].endswith("_median") for r in summarise(run))  # no members: no spread
