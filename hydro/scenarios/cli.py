@@ -43,7 +43,8 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     and as CSV next to the output: OUT.summary.csv): TN at each section and
     reservoir, load reduction by source, cost, cost per kg of N kept out of the
     reservoirs, the first year each target is met, and with --members the
-    probability of meeting each target.
+    probability of meeting each target and the median and 5-95 % band over the
+    members of N kept out and of its cost per kg.
     """
     from hydro.basin import parse_date, resolve_basin
     from hydro.clitools import refuse_seed_without_members

@@ -95,6 +95,12 @@ def member_kept_out(ens: dict) -> tuple[np.ndarray, np.ndarray]:
 SPREAD = (("median", 50.0), ("p05", 5.0), ("p95", 95.0))
 
 
+def members_counted(ens: dict) -> str:
+    """``"19 of 20 members"``: over how many members of ensemble ``ens`` its statistics are
+    (those that ran, of all asked for)."""
+    return f"{len(ens['members'])} of {len(ens['members']) + len(ens.get('failed') or {})} members"
+
+
 def spread_rows(run, rows: list[dict]) -> list[dict]:
     """Summary rows of the spread over the weather members of N kept out and its cost per kg.
 
@@ -118,7 +124,7 @@ def spread_rows(run, rows: list[dict]) -> list[dict]:
     kept, held = member_kept_out(ens)
     reservoirs = [str(r) for r in run.results[0].coords.get("reservoir", [])]
     mask = counted(reservoirs, ";".join(run.kept_out))
-    over = f"{len(ens['members'])} of {len(ens['members']) + len(ens.get('failed') or {})} members"
+    over = members_counted(ens)
     cost = {r["scenario"]: r["value"] for r in rows if r["quantity"] == "cost" and r["year"] == "all"}
     out: list[dict] = []
 
@@ -217,4 +223,5 @@ def counted_by_year(res) -> tuple[np.ndarray, np.ndarray]:
 
 
 __all__ = ["ATTRIBUTE", "MEMBER_BUDGETS", "SPREAD", "counted", "counted_by_year", "member_budgets",
-           "member_kept_out", "reservoir_input", "spread_rows", "upstream_storage_change", "year_fractions"]
+           "member_kept_out", "members_counted", "reservoir_input", "spread_rows", "upstream_storage_change",
+           "year_fractions"]

@@ -52,6 +52,12 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
 ``probability_met`` (1)
     with a weather ensemble: the share of members meeting the target in its year
     (default: the last complete year).
+``<quantity>_median`` / ``_p05`` / ``_p95``
+    with a weather ensemble: the 50th, 5th and 95th percentiles over the members of
+    ``n_kept_out``, ``n_kept_out_in_storage``, ``cost_per_kg_kept_out``,
+    ``cost_per_kg_kept_out_net_of_storage`` (:func:`hydro.scenarios.kept_out.spread_rows`)
+    and ``tn_annual_mean`` (:func:`ensemble_tn_spread`); ``source`` says over how many
+    members (``"19 of 20 members"``).  The other rows are one weather's.
 ``mean_concentration`` / ``mean_concentration_change`` (mg/L, whole run)
     for every constituent the results carry (``tn``, ``nh3n``, ``tp``, ``codmn``; the
     ``source`` column names it): the mean of the monthly means at each section
@@ -74,7 +80,9 @@ import numpy as np
 
 from hydro.dates import partial_years
 from hydro.scenarios.kept_out import (
+    SPREAD,
     counted,
+    members_counted,
     reservoir_input,
     spread_rows,
     upstream_storage_change,
@@ -226,6 +234,7 @@ def summarise(run) -> list[dict]:
     if run.ensemble:
         rows.extend(ensemble_probabilities(run))
         rows.extend(spread_rows(run, rows))
+        rows.extend(ensemble_tn_spread(run))
     return rows
 
 
@@ -285,6 +294,35 @@ def ensemble_probabilities(run) -> list[dict]:
                 met_count += bool(target_met(t, years[k:k + 1], mean[k:k + 1, 0], high[k:k + 1, 0])[0])
             rows.append({"scenario": sid, "quantity": "probability_met", "location": t.location,
                          "source": t.id, "year": year, "value": met_count / n_mem, "unit": "1"})
+    return rows
+
+
+def ensemble_tn_spread(run) -> list[dict]:
+    """``tn_annual_mean_median`` / ``_p05`` / ``_p95`` (mg/L): per scenario, section and reservoir
+    and complete calendar year, the 50th, 5th and 95th percentiles over the weather members of
+    their annual means (as ``tn_annual_mean``: the mean of the monthly means, flow-weighted at
+    sections; ``numpy.percentile``, linear); ``source`` says over how many members."""
+    ens, base = run.ensemble, run.results[0]
+    over = members_counted(ens)
+    rows: list[dict] = []
+    for s, sid in enumerate(run.names):
+        for kind, conc, flow in (("section", "section_tn_concentration", "section_discharge"),
+                                 ("reservoir", "reservoir_tn_concentration", None)):
+            if conc not in ens:
+                continue
+            means = []
+            for m in range(len(ens["members"])):
+                q = ens[flow][s, m] if flow else None
+                years, mean, _ = annual_stats(base.dates, ens[conc][s, m], q, complete_only=True)
+                means.append(mean)
+            if not len(years):
+                continue
+            pct = np.percentile(np.array(means), [q for _, q in SPREAD], axis=0)  # [stat, year, location]
+            for j, loc in enumerate(base.coords.get(kind, [])):
+                for k, y in enumerate(years):
+                    rows.extend({"scenario": sid, "quantity": f"tn_annual_mean_{stat}", "location": str(loc),
+                                 "source": over, "year": int(y), "value": float(pct[i, k, j]), "unit": "mg L-1"}
+                                for i, (stat, _) in enumerate(SPREAD))
     return rows
 
 
