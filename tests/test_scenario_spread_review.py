@@ -140,3 +140,23 @@ def test_a_failed_member_is_left_out_and_counted(ensemble, monkeypatch):
         run.ensemble = None
     assert _row(partial, "fert", "n_kept_out_median")["source"] == "2 of 3 members"
     assert not any(r["quantity"].endswith("_median") for r in summarise(run))  # no members: no spread
+
+
+def test_the_cost_band_is_open_where_some_weather_keeps_nothing_out():
+    from types import SimpleNamespace
+
+    from hydro.scenarios.kept_out import members_counted, spread_rows
+
+    r_in = np.array([[[100.0], [100.0], [100.0]], [[105.0], [90.0], [80.0]]])  # (scenario, member, reservoir)
+    ens = {"reservoir_n_input": r_in, "upstream_n_storage_change": np.zeros_like(r_in), "members": [0, 1, 2],
+           "failed": {}}
+    run = SimpleNamespace(ensemble=ens, names=["baseline", "s"], kept_out=["lake"],
+                          results=[SimpleNamespace(coords={"reservoir": ["lake"]})])
+    rows = spread_rows(run, [{"scenario": "s", "quantity": "cost", "location": "", "year": "all", "value": 100.0}])
+    got = {r["quantity"]: r["value"] for r in rows if r["scenario"] == "s" and r["location"] == ""}
+    # kept out -5, 10, 20 kg: percentiles 5/50/95 (linear) -3.5, 10, 19 kg
+    assert got["n_kept_out_p05"] == pytest.approx(-3.5) and got["n_kept_out_p95"] == pytest.approx(19.0)
+    assert got["cost_per_kg_kept_out_median"] == pytest.approx(10.0)
+    assert got["cost_per_kg_kept_out_p05"] == pytest.approx(100.0 / 19.0)
+    assert np.isnan(got["cost_per_kg_kept_out_p95"])  # in some weather nothing is kept out: no upper bound
+    assert members_counted({"members": [0]}) == "1 of 1 member"

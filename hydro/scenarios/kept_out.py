@@ -98,7 +98,8 @@ SPREAD = (("median", 50.0), ("p05", 5.0), ("p95", 95.0))
 def members_counted(ens: dict) -> str:
     """``"19 of 20 members"``: over how many members of ensemble ``ens`` its statistics are
     (those that ran, of all asked for)."""
-    return f"{len(ens['members'])} of {len(ens['members']) + len(ens.get('failed') or {})} members"
+    total = len(ens["members"]) + len(ens.get("failed") or {})
+    return f"{len(ens['members'])} of {total} member{'' if total == 1 else 's'}"
 
 
 def spread_rows(run, rows: list[dict]) -> list[dict]:
