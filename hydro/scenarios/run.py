@@ -139,7 +139,10 @@ def record_end_before(basin, sfile: ScenarioFile, start: date | None, end: date 
     from hydro.watershed import Watershed
     from hydro.weather import station_record
 
+    from hydro.simulation import check_period
+
     b = basin if isinstance(basin, Basin) else model_variant(BasinInfo.load(basin).path).basin
+    check_period(b, start or sfile.start, end or sfile.end)  # a period that cannot be run comes first
     if not b.is_watershed:
         return None
     last = station_record(Watershed.from_basin(b).weather.csv).dates[-1].astype("datetime64[D]").item()
