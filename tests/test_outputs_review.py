@@ -171,15 +171,17 @@ def test_a_variable_the_basins_run_never_has_is_refused_before_the_run(basin, na
 
 
 def test_time_blocks_names_the_longest_block(tmp_path):
-    """A run from mid-June in 1-year blocks: its first block (under 365 days) takes the next
-    year too, so the blocks are of at most 2 calendar years (the attribute said 1)."""
+    """A run from mid-June in 2-year blocks: 2003-2004 and 2005, so the blocks are of at most 2
+    calendar years (the attribute once said 1, from the last block). Since b2de569 a short first
+    block is a block of its own (it took the next year when the wash-off store started from the
+    block's first 365 days only)."""
     import netCDF4
 
     from hydro.blocked_run import write_blocked
 
     b = Basin.load("watershed")
     out = tmp_path / "b.nc"
-    write_blocked(b, date(2003, 6, 15), date(2005, 3, 1), out, block_years=1)
+    write_blocked(b, date(2003, 6, 15), date(2005, 3, 1), out, block_years=2)
     with netCDF4.Dataset(out) as nc:
         assert nc.getncattr("time_blocks") == "2 blocks of at most 2 calendar years"
 
@@ -221,13 +223,13 @@ def test_info_on_an_aggregated_file_gives_the_days_it_covers(watershed, tmp_path
 
 
 def test_time_blocks_of_a_run_that_makes_one_block(tmp_path):
-    """In blocks of one year from mid-June to the next 31 December: the short first year joins
-    the next, so one block of 2 calendar years (it said '1 blocks of at most 1 calendar years')."""
+    """In blocks of two years from mid-June to the next 31 December: one block of 2 calendar
+    years (it said '1 blocks of at most 1 calendar years')."""
     import netCDF4
 
     from hydro.blocked_run import write_blocked
 
     out = tmp_path / "one.nc"
-    write_blocked(Basin.load("watershed"), date(2003, 6, 15), date(2004, 12, 31), out, block_years=1)
+    write_blocked(Basin.load("watershed"), date(2003, 6, 15), date(2004, 12, 31), out, block_years=2)
     with netCDF4.Dataset(out) as nc:
         assert nc.getncattr("time_blocks") == "1 block of 2 calendar years"
