@@ -354,9 +354,13 @@ def describe_config(path: Path) -> str:
 
         a = Agreement.from_toml(path)
         kinds = sorted({type(r).__name__ for r in a.rules})
+        # what water each quantity rule and flow target counts (docs/agreements.md, "Which water counts")
+        water = [f"{r.where} {r.water}" for r in a.rules if hasattr(r, "water")
+                 and (r.kind == "quantity" or getattr(r, "parameter", "") == "flow")]
         return "\n".join([f"agreement {path}: {a.name}", f"  period {a.period[0]}-{a.period[1]}, "
-                          f"{a.payer} pays {a.payee}", f"  components: {', '.join(kinds)}",
-                          f"  source: {a.source}"])
+                          f"{a.payer} pays {a.payee}", f"  components: {', '.join(kinds)}"]
+                         + ([f"  water counted (all / natural): {'; '.join(water)}"] if water else [])
+                         + [f"  source: {a.source}"])
     if kind == "calibrated parameters file":
         lines = [f"calibrated parameters {path} ({data['model']} model, loss {data.get('loss', '?')})"]
         lines += _wrap("calibrated on", data.get("target", "?"))

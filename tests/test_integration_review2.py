@@ -1,0 +1,27 @@
+"""Second integration review of today's scenario ensembles past the record: what a
+modeller preparing the 2023-2027 plan reads (hydro info, hydro scenarios, docs)."""
+
+from pathlib import Path
+
+from hydro.summary import describe
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def test_info_agreement_names_the_water_each_quantity_rule_and_flow_target_counts(tmp_path):
+    # cf369e1 added water = "all" | "natural"; hydro info listed only the rule kinds, so
+    # whether an agreement counts Yellow River water at a section was not visible
+    shipped = describe(str(ROOT / "configs/agreements/miyun_chaobai_phase2_2022.toml"))
+    assert "water counted (all / natural): quantity[0] all" in shipped
+    text = (ROOT / "configs/agreements/miyun_chaobai_phase2_2022.toml").read_text()
+    assert 'water = "natural"' not in text
+    edited = tmp_path / "natural.toml"
+    edited.write_text(text.replace("[[quantity]]", '[[quantity]]\nwater = "natural"', 1)
+                      + '\n[[target]]\nsections = ["gubeikou"]\nparameter = "flow"\n'
+                        'annual_volume_min_m3 = 1e8\nwater = "natural"\npenalty_yuan = 1\n')
+    out = describe(str(edited))
+    assert "quantity[0] natural; target[0] natural" in out, out
+    assert "water counted (all / natural): target[0] all" in describe(
+        str(ROOT / "configs/agreements/guanting_yongding_2023.toml"))  # its Bahaoqiao flow check
+    # an agreement without a quantity rule or flow target gets no such line
+    assert "water counted" not in describe(str(ROOT / "configs/agreements/beijing_internal_2015.toml"))
