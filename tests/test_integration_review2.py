@@ -25,3 +25,20 @@ def test_info_agreement_names_the_water_each_quantity_rule_and_flow_target_count
         str(ROOT / "configs/agreements/guanting_yongding_2023.toml"))  # its Bahaoqiao flow check
     # an agreement without a quantity rule or flow target gets no such line
     assert "water counted" not in describe(str(ROOT / "configs/agreements/beijing_internal_2015.toml"))
+
+
+def test_plot_classes_of_a_scenarios_members_file_draws_its_one_run():
+    # a `hydro scenarios --members` file keeps the members apart (ensemble_*) beside one run,
+    # which hydro compensate classes month by month; plot 'classes' refused the whole file
+    import numpy as np
+
+    from hydro.plotting import plot
+    from tests.test_plots import _results
+
+    r = _results(scenarios=["baseline", "halved"])
+    one_run = plot(r, "classes", constituent="tn")
+    r.coords["member"] = [0, 1, 2]
+    values = np.asarray(one_run.axes[0].collections[0].get_array()).ravel().tolist()
+    r.data["ensemble_section_tn_concentration"] = np.zeros((2, 3, 1, 1))  # only its presence counts
+    fig = plot(r, "classes", constituent="tn")
+    assert np.asarray(fig.axes[0].collections[0].get_array()).ravel().tolist() == values

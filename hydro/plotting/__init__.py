@@ -198,7 +198,8 @@ def _class_table(results, results_path: Path | None, options: dict):
     if results_path is not None:  # the file is read: its attribute is at hand
         refuse_aggregated(results_path, results.attrs.get("time_aggregation", "daily"))
         _require_sections(results, results_path)
-    if "member" in results.coords:
+    # a `hydro scenarios --members` file keeps its members apart (ensemble_*): its one run is drawn
+    if "member" in results.coords and not any(n.startswith("ensemble_") for n in results.data):
         raise HydroError(f"{where}: plot 'classes' shows the GB 3838 classes of one run's monthly means, and "
                          "these results are a weather ensemble (written with --members: a 'member' dimension); "
                          "plot a run without --members, or the ensemble's spread with the 'trajectory' kind "
