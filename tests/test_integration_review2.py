@@ -42,3 +42,24 @@ def test_plot_classes_of_a_scenarios_members_file_draws_its_one_run():
     r.data["ensemble_section_tn_concentration"] = np.zeros((2, 3, 1, 1))  # only its presence counts
     fig = plot(r, "classes", constituent="tn")
     assert np.asarray(fig.axes[0].collections[0].get_array()).ravel().tolist() == values
+
+
+def test_report_of_a_scenarios_members_file_says_its_tables_are_one_runs(tmp_path):
+    # the report said "The tables give means over the members" of a hydro scenarios --members
+    # file, whose tables (section_* without a member dimension) are the one run on member 0's weather
+    import numpy as np
+
+    from hydro.report import _provenance
+    from tests.test_plots import _results
+
+    r = _results(scenarios=["baseline", "halved"], members=2)
+    path = tmp_path / "s.nc"
+    path.write_bytes(b"stand-in")  # only its size and digest are read
+    assert "The tables give means over the members" in _provenance(r, path, "baseline")
+    r = _results(scenarios=["baseline", "halved"])
+    r.coords["member"] = [0, 1]
+    r.data["ensemble_section_tn_concentration"] = np.zeros((2, 2, 1, 1))
+    r.attrs.update(weather="synthetic", weather_synthetic="true", weather_seed="1")
+    text = _provenance(r, path, "baseline")
+    assert "means over the members" not in text
+    assert "are of one run, on member 0's generated weather (seed 1)" in text, text
