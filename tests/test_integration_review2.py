@@ -63,3 +63,14 @@ def test_report_of_a_scenarios_members_file_says_its_tables_are_one_runs(tmp_pat
     text = _provenance(r, path, "baseline")
     assert "means over the members" not in text
     assert "are of one run, on member 0's generated weather (seed 1)" in text, text
+
+
+def test_the_table_says_over_how_many_members_a_probability_is():
+    # with a failed member P(met) is over the members that ran; the table gave the share alone
+    from hydro.scenarios.summary import format_summary
+
+    rows = [{"scenario": "s", "quantity": "tn_annual_mean_median", "location": "lake", "source": "2 of 3 members",
+             "year": 2012, "value": 1.0, "unit": "mg L-1"},
+            {"scenario": "s", "quantity": "probability_met", "location": "lake", "source": "lake_tn",
+             "year": 2012, "value": 0.5, "unit": "1"}]
+    assert "target lake_tn (lake): P(met in 2012) = 0.50 over 2 of 3 members" in format_summary(rows)

@@ -415,9 +415,10 @@ def format_summary(rows: list[dict]) -> str:
                     else "; not met in the last complete year")
                 out.append(f"    target {r['source']} ({r['location']}): first met "
                            + (never if not np.isfinite(v) else str(int(v))) + since)
-            if r["quantity"] == "probability_met":
+            if r["quantity"] == "probability_met":  # over the members that ran ("2 of 3 members")
+                over = next((f" over {x['source']}" for x in mine if x["quantity"].endswith("_median")), "")
                 out.append(f"    target {r['source']} ({r['location']}): P(met in {r['year']}) = "
-                           f"{r['value']:.2f}")
+                           f"{r['value']:.2f}{over}")
         if s != scen[0]:
             out.extend(_change_lines(mine))
     return "\n".join(out)
