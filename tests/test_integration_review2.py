@@ -3,6 +3,8 @@ modeller preparing the 2023-2027 plan reads (hydro info, hydro scenarios, docs).
 
 from pathlib import Path
 
+import pytest
+
 from hydro.summary import describe
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -74,3 +76,30 @@ def test_the_table_says_over_how_many_members_a_probability_is():
             {"scenario": "s", "quantity": "probability_met", "location": "lake", "source": "lake_tn",
              "year": 2012, "value": 0.5, "unit": "1"}]
     assert "target lake_tn (lake): P(met in 2012) = 0.50 over 2 of 3 members" in format_summary(rows)
+
+
+def test_the_cost_per_kg_band_as_docs_scenarios_md_states_it():
+    # docs/scenarios.md said the band is "the 5-95 % band of the members' own cost per kg"; it is the
+    # cost over the percentiles of N kept out, which linear interpolation makes slightly different.
+    # Miyun `land`, 2023-2024, --members 3 (seed 1): ensemble_n_kept_out at miyun and the cost, as run
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from hydro.scenarios.kept_out import spread_rows
+
+    kept = np.array([70911.91116938, 40204.30414892, 51742.30167834])  # kg, members 0-2
+    cost = 451_606_500.0  # yuan
+    r_in = np.array([[[1e6]] * 3, [[1e6 - k] for k in kept]])  # (scenario, member, reservoir)
+    ens = {"reservoir_n_input": r_in, "upstream_n_storage_change": np.zeros_like(r_in), "members": [0, 1, 2],
+           "failed": {}}
+    run = SimpleNamespace(ensemble=ens, names=["baseline", "land"], kept_out=["miyun"],
+                          results=[SimpleNamespace(coords={"reservoir": ["miyun"]})])
+    rows = spread_rows(run, [{"scenario": "land", "quantity": "cost", "location": "", "year": "all", "value": cost}])
+    got = {r["quantity"]: r["value"] for r in rows if r["scenario"] == "land" and r["location"] == ""}
+    doc = (ROOT / "docs/scenarios.md").read_text(encoding="utf-8")
+    band = f"{got['cost_per_kg_kept_out_p05']:,.1f} to {got['cost_per_kg_kept_out_p95']:,.1f} yuan/kg"
+    own = np.percentile(cost / kept, [5, 95])
+    assert band in " ".join(doc.split()) and f"against {own[0]:,.1f} to {own[1]:,.1f})" in " ".join(doc.split())
+    # the median: the same member for an odd number of them (1e-12: the kept-out difference's round-off)
+    assert got["cost_per_kg_kept_out_median"] == pytest.approx(np.median(cost / kept), rel=1e-12)
