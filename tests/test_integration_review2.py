@@ -103,3 +103,20 @@ def test_the_cost_per_kg_band_as_docs_scenarios_md_states_it():
     assert band in " ".join(doc.split()) and f"against {own[0]:,.1f} to {own[1]:,.1f})" in " ".join(doc.split())
     # the median: the same member for an odd number of them (1e-12: the kept-out difference's round-off)
     assert got["cost_per_kg_kept_out_median"] == pytest.approx(np.median(cost / kept), rel=1e-12)
+
+
+def test_plot_compensation_of_a_scenarios_file_asks_for_a_scenario_in_plots_words(tmp_path):
+    # hydro plot FILE compensation on a scenarios file told the user to run hydro compensate --scenario
+    from synthetic_quality import write_quality_results
+
+    from hydro.errors import HydroError
+    from hydro.plotting import plot
+
+    path = write_quality_results(tmp_path / "s.nc", start="2022-01-01", end="2023-12-31",
+                                 scenarios=["baseline", "halved"], scale=[1.0, 0.5])
+    agreement = ROOT / "configs/agreements/miyun_chaobai_phase2_2022.toml"
+    with pytest.raises(HydroError, match=r"s\.nc: the file holds 2 scenarios \(baseline, halved\); plot "
+                                         r"'compensation' .* --scenario NAME") as err:
+        plot(path, "compensation", agreement=agreement, skip_unavailable=True)
+    assert "hydro compensate" not in str(err.value)
+    plot(path, "compensation", agreement=agreement, skip_unavailable=True, scenario="halved")

@@ -74,6 +74,11 @@ def _payments(results, results_path, options):
     if not isinstance(agreement, Agreement):
         agreement = Agreement.from_toml(agreement)
     refuse_aggregated(results_path, results.attrs.get("time_aggregation", "daily"))
+    names = list(results.coords.get("scenario", []))
+    if len(names) > 1 and options.get("scenario") is None:  # payments of no scenario by default
+        raise HydroError(f"{results_path}: the file holds {len(names)} scenarios ({', '.join(map(str, names))}); "
+                         "plot 'compensation' draws one scenario's payments: choose it with --scenario NAME "
+                         "(scenario= in Python)")
     return evaluate(agreement, read_series(results_path, scenario=options.pop("scenario", None)),
                     skip_unavailable=skip)
 
