@@ -148,3 +148,19 @@ def test_synthetic_weather_scenario_run_against_member_0_within_the_record(tmp_p
     text = " ".join((ROOT / "docs/commands/run.md").read_text(encoding="utf-8").split())
     stated = float(re.search(r"member 0 to round-off \(([0-9.e-]+) mg/L at most", text).group(1))
     assert diff == pytest.approx(stated, rel=0.05)  # the page's figure, to its two digits
+
+
+def test_gep_of_a_run_on_generated_weather_says_so(tmp_path):
+    # hydro gep printed a 2023 water-conservation value of a past-the-record scenarios file (member
+    # 0's generated weather) with nothing to tell it from the value of the observed year
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    out = tmp_path / "syn.nc"
+    r = CliRunner().invoke(main, ["run", "watershed", "--start", "2011-01-01", "--end", "2011-12-31",
+                                  "--synthetic-weather", "4", "-q", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["gep", str(out)])
+    assert r.exit_code == 0, r.output
+    assert f"note: {out}: the run is on generated weather (seed 4)" in r.output

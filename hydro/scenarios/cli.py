@@ -168,6 +168,10 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
         years = sorted({d.year for d in res.coords["time"]})
         click.echo(f"note: {results}: every year the run covers ({', '.join(map(str, years))}) is partial, and "
                    "--partial-years omit leaves them out: no rows; --partial-years label lists them", err=True)
+    if res.attrs.get("weather_synthetic") == "true":  # past the record: member 0's weather, not the years'
+        click.echo(f"note: {results}: the run is on generated weather (seed {res.attrs.get('weather_seed', '?')}): "
+                   "its water conservation and purification are of one draw of weather over these years, neither "
+                   "their observed nor their expected weather", err=True)
     if by == "county":
         rows = by_county(rows)
     click.echo(format_table(rows))
