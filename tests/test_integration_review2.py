@@ -164,3 +164,17 @@ def test_gep_of_a_run_on_generated_weather_says_so(tmp_path):
     r = CliRunner().invoke(main, ["gep", str(out)])
     assert r.exit_code == 0, r.output
     assert f"note: {out}: the run is on generated weather (seed 4)" in r.output
+
+
+def test_one_member_past_the_record_says_what_it_is(tmp_path):
+    # docs/scenarios.md: "--members 1 is allowed, and says what it is"; the note said only
+    # "the probabilities over the 1 member", which print as 0.00 or 1.00 like an ensemble's
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    r = CliRunner().invoke(main, ["scenarios", "watershed", str(ROOT / "configs/scenarios/watershed.toml"),
+                                  "--start", "2011-01-01", "--end", "2011-03-31", "--members", "1",
+                                  "--scenario", "domestic", "--workers", "1", "-o", str(tmp_path / "o.nc")])
+    assert r.exit_code == 0, r.output
+    assert "probabilities over the 1 member (one draw of the weather: each probability is 0 or 1)" in r.output

@@ -119,7 +119,8 @@ def _past_record(basin, sfile, start, end, members, seed, progress) -> int | Non
     if progress:
         progress(f"the period runs past the station record ({last}): every scenario runs on generated weather, "
                  f"spun up on the record; the table's TN and loads are member 0's (seed {weather_seed}), the "
-                 f"probabilities over the {members} member{'' if members == 1 else 's'}")
+                 f"probabilities over the {members} member"
+                 + ("s" if members > 1 else " (one draw of the weather: each probability is 0 or 1)"))
     return weather_seed
 
 
