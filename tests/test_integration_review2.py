@@ -178,3 +178,20 @@ def test_one_member_past_the_record_says_what_it_is(tmp_path):
                                   "--scenario", "domestic", "--workers", "1", "-o", str(tmp_path / "o.nc")])
     assert r.exit_code == 0, r.output
     assert "probabilities over the 1 member (one draw of the weather: each probability is 0 or 1)" in r.output
+
+
+def test_plot_compensation_names_the_scenario_it_draws(tmp_path):
+    # every other kind names the scenario it draws in its title (docs/plots.md); compensation of
+    # --scenario halved and of --scenario baseline had the same title
+    from synthetic_quality import write_quality_results
+
+    from hydro.plotting import plot
+
+    path = write_quality_results(tmp_path / "s.nc", start="2022-01-01", end="2023-12-31",
+                                 scenarios=["baseline", "halved"], scale=[1.0, 0.5])
+    agreement = ROOT / "configs/agreements/miyun_chaobai_phase2_2022.toml"
+    fig = plot(path, "compensation", agreement=agreement, skip_unavailable=True, scenario="halved")
+    assert fig.axes[0].get_title().endswith("\nscenario halved")
+    assert fig.axes[0].title.get_fontweight() == "bold"
+    own = plot(path, "compensation", agreement=agreement, skip_unavailable=True, scenario="halved", title="Mine")
+    assert own.axes[0].get_title() == "Mine"  # a title of one's own is left as given

@@ -158,6 +158,7 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
         from hydro.basin import Basin
 
         options["network"] = Basin.load(options.pop("basin")).network
+    named = options.get("scenario") if func is plot_compensation and "title" not in options else None
     if func is plot_compensation:
         first = _payments(results, results_path, options)
     elif func is plot_classes:
@@ -171,6 +172,9 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
             raise HydroError(f"plot '{func.__name__[5:]}' has no option '{key}'" + suggest(key, accepted)
                              + f"; its options: {', '.join(a for a in accepted if a != 'ax')}")
     fig = _draw(func, first, options, results_path)
+    if named is not None:  # the scenario in the title, as the other kinds name theirs
+        ax = options.get("ax") or fig.axes[0]
+        ax.title.set_text(f"{ax.get_title()}\nscenario {named}")  # its font kept
     if output_path is not None:
         save(fig, output_path, overwrite=overwrite)
     return fig
