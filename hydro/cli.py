@@ -445,6 +445,9 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     else:
         click.echo(format_payments(payments))
         click.echo("\n" + format_class_table(classes))
+        from hydro.scenarios.cli import generated_weather_note
+
+        generated_weather_note(series_path)  # one draw of the years' weather, not a forecast of the payments
         from hydro.compensation.rules import used_pairs, years_needed
 
         used, (first, last) = used_pairs(rules.rules), years_needed(rules)

@@ -195,3 +195,26 @@ def test_plot_compensation_names_the_scenario_it_draws(tmp_path):
     assert fig.axes[0].title.get_fontweight() == "bold"
     own = plot(path, "compensation", agreement=agreement, skip_unavailable=True, scenario="halved", title="Mine")
     assert own.axes[0].get_title() == "Mine"  # a title of one's own is left as given
+
+
+def test_compensate_of_a_run_on_generated_weather_says_so(tmp_path):
+    # hydro compensate of a past-the-record scenarios file printed 2023-2024 payments of member 0's
+    # generated weather with nothing to tell them from payments on the years' observed weather
+    import netCDF4
+    from click.testing import CliRunner
+    from synthetic_quality import write_quality_results
+
+    from hydro.cli import main
+
+    path = write_quality_results(tmp_path / "s.nc", start="2022-01-01", end="2023-12-31")
+    agreement = str(ROOT / "configs/agreements/miyun_chaobai_phase2_2022.toml")
+    args = ["compensate", str(path), agreement, "--skip-unavailable"]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0 and "generated weather" not in r.output, r.output
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.setncatts({"weather_synthetic": "true", "weather_seed": "3"})
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 0, r.output
+    assert f"note: {path}: the run is on generated weather (seed 3): its payments are of one draw" in r.output
+    r = CliRunner().invoke(main, args + ["--json"])
+    assert "generated weather" not in r.output  # --json: the contract's output alone

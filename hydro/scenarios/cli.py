@@ -169,16 +169,30 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
         years = sorted({d.year for d in res.coords["time"]})
         click.echo(f"note: {results}: every year the run covers ({', '.join(map(str, years))}) is partial, and "
                    "--partial-years omit leaves them out: no rows; --partial-years label lists them", err=True)
-    if res.attrs.get("weather_synthetic") == "true":  # past the record: member 0's weather, not the years'
-        click.echo(f"note: {results}: the run is on generated weather (seed {res.attrs.get('weather_seed', '?')}): "
-                   "its water conservation and purification are of one draw of weather over these years, neither "
-                   "their observed nor their expected weather", err=True)
+    generated_weather_note(results, res.attrs, "water conservation and purification")
     if by == "county":
         rows = by_county(rows)
     click.echo(format_table(rows))
     if output:
         write_csv(rows, output, overwrite=overwrite)
         click.echo(f"written: {output}")
+
+
+def generated_weather_note(path, attrs=None, what: str = "payments") -> None:
+    """On stderr, that the results ``path`` (global attributes ``attrs``, read when None) ran on
+    generated weather: its ``what`` are of one draw of weather over those years (past the record:
+    member 0's), neither their observed nor their expected weather."""
+    if attrs is None:
+        if not str(path).endswith(".nc"):  # a monitoring CSV: observed
+            return
+        import netCDF4
+
+        with netCDF4.Dataset(path) as nc:
+            attrs = {k: str(nc.getncattr(k)) for k in ("weather_synthetic", "weather_seed") if k in nc.ncattrs()}
+    if attrs.get("weather_synthetic") == "true":
+        click.echo(f"note: {path}: the run is on generated weather (seed {attrs.get('weather_seed', '?')}): its "
+                   f"{what} are of one draw of weather over these years, neither their observed nor their "
+                   "expected weather", err=True)
 
 
 def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=False, csv_out=None,
