@@ -218,3 +218,22 @@ def test_compensate_of_a_run_on_generated_weather_says_so(tmp_path):
     assert f"note: {path}: the run is on generated weather (seed 3): its payments are of one draw" in r.output
     r = CliRunner().invoke(main, args + ["--json"])
     assert "generated weather" not in r.output  # --json: the contract's output alone
+
+
+def test_report_scenarios_caption_claims_members_only_where_the_figure_draws_them(monkeypatch):
+    # a hydro scenarios --members file keeps the members' TN alone; the report captioned every
+    # constituent's scenarios figure (TP, CODMn, ...) "Bars are the median of the 3 weather members"
+    import numpy as np
+
+    from hydro.report import figures
+    from tests.test_plots import _results
+
+    r = _results(scenarios=["baseline", "halved"])
+    r.coords["member"] = [0, 1, 2]
+    r.data["ensemble_reservoir_tn_concentration"] = np.ones((2, 3, len(r.dates), 1))
+    captions = {}
+    monkeypatch.setattr(figures, "draw", lambda key, caption, *a, **k: captions.setdefault(key, caption))
+    figures.scenarios(r, "tn")
+    figures.scenarios(r, "tp")
+    assert "median of the 3 weather members" in captions["fig-tn-scenarios"]
+    assert "members" not in captions["fig-tp-scenarios"]

@@ -127,6 +127,10 @@ def scenarios(results, short: str) -> Figure | None:
     if "scenario" not in results.coords:
         return None
     members = len(results.coords.get("member", []))
+    kept = [n for n in results.data if n.startswith("ensemble_")]  # hydro scenarios --members: TN's alone
+    if kept and not any(n in kept for n in (f"ensemble_section_{short}_concentration",
+                                            f"ensemble_reservoir_{short}_concentration")):
+        members = 0  # drawn from the one run, as plot_scenarios does (hydro.plotting._data.with_members)
     spread = (f" Bars are the median of the {members} weather members (each flow-weighted by its own "
               "flow), whiskers their 5th-95th percentile." if members else "")
     return draw(f"fig-{short}-scenarios",
