@@ -166,9 +166,9 @@ def _provenance(results, results_path: Path, scenario_id) -> str:
         one_run = (f"member 0's generated weather (seed {esc(a.get('weather_seed', '–'))})"
                    if _truthy(a.get("weather_synthetic", "false")) else "the recorded weather")
         callout += (f'<div class="callout"><b>Weather ensemble of {n} members.</b> ' + (
-            f"The tables, payments and the other figures are of one run, on {one_run}; the figures of "
-            "concentration at the sections over time and of the scenarios' annual means show the members' "
-            "medians with 5–95 % bands."
+            f"The tables, payments and the other figures are of one run, on {one_run}; the TN figures "
+            "of concentration at the sections over time and of the scenarios' annual means show the members' "
+            "medians with 5–95 % bands (the file keeps the members' TN alone)."
             # hydro scenarios --members keeps its members apart (ensemble_*) beside one run
             if any(k.startswith("ensemble_") for k in results.data) else "The tables give means over the "
             "members; the figures show medians with 5–95 % bands where they can. Variables an ensemble file "
