@@ -237,3 +237,20 @@ def test_report_scenarios_caption_claims_members_only_where_the_figure_draws_the
     figures.scenarios(r, "tp")
     assert "median of the 3 weather members" in captions["fig-tn-scenarios"]
     assert "members" not in captions["fig-tp-scenarios"]
+
+
+def test_compensate_scenarios_of_a_run_on_generated_weather_says_so(tmp_path, monkeypatch, capsys):
+    # the incentives table of a past-the-record scenarios file is member 0's weather's
+    import netCDF4
+    from synthetic_quality import write_quality_results
+
+    from hydro.scenarios import incentives
+    from hydro.scenarios.cli import compensate_scenarios
+
+    path = write_quality_results(tmp_path / "s.nc", start="2022-01-01", end="2023-12-31")
+    with netCDF4.Dataset(path, "a") as nc:
+        nc.setncatts({"weather_synthetic": "true", "weather_seed": "2"})
+    monkeypatch.setattr(incentives, "incentives", lambda *a, **k: [])  # the table itself is not at issue
+    compensate_scenarios(path, "agreement.toml")
+    assert f"note: {path}: the run is on generated weather (seed 2): its incentives are of one draw" \
+        in capsys.readouterr().err

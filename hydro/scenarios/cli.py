@@ -217,3 +217,4 @@ def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=
         click.echo(json.dumps(clean, indent=1, ensure_ascii=False))
     else:
         click.echo(format_incentives(rows))
+        generated_weather_note(scenarios_path, what="incentives")
