@@ -48,6 +48,7 @@ from hydro.runoff_warm_up import ATTRIBUTE as WARM_UP_ATTRIBUTE
 from hydro.runoff_warm_up import START_ATTRIBUTE, WarmUp
 from hydro.tracers import TracerInputs, part_loads, select, split_results, tracer_inputs
 from hydro.transport import Constituent, TransportInputs, TransportResult, simulate
+from hydro.transport_volumes import on_own_first_day
 from hydro.units import SECONDS_PER_DAY
 from hydro.watershed import (
     MM_KM2_PER_DAY_TO_M3_S,
@@ -373,6 +374,8 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, wate
         groups.append(1)
         species.append(1)
     init_water = water if start is None else start.water
+    if start is not None and start.conc is None:  # from the run's start on the basin's period's water
+        init_water = on_own_first_day(net, init_water, hyd.q_in[:1], hyd.q_out[:1])
     debt = None if start is None else start.inlet_debt
     if start is not None and start.conc is not None:  # None: the run's start (the basin's [initial])
         init_conc, init_res_conc = start.conc, start.res_conc

@@ -13,7 +13,7 @@ start water: a run of that period takes its own (the same numbers).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 
@@ -94,6 +94,9 @@ class CellWater:
     share: np.ndarray
     floor: np.ndarray
     raised: tuple[int, ...] = ()
+    #: (R,) geometric volume of every reach on the first day the level was set on, m3 (None:
+    #: not kept); a run on other weather starts from the same relation to it (:func:`on_own_first_day`)
+    first_geometric: np.ndarray | None = None
 
 
 def cell_water(network: Network, q_in: np.ndarray, q_out: np.ndarray, lateral: np.ndarray) -> CellWater:
@@ -141,26 +144,53 @@ class FlowSample:
     def water(self) -> CellWater:
         """The cells' water at the start of the run (see :func:`cell_volumes`)."""
         network = self.network
-        lay = network.layout
+        r_of = network.layout.cell_reach
         q_in, q_out, mid_day = (np.concatenate([r[k] for r in self.rows]) for k in range(3))
-        start = lay.reach_cell_start[:-1]
-        n_cells = np.diff(lay.reach_cell_start)
-        along = (np.arange(lay.n_cells) - np.repeat(start, n_cells) + 0.5) / np.repeat(n_cells, n_cells)
-        r_of = lay.cell_reach
-        q_cell = q_in[:, r_of] + (q_out - q_in)[:, r_of] * along  # (days, N)
-        geometric = np.empty_like(q_cell)
-        for r, reach in enumerate(network.reaches):
-            a, b = lay.reach_cell_start[r], lay.reach_cell_start[r + 1]
-            geometric[:, a:b] = reach.cross_section_m2(np.maximum(q_cell[:, a:b], 0.0))
-        geometric *= lay.cell_dx
-        reach_geometric = np.add.reduceat(geometric, start, axis=1)  # (days, R)
+        geometric, reach_geometric = geometric_volumes(network, q_in, q_out)
         level = np.median(reach_geometric - mid_day, axis=0)
         share = geometric.sum(axis=0) / reach_geometric.sum(axis=0)[r_of]
         floor = MIN_VOLUME_SHARE * np.median(reach_geometric, axis=0)
         need = floor - (level + self.lowest)
         raised = np.flatnonzero(need > 0.0)
         level = level + np.maximum(need, 0.0)
-        return CellWater(share * level[r_of], share, floor, tuple(int(r) for r in raised))
+        return CellWater(share * level[r_of], share, floor, tuple(int(r) for r in raised),
+                         reach_geometric[0].copy() if self.days[0] == 0 else None)
+
+
+def geometric_volumes(network: Network, q_in: np.ndarray, q_out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Geometric volume ``dx * A(Q)`` of every cell and reach at the days' flows, m3: (D, N) and (D, R)
+    (``q_in``, ``q_out``: (D, R) inlet and outlet discharge, m3 s-1, linear along each reach)."""
+    lay = network.layout
+    start = lay.reach_cell_start[:-1]
+    n_cells = np.diff(lay.reach_cell_start)
+    along = (np.arange(lay.n_cells) - np.repeat(start, n_cells) + 0.5) / np.repeat(n_cells, n_cells)
+    r_of = lay.cell_reach
+    q_cell = q_in[:, r_of] + (q_out - q_in)[:, r_of] * along  # (days, N)
+    geometric = np.empty_like(q_cell)
+    for r, reach in enumerate(network.reaches):
+        a, b = lay.reach_cell_start[r], lay.reach_cell_start[r + 1]
+        geometric[:, a:b] = reach.cross_section_m2(np.maximum(q_cell[:, a:b], 0.0))
+    geometric *= lay.cell_dx
+    return geometric, np.add.reduceat(geometric, start, axis=1)
+
+
+def on_own_first_day(network: Network, water: CellWater, q_in: np.ndarray, q_out: np.ndarray) -> CellWater:
+    """``water``, set on other flows (the basin's period on its station record), for a run that
+    starts on the same day on its own flows (generated weather, a member): each reach shifted by its
+    geometric volume on the run's first day less that on the day the level was set on, so that it
+    starts in the same relation to its channel's geometry.  Without it, a member whose first-day
+    flows were far below the record's (warmed up on its own generated years, against the record's
+    drain from the runoff stores' fillings) kept the record's first-day water all run: Miyun's
+    members carried 1.8 times less TN than the record's run (2026-12-01).  A run on the record
+    itself shifts by exactly 0.  Reaches the shift takes below their floor are raised by the
+    transport (:func:`carried_water`).  ``q_in``, ``q_out``: (1, R) the run's first day, m3 s-1.
+    """
+    if water.first_geometric is None:
+        return water
+    shift = geometric_volumes(network, q_in, q_out)[1][0] - water.first_geometric
+    if not shift.any():
+        return water
+    return replace(water, volume=water.volume + shift[network.layout.cell_reach] * water.share)
 
 
 def end_volumes(network: Network, volume: np.ndarray, share: np.ndarray, q_in: np.ndarray,
