@@ -60,14 +60,24 @@ def year_fractions(dates, years) -> np.ndarray:
     return np.array([count.get(int(y), 0) / (366 if calendar.isleap(int(y)) else 365) for y in years])
 
 
+#: The terms of a reservoir's budget that bring N into it.
+ENTERING = ("inflow", "lateral_load", "point_load")
+
+
+def _entering_by_year(res) -> np.ndarray:
+    """N entering each reservoir in each year (kg), ``[..., year, reservoir]``: the :data:`ENTERING`
+    terms of ``tn_budget_reservoir``, which ``res`` must have."""
+    terms = list(res.coords["budget_term"])
+    b = np.asarray(res["tn_budget_reservoir"])
+    return np.sum([b[..., terms.index(t)] for t in ENTERING], axis=0)
+
+
 def reservoir_input(res) -> np.ndarray:
     """N entering each reservoir over the run (kg): inflow + lateral_load + point_load of its
     ``tn_budget_reservoir`` summed over the years (empty when the results have no budgets)."""
     if "tn_budget_reservoir" not in res.data:
         return np.zeros(0)
-    terms = list(res.coords["budget_term"])
-    b = res["tn_budget_reservoir"]
-    return sum(b[:, :, terms.index(t)] for t in ("inflow", "lateral_load", "point_load")).sum(axis=0)
+    return _entering_by_year(res).sum(axis=-2)
 
 
 #: What a weather member of a scenario ensemble returns for its N kept out, [reservoir] kg each.
@@ -216,11 +226,9 @@ def counted_by_year(res) -> tuple[np.ndarray, np.ndarray]:
     scenarios = len(res.coords.get("scenario", [])) or 1
     if "tn_budget_reservoir" not in res.data:
         return np.zeros((scenarios, years)), np.full((scenarios, years), np.nan)
-    terms = list(res.coords["budget_term"])
-    b = np.asarray(res["tn_budget_reservoir"])
     mask = counted(res.coords.get("reservoir", []), res.attrs.get(ATTRIBUTE))
-    entering = np.sum([b[..., terms.index(t)] for t in ("inflow", "lateral_load", "point_load")], axis=0)
-    return entering[..., mask].sum(axis=-1), upstream_storage_change(res, by_year=True)[..., mask].sum(axis=-1)
+    held = upstream_storage_change(res, by_year=True)
+    return _entering_by_year(res)[..., mask].sum(axis=-1), held[..., mask].sum(axis=-1)
 
 
 __all__ = ["ATTRIBUTE", "MEMBER_BUDGETS", "SPREAD", "counted", "counted_by_year", "member_budgets",
