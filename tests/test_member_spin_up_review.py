@@ -39,21 +39,6 @@ def small(tmp_path_factory):
     return synthetic_watershed(tmp_path_factory.mktemp("member-spin"), n_subbasin=5, n_reservoir=1, years=3)
 
 
-@pytest.fixture
-def counted(monkeypatch):
-    """Every spin-up on the record computed (an empty cache first), as a list of starts."""
-    calls: list[date] = []
-    real = hydro.blocked._spin_up_on_record
-
-    def spin(basin, plan, start, *rest):
-        calls.append(start)
-        return real(basin, plan, start, *rest)
-
-    monkeypatch.setattr(hydro.blocked, "_SPUN", {})
-    monkeypatch.setattr(hydro.blocked, "_spin_up_on_record", spin)
-    return calls
-
-
 def _as_generated(basin):
     """The basin's station record as if generated (``synthetic`` and read from no file)."""
     from hydro.watershed import Watershed

@@ -22,7 +22,6 @@ from datetime import date
 import numpy as np
 import pytest
 
-import hydro.blocked
 from hydro.basin import Basin
 from hydro.ensemble import member_weather, weather_generator
 from hydro.pipeline import run_watershed
@@ -54,21 +53,6 @@ def small(tmp_path_factory):
     from hydro.validation.problems import synthetic_watershed
 
     return synthetic_watershed(tmp_path_factory.mktemp("past-record"), n_subbasin=5, n_reservoir=1, years=3)
-
-
-@pytest.fixture
-def counted(monkeypatch):
-    """Every spin-up on the record computed (an empty cache first), as a list of starts."""
-    calls: list[date] = []
-    real = hydro.blocked._spin_up_on_record
-
-    def spin(basin, plan, start, *rest):
-        calls.append(start)
-        return real(basin, plan, start, *rest)
-
-    monkeypatch.setattr(hydro.blocked, "_SPUN", {})
-    monkeypatch.setattr(hydro.blocked, "_spin_up_on_record", spin)
-    return calls
 
 
 def _record(basin):
