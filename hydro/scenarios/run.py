@@ -136,10 +136,9 @@ def record_end_before(basin, sfile: ScenarioFile, start: date | None, end: date 
     scenario file's, else the basin's) ends after it; None where the record covers its end."""
     from hydro.basin import Basin
     from hydro.model import model_variant
+    from hydro.simulation import check_period
     from hydro.watershed import Watershed
     from hydro.weather import station_record
-
-    from hydro.simulation import check_period
 
     b = basin if isinstance(basin, Basin) else model_variant(BasinInfo.load(basin).path).basin
     check_period(b, start or sfile.start, end or sfile.end)  # a period that cannot be run comes first
