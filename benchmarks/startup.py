@@ -99,7 +99,8 @@ kernels.simulate_kernel = timed
 wall = time.perf_counter()
 results = run_watershed(basin, basin.settings.start, basin.settings.end, timings=steps)
 steps.update(run=time.perf_counter() - wall, kernel=max(lanes),
-             peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)  # kB (Linux)
+             peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # kB (Linux)
+             results_mb=sum(v.nbytes for v in results.data.values()) / 2**20)  # what the run hands back
 kernels.simulate_kernel = real
 specs = {"zlib": spec_for_run(basin), "zstd": spec_for_run(basin, codec="zstd"),
          "zlib_all_variables": spec_for_run(basin, variables="all")}
@@ -193,7 +194,7 @@ def miyun_records(hydro: list[str], tmp: str, repeat: int, bare: float, bare_cpu
 def step_records(steps: dict) -> list[dict]:
     """Miyun's run in one process: the transport outside its kernel (lanes' copies, the results'
     units) and the results step (naming, species' sums, assembly) as shares of the run, its peak
-    resident memory."""
+    resident memory against the size of the results it hands back."""
     outside = steps["transport"] - steps["kernel"]
     note(f"Miyun in-process: run {steps['run']:.3f} s, transport {steps['transport']:.3f} s of which "
          f"{outside:.3f} s outside the kernel, results step {steps['results']:.3f} s; peak RSS "
@@ -202,7 +203,8 @@ def step_records(steps: dict) -> list[dict]:
                    outside / steps["run"]),
             record("startup_miyun_results_step_seconds", steps["results"], "s", steps["run"],
                    steps["results"] / steps["run"]),
-            record("startup_miyun_run_peak_rss_mb", steps["peak_mb"], "MB", None, None)]
+            record("startup_miyun_run_peak_rss_mb", steps["peak_mb"], "MB", steps["results_mb"],
+                   steps["peak_mb"] / steps["results_mb"])]
 
 
 def interleaved_children(cmds: dict[str, list[str]], repeat: int, cwd: str) -> dict[str, tuple[float, float]]:
