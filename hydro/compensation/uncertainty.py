@@ -688,4 +688,11 @@ def plot_payment_bands(result: dict, *, title: str | None = None, ax=None):
         drawn = [k for k, v in result["propagated"].items() if v]
         ax.set_title(title or f"{Path(str(result['agreement'])).stem}: {result['succeeded']} members, drawn: "
                      + ", ".join(d.replace("_", " ") for d in drawn), fontsize=9, pad=22)
+        from types import SimpleNamespace
+
+        from hydro.plotting.weather import add_note, file_attributes, one_member, weather_note
+
+        run = SimpleNamespace(attrs=file_attributes(result["source"]), coords={}, data={})  # the series' weather
+        add_note(fig, "; ".join(n for n in (weather_note(run, "compensation"), one_member(result["succeeded"])) if n),
+                 ax)
     return fig

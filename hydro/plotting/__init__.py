@@ -175,6 +175,9 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
     if named is not None:  # the scenario in the title, as the other kinds name theirs
         ax = options.get("ax") or fig.axes[0]
         ax.title.set_text(f"{ax.get_title()}\nscenario {named}")  # its font kept
+    from hydro.plotting.weather import add_note, weather_note
+
+    add_note(fig, weather_note(results, func.__name__[5:], options.get("constituent")), options.get("ax"))
     if output_path is not None:
         save(fig, output_path, overwrite=overwrite)
     return fig

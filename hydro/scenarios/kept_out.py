@@ -105,11 +105,18 @@ def member_kept_out(ens: dict) -> tuple[np.ndarray, np.ndarray]:
 SPREAD = (("median", 50.0), ("p05", 5.0), ("p95", 95.0))
 
 
+#: What :func:`members_counted` adds where one member ran: its median, 5th and 95th percentiles
+#: are all that member's value, and its probabilities 0 or 1.
+ONE_DRAW = " (one draw of the weather: no spread, median = p05 = p95, probabilities 0 or 1)"
+
+
 def members_counted(ens: dict) -> str:
     """``"19 of 20 members"``: over how many members of ensemble ``ens`` its statistics are
-    (those that ran, of all asked for)."""
+    (those that ran, of all asked for); :data:`ONE_DRAW` added where one ran (``--members 1``, or
+    all but one failed), whose band is no spread of the weather."""
     total = len(ens["members"]) + len(ens.get("failed") or {})
-    return f"{len(ens['members'])} of {total} member{'' if total == 1 else 's'}"
+    return (f"{len(ens['members'])} of {total} member{'' if total == 1 else 's'}"
+            + (ONE_DRAW if len(ens["members"]) == 1 else ""))
 
 
 def spread_rows(run, rows: list[dict]) -> list[dict]:
@@ -231,6 +238,6 @@ def counted_by_year(res) -> tuple[np.ndarray, np.ndarray]:
     return _entering_by_year(res)[..., mask].sum(axis=-1), held[..., mask].sum(axis=-1)
 
 
-__all__ = ["ATTRIBUTE", "MEMBER_BUDGETS", "SPREAD", "counted", "counted_by_year", "member_budgets",
+__all__ = ["ATTRIBUTE", "MEMBER_BUDGETS", "ONE_DRAW", "SPREAD", "counted", "counted_by_year", "member_budgets",
            "member_kept_out", "members_counted", "reservoir_input", "spread_rows", "upstream_storage_change",
            "year_fractions"]

@@ -1,0 +1,93 @@
+"""What weather a figure's numbers stand on, from its results file's metadata.
+
+A run on generated weather (``hydro run --synthetic-weather S``, a period past the station record,
+every member of ``--members N``) gives one draw of the weather's years, neither their observed nor
+their expected weather: ``hydro gep`` and ``hydro compensate`` say so on stderr, and every figure of
+``hydro plot`` says so under its title (:func:`weather_note`, added by :func:`add_note`).  A band
+over one member (``--members 1``, or all but one failed) is that member's line: the note says so
+rather than drawing a band that reads as a spread of nil.
+
+Kept free of matplotlib until a note is drawn.
+"""
+
+from __future__ import annotations
+
+#: Kinds drawing a ``hydro scenarios --members`` file's ``ensemble_*`` members as bands (the
+#: other kinds draw its one run per scenario; :func:`hydro.plotting._data.with_members`).
+ENSEMBLE_KINDS = ("trajectory", "scenarios")
+
+
+def _synthetic(attrs) -> bool:
+    return str(attrs.get("weather_synthetic", "")).strip().lower() == "true"
+
+
+def members_ran(attrs, members: int) -> int:
+    """Of ``members`` members, those that ran (less the ``members_failed`` attribute's)."""
+    failed = [m for m in str(attrs.get("members_failed", "")).split(",") if m.strip()]
+    return max(members - len(failed), 0)
+
+
+def one_member(count: int) -> str:
+    """``"1 member: no spread (...)"`` for a band over ``count`` members that is over one, else ``""``."""
+    return "1 member: no spread (median and band are that one member's value)" if count == 1 else ""
+
+
+def weather_note(results, kind: str, constituent: str | None = None) -> str:
+    """The line a figure of ``kind`` of ``results`` carries about its weather, or ``""``.
+
+    ``"generated weather (seed 4): one draw of these years, not their observed or expected weather"``
+    for a run on generated weather (global attribute ``weather_synthetic = true``), with the
+    members' count for an ensemble (``member`` dimension); for a ``hydro scenarios --members`` file
+    on the recorded weather, the bands of the kinds of :data:`ENSEMBLE_KINDS` (TN only) are its
+    members' generated weather (``ensemble_seed``); and :func:`one_member` where a band is over
+    one member.
+    """
+    attrs = results.attrs
+    members = len(results.coords.get("member", []) or [])
+    separate = any(str(n).startswith("ensemble_") for n in results.data)  # hydro scenarios --members
+    banded = members and (not separate or (kind in ENSEMBLE_KINDS and (constituent or "tn") == "tn"))
+    parts = []
+    if _synthetic(attrs):
+        seed = attrs.get("weather_seed", "?")
+        if members and not separate:  # hydro run --members: a spread of draws, none of them the record
+            parts.append(f"{members} member{'' if members == 1 else 's'} on generated weather (seed {seed}), "
+                         "not the years' observed weather")
+        else:
+            parts.append(f"generated weather (seed {seed}): one draw of these years, not their observed or "
+                         "expected weather")
+    if banded and separate:
+        parts.append(f"bands: {members} members on generated weather (seed {attrs.get('ensemble_seed', '?')})")
+    if banded and one_member(members_ran(attrs, members)):
+        parts.append(one_member(1))
+    return "; ".join(parts)
+
+
+def file_attributes(path) -> dict:
+    """The global attributes of the netCDF file ``path`` that :func:`weather_note` reads (``{}`` for a
+    monitoring CSV or a path that is no readable netCDF file: observed, or said elsewhere)."""
+    if not str(path).endswith(".nc"):
+        return {}
+    import netCDF4
+
+    keys = ("weather_synthetic", "weather_seed", "ensemble_seed", "members_failed")
+    try:
+        with netCDF4.Dataset(path) as nc:
+            return {k: str(nc.getncattr(k)) for k in keys if k in nc.ncattrs()}
+    except OSError:
+        return {}
+
+
+def add_note(fig, note: str, ax=None) -> None:
+    """Put ``note`` on a line of its own under the figure's title: the figure's suptitle where it
+    has one (``classes``), else the title of ``ax`` (default its first axes); font kept."""
+    if not note:
+        return
+    from hydro.plotting.style import wrap_title
+
+    sup = getattr(fig, "_suptitle", None)
+    target = sup if sup is not None and sup.get_text() else (ax or fig.axes[0]).title
+    text = target.get_text()
+    target.set_text(f"{text}\n{wrap_title(note)}" if text else wrap_title(note))
+
+
+__all__ = ["ENSEMBLE_KINDS", "add_note", "file_attributes", "members_ran", "one_member", "weather_note"]

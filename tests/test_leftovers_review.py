@@ -1,0 +1,105 @@
+"""Leftovers of the payments/plots review: figures of runs on generated weather say so, and a band
+over one member says it has no spread (hydro plot, the payment bands figure)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hydro.plotting import KINDS, plot
+from tests.test_plots import _payments, _results
+
+
+def _titles(fig) -> str:
+    sup = getattr(fig, "_suptitle", None)
+    return " | ".join([sup.get_text() if sup is not None else ""] + [ax.get_title() for ax in fig.axes])
+
+
+def _draw(results, kind, **options):
+    if kind == "compensation":
+        options["payments"] = _payments()
+    return plot(results, kind, None, **options)
+
+
+@pytest.mark.parametrize("kind", list(KINDS))
+def test_every_kind_says_a_run_is_on_generated_weather(kind):
+    # gep and compensate said so on stderr; a figure of a --synthetic-weather run (or one past the
+    # record, which needs it) read like one of the observed years
+    r = _results(scenarios=["baseline", "upgrade"])
+    r.attrs["weather_synthetic"] = "false"
+    assert "generated weather" not in _titles(_draw(r, kind))  # the recorded weather: nothing added
+    r.attrs.update(weather_synthetic="true", weather_seed="4")
+    assert "generated weather (seed 4): one draw of these years" in _titles(_draw(r, kind))
+
+
+def test_a_file_on_generated_weather_says_so_and_a_given_title_keeps_it(tmp_path):
+    r = _results(sources=False)
+    r.attrs.update(constituents="tn=total nitrogen", weather_synthetic="true", weather_seed="7")
+    path = r.to_netcdf(tmp_path / "r.nc")
+    fig = plot(str(path), "trajectory", tmp_path / "t.png", locations=["res"], title="My title")
+    assert fig.axes[0].get_title().startswith("My title\ngenerated weather (seed 7)")
+
+
+def test_an_ensemble_says_its_members_are_generated_and_one_member_has_no_spread():
+    r = _results(members=3)
+    r.attrs.update(weather_synthetic="true", weather_seed="1+member")
+    text = _titles(_draw(r, "trajectory"))
+    assert "3 members on generated weather (seed 1+member)" in text and "no spread" not in text
+    one = _results(members=1)
+    one.attrs.update(weather_synthetic="true", weather_seed="1+member")
+    for kind in ("trajectory", "reservoir"):
+        assert "1 member: no spread" in _titles(_draw(one, kind))
+    two = _results(members=2)  # one of two failed (NaN in the file): the band is over one member
+    two.attrs.update(weather_synthetic="true", weather_seed="1+member", members_failed="1")
+    assert "1 member: no spread" in _titles(_draw(two, "trajectory"))
+
+
+def test_scenario_members_bands_are_generated_weather_the_one_run_is_not():
+    # hydro scenarios --members on the record: each scenario's run is on the recorded weather, the
+    # ensemble_* members (drawn as bands by trajectory and scenarios) on generated weather
+    r = _results(scenarios=["baseline", "upgrade"])
+    members = 2
+    r.coords["member"] = list(range(members))
+    r.data["ensemble_section_tn_concentration"] = np.repeat(r.data["section_tn_concentration"][:, None],
+                                                            members, axis=1)
+    r.attrs.update(weather_synthetic="false", ensemble_seed="3+member")
+    assert "bands: 2 members on generated weather (seed 3+member)" in _titles(_draw(r, "trajectory"))
+    assert "generated weather" not in _titles(_draw(r, "reservoir"))  # the one run, on the record
+
+
+def test_payment_bands_over_one_member_and_of_a_generated_run_say_so(tmp_path):
+    from hydro.compensation.uncertainty import plot_payment_bands
+
+    r = _results(sources=False)
+    r.attrs.update(weather_synthetic="true", weather_seed="5")
+    path = r.to_netcdf(tmp_path / "r.nc")
+    row = {"year": 2020, "section": "s_a", "component": "tn_reduction", "parameter": "tn", "median_yuan": 1e6,
+           "p05_yuan": 1e6, "p95_yuan": 1e6, "p_pays": 1.0, "flag": False}
+    result = {"agreement": "a.toml", "source": str(path), "succeeded": 1, "rows": [row], "net": [],
+              "propagated": {"monitoring_error": True}}
+    title = plot_payment_bands(result).axes[0].get_title()
+    assert "generated weather (seed 5)" in title and "1 member: no spread" in title
+    result.update(source="observed.csv", succeeded=20)
+    title = plot_payment_bands(result).axes[0].get_title()
+    assert "generated weather" not in title and "no spread" not in title
+
+
+def test_a_spread_over_one_member_says_it_is_one_draw():
+    # --members 1 (or all but one failed): the summary printed "over 1 of 1 member: N kept out median
+    # 123 kg (5-95 %: 123 to 123)" and the CSV's source "1 of 1 member", a band that read as certainty
+    from types import SimpleNamespace
+
+    from hydro.scenarios.kept_out import ONE_DRAW, members_counted, spread_rows
+    from hydro.scenarios.summary import _spread_lines
+
+    assert members_counted({"members": [0, 2], "failed": {1: "x"}}) == "2 of 3 members"
+    r_in = np.array([[[100.0]], [[90.0]]])  # (scenario, member, reservoir)
+    ens = {"reservoir_n_input": r_in, "upstream_n_storage_change": np.zeros_like(r_in), "members": [0],
+           "failed": {1: "boom"}}
+    run = SimpleNamespace(ensemble=ens, names=["baseline", "s"], kept_out=["lake"],
+                          results=[SimpleNamespace(coords={"reservoir": ["lake"]})])
+    rows = spread_rows(run, [{"scenario": "s", "quantity": "cost", "location": "", "year": "all", "value": 100.0}])
+    mine = [r for r in rows if r["scenario"] == "s" and r["location"] == ""]
+    assert {r["source"] for r in mine} == {"1 of 2 members" + ONE_DRAW}
+    (line,) = _spread_lines(mine)
+    assert line.startswith("    over 1 of 2 members (one draw of the weather: no spread, median = p05 = p95")
