@@ -103,3 +103,50 @@ def test_a_spread_over_one_member_says_it_is_one_draw():
     assert {r["source"] for r in mine} == {"1 of 2 members" + ONE_DRAW}
     (line,) = _spread_lines(mine)
     assert line.startswith("    over 1 of 2 members (one draw of the weather: no spread, median = p05 = p95")
+
+
+@pytest.fixture(scope="module")
+def guanting_measures():
+    """Guanting's sources with all its measures of configs/scenarios/guanting.toml (wash-off subbasins,
+    each with its ``reference`` without the measures) and random quick flows over 2013-2015."""
+    from datetime import date, timedelta
+    from pathlib import Path
+
+    from hydro.model import model_variant
+    from hydro.scenarios import BasinInfo, ScenarioFile, compile_scenario
+    from hydro.sources import SourceParameters
+
+    info = BasinInfo.load("guanting")
+    sfile = ScenarioFile.from_toml(Path(__file__).resolve().parents[1] / "configs/scenarios/guanting.toml")
+    comp = compile_scenario(info, sfile, sfile.scenarios[-1].id, range(2013, 2016))
+    params = SourceParameters.from_subbasin_tables(model_variant(info.path, comp.overrides).basin.subbasin_tables)
+    days = [date(2013, 1, 1) + timedelta(k) for k in range(3 * 365)]
+    rng = np.random.default_rng(5)
+    n = len(info.ids)
+    quick = rng.gamma(0.3, 2.0, (len(days), n)) * (rng.random((len(days), n)) < 0.3)
+    return params, np.array([d.year for d in days]), quick, np.full((len(days), n), 0.4), info.area_km2
+
+
+def test_the_washoff_start_reuses_the_rates_without_measures(guanting_measures, monkeypatch):
+    # daily_loads computed the yearly rates without the measures twice over a run of a year or more:
+    # once for the groundwater store (reference) and again for the wash-off store's start
+    from hydro.sources import loads as module
+    from hydro.sources.timing import run_day_of_year
+    from hydro.sources.washoff import washoff_start
+
+    params, years, quick, base, area = guanting_measures
+    assert any(s.reference is not None for s in params.subbasins)
+    assert any(s.delivery_timing == "washoff" for s in params.subbasins)
+    calls = []
+    original = module._yearly_rates
+    monkeypatch.setattr(module, "_yearly_rates", lambda *a: calls.append(1) or original(*a))
+    reused, _, _ = module.daily_loads(params, years, quick, base, area)
+    assert len(calls) == 2  # with and without the measures (3 before)
+    # bit-identical to the loads of a wash-off store started from freshly computed rates
+    unique, index, _ = module._years(years, None, neighbours=True)
+    start = washoff_start(params.subbasins, (unique, index, run_day_of_year(unique, index, None)),
+                          lambda s, y: original(s, y, np.asarray(area, dtype=float)), np.asarray(area, dtype=float),
+                          quick, None)
+    assert start is not None and "washoff_tn" in start
+    fresh, _, _ = module.daily_loads(params, years, quick, base, area, stores=start)
+    assert np.array_equal(reused, fresh)

@@ -247,10 +247,10 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
             loads[:, :, k] = rates[kind.name][rows]
     _k.daily_loads_kernel(year_index, rows, *(c(rates[k]) for k in ("emc_mg_per_l", "gw_input_kg_d", "tau_days")),
                           quick, base, area, timing, c(base.mean(axis=0) if mean_base_mm is None else mean_base_mm),
-                          c(n0), delivered_by("quickflow"),
-                          delivered_by("store"), loads, storage, inputs, release)
-    stores = washoff_start(subs, (years, year_index, doy), lambda s, y: _yearly_rates(s, y, area), area, quick,
-                           stores, mean_washed)  # over 365 days, without the measures (above for groundwater)
+                          c(n0), delivered_by("quickflow"), delivered_by("store"), loads, storage, inputs, release)
+    # over 365 days, without the measures (above for groundwater): ``reference`` where they are the run's years
+    stores = washoff_start(subs, (years, year_index, doy), lambda s, y: reference if reference is not None and
+                           np.array_equal(y, years) else _yearly_rates(s, y, area), area, quick, stores, mean_washed)
     _time_scattered(loads, subs, names, quick, base, year_index, rates.get("_surface"), stores, mean_washed)
     return loads, names, GroundwaterStore(storage, inputs, release)
 
