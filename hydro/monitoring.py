@@ -89,10 +89,13 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
     is_lake = [False] * (len(sections) - n_lakes) + [True] * n_lakes
     series = _monthly(path, days, first_date, sections, q, conc, is_lake, absent)
     transferred: dict[str, object] = {}
+    # the months of a place no water from outside reached (0, NaN where the run covers part), computed once
+    zero = next((t[:, None] for t in moved.values() if not isinstance(t, str) and not np.any(t)), None)
+    none = np.empty(0) if zero is None else _monthly(path, days, first_date, ["-"], zero, {}, [True]).data["-"][FLOW]
     for j, x in enumerate(sections):  # the water from outside in each month's volume (m3), or why unknown
         t = moved.get(x)
-        if isinstance(t, str):
-            transferred[x] = t
+        if isinstance(t, str) or not np.any(t):  # a day's NaN is "any": below, its month NaN
+            transferred[x] = t if isinstance(t, str) else none.copy()
             continue
         # the tracer's flux is net: dispersion carries some back up a tributary at a junction (a day's
         # value below 0); a month's net volume, never below 0 (the month's water comes in)

@@ -150,3 +150,61 @@ def test_the_washoff_start_reuses_the_rates_without_measures(guanting_measures, 
     assert start is not None and "washoff_tn" in start
     fresh, _, _ = module.daily_loads(params, years, quick, base, area, stores=start)
     assert np.array_equal(reused, fresh)
+
+
+def _section_file(tmp_path, tracer=None, name="r.nc"):
+    """Three sections from 15 January to 10 April 2020 (January and April partial months), section
+    ``b``'s flow missing on 3 February; with ``tracer`` ([day, section] m3/s) a transfer into a reach
+    whose water that tracer follows."""
+    from datetime import date, timedelta
+
+    from hydro.results import Results
+
+    days = [date(2020, 1, 15) + timedelta(k) for k in range(87)]
+    r = Results(coords={"time": days, "section": ["a", "b", "c"]}, attrs={"basin": "t"},
+                constituents={"tn": "total nitrogen"})
+    q = np.full((len(days), 3), 2.0)
+    q[19, 1] = np.nan
+    r.data["section_discharge"] = q
+    r.data["section_tn_concentration"] = np.full((len(days), 3), 1.0)
+    if tracer is not None:
+        r.data["section_transfer_discharge"] = tracer
+        r.attrs.update(transfers="yr=inflow:reach:t.csv:2020-02-01..2020-02-10", transfer_volume_m3="yr=1e6")
+    return r.to_netcdf(tmp_path / name)
+
+
+def test_read_results_computes_the_months_of_no_transferred_water_once(tmp_path, monkeypatch):
+    # every section's transferred water was aggregated twice over (positive and negative days) even
+    # where none entered the run; the months none reached are computed once now, with the same NaN
+    from hydro import monitoring
+
+    calls = []
+    original = monitoring._monthly
+    monkeypatch.setattr(monitoring, "_monthly", lambda *a, **k: calls.append(1) or original(*a, **k))
+    partial = [0] + list(range(3, 12))  # January and April partial, May-December not run
+    whole = np.zeros(12)
+    whole[partial] = np.nan
+    series = monitoring.read_results(_section_file(tmp_path))
+    assert len(calls) == 2  # the series, and once the months of no transferred water (7 before)
+    for x in "abc":  # b's missing day does not make its transferred water unknown: none came
+        np.testing.assert_array_equal(series.transferred[x], whole)
+    assert series.transferred["a"] is not series.transferred["b"]  # each its own array
+    # water let in: a's tracer 1 m3/s on 1-10 February and 0.5 on 20 January (a partial month), c's
+    # net of a day back up (-0.2) and one down (0.5) in March, b's none
+    tracer = np.zeros((87, 3))
+    tracer[17:27, 0], tracer[5, 0] = 1.0, 0.5
+    tracer[50, 2], tracer[51, 2] = 0.5, -0.2
+    calls.clear()
+    series = monitoring.read_results(_section_file(tmp_path, tracer, "t.nc"))
+    assert len(calls) == 1 + 1 + 2 * 2
+    expect_a, expect_c = whole.copy(), whole.copy()
+    expect_a[1] = 10 * 86400.0
+    expect_c[2] = 0.3 * 86400.0
+    np.testing.assert_allclose(series.transferred["a"], expect_a, rtol=1e-12)  # round-off of a bincount
+    np.testing.assert_allclose(series.transferred["c"], expect_c, rtol=1e-12)
+    np.testing.assert_array_equal(series.transferred["b"], whole)
+    tracer[30, 1] = np.nan  # a tracer day missing (14 February): its month unknown, as before
+    series = monitoring.read_results(_section_file(tmp_path, tracer, "n.nc"))
+    expect_b = whole.copy()
+    expect_b[1] = np.nan
+    np.testing.assert_array_equal(series.transferred["b"], expect_b)
