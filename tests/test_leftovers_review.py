@@ -152,7 +152,7 @@ def test_the_washoff_start_reuses_the_rates_without_measures(guanting_measures, 
     assert np.array_equal(reused, fresh)
 
 
-def _section_file(tmp_path, tracer=None, name="r.nc"):
+def _section_file(tmp_path, tracer=None, name="r.nc", attrs=None):
     """Three sections from 15 January to 10 April 2020 (January and April partial months), section
     ``b``'s flow missing on 3 February; with ``tracer`` ([day, section] m3/s) a transfer into a reach
     whose water that tracer follows."""
@@ -167,6 +167,7 @@ def _section_file(tmp_path, tracer=None, name="r.nc"):
     q[19, 1] = np.nan
     r.data["section_discharge"] = q
     r.data["section_tn_concentration"] = np.full((len(days), 3), 1.0)
+    r.attrs.update(attrs or {})
     if tracer is not None:
         r.data["section_transfer_discharge"] = tracer
         r.attrs.update(transfers="yr=inflow:reach:t.csv:2020-02-01..2020-02-10", transfer_volume_m3="yr=1e6")
@@ -208,3 +209,24 @@ def test_read_results_computes_the_months_of_no_transferred_water_once(tmp_path,
     expect_b = whole.copy()
     expect_b[1] = np.nan
     np.testing.assert_array_equal(series.transferred["b"], expect_b)
+
+
+def test_payments_over_one_member_and_of_a_generated_series_say_so(tmp_path):
+    # hydro compensate --uncertainty 1 printed a median and a 5-95 % band that are one draw; on a
+    # series on generated weather it said nothing of it (hydro compensate without --uncertainty does)
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    path = _section_file(tmp_path, attrs={"weather_synthetic": "true", "weather_seed": "9"})
+    agreement = tmp_path / "a.toml"
+    agreement.write_text('name = "t"\nsource = "test"\nperiod = [2020, 2020]\npayer = "p"\npayee = "q"\n'
+                         '[[quantity]]\nsection = "a"\nbaseline_m3 = 1.0\nreward_per_m3_above_yuan = 1.0\n'
+                         'source = "test"\n', encoding="utf-8")
+    args = ["compensate", str(path), str(agreement), "--uncertainty"]
+    one = CliRunner().invoke(main, args + ["1", "--workers", "1"])
+    assert one.exit_code == 0, one.output
+    assert "1 member: no spread" in one.output and "note: the band is over 1 member" in one.output
+    assert f"note: {path}: the run is on generated weather (seed 9)" in one.output
+    more = CliRunner().invoke(main, args + ["3", "--workers", "1"])
+    assert more.exit_code == 0 and "no spread" not in more.output and "generated weather" in more.output

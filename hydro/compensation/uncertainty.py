@@ -502,8 +502,11 @@ def format_uncertainty(result: dict) -> str:
         drawn.append(f"monitoring error (lognormal CV per monthly value, ESTIMATE: {cv})")
     if prop["prices"] is not None:
         drawn.append(f"{len(prop['prices'])} ranged numbers of the agreement drawn uniformly")
+    from hydro.plotting.weather import one_member
+
+    alone = one_member(result["succeeded"])  # --uncertainty 1: a band that is no band
     out = [f"{result['succeeded']} of {result['members']} members (seed {result['seed']}); drawn: "
-           + "; ".join(drawn or ["nothing"]),
+           + "; ".join(drawn or ["nothing"]) + (f"\n{alone}" if alone else ""),
            ("parameters of the model: " + (f"{prop['parameters']['sets']} sets of {prop['parameters']['calibration']}"
                                             if prop["parameters"] else "not drawn (no --parameters-from)")), ""]
     header = ("year", "section", "component", "parameter", "payer -> payee", "median", "5 %", "95 %",
@@ -616,6 +619,13 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
         click.echo(json.dumps(result, indent=1, ensure_ascii=False))
     else:
         click.echo(format_uncertainty(result))
+    if result["succeeded"] == 1:
+        click.echo("note: the band is over 1 member: no spread, its median and 5-95 % are that member's "
+                   "amounts and P(pays) 0 or 1; draw more members (--uncertainty 20)", err=True)
+    if is_file:  # a series on generated weather: one draw of its years (as without --uncertainty)
+        from hydro.scenarios.cli import generated_weather_note
+
+        generated_weather_note(path)
     if result["failed"]:
         report_failures(result["failed"], "member", lambda text: click.echo(text, err=True))
         click.echo(f"{len(result['failed'])} of {members} members failed; summarised without them", err=True)
