@@ -155,6 +155,8 @@ def watershed_provenance(ws, station) -> dict[str, str]:
              "weather_synthetic": str(station.synthetic).lower()}
     if station.synthetic:
         attrs["weather_seed"] = str(station.metadata.get("seed", ""))
+        if "weather_generated_from" in station.metadata:  # the days before: the station record's (hydro.spin_up)
+            attrs["weather_generated_from"] = str(station.metadata["weather_generated_from"])
     subs = ws.subbasins
     attrs["subbasin_names"] = ";".join(f"{s.id}={s.name}" for s in subs)
     attrs["subbasin_county"] = ";".join(f"{s.id}={s.county}" for s in subs)

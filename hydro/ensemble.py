@@ -101,7 +101,39 @@ def member_weather(basin: Basin, start: date, end: date, seed: int):
     weather = generate(params, first.isoformat(), end.isoformat(), seed=seed)
     weather.metadata["source_file"] = (f"synthetic: hydro.weathergen fitted to {basin.weather.raw('csv')} "
                                        f"({params.fit_period})")
-    return weather
+    return observed_first(basin, start, end, weather)
+
+
+def observed_first(basin: Basin, start: date, end: date, weather):
+    """A member's generated ``weather`` for a run from ``start`` to ``end``, with the first day it runs
+    on generated weather (:func:`hydro.spin_up.generated_from`) in its metadata
+    (:data:`hydro.spin_up.GENERATED_FROM`).  For a run that starts on the station record and ends after
+    it, the record's observed weather on every day the record holds (from its first day: the run's
+    warm-up and spin-up take the record as an observed run does) and ``weather`` from the day after the
+    record's end, the join the spin-up past the record makes (:attr:`hydro.spin_up.SpinUp.record_end`):
+    the members of an ensemble agree on the observed days, equal there the run on the record (to the
+    bit on the example watershed), and each goes on on its own weather, the state carried across.
+    ``weather`` itself (its days unchanged) for a run wholly on the record, where the members are
+    generated weather, or wholly after it.  The spliced series is still generated weather
+    (``synthetic``, read from no file: spun up as members are); its ``source_file`` names both."""
+    from datetime import timedelta
+
+    from hydro.daily_forcing import DailyForcing
+    from hydro.spin_up import GENERATED_FROM, generated_from
+    from hydro.watershed import Watershed
+    from hydro.weather import station_record
+
+    since = generated_from(basin, start, end)
+    weather.metadata[GENERATED_FROM] = since.isoformat()
+    if since == start:
+        return weather
+    record = station_record(Watershed.from_basin(basin).weather.csv).between(None, since - timedelta(days=1))
+    after = weather.between(since, end)
+    meta = {**weather.metadata, "source_file": f"{basin.weather.raw('csv')} (observed) to {record.dates[-1]}, "
+            f"then {weather.metadata['source_file']} from {since.isoformat()}"}
+    p, tm, tn, tx = (np.concatenate([getattr(record, k), getattr(after, k)])
+                     for k in ("precip_mm", "tmean_c", "tmin_c", "tmax_c"))
+    return DailyForcing(np.concatenate([record.dates, after.dates]), p, tm, tn, tx, metadata=meta)
 
 
 #: This process's fitted weather generators: station file -> (modification time, parameters).

@@ -60,8 +60,8 @@ RULES: dict[str, CombineRule] = {
     **dict.fromkeys(("Conventions", "source", "title", "basin", "constituents", "species", "network_downstream",
                      "section_reach", "section_position", "reach_names", "section_names", "reservoir_names",
                      "subbasin_names", "subbasin_county", "subbasin_province", "subbasin_area_km2",
-                     "subbasin_drains_to", "weather", "weather_synthetic", "flow_driven", "transfers",
-                     "transfer_origins", "parameters_changed", "time_aggregation", "locations_selected",
+                     "subbasin_drains_to", "weather", "weather_synthetic", "weather_generated_from", "flow_driven",
+                     "transfers", "transfer_origins", "parameters_changed", "time_aggregation", "locations_selected",
                      "model", "catchment_file", "area_km2", "gr4j_parameters", "overrides",
                      "runoff_warm_up", "initial_state"), _SAME),
     # what tells one run from another (the writers of stacked files set their own)

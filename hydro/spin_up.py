@@ -60,6 +60,10 @@ class SpinUp:
         than a day after the record's end): the spin-up runs on the record to this day and
         continues on the run's own generated weather from the day after (None: all of it on
         the record, or on the run's own weather).
+    generated_from : date or None
+        Where a run on generated weather that starts on the station record and ends after it takes
+        the record's observed weather for its own days to the record's end: the first day of its
+        generated weather (:func:`generated_from`; None: all its days are generated, or given).
     """
 
     basin_start: date
@@ -71,6 +75,7 @@ class SpinUp:
     why_not: str = ""
     on_record: bool = False
     record_end: date | None = None
+    generated_from: date | None = None
 
     def describe(self, start: date) -> str:
         """The results' ``initial_state`` of a run from ``start``."""
@@ -84,7 +89,7 @@ class SpinUp:
                 + (" on the basin's station record" if self.on_record else "")
                 + (f" to its end, {past.isoformat()}, then on the run's own generated weather from "
                    f"{(past + timedelta(days=1)).isoformat()}" if past is not None else "")
-                + (f", the generated weather from {start.isoformat()} on" if self.on_record else ""))
+                + _run_weather(self, start))
         return text + (f"; given for {start.isoformat()}: {', '.join(self.given)}" if self.given else "")
 
 
@@ -132,8 +137,45 @@ def spin_up_plan(basin: Basin, start: date, weather=None, *, generated: bool | N
     if why:
         return SpinUp(basin_start, why_not=why)
     storages, concentrations, given = given_for_start(basin)
+    own = None if not generated or weather is None else weather.metadata.get(GENERATED_FROM)
     return SpinUp(basin_start, basin_start, start - timedelta(days=1), storages, concentrations, given,
-                  on_record=generated, record_end=record_end)
+                  on_record=generated, record_end=record_end,
+                  generated_from=date.fromisoformat(own) if own and date.fromisoformat(own) > start else None)
+
+
+#: The generated weather's metadata key, and the results' global attribute
+#: (:func:`hydro.assembly.watershed_provenance`), of the first day a run on generated weather
+#: (:func:`hydro.ensemble.member_weather`) writes on it: the run's first day, or, for a run that
+#: starts on the station record and ends after it, the day after the record's end
+#: (:func:`generated_from`).  The run's days before it are the record's observed weather.
+GENERATED_FROM = "weather_generated_from"
+
+
+def generated_from(basin: Basin, start: date, end: date) -> date:
+    """The first day a run from ``start`` to ``end`` on a member's generated weather
+    (:func:`hydro.ensemble.member_weather`) runs on generated weather: the day after the basin's
+    station record ends where the record holds ``start`` and ends before ``end`` (the run's days on the
+    record take its observed weather, :func:`hydro.ensemble.observed_first`), else ``start`` (a
+    run wholly on the record, whose members are generated weather, or wholly after it)."""
+    from hydro.watershed import Watershed
+    from hydro.weather import station_record
+
+    if not basin.is_watershed:
+        return start
+    record = station_record(Watershed.from_basin(basin).weather.csv)
+    first, last = (record.dates[k].astype("datetime64[D]").item() for k in (0, -1))
+    return last + timedelta(days=1) if first <= start <= last < end else start
+
+
+def _run_weather(plan: SpinUp, start: date) -> str:
+    """What :meth:`SpinUp.describe` says of the weather of the run's own days (on generated weather)."""
+    if not plan.on_record:
+        return ""
+    if plan.generated_from is None:
+        return f", the generated weather from {start.isoformat()} on"
+    return (f", the station record's observed weather from {start.isoformat()} to "
+            f"{(plan.generated_from - timedelta(days=1)).isoformat()} and the generated weather from "
+            f"{plan.generated_from.isoformat()} on")
 
 
 def _record_gap(record, basin_start: date, start: date, weather) -> tuple[str, date | None]:
