@@ -41,14 +41,19 @@ EXPECTED = {
     ("miyun", "miyun_supply_monthly.csv"): {**dict.fromkeys(range(2000, 2005), 3.5e8),
                                             **dict.fromkeys(range(2005, 2011), 1.9e8), 2011: 3.5e8,
                                             2012: 4.0e8, 2013: 4.0e8, 2014: 6.62e8, 2015: 1.22e8, 2016: 0.70e8,
-                                            2017: 0.365e8, 2018: 1.0e8, 2019: 1.0e8 + 4.88e6, 2020: 1.0e8},
-    ("miyun", "baihebao_release_daily.csv"): {2003: 40e6, 2013: 64e6, 2016: 84e6, 2017: 6e6},
+                                            2017: 0.365e8, 2018: 1.0e8, 2019: 1.0e8 + 4.88e6, 2020: 1.0e8,
+                                            # past the record (SOURCES 'Plan period 2021-2027'): the
+                                            # 1e8 ESTIMATE, 2021 with the spring trial release 1.87e8
+                                            2021: 1.0e8 + 1.87e8, **dict.fromkeys(range(2022, 2028), 1.0e8)},
+    ("miyun", "baihebao_release_daily.csv"): {2003: 40e6, 2013: 64e6, 2016: 84e6, 2017: 6e6, 2024: 9.4e6},
     # 2004-2012 but 2009: (1.5e8 since 2004 - 10.22e6 in 2009) / 8
     ("miyun", "yunzhou_release_daily.csv"): {2009: 10.22e6, 2013: 32.5e6, 2014: 17.5e6,
                                              **dict.fromkeys((2004, 2005, 2006, 2007, 2008, 2010, 2011, 2012),
                                                              (1.5e8 - 10.22e6) / 8)},
-    ("guanting", "yellow_river_monthly.csv"): {2019: 1.60e8, 2022: 1.51e8},
-    ("guanting", "guanting_release_daily.csv"): {2007: 0.0, 2008: 0.0, 2020: 1.47e8},
+    # 2021: plan 2.06e8; 2022: delivered 239.159e6; 2023: plan 1.65e8; 2024: delivered 199.991e6
+    ("guanting", "yellow_river_monthly.csv"): {2019: 1.60e8, 2021: 2.06e8, 2022: 239.159e6, 2023: 1.65e8,
+                                               2024: 199.991e6},
+    ("guanting", "guanting_release_daily.csv"): {2007: 0.0, 2008: 0.0, 2020: 1.47e8, 2022: 1.34e8},
 }
 
 

@@ -371,7 +371,7 @@ id = "cetian_to_guanting"
 name = "Cetian releases towards Guanting: no concentrated transfers before 2003; the 2005, 2010 and 2014 transfers"
 kind = "release"
 reservoir = "cetian"
-csv = "transfers/cetian_release_daily.csv"   # 2000-2002 the rule's base; 2005 volume published, 2010 and 2014 Cetian shares ESTIMATE; days ESTIMATE
+csv = "transfers/cetian_release_daily.csv"   # 2000-2002 the rule's base; 2005 volume published, 2010 and 2014 Cetian shares ESTIMATE; 2022-03 scheduled volume (generated weather only); days ESTIMATE
 reference = "Wang & Sun 2006 (Beijing Water 2006(5)); China Daily 2005-10-19; Xinhua 2010-10-15; China Water 2014-11-05"
 
 [[transfers]]
@@ -379,7 +379,7 @@ id = "guanting_release"
 name = "Guanting release: none from October 2007 to 12 March 2008 (stored for the Olympics); the spring 2020 ecological release"
 kind = "release"
 reservoir = "guanting"
-csv = "transfers/guanting_release_daily.csv"   # zero on 2007-10-01..2008-03-12; 1.47e8 m3 on 2020-04-20..05-12 (days ESTIMATE); the rule (ESTIMATE, section 10) on other days
+csv = "transfers/guanting_release_daily.csv"   # zero on 2007-10-01..2008-03-12; 1.47e8 m3 on 2020-04-20..05-12 (days ESTIMATE); 1.34e8 scheduled 2022-09-22..11-21 (generated weather only); the rule (ESTIMATE, section 10) on other days
 reference = "Yanzhao Metropolis Daily (Li Yanhong) 2008-03-17, citing the Guanting Reservoir Management Office on 2008-03-12; Xinhua (Guan Guifeng) 2020-05-12 and The Beijing News 2020-05-13 (SOURCES 'Where Guanting's water goes')"
 
 [[transfers]]
@@ -388,7 +388,7 @@ name = "Yellow River water via Wanjiazhai (North Main Line) into the Sanggan"
 kind = "inflow"
 reach = "sanggan_head"
 origin = "yellow-river"
-csv = "transfers/yellow_river_monthly.csv"   # spring transfers 2019 and 2022, spread by days (ESTIMATE)
+csv = "transfers/yellow_river_monthly.csv"   # 2019 and 2021-2024 (past 2020: generated weather only), spread by days (ESTIMATE)
 tn_mg_per_l = 3.0   # ESTIMATE, range 1.5-4.5: no published TN of the diverted water was found (section 17)
 orgn_mg_per_l = 0.5   # ESTIMATE, range 0.2-1.0 (SOURCES "Water-quality checks (issue 14)")
 nh3n_mg_per_l = 0.5   # ESTIMATE, range 0.15-1.0 (GB 3838 Classes II-III): no published value

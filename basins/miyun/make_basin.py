@@ -277,7 +277,7 @@ id = "miyun_supply"
 name = "Miyun supply to Beijing (release out of the basin)"
 kind = "release"
 reservoir = "miyun"
-csv = "transfers/miyun_supply_monthly.csv"   # annual volumes 2000-2017 (2014-2016 The Beijing News 2017-07-18; 2000-2011 ESTIMATEs 3.5e8 and 1.9e8/yr), spread by days
+csv = "transfers/miyun_supply_monthly.csv"   # annual volumes 2000-2017 (2014-2016 The Beijing News 2017-07-18; 2000-2011 ESTIMATEs 3.5e8 and 1.9e8/yr), 2018-2027 ESTIMATE 1e8/yr, with the published ecological releases; spread by days
 reference = "The Beijing News 2017-07-18; Xinhua 2013-08-08; Xinhua 2019-12-12"
 
 [[transfers]]
@@ -293,7 +293,7 @@ id = "baihebao_to_miyun"
 name = "Baihebao transfers to Miyun (2003, 2013, 2016, 2017)"
 kind = "release"
 reservoir = "baihebao"
-csv = "transfers/baihebao_release_daily.csv"   # published volumes, ESTIMATE spread (file header)
+csv = "transfers/baihebao_release_daily.csv"   # published volumes (2024: a plan), ESTIMATE spread (file header)
 reference = "Beijing Morning Post 2003-03-15, 2016-11-10; Jinghua Times 2013-04-12; Beijing Youth Daily 2013-08-22, 2016-09-21, 2017-07-18"
 """
 

@@ -83,6 +83,9 @@ write("snwd_miyun_daily.csv", [
     "# Not used: 'about 4.46e8' reverse-pumped up the Jingmi canal by 2019-04-18 (Beijing Water",
     "# Authority via shuibiao.com.cn; it may include Huairou reservoir's share) and 'together",
     "# 1.14e8 by January 2017' (Guangming Daily 2017-09-12; contradicts 1.6e8 by 2016-09-20).",
+    "# Not used either: 'about 8e8' stored by the reverse pumping in Miyun, Huairou, Daning and",
+    "# Shisanling together by 2023-06-12 (People's Daily overseas 2023-06-13): not split by reservoir,",
+    "# so nothing after 2020-08-28 (SOURCES 'Plan period 2021-2027 (issue 13)': gap).",
     "# Days outside 2015-09-11..2020-08-28 carry no transfer. Sources: basins/miyun/SOURCES.md,",
     "# 'Transfers and operations'. TN of the water: basin.toml [[transfers]] snwd_miyun.",
     "date,flow_m3_s",
@@ -124,6 +127,11 @@ SUPPLY = {  # year: (volume m3, source)
         1.0e8, "ESTIMATE: 'about 1e8 a year' since the South-to-North water (Xinhua 2019-12-12); "
                "by year not published; the ecological water to the Chao below the dam of May "
                "2019 (Xinhua 2019-06-01, 4.88e6 m3) is added below")),
+    # past the station record (2020): only runs on generated weather see these years
+    **dict.fromkeys(range(2021, 2028), (
+        1.0e8, "ESTIMATE: 'about 1e8 a year' since the South-to-North water (Xinhua 2019-12-12) "
+               "carried on past 2020 (no later yearly supply found, SOURCES 'Plan period "
+               "2021-2027'); the published ecological releases of 2021-2022 are added below")),
 }
 # published volumes to a day inside a year (cumulative from 1 January): the year's volume is
 # spread evenly over the days between these dates (ESTIMATE), not over the whole year
@@ -147,7 +155,18 @@ ECOLOGICAL = [  # (from, to, volume m3, source)
      "about 4.88e6 m3 to the Chao River below the dam 'for ecological protection', from 15 May, "
      "'finished on Monday' (2019-05-27) (Xinhua English 2019-06-01, m.yunwozh.com/english/2019-06/"
      "01/c_138108133.htm, citing the Miyun District publicity department); evenly over the 13 days"),
+    # past the station record: SOURCES 'Plan period 2021-2027 (issue 13)'
+    (date(2021, 4, 30), date(2021, 5, 30), 1.87e8,
+     "spring trial ecological release to the Chaobai 2021-04-30..05-30, 1.87e8 m3 (Beijing Daily "
+     "(Wang Tianqi) 2022-03-25, copy tyjgjz.com/cn/Instant/local/202203/t20220325_7171836.html); "
+     "evenly over the 31 days"),
 ]
+# Not in the series: the rest of the 'more than 12e8 m3' released downstream 2021-04-30..2022-03-23
+# (same item: flood-season pre-releases to make room, then the autumn release from the record
+# lake of 2021, up to 180 m3/s). It answered the 2021 record flood (20.55e8 m3 of usable inflow),
+# and rows past 2020 act only on generated weather, which does not hold that flood: imposed there
+# it would drain the generated-weather lake by about 10e8 m3 before the plan period (SOURCES 'Plan
+# period 2021-2027 (issue 13)'). The spring trial release above began before the flood season.
 daily: dict[date, float] = {}
 for year, (volume, _) in SUPPLY.items():
     points = [(a, v) for a, v, _ in SUPPLY_TO_DATE.get(year, [])] + [(date(year, 12, 31), volume)]
@@ -176,7 +195,9 @@ write("miyun_supply_monthly.csv", [
     "# Added on their days: published ecological releases down the Chao below the dam (not supply):",
     *[f"#   {a}..{b}: {v / 1e6:.2f}e6 m3 ({s})" for a, b, v, s in ECOLOGICAL],
     "# No volume published for any other release of 2017-2020 (the published storage fell by 3e8 m3",
-    "# from 2019-06-13 to 2020-08-28): SOURCES 'Storage 2017-2020 (issue 13, third pass)'.",
+    "# from 2019-06-13 to 2020-08-28): SOURCES 'Storage 2017-2020 (issue 13, third pass)'. Past",
+    "# 2020 (runs on generated weather only): SOURCES 'Plan period 2021-2027 (issue 13)'; no",
+    "# ecological volume found for 2022-03-24 onwards.",
     "# Years not listed follow the reservoir's rule, target_release_m3_s (S8.8).",
     "date,volume_mcm",
 ], rows)
@@ -237,6 +258,11 @@ BAIHEBAO = [  # (from, to, volume m3, source)
     (date(2017, 6, 12), date(2017, 7, 17), 0.06e8,
      "0.06e8 m3 after the lake passed 1.7e9 in June, to 2017-07-17 (Beijing Youth Daily "
      "2017-07-18); ESTIMATE: from 2017-06-12, as the South-to-North 0.58e8"),
+    (date(2024, 2, 6), date(2024, 3, 31), 9.4e6,
+     "37th transfer to Miyun from 2024-02-06, planned to end 2024-03-31 at about 2 m3/s, 'planned "
+     "total about 9.4e6 m3' (Beijing Youth Daily app (Cui Yifei) 2024-02-06, app.bjtitle.com/8816/"
+     "newshow.php?did=358518114699244&newsid=6478915&typeid=68); ESTIMATE: the plan taken as "
+     "delivered, evenly"),
 ]
 rows = []
 for a, b, volume, _ in BAIHEBAO:
