@@ -201,7 +201,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     if not members and not quiet:  # a start line: a long run is not silent (an ensemble has a progress bar)
         first, last = s or b.settings.start, e or b.settings.end
         click.echo(f"simulating {b.name}: {first} to {last} ({(last - first).days + 1} days)…", err=True)
-        note_late_start(b, first, generated=weather_seed is not None)
+        note_late_start(b, first, generated=weather_seed is not None, end=last)
     if members:
         from hydro.ensemble import ensemble_command
 

@@ -224,18 +224,21 @@ def check_params_fit(params_path, target, catchment: bool) -> None:
                    "as given", err=True)
 
 
-def note_late_start(basin, start, generated: bool = False) -> None:
+def note_late_start(basin, start, generated: bool = False, end=None) -> None:
     """Say on stderr what a watershed run that does not start on its basin's ``[run] start`` starts
     from (:func:`hydro.blocked.spin_up_plan`): the basin file gives its initial state for that
     start; a later start is spun up from it (on the station record where the run's weather is
     ``generated``, ``--synthetic-weather``), or, where it cannot be, says why; an earlier one takes
-    it as it is."""
+    it as it is.  ``end``: the run's last day (the generated weather of a run that ends after the
+    record starts after the record's end, :func:`hydro.spin_up.generated_weather_words`)."""
     from hydro.blocked import spin_up_plan
+    from hydro.spin_up import generated_from, generated_weather_words
 
     first = basin.settings.start
     if not basin.is_watershed or start == first:
         return
     plan = spin_up_plan(basin, start, generated=generated)
+    words = generated_weather_words(generated_from(basin, start, end or start), start)
     said = (f"note: {basin.path} gives its initial state (reservoir storage, concentrations) for its [run] "
             f"start, {first}; ")
     if start < first:
@@ -245,7 +248,8 @@ def note_late_start(basin, start, generated: bool = False) -> None:
                  + (" on the basin's station record" if plan.on_record else "")
                  + (f" to its end, {plan.record_end}, then on the generated weather" if plan.record_end else "")
                  + f" first (not written), and {start} starts from the state it reaches"
-                 + (" with the generated weather" if plan.on_record else "")
+                 + (" with the generated weather" if plan.on_record and words == "generated weather" else
+                    f" and runs on {words}" if plan.on_record else "")
                  + ". An initial value given with --set (reservoirs.<id>.initial_storage_mcm, initial.*) is "
                  f"the state on {start} instead" + (f" (given: {', '.join(plan.given)})" if plan.given else "")
                  + " (the results' initial_state says what a run started from)")

@@ -227,8 +227,9 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
     if not quiet:
         click.echo(f"simulating {b.name}, scenario {scenario} of {sfile.path}: {first} to {last} "
                    f"({(last - first).days + 1} days)"
-                   + ("" if weather_seed is None else f" on generated weather (seed {weather_seed})") + "…", err=True)
-        note_late_start(b, first, generated=weather_seed is not None)
+                   + ("" if weather_seed is None else f" on {_weather_words(b, first, last)} (seed {weather_seed})")
+                   + "…", err=True)
+        note_late_start(b, first, generated=weather_seed is not None, end=last)
     results, notes = run_scenario(basin, scenario, sfile, start, end, overrides, history=history,
                                   weather_seed=weather_seed)
     for note in [] if quiet else notes:
@@ -237,3 +238,11 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
     if not quiet:
         click.echo(run_summary(results))
         click.echo(f"written: {out}")
+
+
+def _weather_words(basin, first: date, last: date) -> str:
+    """What a ``--synthetic-weather`` run from ``first`` to ``last`` runs on, in words
+    (:func:`hydro.spin_up.generated_weather_words`)."""
+    from hydro.spin_up import generated_from, generated_weather_words
+
+    return generated_weather_words(generated_from(basin, first, last), first)

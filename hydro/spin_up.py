@@ -167,6 +167,18 @@ def generated_from(basin: Basin, start: date, end: date) -> date:
     return last + timedelta(days=1) if first <= start <= last < end else start
 
 
+def generated_weather_words(since: date | str | None, start: date | None) -> str:
+    """What a run from ``start`` on generated weather from ``since`` (:func:`generated_from`, the
+    results' :data:`GENERATED_FROM`; None: all of it) runs on, in words for notes: ``"generated
+    weather"``, or, where ``since`` is after ``start``, ``"the station record's observed weather to
+    <the day before> and generated weather from <since>"``."""
+    day = date.fromisoformat(since) if isinstance(since, str) and since else since or None
+    if not isinstance(day, date) or start is None or day <= start:
+        return "generated weather"
+    return f"the station record's observed weather to {(day - timedelta(days=1)).isoformat()} and generated " \
+        f"weather from {day.isoformat()}"
+
+
 def _run_weather(plan: SpinUp, start: date) -> str:
     """What :meth:`SpinUp.describe` says of the weather of the run's own days (on generated weather)."""
     if not plan.on_record:

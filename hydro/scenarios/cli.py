@@ -10,6 +10,7 @@ the group.
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
 import click
@@ -110,18 +111,33 @@ def _past_record(basin, sfile, start, end, members, seed, progress) -> int | Non
     last = record_end_before(basin, sfile, start, end)
     if last is None:
         return None
+    words = _weather_words(basin, sfile, start, end)
     if not members:
         raise HydroError(f"the period runs past the end of {basin}'s station record ({last}), so there is no "
-                         "observed weather to run the scenarios on: add --members N (e.g. --members 20, and "
-                         "--seed S) to run the baseline and every scenario on the same N generated weather "
-                         f"series, or end the period by {last} (--end)")
+                         f"observed weather to run the scenarios on after {last}: add --members N (e.g. --members "
+                         "20, and --seed S) to run the baseline and every scenario on the same N generated weather "
+                         f"series from the day after (the days on the record take its observed weather), or end "
+                         f"the period by {last} (--end)")
     weather_seed = 1 if seed is None else int(seed)
     if progress:
-        progress(f"the period runs past the station record ({last}): every scenario runs on generated weather, "
+        progress(f"the period runs past the station record ({last}): every scenario runs on {words}, "
                  f"spun up on the record; the table's TN and loads are member 0's (seed {weather_seed}), the "
                  f"probabilities over the {members} member"
                  + ("s" if members > 1 else " (one draw of the weather: each probability is 0 or 1)"))
     return weather_seed
+
+
+def _weather_words(basin, sfile, start, end) -> str:
+    """What the scenarios of a period past the station record run on, in words
+    (:func:`hydro.spin_up.generated_weather_words`): generated weather, from the day after the
+    record's end where the period starts on the record."""
+    from hydro.model import model_variant
+    from hydro.scenarios.measures import BasinInfo
+    from hydro.spin_up import generated_from, generated_weather_words
+
+    b = model_variant(BasinInfo.load(basin).path).basin
+    first, last = start or sfile.start or b.settings.start, end or sfile.end or b.settings.end
+    return generated_weather_words(generated_from(b, first, last), first)
 
 
 def default_output(basin_file: Path) -> Path:
@@ -169,7 +185,7 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
         years = sorted({d.year for d in res.coords["time"]})
         click.echo(f"note: {results}: every year the run covers ({', '.join(map(str, years))}) is partial, and "
                    "--partial-years omit leaves them out: no rows; --partial-years label lists them", err=True)
-    generated_weather_note(results, res.attrs, "water conservation and purification")
+    generated_weather_note(results, res.attrs, "water conservation and purification", res.dates[0])
     if by == "county":
         rows = by_county(rows)
     click.echo(format_table(rows))
@@ -178,21 +194,36 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
         click.echo(f"written: {output}")
 
 
-def generated_weather_note(path, attrs=None, what: str = "payments") -> None:
-    """On stderr, that the results ``path`` (global attributes ``attrs``, read when None) ran on
-    generated weather: its ``what`` are of one draw of weather over those years (past the record:
-    member 0's), neither their observed nor their expected weather."""
+def generated_weather_note(path, attrs=None, what: str = "payments", first=None) -> None:
+    """On stderr, that the results ``path`` (global attributes ``attrs`` and first day ``first``, read
+    when None) ran on generated weather: its ``what`` are of one draw of weather over those years (past
+    the record: member 0's), neither their observed nor their expected weather; of the days from the
+    generated weather's first (``weather_generated_from``) on where the run's days before it are the
+    station record's (:func:`hydro.spin_up.generated_weather_words`)."""
+    from hydro.spin_up import GENERATED_FROM, generated_weather_words
+
     if attrs is None:
         if not str(path).endswith(".nc"):  # a monitoring CSV: observed
             return
         import netCDF4
 
         with netCDF4.Dataset(path) as nc:
-            attrs = {k: str(nc.getncattr(k)) for k in ("weather_synthetic", "weather_seed") if k in nc.ncattrs()}
-    if attrs.get("weather_synthetic") == "true":
-        click.echo(f"note: {path}: the run is on generated weather (seed {attrs.get('weather_seed', '?')}): its "
-                   f"{what} are of one draw of weather over these years, neither their observed nor their "
-                   "expected weather", err=True)
+            attrs = {k: str(nc.getncattr(k)) for k in ("weather_synthetic", "weather_seed", GENERATED_FROM)
+                     if k in nc.ncattrs()}
+            if GENERATED_FROM in attrs and "time" in nc.variables:
+                t = nc.variables["time"]
+                first = netCDF4.num2date(t[0], t.units, getattr(t, "calendar", "standard"))
+    if attrs.get("weather_synthetic") != "true":
+        return
+    seed = attrs.get("weather_seed", "?")
+    since = attrs.get(GENERATED_FROM)
+    words = generated_weather_words(since, None if first is None else date(first.year, first.month, first.day))
+    if words == "generated weather":
+        click.echo(f"note: {path}: the run is on generated weather (seed {seed}): its {what} are of one draw of "
+                   "weather over these years, neither their observed nor their expected weather", err=True)
+    else:
+        click.echo(f"note: {path}: the run is on {words} (seed {seed}): its {what} from {since} on are of one "
+                   "draw of weather over those days, neither their observed nor their expected weather", err=True)
 
 
 def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=False, csv_out=None,
