@@ -77,3 +77,18 @@ def test_compensate_note_says_the_generated_days_only(tmp_path):
         nc.setncatts({"weather_generated_from": "2022-01-01"})
     r = invoke(*args)
     assert f"note: {path}: the run is on generated weather (seed 3): its payments are of one draw" in r.output
+
+
+def test_report_callout_says_the_generated_days(tmp_path):
+    from hydro.report import _provenance
+    from hydro.results import load_results
+
+    out = tmp_path / "syn.nc"
+    assert invoke("run", "watershed", *STRADDLE, "--synthetic-weather", "4", "-q", "-o", out).exit_code == 0
+    text = _provenance(load_results(out), out, None)
+    assert ("This run is driven by the station record&#x27;s observed weather to 2010-12-31 and generated weather "
+            "from 2011-01-01, not observations after the record: its numbers from 2011-01-01 on illustrate") in text
+    res = load_results(out)
+    res.attrs["weather_generated_from"] = "2010-07-01"  # generated from its first day: as before
+    assert "This run is driven by generated weather, not observations: its numbers illustrate" in \
+        _provenance(res, out, None)

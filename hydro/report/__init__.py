@@ -151,9 +151,14 @@ def _provenance(results, results_path: Path, scenario_id) -> str:
         weather = esc(a.get("weather", "–"))
         if synthetic:
             weather += f" — <b>synthetic</b>, generator seed {esc(a.get('weather_seed', '–'))}"
+            from hydro.spin_up import generated_weather_words
+
+            words = generated_weather_words(a.get("weather_generated_from"), dates[0] if dates else None)
+            since = "" if words == "generated weather" else f" from {a['weather_generated_from']} on"
             callout = ('<div class="callout"><b>Synthetic weather.</b> This run is driven by '
-                       "generated weather, not observations: its numbers illustrate the model and "
-                       "the basin's behaviour, not what happened in a given year.</div>")
+                       f"{esc(words)}, not observations{' after the record' if since else ''}: its numbers"
+                       f"{since} illustrate the model and the basin's behaviour, not what happened in a "
+                       "given year.</div>")
         else:
             weather += " — observed"
         rows.append(("weather", weather))
