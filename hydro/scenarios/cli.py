@@ -89,6 +89,10 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     for c in run.compiled:
         for note in c.notes:
             click.echo(f"note: {c.scenario}: {note}", err=True)
+    from hydro.scenarios.transfer_end import note as transfer_note
+
+    if transfer_note(run.results[0]):  # a plan period past a transfer's series has none of its water
+        click.echo(transfer_note(run.results[0]), err=True)
     if not quiet:
         click.echo(format_summary(rows))
         click.echo(f"written: {out}\nwritten: {csv_path}")

@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.scenarios import transfer_end
 from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
 from hydro.scenarios.kept_out import member_kept_out
 from hydro.scenarios.measures import BasinInfo, compile_scenario
@@ -342,7 +343,7 @@ def _attrs(run: ScenarioRun, history: str) -> dict:
         "subbasin_province": pairs(info.attr("province")),
         "subbasin_drains_to": pairs(s.get("reach") or s.get("reservoir") for s in info.subbasins),
         "measure_kinds": ";".join(f"{m.id}={m.kind}" for m in run.sfile.measures.values()),
-        KEPT_OUT_ATTRIBUTE: ";".join(run.kept_out),
+        KEPT_OUT_ATTRIBUTE: ";".join(run.kept_out), **transfer_end.attribute(run.results[0]),
     })
     return attrs
 

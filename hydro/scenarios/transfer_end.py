@@ -1,0 +1,47 @@
+"""Transfers whose series end before a scenarios run's period does (``[[transfers]]``,
+:mod:`hydro.transfers`): on the days after its file's last date a transfer does not run, so a plan
+period past a series' end (Miyun's South-to-North deliveries end in 2020) has none of that water.
+``hydro scenarios`` says so on stderr (:func:`note`) and in its file's global attribute
+:data:`ATTRIBUTE`, from the runs' ``transfers`` attribute (``id=kind:element:file:first..last``).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+#: The scenarios file's global attribute: ``id=last day;...`` of each transfer whose series ends
+#: before the period's last day (absent where none does).
+ATTRIBUTE = "transfer_series_end_before_period_end"
+
+
+def ended(attrs: dict, last: date) -> dict[str, tuple[str, str]]:
+    """Transfer id -> (file, its last day) of the transfers of a run's ``attrs`` whose series end
+    before ``last``, the run's last day."""
+    out = {}
+    for item in filter(None, str(attrs.get("transfers", "")).split(";")):
+        tid, _, spec = item.partition("=")
+        parts = spec.split(":")
+        span_last = parts[-1].partition("..")[2] if len(parts) >= 4 else ""
+        if span_last and span_last < last.isoformat():
+            out[tid] = (parts[2], span_last)
+    return out
+
+
+def attribute(results) -> dict[str, str]:
+    """:data:`ATTRIBUTE` of a scenarios file whose runs are like ``results`` (empty where no series
+    ends before the run)."""
+    gone = ended(results.attrs, results.dates[-1])
+    return {ATTRIBUTE: ";".join(f"{k}={v[1]}" for k, v in gone.items())} if gone else {}
+
+
+def note(results) -> str:
+    """The one-line stderr note on the transfers whose series end before the run of ``results``
+    ends, or ``""``."""
+    first, last = results.dates[0], results.dates[-1]
+    gone = ended(results.attrs, last)
+    if not gone:
+        return ""
+    said = ", ".join(f"{tid} ({file}) on {day}" + (", before the period" if day < first.isoformat() else "")
+                     for tid, (file, day) in gone.items())
+    return (f"note: transfer series that end before the period ({first} to {last}) does: {said}; no scenario "
+            "has such a transfer after its series' last day")
