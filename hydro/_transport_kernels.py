@@ -1014,7 +1014,7 @@ def tank_pieces(day, s, tau, v0, v1, t0, n_tag, n_src, rx_a, rx_b, rx_to, rx_res
 @kernel(helper=True)
 def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_b, mass, c, flux_total, flux_per_conc,
                     links, tanks, rx, work, res_mass, res_prod, res_out_day, res_in_day, res_rm_day, inflow,
-                    boundary_flux, extra_acc):
+                    boundary_flux, extra_acc, lts):
     """One advection step of ``tau`` seconds (``f_start`` to ``f_end`` of day ``day``) of every
     reservoir, for the tags ``t0 .. t0 + n_tag`` of a group, and the inflow it sets.
 
@@ -1036,6 +1036,9 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
     res_v0, res_v1, res_tau, res_coef, pieces_of, res_flux)``: a call with more than 30 positional
     arguments is compiled by Python as a call with ``*args`` (``CALL_FUNCTION_EX``), whose tuple
     kept the reference counts of every array in it around each call (module docstring).
+
+    With ``lts`` (local time steps, :func:`lts_group_day`) ``inflow`` is not set: the mass each
+    tank sends to a chain head over the step (g) is added to it instead, for the head's own step.
     """
     into_res, last, reach_down_index, chain_head, res_down_kind, res_down_index, head_chain, first = links
     res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s = tanks
@@ -1145,13 +1148,16 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
                         res_prod[rx_to[x] * n_src + src, s, 0] += rx_res_rate[day, s, x] * v_mid * integral
         # mass entering each chain head; side tributaries and reservoirs
         # below a fused junction enter the first cell of the reach as a source
-        for j in range(n_chain):
-            inflow[k, j] = boundary_flux[day, chain_head[j], t]
+        if not lts:
+            for j in range(n_chain):
+                inflow[k, j] = boundary_flux[day, chain_head[j], t]
         for s in range(n_res):
             if res_down_kind[s] == DOWN_REACH:
                 d = res_down_index[s]
                 j = head_chain[d]
-                if j >= 0:
+                if j >= 0 and lts:
+                    inflow[k, j] += tau * res_flux[s]
+                elif j >= 0:
                     inflow[k, j] += res_flux[s]
                 else:
                     x = tau * res_flux[s]
@@ -1246,7 +1252,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
     boundary_flux, boundary_conc, lateral_load, point_load, res_load = loads
     reach_rate, res_rate, settling_m_s = rates
     (init_conc, init_res_conc, init_inlet_debt, group_start, courant, disp_limit, period_of_day,
-     max_substeps) = start
+     max_substeps, lts_min_gain, lts_max_level, lts_boost) = start
     group_species, rx_start, rx_from, rx_to, rx_river_rate, rx_res_rate = reactions
     (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
      out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc, out_inlet_debt) = out
@@ -1381,6 +1387,22 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
     slot_reach = np.full(n_pad, -1, dtype=np.int64)
     for i in range(n_cell):
         slot_reach[pos[i]] = cell_reach[i]
+    # local time steps (lts_group_day): the chain of every slot (its ghosts included), the
+    # reservoir below each chain's tail (-1: none), the day's classes and work arrays
+    chain_of_slot = np.full(n_pad, -1, dtype=np.int64)
+    for j in range(n_chain):
+        for p in range(ghost_up[j], ghost_dn[j] + 1):
+            chain_of_slot[p] = j
+    tail_res = np.full(n_chain, -1, dtype=np.int64)
+    for j in range(n_into_res):
+        tail_res[chain_of_slot[last[into_res[j]]]] = reach_down_index[into_res[j]]
+    lts_level = np.zeros(n_chain, dtype=np.int64)
+    lts_mask = np.zeros(n_chain, dtype=np.int64)
+    vmin = np.zeros(n_pad)
+    head_acc = np.zeros((g_max, n_chain))
+    up_mix = np.zeros((g_max, n_chain))
+    step_start = np.zeros(n_chain, dtype=np.int64)
+    prop_lv = np.zeros((4 if lts_min_gain > 0.0 else 1, sp_max, sp_max, n_pad if lts_min_gain > 0.0 else 1))
     # the arrays of the sub-step kernels with more than 30 of them, as tuples built once (no call
     # here takes more than 30 positional arguments: see reservoir_tanks)
     sections = (sec_kind, sec_index, sec_slot)
@@ -1392,6 +1414,19 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                   sj_reach, fj_reach)
     day_out = (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
                budget_reach, budget_res)
+    lts_state = (mass, c, res_mass)
+    lts_lay = (first, last, chain_head, ghost_up, ghost_dn, dn_src, side_src, side_dst, side_reach, sj_a, sj_b,
+               fj_slot, dinlets, sec_kind, sec_index, sec_slot, chain_of_slot, need, slot_reach, tail_res,
+               res_down_kind, res_down_index, head_chain)
+    lts_water = (vol0, dvol, fq, wdraw, vmin, cond, sj_cond, b_cond, h_cond, inv_qin, res_volume, res_outflow)
+    lts_srcs = (boundary_flux, boundary_conc, lat, reach_rate)
+    lts_accs = (flux_acc, removed_acc, withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc, sec_acc, res_out_day,
+                res_in_day, res_rm_day)
+    lts_inlet = (inlet_debt, r_prev, rr, s_used, cin)
+    lts_work = (flux_total, flux_per_conc, c_total, m_work, c_work, keep, inv_ve, head_acc, up_mix, inflow,
+                step_start, prop_lv)
+    lts_tanks = (tank_links, tank_inputs, tank_rx, tank_work, res_prod)
+    lts_rx = (rx_from, rx_to, rx_river_rate, prop, kmat, m_a, m_b)
 
     for t in range(n_tr):
         for i in range(n_cell):
@@ -1399,6 +1434,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
         for s in range(n_res):
             res_mass[s, t] = init_res_conc[s, t] * res_volume[0, s]
 
+    no_lts = n_reach < 0  # False, not a literal (see any_withdrawal): reservoir_tanks of the global path
     period = -1
     for day in range(n_day):
         if period_of_day[day] != period:
@@ -1414,6 +1450,15 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
         out_substeps[day] = n_sub
         if n_sub > max_substeps:  # steps too short to run: stop, the caller says why
             return
+        n_f = 0  # local time steps: the finest class's sub-steps, 0 on a day of the global path
+        if lts_min_gain > 0.0:
+            n_f = lts_classes(lts_level, lts_mask, vmin, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond, first,
+                              last, dinlets, sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant,
+                              disp_limit, lts_boost, lts_max_level, lts_min_gain)
+            if n_f > 0:
+                out_substeps[day] = n_f
+                if n_f > max_substeps:
+                    return
         for p in range(n_pad):
             half_lw_h[p] = 0.25 + 0.5 * half_lw[p]  # 0.5 (1 - nu / 2)
         any_withdrawal = n_reach < 0  # False, but not a literal: a literal False made advect compile twice
@@ -1486,7 +1531,11 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                 for p in range(n_pad):
                     c[k, p] = mass[t, p] * inv_v0[p]
 
-            for sub in range(n_sub + 1):
+            if n_f > 0:
+                lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_start[g], rx_start[g + 1], n_f, any_disp,
+                              lts_state, lts_lay, lts_water, lts_srcs, lts_accs, lts_inlet, lts_work, lts_tanks,
+                              lts_rx, lts_level, lts_mask)
+            for sub in range(n_sub + 1 if n_f == 0 else 0):
                 # this advection step: tau seconds from t_start into the day
                 tau = 0.5 * dt if sub == 0 or sub == n_sub else dt
                 t_start = 0.0 if sub == 0 else (sub - 0.5) * dt
@@ -1531,7 +1580,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                 # (flux: the group's fluxes where it has one tag, the only case that reads them)
                 reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_start[g], rx_start[g + 1], mass,
                                 c, flux, flux_per_conc, tank_links, tank_inputs, tank_rx, tank_work, res_mass,
-                                res_prod, res_out_day, res_in_day, res_rm_day, inflow, boundary_flux, extra_acc)
+                                res_prod, res_out_day, res_in_day, res_rm_day, inflow, boundary_flux, extra_acc,
+                                no_lts)
                 # flux inlets: the share of the inflow the dispersion steps take
                 # (H (c_in - c_1) each), off the advective inflow of this step
                 if n_tag == 1:
@@ -1779,6 +1829,522 @@ def _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach, storag
             storage_reach[r, t] = acc
         for s in range(res_mass.shape[0]):
             storage_res[s, t] = res_mass[s, t]
+
+
+# ---- local time steps (issue 16; docs/solver.md "Local time stepping") ------------------------
+#
+# Each day each chain takes a class l: n_f / 2**l sub-steps (n_f the finest count, a multiple of
+# 2**L).  In units u of DAY / (2 n_f), class l ends its Strang advection steps at the odd
+# multiples of 2**l and at 2 n_f, and disperses at the interior ones; the day is the sequence of
+# those events (tests/lts_prototype.py writes the same design out in plain Python).  A chain's
+# *bounds* are the events where its advection step ends: its own class's, the day's end, and the
+# dispersion times of a coarser chain it exchanges with across a dispersive side junction
+# (``mask``: bit l set where the chain has bounds at the odd multiples of 2**l).
+
+
+@kernel(helper=True)
+def _ctz(u):
+    """The power of two in ``u`` > 0 (its trailing zero bits)."""
+    n = 0
+    while u % 2 == 0:
+        u //= 2
+        n += 1
+    return n
+
+
+@kernel(helper=True)
+def _next_bound(mask_j, u, n_ev):
+    """The first bound of a chain (``mask_j``) after event ``u`` (``n_ev``: the day's last)."""
+    v = u + 1
+    while v < n_ev and (mask_j >> _ctz(v)) & 1 == 0:
+        v += 1
+    return v
+
+
+@kernel(helper=True)
+def lts_classes(level, mask, vmin, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond, first, last, dinlets,
+                sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant, disp_limit, boost, max_level,
+                min_gain):
+    """The class of every chain for the day (``level``, ``mask``), and the finest count ``n_f``.
+
+    Each reach's own count is the global sub-step's rule (:func:`day_hydraulics`, the same
+    operations in the same order, so that the largest is ``n_sub``) over its own cells, times
+    ``boost`` (a test's way to refine a reach; 1 otherwise); a chain takes the largest of its
+    reaches', and class ``l`` the largest (at most ``max_level``) with ``own 2**l <= n_glob``.
+    A dispersive side junction between classes is exchanged at the coarser one's step, which
+    the finer cell must bear (``g dt_coarse <= disp_limit vmin``): else the coarser chain is
+    refined.  Returns 0 (the day takes the global path) where the global path's cell updates
+    are fewer than ``min_gain`` times the local steps' (one class: the same).  Fills ``vmin``.
+    """
+    n_pad = vol0.shape[0]
+    n_chain = level.shape[0]
+    gsum = np.zeros(n_pad)
+    for p in range(n_pad):
+        vmin[p] = min(vol0[p], vol0[p] + SECONDS_PER_DAY * dvol[p])
+    for p in range(n_pad - 1):
+        gsum[p] += cond[p]
+        gsum[p + 1] += cond[p]
+    for k in range(dinlets.shape[0]):
+        gsum[first[dinlets[k]]] += b_cond[k]
+    for j in range(n_chain):
+        gsum[ghost_up[j] + 1] += h_cond[j]
+    for k in range(sj_a.shape[0]):
+        gsum[sj_a[k]] += sj_cond[k]
+        gsum[sj_b[k]] += sj_cond[k]
+    own = np.zeros(n_chain, dtype=np.int64)
+    for r in range(first.shape[0]):
+        dt_r = SECONDS_PER_DAY
+        for p in range(first[r], last[r] + 1):
+            out = fq[p] + wdraw[p]
+            if out > 0.0:
+                dt_r = min(dt_r, courant * vmin[p] / out)
+            if gsum[p] > 0.0:
+                dt_r = min(dt_r, disp_limit * vmin[p] / gsum[p])
+        n_r = max(1, int(math.ceil(SECONDS_PER_DAY / dt_r - 1e-9))) * boost[r]
+        j = chain_of_slot[first[r]]
+        own[j] = max(own[j], n_r)
+    n_glob = 1
+    for j in range(n_chain):
+        n_glob = max(n_glob, own[j])
+    for j in range(n_chain):
+        lv = 0
+        while lv < max_level and own[j] * 2 ** (lv + 1) <= n_glob:
+            lv += 1
+        level[j] = lv
+    changed = True
+    while changed:
+        changed = False
+        for k in range(sj_a.shape[0]):
+            ca = chain_of_slot[sj_a[k]]
+            cb = chain_of_slot[sj_b[k]]
+            if level[ca] == level[cb]:
+                continue
+            coarse = ca if level[ca] > level[cb] else cb
+            fine_slot = sj_b[k] if level[ca] > level[cb] else sj_a[k]
+            if sj_cond[k] * SECONDS_PER_DAY * 2 ** level[coarse] / n_glob > disp_limit * vmin[fine_slot]:
+                level[coarse] -= 1
+                changed = True
+    top = 0
+    for j in range(n_chain):
+        top = max(top, level[j])
+    n_f = (n_glob + 2 ** top - 1) // 2 ** top * 2 ** top
+    work_lts = 0
+    work_glob = 0
+    for j in range(n_chain):
+        n_cells = ghost_dn[j] - ghost_up[j] - 1
+        work_lts += n_cells * (n_f // 2 ** level[j])
+        work_glob += n_cells * n_sub
+    if work_glob < min_gain * work_lts:
+        return 0
+    for j in range(n_chain):
+        mask[j] = 1 << level[j]
+    for k in range(sj_a.shape[0]):
+        ca = chain_of_slot[sj_a[k]]
+        cb = chain_of_slot[sj_b[k]]
+        if level[ca] > level[cb]:
+            mask[cb] |= 1 << level[ca]
+        elif level[cb] > level[ca]:
+            mask[ca] |= 1 << level[cb]
+    return n_f
+
+
+@kernel(helper=True)
+def lts_fluxes(j, tau, f_now, day, t0, n_tag, c, c_total, flux, fpc, fq, wdraw, vmin, ghost_up, ghost_dn, dn_src,
+               chain_head, up_mix, inv_qin, tail_res, res_mass, res_volume):
+    """Face fluxes of chain ``j`` for its step of ``tau`` seconds starting now (``f_now`` of the day):
+    its ghosts (inflow mixture, the neighbour below at its latest state, a reservoir's
+    concentration now), then the MC-limited Lax-Wendroff flux of :func:`advective_fluxes` from the
+    constituent (``flux``; ``fpc`` per unit of its upwind concentration, for the tags)."""
+    gu = ghost_up[j]
+    gd = ghost_dn[j]
+    h = chain_head[j]
+    s = tail_res[j]
+    for k in range(n_tag):
+        if inv_qin[h] > 0.0:
+            c[k, gu] = up_mix[k, j] * inv_qin[h]
+        else:
+            c[k, gu] = c[k, gu + 1]
+        if s >= 0:
+            v = res_volume[day, s] + f_now * (res_volume[day + 1, s] - res_volume[day, s])
+            c[k, gd] = np.divide(res_mass[s, t0 + k], v)
+        else:
+            c[k, gd] = c[k, dn_src[j]]
+    for p in range(gu, gd + 1):
+        c_total[p] = c[0, p]
+    for k in range(1, n_tag):
+        for p in range(gu, gd + 1):
+            c_total[p] += c[k, p]
+    for p in range(gu + 1, gd):
+        dm = c_total[p] - c_total[p - 1]
+        dp = c_total[p + 1] - c_total[p]
+        same_sign = 0.5 * (math.copysign(1.0, dm) + math.copysign(1.0, dp))
+        size = min(2.0 * abs(dm), min(2.0 * abs(dp), 0.5 * abs(dm + dp)))
+        v = vmin[p]
+        lw = 0.5 * (1.0 - np.divide(tau * (fq[p] + wdraw[p]), v)) if v > 0.0 and v < math.inf else 0.0
+        f = fq[p] * (c_total[p] + lw * same_sign * size)
+        flux[p] = f
+        fpc[p] = np.divide(f, c_total[p] + 1e-300)
+
+
+@kernel(helper=True)
+def lts_inlet_split(j, mode, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
+                    inlet_debt, s_used, cin):
+    """:func:`_inlet_split` for chain ``j`` alone (``mode`` 0: its first step of the day, 1: its
+    last, 2: any other; ``dt`` its class's step)."""
+    hc = h_cond[j]
+    p = ghost_up[j] + 1
+    iq = inv_qin[chain_head[j]]
+    s_tot = 0.0
+    c0_tot = 0.0
+    c1_tot = 0.0
+    for k in range(n_tag):
+        c0k = inflow[k, j] * iq
+        cin[k, j] = c0k
+        if mode == 0:
+            pred = 0.5 * dt * hc * (c0k - c[k, p])
+        elif mode == 1:
+            pred = 0.0
+        else:
+            pred = 0.5 * r_prev[k, j]
+        x = inlet_debt[t0 + k, j] + pred
+        s_used[k, j] = x
+        s_tot += x
+        c0_tot += c0k
+        c1_tot += c[k, p]
+    room = np.divide(tau * (c0_tot - c1_tot), iq) if iq > 0.0 else 0.0
+    clamped = min(max(s_tot, min(room, 0.0)), max(room, 0.0))
+    nonzero = s_tot != 0.0
+    theta = np.divide(clamped if nonzero else 1.0, s_tot if nonzero else 1.0)
+    for k in range(n_tag):
+        x = s_used[k, j] * theta
+        s_used[k, j] = x
+        inlet_debt[t0 + k, j] -= x
+
+
+@kernel(helper=True)
+def lts_update(j, u, u0, n_ev, unit, dt, removing, day, t0, n_tag, state, lay, water, srcs, accs, inlet, work):
+    """The advection step of chain ``j`` from event ``u0`` to ``u`` (``dt`` its class's step):
+    its inflow (boundary flux and what the reservoirs sent it, ``head_acc``), the flux inlet's
+    split, withdrawals and the update of its slots, as :func:`advect` does over the whole array
+    (with ``removing``, removal by ``keep`` in the same pass)."""
+    mass, c = state[0], state[1]
+    ghost_up, ghost_dn, chain_head, need = lay[3], lay[4], lay[2], lay[17]
+    vol0, dvol, wdraw, h_cond, inv_qin = water[0], water[1], water[3], water[8], water[9]
+    boundary_flux, lat = srcs[0], srcs[2]
+    flux_acc, removed_acc, withdrawn_acc = accs[0], accs[1], accs[2]
+    inlet_debt, r_prev, s_used, cin = inlet[0], inlet[1], inlet[3], inlet[4]
+    flux, fpc, keep, inv_v, head_acc, up_mix, inflow = work[0], work[1], work[5], work[6], work[7], work[8], work[9]
+    tau = (u - u0) * unit
+    t_end = SECONDS_PER_DAY if u == n_ev else u * unit
+    gu = ghost_up[j]
+    gd = ghost_dn[j]
+    for p in range(gu + 1, gd):
+        inv_v[p] = np.divide(1.0, vol0[p] + t_end * dvol[p])
+    h = chain_head[j]
+    for k in range(n_tag):
+        x = boundary_flux[day, h, t0 + k] + np.divide(head_acc[k, j], tau)
+        head_acc[k, j] = 0.0
+        inflow[k, j] = x
+        up_mix[k, j] = x
+    mode = 0 if u0 == 0 else (1 if u == n_ev else 2)
+    lts_inlet_split(j, mode, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
+                    inlet_debt, s_used, cin)
+    inv_tau = np.divide(1.0, tau)
+    for k in range(n_tag):
+        t = t0 + k
+        prev_f = inflow[k, j] - s_used[k, j] * inv_tau
+        flux_acc[k, gu] += tau * prev_f
+        for p in range(gu + 1, gd):
+            f = flux[p] if n_tag == 1 else fpc[p] * c[k, p]
+            if need[p]:
+                flux_acc[k, p] += tau * f
+            w = tau * wdraw[p] * c[k, p]
+            withdrawn_acc[k, p] += w
+            mp = (mass[t, p] - w) + tau * (prev_f - f + lat[t, p])
+            if removing:
+                after = mp
+                mp = after * keep[p]
+                removed_acc[k, p] += after - mp
+            mass[t, p] = mp
+            c[k, p] = mp * inv_v[p]
+            prev_f = f
+
+
+@kernel(helper=True)
+def lts_accumulate(seg, f_prev, f_now, day, t0, n_tag, n_src, mixed, rx_a, rx_b, state, lay, accs, work, tank_args,
+                   boundary_flux, yes):
+    """What crosses junctions between events ``seg`` seconds apart: each side tributary's outlet
+    flux (fixed at the start of its step) into the first cell of the reach below, and the
+    reservoirs' exact step with the fluxes into them, their outflow waiting for the chain head it
+    feeds (``head_acc``, g) or entering the first cell of a fused reach (``yes``: True)."""
+    mass, c, res_mass = state
+    side_src, side_dst, side_reach = lay[6], lay[7], lay[8]
+    extra_acc, res_out_day, res_in_day, res_rm_day = accs[3], accs[8], accs[9], accs[10]
+    flux, fpc, head_acc = work[0], work[1], work[7]
+    tank_links, tank_inputs, tank_rx, tank_work, res_prod = tank_args
+    for k in range(n_tag):
+        t = t0 + k
+        for i in range(side_src.shape[0]):
+            q = side_src[i]
+            x = seg * (flux[q] if n_tag == 1 else fpc[q] * c[k, q])
+            mass[t, side_dst[i]] += x
+            extra_acc[k, side_reach[i]] += x
+    if res_mass.shape[0] > 0:
+        reservoir_tanks(day, seg, f_prev, f_now, t0, n_tag, n_src, mixed, rx_a, rx_b, mass, c, flux, fpc,
+                        tank_links, tank_inputs, tank_rx, tank_work, res_mass, res_prod, res_out_day, res_in_day,
+                        res_rm_day, head_acc, boundary_flux, extra_acc, yes)
+
+
+@kernel(helper=True)
+def lts_exchange(lv, t_now, dt, t0, n_tag, level, state, lay, water, accs):
+    """Dispersive side junctions between a class-``lv`` chain and a finer one, at class ``lv``'s
+    dispersion time ``t_now``: one forward Euler exchange ``dt g (c_a - c_b)`` from both current
+    states (``dt`` the coarser step; docs/solver.md)."""
+    mass, c = state[0], state[1]
+    sj_a, sj_b, sec_kind, sec_index, chain_of_slot = lay[9], lay[10], lay[13], lay[14], lay[16]
+    vol0, dvol, sj_cond = water[0], water[1], water[6]
+    sj_acc, sec_acc = accs[5], accs[7]
+    for x in range(sj_a.shape[0]):
+        a = sj_a[x]
+        b = sj_b[x]
+        la = level[chain_of_slot[a]]
+        lb = level[chain_of_slot[b]]
+        if la == lb or max(la, lb) != lv:
+            continue
+        inv_a = np.divide(1.0, vol0[a] + t_now * dvol[a])
+        inv_b = np.divide(1.0, vol0[b] + t_now * dvol[b])
+        for k in range(n_tag):
+            t = t0 + k
+            y = dt * sj_cond[x] * (c[k, a] - c[k, b])
+            mass[t, a] -= y
+            mass[t, b] += y
+            c[k, a] = mass[t, a] * inv_a
+            c[k, b] = mass[t, b] * inv_b
+            sj_acc[k, x] += y
+            for js in range(sec_kind.shape[0]):
+                if sec_kind[js] == 2 and sec_index[js] == x:
+                    sec_acc[k, js] += y
+
+
+@kernel(helper=True)
+def lts_disperse(lv, dt, day, t0, n_tag, level, state, lay, water, srcs, accs, inlet, work):
+    """Dispersion (Heun) and removal of the class-``lv`` chains over their step ``dt``, as
+    :func:`disperse` does over the whole array: the stencil over their slots, the side junctions
+    between two of them, their concentration inlets and flux inlets (``inv_v`` set for their
+    slots); the inlet mass is booked as :func:`simulate_kernel` books it."""
+    mass, c = state[0], state[1]
+    (first, _last, _chain_head, ghost_up, ghost_dn, _dn_src, _side_src, _side_dst, _side_reach, sj_a, sj_b, fj_slot,
+     dinlets, sec_kind, sec_index, sec_slot, chain_of_slot) = lay[:17]
+    cond, sj_cond, b_cond, h_cond = water[5], water[6], water[7], water[8]
+    boundary_conc = srcs[1]
+    flux_acc, removed_acc, disp_acc, sj_acc, fj_acc, sec_acc = accs[0], accs[1], accs[4], accs[5], accs[6], accs[7]
+    inlet_debt, r_prev, rr, cin = inlet[0], inlet[1], inlet[2], inlet[4]
+    m1, c1, keep, inv_v = work[3], work[4], work[5], work[6]
+    n_chain = ghost_up.shape[0]
+    half = 0.5 * dt
+    for k in range(n_tag):
+        t = t0 + k
+        m = mass[t]
+        ck = c[k]
+        for j in range(n_chain):
+            if level[j] != lv:
+                continue
+            rr[k, j] = 0.0
+            for p in range(ghost_up[j] + 1, ghost_dn[j]):
+                mp = m[p] + dt * (cond[p - 1] * (ck[p - 1] - ck[p]) + cond[p] * (ck[p + 1] - ck[p]))
+                m1[p] = mp
+                c1[p] = mp * inv_v[p]
+            c1[ghost_up[j]] = 0.0
+            c1[ghost_dn[j]] = 0.0
+        for x in range(sj_a.shape[0]):
+            a = sj_a[x]
+            b = sj_b[x]
+            if level[chain_of_slot[a]] == lv and level[chain_of_slot[b]] == lv:
+                y = dt * sj_cond[x] * (ck[a] - ck[b])
+                m1[a] -= y
+                m1[b] += y
+                c1[a] = m1[a] * inv_v[a]
+                c1[b] = m1[b] * inv_v[b]
+        for x in range(dinlets.shape[0]):
+            q = first[dinlets[x]]
+            if level[chain_of_slot[q]] == lv:
+                m1[q] += dt * b_cond[x] * (boundary_conc[day, dinlets[x], t] - ck[q])
+                c1[q] = m1[q] * inv_v[q]
+        for j in range(n_chain):
+            if level[j] == lv and h_cond[j] > 0.0:
+                p = ghost_up[j] + 1
+                y = h_cond[j] * (cin[k, j] - ck[p])
+                m1[p] += dt * y
+                rr[k, j] += half * y
+                c1[p] = m1[p] * inv_v[p]
+        for x in range(sj_a.shape[0]):
+            a = sj_a[x]
+            b = sj_b[x]
+            if level[chain_of_slot[a]] == lv and level[chain_of_slot[b]] == lv:
+                sj_acc[k, x] += half * sj_cond[x] * ((ck[a] - ck[b]) + (c1[a] - c1[b]))
+        for x in range(fj_slot.shape[0]):
+            a = fj_slot[x]
+            if level[chain_of_slot[a]] == lv:
+                fj_acc[k, x] += half * ((ck[a] - ck[a + 1]) + (c1[a] - c1[a + 1]))
+        for x in range(dinlets.shape[0]):
+            r = dinlets[x]
+            q = first[r]
+            if level[chain_of_slot[q]] == lv:
+                disp_acc[k, r] += half * b_cond[x] * (2.0 * boundary_conc[day, r, t] - ck[q] - c1[q])
+        for js in range(sec_kind.shape[0]):
+            if sec_kind[js] == 1 and level[chain_of_slot[sec_slot[js]]] == lv:
+                p = sec_slot[js]
+                sec_acc[k, js] += half * cond[p] * ((ck[p] - ck[p + 1]) + (c1[p] - c1[p + 1]))
+            elif sec_kind[js] == 2:
+                x = sec_index[js]
+                if level[chain_of_slot[sj_a[x]]] == lv and level[chain_of_slot[sj_b[x]]] == lv:
+                    sec_acc[k, js] += half * sj_cond[x] * ((ck[sj_a[x]] - ck[sj_b[x]]) + (c1[sj_a[x]] - c1[sj_b[x]]))
+        # stage 2: the explicit exchanges at c1 into m1, then the stencil and removal
+        for x in range(sj_a.shape[0]):
+            a = sj_a[x]
+            b = sj_b[x]
+            if level[chain_of_slot[a]] == lv and level[chain_of_slot[b]] == lv:
+                y = dt * sj_cond[x] * (c1[a] - c1[b])
+                m1[a] -= y
+                m1[b] += y
+        for x in range(dinlets.shape[0]):
+            q = first[dinlets[x]]
+            if level[chain_of_slot[q]] == lv:
+                m1[q] += dt * b_cond[x] * (boundary_conc[day, dinlets[x], t] - c1[q])
+        for j in range(n_chain):
+            if level[j] == lv and h_cond[j] > 0.0:
+                p = ghost_up[j] + 1
+                y = h_cond[j] * (cin[k, j] - c1[p])
+                m1[p] += dt * y
+                rr[k, j] += half * y
+        for j in range(n_chain):
+            if level[j] != lv:
+                continue
+            for p in range(ghost_up[j] + 1, ghost_dn[j]):
+                after = 0.5 * (m[p] + m1[p]) + half * (cond[p - 1] * (c1[p - 1] - c1[p])
+                                                       + cond[p] * (c1[p + 1] - c1[p]))
+                mp = after * keep[p]
+                removed_acc[k, p] += after - mp
+                m[p] = mp
+                ck[p] = mp * inv_v[p]
+            x = rr[k, j]
+            r_prev[k, j] = x
+            inlet_debt[t, j] += x
+            flux_acc[k, ghost_up[j]] += x
+
+
+@kernel(helper=True)
+def lts_react(lv, level, ghost_up, ghost_dn, mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc):
+    """:func:`react` on the slots of the class-``lv`` chains (the same sums in the same order)."""
+    for j in range(ghost_up.shape[0]):
+        if level[j] != lv:
+            continue
+        for src in range(n_src):
+            tj = t0 + src
+            for s in range(n_sp - 1, -1, -1):
+                k = s * n_src + src
+                t = t0 + k
+                for p in range(ghost_up[j] + 1, ghost_dn[j]):
+                    x = 0.0
+                    for q in range(s + 1):
+                        x += prop_slot[s, q, p] * mass[tj + q * n_src, p]
+                    racc[k, p] += mass[t, p] - x
+                    mass[t, p] = x
+                    c[k, p] = x * inv_v[p]
+
+
+@kernel(helper=True)
+def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp, state, lay, water, srcs, accs,
+                  inlet, work, tank_args, rxs, level, mask):
+    """One constituent (the tags ``t0 .. t0 + n_tag``) through a day of local time steps: the
+    events in order, at each (1) what crossed junctions and the reservoirs (:func:`lts_accumulate`),
+    (2) the advection updates of the chains whose step ends (:func:`lts_update`), (3) the
+    exchanges between classes (:func:`lts_exchange`), (4) the dispersing class's Heun step,
+    removal and reactions (:func:`lts_disperse`, :func:`lts_react`), (5) the new fluxes of the
+    chains whose step starts (:func:`lts_fluxes`).  See docs/solver.md and tests/lts_prototype.py."""
+    mass, c, res_mass = state
+    first, chain_head, ghost_up, ghost_dn, dn_src = lay[0], lay[2], lay[3], lay[4], lay[5]
+    slot_reach, tail_res, res_down_kind, res_down_index, head_chain = lay[18:23]
+    chain_of_slot = lay[16]
+    vol0, dvol, fq, wdraw, vmin, inv_qin, res_volume, res_outflow = (water[0], water[1], water[2], water[3],
+                                                                     water[4], water[9], water[10], water[11])
+    boundary_flux, reach_rate = srcs[0], srcs[3]
+    removed_acc = accs[1]
+    flux, fpc, c_total, keep, inv_v, head_acc, up_mix, step_start, prop_lv = (work[0], work[1], work[2], work[5],
+                                                                             work[6], work[7], work[8], work[10],
+                                                                             work[11])
+    rx_from, rx_to, rx_river_rate, prop, kmat, m_a, m_b = rxs
+    n_chain = ghost_up.shape[0]
+    n_pad = vol0.shape[0]
+    n_ev = 2 * n_f
+    unit = SECONDS_PER_DAY / n_ev
+    yes = n_chain >= 0  # True, not a literal (see no_lts in simulate_kernel)
+    present = 0
+    own = 0
+    for j in range(n_chain):
+        present |= mask[j]
+        own |= 1 << level[j]
+    for p in range(n_pad):
+        keep[p] = 1.0
+        r = slot_reach[p]
+        if r >= 0 and not mixed:
+            keep[p] = math.exp(-reach_rate[day, r, t0] * (SECONDS_PER_DAY * 2 ** level[chain_of_slot[p]] / n_f))
+    if mixed:
+        for lv in range(4):
+            if (own >> lv) & 1:
+                reaction_propagators(day, SECONDS_PER_DAY * 2 ** lv / n_f, t0, n_src, n_sp, reach_rate, rx_from,
+                                     rx_to, rx_river_rate, rx_a, rx_b, prop[:, :n_sp, :n_sp], kmat[:n_sp, :n_sp],
+                                     m_a[:n_sp, :n_sp], m_b[:n_sp, :n_sp])
+                slot_propagators(prop, slot_reach, n_sp, prop_lv[lv])
+    for k in range(n_tag):
+        t = t0 + k
+        for j in range(n_chain):
+            up_mix[k, j] = boundary_flux[day, chain_head[j], t]
+            head_acc[k, j] = 0.0
+        for s in range(res_mass.shape[0]):
+            if res_down_kind[s] == DOWN_REACH and head_chain[res_down_index[s]] >= 0:
+                up_mix[k, head_chain[res_down_index[s]]] += res_outflow[day, s] * np.divide(res_mass[s, t],
+                                                                                           res_volume[day, s])
+    for j in range(n_chain):
+        step_start[j] = 0
+        nb = _next_bound(mask[j], 0, n_ev)
+        lts_fluxes(j, nb * unit, 0.0, day, t0, n_tag, c, c_total, flux, fpc, fq, wdraw, vmin, ghost_up, ghost_dn,
+                   dn_src, chain_head, up_mix, inv_qin, tail_res, res_mass, res_volume)
+    prev = 0
+    for u in range(1, n_ev + 1):
+        lv = _ctz(u)
+        if u < n_ev and (lv > 3 or (present >> lv) & 1 == 0):
+            continue
+        f_now = 1.0 if u == n_ev else u * unit / SECONDS_PER_DAY
+        lts_accumulate((u - prev) * unit, prev * unit / SECONDS_PER_DAY, f_now, day, t0, n_tag, n_src, mixed, rx_a,
+                       rx_b, state, lay, accs, work, tank_args, boundary_flux, yes)
+        for j in range(n_chain):
+            if u == n_ev or (mask[j] >> lv) & 1:
+                dt_j = SECONDS_PER_DAY * 2 ** level[j] / n_f
+                removing = not any_disp and u < n_ev and lv == level[j]
+                lts_update(j, u, step_start[j], n_ev, unit, dt_j, removing, day, t0, n_tag, state, lay, water,
+                           srcs, accs, inlet, work)
+        if u == n_ev:
+            break
+        t_now = u * unit
+        dt_l = SECONDS_PER_DAY * 2 ** lv / n_f
+        lts_exchange(lv, t_now, dt_l, t0, n_tag, level, state, lay, water, accs)
+        if (own >> lv) & 1:
+            for j in range(n_chain):
+                if level[j] == lv:
+                    for p in range(ghost_up[j] + 1, ghost_dn[j]):
+                        inv_v[p] = np.divide(1.0, vol0[p] + t_now * dvol[p])
+            if any_disp:
+                lts_disperse(lv, dt_l, day, t0, n_tag, level, state, lay, water, srcs, accs, inlet, work)
+            if mixed:
+                lts_react(lv, level, ghost_up, ghost_dn, mass, c, prop_lv[lv], t0, n_sp, n_src, inv_v, removed_acc)
+        for j in range(n_chain):
+            if (mask[j] >> lv) & 1:
+                step_start[j] = u
+                nb = _next_bound(mask[j], u, n_ev)
+                lts_fluxes(j, (nb - u) * unit, f_now, day, t0, n_tag, c, c_total, flux, fpc, fq, wdraw, vmin,
+                           ghost_up, ghost_dn, dn_src, chain_head, up_mix, inv_qin, tail_res, res_mass, res_volume)
+        prev = u
 
 
 @kernel

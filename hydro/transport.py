@@ -147,7 +147,7 @@ class TransportResult:
     storage_reach, storage_reservoir : (P+1, R|S, T) float
         Mass stored at the start of each period and at the end, kg.
     substeps : (D,) int
-        Sub-steps the solver took each day.
+        Sub-steps the solver took each day (with local steps, the finest class's).
     final_concentration : (N, T) float
         Concentration in every cell at the end of the run, mg L-1.
     raised_reaches : tuple of int
@@ -217,12 +217,10 @@ class TransportResult:
 
 
 def simulate(network: Network, tracers: list[Constituent], inputs: TransportInputs, *,
-             courant: float = 0.9, dispersion_limit: float = 1.0,
-             groups: list[int] | None = None,
-             day_labels: list[str] | None = None,
-             group_species: list[int] | None = None,
-             reactions: list[tuple[int, int, int, Reaction]] | None = None,
-             threads: int | None = None, max_substeps: int | None = MAX_SUBSTEPS) -> TransportResult:
+             courant: float = 0.9, dispersion_limit: float = 1.0, groups: list[int] | None = None,
+             day_labels: list[str] | None = None, group_species: list[int] | None = None,
+             reactions: list[tuple[int, int, int, Reaction]] | None = None, threads: int | None = None,
+             max_substeps: int | None = MAX_SUBSTEPS, local_steps: _kernel_args.LocalSteps | None = None) -> TransportResult:
     """Run the transport solver.
 
     Parameters
@@ -236,8 +234,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     courant : float
         Target cell Courant number of the adaptive sub-steps, in (0, 1].
     dispersion_limit : float
-        Bound on (sum of face conductances) * dt / cell volume, in (0, 1];
-        1 is the positivity limit of the explicit dispersion step.
+        Bound on (sum of face conductances) * dt / cell volume, in (0, 1]; 1 is the positivity limit of
+        the explicit dispersion step.
     groups : list of int, optional
         Sizes of consecutive tracer groups: each group is the source tags of one
         constituent (default: every tracer on its own).  The limiter of a group
@@ -256,12 +254,13 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         matrix exponential) and reservoirs (species in order, see docs/solver.md).
         :func:`tracer_layout` builds these arguments from constituents.
     threads : int, optional
-        Threads to run groups on (constituents never interact, so they can run
-        side by side; the results are identical to one thread's).  Default:
-        :data:`TRANSPORT_THREADS`, used only where the work splits into lanes
-        of comparable size (:func:`_lanes`).
+        Threads to run groups on (constituents never interact, so they can run side by side; the
+        results are identical to one thread's).  Default: :data:`TRANSPORT_THREADS`, used only where
+        the work splits into lanes of comparable size (:func:`_lanes`).
     max_substeps : int or None
         Stop with an error at a day needing more sub-steps (None: no limit, for laboratory cases).
+    local_steps : LocalSteps, optional
+        Local time steps per chain (:class:`hydro.transport_args.LocalSteps`); default: off.
 
     Returns
     -------
@@ -274,7 +273,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     arr, period = check_arrays(network, len(tracers), inputs, day_labels)
     groups_checked = check_grouping(tracers, groups, group_species, reactions)
     run = _KernelRun(network, inputs, tracers, arr, period, groups_checked, float(courant), float(dispersion_limit),
-                     2**62 if max_substeps is None else int(max_substeps))
+                     2**62 if max_substeps is None else int(max_substeps), local_steps)
     lanes = _lanes(groups_checked.sizes, threads)
     if len(lanes) == 1:
         run.lane(lanes[0])
@@ -293,7 +292,7 @@ class _KernelRun:
 
     def __init__(self, network: Network, inputs: TransportInputs, tracers: list[Constituent],
                  arr: dict[str, np.ndarray], period: np.ndarray, grouping: Grouping, courant: float,
-                 dispersion_limit: float, max_substeps: int):
+                 dispersion_limit: float, max_substeps: int, local_steps: _kernel_args.LocalSteps | None):
         lay = network.layout
         n_day, n_reach = arr["q_in"].shape
         n_res, n_sec, n_tr = len(network.reservoirs), len(network.sections), len(tracers)
@@ -301,6 +300,7 @@ class _KernelRun:
         self.network, self.inputs, self.arr, self.period, self.grouping = network, inputs, arr, period, grouping
         self.courant, self.dispersion_limit, self.max_substeps, self.n_tr = courant, dispersion_limit, max_substeps, n_tr
         self.tracers, self.rx = tracers, rates_at([], grouping.reactions, arr["reach_temp"], arr["res_temp"])
+        self.lts = _kernel_args.lts_fields(local_steps, n_reach)  # KernelStart's local-step fields
         self.outputs = {name: np.zeros(shape) for name, shape in (
             ("reach", (n_day, n_reach, n_tr)), ("reach_disp", (n_day, n_reach, n_tr)),
             ("sec", (n_day, n_sec, n_tr)), ("sec_disp", (n_day, n_sec, n_tr)),
@@ -348,7 +348,7 @@ class _KernelRun:
                 init_conc=take(arr["init_conc"]), init_res_conc=take(arr["init_res_conc"]),
                 init_inlet_debt=take(arr["init_inlet_debt"]),
                 group_start=local, courant=self.courant, disp_limit=self.dispersion_limit, period_of_day=self.period,
-                max_substeps=self.max_substeps),
+                max_substeps=self.max_substeps, **self.lts),
             a.lane_reactions(g.species, g.reactions, groups_of_lane, self.rx["rx_river"], self.rx["rx_res"]),
             a.KernelOutputs(out["reach"], out["reach_disp"], out["sec"], out["sec_disp"], out["res_conc"],
                             out["res_mass"], steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"],

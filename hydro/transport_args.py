@@ -78,6 +78,37 @@ class KernelStart(NamedTuple):
     disp_limit: float
     period_of_day: np.ndarray  # (D,) int
     max_substeps: int  # the run stops at a day that would need more (hydro.transport_checks.MAX_SUBSTEPS)
+    lts_min_gain: float  # local time steps on days that save this factor of cell updates (0: never)
+    lts_max_level: int  # the coarsest class: 2**lts_max_level times the finest step (at most 3)
+    lts_boost: np.ndarray  # (R,) int: each reach's own sub-step count times this (tests; 1 otherwise)
+
+
+class LocalSteps(NamedTuple):
+    """Local time steps (docs/solver.md, "Local time stepping"): each day each chain of reaches
+    takes its own power-of-two class of the finest sub-step, from its own limits.
+
+    ``min_gain``: a day takes them only where the global step's cell updates are at least this
+    many times theirs (else the global path, bit for bit; a tiny value takes them on every day);
+    ``max_level``: the coarsest class, ``2**max_level`` finest steps (0 to 3); ``refine``: (R,)
+    powers of two multiplying each reach's own sub-step count (tests; default 1).
+    """
+
+    min_gain: float = 1.25
+    max_level: int = 3
+    refine: np.ndarray | None = None
+
+
+
+def lts_fields(local: LocalSteps | None, n_reach: int) -> dict:
+    """The fields of :class:`KernelStart` that ``local`` sets (``None``: the global sub-step only)."""
+    if local is None:
+        return dict(lts_min_gain=0.0, lts_max_level=0, lts_boost=np.ones(n_reach, dtype=np.int64))
+    if not 0 <= local.max_level <= 3 or not local.min_gain > 0:
+        raise ValueError(f"local steps: max_level in 0..3 and min_gain > 0, got {local}")
+    refine = np.ones(n_reach, dtype=np.int64) if local.refine is None else np.asarray(local.refine, np.int64)
+    if refine.shape != (n_reach,) or np.any(refine < 1) or np.any(refine & (refine - 1)):
+        raise ValueError(f"local steps: refine must be {n_reach} powers of two, got {local.refine}")
+    return dict(lts_min_gain=float(local.min_gain), lts_max_level=int(local.max_level), lts_boost=refine)
 
 
 class KernelReactions(NamedTuple):

@@ -77,7 +77,7 @@ def test_reservoir_tanks_keeps_no_reference_counts():
     work = (_f(s), _f(s), _f(s), _f(s), _f(s, 6), np.ones(s, dtype=np.int64), _f(s))
     args = (0, 10.0, 0.0, 0.5, 0, t, 1, True, 0, x, _f(t, n), _f(t, n), _f(n), _f(n), links, tanks, rx, work,
             np.ones((s, t)), _f(t, s, K.TANK_PIECES_MAX), _f(t, s), _f(t, s), _f(t, s), _f(t, 1), _f(d, r, t),
-            _f(t, r))
+            _f(t, r), False)
     assert incref_count(K.reservoir_tanks, *args) == 0
 
 
