@@ -72,7 +72,7 @@ def write_csv(rows: list[dict], out, overwrite: bool = False) -> Path | None:
     w = csv.writer(out)
     w.writerow(COLUMNS)
     for r in rows:
-        w.writerow([(f"{r[c]:.6g}" if isinstance(r[c], float) else str(r[c]).lower() if isinstance(r[c], bool)
+        w.writerow([(repr(float(r[c])) if isinstance(r[c], float) else str(r[c]).lower() if isinstance(r[c], bool)
                      else r[c]) for c in COLUMNS])
     return None
 

@@ -230,3 +230,34 @@ def test_payments_over_one_member_and_of_a_generated_series_say_so(tmp_path):
     assert f"note: {path}: the run is on generated weather (seed 9)" in one.output
     more = CliRunner().invoke(main, args + ["3", "--workers", "1"])
     assert more.exit_code == 0 and "no spread" not in more.output and "generated weather" in more.output
+
+
+def test_the_incentives_and_gep_csv_keep_every_yuan():
+    # hydro compensate --scenarios --csv wrote 6 significant digits: a measure cost of 203,125,440 yuan
+    # as 2.03125e+08, and a row's net gain no longer its change less its cost (2015, Miyun
+    # all_measures: -2.89755e+06 - 2.74779e+08 != -2.77676e+08); the payments CSV keeps every digit
+    import csv
+    import io
+
+    from hydro.gep_tables import COLUMNS as GEP_COLUMNS
+    from hydro.gep_tables import write_csv
+    from hydro.scenarios.incentives import COLUMNS, write_incentives_csv
+
+    row = {"scenario": "s", "year": 2015, "party": "beijing", "received_yuan": -106_830_549.0,
+           "received_change_yuan": -2_897_549.0, "measure_cost_yuan": 274_778_879.25,
+           "net_gain_yuan": -2_897_549.0 - 274_778_879.25, "n_kept_out_kg": 154_643.87654321,
+           "paid_per_kg_kept_out_yuan": 106_830_549.0 / 154_643.87654321,
+           "paid_change_per_kg_kept_out_yuan": np.float64(2_897_549.0 / 154_643.87654321),
+           "n_kept_out_in_storage_kg": float("nan"), "complete": True}
+    buf = io.StringIO()
+    write_incentives_csv([row], buf)
+    (back,) = csv.DictReader(io.StringIO(buf.getvalue()))
+    for c in COLUMNS[3:-2]:
+        assert float(back[c]) == row[c], c
+    assert float(back["received_change_yuan"]) - float(back["measure_cost_yuan"]) == float(back["net_gain_yuan"])
+    assert back["n_kept_out_in_storage_kg"] == "" and back["complete"] == "true"
+    gep = {c: 1_651_073_422.9345703 if c not in ("scenario", "year", "location") else "x" for c in GEP_COLUMNS}
+    buf = io.StringIO()
+    write_csv([gep], buf)
+    (back,) = csv.DictReader(io.StringIO(buf.getvalue()))
+    assert all(float(back[c]) == gep[c] for c in GEP_COLUMNS if isinstance(gep[c], float))

@@ -203,7 +203,7 @@ def write_incentives_csv(rows: list[dict], out, overwrite: bool = False) -> None
     w = csv.writer(out)
     w.writerow(COLUMNS)
     for r in rows:
-        w.writerow([(f"{r[c]:.6g}" if isinstance(r[c], float) and np.isfinite(r[c]) else
+        w.writerow([(repr(float(r[c])) if isinstance(r[c], float) and np.isfinite(r[c]) else  # yuan to the last digit
                      ("" if isinstance(r[c], float) else str(r[c]).lower() if isinstance(r[c], bool) else r[c]))
                     for c in COLUMNS])
 
