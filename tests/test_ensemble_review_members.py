@@ -31,7 +31,7 @@ def test_members_are_independent_streams():
     bounds all 380 pairs (precipitation and temperature) with a false-alarm chance under 0.3 %
     (Bonferroni), and the seeds are fixed, so the test is deterministic."""
     basin = Basin.load("watershed")
-    start, end = date(2001, 1, 1), date(2030, 12, 31)
+    start, end = date(2011, 1, 1), date(2040, 12, 31)  # after the record (to 2010): generated weather alone
     params = weather_generator(basin)
     series = [member_weather(basin, start, end, 7 + m) for m in range(20)]
     n = series[0].dates.size
@@ -92,7 +92,8 @@ def test_runs_of_different_periods_share_their_calendar_days():
     assert abs(np.corrcoef(nb[0, :365, 0], nb[0, 365:730, 0])[0, 1]) < 4.5 / math.sqrt(365)
     basin = Basin.load("miyun")
     wa = member_weather(basin, date(2017, 3, 15), date(2020, 12, 31), 5)
-    wb = member_weather(basin, date(2019, 1, 1), date(2022, 12, 31), 5)
+    # (on the record: a period that ends after it takes the record's weather on these days)
+    wb = member_weather(basin, date(2019, 1, 1), date(2020, 12, 31), 5)
     # (each member's weather starts with the three years that warm its runoff stores up)
     ka, kb = (int(np.flatnonzero(w.dates == np.datetime64("2019-01-01"))[0]) for w in (wa, wb))
     assert kb == 3 * 365 + 1 and wa.dates.size - ka == shared
