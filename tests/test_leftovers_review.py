@@ -261,3 +261,24 @@ def test_the_incentives_and_gep_csv_keep_every_yuan():
     write_csv([gep], buf)
     (back,) = csv.DictReader(io.StringIO(buf.getvalue()))
     assert all(float(back[c]) == gep[c] for c in GEP_COLUMNS if isinstance(gep[c], float))
+
+
+def test_a_moved_period_names_every_dated_line_it_leaves_behind():
+    # --set period=[2014,2016] on the Guanting file stopped at target[1].years, then, once moved, at
+    # fixed[0].years: one line per try (three tries for phase 1's three fixed lines)
+    from pathlib import Path
+
+    from hydro.compensation import Agreement
+    from hydro.errors import HydroError
+
+    path = Path(__file__).resolve().parents[1] / "configs/agreements/guanting_yongding_2023.toml"
+    with pytest.raises(HydroError) as err:
+        Agreement.from_toml(path, ["period=[2014,2016]"])
+    text = str(err.value)
+    assert "leaves 2 dated lines outside it: target[1].years [2025, 2025], fixed[0].years [2023, 2025]" in text
+    moves = text.split("in the file, or ")[1].split(")")[0].split(" --set ")
+    assert len(moves) == 2
+    moved = Agreement.from_toml(path, ["period=[2014,2016]"] + [m.removeprefix("--set ") for m in moves])
+    assert moved.period == (2014, 2016)
+    with pytest.raises(HydroError, match=r"key 'fixed\[0\]\.years': \[2023, 2025\] is outside"):  # one: as before
+        Agreement.from_toml(path, ["period=[2014,2016]", "target[1].years=[2016,2016]"])

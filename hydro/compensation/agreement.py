@@ -126,6 +126,7 @@ class Agreement:
         direction = reader.choice("direction", DIRECTIONS, "two_way")
         direction_assumed = any(p.key == "direction" and p.status == "assumed" for p in log) or any(
             o.split("=", 1)[0].strip() == "direction" for o in rest)  # --set direction=...: the user's reading
+        _all_outside_period(top, period)
         rules: list[Rule] = []
         for kind in COMPONENTS[:-1]:
             for t in top.tables(kind, []):
@@ -362,6 +363,26 @@ def _outside_period(t: Table, key: str, value: Any, period: tuple[int, int]) -> 
     example, what = (f"[{period[0]},{period[1]}]", "years") if key == "years" else (str(period[0]), "a year")
     return t.error(key, f"{value} is outside the agreement's period {list(period)}; give {what} inside it "
                    f"(in the file, or --set {t.where}.{key}={example}), or a period that holds it")
+
+
+def _all_outside_period(top: Table, period: tuple[int, int]) -> None:
+    """Where more than one dated line lies outside the period (``--set period=`` leaves the file's lines
+    behind: Guanting's 2023 file moved to 2014-2016 has a target's and a funding line's), one error
+    naming every ``--set`` that moves them, not one line per try (the readers name a single one)."""
+    out = []
+    for kind in COMPONENTS:
+        for k, raw in enumerate(top.data.get(kind) or []):
+            for key in ("years", "year"):
+                v = raw.get(key) if isinstance(raw, dict) else None
+                y = [v, v] if isinstance(v, int) and not isinstance(v, bool) else v
+                if isinstance(y, list) and len(y) == 2 and all(type(x) is int for x in y) and (
+                        y[0] < period[0] or y[1] > period[1]):
+                    move = f"[{period[0]},{period[1]}]" if key == "years" else str(period[0])
+                    out.append((f"{kind}[{k}].{key} {v}", f"--set {kind}[{k}].{key}={move}"))
+    if len(out) > 1:
+        raise HydroError(f"{top.file}: key 'period': {list(period)} leaves {len(out)} dated lines outside it: "
+                         + ", ".join(w for w, _ in out) + "; give them years inside it (in the file, or "
+                         + " ".join(m for _, m in out) + "), or a period that holds them")
 
 
 def _caps(r: _Reader) -> dict[str, float]:
