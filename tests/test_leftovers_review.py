@@ -3,6 +3,8 @@ over one member says it has no spread (hydro plot, the payment bands figure)."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -110,7 +112,6 @@ def guanting_measures():
     """Guanting's sources with all its measures of configs/scenarios/guanting.toml (wash-off subbasins,
     each with its ``reference`` without the measures) and random quick flows over 2013-2015."""
     from datetime import date, timedelta
-    from pathlib import Path
 
     from hydro.model import model_variant
     from hydro.scenarios import BasinInfo, ScenarioFile, compile_scenario
@@ -266,7 +267,6 @@ def test_the_incentives_and_gep_csv_keep_every_yuan():
 def test_a_moved_period_names_every_dated_line_it_leaves_behind():
     # --set period=[2014,2016] on the Guanting file stopped at target[1].years, then, once moved, at
     # fixed[0].years: one line per try (three tries for phase 1's three fixed lines)
-    from pathlib import Path
 
     from hydro.compensation import Agreement
     from hydro.errors import HydroError
@@ -282,3 +282,25 @@ def test_a_moved_period_names_every_dated_line_it_leaves_behind():
     assert moved.period == (2014, 2016)
     with pytest.raises(HydroError, match=r"key 'fixed\[0\]\.years': \[2023, 2025\] is outside"):  # one: as before
         Agreement.from_toml(path, ["period=[2014,2016]", "target[1].years=[2016,2016]"])
+
+
+def test_scenarios_over_one_member_say_so_on_stderr(tmp_path):
+    # hydro scenarios --members 1 on the record said nothing on stderr of a band that is one draw (past
+    # the record its progress line says it, not with -q); the summary CSV's source column says it too
+    import csv
+
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+    from hydro.scenarios.kept_out import ONE_DRAW
+
+    root = Path(__file__).resolve().parents[1]
+    out = tmp_path / "o.nc"
+    r = CliRunner().invoke(main, ["scenarios", "watershed", str(root / "configs/scenarios/watershed.toml"),
+                                  "--start", "2001-01-01", "--end", "2001-03-31", "--members", "1", "-q",
+                                  "--scenario", "domestic", "--workers", "1", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    assert f"note: the weather's spread is over 1 of 1 member{ONE_DRAW}" in r.output
+    with open(out.with_suffix(".summary.csv"), encoding="utf-8") as fh:
+        spread = [row for row in csv.DictReader(fh) if row["quantity"].endswith("_median")]
+    assert spread and all(row["source"].endswith(ONE_DRAW) for row in spread)

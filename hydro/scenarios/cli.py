@@ -89,6 +89,10 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     for c in run.compiled:
         for note in c.notes:
             click.echo(f"note: {c.scenario}: {note}", err=True)
+    if len((run.ensemble or {}).get("members") or ()) == 1:  # --members 1, or all but one failed: no spread
+        from hydro.scenarios.kept_out import members_counted
+
+        click.echo(f"note: the weather's spread is over {members_counted(run.ensemble)}", err=True)
     from hydro.scenarios.transfer_end import note as transfer_note
 
     if transfer_note(run.results[0]):  # a plan period past a transfer's series has none of its water
