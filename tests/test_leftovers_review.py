@@ -304,3 +304,20 @@ def test_scenarios_over_one_member_say_so_on_stderr(tmp_path):
     with open(out.with_suffix(".summary.csv"), encoding="utf-8") as fh:
         spread = [row for row in csv.DictReader(fh) if row["quantity"].endswith("_median")]
     assert spread and all(row["source"].endswith(ONE_DRAW) for row in spread)
+
+
+def test_the_report_of_one_member_says_its_bands_have_no_spread(tmp_path):
+    # hydro report of a --members 1 file: "Weather ensemble of 1 members ... medians with 5-95 % bands"
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    out = tmp_path / "w.nc"
+    r = CliRunner().invoke(main, ["run", "watershed", "--members", "1", "--start", "2001-01-01", "--end",
+                                  "2001-03-31", "-q", "--workers", "1", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(main, ["report", str(out), "-o", str(tmp_path / "w.html"), "-q"])
+    assert r.exit_code == 0, r.output
+    text = (tmp_path / "w.html").read_text(encoding="utf-8")
+    assert "Weather ensemble of 1 member.</b>" in text
+    assert "1 member: no spread (median and band are that one member&#x27;s value)" in text

@@ -167,17 +167,20 @@ def _provenance(results, results_path: Path, scenario_id) -> str:
         if key in a:
             rows.append((label, esc(f"{float(a[key]):.1e} (relative)")))
     if results.coords.get("member"):
+        from hydro.plotting.weather import members_ran, one_member
+
         n = len(results.coords["member"])
         one_run = (f"member 0's generated weather (seed {esc(a.get('weather_seed', '–'))})"
                    if _truthy(a.get("weather_synthetic", "false")) else "the recorded weather")
-        callout += (f'<div class="callout"><b>Weather ensemble of {n} members.</b> ' + (
+        callout += (f'<div class="callout"><b>Weather ensemble of {n} member{"" if n == 1 else "s"}.</b> ' + (
             f"The tables, payments and the other figures are of one run, on {one_run}; the TN figures "
             "of concentration at the sections over time and of the scenarios' annual means show the members' "
             "medians with 5–95 % bands (the file keeps the members' TN alone)."
             # hydro scenarios --members keeps its members apart (ensemble_*) beside one run
             if any(k.startswith("ensemble_") for k in results.data) else "The tables give means over the "
             "members; the figures show medians with 5–95 % bands where they can. Variables an ensemble file "
-            "does not keep are left out.") + "</div>")
+            "does not keep are left out.")
+            + (f" <b>{esc(one_member(1))}.</b>" if one_member(members_ran(a, n)) else "") + "</div>")
     size = results_path.stat().st_size
     rows.append(("results file", f"{code(results_path.name)} ({size / 1e6:.1f} MB), SHA-256 "
                                  f"{code(_sha256(results_path))}"))
