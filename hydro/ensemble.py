@@ -84,7 +84,9 @@ def member_weather(basin: Basin, start: date, end: date, seed: int):
     on its seed and period alone, not on the process, worker or thread count that runs it.
     A member that starts more than a day after the station record's end is spun up on the record
     to its end and then on its own weather (:attr:`hydro.spin_up.SpinUp.record_end`): its weather
-    begins on the day after the record's end where that is earlier than the warm-up years.
+    begins on the day after the record's end where that is earlier than the warm-up years.  A run
+    that starts on the record and ends after it takes the record's observed weather to its end and
+    this weather from the day after (:func:`observed_first`).
     Its ``source_file`` (the results' ``weather`` attribute) says it is synthetic and names
     the file and period the generator was fitted to, not only the observed file."""
     from datetime import timedelta

@@ -95,30 +95,30 @@ def test_report_callout_says_the_generated_days(tmp_path):
 
 
 def test_scenarios_say_a_transfer_series_ends_before_the_period(tmp_path):
-    """A transfer whose series ends before the period (Miyun's South-to-North water ends in 2020): a
-    one-line note on stderr and the file's attribute; a series that covers the period: neither."""
+    """A transfer whose series ends before a period past the record does (Miyun's South-to-North water
+    ends in 2020): a one-line note on stderr and the file's attribute; a series that covers the period,
+    or a period on the record (where a series' end is the transfer's, as recorded): neither."""
     import shutil
 
     from hydro.scenarios.transfer_end import ATTRIBUTE
 
     folder = tmp_path / "ws"
     shutil.copytree(ROOT / "configs" / "examples" / "watershed", folder)
-    (folder / "early.csv").write_text("date,flow_m3_s\n2001-01-01,1\n2001-06-30,1\n", encoding="utf-8")
-    (folder / "whole.csv").write_text("date,flow_m3_s\n2001-01-01,0.5\n2010-12-31,0.5\n", encoding="utf-8")
+    (folder / "early.csv").write_text("date,flow_m3_s\n2010-01-01,1\n2010-09-30,1\n", encoding="utf-8")
+    (folder / "whole.csv").write_text("date,flow_m3_s\n2001-01-01,0.5\n2012-12-31,0.5\n", encoding="utf-8")
     with open(folder / "basin.toml", "a", encoding="utf-8") as f:
         for tid, kind, csv in (("early", "release", "early.csv"), ("whole", "ecological", "whole.csv")):
             f.write(f'\n[[transfers]]\nid = "{tid}"\nkind = "{kind}"\nreservoir = "lake"\ncsv = "{csv}"\n')
     out = tmp_path / "t.nc"
-    r = invoke("scenarios", folder, SHIPPED, "--start", "2001-03-01", "--end", "2001-12-31", "--scenario",
-               "domestic", "--workers", "1", "-q", "-o", out)
+    common = ("--scenario", "domestic", "--workers", "1", "-q", "-o", out, "--overwrite")
+    r = invoke("scenarios", folder, SHIPPED, *STRADDLE, "--members", "1", *common)
     assert r.exit_code == 0, r.output
     notes = [line for line in r.output.splitlines() if "transfer series" in line]
-    assert notes == ["note: transfer series that end before the period (2001-03-01 to 2001-12-31) does: early "
-                     "(early.csv) on 2001-06-30; no scenario has such a transfer after its series' last day"], r.output
+    assert notes == ["note: transfer series that end before the period (2010-07-01 to 2011-06-30) does: early "
+                     "(early.csv) on 2010-09-30; no scenario has such a transfer after its series' last day"], r.output
     with netCDF4.Dataset(out) as nc:
-        assert nc.getncattr(ATTRIBUTE) == "early=2001-06-30"
-    r = invoke("scenarios", folder, SHIPPED, "--start", "2001-03-01", "--end", "2001-05-31", "--scenario",
-               "domestic", "--workers", "1", "-q", "-o", out, "--overwrite")
-    assert r.exit_code == 0 and "transfer series" not in r.output, r.output
+        assert nc.getncattr(ATTRIBUTE) == "early=2010-09-30"
+    r = invoke("scenarios", folder, SHIPPED, "--start", "2010-03-01", "--end", "2010-12-31", *common)
+    assert r.exit_code == 0 and "transfer series" not in r.output, r.output  # on the record
     with netCDF4.Dataset(out) as nc:
         assert ATTRIBUTE not in nc.ncattrs()

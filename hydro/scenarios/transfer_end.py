@@ -2,7 +2,10 @@
 :mod:`hydro.transfers`): on the days after its file's last date a transfer does not run, so a plan
 period past a series' end (Miyun's South-to-North deliveries end in 2020) has none of that water.
 ``hydro scenarios`` says so on stderr (:func:`note`) and in its file's global attribute
-:data:`ATTRIBUTE`, from the runs' ``transfers`` attribute (``id=kind:element:file:first..last``).
+:data:`ATTRIBUTE`, from the runs' ``transfers`` attribute (``id=kind:element:file:first..last``),
+where the runs go on on generated weather (``weather_generated_from``: a period past the station
+record's end), whose days no series was written for: on the record a series' end is the transfer's
+as recorded, and the run summary's transfer lines already say what part of the run a file covers.
 """
 
 from __future__ import annotations
@@ -16,8 +19,10 @@ ATTRIBUTE = "transfer_series_end_before_period_end"
 
 def ended(attrs: dict, last: date) -> dict[str, tuple[str, str]]:
     """Transfer id -> (file, its last day) of the transfers of a run's ``attrs`` whose series end
-    before ``last``, the run's last day."""
-    out = {}
+    before ``last``, the run's last day, where the run goes on on generated weather (none else)."""
+    out: dict[str, tuple[str, str]] = {}
+    if not attrs.get("weather_generated_from"):
+        return out
     for item in filter(None, str(attrs.get("transfers", "")).split(";")):
         tid, _, spec = item.partition("=")
         parts = spec.split(":")
