@@ -321,3 +321,22 @@ def test_the_report_of_one_member_says_its_bands_have_no_spread(tmp_path):
     text = (tmp_path / "w.html").read_text(encoding="utf-8")
     assert "Weather ensemble of 1 member.</b>" in text
     assert "1 member: no spread (median and band are that one member&#x27;s value)" in text
+
+
+def test_the_scenarios_summary_csv_keeps_every_yuan(tmp_path):
+    # the summary CSV wrote a whole-run cost of 1,456,934,750 yuan (Miyun all_measures, 2013-2016) as
+    # 1.45693e+09, and its cost per kg no longer the cost over the N kept out beside it
+    import csv
+
+    from hydro.scenarios.summary import COLUMNS, write_summary_csv
+
+    rows = [{"scenario": "s", "quantity": q, "location": "", "source": "", "year": "all", "value": v, "unit": u}
+            for q, v, u in (("cost", 1_456_934_750.0, "yuan"), ("n_kept_out", np.float64(392_851.6789), "kg"),
+                            ("cost_per_kg_kept_out", 1_456_934_750.0 / 392_851.6789, "yuan kg-1"),
+                            ("cost_per_kg_kept_out_net_of_storage", float("nan"), "yuan kg-1"))]
+    path = write_summary_csv(rows, tmp_path / "s.csv")
+    with open(path, encoding="utf-8") as fh:
+        back = list(csv.DictReader(fh))
+    assert list(back[0]) == list(COLUMNS)
+    assert [float(r["value"]) for r in back[:3]] == [r["value"] for r in rows[:3]]
+    assert back[3]["value"] == ""

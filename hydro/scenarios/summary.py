@@ -337,7 +337,7 @@ def write_summary_csv(rows: list[dict], path: str | Path, overwrite: bool = Fals
         w.writerow(COLUMNS)
         for r in rows:
             v = r["value"]
-            w.writerow([r[c] if c != "value" else ("" if not np.isfinite(v) else f"{v:.6g}") for c in COLUMNS])
+            w.writerow([r[c] if c != "value" else ("" if not np.isfinite(v) else repr(float(v))) for c in COLUMNS])
     return path
 
 
