@@ -56,7 +56,8 @@ def weather_note(results, kind: str, constituent: str | None = None) -> str:
             parts.append(f"generated weather (seed {seed}): one draw of these years, not their observed or "
                          "expected weather")
     if banded and separate:
-        parts.append(f"bands: {members} member{'' if members == 1 else 's'} on generated weather (seed {attrs.get('ensemble_seed', '?')})")
+        seed = attrs.get("ensemble_seed", "?")
+        parts.append(f"bands: {members} member{'' if members == 1 else 's'} on generated weather (seed {seed})")
     if banded and one_member(members_ran(attrs, members)):
         parts.append(one_member(1))
     return "; ".join(parts)
