@@ -210,3 +210,35 @@ measures = ["c"]
     # treated share c*r: 0.1*0.5 before, + 0.3*0.8 for the newly connected; not 0.4*0.8
     assert 0.4 * float(tables["treatment_removal"]["2002"]) == pytest.approx(0.1 * 0.5 + 0.3 * 0.8, rel=1e-12)
     np.testing.assert_allclose(comp.cost(), [0.0, 100.0 * 45000 * 0.3, 0.0], rtol=1e-12)
+
+
+def manure(loss):
+    return f"""
+[[measures]]
+id = "m"
+kind = "manure_management"
+where = "all"
+years = [2002, 2002]
+managed_share = 0.75
+managed_loss_fraction = {loss}
+[measures.costs]
+capital_yuan_per_unit = 100.0
+[[scenarios]]
+id = "s"
+measures = ["m"]
+"""
+
+
+def test_a_manure_measure_that_keeps_nothing_out_says_so(tmp_path):
+    # the watershed's pigs lose 0.08 of their excreta, its cattle 0.05 (configs/examples/watershed):
+    # a managed loss of 0.08 is not below either, so the newly managed excreta lose what they did,
+    # while the measure's costs (per head newly managed) still count
+    comp = _compile(tmp_path, manure(0.08))
+    assert comp.cost().sum() > 0
+    assert any("m: managed_loss_fraction 0.08 is not below" in n and "cattle, pig excreta" in n
+               for n in comp.notes), comp.notes
+    # 0.06 is below the pigs' 0.08 (they keep N out) but not the cattle's 0.05: the note names cattle only
+    comp = _compile(tmp_path, manure(0.06))
+    assert [n for n in comp.notes if "managed_loss_fraction" in n and "unmanaged cattle excreta" in n], comp.notes
+    comp = _compile(tmp_path, manure(0.02))
+    assert not comp.notes

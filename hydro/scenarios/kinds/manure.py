@@ -20,6 +20,7 @@ class ManureManagement(MeasureKind):
 
     def apply(self, m, f, subs, comp):
         out = {}
+        idle: dict = {}  # livestock type -> the managed loss is not below its loss anywhere so far
         info, state, num = comp.info, comp.state, m.numbers
         wanted = m.lists.get("types")
         present = {t for i in subs for t in info.sources(i).get("livestock", {})}
@@ -39,6 +40,7 @@ class ManureManagement(MeasureKind):
                 if l_new is not None:
                     # never worse than leaving the excreta unmanaged
                     lf = state.get(i, base + ("loss_fraction",), ls[t].get("loss_fraction"))
+                    idle[t] = idle.get(t, True) and bool(np.all(np.asarray(l_new) >= lf))
                     l_new = np.minimum(l_new, lf)
                     with np.errstate(invalid="ignore", divide="ignore"):
                         l1 = np.where(m1 > 0, (m0 * l0 + (m1 - m0) * l_new) / m1, l0)
@@ -46,6 +48,13 @@ class ManureManagement(MeasureKind):
                 state.set(i, base + ("managed_share",), m1)
                 head = state.get(i, base + ("head",), ls[t].get("head"))
                 out[i] = out.get(i, 0.0) + head * (m1 - m0)
+        idle_types = sorted(t for t, none_kept in idle.items() if none_kept)
+        if idle_types:
+            comp.notes.append(
+                f"{m.id}: managed_loss_fraction {num['managed_loss_fraction']} is not below the loss_fraction "
+                f"of unmanaged {', '.join(idle_types)} excreta in any selected subbasin or year: the newly "
+                "managed excreta lose what they lost unmanaged, so the measure keeps no N out of the water, yet its "
+                "costs count (give a managed_loss_fraction below the basin's loss_fraction)")
         return out
 
 
