@@ -340,3 +340,26 @@ def test_the_scenarios_summary_csv_keeps_every_yuan(tmp_path):
     assert list(back[0]) == list(COLUMNS)
     assert [float(r["value"]) for r in back[:3]] == [r["value"] for r in rows[:3]]
     assert back[3]["value"] == ""
+
+
+def test_a_run_from_the_record_into_generated_weather_names_its_observed_days(tmp_path):
+    # a run that starts on the station record and goes on on generated weather (weather_generated_from):
+    # only its days from that day on are one draw, as gep/compensate say on stderr
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+    from hydro.compensation.uncertainty import plot_payment_bands
+
+    out = tmp_path / "w.nc"
+    r = CliRunner().invoke(main, ["run", "watershed", "--synthetic-weather", "3", "--start", "2010-10-01", "--end",
+                                  "2011-03-31", "-q", "-o", str(out)])
+    assert r.exit_code == 0, r.output
+    words = ("the station record's observed weather to 2010-12-31 and generated weather from 2011-01-01 (seed 3): "
+             "one draw of the days from 2011-01-01 on, not their observed or expected weather")
+    title = plot(str(out), "trajectory").axes[0].get_title()
+    assert title.split("\n", 1)[1].replace("\n", " ") == words
+    row = {"year": 2011, "section": "s", "component": "tn_reduction", "parameter": "tn", "median_yuan": 1.0,
+           "p05_yuan": 0.0, "p95_yuan": 2.0, "p_pays": 1.0, "flag": False}
+    result = {"agreement": "a.toml", "source": str(out), "succeeded": 5, "rows": [row], "net": [],
+              "propagated": {"monitoring_error": True}}
+    assert words in plot_payment_bands(result).axes[0].get_title().replace("\n", " ")

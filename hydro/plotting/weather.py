@@ -12,6 +12,12 @@ Kept free of matplotlib until a note is drawn.
 
 from __future__ import annotations
 
+from datetime import date
+
+#: The key under which :func:`file_attributes` gives a file's first day (ISO), for a run that starts on
+#: the station record and goes on on generated weather (its observed days are named).
+FIRST_DAY = "_first_day"
+
 #: Kinds drawing a ``hydro scenarios --members`` file's ``ensemble_*`` members as bands (the
 #: other kinds draw its one run per scenario; :func:`hydro.plotting._data.with_members`).
 ENSEMBLE_KINDS = ("trajectory", "scenarios")
@@ -48,13 +54,18 @@ def weather_note(results, kind: str, constituent: str | None = None) -> str:
     banded = members and (not separate or (kind in ENSEMBLE_KINDS and (constituent or "tn") == "tn"))
     parts = []
     if _synthetic(attrs):
-        seed = attrs.get("weather_seed", "?")
+        from hydro.spin_up import GENERATED_FROM, generated_weather_words
+
+        seed, since = attrs.get("weather_seed", "?"), attrs.get(GENERATED_FROM)
+        dates = getattr(results, "dates", None)  # a run that starts on the record: its observed days named
+        first = dates[0] if dates is not None and len(dates) else attrs.get(FIRST_DAY)
+        words = generated_weather_words(since, date.fromisoformat(first) if isinstance(first, str) else first)
+        those = "these years" if words == "generated weather" else f"the days from {since} on"
         if members and not separate:  # hydro run --members: a spread of draws, none of them the record
-            parts.append(f"{members} member{'' if members == 1 else 's'} on generated weather (seed {seed}), "
-                         "not the years' observed weather")
+            parts.append(f"{members} member{'' if members == 1 else 's'} on {words} (seed {seed}): each one "
+                         f"draw of {those}, not their observed or expected weather")
         else:
-            parts.append(f"generated weather (seed {seed}): one draw of these years, not their observed or "
-                         "expected weather")
+            parts.append(f"{words} (seed {seed}): one draw of {those}, not their observed or expected weather")
     if banded and separate:
         seed = attrs.get("ensemble_seed", "?")
         parts.append(f"bands: {members} member{'' if members == 1 else 's'} on generated weather (seed {seed})")
@@ -70,10 +81,17 @@ def file_attributes(path) -> dict:
         return {}
     import netCDF4
 
-    keys = ("weather_synthetic", "weather_seed", "ensemble_seed", "members_failed")
+    from hydro.spin_up import GENERATED_FROM
+
+    keys = ("weather_synthetic", "weather_seed", "ensemble_seed", "members_failed", GENERATED_FROM)
     try:
         with netCDF4.Dataset(path) as nc:
-            return {k: str(nc.getncattr(k)) for k in keys if k in nc.ncattrs()}
+            attrs = {k: str(nc.getncattr(k)) for k in keys if k in nc.ncattrs()}
+            if GENERATED_FROM in attrs and "time" in nc.variables:
+                t = nc.variables["time"]
+                first = netCDF4.num2date(t[0], t.units, getattr(t, "calendar", "standard"))
+                attrs[FIRST_DAY] = str(first)[:10]  # "2009-01-01 00:00:00"
+            return attrs
     except OSError:
         return {}
 
@@ -91,4 +109,4 @@ def add_note(fig, note: str, ax=None) -> None:
     target.set_text(f"{text}\n{wrap_title(note)}" if text else wrap_title(note))
 
 
-__all__ = ["ENSEMBLE_KINDS", "add_note", "file_attributes", "members_ran", "one_member", "weather_note"]
+__all__ = ["ENSEMBLE_KINDS", "FIRST_DAY", "add_note", "file_attributes", "members_ran", "one_member", "weather_note"]
