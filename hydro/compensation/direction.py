@@ -17,6 +17,9 @@ An agreement's top-level ``direction`` (``docs/agreements.md``, "Direction"):
 with rule lines (amount 0 where the floor is not reached), so that every evaluation, and
 every member of an uncertainty run, has the same lines; the text table
 (:func:`~hydro.compensation.payments.format_payments`) says which rule was applied.
+Whether an undetermined (or partial) line could change a floor line is decided from the signs
+its rule can give (:func:`amount_bounds`): a line that can only pay the payer's way cannot bring
+a year that nets >= 0 down to the floor.
 """
 
 from __future__ import annotations
@@ -24,6 +27,7 @@ from __future__ import annotations
 import math
 
 from hydro.compensation.payments import FLOOR, NOT_NETTED, Payment
+from hydro.compensation.rules import QualityClassRule, QuantityRule, TargetRule, TnReductionRule
 
 #: The rule key of a floor line (its component is :data:`~hydro.compensation.payments.FLOOR`).
 DIRECTION_KEY = "direction"
@@ -45,8 +49,10 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
         Per year and pair of parties (the agreement's ``payer -> payee``; another pair as
         its first line names it): ``-S`` yuan when the rules' determined lines, signed
         that way, add up to ``S < 0``, else 0.  Undetermined (NaN) lines are left out, as
-        :func:`~hydro.compensation.payments.totals` leaves them out of the net, and the
-        floor line is then marked incomplete (its note says they could change it).
+        :func:`~hydro.compensation.payments.totals` leaves them out of the net; the floor
+        line is marked incomplete (its note says they could change it) unless the signs
+        their rules can give (:func:`amount_bounds`) keep the year's net >= 0 whatever
+        they turn out to be (reward-only lines on a year that nets >= 0 without them).
     """
     if agreement.direction != "one_way":
         return []
@@ -67,6 +73,9 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
         net = float(sum(a for a in signed if math.isfinite(a)))
         open_lines = [p for p, a in zip(lines, signed, strict=True) if not math.isfinite(a)]
         complete = all(p.complete for p in lines) and not open_lines
+        if not complete:  # settled after all if whatever the open lines turn out to be floors the same
+            low, high = _net_range(agreement, lines, payer)  # (reward-only lines on a net >= 0; "strive for")
+            complete = max(0.0, -high) == max(0.0, -low) == max(0.0, -net)
         if net < 0:
             amount = -net
             note = (f"one-way agreement: the rules net {net:,.0f} yuan, deductions beyond the rewards; the payee "
@@ -75,8 +84,58 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
             amount = 0.0
             note = f"one-way agreement: the rules net {net:,.0f} yuan >= 0; the floor at 0 is not reached"
         if open_lines:  # as totals() nets them: the determined lines, the floor of their sum
-            note += (f"; incomplete: {len(open_lines)} undetermined line{'s' if len(open_lines) > 1 else ''} "
-                     "left out, which could change it")
+            n = f"{len(open_lines)} undetermined line{'s' if len(open_lines) > 1 else ''}"
+            note += (f"; {n} left out, which cannot change it (no amount their rules can give moves the "
+                     "floor: reward-only, or 'strive for')" if complete else
+                     f"; incomplete: {n} left out, which could change it")
         out.append(Payment(year, "", FLOOR, "", payer, payee, amount + 0.0, complete,
                            agreement.direction_assumed, DIRECTION_KEY, note))
     return out
+
+
+def _net_range(agreement, lines: list[Payment], payer: str) -> tuple[float, float]:
+    """The lowest and highest the year's rule net (yuan, from ``payer``) can be: the complete
+    lines as they are, every undetermined or partial line anywhere its rule's amounts can be."""
+    rules = {r.where: r for r in agreement.rules}
+    low = high = 0.0
+    for p in lines:
+        sign = 1.0 if p.payer == payer else -1.0
+        if p.complete and math.isfinite(p.amount_yuan):
+            low, high = low + sign * p.amount_yuan, high + sign * p.amount_yuan
+            continue
+        lo, hi = amount_bounds(rules[p.rule]) if p.rule in rules else (-math.inf, math.inf)
+        low, high = (low + lo, high + hi) if sign > 0 else (low - hi, high - lo)
+    return low, high
+
+
+def _ray(rate: float, sign: float) -> tuple[float, float]:
+    """The amounts ``d * rate`` can take for every ``d`` of sign ``sign`` (+1: d >= 0, -1: d < 0)."""
+    s = sign * rate
+    return (0.0, 0.0) if s == 0 else ((0.0, math.inf) if s > 0 else (-math.inf, 0.0))
+
+
+def amount_bounds(rule) -> tuple[float, float]:
+    """The lowest and highest amount (yuan, the rule's payer to payee) a rule's line can take,
+    whatever the series: from the signs of its rates, bonuses and penalties (an infinite
+    bound where a rate is unbounded), clipped to its ``[min_yuan, max_yuan]``.  A "strive for"
+    (``binding = false``) line is always 0; a rule of a kind not known here is unbounded.
+    """
+    if not rule.binding:
+        return 0.0, 0.0
+    if isinstance(rule, TargetRule):  # a bonus, or the penalty with 0 to 12 failed months
+        values = (rule.bonus_yuan, -rule.penalty_yuan, -rule.penalty_yuan - 12 * rule.penalty_per_failed_month_yuan)
+        return min(values), max(values)
+    if isinstance(rule, (QuantityRule, TnReductionRule)):  # _linear: a gain at the reward, a loss at the penalty
+        rate = rule.reward_per_m3_above_yuan if isinstance(rule, QuantityRule) else rule.reward_per_mg_per_l_yuan
+        penalty = rule.penalty_per_m3_below_yuan if isinstance(rule, QuantityRule) else rule.penalty_per_mg_per_l_yuan
+        rays = [_ray(rate, 1.0), _ray(penalty, -1.0)]
+    elif isinstance(rule, QualityClassRule):  # a sum over periods of classes short (-k * a penalty), or better
+        penalties = [rule.penalty_per_class_yuan]
+        if rule.inflow_section and rule.penalty_per_class_no_worse_than_inflow_yuan is not None:
+            penalties.append(rule.penalty_per_class_no_worse_than_inflow_yuan)
+        rays = [_ray(p, -1.0) for p in penalties] + [_ray(rule.reward_per_class_yuan, 1.0),
+                                                     _ray(rule.bonus_yuan, 1.0)]
+    else:
+        return -math.inf, math.inf
+    lo, hi = min(r[0] for r in rays), max(r[1] for r in rays)
+    return min(max(lo, rule.min_yuan), rule.max_yuan), min(max(hi, rule.min_yuan), rule.max_yuan)
