@@ -490,6 +490,13 @@ def _money(v) -> str:
     return "-" if v is None else f"{(v if abs(v) >= 0.5 else 0.0):,.0f}"  # never "-0"
 
 
+def members_of(count: int, total: int | None = None) -> str:
+    """``"19 of 20 members"``, ``"1 of 1 member"``, ``"3 members"``: a count of members (of ``total``),
+    the noun's number that of the total (of the count without one)."""
+    n = count if total is None else total
+    return (f"{count} of {total} " if total is not None else f"{count} ") + ("member" if n == 1 else "members")
+
+
 def format_uncertainty(result: dict) -> str:
     """The plain-text table for the terminal."""
     prop = result["propagated"]
@@ -505,7 +512,7 @@ def format_uncertainty(result: dict) -> str:
     from hydro.plotting.weather import one_member
 
     alone = one_member(result["succeeded"])  # --uncertainty 1: a band that is no band
-    out = [f"{result['succeeded']} of {result['members']} members (seed {result['seed']}); drawn: "
+    out = [f"{members_of(result['succeeded'], result['members'])} (seed {result['seed']}); drawn: "
            + "; ".join(drawn or ["nothing"]) + (f"\n{alone}" if alone else ""),
            ("parameters of the model: " + (f"{prop['parameters']['sets']} sets of {prop['parameters']['calibration']}"
                                             if prop["parameters"] else "not drawn (no --parameters-from)")), ""]
@@ -529,7 +536,7 @@ def format_uncertainty(result: dict) -> str:
     for n in result["net"]:
         out.append(f"  {n['year']}  {n['payer']} -> {n['payee']}: median {_money(n['median_yuan'])} yuan "
                    f"(5-95 %: {_money(n['p05_yuan'])} to {_money(n['p95_yuan'])})"
-                   + (f"  (incomplete in {n['incomplete']} of {n['n']} members: the determined lines only)"
+                   + (f"  (incomplete in {members_of(n['incomplete'], n['n'])}: the determined lines only)"
                       if n.get("incomplete") else ""))
     if any(r["flag"] for r in result["rows"]):
         out.append("")
@@ -696,7 +703,7 @@ def plot_payment_bands(result: dict, *, title: str | None = None, ax=None):
         ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8,
                   frameon=False)
         drawn = [k for k, v in result["propagated"].items() if v]
-        ax.set_title(title or f"{Path(str(result['agreement'])).stem}: {result['succeeded']} members, drawn: "
+        ax.set_title(title or f"{Path(str(result['agreement'])).stem}: {members_of(result['succeeded'])}, drawn: "
                      + ", ".join(d.replace("_", " ") for d in drawn), fontsize=9, pad=22)
         from types import SimpleNamespace
 

@@ -101,6 +101,8 @@ def totals_table(payments) -> ReportTable:
 
 
 def bands_table(result: dict) -> ReportTable:
+    from hydro.compensation.uncertainty import members_of
+
     rows = []
     for r in result["rows"]:
         notes = []
@@ -113,7 +115,7 @@ def bands_table(result: dict) -> ReportTable:
                      _money(r["p95_yuan"]), "–" if r["p_pays"] is None else f"{r['p_pays']:.2f}",
                      ", ".join(notes)])
     lo, hi = (round(100 * q) for q in result["band"])
-    return ReportTable("payment-bands", f"Payment lines over {result['succeeded']} members (yuan): median, "
+    return ReportTable("payment-bands", f"Payment lines over {members_of(result['succeeded'])} (yuan): median, "
                        f"{lo}–{hi} % band and probability of paying",
                        ["year", "section", "component", "parameter", "payer → payee", "median", f"{lo} %", f"{hi} %",
                         "P(pays)", "note"], rows,
@@ -160,7 +162,7 @@ def uncertainty(spec: PaymentsSpec, quiet: bool = True) -> dict:
 
 def payments_section(spec: PaymentsSpec, names: dict[str, str], quiet: bool = True) -> str:
     """The Payments section as HTML."""
-    from hydro.compensation.uncertainty import plot_payment_bands
+    from hydro.compensation.uncertainty import members_of, plot_payment_bands
 
     body = [f"<p>Agreement <code>{esc(Path(spec.agreement).name)}</code> evaluated on the results' "
             "monthly section means (flow-weighted concentrations and flow volumes).</p>"]
@@ -176,19 +178,19 @@ def payments_section(spec: PaymentsSpec, names: dict[str, str], quiet: bool = Tr
                     "period is in the results.</p>")
     if spec.members is not None:
         result = uncertainty(spec, quiet=quiet)
-        body.append(f"<h3>Payments with uncertainty</h3><p>{result['succeeded']} of {result['members']} "
-                    f"members (seed {result['seed']}), each drawing {esc(_drawn(result))}. The weather and "
+        body.append(f"<h3>Payments with uncertainty</h3><p>{members_of(result['succeeded'], result['members'])} "
+                    f"(seed {result['seed']}), each drawing {esc(_drawn(result))}. The weather and "
                     "the model parameters are those of this run (not drawn).</p>")
         if result["failed"]:
             first = next(iter(result["failed"].items()))
-            body.append(f'<div class="callout"><b>{len(result["failed"])} members failed</b> and are left out '
+            body.append(f'<div class="callout"><b>{members_of(len(result["failed"]))} failed</b> and are left out '
                         f"(member {esc(first[0])}: {esc(first[1])}).</div>")
         body.append(html.figure(figures.draw(
             "fig-payment-bands",
             "Payments as distributions: per payment line and year the median (dot), the 5–95 % band (bar) "
             "and the probability of paying; lines decided within the measurement error in the warning "
             "colour; the net per year and pair below the dotted rule.",
-            plot_payment_bands, result, title=f"{spec.name}: {result['succeeded']} members")))
+            plot_payment_bands, result, title=f"{spec.name}: {members_of(result['succeeded'])}")))
         body.append(html.table(bands_table(result), names))
         body.append(html.table(net_bands_table(result), names))
     return html.section("payments", "Payments",
