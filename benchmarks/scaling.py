@@ -92,7 +92,7 @@ WHOLE_10000_TARGET_S = 30.0  # 10,000 reaches x 1 year, whole process
 PEAK_RSS_100Y_TARGET_MB = 500.0  # 100 reaches x 100 years
 
 
-def child(basin: str, out: str, lts: bool = False) -> None:
+def child(basin: str, out: str, lts: bool = False, lts_run: bool = False) -> None:
     """``hydro run BASIN -o OUT --overwrite -q`` in this process, timing its parts; prints one
     JSON line.  Loading, the model and the output are timed by wrapping the functions the
     command calls (each ``None`` if the command no longer calls it)."""
@@ -113,8 +113,8 @@ def child(basin: str, out: str, lts: bool = False) -> None:
         c0 = time.process_time()
         result = hydro.transport.simulate(network, tracers, inputs, **kw)
         found["transport_cpu"] = (found["transport_cpu"] or 0.0) + time.process_time() - c0
-        if lts:
-            seen.update(network=network, inputs=inputs, kw=kw, substeps=result.substeps)
+        if lts or lts_run:
+            seen.update(network=network, tracers=tracers, inputs=inputs, kw=kw, substeps=result.substeps)
         return result
 
     hydro.simulation.simulate = spy  # type: ignore[attr-defined]
@@ -186,11 +186,39 @@ def child(basin: str, out: str, lts: bool = False) -> None:
         if exc.code:
             raise
     found["output_mb"] = Path(out).stat().st_size / 1e6
-    if seen:
+    if seen and lts:
         kw = seen["kw"]
         found.update(lts_bound(seen["network"], seen["inputs"], kw.get("courant", 0.9),
                                kw.get("dispersion_limit", 1.0), seen["substeps"]))
+    if seen and lts_run:
+        found.update(lts_timed(seen["network"], seen["tracers"], seen["inputs"], seen["kw"]))
     print(json.dumps(found))
+
+
+def lts_timed(network, tracers, inputs, kw) -> dict:
+    """The last transport run of the case again, on the global sub-step and with local time steps
+    (:class:`hydro.transport_args.LocalSteps`, defaults), in this process one after the other:
+    CPU seconds of each (``lts_global_cpu``, ``lts_local_cpu``), mean sub-steps of the finest
+    class, days on local steps, and the largest difference of reach outlet concentrations
+    relative to their largest value (``lts_max_rel_diff``: the schemes differ by their
+    discretisation, not round-off)."""
+    import numpy as np
+
+    from hydro.transport import simulate
+    from hydro.transport_args import LocalSteps
+
+    kw = {key: value for key, value in kw.items() if key != "local_steps"}
+    out = {}
+    runs = {}
+    for name, steps in (("global", None), ("local", LocalSteps())):
+        c0 = time.process_time()
+        runs[name] = simulate(network, tracers, inputs, local_steps=steps, **kw)
+        out[f"lts_{name}_cpu"] = time.process_time() - c0
+    a, b = runs["global"].reach_concentration, runs["local"].reach_concentration
+    out["lts_max_rel_diff"] = float(np.nanmax(np.abs(a - b)) / max(np.nanmax(np.abs(a)), 1e-30))
+    out["lts_days_local"] = int((runs["local"].substeps != runs["global"].substeps).sum())
+    out["lts_closure"] = runs["local"].closure()
+    return out
 
 
 def lts_bound(network, inputs, courant: float, disp_limit: float, substeps) -> dict:
@@ -276,12 +304,13 @@ def lts_bound(network, inputs, courant: float, disp_limit: float, substeps) -> d
     return out
 
 
-def run_case(basin: Path, out: Path, lts: bool = False) -> dict:
+def run_case(basin: Path, out: Path, lts: bool = False, lts_run: bool = False) -> dict:
     """Run :func:`child` in a fresh process: its timings, the whole wall time, and its own peak
     RSS (MB, from ``os.wait4``: ``RUSAGE_CHILDREN`` keeps only the largest child so far)."""
     t0 = time.perf_counter()
     with tempfile.TemporaryFile("w+") as so, tempfile.TemporaryFile("w+") as se:
-        command = [sys.executable, __file__, "--child", str(basin), str(out)] + (["--lts-bound"] if lts else [])
+        command = [sys.executable, __file__, "--child", str(basin), str(out)] + (["--lts-bound"] if lts else []) \
+            + (["--lts"] if lts_run else [])
         proc = subprocess.Popen(command, stdout=so, stderr=se)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -313,8 +342,8 @@ def parse_cases(text: str) -> list[tuple[int, int]]:
 
 
 def main() -> None:
-    if len(sys.argv) in (4, 5) and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3], lts=sys.argv[4:] == ["--lts-bound"])
+    if len(sys.argv) in (4, 5, 6) and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], lts="--lts-bound" in sys.argv[4:], lts_run="--lts" in sys.argv[4:])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON records")
@@ -323,6 +352,8 @@ def main() -> None:
                         "--large adds to them)")
     parser.add_argument("--lts-bound", action="store_true",
                         help="add the cost model of local time stepping (cell updates per cell-day)")
+    parser.add_argument("--lts", action="store_true",
+                        help="time each case's transport again on the global sub-step and with local time steps")
     args = parser.parse_args()
     cases = parse_cases(args.cases) if args.cases else list(DEFAULT_CASES)
     if args.large:
@@ -341,7 +372,7 @@ def main() -> None:
             if not measured:
                 run_case(basin, root / "warmup.nc")  # compile or load the kernels once
             # the reference case is short (its model ~0.2 s): the best of three, by model CPU
-            tries = [run_case(basin, root / "out.nc", args.lts_bound)
+            tries = [run_case(basin, root / "out.nc", args.lts_bound, args.lts)
                      for _ in range(3 if (reaches, years) == (100, 1) else 1)]
             found = min(tries, key=lambda f: f["model_cpu"] if f["model_cpu"] is not None else f["whole"])
             (root / "out.nc").unlink()
@@ -363,6 +394,12 @@ def main() -> None:
                   f"{found['substeps'] or 0:.0f} sub-steps/day, peak RSS {found['peak_rss_mb']:.0f} MB, "
                   f"output {found['output_mb']:.0f} MB"
                   + (f", {found['blocks']} time blocks" if found.get("blocks") else ""), file=sys.stderr, flush=True)
+            if "lts_local_cpu" in found:
+                print(f"    transport again: global {found['lts_global_cpu']:.2f} s CPU, local time steps "
+                      f"{found['lts_local_cpu']:.2f} s ({found['lts_local_cpu'] / found['lts_global_cpu']:.2f}x; "
+                      f"{found['lts_days_local']} days on local steps, outlet concentrations within "
+                      f"{found['lts_max_rel_diff']:.1e} of the largest, closure {found['lts_closure']:.1e})",
+                      file=sys.stderr, flush=True)
             if "lts_global" in found:
                 print(f"    cell updates per cell-day: global {found['lts_global']:.1f}, per chain "
                       f"{found['lts_chain']:.1f}, per reach {found['lts_reach']:.1f}, per cell {found['lts_cell']:.1f} "
@@ -397,6 +434,9 @@ def main() -> None:
             records += [record(f"scaling_lts_cell_updates_per_cell_day_{kind}_{tag}", f[f"lts_{kind}"], "1",
                                f["lts_global"], f[f"lts_{kind}"] / f["lts_global"])
                         for kind in ("global", "chain", "reach", "cell")]
+        if "lts_local_cpu" in f:  # local time steps: the transport's CPU against the global path's, same process
+            records.append(record(f"scaling_lts_transport_cpu_seconds_{tag}", f["lts_local_cpu"], "s",
+                                  f["lts_global_cpu"], f["lts_local_cpu"] / f["lts_global_cpu"]))
     largest = max((r for r, y in measured if y == 1), default=100)
     if largest > 100 and ref["ns_per_reach_day"]:
         cost = measured[(largest, 1)]["ns_per_reach_day"] / ref["ns_per_reach_day"]

@@ -179,7 +179,9 @@ def chain_layout(reach_cell_start, reach_down_kind, reach_down_index):
     index.  A chain starts at a reach without a main upstream reach (no reach
     drains into it) and continues into the reach below for as long as it is that
     reach's main upstream.  Chains are laid out one after another, each with a
-    ghost slot before and after it.
+    ghost slot before and after it, the largest first (the cells upstream of their
+    tail; the order changes no result of the global sub-step, whose passes are per
+    slot, and puts chains of one local step class side by side: :func:`lts_lists`).
 
     Returns ``main_up`` (R,) (-1 where none), ``pos`` (N,) padded slot of every
     cell, ``chain_head`` and ``chain_tail`` (C,) first and last reach of each chain.
@@ -225,13 +227,25 @@ def chain_layout(reach_cell_start, reach_down_kind, reach_down_index):
             n_chain += 1
     chain_head = np.empty(n_chain, dtype=np.int64)
     chain_tail = np.empty(n_chain, dtype=np.int64)
-    pos = np.empty(n_cell, dtype=np.int64)
-    p = 0
+    # chains by the cells upstream of their tail, largest first (ties in topological order): chains
+    # of a size, which tend to take the same local time step, lie side by side (lts_lists)
+    heads = np.empty(n_chain, dtype=np.int64)
+    size = np.empty(n_chain, dtype=np.int64)
     k = 0
     for h in range(n_o):
         r = order[h]
         if main_up[r] >= 0:
             continue
+        heads[k] = r
+        while reach_down_kind[r] == DOWN_REACH and main_up[reach_down_index[r]] == r:
+            r = reach_down_index[r]
+        size[k] = -up_cells[r]
+        k += 1
+    by_size = np.argsort(size, kind="mergesort")
+    pos = np.empty(n_cell, dtype=np.int64)
+    p = 0
+    for k in range(n_chain):
+        r = heads[by_size[k]]
         chain_head[k] = r
         p += 1  # ghost before the chain
         while True:
@@ -244,7 +258,6 @@ def chain_layout(reach_cell_start, reach_down_kind, reach_down_index):
                 break
         chain_tail[k] = r
         p += 1  # ghost after the chain
-        k += 1
     return main_up, pos, chain_head, chain_tail
 
 
@@ -1252,7 +1265,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
     boundary_flux, boundary_conc, lateral_load, point_load, res_load = loads
     reach_rate, res_rate, settling_m_s = rates
     (init_conc, init_res_conc, init_inlet_debt, group_start, courant, disp_limit, period_of_day,
-     max_substeps, lts_min_gain, lts_max_level, lts_boost) = start
+     max_substeps, lts_min_gain, lts_max_level, lts_boost, lts_exchange_limit) = start
     group_species, rx_start, rx_from, rx_to, rx_river_rate, rx_res_rate = reactions
     (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
      out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc, out_inlet_debt) = out
@@ -1398,11 +1411,17 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
         tail_res[chain_of_slot[last[into_res[j]]]] = reach_down_index[into_res[j]]
     lts_level = np.zeros(n_chain, dtype=np.int64)
     lts_mask = np.zeros(n_chain, dtype=np.int64)
-    vmin = np.zeros(n_pad)
+    out_rate = np.zeros(n_pad)  # water leaving each slot over its smallest volume of the day, s-1
     head_acc = np.zeros((g_max, n_chain))
     up_mix = np.zeros((g_max, n_chain))
     step_start = np.zeros(n_chain, dtype=np.int64)
     prop_lv = np.zeros((4 if lts_min_gain > 0.0 else 1, sp_max, sp_max, n_pad if lts_min_gain > 0.0 else 1))
+    lts_on = lts_min_gain > 0.0
+    lts_idx = np.zeros((N_LISTS, 4, max(2 * n_chain, n_sj, n_fj, n_dinlet, n_sec, 2) if lts_on else 2),
+                       dtype=np.int64)
+    lts_cnt = np.zeros((N_LISTS, 4), dtype=np.int64)
+    lts_classes_of_day = (lts_level, lts_mask, lts_idx, lts_cnt)
+    lts_fk = np.zeros(n_pad if lts_on else 1)  # a tag's face fluxes (advect's fk)
     # the arrays of the sub-step kernels with more than 30 of them, as tuples built once (no call
     # here takes more than 30 positional arguments: see reservoir_tanks)
     sections = (sec_kind, sec_index, sec_slot)
@@ -1416,15 +1435,15 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                budget_reach, budget_res)
     lts_state = (mass, c, res_mass)
     lts_lay = (first, last, chain_head, ghost_up, ghost_dn, dn_src, side_src, side_dst, side_reach, sj_a, sj_b,
-               fj_slot, dinlets, sec_kind, sec_index, sec_slot, chain_of_slot, need, slot_reach, tail_res,
+               fj_slot, dinlets, sec_kind, sec_index, sec_slot, chain_of_slot, acc_slots, slot_reach, tail_res,
                res_down_kind, res_down_index, head_chain)
-    lts_water = (vol0, dvol, fq, wdraw, vmin, cond, sj_cond, b_cond, h_cond, inv_qin, res_volume, res_outflow)
+    lts_water = (vol0, dvol, fq, wdraw, out_rate, cond, sj_cond, b_cond, h_cond, inv_qin, res_volume, res_outflow)
     lts_srcs = (boundary_flux, boundary_conc, lat, reach_rate)
     lts_accs = (flux_acc, removed_acc, withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc, sec_acc, res_out_day,
                 res_in_day, res_rm_day)
     lts_inlet = (inlet_debt, r_prev, rr, s_used, cin)
     lts_work = (flux_total, flux_per_conc, c_total, m_work, c_work, keep, inv_ve, head_acc, up_mix, inflow,
-                step_start, prop_lv)
+                step_start, prop_lv, lts_fk)
     lts_tanks = (tank_links, tank_inputs, tank_rx, tank_work, res_prod)
     lts_rx = (rx_from, rx_to, rx_river_rate, prop, kmat, m_a, m_b)
 
@@ -1452,10 +1471,12 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
             return
         n_f = 0  # local time steps: the finest class's sub-steps, 0 on a day of the global path
         if lts_min_gain > 0.0:
-            n_f = lts_classes(lts_level, lts_mask, vmin, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond, first,
-                              last, dinlets, sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant,
-                              disp_limit, lts_boost, lts_max_level, lts_min_gain)
+            n_f = lts_classes(lts_level, lts_mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond,
+                              first, last, dinlets, sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant,
+                              disp_limit, lts_boost, lts_max_level, lts_min_gain, lts_exchange_limit)
             if n_f > 0:
+                lts_lists(lts_level, lts_mask, lts_idx, lts_cnt, sj_a, sj_b, fj_slot, dinlets, first, sec_kind,
+                          sec_index, sec_slot, chain_of_slot)
                 out_substeps[day] = n_f
                 if n_f > max_substeps:
                     return
@@ -1534,7 +1555,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
             if n_f > 0:
                 lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_start[g], rx_start[g + 1], n_f, any_disp,
                               lts_state, lts_lay, lts_water, lts_srcs, lts_accs, lts_inlet, lts_work, lts_tanks,
-                              lts_rx, lts_level, lts_mask)
+                              lts_rx, lts_classes_of_day)
             for sub in range(n_sub + 1 if n_f == 0 else 0):
                 # this advection step: tau seconds from t_start into the day
                 tau = 0.5 * dt if sub == 0 or sub == n_sub else dt
@@ -1862,9 +1883,9 @@ def _next_bound(mask_j, u, n_ev):
 
 
 @kernel(helper=True)
-def lts_classes(level, mask, vmin, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond, first, last, dinlets,
+def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond, first, last, dinlets,
                 sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant, disp_limit, boost, max_level,
-                min_gain):
+                min_gain, exchange_limit):
     """The class of every chain for the day (``level``, ``mask``), and the finest count ``n_f``.
 
     Each reach's own count is the global sub-step's rule (:func:`day_hydraulics`, the same
@@ -1872,15 +1893,21 @@ def lts_classes(level, mask, vmin, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond,
     ``boost`` (a test's way to refine a reach; 1 otherwise); a chain takes the largest of its
     reaches', and class ``l`` the largest (at most ``max_level``) with ``own 2**l <= n_glob``.
     A dispersive side junction between classes is exchanged at the coarser one's step, which
-    the finer cell must bear (``g dt_coarse <= disp_limit vmin``): else the coarser chain is
-    refined.  Returns 0 (the day takes the global path) where the global path's cell updates
-    are fewer than ``min_gain`` times the local steps' (one class: the same).  Fills ``vmin``.
+    both cells must bear (``g dt_coarse <= exchange_limit disp_limit vmin``; ``exchange_limit``
+    1: what keeps the range, which the coarser cell's own limit already ensures on its side; below
+    1: for accuracy, the exchange being one forward Euler step): else the coarser chain is refined.
+    Returns 0 (the day takes the global path) where the global path's cell updates
+    are fewer than ``min_gain`` times the local steps' (one class: the same).  Fills ``out_rate``,
+    the water leaving each slot over its smallest volume of the day, s-1 (:func:`lts_fluxes`).
     """
     n_pad = vol0.shape[0]
     n_chain = level.shape[0]
     gsum = np.zeros(n_pad)
+    vmin = np.empty(n_pad)
     for p in range(n_pad):
         vmin[p] = min(vol0[p], vol0[p] + SECONDS_PER_DAY * dvol[p])
+        # the Lax-Wendroff factor's rate (nu = tau out_rate; 0 in ghost slots)
+        out_rate[p] = np.divide(fq[p] + wdraw[p], vmin[p]) if vmin[p] > 0.0 and vmin[p] < math.inf else 0.0
     for p in range(n_pad - 1):
         gsum[p] += cond[p]
         gsum[p + 1] += cond[p]
@@ -1911,6 +1938,7 @@ def lts_classes(level, mask, vmin, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond,
         while lv < max_level and own[j] * 2 ** (lv + 1) <= n_glob:
             lv += 1
         level[j] = lv
+    bearable = exchange_limit * disp_limit
     changed = True
     while changed:
         changed = False
@@ -1920,8 +1948,10 @@ def lts_classes(level, mask, vmin, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond,
             if level[ca] == level[cb]:
                 continue
             coarse = ca if level[ca] > level[cb] else cb
-            fine_slot = sj_b[k] if level[ca] > level[cb] else sj_a[k]
-            if sj_cond[k] * SECONDS_PER_DAY * 2 ** level[coarse] / n_glob > disp_limit * vmin[fine_slot]:
+            # (the coarser cell bears its own step's exchange: g counts in its limit, so at
+            # exchange_limit 1 only the finer cell decides, as in tests/lts_prototype.py)
+            v_least = min(vmin[sj_a[k]], vmin[sj_b[k]])
+            if sj_cond[k] * SECONDS_PER_DAY * 2 ** level[coarse] / n_glob > bearable * v_least:
                 level[coarse] -= 1
                 changed = True
     top = 0
@@ -1948,126 +1978,235 @@ def lts_classes(level, mask, vmin, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond,
     return n_f
 
 
+#: The per-day index lists of local time steps (:func:`lts_lists`), by kind and class: chains with
+#: bounds at the class's events, chains of the class, side junctions within the class and between
+#: it and a finer one, fused junctions, concentration inlets, sections on a stencil face, sections
+#: on a side junction within the class and between classes.
+L_BOUND, L_CHAIN, L_SJ, L_CROSS, L_FJ, L_DINLET, L_SEC, L_SEC_SJ, L_SEC_CROSS = 0, 1, 2, 3, 4, 5, 6, 7, 8
+N_LISTS = 9
+
+
 @kernel(helper=True)
-def lts_fluxes(j, tau, f_now, day, t0, n_tag, c, c_total, flux, fpc, fq, wdraw, vmin, ghost_up, ghost_dn, dn_src,
-               chain_head, up_mix, inv_qin, tail_res, res_mass, res_volume):
-    """Face fluxes of chain ``j`` for its step of ``tau`` seconds starting now (``f_now`` of the day):
-    its ghosts (inflow mixture, the neighbour below at its latest state, a reservoir's
+def lts_lists(level, mask, idx, cnt, sj_a, sj_b, fj_slot, dinlets, first, sec_kind, sec_index, sec_slot,
+              chain_of_slot):
+    """The day's index lists ``idx[kind, class, :cnt[kind, class]]`` (kinds ``L_*``; chains as
+    ``cnt`` runs, pairs of first and last chain), so that each event's passes visit only what takes
+    part in it, and the chains of a run in one pass over their slots."""
+    for x in range(N_LISTS):
+        for lv in range(4):
+            cnt[x, lv] = 0
+    # chains as runs of neighbours in the padded layout (pairs: first and last chain of a run):
+    # with the same bounds (L_BOUND, by the classes they have bounds in), of one class (L_CHAIN)
+    n_chain = level.shape[0]
+    for j in range(n_chain):
+        for lv in range(4):
+            if (mask[j] >> lv) & 1:
+                n = cnt[L_BOUND, lv]
+                if n > 0 and idx[L_BOUND, lv, 2 * n - 1] == j - 1 and mask[j - 1] == mask[j]:
+                    idx[L_BOUND, lv, 2 * n - 1] = j
+                else:
+                    idx[L_BOUND, lv, 2 * n] = j
+                    idx[L_BOUND, lv, 2 * n + 1] = j
+                    cnt[L_BOUND, lv] += 1
+        lv = level[j]
+        n = cnt[L_CHAIN, lv]
+        if n > 0 and idx[L_CHAIN, lv, 2 * n - 1] == j - 1:
+            idx[L_CHAIN, lv, 2 * n - 1] = j
+        else:
+            idx[L_CHAIN, lv, 2 * n] = j
+            idx[L_CHAIN, lv, 2 * n + 1] = j
+            cnt[L_CHAIN, lv] += 1
+    for x in range(sj_a.shape[0]):
+        la = level[chain_of_slot[sj_a[x]]]
+        lb = level[chain_of_slot[sj_b[x]]]
+        kind = L_SJ if la == lb else L_CROSS
+        lv = max(la, lb)
+        idx[kind, lv, cnt[kind, lv]] = x
+        cnt[kind, lv] += 1
+    for x in range(fj_slot.shape[0]):
+        lv = level[chain_of_slot[fj_slot[x]]]
+        idx[L_FJ, lv, cnt[L_FJ, lv]] = x
+        cnt[L_FJ, lv] += 1
+    for x in range(dinlets.shape[0]):
+        lv = level[chain_of_slot[first[dinlets[x]]]]
+        idx[L_DINLET, lv, cnt[L_DINLET, lv]] = x
+        cnt[L_DINLET, lv] += 1
+    for x in range(sec_kind.shape[0]):
+        if sec_kind[x] == 1:
+            kind = L_SEC
+            lv = level[chain_of_slot[sec_slot[x]]]
+        elif sec_kind[x] == 2:
+            la = level[chain_of_slot[sj_a[sec_index[x]]]]
+            lb = level[chain_of_slot[sj_b[sec_index[x]]]]
+            kind = L_SEC_SJ if la == lb else L_SEC_CROSS
+            lv = max(la, lb)
+        else:
+            continue
+        idx[kind, lv, cnt[kind, lv]] = x
+        cnt[kind, lv] += 1
+
+
+@kernel(helper=True)
+def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, c, c_total, flux, fpc, fq,
+               out_rate, ghost_up, ghost_dn, dn_src, chain_head, up_mix, inv_qin, tail_res, res_mass, res_volume):
+    """Face fluxes of the chains of ``runs[:2 n]`` (first and last chain of each run, all with the
+    same bounds), whose step starts at event ``u`` (``f_now`` of the day) and lasts to their next
+    bound: their ghosts (inflow mixture, the neighbour below at its latest state, a reservoir's
     concentration now), then the MC-limited Lax-Wendroff flux of :func:`advective_fluxes` from the
-    constituent (``flux``; ``fpc`` per unit of its upwind concentration, for the tags)."""
-    gu = ghost_up[j]
-    gd = ghost_dn[j]
-    h = chain_head[j]
-    s = tail_res[j]
-    for k in range(n_tag):
-        if inv_qin[h] > 0.0:
-            c[k, gu] = up_mix[k, j] * inv_qin[h]
-        else:
-            c[k, gu] = c[k, gu + 1]
-        if s >= 0:
-            v = res_volume[day, s] + f_now * (res_volume[day + 1, s] - res_volume[day, s])
-            c[k, gd] = np.divide(res_mass[s, t0 + k], v)
-        else:
-            c[k, gd] = c[k, dn_src[j]]
-    for p in range(gu, gd + 1):
-        c_total[p] = c[0, p]
-    for k in range(1, n_tag):
-        for p in range(gu, gd + 1):
-            c_total[p] += c[k, p]
-    for p in range(gu + 1, gd):
-        dm = c_total[p] - c_total[p - 1]
-        dp = c_total[p + 1] - c_total[p]
-        same_sign = 0.5 * (math.copysign(1.0, dm) + math.copysign(1.0, dp))
-        size = min(2.0 * abs(dm), min(2.0 * abs(dp), 0.5 * abs(dm + dp)))
-        v = vmin[p]
-        lw = 0.5 * (1.0 - np.divide(tau * (fq[p] + wdraw[p]), v)) if v > 0.0 and v < math.inf else 0.0
-        f = fq[p] * (c_total[p] + lw * same_sign * size)
-        flux[p] = f
-        fpc[p] = np.divide(f, c_total[p] + 1e-300)
+    constituent (``flux``; ``fpc`` per unit of its upwind concentration, for the tags), one pass
+    over the slots of each run (ghost slots have no flow)."""
+    for i in range(n):
+        j0 = runs[2 * i]
+        j1 = runs[2 * i + 1]
+        tau = (_next_bound(mask[j0], u, n_ev) - u) * unit
+        for j in range(j0, j1 + 1):
+            step_start[j] = u
+            gu = ghost_up[j]
+            gd = ghost_dn[j]
+            h = chain_head[j]
+            s = tail_res[j]
+            for k in range(n_tag):
+                if inv_qin[h] > 0.0:
+                    c[k, gu] = up_mix[k, j] * inv_qin[h]
+                else:
+                    c[k, gu] = c[k, gu + 1]
+                if s >= 0:
+                    v = res_volume[day, s] + f_now * (res_volume[day + 1, s] - res_volume[day, s])
+                    c[k, gd] = np.divide(res_mass[s, t0 + k], v)
+                else:
+                    c[k, gd] = c[k, dn_src[j]]
+        lo = ghost_up[j0]
+        hi = ghost_dn[j1]
+        if n_tag == 1:
+            for p in range(lo + 1, hi):
+                dm = c[0, p] - c[0, p - 1]
+                dp = c[0, p + 1] - c[0, p]
+                same_sign = 0.5 * (math.copysign(1.0, dm) + math.copysign(1.0, dp))
+                size = min(2.0 * abs(dm), min(2.0 * abs(dp), 0.5 * abs(dm + dp)))
+                flux[p] = fq[p] * (c[0, p] + 0.5 * (1.0 - tau * out_rate[p]) * same_sign * size)
+            continue
+        for p in range(lo, hi + 1):
+            c_total[p] = c[0, p]
+        for k in range(1, n_tag):
+            for p in range(lo, hi + 1):
+                c_total[p] += c[k, p]
+        for p in range(lo + 1, hi):
+            dm = c_total[p] - c_total[p - 1]
+            dp = c_total[p + 1] - c_total[p]
+            same_sign = 0.5 * (math.copysign(1.0, dm) + math.copysign(1.0, dp))
+            size = min(2.0 * abs(dm), min(2.0 * abs(dp), 0.5 * abs(dm + dp)))
+            f = fq[p] * (c_total[p] + 0.5 * (1.0 - tau * out_rate[p]) * same_sign * size)
+            flux[p] = f
+            fpc[p] = np.divide(f, c_total[p] + 1e-300)
 
 
 @kernel(helper=True)
-def lts_inlet_split(j, mode, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
-                    inlet_debt, s_used, cin):
-    """:func:`_inlet_split` for chain ``j`` alone (``mode`` 0: its first step of the day, 1: its
-    last, 2: any other; ``dt`` its class's step)."""
-    hc = h_cond[j]
-    p = ghost_up[j] + 1
-    iq = inv_qin[chain_head[j]]
-    s_tot = 0.0
-    c0_tot = 0.0
-    c1_tot = 0.0
-    for k in range(n_tag):
-        c0k = inflow[k, j] * iq
-        cin[k, j] = c0k
-        if mode == 0:
-            pred = 0.5 * dt * hc * (c0k - c[k, p])
-        elif mode == 1:
-            pred = 0.0
-        else:
-            pred = 0.5 * r_prev[k, j]
-        x = inlet_debt[t0 + k, j] + pred
-        s_used[k, j] = x
-        s_tot += x
-        c0_tot += c0k
-        c1_tot += c[k, p]
-    room = np.divide(tau * (c0_tot - c1_tot), iq) if iq > 0.0 else 0.0
-    clamped = min(max(s_tot, min(room, 0.0)), max(room, 0.0))
-    nonzero = s_tot != 0.0
-    theta = np.divide(clamped if nonzero else 1.0, s_tot if nonzero else 1.0)
-    for k in range(n_tag):
-        x = s_used[k, j] * theta
-        s_used[k, j] = x
-        inlet_debt[t0 + k, j] -= x
-
-
-@kernel(helper=True)
-def lts_update(j, u, u0, n_ev, unit, dt, removing, day, t0, n_tag, state, lay, water, srcs, accs, inlet, work):
-    """The advection step of chain ``j`` from event ``u0`` to ``u`` (``dt`` its class's step):
-    its inflow (boundary flux and what the reservoirs sent it, ``head_acc``), the flux inlet's
-    split, withdrawals and the update of its slots, as :func:`advect` does over the whole array
-    (with ``removing``, removal by ``keep`` in the same pass)."""
+def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_start, day, t0, n_tag, state, lay,
+               water, srcs, accs, inlet, work):
+    """The advection steps of the chains of ``runs[:2 n]`` (runs of chains with the same bounds)
+    that end at event ``u``: each chain's inflow (boundary flux and what the reservoirs sent it,
+    ``head_acc``) and flux inlet split, then withdrawals and the update of each run's slots in one
+    pass, as :func:`advect` does over the whole array (with ``removing``, removal by ``keep``;
+    ``withdrawing``: whether any water is withdrawn that day)."""
     mass, c = state[0], state[1]
-    ghost_up, ghost_dn, chain_head, need = lay[3], lay[4], lay[2], lay[17]
+    ghost_up, ghost_dn, chain_head, acc_slots = lay[3], lay[4], lay[2], lay[17]
     vol0, dvol, wdraw, h_cond, inv_qin = water[0], water[1], water[3], water[8], water[9]
     boundary_flux, lat = srcs[0], srcs[2]
     flux_acc, removed_acc, withdrawn_acc = accs[0], accs[1], accs[2]
     inlet_debt, r_prev, s_used, cin = inlet[0], inlet[1], inlet[3], inlet[4]
-    flux, fpc, keep, inv_v, head_acc, up_mix, inflow = work[0], work[1], work[5], work[6], work[7], work[8], work[9]
-    tau = (u - u0) * unit
+    flux, fpc, keep, inv_v, head_acc, up_mix, inflow, fk = (work[0], work[1], work[5], work[6], work[7], work[8],
+                                                            work[9], work[12])
     t_end = SECONDS_PER_DAY if u == n_ev else u * unit
-    gu = ghost_up[j]
-    gd = ghost_dn[j]
-    for p in range(gu + 1, gd):
-        inv_v[p] = np.divide(1.0, vol0[p] + t_end * dvol[p])
-    h = chain_head[j]
-    for k in range(n_tag):
-        x = boundary_flux[day, h, t0 + k] + np.divide(head_acc[k, j], tau)
-        head_acc[k, j] = 0.0
-        inflow[k, j] = x
-        up_mix[k, j] = x
-    mode = 0 if u0 == 0 else (1 if u == n_ev else 2)
-    lts_inlet_split(j, mode, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
-                    inlet_debt, s_used, cin)
-    inv_tau = np.divide(1.0, tau)
-    for k in range(n_tag):
-        t = t0 + k
-        prev_f = inflow[k, j] - s_used[k, j] * inv_tau
-        flux_acc[k, gu] += tau * prev_f
-        for p in range(gu + 1, gd):
-            f = flux[p] if n_tag == 1 else fpc[p] * c[k, p]
-            if need[p]:
-                flux_acc[k, p] += tau * f
-            w = tau * wdraw[p] * c[k, p]
-            withdrawn_acc[k, p] += w
-            mp = (mass[t, p] - w) + tau * (prev_f - f + lat[t, p])
-            if removing:
-                after = mp
-                mp = after * keep[p]
-                removed_acc[k, p] += after - mp
-            mass[t, p] = mp
-            c[k, p] = mp * inv_v[p]
-            prev_f = f
+    for i in range(n):
+        j0 = runs[2 * i]
+        j1 = runs[2 * i + 1]
+        u0 = step_start[j0]
+        tau = (u - u0) * unit
+        inv_tau = np.divide(1.0, tau)
+        lo = ghost_up[j0]
+        hi = ghost_dn[j1]
+        for p in range(lo, hi + 1):
+            inv_v[p] = np.divide(1.0, vol0[p] + t_end * dvol[p])
+        dt = SECONDS_PER_DAY * 2 ** level[j0] / n_f
+        for j in range(j0, j1 + 1):
+            # the flux inlet's split (_inlet_split for chain j, written out: a call per chain and
+            # step cost more than the rest of the update)
+            iq = inv_qin[chain_head[j]]
+            hc = h_cond[j]
+            q = ghost_up[j] + 1
+            s_tot = 0.0
+            c0_tot = 0.0
+            c1_tot = 0.0
+            for k in range(n_tag):
+                x = boundary_flux[day, chain_head[j], t0 + k] + np.divide(head_acc[k, j], tau)
+                head_acc[k, j] = 0.0
+                inflow[k, j] = x
+                up_mix[k, j] = x
+                c0k = x * iq
+                cin[k, j] = c0k
+                if u0 == 0:
+                    pred = 0.5 * dt * hc * (c0k - c[k, q])
+                elif u == n_ev:
+                    pred = 0.0
+                else:
+                    pred = 0.5 * r_prev[k, j]
+                y = inlet_debt[t0 + k, j] + pred
+                s_used[k, j] = y
+                s_tot += y
+                c0_tot += c0k
+                c1_tot += c[k, q]
+            room = np.divide(tau * (c0_tot - c1_tot), iq) if iq > 0.0 else 0.0
+            clamped = min(max(s_tot, min(room, 0.0)), max(room, 0.0))
+            nonzero = s_tot != 0.0
+            theta = np.divide(clamped if nonzero else 1.0, s_tot if nonzero else 1.0)
+            for k in range(n_tag):
+                y = s_used[k, j] * theta
+                s_used[k, j] = y
+                inlet_debt[t0 + k, j] -= y
+        if n_tag == 1:
+            fk = flux  # (the tag's fluxes; lts_fluxes rewrites the ghost entries set here)
+        acc_first = np.searchsorted(acc_slots, lo)  # the run's slots whose fluxes are booked
+        for k in range(n_tag):
+            t = t0 + k
+            if n_tag > 1:
+                for p in range(lo + 1, hi):
+                    fk[p] = fpc[p] * c[k, p]
+            for j in range(j0, j1 + 1):
+                fk[ghost_up[j]] = inflow[k, j] - s_used[k, j] * inv_tau
+            fk[hi] = 0.0
+            q = acc_first
+            while q < acc_slots.shape[0] and acc_slots[q] <= hi:
+                flux_acc[k, acc_slots[q]] += tau * fk[acc_slots[q]]
+                q += 1
+            # (one loop per case, as advect: a branch inside keeps the loop from vectorising)
+            if withdrawing and removing:
+                for p in range(lo + 1, hi + 1):
+                    w = tau * wdraw[p] * c[k, p]
+                    withdrawn_acc[k, p] += w
+                    after = (mass[t, p] - w) + tau * (fk[p - 1] - fk[p] + lat[t, p])
+                    mp = after * keep[p]
+                    removed_acc[k, p] += after - mp
+                    mass[t, p] = mp
+                    c[k, p] = mp * inv_v[p]
+            elif withdrawing:
+                for p in range(lo + 1, hi + 1):
+                    w = tau * wdraw[p] * c[k, p]
+                    withdrawn_acc[k, p] += w
+                    mp = (mass[t, p] - w) + tau * (fk[p - 1] - fk[p] + lat[t, p])
+                    mass[t, p] = mp
+                    c[k, p] = mp * inv_v[p]
+            elif removing:
+                for p in range(lo + 1, hi + 1):
+                    after = mass[t, p] + tau * (fk[p - 1] - fk[p] + lat[t, p])
+                    mp = after * keep[p]
+                    removed_acc[k, p] += after - mp
+                    mass[t, p] = mp
+                    c[k, p] = mp * inv_v[p]
+            else:
+                for p in range(lo + 1, hi + 1):
+                    mp = mass[t, p] + tau * (fk[p - 1] - fk[p] + lat[t, p])
+                    mass[t, p] = mp
+                    c[k, p] = mp * inv_v[p]
 
 
 @kernel(helper=True)
@@ -2096,21 +2235,18 @@ def lts_accumulate(seg, f_prev, f_now, day, t0, n_tag, n_src, mixed, rx_a, rx_b,
 
 
 @kernel(helper=True)
-def lts_exchange(lv, t_now, dt, t0, n_tag, level, state, lay, water, accs):
+def lts_exchange(lv, t_now, dt, t0, n_tag, idx, cnt, state, lay, water, accs):
     """Dispersive side junctions between a class-``lv`` chain and a finer one, at class ``lv``'s
     dispersion time ``t_now``: one forward Euler exchange ``dt g (c_a - c_b)`` from both current
     states (``dt`` the coarser step; docs/solver.md)."""
     mass, c = state[0], state[1]
-    sj_a, sj_b, sec_kind, sec_index, chain_of_slot = lay[9], lay[10], lay[13], lay[14], lay[16]
+    sj_a, sj_b, sec_index = lay[9], lay[10], lay[14]
     vol0, dvol, sj_cond = water[0], water[1], water[6]
     sj_acc, sec_acc = accs[5], accs[7]
-    for x in range(sj_a.shape[0]):
+    for i in range(cnt[L_CROSS, lv]):
+        x = idx[L_CROSS, lv, i]
         a = sj_a[x]
         b = sj_b[x]
-        la = level[chain_of_slot[a]]
-        lb = level[chain_of_slot[b]]
-        if la == lb or max(la, lb) != lv:
-            continue
         inv_a = np.divide(1.0, vol0[a] + t_now * dvol[a])
         inv_b = np.divide(1.0, vol0[b] + t_now * dvol[b])
         for k in range(n_tag):
@@ -2121,130 +2257,140 @@ def lts_exchange(lv, t_now, dt, t0, n_tag, level, state, lay, water, accs):
             c[k, a] = mass[t, a] * inv_a
             c[k, b] = mass[t, b] * inv_b
             sj_acc[k, x] += y
-            for js in range(sec_kind.shape[0]):
-                if sec_kind[js] == 2 and sec_index[js] == x:
-                    sec_acc[k, js] += y
+            for js in range(cnt[L_SEC_CROSS, lv]):
+                if sec_index[idx[L_SEC_CROSS, lv, js]] == x:
+                    sec_acc[k, idx[L_SEC_CROSS, lv, js]] += y
 
 
 @kernel(helper=True)
-def lts_disperse(lv, dt, day, t0, n_tag, level, state, lay, water, srcs, accs, inlet, work):
+def lts_disperse(lv, dt, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs, inlet, work):
     """Dispersion (Heun) and removal of the class-``lv`` chains over their step ``dt``, as
     :func:`disperse` does over the whole array: the stencil over their slots, the side junctions
     between two of them, their concentration inlets and flux inlets (``inv_v`` set for their
-    slots); the inlet mass is booked as :func:`simulate_kernel` books it."""
+    slots); the flux inlets' mass is booked as :func:`simulate_kernel` books it."""
     mass, c = state[0], state[1]
-    (first, _last, _chain_head, ghost_up, ghost_dn, _dn_src, _side_src, _side_dst, _side_reach, sj_a, sj_b, fj_slot,
-     dinlets, sec_kind, sec_index, sec_slot, chain_of_slot) = lay[:17]
+    first, ghost_up, ghost_dn, sj_a, sj_b, fj_slot, dinlets = lay[0], lay[3], lay[4], lay[9], lay[10], lay[11], lay[12]
+    sec_index, sec_slot = lay[14], lay[15]
     cond, sj_cond, b_cond, h_cond = water[5], water[6], water[7], water[8]
     boundary_conc = srcs[1]
     flux_acc, removed_acc, disp_acc, sj_acc, fj_acc, sec_acc = accs[0], accs[1], accs[4], accs[5], accs[6], accs[7]
     inlet_debt, r_prev, rr, cin = inlet[0], inlet[1], inlet[2], inlet[4]
     m1, c1, keep, inv_v = work[3], work[4], work[5], work[6]
-    n_chain = ghost_up.shape[0]
     half = 0.5 * dt
+    n_runs = cnt[L_CHAIN, lv]
+    n_sj = cnt[L_SJ, lv]
+    n_din = cnt[L_DINLET, lv]
     for k in range(n_tag):
         t = t0 + k
         m = mass[t]
         ck = c[k]
-        for j in range(n_chain):
-            if level[j] != lv:
-                continue
-            rr[k, j] = 0.0
-            for p in range(ghost_up[j] + 1, ghost_dn[j]):
+        for i in range(n_runs):
+            lo = ghost_up[idx[L_CHAIN, lv, 2 * i]]
+            hi = ghost_dn[idx[L_CHAIN, lv, 2 * i + 1]]
+            for p in range(lo + 1, hi):
                 mp = m[p] + dt * (cond[p - 1] * (ck[p - 1] - ck[p]) + cond[p] * (ck[p + 1] - ck[p]))
                 m1[p] = mp
                 c1[p] = mp * inv_v[p]
-            c1[ghost_up[j]] = 0.0
-            c1[ghost_dn[j]] = 0.0
-        for x in range(sj_a.shape[0]):
+            c1[lo] = 0.0
+            c1[hi] = 0.0
+        for i in range(n_sj):
+            x = idx[L_SJ, lv, i]
             a = sj_a[x]
             b = sj_b[x]
-            if level[chain_of_slot[a]] == lv and level[chain_of_slot[b]] == lv:
-                y = dt * sj_cond[x] * (ck[a] - ck[b])
-                m1[a] -= y
-                m1[b] += y
-                c1[a] = m1[a] * inv_v[a]
-                c1[b] = m1[b] * inv_v[b]
-        for x in range(dinlets.shape[0]):
+            y = dt * sj_cond[x] * (ck[a] - ck[b])
+            m1[a] -= y
+            m1[b] += y
+        for i in range(n_din):
+            x = idx[L_DINLET, lv, i]
             q = first[dinlets[x]]
-            if level[chain_of_slot[q]] == lv:
-                m1[q] += dt * b_cond[x] * (boundary_conc[day, dinlets[x], t] - ck[q])
-                c1[q] = m1[q] * inv_v[q]
-        for j in range(n_chain):
-            if level[j] == lv and h_cond[j] > 0.0:
-                p = ghost_up[j] + 1
-                y = h_cond[j] * (cin[k, j] - ck[p])
-                m1[p] += dt * y
-                rr[k, j] += half * y
-                c1[p] = m1[p] * inv_v[p]
-        for x in range(sj_a.shape[0]):
+            m1[q] += dt * b_cond[x] * (boundary_conc[day, dinlets[x], t] - ck[q])
+        for i in range(n_runs):
+            for j in range(idx[L_CHAIN, lv, 2 * i], idx[L_CHAIN, lv, 2 * i + 1] + 1):
+                rr[k, j] = 0.0
+                if h_cond[j] > 0.0:
+                    p = ghost_up[j] + 1
+                    y = h_cond[j] * (cin[k, j] - ck[p])
+                    m1[p] += dt * y
+                    rr[k, j] += half * y
+                    c1[p] = m1[p] * inv_v[p]
+        for i in range(n_sj):
+            x = idx[L_SJ, lv, i]
+            c1[sj_a[x]] = m1[sj_a[x]] * inv_v[sj_a[x]]
+            c1[sj_b[x]] = m1[sj_b[x]] * inv_v[sj_b[x]]
+        for i in range(n_din):
+            q = first[dinlets[idx[L_DINLET, lv, i]]]
+            c1[q] = m1[q] * inv_v[q]
+        # book half a step of the fluxes at each stage's concentrations
+        for i in range(n_sj):
+            x = idx[L_SJ, lv, i]
             a = sj_a[x]
             b = sj_b[x]
-            if level[chain_of_slot[a]] == lv and level[chain_of_slot[b]] == lv:
-                sj_acc[k, x] += half * sj_cond[x] * ((ck[a] - ck[b]) + (c1[a] - c1[b]))
-        for x in range(fj_slot.shape[0]):
+            sj_acc[k, x] += half * sj_cond[x] * ((ck[a] - ck[b]) + (c1[a] - c1[b]))
+        for i in range(cnt[L_FJ, lv]):
+            x = idx[L_FJ, lv, i]
             a = fj_slot[x]
-            if level[chain_of_slot[a]] == lv:
-                fj_acc[k, x] += half * ((ck[a] - ck[a + 1]) + (c1[a] - c1[a + 1]))
-        for x in range(dinlets.shape[0]):
+            fj_acc[k, x] += half * ((ck[a] - ck[a + 1]) + (c1[a] - c1[a + 1]))
+        for i in range(n_din):
+            x = idx[L_DINLET, lv, i]
             r = dinlets[x]
             q = first[r]
-            if level[chain_of_slot[q]] == lv:
-                disp_acc[k, r] += half * b_cond[x] * (2.0 * boundary_conc[day, r, t] - ck[q] - c1[q])
-        for js in range(sec_kind.shape[0]):
-            if sec_kind[js] == 1 and level[chain_of_slot[sec_slot[js]]] == lv:
-                p = sec_slot[js]
-                sec_acc[k, js] += half * cond[p] * ((ck[p] - ck[p + 1]) + (c1[p] - c1[p + 1]))
-            elif sec_kind[js] == 2:
-                x = sec_index[js]
-                if level[chain_of_slot[sj_a[x]]] == lv and level[chain_of_slot[sj_b[x]]] == lv:
-                    sec_acc[k, js] += half * sj_cond[x] * ((ck[sj_a[x]] - ck[sj_b[x]]) + (c1[sj_a[x]] - c1[sj_b[x]]))
+            disp_acc[k, r] += half * b_cond[x] * (2.0 * boundary_conc[day, r, t] - ck[q] - c1[q])
+        for i in range(cnt[L_SEC, lv]):
+            js = idx[L_SEC, lv, i]
+            p = sec_slot[js]
+            sec_acc[k, js] += half * cond[p] * ((ck[p] - ck[p + 1]) + (c1[p] - c1[p + 1]))
+        for i in range(cnt[L_SEC_SJ, lv]):
+            js = idx[L_SEC_SJ, lv, i]
+            x = sec_index[js]
+            sec_acc[k, js] += half * sj_cond[x] * ((ck[sj_a[x]] - ck[sj_b[x]]) + (c1[sj_a[x]] - c1[sj_b[x]]))
         # stage 2: the explicit exchanges at c1 into m1, then the stencil and removal
-        for x in range(sj_a.shape[0]):
+        for i in range(n_sj):
+            x = idx[L_SJ, lv, i]
             a = sj_a[x]
             b = sj_b[x]
-            if level[chain_of_slot[a]] == lv and level[chain_of_slot[b]] == lv:
-                y = dt * sj_cond[x] * (c1[a] - c1[b])
-                m1[a] -= y
-                m1[b] += y
-        for x in range(dinlets.shape[0]):
+            y = dt * sj_cond[x] * (c1[a] - c1[b])
+            m1[a] -= y
+            m1[b] += y
+        for i in range(n_din):
+            x = idx[L_DINLET, lv, i]
             q = first[dinlets[x]]
-            if level[chain_of_slot[q]] == lv:
-                m1[q] += dt * b_cond[x] * (boundary_conc[day, dinlets[x], t] - c1[q])
-        for j in range(n_chain):
-            if level[j] == lv and h_cond[j] > 0.0:
-                p = ghost_up[j] + 1
-                y = h_cond[j] * (cin[k, j] - c1[p])
-                m1[p] += dt * y
-                rr[k, j] += half * y
-        for j in range(n_chain):
-            if level[j] != lv:
-                continue
-            for p in range(ghost_up[j] + 1, ghost_dn[j]):
+            m1[q] += dt * b_cond[x] * (boundary_conc[day, dinlets[x], t] - c1[q])
+        for i in range(n_runs):
+            for j in range(idx[L_CHAIN, lv, 2 * i], idx[L_CHAIN, lv, 2 * i + 1] + 1):
+                if h_cond[j] > 0.0:
+                    p = ghost_up[j] + 1
+                    y = h_cond[j] * (cin[k, j] - c1[p])
+                    m1[p] += dt * y
+                    rr[k, j] += half * y
+        for i in range(n_runs):
+            j0 = idx[L_CHAIN, lv, 2 * i]
+            j1 = idx[L_CHAIN, lv, 2 * i + 1]
+            for p in range(ghost_up[j0] + 1, ghost_dn[j1]):
                 after = 0.5 * (m[p] + m1[p]) + half * (cond[p - 1] * (c1[p - 1] - c1[p])
                                                        + cond[p] * (c1[p + 1] - c1[p]))
                 mp = after * keep[p]
                 removed_acc[k, p] += after - mp
                 m[p] = mp
                 ck[p] = mp * inv_v[p]
-            x = rr[k, j]
-            r_prev[k, j] = x
-            inlet_debt[t, j] += x
-            flux_acc[k, ghost_up[j]] += x
+            for j in range(j0, j1 + 1):
+                x = rr[k, j]
+                r_prev[k, j] = x
+                inlet_debt[t, j] += x
+                flux_acc[k, ghost_up[j]] += x
 
 
 @kernel(helper=True)
-def lts_react(lv, level, ghost_up, ghost_dn, mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc):
+def lts_react(lv, idx, cnt, ghost_up, ghost_dn, mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc):
     """:func:`react` on the slots of the class-``lv`` chains (the same sums in the same order)."""
-    for j in range(ghost_up.shape[0]):
-        if level[j] != lv:
-            continue
+    for i in range(cnt[L_CHAIN, lv]):
+        lo = ghost_up[idx[L_CHAIN, lv, 2 * i]]
+        hi = ghost_dn[idx[L_CHAIN, lv, 2 * i + 1]]
         for src in range(n_src):
             tj = t0 + src
             for s in range(n_sp - 1, -1, -1):
                 k = s * n_src + src
                 t = t0 + k
-                for p in range(ghost_up[j] + 1, ghost_dn[j]):
+                for p in range(lo + 1, hi):
                     x = 0.0
                     for q in range(s + 1):
                         x += prop_slot[s, q, p] * mass[tj + q * n_src, p]
@@ -2255,30 +2401,38 @@ def lts_react(lv, level, ghost_up, ghost_dn, mass, c, prop_slot, t0, n_sp, n_src
 
 @kernel(helper=True)
 def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp, state, lay, water, srcs, accs,
-                  inlet, work, tank_args, rxs, level, mask):
+                  inlet, work, tank_args, rxs, classes):
     """One constituent (the tags ``t0 .. t0 + n_tag``) through a day of local time steps: the
     events in order, at each (1) what crossed junctions and the reservoirs (:func:`lts_accumulate`),
     (2) the advection updates of the chains whose step ends (:func:`lts_update`), (3) the
     exchanges between classes (:func:`lts_exchange`), (4) the dispersing class's Heun step,
     removal and reactions (:func:`lts_disperse`, :func:`lts_react`), (5) the new fluxes of the
-    chains whose step starts (:func:`lts_fluxes`).  See docs/solver.md and tests/lts_prototype.py."""
+    chains whose step starts (:func:`lts_fluxes`).  ``classes`` is ``(level, mask, idx, cnt)``
+    (:func:`lts_classes`, :func:`lts_lists`).  See docs/solver.md and
+    tests/lts_prototype.py."""
     mass, c, res_mass = state
-    first, chain_head, ghost_up, ghost_dn, dn_src = lay[0], lay[2], lay[3], lay[4], lay[5]
+    chain_head, ghost_up, ghost_dn, dn_src = lay[2], lay[3], lay[4], lay[5]
     slot_reach, tail_res, res_down_kind, res_down_index, head_chain = lay[18:23]
     chain_of_slot = lay[16]
-    vol0, dvol, fq, wdraw, vmin, inv_qin, res_volume, res_outflow = (water[0], water[1], water[2], water[3],
-                                                                     water[4], water[9], water[10], water[11])
+    vol0, fq, out_rate, inv_qin, res_volume, res_outflow = (water[0], water[2], water[4], water[9], water[10],
+                                                            water[11])
     boundary_flux, reach_rate = srcs[0], srcs[3]
     removed_acc = accs[1]
     flux, fpc, c_total, keep, inv_v, head_acc, up_mix, step_start, prop_lv = (work[0], work[1], work[2], work[5],
                                                                              work[6], work[7], work[8], work[10],
                                                                              work[11])
     rx_from, rx_to, rx_river_rate, prop, kmat, m_a, m_b = rxs
+    level, mask, idx, cnt = classes
     n_chain = ghost_up.shape[0]
     n_pad = vol0.shape[0]
     n_ev = 2 * n_f
     unit = SECONDS_PER_DAY / n_ev
-    yes = n_chain >= 0  # True, not a literal (see no_lts in simulate_kernel)
+    yes = n_chain >= 0  # True and False, not literals (see no_lts in simulate_kernel)
+    no = n_chain < 0
+    withdrawing = no
+    for p in range(n_pad):
+        if water[3][p] > 0.0:
+            withdrawing = yes
     present = 0
     own = 0
     for j in range(n_chain):
@@ -2305,11 +2459,12 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
             if res_down_kind[s] == DOWN_REACH and head_chain[res_down_index[s]] >= 0:
                 up_mix[k, head_chain[res_down_index[s]]] += res_outflow[day, s] * np.divide(res_mass[s, t],
                                                                                            res_volume[day, s])
-    for j in range(n_chain):
-        step_start[j] = 0
-        nb = _next_bound(mask[j], 0, n_ev)
-        lts_fluxes(j, nb * unit, 0.0, day, t0, n_tag, c, c_total, flux, fpc, fq, wdraw, vmin, ghost_up, ghost_dn,
-                   dn_src, chain_head, up_mix, inv_qin, tail_res, res_mass, res_volume)
+    for lv in range(4):  # each chain's first step: the runs of its own class's bounds
+        for i in range(cnt[L_BOUND, lv]):
+            if level[idx[L_BOUND, lv, 2 * i]] == lv:
+                lts_fluxes(idx[L_BOUND, lv, 2 * i:2 * i + 2], 1, 0, n_ev, unit, mask, step_start, 0.0, day, t0,
+                           n_tag, c, c_total, flux, fpc, fq, out_rate, ghost_up, ghost_dn, dn_src, chain_head,
+                           up_mix, inv_qin, tail_res, res_mass, res_volume)
     prev = 0
     for u in range(1, n_ev + 1):
         lv = _ctz(u)
@@ -2318,32 +2473,29 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
         f_now = 1.0 if u == n_ev else u * unit / SECONDS_PER_DAY
         lts_accumulate((u - prev) * unit, prev * unit / SECONDS_PER_DAY, f_now, day, t0, n_tag, n_src, mixed, rx_a,
                        rx_b, state, lay, accs, work, tank_args, boundary_flux, yes)
-        for j in range(n_chain):
-            if u == n_ev or (mask[j] >> lv) & 1:
-                dt_j = SECONDS_PER_DAY * 2 ** level[j] / n_f
-                removing = not any_disp and u < n_ev and lv == level[j]
-                lts_update(j, u, step_start[j], n_ev, unit, dt_j, removing, day, t0, n_tag, state, lay, water,
-                           srcs, accs, inlet, work)
-        if u == n_ev:
+        if u == n_ev:  # every chain's last step, run by run of chains that started it together
+            for lv in range(4):
+                for i in range(cnt[L_BOUND, lv]):
+                    if level[idx[L_BOUND, lv, 2 * i]] == lv:
+                        lts_update(idx[L_BOUND, lv, 2 * i:2 * i + 2], 1, u, n_ev, unit, n_f, level, no,
+                                   withdrawing, step_start, day, t0, n_tag, state, lay, water, srcs, accs, inlet,
+                                   work)
             break
+        removing = not any_disp  # (then every chain with a bound here is of this class)
+        lts_update(idx[L_BOUND, lv], cnt[L_BOUND, lv], u, n_ev, unit, n_f, level, removing, withdrawing,
+                   step_start, day, t0, n_tag, state, lay, water, srcs, accs, inlet, work)
         t_now = u * unit
         dt_l = SECONDS_PER_DAY * 2 ** lv / n_f
-        lts_exchange(lv, t_now, dt_l, t0, n_tag, level, state, lay, water, accs)
-        if (own >> lv) & 1:
-            for j in range(n_chain):
-                if level[j] == lv:
-                    for p in range(ghost_up[j] + 1, ghost_dn[j]):
-                        inv_v[p] = np.divide(1.0, vol0[p] + t_now * dvol[p])
+        lts_exchange(lv, t_now, dt_l, t0, n_tag, idx, cnt, state, lay, water, accs)
+        if (own >> lv) & 1:  # (inv_v: set by lts_update, every chain of the class ending its step here)
             if any_disp:
-                lts_disperse(lv, dt_l, day, t0, n_tag, level, state, lay, water, srcs, accs, inlet, work)
+                lts_disperse(lv, dt_l, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs, inlet, work)
             if mixed:
-                lts_react(lv, level, ghost_up, ghost_dn, mass, c, prop_lv[lv], t0, n_sp, n_src, inv_v, removed_acc)
-        for j in range(n_chain):
-            if (mask[j] >> lv) & 1:
-                step_start[j] = u
-                nb = _next_bound(mask[j], u, n_ev)
-                lts_fluxes(j, (nb - u) * unit, f_now, day, t0, n_tag, c, c_total, flux, fpc, fq, wdraw, vmin,
-                           ghost_up, ghost_dn, dn_src, chain_head, up_mix, inv_qin, tail_res, res_mass, res_volume)
+                lts_react(lv, idx, cnt, ghost_up, ghost_dn, mass, c, prop_lv[lv], t0, n_sp, n_src, inv_v,
+                          removed_acc)
+        lts_fluxes(idx[L_BOUND, lv], cnt[L_BOUND, lv], u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, c,
+                   c_total, flux, fpc, fq, out_rate, ghost_up, ghost_dn, dn_src, chain_head, up_mix, inv_qin,
+                   tail_res, res_mass, res_volume)
         prev = u
 
 

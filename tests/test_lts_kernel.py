@@ -30,9 +30,10 @@ CASES = st.tuples(st.integers(0, 10_000), st.integers(3, 14), st.integers(1, 3),
                   st.lists(st.sampled_from([1, 2, 4, 8]), min_size=14, max_size=14))
 
 
-def local(net, factors, min_gain=ALWAYS):
-    """Local steps with reach ``r``'s own count multiplied by ``factors[r]``."""
-    return LocalSteps(min_gain=min_gain, refine=np.array(factors[:len(net.reaches)]))
+def local(net, factors, min_gain=ALWAYS, exchange_limit=1.0):
+    """Local steps with reach ``r``'s own count multiplied by ``factors[r]`` (``exchange_limit`` 1: the
+    prototype's rule for junctions between classes)."""
+    return LocalSteps(min_gain=min_gain, refine=np.array(factors[:len(net.reaches)]), exchange_limit=exchange_limit)
 
 
 def assert_close(fast, proto, names=("final", "reach_mass", "section_mass", "res_conc")):
@@ -156,3 +157,48 @@ def test_species_sum_to_the_constituent_with_chains_in_different_classes():
     fast = simulate(net, lay3.tracers, inputs, local_steps=local(net, [8, 2, 1, 1, 1]), max_substeps=None, **three)
     assert_close(fast, proto)
     assert fast.closure() <= 1e-12  # round-off (as the prototype's 1e-13 seen)
+
+
+def test_results_do_not_depend_on_the_thread_count():
+    """Constituents on two lanes (threads) with local steps: each lane computes the day's classes from
+    the water alone, so its results are the one-thread run's, to the bit."""
+    net, kw, gross, lateral, boundary = varying_case(5, 10, 3, dispersion=True, reservoir=True)
+    kw = ranged_inputs(net, kw, gross, lateral, boundary, np.random.default_rng(5), 0.5, 3.0)
+    two = {name: np.concatenate([kw[name], 2.0 * kw[name]], axis=-1) for name in (
+        "boundary_flux", "lateral_load", "res_load", "point_load", "init_conc", "init_res_conc", "boundary_conc")}
+    inputs = TransportInputs(**{**kw, **two})
+    tracers = [Constituent("a", "a", river_removal_per_day=0.1), Constituent("b", "b")]
+    steps = local(net, [8, 1, 4, 1, 2, 1, 1, 1, 1, 1])
+    one = simulate(net, tracers, inputs, threads=1, local_steps=steps, max_substeps=None)
+    both = simulate(net, tracers, inputs, threads=2, local_steps=steps, max_substeps=None)
+    assert np.array_equal(one.final_concentration, both.final_concentration)
+    assert np.array_equal(one.reach_load, both.reach_load) and np.array_equal(one.budget_reach, both.budget_reach)
+
+
+def test_a_smaller_exchange_limit_refines_junctions_between_classes():
+    """``exchange_limit`` below 1 refines the coarser chain of a dispersive junction whose exchange
+    would take more than that share of either cell's limit (0: every such junction), keeping the
+    properties; at 1 a short tributary keeps its own class and exchanges with the river."""
+    net, kw, gross, lateral, boundary = varying_case(2, 10, 2, dispersion=True, reservoir=False)
+    factors = [8, 1, 4, 1, 2, 1, 8, 1, 1, 1]
+    lo, hi = 0.5, 3.0
+    ranged = TransportInputs(**ranged_inputs(net, kw, gross, lateral, boundary, np.random.default_rng(2), lo, hi))
+    proto = lts_prototype.run_lts(net, [Constituent("c", "c")], ranged, courant=1.0, boost=dict(enumerate(factors)))
+    assert proto["exchanges"] > 0  # at 1 (the prototype's rule) some junctions join classes
+    runs = {x: simulate(net, [Constituent("c", "c")], ranged, courant=1.0, max_substeps=None,
+                        local_steps=local(net, factors, exchange_limit=x)) for x in (1.0, 0.0)}
+    assert_close(runs[1.0], proto)
+    none = runs[0.0]  # no exchange between classes: the junctions' chains are refined, so it differs
+    assert not np.allclose(none.final_concentration, runs[1.0].final_concentration, rtol=1e-9)
+    assert none.final_concentration.min() >= lo - 3e-12 and none.final_concentration.max() <= hi + 3e-12
+    assert none.closure() <= 1e-12
+
+
+def test_bad_local_step_options_are_refused():
+    import pytest
+
+    net, tracers, kw = random_case(0, n_reach=3)
+    for bad in (LocalSteps(max_level=4), LocalSteps(min_gain=0.0), LocalSteps(exchange_limit=2.0),
+                LocalSteps(refine=np.array([1, 3, 1])), LocalSteps(refine=np.array([1, 2]))):
+        with pytest.raises(ValueError, match="local steps"):
+            simulate(net, tracers, TransportInputs(**kw), local_steps=bad)
