@@ -20,6 +20,7 @@ from hydro import __version__
 from hydro.errors import HydroError
 from hydro.netcdf_chunks import LEADING_DIMS as LEADING_DIMS
 from hydro.netcdf_chunks import chunk_sizes, small_chunk_caches
+from hydro.output_periods import check_aggregation
 from hydro.outputspec import (
     LOCATIONS_ATTRIBUTE,
     OutputSpec,
@@ -63,12 +64,11 @@ def write_results(results: Results, path: Path, overwrite: bool = False, compres
                   spec=None) -> Path:
     """Write ``results`` to ``path`` atomically (see module docstring).
 
-    ``spec`` (:class:`hydro.outputspec.OutputSpec`) chooses variables, locations,
-    time aggregation and precision; it is applied while writing, a few periods of
-    one variable at a time, so no full-resolution copy of a variable is made.
-    Variables on ``time`` are chunked along it and zlib-compressed at level
-    ``compress`` (default the spec's, 1; 0 writes contiguous, uncompressed
-    variables).
+    ``spec`` (:class:`hydro.outputspec.OutputSpec`) chooses variables, locations, time aggregation and
+    precision; it is applied while writing, a few periods of one variable at a time, so no full-resolution
+    copy of a variable is made (results already averaged are averaged on over their days, never finer:
+    :func:`hydro.output_periods.check_aggregation`).  Variables on ``time`` are chunked along it and
+    zlib-compressed at level ``compress`` (default the spec's, 1; 0 writes contiguous, uncompressed variables).
     """
     import netCDF4
 
@@ -78,6 +78,7 @@ def write_results(results: Results, path: Path, overwrite: bool = False, compres
     if compress is not None:
         spec = replace(spec, compress=int(compress))
     check(results, spec)
+    check_aggregation(results, spec)
     with atomic_path(path, overwrite) as tmp:
         with netCDF4.Dataset(tmp, "w", format="NETCDF4", clobber=True) as nc:
             _put(nc, results, spec, *_define(nc, results, spec))
@@ -94,7 +95,7 @@ def _define(nc, results: Results, spec):
     index = element_index(results, spec)
     if index:  # what a sum over every reach, reservoir or subbasin would miss (hydro gep, the report)
         attrs[LOCATIONS_ATTRIBUTE] = locations_attribute(results, index)
-    starts, first, after = periods(results.dates, spec.aggregate)
+    starts, first, after = periods(results.dates, spec.aggregate, results.time_bounds)
     if spec.aggregate != "daily":
         attrs["time_aggregation"] = spec.aggregate
     bounds = (first, after) if spec.aggregate != "daily" else results.time_bounds

@@ -14,14 +14,19 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from hydro.errors import HydroError
+
 if TYPE_CHECKING:
     from hydro.outputspec import OutputSpec
 
 
-def periods(dates: list[date], aggregate: str) -> tuple[np.ndarray, list[date], list[date]]:
+def periods(dates: list[date], aggregate: str,
+            bounds: tuple[list[date], list[date]] | None = None) -> tuple[np.ndarray, list[date], list[date]]:
     """Start index of each period in ``dates``, its first day and the day after its last.
 
-    ``daily``: every day is a period.
+    ``daily``: every day is a period.  ``bounds``: for results already averaged over periods
+    (``monthly`` results written ``yearly``), each step's first day and the day after its last
+    (:attr:`hydro.results.Results.time_bounds`), from which a period's days are taken.
     """
     if aggregate == "daily":
         starts = np.arange(len(dates), dtype=np.int64)
@@ -30,6 +35,8 @@ def periods(dates: list[date], aggregate: str) -> tuple[np.ndarray, list[date], 
         starts = np.array([0] + [k for k in range(1, len(dates)) if key(dates[k]) != key(dates[k - 1])],
                           dtype=np.int64)
     ends = list(starts[1:]) + [len(dates)]
+    if bounds is not None:
+        return starts, [bounds[0][s] for s in starts], [bounds[1][e - 1] for e in ends]
     first = [dates[s] for s in starts]
     after = [dates[e - 1] + timedelta(days=1) for e in ends]
     return starts, first, after
@@ -42,6 +49,9 @@ def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], s
     the output's time axis), so no full-resolution copy of the variable is ever made.
 
     Variables without a ``time`` dimension are yielded whole (cut), with ``out_slice`` None.
+    Results already averaged over periods (``time_bounds``) are averaged on weighted by the days
+    of each step (:meth:`~hydro.results.Results.days_per_step`: a year of monthly means is the
+    mean of its days, not of its months).
     """
     data = results.data[name]
     dims = results.dims(name)
@@ -60,6 +70,7 @@ def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], s
     per_day = max(1, int(np.prod([s for k, s in enumerate(data.shape) if k != axis])))
     budget = max(1, max_elements // per_day)  # days per block
     ends = np.append(starts[1:], n_time)
+    days = results.days_per_step() if results.time_bounds is not None else None
     p = 0
     while p < len(starts):
         # the periods p..q-1 that end within the budget (at least one): a search, not a walk
@@ -74,6 +85,27 @@ def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], s
             lengths = (ends[p:q] - starts[p:q]).astype(float)
             shape = [1] * x.ndim
             shape[axis] = len(lengths)
+            if days is not None:  # means over steps of unequal days: weighted by them
+                lengths = np.add.reduceat(days[t0:t1], local)
+                weights = [1] * x.ndim
+                weights[axis] = t1 - t0
+                x = x * days[t0:t1].reshape(weights)
             x = np.add.reduceat(x.astype(float, copy=False), local, axis=axis) / lengths.reshape(shape)
         yield slice(p, q), x
         p = q
+
+
+#: Time aggregations from the finest to the coarsest.
+_AGGREGATIONS = ("daily", "monthly", "yearly")
+
+
+def check_aggregation(results, spec: OutputSpec) -> None:
+    """Refuse (:class:`HydroError`) to write results already averaged over periods (their
+    ``time_aggregation``) as means over finer ones, which would label a year's mean a month's."""
+    have = str(results.attrs.get("time_aggregation", "daily"))
+    if results.time_bounds is None or have not in _AGGREGATIONS or spec.aggregate == "daily":
+        return
+    if _AGGREGATIONS.index(spec.aggregate) < _AGGREGATIONS.index(have):
+        raise HydroError(f"aggregate '{spec.aggregate}': these results are {have} means (their time_aggregation); "
+                         f"they cannot be written as {spec.aggregate} means: write them '{have}' (or coarser), or "
+                         f"run again with aggregate '{spec.aggregate}' or daily results")

@@ -161,9 +161,15 @@ class Results:
 def stack(results: list[Results], dim: str, labels: list) -> Results:
     """Stack runs along a new leading dimension (``scenario`` or ``member``).
 
-    Every run must hold the same variables on the same coordinates; the stacked
-    results' attributes are the runs' combined (:mod:`hydro.run_attributes`), with ``dim``
-    listing the labels.
+    Every run must hold the same variables on the same coordinates (the same days, as
+    :class:`hydro.netcdf.StackedWriter` asks of the runs of a file), and none may have ``dim``
+    already; the stacked results' attributes are the runs' combined (:mod:`hydro.run_attributes`),
+    with ``dim`` listing the labels.
+
+    Raises
+    ------
+    HydroError
+        Naming the run (its label) and what differs, or the dimension the runs already have.
     """
     from hydro.run_attributes import Combiner
 
@@ -172,6 +178,7 @@ def stack(results: list[Results], dim: str, labels: list) -> Results:
     if not results or len(results) != len(labels):
         raise ValueError("stack needs one label per run and at least one run")
     first = results[0]
+    _check_stackable(results, dim, list(labels))
     leading = (dim,) + first.leading if dim == "scenario" else first.leading + (dim,)
     combined = Combiner("runs", f"the {dim}s stacked")
     for k, (r, label) in enumerate(zip(results, labels, strict=True)):
@@ -183,6 +190,36 @@ def stack(results: list[Results], dim: str, labels: list) -> Results:
     for name in first.data:
         out.data[name] = np.stack([r.data[name] for r in results], axis=axis)
     return out
+
+
+def _check_stackable(results: list[Results], dim: str, labels: list) -> None:
+    """Refuse, with a :class:`HydroError`, runs that :func:`stack` cannot put along ``dim``."""
+    first = results[0]
+    have = set(first.leading) | {d for name in first.data for d in first.dims(name)}
+    if dim in have:
+        other = next(d for d in LEADING_DIMS if d != dim)
+        raise HydroError(f"stack: the runs already have a '{dim}' dimension (an ensemble's members, or runs "
+                         f"stacked before); stack along '{dim}' once" + ("" if other in have else
+                                                                         f", and these along '{other}'"))
+
+    def ids(run: Results, d: str) -> list[str]:
+        return [str(x) for x in run.coords.get(d, [])]
+
+    for run, label in zip(results[1:], labels[1:], strict=True):
+        what = f"stack: {dim} {label!r}"
+        if ids(run, "time") != ids(first, "time"):
+            span = [f"{d[0]} to {d[-1]} ({len(d)} days)" if d else "no days" for d in (run.dates, first.dates)]
+            raise HydroError(f"{what} covers {span[0]}, the first run {span[1]}; every run stacked covers the "
+                             "same days (run them over one period)")
+        if set(run.data) != set(first.data):
+            differ = sorted(set(run.data) ^ set(first.data))
+            raise HydroError(f"{what} has other variables than the first run ({', '.join(differ)}); stack runs "
+                             "made the same way (the same apportion=, the same variables)")
+        coords = sorted(d for d in set(run.coords) | set(first.coords) if ids(run, d) != ids(first, d))
+        if coords or run.leading != first.leading or run.time_bounds != first.time_bounds:
+            differs = f"its {', '.join(coords)} ids" if coords else "its stacked dimensions or averaging periods"
+            raise HydroError(f"{what}: {differs} differ from the first run's; stack runs of one basin and "
+                             "period, made the same way")
 
 
 def open_results(path: str | Path):

@@ -1,0 +1,118 @@
+"""Review of the leftovers (issues 13/16): writing stacked results from Python.
+
+``hydro.results.stack`` (and :func:`hydro.ensemble.run_ensemble`) give results with a leading
+``member`` or ``scenario`` dimension, which ``Results.to_netcdf`` writes through the one results
+writer (:func:`hydro.netcdf.write_results`); ``hydro run --members`` and ``hydro scenarios``
+write theirs run by run (:class:`hydro.netcdf.StackedWriter`).  Checked here: both give the same
+file, and what is written reads back equal to what was stacked, for both dimensions, with a
+variables/locations subset and monthly means recomputed independently (pandas).  Found and fixed:
+
+* ``stack`` put runs of different periods of the same length under the first run's days without a
+  word (2005 and 2006 January-February: both 59 days), and stacked along a dimension the runs
+  already had (an ensemble along ``member``: a file with dimensions ``member, member``, or a
+  broadcasting traceback); it now refuses both, naming the run, as StackedWriter does.
+* Results already averaged (``run_ensemble(output=OutputSpec(aggregate="monthly"))``) written
+  ``yearly`` took the plain mean of the twelve monthly means (2.69245 for 2.69401 m3/s at the
+  watershed outlet in 2004) and closed every period one day after its last step's first day
+  (a month's ``time_bnds`` Jan 1 - Jan 2, a year's Jan 1 - Dec 2); yearly results written monthly
+  were labelled monthly.
+"""
+
+import math
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+import xarray as xr
+
+import hydro
+from hydro.ensemble import member_weather
+from hydro.errors import HydroError
+from hydro.netcdf import StackedWriter
+from hydro.outputspec import OutputSpec
+from hydro.results import load_results, stack
+
+
+@pytest.fixture(scope="module")
+def runs():
+    """Two Jan-Mar 2005 members of the watershed basin: generated weather of seeds 1 and 2, as
+    :func:`hydro.ensemble.run_ensemble` runs them."""
+    model = hydro.Model.from_basin("watershed")
+    d0, d1 = date(2005, 1, 1), date(2005, 3, 31)
+    return [model.run_results(d0, d1, weather=member_weather(model.basin, d0, d1, seed)) for seed in (1, 2)]
+
+
+@pytest.mark.parametrize(("dim", "labels"), [("member", [0, 1]), ("scenario", ["low", "high"])])
+def test_stacked_results_read_back_as_stacked(runs, tmp_path, dim, labels):
+    stacked = stack(runs, dim, labels)
+    assert not np.allclose(runs[0]["section_tn_concentration"], runs[1]["section_tn_concentration"])
+    path = stacked.to_netcdf(tmp_path / "s.nc")
+    back = load_results(path)
+    assert back.leading == (dim,) and back.coords[dim] == labels and back.dates == runs[0].dates
+    for name in stacked.data:  # the apportionment by source in 32-bit (the default spec): 1e-7 relative
+        np.testing.assert_allclose(back[name], stacked[name], rtol=1e-6 if "source" in back.dims(name) else 0)
+    ds = hydro.open_results(path)
+    assert list(ds[dim].values) == labels and ds["section_discharge"].dims == (dim, "time", "section")
+    # the file the CLI's writer (run by run) makes of the same runs is the same file
+    with StackedWriter(Path(tmp_path / "w.nc"), dim, labels) as writer:
+        for k, run in enumerate(runs):
+            writer.write(k, run)
+    assert ds.equals(xr.open_dataset(tmp_path / "w.nc"))
+
+
+@pytest.mark.parametrize("dim", ["member", "scenario"])
+def test_a_subset_of_monthly_means_reads_back_as_pandas_averages_it(runs, tmp_path, dim):
+    spec = OutputSpec(variables=("section_tn_concentration", "tn_source_load"), locations=("outlet",),
+                      aggregate="monthly")
+    stacked = stack(runs, dim, [0, 1] if dim == "member" else ["a", "b"])
+    ds = hydro.open_results(stacked.to_netcdf(tmp_path / "m.nc", spec=spec))
+    assert sorted(ds.data_vars) == ["section_tn_concentration", "time_bnds", "tn_source_load"]
+    assert list(ds["section"].values) == ["outlet"] and ds.attrs["time_aggregation"] == "monthly"
+    k = runs[0].coords["section"].index("outlet")
+    for m, run in enumerate(runs):
+        daily = pd.Series(run["section_tn_concentration"][:, k], index=pd.to_datetime(run.dates))
+        expected = daily.resample("MS").mean().to_numpy()
+        np.testing.assert_allclose(ds["section_tn_concentration"].isel({dim: m, "section": 0}), expected, rtol=1e-12)
+    np.testing.assert_array_equal(ds["time_bnds"].values[:, 1].astype("datetime64[D]"),
+                                  np.array(["2005-02-01", "2005-03-01", "2005-04-01"], dtype="datetime64[D]"))
+
+
+def test_stack_refuses_runs_of_other_days_and_a_dimension_they_have(runs):
+    model = hydro.Model.from_basin("watershed")
+    jan_feb = [model.run_results(f"{y}-01-01", f"{y}-02-28") for y in (2005, 2006)]  # 59 days each
+    with pytest.raises(HydroError, match=r"stack: member 1 covers 2006-01-01 to 2006-02-28 \(59 days\), the "
+                                         r"first run 2005-01-01 to 2005-02-28 \(59 days\)"):
+        stack(jan_feb, "member", [0, 1])
+    ensemble = stack(runs, "member", [0, 1])
+    with pytest.raises(HydroError, match=r"already have a 'member' dimension.*along 'scenario'"):
+        stack([ensemble, ensemble], "member", [0, 1])
+    assert stack([ensemble, ensemble], "scenario", ["a", "b"]).leading == ("scenario", "member")
+    with pytest.raises(HydroError, match=r"member 1: its source ids differ from the first run's"):
+        stack([runs[0], model.run_results("2005-01-01", "2005-03-31", apportion=False)], "member", [0, 1])
+    fewer = replace(runs[1], data={k: v for k, v in runs[1].data.items() if k != "discharge"})
+    with pytest.raises(HydroError, match=r"member 1 has other variables than the first run \(discharge\)"):
+        stack([runs[0], fewer], "member", [0, 1])
+
+
+def test_averaged_results_written_coarser_are_day_weighted(runs, tmp_path):
+    monthly_spec = OutputSpec(variables=("section_discharge",), aggregate="monthly")
+    ensemble = stack(runs, "member", [0, 1])
+    monthly = load_results(ensemble.to_netcdf(tmp_path / "m.nc", spec=monthly_spec))
+    assert monthly.time_bounds[1][0].isoformat() == "2005-02-01"
+    whole = OutputSpec(variables=("section_discharge",), aggregate="yearly")
+    from_daily = load_results(ensemble.to_netcdf(tmp_path / "y1.nc", spec=whole))
+    from_monthly = load_results(monthly.to_netcdf(tmp_path / "y2.nc", spec=whole))
+    # Jan-Mar 2005: 31, 28 and 31 days; the mean of the three monthly means differs (a 28-day February)
+    np.testing.assert_allclose(from_monthly["section_discharge"], from_daily["section_discharge"], rtol=1e-12)
+    assert not np.allclose(from_monthly["section_discharge"], monthly["section_discharge"].mean(axis=1))
+    assert from_monthly.time_bounds == from_daily.time_bounds == ([date(2005, 1, 1)], [date(2005, 4, 1)])
+    again = load_results(monthly.to_netcdf(tmp_path / "m2.nc", spec=monthly_spec))  # the same months again
+    assert again.time_bounds == monthly.time_bounds
+    np.testing.assert_array_equal(again["section_discharge"], monthly["section_discharge"])
+    yearly = load_results(tmp_path / "y1.nc")
+    with pytest.raises(HydroError, match=r"aggregate 'monthly': these results are yearly means"):
+        yearly.to_netcdf(tmp_path / "bad.nc", spec=monthly_spec)
+    assert not (tmp_path / "bad.nc").exists() and math.isfinite(float(yearly["section_discharge"][0, 0, 0]))
