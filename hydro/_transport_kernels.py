@@ -1179,14 +1179,17 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
 
 
 @kernel
-def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
+def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts):
     """Transport every tracer down the network for every day.
 
     The arguments are the named tuples of :mod:`hydro.transport_args`, built by keyword in
     :mod:`hydro.transport` and unpacked here in their field order: ``net``
     (:class:`~hydro.transport_args.KernelNetwork`), ``water``, ``loads``, ``rates``, ``start``,
     ``reactions`` and ``out`` (``Kernel*`` of the same names); ``static`` is
-    :func:`static_layout` of the network, built once for a run (its lanes share it).
+    :func:`static_layout` of the network, built once for a run (its lanes share it).  ``lts`` is
+    ``None`` (the global sub-step every day) or the local time steps' ``(min_gain, max_level,
+    refine, exchange_limit)`` (:class:`hydro.transport_args.LocalSteps`): Numba prunes the branches
+    that test it for ``None`` before typing, so a run without local steps does not compile them.
 
     Fields (shapes; R reaches, N cells, S reservoirs, T tracers, D days)
     -------------------------------------------------------------------
@@ -1265,7 +1268,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
     boundary_flux, boundary_conc, lateral_load, point_load, res_load = loads
     reach_rate, res_rate, settling_m_s = rates
     (init_conc, init_res_conc, init_inlet_debt, group_start, courant, disp_limit, period_of_day,
-     max_substeps, lts_min_gain, lts_max_level, lts_boost, lts_exchange_limit) = start
+     max_substeps) = start
     group_species, rx_start, rx_from, rx_to, rx_river_rate, rx_res_rate = reactions
     (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
      out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc, out_inlet_debt) = out
@@ -1400,28 +1403,6 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
     slot_reach = np.full(n_pad, -1, dtype=np.int64)
     for i in range(n_cell):
         slot_reach[pos[i]] = cell_reach[i]
-    # local time steps (lts_group_day): the chain of every slot (its ghosts included), the
-    # reservoir below each chain's tail (-1: none), the day's classes and work arrays
-    chain_of_slot = np.full(n_pad, -1, dtype=np.int64)
-    for j in range(n_chain):
-        for p in range(ghost_up[j], ghost_dn[j] + 1):
-            chain_of_slot[p] = j
-    tail_res = np.full(n_chain, -1, dtype=np.int64)
-    for j in range(n_into_res):
-        tail_res[chain_of_slot[last[into_res[j]]]] = reach_down_index[into_res[j]]
-    lts_level = np.zeros(n_chain, dtype=np.int64)
-    lts_mask = np.zeros(n_chain, dtype=np.int64)
-    out_rate = np.zeros(n_pad)  # water leaving each slot over its smallest volume of the day, s-1
-    head_acc = np.zeros((g_max, n_chain))
-    up_mix = np.zeros((g_max, n_chain))
-    step_start = np.zeros(n_chain, dtype=np.int64)
-    prop_lv = np.zeros((4 if lts_min_gain > 0.0 else 1, sp_max, sp_max, n_pad if lts_min_gain > 0.0 else 1))
-    lts_on = lts_min_gain > 0.0
-    lts_idx = np.zeros((N_LISTS, 4, max(2 * n_chain, n_sj, n_fj, n_dinlet, n_sec, 2) if lts_on else 2),
-                       dtype=np.int64)
-    lts_cnt = np.zeros((N_LISTS, 4), dtype=np.int64)
-    lts_classes_of_day = (lts_level, lts_mask, lts_idx, lts_cnt)
-    lts_fk = np.zeros(n_pad if lts_on else 1)  # a tag's face fluxes (advect's fk)
     # the arrays of the sub-step kernels with more than 30 of them, as tuples built once (no call
     # here takes more than 30 positional arguments: see reservoir_tanks)
     sections = (sec_kind, sec_index, sec_slot)
@@ -1433,19 +1414,6 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                   sj_reach, fj_reach)
     day_out = (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
                budget_reach, budget_res)
-    lts_state = (mass, c, res_mass)
-    lts_lay = (first, last, chain_head, ghost_up, ghost_dn, dn_src, side_src, side_dst, side_reach, sj_a, sj_b,
-               fj_slot, dinlets, sec_kind, sec_index, sec_slot, chain_of_slot, acc_slots, slot_reach, tail_res,
-               res_down_kind, res_down_index, head_chain)
-    lts_water = (vol0, dvol, fq, wdraw, out_rate, cond, sj_cond, b_cond, h_cond, inv_qin, res_volume, res_outflow)
-    lts_srcs = (boundary_flux, boundary_conc, lat, reach_rate)
-    lts_accs = (flux_acc, removed_acc, withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc, sec_acc, res_out_day,
-                res_in_day, res_rm_day)
-    lts_inlet = (inlet_debt, r_prev, rr, s_used, cin)
-    lts_work = (flux_total, flux_per_conc, c_total, m_work, c_work, keep, inv_ve, head_acc, up_mix, inflow,
-                step_start, prop_lv, lts_fk)
-    lts_tanks = (tank_links, tank_inputs, tank_rx, tank_work, res_prod)
-    lts_rx = (rx_from, rx_to, rx_river_rate, prop, kmat, m_a, m_b)
 
     for t in range(n_tr):
         for i in range(n_cell):
@@ -1453,6 +1421,41 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
         for s in range(n_res):
             res_mass[s, t] = init_res_conc[s, t] * res_volume[0, s]
 
+    if lts is not None:  # local time steps: compiled only for a run that asks for them (lts_group_day)
+        lts_min_gain, lts_max_level, lts_boost, lts_exchange_limit = lts
+        # local time steps (lts_group_day): the chain of every slot (its ghosts included), the
+        # reservoir below each chain's tail (-1: none), the day's classes and work arrays
+        chain_of_slot = np.full(n_pad, -1, dtype=np.int64)
+        for j in range(n_chain):
+            for p in range(ghost_up[j], ghost_dn[j] + 1):
+                chain_of_slot[p] = j
+        tail_res = np.full(n_chain, -1, dtype=np.int64)
+        for j in range(n_into_res):
+            tail_res[chain_of_slot[last[into_res[j]]]] = reach_down_index[into_res[j]]
+        lts_level = np.zeros(n_chain, dtype=np.int64)
+        lts_mask = np.zeros(n_chain, dtype=np.int64)
+        out_rate = np.zeros(n_pad)  # water leaving each slot over its smallest volume of the day, s-1
+        head_acc = np.zeros((g_max, n_chain))
+        up_mix = np.zeros((g_max, n_chain))
+        step_start = np.zeros(n_chain, dtype=np.int64)
+        prop_lv = np.zeros((4, sp_max, sp_max, n_pad))
+        lts_idx = np.zeros((N_LISTS, 4, max(2 * n_chain, n_sj, n_fj, n_dinlet, n_sec, 2)), dtype=np.int64)
+        lts_cnt = np.zeros((N_LISTS, 4), dtype=np.int64)
+        lts_classes_of_day = (lts_level, lts_mask, lts_idx, lts_cnt)
+        lts_fk = np.zeros(n_pad)  # a tag's face fluxes (advect's fk)
+        lts_state = (mass, c, res_mass)
+        lts_lay = (first, last, chain_head, ghost_up, ghost_dn, dn_src, side_src, side_dst, side_reach, sj_a, sj_b,
+                   fj_slot, dinlets, sec_kind, sec_index, sec_slot, chain_of_slot, acc_slots, slot_reach, tail_res,
+                   res_down_kind, res_down_index, head_chain)
+        lts_water = (vol0, dvol, fq, wdraw, out_rate, cond, sj_cond, b_cond, h_cond, inv_qin, res_volume, res_outflow)
+        lts_srcs = (boundary_flux, boundary_conc, lat, reach_rate)
+        lts_accs = (flux_acc, removed_acc, withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc, sec_acc, res_out_day,
+                    res_in_day, res_rm_day)
+        lts_inlet = (inlet_debt, r_prev, rr, s_used, cin)
+        lts_work = (flux_total, flux_per_conc, c_total, m_work, c_work, keep, inv_ve, head_acc, up_mix, inflow,
+                    step_start, prop_lv, lts_fk)
+        lts_tanks = (tank_links, tank_inputs, tank_rx, tank_work, res_prod)
+        lts_rx = (rx_from, rx_to, rx_river_rate, prop, kmat, m_a, m_b)
     no_lts = n_reach < 0  # False, not a literal (see any_withdrawal): reservoir_tanks of the global path
     period = -1
     for day in range(n_day):
@@ -1470,7 +1473,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
         if n_sub > max_substeps:  # steps too short to run: stop, the caller says why
             return
         n_f = 0  # local time steps: the finest class's sub-steps, 0 on a day of the global path
-        if lts_min_gain > 0.0:
+        if lts is not None:
             n_f = lts_classes(lts_level, lts_mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond,
                               first, last, dinlets, sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant,
                               disp_limit, lts_boost, lts_max_level, lts_min_gain, lts_exchange_limit)
@@ -1552,10 +1555,11 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out):
                 for p in range(n_pad):
                     c[k, p] = mass[t, p] * inv_v0[p]
 
-            if n_f > 0:
-                lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_start[g], rx_start[g + 1], n_f, any_disp,
-                              lts_state, lts_lay, lts_water, lts_srcs, lts_accs, lts_inlet, lts_work, lts_tanks,
-                              lts_rx, lts_classes_of_day)
+            if lts is not None:  # noqa: SIM102 (a test of lts alone: Numba prunes it where lts is None)
+                if n_f > 0:
+                    lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_start[g], rx_start[g + 1], n_f, any_disp,
+                                  lts_state, lts_lay, lts_water, lts_srcs, lts_accs, lts_inlet, lts_work, lts_tanks,
+                                  lts_rx, lts_classes_of_day)
             for sub in range(n_sub + 1 if n_f == 0 else 0):
                 # this advection step: tau seconds from t_start into the day
                 tau = 0.5 * dt if sub == 0 or sub == n_sub else dt

@@ -300,7 +300,7 @@ class _KernelRun:
         self.network, self.inputs, self.arr, self.period, self.grouping = network, inputs, arr, period, grouping
         self.courant, self.dispersion_limit, self.max_substeps, self.n_tr = courant, dispersion_limit, max_substeps, n_tr
         self.tracers, self.rx = tracers, rates_at([], grouping.reactions, arr["reach_temp"], arr["res_temp"])
-        self.lts = _kernel_args.lts_fields(local_steps, n_reach)  # KernelStart's local-step fields
+        self.lts = _kernel_args.lts_fields(local_steps, n_reach)  # the kernel's last argument
         self.outputs = {name: np.zeros(shape) for name, shape in (
             ("reach", (n_day, n_reach, n_tr)), ("reach_disp", (n_day, n_reach, n_tr)),
             ("sec", (n_day, n_sec, n_tr)), ("sec_disp", (n_day, n_sec, n_tr)),
@@ -348,12 +348,12 @@ class _KernelRun:
                 init_conc=take(arr["init_conc"]), init_res_conc=take(arr["init_res_conc"]),
                 init_inlet_debt=take(arr["init_inlet_debt"]),
                 group_start=local, courant=self.courant, disp_limit=self.dispersion_limit, period_of_day=self.period,
-                max_substeps=self.max_substeps, **self.lts),
+                max_substeps=self.max_substeps),
             a.lane_reactions(g.species, g.reactions, groups_of_lane, self.rx["rx_river"], self.rx["rx_res"]),
             a.KernelOutputs(out["reach"], out["reach_disp"], out["sec"], out["sec_disp"], out["res_conc"],
                             out["res_mass"], steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"],
                             out["final"], out["debt"]),
-        )
+            self.lts)  # None, or the local steps' options (read only: lanes may share them)
         for k, done in zip([] if whole else groups_of_lane, local, strict=False):
             for name, values in out.items():  # back at the groups' places, by slices (no fancy index)
                 self.outputs[name][..., g.start[k]:g.start[k + 1]] = values[..., done:done + g.sizes[k]]

@@ -78,10 +78,6 @@ class KernelStart(NamedTuple):
     disp_limit: float
     period_of_day: np.ndarray  # (D,) int
     max_substeps: int  # the run stops at a day that would need more (hydro.transport_checks.MAX_SUBSTEPS)
-    lts_min_gain: float  # local time steps on days that save this factor of cell updates (0: never)
-    lts_max_level: int  # the coarsest class: 2**lts_max_level times the finest step (at most 3)
-    lts_boost: np.ndarray  # (R,) int: each reach's own sub-step count times this (tests; 1 otherwise)
-    lts_exchange_limit: float  # share of the dispersion limit a junction between classes may use
 
 
 class LocalSteps(NamedTuple):
@@ -108,18 +104,17 @@ class LocalSteps(NamedTuple):
 
 
 
-def lts_fields(local: LocalSteps | None, n_reach: int) -> dict:
-    """The fields of :class:`KernelStart` that ``local`` sets (``None``: the global sub-step only)."""
+def lts_fields(local: LocalSteps | None, n_reach: int) -> tuple | None:
+    """The kernel's ``lts`` argument: ``None`` (the global sub-step only; the kernel then compiles
+    without local steps) or ``(min_gain, max_level, refine, exchange_limit)``."""
     if local is None:
-        return dict(lts_min_gain=0.0, lts_max_level=0, lts_boost=np.ones(n_reach, dtype=np.int64),
-                    lts_exchange_limit=1.0)
+        return None
     if not 0 <= local.max_level <= 3 or not local.min_gain > 0 or not 0 <= local.exchange_limit <= 1:
         raise ValueError(f"local steps: max_level in 0..3, min_gain > 0, exchange_limit in [0, 1], got {local}")
     refine = np.ones(n_reach, dtype=np.int64) if local.refine is None else np.asarray(local.refine, np.int64)
     if refine.shape != (n_reach,) or np.any(refine < 1) or np.any(refine & (refine - 1)):
         raise ValueError(f"local steps: refine must be {n_reach} powers of two, got {local.refine}")
-    return dict(lts_min_gain=float(local.min_gain), lts_max_level=int(local.max_level), lts_boost=refine,
-                lts_exchange_limit=float(local.exchange_limit))
+    return float(local.min_gain), int(local.max_level), refine, float(local.exchange_limit)
 
 
 class KernelReactions(NamedTuple):
