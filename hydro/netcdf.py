@@ -1,10 +1,8 @@
 """netCDF4 (CF-1.8) writing of :class:`~hydro.results.Results` (reading: :func:`hydro.results.load_results`).
 
-Files are written through :mod:`hydro.outputs`: to a temporary name in the
-target folder, flushed, given the umask's permissions and renamed into place, so
-a crash never leaves a partial file under the real name; an existing file is
-replaced only with ``overwrite=True``.  Units and long names come from
-:mod:`hydro.variables`.
+Files are written through :mod:`hydro.outputs`: to a temporary name in the target folder, flushed,
+given the umask's permissions and renamed into place, so a crash never leaves a partial file under the
+real name; an existing file is replaced only with ``overwrite=True``.  Units and long names: :mod:`hydro.variables`.
 """
 
 from __future__ import annotations
@@ -45,8 +43,7 @@ _STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", 
 
 
 def check_writable(path: Path, overwrite: bool, inputs=()) -> None:
-    """Refuse early to replace an existing result or an input file, and check the folder
-    (see :func:`hydro.outputs.check_output`)."""
+    """Refuse early to replace an existing result or an input file, and check the folder (:func:`hydro.outputs.check_output`)."""
     from hydro.outputs import check_output
 
     check_output(Path(path), overwrite, inputs=inputs)
@@ -66,28 +63,42 @@ def write_results(results: Results, path: Path, overwrite: bool = False, compres
 
     ``spec`` (:class:`hydro.outputspec.OutputSpec`) chooses variables, locations, time aggregation and
     precision; it is applied while writing, a few periods of one variable at a time, so no full-resolution
-    copy of a variable is made (results already averaged are averaged on over their days, never finer:
-    :func:`hydro.output_periods.check_aggregation`).  Variables on ``time`` are chunked along it and
-    zlib-compressed at level ``compress`` (default the spec's, 1; 0 writes contiguous, uncompressed variables).
+    copy of a variable is made (results already averaged: over their days, never finer).  Variables on ``time``
+    are chunked along it and zlib-compressed at level ``compress`` (default the spec's, 1; 0: contiguous, uncompressed).
     """
     import netCDF4
 
     from hydro.outputs import atomic_path
 
-    spec = spec or OutputSpec()
-    if compress is not None:
-        spec = replace(spec, compress=int(compress))
+    spec = replace(spec or OutputSpec(), **({} if compress is None else {"compress": int(compress)}))
     check(results, spec)
     check_aggregation(results, spec)
     with atomic_path(path, overwrite) as tmp:
         with netCDF4.Dataset(tmp, "w", format="NETCDF4", clobber=True) as nc:
-            _put(nc, results, spec, *_define(nc, results, spec))
+            index, starts, names = _define(nc, results, spec)
+            _put(nc, results, spec, index, starts, names)
+            for k, dim in enumerate(results.leading):  # runs that failed (run_ensemble), as StackedWriter has them
+                failed = set(str(results.attrs.get(f"{dim}s_failed", "")).split(",")) - {""}
+                if rows := [i for i, label in enumerate(results.coords[dim]) if str(label) in failed]:
+                    _mark_missing(nc, names, k, rows)
     return path
 
 
+def _mark_missing(nc, names, axis: int, rows: list[int]) -> None:
+    """Integer variables of failed runs (``rows`` along leading dimension ``axis``) as missing: netCDF's
+    default fill, named ``missing_value`` (else xarray reads the fill, or the 0 held in memory, as numbers)."""
+    import netCDF4
+
+    fill = np.int32(netCDF4.default_fillvals["i4"])
+    for var in (nc.variables[n] for n in names if nc.variables[n].dtype.kind == "i"):
+        var.missing_value = fill
+        for i in rows:
+            var[(slice(None),) * axis + (i,)] = fill
+
+
 def _define(nc, results: Results, spec):
-    """Attributes, dimensions, coordinates and (empty) variables of a file holding
-    ``results`` under ``spec``.  Returns (index, starts, names) for :func:`_put`."""
+    """Attributes, dimensions, coordinates and (empty) variables of a file holding ``results`` under ``spec``.
+    Returns (index, starts, names) for :func:`_put`."""
     attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
     attrs.update(results.attrs)
     if results.constituents and "constituents" not in attrs:  # what <c>_... names resolve with on reading
@@ -161,8 +172,7 @@ def _define(nc, results: Results, spec):
 def _put(nc, results: Results, spec, index, starts, names, lead: tuple = ()) -> None:
     """Write the variables ``names`` of ``results`` (at ``lead`` indices of a stacked file)."""
     for name in names:
-        var = nc.variables[name]
-        dims = results.dims(name)
+        var, dims = nc.variables[name], results.dims(name)
         for out, block in blocks(results, name, spec, index, starts):
             if out is None:
                 var[lead + (Ellipsis,)] = block
@@ -173,10 +183,9 @@ def _put(nc, results: Results, spec, index, starts, names, lead: tuple = ()) -> 
 
 
 class _PieceWriter:
-    """A netCDF file written piece by piece (blocks of a run, runs of a batch) into a temporary
-    file that is renamed into place only if every piece was written and nothing failed
-    (:func:`hydro.outputs.atomic_path`); subclasses set ``path`` and ``overwrite`` and close
-    their file in :meth:`_close`, raising if it is incomplete."""
+    """A netCDF file written piece by piece (blocks of a run, runs of a batch) into a temporary file that is
+    renamed into place only if every piece was written and nothing failed (:func:`hydro.outputs.atomic_path`);
+    subclasses set ``path`` and ``overwrite`` and close their file in :meth:`_close`, raising if it is incomplete."""
 
     path: Path
     overwrite: bool
@@ -204,14 +213,12 @@ class _PieceWriter:
 class BlockWriter(_PieceWriter):
     """Write a run block by block (:mod:`hydro.blocked`) into one file defined up front.
 
-    The file is defined from the first block with the whole run's ``time`` and
-    ``year`` axes (``dates``, ``years``); each block's slice of every variable on
-    ``time`` (aggregated by the spec: blocks are whole years, so months and years
-    never straddle two) or on ``year`` is written at its place, and variables on
-    neither are written from the first block.  The global attributes are the blocks'
-    combined (:mod:`hydro.run_attributes`: the worst closure, the sum of the days or volumes),
-    and those set by :meth:`set_attrs` over them.  Written atomically like
-    :func:`write_results`.  Use as a context manager::
+    The file is defined from the first block with the whole run's ``time`` and ``year`` axes (``dates``,
+    ``years``); each block's slice of every variable on ``time`` (aggregated by the spec: blocks are whole
+    years, so months and years never straddle two) or on ``year`` is written at its place, and variables on
+    neither are written from the first block.  The global attributes are the blocks' combined
+    (:mod:`hydro.run_attributes`: the worst closure, the sum of the days or volumes), and those set by
+    :meth:`set_attrs` over them.  Written atomically like :func:`write_results`.  Use as a context manager::
 
         with BlockWriter(path, dates, years, spec=spec) as w:
             for res in run_blocks(...):
@@ -222,8 +229,7 @@ class BlockWriter(_PieceWriter):
         self.path, self.dates, self.years = Path(path), list(dates), list(years)
         self.overwrite, self.spec = overwrite, spec or OutputSpec()
         self._nc: Any = None
-        self._time = 0  # output periods written so far
-        self._year = 0
+        self._time, self._year = 0, 0  # output periods and years written so far
         self._attrs: dict[str, str] = {}
         self._combined = Combiner("blocks", str(self.path))
 
@@ -280,24 +286,23 @@ class BlockWriter(_PieceWriter):
                                  f"{len(self.years)} years written; the blocks do not cover the run")
 
 
-#: :class:`StackedWriter` closes and reopens its file after this many runs: with a compressed
-#: variable whose time chunks overrun the time axis (1,826 days in chunks of 1,560), the
-#: netCDF/HDF5 libraries (netCDF 4.10.1, HDF5 2.2.0) keep about a chunk per run written until the
-#: file is closed, so a 160-member Miyun ensemble's parent grew by 1 MB a member (261 MB; 139 MB
-#: at 40 members); reopened, it stays flat (``benchmarks/ensemble.py``, ``tests/test_batch_memory.py``).
+#: :class:`StackedWriter` closes and reopens its file after this many runs: with a compressed variable whose
+#: time chunks overrun the time axis (1,826 days in chunks of 1,560), the netCDF/HDF5 libraries (netCDF 4.10.1,
+#: HDF5 2.2.0) keep about a chunk per run written until the file is closed, so a 160-member Miyun ensemble's
+#: parent grew by 1 MB a member (261 MB; 139 MB at 40 members); reopened, it stays flat
+#: (``benchmarks/ensemble.py``, ``tests/test_batch_memory.py``).
 REOPEN_EVERY = 16
 
 
 class StackedWriter(_PieceWriter):
-    """Write runs (ensemble members, scenarios) into one file along a new leading
-    dimension as they finish, so a batch holds one run at a time, not all of them.
+    """Write runs (ensemble members, scenarios) into one file along a new leading dimension as they
+    finish, so a batch holds one run at a time, not all of them.
 
-    The file is defined from the first run written (every run must have the same
-    coordinates); runs never written (failed members) keep the fill value (NaN) and
-    are listed in the global attribute ``<dim>s_failed``.  The global attributes are the
-    runs' combined (:mod:`hydro.run_attributes`), and ``attrs`` over them.  Written atomically
-    (:func:`hydro.outputs.atomic_path`): on an error, Ctrl-C or SIGTERM nothing is
-    left; if no run was written, no file is made and a :class:`HydroError` is raised.
+    The file is defined from the first run written (every run must have the same coordinates); runs never
+    written (failed members) keep the fill value (NaN; integers marked missing) and are listed in the global
+    attribute ``<dim>s_failed``.  The global attributes are the runs' combined (:mod:`hydro.run_attributes`),
+    and ``attrs`` over them.  Written atomically (:func:`hydro.outputs.atomic_path`): on an error, Ctrl-C or
+    SIGTERM nothing is left; if no run was written, no file is made and a :class:`HydroError` is raised.
 
     Use as a context manager::
 
@@ -348,15 +353,11 @@ class StackedWriter(_PieceWriter):
             small_chunk_caches(self._nc, self._names)
 
     def _close(self, ok: bool) -> None:
-        import netCDF4
-
         if self._nc is not None:
             failed = [str(self.labels[k]) for k in range(len(self.labels)) if k not in self.written]
             if failed:
                 self._nc.setncattr(f"{self.dim}s_failed", ",".join(failed))
-                for var in (self._nc.variables[n] for n in self._names if self._nc.variables[n].dtype.kind == "i"):
-                    # a failed run's integers are netCDF's default fill, which xarray would read as numbers
-                    var.missing_value = np.int32(netCDF4.default_fillvals["i4"])
+                _mark_missing(self._nc, self._names, 0, [])  # (never written: the fill value already)
             if ok:  # the runs written, combined (attributes absent from the first run too)
                 self._nc.setncatts({**self._combined.attrs(), **{k: str(v) for k, v in self.attrs.items()}})
             self._nc.close()
@@ -366,9 +367,9 @@ class StackedWriter(_PieceWriter):
 
 
 def check_hydro_results(results: Results, path: Path, command: str = "report", sections: bool = True) -> Results:
-    """Refuse a netCDF file that hydro did not write, or (with ``sections``) one that
-    lacks the variables at the monitoring sections (``section_discharge`` and every
-    constituent's ``section_<c>_concentration``), with a message instead of an empty output.
+    """Refuse a netCDF file that hydro did not write, or (with ``sections``) one that lacks the variables at the
+    monitoring sections (``section_discharge`` and every constituent's ``section_<c>_concentration``), with a
+    message instead of an empty output.
 
     Raises
     ------
@@ -394,7 +395,6 @@ def check_hydro_results(results: Results, path: Path, command: str = "report", s
         raise HydroError(f"{path}: written with --variables, without {', '.join(missing)}; hydro {command} "
                          "needs them: run it again with them in --variables, or without --variables")
     if missing:
-        raise HydroError(f"{path}: incomplete hydro results file: missing {', '.join(missing)}; "
-                         f"hydro {command} needs the file as `hydro run` or `hydro scenarios` wrote it "
-                         "(run it again)")
+        raise HydroError(f"{path}: incomplete hydro results file: missing {', '.join(missing)}; hydro {command} "
+                         "needs the file as `hydro run` or `hydro scenarios` wrote it (run it again)")
     return results

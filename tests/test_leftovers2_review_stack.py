@@ -116,3 +116,23 @@ def test_averaged_results_written_coarser_are_day_weighted(runs, tmp_path):
     with pytest.raises(HydroError, match=r"aggregate 'monthly': these results are yearly means"):
         yearly.to_netcdf(tmp_path / "bad.nc", spec=monthly_spec)
     assert not (tmp_path / "bad.nc").exists() and math.isfinite(float(yearly["section_discharge"][0, 0, 0]))
+
+
+def test_a_failed_member_reads_as_missing_as_the_cli_writes_it(tmp_path, monkeypatch):
+    # run_ensemble holds a failed member's integers (transport_substeps) as 0, a number: its file read
+    # 0 sub-steps on every day of member 1 where `hydro run --members` (StackedWriter) writes them missing
+    from hydro.batch import FAIL_ENV
+    from hydro.ensemble import run_ensemble, write_ensemble
+
+    monkeypatch.setenv(FAIL_ENV, "1")
+    out = OutputSpec(variables=("section_discharge", "transport_substeps"))
+    period = (date(2004, 1, 1), date(2004, 1, 31))
+    ensemble = run_ensemble("watershed", 3, 1, *period, workers=1, quiet=True, output=out)
+    assert ensemble.attrs["members_failed"] == "1" and (ensemble["transport_substeps"][1] == 0).all()
+    api = xr.open_dataset(ensemble.to_netcdf(tmp_path / "api.nc"))
+    write_ensemble("watershed", 3, 1, tmp_path / "cli.nc", *period, workers=1, quiet=True, output=out)
+    cli = xr.open_dataset(tmp_path / "cli.nc")
+    assert np.isnan(api["transport_substeps"][1]).all() and (api["transport_substeps"][[0, 2]] > 0).all()
+    xr.testing.assert_equal(api[["transport_substeps", "section_discharge"]], cli[["transport_substeps",
+                                                                                   "section_discharge"]])
+    assert api["transport_substeps"].encoding["dtype"] == cli["transport_substeps"].encoding["dtype"] == np.int32
