@@ -9,7 +9,9 @@ and plot), each step using the previous one's structures.
 (a) **weather** — when given a basin rather than a series: the basin simulated over the
     years the agreement needs on synthetic weather (the generator of
     :mod:`hydro.weathergen` fitted to the basin's station record, seed ``seed + member``
-    as in :mod:`hydro.ensemble`), its sections read as monthly series;
+    as in :mod:`hydro.ensemble`), its sections read as monthly series; years that start on the
+    station record and end after it take the observed weather on the record, the same in
+    every draw (:func:`hydro.spin_up.generated_from`; ``propagated.weather.generated_from``);
 (c) **monitoring error** — every monthly mean (and monthly volume) multiplied by an
     independent lognormal factor of mean 1 and the coefficient of variation of
     :data:`MONITORING_CV` (an ESTIMATE; see there); the water transferred from outside
@@ -42,7 +44,7 @@ import csv
 import functools
 import math
 from dataclasses import dataclass, field, replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, Any
 
@@ -298,6 +300,18 @@ def parameter_sets(folder: str | Path, basin: str | Path,
                  for r in keep)
 
 
+def _generated_from(basin_path: str, agreement: Agreement) -> str:
+    """The first day of the draws' generated weather (ISO date): 1 January of the agreement's
+    first year, or the day after the basin's station record ends where the years needed start on
+    the record and end after it (those days take the observed weather, the same in every draw:
+    :func:`hydro.spin_up.generated_from`)."""
+    from hydro.model import model_variant
+    from hydro.spin_up import generated_from
+
+    first, last = years_needed(agreement)
+    return generated_from(model_variant(basin_path).basin, date(first, 1, 1), date(last, 12, 31)).isoformat()
+
+
 def simulated_series(basin_path: str, first: int, last: int, seed: int,
                      overrides: tuple[str, ...] = ()) -> SectionSeries:
     """The basin simulated from 1 January ``first`` to 31 December ``last`` on synthetic
@@ -468,7 +482,8 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
                     "incomplete": incomplete[pair]})
     propagated: dict[str, Any] = {
         "weather": ({"basin": setup.basin, "years": list(years_needed(agreement)),
-                     "seeds": f"{setup.seed} + member"} if setup.basin is not None and setup.weather else None),
+                     "seeds": f"{setup.seed} + member", "generated_from": _generated_from(setup.basin, agreement)}
+                    if setup.basin is not None and setup.weather else None),
         "parameters": ({"calibration": setup.parameters_from, "sets": len(setup.parameter_sets),
                         "share": POPULATION_SHARE, "member_uses": "set member mod sets"}
                        if setup.parameter_sets else None),
@@ -503,7 +518,10 @@ def format_uncertainty(result: dict) -> str:
     drawn = []
     if prop["weather"]:
         w = prop["weather"]
-        drawn.append(f"weather ({w['basin']} on synthetic weather, {w['years'][0]}-{w['years'][1]})")
+        first_generated = w.get("generated_from") or f"{w['years'][0]}-01-01"
+        on = "synthetic weather" if first_generated.startswith(f"{w['years'][0]}-01-01") else \
+            f"the observed record to {date.fromisoformat(first_generated) - timedelta(days=1)}, then synthetic weather"
+        drawn.append(f"weather ({w['basin']} on {on}, {w['years'][0]}-{w['years'][1]})")
     if prop["monitoring_error"]:
         cv = ", ".join(f"{k} {v:.0%}" for k, v in prop["monitoring_error"]["cv"].items())
         drawn.append(f"monitoring error (lognormal CV per monthly value, ESTIMATE: {cv})")
