@@ -222,7 +222,10 @@ def run_ensemble(spec, members: int, seed: int, start: date | None = None, end: 
     Results
         The variables with a ``member`` dimension; attributes ``weather_synthetic =
         true``, ``weather_seed`` and, if any member failed, ``members_failed`` (its
-        values are NaN).  Raises :class:`hydro.batch.BatchFailed` if every member failed.
+        values are NaN; its integer variables, ``transport_substeps``, 0, as numpy integers have no
+        missing value and a float copy would be written as floats: ``to_netcdf`` and ``to_xarray``
+        mark them missing, as the file of ``hydro run --members`` has them).  Raises
+        :class:`hydro.batch.BatchFailed` if every member failed.
     """
     from hydro.batch import BatchFailed, run_batch
 

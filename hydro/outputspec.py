@@ -58,6 +58,7 @@ import numpy as np
 
 from hydro.errors import HydroError, suggest
 from hydro.output_periods import blocks as blocks
+from hydro.output_periods import check_aggregation
 from hydro.output_periods import periods as periods
 from hydro.variables import VARIABLE_GROUPS, species_sources
 
@@ -332,12 +333,14 @@ def kept_variables(results, spec: OutputSpec) -> list[str]:
 
 def reduce(results, spec: OutputSpec):
     """``results`` with ``spec``'s variables, locations and aggregation applied (in memory,
-    64-bit): what a batch task returns instead of the whole run."""
+    64-bit): what a batch task returns instead of the whole run.  Results already averaged are
+    averaged on over their days, with their periods' bounds, and never finer, as the writer does."""
     if not spec.reduces:
         return results
     check(results, spec)
+    check_aggregation(results, spec)
     index = element_index(results, spec)
-    starts, first, after = periods(results.dates, spec.aggregate)
+    starts, first, after = periods(results.dates, spec.aggregate, results.time_bounds)
     coords = dict(results.coords)
     for d, idx in index.items():
         coords[d] = [results.coords[d][k] for k in idx]

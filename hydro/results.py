@@ -91,6 +91,19 @@ class Results:
         first, after = self.time_bounds
         return np.array([(b - a).days for a, b in zip(first, after, strict=True)], dtype=float)
 
+    def _failed_missing(self, values: np.ndarray) -> np.ndarray:
+        """Integer ``values`` (on the leading dimensions first) with the runs that failed (``<dim>s_failed``,
+        held as 0 in memory: numpy integers have no missing value) as NaN, as xarray reads the file."""
+        rows = [(k, [i for i, label in enumerate(self.coords[dim]) if str(label) in failed])
+                for k, dim in enumerate(self.leading)
+                if (failed := set(str(self.attrs.get(f"{dim}s_failed", "")).split(",")) - {""})]
+        if not any(r for _, r in rows):
+            return values
+        values = values.astype(float)
+        for axis, r in rows:
+            values[(slice(None),) * axis + (r,)] = np.nan
+        return values
+
     def to_xarray(self):
         """The results as an :class:`xarray.Dataset` with the CF attributes of the netCDF file.
 
@@ -130,7 +143,7 @@ class Results:
                 attrs["cell_methods"] = "time: mean"
             values = np.asarray(self.data[name])
             if np.issubdtype(values.dtype, np.integer):  # 32-bit as in the file (outputspec.out_dtype)
-                values = values.astype(np.int32)
+                values = self._failed_missing(values.astype(np.int32))
             data_vars[name] = (self.dims(name), values, attrs)
         if aggregated:
             first, after = self.time_bounds

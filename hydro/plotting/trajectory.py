@@ -13,6 +13,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.plotting import _data, style
+from hydro.plotting.weather import members_ran, one_member
 
 
 def _observation_series(observations, location: str, constituent: str):
@@ -122,7 +123,7 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
                 ax.plot(x, med, color=colour, ls=style.linestyle(i), marker=marker,
                         label=f"{label} (median)" if single else label)
                 drawn.append(hi)
-                members = values.shape[1]
+                members = members_ran(results.attrs, values.shape[1])  # a failed member's NaN is no line
             else:
                 ax.plot(x, values, color=colour, ls=style.linestyle(i), marker=marker, label=label)
                 drawn.append(values)
@@ -174,8 +175,9 @@ def _key(members: int, percentiles, observed: int) -> list:
     out: list = []
     if members:
         out.append(Patch(facecolor=style.MUTED, alpha=0.3, lw=0,
-                         label=f"lines: median of {members} members; shaded: "
-                               f"{percentiles[0]:g}th-{percentiles[1]:g}th percentile"))
+                         label=f"lines and shaded: {one_member(members)}" if members == 1 else
+                         f"lines: median of {members} members; shaded: "
+                         f"{percentiles[0]:g}th-{percentiles[1]:g}th percentile"))
     if observed:
         out.append(Line2D([], [], ls="none", marker="o", ms=4, mfc="white", mec=style.TARGET_COLOUR, mew=1.2,
                           label="observed (open circles, colour of the line)"))

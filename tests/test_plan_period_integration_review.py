@@ -1,0 +1,90 @@
+"""Integration review of the plan-period work: leftovers found while using it end to end.
+
+* :func:`hydro.outputspec.reduce` of results already averaged (monthly means reduced to yearly, as a
+  Python user does with ``run_ensemble(output=OutputSpec(aggregate="monthly"))``) closed each year one
+  day after its last month's first day (2004: Jan 1 - Dec 2) and reduced yearly means to "monthly"
+  ones (a year's mean labelled January's, bounds Jan 1 - Jan 2); it now uses the periods' bounds and
+  refuses finer periods, as the writer has done since 427a69c.
+* The trajectory plot's legend said "median of 1 members" for a one-member ensemble, and counted a
+  failed member (all NaN) among the members whose median the lines are.
+* ``Results.to_xarray`` of an in-memory ensemble with a failed member gave its integer variables
+  (``transport_substeps``) as 0 sub-steps where ``xarray.open_dataset`` of its file reads them missing.
+"""
+
+from datetime import date
+
+import numpy as np
+import pytest
+
+import hydro
+from hydro.errors import HydroError
+from hydro.outputspec import OutputSpec, reduce
+
+PERIOD = (date(2004, 1, 1), date(2004, 12, 31))
+
+
+@pytest.fixture(scope="module")
+def year():
+    return hydro.Model.from_basin("watershed").run_results(*PERIOD)
+
+
+def test_reduce_of_monthly_means_to_yearly_keeps_the_years_bounds(year):
+    keep = ("section_discharge",)
+    monthly = reduce(year, OutputSpec(aggregate="monthly", variables=keep))
+    from_months = reduce(monthly, OutputSpec(aggregate="yearly", variables=keep))
+    from_days = reduce(year, OutputSpec(aggregate="yearly", variables=keep))
+    assert from_months.time_bounds == from_days.time_bounds == ([date(2004, 1, 1)], [date(2005, 1, 1)])
+    # a mean of days either way (day-weighted months): equal but for the order of the sums
+    np.testing.assert_allclose(from_months["section_discharge"], from_days["section_discharge"], rtol=1e-12)
+    with pytest.raises(HydroError, match="yearly means"):
+        reduce(from_days, OutputSpec(aggregate="monthly", variables=keep))
+
+
+def _legend_texts(fig) -> list[str]:
+    return [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()] + \
+        [t.get_text() for t in (fig.legends[0].get_texts() if fig.legends else [])]
+
+
+def _two_places(year, members: int, failed: str = ""):
+    from hydro.results import stack
+
+    runs = stack([year] * members, "member", list(range(members)))
+    if failed:
+        runs.attrs["members_failed"] = failed
+    return runs
+
+
+@pytest.mark.parametrize(("members", "failed", "words"), [
+    (1, "", "lines and shaded: 1 member: no spread"),
+    (3, "1", "lines: median of 2 members"),
+    (3, "", "lines: median of 3 members")])
+def test_trajectory_legend_counts_the_members_that_ran(year, members, failed, words):
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from hydro.plotting.trajectory import plot_trajectory
+
+    results = _two_places(year, members, failed)
+    sections = [str(s) for s in results.coords["section"][:2]]
+    fig = plot_trajectory(results, sections)
+    texts = " ".join(" | ".join(_legend_texts(fig)).split())  # the legend wraps its lines
+    plt.close(fig)
+    assert words in texts and "1 members" not in texts
+
+
+def test_to_xarray_of_an_ensemble_with_a_failed_member_reads_its_integers_missing(tmp_path, monkeypatch):
+    import xarray as xr
+
+    from hydro.batch import FAIL_ENV
+    from hydro.ensemble import run_ensemble
+
+    monkeypatch.setenv(FAIL_ENV, "1")
+    out = OutputSpec(variables=("section_discharge", "transport_substeps"))
+    ensemble = run_ensemble("watershed", 3, 1, date(2004, 1, 1), date(2004, 1, 10), workers=1, quiet=True,
+                            output=out)
+    memory = ensemble.to_xarray()["transport_substeps"]
+    written = xr.open_dataset(ensemble.to_netcdf(tmp_path / "e.nc"))["transport_substeps"]
+    assert np.isnan(memory[1]).all() and (memory[[0, 2]] > 0).all()
+    xr.testing.assert_equal(memory, written)
