@@ -368,19 +368,19 @@ TRANSFERS = """
 # ---- transfers and operations (SOURCES section 17; docs/basin-file.md)
 [[transfers]]
 id = "cetian_to_guanting"
-name = "Cetian releases towards Guanting: no concentrated transfers before 2003; the 2005, 2010 and 2014 transfers"
+name = "Cetian releases towards Guanting: no concentrated transfers before 2003; the 2005, 2010 and 2014 transfers; the scheduled March 2022 transfer"
 kind = "release"
 reservoir = "cetian"
 csv = "transfers/cetian_release_daily.csv"   # 2000-2002 the rule's base; 2005 volume published, 2010 and 2014 Cetian shares ESTIMATE; 2022-03 scheduled volume (generated weather only); days ESTIMATE
-reference = "Wang & Sun 2006 (Beijing Water 2006(5)); China Daily 2005-10-19; Xinhua 2010-10-15; China Water 2014-11-05"
+reference = "Wang & Sun 2006 (Beijing Water 2006(5)); China Daily 2005-10-19; Xinhua 2010-10-15; China Water 2014-11-05; Beijing Daily and Beijing Youth Daily 2022-03-29"
 
 [[transfers]]
 id = "guanting_release"
-name = "Guanting release: none from October 2007 to 12 March 2008 (stored for the Olympics); the spring 2020 ecological release"
+name = "Guanting release: none from October 2007 to 12 March 2008 (stored for the Olympics); the spring 2020 ecological release; the scheduled autumn 2022 release"
 kind = "release"
 reservoir = "guanting"
 csv = "transfers/guanting_release_daily.csv"   # zero on 2007-10-01..2008-03-12; 1.47e8 m3 on 2020-04-20..05-12 (days ESTIMATE); 1.34e8 scheduled 2022-09-22..11-21 (generated weather only); the rule (ESTIMATE, section 10) on other days
-reference = "Yanzhao Metropolis Daily (Li Yanhong) 2008-03-17, citing the Guanting Reservoir Management Office on 2008-03-12; Xinhua (Guan Guifeng) 2020-05-12 and The Beijing News 2020-05-13 (SOURCES 'Where Guanting's water goes')"
+reference = "Yanzhao Metropolis Daily (Li Yanhong) 2008-03-17, citing the Guanting Reservoir Management Office on 2008-03-12; Xinhua (Guan Guifeng) 2020-05-12 and The Beijing News 2020-05-13 (SOURCES 'Where Guanting's water goes'); China News Service (Chen Hang, Xu Rui) 2022-09-22"
 
 [[transfers]]
 id = "yellow_river"
@@ -395,7 +395,7 @@ nh3n_mg_per_l = 0.5   # ESTIMATE, range 0.15-1.0 (GB 3838 Classes II-III): no pu
 no3n_mg_per_l = 2.0   # tn - orgn - nh3n (ESTIMATE by difference)
 tp_mg_per_l = 0.1     # ESTIMATE, range 0.05-0.2 (river Classes II-III): no published value
 codmn_mg_per_l = 4.0  # ESTIMATE, range 2-6 (Classes II-III): no published value
-reference = "CCTV 2019-03-18; Xinhua 2022-04-19"
+reference = "CCTV 2019-03-18; Xinhua 2021-04-27, 2022-04-19, 2023-01-11; CRNTT 2023-02-14 citing Xinhua; Beijing Daily app 2024-10-01; CCTV January 2025 (2024 total) (SOURCES 'Plan period 2021-2027')"
 """
 
 

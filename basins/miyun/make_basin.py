@@ -278,7 +278,7 @@ name = "Miyun supply to Beijing (release out of the basin)"
 kind = "release"
 reservoir = "miyun"
 csv = "transfers/miyun_supply_monthly.csv"   # annual volumes 2000-2017 (2014-2016 The Beijing News 2017-07-18; 2000-2011 ESTIMATEs 3.5e8 and 1.9e8/yr), 2018-2027 ESTIMATE 1e8/yr, with the published ecological releases; spread by days
-reference = "The Beijing News 2017-07-18; Xinhua 2013-08-08; Xinhua 2019-12-12"
+reference = "The Beijing News 2017-07-18; Xinhua 2013-08-08; Xinhua 2019-12-12; Xinhua English 2019-06-01 and Beijing Daily 2022-03-25 (ecological releases)"
 
 [[transfers]]
 id = "yunzhou_to_beijing"
@@ -290,11 +290,11 @@ reference = "Hebei News 2013-05-25; China Water 2014-11-05; MWR China River Sedi
 
 [[transfers]]
 id = "baihebao_to_miyun"
-name = "Baihebao transfers to Miyun (2003, 2013, 2016, 2017)"
+name = "Baihebao transfers to Miyun (2003, 2013, 2016, 2017; the planned 2024 transfer)"
 kind = "release"
 reservoir = "baihebao"
 csv = "transfers/baihebao_release_daily.csv"   # published volumes (2024: a plan), ESTIMATE spread (file header)
-reference = "Beijing Morning Post 2003-03-15, 2016-11-10; Jinghua Times 2013-04-12; Beijing Youth Daily 2013-08-22, 2016-09-21, 2017-07-18"
+reference = "Beijing Morning Post 2003-03-15, 2016-11-10; Jinghua Times 2013-04-12; Beijing Youth Daily 2013-08-22, 2016-09-21, 2017-07-18; Beijing Youth Daily app 2024-02-06"
 """
 
 
