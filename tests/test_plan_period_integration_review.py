@@ -88,3 +88,39 @@ def test_to_xarray_of_an_ensemble_with_a_failed_member_reads_its_integers_missin
     written = xr.open_dataset(ensemble.to_netcdf(tmp_path / "e.nc"))["transport_substeps"]
     assert np.isnan(memory[1]).all() and (memory[[0, 2]] > 0).all()
     xr.testing.assert_equal(memory, written)
+
+
+def test_a_floor_year_netting_to_round_off_is_labelled_0_not_minus_0():
+    # Miyun phase 2, hebei_plan_2025 on generated weather 2024: deductions -27,3xx,xxx yuan, TN rewards and a
+    # floor line bringing the rules to 0, whose float sum is -1.9e-9: the bar was labelled "-0.00"
+    from hydro.compensation.payments import Payment
+    from hydro.plotting.compensation import plot_compensation
+
+    def line(component, amount):
+        return Payment(2024, "s", component, "tn", "beijing", "hebei", amount)
+
+    deductions = [-1800000.0, -3000000.0, -2100000.0, -1500000.0, -3300000.0, -1500000.0, -600000.0, -1200000.0,
+                  -600000.0, -2100000.0, -2700000.0, -2400000.0, -1200000.0, -2100000.0, -1200000.0]
+    rewards = [4811933.2326000035, 1716670.9930000047, 4399938.7137, 1337356.380300001, 2165679.7882999987]
+    payments = [line("quantity", 0.0)] + [line("quality_class", a) for a in deductions] + \
+        [line("tn_reduction", a) for a in rewards] + [line("floor", 12868420.892099993)]  # hydro compensate --json
+    fig = plot_compensation(payments)
+    labels = [t.get_text() for t in fig.axes[0].texts]
+    assert "0.00" in labels and "-0.00" not in labels
+
+
+def test_a_plan_period_ensemble_trajectory_title_stays_inside_the_figure(year):
+    # Miyun 2020-2023, 2 members, 10 sections: the note on the observed and generated days, wrapped at 70
+    # characters, was centred over axes a legend of long names narrows, and ran off both figure edges
+    from hydro.plotting import plot
+
+    results = _two_places(year, 2)
+    results.attrs.update(weather_synthetic="true", weather_seed="1+member", weather_generated_from="2004-07-01")
+    results.attrs["section_names"] = ";".join(f"{s}=A river at a long-named border section number {k}"
+                                              for k, s in enumerate(results.coords["section"]))
+    fig = plot(results, "trajectory")
+    fig.canvas.draw()
+    box, width = fig.axes[0].title.get_window_extent(), fig.canvas.get_width_height()[0]
+    assert "2004-07-01" in fig.axes[0].get_title() and box.x0 >= 0 and box.x1 <= width
+    legend = fig.axes[0].get_legend().get_window_extent()
+    assert legend.y0 >= 0  # the figure grew by the lines the title gained: the legend beside is still in it

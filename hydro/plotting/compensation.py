@@ -130,6 +130,7 @@ def plot_compensation(payments, *, payees=None, title: str | None = None, ax=Non
             for xi, top, v, paid in zip(pos, up, net, any_paid):
                 if not paid:
                     continue
+                v = round(v, 2) + 0.0  # a net of round-off (a floor year): 0.00, not -0.00
                 ax.annotate(f"{v:,.2f}", xy=(xi, top), xytext=(0, 2), textcoords="offset points",
                             ha="center", va="bottom", fontsize=7, color="#333333")
         ax.axhline(0, color="#333333", lw=0.8, zorder=3)

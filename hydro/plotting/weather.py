@@ -107,6 +107,18 @@ def add_note(fig, note: str, ax=None) -> None:
     target = sup if sup is not None and sup.get_text() else (ax or fig.axes[0]).title
     text = target.get_text()
     target.set_text(f"{text}\n{wrap_title(note)}" if text else wrap_title(note))
+    if target is not sup:  # centred over axes that a legend beside them narrows: rewrap to fit the figure
+        fig.canvas.draw()
+        box, room = target.get_window_extent(), fig.canvas.get_width_height()[0]
+        if box.x0 < 0 or box.x1 > room:
+            centre = (box.x0 + box.x1) / 2
+            longest = max(len(line) for line in target.get_text().split("\n"))
+            width = max(20, int(longest * 2 * min(centre, room - centre) / box.width) - 1)
+            lines = target.get_text().count("\n")
+            target.set_text(f"{text}\n{wrap_title(note, width)}" if text else wrap_title(note, width))
+            if ax is None:  # our figure: taller by the lines added, so the axes and a legend beside them keep room
+                w, h = fig.get_size_inches()
+                fig.set_size_inches(w, h + (target.get_text().count("\n") - lines) * target.get_fontsize() * 1.2 / 72)
 
 
 __all__ = ["ENSEMBLE_KINDS", "FIRST_DAY", "add_note", "file_attributes", "members_ran", "one_member", "weather_note"]
