@@ -29,6 +29,12 @@ sub-steps chosen per chain, per reach and per cell from their own Courant and di
 below the finest, each class ``n_sub / 2**l`` sub-steps).  The model replays the solver's sub-step
 choice day by day and records whether its global count equals the solver's (``lts_check``).
 
+``--lts`` runs each case's last transport call again in the same process, on the global sub-step
+and with local time steps (``hydro.transport_args.LocalSteps()``, which ``hydro run`` does not
+use): ``scaling_lts_transport_cpu_seconds_*`` is the local steps' CPU against the global path's
+(docs/solver.md, "Local time stepping"), with the days on local steps and the largest difference
+of outlet concentrations printed.
+
 Default cases (about a minute): 100 x 1, 1,000 x 1 and 100 x 100 (the memory target);
 ``--large`` adds 1,000 x 10 and 10,000 x 1 (three minutes and more on a busy two-core machine,
 nearly all of it transport).
