@@ -164,7 +164,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
 
     from hydro.basin import parse_date
     from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, compile_notice, is_catchment_file, load_basin,
-                                note_late_start, refuse_seed_without_members)
+                                note_late_start, refuse_past_record, refuse_seed_without_members)
     from hydro.netcdf import check_writable
     from hydro.outputspec import check_request, check_something_kept, spec_for_run
     from hydro.scenario_run import scenario_command, scenario_mode
@@ -176,8 +176,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     measured = scenario_mode(scenario, scenario_file, catchment=catchment, members=members,  # before any work
                              weather_seed=weather_seed, block_years=block_years, distributed=scheduler or dask_workers)
     overrides, n_params = _with_params(params, basin, catchment, overrides)
-    s = parse_date(start, "--start") if start else None
-    e = parse_date(end, "--end") if end else None
+    s, e = (parse_date(text, option) if text else None for text, option in ((start, "--start"), (end, "--end")))
     if catchment:
         return _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec)
     b = load_basin(basin, overrides, params, n_params)
@@ -186,6 +185,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         return scenario_command(b, basin, scenario, scenario_file, s, e, output, overrides=overrides, params=params,
                                 output_options=(variables, locations, aggregate, float32, compress, codec),
                                 overwrite=overwrite, quiet=quiet, history=_history(), weather_seed=weather_seed)
+    refuse_past_record(b, e, generated=bool(members) or weather_seed is not None)
     out = Path(output) if output else Path(f"{b.name}.nc")
     check_writable(out, overwrite, inputs=(b.path, params))
     compile_notice(quiet, KERNEL_MODULES if b.is_watershed or members or weather_seed is not None

@@ -53,6 +53,25 @@ class EnsembleSize(click.ParamType):
 MEMBERS = EnsembleSize()
 
 
+def refuse_past_record(basin, end, generated: bool = False) -> None:
+    """Refuse, before the spin-up, a run on the station record (no ``--synthetic-weather`` nor
+    ``--members``) of a watershed ``basin`` whose period ends after its record (``end``, else the
+    basin's ``[run]`` end): it failed only after spinning up, asking to extend the weather file
+    (a 2023-2027 plan period on Guanting: 23 years of spin-up first)."""
+    from hydro.watershed import Watershed
+    from hydro.weather import station_record
+
+    if generated or not basin.is_watershed:
+        return
+    csv = Watershed.from_basin(basin).weather.csv
+    last = station_record(csv).dates[-1].astype("datetime64[D]").item()
+    if (end or basin.settings.end) > last:
+        raise HydroError(f"{csv}: the station record ends on {last}, before the run's last day, "
+                         f"{end or basin.settings.end}: there is no observed weather after it. Run the period on "
+                         "generated weather (the days on the record take its observed weather): --synthetic-weather "
+                         f"SEED for one run, or --members N for an ensemble; or end the run by {last} (--end)")
+
+
 def refuse_seed_without_members(members) -> None:
     """``--seed`` typed without ``--members`` (``hydro run``, ``hydro scenarios``): it seeds the
     ensemble's weather, and without one it was silently ignored."""

@@ -124,3 +124,17 @@ def test_a_plan_period_ensemble_trajectory_title_stays_inside_the_figure(year):
     assert "2004-07-01" in fig.axes[0].get_title() and box.x0 >= 0 and box.x1 <= width
     legend = fig.axes[0].get_legend().get_window_extent()
     assert legend.y0 >= 0  # the figure grew by the lines the title gained: the legend beside is still in it
+
+
+def test_a_run_past_the_record_without_generated_weather_is_refused_before_the_spin_up(tmp_path):
+    # `hydro run guanting --start 2023-01-01 --end 2027-12-31` spun up 2000-2022 first, then asked to "extend the
+    # weather file", not naming the generated weather that runs plan periods
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    out = tmp_path / "w.nc"
+    r = CliRunner().invoke(main, ["run", "watershed", "--start", "2010-10-01", "--end", "2011-03-31", "-o", str(out)])
+    assert r.exit_code == 2 and not out.exists() and "simulating" not in r.output
+    assert "station record ends on 2010-12-31" in r.output and "--synthetic-weather SEED" in r.output
+    assert "Traceback" not in r.output
