@@ -448,6 +448,7 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
         from hydro.scenarios.cli import generated_weather_note
 
         generated_weather_note(series_path)  # one draw of the years' weather, not a forecast of the payments
+        _note_years_outside(rules, series, series_path)
         from hydro.compensation.rules import used_pairs, years_needed
 
         used, (first, last) = used_pairs(rules.rules), years_needed(rules)
@@ -457,6 +458,17 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
             click.echo(f"missing: {gap['section']} {gap['parameter']} {gap['year']}, "
                        f"month{'s' if len(gap['months']) > 1 else ''} {_ranges(gap['months'])} "
                        "(not filled)", err=True)
+
+
+def _note_years_outside(rules, series, path) -> None:
+    """Say on stderr which years of the agreement's period the series does not reach: they have no lines (the
+    phase-2 agreement's 2026 on a 2022-2025 plan-period run was left out without a word)."""
+    first, last = rules.period
+    outside = [y for y in range(first, last + 1) if y not in series.years]
+    if outside and series.years:
+        click.echo(f"note: {path} covers {series.years[0]}-{series.years[-1]}; the agreement is in force "
+                   f"{first}-{last}, so {_ranges(outside)} ha{'s' if len(outside) == 1 else 've'} no payment "
+                   "lines (evaluate a run that covers them)", err=True)
 
 
 def _ranges(numbers) -> str:

@@ -138,3 +138,24 @@ def test_a_run_past_the_record_without_generated_weather_is_refused_before_the_s
     assert r.exit_code == 2 and not out.exists() and "simulating" not in r.output
     assert "station record ends on 2010-12-31" in r.output and "--synthetic-weather SEED" in r.output
     assert "Traceback" not in r.output
+
+
+def test_compensate_says_which_years_in_force_the_series_does_not_reach(tmp_path):
+    # the phase-2 agreement (in force 2022-2026) on a 2022-2025 plan-period run listed 2022-2025 and left 2026
+    # out without a word
+    from click.testing import CliRunner
+    from test_compensation_review import _results
+
+    from hydro.cli import main
+
+    path, _ = _results(tmp_path / "r.nc")  # 2018-2020
+    toml = tmp_path / "a.toml"
+    toml.write_text('name = "t"\nsource = "t"\nperiod = [2019, 2022]\npayer = "up"\npayee = "down"\n'
+                    '[[quality_class]]\nsections = ["up"]\nparameters = ["tp"]\nwaterbody = "river"\n'
+                    'evaluation = "annual"\ntarget_class = "III"\nbonus_yuan = 1e6\nsource = "t"\n')
+    r = CliRunner().invoke(main, ["compensate", str(path), str(toml)])
+    assert r.exit_code == 0, r.output
+    assert "covers 2018-2020; the agreement is in force 2019-2022, so 2021-2022 have no payment lines" in r.output
+    inside = toml.read_text().replace("[2019, 2022]", "[2019, 2020]")
+    toml.write_text(inside)
+    assert "no payment lines" not in CliRunner().invoke(main, ["compensate", str(path), str(toml)]).output
