@@ -159,3 +159,18 @@ def test_compensate_says_which_years_in_force_the_series_does_not_reach(tmp_path
     inside = toml.read_text().replace("[2019, 2022]", "[2019, 2020]")
     toml.write_text(inside)
     assert "no payment lines" not in CliRunner().invoke(main, ["compensate", str(path), str(toml)]).output
+
+
+def test_the_guanting_plan_files_note_says_what_the_shipped_file_takes():
+    # the note said "below the 0.02 that the shipped guanting.toml assumes" after 22a1518 set that file to 0.0033
+    import re
+    import tomllib
+
+    root = __import__("pathlib").Path(__file__).resolve().parents[1] / "configs" / "scenarios"
+    plan = tomllib.loads((root / "guanting_plan_2023_2027.toml").read_text(encoding="utf-8"))
+    shipped = tomllib.loads((root / "guanting.toml").read_text(encoding="utf-8"))
+    values = {m["managed_loss_fraction"]["value"] for m in shipped["measures"] if "managed_loss_fraction" in m}
+    note = plan["measures"][0]["managed_loss_fraction"]["note"]
+    for said in re.findall(r"the ([0-9.]+) that the shipped guanting\.toml assumes\b", note):
+        assert float(said) in values, note
+    assert values == {plan["measures"][0]["managed_loss_fraction"]["value"]}
