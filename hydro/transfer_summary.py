@@ -6,7 +6,7 @@ keeps it in its file).
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 
@@ -38,19 +38,29 @@ def basin_transfer_lines(basin) -> list[str]:
     except HydroError as exc:  # a series that cannot be read is said, the rest of the basin still shown
         return [head, f"  cannot be read: {exc}"]
     lines = [head]
-    for spec, t in zip(basin.transfers, items, strict=True):
+    after = max(t.series.last for t in items)  # rows after the period (plan-period rows past the record)
+    later = read_transfers(basin, series_dates(end + timedelta(days=1), after)).items if after > end else items
+    for spec, t, t_later in zip(basin.transfers, items, later, strict=True):
         s = t.series
         where = f"{'into' if t.kind == 'inflow' else 'from'} {'reservoir' if spec.reservoir is not None else 'reach'}"
         origin = f", from {t.origin}" if t.origin else ""
-        days = int(np.count_nonzero(s.covered))
-        what = f"{days:,} days with a value, {s.volume_m3:.3e} m3"
-        if t.kind == "inflow":
-            tn_t = float(np.sum(s.flow * t.tn)) * SECONDS_PER_DAY / 1e6  # g s-1 x s -> g -> t
-            mean = tn_t * 1e6 / s.volume_m3 if s.volume_m3 > 0 else float("nan")  # g / m3 = mg/L
-            what += f", TN {tn_t:,.1f} t" + (f" ({mean:.2f} mg/L)" if s.volume_m3 > 0 else "")
+        what = _totals(t)
+        if s.last > end:
+            what += f"; after the period, to {s.last}: {_totals(t_later)}"
         lines.append(f"  {t.id}: {t.kind} {where} {spec.place}{origin}; {spec.csv_name} "
                      f"({'monthly' if s.monthly else 'daily'}, {s.first} to {s.last}); {what}")
     return lines
+
+
+def _totals(t) -> str:
+    """A read transfer's days with a value and volume (m3) and, for an inflow, the TN it brings (t, mg/L)."""
+    s = t.series
+    what = f"{int(np.count_nonzero(s.covered)):,} days with a value, {s.volume_m3:.3e} m3"
+    if t.kind == "inflow":
+        tn_t = float(np.sum(s.flow * t.tn)) * SECONDS_PER_DAY / 1e6  # g s-1 x s -> g -> t
+        mean = tn_t * 1e6 / s.volume_m3 if s.volume_m3 > 0 else float("nan")  # g / m3 = mg/L
+        what += f", TN {tn_t:,.1f} t" + (f" ({mean:.2f} mg/L)" if s.volume_m3 > 0 else "")
+    return what
 
 
 def _delivered_ids(value: str) -> dict[str, tuple[str, float]]:

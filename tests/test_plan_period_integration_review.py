@@ -174,3 +174,25 @@ def test_the_guanting_plan_files_note_says_what_the_shipped_file_takes():
     for said in re.findall(r"the ([0-9.]+) that the shipped guanting\.toml assumes\b", note):
         assert float(said) in values, note
     assert values == {plan["measures"][0]["managed_loss_fraction"]["value"]}
+
+
+def test_hydro_info_of_a_basin_shows_transfer_rows_after_its_period(tmp_path):
+    # hydro info guanting gave the Yellow River series (2019-2024) as "0 days with a value, 0.000e+00 m3, TN 0.0
+    # t" over the basin's 2000-2017 period, and nothing of its 2021-2024 plan-period rows
+    import shutil
+
+    from test_transfers_visible_review import EXAMPLE, add_transfer
+
+    from hydro.basin import Basin
+    from hydro.summary import describe
+
+    folder = tmp_path / "ws"
+    shutil.copytree(EXAMPLE, folder)
+    b = Basin.load(folder)
+    end = b.settings.end
+    later = [f"{end.year + 1}-01-{d:02d},2.0" for d in range(1, 11)]  # 10 days of 2 m3/s = 1.728e6 m3
+    add_transfer(folder, "in.csv", ["date,flow_m3_s", *later], id="plan", kind="inflow",
+                 reach=b.network.reaches[0].id, origin="yellow-river", tn_mg_per_l=3.0)
+    flat = " ".join(x.strip() for x in describe(str(folder)).splitlines())
+    assert (f"0 days with a value, 0.000e+00 m3, TN 0.0 t; after the period, to {end.year + 1}-01-10: 10 days "
+            "with a value, 1.728e+06 m3, TN 5.2 t (3.00 mg/L)") in flat  # 1.728e6 m3 x 3 g/m3 = 5.18 t
