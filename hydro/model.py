@@ -300,7 +300,7 @@ class Model:
         first, last = s or self._basin.settings.start, e or self._basin.settings.end
         check_dates(first, last, fix=f"give run(start, end) with start <= end (the basin's [run] period: "
                                      f"{self._basin.settings.start} to {self._basin.settings.end})")
-        check_weather(weather, first, last)
+        check_weather(weather, first, last, self._basin)
         if self._basin.is_watershed:
             from hydro.pipeline import run_watershed
 

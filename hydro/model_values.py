@@ -59,14 +59,27 @@ def as_date(value: Any, option: str) -> date | None:
                         "period" if isinstance(value, (datetime, np.datetime64)) else ""))
 
 
-def check_weather(weather: Any, first: date, last: date) -> None:
+def check_weather(weather: Any, first: date, last: date, basin=None) -> None:
     """Refuse, naming ``weather``, what :meth:`hydro.model.Model.run` cannot run from ``first``
     to ``last`` on: not a DailyForcing (a DataFrame, a file name: an AttributeError deep in
     the pipeline), several series (an ensemble: a numpy broadcasting error), or too few days
-    (which the pipeline told as the basin's weather file and ``--start/--end``)."""
+    (which the pipeline told as the basin's weather file and ``--start/--end``).  Without
+    ``weather``, a watershed ``basin``'s period past its station record (refused after the spin-up,
+    naming ``--start/--end`` and the weather file, not the generated weather plan periods run on)."""
     from hydro.daily_forcing import DailyForcing
 
     if weather is None:
+        if basin is not None and basin.is_watershed:
+            from hydro.watershed import Watershed
+            from hydro.weather import station_record
+
+            csv = Watershed.from_basin(basin).weather.csv
+            end = station_record(csv).dates[-1].astype("datetime64[D]").item()
+            if last > end:
+                raise HydroError(f"{csv}: the station record ends on {end}, before the run's last day, {last}; "
+                                 "run the period on generated weather (the days on the record take its observed "
+                                 "weather): weather=hydro.ensemble.member_weather(model.basin, start, end, seed), "
+                                 f"or end the run by {end}")
         return
     if not isinstance(weather, DailyForcing):
         raise HydroError(f"weather: expected a hydro.weather.DailyForcing (station weather: a synthetic series "

@@ -196,3 +196,11 @@ def test_hydro_info_of_a_basin_shows_transfer_rows_after_its_period(tmp_path):
     flat = " ".join(x.strip() for x in describe(str(folder)).splitlines())
     assert (f"0 days with a value, 0.000e+00 m3, TN 0.0 t; after the period, to {end.year + 1}-01-10: 10 days "
             "with a value, 1.728e+06 m3, TN 5.2 t (3.00 mg/L)") in flat  # 1.728e6 m3 x 3 g/m3 = 5.18 t
+
+
+def test_model_run_past_the_record_without_weather_names_the_generated_weather():
+    # hydro.Model.from_basin("guanting").run("2020-07-01", "2021-03-31") spun up 2000-2020, then said "shorten the
+    # run (--start/--end) or extend the weather file"
+    model = hydro.Model.from_basin("watershed")
+    with pytest.raises(HydroError, match=r"station record ends on 2010-12-31.*hydro\.ensemble\.member_weather"):
+        model.run_results(date(2010, 10, 1), date(2011, 3, 31))
