@@ -204,3 +204,19 @@ def test_model_run_past_the_record_without_weather_names_the_generated_weather()
     model = hydro.Model.from_basin("watershed")
     with pytest.raises(HydroError, match=r"station record ends on 2010-12-31.*hydro\.ensemble\.member_weather"):
         model.run_results(date(2010, 10, 1), date(2011, 3, 31))
+
+
+def test_a_plan_period_scenarios_figure_of_the_members_says_members_not_one_draw():
+    # hydro plot SCENARIOS.nc scenarios of `hydro scenarios --members 2` past the record: bars of the 2 members'
+    # median under "generated weather (seed 1): one draw of these years ...; bands: 2 members ..."
+    from test_leftovers_review import _draw, _results, _titles
+
+    r = _results(scenarios=["baseline", "upgrade"])
+    r.coords["member"] = [0, 1]
+    r.data["ensemble_section_tn_concentration"] = np.repeat(r.data["section_tn_concentration"][:, None], 2, axis=1)
+    r.attrs.update(weather_synthetic="true", weather_seed="1", ensemble_seed="1+member")
+    text = " ".join(_titles(_draw(r, "trajectory")).split())
+    assert "2 members on generated weather (seed 1+member): each one draw of these years" in text
+    assert "(seed 1): one draw" not in text and "bands:" not in text
+    own = " ".join(_titles(_draw(r, "reservoir")).split())  # the file's own run: member 0's weather
+    assert "generated weather (seed 1): one draw of these years" in own and "members" not in own
