@@ -64,7 +64,7 @@ def test_report_of_a_scenarios_members_file_says_its_tables_are_one_runs(tmp_pat
     r.attrs.update(weather="synthetic", weather_synthetic="true", weather_seed="1")
     text = _provenance(r, path, "baseline")
     assert "means over the members" not in text
-    assert "are of one run, on member 0's generated weather (seed 1)" in text, text
+    assert "are of one run, on member 0's weather (seed 1: generated weather)" in text, text
 
 
 def test_the_table_says_over_how_many_members_a_probability_is():

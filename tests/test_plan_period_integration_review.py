@@ -11,7 +11,7 @@
   (``transport_substeps``) as 0 sub-steps where ``xarray.open_dataset`` of its file reads them missing.
 """
 
-from datetime import date
+from datetime import date, timedelta
 
 import numpy as np
 import pytest
@@ -220,3 +220,25 @@ def test_a_plan_period_scenarios_figure_of_the_members_says_members_not_one_draw
     assert "(seed 1): one draw" not in text and "bands:" not in text
     own = " ".join(_titles(_draw(r, "reservoir")).split())  # the file's own run: member 0's weather
     assert "generated weather (seed 1): one draw of these years" in own and "members" not in own
+
+
+def test_report_of_a_scenarios_members_file_across_the_record_says_member_0s_observed_days(tmp_path):
+    # hydro report of `hydro scenarios miyun ... --start 2020-01-01 --end 2021-12-31 --members 2` said its tables
+    # were "on member 0's generated weather (seed 1)", of a run on the record's weather through 2020
+    import html
+
+    from test_plots import _results
+
+    from hydro.report import _provenance
+
+    r = _results(scenarios=["baseline", "halved"])
+    r.coords["member"] = [0, 1]
+    r.data["ensemble_section_tn_concentration"] = np.zeros((2, 2) + r.data["section_tn_concentration"].shape[1:])
+    later = r.dates[len(r.dates) // 2]
+    r.attrs.update(weather="synthetic", weather_synthetic="true", weather_seed="1",
+                   weather_generated_from=later.isoformat())
+    path = tmp_path / "s.nc"
+    path.write_bytes(b"stand-in")  # only its size and digest are read
+    text = " ".join(html.unescape(_provenance(r, path, "baseline")).split())
+    assert (f"on member 0's weather (seed 1: the station record's observed weather to "
+            f"{(later - timedelta(days=1)).isoformat()} and generated weather from {later.isoformat()})") in text

@@ -168,9 +168,11 @@ def _provenance(results, results_path: Path, scenario_id) -> str:
             rows.append((label, esc(f"{float(a[key]):.1e} (relative)")))
     if results.coords.get("member"):
         from hydro.plotting.weather import members_ran, one_member
+        from hydro.spin_up import GENERATED_FROM, generated_weather_words
 
         n = len(results.coords["member"])
-        one_run = (f"member 0's generated weather (seed {esc(a.get('weather_seed', '–'))})"
+        one_run = (f"member 0's weather (seed {esc(a.get('weather_seed', '–'))}: "
+                   f"{esc(generated_weather_words(a.get(GENERATED_FROM), results.dates[0]))})"
                    if _truthy(a.get("weather_synthetic", "false")) else "the recorded weather")
         callout += (f'<div class="callout"><b>Weather ensemble of {n} member{"" if n == 1 else "s"}.</b> ' + (
             f"The tables, payments and the other figures are of one run, on {one_run}; the TN figures "
