@@ -242,3 +242,23 @@ def test_report_of_a_scenarios_members_file_across_the_record_says_member_0s_obs
     text = " ".join(html.unescape(_provenance(r, path, "baseline")).split())
     assert (f"on member 0's weather (seed 1: the station record's observed weather to "
             f"{(later - timedelta(days=1)).isoformat()} and generated weather from {later.isoformat()})") in text
+
+
+def test_payment_bands_title_legend_and_label_stay_inside_the_figure():
+    # hydro compensate miyun miyun_chaobai_phase2_2022.toml --uncertainty 2 --plot: the five-section quantity
+    # line's label pushed the axes right, and the centred title, legend and axis label ran off the right edge
+    from hydro.compensation.uncertainty import plot_payment_bands
+
+    row = {"year": 2020, "section": "gubeikou+baihe_border+qingshui_outlet+hei_outlet+tang_outlet",
+           "component": "quantity", "parameter": "flow", "median_yuan": -6e7, "p05_yuan": -8e7, "p95_yuan": -5e7,
+           "p_pays": 1.0, "flag": False}
+    result = {"agreement": "configs/agreements/miyun_chaobai_phase2_2022.toml", "source": "miyun", "succeeded": 2,
+              "rows": [row], "net": [], "propagated": {"weather": {"basin": "miyun"}, "monitoring_error": True,
+                                                       "prices": True}}
+    fig = plot_payment_bands(result)
+    fig.canvas.draw()
+    ax, width = fig.axes[0], fig.canvas.get_width_height()[0]
+    assert ax.get_title().startswith("miyun_chaobai_phase2_2022: 2 members")
+    for artist in (ax.title, ax.get_legend(), ax.xaxis.label):
+        box = artist.get_window_extent()
+        assert box.x0 >= 0 and box.x1 <= width, artist

@@ -712,17 +712,19 @@ def plot_payment_bands(result: dict, *, title: str | None = None, ax=None):
         ax.axvline(0, color=style.MUTED, lw=0.8)
         ax.set_yticks(range(len(items)), [label for label, _, _ in reversed(items)], fontsize=8)
         ax.set_ylim(-0.7, len(items) - 0.3)
-        ax.set_xlabel(f"amount ({unit}; positive: payer pays payee) — dot median, bar 5-95 %")
+        # title, legend and axis label right-aligned: long line labels (Miyun's five-section quantity line) push the
+        # axes right, and centred over them the three ran off the figure's right edge
+        ax.set_xlabel(f"amount ({unit}; positive: payer pays payee) — dot median, bar 5-95 %", loc="right")
         from matplotlib.lines import Line2D
 
         handles = [Line2D([], [], color=base, marker="o", lw=2, label="payment line"),
                    Line2D([], [], color=warn, marker="o", lw=2, label="decided within measurement error"),
                    Line2D([], [], color=net_colour, marker="o", lw=3, label="net per year and pair")]
-        ax.legend(handles=handles, loc="lower center", bbox_to_anchor=(0.5, 1.0), ncol=3, fontsize=8,
-                  frameon=False)
+        ax.legend(handles=handles, loc="lower right", bbox_to_anchor=(1.0, 1.0), ncol=3, fontsize=8, frameon=False)
         drawn = [k for k, v in result["propagated"].items() if v]
         ax.set_title(title or f"{Path(str(result['agreement'])).stem}: {members_of(result['succeeded'])}, drawn: "
                      + ", ".join(d.replace("_", " ") for d in drawn), fontsize=9, pad=22)
+        ax.title.set(x=1.0, horizontalalignment="right")  # still the axes' title (get_title(), notes added to it)
         from types import SimpleNamespace
 
         from hydro.plotting.weather import add_note, file_attributes, one_member, weather_note
