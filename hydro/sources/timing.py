@@ -42,6 +42,8 @@ exponential wash-off store (Sartor & Boyd 1972; the EXP wash-off of SWMM)::
 
 with ``q_d`` the day's quick flow (mm/d) and ``k`` in 1/mm.  Every kilogram
 built up is washed off or left in the store: ``sum B = sum W + S_end - S_0``.
+``washoff_loss_per_day`` (1/d, default 0) adds a first-order loss to the
+atmosphere and soil after the wash-off (:mod:`hydro.sources.washoff_store`).
 The store starts in balance with the build-up of the 365 days from the run's first day, past
 the end of a shorter run (:func:`first_days`, :func:`hydro.sources.washoff.steady_start`).
 Surface-applied fertiliser washed off joins the ``diffuse_quickflow`` source.
@@ -74,7 +76,7 @@ YEAR_MODES = ("blended", "calendar")
 BEFORE_MEASURES = "before_measures"
 #: Keys of ``[subbasins.sources.timing]``.
 TIMING_KEYS = ("years", "fertiliser_months", "manure_months", "washoff_per_mm", "surface_fraction",
-               BEFORE_MEASURES)
+               "washoff_loss_per_day", BEFORE_MEASURES)
 
 
 @dataclass(frozen=True)
@@ -95,6 +97,9 @@ class SourceTiming:
     surface_fraction : float, 1
         Share of the fertiliser and manure N applied that is washed off the
         surface by quick flow, [0, 1]; needs ``washoff_per_mm``.
+    washoff_loss_per_day : float, 1/d
+        First-order loss of the wash-off store to air and soil (half-life ``ln 2 /`` this), >= 0,
+        default 0 (none); needs ``washoff_per_mm`` (:mod:`hydro.sources.washoff_store`).
     """
 
     years: str = "blended"
@@ -102,6 +107,7 @@ class SourceTiming:
     manure_months: tuple[float, ...] | None = None
     washoff_per_mm: float | None = None
     surface_fraction: float = 0.0
+    washoff_loss_per_day: float = 0.0
     origin: Origin = field(default=Origin(), compare=False, repr=False)
 
     def __post_init__(self):
@@ -123,6 +129,13 @@ class SourceTiming:
         object.__setattr__(self, "surface_fraction", float(f))
         if self.surface_fraction > 0 and self.washoff_per_mm is None:
             raise self.origin.error("surface_fraction", "surface N needs a wash-off store: "
+                                    "add washoff_per_mm (1/mm) to this table")
+        lam = self.washoff_loss_per_day
+        if not _number(lam) or not np.isfinite(lam) or lam < 0:
+            raise self.origin.error("washoff_loss_per_day", f"expected a number >= 0 (1/d; 0.693/h for a half-life of h days), got {lam!r}")  # noqa: E501
+        object.__setattr__(self, "washoff_loss_per_day", float(lam))
+        if self.washoff_loss_per_day > 0 and self.washoff_per_mm is None:
+            raise self.origin.error("washoff_loss_per_day", "a loss of the wash-off store needs the store: "
                                     "add washoff_per_mm (1/mm) to this table")
 
     @classmethod

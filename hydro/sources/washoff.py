@@ -3,7 +3,8 @@
 :func:`timed_rates` turns the yearly rates of :func:`hydro.sources.loads.daily_loads` into daily ones
 for subbasins with a ``[sources.timing]`` table (blended years, the leached surplus timed by the N
 applied); :func:`deliver` passes rural domestic and livestock N, and the surface-applied share of
-fertiliser and manure, through the exponential wash-off store (:func:`washoff`) of subbasins with
+fertiliser and manure, through the exponential wash-off store (:func:`washoff`, with its optional
+loss, in :mod:`hydro.sources.washoff_store`) of subbasins with
 ``delivery_timing = "washoff"``, started by :func:`washoff_start` where a run's days do not do it;
 :func:`species_timing` gives the TP and CODMn of those sources the same timing.  The formulas are in
 :mod:`hydro.sources.timing`.
@@ -12,15 +13,19 @@ fertiliser and manure, through the exponential wash-off store (:func:`washoff`) 
 from __future__ import annotations
 
 import calendar
-from dataclasses import dataclass
 
 import numpy as np
 
 from hydro.sources.registry import kinds
 from hydro.sources.timing import days_in_years, first_days, run_day_of_year, spread, spread_stepped
-
-#: Days from the run's first whose build-up the wash-off store starts in balance with (:func:`steady_start`).
-START_DAYS = 365
+from hydro.sources.washoff_store import (
+    START_DAYS,
+    WashoffStore,
+    steady_start,
+    washed_fraction,
+    washoff,
+    washoff_losses,
+)
 
 
 def blended_rates() -> tuple[str, ...]:
@@ -41,100 +46,6 @@ def washed_sources() -> tuple[str, ...]:
 def surface_source() -> str:
     """Where surface-applied N goes when washed off: the quick-flow kind (``diffuse_quickflow``)."""
     return next(k.name for k in kinds() if k.delivery == "quickflow")
-
-
-# ------------------------------------------------------------------------------ wash-off store
-@dataclass(frozen=True)
-class WashoffStore:
-    """The surface wash-off store over a run.
-
-    Attributes
-    ----------
-    buildup_kg_per_day : ndarray [n_day, n_sub, n_channel]
-        N (or P, O2) building up on the surface each day (kg/d).
-    washed_kg_per_day : ndarray [n_day, n_sub, n_channel]
-        Washed off by quick flow each day (kg/d).
-    storage_kg : ndarray [n_day + 1, n_sub, n_channel]
-        Content at the start of each day and at the end of the last (kg).
-
-    Notes
-    -----
-    ``buildup.sum(0) = washed.sum(0) + storage[-1] - storage[0]`` to round-off.
-    """
-
-    buildup_kg_per_day: np.ndarray
-    washed_kg_per_day: np.ndarray
-    storage_kg: np.ndarray
-
-
-def washed_fraction(quick_mm: np.ndarray, k_per_mm: np.ndarray) -> np.ndarray:
-    """Share of the store each day's quick flow washes off, ``1 - exp(-k q)`` [n_day, n_sub] (1)."""
-    q = np.asarray(quick_mm, dtype=np.float64)
-    return -np.expm1(-np.asarray(k_per_mm, dtype=np.float64)[None, :] * q)
-
-
-def steady_start(buildup: np.ndarray, mean_fraction: np.ndarray, year_days: int = START_DAYS) -> np.ndarray:
-    """The store's content in equilibrium with the run's first year (kg) [n_sub, n_channel].
-
-    What builds up over the first ``year_days`` days (d), on average ``B`` per day, is in
-    balance with what the run's mean washed share ``a`` (per day) removes:
-    ``S_0 = B (1 - a) / a``, the content at the start of a day that ``S += B; S -= a S``
-    leaves unchanged, so that what the store delivers is on average what builds up from
-    the first day, as the groundwater store starts at ``I tau``.  The store's time constant is 1/a days;
-    where it is many years (little quick flow), any spin-up pass over the run's own
-    days leaves the store far below this and its delivery rising all run (issue 13,
-    docs/sources.md "Wash-off").  A subbasin whose quick flow is zero all run washes
-    nothing off; its store starts empty.
-
-    Parameters
-    ----------
-    buildup : float [n_day, n_sub, n_channel]
-        Daily build-up (kg/d).
-    mean_fraction : float [n_sub]
-        Mean over the whole run of the share washed off each day (:func:`washed_fraction`), 1/d.
-    year_days : int
-        Days of build-up averaged (d): the run's first year.
-    """
-    mean_build = np.asarray(buildup[:year_days], dtype=np.float64).mean(axis=0)
-    a = np.asarray(mean_fraction, dtype=np.float64)[:, None]
-    return np.where(a > 0.0, mean_build * (1.0 - a) / np.where(a > 0.0, a, 1.0), 0.0)
-
-
-def washoff(buildup: np.ndarray, quick_mm: np.ndarray, k_per_mm: np.ndarray,
-            initial_kg: np.ndarray | None = None, mean_fraction: np.ndarray | None = None) -> WashoffStore:
-    """Run the exponential wash-off store of every subbasin and channel.
-
-    Parameters
-    ----------
-    buildup : float [n_day, n_sub, n_channel]
-        Daily build-up (kg/d), >= 0.
-    quick_mm : float [n_day, n_sub]
-        Quick flow (mm/d), >= 0.
-    k_per_mm : float [n_sub]
-        Wash-off coefficient (1/mm), > 0.
-    initial_kg : float [n_sub, n_channel], optional
-        Content on the first day (kg); default the steady state of the first year's build-up (:func:`steady_start`).
-    mean_fraction : float [n_sub], optional
-        The whole run's mean share washed off per day (1/d) for that steady state; default these days'.
-
-    Returns
-    -------
-    WashoffStore
-    """
-    from hydro import _sources_kernels as _k  # numba: imported when first used
-
-    b = np.ascontiguousarray(buildup, dtype=np.float64)
-    q = np.ascontiguousarray(quick_mm, dtype=np.float64)
-    k = np.ascontiguousarray(k_per_mm, dtype=np.float64)
-    n_day = b.shape[0]
-    if initial_kg is None:
-        if mean_fraction is None:
-            mean_fraction = washed_fraction(q, k).mean(axis=0)
-        initial_kg = steady_start(b, mean_fraction)
-    washed = np.zeros_like(b)
-    storage = np.zeros((n_day + 1,) + b.shape[1:])
-    _k.washoff_kernel(b, q, k, np.ascontiguousarray(initial_kg, dtype=np.float64), washed, storage)
-    return WashoffStore(b, washed, storage)
 
 
 # ------------------------------------------------------------------------------ applied N
@@ -261,7 +172,7 @@ def _stores_of(subs, build: np.ndarray, quick: np.ndarray, initial_kg, mean_frac
     (kg/d) (:func:`deliver`, :func:`species_timing`); ``mean_fraction`` [n_sub] or None."""
     idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
     store = washoff(build, quick[:, idx], washoff_coefficients(subs)[idx], initial_kg,
-                    None if mean_fraction is None else np.asarray(mean_fraction)[idx])
+                    None if mean_fraction is None else np.asarray(mean_fraction)[idx], washoff_losses(subs)[idx])
     return idx, store
 
 
@@ -270,7 +181,7 @@ def _steady_start_of(subs, idx: list, build: np.ndarray, quick: np.ndarray, mean
     n_channel] (kg/d): :func:`steady_start` under ``mean_fraction`` [n_sub] (default these days')."""
     mean = (washed_fraction(np.ascontiguousarray(quick[:, idx]), washoff_coefficients(subs)[idx]).mean(axis=0)
             if mean_fraction is None else np.asarray(mean_fraction)[idx])
-    return steady_start(np.ascontiguousarray(build, dtype=np.float64), mean)
+    return steady_start(np.ascontiguousarray(build, dtype=np.float64), mean, loss_per_day=washoff_losses(subs)[idx])
 
 
 def washoff_start(subs, calendar: tuple, rates_of, area: np.ndarray, quick: np.ndarray, stores: dict | None,
