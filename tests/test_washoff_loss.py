@@ -133,3 +133,22 @@ def test_bad_losses_name_file_subbasin_and_key(extra, words):
         SourceParameters.from_table(Table(tomllib.loads(BASIN + extra), "basin.toml"))
     for w in words:
         assert w in str(err.value)
+
+
+def test_a_run_in_two_blocks_carries_the_lossy_store():
+    """The second block starts from the first's end (``stores["washoff_tn"]``): the same washed
+    loads as one run, for a store with a loss (each block's days, the same numpy arithmetic)."""
+    years, season = calendar_days(2001, 2)
+    quick = 1.5 * season ** 6
+    base = 0.3 + 0.2 * season
+    sub = subbasin(timing=SourceTiming(fertiliser_months=FERT, washoff_per_mm=0.18, washoff_loss_per_day=0.01))
+    params = SourceParameters((sub,))
+    mean = np.array([-np.expm1(-0.18 * quick).mean()])
+    whole = daily_loads(params, years, quick[:, None], base[:, None], [100.0], mean_washed=mean)[0]
+    stores: dict = {}
+    first = years == 2001
+    parts = [daily_loads(params, years[m], quick[m, None], base[m, None], [100.0], stores=stores, mean_washed=mean,
+                         run_years=np.array([2001, 2002]))[0] for m in (first, ~first)]
+    k = [2, 3]                                              # rural_domestic, livestock: the washed kinds
+    np.testing.assert_allclose(np.concatenate(parts)[:, 0, k], whole[:, 0, k], rtol=1e-12, atol=1e-12)
+    assert stores["washoff_tn"].shape == (1, 3)
