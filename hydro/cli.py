@@ -164,7 +164,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
 
     from hydro.basin import parse_date
     from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, compile_notice, is_catchment_file, load_basin,
-                                note_late_start, refuse_past_record, refuse_seed_without_members)
+                                refuse_past_record, refuse_seed_without_members)
     from hydro.netcdf import check_writable
     from hydro.outputspec import check_request, check_something_kept, spec_for_run
     from hydro.scenario_run import scenario_command, scenario_mode
@@ -198,10 +198,8 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     if members and block_years:
         raise HydroError("--block-years cuts one long run into blocks; ensemble members run in one block each "
                          "(leave out --block-years, or --members)")
-    if not members and not quiet:  # a start line: a long run is not silent (an ensemble has a progress bar)
-        first, last = s or b.settings.start, e or b.settings.end
-        click.echo(f"simulating {b.name}: {first} to {last} ({(last - first).days + 1} days)…", err=True)
-        note_late_start(b, first, generated=weather_seed is not None, end=last)
+    if not quiet:  # a start line and where the run starts from (an ensemble's too): a long run is not silent
+        _start_line(b, s or b.settings.start, e or b.settings.end, members, weather_seed)
     if members:
         from hydro.ensemble import ensemble_command
 
@@ -230,6 +228,16 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         if not members:
             click.echo(run_summary(results))
         click.echo(f"written: {out}")
+
+
+def _start_line(b, first, last, members, weather_seed) -> None:
+    """Say on stderr what ``hydro run`` simulates (its days, an ensemble's members) and, where it starts
+    after the basin's ``[run] start``, what it is spun up from (:func:`hydro.clitools.note_late_start`)."""
+    from hydro.clitools import note_late_start
+
+    click.echo(f"simulating {b.name}: {first} to {last} ({(last - first).days + 1} days"
+               + (f", {members} members" if members else "") + ")…", err=True)
+    note_late_start(b, first, generated=weather_seed is not None or bool(members), end=last)
 
 
 def _with_params(params, basin, catchment: bool, overrides) -> tuple[tuple, int]:
