@@ -121,8 +121,10 @@ def test_headwater_without_subbasin_is_an_error(copy, tmp_path):
 
 
 def test_weather_must_cover_the_run(tmp_path):
+    # refused before any spin-up, naming the record's end and the generated-weather options (2ce9255)
     result = invoke("run", "watershed", "-o", tmp_path / "x.nc", "--end", "2011-06-30")
-    assert result.exit_code == 2 and "weather covers" in result.output
+    assert result.exit_code == 2 and "station record ends on 2010-12-31" in result.output
+    assert "--synthetic-weather SEED" in result.output and "Traceback" not in result.output
 
 
 def test_flow_driven_mode_reproduces_gauge_records(copy):
