@@ -210,17 +210,11 @@ def generated_weather_note(path, attrs=None, what: str = "payments", first=None)
     station record's (:func:`hydro.spin_up.generated_weather_words`)."""
     from hydro.spin_up import GENERATED_FROM, generated_weather_words
 
-    if attrs is None:
-        if not str(path).endswith(".nc"):  # a monitoring CSV: observed
-            return
-        import netCDF4
+    if attrs is None:  # read as the figures read them ({} for a monitoring CSV: observed)
+        from hydro.plotting.weather import FIRST_DAY, file_attributes
 
-        with netCDF4.Dataset(path) as nc:
-            attrs = {k: str(nc.getncattr(k)) for k in ("weather_synthetic", "weather_seed", GENERATED_FROM)
-                     if k in nc.ncattrs()}
-            if GENERATED_FROM in attrs and "time" in nc.variables:
-                t = nc.variables["time"]
-                first = netCDF4.num2date(t[0], t.units, getattr(t, "calendar", "standard"))
+        attrs = file_attributes(path)
+        first = date.fromisoformat(attrs[FIRST_DAY]) if FIRST_DAY in attrs else None
     if attrs.get("weather_synthetic") != "true":
         return
     seed = attrs.get("weather_seed", "?")
