@@ -161,12 +161,12 @@ def _transferred_daily(path, ds, scenario, sections: list[str], lakes: list[str]
     counted inflow already leaves out the water pumped straight into it (:func:`_natural_inflow`),
     zero unless a transfer enters a reach or another reservoir upstream of it (``network_downstream``):
     the results hold no tracer of a reservoir's inflow. Zero everywhere in a run no water entered."""
-    from hydro.run_attributes import id_values, upstream_elements
+    from hydro.run_attributes import id_values, transfer_spans, upstream_elements
 
     attrs = {k: str(ds.getncattr(k)) for k in ds.ncattrs()}
     given = {k.rsplit(":", 1)[-1] for k, v in id_values(attrs.get("transfer_volume_m3", "")).items() if float(v) > 0}
-    into = {spec.split(":")[1] for t, spec in id_values(attrs.get("transfers", "")).items()
-            if spec.startswith("inflow:") and t in given}  # "reach", "reservoir": where water came in
+    into = {element for t, (kind, element, *_) in transfer_spans(attrs.get("transfers", "")).items()
+            if kind == "inflow" and t in given}  # "reach", "reservoir": where water came in
     zero = np.zeros(n_day)
     if not into:
         return dict.fromkeys(sections + lakes, zero)

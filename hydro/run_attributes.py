@@ -166,6 +166,18 @@ def id_values(value: str) -> dict[str, str]:
     return out
 
 
+
+def transfer_spans(value: str) -> dict[str, tuple[str, str, str, str, str]]:
+    """The results' ``transfers`` attribute (``id=kind:element:file:first..last;...``, written by
+    :meth:`hydro.transfers.Transfers.attributes`) as {id: (kind, element, file, first, last)}, ids in
+    their order; missing parts read ``""``."""
+    out = {}
+    for tid, spec in id_values(value).items():
+        kind, element, file, span = (spec.split(":") + ["", "", "", ""])[:4]
+        first, _, last = span.partition("..")
+        out[tid] = (kind, element, file, first, last)
+    return out
+
 def upstream_elements(network_downstream: str) -> dict[str, set]:
     """Element id -> ids of every element upstream of it, from ``id=downstream;...`` (the
     results' ``network_downstream``)."""

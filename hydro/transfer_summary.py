@@ -11,7 +11,7 @@ from datetime import date, timedelta
 import numpy as np
 
 from hydro.errors import HydroError
-from hydro.run_attributes import id_values
+from hydro.run_attributes import id_values, transfer_spans
 from hydro.units import SECONDS_PER_DAY
 
 #: Relative shortfall below which a delivered volume counts as the whole series (the attributes
@@ -74,7 +74,7 @@ def run_transfer_lines(attrs: dict[str, str], first: date | None, last: date | N
     dates span (``transfers``: ``id=kind:element:file:first..last``; ``transfer_days``), and where a
     reservoir let out less of a release, ecological or abstraction series than asked, or a reach
     abstraction took less (``transfer_delivered_m3``), what was delivered and its share."""
-    items = [t.split("=", 1) for t in filter(None, attrs.get("transfers", "").split(";"))]
+    items = transfer_spans(attrs.get("transfers", ""))
     if not items or first is None or last is None:
         return []
     volumes = {k: float(v) for k, v in id_values(attrs.get("transfer_volume_m3", "")).items()}
@@ -85,9 +85,7 @@ def run_transfer_lines(attrs: dict[str, str], first: date | None, last: date | N
     def run(label: str) -> str:  # an ensemble's runs are labelled by number: 'member 3', not '3'
         return f"member {label}" if attrs.get("ensemble_members") else label
 
-    for tid, spec in items:
-        kind, element, file, span = (spec.split(":") + ["", "", "", ""])[:4]
-        span_first, _, span_last = span.partition("..")
+    for tid, (kind, element, file, span_first, span_last) in items.items():
         lo, hi = max(span_first, str(first)), min(span_last, str(last))
         within = f"file covers {lo}..{hi} of the run" if lo <= hi else "file covers none of the run"
         given = days.get(tid)

@@ -20,16 +20,12 @@ ATTRIBUTE = "transfer_series_end_before_period_end"
 def ended(attrs: dict, last: date) -> dict[str, tuple[str, str]]:
     """Transfer id -> (file, its last day) of the transfers of a run's ``attrs`` whose series end
     before ``last``, the run's last day, where the run goes on on generated weather (none else)."""
-    out: dict[str, tuple[str, str]] = {}
+    from hydro.run_attributes import transfer_spans
+
     if not attrs.get("weather_generated_from"):
-        return out
-    for item in filter(None, str(attrs.get("transfers", "")).split(";")):
-        tid, _, spec = item.partition("=")
-        parts = spec.split(":")
-        span_last = parts[-1].partition("..")[2] if len(parts) >= 4 else ""
-        if span_last and span_last < last.isoformat():
-            out[tid] = (parts[2], span_last)
-    return out
+        return {}
+    return {tid: (file, span_last) for tid, (_, _, file, _, span_last) in
+            transfer_spans(attrs.get("transfers", "")).items() if span_last and span_last < last.isoformat()}
 
 
 def attribute(results) -> dict[str, str]:
