@@ -58,13 +58,12 @@ def refuse_past_record(basin, end, generated: bool = False) -> None:
     ``--members``) of a watershed ``basin`` whose period ends after its record (``end``, else the
     basin's ``[run]`` end): it failed only after spinning up, asking to extend the weather file
     (a 2023-2027 plan period on Guanting: 23 years of spin-up first)."""
-    from hydro.watershed import Watershed
-    from hydro.weather import station_record
+    from hydro.spin_up import record_span
 
-    if generated or not basin.is_watershed:
+    span = None if generated else record_span(basin)
+    if span is None:
         return
-    csv = Watershed.from_basin(basin).weather.csv
-    last = station_record(csv).dates[-1].astype("datetime64[D]").item()
+    csv, _, last = span
     if (end or basin.settings.end) > last:
         raise HydroError(f"{csv}: the station record ends on {last}, before the run's last day, "
                          f"{end or basin.settings.end}: there is no observed weather after it. Run the period on "

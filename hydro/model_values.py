@@ -69,12 +69,11 @@ def check_weather(weather: Any, first: date, last: date, basin=None) -> None:
     from hydro.daily_forcing import DailyForcing
 
     if weather is None:
-        if basin is not None and basin.is_watershed:
-            from hydro.watershed import Watershed
-            from hydro.weather import station_record
+        from hydro.spin_up import record_span
 
-            csv = Watershed.from_basin(basin).weather.csv
-            end = station_record(csv).dates[-1].astype("datetime64[D]").item()
+        span = None if basin is None else record_span(basin)
+        if span is not None:
+            csv, _, end = span
             if last > end:
                 raise HydroError(f"{csv}: the station record ends on {end}, before the run's last day, {last}; "
                                  "run the period on generated weather (the days on the record take its observed "

@@ -157,14 +157,25 @@ def generated_from(basin: Basin, start: date, end: date) -> date:
     station record ends where the record holds ``start`` and ends before ``end`` (the run's days on the
     record take its observed weather, :func:`hydro.ensemble.observed_first`), else ``start`` (a
     run wholly on the record, whose members are generated weather, or wholly after it)."""
+    span = record_span(basin)
+    if span is None:
+        return start
+    _, first, last = span
+    return last + timedelta(days=1) if first <= start <= last < end else start
+
+
+def record_span(basin: Basin):
+    """A watershed ``basin``'s station record (its weather file, read once per process): ``(file,
+    first day, last day)``; None for a catchment."""
     from hydro.watershed import Watershed
     from hydro.weather import station_record
 
     if not basin.is_watershed:
-        return start
-    record = station_record(Watershed.from_basin(basin).weather.csv)
+        return None
+    csv = Watershed.from_basin(basin).weather.csv
+    record = station_record(csv)
     first, last = (record.dates[k].astype("datetime64[D]").item() for k in (0, -1))
-    return last + timedelta(days=1) if first <= start <= last < end else start
+    return csv, first, last
 
 
 def generated_weather_words(since: date | str | None, start: date | None) -> str:
