@@ -253,8 +253,7 @@ def _quantity(rule: QuantityRule, series: SectionSeries, year: int) -> list[Paym
         def annual(y, group=group):
             return float(sum(counted_volume(rule, series, x, y)[0] for x in group))
 
-        counted = [counted_volume(rule, series, x, year) for x in group]  # (volume, transferred) per section
-        volume, moved = float(sum(c[0] for c in counted)), sum(c[1] for c in counted)
+        volume, moved = annual(year), sum(counted_volume(rule, series, x, year)[1] for x in group)
         base, base_ok, base_note = _baseline_value(rule.baseline, annual, year, "m3")
         missing = _missing_note(series, [(x, FLOW) for x in group], year)
         if math.isnan(volume) or math.isnan(base):
