@@ -56,6 +56,7 @@ from hydro.compensation.payments import NOT_NETTED, Payment, totals
 from hydro.compensation.rules import years_needed
 from hydro.errors import HydroError
 from hydro.monitoring import FLOW, SectionSeries
+from hydro.plotting.weather import members_of
 
 #: Coefficient of variation of one monthly value as monitored (lognormal, mean 1).
 #: ESTIMATE, not a published error model of the Chinese national network: a monthly
@@ -503,13 +504,6 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
 # ---------------------------------------------------------------------------------
 def _money(v) -> str:
     return "-" if v is None else f"{(v if abs(v) >= 0.5 else 0.0):,.0f}"  # never "-0"
-
-
-def members_of(count: int, total: int | None = None) -> str:
-    """``"19 of 20 members"``, ``"1 of 1 member"``, ``"3 members"``: a count of members (of ``total``),
-    the noun's number that of the total (of the count without one)."""
-    n = count if total is None else total
-    return (f"{count} of {total} " if total is not None else f"{count} ") + ("member" if n == 1 else "members")
 
 
 def format_uncertainty(result: dict) -> str:

@@ -33,6 +33,13 @@ def members_ran(attrs, members: int) -> int:
     return max(members - len(failed), 0)
 
 
+def members_of(count: int, total: int | None = None) -> str:
+    """``"19 of 20 members"``, ``"1 of 1 member"``, ``"3 members"``: a count of members (of ``total``),
+    the noun's number that of the total (of the count without one)."""
+    n = count if total is None else total
+    return (f"{count} of {total} " if total is not None else f"{count} ") + ("member" if n == 1 else "members")
+
+
 def one_member(count: int) -> str:
     """``"1 member: no spread (...)"`` for a band over ``count`` members that is over one, else ``""``."""
     return "1 member: no spread (median and band are that one member's value)" if count == 1 else ""
@@ -122,4 +129,5 @@ def add_note(fig, note: str, ax=None) -> None:
                 fig.set_size_inches(w, h + (target.get_text().count("\n") - lines) * target.get_fontsize() * 1.2 / 72)
 
 
-__all__ = ["ENSEMBLE_KINDS", "FIRST_DAY", "add_note", "file_attributes", "members_ran", "one_member", "weather_note"]
+__all__ = ["ENSEMBLE_KINDS", "FIRST_DAY", "add_note", "file_attributes", "members_of", "members_ran", "one_member",
+           "weather_note"]

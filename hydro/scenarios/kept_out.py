@@ -114,9 +114,10 @@ def members_counted(ens: dict) -> str:
     """``"19 of 20 members"``: over how many members of ensemble ``ens`` its statistics are
     (those that ran, of all asked for); :data:`ONE_DRAW` added where one ran (``--members 1``, or
     all but one failed), whose band is no spread of the weather."""
-    total = len(ens["members"]) + len(ens.get("failed") or {})
-    return (f"{len(ens['members'])} of {total} member{'' if total == 1 else 's'}"
-            + (ONE_DRAW if len(ens["members"]) == 1 else ""))
+    from hydro.plotting.weather import members_of
+
+    ran = len(ens["members"])
+    return members_of(ran, ran + len(ens.get("failed") or {})) + (ONE_DRAW if ran == 1 else "")
 
 
 def spread_rows(run, rows: list[dict]) -> list[dict]:
