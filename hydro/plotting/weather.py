@@ -70,13 +70,13 @@ def weather_note(results, kind: str, constituent: str | None = None) -> str:
         those = "these years" if words == "generated weather" else f"the days from {since} on"
         if banded:  # the figure draws the members (hydro run --members; a scenarios file's past the record)
             seed = attrs.get("ensemble_seed", seed) if separate else seed
-            parts.append(f"{members} member{'' if members == 1 else 's'} on {words} (seed {seed}): each one "
+            parts.append(f"{members_of(members)} on {words} (seed {seed}): each one "
                          f"draw of {those}, not their observed or expected weather")
         else:
             parts.append(f"{words} (seed {seed}): one draw of {those}, not their observed or expected weather")
     elif banded and separate:  # a scenarios file on the record: its runs observed, its members generated
         seed = attrs.get("ensemble_seed", "?")
-        parts.append(f"bands: {members} member{'' if members == 1 else 's'} on generated weather (seed {seed})")
+        parts.append(f"bands: {members_of(members)} on generated weather (seed {seed})")
     if banded and one_member(members_ran(attrs, members)):
         parts.append(one_member(1))
     return "; ".join(parts)
