@@ -83,7 +83,7 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
     from hydro.pipeline_steps import water, water_enters
     from hydro.routing_cells import default_cells
     from hydro.series import daily_dates
-    from hydro.sources.washoff import washed_fraction, washoff_coefficients
+    from hydro.sources.washoff import washed_fraction, washoff_coefficients, washoff_flow_mm
     from hydro.watershed import flows, land_area, routing_method, subbasin_weather
     from hydro.withdrawal_requests import WithdrawalRequests
 
@@ -101,7 +101,8 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
             w = step("runoff", water, basin, ws, dates, station, runoff, threshold, run_years, None, stores)
             runoff = w.simulated.final
             base = _running_sum(base, np.ascontiguousarray(w.runoff.q_routed_mm.T))
-            washed = _running_sum(washed, washed_fraction(w.runoff.q_direct_mm.T, k_washoff))
+            wash = washoff_flow_mm(ws.sources.subbasins, w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T)
+            washed = _running_sum(washed, washed_fraction(wash, k_washoff))
             water_in = [a or b for a, b in zip(water_in, water_enters(w), strict=True)]
             requests = w.requests  # its reaches and shares: the same in every block
             kept = {name: getattr(w, name) for name in _KEPT}

@@ -26,7 +26,7 @@ from hydro.sources.parameters import SourceParameters, SubbasinSources
 from hydro.sources.point import plant_rate, reference_plant
 from hydro.sources.registry import delivered_by, input_names, kinds, source_names
 from hydro.sources.timing import days_in_years, run_day_of_year, with_neighbours
-from hydro.sources.washoff import GW_MODES, deliver, timed_point, timed_rates, washoff_start
+from hydro.sources.washoff import GW_MODES, deliver, timed_point, timed_rates, washoff_flow_mm, washoff_start
 
 __all__ = ["DAYS_PER_YEAR_TAU", "GroundwaterStore", "PointLoads",
            "annual_loads", "daily_loads", "gross_inputs", "point_loads", "share_by_weight", "yearly_rates"]
@@ -188,8 +188,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
     quick_mm : array [n_day, n_sub]
         Quick flow (mm/d over the subbasin): GR4J's ``q_direct_mm``, transposed.
     base_mm : array [n_day, n_sub]
-        Base flow (mm/d): GR4J's ``q_routed_mm``, transposed; used only for
-        ``timing = "baseflow"`` and ``"flow"``.
+        Base flow (mm/d): GR4J's ``q_routed_mm``, transposed (``timing = "baseflow"``, ``"flow"``; runoff).
     area_km2 : array [n_sub]
         Subbasin areas (km2), > 0.
     initial_gw_kg : array [n_sub], optional
@@ -249,23 +248,24 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
                           quick, base, area, timing, c(base.mean(axis=0) if mean_base_mm is None else mean_base_mm),
                           c(n0), delivered_by("quickflow"), delivered_by("store"), loads, storage, inputs, release)
     # over 365 days, without the measures (above for groundwater): ``reference`` where they are the run's years
+    wash = washoff_flow_mm(subs, quick, base)  # what washes the store (``washoff_flow``)
     stores = washoff_start(subs, (years, year_index, doy), lambda s, y: reference if reference is not None and
-                           np.array_equal(y, years) else _yearly_rates(s, y, area), area, quick, stores, mean_washed)
-    _time_scattered(loads, subs, names, quick, base, year_index, rates.get("_surface"), stores, mean_washed)
+                           np.array_equal(y, years) else _yearly_rates(s, y, area), area, wash, stores, mean_washed)
+    _time_scattered(loads, subs, names, quick, base, wash, year_index, rates.get("_surface"), stores, mean_washed)
     return loads, names, GroundwaterStore(storage, inputs, release)
 
 
-def _time_scattered(loads, subs, names, quick, base, year_index, surface, stores, mean_washed) -> None:
-    """Share the scattered kinds' loads by runoff (``delivery_timing = "runoff"``) and pass them
-    through the wash-off store (``"washoff"``), in place; ``stores["washoff_tn"]`` starts the
-    store and then holds its end (:func:`daily_loads`)."""
+def _time_scattered(loads, subs, names, quick, base, wash, year_index, surface, stores, mean_washed) -> None:
+    """Share the scattered kinds' loads by runoff (``delivery_timing = "runoff"``) and pass them through the
+    wash-off store (``"washoff"``) washed by ``wash`` (mm/d, :func:`washoff_flow_mm`), in place;
+    ``stores["washoff_tn"]`` starts the store and then holds its end (:func:`daily_loads`)."""
     scattered = [k for k, kind in enumerate(kinds()) if kind.scattered]
     for s, sub in enumerate(subs):
         if sub.delivery_timing == "runoff":
             runoff = quick[:, s] + base[:, s]
             for k in scattered:
                 loads[:, s, k] = share_by_weight(loads[:, s, k], runoff, year_index)
-    store = deliver(loads, subs, names, quick, surface, (stores or {}).get("washoff_tn"), mean_washed)
+    store = deliver(loads, subs, names, wash, surface, (stores or {}).get("washoff_tn"), mean_washed)
     if stores is not None and store is not None:
         stores["washoff_tn"] = store.storage_kg[-1].copy()
 

@@ -71,7 +71,7 @@ from hydro.sources.quality_table import (
 )
 from hydro.sources.registry import kinds, source_names
 from hydro.sources.timing import days_in_years, first_days, run_day_of_year, spread_stepped
-from hydro.sources.washoff import START_DAYS, species_start, species_timing
+from hydro.sources.washoff import START_DAYS, species_start, species_timing, washoff_flow_mm
 
 __all__ = ["SPECIES", "SPECIES_LONG_NAMES", "SPECIES_OF", "SPECIES_UNITS", "QualityLoads", "QualityTable",
            "quality_loads", "quality_table_of", "read_quality_table"]
@@ -334,9 +334,10 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
                                                                      years, days)  # a scenario's steps
     diffuse = _daily(table, subs, yq, _quickflow_emc(subs, yq, years, year_index, ref, doy), year_index, quick, base,
                      area, tn)
+    wash = washoff_flow_mm(subs, quick, base)  # the flow that washes TN's store washes theirs (``washoff_flow``)
     store = species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off
-                           _species(yq), subs, source_names(), years, year_index, quick,
-                           _store_start(table, subs, stores, (years, year_index, doy), quick, mean_washed),
+                           _species(yq), subs, source_names(), years, year_index, wash,
+                           _store_start(table, subs, stores, (years, year_index, doy), wash, mean_washed),
                            mean_washed, _species(ref), doy)
     if stores is not None and store is not None:
         stores["washoff_quality"] = store.storage_kg[-1].copy()

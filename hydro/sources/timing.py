@@ -1,59 +1,49 @@
 """When source nitrogen arrives within the year: seasons, blended years and wash-off (issue 13).
 
-Three options of a subbasin's ``[subbasins.sources.timing]`` table; a subbasin
-without the table keeps calendar-year constants (the model before issue 13).
+Options of a subbasin's ``[subbasins.sources.timing]`` table; without it, calendar-year constants.
 
-**Blended years** (``years = "blended"``, the default of the table).  A yearly
-rate ``m_k`` (kg/d, or mg/L for the quick-flow EMC) becomes a daily rate that
-is continuous across 1 January: inside year ``k`` the rate is the quadratic in
-the year fraction ``t`` with ``q(0) = v_k``, ``q(1) = v_{k+1}`` and mean
-``m_k``, where ``v_k = 2 m_{k-1} m_k / (m_{k-1} + m_k)`` (the harmonic mean, 0
-next to a year of 0, so a plant that opens ramps up from 0) at the boundary
-between two years and ``v = m`` at the first and last boundaries of the
-years given; the model's callers give the run's years with the year before and
-the year after (:func:`with_neighbours`), so the run's first year and its last
-blend towards the inventory's neighbouring years and a day's rate does not
-depend on where the run ends::
+**Blended years** (``years = "blended"``, the default of the table). A yearly rate ``m_k`` (kg/d, or mg/L
+for the quick-flow EMC) becomes a daily rate that is continuous across 1 January: inside year ``k`` the rate
+is the quadratic in the year fraction ``t`` with ``q(0) = v_k``, ``q(1) = v_{k+1}`` and mean ``m_k``, where
+``v_k = 2 m_{k-1} m_k / (m_{k-1} + m_k)`` (the harmonic mean, 0 next to a year of 0, so a plant that opens
+ramps up from 0) at the boundary between two years and ``v = m`` at the first and last boundaries of the
+years given; the model's callers give the run's years with the year before and the year after
+(:func:`with_neighbours`), so the run's first year and its last blend towards the inventory's neighbouring
+years and a day's rate does not depend on where the run ends::
 
     q(t) = a + b t + c t^2,  a = v_k,  c = 3 D - 6 M,  b = 6 M - 2 D
     D = v_{k+1} - v_k,  M = m_k - v_k
 
-A day's rate is the mean of ``q`` over that day, so the days of a whole
-calendar year sum to ``m_k x days`` (exact to round-off).  A harmonic mean is
-at most twice the smaller value, so both ends lie in ``[0, 2 m_k]``, and a
-quadratic with mean ``m`` and ends in ``[0, 2 m]`` is never below 0 (its
-lowest values, 0, are at ends of 0); a clip-and-rescale guard remains.
+A day's rate is the mean of ``q`` over that day, so the days of a whole calendar year sum to ``m_k x days``
+(exact to round-off). A harmonic mean is at most twice the smaller value, so both ends lie in
+``[0, 2 m_k]``, and a quadratic with mean ``m`` and ends in ``[0, 2 m]`` is never below 0 (its lowest
+values, 0, are at ends of 0); a clip-and-rescale guard remains.
 
-**Seasons** (``fertiliser_months``, ``manure_months``: twelve non-negative
-weights, January to December, normalised to shares).  A month's share is spread
-evenly over its days, so the days of a calendar year carry the year's total
-exactly.  The leached surplus entering the groundwater store follows the N
-applied: its daily weight is ``f w_F + m w_M + (1 - f - m)``, with ``f`` and
-``m`` the shares of fertiliser and manure in the class-weighted fertiliser +
-manure + deposition + fixation inputs of that year.
+**Seasons** (``fertiliser_months``, ``manure_months``: twelve non-negative weights, January to December,
+normalised to shares). A month's share is spread evenly over its days, so the days of a calendar year carry
+the year's total exactly. The leached surplus entering the groundwater store follows the N applied: its
+daily weight is ``f w_F + m w_M + (1 - f - m)``, with ``f`` and ``m`` the shares of fertiliser and manure in
+the class-weighted fertiliser + manure + deposition + fixation inputs of that year.
 
-**Wash-off** (``delivery_timing = "washoff"`` and ``washoff_per_mm``).  Rural
-domestic and livestock N (the delivered amounts of :func:`hydro.sources.yearly_rates`)
-and ``surface_fraction`` of the fertiliser and manure applied (in the months
-they are applied) build up on the surface and leave with quick flow, an
+**Wash-off** (``delivery_timing = "washoff"`` and ``washoff_per_mm``). Rural domestic and livestock N (the
+delivered amounts of :func:`hydro.sources.yearly_rates`) and ``surface_fraction`` of the fertiliser and
+manure applied (in the months they are applied) build up on the surface and leave with quick flow, an
 exponential wash-off store (Sartor & Boyd 1972; the EXP wash-off of SWMM)::
 
     S += B_d;   W_d = S (1 - exp(-k q_d));   S -= W_d
 
-with ``q_d`` the day's quick flow (mm/d) and ``k`` in 1/mm.  Every kilogram
-built up is washed off or left in the store: ``sum B = sum W + S_end - S_0``.
-``washoff_loss_per_day`` (1/d, default 0) adds a first-order loss to the
-atmosphere and soil after the wash-off (:mod:`hydro.sources.washoff_store`).
-The store starts in balance with the build-up of the 365 days from the run's first day, past
-the end of a shorter run (:func:`first_days`, :func:`hydro.sources.washoff.steady_start`).
-Surface-applied fertiliser washed off joins the ``diffuse_quickflow`` source.
+with ``q_d`` the day's quick flow (mm/d) and ``k`` in 1/mm. Every kilogram built up is washed off or left in
+the store: ``sum B = sum W + S_end - S_0``. ``washoff_loss_per_day`` (1/d, default 0) adds a first-order
+loss to the atmosphere and soil after the wash-off; ``washoff_flow`` chooses ``q``: the runoff model's
+direct flow (``"direct"``, the default) or the Lyne-Hollick quick flow of the subbasin's total runoff
+(``"filtered"``; :func:`hydro.sources.washoff.washoff_flow_mm`). The store starts in balance with the build-up of the
+365 days from the run's first day, past the end of a shorter run (:func:`first_days`,
+:func:`hydro.sources.washoff.steady_start`). Washed-off surface fertiliser joins ``diffuse_quickflow``.
 
-Day of the year: the days of the run are consecutive; a year after the first
-starts on 1 January and a first year followed by another ends on 31 December
-(also when the days are a block of a longer run, whose years come first).  Where
-the caller knows it, the first day's day of the year (``first_doy``) says where
-the first year starts; without it, days inside one calendar year are taken to
-start on 1 January.
+Day of the year: the days of the run are consecutive; a year after the first starts on 1 January and a first
+year followed by another ends on 31 December (also when the days are a block of a longer run, whose years
+come first). Where the caller knows it, the first day's day of the year (``first_doy``) says where the first
+year starts; without it, days inside one calendar year are taken to start on 1 January.
 """
 
 from __future__ import annotations
@@ -74,9 +64,11 @@ YEAR_MODES = ("blended", "calendar")
 #: The key of ``[subbasins.sources.timing]`` holding the values without a scenario's measures
 #: (read by :class:`hydro.sources.SubbasinSources`, written by ``hydro scenarios``).
 BEFORE_MEASURES = "before_measures"
+#: What drives the wash-off store (``washoff_flow``): GR4J's direct flow or the filtered quick flow.
+WASHOFF_FLOWS = ("direct", "filtered")
 #: Keys of ``[subbasins.sources.timing]``.
 TIMING_KEYS = ("years", "fertiliser_months", "manure_months", "washoff_per_mm", "surface_fraction",
-               "washoff_loss_per_day", BEFORE_MEASURES)
+               "washoff_loss_per_day", "washoff_flow", BEFORE_MEASURES)
 
 
 @dataclass(frozen=True)
@@ -100,6 +92,9 @@ class SourceTiming:
     washoff_loss_per_day : float, 1/d
         First-order loss of the wash-off store to air and soil (half-life ``ln 2 /`` this), >= 0,
         default 0 (none); needs ``washoff_per_mm`` (:mod:`hydro.sources.washoff_store`).
+    washoff_flow : {"direct", "filtered"}
+        The store's quick flow: the runoff model's direct flow, or the Lyne-Hollick quick flow of the total
+        runoff (:func:`hydro.sources.washoff.washoff_flow_mm`); ``"filtered"`` needs ``washoff_per_mm``.
     """
 
     years: str = "blended"
@@ -108,6 +103,7 @@ class SourceTiming:
     washoff_per_mm: float | None = None
     surface_fraction: float = 0.0
     washoff_loss_per_day: float = 0.0
+    washoff_flow: str = "direct"
     origin: Origin = field(default=Origin(), compare=False, repr=False)
 
     def __post_init__(self):
@@ -134,9 +130,14 @@ class SourceTiming:
         if not _number(lam) or not np.isfinite(lam) or lam < 0:
             raise self.origin.error("washoff_loss_per_day", f"expected a number >= 0 (1/d; 0.693/h for a half-life of h days), got {lam!r}")  # noqa: E501
         object.__setattr__(self, "washoff_loss_per_day", float(lam))
-        if self.washoff_loss_per_day > 0 and self.washoff_per_mm is None:
-            raise self.origin.error("washoff_loss_per_day", "a loss of the wash-off store needs the store: "
-                                    "add washoff_per_mm (1/mm) to this table")
+        for key, used in (("washoff_loss_per_day", self.washoff_loss_per_day > 0),
+                          ("washoff_flow", self.washoff_flow == "filtered")):
+            if used and self.washoff_per_mm is None:
+                raise self.origin.error(key, "this option of the wash-off store needs the store: "
+                                        "add washoff_per_mm (1/mm) to this table")
+        if not isinstance(self.washoff_flow, str) or self.washoff_flow not in WASHOFF_FLOWS:
+            raise self.origin.error("washoff_flow", f"expected one of {WASHOFF_FLOWS} (what washes the store), "
+                                    f"got {self.washoff_flow!r}" + suggest(str(self.washoff_flow), WASHOFF_FLOWS))
 
     @classmethod
     def read(cls, table: Table, origin: Origin) -> SourceTiming:

@@ -161,6 +161,28 @@ def timed_point(sub, per_year: np.ndarray, years: np.ndarray, year_index: np.nda
     return spread_stepped(per_year[:, None], ref, years, year_index, doy, np.array([True]))[:, 0]
 
 
+def washoff_flow_mm(subs, quick_mm: np.ndarray, base_mm: np.ndarray) -> np.ndarray:
+    """The quick flow that drives each subbasin's wash-off store (mm/d) [n_day, n_sub].
+
+    ``quick_mm`` (the runoff model's direct flow) where ``washoff_flow = "direct"`` (the default: the
+    same array, not a copy, when no subbasin filters); where ``"filtered"``, the event part of the
+    subbasin's total runoff ``quick + base`` by the Lyne & Hollick (1979) filter, forward, backward,
+    forward (Nathan & McMahon 1990, alpha 0.925): :func:`hydro.runoff_observed.lyne_hollick`, the
+    filter that splits observed streamflow.  Taken over the days given (a run, or one of its blocks):
+    the backward pass makes a day's value depend on the following weeks' runoff (weight 0.925^n after n days).
+    """
+    filtered = [s for s, sub in enumerate(subs) if sub.timing is not None and sub.timing.washoff_flow == "filtered"]
+    if not filtered:
+        return quick_mm
+    from hydro.runoff_observed import lyne_hollick
+
+    out = np.array(quick_mm, dtype=np.float64)
+    for s in filtered:
+        total = np.asarray(quick_mm[:, s], dtype=np.float64) + base_mm[:, s]
+        out[:, s] = total - lyne_hollick(total)
+    return out
+
+
 def washoff_coefficients(subs) -> np.ndarray:
     """Wash-off coefficient k of every subbasin (1/mm) [n_sub]: 0 where it has no wash-off store."""
     return np.array([s.timing.washoff_per_mm if s.delivery_timing == "washoff" else 0.0 for s in subs],
