@@ -435,64 +435,27 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     series = read_series(series_path, scenario)
     rules = Agreement.from_toml(agreement, overrides=list(overrides))
     payments = evaluate(rules, series, skip_unavailable=skip_unavailable)
-    if skip_unavailable and not as_json:
-        from hydro.compensation.engine import unavailable
+    from hydro.compensation.notes import series_notes, skipped_notes
 
-        for key, section, parameter in unavailable(rules, series):
-            click.echo(f"skipped: {key} {parameter} at {section} (no data)", err=True)
+    skipped = skipped_notes(rules, series) if skip_unavailable else []
+    for line in skipped:  # on stderr with --json too: a caveat is never dropped (JSON objects: "notes")
+        click.echo(line, err=True)
     if csv_out:
         write_payments_csv(payments, csv_out, overwrite=overwrite)
     from hydro.classes import agreement_class_table, classes_as_json, format_class_table
 
     classes = agreement_class_table(rules, series, series_path)  # every parameter at the agreement's places
+    notes = series_notes(rules, series, series_path)  # generated weather, years not reached, months missing
     if as_json and quality:
-        click.echo(json.dumps({"payments": payments_as_json(payments), "classes": classes_as_json(classes)},
-                              indent=1, ensure_ascii=False))
+        click.echo(json.dumps({"payments": payments_as_json(payments), "classes": classes_as_json(classes),
+                               "notes": skipped + notes}, indent=1, ensure_ascii=False))
     elif as_json:
         click.echo(json.dumps(payments_as_json(payments), indent=1, ensure_ascii=False))
     else:
         click.echo(format_payments(payments))
         click.echo("\n" + format_class_table(classes))
-        from hydro.scenarios.cli import generated_weather_note
-
-        generated_weather_note(series_path)  # one draw of the years' weather, not a forecast of the payments
-        _note_years_outside(rules, series, series_path)
-        from hydro.compensation.rules import used_pairs, years_needed
-
-        used, (first, last) = used_pairs(rules.rules), years_needed(rules)
-        for gap in series.missing():  # those the agreement reads: its places, parameters and years
-            if (gap["section"], gap["parameter"]) not in used or not first <= int(gap["year"]) <= last:
-                continue
-            click.echo(f"missing: {gap['section']} {gap['parameter']} {gap['year']}, "
-                       f"month{'s' if len(gap['months']) > 1 else ''} {_ranges(gap['months'])} "
-                       "(not filled)", err=True)
-
-
-def _note_years_outside(rules, series, path) -> None:
-    """Say on stderr which years of the agreement's period the series does not reach: they have no lines (the
-    phase-2 agreement's 2026 on a 2022-2025 plan-period run was left out without a word)."""
-    first, last = rules.period
-    outside = [y for y in range(first, last + 1) if y not in series.years]
-    if outside and series.years:
-        click.echo(f"note: {path} covers {series.years[0]}-{series.years[-1]}; the agreement is in force "
-                   f"{first}-{last}, so {_ranges(outside)} ha{'s' if len(outside) == 1 else 've'} no payment "
-                   "lines (evaluate a run that covers them)", err=True)
-
-
-def _ranges(numbers) -> str:
-    """``[2, 3, 4, 7]`` -> ``"2-4, 7"``."""
-    out: list[str] = []
-    run: list[int] = []
-    for n in sorted(int(x) for x in numbers):
-        if run and n == run[-1] + 1:
-            run.append(n)
-            continue
-        if run:
-            out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
-        run = [n]
-    if run:
-        out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
-    return ", ".join(out)
+    for line in notes:
+        click.echo(line, err=True)
 
 
 @main.command("plot")

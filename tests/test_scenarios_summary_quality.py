@@ -161,7 +161,7 @@ def test_compensate_scenarios_prints_the_effects_and_json_quality(tmp_path):
     both = CliRunner().invoke(main, args + ["--json", "--quality"])
     assert both.exit_code == 0, both.output
     data = json.loads(both.stdout)
-    assert set(data) == {"incentives", "effects"} and data["incentives"] == json.loads(plain.stdout)
+    assert set(data) == {"incentives", "effects", "notes"} and data["incentives"] == json.loads(plain.stdout)
     rows = data["effects"]
     assert {r["quantity"] for r in rows} == {"mean_concentration", "mean_load", "quality_payment"}
     assert {r["location"] for r in rows if r["quantity"] != "quality_payment"} == {"border"}

@@ -25,6 +25,7 @@ a year that nets >= 0 down to the floor.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 from hydro.compensation.payments import FLOOR, NOT_NETTED, Payment
 from hydro.compensation.rules import QualityClassRule, QuantityRule, TargetRule, TnReductionRule
@@ -73,9 +74,9 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
         net = float(sum(a for a in signed if math.isfinite(a)))
         open_lines = [p for p, a in zip(lines, signed, strict=True) if not math.isfinite(a)]
         complete = all(p.complete for p in lines) and not open_lines
+        low, high = _net_range(lines, payer)
         if not complete:  # settled after all if whatever the open lines turn out to be floors the same
-            low, high = _net_range(agreement, lines, payer)  # (reward-only lines on a net >= 0; "strive for")
-            complete = max(0.0, -high) == max(0.0, -low) == max(0.0, -net)
+            complete = max(0.0, -high) == max(0.0, -low) == max(0.0, -net)  # (reward-only lines on a net >= 0)
         if net < 0:
             amount = -net
             note = (f"one-way agreement: the rules net {net:,.0f} yuan, deductions beyond the rewards; the payee "
@@ -89,21 +90,30 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
                      "floor: reward-only, or 'strive for')" if complete else
                      f"; incomplete: {n} left out, which could change it")
         out.append(Payment(year, "", FLOOR, "", payer, payee, amount + 0.0, complete,
-                           agreement.direction_assumed, DIRECTION_KEY, note))
+                           agreement.direction_assumed, DIRECTION_KEY, note, (max(0.0, -high), max(0.0, -low))))
     return out
 
 
-def _net_range(agreement, lines: list[Payment], payer: str) -> tuple[float, float]:
+def with_bounds(rule, payment: Payment) -> Payment:
+    """``payment`` of ``rule``, an undetermined or partial one with the ``bounds`` of the amounts its
+    rule can give (:func:`amount_bounds`), which the floor and the net (:func:`~hydro.compensation.
+    payments.totals`) are judged by; a determined, complete line as it is."""
+    if payment.complete and math.isfinite(payment.amount_yuan):
+        return payment
+    return replace(payment, bounds=amount_bounds(rule))
+
+
+def _net_range(lines: list[Payment], payer: str) -> tuple[float, float]:
     """The lowest and highest the year's rule net (yuan, from ``payer``) can be: the complete
-    lines as they are, every undetermined or partial line anywhere its rule's amounts can be."""
-    rules = {r.where: r for r in agreement.rules}
+    lines as they are, every undetermined or partial line anywhere in its ``bounds`` (the amounts
+    its rule can give: :func:`with_bounds`; unbounded without)."""
     low = high = 0.0
     for p in lines:
         sign = 1.0 if p.payer == payer else -1.0
         if p.complete and math.isfinite(p.amount_yuan):
             low, high = low + sign * p.amount_yuan, high + sign * p.amount_yuan
             continue
-        lo, hi = amount_bounds(rules[p.rule]) if p.rule in rules else (-math.inf, math.inf)
+        lo, hi = p.bounds or (-math.inf, math.inf)
         low, high = (low + lo, high + hi) if sign > 0 else (low - hi, high - lo)
     return low, high
 

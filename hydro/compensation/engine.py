@@ -19,7 +19,7 @@ import numpy as np
 
 from hydro.compensation.payments import STRIVE_FOR, Payment
 from hydro.compensation.agreement import Agreement
-from hydro.compensation.direction import floor_lines
+from hydro.compensation.direction import floor_lines, with_bounds
 from hydro.compensation.rules import (
     Baseline,
     QualityClassRule,
@@ -102,7 +102,7 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
                     if (payment.section, payment.parameter) not in skipped \
                             and not all((x, payment.parameter) in skipped  # a summed line: each section
                                         for x in payment.section.split("+")):
-                        out.append((year, order, _strive(rule, payment)))
+                        out.append((year, order, with_bounds(rule, _strive(rule, payment))))
     # a one-way agreement's floor lines (hydro.compensation.direction), before the fixed lines of their year
     out += [(p.year, len(agreement.rules), p) for p in floor_lines(agreement, [p for *_, p in out])]
     for f in agreement.fixed:

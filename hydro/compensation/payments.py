@@ -12,7 +12,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO
 
@@ -50,6 +50,11 @@ class Payment:
         The rule's key path in the agreement file, e.g. ``quality_class[0]``.
     note : str
         How the amount came about, and any missing months.
+    bounds : tuple of float, or None
+        For an undetermined or partial line, the lowest and highest amount (yuan) its rule can
+        give (:func:`hydro.compensation.direction.amount_bounds`; set by the engine, a floor line's
+        from the year's); None where not known (unbounded).  Not a column: :func:`totals` uses it
+        to tell a net that no open line can change.
     """
 
     year: int
@@ -63,6 +68,7 @@ class Payment:
     assumed: bool = False
     rule: str = ""
     note: str = ""
+    bounds: tuple[float, float] | None = field(default=None, compare=False, repr=False)
 
     def as_json(self) -> dict:
         """A JSON-ready dict (NaN amount as None), keys in :data:`COLUMNS` order."""
@@ -136,10 +142,15 @@ def totals(payments: list[Payment]) -> list[dict]:
         transfer from Hebei to the cities nets as ``hebei -> chengde_zhangjiakou``, not as
         a negative amount the other way; amounts on the reversed pair are counted with
         the opposite sign.  ``performance_yuan`` sums the determined amounts of the
-        rules, ``fixed_yuan`` the fixed payments; ``complete`` is False when any amount
-        was undetermined or incomplete.
+        rules, ``fixed_yuan`` the fixed payments; ``complete`` is False when an amount
+        was undetermined or incomplete and could change the net: the net's lowest and
+        highest values over every amount the open lines' rules can give (their ``bounds``;
+        a one-way agreement's year floored at 0, as its ``floor`` line floors it) differ.
+        A year of a one-way agreement whose determined deductions exceed everything its open
+        rewards can add nets 0 whatever they turn out to be, and is complete.
     """
     rows: dict[tuple[int, str, str], dict] = {}
+    lines: dict[tuple[int, str, str], list[tuple[float, Payment]]] = {}
     named: dict[frozenset, tuple[str, str]] = {}  # each pair as its first line names it
     for p in payments:
         if p.component in NOT_NETTED:
@@ -149,13 +160,39 @@ def totals(payments: list[Payment]) -> list[dict]:
         row = rows.setdefault((p.year, a, b), {"year": p.year, "payer": a, "payee": b,
                                                "performance_yuan": 0.0, "fixed_yuan": 0.0,
                                                "net_yuan": 0.0, "complete": True})
-        if not math.isfinite(p.amount_yuan):
-            row["complete"] = False
-            continue
-        row["fixed_yuan" if p.component == "fixed" else "performance_yuan"] += sign * p.amount_yuan
-        row["net_yuan"] += sign * p.amount_yuan
-        row["complete"] &= p.complete
+        lines.setdefault((p.year, a, b), []).append((sign, p))
+        if math.isfinite(p.amount_yuan):
+            row["fixed_yuan" if p.component == "fixed" else "performance_yuan"] += sign * p.amount_yuan
+            row["net_yuan"] += sign * p.amount_yuan
+    for key, row in rows.items():
+        if not all(p.complete and math.isfinite(p.amount_yuan) for _, p in lines[key]):
+            low, high = net_bounds(lines[key])
+            # settled when no open line can move it: the bounds meet, at the net shown (a sum of the
+            # same amounts in another order: equal to 1e-12 of the amount, far below the yuan shown)
+            row["complete"] = all(math.isclose(x, row["net_yuan"], rel_tol=1e-12, abs_tol=1e-6) for x in (low, high))
     return [rows[k] for k in sorted(rows)]
+
+
+def net_bounds(lines: list[tuple[float, Payment]]) -> tuple[float, float]:
+    """The lowest and highest net (yuan) of a year and pair's ``(sign, line)`` pairs (sign +1
+    where the line names the pair as the net does): determined lines as they are, an open one
+    anywhere in its ``bounds`` (unbounded without), the rules floored at 0 the way a ``floor``
+    line names the pair (a one-way agreement: :mod:`hydro.compensation.direction`)."""
+    rules, fixed, floor = [0.0, 0.0], [0.0, 0.0], 0.0
+    for sign, p in lines:
+        if p.component == FLOOR:
+            floor = sign
+            continue
+        lo, hi = ((p.amount_yuan, p.amount_yuan) if p.complete and math.isfinite(p.amount_yuan)
+                  else p.bounds or (-math.inf, math.inf))
+        lo, hi = (lo, hi) if sign > 0 else (-hi, -lo)
+        into = fixed if p.component == "fixed" else rules
+        into[0], into[1] = into[0] + lo, into[1] + hi
+    if floor:  # the floor line's way round: max(0, rules); back in the net's way round
+        lo, hi = (rules[0], rules[1]) if floor > 0 else (-rules[1], -rules[0])
+        lo, hi = max(0.0, lo), max(0.0, hi)
+        rules = [lo, hi] if floor > 0 else [-hi, -lo]
+    return fixed[0] + rules[0], fixed[1] + rules[1]
 
 
 def _yuan(amount: float) -> str:

@@ -634,17 +634,20 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
         from hydro.plotting import style
 
         style.save(plot_payment_bands(result), plot_out, overwrite=overwrite)
-    if as_json:
-        click.echo(json.dumps(result, indent=1, ensure_ascii=False))
+    notes = ["note: the band is over 1 member: no spread, its median and 5-95 % are that member's amounts and "
+             "P(pays) 0 or 1; draw more members (--uncertainty 20)"] if result["succeeded"] == 1 else []
+    if is_file:  # generated weather (one draw of its years), years not reached, months missing: as without
+        from hydro.compensation.notes import series_notes, skipped_notes
+        from hydro.monitoring import read_series
+
+        rules, series = Agreement.from_toml(agreement, overrides=list(overrides)), read_series(path)
+        notes += (skipped_notes(rules, series) if skip_unavailable else []) + series_notes(rules, series, path)
+    if as_json:  # the notes in the object too ("notes"), as with --json --quality without --uncertainty
+        click.echo(json.dumps({**result, "notes": notes}, indent=1, ensure_ascii=False))
     else:
         click.echo(format_uncertainty(result))
-    if result["succeeded"] == 1:
-        click.echo("note: the band is over 1 member: no spread, its median and 5-95 % are that member's "
-                   "amounts and P(pays) 0 or 1; draw more members (--uncertainty 20)", err=True)
-    if is_file:  # a series on generated weather: one draw of its years (as without --uncertainty)
-        from hydro.scenarios.cli import generated_weather_note
-
-        generated_weather_note(path)
+    for note in notes:
+        click.echo(note, err=True)
     if result["failed"]:
         report_failures(result["failed"], "member", lambda text: click.echo(text, err=True))
         click.echo(f"{len(result['failed'])} of {members} members failed; summarised without them", err=True)

@@ -10,7 +10,6 @@ the group.
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import click
@@ -203,29 +202,12 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
 
 
 def generated_weather_note(path, attrs=None, what: str = "payments", first=None) -> None:
-    """On stderr, that the results ``path`` (global attributes ``attrs`` and first day ``first``, read
-    when None) ran on generated weather: its ``what`` are of one draw of weather over those years (past
-    the record: member 0's), neither their observed nor their expected weather; of the days from the
-    generated weather's first (``weather_generated_from``) on where the run's days before it are the
-    station record's (:func:`hydro.spin_up.generated_weather_words`)."""
-    from hydro.spin_up import GENERATED_FROM, generated_weather_words
+    """On stderr, :func:`hydro.compensation.notes.generated_weather_text` (nothing for a run on the station record)."""
+    from hydro.compensation.notes import generated_weather_text
 
-    if attrs is None:  # read as the figures read them ({} for a monitoring CSV: observed)
-        from hydro.plotting.weather import FIRST_DAY, file_attributes
-
-        attrs = file_attributes(path)
-        first = date.fromisoformat(attrs[FIRST_DAY]) if FIRST_DAY in attrs else None
-    if attrs.get("weather_synthetic") != "true":
-        return
-    seed = attrs.get("weather_seed", "?")
-    since = attrs.get(GENERATED_FROM)
-    words = generated_weather_words(since, None if first is None else date(first.year, first.month, first.day))
-    if words == "generated weather":
-        click.echo(f"note: {path}: the run is on generated weather (seed {seed}): its {what} are of one draw of "
-                   "weather over these years, neither their observed nor their expected weather", err=True)
-    else:
-        click.echo(f"note: {path}: the run is on {words} (seed {seed}): its {what} from {since} on are of one "
-                   "draw of weather over those days, neither their observed nor their expected weather", err=True)
+    text = generated_weather_text(path, attrs, what, first)
+    if text:
+        click.echo(text, err=True)
 
 
 def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=False, csv_out=None,
@@ -250,4 +232,4 @@ def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=
         click.echo(json.dumps(clean, indent=1, ensure_ascii=False))
     else:
         click.echo(format_incentives(rows))
-        generated_weather_note(scenarios_path, what="incentives")
+    generated_weather_note(scenarios_path, what="incentives")  # --json too: on stderr, the JSON a list

@@ -641,8 +641,9 @@ def effects_output(scenarios_path, agreement, scenario_file=None, *, as_json: bo
     -------
     str
         The text of :func:`format_effects`; with ``as_json`` and ``quality`` one JSON
-        object ``{"incentives": [...], "effects": [...]}`` (the incentive rows, written
-        to ``csv_out`` too, and the rows of :func:`quality_effects`); with ``as_json``
+        object ``{"incentives": [...], "effects": [...], "notes": [...]}`` (the incentive rows,
+        written to ``csv_out`` too, the rows of :func:`quality_effects`, and the note the text
+        gives on stderr for a run on generated weather, also given there); with ``as_json``
         alone ``""`` (the JSON stays the list of incentive rows).
     """
     import json
@@ -660,4 +661,12 @@ def effects_output(scenarios_path, agreement, scenario_file=None, *, as_json: bo
     rows = incentives(scenarios_path, rules, scenario_file, skip_unavailable=skip_unavailable)
     if csv_out:
         write_incentives_csv(rows, csv_out, overwrite=overwrite)
-    return json.dumps({"incentives": json_ready(rows), "effects": json_ready(effects)}, indent=1, ensure_ascii=False)
+    import sys
+
+    from hydro.compensation.notes import generated_weather_text
+
+    notes = [n for n in (generated_weather_text(scenarios_path, what="incentives"),) if n]
+    for note in notes:  # on stderr too, as the text output gives it
+        print(note, file=sys.stderr)
+    return json.dumps({"incentives": json_ready(rows), "effects": json_ready(effects), "notes": notes}, indent=1,
+                      ensure_ascii=False)

@@ -1,0 +1,94 @@
+"""The caveats ``hydro compensate`` gives beside the payments: one line each, the same words in the
+text output (on standard error) and in the JSON objects (their ``notes`` key).
+
+* ``skipped: ...``: a rule parameter the series has no data for, left out (``--skip-unavailable``);
+* ``note: ...``: a results file of a run on generated weather (its payments are of one draw of weather,
+  :func:`generated_weather_text`), years of the agreement's period the series does not
+  reach (they have no lines);
+* ``missing: ...``: months the agreement reads that the series lacks (never filled).
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+
+def skipped_notes(agreement, series) -> list[str]:
+    """``skipped: KEY PARAMETER at SECTION (no data)`` for every rule parameter the series lacks
+    (:func:`hydro.compensation.engine.unavailable`), as ``--skip-unavailable`` leaves them out."""
+    from hydro.compensation.engine import unavailable
+
+    return [f"skipped: {key} {parameter} at {section} (no data)"
+            for key, section, parameter in unavailable(agreement, series)]
+
+
+def series_notes(agreement, series, path) -> list[str]:
+    """The notes on the series at ``path`` that follow the tables: generated weather, years of the
+    agreement's period the series does not reach, and the months missing that the agreement reads."""
+    out = [generated_weather_text(path), years_outside(agreement, series, path)]
+    return [n for n in out if n] + missing_notes(agreement, series)
+
+
+def years_outside(agreement, series, path) -> str:
+    """Which years of the agreement's period the series does not reach (they have no lines; the
+    phase-2 agreement's 2026 on a 2022-2025 plan-period run was left out without a word), or ``""``."""
+    first, last = agreement.period
+    outside = [y for y in range(first, last + 1) if y not in series.years]
+    if not (outside and series.years):
+        return ""
+    return (f"note: {path} covers {series.years[0]}-{series.years[-1]}; the agreement is in force "
+            f"{first}-{last}, so {ranges(outside)} ha{'s' if len(outside) == 1 else 've'} no payment "
+            "lines (evaluate a run that covers them)")
+
+
+def missing_notes(agreement, series) -> list[str]:
+    """``missing: SECTION PARAMETER YEAR, months ...`` for the gaps the agreement reads: its places,
+    parameters and years (:func:`~hydro.compensation.rules.years_needed`)."""
+    from hydro.compensation.rules import used_pairs, years_needed
+
+    used, (first, last) = used_pairs(agreement.rules), years_needed(agreement)
+    return [f"missing: {gap['section']} {gap['parameter']} {gap['year']}, "
+            f"month{'s' if len(gap['months']) > 1 else ''} {ranges(gap['months'])} (not filled)"
+            for gap in series.missing()
+            if (gap["section"], gap["parameter"]) in used and first <= int(gap["year"]) <= last]
+
+
+def ranges(numbers) -> str:
+    """``[2, 3, 4, 7]`` -> ``"2-4, 7"``."""
+    out: list[str] = []
+    run: list[int] = []
+    for n in sorted(int(x) for x in numbers):
+        if run and n == run[-1] + 1:
+            run.append(n)
+            continue
+        if run:
+            out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+        run = [n]
+    if run:
+        out.append(f"{run[0]}-{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ", ".join(out)
+
+
+def generated_weather_text(path, attrs=None, what: str = "payments", first=None) -> str:
+    """That the results ``path`` (global attributes ``attrs`` and first day ``first``, read
+    when None) ran on generated weather: its ``what`` are of one draw of weather over those years (past
+    the record: member 0's), neither their observed nor their expected weather; of the days from the
+    generated weather's first (``weather_generated_from``) on where the run's days before it are the
+    station record's (:func:`hydro.spin_up.generated_weather_words`).  ``""`` for a run on the record."""
+    from hydro.spin_up import GENERATED_FROM, generated_weather_words
+
+    if attrs is None:  # read as the figures read them ({} for a monitoring CSV: observed)
+        from hydro.plotting.weather import FIRST_DAY, file_attributes
+
+        attrs = file_attributes(path)
+        first = date.fromisoformat(attrs[FIRST_DAY]) if FIRST_DAY in attrs else None
+    if attrs.get("weather_synthetic") != "true":
+        return ""
+    seed = attrs.get("weather_seed", "?")
+    since = attrs.get(GENERATED_FROM)
+    words = generated_weather_words(since, None if first is None else date(first.year, first.month, first.day))
+    if words == "generated weather":
+        return (f"note: {path}: the run is on generated weather (seed {seed}): its {what} are of one draw of "
+                "weather over these years, neither their observed nor their expected weather")
+    return (f"note: {path}: the run is on {words} (seed {seed}): its {what} from {since} on are of one "
+            "draw of weather over those days, neither their observed nor their expected weather")
