@@ -121,15 +121,15 @@ def observed_first(basin: Basin, start: date, end: date, weather):
     from datetime import timedelta
 
     from hydro.daily_forcing import DailyForcing
-    from hydro.spin_up import GENERATED_FROM, generated_from
-    from hydro.watershed import Watershed
+    from hydro.spin_up import GENERATED_FROM, generated_from, record_span
     from hydro.weather import station_record
 
     since = generated_from(basin, start, end)
     weather.metadata[GENERATED_FROM] = since.isoformat()
     if since == start:
         return weather
-    record = station_record(Watershed.from_basin(basin).weather.csv).between(None, since - timedelta(days=1))
+    csv, _, _ = record_span(basin)  # a watershed: generated weather starts later only on its station record
+    record = station_record(csv).between(None, since - timedelta(days=1))
     after = weather.between(since, end)
     meta = {**weather.metadata, "source_file": f"{basin.weather.raw('csv')} (observed) to {record.dates[-1]}, "
             f"then {weather.metadata['source_file']} from {since.isoformat()}"}

@@ -191,14 +191,11 @@ def generated_weather_words(since: date | str | None, start: date | None) -> str
 
 
 def _run_weather(plan: SpinUp, start: date) -> str:
-    """What :meth:`SpinUp.describe` says of the weather of the run's own days (on generated weather)."""
+    """What :meth:`SpinUp.describe` says of the weather of the run's own days from ``start`` (on generated
+    weather), in the words of the notes (:func:`generated_weather_words`)."""
     if not plan.on_record:
         return ""
-    if plan.generated_from is None:
-        return f", the generated weather from {start.isoformat()} on"
-    return (f", the station record's observed weather from {start.isoformat()} to "
-            f"{(plan.generated_from - timedelta(days=1)).isoformat()} and the generated weather from "
-            f"{plan.generated_from.isoformat()} on")
+    return f"; the run itself on {generated_weather_words(plan.generated_from, start)}"
 
 
 def _record_gap(record, basin_start: date, start: date, weather) -> tuple[str, date | None]:

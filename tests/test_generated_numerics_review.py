@@ -161,4 +161,4 @@ def test_weather_given_to_model_run_is_spun_up_as_the_api_page_says(small):
     assert "(not spun up: the weather starts on 2001-07-20, after the basin's start)" in state(record.dates, 200)
     generated = member_weather(Basin.load(small), date(2002, 3, 1), date(2002, 4, 30), 3)
     said = model.run("2002-03-01", "2002-04-30", weather=generated).attrs["initial_state"]
-    assert "2001-01-01..2002-02-28 on the basin's station record, the generated weather from 2002-03-01 on" in said
+    assert "2001-01-01..2002-02-28 on the basin's station record; the run itself on generated weather" in said

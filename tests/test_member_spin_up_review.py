@@ -64,7 +64,7 @@ def test_a_member_on_the_record_is_the_observed_run_from_its_start(small, counte
                                    err_msg=name)
     assert member.attrs[START_ATTRIBUTE] == (
         "spun up: the whole model run from the basin's [run] start 2001-01-01 over 2001-01-01..2001-12-31 "
-        "on the basin's station record, the generated weather from 2002-01-01 on")
+        "on the basin's station record; the run itself on generated weather")
     full = run_watershed(basin, basin.settings.start, end, constituents=("tn",))
     plan = spin_up_plan(basin, first, generated=True)
     spun = record_spin_up(basin, plan, first, carried_constituents(basin, ("tn",)), True, (False, False))

@@ -89,8 +89,8 @@ def test_metadata_says_which_days_are_generated(basin):
     a = res.attrs
     assert a["weather_synthetic"] == "true" and a["weather_generated_from"] == "2011-01-01"
     assert a["weather"].startswith("weather.csv (observed) to 2010-12-31, then synthetic:"), a["weather"]
-    assert "observed weather from 2010-06-01 to 2010-12-31 and the generated weather from 2011-01-01" \
-        in a["initial_state"], a["initial_state"]
+    assert "the run itself on the station record's observed weather to 2010-12-31 and generated weather from " \
+        "2011-01-01" in a["initial_state"], a["initial_state"]
 
 
 def test_wholly_on_or_after_the_record_unchanged(basin):

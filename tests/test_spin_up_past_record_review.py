@@ -100,7 +100,7 @@ def test_a_member_past_the_record_starts_where_the_continuous_run_stands(small, 
         assert member.attrs[START_ATTRIBUTE] == (
             "spun up: the whole model run from the basin's [run] start 2001-01-01 over 2001-01-01..2004-12-31 "
             "on the basin's station record to its end, 2003-12-31, then on the run's own generated weather "
-            "from 2004-01-01, the generated weather from 2005-01-01 on")
+            "from 2004-01-01; the run itself on generated weather")
     assert counted == [START]  # the record's part shared by the members
     filed = basin.network.reservoirs[0].initial_storage_m3
     assert abs(storages[0] - storages[1]) > 1e-3 * storages[0]  # each member's own 2004
