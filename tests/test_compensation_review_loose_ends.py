@@ -154,7 +154,11 @@ def test_json_quality_carries_the_notes_text_mode_prints(plan_nc):
     text = invoke("compensate", plan_nc, PHASE2)
     assert text.exit_code == 0, text.output
     said = text.stderr.strip().splitlines()
-    assert len(said) == 2 and "generated weather (seed 5)" in said[0] and "so 2026 has no payment lines" in said[1]
+    assert len(said) == 3 and "generated weather (seed 5)" in said[0] and "so 2026 has no payment lines" in said[1]
+    # the TN reductions compare with 2021, which the run does not hold: their 2022 lines are open whatever it pays
+    assert said[2] == (f"note: {plan_nc} starts in 2022, the agreement's first year, and tn_reduction[0] compares "
+                       "each year with the year before: the 2022 lines of tn_reduction[0] are undetermined; run from "
+                       "2021 (read, not paid for) to determine them")
     both = invoke("compensate", plan_nc, PHASE2, "--json", "--quality")
     assert both.exit_code == 0, both.output
     data = json.loads(both.stdout)
@@ -208,3 +212,20 @@ baseline_mg_per_l = 10.0
 reward_per_mg_per_l_yuan = 100
 source = "test"
 '''
+
+
+def test_the_notes_name_a_single_year_and_no_year_before_when_the_run_holds_it(tmp_path):
+    from hydro.compensation import Agreement
+    from hydro.compensation.notes import series_notes
+
+    one = SectionSeries(2022, {"s": {"flow": monthly(1e7), "tn": monthly(2.0)}}, source="one year")
+    rules = Agreement.from_toml(PHASE2)
+    body = RULES.format(cap=5e6).replace("[2019, 2020]", "[2022, 2023]")
+    notes = series_notes(agreement(tmp_path, body, head=HEAD.replace("[2019, 2020]", "[2022, 2023]")), one, "x.csv")
+    assert notes == ["note: x.csv covers 2022; the agreement is in force 2022-2023, so 2023 has no payment lines "
+                     "(evaluate a run that covers them)",
+                     "note: x.csv starts in 2022, the agreement's first year, and tn_reduction[0] compares each year "
+                     "with the year before: the 2022 lines of tn_reduction[0] are undetermined; run from 2021 (read, "
+                     "not paid for) to determine them"]
+    two = SectionSeries(2021, {"s": {"flow": monthly(1e7, 1e7), "tn": monthly(2.0, 2.0)}}, source="two years")
+    assert not any("year before" in n for n in series_notes(rules, two, "x.csv"))

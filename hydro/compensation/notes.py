@@ -25,8 +25,23 @@ def skipped_notes(agreement, series) -> list[str]:
 def series_notes(agreement, series, path) -> list[str]:
     """The notes on the series at ``path`` that follow the tables: generated weather, years of the
     agreement's period the series does not reach, and the months missing that the agreement reads."""
-    out = [generated_weather_text(path), years_outside(agreement, series, path)]
+    out = [generated_weather_text(path), years_outside(agreement, series, path), year_before(agreement, series, path)]
     return [n for n in out if n] + missing_notes(agreement, series)
+
+
+def scenario_notes(agreement, path) -> list[str]:
+    """The notes of ``hydro compensate --scenarios`` on the scenarios file at ``path`` (every scenario
+    on the same days): generated weather (its incentives of one draw), years of the agreement's period
+    it does not reach and a first year without the year before it (from its first scenario).
+    ``agreement``: an :class:`~hydro.compensation.Agreement` or its file."""
+    from hydro.compensation.agreement import Agreement
+    from hydro.monitoring import read_series
+
+    rules = agreement if isinstance(agreement, Agreement) else Agreement.from_toml(agreement)
+    series = read_series(path, scenario=0)
+    out = [generated_weather_text(path, what="incentives"), years_outside(rules, series, path),
+           year_before(rules, series, path)]
+    return [n for n in out if n]
 
 
 def years_outside(agreement, series, path) -> str:
@@ -36,9 +51,25 @@ def years_outside(agreement, series, path) -> str:
     outside = [y for y in range(first, last + 1) if y not in series.years]
     if not (outside and series.years):
         return ""
-    return (f"note: {path} covers {series.years[0]}-{series.years[-1]}; the agreement is in force "
+    return (f"note: {path} covers {ranges(series.years)}; the agreement is in force "
             f"{first}-{last}, so {ranges(outside)} ha{'s' if len(outside) == 1 else 've'} no payment "
             "lines (evaluate a run that covers them)")
+
+
+def year_before(agreement, series, path) -> str:
+    """That the series starts in the agreement's first year where a rule compares with the previous
+    year (a ``previous_year`` baseline), which the series lacks: those lines of the first year are
+    undetermined, whatever the run (Guanting 2023 and Miyun phase 2 2022 on plan-period runs that
+    start in those years), or ``""``."""
+    first = agreement.period[0]
+    rules = [r.where for r in agreement.rules
+             if getattr(getattr(r, "baseline", None), "previous_year", False) and r.applies(first)]
+    if not rules or first not in series.years or first - 1 in series.years:
+        return ""
+    names = ", ".join(rules)
+    return (f"note: {path} starts in {first}, the agreement's first year, and {names} compare"
+            f"{'s' if len(rules) == 1 else ''} each year with the year before: the {first} lines of {names} are "
+            f"undetermined; run from {first - 1} (read, not paid for) to determine them")
 
 
 def missing_notes(agreement, series) -> list[str]:

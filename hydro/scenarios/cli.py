@@ -232,4 +232,7 @@ def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=
         click.echo(json.dumps(clean, indent=1, ensure_ascii=False))
     else:
         click.echo(format_incentives(rows))
-    generated_weather_note(scenarios_path, what="incentives")  # --json too: on stderr, the JSON a list
+    from hydro.compensation.notes import scenario_notes
+
+    for note in scenario_notes(agreement, scenarios_path):  # --json too: on stderr (the JSON is a list)
+        click.echo(note, err=True)

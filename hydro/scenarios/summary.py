@@ -642,8 +642,8 @@ def effects_output(scenarios_path, agreement, scenario_file=None, *, as_json: bo
     str
         The text of :func:`format_effects`; with ``as_json`` and ``quality`` one JSON
         object ``{"incentives": [...], "effects": [...], "notes": [...]}`` (the incentive rows,
-        written to ``csv_out`` too, the rows of :func:`quality_effects`, and the note the text
-        gives on stderr for a run on generated weather, also given there); with ``as_json``
+        written to ``csv_out`` too, the rows of :func:`quality_effects`, and the notes the text
+        gives on stderr (:func:`hydro.compensation.notes.scenario_notes`), also given there); with ``as_json``
         alone ``""`` (the JSON stays the list of incentive rows).
     """
     import json
@@ -663,9 +663,9 @@ def effects_output(scenarios_path, agreement, scenario_file=None, *, as_json: bo
         write_incentives_csv(rows, csv_out, overwrite=overwrite)
     import sys
 
-    from hydro.compensation.notes import generated_weather_text
+    from hydro.compensation.notes import scenario_notes
 
-    notes = [n for n in (generated_weather_text(scenarios_path, what="incentives"),) if n]
+    notes = scenario_notes(rules, scenarios_path)
     for note in notes:  # on stderr too, as the text output gives it
         print(note, file=sys.stderr)
     return json.dumps({"incentives": json_ready(rows), "effects": json_ready(effects), "notes": notes}, indent=1,
