@@ -229,3 +229,30 @@ def test_the_notes_name_a_single_year_and_no_year_before_when_the_run_holds_it(t
                      "not paid for) to determine them"]
     two = SectionSeries(2021, {"s": {"flow": monthly(1e7, 1e7), "tn": monthly(2.0, 2.0)}}, source="two years")
     assert not any("year before" in n for n in series_notes(rules, two, "x.csv"))
+
+
+def test_one_way_net_named_the_other_way_round_is_judged_the_floor_s_way(tmp_path):
+    # the first line (quality_class comes before tn_reduction) names the pair down -> up: a class bonus of
+    # 1e5 a month the other way (CODMn Class III, target III), 1.2e6 from down to up, so the net row is named
+    # down -> up; the floor is the agreement's up -> down: rules -1.2e6 + a reward of at most 5e5 -> 0
+    body = """
+[[quality_class]]
+section = "s"
+parameter = "codmn"
+waterbody = "river"
+evaluation = "monthly"
+target_class = "III"
+bonus_yuan = 1e5
+payer = "down"
+payee = "up"
+source = "test"
+""" + "[[tn_reduction]]" + RULES.format(cap=5e5).split("[[tn_reduction]]")[1]
+    pay = evaluate(agreement(tmp_path, body, head=ONE_WAY), _series())
+    (floor,) = [p for p in pay if p.component == "floor"]
+    assert (floor.payer, floor.amount_yuan, floor.complete) == ("up", pytest.approx(1.2e6), False)
+    (net,) = totals(pay)
+    assert (net["payer"], net["net_yuan"], net["complete"]) == ("down", pytest.approx(0.0, abs=1e-6), True)
+    # a reward that can outweigh the bonus leaves the year open
+    pay = evaluate(agreement(tmp_path, body.replace("max_yuan = 500000.0", "max_yuan = 2e6"), head=ONE_WAY),
+                   _series())
+    assert totals(pay)[0]["complete"] is False
