@@ -256,3 +256,24 @@ source = "test"
     pay = evaluate(agreement(tmp_path, body.replace("max_yuan = 500000.0", "max_yuan = 2e6"), head=ONE_WAY),
                    _series())
     assert totals(pay)[0]["complete"] is False
+
+
+def test_years_not_reached_with_fixed_lines_say_the_fixed_lines_stand_alone():
+    # phase 1 (2018-2020) on a 2019-2020 series: 2018's advance and Hebei's transfer are still listed
+    # (the net shows 2018 hebei -> chengde_zhangjiakou 100,000,000 and no Beijing row): "no payment lines"
+    # was wrong; and the 2019 TN reductions compare with 2018, which the series lacks
+    from hydro.compensation import Agreement
+    from hydro.compensation.notes import series_notes
+
+    late = SectionSeries(2019, {"s": {"flow": monthly(1e7, 1e7)}}, source="2019-2020")
+    notes = series_notes(Agreement.from_toml(ROOT / "configs/agreements/miyun_chaobai_phase1_2018.toml"), late, "x.csv")
+    assert notes == ["note: x.csv covers 2019-2020; the agreement is in force 2018-2020, so 2018 has no lines from "
+                     "the rules (2018: only the fixed lines, so a net there leaves the rules out) (evaluate a run "
+                     "that covers them)",
+                     "note: x.csv starts in 2019 and tn_reduction[0] compares each year with the year before: the "
+                     "2019 lines of tn_reduction[0] are undetermined; run from 2018 to determine them"]
+    # Guanting's yearly funding flow has no published amount: not listed in years not evaluated
+    one = SectionSeries(2022, {"s": {"flow": monthly(1e7, 1e7)}}, source="2022-2023")
+    notes = series_notes(Agreement.from_toml(ROOT / "configs/agreements/guanting_yongding_2023.toml"), one, "x.csv")
+    assert notes == ["note: x.csv covers 2022-2023; the agreement is in force 2023-2025, so 2024-2025 have no "
+                     "payment lines (evaluate a run that covers them)"]

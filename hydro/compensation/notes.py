@@ -10,6 +10,7 @@ text output (on standard error) and in the JSON objects (their ``notes`` key).
 
 from __future__ import annotations
 
+import math
 from datetime import date
 
 
@@ -45,31 +46,42 @@ def scenario_notes(agreement, path) -> list[str]:
 
 
 def years_outside(agreement, series, path) -> str:
-    """Which years of the agreement's period the series does not reach (they have no lines; the
-    phase-2 agreement's 2026 on a 2022-2025 plan-period run was left out without a word), or ``""``."""
+    """Which years of the agreement's period the series does not reach (they have no lines from the
+    rules; the phase-2 agreement's 2026 on a 2022-2025 plan-period run was left out without a word), or
+    ``""``.  A year with fixed payments still lists them, the rules' amounts left out of its net."""
     first, last = agreement.period
     outside = [y for y in range(first, last + 1) if y not in series.years]
     if not (outside and series.years):
         return ""
-    return (f"note: {path} covers {ranges(series.years)}; the agreement is in force "
-            f"{first}-{last}, so {ranges(outside)} ha{'s' if len(outside) == 1 else 've'} no payment "
-            "lines (evaluate a run that covers them)")
+    # the fixed lines the engine lists there (an unpublished funding flow only in the years evaluated)
+    fixed = sorted({f.year for f in agreement.fixed
+                    if f.year in outside and not (f.kind == "funding" and math.isnan(f.amount_yuan))})
+    plural = "s" if len(outside) == 1 else "ve"
+    return (f"note: {path} covers {ranges(series.years)}; the agreement is in force {first}-{last}, so "
+            + (f"{ranges(outside)} ha{plural} no payment lines" if not fixed else
+               f"{ranges(outside)} ha{plural} no lines from the rules ({ranges(fixed)}: only the fixed lines, so "
+               f"a net there leaves the rules out)")
+            + " (evaluate a run that covers them)")
 
 
 def year_before(agreement, series, path) -> str:
-    """That the series starts in the agreement's first year where a rule compares with the previous
-    year (a ``previous_year`` baseline), which the series lacks: those lines of the first year are
-    undetermined, whatever the run (Guanting 2023 and Miyun phase 2 2022 on plan-period runs that
+    """That the series starts in a year of the agreement's period in which a rule compares with the
+    previous year (a ``previous_year`` baseline), which the series lacks: those lines of its first year
+    are undetermined, whatever the run (Guanting 2023 and Miyun phase 2 2022 on plan-period runs that
     start in those years), or ``""``."""
-    first = agreement.period[0]
-    rules = [r.where for r in agreement.rules
-             if getattr(getattr(r, "baseline", None), "previous_year", False) and r.applies(first)]
-    if not rules or first not in series.years or first - 1 in series.years:
+    if not series.years:
         return ""
-    names = ", ".join(rules)
-    return (f"note: {path} starts in {first}, the agreement's first year, and {names} compare"
-            f"{'s' if len(rules) == 1 else ''} each year with the year before: the {first} lines of {names} are "
-            f"undetermined; run from {first - 1} (read, not paid for) to determine them")
+    year = series.years[0]
+    rules = [r.where for r in agreement.rules
+             if getattr(getattr(r, "baseline", None), "previous_year", False) and r.applies(year)]
+    if not rules or not agreement.period[0] <= year <= agreement.period[1]:
+        return ""
+    names, first = ", ".join(rules), year == agreement.period[0]
+    where = ", the agreement's first year," if first else ""
+    read = " (read, not paid for)" if first else ""
+    return (f"note: {path} starts in {year}{where} and {names} compare{'s' if len(rules) == 1 else ''} each year "
+            f"with the year before: the {year} lines of {names} are undetermined; run from {year - 1}{read} to "
+            "determine them")
 
 
 def missing_notes(agreement, series) -> list[str]:
