@@ -90,7 +90,8 @@ def _value(rows, q, **kw):
 def test_cost_per_kg_counts_miyun_only_and_the_days_run(miyun):
     run, _ = miyun
     rows = summarise(run)
-    kept = {r["location"]: r["value"] for r in rows if r["scenario"] == "s" and r["quantity"] == "n_kept_out"}
+    kept = {r["location"]: r["value"] for r in rows if r["scenario"] == "s" and r["quantity"] == "n_kept_out"
+            and r["location"]}
     assert set(kept) == {"yunzhou", "baihebao", "miyun"} and kept["yunzhou"] > 0
     per_year = np.array([_value(rows, "cost", year=y) for y in (2014, 2015)])
     assert per_year[1] > 0  # Jan-Feb 2015: a whole year's operating cost in the yearly row

@@ -46,8 +46,9 @@ from hydro.sources.timing import days_in_years
 EFFECTS = {name: kind.effect for name, kind in KINDS.items()}
 
 
-def select_subbasins(info: BasinInfo, where: Where, file: Path, key: str) -> list[int]:
-    """Indices of the subbasins matching ``where``; unknown names are errors naming ``key``."""
+def select_subbasins(info: BasinInfo, where: Where, file: Path, key: str, empty_ok: bool = False) -> list[int]:
+    """Indices of the subbasins matching ``where``; unknown names are errors naming ``key``, as is
+    a ``where`` no subbasin matches unless ``empty_ok`` (a party that bears no measure)."""
     n = len(info.subbasins)
     keep = np.ones(n, dtype=bool)
     if where.everywhere:
@@ -69,7 +70,7 @@ def select_subbasins(info: BasinInfo, where: Where, file: Path, key: str) -> lis
                              + suggest(where.reservoir, info.reservoir_ids)
                              + f"; the basin has: {', '.join(info.reservoir_ids) or 'none'}")
         keep &= np.array([s.get("reservoir") == where.reservoir for s in info.subbasins])
-    if not keep.any():
+    if not keep.any() and not empty_ok:
         raise HydroError(f"{file}: key '{key}': no subbasin of {info.path} matches all of these criteria")
     return [int(i) for i in np.nonzero(keep)[0]]
 
@@ -146,9 +147,37 @@ def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, yea
         cap, op = KINDS[m.kind].costs(m, qv, sfile.cost_method, sfile.discount_rate, years=ext)
         capital[(mid, i)], operating[(mid, i)], quantity[(mid, i)] = cap[in_run], op[in_run], qv[in_run]
     removed = _buffer_removal(comp)
+    comp.notes.extend(_timing_and_cost_notes(measures, int(years[-1])))
     return Compiled(scenario_id, comp.state.overrides() + comp.state.before_measures() + comp.overrides, years,
                     capital, operating,
                     quantity, removed[in_run], comp.notes)
+
+
+def _timing_and_cost_notes(measures, last: int) -> list[str]:
+    """What a measure of a run ending in year ``last`` does not do there: act at all (its first
+    year after ``last``), reach its target (its full year after ``last``), or count a cost (no
+    unit cost stated: the scenario's cost and cost per kg kept out take it as free)."""
+    notes = []
+    for m in measures:
+        first, full = m.years
+        if first > last:
+            notes.append(f"{m.id}: acts from {first} (years = [{first}, {full}]), after the run's last year "
+                         f"{last}: it changes nothing in this run and no cost of it counts")
+        elif full > last:
+            notes.append(f"{m.id}: reaches {100 * m.ramp(last):.0f} % of its target by the run's last year {last} "
+                         f"(years = [{first}, {full}]): the rest of its effect and of its costs lie after the run")
+        if m.costs.capital_yuan_per_unit == 0 and m.costs.operating_yuan_per_unit_yr == 0:
+            notes.append(f"{m.id}: states no cost ([measures.costs] absent or zero): the scenario's cost and "
+                         "cost per kg kept out count it as free, which is no price of it")
+    return notes
+
+
+def check_parties(info: BasinInfo, sfile: ScenarioFile) -> None:
+    """Raise a :class:`~hydro.errors.HydroError` for a ``[parties.<name>]`` naming a subbasin, county,
+    province or reservoir the basin lacks (its measures' costs would silently go to ``unassigned``);
+    a party that no subbasin matches is allowed (a payer bearing no measure)."""
+    for name, where in sfile.parties.items():
+        select_subbasins(info, where, sfile.path, f"parties.{name}", empty_ok=True)
 
 
 def _buffer_removal(comp: Compilation) -> np.ndarray:
@@ -163,5 +192,5 @@ def _buffer_removal(comp: Compilation) -> np.ndarray:
     return removed
 
 
-__all__ = ["EFFECTS", "BasinInfo", "Compiled", "annualise", "compile_scenario", "days_in_years",
+__all__ = ["EFFECTS", "BasinInfo", "Compiled", "annualise", "check_parties", "compile_scenario", "days_in_years",
            "select_subbasins"]

@@ -22,9 +22,8 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.scenarios import transfer_end
-from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
-from hydro.scenarios.kept_out import member_kept_out
-from hydro.scenarios.measures import BasinInfo, compile_scenario
+from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE, member_kept_out
+from hydro.scenarios.measures import BasinInfo, check_parties, compile_scenario
 from hydro.scenarios.spec import ScenarioFile
 from hydro.scenarios.summary import check_target_locations
 
@@ -184,6 +183,7 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
     info = BasinInfo.load(basin)
     check_target_locations(sfile, [str(s.get("id")) for s in info.raw.get("sections", [])] + info.reservoir_ids)
+    check_parties(info, sfile)
     start, end = _period(sfile, start, end)
     first, last = start or info.raw.get("run", {}).get("start"), end or info.raw.get("run", {}).get("end")
     if isinstance(first, date) and isinstance(last, date):  # before compiling the years between them

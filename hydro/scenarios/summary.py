@@ -211,6 +211,7 @@ def summarise(run) -> list[dict]:
             add(sid, "n_kept_out", base_in[k] - r_in[k], "kg", rid)
             add(sid, "n_kept_out_in_storage", held[k], "kg", rid)
         kept, kept_held = float(np.sum((base_in - r_in)[counted_mask])), float(np.sum(held[counted_mask]))
+        add(sid, "n_kept_out", kept, "kg")  # the reservoirs the cost per kg counts (empty location)
         add(sid, "n_kept_out_in_storage", kept_held, "kg")
         cost_y = (res["measure_capital_cost"] + res["measure_operating_cost"]).sum(axis=(1, 2))
         for k, y in enumerate(res.coords["year"]):
@@ -367,18 +368,20 @@ def format_summary(rows: list[dict]) -> str:
         return np.nan
 
     for s in scen:
-        cost, cpk = get(s, "cost"), get(s, "cost_per_kg_kept_out")
+        cost, cpk, kept = get(s, "cost"), get(s, "cost_per_kg_kept_out"), get(s, "n_kept_out")
         red = get(s, "load_reduction", src="total")
         out.append(f"{s}: cost {cost:,.0f} yuan; load delivered to rivers reduced by {red:,.0f} kg; "
-                   f"cost per kg kept out of the reservoirs "
+                   + (f"N kept out of the reservoirs {kept:,.0f} kg; " if np.isfinite(kept) else "")
+                   + "cost per kg kept out of the reservoirs "
                    + ("n/a" if not np.isfinite(cpk) else f"{cpk:,.1f} yuan/kg"))
         by_src = [(r["source"], r["value"]) for r in rows if r["scenario"] == s
                   and r["quantity"] == "load_reduction" and r["source"] != "total" and abs(r["value"]) > 0.5]
         held, net = get(s, "n_kept_out_in_storage"), get(s, "cost_per_kg_kept_out_net_of_storage")
         if s != scen[0] and np.isfinite(held):
-            out.append(f"    N held upstream at the end of the run beyond the baseline's: {held:+,.0f} kg of the N "
-                       + ("kept out (held back, not removed: it may leave later)" if held > 0 else
-                          "kept out (negative: less held, a reduction still on its way)")
+            out.append("    N held upstream at the end of the run beyond the baseline's: "
+                       + ("none" if round(held) == 0 else f"{held:+,.0f} kg of the N kept out "
+                          + ("(held back, not removed: it may leave later)" if held > 0 else
+                             "(negative: less held, a reduction still on its way)"))
                        + "; cost per kg kept out net of it "
                        + ("n/a" if not np.isfinite(net) else f"{net:,.1f} yuan/kg"))
         if s != scen[0]:
