@@ -217,7 +217,8 @@ def test_compensate_of_a_run_on_generated_weather_says_so(tmp_path):
     assert r.exit_code == 0, r.output
     assert f"note: {path}: the run is on generated weather (seed 3): its payments are of one draw" in r.output
     r = CliRunner().invoke(main, args + ["--json"])
-    assert "generated weather" not in r.output  # --json: the contract's output alone
+    assert "generated weather" not in r.stdout  # --json: the contract's output alone on stdout
+    assert f"note: {path}: the run is on generated weather (seed 3)" in r.stderr  # the caveat kept (issue 14)
 
 
 def test_report_scenarios_caption_claims_members_only_where_the_figure_draws_them(monkeypatch):
@@ -251,6 +252,6 @@ def test_compensate_scenarios_of_a_run_on_generated_weather_says_so(tmp_path, mo
     with netCDF4.Dataset(path, "a") as nc:
         nc.setncatts({"weather_synthetic": "true", "weather_seed": "2"})
     monkeypatch.setattr(incentives, "incentives", lambda *a, **k: [])  # the table itself is not at issue
-    compensate_scenarios(path, "agreement.toml")
+    compensate_scenarios(path, str(ROOT / "configs/agreements/miyun_chaobai_phase2_2022.toml"))  # read for its notes
     assert f"note: {path}: the run is on generated weather (seed 2): its incentives are of one draw" \
         in capsys.readouterr().err

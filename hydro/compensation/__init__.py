@@ -16,7 +16,9 @@ Modules: :mod:`~hydro.compensation.agreement` (reading agreements),
 :mod:`~hydro.compensation.rules` (the rule types),
 :mod:`~hydro.compensation.engine` (evaluating them),
 :mod:`~hydro.compensation.payments` (payment records and tables),
-:mod:`~hydro.compensation.inference` (prices inferred from published figures).
+:mod:`~hydro.compensation.inference` (prices inferred from published figures),
+:mod:`~hydro.compensation.direction` (one-way floors and the amounts a rule can give),
+:mod:`~hydro.compensation.notes` (the caveats beside the payments: stderr and the JSON ``notes``).
 """
 
 from hydro.compensation.engine import evaluate

@@ -36,13 +36,16 @@ def scenario_notes(agreement, path) -> list[str]:
     it does not reach and a first year without the year before it (from its first scenario).
     ``agreement``: an :class:`~hydro.compensation.Agreement` or its file."""
     from hydro.compensation.agreement import Agreement
+    from hydro.errors import HydroError
     from hydro.monitoring import read_series
 
+    weather = generated_weather_text(path, what="incentives")
+    try:  # the incentives read it already; a file they could not read has no years to speak of
+        series = read_series(path, scenario=0)
+    except HydroError:
+        return [weather] if weather else []
     rules = agreement if isinstance(agreement, Agreement) else Agreement.from_toml(agreement)
-    series = read_series(path, scenario=0)
-    out = [generated_weather_text(path, what="incentives"), years_outside(rules, series, path),
-           year_before(rules, series, path)]
-    return [n for n in out if n]
+    return [n for n in (weather, years_outside(rules, series, path), year_before(rules, series, path)) if n]
 
 
 def years_outside(agreement, series, path) -> str:
