@@ -92,7 +92,7 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
     k_washoff = washoff_coefficients(ws.sources.subbasins)
     with tempfile.TemporaryDirectory(prefix="hydro-blocks-") as tmp:
         total, res_volume, runoff, base, washed = None, None, runoff_start, None, None
-        stores: dict = {}  # the withdrawals' accumulations, carried block to block
+        stores: dict = {}  # the withdrawals' accumulations and the wash-off flow's filter, carried block to block
         water_in = [False, False]
         requests = None
         for k, (first, last) in enumerate(periods):
@@ -101,7 +101,7 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
             w = step("runoff", water, basin, ws, dates, station, runoff, threshold, run_years, None, stores)
             runoff = w.simulated.final
             base = _running_sum(base, np.ascontiguousarray(w.runoff.q_routed_mm.T))
-            wash = washoff_flow_mm(ws.sources.subbasins, w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T)
+            wash = washoff_flow_mm(ws.sources.subbasins, w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T, stores)
             washed = _running_sum(washed, washed_fraction(wash, k_washoff))
             water_in = [a or b for a, b in zip(water_in, water_enters(w), strict=True)]
             requests = w.requests  # its reaches and shares: the same in every block

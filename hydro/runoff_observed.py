@@ -27,7 +27,8 @@ from hydro.runoff_inputs import forcing_array
 from hydro.runoff_model import ParameterSpec, RunoffResult, check_parameters
 
 
-def lyne_hollick(q: np.ndarray, alpha: float = 0.925, passes: int = 3) -> np.ndarray:
+def lyne_hollick(q: np.ndarray, alpha: float = 0.925, passes: int = 3,
+                 before: tuple[float, float] | None = None) -> np.ndarray:
     """Base flow of a daily series by the Lyne-Hollick filter (forward, backward, ...).
 
     Parameters
@@ -38,6 +39,11 @@ def lyne_hollick(q: np.ndarray, alpha: float = 0.925, passes: int = 3) -> np.nda
         Filter parameter in [0, 1); 0.925 is the usual value for daily data.
     passes : int
         Number of passes (odd: the last is forward).
+    before : (float, float), optional
+        The day before ``q``'s first: its flow and its quick flow (``q``'s units, the quick flow in
+        ``[0, flow]``), from which one forward pass continues (``passes = 1`` only): the filter of a
+        series cut in two, the second part continued from the first's last day, is the filter of the
+        whole series.  Default: none, the first day is all base flow.
 
     Returns
     -------
@@ -49,6 +55,12 @@ def lyne_hollick(q: np.ndarray, alpha: float = 0.925, passes: int = 3) -> np.nda
         raise HydroError(f"baseflow.alpha must be in [0, 1), got {alpha}")
     if np.any(~np.isfinite(q)) or np.any(q < 0):
         raise HydroError("baseflow separation needs a complete discharge series >= 0 (no gaps)")
+    if before is not None:
+        flow, quick = (float(v) for v in before)
+        if passes != 1 or not (np.isfinite(flow) and 0.0 <= quick <= flow):
+            raise HydroError(f"lyne_hollick: a day before (flow, quick flow in [0, flow]) continues one forward "
+                             f"pass only; got {before!r} with passes = {passes}")
+        return _filter_pass(q, alpha, flow, quick)
     base = q.copy()
     for k in range(passes):
         series = base if k % 2 == 0 else base[::-1].copy()
@@ -58,18 +70,30 @@ def lyne_hollick(q: np.ndarray, alpha: float = 0.925, passes: int = 3) -> np.nda
 
 
 @kernel
-def _filter_pass(q: np.ndarray, alpha: float) -> np.ndarray:
+def _filter_pass(q: np.ndarray, alpha: float, q_before: float = np.nan, f_before: float = 0.0) -> np.ndarray:
     """One forward pass: returns the base flow of ``q`` (compiled: a calibration runs it
-    for every new ``alpha``; ``_filter_pass.py_func`` is the same code in Python)."""
+    for every new ``alpha``; ``_filter_pass.py_func`` is the same code in Python).  ``q_before``,
+    ``f_before``: the flow and quick flow of the day before the first (NaN: none, the first day is
+    all base flow)."""
     n = q.size
     base = np.empty(n)
+    if n == 0:
+        return base
     f = 0.0
-    base[0] = q[0]
+    prev = q_before
+    first = 0
+    if np.isnan(q_before):
+        base[0] = q[0]
+        prev = q[0]
+        first = 1
+    else:
+        f = f_before
     half = 0.5 * (1.0 + alpha)
-    for k in range(1, n):
-        f = alpha * f + half * (q[k] - q[k - 1])
+    for k in range(first, n):
+        f = alpha * f + half * (q[k] - prev)
         f = min(max(f, 0.0), q[k])
         base[k] = q[k] - f
+        prev = q[k]
     return base
 
 

@@ -248,7 +248,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
                           quick, base, area, timing, c(base.mean(axis=0) if mean_base_mm is None else mean_base_mm),
                           c(n0), delivered_by("quickflow"), delivered_by("store"), loads, storage, inputs, release)
     # over 365 days, without the measures (above for groundwater): ``reference`` where they are the run's years
-    wash = washoff_flow_mm(subs, quick, base)  # what washes the store (``washoff_flow``)
+    wash = washoff_flow_mm(subs, quick, base, stores)  # what washes the store (``washoff_flow``), carried
     stores = washoff_start(subs, (years, year_index, doy), lambda s, y: reference if reference is not None and
                            np.array_equal(y, years) else _yearly_rates(s, y, area), area, wash, stores, mean_washed)
     _time_scattered(loads, subs, names, quick, base, wash, year_index, rates.get("_surface"), stores, mean_washed)

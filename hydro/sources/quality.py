@@ -334,7 +334,7 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
                                                                      years, days)  # a scenario's steps
     diffuse = _daily(table, subs, yq, _quickflow_emc(subs, yq, years, year_index, ref, doy), year_index, quick, base,
                      area, tn)
-    wash = washoff_flow_mm(subs, quick, base)  # the flow that washes TN's store washes theirs (``washoff_flow``)
+    wash = washoff_flow_mm(subs, quick, base, stores, "quality")  # TN's store's flow washes theirs (``washoff_flow``)
     store = species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off
                            _species(yq), subs, source_names(), years, year_index, wash,
                            _store_start(table, subs, stores, (years, year_index, doy), wash, mean_washed),

@@ -161,25 +161,37 @@ def timed_point(sub, per_year: np.ndarray, years: np.ndarray, year_index: np.nda
     return spread_stepped(per_year[:, None], ref, years, year_index, doy, np.array([True]))[:, 0]
 
 
-def washoff_flow_mm(subs, quick_mm: np.ndarray, base_mm: np.ndarray) -> np.ndarray:
+def washoff_flow_mm(subs, quick_mm: np.ndarray, base_mm: np.ndarray, stores: dict | None = None,
+                    store: str = "tn") -> np.ndarray:
     """The quick flow that drives each subbasin's wash-off store (mm/d) [n_day, n_sub].
 
     ``quick_mm`` (the runoff model's direct flow) where ``washoff_flow = "direct"`` (the default: the
-    same array, not a copy, when no subbasin filters); where ``"filtered"``, the event part of the
-    subbasin's total runoff ``quick + base`` by the Lyne & Hollick (1979) filter, forward, backward,
-    forward (Nathan & McMahon 1990, alpha 0.925): :func:`hydro.runoff_observed.lyne_hollick`, the
-    filter that splits observed streamflow.  Taken over the days given (a run, or one of its blocks):
-    the backward pass makes a day's value depend on the following weeks' runoff (weight 0.925^n after n days).
+    same array, not a copy, when no subbasin filters, and ``stores`` untouched); where ``"filtered"``,
+    the event part of the subbasin's total runoff ``quick + base`` by one forward pass of the Lyne &
+    Hollick (1979) filter (alpha 0.925, :func:`hydro.runoff_observed.lyne_hollick`, the filter that
+    splits observed streamflow): causal, a day's value depends on the days before it only, so no day
+    depends on where the run ends.  ``stores`` carries the filter from block to block (and from a
+    spin-up) as it carries the store it washes: ``stores["washoff_flow_" + store]`` [2, n_sub], the
+    last day's total runoff and quick flow (mm/d), continues the filter where present and holds these
+    days' last on return; absent, the filter starts on the first day (all base flow).  ``store``: the
+    store it washes, ``"tn"`` (:func:`hydro.sources.daily_loads`) or ``"quality"`` (the other species,
+    :func:`hydro.sources.quality_loads`), each carrying its own.
     """
     filtered = [s for s, sub in enumerate(subs) if sub.timing is not None and sub.timing.washoff_flow == "filtered"]
     if not filtered:
         return quick_mm
     from hydro.runoff_observed import lyne_hollick
 
+    key = "washoff_flow_" + store
+    before = None if stores is None else stores.get(key)
     out = np.array(quick_mm, dtype=np.float64)
+    end = np.full((2, out.shape[1]), np.nan)
     for s in filtered:
         total = np.asarray(quick_mm[:, s], dtype=np.float64) + base_mm[:, s]
-        out[:, s] = total - lyne_hollick(total)
+        out[:, s] = total - lyne_hollick(total, passes=1, before=None if before is None else before[:, s])
+        end[:, s] = total[-1], out[-1, s]
+    if stores is not None and out.shape[0]:
+        stores[key] = end
     return out
 
 
