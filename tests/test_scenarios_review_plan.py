@@ -129,3 +129,29 @@ def test_no_n_held_upstream_is_not_called_negative():
     text = format_summary(rows)
     assert "negative" not in text and "held back" not in text
     assert "N held upstream at the end of the run beyond the baseline's: none" in text
+
+
+def test_incentive_rows_of_a_partial_year_count_the_cost_of_its_days(tmp_path):
+    """A run ending on 28 February (the README's Miyun run, 2017 Jan-Feb): the incentive row of that
+    year set a whole year's measure cost against two months' payments and N kept out, and the rows
+    summed to more than the summary's whole-run cost (2,062 M against 1,555 M yuan, all_measures)."""
+    from hydro.scenarios import write_scenarios
+    from hydro.scenarios.incentives import incentives
+
+    p = tmp_path / "s.toml"
+    p.write_text(_sewage("[2001, 2001]", "capital_yuan_per_unit = 100.0\noperating_yuan_per_unit_yr = 2.0",
+                         parties='[parties.upstream]\nprovinces = ["Upstream province"]\n', where="w1"))
+    run = run_scenarios(WATERSHED, p, date(2001, 1, 1), date(2002, 2, 28))
+    nc = write_scenarios(run, tmp_path / "s.nc")
+    agreement = tmp_path / "a.toml"
+    agreement.write_text('name = "t"\nsource = "synthetic"\nperiod = [2001, 2002]\npayer = "downstream"\n'
+                         'payee = "upstream"\n[[fixed]]\nyear = 2001\namount_yuan = 1000.0\n')
+    rows = [r for r in incentives(nc, agreement) if r["scenario"] == "s"]
+    (whole,) = [r["value"] for r in summarise(run) if r["scenario"] == "s" and r["quantity"] == "cost"
+                and r["year"] == "all"]
+    assert sum(r["measure_cost_yuan"] for r in rows) == pytest.approx(whole, rel=1e-12)  # the same sums
+    year_cost = run.compiled[1].cost()[list(run.compiled[1].years).index(2002)]  # operating, a whole year
+    (r,) = [r for r in rows if r["year"] == 2002 and r["party"] == "upstream"]
+    assert year_cost > 0 and r["year_part"]
+    assert r["measure_cost_yuan"] == pytest.approx(year_cost * 59 / 365, rel=1e-12)
+    assert r["net_gain_yuan"] == pytest.approx(r["received_change_yuan"] - r["measure_cost_yuan"], rel=1e-12)

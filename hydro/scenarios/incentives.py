@@ -15,7 +15,11 @@ One row per scenario, year and party:
 ``received_change_yuan``
     the same, minus what it receives in the baseline;
 ``measure_cost_yuan``
-    the cost of the scenario's measures located in the party's area;
+    the cost of the scenario's measures located in the party's area; of a year the run
+    covers in part, the share of that year's cost its days cover
+    (:func:`hydro.scenarios.kept_out.year_fractions`), as the summary's whole-run cost counts
+    it, so that the row sets the cost of the same days against their payments and N kept out
+    (the rows of a scenario sum to the summary's ``cost``);
 ``net_gain_yuan``
     ``received_change_yuan - measure_cost_yuan``: the incentive to carry out the
     scenario (positive: the agreement more than pays for the measures);
@@ -56,7 +60,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.run_attributes import id_values
-from hydro.scenarios.kept_out import counted_by_year
+from hydro.scenarios.kept_out import counted_by_year, year_fractions
 
 COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
            "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan", "paid_change_per_kg_kept_out_yuan",
@@ -131,6 +135,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     from hydro.dates import partial_years
 
     partial = partial_years(res.dates)
+    covered = year_fractions(res.dates, years)  # 1 for a whole year: the cost of the days run
     rows = []
     for s, sid in enumerate(names):
         for k, y in enumerate(years):
@@ -138,7 +143,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
             for p in sorted(parties):
                 got = received.get((sid, y, p), 0.0)
                 base = received.get(("baseline", y, p), 0.0)
-                c = float(sum(cost[s, k, j] for j in range(len(ids)) if owner[j] == p))
+                c = float(sum(cost[s, k, j] for j in range(len(ids)) if owner[j] == p)) * float(covered[k])
                 if not got and not c and (sid, y, p) not in received:
                     if p not in owner and p not in sfile.parties:
                         continue
