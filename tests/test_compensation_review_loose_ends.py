@@ -66,6 +66,8 @@ def test_one_way_net_that_the_open_rewards_cannot_lift_is_complete(tmp_path):
     (floor,) = [p for p in pay if p.component == "floor"]
     # the floor line itself can move (6e6 today, 1e6 were the reward paid in full): still incomplete
     assert floor.amount_yuan == pytest.approx(6e6) and not floor.complete and floor.bounds == (1e6, 6e6)
+    assert floor.note.endswith("which could change it (not the year's net: the rules stay below 0 whatever they "
+                               "pay, and this line brings them to 0)")
     net = _net(pay)
     assert (net["net_yuan"], net["complete"]) == (0.0, True)
     text = format_payments(pay)
@@ -77,6 +79,8 @@ def test_one_way_net_that_an_open_reward_can_lift_stays_incomplete(tmp_path):
     # the reward can add up to 8e6 > 6e6: the year could net up to 2e6
     pay = evaluate(agreement(tmp_path, RULES.format(cap=8e6), head=ONE_WAY), _series())
     assert _net(pay)["complete"] is False
+    (floor,) = [p for p in pay if p.component == "floor"]
+    assert floor.note.endswith("which could change it")
     assert "2019  up -> down: 0 yuan (rules 0, fixed 0)  (incomplete)" in format_payments(pay)
 
 

@@ -88,7 +88,9 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
             n = f"{len(open_lines)} undetermined line{'s' if len(open_lines) > 1 else ''}"
             note += (f"; {n} left out, which cannot change it (no amount their rules can give moves the "
                      "floor: reward-only, or 'strive for')" if complete else
-                     f"; incomplete: {n} left out, which could change it")
+                     f"; incomplete: {n} left out, which could change it"
+                     + (" (not the year's net: the rules stay below 0 whatever they pay, and this line brings "
+                        "them to 0)" if high <= 0 else ""))
         out.append(Payment(year, "", FLOOR, "", payer, payee, amount + 0.0, complete,
                            agreement.direction_assumed, DIRECTION_KEY, note, (max(0.0, -high), max(0.0, -low))))
     return out
