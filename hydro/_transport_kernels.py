@@ -1867,6 +1867,13 @@ def _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach, storag
 # (``mask``: bit l set where the chain has bounds at the odd multiples of 2**l).
 
 
+#: _RUN_VIEWS: the passes over a run of chains (lts_fluxes, lts_update, lts_disperse) index views
+#: of its slots from its first ghost, ``x[lo:hi][p]``, not ``x[p]`` from ``lo + 1``: a loop from a
+#: constant start is known not to index below 0, so Numba's test for a negative index (which wraps
+#: around) drops out and the loop vectorises with plain loads; from ``lo + 1`` LLVM kept the test
+#: and vectorised with gathers and scatters, four times slower (the global path's passes start at 1).
+
+
 @kernel(helper=True)
 def _ctz(u):
     """The power of two in ``u`` > 0 (its trailing zero bits)."""
@@ -2079,29 +2086,40 @@ def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, 
                     c[k, gd] = np.divide(res_mass[s, t0 + k], v)
                 else:
                     c[k, gd] = c[k, dn_src[j]]
+        # the run's slots as views from its first ghost (index 0): loops from a constant start
+        # vectorise with plain loads (_RUN_VIEWS)
         lo = ghost_up[j0]
-        hi = ghost_dn[j1]
+        hi = ghost_dn[j1] + 1
+        fr = flux[lo:hi]
+        qr = fq[lo:hi]
+        orr = out_rate[lo:hi]
+        n_s = hi - lo
         if n_tag == 1:
-            for p in range(lo + 1, hi):
-                dm = c[0, p] - c[0, p - 1]
-                dp = c[0, p + 1] - c[0, p]
+            cr = c[0, lo:hi]
+            for p in range(1, n_s - 1):
+                dm = cr[p] - cr[p - 1]
+                dp = cr[p + 1] - cr[p]
                 same_sign = 0.5 * (math.copysign(1.0, dm) + math.copysign(1.0, dp))
                 size = min(2.0 * abs(dm), min(2.0 * abs(dp), 0.5 * abs(dm + dp)))
-                flux[p] = fq[p] * (c[0, p] + 0.5 * (1.0 - tau * out_rate[p]) * same_sign * size)
+                fr[p] = qr[p] * (cr[p] + 0.5 * (1.0 - tau * orr[p]) * same_sign * size)
             continue
-        for p in range(lo, hi + 1):
-            c_total[p] = c[0, p]
+        ct = c_total[lo:hi]
+        pr = fpc[lo:hi]
+        c0r = c[0, lo:hi]
+        for p in range(n_s):
+            ct[p] = c0r[p]
         for k in range(1, n_tag):
-            for p in range(lo, hi + 1):
-                c_total[p] += c[k, p]
-        for p in range(lo + 1, hi):
-            dm = c_total[p] - c_total[p - 1]
-            dp = c_total[p + 1] - c_total[p]
+            ckr = c[k, lo:hi]
+            for p in range(n_s):
+                ct[p] += ckr[p]
+        for p in range(1, n_s - 1):
+            dm = ct[p] - ct[p - 1]
+            dp = ct[p + 1] - ct[p]
             same_sign = 0.5 * (math.copysign(1.0, dm) + math.copysign(1.0, dp))
             size = min(2.0 * abs(dm), min(2.0 * abs(dp), 0.5 * abs(dm + dp)))
-            f = fq[p] * (c_total[p] + 0.5 * (1.0 - tau * out_rate[p]) * same_sign * size)
-            flux[p] = f
-            fpc[p] = np.divide(f, c_total[p] + 1e-300)
+            f = qr[p] * (ct[p] + 0.5 * (1.0 - tau * orr[p]) * same_sign * size)
+            fr[p] = f
+            pr[p] = np.divide(f, ct[p] + 1e-300)
 
 
 @kernel(helper=True)
@@ -2129,8 +2147,12 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
         inv_tau = np.divide(1.0, tau)
         lo = ghost_up[j0]
         hi = ghost_dn[j1]
-        for p in range(lo, hi + 1):
-            inv_v[p] = np.divide(1.0, vol0[p] + t_end * dvol[p])
+        n_s = hi + 1 - lo  # the run's slots, as views from its first ghost (_RUN_VIEWS)
+        ivr = inv_v[lo:hi + 1]
+        v0r = vol0[lo:hi + 1]
+        dvr = dvol[lo:hi + 1]
+        for p in range(n_s):
+            ivr[p] = np.divide(1.0, v0r[p] + t_end * dvr[p])
         dt = SECONDS_PER_DAY * 2 ** level[j0] / n_f
         for j in range(j0, j1 + 1):
             # the flux inlet's split (_inlet_split for chain j, written out: a call per chain and
@@ -2170,11 +2192,20 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
         if n_tag == 1:
             fk = flux  # (the tag's fluxes; lts_fluxes rewrites the ghost entries set here)
         acc_first = np.searchsorted(acc_slots, lo)  # the run's slots whose fluxes are booked
+        fkr = fk[lo:hi + 1]
+        pcr = fpc[lo:hi + 1]
+        wr = wdraw[lo:hi + 1]
+        kr = keep[lo:hi + 1]
         for k in range(n_tag):
             t = t0 + k
+            cr = c[k, lo:hi + 1]
+            mr = mass[t, lo:hi + 1]
+            lr = lat[t, lo:hi + 1]
+            wa = withdrawn_acc[k, lo:hi + 1]
+            ra = removed_acc[k, lo:hi + 1]
             if n_tag > 1:
-                for p in range(lo + 1, hi):
-                    fk[p] = fpc[p] * c[k, p]
+                for p in range(1, n_s - 1):
+                    fkr[p] = pcr[p] * cr[p]
             for j in range(j0, j1 + 1):
                 fk[ghost_up[j]] = inflow[k, j] - s_used[k, j] * inv_tau
             fk[hi] = 0.0
@@ -2184,33 +2215,33 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
                 q += 1
             # (one loop per case, as advect: a branch inside keeps the loop from vectorising)
             if withdrawing and removing:
-                for p in range(lo + 1, hi + 1):
-                    w = tau * wdraw[p] * c[k, p]
-                    withdrawn_acc[k, p] += w
-                    after = (mass[t, p] - w) + tau * (fk[p - 1] - fk[p] + lat[t, p])
-                    mp = after * keep[p]
-                    removed_acc[k, p] += after - mp
-                    mass[t, p] = mp
-                    c[k, p] = mp * inv_v[p]
+                for p in range(1, n_s):
+                    w = tau * wr[p] * cr[p]
+                    wa[p] += w
+                    after = (mr[p] - w) + tau * (fkr[p - 1] - fkr[p] + lr[p])
+                    mp = after * kr[p]
+                    ra[p] += after - mp
+                    mr[p] = mp
+                    cr[p] = mp * ivr[p]
             elif withdrawing:
-                for p in range(lo + 1, hi + 1):
-                    w = tau * wdraw[p] * c[k, p]
-                    withdrawn_acc[k, p] += w
-                    mp = (mass[t, p] - w) + tau * (fk[p - 1] - fk[p] + lat[t, p])
-                    mass[t, p] = mp
-                    c[k, p] = mp * inv_v[p]
+                for p in range(1, n_s):
+                    w = tau * wr[p] * cr[p]
+                    wa[p] += w
+                    mp = (mr[p] - w) + tau * (fkr[p - 1] - fkr[p] + lr[p])
+                    mr[p] = mp
+                    cr[p] = mp * ivr[p]
             elif removing:
-                for p in range(lo + 1, hi + 1):
-                    after = mass[t, p] + tau * (fk[p - 1] - fk[p] + lat[t, p])
-                    mp = after * keep[p]
-                    removed_acc[k, p] += after - mp
-                    mass[t, p] = mp
-                    c[k, p] = mp * inv_v[p]
+                for p in range(1, n_s):
+                    after = mr[p] + tau * (fkr[p - 1] - fkr[p] + lr[p])
+                    mp = after * kr[p]
+                    ra[p] += after - mp
+                    mr[p] = mp
+                    cr[p] = mp * ivr[p]
             else:
-                for p in range(lo + 1, hi + 1):
-                    mp = mass[t, p] + tau * (fk[p - 1] - fk[p] + lat[t, p])
-                    mass[t, p] = mp
-                    c[k, p] = mp * inv_v[p]
+                for p in range(1, n_s):
+                    mp = mr[p] + tau * (fkr[p - 1] - fkr[p] + lr[p])
+                    mr[p] = mp
+                    cr[p] = mp * ivr[p]
 
 
 @kernel(helper=True)
@@ -2290,11 +2321,18 @@ def lts_disperse(lv, dt, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs
         ck = c[k]
         for i in range(n_runs):
             lo = ghost_up[idx[L_CHAIN, lv, 2 * i]]
-            hi = ghost_dn[idx[L_CHAIN, lv, 2 * i + 1]]
-            for p in range(lo + 1, hi):
-                mp = m[p] + dt * (cond[p - 1] * (ck[p - 1] - ck[p]) + cond[p] * (ck[p + 1] - ck[p]))
-                m1[p] = mp
-                c1[p] = mp * inv_v[p]
+            hi = ghost_dn[idx[L_CHAIN, lv, 2 * i + 1]] + 1
+            mr = m[lo:hi]  # the run's slots, as views from its first ghost (_RUN_VIEWS)
+            cr = ck[lo:hi]
+            gr = cond[lo:hi]
+            m1r = m1[lo:hi]
+            c1r = c1[lo:hi]
+            ivr = inv_v[lo:hi]
+            for p in range(1, hi - lo - 1):
+                mp = mr[p] + dt * (gr[p - 1] * (cr[p - 1] - cr[p]) + gr[p] * (cr[p + 1] - cr[p]))
+                m1r[p] = mp
+                c1r[p] = mp * ivr[p]
+            hi -= 1
             c1[lo] = 0.0
             c1[hi] = 0.0
         for i in range(n_sj):
@@ -2369,13 +2407,23 @@ def lts_disperse(lv, dt, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs
         for i in range(n_runs):
             j0 = idx[L_CHAIN, lv, 2 * i]
             j1 = idx[L_CHAIN, lv, 2 * i + 1]
-            for p in range(ghost_up[j0] + 1, ghost_dn[j1]):
-                after = 0.5 * (m[p] + m1[p]) + half * (cond[p - 1] * (c1[p - 1] - c1[p])
-                                                       + cond[p] * (c1[p + 1] - c1[p]))
-                mp = after * keep[p]
-                removed_acc[k, p] += after - mp
-                m[p] = mp
-                ck[p] = mp * inv_v[p]
+            lo = ghost_up[j0]
+            hi = ghost_dn[j1] + 1
+            mr = m[lo:hi]
+            cr = ck[lo:hi]
+            gr = cond[lo:hi]
+            m1r = m1[lo:hi]
+            c1r = c1[lo:hi]
+            ivr = inv_v[lo:hi]
+            kr = keep[lo:hi]
+            ra = removed_acc[k, lo:hi]
+            for p in range(1, hi - lo - 1):
+                after = 0.5 * (mr[p] + m1r[p]) + half * (gr[p - 1] * (c1r[p - 1] - c1r[p])
+                                                         + gr[p] * (c1r[p + 1] - c1r[p]))
+                mp = after * kr[p]
+                ra[p] += after - mp
+                mr[p] = mp
+                cr[p] = mp * ivr[p]
             for j in range(j0, j1 + 1):
                 x = rr[k, j]
                 r_prev[k, j] = x
