@@ -155,3 +155,23 @@ def test_incentive_rows_of_a_partial_year_count_the_cost_of_its_days(tmp_path):
     assert year_cost > 0 and r["year_part"]
     assert r["measure_cost_yuan"] == pytest.approx(year_cost * 59 / 365, rel=1e-12)
     assert r["net_gain_yuan"] == pytest.approx(r["received_change_yuan"] - r["measure_cost_yuan"], rel=1e-12)
+
+
+def test_a_target_due_after_the_run_is_not_judged_in_its_last_year(tmp_path):
+    """The Guanting plan's Bahaoqiao target is due in 2025; a run ending in 2024 printed
+    'P(met in 2024) = 1.00' for it, the last year standing in for the due year unsaid."""
+    from hydro.scenarios.run import run_scenario_ensemble
+    from hydro.scenarios.summary import ensemble_probabilities
+
+    p = tmp_path / "s.toml"
+    p.write_text(_sewage("[2001, 2001]", where="w1") + '[[targets]]\nid = "due"\nlocation = "lake"\nyear = 2005\n'
+                 'annual_mean_max_mg_per_l = 99.0\n[[targets]]\nid = "last"\nlocation = "lake"\n'
+                 'annual_mean_max_mg_per_l = 99.0\n')
+    run = run_scenarios(WATERSHED, p, date(2001, 1, 1), date(2002, 12, 31))
+    run_scenario_ensemble(run, 1, 3)
+    got = {(r["scenario"], r["source"]): r for r in ensemble_probabilities(run)}
+    assert got[("s", "due")]["year"] == 2005 and np.isnan(got[("s", "due")]["value"])
+    assert got[("s", "last")]["year"] == 2002 and got[("s", "last")]["value"] == 1.0  # 99 mg/L: met
+    text = format_summary(summarise(run))
+    assert "target due (lake): P(met in 2005) = n/a (2005 is not a complete year of the run)" in text
+    assert "target last (lake): P(met in 2002) = 1.00" in text

@@ -51,7 +51,7 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
     has a ``first_year_met`` but no ``met_every_year_from``.
 ``probability_met`` (1)
     with a weather ensemble: the share of members meeting the target in its year
-    (default: the last complete year).
+    (default: the last complete year; NaN when its ``year`` is not a complete year of the run).
 ``<quantity>_median`` / ``_p05`` / ``_p95``
     with a weather ensemble: the 50th, 5th and 95th percentiles over the members of
     ``n_kept_out``, ``n_kept_out_in_storage``, ``cost_per_kg_kept_out``,
@@ -270,14 +270,16 @@ def _constituent_means(res) -> dict[tuple[str, str, str], tuple[float, str]]:
 
 
 def ensemble_probabilities(run) -> list[dict]:
-    """Share of weather members meeting each target in its year (default: the last year)."""
+    """Share of weather members meeting each target in its year (default: the last year); NaN
+    for a target whose ``year`` is not a complete year of the run (a run of 2023-2024 for a
+    target due in 2025: its last year used to stand in for the due year, unsaid)."""
     ens = run.ensemble
     base = run.results[0]
     rows = []
     n_mem = len(ens["members"])
     for s, sid in enumerate(run.names):
         for t in run.sfile.targets:
-            met_count = 0
+            met_count: float = 0
             year = None
             for m in range(n_mem):
                 if t.location in base.coords.get("section", []):
@@ -290,7 +292,10 @@ def ensemble_probabilities(run) -> list[dict]:
                 years, mean, high = annual_stats(base.dates, c, q, complete_only=True)
                 if not len(years):  # no complete calendar year: judged on what was simulated
                     years, mean, high = annual_stats(base.dates, c, q)
-                year = t.year if t.year in years else int(years[-1])
+                if t.year is not None and t.year not in years:  # due outside the run: not judged (NaN),
+                    year, met_count = t.year, np.nan            # not another year standing in for it
+                    break
+                year = int(years[-1]) if t.year is None else t.year
                 k = list(years).index(year)
                 met_count += bool(target_met(t, years[k:k + 1], mean[k:k + 1, 0], high[k:k + 1, 0])[0])
             rows.append({"scenario": sid, "quantity": "probability_met", "location": t.location,
@@ -421,7 +426,8 @@ def format_summary(rows: list[dict]) -> str:
             if r["quantity"] == "probability_met":  # over the members that ran ("2 of 3 members")
                 over = next((f" over {x['source']}" for x in mine if x["quantity"].endswith("_median")), "")
                 out.append(f"    target {r['source']} ({r['location']}): P(met in {r['year']}) = "
-                           f"{r['value']:.2f}{over}")
+                           + (f"{r['value']:.2f}{over}" if np.isfinite(r["value"]) else
+                              f"n/a ({r['year']} is not a complete year of the run)"))
         if s != scen[0]:
             out.extend(_change_lines(mine))
     return "\n".join(out)
