@@ -238,7 +238,8 @@ DELIVERY_TIMING = "washoff"
 SOURCE_TIMING = dict(                                                   # months January..December (issue 13)
     fertiliser_months=[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0],  # spring maize: basal at sowing, top-dress
     manure_months=[0, 0, 0.2, 0.5, 0, 0, 0, 0, 0, 0.2, 0.1, 0],      # farmyard manure before sowing and ploughing
-    washoff_per_mm=0.18)                                              # Sartor & Boyd (1972), 4.6 /in
+    washoff_per_mm=0.18,                                              # Sartor & Boyd (1972), 4.6 /in
+    washoff_flow="filtered")   # the event part of the runoff washes the store, not GR4J's direct branch
 GW_TIMING = "flow"   # the legacy store drains with base flow: no step on 1 January (issue 13)
 # initial TN (§13): rivers, and each reservoir
 INITIAL_TN_RIVER = 5.0                                  # ESTIMATE, flushed within days
@@ -634,7 +635,8 @@ def main(path: Path | None = None) -> None:
         w(f'timing = "{GW_TIMING}"   # issue 13')
         w("[subbasins.sources.timing]   # issue 13: blended years, seasons, wash-off")
         for k, v in SOURCE_TIMING.items():
-            w(f"{k} = {v}   # ESTIMATE ('Storm and season (issue 13)')")
+            value = f'"{v}"' if isinstance(v, str) else v
+            w(f"{k} = {value}   # ESTIMATE ('Storm and season (issue 13)')")
         w("[subbasins.sources.rural_domestic]")
         w(f"population = {round(rural, -1):.0f}   # residents not served by a listed WWTP (§11)")
         w(f"per_capita_n_g_per_day = {PER_CAPITA_N}   # excreta basis (region I5; §12)")

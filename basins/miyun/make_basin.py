@@ -150,7 +150,8 @@ DELIVERY_TIMING = "washoff"   # rural domestic and livestock N: a surface store 
 SOURCE_TIMING = dict(
     fertiliser_months=[0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0],  # spring maize: basal at sowing, top-dress
     manure_months=[0, 0, 0.2, 0.5, 0, 0, 0, 0, 0, 0.2, 0.1, 0],      # farmyard manure before sowing and ploughing
-    washoff_per_mm=0.18)                                              # Sartor & Boyd (1972), 4.6 /in
+    washoff_per_mm=0.18,                                              # Sartor & Boyd (1972), 4.6 /in
+    washoff_flow="filtered")   # the event part of the runoff washes the store, not GR4J's direct branch
 GW_TIMING = "flow"   # the legacy store drains with base flow: no step on 1 January (issue 13)
 # initial TN, mg/L (S8.14): rivers and the two small reservoirs ESTIMATE; Miyun = Li et al. 2015 mean
 INITIAL_TN = {"rivers": 2.0, "miyun": 0.98}
@@ -466,8 +467,10 @@ def main(path=None):
         w(f'timing = "{GW_TIMING}"   # issue 13')
         w("[subbasins.sources.timing]   # issue 13: blended years, seasons, wash-off")
         for k, v in SOURCE_TIMING.items():
-            note = ("Sartor & Boyd 1972" if k == "washoff_per_mm" else "ESTIMATE, crop calendar")
-            w(f"{k} = {v}   # {note} (SOURCES 'Storm and season (issue 13)')")
+            note = {"washoff_per_mm": "Sartor & Boyd 1972", "washoff_flow": "Lyne & Hollick 1979 filter"}.get(
+                k, "ESTIMATE, crop calendar")
+            value = f'"{v}"' if isinstance(v, str) else v
+            w(f"{k} = {value}   # {note} (SOURCES 'Storm and season (issue 13)')")
         rural = COUNTY[county][3] * land_area
         w("[subbasins.sources.rural_domestic]")
         w(f"population = {int(round(rural))}   # ESTIMATE: {COUNTY[county][3]:.1f} rural residents/km2 x {land_area:g} km2 (S8.5)")
