@@ -216,7 +216,7 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
     compile_notice(quiet, KERNEL_MODULES)
     first, last = start or sfile.start or b.settings.start, end or sfile.end or b.settings.end
     if weather_seed is None:
-        from hydro.scenarios.run import record_end_before
+        from hydro.scenarios.period import record_end_before
 
         record_end = record_end_before(b, sfile, start, end)  # b: with --set and --params
         if record_end is not None:
@@ -232,7 +232,7 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
         note_late_start(b, first, generated=weather_seed is not None, end=last)
     results, notes = run_scenario(basin, scenario, sfile, start, end, overrides, history=history,
                                   weather_seed=weather_seed)
-    for note in [] if quiet else notes:
+    for note in notes:  # caveats on the results: with -q too, as hydro scenarios (-q hides progress)
         click.echo(f"note: {scenario}: {note}", err=True)
     results.to_netcdf(out, overwrite=overwrite, spec=spec)
     if not quiet:

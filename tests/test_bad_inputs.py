@@ -553,7 +553,8 @@ OPTION_CASES = [
     ("scenarios: --end before --start", ["scenarios", "watershed", SCENARIOS, "--start", "2005-01-01", "--end",
                                          "2004-01-01", "-o", "{tmp}/s.nc"], ["ends (2004-01-01) before it starts"]),
     ("scenarios: outside the weather", ["scenarios", "watershed", SCENARIOS, "--start", "1990-01-01", "--end",
-                                        "1990-01-31", "-o", "{tmp}/s.nc"], ["scenario baseline:", "weather covers"]),
+                                        "1990-01-31", "-o", "{tmp}/s.nc"],  # once, before any scenario runs
+     ["station record starts on 2001-01-01", "before 2001-01-01", "--start"]),
     ("run: end in 9999", ["run", "watershed", "--synthetic-weather", "3", "--start", "9999-12-25", "--end",
                           "9999-12-31"], ["9998-12-31"]),
     ("compensate: scenario on a run", ["compensate", "{nc}", AGREEMENT, "--scenario", "x"],  # said nothing to do

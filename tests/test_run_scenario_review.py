@@ -56,7 +56,8 @@ def test_run_scenario_is_the_member_of_hydro_scenarios(tmp_path, stacked):
     # tolerance, round-off, so that the test says so should the two paths ever differ in order)
     out = tmp_path / "all.nc"
     quiet = ok(invoke("run", "watershed", "--scenario", "all_measures", *PERIOD, "-q", "-o", out))
-    assert quiet.output == ""  # -q: not even the note of its ecological release
+    # -q: no start line nor summary; the notes on its results, as hydro scenarios -q prints them
+    assert all(line.startswith("note: all_measures: ") for line in quiet.output.splitlines()), quiet.output
     with netCDF4.Dataset(out) as one, netCDF4.Dataset(stacked) as many:
         names = [str(s) for s in many.variables["scenario"][:]]
         k = names.index("all_measures")

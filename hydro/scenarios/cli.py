@@ -65,6 +65,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     inputs = (scenario_file, basin_file)
     check_writable(out, overwrite, inputs=inputs)
     check_output(out.with_suffix(".summary.csv"), overwrite, inputs=inputs)  # the summary table next to it
+    check_suffix(out)  # after: an input named as -o is refused as such
     weather_seed = _past_record(basin, sfile, s, e, members, seed, progress)
     from hydro.batch import EXIT_PARTIAL, BatchFailed, make_executor, report_failures
 
@@ -113,7 +114,7 @@ def _past_record(basin, sfile, start, end, members, seed, progress) -> int | Non
     record without ``--members``, a HydroError saying to add it (one generated series alone would
     read as a forecast)."""
     from hydro.errors import HydroError
-    from hydro.scenarios.run import record_end_before
+    from hydro.scenarios.period import record_end_before
 
     last = record_end_before(basin, sfile, start, end)
     if last is None:
@@ -145,6 +146,25 @@ def _weather_words(basin, sfile, start, end) -> str:
     b = model_variant(BasinInfo.load(basin).path).basin
     first, last = start or sfile.start or b.settings.start, end or sfile.end or b.settings.end
     return generated_weather_words(generated_from(b, first, last), first)
+
+
+#: The suffixes of a results file (netCDF) that the commands reading one recognise
+#: (:func:`hydro.monitoring.read_series` takes a file's kind from its suffix).
+NETCDF_SUFFIXES = (".nc", ".nc4", ".netcdf")
+
+
+def check_suffix(out: Path) -> None:
+    """Refuse an ``-o`` that does not end in a netCDF suffix (:data:`NETCDF_SUFFIXES`): ``-o x.csv``
+    wrote a netCDF file named ``.csv``, which ``hydro compensate`` then read as monitoring data, and
+    put the summary table beside it as ``x.summary.csv``.  As ``hydro report -o`` and ``hydro plot -o``
+    refuse a suffix of another format."""
+    from hydro.errors import HydroError
+
+    if out.suffix.lower() not in NETCDF_SUFFIXES:
+        raise HydroError(f"-o {out}: hydro scenarios writes a netCDF results file (the summary table goes next to "
+                         f"it as NAME.summary.csv); give -o a name ending in .nc (got "
+                         f"'{out.suffix or 'no suffix'}'): the commands that read it take a file's kind from its "
+                         f"suffix, e.g. -o {out.with_suffix('.nc')}")
 
 
 def default_output(basin_file: Path) -> Path:

@@ -123,9 +123,11 @@ def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, yea
     Raises
     ------
     HydroError
-        For a measure naming a subbasin, county, province, reservoir, land-use
-        class, livestock type or plant the basin lacks (naming the file and key).
+        For a file written for another basin (:func:`check_basin`), a measure naming a
+        subbasin, county, province, reservoir, land-use class, livestock type or plant the
+        basin lacks (naming the file and key).
     """
+    check_basin(info, sfile)
     years = np.asarray(sorted(int(y) for y in years), dtype=np.int64)
     scen = sfile.scenario(scenario_id)
     measures = [sfile.measures[m] for m in scen.measures]
@@ -194,3 +196,22 @@ def _buffer_removal(comp: Compilation) -> np.ndarray:
 
 __all__ = ["EFFECTS", "BasinInfo", "Compiled", "annualise", "check_parties", "compile_scenario", "days_in_years",
            "select_subbasins"]
+
+
+def check_basin(info: BasinInfo, sfile: ScenarioFile) -> None:
+    """Raise a :class:`~hydro.errors.HydroError` where ``sfile``'s ``[scenario_set] basin`` names another
+    basin than ``info``'s ``[basin] name`` (compared without case; a file that names none runs on any
+    basin).  Its measures, targets and parties name that basin's subbasins, sections and provinces:
+    without targets or parties a Guanting file ran on Miyun without a word (its measures matched
+    provinces both basins have), with them the error blamed an unknown location."""
+    named = sfile.basin.strip()
+    table = info.raw.get("basin")
+    given = str(table.get("name", "")) if isinstance(table, dict) else ""
+    if not named or named.casefold() == given.casefold():
+        return
+    raise HydroError(f"{sfile.path}: [scenario_set] basin = \"{named}\": this scenario file is written for basin "
+                     f"'{named}', and it was given basin '{given}' ({info.path}), whose subbasins, sections and "
+                     f"provinces its measures, targets and parties do not describe. Run it on {named} (hydro "
+                     f"scenarios {named} {sfile.path}), or give a scenario file written for {given} "
+                     "(configs/scenarios/ holds the shipped ones); a file you wrote for this basin should say "
+                     f"basin = \"{given}\" in [scenario_set]")

@@ -23,7 +23,7 @@ import numpy as np
 from hydro.errors import HydroError
 from hydro.scenarios import transfer_end
 from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE, member_kept_out
-from hydro.scenarios.measures import BasinInfo, check_parties, compile_scenario
+from hydro.scenarios.measures import BasinInfo, check_basin, check_parties, compile_scenario
 from hydro.scenarios.spec import ScenarioFile
 from hydro.scenarios.summary import check_target_locations
 
@@ -130,24 +130,6 @@ def _scenario_task(args):
     return run_one(info, sfile, sid, start, end, history=history, weather=weather)
 
 
-def record_end_before(basin, sfile: ScenarioFile, start: date | None, end: date | None) -> date | None:
-    """The last day of ``basin``'s station record (a :class:`~hydro.basin.Basin` as loaded, e.g. with
-    ``--set``, or its folder, file or name) where the run's period (``start``/``end``, else the
-    scenario file's, else the basin's) ends after it; None where the record covers its end."""
-    from hydro.basin import Basin
-    from hydro.model import model_variant
-    from hydro.simulation import check_period
-    from hydro.watershed import Watershed
-    from hydro.weather import station_record
-
-    b = basin if isinstance(basin, Basin) else model_variant(BasinInfo.load(basin).path).basin
-    check_period(b, start or sfile.start, end or sfile.end)  # a period that cannot be run comes first
-    if not b.is_watershed:
-        return None
-    last = station_record(Watershed.from_basin(b).weather.csv).dates[-1].astype("datetime64[D]").item()
-    return last if (end or sfile.end or b.settings.end) > last else None
-
-
 def run_scenarios(basin, scenario_file, start: date | None = None, end: date | None = None,
                   progress=None, history: str = "", scenarios: list[str] | None = None, *,
                   workers: int | None = 1, scheduler: str | None = None, dask_workers: int | None = None,
@@ -182,6 +164,7 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
 
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
     info = BasinInfo.load(basin)
+    check_basin(info, sfile)  # a file for another basin: before the names of its targets and parties
     check_target_locations(sfile, [str(s.get("id")) for s in info.raw.get("sections", [])] + info.reservoir_ids)
     check_parties(info, sfile)
     start, end = _period(sfile, start, end)
@@ -218,9 +201,7 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
         raise BatchFailed(f"scenario baseline failed: {error}; nothing to compare with")
     kept = sorted(done)
     run = ScenarioRun(sfile, info, [names[k] for k in kept], [done[k][0] for k in kept],
-                      [done[k][1] for k in kept], list(sfile.measures))
-    run.failed = failed
-    run.weather_seed = weather_seed
+                      [done[k][1] for k in kept], list(sfile.measures), failed=failed, weather_seed=weather_seed)
     from hydro.model import model_variant
 
     run.kept_out = model_variant(info.path).basin.network.terminal_reservoirs
