@@ -1867,11 +1867,13 @@ def _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach, storag
 # (``mask``: bit l set where the chain has bounds at the odd multiples of 2**l).
 
 
-#: _RUN_VIEWS: the passes over a run of chains (lts_fluxes, lts_update, lts_disperse) index views
-#: of its slots from its first ghost, ``x[lo:hi][p]``, not ``x[p]`` from ``lo + 1``: a loop from a
-#: constant start is known not to index below 0, so Numba's test for a negative index (which wraps
-#: around) drops out and the loop vectorises with plain loads; from ``lo + 1`` LLVM kept the test
-#: and vectorised with gathers and scatters, four times slower (the global path's passes start at 1).
+#: _RUN_VIEWS: the passes over a run of chains (lts_fluxes, lts_update, lts_disperse, lts_react)
+#: index its slots from its first ghost either through views (``x[lo:hi][p]``, lts_disperse, whose
+#: views' counts Numba prunes) or by an unsigned index ``p = uint64(lo) + uint64(q)``, never as
+#: ``x[p]`` for ``p`` from ``lo + 1``: Numba tests a signed index for a negative value (which wraps
+#: around), LLVM kept that test there and vectorised with gathers and scatters, four times slower
+#: than plain loads (the global path's passes start at a constant, where the test drops out).  An
+#: unsigned index takes no views, whose reference counts cost more than a small class's pass.
 
 
 @kernel(helper=True)
@@ -2086,40 +2088,35 @@ def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, 
                     c[k, gd] = np.divide(res_mass[s, t0 + k], v)
                 else:
                     c[k, gd] = c[k, dn_src[j]]
-        # the run's slots as views from its first ghost (index 0): loops from a constant start
-        # vectorise with plain loads (_RUN_VIEWS)
-        lo = ghost_up[j0]
-        hi = ghost_dn[j1] + 1
-        fr = flux[lo:hi]
-        qr = fq[lo:hi]
-        orr = out_rate[lo:hi]
-        n_s = hi - lo
+        # the run's slots from its first ghost, by an unsigned index (_RUN_VIEWS)
+        base = np.uint64(ghost_up[j0])
+        n_s = ghost_dn[j1] + 1 - ghost_up[j0]
+        one = np.uint64(1)
         if n_tag == 1:
-            cr = c[0, lo:hi]
-            for p in range(1, n_s - 1):
-                dm = cr[p] - cr[p - 1]
-                dp = cr[p + 1] - cr[p]
+            for q in range(1, n_s - 1):
+                p = base + np.uint64(q)
+                dm = c[0, p] - c[0, p - one]
+                dp = c[0, p + one] - c[0, p]
                 same_sign = 0.5 * (math.copysign(1.0, dm) + math.copysign(1.0, dp))
                 size = min(2.0 * abs(dm), min(2.0 * abs(dp), 0.5 * abs(dm + dp)))
-                fr[p] = qr[p] * (cr[p] + 0.5 * (1.0 - tau * orr[p]) * same_sign * size)
+                flux[p] = fq[p] * (c[0, p] + 0.5 * (1.0 - tau * out_rate[p]) * same_sign * size)
             continue
-        ct = c_total[lo:hi]
-        pr = fpc[lo:hi]
-        c0r = c[0, lo:hi]
-        for p in range(n_s):
-            ct[p] = c0r[p]
+        for q in range(n_s):
+            p = base + np.uint64(q)
+            c_total[p] = c[0, p]
         for k in range(1, n_tag):
-            ckr = c[k, lo:hi]
-            for p in range(n_s):
-                ct[p] += ckr[p]
-        for p in range(1, n_s - 1):
-            dm = ct[p] - ct[p - 1]
-            dp = ct[p + 1] - ct[p]
+            for q in range(n_s):
+                p = base + np.uint64(q)
+                c_total[p] += c[k, p]
+        for q in range(1, n_s - 1):
+            p = base + np.uint64(q)
+            dm = c_total[p] - c_total[p - one]
+            dp = c_total[p + one] - c_total[p]
             same_sign = 0.5 * (math.copysign(1.0, dm) + math.copysign(1.0, dp))
             size = min(2.0 * abs(dm), min(2.0 * abs(dp), 0.5 * abs(dm + dp)))
-            f = qr[p] * (ct[p] + 0.5 * (1.0 - tau * orr[p]) * same_sign * size)
-            fr[p] = f
-            pr[p] = np.divide(f, ct[p] + 1e-300)
+            f = fq[p] * (c_total[p] + 0.5 * (1.0 - tau * out_rate[p]) * same_sign * size)
+            flux[p] = f
+            fpc[p] = np.divide(f, c_total[p] + 1e-300)
 
 
 @kernel(helper=True)
@@ -2147,12 +2144,11 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
         inv_tau = np.divide(1.0, tau)
         lo = ghost_up[j0]
         hi = ghost_dn[j1]
-        n_s = hi + 1 - lo  # the run's slots, as views from its first ghost (_RUN_VIEWS)
-        ivr = inv_v[lo:hi + 1]
-        v0r = vol0[lo:hi + 1]
-        dvr = dvol[lo:hi + 1]
-        for p in range(n_s):
-            ivr[p] = np.divide(1.0, v0r[p] + t_end * dvr[p])
+        n_s = hi + 1 - lo  # the run's slots, from its first ghost
+        base = np.uint64(lo)  # (an unsigned slot index: no views, no negative-index test; _RUN_VIEWS)
+        for q in range(n_s):
+            p = base + np.uint64(q)
+            inv_v[p] = np.divide(1.0, vol0[p] + t_end * dvol[p])
         dt = SECONDS_PER_DAY * 2 ** level[j0] / n_f
         for j in range(j0, j1 + 1):
             # the flux inlet's split (_inlet_split for chain j, written out: a call per chain and
@@ -2192,20 +2188,13 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
         if n_tag == 1:
             fk = flux  # (the tag's fluxes; lts_fluxes rewrites the ghost entries set here)
         acc_first = np.searchsorted(acc_slots, lo)  # the run's slots whose fluxes are booked
-        fkr = fk[lo:hi + 1]
-        pcr = fpc[lo:hi + 1]
-        wr = wdraw[lo:hi + 1]
-        kr = keep[lo:hi + 1]
+        one = np.uint64(1)
         for k in range(n_tag):
             t = t0 + k
-            cr = c[k, lo:hi + 1]
-            mr = mass[t, lo:hi + 1]
-            lr = lat[t, lo:hi + 1]
-            wa = withdrawn_acc[k, lo:hi + 1]
-            ra = removed_acc[k, lo:hi + 1]
             if n_tag > 1:
-                for p in range(1, n_s - 1):
-                    fkr[p] = pcr[p] * cr[p]
+                for q in range(1, n_s - 1):
+                    p = base + np.uint64(q)
+                    fk[p] = fpc[p] * c[k, p]
             for j in range(j0, j1 + 1):
                 fk[ghost_up[j]] = inflow[k, j] - s_used[k, j] * inv_tau
             fk[hi] = 0.0
@@ -2215,33 +2204,37 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
                 q += 1
             # (one loop per case, as advect: a branch inside keeps the loop from vectorising)
             if withdrawing and removing:
-                for p in range(1, n_s):
-                    w = tau * wr[p] * cr[p]
-                    wa[p] += w
-                    after = (mr[p] - w) + tau * (fkr[p - 1] - fkr[p] + lr[p])
-                    mp = after * kr[p]
-                    ra[p] += after - mp
-                    mr[p] = mp
-                    cr[p] = mp * ivr[p]
+                for q in range(1, n_s):
+                    p = base + np.uint64(q)
+                    w = tau * wdraw[p] * c[k, p]
+                    withdrawn_acc[k, p] += w
+                    after = (mass[t, p] - w) + tau * (fk[p - one] - fk[p] + lat[t, p])
+                    mp = after * keep[p]
+                    removed_acc[k, p] += after - mp
+                    mass[t, p] = mp
+                    c[k, p] = mp * inv_v[p]
             elif withdrawing:
-                for p in range(1, n_s):
-                    w = tau * wr[p] * cr[p]
-                    wa[p] += w
-                    mp = (mr[p] - w) + tau * (fkr[p - 1] - fkr[p] + lr[p])
-                    mr[p] = mp
-                    cr[p] = mp * ivr[p]
+                for q in range(1, n_s):
+                    p = base + np.uint64(q)
+                    w = tau * wdraw[p] * c[k, p]
+                    withdrawn_acc[k, p] += w
+                    mp = (mass[t, p] - w) + tau * (fk[p - one] - fk[p] + lat[t, p])
+                    mass[t, p] = mp
+                    c[k, p] = mp * inv_v[p]
             elif removing:
-                for p in range(1, n_s):
-                    after = mr[p] + tau * (fkr[p - 1] - fkr[p] + lr[p])
-                    mp = after * kr[p]
-                    ra[p] += after - mp
-                    mr[p] = mp
-                    cr[p] = mp * ivr[p]
+                for q in range(1, n_s):
+                    p = base + np.uint64(q)
+                    after = mass[t, p] + tau * (fk[p - one] - fk[p] + lat[t, p])
+                    mp = after * keep[p]
+                    removed_acc[k, p] += after - mp
+                    mass[t, p] = mp
+                    c[k, p] = mp * inv_v[p]
             else:
-                for p in range(1, n_s):
-                    mp = mr[p] + tau * (fkr[p - 1] - fkr[p] + lr[p])
-                    mr[p] = mp
-                    cr[p] = mp * ivr[p]
+                for q in range(1, n_s):
+                    p = base + np.uint64(q)
+                    mp = mass[t, p] + tau * (fk[p - one] - fk[p] + lat[t, p])
+                    mass[t, p] = mp
+                    c[k, p] = mp * inv_v[p]
 
 
 @kernel(helper=True)
@@ -2432,23 +2425,54 @@ def lts_disperse(lv, dt, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs
 
 
 @kernel(helper=True)
-def lts_react(lv, idx, cnt, ghost_up, ghost_dn, mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc):
-    """:func:`react` on the slots of the class-``lv`` chains (the same sums in the same order)."""
+def lts_react(lv, idx, cnt, ghost_up, ghost_dn, mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc):
+    """:func:`react` on the slots of the class-``lv`` chains (the same sums in the same order, in
+    the same passes; ``acc`` an (n_pad,) work row).  The slot index ``p = lo + q`` is unsigned:
+    Numba tests a signed index for a negative value (which wraps around), which keeps such a
+    loop from vectorising with plain loads (_RUN_VIEWS), and an unsigned one takes no views,
+    whose reference counts cost more than a small class's pass."""
     for i in range(cnt[L_CHAIN, lv]):
-        lo = ghost_up[idx[L_CHAIN, lv, 2 * i]]
-        hi = ghost_dn[idx[L_CHAIN, lv, 2 * i + 1]]
-        for src in range(n_src):
-            tj = t0 + src
+        lo = np.uint64(ghost_up[idx[L_CHAIN, lv, 2 * i]])
+        n_s = ghost_dn[idx[L_CHAIN, lv, 2 * i + 1]] - ghost_up[idx[L_CHAIN, lv, 2 * i]]
+        for j in range(n_src):
+            tj = t0 + j  # species 0 of this source
             for s in range(n_sp - 1, -1, -1):
-                k = s * n_src + src
+                k = s * n_src + j
                 t = t0 + k
-                for p in range(lo + 1, hi):
-                    x = 0.0
-                    for q in range(s + 1):
-                        x += prop_slot[s, q, p] * mass[tj + q * n_src, p]
-                    racc[k, p] += mass[t, p] - x
-                    mass[t, p] = x
-                    c[k, p] = x * inv_v[p]
+                if s == 0:
+                    for q in range(1, n_s):
+                        p = lo + np.uint64(q)
+                        x = 0.0 + prop_slot[0, 0, p] * mass[tj, p]
+                        racc[k, p] += mass[tj, p] - x
+                        mass[tj, p] = x
+                        c[k, p] = x * inv_v[p]
+                elif s == 1:
+                    for q in range(1, n_s):
+                        p = lo + np.uint64(q)
+                        x = (0.0 + prop_slot[1, 0, p] * mass[tj, p]) + prop_slot[1, 1, p] * mass[t, p]
+                        racc[k, p] += mass[t, p] - x
+                        mass[t, p] = x
+                        c[k, p] = x * inv_v[p]
+                elif s == 2:
+                    for q in range(1, n_s):
+                        p = lo + np.uint64(q)
+                        x = ((0.0 + prop_slot[2, 0, p] * mass[tj, p]) + prop_slot[2, 1, p] * mass[tj + n_src, p]) \
+                            + prop_slot[2, 2, p] * mass[t, p]
+                        racc[k, p] += mass[t, p] - x
+                        mass[t, p] = x
+                        c[k, p] = x * inv_v[p]
+                else:
+                    for q in range(1, n_s):
+                        acc[lo + np.uint64(q)] = 0.0
+                    for r in range(s + 1):
+                        for q in range(1, n_s):
+                            p = lo + np.uint64(q)
+                            acc[p] += prop_slot[s, r, p] * mass[tj + r * n_src, p]
+                    for q in range(1, n_s):
+                        p = lo + np.uint64(q)
+                        racc[k, p] += mass[t, p] - acc[p]
+                        mass[t, p] = acc[p]
+                        c[k, p] = acc[p] * inv_v[p]
 
 
 @kernel(helper=True)
@@ -2544,7 +2568,7 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
                 lts_disperse(lv, dt_l, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs, inlet, work)
             if mixed:
                 lts_react(lv, idx, cnt, ghost_up, ghost_dn, mass, c, prop_lv[lv], t0, n_sp, n_src, inv_v,
-                          removed_acc)
+                          removed_acc, work[3])
         lts_fluxes(idx[L_BOUND, lv], cnt[L_BOUND, lv], u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, c,
                    c_total, flux, fpc, fq, out_rate, ghost_up, ghost_dn, dn_src, chain_head, up_mix, inv_qin,
                    tail_res, res_mass, res_volume)
