@@ -133,7 +133,7 @@ def test_the_washoff_start_reuses_the_rates_without_measures(guanting_measures, 
     # once for the groundwater store (reference) and again for the wash-off store's start
     from hydro.sources import loads as module
     from hydro.sources.timing import run_day_of_year
-    from hydro.sources.washoff import washoff_start
+    from hydro.sources.washoff import washoff_flow_mm, washoff_start
 
     params, years, quick, base, area = guanting_measures
     assert any(s.reference is not None for s in params.subbasins)
@@ -145,9 +145,10 @@ def test_the_washoff_start_reuses_the_rates_without_measures(guanting_measures, 
     assert len(calls) == 2  # with and without the measures (3 before)
     # bit-identical to the loads of a wash-off store started from freshly computed rates
     unique, index, _ = module._years(years, None, neighbours=True)
+    wash = washoff_flow_mm(params.subbasins, quick, base)  # the flow that washes the store (filtered since 1ee7e5f)
     start = washoff_start(params.subbasins, (unique, index, run_day_of_year(unique, index, None)),
                           lambda s, y: original(s, y, np.asarray(area, dtype=float)), np.asarray(area, dtype=float),
-                          quick, None)
+                          wash, None)
     assert start is not None and "washoff_tn" in start
     fresh, _, _ = module.daily_loads(params, years, quick, base, area, stores=start)
     assert np.array_equal(reused, fresh)
