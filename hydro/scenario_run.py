@@ -79,6 +79,9 @@ def read_scenario_file(b, basin, scenario: str, given: str | Path | None):
         raise HydroError(f"{FILE_OPTION} {path}: no such file; give the scenario file that defines scenario "
                          f"'{scenario}' (configs/scenarios/ holds the shipped ones)")
     sfile = ScenarioFile.from_toml(path)
+    from hydro.scenarios.measures import check_basin
+
+    check_basin(b, sfile)  # a file for another basin: before its scenario ids and its period
     sfile.scenario(scenario)
     return sfile
 

@@ -50,7 +50,8 @@ def test_a_file_for_another_basin_is_refused_before_any_run(tmp_path):
     # the watershed's own file, naming miyun: its measures all fit the watershed (it ran before, unsaid)
     path = _for_basin(tmp_path, "miyun")
     info = BasinInfo.load("watershed")
-    with pytest.raises(HydroError, match=r"basin = \"miyun\".*written for basin 'miyun'.*given basin 'watershed'"):
+    wrong = r"basin = \"miyun\".*written for basin 'miyun'.*the basin given \(.*\) is basin 'watershed'"
+    with pytest.raises(HydroError, match=wrong):
         compile_scenario(info, ScenarioFile.from_toml(path), "domestic", [2001, 2002])
     out = tmp_path / "s.nc"
     refused(invoke("scenarios", "watershed", path, "-o", out, "--workers", "1"),
@@ -64,8 +65,39 @@ def test_a_file_for_another_basin_is_refused_before_any_run(tmp_path):
 def test_a_shipped_file_with_targets_names_its_basin_not_a_location(tmp_path):
     # Guanting's file on the watershed: the error said "unknown location 'bahaoqiao'" before
     result = invoke("scenarios", "watershed", SHIPPED / "guanting.toml", "-o", tmp_path / "s.nc")
-    refused(result, "written for basin 'guanting'", "given basin 'watershed'")
+    refused(result, "written for basin 'guanting'", "is basin 'watershed'")
     assert "unknown location" not in result.output
+
+
+def test_the_basin_is_checked_before_the_period(tmp_path):
+    # a plan period past the record without --members / --synthetic-weather: the wrong basin is said
+    # first (it was "add --members", and after adding it, the wrong basin)
+    plan = SHIPPED / "guanting_plan_2023_2027.toml"
+    period = ("--start", "2023-01-01", "--end", "2027-12-31")
+    for args in (("scenarios", "miyun", plan, *period, "-o", tmp_path / "s.nc"),
+                 ("run", "miyun", "--scenario", "hebei_plan_2025", "--scenario-file", plan, *period,
+                  "-o", tmp_path / "r.nc")):
+        result = invoke(*args)
+        refused(result, "written for basin 'guanting'", "is basin 'miyun'")
+        assert "--members" not in result.output and "--synthetic-weather" not in result.output
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_incentives_refuse_a_scenario_file_for_another_basin(tmp_path):
+    # hydro compensate --scenarios --scenario-file: its parties would pick the other basin's subbasins (any
+    # agreement will do: the file is checked before the agreement is evaluated)
+    out = tmp_path / "s.nc"
+    r = invoke("scenarios", "watershed", WATERSHED_FILE, "--scenario", "domestic", "--start", "2001-01-01",
+               "--end", "2001-03-31", "--workers", "1", "-q", "-o", out)
+    assert r.exit_code == 0, r.output
+    agreement = ROOT / "configs" / "agreements" / "beijing_internal_2015.toml"
+    other = _for_basin(tmp_path, "miyun")
+    refused(invoke("compensate", "--scenarios", out, agreement, "--scenario-file", other),
+            str(other), "written for basin 'miyun'", f"{out}, the scenarios' results, is basin 'watershed'",
+            "--scenario-file")
+    # the right file passes this check (the agreement, written for Guanting's sections, then fails on its own)
+    assert "written for basin" not in invoke("compensate", "--scenarios", out, agreement, "--scenario-file",
+                                             WATERSHED_FILE).output
 
 
 def test_the_basin_is_compared_without_case_and_a_file_naming_none_runs_anywhere(tmp_path):

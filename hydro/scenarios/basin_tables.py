@@ -50,6 +50,12 @@ class BasinInfo:
         return cls(path, raw, subs)
 
     @property
+    def name(self) -> str:
+        """The basin's ``[basin] name`` ("" where absent), as :attr:`hydro.basin.Basin.name`."""
+        table = self.raw.get("basin")
+        return str(table.get("name", "")) if isinstance(table, dict) else ""
+
+    @property
     def ids(self) -> list[str]:
         """Subbasin ids, in file order."""
         return [s["id"] for s in self.subbasins]

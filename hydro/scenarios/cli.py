@@ -61,6 +61,9 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
 
     sfile = ScenarioFile.from_toml(scenario_file)
     basin_file = resolve_basin(basin)
+    from hydro.scenarios.measures import BasinInfo, check_basin
+
+    check_basin(BasinInfo.load(basin_file), sfile)  # a file for another basin: before anything on its period
     out = Path(output) if output else default_output(basin_file)
     inputs = (scenario_file, basin_file)
     check_writable(out, overwrite, inputs=inputs)

@@ -121,6 +121,11 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
             raise HydroError(f"{path}: the scenario file it was made from ({scenario_file!r}) cannot be "
                              "found; give it (--scenario-file)")
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
+    from hydro.scenarios.measures import check_basin_name
+
+    check_basin_name(sfile, str(res.attrs.get("basin", sfile.basin)), f"{path}, the scenarios' results,",
+                     "Give the scenario file the results were made from (--scenario-file), or leave "
+                     "--scenario-file out for the one they name")  # its parties would pick another basin's subbasins
     ids = list(res.coords["subbasin"])
     owner = _owners(res, sfile.parties, ids)
     years = [int(y) for y in res.coords["year"]]

@@ -198,20 +198,27 @@ __all__ = ["EFFECTS", "BasinInfo", "Compiled", "annualise", "check_parties", "co
            "select_subbasins"]
 
 
-def check_basin(info: BasinInfo, sfile: ScenarioFile) -> None:
+def check_basin(info, sfile: ScenarioFile) -> None:
     """Raise a :class:`~hydro.errors.HydroError` where ``sfile``'s ``[scenario_set] basin`` names another
-    basin than ``info``'s ``[basin] name`` (compared without case; a file that names none runs on any
-    basin).  Its measures, targets and parties name that basin's subbasins, sections and provinces:
-    without targets or parties a Guanting file ran on Miyun without a word (its measures matched
-    provinces both basins have), with them the error blamed an unknown location."""
+    basin than ``info``'s ``[basin] name`` (:func:`check_basin_name`; ``info``: a :class:`BasinInfo` or a
+    :class:`~hydro.basin.Basin`, each with ``name`` and ``path``).  Its measures, targets and parties
+    name that basin's subbasins, sections and provinces: without targets or parties a Guanting file ran
+    on Miyun without a word (its measure names Hebei, which both have), with them the error blamed an
+    unknown location."""
+    given = str(info.name)
+    check_basin_name(sfile, given, f"the basin given ({info.path})",
+                     f"Run it on {sfile.basin} (hydro scenarios {sfile.basin} {sfile.path}), or give a scenario file "
+                     f"written for {given} (configs/scenarios/ holds the shipped ones); a file you wrote for this "
+                     f"basin should say basin = \"{given}\" in [scenario_set]")
+
+
+def check_basin_name(sfile: ScenarioFile, given: str, what: str, remedy: str) -> None:
+    """Raise a :class:`~hydro.errors.HydroError` where ``sfile``'s ``[scenario_set] basin`` is not ``given``
+    (compared without case; a file that names no basin fits any), ``what`` saying whose name ``given``
+    is and ``remedy`` what to do."""
     named = sfile.basin.strip()
-    table = info.raw.get("basin")
-    given = str(table.get("name", "")) if isinstance(table, dict) else ""
-    if not named or named.casefold() == given.casefold():
+    if not named or named.casefold() == given.strip().casefold():
         return
     raise HydroError(f"{sfile.path}: [scenario_set] basin = \"{named}\": this scenario file is written for basin "
-                     f"'{named}', and it was given basin '{given}' ({info.path}), whose subbasins, sections and "
-                     f"provinces its measures, targets and parties do not describe. Run it on {named} (hydro "
-                     f"scenarios {named} {sfile.path}), or give a scenario file written for {given} "
-                     "(configs/scenarios/ holds the shipped ones); a file you wrote for this basin should say "
-                     f"basin = \"{given}\" in [scenario_set]")
+                     f"'{named}', and {what} is basin '{given}', whose subbasins, sections and provinces its "
+                     f"measures, targets and parties do not describe. {remedy}")
