@@ -2188,6 +2188,7 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
         if n_tag == 1:
             fk = flux  # (the tag's fluxes; lts_fluxes rewrites the ghost entries set here)
         acc_first = np.searchsorted(acc_slots, lo)  # the run's slots whose fluxes are booked
+        acc_end = np.searchsorted(acc_slots, hi, side="right")
         one = np.uint64(1)
         for k in range(n_tag):
             t = t0 + k
@@ -2198,10 +2199,9 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
             for j in range(j0, j1 + 1):
                 fk[ghost_up[j]] = inflow[k, j] - s_used[k, j] * inv_tau
             fk[hi] = 0.0
-            q = acc_first
-            while q < acc_slots.shape[0] and acc_slots[q] <= hi:
-                flux_acc[k, acc_slots[q]] += tau * fk[acc_slots[q]]
-                q += 1
+            for q in range(acc_first, acc_end):
+                a = np.uint64(acc_slots[q])
+                flux_acc[k, a] += tau * fk[a]
             # (one loop per case, as advect: a branch inside keeps the loop from vectorising)
             if withdrawing and removing:
                 for q in range(1, n_s):
