@@ -78,6 +78,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import subprocess
 import sys
@@ -204,10 +205,10 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False) -> Non
 def lts_timed(network, tracers, inputs, kw) -> dict:
     """The last transport run of the case again, on the global sub-step and with local time steps
     (:class:`hydro.transport_args.LocalSteps`, defaults), in this process one after the other:
-    CPU seconds of each (``lts_global_cpu``, ``lts_local_cpu``), mean sub-steps of the finest
-    class, days on local steps, and the largest difference of reach outlet concentrations
-    relative to their largest value (``lts_max_rel_diff``: the schemes differ by their
-    discretisation, not round-off)."""
+    CPU seconds of each (``lts_global_cpu``, ``lts_local_cpu``; the least of three runs where one
+    takes under 5 s), mean sub-steps of the finest class, days on local steps, and the largest
+    difference of reach outlet concentrations relative to their largest value
+    (``lts_max_rel_diff``: the schemes differ by their discretisation, not round-off)."""
     import numpy as np
 
     from hydro.transport import simulate
@@ -217,9 +218,17 @@ def lts_timed(network, tracers, inputs, kw) -> dict:
     out = {}
     runs = {}
     for name, steps in (("global", None), ("local", LocalSteps())):
-        c0 = time.process_time()
-        runs[name] = simulate(network, tracers, inputs, local_steps=steps, **kw)
-        out[f"lts_{name}_cpu"] = time.process_time() - c0
+        # the best of three where a run is short: the first run of the local steps also loads their
+        # kernels from the cache (0.1-0.4 s, more than the whole 100-reach year), which the global
+        # path's run does not (the model loaded them)
+        best = math.inf
+        for _ in range(3):
+            c0 = time.process_time()
+            runs[name] = simulate(network, tracers, inputs, local_steps=steps, **kw)
+            best = min(best, time.process_time() - c0)
+            if best > 5.0:
+                break
+        out[f"lts_{name}_cpu"] = best
     a, b = runs["global"].reach_concentration, runs["local"].reach_concentration
     out["lts_max_rel_diff"] = float(np.nanmax(np.abs(a - b)) / max(np.nanmax(np.abs(a)), 1e-30))
     out["lts_days_local"] = int((runs["local"].substeps != runs["global"].substeps).sum())
