@@ -308,6 +308,9 @@ class Loads:
 
     tracers: TracerInputs
     groundwater: Any  # hydro.sources.GroundwaterStore
+    #: TN in the wash-off stores by subbasin (kg) [n_day + 1, n_sub], at the start of each day and the end
+    #: of the last; None: no subbasin has one (:func:`hydro.sources.washoff.content_by_subbasin`)
+    washoff_kg: Any = None
 
 
 def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], apportion: bool,
@@ -320,12 +323,16 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     carries the wash-off stores (:func:`hydro.sources.daily_loads`).
     """
     from hydro.sources import SOURCE_NAMES, daily_loads
+    from hydro.sources.washoff import CONTENT_KEY, content_by_subbasin
 
+    stores = {} if stores is None else stores  # as a first block's: the wash-off store's content comes out in it
     quick, base = w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T
     first_doy = int(day_of_year(w.dates[:1])[0])  # where the first year starts (seasonal timing)
     tn, _, gw = daily_loads(ws.sources, w.years, quick, base, w.area, initial_gw_kg=groundwater_kg,
                             mean_base_mm=mean_base_mm, run_years=w.run_years, stores=stores,
                             mean_washed=mean_washed, first_doy=first_doy)
+    washoff = stores.pop(CONTENT_KEY, None)  # not carried to the next block
+    washoff_kg = None if washoff is None else content_by_subbasin(ws.sources.subbasins, washoff)
     quality = None
     if any(p.name != "tn" for c in carried for p in c.parts):
         from hydro.sources.quality import quality_loads
@@ -343,7 +350,7 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     tin = tracer_inputs(basin.network, ws.subbasins, carried, parts, tags, apportion, len(w.dates),
                         len(w.points.reaches), water=((w.transfers.reach_inflow, w.transfers.res_inflow)
                                                       if water_enters(w)[0] else None))
-    return Loads(tracers=tin, groundwater=gw)
+    return Loads(tracers=tin, groundwater=gw, washoff_kg=washoff_kg)
 
 
 def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, water=None) -> TransportResult:
@@ -450,6 +457,7 @@ def results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, tr: Transpor
     res.coords["input"] = list(INPUT_NAMES)
     res.add("subbasin_tn_gross_input", gross_inputs(ws.sources, year_list, w.area))
     res.add("groundwater_n_storage", gw.storage_kg[1:])
+    res.add("washoff_n_storage", np.zeros_like(gw.storage_kg[1:]) if src.washoff_kg is None else src.washoff_kg[1:])
     if w.transfers.any:
         add_transfer_results(res, w.transfers, hyd, w.target, water_tracer, n_res, water_enters(w)[1])
     return res

@@ -135,6 +135,9 @@ _DECLARED = [
              "the baseline's (weather ensemble member)"),
     Variable("groundwater_n_storage", ("time", "subbasin"), "kg",
              "nitrogen in the subbasin's groundwater store at the end of the day"),
+    Variable("washoff_n_storage", ("time", "subbasin"), "kg",
+             "nitrogen built up on the subbasin's land surface and not yet washed off or lost at the end of "
+             "the day (the wash-off store; 0 where the subbasin has none)"),
     Variable("tn_source_load", ("time", "section", "source"), "kg d-1",
              "total nitrogen load through the monitoring section, by source"),
     Variable("reach_tn_source_load", ("time", "reach", "source"), "kg d-1",

@@ -258,7 +258,7 @@ def daily_loads(params: SourceParameters, years_of_day, quick_mm, base_mm, area_
 def _time_scattered(loads, subs, names, quick, base, wash, year_index, surface, stores, mean_washed) -> None:
     """Share the scattered kinds' loads by runoff (``delivery_timing = "runoff"``) and pass them through the
     wash-off store (``"washoff"``) washed by ``wash`` (mm/d, :func:`washoff_flow_mm`), in place;
-    ``stores["washoff_tn"]`` starts the store and then holds its end (:func:`daily_loads`)."""
+    ``stores["washoff_tn"]`` starts the store, then holds its end, ``"washoff_tn_store"`` the store (results)."""
     scattered = [k for k, kind in enumerate(kinds()) if kind.scattered]
     for s, sub in enumerate(subs):
         if sub.delivery_timing == "runoff":
@@ -267,7 +267,7 @@ def _time_scattered(loads, subs, names, quick, base, wash, year_index, surface, 
                 loads[:, s, k] = share_by_weight(loads[:, s, k], runoff, year_index)
     store = deliver(loads, subs, names, wash, surface, (stores or {}).get("washoff_tn"), mean_washed)
     if stores is not None and store is not None:
-        stores["washoff_tn"] = store.storage_kg[-1].copy()
+        stores.update(washoff_tn=store.storage_kg[-1].copy(), washoff_tn_store=store)  # the store: not carried
 
 
 #: Rates of the kernel's store and quick-flow columns (the constant kinds' rates are under their names).

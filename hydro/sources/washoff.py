@@ -339,5 +339,20 @@ def species_timing(arrays: list[np.ndarray], yearly: list[np.ndarray], subs, sou
     return store
 
 
+#: Key of :func:`hydro.sources.daily_loads`' ``stores`` under which the TN wash-off store of the run comes
+#: out (a :class:`WashoffStore`, for the results' ``washoff_n_storage``, :func:`content_by_subbasin`); the
+#: sources step takes it out again: it is not carried from block to block.
+CONTENT_KEY = "washoff_tn_store"
+
+
+def content_by_subbasin(subs, store: WashoffStore) -> np.ndarray:
+    """The wash-off store's N over every channel, by subbasin (kg) [n_day + 1, n_sub]: at the start of
+    each day and the end of the last (``store.storage_kg``), 0 where a subbasin has no store."""
+    idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
+    out = np.zeros((store.storage_kg.shape[0], len(subs)))
+    out[:, idx] = store.storage_kg.sum(axis=2)
+    return out
+
+
 #: Kernel code of each groundwater timing (:func:`hydro._sources_kernels.daily_loads_kernel`).
 GW_MODES = {"store": 0.0, "baseflow": 1.0, "flow": 2.0}
