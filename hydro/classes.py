@@ -193,7 +193,9 @@ def reservoir_ids(path: str | Path) -> list[str]:
     the file has ``reservoir_inflow``; these are their ids.
     """
     path = Path(path)
-    if path.suffix.lower() not in (".nc", ".nc4", ".netcdf"):
+    from hydro.outputspec import NETCDF_SUFFIXES
+
+    if path.suffix.lower() not in NETCDF_SUFFIXES:
         return []
     import netCDF4
 

@@ -166,6 +166,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, compile_notice, is_catchment_file, load_basin,
                                 refuse_past_record, refuse_seed_without_members)
     from hydro.netcdf import check_writable
+    from hydro.outputspec import check_netcdf_name
     from hydro.outputspec import check_request, check_something_kept, spec_for_run
     from hydro.scenario_run import scenario_command, scenario_mode
     from hydro.simulation import check_period, run
@@ -188,6 +189,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     refuse_past_record(b, e, generated=bool(members) or weather_seed is not None)
     out = Path(output) if output else Path(f"{b.name}.nc")
     check_writable(out, overwrite, inputs=(b.path, params))
+    check_netcdf_name(out, "hydro run")
     compile_notice(quiet, KERNEL_MODULES if b.is_watershed or members or weather_seed is not None
                    else FLOW_DRIVEN_MODULES)
     spec = spec_for_run(b, variables, locations, aggregate, float32, compress, codec)
@@ -261,6 +263,7 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
 
     from hydro.clitools import catchment_summary, compile_notice, run_catchment_file
     from hydro.netcdf import check_writable
+    from hydro.outputspec import check_netcdf_name
     from hydro.tomlio import load_toml
 
     if members or weather_seed is not None:
@@ -268,6 +271,7 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
                          "file runs on the forcing CSV it names")
     out = Path(output) if output else Path(f"{load_toml(path).get('name', Path(path).stem)}.nc")
     check_writable(out, overwrite, inputs=(path,))
+    check_netcdf_name(out, "hydro run")
     compile_notice(quiet, ("_runoff_kernels",))
     results = run_catchment_file(path, overrides, start, end, history=_history())
     from hydro.outputspec import OutputSpec

@@ -28,6 +28,7 @@ import numpy as np
 from hydro.errors import HydroError, suggest
 from hydro.monitoring_csv import CSV_COLUMNS as CSV_COLUMNS
 from hydro.monitoring_csv import read_monitoring_csv
+from hydro.outputspec import NETCDF_SUFFIXES
 from hydro.section_series import FLOW as FLOW
 from hydro.section_series import SERIES_PARAMETERS as SERIES_PARAMETERS
 from hydro.section_series import DailySections as DailySections
@@ -393,7 +394,7 @@ def read_series(path: str | Path, scenario: str | int | None = None) -> SectionS
         if scenario is not None:
             raise HydroError(f"{path}: a monitoring CSV has no scenarios; drop the scenario option")
         return read_monitoring_csv(path)
-    if suffix in (".nc", ".nc4", ".netcdf"):
+    if suffix in NETCDF_SUFFIXES:
         return read_results(path, scenario)
     raise HydroError(f"{path}: unknown kind of file '{suffix}'; expected a monitoring CSV (.csv) "
                      "or a hydro results file (.nc)")

@@ -72,6 +72,25 @@ KEEP_FLOAT64 = ("reservoir_storage", "groundwater_n_storage", "washoff_n_storage
 DEFAULT_COMPRESS = 1
 #: Compression filters a file may use (:attr:`OutputSpec.codec`), the default first.
 CODECS = ("zlib", "zstd")
+#: The suffixes of a results file (netCDF): the commands that read one take a file's kind from its
+#: suffix (:func:`hydro.monitoring.read_series`), so those that write one refuse any other (:func:`check_netcdf_name`).
+NETCDF_SUFFIXES = (".nc", ".nc4", ".netcdf")
+
+
+def check_netcdf_name(out, command: str, extra: str = "") -> None:
+    """Refuse an output name ``out`` whose suffix is not a netCDF one (:data:`NETCDF_SUFFIXES`).
+
+    ``hydro run -o x.csv`` wrote a netCDF file named ``.csv``, which ``hydro compensate`` then read as
+    monitoring data; ``hydro report -o`` and ``hydro plot -o`` already refuse a suffix of another format.
+    ``command`` names the writer (``"hydro run"``), ``extra`` adds words after its name.
+    """
+    from pathlib import Path
+
+    suffix = Path(out).suffix
+    if suffix.lower() not in NETCDF_SUFFIXES:
+        raise HydroError(f"-o {out}: {command} writes a netCDF results file{extra}; give -o a name ending in .nc "
+                         f"(got '{suffix or 'no suffix'}'): the commands that read it take a file's kind from its "
+                         f"suffix, e.g. -o {Path(out).with_suffix('.nc')}")
 
 
 @dataclass(frozen=True)

@@ -208,12 +208,13 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
 
     from hydro.clitools import KERNEL_MODULES, compile_notice, note_late_start
     from hydro.netcdf import check_writable
-    from hydro.outputspec import spec_for_run
+    from hydro.outputspec import check_netcdf_name, spec_for_run
     from hydro.summary import run_summary
 
     sfile = read_scenario_file(b, basin, scenario, scenario_file)
     out = Path(output) if output else Path(f"{b.name}{'' if scenario == 'baseline' else '_' + scenario}.nc")
     check_writable(out, overwrite, inputs=(b.path, params, sfile.path))
+    check_netcdf_name(out, "hydro run --scenario")
     spec = spec_for_run(b, *output_options)
     check_scenario_request(b, spec)
     compile_notice(quiet, KERNEL_MODULES)

@@ -56,6 +56,7 @@ from hydro.compensation.payments import NOT_NETTED, Payment, totals
 from hydro.compensation.rules import years_needed
 from hydro.errors import HydroError
 from hydro.monitoring import FLOW, SectionSeries
+from hydro.outputspec import NETCDF_SUFFIXES
 from hydro.plotting.weather import members_of
 
 #: Coefficient of variation of one monthly value as monitored (lognormal, mean 1).
@@ -235,7 +236,7 @@ def _series_cached(path: str, stamp: int) -> SectionSeries:
 def _refuse_ensemble(path: str) -> None:
     """A weather ensemble as the series of ``--uncertainty``: the reader's advice ("use
     --uncertainty N") would send the user back here; the weather is drawn from the basin."""
-    if Path(path).suffix.lower() not in (".nc", ".nc4", ".netcdf") or not Path(path).is_file():
+    if Path(path).suffix.lower() not in NETCDF_SUFFIXES or not Path(path).is_file():
         return
     import netCDF4
 
@@ -603,7 +604,7 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
     from hydro.compensation.inference import is_published_figures
 
     path = Path(source)
-    is_file = path.suffix.lower() in (".csv", ".nc", ".nc4", ".netcdf")
+    is_file = path.suffix.lower() in (".csv", *NETCDF_SUFFIXES)
     if parameters_from and is_file:
         raise HydroError(f"--parameters-from: {path} is a series, not a basin; model parameters are drawn "
                          "only when each member simulates the basin (give the basin instead)")

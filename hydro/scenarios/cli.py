@@ -151,23 +151,12 @@ def _weather_words(basin, sfile, start, end) -> str:
     return generated_weather_words(generated_from(b, first, last), first)
 
 
-#: The suffixes of a results file (netCDF) that the commands reading one recognise
-#: (:func:`hydro.monitoring.read_series` takes a file's kind from its suffix).
-NETCDF_SUFFIXES = (".nc", ".nc4", ".netcdf")
-
-
 def check_suffix(out: Path) -> None:
-    """Refuse an ``-o`` that does not end in a netCDF suffix (:data:`NETCDF_SUFFIXES`): ``-o x.csv``
-    wrote a netCDF file named ``.csv``, which ``hydro compensate`` then read as monitoring data, and
-    put the summary table beside it as ``x.summary.csv``.  As ``hydro report -o`` and ``hydro plot -o``
-    refuse a suffix of another format."""
-    from hydro.errors import HydroError
+    """Refuse an ``-o`` that does not end in a netCDF suffix (:func:`hydro.outputspec.check_netcdf_name`): ``-o
+    x.csv`` wrote a netCDF file named ``.csv`` and put the summary table beside it as ``x.summary.csv``."""
+    from hydro.outputspec import check_netcdf_name
 
-    if out.suffix.lower() not in NETCDF_SUFFIXES:
-        raise HydroError(f"-o {out}: hydro scenarios writes a netCDF results file (the summary table goes next to "
-                         f"it as NAME.summary.csv); give -o a name ending in .nc (got "
-                         f"'{out.suffix or 'no suffix'}'): the commands that read it take a file's kind from its "
-                         f"suffix, e.g. -o {out.with_suffix('.nc')}")
+    check_netcdf_name(out, "hydro scenarios", " (the summary table goes next to it as NAME.summary.csv)")
 
 
 def default_output(basin_file: Path) -> Path:
