@@ -222,6 +222,52 @@ def upstream_storage_change(res, by_year: bool = False) -> np.ndarray:
     return out
 
 
+#: The land's N stores in the results, by subbasin at the end of each day (kg): the wash-off store on
+#: the surface and the groundwater store (:mod:`hydro.sources.washoff_store`, :mod:`hydro.sources.groundwater`).
+LAND_STORES = ("washoff_n_storage", "groundwater_n_storage")
+
+
+def land_storage_end(res) -> np.ndarray:
+    """N in the land's stores (:data:`LAND_STORES`) of the subbasins upstream of each reservoir at the
+    end of the run (kg).
+
+    A scenario's stores start as the baseline's (both in balance with the sources without the
+    measures, :func:`hydro.sources.washoff.washoff_start`), so the baseline's value minus a scenario's
+    is the N its measures kept off the rivers that is still on the land at the end of the run
+    (``n_kept_out_on_land``): with a store holding years of build-up most of a late measure's N.
+
+    Parameters
+    ----------
+    res : Results
+        One run, or a scenarios file with its leading ``scenario`` axis.
+
+    Returns
+    -------
+    numpy.ndarray
+        ``[..., reservoir]`` kg, summed over the subbasins draining to the reservoir or to any
+        element upstream of it; NaN for all when the results lack a store, the ``subbasin_drains_to``
+        or ``network_downstream`` attributes, or daily values (an aggregated file's last value is a mean).
+    """
+    from hydro.run_attributes import id_values, upstream_elements
+
+    reservoirs = [str(r) for r in res.coords.get("reservoir", [])]
+    drains = id_values(str(res.attrs.get("subbasin_drains_to", "")))
+    network = str(res.attrs.get("network_downstream", ""))
+    daily = str(res.attrs.get("time_aggregation", "daily")) == "daily"
+    if not (daily and drains and network and all(v in res.data for v in LAND_STORES)):
+        return np.full(len(reservoirs), np.nan)
+    subs = [str(s) for s in res.coords["subbasin"]]
+    end = np.sum([np.asarray(res[v])[..., -1, :] for v in LAND_STORES], axis=0)  # [..., subbasin]
+    up = upstream_elements(network)
+    out = np.zeros(end.shape[:-1] + (len(reservoirs),))
+    for k, r in enumerate(reservoirs):
+        into = up.get(r, set()) | {r}
+        for j, sub in enumerate(subs):
+            if drains.get(sub) in into:
+                out[..., k] += end[..., j]
+    return out
+
+
 def counted_by_year(res) -> tuple[np.ndarray, np.ndarray]:
     """(N entering, change of the N held upstream) of the reservoirs the totals count, per year (kg).
 
@@ -239,6 +285,7 @@ def counted_by_year(res) -> tuple[np.ndarray, np.ndarray]:
     return _entering_by_year(res)[..., mask].sum(axis=-1), held[..., mask].sum(axis=-1)
 
 
-__all__ = ["ATTRIBUTE", "MEMBER_BUDGETS", "ONE_DRAW", "SPREAD", "counted", "counted_by_year", "member_budgets",
+__all__ = ["ATTRIBUTE", "LAND_STORES", "MEMBER_BUDGETS", "ONE_DRAW", "SPREAD", "counted", "counted_by_year",
+           "land_storage_end", "member_budgets",
            "member_kept_out", "members_counted", "reservoir_input", "spread_rows", "upstream_storage_change",
            "year_fractions"]

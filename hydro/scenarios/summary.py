@@ -30,6 +30,14 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
     still leave after the run (negative: less N held upstream than in the baseline,
     a reduction still on its way).  Per reservoir, and with an empty ``location`` the
     total over the reservoirs the cost per kg counts.
+``n_kept_out_on_land`` (kg, whole run)
+    N the measures kept off the rivers that is still on the land at the end of the run: the
+    baseline's N in the wash-off and groundwater stores of the subbasins upstream of each reservoir
+    at the end of the run minus the scenario's (:func:`hydro.scenarios.kept_out.land_storage_end`;
+    both start alike).  Not part of ``n_kept_out`` (N that did not enter the reservoir): added to it,
+    it is the N a measure keeps out of the reservoir by the end of the run, or later.  Per reservoir,
+    and with an empty ``location`` over the reservoirs the cost per kg counts; NaN where the results
+    lack the stores' daily values.
 ``cost`` (yuan, whole run; and per year), ``cost_per_kg_kept_out`` (yuan/kg)
     measure costs (capital as ``cost_method`` says, plus operating; a year's row is
     the whole year's cost, the whole-run total counts of a year the run covers in
@@ -82,6 +90,7 @@ from hydro.dates import partial_years
 from hydro.scenarios.kept_out import (
     SPREAD,
     counted,
+    land_storage_end,
     members_counted,
     reservoir_input,
     spread_rows,
@@ -182,7 +191,7 @@ def summarise(run) -> list[dict]:
     sources = list(base.coords["source"])
     base_load = base["subbasin_tn_source_input"].sum(axis=(0, 1))
     base_in = reservoir_input(base)
-    base_held = upstream_storage_change(base)
+    base_held, base_land = upstream_storage_change(base), land_storage_end(base)
     counted_mask = counted(base.coords.get("reservoir", []), ";".join(run.kept_out))
     base_means = _constituent_means(base)
     for sid, res in zip(run.names, run.results):
@@ -206,13 +215,16 @@ def summarise(run) -> list[dict]:
         add(sid, "load_delivered", load.sum(), "kg", source="total")
         add(sid, "load_reduction", base_load.sum() - load.sum(), "kg", source="total")
         r_in, held = reservoir_input(res), upstream_storage_change(res) - base_held
+        land = base_land - land_storage_end(res)
         for k, rid in enumerate(res.coords.get("reservoir", [])):
             add(sid, "reservoir_n_input", r_in[k], "kg", rid)
             add(sid, "n_kept_out", base_in[k] - r_in[k], "kg", rid)
             add(sid, "n_kept_out_in_storage", held[k], "kg", rid)
+            add(sid, "n_kept_out_on_land", land[k], "kg", rid)
         kept, kept_held = float(np.sum((base_in - r_in)[counted_mask])), float(np.sum(held[counted_mask]))
         add(sid, "n_kept_out", kept, "kg")  # the reservoirs the cost per kg counts (empty location)
         add(sid, "n_kept_out_in_storage", kept_held, "kg")
+        add(sid, "n_kept_out_on_land", float(np.sum(land[counted_mask])), "kg")
         cost_y = (res["measure_capital_cost"] + res["measure_operating_cost"]).sum(axis=(1, 2))
         for k, y in enumerate(res.coords["year"]):
             add(sid, "cost", cost_y[k], "yuan", year=int(y))
@@ -389,6 +401,10 @@ def format_summary(rows: list[dict]) -> str:
                              "(negative: less held, a reduction still on its way)"))
                        + "; cost per kg kept out net of it "
                        + ("n/a" if not np.isfinite(net) else f"{net:,.1f} yuan/kg"))
+        land = get(s, "n_kept_out_on_land")
+        if s != scen[0] and np.isfinite(land) and round(land) != 0:
+            out.append(f"    N kept off the rivers and still on the land upstream at the end of the run (wash-off and "
+                       f"groundwater stores, beyond N kept out): {land:+,.0f} kg")
         if s != scen[0]:
             out.extend(_spread_lines([r for r in rows if r["scenario"] == s and r["location"] == ""]))
         if by_src:
