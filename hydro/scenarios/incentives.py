@@ -41,6 +41,12 @@ One row per scenario, year and party:
     (:func:`hydro.scenarios.kept_out.upstream_storage_change`): positive, N held back that
     may leave later rather than N removed; summed over the years it is the summary's
     ``n_kept_out_in_storage``.
+``n_kept_out_on_land_kg`` (last: added 2026-12-01)
+    N the measures kept off the rivers over the year that is still on the land upstream of those
+    reservoirs, in the wash-off and groundwater stores: the baseline's change in those stores over
+    the year minus the scenario's (:func:`hydro.scenarios.kept_out.land_storage_end`; both start
+    alike); not part of ``n_kept_out_kg``; summed over the years it is the summary's
+    ``n_kept_out_on_land``; empty for a file without the stores' daily values.
 ``complete``
     False when an amount the row's received or baseline figure sums was undetermined
     or incomplete (:func:`hydro.compensation.totals`: e.g. a first year's rule against
@@ -60,11 +66,11 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.run_attributes import id_values
-from hydro.scenarios.kept_out import counted_by_year, year_fractions
+from hydro.scenarios.kept_out import counted_by_year, counted_land_by_year, year_fractions
 
 COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
            "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan", "paid_change_per_kg_kept_out_yuan",
-           "n_kept_out_in_storage_kg", "complete")
+           "n_kept_out_in_storage_kg", "complete", "n_kept_out_on_land_kg")
 
 
 def party_of_subbasins(parties: dict, ids, county, province, drains_to) -> list[str]:
@@ -132,6 +138,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     cost = np.asarray(res["measure_capital_cost"]) + np.asarray(res["measure_operating_cost"])
     cost = cost.sum(axis=2)  # [scenario, year, subbasin]
     inflow, held = counted_by_year(res)
+    land = np.diff(counted_land_by_year(res), axis=1, prepend=0.0)  # [scenario, year]; both start alike
     if "baseline" not in names:
         raise HydroError(f"{path}: no 'baseline' scenario; incentives are counted against it")
     b0 = names.index("baseline")
@@ -156,6 +163,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                              "received_change_yuan": got - base, "measure_cost_yuan": c,
                              "net_gain_yuan": got - base - c, "n_kept_out_kg": kept,
                              "n_kept_out_in_storage_kg": float(held[s, k] - held[b0, k]),
+                             "n_kept_out_on_land_kg": float(land[b0, k] - land[s, k]),
                              "paid_per_kg_kept_out_yuan": (-got / kept) if (got < 0 and kept > 0) else float("nan"),
                              "paid_change_per_kg_kept_out_yuan":
                                  ((base - got) / kept) if (min(got, base) < 0 and kept > 0) else float("nan"),

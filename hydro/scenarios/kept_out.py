@@ -227,7 +227,7 @@ def upstream_storage_change(res, by_year: bool = False) -> np.ndarray:
 LAND_STORES = ("washoff_n_storage", "groundwater_n_storage")
 
 
-def land_storage_end(res) -> np.ndarray:
+def land_storage_end(res, by_year: bool = False) -> np.ndarray:
     """N in the land's stores (:data:`LAND_STORES`) of the subbasins upstream of each reservoir at the
     end of the run (kg).
 
@@ -240,32 +240,45 @@ def land_storage_end(res) -> np.ndarray:
     ----------
     res : Results
         One run, or a scenarios file with its leading ``scenario`` axis.
+    by_year : bool
+        At the end of each year of ``res.coords["year"]`` (its last day run) instead.
 
     Returns
     -------
     numpy.ndarray
-        ``[..., reservoir]`` kg, summed over the subbasins draining to the reservoir or to any
-        element upstream of it; NaN for all when the results lack a store, the ``subbasin_drains_to``
-        or ``network_downstream`` attributes, or daily values (an aggregated file's last value is a mean).
+        ``[..., reservoir]`` (``[..., year, reservoir]`` with ``by_year``) kg, summed over the
+        subbasins draining to the reservoir or to any element upstream of it; NaN for all when the
+        results lack a store, the ``subbasin_drains_to`` or ``network_downstream`` attributes, or
+        daily values (an aggregated file's last value is a mean).
     """
     from hydro.run_attributes import id_values, upstream_elements
 
     reservoirs = [str(r) for r in res.coords.get("reservoir", [])]
+    years = [int(y) for y in res.coords.get("year", [])] if by_year else [None]
     drains = id_values(str(res.attrs.get("subbasin_drains_to", "")))
     network = str(res.attrs.get("network_downstream", ""))
     daily = str(res.attrs.get("time_aggregation", "daily")) == "daily"
     if not (daily and drains and network and all(v in res.data for v in LAND_STORES)):
-        return np.full(len(reservoirs), np.nan)
+        return np.full(((len(years),) if by_year else ()) + (len(reservoirs),), np.nan)
+    day_year = np.array([d.year for d in res.dates])
+    days = [int(np.flatnonzero(day_year == y)[-1]) for y in years] if by_year else [-1]
+    end = np.sum([np.asarray(res[v])[..., days, :] for v in LAND_STORES], axis=0)  # [..., day, subbasin]
     subs = [str(s) for s in res.coords["subbasin"]]
-    end = np.sum([np.asarray(res[v])[..., -1, :] for v in LAND_STORES], axis=0)  # [..., subbasin]
     up = upstream_elements(network)
     out = np.zeros(end.shape[:-1] + (len(reservoirs),))
     for k, r in enumerate(reservoirs):
         into = up.get(r, set()) | {r}
-        for j, sub in enumerate(subs):
-            if drains.get(sub) in into:
-                out[..., k] += end[..., j]
-    return out
+        cols = [j for j, sub in enumerate(subs) if drains.get(sub) in into]
+        out[..., k] = end[..., cols].sum(axis=-1)
+    return out if by_year else out[..., 0, :]
+
+
+def counted_land_by_year(res) -> np.ndarray:
+    """:func:`land_storage_end` by year over the reservoirs the totals count, ``[scenario, year]`` kg
+    (a scenarios file's :class:`~hydro.results.Results`; NaN where it lacks the stores)."""
+    mask = counted(res.coords.get("reservoir", []), res.attrs.get(ATTRIBUTE))
+    shape = (len(res.coords.get("scenario", [])) or 1, len(res.coords["year"]))
+    return np.broadcast_to(land_storage_end(res, by_year=True)[..., mask].sum(axis=-1), shape).copy()
 
 
 def counted_by_year(res) -> tuple[np.ndarray, np.ndarray]:
@@ -286,6 +299,6 @@ def counted_by_year(res) -> tuple[np.ndarray, np.ndarray]:
 
 
 __all__ = ["ATTRIBUTE", "LAND_STORES", "MEMBER_BUDGETS", "ONE_DRAW", "SPREAD", "counted", "counted_by_year",
-           "land_storage_end", "member_budgets",
+           "counted_land_by_year", "land_storage_end", "member_budgets",
            "member_kept_out", "members_counted", "reservoir_input", "spread_rows", "upstream_storage_change",
            "year_fractions"]
