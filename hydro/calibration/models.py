@@ -202,8 +202,16 @@ class BasinModel:
             from hydro.series import daily_dates
             from hydro.watershed import Watershed, subbasin_weather
 
+            from hydro.weather import read_forcing_csv
+
             ws = Watershed.from_basin(basin)  # checks every subbasin key, new ones included
-            subbasin_weather(ws, daily_dates(self.start, self.end))
+            weather = read_forcing_csv(ws.weather.csv)
+            first, last = weather.dates[0], weather.dates[-1]
+            if np.datetime64(self.start, "D") < first or np.datetime64(self.end, "D") > last:
+                # said as for a catchment's forcing: hydro run's advice (--start/--end) does not apply
+                raise HydroError(f"{ws.weather.csv}: the weather covers {first} to {last}, the calibration "
+                                 f"runs from {self.start} to {self.end}; fix [periods] in {self.config.path}")
+            subbasin_weather(ws, daily_dates(self.start, self.end), forcing=weather)
             if any(o.variable in ("tn_concentration", "tn_load") for o in self.config.observations):
                 if "tn" not in [c.name for c in basin.constituents]:
                     raise HydroError(f"{basin.path}: TN observations need a 'tn' constituent")

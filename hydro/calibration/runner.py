@@ -59,7 +59,7 @@ from hydro.calibration.executors import choose_executor, make_evaluations
 from hydro.calibration.models import format_assignment
 from hydro.calibration.problem import FAILED_LOSS, Problem
 from hydro.progress import Progress
-from hydro.calibration.store import EvaluationStore, vector_key
+from hydro.calibration.store import EvaluationStore, lock_folder, release_folder, vector_key
 from hydro.errors import HydroError
 
 PARAMS_FILE = "best_params.toml"
@@ -439,8 +439,9 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
 
 
 def _open_folder(folder: Path, config: CalibrationConfig, overwrite: bool,
-                 inputs: dict[str, str] | None = None) -> None:
-    """Create the folder, remove a replaced run's files (``overwrite``), write ``run.json``
+                 inputs: dict[str, str] | None = None) -> int | None:
+    """Create the folder and hold it (:func:`~hydro.calibration.store.lock_folder`, whose
+    descriptor is returned), remove a replaced run's files (``overwrite``), write ``run.json``
     (the configuration's hash and those of the ``inputs``)."""
     from hydro.outputs import write_text
 
@@ -449,6 +450,7 @@ def _open_folder(folder: Path, config: CalibrationConfig, overwrite: bool,
     except OSError as exc:  # a folder the checks let pass that cannot hold one (/proc/x as root)
         raise HydroError(f"{folder}: cannot create the output folder ({exc.strerror or exc}); choose another "
                          "-o") from None
+    lock = lock_folder(folder)  # before anything is removed or written
     if overwrite:  # the files of the previous run, the log first and run.json last; nothing else
         for name in RUN_OUTPUTS:
             (folder / name).unlink(missing_ok=True)
@@ -457,6 +459,7 @@ def _open_folder(folder: Path, config: CalibrationConfig, overwrite: bool,
         meta = {"config": str(config.path), "config_sha256": config.sha256, "method": config.method.name,
                 "inputs_sha256": inputs or {}}
         write_text(run_file, json.dumps(meta, indent=1) + "\n", overwrite=True)
+    return lock
 
 
 @contextlib.contextmanager
@@ -557,10 +560,12 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
                                     dask_workers=dask_workers, serial=serial)
     if seconds is not None and hasattr(executor, "seconds_per_evaluation"):
         executor.seconds_per_evaluation = seconds
+    lock = None
     try:
-        _open_folder(folder, config, overwrite, inputs)
+        lock = _open_folder(folder, config, overwrite, inputs)
         store = EvaluationStore(folder, resume=resume)
     except BaseException:
+        release_folder(lock)
         if own:
             executor.close()
         raise
@@ -588,28 +593,31 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
                 executor.close(abort=interrupted)
             except TypeError:  # an executor without the abort option
                 executor.close()
-        with _signal_acted_on(interrupted):  # the outputs of an interrupted run are written too
-            store.close()
-            store.write_csv(problem.names)
-            best = store.best()
-            summary = {
-                "config": str(config.path), "method": config.method.name, "model": config.kind,
-                "executor": getattr(executor, "name", None), "workers": getattr(executor, "workers", None),
-                "evaluations": len(store.records), "resumed": store.n_resumed,
-                "evaluated_now": len(store.records) - store.n_resumed,
-                "failed": sum(r["status"] != "ok" for r in store.records),
-                "seconds": time.perf_counter() - t0, "interrupted": interrupted,
-                "best_loss": None if best is None else best["loss"],
-                "best_params": None if best is None else best["params"],
-                "best_scores": None if best is None else best["scores"],
-                **{k: v for k, v in extra.items() if k != "sensitivity"},
-            }
-            if "sensitivity" in extra:
-                summary["sensitivity"] = extra["sensitivity"]
-            if best is not None:
-                write_params(folder / PARAMS_FILE, problem, best)
-                _write_scores(folder, problem, best)
-            from hydro.outputs import write_text
+        try:  # the folder is held until the outputs are written, then released
+            with _signal_acted_on(interrupted):  # the outputs of an interrupted run are written too
+                store.close()
+                store.write_csv(problem.names)
+                best = store.best()
+                summary = {
+                    "config": str(config.path), "method": config.method.name, "model": config.kind,
+                    "executor": getattr(executor, "name", None), "workers": getattr(executor, "workers", None),
+                    "evaluations": len(store.records), "resumed": store.n_resumed,
+                    "evaluated_now": len(store.records) - store.n_resumed,
+                    "failed": sum(r["status"] != "ok" for r in store.records),
+                    "seconds": time.perf_counter() - t0, "interrupted": interrupted,
+                    "best_loss": None if best is None else best["loss"],
+                    "best_params": None if best is None else best["params"],
+                    "best_scores": None if best is None else best["scores"],
+                    **{k: v for k, v in extra.items() if k != "sensitivity"},
+                }
+                if "sensitivity" in extra:
+                    summary["sensitivity"] = extra["sensitivity"]
+                if best is not None:
+                    write_params(folder / PARAMS_FILE, problem, best)
+                    _write_scores(folder, problem, best)
+                from hydro.outputs import write_text
 
-            write_text(folder / "summary.json", json.dumps(summary, indent=1, default=float) + "\n", overwrite=True)
+                write_text(folder / "summary.json", json.dumps(summary, indent=1, default=float) + "\n", overwrite=True)
+        finally:
+            release_folder(lock)
     return CalibrationResult(folder, best, list(store.records), summary, extra)

@@ -44,6 +44,50 @@ def vector_key(z) -> str:
     return ",".join(float(v).hex() for v in np.asarray(z, dtype=float).ravel())
 
 
+def lock_folder(folder: Path) -> int | None:
+    """Hold ``folder`` for this run: an exclusive ``flock`` on the folder itself (no file is
+    added), so that a second ``hydro calibrate`` on it (the same command in another terminal, a
+    job retried while the first still runs) is refused instead of appending to the same log or,
+    with ``--overwrite``, deleting it.  The lock goes with the process (even ``kill -9``).
+
+    Returns
+    -------
+    int or None
+        The descriptor to give to :func:`release_folder`; None where the system has no
+        ``flock`` for folders (the run goes on unlocked).
+
+    Raises
+    ------
+    HydroError
+        Another process holds the folder.
+    """
+    try:
+        import fcntl
+    except ImportError:  # not POSIX
+        return None
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        raise HydroError(f"{folder}: another hydro calibrate is running in this folder; wait for it to "
+                         "end (--resume then continues it if it was stopped), or choose another output "
+                         "folder (-o)") from None
+    except OSError:  # a file system without flock (some network mounts): unlocked
+        os.close(fd)
+        return None
+    return fd
+
+
+def release_folder(fd: int | None) -> None:
+    """Release the hold :func:`lock_folder` took (None: nothing to do)."""
+    if fd is not None:
+        os.close(fd)
+
+
 class EvaluationStore:
     """Evaluations of one run: those read back from disk and those added now.
 

@@ -1,0 +1,94 @@
+"""Review of batch calibration as a modeller uses it (2026-12-01, second pass): a folder in use
+by another ``hydro calibrate``, and a basin's periods beyond its weather.
+
+The configurations are the shipped Le Léguer one (absolute paths, a tiny budget) and the twin
+experiment on the example watershed; every test runs in a few seconds on one core.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+
+from hydro.calibration import calibrate
+from hydro.errors import HydroError
+
+ROOT = Path(__file__).resolve().parents[1]
+SHIPPED = ROOT / "configs" / "calibration"
+
+fcntl = pytest.importorskip("fcntl")  # the folder lock is POSIX flock
+
+
+def _leguer(tmp: Path) -> Path:
+    """The shipped Le Léguer configuration with an absolute catchment path and 20 evaluations."""
+    src = SHIPPED / "leguer.toml"
+    text = src.read_text(encoding="utf-8")
+    text = re.sub(r'^path = "([^"]+)"', lambda m: f'path = "{(src.parent / m.group(1)).resolve().as_posix()}"',
+                  text, flags=re.M)
+    text = text[:text.index("[method]")] + '[method]\nname = "de"\nseed = 1\nmax_evaluations = 20\npopsize = 5\n'
+    path = tmp / "leguer.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("mode", ["resume", "overwrite"])
+def test_a_folder_another_calibration_is_writing_is_refused(tmp_path, mode):
+    """Two ``hydro calibrate`` on one folder (the same command in two terminals, a job retried
+    while the first still runs) both appended to evaluations.jsonl: 9,667 lines for 4,989
+    evaluations, ids repeated, and ``--overwrite`` deleted the log the first was writing.  A
+    run now holds the folder (an exclusive ``flock`` on the folder itself, taken here
+    independently of hydro's code, as another process's run would hold it) and a second one is
+    refused before it touches anything."""
+    config = _leguer(tmp_path)
+    out = tmp_path / "out"
+    calibrate(config, out, serial=True)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # the "other" run
+        with pytest.raises(HydroError, match=r"out: another hydro calibrate is running in this folder; wait for it"):
+            calibrate(config, out, serial=True, **{mode: True})
+    finally:
+        os.close(fd)
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # nothing touched
+    calibrate(config, out, serial=True, resume=True)  # released: the next run goes ahead
+
+
+def test_the_folder_is_released_when_the_run_ends(tmp_path):
+    """The lock is held for the run only: after it (and after a refused start) the folder can
+    be locked again."""
+    config = _leguer(tmp_path)
+    out = tmp_path / "out"
+    calibrate(config, out, serial=True)
+    with pytest.raises(HydroError):
+        calibrate(config, out, serial=True)  # refused (a run is stored): must not keep a lock
+    fd = os.open(out, os.O_RDONLY)
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)  # raises BlockingIOError if still held
+    finally:
+        os.close(fd)
+
+
+def test_a_basin_period_beyond_its_weather_says_to_fix_the_periods(tmp_path):
+    """A watershed basin's periods beyond its station weather were refused with the advice of
+    ``hydro run`` ("shorten the run (--start/--end)"), options ``hydro calibrate`` does not have;
+    the error now names the configuration's [periods], as a catchment's forcing error does."""
+    from hydro.calibration.twin import make_twin
+
+    config, _ = make_twin(tmp_path / "twin", start=date(2001, 1, 1),
+                          calibration=(date(2001, 3, 1), date(2001, 6, 30)), max_evaluations=30)
+    text = config.read_text(encoding="utf-8")
+    text = re.sub(r"^validation = .*$", "validation = [2010-01-01, 2011-06-30]", text, flags=re.M)
+    if "validation = [2010-01-01" not in text:  # the twin has no validation period: add one
+        text = text.replace("[periods]\n", "[periods]\nvalidation = [2010-01-01, 2011-06-30]\n")
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(HydroError) as err:
+        calibrate(config, tmp_path / "out", serial=True)
+    msg = str(err.value)
+    assert "weather covers 2001-01-01 to 2010-12-31" in msg
+    assert "[periods]" in msg and str(config) in msg and "--start" not in msg
+    assert not (tmp_path / "out").exists()
