@@ -133,6 +133,9 @@ _DECLARED = [
     Variable("ensemble_n_kept_out_in_storage", ("member", "reservoir"), "kg",
              "part of the nitrogen kept out of the reservoir held upstream at the end of the run beyond "
              "the baseline's (weather ensemble member)"),
+    Variable("ensemble_n_kept_out_on_land", ("member", "reservoir"), "kg",
+             "nitrogen kept off the rivers upstream of the reservoir still in the land's wash-off and "
+             "groundwater stores at the end of the run, against the baseline (weather ensemble member)"),
     Variable("groundwater_n_storage", ("time", "subbasin"), "kg",
              "nitrogen in the subbasin's groundwater store at the end of the day"),
     Variable("washoff_n_storage", ("time", "subbasin"), "kg",

@@ -119,3 +119,24 @@ def test_the_incentives_give_it_year_by_year(late, tmp_path):
     by_year = {r["year"]: r["n_kept_out_on_land_kg"] for r in table}
     assert by_year[2015] == 0.0
     assert by_year[2016] == pytest.approx(_value(rows, "n_kept_out_on_land"), rel=1e-9)
+
+
+def test_the_members_spread_of_it(late, tmp_path):
+    """With a weather ensemble every member's ``n_kept_out_on_land`` is in the file
+    (``ensemble_n_kept_out_on_land``) and the summary gives its median and 5-95 % band over them
+    (``numpy.percentile`` of the members' own values: exact).  Runs last: it adds the ensemble."""
+    import xarray as xr
+
+    from hydro.scenarios import write_scenarios
+    from hydro.scenarios.run import run_scenario_ensemble
+
+    run = late[0]
+    run_scenario_ensemble(run, 2, 1)
+    rows = summarise(run)
+    with xr.open_dataset(write_scenarios(run, tmp_path / "ens.nc")) as ds:
+        land = ds["ensemble_n_kept_out_on_land"].sel(scenario="late", reservoir="miyun").values
+    assert land.shape == (2,) and np.all(land > 0.0)
+    for stat, q in (("median", 50.0), ("p05", 5.0), ("p95", 95.0)):
+        [v] = [r["value"] for r in rows if (r["scenario"], r["quantity"], r["location"])
+               == ("late", f"n_kept_out_on_land_{stat}", "")]
+        assert v == pytest.approx(np.percentile(land, q), rel=1e-12)

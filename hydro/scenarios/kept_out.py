@@ -81,14 +81,22 @@ def reservoir_input(res) -> np.ndarray:
 
 
 #: What a weather member of a scenario ensemble returns for its N kept out, [reservoir] kg each.
-MEMBER_BUDGETS = ("reservoir_n_input", "upstream_n_storage_change")
+MEMBER_BUDGETS = ("reservoir_n_input", "upstream_n_storage_change", "land_n_storage_end")
 
 
 def member_budgets(res) -> dict[str, np.ndarray]:
-    """:data:`MEMBER_BUDGETS` of one run: :func:`reservoir_input` and
-    :func:`upstream_storage_change` (kg, ``[reservoir]``)."""
+    """:data:`MEMBER_BUDGETS` of one run: :func:`reservoir_input`, :func:`upstream_storage_change`
+    and :func:`land_storage_end` (kg, ``[reservoir]``)."""
     return {"reservoir_n_input": np.asarray(reservoir_input(res), dtype=float),
-            "upstream_n_storage_change": np.asarray(upstream_storage_change(res), dtype=float)}
+            "upstream_n_storage_change": np.asarray(upstream_storage_change(res), dtype=float),
+            "land_n_storage_end": np.asarray(land_storage_end(res), dtype=float)}
+
+
+def member_on_land(ens: dict) -> np.ndarray | None:
+    """N kept off the rivers still on the land at the end of the run (``n_kept_out_on_land``) of every
+    member, ``[scenario, member, reservoir]`` kg, as :func:`member_kept_out`; None where ``ens`` lacks it."""
+    land = ens.get("land_n_storage_end")
+    return None if land is None or not np.size(land) else land[:1] - land
 
 
 def member_kept_out(ens: dict) -> tuple[np.ndarray, np.ndarray]:
@@ -124,7 +132,7 @@ def spread_rows(run, rows: list[dict]) -> list[dict]:
     """Summary rows of the spread over the weather members of N kept out and its cost per kg.
 
     For every scenario of ``run`` (a :class:`~hydro.scenarios.run.ScenarioRun` with an ensemble)
-    and each of ``n_kept_out`` and ``n_kept_out_in_storage`` (per reservoir, and with an empty
+    and each of ``n_kept_out``, ``n_kept_out_in_storage`` and ``n_kept_out_on_land`` (per reservoir, and with an empty
     ``location`` the total over the reservoirs the cost per kg counts): ``<quantity>_median``,
     ``_p05`` and ``_p95``, the 50th, 5th and 95th percentiles over the members that ran
     (``numpy.percentile``, linear).  ``cost_per_kg_kept_out`` and
@@ -140,7 +148,7 @@ def spread_rows(run, rows: list[dict]) -> list[dict]:
     ens = run.ensemble
     if not ens or "reservoir_n_input" not in ens or not np.size(ens["reservoir_n_input"]):
         return []
-    kept, held = member_kept_out(ens)
+    kept, held, land = *member_kept_out(ens), member_on_land(ens)
     reservoirs = [str(r) for r in run.results[0].coords.get("reservoir", [])]
     mask = counted(reservoirs, ";".join(run.kept_out))
     over = members_counted(ens)
@@ -166,6 +174,10 @@ def spread_rows(run, rows: list[dict]) -> list[dict]:
         total, total_held = kept[s][:, mask].sum(axis=-1), held[s][:, mask].sum(axis=-1)
         add(sid, "n_kept_out", stats(total), "kg")
         add(sid, "n_kept_out_in_storage", stats(total_held), "kg")
+        if land is not None:
+            for k, rid in enumerate(reservoirs):
+                add(sid, "n_kept_out_on_land", stats(land[s, :, k]), "kg", rid)
+            add(sid, "n_kept_out_on_land", stats(land[s][:, mask].sum(axis=-1)), "kg")
         c = cost.get(sid, np.nan)
         add(sid, "cost_per_kg_kept_out", per_kg(c, stats(total)), "yuan kg-1")
         add(sid, "cost_per_kg_kept_out_net_of_storage", per_kg(c, stats(total - total_held)), "yuan kg-1")
@@ -299,6 +311,6 @@ def counted_by_year(res) -> tuple[np.ndarray, np.ndarray]:
 
 
 __all__ = ["ATTRIBUTE", "LAND_STORES", "MEMBER_BUDGETS", "ONE_DRAW", "SPREAD", "counted", "counted_by_year",
-           "counted_land_by_year", "land_storage_end", "member_budgets",
-           "member_kept_out", "members_counted", "reservoir_input", "spread_rows", "upstream_storage_change",
+           "counted_land_by_year", "land_storage_end", "member_budgets", "member_kept_out",
+           "member_on_land", "members_counted", "reservoir_input", "spread_rows", "upstream_storage_change",
            "year_fractions"]

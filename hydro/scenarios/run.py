@@ -22,7 +22,8 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.scenarios import transfer_end
-from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE, member_kept_out
+from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
+from hydro.scenarios.kept_out import member_kept_out, member_on_land
 from hydro.scenarios.measures import BasinInfo, check_basin, check_parties, compile_scenario
 from hydro.scenarios.spec import ScenarioFile
 from hydro.scenarios.summary import check_target_locations
@@ -337,8 +338,9 @@ def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False,
     (:class:`hydro.netcdf.StackedWriter`: no stacked copy of every run is made) by
     the one results writer (:mod:`hydro.netcdf`: atomic, no overwrite without
     ``overwrite``).  With an ensemble, ``ensemble_<variable>`` holds every member
-    (dims ``scenario, member, ...``), ``ensemble_n_kept_out`` and ``ensemble_n_kept_out_in_storage``
-    each member's N kept out of each reservoir (:func:`hydro.scenarios.kept_out.member_kept_out`).
+    (dims ``scenario, member, ...``), ``ensemble_n_kept_out``, ``ensemble_n_kept_out_in_storage`` and
+    ``ensemble_n_kept_out_on_land`` each member's N kept out of each reservoir
+    (:func:`hydro.scenarios.kept_out.member_kept_out`, :func:`~hydro.scenarios.kept_out.member_on_land`).
     ``spec`` (:class:`hydro.outputspec.OutputSpec`) chooses variables, locations, aggregation and
     precision (default: all, daily, 64-bit, compressed).  Failed scenarios and members are listed in the attributes
     ``scenarios_failed`` and ``members_failed``.
@@ -356,6 +358,8 @@ def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False,
                 kept, held = member_kept_out(ens)
                 res.data["ensemble_n_kept_out"] = kept[k]
                 res.data["ensemble_n_kept_out_in_storage"] = held[k]
+                if (land := member_on_land(ens)) is not None:
+                    res.data["ensemble_n_kept_out_on_land"] = land[k]
     attrs = _attrs(run, history)
     if ens:
         attrs["ensemble_seed"] = f"{ens['seed']}+member"
