@@ -103,6 +103,23 @@ def test_nan_without_the_stores(late):
         res.data.update(kept)
 
 
+def test_nan_for_a_file_cut_to_some_subbasins_or_aggregated(late, tmp_path):
+    """A file with some subbasins only (``locations``) or monthly means would give a part or a mean:
+    NaN instead, as the summary and the incentives say."""
+    from hydro.netcdf import write_results
+    from hydro.outputspec import OutputSpec
+    from hydro.results import load_results
+    from hydro.scenarios.kept_out import land_storage_end
+
+    res = late[0].results[0]
+    whole = land_storage_end(load_results(write_results(res, tmp_path / "all.nc")))
+    assert np.all(np.isfinite(whole)) and whole[-1] > 0.0
+    first = str(res.coords["subbasin"][0])
+    for name, spec in (("cut", OutputSpec(locations=(first, "miyun"))), ("monthly", OutputSpec(aggregate="monthly"))):
+        got = land_storage_end(load_results(write_results(res, tmp_path / f"{name}.nc", spec=spec)))
+        assert got.size and np.all(np.isnan(got)), name  # Miyun kept: not an empty answer
+
+
 def test_the_incentives_give_it_year_by_year(late, tmp_path):
     """``n_kept_out_on_land_kg`` (the incentives' last column): 0 in 2015 (before the measure), and
     over the years the summary's total; read back from the scenarios file as written."""

@@ -260,8 +260,8 @@ def land_storage_end(res, by_year: bool = False) -> np.ndarray:
     numpy.ndarray
         ``[..., reservoir]`` (``[..., year, reservoir]`` with ``by_year``) kg, summed over the
         subbasins draining to the reservoir or to any element upstream of it; NaN for all when the
-        results lack a store, the ``subbasin_drains_to`` or ``network_downstream`` attributes, or
-        daily values (an aggregated file's last value is a mean).
+        results lack a store, the ``subbasin_drains_to`` or ``network_downstream`` attributes, daily
+        values (an aggregated file's last value is a mean) or some subbasins (a file cut by ``locations``).
     """
     from hydro.run_attributes import id_values, upstream_elements
 
@@ -270,7 +270,8 @@ def land_storage_end(res, by_year: bool = False) -> np.ndarray:
     drains = id_values(str(res.attrs.get("subbasin_drains_to", "")))
     network = str(res.attrs.get("network_downstream", ""))
     daily = str(res.attrs.get("time_aggregation", "daily")) == "daily"
-    if not (daily and drains and network and all(v in res.data for v in LAND_STORES)):
+    whole = set(drains) <= {str(s) for s in res.coords.get("subbasin", [])}  # not a file cut to some subbasins
+    if not (daily and drains and network and whole and all(v in res.data for v in LAND_STORES)):
         return np.full(((len(years),) if by_year else ()) + (len(reservoirs),), np.nan)
     day_year = np.array([d.year for d in res.dates])
     days = [int(np.flatnonzero(day_year == y)[-1]) for y in years] if by_year else [-1]
