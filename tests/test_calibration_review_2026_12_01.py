@@ -92,3 +92,19 @@ def test_a_basin_period_beyond_its_weather_says_to_fix_the_periods(tmp_path):
     assert "weather covers 2001-01-01 to 2010-12-31" in msg
     assert "[periods]" in msg and str(config) in msg and "--start" not in msg
     assert not (tmp_path / "out").exists()
+
+
+def test_sobol_indices_of_overflowing_losses_are_refused_not_written_as_zeros(tmp_path):
+    """Le Léguer with x3 searched up to 1e300: half the runs fail and the others score losses up
+    to ~1e164, whose variance overflows; SALib then divided by infinity and every Sobol index came
+    out 0.0 (conf 0.0), written to sensitivity.csv as if no parameter mattered.  Now an error says
+    the indices cannot be computed, and no table is written."""
+    config = _leguer(tmp_path)
+    text = config.read_text(encoding="utf-8")
+    text = text.replace("lower = 5.0\nupper = 1000.0", "lower = 5.0\nupper = 1e300")
+    text = text[:text.index("[method]")] + '[method]\nname = "sobol"\nseed = 1\nsamples = 8\n'
+    config.write_text(text, encoding="utf-8")
+    with pytest.raises(HydroError, match=r"Sobol indices cannot be computed.*narrow the bounds"):
+        calibrate(config, tmp_path / "out", serial=True)
+    assert not (tmp_path / "out" / "sensitivity.csv").exists()
+    assert (tmp_path / "out" / "evaluations.csv").exists()  # the evaluations are kept

@@ -275,6 +275,13 @@ def _run_sensitivity(problem: Problem, ev: _Evaluator, folder: Path) -> dict:
     if failed == y.size:
         raise HydroError("every evaluation of the sensitivity sample failed; see evaluations.csv")
     y = np.where(np.isnan(y), np.nanmax(y), y)  # a failed run counts as the worst successful one
+    with np.errstate(over="ignore", invalid="ignore"):
+        spread = float(np.std(y))  # SALib divides by the variance: infinite gave every index 0.0
+    if not math.isfinite(spread) or (spread == 0.0 and m.name == "sobol"):
+        what = "are all equal" if spread == 0.0 else f"span {np.min(y):.3g} to {np.max(y):.3g}, too wide to analyse"
+        raise HydroError(f"{cfg.path}: the {m.name.title()} indices cannot be computed: the sample's losses {what} "
+                         f"({failed} of {y.size} runs failed, see evaluations.csv); narrow the bounds in "
+                         "[[parameters]] to values the model runs and scores sensibly with")
     rows = []
     if m.name == "sobol":
         si = sobol_analyze.analyze(spec, y, calc_second_order=False, seed=m.seed)
