@@ -121,7 +121,7 @@ def test_nan_for_a_file_cut_to_some_subbasins_or_aggregated(late, tmp_path):
 
 
 def test_the_incentives_give_it_year_by_year(late, tmp_path):
-    """``n_kept_out_on_land_kg`` (the incentives' last column): 0 in 2015 (before the measure), and
+    """``n_kept_out_on_land_kg`` (the incentives' column before ``complete``): 0 in 2015 (before the measure), and
     over the years the summary's total; read back from the scenarios file as written."""
     from hydro.scenarios import write_scenarios
     from hydro.scenarios.incentives import COLUMNS, incentives
@@ -132,7 +132,7 @@ def test_the_incentives_give_it_year_by_year(late, tmp_path):
     agreement.write_text('name = "t"\nsource = "synthetic"\nperiod = [2015, 2016]\npayer = "Beijing"\n'
                          'payee = "Hebei"\n[[fixed]]\nyear = 2015\namount_yuan = 1000.0\n', encoding="utf-8")
     table = [r for r in incentives(nc, agreement) if r["scenario"] == "late"]
-    assert COLUMNS[-1] == "n_kept_out_on_land_kg"
+    assert COLUMNS[-2:] == ("n_kept_out_on_land_kg", "complete")  # complete stays last
     by_year = {r["year"]: r["n_kept_out_on_land_kg"] for r in table}
     assert by_year[2015] == 0.0
     assert by_year[2016] == pytest.approx(_value(rows, "n_kept_out_on_land"), rel=1e-9)

@@ -41,7 +41,7 @@ One row per scenario, year and party:
     (:func:`hydro.scenarios.kept_out.upstream_storage_change`): positive, N held back that
     may leave later rather than N removed; summed over the years it is the summary's
     ``n_kept_out_in_storage``.
-``n_kept_out_on_land_kg`` (last: added 2026-12-01)
+``n_kept_out_on_land_kg`` (added 2026-12-01, before ``complete``)
     N the measures kept off the rivers over the year that is still on the land upstream of those
     reservoirs, in the wash-off and groundwater stores: the baseline's change in those stores over
     the year minus the scenario's (:func:`hydro.scenarios.kept_out.land_storage_end`; both start
@@ -70,7 +70,7 @@ from hydro.scenarios.kept_out import counted_by_year, counted_land_by_year, year
 
 COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
            "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan", "paid_change_per_kg_kept_out_yuan",
-           "n_kept_out_in_storage_kg", "complete", "n_kept_out_on_land_kg")
+           "n_kept_out_in_storage_kg", "n_kept_out_on_land_kg", "complete")
 
 
 def party_of_subbasins(parties: dict, ids, county, province, drains_to) -> list[str]:
