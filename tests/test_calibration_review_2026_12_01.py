@@ -108,3 +108,40 @@ def test_sobol_indices_of_overflowing_losses_are_refused_not_written_as_zeros(tm
         calibrate(config, tmp_path / "out", serial=True)
     assert not (tmp_path / "out" / "sensitivity.csv").exists()
     assert (tmp_path / "out" / "evaluations.csv").exists()  # the evaluations are kept
+
+
+def _lamprey(tmp: Path) -> Path:
+    """The shipped Lamprey configuration with absolute paths and 20 evaluations."""
+    src = SHIPPED / "lamprey.toml"
+    text = src.read_text(encoding="utf-8")
+    text = re.sub(r'^(path|csv) = "([^"]+)"',
+                  lambda m: f'{m.group(1)} = "{(src.parent / m.group(2)).resolve().as_posix()}"', text, flags=re.M)
+    text = text[:text.index("[method]")] + '[method]\nname = "de"\nseed = 1\nmax_evaluations = 20\npopsize = 5\n'
+    path = tmp / "lamprey.toml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["catchment", "flow_sources", "basin"])
+def test_bounds_wholly_outside_the_model_range_name_their_parameter(tmp_path, kind):
+    """Bounds whose centre the model refuses: the catchment's error blamed another parameter
+    ("'x1': lower = 20 is outside what the model accepts (parameter 'x4_days' ...)"), the basin's
+    and the flow-sources model's named only the model file's key.  Each now names the
+    [[parameters]] entry, its bounds and the value refused."""
+    if kind == "catchment":
+        config, old, new, name = _leguer(tmp_path), "lower = 0.5\nupper = 5.0", "lower = 0.1\nupper = 0.2", "x4"
+    elif kind == "flow_sources":
+        config, old, new, name = _lamprey(tmp_path), "lower = 0.8\nupper = 0.995", "lower = 0.8\nupper = 1.5", "alpha"
+    else:
+        from hydro.calibration.twin import make_twin
+
+        config, _ = make_twin(tmp_path / "twin", start=date(2001, 1, 1),
+                              calibration=(date(2001, 3, 1), date(2001, 6, 30)), max_evaluations=30)
+        old, new, name = "lower = 0.01\nupper = 0.4\n", "lower = 1.5\nupper = 2.0\n", "leaching"
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(HydroError, match=rf"\[\[parameters\]\] '{name}': the centre of its bounds .* is outside "
+                                         r"what the model accepts .*give bounds inside the valid range"):
+        calibrate(config, tmp_path / "out", serial=True)
+    assert not (tmp_path / "out").exists()

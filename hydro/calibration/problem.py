@@ -110,6 +110,7 @@ class Problem:
 
         cfg = self.config
         model = build_model(cfg)
+        self._check_centres(model)
         model.check(self.assignments(self.midpoint()))
         self._check_bounds(model)
         periods = cfg.periods.named()
@@ -149,6 +150,22 @@ class Problem:
         scorer = Scorer(alignments, cfg.objectives, list(periods))
         self._prepared = Prepared(model, alignments, scorer)
         return self._prepared
+
+    def _check_centres(self, model) -> None:
+        """Each parameter alone at the centre of its bounds (in search space: the geometric
+        centre of a ``log`` one): where the model refuses that value
+        (bounds wholly outside its range, GR4J's x4 in [0.1, 0.2]), say which parameter; the
+        checks after it would blame the first parameter's bound or name only the model's key.
+        Other errors (an unknown path) are left to :meth:`prepare`'s checks."""
+        for p, value in zip(self.parameters, self.values(self.midpoint())):
+            try:
+                model.check_values(dict.fromkeys(p.paths, value))
+            except HydroError as exc:
+                if f"got {value!r}" in str(exc):  # the model's range error on this very value
+                    raise HydroError(
+                        f"{self.config.path}: [[parameters]] '{p.name}': the centre of its bounds "
+                        f"[{p.lower:g}, {p.upper:g}], {value:g}, is outside what the model accepts ({exc}); "
+                        "give bounds inside the valid range") from None
 
     def _check_bounds(self, model) -> None:
         """Each parameter at its lower and at its upper bound, the others at the centre: a bound
