@@ -145,3 +145,12 @@ def test_bounds_wholly_outside_the_model_range_name_their_parameter(tmp_path, ki
                                          r"what the model accepts .*give bounds inside the valid range"):
         calibrate(config, tmp_path / "out", serial=True)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.parametrize("option", [{"dask_workers": 0}, {"workers": 2.5}, {"workers": True}])
+def test_python_calibrate_refuses_a_worker_count_the_command_line_refuses(tmp_path, option):
+    """``hydro.calibration.calibrate(..., dask_workers=0)`` ran serially and ``workers=2.5`` on
+    2 processes, where ``--dask-workers 0`` / ``--workers 2.5`` are refused by the CLI."""
+    with pytest.raises(HydroError, match=rf"calibrate: {next(iter(option))} expected an integer >= 1"):
+        calibrate(_leguer(tmp_path), tmp_path / "out", **option)
+    assert not (tmp_path / "out").exists()

@@ -546,6 +546,9 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
     KeyboardInterrupt
         Re-raised after the evaluations so far are safely stored.
     """
+    for name, n in (("workers", workers), ("dask_workers", dask_workers)):  # the CLI's IntRange(min=1)
+        if n is not None and (isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1):
+            raise HydroError(f"calibrate: {name} expected an integer >= 1 (processes), got {n!r}")
     if not isinstance(config, CalibrationConfig):
         config = CalibrationConfig.from_toml(config)
     folder = Path(folder)
