@@ -513,6 +513,14 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
     return n_sub
 
 
+#: _SLOT_INDEX: the loops over chains and junctions of a sub-step (fill_ghosts, the inlet split,
+#: advect's inflows and bookings, disperse's exchanges) index slots read from an index array as
+#: ``np.uint64(ghost_up[j])``, the same slot: Numba tests a signed index for a negative value (which
+#: wraps around) and these scalar loops spent about eight integer instructions per index on that
+#: test (sampled with perf on the benchmark's 2,500-cell tree, docs/solver.md).  An offset stays
+#: unsigned (``+ np.uint64(1)``: uint64 plus int64 is a float in Numba).
+
+
 @kernel(helper=True)
 def fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qin, into_res, last,
                 reach_down_index, res_c):
@@ -523,17 +531,19 @@ def fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qi
     own value stands in (zero gradient).  Reaches ending in a reservoir see the
     reservoir's concentration downstream.
     """
+    one = np.uint64(1)  # (unsigned slot indices: no negative-index test; _SLOT_INDEX)
     for k in range(n_tag):
         for j in range(ghost_up.shape[0]):
-            h = chain_head[j]
+            h = np.uint64(chain_head[j])
+            g = np.uint64(ghost_up[j])
             if inv_qin[h] > 0.0:
-                c[k, ghost_up[j]] = inflow[k, j] * inv_qin[h]
+                c[k, g] = inflow[k, j] * inv_qin[h]
             else:
-                c[k, ghost_up[j]] = c[k, ghost_up[j] + 1]
-            c[k, ghost_dn[j]] = c[k, dn_src[j]]
+                c[k, g] = c[k, g + one]
+            c[k, np.uint64(ghost_dn[j])] = c[k, np.uint64(dn_src[j])]
         for j in range(into_res.shape[0]):
-            r = into_res[j]
-            c[k, last[r] + 1] = res_c[k, reach_down_index[r]]
+            r = np.uint64(into_res[j])
+            c[k, np.uint64(last[r]) + one] = res_c[k, np.uint64(reach_down_index[r])]
 
 
 @kernel(helper=True)
@@ -656,14 +666,15 @@ def advect(mass, c, t0, n_tag, fa, fk, inflow, s_used, tau, ghost_up, side_src, 
             for p in range(n_pad):
                 fk[p] = fa[p] * c[k, p]
         # mass entering each chain head is its inlet ghost's flux
+        # (unsigned slot indices: no negative-index test; _SLOT_INDEX)
         for j in range(ghost_up.shape[0]):
-            fk[ghost_up[j]] = inflow[k, j] - s_used[k, j] * inv_tau
+            fk[np.uint64(ghost_up[j])] = inflow[k, j] - s_used[k, j] * inv_tau
         for j in range(side_src.shape[0]):
-            x = tau * fk[side_src[j]]
-            mass[t, side_dst[j]] += x
-            extra_acc[k, side_reach[j]] += x
+            x = tau * fk[np.uint64(side_src[j])]
+            mass[t, np.uint64(side_dst[j])] += x
+            extra_acc[k, np.uint64(side_reach[j])] += x
         for j in range(acc_slots.shape[0]):
-            q = acc_slots[j]
+            q = np.uint64(acc_slots[j])
             flux_acc[k, q] += tau * fk[q]
         # the withdrawal in the update's pass: the same operations in the same order as a
         # pass of its own before it (each slot reads its own old concentration, which the
@@ -733,6 +744,7 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
     n_sj = sj_a.shape[0]
     n_chain = head_slot.shape[0]
     half = 0.5 * tau
+    one = np.uint64(1)  # (slots read from index arrays are unsigned: _SLOT_INDEX)
     for k in range(n_tag):
         t = t0 + k
         m = mass[t]
@@ -753,48 +765,49 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
         rr_k = rr[k]
         cin_k = cin[k]
         for j in range(n_sj):
-            a = sj_a[j]
-            b = sj_b[j]
+            a = np.uint64(sj_a[j])
+            b = np.uint64(sj_b[j])
             x = tau * sj_cond[j] * (ck[a] - ck[b])
             m1[a] -= x
             m1[b] += x
         for j in range(dinlets.shape[0]):
-            r = dinlets[j]
-            q = first[r]
+            r = np.uint64(dinlets[j])
+            q = np.uint64(first[r])
             m1[q] += tau * b_cond[j] * (boundary_conc[day, r, t] - ck[q])
         for j in range(n_chain):
             h = h_cond[j]
             if h > 0.0:
-                p = head_slot[j]
+                p = np.uint64(head_slot[j])
                 x = h * (cin_k[j] - ck[p])
                 m1[p] += tau * x
                 rr_k[j] += half * x
         # concentrations of the cells the exchanges changed
         for j in range(n_sj):
-            a = sj_a[j]
-            b = sj_b[j]
+            a = np.uint64(sj_a[j])
+            b = np.uint64(sj_b[j])
             c1[a] = m1[a] * inv_v[a]
             c1[b] = m1[b] * inv_v[b]
         for j in range(dinlets.shape[0]):
-            q = first[dinlets[j]]
+            q = np.uint64(first[np.uint64(dinlets[j])])
             c1[q] = m1[q] * inv_v[q]
         for j in range(n_chain):
             if h_cond[j] > 0.0:
-                q = head_slot[j]
+                q = np.uint64(head_slot[j])
                 c1[q] = m1[q] * inv_v[q]
         # book half a step of the fluxes at each stage's concentrations
         sj_k = sj_acc[k]
         for j in range(n_sj):
-            a = sj_a[j]
-            b = sj_b[j]
+            a = np.uint64(sj_a[j])
+            b = np.uint64(sj_b[j])
             sj_k[j] += half * sj_cond[j] * ((ck[a] - ck[b]) + (c1[a] - c1[b]))
         fj_k = fj_acc[k]
         for j in range(fj_slot.shape[0]):
-            a = fj_slot[j]
-            fj_k[j] += half * ((ck[a] - ck[a + 1]) + (c1[a] - c1[a + 1]))
+            a = np.uint64(fj_slot[j])
+            a1 = a + one
+            fj_k[j] += half * ((ck[a] - ck[a1]) + (c1[a] - c1[a1]))
         for j in range(dinlets.shape[0]):
-            r = dinlets[j]
-            q = first[r]
+            r = np.uint64(dinlets[j])
+            q = np.uint64(first[r])
             disp_acc[k, r] += half * b_cond[j] * (2.0 * boundary_conc[day, r, t] - ck[q] - c1[q])
         for j in range(sec_kind.shape[0]):
             if sec_kind[j] == 1:
@@ -806,19 +819,19 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
         # stage 2: (m + m1) / 2 = m + tau/2 L(c), plus tau/2 L(c1); removal after it.
         # The explicit exchanges at c1 go in first (into m1, which the pass reads)
         for j in range(n_sj):
-            a = sj_a[j]
-            b = sj_b[j]
+            a = np.uint64(sj_a[j])
+            b = np.uint64(sj_b[j])
             x = tau * sj_cond[j] * (c1[a] - c1[b])
             m1[a] -= x
             m1[b] += x
         for j in range(dinlets.shape[0]):
-            r = dinlets[j]
-            q = first[r]
+            r = np.uint64(dinlets[j])
+            q = np.uint64(first[r])
             m1[q] += tau * b_cond[j] * (boundary_conc[day, r, t] - c1[q])
         for j in range(n_chain):
             h = h_cond[j]
             if h > 0.0:
-                p = head_slot[j]
+                p = np.uint64(head_slot[j])
                 x = h * (cin_k[j] - c1[p])
                 m1[p] += tau * x
                 rr_k[j] += half * x
@@ -1634,7 +1647,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                             x = rr[k, j]
                             r_prev[k, j] = x
                             inlet_debt[t0 + k, j] += x
-                            flux_acc[k, ghost_up[j]] += x
+                            flux_acc[k, np.uint64(ghost_up[j])] += x
                 if mixed and sub < n_sub:
                     react(mass, c, prop_slot, t0, n_sp, n_src, inv_ve, removed_acc, acc_row)
 
@@ -1677,9 +1690,9 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, gh
     ``inlet_debt``.
     """
     for j in range(ghost_up.shape[0]):
-        h = chain_head[j]
+        h = np.uint64(chain_head[j])
         hc = h_cond[j]
-        p = ghost_up[j] + 1
+        p = np.uint64(ghost_up[j]) + np.uint64(1)  # (unsigned: _SLOT_INDEX)
         s_tot = 0.0
         c0_tot = 0.0
         c1_tot = 0.0
@@ -1718,10 +1731,10 @@ def _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h
     inlet is near steady, and a mispredicted branch per chain and step cost more than the rest
     of the loop."""
     for j in range(ghost_up.shape[0]):
-        iq = inv_qin[chain_head[j]]
+        iq = inv_qin[np.uint64(chain_head[j])]
         c0 = inflow[0, j] * iq
         cin[0, j] = c0
-        c1 = c[0, ghost_up[j] + 1]
+        c1 = c[0, np.uint64(ghost_up[j]) + np.uint64(1)]  # (unsigned: _SLOT_INDEX)
         if mode == 0:
             pred = 0.5 * dt * h_cond[j] * (c0 - c1)
         elif mode == 1:
