@@ -26,7 +26,7 @@ from hydro.constituents import name_clash
 from hydro.errors import HydroError, suggest
 from hydro.forcing_tables import FlowForcing, flow_forcing
 from hydro.network import Network
-from hydro.overrides import apply_overrides
+from hydro.overrides import apply_overrides, in_user_paths
 from hydro.run_settings import RunSettings, read_run_settings
 from hydro.tomlio import Table
 from hydro.transfer_tables import TransferSpec, transfer_specs
@@ -178,7 +178,12 @@ class Basin:
         path = resolve_basin(spec)
         with _collector_paused():
             raw = apply_overrides(load_basin_file(path), list(overrides or []), path)
-            return cls.from_data(raw, path, _config_hash(path, overrides or []))
+            try:
+                return cls.from_data(raw, path, _config_hash(path, overrides or []))
+            except HydroError as exc:  # keys named by position: name them as --set does
+                if not overrides:
+                    raise
+                raise in_user_paths(exc, raw) from None
 
     @classmethod
     def from_data(cls, raw: dict, path: Path, sha256: str) -> "Basin":

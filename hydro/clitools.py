@@ -198,7 +198,7 @@ def set_error(spec, text: str, exc: HydroError, label: str | None = None) -> Hyd
         return HydroError(f"{label}: {message.removeprefix(own)}")
     import re
 
-    unknown = re.match(r"^.*?: key '(.+?)': unknown key( \(did you mean '.+?'\?\))?", message)
+    unknown = re.match(r"^.*?: key '(.+?)'(?: \[file key .+?\])?: unknown key( \(did you mean '.+?'\?\))?", message)
     if unknown:
         return HydroError(f"{label}: no key '{unknown.group(1)}'{unknown.group(2) or ''} ({path.name} has none, "
                           "and hydro reads none there); check the spelling of the path (docs/basin-file.md)")

@@ -28,7 +28,7 @@ from hydro.basin import Basin, resolve_basin
 from hydro.basin_tables import load_basin_file
 from hydro.errors import HydroError
 from hydro.model_values import as_date, basin_spec, check_weather, plain
-from hydro.overrides import parse_assignment, set_path, table_key
+from hydro.overrides import in_user_paths, parse_assignment, set_path, table_key
 from hydro.results import open_results  # noqa: F401  (hydro.open_results)
 from hydro.units import unit_of_key
 
@@ -183,7 +183,10 @@ class Model:
         for path, value in values.items():
             set_path(data, path, value, self._basin.path, label=f"parameter {path}")
         changes = {**self._changes, **values}
-        basin = Basin.from_data(data, self._basin.path, _sha256(self._bytes, changes))
+        try:
+            basin = Basin.from_data(data, self._basin.path, _sha256(self._bytes, changes))
+        except HydroError as exc:  # the readers name keys by position: name them as given
+            raise in_user_paths(exc, data) from None
         return Model(basin, data, changes, self._bytes)
 
     @property

@@ -7,6 +7,7 @@ says what to write instead when the path goes past a value or stops at an array 
 
 from __future__ import annotations
 
+import re
 import tomllib
 from pathlib import Path
 from typing import Any
@@ -135,3 +136,41 @@ def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, labe
     if not isinstance(node, dict):
         raise _not_a_table(label, keys, len(keys) - 1, node)
     node[keys[-1]] = value  # a new key is allowed: its table's reader checks it
+
+
+_INDEXED_KEY = re.compile(r"'([A-Za-z_]\w*\[\d+\][^'\s]*)'")
+
+
+def user_path(data: dict[str, Any], key: str) -> str | None:
+    """The dotted path (as ``--set`` and :meth:`hydro.Model.with_parameters` take it) of a
+    key the file's readers name by position in arrays of tables: ``constituents[0].river_theta``
+    is ``constituents.tn.river_theta`` (:func:`table_key`).  None where ``key`` does not lead
+    through named tables of ``data`` (a position in a list of numbers, an unnamed table)."""
+    node: Any = data
+    parts: list[str] = []
+    for segment in key.split("."):
+        name, _, index = segment.partition("[")
+        if not isinstance(node, dict) or name not in node:
+            return None
+        node = node[name]
+        parts.append(name)
+        if index:
+            i = int(index.rstrip("]")) if index.rstrip("]").isdigit() else -1
+            if not _tables(node) or not 0 <= i < len(node) or table_key(node[i]) is None:
+                return None
+            node = node[i]
+            parts.append(str(table_key(node)))
+    return ".".join(parts)
+
+
+def in_user_paths(exc: HydroError, data: dict[str, Any]) -> HydroError:
+    """``exc`` with each key it names by position (``'constituents[0].river_removal_per_day'``)
+    named by the path a user gives, the file's key after it in brackets
+    (``'constituents.tn.river_removal_per_day' [file key constituents[0].river_removal_per_day]``):
+    for errors about values set by path (:meth:`hydro.Model.with_parameters`, ``--set``)."""
+    def name(match: re.Match[str]) -> str:
+        path = user_path(data, match.group(1))
+        return f"'{path}' [file key {match.group(1)}]" if path else match.group(0)
+
+    message = _INDEXED_KEY.sub(name, str(exc))
+    return exc if message == str(exc) else HydroError(message)

@@ -125,7 +125,8 @@ def test_with_parameters_sets_an_array_from_a_numpy_array(tiny):
     variant = tiny.with_parameters({path: np.full(12, 5.0)})
     assert variant.changes[path] == [5.0] * 12
     assert variant.changes == tiny.with_parameters({path: [5.0] * 12}).changes
-    with pytest.raises(HydroError, match=r"target_release_m3_s': expected 12 values, got 11"):
+    with pytest.raises(HydroError, match=r"key 'reservoirs\.lake\.target_release_m3_s' "
+                       r"\[file key reservoirs\[0\]\.target_release_m3_s\]: expected 12 values, got 11"):
         tiny.with_parameters({path: np.full(11, 5.0)})
 
 
