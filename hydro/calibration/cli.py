@@ -71,10 +71,9 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
     if s.get("de_converged") is False:  # said where the user looks, not only in summary.json
         # [method] has no maxiter (max_evaluations sets the generations), and a changed
         # configuration cannot be resumed (its SHA-256 is checked): the advice says so
-        click.echo(f"note: differential evolution did not converge in {s.get('de_generations')} generations "
-                   f"({s.get('de_message')}); for a longer search raise [method] max_evaluations (or set "
-                   "tol > 0 to stop once the population agrees) and run it in a new output folder (-o): "
-                   "a changed configuration cannot be resumed", err=True)
+        click.echo(f"note: differential evolution {_de_verdict(s)}; for a longer search raise [method] "
+                   "max_evaluations (or set tol > 0 to stop once the population agrees) and run it in a new "
+                   "output folder (-o): a changed configuration cannot be resumed", err=True)
     if s.get("glue_note"):  # no behavioural set: no bands were written, say so here too
         click.echo(f"note: GLUE: {s['glue_note']}", err=True)
     if result.best is not None:
@@ -82,3 +81,14 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
     else:
         click.echo(f"every evaluation failed; see {folder / 'evaluations.csv'}", err=True)
         sys.exit(1)
+
+
+def _de_verdict(s: dict) -> str:
+    """What DE did, for the note on a search that did not converge: with a budget of one
+    population there is no generation, hence no convergence test to fail."""
+    if s.get("de_generations") == 0:
+        pop = s.get("de_population")
+        size = f" of {pop}" if pop else ""
+        return (f"ran the initial population only (max_evaluations is one population{size}): no "
+                "generation, so no convergence test")
+    return f"did not converge in {s.get('de_generations')} generations ({s.get('de_message')})"

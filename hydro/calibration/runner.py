@@ -170,7 +170,7 @@ def _run_de(problem: Problem, ev: _Evaluator) -> dict:
 
     cfg = problem.config
     m = cfg.method
-    maxiter, _ = _de_generations(cfg)
+    maxiter, pop = _de_generations(cfg)
 
     def mapper(_func, population):
         return ev.losses(list(population))
@@ -180,7 +180,7 @@ def _run_de(problem: Problem, ev: _Evaluator) -> dict:
         tol=m.tol, mutation=m.mutation, recombination=m.recombination, rng=m.seed, polish=False,
         init="latinhypercube", updating="deferred", workers=mapper)
     return {"de_message": str(res.message), "de_generations": int(res.nit),
-            "de_converged": bool(res.success)}
+            "de_converged": bool(res.success), "de_population": pop}
 
 
 def _never_called(x):  # pragma: no cover - DE evaluates through the workers map only

@@ -82,19 +82,26 @@ class Scorer:
         self.total_weight = sum(o.weight for o in self.objectives)
 
     def score(self, series: dict[str, np.ndarray]) -> tuple[float, dict[str, dict[str, float]]]:
-        """Combined calibration loss and every objective's value in every period."""
-        binned = {name: self.alignments[name].simulated(series[name])
-                  for name in {o.observation for o in self.objectives}}
+        """Combined calibration loss and every objective's value in every period.
+
+        A simulated series so large that its squares or sums overflow (absurd parameter
+        bounds) scores inf or NaN, and the evaluation fails on its non-finite loss, without
+        NumPy's ``RuntimeWarning: overflow`` lines on stderr amid a batch's own report: the
+        arithmetic runs under ``np.errstate``, which changes no value.
+        """
         scores: dict[str, dict[str, float]] = {label: {} for label in self.periods}
-        for label in self.periods:
-            cache: dict = {}
-            for obj in self.objectives:
-                sl = self.slices[(obj.observation, label)]
-                if sl.obs.size == 0:  # published points: none in this period (checked in prepare)
-                    scores[label][obj.label] = math.nan
-                    continue
-                sim = binned[obj.observation][sl.index]
-                scores[label][obj.label] = self._value(obj.metric, sim, sl, cache, obj.observation)
+        with np.errstate(over="ignore", invalid="ignore"):
+            binned = {name: self.alignments[name].simulated(series[name])
+                      for name in {o.observation for o in self.objectives}}
+            for label in self.periods:
+                cache: dict = {}
+                for obj in self.objectives:
+                    sl = self.slices[(obj.observation, label)]
+                    if sl.obs.size == 0:  # published points: none in this period (checked in prepare)
+                        scores[label][obj.label] = math.nan
+                        continue
+                    sim = binned[obj.observation][sl.index]
+                    scores[label][obj.label] = self._value(obj.metric, sim, sl, cache, obj.observation)
         loss = 0.0
         for obj in self.objectives:
             m = self.metrics[obj.metric]
