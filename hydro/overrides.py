@@ -133,6 +133,11 @@ def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, labe
             node = node[key]
         else:
             raise _not_a_table(label, keys, depth, node)
+    named = [t for t in node if isinstance(t, dict) and table_key(t) == keys[-1]] if _tables(node) else []
+    if named:  # 'reaches.east' = 1: the path names a whole table, not one of its values
+        some = [k for k, v in named[0].items() if not isinstance(v, (dict, list))]
+        raise HydroError(f"{label}: '{path}' is a table, not a value; give the path of one of its values, "
+                         f"e.g. '{path}.{some[-1] if some else '<key>'}' (its keys: {', '.join(map(str, named[0]))})")
     if not isinstance(node, dict):
         raise _not_a_table(label, keys, len(keys) - 1, node)
     node[keys[-1]] = value  # a new key is allowed: its table's reader checks it

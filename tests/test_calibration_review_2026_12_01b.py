@@ -76,6 +76,18 @@ def test_run_set_unknown_key_in_a_table_of_an_array(tmp_path):
             in result.output)
 
 
+@pytest.mark.parametrize("value", [1.0, {"length_km": 3.0}])
+def test_a_path_naming_a_whole_table_says_so(value):
+    """``{'reaches.east': 1.0}`` was told to write 'reaches.north_upper.east' (a key no reach has):
+    the path names reach east itself; the error says so and names one of its values."""
+    model = hydro.Model.from_basin("tiny")
+    with pytest.raises(HydroError) as err:
+        model.with_parameters({"reaches.east": value})
+    message = str(err.value)
+    assert "'reaches.east' is a table, not a value" in message and "'reaches.east.dispersion_m2_s'" in message
+    assert "north_upper" not in message
+
+
 def test_user_path_leaves_what_it_cannot_name():
     """Positions in a list of numbers, or past the data, stay as the reader wrote them."""
     from hydro.overrides import in_user_paths, user_path
