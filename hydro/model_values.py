@@ -65,7 +65,8 @@ def check_weather(weather: Any, first: date, last: date, basin=None) -> None:
     the pipeline), several series (an ensemble: a numpy broadcasting error), or too few days
     (which the pipeline told as the basin's weather file and ``--start/--end``).  Without
     ``weather``, a watershed ``basin``'s period past its station record (refused after the spin-up,
-    naming ``--start/--end`` and the weather file, not the generated weather plan periods run on)."""
+    naming ``--start/--end`` and the weather file, not the generated weather plan periods run on)
+    or starting before it (refused naming ``--start/--end``, a command-line option)."""
     from hydro.daily_forcing import DailyForcing
 
     if weather is None:
@@ -73,7 +74,10 @@ def check_weather(weather: Any, first: date, last: date, basin=None) -> None:
 
         span = None if basin is None else record_span(basin)
         if span is not None:
-            csv, _, end = span
+            csv, begin, end = span
+            if first < begin:  # the pipeline's refusal named hydro run's --start/--end
+                raise HydroError(f"{csv}: the station record starts on {begin}, after the run's first day, "
+                                 f"{first}; start the run on or after {begin}: run(start, end)")
             if last > end:
                 raise HydroError(f"{csv}: the station record ends on {end}, before the run's last day, {last}; "
                                  "run the period on generated weather (the days on the record take its observed "

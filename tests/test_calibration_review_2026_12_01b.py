@@ -99,6 +99,18 @@ def test_user_path_leaves_what_it_cannot_name():
     assert in_user_paths(exc, data) is exc
 
 
+def test_model_run_before_the_station_record_gives_python_advice():
+    """``Model.run('1999-12-01', ...)`` on a record from 2001 told a Python user to 'shorten the
+    run (--start/--end)', options of a command they did not type; it names the record's first day
+    and run(start, end), before anything runs."""
+    model = hydro.Model.from_basin("watershed")
+    with pytest.raises(HydroError) as err:
+        model.run("1999-12-01", "2001-01-10")
+    message = str(err.value)
+    assert "the station record starts on 2001-01-01, after the run's first day, 1999-12-01" in message
+    assert "--start" not in message and "run(start, end)" in message
+
+
 # ---------------------------------------------------------------- scores of an overflowing series
 
 
