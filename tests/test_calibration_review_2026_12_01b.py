@@ -195,6 +195,23 @@ def test_de_with_one_population_says_so(tmp_path):
     assert "no convergence test" in result.output and "max_evaluations" in result.output
 
 
+def test_de_on_overflowing_losses_is_quiet(tmp_path):
+    """Le Léguer with x3 up to 1e300 (losses to ~1e247): SciPy's convergence test (the std of the
+    population's losses) printed 'RuntimeWarning: overflow encountered in square' amid the
+    report; the search is the same (not converged), without the warning."""
+    from hydro.calibration import calibrate
+    from hydro.calibration.config import CalibrationConfig
+
+    config = _leguer(tmp_path, 40)
+    config.write_text(config.read_text(encoding="utf-8").replace("lower = 5.0\nupper = 1000.0",
+                                                                 "lower = 5.0\nupper = 1e300"), encoding="utf-8")
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        result = calibrate(CalibrationConfig.from_toml(config), tmp_path / "out", serial=True)
+    assert result.summary["de_converged"] is False and result.summary["de_generations"] == 1
+    assert [str(w.message) for w in caught if issubclass(w.category, RuntimeWarning)] == []
+
+
 def test_de_with_generations_keeps_its_verdict():
     from hydro.calibration.cli import _de_verdict
 

@@ -171,14 +171,19 @@ def _run_de(problem: Problem, ev: _Evaluator) -> dict:
     cfg = problem.config
     m = cfg.method
     maxiter, pop = _de_generations(cfg)
+    outside = np.geterr()
 
     def mapper(_func, population):
-        return ev.losses(list(population))
+        with np.errstate(**outside):  # the evaluations as before: only SciPy's own arithmetic is quiet
+            return ev.losses(list(population))
 
-    res = differential_evolution(
-        _never_called, problem.bounds, strategy="best1bin", maxiter=maxiter, popsize=m.popsize,
-        tol=m.tol, mutation=m.mutation, recombination=m.recombination, rng=m.seed, polish=False,
-        init="latinhypercube", updating="deferred", workers=mapper)
+    # SciPy's convergence test takes the std of the losses: with absurd bounds (losses ~1e247)
+    # it overflows to inf (not converged, as documented) and printed numpy's RuntimeWarning
+    with np.errstate(over="ignore", invalid="ignore"):
+        res = differential_evolution(
+            _never_called, problem.bounds, strategy="best1bin", maxiter=maxiter, popsize=m.popsize,
+            tol=m.tol, mutation=m.mutation, recombination=m.recombination, rng=m.seed, polish=False,
+            init="latinhypercube", updating="deferred", workers=mapper)
     return {"de_message": str(res.message), "de_generations": int(res.nit),
             "de_converged": bool(res.success), "de_population": pop}
 
