@@ -218,3 +218,4 @@ def test_de_with_generations_keeps_its_verdict():
     s = {"de_generations": 2, "de_message": "Maximum number of iterations has been exceeded.", "de_population": 20}
     assert _de_verdict(s) == ("did not converge in 2 generations "
                               "(Maximum number of iterations has been exceeded.)")
+    assert _de_verdict({**s, "de_generations": 1}).startswith("did not converge in 1 generation (")

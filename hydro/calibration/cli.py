@@ -91,4 +91,5 @@ def _de_verdict(s: dict) -> str:
         size = f" of {pop}" if pop else ""
         return (f"ran the initial population only (max_evaluations is one population{size}): no "
                 "generation, so no convergence test")
-    return f"did not converge in {s.get('de_generations')} generations ({s.get('de_message')})"
+    n = s.get("de_generations")
+    return f"did not converge in {n} generation{'' if n == 1 else 's'} ({s.get('de_message')})"
