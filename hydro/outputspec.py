@@ -77,20 +77,23 @@ CODECS = ("zlib", "zstd")
 NETCDF_SUFFIXES = (".nc", ".nc4", ".netcdf")
 
 
-def check_netcdf_name(out, command: str, extra: str = "") -> None:
+def check_netcdf_name(out, command: str, extra: str = "", option: str = "-o") -> None:
     """Refuse an output name ``out`` whose suffix is not a netCDF one (:data:`NETCDF_SUFFIXES`).
 
     ``hydro run -o x.csv`` wrote a netCDF file named ``.csv``, which ``hydro compensate`` then read as
     monitoring data; ``hydro report -o`` and ``hydro plot -o`` already refuse a suffix of another format.
-    ``command`` names the writer (``"hydro run"``), ``extra`` adds words after its name.
+    ``command`` names the writer (``"hydro run"``), ``extra`` adds words after its name, ``option`` is
+    what the user gave the name as (``"-o"``; ``"path"`` from Python).
     """
     from pathlib import Path
 
     suffix = Path(out).suffix
     if suffix.lower() not in NETCDF_SUFFIXES:
-        raise HydroError(f"-o {out}: {command} writes a netCDF results file{extra}; give -o a name ending in .nc "
-                         f"(got '{suffix or 'no suffix'}'): the commands that read it take a file's kind from its "
-                         f"suffix, e.g. -o {Path(out).with_suffix('.nc')}")
+        given = f"{option} {out}" if option.startswith("-") else f"{option} {str(out)!r}"
+        example = Path(out).with_suffix(".nc")
+        raise HydroError(f"{given}: {command} writes a netCDF results file{extra}; give {option} a name ending in "
+                         f".nc (got '{suffix or 'no suffix'}'): the commands that read it take a file's kind from "
+                         f"its suffix, e.g. {option} {example if option.startswith('-') else repr(str(example))}")
 
 
 @dataclass(frozen=True)

@@ -160,7 +160,8 @@ class Results:
 
     def to_netcdf(self, path: str | Path, overwrite: bool = False, compress: int | None = None,
                   spec=None) -> Path:
-        """Write CF-1.8 netCDF4 atomically; refuses to replace a file unless ``overwrite``.
+        """Write CF-1.8 netCDF4 atomically; refuses to replace a file unless ``overwrite``, and a
+        ``path`` not named as netCDF (``.nc``, ``.nc4``, ``.netcdf``: the readers tell a results file by it).
 
         ``spec`` (:class:`hydro.outputspec.OutputSpec`) chooses the variables,
         locations, time aggregation and precision (default: every variable but the
@@ -168,6 +169,9 @@ class Results:
         ``compress`` is the zlib level of the chunked variables (0-9; default the
         spec's, 1).
         """
+        from hydro.outputspec import check_netcdf_name
+
+        check_netcdf_name(path, "Results.to_netcdf", option="path")  # as hydro run -o: readers go by the suffix
         return write_results(self, Path(path), overwrite=overwrite, compress=compress, spec=spec)
 
 

@@ -40,3 +40,13 @@ def test_every_reader_suffix_is_accepted_by_the_writers(tmp_path):
         check_netcdf_name(tmp_path / f"R{suffix.upper()}", "hydro run")
     with pytest.raises(Exception, match="monitoring CSV"):
         read_series(tmp_path / "r.txt")
+
+
+def test_results_to_netcdf_from_python_refuses_it_too(tmp_path):
+    import hydro
+
+    res = hydro.Model.from_basin("tiny").run_results()
+    with pytest.raises(Exception, match=r"path '.*r\.csv': Results\.to_netcdf writes a netCDF results file"):
+        res.to_netcdf(tmp_path / "r.csv")
+    assert not (tmp_path / "r.csv").exists()
+    assert res.to_netcdf(tmp_path / "r.nc").is_file()
