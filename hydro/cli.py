@@ -200,8 +200,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     if members and block_years:
         raise HydroError("--block-years cuts one long run into blocks; ensemble members run in one block each "
                          "(leave out --block-years, or --members)")
-    if not quiet:  # a start line and where the run starts from (an ensemble's too): a long run is not silent
-        _start_line(b, s or b.settings.start, e or b.settings.end, members, weather_seed)
+    _start_line(b, s or b.settings.start, e or b.settings.end, members, weather_seed, quiet)
     if members:
         from hydro.ensemble import ensemble_command
 
@@ -232,13 +231,16 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         click.echo(f"written: {out}")
 
 
-def _start_line(b, first, last, members, weather_seed) -> None:
-    """Say on stderr what ``hydro run`` simulates (its days, an ensemble's members) and, where it starts
-    after the basin's ``[run] start``, what it is spun up from (:func:`hydro.clitools.note_late_start`)."""
+def _start_line(b, first, last, members, weather_seed, quiet: bool = False) -> None:
+    """Say on stderr what ``hydro run`` simulates (its days, an ensemble's members: progress, not with
+    ``quiet``; a long run is not silent) and, where it does not start on the basin's ``[run] start``, what
+    it starts from (:func:`hydro.clitools.note_late_start`: a caveat on the results, so with ``quiet`` too,
+    as ``hydro run --scenario -q`` and ``hydro scenarios -q`` print theirs)."""
     from hydro.clitools import note_late_start
 
-    click.echo(f"simulating {b.name}: {first} to {last} ({(last - first).days + 1} days"
-               + (f", {members} members" if members else "") + ")…", err=True)
+    if not quiet:
+        click.echo(f"simulating {b.name}: {first} to {last} ({(last - first).days + 1} days"
+                   + (f", {members} members" if members else "") + ")…", err=True)
     note_late_start(b, first, generated=weather_seed is not None or bool(members), end=last)
 
 

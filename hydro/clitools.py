@@ -198,7 +198,8 @@ def set_error(spec, text: str, exc: HydroError, label: str | None = None) -> Hyd
         return HydroError(f"{label}: {message.removeprefix(own)}")
     import re
 
-    unknown = re.match(r"^.*?: key '(.+?)'(?: \[file key .+?\])?: unknown key( \(did you mean '.+?'\?\))?", message)
+    hint = r"( \((?:did you mean|known keys:) [^()]+\))?"  # hydro.tomlio.Table.finish: the near key, else all
+    unknown = re.match(r"^.*?: key '(.+?)'(?: \[file key .+?\])?: unknown key" + hint, message)
     if unknown:
         return HydroError(f"{label}: no key '{unknown.group(1)}'{unknown.group(2) or ''} ({path.name} has none, "
                           "and hydro reads none there); check the spelling of the path (docs/basin-file.md)")

@@ -58,14 +58,14 @@ def check_writable(path: Path, overwrite: bool, inputs=()) -> None:
 
 
 def write_results(results: Results, path: Path, overwrite: bool = False, compress: int | None = None,
-                  spec=None) -> Path:
+                  spec=None, *, option: str = "-o") -> Path:
     """Write ``results`` to ``path`` atomically (see module docstring).
 
     ``spec`` (:class:`hydro.outputspec.OutputSpec`) chooses variables, locations, time aggregation and
     precision; it is applied while writing, a few periods of one variable at a time, so no full-resolution
     copy of a variable is made (results already averaged: over their days, never finer).  Variables on ``time``
     are chunked along it and zlib-compressed at level ``compress`` (default the spec's, 1; 0: contiguous, uncompressed).
-    """
+    ``option`` named ``path``, for messages (``-o``; ``path``: Python's, "pass overwrite=True")."""
     import netCDF4
 
     from hydro.outputs import atomic_path
@@ -73,7 +73,7 @@ def write_results(results: Results, path: Path, overwrite: bool = False, compres
     spec = replace(spec or OutputSpec(), **({} if compress is None else {"compress": int(compress)}))
     check(results, spec)
     check_aggregation(results, spec)
-    with atomic_path(path, overwrite) as tmp:
+    with atomic_path(path, overwrite, option=option) as tmp:
         with netCDF4.Dataset(tmp, "w", format="NETCDF4", clobber=True) as nc:
             index, starts, names = _define(nc, results, spec)
             _put(nc, results, spec, index, starts, names)

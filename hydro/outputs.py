@@ -1,31 +1,26 @@
 """The one output policy of every hydro command that writes a file.
 
-Every writer (``hydro run``, ``scenarios`` and its summary CSV, ``report``,
-``plot -o``, ``gep -o``, ``compensate --csv``, the files of ``calibrate``) goes
-through this module:
+Every writer (``hydro run``, ``scenarios`` and its summary CSV, ``report``, ``plot -o``, ``gep -o``,
+``compensate --csv``, the files of ``calibrate``) goes through this module:
 
-* :func:`check_output` runs *before* anything is computed: it refuses an existing
-  file unless ``--overwrite`` is given, and a folder that is missing, not a folder
-  or not writable, each with exit status 2 and a message that names the file and
-  what to do.  It also removes the temporary files that an earlier, killed write
-  of the same target left behind (``.NAME.<pid>@<host>.<random>.part`` whose
-  process is gone).
-* :func:`atomic_path` / :func:`atomic_open` / :func:`write_text` write under a
-  temporary name in the target's folder, flush it to disk (``fsync``), give it
-  the permissions the user's umask allows (``0666 & ~umask``: a colleague can
-  read a result on a shared server when the umask says so) and rename it into
-  place.  Without ``overwrite`` the rename never replaces a file that appeared
-  meanwhile (another writer on the same path): it links the temporary file to
-  the name, which fails if the name exists.  The temporary file is removed on any
-  exit that Python sees (an error, Ctrl-C, SIGTERM through :func:`handle_signals`).
+* :func:`check_output` runs *before* anything is computed: it refuses an existing file unless
+  ``--overwrite`` is given, and a folder that is missing, not a folder or not writable, each with
+  exit status 2 and a message that names the file and what to do.  It also removes the temporary
+  files that an earlier, killed write of the same target left behind
+  (``.NAME.<pid>@<host>.<random>.part`` whose process is gone).
+* :func:`atomic_path` / :func:`atomic_open` / :func:`write_text` write under a temporary name in
+  the target's folder, flush it to disk (``fsync``), give it the permissions the user's umask allows
+  (``0666 & ~umask``: a colleague can read a result on a shared server when the umask says so) and
+  rename it into place.  Without ``overwrite`` the rename never replaces a file that appeared
+  meanwhile (another writer on the same path): it links the temporary file to the name, which fails
+  if the name exists.  The temporary file is removed on any exit that Python sees (an error,
+  Ctrl-C, SIGTERM through :func:`handle_signals`).
 
-:func:`handle_signals` makes SIGTERM raise :class:`Terminated` (a
-:class:`KeyboardInterrupt`) so that ``finally`` blocks run; the command line
-turns Ctrl-C into exit status 130 and SIGTERM into 143 with one line.
+:func:`handle_signals` makes SIGTERM raise :class:`Terminated` (a :class:`KeyboardInterrupt`) so that
+``finally`` blocks run; the command line turns Ctrl-C into exit status 130 and SIGTERM into 143 with one line.
 
-Tests only: ``HYDRO_TEST_WRITE_DELAY=SECONDS`` makes every atomic write sleep
-that long after writing its temporary file and before renaming it (a window in
-which to kill the process).
+Tests only: ``HYDRO_TEST_WRITE_DELAY=SECONDS`` makes every atomic write sleep that long after writing
+its temporary file and before renaming it (a window in which to kill the process).
 """
 
 from __future__ import annotations
@@ -155,8 +150,13 @@ def check_folder(folder: str | Path, option: str = "-o", target: str | Path | No
     return folder
 
 
+def overwrite_flag(option: str) -> str:
+    """What replaces a file: ``--overwrite`` for a command's option (``-o``), ``overwrite=True`` for ``path``."""
+    return "--overwrite" if option.startswith("-") else "overwrite=True"
+
+
 def check_output(path: str | Path, overwrite: bool = False, *, option: str = "-o",
-                 flag: str = "--overwrite", inputs: Iterable[str | Path | None] = ()) -> Path:
+                 flag: str | None = None, inputs: Iterable[str | Path | None] = ()) -> Path:
     """Check an output file before anything is computed; remove stale temporary files of it.
 
     Parameters
@@ -166,9 +166,9 @@ def check_output(path: str | Path, overwrite: bool = False, *, option: str = "-o
     overwrite : bool
         Whether an existing file may be replaced.
     option : str
-        The option that named the file (for messages), e.g. ``-o`` or ``--csv``.
-    flag : str
-        The flag that allows replacing it (for messages).
+        The option that named the file (for messages), e.g. ``-o``, ``--csv``; ``path``: a Python argument.
+    flag : str, optional
+        What allows replacing it (for messages); default :func:`overwrite_flag` of ``option``.
     inputs : iterable of paths
         Files the command reads (None ignored): the output may not be one of them,
         even with ``overwrite``.
@@ -179,7 +179,7 @@ def check_output(path: str | Path, overwrite: bool = False, *, option: str = "-o
         The file exists (and ``overwrite`` is false), is a folder, is one of ``inputs``,
         or its folder is missing, not a folder or not writable.
     """
-    path = Path(path)
+    path, flag = Path(path), flag or overwrite_flag(option)
     if path.is_dir():
         raise HydroError(f"{path}: is a folder; give {option} a file name such as {path / 'out'}")
     check_folder(path.parent, option, target=path)
@@ -268,7 +268,7 @@ def write_failure(path: Path, folder: Path, exc: BaseException) -> HydroError | 
 
 @contextlib.contextmanager
 def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o",
-                flag: str = "--overwrite") -> Iterator[Path]:
+                flag: str | None = None) -> Iterator[Path]:
     """Yield a temporary path in ``path``'s folder; on success it becomes ``path``.
 
     The caller writes the temporary file by name (netCDF, a figure).  On a clean
@@ -276,7 +276,7 @@ def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o"
     renamed to ``path``; on any exception (Ctrl-C and SIGTERM included) it is
     removed and the exception propagates.
     """
-    path = Path(path)
+    path, flag = Path(path), flag or overwrite_flag(option)
     check_output(path, overwrite, option=option, flag=flag)
     folder = path.parent if str(path.parent) else Path(".")
     name = f".{path.name}.{os.getpid()}@{_host()}.{uuid.uuid4().hex[:8]}.part"
@@ -302,7 +302,7 @@ def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o"
 
 @contextlib.contextmanager
 def atomic_open(path: str | Path, overwrite: bool = False, *, option: str = "-o",
-                flag: str = "--overwrite", mode: str = "w", encoding: str | None = "utf-8",
+                flag: str | None = None, mode: str = "w", encoding: str | None = "utf-8",
                 newline: str | None = "") -> Iterator:
     """Open a temporary file for writing; on success it becomes ``path`` (see :func:`atomic_path`)."""
     binary = "b" in mode
@@ -313,7 +313,7 @@ def atomic_open(path: str | Path, overwrite: bool = False, *, option: str = "-o"
 
 
 def write_text(path: str | Path, text: str, overwrite: bool = False, *, option: str = "-o",
-               flag: str = "--overwrite", encoding: str = "utf-8") -> Path:
+               flag: str | None = None, encoding: str = "utf-8") -> Path:
     """Write ``text`` to ``path`` atomically (see :func:`atomic_path`)."""
     with atomic_open(path, overwrite, option=option, flag=flag, encoding=encoding, newline="") as fh:
         fh.write(text)
@@ -321,7 +321,7 @@ def write_text(path: str | Path, text: str, overwrite: bool = False, *, option: 
 
 
 def write_bytes(path: str | Path, data: bytes, overwrite: bool = False, *, option: str = "-o",
-                flag: str = "--overwrite") -> Path:
+                flag: str | None = None) -> Path:
     """Write ``data`` to ``path`` atomically (see :func:`atomic_path`)."""
     with atomic_open(path, overwrite, option=option, flag=flag, mode="wb") as fh:
         fh.write(data)

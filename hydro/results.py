@@ -172,7 +172,7 @@ class Results:
         from hydro.outputspec import check_netcdf_name
 
         check_netcdf_name(path, "Results.to_netcdf", option="path")  # as hydro run -o: readers go by the suffix
-        return write_results(self, Path(path), overwrite=overwrite, compress=compress, spec=spec)
+        return write_results(self, Path(path), overwrite=overwrite, compress=compress, spec=spec, option="path")
 
 
 def stack(results: list[Results], dim: str, labels: list) -> Results:

@@ -233,7 +233,7 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
                    f"({(last - first).days + 1} days)"
                    + ("" if weather_seed is None else f" on {_weather_words(b, first, last)} (seed {weather_seed})")
                    + "…", err=True)
-        note_late_start(b, first, generated=weather_seed is not None, end=last)
+    note_late_start(b, first, generated=weather_seed is not None, end=last)  # a caveat on the results: with -q too
     results, notes = run_scenario(basin, scenario, sfile, start, end, overrides, history=history,
                                   weather_seed=weather_seed)
     for note in notes:  # caveats on the results: with -q too, as hydro scenarios (-q hides progress)

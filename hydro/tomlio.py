@@ -344,10 +344,11 @@ class Table:
         return [Table(v, self.file, f"{self.path(key)}[{i}]") for i, v in enumerate(value)]
 
     def finish(self) -> None:
-        """Raise on any key that no accessor asked for, suggesting the nearest one."""
+        """Raise on any key that no accessor asked for, suggesting the nearest one (else naming them all)."""
         for key in self.data:
             if key not in self._used:
-                raise self.error(key, "unknown key" + suggest(key, self._used) + "; remove or rename it")
+                hint = suggest(key, self._used) or f" (known keys: {', '.join(sorted(self._used))})"
+                raise self.error(key, "unknown key" + hint + "; remove or rename it")
 
     # -- helpers ------------------------------------------------------------------
     def _missing(self, key) -> HydroError:  # ('str' here is Table.str)

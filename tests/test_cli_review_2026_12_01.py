@@ -1,0 +1,88 @@
+"""User-facing wording found in the 2026-12-01 review of ``hydro run`` and the Python API.
+
+* ``Results.to_netcdf(path)`` on an existing file told a Python caller to "pass --overwrite ... or
+  choose another -o"; it now says ``overwrite=True`` and ``path`` (the CLI keeps its words).
+* An unknown key with no near known key (``subbasins.w1.runoff.x9``) got neither a "did you mean"
+  nor the keys the table takes; it now lists them (as :func:`hydro.sources.blocks.finish_keys` does).
+* ``hydro run -q`` hid the note on what a late start starts from, a caveat on the results that
+  ``hydro run --scenario -q`` printed; -q hides progress, not caveats.
+"""
+
+import pytest
+from click.testing import CliRunner
+
+import hydro
+from hydro.basin import Basin
+from hydro.cli import main
+from hydro.errors import HydroError
+from hydro.outputs import check_output
+
+
+@pytest.fixture(scope="module")
+def tiny_results():
+    return hydro.Model.from_basin("tiny").run_results("2020-01-01", "2020-01-03")
+
+
+def test_to_netcdf_on_an_existing_file_words_the_python_arguments(tiny_results, tmp_path):
+    out = tmp_path / "r.nc"
+    out.write_bytes(b"")
+    with pytest.raises(HydroError) as err:
+        tiny_results.to_netcdf(out)
+    message = str(err.value)
+    assert "pass overwrite=True to replace it, or choose another path" in message
+    assert "--overwrite" not in message and "another -o" not in message
+    with pytest.raises(HydroError, match=r"folder does not exist; .* or choose another path$"):
+        tiny_results.to_netcdf(tmp_path / "missing" / "r.nc")
+    assert tiny_results.to_netcdf(out, overwrite=True) == out and out.stat().st_size > 0
+
+
+def test_hydro_run_keeps_its_option_words(tmp_path):
+    out = tmp_path / "r.nc"
+    out.write_bytes(b"")
+    r = CliRunner().invoke(main, ["run", "tiny", "--end", "2020-01-03", "-o", str(out)])
+    assert r.exit_code != 0
+    assert "exists; pass --overwrite to replace it, or choose another -o" in r.output
+    assert "overwrite=True" not in r.output
+
+
+def test_check_output_words_follow_the_option(tmp_path):
+    out = tmp_path / "x.csv"
+    out.write_text("a")
+    for option, words in (("--csv", "pass --overwrite to replace it, or choose another --csv"),
+                          ("path", "pass overwrite=True to replace it, or choose another path")):
+        with pytest.raises(HydroError, match=words):
+            check_output(out, option=option)
+    with pytest.raises(HydroError, match="pass --force to replace it"):  # an explicit flag still wins
+        check_output(out, option="path", flag="--force")
+
+
+RUNOFF_KEYS = "ctg, kf_mm_per_c_per_day, x1_mm, x2_mm_per_day, x3_mm, x4_days"
+
+
+def test_unknown_key_in_a_table_of_an_array_names_the_keys():
+    with pytest.raises(HydroError) as err:
+        Basin.load("watershed", overrides=["subbasins.w1.runoff.x9=1"])
+    assert f"'subbasins.w1.runoff.x9' [file key subbasins[0].runoff.x9]: unknown key (known keys: {RUNOFF_KEYS})" \
+        in str(err.value)
+    with pytest.raises(HydroError, match=r"runoff\.x9.*unknown key \(known keys: .*x1_mm"):
+        hydro.Model.from_basin("watershed").with_parameters({"subbasins.w1.runoff.x9": 1})
+    # a near key is still suggested, alone
+    with pytest.raises(HydroError, match=r"unknown key \(did you mean 'area_km2'\?\); remove"):
+        Basin.load("watershed", overrides=["subbasins.w1.area_km3=1"])
+
+
+def test_set_of_an_unknown_key_keeps_the_known_keys():
+    r = CliRunner().invoke(main, ["run", "watershed", "--set", "subbasins.w1.runoff.x9=1", "-o", "unused.nc"])
+    assert r.exit_code != 0 and "Traceback" not in r.output
+    assert f"no key 'subbasins.w1.runoff.x9' (known keys: {RUNOFF_KEYS}) (basin.toml has none" in r.output
+
+
+LATE = ["--start", "2001-01-05", "--end", "2001-01-10"]  # the example watershed starts on 2001-01-01
+
+
+@pytest.mark.parametrize("scenario", [[], ["--scenario", "domestic"]])
+def test_quiet_run_keeps_the_late_start_caveat(tmp_path, scenario):
+    r = CliRunner().invoke(main, ["run", "watershed", *LATE, *scenario, "-o", str(tmp_path / "w.nc"), "-q"])
+    assert r.exit_code == 0, r.output
+    assert "simulating" not in r.output  # progress: hidden
+    assert "gives its initial state" in r.output and "this run is spun up from it" in r.output
