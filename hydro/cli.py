@@ -173,6 +173,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     from hydro.summary import run_summary
 
     refuse_seed_without_members(members)
+    _refuse_empty_output(output)
     catchment = is_catchment_file(basin)
     measured = scenario_mode(scenario, scenario_file, catchment=catchment, members=members,  # before any work
                              weather_seed=weather_seed, block_years=block_years, distributed=scheduler or dask_workers)
@@ -242,6 +243,13 @@ def _start_line(b, first, last, members, weather_seed, quiet: bool = False) -> N
         click.echo(f"simulating {b.name}: {first} to {last} ({(last - first).days + 1} days"
                    + (f", {members} members" if members else "") + ")…", err=True)
     note_late_start(b, first, generated=weather_seed is not None or bool(members), end=last)
+
+
+def _refuse_empty_output(output: str | None) -> None:
+    """Refuse ``-o ""`` (``-o "$OUT"`` with OUT unset), which wrote BASIN.nc without a word."""
+    if output is not None and not output.strip():
+        raise HydroError(f"-o {output!r}: an empty file name; give -o a name ending in .nc, or leave -o out "
+                         "for the default, BASIN.nc in the current folder")
 
 
 def _with_params(params, basin, catchment: bool, overrides) -> tuple[tuple, int]:

@@ -109,6 +109,9 @@ def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, labe
     """
     label = label or path
     keys = path.split(".")
+    if not all(key.strip() for key in keys):  # '=1', 'run..courant', 'run.': not a key named ''
+        raise HydroError(f"{label}: the path '{path}' has an empty key; name each key between the dots, "
+                         "e.g. run.courant")
     node: Any = data
     for depth, key in enumerate(keys[:-1]):
         where = ".".join(keys[: depth + 1])

@@ -86,3 +86,19 @@ def test_quiet_run_keeps_the_late_start_caveat(tmp_path, scenario):
     assert r.exit_code == 0, r.output
     assert "simulating" not in r.output  # progress: hidden
     assert "gives its initial state" in r.output and "this run is spun up from it" in r.output
+
+
+@pytest.mark.parametrize("text", ["=3", "run..courant=0.5", "run.=1", ".run.courant=0.5"])
+def test_set_of_a_path_with_an_empty_key_says_so(text):
+    # these said "a basin file has no top-level table ''" or "key 'run.': unknown key"
+    r = CliRunner().invoke(main, ["run", "tiny", "--set", text, "-o", "unused.nc"])
+    assert r.exit_code == 2 and f"--set {text}: the path '{text.split('=')[0]}' has an empty key" in r.output
+    with pytest.raises(HydroError, match="has an empty key; name each key between the dots"):
+        hydro.Model.from_basin("tiny").with_parameters({text.split("=")[0]: 0.5})
+
+
+def test_empty_output_name_is_refused_not_replaced_by_the_default(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)  # -o "" (an unset $OUT) wrote tiny.nc here without a word
+    r = CliRunner().invoke(main, ["run", "tiny", "--end", "2020-01-02", "-o", ""])
+    assert r.exit_code == 2 and "-o '': an empty file name" in r.output
+    assert not list(tmp_path.iterdir())
