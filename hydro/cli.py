@@ -317,10 +317,11 @@ def validate_command(cases, quick, as_json, list_only):
     """
     import json
 
-    from hydro.validation import all_cases, run_cases
+    from hydro.validation import run_cases
+    from hydro.validation.registry import select_cases
 
-    if list_only:
-        for c in all_cases().values():
+    if list_only:  # what the same command without --list runs (it listed every case whatever was named)
+        for c in select_cases(cases, quick):
             click.echo(f"{c.name:28s} {c.layer:12s} {'quick' if c.quick else 'long ':5s}  {c.description}")
         return
     from hydro.clitools import compile_notice

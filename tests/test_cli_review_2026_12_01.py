@@ -102,3 +102,19 @@ def test_empty_output_name_is_refused_not_replaced_by_the_default(tmp_path, monk
     r = CliRunner().invoke(main, ["run", "tiny", "--end", "2020-01-02", "-o", ""])
     assert r.exit_code == 2 and "-o '': an empty file name" in r.output
     assert not list(tmp_path.iterdir())
+
+
+def test_validate_list_lists_what_the_command_would_run():
+    # --list printed every case whatever was named or --quick; a name given twice ran twice
+    from hydro.validation import all_cases
+
+    named = CliRunner().invoke(main, ["validate", "--list", "junction_mixing", "miyun", "junction_mixing"])
+    assert named.exit_code == 0 and [line.split()[0] for line in named.output.splitlines()] == \
+        ["junction_mixing", "miyun"]
+    quick = CliRunner().invoke(main, ["validate", "--list", "--quick"]).output.splitlines()
+    assert len(quick) == sum(c.quick for c in all_cases().values()) < len(all_cases())
+    assert all(" quick " in line for line in quick)
+    bad = CliRunner().invoke(main, ["validate", "--list", "junction_mixng"])
+    assert bad.exit_code == 2 and "did you mean 'junction_mixing'?" in bad.output
+    twice = CliRunner().invoke(main, ["validate", "junction_mixing", "junction_mixing"])
+    assert twice.exit_code == 0 and twice.output.count("PASS  junction_mixing") == 1

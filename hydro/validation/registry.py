@@ -121,23 +121,26 @@ def all_cases() -> dict[str, Case]:
     return dict(_CASES)
 
 
-def run_cases(names: Iterable[str] | None = None, quick: bool = False,
-              progress: Callable[[Case], None] | None = None) -> list[Check]:
-    """Run the named cases (all, or only the quick ones) and return every check."""
+def select_cases(names: Iterable[str] | None = None, quick: bool = False) -> list[Case]:
+    """The named cases, each once (all, or only the quick ones, without names): what :func:`run_cases`
+    runs and ``hydro validate --list`` lists."""
     from hydro.errors import HydroError, suggest
 
     cases = all_cases()
-    if names:
-        selected = []
-        for name in names:
-            if name not in cases:
-                raise HydroError(f"unknown validation case '{name}'" + suggest(name, cases)
-                                 + "; `hydro validate --list` shows them")
-            selected.append(cases[name])
-    else:
-        selected = [c for c in cases.values() if c.quick or not quick]
+    if not names:
+        return [c for c in cases.values() if c.quick or not quick]
+    for name in names:
+        if name not in cases:
+            raise HydroError(f"unknown validation case '{name}'" + suggest(name, cases)
+                             + "; `hydro validate --list` shows them")
+    return [cases[name] for name in dict.fromkeys(names)]
+
+
+def run_cases(names: Iterable[str] | None = None, quick: bool = False,
+              progress: Callable[[Case], None] | None = None) -> list[Check]:
+    """Run the named cases (all, or only the quick ones) and return every check."""
     checks: list[Check] = []
-    for c in selected:
+    for c in select_cases(names, quick):
         if progress is not None:
             progress(c)
         checks.extend(c.func())
