@@ -143,7 +143,7 @@ def basin_top_level_tables(raw: dict | None = None) -> list[str]:
     from hydro.basin import shipped_basins
     from hydro.tomlio import load_toml
 
-    names = set(raw or ()) | {"output"}  # [output] is in no shipped basin
+    names = set(raw or ()) | {"output", "gauges"}  # [output] and [[gauges]] are in no shipped basin
     for folder in shipped_basins().values():
         try:
             names |= set(load_toml(folder / "basin.toml"))

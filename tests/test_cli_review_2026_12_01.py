@@ -118,3 +118,15 @@ def test_validate_list_lists_what_the_command_would_run():
     assert bad.exit_code == 2 and "did you mean 'junction_mixing'?" in bad.output
     twice = CliRunner().invoke(main, ["validate", "junction_mixing", "junction_mixing"])
     assert twice.exit_code == 0 and twice.output.count("PASS  junction_mixing") == 1
+
+
+def test_set_of_an_unknown_top_level_table_lists_every_table_the_reader_takes():
+    # the list came from the shipped basins and lacked [[gauges]], which none of them has
+    import re
+
+    with pytest.raises(HydroError) as err:  # the reader's own list (hydro.tomlio.Table.finish)
+        Basin.load("tiny", overrides=["zzzzzz.x=1"])
+    reader = re.search(r"known keys: ([^)]+)\)", str(err.value)).group(1)
+    r = CliRunner().invoke(main, ["run", "tiny", "--set", "zzzzzz.x=1", "-o", "unused.nc"])
+    assert r.exit_code == 2 and f"the top-level tables are: {reader} (docs/basin-file.md)" in r.output
+    assert "gauges" in reader
