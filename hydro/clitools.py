@@ -320,7 +320,7 @@ def run_catchment_file(path, overrides=(), start=None, end=None, history: str = 
         try:
             values[key] = float(value_text)
         except ValueError:
-            raise HydroError(f"{text}: expected a number after '='") from None
+            raise HydroError(f"--set {text}: expected a number after '=', got {value_text!r}") from None
     try:
         c = c.with_parameters(values)
     except HydroError as exc:

@@ -130,3 +130,12 @@ def test_set_of_an_unknown_top_level_table_lists_every_table_the_reader_takes():
     r = CliRunner().invoke(main, ["run", "tiny", "--set", "zzzzzz.x=1", "-o", "unused.nc"])
     assert r.exit_code == 2 and f"the top-level tables are: {reader} (docs/basin-file.md)" in r.output
     assert "gauges" in reader
+
+
+def test_catchment_set_of_a_non_number_names_the_option(tmp_path):
+    # said "gr4j.x1_mm=abc: expected a number after '='", the only --set message without "--set"
+    from pathlib import Path
+
+    catchment = Path(__file__).parents[1] / "validation" / "calibration" / "leguer" / "catchment.toml"
+    r = CliRunner().invoke(main, ["run", str(catchment), "--set", "gr4j.x1_mm=abc", "-o", str(tmp_path / "c.nc")])
+    assert r.exit_code == 2 and "--set gr4j.x1_mm=abc: expected a number after '=', got 'abc'" in r.output
