@@ -165,7 +165,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     from hydro.basin import parse_date
     from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, compile_notice, is_catchment_file, load_basin,
                                 refuse_past_record, refuse_seed_without_members)
-    from hydro.netcdf import check_writable
+    from hydro.netcdf import check_writable, write_results
     from hydro.outputspec import check_netcdf_name
     from hydro.outputspec import check_request, check_something_kept, spec_for_run
     from hydro.scenario_run import scenario_command, scenario_mode
@@ -225,7 +225,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         results.attrs["weather_seed"] = str(weather_seed)
     else:
         results = run(b, s, e, history=_history())
-    results.to_netcdf(out, overwrite=overwrite, spec=spec)
+    write_results(results, out, overwrite, spec=spec)  # as to_netcdf, in -o's words (a file written meanwhile)
     if not quiet:
         if not members:
             click.echo(run_summary(results))
@@ -272,7 +272,7 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
     from pathlib import Path
 
     from hydro.clitools import catchment_summary, compile_notice, run_catchment_file
-    from hydro.netcdf import check_writable
+    from hydro.netcdf import check_writable, write_results
     from hydro.outputspec import check_netcdf_name
     from hydro.tomlio import load_toml
 
@@ -287,7 +287,7 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
     from hydro.outputspec import OutputSpec
 
     spec = OutputSpec(codec=codec) if codec else None
-    results.to_netcdf(out, overwrite=overwrite, compress=compress, spec=spec)
+    write_results(results, out, overwrite, compress, spec)  # as to_netcdf, in -o's words
     if not quiet:
         click.echo(catchment_summary(results))
         click.echo(f"written: {out}")

@@ -207,7 +207,7 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
     import click
 
     from hydro.clitools import KERNEL_MODULES, compile_notice, note_late_start
-    from hydro.netcdf import check_writable
+    from hydro.netcdf import check_writable, write_results
     from hydro.outputspec import check_netcdf_name, spec_for_run
     from hydro.summary import run_summary
 
@@ -238,7 +238,7 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
                                   weather_seed=weather_seed)
     for note in notes:  # caveats on the results: with -q too, as hydro scenarios (-q hides progress)
         click.echo(f"note: {scenario}: {note}", err=True)
-    results.to_netcdf(out, overwrite=overwrite, spec=spec)
+    write_results(results, out, overwrite, spec=spec)  # as to_netcdf, in -o's words
     if not quiet:
         click.echo(run_summary(results))
         click.echo(f"written: {out}")

@@ -139,3 +139,17 @@ def test_catchment_set_of_a_non_number_names_the_option(tmp_path):
     catchment = Path(__file__).parents[1] / "validation" / "calibration" / "leguer" / "catchment.toml"
     r = CliRunner().invoke(main, ["run", str(catchment), "--set", "gr4j.x1_mm=abc", "-o", str(tmp_path / "c.nc")])
     assert r.exit_code == 2 and "--set gr4j.x1_mm=abc: expected a number after '=', got 'abc'" in r.output
+
+
+@pytest.mark.parametrize("scenario", [[], ["--scenario", "domestic"]])
+def test_a_file_written_meanwhile_is_refused_in_the_commands_words(tmp_path, monkeypatch, scenario):
+    # hydro run wrote through Results.to_netcdf, whose words are now Python's (overwrite=True, path)
+    import hydro.outputs
+
+    out = tmp_path / "w.nc"
+    monkeypatch.setattr(hydro.outputs, "_delay", lambda: out.write_bytes(b"another process"))
+    r = CliRunner().invoke(main, ["run", "watershed", "--end", "2001-01-03", *scenario, "-o", str(out), "-q"])
+    assert r.exit_code == 2, r.output
+    assert "exists (written meanwhile by another process); pass --overwrite to replace it, or choose another -o" \
+        in r.output
+    assert out.read_bytes() == b"another process"
