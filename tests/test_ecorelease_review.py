@@ -149,7 +149,8 @@ def test_a_minimum_by_year_acts_from_its_year_in_a_flow_driven_basin():
 
 
 @pytest.mark.parametrize("value, words", [
-    ("{2014=-1.0}", "ecological_min_m3_s.2014': expected a value >= 0.0 m3/s, got -1.0"),
+    # the key as the user wrote it, then the file's (9c5795d): '...lake.ecological_min_m3_s.2014' [file key ...]
+    ("{2014=-1.0}", "ecological_min_m3_s.2014]: expected a value >= 0.0 m3/s, got -1.0"),
     ('{"soon"=1.0}', "'soon' is not a year"),
     ("{}", "empty table of years"),
 ])
