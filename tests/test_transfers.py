@@ -368,7 +368,8 @@ def test_a_tn_only_transfer_reads_as_before(copy):
 
 
 @pytest.mark.parametrize(("keys", "lines", "fragment"), [
-    ({"tpp_mg_per_l": 0.1}, None, "key 'transfers[0].tpp_mg_per_l': unknown species 'tpp' (did you mean "
+    ({"tpp_mg_per_l": 0.1}, None, "key 'transfers.p.tpp_mg_per_l' [file key transfers[0].tpp_mg_per_l]: "
+     "unknown species 'tpp' (did you mean "
                                   "'tp_mg_per_l'?); give <x>_mg_per_l with x one of tn, orgn, nh3n, no3n, "
                                   "dp, pp, tp, codmn"),
     ({}, ["date,flow_m3_s,tn_mg_per_l,cod_mg_per_l", "2001-06-01,1.0,1.0,3.0"],

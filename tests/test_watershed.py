@@ -332,7 +332,8 @@ def test_two_withdrawals_with_one_id_are_refused(copy):
     text = (copy / "basin.toml").read_text()
     (copy / "basin.toml").write_text(text + '\n[[withdrawals]]\nid = "w"\nreach = "west_lower"\nflow_m3_s = 0.1\n'
                                      '\n[[withdrawals]]\nid = "w"\nreach = "main"\nloss_share = 0.1\n')
-    with pytest.raises(HydroError, match=r"key 'withdrawals\[1\]\.id': withdrawal 'w' is listed twice; give each"):
+    with pytest.raises(HydroError, match=r"key 'withdrawals\.w\.id' \[file key withdrawals\[1\]\.id\]: withdrawal 'w' "
+                                         r"is listed twice; give each"):
         Basin.load(copy, overrides=['run.routing="accumulate"'])
 
 
