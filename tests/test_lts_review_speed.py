@@ -25,10 +25,9 @@ compiled_only = pytest.mark.skipif(numba.config.DISABLE_JIT, reason="reads compi
                                    "the kernels as plain Python)")
 
 
-def compiled(helper, *args) -> tuple[int, int]:
-    """Masked gathers and scatters left in the compiled body of ``helper`` (its Python-callable
-    twin, compiled without the disk cache so that its LLVM IR can be read), and its vector
-    multiplications."""
+def compiled_bodies(helper, *args) -> list[str]:
+    """The LLVM IR of ``helper``'s own compiled bodies (its Python-callable twin, compiled without
+    the disk cache so that its IR can be read), after one call on ``args``."""
     helper(*args)
     ir = "\n".join(helper._python_twin.inspect_llvm().values())
     name = helper.py_func.__name__
@@ -36,7 +35,13 @@ def compiled(helper, *args) -> tuple[int, int]:
     own = [b for b in bodies if b.startswith("define") and re.search(rf"\d{name}B", b.split("\n", 1)[0])
            and "cpython" not in b.split("\n", 1)[0]]
     assert own, f"no compiled body of {name} found"
-    lines = [line for body in own for line in body.splitlines()]
+    return own
+
+
+def compiled(helper, *args) -> tuple[int, int]:
+    """Masked gathers and scatters left in the compiled body of ``helper`` (:func:`compiled_bodies`),
+    and its vector multiplications."""
+    lines = [line for body in compiled_bodies(helper, *args) for line in body.splitlines()]
     return (sum(1 for line in lines if " call " in line and ("llvm.masked.gather" in line
                                                              or "llvm.masked.scatter" in line)),
             sum(1 for line in lines if re.search(r"fmul <\d+ x double>", line)))

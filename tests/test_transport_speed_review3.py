@@ -17,6 +17,7 @@ import re
 import numba
 import numpy as np
 import pytest
+from test_lts_review_speed import compiled_bodies
 from test_transport_speed_review import _f, _i
 
 from hydro import _transport_kernels as K
@@ -26,16 +27,9 @@ compiled_only = pytest.mark.skipif(numba.config.DISABLE_JIT, reason="reads compi
 
 
 def sign_tests(helper, *args) -> int:
-    """Tests of a 64-bit integer for a negative value in the compiled body of ``helper`` (its
-    Python-callable twin, compiled without the disk cache so that its LLVM IR can be read)."""
-    helper(*args)
-    ir = "\n".join(helper._python_twin.inspect_llvm().values())
-    name = helper.py_func.__name__
-    bodies = re.split(r"\n(?=define )", ir)
-    own = [b for b in bodies if b.startswith("define") and re.search(rf"\d{name}B", b.split("\n", 1)[0])
-           and "cpython" not in b.split("\n", 1)[0]]
-    assert own, f"no compiled body of {name} found"
-    return sum(len(re.findall(r"icmp slt i64 %[\w.]+, 0\b", body)) for body in own)
+    """Tests of a 64-bit integer for a negative value in the compiled body of ``helper``
+    (:func:`test_lts_review_speed.compiled_bodies`)."""
+    return sum(len(re.findall(r"icmp slt i64 %[\w.]+, 0\b", body)) for body in compiled_bodies(helper, *args))
 
 
 N = 6
