@@ -8,7 +8,6 @@ after the groundwater exchange: docs/sources.md, "Wash-off store without loss: f
 
 from __future__ import annotations
 
-import tomllib
 from datetime import date
 
 import numpy as np
@@ -26,8 +25,7 @@ from hydro.sources import (
 )
 from hydro.sources.timing import SourceTiming
 from hydro.sources.washoff import washoff_flow_mm
-from hydro.tomlio import Table
-from tests.test_source_timing import FERT, REGION, calendar_days, subbasin
+from tests.test_source_timing import FERT, REGION, calendar_days, read, subbasin
 
 COL = {name: i for i, name in enumerate(SOURCE_NAMES)}
 WASHED = [COL["rural_domestic"], COL["livestock"]]
@@ -126,22 +124,8 @@ def test_tp_and_codmn_are_washed_by_the_same_filtered_flow_as_tn():
             np.testing.assert_allclose(cod, cod[0], rtol=1e-7)
 
 
-BASIN = """
-[[subbasins]]
-id = "s1"
-[subbasins.sources]
-delivery_timing = "washoff"
-[subbasins.sources.rural_domestic]
-population = 100
-per_capita_n_g_per_day = 10.0
-delivery_fraction = 0.2
-[subbasins.sources.timing]
-"""
-
-
 def test_the_option_is_read():
-    p = SourceParameters.from_table(Table(tomllib.loads(BASIN + 'washoff_per_mm = 0.2\nwashoff_flow = "filtered"\n'),
-                                          "basin.toml"))
+    p = read('washoff_per_mm = 0.2\nwashoff_flow = "filtered"\n')
     assert p.subbasins[0].timing.washoff_flow == "filtered"
 
 
@@ -154,7 +138,7 @@ def test_the_option_is_read():
 ])
 def test_bad_values_name_file_subbasin_and_key(extra, words):
     with pytest.raises(HydroError) as err:
-        SourceParameters.from_table(Table(tomllib.loads(BASIN + extra), "basin.toml"))
+        read(extra)
     for w in words:
         assert w in str(err.value)
 

@@ -7,8 +7,6 @@ The loss removes ``1 - exp(-lam)`` of what is left after each day's wash-off.
 
 from __future__ import annotations
 
-import tomllib
-
 import numpy as np
 import pytest
 
@@ -16,8 +14,7 @@ from hydro.errors import HydroError
 from hydro.sources import SourceParameters, daily_loads
 from hydro.sources.timing import SourceTiming
 from hydro.sources.washoff_store import steady_start, washoff
-from hydro.tomlio import Table
-from tests.test_source_timing import FERT, calendar_days, subbasin
+from tests.test_source_timing import FERT, calendar_days, read, subbasin
 
 #: Tolerance of sums over thousands of days of terms of order 1-1000 kg: float64 round-off, not physics.
 REL = 1e-10
@@ -102,22 +99,8 @@ def test_a_loss_lowers_the_washed_rural_and_livestock_load():
     assert less[:, 0, k].max() < plain[:, 0, k].max()
 
 
-BASIN = """
-[[subbasins]]
-id = "s1"
-[subbasins.sources]
-delivery_timing = "washoff"
-[subbasins.sources.rural_domestic]
-population = 100
-per_capita_n_g_per_day = 10.0
-delivery_fraction = 0.2
-[subbasins.sources.timing]
-"""
-
-
 def test_the_loss_is_read():
-    p = SourceParameters.from_table(Table(tomllib.loads(BASIN + "washoff_per_mm = 0.2\nwashoff_loss_per_day = 0.01\n"),
-                                          "basin.toml"))
+    p = read("washoff_per_mm = 0.2\nwashoff_loss_per_day = 0.01\n")
     assert p.subbasins[0].timing.washoff_loss_per_day == 0.01
 
 
@@ -130,7 +113,7 @@ def test_the_loss_is_read():
 ])
 def test_bad_losses_name_file_subbasin_and_key(extra, words):
     with pytest.raises(HydroError) as err:
-        SourceParameters.from_table(Table(tomllib.loads(BASIN + extra), "basin.toml"))
+        read(extra)
     for w in words:
         assert w in str(err.value)
 
