@@ -64,13 +64,13 @@ def lyne_hollick(q: np.ndarray, alpha: float = 0.925, passes: int = 3,
     base = q.copy()
     for k in range(passes):
         series = base if k % 2 == 0 else base[::-1].copy()
-        out = _filter_pass(series, alpha)
+        out = _filter_pass(series, alpha, np.nan, 0.0)
         base = out if k % 2 == 0 else out[::-1].copy()
     return base
 
 
 @kernel
-def _filter_pass(q: np.ndarray, alpha: float, q_before: float = np.nan, f_before: float = 0.0) -> np.ndarray:
+def _filter_pass(q: np.ndarray, alpha: float, q_before: float, f_before: float) -> np.ndarray:
     """One forward pass: returns the base flow of ``q`` (compiled: a calibration runs it
     for every new ``alpha``; ``_filter_pass.py_func`` is the same code in Python).  ``q_before``,
     ``f_before``: the flow and quick flow of the day before the first (NaN: none, the first day is

@@ -323,4 +323,4 @@ def test_compiled_baseflow_filter_equals_python():
 
     q = np.abs(np.random.default_rng(2).normal(1.0, 1.0, 3000))
     for alpha in (0.0, 0.5, 0.925, 0.995):
-        np.testing.assert_array_equal(_filter_pass(q, alpha), _filter_pass.py_func(q, alpha))
+        np.testing.assert_array_equal(_filter_pass(q, alpha, np.nan, 0.0), _filter_pass.py_func(q, alpha, np.nan, 0.0))

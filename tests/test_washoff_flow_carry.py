@@ -153,4 +153,4 @@ def test_the_compiled_filter_continued_equals_python():
     q = np.abs(np.random.default_rng(3).normal(1.0, 1.0, 500))
     for state in ((0.2, 0.1), (3.0, 0.0), (0.0, 0.0)):
         np.testing.assert_array_equal(_filter_pass(q, 0.925, *state), _filter_pass.py_func(q, 0.925, *state))
-    assert _filter_pass(q[:0], 0.925).shape == (0,)                   # no day: nothing written
+    assert _filter_pass(q[:0], 0.925, np.nan, 0.0).shape == (0,)                   # no day: nothing written
