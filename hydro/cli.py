@@ -17,7 +17,7 @@ import click
 from hydro import __version__
 from hydro.errors import HydroError
 from hydro.clitools import command_history as _history
-from hydro.clitools import MEMBERS
+from hydro.clitools import BLOCK_YEARS, MEMBERS
 
 
 #: Commands whose code lives with their feature, imported only when used (so
@@ -139,7 +139,7 @@ def main() -> None:
 @click.option("--float32/--float64", "float32", default=None,
               help="Store concentrations, loads and flows as 32- or 64-bit floats (default: 32 for the "
                    "apportionment by source, 64 for the rest; budgets and storages are always 64-bit).")
-@click.option("--block-years", type=int, metavar="N",
+@click.option("--block-years", type=BLOCK_YEARS, metavar="N",
               help="Run a long watershed run in blocks of N calendar years, each written to the file as it "
                    "finishes, so memory does not grow with the run (default: blocks of 5 years for runs of "
                    "more than 5 years and 500,000 reach-days; 0: always one block).")
@@ -271,7 +271,8 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
     parameters of ``hydro calibrate`` (``--params best_params.toml``)."""
     from pathlib import Path
 
-    from hydro.clitools import catchment_summary, compile_notice, run_catchment_file
+    from hydro.catchment_cli import catchment_summary, catchment_with_overrides, run_catchment_file
+    from hydro.clitools import compile_notice
     from hydro.netcdf import check_writable, write_results
     from hydro.outputspec import check_netcdf_name
     from hydro.tomlio import load_toml
@@ -279,6 +280,7 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
     if members or weather_seed is not None:
         raise HydroError(f"{path}: --members and --synthetic-weather need a watershed basin; a catchment "
                          "file runs on the forcing CSV it names")
+    catchment_with_overrides(path, overrides)  # the file and every --set, before any output check or work
     out = Path(output) if output else Path(f"{load_toml(path).get('name', Path(path).stem)}.nc")
     check_writable(out, overwrite, inputs=(path,))
     check_netcdf_name(out, "hydro run")
@@ -309,7 +311,8 @@ def info_command(path):
 @click.argument("cases", nargs=-1)
 @click.option("--quick", is_flag=True, help="Only the fast cases (those CI runs).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {case, metric, value, tolerance, passed}.")
-@click.option("--list", "list_only", is_flag=True, help="List the cases and exit.")
+@click.option("--list", "list_only", is_flag=True,
+              help="List the cases and exit (with --json: a JSON list of {case, layer, quick, description}).")
 def validate_command(cases, quick, as_json, list_only):
     """Run verification cases: analytical, reference, peer and data.
 
@@ -321,7 +324,12 @@ def validate_command(cases, quick, as_json, list_only):
     from hydro.validation.registry import select_cases
 
     if list_only:  # what the same command without --list runs (it listed every case whatever was named)
-        for c in select_cases(cases, quick):
+        listed = select_cases(cases, quick)
+        if as_json:  # --json printed the text listing, which no JSON reader takes
+            click.echo(json.dumps([{"case": c.name, "layer": c.layer, "quick": c.quick,
+                                    "description": c.description} for c in listed], indent=1))
+            return
+        for c in listed:
             click.echo(f"{c.name:28s} {c.layer:12s} {'quick' if c.quick else 'long ':5s}  {c.description}")
         return
     from hydro.clitools import compile_notice

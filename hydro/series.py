@@ -79,6 +79,12 @@ class SeriesReader:
         below = np.where(np.isnan(values), False, values < (minimum if minimum is not None else -np.inf))
         if minimum is not None and below.any():
             i = int(np.argmax(below))
+            if isinstance(value, dict):  # where in the CSV: the file, column and line to correct
+                line = self._lines[path][self._load(path)[0].index(self.dates[i])]
+                raise HydroError(f"{path}: column '{column}', line {line} ({self.dates[i]}): value {values[i]:g}"
+                                 + (f" (x scale {scale:g})" if scale != 1.0 else "")
+                                 + f" is below {minimum:g}, the smallest key '{table.path(key)}' of "
+                                 f"{table.file} takes; correct the value in the file")
             raise table.error(key, f"value {values[i]:g} on {self.dates[i]} is below {minimum:g}")
         return values
 

@@ -1,0 +1,108 @@
+"""Bad input refused early and clearly: the 2026-12-02 review of the commands' input checks.
+
+* ``hydro run BASIN --block-years -1`` was refused only after the basin loaded and the start line
+  was printed; it is now refused by the option's type, with the other option checks.
+* ``hydro run CATCHMENT.toml --set gr4j.x1_mm=nan`` was refused only when the run started, in
+  words that did not name ``--set``; every ``--set`` of a catchment is now checked before any
+  output check or work, and its message names it, the file and what is expected.
+* A flow-driven basin's water temperature took -5 degC (liquid water does not get there); the
+  bound is now -0.5 degC, and a CSV value below it is refused naming the file, column, line and day.
+* ``hydro validate --list --json`` printed the text listing; it prints a JSON list of cases.
+"""
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from hydro.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+CATCHMENT = ROOT / "validation" / "calibration" / "leguer" / "catchment.toml"
+
+
+def test_negative_block_years_is_refused_before_the_basin_loads(tmp_path, monkeypatch):
+    import hydro.clitools
+
+    def no_load(*args, **kwargs):
+        raise AssertionError("the basin loaded before --block-years was checked")
+
+    monkeypatch.setattr(hydro.clitools, "load_basin", no_load)
+    r = CliRunner().invoke(main, ["run", "miyun", "--block-years", "-1", "-o", str(tmp_path / "m.nc")])
+    assert r.exit_code == 2, r.output
+    assert "'--block-years': -1: expected 0 (one block) or a number of years >= 1" in r.output
+    assert "simulating" not in r.output and "Traceback" not in r.output
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("gr4j.x1_mm=nan", "key 'gr4j.x1_mm': expected a finite number, got nan"),
+    ("gr4j.x3_mm=inf", "key 'gr4j.x3_mm': expected a finite number, got inf"),
+    ("gr4j.x1_mm=-5", "parameter 'x1_mm': expected > 0.0, got -5.0"),
+    ("gr4j.x4_days=0.1", "parameter 'x4_days': expected >= 0.5, got 0.1"),
+    ("initial.routing_fraction=1.5", "initial routing store fraction: expected 0..1, got 1.5"),
+])
+def test_catchment_set_is_checked_up_front_and_named(tmp_path, text, expected):
+    # the output file exists: before, that was said first (and, with --overwrite, the run started
+    # before the NaN was refused, in words without --set)
+    out = tmp_path / "c.nc"
+    out.write_bytes(b"kept")
+    r = CliRunner().invoke(main, ["run", str(CATCHMENT), "--set", "gr4j.x2_mm_per_day=-1", "--set", text,
+                                  "-o", str(out)])
+    assert r.exit_code == 2, r.output
+    assert f"--set {text}: {CATCHMENT}: {expected}" in r.output, r.output
+    assert "exists" not in r.output and "compiling" not in r.output and "Traceback" not in r.output
+    assert out.read_bytes() == b"kept"
+
+
+def _tiny_with_water_temperature(tmp_path, value: str) -> Path:
+    """A copy of the tiny example whose forcing.csv has ``value`` as the water temperature of
+    2020-01-03 (line 6 of the file: two comment lines, the header, then one row a day)."""
+    folder = tmp_path / "tiny"
+    shutil.copytree(ROOT / "configs" / "examples" / "tiny", folder)
+    csv = folder / "forcing.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    header = lines[2].split(",")
+    assert lines[5].startswith("2020-01-03,") and header[-1] == "water_temp_c"
+    lines[5] = ",".join(lines[5].split(",")[:-1] + [value])
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+def test_water_temperature_below_freezing_is_refused_with_file_column_line_and_value(tmp_path):
+    folder = _tiny_with_water_temperature(tmp_path, "-5.0")
+    r = CliRunner().invoke(main, ["run", str(folder), "--end", "2020-01-05", "-o", str(tmp_path / "t.nc"), "-q"])
+    assert r.exit_code == 2, r.output
+    assert (f"{folder / 'forcing.csv'}: column 'water_temp_c', line 6 (2020-01-03): value -5 is below -0.5, "
+            f"the smallest key 'forcing.water_temperature_c' of {folder / 'basin.toml'} takes") in r.output
+    assert not (tmp_path / "t.nc").exists()
+
+
+def test_water_temperature_constant_below_freezing_is_refused(tmp_path):
+    r = CliRunner().invoke(main, ["run", "tiny", "--set", "forcing.water_temperature_c=-1", "-o",
+                                  str(tmp_path / "t.nc")])
+    assert r.exit_code == 2 and "key 'forcing.water_temperature_c': expected a number >= -0.5, got -1.0" \
+        in r.output, r.output
+
+
+def test_water_temperature_at_the_bound_is_taken(tmp_path):
+    # -0.5 degC: sensor noise on water near ice, which the bound leaves room for
+    folder = _tiny_with_water_temperature(tmp_path, "-0.5")
+    r = CliRunner().invoke(main, ["run", str(folder), "--end", "2020-01-05", "-o", str(tmp_path / "t.nc"), "-q"])
+    assert r.exit_code == 0, r.output
+
+
+def test_validate_list_json_is_a_json_list_of_cases():
+    from hydro.validation import all_cases
+
+    r = CliRunner().invoke(main, ["validate", "--list", "--json", "--quick"])
+    assert r.exit_code == 0, r.output
+    cases = json.loads(r.stdout)
+    assert cases and all(set(c) == {"case", "layer", "quick", "description"} for c in cases)
+    assert [c["case"] for c in cases] == [c.name for c in all_cases().values() if c.quick]
+    assert all(c["quick"] is True for c in cases)
+    named = json.loads(CliRunner().invoke(main, ["validate", "--list", "--json", "miyun"]).stdout)
+    assert named == [{"case": "miyun", "layer": "data", "quick": False,
+                      "description": all_cases()["miyun"].description}]
