@@ -17,7 +17,7 @@ import click
 from hydro import __version__
 from hydro.errors import HydroError
 from hydro.clitools import command_history as _history
-from hydro.clitools import BLOCK_YEARS, MEMBERS
+from hydro.clitools import MEMBERS
 
 
 #: Commands whose code lives with their feature, imported only when used (so
@@ -139,7 +139,7 @@ def main() -> None:
 @click.option("--float32/--float64", "float32", default=None,
               help="Store concentrations, loads and flows as 32- or 64-bit floats (default: 32 for the "
                    "apportionment by source, 64 for the rest; budgets and storages are always 64-bit).")
-@click.option("--block-years", type=BLOCK_YEARS, metavar="N",
+@click.option("--block-years", type=int, metavar="N",
               help="Run a long watershed run in blocks of N calendar years, each written to the file as it "
                    "finishes, so memory does not grow with the run (default: blocks of 5 years for runs of "
                    "more than 5 years and 500,000 reach-days; 0: always one block).")
@@ -177,12 +177,16 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     catchment = is_catchment_file(basin)
     measured = scenario_mode(scenario, scenario_file, catchment=catchment, members=members,  # before any work
                              weather_seed=weather_seed, block_years=block_years, distributed=scheduler or dask_workers)
+    _refuse_option_clashes(members, weather_seed, workers, scheduler or dask_workers, block_years)
     overrides, n_params = _with_params(params, basin, catchment, overrides)
     s, e = (parse_date(text, option) if text else None for text, option in ((start, "--start"), (end, "--end")))
     if catchment:
         return _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec)
     b = load_basin(basin, overrides, params, n_params)
     check_period(b, s, e)
+    if (members or weather_seed is not None) and not b.is_watershed:  # before the start line, not after it
+        raise HydroError(f"{b.path}: {'a weather ensemble (--members)' if members else '--synthetic-weather'} "
+                         "needs a watershed basin (with [[subbasins]])")
     if measured:  # scenario S of a scenario file, its measures applied (hydro.scenario_run)
         return scenario_command(b, basin, scenario, scenario_file, s, e, output, overrides=overrides, params=params,
                                 output_options=(variables, locations, aggregate, float32, compress, codec),
@@ -196,11 +200,6 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     spec = spec_for_run(b, variables, locations, aggregate, float32, compress, codec)
     check_request(b, spec)  # unknown variables and ids: before the run, not after it
     check_something_kept(b, spec)  # nor a group of nothing: before an ensemble's members or the first block
-    if (scheduler or dask_workers) and not members:
-        raise HydroError("--scheduler and --dask-workers run the members of an ensemble: add --members N")
-    if members and block_years:
-        raise HydroError("--block-years cuts one long run into blocks; ensemble members run in one block each "
-                         "(leave out --block-years, or --members)")
     _start_line(b, s or b.settings.start, e or b.settings.end, members, weather_seed, quiet)
     if members:
         from hydro.ensemble import ensemble_command
@@ -211,8 +210,6 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         return
     from hydro.blocked_run import blocked_command
 
-    if weather_seed is not None and not b.is_watershed:
-        raise HydroError(f"{b.path}: --synthetic-weather needs a watershed basin (with [[subbasins]])")
     s, e = s or b.settings.start, e or b.settings.end
     if blocked_command(b, s, e, out, spec=spec, overwrite=overwrite, block_years=block_years,
                        history=_history(), weather_seed=weather_seed, quiet=quiet):
@@ -243,6 +240,27 @@ def _start_line(b, first, last, members, weather_seed, quiet: bool = False) -> N
         click.echo(f"simulating {b.name}: {first} to {last} ({(last - first).days + 1} days"
                    + (f", {members} members" if members else "") + ")…", err=True)
     note_late_start(b, first, generated=weather_seed is not None or bool(members), end=last)
+
+
+def _refuse_option_clashes(members, weather_seed, workers, distributed, block_years) -> None:
+    """Options of ``hydro run`` that cannot go together or take no such value, refused before the basin
+    loads: a negative ``--block-years`` and ``--workers 0`` were refused after the start line, and
+    ``--workers`` without ``--members`` or ``--synthetic-weather`` with it were ignored without a word."""
+    if block_years is not None and block_years < 0:
+        raise HydroError(f"--block-years: expected 0 (one block) or a number of years >= 1, got {block_years}")
+    if members and weather_seed is not None:
+        raise HydroError("--synthetic-weather SEED is one run on generated weather, --members N an ensemble of "
+                         "them (member m on seed --seed + m): give one of the two")
+    if distributed and not members:
+        raise HydroError("--scheduler and --dask-workers run the members of an ensemble: add --members N")
+    if workers is not None and not members:
+        raise HydroError("--workers sets the processes that run an ensemble's members, and there is none: add "
+                         "--members N, or leave out --workers")
+    if workers is not None and workers < 1:
+        raise HydroError(f"--workers must be >= 1, got {workers}")
+    if members and block_years:
+        raise HydroError("--block-years cuts one long run into blocks; ensemble members run in one block each "
+                         "(leave out --block-years, or --members)")
 
 
 def _refuse_empty_output(output: str | None) -> None:

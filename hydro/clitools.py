@@ -53,26 +53,6 @@ class EnsembleSize(click.ParamType):
 MEMBERS = EnsembleSize()
 
 
-class BlockYears(click.ParamType):
-    """``--block-years N`` of ``hydro run``: 0 (one block) or a whole number of years >= 1.
-
-    A negative N was refused only by :func:`hydro.blocked_run.blocks_for`, after the basin had
-    loaded and the run's start line was printed; as an option type it is refused with the
-    other option checks, before anything runs."""
-
-    name = "integer"
-
-    def convert(self, value, param, ctx):
-        n = click.INT.convert(value, param, ctx)
-        if n < 0:
-            self.fail(f"{n}: expected 0 (one block) or a number of years >= 1", param, ctx)
-        return n
-
-
-#: The type of ``hydro run --block-years N`` (:class:`BlockYears`).
-BLOCK_YEARS = BlockYears()
-
-
 def refuse_past_record(basin, end, generated: bool = False) -> None:
     """Refuse, before the spin-up, a run on the station record (no ``--synthetic-weather`` nor
     ``--members``) of a watershed ``basin`` whose period ends after its record (``end``, else the

@@ -1,7 +1,9 @@
 """Bad input refused early and clearly: the 2026-12-02 review of the commands' input checks.
 
 * ``hydro run BASIN --block-years -1`` was refused only after the basin loaded and the start line
-  was printed; it is now refused by the option's type, with the other option checks.
+  was printed; it is now refused with the other option checks, as are ``--workers 0`` and
+  ``--members`` on a flow-driven basin; ``--workers`` without ``--members`` and
+  ``--synthetic-weather`` with it, which were ignored, are refused.
 * ``hydro run CATCHMENT.toml --set gr4j.x1_mm=nan`` was refused only when the run started, in
   words that did not name ``--set``; every ``--set`` of a catchment is now checked before any
   output check or work, and its message names it, the file and what is expected.
@@ -32,8 +34,27 @@ def test_negative_block_years_is_refused_before_the_basin_loads(tmp_path, monkey
     monkeypatch.setattr(hydro.clitools, "load_basin", no_load)
     r = CliRunner().invoke(main, ["run", "miyun", "--block-years", "-1", "-o", str(tmp_path / "m.nc")])
     assert r.exit_code == 2, r.output
-    assert "'--block-years': -1: expected 0 (one block) or a number of years >= 1" in r.output
+    assert "--block-years: expected 0 (one block) or a number of years >= 1, got -1" in r.output
     assert "simulating" not in r.output and "Traceback" not in r.output
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("basin, extra, expected", [
+    ("watershed", ["--members", "2", "--workers", "0"], "--workers must be >= 1, got 0"),
+    ("watershed", ["--workers", "2"], "--workers sets the processes that run an ensemble's members, and there "
+                                      "is none: add --members N, or leave out --workers"),
+    ("watershed", ["--members", "2", "--synthetic-weather", "1"], "--synthetic-weather SEED is one run on "
+                                                                  "generated weather, --members N an ensemble"),
+    ("tiny", ["--members", "2"], "a weather ensemble (--members) needs a watershed basin"),
+    ("tiny", ["--synthetic-weather", "1"], "--synthetic-weather needs a watershed basin"),
+])
+def test_run_option_clashes_are_refused_before_the_start_line(tmp_path, basin, extra, expected):
+    # --workers 0 and --members on a flow-driven basin were refused after "simulating ..." was printed;
+    # --workers without --members, and --synthetic-weather with it, were ignored without a word
+    r = CliRunner().invoke(main, ["run", basin, "--end", "2001-01-03" if basin == "watershed" else "2020-01-03",
+                                  *extra, "-o", str(tmp_path / "x.nc")])
+    assert r.exit_code == 2, r.output
+    assert expected in r.output and "simulating" not in r.output and "Traceback" not in r.output
     assert not list(tmp_path.iterdir())
 
 
@@ -106,3 +127,16 @@ def test_validate_list_json_is_a_json_list_of_cases():
     named = json.loads(CliRunner().invoke(main, ["validate", "--list", "--json", "miyun"]).stdout)
     assert named == [{"case": "miyun", "layer": "data", "quick": False,
                       "description": all_cases()["miyun"].description}]
+
+
+def test_plot_network_refuses_the_topology_of_another_basin(tmp_path):
+    # --basin tiny on the watershed's results drew the two networks mixed (the tiny's grey), exit 0
+    res = tmp_path / "ws.nc"
+    assert CliRunner().invoke(main, ["run", "watershed", "--end", "2001-01-03", "-o", str(res), "-q"]).exit_code == 0
+    r = CliRunner().invoke(main, ["plot", str(res), "network", "--basin", "tiny", "-o", str(tmp_path / "n.png")])
+    assert r.exit_code == 2, r.output
+    assert ("plot 'network': the results hold reach 'west_upper', which the network of the basin given (--basin) "
+            "does not have; give the basin the results were run on ('watershed')") in r.output
+    assert not (tmp_path / "n.png").exists()
+    ok = CliRunner().invoke(main, ["plot", str(res), "network", "--basin", "watershed", "-o", str(tmp_path / "n.png")])
+    assert ok.exit_code == 0 and (tmp_path / "n.png").exists(), ok.output
