@@ -7,8 +7,10 @@
 * ``hydro run CATCHMENT.toml --set gr4j.x1_mm=nan`` was refused only when the run started, in
   words that did not name ``--set``; every ``--set`` of a catchment is now checked before any
   output check or work, and its message names it, the file and what is expected.
-* A flow-driven basin's water temperature took -5 degC (liquid water does not get there); the
-  bound is now -0.5 degC, and a CSV value below it is refused naming the file, column, line and day.
+* A flow-driven basin's water temperature took -5 degC (liquid water does not get there) and had
+  no upper bound (1e6 gave NaN concentrations, exit 0); it now takes -0.5 to 45 degC, and a CSV
+  value outside is refused naming the file, column, line and day.
+* ``hydro plot RESULTS network --basin OTHER`` drew another basin's topology mixed with the results'.
 * ``hydro validate --list --json`` printed the text listing; it prints a JSON list of cases.
 """
 
@@ -101,16 +103,28 @@ def test_water_temperature_below_freezing_is_refused_with_file_column_line_and_v
     assert not (tmp_path / "t.nc").exists()
 
 
-def test_water_temperature_constant_below_freezing_is_refused(tmp_path):
-    r = CliRunner().invoke(main, ["run", "tiny", "--set", "forcing.water_temperature_c=-1", "-o",
+def test_water_temperature_above_what_water_reaches_is_refused(tmp_path):
+    # there was no upper bound: 1e6 overflowed the temperature correction, every concentration NaN, exit 0
+    folder = _tiny_with_water_temperature(tmp_path, "1e6")
+    r = CliRunner().invoke(main, ["run", str(folder), "--end", "2020-01-05", "-o", str(tmp_path / "t.nc"), "-q"])
+    assert r.exit_code == 2, r.output
+    assert (f"{folder / 'forcing.csv'}: column 'water_temp_c', line 6 (2020-01-03): value 1e+06 is above 45, "
+            f"the largest key 'forcing.water_temperature_c' of {folder / 'basin.toml'} takes") in r.output
+    assert not (tmp_path / "t.nc").exists()
+
+
+@pytest.mark.parametrize("value, expected", [("-1", "expected a number >= -0.5, got -1.0"),
+                                             ("99", "expected a number <= 45.0, got 99.0")])
+def test_water_temperature_constant_out_of_range_is_refused(tmp_path, value, expected):
+    r = CliRunner().invoke(main, ["run", "tiny", "--set", f"forcing.water_temperature_c={value}", "-o",
                                   str(tmp_path / "t.nc")])
-    assert r.exit_code == 2 and "key 'forcing.water_temperature_c': expected a number >= -0.5, got -1.0" \
-        in r.output, r.output
+    assert r.exit_code == 2 and f"key 'forcing.water_temperature_c': {expected}" in r.output, r.output
 
 
-def test_water_temperature_at_the_bound_is_taken(tmp_path):
-    # -0.5 degC: sensor noise on water near ice, which the bound leaves room for
-    folder = _tiny_with_water_temperature(tmp_path, "-0.5")
+@pytest.mark.parametrize("value", ["-0.5", "45"])
+def test_water_temperature_at_the_bounds_is_taken(tmp_path, value):
+    # -0.5 degC: sensor noise on water near ice, which the bound leaves room for; 45: the warmest bound
+    folder = _tiny_with_water_temperature(tmp_path, value)
     r = CliRunner().invoke(main, ["run", str(folder), "--end", "2020-01-05", "-o", str(tmp_path / "t.nc"), "-q"])
     assert r.exit_code == 0, r.output
 
