@@ -7,6 +7,8 @@
 * ``hydro run CATCHMENT.toml --set gr4j.x1_mm=nan`` was refused only when the run started, in
   words that did not name ``--set``; every ``--set`` of a catchment is now checked before any
   output check or work, and its message names it, the file and what is expected.
+* A catchment run ignored ``--variables``, ``--locations``, ``--aggregate``, ``--float32`` and
+  ``--block-years`` without a word, and reversed dates were said as "ask for 1992-05-01 to 1992-01-01".
 * A flow-driven basin's water temperature took -5 degC (liquid water does not get there) and had
   no upper bound (1e6 gave NaN concentrations, exit 0); it now takes -0.5 to 45 degC, and a CSV
   value outside is refused naming the file, column, line and day.
@@ -78,6 +80,28 @@ def test_catchment_set_is_checked_up_front_and_named(tmp_path, text, expected):
     assert f"--set {text}: {CATCHMENT}: {expected}" in r.output, r.output
     assert "exists" not in r.output and "compiling" not in r.output and "Traceback" not in r.output
     assert out.read_bytes() == b"kept"
+
+
+@pytest.mark.parametrize("extra, named", [
+    (["--variables", "nope"], "--variables"),
+    (["--aggregate", "monthly", "--float32"], "--aggregate, --float32/--float64"),
+    (["--block-years", "0"], "--block-years"),
+    (["--locations", "x"], "--locations"),
+])
+def test_catchment_run_refuses_the_options_it_ignored(tmp_path, extra, named):
+    # a catchment run wrote its series whole and daily whatever these said, exit 0
+    r = CliRunner().invoke(main, ["run", str(CATCHMENT), *extra, "-o", str(tmp_path / "c.nc")])
+    assert r.exit_code == 2, r.output
+    assert f"{CATCHMENT}: {named}: a catchment run writes its few daily series whole" in r.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_catchment_run_with_reversed_dates_says_so(tmp_path):
+    # said only "the forcing covers 1991-01-01 to 1992-12-30; --start/--end ask for 1992-05-01 to 1992-01-01"
+    r = CliRunner().invoke(main, ["run", str(CATCHMENT), "--start", "1992-05-01", "--end", "1992-01-01",
+                                  "-o", str(tmp_path / "c.nc")])
+    assert r.exit_code == 2 and "the run ends (1992-01-01) before it starts (1992-05-01); swap --start and --end" \
+        in r.output, r.output
 
 
 def _tiny_with_water_temperature(tmp_path, value: str) -> Path:
