@@ -173,13 +173,14 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     from hydro.summary import run_summary
 
     refuse_seed_without_members(members)
-    _refuse_empty_output(output)
+    _refuse_empty(output, variables, locations)
     catchment = is_catchment_file(basin)
     measured = scenario_mode(scenario, scenario_file, catchment=catchment, members=members,  # before any work
                              weather_seed=weather_seed, block_years=block_years, distributed=scheduler or dask_workers)
     _refuse_option_clashes(members, weather_seed, workers, scheduler or dask_workers, block_years)
     overrides, n_params = _with_params(params, basin, catchment, overrides)
-    s, e = (parse_date(text, option) if text else None for text, option in ((start, "--start"), (end, "--end")))
+    s, e = (None if text is None else parse_date(text, option)  # --start "" is a mistake, not an absence
+            for text, option in ((start, "--start"), (end, "--end")))
     if catchment:
         return _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec,
                               ignored=(variables, locations, aggregate, float32, block_years))
@@ -264,11 +265,18 @@ def _refuse_option_clashes(members, weather_seed, workers, distributed, block_ye
                          "(leave out --block-years, or --members)")
 
 
-def _refuse_empty_output(output: str | None) -> None:
-    """Refuse ``-o ""`` (``-o "$OUT"`` with OUT unset), which wrote BASIN.nc without a word."""
-    if output is not None and not output.strip():
-        raise HydroError(f"-o {output!r}: an empty file name; give -o a name ending in .nc, or leave -o out "
-                         "for the default, BASIN.nc in the current folder")
+def _refuse_empty(output: str | None, variables=(), locations=()) -> None:
+    """Refuse ``-o ""`` (``-o "$OUT"`` with OUT unset), which wrote BASIN.nc without a word, and a
+    ``--variables`` or ``--locations`` that names nothing (``""``, ``","``), which wrote everything."""
+    from hydro.clitools import refuse_empty_output
+
+    refuse_empty_output(output, "-o", "a name ending in .nc", "for the default, BASIN.nc in the current folder")
+    for option, values in (("--variables", variables), ("--locations", locations)):
+        for text in values:
+            if not any(part.strip() for part in text.split(",")):
+                raise HydroError(f"{option} {text!r}: names nothing; give one or more names separated by commas, "
+                                 f"or leave {option} out for " + ("the default variables" if option == "--variables"
+                                                                  else "every location"))
 
 
 def _with_params(params, basin, catchment: bool, overrides) -> tuple[tuple, int]:
@@ -434,6 +442,10 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
 
     from hydro.outputs import check_output
 
+    from hydro.clitools import refuse_empty_output
+
+    refuse_empty_output(csv_out, "--csv", "a name ending in .csv", "to print the payments only")
+    refuse_empty_output(plot_out, "--plot", "a figure name (.png, .pdf or .svg)", "to print the bands only")
     if csv_out:
         check_output(csv_out, overwrite, option="--csv", inputs=(series_path, agreement))
     if plot_out:

@@ -53,6 +53,27 @@ class EnsembleSize(click.ParamType):
 MEMBERS = EnsembleSize()
 
 
+def refuse_empty_output(value: str | None, option: str, expected: str, otherwise: str) -> None:
+    """Refuse an output option given an empty name (``-o "$OUT"`` with OUT unset), which the commands
+    took for the option left out: ``hydro run``, ``hydro scenarios`` and ``hydro report`` wrote their
+    default file, ``hydro gep`` printed only, ``hydro compensate --csv`` wrote nothing, without a word.
+
+    Parameters
+    ----------
+    value : str or None
+        The option's value (None: not given, which is fine).
+    option : str
+        The option as typed, e.g. ``-o``.
+    expected : str
+        What to give it, e.g. ``a name ending in .nc``.
+    otherwise : str
+        What leaving it out does, e.g. ``for the default, BASIN.nc in the current folder``.
+    """
+    if value is not None and not str(value).strip():
+        raise HydroError(f"{option} {value!r}: an empty file name; give {option} {expected}, or leave {option} "
+                         f"out {otherwise}")
+
+
 def refuse_past_record(basin, end, generated: bool = False) -> None:
     """Refuse, before the spin-up, a run on the station record (no ``--synthetic-weather`` nor
     ``--members``) of a watershed ``basin`` whose period ends after its record (``end``, else the

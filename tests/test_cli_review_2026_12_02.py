@@ -178,3 +178,47 @@ def test_plot_network_refuses_the_topology_of_another_basin(tmp_path):
     assert not (tmp_path / "n.png").exists()
     ok = CliRunner().invoke(main, ["plot", str(res), "network", "--basin", "watershed", "-o", str(tmp_path / "n.png")])
     assert ok.exit_code == 0 and (tmp_path / "n.png").exists(), ok.output
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["run", "tiny", "--start", ""], "--start: expected a date YYYY-MM-DD, got ''"),
+    (["run", str(CATCHMENT), "--end", ""], "--end: expected a date YYYY-MM-DD, got ''"),
+    (["scenarios", "watershed", str(ROOT / "configs" / "scenarios" / "watershed.toml"), "--end", ""],
+     "--end: expected a date YYYY-MM-DD, got ''"),
+    (["scenarios", "watershed", str(ROOT / "configs" / "scenarios" / "watershed.toml"), "-o", ""],
+     "-o '': an empty file name; give -o a name ending in .nc, or leave -o out for the default, NAME_scenarios.nc"),
+    (["run", "tiny", "--variables", ""], "--variables '': names nothing"),
+    (["run", "tiny", "--locations", " , "], "--locations ' , ': names nothing"),
+])
+def test_an_empty_value_is_a_mistake_not_an_absence(tmp_path, monkeypatch, args, expected):
+    # `--start "$START"` with START unset ran the whole default period; `-o ""` wrote the default file,
+    # `--variables ""` every variable: all exit 0
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, args + (["-o", "x.nc"] if "-o" not in args else []))
+    assert r.exit_code == 2, r.output
+    assert expected in r.output and "Traceback" not in r.output
+    assert not list(tmp_path.iterdir())
+
+
+@pytest.fixture(scope="module")
+def watershed_results(tmp_path_factory):
+    out = tmp_path_factory.mktemp("ws") / "ws.nc"
+    assert CliRunner().invoke(main, ["run", "watershed", "--end", "2001-01-03", "-o", str(out), "-q"]).exit_code == 0
+    return out
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["gep", "{res}", "-o", ""], "-o '': an empty file name; give -o a name ending in .csv, or leave -o out to print "
+                                 "the table only"),
+    (["report", "{res}", "-o", ""], "-o '': an empty file name; give -o a name ending in .html"),
+    (["compensate", "{res}", "a.toml", "--csv", ""], "--csv '': an empty file name"),
+    (["compensate", "{res}", "a.toml", "--uncertainty", "2", "--plot", ""], "--plot '': an empty file name"),
+])
+def test_an_empty_output_name_is_refused_by_every_command(tmp_path, monkeypatch, watershed_results, args, expected):
+    # hydro gep -o "" printed only, hydro report -o "" wrote RESULTS.html, compensate --csv "" wrote nothing:
+    # each without a word
+    monkeypatch.chdir(tmp_path)
+    r = CliRunner().invoke(main, [a.format(res=watershed_results) for a in args])
+    assert r.exit_code == 2, r.output
+    assert expected in r.output
+    assert not list(tmp_path.iterdir())

@@ -448,6 +448,9 @@ def report_command(results, output, overwrite, scenario, title, quiet, agreement
     file that loads nothing from elsewhere; with --agreement, the payments (and with
     --uncertainty their bands).
     """
+    from hydro.clitools import refuse_empty_output
+
+    refuse_empty_output(output, "-o", "a name ending in .html", "for the default, RESULTS.html in the current folder")
     out = Path(output) if output else Path(Path(results).stem + ".html")
     progress = None if quiet else (lambda text: click.echo(text, err=True))
     build_report(results, out, overwrite=overwrite, scenario=scenario, title=title, progress=progress,

@@ -47,15 +47,16 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     members of N kept out and of its cost per kg.
     """
     from hydro.basin import parse_date, resolve_basin
-    from hydro.clitools import refuse_seed_without_members
+    from hydro.clitools import refuse_empty_output, refuse_seed_without_members
     from hydro.netcdf import check_writable
     from hydro.outputs import check_output
     from hydro.scenarios.run import run_scenario_ensemble, run_scenarios, write_scenarios
     from hydro.scenarios.summary import format_summary, summarise, write_summary_csv
 
     refuse_seed_without_members(members)
-    s = parse_date(start, "--start") if start else None
-    e = parse_date(end, "--end") if end else None
+    refuse_empty_output(output, "-o", "a name ending in .nc", "for the default, NAME_scenarios.nc in the current folder")
+    s = parse_date(start, "--start") if start is not None else None  # --start "": a mistake, not an absence
+    e = parse_date(end, "--end") if end is not None else None
     progress = None if quiet else (lambda msg: click.echo(msg, err=True))
     from hydro.scenarios.spec import ScenarioFile
 
@@ -188,10 +189,12 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
 
     Per scenario, year and subbasin (or county); prints totals per scenario and year.
     """
+    from hydro.clitools import refuse_empty_output
     from hydro.gep import GepPrices, by_county, format_table, gep, write_csv
     from hydro.outputs import check_output
     from hydro.results import load_results
 
+    refuse_empty_output(output, "-o", "a name ending in .csv", "to print the table only")
     if output:
         check_output(output, overwrite, inputs=(results, prices))  # before computing anything
 
