@@ -442,8 +442,9 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
 
     from hydro.outputs import check_output
 
-    from hydro.clitools import refuse_empty_output
+    from hydro.clitools import refuse_empty_output, refuse_seed_without_uncertainty
 
+    refuse_seed_without_uncertainty(members)
     refuse_empty_output(csv_out, "--csv", "a name ending in .csv", "to print the payments only")
     refuse_empty_output(plot_out, "--plot", "a figure name (.png, .pdf or .svg)", "to print the bands only")
     if csv_out:
@@ -571,9 +572,11 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
       compensation  payments by year, payee and component (needs --agreement)
       classes       GB 3838 class by section/reservoir and month, a panel per parameter
     """
+    from hydro.clitools import refuse_seed_without_uncertainty
     from hydro.plotting import plot, plot_function
     from hydro.plotting.style import check_path
 
+    refuse_seed_without_uncertainty(members)
     func = plot_function(kind)
     check_path(output, overwrite)  # before reading or drawing anything
     if overrides and (kind.strip().lower() != "compensation" or not agreement):
@@ -618,6 +621,9 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
             singular = next((p for p in ("location", "section", "reservoir") if p in params), None)
             if singular is None:
                 raise HydroError(f"plot '{kind}' takes no --location")
+            if len(location) > 1:  # the others were dropped without a word
+                raise HydroError(f"plot '{kind}' draws one {singular}: give --location once (got "
+                                 f"{', '.join(location)})")
             options[singular] = location[0]
     plot(results, kind, output, overwrite=overwrite, **options)
     if not quiet:

@@ -102,6 +102,17 @@ def refuse_seed_without_members(members) -> None:
                          "or leave --seed out (one run on synthetic weather: hydro run --synthetic-weather SEED)")
 
 
+def refuse_seed_without_uncertainty(members) -> None:
+    """``--seed`` typed without ``--uncertainty`` (``hydro compensate``, ``hydro plot compensation``,
+    ``hydro report --agreement``): it seeds the draws of the payment members, and without them it was
+    silently ignored."""
+    from click.core import ParameterSource
+
+    if members is None and click.get_current_context().get_parameter_source("seed") is ParameterSource.COMMANDLINE:
+        raise HydroError("--seed seeds the draws of --uncertainty's members, and there are none: add --uncertainty N, "
+                         "or leave --seed out")
+
+
 # --- first-run compile notice -------------------------------------------------------------
 
 #: The modules of compiled kernels (each is compiled, and cached, as a whole when its source changes).

@@ -222,3 +222,32 @@ def test_an_empty_output_name_is_refused_by_every_command(tmp_path, monkeypatch,
     assert r.exit_code == 2, r.output
     assert expected in r.output
     assert not list(tmp_path.iterdir())
+
+
+AGREEMENT = ('name = "t"\nsource = "test"\nperiod = [2001, 2001]\npayer = "p"\npayee = "q"\n[[quantity]]\n'
+             'section = "outlet"\nbaseline_m3 = 1.0\nreward_per_m3_above_yuan = 1.0\nsource = "test"\n')
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["compensate", "{res}", "{ag}", "--seed", "4"], "--seed seeds the draws of --uncertainty's members, and there "
+                                                     "are none: add --uncertainty N, or leave --seed out"),
+    (["plot", "{res}", "compensation", "--agreement", "{ag}", "--seed", "3", "-o", "p.png"],
+     "--seed seeds the draws of --uncertainty's members"),
+    (["report", "{res}", "--agreement", "{ag}", "--seed", "2", "-o", "r.html"],
+     "--seed seeds the draws of --uncertainty's members"),
+    (["report", "{res}", "--agreement", "{ag}", "--uncertainty", "2", "--seed", "-2", "-o", "r.html"],
+     "'--seed': -2 is not in the range x>=0"),
+    (["plot", "{res}", "trajectory", "--percentiles", "10,90", "-o", "p.png"],
+     "--percentiles sets the band over an ensemble's members, and these results have none"),
+    (["plot", "{res}", "sources", "--location", "border", "--location", "outlet", "-o", "p.png"],
+     "plot 'sources' draws one section: give --location once (got border, outlet)"),
+])
+def test_options_that_were_ignored_are_refused(tmp_path, monkeypatch, watershed_results, args, expected):
+    # each ran, exit 0, without the option doing anything (report --seed -2 failed every member late:
+    # "every member failed; member 0: ValueError: expected non-negative integer")
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ag.toml").write_text(AGREEMENT, encoding="utf-8")
+    r = CliRunner().invoke(main, [a.format(res=watershed_results, ag="ag.toml") for a in args])
+    assert r.exit_code == 2, r.output
+    assert expected in r.output and "Traceback" not in r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ag.toml"]
