@@ -73,6 +73,12 @@ class _Group(click.Group):
         except HydroError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
+        except MemoryError as exc:  # a run too large for this machine (numpy says what it tried): no traceback
+            click.echo(f"Error: out of memory ({exc or 'MemoryError'}): the work asked for is too large for this "
+                       "machine. Make it smaller: fewer cells (run.cell_length_km, a reach's cells), a shorter "
+                       "period (--start/--end), a long run in blocks (--block-years), fewer --variables or "
+                       "--locations, fewer members or --workers", err=True)
+            sys.exit(1)
         except KeyboardInterrupt as exc:  # Ctrl-C (130) or SIGTERM (143): one line, no "Aborted!"
             status = outputs.exit_status(exc)
             name = "terminated (SIGTERM)" if status == 143 else "interrupted (Ctrl-C)"

@@ -251,3 +251,26 @@ def test_options_that_were_ignored_are_refused(tmp_path, monkeypatch, watershed_
     assert r.exit_code == 2, r.output
     assert expected in r.output and "Traceback" not in r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ag.toml"]
+
+
+def test_a_cell_length_that_cuts_millions_of_cells_is_refused(tmp_path):
+    # 1e-6 km: 102 million cells, a MemoryError traceback allocating 760 GiB
+    r = CliRunner().invoke(main, ["run", "watershed", "--end", "2001-01-03", "--set", "run.cell_length_km=1e-6",
+                                  "-o", str(tmp_path / "w.nc")])
+    assert r.exit_code == 2, r.output
+    assert "key 'run.cell_length_km': expected a number >= 0.01, got 1e-06" in r.output
+
+
+def test_out_of_memory_is_one_line_not_a_traceback(tmp_path, monkeypatch):
+    # reaches.main.cells=100000000 (or any run too large) died with numpy's _ArrayMemoryError traceback
+    import hydro.simulation
+
+    def too_large(*args, **kwargs):
+        raise MemoryError("Unable to allocate 745. GiB for an array with shape (100000043, 1000)")
+
+    monkeypatch.setattr(hydro.simulation, "run", too_large)
+    r = CliRunner().invoke(main, ["run", "tiny", "--end", "2020-01-03", "-o", str(tmp_path / "t.nc")])
+    assert r.exit_code == 1 and isinstance(r.exception, SystemExit), r.output  # exited, not raised
+    assert ("Error: out of memory (Unable to allocate 745. GiB for an array with shape (100000043, 1000)): the work "
+            "asked for is too large for this machine. Make it smaller: fewer cells") in r.output
+    assert "Traceback" not in r.output and not (tmp_path / "t.nc").exists()
