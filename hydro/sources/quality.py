@@ -44,7 +44,9 @@ Per source (the last axis, :data:`hydro.sources.SOURCE_NAMES`):
     deposition of P on the water surface; no CODMn.
 
 With ``delivery_timing = "runoff"`` rural domestic and livestock loads are
-shared over each year's days in proportion to runoff, as TN's are.  CODCr
+shared over each year's days in proportion to runoff, as TN's are. Where the table's ``[washoff_store]``
+nitrifies, the N species of what a wash-off store delivers are the store's, aged in it
+(:mod:`hydro.sources.quality_store`), not the build-up's ``tn_species``.  CODCr
 coefficients become CODMn through ``codmn_per_codcr``.  A point source takes
 the concentrations of its treatment grade (``[quality.point_grades]``), else
 those interpolated along ``default_grades`` by its effluent TN (15 mg/L reads

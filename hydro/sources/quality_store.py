@@ -126,19 +126,13 @@ def aged_store(buildup: np.ndarray, share: np.ndarray, keep: np.ndarray, nitrifi
     content : float [n_day + 1, n_sub, n_channel, 3]
         TN, organic N and ammonium in the store at the start of each day and the end of the last (kg).
     """
-    n_day = buildup.shape[0]
-    content = np.empty((n_day + 1,) + start_kg.shape)
+    from hydro import _sources_kernels as _k  # numba: imported when first used
+
+    c = np.ascontiguousarray
+    content = np.empty((buildup.shape[0] + 1,) + start_kg.shape)
     fractions = np.empty(buildup.shape + (2,))
-    s = np.array(start_kg, dtype=np.float64)
-    content[0] = s
-    for d in range(n_day):
-        s[..., 0] += buildup[d]
-        s[..., 1:] += buildup[d][..., None] * share[d]
-        total = s[..., 0:1]
-        fractions[d] = np.where(total > 0.0, s[..., 1:] / np.where(total > 0.0, total, 1.0), share[d])
-        s *= keep[d][:, None, None]
-        s[..., 2] *= 1.0 - nitrified[d][:, None]
-        content[d + 1] = s
+    _k.aged_store_kernel(c(buildup, dtype=np.float64), c(share, dtype=np.float64), c(keep, dtype=np.float64),
+                         c(nitrified, dtype=np.float64), c(start_kg, dtype=np.float64), fractions, content)
     return fractions, content
 
 
