@@ -274,3 +274,18 @@ def test_out_of_memory_is_one_line_not_a_traceback(tmp_path, monkeypatch):
     assert ("Error: out of memory (Unable to allocate 745. GiB for an array with shape (100000043, 1000)): the work "
             "asked for is too large for this machine. Make it smaller: fewer cells") in r.output
     assert "Traceback" not in r.output and not (tmp_path / "t.nc").exists()
+
+
+def test_compensate_scenario_by_index_as_its_help_says(tmp_path, monkeypatch):
+    # --help and the error said "name (or index)", but --scenario 1 was "unknown scenario '1'"
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ag.toml").write_text(AGREEMENT, encoding="utf-8")
+    made = CliRunner().invoke(main, ["scenarios", "watershed", str(ROOT / "configs" / "scenarios" / "watershed.toml"),
+                                     "--end", "2001-01-31", "--scenario", "domestic", "-o", "s.nc", "-q"])
+    assert made.exit_code == 0, made.output
+    by_name = CliRunner().invoke(main, ["compensate", "s.nc", "ag.toml", "--scenario", "domestic", "--json"])
+    by_index = CliRunner().invoke(main, ["compensate", "s.nc", "ag.toml", "--scenario", "1", "--json"])
+    assert by_name.exit_code == 0 and by_index.exit_code == 0, by_index.output
+    assert json.loads(by_index.stdout) == json.loads(by_name.stdout)
+    outside = CliRunner().invoke(main, ["compensate", "s.nc", "ag.toml", "--scenario", "5"])
+    assert outside.exit_code == 2 and "s.nc: scenario index 5 is outside 0..1" in outside.output
