@@ -13,22 +13,24 @@ import math
 from hydro.errors import HydroError
 
 
-def catchment_with_overrides(path, overrides=()):
+def catchment_with_overrides(path, overrides=(), params=None, n_params: int = 0):
     """The catchment TOML at ``path`` with ``key.path=value`` overrides applied, each checked as
     it comes (a number, finite, a parameter the catchment has, in the model's range) and refused
     naming it: ``hydro run CATCHMENT.toml --set gr4j.x1_mm=nan`` was refused only when the run
-    started, in words that did not name ``--set``."""
+    started, in words that did not name ``--set``.  The first ``n_params`` overrides come from the
+    ``--params`` file ``params`` (their messages name it, as a basin's do)."""
     from hydro.catchment import Catchment
 
     c = Catchment.from_toml(path)
-    for text in overrides:
+    for i, text in enumerate(overrides):
+        given = f"{params} (--params): key 'overrides', '{text}'" if i < n_params else f"--set {text}"
         if "=" not in text:
-            raise HydroError(f"--set {text}: expected key.path=value")
+            raise HydroError(f"{given}: expected key.path=value")
         key, value_text = (s.strip() for s in text.split("=", 1))
         try:
             value = float(value_text)
         except ValueError:
-            raise HydroError(f"--set {text}: expected a number after '=', got {value_text!r}") from None
+            raise HydroError(f"{given}: expected a number after '=', got {value_text!r}") from None
         try:
             if not math.isfinite(value):
                 raise HydroError(f"key '{key}': expected a finite number, got {value_text}")
@@ -36,7 +38,7 @@ def catchment_with_overrides(path, overrides=()):
             c.model().initial_state(c.runoff.values(), production_fraction=c.production_fraction,
                                     routing_fraction=c.routing_fraction)  # the model's ranges, as a run checks
         except HydroError as exc:
-            raise HydroError(f"--set {text}: {path}: {exc}") from None
+            raise HydroError(f"{given}: {path}: {exc}") from None
     return c
 
 

@@ -189,7 +189,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
             for text, option in ((start, "--start"), (end, "--end")))
     if catchment:
         return _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec,
-                              ignored=(variables, locations, aggregate, float32, block_years))
+                              ignored=(variables, locations, aggregate, float32, block_years), given=(params, n_params))
     b = load_basin(basin, overrides, params, n_params)
     check_period(b, s, e)
     if (members or weather_seed is not None) and not b.is_watershed:  # before the start line, not after it
@@ -299,11 +299,12 @@ def _with_params(params, basin, catchment: bool, overrides) -> tuple[tuple, int]
 
 
 def _run_catchment(path, start, end, output, overwrite, compress, overrides, members, weather_seed, quiet,
-                   codec=None, ignored=(None, None, None, None, None)):
+                   codec=None, ignored=(None, None, None, None, None), given=(None, 0)):
     """``hydro run CATCHMENT.toml``: GR4J (and CemaNeige) on a lumped catchment, e.g. with the
     parameters of ``hydro calibrate`` (``--params best_params.toml``).  ``ignored``: the values of
     ``--variables``, ``--locations``, ``--aggregate``, ``--float32/--float64`` and ``--block-years``,
-    options of a basin's run that a catchment's does not take (they were ignored without a word)."""
+    options of a basin's run that a catchment's does not take (they were ignored without a word); ``given``:
+    the ``--params`` file and how many of ``overrides`` come from it (their messages name it, not --set)."""
     from pathlib import Path
 
     from hydro.catchment_cli import catchment_summary, catchment_with_overrides, run_catchment_file
@@ -315,15 +316,15 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
     if members or weather_seed is not None:
         raise HydroError(f"{path}: --members and --synthetic-weather need a watershed basin; a catchment "
                          "file runs on the forcing CSV it names")
-    given = [name for name, value in zip(("--variables", "--locations", "--aggregate", "--float32/--float64",
-                                          "--block-years"), ignored, strict=True) if value not in (None, ())]
-    if given:
-        raise HydroError(f"{path}: {', '.join(given)}: a catchment run writes its few daily series whole (runoff, "
+    unused = [name for name, value in zip(("--variables", "--locations", "--aggregate", "--float32/--float64",
+                                           "--block-years"), ignored, strict=True) if value not in (None, ())]
+    if unused:
+        raise HydroError(f"{path}: {', '.join(unused)}: a catchment run writes its few daily series whole (runoff, "
                          "precipitation, actual ET, simulated and observed discharge), in one block; leave "
-                         + ("them" if len(given) > 1 else "it") + " out (options of a basin's run)")
+                         + ("them" if len(unused) > 1 else "it") + " out (options of a basin's run)")
     if start and end and end < start:
         raise HydroError(f"the run ends ({end}) before it starts ({start}); swap --start and --end")
-    catchment_with_overrides(path, overrides)  # the file and every --set, before any output check or work
+    catchment_with_overrides(path, overrides, *given)  # the file and every value, before any output check or work
     out = Path(output) if output else Path(f"{load_toml(path).get('name', Path(path).stem)}.nc")
     check_writable(out, overwrite, inputs=(path,))
     check_netcdf_name(out, "hydro run")

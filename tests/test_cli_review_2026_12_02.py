@@ -289,3 +289,15 @@ def test_compensate_scenario_by_index_as_its_help_says(tmp_path, monkeypatch):
     assert json.loads(by_index.stdout) == json.loads(by_name.stdout)
     outside = CliRunner().invoke(main, ["compensate", "s.nc", "ag.toml", "--scenario", "5"])
     assert outside.exit_code == 2 and "s.nc: scenario index 5 is outside 0..1" in outside.output
+
+
+def test_catchment_params_file_value_is_named_as_the_files(tmp_path):
+    # a bad value of best_params.toml was said to come from "--set" (a basin's names the --params file)
+    params = tmp_path / "best_params.toml"
+    params.write_text(f'model = "catchment"\ntarget = "{CATCHMENT}"\nloss = 0.1\noverrides = ["gr4j.x1_mm=-3"]\n',
+                      encoding="utf-8")
+    r = CliRunner().invoke(main, ["run", str(CATCHMENT), "--params", str(params), "--set", "gr4j.x3_mm=80",
+                                  "-o", str(tmp_path / "c.nc")])
+    assert r.exit_code == 2, r.output
+    assert (f"{params} (--params): key 'overrides', 'gr4j.x1_mm=-3': {CATCHMENT}: parameter 'x1_mm': expected > 0.0, "
+            "got -3.0") in r.output and "--set" not in r.output
