@@ -301,3 +301,12 @@ def test_catchment_params_file_value_is_named_as_the_files(tmp_path):
     assert r.exit_code == 2, r.output
     assert (f"{params} (--params): key 'overrides', 'gr4j.x1_mm=-3': {CATCHMENT}: parameter 'x1_mm': expected > 0.0, "
             "got -3.0") in r.output and "--set" not in r.output
+
+
+def test_validate_quick_with_a_long_case_named_is_refused():
+    # `hydro validate miyun --quick` ignored --quick and ran the long case (minutes)
+    r = CliRunner().invoke(main, ["validate", "miyun", "junction_mixing", "--quick", "--list"])
+    assert r.exit_code == 2, r.output
+    assert "--quick runs only the fast cases, and miyun is a long case: name it without --quick" in r.output
+    ok = CliRunner().invoke(main, ["validate", "junction_mixing", "--quick", "--list"])
+    assert ok.exit_code == 0 and ok.output.split()[0] == "junction_mixing"
