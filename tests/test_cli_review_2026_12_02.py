@@ -310,3 +310,13 @@ def test_validate_quick_with_a_long_case_named_is_refused():
     assert "--quick runs only the fast cases, and miyun is a long case: name it without --quick" in r.output
     ok = CliRunner().invoke(main, ["validate", "junction_mixing", "--quick", "--list"])
     assert ok.exit_code == 0 and ok.output.split()[0] == "junction_mixing"
+
+
+def test_scenarios_with_a_file_that_defines_no_scenario_is_refused(tmp_path, monkeypatch):
+    # an empty scenario file ran the whole baseline and wrote a "scenario set" of one, exit 0
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "none.toml").write_text("", encoding="utf-8")
+    r = CliRunner().invoke(main, ["scenarios", "watershed", "none.toml", "--end", "2001-01-03", "-o", "s.nc"])
+    assert r.exit_code == 2, r.output
+    assert "none.toml: defines no scenario (no [[scenarios]] with an id and its measures); add them" in r.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["none.toml"]

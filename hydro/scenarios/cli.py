@@ -61,6 +61,12 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     from hydro.scenarios.spec import ScenarioFile
 
     sfile = ScenarioFile.from_toml(scenario_file)
+    if len(sfile.scenarios) == 1:  # the baseline alone: an empty file ran it and wrote a set of one, exit 0
+        from hydro.errors import HydroError
+
+        raise HydroError(f"{scenario_file}: defines no scenario (no [[scenarios]] with an id and its measures"
+                         + (f"; its measures {', '.join(sfile.measures)} are run by none" if sfile.measures else "")
+                         + "); add them (docs/scenarios.md), or run the basin as it stands with hydro run BASIN")
     basin_file = resolve_basin(basin)
     from hydro.scenarios.measures import BasinInfo, check_basin
 
