@@ -60,13 +60,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     progress = None if quiet else (lambda msg: click.echo(msg, err=True))
     from hydro.scenarios.spec import ScenarioFile
 
-    sfile = ScenarioFile.from_toml(scenario_file)
-    if len(sfile.scenarios) == 1:  # the baseline alone: an empty file ran it and wrote a set of one, exit 0
-        from hydro.errors import HydroError
-
-        raise HydroError(f"{scenario_file}: defines no scenario (no [[scenarios]] with an id and its measures"
-                         + (f"; its measures {', '.join(sfile.measures)} are run by none" if sfile.measures else "")
-                         + "); add them (docs/scenarios.md), or run the basin as it stands with hydro run BASIN")
+    sfile = _some_scenario(ScenarioFile.from_toml(scenario_file))
     basin_file = resolve_basin(basin)
     from hydro.scenarios.measures import BasinInfo, check_basin
 
@@ -164,6 +158,18 @@ def check_suffix(out: Path) -> None:
     from hydro.outputspec import check_netcdf_name
 
     check_netcdf_name(out, "hydro scenarios", " (the summary table goes next to it as NAME.summary.csv)")
+
+
+def _some_scenario(sfile):
+    """``sfile`` (a :class:`~hydro.scenarios.spec.ScenarioFile`), refused when it defines no scenario: the
+    baseline alone (an empty file ran it and wrote a scenario set of one, exit 0)."""
+    if len(sfile.scenarios) == 1:
+        from hydro.errors import HydroError
+
+        raise HydroError(f"{sfile.path}: defines no scenario (no [[scenarios]] with an id and its measures"
+                         + (f"; its measures {', '.join(sfile.measures)} are run by none" if sfile.measures else "")
+                         + "); add them (docs/scenarios.md), or run the basin as it stands with hydro run BASIN")
+    return sfile
 
 
 def default_output(basin_file: Path) -> Path:
