@@ -320,3 +320,41 @@ def test_scenarios_with_a_file_that_defines_no_scenario_is_refused(tmp_path, mon
     assert r.exit_code == 2, r.output
     assert "none.toml: defines no scenario (no [[scenarios]] with an id and its measures); add them" in r.output
     assert sorted(p.name for p in tmp_path.iterdir()) == ["none.toml"]
+
+
+def _catchment_with_row(tmp_path, row: str) -> Path:
+    """A copy of the Leguer catchment whose forcing's 1991-01-02 row (line 3) is ``row``."""
+    folder = tmp_path / "leguer"
+    shutil.copytree(CATCHMENT.parent, folder)
+    csv = folder / "forcing.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    assert lines[0] == "date,precip_mm,pet_mm,qobs_mm" and lines[2].startswith("1991-01-02,")
+    lines[2] = row
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder / "catchment.toml"
+
+
+@pytest.mark.parametrize("row, expected", [
+    ("1991-01-02,3.7,500,4.9", "line 3 (1991-01-02), column 'pet_mm': expected PET of 0 to 30 mm/d, got 500"),
+    ("1991-01-02,3.7,0.46,1e9", "line 3 (1991-01-02), column 'qobs_mm': 1e+09 is 1e+09 mm/d of runoff, more than "
+                                "the most rain in a day (2000 mm)"),
+])
+def test_catchment_forcing_beyond_what_nature_gives_is_refused(tmp_path, row, expected):
+    # both ran, exit 0: a PET of 500 mm/d dried the catchment out, a flow of 1e9 mm/d made the NSE meaningless
+    toml = _catchment_with_row(tmp_path, row)
+    r = CliRunner().invoke(main, ["run", str(toml), "-o", str(tmp_path / "c.nc")])
+    assert r.exit_code == 2, r.output
+    assert f"{toml.parent / 'forcing.csv'}: {expected}" in r.output
+
+
+def test_observed_flow_in_m3s_over_a_wrong_area_names_the_area(tmp_path):
+    from hydro.errors import HydroError
+    from hydro.forcing_csv import CATCHMENT_REQUIRED, read_forcing_csv
+
+    csv = tmp_path / "f.csv"
+    csv.write_text("date,precip_mm,pet_mm,qobs_m3s\n2000-01-01,1,1,5\n2000-01-02,1,1,5\n", encoding="utf-8")
+    # 5 m3/s over 0.1 km2 is 4,320 mm/d (an area typed in the wrong unit); over 100 km2 it is 4.32 mm/d
+    assert read_forcing_csv(csv, required=CATCHMENT_REQUIRED, area_km2=100.0).qobs_mm[0] == pytest.approx(4.32)
+    with pytest.raises(HydroError, match=r"column 'qobs_m3s': 5 is 4320 mm/d of runoff over 0\.1 km2 \(check "
+                                         r"area_km2\), more than the most rain in a day"):
+        read_forcing_csv(csv, required=CATCHMENT_REQUIRED, area_km2=0.1)
