@@ -20,10 +20,11 @@ SPLIT_DIMS = ("source",)
 ELEMENT_DIMS = ("reach", "subbasin", "section", "reservoir", "gauge")
 ELEMENT_CHUNK = 512
 #: Largest chunk (bytes, before compression).  zlib (level 1, after the shuffle filter) compresses
-#: hydro's series faster in pieces of 32 KiB, its window, than in larger ones, for files about 1-2 %
-#: larger: Miyun's default file (2000-2017) took 0.98 s of CPU to write with chunks of up to 850 kB
-#: and 0.78 s with this cap (64 KiB: 0.92 s; 16 KiB: 0.73 s but 30 % slower to read back);
-#: Guanting's 1.14 s and 0.88 s.  The values are the same to the bit (``benchmarks/startup.py``).
+#: hydro's series faster in pieces of at most 32 KiB (the size of its window; measured, not derived)
+#: than in larger ones, for files about 1-2 % larger: Miyun's default file (2000-2017) took 0.98 s of
+#: CPU to write with chunks of up to 850 kB and 0.78 s with this cap (64 KiB: 0.92 s; 16 KiB: 0.73 s
+#: but about 45 % slower to read back, 32 KiB about 10 %); Guanting's 1.14 s and 0.88 s.  The values
+#: are the same to the bit (``benchmarks/startup.py``).
 CHUNK_MAX_BYTES = 1 << 15
 
 
