@@ -447,9 +447,8 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     """
     import json
 
-    from hydro.outputs import check_output
-
     from hydro.clitools import refuse_empty_output, refuse_seed_without_uncertainty
+    from hydro.outputs import check_output
 
     refuse_seed_without_uncertainty(members)
     refuse_empty_output(csv_out, "--csv", "a name ending in .csv", "to print the payments only")
