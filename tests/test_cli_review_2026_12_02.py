@@ -237,6 +237,8 @@ AGREEMENT = ('name = "t"\nsource = "test"\nperiod = [2001, 2001]\npayer = "p"\np
      "--seed seeds the draws of --uncertainty's members"),
     (["report", "{res}", "--agreement", "{ag}", "--uncertainty", "2", "--seed", "-2", "-o", "r.html"],
      "'--seed': -2 is not in the range x>=0"),
+    (["report", "{res}", "--agreement", "{ag}", "--uncertainty", "2", "--workers", "0", "-o", "r.html"],
+     "'--workers': 0 is not in the range x>=1"),  # ran serially (compensate and plot refuse 0)
     (["plot", "{res}", "trajectory", "--percentiles", "10,90", "-o", "p.png"],
      "--percentiles sets the band over an ensemble's members, and these results have none"),
     (["plot", "{res}", "sources", "--location", "border", "--location", "outlet", "-o", "p.png"],

@@ -437,7 +437,7 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
                    "drawn): median, 5-95 % band, probability of paying, and their figure.")
 @click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
               help="With --uncertainty: the random seed.")
-@click.option("--workers", type=int, help="With --uncertainty: local worker processes (default: serial).")
+@click.option("--workers", type=click.IntRange(1), help="With --uncertainty: local worker processes (default: serial).")
 @click.option("--skip-unavailable", is_flag=True,
               help="With --agreement: leave out rule parameters the results have no data for (e.g. TP).")
 def report_command(results, output, overwrite, scenario, title, quiet, agreement, uncertainty, seed, workers,
