@@ -199,7 +199,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         return scenario_command(b, basin, scenario, scenario_file, s, e, output, overrides=overrides, params=params,
                                 output_options=(variables, locations, aggregate, float32, compress, codec),
                                 overwrite=overwrite, quiet=quiet, history=_history(), weather_seed=weather_seed)
-    refuse_past_record(b, e, generated=bool(members) or weather_seed is not None)
+    refuse_past_record(b, e, generated=bool(members) or weather_seed is not None, start=s)
     out = Path(output) if output else Path(f"{b.name}.nc")
     check_writable(out, overwrite, inputs=(b.path, params))
     check_netcdf_name(out, "hydro run")

@@ -74,13 +74,18 @@ def refuse_empty_output(value: str | None, option: str, expected: str, otherwise
                          f"out {otherwise}")
 
 
-def refuse_past_record(basin, end, generated: bool = False) -> None:
+def refuse_past_record(basin, end, generated: bool = False, start=None) -> None:
     """Refuse, before the spin-up, a run on the station record (no ``--synthetic-weather`` nor
     ``--members``) of a watershed ``basin`` whose period ends after its record (``end``, else the
     basin's ``[run]`` end): it failed only after spinning up, asking to extend the weather file
-    (a 2023-2027 plan period on Guanting: 23 years of spin-up first)."""
+    (a 2023-2027 plan period on Guanting: 23 years of spin-up first).  A flow-driven basin: a
+    period (``start``, else the ``[run]`` start, to the end) its ``[forcing]`` CSV series do not cover."""
     from hydro.spin_up import record_span
 
+    if not basin.is_watershed and basin.forcing is not None:
+        from hydro.forcing_tables import check_covered
+
+        check_covered(basin.forcing, basin.folder, start or basin.settings.start, end or basin.settings.end)
     span = None if generated else record_span(basin)
     if span is None:
         return

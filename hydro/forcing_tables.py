@@ -10,6 +10,7 @@ series onto its days (:func:`hydro.simulation.read_forcing`).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 
 from hydro.basin_tables import SeriesSpec, series_spec
@@ -169,3 +170,22 @@ def flow_forcing(f: Table, names: list[str], network, folder: Path) -> FlowForci
     )
     f.finish()
     return parsed
+
+
+def check_covered(forcing: FlowForcing, folder: Path, first: date, last: date) -> None:
+    """Refuse a period from ``first`` to ``last`` that a CSV series of ``forcing`` does not cover,
+    naming the file, column and the days it covers: ``hydro run tiny --start 1900-01-01`` said so only
+    after its start line, when the run read the series.  Reads each series on the two end days (a
+    series file has every day between its first and last, :class:`hydro.series.SeriesReader`)."""
+    from hydro.series import SeriesReader
+
+    reader = SeriesReader(folder, [first, last])
+    specs = [forcing.water_temperature, forcing.evaporation, forcing.precipitation,
+             *(spec for _, spec in forcing.lateral), *(spec for *_, spec in forcing.lateral_loads),
+             *(spec for *_, spec in forcing.reservoir_loads)]
+    inlets: list[Inflow | PointInput] = [*forcing.inflows, *forcing.point_sources]
+    for inlet in inlets:
+        specs += [inlet.flow, *(spec for *_, spec in inlet.inputs)]
+    for spec in specs:
+        if spec.csv is not None:
+            spec.read(reader)

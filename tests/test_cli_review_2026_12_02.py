@@ -360,3 +360,14 @@ def test_observed_flow_in_m3s_over_a_wrong_area_names_the_area(tmp_path):
     with pytest.raises(HydroError, match=r"column 'qobs_m3s': 5 is 4320 mm/d of runoff over 0\.1 km2 \(check "
                                          r"area_km2\), more than the most rain in a day"):
         read_forcing_csv(csv, required=CATCHMENT_REQUIRED, area_km2=0.1)
+
+
+@pytest.mark.parametrize("period, day", [(["--start", "1900-01-01"], "1900-01-01"),
+                                         (["--end", "2100-01-01"], "2100-01-01")])
+def test_a_period_the_forcing_does_not_cover_is_refused_before_the_start_line(tmp_path, period, day):
+    # said only after "simulating tiny: 1900-01-01 to 2021-12-31 (44560 days)..."
+    r = CliRunner().invoke(main, ["run", "tiny", *period, "-o", str(tmp_path / "t.nc")])
+    assert r.exit_code == 2, r.output
+    assert f"forcing.csv: column 'water_temp_c' has no value for {day}; the file covers 2020-01-01 to 2021-12-31" \
+        in r.output
+    assert "simulating" not in r.output and not (tmp_path / "t.nc").exists()
