@@ -176,10 +176,20 @@ def check_covered(forcing: FlowForcing, folder: Path, first: date, last: date) -
     """Refuse a period from ``first`` to ``last`` that a CSV series of ``forcing`` does not cover,
     naming the file, column and the days it covers: ``hydro run tiny --start 1900-01-01`` said so only
     after its start line, when the run read the series.  Reads each series on the two end days (a
-    series file has every day between its first and last, :class:`hydro.series.SeriesReader`)."""
-    from hydro.series import SeriesReader
+    series file has every day between its first and last, :class:`hydro.series.SeriesReader`), and
+    where one fails on every day, for the run's own message (the first day missing, or wrong)."""
+    from hydro.errors import HydroError
+    from hydro.series import SeriesReader, daily_dates
 
-    reader = SeriesReader(folder, [first, last])
+    try:
+        _read_csv_series(forcing, SeriesReader(folder, [first, last]))
+    except HydroError:
+        _read_csv_series(forcing, SeriesReader(folder, daily_dates(first, last)))
+        raise
+
+
+def _read_csv_series(forcing: FlowForcing, reader) -> None:
+    """Read every CSV series of ``forcing`` with ``reader`` (constants were checked at load)."""
     specs = [forcing.water_temperature, forcing.evaporation, forcing.precipitation,
              *(spec for _, spec in forcing.lateral), *(spec for *_, spec in forcing.lateral_loads),
              *(spec for *_, spec in forcing.reservoir_loads)]

@@ -363,7 +363,7 @@ def test_observed_flow_in_m3s_over_a_wrong_area_names_the_area(tmp_path):
 
 
 @pytest.mark.parametrize("period, day", [(["--start", "1900-01-01"], "1900-01-01"),
-                                         (["--end", "2100-01-01"], "2100-01-01")])
+                                         (["--end", "2100-01-01"], "2022-01-01")])  # the first day missing
 def test_a_period_the_forcing_does_not_cover_is_refused_before_the_start_line(tmp_path, period, day):
     # said only after "simulating tiny: 1900-01-01 to 2021-12-31 (44560 days)..."
     r = CliRunner().invoke(main, ["run", "tiny", *period, "-o", str(tmp_path / "t.nc")])
