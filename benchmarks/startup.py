@@ -19,8 +19,9 @@ of ``--repeat``; CPU seconds from ``resource.getrusage(RUSAGE_CHILDREN)``, user 
   results' units) and the results step's, as shares of the run, and its peak resident memory;
 * the writing of that run's results file alone (``hydro.netcdf.write_results``, best of
   ``--repeat`` in one process that ran the model once, the writes taking turns), with the
-  default zlib, with ``codec = "zstd"`` and with ``variables = ["all"]``, as shares of the warm
-  command (``all``: as a ratio to the default write too);
+  default zlib, with ``codec = "zstd"``, with ``variables = ["all"]`` and with the chunks of up
+  to 850 kB written before ``hydro.netcdf_chunks.CHUNK_MAX_BYTES``, as shares of the warm
+  command (``all`` and the uncapped chunks: as ratios to the default write too);
 * cold ``hydro run miyun -o tmp.nc --overwrite -q``: an empty kernel cache
   (``NUMBA_CACHE_DIR`` set to a fresh temporary folder), so every kernel it uses is
   compiled; its CPU seconds against the issue's target of 5 s, and the compiling
@@ -102,14 +103,19 @@ steps.update(run=time.perf_counter() - wall, kernel=max(lanes),
              peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # kB (Linux)
              results_mb=sum(v.nbytes for v in results.data.values()) / 2**20)  # what the run hands back
 kernels.simulate_kernel = real
+from hydro import netcdf_chunks
+cap = netcdf_chunks.CHUNK_MAX_BYTES
 specs = {"zlib": spec_for_run(basin), "zstd": spec_for_run(basin, codec="zstd"),
-         "zlib_all_variables": spec_for_run(basin, variables="all")}
+         "zlib_all_variables": spec_for_run(basin, variables="all"),
+         "zlib_uncapped_chunks": spec_for_run(basin)}  # chunks as before CHUNK_MAX_BYTES (up to 850 kB)
 out = dict.fromkeys(specs, (float("inf"), 0.0))
 for _ in range(int(sys.argv[2])):  # taking turns: a passing load weighs on every case alike
     for case, spec in specs.items():
+        netcdf_chunks.CHUNK_MAX_BYTES = 1 << 62 if case == "zlib_uncapped_chunks" else cap
         wall, cpu = time.perf_counter(), time.process_time()
         results.to_netcdf(Path(sys.argv[1]) / "write.nc", overwrite=True, spec=spec)
         out[case] = min(out[case], (time.perf_counter() - wall, time.process_time() - cpu))
+netcdf_chunks.CHUNK_MAX_BYTES = cap
 print(json.dumps({"writes": out, "steps": steps}))
 """
 
@@ -188,6 +194,10 @@ def miyun_records(hydro: list[str], tmp: str, repeat: int, bare: float, bare_cpu
     every, every_cpu = writes["zlib_all_variables"]
     records.append(record("startup_miyun_write_all_variables_vs_default_cpu", every_cpu, "s",
                           writes["zlib"][1], every_cpu / writes["zlib"][1]))
+    # the chunk cap (hydro.netcdf_chunks.CHUNK_MAX_BYTES) against the chunks before it, same values
+    uncapped_cpu = writes["zlib_uncapped_chunks"][1]
+    records.append(record("startup_miyun_write_zlib_vs_uncapped_chunks_cpu", writes["zlib"][1], "s",
+                          uncapped_cpu, writes["zlib"][1] / uncapped_cpu))
     return records
 
 

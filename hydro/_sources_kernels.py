@@ -180,3 +180,57 @@ def washoff_kernel(buildup_kg_d, quick_mm, k_per_mm, store0_kg, out_washed, out_
                     store = 0.0
                 out_washed[d, s, c] = washed
                 out_store[d + 1, s, c] = store
+
+
+@kernel
+def aged_store_kernel(buildup_kg_d, share, keep, nitrified, start_kg, out_fractions, out_content):
+    """The wash-off store's organic N and ammonium beside its TN (:mod:`hydro.sources.quality_store`), in place.
+
+    Each day, per subbasin and channel: the build-up joins the store (TN, and ``share`` of it as organic
+    N and ammonium); the day's washed-off shares are the store's (``out_fractions``: organic N and ammonium
+    over TN, the build-up's shares where the store is empty); then the store keeps ``keep`` of each and its
+    ammonium a further ``1 - nitrified`` (turned to nitrate, which is TN less the other two).
+
+    Parameters
+    ----------
+    buildup_kg_d : float64 [n_day, n_sub, n_channel]
+        TN building up (kg/d).
+    share : float64 [n_day, n_sub, n_channel, 2]
+        Organic N and ammonium shares of the build-up (1).
+    keep, nitrified : float64 [n_day, n_sub]
+        Share of the store kept after wash-off and loss; share of the kept ammonium nitrified (1).
+    start_kg : float64 [n_sub, n_channel, 3]
+        TN, organic N and ammonium on the first day (kg).
+    out_fractions : float64 [n_day, n_sub, n_channel, 2]
+        Organic N and ammonium shares of what each day washes off (1), filled.
+    out_content : float64 [n_day + 1, n_sub, n_channel, 3]
+        TN, organic N and ammonium at the start of each day and the end of the last (kg), filled.
+    """
+    n_day = buildup_kg_d.shape[0]
+    for s in range(buildup_kg_d.shape[1]):
+        for c in range(buildup_kg_d.shape[2]):
+            total = start_kg[s, c, 0]
+            org = start_kg[s, c, 1]
+            amm = start_kg[s, c, 2]
+            out_content[0, s, c, 0] = total
+            out_content[0, s, c, 1] = org
+            out_content[0, s, c, 2] = amm
+            for d in range(n_day):
+                b = buildup_kg_d[d, s, c]
+                total += b
+                org += b * share[d, s, c, 0]
+                amm += b * share[d, s, c, 1]
+                if total > 0.0:
+                    out_fractions[d, s, c, 0] = org / total
+                    out_fractions[d, s, c, 1] = amm / total
+                else:
+                    out_fractions[d, s, c, 0] = share[d, s, c, 0]
+                    out_fractions[d, s, c, 1] = share[d, s, c, 1]
+                k = keep[d, s]
+                total *= k
+                org *= k
+                amm *= k
+                amm *= 1.0 - nitrified[d, s]
+                out_content[d + 1, s, c, 0] = total
+                out_content[d + 1, s, c, 1] = org
+                out_content[d + 1, s, c, 2] = amm

@@ -67,8 +67,8 @@ class SeriesSpec:
         The path of the table holding ``key`` inside the file.
     csv : Path or None
         The CSV file (resolved from the basin folder), None for a constant.
-    minimum : float or None
-        Smallest value allowed (a constant is checked at load, a CSV column when read).
+    minimum, maximum : float or None
+        Smallest and largest value allowed (a constant is checked at load, a CSV column when read).
     """
 
     key: str
@@ -77,6 +77,7 @@ class SeriesSpec:
     where: str
     csv: Path | None = None
     minimum: float | None = None
+    maximum: float | None = None
 
     @property
     def constant(self) -> float | None:
@@ -86,18 +87,18 @@ class SeriesSpec:
     def read(self, reader) -> np.ndarray:
         """The series on the reader's days (:class:`hydro.series.SeriesReader`)."""
         return reader.read(Table({self.key: self.value}, self.file, self.where), self.key,
-                           minimum=self.minimum)
+                           minimum=self.minimum, maximum=self.maximum)
 
 
 def series_spec(t: Table, key: str, folder: Path, *, minimum: float | None = None,
-                default: float | None = None) -> SeriesSpec:
+                default: float | None = None, maximum: float | None = None) -> SeriesSpec:
     """Parse ``t[key]`` as a series; absent is ``default`` (absent without default: an error)."""
     if default is not None and not t.has(key):
         return SeriesSpec(key, float(default), t.file, t.where)
     value = t.raw(key)
     if not isinstance(value, dict):
-        t.float(key, minimum=minimum)
-        return SeriesSpec(key, value, t.file, t.where, minimum=minimum)
+        t.float(key, minimum=minimum, maximum=maximum)
+        return SeriesSpec(key, value, t.file, t.where, minimum=minimum, maximum=maximum)
     sub = t.table(key)
     path = folder / sub.str("csv")
     column = sub.str("column")
@@ -110,7 +111,7 @@ def series_spec(t: Table, key: str, folder: Path, *, minimum: float | None = Non
     if column not in columns:
         raise HydroError(f"{path}: no column '{column}'" + suggest(column, columns)
                          + f"; columns are: {', '.join(columns)} (key '{sub.where}' of {t.file})")
-    return SeriesSpec(key, value, t.file, t.where, path, minimum)
+    return SeriesSpec(key, value, t.file, t.where, path, minimum, maximum)
 
 
 @dataclass(frozen=True)

@@ -73,6 +73,12 @@ class _Group(click.Group):
         except HydroError as exc:
             click.echo(f"Error: {exc}", err=True)
             sys.exit(2)
+        except MemoryError as exc:  # a run too large for this machine (numpy says what it tried): no traceback
+            click.echo(f"Error: out of memory ({exc or 'MemoryError'}): the work asked for is too large for this "
+                       "machine. Make it smaller: fewer cells (run.cell_length_km, a reach's cells), a shorter "
+                       "period (--start/--end), a long run in blocks (--block-years), fewer --variables or "
+                       "--locations, fewer members or --workers", err=True)
+            sys.exit(1)
         except KeyboardInterrupt as exc:  # Ctrl-C (130) or SIGTERM (143): one line, no "Aborted!"
             status = outputs.exit_status(exc)
             name = "terminated (SIGTERM)" if status == 143 else "interrupted (Ctrl-C)"
@@ -173,16 +179,22 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     from hydro.summary import run_summary
 
     refuse_seed_without_members(members)
-    _refuse_empty_output(output)
+    _refuse_empty(output, variables, locations)
     catchment = is_catchment_file(basin)
     measured = scenario_mode(scenario, scenario_file, catchment=catchment, members=members,  # before any work
                              weather_seed=weather_seed, block_years=block_years, distributed=scheduler or dask_workers)
+    _refuse_option_clashes(members, weather_seed, workers, scheduler or dask_workers, block_years)
     overrides, n_params = _with_params(params, basin, catchment, overrides)
-    s, e = (parse_date(text, option) if text else None for text, option in ((start, "--start"), (end, "--end")))
+    s, e = (None if text is None else parse_date(text, option)  # --start "" is a mistake, not an absence
+            for text, option in ((start, "--start"), (end, "--end")))
     if catchment:
-        return _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec)
+        return _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec,
+                              ignored=(variables, locations, aggregate, float32, block_years), given=(params, n_params))
     b = load_basin(basin, overrides, params, n_params)
     check_period(b, s, e)
+    if (members or weather_seed is not None) and not b.is_watershed:  # before the start line, not after it
+        raise HydroError(f"{b.path}: {'a weather ensemble (--members)' if members else '--synthetic-weather'} "
+                         "needs a watershed basin (with [[subbasins]])")
     if measured:  # scenario S of a scenario file, its measures applied (hydro.scenario_run)
         return scenario_command(b, basin, scenario, scenario_file, s, e, output, overrides=overrides, params=params,
                                 output_options=(variables, locations, aggregate, float32, compress, codec),
@@ -196,11 +208,6 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     spec = spec_for_run(b, variables, locations, aggregate, float32, compress, codec)
     check_request(b, spec)  # unknown variables and ids: before the run, not after it
     check_something_kept(b, spec)  # nor a group of nothing: before an ensemble's members or the first block
-    if (scheduler or dask_workers) and not members:
-        raise HydroError("--scheduler and --dask-workers run the members of an ensemble: add --members N")
-    if members and block_years:
-        raise HydroError("--block-years cuts one long run into blocks; ensemble members run in one block each "
-                         "(leave out --block-years, or --members)")
     _start_line(b, s or b.settings.start, e or b.settings.end, members, weather_seed, quiet)
     if members:
         from hydro.ensemble import ensemble_command
@@ -211,8 +218,6 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         return
     from hydro.blocked_run import blocked_command
 
-    if weather_seed is not None and not b.is_watershed:
-        raise HydroError(f"{b.path}: --synthetic-weather needs a watershed basin (with [[subbasins]])")
     s, e = s or b.settings.start, e or b.settings.end
     if blocked_command(b, s, e, out, spec=spec, overwrite=overwrite, block_years=block_years,
                        history=_history(), weather_seed=weather_seed, quiet=quiet):
@@ -245,11 +250,39 @@ def _start_line(b, first, last, members, weather_seed, quiet: bool = False) -> N
     note_late_start(b, first, generated=weather_seed is not None or bool(members), end=last)
 
 
-def _refuse_empty_output(output: str | None) -> None:
-    """Refuse ``-o ""`` (``-o "$OUT"`` with OUT unset), which wrote BASIN.nc without a word."""
-    if output is not None and not output.strip():
-        raise HydroError(f"-o {output!r}: an empty file name; give -o a name ending in .nc, or leave -o out "
-                         "for the default, BASIN.nc in the current folder")
+def _refuse_option_clashes(members, weather_seed, workers, distributed, block_years) -> None:
+    """Options of ``hydro run`` that cannot go together or take no such value, refused before the basin
+    loads: a negative ``--block-years`` and ``--workers 0`` were refused after the start line, and
+    ``--workers`` without ``--members`` or ``--synthetic-weather`` with it were ignored without a word."""
+    if block_years is not None and block_years < 0:
+        raise HydroError(f"--block-years: expected 0 (one block) or a number of years >= 1, got {block_years}")
+    if members and weather_seed is not None:
+        raise HydroError("--synthetic-weather SEED is one run on generated weather, --members N an ensemble of "
+                         "them (member m on seed --seed + m): give one of the two")
+    if distributed and not members:
+        raise HydroError("--scheduler and --dask-workers run the members of an ensemble: add --members N")
+    if workers is not None and not members:
+        raise HydroError("--workers sets the processes that run an ensemble's members, and there is none: add "
+                         "--members N, or leave out --workers")
+    if workers is not None and workers < 1:
+        raise HydroError(f"--workers must be >= 1, got {workers}")
+    if members and block_years:
+        raise HydroError("--block-years cuts one long run into blocks; ensemble members run in one block each "
+                         "(leave out --block-years, or --members)")
+
+
+def _refuse_empty(output: str | None, variables=(), locations=()) -> None:
+    """Refuse ``-o ""`` (``-o "$OUT"`` with OUT unset), which wrote BASIN.nc without a word, and a
+    ``--variables`` or ``--locations`` that names nothing (``""``, ``","``), which wrote everything."""
+    from hydro.clitools import refuse_empty_output
+
+    refuse_empty_output(output, "-o", "a name ending in .nc", "for the default, BASIN.nc in the current folder")
+    for option, values in (("--variables", variables), ("--locations", locations)):
+        for text in values:
+            if not any(part.strip() for part in text.split(",")):
+                raise HydroError(f"{option} {text!r}: names nothing; give one or more names separated by commas, "
+                                 f"or leave {option} out for " + ("the default variables" if option == "--variables"
+                                                                  else "every location"))
 
 
 def _with_params(params, basin, catchment: bool, overrides) -> tuple[tuple, int]:
@@ -266,12 +299,16 @@ def _with_params(params, basin, catchment: bool, overrides) -> tuple[tuple, int]
 
 
 def _run_catchment(path, start, end, output, overwrite, compress, overrides, members, weather_seed, quiet,
-                   codec=None):
+                   codec=None, ignored=(None, None, None, None, None), given=(None, 0)):
     """``hydro run CATCHMENT.toml``: GR4J (and CemaNeige) on a lumped catchment, e.g. with the
-    parameters of ``hydro calibrate`` (``--params best_params.toml``)."""
+    parameters of ``hydro calibrate`` (``--params best_params.toml``).  ``ignored``: the values of
+    ``--variables``, ``--locations``, ``--aggregate``, ``--float32/--float64`` and ``--block-years``,
+    options of a basin's run that a catchment's does not take (they were ignored without a word); ``given``:
+    the ``--params`` file and how many of ``overrides`` come from it (their messages name it, not --set)."""
     from pathlib import Path
 
-    from hydro.clitools import catchment_summary, compile_notice, run_catchment_file
+    from hydro.catchment_cli import catchment_summary, catchment_with_overrides, run_catchment_file
+    from hydro.clitools import compile_notice
     from hydro.netcdf import check_writable, write_results
     from hydro.outputspec import check_netcdf_name
     from hydro.tomlio import load_toml
@@ -279,6 +316,15 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
     if members or weather_seed is not None:
         raise HydroError(f"{path}: --members and --synthetic-weather need a watershed basin; a catchment "
                          "file runs on the forcing CSV it names")
+    unused = [name for name, value in zip(("--variables", "--locations", "--aggregate", "--float32/--float64",
+                                           "--block-years"), ignored, strict=True) if value not in (None, ())]
+    if unused:
+        raise HydroError(f"{path}: {', '.join(unused)}: a catchment run writes its few daily series whole (runoff, "
+                         "precipitation, actual ET, simulated and observed discharge), in one block; leave "
+                         + ("them" if len(unused) > 1 else "it") + " out (options of a basin's run)")
+    if start and end and end < start:
+        raise HydroError(f"the run ends ({end}) before it starts ({start}); swap --start and --end")
+    catchment_with_overrides(path, overrides, *given)  # the file and every value, before any output check or work
     out = Path(output) if output else Path(f"{load_toml(path).get('name', Path(path).stem)}.nc")
     check_writable(out, overwrite, inputs=(path,))
     check_netcdf_name(out, "hydro run")
@@ -309,7 +355,8 @@ def info_command(path):
 @click.argument("cases", nargs=-1)
 @click.option("--quick", is_flag=True, help="Only the fast cases (those CI runs).")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {case, metric, value, tolerance, passed}.")
-@click.option("--list", "list_only", is_flag=True, help="List the cases and exit.")
+@click.option("--list", "list_only", is_flag=True,
+              help="List the cases and exit (with --json: a JSON list of {case, layer, quick, description}).")
 def validate_command(cases, quick, as_json, list_only):
     """Run verification cases: analytical, reference, peer and data.
 
@@ -321,7 +368,12 @@ def validate_command(cases, quick, as_json, list_only):
     from hydro.validation.registry import select_cases
 
     if list_only:  # what the same command without --list runs (it listed every case whatever was named)
-        for c in select_cases(cases, quick):
+        listed = select_cases(cases, quick)
+        if as_json:  # --json printed the text listing, which no JSON reader takes
+            click.echo(json.dumps([{"case": c.name, "layer": c.layer, "quick": c.quick,
+                                    "description": c.description} for c in listed], indent=1))
+            return
+        for c in listed:
             click.echo(f"{c.name:28s} {c.layer:12s} {'quick' if c.quick else 'long ':5s}  {c.description}")
         return
     from hydro.clitools import compile_notice
@@ -397,6 +449,11 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
 
     from hydro.outputs import check_output
 
+    from hydro.clitools import refuse_empty_output, refuse_seed_without_uncertainty
+
+    refuse_seed_without_uncertainty(members)
+    refuse_empty_output(csv_out, "--csv", "a name ending in .csv", "to print the payments only")
+    refuse_empty_output(plot_out, "--plot", "a figure name (.png, .pdf or .svg)", "to print the bands only")
     if csv_out:
         check_output(csv_out, overwrite, option="--csv", inputs=(series_path, agreement))
     if plot_out:
@@ -522,9 +579,11 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
       compensation  payments by year, payee and component (needs --agreement)
       classes       GB 3838 class by section/reservoir and month, a panel per parameter
     """
+    from hydro.clitools import refuse_seed_without_uncertainty
     from hydro.plotting import plot, plot_function
     from hydro.plotting.style import check_path
 
+    refuse_seed_without_uncertainty(members)
     func = plot_function(kind)
     check_path(output, overwrite)  # before reading or drawing anything
     if overrides and (kind.strip().lower() != "compensation" or not agreement):
@@ -569,6 +628,9 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
             singular = next((p for p in ("location", "section", "reservoir") if p in params), None)
             if singular is None:
                 raise HydroError(f"plot '{kind}' takes no --location")
+            if len(location) > 1:  # the others were dropped without a word
+                raise HydroError(f"plot '{kind}' draws one {singular}: give --location once (got "
+                                 f"{', '.join(location)})")
             options[singular] = location[0]
     plot(results, kind, output, overwrite=overwrite, **options)
     if not quiet:

@@ -53,6 +53,27 @@ class EnsembleSize(click.ParamType):
 MEMBERS = EnsembleSize()
 
 
+def refuse_empty_output(value: str | None, option: str, expected: str, otherwise: str) -> None:
+    """Refuse an output option given an empty name (``-o "$OUT"`` with OUT unset), which the commands
+    took for the option left out: ``hydro run``, ``hydro scenarios`` and ``hydro report`` wrote their
+    default file, ``hydro gep`` printed only, ``hydro compensate --csv`` wrote nothing, without a word.
+
+    Parameters
+    ----------
+    value : str or None
+        The option's value (None: not given, which is fine).
+    option : str
+        The option as typed, e.g. ``-o``.
+    expected : str
+        What to give it, e.g. ``a name ending in .nc``.
+    otherwise : str
+        What leaving it out does, e.g. ``for the default, BASIN.nc in the current folder``.
+    """
+    if value is not None and not str(value).strip():
+        raise HydroError(f"{option} {value!r}: an empty file name; give {option} {expected}, or leave {option} "
+                         f"out {otherwise}")
+
+
 def refuse_past_record(basin, end, generated: bool = False) -> None:
     """Refuse, before the spin-up, a run on the station record (no ``--synthetic-weather`` nor
     ``--members``) of a watershed ``basin`` whose period ends after its record (``end``, else the
@@ -79,6 +100,17 @@ def refuse_seed_without_members(members) -> None:
     if not members and click.get_current_context().get_parameter_source("seed") is ParameterSource.COMMANDLINE:
         raise HydroError("--seed seeds the weather of an ensemble's members, and there is none: add --members N, "
                          "or leave --seed out (one run on synthetic weather: hydro run --synthetic-weather SEED)")
+
+
+def refuse_seed_without_uncertainty(members) -> None:
+    """``--seed`` typed without ``--uncertainty`` (``hydro compensate``, ``hydro plot compensation``,
+    ``hydro report --agreement``): it seeds the draws of the payment members, and without them it was
+    silently ignored."""
+    from click.core import ParameterSource
+
+    if members is None and click.get_current_context().get_parameter_source("seed") is ParameterSource.COMMANDLINE:
+        raise HydroError("--seed seeds the draws of --uncertainty's members, and there are none: add --uncertainty N, "
+                         "or leave --seed out")
 
 
 # --- first-run compile notice -------------------------------------------------------------
@@ -295,78 +327,3 @@ def _same_model(calibrated: str, target) -> bool:
         return resolve_basin(calibrated).resolve() == resolve_basin(target).resolve()
     except (HydroError, OSError):
         return name(calibrated) == name(target)
-
-
-def run_catchment_file(path, overrides=(), start=None, end=None, history: str = ""):
-    """Run a catchment TOML (GR4J, CemaNeige where configured) with ``key.path=value``
-    overrides (those of ``best_params.toml``, then ``--set``) and return
-    :class:`~hydro.results.Results`: one subbasin (runoff, precipitation, actual ET, mm/d)
-    and one gauge at the outlet (simulated and observed discharge, m3/s)."""
-    from datetime import date
-    from pathlib import Path
-
-    import numpy as np
-
-    from hydro.catchment import Catchment, run_catchment
-    from hydro.results import Results
-
-    path = Path(path)
-    c = Catchment.from_toml(path)
-    values = {}
-    for text in overrides:
-        if "=" not in text:
-            raise HydroError(f"--set {text}: expected key.path=value")
-        key, value_text = (s.strip() for s in text.split("=", 1))
-        try:
-            values[key] = float(value_text)
-        except ValueError:
-            raise HydroError(f"--set {text}: expected a number after '=', got {value_text!r}") from None
-    try:
-        c = c.with_parameters(values)
-    except HydroError as exc:
-        raise HydroError(f"{path}: {exc}") from None
-    gr4j = {k: getattr(c.runoff, k) for k in ("x1_mm", "x2_mm_per_day", "x3_mm", "x4_days")}
-    forcing = c.read_forcing()
-    first, last = forcing.dates[0], forcing.dates[-1]
-    s = np.datetime64(start or first, "D")
-    e = np.datetime64(end or last, "D")
-    if s < first or e > last or s > e:
-        raise HydroError(f"{forcing.path}: the forcing covers {first} to {last}; --start/--end ask for "
-                         f"{s} to {e}")
-    r = run_catchment(c, forcing, start=s, end=e)
-    days = [date.fromisoformat(str(d)) for d in r.dates]
-    res = Results(coords={"time": days, "subbasin": [c.name], "gauge": [c.name]},
-                  attrs={"basin": c.name, "scenario": "baseline", "model": "catchment (GR4J"
-                         + (" + CemaNeige)" if c.snow is not None else ")"),
-                         "catchment_file": str(path), "area_km2": f"{c.area_km2:g}",
-                         "gr4j_parameters": ", ".join(f"{k}={v:.6g}" for k, v in gr4j.items()),
-                         "overrides": "; ".join(overrides), "history": history})
-    sel = (forcing.dates >= s) & (forcing.dates <= e)
-    res.add("subbasin_runoff", r.q_mm[:, None])
-    res.add("subbasin_precipitation", forcing.precip_mm[sel][:, None])
-    res.add("subbasin_aet", r.runoff.aet_mm[0][:, None])
-    res.add("gauge_discharge", r.q_m3s[:, None])
-    if r.qobs_mm is not None:
-        res.add("gauge_observed_discharge", (r.qobs_mm * (c.area_km2 / 86.4))[:, None])  # mm/d -> m3/s
-    return res
-
-
-def catchment_summary(res) -> str:
-    """What ``hydro run CATCHMENT.toml`` prints: period, parameters, mean flows and the NSE."""
-    import numpy as np
-
-    d = res.dates
-    q = res["gauge_discharge"][:, 0]
-    lines = [f"catchment {res.attrs['basin']}  {res.attrs['model']}  {d[0]} to {d[-1]} ({len(d)} days)",
-             f"parameters: {res.attrs['gr4j_parameters']}",
-             f"discharge at the outlet, time mean over the run: simulated {np.mean(q):.3f} m3/s"]
-    if "gauge_observed_discharge" in res.data:
-        obs = res["gauge_observed_discharge"][:, 0]
-        ok = np.isfinite(obs)
-        if ok.sum() > 1:
-            from hydro.metrics import nse
-
-            lines[-1] += f", observed {np.mean(obs[ok]):.3f} m3/s (on the {int(ok.sum())} days observed)"
-            lines.append(f"NSE of the daily discharge over every observed day (warm-up included): "
-                         f"{nse(q[ok], obs[ok]):.3f}")
-    return "\n".join(lines)

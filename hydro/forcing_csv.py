@@ -59,8 +59,10 @@ WEATHER_OPTIONAL = ("station",)
 DEPRECATED_COLUMNS = {"temp_c": "tmean_c"}
 
 _TITLE = "hydro daily forcing"
-#: Most precipitation in one day that is plausible, mm (more is an error).
+#: Most precipitation in one day that is plausible, mm (more is an error); also the most runoff (qobs).
 MAX_DAILY_PRECIP_MM = 2000.0
+#: Most PET in one day, mm: hot deserts reach 15-20; more is a unit slip (a monthly total, 0.1 mm).
+MAX_DAILY_PET_MM = 30.0
 
 
 def _parse_meta_value(path: Path, lineno: int, key: str, text: str) -> Any:
@@ -231,15 +233,18 @@ def _observed_flow(path: Path, header, rows, numbers, dates, area_km2) -> np.nda
     if name is None:
         return None
     q = read_column(path, header, rows, numbers, name, allow_missing=True, gaps=True)
-    with np.errstate(invalid="ignore"):
-        bad = np.flatnonzero(q < 0)
+    mm = q / (float(area_km2) * MM_KM2_PER_DAY_TO_M3_S) if name == "qobs_m3s" else q
+    with np.errstate(invalid="ignore"):  # above: 1e9 mm/d, or m3/s over a wrong area_km2 (a NSE of nothing)
+        bad, high = np.flatnonzero(q < 0), np.flatnonzero(mm > MAX_DAILY_PRECIP_MM)
     if bad.size:
         i = int(bad[0])
         raise HydroError(f"{path}: line {numbers[i]} ({dates[i]}), column '{name}': expected a discharge "
                          f">= 0, got {q[i]:g}; fix that value")
-    if name == "qobs_m3s":
-        q = q / (float(area_km2) * MM_KM2_PER_DAY_TO_M3_S)
-    return q
+    if high.size:
+        i, over = int(high[0]), f" over {area_km2:g} km2 (check area_km2)" if name == "qobs_m3s" else ""
+        raise HydroError(f"{path}: line {numbers[i]} ({dates[i]}), column '{name}': {q[i]:g} is {mm[i]:g} mm/d of "
+                         f"runoff{over}, more than the most rain in a day ({MAX_DAILY_PRECIP_MM:g} mm); fix that value")
+    return mm
 
 
 def _read_comments(path: Path, lines: list[str]) -> tuple[dict[str, Any], int]:
@@ -312,7 +317,8 @@ def _check_values(path: Path, values: dict, numbers, dates) -> None:
         first_bad(values["precip_mm"] < 0, "precip_mm", "precipitation >= 0 mm")
         first_bad(values["precip_mm"] > MAX_DAILY_PRECIP_MM, "precip_mm", f"at most {MAX_DAILY_PRECIP_MM:g} mm/d")
         if values["pet_mm"] is not None:
-            first_bad(values["pet_mm"] < 0, "pet_mm", "PET >= 0 mm")
+            first_bad((values["pet_mm"] < 0) | (values["pet_mm"] > MAX_DAILY_PET_MM), "pet_mm",
+                      f"PET of 0 to {MAX_DAILY_PET_MM:g} mm/d")
         for name in ("tmean_c", "tmin_c", "tmax_c"):
             v = values[name]
             first_bad((v < TEMP_RANGE_C[0]) | (v > TEMP_RANGE_C[1]), name,

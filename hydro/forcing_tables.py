@@ -15,6 +15,17 @@ from pathlib import Path
 from hydro.basin_tables import SeriesSpec, series_spec
 from hydro.tomlio import Table
 
+#: Lowest water temperature a ``[forcing]`` takes (deg C).  River and reservoir water is liquid:
+#: it freezes at 0 deg C, and supercooled (frazil) water is at most a few hundredths of a degree
+#: below it; -0.5 leaves room for the error of a field thermistor (+-0.2 to 0.5 deg C) near ice.
+#: Below that a value is a data error (an air temperature, a unit or sign slip), which -5 let
+#: through into the temperature correction of every removal rate.
+WATER_TEMP_MIN_C = -0.5
+#: Highest water temperature a ``[forcing]`` takes (deg C): the warmest natural surface waters
+#: (shallow tropical ponds and rivers) reach about 40 deg C; above 45 a value is a unit slip
+#: (deg F, kelvin) or a code.  There was no bound: 1e6 overflowed theta**(T - 20) and every
+#: concentration came out NaN, exit 0; 99 multiplied every removal rate by 1.047**79 = 38.
+WATER_TEMP_MAX_C = 45.0
 #: An input given per constituent: (index of the part, ``"conc"`` (mg L-1) or ``"load"`` (kg d-1), series).
 PartInput = tuple[int, str, SeriesSpec]
 
@@ -146,7 +157,8 @@ def _point(t: Table, names: list[str], network, folder: Path) -> PointInput:
 def flow_forcing(f: Table, names: list[str], network, folder: Path) -> FlowForcing:
     """Parse ``[forcing]`` for the transported parts ``names`` (unknown keys are errors)."""
     parsed = FlowForcing(
-        water_temperature=series_spec(f, "water_temperature_c", folder, default=20.0, minimum=-5.0),
+        water_temperature=series_spec(f, "water_temperature_c", folder, default=20.0, minimum=WATER_TEMP_MIN_C,
+                                      maximum=WATER_TEMP_MAX_C),
         evaporation=series_spec(f, "evaporation_mm_per_day", folder, default=0.0, minimum=0.0),
         precipitation=series_spec(f, "precipitation_mm_per_day", folder, default=0.0, minimum=0.0),
         lateral=tuple(_per_element(f.table("lateral_inflow_m3_s", default=None), "reach", network, folder)),

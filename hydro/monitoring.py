@@ -324,15 +324,15 @@ def _read_field(path, ds, name, accepted_units, expected, scenario) -> np.ndarra
 
 
 def _scenario_index(path, ds, scenario, size) -> int:
-    names = []
-    if "scenario" in ds.variables:
-        names = [s.decode() if isinstance(s, bytes) else str(s) for s in np.ravel(ds.variables["scenario"][:])]
+    names = [s.decode() if isinstance(s, bytes) else str(s) for s in np.ravel(ds.variables["scenario"][:])] \
+        if "scenario" in ds.variables else []
     if scenario is None:
         if size == 1:
             return 0
         raise HydroError(f"{path}: the file holds {size} scenarios ({', '.join(names) or 'unnamed'}); "
                          "choose one by name or index (hydro compensate --scenario NAME; hydro compensate "
                          "--scenarios FILE AGREEMENT gives every scenario's incentives)")
+    scenario = int(scenario) if str(scenario).isdigit() and scenario not in names else scenario  # '1': an index
     if isinstance(scenario, int) and not isinstance(scenario, bool):
         if 0 <= scenario < size:
             return scenario

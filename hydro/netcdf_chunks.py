@@ -2,7 +2,7 @@
 
 A variable is stored in chunks of about :data:`CHUNK_BYTES` per row along ``time``: one
 along the leading dimensions and sources, groups of at most :data:`ELEMENT_CHUNK` elements,
-and as many days as fill the row (:func:`chunk_sizes`).
+and as many days as fill the row, at most :data:`CHUNK_MAX_BYTES` a chunk (:func:`chunk_sizes`).
 """
 
 from __future__ import annotations
@@ -19,6 +19,13 @@ SPLIT_DIMS = ("source",)
 #: Element dimensions cut into chunks of at most :data:`ELEMENT_CHUNK` elements (see :func:`chunk_sizes`).
 ELEMENT_DIMS = ("reach", "subbasin", "section", "reservoir", "gauge")
 ELEMENT_CHUNK = 512
+#: Largest chunk (bytes, before compression).  zlib (level 1, after the shuffle filter) compresses
+#: hydro's series faster in pieces of at most 32 KiB (the size of its window; measured, not derived)
+#: than in larger ones, for files about 1-2 % larger: Miyun's default file (2000-2017) took 0.98 s of
+#: CPU to write with chunks of up to 850 kB and 0.78 s with this cap (64 KiB: 0.92 s; 16 KiB: 0.73 s
+#: but about 45 % slower to read back, 32 KiB about 10 %); Guanting's 1.14 s and 0.88 s.  The values
+#: are the same to the bit (``benchmarks/startup.py``).
+CHUNK_MAX_BYTES = 1 << 15
 
 
 def small_chunk_caches(nc, names) -> None:
@@ -34,13 +41,15 @@ def chunk_sizes(shape: tuple[int, ...], dims: tuple[str, ...], itemsize: int) ->
     """Chunk sizes: one along leading dims (scenario, member) and ``source``, at most
     :data:`ELEMENT_CHUNK` along an element dimension (reach, subbasin, ...), whole along the
     others but ``time``, and as many days as keep a row of chunks (all sources, each element
-    dimension at most its cap) in :data:`CHUNK_BYTES`.
+    dimension at most its cap) in :data:`CHUNK_BYTES` and a chunk in :data:`CHUNK_MAX_BYTES`.
 
     The sources of a load differ by orders of magnitude: apart they compress faster and smaller
     (Miyun's default file: 0.4 s less zlib of 2.0 s, 60 MB instead of 70); the row keeps the size
     of a chunk before, so a file written piece by piece needs no larger cache (:func:`small_chunk_caches`).
     The element cap keeps one element's series cheap to read from a large network (10,000 reaches:
-    13-day chunks decompressed the whole variable for one reach; capped, 8 chunks of 512 x 256 days).
+    13-day chunks decompressed the whole variable for one reach; capped, chunks of 512 reaches).
+    The chunk cap (:data:`CHUNK_MAX_BYTES`) makes zlib faster (and one day of a large network
+    cheaper to read: 32 kB of each group of elements rather than a row).
     """
     sizes = [1 if d in LEADING_DIMS else max(n, 1) for d, n in zip(dims, shape, strict=True)]
     sizes = [min(n, ELEMENT_CHUNK) if d in ELEMENT_DIMS else n for d, n in zip(dims, sizes, strict=True)]
@@ -48,5 +57,7 @@ def chunk_sizes(shape: tuple[int, ...], dims: tuple[str, ...], itemsize: int) ->
         k = dims.index("time")
         sizes[k] = 1
         per_step = int(np.prod(sizes)) * itemsize
-        sizes[k] = int(max(1, min(shape[k], CHUNK_BYTES // max(per_step, 1))))
+        per_chunk = int(np.prod([1 if d in SPLIT_DIMS else n for d, n in zip(dims, sizes, strict=True)])) * itemsize
+        days = min(CHUNK_BYTES // max(per_step, 1), CHUNK_MAX_BYTES // max(per_chunk, 1))
+        sizes[k] = int(max(1, min(shape[k], days)))
     return [1 if d in SPLIT_DIMS else n for d, n in zip(dims, sizes, strict=True)]

@@ -51,6 +51,12 @@ class RunSettings:
     runoff_warm_up_years: int = DEFAULT_WARM_UP_YEARS
 
 
+#: Shortest ``cell_length_km`` (km): 10 m, under the width of the rivers modelled, below which a 1-D cell
+#: means nothing; 1e-6 cut the example watershed into 102 million cells and the run died allocating
+#: 760 GiB (a MemoryError traceback).
+MIN_CELL_LENGTH_KM = 0.01
+
+
 def read_run_settings(run: Table) -> RunSettings:
     """The ``[run]`` table."""
     settings = RunSettings(
@@ -58,7 +64,7 @@ def read_run_settings(run: Table) -> RunSettings:
         end=run.date("end"),
         courant=run.float("courant", default=0.9, minimum=1e-3, maximum=1.0),
         dispersion_limit=run.float("dispersion_limit", default=1.0, minimum=1e-3, maximum=1.0),
-        cell_length_km=run.float("cell_length_km", default=2.0, positive=True),
+        cell_length_km=run.float("cell_length_km", default=2.0, minimum=MIN_CELL_LENGTH_KM),
         routing=run.str("routing", default="auto"),
         flow_driven=run.bool("flow_driven", default=False),
         runoff_warm_up_years=run.int("runoff_warm_up_years", default=DEFAULT_WARM_UP_YEARS, minimum=0),

@@ -50,7 +50,7 @@ class SeriesReader:
         self._lines: dict[Path, list[int]] = {}  # each data row's line in its file
 
     def read(self, table: Table, key: str, *, minimum: float | None = None,
-             default: float | None = None) -> np.ndarray:
+             default: float | None = None, maximum: float | None = None) -> np.ndarray:
         """The series at ``table[key]``: an array of one value per day.
 
         Parameters
@@ -59,8 +59,8 @@ class SeriesReader:
             The table holding the key (for located errors).
         key : str
             The key: a number, or ``{csv = ..., column = ...}``.
-        minimum : float, optional
-            Smallest allowed value.
+        minimum, maximum : float, optional
+            Smallest and largest allowed value.
         default : float, optional
             Constant used when the key is absent (absent and no default is an error).
         """
@@ -76,10 +76,19 @@ class SeriesReader:
             values = self._column(path, column) * scale
         else:
             values = np.full(len(self.dates), table.float(key))
-        below = np.where(np.isnan(values), False, values < (minimum if minimum is not None else -np.inf))
-        if minimum is not None and below.any():
-            i = int(np.argmax(below))
-            raise table.error(key, f"value {values[i]:g} on {self.dates[i]} is below {minimum:g}")
+        low = -np.inf if minimum is None else minimum
+        high = np.inf if maximum is None else maximum
+        out = np.where(np.isnan(values), False, (values < low) | (values > high))
+        if out.any():
+            i = int(np.argmax(out))
+            words = (f"is below {low:g}, the smallest" if values[i] < low else f"is above {high:g}, the largest")
+            if isinstance(value, dict):  # where in the CSV: the file, column and line to correct
+                line = self._lines[path][self._load(path)[0].index(self.dates[i])]
+                raise HydroError(f"{path}: column '{column}', line {line} ({self.dates[i]}): value {values[i]:g}"
+                                 + (f" (x scale {scale:g})" if scale != 1.0 else "")
+                                 + f" {words} key '{table.path(key)}' of {table.file} takes; correct the value "
+                                 "in the file")
+            raise table.error(key, f"value {values[i]:g} on {self.dates[i]} {words.split(',')[0]}")
         return values
 
     def _column(self, path: Path, column: str) -> np.ndarray:

@@ -124,28 +124,31 @@ def test_chunked_and_compressed_by_default(tiny, tmp_path):
 
 def test_sources_are_chunked_one_at_a_time_with_a_row_of_chunks_within_1_mb():
     """One source per chunk (they compress smaller and faster apart); the days per chunk keep
-    a row of chunks (every source) within CHUNK_BYTES, as one chunk of every source did."""
-    from hydro.netcdf_chunks import CHUNK_BYTES
+    a row of chunks (every source) within CHUNK_BYTES, as one chunk of every source did, and
+    each chunk within CHUNK_MAX_BYTES (zlib is faster on pieces of 32 KiB: netcdf_chunks)."""
+    from hydro.netcdf_chunks import CHUNK_BYTES, CHUNK_MAX_BYTES
     from hydro.netcdf_chunks import chunk_sizes as _chunks
 
     dims = ("member", "time", "reach", "source")
     chunks = _chunks((4, 6269, 17, 8), dims, 4)
     assert chunks[0] == 1 and chunks[2:] == [17, 1]
-    assert chunks[1] * 17 * 8 * 4 <= CHUNK_BYTES < (chunks[1] + 1) * 17 * 8 * 4
-    assert _chunks((6269, 17), ("time", "reach"), 8) == [6269, 17]
+    assert chunks[1] * 17 * 8 * 4 <= CHUNK_BYTES
+    assert chunks[1] * 17 * 4 <= CHUNK_MAX_BYTES < (chunks[1] + 1) * 17 * 4
+    assert _chunks((6269, 17), ("time", "reach"), 8) == [CHUNK_MAX_BYTES // (17 * 8), 17]
 
 
 def test_large_networks_are_chunked_by_groups_of_elements():
     """An element dimension is cut at ELEMENT_CHUNK, and the days fill a row of chunks of that
     width: one reach's series of a 10,000-reach file reads a few chunks, not the whole variable
     (with every reach in a chunk, 13 days a chunk)."""
-    from hydro.netcdf_chunks import CHUNK_BYTES, ELEMENT_CHUNK
+    from hydro.netcdf_chunks import CHUNK_MAX_BYTES, ELEMENT_CHUNK
     from hydro.netcdf_chunks import chunk_sizes as _chunks
 
     time_days, reaches = _chunks((1826, 10_000), ("time", "reach"), 8)
     assert reaches == ELEMENT_CHUNK
-    assert time_days * ELEMENT_CHUNK * 8 <= CHUNK_BYTES < (time_days + 1) * ELEMENT_CHUNK * 8
-    assert -(-1826 // time_days) <= 8  # chunks read for one reach's 5 years
+    assert time_days * ELEMENT_CHUNK * 8 <= CHUNK_MAX_BYTES < (time_days + 1) * ELEMENT_CHUNK * 8
+    # one reach's 5 years decompress the chunks of its group of reaches: a twentieth of the variable
+    assert -(-1826 // time_days) * time_days * ELEMENT_CHUNK * 8 <= 1826 * 10_000 * 8 / 19
     assert _chunks((1826, 20_000, 6), ("time", "subbasin", "source"), 4)[1:] == [ELEMENT_CHUNK, 1]
     assert _chunks((1826, ELEMENT_CHUNK), ("time", "reach"), 8)[1] == ELEMENT_CHUNK  # at the cap: whole
 

@@ -46,7 +46,10 @@ def test_bad_percentiles_are_refused_with_the_form_expected(ensemble_file, tmp_p
     assert out.exit_code == 2 and "--percentiles" in out.output and "LOW" in out.output
 
 
-def test_quiet_prints_nothing(ensemble_file, tmp_path):
+def test_quiet_prints_nothing(tmp_path):
+    ensemble_file = tmp_path / "ens.nc"  # with members: --percentiles on a run without them is refused
+    assert CliRunner().invoke(main, ["run", "watershed", "--members", "2", "--workers", "1", "--end", "2001-01-05",
+                                     "-o", str(ensemble_file), "-q"]).exit_code == 0
     args = ["plot", str(ensemble_file), "trajectory", "-o", str(tmp_path / "f.png"), "--percentiles", "10,90"]
     loud = CliRunner().invoke(main, args)
     assert loud.exit_code == 0, loud.output

@@ -84,9 +84,10 @@ def _payments(results, results_path, options):
 
 
 def _check_selection(results, results_path, func, options: dict) -> None:
-    """Refuse a ``scenario`` the results lack a dimension for (a kind would ignore it) and a
-    ``constituent`` they do not carry (a kind would list every variable the file has), and a catchment
-    run (discharge at one gauge: no kind draws it)."""
+    """Refuse a ``scenario`` the results lack a dimension for (a kind would ignore it),
+    ``percentiles`` without members (ignored alike), a ``constituent`` they do not carry (a kind
+    would list every variable the file has), and a catchment run (discharge at one gauge: no kind
+    draws it)."""
     if str(results.attrs.get("model", "")).startswith("catchment"):
         raise HydroError(f"{results_path or 'these results'}: a catchment run (GR4J on one catchment, discharge "
                          "only); hydro plot draws a basin's run (sections, reservoirs, network, payments); read "
@@ -95,6 +96,10 @@ def _check_selection(results, results_path, func, options: dict) -> None:
         from hydro.monitoring import no_scenario_dimension
 
         raise no_scenario_dimension(options["scenario"], results_path)
+    if options.get("percentiles") is not None and "member" not in results.coords:  # no band to draw: ignored
+        raise HydroError(f"{results_path or 'these results'}: --percentiles sets the band over an ensemble's members, "
+                         "and these results have none (no 'member' dimension: a run without --members); leave "
+                         "--percentiles out")
     known = list(getattr(results, "constituents", ()))
     name = options.get("constituent")
     if name is not None and func is not plot_classes and known and name not in known:

@@ -36,6 +36,13 @@ def _topology(results, network, downstream, section_reach, section_position):
     if network is not None:
         down = {e.id: e.downstream or "" for e in (*network.reaches, *network.reservoirs)}
         secs = {s.id: (s.reach, s.position) for s in network.sections}
+        foreign = [e for e in elements if e not in down]  # another basin's results (they drew both, mixed)
+        if foreign:
+            ran = results.attrs.get("basin", "")
+            raise HydroError(f"plot 'network': the results hold {'reach' if foreign[0] in reaches else 'reservoir'} "
+                             f"'{foreign[0]}', which the network of the basin given (--basin) does not have; give "
+                             "the basin the results were run on" + (f" ('{ran}')" if ran else "")
+                             + ", or leave --basin out to draw the network the results record")
     else:
         down = _data.parse_mapping(downstream if downstream is not None
                                    else results.attrs.get("network_downstream"))

@@ -435,7 +435,8 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
 @click.option("--uncertainty", type=int, metavar="N",
               help="With --agreement: also the payments over N members (monitoring error and ranged prices "
                    "drawn): median, 5-95 % band, probability of paying, and their figure.")
-@click.option("--seed", type=int, default=0, show_default=True, help="With --uncertainty: the random seed.")
+@click.option("--seed", type=click.IntRange(0), default=0, show_default=True,
+              help="With --uncertainty: the random seed.")
 @click.option("--workers", type=int, help="With --uncertainty: local worker processes (default: serial).")
 @click.option("--skip-unavailable", is_flag=True,
               help="With --agreement: leave out rule parameters the results have no data for (e.g. TP).")
@@ -448,6 +449,10 @@ def report_command(results, output, overwrite, scenario, title, quiet, agreement
     file that loads nothing from elsewhere; with --agreement, the payments (and with
     --uncertainty their bands).
     """
+    from hydro.clitools import refuse_empty_output, refuse_seed_without_uncertainty
+
+    refuse_seed_without_uncertainty(uncertainty)
+    refuse_empty_output(output, "-o", "a name ending in .html", "for the default, RESULTS.html in the current folder")
     out = Path(output) if output else Path(Path(results).stem + ".html")
     progress = None if quiet else (lambda text: click.echo(text, err=True))
     build_report(results, out, overwrite=overwrite, scenario=scenario, title=title, progress=progress,

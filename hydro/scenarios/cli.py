@@ -47,19 +47,20 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     members of N kept out and of its cost per kg.
     """
     from hydro.basin import parse_date, resolve_basin
-    from hydro.clitools import refuse_seed_without_members
+    from hydro.clitools import refuse_empty_output, refuse_seed_without_members
     from hydro.netcdf import check_writable
     from hydro.outputs import check_output
     from hydro.scenarios.run import run_scenario_ensemble, run_scenarios, write_scenarios
     from hydro.scenarios.summary import format_summary, summarise, write_summary_csv
 
     refuse_seed_without_members(members)
-    s = parse_date(start, "--start") if start else None
-    e = parse_date(end, "--end") if end else None
+    refuse_empty_output(output, "-o", "a name ending in .nc", "for the default, NAME_scenarios.nc in the current folder")
+    s = parse_date(start, "--start") if start is not None else None  # --start "": a mistake, not an absence
+    e = parse_date(end, "--end") if end is not None else None
     progress = None if quiet else (lambda msg: click.echo(msg, err=True))
     from hydro.scenarios.spec import ScenarioFile
 
-    sfile = ScenarioFile.from_toml(scenario_file)
+    sfile = _some_scenario(ScenarioFile.from_toml(scenario_file))
     basin_file = resolve_basin(basin)
     from hydro.scenarios.measures import BasinInfo, check_basin
 
@@ -159,6 +160,18 @@ def check_suffix(out: Path) -> None:
     check_netcdf_name(out, "hydro scenarios", " (the summary table goes next to it as NAME.summary.csv)")
 
 
+def _some_scenario(sfile):
+    """``sfile`` (a :class:`~hydro.scenarios.spec.ScenarioFile`), refused when it defines no scenario: the
+    baseline alone (an empty file ran it and wrote a scenario set of one, exit 0)."""
+    if len(sfile.scenarios) == 1:
+        from hydro.errors import HydroError
+
+        raise HydroError(f"{sfile.path}: defines no scenario (no [[scenarios]] with an id and its measures"
+                         + (f"; its measures {', '.join(sfile.measures)} are run by none" if sfile.measures else "")
+                         + "); add them (docs/scenarios.md), or run the basin as it stands with hydro run BASIN")
+    return sfile
+
+
 def default_output(basin_file: Path) -> Path:
     """``NAME_scenarios.nc`` in the working folder, NAME the basin's ``[basin] name`` (as ``hydro run``
     names ``NAME.nc``): BASIN given as its file gave ``basin.toml_scenarios.nc``."""
@@ -188,10 +201,12 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
 
     Per scenario, year and subbasin (or county); prints totals per scenario and year.
     """
+    from hydro.clitools import refuse_empty_output
     from hydro.gep import GepPrices, by_county, format_table, gep, write_csv
     from hydro.outputs import check_output
     from hydro.results import load_results
 
+    refuse_empty_output(output, "-o", "a name ending in .csv", "to print the table only")
     if output:
         check_output(output, overwrite, inputs=(results, prices))  # before computing anything
 

@@ -44,7 +44,9 @@ Per source (the last axis, :data:`hydro.sources.SOURCE_NAMES`):
     deposition of P on the water surface; no CODMn.
 
 With ``delivery_timing = "runoff"`` rural domestic and livestock loads are
-shared over each year's days in proportion to runoff, as TN's are.  CODCr
+shared over each year's days in proportion to runoff, as TN's are. Where the table's ``[washoff_store]``
+nitrifies, the N species of what a wash-off store delivers are the store's, aged in it
+(:mod:`hydro.sources.quality_store`), not the build-up's ``tn_species``.  CODCr
 coefficients become CODMn through ``codmn_per_codcr``.  A point source takes
 the concentrations of its treatment grade (``[quality.point_grades]``), else
 those interpolated along ``default_grades`` by its effluent TN (15 mg/L reads
@@ -62,6 +64,7 @@ from hydro.errors import HydroError, suggest
 from hydro.sources.loads import PointLoads, _flows, _years
 from hydro.sources.parameters import SourceParameters
 from hydro.sources.quality_points import point_column, point_species
+from hydro.sources.quality_store import age_species
 from hydro.sources.quality_table import (
     SPECIES,
     SPECIES_OF,
@@ -276,7 +279,7 @@ def _store_start(table: QualityTable, subs, stores: dict | None, calendar: tuple
 
 def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2,
                   tn_loads, points: PointLoads, run_years=None, stores: dict | None = None,
-                  mean_washed=None, first_doy: int | None = None) -> QualityLoads:
+                  mean_washed=None, first_doy: int | None = None, air_temp_c=None, tn_store=None) -> QualityLoads:
     """Daily loads of every species by subbasin and source, and by point source.
 
     Parameters
@@ -306,6 +309,10 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
         The wash-off store's mean share washed off per day (1/d), as TN's.
     first_doy : int, optional
         Day of the year of the first day, as :func:`hydro.sources.daily_loads`'.
+    air_temp_c : array [n_day, n_sub], optional
+        The subbasins' mean air temperature (deg C); ``tn_store``: TN's wash-off store
+        (``stores["washoff_tn_store"]`` of :func:`hydro.sources.daily_loads`).  Both needed where the
+        table's ``[washoff_store]`` nitrifies the store's ammonium (:mod:`hydro.sources.quality_store`).
 
     Returns
     -------
@@ -335,6 +342,8 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
     diffuse = _daily(table, subs, yq, _quickflow_emc(subs, yq, years, year_index, ref, doy), year_index, quick, base,
                      area, tn)
     wash = washoff_flow_mm(subs, quick, base, stores, "quality")  # TN's store's flow washes theirs (``washoff_flow``)
+    age_species(diffuse, tn, subs, yq["share"], year_index, tn_store, wash, air_temp_c, table.store_nitrification,
+                stores, mean_washed)  # the store's ammonium nitrifies (off by default)
     store = species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off
                            _species(yq), subs, source_names(), years, year_index, wash,
                            _store_start(table, subs, stores, (years, year_index, doy), wash, mean_washed),

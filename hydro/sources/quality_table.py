@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from hydro.errors import HydroError, suggest
+from hydro.sources.quality_store import StoreNitrification, read_store_nitrification
 from hydro.tomlio import Table, load_toml
 
 #: Species carried beside TN, in this order: kg N, kg N, kg N, kg P, kg P, kg O2.
@@ -206,6 +207,7 @@ class QualityTable:
     point_grades : dict of str to str
         Plant name -> grade, from the basin's ``[quality.point_grades]``
         (:func:`quality_table_of`); empty in the regional file.
+    store_nitrification : StoreNitrification
     """
 
     path: str
@@ -218,6 +220,7 @@ class QualityTable:
     effluent: dict[str, EffluentGrade]
     default_grades: tuple[str, ...]
     point_grades: dict[str, str] = field(default_factory=dict)
+    store_nitrification: StoreNitrification = field(default_factory=StoreNitrification)
 
 
 def _number(t: Table, key: str, *, minimum: float | None = None, maximum: float | None = None,
@@ -360,7 +363,7 @@ def read_quality_table(path: str | Path) -> QualityTable:
     table = QualityTable(path=str(path), codmn_per_codcr=codmn_per_codcr, land_use=_read_land_use(root),
                          groundwater=_read_groundwater(root), rural_domestic=_read_domestic(root),
                          livestock=_read_livestock(root), deposition=_read_deposition(root),
-                         effluent={}, default_grades=())
+                         effluent={}, default_grades=(), store_nitrification=read_store_nitrification(root))
     grades, default = _read_effluent(root)
     root.finish()
     return dataclasses.replace(table, effluent=grades, default_grades=default)

@@ -123,7 +123,7 @@ def all_cases() -> dict[str, Case]:
 
 def select_cases(names: Iterable[str] | None = None, quick: bool = False) -> list[Case]:
     """The named cases, each once (all, or only the quick ones, without names): what :func:`run_cases`
-    runs and ``hydro validate --list`` lists."""
+    runs and ``hydro validate --list`` lists.  A long case named with ``quick`` is refused."""
     from hydro.errors import HydroError, suggest
 
     cases = all_cases()
@@ -133,6 +133,11 @@ def select_cases(names: Iterable[str] | None = None, quick: bool = False) -> lis
         if name not in cases:
             raise HydroError(f"unknown validation case '{name}'" + suggest(name, cases)
                              + "; `hydro validate --list` shows them")
+    long = [name for name in dict.fromkeys(names) if quick and not cases[name].quick]
+    if long:  # --quick was ignored: `hydro validate miyun --quick` ran the long case, minutes
+        raise HydroError(f"--quick runs only the fast cases, and {', '.join(long)} "
+                         + ("is a long case" if len(long) == 1 else "are long cases")
+                         + ": name it without --quick to run it, or leave the names out for every fast case")
     return [cases[name] for name in dict.fromkeys(names)]
 
 
