@@ -29,9 +29,17 @@ SWAT = "\n[washoff_store]\nnitrification_per_degc_day = 0.041\nnitrification_min
 WASHED = [COL[n] for n in washed_sources()]
 
 
+def region_without_store() -> str:
+    """The shipped regional table with its ``[washoff_store]`` block (R15) taken out: the process off."""
+    text = REGION.read_text(encoding="utf-8")
+    start = text.index("\n[washoff_store]\n")
+    end = text.index("\n\n", start + 1)
+    return text[:start] + text[end:]
+
+
 def table(tmp_path: Path, extra: str = SWAT):
     path = tmp_path / "quality.toml"
-    path.write_text(REGION.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    path.write_text(region_without_store() + extra, encoding="utf-8")
     return read_quality_table(path)
 
 
@@ -112,7 +120,7 @@ def seasons(n_years: int = 2):
 def test_nitrification_moves_ammonium_to_nitrate_and_keeps_tn(tmp_path):
     years, quick, temp = seasons()
     off_stores: dict = {}
-    tn, off, store = species(read_quality_table(REGION), subbasin(), years, quick, temp, off_stores)
+    tn, off, store = species(table(tmp_path, ""), subbasin(), years, quick, temp, off_stores)
     tn_on, on, store_on = species(table(tmp_path), subbasin(), years, quick, temp)
     assert np.array_equal(tn_on, tn) and np.array_equal(store_on.storage_kg, store.storage_kg)  # TN untouched
     total = on.diffuse["orgn"] + on.diffuse["nh3n"] + on.diffuse["no3n"]
@@ -130,7 +138,7 @@ def test_nitrification_moves_ammonium_to_nitrate_and_keeps_tn(tmp_path):
 
 def test_off_is_the_same_bit_for_bit(tmp_path):
     years, quick, temp = seasons()
-    _, shipped, _ = species(read_quality_table(REGION), subbasin(), years, quick, temp)
+    _, shipped, _ = species(table(tmp_path, ""), subbasin(), years, quick, temp)
     zero = table(tmp_path, "\n[washoff_store]\nnitrification_per_degc_day = 0.0\n")
     _, off, _ = species(zero, subbasin(), years, quick, temp)
     for sp, a in shipped.diffuse.items():
@@ -188,9 +196,11 @@ def test_a_basin_run_nitrifies_its_stores_at_the_subbasins_temperature():
     from hydro.simulation import run
 
     basin = Basin.load(ROOT / "basins" / "guanting")
-    assert basin.quality_table is not None and not basin.quality_table.store_nitrification.on   # shipped: off
-    on = dataclasses.replace(basin, quality_table=dataclasses.replace(
-        basin.quality_table, store_nitrification=StoreNitrification(0.041, 5.0)))
+    assert basin.quality_table is not None
+    assert basin.quality_table.store_nitrification == StoreNitrification(0.041, 5.0)   # shipped: SWAT's (R15)
+    on = basin
+    basin = dataclasses.replace(basin, quality_table=dataclasses.replace(
+        basin.quality_table, store_nitrification=StoreNitrification()))
     start = basin.settings.start
     end = start + timedelta(days=364)
     off_run, on_run = run(basin, start, end), run(on, start, end)
