@@ -43,7 +43,16 @@ def table(tmp_path: Path, extra: str = SWAT):
     return read_quality_table(path)
 
 
-def species(tab, sub, years, quick, temp, stores=None, mean_washed=None, run_years=None):
+def store_off(tab):
+    """``tab`` (a regional quality table) with the wash-off store's nitrification off (R15): for the tests of
+    other properties that call ``quality_loads`` on the shipped table without the air temperature and TN's
+    store it needs (this module tests the process itself, and a basin run with it on)."""
+    import dataclasses
+
+    return dataclasses.replace(tab, store_nitrification=StoreNitrification())
+
+
+def species(tab, sub, years, quick, temp, stores=None, mean_washed=None, run_years=None, mean_nitrified=None):
     """TN and its species of one subbasin as the sources step computes them (kg/d), ``stores`` carried."""
     params = SourceParameters((sub,))
     stores = {} if stores is None else stores
@@ -53,7 +62,8 @@ def species(tab, sub, years, quick, temp, stores=None, mean_washed=None, run_yea
     store = stores.pop(CONTENT_KEY)
     q = quality_loads(tab, params, years, quick[:, None], base[:, None], [100.0], tn, point_loads(params, years),
                       run_years=run_years, stores=stores, mean_washed=mean_washed,
-                      air_temp_c=np.asarray(temp, dtype=np.float64)[:, None], tn_store=store)
+                      air_temp_c=np.asarray(temp, dtype=np.float64)[:, None], tn_store=store,
+                      mean_nitrified=mean_nitrified)
     return tn, q, store
 
 
@@ -151,12 +161,13 @@ def test_blocks_of_a_year_equal_one_run(tmp_path):
     from hydro.sources.washoff import washed_fraction
 
     mean = washed_fraction(quick[:, None], np.array([0.18])).mean(axis=0)   # the basin's, as store_means gives
-    _, one, _ = species(tab, subbasin(), years, quick, temp, mean_washed=mean, run_years=run_years)
+    nit = nitrified_share(temp, StoreNitrification(0.041, 5.0)).mean()[None]   # likewise
+    _, one, _ = species(tab, subbasin(), years, quick, temp, mean_washed=mean, run_years=run_years, mean_nitrified=nit)
     stores: dict = {}
     parts = []
     for y in run_years:
         d = years == y
-        parts.append(species(tab, subbasin(), years[d], quick[d], temp[d], stores, mean, run_years)[1])
+        parts.append(species(tab, subbasin(), years[d], quick[d], temp[d], stores, mean, run_years, nit)[1])
     for sp in ("orgn", "nh3n", "no3n"):   # the washed sources (this harness does not carry groundwater's store)
         joined = np.concatenate([p.diffuse[sp][:, :, WASHED] for p in parts])
         want = one.diffuse[sp][:, :, WASHED]
@@ -209,3 +220,22 @@ def test_a_basin_run_nitrifies_its_stores_at_the_subbasins_temperature():
     assert np.all(nh3_on < nh3_off) and np.all(no3_on > no3_off)
     np.testing.assert_allclose(on_run.data["section_tn_concentration"], off_run.data["section_tn_concentration"],
                                rtol=1e-6)   # measured 3e-9 over 2000-2020
+
+
+def test_a_short_run_is_a_longer_runs_first_days():
+    """The store's species start from the basin's period's mean nitrified share (store_means), as its TN from
+    the mean washed share: a run ending in March gives the NH3-N of a run ending in December on the days they
+    share (before, the start took the run's own first days: up to 22 % apart at Miyun's sections)."""
+    from datetime import date
+
+    from hydro.basin import ROOT, Basin
+    from hydro.simulation import run
+
+    basin = Basin.load(ROOT / "basins" / "miyun")
+    assert basin.quality_table is not None and basin.quality_table.store_nitrification.on   # shipped (R15)
+    short, long = run(basin, date(2000, 1, 1), date(2000, 3, 31)), run(basin, date(2000, 1, 1), date(2000, 12, 31))
+    n = len(short.dates)
+    for name in ("section_nh3n_concentration", "section_no3n_concentration", "subbasin_nh3n_source_input"):
+        a, b = np.asarray(short.data[name]), np.asarray(long.data[name])[:n]
+        # the same days from the same inputs: round-off (the blend's clip check spans each calendar's years)
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12, err_msg=name)
