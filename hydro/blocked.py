@@ -207,7 +207,7 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
     whole = run_numerics(basin, ws, periods, forcing, weather, threshold, step, warm.state, bool(carried))
     means = store_means(basin, ws, first, end, weather, threshold, bool(carried))  # the basin's climate
     if means[0] is None and whole is not None:  # the run's own, as a one-block run's
-        means = (whole.mean_base_mm, whole.mean_washed)
+        means = (whole.mean_base_mm, whole.mean_washed, whole.mean_nitrified)
     said = (warm.describe() if not spin else WarmUp(None, warm.first or plan.first, plan.last).describe(),
             plan.describe(start))
     state: BlockState | None = None
@@ -305,7 +305,7 @@ def _spin_up_on_record(basin: Basin, plan: SpinUp, start: date, carried, apporti
     whole = dataclasses.replace(whole, water_in=(whole.water_in[0] or water_in[0], whole.water_in[1] or water_in[1]))
     means = store_means(basin, ws, plan.first, end, None, threshold, bool(carried))
     if means[0] is None:
-        means = (whole.mean_base_mm, whole.mean_washed)
+        means = (whole.mean_base_mm, whole.mean_washed, whole.mean_nitrified)
     said = (WarmUp(None, warm.first or plan.first, plan.last).describe(), plan.describe(start))
     state = None
     for a, b in spin:
@@ -340,7 +340,7 @@ def _after_record(basin: Basin, ws, plan: SpinUp, start: date, end: date, block_
     threshold = snow_thresholds(ws)  # the station record's, as every run's
     means = store_means(basin, ws, start, end, weather, threshold, bool(carried))  # the record's climate
     if means[0] is None:
-        means = (whole.mean_base_mm, whole.mean_washed)
+        means = (whole.mean_base_mm, whole.mean_washed, whole.mean_nitrified)
     said = (spun.warm_up, plan.describe(start))
     state = copy.deepcopy(spun.state)
     if plan.record_end is not None:  # the rest of the spin-up, on this weather (the state alone goes on)
@@ -358,7 +358,7 @@ def _after_record(basin: Basin, ws, plan: SpinUp, start: date, end: date, block_
 
 def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | None, carried, apportion: bool,
            threshold, names: tuple[str, str], step, whole, warm, said: tuple[str, str],
-           means=(None, None)) -> tuple[Results, BlockState]:
+           means=(None, None, None)) -> tuple[Results, BlockState]:
     """One block's six steps from ``state`` (None: the run's start, with the runoff stores its
     warm-up, ``warm``, left and the cells and cell water of the whole run, ``whole``, where there
     are several blocks); its results and end state.  ``said``: the results' ``runoff_warm_up``
@@ -376,7 +376,7 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     on = Continuation(runoff_state=warm.state if state is None else state.runoff, snow_threshold=threshold,
                       runoff_warm_up=said[0], initial_state=said[1], stores=stores,
                       groundwater_kg=get("groundwater_kg"), routing_state=get("routing"), transport_start=start,
-                      mean_base_mm=means[0], mean_washed=means[1],
+                      mean_base_mm=means[0], mean_washed=means[1], mean_nitrified=means[2],
                       **({} if whole is None else {"run_years": whole.run_years, "water_in": whole.water_in,
                                                    "sub_reaches": whole.cells}))
     run = six_steps(basin, ws, dates, forcing, carried, apportion, names, step, on)

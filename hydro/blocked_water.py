@@ -58,6 +58,10 @@ class WholeRun:
     mean_washed : (n_sub,) float
         Mean share of every subbasin's wash-off store washed off per day (1/d), for its
         steady start (:func:`hydro.sources.washoff.steady_start`).
+    mean_nitrified : (n_sub,) float or None
+        Mean share of the wash-off store's ammonium nitrified per day (1/d) at the subbasins' air
+        temperature, for the steady start of its species (:mod:`hydro.sources.quality_store`);
+        None where the basin's quality table does not nitrify the store.
     run_years : (Y,) int
         The run's calendar years (yearly sources spread and blended over them).
     water_in : (bool, bool)
@@ -69,6 +73,7 @@ class WholeRun:
     water: CellWater
     mean_base_mm: np.ndarray
     mean_washed: np.ndarray
+    mean_nitrified: np.ndarray | None
     run_years: np.ndarray
     water_in: tuple[bool, bool]
 
@@ -83,6 +88,7 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
     from hydro.pipeline_steps import water, water_enters
     from hydro.routing_cells import default_cells
     from hydro.series import daily_dates
+    from hydro.sources.quality_store import nitrified_share
     from hydro.sources.washoff import washed_fraction, washoff_coefficients, washoff_flow_mm
     from hydro.watershed import flows, land_area, routing_method, subbasin_weather
     from hydro.withdrawal_requests import WithdrawalRequests
@@ -91,7 +97,8 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
     run_years = np.arange(periods[0][0].year, periods[-1][1].year + 1, dtype=np.int64)
     k_washoff = washoff_coefficients(ws.sources.subbasins)
     with tempfile.TemporaryDirectory(prefix="hydro-blocks-") as tmp:
-        total, res_volume, runoff, base, washed = None, None, runoff_start, None, None
+        total, res_volume, runoff, base, washed, nitrified = None, None, runoff_start, None, None, None
+        nit = None if basin.quality_table is None else basin.quality_table.store_nitrification
         stores: dict = {}  # the withdrawals' accumulations and the wash-off flow's filter, carried block to block
         water_in = [False, False]
         requests = None
@@ -103,6 +110,8 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
             base = _running_sum(base, np.ascontiguousarray(w.runoff.q_routed_mm.T))
             wash = washoff_flow_mm(ws.sources.subbasins, w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T, stores)
             washed = _running_sum(washed, washed_fraction(wash, k_washoff))
+            if nit is not None and nit.on:  # the store's ammonium (hydro.sources.quality_store)
+                nitrified = _running_sum(nitrified, nitrified_share(np.ascontiguousarray(station.tmean_c.T), nit))
             water_in = [a or b for a, b in zip(water_in, water_enters(w), strict=True)]
             requests = w.requests  # its reaches and shares: the same in every block
             kept = {name: getattr(w, name) for name in _KEPT}
@@ -134,7 +143,8 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
             sample.add(hyd.q_in, hyd.q_out, hyd.lateral)
             state = routing_state(hyd)
     assert base is not None and washed is not None  # periods holds at least one block
-    return WholeRun(cells, sample.water(), np.asarray(base / n_day), np.asarray(washed / n_day), run_years,
+    return WholeRun(cells, sample.water(), np.asarray(base / n_day), np.asarray(washed / n_day),
+                    None if nitrified is None else np.asarray(nitrified / n_day), run_years,
                     (water_in[0], water_in[1]))
 
 

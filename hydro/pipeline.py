@@ -68,12 +68,13 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     ws = Watershed.from_basin(basin)
     forcing, threshold, warm = run_start(basin, ws, start, end, weather)
     carried = carried_constituents(basin, constituents)
-    mean_base, mean_washed = store_means(basin, ws, start, end, weather, threshold, bool(carried))
+    mean_base, mean_washed, mean_nitrified = store_means(basin, ws, start, end, weather, threshold, bool(carried))
     basins = period_numerics(basin, ws, start, end, weather, threshold, bool(carried))  # None: the run's own
     numerics = {} if basins is None else {"sub_reaches": basins.cells,
                                           "transport_start": TransportStart(basins.water, None, None)}
     return six_steps(basin, ws, daily_dates(start, end), forcing, carried,
                      apportion, (scenario, history), _Steps(timings),
                      Continuation(runoff_state=warm.state, snow_threshold=threshold,
-                                  mean_base_mm=mean_base, mean_washed=mean_washed, **numerics,
+                                  mean_base_mm=mean_base, mean_washed=mean_washed,
+                                  mean_nitrified=mean_nitrified, **numerics,
                                   runoff_warm_up=warm.describe(), initial_state=plan.describe(start))).results

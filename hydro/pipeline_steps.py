@@ -82,6 +82,7 @@ class Continuation:
     groundwater_kg: Any = None
     mean_base_mm: Any = None
     mean_washed: Any = None
+    mean_nitrified: Any = None
     routing_state: Any = None
     sub_reaches: Any = None
     transport_start: Any = None
@@ -110,7 +111,7 @@ def six_steps(basin: Basin, ws: Watershed, dates: list[date], weather, carried: 
     air_c = station.tmean_c.T  # the subbasins' air temperature: the wash-off store's nitrification
     station = station.at_station()  # the subbasins' series were the runoff and sources steps' alone
     src = step("sources", loads, basin, ws, w, carried, apportion, c.groundwater_kg, c.mean_base_mm, c.stores,
-               c.mean_washed, air_c)
+               c.mean_washed, air_c, c.mean_nitrified)
     sub_reaches, start_water = c.sub_reaches, None
     if c.routing_state is None and c.transport_start is None:  # a minimum by year: the numerics without it
         sub_reaches, start_water = step("routing", reference_numerics, basin, w, c.sub_reaches)
@@ -316,14 +317,15 @@ class Loads:
 
 def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], apportion: bool,
           groundwater_kg=None, mean_base_mm=None, stores: dict | None = None, mean_washed=None,
-          air_temp_c=None) -> Loads:
+          air_temp_c=None, mean_nitrified=None) -> Loads:
     """Loads of every carried constituent's species by source (kg/d), laid out as tracers (g/s).
 
     ``groundwater_kg`` (per subbasin, kg) starts the groundwater N stores (a run continued);
     ``mean_base_mm`` is the stores' mean base flow, ``mean_washed`` the wash-off stores' mean share
     washed off per day (:func:`hydro.store_climate.store_means`; None: this run's) and ``stores``
     carries the wash-off stores (:func:`hydro.sources.daily_loads`); ``air_temp_c`` [n_day, n_sub] (deg C)
-    nitrifies their ammonium where the quality table says so (:mod:`hydro.sources.quality_store`).
+    nitrifies their ammonium where the quality table says so (:mod:`hydro.sources.quality_store`), whose
+    start takes ``mean_nitrified`` [n_sub] (as ``mean_washed``).
     """
     from hydro.sources import SOURCE_NAMES, daily_loads
     from hydro.sources.washoff import CONTENT_KEY, content_by_subbasin
@@ -343,7 +345,8 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
         if basin.quality_table is not None:
             quality = quality_loads(basin.quality_table, ws.sources, w.years, quick, base, w.area, tn, w.points,
                                     run_years=w.run_years, stores=stores, mean_washed=mean_washed,
-                                    first_doy=first_doy, air_temp_c=air_temp_c, tn_store=washoff)
+                                    first_doy=first_doy, air_temp_c=air_temp_c, tn_store=washoff,
+                                    mean_nitrified=mean_nitrified)
     parts = part_loads(basin, carried, tn, w.points.loads_kg_per_day, quality, w.transfers)
     tags = list(SOURCE_NAMES)
     if water_enters(w)[0]:

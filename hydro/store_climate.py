@@ -43,9 +43,10 @@ PASS_REACH_DAYS = 500_000
 
 
 def store_means(basin, ws, start: date, end: date, weather, snow_threshold, carried: bool = True
-                ) -> tuple[np.ndarray | None, np.ndarray | None]:
-    """``(mean_base_mm, mean_washed)`` [n_sub] the stores of a run from ``start`` to ``end`` take
-    (module docstring); ``(None, None)`` where they are the run's own.
+                ) -> tuple[np.ndarray | None, np.ndarray | None, np.ndarray | None]:
+    """``(mean_base_mm, mean_washed, mean_nitrified)`` [n_sub] the stores of a run from ``start`` to ``end``
+    take (module docstring; ``mean_nitrified``, the wash-off store's ammonium's mean share nitrified per day,
+    None where the store does not nitrify); ``(None, None, None)`` where they are the run's own.
 
     ``weather``: the run's station weather (None: the basin's record); ``snow_threshold``:
     CemaNeige's snowfall of full cover (:func:`hydro.watershed.snow_thresholds`); ``carried``:
@@ -53,9 +54,9 @@ def store_means(basin, ws, start: date, end: date, weather, snow_threshold, carr
     """
     s = basin.settings
     if not carried or s.flow_driven or (weather is None and (start, end) == (s.start, s.end)):
-        return None, None
+        return None, None, None
     whole = period_water(basin, ws, snow_threshold)
-    return (None, None) if whole is None else (whole.mean_base_mm, whole.mean_washed)
+    return (None, None, None) if whole is None else (whole.mean_base_mm, whole.mean_washed, whole.mean_nitrified)
 
 
 def period_numerics(basin, ws, start: date, end: date, weather, snow_threshold, carried: bool = True,

@@ -165,6 +165,7 @@ def test_weather_given_to_model_run_takes_the_records_numerics_and_store_means(t
     assert len(seen) == 1 and np.array_equal(seen[0], np.asarray(record.precip_mm))  # the record's, not mine
     whole = hydro.store_climate._WATER[next(iter(hydro.store_climate._WATER))]
     assert taken["means"][0] is whole.mean_base_mm and taken["means"][1] is whole.mean_washed
+    assert taken["means"][2] is whole.mean_nitrified   # the store's nitrification (R15): the record's too
     taken.clear()
     late = model.run("2001-09-01", "2002-06-30", weather=mine(243))  # from 2001-09-01: not spun up
     assert "not spun up" in late.attrs["initial_state"]

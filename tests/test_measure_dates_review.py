@@ -31,6 +31,7 @@ from hydro.sources.quality import quality_loads
 from hydro.sources.quality_table import quality_table_of
 from hydro.sources.timing import days_in_years, spread, stepped
 from hydro.sources.washoff import blended_rates, timed_rates
+from tests.test_store_nitrification import store_off
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "configs" / "scenarios" / "miyun.toml"
@@ -68,7 +69,7 @@ def test_before_its_start_every_source_and_species_is_the_baseline_to_the_bit(mi
     for j, name in enumerate(names):
         np.testing.assert_array_equal(ls[pre, :, j], lb[pre, :, j], err_msg=name)
     np.testing.assert_array_equal(gs.storage_kg[:pre.sum() + 1], gb.storage_kg[:pre.sum() + 1])
-    table = quality_table_of(miyun["base"])
+    table = store_off(quality_table_of(miyun["base"]))  # nitrification off: test_store_nitrification tests it
     pts_b, pts_s = point_loads(pb, years), point_loads(ps, years)
     qb = quality_loads(table, pb, years, quick, base, area, lb, pts_b)
     qs = quality_loads(table, ps, years, quick, base, area, ls, pts_s)

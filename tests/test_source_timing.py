@@ -251,8 +251,10 @@ def test_tp_and_codmn_of_washed_sources_follow_tn():
     sub = subbasin()
     params = SourceParameters((sub,))
     tn, _, _ = daily_loads(params, years, quick[:, None], season[:, None], [100.0])
-    q = quality_loads(read_quality_table(REGION), params, years, quick[:, None], season[:, None], [100.0], tn,
-                      point_loads(params, years))
+    from tests.test_store_nitrification import store_off  # (it imports this module)
+
+    q = quality_loads(store_off(read_quality_table(REGION)), params, years, quick[:, None], season[:, None], [100.0],
+                      tn, point_loads(params, years))
     for name in ("rural_domestic", "livestock"):
         k = COL[name]
         tp = q.diffuse["dp"][:, 0, k] + q.diffuse["pp"][:, 0, k]

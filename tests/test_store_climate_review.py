@@ -44,7 +44,7 @@ def test_the_loads_of_a_run_do_not_depend_on_where_it_ends(miyun, monkeypatch):
     import hydro.pipeline  # the run's own means, as before: the stores' start and timing move
     import hydro.store_climate
 
-    monkeypatch.setattr(hydro.store_climate, "store_means", lambda *a, **k: (None, None))
+    monkeypatch.setattr(hydro.store_climate, "store_means", lambda *a, **k: (None, None, None))
     before = _worst(_sources(miyun, date(2000, 9, 30)), _sources(miyun, date(2001, 12, 31)))
     assert before > 10 * gap and before > 1e-2, (before, gap)
 
@@ -56,10 +56,12 @@ def test_the_stores_take_the_basins_means_and_a_run_of_its_period_its_own(miyun)
 
     ws = Watershed.from_basin(miyun)
     _, threshold, _ = run_start(miyun, ws, s.start, s.end)
-    assert store_means(miyun, ws, s.start, s.end, None, threshold) == (None, None)  # its own: the same numbers
-    assert store_means(miyun, ws, date(2005, 1, 1), date(2006, 12, 31), None, threshold, carried=False) == (None, None)
-    base, washed = store_means(miyun, ws, date(2005, 1, 1), date(2006, 12, 31), None, threshold)
+    none = (None, None, None)
+    assert store_means(miyun, ws, s.start, s.end, None, threshold) == none  # its own: the same numbers
+    assert store_means(miyun, ws, date(2005, 1, 1), date(2006, 12, 31), None, threshold, carried=False) == none
+    base, washed, nitrified = store_means(miyun, ws, date(2005, 1, 1), date(2006, 12, 31), None, threshold)
     again = store_means(miyun, ws, date(2001, 1, 1), date(2013, 6, 30), object(), threshold)  # other weather too
-    assert base is again[0] and washed is again[1]  # one climate per configuration, computed once
-    assert base.shape == washed.shape == (len(ws.subbasins),)
+    assert base is again[0] and washed is again[1] and nitrified is again[2]  # one climate, computed once
+    assert base.shape == washed.shape == nitrified.shape == (len(ws.subbasins),)
+    assert np.all((nitrified > 0) & (nitrified < 1))   # the store's ammonium (region R15)
     assert np.all(base > 0) and np.all((washed >= 0) & (washed < 1))

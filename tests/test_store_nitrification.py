@@ -29,13 +29,30 @@ SWAT = "\n[washoff_store]\nnitrification_per_degc_day = 0.041\nnitrification_min
 WASHED = [COL[n] for n in washed_sources()]
 
 
+def region_without_store() -> str:
+    """The shipped regional table with its ``[washoff_store]`` block (R15) taken out: the process off."""
+    text = REGION.read_text(encoding="utf-8")
+    start = text.index("\n[washoff_store]\n")
+    end = text.index("\n\n", start + 1)
+    return text[:start] + text[end:]
+
+
 def table(tmp_path: Path, extra: str = SWAT):
     path = tmp_path / "quality.toml"
-    path.write_text(REGION.read_text(encoding="utf-8") + extra, encoding="utf-8")
+    path.write_text(region_without_store() + extra, encoding="utf-8")
     return read_quality_table(path)
 
 
-def species(tab, sub, years, quick, temp, stores=None, mean_washed=None, run_years=None):
+def store_off(tab):
+    """``tab`` (a regional quality table) with the wash-off store's nitrification off (R15): for the tests of
+    other properties that call ``quality_loads`` on the shipped table without the air temperature and TN's
+    store it needs (this module tests the process itself, and a basin run with it on)."""
+    import dataclasses
+
+    return dataclasses.replace(tab, store_nitrification=StoreNitrification())
+
+
+def species(tab, sub, years, quick, temp, stores=None, mean_washed=None, run_years=None, mean_nitrified=None):
     """TN and its species of one subbasin as the sources step computes them (kg/d), ``stores`` carried."""
     params = SourceParameters((sub,))
     stores = {} if stores is None else stores
@@ -45,7 +62,8 @@ def species(tab, sub, years, quick, temp, stores=None, mean_washed=None, run_yea
     store = stores.pop(CONTENT_KEY)
     q = quality_loads(tab, params, years, quick[:, None], base[:, None], [100.0], tn, point_loads(params, years),
                       run_years=run_years, stores=stores, mean_washed=mean_washed,
-                      air_temp_c=np.asarray(temp, dtype=np.float64)[:, None], tn_store=store)
+                      air_temp_c=np.asarray(temp, dtype=np.float64)[:, None], tn_store=store,
+                      mean_nitrified=mean_nitrified)
     return tn, q, store
 
 
@@ -112,7 +130,7 @@ def seasons(n_years: int = 2):
 def test_nitrification_moves_ammonium_to_nitrate_and_keeps_tn(tmp_path):
     years, quick, temp = seasons()
     off_stores: dict = {}
-    tn, off, store = species(read_quality_table(REGION), subbasin(), years, quick, temp, off_stores)
+    tn, off, store = species(table(tmp_path, ""), subbasin(), years, quick, temp, off_stores)
     tn_on, on, store_on = species(table(tmp_path), subbasin(), years, quick, temp)
     assert np.array_equal(tn_on, tn) and np.array_equal(store_on.storage_kg, store.storage_kg)  # TN untouched
     total = on.diffuse["orgn"] + on.diffuse["nh3n"] + on.diffuse["no3n"]
@@ -130,7 +148,7 @@ def test_nitrification_moves_ammonium_to_nitrate_and_keeps_tn(tmp_path):
 
 def test_off_is_the_same_bit_for_bit(tmp_path):
     years, quick, temp = seasons()
-    _, shipped, _ = species(read_quality_table(REGION), subbasin(), years, quick, temp)
+    _, shipped, _ = species(table(tmp_path, ""), subbasin(), years, quick, temp)
     zero = table(tmp_path, "\n[washoff_store]\nnitrification_per_degc_day = 0.0\n")
     _, off, _ = species(zero, subbasin(), years, quick, temp)
     for sp, a in shipped.diffuse.items():
@@ -143,12 +161,13 @@ def test_blocks_of_a_year_equal_one_run(tmp_path):
     from hydro.sources.washoff import washed_fraction
 
     mean = washed_fraction(quick[:, None], np.array([0.18])).mean(axis=0)   # the basin's, as store_means gives
-    _, one, _ = species(tab, subbasin(), years, quick, temp, mean_washed=mean, run_years=run_years)
+    nit = nitrified_share(temp, StoreNitrification(0.041, 5.0)).mean()[None]   # likewise
+    _, one, _ = species(tab, subbasin(), years, quick, temp, mean_washed=mean, run_years=run_years, mean_nitrified=nit)
     stores: dict = {}
     parts = []
     for y in run_years:
         d = years == y
-        parts.append(species(tab, subbasin(), years[d], quick[d], temp[d], stores, mean, run_years)[1])
+        parts.append(species(tab, subbasin(), years[d], quick[d], temp[d], stores, mean, run_years, nit)[1])
     for sp in ("orgn", "nh3n", "no3n"):   # the washed sources (this harness does not carry groundwater's store)
         joined = np.concatenate([p.diffuse[sp][:, :, WASHED] for p in parts])
         want = one.diffuse[sp][:, :, WASHED]
@@ -188,9 +207,11 @@ def test_a_basin_run_nitrifies_its_stores_at_the_subbasins_temperature():
     from hydro.simulation import run
 
     basin = Basin.load(ROOT / "basins" / "guanting")
-    assert basin.quality_table is not None and not basin.quality_table.store_nitrification.on   # shipped: off
-    on = dataclasses.replace(basin, quality_table=dataclasses.replace(
-        basin.quality_table, store_nitrification=StoreNitrification(0.041, 5.0)))
+    assert basin.quality_table is not None
+    assert basin.quality_table.store_nitrification == StoreNitrification(0.041, 5.0)   # shipped: SWAT's (R15)
+    on = basin
+    basin = dataclasses.replace(basin, quality_table=dataclasses.replace(
+        basin.quality_table, store_nitrification=StoreNitrification()))
     start = basin.settings.start
     end = start + timedelta(days=364)
     off_run, on_run = run(basin, start, end), run(on, start, end)
@@ -199,3 +220,22 @@ def test_a_basin_run_nitrifies_its_stores_at_the_subbasins_temperature():
     assert np.all(nh3_on < nh3_off) and np.all(no3_on > no3_off)
     np.testing.assert_allclose(on_run.data["section_tn_concentration"], off_run.data["section_tn_concentration"],
                                rtol=1e-6)   # measured 3e-9 over 2000-2020
+
+
+def test_a_short_run_is_a_longer_runs_first_days():
+    """The store's species start from the basin's period's mean nitrified share (store_means), as its TN from
+    the mean washed share: a run ending in March gives the NH3-N of a run ending in December on the days they
+    share (before, the start took the run's own first days: up to 22 % apart at Miyun's sections)."""
+    from datetime import date
+
+    from hydro.basin import ROOT, Basin
+    from hydro.simulation import run
+
+    basin = Basin.load(ROOT / "basins" / "miyun")
+    assert basin.quality_table is not None and basin.quality_table.store_nitrification.on   # shipped (R15)
+    short, long = run(basin, date(2000, 1, 1), date(2000, 3, 31)), run(basin, date(2000, 1, 1), date(2000, 12, 31))
+    n = len(short.dates)
+    for name in ("section_nh3n_concentration", "section_no3n_concentration", "subbasin_nh3n_source_input"):
+        a, b = np.asarray(short.data[name]), np.asarray(long.data[name])[:n]
+        # the same days from the same inputs: round-off (the blend's clip check spans each calendar's years)
+        np.testing.assert_allclose(a, b, rtol=1e-9, atol=1e-12, err_msg=name)

@@ -26,6 +26,7 @@ from hydro.sources import (
 from hydro.sources.timing import SourceTiming
 from hydro.sources.washoff import washoff_flow_mm
 from tests.test_source_timing import FERT, REGION, calendar_days, read, subbasin
+from tests.test_store_nitrification import store_off
 
 COL = {name: i for i, name in enumerate(SOURCE_NAMES)}
 WASHED = [COL["rural_domestic"], COL["livestock"]]
@@ -111,8 +112,8 @@ def test_tp_and_codmn_are_washed_by_the_same_filtered_flow_as_tn():
     for timing in (_filtered(), None):
         params = SourceParameters((subbasin(timing=timing),))
         tn, _, _ = daily_loads(params, years, direct[:, None], base[:, None], [100.0])
-        q = quality_loads(read_quality_table(REGION), params, years, direct[:, None], base[:, None], [100.0], tn,
-                          point_loads(params, years))
+        q = quality_loads(store_off(read_quality_table(REGION)), params, years, direct[:, None], base[:, None],
+                          [100.0], tn, point_loads(params, years))
         for k in WASHED:
             tp = q.diffuse["dp"][:, 0, k] + q.diffuse["pp"][:, 0, k]
             wet = tn[:, 0, k] > 1e-9 * tn[:, 0, k].max()
@@ -162,7 +163,7 @@ def test_the_basins_mean_share_washed_takes_the_filtered_flow():
     ws = Watershed.from_basin(basin)
     s = basin.settings
     _, threshold, _ = run_start(basin, ws, s.start, s.end)
-    _, washed = store_means(basin, ws, date(2005, 1, 1), date(2005, 12, 31), None, threshold)
+    _, washed, _ = store_means(basin, ws, date(2005, 1, 1), date(2005, 12, 31), None, threshold)
     r = run_watershed(basin, s.start, s.end, constituents=("tn",))
     quick, total = r.data["subbasin_quickflow"], r.data["subbasin_runoff"]
     subs = ws.sources.subbasins

@@ -27,6 +27,7 @@ from hydro.sources.timing import SourceTiming
 from hydro.sources.washoff import washoff_flow_mm
 from tests.test_blocked import ROUND_OFF, _same
 from tests.test_source_timing import FERT, REGION, subbasin
+from tests.test_store_nitrification import store_off
 from tests.test_washoff_flow import WASHED, _flows
 
 #: Wash-off on the synthetic watershed's subbasins (tests/test_blocked.py's "washoff" variant), filtered.
@@ -115,7 +116,7 @@ def test_tn_and_other_species_loads_in_two_parts_equal_one_part():
     keys: in a run both share one ``stores``, the species' after TN's)."""
     years, direct, base = _flows()
     sub = subbasin(timing=SourceTiming(fertiliser_months=FERT, washoff_per_mm=0.18, washoff_flow="filtered"))
-    params, table = SourceParameters((sub,)), read_quality_table(REGION)
+    params, table = SourceParameters((sub,)), store_off(read_quality_table(REGION))
     run_years = np.unique(years)
     mean = np.array([0.05])   # the basin's period's mean share washed, as a run takes it (hydro.store_climate)
 

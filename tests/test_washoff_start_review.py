@@ -31,6 +31,7 @@ from hydro.sources.quality import quality_loads
 from hydro.sources.quality_table import quality_table_of
 from hydro.sources.timing import first_days, run_day_of_year, with_neighbours
 from hydro.sources.washoff import washed_fraction, washoff_coefficients
+from tests.test_store_nitrification import store_off
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "configs" / "scenarios" / "miyun.toml"
@@ -51,7 +52,7 @@ def miyun():
     pb = SourceParameters.from_subbasin_tables(base.subbasin_tables)
     washed = washed_fraction(quick, washoff_coefficients(pb.subbasins)).mean(axis=0)  # the basin's, not the run's
     ps = SourceParameters.from_subbasin_tables(scen.subbasin_tables)
-    return {"table": quality_table_of(base), "pb": pb, "ps": ps, "years": np.array([d.year for d in days]),
+    return {"table": store_off(quality_table_of(base)), "pb": pb, "ps": ps, "years": np.array([d.year for d in days]),
             "quick": quick, "base": np.full((len(days), n), 0.4), "area": info.area_km2, "washed": washed}
 
 

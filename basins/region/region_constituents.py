@@ -25,7 +25,7 @@ def quality_constituents(tn_removal: dict) -> list:
                                                 reservoir_theta=1.024, settling_velocity_m_per_day=0.1))],
          [("dp", "pp", dict(reservoir_rate_per_day=0.02, reservoir_theta=1.047))], {}),  # uptake by algae (R9)
         ("codmn", "permanganate index (CODMn)", [], [],
-         dict(river_removal_per_day=0.05, river_theta=1.047, reservoir_removal_per_day=0.01, reservoir_theta=1.047)),
+         dict(river_removal_per_day=0.05, river_theta=1.047, reservoir_removal_per_day=0.002, reservoir_theta=1.047)),
     ]
 
 

@@ -279,7 +279,8 @@ def _store_start(table: QualityTable, subs, stores: dict | None, calendar: tuple
 
 def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, quick_mm, base_mm, area_km2,
                   tn_loads, points: PointLoads, run_years=None, stores: dict | None = None,
-                  mean_washed=None, first_doy: int | None = None, air_temp_c=None, tn_store=None) -> QualityLoads:
+                  mean_washed=None, first_doy: int | None = None, air_temp_c=None, tn_store=None,
+                  mean_nitrified=None) -> QualityLoads:
     """Daily loads of every species by subbasin and source, and by point source.
 
     Parameters
@@ -313,6 +314,9 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
         The subbasins' mean air temperature (deg C); ``tn_store``: TN's wash-off store
         (``stores["washoff_tn_store"]`` of :func:`hydro.sources.daily_loads`).  Both needed where the
         table's ``[washoff_store]`` nitrifies the store's ammonium (:mod:`hydro.sources.quality_store`).
+    mean_nitrified : array [n_sub], optional
+        The mean share of the store's ammonium nitrified per day (1/d) its steady start takes, as
+        ``mean_washed`` (:func:`hydro.store_climate.store_means`; None: these days').
 
     Returns
     -------
@@ -343,7 +347,7 @@ def quality_loads(table: QualityTable, params: SourceParameters, years_of_day, q
                      area, tn)
     wash = washoff_flow_mm(subs, quick, base, stores, "quality")  # TN's store's flow washes theirs (``washoff_flow``)
     age_species(diffuse, tn, subs, yq["share"], year_index, tn_store, wash, air_temp_c, table.store_nitrification,
-                stores, mean_washed)  # the store's ammonium nitrifies (off by default)
+                stores, mean_washed, mean_nitrified)  # the store's ammonium nitrifies ([washoff_store])
     store = species_timing([diffuse["dp"], diffuse["pp"], diffuse["codmn"]],  # TN's blending and wash-off
                            _species(yq), subs, source_names(), years, year_index, wash,
                            _store_start(table, subs, stores, (years, year_index, doy), wash, mean_washed),

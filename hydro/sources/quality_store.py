@@ -137,7 +137,8 @@ def aged_store(buildup: np.ndarray, share: np.ndarray, keep: np.ndarray, nitrifi
 
 
 def age_species(diffuse: dict, tn: np.ndarray, subs, shares: np.ndarray, year_index: np.ndarray, tn_store,
-                wash_mm: np.ndarray, air_temp_c, nit: StoreNitrification, stores: dict | None, mean_washed) -> None:
+                wash_mm: np.ndarray, air_temp_c, nit: StoreNitrification, stores: dict | None, mean_washed,
+                mean_nitrified=None) -> None:
     """Give the washed sources of the wash-off subbasins their store's N species, in place.
 
     ``diffuse``: the species loads of :func:`hydro.sources.quality.quality_loads` (``orgn``, ``nh3n``,
@@ -147,7 +148,9 @@ def age_species(diffuse: dict, tn: np.ndarray, subs, shares: np.ndarray, year_in
     :class:`hydro.sources.washoff_store.WashoffStore` (its build-up and start); ``wash_mm`` [n_day, n_sub] the
     flow that washes the store (mm/d, :func:`hydro.sources.washoff.washoff_flow_mm`); ``air_temp_c`` [n_day,
     n_sub] the day's air temperature (deg C); ``stores`` carries the store (:data:`CARRY_KEY`);
-    ``mean_washed`` [n_sub] the mean washed share of TN's start, or None (these days').
+    ``mean_washed`` [n_sub] the mean washed share of TN's start, or None (these days'), and ``mean_nitrified``
+    [n_sub] the mean nitrified share of the species' start, or None (these days'): both the basin's period's
+    (:func:`hydro.store_climate.store_means`) so that no day depends on where a run ends.
     """
     idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
     if not idx or not nit.on:
@@ -180,7 +183,9 @@ def age_species(diffuse: dict, tn: np.ndarray, subs, shares: np.ndarray, year_in
         mean_w = (wash_share.mean(axis=0) if mean_washed is None   # as TN's start (washoff_store.steady_start)
                   else np.asarray(mean_washed, dtype=np.float64)[idx])
         r = (1.0 - mean_w) * np.exp(-np.asarray(loss_per_day, dtype=np.float64))
-        frac = steady_fractions(share[first].mean(axis=0), r[:, None], nitrified[first].mean(axis=0)[:, None])
+        mean_n = (nitrified.mean(axis=0) if mean_nitrified is None   # as mean_w: these days' or the basin's
+                  else np.asarray(mean_nitrified, dtype=np.float64)[idx])
+        frac = steady_fractions(share[first].mean(axis=0), r[:, None], mean_n[:, None])
         carried = total0[..., None] * frac
     start = np.concatenate([total0[..., None], carried], axis=-1)
     fractions, content = aged_store(build, share, keep, nitrified, start)
