@@ -1435,7 +1435,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
             res_mass[s, t] = init_res_conc[s, t] * res_volume[0, s]
 
     if lts is not None:  # local time steps: compiled only for a run that asks for them (lts_group_day)
-        lts_min_gain, lts_max_level, lts_boost, lts_exchange_limit = lts
+        lts_min_gain, lts_max_level, lts_boost, lts_exchange_limit, lts_counts = lts
         # local time steps (lts_group_day): the chain of every slot (its ghosts included), the
         # reservoir below each chain's tail (-1: none), the day's classes and work arrays
         chain_of_slot = np.full(n_pad, -1, dtype=np.int64)
@@ -1491,7 +1491,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                               first, last, dinlets, sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant,
                               disp_limit, lts_boost, lts_max_level, lts_min_gain, lts_exchange_limit)
             if n_f > 0:
-                lts_permute(lts_level, lts_mask, lts_idx, lts_cnt, lts_lay, lts_water, lts_own)
+                lts_permute(lts_level, lts_mask, lts_idx, lts_cnt, lts_lay, lts_water, lts_own, n_f,
+                            lts_counts[day:])
                 out_substeps[day] = n_f
                 if n_f > max_substeps:
                     return
@@ -2109,7 +2110,7 @@ def lts_arrays(state, lay, water, srcs, accs, inlet, work, tanks):
 
 
 @kernel(helper=True)
-def lts_permute(level, mask, idx, cnt, lay, water, own):
+def lts_permute(level, mask, idx, cnt, lay, water, own, n_f, counts):
     """Lay the chains out again for a day of local steps (``own``: :func:`lts_arrays`), class by
     class and, within a class, by their bounds (``mask``), so that each class is one run of
     neighbours (and each set of bounds one run, :func:`lts_lists`) whatever the global layout's
@@ -2117,7 +2118,10 @@ def lts_permute(level, mask, idx, cnt, lay, water, own):
     layout, the day's water on their slots, the classes, then the day's lists (:func:`lts_lists`).
     Whole chains move, each with its two ghosts, and nothing is summed across chains in a
     different order, so every cell takes the same operations in the same order as in the
-    global layout."""
+    global layout.  ``counts``: the day's row of :class:`hydro.transport_args.LocalSteps`'
+    ``counts`` (none past its end): ``n_f``, the runs of chains of each class (0 to 3), the runs
+    of chains with the same bounds among those with bounds at each class's events, and the chains
+    whose class or bounds changed since the last day of local steps (every chain on the first)."""
     maps, lay_p, water_p = own[0], own[2], own[3]
     order, new_chain, slot_old, slot_new, level_p, mask_p = maps
     first, last, chain_head, ghost_up, ghost_dn, dn_src, side_src, side_dst = lay[0:8]
@@ -2125,8 +2129,11 @@ def lts_permute(level, mask, idx, cnt, lay, water, own):
                                                                                   lay[17], lay[18], lay[19], lay[22])
     n_chain = ghost_up.shape[0]
     key = np.empty(n_chain, dtype=np.int64)
+    changed = 0  # chains whose class or bounds differ from the last day of local steps'
     for j in range(n_chain):
         key[j] = (level[j] * 16 + mask[j]) * n_chain + j
+        if level[j] != level_p[new_chain[j]] or mask[j] != mask_p[new_chain[j]]:
+            changed += 1
     order[:] = np.argsort(key)
     p = 0
     for jn in range(n_chain):
@@ -2174,6 +2181,12 @@ def lts_permute(level, mask, idx, cnt, lay, water, own):
         water_p[5][p] = water[5][q]
     lts_lists(level_p, mask_p, idx, cnt, lay_p[9], lay_p[10], lay_p[11], lay[12], lay_p[0], lay[13], lay[14],
               lay_p[15], lay_p[16])
+    if counts.shape[0] > 0:  # (several lanes write the same values: the classes do not depend on the tracers)
+        counts[0, 0] = n_f
+        for lv in range(4):
+            counts[0, 1 + lv] = cnt[L_CHAIN, lv]
+            counts[0, 5 + lv] = cnt[L_BOUND, lv]
+        counts[0, 9] = changed
 
 
 @kernel(helper=True)
