@@ -2193,12 +2193,16 @@ def lts_permute(level, mask, idx, cnt, lay, water, own, n_f, counts):
 def lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp, state, srcs, accs, inlet, idx,
                      cnt, own, rxs):
     """:func:`lts_group_day` on the local steps' own arrays (``own``, laid out by :func:`lts_permute`):
-    the group's masses, concentrations, sources, booked fluxes, removal and withdrawals, and its
-    flux inlets' terms, gathered into them slot by slot and chain by chain, then scattered back."""
+    the group's masses, concentrations and sources, and its flux inlets' terms, gathered into them
+    slot by slot and chain by chain, its booked fluxes, removal and withdrawals set to 0 (as
+    :func:`simulate_kernel` sets them before the day), then the masses, the accumulators and the
+    inlets' terms scattered back (the concentrations are not read before the next group or day
+    computes them again from the masses)."""
     maps, state_p, lay_p, water_p, srcs_p, accs_p, inlet_p, work_p, tanks_p = own
     order, slot_old, level_p, mask_p = maps[0], maps[2], maps[4], maps[5]
     mass, c, lat = state[0], state[1], srcs[2]
     mass_p, c_p, lat_p = state_p[0], state_p[1], srcs_p[2]
+    acc_slots_p = lay_p[17]
     n_pad = slot_old.shape[0]
     n_chain = order.shape[0]
     for k in range(n_tag):
@@ -2208,9 +2212,11 @@ def lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_di
             mass_p[t, p] = mass[t, q]
             c_p[k, p] = c[k, q]
             lat_p[t, p] = lat[t, q]
-            accs_p[0][k, p] = accs[0][k, q]  # booked fluxes, removal, withdrawals
-            accs_p[1][k, p] = accs[1][k, q]
-            accs_p[2][k, p] = accs[2][k, q]
+        for p in range(n_pad):
+            accs_p[1][k, p] = 0.0  # removal, withdrawals
+            accs_p[2][k, p] = 0.0
+        for i in range(acc_slots_p.shape[0]):  # the only slots whose flux is booked or read
+            accs_p[0][k, acc_slots_p[i]] = 0.0
         for j in range(n_chain):
             i = order[j]
             inlet_p[0][t, j] = inlet[0][t, i]
@@ -2225,10 +2231,11 @@ def lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_di
         for p in range(n_pad):
             q = slot_old[p]
             mass[t, q] = mass_p[t, p]
-            c[k, q] = c_p[k, p]
-            accs[0][k, q] = accs_p[0][k, p]
             accs[1][k, q] = accs_p[1][k, p]
             accs[2][k, q] = accs_p[2][k, p]
+        for i in range(acc_slots_p.shape[0]):
+            p = acc_slots_p[i]
+            accs[0][k, slot_old[p]] = accs_p[0][k, p]
         for j in range(n_chain):
             i = order[j]
             inlet[0][t, i] = inlet_p[0][t, j]
