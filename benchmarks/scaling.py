@@ -33,7 +33,9 @@ choice day by day and records whether its global count equals the solver's (``lt
 and with local time steps (``hydro.transport_args.LocalSteps()``, which ``hydro run`` does not
 use): ``scaling_lts_transport_cpu_seconds_*`` is the local steps' CPU against the global path's
 (docs/solver.md, "Local time stepping"), with the days on local steps and the largest difference
-of outlet concentrations printed.
+of outlet concentrations printed, and the local steps' own counts (``LocalSteps(counts=...)``, means
+over their days: runs of chains per class, runs per class's bounds, run visits a day, and how often
+the classes changed).
 
 Default cases (about a minute): 100 x 1, 1,000 x 1 and 100 x 100 (the memory target);
 ``--large`` adds 1,000 x 10 and 10,000 x 1 (three minutes and more on a busy two-core machine,
