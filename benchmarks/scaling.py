@@ -33,7 +33,9 @@ choice day by day and records whether its global count equals the solver's (``lt
 and with local time steps (``hydro.transport_args.LocalSteps()``, which ``hydro run`` does not
 use): ``scaling_lts_transport_cpu_seconds_*`` is the local steps' CPU against the global path's
 (docs/solver.md, "Local time stepping"), with the days on local steps and the largest difference
-of outlet concentrations printed.
+of outlet concentrations printed, and the local steps' own counts (``LocalSteps(counts=...)``, means
+over their days: runs of chains per class, runs per class's bounds, run visits a day, and how often
+the classes changed).
 
 Default cases (about a minute): 100 x 1, 1,000 x 1 and 100 x 100 (the memory target);
 ``--large`` adds 1,000 x 10 and 10,000 x 1 (three minutes and more on a busy two-core machine,
@@ -212,12 +214,13 @@ def lts_timed(network, tracers, inputs, kw) -> dict:
     import numpy as np
 
     from hydro.transport import simulate
-    from hydro.transport_args import LocalSteps
+    from hydro.transport_args import LTS_COUNTS, LocalSteps
 
     kw = {key: value for key, value in kw.items() if key != "local_steps"}
     out = {}
     runs = {}
-    for name, steps in (("global", None), ("local", LocalSteps())):
+    counts = np.zeros((inputs.q_in.shape[0], LTS_COUNTS), dtype=np.int64)
+    for name, steps in (("global", None), ("local", LocalSteps(counts=counts))):
         # the best of three where a run is short: the first run of the local steps also loads their
         # kernels from the cache (0.1-0.4 s, more than the whole 100-reach year), which the global
         # path's run does not (the model loaded them)
@@ -234,6 +237,15 @@ def lts_timed(network, tracers, inputs, kw) -> dict:
     out["lts_days_local"] = int((runs["local"].substeps != runs["global"].substeps).sum())
     out["lts_closure"] = runs["local"].closure()
     out["lts_global_closure"] = runs["global"].closure()
+    day = counts[counts[:, 0] > 0]  # the days of local steps: their counts (LocalSteps.counts)
+    if len(day):
+        steps = day[:, :1] // 2 ** np.arange(4)  # each class's steps a day
+        out["lts_runs"] = day[:, 1:5].mean(axis=0).round(2).tolist()
+        out["lts_bound_runs"] = day[:, 5:9].mean(axis=0).round(2).tolist()
+        out["lts_run_visits"] = float((day[:, 1:5] * steps).sum(axis=1).mean())
+        out["lts_counted_days"] = len(day)
+        out["lts_changed_days"] = int((day[1:, 9] > 0).sum())
+        out["lts_changed_chains"] = float(day[1:, 9].mean()) if len(day) > 1 else 0.0
     return out
 
 
@@ -417,6 +429,12 @@ def main() -> None:
                       f"{found['lts_max_rel_diff']:.1e} of the largest, closure {found['lts_closure']:.1e} against "
                       f"{found['lts_global_closure']:.1e})",
                       file=sys.stderr, flush=True)
+            if "lts_runs" in found:
+                print(f"    local steps, means over their days: runs of chains per class {found['lts_runs']}, "
+                      f"runs per class's bounds {found['lts_bound_runs']}, run visits a day "
+                      f"{found['lts_run_visits']:.0f}; classes changed on {found['lts_changed_days']} of the "
+                      f"{found['lts_counted_days'] - 1} days after the first, {found['lts_changed_chains']:.1f} "
+                      "chains a day", file=sys.stderr, flush=True)
             if "lts_global" in found:
                 print(f"    cell updates per cell-day: global {found['lts_global']:.1f}, per chain "
                       f"{found['lts_chain']:.1f}, per reach {found['lts_reach']:.1f}, per cell {found['lts_cell']:.1f} "

@@ -1435,7 +1435,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
             res_mass[s, t] = init_res_conc[s, t] * res_volume[0, s]
 
     if lts is not None:  # local time steps: compiled only for a run that asks for them (lts_group_day)
-        lts_min_gain, lts_max_level, lts_boost, lts_exchange_limit = lts
+        lts_min_gain, lts_max_level, lts_boost, lts_exchange_limit, lts_counts = lts
         # local time steps (lts_group_day): the chain of every slot (its ghosts included), the
         # reservoir below each chain's tail (-1: none), the day's classes and work arrays
         chain_of_slot = np.full(n_pad, -1, dtype=np.int64)
@@ -1454,7 +1454,6 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
         prop_lv = np.zeros((4, sp_max, sp_max, n_pad))
         lts_idx = np.zeros((N_LISTS, 4, max(2 * n_chain, n_sj, n_fj, n_dinlet, n_sec, 2)), dtype=np.int64)
         lts_cnt = np.zeros((N_LISTS, 4), dtype=np.int64)
-        lts_classes_of_day = (lts_level, lts_mask, lts_idx, lts_cnt)
         lts_fk = np.zeros(n_pad)  # a tag's face fluxes (advect's fk)
         lts_state = (mass, c, res_mass)
         lts_lay = (first, last, chain_head, ghost_up, ghost_dn, dn_src, side_src, side_dst, side_reach, sj_a, sj_b,
@@ -1469,6 +1468,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                     step_start, prop_lv, lts_fk)
         lts_tanks = (tank_links, tank_inputs, tank_rx, tank_work, res_prod)
         lts_rx = (rx_from, rx_to, rx_river_rate, prop, kmat, m_a, m_b)
+        lts_own = lts_arrays(lts_state, lts_lay, lts_water, lts_srcs, lts_accs, lts_inlet, lts_work, lts_tanks)
     no_lts = n_reach < 0  # False, not a literal (see any_withdrawal): reservoir_tanks of the global path
     period = -1
     for day in range(n_day):
@@ -1491,8 +1491,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                               first, last, dinlets, sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant,
                               disp_limit, lts_boost, lts_max_level, lts_min_gain, lts_exchange_limit)
             if n_f > 0:
-                lts_lists(lts_level, lts_mask, lts_idx, lts_cnt, sj_a, sj_b, fj_slot, dinlets, first, sec_kind,
-                          sec_index, sec_slot, chain_of_slot)
+                lts_permute(lts_level, lts_mask, lts_idx, lts_cnt, lts_lay, lts_water, lts_own, n_f,
+                            lts_counts[day:])
                 out_substeps[day] = n_f
                 if n_f > max_substeps:
                     return
@@ -1570,9 +1570,9 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
 
             if lts is not None:  # noqa: SIM102 (a test of lts alone: Numba prunes it where lts is None)
                 if n_f > 0:
-                    lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_start[g], rx_start[g + 1], n_f, any_disp,
-                                  lts_state, lts_lay, lts_water, lts_srcs, lts_accs, lts_inlet, lts_work, lts_tanks,
-                                  lts_rx, lts_classes_of_day)
+                    lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_start[g], rx_start[g + 1], n_f,
+                                     any_disp, lts_state, lts_srcs, lts_accs, lts_inlet, lts_idx, lts_cnt, lts_own,
+                                     lts_rx)
             for sub in range(n_sub + 1 if n_f == 0 else 0):
                 # this advection step: tau seconds from t_start into the day
                 tau = 0.5 * dt if sub == 0 or sub == n_sub else dt
@@ -2070,6 +2070,179 @@ def lts_lists(level, mask, idx, cnt, sj_a, sj_b, fj_slot, dinlets, first, sec_ki
             continue
         idx[kind, lv, cnt[kind, lv]] = x
         cnt[kind, lv] += 1
+
+
+@kernel(helper=True)
+def lts_arrays(state, lay, water, srcs, accs, inlet, work, tanks):
+    """The local steps' own arrays (:func:`lts_permute`): a copy of everything indexed by slot or
+    chain, in which the chains are laid out again each day of local steps, class by class; what is
+    indexed otherwise (reaches, junctions, sections, reservoirs) is shared.  Returns ``(maps,
+    state, lay, water, srcs, accs, inlet, work, tanks)``, ``maps`` ``(order, new_chain, slot_old,
+    slot_new, level, mask)``: the chain ``order[j]`` is chain ``j`` of the local steps, and slot
+    ``slot_old[p]`` of the global layout their slot ``p`` (``new_chain``, ``slot_new``: the inverses)."""
+    mass, c, res_mass = state
+    (first, last, chain_head, ghost_up, ghost_dn, dn_src, side_src, side_dst, side_reach, sj_a, sj_b, fj_slot,
+     dinlets, sec_kind, sec_index, sec_slot, chain_of_slot, acc_slots, slot_reach, tail_res, res_down_kind,
+     res_down_index, head_chain) = lay
+    vol0, dvol, fq, wdraw, out_rate, cond, sj_cond, b_cond, h_cond, inv_qin, res_volume, res_outflow = water
+    tank_links, tank_inputs, tank_rx, tank_work, res_prod = tanks
+    into_res, reach_down_index = tank_links[0], tank_links[2]
+    n_chain = ghost_up.shape[0]
+    n_pad = vol0.shape[0]
+    maps = (np.arange(n_chain), np.arange(n_chain), np.arange(n_pad), np.arange(n_pad),
+            np.zeros(n_chain, dtype=np.int64), np.zeros(n_chain, dtype=np.int64))
+    lay_p = (first.copy(), last.copy(), chain_head.copy(), ghost_up.copy(), ghost_dn.copy(), dn_src.copy(),
+             side_src.copy(), side_dst.copy(), side_reach, sj_a.copy(), sj_b.copy(), fj_slot.copy(), dinlets, sec_kind,
+             sec_index, sec_slot.copy(), chain_of_slot.copy(), acc_slots.copy(), slot_reach.copy(), tail_res.copy(),
+             res_down_kind, res_down_index, head_chain.copy())
+    water_p = (vol0.copy(), dvol.copy(), fq.copy(), wdraw.copy(), out_rate.copy(), cond.copy(), sj_cond, b_cond,
+               h_cond.copy(), inv_qin, res_volume, res_outflow)
+    srcs_p = (srcs[0], srcs[1], srcs[2].copy(), srcs[3])
+    accs_p = (accs[0].copy(), accs[1].copy(), accs[2].copy(), accs[3], accs[4], accs[5], accs[6], accs[7], accs[8],
+              accs[9], accs[10])
+    inlet_p = (inlet[0].copy(), inlet[1].copy(), inlet[2].copy(), inlet[3].copy(), inlet[4].copy())
+    work_p = (work[0].copy(), work[1].copy(), work[2].copy(), work[3].copy(), work[4].copy(), work[5].copy(),
+              work[6].copy(), work[7].copy(), work[8].copy(), work[9].copy(), work[10].copy(), work[11],
+              work[12].copy())
+    tanks_p = ((into_res, lay_p[1], reach_down_index, lay_p[2], res_down_kind, res_down_index, lay_p[22], lay_p[0]),
+               tank_inputs, tank_rx, tank_work, res_prod)
+    return maps, (mass.copy(), c.copy(), res_mass), lay_p, water_p, srcs_p, accs_p, inlet_p, work_p, tanks_p
+
+
+@kernel(helper=True)
+def lts_permute(level, mask, idx, cnt, lay, water, own, n_f, counts):
+    """Lay the chains out again for a day of local steps (``own``: :func:`lts_arrays`), class by
+    class and, within a class, by their bounds (``mask``), so that each class is one run of
+    neighbours (and each set of bounds one run, :func:`lts_lists`) whatever the global layout's
+    order: the slots, ghosts, junction, inlet, section and booked slots of the local steps' own
+    layout, the day's water on their slots, the classes, then the day's lists (:func:`lts_lists`).
+    Whole chains move, each with its two ghosts, and nothing is summed across chains in a
+    different order, so every cell takes the same operations in the same order as in the
+    global layout.  ``counts``: the day's row of :class:`hydro.transport_args.LocalSteps`'
+    ``counts`` (none past its end): ``n_f``, the runs of chains of each class (0 to 3), the runs
+    of chains with the same bounds among those with bounds at each class's events, and the chains
+    whose class or bounds changed since the last day of local steps (every chain on the first)."""
+    maps, lay_p, water_p = own[0], own[2], own[3]
+    order, new_chain, slot_old, slot_new, level_p, mask_p = maps
+    first, last, chain_head, ghost_up, ghost_dn, dn_src, side_src, side_dst = lay[0:8]
+    sj_a, sj_b, fj_slot, sec_slot, acc_slots, slot_reach, tail_res, head_chain = (lay[9], lay[10], lay[11], lay[15],
+                                                                                  lay[17], lay[18], lay[19], lay[22])
+    n_chain = ghost_up.shape[0]
+    key = np.empty(n_chain, dtype=np.int64)
+    changed = 0  # chains whose class or bounds differ from the last day of local steps'
+    for j in range(n_chain):
+        key[j] = (level[j] * 16 + mask[j]) * n_chain + j
+        if level[j] != level_p[new_chain[j]] or mask[j] != mask_p[new_chain[j]]:
+            changed += 1
+    order[:] = np.argsort(key)
+    p = 0
+    for jn in range(n_chain):
+        j = order[jn]
+        new_chain[j] = jn
+        level_p[jn] = level[j]
+        mask_p[jn] = mask[j]
+        lay_p[2][jn] = chain_head[j]
+        lay_p[19][jn] = tail_res[j]
+        water_p[8][jn] = water[8][j]
+        lay_p[3][jn] = p
+        for q in range(ghost_up[j], ghost_dn[j] + 1):
+            slot_old[p] = q
+            slot_new[q] = p
+            lay_p[16][p] = jn
+            p += 1
+        lay_p[4][jn] = p - 1
+    for jn in range(n_chain):
+        lay_p[5][jn] = slot_new[dn_src[order[jn]]]
+    for r in range(first.shape[0]):
+        lay_p[0][r] = slot_new[first[r]]
+        lay_p[1][r] = slot_new[last[r]]
+        lay_p[22][r] = new_chain[head_chain[r]] if head_chain[r] >= 0 else -1
+    for i in range(side_src.shape[0]):
+        lay_p[6][i] = slot_new[side_src[i]]
+        lay_p[7][i] = slot_new[side_dst[i]]
+    for x in range(sj_a.shape[0]):
+        lay_p[9][x] = slot_new[sj_a[x]]
+        lay_p[10][x] = slot_new[sj_b[x]]
+    for x in range(fj_slot.shape[0]):
+        lay_p[11][x] = slot_new[fj_slot[x]]
+    for x in range(sec_slot.shape[0]):
+        lay_p[15][x] = slot_new[sec_slot[x]]
+    for x in range(acc_slots.shape[0]):
+        lay_p[17][x] = slot_new[acc_slots[x]]
+    lay_p[17].sort()  # (lts_update finds a run's booked slots by bisection)
+    for p in range(slot_old.shape[0]):
+        q = slot_old[p]
+        lay_p[18][p] = slot_reach[q]
+        water_p[0][p] = water[0][q]  # vol0, dvol, fq, wdraw, out_rate, cond
+        water_p[1][p] = water[1][q]
+        water_p[2][p] = water[2][q]
+        water_p[3][p] = water[3][q]
+        water_p[4][p] = water[4][q]
+        water_p[5][p] = water[5][q]
+    lts_lists(level_p, mask_p, idx, cnt, lay_p[9], lay_p[10], lay_p[11], lay[12], lay_p[0], lay[13], lay[14],
+              lay_p[15], lay_p[16])
+    if counts.shape[0] > 0:  # (several lanes write the same values: the classes do not depend on the tracers)
+        counts[0, 0] = n_f
+        for lv in range(4):
+            counts[0, 1 + lv] = cnt[L_CHAIN, lv]
+            counts[0, 5 + lv] = cnt[L_BOUND, lv]
+        counts[0, 9] = changed
+
+
+@kernel(helper=True)
+def lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp, state, srcs, accs, inlet, idx,
+                     cnt, own, rxs):
+    """:func:`lts_group_day` on the local steps' own arrays (``own``, laid out by :func:`lts_permute`):
+    the group's masses, concentrations and sources, and its flux inlets' terms, gathered into them
+    slot by slot and chain by chain, its booked fluxes, removal and withdrawals set to 0 (as
+    :func:`simulate_kernel` sets them before the day), then the masses, the accumulators and the
+    inlets' terms scattered back (the concentrations are not read before the next group or day
+    computes them again from the masses)."""
+    maps, state_p, lay_p, water_p, srcs_p, accs_p, inlet_p, work_p, tanks_p = own
+    order, slot_old, level_p, mask_p = maps[0], maps[2], maps[4], maps[5]
+    mass, c, lat = state[0], state[1], srcs[2]
+    mass_p, c_p, lat_p = state_p[0], state_p[1], srcs_p[2]
+    acc_slots_p = lay_p[17]
+    n_pad = slot_old.shape[0]
+    n_chain = order.shape[0]
+    for k in range(n_tag):
+        t = t0 + k
+        for p in range(n_pad):
+            q = slot_old[p]
+            mass_p[t, p] = mass[t, q]
+            c_p[k, p] = c[k, q]
+            lat_p[t, p] = lat[t, q]
+        for p in range(n_pad):
+            accs_p[1][k, p] = 0.0  # removal, withdrawals
+            accs_p[2][k, p] = 0.0
+        for i in range(acc_slots_p.shape[0]):  # the only slots whose flux is booked or read
+            accs_p[0][k, acc_slots_p[i]] = 0.0
+        for j in range(n_chain):
+            i = order[j]
+            inlet_p[0][t, j] = inlet[0][t, i]
+            inlet_p[1][k, j] = inlet[1][k, i]
+            inlet_p[2][k, j] = inlet[2][k, i]
+            inlet_p[3][k, j] = inlet[3][k, i]
+            inlet_p[4][k, j] = inlet[4][k, i]
+    lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp, state_p, lay_p, water_p, srcs_p,
+                  accs_p, inlet_p, work_p, tanks_p, rxs, (level_p, mask_p, idx, cnt))
+    for k in range(n_tag):
+        t = t0 + k
+        for p in range(n_pad):
+            q = slot_old[p]
+            mass[t, q] = mass_p[t, p]
+            accs[1][k, q] = accs_p[1][k, p]
+            accs[2][k, q] = accs_p[2][k, p]
+        for i in range(acc_slots_p.shape[0]):
+            p = acc_slots_p[i]
+            accs[0][k, slot_old[p]] = accs_p[0][k, p]
+        for j in range(n_chain):
+            i = order[j]
+            inlet[0][t, i] = inlet_p[0][t, j]
+            inlet[1][k, i] = inlet_p[1][k, j]
+            inlet[2][k, i] = inlet_p[2][k, j]
+            inlet[3][k, i] = inlet_p[3][k, j]
+            inlet[4][k, i] = inlet_p[4][k, j]
 
 
 @kernel(helper=True)

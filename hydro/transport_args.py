@@ -94,19 +94,30 @@ class LocalSteps(NamedTuple):
     sooner, 0: no junction between classes disperses; 0.1 keeps the synthetic 1,000-reach basin's
     outlet concentrations within 1.1 % of the global step's largest, against 14 % at 1: the exchange
     is one forward Euler step, and a small tributary whose last cell it nearly empties at the
-    coarser step settles elsewhere than under the global step's Heun stages).
+    coarser step settles elsewhere than under the global step's Heun stages).  ``counts``: a
+    (D, 10) int64 array the run fills with each day's counts of the local steps' passes (rows past
+    its end are not filled; the global path's days are left as they are): the finest class's
+    sub-steps ``n_f``, the runs of neighbouring chains of each class 0 to 3 (each visited at each
+    of its ``n_f / 2**l`` steps), the runs of chains with the same bounds among those with bounds
+    at each class's events, and the chains whose class or bounds changed since the last day of
+    local steps (docs/solver.md, "Counted"; a diagnostic, read by the tests and benchmarks).
     """
 
     min_gain: float = 1.25
     max_level: int = 3
     refine: np.ndarray | None = None
     exchange_limit: float = 0.1
+    counts: np.ndarray | None = None
 
+
+#: The columns of :class:`LocalSteps`' ``counts``: ``n_f``, runs of each class, runs of each class's bounds,
+#: chains whose class or bounds changed.
+LTS_COUNTS = 10
 
 
 def lts_fields(local: LocalSteps | None, n_reach: int) -> tuple | None:
     """The kernel's ``lts`` argument: ``None`` (the global sub-step only; the kernel then compiles
-    without local steps) or ``(min_gain, max_level, refine, exchange_limit)``."""
+    without local steps) or ``(min_gain, max_level, refine, exchange_limit, counts)``."""
     if local is None:
         return None
     if not 0 <= local.max_level <= 3 or not local.min_gain > 0 or not 0 <= local.exchange_limit <= 1:
@@ -114,7 +125,12 @@ def lts_fields(local: LocalSteps | None, n_reach: int) -> tuple | None:
     refine = np.ones(n_reach, dtype=np.int64) if local.refine is None else np.asarray(local.refine, np.int64)
     if refine.shape != (n_reach,) or np.any(refine < 1) or np.any(refine & (refine - 1)):
         raise ValueError(f"local steps: refine must be {n_reach} powers of two, got {local.refine}")
-    return float(local.min_gain), int(local.max_level), refine, float(local.exchange_limit)
+    counts = np.zeros((0, LTS_COUNTS), dtype=np.int64) if local.counts is None else local.counts
+    if not isinstance(counts, np.ndarray) or counts.ndim != 2 or counts.shape[1] != LTS_COUNTS \
+            or counts.dtype != np.int64 or not counts.flags.writeable:
+        raise ValueError(f"local steps: counts must be a writeable (days, {LTS_COUNTS}) int64 array, got "
+                         f"{getattr(counts, 'shape', counts)}")
+    return float(local.min_gain), int(local.max_level), refine, float(local.exchange_limit), counts
 
 
 class KernelReactions(NamedTuple):
