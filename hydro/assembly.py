@@ -41,6 +41,8 @@ def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hyd
                **network_attributes(net)},
         constituents=dict(names),
     )
+    if basin.settings.local_steps:  # [run] local_steps; only when on: a default run's attributes are as before
+        res.attrs["local_steps"] = "true"
     res.add("discharge", hyd.q_out)
     res.add("reach_inflow", hyd.q_in)
     res.add("section_discharge", tr.section_discharge)

@@ -408,7 +408,7 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, wate
     return simulate(net, tracers, inputs, courant=basin.settings.courant,
                     dispersion_limit=basin.settings.dispersion_limit, groups=groups,
                     day_labels=[d.isoformat() for d in w.dates], group_species=species,
-                    reactions=tin.layout.reactions)
+                    reactions=tin.layout.reactions, local_steps=basin.settings.transport_local_steps())
 
 
 def results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, tr: TransportResult, station,

@@ -217,7 +217,8 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
     tr = simulate(net, tl.tracers, inputs, courant=basin.settings.courant,
                   dispersion_limit=basin.settings.dispersion_limit,
                   day_labels=[d.isoformat() for d in dates], groups=tl.groups,
-                  group_species=tl.group_species, reactions=tl.reactions)
+                  group_species=tl.group_species, reactions=tl.reactions,
+                  local_steps=basin.settings.transport_local_steps())
     named = split_results(tr, constituents, 1)
     return assemble_results(basin, dates, years, hyd, named.total, scenario=scenario, history=history,
                             outputs=named.names)
