@@ -353,7 +353,7 @@ class _KernelRun:
             a.KernelOutputs(out["reach"], out["reach_disp"], out["sec"], out["sec_disp"], out["res_conc"],
                             out["res_mass"], steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"],
                             out["final"], out["debt"]),
-            self.lts)  # None, or the local steps' options (read only: lanes may share them)
+            self.lts)  # None, or the local steps' options (shared by the lanes: read only but `counts`, which every lane fills alike)
         for k, done in zip([] if whole else groups_of_lane, local, strict=False):
             for name, values in out.items():  # back at the groups' places, by slices (no fancy index)
                 self.outputs[name][..., g.start[k]:g.start[k + 1]] = values[..., done:done + g.sizes[k]]

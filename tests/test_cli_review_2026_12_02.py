@@ -118,22 +118,17 @@ def _tiny_with_water_temperature(tmp_path, value: str) -> Path:
     return folder
 
 
-def test_water_temperature_below_freezing_is_refused_with_file_column_line_and_value(tmp_path):
-    folder = _tiny_with_water_temperature(tmp_path, "-5.0")
-    r = CliRunner().invoke(main, ["run", str(folder), "--end", "2020-01-05", "-o", str(tmp_path / "t.nc"), "-q"])
-    assert r.exit_code == 2, r.output
-    assert (f"{folder / 'forcing.csv'}: column 'water_temp_c', line 6 (2020-01-03): value -5 is below -0.5, "
-            f"the smallest key 'forcing.water_temperature_c' of {folder / 'basin.toml'} takes") in r.output
-    assert not (tmp_path / "t.nc").exists()
-
-
-def test_water_temperature_above_what_water_reaches_is_refused(tmp_path):
+@pytest.mark.parametrize("value, said", [
+    ("-5.0", "value -5 is below -0.5, the smallest"),
     # there was no upper bound: 1e6 overflowed the temperature correction, every concentration NaN, exit 0
-    folder = _tiny_with_water_temperature(tmp_path, "1e6")
+    ("1e6", "value 1e+06 is above 45, the largest"),
+])
+def test_water_temperature_out_of_range_is_refused_with_file_column_line_and_value(tmp_path, value, said):
+    folder = _tiny_with_water_temperature(tmp_path, value)
     r = CliRunner().invoke(main, ["run", str(folder), "--end", "2020-01-05", "-o", str(tmp_path / "t.nc"), "-q"])
     assert r.exit_code == 2, r.output
-    assert (f"{folder / 'forcing.csv'}: column 'water_temp_c', line 6 (2020-01-03): value 1e+06 is above 45, "
-            f"the largest key 'forcing.water_temperature_c' of {folder / 'basin.toml'} takes") in r.output
+    assert (f"{folder / 'forcing.csv'}: column 'water_temp_c', line 6 (2020-01-03): {said} "
+            f"key 'forcing.water_temperature_c' of {folder / 'basin.toml'} takes") in r.output
     assert not (tmp_path / "t.nc").exists()
 
 
