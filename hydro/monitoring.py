@@ -28,6 +28,9 @@ import numpy as np
 from hydro.errors import HydroError, suggest
 from hydro.monitoring_csv import CSV_COLUMNS as CSV_COLUMNS
 from hydro.monitoring_csv import read_monitoring_csv
+from hydro.monitoring_ids import not_a_series
+from hydro.monitoring_ids import read_ids as _read_ids
+from hydro.monitoring_ids import read_sections as _read_sections
 from hydro.outputspec import NETCDF_SUFFIXES
 from hydro.section_series import FLOW as FLOW
 from hydro.section_series import SERIES_PARAMETERS as SERIES_PARAMETERS
@@ -263,28 +266,6 @@ def _read_time(path, ds) -> tuple[np.ndarray, str]:
     return days, f"{y:04d}-{m:02d}-{d:02d}"
 
 
-def _read_sections(path, ds) -> list[str]:
-    if "section" not in ds.variables:
-        raise HydroError(f"{path}: coordinate variable 'section' (string ids) is missing; give the results as "
-                         "`hydro run` writes them (a run of a basin with [[sections]], keeping their variables)")
-    return _read_ids(path, ds, "section")
-
-
-def _read_ids(path, ds, dim: str) -> list[str]:
-    """The string ids of coordinate ``dim`` (sections, reservoirs)."""
-    var = ds.variables[dim]
-    raw = var[:]
-    if var.dtype == "S1" or (hasattr(raw, "dtype") and raw.dtype.kind == "S" and raw.ndim == 2):
-        import netCDF4
-
-        raw = netCDF4.chartostring(raw)
-    ids = [s.decode() if isinstance(s, bytes) else str(s) for s in np.ravel(raw)]
-    ids = [s.strip() for s in ids]
-    if len(set(ids)) != len(ids):
-        raise HydroError(f"{path}: coordinate '{dim}' repeats an id: {ids}")
-    return ids
-
-
 def _natural_inflow(path, ds, scenario) -> np.ndarray:
     """Each reservoir's inflow less the water transferred straight into it (m3 s-1, (time, reservoir)):
     ``reservoir_natural_inflow``, else ``reservoir_inflow`` less ``reservoir_transfer_inflow`` where the
@@ -396,5 +377,4 @@ def read_series(path: str | Path, scenario: str | int | None = None) -> SectionS
         return read_monitoring_csv(path)
     if suffix in NETCDF_SUFFIXES:
         return read_results(path, scenario)
-    raise HydroError(f"{path}: unknown kind of file '{suffix}'; expected a monitoring CSV (.csv) "
-                     "or a hydro results file (.nc)")
+    raise not_a_series(path)

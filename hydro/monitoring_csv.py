@@ -13,7 +13,10 @@ One row per section, month and parameter, with exactly these columns (any order)
   ``mg/L``) or ``flow`` (unit ``m3`` for the month's volume, or ``m3/s`` for the
   month's mean discharge, turned into a volume with the days of that month).
   Case, ``-`` and ``_`` are ignored, so ``NH3-N`` and ``CODMn`` are accepted.
-* ``value``: a number >= 0, or empty for a month known to be missing.
+* ``year``: 1900 to 2100 (:data:`MONITORING_YEARS`).
+* ``value``: a number >= 0, or empty for a month known to be missing; at most
+  :data:`MAX_CONCENTRATION_MG_L` of its parameter, or :data:`MAX_DISCHARGE_M3_S` of flow
+  (as a month's volume: that discharge over the month's days).
 * Lines whose first cell starts with ``#`` are comments.
 """
 
@@ -36,6 +39,20 @@ CSV_COLUMNS: tuple[str, ...] = ("section", "year", "month", "parameter", "value"
 
 _CONCENTRATION_UNITS = {"mg/l"}
 _FLOW_UNITS = {"m3": "volume", "m3/s": "discharge"}
+
+#: Years a monitoring row may carry.  Systematic river monitoring in China began in the 1950s and
+#: an agreement's years are this century's, so 1900-2100 holds every real record with room; a year
+#: outside is a typing slip (22 for 2022, 20188), which would stretch the series over millennia.
+MONITORING_YEARS = (1900, 2100)
+#: The largest monthly mean concentration a monitoring section can hold, mg/L.  Untreated municipal
+#: sewage carries 20-85 mg/L TN (mostly NH3-N), 4-15 mg/L TP and a permanganate index of about
+#: 100-400 mg/L; a river section's monthly mean beyond ten times that is no water but a unit slip
+#: (ug/L given as mg/L) or a typing error.  Dissolved oxygen cannot pass pure oxygen's solubility
+#: at 0 degC and 1 atm, about 70 mg/L (air-saturated water holds 14.6 mg/L there).
+MAX_CONCENTRATION_MG_L = {"tn": 1000.0, "tp": 100.0, "nh3n": 1000.0, "codmn": 4000.0, "do": 70.0}
+#: The largest mean discharge of a month, m3/s: about twice the Amazon's mean (2.1e5 m3/s), so no
+#: river reaches it; more is a unit slip (L/s, or a volume given as m3/s).
+MAX_DISCHARGE_M3_S = 4.0e5
 
 
 def read_monitoring_csv(path: str | Path) -> SectionSeries:
@@ -122,7 +139,7 @@ def _read_row(path: Path, line: int, header: list[str], cells: list[str]):
     section = rec["section"]
     if not section:
         raise HydroError(f"{path}: line {line}: empty section id")
-    year = _csv_int(path, line, "year", rec["year"], 1, 9999)
+    year = _csv_int(path, line, "year", rec["year"], *MONITORING_YEARS)
     month = _csv_int(path, line, "month", rec["month"], 1, 12)
     parameter = normalise_parameter(rec["parameter"])
     if parameter not in SERIES_PARAMETERS:
@@ -132,6 +149,7 @@ def _read_row(path: Path, line: int, header: list[str], cells: list[str]):
             + "; expected one of " + ", ".join(SERIES_PARAMETERS))
     unit = rec["unit"].replace(" ", "").lower()
     value = _csv_value(path, line, rec["value"])
+    _check_ceiling(path, line, parameter, unit, year, month, rec["value"], value)
     if parameter == FLOW:
         if unit not in _FLOW_UNITS:
             raise HydroError(
@@ -151,8 +169,32 @@ def _csv_int(path, line, column, text, lo, hi) -> int:
     except ValueError:
         raise HydroError(f"{path}: line {line}: {column} '{text}' is not an integer") from None
     if not lo <= value <= hi:
-        raise HydroError(f"{path}: line {line}: {column} {value} is outside {lo}..{hi}")
+        hint = ("; give the four-digit calendar year of the measurement (2022, not 22)" if column == "year"
+                else "; give the month's number, 1 (January) to 12")
+        raise HydroError(f"{path}: line {line}: {column} {value} is outside {lo}..{hi}{hint}")
     return value
+
+
+def _check_ceiling(path, line, parameter, unit, year, month, text, value) -> None:
+    """Refuse a value above what water can hold (:data:`MAX_CONCENTRATION_MG_L`,
+    :data:`MAX_DISCHARGE_M3_S`): a unit slip or a typing error, never a measurement."""
+    if math.isnan(value) or unit not in (_CONCENTRATION_UNITS | set(_FLOW_UNITS)):
+        return  # a missing month; a wrong unit is said by the caller
+    if parameter == FLOW:
+        days = calendar.monthrange(year, month)[1]
+        most = MAX_DISCHARGE_M3_S * (1.0 if unit == "m3/s" else days * SECONDS_PER_DAY)
+        what = f"{most:.3g} {'m3/s' if unit == 'm3/s' else 'm3 in a month of ' + str(days) + ' days'}"
+        why = f"about twice the Amazon's mean discharge ({MAX_DISCHARGE_M3_S:.0e} m3/s)"
+        todo = "check the unit (m3 for the month's volume, m3/s for its mean discharge) and the value"
+    else:
+        most = MAX_CONCENTRATION_MG_L[parameter]
+        what, why = f"{most:g} mg/L", "more than any river's monthly mean can hold"
+        todo = "check the unit (a value in ug/L is 1000 times its value in mg/L) and the value"
+    if value > most:
+        raise HydroError(
+            f"{path}: line {line}, column 'value': {parameter} {year}-{month:02d} is {text}, above {what}, "
+            f"{why} (MAX_CONCENTRATION_MG_L and MAX_DISCHARGE_M3_S in hydro/monitoring_csv.py give the "
+            f"reasons); {todo}")
 
 
 def _csv_value(path, line, text) -> float:

@@ -125,6 +125,10 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> N
                 cause = f" after {taken:g} m3/s was withdrawn from it that day"
                 less = ("withdraw less ([[withdrawals]] loss_share or max_share below 1, or a smaller "
                         "[[transfers]] abstraction), or ")
+            elif name == "q_out" and arr["lateral"][d, r] < 0:  # a negative lateral inflow: a withdrawal
+                cause = (f" after a lateral inflow of {arr['lateral'][d, r]:g} m3/s, which takes that much out "
+                         "along the reach (negative is a withdrawal), more than reached it")
+                less = "take less ([forcing.lateral_inflow_m3_s] of a flow-driven basin closer to 0), or "
             raise HydroError(
                 f"reach '{network.reaches[r].id}' has no flow at its {end} on {day(d)} "
                 f"({arr[name][d, r]:g} m3/s){cause}; every reach needs flow > 0: {less}add lateral or "
