@@ -195,6 +195,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     if (members or weather_seed is not None) and not b.is_watershed:  # before the start line, not after it
         raise HydroError(f"{b.path}: {'a weather ensemble (--members)' if members else '--synthetic-weather'} "
                          "needs a watershed basin (with [[subbasins]])")
+    _fit_weather_generator(b, members, weather_seed)  # a record it cannot be fitted to: before the start line
     if measured:  # scenario S of a scenario file, its measures applied (hydro.scenario_run)
         return scenario_command(b, basin, scenario, scenario_file, s, e, output, overrides=overrides, params=params,
                                 output_options=(variables, locations, aggregate, float32, compress, codec),
@@ -235,6 +236,16 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         if not members:
             click.echo(run_summary(results))
         click.echo(f"written: {out}")
+
+
+def _fit_weather_generator(b, members, weather_seed) -> None:
+    """Fit the weather generator of a run on generated weather (``--members``, ``--synthetic-weather``)
+    before its start line: a station record it cannot be fitted to was said after it.  Fitted once per
+    process (:func:`hydro.ensemble.weather_generator`): the run takes it from the cache."""
+    if members or weather_seed is not None:
+        from hydro.ensemble import weather_generator
+
+        weather_generator(b)
 
 
 def _start_line(b, first, last, members, weather_seed, quiet: bool = False) -> None:

@@ -63,6 +63,24 @@ class Results:
             raise ValueError(f"{name}: shape {values.shape} does not match dims {dims} {shape}")
         self.data[name] = values
 
+    def check_shapes(self) -> None:
+        """Refuse (:class:`HydroError`) a variable whose array does not match its dimensions: one
+        stored in :attr:`data` directly, bypassing :meth:`add` (a ``leading`` member dimension
+        without the member axis in the array raised an IndexError deep in the writer)."""
+        for name, values in self.data.items():
+            dims = self.dims(name)
+            lacking = [d for d in dims if d not in self.coords]
+            if lacking:
+                raise HydroError(f"Results: variable '{name}' is on {', '.join(dims)}, and coords has no "
+                                 f"{', '.join(repr(d) for d in lacking)}; give every dimension its coordinate")
+            shape = tuple(len(self.coords[d]) for d in dims)
+            if np.shape(values) != shape:
+                raise HydroError(
+                    f"Results: variable '{name}' has shape {np.shape(values)}, but its dimensions "
+                    f"({', '.join(dims)}) have lengths {shape}" + (f" (leading={self.leading}: the stacked "
+                    "dimensions come first in every array)" if self.leading else "") + "; store variables with "
+                    "Results.add, which checks their shape, and stack runs with hydro.results.stack")
+
     def dims(self, name: str) -> tuple[str, ...]:
         """The dimensions of ``name`` as stored: the leading ones, then the declared ones."""
         return self.leading + self.declaration(name).dims
@@ -116,6 +134,7 @@ class Results:
 
         from hydro import __version__
 
+        self.check_shapes()
         used = {d for name in self.data for d in self.dims(name)} | {"time"}
         coords = {}
         aggregated = self.time_bounds is not None
@@ -172,6 +191,7 @@ class Results:
         from hydro.outputspec import check_netcdf_name
 
         check_netcdf_name(path, "Results.to_netcdf", option="path")  # as hydro run -o: readers go by the suffix
+        self.check_shapes()
         return write_results(self, Path(path), overwrite=overwrite, compress=compress, spec=spec, option="path")
 
 

@@ -214,7 +214,10 @@ def _fit_temperature(where: str, m: np.ndarray, daily: DailyForcing, extremes: n
     sd = np.sqrt(np.bincount(m[tok], weights=dev[tok] ** 2, minlength=12) / (n_t - 1))
     if (sd <= 0).any():
         k = int(np.argmin(sd))
-        raise HydroError(f"{where}: column 'tmean_c': constant temperature in {MONTHS[k]}; check the data")
+        raise HydroError(f"{where}: column 'tmean_c': every {MONTHS[k]} day of the record has the same value "
+                         f"({mu[k]:g} degC); the weather generator fits each calendar month's day-to-day spread "
+                         "of the temperature, and a constant has none: check the column (a block filled with one "
+                         "value?) and give the measured temperatures")
     z = dev / sd[m]
     zp = tok[:-1] & tok[1:]
     a, b = z[:-1][zp], z[1:][zp]

@@ -8,6 +8,13 @@
 * ``hydro compensate`` on a catchment run's results said "coordinate 'section' is missing", and on
   a basin or catchment file "unknown kind of file '.toml'"; each now says what was given and what
   to give instead.
+* A ``Results`` whose arrays lack its leading ``member`` dimension (stored in ``data`` directly)
+  raised an IndexError in ``output_periods`` when written (reproduced); it is refused naming the
+  variable, its shape and the dimensions' lengths.
+* A station record the weather generator cannot fit (a month of one temperature) was said after
+  the start line (``run --members``, ``--synthetic-weather``), after every scenario ran
+  (``scenarios --members``) or by every member (``compensate BASIN --uncertainty``); the fit is now
+  done first, once (the members take it from the process's cache).
 """
 
 from pathlib import Path
@@ -119,3 +126,119 @@ def test_compensate_on_a_basin_or_catchment_file_says_what_it_is(tmp_path, monke
     monkeypatch.chdir(tmp_path)
     r = CliRunner().invoke(main, ["compensate", first, str(PHASE1)])
     assert r.exit_code == 2 and said in r.output and "unknown kind" not in r.output, r.output
+
+
+@pytest.fixture(scope="module")
+def tiny_results():
+    import hydro
+
+    return hydro.Model.from_basin("tiny").run_results("2020-01-01", "2020-02-10")
+
+
+@pytest.mark.parametrize("aggregate", ["daily", "monthly"])
+def test_results_with_a_leading_member_dimension_its_arrays_lack_is_refused(tmp_path, tiny_results, aggregate):
+    # reproduced the IndexError seen once: data stored straight into Results.data without the member axis
+    # (leading=("member",)) raised "index 5 out-of-bounds in add.reduceat" in output_periods.blocks
+    from hydro.errors import HydroError
+    from hydro.outputspec import OutputSpec
+    from hydro.results import Results
+
+    r = tiny_results
+    syn = Results(coords={**r.coords, "member": [0, 1]}, attrs=dict(r.attrs), constituents=dict(r.constituents),
+                  leading=("member",))
+    syn.data.update(r.data)
+    with pytest.raises(HydroError, match=r"Results: variable '\w+' has shape \(41, 5\), but its dimensions "
+                                         r"\(member, time, reach\) have lengths \(2, 41, 5\) \(leading=\('member',\)"):
+        syn.to_netcdf(tmp_path / "s.nc", spec=OutputSpec(aggregate=aggregate))
+    with pytest.raises(HydroError, match=r"store variables with Results\.add"):
+        syn.to_xarray()
+    assert not list(tmp_path.iterdir())
+
+
+def test_results_with_a_dimension_without_coordinate_is_refused(tmp_path, tiny_results):
+    # was a KeyError 'member' from the writer
+    from hydro.errors import HydroError
+    from hydro.results import Results
+
+    r = tiny_results
+    syn = Results(coords=dict(r.coords), constituents=dict(r.constituents), leading=("member",))
+    syn.data.update({k: v[None] for k, v in r.data.items()})
+    with pytest.raises(HydroError, match="coords has no 'member'; give every dimension its coordinate"):
+        syn.to_netcdf(tmp_path / "s.nc")
+
+
+def test_results_stacked_along_member_write_at_every_aggregation(tmp_path, tiny_results):
+    # the public way (hydro.results.stack) wrote daily, monthly and yearly before and after the check
+    from hydro.outputspec import OutputSpec
+    from hydro.results import stack
+
+    s = stack([tiny_results, tiny_results], "member", [0, 1])
+    for aggregate in ("daily", "monthly", "yearly"):
+        s.to_netcdf(tmp_path / f"{aggregate}.nc", spec=OutputSpec(aggregate=aggregate, locations=("east",)))
+    assert len(list(tmp_path.iterdir())) == 3
+
+
+@pytest.fixture()
+def watershed_constant_february(tmp_path):
+    """A copy of the example watershed whose station record has 1 degC (0 to 2) on every February day:
+    the weather generator cannot fit February's temperature spread."""
+    import shutil
+
+    folder = tmp_path / "ws"
+    shutil.copytree(ROOT / "configs" / "examples" / "watershed", folder)
+    csv = folder / "weather.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    header = next(i for i, line in enumerate(lines) if line.startswith("date,"))
+    assert lines[header] == "date,precip_mm,tmean_c,tmin_c,tmax_c"
+    for i in range(header + 1, len(lines)):
+        cells = lines[i].split(",")
+        if cells[0][5:7] == "02":
+            lines[i] = ",".join(cells[:2] + ["1.0", "0.0", "2.0"])
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return folder
+
+
+FIT_SAID = ("weather.csv: column 'tmean_c': every Feb day of the record has the same value (1 degC); the weather "
+            "generator fits each calendar month's day-to-day spread")
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "{ws}", "--members", "2", "--end", "2001-01-10", "-o", "{out}"],
+    ["run", "{ws}", "--synthetic-weather", "1", "--end", "2001-01-10", "-o", "{out}"],
+    # ran the baseline and every scenario first, then failed each member
+    ["scenarios", "{ws}", str(ROOT / "configs" / "scenarios" / "watershed.toml"), "--members", "2",
+     "--end", "2001-01-10", "-o", "{out}"],
+    # ran every member, each failing on the fit
+    ["compensate", "{ws}", str(PHASE1), "--uncertainty", "2"],
+])
+def test_a_record_the_weather_generator_cannot_fit_is_refused_before_anything_runs(
+        tmp_path, watershed_constant_february, monkeypatch, command):
+    import hydro.ensemble
+    import hydro.weathergen
+
+    monkeypatch.setattr(hydro.ensemble, "_FITTED", {})
+    fits = []
+    real_fit = hydro.weathergen.fit
+    monkeypatch.setattr(hydro.weathergen, "fit", lambda *a, **k: fits.append(1) or real_fit(*a, **k))
+    out = tmp_path / "out.nc"
+    args = [a.format(ws=watershed_constant_february, out=out) for a in command]
+    r = CliRunner().invoke(main, args)
+    assert r.exit_code == 2, r.output
+    assert FIT_SAID in r.output and "Traceback" not in r.output, r.output
+    assert "simulating" not in r.output and "member" not in r.output and "scenario" not in r.output, r.output
+    assert fits == [1] and not out.exists()
+
+
+def test_an_ensemble_fits_the_weather_generator_once(tmp_path, monkeypatch):
+    # the early check and the members share one fit (the ~2.4 s on Miyun's record is not done twice)
+    import hydro.ensemble
+    import hydro.weathergen
+
+    monkeypatch.setattr(hydro.ensemble, "_FITTED", {})
+    fits = []
+    real_fit = hydro.weathergen.fit
+    monkeypatch.setattr(hydro.weathergen, "fit", lambda *a, **k: fits.append(1) or real_fit(*a, **k))
+    r = CliRunner().invoke(main, ["run", "watershed", "--members", "2", "--workers", "1", "--end", "2001-01-05",
+                                  "-o", str(tmp_path / "m.nc"), "-q"])
+    assert r.exit_code == 0, r.output
+    assert fits == [1]

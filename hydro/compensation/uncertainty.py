@@ -435,6 +435,9 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
         basin = model_variant(setup.basin).basin
         if not basin.is_watershed:
             raise HydroError(f"{basin.path}: weather uncertainty needs a watershed basin (with [[subbasins]])")
+        from hydro.ensemble import weather_generator
+
+        weather_generator(basin)  # a record the generator cannot be fitted to: one error, before any member
     else:
         evaluate(agreement, _series(str(setup.series)), skip_unavailable=setup.skip_unavailable)  # errors now
     tasks = [(setup, m) for m in range(members)]

@@ -71,6 +71,11 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     check_output(out.with_suffix(".summary.csv"), overwrite, inputs=inputs)  # the summary table next to it
     check_suffix(out)  # after: an input named as -o is refused as such
     weather_seed = _past_record(basin, sfile, s, e, members, seed, progress)
+    if members or weather_seed is not None:  # a record the generator cannot be fitted to: before any run
+        from hydro.basin import Basin
+        from hydro.ensemble import weather_generator
+
+        weather_generator(Basin.load(basin_file))  # fitted once per process: the members take it from the cache
     from hydro.batch import EXIT_PARTIAL, BatchFailed, make_executor, report_failures
 
     executor = make_executor(workers=workers, scheduler=scheduler, dask_workers=dask_workers)
