@@ -106,7 +106,11 @@ def series_spec(t: Table, key: str, folder: Path, *, minimum: float | None = Non
     sub.finish()
     header, _ = csv_header(path, f"the 'csv' path of key '{sub.where}'")
     if "date" not in header:
-        raise HydroError(f"{path}: expected a header line with a 'date' column")
+        from hydro.weather_csv import separator_hint
+
+        raise HydroError(f"{path}: expected a header line with a 'date' column (lower case), got "
+                         f"'{','.join(header)}'" + (separator_hint(header) or "; name the column of the days "
+                                                    f"'date' (key '{sub.where}' of {t.file})"))
     columns = [h for h in header if h != "date"]
     if column not in columns:
         raise HydroError(f"{path}: no column '{column}'" + suggest(column, columns)

@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from hydro.basin_tables import SeriesSpec, series_spec
+from hydro.forcing_csv import MAX_DAILY_PET_MM, MAX_DAILY_PRECIP_MM
 from hydro.tomlio import Table
 
 #: Lowest water temperature a ``[forcing]`` takes (deg C).  River and reservoir water is liquid:
@@ -27,6 +28,15 @@ WATER_TEMP_MIN_C = -0.5
 #: (deg F, kelvin) or a code.  There was no bound: 1e6 overflowed theta**(T - 20) and every
 #: concentration came out NaN, exit 0; 99 multiplied every removal rate by 1.047**79 = 38.
 WATER_TEMP_MAX_C = 45.0
+#: Largest flow a ``[forcing]`` takes, m3 s-1 (lateral inflow either way, inflows, point sources): the
+#: transfer series' bound (:data:`hydro.transfer_series.MAX_FLOW_M3_S`, about the Yangtze's floods).  There
+#: was none: a lateral inflow of 1e300 gave TN of -inf mg/L (exit 0), or a ZeroDivisionError traceback.
+MAX_FLOW_M3_S = 1.0e5
+#: Largest load a ``[forcing]`` takes, kg d-1: a million tonnes a day, more than all of China's rivers
+#: carry to the sea in a year (a few million tonnes of N); more is a unit slip (g for kg) or a typing error.
+MAX_LOAD_KG_PER_DAY = 1.0e9
+#: Largest concentration a ``[forcing]`` takes, mg L-1: 1e6 mg/L is a litre's whole mass of 1 kg.
+MAX_CONCENTRATION_MG_L = 1.0e6
 #: An input given per constituent: (index of the part, ``"conc"`` (mg L-1) or ``"load"`` (kg d-1), series).
 PartInput = tuple[int, str, SeriesSpec]
 
@@ -95,7 +105,8 @@ def _per_element(table: Table, kind: str, network, folder: Path) -> list[tuple[i
     for key in list(table.data):
         where = f"{table.file}: {table.path(key)}"
         idx = network.reach_index(key, where) if kind == "reach" else network.reservoir_index(key, where)
-        out.append((idx, series_spec(table, key, folder, minimum=0.0 if "load" in table.where else None)))
+        bounds = (0.0, MAX_LOAD_KG_PER_DAY) if "load" in table.where else (-MAX_FLOW_M3_S, MAX_FLOW_M3_S)
+        out.append((idx, series_spec(table, key, folder, minimum=bounds[0], maximum=bounds[1])))
     table.finish()
     return out
 
@@ -119,15 +130,17 @@ def _part_inputs(t: Table, names: list[str], folder: Path) -> tuple[PartInput, .
         if has_c and has_l:
             raise t.error(f"{c}_kg_per_day", f"give either {c}_mg_per_l or {c}_kg_per_day, not both")
         if has_c:
-            out.append((k, "conc", series_spec(t, f"{c}_mg_per_l", folder, minimum=0.0)))
+            out.append((k, "conc", series_spec(t, f"{c}_mg_per_l", folder, minimum=0.0,
+                                                        maximum=MAX_CONCENTRATION_MG_L)))
         elif has_l:
-            out.append((k, "load", series_spec(t, f"{c}_kg_per_day", folder, minimum=0.0)))
+            out.append((k, "load", series_spec(t, f"{c}_kg_per_day", folder, minimum=0.0,
+                                                        maximum=MAX_LOAD_KG_PER_DAY)))
     return tuple(out)
 
 
 def _inflow(t: Table, names: list[str], network, folder: Path) -> Inflow:
     at = t.str("at")
-    flow = series_spec(t, "flow_m3_s", folder, minimum=0.0)
+    flow = series_spec(t, "flow_m3_s", folder, minimum=0.0, maximum=MAX_FLOW_M3_S)
     condition = t.str("condition", default="flux")
     if condition not in ("flux", "concentration"):
         raise t.error("condition", f"expected 'flux' or 'concentration', got '{condition}'")
@@ -148,7 +161,7 @@ def _point(t: Table, names: list[str], network, folder: Path) -> PointInput:
     t.str("id")
     t.str("name", default="")
     r = network.reach_index(t.str("reach"), f"{t.file}: {t.path('reach')}")
-    flow = series_spec(t, "flow_m3_s", folder, default=0.0, minimum=0.0)
+    flow = series_spec(t, "flow_m3_s", folder, default=0.0, minimum=0.0, maximum=MAX_FLOW_M3_S)
     inputs = _part_inputs(t, names, folder)
     position = t.float("position", default=1.0, minimum=1e-9, maximum=1.0)
     t.finish()
@@ -160,8 +173,10 @@ def flow_forcing(f: Table, names: list[str], network, folder: Path) -> FlowForci
     parsed = FlowForcing(
         water_temperature=series_spec(f, "water_temperature_c", folder, default=20.0, minimum=WATER_TEMP_MIN_C,
                                       maximum=WATER_TEMP_MAX_C),
-        evaporation=series_spec(f, "evaporation_mm_per_day", folder, default=0.0, minimum=0.0),
-        precipitation=series_spec(f, "precipitation_mm_per_day", folder, default=0.0, minimum=0.0),
+        evaporation=series_spec(f, "evaporation_mm_per_day", folder, default=0.0, minimum=0.0,
+                                maximum=MAX_DAILY_PET_MM),
+        precipitation=series_spec(f, "precipitation_mm_per_day", folder, default=0.0, minimum=0.0,
+                                  maximum=MAX_DAILY_PRECIP_MM),
         lateral=tuple(_per_element(f.table("lateral_inflow_m3_s", default=None), "reach", network, folder)),
         lateral_loads=_loads(f, "lateral_load_kg_per_day", "reach", names, network, folder),
         reservoir_loads=_loads(f, "reservoir_load_kg_per_day", "reservoir", names, network, folder),

@@ -15,6 +15,11 @@
   the start line (``run --members``, ``--synthetic-weather``), after every scenario ran
   (``scenarios --members``) or by every member (``compensate BASIN --uncertainty``); the fit is now
   done first, once (the members take it from the process's cache).
+* A flow-driven basin's ``[forcing]`` had no upper bounds: a lateral inflow of 1e300 m3/s gave TN
+  of -inf (exit 0) or a ZeroDivisionError traceback, a load of 1e300 kg/d TN of 2e297 mg/L; flows
+  now take at most 1e5 m3/s (either way for lateral inflow), loads 1e9 kg/d, concentrations 1e6
+  mg/L, evaporation 30 and precipitation 2000 mm/d.  A series CSV's header without ``date`` says
+  what it got (semicolons, upper case).
 """
 
 from pathlib import Path
@@ -242,3 +247,61 @@ def test_an_ensemble_fits_the_weather_generator_once(tmp_path, monkeypatch):
                                   "-o", str(tmp_path / "m.nc"), "-q"])
     assert r.exit_code == 0, r.output
     assert fits == [1]
+
+
+def _tiny_copy(tmp_path: Path) -> Path:
+    import shutil
+
+    folder = tmp_path / "tiny"
+    shutil.copytree(ROOT / "configs" / "examples" / "tiny", folder)
+    return folder
+
+
+@pytest.mark.parametrize("text, expected", [
+    # a lateral inflow of 1e300 m3/s ended in a ZeroDivisionError traceback from the transport kernel
+    ("forcing.lateral_inflow_m3_s.east=1e300", "key 'forcing.lateral_inflow_m3_s.east': expected a number <= "
+                                               "100000.0, got 1e+300"),
+    ("forcing.lateral_inflow_m3_s.east=-2e5", "key 'forcing.lateral_inflow_m3_s.east': expected a number >= "
+                                              "-100000.0, got -200000.0"),
+    # a load of 1e300 kg/d gave TN of 2e297 mg/L at lake_inlet, exit 0
+    ("forcing.lateral_load_kg_per_day.tn.east=1e300", "key 'forcing.lateral_load_kg_per_day.tn.east': expected a "
+                                                      "number <= 1000000000.0, got 1e+300"),
+    ("forcing.evaporation_mm_per_day=50", "key 'forcing.evaporation_mm_per_day': expected a number <= 30.0"),
+    ("forcing.precipitation_mm_per_day=3000", "key 'forcing.precipitation_mm_per_day': expected a number <= 2000.0"),
+])
+def test_flow_driven_forcing_beyond_physical_bounds_is_refused(tmp_path, text, expected):
+    r = CliRunner().invoke(main, ["run", "tiny", "--end", "2020-01-03", "--set", text, "-o", str(tmp_path / "t.nc")])
+    assert r.exit_code == 2, r.output
+    assert expected in r.output and "Traceback" not in r.output and "simulating" not in r.output, r.output
+
+
+def test_flow_driven_forcing_csv_value_beyond_bounds_is_refused_with_file_column_and_line(tmp_path):
+    # 1e300 in the lateral inflow column gave TN of -inf mg/L at tailwater_mid, exit 0
+    folder = _tiny_copy(tmp_path)
+    csv = folder / "forcing.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    assert lines[3].startswith("2020-01-01,")
+    lines[3] = "2020-01-01,1e300," + lines[3].split(",")[2]
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["run", str(folder), "--end", "2020-01-03", "-o", str(tmp_path / "t.nc"), "-q"])
+    assert r.exit_code == 2, r.output
+    assert (f"{csv}: column 'north_upper_m3_s', line 4 (2020-01-01): value 1e+300 is above 100000, the largest key "
+            f"'forcing.lateral_inflow_m3_s.north_upper' of {folder / 'basin.toml'} takes") in r.output, r.output
+    assert not (tmp_path / "t.nc").exists()
+
+
+@pytest.mark.parametrize("header, said", [
+    ("date;north_upper_m3_s;water_temp_c", "got 'date;north_upper_m3_s;water_temp_c'; the fields are separated by "
+                                           "semicolons"),
+    ("DATE,NORTH_UPPER_M3_S,WATER_TEMP_C", "got 'DATE,NORTH_UPPER_M3_S,WATER_TEMP_C'; name the column of the days "
+                                           "'date' (key 'forcing.water_temperature_c'"),
+])
+def test_forcing_csv_header_without_date_says_what_it_got(tmp_path, header, said):
+    # said only "expected a header line with a 'date' column"
+    folder = _tiny_copy(tmp_path)
+    csv = folder / "forcing.csv"
+    lines = csv.read_text(encoding="utf-8").splitlines()
+    lines[2] = header
+    csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["run", str(folder), "--end", "2020-01-03", "-o", str(tmp_path / "t.nc"), "-q"])
+    assert r.exit_code == 2 and said in r.output, r.output
