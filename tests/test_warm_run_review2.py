@@ -1,0 +1,75 @@
+"""The warm ``hydro run`` (issue 14), second round: what its speed rests on, checked without timing.
+
+A ``hydro run`` that finished ends its process at once (``hydro.cli._exit_now``), skipping the
+interpreter's clean-up (0.2-0.8 s of the warm Miyun run freeing Numba's objects and the run's
+arrays): its file must still be complete and its lines printed, an error must still take the
+normal exit, and a run inside another program (click's test runner, ``standalone_mode=False``)
+must never end that program.
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import numpy as np
+from click.testing import CliRunner
+
+ROOT = Path(__file__).resolve().parents[1]
+
+#: Runs ``hydro.cli.main()`` as the console script does, with a module global whose ``__del__``
+#: says whether the interpreter's clean-up ran (it frees ``__main__``'s globals).
+SCRIPT = """
+import sys
+from hydro.cli import main
+
+
+class Marker:
+    def __del__(self):
+        sys.stderr.write("teardown ran\\n")
+
+
+marker = Marker()
+sys.argv = ["hydro", *sys.argv[1:]]
+main()
+"""
+
+
+def _hydro(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-c", SCRIPT, *args], cwd=ROOT, capture_output=True, text=True,
+                          timeout=600)
+
+
+def test_a_finished_run_exits_at_once_with_its_file_complete_and_its_lines_printed(tmp_path):
+    from hydro.results import load_results
+
+    out = tmp_path / "tiny.nc"
+    proc = _hydro("run", "configs/examples/tiny", "-o", str(out))
+    assert proc.returncode == 0, proc.stderr
+    assert "teardown ran" not in proc.stderr  # before: the interpreter's clean-up ran after the run
+    assert proc.stdout.rstrip().endswith(f"written: {out}")  # every line printed, the last one too
+    assert "mass balance" in proc.stdout  # the summary before it
+    assert [p.name for p in tmp_path.iterdir()] == ["tiny.nc"]  # no temporary file left beside it
+    res = load_results(out)  # readable, every day of every variable there (a file cut short is not)
+    assert len(res.dates) > 1 and res.data
+    for name, values in res.data.items():
+        assert np.asarray(values).shape[0] == len(res.coords[res.dims(name)[0]]), name
+
+
+def test_a_failed_command_and_other_commands_take_the_normal_exit(tmp_path):
+    proc = _hydro("run", "configs/examples/tiny", "-o", str(tmp_path / "x.nc"), "--start", "1999-13-01")
+    assert proc.returncode == 2 and "Error:" in proc.stderr
+    assert "teardown ran" in proc.stderr  # an error: the normal exit
+    proc = _hydro("--version")
+    assert proc.returncode == 0 and "teardown ran" in proc.stderr  # only a finished run exits at once
+
+
+def test_a_run_inside_another_program_never_ends_it(tmp_path):
+    from hydro.cli import main
+
+    tiny = str(ROOT / "configs/examples/tiny")
+    result = CliRunner().invoke(main, ["run", tiny, "-o", str(tmp_path / "a.nc"), "-q"])
+    assert result.exit_code == 0, result.output  # reached: the test process was not ended
+    assert main(["run", tiny, "-o", str(tmp_path / "b.nc"), "-q"], standalone_mode=False) is None
+    assert (tmp_path / "a.nc").is_file() and (tmp_path / "b.nc").is_file()
