@@ -118,12 +118,16 @@ def _exit_now() -> None:
     (Numba's thousands, the run's arrays), 0.2-0.8 s of a warm ``hydro run miyun`` (issue 14) for
     nothing the command left to do.  ``atexit`` functions still run (a coverage measurement's, say),
     and output is flushed first; returns instead (the normal exit) where output is captured or
-    cannot be flushed (a closed pipe) or another thread still runs."""
+    cannot be flushed (a closed pipe), another thread still runs, or a profiler, tracer or debugger
+    watches (``python -m cProfile -o FILE -m hydro run``: it writes FILE after the command returns)."""
     import atexit
     import os
     import threading
 
-    if threading.active_count() > 1 or (sys.stdout, sys.stderr) != (sys.__stdout__, sys.__stderr__) or not _flushed():
+    watched = sys.gettrace() is not None or sys.getprofile() is not None
+    if watched or threading.active_count() > 1 or (sys.stdout, sys.stderr) != (sys.__stdout__, sys.__stderr__):
+        return
+    if not _flushed():
         return
     atexit._run_exitfuncs()
     _flushed()

@@ -73,3 +73,13 @@ def test_a_run_inside_another_program_never_ends_it(tmp_path):
     assert result.exit_code == 0, result.output  # reached: the test process was not ended
     assert main(["run", tiny, "-o", str(tmp_path / "b.nc"), "-q"], standalone_mode=False) is None
     assert (tmp_path / "a.nc").is_file() and (tmp_path / "b.nc").is_file()
+
+
+def test_a_profiled_run_takes_the_normal_exit(tmp_path):
+    # python -m cProfile writes its file after the command returns: an exit at once lost it
+    prof = tmp_path / "run.prof"
+    proc = subprocess.run([sys.executable, "-m", "cProfile", "-o", str(prof), "-m", "hydro", "run",
+                           "configs/examples/tiny", "-o", str(tmp_path / "t.nc"), "-q"],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr
+    assert prof.is_file() and prof.stat().st_size > 0
