@@ -36,6 +36,12 @@ _BOMS = ((b"\xef\xbb\xbf", None), (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\x
          (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
 
 
+def _save_as(path: str | Path) -> str:
+    """How to save ``path`` as UTF-8: Excel's way for a CSV file (a TOML file is edited as text)."""
+    editor = "in an editor: encoding UTF-8"
+    return f"in Excel: Save As > 'CSV UTF-8'; {editor}" if Path(path).suffix.lower() == ".csv" else editor
+
+
 def decode_text(data: bytes, path: str | Path) -> str:
     """Decode the bytes of a text file as UTF-8, with or without a byte-order mark.
 
@@ -56,7 +62,7 @@ def decode_text(data: bytes, path: str | Path) -> str:
         if data.startswith(bom):
             if name:
                 raise HydroError(f"{path} is not UTF-8 text (byte 0: a {name} byte-order mark): save it as "
-                                 "UTF-8 (in Excel: Save As > 'CSV UTF-8'; in an editor: encoding UTF-8)")
+                                 f"UTF-8 ({_save_as(path)})")
             offset = len(bom)
             break
     try:
@@ -72,7 +78,7 @@ def decode_text(data: bytes, path: str | Path) -> str:
         else:
             hint = ""
         raise HydroError(f"{path} is not UTF-8 text (byte {pos}, line {line}: {bad}){hint}: save it as "
-                         "UTF-8 (in Excel: Save As > 'CSV UTF-8'; in an editor: encoding UTF-8)") from None
+                         f"UTF-8 ({_save_as(path)})") from None
     if "\x00" in text:
         pos = offset + len(text[:text.index("\x00")].encode("utf-8"))
         raise HydroError(f"{path} is not UTF-8 text (byte {pos}: a NUL byte; binary data or UTF-16?): "
@@ -164,6 +170,11 @@ def load_toml(path: str | Path, expect: str | None = None, hint: str | None = No
             raise
         what = f"a '{path.suffix}' file" if path.suffix else "a file"
         raise HydroError(f"{path}: not {a_kind(expect)} ({what} that is not TOML); {check}") from None
+    # an empty agreement, scenario file or config was said as its first key missing ("key 'name': missing;
+    # add it to this table"); a basin file says which tables it lacks (hydro.basin_tables.load_basin_file)
+    if not data and expect != "basin file":
+        raise HydroError(f"{path}: no keys (the file is empty or only comments); expected {a_kind(expect)}: "
+                         "write its keys (docs/file-formats.md lists each file's format), or give the file meant")
     kind = toml_kind(data)
     if kind not in (None, expect) and not any(test(data) for k, test in _KINDS if k == expect):
         raise HydroError(f"{path}: this is {a_kind(kind)}, not {a_kind(expect)}; {check}")

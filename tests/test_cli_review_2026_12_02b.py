@@ -20,6 +20,9 @@
   now take at most 1e5 m3/s (either way for lateral inflow), loads 1e9 kg/d, concentrations 1e6
   mg/L, evaporation 30 and precipitation 2000 mm/d.  A series CSV's header without ``date`` says
   what it got (semicolons, upper case).
+* An empty (or comments-only) agreement, scenario file or calibration config was said as its first
+  key missing; it is said to be empty.  A TOML file not in UTF-8 was told to be saved from Excel as
+  'CSV UTF-8'.
 """
 
 from pathlib import Path
@@ -305,3 +308,33 @@ def test_forcing_csv_header_without_date_says_what_it_got(tmp_path, header, said
     csv.write_text("\n".join(lines) + "\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["run", str(folder), "--end", "2020-01-03", "-o", str(tmp_path / "t.nc"), "-q"])
     assert r.exit_code == 2 and said in r.output, r.output
+
+
+@pytest.mark.parametrize("content", ["", "# only a comment\n"])
+@pytest.mark.parametrize("command", [
+    ["compensate", str(ROOT / "configs" / "agreements" / "miyun_chaobai_published.csv"), "{f}"],
+    ["scenarios", "watershed", "{f}"],
+    ["calibrate", "{f}", "-o", "cal"],
+])
+def test_an_empty_toml_file_is_said_to_be_empty(tmp_path, monkeypatch, content, command):
+    # an empty agreement said "key 'name': missing; add it to this table", as if one key were forgotten
+    monkeypatch.chdir(tmp_path)
+    f = tmp_path / "empty.toml"
+    f.write_text(content, encoding="utf-8")
+    r = CliRunner().invoke(main, [a.format(f=f) for a in command])
+    assert r.exit_code == 2, r.output
+    assert "empty.toml: no keys (the file is empty or only comments); expected a" in r.output, r.output
+    assert "missing" not in r.output
+
+
+def test_a_toml_file_not_in_utf8_is_not_told_to_be_saved_from_excel(tmp_path):
+    # "save it as UTF-8 (in Excel: Save As > 'CSV UTF-8'; ...)" for an agreement TOML
+    agreement = tmp_path / "a.toml"
+    agreement.write_bytes(PHASE1.read_bytes() + "# caf\xe9\n".encode("latin-1"))
+    r = CliRunner().invoke(main, ["compensate", str(_monitoring_csv(tmp_path)), str(agreement)])
+    assert r.exit_code == 2 and "a.toml is not UTF-8 text" in r.output, r.output
+    assert "save it as UTF-8 (in an editor: encoding UTF-8)" in r.output and "Excel" not in r.output
+    csv = tmp_path / "monitoring.csv"
+    csv.write_bytes(csv.read_bytes() + "# caf\xe9\n".encode("latin-1"))
+    r = CliRunner().invoke(main, ["compensate", str(csv), str(PHASE1)])
+    assert r.exit_code == 2 and "in Excel: Save As > 'CSV UTF-8'" in r.output, r.output  # a CSV keeps the advice
