@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
 from click.testing import CliRunner
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -83,3 +84,39 @@ def test_a_profiled_run_takes_the_normal_exit(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr
     assert prof.is_file() and prof.stat().st_size > 0
+
+
+def _advice() -> bool:
+    """Whether NumPy advises huge pages for its large arrays now (read by setting it back)."""
+    from numpy._core import multiarray
+
+    now = multiarray._set_madvise_hugepage(False)
+    multiarray._set_madvise_hugepage(now)
+    return bool(now)
+
+
+@pytest.mark.parametrize("env", [None, "1"])
+def test_hydro_run_turns_numpy_huge_page_advice_off_while_it_runs_unless_the_environment_chooses(
+        tmp_path, monkeypatch, env):
+    # with the advice, a warm Miyun run spent twice the system time (hydro.cli._small_pages)
+    import hydro.simulation
+    from hydro.cli import main
+
+    if env is None:
+        monkeypatch.delenv("NUMPY_MADVISE_HUGEPAGE", raising=False)
+    else:
+        monkeypatch.setenv("NUMPY_MADVISE_HUGEPAGE", env)
+    from numpy._core import multiarray
+
+    before = multiarray._set_madvise_hugepage(True)  # the default where the kernel has THP
+    seen = []
+    real = hydro.simulation.run
+    monkeypatch.setattr(hydro.simulation, "run", lambda *a, **k: seen.append(_advice()) or real(*a, **k))
+    try:
+        result = CliRunner().invoke(main, ["run", str(ROOT / "configs/examples/tiny"), "-o", str(tmp_path / "a.nc"),
+                                           "-q"])
+        assert result.exit_code == 0, result.output
+        assert seen == [env is not None]  # off during the run unless NUMPY_MADVISE_HUGEPAGE is set
+        assert _advice()  # as it was, after the command
+    finally:
+        multiarray._set_madvise_hugepage(before)
