@@ -8,6 +8,12 @@ from __future__ import annotations
 
 import calendar
 
+#: Calendar years a year in a data file may name (a monitoring row, a measure's ramp).  Systematic river
+#: monitoring in China began in the 1950s and the plans run to the 2030s, so 1900-2100 holds every real
+#: year with room; outside is a typing slip (22 for 2022, 20188), which stretched a monitoring series
+#: over two millennia or put a measure in place since antiquity.
+PLAUSIBLE_YEARS = (1900, 2100)
+
 #: English month abbreviations, January first.
 MONTHS: tuple[str, ...] = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 

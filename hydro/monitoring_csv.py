@@ -29,6 +29,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hydro.dates import PLAUSIBLE_YEARS
 from hydro.errors import HydroError, suggest
 from hydro.section_series import FLOW, SERIES_PARAMETERS, SectionSeries, normalise_parameter
 from hydro.units import SECONDS_PER_DAY
@@ -40,10 +41,8 @@ CSV_COLUMNS: tuple[str, ...] = ("section", "year", "month", "parameter", "value"
 _CONCENTRATION_UNITS = {"mg/l"}
 _FLOW_UNITS = {"m3": "volume", "m3/s": "discharge"}
 
-#: Years a monitoring row may carry.  Systematic river monitoring in China began in the 1950s and
-#: an agreement's years are this century's, so 1900-2100 holds every real record with room; a year
-#: outside is a typing slip (22 for 2022, 20188), which would stretch the series over millennia.
-MONITORING_YEARS = (1900, 2100)
+#: Years a monitoring row may carry (:data:`hydro.dates.PLAUSIBLE_YEARS` gives the reasons).
+MONITORING_YEARS = PLAUSIBLE_YEARS
 #: The largest monthly mean concentration a monitoring section can hold, mg/L.  Untreated municipal
 #: sewage carries 20-85 mg/L TN (mostly NH3-N), 4-15 mg/L TP and a permanganate index of about
 #: 100-400 mg/L; a river section's monthly mean beyond ten times that is no water but a unit slip

@@ -23,6 +23,9 @@
 * An empty (or comments-only) agreement, scenario file or calibration config was said as its first
   key missing; it is said to be empty.  A TOML file not in UTF-8 was told to be saved from Excel as
   'CSV UTF-8'.
+* A scenario measure's ``years = [22, 24]`` ran (the measure in place since year 24) and an
+  agreement's ``period = [2018, 3000]`` was evaluated; both take years 1900-2100
+  (``hydro.dates.PLAUSIBLE_YEARS``, shared with the monitoring CSV).
 """
 
 from pathlib import Path
@@ -338,3 +341,26 @@ def test_a_toml_file_not_in_utf8_is_not_told_to_be_saved_from_excel(tmp_path):
     csv.write_bytes(csv.read_bytes() + "# caf\xe9\n".encode("latin-1"))
     r = CliRunner().invoke(main, ["compensate", str(csv), str(PHASE1)])
     assert r.exit_code == 2 and "in Excel: Save As > 'CSV UTF-8'" in r.output, r.output  # a CSV keeps the advice
+
+
+@pytest.mark.parametrize("years", ["[22, 24]", "[2002, 3000]"])
+def test_a_measure_of_years_outside_the_calendar_is_refused(tmp_path, years):
+    # years = [22, 24] ran: the measure in place (and paid for) since year 24
+    scen = tmp_path / "s.toml"
+    text = (ROOT / "configs" / "scenarios" / "watershed.toml").read_text(encoding="utf-8")
+    assert text.count("years = [2002, 2004]") == 1
+    scen.write_text(text.replace("years = [2002, 2004]", f"years = {years}"), encoding="utf-8")
+    r = CliRunner().invoke(main, ["scenarios", "watershed", str(scen), "-o", str(tmp_path / "s.nc"), "-q"])
+    assert r.exit_code == 2, r.output
+    assert (f"{scen}: key 'measures[0].years': expected calendar years 1900..2100, got {years}; write four-digit "
+            "years (2022, not 22)") in r.output, r.output
+    assert not (tmp_path / "s.nc").exists()
+
+
+@pytest.mark.parametrize("period", ["[22,24]", "[2018,3000]"])
+def test_an_agreement_period_outside_the_calendar_is_refused(tmp_path, period):
+    # [22, 24] said to --set fixed[0].year=22; [2018, 3000] evaluated, "2019-3000 have no lines"
+    r = CliRunner().invoke(main, ["compensate", str(_monitoring_csv(tmp_path)), str(PHASE1), "--set",
+                                  f"period={period}"])
+    assert r.exit_code == 2, r.output
+    assert "key 'period': expected calendar years 1900..2100, got [" in r.output, r.output

@@ -35,6 +35,7 @@ from hydro.compensation.rules import (
     TargetRule,
     TnReductionRule,
 )
+from hydro.dates import PLAUSIBLE_YEARS
 from hydro.errors import HydroError, suggest
 from hydro.monitoring import FLOW
 from hydro.overrides import apply_overrides, parse_assignment, set_path
@@ -240,6 +241,9 @@ class _Reader:
         if (not isinstance(raw, list) or len(raw) != 2
                 or not all(isinstance(y, int) and not isinstance(y, bool) for y in raw) or raw[0] > raw[1]):
             raise self.t.error(key, f"expected [first_year, last_year] (integers, first <= last), got {raw!r}")
+        if not all(PLAUSIBLE_YEARS[0] <= y <= PLAUSIBLE_YEARS[1] for y in raw):  # [22, 24]: a typing slip
+            raise self.t.error(key, f"expected calendar years {PLAUSIBLE_YEARS[0]}..{PLAUSIBLE_YEARS[1]}, got "
+                                    f"{raw!r}; write four-digit years (2022, not 22)")
         self._record(key, list(raw), prov)
         return int(raw[0]), int(raw[1])
 

@@ -303,6 +303,11 @@ def _read_years(t: Table, prov, log: list[Provenance]) -> tuple[int, int]:
     if (not isinstance(years, list) or len(years) != 2
             or not all(isinstance(y, int) and not isinstance(y, bool) for y in years)):
         raise t.error("years", f"expected [first_year, full_year] (integers), got {years!r}")
+    from hydro.dates import PLAUSIBLE_YEARS
+
+    if not all(PLAUSIBLE_YEARS[0] <= y <= PLAUSIBLE_YEARS[1] for y in years):  # [22, 24] acted all along
+        raise t.error("years", f"expected calendar years {PLAUSIBLE_YEARS[0]}..{PLAUSIBLE_YEARS[1]}, got {years!r}; "
+                               "write four-digit years (2022, not 22)")
     if years[1] < years[0]:
         raise t.error("years", f"ramp years reversed: the full effect ({years[1]}) comes before the "
                                f"first year ({years[0]}); write [{years[1]}, {years[0]}]")
