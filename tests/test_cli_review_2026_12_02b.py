@@ -26,6 +26,8 @@
 * A scenario measure's ``years = [22, 24]`` ran (the measure in place since year 24) and an
   agreement's ``period = [2018, 3000]`` was evaluated; both take years 1900-2100
   (``hydro.dates.PLAUSIBLE_YEARS``, shared with the monitoring CSV).
+* A calibration config's published point in none of its periods was dropped without a word, and
+  a negative one was fitted to; both are refused naming the file, key and point.
 """
 
 from pathlib import Path
@@ -364,3 +366,25 @@ def test_an_agreement_period_outside_the_calendar_is_refused(tmp_path, period):
                                   f"period={period}"])
     assert r.exit_code == 2, r.output
     assert "key 'period': expected calendar years 1900..2100, got [" in r.output, r.output
+
+
+@pytest.mark.parametrize("point, expected", [
+    # was dropped without a word: the point counted in no period
+    ("{ date = 1813-08-06, value = 1.2005e9 }", "key 'observations[0].points': the point of 1813-08-06 lies in none "
+                                                "of the periods (calibration 2013-03-01 to 2015-12-31, validation "
+                                                "2016-01-01 to 2017-02-28), so it would count nowhere"),
+    # was fitted to
+    ("{ date = 2013-08-06, value = -1.2005e9 }", "key 'observations[0].points': point 1: value must be >= 0"),
+])
+def test_a_calibration_point_outside_the_periods_or_negative_is_refused(tmp_path, monkeypatch, point, expected):
+    from hydro.calibration.config import CalibrationConfig
+    from hydro.errors import HydroError
+
+    monkeypatch.chdir(tmp_path)
+    text = (ROOT / "configs" / "calibration" / "miyun_water.toml").read_text(encoding="utf-8")
+    assert text.count("{ date = 2013-08-06, value = 1.2005e9 }") == 1 and 'path = "miyun"' in text
+    cfg = tmp_path / "cal.toml"
+    cfg.write_text(text.replace("{ date = 2013-08-06, value = 1.2005e9 }", point), encoding="utf-8")
+    with pytest.raises(HydroError) as err:
+        CalibrationConfig.from_toml(cfg)
+    assert str(err.value).startswith(f"{cfg}: ") and expected in str(err.value), str(err.value)

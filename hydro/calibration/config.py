@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from hydro.errors import suggest
+from hydro.errors import HydroError, suggest
 from hydro.metrics import METRICS, metric
 from hydro.tomlio import Table, iso_day, load_toml
 
@@ -317,6 +317,7 @@ class CalibrationConfig:
         if not obs:
             raise top.error("observations", "at least one [[observations]] table is needed")
         _unique(top, "observations", [o.name for o in obs])
+        _points_in_periods(top, obs, periods)
 
         objectives = []
         names = [o.name for o in obs]
@@ -482,6 +483,9 @@ def _points_observation(t: Table, name: str, variable: str, at: str | None) -> O
         value = item.get("value")
         if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
             raise t.error("points", f"{where}: value must be a finite number, got {value!r}")
+        if value < 0:  # a published storage, flow, volume or concentration: -5 was fitted to
+            raise t.error("points", f"{where}: value must be >= 0 (a published storage, flow, volume or "
+                                    f"concentration), got {value!r}")
         if statistic == "annual_total" and not (
                 (first.month, first.day) == (1, 1) and (last.month, last.day) == (12, 31)):
             raise t.error("points", f"{where}: an annual_total needs whole calendar years, "
@@ -496,6 +500,20 @@ def _points_observation(t: Table, name: str, variable: str, at: str | None) -> O
                       points=tuple(points), statistic=statistic)
     t.finish()
     return obs
+
+
+def _points_in_periods(top: Table, obs, periods) -> None:
+    """Refuse a published point in none of the periods: it was dropped without a word (a typing slip in
+    its date, 1813 for 2013, counted nowhere; :meth:`hydro.calibration.observations.Alignment.from_points`)."""
+    named = periods.named()
+    for k, o in enumerate(obs):
+        for q in o.points or ():
+            if not any(a <= q.first and q.last <= b for a, b in named.values()):
+                span = f"{q.first}" + ("" if q.last == q.first else f"..{q.last}")
+                said = ", ".join(f"{label} {a} to {b}" for label, (a, b) in named.items())
+                raise HydroError(f"{top.file}: key 'observations[{k}].points': the point of {span} lies in none "
+                                 f"of the periods ({said}), so it would count nowhere; fix its date, or widen "
+                                 "[periods] to hold it")
 
 
 def _point_day(t: Table, value, where: str, key: str) -> date:
