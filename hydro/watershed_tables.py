@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 WATERSHED_PARTS = ("tn", "orgn", "nh3n", "no3n", "tp", "dp", "pp", "codmn")
 
 
+#: Largest subbasin area, km2: the Amazon's basin (about 7e6 km2) and China (9.6e6 km2) are smaller.  There
+#: was no bound: 1e300 km2 of runoff ended in a ZeroDivisionError traceback from the transport kernel.
+MAX_SUBBASIN_AREA_KM2 = 1.0e7
+
 @dataclass(frozen=True)
 class Subbasin:
     """A subbasin: where it drains, its terrain, its weather scaling and runoff parameters.
@@ -155,7 +159,7 @@ def subbasin(t: Table, network, counties: dict, weather: WeatherSettings, read_r
             raise t.error("province", f"'{province}' but county '{county}' is in {registered}")
         province = province or registered
     sub = Subbasin(
-        id=sid, name=t.str("name", sid), area_km2=t.float("area_km2", positive=True),
+        id=sid, name=t.str("name", sid), area_km2=t.float("area_km2", positive=True, maximum=MAX_SUBBASIN_AREA_KM2),
         reach=reach, reservoir=reservoir, elevation_m=elevation, band_elevations_m=bands,
         precip_factor=t.float("precip_factor", 1.0, positive=True),
         latitude_deg=t.float("latitude_deg", weather.latitude_deg, minimum=-90, maximum=90),

@@ -28,6 +28,7 @@
   (``hydro.dates.PLAUSIBLE_YEARS``, shared with the monitoring CSV).
 * A calibration config's published point in none of its periods was dropped without a word, and
   a negative one was fitted to; both are refused naming the file, key and point.
+* A subbasin of 1e300 km2 ended in a ZeroDivisionError traceback; areas take at most 1e7 km2.
 """
 
 from pathlib import Path
@@ -388,3 +389,12 @@ def test_a_calibration_point_outside_the_periods_or_negative_is_refused(tmp_path
     with pytest.raises(HydroError) as err:
         CalibrationConfig.from_toml(cfg)
     assert str(err.value).startswith(f"{cfg}: ") and expected in str(err.value), str(err.value)
+
+
+def test_a_subbasin_area_beyond_any_basin_is_refused(tmp_path):
+    # 1e300 km2 ended in a ZeroDivisionError traceback from the transport kernel
+    r = CliRunner().invoke(main, ["run", "watershed", "--end", "2001-01-03", "--set", "subbasins.w2.area_km2=1e300",
+                                  "-o", str(tmp_path / "w.nc"), "-q"])
+    assert r.exit_code == 2, r.output
+    assert "key 'subbasins.w2.area_km2' [file key subbasins[1].area_km2]: expected a number <= 10000000.0, got " \
+           "1e+300" in r.output and "Traceback" not in r.output, r.output
