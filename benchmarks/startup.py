@@ -13,8 +13,9 @@ of ``--repeat``; CPU seconds from ``resource.getrusage(RUSAGE_CHILDREN)``, user 
   at most 3x ``python -c "import numpy"``);
 * warm ``hydro run miyun -o tmp.nc --overwrite -q`` (2000-2017), also as a ratio to ``python -c
   "import numpy"`` and to the issues' target (issue 14: 3 s; issue 13 asks 2 s), and the same
-  with ``--codec zstd`` and with ``--variables all`` (the default file until 2026-12-01, with
-  the ``species_sources``), the three taking turns;
+  with ``--codec zstd``, with ``--variables all`` (the default file until 2026-12-01, with
+  the ``species_sources``) and with NumPy's transparent-huge-page advice on
+  (``NUMPY_MADVISE_HUGEPAGE=1``; ``hydro run`` turns it off), the four taking turns;
 * Miyun run once in-process: the transport's seconds outside its kernel (the lanes' copies, the
   results' units) and the results step's, as shares of the run, and its peak resident memory;
 * the writing of that run's results file alone (``hydro.netcdf.write_results``, best of
@@ -166,11 +167,13 @@ def miyun_records(hydro: list[str], tmp: str, repeat: int, bare: float, bare_cpu
     out = str(Path(tmp) / "tmp.nc")
     cmd = hydro + ["run", "miyun", "-o", out, "--overwrite", "-q"]
     runs = interleaved_children({"default": cmd, "zstd": cmd + ["--codec", "zstd"],
-                                 "all": cmd + ["--variables", "all"]}, max(1, repeat // 2), cwd=tmp)
+                                 "all": cmd + ["--variables", "all"],
+                                 "huge_pages": ["env", "NUMPY_MADVISE_HUGEPAGE=1", *cmd]}, max(1, repeat // 2), cwd=tmp)
     (miyun, miyun_cpu), (zstd, _), (every, every_cpu) = runs["default"], runs["zstd"], runs["all"]
+    huge, huge_cpu = runs["huge_pages"]
     note(f"warm hydro run miyun {miyun:.3f} s, {miyun_cpu:.3f} s CPU ({miyun / numpy_:.1f}x import numpy; "
          f"target <= {WARM_MIYUN_TARGET_S:g} s); with --codec zstd {zstd:.3f} s; with --variables all "
-         f"{every:.3f} s, {every_cpu:.3f} s CPU")
+         f"{every:.3f} s, {every_cpu:.3f} s CPU; with NumPy's huge-page advice {huge:.3f} s, {huge_cpu:.3f} s CPU")
     records = [record("startup_warm_run_miyun_seconds", miyun, "s", bare, miyun / bare),
                record("startup_warm_run_miyun_vs_import_numpy", miyun, "s", numpy_, miyun / numpy_),
                record("startup_warm_run_miyun_vs_target", miyun, "s", WARM_MIYUN_TARGET_S,
@@ -179,7 +182,10 @@ def miyun_records(hydro: list[str], tmp: str, repeat: int, bare: float, bare_cpu
                record("startup_warm_run_miyun_zstd_seconds", zstd, "s", miyun, zstd / miyun),
                record("startup_warm_run_miyun_all_variables_seconds", every, "s", miyun, every / miyun),
                record("startup_warm_run_miyun_all_variables_cpu_seconds", every_cpu, "s", miyun_cpu,
-                      every_cpu / miyun_cpu)]
+                      every_cpu / miyun_cpu),
+               # hydro run turns NumPy's transparent-huge-page advice off (hydro.cli._small_pages); with it:
+               record("startup_warm_run_miyun_huge_pages_seconds", huge, "s", miyun, huge / miyun),
+               record("startup_warm_run_miyun_huge_pages_cpu_seconds", huge_cpu, "s", miyun_cpu, huge_cpu / miyun_cpu)]
     script = Path(tmp) / "write_miyun.py"
     script.write_text(WRITE_SCRIPT)
     proc = subprocess.run([sys.executable, str(script), tmp, str(max(1, repeat // 2))], cwd=tmp,
