@@ -112,6 +112,10 @@ def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, labe
     if not all(key.strip() for key in keys):  # '=1', 'run..courant', 'run.': not a key named ''
         raise HydroError(f"{label}: the path '{path}' has an empty key; name each key between the dots, "
                          "e.g. run.courant")
+    if "[" in path:  # 'subbasins[1].area_km2' made a key 'subbasins[1]', then said "no key 'subbasins.w2'"
+        by_name = _by_name(data, keys)
+        raise HydroError(f"{label}: '{path}' names a table by its position; a path names it by its id or name"
+                         + (f": write '{by_name}'" if by_name else ", e.g. reaches.east.length_km"))
     node: Any = data
     for depth, key in enumerate(keys[:-1]):
         where = ".".join(keys[: depth + 1])
@@ -146,21 +150,21 @@ def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, labe
     node[keys[-1]] = value  # a new key is allowed: its table's reader checks it
 
 
-_INDEXED_KEY = re.compile(r"'([A-Za-z_]\w*\[\d+\][^'\s]*)'")
-
-
-def user_path(data: dict[str, Any], key: str) -> str | None:
-    """The dotted path (as ``--set`` and :meth:`hydro.Model.with_parameters` take it) of a
-    key the file's readers name by position in arrays of tables: ``constituents[0].river_theta``
-    is ``constituents.tn.river_theta`` (:func:`table_key`).  None where ``key`` does not lead
-    through named tables of ``data`` (a position in a list of numbers, an unnamed table)."""
+def _by_name(data: dict[str, Any], keys: list[str]) -> str | None:
+    """``keys`` (a path that may name tables by position, ``subbasins[1]``, or by name) with every
+    table named (:func:`table_key`): ``subbasins.w2.area_km2``; None where a position or name is not there."""
     node: Any = data
     parts: list[str] = []
-    for segment in key.split("."):
+    for segment in keys:
         name, _, index = segment.partition("[")
-        if not isinstance(node, dict) or name not in node:
+        if _tables(node):  # a table of an array named by its id or name
+            node = next((t for t in node if isinstance(t, dict) and table_key(t) == name), None)
+        elif isinstance(node, dict):
+            node = node.get(name)
+        else:  # a number or a list of numbers: no table below it
             return None
-        node = node[name]
+        if node is None:
+            return None
         parts.append(name)
         if index:
             i = int(index.rstrip("]")) if index.rstrip("]").isdigit() else -1
@@ -169,6 +173,17 @@ def user_path(data: dict[str, Any], key: str) -> str | None:
             node = node[i]
             parts.append(str(table_key(node)))
     return ".".join(parts)
+
+
+_INDEXED_KEY = re.compile(r"'([A-Za-z_]\w*\[\d+\][^'\s]*)'")
+
+
+def user_path(data: dict[str, Any], key: str) -> str | None:
+    """The dotted path (as ``--set`` and :meth:`hydro.Model.with_parameters` take it) of a
+    key the file's readers name by position in arrays of tables: ``constituents[0].river_theta``
+    is ``constituents.tn.river_theta`` (:func:`table_key`).  None where ``key`` does not lead
+    through named tables of ``data`` (a position in a list of numbers, an unnamed table)."""
+    return _by_name(data, key.split("."))
 
 
 def in_user_paths(exc: HydroError, data: dict[str, Any]) -> HydroError:

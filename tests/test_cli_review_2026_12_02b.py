@@ -29,6 +29,8 @@
 * A calibration config's published point in none of its periods was dropped without a word, and
   a negative one was fitted to; both are refused naming the file, key and point.
 * A subbasin of 1e300 km2 ended in a ZeroDivisionError traceback; areas take at most 1e7 km2.
+* ``--set subbasins[1].area_km2=...`` (the position the readers' messages print as "file key")
+  said "no key 'subbasins.w2'", a key the file has; it now says to name the table, with the path.
 """
 
 from pathlib import Path
@@ -398,3 +400,23 @@ def test_a_subbasin_area_beyond_any_basin_is_refused(tmp_path):
     assert r.exit_code == 2, r.output
     assert "key 'subbasins.w2.area_km2' [file key subbasins[1].area_km2]: expected a number <= 10000000.0, got " \
            "1e+300" in r.output and "Traceback" not in r.output, r.output
+
+
+@pytest.mark.parametrize("path, write", [
+    # said "no key 'subbasins.w2' (did you mean 'subbasins'?)": the file has it; the position was the mistake
+    ("subbasins[1].area_km2", "write 'subbasins.w2.area_km2'"),
+    ("subbasins.w2.sources.point[0].discharge_m3_per_day",
+     "write 'subbasins.w2.sources.point.West town WWTP.discharge_m3_per_day'"),
+    ("subbasins[9].area_km2", "e.g. reaches.east.length_km"),
+])
+def test_set_naming_a_table_by_position_says_the_path_by_name(tmp_path, path, write):
+    r = CliRunner().invoke(main, ["run", "watershed", "--end", "2001-01-03", "--set", f"{path}=100",
+                                  "-o", str(tmp_path / "w.nc"), "-q"])
+    assert r.exit_code == 2, r.output
+    assert (f"--set {path}=100: '{path}' names a table by its position; a path names it by its id or name"
+            in r.output and write in r.output and "no key" not in r.output), r.output
+    named = write.removeprefix("write '").removesuffix("'")
+    if named.startswith("subbasins"):  # the path said is taken
+        ok = CliRunner().invoke(main, ["run", "watershed", "--end", "2001-01-03", "--set", f"{named}=100",
+                                       "-o", str(tmp_path / "w.nc"), "-q"])
+        assert ok.exit_code == 0, ok.output
