@@ -192,8 +192,7 @@ def _check_ceiling(path, line, parameter, unit, year, month, text, value) -> Non
     if value > most:
         raise HydroError(
             f"{path}: line {line}, column 'value': {parameter} {year}-{month:02d} is {text}, above {what}, "
-            f"{why} (MAX_CONCENTRATION_MG_L and MAX_DISCHARGE_M3_S in hydro/monitoring_csv.py give the "
-            f"reasons); {todo}")
+            f"{why}; {todo}")
 
 
 def _csv_value(path, line, text) -> float:
@@ -202,8 +201,9 @@ def _csv_value(path, line, text) -> float:
     try:
         value = float(text)
     except ValueError:
+        comma = "; a decimal comma? write 3.5, not 3,5" if "," in text else ""
         raise HydroError(
-            f"{path}: line {line}: value '{text}' is not a number; leave it empty for a missing month"
+            f"{path}: line {line}: value '{text}' is not a number{comma}; leave it empty for a missing month"
         ) from None
     if not math.isfinite(value) or value < 0:
         raise HydroError(f"{path}: line {line}: value {text} must be a finite number >= 0")

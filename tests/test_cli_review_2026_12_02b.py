@@ -420,3 +420,11 @@ def test_set_naming_a_table_by_position_says_the_path_by_name(tmp_path, path, wr
         ok = CliRunner().invoke(main, ["run", "watershed", "--end", "2001-01-03", "--set", f"{named}=100",
                                        "-o", str(tmp_path / "w.nc"), "-q"])
         assert ok.exit_code == 0, ok.output
+
+
+def test_monitoring_csv_decimal_comma_is_named(tmp_path):
+    # said only "value '3,5' is not a number; leave it empty for a missing month"
+    path = _monitoring_csv(tmp_path, ("gubeikou,2018,1,tn,3.0,mg/L", 'gubeikou,2018,1,tn,"3,5",mg/L'))
+    r = CliRunner().invoke(main, ["compensate", str(path), str(PHASE1)])
+    assert r.exit_code == 2 and "line 62: value '3,5' is not a number; a decimal comma? write 3.5, not 3,5" \
+        in r.output, r.output
