@@ -31,6 +31,8 @@
 * A subbasin of 1e300 km2 ended in a ZeroDivisionError traceback; areas take at most 1e7 km2.
 * ``--set subbasins[1].area_km2=...`` (the position the readers' messages print as "file key")
   said "no key 'subbasins.w2'", a key the file has; it now says to name the table, with the path.
+* The published-figures CSV took year 22 and 1e300 yuan, which the inference then misread; years
+  are 1900-2100, yuan and m3 at most 1e13.
 """
 
 from pathlib import Path
@@ -428,3 +430,23 @@ def test_monitoring_csv_decimal_comma_is_named(tmp_path):
     r = CliRunner().invoke(main, ["compensate", str(path), str(PHASE1)])
     assert r.exit_code == 2 and "line 62: value '3,5' is not a number; a decimal comma? write 3.5, not 3,5" \
         in r.output, r.output
+
+
+@pytest.mark.parametrize("cells, expected", [
+    # was taken; the inference then said no draw could have paid 1,000,000,000,000,000,052,504,...
+    ({4: "1e300"}, "value 1e300 yuan of paid is above 1e+13, more than any published figure can be"),
+    # was taken; the inference then said "the figures have no 'paid' amount for 2018"
+    ({0: "22"}, "years 22..2018 outside 1900..2100; write four-digit years (2022, not 22)"),
+])
+def test_published_figures_beyond_the_calendar_or_any_amount_are_refused(tmp_path, cells, expected):
+    published = ROOT / "configs" / "agreements" / "miyun_chaobai_published.csv"
+    lines = published.read_text(encoding="utf-8").splitlines()
+    k = next(i for i, line in enumerate(lines) if line.startswith("2018,2018,beijing->chengde_zhangjiakou,paid,"))
+    row = lines[k].split(",")
+    for j, value in cells.items():
+        row[j] = value
+    lines[k] = ",".join(row)
+    path = tmp_path / "published.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = CliRunner().invoke(main, ["compensate", str(path), str(PHASE1)])
+    assert r.exit_code == 2 and f"{path}: line {k + 1}: {expected}" in r.output, r.output

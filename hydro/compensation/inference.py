@@ -49,6 +49,7 @@ from hydro.compensation.rules import (
     TargetRule,
     TnReductionRule,
 )
+from hydro.dates import PLAUSIBLE_YEARS
 from hydro.errors import HydroError, suggest
 from hydro.standards import parse_class
 
@@ -65,6 +66,10 @@ FIGURES: dict[str, str] = {
     "outflow_volume": "m3", "worst_class": "class", "paid": "yuan", "advance": "yuan",
     "transfer": "yuan", "arranged_total": "yuan", "received_total": "yuan", "project_funding": "yuan",
 }
+#: The largest figure of each unit: 1e13 yuan is about a tenth of China's yearly GDP (about 1.3e14 yuan) and
+#: 1e13 m3 more than three years of all of China's water resources (about 2.8e12 m3 a year); more is a
+#: typing or unit slip (1e300 was taken, and the inference then said no draw "could have paid" it).
+_LARGEST = {"yuan": 1.0e13, "m3": 1.0e13}
 
 
 @dataclass(frozen=True)
@@ -145,6 +150,9 @@ def read_published(path: str | Path) -> list[PublishedFigure]:
                 raise HydroError(f"{path}: line {line}: {key} '{rec[key]}' is not a year") from None
         if years[0] > years[1]:
             raise HydroError(f"{path}: line {line}: first_year {years[0]} is after last_year {years[1]}")
+        if not all(PLAUSIBLE_YEARS[0] <= y <= PLAUSIBLE_YEARS[1] for y in years):  # 22: "no 'paid' amount for 2018"
+            raise HydroError(f"{path}: line {line}: years {years[0]}..{years[1]} outside {PLAUSIBLE_YEARS[0]}.."
+                             f"{PLAUSIBLE_YEARS[1]}; write four-digit years (2022, not 22)")
         figure = rec["figure"]
         if figure not in FIGURES:
             raise HydroError(f"{path}: line {line}: unknown figure '{figure}'" + suggest(figure, FIGURES)
@@ -168,6 +176,10 @@ def read_published(path: str | Path) -> list[PublishedFigure]:
                 raise HydroError(f"{path}: line {line}: value '{rec['value']}' is not a number") from None
             if not math.isfinite(value) or value < 0:
                 raise HydroError(f"{path}: line {line}: value {rec['value']} must be a finite number >= 0")
+            if value > _LARGEST[FIGURES[figure]]:
+                raise HydroError(f"{path}: line {line}: value {rec['value']} {FIGURES[figure]} of {figure} is above "
+                                 f"{_LARGEST[FIGURES[figure]]:.0e}, more than any published figure can be; check "
+                                 "the value and its unit")
         if figure in ("paid", "advance", "transfer", "arranged_total", "project_funding") and \
                 (len(rec["scope"].split("->")) != 2):
             raise HydroError(f"{path}: line {line}: scope '{rec['scope']}' of a payment must be 'payer->payee'")
