@@ -33,6 +33,7 @@
   said "no key 'subbasins.w2'", a key the file has; it now says to name the table, with the path.
 * The published-figures CSV took year 22 and 1e300 yuan, which the inference then misread; years
   are 1900-2100, yuan and m3 at most 1e13.
+* A calibration observation CSV took 1e300 (fitted to) and year 0022 (dropped without a word).
 """
 
 from pathlib import Path
@@ -450,3 +451,21 @@ def test_published_figures_beyond_the_calendar_or_any_amount_are_refused(tmp_pat
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     r = CliRunner().invoke(main, ["compensate", str(path), str(PHASE1)])
     assert r.exit_code == 2 and f"{path}: line {k + 1}: {expected}" in r.output, r.output
+
+
+@pytest.mark.parametrize("row, expected", [
+    # read and fitted to: a concentration of 1e300 mg/L
+    ("1999-10-05,1e300", "column 'no3', line 3: 1e300 is beyond 1e+15, more than any tn_concentration measured"),
+    # dropped without a word (outside the simulated days)
+    ("0022-10-05,0.1", "column 'date', line 3: the year of '0022-10-05' is outside 1900..2100"),
+])
+def test_a_calibration_observation_csv_value_beyond_any_measurement_is_refused(tmp_path, row, expected):
+    from hydro.calibration.config import Observation
+    from hydro.calibration.observations import read_observation_csv
+    from hydro.errors import HydroError
+
+    path = tmp_path / "obs.csv"
+    path.write_text(f"date,no3\n1999-10-04,0.2\n{row}\n", encoding="utf-8")
+    with pytest.raises(HydroError) as err:
+        read_observation_csv(Observation("no3", "tn_concentration", csv=path, column="no3"))
+    assert str(err.value).startswith(f"{path}: {expected}"), str(err.value)

@@ -32,11 +32,16 @@ from pathlib import Path
 import numpy as np
 
 from hydro.calibration.config import DAY_TOTAL, Observation
+from hydro.dates import PLAUSIBLE_YEARS
 from hydro.errors import HydroError
 
 _MISSING = ("", "na", "nan", "null", "-")
 #: Variables that cannot be negative: a negative value in their CSV is a mistake (a -999 code).
 _NON_NEGATIVE = ("discharge", "discharge_mm", "tn_concentration", "tn_load", "reservoir_storage")
+#: The largest magnitude an observed value may have, in its variable's unit (m3 s-1, mm d-1, mg L-1, kg d-1,
+#: m3): the Three Gorges hold 3.9e10 m3 and the Amazon carries 2.1e5 m3 s-1, so 1e15 is no measurement
+#: but a typing or unit slip (1e300 was read and fitted to).
+_LARGEST = 1.0e15
 
 
 def _parse_date(text: str, aggregate: str) -> date | None:
@@ -87,6 +92,9 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray]:
             raise HydroError(f"{path}: column '{obs.date_column}', line {k}: '{row[jd]}' is not a "
                              "date YYYY-MM-DD" + (" or YYYY-MM" if obs.aggregate == "monthly" else "")
                              + (" or YYYY" if obs.aggregate == "annual" else ""))
+        if not PLAUSIBLE_YEARS[0] <= d.year <= PLAUSIBLE_YEARS[1]:  # 0022-10-05 was dropped without a word
+            raise HydroError(f"{path}: column '{obs.date_column}', line {k}: the year of '{row[jd]}' is outside "
+                             f"{PLAUSIBLE_YEARS[0]}..{PLAUSIBLE_YEARS[1]}; write the four-digit year of the sample")
         text = row[jv].strip()
         if text.lower() in _MISSING:
             v = math.nan
@@ -96,8 +104,10 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray]:
             except ValueError:
                 raise HydroError(f"{path}: column '{obs.column}', line {k}: '{text}' is not a "
                                  "number (leave the cell empty or write NA for a missing value)") from None
-            if math.isinf(v):
-                raise HydroError(f"{path}: column '{obs.column}', line {k}: infinite value")
+            if math.isinf(v) or abs(v) > _LARGEST:
+                raise HydroError(f"{path}: column '{obs.column}', line {k}: {text} is "
+                                 + ("infinite" if math.isinf(v) else f"beyond {_LARGEST:.0e}, more than any "
+                                    f"{obs.variable} measured") + "; check the value and its unit")
             if v < 0 and obs.variable in _NON_NEGATIVE:
                 raise HydroError(f"{path}: column '{obs.column}', line {k}: {text} is negative, and a "
                                  f"{obs.variable} is not (a missing-value code such as -999? leave the cell "
