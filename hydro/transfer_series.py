@@ -18,6 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hydro.dates import PLAUSIBLE_YEARS
 from hydro.errors import HydroError
 from hydro.tomlio import iso_day
 from hydro.transfer_tables import CONCENTRATION_SUFFIX, VALUE_COLUMNS, check_series_header, parts_problem
@@ -71,11 +72,16 @@ def row_days(path: Path, n: int, text: str) -> tuple[date, date, bool]:
     try:
         if is_month:
             y, m = (int(p) for p in text.split("-"))
-            return date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1]), True
-        day = iso_day(text)
-        return day, day, False
+            first, last = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
+        else:
+            first = last = iso_day(text)
     except ValueError:
         pass
+    else:  # a first line of 0218-05-01 (for 2018) took that water out of the run without a word
+        if not PLAUSIBLE_YEARS[0] <= first.year <= PLAUSIBLE_YEARS[1]:
+            raise HydroError(f"{path}, line {n}, column 'date': '{text}' is outside the years "
+                             f"{PLAUSIBLE_YEARS[0]}..{PLAUSIBLE_YEARS[1]}; correct the year")
+        return first, last, is_month
     if re.fullmatch(r"\d{4}-\d{2}(-\d{2})?", text):  # the form is right, the calendar has no such day
         raise HydroError(f"{path}, line {n}, column 'date': '{text}' has the form of a "
                          f"{'month YYYY-MM' if is_month else 'day YYYY-MM-DD'} but no such "

@@ -34,6 +34,7 @@
 * The published-figures CSV took year 22 and 1e300 yuan, which the inference then misread; years
   are 1900-2100, yuan and m3 at most 1e13.
 * A calibration observation CSV took 1e300 (fitted to) and year 0022 (dropped without a word).
+* A transfer series line dated 0218-12-25 was taken (its water outside every run).
 """
 
 from pathlib import Path
@@ -469,3 +470,17 @@ def test_a_calibration_observation_csv_value_beyond_any_measurement_is_refused(t
     with pytest.raises(HydroError) as err:
         read_observation_csv(Observation("no3", "tn_concentration", csv=path, column="no3"))
     assert str(err.value).startswith(f"{path}: {expected}"), str(err.value)
+
+
+def test_a_transfer_series_line_of_a_mistyped_year_is_refused(tmp_path):
+    # a first line 0218-12-25 (for 2018) was taken: its water fell outside every run, without a word
+    from datetime import date
+
+    from hydro.errors import HydroError
+    from hydro.transfer_series import read_transfer_series
+
+    path = tmp_path / "t.csv"
+    path.write_text("# test\ndate,flow_m3_s\n0218-12-25,0.5\n2018-12-26,0.5\n", encoding="utf-8")
+    with pytest.raises(HydroError, match=r"t\.csv, line 3, column 'date': '0218-12-25' is outside the years "
+                                         r"1900\.\.2100; correct the year"):
+        read_transfer_series(path, [date(2018, 12, 26)], allow_tn=False)
