@@ -35,6 +35,8 @@
   are 1900-2100, yuan and m3 at most 1e13.
 * A calibration observation CSV took 1e300 (fitted to) and year 0022 (dropped without a word).
 * A transfer series line dated 0218-12-25 was taken (its water outside every run).
+* A subbasin's source inventory (head, people, kg/ha/yr, m3/day, mg/L) had no upper bound: 1e300
+  gave TN of about 1e200 mg/L, exit 0; each takes at most 1e10 in its unit.
 """
 
 from pathlib import Path
@@ -484,3 +486,15 @@ def test_a_transfer_series_line_of_a_mistyped_year_is_refused(tmp_path):
     with pytest.raises(HydroError, match=r"t\.csv, line 3, column 'date': '0218-12-25' is outside the years "
                                          r"1900\.\.2100; correct the year"):
         read_transfer_series(path, [date(2018, 12, 26)], allow_tn=False)
+
+
+@pytest.mark.parametrize("key", ["subbasins.w2.sources.livestock.cattle.head",
+                                 "subbasins.w2.sources.deposition.rate_kg_per_ha_yr",
+                                 "subbasins.w2.sources.rural_domestic.population"])
+def test_a_source_inventory_value_beyond_any_subbasin_is_refused(tmp_path, key):
+    # 1e300 head, people or kg/ha/yr gave TN of about 1e200 mg/L at the sections, exit 0
+    r = CliRunner().invoke(main, ["run", "watershed", "--end", "2001-01-03", "--set", f"{key}=1e300",
+                                  "-o", str(tmp_path / "w.nc"), "-q"])
+    assert r.exit_code == 2, r.output
+    assert f"key '{key}'" in r.output and "expected a value <= 10000000000.0, got 1e+300" in r.output, r.output
+    assert not (tmp_path / "w.nc").exists()

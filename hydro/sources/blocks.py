@@ -23,9 +23,12 @@ from hydro.errors import suggest
 from hydro.sources.yearly import Origin, YearSeries, as_series, check_range
 from hydro.tomlio import Table
 
-#: Bounds of a share or fraction, and of a value >= 0.
+#: Bounds of a share or fraction, and of a value >= 0.  No inventory value of a subbasin reaches 1e10 in
+#: its unit: people and head (the world has 8e9 people), m3 of effluent a day (1e5 m3 s-1, the Yangtze's
+#: floods, is 8.6e9), kg/ha/yr, mg/L, g/day; more is a typing slip.  There was no bound: 1e300 head or
+#: people, or kg/ha/yr of deposition, gave TN of 1e200 mg/L, exit 0.
 FRACTION = {"minimum": 0.0, "maximum": 1.0}
-NONNEG = {"minimum": 0.0}
+NONNEG = {"minimum": 0.0, "maximum": 1.0e10}
 #: What a yearly field may be given as: a number, a ``{year: value}`` dict or a YearSeries.
 Yearly = YearSeries | float | dict
 
