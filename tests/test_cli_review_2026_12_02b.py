@@ -37,6 +37,8 @@
 * A transfer series line dated 0218-12-25 was taken (its water outside every run).
 * A subbasin's source inventory (head, people, kg/ha/yr, m3/day, mg/L) had no upper bound: 1e300
   gave TN of about 1e200 mg/L, exit 0; each takes at most 1e10 in its unit.
+* ``compensate BASIN AGREEMENT --uncertainty N`` on a basin without the agreement's sections ran
+  every member and then said "every member failed"; it is refused before the members.
 """
 
 from pathlib import Path
@@ -498,3 +500,13 @@ def test_a_source_inventory_value_beyond_any_subbasin_is_refused(tmp_path, key):
     assert r.exit_code == 2, r.output
     assert f"key '{key}'" in r.output and "expected a value <= 10000000000.0, got 1e+300" in r.output, r.output
     assert not (tmp_path / "w.nc").exists()
+
+
+def test_uncertainty_on_a_basin_without_the_agreements_sections_is_refused_before_the_members():
+    # every member simulated the watershed, then failed on 'gubeikou': "every member failed; member 0: ..."
+    r = CliRunner().invoke(main, ["compensate", "watershed", str(PHASE1), "--uncertainty", "2"])
+    assert r.exit_code == 2, r.output
+    assert (f"{PHASE1}: key 'quantity[0].sections': section 'gubeikou' is not in "
+            f"{ROOT / 'configs' / 'examples' / 'watershed' / 'basin.toml'}; its sections and reservoirs: border, "
+            "east_mouth, lake_inlet, outlet, lake") in r.output, r.output
+    assert "member" not in r.output

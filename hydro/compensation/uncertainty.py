@@ -351,6 +351,22 @@ def simulated_series(basin_path: str, first: int, last: int, seed: int,
 Key = tuple[int, str, str, str, str, str, str]  # year, section, component, parameter, payer, payee, rule
 
 
+def _check_sections(agreement: Agreement, basin) -> None:
+    """Refuse an agreement naming a section or reservoir the basin lacks, before any member runs (each
+    member simulated the basin and then failed on it: seconds to minutes of runs for one message)."""
+    from hydro.errors import suggest
+
+    known = [x.id for x in basin.network.sections] + [x.id for x in basin.network.reservoirs]
+    for rule in agreement.rules:
+        inflow = getattr(rule, "inflow_section", None)
+        named = [(rule.section_key, x) for x in rule.sections] + ([("inflow_section", inflow)] if inflow else [])
+        for key, section in named:
+            if section not in known:
+                raise HydroError(f"{agreement.path}: key '{rule.where}.{key}': section '{section}' is not in "
+                                 f"{basin.path}" + suggest(section, known) + f"; its sections and reservoirs: "
+                                 f"{', '.join(known)}; give the agreement of this basin, or a basin that has it")
+
+
 def _key(p: Payment) -> Key:
     return (p.year, p.section, p.component, p.parameter, p.payer, p.payee, p.rule)
 
@@ -438,6 +454,7 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
         from hydro.ensemble import weather_generator
 
         weather_generator(basin)  # a record the generator cannot be fitted to: one error, before any member
+        _check_sections(agreement, basin)  # every member would fail on a section the basin lacks
     else:
         evaluate(agreement, _series(str(setup.series)), skip_unavailable=setup.skip_unavailable)  # errors now
     tasks = [(setup, m) for m in range(members)]
