@@ -170,9 +170,10 @@ def load_toml(path: str | Path, expect: str | None = None, hint: str | None = No
             raise
         what = f"a '{path.suffix}' file" if path.suffix else "a file"
         raise HydroError(f"{path}: not {a_kind(expect)} ({what} that is not TOML); {check}") from None
-    # an empty agreement, scenario file or config was said as its first key missing ("key 'name': missing;
-    # add it to this table"); a basin file says which tables it lacks (hydro.basin_tables.load_basin_file)
-    if not data and expect != "basin file":
+    # an empty agreement or config was said as its first key missing ("key 'name': missing; add it to this
+    # table"); a basin file says which tables it lacks (hydro.basin_tables.load_basin_file), a scenario file
+    # that it defines no scenario (hydro.scenarios.spec)
+    if not data and expect not in ("basin file", "scenario file"):
         raise HydroError(f"{path}: no keys (the file is empty or only comments); expected {a_kind(expect)}: "
                          "write its keys (docs/file-formats.md lists each file's format), or give the file meant")
     kind = toml_kind(data)

@@ -20,8 +20,8 @@
   now take at most 1e5 m3/s (either way for lateral inflow), loads 1e9 kg/d, concentrations 1e6
   mg/L, evaporation 30 and precipitation 2000 mm/d.  A series CSV's header without ``date`` says
   what it got (semicolons, upper case).
-* An empty (or comments-only) agreement, scenario file or calibration config was said as its first
-  key missing; it is said to be empty.  A TOML file not in UTF-8 was told to be saved from Excel as
+* An empty (or comments-only) agreement or calibration config was said as its first key missing;
+  it is said to be empty.  A TOML file not in UTF-8 was told to be saved from Excel as
   'CSV UTF-8'.
 * A scenario measure's ``years = [22, 24]`` ran (the measure in place since year 24) and an
   agreement's ``period = [2018, 3000]`` was evaluated; both take years 1900-2100
@@ -329,7 +329,6 @@ def test_forcing_csv_header_without_date_says_what_it_got(tmp_path, header, said
 @pytest.mark.parametrize("content", ["", "# only a comment\n"])
 @pytest.mark.parametrize("command", [
     ["compensate", str(ROOT / "configs" / "agreements" / "miyun_chaobai_published.csv"), "{f}"],
-    ["scenarios", "watershed", "{f}"],
     ["calibrate", "{f}", "-o", "cal"],
 ])
 def test_an_empty_toml_file_is_said_to_be_empty(tmp_path, monkeypatch, content, command):
