@@ -643,9 +643,9 @@ def advect(mass, c, t0, n_tag, fa, fk, inflow, s_used, tau, ghost_up, side_src, 
     """Withdrawals and the advective update of every tag of a group over ``tau`` seconds.
 
     Each tag's face fluxes (g s-1), in ``fk``, are the group's (a group of one
-    tag: ``fk`` holds them on entry), or its share of them, ``fa`` (the group's
-    flux per unit of its upwind concentration) times its concentration; the inlet ghost of
-    each chain carries the advective part of the inflow (``inflow`` less the
+    tag: ``fk`` holds them on entry, its inlet ghosts' too: :func:`_inlet_split_one`), or its
+    share of them, ``fa`` (the group's flux per unit of its upwind concentration) times its
+    concentration; the inlet ghost of each chain carries the advective part of the inflow (``inflow`` less the
     share ``s_used`` left to dispersion), side tributaries enter the first cell
     of the reach below as a source (``extra_acc``), and the fluxes of
     ``acc_slots`` are booked (``flux_acc``, g).  Water taken out (``wdraw``)
@@ -668,13 +668,13 @@ def advect(mass, c, t0, n_tag, fa, fk, inflow, s_used, tau, ghost_up, side_src, 
     inv_tau = np.divide(1.0, tau)
     for k in range(n_tag):
         t = t0 + k
+        # mass entering each chain head is its inlet ghost's flux (a group of one tag: set
+        # by _inlet_split_one) (unsigned slot indices: no negative-index test; _SLOT_INDEX)
         if n_tag > 1:
             for p in range(n_pad):
                 fk[p] = fa[p] * c[k, p]
-        # mass entering each chain head is its inlet ghost's flux
-        # (unsigned slot indices: no negative-index test; _SLOT_INDEX)
-        for j in range(ghost_up.shape[0]):
-            fk[np.uint64(ghost_up[j])] = inflow[k, j] - s_used[k, j] * inv_tau
+            for j in range(ghost_up.shape[0]):
+                fk[np.uint64(ghost_up[j])] = inflow[k, j] - s_used[k, j] * inv_tau
         for j in range(side_src.shape[0]):
             x = tau * fk[np.uint64(side_src[j])]
             mass[t, np.uint64(side_dst[j])] += x
@@ -1705,7 +1705,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                 if n_tag == 1:
                     mode = 0 if sub == 0 else (1 if sub == n_sub else 2)
                     _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
-                                     inlet_debt, s_used, cin)
+                                     inlet_debt, s_used, cin, flux)
                 else:
                     _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
                                  r_prev, inlet_debt, s_used, cin)
@@ -1802,12 +1802,15 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, gh
 
 @kernel(helper=True)
 def _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev, inlet_debt, s_used,
-                     cin):
+                     cin, flux):
     """:func:`_inlet_split` of a group of one tag, tracer ``t0`` (row 0 of the per-tag arrays;
     ``mode`` 0: the first step of the day, 1: the last, 2: any other), the same arithmetic, its
     bound written as selects: whether it holds back anything flips from step to step where an
     inlet is near steady, and a mispredicted branch per chain and step cost more than the rest
-    of the loop."""
+    of the loop.  It also sets the advective inflow of each chain, the flux of its inlet ghost
+    (``flux``, as :func:`advect` sets it for a group of several tags: one loop over the chains
+    less a step)."""
+    inv_tau = np.divide(1.0, tau)
     for j in range(ghost_up.shape[0]):
         iq = inv_qin[np.uint64(chain_head[j])]
         c0 = inflow[0, j] * iq
@@ -1828,6 +1831,7 @@ def _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h
         y = x * np.divide(clamped if nonzero else 1.0, x if nonzero else 1.0)
         s_used[0, j] = y
         inlet_debt[t0, j] -= y
+        flux[np.uint64(ghost_up[j])] = inflow[0, j] - y * inv_tau
 
 
 @kernel(helper=True)

@@ -46,7 +46,7 @@ def test_fill_ghosts_tests_no_sign():
 def test_inlet_split_one_tests_only_its_tag():
     # (was 4; the one left: the row t0 of inlet_debt, once per call)
     args = (2, 10.0, 20.0, 0, _f(1, 1), np.ones(1), _i(1), _i(1), _f(1), _f(1, N), _f(1, 1), _f(1, 1), _f(1, 1),
-            _f(1, 1))
+            _f(1, 1), _f(N))
     assert sign_tests(K._inlet_split_one, *args) <= 1
 
 
