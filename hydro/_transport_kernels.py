@@ -34,7 +34,11 @@ network of a few hundred cells (the shipped basins), so per-tag calls cost more
 than the arithmetic there.  Each pass stays a short loop that vectorises;
 passes fused into one loop carrying values from slot to slot (advection and
 the first dispersion stage, or the flux computed inside the advection) were
-measured slower: the carried values keep the loop scalar.  Loops over chains
+measured slower: the carried values keep the loop scalar.  Values recomputed
+where they are read do not carry: :func:`advect` leaves ``c = m / V`` unstored
+where :func:`disperse` follows (which multiplies where it reads), and a group
+of several tags takes each tag's flux share in the update's pass
+(:func:`advect_shares`).  Loops over chains
 and junctions keep data-dependent branches out (the flux-inlet bound is a
 select): a branch that flips from step to step costs more than the loop's
 arithmetic.
@@ -634,13 +638,14 @@ def tank_apply(m0, a_in, v0, v1, dt, tau, q_out, removal, o, beta, decay):
 
 @kernel(helper=True)
 def advect(mass, c, t0, n_tag, fa, fk, inflow, s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc,
-           acc_slots, flux_acc, withdrawing, wdraw, withdrawn_acc, removing, keep, removed_acc, lat, inv_v):
+           acc_slots, flux_acc, withdrawing, wdraw, withdrawn_acc, removing, keep, removed_acc, lat, inv_v,
+           conc_after):
     """Withdrawals and the advective update of every tag of a group over ``tau`` seconds.
 
     Each tag's face fluxes (g s-1), in ``fk``, are the group's (a group of one
-    tag: ``fk`` holds them on entry), or its share of them, ``fa`` (the group's
-    flux per unit of its upwind concentration) times its concentration; the inlet ghost of
-    each chain carries the advective part of the inflow (``inflow`` less the
+    tag: ``fk`` holds them on entry, its inlet ghosts' too: :func:`_inlet_split_one`), or its
+    share of them, ``fa`` (the group's flux per unit of its upwind concentration) times its
+    concentration; the inlet ghost of each chain carries the advective part of the inflow (``inflow`` less the
     share ``s_used`` left to dispersion), side tributaries enter the first cell
     of the reach below as a source (``extra_acc``), and the fluxes of
     ``acc_slots`` are booked (``flux_acc``, g).  Water taken out (``wdraw``)
@@ -650,7 +655,8 @@ def advect(mass, c, t0, n_tag, fa, fk, inflow, s_used, tau, ghost_up, side_src, 
     the inverse volume at the end of the step (0 in ghost slots, which collect
     meaningless mass that is never read).  With ``removing`` (runs without
     dispersion) the removal by ``keep`` follows in the same pass
-    (``removed_acc``, g).
+    (``removed_acc``, g).  Without ``conc_after`` (a dispersion step follows,
+    which computes them from the mass) the new concentrations are not stored.
 
     Written so that Numba can drop the reference counting of its arrays (see
     the module docstring, *Reference counts*): no ``/`` (``np.divide``: the same
@@ -662,13 +668,13 @@ def advect(mass, c, t0, n_tag, fa, fk, inflow, s_used, tau, ghost_up, side_src, 
     inv_tau = np.divide(1.0, tau)
     for k in range(n_tag):
         t = t0 + k
+        # mass entering each chain head is its inlet ghost's flux (a group of one tag: set
+        # by _inlet_split_one) (unsigned slot indices: no negative-index test; _SLOT_INDEX)
         if n_tag > 1:
             for p in range(n_pad):
                 fk[p] = fa[p] * c[k, p]
-        # mass entering each chain head is its inlet ghost's flux
-        # (unsigned slot indices: no negative-index test; _SLOT_INDEX)
-        for j in range(ghost_up.shape[0]):
-            fk[np.uint64(ghost_up[j])] = inflow[k, j] - s_used[k, j] * inv_tau
+            for j in range(ghost_up.shape[0]):
+                fk[np.uint64(ghost_up[j])] = inflow[k, j] - s_used[k, j] * inv_tau
         for j in range(side_src.shape[0]):
             x = tau * fk[np.uint64(side_src[j])]
             mass[t, np.uint64(side_dst[j])] += x
@@ -689,13 +695,18 @@ def advect(mass, c, t0, n_tag, fa, fk, inflow, s_used, tau, ghost_up, side_src, 
                 removed_acc[k, p] += after - mp
                 mass[t, p] = mp
                 c[k, p] = mp * inv_v[p]
-        elif withdrawing:
+        elif withdrawing and conc_after:
             for p in range(1, n_pad):
                 w = tau * wdraw[p] * c[k, p]
                 withdrawn_acc[k, p] += w
                 mp = (mass[t, p] - w) + tau * (fk[p - 1] - fk[p] + lat[t, p])
                 mass[t, p] = mp
                 c[k, p] = mp * inv_v[p]
+        elif withdrawing:
+            for p in range(1, n_pad):
+                w = tau * wdraw[p] * c[k, p]
+                withdrawn_acc[k, p] += w
+                mass[t, p] = (mass[t, p] - w) + tau * (fk[p - 1] - fk[p] + lat[t, p])
         elif removing:
             for p in range(1, n_pad):
                 after = mass[t, p] + tau * (fk[p - 1] - fk[p] + lat[t, p])
@@ -703,17 +714,60 @@ def advect(mass, c, t0, n_tag, fa, fk, inflow, s_used, tau, ghost_up, side_src, 
                 removed_acc[k, p] += after - mp
                 mass[t, p] = mp
                 c[k, p] = mp * inv_v[p]
-        else:
+        elif conc_after:
             for p in range(1, n_pad):
                 mp = mass[t, p] + tau * (fk[p - 1] - fk[p] + lat[t, p])
                 mass[t, p] = mp
                 c[k, p] = mp * inv_v[p]
+        else:
+            for p in range(1, n_pad):
+                mass[t, p] = mass[t, p] + tau * (fk[p - 1] - fk[p] + lat[t, p])
+
+
+@kernel(helper=True)
+def advect_shares(mass, c, t0, n_tag, fa, inflow, s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc,
+                  acc_slots, flux_acc, withdrawing, wdraw, withdrawn_acc, lat):
+    """:func:`advect` of a group of several tags followed by :func:`disperse`: the same operations
+    on the same values, each tag's share of the fluxes (``fa[p] c[k, p]``) taken in the update's
+    pass rather than stored by a pass of its own before it.
+
+    That pass carries nothing from slot to slot (it writes no concentration: the dispersion that
+    follows computes ``m / V`` where it reads it), so it vectorises.  The inlet ghost of each chain
+    takes its advective inflow as the concentration ``c[k, g]`` of a unit ``fa[g]`` (``1.0 x`` is
+    ``x``): both are overwritten before they are read again (``fill_ghosts``, and ``fa`` is the
+    next step's).  Withdrawals and bookings as in :func:`advect`.
+    """
+    n_pad = fa.shape[0]
+    inv_tau = np.divide(1.0, tau)
+    for j in range(ghost_up.shape[0]):
+        fa[np.uint64(ghost_up[j])] = 1.0
+    for k in range(n_tag):
+        t = t0 + k
+        # (unsigned slot indices: no negative-index test; _SLOT_INDEX)
+        for j in range(ghost_up.shape[0]):
+            c[k, np.uint64(ghost_up[j])] = inflow[k, j] - s_used[k, j] * inv_tau
+        for j in range(side_src.shape[0]):
+            q = np.uint64(side_src[j])
+            x = tau * (fa[q] * c[k, q])
+            mass[t, np.uint64(side_dst[j])] += x
+            extra_acc[k, np.uint64(side_reach[j])] += x
+        for j in range(acc_slots.shape[0]):
+            q = np.uint64(acc_slots[j])
+            flux_acc[k, q] += tau * (fa[q] * c[k, q])
+        if withdrawing:
+            for p in range(1, n_pad):
+                w = tau * wdraw[p] * c[k, p]
+                withdrawn_acc[k, p] += w
+                mass[t, p] = (mass[t, p] - w) + tau * (fa[p - 1] * c[k, p - 1] - fa[p] * c[k, p] + lat[t, p])
+        else:
+            for p in range(1, n_pad):
+                mass[t, p] = mass[t, p] + tau * (fa[p - 1] * c[k, p - 1] - fa[p] * c[k, p] + lat[t, p])
 
 
 @kernel(helper=True)
 def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_b, sj_cond, sj_acc, fj_slot,
              fj_acc, dinlets, first, b_cond, boundary_conc, day, disp_acc, sections, sec_acc,
-             head_slot, h_cond, cin, rr):
+             head_slot, h_cond, cin, inlet_book):
     """Dispersion of every tag of a group over ``tau`` seconds by Heun's method, then removal by ``keep``.
 
     Heun's method (the second-order strong-stability-preserving Runge-Kutta
@@ -722,16 +776,21 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
     so it stays within the range of its inputs under the same limit; unlike a
     single forward Euler step it is second order in time, which keeps the cell
     next to a flux inlet second order.  Tag ``k`` is tracer ``t0 + k`` (mass
-    row ``mass[t0 + k]``, concentrations ``c[k]``, which end at the new values;
-    its accumulators are row ``k`` of ``racc``, ``sj_acc``, ...); ``m1``, ``c1``
-    are work arrays.  The tags share one call (a call's arguments cost more than
-    a small network's stencil), and each stage is a pass of the stencil plus the
-    few exchanges that are not faces of it: side junctions (``sj_*``),
+    row ``mass[t0 + k]``; its concentrations ``c[k]`` are not read, the
+    concentration at the start being ``m / V`` (``mass`` times ``inv_v``, the
+    product :func:`advect` leaves unstored: one array less through each of the
+    two passes), and end at the new values; its accumulators are row ``k`` of
+    ``racc``, ``sj_acc``, ...); ``m1``, ``c1`` are work arrays.  The tags share
+    one call (a call's arguments cost more than a small network's stencil), and
+    each stage is a pass of the stencil plus the few exchanges that are not faces of it: side junctions (``sj_*``),
     concentration inlets (``dinlets``, conductance ``b_cond`` to
     ``boundary_conc``) and the dispersive part of the inflow at flux inlets,
     ``H (c_in - c_1)`` (conductance ``h_cond`` to the inflow concentration
-    ``cin``, into each chain's first slot ``head_slot``), whose mass is added to
-    ``rr`` (per tag and chain, g).  The dispersive fluxes are booked at both
+    ``cin``, into each chain's first slot ``head_slot``), whose mass of the step
+    (per tag and chain, g) is booked as inflow: ``inlet_book`` is ``(rr, r_prev,
+    inlet_debt, flux_acc)`` (``rr`` a work array; the mass is set in ``r_prev``
+    and added to ``inlet_debt`` and to the flux of the chain's inlet ghost in
+    ``flux_acc``, see :func:`simulate_kernel`).  The dispersive fluxes are booked at both
     stages' concentrations: side junctions (``sj_acc``, g), fused junctions
     (``fj_acc``, the face after slot ``fj_slot``; the concentration step times
     seconds, multiplied by the conductance later), concentration inlets
@@ -740,6 +799,7 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
     see :func:`reservoir_tanks`).
     """
     sec_kind, sec_index, sec_slot = sections
+    rr, r_prev, inlet_debt, flux_acc = inlet_book
     n_pad = m1.shape[0]
     n_sj = sj_a.shape[0]
     n_chain = head_slot.shape[0]
@@ -751,9 +811,13 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
         ck = c[k]
         # stage 1: the stencil in one pass, then the explicit exchanges at c (side
         # junctions, concentration inlets, the dispersive part of flux inlets'
-        # inflow, half a step of which is booked in rr)
+        # inflow, half a step of which is booked in rr).  c is m / V, the product
+        # advect left unstored (m times the same inverse volume: the same bits),
+        # computed where it is read: one array less loaded here and stored there
         for p in range(1, n_pad - 1):
-            mp = m[p] + tau * (cond[p - 1] * (ck[p - 1] - ck[p]) + cond[p] * (ck[p + 1] - ck[p]))
+            c_here = m[p] * inv_v[p]
+            mp = m[p] + tau * (cond[p - 1] * (m[p - 1] * inv_v[p - 1] - c_here)
+                               + cond[p] * (m[p + 1] * inv_v[p + 1] - c_here))
             m1[p] = mp
             c1[p] = mp * inv_v[p]
         m1[0] = m[0]
@@ -767,21 +831,24 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
         for j in range(n_sj):
             a = np.uint64(sj_a[j])
             b = np.uint64(sj_b[j])
-            x = tau * sj_cond[j] * (ck[a] - ck[b])
+            x = tau * sj_cond[j] * (m[a] * inv_v[a] - m[b] * inv_v[b])
             m1[a] -= x
             m1[b] += x
         for j in range(dinlets.shape[0]):
             r = np.uint64(dinlets[j])
             q = np.uint64(first[r])
-            m1[q] += tau * b_cond[j] * (boundary_conc[day, r, t] - ck[q])
+            m1[q] += tau * b_cond[j] * (boundary_conc[day, r, t] - m[q] * inv_v[q])
         for j in range(n_chain):
             h = h_cond[j]
             if h > 0.0:
                 p = np.uint64(head_slot[j])
-                x = h * (cin_k[j] - ck[p])
+                x = h * (cin_k[j] - m[p] * inv_v[p])
                 m1[p] += tau * x
-                rr_k[j] += half * x
-        # concentrations of the cells the exchanges changed
+                rr_k[j] = 0.0 + half * x  # (0.0 + : the bits of a booking into a zeroed rr)
+                # (its concentration here: the last exchange into its slot; one the loops below
+                # recompute, where a side junction or inlet shares it, comes out the same)
+                c1[p] = m1[p] * inv_v[p]
+        # concentrations of the other cells the exchanges changed
         for j in range(n_sj):
             a = np.uint64(sj_a[j])
             b = np.uint64(sj_b[j])
@@ -790,51 +857,56 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
         for j in range(dinlets.shape[0]):
             q = np.uint64(first[np.uint64(dinlets[j])])
             c1[q] = m1[q] * inv_v[q]
-        for j in range(n_chain):
-            if h_cond[j] > 0.0:
-                q = np.uint64(head_slot[j])
-                c1[q] = m1[q] * inv_v[q]
-        # book half a step of the fluxes at each stage's concentrations
+        # book half a step of the side junctions' fluxes at each stage's concentrations, and
+        # (the same loop: it reads c1 and writes m1 only) stage 2's exchange there at c1
         sj_k = sj_acc[k]
         for j in range(n_sj):
             a = np.uint64(sj_a[j])
             b = np.uint64(sj_b[j])
-            sj_k[j] += half * sj_cond[j] * ((ck[a] - ck[b]) + (c1[a] - c1[b]))
+            g = sj_cond[j]
+            d1 = c1[a] - c1[b]
+            sj_k[j] += half * g * ((m[a] * inv_v[a] - m[b] * inv_v[b]) + d1)
+            x = tau * g * d1
+            m1[a] -= x
+            m1[b] += x
         fj_k = fj_acc[k]
         for j in range(fj_slot.shape[0]):
             a = np.uint64(fj_slot[j])
             a1 = a + one
-            fj_k[j] += half * ((ck[a] - ck[a1]) + (c1[a] - c1[a1]))
+            fj_k[j] += half * ((m[a] * inv_v[a] - m[a1] * inv_v[a1]) + (c1[a] - c1[a1]))
         for j in range(dinlets.shape[0]):
             r = np.uint64(dinlets[j])
             q = np.uint64(first[r])
-            disp_acc[k, r] += half * b_cond[j] * (2.0 * boundary_conc[day, r, t] - ck[q] - c1[q])
+            disp_acc[k, r] += half * b_cond[j] * (2.0 * boundary_conc[day, r, t] - m[q] * inv_v[q] - c1[q])
         for j in range(sec_kind.shape[0]):
             if sec_kind[j] == 1:
                 p = sec_slot[j]
-                sec_acc[k, j] += half * cond[p] * ((ck[p] - ck[p + 1]) + (c1[p] - c1[p + 1]))
+                sec_acc[k, j] += half * cond[p] * ((m[p] * inv_v[p] - m[p + 1] * inv_v[p + 1])
+                                                   + (c1[p] - c1[p + 1]))
             elif sec_kind[j] == 2:
                 x = sec_index[j]
-                sec_acc[k, j] += half * sj_cond[x] * ((ck[sj_a[x]] - ck[sj_b[x]]) + (c1[sj_a[x]] - c1[sj_b[x]]))
+                a = sj_a[x]
+                b = sj_b[x]
+                sec_acc[k, j] += half * sj_cond[x] * ((m[a] * inv_v[a] - m[b] * inv_v[b]) + (c1[a] - c1[b]))
         # stage 2: (m + m1) / 2 = m + tau/2 L(c), plus tau/2 L(c1); removal after it.
-        # The explicit exchanges at c1 go in first (into m1, which the pass reads)
-        for j in range(n_sj):
-            a = np.uint64(sj_a[j])
-            b = np.uint64(sj_b[j])
-            x = tau * sj_cond[j] * (c1[a] - c1[b])
-            m1[a] -= x
-            m1[b] += x
+        # The explicit exchanges at c1 go in first (into m1, which the pass reads; the side
+        # junctions' above); each flux inlet's mass of the step is booked as inflow
+        # (r_prev, inlet_debt and the flux of its inlet ghost, before head_slot)
         for j in range(dinlets.shape[0]):
             r = np.uint64(dinlets[j])
             q = np.uint64(first[r])
             m1[q] += tau * b_cond[j] * (boundary_conc[day, r, t] - c1[q])
         for j in range(n_chain):
             h = h_cond[j]
+            got = 0.0
+            p = np.uint64(head_slot[j])
             if h > 0.0:
-                p = np.uint64(head_slot[j])
                 x = h * (cin_k[j] - c1[p])
                 m1[p] += tau * x
-                rr_k[j] += half * x
+                got = rr_k[j] + half * x
+            r_prev[k, j] = got
+            inlet_debt[t, j] += got
+            flux_acc[k, p - one] += got
         rk = racc[k]
         for p in range(1, n_pad - 1):
             after = 0.5 * (m[p] + m1[p]) + half * (cond[p - 1] * (c1[p - 1] - c1[p]) + cond[p] * (c1[p + 1] - c1[p]))
@@ -1419,6 +1491,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     # the arrays of the sub-step kernels with more than 30 of them, as tuples built once (no call
     # here takes more than 30 positional arguments: see reservoir_tanks)
     sections = (sec_kind, sec_index, sec_slot)
+    inlet_book = (rr, r_prev, inlet_debt, flux_acc)
     tank_links = (into_res, last, reach_down_index, chain_head, res_down_kind, res_down_index, head_chain, first)
     tank_inputs = (res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s)
     tank_rx = (rx_from, rx_to, rx_res_rate, res_rx_out)
@@ -1606,9 +1679,16 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                 if n_tag == 1:
                     advective_fluxes(c[0], fq, lw, flux)
                 else:
+                    # tag by tag, so each pass runs along the slots, four tags a pass (the same
+                    # sums in the same order as a pass a tag, in a quarter of the passes over c_total)
                     for p in range(n_pad):
                         c_total[p] = 0.0
-                    for k in range(n_tag):  # tag by tag, so each pass runs along the slots
+                    k4 = 0
+                    while k4 + 4 <= n_tag:
+                        for p in range(n_pad):
+                            c_total[p] = (((c_total[p] + c[k4, p]) + c[k4 + 1, p]) + c[k4 + 2, p]) + c[k4 + 3, p]
+                        k4 += 4
+                    for k in range(k4, n_tag):
                         for p in range(n_pad):
                             c_total[p] += c[k, p]
                     advective_fluxes(c_total, fq, lw, flux_total)
@@ -1625,29 +1705,27 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                 if n_tag == 1:
                     mode = 0 if sub == 0 else (1 if sub == n_sub else 2)
                     _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
-                                     inlet_debt, s_used, cin)
+                                     inlet_debt, s_used, cin, flux)
                 else:
                     _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
                                  r_prev, inlet_debt, s_used, cin)
+                dispersing = any_disp and sub < n_sub
                 removing = not any_disp and sub < n_sub
-                advect(mass, c, t0, n_tag, flux_per_conc, flux, inflow,
-                       s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc, acc_slots, flux_acc,
-                       any_withdrawal, wdraw, withdrawn_acc, removing, keep, removed_acc, lat,
-                       inv_ve)
-                if any_disp and sub < n_sub:
-                    for k in range(n_tag):
-                        for j in range(n_chain):
-                            rr[k, j] = 0.0
+                conc_after = not dispersing  # (disperse computes c = m / V where it reads it)
+                if n_tag > 1 and dispersing:
+                    advect_shares(mass, c, t0, n_tag, flux_per_conc, inflow, s_used, tau, ghost_up, side_src,
+                                  side_dst, side_reach, extra_acc, acc_slots, flux_acc, any_withdrawal, wdraw,
+                                  withdrawn_acc, lat)
+                else:
+                    advect(mass, c, t0, n_tag, flux_per_conc, flux, inflow,
+                           s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc, acc_slots, flux_acc,
+                           any_withdrawal, wdraw, withdrawn_acc, removing, keep, removed_acc, lat,
+                           inv_ve, conc_after)
+                if dispersing:
+                    # (the inlet mass of the step enters the budgets as inflow: inlet_book)
                     disperse(mass, c, t0, n_tag, m_work, c_work, cond, dt, inv_ve, keep, removed_acc, sj_a, sj_b,
                              sj_cond, sj_acc, fj_slot, fj_acc, dinlets, first, b_cond, boundary_conc, day,
-                             disp_acc, sections, sec_acc, head_slot, h_cond, cin, rr)
-                    # the inlet mass of this step enters the budgets as inflow
-                    for k in range(n_tag):
-                        for j in range(n_chain):
-                            x = rr[k, j]
-                            r_prev[k, j] = x
-                            inlet_debt[t0 + k, j] += x
-                            flux_acc[k, np.uint64(ghost_up[j])] += x
+                             disp_acc, sections, sec_acc, head_slot, h_cond, cin, inlet_book)
                 if mixed and sub < n_sub:
                     react(mass, c, prop_slot, t0, n_sp, n_src, inv_ve, removed_acc, acc_row)
 
@@ -1724,12 +1802,15 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, gh
 
 @kernel(helper=True)
 def _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev, inlet_debt, s_used,
-                     cin):
+                     cin, flux):
     """:func:`_inlet_split` of a group of one tag, tracer ``t0`` (row 0 of the per-tag arrays;
     ``mode`` 0: the first step of the day, 1: the last, 2: any other), the same arithmetic, its
     bound written as selects: whether it holds back anything flips from step to step where an
     inlet is near steady, and a mispredicted branch per chain and step cost more than the rest
-    of the loop."""
+    of the loop.  It also sets the advective inflow of each chain, the flux of its inlet ghost
+    (``flux``, as :func:`advect` sets it for a group of several tags: one loop over the chains
+    less a step)."""
+    inv_tau = np.divide(1.0, tau)
     for j in range(ghost_up.shape[0]):
         iq = inv_qin[np.uint64(chain_head[j])]
         c0 = inflow[0, j] * iq
@@ -1750,6 +1831,7 @@ def _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h
         y = x * np.divide(clamped if nonzero else 1.0, x if nonzero else 1.0)
         s_used[0, j] = y
         inlet_debt[t0, j] -= y
+        flux[np.uint64(ghost_up[j])] = inflow[0, j] - y * inv_tau
 
 
 @kernel(helper=True)

@@ -54,7 +54,7 @@ def test_advect_keeps_no_reference_counts():
     # (was 24: a `/` whose zero test raises, an array chosen by a condition, views in branches)
     n = 6
     args = (_f(2, n), _f(2, n), 0, 2, _f(n), _f(n), _f(2, 1), _f(2, 1), 10.0, _i(1), _i(), _i(), _i(),
-            _f(2, 3), _i(1), _f(2, n), False, _f(n), _f(2, n), False, np.ones(n), _f(2, n), _f(2, n), np.ones(n))
+            _f(2, 3), _i(1), _f(2, n), False, _f(n), _f(2, n), False, np.ones(n), _f(2, n), _f(2, n), np.ones(n), True)
     assert incref_count(K.advect, *args) == 0
 
 
@@ -86,7 +86,7 @@ def test_disperse_keeps_no_reference_counts():
     n = 6
     args = (_f(2, n), _f(2, n), 0, 2, _f(n), _f(n), _f(n), 10.0, np.ones(n), np.ones(n), _f(2, n), _i(), _i(),
             _f(0), _f(2, 0), _i(), _f(2, 0), _i(), _i(1), _f(0), _f(2, 1, 2), 0, _f(2, 1), (_i(), _i(), _i()),
-            _f(2, 0), _i(1), _f(1), _f(2, 1), _f(2, 1))
+            _f(2, 0), _i(1), _f(1), _f(2, 1), (_f(2, 1), _f(2, 1), _f(2, 1), _f(2, n)))
     assert incref_count(K.disperse, *args) == 0
 
 

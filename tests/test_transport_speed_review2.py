@@ -109,7 +109,7 @@ def test_advect_withdraws_as_a_pass_of_its_own_would(removing):
     w_acc, r_acc = np.zeros((n_tag, n)), np.zeros((n_tag, n))
     K.advect(mass, c, 0, n_tag, fa, np.zeros(n), inflow, s_used, tau, ghost_up, empty, empty, empty,
              np.zeros((n_tag, 1)), acc_slots, np.zeros((n_tag, n)), True, wdraw, w_acc, removing, keep, r_acc,
-             lat, inv_v)
+             lat, inv_v, True)
     for got, want in ((mass, m_ref), (c, c_ref), (w_acc, w_ref), (r_acc, r_ref)):
         assert np.array_equal(got[:, 1:], want[:, 1:])  # slot 0 is a ghost: its mass is never read
 

@@ -46,7 +46,7 @@ def test_fill_ghosts_tests_no_sign():
 def test_inlet_split_one_tests_only_its_tag():
     # (was 4; the one left: the row t0 of inlet_debt, once per call)
     args = (2, 10.0, 20.0, 0, _f(1, 1), np.ones(1), _i(1), _i(1), _f(1), _f(1, N), _f(1, 1), _f(1, 1), _f(1, 1),
-            _f(1, 1))
+            _f(1, 1), _f(N))
     assert sign_tests(K._inlet_split_one, *args) <= 1
 
 
@@ -56,7 +56,7 @@ def test_disperse_junction_loops_test_no_sign():
     # the junction loops' indices, which made up about a hundred)
     args = (_f(2, N), _f(2, N), 0, 2, _f(N), _f(N), _f(N), 10.0, np.ones(N), np.ones(N), _f(2, N), _i(), _i(),
             _f(0), _f(2, 0), _i(), _f(2, 0), _i(), _i(1), _f(0), _f(2, 1, 2), 0, _f(2, 1), (_i(), _i(), _i()),
-            _f(2, 0), _i(1), _f(1), _f(2, 1), _f(2, 1))
+            _f(2, 0), _i(1), _f(1), _f(2, 1), (_f(2, 1), _f(2, 1), _f(2, 1), _f(2, N)))
     assert sign_tests(K.disperse, *args) <= 20
 
 
@@ -64,5 +64,5 @@ def test_disperse_junction_loops_test_no_sign():
 def test_advect_inflow_loops_test_no_sign():
     # (was 53 at 98e468f, 20 after: the mass rows t = t0 + k of its four update passes)
     args = (_f(2, N), _f(2, N), 0, 2, _f(N), _f(N), _f(2, 1), _f(2, 1), 10.0, _i(1), _i(), _i(), _i(),
-            _f(2, 3), _i(1), _f(2, N), False, _f(N), _f(2, N), False, np.ones(N), _f(2, N), _f(2, N), np.ones(N))
+            _f(2, 3), _i(1), _f(2, N), False, _f(N), _f(2, N), False, np.ones(N), _f(2, N), _f(2, N), np.ones(N), True)
     assert sign_tests(K.advect, *args) <= 28

@@ -1,0 +1,144 @@
+"""Tree speed review (issue 11, "Speed"): what the tree's speed-ups rest on, each the same to the bit.
+
+A sub-step on a tree loaded and stored more values per slot than the same numerics on one channel
+(``docs/solver.md``, *Where a tree's time goes*).  Now ``advect`` leaves the concentrations unstored
+where ``disperse`` follows (which computes ``m / V`` where it reads it, the same product), a group
+of several tags takes each tag's share of the fluxes in the update's pass (``advect_shares``), the
+flux inlets' bookings of a dispersion step are made inside ``disperse`` and the cells' geometric
+volumes are computed for all power-law reaches at once.  These tests check that each gives what the
+code before it gave, operation for operation; timings belong to ``benchmarks/transport.py``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hydro import _transport_kernels as K
+from hydro import transport_volumes
+from hydro.channel import Channel
+from hydro.network import Network, Reach
+
+
+def _case(seed: int = 5, n: int = 30, n_tag: int = 3):
+    rng = np.random.default_rng(seed)
+    return rng, {
+        "mass": rng.uniform(0.0, 5e3, (n_tag, n)),
+        "inv_v": np.where(np.arange(n) % 10 == 0, 0.0, 1.0 / rng.uniform(1e3, 5e3, n)),  # ghosts: 0
+    }
+
+
+def test_disperse_reads_concentrations_as_mass_over_volume():
+    # advect no longer stores c before disperse: disperse must not read c (rows full of NaN here)
+    # and must give what it gave with c = m / V stored, to the bit (the old kernel read c and
+    # returned NaN)
+    rng, kw = _case()
+    n_tag, n = kw["mass"].shape
+    mass, inv_v = kw["mass"], kw["inv_v"]
+    cond = rng.uniform(0.0, 0.5, n)
+    cond[np.arange(n) % 10 == 9] = 0.0  # no face into a ghost
+    cond[np.arange(n) % 10 == 0] = 0.0
+    sj_a, sj_b = np.array([8, 18]), np.array([11, 11])  # two side junctions into one slot
+    sj_cond = np.array([0.3, 0.2])
+    head_slot = np.array([1, 21])
+    h_cond = np.array([0.4, 0.0])
+
+    def run(c):
+        m = mass.copy()
+        out = {"racc": np.zeros((n_tag, n)), "sj_acc": np.zeros((n_tag, 2)), "fj_acc": np.zeros((n_tag, 1)),
+               "rr": np.zeros((n_tag, 2)), "r_prev": np.zeros((n_tag, 2)), "debt": np.ones((n_tag, 2)),
+               "flux_acc": np.zeros((n_tag, n)), "sec_acc": np.zeros((n_tag, 2))}
+        empty = np.zeros(0, dtype=np.int64)
+        sections = (np.array([1, 2]), np.array([0, 1]), np.array([4, 0]))
+        K.disperse(m, c, 0, n_tag, np.zeros(n), np.zeros(n), cond, 600.0, inv_v, np.full(n, 0.99), out["racc"],
+                   sj_a, sj_b, sj_cond, out["sj_acc"], np.array([5]), out["fj_acc"], empty, empty, np.zeros(0),
+                   np.zeros((1, 1, n_tag)), 0, np.zeros((n_tag, 1)), sections, out["sec_acc"], head_slot, h_cond,
+                   np.full((n_tag, 2), 2.5), (out["rr"], out["r_prev"], out["debt"], out["flux_acc"]))
+        return m, c, out
+
+    m_new, c_new, new = run(np.full((n_tag, n), np.nan))
+    m_old, c_old, old = run(mass * inv_v)
+    assert np.array_equal(m_new, m_old)
+    assert np.array_equal(c_new[:, 1:-1], c_old[:, 1:-1])
+    for key in old:
+        assert np.array_equal(new[key], old[key]), key
+    # the flux inlet's bookings: its mass of the step, as inflow at its ghost (slot 0), none elsewhere
+    assert np.all(new["r_prev"][:, 0] > 0.0) and np.all(new["r_prev"][:, 1] == 0.0)
+    assert np.array_equal(new["flux_acc"][:, 0], new["r_prev"][:, 0])
+    assert np.array_equal(new["debt"], 1.0 + new["r_prev"])
+
+
+@pytest.mark.parametrize("withdrawing", [False, True])
+def test_advect_shares_is_advect_of_each_tags_share(withdrawing):
+    # a group's update with each tag's flux share taken in the pass gives advect's masses and bookings
+    rng, kw = _case(7)
+    n_tag, n = kw["mass"].shape
+    c = rng.uniform(0.0, 3.0, (n_tag, n))
+    fa = rng.uniform(0.0, 20.0, n)
+    fa[np.arange(n) % 10 == 0] = 0.0
+    lat = rng.uniform(0.0, 2.0, (n_tag, n))
+    wdraw = rng.uniform(0.0, 0.3, n) * (np.arange(n) % 10 != 0)
+    ghost_up = np.array([0, 10, 20])
+    inflow = rng.uniform(0.0, 5.0, (n_tag, 3))
+    s_used = rng.uniform(0.0, 50.0, (n_tag, 3))
+    side = (np.array([9]), np.array([21]), np.array([2]))
+    acc_slots = np.array([0, 4, 9, 10, 19, 20])
+    tau = 450.0
+
+    def books():
+        return np.zeros((n_tag, 3)), np.zeros((n_tag, n)), np.zeros((n_tag, n))
+
+    m_ref, c_ref = kw["mass"].copy(), c.copy()
+    extra_ref, flux_ref, w_ref = books()
+    K.advect(m_ref, c_ref, 0, n_tag, fa.copy(), np.zeros(n), inflow, s_used, tau, ghost_up, *side, extra_ref,
+             acc_slots, flux_ref, withdrawing, wdraw, w_ref, False, np.ones(n), np.zeros((n_tag, n)), lat,
+             kw["inv_v"], True)
+    m_new, c_new = kw["mass"].copy(), c.copy()
+    extra, flux, w = books()
+    K.advect_shares(m_new, c_new, 0, n_tag, fa.copy(), inflow, s_used, tau, ghost_up, *side, extra, acc_slots, flux,
+                    withdrawing, wdraw, w, lat)
+    real = np.arange(n) % 10 != 0  # ghost slots' masses are never read
+    assert np.array_equal(m_new[:, real], m_ref[:, real])
+    for got, want in ((extra, extra_ref), (flux, flux_ref), (w, w_ref)):
+        assert np.array_equal(got, want)
+    # (advect_shares leaves c to the dispersion that follows, but for the inlet ghosts)
+    assert np.array_equal(c_new[:, real], c[:, real])
+
+
+def test_geometric_volumes_take_power_law_reaches_at_once(monkeypatch):
+    # the same volumes, to the bit, as each reach's cross_section_m2; only channels and the
+    # exponents numpy's `**` treats apart (FAST_POWERS) still go one reach at a time
+    rng = np.random.default_rng(3)
+    channel = Channel("trapezoid", bottom_width_m=12.0, side_slope=2.0, manning_n=0.035, slope_m_per_m=0.001)
+    reaches = []
+    for i in range(8):
+        down = f"r{i + 1}" if i < 7 else None
+        extra = {"channel": channel} if i == 3 else {
+            "velocity_coeff": float(rng.uniform(0.2, 0.4)), "width_coeff": 6.0, "width_exp": 0.45,
+            "velocity_exp": 0.5 if i == 5 else float(rng.uniform(0.2, 0.4))}
+        reaches.append(Reach(id=f"r{i}", name=f"r{i}", length_m=3000.0, downstream=down, dispersion_m2_s=10.0,
+                             n_cells=int(rng.integers(1, 5)), **extra))
+    net = Network(tuple(reaches))
+    q_in = rng.uniform(0.0, 20.0, (6, 8))
+    q_in[2, 1] = 0.0
+    q_out = q_in * rng.uniform(0.5, 1.5, (6, 8))
+    lay = net.layout
+    want = np.empty((6, lay.n_cells))
+    along = (np.arange(lay.n_cells) - np.repeat(lay.reach_cell_start[:-1], np.diff(lay.reach_cell_start)) + 0.5) \
+        / np.repeat(np.diff(lay.reach_cell_start), np.diff(lay.reach_cell_start))
+    q_cell = q_in[:, lay.cell_reach] + (q_out - q_in)[:, lay.cell_reach] * along
+    for r, reach in enumerate(reaches):
+        a, b = lay.reach_cell_start[r], lay.reach_cell_start[r + 1]
+        want[:, a:b] = reach.cross_section_m2(np.maximum(q_cell[:, a:b], 0.0)) * lay.cell_dx[a:b]
+    calls = []
+    original = Reach.cross_section_m2
+
+    def counted(self, q):
+        calls.append(self.id)
+        return original(self, q)
+
+    monkeypatch.setattr(Reach, "cross_section_m2", counted)
+    geometric, per_reach = transport_volumes.geometric_volumes(net, q_in, q_out)
+    assert np.array_equal(geometric, want)
+    assert np.array_equal(per_reach, np.add.reduceat(want, lay.reach_cell_start[:-1], axis=1))
+    assert calls == ["r3", "r5"]  # was every reach, one call each
