@@ -1,0 +1,339 @@
+"""The model figures the docs quote are the model's current results (a tripwire, as
+``tests/test_validation_review_notes.py`` is for the observation notes).
+
+The docs quote simulated figures: payments per year (docs/agreements.md), scenario effects
+(docs/scenarios.md), GEP values (docs/gep.md).  Nothing held them, and a model change left them
+stale (review of 2026-12-02).  Each entry of ``FIGURES`` is a sentence of a page as it stands,
+with ``{}`` where it quotes a model figure, and a function that recomputes those figures, with
+the documented commands (in this process, through the CLI), formatted as the page rounds them.
+The test reads the numbers the page states and compares them, as text, with the recomputed
+ones; on a difference it names the page, the sentence as written and the sentence as the model
+now has it.  Comparing the rounded text is the tolerance: round-off of a kernel cannot move a
+figure unless it sits on a rounding boundary, while any real change of a result does.
+
+Each distinct run happens once per session (session-scoped fixtures).  The Miyun run and the
+commands on it take about 15 s (as the validation notes' runs do) and run by default; the
+two plan ensembles of docs/scenarios.md (2 members x 2 scenarios x 5 generated years on each
+basin, about 50 s each on two busy cores) are marked ``slow`` and run in CI by their own line
+of ``.ci/run``.  Figures labelled in the pages with an older commit ("at 30d2f11 ... were")
+are history and are not held.
+
+When a model change moves a result: update the sentence the failure names (and the date or
+commit it carries), then this table if the wording changed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+from hydro.cli import main
+
+ROOT = Path(__file__).resolve().parents[1]
+AGREEMENTS = ROOT / "configs" / "agreements"
+PLANS = {"miyun": ROOT / "configs" / "scenarios" / "miyun_plan_2023_2027.toml",
+         "guanting": ROOT / "configs" / "scenarios" / "guanting_plan_2023_2027.toml"}
+PLAN_AGREEMENTS = {"miyun": (AGREEMENTS / "miyun_chaobai_phase2_2022.toml", "period=[2023,2027]"),
+                   "guanting": (AGREEMENTS / "guanting_yongding_2023.toml", "period=[2023,2027]")}
+NUMBER = r"([−+-]?\d[\d,]*(?:\.\d+)?)"
+MINUS = "−"   # the pages write U+2212
+
+
+def hydro(*args: str) -> str:
+    """stdout of a hydro command run in this process; fails with its output if it fails."""
+    result = CliRunner().invoke(main, [str(a) for a in args])
+    assert result.exit_code == 0, f"hydro {' '.join(map(str, args))}: {result.output}\n{result.exception!r}"
+    return result.stdout
+
+
+def signed(x: float, digits: int, plus: bool = False) -> str:
+    """A number as the pages write it: U+2212 for minus, '+' where the page writes it."""
+    text = f"{abs(x):,.{digits}f}"
+    if round(x, digits) < 0:
+        return MINUS + text
+    return ("+" if plus else "") + text
+
+
+def kg(x: float) -> str:
+    return f"{x:,.0f}"
+
+
+def span(values, digits: int, scale: float = 1.0) -> tuple[str, str]:
+    """The least and greatest of values, as 'a–b' is written (by magnitude for negative ones)."""
+    vals = sorted(v / scale for v in values)
+    lo, hi = (vals[-1], vals[0]) if vals[-1] < 0 else (vals[0], vals[-1])
+    return signed(lo, digits), signed(hi, digits)
+
+
+@dataclass(frozen=True)
+class Figure:
+    page: str
+    sentence: str                   # the page's text, '{}' for each quoted model figure
+    data: str                       # the session fixture the figures come from
+    compute: Callable[..., tuple]   # that fixture's value -> the figures, as the page writes them
+    how: str                        # the command that gives them
+
+
+def page_text(page: str) -> str:
+    return re.sub(r"\s+", " ", (ROOT / page).read_text(encoding="utf-8"))
+
+
+def quoted(fig: Figure) -> tuple[str, ...]:
+    """The numbers the page states where the sentence has '{}'."""
+    parts = [re.escape(p) for p in re.sub(r"\s+", " ", fig.sentence).split("{}")]
+    found = re.findall(NUMBER.join(parts), page_text(fig.page))
+    assert len(found) == 1, (
+        f"{fig.page}: {len(found)} sentences match '{fig.sentence}' (expected one): the page's wording "
+        f"changed; update FIGURES in tests/test_docs_figures.py to the page's new sentence")
+    return found[0] if isinstance(found[0], tuple) else (found[0],)
+
+
+# --- the runs, once per session -------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def miyun_nc(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("docs_figures") / "miyun.nc"
+    hydro("run", "miyun", "-o", path, "--quiet")
+    return path
+
+
+def _payments(nc: Path, agreement: str, *sets: str) -> list[dict]:
+    args = ["compensate", nc, AGREEMENTS / agreement, "--json", "--skip-unavailable"]
+    for s in sets:
+        args += ["--set", s]
+    return json.loads(hydro(*args))
+
+
+@pytest.fixture(scope="session")
+def phase2_two_way(miyun_nc) -> list[dict]:
+    return _payments(miyun_nc, "miyun_chaobai_phase2_2022.toml", "period=[2000,2016]", "direction=two_way")
+
+
+@pytest.fixture(scope="session")
+def phase1_own_mean(miyun_nc) -> list[dict]:
+    return _payments(miyun_nc, "miyun_chaobai_phase1_2018.toml", "period=[2000,2020]",
+                     "quantity[0].baseline_mean_of_years=[2000,2016]")
+
+
+@pytest.fixture(scope="session")
+def miyun_gep(miyun_nc) -> pd.DataFrame:
+    out = miyun_nc.with_name("gep.csv")
+    hydro("gep", miyun_nc, "-o", out, "--overwrite")
+    return pd.read_csv(out)
+
+
+@pytest.fixture(scope="session")
+def plans(tmp_path_factory) -> dict:
+    """Each basin's plan file, 2023-2027, 2 members, seed 1: summary CSV and incentives JSON."""
+    out = {}
+    for basin, toml in PLANS.items():
+        nc = tmp_path_factory.mktemp("docs_figures_plan") / f"{basin}.nc"
+        hydro("scenarios", basin, toml, "--start", "2023-01-01", "--end", "2027-12-31", "--members", "2",
+              "--seed", "1", "-o", nc)
+        agreement, period = PLAN_AGREEMENTS[basin]
+        comp = json.loads(hydro("compensate", "--scenarios", nc, agreement, "--set", period, "--json",
+                                "--quality", "--skip-unavailable"))
+        out[basin] = {"summary": pd.read_csv(nc.with_suffix(".summary.csv")), **comp}
+    return out
+
+
+# --- what the figures are, from those runs ---------------------------------------------------
+
+def net_by_year(rows: list[dict]) -> dict[int, float]:
+    net: dict[int, float] = {}
+    for r in rows:
+        if r["amount_yuan"] is not None:
+            net[r["year"]] = net.get(r["year"], 0.0) + r["amount_yuan"]
+    return net
+
+
+def volumes(rows: list[dict]) -> dict[int, float]:
+    """The quantity rule's annual volume (m3) per year, from its note."""
+    out = {}
+    for r in rows:
+        m = re.match(r"volume ([\d.e+]+) m3", r["note"] or "")
+        if r["component"] == "quantity" and m:
+            out[r["year"]] = float(m.group(1))
+    return {y: v for y, v in out.items() if 2000 <= y <= 2016}
+
+
+def phase2_net(rows):
+    net = net_by_year(rows)
+    negative = [v for v in net.values() if v < 0]
+    return (signed(net[2010] / 1e6, 1), *span(negative, 1, 1e6), str(len(negative)),
+            signed(net[2009] / 1e6, 1, plus=True), signed(net[2012] / 1e6, 1, plus=True),
+            signed(net[2016] / 1e6, 1, plus=True))
+
+
+def own_mean(rows):
+    vol = volumes(rows)
+    mean = sum(vol.values()) / len(vol)
+    paid = next(r["amount_yuan"] for r in rows if r["component"] == "quantity" and r["year"] == 2011)
+    return f"{mean / 1e8:.3f}", f"{vol[2011] / 1e8:.3f}", f"{vol[2011] / 1e8:.3f}", f"{mean / 1e8:.3f}", \
+        f"{paid / 1e6:.1f}"
+
+
+def three_rivers(rows):
+    vol = volumes(rows)
+    return f"{min(vol.values()) / 1e8:.2f}", f"{max(vol.values()) / 1e8:.1f}", \
+        f"{sum(vol.values()) / len(vol) / 1e8:.2f}"
+
+
+def station_volumes(phase1_and_2):
+    three, five = (volumes(rows) for rows in phase1_and_2)
+    return (f"{min(three.values()) / 1e8:.1f}", f"{max(three.values()) / 1e8:.1f}",
+            f"{sum(three.values()) / len(three) / 1e8:.1f}", f"{min(five.values()) / 1e8:.1f}",
+            f"{max(five.values()) / 1e8:.1f}")
+
+
+def gep_figures(gep: pd.DataFrame):
+    by_year = gep.groupby("year").water_purification_yuan.sum() / 1e6
+    nh3n = gep[gep.pollutant == "nh3n"].groupby("year").purified_kg.sum() / 1e3
+    cod = gep[gep.pollutant == "codmn"].groupby("year").water_purification_yuan.sum() / 1e6
+    share = [100 * cod[y] / by_year[y] for y in (2014, 2015, 2016)]
+    return (f"{by_year[2014]:.1f}", f"{by_year[2015]:.1f}", f"{by_year[2016]:.1f}",
+            *(f"{nh3n[y]:.0f}" for y in (2014, 2015, 2016)), f"{min(share):.0f}", f"{max(share):.0f}",
+            f"{by_year[2000]:.1f}", *(f"{v:.2f}" for v in (min(by_year.loc[2001:2003]), max(by_year.loc[2001:2003]))))
+
+
+def summary(plan: dict, quantity: str, location=None, year="all", scenario: str | None = None) -> float:
+    """One value of a plan's summary CSV (the plan's scenario: the one that is not the baseline)."""
+    s = plan["summary"]
+    rows = s[(s.scenario != "baseline" if scenario is None else s.scenario == scenario)
+             & (s.quantity == quantity) & (s.year.astype(str) == str(year))]
+    rows = rows[rows.location.isna()] if location is None else rows[rows.location == location]
+    if "total" in set(rows.source.dropna()):
+        rows = rows[rows.source == "total"]
+    assert len(rows) == 1, (quantity, location, rows)
+    return float(rows.value.iloc[0])
+
+
+def effect(plan: dict, parameter: str, sections=None) -> list[float]:
+    return [r["change"] for r in plan["effects"] if r["quantity"] == "mean_concentration"
+            and r["scenario"] != "baseline" and r["parameter"] == parameter
+            and (sections is None or r["location"] in sections)]
+
+
+def payment(plan: dict, parameter: str, year: int, scenario: str | None = None) -> dict:
+    return next(r for r in plan["effects"] if r["quantity"] == "quality_payment"
+                and (r["scenario"] != "baseline" if scenario is None else r["scenario"] == scenario)
+                and r["parameter"] == parameter and r["year"] == year)
+
+
+def miyun_plan(plans):
+    m = plans["miyun"]
+    return (kg(summary(m, "n_kept_out")), kg(summary(m, "n_kept_out_median")),
+            kg(summary(m, "load_reduction")), *span(effect(m, "tn"), 3), *span(effect(m, "nh3n"), 4),
+            *span(effect(m, "tp"), 4), *span(effect(m, "codmn"), 3))
+
+
+def guanting_plan(plans):
+    g = plans["guanting"]
+    return (kg(summary(g, "n_kept_out")), kg(summary(g, "n_kept_out_median")),
+            kg(summary(g, "load_reduction")), signed(effect(g, "tn", ("bahaoqiao",))[0], 3),
+            f"{summary(g, 'tn_annual_mean', 'bahaoqiao', year=2025):.2f}")
+
+
+def plan_payments(plans):
+    m = plans["miyun"]
+    tn26, all26, all25 = payment(m, "tn", 2026), payment(m, "all", 2026), payment(m, "all", 2025)
+    base_tn26 = payment(m, "tn", 2026, scenario="baseline")
+    return (kg(all26["change"]), kg(payment(m, "codmn", 2026)["change"]), kg(-tn26["change"]),
+            signed(all25["change"] / 1e6, 1, plus=True), kg(tn26["value"]), kg(base_tn26["value"]))
+
+
+def plan_on_land(plans):
+    return kg(summary(plans["miyun"], "n_kept_out_on_land")), kg(summary(plans["guanting"], "n_kept_out_on_land"))
+
+
+RUN = "hydro run miyun -o miyun.nc"
+FIGURES = [
+    Figure("docs/agreements.md",
+           "two-way, the rules net {} M yuan in 2010 ({} to {} M in {} of the 17 years, 2000's incomplete; "
+           "2009 {} M, 2012 {} M, 2016 {} M;", "phase2_two_way", phase2_net,
+           f"{RUN}; hydro compensate miyun.nc miyun_chaobai_phase2_2022.toml --set period=[2000,2016] "
+           "--set direction=two_way: net per year"),
+    Figure("docs/agreements.md",
+           "(the simulated mean of 2000–2016 is {}e8 m³, 2026-12-01 at 2d9a76d: 2011, {}e8 m³, then earns "
+           "({}e8 − {}e8) × 0.2 = {} M yuan;", "phase1_own_mean", own_mean,
+           f"{RUN}; hydro compensate miyun.nc miyun_chaobai_phase1_2018.toml --set period=[2000,2020] "
+           "--set quantity[0].baseline_mean_of_years=[2000,2016]: the quantity lines"),
+    Figure("docs/agreements.md", "border volumes {}–{}e8 m³ a year in 2000–2016, mean {}e8)",
+           "phase1_own_mean", three_rivers, f"{RUN}; the phase-1 quantity notes' volumes, 2000-2016"),
+    Figure("docs/agreements.md", "{}–{}e8 (mean {}e8) in 2000–2016 on the station weather (five rivers: {}–{}e8)",
+           "both_phases", station_volumes, f"{RUN}; the phase-1 and phase-2 quantity notes' volumes"),
+    Figure("docs/gep.md",
+           "the same commands give purification of {} and {} M yuan in 2014 and 2015, both runs alike, {} M in "
+           "2016 (NH3-N purified {} / {} / {} t against 430 / 1,059 / 804 t; COD {}–{} % of the value), {} M "
+           "in 2000 and {}–{} M in 2001–2003", "miyun_gep", gep_figures,
+           f"{RUN}; hydro gep miyun.nc -o gep.csv: water_purification_yuan and NH3-N purified_kg per year"),
+]
+SLOW_FIGURES = [
+    Figure("docs/scenarios.md",
+           "N kept out of Miyun {} kg over the five years (median {} kg over the 2 members), the load delivered "
+           "to the rivers {} kg less; run-mean TN {} to {} mg/L at the agreement's five sections, NH3-N {} to {} "
+           "(", "plans", lambda p: miyun_plan(p)[:7], "hydro scenarios miyun miyun_plan_2023_2027.toml --start "
+           "2023-01-01 --end 2027-12-31 --members 2 --seed 1; hydro compensate --scenarios ... --json --quality"),
+    Figure("docs/scenarios.md", "R15, 2026-12-02, which lowered the sections' run-mean NH3-N from 0.62–0.86 to "
+           "0.15–0.48 mg/L), TP {} to {}, CODMn {} to {} mg/L.", "plans", lambda p: miyun_plan(p)[7:],
+           "as above: the effects table of hydro compensate --scenarios --quality"),
+    Figure("docs/scenarios.md", "**Guanting**: {} kg kept out of Guanting (median {}), {} kg less delivered; "
+           "Bahaoqiao TN {} mg/L (its 2025 annual mean {} mg/L", "plans", guanting_plan,
+           "hydro scenarios guanting guanting_plan_2023_2027.toml (same options): summary CSV"),
+    Figure("docs/scenarios.md", "Chengde-Zhangjiakou {} yuan more in 2026 ({} less in CODMn class deductions, "
+           "{} less from the year-on-year TN rule: a cleaner 2025 leaves a smaller decrease to reward in 2026), "
+           "and the 2025 quality gain ({} M yuan; none in 2024)", "plans", lambda p: plan_payments(p)[:4],
+           "hydro compensate --scenarios miyun.nc miyun_chaobai_phase2_2022.toml --set period=[2023,2027] "
+           "--json --quality: the quality_payment changes"),
+    Figure("docs/scenarios.md", "monthly means ({} against {} yuan)", "plans", lambda p: plan_payments(p)[4:],
+           "as above: the TN lines of 2026, plan and baseline"),
+    Figure("docs/scenarios.md", "the baseline's NH3-N deductions fell from 12.0–22.2 M to {}–{} M yuan a year.",
+           "plans",
+           lambda p: span([-payment(p["miyun"], "nh3n", y, "baseline")["value"] for y in range(2023, 2028)], 1, 1e6),
+           "as above: the baseline's NH3-N quality_payment lines, 2023-2027"),
+    Figure("docs/scenarios.md", "the other figures unchanged): {} kg on Miyun and {} kg on Guanting,", "plans",
+           plan_on_land, "the plans' summary CSVs: n_kept_out_on_land"),
+]
+
+
+@pytest.fixture(scope="session")
+def both_phases(phase1_own_mean, phase2_two_way):
+    return phase1_own_mean, phase2_two_way
+
+
+def _check(fig: Figure, request) -> None:
+    stated = quoted(fig)
+    current = tuple(fig.compute(request.getfixturevalue(fig.data)))
+    assert len(current) == len(stated), f"FIGURES entry for {fig.page}: {len(current)} figures for {len(stated)} {{}}"
+    if stated != current:
+        as_written, as_now = (fig.sentence.replace("{}", "{}").format(*v) for v in (stated, current))
+        pytest.fail(f"{fig.page} quotes a model figure the model no longer gives:\n  page:  '{as_written}'\n"
+                    f"  model: '{as_now}'\n  (recomputed by: {fig.how}).\nUpdate the sentence on the page "
+                    "(and the run date it names), or the model change is not what you meant.", pytrace=False)
+
+
+@pytest.mark.parametrize("fig", FIGURES, ids=[f"{f.page}:{f.sentence[:40]}" for f in FIGURES])
+def test_docs_figure(fig, request):
+    _check(fig, request)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("fig", SLOW_FIGURES, ids=[f"{f.page}:{f.sentence[:40]}" for f in SLOW_FIGURES])
+def test_docs_plan_figure(fig, request):
+    _check(fig, request)
+
+
+def test_sentence_matching():
+    """The number pattern reads what the pages write: U+2212, thousands commas, decimals, a sign."""
+    fig = Figure("docs/agreements.md", "x", "", lambda _: (), "")
+    assert re.fullmatch(NUMBER, "−57.6") and re.fullmatch(NUMBER, "504,158") and re.fullmatch(NUMBER, "+7.7")
+    assert signed(-57.64, 1) == "−57.6" and signed(7.71, 1, plus=True) == "+7.7" and signed(-0.04, 1) == "0.0"
+    assert span([-3.4e6, -93.9e6, -10e6], 1, 1e6) == ("−3.4", "−93.9") and span([0.28, 3.0, 1.0], 1) == ("0.3", "3.0")
+    assert kg(23497.8) == "23,498" and fig.page.endswith(".md")
