@@ -108,9 +108,10 @@ dropped nor widened.
 
 Every mistake in a target (unknown variable, place, category or statistic, a statistic that
 does not apply, a missing period, unit or reference) is a :class:`~hydro.errors.HydroError`
-naming the file and key.  ``hydro validate <basin>`` runs the basin over its ``[run]`` period
-and checks every target, unless the observations file names a longer run for its published
-figures (:func:`validation_period`)::
+naming the file and key; ``hydro validate <basin>`` reports all of them, each with its target's
+id, in seconds before its run (:mod:`hydro.validation.targets_check`).  ``hydro validate <basin>``
+runs the basin over its ``[run]`` period and checks every target, unless the observations file
+names a longer run for its published figures (:func:`validation_period`)::
 
     [validation_run]
     end = 2020-12-31      # the run starts at [run] start and ends here (default: [run] end)
@@ -878,24 +879,44 @@ def validation_period(basin, root: Table) -> tuple[date, date]:
     return start, end
 
 
-def basin_checks(name: str) -> list[Check]:
+def basin_checks(name: str, checked: bool = False) -> list[Check]:
     """Run the shipped basin ``name`` and check every target of its observations file."""
-    return [check for _, _, check in basin_targets(name)]
+    return [check for _, _, check in basin_targets(name, checked)]
 
 
-def basin_targets(name: str) -> list[tuple[Table, Any, Check]]:
-    """Run the shipped basin ``name``: (target table, outcome of :func:`evaluate_target`, check)
-    for every target of its observations file, in the file's order."""
+def check_basin_targets(name: str, check: bool = True):
+    """Check the observations file of the shipped basin ``name`` in seconds, before its run
+    (:mod:`hydro.validation.targets_check`); returns ``(basin, file, start, end, inventory)``."""
     from hydro.basin import Basin
     from hydro.simulation import run
+    from hydro.validation.targets_check import check_targets
 
     folder = ROOT / "basins" / name
     path = folder / "observations.toml"
     basin = Basin.load(folder)
     root = Table(load_toml(path), path)
     start, end = validation_period(basin, root)
-    results = run(basin, start, end)
     inventory = basin_inventory(basin)
+    if check:
+        short = run(basin, start, min(end, start + timedelta(days=1)))
+
+        def dry(t: Table) -> tuple[date, date]:  # every key read as below, on two days (seconds)
+            evaluate_target(short, t, inventory)
+            target_check(name, t, Outcome(1.0))  # a value, so that value/tolerance/range are all read
+            return _period(t, start, end, True)
+
+        check_targets(root, dry, start, end)  # all mistakes at once, before the minutes-long run
+    return basin, root, start, end, inventory
+
+
+def basin_targets(name: str, checked: bool = False) -> list[tuple[Table, Any, Check]]:
+    """Run the shipped basin ``name``: (target table, outcome of :func:`evaluate_target`, check)
+    for every target of its observations file, in the file's order (the file checked first
+    by :func:`check_basin_targets`, unless ``checked`` says it was)."""
+    from hydro.simulation import run
+
+    basin, root, start, end, inventory = check_basin_targets(name, not checked)
+    results = run(basin, start, end)
     found: list[tuple[Table, Any, Check]] = []
     seen = set()
     for t in root.tables("targets"):
@@ -916,10 +937,13 @@ def _register() -> None:
             name = folder.name
 
             def func(name=name):
-                return basin_checks(name)
+                return basin_checks(name, checked=True)  # run_cases ran the precheck below
+
+            def precheck(name=name):
+                check_basin_targets(name)
 
             func.__doc__ = f"The {name} baseline against published figures (basins/{name}/observations.toml)."
-            case(name, layer="data", quick=False)(func)
+            case(name, layer="data", quick=False, precheck=precheck)(func)
 
 
 _register()

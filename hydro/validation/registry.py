@@ -89,6 +89,9 @@ class Case:
         ``func() -> list[Check]``.
     description : str
         One line for listings.
+    precheck : callable or None
+        ``precheck()`` checks the case's input in seconds (raising
+        :class:`~hydro.errors.HydroError`); :func:`run_cases` runs those of all its cases first.
     """
 
     name: str
@@ -96,19 +99,20 @@ class Case:
     quick: bool
     func: Callable[[], list[Check]]
     description: str
+    precheck: Callable[[], None] | None = None
 
 
 _CASES: dict[str, Case] = {}
 
 
-def case(name: str, *, layer: str, quick: bool = True):
+def case(name: str, *, layer: str, quick: bool = True, precheck: Callable[[], None] | None = None):
     """Register the decorated function as the verification case ``name``."""
 
     def decorate(func):
         if name in _CASES:
             raise RuntimeError(f"validation case {name!r} registered twice")
         doc = (func.__doc__ or "").strip().splitlines()
-        _CASES[name] = Case(name, layer, quick, func, doc[0] if doc else "")
+        _CASES[name] = Case(name, layer, quick, func, doc[0] if doc else "", precheck)
         return func
 
     return decorate
@@ -145,7 +149,11 @@ def run_cases(names: Iterable[str] | None = None, quick: bool = False,
               progress: Callable[[Case], None] | None = None) -> list[Check]:
     """Run the named cases (all, or only the quick ones) and return every check."""
     checks: list[Check] = []
-    for c in select_cases(names, quick):
+    selected = select_cases(names, quick)
+    for c in selected:  # inputs first: a mistake in the last case's file stops before the first case's run
+        if c.precheck is not None:
+            c.precheck()
+    for c in selected:
         if progress is not None:
             progress(c)
         checks.extend(c.func())
