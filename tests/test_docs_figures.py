@@ -11,11 +11,13 @@ ones; on a difference it names the page, the sentence as written and the sentenc
 now has it.  Comparing the rounded text is the tolerance: round-off of a kernel cannot move a
 figure unless it sits on a rounding boundary, while any real change of a result does.
 
-Each distinct run happens once per session (session-scoped fixtures).  The Miyun run and the
-commands on it take about 15 s (as the validation notes' runs do) and run by default; the
-two plan ensembles of docs/scenarios.md (2 members x 2 scenarios x 5 generated years on each
-basin, about 50 s each on two busy cores) are marked ``slow`` and run in CI by their own line
-of ``.ci/run``.  Figures labelled in the pages with an older commit ("at 30d2f11 ... were")
+Each distinct run happens once per session (session-scoped fixtures).  The Miyun run, the
+commands on it and the inference on published figures take 16 s wall, 9 s CPU (load 6,
+2026-12-02; the validation notes' runs take about as long) and run by default; the two plan
+ensembles of docs/scenarios.md (2 members x 2 scenarios x 5 generated years on each basin) and
+the Miyun run of 2009-2016 take 69 s wall, 42 s CPU at load 6, are marked ``slow`` and run in
+CI by their own line of ``.ci/run``.  README.md quotes no model output (only timings, which
+vary by machine and are not held).  Figures labelled in the pages with an older commit ("at 30d2f11 ... were")
 are history and are not held.
 
 When a model change moves a result: update the sentence the failure names (and the date or
@@ -151,6 +153,33 @@ def plans(tmp_path_factory) -> dict:
     return out
 
 
+_TN_RULE = """
+[[tn_reduction]]
+section = "gubeikou"
+baseline = "previous_year"
+reward_per_mg_per_l_yuan = 1e7
+penalty_per_mg_per_l_yuan = 1e7
+"""
+TN_RULES = ('name = "docs/agreements.md, flow-normalised example"\nsource = "docs/agreements.md"\n'
+            'period = [2010, 2016]\npayer = "beijing"\npayee = "hebei"\n'
+            + _TN_RULE + _TN_RULE + 'statistic = "flow_normalised"\n')
+
+
+@pytest.fixture(scope="session")
+def gubeikou_tn_rules(tmp_path_factory) -> list[dict]:
+    """The annual-mean and flow-normalised rule at Gubeikou on the Miyun run of 2009-2016."""
+    folder = tmp_path_factory.mktemp("docs_figures_tn")
+    (folder / "rules.toml").write_text(TN_RULES, encoding="utf-8")
+    hydro("run", "miyun", "--start", "2009-01-01", "--end", "2016-12-31", "-o", folder / "m.nc", "--quiet")
+    return json.loads(hydro("compensate", folder / "m.nc", folder / "rules.toml", "--json"))
+
+
+@pytest.fixture(scope="session")
+def inference() -> dict:
+    return json.loads(hydro("compensate", AGREEMENTS / "miyun_chaobai_published.csv",
+                            AGREEMENTS / "miyun_chaobai_phase1_2018.toml", "--json"))
+
+
 # --- what the figures are, from those runs ---------------------------------------------------
 
 def net_by_year(rows: list[dict]) -> dict[int, float]:
@@ -260,6 +289,30 @@ def plan_on_land(plans):
     return kg(summary(plans["miyun"], "n_kept_out_on_land")), kg(summary(plans["guanting"], "n_kept_out_on_land"))
 
 
+def tn_rules(rows):
+    plain = {r["year"]: r["amount_yuan"] for r in rows if r["rule"] == "tn_reduction[0]"}
+    fn = {r["year"]: r["amount_yuan"] for r in rows if r["rule"] == "tn_reduction[1]"}
+    low, high = min(plain, key=plain.get), max(plain, key=plain.get)
+    charged = [str(y) for y in sorted(plain) if plain[y] < 0]
+    return (signed(plain[low] / 1e6, 1), *charged, signed(plain[high] / 1e7, 1, plus=True), str(high),
+            f"{min(fn.values()) / 1e6:.1f}", f"{max(fn.values()) / 1e6:.1f}",
+            f"{min(fn.values()) / 1e7:.2f}", f"{max(fn.values()) / 1e7:.2f}")
+
+
+def inferred(result):
+    fit = result["inferred"][0]
+    total = next(c for c in result["checks"] if c["figure"] == "received_total")
+    return (f"{fit['value'] / 1e6:.3f}", f"{fit['p05'] / 1e6:.2f}", f"{fit['p95'] / 1e6:.2f}",
+            f"{total['predicted'] / 1e9:.2f}", f"{total['p05'] / 1e9:.2f}", f"{total['p95'] / 1e9:.2f}",
+            f"{(total['published'] - total['predicted']) / 3 / 1e9:.2f}")
+
+
+def inferred_as_printed(result):
+    fit = result["inferred"][0]
+    total = next(c for c in result["checks"] if c["figure"] == "received_total")
+    return f"{fit['value'] / 1e6:.5f}", f"{fit['p05']:,.0f}", f"{fit['p95'] / 1e6:.5f}", f"{total['predicted']:,.0f}"
+
+
 RUN = "hydro run miyun -o miyun.nc"
 FIGURES = [
     Figure("docs/agreements.md",
@@ -281,8 +334,22 @@ FIGURES = [
            "2016 (NH3-N purified {} / {} / {} t against 430 / 1,059 / 804 t; COD {}–{} % of the value), {} M "
            "in 2000 and {}–{} M in 2001–2003", "miyun_gep", gep_figures,
            f"{RUN}; hydro gep miyun.nc -o gep.csv: water_purification_yuan and NH3-N purified_kg per year"),
+    Figure("docs/agreements.md", "**inferred** from the 2018 payment: {} M (5–95 % {}–{} M; range 0–6 M)",
+           "inference", lambda r: inferred(r)[:3],
+           "hydro compensate configs/agreements/miyun_chaobai_published.csv miyun_chaobai_phase1_2018.toml --json"),
+    Figure("docs/agreements.md", "2018–2020 predicted {} bn (5–95 % {}–{} bn) ≤ 3.3945 bn (pass; it leaves about {} bn "
+           "a year for 2021–2023", "inference", lambda r: inferred(r)[3:], "as above: the received_total check"),
+    Figure("docs/commands/compensate.md", "quality_class[0].bonus_yuan = {}e+06 (5-95 %: {} to {}e+06; ...)",
+           "inference", lambda r: inferred_as_printed(r)[:3], "as above: the inferred number"),
+    Figure("docs/commands/compensate.md", "published 3,394,500,000 ...; model {} (5-95 %: ...)", "inference",
+           lambda r: inferred_as_printed(r)[3:], "as above: the received_total check"),
 ]
 SLOW_FIGURES = [
+    Figure("docs/agreements.md", "the annual-mean rule swings between {}e6 (charging in {}, {} and {}) and {}e7 yuan "
+           "({}) from year to year; the flow-normalised one pays {}e6–{}e6 yuan every year (a simulated decline of "
+           "{}–{} mg/L a year", "gubeikou_tn_rules", tn_rules,
+           "hydro run miyun --start 2009-01-01 --end 2016-12-31; hydro compensate on the page's tn_reduction rule "
+           "at gubeikou, 2010-2016, penalty as reward, annual mean and flow-normalised"),
     Figure("docs/scenarios.md",
            "N kept out of Miyun {} kg over the five years (median {} kg over the 2 members), the load delivered "
            "to the rivers {} kg less; run-mean TN {} to {} mg/L at the agreement's five sections, NH3-N {} to {} "
