@@ -175,6 +175,18 @@ def gubeikou_tn_rules(tmp_path_factory) -> list[dict]:
 
 
 @pytest.fixture(scope="session")
+def tiny_summary(tmp_path_factory) -> str:
+    """The summary `hydro run tiny` prints (docs/commands/run.md shows it), whitespace collapsed."""
+    return re.sub(r"\s+", " ", hydro("run", "tiny", "-o", tmp_path_factory.mktemp("docs_figures_tiny") / "tiny.nc"))
+
+
+def section_means(summary: str, section: str) -> tuple[str, ...]:
+    found = re.search(rf"{section} Q {NUMBER} m3/s tn {NUMBER} mg/L tp {NUMBER} mg/L", summary)
+    assert found, f"hydro run tiny printed no means of {section}: {summary}"
+    return found.groups()
+
+
+@pytest.fixture(scope="session")
 def inference() -> dict:
     return json.loads(hydro("compensate", AGREEMENTS / "miyun_chaobai_published.csv",
                             AGREEMENTS / "miyun_chaobai_phase1_2018.toml", "--json"))
@@ -343,6 +355,9 @@ FIGURES = [
            "inference", lambda r: inferred_as_printed(r)[:3], "as above: the inferred number"),
     Figure("docs/commands/compensate.md", "published 3,394,500,000 ...; model {} (5-95 %: ...)", "inference",
            lambda r: inferred_as_printed(r)[3:], "as above: the received_total check"),
+    *(Figure("docs/commands/run.md", f"{section} Q {{}} m3/s tn {{}} mg/L tp {{}} mg/L", "tiny_summary",
+             lambda out, s=section: section_means(out, s), "hydro run tiny -o tiny.nc: its summary")
+      for section in ("border", "east_mouth", "lake_inlet", "tailwater_mid")),
 ]
 SLOW_FIGURES = [
     Figure("docs/agreements.md", "the annual-mean rule swings between {}e6 (charging in {}, {} and {}) and {}e7 yuan "
