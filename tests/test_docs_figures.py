@@ -14,9 +14,10 @@ figure unless it sits on a rounding boundary, while any real change of a result 
 Each distinct run happens once per session (session-scoped fixtures).  The Miyun run, the
 commands on it and the inference on published figures take 16 s wall, 9 s CPU (load 6,
 2026-12-02; the validation notes' runs take about as long) and run by default; the two plan
-ensembles of docs/scenarios.md (2 members x 2 scenarios x 5 generated years on each basin) and
-the Miyun run of 2009-2016 take 69 s wall, 42 s CPU at load 6, are marked ``slow`` and run in
-CI by their own line of ``.ci/run``.  README.md quotes no model output (only timings, which
+ensembles of docs/scenarios.md (2 members x 2 scenarios x 5 generated years on each basin), the
+shipped Guanting scenario file (5 scenarios, 2000-2017) and the Miyun run of 2009-2016 take
+108 s wall, 65 s CPU at load 3.5-5, are marked ``slow`` and run in CI by their own line of
+``.ci/run``.  README.md quotes no model output (only timings, which
 vary by machine and are not held).  Figures labelled in the pages with an older commit ("at 30d2f11 ... were")
 are history and are not held.
 
@@ -133,19 +134,29 @@ def miyun_gep(miyun_nc) -> pd.DataFrame:
     return pd.read_csv(out)
 
 
+def scenarios(basin: str, toml: Path, nc: Path, *options: str) -> None:
+    """`hydro scenarios` in a process of its own, one worker: in this process the plan runs took 3-5
+    times the CPU (143 s against 40 s wall at load 4-7, 2026-12-02)."""
+    done = subprocess.run([sys.executable, "-m", "hydro", "scenarios", basin, str(toml), *options, "--workers", "1",
+                           "-o", str(nc)], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, f"hydro scenarios {basin}: {done.stderr[-2000:]}"
+
+
+@pytest.fixture(scope="session")
+def guanting_scenarios(tmp_path_factory) -> dict:
+    """The shipped Guanting scenario file over the basin's run: its summary CSV."""
+    nc = tmp_path_factory.mktemp("docs_figures_scenarios") / "guanting.nc"
+    scenarios("guanting", ROOT / "configs" / "scenarios" / "guanting.toml", nc)
+    return {"summary": pd.read_csv(nc.with_suffix(".summary.csv"))}
+
+
 @pytest.fixture(scope="session")
 def plans(tmp_path_factory) -> dict:
     """Each basin's plan file, 2023-2027, 2 members, seed 1: summary CSV and incentives JSON."""
     out = {}
     for basin, toml in PLANS.items():
         nc = tmp_path_factory.mktemp("docs_figures_plan") / f"{basin}.nc"
-        # in a process of its own, one worker: in this process the runs took 3-5 times the CPU
-        # (143 s against 40 s wall at load 4-7, 2026-12-02)
-        done = subprocess.run([sys.executable, "-m", "hydro", "scenarios", basin, str(toml), "--start", "2023-01-01",
-                               "--end", "2027-12-31", "--members", "2", "--seed", "1", "--workers", "1", "-o",
-                               str(nc)],
-                              capture_output=True, text=True, check=False)
-        assert done.returncode == 0, f"hydro scenarios {basin}: {done.stderr[-2000:]}"
+        scenarios(basin, toml, nc, "--start", "2023-01-01", "--end", "2027-12-31", "--members", "2", "--seed", "1")
         agreement, period = PLAN_AGREEMENTS[basin]
         comp = json.loads(hydro("compensate", "--scenarios", nc, agreement, "--set", period, "--json",
                                 "--quality", "--skip-unavailable"))
@@ -325,7 +336,19 @@ def inferred_as_printed(result):
     return f"{fit['value'] / 1e6:.5f}", f"{fit['p05']:,.0f}", f"{fit['p95'] / 1e6:.5f}", f"{total['predicted']:,.0f}"
 
 
+def kept_out(result: dict, scenario: str, *quantities: str) -> tuple[str, ...]:
+    """A scenario's figures: kg signed where held upstream, yuan/kg and kg as thousands, cost in 1e9 yuan."""
+    out = []
+    for q in quantities:
+        v = summary(result, q, scenario=scenario)
+        out.append(f"{v / 1e9:.3f}" if q == "cost" else signed(v, 0) if q.endswith("in_storage") else kg(v))
+    return tuple(out)
+
+
 RUN = "hydro run miyun -o miyun.nc"
+KEPT, PER_KG, HELD, NET = ("n_kept_out", "cost_per_kg_kept_out", "n_kept_out_in_storage",
+                           "cost_per_kg_kept_out_net_of_storage")
+GUANTING_SCENARIOS = "hydro scenarios guanting configs/scenarios/guanting.toml: the summary CSV"
 FIGURES = [
     Figure("docs/agreements.md",
            "two-way, the rules net {} M yuan in 2010 ({} to {} M in {} of the 17 years, 2000's incomplete; "
@@ -389,6 +412,18 @@ SLOW_FIGURES = [
            "as above: the baseline's NH3-N quality_payment lines, 2023-2027"),
     Figure("docs/scenarios.md", "the other figures unchanged): {} kg on Miyun and {} kg on Guanting,", "plans",
            plan_on_land, "the plans' summary CSVs: n_kept_out_on_land"),
+    Figure("docs/scenarios.md", "the file gives {} kg and {} yuan/kg (`land_and_water`, cost {}e9 yuan, unchanged) "
+           "and {} kg and {} yuan/kg (`all_measures`, cost {}e9 yuan)", "guanting_scenarios",
+           lambda r: kept_out(r, "land_and_water", KEPT, PER_KG, "cost")
+           + kept_out(r, "all_measures", KEPT, PER_KG, "cost"), GUANTING_SCENARIOS),
+    Figure("docs/scenarios.md", "`domestic` {} kg ({} → {} yuan/kg net of it), `agriculture` {} kg, "
+           "`all_measures` {} kg ({} → {} yuan/kg); on Miyun", "guanting_scenarios",
+           lambda r: kept_out(r, "domestic", HELD, PER_KG, NET) + kept_out(r, "agriculture", HELD)
+           + kept_out(r, "all_measures", HELD, PER_KG, NET), GUANTING_SCENARIOS),
+    Figure("docs/scenarios.md", "`all_measures` keeps {} kg out ({} yuan/kg, {} net of {} kg held upstream) "
+           "and `agriculture` {} kg at {} yuan/kg ({} net).", "guanting_scenarios",
+           lambda r: kept_out(r, "all_measures", KEPT, PER_KG, NET, HELD)
+           + kept_out(r, "agriculture", KEPT, PER_KG, NET), GUANTING_SCENARIOS),
 ]
 
 
