@@ -262,6 +262,14 @@ def gep_figures(gep: pd.DataFrame):
             f"{by_year[2000]:.1f}", *(f"{v:.2f}" for v in (min(by_year.loc[2001:2003]), max(by_year.loc[2001:2003]))))
 
 
+def within_capacity(gep: pd.DataFrame):
+    """Purified as a share of removed, % per pollutant, least and greatest over 2001-2016."""
+    removed = gep.removed_river_kg + gep.removed_reservoir_kg + gep.removed_riparian_kg
+    sums = gep.assign(removed=removed).groupby(["pollutant", "year"])[["removed", "purified_kg"]].sum()
+    share = (100 * sums.purified_kg / sums.removed).unstack(0).loc[2001:2016]
+    return tuple(f"{f(share[p]):.0f}" for p in ("tn", "nh3n", "tp", "codmn") for f in (min, max))
+
+
 def summary(plan: dict, quantity: str, location=None, year="all", scenario: str | None = None) -> float:
     """One value of a plan's summary CSV (the plan's scenario: the one that is not the baseline)."""
     s = plan["summary"]
@@ -369,6 +377,9 @@ FIGURES = [
            "2016 (NH3-N purified {} / {} / {} t against 430 / 1,059 / 804 t; COD {}–{} % of the value), {} M "
            "in 2000 and {}–{} M in 2001–2003", "miyun_gep", gep_figures,
            f"{RUN}; hydro gep miyun.nc -o gep.csv: water_purification_yuan and NH3-N purified_kg per year"),
+    Figure("docs/gep.md", "(TN purified is {}–{} % of TN removed in 2001–2016), while NH3-N, TP and CODMn are mostly "
+           "within theirs ({}–{} %, {}–{} % and {}–{} %;", "miyun_gep", within_capacity,
+           f"{RUN}; hydro gep miyun.nc -o gep.csv: purified_kg / removed_*_kg per pollutant and year"),
     Figure("docs/agreements.md", "**inferred** from the 2018 payment: {} M (5–95 % {}–{} M; range 0–6 M)",
            "inference", lambda r: inferred(r)[:3],
            "hydro compensate configs/agreements/miyun_chaobai_published.csv miyun_chaobai_phase1_2018.toml --json"),
