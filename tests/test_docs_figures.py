@@ -38,6 +38,32 @@ from pathlib import Path
 import pandas as pd
 import pytest
 from click.testing import CliRunner
+from docs_figures_values import (
+    HELD,
+    KEPT,
+    NET,
+    NUMBER,
+    PER_KG,
+    gep_figures,
+    guanting_plan,
+    inferred,
+    inferred_as_printed,
+    kept_out,
+    kg,
+    miyun_plan,
+    own_mean,
+    payment,
+    phase2_net,
+    plan_on_land,
+    plan_payments,
+    section_means,
+    signed,
+    span,
+    station_volumes,
+    three_rivers,
+    tn_rules,
+    within_capacity,
+)
 
 from hydro.cli import main
 
@@ -47,34 +73,11 @@ PLANS = {"miyun": ROOT / "configs" / "scenarios" / "miyun_plan_2023_2027.toml",
          "guanting": ROOT / "configs" / "scenarios" / "guanting_plan_2023_2027.toml"}
 PLAN_AGREEMENTS = {"miyun": (AGREEMENTS / "miyun_chaobai_phase2_2022.toml", "period=[2023,2027]"),
                    "guanting": (AGREEMENTS / "guanting_yongding_2023.toml", "period=[2023,2027]")}
-NUMBER = r"([−+-]?\d[\d,]*(?:\.\d+)?)"
-MINUS = "−"   # the pages write U+2212
-
-
 def hydro(*args: str) -> str:
     """stdout of a hydro command run in this process; fails with its output if it fails."""
     result = CliRunner().invoke(main, [str(a) for a in args])
     assert result.exit_code == 0, f"hydro {' '.join(map(str, args))}: {result.output}\n{result.exception!r}"
     return result.stdout
-
-
-def signed(x: float, digits: int, plus: bool = False) -> str:
-    """A number as the pages write it: U+2212 for minus, '+' where the page writes it."""
-    text = f"{abs(x):,.{digits}f}"
-    if round(x, digits) < 0:
-        return MINUS + text
-    return ("+" if plus else "") + text
-
-
-def kg(x: float) -> str:
-    return f"{x:,.0f}"
-
-
-def span(values, digits: int, scale: float = 1.0) -> tuple[str, str]:
-    """The least and greatest of values, as 'a–b' is written (by magnitude for negative ones)."""
-    vals = sorted(v / scale for v in values)
-    lo, hi = (vals[-1], vals[0]) if vals[-1] < 0 else (vals[0], vals[-1])
-    return signed(lo, digits), signed(hi, digits)
 
 
 @dataclass(frozen=True)
@@ -191,12 +194,6 @@ def tiny_summary(tmp_path_factory) -> str:
     return re.sub(r"\s+", " ", hydro("run", "tiny", "-o", tmp_path_factory.mktemp("docs_figures_tiny") / "tiny.nc"))
 
 
-def section_means(summary: str, section: str) -> tuple[str, ...]:
-    found = re.search(rf"{section} Q {NUMBER} m3/s tn {NUMBER} mg/L tp {NUMBER} mg/L", summary)
-    assert found, f"hydro run tiny printed no means of {section}: {summary}"
-    return found.groups()
-
-
 @pytest.fixture(scope="session")
 def inference() -> dict:
     return json.loads(hydro("compensate", AGREEMENTS / "miyun_chaobai_published.csv",
@@ -205,157 +202,7 @@ def inference() -> dict:
 
 # --- what the figures are, from those runs ---------------------------------------------------
 
-def net_by_year(rows: list[dict]) -> dict[int, float]:
-    net: dict[int, float] = {}
-    for r in rows:
-        if r["amount_yuan"] is not None:
-            net[r["year"]] = net.get(r["year"], 0.0) + r["amount_yuan"]
-    return net
-
-
-def volumes(rows: list[dict]) -> dict[int, float]:
-    """The quantity rule's annual volume (m3) per year, from its note."""
-    out = {}
-    for r in rows:
-        m = re.match(r"volume ([\d.e+]+) m3", r["note"] or "")
-        if r["component"] == "quantity" and m:
-            out[r["year"]] = float(m.group(1))
-    return {y: v for y, v in out.items() if 2000 <= y <= 2016}
-
-
-def phase2_net(rows):
-    net = net_by_year(rows)
-    negative = [v for v in net.values() if v < 0]
-    return (signed(net[2010] / 1e6, 1), *span(negative, 1, 1e6), str(len(negative)),
-            signed(net[2009] / 1e6, 1, plus=True), signed(net[2012] / 1e6, 1, plus=True),
-            signed(net[2016] / 1e6, 1, plus=True))
-
-
-def own_mean(rows):
-    vol = volumes(rows)
-    mean = sum(vol.values()) / len(vol)
-    paid = next(r["amount_yuan"] for r in rows if r["component"] == "quantity" and r["year"] == 2011)
-    return f"{mean / 1e8:.3f}", f"{vol[2011] / 1e8:.3f}", f"{vol[2011] / 1e8:.3f}", f"{mean / 1e8:.3f}", \
-        f"{paid / 1e6:.1f}"
-
-
-def three_rivers(rows):
-    vol = volumes(rows)
-    return f"{min(vol.values()) / 1e8:.2f}", f"{max(vol.values()) / 1e8:.1f}", \
-        f"{sum(vol.values()) / len(vol) / 1e8:.2f}"
-
-
-def station_volumes(phase1_and_2):
-    three, five = (volumes(rows) for rows in phase1_and_2)
-    return (f"{min(three.values()) / 1e8:.1f}", f"{max(three.values()) / 1e8:.1f}",
-            f"{sum(three.values()) / len(three) / 1e8:.1f}", f"{min(five.values()) / 1e8:.1f}",
-            f"{max(five.values()) / 1e8:.1f}")
-
-
-def gep_figures(gep: pd.DataFrame):
-    by_year = gep.groupby("year").water_purification_yuan.sum() / 1e6
-    nh3n = gep[gep.pollutant == "nh3n"].groupby("year").purified_kg.sum() / 1e3
-    cod = gep[gep.pollutant == "codmn"].groupby("year").water_purification_yuan.sum() / 1e6
-    share = [100 * cod[y] / by_year[y] for y in (2014, 2015, 2016)]
-    return (f"{by_year[2014]:.1f}", f"{by_year[2015]:.1f}", f"{by_year[2016]:.1f}",
-            *(f"{nh3n[y]:.0f}" for y in (2014, 2015, 2016)), f"{min(share):.0f}", f"{max(share):.0f}",
-            f"{by_year[2000]:.1f}", *(f"{v:.2f}" for v in (min(by_year.loc[2001:2003]), max(by_year.loc[2001:2003]))))
-
-
-def within_capacity(gep: pd.DataFrame):
-    """Purified as a share of removed, % per pollutant, least and greatest over 2001-2016."""
-    removed = gep.removed_river_kg + gep.removed_reservoir_kg + gep.removed_riparian_kg
-    sums = gep.assign(removed=removed).groupby(["pollutant", "year"])[["removed", "purified_kg"]].sum()
-    share = (100 * sums.purified_kg / sums.removed).unstack(0).loc[2001:2016]
-    return tuple(f"{f(share[p]):.0f}" for p in ("tn", "nh3n", "tp", "codmn") for f in (min, max))
-
-
-def summary(plan: dict, quantity: str, location=None, year="all", scenario: str | None = None) -> float:
-    """One value of a plan's summary CSV (the plan's scenario: the one that is not the baseline)."""
-    s = plan["summary"]
-    rows = s[(s.scenario != "baseline" if scenario is None else s.scenario == scenario)
-             & (s.quantity == quantity) & (s.year.astype(str) == str(year))]
-    rows = rows[rows.location.isna()] if location is None else rows[rows.location == location]
-    if "total" in set(rows.source.dropna()):
-        rows = rows[rows.source == "total"]
-    assert len(rows) == 1, (quantity, location, rows)
-    return float(rows.value.iloc[0])
-
-
-def effect(plan: dict, parameter: str, sections=None) -> list[float]:
-    return [r["change"] for r in plan["effects"] if r["quantity"] == "mean_concentration"
-            and r["scenario"] != "baseline" and r["parameter"] == parameter
-            and (sections is None or r["location"] in sections)]
-
-
-def payment(plan: dict, parameter: str, year: int, scenario: str | None = None) -> dict:
-    return next(r for r in plan["effects"] if r["quantity"] == "quality_payment"
-                and (r["scenario"] != "baseline" if scenario is None else r["scenario"] == scenario)
-                and r["parameter"] == parameter and r["year"] == year)
-
-
-def miyun_plan(plans):
-    m = plans["miyun"]
-    return (kg(summary(m, "n_kept_out")), kg(summary(m, "n_kept_out_median")),
-            kg(summary(m, "load_reduction")), *span(effect(m, "tn"), 3), *span(effect(m, "nh3n"), 4),
-            *span(effect(m, "tp"), 4), *span(effect(m, "codmn"), 3))
-
-
-def guanting_plan(plans):
-    g = plans["guanting"]
-    return (kg(summary(g, "n_kept_out")), kg(summary(g, "n_kept_out_median")),
-            kg(summary(g, "load_reduction")), signed(effect(g, "tn", ("bahaoqiao",))[0], 3),
-            f"{summary(g, 'tn_annual_mean', 'bahaoqiao', year=2025):.2f}")
-
-
-def plan_payments(plans):
-    m = plans["miyun"]
-    tn26, all26, all25 = payment(m, "tn", 2026), payment(m, "all", 2026), payment(m, "all", 2025)
-    base_tn26 = payment(m, "tn", 2026, scenario="baseline")
-    return (kg(all26["change"]), kg(payment(m, "codmn", 2026)["change"]), kg(-tn26["change"]),
-            signed(all25["change"] / 1e6, 1, plus=True), kg(tn26["value"]), kg(base_tn26["value"]))
-
-
-def plan_on_land(plans):
-    return kg(summary(plans["miyun"], "n_kept_out_on_land")), kg(summary(plans["guanting"], "n_kept_out_on_land"))
-
-
-def tn_rules(rows):
-    plain = {r["year"]: r["amount_yuan"] for r in rows if r["rule"] == "tn_reduction[0]"}
-    fn = {r["year"]: r["amount_yuan"] for r in rows if r["rule"] == "tn_reduction[1]"}
-    low, high = min(plain, key=plain.get), max(plain, key=plain.get)
-    charged = [str(y) for y in sorted(plain) if plain[y] < 0]
-    return (signed(plain[low] / 1e6, 1), *charged, signed(plain[high] / 1e7, 1, plus=True), str(high),
-            f"{min(fn.values()) / 1e6:.1f}", f"{max(fn.values()) / 1e6:.1f}",
-            f"{min(fn.values()) / 1e7:.2f}", f"{max(fn.values()) / 1e7:.2f}")
-
-
-def inferred(result):
-    fit = result["inferred"][0]
-    total = next(c for c in result["checks"] if c["figure"] == "received_total")
-    return (f"{fit['value'] / 1e6:.3f}", f"{fit['p05'] / 1e6:.2f}", f"{fit['p95'] / 1e6:.2f}",
-            f"{total['predicted'] / 1e9:.2f}", f"{total['p05'] / 1e9:.2f}", f"{total['p95'] / 1e9:.2f}",
-            f"{(total['published'] - total['predicted']) / 3 / 1e9:.2f}")
-
-
-def inferred_as_printed(result):
-    fit = result["inferred"][0]
-    total = next(c for c in result["checks"] if c["figure"] == "received_total")
-    return f"{fit['value'] / 1e6:.5f}", f"{fit['p05']:,.0f}", f"{fit['p95'] / 1e6:.5f}", f"{total['predicted']:,.0f}"
-
-
-def kept_out(result: dict, scenario: str, *quantities: str) -> tuple[str, ...]:
-    """A scenario's figures: kg signed where held upstream, yuan/kg and kg as thousands, cost in 1e9 yuan."""
-    out = []
-    for q in quantities:
-        v = summary(result, q, scenario=scenario)
-        out.append(f"{v / 1e9:.3f}" if q == "cost" else signed(v, 0) if q.endswith("in_storage") else kg(v))
-    return tuple(out)
-
-
 RUN = "hydro run miyun -o miyun.nc"
-KEPT, PER_KG, HELD, NET = ("n_kept_out", "cost_per_kg_kept_out", "n_kept_out_in_storage",
-                           "cost_per_kg_kept_out_net_of_storage")
 GUANTING_SCENARIOS = "hydro scenarios guanting configs/scenarios/guanting.toml: the summary CSV"
 FIGURES = [
     Figure("docs/agreements.md",
