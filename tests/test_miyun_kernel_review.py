@@ -10,6 +10,7 @@ the basin's water changes, these figures change and the paragraph has to be brou
 """
 from __future__ import annotations
 
+import dataclasses
 import math
 from datetime import date
 
@@ -79,3 +80,57 @@ def test_courant_sets_every_days_substeps_and_qingshui_lower_sets_most(monkeypat
     r = int(cell_reach[top])
     assert ids[r] == "qingshui_lower" and top == cell_start[r + 1] - 1  # its last cell
     assert sets[top] == 40579  # docs/solver.md: 40,579 of the 81,191
+
+
+# ------------------------------------------------------------------ tags the sub-steps skip
+def test_dead_tags_are_those_at_plus_zero_everywhere_with_all_their_species():
+    """``_dead_tags``: two sources of two species (tag ``s * 2 + j``); source 0 all +0.0 but for
+    a ghost slot (not looked at); source 1's species 1 holds -0.0 in a cell, which keeps both of
+    its species; and nothing is marked where the day does not allow it."""
+    n_tag, n_pad, n_day, n_reach, n_res, n_chain = 4, 6, 2, 2, 1, 1
+    mass = np.zeros((n_tag, n_pad))
+    mass[0, 0] = 5.0  # ghost slot 0: not a cell
+    mass[3, 2] = -0.0
+    pos = np.array([1, 2, 3, 4])
+    args = (0, 0, n_tag, 2, mass, np.zeros((n_res, n_tag)), np.zeros((n_tag, n_chain)), np.zeros((n_tag, n_pad)),
+            np.zeros((n_day, n_reach, n_tag)), np.zeros((n_day, n_reach, n_tag)), np.zeros((n_day, n_res, n_tag)),
+            pos)
+    dead = np.ones(n_tag, dtype=np.bool_)
+    assert kernels._dead_tags(dead, *args, True) == 2
+    assert dead.tolist() == [True, False, True, False]
+    args[8][1, 0, 2] = 1e-300  # a boundary flux of species 1 of source 0 on day 1 (not day 0)
+    assert kernels._dead_tags(dead, *args, True) == 2
+    args = (1, *args[1:])
+    assert kernels._dead_tags(dead, *args, True) == 0 and not dead.any()
+    assert kernels._dead_tags(dead, *((0, *args[1:])), False) == 0 and not dead.any()
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_skipping_dead_tags_gives_the_same_bits_as_running_them(seed):
+    """A source whose inputs and state are +0.0 until half-way through the run (then it gets
+    loads) is skipped until then; the same case with its boundary concentrations -0.0 (the same
+    arithmetic to the bit: -0.0 enters only ``c_b - c``, a zero added to +0.0) is never skipped.
+    Every output of every tag must be the same bytes."""
+    from test_reactions import run, species_case
+
+    net, lay, kw = species_case(seed, 5, n_tag=3)
+    n_day = kw["q_in"].shape[0]
+    half = n_day // 2 + 1
+    # source s1's three TN species (its CODMn keeps its loads: it shares the work rows of the
+    # inlet split with them, whose values a skipped tag must not read)
+    quiet = [k for k, t in enumerate(lay.tracers) if t.name.endswith("s1") and not t.name.startswith("codmn")]
+    assert len(quiet) == 3
+    for name in ("boundary_flux", "boundary_conc", "lateral_load", "point_load", "res_load"):
+        kw[name] = np.array(kw[name])
+        kw[name][:half, ..., quiet] = 0.0
+    for name in ("init_conc", "init_res_conc"):
+        kw[name] = np.array(kw[name])
+        kw[name][..., quiet] = 0.0
+    skipped = run(net, lay, kw)
+    kw["boundary_conc"][..., quiet] = np.where(kw["boundary_conc"][..., quiet] == 0.0, -0.0,
+                                               kw["boundary_conc"][..., quiet])
+    ran = run(net, lay, kw)
+    for field in dataclasses.fields(skipped):
+        a, b = getattr(skipped, field.name), getattr(ran, field.name)
+        if isinstance(a, np.ndarray):
+            assert a.shape == b.shape and a.tobytes() == b.tobytes(), field.name
