@@ -726,7 +726,7 @@ def advect(mass, c, t0, n_tag, fa, fk, inflow, s_used, tau, ghost_up, side_src, 
 
 @kernel(helper=True)
 def advect_shares(mass, c, t0, n_tag, fa, inflow, s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc,
-                  acc_slots, flux_acc, withdrawing, wdraw, withdrawn_acc, lat):
+                  acc_slots, flux_acc, withdrawing, wdraw, withdrawn_acc, lat, dead):
     """:func:`advect` of a group of several tags followed by :func:`disperse`: the same operations
     on the same values, each tag's share of the fluxes (``fa[p] c[k, p]``) taken in the update's
     pass rather than stored by a pass of its own before it.
@@ -735,13 +735,16 @@ def advect_shares(mass, c, t0, n_tag, fa, inflow, s_used, tau, ghost_up, side_sr
     follows computes ``m / V`` where it reads it), so it vectorises.  The inlet ghost of each chain
     takes its advective inflow as the concentration ``c[k, g]`` of a unit ``fa[g]`` (``1.0 x`` is
     ``x``): both are overwritten before they are read again (``fill_ghosts``, and ``fa`` is the
-    next step's).  Withdrawals and bookings as in :func:`advect`.
+    next step's).  Withdrawals and bookings as in :func:`advect`.  Tags marked ``dead``
+    (:func:`_dead_tags`) are skipped: this step would leave them as they are.
     """
     n_pad = fa.shape[0]
     inv_tau = np.divide(1.0, tau)
     for j in range(ghost_up.shape[0]):
         fa[np.uint64(ghost_up[j])] = 1.0
     for k in range(n_tag):
+        if dead[k]:
+            continue
         t = t0 + k
         # (unsigned slot indices: no negative-index test; _SLOT_INDEX)
         for j in range(ghost_up.shape[0]):
@@ -767,7 +770,7 @@ def advect_shares(mass, c, t0, n_tag, fa, inflow, s_used, tau, ghost_up, side_sr
 @kernel(helper=True)
 def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_b, sj_cond, sj_acc, fj_slot,
              fj_acc, dinlets, first, b_cond, boundary_conc, day, disp_acc, sections, sec_acc,
-             head_slot, h_cond, cin, inlet_book):
+             head_slot, h_cond, cin, inlet_book, dead):
     """Dispersion of every tag of a group over ``tau`` seconds by Heun's method, then removal by ``keep``.
 
     Heun's method (the second-order strong-stability-preserving Runge-Kutta
@@ -796,7 +799,8 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
     seconds, multiplied by the conductance later), concentration inlets
     (``disp_acc``, g) and sections (``sec_acc``, g; ``sections`` is ``(sec_kind, sec_index,
     sec_slot)`` of :func:`static_layout`, one tuple so that the call stays within 30 arguments:
-    see :func:`reservoir_tanks`).
+    see :func:`reservoir_tanks`).  A tag marked ``dead`` (:func:`_dead_tags`) is skipped but for
+    its flux inlets' mass of the step, which is zero (``r_prev``, read by the next inlet split).
     """
     sec_kind, sec_index, sec_slot = sections
     rr, r_prev, inlet_debt, flux_acc = inlet_book
@@ -806,6 +810,10 @@ def disperse(mass, c, t0, n_tag, m1, c1, cond, tau, inv_v, keep, racc, sj_a, sj_
     half = 0.5 * tau
     one = np.uint64(1)  # (slots read from index arrays are unsigned: _SLOT_INDEX)
     for k in range(n_tag):
+        if dead[k]:
+            for j in range(n_chain):
+                r_prev[k, j] = 0.0
+            continue
         t = t0 + k
         m = mass[t]
         ck = c[k]
@@ -1015,7 +1023,7 @@ def slot_propagators(prop, slot_reach, n_sp, prop_slot):
 
 
 @kernel(helper=True)
-def react(mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc):
+def react(mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc, dead):
     """Apply the reaction propagators to every cell: each source tag's species vector ``x <- P x``.
 
     Tag ``k = s * n_src + j`` is species ``s`` of source ``j``; ``prop_slot`` is
@@ -1026,10 +1034,13 @@ def react(mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc):
     or gains is booked as its removal (``racc``, g): net of what it gains from
     the species before it, so the removal of the species summed is what left
     the constituent, and each tracer's budget still closes.  Ghost slots (the
-    identity) keep their mass; their concentration is set to 0.
+    identity) keep their mass; their concentration is set to 0.  Sources marked ``dead`` (all
+    their species: :func:`_dead_tags`) are skipped.
     """
     n_pad = mass.shape[1]
     for j in range(n_src):
+        if dead[j]:
+            continue
         tj = t0 + j  # species 0 of this source
         for s in range(n_sp - 1, -1, -1):
             k = s * n_src + j
@@ -1141,7 +1152,8 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
     into_res, last, reach_down_index, chain_head, res_down_kind, res_down_index, head_chain, first = links
     res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s = tanks
     rx_from, rx_to, rx_res_rate, res_rx_out = rx
-    res_in, res_v0, res_v1, res_tau, res_coef, pieces_of, res_flux = work
+    res_in, res_v0, res_v1, res_tau, res_coef, pieces_of, res_flux, dead = work
+    k_first = -1  # the first tag not dead: each tank's coefficients computed afresh
     n_res = res_outflow.shape[1]
     n_chain = chain_head.shape[0]
     n_into_res = into_res.shape[0]
@@ -1170,6 +1182,10 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
         if src == n_src:
             src = 0
             sp += 1
+        if dead[k]:  # (_dead_tags: this step would leave it, and its inflow, as they are)
+            continue
+        if k_first < 0:
+            k_first = k
         for s in range(n_res):
             res_in[s] = res_load[day, s, t]
         for j in range(n_into_res):
@@ -1222,7 +1238,7 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
                 continue
             if mixed:
                 res_prod[k, s, 0] = 0.0  # taken: every product is, so the array is all zeros between calls
-            if k == 0 or rate != res_coef[s, 0] or area != res_coef[s, 1]:
+            if k == k_first or rate != res_coef[s, 0] or area != res_coef[s, 1]:
                 res_coef[s, 0] = rate
                 res_coef[s, 1] = area
                 (res_coef[s, 2], res_coef[s, 3], res_coef[s, 4],
@@ -1485,6 +1501,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     acc_row = np.zeros(n_pad)
     res_rx_out = np.zeros((n_res, sp_max))
     res_prod = np.zeros((g_max, n_res, TANK_PIECES_MAX))
+    dead = np.zeros(g_max, dtype=np.bool_)  # tags the day's sub-steps skip (_dead_tags)
     slot_reach = np.full(n_pad, -1, dtype=np.int64)
     for i in range(n_cell):
         slot_reach[pos[i]] = cell_reach[i]
@@ -1495,7 +1512,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     tank_links = (into_res, last, reach_down_index, chain_head, res_down_kind, res_down_index, head_chain, first)
     tank_inputs = (res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s)
     tank_rx = (rx_from, rx_to, rx_res_rate, res_rx_out)
-    tank_work = (res_in, res_v0, res_v1, res_tau, res_coef, res_pieces, res_flux)
+    tank_work = (res_in, res_v0, res_v1, res_tau, res_coef, res_pieces, res_flux, dead)
     out_layout = (reach_cell_start, cell_reach, reach_down_index, main_up, first, last, pos, section_cell, point_cell,
                   sj_reach, fj_reach)
     day_out = (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
@@ -1576,10 +1593,13 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
             if loss[day, r] > 0.0:
                 any_withdrawal = True
         varies = False  # does any volume change during the day?
+        vol_ok = n_f == 0  # may tags be skipped (_dead_tags)? Not on a day of local steps
         for p in range(n_pad):
             inv_v0[p] = np.divide(1.0, vol0[p])
             if dvol[p] != 0.0:
                 varies = True
+            if not (vol0[p] > 0.0 and vol0[p] + SECONDS_PER_DAY * dvol[p] > 0.0):
+                vol_ok = False
         if not varies:
             for p in range(n_pad):
                 inv_ve[p] = inv_v0[p]
@@ -1640,13 +1660,16 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                 t = t0 + k
                 for p in range(n_pad):
                     c[k, p] = mass[t, p] * inv_v0[p]
+            n_dead = _dead_tags(dead, day, t0, n_tag, n_src, mass, res_mass, inlet_debt, lat, boundary_flux,
+                                boundary_conc, res_load, pos, vol_ok)
+            n_run = n_sub + 1 if n_f == 0 and n_dead < n_tag else 0  # (a group all dead: nothing to do)
 
             if lts is not None:  # noqa: SIM102 (a test of lts alone: Numba prunes it where lts is None)
                 if n_f > 0:
                     lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_start[g], rx_start[g + 1], n_f,
                                      any_disp, lts_state, lts_srcs, lts_accs, lts_inlet, lts_idx, lts_cnt, lts_own,
                                      lts_rx)
-            for sub in range(n_sub + 1 if n_f == 0 else 0):
+            for sub in range(n_run):
                 # this advection step: tau seconds from t_start into the day
                 tau = 0.5 * dt if sub == 0 or sub == n_sub else dt
                 t_start = 0.0 if sub == 0 else (sub - 0.5) * dt
@@ -1715,7 +1738,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                 if n_tag > 1 and dispersing:
                     advect_shares(mass, c, t0, n_tag, flux_per_conc, inflow, s_used, tau, ghost_up, side_src,
                                   side_dst, side_reach, extra_acc, acc_slots, flux_acc, any_withdrawal, wdraw,
-                                  withdrawn_acc, lat)
+                                  withdrawn_acc, lat, dead)
                 else:
                     advect(mass, c, t0, n_tag, flux_per_conc, flux, inflow,
                            s_used, tau, ghost_up, side_src, side_dst, side_reach, extra_acc, acc_slots, flux_acc,
@@ -1725,9 +1748,9 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                     # (the inlet mass of the step enters the budgets as inflow: inlet_book)
                     disperse(mass, c, t0, n_tag, m_work, c_work, cond, dt, inv_ve, keep, removed_acc, sj_a, sj_b,
                              sj_cond, sj_acc, fj_slot, fj_acc, dinlets, first, b_cond, boundary_conc, day,
-                             disp_acc, sections, sec_acc, head_slot, h_cond, cin, inlet_book)
+                             disp_acc, sections, sec_acc, head_slot, h_cond, cin, inlet_book, dead)
                 if mixed and sub < n_sub:
-                    react(mass, c, prop_slot, t0, n_sp, n_src, inv_ve, removed_acc, acc_row)
+                    react(mass, c, prop_slot, t0, n_sp, n_src, inv_ve, removed_acc, acc_row, dead)
 
             # ---- daily outputs and budgets ------------------------------------
             _flush_tiny(mass, removed_acc, res_mass, res_rm_day, t0, n_tag)
@@ -1855,6 +1878,66 @@ def _day_sources(lat, lateral_load, boundary_flux, point_load, day, reach_cell_s
                 lat[t, p0] += boundary_flux[day, r, t]
         for j in range(point_cell.shape[0]):
             lat[t, pos[point_cell[j]]] += point_load[day, j, t]
+
+
+@kernel(helper=True)
+def _plus_zero(x):
+    """Whether ``x`` is +0.0 (not -0.0, whose sign a sum with +0.0 would change)."""
+    return x == 0.0 and math.copysign(1.0, x) > 0.0
+
+
+@kernel(helper=True)
+def _dead_tags(dead, day, t0, n_tag, n_src, mass, res_mass, inlet_debt, lat, boundary_flux, boundary_conc, res_load,
+               pos, allowed):
+    """Mark (``dead[k]``) the tags of a group that the day's sub-steps would leave exactly as they
+    are, so that the sub-step kernels skip them; returns how many.
+
+    A tag is dead when its mass in every cell and reservoir, the inflow its flux inlets still
+    owe and every input of the day (boundary fluxes and concentrations, the sources of every
+    slot, the reservoirs' direct loads) are +0.0, and so are those of every other species of its
+    source (reactions make one species from another).  Then every sum a step forms for it adds
+    zeros to +0.0 and every product multiplies +0.0 by a finite number, so its masses and
+    concentrations stay +0.0 and its bookings +0.0, while it adds +0.0 to its group's summed
+    concentration (kept: the group's limiter is the same).  Its ghost slots are not looked at:
+    they collect mass that is never read (their inverse volume is 0), which a step leaves as it
+    is or changes only by the sign of a zero.  ``allowed`` is False where this does not hold
+    (a day of local time steps, or a cell whose volume reaches zero: 0 times an infinite inverse
+    volume is not 0); then no tag is marked.
+    """
+    n_dead = 0
+    for k in range(n_tag):
+        t = t0 + k
+        ok = allowed
+        i = 0
+        while ok and i < pos.shape[0]:  # cells only (not ghost slots)
+            ok = _plus_zero(mass[t, pos[i]])
+            i += 1
+        p = 0
+        while ok and p < lat.shape[1]:
+            ok = _plus_zero(lat[t, p])
+            p += 1
+        r = 0
+        while ok and r < boundary_flux.shape[1]:
+            ok = _plus_zero(boundary_flux[day, r, t]) and _plus_zero(boundary_conc[day, r, t])
+            r += 1
+        s = 0
+        while ok and s < res_mass.shape[0]:
+            ok = _plus_zero(res_mass[s, t]) and _plus_zero(res_load[day, s, t])
+            s += 1
+        j = 0
+        while ok and j < inlet_debt.shape[1]:
+            ok = _plus_zero(inlet_debt[t, j])
+            j += 1
+        dead[k] = ok
+    for j in range(n_src):  # a source is dead only with all its species
+        all_dead = True
+        for k in range(j, n_tag, n_src):
+            all_dead = all_dead and dead[k]
+        for k in range(j, n_tag, n_src):
+            dead[k] = all_dead
+            if all_dead:
+                n_dead += 1
+    return n_dead
 
 
 @kernel(helper=True)

@@ -62,7 +62,7 @@ def test_advect_keeps_no_reference_counts():
 def test_react_keeps_no_reference_counts():
     # (was 11: rows taken as views inside the branches by species)
     n = 5
-    args = (_f(6, n), _f(6, n), np.ones((3, 3, n)), 0, 3, 2, np.ones(n), _f(6, n), _f(n))
+    args = (_f(6, n), _f(6, n), np.ones((3, 3, n)), 0, 3, 2, np.ones(n), _f(6, n), _f(n), np.zeros(6, np.bool_))
     assert incref_count(K.react, *args) == 0
 
 
@@ -74,7 +74,7 @@ def test_reservoir_tanks_keeps_no_reference_counts():
     links = (_i(1), _i(r), _i(r), _i(1), _i(s), _i(s), _i(r), _i(r))
     tanks = (np.ones((d + 1, s)), _f(d, s, t), _f(d, s, t), _f(d, s), _f(d, s), _f(t))
     rx = (_i(x), _i(x), _f(d, s, x), _f(s, 1))
-    work = (_f(s), _f(s), _f(s), _f(s), _f(s, 6), np.ones(s, dtype=np.int64), _f(s))
+    work = (_f(s), _f(s), _f(s), _f(s), _f(s, 6), np.ones(s, dtype=np.int64), _f(s), np.zeros(t, np.bool_))
     args = (0, 10.0, 0.0, 0.5, 0, t, 1, True, 0, x, _f(t, n), _f(t, n), _f(n), _f(n), links, tanks, rx, work,
             np.ones((s, t)), _f(t, s, K.TANK_PIECES_MAX), _f(t, s), _f(t, s), _f(t, s), _f(t, 1), _f(d, r, t),
             _f(t, r), False)
@@ -86,7 +86,8 @@ def test_disperse_keeps_no_reference_counts():
     n = 6
     args = (_f(2, n), _f(2, n), 0, 2, _f(n), _f(n), _f(n), 10.0, np.ones(n), np.ones(n), _f(2, n), _i(), _i(),
             _f(0), _f(2, 0), _i(), _f(2, 0), _i(), _i(1), _f(0), _f(2, 1, 2), 0, _f(2, 1), (_i(), _i(), _i()),
-            _f(2, 0), _i(1), _f(1), _f(2, 1), (_f(2, 1), _f(2, 1), _f(2, 1), _f(2, n)))
+            _f(2, 0), _i(1), _f(1), _f(2, 1), (_f(2, 1), _f(2, 1), _f(2, 1), _f(2, n)),
+            np.zeros(2, np.bool_))
     assert incref_count(K.disperse, *args) == 0
 
 

@@ -56,7 +56,8 @@ def test_disperse_junction_loops_test_no_sign():
     # the junction loops' indices, which made up about a hundred)
     args = (_f(2, N), _f(2, N), 0, 2, _f(N), _f(N), _f(N), 10.0, np.ones(N), np.ones(N), _f(2, N), _i(), _i(),
             _f(0), _f(2, 0), _i(), _f(2, 0), _i(), _i(1), _f(0), _f(2, 1, 2), 0, _f(2, 1), (_i(), _i(), _i()),
-            _f(2, 0), _i(1), _f(1), _f(2, 1), (_f(2, 1), _f(2, 1), _f(2, 1), _f(2, N)))
+            _f(2, 0), _i(1), _f(1), _f(2, 1), (_f(2, 1), _f(2, 1), _f(2, 1), _f(2, N)),
+            np.zeros(2, np.bool_))
     assert sign_tests(K.disperse, *args) <= 20
 
 

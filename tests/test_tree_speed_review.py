@@ -53,7 +53,8 @@ def test_disperse_reads_concentrations_as_mass_over_volume():
         K.disperse(m, c, 0, n_tag, np.zeros(n), np.zeros(n), cond, 600.0, inv_v, np.full(n, 0.99), out["racc"],
                    sj_a, sj_b, sj_cond, out["sj_acc"], np.array([5]), out["fj_acc"], empty, empty, np.zeros(0),
                    np.zeros((1, 1, n_tag)), 0, np.zeros((n_tag, 1)), sections, out["sec_acc"], head_slot, h_cond,
-                   np.full((n_tag, 2), 2.5), (out["rr"], out["r_prev"], out["debt"], out["flux_acc"]))
+                   np.full((n_tag, 2), 2.5), (out["rr"], out["r_prev"], out["debt"], out["flux_acc"]),
+                   np.zeros(n_tag, np.bool_))
         return m, c, out
 
     m_new, c_new, new = run(np.full((n_tag, n), np.nan))
@@ -96,7 +97,7 @@ def test_advect_shares_is_advect_of_each_tags_share(withdrawing):
     m_new, c_new = kw["mass"].copy(), c.copy()
     extra, flux, w = books()
     K.advect_shares(m_new, c_new, 0, n_tag, fa.copy(), inflow, s_used, tau, ghost_up, *side, extra, acc_slots, flux,
-                    withdrawing, wdraw, w, lat)
+                    withdrawing, wdraw, w, lat, np.zeros(n_tag, np.bool_))
     real = np.arange(n) % 10 != 0  # ghost slots' masses are never read
     assert np.array_equal(m_new[:, real], m_ref[:, real])
     for got, want in ((extra, extra_ref), (flux, flux_ref), (w, w_ref)):
