@@ -38,7 +38,8 @@ the days whose global step is set by Courant or only by a junction, inlet or hea
 and with local time steps (``hydro.transport_args.LocalSteps()``, which ``hydro run`` does not
 use): ``scaling_lts_transport_cpu_seconds_*`` is the local steps' CPU against the global path's
 (docs/solver.md, "Local time stepping"), with the days on local steps and the largest difference
-of outlet concentrations printed, and the local steps' own counts (``LocalSteps(counts=...)``, means
+of outlet concentrations printed (and the same with ``exchange_limit=math.inf``, no chain refined for
+an exchange across a junction), and the local steps' own counts (``LocalSteps(counts=...)``, means
 over their days: runs of chains per class, runs per class's bounds, run visits a day, and how often
 the classes changed).
 
@@ -213,7 +214,8 @@ def lts_timed(network, tracers, inputs, kw) -> dict:
     """The last transport run of the case again, on the global sub-step and with local time steps
     (:class:`hydro.transport_args.LocalSteps`, defaults), in this process one after the other:
     CPU seconds of each (``lts_global_cpu``, ``lts_local_cpu``; the least of three runs where one
-    takes under 5 s), mean sub-steps of the finest class, days on local steps, and the largest
+    takes under 5 s), the same with ``exchange_limit=math.inf`` (``lts_local_inf_cpu``: no chain refined for
+    an exchange), mean sub-steps of the finest class, days on local steps, and the largest
     difference of reach outlet concentrations relative to their largest value
     (``lts_max_rel_diff``: the schemes differ by their discretisation, not round-off)."""
     import numpy as np
@@ -225,7 +227,8 @@ def lts_timed(network, tracers, inputs, kw) -> dict:
     out = {}
     runs = {}
     counts = np.zeros((inputs.q_in.shape[0], LTS_COUNTS), dtype=np.int64)
-    for name, steps in (("global", None), ("local", LocalSteps(counts=counts))):
+    for name, steps in (("global", None), ("local", LocalSteps(counts=counts)),
+                        ("local_inf", LocalSteps(exchange_limit=math.inf))):
         # the best of three where a run is short: the first run of the local steps also loads their
         # kernels from the cache (0.1-0.4 s, more than the whole 100-reach year), which the global
         # path's run does not (the model loaded them)
@@ -239,6 +242,9 @@ def lts_timed(network, tracers, inputs, kw) -> dict:
         out[f"lts_{name}_cpu"] = best
     a, b = runs["global"].reach_concentration, runs["local"].reach_concentration
     out["lts_max_rel_diff"] = float(np.nanmax(np.abs(a - b)) / max(np.nanmax(np.abs(a)), 1e-30))
+    b = runs["local_inf"].reach_concentration
+    out["lts_inf_max_rel_diff"] = float(np.nanmax(np.abs(a - b)) / max(np.nanmax(np.abs(a)), 1e-30))
+    out["lts_inf_days_local"] = int((runs["local_inf"].substeps != runs["global"].substeps).sum())
     out["lts_days_local"] = int((runs["local"].substeps != runs["global"].substeps).sum())
     out["lts_closure"] = runs["local"].closure()
     out["lts_global_closure"] = runs["global"].closure()
@@ -459,7 +465,11 @@ def main() -> None:
                       f"{found['lts_local_cpu']:.2f} s ({found['lts_local_cpu'] / found['lts_global_cpu']:.2f}x; "
                       f"{found['lts_days_local']} days on local steps, outlet concentrations within "
                       f"{found['lts_max_rel_diff']:.1e} of the largest, closure {found['lts_closure']:.1e} against "
-                      f"{found['lts_global_closure']:.1e})",
+                      f"{found['lts_global_closure']:.1e}); with exchange_limit inf "
+                      f"{found['lts_local_inf_cpu']:.2f} s "
+                      f"({found['lts_local_inf_cpu'] / found['lts_global_cpu']:.2f}x; "
+                      f"{found['lts_inf_days_local']} days, "
+                      f"within {found['lts_inf_max_rel_diff']:.1e})",
                       file=sys.stderr, flush=True)
             if "lts_runs" in found:
                 print(f"    local steps, means over their days: runs of chains per class {found['lts_runs']}, "
