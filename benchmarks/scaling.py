@@ -28,12 +28,18 @@ sub-steps chosen per chain, per reach and per cell from their own Courant and di
 (the solver's ``day_hydraulics`` limits, slot by slot; chains and reaches in power-of-two classes
 below the finest, each class ``n_sub / 2**l`` sub-steps).  The model replays the solver's sub-step
 choice day by day and records whether its global count equals the solver's (``lts_check``).
+It also prints the same with classes of at most 3 (the solver's) and the share of cells in the
+finest class, and what sets the steps: per cell the updates its Courant limit alone would ask, its
+dispersion limit alone (with and without the conductances of junction, inlet and head faces), and
+the days whose global step is set by Courant or only by a junction, inlet or head face
+(docs/solver.md, "What sets the steps").
 
 ``--lts`` runs each case's last transport call again in the same process, on the global sub-step
 and with local time steps (``hydro.transport_args.LocalSteps()``, which ``hydro run`` does not
 use): ``scaling_lts_transport_cpu_seconds_*`` is the local steps' CPU against the global path's
 (docs/solver.md, "Local time stepping"), with the days on local steps and the largest difference
-of outlet concentrations printed, and the local steps' own counts (``LocalSteps(counts=...)``, means
+of outlet concentrations printed (and the same with ``exchange_limit=math.inf``, no chain refined for
+an exchange across a junction), and the local steps' own counts (``LocalSteps(counts=...)``, means
 over their days: runs of chains per class, runs per class's bounds, run visits a day, and how often
 the classes changed).
 
@@ -208,7 +214,8 @@ def lts_timed(network, tracers, inputs, kw) -> dict:
     """The last transport run of the case again, on the global sub-step and with local time steps
     (:class:`hydro.transport_args.LocalSteps`, defaults), in this process one after the other:
     CPU seconds of each (``lts_global_cpu``, ``lts_local_cpu``; the least of three runs where one
-    takes under 5 s), mean sub-steps of the finest class, days on local steps, and the largest
+    takes under 5 s), the same with ``exchange_limit=math.inf`` (``lts_local_inf_cpu``: no chain refined for
+    an exchange), mean sub-steps of the finest class, days on local steps, and the largest
     difference of reach outlet concentrations relative to their largest value
     (``lts_max_rel_diff``: the schemes differ by their discretisation, not round-off)."""
     import numpy as np
@@ -220,7 +227,8 @@ def lts_timed(network, tracers, inputs, kw) -> dict:
     out = {}
     runs = {}
     counts = np.zeros((inputs.q_in.shape[0], LTS_COUNTS), dtype=np.int64)
-    for name, steps in (("global", None), ("local", LocalSteps(counts=counts))):
+    for name, steps in (("global", None), ("local", LocalSteps(counts=counts)),
+                        ("local_inf", LocalSteps(exchange_limit=math.inf))):
         # the best of three where a run is short: the first run of the local steps also loads their
         # kernels from the cache (0.1-0.4 s, more than the whole 100-reach year), which the global
         # path's run does not (the model loaded them)
@@ -234,6 +242,9 @@ def lts_timed(network, tracers, inputs, kw) -> dict:
         out[f"lts_{name}_cpu"] = best
     a, b = runs["global"].reach_concentration, runs["local"].reach_concentration
     out["lts_max_rel_diff"] = float(np.nanmax(np.abs(a - b)) / max(np.nanmax(np.abs(a)), 1e-30))
+    b = runs["local_inf"].reach_concentration
+    out["lts_inf_max_rel_diff"] = float(np.nanmax(np.abs(a - b)) / max(np.nanmax(np.abs(a)), 1e-30))
+    out["lts_inf_days_local"] = int((runs["local_inf"].substeps != runs["global"].substeps).sum())
     out["lts_days_local"] = int((runs["local"].substeps != runs["global"].substeps).sum())
     out["lts_closure"] = runs["local"].closure()
     out["lts_global_closure"] = runs["global"].closure()
@@ -296,7 +307,10 @@ def lts_bound(network, inputs, courant: float, disp_limit: float, substeps) -> d
     vol0[pos] = vol
     work = [np.zeros(n_pad) for _ in range(5)]
     sj_c, b_c, h_c = np.zeros(len(sj_reach)), np.zeros(len(dinlets)), np.zeros(n_chain)
-    total = {"lts_global": 0.0, "lts_chain": 0.0, "lts_reach": 0.0, "lts_cell": 0.0}
+    total = dict.fromkeys(("lts_global", "lts_chain", "lts_reach", "lts_cell", "lts_chain3", "lts_reach3",
+                           "lts_chain3_fine", "lts_reach3_fine", "lts_cell_courant", "lts_cell_disp",
+                           "lts_cell_disp_interior", "lts_cells_courant_bound", "lts_days_courant",
+                           "lts_days_junction"), 0.0)
     replayed = []
     for d in range(arr["q_in"].shape[0]):
         fq, wd, dv, hl, cond = work
@@ -313,23 +327,47 @@ def lts_bound(network, inputs, courant: float, disp_limit: float, substeps) -> d
         np.add.at(g, first[chain_head], h_c)
         np.add.at(g, last[sj_reach], sj_c)
         np.add.at(g, first[lay.reach_down_index[sj_reach]], sj_c)
+        g_in = np.zeros(n_pad)  # the interior faces' conductances alone (no junction, inlet or head)
+        g_in[:-1] += cond[:-1]
+        g_in[1:] += cond[:-1]
         with np.errstate(divide="ignore", invalid="ignore"):
-            lim = np.minimum(np.where(fq + wd > 0, courant * vmin / (fq + wd), np.inf),
-                             np.where(g > 0, disp_limit * vmin / g, np.inf))[pos]
-        own = np.maximum(1.0, np.ceil(DAY / np.minimum(lim, DAY) - 1e-9))  # per cell
+            lims = (np.where(fq + wd > 0, courant * vmin / (fq + wd), np.inf)[pos],
+                    np.where(g > 0, disp_limit * vmin / g, np.inf)[pos],
+                    np.where(g_in > 0, disp_limit * vmin / g_in, np.inf)[pos])
+        own_c, own_d, own_i = (np.maximum(1.0, np.ceil(DAY / np.minimum(lim, DAY) - 1e-9)) for lim in lims)
+        own = np.maximum(own_c, own_d)  # per cell
+        _limit_kinds(total, n, own_c, own_d, own_i)
         for key, unit, counts in (("lts_reach", lay.cell_reach, per_reach),
                                   ("lts_chain", chain_of_reach[lay.cell_reach], per_chain)):
             need = np.zeros(len(counts))
             np.maximum.at(need, unit, own)
             level = np.maximum(np.floor(np.log2(n / need) + 1e-12), 0.0)
             total[key] += float((counts * np.ceil(n / 2.0 ** level)).sum())
+            capped = np.minimum(level, 3.0)  # the solver's classes: at most 3 (LocalSteps.max_level)
+            total[key + "3"] += float((counts * np.ceil(n / 2.0 ** capped)).sum())
+            total[key + "3_fine"] += float(counts[capped == 0].sum())
         total["lts_cell"] += float(own.sum())
         total["lts_global"] += float(n * n_cell)
         vol0 = vol0 + DAY * dv
     n_days = arr["q_in"].shape[0]
-    out = {key: value / (n_days * n_cell) for key, value in total.items()}
+    out = {key: value / (n_days * (1 if key.startswith("lts_days") else n_cell)) for key, value in total.items()}
     out["lts_check"] = bool(np.array_equal(np.asarray(replayed), np.asarray(substeps)))
     return out
+
+
+def _limit_kinds(total: dict, n: int, own_c, own_d, own_i) -> None:
+    """Add one day to ``lts_bound``'s tallies of what sets the steps: per cell the counts its Courant
+    limit alone asks (``own_c``), its dispersion limit (``own_d``, all its faces' conductances) and
+    that limit over its interior faces only (``own_i``: junction, inlet and head faces left out);
+    the day's count ``n`` set by Courant (some cell's ``own_c`` is ``n``), by a junction term (only
+    ``own_d`` reaches ``n``, not ``own_i``); the cells whose own Courant count is at least their
+    dispersion count."""
+    total["lts_cell_courant"] += float(own_c.sum())
+    total["lts_cell_disp"] += float(own_d.sum())
+    total["lts_cell_disp_interior"] += float(own_i.sum())
+    total["lts_cells_courant_bound"] += float((own_c >= own_d).sum())
+    total["lts_days_courant"] += float(own_c.max() >= n)
+    total["lts_days_junction"] += float(own_d.max() >= n > max(own_c.max(), own_i.max()))
 
 
 def run_case(basin: Path, out: Path, lts: bool = False, lts_run: bool = False) -> dict:
@@ -427,7 +465,11 @@ def main() -> None:
                       f"{found['lts_local_cpu']:.2f} s ({found['lts_local_cpu'] / found['lts_global_cpu']:.2f}x; "
                       f"{found['lts_days_local']} days on local steps, outlet concentrations within "
                       f"{found['lts_max_rel_diff']:.1e} of the largest, closure {found['lts_closure']:.1e} against "
-                      f"{found['lts_global_closure']:.1e})",
+                      f"{found['lts_global_closure']:.1e}); with exchange_limit inf "
+                      f"{found['lts_local_inf_cpu']:.2f} s "
+                      f"({found['lts_local_inf_cpu'] / found['lts_global_cpu']:.2f}x; "
+                      f"{found['lts_inf_days_local']} days, "
+                      f"within {found['lts_inf_max_rel_diff']:.1e})",
                       file=sys.stderr, flush=True)
             if "lts_runs" in found:
                 print(f"    local steps, means over their days: runs of chains per class {found['lts_runs']}, "
@@ -438,7 +480,16 @@ def main() -> None:
             if "lts_global" in found:
                 print(f"    cell updates per cell-day: global {found['lts_global']:.1f}, per chain "
                       f"{found['lts_chain']:.1f}, per reach {found['lts_reach']:.1f}, per cell {found['lts_cell']:.1f} "
-                      f"(replayed sub-steps equal the solver's: {found['lts_check']})", file=sys.stderr, flush=True)
+                      f"(replayed sub-steps equal the solver's: {found['lts_check']}); classes of at most 3: per chain "
+                      f"{found['lts_chain3']:.1f} ({100 * found['lts_chain3_fine']:.0f} % of cells in the finest), "
+                      f"per reach {found['lts_reach3']:.1f} ({100 * found['lts_reach3_fine']:.0f} %); what sets the "
+                      f"steps: per cell, Courant alone {found['lts_cell_courant']:.1f} updates per cell-day, "
+                      f"dispersion alone {found['lts_cell_disp']:.1f} ({found['lts_cell_disp_interior']:.1f} without "
+                      f"junction, inlet and head faces), Courant binding in "
+                      f"{100 * found['lts_cells_courant_bound']:.0f} % of cell-days; the day's step set by Courant on "
+                      f"{100 * found['lts_days_courant']:.0f} % of "
+                      f"days, by a junction, inlet or head face on {100 * found['lts_days_junction']:.0f} %",
+                      file=sys.stderr, flush=True)
     ref = measured[(100, 1)]
     for (reaches, years), f in measured.items():
         tag = f"{reaches}r_{years}y"

@@ -2083,10 +2083,10 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
     operations in the same order, so that the largest is ``n_sub``) over its own cells, times
     ``boost`` (a test's way to refine a reach; 1 otherwise); a chain takes the largest of its
     reaches', and class ``l`` the largest (at most ``max_level``) with ``own 2**l <= n_glob``.
-    A dispersive side junction between classes is exchanged at the coarser one's step, which
-    both cells must bear (``g dt_coarse <= exchange_limit disp_limit vmin``; ``exchange_limit``
-    1: what keeps the range, which the coarser cell's own limit already ensures on its side; below
-    1: for accuracy, the exchange being one forward Euler step): else the coarser chain is refined.
+    A dispersive side junction between classes is exchanged at the coarser one's step
+    (:func:`lts_exchange`, exact for the two cells, so in range whatever the step); for accuracy
+    both cells must bear it (``g dt_coarse <= exchange_limit disp_limit vmin``; ``math.inf``: no
+    refinement), else the coarser chain is refined.
     Returns 0 (the day takes the global path) where the global path's cell updates
     are fewer than ``min_gain`` times the local steps' (one class: the same).  Fills ``out_rate``,
     the water leaving each slot over its smallest volume of the day, s-1 (:func:`lts_fluxes`).
@@ -2140,7 +2140,8 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
                 continue
             coarse = ca if level[ca] > level[cb] else cb
             # (the coarser cell bears its own step's exchange: g counts in its limit, so at
-            # exchange_limit 1 only the finer cell decides, as in tests/lts_prototype.py)
+            # exchange_limit 1 only the finer cell decides, as in tests/lts_prototype.py; at inf
+            # nothing: inf * v_least, or nan where v_least is 0, is never exceeded)
             v_least = min(vmin[sj_a[k]], vmin[sj_b[k]])
             if sj_cond[k] * SECONDS_PER_DAY * 2 ** level[coarse] / n_glob > bearable * v_least:
                 level[coarse] -= 1
@@ -2616,8 +2617,11 @@ def lts_accumulate(seg, f_prev, f_now, day, t0, n_tag, n_src, mixed, rx_a, rx_b,
 @kernel(helper=True)
 def lts_exchange(lv, t_now, dt, t0, n_tag, idx, cnt, state, lay, water, accs):
     """Dispersive side junctions between a class-``lv`` chain and a finer one, at class ``lv``'s
-    dispersion time ``t_now``: one forward Euler exchange ``dt g (c_a - c_b)`` from both current
-    states (``dt`` the coarser step; docs/solver.md)."""
+    dispersion time ``t_now``: the two cells' exact exchange over the coarser step ``dt``, from both
+    current states, as if nothing else moved, ``(c_a - c_b) (1 - exp(-dt g (1/V_a + 1/V_b))) /
+    (1/V_a + 1/V_b)``: conservative, 0 for equal concentrations, linear (one factor per junction, so
+    tags and species add up), and each cell ends between the two concentrations whatever ``dt``
+    (docs/solver.md, "Exchanged exactly")."""
     mass, c = state[0], state[1]
     sj_a, sj_b, sec_index = lay[9], lay[10], lay[14]
     vol0, dvol, sj_cond = water[0], water[1], water[6]
@@ -2628,9 +2632,12 @@ def lts_exchange(lv, t_now, dt, t0, n_tag, idx, cnt, state, lay, water, accs):
         b = sj_b[x]
         inv_a = np.divide(1.0, vol0[a] + t_now * dvol[a])
         inv_b = np.divide(1.0, vol0[b] + t_now * dvol[b])
+        both = inv_a + inv_b
+        # (no exchange where the conductance is 0, or into a cell of no volume: 1/V infinite)
+        share = -math.expm1(-dt * sj_cond[x] * both) / both if sj_cond[x] > 0.0 and 0.0 < both < math.inf else 0.0
         for k in range(n_tag):
             t = t0 + k
-            y = dt * sj_cond[x] * (c[k, a] - c[k, b])
+            y = share * (c[k, a] - c[k, b])
             mass[t, a] -= y
             mass[t, b] += y
             c[k, a] = mass[t, a] * inv_a

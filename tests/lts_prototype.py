@@ -26,10 +26,12 @@ times; at each, in order:
    start of the step, the waiting masses as sources, the flux inlet's share of
    the inflow as the global scheme takes it);
 3. dispersive junctions between chains of different classes exchange, at the
-   coarser class's dispersion times, ``dt_coarse g (c_a - c_b)`` by one
-   forward Euler step from both current states (the finer chain takes an
-   extra step boundary there, so its state is current); the class choice keeps
-   ``g dt_coarse`` within the finer cell's dispersion limit;
+   coarser class's dispersion times, the two cells' exact exchange over
+   ``dt_coarse`` from both current states, ``(c_a - c_b) (1 - exp(-dt_coarse g
+   w)) / w`` with ``w = 1/V_a + 1/V_b`` (the finer chain takes an extra step
+   boundary there, so its state is current; each cell ends between the two
+   concentrations whatever the step); the class choice keeps ``g dt_coarse``
+   within the finer cell's dispersion limit (for accuracy);
 4. the class dispersing here takes its Heun step (faces inside it and between
    its own chains), then removal;
 5. chains whose step starts here compute their face fluxes (limiter from the
@@ -370,8 +372,10 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                 for r, a, b, g, coarse in cross:
                     if u not in disp_times[coarse]:
                         continue
+                    w = 1.0 / vnow[a] + 1.0 / vnow[b]
+                    share = -math.expm1(-dt_of(coarse) * g * w) / w if g > 0 else 0.0
                     for t in tags:
-                        x = dt_of(coarse) * g * (conc[t][a] - conc[t][b])
+                        x = share * (conc[t][a] - conc[t][b])
                         mass[t][a] -= x
                         mass[t][b] += x
                         conc[t][a] = mass[t][a] / vnow[a]

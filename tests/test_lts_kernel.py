@@ -198,7 +198,7 @@ def test_bad_local_step_options_are_refused():
     import pytest
 
     net, tracers, kw = random_case(0, n_reach=3)
-    for bad in (LocalSteps(max_level=4), LocalSteps(min_gain=0.0), LocalSteps(exchange_limit=2.0),
+    for bad in (LocalSteps(max_level=4), LocalSteps(min_gain=0.0), LocalSteps(exchange_limit=-1.0),
                 LocalSteps(refine=np.array([1, 3, 1])), LocalSteps(refine=np.array([1, 2]))):
         with pytest.raises(ValueError, match="local steps"):
             simulate(net, tracers, TransportInputs(**kw), local_steps=bad)
