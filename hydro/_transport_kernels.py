@@ -430,7 +430,9 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
     fq : outflow-face discharge, m3 s-1; wdraw : water leaving at the cell's
     concentration, m3 s-1; dvol : volume rate ``F_in - F_out + lateral - loss``,
     m3 s-1; half_lw : ``0.5 (1 - nu)``; cond : conductance of the face after the
-    slot, m3 s-1; sj_cond, b_cond : side-junction and inlet conductances, m3 s-1;
+    slot, m3 s-1; sj_cond, b_cond : side-junction and inlet conductances, m3 s-1
+    (a side junction's ``A_a / (dx_a / (2 D_u) + dx_b / (2 D_d))``: the
+    tributary's outlet section ``A_a``, the two half-cells in series);
     h_cond : per chain, the conductance ``Q g / (Q + g)`` of a flux (Danckwerts)
     inlet of its head (``Q`` the inflow, ``g = D A / (dx/2)`` from the inlet face
     to the first cell's centre; 0 where the head has no dispersion, no inflow or
@@ -491,8 +493,13 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
             d = reach_down_index[u]
             a = reach_cell_start[u + 1] - 1
             b = reach_cell_start[d]
-            area = 0.5 * (xs[first[u] + (a - reach_cell_start[u])] + xs[first[d]])
-            g = 0.5 * (reach_dispersion[u] + reach_dispersion[d]) * area / (0.5 * (cell_dx[a] + cell_dx[b]))
+            # the face is the tributary's mouth (its outlet cross-section); the two
+            # half-cells conduct in series (harmonic mean of D / (dx/2), Patankar 1980,
+            # section 4.2-3); none where the tributary has no dispersion
+            g = 0.0
+            if reach_dispersion[u] > 0.0:
+                g = xs[first[u] + (a - reach_cell_start[u])] / (0.5 * cell_dx[a] / reach_dispersion[u]
+                                                                 + 0.5 * cell_dx[b] / reach_dispersion[d])
             sj_cond[k] = g
             gsum[first[u] + (a - reach_cell_start[u])] += g
             gsum[first[d]] += g

@@ -111,15 +111,16 @@ def test_one_class_is_the_global_scheme():
 
 
 def test_a_junction_the_finer_cell_cannot_bear_refines_the_coarser_chain():
-    """A short, strongly dispersive tributary (1 km cells, D = 1000 m2/s) joins a river of 10 km cells:
+    """A short, strongly dispersive tributary (1 km cells, D = 1000 m2/s) joins a river of 10 km cells
+    as dispersive (the side face's two half-cells conduct in series, so the river's must conduct too):
     on its own the river would take class 3, but one forward Euler exchange over that step would move
     more than the tributary's last cell holds (g dt > V), so the river is refined until it does not."""
     def reach(rid, length, n, d, down):
         return Reach(id=rid, name=rid, length_m=length, downstream=down, velocity_coeff=0.3, velocity_exp=0.0,
                      width_coeff=5.0, width_exp=0.4, dispersion_m2_s=d, n_cells=n)
 
-    net = Network((reach("trib", 2e3, 2, 1000.0, "down"), reach("main", 3e4, 3, 50.0, "down"),
-                   reach("down", 3e4, 3, 50.0, None)), ())
+    net = Network((reach("trib", 2e3, 2, 1000.0, "down"), reach("main", 3e4, 3, 1000.0, "down"),
+                   reach("down", 3e4, 3, 1000.0, None)), ())
     kw = empty_inputs(net, 3, 1, np.array([[1.0, 5.0, 6.0]] * 3))
     kw["boundary_flux"][:, 0, 0] = 3.0 * 1.0  # the tributary at 3 g/m3, the river at 0.5
     kw["boundary_flux"][:, 1, 0] = 0.5 * 5.0
@@ -131,8 +132,8 @@ def test_a_junction_the_finer_cell_cannot_bear_refines_the_coarser_chain():
     assert out["exchanges"] > 0
     assert out["final"].min() >= 0.5 - 3e-12 and out["final"].max() <= 3.0 + 3e-12  # round-off
     assert np.all(np.abs(out["balance"]) <= 1e-12 * out["scale"])
-    # the same river with the tributary's ordinary dispersion keeps its own class
-    slow = Network((reach("trib", 2e3, 2, 50.0, "down"),) + net.reaches[1:], ())
+    # the same river with a weakly dispersive tributary keeps its own class
+    slow = Network((reach("trib", 2e3, 2, 5.0, "down"),) + net.reaches[1:], ())
     assert lts_prototype.run_lts(slow, [Constituent("c", "c")], inputs, courant=1.0)["levels"] == [[0, 3]] * 3
 
 
