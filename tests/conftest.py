@@ -33,3 +33,30 @@ def counted(monkeypatch):
     monkeypatch.setattr(hydro.blocked, "_SPUN", {})
     monkeypatch.setattr(hydro.blocked, "_spin_up_on_record", spin)
     return calls
+
+
+class KernelCalled(Exception):
+    """Raised by :func:`kernel_arguments`' stand-in for the transport kernel."""
+
+
+@pytest.fixture
+def kernel_arguments(monkeypatch):
+    """``kernel_arguments(run)``: call ``run()`` with ``hydro._transport_kernels.simulate_kernel``
+    replaced by a recorder that stops the run at its first call, and return that call's arguments
+    (what the transport would have computed from: tests of the kernel's inputs)."""
+    from hydro import _transport_kernels
+
+    def arguments(run):
+        captured = []
+
+        def record(*args):
+            captured.append(args)
+            raise KernelCalled
+
+        with monkeypatch.context() as patch:
+            patch.setattr(_transport_kernels, "simulate_kernel", record)
+            with pytest.raises(KernelCalled):
+                run()
+        return captured[0]
+
+    return arguments

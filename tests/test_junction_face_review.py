@@ -33,22 +33,9 @@ def _case(d_trib: float = D_TRIB):
     return net, empty_inputs(net, 2, 1, q, q)
 
 
-class _Stop(Exception):
-    """Raised by the captured kernel: its arguments are all the test needs."""
-
-
-def _kernel_sj_cond(monkeypatch, net, kw, sj_reach=None):
+def _kernel_sj_cond(kernel_arguments, net, kw, sj_reach=None):
     """The kernel's side-junction conductances on day 0, with the cells a, b and their sections."""
-    captured = []
-
-    def capture(*args):
-        captured.append(args)
-        raise _Stop
-
-    monkeypatch.setattr(kernels, "simulate_kernel", capture)
-    with pytest.raises(_Stop):
-        simulate(net, [Constituent("c", "c")], TransportInputs(**kw))
-    knet, static, water = captured[0][:3]
+    knet, static, water = kernel_arguments(lambda: simulate(net, [Constituent("c", "c")], TransportInputs(**kw)))[:3]
     cell_start, cell_dx, cell_volume, cell_share, cell_through = knet[0], knet[2], knet[3], knet[4], knet[5]
     down_index, dispersion, dispersive_inlet = knet[7], knet[10], knet[11]
     first, chain_head, face_coef, dinlets = static[3], static[2], static[17], static[18]
@@ -66,9 +53,9 @@ def _kernel_sj_cond(monkeypatch, net, kw, sj_reach=None):
     return sj, sj_cond, cell_start, cell_dx, area
 
 
-def test_side_junction_face_is_the_mouth_with_half_cells_in_series(monkeypatch):
+def test_side_junction_face_is_the_mouth_with_half_cells_in_series(kernel_arguments):
     net, kw = _case()
-    sj, g, start, dx, area = _kernel_sj_cond(monkeypatch, net, kw)
+    sj, g, start, dx, area = _kernel_sj_cond(kernel_arguments, net, kw)
     assert list(sj) == [0]  # the tributary joins as a side junction (the wide river is the main stem)
     a, b = start[1] - 1, start[2]
     expected = area[a] / (0.5 * dx[a] / D_TRIB + 0.5 * dx[b] / D_RIVER)
@@ -83,12 +70,12 @@ def test_side_junction_face_is_the_mouth_with_half_cells_in_series(monkeypatch):
     assert len(side) == 1 and side[0][3] == pytest.approx(expected, rel=1e-12)
 
 
-def test_no_tributary_dispersion_no_exchange_and_no_division_by_zero(monkeypatch):
+def test_no_tributary_dispersion_no_exchange_and_no_division_by_zero(kernel_arguments):
     net, kw = _case(d_trib=0.0)
-    sj, _, _, _, _ = _kernel_sj_cond(monkeypatch, net, kw)
+    sj, _, _, _, _ = _kernel_sj_cond(kernel_arguments, net, kw)
     assert sj.shape[0] == 0  # the existence rule: no junction without dispersion on the tributary
     # forced through the face anyway (D_u = 0), the kernel gives g = 0, not a division by zero
-    _, g, _, _, _ = _kernel_sj_cond(monkeypatch, net, kw, sj_reach=np.array([0], dtype=np.int64))
+    _, g, _, _, _ = _kernel_sj_cond(kernel_arguments, net, kw, sj_reach=np.array([0], dtype=np.int64))
     assert g[0] == 0.0
 
 

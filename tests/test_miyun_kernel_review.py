@@ -22,28 +22,15 @@ from hydro.pipeline import run_watershed
 from hydro.units import SECONDS_PER_DAY
 
 
-class _Stop(Exception):
-    """Raised by the captured kernel: the transport's arguments are all the test needs."""
-
-
-def _miyun_kernel_args(monkeypatch):
+def _miyun_kernel_args(kernel_arguments):
     from hydro.clitools import load_basin
 
     basin = load_basin("miyun")
-    captured = []
-
-    def capture(*args):
-        captured.append(args)
-        raise _Stop
-
-    monkeypatch.setattr(kernels, "simulate_kernel", capture)
-    with pytest.raises(_Stop):
-        run_watershed(basin, date(2000, 1, 1), date(2017, 2, 28))
-    return basin, captured[0]
+    return basin, kernel_arguments(lambda: run_watershed(basin, date(2000, 1, 1), date(2017, 2, 28)))
 
 
-def test_courant_sets_every_days_substeps_and_qingshui_lower_sets_most(monkeypatch):
-    basin, (net, static, water, _loads, _rates, start, _rx, _out, _lts) = _miyun_kernel_args(monkeypatch)
+def test_courant_sets_every_days_substeps_and_qingshui_lower_sets_most(kernel_arguments):
+    basin, (net, static, water, _loads, _rates, start, _rx, _out, _lts) = _miyun_kernel_args(kernel_arguments)
     (cell_start, cell_reach, cell_dx, cell_volume, cell_share, cell_through, _kind, down_index, _rk, _ri,
      dispersion, dispersive_inlet, _sec, _pt) = net
     q_in, q_out, lateral, loss = water[:4]
