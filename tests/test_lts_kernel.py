@@ -65,15 +65,9 @@ def test_kernel_equals_the_prototype_with_chains_in_different_classes(case):
     assert_close(fast, proto)
 
 
-@settings(max_examples=15, deadline=None)
-@given(CASES)
-def test_uniform_range_balance_and_tags_with_chains_in_different_classes(case):
-    seed, n_reach, n_day, disp, res, factors = case
-    net, kw, gross, lateral, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
-    steps = local(net, factors)
-    levels = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0,
-                                   boost=dict(enumerate(factors)))
-    assume(several_classes(levels))
+def assert_exact_properties(net, kw, gross, lateral, boundary, seed, steps):
+    """Local steps ``steps`` on a varying case: a uniform field stays uniform, values stay within
+    their inputs' range, budgets close and two tags add up to the untagged run."""
     uniform = simulate(net, [Constituent("c", "c")], TransportInputs(**uniform_inputs(kw, gross, lateral, boundary)),
                        local_steps=steps, max_substeps=None)
     # round-off only: a few hundred sub-steps of ~1e-16 relative each (as the prototype's test)
@@ -98,6 +92,18 @@ def test_uniform_range_balance_and_tags_with_chains_in_different_classes(case):
     assert one.closure() <= 1e-12 and two.closure() <= 1e-12
     np.testing.assert_allclose(two.final_concentration.sum(axis=1), one.final_concentration[:, 0], rtol=1e-12)
     np.testing.assert_allclose(two.reach_load.sum(axis=2), one.reach_load[:, :, 0], rtol=1e-12, atol=1e-12)
+
+
+@settings(max_examples=15, deadline=None)
+@given(CASES)
+def test_uniform_range_balance_and_tags_with_chains_in_different_classes(case):
+    seed, n_reach, n_day, disp, res, factors = case
+    net, kw, gross, lateral, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
+    steps = local(net, factors)
+    levels = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0,
+                                   boost=dict(enumerate(factors)))
+    assume(several_classes(levels))
+    assert_exact_properties(net, kw, gross, lateral, boundary, seed, steps)
 
 
 def test_one_class_is_the_global_scheme():

@@ -17,12 +17,12 @@ import math
 import numpy as np
 import pytest
 from hypothesis import given, settings
-from test_lts_kernel import ALWAYS, CASES
+from test_lts_kernel import ALWAYS, CASES, assert_exact_properties
 
 from hydro.network import Network, Reach
 from hydro.transport import Constituent, TransportInputs, simulate
 from hydro.transport_args import LTS_COUNTS, LocalSteps
-from hydro.validation.problems import empty_inputs, ranged_inputs, uniform_inputs, varying_case
+from hydro.validation.problems import empty_inputs, varying_case
 
 
 def reach(rid, length, n, d, down):
@@ -63,24 +63,7 @@ def test_uniform_range_balance_and_tags_with_no_refinement_for_exchanges(case):
     seed, n_reach, n_day, disp, res, factors = case
     net, kw, gross, lateral, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
     steps = LocalSteps(min_gain=ALWAYS, refine=np.array(factors[:n_reach]), exchange_limit=math.inf)
-    uniform = simulate(net, [Constituent("c", "c")], TransportInputs(**uniform_inputs(kw, gross, lateral, boundary)),
-                       local_steps=steps, max_substeps=None)
-    np.testing.assert_allclose(uniform.final_concentration, 1.0, rtol=1e-12)  # round-off, as test_lts_kernel
-    lo, hi = 0.5, 3.0
-    kw = ranged_inputs(net, kw, gross, lateral, boundary, np.random.default_rng(seed + 1), lo, hi)
-    one = simulate(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0, local_steps=steps,
-                   max_substeps=None)
-    for a in (one.final_concentration, one.reservoir_concentration):
-        if a.size:
-            assert a.min() >= lo - 1e-12 * hi and a.max() <= hi + 1e-12 * hi
-    tagged = dict(kw)
-    for name in ("boundary_flux", "lateral_load", "res_load", "point_load", "init_conc", "init_res_conc",
-                 "boundary_conc"):
-        tagged[name] = np.concatenate([kw[name] * 0.3, kw[name] * 0.7], axis=-1)
-    two = simulate(net, [Constituent("c", "c")] * 2, TransportInputs(**tagged), courant=1.0, groups=[2],
-                   local_steps=steps, max_substeps=None)
-    assert one.closure() <= 1e-12 and two.closure() <= 1e-12
-    np.testing.assert_allclose(two.final_concentration.sum(axis=1), one.final_concentration[:, 0], rtol=1e-12)
+    assert_exact_properties(net, kw, gross, lateral, boundary, seed, steps)  # as test_lts_kernel's
 
 
 @pytest.mark.parametrize("bad", [-0.1, math.nan])
