@@ -154,3 +154,39 @@ def test_python_calibrate_refuses_a_worker_count_the_command_line_refuses(tmp_pa
     with pytest.raises(HydroError, match=rf"calibrate: {next(iter(option))} expected an integer >= 1"):
         calibrate(_leguer(tmp_path), tmp_path / "out", **option)
     assert not (tmp_path / "out").exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_forked_worker_does_not_keep_the_folder_held(tmp_path):
+    """CI failure of 2026-12-02: after ``kill -9`` of a calibration, ``--resume`` was refused as
+    "another hydro calibrate is running".  A ``flock`` belongs to the open file, which a fork
+    shares, so the pool's workers (forked after the folder was locked) held the lock until the
+    last of their threads had exited, after the test had seen their main threads die.  A forked
+    child now closes its copy: with the child still alive and the parent's hold released, the
+    folder can be locked again at once."""
+    from hydro.calibration.store import lock_folder, release_folder
+
+    out = tmp_path / "out"
+    out.mkdir()
+    fd = lock_folder(out)
+    read, write = os.pipe()
+    ready_read, ready_write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the "worker": says it has started, lives until the parent has tried the lock
+        os.write(ready_write, b"r")
+        os.read(read, 1)
+        os._exit(0)
+    os.close(read)
+    os.read(ready_read, 1)  # the child is past fork (its at-fork hooks have run)
+    try:
+        release_folder(fd)  # the parent's hold ends (as by its death); the child lives on
+        again = os.open(out, os.O_RDONLY)
+        try:
+            fcntl.flock(again, fcntl.LOCK_EX | fcntl.LOCK_NB)  # BlockingIOError if the child holds it
+        finally:
+            os.close(again)
+    finally:
+        os.write(write, b"x")
+        for end in (write, ready_read, ready_write):
+            os.close(end)
+        os.waitpid(pid, 0)

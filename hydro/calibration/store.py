@@ -22,6 +22,7 @@ resumed run recognises a vector it has already evaluated bit for bit.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import math
@@ -38,6 +39,24 @@ EVALUATIONS_CSV = "evaluations.csv"
 #: Longest time between two fsyncs of the evaluation log while evaluations arrive.
 SYNC_SECONDS = 5.0
 
+#: Descriptors of the folders this process holds (:func:`lock_folder`).
+_HELD: set[int] = set()
+
+
+def _drop_held_in_child() -> None:
+    """In a process forked from one that holds folders (a pool's worker): close its copies of
+    the held descriptors.  A ``flock`` belongs to the open file, which a fork shares, so a
+    worker keeping its copy would keep the folder held after its parent died (until the worker
+    too had exited, threads and all); closing a copy leaves the parent's hold as it is."""
+    for fd in _HELD:
+        with contextlib.suppress(OSError):
+            os.close(fd)
+    _HELD.clear()
+
+
+if hasattr(os, "register_at_fork"):  # POSIX
+    os.register_at_fork(after_in_child=_drop_held_in_child)
+
 
 def vector_key(z) -> str:
     """Exact text key of a search-space vector."""
@@ -48,7 +67,8 @@ def lock_folder(folder: Path) -> int | None:
     """Hold ``folder`` for this run: an exclusive ``flock`` on the folder itself (no file is
     added), so that a second ``hydro calibrate`` on it (the same command in another terminal, a
     job retried while the first still runs) is refused instead of appending to the same log or,
-    with ``--overwrite``, deleting it.  The lock goes with the process (even ``kill -9``).
+    with ``--overwrite``, deleting it.  The lock goes with the process (even ``kill -9``);
+    processes forked from it (a pool's workers) do not share it.
 
     Returns
     -------
@@ -79,12 +99,14 @@ def lock_folder(folder: Path) -> int | None:
     except OSError:  # a file system without flock (some network mounts): unlocked
         os.close(fd)
         return None
+    _HELD.add(fd)
     return fd
 
 
 def release_folder(fd: int | None) -> None:
     """Release the hold :func:`lock_folder` took (None: nothing to do)."""
     if fd is not None:
+        _HELD.discard(fd)
         os.close(fd)
 
 
