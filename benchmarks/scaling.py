@@ -107,7 +107,7 @@ WHOLE_10000_TARGET_S = 30.0  # 10,000 reaches x 1 year, whole process
 PEAK_RSS_100Y_TARGET_MB = 500.0  # 100 reaches x 100 years
 
 
-def child(basin: str, out: str, lts: bool = False, lts_run: bool = False) -> None:
+def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_acc: int = 0) -> None:
     """``hydro run BASIN -o OUT --overwrite -q`` in this process, timing its parts; prints one
     JSON line.  Loading, the model and the output are timed by wrapping the functions the
     command calls (each ``None`` if the command no longer calls it)."""
@@ -128,7 +128,7 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False) -> Non
         c0 = time.process_time()
         result = hydro.transport.simulate(network, tracers, inputs, **kw)
         found["transport_cpu"] = (found["transport_cpu"] or 0.0) + time.process_time() - c0
-        if lts or lts_run:
+        if lts or lts_run or lts_acc:
             seen.update(network=network, tracers=tracers, inputs=inputs, kw=kw, substeps=result.substeps)
         return result
 
@@ -207,6 +207,11 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False) -> Non
                                kw.get("dispersion_limit", 1.0), seen["substeps"]))
     if seen and lts_run:
         found.update(lts_timed(seen["network"], seen["tracers"], seen["inputs"], seen["kw"]))
+    if seen and lts_acc:
+        from lts_accuracy import accuracy, report
+
+        found.update(accuracy(seen["network"], seen["tracers"], seen["inputs"], seen["kw"], lts_acc))
+        print(report(found), file=sys.stderr, flush=True)
     print(json.dumps(found))
 
 
@@ -370,13 +375,13 @@ def _limit_kinds(total: dict, n: int, own_c, own_d, own_i) -> None:
     total["lts_days_junction"] += float(own_d.max() >= n > max(own_c.max(), own_i.max()))
 
 
-def run_case(basin: Path, out: Path, lts: bool = False, lts_run: bool = False) -> dict:
+def run_case(basin: Path, out: Path, lts: bool = False, lts_run: bool = False, lts_acc: int = 0) -> dict:
     """Run :func:`child` in a fresh process: its timings, the whole wall time, and its own peak
     RSS (MB, from ``os.wait4``: ``RUSAGE_CHILDREN`` keeps only the largest child so far)."""
     t0 = time.perf_counter()
     with tempfile.TemporaryFile("w+") as so, tempfile.TemporaryFile("w+") as se:
         command = [sys.executable, __file__, "--child", str(basin), str(out)] + (["--lts-bound"] if lts else []) \
-            + (["--lts"] if lts_run else [])
+            + (["--lts"] if lts_run else []) + ([f"--lts-accuracy={lts_acc}"] if lts_acc else [])
         proc = subprocess.Popen(command, stdout=so, stderr=se)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -408,8 +413,10 @@ def parse_cases(text: str) -> list[tuple[int, int]]:
 
 
 def main() -> None:
-    if len(sys.argv) in (4, 5, 6) and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3], lts="--lts-bound" in sys.argv[4:], lts_run="--lts" in sys.argv[4:])
+    if len(sys.argv) >= 4 and sys.argv[1] == "--child":
+        acc = [a.partition("=")[2] or "4" for a in sys.argv[4:] if a.startswith("--lts-accuracy")]
+        child(sys.argv[2], sys.argv[3], lts="--lts-bound" in sys.argv[4:], lts_run="--lts" in sys.argv[4:],
+              lts_acc=int(acc[0]) if acc else 0)
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON records")
@@ -420,6 +427,9 @@ def main() -> None:
                         help="add the cost model of local time stepping (cell updates per cell-day)")
     parser.add_argument("--lts", action="store_true",
                         help="time each case's transport again on the global sub-step and with local time steps")
+    parser.add_argument("--lts-accuracy", type=int, nargs="?", const=4, default=0, metavar="K",
+                        help="each case's transport by the global step and local steps against the same network "
+                             "with K (4) times the cells (benchmarks/lts_accuracy.py)")
     args = parser.parse_args()
     cases = parse_cases(args.cases) if args.cases else list(DEFAULT_CASES)
     if args.large:
@@ -438,7 +448,7 @@ def main() -> None:
             if not measured:
                 run_case(basin, root / "warmup.nc")  # compile or load the kernels once
             # the reference case is short (its model ~0.2 s): the best of three, by model CPU
-            tries = [run_case(basin, root / "out.nc", args.lts_bound, args.lts)
+            tries = [run_case(basin, root / "out.nc", args.lts_bound, args.lts, args.lts_accuracy)
                      for _ in range(3 if (reaches, years) == (100, 1) else 1)]
             found = min(tries, key=lambda f: f["model_cpu"] if f["model_cpu"] is not None else f["whole"])
             (root / "out.nc").unlink()
@@ -470,6 +480,12 @@ def main() -> None:
                       f"({found['lts_local_inf_cpu'] / found['lts_global_cpu']:.2f}x; "
                       f"{found['lts_inf_days_local']} days, "
                       f"within {found['lts_inf_max_rel_diff']:.1e})",
+                      file=sys.stderr, flush=True)
+            if "lts_accuracy" in found:
+                from lts_accuracy import report
+
+                print(f"    against the {reaches}-reach network with {args.lts_accuracy}x the cells (global step):\n"
+                      + report(found),
                       file=sys.stderr, flush=True)
             if "lts_runs" in found:
                 print(f"    local steps, means over their days: runs of chains per class {found['lts_runs']}, "
