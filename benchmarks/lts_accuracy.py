@@ -14,7 +14,8 @@ and runs it again in the same process:
 The refined inputs are the same water, loads and initial state on finer cells: each cell becomes
 ``k`` cells of the same concentration, a point load is shared evenly among the ``k`` cells of its
 cell (the same spread as the coarse cell's), sections stay at their positions (``Layout.cell_at``).
-Per method, over the days and the constituent (a group's tags added up): the largest and the mean
+Per method, over the days, for the first constituent (its tags added up: TN in the shipped basins
+and the only one in the synthetic ones): the largest and the mean
 absolute difference from the reference at every reach outlet (``outlet``) and at the sections
 (``section``), relative to the reference's largest value there; and the transport's CPU seconds.
 """
@@ -58,13 +59,14 @@ def constituent(values: np.ndarray, groups) -> np.ndarray:
 
 
 def errors(run, reference, glob, groups) -> dict:
-    """Largest and mean |difference| from ``reference`` at reach outlets and sections, relative to the
-    reference's largest value; and where ``run`` differs from ``glob`` (the global step's run) by more
-    than ``DIFFER`` of that value, its mean error against the global step's there (``_differ_ratio``:
-    above 1, further from the reference) and the share of those values it has closer (``_differ_closer``)."""
+    """Largest and mean |difference| from ``reference`` at reach outlets and sections, of the first
+    constituent (TN in the shipped basins; its tags added up), relative to the reference's largest
+    value; and where ``run`` differs from ``glob`` (the global step's run) by more than ``DIFFER`` of
+    that value, its mean error against the global step's there (``_differ_ratio``: above 1, further
+    from the reference) and the share of those values it has closer (``_differ_closer``)."""
     out = {}
     for where, field in (("outlet", "reach_concentration"), ("section", "section_concentration")):
-        a, b, g = (constituent(getattr(r, field), groups) for r in (run, reference, glob))
+        a, b, g = (constituent(getattr(r, field), groups)[..., 0] for r in (run, reference, glob))
         if b.size == 0:
             continue
         scale = max(float(np.nanmax(np.abs(b))), 1e-30)

@@ -43,6 +43,14 @@ an exchange across a junction), and the local steps' own counts (``LocalSteps(co
 over their days: runs of chains per class, runs per class's bounds, run visits a day, and how often
 the classes changed).
 
+``--lts-accuracy[=K]`` runs each case's last transport call again against the same network with K (4)
+times the cells in every reach, on the global step: the global step, local steps with ``exchange_limit``
+0.1, 1 and ``math.inf``, and the global step at half the Courant number, each one's largest and mean
+difference from it at reach outlets and sections (:mod:`lts_accuracy`; docs/solver.md, "Accuracy
+against a refined solution").  The refined run is K**2 times the work: 3 minutes for ``--cases
+100:1,1000:1`` on the shared 2-core machine; the 10,000-reach year with ``--child BASIN OUT
+--lts-accuracy=2``.
+
 Default cases (about a minute): 100 x 1, 1,000 x 1 and 100 x 100 (the memory target);
 ``--large`` adds 1,000 x 10 and 10,000 x 1 (three minutes and more on a busy two-core machine,
 nearly all of it transport).
