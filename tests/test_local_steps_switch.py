@@ -70,7 +70,7 @@ def test_on_moves_section_tn_a_little_and_keeps_the_budget_closed(default_run):
     moved = np.nonzero(np.any(x != y, axis=1))[0]
     # the switch reaches the solver: the days from 2000-08-12 move, the days before do not (global path)
     assert moved.size and moved[0] == (date(2000, 8, 12) - START).days
-    # a discretisation change of a few percent (docs/solver.md: 2-4 % of the largest outlet
+    # a discretisation change of a few percent (docs/solver.md: 1.9-2.6 % of the largest outlet
     # concentration on the shipped basins); here 1.5 % of the largest section TN, bound at 5 %
     assert np.abs(y - x).max() <= 0.05 * np.abs(x).max()
     # mass conservation is the scheme's, not the step's: round-off closure as the global step
