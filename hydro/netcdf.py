@@ -17,7 +17,7 @@ import numpy as np
 from hydro import __version__
 from hydro.errors import HydroError
 from hydro.netcdf_chunks import LEADING_DIMS as LEADING_DIMS
-from hydro.netcdf_chunks import chunk_sizes, small_chunk_caches
+from hydro.netcdf_chunks import sample_chunks, small_chunk_caches, storage
 from hydro.output_periods import check_aggregation
 from hydro.outputspec import (
     LOCATIONS_ATTRIBUTE,
@@ -96,9 +96,10 @@ def _mark_missing(nc, names, axis: int, rows: list[int]) -> None:
             var[(slice(None),) * axis + (i,)] = fill
 
 
-def _define(nc, results: Results, spec):
-    """Attributes, dimensions, coordinates and (empty) variables of a file holding ``results`` under ``spec``.
-    Returns (index, starts, names) for :func:`_put`."""
+def _define(nc, results: Results, spec, sample: tuple | None = None):
+    """Attributes, dimensions, coordinates and (empty) variables of a file holding ``results`` under ``spec``
+    (``sample``: results and period starts deciding what zlib compresses, if not ``results``' own: a first
+    block's).  Returns (index, starts, names) for :func:`_put`."""
     attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
     attrs.update(results.attrs)
     if results.constituents and "constituents" not in attrs:  # what <c>_... names resolve with on reading
@@ -114,11 +115,9 @@ def _define(nc, results: Results, spec):
     names = kept_variables(results, spec)
     used_dims = {d for name in names for d in results.dims(name)}
     for dim in sorted(used_dims | {"time"}):
-        values = results.coords[dim]
-        if dim in index:
+        values = first if dim == "time" else results.coords[dim]
+        if dim in index and dim != "time":
             values = [values[k] for k in index[dim]]
-        if dim == "time":
-            values = first
         nc.createDimension(dim, len(values))
         if dim == "time":
             start = values[0]
@@ -154,9 +153,9 @@ def _define(nc, results: Results, spec):
         dtype = out_dtype(name, dims, data, spec)
         shape = tuple(len(nc.dimensions[d]) for d in dims)
         kwargs: dict[str, Any] = {}
-        if spec.compress and int(np.prod(shape)) > 1000:
-            kwargs = {"compression": spec.codec, "complevel": int(spec.compress), "shuffle": True,
-                      "chunksizes": chunk_sizes(shape, dims, 4 if dtype in ("f4", "i4") else 8)}
+        if spec.compress and int(np.prod(shape)) > 1000:  # chunked; zlib where it pays (a batch's: always)
+            kwargs = storage(shape, dims, dtype, spec, None if results.leading else lambda chunks, dtype, name=name:
+                             sample_chunks(sample or (results, starts), name, spec, index, chunks, dtype))
         if dtype != "i4":
             kwargs["fill_value"] = np.float32(np.nan) if dtype == "f4" else np.nan
         var = nc.createVariable(name, dtype, dims, **kwargs)
@@ -238,17 +237,17 @@ class BlockWriter(_PieceWriter):
         import netCDF4
 
         self._combined.add(len(self._combined), results.attrs, label=results.dates[0])
-        if self._nc is None:
+        starts, _, _ = periods(results.dates, self.spec.aggregate)
+        if self._nc is None:  # (the first block's values decide what zlib compresses)
             check(results, self.spec)
             whole = replace(results, coords={**results.coords, "time": self.dates, "year": self.years})
             self._nc = netCDF4.Dataset(self._tmp, "w", format="NETCDF4", clobber=True)
-            self._index, _, self._names = _define(self._nc, whole, self.spec)
+            self._index, _, self._names = _define(self._nc, whole, self.spec, sample=(results, starts))
             small_chunk_caches(self._nc, self._names)  # a block's partly written chunk waits there
         if kept_variables(results, self.spec) != self._names:
             differ = sorted(set(kept_variables(results, self.spec)) ^ set(self._names))
             raise HydroError(f"{self.path}: the block from {results.dates[0]} has other variables than the "
                              f"first ({', '.join(differ)}); run it in one block (--block-years 0)")
-        starts, _, _ = periods(results.dates, self.spec.aggregate)
         n_year = len(results.coords.get("year", []))
         for name in self._names:
             var, dims = self._nc.variables[name], results.dims(name)

@@ -68,7 +68,9 @@ def test_a_written_file_keeps_its_chunks_within_the_cap_and_its_values_to_the_bi
     with netCDF4.Dataset(path) as nc:
         for name in ("tn_load", "reach_tn_source_load"):
             var = nc[name]
-            assert var.filters()["zlib"] and var.filters()["shuffle"]
+            # random values, which zlib barely shrinks: chunked as any, without the filter
+            # (hydro.netcdf_chunks.worth_compressing; tests/test_warm_run_review3.py)
+            assert not var.filters()["zlib"], name
             size = int(np.prod(var.chunking())) * var.dtype.itemsize
             assert size <= CHUNK_MAX_BYTES, (name, var.chunking())
             assert var.chunking()[0] < var.shape[0]  # cut along time: 4,000 days are more than a chunk
