@@ -98,7 +98,8 @@ class LocalSteps(NamedTuple):
     reaches 0.1 costs 1.4 times the cell updates of ``math.inf`` (docs/solver.md, "What sets the
     steps").  ``cut``: (R,) bool, chains cut above these reaches (each then heads a chain of its
     own and its upstream reaches join it as side tributaries, so the reaches below a cut may
-    take a coarser class than those above; docs/solver.md, "Cut chains"); default none.
+    take a coarser class than those above; docs/solver.md, "Left to do (2 Dec)": measured slower);
+    default none.
     ``counts``: a
     (D, 10) int64 array the run fills with each day's counts of the local steps' passes (rows past
     its end are not filled; the global path's days are left as they are): the finest class's
