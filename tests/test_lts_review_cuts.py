@@ -7,24 +7,28 @@ tributaries (their outflow flux a source of its first cell, dispersion across th
 Such a head is *fed*: its inlet is no flux inlet (no Danckwerts part: its water comes through the
 tributaries) and the limiter sees the first cell's own value upstream.  The exactness properties
 of local steps must hold on cut chains as on whole ones (tests/test_lts_kernel.py's
-``assert_exact_properties``); no cut is the layout of today, bit for bit.
+``assert_exact_properties``), the kernel must equal the plain-Python design with the same cuts
+(``tests/lts_prototype.py``, ``run_lts(cut_above=...)``), and no cut is the layout of today, bit
+for bit.
 """
 
 from __future__ import annotations
 
 import math
 
+import lts_prototype
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from test_lts_kernel import ALWAYS, CASES, assert_exact_properties
+from test_lts_kernel import ALWAYS, CASES, assert_close, assert_exact_properties, local
+from test_lts_prototype import several_classes
 
 from hydro import _transport_kernels as k
 from hydro.network import Network, Reach
 from hydro.transport import Constituent, TransportInputs, simulate
 from hydro.transport_args import LocalSteps
-from hydro.validation.problems import empty_inputs, varying_case
+from hydro.validation.problems import empty_inputs, ranged_inputs, varying_case
 
 CUTS = st.lists(st.booleans(), min_size=14, max_size=14)
 
@@ -38,6 +42,28 @@ def test_uniform_range_balance_and_tags_on_cut_chains(case, cuts, limit):
     cut = np.array(cuts[:n_reach])
     steps = LocalSteps(min_gain=ALWAYS, refine=np.array(factors[:n_reach]), exchange_limit=limit, cut=cut)
     assert_exact_properties(net, kw, gross, lateral, boundary, seed, steps)
+
+
+@settings(max_examples=15, deadline=None)
+@given(CASES, CUTS)
+def test_kernel_equals_the_prototype_on_cut_chains(case, cuts):
+    """The kernel's fed heads against the plain-Python design (``lts_prototype.run_lts(cut_above=...)``),
+    chains in different classes, dispersive inlets on some headwaters, a reservoir: the same to
+    round-off (``assert_close``: 1e-10 of the largest value)."""
+    seed, n_reach, n_day, disp, res, factors = case
+    net, kw, gross, lateral, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
+    kw = ranged_inputs(net, kw, gross, lateral, boundary, np.random.default_rng(seed + 1), 0.5, 3.0)
+    kw["dispersive_inlet"] = net.layout.headwater & (np.arange(n_reach) % 2 == 0)
+    inputs = TransportInputs(**kw)
+    cut = np.array(cuts[:n_reach])
+    proto = lts_prototype.run_lts(net, [Constituent("c", "c")], inputs, courant=1.0, boost=dict(enumerate(factors)),
+                                  cut_above=set(np.nonzero(cut)[0].tolist()))
+    lay = net.layout
+    fed = cut & np.isin(np.arange(n_reach), lay.reach_down_index[lay.reach_down_kind == 1])  # cut below a reach
+    assume(several_classes(proto) and fed.any())
+    steps = local(net, factors)._replace(cut=cut)
+    fast = simulate(net, [Constituent("c", "c")], inputs, courant=1.0, local_steps=steps, max_substeps=None)
+    assert_close(fast, proto)
 
 
 def reach(rid, down, n=3, d=30.0, length=1.5e4):
