@@ -41,7 +41,8 @@ use): ``scaling_lts_transport_cpu_seconds_*`` is the local steps' CPU against th
 of outlet concentrations printed (and the same with ``exchange_limit=math.inf``, no chain refined for
 an exchange across a junction), and the local steps' own counts (``LocalSteps(counts=...)``, means
 over their days: runs of chains per class, runs per class's bounds, run visits a day, and how often
-the classes changed).
+the classes changed).  ``--cuts`` (with ``--lts``) adds local steps on chains cut where the classes
+change (``LocalSteps(cut=...)``, ``exchange_limit=math.inf``; :func:`lts_cut_runs`).
 
 ``--lts-accuracy[=K]`` runs each case's last transport call again against the same network with K (4)
 times the cells in every reach, on the global step: the global step, local steps with ``exchange_limit``
@@ -115,7 +116,8 @@ WHOLE_10000_TARGET_S = 30.0  # 10,000 reaches x 1 year, whole process
 PEAK_RSS_100Y_TARGET_MB = 500.0  # 100 reaches x 100 years
 
 
-def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_acc: int = 0) -> None:
+def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_acc: int = 0,
+          cuts: bool = False) -> None:
     """``hydro run BASIN -o OUT --overwrite -q`` in this process, timing its parts; prints one
     JSON line.  Loading, the model and the output are timed by wrapping the functions the
     command calls (each ``None`` if the command no longer calls it)."""
@@ -214,7 +216,7 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_ac
         found.update(lts_bound(seen["network"], seen["inputs"], kw.get("courant", 0.9),
                                kw.get("dispersion_limit", 1.0), seen["substeps"]))
     if seen and lts_run:
-        found.update(lts_timed(seen["network"], seen["tracers"], seen["inputs"], seen["kw"]))
+        found.update(lts_timed(seen["network"], seen["tracers"], seen["inputs"], seen["kw"], cuts))
     if seen and lts_acc:
         from lts_accuracy import accuracy, report
 
@@ -223,7 +225,7 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_ac
     print(json.dumps(found))
 
 
-def lts_timed(network, tracers, inputs, kw) -> dict:
+def lts_timed(network, tracers, inputs, kw, cuts: bool = False) -> dict:
     """The last transport run of the case again, on the global sub-step and with local time steps
     (:class:`hydro.transport_args.LocalSteps`, defaults), in this process one after the other:
     CPU seconds of each (``lts_global_cpu``, ``lts_local_cpu``; the least of three runs where one
@@ -270,10 +272,90 @@ def lts_timed(network, tracers, inputs, kw) -> dict:
         out["lts_counted_days"] = len(day)
         out["lts_changed_days"] = int((day[1:, 9] > 0).sum())
         out["lts_changed_chains"] = float(day[1:, 9].mean()) if len(day) > 1 else 0.0
+    if cuts:
+        out.update(lts_cut_runs(network, tracers, inputs, kw, runs))
     return out
 
 
-def lts_bound(network, inputs, courant: float, disp_limit: float, substeps) -> dict:
+def lts_cut_runs(network, tracers, inputs, kw, runs) -> dict:
+    """Local steps on chains cut where the classes change (``LocalSteps(cut=...)``), against the
+    global path and the uncut local steps (``runs``: :func:`lts_timed`'s), both with
+    ``exchange_limit=math.inf``.  A reach is cut from its main upstream reach where their classes
+    (of at most 3, replayed by :func:`lts_bound`) differ on most days.  Returns the cut reaches
+    (``lts_cut_reaches``), CPU (``lts_cut_cpu``, the least of three where a run takes under 5 s),
+    days on local steps, the largest difference of reach outlet concentrations from the global
+    path's and from the uncut local steps' (of the largest value), the closure, and cell updates per
+    cell-day with classes per chain (of at most 3, the day's count ``n``; the bound, not counted in
+    the solver) on the uncut and the cut chains (``lts_cut_bound``, ``lts_uncut_bound``) and the
+    share of cells in the finest class."""
+    import numpy as np
+
+    from hydro import _transport_kernels as k
+    from hydro.transport import simulate
+    from hydro.transport_args import LocalSteps
+
+    lay = network.layout
+    days: list = []
+    lts_bound(network, inputs, kw.get("courant", 0.9), kw.get("dispersion_limit", 1.0), None, days)
+    up = k.chain_layout(lay.reach_cell_start, lay.reach_down_kind, lay.reach_down_index,
+                        np.zeros(len(network.reaches), dtype=np.bool_))[0]
+    level = np.array([lv for _, lv in days])  # (D, R) each reach's class of the day
+    has_up = up >= 0
+    differs = np.zeros(level.shape, dtype=bool)
+    differs[:, has_up] = level[:, has_up] != level[:, up[has_up]]
+    cut = has_up & (differs.mean(axis=0) > 0.5)
+    per_reach = np.diff(lay.reach_cell_start)
+    out = {"lts_cut_reaches": int(cut.sum())}
+    for name, mask in (("uncut", np.zeros_like(cut)), ("cut", cut)):
+        chain = _chain_of_reach(k.chain_layout(lay.reach_cell_start, lay.reach_down_kind, lay.reach_down_index,
+                                               mask), lay)
+        updates = fine = 0.0
+        for n, lv in days:
+            lc = np.full(chain.max() + 1, 3)
+            np.minimum.at(lc, chain, lv)  # a chain's class: its finest reach's
+            updates += float((per_reach * np.ceil(n / 2.0 ** lc[chain])).sum())
+            fine += float(per_reach[lc[chain] == 0].sum())
+        out[f"lts_{name}_bound"] = updates / (len(days) * lay.n_cells)
+        out[f"lts_{name}_fine"] = fine / (len(days) * lay.n_cells)
+    steps = LocalSteps(exchange_limit=math.inf, cut=cut)
+    best = math.inf
+    for _ in range(3):
+        c0 = time.process_time()
+        result = simulate(network, tracers, inputs, local_steps=steps, **kw)
+        best = min(best, time.process_time() - c0)
+        if best > 5.0:
+            break
+    out["lts_cut_cpu"] = best
+    a, b, c = (runs["global"].reach_concentration, result.reach_concentration,
+               runs["local_inf"].reach_concentration)
+    scale = max(np.nanmax(np.abs(a)), 1e-30)
+    out["lts_cut_max_rel_diff"] = float(np.nanmax(np.abs(a - b)) / scale)
+    out["lts_cut_vs_uncut"] = float(np.nanmax(np.abs(c - b)) / scale)
+    out["lts_cut_days_local"] = int((result.substeps != runs["global"].substeps).sum())
+    out["lts_cut_closure"] = result.closure()
+    return out
+
+
+def _chain_of_reach(layout, lay):
+    """The chain of every reach, from :func:`hydro._transport_kernels.chain_layout`'s ``main_up`` and
+    ``chain_head``."""
+    import numpy as np
+
+    from hydro import _transport_kernels as k
+
+    main_up, chain_head = layout[0], layout[2]
+    chain = np.empty(len(main_up), dtype=np.int64)
+    for j, r in enumerate(chain_head):
+        while True:
+            chain[r] = j
+            d = lay.reach_down_index[r]
+            if lay.reach_down_kind[r] != k.DOWN_REACH or main_up[d] != r:
+                break
+            r = d
+    return chain
+
+
+def lts_bound(network, inputs, courant: float, disp_limit: float, substeps, days: list | None = None) -> dict:
     """Cell updates per cell and day with the global sub-step and with local ones (a cost model).
 
     Replays the solver's per-day sub-step choice (``hydro._transport_kernels.day_hydraulics``)
@@ -282,7 +364,8 @@ def lts_bound(network, inputs, courant: float, disp_limit: float, substeps) -> d
     Chains and reaches get power-of-two classes below the day's finest count ``n`` (class ``l``:
     ``ceil(n / 2**l)`` sub-steps, ``l`` the largest with ``n / 2**l`` at least their own count);
     cells their own count.  Returns ``lts_global``, ``lts_chain``, ``lts_reach``, ``lts_cell``
-    (updates per cell-day) and ``lts_check`` (the replayed counts equal the solver's).
+    (updates per cell-day) and ``lts_check`` (the replayed counts equal the solver's).  ``days``:
+    each day's ``(n, class of every reach, at most 3)`` appended to it (:func:`lts_cut_runs`).
     """
     import numpy as np
 
@@ -359,6 +442,8 @@ def lts_bound(network, inputs, courant: float, disp_limit: float, substeps) -> d
             capped = np.minimum(level, 3.0)  # the solver's classes: at most 3 (LocalSteps.max_level)
             total[key + "3"] += float((counts * np.ceil(n / 2.0 ** capped)).sum())
             total[key + "3_fine"] += float(counts[capped == 0].sum())
+            if days is not None and key == "lts_reach":
+                days.append((n, capped.astype(np.int64)))
         total["lts_cell"] += float(own.sum())
         total["lts_global"] += float(n * n_cell)
         vol0 = vol0 + DAY * dv
@@ -383,13 +468,15 @@ def _limit_kinds(total: dict, n: int, own_c, own_d, own_i) -> None:
     total["lts_days_junction"] += float(own_d.max() >= n > max(own_c.max(), own_i.max()))
 
 
-def run_case(basin: Path, out: Path, lts: bool = False, lts_run: bool = False, lts_acc: int = 0) -> dict:
+def run_case(basin: Path, out: Path, lts: bool = False, lts_run: bool = False, lts_acc: int = 0,
+             cuts: bool = False) -> dict:
     """Run :func:`child` in a fresh process: its timings, the whole wall time, and its own peak
     RSS (MB, from ``os.wait4``: ``RUSAGE_CHILDREN`` keeps only the largest child so far)."""
     t0 = time.perf_counter()
     with tempfile.TemporaryFile("w+") as so, tempfile.TemporaryFile("w+") as se:
         command = [sys.executable, __file__, "--child", str(basin), str(out)] + (["--lts-bound"] if lts else []) \
-            + (["--lts"] if lts_run else []) + ([f"--lts-accuracy={lts_acc}"] if lts_acc else [])
+            + (["--lts"] if lts_run else []) + ([f"--lts-accuracy={lts_acc}"] if lts_acc else []) \
+            + (["--cuts"] if cuts else [])
         proc = subprocess.Popen(command, stdout=so, stderr=se)
         _, status, usage = os.wait4(proc.pid, 0)
         proc.returncode = os.waitstatus_to_exitcode(status)
@@ -424,7 +511,7 @@ def main() -> None:
     if len(sys.argv) >= 4 and sys.argv[1] == "--child":
         acc = [a.partition("=")[2] or "4" for a in sys.argv[4:] if a.startswith("--lts-accuracy")]
         child(sys.argv[2], sys.argv[3], lts="--lts-bound" in sys.argv[4:], lts_run="--lts" in sys.argv[4:],
-              lts_acc=int(acc[0]) if acc else 0)
+              lts_acc=int(acc[0]) if acc else 0, cuts="--cuts" in sys.argv[4:])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print JSON records")
@@ -438,6 +525,8 @@ def main() -> None:
     parser.add_argument("--lts-accuracy", type=int, nargs="?", const=4, default=0, metavar="K",
                         help="each case's transport by the global step and local steps against the same network "
                              "with K (4) times the cells (benchmarks/lts_accuracy.py)")
+    parser.add_argument("--cuts", action="store_true",
+                        help="with --lts: local time steps on chains cut where the classes change")
     args = parser.parse_args()
     cases = parse_cases(args.cases) if args.cases else list(DEFAULT_CASES)
     if args.large:
@@ -456,7 +545,7 @@ def main() -> None:
             if not measured:
                 run_case(basin, root / "warmup.nc")  # compile or load the kernels once
             # the reference case is short (its model ~0.2 s): the best of three, by model CPU
-            tries = [run_case(basin, root / "out.nc", args.lts_bound, args.lts, args.lts_accuracy)
+            tries = [run_case(basin, root / "out.nc", args.lts_bound, args.lts, args.lts_accuracy, args.cuts)
                      for _ in range(3 if (reaches, years) == (100, 1) else 1)]
             found = min(tries, key=lambda f: f["model_cpu"] if f["model_cpu"] is not None else f["whole"])
             (root / "out.nc").unlink()
@@ -495,6 +584,15 @@ def main() -> None:
                 print(f"    against the {reaches}-reach network with {args.lts_accuracy}x the cells (global step):\n"
                       + report(found),
                       file=sys.stderr, flush=True)
+            if "lts_cut_cpu" in found:
+                print(f"    cut chains ({found['lts_cut_reaches']} cuts, exchange_limit inf): "
+                      f"{found['lts_cut_cpu']:.2f} s ({found['lts_cut_cpu'] / found['lts_global_cpu']:.2f}x global, "
+                      f"{found['lts_cut_cpu'] / found['lts_local_inf_cpu']:.2f}x uncut; "
+                      f"{found['lts_cut_days_local']} days, within {found['lts_cut_max_rel_diff']:.1e} of the "
+                      f"global path, {found['lts_cut_vs_uncut']:.1e} of the uncut, closure "
+                      f"{found['lts_cut_closure']:.1e}); bound per cell-day uncut {found['lts_uncut_bound']:.1f} "
+                      f"({100 * found['lts_uncut_fine']:.0f} % finest), cut {found['lts_cut_bound']:.1f} "
+                      f"({100 * found['lts_cut_fine']:.0f} %)", file=sys.stderr, flush=True)
             if "lts_runs" in found:
                 print(f"    local steps, means over their days: runs of chains per class {found['lts_runs']}, "
                       f"runs per class's bounds {found['lts_bound_runs']}, run visits a day "

@@ -174,21 +174,24 @@ TINY_MASS_G = 1e-250
 
 
 @kernel(helper=True)
-def chain_layout(reach_cell_start, reach_down_kind, reach_down_index):
+def chain_layout(reach_cell_start, reach_down_kind, reach_down_index, cut):
     """Chains of reaches and the padded index of every cell (see the module docstring).
 
     The *main* upstream reach of a reach is, among the reaches draining into it,
     the one with the most cells upstream of and including it (its whole upstream
     network of reaches, not counted through reservoirs); ties go to the lowest
     index.  A chain starts at a reach without a main upstream reach (no reach
-    drains into it) and continues into the reach below for as long as it is that
-    reach's main upstream.  Chains are laid out one after another, each with a
-    ghost slot before and after it, the largest first (the cells upstream of their
-    tail; the order changes no result of the global sub-step, whose passes are per
-    slot, and puts chains of one local step class side by side: :func:`lts_lists`).
+    drains into it, or ``cut``, (R,) bool: a chain cut above this reach, whose reaches
+    upstream then all join it as side tributaries; ``LocalSteps.cut``) and continues
+    into the reach below for as long as it is that reach's main upstream.  Chains are
+    laid out one after another, each with a ghost slot before and after it, the
+    largest first (the cells upstream of their tail; the order changes no result of
+    the global sub-step, whose passes are per slot, and puts chains of one local step
+    class side by side: :func:`lts_lists`).
 
     Returns ``main_up`` (R,) (-1 where none), ``pos`` (N,) padded slot of every
-    cell, ``chain_head`` and ``chain_tail`` (C,) first and last reach of each chain.
+    cell, ``chain_head`` and ``chain_tail`` (C,) first and last reach of each chain, and
+    ``cut_up`` (R,) the main upstream reach a cut took away (-1 where none).
     """
     n_reach = reach_cell_start.shape[0] - 1
     n_cell = reach_cell_start[n_reach]
@@ -225,6 +228,11 @@ def chain_layout(reach_cell_start, reach_down_kind, reach_down_index):
             m = main_up[d]
             if m < 0 or up_cells[r] > up_cells[m] or (up_cells[r] == up_cells[m] and r < m):
                 main_up[d] = r
+    cut_up = np.full(n_reach, -1, dtype=np.int64)
+    for r in range(n_reach):
+        if cut[r]:
+            cut_up[r] = main_up[r]
+            main_up[r] = -1
     n_chain = 0
     for r in range(n_reach):
         if main_up[r] < 0:
@@ -262,19 +270,19 @@ def chain_layout(reach_cell_start, reach_down_kind, reach_down_index):
                 break
         chain_tail[k] = r
         p += 1  # ghost after the chain
-    return main_up, pos, chain_head, chain_tail
+    return main_up, pos, chain_head, chain_tail, cut_up
 
 
 @kernel
 def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, reach_dispersion,
-                  dispersive_inlet, section_cell):
+                  dispersive_inlet, section_cell, cut=None):
     """Everything about the network that does not change from day to day.
 
     Returns a tuple of arrays (``n_pad`` is the length of the padded array):
 
     ``main_up, pos, chain_head, first, last, head_chain, ghost_up, ghost_dn,
     dn_src, into_res, side_src, side_dst, side_reach, fj_reach, sj_reach, sj_a,
-    sj_b, face_coef, dinlets, sec_kind, sec_index, sec_slot``
+    sj_b, face_coef, dinlets, sec_kind, sec_index, sec_slot, up_src``
 
     ``first``/``last`` are the padded slots of each reach's first and last cell;
     ``fj_*`` are dispersive junctions fused in a chain (a face of the stencil)
@@ -283,10 +291,15 @@ def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, 
     slot (m3 s-1); ``dinlets`` are the reaches whose inlet is held at a
     concentration.  A section's dispersive flux is that of face ``sec_slot`` of
     the stencil (``sec_kind`` 1), of side junction ``sec_index`` (2), or none (0).
+    ``cut`` (R,) bool: chains cut above these reaches (:func:`chain_layout`; default none).
+    ``up_src`` (C,): the slot whose value the inlet ghost of a chain without an inflow
+    concentration takes: its first cell (zero gradient), or below a cut the last cell of the
+    main upstream reach it had (the limiter then sees the neighbour of the uncut chain).
     """
     n_reach = reach_cell_start.shape[0] - 1
-    main_up, pos, chain_head, chain_tail = chain_layout(reach_cell_start, reach_down_kind,
-                                                        reach_down_index)
+    cuts = np.zeros(n_reach, dtype=np.bool_) if cut is None else cut
+    main_up, pos, chain_head, chain_tail, cut_up = chain_layout(reach_cell_start, reach_down_kind,
+                                                                reach_down_index, cuts)
     n_chain = chain_head.shape[0]
     first = np.empty(n_reach, dtype=np.int64)
     last = np.empty(n_reach, dtype=np.int64)
@@ -297,10 +310,12 @@ def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, 
     ghost_up = np.empty(n_chain, dtype=np.int64)
     ghost_dn = np.empty(n_chain, dtype=np.int64)
     dn_src = np.empty(n_chain, dtype=np.int64)  # slot the outlet ghost copies
+    up_src = np.empty(n_chain, dtype=np.int64)  # slot the inlet ghost copies where it has no inflow mixture
     for k in range(n_chain):
         r = chain_head[k]
         head_chain[r] = k
         ghost_up[k] = first[r] - 1
+        up_src[k] = first[r] if cut_up[r] < 0 else pos[reach_cell_start[cut_up[r] + 1] - 1]
         r = chain_tail[k]
         ghost_dn[k] = last[r] + 1
         if reach_down_kind[r] == DOWN_REACH:
@@ -406,7 +421,7 @@ def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, 
             sec_index[j] = sj_of_reach[r]
     return (main_up, pos, chain_head, first, last, head_chain, ghost_up, ghost_dn, dn_src, into_res,
             side_src, side_dst, side_reach, fj_reach, sj_reach, sj_a, sj_b, face_coef, dinlets,
-            sec_kind, sec_index, sec_slot)
+            sec_kind, sec_index, sec_slot, up_src)
 
 
 @kernel(helper=True)
@@ -539,8 +554,9 @@ def fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qi
     chain heads, downstream neighbours of tails.
 
     An inlet without water (a river's source) has no mixture: the first cell's
-    own value stands in (zero gradient).  Reaches ending in a reservoir see the
-    reservoir's concentration downstream.
+    own value stands in (zero gradient; below a cut, :func:`simulate_kernel` then sets
+    the upstream neighbour's).  Reaches ending in a reservoir see the reservoir's
+    concentration downstream.
     """
     one = np.uint64(1)  # (unsigned slot indices: no negative-index test; _SLOT_INDEX)
     for k in range(n_tag):
@@ -1369,7 +1385,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     out_final_conc : (N, T)  cell concentrations at the end of the run, g m-3
     out_inlet_debt : (R, T)  the same mass at the end of the run, g (0 off chain heads)
     """
-    (reach_cell_start, cell_reach, cell_dx, cell_volume, cell_share, cell_through, _reach_down_kind,
+    (reach_cell_start, cell_reach, cell_dx, cell_volume, cell_share, cell_through, reach_down_kind,
      reach_down_index, res_down_kind, res_down_index, reach_dispersion, dispersive_inlet, section_cell,
      point_cell) = net
     q_in, q_out, net_lateral, loss, res_volume, res_outflow, res_area = water
@@ -1390,10 +1406,20 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
 
     (main_up, pos, chain_head, first, last, head_chain, ghost_up, ghost_dn, dn_src, into_res,
      side_src, side_dst, side_reach, fj_reach, sj_reach, sj_a, sj_b, face_coef, dinlets,
-     sec_kind, sec_index, sec_slot) = static
+     sec_kind, sec_index, sec_slot, up_src) = static
     n_chain = chain_head.shape[0]
     n_pad = n_cell + 2 * n_chain
     head_slot = ghost_up + 1  # first slot of each chain
+    # chain heads fed by reaches (a chain cut above them: LocalSteps.cut; none without cuts): their
+    # inflow arrives as side tributaries' (sources of the first cell), so their inlet is no flux inlet
+    # (no Danckwerts part, treated as a dispersive inlet's by day_hydraulics) and its ghost is the first
+    # cell's own value (zero gradient: inv_qin 0); their budget's inflow adds the tributaries'
+    fed = np.zeros(n_reach, dtype=np.bool_)
+    for r in range(n_reach):
+        if reach_down_kind[r] == DOWN_REACH and main_up[reach_down_index[r]] < 0:
+            fed[reach_down_index[r]] = True
+    no_flux_inlet = dispersive_inlet | fed
+    fed_chain = np.nonzero(up_src != ghost_up + 1)[0]
     fj_slot = np.empty(fj_reach.shape[0], dtype=np.int64)  # slot before each fused junction's face
     for k in range(fj_reach.shape[0]):
         fj_slot[k] = last[fj_reach[k]]
@@ -1521,7 +1547,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     tank_rx = (rx_from, rx_to, rx_res_rate, res_rx_out)
     tank_work = (res_in, res_v0, res_v1, res_tau, res_coef, res_pieces, res_flux, dead)
     out_layout = (reach_cell_start, cell_reach, reach_down_index, main_up, first, last, pos, section_cell, point_cell,
-                  sj_reach, fj_reach)
+                  sj_reach, fj_reach, fed)
     day_out = (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
                budget_reach, budget_res)
 
@@ -1555,7 +1581,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
         lts_state = (mass, c, res_mass)
         lts_lay = (first, last, chain_head, ghost_up, ghost_dn, dn_src, side_src, side_dst, side_reach, sj_a, sj_b,
                    fj_slot, dinlets, sec_kind, sec_index, sec_slot, chain_of_slot, acc_slots, slot_reach, tail_res,
-                   res_down_kind, res_down_index, head_chain)
+                   res_down_kind, res_down_index, head_chain, up_src)
         lts_water = (vol0, dvol, fq, wdraw, out_rate, cond, sj_cond, b_cond, h_cond, inv_qin, res_volume, res_outflow)
         lts_srcs = (boundary_flux, boundary_conc, lat, reach_rate)
         lts_accs = (flux_acc, removed_acc, withdrawn_acc, extra_acc, disp_acc, sj_acc, fj_acc, sec_acc, res_out_day,
@@ -1576,7 +1602,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
         n_sub = day_hydraulics(q_in[day], q_out[day], net_lateral[day], loss[day], reach_cell_start,
                                cell_dx, cell_share, cell_through, first, vol0, reach_dispersion, face_coef,
                                reach_down_index,
-                               sj_reach, dinlets, chain_head, dispersive_inlet, courant, disp_limit, fq,
+                               sj_reach, dinlets, chain_head, no_flux_inlet, courant, disp_limit, fq,
                                wdraw, dvol, half_lw, cond, sj_cond, b_cond, h_cond)
         dt = SECONDS_PER_DAY / n_sub
         out_substeps[day] = n_sub
@@ -1613,7 +1639,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
         for k in range(n_fj):
             fj_cond[k] = cond[last[fj_reach[k]]]
         for r in range(n_reach):
-            inv_qin[r] = 1.0 / q_in[day, r] if q_in[day, r] > 0.0 else 0.0
+            inv_qin[r] = 1.0 / q_in[day, r] if q_in[day, r] > 0.0 and not fed[r] else 0.0
         _day_sources(lat, lateral_load, boundary_flux, point_load, day, reach_cell_start, cell_share, first,
                      main_up, pos, point_cell)
 
@@ -1702,6 +1728,9 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                                     inflow[k, j] += res_outflow[day, s] * res_c[k, s]
                 fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qin, into_res, last,
                             reach_down_index, res_c)
+                for j in fed_chain:  # below a cut (none without cuts): the upstream neighbour
+                    for k in range(n_tag):
+                        c[k, ghost_up[j]] = c[k, up_src[j]]
                 # fluxes of the constituent from the old state; each tag carries the
                 # share it holds in the upwind slot, so the tags add up exactly.  A group
                 # of one tag has its fluxes computed where advect takes them (flux)
@@ -1969,12 +1998,12 @@ def day_outputs(day, period, t0, n_tag, layout, fj_cond, boundary_flux, lateral_
                 sec_acc, res_out_day, res_in_day, res_rm_day, disp_out, outputs):
     """Daily outputs and budget terms of the tags of a group (tag ``k`` is tracer ``t0 + k``) from the
     accumulators; ``disp_out`` (R,) is work space.  ``layout`` is ``(reach_cell_start, cell_reach,
-    reach_down_index, main_up, first, last, pos, section_cell, point_cell, sj_reach, fj_reach)`` and
+    reach_down_index, main_up, first, last, pos, section_cell, point_cell, sj_reach, fj_reach, fed)`` and
     ``outputs`` ``(out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc,
     out_res_outmass, budget_reach, budget_res)``, tuples built once (at most 30 positional arguments:
     see :func:`reservoir_tanks`)."""
     (reach_cell_start, cell_reach, reach_down_index, main_up, first, last, pos, section_cell, point_cell, sj_reach,
-     fj_reach) = layout
+     fj_reach, fed) = layout
     (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
      budget_reach, budget_res) = outputs
     for k in range(n_tag):
@@ -2003,7 +2032,9 @@ def day_outputs(day, period, t0, n_tag, layout, fj_cond, boundary_flux, lateral_
             out_m = flux_acc[k, last[r]]
             out_reach_mass[day, r, t] = out_m
             out_reach_disp[day, r, t] = disp_out[r]
-            if main_up[r] < 0:
+            if fed[r]:  # a chain cut above r: its inlet ghost's flux and the tributaries'
+                in_m = flux_acc[k, first[r] - 1] + extra_acc[k, r]
+            elif main_up[r] < 0:
                 in_m = flux_acc[k, first[r] - 1]
             else:
                 in_m = flux_acc[k, last[main_up[r]]] + extra_acc[k, r] + SECONDS_PER_DAY * boundary_flux[day, r, t]
@@ -2256,7 +2287,7 @@ def lts_arrays(state, lay, water, srcs, accs, inlet, work, tanks):
     mass, c, res_mass = state
     (first, last, chain_head, ghost_up, ghost_dn, dn_src, side_src, side_dst, side_reach, sj_a, sj_b, fj_slot,
      dinlets, sec_kind, sec_index, sec_slot, chain_of_slot, acc_slots, slot_reach, tail_res, res_down_kind,
-     res_down_index, head_chain) = lay
+     res_down_index, head_chain, up_src) = lay
     vol0, dvol, fq, wdraw, out_rate, cond, sj_cond, b_cond, h_cond, inv_qin, res_volume, res_outflow = water
     tank_links, tank_inputs, tank_rx, tank_work, res_prod = tanks
     into_res, reach_down_index = tank_links[0], tank_links[2]
@@ -2267,7 +2298,7 @@ def lts_arrays(state, lay, water, srcs, accs, inlet, work, tanks):
     lay_p = (first.copy(), last.copy(), chain_head.copy(), ghost_up.copy(), ghost_dn.copy(), dn_src.copy(),
              side_src.copy(), side_dst.copy(), side_reach, sj_a.copy(), sj_b.copy(), fj_slot.copy(), dinlets, sec_kind,
              sec_index, sec_slot.copy(), chain_of_slot.copy(), acc_slots.copy(), slot_reach.copy(), tail_res.copy(),
-             res_down_kind, res_down_index, head_chain.copy())
+             res_down_kind, res_down_index, head_chain.copy(), up_src.copy())
     water_p = (vol0.copy(), dvol.copy(), fq.copy(), wdraw.copy(), out_rate.copy(), cond.copy(), sj_cond, b_cond,
                h_cond.copy(), inv_qin, res_volume, res_outflow)
     srcs_p = (srcs[0], srcs[1], srcs[2].copy(), srcs[3])
@@ -2326,6 +2357,7 @@ def lts_permute(level, mask, idx, cnt, lay, water, own, n_f, counts):
         lay_p[4][jn] = p - 1
     for jn in range(n_chain):
         lay_p[5][jn] = slot_new[dn_src[order[jn]]]
+        lay_p[23][jn] = slot_new[lay[23][order[jn]]]
     for r in range(first.shape[0]):
         lay_p[0][r] = slot_new[first[r]]
         lay_p[1][r] = slot_new[last[r]]
@@ -2420,7 +2452,8 @@ def lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_di
 
 @kernel(helper=True)
 def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, c, c_total, flux, fpc, fq,
-               out_rate, ghost_up, ghost_dn, dn_src, chain_head, up_mix, inv_qin, tail_res, res_mass, res_volume):
+               out_rate, ghost_up, ghost_dn, dn_src, chain_head, up_mix, inv_qin, tail_res, res_mass, res_volume,
+               up_src):
     """Face fluxes of the chains of ``runs[:2 n]`` (first and last chain of each run, all with the
     same bounds), whose step starts at event ``u`` (``f_now`` of the day) and lasts to their next
     bound: their ghosts (inflow mixture, the neighbour below at its latest state, a reservoir's
@@ -2441,7 +2474,7 @@ def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, 
                 if inv_qin[h] > 0.0:
                     c[k, gu] = up_mix[k, j] * inv_qin[h]
                 else:
-                    c[k, gu] = c[k, gu + 1]
+                    c[k, gu] = c[k, up_src[j]]
                 if s >= 0:
                     v = res_volume[day, s] + f_now * (res_volume[day + 1, s] - res_volume[day, s])
                     c[k, gd] = np.divide(res_mass[s, t0 + k], v)
@@ -2852,7 +2885,7 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
     (:func:`lts_classes`, :func:`lts_lists`).  See docs/solver.md and
     tests/lts_prototype.py."""
     mass, c, res_mass = state
-    chain_head, ghost_up, ghost_dn, dn_src = lay[2], lay[3], lay[4], lay[5]
+    chain_head, ghost_up, ghost_dn, dn_src, up_src = lay[2], lay[3], lay[4], lay[5], lay[23]
     slot_reach, tail_res, res_down_kind, res_down_index, head_chain = lay[18:23]
     chain_of_slot = lay[16]
     vol0, fq, out_rate, inv_qin, res_volume, res_outflow = (water[0], water[2], water[4], water[9], water[10],
@@ -2905,7 +2938,7 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
             if level[idx[L_BOUND, lv, 2 * i]] == lv:
                 lts_fluxes(idx[L_BOUND, lv, 2 * i:2 * i + 2], 1, 0, n_ev, unit, mask, step_start, 0.0, day, t0,
                            n_tag, c, c_total, flux, fpc, fq, out_rate, ghost_up, ghost_dn, dn_src, chain_head,
-                           up_mix, inv_qin, tail_res, res_mass, res_volume)
+                           up_mix, inv_qin, tail_res, res_mass, res_volume, up_src)
     prev = 0
     for u in range(1, n_ev + 1):
         lv = _ctz(u)
@@ -2936,7 +2969,7 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
                           removed_acc, work[3])
         lts_fluxes(idx[L_BOUND, lv], cnt[L_BOUND, lv], u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, c,
                    c_total, flux, fpc, fq, out_rate, ghost_up, ghost_dn, dn_src, chain_head, up_mix, inv_qin,
-                   tail_res, res_mass, res_volume)
+                   tail_res, res_mass, res_volume, up_src)
         prev = u
 
 

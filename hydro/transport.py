@@ -319,7 +319,7 @@ class _KernelRun:
         self.volume, self.share, self.raised = self.water.volume, self.water.share, self.water.raised
         self.through = through_shares(lay.reach_cell_start, self.share)
         self.kernel_network, self.static = _kernel_args.network_args(
-            network, inputs.dispersive_inlet, inputs.point_cell, self.volume, self.share, self.through)
+            network, inputs.dispersive_inlet, inputs.point_cell, self.volume, self.share, self.through, local_steps)
         self.kernel_water = _kernel_args.KernelWater(  # every lane's
             q_in=arr["q_in"], q_out=arr["q_out"], net_lateral=arr["lateral"], loss=loss,
             res_volume=arr["res_volume"], res_outflow=arr["res_outflow"], res_area=arr["res_area"])

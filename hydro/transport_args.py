@@ -98,7 +98,11 @@ class LocalSteps(NamedTuple):
     compared); local steps
     are then a little further than the global step from a solution on 4x finer cells (their mean
     error up to 6 % larger), and 0.1 stays the default for a junction that would still need it
-    (docs/solver.md, "Accuracy against a refined solution").  ``counts``: a
+    (docs/solver.md, "Accuracy against a refined solution").  ``cut``: (R,) bool, chains cut
+    above these reaches (each then heads a chain of its own and its upstream reaches join it as
+    side tributaries, so the reaches below a cut may take a coarser class than those above;
+    docs/solver.md, "Cut chains": measured slower); default none.
+    ``counts``: a
     (D, 10) int64 array the run fills with each day's counts of the local steps' passes (rows past
     its end are not filled; the global path's days are left as they are): the finest class's
     sub-steps ``n_f``, the runs of neighbouring chains of each class 0 to 3 (each visited at each
@@ -112,6 +116,7 @@ class LocalSteps(NamedTuple):
     refine: np.ndarray | None = None
     exchange_limit: float = 0.1
     counts: np.ndarray | None = None
+    cut: np.ndarray | None = None
 
 
 #: The columns of :class:`LocalSteps`' ``counts``: ``n_f``, runs of each class, runs of each class's bounds,
@@ -129,6 +134,10 @@ def lts_fields(local: LocalSteps | None, n_reach: int) -> tuple | None:
     refine = np.ones(n_reach, dtype=np.int64) if local.refine is None else np.asarray(local.refine, np.int64)
     if refine.shape != (n_reach,) or np.any(refine < 1) or np.any(refine & (refine - 1)):
         raise ValueError(f"local steps: refine must be {n_reach} powers of two, got {local.refine}")
+    cut = np.zeros(n_reach, dtype=np.bool_) if local.cut is None else np.asarray(local.cut)
+    if cut.shape != (n_reach,) or cut.dtype != np.bool_:
+        raise ValueError(f"local steps: cut must be {n_reach} booleans (a chain cut above each True reach), got "
+                         f"{getattr(local.cut, 'shape', local.cut)}")
     counts = np.zeros((0, LTS_COUNTS), dtype=np.int64) if local.counts is None else local.counts
     if not isinstance(counts, np.ndarray) or counts.ndim != 2 or counts.shape[1] != LTS_COUNTS \
             or counts.dtype != np.int64 or not counts.flags.writeable:
@@ -167,13 +176,15 @@ class KernelOutputs(NamedTuple):
 
 
 def network_args(network: Network, dispersive_inlet: np.ndarray, point_cell: np.ndarray, volume: np.ndarray,
-                 share: np.ndarray, through: np.ndarray) -> tuple[KernelNetwork, tuple]:
+                 share: np.ndarray, through: np.ndarray,
+                 local: LocalSteps | None = None) -> tuple[KernelNetwork, tuple]:
     """The kernel's network and its static layout (:func:`hydro._transport_kernels.static_layout`),
     built once for a run: its lanes share them.
 
     ``volume`` (m3), ``share`` and ``through`` are the cells' starting volumes and shares
     (:mod:`hydro.transport_volumes`); ``dispersive_inlet`` (R,) and ``point_cell`` (P,) as in
-    :class:`hydro.transport.TransportInputs`.
+    :class:`hydro.transport.TransportInputs`; ``local``: the run's local steps, whose ``cut`` (checked
+    by :func:`lts_fields`) cuts chains (None, or no ``cut``: the layout of every run without them).
     """
     from hydro import _transport_kernels as _k  # numba: imported when first used
 
@@ -186,7 +197,8 @@ def network_args(network: Network, dispersive_inlet: np.ndarray, point_cell: np.
         dispersive_inlet=np.ascontiguousarray(dispersive_inlet, dtype=np.bool_),
         section_cell=lay.section_cell, point_cell=np.ascontiguousarray(point_cell, dtype=np.int64))
     static = _k.static_layout(net.reach_cell_start, net.cell_dx, net.reach_down_kind, net.reach_down_index,
-                              net.reach_dispersion, net.dispersive_inlet, net.section_cell)
+                              net.reach_dispersion, net.dispersive_inlet, net.section_cell,
+                              *(() if local is None or local.cut is None else (np.asarray(local.cut),)))
     return net, static
 
 

@@ -146,15 +146,23 @@ def day_units(L, H, vol0, chains, courant, disp_limit, boost, max_level, cut):
 
 
 def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boost=None, max_level=3,
-            group_species=None, reactions=None, cut=False):
+            group_species=None, reactions=None, cut=False, cut_above=()):
     """Transport with local time steps (module docstring); ``group_species`` and ``reactions`` as
-    :func:`naive_transport.run` takes them (reactions where removal runs, over each class's own step)."""
+    :func:`naive_transport.run` takes them (reactions where removal runs, over each class's own step).
+
+    ``cut_above``: reaches whose chain is cut above them for the whole run, as the kernel's
+    ``LocalSteps(cut=...)`` cuts it: such a *fed* head has no main upstream (its upstream reaches
+    join it as side tributaries, their junctions side ones), no flux inlet (its boundary inflow is
+    advected whole), and its limiter sees the last cell of the main upstream it had."""
     boost = boost or {}
     R, S = len(network.reaches), len(network.reservoirs)
     D, T = inp.q_in.shape[0], len(tracers)
     groups = groups or [1] * T
     lay = network.layout
     L, lateral, loss, any_disp, vol0, share, mass, res_mass = start(network, inp, T)
+    fed = {r: L["main_up"][r] for r in cut_above if L["main_up"][r] is not None}  # old main upstream
+    for r in fed:
+        L["main_up"][r] = None
     cells = L["cells"]
     start_mass = mass.sum(axis=1) + res_mass.sum(axis=1)
     ext_in, ext_out, scale = np.zeros(T), np.zeros(T), start_mass.copy()
@@ -171,6 +179,8 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
     for day in range(D):
         H = day_hydraulics(network, L, inp, day, vol0, share, lateral, loss, courant, disp_limit,
                            inp.dispersive_inlet)
+        for r in fed:  # no flux inlet at a fed head
+            H["heads"].pop(r, None)
         # the day's units are called chains below (whole chains, or runs of one class with cut)
         chains, chain_of, level, n_f = day_units(L, H, vol0, all_chains, courant, disp_limit, boost, max_level, cut)
         n_ch = len(chains)
@@ -268,7 +278,7 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                 tot = sum(conc[t] for t in tags)
                 head, tail = chains[c][0], chains[c][-1]
                 q = inp.q_in[day, head]
-                mu = L["main_up"][head]
+                mu = L["main_up"][head] if head not in fed else fed[head]
                 cu0 = (tot[cells[mu][-1]] if mu is not None else
                        sum(up_mix[t, c] for t in tags) / q if q > 0 else tot[cells[head][0]])
                 kind, idx = L["down"][tail]
@@ -289,7 +299,7 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                 seg = (u - prev) * unit
                 for r in range(R):
                     mu = L["main_up"][r]
-                    if mu is None:
+                    if mu is None and r not in fed:
                         continue
                     for up in L["ups"][r]:
                         if up != mu or chain_of[mu] != chain_of[r]:  # not the same unit's own face
