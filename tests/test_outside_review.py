@@ -46,3 +46,23 @@ def test_snow_thresholds_the_same_in_groups(monkeypatch, group):
     whole = watershed.snow_thresholds(ws)
     monkeypatch.setattr(watershed, "THRESHOLD_GROUP", group)  # 25 subbasins: uneven groups too
     assert watershed.snow_thresholds(ws).tobytes() == whole.tobytes()
+
+
+def test_basin_loaded_frozen_leaves_the_collector_on_even_on_errors(monkeypatch):
+    import gc
+
+    import hydro.clitools
+    from hydro.cli import _load_frozen
+    from hydro.errors import HydroError
+
+    def fails(*args):
+        assert not gc.isenabled()  # off while the basin is read
+        raise HydroError("no such basin")
+
+    monkeypatch.setattr(hydro.clitools, "load_basin", fails)
+    try:
+        with pytest.raises(HydroError):
+            _load_frozen("nowhere")
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
