@@ -132,6 +132,9 @@ def subbasin_weather(ws: Watershed, dates: list[date], forcing=None) -> Subbasin
         np.array([s.elevation_m for s in ws.subbasins]) - ws.weather.elevation_m)[:, None]
     doy = day_of_year(wanted)
     lat = np.array([s.latitude_deg for s in ws.subbasins])[:, None]
+    bits = lat.view(np.uint64)
+    if bits.size and (bits == bits[0, 0]).all():  # one latitude (to the bit): its sun once a day, not per subbasin
+        lat = lat[0, 0]
     tmean = tm[None, :] + shift
     pet = oudin_pet(tmean, lat, doy[None, :])
     station_pet = oudin_pet(tm, ws.weather.latitude_deg, doy)

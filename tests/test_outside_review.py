@@ -66,3 +66,19 @@ def test_basin_loaded_frozen_leaves_the_collector_on_even_on_errors(monkeypatch)
         assert gc.isenabled() and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_subbasin_pet_of_one_latitude_the_same_as_per_subbasin():
+    import datetime
+
+    from hydro.basin import Basin
+    from hydro.pet import day_of_year, oudin_pet
+    from hydro.watershed import Watershed, subbasin_weather
+
+    ws = Watershed.from_basin(Basin.load("miyun"))  # its subbasins share the station's latitude
+    dates = [datetime.date(2003, 1, 1) + datetime.timedelta(days=i) for i in range(800)]
+    w = subbasin_weather(ws, dates)
+    lat = np.array([s.latitude_deg for s in ws.subbasins])[:, None]
+    assert (lat == lat[0, 0]).all()
+    doy = day_of_year(np.array(dates, dtype="datetime64[D]"))
+    assert w.pet_mm.tobytes() == np.asarray(oudin_pet(w.tmean_c, lat, doy[None, :])).tobytes()
