@@ -82,6 +82,17 @@ reaches (6.1-6.3x); cell updates per cell-day global 207.5, per chain 111.8, per
 53.3; peak RSS 2.2 GB.  Per cell update the transport costs about what it did (35-36 ns against 31 in the
 numbers above): the growth is the sub-steps'.  ``tests/test_benchmarks_review.py`` checks the 100-reach
 counts against docs/solver.md's table.
+On 2026-12-02 (06:14-06:19 UTC, load 1.9-2.0), 10,000 x 1 by ``--child``, two runs of each version
+taking turns, after the work outside the transport kernel of that day (snow thresholds and solar
+radiation computed for many subbasins at once, the basin's objects frozen out of the garbage
+collector's reach; docs/solver.md, "The warm run of a shipped basin"), against 2e0ac0e: whole 59.5-62.0 s
+against 63.3-74.1 s (58.6-61.5 s of CPU against 62.6-73.0), most of the difference the transport's
+(47.5-50.0 s of CPU against 50.5-60.8, its work unchanged: the other load); the model outside
+the transport 2.65-2.72 s of CPU against 2.89-2.90; loading 0.82-0.86 s against 0.92-0.97; the
+two-day run before the timed one 4.0 s either way (it computes the whole year's water for the
+stores' means, as a run of part of a period does: a cost of this benchmark, not of ``hydro run``
+of the whole period).  Issue 16's 30 s is out of reach outside the kernel: the model outside the
+transport, the loading, the two-day run, the start and the writing come to about 12 s of the 60-74.
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
@@ -125,7 +136,6 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_ac
     import hydro.clitools
     import hydro.netcdf
     import hydro.pipeline_steps
-    import hydro.results
     import hydro.simulation
     import hydro.transport
     from hydro.cli import main
@@ -204,7 +214,9 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_ac
     hydro.netcdf.BlockWriter.write = written  # type: ignore[method-assign]
     hydro.clitools.load_basin = timed(hydro.clitools.load_basin, "load")  # type: ignore[assignment]
     hydro.simulation.run = run_and_count  # type: ignore[assignment]
-    hydro.results.Results.to_netcdf = timed(hydro.results.Results.to_netcdf, "output")  # type: ignore[method-assign]
+    # ``hydro run`` of one block writes through this (imported when the command runs; timing
+    # Results.to_netcdf, which it does not call, left ``output`` None)
+    hydro.netcdf.write_results = timed(hydro.netcdf.write_results, "output")  # type: ignore[assignment]
     try:
         main(["run", basin, "-o", out, "--overwrite", "-q"], prog_name="hydro")
     except SystemExit as exc:

@@ -153,6 +153,27 @@ def _fewer_collections(on: bool = True) -> Iterator[None]:
         gc.set_threshold(*before)
 
 
+def _load_frozen(*args):
+    """:func:`hydro.clitools.load_basin` (``args``), Python's garbage collector off meanwhile, then every
+    object alive so far (the imported modules, Numba's, the basin) moved out of its reach
+    (:func:`gc.freeze`) and the collector back on.  Reading a 10,000-reach basin leaves some 4e5 objects,
+    all alive, in the youngest generation: the collections of a run walked them again and again (0.13 s
+    of collections at 10,000 reaches, 0.03 s with them frozen; Miyun's 0.03 s either way).  Cycles made
+    while reading stay until the process ends, which ``hydro run`` ends as soon as its file is written."""
+    import gc
+
+    from hydro.clitools import load_basin
+
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        return load_basin(*args)
+    finally:
+        gc.freeze()
+        if was:
+            gc.enable()
+
+
 #: ``ctx.meta`` key a command sets (:func:`_finished`) once its files are written and closed and its
 #: lines printed: nothing is left for the interpreter's clean-up to do but free memory.
 _FINISHED = "hydro.finished"
@@ -272,7 +293,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     from pathlib import Path
 
     from hydro.basin import parse_date
-    from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, compile_notice, is_catchment_file, load_basin,
+    from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, compile_notice, is_catchment_file,
                                 refuse_past_record, refuse_seed_without_members)
     from hydro.netcdf import check_writable, write_results
     from hydro.outputspec import check_netcdf_name
@@ -293,7 +314,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     if catchment:
         return _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec,
                               ignored=(variables, locations, aggregate, float32, block_years), given=(params, n_params))
-    b = load_basin(basin, overrides, params, n_params)
+    b = _load_frozen(basin, overrides, params, n_params)
     check_period(b, s, e)
     if (members or weather_seed is not None) and not b.is_watershed:  # before the start line, not after it
         raise HydroError(f"{b.path}: {'a weather ensemble (--members)' if members else '--synthetic-weather'} "

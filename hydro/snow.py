@@ -166,15 +166,15 @@ def _band_inputs(band_list: list[SnowBands], p: np.ndarray, t: np.ndarray, tmin,
     dt = np.concatenate([b.temp_offsets() for b in band_list])
     pb = np.ascontiguousarray(p[owner] * pf[:, None])
     tb = np.ascontiguousarray(t[owner] + dt[:, None])
+    # every band of one method at once: the same operations on each value as subbasin by subbasin
+    hydrotel = np.repeat([b.method() == "hydrotel" for b in band_list], counts)
     sf = np.empty((owner.size, p.shape[1]))
-    start = 0
-    for i, (b, n) in enumerate(zip(band_list, counts, strict=True)):
-        rows = slice(start, start + n)
-        if b.method() == "hydrotel":
-            sf[rows] = solid_fraction_hydrotel(tmin[i] + dt[rows, None], tmax[i] + dt[rows, None])
-        else:
-            sf[rows] = solid_fraction_usace(tb[rows])
-        start += n
+    if hydrotel.any():
+        rows = np.flatnonzero(hydrotel)
+        sf[rows] = solid_fraction_hydrotel(tmin[owner[rows]] + dt[rows, None], tmax[owner[rows]] + dt[rows, None])
+    if not hydrotel.all():
+        rows = np.flatnonzero(~hydrotel)
+        sf[rows] = solid_fraction_usace(tb[rows])
     return owner, weight, pb, tb, sf
 
 
