@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 from hydro.tomlio import Table
@@ -42,8 +42,12 @@ class RunSettings:
         runoff stores are warmed up (:mod:`hydro.runoff_warm_up`), >= 0.
     local_steps : bool
         Transport with local time steps per chain (:class:`hydro.transport_args.LocalSteps`, its
-        defaults) instead of the global sub-step; off by default (docs/solver.md, "Local time
-        stepping": worth it from about 1,000 reaches; outputs move by a few percent).
+        defaults) instead of the global sub-step (docs/solver.md, "Local time stepping"; outputs move
+        by a few percent).  ``[run] local_steps = "auto"``, the default, leaves it False here and sets
+        :attr:`local_steps_auto`; :meth:`for_network` then chooses.
+    local_steps_auto : bool
+        ``[run] local_steps`` is ``"auto"``: local steps when the network has at least
+        :data:`LOCAL_STEPS_AUTO_REACHES` reaches (:meth:`for_network`), else the global sub-step.
     """
 
     start: date
@@ -55,12 +59,32 @@ class RunSettings:
     flow_driven: bool = False
     runoff_warm_up_years: int = DEFAULT_WARM_UP_YEARS
     local_steps: bool = False
+    local_steps_auto: bool = False
+
+    def for_network(self, reaches: int) -> RunSettings:
+        """These settings for a network of ``reaches`` reaches: ``"auto"`` resolved into
+        :attr:`local_steps` (on from :data:`LOCAL_STEPS_AUTO_REACHES` reaches up); else unchanged."""
+        if not self.local_steps_auto:
+            return self
+        return replace(self, local_steps=reaches >= LOCAL_STEPS_AUTO_REACHES, local_steps_auto=False)
 
     def transport_local_steps(self) -> LocalSteps | None:
         """The ``local_steps`` argument of :func:`hydro.transport.simulate`: ``LocalSteps()`` when
         ``[run] local_steps`` is true, else None (the global sub-step, bit for bit)."""
         return LocalSteps() if self.local_steps else None
 
+
+#: ``[run] local_steps`` values: true, false or "auto" (the default).
+LOCAL_STEPS_CHOICES = 'true, false or "auto"'
+
+#: Reaches from which ``[run] local_steps = "auto"`` (the default) takes local time steps.  Measured on
+#: ``benchmarks/scaling.py --lts``'s synthetic one-year trees (2 Dec 2026, docs/solver.md, "Where this
+#: leaves local steps"), local steps' transport CPU over the global step's: 2.1-2.4x at 100 reaches,
+#: 0.99-1.03x at 1,000, 0.90-0.91x at 2,000, 0.93x at 5,000, 0.74-0.84x at 10,000.  Faster from 2,000 up,
+#: by 7-10 % until 5,000: the threshold sits at 5,000 to keep a margin over the break-even (about 1,000,
+#: on trees of one shape) for a gain that small against their slightly larger error (docs/solver.md,
+#: "Accuracy against a refined solution").
+LOCAL_STEPS_AUTO_REACHES = 5000
 
 #: Shortest ``cell_length_km`` (km): 10 m, under the width of the rivers modelled, below which a 1-D cell
 #: means nothing; 1e-6 cut the example watershed into 102 million cells and the run died allocating
@@ -79,9 +103,20 @@ def read_run_settings(run: Table) -> RunSettings:
         routing=run.str("routing", default="auto"),
         flow_driven=run.bool("flow_driven", default=False),
         runoff_warm_up_years=run.int("runoff_warm_up_years", default=DEFAULT_WARM_UP_YEARS, minimum=0),
-        local_steps=run.bool("local_steps", default=False),
+        **_local_steps(run),
     )
     if settings.routing not in ROUTINGS:
         raise run.error("routing", f"expected one of {', '.join(ROUTINGS)}, got '{settings.routing}'")
     run.finish()
     return settings
+
+
+def _local_steps(run: Table) -> dict[str, bool]:
+    """``[run] local_steps`` as :class:`RunSettings` fields: true, false or "auto" (the default)."""
+    value = run.raw("local_steps", default="auto")
+    if value == "auto":
+        return {"local_steps": False, "local_steps_auto": True}
+    if not isinstance(value, bool):
+        raise run.error("local_steps", f"expected {LOCAL_STEPS_CHOICES}, got {value!r} (\"auto\": local time "
+                                       f"steps from {LOCAL_STEPS_AUTO_REACHES:,} reaches up)")
+    return {"local_steps": value}

@@ -1,6 +1,7 @@
 """``[run] local_steps`` (issue 16): a basin file (or ``--set run.local_steps=true``) turns on the
 transport's local time steps (``hydro.transport_args.LocalSteps()``, docs/solver.md, "Local time
-stepping"); off by default, bit for bit as a basin without the key.
+stepping"); ``false`` is bit for bit as a basin without the key (the default, ``"auto"``, takes the
+global step on a network this small: tests/test_local_steps_auto.py).
 
 Miyun's days of local steps with the defaults are few (``min_gain`` 1.25 sends the others to the
 global path, bit for bit): 2000-08-12, 2001-08-20, then 2003; the runs here reach past them, and a
@@ -51,8 +52,8 @@ def _worst_budget_residual(res, c: str = "tn") -> float:
 
 
 def test_off_is_bit_identical_to_no_key(default_run):
-    """``local_steps = false`` is the default: the same numbers to the bit and the same attributes
-    (no ``local_steps`` attribute) as a basin file without the key."""
+    """``local_steps = false``: the same numbers to the bit and the same attributes (no ``local_steps``
+    attribute) as a basin file without the key (``"auto"``, the global step below its threshold)."""
     off = _miyun("run.local_steps=false")
     for name in VARIABLES:
         assert np.array_equal(np.asarray(off[name]), np.asarray(default_run[name])), name
@@ -86,7 +87,7 @@ def test_a_bad_value_names_the_file_and_key(value):
     with pytest.raises(HydroError) as err:
         Basin.load("miyun", overrides=[f"run.local_steps={value}"])
     message = str(err.value)
-    assert "basin.toml" in message and "local_steps" in message and "true or false" in message
+    assert "basin.toml" in message and "local_steps" in message and 'true, false or "auto"' in message
 
 
 def test_a_bad_value_on_the_command_line_is_one_paragraph_not_a_traceback(tmp_path):
@@ -96,7 +97,7 @@ def test_a_bad_value_on_the_command_line_is_one_paragraph_not_a_traceback(tmp_pa
 
     done = CliRunner().invoke(main, ["run", "miyun", "-o", str(tmp_path / "x.nc"), "--set", "run.local_steps=yes"])
     assert done.exit_code != 0 and "Traceback" not in done.output
-    assert "local_steps" in done.output and "true or false" in done.output
+    assert "local_steps" in done.output and 'true, false or "auto"' in done.output
     assert not (tmp_path / "x.nc").exists()
 
 
