@@ -35,8 +35,8 @@ the days whose global step is set by Courant or only by a junction, inlet or hea
 (docs/solver.md, "What sets the steps").
 
 ``--lts`` runs each case's last transport call again in the same process, on the global sub-step
-and with local time steps (``hydro.transport_args.LocalSteps()``, which ``hydro run`` does not
-use): ``scaling_lts_transport_cpu_seconds_*`` is the local steps' CPU against the global path's
+and with local time steps (``hydro.transport_args.LocalSteps()``, which ``hydro run`` uses by default
+from 5,000 reaches): ``scaling_lts_transport_cpu_seconds_*`` is the local steps' CPU against the global path's
 (docs/solver.md, "Local time stepping"), with the days on local steps and the largest difference
 of outlet concentrations printed (and the same with ``exchange_limit=math.inf``, no chain refined for
 an exchange across a junction), and the local steps' own counts (``LocalSteps(counts=...)``, means
@@ -54,7 +54,13 @@ against a refined solution").  The refined run is K**2 times the work: 3 minutes
 
 Default cases (about a minute): 100 x 1, 1,000 x 1 and 100 x 100 (the memory target);
 ``--large`` adds 1,000 x 10 and 10,000 x 1 (three minutes and more on a busy two-core machine,
-nearly all of it transport).
+nearly all of it transport).  The basins leave ``[run] local_steps`` to its default, ``"auto"``:
+a case of 5,000 reaches or more (10,000 x 1) runs on local time steps
+(``hydro.run_settings.LOCAL_STEPS_AUTO_REACHES``, since 2 Dec 2026), so its ``whole``, ``model``,
+``transport`` and ``substeps`` figures are theirs (the solver's count on the days of local steps
+differs from the global step's), unlike the 10,000 x 1 figures below, which are the global step's;
+``--lts-bound``'s ``lts_check`` compares its replay of the global step with those sub-steps and is
+then False.  ``--lts`` times both, whatever the default.
 Issue 16's targets, reported as ``..._vs_target`` records (value / target,
 never asserted): cost per reach-day at 10,000 reaches <= 1.3x that at 100; 10,000 x 1
 whole process <= 30 s; peak RSS of 100 x 100 <= 500 MB.  Without ``--large`` the

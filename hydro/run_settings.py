@@ -78,12 +78,11 @@ class RunSettings:
 LOCAL_STEPS_CHOICES = 'true, false or "auto"'
 
 #: Reaches from which ``[run] local_steps = "auto"`` (the default) takes local time steps.  Measured on
-#: ``benchmarks/scaling.py --lts``'s synthetic one-year trees (2 Dec 2026, docs/solver.md, "Where this
-#: leaves local steps"), local steps' transport CPU over the global step's: 2.1-2.4x at 100 reaches,
-#: 0.99-1.03x at 1,000, 0.90-0.91x at 2,000, 0.93x at 5,000, 0.74-0.84x at 10,000.  Faster from 2,000 up,
-#: by 7-10 % until 5,000: the threshold sits at 5,000 to keep a margin over the break-even (about 1,000,
-#: on trees of one shape) for a gain that small against their slightly larger error (docs/solver.md,
-#: "Accuracy against a refined solution").
+#: ``benchmarks/scaling.py --lts``'s synthetic one-year trees (2 Dec 2026, load 1-5; docs/solver.md,
+#: "Where this leaves local steps"), local steps' transport CPU over the global step's: 2.1-2.4x at 100
+#: reaches, 0.99-1.03x at 1,000, 0.90-1.15x at 2,000 (interleaved, within the noise), 0.91-0.97x at
+#: 5,000 (faster in each of 5 timings), 0.74-0.84x at 10,000: clearly faster from 5,000 up, against
+#: their slightly larger error (docs/solver.md, "Accuracy against a refined solution").
 LOCAL_STEPS_AUTO_REACHES = 5000
 
 #: Shortest ``cell_length_km`` (km): 10 m, under the width of the rivers modelled, below which a 1-D cell
