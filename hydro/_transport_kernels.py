@@ -288,7 +288,8 @@ def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, 
     ``fj_*`` are dispersive junctions fused in a chain (a face of the stencil)
     and ``sj_*`` the side ones (explicit exchanges); ``face_coef`` times the sum
     of the two cells' cross-sections is the conductance of the face after each
-    slot (m3 s-1); ``dinlets`` are the reaches whose inlet is held at a
+    slot (m3 s-1), at a fused junction's face times the upstream cell's alone
+    (the side junctions' mouth rule, :func:`day_hydraulics`); ``dinlets`` are the reaches whose inlet is held at a
     concentration.  A section's dispersive flux is that of face ``sec_slot`` of
     the stencil (``sec_kind`` 1), of side junction ``sec_index`` (2), or none (0).
     ``cut`` (R,) bool: chains cut above these reaches (:func:`chain_layout`; default none).
@@ -374,7 +375,8 @@ def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, 
                 sj_of_reach[r] = kk
                 kk += 1
     # face conductance per unit of summed cross-section: D / 2 / distance between
-    # cell centres (zero where the stencil has no face)
+    # cell centres (zero where the stencil has no face); at a fused junction, per
+    # unit of the upstream cell's cross-section (the side-junction rule, day_hydraulics)
     n_pad = reach_cell_start[n_reach] + 2 * n_chain
     face_coef = np.zeros(n_pad)
     for r in range(n_reach):
@@ -388,8 +390,7 @@ def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, 
         d = reach_down_index[u]
         a = reach_cell_start[u + 1] - 1
         b = reach_cell_start[d]
-        face_coef[last[u]] = 0.5 * (reach_dispersion[u] + reach_dispersion[d]) * 0.5 \
-            / (0.5 * (cell_dx[a] + cell_dx[b]))
+        face_coef[last[u]] = 1.0 / (0.5 * cell_dx[a] / reach_dispersion[u] + 0.5 * cell_dx[b] / reach_dispersion[d])
     n_dinlet = 0
     for r in range(n_reach):
         if dispersive_inlet[r] and reach_dispersion[r] > 0.0:
@@ -447,7 +448,8 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
     m3 s-1; half_lw : ``0.5 (1 - nu)``; cond : conductance of the face after the
     slot, m3 s-1; sj_cond, b_cond : side-junction and inlet conductances, m3 s-1
     (a side junction's ``A_a / (dx_a / (2 D_u) + dx_b / (2 D_d))``: the
-    tributary's outlet section ``A_a``, the two half-cells in series);
+    tributary's outlet section ``A_a``, the two half-cells in series; a fused
+    junction's face in ``cond`` follows the same rule);
     h_cond : per chain, the conductance ``Q g / (Q + g)`` of a flux (Danckwerts)
     inlet of its head (``Q`` the inflow, ``g = D A / (dx/2)`` from the inlet face
     to the first cell's centre; 0 where the head has no dispersion, no inflow or
@@ -486,6 +488,12 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
     if any_disp:
         for p in range(n_pad - 1):
             cond[p] = face_coef[p] * (xs[p] + xs[p + 1])
+        # the face after a reach's last cell is a fused junction's (or none): like a side
+        # junction's below, the upstream cell's section with the half-cells in series
+        for r in range(n_reach):
+            p = first[r] + reach_cell_start[r + 1] - reach_cell_start[r] - 1
+            cond[p] = face_coef[p] * xs[p]
+        for p in range(n_pad - 1):
             gsum[p] += cond[p]
             gsum[p + 1] += cond[p]
         for k in range(dinlets.shape[0]):

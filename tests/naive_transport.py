@@ -142,11 +142,9 @@ def day_hydraulics(network, L, inp, day, vol0, share, lateral, loss, courant, di
         kind, d = L["down"][r]
         if kind == 1 and reaches[d].dispersion_m2_s > 0:
             a, b = cells[-1], L["cells"][d][0]
-            if L["main_up"][d] == r:  # main stem continuing: mean D, mean area
-                dd = 0.5 * (reach.dispersion_m2_s + reaches[d].dispersion_m2_s)
-                g = dd * 0.5 * (xs[a] + xs[b]) / (0.5 * (dx[a] + dx[b]))
-            else:  # side tributary: its mouth's area, the half-cells in series
-                g = xs[a] / (0.5 * dx[a] / reach.dispersion_m2_s + 0.5 * dx[b] / reaches[d].dispersion_m2_s)
+            # main stem or side tributary alike: the mouth's area (the upstream
+            # cell's), the two half-cells in series (Patankar 1980, section 4.2-3)
+            g = xs[a] / (0.5 * dx[a] / reach.dispersion_m2_s + 0.5 * dx[b] / reaches[d].dispersion_m2_s)
             junctions.append((r, a, b, g))
     gsum = np.zeros(n_cell)
     for a, b, g in faces:
