@@ -99,6 +99,13 @@ two-day run before the timed one 4.0 s either way (it computes the whole year's 
 stores' means, as a run of part of a period does: a cost of this benchmark, not of ``hydro run``
 of the whole period).  Issue 16's 30 s is out of reach outside the kernel: the model outside the
 transport, the loading, the two-day run, the start and the writing come to about 12 s of the 60-74.
+With local steps by default from 5,000 reaches ("auto") and fused junction faces at the mouth rule
+(2026-12-02 07:06-07:09 UTC, ``--cases 100:1,10000:1`` twice on an idle machine, load 0.1-0.9):
+10,000 x 1 whole 55.6 s (the first run 97.7 s, of which 49.8 s compiling the kernels' local-steps
+variant, which the cache did not hold yet: a first run on a network of 5,000 reaches or more pays it
+once), model 41.6-47.1 s of CPU of which transport 39.0-44.5 s, 194 sub-steps a day of the finest
+class, 11,404-12,909 ns per reach-day against 2,892-3,230 at 100 reaches (3.5-4.5x; issue 16 asks
+1.3x), peak RSS 1.9-2.4 GB.
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
