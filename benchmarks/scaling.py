@@ -362,8 +362,9 @@ def lts_cut_runs(network, tracers, inputs, kw, runs) -> dict:
 
 
 def _chain_of_reach(layout, lay):
-    """The chain of every reach, from :func:`hydro._transport_kernels.chain_layout`'s ``main_up`` and
-    ``chain_head``."""
+    """The chain of every reach (a chain continues into the reach below while it is its main
+    upstream), from ``main_up`` and ``chain_head``, items 0 and 2 of both
+    :func:`hydro._transport_kernels.chain_layout` and ``static_layout``."""
     import numpy as np
 
     from hydro import _transport_kernels as k
@@ -407,20 +408,13 @@ def lts_bound(network, inputs, courant: float, disp_limit: float, substeps, days
     inlet = np.ascontiguousarray(inputs.dispersive_inlet, dtype=np.bool_)
     st = k.static_layout(lay.reach_cell_start, lay.cell_dx, lay.reach_down_kind, lay.reach_down_index, disp,
                          inlet, lay.section_cell)
-    main_up, pos, chain_head, first, last = st[:5]
+    pos, chain_head, first, last = st[1:5]
     sj_reach, face_coef, dinlets = st[14], st[17], st[18]
     n_chain, n_cell = len(chain_head), lay.n_cells
     n_pad = n_cell + 2 * n_chain
     slot_reach = np.full(n_pad, -1)
     slot_reach[pos] = lay.cell_reach
-    chain_of_reach = np.empty(len(network.reaches), dtype=np.int64)
-    for j, r in enumerate(chain_head):  # a chain continues into the reach below while it is its main upstream
-        while True:
-            chain_of_reach[r] = j
-            d = lay.reach_down_index[r]
-            if lay.reach_down_kind[r] != k.DOWN_REACH or main_up[d] != r:
-                break
-            r = d
+    chain_of_reach = _chain_of_reach(st, lay)  # static_layout starts (main_up, pos, chain_head, ...)
     per_reach = np.diff(lay.reach_cell_start)
     per_chain = np.bincount(chain_of_reach, weights=per_reach, minlength=n_chain)
     loss = arr["withdrawal"] + np.maximum(-(arr["lateral"] + arr["withdrawal"]), 0.0)
