@@ -556,14 +556,14 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
 
 
 @kernel(helper=True)
-def fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qin, into_res, last,
+def fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, up_src, chain_head, inflow, inv_qin, into_res, last,
                 reach_down_index, res_c):
     """Ghost slots of the tags of a group (``c[k]``, ``inflow[k]``, ``res_c[k]``): inlet mixture of
     chain heads, downstream neighbours of tails.
 
-    An inlet without water (a river's source) has no mixture: the first cell's
-    own value stands in (zero gradient; below a cut, :func:`simulate_kernel` then sets
-    the upstream neighbour's).  Reaches ending in a reservoir see the reservoir's
+    An inlet without water (a river's source) has no mixture: slot ``up_src``'s value
+    stands in (:func:`static_layout`: the first cell's own, a zero gradient, or below a
+    cut the upstream neighbour's).  Reaches ending in a reservoir see the reservoir's
     concentration downstream.
     """
     one = np.uint64(1)  # (unsigned slot indices: no negative-index test; _SLOT_INDEX)
@@ -574,7 +574,7 @@ def fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qi
             if inv_qin[h] > 0.0:
                 c[k, g] = inflow[k, j] * inv_qin[h]
             else:
-                c[k, g] = c[k, g + one]
+                c[k, g] = c[k, np.uint64(up_src[j])]
             c[k, np.uint64(ghost_dn[j])] = c[k, np.uint64(dn_src[j])]
         for j in range(into_res.shape[0]):
             r = np.uint64(into_res[j])
@@ -1427,7 +1427,6 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
         if reach_down_kind[r] == DOWN_REACH and main_up[reach_down_index[r]] < 0:
             fed[reach_down_index[r]] = True
     no_flux_inlet = dispersive_inlet | fed
-    fed_chain = np.nonzero(up_src != ghost_up + 1)[0]
     fj_slot = np.empty(fj_reach.shape[0], dtype=np.int64)  # slot before each fused junction's face
     for k in range(fj_reach.shape[0]):
         fj_slot[k] = last[fj_reach[k]]
@@ -1734,11 +1733,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                                 j = head_chain[res_down_index[s]]
                                 if j >= 0:
                                     inflow[k, j] += res_outflow[day, s] * res_c[k, s]
-                fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, chain_head, inflow, inv_qin, into_res, last,
-                            reach_down_index, res_c)
-                for j in fed_chain:  # below a cut (none without cuts): the upstream neighbour
-                    for k in range(n_tag):
-                        c[k, ghost_up[j]] = c[k, up_src[j]]
+                fill_ghosts(c, n_tag, ghost_up, ghost_dn, dn_src, up_src, chain_head, inflow, inv_qin, into_res,
+                            last, reach_down_index, res_c)
                 # fluxes of the constituent from the old state; each tag carries the
                 # share it holds in the upwind slot, so the tags add up exactly.  A group
                 # of one tag has its fluxes computed where advect takes them (flux)

@@ -38,7 +38,7 @@ N = 6
 @compiled_only
 def test_fill_ghosts_tests_no_sign():
     # (was 50)
-    args = (_f(2, N), 2, _i(1), _i(1), _i(1), _i(1), _f(2, 1), np.ones(1), _i(), _i(1), _i(1), _f(2, 1))
+    args = (_f(2, N), 2, _i(1), _i(1), _i(1), _i(1), _i(1), _f(2, 1), np.ones(1), _i(), _i(1), _i(1), _f(2, 1))
     assert sign_tests(K.fill_ghosts, *args) == 0
 
 
