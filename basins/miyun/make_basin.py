@@ -162,10 +162,17 @@ INITIAL_TN = {"rivers": 2.0, "miyun": 0.98}
 # SOURCES "Water 2000-2017 (issue 13)" and "Upland precipitation (issue 13)").
 BAI_SIDE = [s[0] for s in SUBBASINS if s[0].startswith(("bai_", "hei_", "tang_")) and s[0] != "bai_inlet"]
 RUNOFF_OVERRIDES = {sid: {"x2_mm_per_day": -4.27} for sid in BAI_SIDE}
-# WWTPs: (subbasin, name, reach, m3/d, TN mg/L) - ESTIMATE (SOURCES 8.11)
+# WWTPs: (subbasin, name, reach, m3/d, its comment, TN mg/L, its comment) - SOURCES 8.11. The TOML text
+# of each value: Fengning's TN is a year series (raw sewage to 2009, class 1A from 2010; 2026-12-02).
 WWTP = [
-    ("chao_dage", "Fengning county town WWTP (Dage)", "chao_fengning", 15000.0, 15.0),
-    ("bai_chicheng", "Chicheng county town WWTP", "bai_chicheng", 10000.0, 15.0),
+    ("chao_dage", "Fengning county town WWTP (Dage)", "chao_fengning", "15000.0",
+     "ESTIMATE, the town's sewage, raw to 2009 and treated from 2010; design capacity 20,000 (S8.11)",
+     "{ 2009 = 42.0, 2010 = 15.0 }",
+     "to 2009 the town's untreated outfall (Yu 2006, region R8 'untreated'); from 2010 the GB 18918-2002 "
+     "class 1A limit (S3); plant in service by end 2009 (S8.11)"),
+    ("bai_chicheng", "Chicheng county town WWTP", "bai_chicheng", "10000.0",
+     "ESTIMATE: no capacity or start year found, only that every Hebei county town had a plant by end 2010 "
+     "(S8.11)", "15.0", "GB 18918-2002 class 1A limit (S3)"),
 ]
 
 RESERVOIRS = {
@@ -481,13 +488,13 @@ def main(path=None):
             w(f"head = {int(round(per * rural))}   # {prov} {per} per rural resident (region I3)")
             w(f"excretion_kg_per_head_yr = {EXCRETION[kind]}   # region I4")
             w(f"loss_fraction = {LIVESTOCK_LOSS}   # calibrated (S8.9)")
-        for sub, pname, preach, q, tn in WWTP:
+        for sub, pname, preach, q, q_note, tn, tn_note in WWTP:
             if sub == sid:
                 w("[[subbasins.sources.point]]")
                 w(f'name = "{pname}"')
                 w(f'reach = "{preach}"')
-                w(f"discharge_m3_per_day = {q}   # ESTIMATE (S8.11)")
-                w(f"tn_mg_per_l = {tn}   # GB 18918-2002 class 1A limit (S3)")
+                w(f"discharge_m3_per_day = {q}   # {q_note}")
+                w(f"tn_mg_per_l = {tn}   # {tn_note}")
         w("[subbasins.sources.deposition]")
         w(f"rate_kg_per_ha_yr = {DEPOSITION}   # on water: bulk, Shixia, Wang Huanxiao et al. 2018 (S3)")
         w(f"land_rate_kg_per_ha_yr = {DEPOSITION_OXIDISED:.4g}   # on land: oxidised N only (region I6)")
