@@ -349,7 +349,7 @@ class _KernelRun:
         steps = self.substeps if first else np.zeros_like(self.substeps)
         a, shared = _kernel_args, (self.kernel_network, self.static, self.kernel_water)  # the kernel's tuples
         _k.simulate_kernel(
-            *(shared if whole else a.lane_copy(shared)),  # one lane of several: its own copies (lane_copy)
+            *(shared if whole else a.lane_copy(shared)),  # a lane of some tracers: its own copies (lane_copy)
             a.KernelLoads(**{name: take(arr[name]) for name in a.KernelLoads._fields}),
             a.KernelRates(reach_rate=rates["reach"], res_rate=rates["res"], settling_m_s=rates["settling"]),
             a.KernelStart(
