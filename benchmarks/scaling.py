@@ -109,6 +109,17 @@ variant, which the cache did not hold yet: a first run on a network of 5,000 rea
 once), model 41.6-47.1 s of CPU of which transport 39.0-44.5 s, 194 sub-steps a day of the finest
 class, 11,404-12,909 ns per reach-day against 2,892-3,230 at 100 reaches (3.5-4.5x; issue 16 asks
 1.3x), peak RSS 1.9-2.4 GB.
+With the sources dead all run left out of the transport kernel (TN's ``livestock`` and ``point``: 4
+tracers of 6 carried; docs/solver.md, "Dead sources left out"), 2026-12-02 08:19-08:50 UTC, ``--cases
+100:1,10000:1`` eight times, this and the commit before (0159774) taking turns, the machine loaded by
+other work (load 2.2-5.4): 10,000 x 1 transport 30.7-35.0 s of CPU against 49.9-69.2, model 33.4-38.1
+against 52.7-72.2, whole 50.2-66.1 s (35.9-42.0 s of CPU) against 62.0-109.1 (52.0-61.2),
+9,162-10,430 ns per reach-day against 14,429-19,774, 2.90-3.18x the 100-reach case against
+4.59-6.56x; peak RSS 2,052 MB against 1,883 (the lane's copies of its four live tracers' inputs and
+outputs). Then (08:53-08:56, load 0.9-1.4) the plain ``hydro run`` of the 10,000 x 1 basin, each
+version twice (ABBA): 39.7-40.6 s wall (37.0-37.6 s user) against 52.0-52.4 (49.7-49.8), every
+variable of the two files the same to the bit. Finding the dead sources costs about 0.2 s at
+10,000 reaches.  Issue 16's 30 s whole is still about 10 s away.
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by

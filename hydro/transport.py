@@ -36,8 +36,8 @@ __all__ = ["Constituent", "Reaction", "TracerLayout", "TransportInputs", "Transp
 #: ``HYDRO_TRANSPORT_THREADS=1`` where processes already fill the machine (batches).
 TRANSPORT_THREADS = max(1, min(int(os.environ.get("HYDRO_TRANSPORT_THREADS", "2")), os.cpu_count() or 1))
 
-#: A lane (thread) must carry at least this share of the tracers to be worth it.
-MIN_LANE_SHARE = 0.25
+#: Groups split into lanes (threads) by their tracer counts (its own name in the tests).
+_lanes = _kernel_args.lanes
 
 @dataclass(frozen=True)
 class TransportInputs:
@@ -220,7 +220,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
              courant: float = 0.9, dispersion_limit: float = 1.0, groups: list[int] | None = None,
              day_labels: list[str] | None = None, group_species: list[int] | None = None,
              reactions: list[tuple[int, int, int, Reaction]] | None = None, threads: int | None = None,
-             max_substeps: int | None = MAX_SUBSTEPS, local_steps: _kernel_args.LocalSteps | None = None) -> TransportResult:
+             max_substeps: int | None = MAX_SUBSTEPS, local_steps: _kernel_args.LocalSteps | None = None,
+             skip_dead: bool = True) -> TransportResult:
     """Run the transport solver.
 
     Parameters
@@ -261,6 +262,9 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         Stop with an error at a day needing more sub-steps (None: no limit, for laboratory cases).
     local_steps : LocalSteps, optional
         Local time steps per chain (:class:`hydro.transport_args.LocalSteps`); default: off.
+    skip_dead : bool
+        Leave out of the kernel the sources that carry nothing all run (their outputs +0.0, as the
+        kernel's would be: :func:`hydro.transport_args.live_sources`); False only to test that.
 
     Returns
     -------
@@ -273,15 +277,15 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     arr, period = check_arrays(network, len(tracers), inputs, day_labels)
     groups_checked = check_grouping(tracers, groups, group_species, reactions)
     run = _KernelRun(network, inputs, tracers, arr, period, groups_checked, float(courant), float(dispersion_limit),
-                     2**62 if max_substeps is None else int(max_substeps), local_steps)
-    lanes = _lanes(groups_checked.sizes, threads)
+                     2**62 if max_substeps is None else int(max_substeps), local_steps, skip_dead)
+    lanes = _lanes([len(tags) for tags in run.live], TRANSPORT_THREADS if threads is None else threads)
     if len(lanes) == 1:
-        run.lane(lanes[0])
+        run.lane(lanes[0], True)
     else:
         from concurrent.futures import ThreadPoolExecutor
 
         with ThreadPoolExecutor(len(lanes)) as pool:  # the kernel releases the GIL (nogil)
-            for future in [pool.submit(run.lane, lane) for lane in lanes]:
+            for future in [pool.submit(run.lane, lane, i == 0) for i, lane in enumerate(lanes)]:
                 future.result()
     check_substeps(network, run.substeps, run.max_substeps, day_labels)
     return run.result()
@@ -292,7 +296,8 @@ class _KernelRun:
 
     def __init__(self, network: Network, inputs: TransportInputs, tracers: list[Constituent],
                  arr: dict[str, np.ndarray], period: np.ndarray, grouping: Grouping, courant: float,
-                 dispersion_limit: float, max_substeps: int, local_steps: _kernel_args.LocalSteps | None):
+                 dispersion_limit: float, max_substeps: int, local_steps: _kernel_args.LocalSteps | None,
+                 skip_dead: bool):
         lay = network.layout
         n_day, n_reach = arr["q_in"].shape
         n_res, n_sec, n_tr = len(network.reservoirs), len(network.sections), len(tracers)
@@ -317,6 +322,8 @@ class _KernelRun:
         self.water = cell_water(network, *q) if inputs.init_water is None else carried_water(
             network, inputs.init_water, *q)
         self.volume, self.share, self.raised = self.water.volume, self.water.share, self.water.raised
+        self.live = _kernel_args.live_sources(  # each group's tracers the kernel carries
+            arr, grouping, tracers, self.volume, self.share, lay.cell_reach, skip_dead)
         self.through = through_shares(lay.reach_cell_start, self.share)
         self.kernel_network, self.static = _kernel_args.network_args(
             network, inputs.dispersive_inlet, inputs.point_cell, self.volume, self.share, self.through, local_steps)
@@ -324,24 +331,25 @@ class _KernelRun:
             q_in=arr["q_in"], q_out=arr["q_out"], net_lateral=arr["lateral"], loss=loss,
             res_volume=arr["res_volume"], res_outflow=arr["res_outflow"], res_area=arr["res_area"])
 
-    def lane(self, groups_of_lane: list[int]) -> None:
-        """Run some groups (constituents) through the kernel; groups never interact, so a lane
-        computes exactly what a run of every group would compute for them."""
+    def lane(self, groups_of_lane: list[int], first: bool) -> None:
+        """Run some groups (constituents), each with its tracers in ``live``, through the kernel; groups never
+        interact and a source left out would stay +0.0, so a lane computes exactly what a run of every tracer
+        would compute for them.  ``first``: the lane that reports the sub-steps."""
         from hydro import _transport_kernels as _k  # numba: imported when first used (see hydro.cli)
 
-        g, arr, whole = self.grouping, self.arr, len(groups_of_lane) == len(self.grouping.sizes)
-        idx = np.arange(self.n_tr) if whole else np.concatenate(
-            [np.arange(g.start[k], g.start[k + 1]) for k in groups_of_lane])
-        local = np.concatenate([[0], np.cumsum([g.sizes[k] for k in groups_of_lane])]).astype(np.int64)
+        g, arr, tags = self.grouping, self.arr, [self.live[k] for k in groups_of_lane]
+        idx = np.concatenate([np.zeros(0, dtype=np.int64), *tags])
+        whole = len(idx) == self.n_tr  # every tracer, in order
+        local = np.concatenate([[0], np.cumsum([len(t) for t in tags])]).astype(np.int64)
         take = (lambda a: a) if whole else (lambda a: np.take(a, idx, axis=-1) if a.any() or np.signbit(a).any()
                                             else np.zeros(a.shape[:-1] + (len(idx),)))  # +0.0 only: no pages to write
         rates = rates_at([self.tracers[i] for i in idx], [], arr["reach_temp"], arr["res_temp"])  # the lane's only
         out = self.outputs if whole else {name: np.zeros(a.shape[:-1] + (len(idx),))
                                           for name, a in self.outputs.items()}
-        steps = self.substeps if not groups_of_lane or groups_of_lane[0] == 0 else np.zeros_like(self.substeps)
+        steps = self.substeps if first else np.zeros_like(self.substeps)
         a, shared = _kernel_args, (self.kernel_network, self.static, self.kernel_water)  # the kernel's tuples
         _k.simulate_kernel(
-            *(shared if whole else a.lane_copy(shared)),  # one lane of several: its own copies (lane_copy)
+            *(shared if whole else a.lane_copy(shared)),  # a lane of some tracers: its own copies (lane_copy)
             a.KernelLoads(**{name: take(arr[name]) for name in a.KernelLoads._fields}),
             a.KernelRates(reach_rate=rates["reach"], res_rate=rates["res"], settling_m_s=rates["settling"]),
             a.KernelStart(
@@ -354,9 +362,10 @@ class _KernelRun:
                             out["res_mass"], steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"],
                             out["final"], out["debt"]),
             self.lts)  # None, or the local steps' options (shared by the lanes: read only but `counts`, which every lane fills alike)
-        for k, done in zip([] if whole else groups_of_lane, local, strict=False):
-            for name, values in out.items():  # back at the groups' places, by slices (no fancy index)
-                self.outputs[name][..., g.start[k]:g.start[k + 1]] = values[..., done:done + g.sizes[k]]
+        cut = np.flatnonzero(np.diff(idx) != 1) + 1  # runs of consecutive tracers
+        for lo, hi in [] if whole else zip(np.r_[0, cut], np.r_[cut, len(idx)], strict=True):
+            for name, values in out.items():  # back at their places, by slices (no fancy index)
+                self.outputs[name][..., idx[lo]:idx[lo] + hi - lo] = values[..., lo:hi]
 
     def result(self) -> TransportResult:
         """The outputs in the units users read (kg, kg d-1, mg L-1)."""
@@ -376,25 +385,3 @@ class _KernelRun:
             storage_reach=o["s_reach"] * kg, storage_reservoir=o["s_res"] * kg, substeps=self.substeps,
             final_concentration=o["final"], raised_reaches=self.raised, start_water=self.water, final_inlet_debt=o["debt"],
         )
-
-
-def _lanes(sizes: list[int], threads: int | None) -> list[list[int]]:
-    """Groups split into at most ``threads`` lanes of about equal tracer counts.
-
-    Largest group first onto the lightest lane; one lane when there is one
-    thread, one group, or the lightest lane would carry less than
-    :data:`MIN_LANE_SHARE` of the tracers (a thread is not worth its start).
-    """
-    n = TRANSPORT_THREADS if threads is None else max(1, int(threads))
-    n = min(n, len(sizes))
-    if n <= 1:
-        return [list(range(len(sizes)))]
-    lanes: list[list[int]] = [[] for _ in range(n)]
-    load = [0] * n
-    for g in sorted(range(len(sizes)), key=lambda g: -sizes[g]):
-        k = load.index(min(load))
-        lanes[k].append(g)
-        load[k] += sizes[g]
-    if min(load) < MIN_LANE_SHARE * sum(sizes):
-        return [list(range(len(sizes)))]
-    return [sorted(lane) for lane in sorted(lanes, key=min)]

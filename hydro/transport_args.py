@@ -14,8 +14,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from hydro.units import SECONDS_PER_DAY
+
 if TYPE_CHECKING:
+    from hydro.constituents import Constituent
     from hydro.network import Network
+    from hydro.transport_checks import Grouping
 
 
 class KernelNetwork(NamedTuple):
@@ -239,3 +243,88 @@ def lane_reactions(species: list[int], reactions: list[tuple], groups: list[int]
         rx_from=np.array([reactions[i][1] for i in kept], dtype=np.int64),
         rx_to=np.array([reactions[i][2] for i in kept], dtype=np.int64),
         rx_river_rate=np.ascontiguousarray(rx_river[..., kept]), rx_res_rate=np.ascontiguousarray(rx_res[..., kept]))
+
+
+#: The kernel's inputs that hold a value per tracer (the last axis): a source whose tracers hold +0.0 in every
+#: one of them is left out of the kernel (:func:`live_sources`).
+TRACER_INPUTS = ("init_conc", "init_res_conc", "init_inlet_debt", *KernelLoads._fields)
+
+
+def live_sources(arr: dict[str, np.ndarray], grouping: Grouping, tracers: list[Constituent], volume: np.ndarray,
+                 share: np.ndarray, cell_reach: np.ndarray, skip: bool = True) -> list[np.ndarray]:
+    """The tracers of each group the kernel must carry (indices, in order): with ``skip``, all but those of
+    the sources dead for the whole run.
+
+    A source is dead when every input of each of its species (:data:`TRACER_INPUTS`: the initial
+    concentrations in cells and reservoirs, the inflow the flux inlets owe, and every day's
+    boundary fluxes and concentrations, lateral and point loads and reservoir loads, g, g s-1,
+    g m-3) is +0.0: the criterion by which the kernel skips a tag for a day
+    (:func:`hydro._transport_kernels._dead_tags`), held on every day, so the tag would stay +0.0
+    (every sum adds +0.0 to +0.0, every product is +0.0 times a finite number) and add +0.0 to its
+    group's summed concentration, which then holds the same number.  That needs every volume by
+    which the kernel divides to stay > 0 (``0 * inf`` is NaN): the cells' (``volume`` (N,), m3, at
+    the start, changed by their ``share`` of their reach's balance, the kernel's own arithmetic) on
+    every day's start and end, the reservoirs' (:func:`hydro.transport_checks.arrays` refuses
+    others); and every rate to be finite.  Every tracer is carried where this does not hold, or
+    where every source is dead (the kernel still counts the sub-steps); a group all dead has none,
+    a group of several tags keeps at least two (the kernel computes a group of one tag's fluxes
+    on a path of its own, whose rounding differs).
+    """
+    from hydro.constituents import rates_at
+
+    start, n_tr = grouping.start, int(grouping.start[-1])
+    every = [np.arange(start[k], start[k + 1]) for k in range(len(grouping.sizes))]
+    if not skip:
+        return every
+    bits = np.zeros(n_tr, dtype=np.int64)  # the bits of every value of each tracer, or'ed: 0 only for +0.0
+    for name in TRACER_INPUTS:
+        if arr[name].size:
+            bits |= np.bitwise_or.reduce(arr[name].reshape(-1, n_tr).view(np.int64), axis=0)
+    live = []
+    for k, n_sp in enumerate(grouping.species):
+        tags = np.arange(start[k], start[k + 1]).reshape(n_sp, -1)  # species by source
+        keep = (bits[tags] != 0).any(axis=0)  # each source: is it live?
+        if tags.size > 1 and n_sp * keep.sum() == 1:  # a group of one tag takes the kernel's own path for it
+            keep[np.flatnonzero(~keep)[0]] = True  # (other rounding): a dead source stays with it
+        live.append(tags[:, keep].reshape(-1))
+    n_live = sum(len(t) for t in live)
+    if n_live in (0, n_tr):
+        return every
+    v, rate = volume.copy(), arr["q_in"] - arr["q_out"] + arr["lateral"]  # as simulate_kernel adds them
+    ok = bool((v > 0.0).all())
+    for day in range(len(rate) if ok else 0):
+        v = v + SECONDS_PER_DAY * (rate[day, cell_reach] * share)
+        ok = bool((v > 0.0).all())
+        if not ok:
+            break
+    extremes = [np.array([[t.min(), t.max()]]) if t.size else t[:1] for t in (arr["reach_temp"], arr["res_temp"])]
+    with np.errstate(over="ignore", invalid="ignore"):  # (what is not finite is looked for here)
+        rates = rates_at(tracers, grouping.reactions, *extremes)  # k20 theta**(T - 20): extremes at T's
+    return live if ok and all(np.isfinite(r).all() for r in rates.values()) else every
+
+
+#: A lane (thread) must carry at least this share of the tracers to be worth it.
+MIN_LANE_SHARE = 0.25
+
+
+def lanes(sizes: list[int], threads: int) -> list[list[int]]:
+    """Groups of ``sizes`` tracers split into at most ``threads`` lanes (threads) of about equal tracer counts.
+
+    Largest group first onto the lightest lane; one lane when there is one
+    thread, one group, or the lightest lane would carry less than
+    :data:`MIN_LANE_SHARE` of the tracers (a thread is not worth its start).
+    A group of no tracer (its sources all dead: :func:`live_sources`) is in no lane.
+    """
+    groups = [g for g in range(len(sizes)) if sizes[g]]
+    n = min(max(1, int(threads)), len(groups))
+    if n <= 1:
+        return [groups]
+    out: list[list[int]] = [[] for _ in range(n)]
+    load = [0] * n
+    for g in sorted(groups, key=lambda g: -sizes[g]):
+        k = load.index(min(load))
+        out[k].append(g)
+        load[k] += sizes[g]
+    if min(load) < MIN_LANE_SHARE * sum(sizes):
+        return [groups]
+    return [sorted(lane) for lane in sorted(out, key=min)]
