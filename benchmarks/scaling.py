@@ -43,9 +43,10 @@ from 5,000 reaches): ``scaling_lts_transport_cpu_seconds_*`` is the local steps'
 (docs/solver.md, "Local time stepping"), with the days on local steps and the largest difference
 of outlet concentrations printed (and the same with ``exchange_limit=math.inf``, no chain refined for
 an exchange across a junction), and the local steps' own counts (``LocalSteps(counts=...)``, means
-over their days: runs of chains per class, runs per class's bounds, run visits a day, and how often
-the classes changed).  ``--cuts`` (with ``--lts``) adds local steps on chains cut where the classes
-change (``LocalSteps(cut=...)``, ``exchange_limit=math.inf``; :func:`lts_cut_runs`).
+over their days: runs of chains per class, runs per class's bounds, run visits a day, how often
+the classes changed, and the tags a day skipped as dead, ``_dead_tags``).  ``--cuts`` (with
+``--lts``) adds local steps on chains cut where the classes change (``LocalSteps(cut=...)``,
+``exchange_limit=math.inf``; :func:`lts_cut_runs`).
 
 ``--lts-accuracy[=K]`` runs each case's last transport call again against the same network with K (4)
 times the cells in every reach, on the global step: the global step, local steps with ``exchange_limit``
@@ -311,6 +312,7 @@ def lts_timed(network, tracers, inputs, kw, cuts: bool = False) -> dict:
         out["lts_counted_days"] = len(day)
         out["lts_changed_days"] = int((day[1:, 9] > 0).sum())
         out["lts_changed_chains"] = float(day[1:, 9].mean()) if len(day) > 1 else 0.0
+        out["lts_dead_tags"] = float(day[:, 10].mean())  # tags a day skipped as dead (one lane's: see LocalSteps)
     if cuts:
         out.update(lts_cut_runs(network, tracers, inputs, kw, runs))
     return out
@@ -646,7 +648,8 @@ def main() -> None:
                       f"runs per class's bounds {found['lts_bound_runs']}, run visits a day "
                       f"{found['lts_run_visits']:.0f}; classes changed on {found['lts_changed_days']} of the "
                       f"{found['lts_counted_days'] - 1} days after the first, {found['lts_changed_chains']:.1f} "
-                      "chains a day", file=sys.stderr, flush=True)
+                      f"chains a day; {found['lts_dead_tags']:.2f} tags a day skipped as dead", file=sys.stderr,
+                      flush=True)
             if "lts_global" in found:
                 print(f"    cell updates per cell-day: global {found['lts_global']:.1f}, per chain "
                       f"{found['lts_chain']:.1f}, per reach {found['lts_reach']:.1f}, per cell {found['lts_cell']:.1f} "

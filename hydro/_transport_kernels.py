@@ -1633,7 +1633,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
             if loss[day, r] > 0.0:
                 any_withdrawal = True
         varies = False  # does any volume change during the day?
-        vol_ok = n_f == 0  # may tags be skipped (_dead_tags)? Not on a day of local steps
+        vol_ok = n_reach >= 0  # may tags be skipped (_dead_tags)? (True, not a literal: see any_withdrawal)
         for p in range(n_pad):
             inv_v0[p] = np.divide(1.0, vol0[p])
             if dvol[p] != 0.0:
@@ -1704,8 +1704,10 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                                 boundary_conc, res_load, pos, vol_ok)
             n_run = n_sub + 1 if n_f == 0 and n_dead < n_tag else 0  # (a group all dead: nothing to do)
 
-            if lts is not None:  # noqa: SIM102 (a test of lts alone: Numba prunes it where lts is None)
-                if n_f > 0:
+            if lts is not None:  # (a test of lts alone: Numba prunes it where lts is None)
+                if n_f > 0 and day < lts_counts.shape[0]:  # (LocalSteps.counts: the tags skipped as dead)
+                    lts_counts[day, 10] = (lts_counts[day, 10] if g > 0 else 0) + n_dead
+                if n_f > 0 and n_dead < n_tag:  # (dead tags: as the global path's, tank_work's `dead`)
                     lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_start[g], rx_start[g + 1], n_f,
                                      any_disp, lts_state, lts_srcs, lts_accs, lts_inlet, lts_idx, lts_cnt, lts_own,
                                      lts_rx)
@@ -1941,8 +1943,10 @@ def _dead_tags(dead, day, t0, n_tag, n_src, mass, res_mass, inlet_debt, lat, bou
     concentration (kept: the group's limiter is the same).  Its ghost slots are not looked at:
     they collect mass that is never read (their inverse volume is 0), which a step leaves as it
     is or changes only by the sign of a zero.  ``allowed`` is False where this does not hold
-    (a day of local time steps, or a cell whose volume reaches zero: 0 times an infinite inverse
-    volume is not 0); then no tag is marked.
+    (a cell whose volume reaches zero: 0 times an infinite inverse volume is not 0); then no tag is
+    marked.  Days of local time steps skip them too (:func:`lts_group_day`'s passes; a group all
+    dead is not laid out), with the same rules: their volumes at any time of the day lie between
+    those at its start and end.
     """
     n_dead = 0
     for k in range(n_tag):
@@ -2517,12 +2521,14 @@ def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, 
 
 @kernel(helper=True)
 def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_start, day, t0, n_tag, state, lay,
-               water, srcs, accs, inlet, work):
+               water, srcs, accs, inlet, work, dead):
     """The advection steps of the chains of ``runs[:2 n]`` (runs of chains with the same bounds)
     that end at event ``u``: each chain's inflow (boundary flux and what the reservoirs sent it,
     ``head_acc``) and flux inlet split, then withdrawals and the update of each run's slots in one
     pass, as :func:`advect` does over the whole array (with ``removing``, removal by ``keep``;
-    ``withdrawing``: whether any water is withdrawn that day)."""
+    ``withdrawing``: whether any water is withdrawn that day).  The tags marked ``dead``
+    (:func:`_dead_tags`) take part in the inlet split (their zeros, as every tag's) and skip the
+    pass: it would leave them as they are."""
     mass, c = state[0], state[1]
     ghost_up, ghost_dn, chain_head, acc_slots = lay[3], lay[4], lay[2], lay[17]
     vol0, dvol, wdraw, h_cond, inv_qin = water[0], water[1], water[3], water[8], water[9]
@@ -2587,6 +2593,8 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
         acc_end = np.searchsorted(acc_slots, hi, side="right")
         one = np.uint64(1)
         for k in range(n_tag):
+            if dead[k]:
+                continue
             t = t0 + k
             if n_tag > 1:
                 for q in range(1, n_s - 1):
@@ -2645,7 +2653,10 @@ def lts_accumulate(seg, f_prev, f_now, day, t0, n_tag, n_src, mixed, rx_a, rx_b,
     extra_acc, res_out_day, res_in_day, res_rm_day = accs[3], accs[8], accs[9], accs[10]
     flux, fpc, head_acc = work[0], work[1], work[7]
     tank_links, tank_inputs, tank_rx, tank_work, res_prod = tank_args
+    dead = tank_work[7]  # (_dead_tags: their flux is 0, as reservoir_tanks skips them)
     for k in range(n_tag):
+        if dead[k]:
+            continue
         t = t0 + k
         for i in range(side_src.shape[0]):
             q = side_src[i]
@@ -2659,13 +2670,14 @@ def lts_accumulate(seg, f_prev, f_now, day, t0, n_tag, n_src, mixed, rx_a, rx_b,
 
 
 @kernel(helper=True)
-def lts_exchange(lv, t_now, dt, t0, n_tag, idx, cnt, state, lay, water, accs):
+def lts_exchange(lv, t_now, dt, t0, n_tag, idx, cnt, state, lay, water, accs, dead):
     """Dispersive side junctions between a class-``lv`` chain and a finer one, at class ``lv``'s
     dispersion time ``t_now``: the two cells' exact exchange over the coarser step ``dt``, from both
     current states, as if nothing else moved, ``(c_a - c_b) (1 - exp(-dt g (1/V_a + 1/V_b))) /
     (1/V_a + 1/V_b)``: conservative, 0 for equal concentrations, linear (one factor per junction, so
     tags and species add up), and each cell ends between the two concentrations whatever ``dt``
-    (docs/solver.md, "Exchanged exactly")."""
+    (docs/solver.md, "Exchanged exactly").  Tags marked ``dead`` (:func:`_dead_tags`) are skipped:
+    ``share (0 - 0)`` would leave them as they are."""
     mass, c = state[0], state[1]
     sj_a, sj_b, sec_index = lay[9], lay[10], lay[14]
     vol0, dvol, sj_cond = water[0], water[1], water[6]
@@ -2680,6 +2692,8 @@ def lts_exchange(lv, t_now, dt, t0, n_tag, idx, cnt, state, lay, water, accs):
         # (no exchange where the conductance is 0, or into a cell of no volume: 1/V infinite)
         share = -math.expm1(-dt * sj_cond[x] * both) / both if sj_cond[x] > 0.0 and 0.0 < both < math.inf else 0.0
         for k in range(n_tag):
+            if dead[k]:
+                continue
             t = t0 + k
             y = share * (c[k, a] - c[k, b])
             mass[t, a] -= y
@@ -2693,11 +2707,13 @@ def lts_exchange(lv, t_now, dt, t0, n_tag, idx, cnt, state, lay, water, accs):
 
 
 @kernel(helper=True)
-def lts_disperse(lv, dt, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs, inlet, work):
+def lts_disperse(lv, dt, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs, inlet, work, dead):
     """Dispersion (Heun) and removal of the class-``lv`` chains over their step ``dt``, as
     :func:`disperse` does over the whole array: the stencil over their slots, the side junctions
     between two of them, their concentration inlets and flux inlets (``inv_v`` set for their
-    slots); the flux inlets' mass is booked as :func:`simulate_kernel` books it."""
+    slots); the flux inlets' mass is booked as :func:`simulate_kernel` books it.  A tag marked
+    ``dead`` (:func:`_dead_tags`) is skipped but for its flux inlets' mass of the step, which is zero
+    (``r_prev``, read by the next inlet split), as :func:`disperse` skips it."""
     mass, c = state[0], state[1]
     first, ghost_up, ghost_dn, sj_a, sj_b, fj_slot, dinlets = lay[0], lay[3], lay[4], lay[9], lay[10], lay[11], lay[12]
     sec_index, sec_slot = lay[14], lay[15]
@@ -2711,6 +2727,11 @@ def lts_disperse(lv, dt, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs
     n_sj = cnt[L_SJ, lv]
     n_din = cnt[L_DINLET, lv]
     for k in range(n_tag):
+        if dead[k]:
+            for i in range(n_runs):
+                for j in range(idx[L_CHAIN, lv, 2 * i], idx[L_CHAIN, lv, 2 * i + 1] + 1):
+                    r_prev[k, j] = 0.0
+            continue
         t = t0 + k
         m = mass[t]
         ck = c[k]
@@ -2827,16 +2848,20 @@ def lts_disperse(lv, dt, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs
 
 
 @kernel(helper=True)
-def lts_react(lv, idx, cnt, ghost_up, ghost_dn, mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc):
+def lts_react(lv, idx, cnt, ghost_up, ghost_dn, mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc, dead=None):
     """:func:`react` on the slots of the class-``lv`` chains (the same sums in the same order, in
     the same passes; ``acc`` an (n_pad,) work row).  The slot index ``p = lo + q`` is unsigned:
     Numba tests a signed index for a negative value (which wraps around), which keeps such a
     loop from vectorising with plain loads (_RUN_VIEWS), and an unsigned one takes no views,
-    whose reference counts cost more than a small class's pass."""
+    whose reference counts cost more than a small class's pass.  Sources marked ``dead`` (all their
+    species: :func:`_dead_tags`) are skipped, as :func:`react` skips them (``None``: none)."""
     for i in range(cnt[L_CHAIN, lv]):
         lo = np.uint64(ghost_up[idx[L_CHAIN, lv, 2 * i]])
         n_s = ghost_dn[idx[L_CHAIN, lv, 2 * i + 1]] - ghost_up[idx[L_CHAIN, lv, 2 * i]]
         for j in range(n_src):
+            if dead is not None:  # noqa: SIM102 (nested: Numba prunes the test of an argument that is None alone)
+                if dead[j]:
+                    continue
             tj = t0 + j  # species 0 of this source
             for s in range(n_sp - 1, -1, -1):
                 k = s * n_src + j
@@ -2901,6 +2926,7 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
                                                                              work[11])
     rx_from, rx_to, rx_river_rate, prop, kmat, m_a, m_b = rxs
     level, mask, idx, cnt = classes
+    dead = tank_args[3][7]  # the tags the day's steps skip (_dead_tags, set by simulate_kernel)
     n_chain = ghost_up.shape[0]
     n_pad = vol0.shape[0]
     n_ev = 2 * n_f
@@ -2957,20 +2983,21 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
                     if level[idx[L_BOUND, lv, 2 * i]] == lv:
                         lts_update(idx[L_BOUND, lv, 2 * i:2 * i + 2], 1, u, n_ev, unit, n_f, level, no,
                                    withdrawing, step_start, day, t0, n_tag, state, lay, water, srcs, accs, inlet,
-                                   work)
+                                   work, dead)
             break
         removing = not any_disp  # (then every chain with a bound here is of this class)
         lts_update(idx[L_BOUND, lv], cnt[L_BOUND, lv], u, n_ev, unit, n_f, level, removing, withdrawing,
-                   step_start, day, t0, n_tag, state, lay, water, srcs, accs, inlet, work)
+                   step_start, day, t0, n_tag, state, lay, water, srcs, accs, inlet, work, dead)
         t_now = u * unit
         dt_l = SECONDS_PER_DAY * 2 ** lv / n_f
-        lts_exchange(lv, t_now, dt_l, t0, n_tag, idx, cnt, state, lay, water, accs)
+        lts_exchange(lv, t_now, dt_l, t0, n_tag, idx, cnt, state, lay, water, accs, dead)
         if (own >> lv) & 1:  # (inv_v: set by lts_update, every chain of the class ending its step here)
             if any_disp:
-                lts_disperse(lv, dt_l, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs, inlet, work)
+                lts_disperse(lv, dt_l, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs, inlet, work,
+                             dead)
             if mixed:
                 lts_react(lv, idx, cnt, ghost_up, ghost_dn, mass, c, prop_lv[lv], t0, n_sp, n_src, inv_v,
-                          removed_acc, work[3])
+                          removed_acc, work[3], dead)
         lts_fluxes(idx[L_BOUND, lv], cnt[L_BOUND, lv], u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, c,
                    c_total, flux, fpc, fq, out_rate, ghost_up, ghost_dn, dn_src, chain_head, up_mix, inv_qin,
                    tail_res, res_mass, res_volume, up_src)

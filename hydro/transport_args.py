@@ -107,12 +107,14 @@ class LocalSteps(NamedTuple):
     side tributaries, so the reaches below a cut may take a coarser class than those above;
     docs/solver.md, "Cut chains": measured slower); default none.
     ``counts``: a
-    (D, 10) int64 array the run fills with each day's counts of the local steps' passes (rows past
+    (D, 11) int64 array the run fills with each day's counts of the local steps' passes (rows past
     its end are not filled; the global path's days are left as they are): the finest class's
     sub-steps ``n_f``, the runs of neighbouring chains of each class 0 to 3 (each visited at each
     of its ``n_f / 2**l`` steps), the runs of chains with the same bounds among those with bounds
-    at each class's events, and the chains whose class or bounds changed since the last day of
-    local steps (docs/solver.md, "Counted"; a diagnostic, read by the tests and benchmarks).
+    at each class's events, the chains whose class or bounds changed since the last day of
+    local steps, and the tags the day's passes skipped as dead (``_dead_tags``; summed over the
+    groups of a lane: with several lanes each writes its own, so read it from a run of one)
+    (docs/solver.md, "Counted"; a diagnostic, read by the tests and benchmarks).
     """
 
     min_gain: float = 1.25
@@ -124,8 +126,8 @@ class LocalSteps(NamedTuple):
 
 
 #: The columns of :class:`LocalSteps`' ``counts``: ``n_f``, runs of each class, runs of each class's bounds,
-#: chains whose class or bounds changed.
-LTS_COUNTS = 10
+#: chains whose class or bounds changed, tags skipped as dead.
+LTS_COUNTS = 11
 
 
 def lts_fields(local: LocalSteps | None, n_reach: int) -> tuple | None:
