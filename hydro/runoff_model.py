@@ -179,11 +179,18 @@ class RunoffResult:
     parts: dict = field(default_factory=dict, repr=False)
 
     def water_balance_error(self) -> float:
-        """Largest relative imbalance of P - AET + exchange - Q - dS over the run per unit."""
+        """Largest relative imbalance of P - AET + exchange - Q - dS over the run per unit.
+
+        Relative to the largest term of the unit's budget (gain, loss, or the storage at the start
+        or end, mm), so that a run with no rain (a few winter days) is judged against the water it
+        holds rather than against a gain of zero.
+        """
         gain = self.precip_mm.sum(axis=1) + self.exchange_mm.sum(axis=1)
         loss = self.aet_mm.sum(axis=1) + self.q_mm.sum(axis=1)
         err = gain - loss - (self.storage_end_mm - self.storage_start_mm)
-        return float(np.max(np.abs(err) / np.maximum(gain, 1e-300)))
+        scale = np.maximum.reduce([np.abs(gain), np.abs(loss), np.abs(self.storage_start_mm),
+                                   np.abs(self.storage_end_mm), np.full(gain.shape, 1e-300)])
+        return float(np.max(np.abs(err) / scale))
 
 
 @runtime_checkable
