@@ -121,6 +121,13 @@ outputs). Then (08:53-08:56, load 0.9-1.4) the plain ``hydro run`` of the 10,000
 version twice (ABBA): 39.7-40.6 s wall (37.0-37.6 s user) against 52.0-52.4 (49.7-49.8), every
 variable of the two files the same to the bit. Finding the dead sources costs about 0.2 s at
 10,000 reaches.  Issue 16's 30 s whole is still about 10 s away.
+With that and the local steps' own skip of tags dead on a day (docs/solver.md, "Where the local steps'
+time goes"), 2026-12-02 09:45 UTC on an idle machine (load 0.4-1.1), ``--cases 100:1,10000:1``: 10,000 x 1
+whole (a plain ``hydro run``) 32.6 s (32.6 s of CPU), model 28.0 s of CPU of which transport 25.4 s,
+7,658 ns per reach-day against 3,002 at 100 reaches (2.55x; issue 16 asks 1.3x), peak RSS 2,050 MB,
+output 236 MB.  Under cProfile (31.5 s) the rest is the writing (3.0 s), loading (1.8 s), the cells'
+geometric volumes for the year (1.3 s, numpy's ``power`` on 11 million cell-days) and the water (1.0 s),
+while the second core idles through the kernel's 20 s: the 30 s is about 3 s away.
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
