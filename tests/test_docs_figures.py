@@ -241,7 +241,7 @@ FIGURES = [
       for section in ("border", "east_mouth", "lake_inlet", "tailwater_mid")),
 ]
 SLOW_FIGURES = [
-    Figure("docs/agreements.md", "the annual-mean rule swings between {}e6 (charging in {}, {} and {}) and {}e7 yuan "
+    Figure("docs/agreements.md", "the annual-mean rule swings between {}e6 (charging in {} and {}) and {}e7 yuan "
            "({}) from year to year; the flow-normalised one pays {}e6–{}e6 yuan every year (a simulated decline of "
            "{}–{} mg/L a year", "gubeikou_tn_rules", tn_rules,
            "hydro run miyun --start 2009-01-01 --end 2016-12-31; hydro compensate on the page's tn_reduction rule "
