@@ -14,8 +14,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
-from hydro.units import SECONDS_PER_DAY
-
 if TYPE_CHECKING:
     from hydro.constituents import Constituent
     from hydro.network import Network
@@ -292,13 +290,9 @@ def live_sources(arr: dict[str, np.ndarray], grouping: Grouping, tracers: list[C
     n_live = sum(len(t) for t in live)
     if n_live in (0, n_tr):
         return every
-    v, rate = volume.copy(), arr["q_in"] - arr["q_out"] + arr["lateral"]  # as simulate_kernel adds them
-    ok = bool((v > 0.0).all())
-    for day in range(len(rate) if ok else 0):
-        v = v + SECONDS_PER_DAY * (rate[day, cell_reach] * share)
-        ok = bool((v > 0.0).all())
-        if not ok:
-            break
+    from hydro.transport_volumes import running_volumes
+
+    ok = bool((running_volumes(cell_reach, volume, share, arr["q_in"], arr["q_out"], arr["lateral"]) > 0.0).all())
     extremes = [np.array([[t.min(), t.max()]]) if t.size else t[:1] for t in (arr["reach_temp"], arr["res_temp"])]
     with np.errstate(over="ignore", invalid="ignore"):  # (what is not finite is looked for here)
         rates = rates_at(tracers, grouping.reactions, *extremes)  # k20 theta**(T - 20): extremes at T's

@@ -210,13 +210,20 @@ def on_own_first_day(network: Network, water: CellWater, q_in: np.ndarray, q_out
 
 def end_volumes(network: Network, volume: np.ndarray, share: np.ndarray, q_in: np.ndarray,
                 q_out: np.ndarray, lateral: np.ndarray) -> np.ndarray:
-    """Cell volumes at the end of the last day (m3): ``volume`` changed day by day by each
-    cell's share of its reach's balance ``(q_in - q_out + lateral) * 86400``, in the order
-    the solver adds them, so they are the solver's own to the last bit."""
-    r_of = network.layout.cell_reach
+    """Cell volumes at the end of the last day (m3): the last row of :func:`running_volumes`, so
+    they are the solver's own to the last bit."""
+    return running_volumes(network.layout.cell_reach, volume, share, q_in, q_out, lateral)[-1]
+
+
+def running_volumes(cell_reach: np.ndarray, volume: np.ndarray, share: np.ndarray, q_in: np.ndarray,
+                    q_out: np.ndarray, lateral: np.ndarray) -> np.ndarray:
+    """Cell volumes at the start of every day and the end of the last, (D + 1, N), m3: ``volume``
+    (N,) changed day by day by each cell's ``share`` of its reach's balance
+    ``(q_in - q_out + lateral) * 86400`` ((D, R), m3 s-1; ``cell_reach`` (N,) each cell's reach),
+    in the order the solver adds them."""
     # a running sum (add.accumulate is sequential): day by day, as the solver adds them
-    change = SECONDS_PER_DAY * ((q_in - q_out + lateral)[:, r_of] * share)
-    return np.add.accumulate(np.concatenate([np.asarray(volume, dtype=float)[None, :], change]), axis=0)[-1]
+    change = SECONDS_PER_DAY * ((q_in - q_out + lateral)[:, cell_reach] * share)
+    return np.add.accumulate(np.concatenate([np.asarray(volume, dtype=float)[None, :], change]), axis=0)
 
 
 def carried_water(network: Network, start: CellWater, q_in: np.ndarray, q_out: np.ndarray,
