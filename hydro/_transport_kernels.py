@@ -2848,20 +2848,19 @@ def lts_disperse(lv, dt, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs
 
 
 @kernel(helper=True)
-def lts_react(lv, idx, cnt, ghost_up, ghost_dn, mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc, dead=None):
+def lts_react(lv, idx, cnt, ghost_up, ghost_dn, mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc, dead):
     """:func:`react` on the slots of the class-``lv`` chains (the same sums in the same order, in
     the same passes; ``acc`` an (n_pad,) work row).  The slot index ``p = lo + q`` is unsigned:
     Numba tests a signed index for a negative value (which wraps around), which keeps such a
     loop from vectorising with plain loads (_RUN_VIEWS), and an unsigned one takes no views,
     whose reference counts cost more than a small class's pass.  Sources marked ``dead`` (all their
-    species: :func:`_dead_tags`) are skipped, as :func:`react` skips them (``None``: none)."""
+    species: :func:`_dead_tags`) are skipped, as :func:`react` skips them."""
     for i in range(cnt[L_CHAIN, lv]):
         lo = np.uint64(ghost_up[idx[L_CHAIN, lv, 2 * i]])
         n_s = ghost_dn[idx[L_CHAIN, lv, 2 * i + 1]] - ghost_up[idx[L_CHAIN, lv, 2 * i]]
         for j in range(n_src):
-            if dead is not None:  # noqa: SIM102 (nested: Numba prunes the test of an argument that is None alone)
-                if dead[j]:
-                    continue
+            if dead[j]:
+                continue
             tj = t0 + j  # species 0 of this source
             for s in range(n_sp - 1, -1, -1):
                 k = s * n_src + j

@@ -68,7 +68,7 @@ def test_lts_react_passes_vectorise():
     prop = np.zeros((4, n_sp, n_sp, n_pad))
     prop[0, 0, 0] = 1.0
     got = compiled(K.lts_react, 0, idx, cnt, ghost_up, ghost_dn, mass, c, prop[0], 0, n_sp, 1, np.ones(n_pad),
-                  np.zeros((n_sp, n_pad)), np.zeros(n_pad))
+                  np.zeros((n_sp, n_pad)), np.zeros(n_pad), np.zeros(1, dtype=np.bool_))
     assert got[1] > 0
 
 
