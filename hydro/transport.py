@@ -36,8 +36,6 @@ __all__ = ["Constituent", "Reaction", "TracerLayout", "TransportInputs", "Transp
 #: ``HYDRO_TRANSPORT_THREADS=1`` where processes already fill the machine (batches).
 TRANSPORT_THREADS = max(1, min(int(os.environ.get("HYDRO_TRANSPORT_THREADS", "2")), os.cpu_count() or 1))
 
-#: Groups split into lanes (threads) by their tracer counts (its own name in the tests).
-_lanes = _kernel_args.lanes
 
 @dataclass(frozen=True)
 class TransportInputs:
@@ -257,7 +255,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     threads : int, optional
         Threads to run groups on (constituents never interact, so they can run side by side; the
         results are identical to one thread's).  Default: :data:`TRANSPORT_THREADS`, used only where
-        the work splits into lanes of comparable size (:func:`_lanes`).
+        the work splits into lanes of comparable size (:func:`hydro.transport_args.lanes`).
     max_substeps : int or None
         Stop with an error at a day needing more sub-steps (None: no limit, for laboratory cases).
     local_steps : LocalSteps, optional
@@ -278,7 +276,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     groups_checked = check_grouping(tracers, groups, group_species, reactions)
     run = _KernelRun(network, inputs, tracers, arr, period, groups_checked, float(courant), float(dispersion_limit),
                      2**62 if max_substeps is None else int(max_substeps), local_steps, skip_dead)
-    lanes = _lanes([len(tags) for tags in run.live], TRANSPORT_THREADS if threads is None else threads)
+    lanes = _kernel_args.lanes([len(tags) for tags in run.live], TRANSPORT_THREADS if threads is None else threads)
     if len(lanes) == 1:
         run.lane(lanes[0], True)
     else:

@@ -15,7 +15,7 @@ import tracemalloc
 import numpy as np
 from test_transport import random_case
 
-from hydro import transport
+from hydro import transport, transport_args
 from hydro.constituents import Constituent, tracer_layout
 from hydro.tracers import concat, select, split_results, sum_tracers
 from hydro.transport import TransportInputs, TransportResult, simulate
@@ -123,7 +123,7 @@ def lanes_case():
 
 def test_lanes_compute_only_their_own_tracers_rates_and_give_one_threads_results(monkeypatch):
     net, tracers, kw, grouping = lanes_case()
-    assert transport._lanes(grouping["groups"], 2) == [[0, 3], [1, 2]]
+    assert transport_args.lanes(grouping["groups"], 2) == [[0, 3], [1, 2]]
     one = simulate(net, tracers, TransportInputs(**kw), threads=1, **grouping)
     asked = []
     real = transport.rates_at

@@ -196,11 +196,11 @@ def test_constituents_on_two_threads_give_identical_results():
 
 
 def test_lanes_balance_tracers_and_skip_small_ones():
-    from hydro.transport import _lanes
+    from hydro.transport_args import lanes
 
-    assert _lanes([24, 16, 8, 1], 2) == [[0, 3], [1, 2]]  # 25 and 24 tracers
-    assert _lanes([8, 1], 2) == [[0, 1]]  # a lane of one tracer in nine is not worth a thread
-    assert _lanes([6, 6], 1) == [[0, 1]]
+    assert lanes([24, 16, 8, 1], 2) == [[0, 3], [1, 2]]  # 25 and 24 tracers
+    assert lanes([8, 1], 2) == [[0, 1]]  # a lane of one tracer in nine is not worth a thread
+    assert lanes([6, 6], 1) == [[0, 1]]
 
 
 # ----------------------------------------------------------------------------- hydro.Model
