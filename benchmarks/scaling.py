@@ -513,40 +513,34 @@ def _limit_kinds(total: dict, n: int, own_c, own_d, own_i) -> None:
 def run_case(basin: Path, out: Path, lts: bool = False, lts_run: bool = False, lts_acc: int = 0,
              cuts: bool = False) -> dict:
     """Run :func:`child` in a fresh process (its timings; its wall time as ``instrumented_whole``),
-    then :func:`plain_run` for ``whole``, ``whole_cpu`` and ``peak_rss_mb`` (``os.wait4`` per child:
-    ``RUSAGE_CHILDREN`` keeps only the largest child so far)."""
-    t0 = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as so, tempfile.TemporaryFile("w+") as se:
-        command = [sys.executable, __file__, "--child", str(basin), str(out)] + (["--lts-bound"] if lts else []) \
-            + (["--lts"] if lts_run else []) + ([f"--lts-accuracy={lts_acc}"] if lts_acc else []) \
-            + (["--cuts"] if cuts else [])
-        proc = subprocess.Popen(command, stdout=so, stderr=se)
-        _, status, _ = os.wait4(proc.pid, 0)
-        proc.returncode = os.waitstatus_to_exitcode(status)
-        whole = time.perf_counter() - t0
-        so.seek(0)
-        se.seek(0)
-        if proc.returncode != 0:
-            raise SystemExit(f"scaling case {basin} failed (status {proc.returncode}):\n{se.read()}")
-        found = json.loads(so.read().strip().splitlines()[-1])
+    then a plain ``hydro run BASIN -o OUT --overwrite -q`` in another, nothing else in it, for
+    ``whole``, ``whole_cpu`` and ``peak_rss_mb`` (:func:`timed_process`)."""
+    command = [sys.executable, __file__, "--child", str(basin), str(out)] + (["--lts-bound"] if lts else []) \
+        + (["--lts"] if lts_run else []) + ([f"--lts-accuracy={lts_acc}"] if lts_acc else []) \
+        + (["--cuts"] if cuts else [])
+    whole, _, _, stdout = timed_process(command, f"scaling case {basin}")
+    found = json.loads(stdout.strip().splitlines()[-1])
     found["instrumented_whole"] = whole
-    found["whole"], found["whole_cpu"], found["peak_rss_mb"] = plain_run(basin, out)
+    found["whole"], found["whole_cpu"], found["peak_rss_mb"], _ = timed_process(
+        [sys.executable, "-m", "hydro", "run", str(basin), "-o", str(out), "--overwrite", "-q"], f"hydro run {basin}")
     return found
 
 
-def plain_run(basin: Path, out: Path) -> tuple[float, float, float]:
-    """``hydro run BASIN -o OUT --overwrite -q`` in a fresh process, nothing else in it: its wall
-    seconds, CPU seconds and peak RSS (MB, from ``os.wait4``)."""
+def timed_process(command: list[str], what: str) -> tuple[float, float, float, str]:
+    """``command`` in a fresh process: its wall seconds, CPU seconds, peak RSS (MB, from ``os.wait4``
+    per child: ``RUSAGE_CHILDREN`` keeps only the largest child so far) and standard output; its
+    standard error in the message if it fails (``what`` names it)."""
     t0 = time.perf_counter()
-    with tempfile.TemporaryFile("w+") as se:
-        proc = subprocess.Popen([sys.executable, "-m", "hydro", "run", str(basin), "-o", str(out), "--overwrite",
-                                 "-q"], stdout=subprocess.DEVNULL, stderr=se)
+    with tempfile.TemporaryFile("w+") as so, tempfile.TemporaryFile("w+") as se:
+        proc = subprocess.Popen(command, stdout=so, stderr=se)
         _, status, usage = os.wait4(proc.pid, 0)
         whole = time.perf_counter() - t0
+        so.seek(0)
+        se.seek(0)
         if os.waitstatus_to_exitcode(status) != 0:
-            se.seek(0)
-            raise SystemExit(f"hydro run {basin} failed (status {status}):\n{se.read()}")
-    return whole, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / 1e6  # ru_maxrss: kilobytes
+            raise SystemExit(f"{what} failed (status {os.waitstatus_to_exitcode(status)}):\n{se.read()}")
+        stdout = so.read()
+    return whole, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / 1e6, stdout  # ru_maxrss: kilobytes
 
 
 def build(folder: Path, reaches: int, years: int) -> Path:
