@@ -39,7 +39,7 @@ the days whose global step is set by Courant or only by a junction, inlet or hea
 
 ``--lts`` runs each case's last transport call again in the same process, on the global sub-step
 and with local time steps (``hydro.transport_args.LocalSteps()``, which ``hydro run`` uses by default
-from 5,000 reaches): ``scaling_lts_transport_cpu_seconds_*`` is the local steps' CPU against the global path's
+from 1,000 reaches): ``scaling_lts_transport_cpu_seconds_*`` is the local steps' CPU against the global path's
 (docs/solver.md, "Local time stepping"), with the days on local steps and the largest difference
 of outlet concentrations printed (and the same with ``exchange_limit=math.inf``, no chain refined for
 an exchange across a junction), and the local steps' own counts (``LocalSteps(counts=...)``, means
@@ -59,12 +59,14 @@ against a refined solution").  The refined run is K**2 times the work: 3 minutes
 Default cases (about a minute): 100 x 1, 1,000 x 1 and 100 x 100 (the memory target);
 ``--large`` adds 1,000 x 10 and 10,000 x 1 (three minutes and more on a busy two-core machine,
 nearly all of it transport).  The basins leave ``[run] local_steps`` to its default, ``"auto"``:
-a case of 5,000 reaches or more (10,000 x 1) runs on local time steps
-(``hydro.run_settings.LOCAL_STEPS_AUTO_REACHES``, since 2 Dec 2026), so its ``whole``, ``model``,
-``transport`` and ``substeps`` figures are theirs (the solver's count on the days of local steps
-differs from the global step's), unlike the 10,000 x 1 figures below, which are the global step's;
-``--lts-bound``'s ``lts_check`` compares its replay of the global step with those sub-steps and is
-then False.  ``--lts`` times both, whatever the default.
+a case of 1,000 reaches or more (1,000 x 1, 1,000 x 10, 10,000 x 1) runs on local time steps
+(``hydro.run_settings.LOCAL_STEPS_AUTO_REACHES``: 5,000 from the morning of 2 Dec 2026, 1,000 since
+its afternoon, ``benchmarks/lts_threshold.py``), so its ``whole``, ``model``, ``transport`` and
+``substeps`` figures are theirs (the solver's count on the days of local steps differs from the
+global step's), unlike the 10,000 x 1 figures below before the 2 December line that says so and every
+1,000-reach figure before the threshold's re-decision, which are the global step's; ``--lts-bound``'s
+``lts_check`` compares its replay of the global step with those sub-steps and is then False.  ``--lts``
+times both, whatever the default.
 Issue 16's targets, reported as ``..._vs_target`` records (value / target,
 never asserted): cost per reach-day at 10,000 reaches <= 1.3x that at 100; 10,000 x 1
 whole process <= 30 s; peak RSS of 100 x 100 <= 500 MB.  Without ``--large`` the
@@ -106,10 +108,10 @@ transport, the loading, the two-day run, the start and the writing come to about
 With local steps by default from 5,000 reaches ("auto") and fused junction faces at the mouth rule
 (2026-12-02 07:06-07:09 UTC, ``--cases 100:1,10000:1`` twice on an idle machine, load 0.1-0.9):
 10,000 x 1 whole 55.6 s (the first run 97.7 s, of which 49.8 s compiling the kernels' local-steps
-variant, which the cache did not hold yet: a first run on a network of 5,000 reaches or more pays it
-once), model 41.6-47.1 s of CPU of which transport 39.0-44.5 s, 194 sub-steps a day of the finest
-class, 11,404-12,909 ns per reach-day against 2,892-3,230 at 100 reaches (3.5-4.5x; issue 16 asks
-1.3x), peak RSS 1.9-2.4 GB.
+variant, which the cache did not hold yet: a first run on a network on local steps, of 1,000 reaches
+or more since the threshold's re-decision, pays it once), model 41.6-47.1 s of CPU of which transport
+39.0-44.5 s, 194 sub-steps a day of the finest class, 11,404-12,909 ns per reach-day against
+2,892-3,230 at 100 reaches (3.5-4.5x; issue 16 asks 1.3x), peak RSS 1.9-2.4 GB.
 With the sources dead all run left out of the transport kernel (TN's ``livestock`` and ``point``: 4
 tracers of 6 carried; docs/solver.md, "Dead sources left out"), 2026-12-02 08:19-08:50 UTC, ``--cases
 100:1,10000:1`` eight times, this and the commit before (0159774) taking turns, the machine loaded by

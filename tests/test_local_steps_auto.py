@@ -48,7 +48,7 @@ def test_true_and_false_keep_their_meaning_whatever_the_size(generated, monkeypa
 
 
 def test_the_real_threshold_leaves_the_shipped_basins_on_the_global_step():
-    """Miyun and Guanting (17 reaches) are far below the threshold: the default is the global step
+    """Miyun and Guanting (17 and 25 reaches) are far below the threshold: the default is the global step
     (their results bit for bit as before: tests/test_local_steps_switch.py)."""
     from hydro.basin import Basin
 

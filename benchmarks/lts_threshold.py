@@ -1,0 +1,218 @@
+"""Local time steps against the global sub-step, size by size: where ``[run] local_steps = "auto"``
+should switch them on (``hydro.run_settings.LOCAL_STEPS_AUTO_REACHES``).
+
+Run ``python benchmarks/lts_threshold.py [--sizes 100,200,500,1000,2000,5000] [--rounds 3] [--shipped]
+[--span K] [--cell-km KM] [--seed S] [--no-whole] [--json]``.  Per size a synthetic one-year tree basin (as
+``benchmarks/scaling.py`` and ``benchmarks/model.py`` build it: one subbasin a reach, two reservoirs,
+SYNTHETIC weather), and with ``--shipped`` copies of Miyun and Guanting (``basins/region`` beside them:
+their files refer to ``../region/quality.toml``), are timed two ways, global and local always taking
+turns (global, local, global, local, ...) so that load from other work weighs on both alike:
+
+* ``transport``: in one fresh process, ``hydro run BASIN --set run.local_steps=false`` captures its
+  transport call (``hydro.transport.simulate``'s arguments), then that call runs ``--rounds`` times
+  each way (the global sub-step, ``local_steps=None``; local steps, ``LocalSteps()``, the defaults that
+  ``true`` and ``"auto"`` give), timed by ``time.process_time`` (CPU of all the process's threads: the
+  kernel runs in up to ``HYDRO_TRANSPORT_THREADS`` lanes).  A call of under 3 s runs once each way
+  first, untimed (the local steps' first call loads their kernels from the cache, 0.1-0.4 s);
+* ``whole`` (unless ``--no-whole``): ``hydro run BASIN -o OUT --overwrite -q --set
+  run.local_steps=false`` and ``=true`` in fresh processes, ``--rounds`` times each, taking turns: CPU
+  seconds of each process (``os.wait4``) and its wall time.
+
+Printed per basin: the best (least) CPU each way and their ratio (local / global), the range of the
+ratios of the rounds' pairs (each local run over the global run just before it), the same for the
+whole process, and the load average (``os.getloadavg``, as ``uptime`` prints it) before and after.
+``--span K`` redraws each synthetic reach's downstream reach among the next ``K`` (the generator's is
+3: long chains; a large ``K`` gives a bushier tree of shorter chains), ``--cell-km`` sets the basin's
+``cell_length_km`` (the generator's 5 km) and ``--seed`` the generator's seed (7, as ``scaling.py``'s:
+another random tree and weather); all three only for this benchmark's basins, to see whether the
+answer depends on the tree's shape.  ``--json`` prints ``lts_threshold_transport_cpu_seconds_*`` and
+``lts_threshold_whole_cpu_seconds_*`` records (local, against the global step's, same run).
+
+Measured 2026-12-02 (the figures and the threshold they chose: docs/solver.md, "The threshold of
+auto, re-decided").
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import os
+import re
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from _common import emit, record
+from scaling import timed_process
+
+SIZES = (100, 200, 500, 1000, 2000, 5000)
+SHIPPED = ("miyun", "guanting")
+WARM_UP_BELOW_S = 3.0  # a global call shorter than this runs once each way before the timed rounds
+
+
+def child(basin: str, out: str, rounds: int) -> None:
+    """In this process: ``hydro run BASIN`` on the global step, its transport call captured, then the
+    call ``rounds`` times each way, taking turns; prints one JSON line (CPU seconds per run)."""
+    import hydro.pipeline_steps
+    import hydro.simulation
+    import hydro.transport
+    from hydro.cli import main
+    from hydro.transport_args import LocalSteps
+
+    seen: list = []
+
+    def spy(network, tracers, inputs, **kw):
+        seen.append((network, tracers, inputs, kw))
+        return hydro.transport.simulate(network, tracers, inputs, **kw)
+
+    hydro.simulation.simulate = spy  # type: ignore[attr-defined]
+    hydro.pipeline_steps.simulate = spy  # type: ignore[attr-defined]
+    try:
+        main(["run", basin, "-o", out, "--overwrite", "-q", "--set", "run.local_steps=false"], prog_name="hydro")
+    except SystemExit as exc:
+        if exc.code:
+            raise
+    network, tracers, inputs, kw = seen[-1]  # the whole period's call (one block)
+    kw = {key: value for key, value in kw.items() if key != "local_steps"}
+    ways = {"global": None, "local": LocalSteps()}
+
+    def once(way):
+        c0, t0 = time.process_time(), time.perf_counter()
+        result = hydro.transport.simulate(network, tracers, inputs, local_steps=ways[way], **kw)
+        return time.process_time() - c0, time.perf_counter() - t0, result
+
+    found: dict = {"reaches": len(network.reaches), "cells": network.layout.n_cells,
+                   "global": [], "local": [], "global_wall": [], "local_wall": []}
+    if once("global")[0] < WARM_UP_BELOW_S:
+        once("local")
+    results = {}
+    for _ in range(rounds):
+        for way in ways:
+            cpu, wall, results[way] = once(way)
+            found[way].append(cpu)
+            found[f"{way}_wall"].append(wall)
+    found["days_local"] = int((results["local"].substeps != results["global"].substeps).sum())
+    found["substeps"] = float(results["global"].substeps.mean())
+    print(json.dumps(found))
+
+
+def reshape(path: Path, span: int, cell_km: float | None, seed: int = 11) -> None:
+    """Redraw each reach's downstream reach of a generated basin among the next ``span`` reaches (not
+    the reaches that flow into a reservoir, nor the outlet) and set its ``cell_length_km``."""
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    text = path.read_text()
+    n = len(re.findall(r"^\[\[reaches\]\]$", text, flags=re.M))
+
+    def redraw(m):
+        i = int(m.group(1))
+        return f'id = "r{i}"{m.group(2)}downstream = "r{int(rng.integers(i + 1, min(n, i + 1 + span)))}"'
+
+    if span:
+        text = re.sub(r'id = "r(\d+)"(\nlength_km = [\d.]+\n)downstream = "r\d+"', redraw, text)
+    if cell_km is not None:
+        text = re.sub(r"^cell_length_km = .*$", f"cell_length_km = {cell_km}", text, flags=re.M)
+    path.write_text(text)
+
+
+def shipped_copy(root: Path, name: str) -> Path:
+    """A copy of shipped basin ``name`` with ``basins/region`` beside it; its basin.toml path."""
+    from hydro.basin import ROOT
+
+    for folder in (name, "region"):
+        if not (root / folder).exists():
+            shutil.copytree(ROOT / "basins" / folder, root / folder)
+    return root / name / "basin.toml"
+
+
+def measure(basin: Path, out: Path, rounds: int, whole: bool) -> dict:
+    """Both timings of one basin (see the module's docstring), with the load before and after."""
+    found: dict = {"load_before": os.getloadavg()}
+    _, _, _, stdout = timed_process([sys.executable, __file__, "--child", str(basin), str(out), str(rounds)],
+                                    f"transport of {basin}")
+    found.update(json.loads(stdout.strip().splitlines()[-1]))
+    if whole:
+        for way in ("false", "true"):
+            found[f"whole_{way}"], found[f"whole_{way}_wall"] = [], []
+        for _ in range(rounds):
+            for way in ("false", "true"):
+                wall, cpu, _, _ = timed_process([sys.executable, "-m", "hydro", "run", str(basin), "-o", str(out),
+                                                 "--overwrite", "-q", "--set", f"run.local_steps={way}"],
+                                                f"hydro run {basin} local_steps={way}")
+                found[f"whole_{way}"].append(cpu)
+                found[f"whole_{way}_wall"].append(wall)
+    found["load_after"] = os.getloadavg()
+    return found
+
+
+def summary(name: str, f: dict) -> str:
+    """One basin's line: best CPU each way, best over best, the range of the pairs' ratios, load."""
+    pairs = [b / a for a, b in zip(f["global"], f["local"], strict=True)]
+    line = (f"{name:>18s} ({f['reaches']} reaches, {f['cells']} cells, {f['substeps']:.0f} sub-steps/day, "
+            f"{f['days_local']} days local): transport CPU global {min(f['global']):.3f} s, local "
+            f"{min(f['local']):.3f} s, {min(f['local']) / min(f['global']):.2f}x (pairs {min(pairs):.2f}-"
+            f"{max(pairs):.2f})")
+    if "whole_false" in f:
+        pairs = [b / a for a, b in zip(f["whole_false"], f["whole_true"], strict=True)]
+        line += (f"; whole run CPU {min(f['whole_false']):.2f} s against {min(f['whole_true']):.2f} s, "
+                 f"{min(f['whole_true']) / min(f['whole_false']):.2f}x (pairs {min(pairs):.2f}-{max(pairs):.2f}; "
+                 f"wall {min(f['whole_false_wall']):.2f} / {min(f['whole_true_wall']):.2f} s)")
+    load = f"{f['load_before'][0]:.1f}, {f['load_before'][1]:.1f} -> {f['load_after'][0]:.1f}, {f['load_after'][1]:.1f}"
+    return line + f"; load (1, 5 min) {load}"
+
+
+def records(name: str, f: dict) -> list[dict]:
+    """The ``--json`` records of one basin: local steps' best CPU against the global step's."""
+    out = [record(f"lts_threshold_transport_cpu_seconds_{name}", min(f["local"]), "s", min(f["global"]),
+                  min(f["local"]) / min(f["global"]))]
+    if "whole_false" in f:
+        out.append(record(f"lts_threshold_whole_cpu_seconds_{name}", min(f["whole_true"]), "s",
+                          min(f["whole_false"]), min(f["whole_true"]) / min(f["whole_false"])))
+    return out
+
+
+def main() -> None:
+    if len(sys.argv) == 5 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], int(sys.argv[4]))
+        return
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=",".join(map(str, SIZES)), help="reaches of the synthetic basins, "
+                        "comma-separated (empty: none)")
+    parser.add_argument("--rounds", type=int, default=3, help="runs each way, taking turns (best of them kept)")
+    parser.add_argument("--shipped", action="store_true", help="also copies of Miyun and Guanting")
+    parser.add_argument("--span", type=int, default=0, help="redraw each reach's downstream among the next K")
+    parser.add_argument("--cell-km", type=float, default=None, help="the synthetic basins' cell_length_km")
+    parser.add_argument("--seed", type=int, default=7, help="the generator's seed (scaling.py's: 7)")
+    parser.add_argument("--no-whole", action="store_true", help="time the transport call only")
+    parser.add_argument("--json", action="store_true", help="print JSON records")
+    args = parser.parse_args()
+    from hydro.validation.problems import synthetic_watershed
+
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    shape = (f"_span{args.span}" if args.span else "") + (f"_cell{args.cell_km:g}km" if args.cell_km else "") \
+        + (f"_seed{args.seed}" if args.seed != 7 else "")
+    found = []
+    with tempfile.TemporaryDirectory() as tmp:
+        root = Path(tmp)
+        basins = [(f"{n}r{shape}", synthetic_watershed(root / f"r{n}", n_subbasin=n, n_reservoir=2, years=1,
+                                                       seed=args.seed)) for n in sizes]
+        for _, path in basins:
+            reshape(path, args.span, args.cell_km)
+        if args.shipped:
+            basins += [(name, shipped_copy(root, name)) for name in SHIPPED]
+        for name, path in basins:
+            f = measure(path, root / "out.nc", args.rounds, not args.no_whole)
+            print(summary(name, f), file=sys.stderr, flush=True)
+            found += records(name, f)
+    emit(found, args.json)
+    if not math.isfinite(sum(r["ratio"] for r in found)):
+        raise SystemExit("a ratio is not finite")
+
+
+if __name__ == "__main__":
+    main()
