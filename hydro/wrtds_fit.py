@@ -140,6 +140,23 @@ def _censored_em(w: np.ndarray, X: np.ndarray, y: np.ndarray, cens: np.ndarray,
     return beta, scale
 
 
+#: Condition number, after scaling each matrix to a unit diagonal, above which a grid point's
+#: normal equations count as singular. Exact collinearity (a constant ln Q beside the intercept)
+#: leaves a condition of order 1e16 that LAPACK may or may not turn into an error, depending on the
+#: machine's summation order; real records stay far below (a ln Q spread of 0.1 around a mean of 5
+#: gives about 1e4), so 1e12 separates the two with margin on both sides.
+SINGULAR_CONDITION = 1e12
+
+
+def _near_singular(A: np.ndarray) -> bool:
+    """Whether any of the (m, 5, 5) weighted normal-equation matrices ``A`` is (nearly) singular."""
+    d = np.sqrt(np.einsum("mii->mi", A))
+    if not np.all(d > 0):
+        return True
+    cond = np.linalg.cond(A / d[:, :, None] / d[:, None, :])
+    return bool(not np.all(cond < SINGULAR_CONDITION))
+
+
 _SINGULAR = ("WRTDS: a weighted regression is singular: the samples weighted at some grid "
              "point do not vary enough in discharge (or in time and season) to fit "
              "ln C = b0 + b1 t + b2 ln Q + b3 sin + b4 cos; WRTDS needs a varying discharge "
@@ -203,10 +220,9 @@ def _fit_points(ts: np.ndarray, lq: np.ndarray, y: np.ndarray, gt: np.ndarray, g
         # weighted normal equations as matrix products: A = sum w x x', b = sum w x y
         A = (w @ XX).reshape(-1, 5, 5)
         b = w @ Xy
-        try:
-            beta = np.linalg.solve(A, b[:, :, None])[:, :, 0]  # (m, 5)
-        except np.linalg.LinAlgError:
-            raise ValueError(_SINGULAR) from None
+        if _near_singular(A):
+            raise ValueError(_SINGULAR)
+        beta = np.linalg.solve(A, b[:, :, None])[:, :, 0]  # (m, 5)
         resid = y[None, :] - beta @ X.T
         sc = np.sqrt((w * resid * resid).sum(axis=1) / w.sum(axis=1))
         if cens.any():
