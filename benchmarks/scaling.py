@@ -21,6 +21,11 @@ run three times and its run of least model CPU kept).  Per case:
 * ``substeps``: mean transport sub-steps per day;
 * ``peak RSS``: the process's maximum resident set (``wait4``), MB; ``output``: file MB.
 
+The instrumented child's JSON also has ``output`` (wall seconds of the writing after the run:
+``OverlappedWrite.finish``, or a block's writing), ``writer_first_cpu`` (CPU seconds of the writer's
+thread on the variables known before the transport, written while it runs, since 2 Dec 2026: taken out
+of ``model``) and ``output_cpu`` (the writer's CPU in all).
+
 A run of more than 5 years and 500,000 reach-days (``hydro run``'s default, ``--block-years``) runs
 and is written in time blocks (:mod:`hydro.blocked`); its ``model`` is the whole run less the
 writing of its blocks, and the number of blocks is printed.
@@ -128,6 +133,14 @@ whole (a plain ``hydro run``) 32.6 s (32.6 s of CPU), model 28.0 s of CPU of whi
 output 236 MB.  Under cProfile (31.5 s) the rest is the writing (3.0 s), loading (1.8 s), the cells'
 geometric volumes for the year (1.3 s, numpy's ``power`` on 11 million cell-days) and the water (1.0 s),
 while the second core idles through the kernel's 20 s: the 30 s is about 3 s away.
+With the variables known before the transport written on a thread while it runs, and the routing
+beside the sources (hydro.netcdf_overlap, hydro.pipeline_steps.side_by_side; docs/solver.md, "Writing
+while the transport runs"), 2026-12-02 12:17-12:21 UTC, the plain ``hydro run`` of the 10,000 x 1 basin,
+this and d31a0d7 taking turns (ABBA, load 1.0-1.35): 44.9-45.6 s against 47.3-48.0 s (48.5-49.3 s of
+CPU against 47.3-47.8), peak RSS 2,252 MB against 1,955. The machine ran the year slower this session
+than at 09:45 (the transport 43 s of CPU against 25.4, both versions alike), so the 30 s was not
+checked; the instrumented child: the writer's first part 2.5 s of CPU during the transport, the
+writing after it 0.93 s of wall (3.0 s before).
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
