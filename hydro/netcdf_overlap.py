@@ -95,18 +95,20 @@ class OverlappedWrite:
     def finish(self, results: Results) -> Path:
         """Write the rest of ``results`` (the whole run's) and put the file in place; raise the writer's
         error, if it had one (:class:`hydro.errors.HydroError` for a disk that refused the file)."""
-        self._done = True
         if self._writer is None:  # the run never called on_water: one part, as ever
             from hydro.netcdf import write_results
 
+            self._done = True
             return write_results(results, self.path, self.overwrite, spec=self.spec, option=self.option)
         if self._thread is None:
             _send(self._writer, results)
         else:
             self._inbox.put(results)
-            self._thread.join()
+            self._thread.join()  # Ctrl-C here: __exit__ stops the writer before it puts the file in place
             if self._error is not None:
+                self._done = True
                 raise self._error
+        self._done = True
         return self.path
 
     def _run(self) -> None:
@@ -131,8 +133,13 @@ class OverlappedWrite:
             self._writer.close()
             return
         self._stop.set()
-        self._inbox.put(None)
+        self._inbox.put(None)  # read only if the writer still waits for the whole results
         self._thread.join()
+
+    def _check_stop(self) -> None:
+        """Raise :class:`_Stopped` if the run failed or was interrupted meanwhile (:meth:`_abandon`)."""
+        if self._stop.is_set():
+            raise _Stopped
 
     def _write(self, early: Results) -> Generator[None, Results, None]:
         """Generator that owns the file: writes ``early``'s variables, waits (``yield``) for the whole
@@ -152,8 +159,7 @@ class OverlappedWrite:
             variables(nc, early, spec, first_names, index, starts, bounds)
             small_chunk_caches(nc, first_names)  # compressed as written, not held (64 MB a variable) to the close
             for name in first_names:
-                if self._stop.is_set():
-                    raise _Stopped
+                self._check_stop()
                 put(nc, early, spec, index, starts, [name])
             nc.sync()  # what the caches still hold compressed and written now, not after the transport
             results = yield
@@ -165,8 +171,11 @@ class OverlappedWrite:
             rest = [n for n in kept_variables(results, spec) if n not in set(first_names)]
             coordinates(nc, results, sorted(used_dims(results, rest) - dims), index, first, bounds)
             variables(nc, results, spec, rest, index, starts, bounds)
-            put(nc, results, spec, index, starts, rest)
+            for name in rest:
+                self._check_stop()
+                put(nc, results, spec, index, starts, [name])
             nc.setncatts(attrs)
+            self._check_stop()  # not put in place after all
 
 
 def _send(writer: Generator[None, Results, None], results: Results) -> None:

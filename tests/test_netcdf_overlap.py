@@ -144,3 +144,21 @@ def test_a_file_written_meanwhile_is_not_replaced_without_overwrite(basin, tmp_p
     assert done.exit_code != 0 and "exists" in done.output and "pass --overwrite" in done.output
     assert "Traceback" not in done.output
     assert (tmp_path / "out.nc").read_bytes() == b"someone else's" and not list(tmp_path.glob(".*.part"))
+
+
+def test_ctrl_c_during_the_transport_stops_the_writer_and_leaves_no_file(basin, tmp_path, monkeypatch):
+    import hydro.pipeline_steps as steps
+    from hydro.basin import Basin
+    from hydro.netcdf_overlap import OverlappedWrite
+    from hydro.outputspec import OutputSpec
+    from hydro.simulation import run
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(steps, "transport", interrupted)
+    with pytest.raises(KeyboardInterrupt), OverlappedWrite(tmp_path / "out.nc", False, OutputSpec(),
+                                                           threaded=True) as writer:
+        writer.finish(run(Basin.load(basin), on_water=writer.water))
+    assert writer._thread is not None and not writer._thread.is_alive()
+    assert not list(tmp_path.iterdir())  # neither the file nor its temporary
