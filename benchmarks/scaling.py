@@ -21,6 +21,11 @@ run three times and its run of least model CPU kept).  Per case:
 * ``substeps``: mean transport sub-steps per day;
 * ``peak RSS``: the process's maximum resident set (``wait4``), MB; ``output``: file MB.
 
+The instrumented child's JSON also has ``output`` (wall seconds of the writing after the run:
+``OverlappedWrite.finish``, or a block's writing), ``writer_first_cpu`` (CPU seconds of the writer's
+thread on the variables known before the transport, written while it runs, since 2 Dec 2026: taken out
+of ``model``) and ``output_cpu`` (the writer's CPU in all).
+
 A run of more than 5 years and 500,000 reach-days (``hydro run``'s default, ``--block-years``) runs
 and is written in time blocks (:mod:`hydro.blocked`); its ``model`` is the whole run less the
 writing of its blocks, and the number of blocks is printed.
@@ -130,6 +135,14 @@ whole (a plain ``hydro run``) 32.6 s (32.6 s of CPU), model 28.0 s of CPU of whi
 output 236 MB.  Under cProfile (31.5 s) the rest is the writing (3.0 s), loading (1.8 s), the cells'
 geometric volumes for the year (1.3 s, numpy's ``power`` on 11 million cell-days) and the water (1.0 s),
 while the second core idles through the kernel's 20 s: the 30 s is about 3 s away.
+With the variables known before the transport written on a thread while it runs, and the routing
+beside the sources (hydro.netcdf_overlap, hydro.pipeline_steps.side_by_side; docs/solver.md, "Writing
+while the transport runs"), 2026-12-02 12:17-12:21 UTC, the plain ``hydro run`` of the 10,000 x 1 basin,
+this and d31a0d7 taking turns (ABBA, load 1.0-1.35): 44.9-45.6 s against 47.3-48.0 s (48.5-49.3 s of
+CPU against 47.3-47.8), peak RSS 2,252 MB against 1,955. The machine ran the year slower this session
+than at 09:45 (the transport 43 s of CPU against 25.4, both versions alike), so the 30 s was not
+checked; the instrumented child: the writer's first part 2.5 s of CPU during the transport, the
+writing after it 0.93 s of wall (3.0 s before).
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
@@ -142,6 +155,7 @@ kernels and the basin (about 0.3 GB).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import os
@@ -178,7 +192,8 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_ac
     from hydro.cli import main
 
     found: dict = {"load": None, "kernel_load": None, "model_cpu": None, "model_wall": None, "output": None,
-                   "days": None, "substeps": None, "transport_cpu": None, "cells": None}
+                   "output_cpu": None, "writer_first_cpu": None, "days": None, "substeps": None,
+                   "transport_cpu": None, "cells": None}
     seen: dict = {}
 
     def spy(network, tracers, inputs, **kw):  # the calls of the timed run add up (blocks: one each)
@@ -251,14 +266,17 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_ac
     hydro.netcdf.BlockWriter.write = written  # type: ignore[method-assign]
     hydro.clitools.load_basin = timed(hydro.clitools.load_basin, "load")  # type: ignore[assignment]
     hydro.simulation.run = run_and_count  # type: ignore[assignment]
-    # ``hydro run`` of one block writes through this (imported when the command runs; timing
-    # Results.to_netcdf, which it does not call, left ``output`` None)
-    hydro.netcdf.write_results = timed(hydro.netcdf.write_results, "output")  # type: ignore[assignment]
+    # ``hydro run`` of one block writes through OverlappedWrite: the variables known before the transport
+    # on a thread while it runs (that thread's CPU then, ``writer_first_cpu``, is taken out of ``model_cpu``),
+    # the rest at ``finish`` (``output``: its wall seconds; ``output_cpu``: the writer's CPU in all)
+    overlapped_write(found)
     try:
         main(["run", basin, "-o", out, "--overwrite", "-q"], prog_name="hydro")
     except SystemExit as exc:
         if exc.code:
             raise
+    if found.get("writer_first_cpu") is not None and found["model_cpu"] is not None:
+        found["model_cpu"] -= found["writer_first_cpu"]
     found["output_mb"] = Path(out).stat().st_size / 1e6
     if seen and lts:
         kw = seen["kw"]
@@ -272,6 +290,37 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_ac
         found.update(accuracy(seen["network"], seen["tracers"], seen["inputs"], seen["kw"], lts_acc))
         print(report(found), file=sys.stderr, flush=True)
     print(json.dumps(found))
+
+
+def overlapped_write(found: dict) -> None:
+    """Time :class:`hydro.netcdf_overlap.OverlappedWrite` into ``found``: ``output`` (wall seconds of
+    ``finish``), ``writer_first_cpu`` (thread CPU of the part written while the run goes on) and
+    ``output_cpu`` (that and the rest's)."""
+    from hydro.netcdf_overlap import OverlappedWrite
+
+    finish, write = OverlappedWrite.finish, OverlappedWrite._write
+
+    def finished(self, results):
+        t0, c0 = time.perf_counter(), time.thread_time()
+        value = finish(self, results)
+        found["output"] = time.perf_counter() - t0
+        if found.get("writer_first_cpu") is None:  # one part, on this thread
+            found["output_cpu"] = time.thread_time() - c0
+        return value
+
+    def written(self, early):
+        parts = write(self, early)
+        c0 = time.thread_time()
+        next(parts)
+        found["writer_first_cpu"] = time.thread_time() - c0
+        results = yield
+        c0 = time.thread_time()
+        with contextlib.suppress(StopIteration):
+            parts.send(results)
+        found["output_cpu"] = found["writer_first_cpu"] + time.thread_time() - c0
+
+    OverlappedWrite.finish = finished  # type: ignore[method-assign]
+    OverlappedWrite._write = written  # type: ignore[method-assign]
 
 
 def lts_timed(network, tracers, inputs, kw, cuts: bool = False) -> dict:

@@ -27,10 +27,22 @@ def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hyd
     """Wrap hydraulics and transport arrays as :class:`Results` with BRIEF metadata.
 
     ``outputs`` names the tracers of ``tr`` (short and long name of each); by
-    default they are the basin's constituents.
+    default they are the basin's constituents.  :func:`water_results`, then
+    :func:`add_transport_results`.
     """
-    net = basin.network
     names = outputs if outputs is not None else [(c.name, c.long_name) for c in basin.constituents]
+    res = hydraulic_results(basin, dates, years, hyd, scenario, history, names)
+    add_transport_results(res, tr, names, bool(basin.network.reservoirs))
+    return res
+
+
+def hydraulic_results(basin: Basin, dates: list[date], years: list[int], hyd: Hydraulics, scenario: str,
+                      history: str, names: list[tuple[str, str]]) -> Results:
+    """The results known before the transport: coordinates, the BRIEF's global attributes and the
+    hydraulics (flows, reservoirs); ``names``: the outputs' short and long names, as
+    :func:`assemble_results` takes them.  A watershed run writes these while its transport runs
+    (:mod:`hydro.netcdf_overlap`; :func:`hydro.pipeline_steps.water_results`)."""
+    net = basin.network
     res = Results(
         coords={"time": dates, "reach": net.reach_ids, "section": [s.id for s in net.sections],
                 "reservoir": net.reservoir_ids, "year": years, "budget_term": list(BUDGET_TERMS)},
@@ -45,8 +57,6 @@ def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hyd
         res.attrs["local_steps"] = "true"
     res.add("discharge", hyd.q_out)
     res.add("reach_inflow", hyd.q_in)
-    res.add("section_discharge", tr.section_discharge)
-    res.add("transport_substeps", tr.substeps)
     if net.reservoirs:
         res.add("reservoir_storage", hyd.res_volume[1:])
         res.add("reservoir_level", hyd.res_level)
@@ -58,6 +68,14 @@ def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hyd
         unmet = ecological_shortfall_days(net, hyd.res_release + hyd.res_spill, [d.year for d in dates])
         if unmet:
             res.attrs[ECO_ATTRIBUTE] = unmet
+    return res
+
+
+def add_transport_results(res: Results, tr: TransportResult, names: list[tuple[str, str]], reservoirs: bool) -> None:
+    """Add to ``res`` (:func:`hydraulic_results`) the transport's variables: each named tracer of ``tr``
+    (``names``, short and long) at reaches, sections and (``reservoirs``) reservoirs, and its budgets."""
+    res.add("section_discharge", tr.section_discharge)
+    res.add("transport_substeps", tr.substeps)
     for k, c in enumerate(short for short, _ in names):
         res.add(f"{c}_concentration", tr.reach_concentration[:, :, k])
         res.add(f"{c}_load", tr.reach_load[:, :, k])
@@ -66,14 +84,12 @@ def assemble_results(basin: Basin, dates: list[date], years: list[int], hyd: Hyd
         res.add(f"{c}_budget_reach",
                 np.concatenate([tr.budget_reach[:, :, :, k], tr.storage_reach[:-1, :, None, k],
                                 tr.storage_reach[1:, :, None, k]], axis=2))
-        if net.reservoirs:
+        if reservoirs:
             res.add(f"reservoir_{c}_concentration", tr.reservoir_concentration[:, :, k])
             res.add(f"reservoir_{c}_outflow_load", tr.reservoir_outflow_load[:, :, k])
             res.add(f"{c}_budget_reservoir",
                     np.concatenate([tr.budget_reservoir[:, :, :, k], tr.storage_reservoir[:-1, :, None, k],
                                     tr.storage_reservoir[1:, :, None, k]], axis=2))
-    return res
-
 
 
 def network_attributes(net) -> dict[str, str]:
@@ -97,13 +113,12 @@ def network_attributes(net) -> dict[str, str]:
     }
 
 
-def add_source_results(res: Results, named, inputs_by_tag: dict[str, np.ndarray], constituents,
-                       n_res: int) -> None:
-    """Every constituent and species by source: through sections and reaches, in reservoirs, delivered.
+def add_source_results(res: Results, named, n_res: int) -> None:
+    """Every constituent and species by source (``named``: :func:`hydro.tracers.split_results`): through
+    sections and reaches, and in reservoirs.
 
     TN keeps its historical names (``tn_source_load``, ``reach_tn_source_load``,
-    ``reservoir_tn_source_concentration``, ``subbasin_tn_source_input``); the
-    others follow them (``tp_source_load``, ...).
+    ``reservoir_tn_source_concentration``); the others follow them (``tp_source_load``, ...).
     """
     for name, _ in named.names:
         tr = named.by_source[name]
@@ -111,6 +126,14 @@ def add_source_results(res: Results, named, inputs_by_tag: dict[str, np.ndarray]
         res.add(f"reach_{name}_source_load", tr.reach_load)
         if n_res:
             res.add(f"reservoir_{name}_source_concentration", tr.reservoir_concentration)
+
+
+def add_source_inputs(res: Results, names: list[tuple[str, str]], inputs_by_tag: dict[str, np.ndarray],
+                      constituents) -> None:
+    """What the subbasins deliver of every constituent and species (``names``, short and long) by source
+    (``subbasin_tn_source_input``, ...; known before the transport): a constituent with species, the sum of
+    its species' where the run has no input of its own."""
+    for name, _ in names:
         if name in inputs_by_tag:
             res.add(f"subbasin_{name}_source_input", inputs_by_tag[name])
     for c in constituents:
@@ -118,8 +141,7 @@ def add_source_results(res: Results, named, inputs_by_tag: dict[str, np.ndarray]
             res.add(f"subbasin_{c.name}_source_input", np.sum([inputs_by_tag[p.name] for p in c.species], axis=0))
 
 
-def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_res: int,
-                         reach_inflow: bool | None = None) -> None:
+def add_transfer_results(res: Results, transfers, hyd, target, n_res: int, reach_inflow: bool | None = None) -> None:
     """Transferred water and its TN kept apart from the natural inflow (``hydro.transfers``).
 
     ``reservoir_transfer_inflow`` and ``reservoir_natural_inflow`` split each
@@ -144,6 +166,11 @@ def add_transfer_results(res: Results, transfers, hyd, target, water_tracer, n_r
     if np.any(transfers.reach_inflow > 0) if reach_inflow is None else reach_inflow:
         res.add("reach_transfer_inflow", transfers.reach_inflow)
         res.add("reach_transfer_tn_load", transfers.reach_load * per_day)
+
+
+def add_transfer_tracer(res: Results, water_tracer, n_res: int) -> None:
+    """The transferred water's share (``water_tracer``, a conservative tracer of 1 g m-3 carried by the
+    transport; None: no water enters from outside) through sections and in reservoirs."""
     if water_tracer is not None:
         # tracer at 1 g/m3: kg/d of tracer = 1000 m3/d of transferred water
         res.add("section_transfer_discharge", water_tracer.section_load[:, :, 0] * 1000.0 / 86400.0)

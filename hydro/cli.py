@@ -295,11 +295,11 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     from hydro.basin import parse_date
     from hydro.clitools import (FLOW_DRIVEN_MODULES, KERNEL_MODULES, compile_notice, is_catchment_file,
                                 refuse_past_record, refuse_seed_without_members)
-    from hydro.netcdf import check_writable, write_results
+    from hydro.netcdf import check_writable
     from hydro.outputspec import check_netcdf_name
     from hydro.outputspec import check_request, check_something_kept, spec_for_run
     from hydro.scenario_run import scenario_command, scenario_mode
-    from hydro.simulation import check_period, run
+    from hydro.simulation import check_period
     from hydro.summary import run_summary
 
     refuse_seed_without_members(members)
@@ -347,19 +347,32 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     if blocked_command(b, s, e, out, spec=spec, overwrite=overwrite, block_years=block_years,
                        history=_history(), weather_seed=weather_seed, quiet=quiet):
         return _finished()  # a long run, written block by block (hydro.blocked)
-    if weather_seed is not None:
-        from hydro.ensemble import member_weather
-        from hydro.pipeline import run_watershed
-
-        results = run_watershed(b, s, e, history=_history(), weather=member_weather(b, s, e, weather_seed))
-        results.attrs["weather_seed"] = str(weather_seed)
-    else:
-        results = run(b, s, e, history=_history())
-    write_results(results, out, overwrite, spec=spec)  # as to_netcdf, in -o's words (a file written meanwhile)
+    results = _run_and_write(b, s, e, out, overwrite, spec, weather_seed)
     if not quiet:  # (an ensemble returned above)
         click.echo(run_summary(results))
         click.echo(f"written: {out}")
     _finished()
+
+
+def _run_and_write(b, s, e, out, overwrite: bool, spec, weather_seed):
+    """Run basin ``b`` from ``s`` to ``e`` once (on synthetic weather of ``weather_seed`` if not None) and
+    write its results to ``out``, a watershed's known before its transport while it runs
+    (:class:`hydro.netcdf_overlap.OverlappedWrite`); return the results."""
+    from hydro.netcdf_overlap import OverlappedWrite
+    from hydro.simulation import run
+
+    with OverlappedWrite(out, overwrite, spec) as writer:  # as to_netcdf, in -o's words (a file written meanwhile)
+        if weather_seed is not None:
+            from hydro.ensemble import member_weather
+            from hydro.pipeline import run_watershed
+
+            results = run_watershed(b, s, e, history=_history(), weather=member_weather(b, s, e, weather_seed),
+                                    on_water=writer.water)
+            results.attrs["weather_seed"] = str(weather_seed)
+        else:
+            results = run(b, s, e, history=_history(), on_water=writer.water)
+        writer.finish(results)
+    return results
 
 
 def _fit_weather_generator(b, members, weather_seed) -> None:

@@ -14,32 +14,19 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from hydro import __version__
 from hydro.errors import HydroError
 from hydro.netcdf_chunks import LEADING_DIMS as LEADING_DIMS
-from hydro.netcdf_chunks import sample_chunks, small_chunk_caches, storage
+from hydro.netcdf_chunks import small_chunk_caches
+from hydro.netcdf_define import BOUNDS_LONG_NAME as BOUNDS_LONG_NAME
+from hydro.netcdf_define import define as _define
+from hydro.netcdf_define import put as _put
 from hydro.output_periods import check_aggregation
-from hydro.outputspec import (
-    LOCATIONS_ATTRIBUTE,
-    OutputSpec,
-    blocks,
-    check,
-    element_index,
-    kept_variables,
-    locations_attribute,
-    out_dtype,
-    periods,
-)
+from hydro.outputspec import OutputSpec, blocks, check, kept_variables, periods
 from hydro.run_attributes import Combiner
-from hydro.variables import COORDINATE_ATTRS
 
 if TYPE_CHECKING:
     from hydro.results import Results
 
-
-#: long_name of ``time_bnds`` (aggregated files), in the file and in :meth:`Results.to_xarray`.
-BOUNDS_LONG_NAME = "first day of the averaging period and the day after its last"
-_STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario", "budget_term")
 
 
 def check_writable(path: Path, overwrite: bool, inputs=()) -> None:
@@ -94,91 +81,6 @@ def _mark_missing(nc, names, axis: int, rows: list[int]) -> None:
         var.missing_value = fill
         for i in rows:
             var[(slice(None),) * axis + (i,)] = fill
-
-
-def _define(nc, results: Results, spec, sample: tuple | None = None):
-    """Attributes, dimensions, coordinates and (empty) variables of a file holding ``results`` under ``spec``
-    (``sample``: results and period starts deciding what zlib compresses, if not ``results``' own: a first
-    block's).  Returns (index, starts, names) for :func:`_put`."""
-    attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
-    attrs.update(results.attrs)
-    if results.constituents and "constituents" not in attrs:  # what <c>_... names resolve with on reading
-        attrs["constituents"] = ";".join(f"{k}={v}" for k, v in results.constituents.items())
-    index = element_index(results, spec)
-    if index:  # what a sum over every reach, reservoir or subbasin would miss (hydro gep, the report)
-        attrs[LOCATIONS_ATTRIBUTE] = locations_attribute(results, index)
-    starts, first, after = periods(results.dates, spec.aggregate, results.time_bounds)
-    if spec.aggregate != "daily":
-        attrs["time_aggregation"] = spec.aggregate
-    bounds = (first, after) if spec.aggregate != "daily" else results.time_bounds
-    nc.setncatts({k: str(v) for k, v in attrs.items()})
-    names = kept_variables(results, spec)
-    used_dims = {d for name in names for d in results.dims(name)}
-    for dim in sorted(used_dims | {"time"}):
-        values = first if dim == "time" else results.coords[dim]
-        if dim in index and dim != "time":
-            values = [values[k] for k in index[dim]]
-        nc.createDimension(dim, len(values))
-        if dim == "time":
-            start = values[0]
-            var = nc.createVariable("time", "f8", ("time",))
-            var.units = f"days since {start.isoformat()} 00:00:00"
-            var.calendar = "standard"
-            var.standard_name = "time"
-            var.long_name = "time (start of the day)"
-            var[:] = np.array([(d - start).days for d in values], dtype=float)
-            if bounds is not None:
-                var.long_name = "time (first day of the averaging period)"
-                var.bounds = "time_bnds"
-                nc.createDimension("nv", 2)
-                tb = nc.createVariable("time_bnds", "f8", ("time", "nv"))
-                # CF allows a bounds variable its parent's units and calendar (the same); the brief
-                # wants units and long_name on every variable
-                tb.units, tb.calendar, tb.long_name = var.units, var.calendar, BOUNDS_LONG_NAME
-                tb[:] = np.array([[(a - start).days, (b - start).days] for a, b in zip(*bounds, strict=True)], dtype=float)
-        elif dim in _STRING_DIMS:
-            var = nc.createVariable(dim, str, (dim,))
-            var.long_name = f"{dim.replace('_', ' ')} identifier"
-            for i, v in enumerate(values):
-                var[i] = str(v)
-        else:
-            var = nc.createVariable(dim, "i4", (dim,))
-            var.long_name = dim.replace("_", " ")
-            var.setncatts(COORDINATE_ATTRS.get(dim, {}))
-            var[:] = np.asarray(values, dtype=np.int32)
-    for name in names:
-        decl = results.declaration(name)
-        data = results.data[name]
-        dims = results.dims(name)
-        dtype = out_dtype(name, dims, data, spec)
-        shape = tuple(len(nc.dimensions[d]) for d in dims)
-        kwargs: dict[str, Any] = {}
-        if spec.compress and int(np.prod(shape)) > 1000:  # chunked; zlib where it pays (a batch's: always)
-            kwargs = storage(shape, dims, dtype, spec, None if results.leading else lambda chunks, dtype, name=name:
-                             sample_chunks(sample or (results, starts), name, spec, index, chunks, dtype))
-        if dtype != "i4":
-            kwargs["fill_value"] = np.float32(np.nan) if dtype == "f4" else np.nan
-        var = nc.createVariable(name, dtype, dims, **kwargs)
-        var.units = decl.units
-        var.long_name = decl.long_name
-        if decl.standard_name:
-            var.standard_name = decl.standard_name
-        if bounds is not None and "time" in dims:
-            var.cell_methods = "time: mean"
-    return index, starts, names
-
-
-def _put(nc, results: Results, spec, index, starts, names, lead: tuple = ()) -> None:
-    """Write the variables ``names`` of ``results`` (at ``lead`` indices of a stacked file)."""
-    for name in names:
-        var, dims = nc.variables[name], results.dims(name)
-        for out, block in blocks(results, name, spec, index, starts):
-            if out is None:
-                var[lead + (Ellipsis,)] = block
-                continue
-            sl = [slice(None)] * len(dims)
-            sl[dims.index("time")] = out
-            var[lead + tuple(sl)] = block.astype(var.dtype, copy=False)
 
 
 class _PieceWriter:

@@ -25,7 +25,7 @@ from hydro.watershed import Watershed
 
 def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baseline",
                   history: str = "", timings: dict | None = None, weather=None,
-                  apportion: bool = True, constituents: tuple[str, ...] | None = None) -> Results:
+                  apportion: bool = True, constituents: tuple[str, ...] | None = None, on_water=None) -> Results:
     """Simulate a watershed basin and return results with loads by source.
 
     Parameters
@@ -54,6 +54,10 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
         ensembles, scenario ensembles) and water-only calibrations (``()``)
         skip the work of the others; what is carried is computed exactly as in
         a run of all of them.
+    on_water : callable, optional
+        Given the results known before the transport (:func:`hydro.pipeline_steps.water_results`,
+        completed in place afterwards) as soon as they are, to write them while the transport runs
+        (:class:`hydro.netcdf_overlap.OverlappedWrite`); not called for a spun-up run.
     """
     from hydro.blocked import TransportStart, run_blocks, spin_up_plan
     from hydro.runoff_warm_up import run_start
@@ -77,4 +81,5 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
                      Continuation(runoff_state=warm.state, snow_threshold=threshold,
                                   mean_base_mm=mean_base, mean_washed=mean_washed,
                                   mean_nitrified=mean_nitrified, **numerics,
-                                  runoff_warm_up=warm.describe(), initial_state=plan.describe(start))).results
+                                  runoff_warm_up=warm.describe(), initial_state=plan.describe(start)),
+                     on_water).results

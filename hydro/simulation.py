@@ -169,7 +169,7 @@ def _constituent_inputs(inputs, reader: SeriesReader, n_part: int, flow: np.ndar
 
 
 def run(basin: Basin, start: date | None = None, end: date | None = None,
-        scenario: str = "baseline", history: str = "") -> Results:
+        scenario: str = "baseline", history: str = "", on_water=None) -> Results:
     """Simulate a flow-driven basin and return named results.
 
     Parameters
@@ -182,13 +182,16 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
         Scenario name recorded in the metadata.
     history : str
         The command line, recorded in the ``history`` attribute.
+    on_water : callable, optional
+        A watershed run's :func:`hydro.pipeline.run_watershed` argument (the results known before
+        the transport, to write them meanwhile); a flow-driven run does not call it.
     """
     start = start or basin.settings.start
     end = end or basin.settings.end
     if basin.is_watershed:
         from hydro.pipeline import run_watershed
 
-        return run_watershed(basin, start, end, scenario=scenario, history=history)
+        return run_watershed(basin, start, end, scenario=scenario, history=history, on_water=on_water)
     dates = daily_dates(start, end)
     forcing = read_forcing(basin, dates)
     net = basin.network

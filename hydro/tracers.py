@@ -272,24 +272,25 @@ class NamedResults:
     by_source: dict[str, TransportResult]
 
 
+def output_names(constituents: list[Constituent]) -> list[tuple[str, str]]:
+    """Short and long name of each output of :func:`split_results`: every constituent, followed by its species."""
+    return [(p.name, p.long_name) for c in constituents for p in (c, *c.species)]
+
+
 def split_results(tr: TransportResult, constituents: list[Constituent], n_tag: int) -> NamedResults:
     """Name the tracers of ``tr`` (laid out by :func:`tracer_inputs`): constituents, species, tags."""
-    names, by_source = [], {}
+    names, by_source = output_names(constituents), {}
     start = 0
     for c in constituents:
         n_part = len(c.parts)
         block = select(tr, slice(start, start + n_part * n_tag))
         if c.species:
             # the constituent by tag: its species' tracers of each tag added
-            whole = _species_summed(block, n_part, n_tag)
-            by_source[c.name] = whole
-            names.append((c.name, c.long_name))
+            by_source[c.name] = _species_summed(block, n_part, n_tag)
             for s, sp in enumerate(c.species):
                 by_source[sp.name] = select(block, slice(s * n_tag, (s + 1) * n_tag))
-                names.append((sp.name, sp.long_name))
         else:
             by_source[c.name] = block
-            names.append((c.name, c.long_name))
         start += n_part * n_tag
     total = (concat([sum_tracers(by_source[n], n_tag) for n, _ in names]) if names
              else select(tr, slice(0, 0)))
