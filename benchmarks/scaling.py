@@ -147,7 +147,7 @@ On this session's machine (2026-12-02 12:56-13:00 UTC, load 2.5-4.5, ``--cases 1
 changed): 10,000 x 1 whole 51.3 s (49.1 s of CPU), transport 45.8 s of CPU, 12,893 ns per reach-day of
 the model against 3,566 at 100 reaches (3.62x; 2.55x at 09:45).  The compile target is not why (native
 AVX-512, ``NUMBA_CPU_NAME=haswell`` and native without AVX-512 within 3 % of each other on the captured
-call, the same bytes); the slowdown grows with the network, about 1.2x at 100 reaches and 1.4-1.6x at
+call, the same bytes); the slowdown grows with the network, about 1.2x at 100 reaches and 1.4-1.7x at
 10,000 against the morning's machine (docs/solver.md, "The machine, not the compile target").
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
