@@ -509,9 +509,7 @@ def results(basin: Basin, w: Water, src: Loads, tr: TransportResult, carried: li
     tin = src.tracers
     n_tracer = len(tin.layout.tracers)
     water_tracer = select(tr, n_tracer) if water_enters(w)[0] else None
-    from hydro.transport import TRANSPORT_THREADS
-
-    named = split_results(select(tr, slice(0, n_tracer)), carried, len(tin.tags), TRANSPORT_THREADS)
+    named = split_results(select(tr, slice(0, n_tracer)), carried, len(tin.tags))
     add_transport_results(res, named.total, named.names, bool(n_res))
     add_source_results(res, named, n_res)
     if w.transfers.any:

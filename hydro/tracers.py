@@ -277,49 +277,24 @@ def output_names(constituents: list[Constituent]) -> list[tuple[str, str]]:
     return [(p.name, p.long_name) for c in constituents for p in (c, *c.species)]
 
 
-def split_results(tr: TransportResult, constituents: list[Constituent], n_tag: int,
-                  threads: int = 1) -> NamedResults:
-    """Name the tracers of ``tr`` (laid out by :func:`tracer_inputs`): constituents, species, tags.
-
-    ``threads`` > 1 (a watershed run's, :data:`hydro.transport.TRANSPORT_THREADS`): the constituents
-    are split on that many threads (NumPy releases Python's lock in its sums and copies; no constituent
-    reads or writes another's arrays), each with the same operations on the same arrays as on one
-    thread, so the results are the same to the bit.  On Miyun the split took 0.28 s of CPU after the
-    transport's lanes, one core idle.
-    """
+def split_results(tr: TransportResult, constituents: list[Constituent], n_tag: int) -> NamedResults:
+    """Name the tracers of ``tr`` (laid out by :func:`tracer_inputs`): constituents, species, tags."""
     names, by_source = output_names(constituents), {}
-    starts = np.cumsum([0] + [len(c.parts) * n_tag for c in constituents])
-    jobs = [(c, select(tr, slice(int(lo), int(lo) + len(c.parts) * n_tag)), n_tag)
-            for c, lo in zip(constituents, starts, strict=False)]
-    if threads > 1 and len(jobs) > 1:
-        from concurrent.futures import ThreadPoolExecutor
-
-        with ThreadPoolExecutor(min(threads, len(jobs)), thread_name_prefix="hydro-split") as pool:
-            split = list(pool.map(_split_constituent, jobs))  # in the constituents' order
-    else:
-        split = [_split_constituent(job) for job in jobs]
-    totals = {}
-    for parts, sums in split:
-        by_source.update(parts)
-        totals.update(sums)
-    total = (concat([totals[n] for n, _ in names]) if names
+    start = 0
+    for c in constituents:
+        n_part = len(c.parts)
+        block = select(tr, slice(start, start + n_part * n_tag))
+        if c.species:
+            # the constituent by tag: its species' tracers of each tag added
+            by_source[c.name] = _species_summed(block, n_part, n_tag)
+            for s, sp in enumerate(c.species):
+                by_source[sp.name] = select(block, slice(s * n_tag, (s + 1) * n_tag))
+        else:
+            by_source[c.name] = block
+        start += n_part * n_tag
+    total = (concat([sum_tracers(by_source[n], n_tag) for n, _ in names]) if names
              else select(tr, slice(0, 0)))
     return NamedResults(total=total, names=names, by_source=by_source)
-
-
-def _split_constituent(job) -> tuple[dict[str, TransportResult], dict[str, TransportResult]]:
-    """One constituent's outputs of :func:`split_results` (``job``: the constituent, its block of tracers,
-    the tags per part): the constituent and each species by tag, and each of them with its tags summed."""
-    c, block, n_tag = job
-    parts = {}
-    if c.species:
-        # the constituent by tag: its species' tracers of each tag added
-        parts[c.name] = _species_summed(block, len(c.parts), n_tag)
-        for s, sp in enumerate(c.species):
-            parts[sp.name] = select(block, slice(s * n_tag, (s + 1) * n_tag))
-    else:
-        parts[c.name] = block
-    return parts, {name: sum_tracers(value, n_tag) for name, value in parts.items()}
 
 
 def _species_summed(tr: TransportResult, n_part: int, n_tag: int) -> TransportResult:

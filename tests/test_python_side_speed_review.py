@@ -85,32 +85,6 @@ def test_species_are_added_as_the_reordered_copy_added_them_to_the_bit():
                 assert np.array_equal(getattr(named.by_source[part], name), getattr(ref, name)), (n_tag, part, name)
 
 
-def test_constituents_split_on_threads_are_the_same_to_the_bit():
-    # split_results(threads=2), as a watershed run calls it: the constituents on two threads, every
-    # array (totals and by source, values and layout) equal in every bit to one thread's, in the same order
-    for n_tag, constituents in ((8, [TN, TP, COD]), (1, [COD, TN]), (3, [TP])):
-        tr = fake_result(sum(len(c.parts) for c in constituents) * n_tag, seed=10 + n_tag)
-        one, two = split_results(tr, constituents, n_tag), split_results(tr, constituents, n_tag, threads=2)
-        assert two.names == one.names and list(two.by_source) == list(one.by_source)
-        for name in ARRAYS:
-            assert getattr(two.total, name).tobytes() == getattr(one.total, name).tobytes(), (n_tag, name)
-            for part, ref in one.by_source.items():
-                got, want = getattr(two.by_source[part], name), getattr(ref, name)
-                assert got.strides == want.strides and got.tobytes() == want.tobytes(), (n_tag, part, name)
-
-
-def test_the_threads_split_the_constituents_they_are_given():
-    # a mistake in the constituents' offsets would show here: each constituent's total is the sum of its
-    # own block of tracers (TN the first 3 x 2 tracers, CODMn the last 2; a constituent without species
-    # summed over its tags only, one addition each, exact)
-    n_tag = 2
-    tr = fake_result(6 * n_tag, seed=4)
-    named = split_results(tr, [TN, TP, COD], n_tag, threads=2)
-    cod = [n for n, _ in named.names].index("codmn")
-    assert np.array_equal(named.total.reach_load[..., cod], tr.reach_load[..., -2] + tr.reach_load[..., -1])
-    assert np.array_equal(named.by_source["pp"].section_load, tr.section_load[..., 8:10])
-
-
 def test_the_data_would_show_another_order_of_additions():
     # the test above can fail: the constituent's total summed over contiguous tags (another layout
     # of the species' sums, numpy's pairwise order) differs in the last bits on these values
