@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.tag_sums import block_sums
 from hydro.transport import Constituent, TracerLayout, TransportResult, tracer_layout
 from hydro.units import G_PER_S_PER_KG_PER_DAY
 
@@ -236,8 +237,7 @@ def sum_tracers(tr: TransportResult, n: int) -> TransportResult:
         if f.name in _SHARED:
             fields[f.name] = value
         else:
-            blocks = value.shape[-1] // n
-            fields[f.name] = value.reshape(value.shape[:-1] + (blocks, n)).sum(axis=-1)
+            fields[f.name] = block_sums(value, n)  # NumPy's sums to the bit, faster
     return type(tr)(**fields)
 
 
