@@ -211,7 +211,8 @@ FIGURES = [
            f"{RUN}; hydro compensate miyun.nc miyun_chaobai_phase2_2022.toml --set period=[2000,2016] "
            "--set direction=two_way: net per year"),
     Figure("docs/agreements.md",
-           "(the simulated mean of 2000–2016 is {}e8 m³, 2026-12-01 at 2d9a76d: 2011, {}e8 m³, then earns "
+           "(the simulated mean of 2000–2016 is {}e8 m³, 2026-12-02 after the 2006 Yunzhou release was "
+           "sourced: 2011, {}e8 m³, then earns "
            "({}e8 − {}e8) × 0.2 = {} M yuan;", "phase1_own_mean", own_mean,
            f"{RUN}; hydro compensate miyun.nc miyun_chaobai_phase1_2018.toml --set period=[2000,2020] "
            "--set quantity[0].baseline_mean_of_years=[2000,2016]: the quantity lines"),

@@ -205,18 +205,23 @@ write("miyun_supply_monthly.csv", [
 # --- Yunzhou concentrated releases to Beijing (Baihebao/Miyun) ----------------------------
 YUNZHOU_SINCE_2004 = 1.5e8   # "once a year since 2004, 1.5e8 m3 in all" (Hebei News 2013-05-25)
 YUNZHOU_2009 = 10.22e6       # 2009-10-24..11-19 (MWR China River Sediment Bulletin 2009, p. 45)
-# the other eight of the nine releases 2004-2012: the rest of the total, in equal parts (ESTIMATE),
+YUNZHOU_2006 = 16e6          # from 2006-10-12 at 6 m3/s (The Beijing News 2006-10-14, citing Beijing Daily)
+# 16e6 m3 at 6 m3/s is 30.9 days: 2006-10-12..11-11 (31 days, the volume spread evenly)
+YUNZHOU_2006_DAYS = (date(2006, 10, 12), date(2006, 11, 11))
+# the other seven of the nine releases 2004-2012: the rest of the total, in equal parts (ESTIMATE),
 # on the 2009 release's dates (27 days from 24 October; ESTIMATE: no other dates published)
-YUNZHOU_OTHER = (YUNZHOU_SINCE_2004 - YUNZHOU_2009) / 8
+YUNZHOU_OTHER = (YUNZHOU_SINCE_2004 - YUNZHOU_2009 - YUNZHOU_2006) / 7
+_OTHER_NOTE = ("ESTIMATE: (1.5e8 since 2004 (Hebei News 2013-05-25) - 10.22e6 in 2009 - 16e6 in 2006) / 7, "
+               "on the 2009 dates")
 YUNZHOU = [  # (from, to, volume m3, source)
-    *[(date(y, 10, 24), date(y, 11, 19), YUNZHOU_OTHER,
-       "ESTIMATE: (1.5e8 since 2004 (Hebei News 2013-05-25) - 10.22e6 in 2009) / 8, "
-       "on the 2009 dates") for y in (2004, 2005, 2006, 2007, 2008)],
+    *[(date(y, 10, 24), date(y, 11, 19), YUNZHOU_OTHER, _OTHER_NOTE) for y in (2004, 2005)],
+    (*YUNZHOU_2006_DAYS, YUNZHOU_2006,
+     "16e6 m3 from 2006-10-12 at 6 m3/s (The Beijing News 2006-10-14, news.sina.com.cn/c/2006-10-14/"
+     "004110229929s.shtml, citing Beijing Daily); the end date from volume / flow"),
+    *[(date(y, 10, 24), date(y, 11, 19), YUNZHOU_OTHER, _OTHER_NOTE) for y in (2007, 2008)],
     (date(2009, 10, 24), date(2009, 11, 19), YUNZHOU_2009,
      "10.22e6 m3 released, 6.84e6 received at Miyun (MWR China River Sediment Bulletin 2009, p. 45)"),
-    *[(date(y, 10, 24), date(y, 11, 19), YUNZHOU_OTHER,
-       "ESTIMATE: (1.5e8 since 2004 (Hebei News 2013-05-25) - 10.22e6 in 2009) / 8, "
-       "on the 2009 dates") for y in (2010, 2011, 2012)],
+    *[(date(y, 10, 24), date(y, 11, 19), YUNZHOU_OTHER, _OTHER_NOTE) for y in (2010, 2011, 2012)],
     (date(2013, 5, 20), date(2013, 6, 18), 12.5e6,
      "plan 10-15e6 m3 over about 30 days, gates opened a few days before 2013-05-24 "
      "(Hebei News 2013-05-25); ESTIMATE: mid-plan volume, 30 days from 05-20"),
