@@ -30,7 +30,8 @@ UP_TO_2020 = {
     ("miyun", "baihebao_release_daily.csv"): (422, "11af6aa975cd6334"),
     ("miyun", "miyun_supply_monthly.csv"): (252, "3debdd005945b626"),
     ("miyun", "snwd_miyun_daily.csv"): (1814, "36db06c80cfe6b1e"),
-    ("miyun", "yunzhou_release_daily.csv"): (330, "b9e59f52bae4dd76"),
+    # since 2026-12-02 (the 2006 release as published, 31 days from 10-12): 330, b9e59f52bae4dd76 before
+    ("miyun", "yunzhou_release_daily.csv"): (334, "046982b19569ad66"),
     ("guanting", "cetian_release_daily.csv"): (1283, "aa61f4be2e421754"),
     ("guanting", "guanting_release_daily.csv"): (187, "d5f78e96021e6690"),
     ("guanting", "yellow_river_monthly.csv"): (3, "8a5deee89ef452f3"),

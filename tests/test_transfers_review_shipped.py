@@ -46,10 +46,10 @@ EXPECTED = {
                                             # 1e8 ESTIMATE, 2021 with the spring trial release 1.87e8
                                             2021: 1.0e8 + 1.87e8, **dict.fromkeys(range(2022, 2028), 1.0e8)},
     ("miyun", "baihebao_release_daily.csv"): {2003: 40e6, 2013: 64e6, 2016: 84e6, 2017: 6e6, 2024: 9.4e6},
-    # 2004-2012 but 2009: (1.5e8 since 2004 - 10.22e6 in 2009) / 8
-    ("miyun", "yunzhou_release_daily.csv"): {2009: 10.22e6, 2013: 32.5e6, 2014: 17.5e6,
-                                             **dict.fromkeys((2004, 2005, 2006, 2007, 2008, 2010, 2011, 2012),
-                                                             (1.5e8 - 10.22e6) / 8)},
+    # 2006 published (16e6); 2004-2012 but 2006 and 2009: (1.5e8 since 2004 - 10.22e6 - 16e6) / 7
+    ("miyun", "yunzhou_release_daily.csv"): {2006: 16e6, 2009: 10.22e6, 2013: 32.5e6, 2014: 17.5e6,
+                                             **dict.fromkeys((2004, 2005, 2007, 2008, 2010, 2011, 2012),
+                                                             (1.5e8 - 10.22e6 - 16e6) / 7)},
     # 2021: plan 2.06e8; 2022: delivered 239.159e6; 2023: plan 1.65e8; 2024: delivered 199.991e6
     ("guanting", "yellow_river_monthly.csv"): {2019: 1.60e8, 2021: 2.06e8, 2022: 239.159e6, 2023: 1.65e8,
                                                2024: 199.991e6},
