@@ -19,10 +19,13 @@ thread, :data:`hydro.transport.TRANSPORT_THREADS`) and whichever lane ends first
 groups in their order, on the thread that owns the file.  netCDF4 releases Python's lock while HDF5
 writes and compresses, and HDF5 is not thread-safe: every netCDF call is made on that one thread, none
 while another runs.
-HDF5 compresses a chunk when it leaves the chunk cache: the first part's variables get small caches
-(:func:`hydro.netcdf_chunks.small_chunk_caches`) and the file is synced after them, so that their zlib
-runs during the transport rather than at the file's close (with netCDF's 64 MB a variable, the first
-part's puts took 1.1 s of the writer's 3.3 s of CPU at 10,000 reaches and left the rest to the close).
+HDF5 compresses a chunk when it leaves the chunk cache: each part's variables get small caches
+(:func:`hydro.netcdf_chunks.small_chunk_caches`), so that their zlib runs as they are put, during the
+transport, rather than at the file's close (with netCDF's 64 MB a variable, the first part's puts took
+1.1 s of the writer's 3.3 s of CPU at 10,000 reaches and left the rest to the close); the two chunks a
+variable's cache still holds are left to the close.  The file is not synced after a part: netCDF's sync
+took 0.1-0.2 s a part (Miyun's first part, a 1,000-reach basin's) and saved the close nothing measurable
+(2 December 2026, docs/solver.md).
 
 The file is written as :func:`hydro.netcdf.write_results` writes it (:func:`hydro.outputs.atomic_path`):
 a temporary file renamed into place at the end; an error in the run or the writer (the first of
@@ -203,7 +206,6 @@ class OverlappedWrite:
                 for name in names:
                     self._check_stop()
                     put(nc, results, spec, index, starts, [name])
-                nc.sync()  # what the caches still hold compressed and written now, not at the close
                 written.append((results, names))
                 kind, results = yield
             _check_continues(early, results, written)
