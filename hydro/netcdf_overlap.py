@@ -23,9 +23,11 @@ HDF5 compresses a chunk when it leaves the chunk cache: each part's variables ge
 (:func:`hydro.netcdf_chunks.small_chunk_caches`), so that their zlib runs as they are put, during the
 transport, rather than at the file's close (with netCDF's 64 MB a variable, the first part's puts took
 1.1 s of the writer's 3.3 s of CPU at 10,000 reaches and left the rest to the close); the two chunks a
-variable's cache still holds are left to the close.  The file is not synced after a part: netCDF's sync
-took 0.1-0.2 s a part (Miyun's first part, a 1,000-reach basin's) and saved the close nothing measurable
-(2 December 2026, docs/solver.md).
+variable's cache still holds are left to the close.  The file is synced after the first part only:
+netCDF writes the metadata of the variables defined so far at the first sync or definition after their
+values (0.1-0.2 s for Miyun's first part and a 1,000-reach basin's), which is best done while the
+transport runs; a sync after each later part took as long again (0.05-0.17 s each on Miyun) and saved
+the close nothing measurable (2 December 2026, docs/solver.md).
 
 The file is written as :func:`hydro.netcdf.write_results` writes it (:func:`hydro.outputs.atomic_path`):
 a temporary file renamed into place at the end; an error in the run or the writer (the first of
@@ -206,6 +208,8 @@ class OverlappedWrite:
                 for name in names:
                     self._check_stop()
                     put(nc, results, spec, index, starts, [name])
+                if not written:  # the file's metadata written now, during the transport, not at the next part's
+                    nc.sync()
                 written.append((results, names))
                 kind, results = yield
             _check_continues(early, results, written)

@@ -1,4 +1,4 @@
-"""A watershed run names its transport's results group by group as each lane ends
+"""A watershed run names its transport's results output by output as each lane ends
 (:class:`hydro.lane_results.LaneNaming`): every variable is, to the bit, what naming all the tracers at
 once after the transport gave (the results step before 2 December 2026), on two threads or one."""
 
@@ -61,10 +61,15 @@ def test_naming_by_lane_gives_the_bits_of_naming_at_once(monkeypatch, end, threa
         got = res.data[name]
         assert got.dtype == values.dtype and got.shape == values.shape, name
         assert np.ascontiguousarray(got).tobytes() == np.ascontiguousarray(values).tobytes(), name
-    # each group given once, in the order of its size (the transferred water's tracer, CODMn, TP, TN);
-    # what it was given is what the results hold (the same arrays: the file's parts are the results')
-    assert sorted(seen["parts"]) == list(range(3 + water_tracer))
-    assert "tn_source_load" in seen["parts"][2 + water_tracer].data
+    # each output given once: the groups in the order of their size (the transferred water's tracer,
+    # CODMn, TP, TN), each group's species before it; what it was given is what the results hold (the
+    # same arrays: the file's parts are the results')
+    order = ["codmn", "dp", "pp", "tp", "orgn", "nh3n", "no3n", "tn"]
+    assert sorted(seen["parts"]) == list(range(len(order) + water_tracer))
+    if water_tracer:
+        assert set(seen["parts"][0].data) == {"section_transfer_discharge", "reservoir_transfer_share"}
+    for rank, name in enumerate(order, start=water_tracer):
+        assert f"{name}_load" in seen["parts"][rank].data and f"{name}_source_load" in seen["parts"][rank].data
     for part in seen["parts"].values():
         assert part.data and all(res.data[n] is v for n, v in part.data.items())
     rest = set(res.data) - set(seen["early"].data).union(*(p.data for p in seen["parts"].values()))
