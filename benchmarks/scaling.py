@@ -23,8 +23,9 @@ run three times and its run of least model CPU kept).  Per case:
 
 The instrumented child's JSON also has ``output`` (wall seconds of the writing after the run:
 ``OverlappedWrite.finish``, or a block's writing), ``writer_first_cpu`` (CPU seconds of the writer's
-thread on the variables known before the transport, written while it runs, since 2 Dec 2026: taken out
-of ``model``) and ``output_cpu`` (the writer's CPU in all).
+thread on the parts it writes before the whole results: the variables known before the transport,
+written while it runs, since 2 Dec 2026, and each of the transport's outputs as its lane ends, since
+later that day: taken out of ``model``) and ``output_cpu`` (the writer's CPU in all).
 
 A run of more than 5 years and 500,000 reach-days (``hydro run``'s default, ``--block-years``) runs
 and is written in time blocks (:mod:`hydro.blocked`); its ``model`` is the whole run less the
@@ -273,7 +274,8 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_ac
     hydro.clitools.load_basin = timed(hydro.clitools.load_basin, "load")  # type: ignore[assignment]
     hydro.simulation.run = run_and_count  # type: ignore[assignment]
     # ``hydro run`` of one block writes through OverlappedWrite: the variables known before the transport
-    # on a thread while it runs (that thread's CPU then, ``writer_first_cpu``, is taken out of ``model_cpu``),
+    # on a thread while it runs, and each of the transport's outputs as its lane ends (that thread's CPU
+    # then, ``writer_first_cpu``, is taken out of ``model_cpu``),
     # the rest at ``finish`` (``output``: its wall seconds; ``output_cpu``: the writer's CPU in all)
     overlapped_write(found)
     try:
@@ -300,7 +302,7 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_ac
 
 def overlapped_write(found: dict) -> None:
     """Time :class:`hydro.netcdf_overlap.OverlappedWrite` into ``found``: ``output`` (wall seconds of
-    ``finish``), ``writer_first_cpu`` (thread CPU of the part written while the run goes on) and
+    ``finish``), ``writer_first_cpu`` (thread CPU of the parts written before it) and
     ``output_cpu`` (that and the rest's)."""
     from hydro.netcdf_overlap import OverlappedWrite
 
@@ -319,10 +321,13 @@ def overlapped_write(found: dict) -> None:
         c0 = time.thread_time()
         next(parts)
         found["writer_first_cpu"] = time.thread_time() - c0
-        results = yield
+        while (item := (yield))[0] == "part":  # an output of the transport, as its lane ends
+            c0 = time.thread_time()
+            parts.send(item)
+            found["writer_first_cpu"] += time.thread_time() - c0
         c0 = time.thread_time()
         with contextlib.suppress(StopIteration):
-            parts.send(results)
+            parts.send(item)
         found["output_cpu"] = found["writer_first_cpu"] + time.thread_time() - c0
 
     OverlappedWrite.finish = finished  # type: ignore[method-assign]

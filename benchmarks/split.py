@@ -20,24 +20,28 @@ from _common import emit, interleaved_best, record
 
 
 def miyun_split_args() -> tuple:
-    """The arguments of the results step's ``split_results`` call in a whole Miyun run."""
+    """The arguments of a ``split_results`` call naming every tracer of a whole Miyun run at once, as the
+    results step made it until 2 December 2026 (since then each output is named as its lane of the
+    transport ends: :mod:`hydro.lane_results`)."""
     import hydro.pipeline_steps as steps
     from hydro.clitools import load_basin
     from hydro.simulation import run
+    from hydro.tracers import select
 
-    seen, real = [], steps.split_results
+    seen, real = [], steps.transport
 
-    def keep(*args):
-        seen.append(args[:3])
-        return real(*args)
+    def keep(*args, **kwargs):
+        seen.append(real(*args, **kwargs))
+        return seen[-1]
 
-    steps.split_results = keep
+    steps.transport = keep
     try:
         basin = load_basin("miyun", (), None, 0)
-        run(basin, basin.settings.start, basin.settings.end)
+        results = run(basin, basin.settings.start, basin.settings.end)
     finally:
-        steps.split_results = real
-    return seen[-1]
+        steps.transport = real
+    n_tracer = seen[-1].reach_load.shape[-1] - ("section_transfer_discharge" in results.data)  # the water's last
+    return select(seen[-1], slice(0, n_tracer)), list(basin.constituents), len(results.coords["source"])
 
 
 def same_bits(a, b) -> bool:

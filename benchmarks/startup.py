@@ -17,7 +17,9 @@ of ``--repeat``; CPU seconds from ``resource.getrusage(RUSAGE_CHILDREN)``, user 
   the ``species_sources``) and with NumPy's transparent-huge-page advice on
   (``NUMPY_MADVISE_HUGEPAGE=1``; ``hydro run`` turns it off), the four taking turns;
 * Miyun run once in-process: the transport's seconds outside its kernel (the lanes' copies, the
-  results' units) and the results step's, as shares of the run, and its peak resident memory;
+  results' units and, since 2 December 2026, each lane's naming of its outputs: ``hydro.lane_results``)
+  and the results step's (what is left: the outputs added to the results), as shares of the run, and
+  its peak resident memory;
 * the writing of that run's results file alone (``hydro.netcdf.write_results``, best of
   ``--repeat`` in one process that ran the model once, the writes taking turns), with the
   default zlib, with ``codec = "zstd"``, with ``variables = ["all"]``, with the chunks of up
@@ -216,8 +218,9 @@ def miyun_records(hydro: list[str], tmp: str, repeat: int, bare: float, bare_cpu
 
 def step_records(steps: dict) -> list[dict]:
     """Miyun's run in one process: the transport outside its kernel (lanes' copies, the results'
-    units) and the results step (naming, species' sums, assembly) as shares of the run, its peak
-    resident memory against the size of the results it hands back."""
+    units, each lane's naming of its outputs: species' and tags' sums) and the results step (the
+    outputs added to the results) as shares of the run, its peak resident memory against the size of
+    the results it hands back."""
     outside = steps["transport"] - steps["kernel"]
     note(f"Miyun in-process: run {steps['run']:.3f} s, transport {steps['transport']:.3f} s of which "
          f"{outside:.3f} s outside the kernel, results step {steps['results']:.3f} s; peak RSS "

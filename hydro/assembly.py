@@ -76,6 +76,12 @@ def add_transport_results(res: Results, tr: TransportResult, names: list[tuple[s
     (``names``, short and long) at reaches, sections and (``reservoirs``) reservoirs, and its budgets."""
     res.add("section_discharge", tr.section_discharge)
     res.add("transport_substeps", tr.substeps)
+    add_named_results(res, tr, names, reservoirs)
+
+
+def add_named_results(res: Results, tr: TransportResult, names: list[tuple[str, str]], reservoirs: bool) -> None:
+    """The variables of :func:`add_transport_results` that are each named tracer's own (``tr``'s tracers:
+    ``names``, in order): concentrations, loads and budgets at reaches, sections and reservoirs."""
     for k, c in enumerate(short for short, _ in names):
         res.add(f"{c}_concentration", tr.reach_concentration[:, :, k])
         res.add(f"{c}_load", tr.reach_load[:, :, k])

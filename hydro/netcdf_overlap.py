@@ -4,21 +4,30 @@ Everything a watershed run writes but the transport's variables is known before 
 (:func:`hydro.pipeline_steps.water_results`: flows, reservoirs, subbasins, what they deliver): at
 10,000 reaches that is three quarters of the writing (2.2 of 3.0 s of CPU, mostly zlib), done while
 the transport kernel holds one core for 20 s and the other idles.  :class:`OverlappedWrite` writes
-those variables on a thread of its own as soon as the run has them (``on_water``), and the
-transport's variables and the global attributes once the run is done (:meth:`OverlappedWrite.finish`).
+those variables on a thread of its own as soon as the run has them (``on_water``), each constituent's
+transport variables as soon as its lane of the transport is done (:meth:`OverlappedWrite.part`, from
+:mod:`hydro.lane_results`: TN's while TP's and CODMn's lane still runs), and the rest and the global
+attributes once the run is done (:meth:`OverlappedWrite.finish`).
 
 The file holds what :func:`hydro.netcdf.write_results` writes of the same results (every variable,
 its values, dtype, chunks, filters and attributes, every dimension and global attribute, in their
 order), but for the order of the variables and dimensions: those known before the transport
-first (their coordinates, then they, sorted), then the rest (sorted), as two :func:`define` calls
-would.  That order is the same with the thread or without (``threaded=False``, or one transport
-thread, :data:`hydro.transport.TRANSPORT_THREADS`): the same code, in the same order, on the
-thread that owns the file.  netCDF4 releases Python's lock while HDF5 writes and compresses, and
-HDF5 is not thread-safe: every netCDF call is made on that one thread, none while another runs.
-HDF5 compresses a chunk when it leaves the chunk cache: the first part's variables get small caches
-(:func:`hydro.netcdf_chunks.small_chunk_caches`) and the file is synced after them, so that their zlib
-runs during the transport rather than at the file's close (with netCDF's 64 MB a variable, the first
-part's puts took 1.1 s of the writer's 3.3 s of CPU at 10,000 reaches and left the rest to the close).
+first (their coordinates, then they, sorted), then each group's of the transport (a constituent's, then
+the transferred water's) in the groups' order, then the rest (each sorted), as several :func:`define`
+calls would.  That order is the same with the thread or without (``threaded=False``, or one transport
+thread, :data:`hydro.transport.TRANSPORT_THREADS`) and whichever lane ends first: the same code, the
+groups in their order, on the thread that owns the file.  netCDF4 releases Python's lock while HDF5
+writes and compresses, and HDF5 is not thread-safe: every netCDF call is made on that one thread, none
+while another runs.
+HDF5 compresses a chunk when it leaves the chunk cache: each part's variables get small caches
+(:func:`hydro.netcdf_chunks.small_chunk_caches`), so that their zlib runs as they are put, during the
+transport, rather than at the file's close (with netCDF's 64 MB a variable, the first part's puts took
+1.1 s of the writer's 3.3 s of CPU at 10,000 reaches and left the rest to the close); the two chunks a
+variable's cache still holds are left to the close.  The file is synced after the first part only:
+netCDF writes the metadata of the variables defined so far at the first sync or definition after their
+values (0.1-0.2 s for Miyun's first part and a 1,000-reach basin's), which is best done while the
+transport runs; a sync after each later part took as long again (0.05-0.17 s each on Miyun) and saved
+the close nothing measurable (2 December 2026, docs/solver.md).
 
 The file is written as :func:`hydro.netcdf.write_results` writes it (:func:`hydro.outputs.atomic_path`):
 a temporary file renamed into place at the end; an error in the run or the writer (the first of
@@ -28,7 +37,6 @@ spun up) is written by :func:`hydro.netcdf.write_results` at :meth:`~OverlappedW
 
 from __future__ import annotations
 
-import queue
 import threading
 from collections.abc import Generator
 from pathlib import Path
@@ -49,12 +57,12 @@ class _Stopped(Exception):
 
 class OverlappedWrite:
     """Write a watershed run's results to ``path`` (``overwrite``, ``spec``: as
-    :func:`hydro.netcdf.write_results`; ``option`` names ``path`` in messages) in two parts.
+    :func:`hydro.netcdf.write_results`; ``option`` names ``path`` in messages) in parts.
 
     Use as a context manager: give :meth:`water` as the run's ``on_water``
-    (:func:`hydro.pipeline.run_watershed`), then call :meth:`finish` with the whole results.  Leaving
-    the block without :meth:`finish` (an error, Ctrl-C) stops the writer and removes its file.
-    ``threaded``: write the first part on a thread (default: where the transport has two threads).
+    (:func:`hydro.pipeline.run_watershed`; it returns :meth:`part`), then call :meth:`finish` with the whole
+    results.  Leaving the block without :meth:`finish` (an error, Ctrl-C) stops the writer and removes its
+    file.  ``threaded``: write on a thread (default: where the transport has two threads).
     """
 
     def __init__(self, path: str | Path, overwrite: bool, spec, *, option: str = "-o",
@@ -63,9 +71,11 @@ class OverlappedWrite:
 
         self.path, self.overwrite, self.spec, self.option = Path(path), overwrite, spec, option
         self.threaded = TRANSPORT_THREADS > 1 if threaded is None else threaded
-        self._writer: Generator[None, Results, None] | None = None  # owns the file (_write), once started
+        self._writer: Generator[None, tuple, None] | None = None  # owns the file (_write), once started
         self._thread: threading.Thread | None = None
-        self._inbox: queue.SimpleQueue = queue.SimpleQueue()  # the whole results, or None: stop
+        self._parts: dict[int, Results] = {}  # group -> its variables (part)
+        self._final: Results | None = None  # the whole results (finish)
+        self._ready = threading.Condition()  # guards _parts and _final; notified with each and at a stop
         self._stop = threading.Event()
         self._error: BaseException | None = None
         self._done = False
@@ -77,9 +87,9 @@ class OverlappedWrite:
         if not self._done:
             self._abandon()
 
-    def water(self, early: Results) -> None:
+    def water(self, early: Results):
         """Start writing ``early``, the results known before the transport (a copy of its tables is
-        taken: the run goes on adding the transport's variables to it)."""
+        taken: the run goes on adding the transport's variables to it); return :meth:`part`."""
         from dataclasses import replace
 
         if self._writer is not None:
@@ -88,9 +98,17 @@ class OverlappedWrite:
         self._writer = writer = self._write(snapshot)
         if not self.threaded:
             next(writer)
-            return
+            return self.part
         self._thread = threading.Thread(target=self._run, name="hydro-netcdf-writer", daemon=True)
         self._thread.start()
+        return self.part
+
+    def part(self, group: int, results: Results) -> None:
+        """Write ``results``, the variables of the transport's group ``group`` alone (from any thread), after
+        the groups before it (:mod:`hydro.lane_results`); the whole results at :meth:`finish` hold them."""
+        with self._ready:
+            self._parts[group] = results
+            self._ready.notify_all()
 
     def finish(self, results: Results) -> Path:
         """Write the rest of ``results`` (the whole run's) and put the file in place; raise the writer's
@@ -101,9 +119,13 @@ class OverlappedWrite:
             self._done = True
             return write_results(results, self.path, self.overwrite, spec=self.spec, option=self.option)
         if self._thread is None:
-            _send(self._writer, results)
+            for group in sorted(self._parts):
+                self._writer.send(("part", self._parts[group]))
+            _send(self._writer, ("final", results))
         else:
-            self._inbox.put(results)
+            with self._ready:
+                self._final = results
+                self._ready.notify_all()
             self._thread.join()  # Ctrl-C here: __exit__ stops the writer before it puts the file in place
             if self._error is not None:
                 self._done = True
@@ -112,17 +134,36 @@ class OverlappedWrite:
         return self.path
 
     def _run(self) -> None:
-        """The writer thread: the first part, then the rest when :meth:`finish` sends it."""
+        """The writer thread: the first part, each group's as it comes (in the groups' order), then the rest
+        when :meth:`finish` sends it."""
         assert self._writer is not None
         try:
             next(self._writer)
-            results = self._inbox.get()
-            if results is None:
-                self._writer.close()
-                return
-            _send(self._writer, results)
+            after = -1  # the last group written
+            while (item := self._next(after)) is not None:
+                group, results = item
+                if group is None:
+                    _send(self._writer, ("final", results))
+                    return
+                self._writer.send(("part", results))
+                after = group
+            self._writer.close()
         except BaseException as exc:  # raised on the main thread by finish
             self._error = exc
+
+    def _next(self, after: int) -> tuple[int | None, Results] | None:
+        """The next group after ``after`` to write and its variables: group ``after + 1`` once given, else
+        (the run done: every group given) the next given; then ``(None, the whole results)``.  None: stop."""
+        with self._ready:
+            while True:
+                if self._stop.is_set():
+                    return None
+                if after + 1 in self._parts:
+                    return after + 1, self._parts[after + 1]
+                if self._final is not None:
+                    later = sorted(g for g in self._parts if g > after)
+                    return (later[0], self._parts[later[0]]) if later else (None, self._final)
+                self._ready.wait()
 
     def _abandon(self) -> None:
         """Stop the writer (the run failed or was interrupted); its temporary file is removed."""
@@ -133,7 +174,8 @@ class OverlappedWrite:
             self._writer.close()
             return
         self._stop.set()
-        self._inbox.put(None)  # read only if the writer still waits for the whole results
+        with self._ready:
+            self._ready.notify_all()
         self._thread.join()
 
     def _check_stop(self) -> None:
@@ -141,9 +183,10 @@ class OverlappedWrite:
         if self._stop.is_set():
             raise _Stopped
 
-    def _write(self, early: Results) -> Generator[None, Results, None]:
-        """Generator that owns the file: writes ``early``'s variables, waits (``yield``) for the whole
-        results, writes the rest and the global attributes, and puts the file in place."""
+    def _write(self, early: Results) -> Generator[None, tuple, None]:
+        """Generator that owns the file: writes ``early``'s variables, then each ``("part", results)`` sent
+        (a group's variables) as it comes, then at ``("final", results)`` (the whole results) the rest and
+        the global attributes, and puts the file in place."""
         import netCDF4
 
         from hydro.outputs import atomic_path
@@ -153,22 +196,28 @@ class OverlappedWrite:
         with atomic_path(self.path, self.overwrite, option=self.option) as tmp, \
                 netCDF4.Dataset(tmp, "w", format="NETCDF4", clobber=True) as nc:
             _, index, starts, first, bounds = layout(early, spec)
-            first_names = kept_variables(early, spec)
-            dims = used_dims(early, first_names)
-            coordinates(nc, early, sorted(dims), index, first, bounds)
-            variables(nc, early, spec, first_names, index, starts, bounds)
-            small_chunk_caches(nc, first_names)  # compressed as written, not held (64 MB a variable) to the close
-            for name in first_names:
-                self._check_stop()
-                put(nc, early, spec, index, starts, [name])
-            nc.sync()  # what the caches still hold compressed and written now, not after the transport
-            results = yield
-            _check_continues(early, results, first_names)
+            dims: set[str] = set()
+            written: list[tuple[Results, list[str]]] = []
+            kind, results = "part", early
+            while kind == "part":
+                names = [n for n in kept_variables(results, spec) if all(n not in w for _, w in written)]
+                coordinates(nc, results, sorted(used_dims(results, names) - dims), index, first, bounds)
+                dims |= used_dims(results, names)
+                variables(nc, results, spec, names, index, starts, bounds)
+                small_chunk_caches(nc, names)  # compressed as written, not held (64 MB a variable) to the close
+                for name in names:
+                    self._check_stop()
+                    put(nc, results, spec, index, starts, [name])
+                if not written:  # the file's metadata written now, during the transport, not at the next part's
+                    nc.sync()
+                written.append((results, names))
+                kind, results = yield
+            _check_continues(early, results, written)
             check(results, spec)
             attrs, index_all, starts, first, bounds = layout(results, spec)
             if {k: list(v) for k, v in index_all.items()} != {k: list(v) for k, v in index.items()}:
                 raise RuntimeError("OverlappedWrite: the run's elements changed after its first part was written")
-            rest = [n for n in kept_variables(results, spec) if n not in set(first_names)]
+            rest = [n for n in kept_variables(results, spec) if all(n not in w for _, w in written)]
             coordinates(nc, results, sorted(used_dims(results, rest) - dims), index, first, bounds)
             variables(nc, results, spec, rest, index, starts, bounds)
             for name in rest:
@@ -178,19 +227,19 @@ class OverlappedWrite:
             self._check_stop()  # not put in place after all
 
 
-def _send(writer: Generator[None, Results, None], results: Results) -> None:
-    """Give the writer generator the whole results; it finishes the file."""
+def _send(writer: Generator[None, tuple, None], item: tuple) -> None:
+    """Give the writer generator the whole results (``("final", results)``); it finishes the file."""
     try:
-        writer.send(results)
+        writer.send(item)
     except StopIteration:
         return
     raise RuntimeError("OverlappedWrite: the writer did not finish its file")
 
 
-def _check_continues(early: Results, results: Results, names: list[str]) -> None:
+def _check_continues(early: Results, results: Results, written: list[tuple[Results, list[str]]]) -> None:
     """Refuse (a programming error) whole results that are not ``early`` continued: a variable written
-    from ``early`` replaced, a coordinate or the days changed."""
-    changed = [n for n in names if results.data.get(n) is not early.data[n]]
+    from ``early`` or a group's part (``written``) replaced, a coordinate or the days changed."""
+    changed = [n for part, names in written for n in names if results.data.get(n) is not part.data[n]]
     changed += [d for d, values in early.coords.items() if list(results.coords.get(d, [])) != list(values)]
     if changed or results.leading or results.time_bounds != early.time_bounds:
-        raise RuntimeError(f"OverlappedWrite: the whole results differ from their first part written ({changed})")
+        raise RuntimeError(f"OverlappedWrite: the whole results differ from the parts written ({changed})")

@@ -57,7 +57,9 @@ def run_watershed(basin: Basin, start: date, end: date, scenario: str = "baselin
     on_water : callable, optional
         Given the results known before the transport (:func:`hydro.pipeline_steps.water_results`,
         completed in place afterwards) as soon as they are, to write them while the transport runs
-        (:class:`hydro.netcdf_overlap.OverlappedWrite`); not called for a spun-up run.
+        (:class:`hydro.netcdf_overlap.OverlappedWrite`); not called for a spun-up run.  It may return
+        a callable, given each constituent's variables (``(group, results)``) as its lane of the
+        transport ends, on that lane's thread (:mod:`hydro.lane_results`).
     """
     from hydro.blocked import TransportStart, run_blocks, spin_up_plan
     from hydro.runoff_warm_up import run_start

@@ -46,7 +46,7 @@ from hydro.reference_numerics import reference_numerics
 from hydro.results import Results
 from hydro.runoff_warm_up import ATTRIBUTE as WARM_UP_ATTRIBUTE
 from hydro.runoff_warm_up import START_ATTRIBUTE, WarmUp
-from hydro.tracers import TracerInputs, part_loads, select, split_results, tracer_inputs
+from hydro.tracers import TracerInputs, part_loads, tracer_inputs
 from hydro.transport import Constituent, TransportInputs, TransportResult, simulate
 from hydro.transport_volumes import on_own_first_day
 from hydro.units import SECONDS_PER_DAY
@@ -107,7 +107,8 @@ def six_steps(basin: Basin, ws: Watershed, dates: list[date], weather, carried: 
     """The six steps in order over ``dates`` (:func:`hydro.pipeline.run_watershed`'s arguments; ``names`` the
     scenario and history, ``step`` a :class:`_Steps`), continuing from ``c``.  The results step is
     split: what is known before the transport (:func:`water_results`, given to ``on_water`` if not None,
-    every global attribute set) and the transport's variables added to it (:func:`results`)."""
+    every global attribute set) and the transport's variables added to it, each group's as its lane ends
+    (:func:`lane_naming`; ``on_water`` may return a callable that is given them, on the lane's thread)."""
     station = step("weather", subbasin_weather, ws, dates, weather)
     w = step("runoff", water, basin, ws, dates, station, c.runoff_state, c.snow_threshold, c.run_years,
              c.water_in, c.stores)
@@ -122,10 +123,10 @@ def six_steps(basin: Basin, ws: Watershed, dates: list[date], weather, carried: 
     res.attrs[WARM_UP_ATTRIBUTE] = c.runoff_warm_up or WarmUp().describe()
     if c.initial_state:
         res.attrs[START_ATTRIBUTE] = c.initial_state
-    if on_water is not None:  # written while the transport runs (hydro.netcdf_overlap)
-        on_water(res)
-    tr = step("transport", transport, basin, w, src, hyd, station, c.transport_start, start_water)
-    res = step("results", results, basin, w, src, tr, carried, res)
+    on_part = None if on_water is None else on_water(res)  # written while the transport runs (netcdf_overlap)
+    naming = lane_naming(basin, w, src, carried, res, on_part)  # each group named as its lane ends
+    tr = step("transport", transport, basin, w, src, hyd, station, c.transport_start, start_water, naming)
+    res = step("results", naming.finish, tr)
     return Steps(w, src, hyd, tr, res)
 
 
@@ -391,13 +392,15 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     return Loads(tracers=tin, groundwater=gw, washoff_kg=washoff_kg)
 
 
-def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, water=None) -> TransportResult:
+def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, water=None,
+              on_lane=None) -> TransportResult:
     """Every tracer down the network; the transferred water's tracer last, where there is one.
 
     ``start`` (:class:`hydro.blocked.TransportStart`) continues a run: the cells' water and
     every cell's and reservoir's concentration of every tracer at the end of the day before.
     ``water`` (:class:`hydro.transport_volumes.CellWater`) gives the cells' water at the start
-    of a run from its start (:func:`hydro.reference_numerics.reference_numerics`).
+    of a run from its start (:func:`hydro.reference_numerics.reference_numerics`).  ``on_lane``: as
+    :func:`hydro.transport.simulate`'s (:func:`lane_naming`).
     """
     net = basin.network
     lay = net.layout
@@ -440,7 +443,8 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, wate
     return simulate(net, tracers, inputs, courant=basin.settings.courant,
                     dispersion_limit=basin.settings.dispersion_limit, groups=groups,
                     day_labels=[d.isoformat() for d in w.dates], group_species=species,
-                    reactions=tin.layout.reactions, local_steps=basin.settings.transport_local_steps())
+                    reactions=tin.layout.reactions, local_steps=basin.settings.transport_local_steps(),
+                    on_lane=on_lane)
 
 
 def water_results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, station, carried: list[Constituent],
@@ -499,19 +503,13 @@ def water_results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, statio
     return res
 
 
-def results(basin: Basin, w: Water, src: Loads, tr: TransportResult, carried: list[Constituent],
-            res: Results) -> Results:
-    """Named results: ``res`` (:func:`water_results`, completed in place) with every constituent and
-    species (and by source) the transport carried."""
-    from hydro.assembly import add_source_results, add_transfer_tracer, add_transport_results
+def lane_naming(basin: Basin, w: Water, src: Loads, carried: list[Constituent], res: Results, on_part=None):
+    """What names the transport's results (every constituent and species, and by source) into ``res``
+    (:func:`water_results`, completed in place by its ``finish``), each group as its lane ends
+    (:class:`hydro.lane_results.LaneNaming`; ``on_part``: given each group's variables)."""
+    from hydro.lane_results import LaneNaming
 
-    n_res = len(basin.network.reservoirs)
     tin = src.tracers
-    n_tracer = len(tin.layout.tracers)
-    water_tracer = select(tr, n_tracer) if water_enters(w)[0] else None
-    named = split_results(select(tr, slice(0, n_tracer)), carried, len(tin.tags))
-    add_transport_results(res, named.total, named.names, bool(n_res))
-    add_source_results(res, named, n_res)
-    if w.transfers.any:
-        add_transfer_tracer(res, water_tracer, n_res)
-    return res
+    groups = list(tin.layout.groups) + [1] * tin.water  # as transport() lays them out
+    return LaneNaming(res, carried, groups, len(tin.tags), len(basin.network.reservoirs), tin.water,
+                      w.transfers.any, on_part)

@@ -15,6 +15,7 @@ named outputs: each constituent's total, each species, and both by source.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import numpy as np
@@ -295,6 +296,21 @@ def split_results(tr: TransportResult, constituents: list[Constituent], n_tag: i
     total = (concat([sum_tracers(by_source[n], n_tag) for n, _ in names]) if names
              else select(tr, slice(0, 0)))
     return NamedResults(total=total, names=names, by_source=by_source)
+
+
+def named_one_by_one(block: TransportResult, c: Constituent, n_tag: int) -> Iterator[NamedResults]:
+    """The outputs of constituent ``c`` (``block``: its tracers, laid out by :func:`tracer_inputs`) one at a
+    time, each a :class:`NamedResults` of one name: its species first (their tracers as they are), then ``c``
+    (its species added), with the values :func:`split_results` gives them."""
+    for s, sp in enumerate(c.species):
+        yield _one_name(sp, select(block, slice(s * n_tag, (s + 1) * n_tag)), n_tag)
+    yield _one_name(c, _species_summed(block, len(c.parts), n_tag) if c.species else block, n_tag)
+
+
+def _one_name(part: Constituent, by_tag: TransportResult, n_tag: int) -> NamedResults:
+    """``part``'s output (``by_tag``: one tracer per tag) as a :class:`NamedResults` of its own."""
+    return NamedResults(total=sum_tracers(by_tag, n_tag), names=[(part.name, part.long_name)],
+                        by_source={part.name: by_tag})
 
 
 def _species_summed(tr: TransportResult, n_part: int, n_tag: int) -> TransportResult:

@@ -20,7 +20,7 @@ from hydro import transport_args as _kernel_args
 from hydro.constituents import Constituent, Reaction, TracerLayout, rates_at, tracer_layout
 from hydro.errors import HydroError
 from hydro.network import Network
-from hydro.transport_checks import MAX_SUBSTEPS, Grouping, check_substeps
+from hydro.transport_checks import MAX_SUBSTEPS, Grouping, check_substeps, transport_closure
 from hydro.transport_checks import arrays as check_arrays
 from hydro.transport_checks import grouping as check_grouping
 from hydro.transport_volumes import CellWater, carried_water, cell_volumes, cell_water, through_shares
@@ -186,32 +186,7 @@ class TransportResult:
         ``"reservoir"`` or ``"network"`` (all elements summed, so internal
         transfers cancel).
         """
-        def imbalance(budget, storage):
-            b = budget
-            gains = b[:, :, 0] + b[:, :, 1] + b[:, :, 2] + b[:, :, 6]
-            losses = b[:, :, 3] + b[:, :, 4] + b[:, :, 5]
-            change = storage[1:] - storage[:-1]
-            entered = np.abs(storage[:-1]) + np.abs(b[:, :, 0]) + np.abs(b[:, :, 1]) + np.abs(b[:, :, 2]) \
-                + np.abs(b[:, :, 6])
-            return gains - losses - change, entered
-
-        if kind == "reach":
-            err, scale = imbalance(self.budget_reach, self.storage_reach)
-        elif kind == "reservoir":
-            if self.budget_reservoir.shape[1] == 0:
-                return 0.0
-            err, scale = imbalance(self.budget_reservoir, self.storage_reservoir)
-        elif kind == "network":
-            e1, s1 = imbalance(self.budget_reach, self.storage_reach)
-            e2, s2 = imbalance(self.budget_reservoir, self.storage_reservoir)
-            err = e1.sum(axis=1) + e2.sum(axis=1)
-            scale = np.maximum(s1.max(axis=1), s2.max(axis=1) if s2.size else 0.0)
-            err, scale = err[:, None], scale[:, None]
-        else:
-            raise ValueError(f"kind must be reach, reservoir or network, got {kind!r}")
-        with np.errstate(invalid="ignore", divide="ignore"):
-            rel = np.where(scale > 0, np.abs(err) / scale, 0.0)
-        return float(rel.max()) if rel.size else 0.0
+        return transport_closure(self, kind)
 
 
 def simulate(network: Network, tracers: list[Constituent], inputs: TransportInputs, *,
@@ -219,7 +194,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
              day_labels: list[str] | None = None, group_species: list[int] | None = None,
              reactions: list[tuple[int, int, int, Reaction]] | None = None, threads: int | None = None,
              max_substeps: int | None = MAX_SUBSTEPS, local_steps: _kernel_args.LocalSteps | None = None,
-             skip_dead: bool = True) -> TransportResult:
+             skip_dead: bool = True, on_lane=None) -> TransportResult:
     """Run the transport solver.
 
     Parameters
@@ -263,6 +238,10 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     skip_dead : bool
         Leave out of the kernel the sources that carry nothing all run (their outputs +0.0, as the
         kernel's would be: :func:`hydro.transport_args.live_sources`); False only to test that.
+    on_lane : callable, optional
+        ``on_lane(groups, result)``, called on a lane's thread when its groups (indices) are done: ``result``
+        is the :class:`TransportResult` returned, those groups' tracers in its units (read only theirs; a
+        group no lane runs is not given): :mod:`hydro.lane_results` names them as the other lane runs.
 
     Returns
     -------
@@ -276,6 +255,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     groups_checked = check_grouping(tracers, groups, group_species, reactions)
     run = _KernelRun(network, inputs, tracers, arr, period, groups_checked, float(courant), float(dispersion_limit),
                      2**62 if max_substeps is None else int(max_substeps), local_steps, skip_dead)
+    run.on_lane = on_lane
     lanes = _kernel_args.lanes([len(tags) for tags in run.live], TRANSPORT_THREADS if threads is None else threads)
     if len(lanes) == 1:
         run.lane(lanes[0], True)
@@ -313,6 +293,8 @@ class _KernelRun:
             ("s_reach", (n_period + 1, n_reach, n_tr)), ("s_res", (n_period + 1, n_res, n_tr)),
             ("final", (lay.n_cells, n_tr)), ("debt", (n_reach, n_tr)))}
         self.substeps = np.zeros(n_day, dtype=np.int64)
+        self.kg = {name: np.empty_like(self.outputs[name]) for name in ("b_reach", "b_res", "s_reach", "s_res")}
+        self.converted, self.on_lane = np.zeros(n_tr, bool), None
         # water leaving at the cells' concentration: withdrawals and any deficit of the gross lateral inflow
         gross = arr["lateral"] + arr["withdrawal"]
         loss = np.ascontiguousarray(arr["withdrawal"] + np.maximum(-gross, 0.0))
@@ -323,6 +305,8 @@ class _KernelRun:
         self.live = _kernel_args.live_sources(  # each group's tracers the kernel carries
             arr, grouping, tracers, self.volume, self.share, lay.cell_reach, skip_dead)
         self.through = through_shares(lay.reach_cell_start, self.share)
+        r_sec = lay.cell_reach[lay.section_cell]  # sections' discharge: at their face, as the solver carries it
+        self.sec_q = arr["q_in"][:, r_sec] + (arr["q_out"] - arr["q_in"])[:, r_sec] * self.through[lay.section_cell]
         self.kernel_network, self.static = _kernel_args.network_args(
             network, inputs.dispersive_inlet, inputs.point_cell, self.volume, self.share, self.through, local_steps)
         self.kernel_water = _kernel_args.KernelWater(  # every lane's
@@ -360,26 +344,46 @@ class _KernelRun:
                             out["res_mass"], steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"],
                             out["final"], out["debt"]),
             self.lts)  # None, or the local steps' options (shared by the lanes: read only but `counts`, which every lane fills alike)
-        cut = np.flatnonzero(np.diff(idx) != 1) + 1  # runs of consecutive tracers
-        for lo, hi in [] if whole else zip(np.r_[0, cut], np.r_[cut, len(idx)], strict=True):
+        at = 0
+        for lo, hi in [] if whole else _kernel_args.runs(idx.tolist()):  # runs of consecutive tracers
             for name, values in out.items():  # back at their places, by slices (no fancy index)
-                self.outputs[name][..., idx[lo]:idx[lo] + hi - lo] = values[..., lo:hi]
+                self.outputs[name][..., lo:hi] = values[..., at:at + hi - lo]
+            at += hi - lo
+        for lo, hi in _kernel_args.runs([t for k in groups_of_lane for t in range(g.start[k], g.start[k + 1])]):
+            self._to_units(lo, hi)  # in users' units on this thread (the other lane may still run)
+        if self.on_lane is not None:
+            self.on_lane(list(groups_of_lane), self.view)
+
+    def _to_units(self, lo: int, hi: int) -> None:
+        """Tracers ``lo:hi`` of the outputs in the units users read (kg, kg d-1, mg L-1), in place (each
+        value's own operations, so converting by tracers gives the bits of converting all at once)."""
+        o, kg, t = self.outputs, 1e-3, slice(lo, hi)
+        for name in ("reach", "sec"):  # in place: fresh arrays cost their pages' zeroing
+            np.multiply(np.add(o[name][..., t], o[name + "_disp"][..., t], out=o[name + "_disp"][..., t]), kg,
+                        out=o[name + "_disp"][..., t])
+        np.multiply(o["res_mass"][..., t], kg, out=o["res_mass"][..., t])
+        with np.errstate(invalid="ignore", divide="ignore"):
+            np.divide(o["reach"][..., t], self.arr["q_out"][:, :, None] * SECONDS_PER_DAY, out=o["reach"][..., t])
+            np.divide(o["sec"][..., t], self.sec_q[:, :, None] * SECONDS_PER_DAY, out=o["sec"][..., t])
+        for name in ("b_reach", "b_res", "s_reach", "s_res"):
+            np.multiply(o[name][..., t], kg, out=self.kg[name][..., t])
+        self.converted[t] = True
 
     def result(self) -> TransportResult:
-        """The outputs in the units users read (kg, kg d-1, mg L-1)."""
-        o, arr, lay, kg = self.outputs, self.arr, self.network.layout, 1e-3
-        r_sec = lay.cell_reach[lay.section_cell]  # sections' discharge: at their face, as the solver carries it
-        sec_q = arr["q_in"][:, r_sec] + (arr["q_out"] - arr["q_in"])[:, r_sec] * self.through[lay.section_cell]
-        for name in ("reach", "sec"):  # in place (the same operations): fresh arrays cost their pages' zeroing
-            np.multiply(np.add(o[name], o[name + "_disp"], out=o[name + "_disp"]), kg, out=o[name + "_disp"])
-        o["res_mass"] *= kg
-        with np.errstate(invalid="ignore", divide="ignore"):
-            reach_conc = np.divide(o["reach"], arr["q_out"][:, :, None] * SECONDS_PER_DAY, out=o["reach"])
-            sec_conc = np.divide(o["sec"], sec_q[:, :, None] * SECONDS_PER_DAY, out=o["sec"])
+        """The outputs in the units users read (kg, kg d-1, mg L-1): the tracers no lane converted now."""
+        for lo, hi in _kernel_args.runs(np.flatnonzero(~self.converted).tolist()):
+            self._to_units(lo, hi)
+        return self.view
+
+    @property
+    def view(self) -> TransportResult:
+        """The outputs as a :class:`TransportResult` (in users' units where :meth:`_to_units` made them so)."""
+        o = self.outputs
         return TransportResult(
-            reach_load=o["reach_disp"], reach_concentration=reach_conc, section_discharge=sec_q,
-            section_load=o["sec_disp"], section_concentration=sec_conc, reservoir_concentration=o["res_conc"],
-            reservoir_outflow_load=o["res_mass"], budget_reach=o["b_reach"] * kg, budget_reservoir=o["b_res"] * kg,
-            storage_reach=o["s_reach"] * kg, storage_reservoir=o["s_res"] * kg, substeps=self.substeps,
+            reach_load=o["reach_disp"], reach_concentration=o["reach"], section_discharge=self.sec_q,
+            section_load=o["sec_disp"], section_concentration=o["sec"], reservoir_concentration=o["res_conc"],
+            reservoir_outflow_load=o["res_mass"], budget_reach=self.kg["b_reach"], budget_reservoir=self.kg["b_res"],
+            storage_reach=self.kg["s_reach"], storage_reservoir=self.kg["s_res"], substeps=self.substeps,
             final_concentration=o["final"], raised_reaches=self.raised, start_water=self.water, final_inlet_debt=o["debt"],
         )
+

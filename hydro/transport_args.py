@@ -324,3 +324,14 @@ def lanes(sizes: list[int], threads: int) -> list[list[int]]:
     if min(load) < MIN_LANE_SHARE * sum(sizes):
         return [groups]
     return [sorted(lane) for lane in sorted(out, key=min)]
+
+
+def runs(tracers: list[int]) -> list[tuple[int, int]]:
+    """Sorted tracer indices as runs ``(lo, hi)`` of consecutive ones (slices, not a fancy index)."""
+    out: list[tuple[int, int]] = []
+    for t in tracers:
+        if out and out[-1][1] == t:
+            out[-1] = (out[-1][0], t + 1)
+        else:
+            out.append((int(t), int(t) + 1))
+    return out

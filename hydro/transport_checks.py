@@ -169,3 +169,35 @@ def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_label
         f"{SECONDS_PER_DAY / limit:.2f} s): some cells are far too short or small for the water through them. "
         f"The reaches with the shortest cells: {names}. Give such reaches fewer cells (`cells`), check their "
         "`length_km` and hydraulics, or use a coarser `run.cell_length_km` (docs/basin-file.md)")
+
+
+def transport_closure(tr, kind: str = "network") -> float:
+    """:meth:`hydro.transport.TransportResult.closure` of ``tr``: the largest relative budget imbalance over
+    elements, periods and tracers (``kind``: ``"reach"``, ``"reservoir"`` or ``"network"``)."""
+
+    def imbalance(budget, storage):
+        b = budget
+        gains = b[:, :, 0] + b[:, :, 1] + b[:, :, 2] + b[:, :, 6]
+        losses = b[:, :, 3] + b[:, :, 4] + b[:, :, 5]
+        change = storage[1:] - storage[:-1]
+        entered = np.abs(storage[:-1]) + np.abs(b[:, :, 0]) + np.abs(b[:, :, 1]) + np.abs(b[:, :, 2]) \
+            + np.abs(b[:, :, 6])
+        return gains - losses - change, entered
+
+    if kind == "reach":
+        err, scale = imbalance(tr.budget_reach, tr.storage_reach)
+    elif kind == "reservoir":
+        if tr.budget_reservoir.shape[1] == 0:
+            return 0.0
+        err, scale = imbalance(tr.budget_reservoir, tr.storage_reservoir)
+    elif kind == "network":
+        e1, s1 = imbalance(tr.budget_reach, tr.storage_reach)
+        e2, s2 = imbalance(tr.budget_reservoir, tr.storage_reservoir)
+        err = e1.sum(axis=1) + e2.sum(axis=1)
+        scale = np.maximum(s1.max(axis=1), s2.max(axis=1) if s2.size else 0.0)
+        err, scale = err[:, None], scale[:, None]
+    else:
+        raise ValueError(f"kind must be reach, reservoir or network, got {kind!r}")
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rel = np.where(scale > 0, np.abs(err) / scale, 0.0)
+    return float(rel.max()) if rel.size else 0.0

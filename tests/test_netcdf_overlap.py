@@ -1,6 +1,7 @@
 """``hydro run`` writes what a watershed run knows before its transport while the transport runs
-(:class:`hydro.netcdf_overlap.OverlappedWrite`): the file is the same with the writer thread or without
-it, in every byte of every variable and attribute and in their order, and holds what
+(:class:`hydro.netcdf_overlap.OverlappedWrite`), and each constituent's transport variables as its lane
+ends: the file is the same with the writer thread or without it, and whatever order the groups' variables
+come in, in every byte of every variable and attribute and in their order, and holds what
 :func:`hydro.netcdf.write_results` writes of the same results but for the variables' order; an error of the
 writer or of the run leaves no file, a disk's refusal said in one line."""
 
@@ -36,8 +37,13 @@ def _overlapped(basin, path, threaded: bool, spec):
         return transport(*args, **kwargs)
 
     def water(early):
-        seen["early"] = set(early.data)
-        writer.water(early)
+        seen["early"], seen["parts"] = set(early.data), {}
+        part = writer.water(early)
+
+        def each(rank, results):  # a group's variables, as its lane of the transport ends
+            seen["parts"][rank] = set(results.data)
+            part(rank, results)
+        return each
 
     steps.transport = watched
     try:
@@ -87,7 +93,10 @@ def test_the_file_is_the_same_with_the_writer_thread_or_without(basin, tmp_path,
     assert _unordered(threaded) == _unordered(one) and set(threaded) == set(one)
     dims = dict(threaded["dims"])
     written = [k[4:] for k in threaded if k.startswith("var ") and k[4:] not in dims and k != "var time_bnds"]
-    assert written == sorted(set(written) & seen["early"]) + sorted(set(written) - seen["early"])
+    parts = [seen["early"]] + [seen["parts"][rank] for rank in sorted(seen["parts"])]
+    assert seen["parts"] and all(parts)  # the transport's groups given as they were named
+    rest = set(written).difference(*parts)
+    assert written == [n for names in parts + [rest] for n in sorted(set(written) & names)]
     assert not list(tmp_path.glob(".*.part"))
 
 
@@ -162,3 +171,48 @@ def test_ctrl_c_during_the_transport_stops_the_writer_and_leaves_no_file(basin, 
         writer.finish(run(Basin.load(basin), on_water=writer.water))
     assert writer._thread is not None and not writer._thread.is_alive()
     assert not list(tmp_path.iterdir())  # neither the file nor its temporary
+
+
+def test_the_groups_are_written_in_their_order_whichever_lane_ends_first(tmp_path):
+    """Miyun's first two years (three constituents, two lanes): the outputs' variables given in the order
+    the run gave them, and given in the opposite order from another thread, make the same file, every
+    byte and the variables' order: the first part, then each output's (by rank), then the rest."""
+    from dataclasses import replace
+    from datetime import date
+
+    from hydro.basin import Basin
+    from hydro.netcdf_overlap import OverlappedWrite
+    from hydro.outputspec import OutputSpec
+    from hydro.pipeline import run_watershed
+    from hydro.resources import basins_dir
+
+    kept = {}
+
+    def water(early):  # what the writer's water() keeps of it (the run goes on adding to it)
+        kept["early"] = replace(early, coords=dict(early.coords), data=dict(early.data), attrs=dict(early.attrs))
+        kept["parts"] = {}
+        return kept["parts"].__setitem__  # (rank, results): kept, not written
+
+    b = Basin.load(basins_dir() / "miyun" / "basin.toml")
+    results = run_watershed(b, b.settings.start, date(2001, 12, 31), on_water=water)
+    ranks = sorted(kept["parts"])
+    assert ranks == list(range(8))  # CODMn; TP's species and TP; TN's species and TN
+
+    def written(path, order, threaded):
+        with OverlappedWrite(path, False, OutputSpec(), threaded=threaded) as writer:
+            part = writer.water(kept["early"])
+            giver = threading.Thread(target=lambda: [part(r, kept["parts"][r]) for r in order])
+            giver.start()
+            giver.join()
+            writer.finish(results)
+        return _described(path)
+
+    first = written(tmp_path / "a.nc", ranks, True)
+    assert written(tmp_path / "b.nc", ranks[::-1], True) == first
+    assert list(written(tmp_path / "c.nc", ranks[::-1], False)) == list(first)
+    names = [k[4:] for k in first if k.startswith("var ") and k[4:] not in dict(first["dims"])]
+    groups = [set(kept["early"].data)] + [set(kept["parts"][r].data) for r in ranks]
+    rest = set(names).difference(*groups)
+    assert rest == {"section_discharge", "transport_substeps"}
+    assert names == [n for g in groups + [rest] for n in sorted(set(names) & g)]
+    assert "codmn_load" in kept["parts"][0].data and "tn_load" in kept["parts"][7].data

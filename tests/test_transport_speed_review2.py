@@ -11,6 +11,7 @@ what the speed rests on and that the arithmetic is the one it replaced, operatio
 from __future__ import annotations
 
 import ast
+import threading
 import tracemalloc
 from pathlib import Path
 
@@ -25,45 +26,54 @@ from hydro.transport import TransportInputs, simulate
 
 def test_results_are_computed_in_the_kernels_output_arrays(monkeypatch):
     # Before: (reach + reach_disp) * kg, reach / q, the same for sections: four fresh (D, R|K, T)
-    # arrays and two temporaries, a peak of at least two (D, R, T) arrays.  Now what result()
-    # allocates is (D, R|K) sized (the discharges) and the small budgets: with 8 tracers about
-    # 0.3 of one (D, R, T) array, so half of one separates the two with room on both sides.
+    # arrays and two temporaries, a peak of at least two (D, R, T) arrays.  Now what the conversion
+    # to users' units (_to_units, each lane's tracers as it ends, then result()) allocates is (D, R|K)
+    # sized (the discharges) and the small budgets: with 8 tracers about 0.3 of one (D, R, T) array,
+    # so half of one separates the two with room on both sides.
     net, tracers, kw = random_case(3, n_reach=6, n_day=1500, n_tracer=8)
     peaks = []
-    real = transport._KernelRun.result
+    real = transport._KernelRun._to_units
 
-    def traced(self):
+    def traced(self, lo, hi):
         tracemalloc.start()
         try:
-            return real(self)
+            return real(self, lo, hi)
         finally:
             peaks.append(tracemalloc.get_traced_memory()[1])
             tracemalloc.stop()
 
-    monkeypatch.setattr(transport._KernelRun, "result", traced)
+    monkeypatch.setattr(transport._KernelRun, "_to_units", traced)
     res = simulate(net, tracers, TransportInputs(**kw), threads=1)
     one = res.reach_load.nbytes
-    assert peaks and peaks[0] < 0.5 * one, f"result() allocated {peaks[0]} bytes, one (D, R, T) array is {one}"
+    assert peaks and max(peaks) < 0.5 * one, f"_to_units allocated {max(peaks)} bytes, one (D, R, T) array is {one}"
 
 
-def test_results_in_place_equal_the_plain_expressions():
-    # the in-place operations are the expressions they replaced, to the bit
+@pytest.mark.parametrize("threads", [1, 2])
+def test_results_in_place_equal_the_plain_expressions(threads):
+    # the in-place operations are the expressions they replaced, to the bit, whether the tracers are
+    # converted all at once (one lane) or lane by lane (two: each lane's groups as it ends, strided)
     net, tracers, kw = random_case(5, n_reach=5, n_day=30, n_tracer=3, withdrawals=True)
-    captured = {}
-    real = transport._KernelRun.result
+    groups = [2, 1] if threads == 2 else None  # two groups: a lane each on two threads
+    raw: dict = {}
+    lock = threading.Lock()
+    real = transport._KernelRun._to_units
 
-    def keep_outputs(self):
-        captured.update({name: a.copy() for name, a in self.outputs.items()})
-        captured["q_out"] = self.arr["q_out"]
-        return real(self)
+    def keep_outputs(self, lo, hi):  # the tracers lo:hi as the kernel left them, before their conversion
+        with lock:
+            for name, a in self.outputs.items():
+                raw.setdefault(name, np.full_like(a, np.nan))[..., lo:hi] = a[..., lo:hi]
+            raw["q_out"] = self.arr["q_out"]
+        return real(self, lo, hi)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(transport._KernelRun, "result", keep_outputs)
-        res = simulate(net, tracers, TransportInputs(**kw), threads=1)
-    o = captured
+        mp.setattr(transport._KernelRun, "_to_units", keep_outputs)
+        res = simulate(net, tracers, TransportInputs(**kw), threads=threads, groups=groups)
+    o = raw
+    assert not np.isnan(o["reach"]).any(), "a tracer was not converted"
     assert np.array_equal((o["reach"] + o["reach_disp"]) * 1e-3, res.reach_load)
     assert np.array_equal((o["sec"] + o["sec_disp"]) * 1e-3, res.section_load)
     assert np.array_equal(o["res_mass"] * 1e-3, res.reservoir_outflow_load)
+    assert np.array_equal(o["b_reach"] * 1e-3, res.budget_reach)
     with np.errstate(invalid="ignore", divide="ignore"):
         conc = o["reach"] / (o["q_out"][:, :, None] * 86400.0)
     assert np.array_equal(conc, res.reach_concentration, equal_nan=True)
