@@ -22,9 +22,10 @@ helpers' work on the machine), the 1,000-reach tree (3,294 cells; the local step
 13:57-14:01 UTC, load 1.8-2.6: 1.63 s alone; per copy 1.09x at 2 copies, 1.20x at 4, 1.56x at 10
 (32,942 cells, about the 10,000-reach year's 33,252); 14:12-14:22, load 2.0-3.1, 10 copies again, two
 rounds each of the kernel as it is and of a blocked variant of its passes (reverted): 1.42x, 1.51x and
-1.49x, 1.51x.  With every reach's dispersion set to 0 (no dispersion pass; 14:23-14:25, load 2.0-2.3)
-0.91 s alone and 1.82x per copy at 10 copies.  The sub-steps a day were the single tree's in every
-run.  See docs/solver.md, "Local time stepping", *Is it memory?*.
+1.49x, 1.51x; 14:35-14:42 (load 1.1-1.2), the kernel as it is: 1.55x, 1.47x.  With every reach's
+dispersion set to 0 (no dispersion pass; 14:23-14:25, load 2.0-2.3) 0.91 s alone and 1.82x per copy
+at 10 copies.  The sub-steps a day were the single tree's in every run.  See docs/solver.md, "Local
+time stepping", *Is it memory?*.
 """
 
 from __future__ import annotations
