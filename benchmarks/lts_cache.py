@@ -24,7 +24,9 @@ helpers' work on the machine), the 1,000-reach tree (3,294 cells; the local step
 rounds each of the kernel as it is and of a blocked variant of its passes (reverted): 1.42x, 1.51x and
 1.49x, 1.51x; 14:35-14:42 (load 1.1-1.2), the kernel as it is: 1.55x, 1.47x.  With every reach's
 dispersion set to 0 (no dispersion pass; 14:23-14:25, load 2.0-2.3) 0.91 s alone and 1.82x per copy
-at 10 copies.  The sub-steps a day were the single tree's in every run.  See docs/solver.md, "Local
+at 10 copies.  15:05-15:13 (load 1.1-2.0), 10 copies, two rounds each of the kernel as it is and of a
+timing mock of one pass per event over windows of 1,024 slots (a scratch copy, results wrong): 1.52x,
+1.51x against 1.48x, 1.45x.  The sub-steps a day were the single tree's in every run.  See docs/solver.md, "Local
 time stepping", *Is it memory?*.
 """
 
