@@ -197,10 +197,11 @@ class OverlappedWrite:
                 netCDF4.Dataset(tmp, "w", format="NETCDF4", clobber=True) as nc:
             _, index, starts, first, bounds = layout(early, spec)
             dims: set[str] = set()
+            done: set[str] = set()  # the variables written, of every part so far
             written: list[tuple[Results, list[str]]] = []
             kind, results = "part", early
             while kind == "part":
-                names = [n for n in kept_variables(results, spec) if all(n not in w for _, w in written)]
+                names = [n for n in kept_variables(results, spec) if n not in done]
                 coordinates(nc, results, sorted(used_dims(results, names) - dims), index, first, bounds)
                 dims |= used_dims(results, names)
                 variables(nc, results, spec, names, index, starts, bounds)
@@ -211,13 +212,14 @@ class OverlappedWrite:
                 if not written:  # the file's metadata written now, during the transport, not at the next part's
                     nc.sync()
                 written.append((results, names))
+                done.update(names)
                 kind, results = yield
             _check_continues(early, results, written)
             check(results, spec)
             attrs, index_all, starts, first, bounds = layout(results, spec)
             if {k: list(v) for k, v in index_all.items()} != {k: list(v) for k, v in index.items()}:
                 raise RuntimeError("OverlappedWrite: the run's elements changed after its first part was written")
-            rest = [n for n in kept_variables(results, spec) if all(n not in w for _, w in written)]
+            rest = [n for n in kept_variables(results, spec) if n not in done]
             coordinates(nc, results, sorted(used_dims(results, rest) - dims), index, first, bounds)
             variables(nc, results, spec, rest, index, starts, bounds)
             for name in rest:
