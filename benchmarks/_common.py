@@ -76,3 +76,33 @@ def emit(records: list[dict], as_json: bool) -> None:
         ref = "" if r["reference"] is None else f"reference {r['reference']:.4g}"
         ratio = "" if r["ratio"] is None else f"ratio {r['ratio']:.3g}"
         print(f"{r['name']:44s} {r['value']:12.4g} {r['unit']:14s} {ref:22s} {ratio}")
+
+
+def transport_call(basin: str, out: str, local_steps: bool) -> tuple:
+    """The last transport call of ``hydro run BASIN -o OUT --set run.local_steps=...`` in this process:
+    ``(network, tracers, inputs, kw)``, ``kw`` without ``local_steps`` (each benchmark gives its own), so
+    that the transport alone can be timed on a run's own arguments."""
+    import hydro.pipeline_steps
+    import hydro.simulation
+    import hydro.transport
+    from hydro.cli import main
+
+    seen: list = []
+
+    def spy(network, tracers, inputs, **kw):
+        seen.append((network, tracers, inputs, kw))
+        return hydro.transport.simulate(network, tracers, inputs, **kw)
+
+    kept = hydro.simulation.simulate, hydro.pipeline_steps.simulate  # type: ignore[attr-defined]
+    hydro.simulation.simulate = spy  # type: ignore[attr-defined]
+    hydro.pipeline_steps.simulate = spy  # type: ignore[attr-defined]
+    try:
+        main(["run", basin, "-o", out, "--overwrite", "-q", "--set",
+              f"run.local_steps={'true' if local_steps else 'false'}"], prog_name="hydro")
+    except SystemExit as exc:
+        if exc.code:
+            raise
+    finally:
+        hydro.simulation.simulate, hydro.pipeline_steps.simulate = kept  # type: ignore[attr-defined]
+    network, tracers, inputs, kw = seen[-1]  # the whole period's call (one block)
+    return network, tracers, inputs, {key: value for key, value in kw.items() if key != "local_steps"}

@@ -41,7 +41,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit, record
+from _common import emit, record, transport_call
 
 #: The collector's velocity coefficient (m/s per (m3/s)**0.33): the copies' reaches draw 0.2-0.32;
 #: carrying K copies' water (up to 10 times a copy's outlet) at a tenth of that keeps its Courant
@@ -72,34 +72,6 @@ def copies(single: Path, k: int, folder: Path) -> Path:
     return path
 
 
-def capture(basin: Path, out: Path):
-    """The transport call of ``hydro run BASIN --set run.local_steps=true`` (arguments, ``local_steps`` aside)."""
-    import hydro.pipeline_steps
-    import hydro.simulation
-    import hydro.transport
-    from hydro.cli import main
-
-    seen: list = []
-
-    def spy(network, tracers, inputs, **kw):
-        seen.append((network, tracers, inputs, kw))
-        return hydro.transport.simulate(network, tracers, inputs, **kw)
-
-    kept = hydro.simulation.simulate, hydro.pipeline_steps.simulate  # type: ignore[attr-defined]
-    hydro.simulation.simulate = spy  # type: ignore[attr-defined]
-    hydro.pipeline_steps.simulate = spy  # type: ignore[attr-defined]
-    try:
-        main(["run", str(basin), "-o", str(out), "--overwrite", "-q", "--set", "run.local_steps=true"],
-             prog_name="hydro")
-    except SystemExit as exc:
-        if exc.code:
-            raise
-    finally:
-        hydro.simulation.simulate, hydro.pipeline_steps.simulate = kept  # type: ignore[attr-defined]
-    network, tracers, inputs, kw = seen[-1]
-    return network, tracers, inputs, {key: value for key, value in kw.items() if key != "local_steps"}
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reaches", type=int, default=1000, help="reaches of the tree that is copied")
@@ -121,7 +93,7 @@ def main() -> None:
         single = synthetic_watershed(root / "single", n_subbasin=args.reaches, n_reservoir=2, years=1)
         for k in ks:
             basin = single if k == 1 else copies(single, k, root / f"x{k}")
-            calls[k] = capture(basin, root / "out.nc")
+            calls[k] = transport_call(str(basin), str(root / "out.nc"), local_steps=True)
     best = dict.fromkeys(ks, float("inf"))
     sub = {}
     for k in ks:  # once each, untimed: the local steps' kernels loaded from the cache

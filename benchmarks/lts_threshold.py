@@ -46,7 +46,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit, record
+from _common import emit, record, transport_call
 from scaling import timed_process
 
 SIZES = (100, 200, 500, 1000, 2000, 5000)
@@ -57,27 +57,10 @@ WARM_UP_BELOW_S = 3.0  # a global call shorter than this runs once each way befo
 def child(basin: str, out: str, rounds: int) -> None:
     """In this process: ``hydro run BASIN`` on the global step, its transport call captured, then the
     call ``rounds`` times each way, taking turns; prints one JSON line (CPU seconds per run)."""
-    import hydro.pipeline_steps
-    import hydro.simulation
     import hydro.transport
-    from hydro.cli import main
     from hydro.transport_args import LocalSteps
 
-    seen: list = []
-
-    def spy(network, tracers, inputs, **kw):
-        seen.append((network, tracers, inputs, kw))
-        return hydro.transport.simulate(network, tracers, inputs, **kw)
-
-    hydro.simulation.simulate = spy  # type: ignore[attr-defined]
-    hydro.pipeline_steps.simulate = spy  # type: ignore[attr-defined]
-    try:
-        main(["run", basin, "-o", out, "--overwrite", "-q", "--set", "run.local_steps=false"], prog_name="hydro")
-    except SystemExit as exc:
-        if exc.code:
-            raise
-    network, tracers, inputs, kw = seen[-1]  # the whole period's call (one block)
-    kw = {key: value for key, value in kw.items() if key != "local_steps"}
+    network, tracers, inputs, kw = transport_call(basin, out, local_steps=False)
     ways = {"global": None, "local": LocalSteps()}
 
     def once(way):

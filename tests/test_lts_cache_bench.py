@@ -24,6 +24,7 @@ if str(BENCH) not in sys.path:
 
 def test_copies_do_the_single_trees_work(tmp_path):
     import lts_cache
+    from _common import transport_call
 
     import hydro.transport
     from hydro.transport_args import LocalSteps
@@ -40,7 +41,7 @@ def test_copies_do_the_single_trees_work(tmp_path):
     local = LocalSteps(min_gain=1e-9)
     runs = {}
     for name, path in (("single", single), ("copies", basin)):
-        network, tracers, inputs, kw = lts_cache.capture(path, tmp_path / f"{name}.nc")
+        network, tracers, inputs, kw = transport_call(str(path), str(tmp_path / f"{name}.nc"), local_steps=True)
         runs[name] = network, hydro.transport.simulate(network, tracers, inputs, local_steps=local, **kw)
         if name == "single":  # local steps took some days (else this checks the global step only)
             glob = hydro.transport.simulate(network, tracers, inputs, local_steps=None, **kw)
