@@ -481,8 +481,9 @@ def lts_bound(network, inputs, courant: float, disp_limit: float, substeps, days
     import numpy as np
 
     from hydro import _transport_kernels as k
-    from hydro.transport import cell_volumes, through_shares
+    from hydro.transport import cell_volumes
     from hydro.transport_checks import arrays
+    from hydro.transport_volumes import through_shares
     from hydro.units import SECONDS_PER_DAY as DAY
 
     lay = network.layout

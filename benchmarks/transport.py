@@ -8,7 +8,7 @@ busy cores (about 15 s with ``--skip-fipy --skip-cli``).  Nothing here is a test
 the inputs its ``hydro run`` passes (captured from one warm ``run_watershed``, a few seconds),
 one and two threads interleaved, best of ``--repeat``; also the kernel's thread CPU time on one
 thread (which another job's load moves less than wall time) and the conversion of the outputs to
-users' units (``_KernelRun._to_units``, one thread; ``result()``'s until 2 December 2026), each
+users' units (``_KernelRun._convert``, one thread; ``result()``'s until 2 December 2026), each
 against the one-thread transport's wall time measured in the same run (the records' reference).
 
 A *cell update* is one cell (times one tracer, so 8 source tags count 8) advanced by
@@ -472,7 +472,7 @@ def bench_basin(name: str, repeat: int = 5) -> list[dict]:
     """A shipped basin's transport alone (``simulate`` on the inputs of its ``hydro run``): one and
     two threads, interleaved best of ``repeat``; the kernel's CPU time on one thread (its
     thread's, which another job's load moves less than wall time) and the conversion to users' units
-    (``_to_units``, one thread)."""
+    (``_convert``, one thread)."""
     from hydro import _transport_kernels as kernels
     from hydro import transport
 
@@ -481,7 +481,7 @@ def bench_basin(name: str, repeat: int = 5) -> list[dict]:
     cpu: list[float] = []  # the kernel's thread time on one thread
     res: list[float] = []
     threads = [1]
-    real_kernel, real_units = kernels.simulate_kernel, transport._KernelRun._to_units
+    real_kernel, real_units = kernels.simulate_kernel, transport._KernelRun._convert
     units: list[float] = []  # this call's conversions to users' units (each lane's, then result()'s)
 
     def kernel(*a):
@@ -490,9 +490,9 @@ def bench_basin(name: str, repeat: int = 5) -> list[dict]:
         if threads[0] == 1:
             cpu.append(time.thread_time() - t0)
 
-    def to_units(self, lo, hi):
+    def to_units(self, t, o, kg):
         t0 = time.perf_counter()
-        real_units(self, lo, hi)
+        real_units(self, t, o, kg)
         units.append(time.perf_counter() - t0)
 
     def run(t: int):
@@ -503,11 +503,11 @@ def bench_basin(name: str, repeat: int = 5) -> list[dict]:
             res.append(sum(units))
 
     progress(f"{name} transport, one and two threads, best of {repeat}")
-    kernels.simulate_kernel, transport._KernelRun._to_units = kernel, to_units
+    kernels.simulate_kernel, transport._KernelRun._convert = kernel, to_units
     try:
         best = interleaved_best({t: (lambda t=t: run(t)) for t in (1, 2)}, repeat)
     finally:
-        kernels.simulate_kernel, transport._KernelRun._to_units = real_kernel, real_units
+        kernels.simulate_kernel, transport._KernelRun._convert = real_kernel, real_units
     # each against the one-thread transport measured here (the reference its records carry)
     return [record(f"{name}_transport_seconds_2threads", best[2], "s", best[1], best[2] / best[1]),
             record(f"{name}_transport_kernel_cpu_seconds_1thread", min(cpu), "s", best[1], min(cpu) / best[1]),

@@ -57,28 +57,28 @@ class LaneNaming:
         order = sorted(range(len(groups)), key=lambda g: (groups[g], g))
         self.rank = {(g, i): k for k, (g, i) in enumerate((g, i) for g in order for i in range(outputs[g]))}
 
-    def __call__(self, groups: list[int], tr: TransportResult) -> None:
-        """The transport's ``on_lane``: name ``groups`` of ``tr`` (done, in users' units) and hand them on."""
-        for g in sorted(groups, key=lambda g: self.rank[g, 0]):  # in the order they are written in
-            self._name(g, tr)
+    def __call__(self, groups: list[int], block) -> None:
+        """The transport's ``on_lane``: name ``groups`` (done; ``block(g)``: group ``g``'s tracers alone, in
+        users' units) and hand them on, in the order they are written in."""
+        for g in sorted(groups, key=lambda g: self.rank[g, 0]):
+            self._name(g, block(g))
 
     def finish(self, tr: TransportResult) -> Results:
         """The run's results: every output's variables (those no lane gave named now), group by group, then
         the transport's own."""
         for g in range(len(self.carried) + (self.water and self.transfers)):
             if (g, 0) not in self.parts:
-                self._name(g, tr)
+                self._name(g, select(tr, slice(self.start[g], self.start[g + 1])))
         for key in sorted(self.parts):
             self.res.data.update(self.parts[key].data)
         self.res.add("section_discharge", tr.section_discharge)
         self.res.add("transport_substeps", tr.substeps)
         return self.res
 
-    def _name(self, g: int, tr: TransportResult) -> None:
-        """Name group ``g`` of ``tr`` output by output, each into a results of its variables alone, handed on
-        as it is made."""
+    def _name(self, g: int, block: TransportResult) -> None:
+        """Name group ``g`` (``block``: its tracers alone) output by output, each into a results of its
+        variables alone, handed on as it is made."""
         if g < len(self.carried):
-            block = select(tr, slice(self.start[g], self.start[g + 1]))
             for i, named in enumerate(named_one_by_one(block, self.carried[g], self.n_tag)):
                 part = self._part()
                 add_named_results(part, named.total, named.names, bool(self.n_res))
@@ -86,7 +86,7 @@ class LaneNaming:
                 self._hand_on((g, i), part)
         elif self.water and self.transfers:  # the transferred water's tracer
             part = self._part()
-            add_transfer_tracer(part, select(tr, self.start[g]), self.n_res)
+            add_transfer_tracer(part, block, self.n_res)
             self._hand_on((g, 0), part)
 
     def _part(self) -> Results:

@@ -15,7 +15,7 @@ import tracemalloc
 import numpy as np
 from test_transport import random_case
 
-from hydro import transport, transport_args
+from hydro import transport_args, transport_run
 from hydro.constituents import Constituent, tracer_layout
 from hydro.tracers import concat, select, split_results, sum_tracers
 from hydro.transport import TransportInputs, TransportResult, simulate
@@ -126,13 +126,13 @@ def test_lanes_compute_only_their_own_tracers_rates_and_give_one_threads_results
     assert transport_args.lanes(grouping["groups"], 2) == [[0, 3], [1, 2]]
     one = simulate(net, tracers, TransportInputs(**kw), threads=1, **grouping)
     asked = []
-    real = transport.rates_at
+    real = transport_run.rates_at  # the lanes' (hydro.transport_run)
 
     def counting(lane_tracers, *args):
         asked.append(len(lane_tracers))
         return real(lane_tracers, *args)
 
-    monkeypatch.setattr(transport, "rates_at", counting)
+    monkeypatch.setattr(transport_run, "rates_at", counting)
     two = simulate(net, tracers, TransportInputs(**kw), threads=2, **grouping)
     # before: the removal of all 13 tracers at once, each lane taking its own out of them
     assert sorted(asked) == [0, 6, 7], asked
@@ -198,7 +198,7 @@ def test_lanes_take_no_copy_of_inputs_that_are_all_zero_and_keep_a_negative_zero
         loads.append(args[3])  # KernelLoads
         return real_kernel(*args)
 
-    monkeypatch.setattr(transport, "np", type("numpy_counting_takes", (), {
+    monkeypatch.setattr(transport_run, "np", type("numpy_counting_takes", (), {
         "take": staticmethod(take), "__getattr__": lambda self, name: getattr(np, name)})())
     monkeypatch.setattr(kernels, "simulate_kernel", kernel)
     two = simulate(net, tracers, TransportInputs(**kw), threads=2, **grouping)

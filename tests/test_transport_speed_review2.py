@@ -27,25 +27,25 @@ from hydro.transport import TransportInputs, simulate
 def test_results_are_computed_in_the_kernels_output_arrays(monkeypatch):
     # Before: (reach + reach_disp) * kg, reach / q, the same for sections: four fresh (D, R|K, T)
     # arrays and two temporaries, a peak of at least two (D, R, T) arrays.  Now what the conversion
-    # to users' units (_to_units, each lane's tracers as it ends, then result()) allocates is (D, R|K)
+    # to users' units (_convert, each lane's groups as it ends, then result()) allocates is (D, R|K)
     # sized (the discharges) and the small budgets: with 8 tracers about 0.3 of one (D, R, T) array,
     # so half of one separates the two with room on both sides.
     net, tracers, kw = random_case(3, n_reach=6, n_day=1500, n_tracer=8)
     peaks = []
-    real = transport._KernelRun._to_units
+    real = transport._KernelRun._convert
 
-    def traced(self, lo, hi):
+    def traced(self, t, o, kg):
         tracemalloc.start()
         try:
-            return real(self, lo, hi)
+            return real(self, t, o, kg)
         finally:
             peaks.append(tracemalloc.get_traced_memory()[1])
             tracemalloc.stop()
 
-    monkeypatch.setattr(transport._KernelRun, "_to_units", traced)
+    monkeypatch.setattr(transport._KernelRun, "_convert", traced)
     res = simulate(net, tracers, TransportInputs(**kw), threads=1)
     one = res.reach_load.nbytes
-    assert peaks and max(peaks) < 0.5 * one, f"_to_units allocated {max(peaks)} bytes, one (D, R, T) array is {one}"
+    assert peaks and max(peaks) < 0.5 * one, f"_convert allocated {max(peaks)} bytes, one (D, R, T) array is {one}"
 
 
 @pytest.mark.parametrize("threads", [1, 2])
@@ -56,17 +56,17 @@ def test_results_in_place_equal_the_plain_expressions(threads):
     groups = [2, 1] if threads == 2 else None  # two groups: a lane each on two threads
     raw: dict = {}
     lock = threading.Lock()
-    real = transport._KernelRun._to_units
+    real = transport._KernelRun._convert
 
-    def keep_outputs(self, lo, hi):  # the tracers lo:hi as the kernel left them, before their conversion
+    def keep_outputs(self, t, o, kg):  # the tracers t (a group's, or a run of them) as the kernel left them
         with lock:
             for name, a in self.outputs.items():
-                raw.setdefault(name, np.full_like(a, np.nan))[..., lo:hi] = a[..., lo:hi]
+                raw.setdefault(name, np.full_like(a, np.nan))[..., t] = o[name]
             raw["q_out"] = self.arr["q_out"]
-        return real(self, lo, hi)
+        return real(self, t, o, kg)
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(transport._KernelRun, "_to_units", keep_outputs)
+        mp.setattr(transport._KernelRun, "_convert", keep_outputs)
         res = simulate(net, tracers, TransportInputs(**kw), threads=threads, groups=groups)
     o = raw
     assert not np.isnan(o["reach"]).any(), "a tracer was not converted"

@@ -19,7 +19,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-import hydro.transport as transport
+import hydro.transport_run as transport_run
 from hydro.validation.analytical import DAY, ogata_banks, ogata_banks_cell_average
 from hydro.validation.registry import run_cases
 
@@ -100,7 +100,7 @@ def mutate(monkeypatch):
         import hydro.transport_args as kernel_args
         from hydro import _transport_kernels as kernels
 
-        rates_at, network_args, cell_water = transport.rates_at, kernel_args.network_args, transport.cell_water
+        rates_at, network_args, cell_water = transport_run.rates_at, kernel_args.network_args, transport_run.cell_water
 
         def scaled_rates(*a, **kw):
             r = rates_at(*a, **kw)
@@ -119,9 +119,9 @@ def mutate(monkeypatch):
             w = cell_water(*a, **kw)
             return dataclasses.replace(w, volume=w.volume * volume)
 
-        monkeypatch.setattr(transport, "rates_at", scaled_rates)
+        monkeypatch.setattr(transport_run, "rates_at", scaled_rates)
         monkeypatch.setattr(kernel_args, "network_args", scaled_network)
-        monkeypatch.setattr(transport, "cell_water", scaled_water)
+        monkeypatch.setattr(transport_run, "cell_water", scaled_water)
 
     return apply
 
@@ -198,35 +198,35 @@ def test_a_sampled_time_mean_says_so_in_its_report():
 
 def test_reservoir_rates_that_ignore_the_temperature_fail_the_cold_mixed_tank(monkeypatch):
     # every tank case ran at 20 deg C, where theta**(T - 20) = 1 whatever the code does
-    rates_at = transport.rates_at
+    rates_at = transport_run.rates_at
 
     def at_20(tracers, rx, reach_temp, res_temp):
         return rates_at(tracers, rx, reach_temp, np.full_like(res_temp, 20.0))
 
-    monkeypatch.setattr(transport, "rates_at", at_20)
+    monkeypatch.setattr(transport_run, "rates_at", at_20)
     assert _failed("mixed_tank") == ["step_response_max_relative_error_at_8C_theta_1.047"]
 
 
 def test_reaction_rates_that_ignore_the_temperature_fail_the_cold_bateman_chain(monkeypatch):
     # the chain ran at 20 deg C only, and species_sum is blind to reaction rates
-    rates_at = transport.rates_at
+    rates_at = transport_run.rates_at
 
     def rx_at_20(tracers, rx, reach_temp, res_temp):
         out = rates_at(tracers, rx, reach_temp, res_temp)
         out["rx_river"] = rates_at(tracers, rx, np.full_like(reach_temp, 20.0), res_temp)["rx_river"]
         return out
 
-    monkeypatch.setattr(transport, "rates_at", rx_at_20)
+    monkeypatch.setattr(transport_run, "rates_at", rx_at_20)
     assert _failed("reaction_chain_bateman") == ["max_relative_error_200_cells_at_12C"]
 
 
 def test_reservoir_rates_that_ignore_the_temperature_fail_the_cold_settling_chain(monkeypatch):
-    rates_at = transport.rates_at
+    rates_at = transport_run.rates_at
 
     def at_20(tracers, rx, reach_temp, res_temp):
         return rates_at(tracers, rx, reach_temp, np.full_like(res_temp, 20.0))
 
-    monkeypatch.setattr(transport, "rates_at", at_20)
+    monkeypatch.setattr(transport_run, "rates_at", at_20)
     assert _failed("reservoir_chain_steady") == ["steady_state_relative_error_at_8C"]
 
 
