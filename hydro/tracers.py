@@ -279,23 +279,17 @@ def output_names(constituents: list[Constituent]) -> list[tuple[str, str]]:
 
 
 def split_results(tr: TransportResult, constituents: list[Constituent], n_tag: int) -> NamedResults:
-    """Name the tracers of ``tr`` (laid out by :func:`tracer_inputs`): constituents, species, tags."""
-    names, by_source = output_names(constituents), {}
+    """Name the tracers of ``tr`` (laid out by :func:`tracer_inputs`): constituents, species, tags; each
+    constituent's outputs as :func:`named_one_by_one` names them."""
+    names, one = output_names(constituents), {}
     start = 0
     for c in constituents:
-        n_part = len(c.parts)
-        block = select(tr, slice(start, start + n_part * n_tag))
-        if c.species:
-            # the constituent by tag: its species' tracers of each tag added
-            by_source[c.name] = _species_summed(block, n_part, n_tag)
-            for s, sp in enumerate(c.species):
-                by_source[sp.name] = select(block, slice(s * n_tag, (s + 1) * n_tag))
-        else:
-            by_source[c.name] = block
-        start += n_part * n_tag
-    total = (concat([sum_tracers(by_source[n], n_tag) for n, _ in names]) if names
-             else select(tr, slice(0, 0)))
-    return NamedResults(total=total, names=names, by_source=by_source)
+        n = len(c.parts) * n_tag
+        for named in named_one_by_one(select(tr, slice(start, start + n)), c, n_tag):
+            one[named.names[0][0]] = named
+        start += n
+    total = concat([one[n].total for n, _ in names]) if names else select(tr, slice(0, 0))
+    return NamedResults(total=total, names=names, by_source={n: one[n].by_source[n] for n, _ in names})
 
 
 def named_one_by_one(block: TransportResult, c: Constituent, n_tag: int) -> Iterator[NamedResults]:
