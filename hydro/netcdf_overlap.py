@@ -202,13 +202,7 @@ class OverlappedWrite:
             kind, results = "part", early
             while kind == "part":
                 names = [n for n in kept_variables(results, spec) if n not in done]
-                coordinates(nc, results, sorted(used_dims(results, names) - dims), index, first, bounds)
-                dims |= used_dims(results, names)
-                variables(nc, results, spec, names, index, starts, bounds)
-                small_chunk_caches(nc, names)  # compressed as written, not held (64 MB a variable) to the close
-                for name in names:
-                    self._check_stop()
-                    put(nc, results, spec, index, starts, [name])
+                self._add(nc, results, names, dims, (index, starts, first, bounds), small_caches=True)
                 if not written:  # the file's metadata written now, during the transport, not at the next part's
                     nc.sync()
                 written.append((results, names))
@@ -220,13 +214,23 @@ class OverlappedWrite:
             if {k: list(v) for k, v in index_all.items()} != {k: list(v) for k, v in index.items()}:
                 raise RuntimeError("OverlappedWrite: the run's elements changed after its first part was written")
             rest = [n for n in kept_variables(results, spec) if n not in done]
-            coordinates(nc, results, sorted(used_dims(results, rest) - dims), index, first, bounds)
-            variables(nc, results, spec, rest, index, starts, bounds)
-            for name in rest:
-                self._check_stop()
-                put(nc, results, spec, index, starts, [name])
+            self._add(nc, results, rest, dims, (index, starts, first, bounds), small_caches=False)
             nc.setncatts(attrs)
             self._check_stop()  # not put in place after all
+
+    def _add(self, nc, results: Results, names: list[str], dims: set[str], at: tuple, small_caches: bool) -> None:
+        """Define ``names`` of ``results`` in ``nc``, with the coordinates of their dimensions not in ``dims``
+        yet (added to it), and put their values (``at``: :func:`hydro.netcdf_define.layout`'s index, starts, first
+        days and bounds).  ``small_caches``: compressed as written, not held (64 MB a variable) to the close."""
+        index, starts, first, bounds = at
+        coordinates(nc, results, sorted(used_dims(results, names) - dims), index, first, bounds)
+        dims |= used_dims(results, names)
+        variables(nc, results, self.spec, names, index, starts, bounds)
+        if small_caches:
+            small_chunk_caches(nc, names)
+        for name in names:
+            self._check_stop()
+            put(nc, results, self.spec, index, starts, [name])
 
 
 def _send(writer: Generator[None, tuple, None], item: tuple) -> None:
