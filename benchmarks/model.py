@@ -2,7 +2,11 @@
 
 Run ``python benchmarks/model.py [--json]``.  A 20-year daily run of a synthetic
 50-subbasin, 50-reach network with two reservoirs (one TN constituent carried as
-six source tags), timed warm; the reference is the goal of 1 s.  Each component's
+six source tags), timed warm; the reference is the goal of 1 s.  The basin is
+:func:`hydro.validation.problems.synthetic_watershed`'s default: since 2 Dec 2026 its reaches'
+velocities and widths follow a downstream hydraulic geometry at their mean discharge (18 of the
+50 reaches' coefficients changed, every other value the same; ``hydraulics="at_a_station"`` builds
+the basin of the figures measured before).  Each component's
 share of the time (weather, runoff, sources, routing, transport, results,
 output) is reported as its own record, its reference the total.
 """

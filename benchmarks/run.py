@@ -6,7 +6,9 @@
 one list of ``{"name", "value", "unit", "reference", "ratio"}`` records.  ``--quick``
 skips the FiPy comparison, runs the constituents from 2013 only, shrinks the ensemble to 20 members, leaves out the cold
 (empty kernel cache) start and runs only the 100- and 1,000-reach scaling cases;
-``--large`` adds the 1,000 x 10 and 10,000 x 1 scaling cases (minutes).  Each script's
+``--large`` adds the 1,000 x 10 and 10,000 x 1 scaling cases (minutes); the scaling basins are
+``scaling.py``'s default, physical velocities (``scaling.py --hydraulics both`` reports issue 16's
+basins beside them).  Each script's
 progress goes to stderr as it runs.
 """
 

@@ -1,7 +1,7 @@
 """How the whole model scales with the size of the network and the length of the run.
 
-Run ``python benchmarks/scaling.py [--json] [--large] [--cases R:Y,...]``.  Synthetic tree
-basins of R reaches (one subbasin each, two reservoirs, SYNTHETIC weather) over Y years,
+Run ``python benchmarks/scaling.py [--json] [--large] [--cases R:Y,...] [--hydraulics KIND]``.  Synthetic
+tree basins of R reaches (one subbasin each, two reservoirs, SYNTHETIC weather) over Y years,
 built by :func:`hydro.validation.problems.synthetic_watershed` as ``benchmarks/model.py``
 builds its basin, are each run as ``hydro run BASIN -o OUT.nc --overwrite -q`` in a fresh
 process (kernels already cached: one warm-up run first; the reference case, 100 x 1, is
@@ -73,6 +73,14 @@ global step's), unlike the 10,000 x 1 figures below before the 2 December line t
 1,000-reach figure before the threshold's re-decision, which are the global step's; ``--lts-bound``'s
 ``lts_check`` compares its replay of the global step with those sub-steps and is then False.  ``--lts``
 times both, whatever the default.
+``--hydraulics`` chooses the basins' reach hydraulics (:mod:`hydro.validation.synthetic_basin`):
+``downstream``, the default since the evening of 2 Dec 2026, velocities and widths that follow a
+downstream hydraulic geometry at each reach's mean discharge (``v ~ Qm**0.1``, Leopold & Maddock
+1953); ``at_a_station``, issue 16's basins, byte for byte, whose velocities grew as ``Qm**0.33`` down
+the network (up to 13 m/s at 10,000 reaches: every figure below before the paragraph of 2 Dec
+19:28 UTC is theirs); ``both``, each case built both ways and run in turn, the physical basin
+first, the issue's records suffixed ``_at_a_station`` and their ratios against the issue's own
+100 x 1.
 Issue 16's targets, reported as ``..._vs_target`` records (value / target,
 never asserted): cost per reach-day at 10,000 reaches <= 1.3x that at 100; 10,000 x 1
 whole process <= 30 s; peak RSS of 100 x 100 <= 500 MB.  Without ``--large`` the
@@ -150,6 +158,19 @@ the model against 3,566 at 100 reaches (3.62x; 2.55x at 09:45).  The compile tar
 AVX-512, ``NUMBA_CPU_NAME=haswell`` and native without AVX-512 within 3 % of each other on the captured
 call, the same bytes); the slowdown grows with the network, about 1.2x at 100 reaches and 1.4-1.7x at
 10,000 against the morning's machine (docs/solver.md, "The machine, not the compile target").
+The basins made physical (``--hydraulics``, above; docs/solver.md, "The synthetic basins' velocities,
+made physical"), 2026-12-02 19:28-19:43 UTC on an idle machine (load 0.3-1.2 from these runs):
+``--cases 100:1,1000:1 --hydraulics both`` twice, ``--cases 100:1,10000:1`` with ``both`` and then each
+kind on its own (the issue's first), ``--cases 100:100,1000:10 --hydraulics both`` twice.  Physical
+against issue 16's basin: 10,000 x 1 whole 22.2-22.9 s (25.5-26.0 s of CPU) against 45.1-45.8 s
+(49.0-49.8), 43 sub-steps a day against 194, 5,681-5,944 ns per reach-day of the model against
+12,155-12,374, 2.18-2.33x the 100-reach case against 3.54-3.60x, peak RSS 2,433 MB either way;
+1,000 x 1 1.76-1.79 s against 2.55-2.56 s, 28 sub-steps against 88, 1.25-1.27x against 1.49-1.52x;
+100 x 1 0.56-0.59 s against 0.60-0.61 s, 18 sub-steps against 32; 1,000 x 10 15.2-15.6 s against
+20.4-20.5 s (25 and 69 sub-steps); 100 x 100 10.7-10.8 s against 12.8-12.9 s, 504 MB peak either way.
+Issue 16's targets: the 10,000 x 1 whole process within 30 s is met on the physical basin (0.74-0.77
+of it) and not on the issue's (1.50-1.53); 1.3x per reach-day is met by neither; 500 MB at 100 x 100
+is missed by 4 MB by both.
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
@@ -606,11 +627,17 @@ def timed_process(command: list[str], what: str) -> tuple[float, float, float, s
     return whole, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / 1e6, stdout  # ru_maxrss: kilobytes
 
 
-def build(folder: Path, reaches: int, years: int) -> Path:
-    """A synthetic basin of ``reaches`` reaches over ``years`` years (as benchmarks/model.py)."""
+def build(folder: Path, reaches: int, years: int, hydraulics: str = "downstream") -> Path:
+    """A synthetic basin of ``reaches`` reaches over ``years`` years (as benchmarks/model.py), its
+    reaches' hydraulics ``hydraulics`` (:data:`hydro.validation.synthetic_basin.HYDRAULICS`:
+    ``"at_a_station"`` is issue 16's basin)."""
     from hydro.validation.problems import synthetic_watershed
 
-    return synthetic_watershed(folder, n_subbasin=reaches, n_reservoir=2, years=years)
+    return synthetic_watershed(folder, n_subbasin=reaches, n_reservoir=2, years=years, hydraulics=hydraulics)
+
+
+#: Suffix of the records of each basin's hydraulics (``--hydraulics``): none for the physical default.
+SUFFIX = {"downstream": "", "at_a_station": "_at_a_station"}
 
 
 def parse_cases(text: str) -> list[tuple[int, int]]:
@@ -641,20 +668,24 @@ def main() -> None:
                              "with K (4) times the cells (benchmarks/lts_accuracy.py)")
     parser.add_argument("--cuts", action="store_true",
                         help="with --lts: local time steps on chains cut where the classes change")
+    parser.add_argument("--hydraulics", choices=("downstream", "at_a_station", "both"), default="downstream",
+                        help="the basins' reach hydraulics: downstream (physical, the default), at_a_station "
+                             "(issue 16's basins; records suffixed _at_a_station) or both, case by case in turn")
     args = parser.parse_args()
+    modes = list(SUFFIX) if args.hydraulics == "both" else [args.hydraulics]
     cases = parse_cases(args.cases) if args.cases else list(DEFAULT_CASES)
     if args.large:
         cases += [c for c in LARGE_CASES if c not in cases]
     if (100, 1) not in cases:
         cases.insert(0, (100, 1))  # the reference of every ratio
     records = []
-    measured: dict[tuple[int, int], dict] = {}
+    measured: dict[tuple[int, int, str], dict] = {}
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        for reaches, years in cases:
+        for (reaches, years), mode in [(c, m) for c in cases for m in modes]:
             t0 = time.perf_counter()
-            basin = build(root / f"r{reaches}_y{years}", reaches, years)
-            print(f"built {reaches} reaches x {years} years in {time.perf_counter() - t0:.1f} s",
+            basin = build(root / f"r{reaches}_y{years}_{mode}", reaches, years, mode)
+            print(f"built {reaches} reaches x {years} years ({mode} hydraulics) in {time.perf_counter() - t0:.1f} s",
                   file=sys.stderr, flush=True)
             if not measured:
                 run_case(basin, root / "warmup.nc")  # compile or load the kernels once
@@ -673,8 +704,9 @@ def main() -> None:
             updates = (found.get("cells") or 0) * (found["days"] or 365 * years) * (found["substeps"] or 0)
             found["transport_ns_per_cell_update"] = (1e9 * found["transport_cpu"] / updates
                                                      if found["transport_cpu"] is not None and updates else None)
-            measured[(reaches, years)] = found
-            print(f"{reaches:6d} x {years:3d} y: whole {found['whole']:.2f} s ({found['whole_cpu']:.2f} s CPU), "
+            measured[(reaches, years, mode)] = found
+            print(f"{reaches:6d} x {years:3d} y{SUFFIX[mode]}: whole {found['whole']:.2f} s "
+                  f"({found['whole_cpu']:.2f} s CPU), "
                   f"load {found['load'] or 0:.3f} s, kernels {found['kernel_load'] or 0:.2f} s, "
                   f"model {found['model_cpu'] or 0:.2f} s CPU ({found['ns_per_reach_day'] or 0:.0f} ns/reach-day; "
                   f"transport {found['transport_cpu'] or 0:.2f} s, {found['transport_ns_per_reach_day'] or 0:.0f}), "
@@ -727,9 +759,18 @@ def main() -> None:
                       f"{100 * found['lts_days_courant']:.0f} % of "
                       f"days, by a junction, inlet or head face on {100 * found['lts_days_junction']:.0f} %",
                       file=sys.stderr, flush=True)
+    for mode in modes:
+        records += mode_records({(r, y): f for (r, y, m), f in measured.items() if m == mode}, SUFFIX[mode])
+    emit(records, args.json)
+
+
+def mode_records(measured: dict[tuple[int, int], dict], suffix: str) -> list[dict]:
+    """The records of one basin's cases (``measured``, by reaches and years), each name ending in
+    ``suffix``; ratios against its own 100 x 1 case, and issue 16's targets."""
+    records: list[dict] = []
     ref = measured[(100, 1)]
     for (reaches, years), f in measured.items():
-        tag = f"{reaches}r_{years}y"
+        tag = f"{reaches}r_{years}y{suffix}"
 
         def vs_ref(name, key, unit, f=f):  # reference: the same quantity at 100 reaches x 1 year
             value, base = f[key], ref[key]
@@ -763,17 +804,17 @@ def main() -> None:
     largest = max((r for r, y in measured if y == 1), default=100)
     if largest > 100 and ref["ns_per_reach_day"]:
         cost = measured[(largest, 1)]["ns_per_reach_day"] / ref["ns_per_reach_day"]
-        records.append(record(f"scaling_reach_day_cost_{largest}_vs_100_vs_target", cost, "1",
+        records.append(record(f"scaling_reach_day_cost_{largest}_vs_100_vs_target{suffix}", cost, "1",
                               REACH_DAY_RATIO_TARGET, cost / REACH_DAY_RATIO_TARGET))
     if (10000, 1) in measured:
         whole = measured[(10000, 1)]["whole"]
-        records.append(record("scaling_whole_process_10000r_1y_vs_target", whole, "s", WHOLE_10000_TARGET_S,
+        records.append(record(f"scaling_whole_process_10000r_1y_vs_target{suffix}", whole, "s", WHOLE_10000_TARGET_S,
                               whole / WHOLE_10000_TARGET_S))
     if (100, 100) in measured:
         rss = measured[(100, 100)]["peak_rss_mb"]
-        records.append(record("scaling_peak_rss_100r_100y_vs_target", rss, "MB", PEAK_RSS_100Y_TARGET_MB,
+        records.append(record(f"scaling_peak_rss_100r_100y_vs_target{suffix}", rss, "MB", PEAK_RSS_100Y_TARGET_MB,
                               rss / PEAK_RSS_100Y_TARGET_MB))
-    emit(records, args.json)
+    return records
 
 
 if __name__ == "__main__":

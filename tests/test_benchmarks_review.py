@@ -108,13 +108,15 @@ def _lts_table_row(label: str) -> list[float]:
 def test_scaling_lts_counts_are_docs_solver_tables(tmp_path):
     """``scaling.py --child BASIN OUT --lts-bound`` on the 100-reach synthetic year gives the sub-step
     counts docs/solver.md prints (they do not depend on the machine; the table went stale once when
-    the weather generator changed, 18.1 global against the solver's 32.5)."""
+    the weather generator changed, 18.1 global against the solver's 32.5).  The table was measured on
+    issue 16's basin, whose reaches' velocities follow the at-a-station law down the network (the
+    generator's ``hydraulics="at_a_station"``; its default since 2 Dec 2026 gives 18 a day)."""
     import json
     import subprocess
 
     from hydro.validation.problems import synthetic_watershed
 
-    basin = synthetic_watershed(tmp_path / "b", n_subbasin=100, n_reservoir=2, years=1)
+    basin = synthetic_watershed(tmp_path / "b", n_subbasin=100, n_reservoir=2, years=1, hydraulics="at_a_station")
     out = subprocess.run([sys.executable, str(BENCH / "scaling.py"), "--child", str(basin),
                           str(tmp_path / "out.nc"), "--lts-bound"], check=True, capture_output=True, text=True)
     found = json.loads(out.stdout.strip().splitlines()[-1])
