@@ -63,10 +63,9 @@ DOWNSTREAM_WIDTH_EXP = 0.5
 REFERENCE_DISCHARGE_M3_S = 10.0
 #: The ``[runoff]`` parameters the generator writes, used by the discharge estimate too.
 RUNOFF = {"x1_mm": 450.0, "x2_mm_per_day": -0.3, "x3_mm": 80.0, "x4_days": 1.8}
-#: The weather station the file names, and the watershed's default lapse rate (deg C per km).
+#: The weather station the file names (its ``[weather]`` writes no lapse rate: the watershed's default).
 STATION_ELEVATION_M = 75.0
 STATION_LATITUDE_DEG = 40.4
-LAPSE_C_PER_KM = 6.5
 #: Ranges the subbasins' elevation (m) and precipitation factor are drawn from.
 ELEVATION_RANGE_M = (200.0, 1400.0)
 PRECIP_FACTOR_RANGE = (0.85, 1.1)
@@ -78,7 +77,8 @@ def nominal_specific_discharge(weather) -> float:
     GR4J (:func:`hydro.runoff.gr4j`, the generator's :data:`RUNOFF` parameters, the watershed's
     default initial stores) on the station's precipitation times the middle of
     :data:`PRECIP_FACTOR_RANGE`, with Oudin's PET at the middle of :data:`ELEVATION_RANGE_M`
-    (the station's temperature carried there by :data:`LAPSE_C_PER_KM`), as a watershed run
+    (the station's temperature carried there by the watershed's default lapse rate,
+    :attr:`hydro.watershed_tables.WeatherSettings.lapse_c_per_km`), as a watershed run
     carries the weather to a subbasin.  Left out: the snow (CemaNeige delays winter
     precipitation, a few per cent of the year's at this station, by weeks), the spread of the
     subbasins around the middle of the ranges (GR4J is not linear), and the reservoirs'
@@ -87,10 +87,12 @@ def nominal_specific_discharge(weather) -> float:
     from hydro.pet import day_of_year, oudin_pet
     from hydro.runoff import GR4JParameters, gr4j
     from hydro.units import MM_KM2_PER_DAY_TO_M3_S
+    from hydro.watershed_tables import WeatherSettings
 
     elevation = 0.5 * sum(ELEVATION_RANGE_M)
     factor = 0.5 * sum(PRECIP_FACTOR_RANGE)
-    temp = np.asarray(weather.tmean_c) - LAPSE_C_PER_KM / 1000.0 * (elevation - STATION_ELEVATION_M)
+    lapse = WeatherSettings.lapse_c_per_km  # the default the file's [weather] leaves in place (deg C per km)
+    temp = np.asarray(weather.tmean_c) - lapse / 1000.0 * (elevation - STATION_ELEVATION_M)
     pet = oudin_pet(temp, STATION_LATITUDE_DEG, day_of_year(weather.dates))
     flow = gr4j(np.asarray(weather.precip_mm) * factor, pet, GR4JParameters(**RUNOFF))
     return float(np.mean(flow.q_mm)) * MM_KM2_PER_DAY_TO_M3_S
