@@ -158,7 +158,8 @@ def snow_thresholds(ws) -> np.ndarray | None:
     generated member's too), as airGR takes ``MeanAnSolidPrecip`` from all the input it is
     given: a climate constant of the basin, so a run's snow on a day does not depend on the
     days it ends or starts on (it took the run's own days until 2026-12-01).  In groups of
-    :data:`THRESHOLD_GROUP` subbasins, so memory stays a few series of a group: each band's value
+    :data:`THRESHOLD_GROUP` subbasins (fewer where their bands' days pass :data:`THRESHOLD_BAND_DAYS`),
+    so memory stays a few series of a group: each band's value
     the same, bit for bit, as one subbasin at a time (every operation is per value, and each
     band's mean over its own row), in a tenth of the time at 10,000 subbasins.  None without snow.
     """
@@ -171,8 +172,10 @@ def snow_thresholds(ws) -> np.ndarray | None:
     p, tm, tn, tx = (np.asarray(a) for a in (forcing.precip_mm, forcing.tmean_c, forcing.tmin_c, forcing.tmax_c))
     out = []
     subs = ws.subbasins
-    for first in range(0, len(subs), THRESHOLD_GROUP):
-        group = subs[first:first + THRESHOLD_GROUP]
+    most_bands = max(len(s.band_elevations_m) for s in subs)
+    size = max(1, min(THRESHOLD_GROUP, THRESHOLD_BAND_DAYS // max(1, most_bands * len(p))))
+    for first in range(0, len(subs), size):
+        group = subs[first:first + size]
         bands = [SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
                            solid_fraction=ws.solid_fraction) for s in group]
         shift = np.array([-ws.weather.lapse_c_per_km / 1000.0 * (s.elevation_m - ws.weather.elevation_m)
@@ -184,8 +187,15 @@ def snow_thresholds(ws) -> np.ndarray | None:
     return np.concatenate(out)
 
 
-#: Subbasins whose snow thresholds :func:`snow_thresholds` computes together.
+#: Subbasins whose snow thresholds :func:`snow_thresholds` computes together, at most.
 THRESHOLD_GROUP = 256
+
+#: Band-days (bands x days of the station record) :func:`snow_thresholds` computes together, at most
+#: (fewer subbasins a group on a long record): a series of them is 8 MB and a group holds about ten
+#: series at once, so a century's record takes about 0.1 GB (in groups of 256 it took 0.28 GB at 100
+#: one-band subbasins, the peak of issue 16's 100-reach, 100-year run); a year's record keeps the groups
+#: of 256 up to 10 bands a subbasin.
+THRESHOLD_BAND_DAYS = 1_000_000
 
 
 def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], state=None,

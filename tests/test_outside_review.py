@@ -48,6 +48,30 @@ def test_snow_thresholds_the_same_in_groups(monkeypatch, group):
     assert watershed.snow_thresholds(ws).tobytes() == whole.tobytes()
 
 
+def test_snow_thresholds_groups_bounded_by_band_days(monkeypatch):
+    import hydro.watershed as watershed
+    from hydro.basin import Basin
+    from hydro.weather import station_record
+
+    ws = watershed.Watershed.from_basin(Basin.load("miyun"))
+    whole = watershed.snow_thresholds(ws)
+    days = len(station_record(ws.weather.csv).precip_mm)
+    most = max(len(s.band_elevations_m) for s in ws.subbasins)
+    sizes = []  # subbasins of each group, counted through _band_inputs (imported when called)
+    import hydro.snow as snow
+
+    band_inputs = snow._band_inputs
+
+    def counted(bands, *a):
+        sizes.append(len(bands))
+        return band_inputs(bands, *a)
+
+    monkeypatch.setattr(snow, "_band_inputs", counted)
+    monkeypatch.setattr(watershed, "THRESHOLD_BAND_DAYS", 7 * most * days + 1)  # 7 subbasins' band-days
+    assert watershed.snow_thresholds(ws).tobytes() == whole.tobytes()
+    assert sizes == [7, 7, 7, 3]  # 24 subbasins: never more band-days together than the bound
+
+
 def test_basin_loaded_frozen_leaves_the_collector_on_even_on_errors(monkeypatch):
     import gc
 
