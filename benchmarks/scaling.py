@@ -171,6 +171,13 @@ against issue 16's basin: 10,000 x 1 whole 22.2-22.9 s (25.5-26.0 s of CPU) agai
 Issue 16's targets: the 10,000 x 1 whole process within 30 s is met on the physical basin (0.74-0.77
 of it) and not on the issue's (1.50-1.53); 1.3x per reach-day is met by neither; 500 MB at 100 x 100
 is missed by 4 MB by both.
+On 2026-12-03 (03:18-03:21 UTC, load 1.6-1.9 left by other work): the 100 x 100 run's peak was CemaNeige's
+snow thresholds over the century's station record, all 100 subbasins' band series at once before the
+first block (``hydro.watershed.THRESHOLD_BAND_DAYS`` now bounds the groups; the file the same to the
+bit): ``--cases 100:100`` twice, peak RSS 392-398 MB against 505 (0.78-0.80 of the 500 MB target, met).
+``--cases 100:1,10000:1`` (and once at 02:39 UTC): 10,000 x 1 whole 20.6-20.9 s, 5,070-5,270 ns per
+reach-day against 2,213-2,527 (2.09-2.29x; 1.3x not met), all of the growth the transport step's
+(docs/solver.md, "Where the 10,000-reach year's cost per reach-day goes").
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
