@@ -24,7 +24,14 @@ changes what a kernel computes:
   ``numba.np.arraymath``, which every process that runs a kernel does even when
   all kernels come from the cache, imports ``scipy.linalg`` (about 0.1 s) only
   to learn whether BLAS exists.  The kernels use no BLAS; ``np.dot`` and
-  ``np.linalg`` in a kernel still import it when they are compiled.
+  ``np.linalg`` in a kernel still import it when they are compiled;
+* a kernel loaded from the disk cache does not first load Numba's typing and
+  lowering registries (:class:`_WarmCache`): Numba's cache refreshes its contexts
+  before every load, and the first refresh of a process installs every registry
+  Numba has (0.1-0.15 s of CPU on a warm ``hydro run``, issue 14), which only
+  compiling uses.  Compiling still loads them (Numba's compiler refreshes both
+  contexts before it types anything), and a loaded kernel is the same machine
+  code either way.
 """
 
 from __future__ import annotations
@@ -34,7 +41,9 @@ import os
 os.environ.setdefault("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1")  # before Numba reads it
 
 import numba
+from numba.core.caching import FunctionCache
 from numba.core.registry import CPUDispatcher
+from numba.core.runtime import nrt
 
 #: Options shared by every kernel: on-disk cache so a warm ``hydro run`` does not
 #: recompile; no fastmath (budgets must close to round-off); no implicit
@@ -78,6 +87,30 @@ def _skip_blas_probe() -> None:
 
 
 _skip_blas_probe()
+
+
+class _WarmCache(FunctionCache):
+    """Numba's disk cache of a kernel, but a load initializes only Numba's runtime (NRT), not its registries.
+
+    ``FunctionCache.load_overload`` calls ``target_context.refresh()`` before it reads an entry: the NRT's
+    initialization (what loaded machine code calls: allocation, reference counts) and the installation of
+    every typing and lowering registry, which the process's first refresh imports and builds (thousands of
+    templates).  Rebuilding a cached compilation uses neither registry: it unpickles the function's
+    descriptor and environment and hands its object code to LLVM's JIT.  Where there is no entry, the
+    dispatcher compiles, and Numba's compiler refreshes both contexts itself first.
+    """
+
+    def load_overload(self, sig, target_context):
+        nrt.rtsys.initialize(target_context)  # what the first refresh does first; idempotent
+        with self._guard_against_spurious_io_errors():
+            return self._load_overload(sig, target_context)
+
+
+def _warm_caching(disp):
+    """``disp`` (a dispatcher made without Numba's cache) with the disk cache of :class:`_WarmCache`: the same
+    files and index as ``cache=True`` (``Dispatcher.enable_caching``), so either finds the other's entries."""
+    disp._cache = _WarmCache(disp.py_func)
+    return disp
 
 
 class _HelperDispatcher(CPUDispatcher):
@@ -124,12 +157,13 @@ def kernel(func=None, *, helper=False):
     if func is None:
         return lambda f: kernel(f, helper=helper)
     _refuse_nan_defaults(func)
-    if not helper or numba.config.DISABLE_JIT:
-        return numba.njit(**KERNEL_OPTIONS)(func)
     options = dict(KERNEL_OPTIONS)
     cache = options.pop("cache")
-    disp = _HelperDispatcher(py_func=func, locals={},
-                             targetoptions=dict(options, nopython=True, no_cpython_wrapper=True))
-    if cache:
-        disp.enable_caching()
-    return disp
+    if numba.config.DISABLE_JIT:
+        return numba.njit(**KERNEL_OPTIONS)(func)
+    if not helper:
+        disp = numba.njit(**options)(func)
+    else:
+        disp = _HelperDispatcher(py_func=func, locals={},
+                                 targetoptions=dict(options, nopython=True, no_cpython_wrapper=True))
+    return _warm_caching(disp) if cache else disp
