@@ -20,18 +20,19 @@ changes what a kernel computes:
   unless already set): with colorama installed, Numba re-initialises colorama for
   every message it formats while trying overloads, thousands of times per cold run,
   about 3 % of compile time, for a ``no_color`` scheme that prints no colour;
-* Numba's BLAS probe is skipped (:func:`_skip_blas_probe`): importing
-  ``numba.np.arraymath``, which every process that runs a kernel does even when
-  all kernels come from the cache, imports ``scipy.linalg`` (about 0.1 s) only
-  to learn whether BLAS exists.  The kernels use no BLAS; ``np.dot`` and
-  ``np.linalg`` in a kernel still import it when they are compiled;
+* Numba's BLAS probe is skipped (:func:`_skip_blas_probe`, before a kernel
+  compiles): importing ``numba.np.arraymath``, which Numba's registries do,
+  imports ``scipy.linalg`` (about 0.1 s) only to learn whether BLAS exists.  The
+  kernels use no BLAS; ``np.dot`` and ``np.linalg`` in a kernel still import it
+  when they are compiled;
 * a kernel loaded from the disk cache does not first load Numba's typing and
   lowering registries (:class:`_WarmCache`): Numba's cache refreshes its contexts
   before every load, and the first refresh of a process installs every registry
   Numba has (0.1-0.15 s of CPU on a warm ``hydro run``, issue 14), which only
   compiling uses.  Compiling still loads them (Numba's compiler refreshes both
   contexts before it types anything), and a loaded kernel is the same machine
-  code either way.
+  code either way.  So a warm process imports ``numba.np.arraymath`` not at all
+  (it did at hydro's import, to skip the probe: 0.03 s).
 """
 
 from __future__ import annotations
@@ -86,9 +87,6 @@ def _skip_blas_probe() -> None:
         arraymath.ensure_blas = real
 
 
-_skip_blas_probe()
-
-
 class _WarmCache(FunctionCache):
     """Numba's disk cache of a kernel, but a load initializes only Numba's runtime (NRT), not its registries.
 
@@ -102,8 +100,12 @@ class _WarmCache(FunctionCache):
 
     def load_overload(self, sig, target_context):
         nrt.rtsys.initialize(target_context)  # what the first refresh does first; idempotent
+        loaded = None
         with self._guard_against_spurious_io_errors():
-            return self._load_overload(sig, target_context)
+            loaded = self._load_overload(sig, target_context)
+        if loaded is None:  # the dispatcher compiles next: its registries without the BLAS probe
+            _skip_blas_probe()
+        return loaded
 
 
 def _warm_caching(disp):
@@ -128,6 +130,7 @@ class _HelperDispatcher(CPUDispatcher):
     def __call__(self, *args, **kwargs):
         twin = self.__dict__.get("_python_twin")
         if twin is None:
+            _skip_blas_probe()  # it compiles
             twin = numba.njit(**dict(KERNEL_OPTIONS, cache=False))(self.py_func)
             self._python_twin = twin
         return twin(*args, **kwargs)

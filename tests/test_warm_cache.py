@@ -41,14 +41,15 @@ MODULE = textwrap.dedent('''
 #: Calls the kernel on floats, reports the registries installed then, calls it on integers (a signature the
 #: cache has not got: compiled in this process) and reports the values, cache hits and misses.
 PROBE = textwrap.dedent('''
-    import json
+    import json, sys
     import numpy as np
     from numba.core.registry import cpu_target
     import warmkernels as k
     floats = k.doubled_cumsum(np.array([0.5, 1.25, -3.0])).tolist()
     registries = len(cpu_target.target_context._registries)
+    modules = [name for name in ("numba.np.arraymath", "scipy.linalg") if name in sys.modules]
     ints = k.doubled_cumsum(np.arange(4)).tolist()
-    print(json.dumps({"floats": floats, "ints": ints, "registries_at_load": registries,
+    print(json.dumps({"floats": floats, "ints": ints, "registries_at_load": registries, "modules": modules,
                       "hits": sum(k.doubled_cumsum._cache_hits.values()),
                       "misses": sum(k.doubled_cumsum._cache_misses.values())}))
 ''')
@@ -73,8 +74,10 @@ def test_a_cached_load_installs_no_registry_and_compiling_still_works(tmp_path):
     for report in (cold, warm):
         assert {key: report[key] for key in expected} == expected
     assert cold["misses"] == 2 and cold["hits"] == 0 and cold["registries_at_load"] > 0  # compiled: refreshed
+    assert cold["modules"] == ["numba.np.arraymath"]  # Numba's registries imported it, without the BLAS probe
     # both signatures now come from the cache, the first loaded before anything refreshed Numba's registries
     assert warm["misses"] == 0 and warm["hits"] == 2 and warm["registries_at_load"] == 0
+    assert warm["modules"] == []
 
 
 def test_a_cache_miss_after_a_load_compiles(tmp_path):
