@@ -16,10 +16,12 @@ of ``--repeat``; CPU seconds from ``resource.getrusage(RUSAGE_CHILDREN)``, user 
   with ``--codec zstd``, with ``--variables all`` (the default file until 2026-12-01, with
   the ``species_sources``) and with NumPy's transparent-huge-page advice on
   (``NUMPY_MADVISE_HUGEPAGE=1``; ``hydro run`` turns it off), the four taking turns;
-* Miyun run once in-process: the transport's seconds outside its kernel (the lanes' copies, the
-  results' units and, since 2 December 2026, each lane's naming of its outputs: ``hydro.lane_results``)
-  and the results step's (what is left: the outputs added to the results), as shares of the run, and
-  its peak resident memory;
+* Miyun run once in-process: the first calls of its kernels, which load them from the disk cache
+  (``Dispatcher._compile_for_args``; since 3 December 2026 without Numba's registries,
+  :class:`hydro._compile._WarmCache`), as a share of the run; the transport's seconds outside its
+  kernel (the lanes' copies, the results' units and, since 2 December 2026, each lane's naming of
+  its outputs: ``hydro.lane_results``) and the results step's (what is left: the outputs added to
+  the results), as shares of the run, and its peak resident memory;
 * the writing of that run's results file alone (``hydro.netcdf.write_results``, best of
   ``--repeat`` in one process that ran the model once, the writes taking turns), with the
   default zlib, with ``codec = "zstd"``, with ``variables = ["all"]``, with the chunks of up
@@ -94,7 +96,17 @@ from hydro import _transport_kernels as kernels
 from hydro.clitools import load_basin
 from hydro.outputspec import spec_for_run
 from hydro.pipeline import run_watershed
-basin, steps, lanes = load_basin("miyun"), {}, []
+from numba.core.dispatcher import Dispatcher
+from numba.core.registry import cpu_target
+basin, steps, lanes, loads = load_basin("miyun"), {}, [], []
+first_call = Dispatcher._compile_for_args  # a kernel's first call in the process: its load from the cache
+def loading(self, *args, **kws):
+    t0 = time.perf_counter()
+    try:
+        return first_call(self, *args, **kws)
+    finally:
+        loads.append(time.perf_counter() - t0)
+Dispatcher._compile_for_args = loading
 real = kernels.simulate_kernel
 def timed(*args):
     t0 = time.perf_counter()
@@ -105,7 +117,10 @@ wall = time.perf_counter()
 results = run_watershed(basin, basin.settings.start, basin.settings.end, timings=steps)
 steps.update(run=time.perf_counter() - wall, kernel=max(lanes),
              peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # kB (Linux)
-             results_mb=sum(v.nbytes for v in results.data.values()) / 2**20)  # what the run hands back
+             results_mb=sum(v.nbytes for v in results.data.values()) / 2**20,  # what the run hands back
+             kernel_loads=sum(loads), kernels_loaded=len(loads),  # both lanes count (one waits for the load)
+             registries=len(cpu_target.target_context._registries))  # Numba's, installed by the run (0: none)
+Dispatcher._compile_for_args = first_call
 kernels.simulate_kernel = real
 from hydro import netcdf_chunks
 cap, keeps = netcdf_chunks.CHUNK_MAX_BYTES, netcdf_chunks.ZLIB_KEEPS_AT_MOST
@@ -224,8 +239,11 @@ def step_records(steps: dict) -> list[dict]:
     outside = steps["transport"] - steps["kernel"]
     note(f"Miyun in-process: run {steps['run']:.3f} s, transport {steps['transport']:.3f} s of which "
          f"{outside:.3f} s outside the kernel, results step {steps['results']:.3f} s; peak RSS "
-         f"{steps['peak_mb']:.0f} MB")
-    return [record("startup_miyun_transport_outside_kernel_seconds", outside, "s", steps["run"],
+         f"{steps['peak_mb']:.0f} MB; {steps['kernels_loaded']} kernel calls loading from the cache "
+         f"{steps['kernel_loads']:.3f} s (Numba registries installed: {steps['registries']})")
+    return [record("startup_miyun_kernel_loads_seconds", steps["kernel_loads"], "s", steps["run"],
+                   steps["kernel_loads"] / steps["run"]),
+            record("startup_miyun_transport_outside_kernel_seconds", outside, "s", steps["run"],
                    outside / steps["run"]),
             record("startup_miyun_results_step_seconds", steps["results"], "s", steps["run"],
                    steps["results"] / steps["run"]),

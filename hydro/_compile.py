@@ -20,11 +20,19 @@ changes what a kernel computes:
   unless already set): with colorama installed, Numba re-initialises colorama for
   every message it formats while trying overloads, thousands of times per cold run,
   about 3 % of compile time, for a ``no_color`` scheme that prints no colour;
-* Numba's BLAS probe is skipped (:func:`_skip_blas_probe`): importing
-  ``numba.np.arraymath``, which every process that runs a kernel does even when
-  all kernels come from the cache, imports ``scipy.linalg`` (about 0.1 s) only
-  to learn whether BLAS exists.  The kernels use no BLAS; ``np.dot`` and
-  ``np.linalg`` in a kernel still import it when they are compiled.
+* Numba's BLAS probe is skipped (:func:`_skip_blas_probe`, before a kernel
+  compiles): importing ``numba.np.arraymath``, which Numba's registries do,
+  imports ``scipy.linalg`` (about 0.1 s) only to learn whether BLAS exists.  The
+  kernels use no BLAS; ``np.dot`` and ``np.linalg`` in a kernel still import it
+  when they are compiled;
+* a kernel loaded from the disk cache does not first load Numba's typing and
+  lowering registries (:class:`_WarmCache`): Numba's cache refreshes its contexts
+  before every load, and the first refresh of a process installs every registry
+  Numba has (0.1-0.15 s of CPU on a warm ``hydro run``, issue 14), which only
+  compiling uses.  Compiling still loads them (Numba's compiler refreshes both
+  contexts before it types anything), and a loaded kernel is the same machine
+  code either way.  So a warm process imports ``numba.np.arraymath`` not at all
+  (it did at hydro's import, to skip the probe: 0.03 s).
 """
 
 from __future__ import annotations
@@ -34,7 +42,9 @@ import os
 os.environ.setdefault("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1")  # before Numba reads it
 
 import numba
+from numba.core.caching import FunctionCache
 from numba.core.registry import CPUDispatcher
+from numba.core.runtime import nrt
 
 #: Options shared by every kernel: on-disk cache so a warm ``hydro run`` does not
 #: recompile; no fastmath (budgets must close to round-off); no implicit
@@ -77,7 +87,32 @@ def _skip_blas_probe() -> None:
         arraymath.ensure_blas = real
 
 
-_skip_blas_probe()
+class _WarmCache(FunctionCache):
+    """Numba's disk cache of a kernel, but a load initializes only Numba's runtime (NRT), not its registries.
+
+    ``FunctionCache.load_overload`` calls ``target_context.refresh()`` before it reads an entry: the NRT's
+    initialization (what loaded machine code calls: allocation, reference counts) and the installation of
+    every typing and lowering registry, which the process's first refresh imports and builds (thousands of
+    templates).  Rebuilding a cached compilation uses neither registry: it unpickles the function's
+    descriptor and environment and hands its object code to LLVM's JIT.  Where there is no entry, the
+    dispatcher compiles, and Numba's compiler refreshes both contexts itself first.
+    """
+
+    def load_overload(self, sig, target_context):
+        nrt.rtsys.initialize(target_context)  # what the first refresh does first; idempotent
+        loaded = None
+        with self._guard_against_spurious_io_errors():
+            loaded = self._load_overload(sig, target_context)
+        if loaded is None:  # the dispatcher compiles next: its registries without the BLAS probe
+            _skip_blas_probe()
+        return loaded
+
+
+def _warm_caching(disp):
+    """``disp`` (a dispatcher made without Numba's cache) with the disk cache of :class:`_WarmCache`: the same
+    files and index as ``cache=True`` (``Dispatcher.enable_caching``), so either finds the other's entries."""
+    disp._cache = _WarmCache(disp.py_func)
+    return disp
 
 
 class _HelperDispatcher(CPUDispatcher):
@@ -95,6 +130,7 @@ class _HelperDispatcher(CPUDispatcher):
     def __call__(self, *args, **kwargs):
         twin = self.__dict__.get("_python_twin")
         if twin is None:
+            _skip_blas_probe()  # it compiles
             twin = numba.njit(**dict(KERNEL_OPTIONS, cache=False))(self.py_func)
             self._python_twin = twin
         return twin(*args, **kwargs)
@@ -124,12 +160,13 @@ def kernel(func=None, *, helper=False):
     if func is None:
         return lambda f: kernel(f, helper=helper)
     _refuse_nan_defaults(func)
-    if not helper or numba.config.DISABLE_JIT:
-        return numba.njit(**KERNEL_OPTIONS)(func)
     options = dict(KERNEL_OPTIONS)
     cache = options.pop("cache")
-    disp = _HelperDispatcher(py_func=func, locals={},
-                             targetoptions=dict(options, nopython=True, no_cpython_wrapper=True))
-    if cache:
-        disp.enable_caching()
-    return disp
+    if numba.config.DISABLE_JIT:
+        return numba.njit(**KERNEL_OPTIONS)(func)
+    if not helper:
+        disp = numba.njit(**options)(func)
+    else:
+        disp = _HelperDispatcher(py_func=func, locals={},
+                                 targetoptions=dict(options, nopython=True, no_cpython_wrapper=True))
+    return _warm_caching(disp) if cache else disp
