@@ -2,11 +2,12 @@
 should switch them on (``hydro.run_settings.LOCAL_STEPS_AUTO_REACHES``).
 
 Run ``python benchmarks/lts_threshold.py [--sizes 100,200,500,1000,2000,5000] [--rounds 3] [--shipped]
-[--span K] [--cell-km KM] [--seed S] [--no-whole] [--json]``.  Per size a synthetic one-year tree basin (as
-``benchmarks/scaling.py`` and ``benchmarks/model.py`` build it: one subbasin a reach, two reservoirs,
-SYNTHETIC weather), and with ``--shipped`` copies of Miyun and Guanting (``basins/region`` beside them:
-their files refer to ``../region/quality.toml``), are timed two ways, global and local always taking
-turns (global, local, global, local, ...) so that load from other work weighs on both alike:
+[--span K] [--cell-km KM] [--seed S] [--no-whole] [--hydraulics KIND] [--json]``.  Per size a synthetic
+one-year tree basin (as ``benchmarks/scaling.py`` and ``benchmarks/model.py`` build it: one subbasin a
+reach, two reservoirs, SYNTHETIC weather), and with ``--shipped`` copies of Miyun and Guanting
+(``basins/region`` beside them: their files refer to ``../region/quality.toml``), are timed two ways,
+global and local always taking turns (global, local, global, local, ...) so that load from other work
+weighs on both alike:
 
 * ``transport``: in one fresh process, ``hydro run BASIN --set run.local_steps=false`` captures its
   transport call (``hydro.transport.simulate``'s arguments), then that call runs ``--rounds`` times
@@ -27,6 +28,10 @@ whole process, and the load average (``os.getloadavg``, as ``uptime`` prints it)
 another random tree and weather); all three only for this benchmark's basins, to see whether the
 answer depends on the tree's shape.  ``--json`` prints ``lts_threshold_transport_cpu_seconds_*`` and
 ``lts_threshold_whole_cpu_seconds_*`` records (local, against the global step's, same run).
+``--hydraulics`` chooses the synthetic basins' reach hydraulics as ``benchmarks/scaling.py``'s does
+(``downstream``, the default: the physical basins; ``at_a_station``: issue 16's basins, byte for byte,
+their basins' names and records suffixed ``_at_a_station``; ``both``: each size built both ways and
+timed in turn, the physical first); the shipped basins are timed once whatever it says.
 
 Measured 2026-12-02 (the figures and the threshold they chose: docs/solver.md, "The threshold of
 auto, re-decided").
@@ -46,7 +51,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit, record, transport_call
+from _common import SUFFIX, add_hydraulics_argument, build, emit, hydraulics_modes, record, transport_call
 from scaling import timed_process
 
 SIZES = (100, 200, 500, 1000, 2000, 5000)
@@ -173,8 +178,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7, help="the generator's seed (scaling.py's: 7)")
     parser.add_argument("--no-whole", action="store_true", help="time the transport call only")
     parser.add_argument("--json", action="store_true", help="print JSON records")
+    add_hydraulics_argument(parser)
     args = parser.parse_args()
-    from hydro.validation.problems import synthetic_watershed
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
     shape = (f"_span{args.span}" if args.span else "") + (f"_cell{args.cell_km:g}km" if args.cell_km else "") \
@@ -182,8 +187,8 @@ def main() -> None:
     found = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        basins = [(f"{n}r{shape}", synthetic_watershed(root / f"r{n}", n_subbasin=n, n_reservoir=2, years=1,
-                                                       seed=args.seed)) for n in sizes]
+        basins = [(f"{n}r{shape}{SUFFIX[mode]}", build(root / f"r{n}_{mode}", n, 1, mode, args.seed))
+                  for n in sizes for mode in hydraulics_modes(args.hydraulics)]
         for _, path in basins:
             reshape(path, args.span, args.cell_km)
         if args.shipped:

@@ -195,7 +195,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit, record
+from _common import SUFFIX, add_hydraulics_argument, build, emit, hydraulics_modes, record
 
 DEFAULT_CASES = [(100, 1), (1000, 1), (100, 100)]
 LARGE_CASES = [(1000, 10), (10000, 1)]
@@ -627,19 +627,6 @@ def timed_process(command: list[str], what: str) -> tuple[float, float, float, s
     return whole, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / 1e6, stdout  # ru_maxrss: kilobytes
 
 
-def build(folder: Path, reaches: int, years: int, hydraulics: str = "downstream") -> Path:
-    """A synthetic basin of ``reaches`` reaches over ``years`` years (as benchmarks/model.py), its
-    reaches' hydraulics ``hydraulics`` (:data:`hydro.validation.synthetic_basin.HYDRAULICS`:
-    ``"at_a_station"`` is issue 16's basin)."""
-    from hydro.validation.problems import synthetic_watershed
-
-    return synthetic_watershed(folder, n_subbasin=reaches, n_reservoir=2, years=years, hydraulics=hydraulics)
-
-
-#: Suffix of the records of each basin's hydraulics (``--hydraulics``): none for the physical default.
-SUFFIX = {"downstream": "", "at_a_station": "_at_a_station"}
-
-
 def parse_cases(text: str) -> list[tuple[int, int]]:
     cases = []
     for item in text.split(","):
@@ -668,11 +655,9 @@ def main() -> None:
                              "with K (4) times the cells (benchmarks/lts_accuracy.py)")
     parser.add_argument("--cuts", action="store_true",
                         help="with --lts: local time steps on chains cut where the classes change")
-    parser.add_argument("--hydraulics", choices=("downstream", "at_a_station", "both"), default="downstream",
-                        help="the basins' reach hydraulics: downstream (physical, the default), at_a_station "
-                             "(issue 16's basins; records suffixed _at_a_station) or both, case by case in turn")
+    add_hydraulics_argument(parser)
     args = parser.parse_args()
-    modes = list(SUFFIX) if args.hydraulics == "both" else [args.hydraulics]
+    modes = hydraulics_modes(args.hydraulics)
     cases = parse_cases(args.cases) if args.cases else list(DEFAULT_CASES)
     if args.large:
         cases += [c for c in LARGE_CASES if c not in cases]
