@@ -26,15 +26,27 @@ whole process, and the load average (``os.getloadavg``, as ``uptime`` prints it)
 3: long chains; a large ``K`` gives a bushier tree of shorter chains), ``--cell-km`` sets the basin's
 ``cell_length_km`` (the generator's 5 km) and ``--seed`` the generator's seed (7, as ``scaling.py``'s:
 another random tree and weather); all three only for this benchmark's basins, to see whether the
-answer depends on the tree's shape.  ``--json`` prints ``lts_threshold_transport_cpu_seconds_*`` and
-``lts_threshold_whole_cpu_seconds_*`` records (local, against the global step's, same run).
+answer depends on the tree's shape.  (``--span`` redraws the tree after the generator has set each
+reach's velocity and width coefficients from its mean discharge in the tree as drawn: on the physical
+basins a redrawn tree's large rivers keep small rivers' coefficients, 124 sub-steps a day at 10,000
+reaches against 40, so its basins are not physical; ``--seed`` and ``--cell-km`` are.)  ``--json``
+prints ``lts_threshold_transport_cpu_seconds_*`` and ``lts_threshold_whole_cpu_seconds_*`` records
+(local, against the global step's, same run).
 ``--hydraulics`` chooses the synthetic basins' reach hydraulics as ``benchmarks/scaling.py``'s does
 (``downstream``, the default: the physical basins; ``at_a_station``: issue 16's basins, byte for byte,
 their basins' names and records suffixed ``_at_a_station``; ``both``: each size built both ways and
 timed in turn, the physical first); the shipped basins are timed once whatever it says.
 
-Measured 2026-12-02 (the figures and the threshold they chose: docs/solver.md, "The threshold of
-auto, re-decided").
+Measured 2026-12-02 on issue 16's at_a_station basins, the only synthetic basins then (``--hydraulics
+at_a_station`` today; the figures and the threshold of 1,000 reaches they chose: docs/solver.md, "The
+threshold of auto, re-decided"): a whole run's local over global CPU 0.80x at 1,000 reaches and 0.64x
+at 5,000 (the generator's long chains).  Measured again 2026-12-03 02:28-02:51 UTC on the physical basins
+(the default ``--hydraulics downstream``; ``--sizes 100,300,500,1000,2000,5000``, ``10000,5000,2000,1000``
+and ``20000``, ``--rounds 2`` each, load 1.1-3.0, the 2-core KVM guest, Intel Sapphire Rapids): whole
+run 1.07x at 100 reaches, 1.04x at 300, 1.02x at 500, 1.01-1.02x at 1,000, 1.00-1.05x at 2,000,
+0.97-0.98x at 5,000, 0.93x at 10,000, 0.80x at 20,000 (transport call 1.11, 1.07, 1.04, 0.95-0.99,
+1.03-1.04, 0.96-0.97, 0.90, 0.73x), which moved the threshold to 20,000 (docs/solver.md, "The threshold
+of auto, on the physical basins").
 """
 
 from __future__ import annotations
