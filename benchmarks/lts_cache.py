@@ -21,8 +21,12 @@ the cells and the local steps' sub-steps a day, and the load average before and 
 the default: the physical basin; ``at_a_station``: issue 16's, records suffixed ``_at_a_station``;
 ``both``: the physical tree and its copies, then the issue's).
 
-Measured 2026-12-02 on issue 16's at_a_station basin (``--hydraulics at_a_station`` today; not
-re-measured on the physical one) on the 2-core KVM guest of that day (Sapphire Rapids, 2 MB of L2 a core; other
+Measured 2026-12-03 03:22-03:24 UTC on the physical basin (the default ``--hydraulics downstream``;
+``--rounds 2``, load 1.1-1.4, the same 2-core guest, under the exclusive timing lock): the 1,000-reach
+tree (3,294 cells, 28.2 sub-steps a day) 0.87 s alone; per copy 1.08x at 2 copies, 1.18x at 4, 1.59x at
+10, the sub-steps the single tree's in every run: the same growth as on issue 16's basin below.
+Measured 2026-12-02 on issue 16's at_a_station basin (``--hydraulics at_a_station`` today) on the
+2-core KVM guest of that day (Sapphire Rapids, 2 MB of L2 a core; other
 helpers' work on the machine), the 1,000-reach tree (3,294 cells; the local steps' default options):
 13:57-14:01 UTC, load 1.8-2.6: 1.63 s alone; per copy 1.09x at 2 copies, 1.20x at 4, 1.56x at 10
 (32,942 cells, about the 10,000-reach year's 33,252); 14:12-14:22, load 2.0-3.1, 10 copies again, two

@@ -15,8 +15,12 @@ So it measures what the split could give before it is built, nothing else.  Time
 chooses the tree's reach hydraulics as ``benchmarks/scaling.py``'s does (``downstream``, the default: the
 physical basin; ``at_a_station``: issue 16's, records suffixed ``_at_a_station``; ``both``: in turn).
 
+Measured 2026-12-03 03:21-03:22 UTC on the physical basin (the default ``--hydraulics downstream``,
+load 1.2-1.5, under the exclusive timing lock, the 2-core guest below), the 10,000-reach year, two
+rounds: one lane 17.85 and 16.97 s wall (17.83, 16.96 s CPU); the mock on two threads 13.62 and 13.52 s
+wall (25.19, 25.02 s CPU), 0.76x and 0.80x of the one lane's wall time (1.48x its CPU).
 Measured 2026-12-02 16:31-16:37 UTC on issue 16's at_a_station basin (``--hydraulics at_a_station``
-today; not re-measured on the physical one) on the 2-core KVM guest (Intel Sapphire Rapids, 2 MB of L2 a core),
+today) on the 2-core KVM guest (Intel Sapphire Rapids, 2 MB of L2 a core),
 nothing else running (load 1.1-1.6, this benchmark's own threads), the 10,000-reach year, two rounds:
 one lane 46.9 and 45.0 s wall (46.9, 45.0 s CPU); the mock on two threads 36.5 and 35.4 s wall (70.8,
 67.6 s CPU), 0.78x and 0.79x of the one lane's wall time; on one thread 66.9 and 64.4 s (1.43x).  See
