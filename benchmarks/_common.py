@@ -11,6 +11,7 @@ import resource
 import subprocess
 import sys
 import time
+from pathlib import Path
 
 
 def best_time(func, repeat: int = 3) -> float:
@@ -106,3 +107,31 @@ def transport_call(basin: str, out: str, local_steps: bool) -> tuple:
         hydro.simulation.simulate, hydro.pipeline_steps.simulate = kept  # type: ignore[attr-defined]
     network, tracers, inputs, kw = seen[-1]  # the whole period's call (one block)
     return network, tracers, inputs, {key: value for key, value in kw.items() if key != "local_steps"}
+
+
+#: Suffix of the records of each basin's hydraulics (``--hydraulics``): none for the physical default.
+SUFFIX = {"downstream": "", "at_a_station": "_at_a_station"}
+
+
+def add_hydraulics_argument(parser) -> None:
+    """Add ``--hydraulics downstream|at_a_station|both`` to a benchmark's ``argparse`` parser (the same
+    choices and meaning in every script that builds synthetic basins; :func:`hydraulics_modes` reads it)."""
+    parser.add_argument("--hydraulics", choices=(*SUFFIX, "both"), default="downstream",
+                        help="the basins' reach hydraulics: downstream (physical, the default), at_a_station "
+                             "(issue 16's basins; records suffixed _at_a_station) or both, case by case in turn")
+
+
+def hydraulics_modes(choice: str) -> list[str]:
+    """The hydraulics ``--hydraulics choice`` stands for, in the order they run (physical first)."""
+    return list(SUFFIX) if choice == "both" else [choice]
+
+
+def build(folder: Path, reaches: int, years: int, hydraulics: str = "downstream", seed: int = 7) -> Path:
+    """A synthetic basin of ``reaches`` reaches over ``years`` years (as benchmarks/model.py: one subbasin
+    a reach, two reservoirs, SYNTHETIC weather, the generator's ``seed``), its reaches' hydraulics
+    ``hydraulics`` (:data:`hydro.validation.synthetic_basin.HYDRAULICS`: ``"at_a_station"`` is issue 16's
+    basin); its basin.toml path."""
+    from hydro.validation.problems import synthetic_watershed
+
+    return synthetic_watershed(folder, n_subbasin=reaches, n_reservoir=2, years=years, hydraulics=hydraulics,
+                               seed=seed)

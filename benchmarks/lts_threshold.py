@@ -2,11 +2,12 @@
 should switch them on (``hydro.run_settings.LOCAL_STEPS_AUTO_REACHES``).
 
 Run ``python benchmarks/lts_threshold.py [--sizes 100,200,500,1000,2000,5000] [--rounds 3] [--shipped]
-[--span K] [--cell-km KM] [--seed S] [--no-whole] [--json]``.  Per size a synthetic one-year tree basin (as
-``benchmarks/scaling.py`` and ``benchmarks/model.py`` build it: one subbasin a reach, two reservoirs,
-SYNTHETIC weather), and with ``--shipped`` copies of Miyun and Guanting (``basins/region`` beside them:
-their files refer to ``../region/quality.toml``), are timed two ways, global and local always taking
-turns (global, local, global, local, ...) so that load from other work weighs on both alike:
+[--span K] [--cell-km KM] [--seed S] [--no-whole] [--hydraulics KIND] [--json]``.  Per size a synthetic
+one-year tree basin (as ``benchmarks/scaling.py`` and ``benchmarks/model.py`` build it: one subbasin a
+reach, two reservoirs, SYNTHETIC weather), and with ``--shipped`` copies of Miyun and Guanting
+(``basins/region`` beside them: their files refer to ``../region/quality.toml``), are timed two ways,
+global and local always taking turns (global, local, global, local, ...) so that load from other work
+weighs on both alike:
 
 * ``transport``: in one fresh process, ``hydro run BASIN --set run.local_steps=false`` captures its
   transport call (``hydro.transport.simulate``'s arguments), then that call runs ``--rounds`` times
@@ -25,11 +26,27 @@ whole process, and the load average (``os.getloadavg``, as ``uptime`` prints it)
 3: long chains; a large ``K`` gives a bushier tree of shorter chains), ``--cell-km`` sets the basin's
 ``cell_length_km`` (the generator's 5 km) and ``--seed`` the generator's seed (7, as ``scaling.py``'s:
 another random tree and weather); all three only for this benchmark's basins, to see whether the
-answer depends on the tree's shape.  ``--json`` prints ``lts_threshold_transport_cpu_seconds_*`` and
-``lts_threshold_whole_cpu_seconds_*`` records (local, against the global step's, same run).
+answer depends on the tree's shape.  (``--span`` redraws the tree after the generator has set each
+reach's velocity and width coefficients from its mean discharge in the tree as drawn: on the physical
+basins a redrawn tree's large rivers keep small rivers' coefficients, 124 sub-steps a day at 10,000
+reaches against 40, so its basins are not physical; ``--seed`` and ``--cell-km`` are.)  ``--json``
+prints ``lts_threshold_transport_cpu_seconds_*`` and ``lts_threshold_whole_cpu_seconds_*`` records
+(local, against the global step's, same run).
+``--hydraulics`` chooses the synthetic basins' reach hydraulics as ``benchmarks/scaling.py``'s does
+(``downstream``, the default: the physical basins; ``at_a_station``: issue 16's basins, byte for byte,
+their basins' names and records suffixed ``_at_a_station``; ``both``: each size built both ways and
+timed in turn, the physical first); the shipped basins are timed once whatever it says.
 
-Measured 2026-12-02 (the figures and the threshold they chose: docs/solver.md, "The threshold of
-auto, re-decided").
+Measured 2026-12-02 on issue 16's at_a_station basins, the only synthetic basins then (``--hydraulics
+at_a_station`` today; the figures and the threshold of 1,000 reaches they chose: docs/solver.md, "The
+threshold of auto, re-decided"): a whole run's local over global CPU 0.80x at 1,000 reaches and 0.64x
+at 5,000 (the generator's long chains).  Measured again 2026-12-03 02:28-02:51 UTC on the physical basins
+(the default ``--hydraulics downstream``; ``--sizes 100,300,500,1000,2000,5000``, ``10000,5000,2000,1000``
+and ``20000``, ``--rounds 2`` each, load 1.1-3.0, the 2-core KVM guest, Intel Sapphire Rapids): whole
+run 1.07x at 100 reaches, 1.04x at 300, 1.02x at 500, 1.01-1.02x at 1,000, 1.00-1.05x at 2,000,
+0.97-0.98x at 5,000, 0.93x at 10,000, 0.80x at 20,000 (transport call 1.11, 1.07, 1.04, 0.95-0.99,
+1.03-1.04, 0.96-0.97, 0.90, 0.73x), which moved the threshold to 20,000 (docs/solver.md, "The threshold
+of auto, on the physical basins").
 """
 
 from __future__ import annotations
@@ -46,7 +63,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit, record, transport_call
+from _common import SUFFIX, add_hydraulics_argument, build, emit, hydraulics_modes, record, transport_call
 from scaling import timed_process
 
 SIZES = (100, 200, 500, 1000, 2000, 5000)
@@ -173,8 +190,8 @@ def main() -> None:
     parser.add_argument("--seed", type=int, default=7, help="the generator's seed (scaling.py's: 7)")
     parser.add_argument("--no-whole", action="store_true", help="time the transport call only")
     parser.add_argument("--json", action="store_true", help="print JSON records")
+    add_hydraulics_argument(parser)
     args = parser.parse_args()
-    from hydro.validation.problems import synthetic_watershed
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
     shape = (f"_span{args.span}" if args.span else "") + (f"_cell{args.cell_km:g}km" if args.cell_km else "") \
@@ -182,8 +199,8 @@ def main() -> None:
     found = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        basins = [(f"{n}r{shape}", synthetic_watershed(root / f"r{n}", n_subbasin=n, n_reservoir=2, years=1,
-                                                       seed=args.seed)) for n in sizes]
+        basins = [(f"{n}r{shape}{SUFFIX[mode]}", build(root / f"r{n}_{mode}", n, 1, mode, args.seed))
+                  for n in sizes for mode in hydraulics_modes(args.hydraulics)]
         for _, path in basins:
             reshape(path, args.span, args.cell_km)
         if args.shipped:

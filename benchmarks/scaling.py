@@ -43,16 +43,16 @@ dispersion limit alone (with and without the conductances of junction, inlet and
 the days whose global step is set by Courant or only by a junction, inlet or head face
 (docs/solver.md, "What sets the steps").
 
-``--lts`` runs each case's last transport call again in the same process, on the global sub-step
-and with local time steps (``hydro.transport_args.LocalSteps()``, which ``hydro run`` uses by default
-from 1,000 reaches): ``scaling_lts_transport_cpu_seconds_*`` is the local steps' CPU against the global path's
-(docs/solver.md, "Local time stepping"), with the days on local steps and the largest difference
-of outlet concentrations printed (and the same with ``exchange_limit=math.inf``, no chain refined for
-an exchange across a junction), and the local steps' own counts (``LocalSteps(counts=...)``, means
-over their days: runs of chains per class, runs per class's bounds, run visits a day, how often
-the classes changed, and the tags a day skipped as dead, ``_dead_tags``).  ``--cuts`` (with
-``--lts``) adds local steps on chains cut where the classes change (``LocalSteps(cut=...)``,
-``exchange_limit=math.inf``; :func:`lts_cut_runs`).
+``--lts`` runs each case's last transport call again in the same process, on the global sub-step and with
+local time steps (``hydro.transport_args.LocalSteps()``, which ``hydro run`` uses by default from 20,000
+reaches, from 1,000 on 2 Dec 2026): ``scaling_lts_transport_cpu_seconds_*`` is the local steps' CPU against
+the global path's (docs/solver.md, "Local time stepping"), with the days on local steps and the largest
+difference of outlet concentrations printed (and the same with ``exchange_limit=math.inf``, no chain refined
+for an exchange across a junction), and the local steps' own counts (``LocalSteps(counts=...)``, means over
+their days: runs of chains per class, runs per class's bounds, run visits a day, how often the classes
+changed, and the tags a day skipped as dead, ``_dead_tags``). ``--cuts`` (with ``--lts``) adds local steps on
+chains cut where the classes change (``LocalSteps(cut=...)``, ``exchange_limit=math.inf``;
+:func:`lts_cut_runs`).
 
 ``--lts-accuracy[=K]`` runs each case's last transport call again against the same network with K (4)
 times the cells in every reach, on the global step: the global step, local steps with ``exchange_limit``
@@ -65,14 +65,15 @@ against a refined solution").  The refined run is K**2 times the work: 3 minutes
 Default cases (about a minute): 100 x 1, 1,000 x 1 and 100 x 100 (the memory target);
 ``--large`` adds 1,000 x 10 and 10,000 x 1 (three minutes and more on a busy two-core machine,
 nearly all of it transport).  The basins leave ``[run] local_steps`` to its default, ``"auto"``:
-a case of 1,000 reaches or more (1,000 x 1, 1,000 x 10, 10,000 x 1) runs on local time steps
-(``hydro.run_settings.LOCAL_STEPS_AUTO_REACHES``: 5,000 from the morning of 2 Dec 2026, 1,000 since
-its afternoon, ``benchmarks/lts_threshold.py``), so its ``whole``, ``model``, ``transport`` and
-``substeps`` figures are theirs (the solver's count on the days of local steps differs from the
-global step's), unlike the 10,000 x 1 figures below before the 2 December line that says so and every
-1,000-reach figure before the threshold's re-decision, which are the global step's; ``--lts-bound``'s
-``lts_check`` compares its replay of the global step with those sub-steps and is then False.  ``--lts``
-times both, whatever the default.
+a case of ``hydro.run_settings.LOCAL_STEPS_AUTO_REACHES`` reaches or more runs on local time steps
+(5,000 from the morning of 2 Dec 2026, 1,000 from its afternoon, both decided on issue 16's
+at_a_station basins; 20,000 since 3 Dec, re-measured on the physical basins: ``benchmarks/lts_threshold.py``),
+so its ``whole``, ``model``, ``transport`` and ``substeps`` figures are theirs (the solver's count on
+the days of local steps differs from the global step's).  So the 10,000 x 1 figures below from the 2
+December line that says so to 3 December, and the 1,000-reach ones from the threshold's re-decision to
+3 December, are local steps'; the others, and every figure of these cases since 3 December (no default
+case reaches 20,000), the global step's; ``--lts-bound``'s ``lts_check`` compares its replay of the
+global step with those sub-steps and is False on local steps.  ``--lts`` times both, whatever the default.
 ``--hydraulics`` chooses the basins' reach hydraulics (:mod:`hydro.validation.synthetic_basin`):
 ``downstream``, the default since the evening of 2 Dec 2026, velocities and widths that follow a
 downstream hydraulic geometry at each reach's mean discharge (``v ~ Qm**0.1``, Leopold & Maddock
@@ -202,7 +203,7 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit, record
+from _common import SUFFIX, add_hydraulics_argument, build, emit, hydraulics_modes, record
 
 DEFAULT_CASES = [(100, 1), (1000, 1), (100, 100)]
 LARGE_CASES = [(1000, 10), (10000, 1)]
@@ -634,19 +635,6 @@ def timed_process(command: list[str], what: str) -> tuple[float, float, float, s
     return whole, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / 1e6, stdout  # ru_maxrss: kilobytes
 
 
-def build(folder: Path, reaches: int, years: int, hydraulics: str = "downstream") -> Path:
-    """A synthetic basin of ``reaches`` reaches over ``years`` years (as benchmarks/model.py), its
-    reaches' hydraulics ``hydraulics`` (:data:`hydro.validation.synthetic_basin.HYDRAULICS`:
-    ``"at_a_station"`` is issue 16's basin)."""
-    from hydro.validation.problems import synthetic_watershed
-
-    return synthetic_watershed(folder, n_subbasin=reaches, n_reservoir=2, years=years, hydraulics=hydraulics)
-
-
-#: Suffix of the records of each basin's hydraulics (``--hydraulics``): none for the physical default.
-SUFFIX = {"downstream": "", "at_a_station": "_at_a_station"}
-
-
 def parse_cases(text: str) -> list[tuple[int, int]]:
     cases = []
     for item in text.split(","):
@@ -675,11 +663,9 @@ def main() -> None:
                              "with K (4) times the cells (benchmarks/lts_accuracy.py)")
     parser.add_argument("--cuts", action="store_true",
                         help="with --lts: local time steps on chains cut where the classes change")
-    parser.add_argument("--hydraulics", choices=("downstream", "at_a_station", "both"), default="downstream",
-                        help="the basins' reach hydraulics: downstream (physical, the default), at_a_station "
-                             "(issue 16's basins; records suffixed _at_a_station) or both, case by case in turn")
+    add_hydraulics_argument(parser)
     args = parser.parse_args()
-    modes = list(SUFFIX) if args.hydraulics == "both" else [args.hydraulics]
+    modes = hydraulics_modes(args.hydraulics)
     cases = parse_cases(args.cases) if args.cases else list(DEFAULT_CASES)
     if args.large:
         cases += [c for c in LARGE_CASES if c not in cases]

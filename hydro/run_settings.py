@@ -77,20 +77,19 @@ class RunSettings:
 #: ``[run] local_steps`` values: true, false or "auto" (the default).
 LOCAL_STEPS_CHOICES = 'true, false or "auto"'
 
-#: Reaches from which ``[run] local_steps = "auto"`` (the default) takes local time steps.  Re-decided on
-#: 2 Dec 2026 (``benchmarks/lts_threshold.py``, global and local taking turns, best of 3-4, load 0.4-2.4;
-#: docs/solver.md, "The threshold of auto, re-decided") once the local steps skipped dead tags and dead
-#: sources: local over global CPU of a whole one-year ``hydro run`` of the synthetic trees (the
-#: generator's long chains; in brackets the transport call alone) 1.11x (1.30x) at 100 reaches, 1.08x
-#: (1.10x) at 200, 1.02x (0.94x) at 300, 0.97x (0.87x) at 400, 0.95x (0.85x) at 500, 0.80x (0.68x) at
-#: 1,000, 0.74x (0.64x) at 2,000, 0.64x (0.58x) at 5,000; a bushier tree and finer cells gain more,
-#: another seed about as much (0.69-0.83x whole at 1,000 over the four).  From 1,000 reaches the whole
-#: run is 17-31 % faster in every shape (every round 15 % or more), against the local steps'
-#: discretisation change and slightly larger error (docs/solver.md, "Accuracy against a refined
-#: solution"); at 400-500 the long chains gain 3-6 %, from about 300 down the local steps are slower, as
-#: on the shipped basins (17 and 25 reaches: 1.03-1.08x).  It was 5,000, chosen before those skips, when
-#: the local steps broke even at 1,000.
-LOCAL_STEPS_AUTO_REACHES = 1000
+#: Reaches from which ``[run] local_steps = "auto"`` (the default) takes local time steps.  Re-measured on
+#: 3 Dec 2026 on the physical synthetic basins (``benchmarks/lts_threshold.py``, its default
+#: ``--hydraulics downstream``: velocities after a downstream hydraulic geometry; global and local taking
+#: turns, two rounds, load 1.1-3.0; docs/solver.md, "The threshold of auto, on the physical basins"):
+#: local over global CPU of a whole one-year ``hydro run`` of the generator's long chains 1.07x at 100
+#: reaches, 1.04x at 300, 1.02x at 500, 1.01-1.02x at 1,000, 1.00-1.05x at 2,000, 0.97-0.98x at 5,000,
+#: 0.93x at 10,000 and 0.80x at 20,000 (every round 0.79-0.81x).  Only from 20,000 reaches is the whole
+#: run 15 % or more faster in every round (the rule of 2 Dec), against the local steps' discretisation
+#: change and slightly larger error (docs/solver.md, "Accuracy against a refined solution"); at 10,000 it
+#: gains 7 %, from 5,000 down nothing or a loss.  It was 1,000 from 2 Dec, decided on issue 16's
+#: at_a_station basins (velocities up to 13 m/s: 84-194 sub-steps a day instead of 27-42), where the
+#: whole run gained 17-31 % from 1,000 reaches; 5,000 before the local steps skipped dead tags.
+LOCAL_STEPS_AUTO_REACHES = 20000
 
 #: Shortest ``cell_length_km`` (km): 10 m, under the width of the rivers modelled, below which a 1-D cell
 #: means nothing; 1e-6 cut the example watershed into 102 million cells and the run died allocating

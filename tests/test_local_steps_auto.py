@@ -109,3 +109,14 @@ def test_set_takes_all_three_on_the_command_line(tmp_path, monkeypatch):
     done = CliRunner().invoke(main, ["run", "miyun", "-o", str(tmp_path / "x.nc"), "--set", "run.local_steps=on"])
     assert done.exit_code != 0 and "Traceback" not in done.output
     assert "local_steps" in done.output and 'true, false or "auto"' in done.output
+
+
+def test_the_documented_threshold_is_the_real_one():
+    """docs/basin-file.md's ``run.local_steps`` row and docs/results.md give the threshold in words (20,000
+    reaches since 3 Dec 2026, re-measured on the physical synthetic basins: docs/solver.md, "The threshold
+    of auto, on the physical basins"); a change of the constant must change them too."""
+    from hydro.basin import ROOT
+
+    words = f"{hydro.run_settings.LOCAL_STEPS_AUTO_REACHES:,} reaches or more"
+    for page in ("basin-file.md", "results.md"):
+        assert words in (ROOT / "docs" / page).read_text(encoding="utf-8").replace("\n", " "), page
