@@ -1,8 +1,8 @@
 """How the whole model scales with the size of the network and the length of the run.
 
-Run ``python benchmarks/scaling.py [--json] [--large] [--cases R:Y,...] [--hydraulics KIND]``.  Synthetic
-tree basins of R reaches (one subbasin each, two reservoirs, SYNTHETIC weather) over Y years,
-built by :func:`hydro.validation.problems.synthetic_watershed` as ``benchmarks/model.py``
+Run ``python benchmarks/scaling.py [--json] [--large] [--cases R:Y,...] [--hydraulics KIND]
+[--shape KIND]``.  Synthetic tree basins of R reaches (one subbasin each, two reservoirs, SYNTHETIC
+weather) over Y years, built by :func:`hydro.validation.problems.synthetic_watershed` as ``benchmarks/model.py``
 builds its basin, are each run as ``hydro run BASIN -o OUT.nc --overwrite -q`` in a fresh
 process (kernels already cached: one warm-up run first; the reference case, 100 x 1, is
 run three times and its run of least model CPU kept).  Per case:
@@ -81,6 +81,12 @@ the network (up to 13 m/s at 10,000 reaches: every figure below before the parag
 19:28 UTC is theirs); ``both``, each case built both ways and run in turn, the physical basin
 first, the issue's records suffixed ``_at_a_station`` and their ratios against the issue's own
 100 x 1.
+``--shape`` chooses the basins' tree (:data:`hydro.validation.synthetic_basin.SHAPES`): ``chain3``,
+issue 16's and the default, each reach draining into one of the next three (a near chain: its longest
+river 82,000 km at 10,000 reaches); ``hack``, Shreve's random binary topology, whose longest river
+follows Hack's law (4,700 km at 10,000 reaches, 276 of them) and whose bifurcation ratio is about 4,
+every other value of the file as chain3's; its records, every case's, are suffixed ``_hack`` (after
+``_at_a_station`` where both apply) and their ratios are against its own 100 x 1.
 Issue 16's targets, reported as ``..._vs_target`` records (value / target,
 never asserted): cost per reach-day at 10,000 reaches <= 1.3x that at 100; 10,000 x 1
 whole process <= 30 s; peak RSS of 100 x 100 <= 500 MB.  Without ``--large`` the
@@ -627,17 +633,21 @@ def timed_process(command: list[str], what: str) -> tuple[float, float, float, s
     return whole, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / 1e6, stdout  # ru_maxrss: kilobytes
 
 
-def build(folder: Path, reaches: int, years: int, hydraulics: str = "downstream") -> Path:
+def build(folder: Path, reaches: int, years: int, hydraulics: str = "downstream", shape: str = "chain3") -> Path:
     """A synthetic basin of ``reaches`` reaches over ``years`` years (as benchmarks/model.py), its
     reaches' hydraulics ``hydraulics`` (:data:`hydro.validation.synthetic_basin.HYDRAULICS`:
-    ``"at_a_station"`` is issue 16's basin)."""
+    ``"at_a_station"`` is issue 16's basin) and its tree ``shape``
+    (:data:`hydro.validation.synthetic_basin.SHAPES`: ``"chain3"`` is issue 16's)."""
     from hydro.validation.problems import synthetic_watershed
 
-    return synthetic_watershed(folder, n_subbasin=reaches, n_reservoir=2, years=years, hydraulics=hydraulics)
+    return synthetic_watershed(folder, n_subbasin=reaches, n_reservoir=2, years=years, hydraulics=hydraulics,
+                               shape=shape)
 
 
 #: Suffix of the records of each basin's hydraulics (``--hydraulics``): none for the physical default.
 SUFFIX = {"downstream": "", "at_a_station": "_at_a_station"}
+#: Suffix of the records of each tree shape (``--shape``), after the hydraulics': none for issue 16's chain.
+SHAPE_SUFFIX = {"chain3": "", "hack": "_hack"}
 
 
 def parse_cases(text: str) -> list[tuple[int, int]]:
@@ -671,6 +681,9 @@ def main() -> None:
     parser.add_argument("--hydraulics", choices=("downstream", "at_a_station", "both"), default="downstream",
                         help="the basins' reach hydraulics: downstream (physical, the default), at_a_station "
                              "(issue 16's basins; records suffixed _at_a_station) or both, case by case in turn")
+    parser.add_argument("--shape", choices=tuple(SHAPE_SUFFIX), default="chain3",
+                        help="the basins' tree: chain3 (issue 16's near chain, the default) or hack (a random "
+                             "binary network whose main stem follows Hack's law; records suffixed _hack)")
     args = parser.parse_args()
     modes = list(SUFFIX) if args.hydraulics == "both" else [args.hydraulics]
     cases = parse_cases(args.cases) if args.cases else list(DEFAULT_CASES)
@@ -684,8 +697,9 @@ def main() -> None:
         root = Path(tmp)
         for (reaches, years), mode in [(c, m) for c in cases for m in modes]:
             t0 = time.perf_counter()
-            basin = build(root / f"r{reaches}_y{years}_{mode}", reaches, years, mode)
-            print(f"built {reaches} reaches x {years} years ({mode} hydraulics) in {time.perf_counter() - t0:.1f} s",
+            basin = build(root / f"r{reaches}_y{years}_{mode}", reaches, years, mode, args.shape)
+            print(f"built {reaches} reaches x {years} years ({mode} hydraulics, {args.shape} tree) in "
+                  f"{time.perf_counter() - t0:.1f} s",
                   file=sys.stderr, flush=True)
             if not measured:
                 run_case(basin, root / "warmup.nc")  # compile or load the kernels once
@@ -705,7 +719,7 @@ def main() -> None:
             found["transport_ns_per_cell_update"] = (1e9 * found["transport_cpu"] / updates
                                                      if found["transport_cpu"] is not None and updates else None)
             measured[(reaches, years, mode)] = found
-            print(f"{reaches:6d} x {years:3d} y{SUFFIX[mode]}: whole {found['whole']:.2f} s "
+            print(f"{reaches:6d} x {years:3d} y{SUFFIX[mode]}{SHAPE_SUFFIX[args.shape]}: whole {found['whole']:.2f} s "
                   f"({found['whole_cpu']:.2f} s CPU), "
                   f"load {found['load'] or 0:.3f} s, kernels {found['kernel_load'] or 0:.2f} s, "
                   f"model {found['model_cpu'] or 0:.2f} s CPU ({found['ns_per_reach_day'] or 0:.0f} ns/reach-day; "
@@ -760,7 +774,8 @@ def main() -> None:
                       f"days, by a junction, inlet or head face on {100 * found['lts_days_junction']:.0f} %",
                       file=sys.stderr, flush=True)
     for mode in modes:
-        records += mode_records({(r, y): f for (r, y, m), f in measured.items() if m == mode}, SUFFIX[mode])
+        records += mode_records({(r, y): f for (r, y, m), f in measured.items() if m == mode},
+                                SUFFIX[mode] + SHAPE_SUFFIX[args.shape])
     emit(records, args.json)
 
 

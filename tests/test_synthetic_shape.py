@@ -191,3 +191,27 @@ def test_unknown_shape_is_a_clear_error(tmp_path):
 
     with pytest.raises(HydroError, match="chain3, hack"):
         synthetic_watershed(tmp_path, n_subbasin=3, shape="ocn")
+
+
+def test_scaling_builds_the_shape_and_suffixes_its_records(tmp_path):
+    """``benchmarks/scaling.py --shape hack`` builds the hack tree and suffixes every record ``_hack``
+    (after the hydraulics' suffix); chain3 keeps the records' names."""
+    import sys
+    from pathlib import Path
+
+    bench = Path(__file__).resolve().parents[1] / "benchmarks"
+    if str(bench) not in sys.path:
+        sys.path.insert(0, str(bench))
+    import scaling
+
+    path = scaling.build(tmp_path / "b", 40, 1, "downstream", "hack")
+    down, _, _ = tree_of(path)
+    assert np.array_equal(down, sb.random_topology(np.random.default_rng([7, 1]), 40))
+    found = {"whole": 1.0, "whole_cpu": 1.0, "load": 0.1, "kernel_load": 0.1, "model_cpu": 0.5,
+             "ns_per_reach_day": 1e4, "transport_cpu": 0.4, "transport_ns_per_reach_day": 8e3, "substeps": 20.0,
+             "transport_ns_per_cell_update": 50.0, "peak_rss_mb": 200.0, "output_mb": 3.0}
+    for mode in ("downstream", "at_a_station"):
+        suffix = scaling.SUFFIX[mode] + scaling.SHAPE_SUFFIX["hack"]
+        names = [r["name"] for r in scaling.mode_records({(100, 1): found, (1000, 1): dict(found)}, suffix)]
+        assert names and all(n.endswith(scaling.SUFFIX[mode] + "_hack") for n in names)
+    assert scaling.SHAPE_SUFFIX["chain3"] == ""
