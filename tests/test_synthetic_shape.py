@@ -215,3 +215,14 @@ def test_scaling_builds_the_shape_and_suffixes_its_records(tmp_path):
         names = [r["name"] for r in scaling.mode_records({(100, 1): found, (1000, 1): dict(found)}, suffix)]
         assert names and all(n.endswith(scaling.SUFFIX[mode] + "_hack") for n in names)
     assert scaling.SHAPE_SUFFIX["chain3"] == ""
+
+
+@pytest.mark.parametrize("shape", ["chain3", "hack"])
+def test_small_basins_keep_their_headwater_reservoir(tmp_path, shape):
+    """Under four reaches the first reservoir sits at index -1: no reach drains into it and it drains
+    into r0, as chain3 always wrote it (tests/test_run_attributes_review.py loads 3 reaches)."""
+    from hydro.basin import Basin
+
+    path = synthetic_watershed(tmp_path, n_subbasin=3, n_reservoir=1, years=1, shape=shape)
+    assert tomllib.loads(path.read_text())["reservoirs"][0]["downstream"] == "r0"
+    assert len(Basin.load(path).network.reaches) == 3

@@ -306,7 +306,8 @@ def synthetic_watershed(folder, n_subbasin: int = 50, n_reservoir: int = 2, year
     write_forcing_csv(weather, folder / "weather.csv",
                       metadata={"description": "SYNTHETIC weather of a benchmark watershed"})
     n = n_subbasin
-    # main stem: reaches n-1, n-2, ...; reservoirs sit below main-stem reaches
+    # main stem: reaches n-1, n-2, ...; reservoirs sit below main-stem reaches (under 4 reaches, a first
+    # reservoir at -1 drains into r0 with no reach above it, as it always did)
     res_below = {n - 1 - 3 * (k + 1): f"res{k}" for k in range(n_reservoir)}
     lines = [
         '[basin]\nname = "synthetic"\ndescription = "SYNTHETIC benchmark watershed (illustrative values)"\n',
@@ -319,7 +320,7 @@ def synthetic_watershed(folder, n_subbasin: int = 50, n_reservoir: int = 2, year
     tree = random_topology(np.random.default_rng([seed, 1]), n) if shape == "hack" else None
     reaches = _draw_reaches(rng, n, res_below, tree)
     reservoirs = [
-        f'[[reservoirs]]\nid = "{rid}"\ndownstream = "r{reaches[i]["below"]}"\n'
+        f'[[reservoirs]]\nid = "{rid}"\ndownstream = "r{reaches[i]["below"] if 0 <= i < n else i + 1}"\n'
         "level_m = [100.0, 110.0, 120.0, 130.0]\narea_km2 = [0.5, 6.0, 14.0, 22.0]\n"
         "storage_mcm = [0.0, 30.0, 130.0, 310.0]\nfull_supply_level_m = 126.0\n"
         "dead_storage_mcm = 8.0\ninitial_storage_mcm = 120.0\ntarget_release_m3_s = 3.0\n"
