@@ -178,12 +178,13 @@ Issue 16's targets: the 10,000 x 1 whole process within 30 s is met on the physi
 of it) and not on the issue's (1.50-1.53); 1.3x per reach-day is met by neither; 500 MB at 100 x 100
 is missed by 4 MB by both.
 The basins' tree made a river network's (``--shape``, above; docs/solver.md, "The synthetic basins'
-tree, made a river network's"), 2026-12-03 02:38-02:42 UTC (load 1.2-1.6, the machine shared):
-``--cases 100:1,1000:1,10000:1 --shape hack`` and then the same with chain3, physical hydraulics both:
-10,000 x 1 whole 20.05 s (22.9 s of CPU) against 21.35 s (24.1), 34 sub-steps a day against 43, 4,706 ns
-per reach-day of the model against 5,127, 1.84x the same tree's 100-reach case against 1.97x (1.3x asked),
-peak RSS 2,439 MB against 2,433; 1,000 x 1 1.94 s against 2.11 s, 23 sub-steps against 28, 1.23x against
-1.24x; 100 x 1 0.69 s either way, 17 sub-steps against 18.  Chain3 stays the default.
+tree, made a river network's"), 2026-12-03 02:38-02:42 and 03:16-03:25 UTC (load 1.1-2.9, the machine
+shared): ``--cases 100:1,1000:1,10000:1 --shape hack`` and then the same with chain3, twice in turn,
+physical hydraulics both: 10,000 x 1 whole 19.6-20.1 s (22.6-22.9 s of CPU) against 20.7-21.4 s
+(23.9-24.1), 34 sub-steps a day against 43, 4,706-4,737 ns per reach-day of the model against
+5,127-5,199, 1.78-1.84x the same tree's 100-reach case against 1.97-2.01x (1.3x asked), peak RSS 2,439
+MB against 2,433; 1,000 x 1 1.92-1.94 s against 1.83-2.11 s, 23 sub-steps against 28, 1.17-1.23x against
+1.22-1.24x; 100 x 1 0.69 s either way, 17 sub-steps against 18. Chain3 stays the default.
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
