@@ -126,12 +126,14 @@ def hydraulics_modes(choice: str) -> list[str]:
     return list(SUFFIX) if choice == "both" else [choice]
 
 
-def build(folder: Path, reaches: int, years: int, hydraulics: str = "downstream", seed: int = 7) -> Path:
+def build(folder: Path, reaches: int, years: int, hydraulics: str = "downstream", seed: int = 7,
+          shape: str = "chain3") -> Path:
     """A synthetic basin of ``reaches`` reaches over ``years`` years (as benchmarks/model.py: one subbasin
     a reach, two reservoirs, SYNTHETIC weather, the generator's ``seed``), its reaches' hydraulics
     ``hydraulics`` (:data:`hydro.validation.synthetic_basin.HYDRAULICS`: ``"at_a_station"`` is issue 16's
-    basin); its basin.toml path."""
+    basin) and its tree ``shape`` (:data:`hydro.validation.synthetic_basin.SHAPES`: ``"chain3"`` is issue
+    16's); its basin.toml path."""
     from hydro.validation.problems import synthetic_watershed
 
     return synthetic_watershed(folder, n_subbasin=reaches, n_reservoir=2, years=years, hydraulics=hydraulics,
-                               seed=seed)
+                               seed=seed, shape=shape)

@@ -1,8 +1,8 @@
 """How the whole model scales with the size of the network and the length of the run.
 
-Run ``python benchmarks/scaling.py [--json] [--large] [--cases R:Y,...] [--hydraulics KIND]``.  Synthetic
-tree basins of R reaches (one subbasin each, two reservoirs, SYNTHETIC weather) over Y years,
-built by :func:`hydro.validation.problems.synthetic_watershed` as ``benchmarks/model.py``
+Run ``python benchmarks/scaling.py [--json] [--large] [--cases R:Y,...] [--hydraulics KIND]
+[--shape KIND]``.  Synthetic tree basins of R reaches (one subbasin each, two reservoirs, SYNTHETIC
+weather) over Y years, built by :func:`hydro.validation.problems.synthetic_watershed` as ``benchmarks/model.py``
 builds its basin, are each run as ``hydro run BASIN -o OUT.nc --overwrite -q`` in a fresh
 process (kernels already cached: one warm-up run first; the reference case, 100 x 1, is
 run three times and its run of least model CPU kept).  Per case:
@@ -82,6 +82,12 @@ the network (up to 13 m/s at 10,000 reaches: every figure below before the parag
 19:28 UTC is theirs); ``both``, each case built both ways and run in turn, the physical basin
 first, the issue's records suffixed ``_at_a_station`` and their ratios against the issue's own
 100 x 1.
+``--shape`` chooses the basins' tree (:data:`hydro.validation.synthetic_basin.SHAPES`): ``chain3``,
+issue 16's and the default, each reach draining into one of the next three (a near chain: its longest
+river 82,000 km at 10,000 reaches); ``hack``, Shreve's random binary topology, whose longest river
+follows Hack's law (4,700 km at 10,000 reaches, 276 of them) and whose bifurcation ratio is about 4,
+every other value of the file as chain3's; its records, every case's, are suffixed ``_hack`` (after
+``_at_a_station`` where both apply) and their ratios are against its own 100 x 1.
 Issue 16's targets, reported as ``..._vs_target`` records (value / target,
 never asserted): cost per reach-day at 10,000 reaches <= 1.3x that at 100; 10,000 x 1
 whole process <= 30 s; peak RSS of 100 x 100 <= 500 MB.  Without ``--large`` the
@@ -179,6 +185,14 @@ bit): ``--cases 100:100`` twice, peak RSS 392-398 MB against 505 (0.78-0.80 of t
 ``--cases 100:1,10000:1`` (and once at 02:39 UTC): 10,000 x 1 whole 20.6-20.9 s, 5,070-5,270 ns per
 reach-day against 2,213-2,527 (2.09-2.29x; 1.3x not met), all of the growth the transport step's
 (docs/solver.md, "Where the 10,000-reach year's cost per reach-day goes").
+The basins' tree made a river network's (``--shape``, above; docs/solver.md, "The synthetic basins'
+tree, made a river network's"), 2026-12-03 02:38-02:42 and 03:16-03:25 UTC (load 1.1-2.9, the machine
+shared): ``--cases 100:1,1000:1,10000:1 --shape hack`` and then the same with chain3, twice in turn,
+physical hydraulics both: 10,000 x 1 whole 19.6-20.1 s (22.6-22.9 s of CPU) against 20.7-21.4 s
+(23.9-24.1), 34 sub-steps a day against 43, 4,706-4,737 ns per reach-day of the model against
+5,127-5,199, 1.78-1.84x the same tree's 100-reach case against 1.97-2.01x (1.3x asked), peak RSS 2,439
+MB against 2,433; 1,000 x 1 1.92-1.94 s against 1.83-2.11 s, 23 sub-steps against 28, 1.17-1.23x against
+1.22-1.24x; 100 x 1 0.69 s either way, 17 sub-steps against 18. Chain3 stays the default.
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
@@ -635,6 +649,10 @@ def timed_process(command: list[str], what: str) -> tuple[float, float, float, s
     return whole, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / 1e6, stdout  # ru_maxrss: kilobytes
 
 
+#: Suffix of the records of each tree shape (``--shape``), after the hydraulics': none for issue 16's chain.
+SHAPE_SUFFIX = {"chain3": "", "hack": "_hack"}
+
+
 def parse_cases(text: str) -> list[tuple[int, int]]:
     cases = []
     for item in text.split(","):
@@ -664,6 +682,9 @@ def main() -> None:
     parser.add_argument("--cuts", action="store_true",
                         help="with --lts: local time steps on chains cut where the classes change")
     add_hydraulics_argument(parser)
+    parser.add_argument("--shape", choices=tuple(SHAPE_SUFFIX), default="chain3",
+                        help="the basins' tree: chain3 (issue 16's near chain, the default) or hack (a random "
+                             "binary network whose main stem follows Hack's law; records suffixed _hack)")
     args = parser.parse_args()
     modes = hydraulics_modes(args.hydraulics)
     cases = parse_cases(args.cases) if args.cases else list(DEFAULT_CASES)
@@ -677,8 +698,9 @@ def main() -> None:
         root = Path(tmp)
         for (reaches, years), mode in [(c, m) for c in cases for m in modes]:
             t0 = time.perf_counter()
-            basin = build(root / f"r{reaches}_y{years}_{mode}", reaches, years, mode)
-            print(f"built {reaches} reaches x {years} years ({mode} hydraulics) in {time.perf_counter() - t0:.1f} s",
+            basin = build(root / f"r{reaches}_y{years}_{mode}", reaches, years, mode, shape=args.shape)
+            print(f"built {reaches} reaches x {years} years ({mode} hydraulics, {args.shape} tree) in "
+                  f"{time.perf_counter() - t0:.1f} s",
                   file=sys.stderr, flush=True)
             if not measured:
                 run_case(basin, root / "warmup.nc")  # compile or load the kernels once
@@ -698,7 +720,7 @@ def main() -> None:
             found["transport_ns_per_cell_update"] = (1e9 * found["transport_cpu"] / updates
                                                      if found["transport_cpu"] is not None and updates else None)
             measured[(reaches, years, mode)] = found
-            print(f"{reaches:6d} x {years:3d} y{SUFFIX[mode]}: whole {found['whole']:.2f} s "
+            print(f"{reaches:6d} x {years:3d} y{SUFFIX[mode]}{SHAPE_SUFFIX[args.shape]}: whole {found['whole']:.2f} s "
                   f"({found['whole_cpu']:.2f} s CPU), "
                   f"load {found['load'] or 0:.3f} s, kernels {found['kernel_load'] or 0:.2f} s, "
                   f"model {found['model_cpu'] or 0:.2f} s CPU ({found['ns_per_reach_day'] or 0:.0f} ns/reach-day; "
@@ -753,7 +775,8 @@ def main() -> None:
                       f"days, by a junction, inlet or head face on {100 * found['lts_days_junction']:.0f} %",
                       file=sys.stderr, flush=True)
     for mode in modes:
-        records += mode_records({(r, y): f for (r, y, m), f in measured.items() if m == mode}, SUFFIX[mode])
+        records += mode_records({(r, y): f for (r, y, m), f in measured.items() if m == mode},
+                                SUFFIX[mode] + SHAPE_SUFFIX[args.shape])
     emit(records, args.json)
 
 

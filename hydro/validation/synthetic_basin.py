@@ -37,9 +37,40 @@ specific discharge of a nominal subbasin (:func:`nominal_specific_discharge`: GR
 file's ``[runoff]`` parameters on the generated weather, at the middle of the subbasins' drawn
 elevation and precipitation-factor ranges; a few milliseconds).  Against runs of 2001: the
 estimate 7.70e-3 m3/s per km2, the runs' mean discharge over upstream area 7.60e-3 at 1,000
-reaches and 7.31e-3 at 10,000 (medians over reaches; the 10,000-reach tree's longest river, 82,000
-km, is not crossed within the year at about 1 m/s), 1-5 % high, which moves a changed velocity by
+reaches and 7.31e-3 at 10,000 (medians over reaches; the 10,000-reach chain3 tree's longest river,
+82,000 km, is not crossed within the year at about 1 m/s), 1-5 % high, which moves a changed velocity by
 about 1 % (``1.05**0.23``).  ``tests/test_synthetic_hydraulics.py`` checks it against a run.
+
+The tree has one of two shapes (:data:`SHAPES`):
+
+``"chain3"`` (the default; issue 16's basins)
+    Each reach drains into one of the next three, drawn: nearly a chain.  Its longest river runs
+    through 46 of 100 reaches (760 km), 490 of 1,000 (8,000 km) and 4,975 of 10,000 (82,000 km,
+    for 3 million km2: the Mississippi's is about 6,000 km), and its Strahler streams number 3,004,
+    233 and 1 at 10,000 reaches (bifurcation ratios 13 and 233).
+``"hack"`` (since 3 Dec 2026)
+    Shreve's random topology model (Shreve 1966, Statistical law of stream numbers, Journal of
+    Geology 74, 17-37; 1967, Infinite topologically random channel networks, Journal of Geology 75,
+    178-186): the network is drawn uniformly among the topologically distinct binary networks of
+    its size (:func:`random_topology`), every junction of two.  Its Strahler streams' bifurcation
+    ratio tends to 4 (Horton 1945, Erosional development of streams and their drainage basins,
+    GSA Bulletin 56, 275-370, found 3-5 in real networks; Kirchner 1993, Geology 21, 591-594, on
+    why random networks follow Horton's laws): 3.9-4.2 measured at 1,000-20,000 reaches.  Its
+    longest river grows about as the square root of the area (Shreve's model in expectation), at
+    the low end of Hack's law ``L = 1.4 A**0.6`` (L in miles, A in square miles; Hack 1957, Studies
+    of longitudinal stream profiles in Virginia and Maryland, USGS Professional Paper 294-B; the
+    exponent falls towards 0.5 in basins above about 20,000 km2: Mueller 1972, GSA Bulletin 83,
+    3471-3473, as quoted, not confirmed here; Dodds & Rothman 2000, Physical Review E 63, 016115,
+    on the fluctuations of continent-scale networks; optimal channel networks give 0.57,
+    Rodriguez-Iturbe & Rinaldo 1997, Fractal River Basins, Cambridge University Press): a fitted exponent
+    of 0.54 over 100-20,000 reaches, and with the reaches' lengths and areas as drawn for chain3 a
+    longest river of 508, 1,417, 4,666 and 6,622 km at 100, 1,000, 10,000 and 20,000 reaches (31,
+    90, 276 and 402 reaches; 0.85, 0.57, 0.48 and 0.45 of Hack's line: the largest rivers, 3-7
+    million km2, lie at 0.4-0.65 of it, an estimate from their commonly quoted lengths and areas).
+    The tree comes from a stream of its own (``seed`` and 1), so every other value of the file is
+    drawn as for chain3 and only the downstream links and the downstream law's coefficients differ.
+    Not modelled: the reaches' lengths and areas do not depend on their place in the tree, and no
+    plan geometry is drawn (an optimal channel network would give one, by annealing: not O(n)).
 """
 
 from __future__ import annotations
@@ -48,6 +79,8 @@ import numpy as np
 
 from hydro.errors import HydroError
 
+#: The networks' shapes :func:`synthetic_watershed` draws (module docstring).
+SHAPES = ("chain3", "hack")
 #: The reaches' hydraulic laws :func:`synthetic_watershed` writes (module docstring).
 HYDRAULICS = ("downstream", "at_a_station")
 #: At-a-station exponents the generator writes (velocity; width), kept by both laws.
@@ -124,17 +157,74 @@ def downstream_coeff(coeff: float, mean_q: float, at_station_exp: float, downstr
     return coeff * (mean_q / REFERENCE_DISCHARGE_M3_S) ** (downstream_exp - at_station_exp)
 
 
-def _draw_reaches(rng, n: int, res_below: dict[int, str]) -> list[dict]:
-    """Each reach's drawn values, drawn in the order the generator always drew them."""
+def random_topology(rng, n: int) -> np.ndarray:
+    """The reach below each of ``n`` reaches (-1 at the outlet) in a random binary network.
+
+    Shreve's random topology model (module docstring): a network of ``m`` links (``n``, or ``n -
+    1`` where ``n`` is even) drawn uniformly among the topologically distinct binary networks of
+    that size by Remy's algorithm (Remy 1985, RAIRO Informatique theorique 19, 179-195; Knuth, The
+    Art of Computer Programming 4A, 7.2.1.6, Algorithm R): from one link, each step picks one of the
+    links so far uniformly, puts a new link in its place and hangs the picked link and a new source
+    link above it.  Where ``n`` is even one more link carries the network's outlet below.  The
+    reaches are numbered by a depth-first walk from the outlet that takes the larger branch (more
+    reaches; the first drawn where equal) first, numbers reversed: every reach drains to a later
+    one, the outlet is ``n - 1`` and the main stem, followed up the larger branch, is ``n - 1, n -
+    2, ...``.  ``O(n)``: 20,000 reaches in a few hundredths of a second.
+    """
+    m = n if n % 2 else n - 1
+    parent = [-1] * n
+    root = 0
+    for k, x in enumerate(rng.integers(0, np.arange(1, m, 2)).tolist()):
+        y = 2 * k + 1  # the new link takes the place of x; x and the new source z drain to it
+        parent[y], parent[x], parent[y + 1] = parent[x], y, y
+        if parent[y] < 0:
+            root = y
+    if m < n:
+        parent[root], root = m, m
+    children: list[list[int]] = [[] for _ in range(n)]
+    for v, p in enumerate(parent):
+        if p >= 0:
+            children[p].append(v)
+    order, stack = [], [root]
+    while stack:  # any walk from the outlet first, for the branches' sizes
+        v = stack.pop()
+        order.append(v)
+        stack.extend(children[v])
+    size = [1] * n
+    for v in reversed(order):
+        if parent[v] >= 0:
+            size[parent[v]] += size[v]
+    number, stack = [0] * n, [root]
+    for k in range(n - 1, -1, -1):  # the larger branch popped first
+        v = stack.pop()
+        number[v] = k
+        stack.extend(sorted(children[v], key=lambda c: size[c]))
+    down = np.full(n, -1)
+    for v, p in enumerate(parent):
+        if p >= 0:
+            down[number[v]] = number[p]
+    return down
+
+
+def _draw_reaches(rng, n: int, res_below: dict[int, str], tree: np.ndarray | None = None) -> list[dict]:
+    """Each reach's drawn values, drawn in the order the generator always drew them; with ``tree``
+    (the reach below each, :func:`random_topology`) the reaches drain as it says, the draw of
+    ``"chain3"``'s downstream reach made all the same and left unused.  ``below``: the index of the
+    reach below (through the reservoir where one sits between them), -1 at the outlet."""
     reaches = []
     for i in range(n):
+        below = -1 if i == n - 1 else i + 1
         if i == n - 1:
             down = None
         elif i in res_below:
             down = res_below[i]
         else:
-            down = f"r{int(rng.integers(i + 1, min(n, i + 4)))}"
-        reaches.append({"down": down, "length": float(rng.uniform(8.0, 25.0)),
+            below = int(rng.integers(i + 1, min(n, i + 4)))
+            down = f"r{below}"
+        if tree is not None and i < n - 1:
+            below = int(tree[i])
+            down = res_below.get(i, f"r{below}")
+        reaches.append({"down": down, "below": below, "length": float(rng.uniform(8.0, 25.0)),
                         "slope": float(rng.uniform(0.0008, 0.006)), "velocity": float(rng.uniform(0.2, 0.32)),
                         "width": float(rng.uniform(5, 10)), "dispersion": float(rng.uniform(5, 30))})
     return reaches
@@ -172,18 +262,16 @@ def _subbasin_text(rng, i: int) -> tuple[str, float]:
             "[subbasins.sources.deposition]\nrate_kg_per_ha_yr = 40.0\nwater_area_km2 = 0.5\n", float(area))
 
 
-def mean_discharges(reaches: list[dict], res_below: dict[int, str], areas: list[float], weather) -> np.ndarray:
+def mean_discharges(reaches: list[dict], areas: list[float], weather) -> np.ndarray:
     """Estimated mean discharge of every reach (m3/s): upstream area times
     :func:`nominal_specific_discharge` (module docstring)."""
-    index = {f"r{i}": i for i in range(len(reaches))}
-    down = np.array([i + 1 if i in res_below else index[r["down"]] if r["down"] else -1
-                     for i, r in enumerate(reaches)])
+    down = np.array([r["below"] for r in reaches])
     return upstream_area_km2(np.array(areas), down) * nominal_specific_discharge(weather)
 
 
 def synthetic_watershed(folder, n_subbasin: int = 50, n_reservoir: int = 2, years: int = 20,
                         seed: int = 7, start_year: int = 2001, cell_length_km: float = 5.0,
-                        hydraulics: str = "downstream"):
+                        hydraulics: str = "downstream", shape: str = "chain3"):
     """Write an illustrative watershed basin (one subbasin per reach) into ``folder``.
 
     The network is a random tree of ``n_subbasin`` reaches with ``n_reservoir``
@@ -194,8 +282,11 @@ def synthetic_watershed(folder, n_subbasin: int = 50, n_reservoir: int = 2, year
     (:data:`HYDRAULICS`) chooses the reaches' velocity and width laws (module docstring):
     ``"downstream"`` physical ones, ``"at_a_station"`` issue 16's basin, byte for byte the
     file written before 2 Dec 2026; every other line, and the weather, is the same in both
-    (every value drawn in the same order).  Used by the model benchmark and the watershed
-    tests.  Returns the basin.toml path.
+    (every value drawn in the same order).  ``shape`` (:data:`SHAPES`) chooses the tree (module
+    docstring): ``"chain3"`` issue 16's, each reach draining into one of the next three, ``"hack"``
+    a random binary network (:func:`random_topology`, drawn from its own stream of ``seed``) whose
+    main stem follows Hack's law; every other value is the same in both.  Used by the model
+    benchmark and the watershed tests.  Returns the basin.toml path.
     """
     from pathlib import Path
 
@@ -205,6 +296,8 @@ def synthetic_watershed(folder, n_subbasin: int = 50, n_reservoir: int = 2, year
 
     if hydraulics not in HYDRAULICS:
         raise HydroError(f"synthetic_watershed: hydraulics={hydraulics!r}; expected one of {', '.join(HYDRAULICS)}")
+    if shape not in SHAPES:
+        raise HydroError(f"synthetic_watershed: shape={shape!r}; expected one of {', '.join(SHAPES)}")
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
@@ -213,7 +306,8 @@ def synthetic_watershed(folder, n_subbasin: int = 50, n_reservoir: int = 2, year
     write_forcing_csv(weather, folder / "weather.csv",
                       metadata={"description": "SYNTHETIC weather of a benchmark watershed"})
     n = n_subbasin
-    # main stem: reaches n-1, n-2, ...; reservoirs sit below main-stem reaches
+    # main stem: reaches n-1, n-2, ...; reservoirs sit below main-stem reaches (under 4 reaches, a first
+    # reservoir at -1 drains into r0 with no reach above it, as it always did)
     res_below = {n - 1 - 3 * (k + 1): f"res{k}" for k in range(n_reservoir)}
     lines = [
         '[basin]\nname = "synthetic"\ndescription = "SYNTHETIC benchmark watershed (illustrative values)"\n',
@@ -223,16 +317,17 @@ def synthetic_watershed(folder, n_subbasin: int = 50, n_reservoir: int = 2, year
         "[runoff]\n" + "".join(f"{k} = {v}\n" for k, v in RUNOFF.items()) + "snow = true\n",
         '[[constituents]]\nname = "tn"\nriver_removal_per_day = 0.05\nsettling_velocity_m_per_day = 0.03\n',
     ]
-    reaches = _draw_reaches(rng, n, res_below)
+    tree = random_topology(np.random.default_rng([seed, 1]), n) if shape == "hack" else None
+    reaches = _draw_reaches(rng, n, res_below, tree)
     reservoirs = [
-        f'[[reservoirs]]\nid = "{rid}"\ndownstream = "r{i + 1}"\n'
+        f'[[reservoirs]]\nid = "{rid}"\ndownstream = "r{reaches[i]["below"] if 0 <= i < n else i + 1}"\n'
         "level_m = [100.0, 110.0, 120.0, 130.0]\narea_km2 = [0.5, 6.0, 14.0, 22.0]\n"
         "storage_mcm = [0.0, 30.0, 130.0, 310.0]\nfull_supply_level_m = 126.0\n"
         "dead_storage_mcm = 8.0\ninitial_storage_mcm = 120.0\ntarget_release_m3_s = 3.0\n"
         "ecological_min_m3_s = 1.0\n" for i, rid in res_below.items()]
     sections = [f'[[sections]]\nid = "s{k}"\nreach = "r{i}"\n' for k, i in enumerate(range(0, n, max(1, n // 5)))]
     drawn = [_subbasin_text(rng, i) for i in range(n)]
-    mean_q = (mean_discharges(reaches, res_below, [a for _, a in drawn], weather) if hydraulics == "downstream"
+    mean_q = (mean_discharges(reaches, [a for _, a in drawn], weather) if hydraulics == "downstream"
               else [None] * n)
     lines += [_reach_text(i, r, mean_q[i]) for i, r in enumerate(reaches)]
     lines += reservoirs + sections + [text for text, _ in drawn]
