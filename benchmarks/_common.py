@@ -121,6 +121,17 @@ def add_hydraulics_argument(parser) -> None:
                              "(issue 16's basins; records suffixed _at_a_station) or both, case by case in turn")
 
 
+#: Suffix of the records of each tree shape (``--shape``), after the hydraulics': none for issue 16's chain.
+SHAPE_SUFFIX = {"chain3": "", "hack": "_hack"}
+
+
+def add_shape_argument(parser) -> None:
+    """Add ``--shape chain3|hack`` (the synthetic basins' tree, :data:`SHAPE_SUFFIX`) to a benchmark's parser."""
+    parser.add_argument("--shape", choices=tuple(SHAPE_SUFFIX), default="chain3",
+                        help="the basins' tree: chain3 (issue 16's near chain, the default) or hack (a random "
+                             "binary network whose main stem follows Hack's law; records suffixed _hack)")
+
+
 def hydraulics_modes(choice: str) -> list[str]:
     """The hydraulics ``--hydraulics choice`` stands for, in the order they run (physical first)."""
     return list(SUFFIX) if choice == "both" else [choice]

@@ -2,8 +2,8 @@
 should switch them on (``hydro.run_settings.LOCAL_STEPS_AUTO_REACHES``).
 
 Run ``python benchmarks/lts_threshold.py [--sizes 100,200,500,1000,2000,5000] [--rounds 3] [--shipped]
-[--span K] [--cell-km KM] [--seed S] [--no-whole] [--hydraulics KIND] [--json]``.  Per size a synthetic
-one-year tree basin (as ``benchmarks/scaling.py`` and ``benchmarks/model.py`` build it: one subbasin a
+[--span K] [--cell-km KM] [--seed S] [--no-whole] [--hydraulics KIND] [--shape KIND] [--json]``.  Per size a
+synthetic one-year tree basin (as ``benchmarks/scaling.py`` and ``benchmarks/model.py`` build it: one subbasin a
 reach, two reservoirs, SYNTHETIC weather), and with ``--shipped`` copies of Miyun and Guanting
 (``basins/region`` beside them: their files refer to ``../region/quality.toml``), are timed two ways,
 global and local always taking turns (global, local, global, local, ...) so that load from other work
@@ -32,6 +32,9 @@ basins a redrawn tree's large rivers keep small rivers' coefficients, 124 sub-st
 reaches against 40, so its basins are not physical; ``--seed`` and ``--cell-km`` are.)  ``--json``
 prints ``lts_threshold_transport_cpu_seconds_*`` and ``lts_threshold_whole_cpu_seconds_*`` records
 (local, against the global step's, same run).
+``--shape`` chooses the synthetic basins' tree as ``benchmarks/scaling.py``'s does (``chain3``, the default:
+issue 16's near chain; ``hack``: a random binary network whose main stem follows Hack's law, names and
+records suffixed ``_hack``).
 ``--hydraulics`` chooses the synthetic basins' reach hydraulics as ``benchmarks/scaling.py``'s does
 (``downstream``, the default: the physical basins; ``at_a_station``: issue 16's basins, byte for byte,
 their basins' names and records suffixed ``_at_a_station``; ``both``: each size built both ways and
@@ -63,7 +66,17 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SUFFIX, add_hydraulics_argument, build, emit, hydraulics_modes, record, transport_call
+from _common import (
+    SHAPE_SUFFIX,
+    SUFFIX,
+    add_hydraulics_argument,
+    add_shape_argument,
+    build,
+    emit,
+    hydraulics_modes,
+    record,
+    transport_call,
+)
 from scaling import timed_process
 
 SIZES = (100, 200, 500, 1000, 2000, 5000)
@@ -191,6 +204,7 @@ def main() -> None:
     parser.add_argument("--no-whole", action="store_true", help="time the transport call only")
     parser.add_argument("--json", action="store_true", help="print JSON records")
     add_hydraulics_argument(parser)
+    add_shape_argument(parser)
     args = parser.parse_args()
 
     sizes = [int(s) for s in args.sizes.split(",") if s]
@@ -199,7 +213,8 @@ def main() -> None:
     found = []
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(tmp)
-        basins = [(f"{n}r{shape}{SUFFIX[mode]}", build(root / f"r{n}_{mode}", n, 1, mode, args.seed))
+        basins = [(f"{n}r{shape}{SUFFIX[mode]}{SHAPE_SUFFIX[args.shape]}",
+                   build(root / f"r{n}_{mode}", n, 1, mode, args.seed, args.shape))
                   for n in sizes for mode in hydraulics_modes(args.hydraulics)]
         for _, path in basins:
             reshape(path, args.span, args.cell_km)

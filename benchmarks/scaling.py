@@ -217,7 +217,16 @@ from datetime import timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import SUFFIX, add_hydraulics_argument, build, emit, hydraulics_modes, record
+from _common import (
+    SHAPE_SUFFIX,
+    SUFFIX,
+    add_hydraulics_argument,
+    add_shape_argument,
+    build,
+    emit,
+    hydraulics_modes,
+    record,
+)
 
 DEFAULT_CASES = [(100, 1), (1000, 1), (100, 100)]
 LARGE_CASES = [(1000, 10), (10000, 1)]
@@ -649,10 +658,6 @@ def timed_process(command: list[str], what: str) -> tuple[float, float, float, s
     return whole, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024 / 1e6, stdout  # ru_maxrss: kilobytes
 
 
-#: Suffix of the records of each tree shape (``--shape``), after the hydraulics': none for issue 16's chain.
-SHAPE_SUFFIX = {"chain3": "", "hack": "_hack"}
-
-
 def parse_cases(text: str) -> list[tuple[int, int]]:
     cases = []
     for item in text.split(","):
@@ -682,9 +687,7 @@ def main() -> None:
     parser.add_argument("--cuts", action="store_true",
                         help="with --lts: local time steps on chains cut where the classes change")
     add_hydraulics_argument(parser)
-    parser.add_argument("--shape", choices=tuple(SHAPE_SUFFIX), default="chain3",
-                        help="the basins' tree: chain3 (issue 16's near chain, the default) or hack (a random "
-                             "binary network whose main stem follows Hack's law; records suffixed _hack)")
+    add_shape_argument(parser)
     args = parser.parse_args()
     modes = hydraulics_modes(args.hydraulics)
     cases = parse_cases(args.cases) if args.cases else list(DEFAULT_CASES)

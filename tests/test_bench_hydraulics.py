@@ -1,4 +1,4 @@
-"""The benchmarks that build synthetic basins share ``scaling.py``'s ``--hydraulics`` (no timing).
+"""The benchmarks that build synthetic basins share ``scaling.py``'s ``--hydraulics`` and ``--shape`` (no timing).
 
 ``benchmarks/scaling.py``, ``lts_threshold.py``, ``lts_cache.py`` and ``lts_lanes.py`` take
 ``--hydraulics downstream|at_a_station|both`` from one place (``_common.add_hydraulics_argument``),
@@ -80,3 +80,30 @@ def test_lts_lanes_both(tmp_path):
     assert set(recs) == {f"lts_lanes_{what}_seconds_{way}{s}" for what in ("wall", "cpu")
                          for way in ("one_lane", "mock_two_threads") for s in ("", "_at_a_station")}
     assert "(downstream)" in err and "(at_a_station)" in err
+
+
+def test_shape_argument_is_the_generators_shapes():
+    """``--shape`` (scaling.py and lts_threshold.py, from ``_common.add_shape_argument``) offers the
+    generator's tree shapes, chain3 by default and unsuffixed."""
+    import argparse
+
+    from hydro.validation.synthetic_basin import SHAPES
+
+    parser = argparse.ArgumentParser()
+    _common.add_shape_argument(parser)
+    assert parser.parse_args([]).shape == "chain3" and _common.SHAPE_SUFFIX["chain3"] == ""
+    assert tuple(_common.SHAPE_SUFFIX) == SHAPES
+    with pytest.raises(SystemExit):
+        parser.parse_args(["--shape", "ocn"])
+
+
+def test_lts_threshold_hack_shape(tmp_path):
+    """``lts_threshold.py --shape hack`` times the hack tree (records suffixed ``_hack`` after the
+    hydraulics' suffix), and it is another basin than chain3's: its longest river is shorter, so the
+    summary's sub-steps differ from chain3's on the same size."""
+    hack, err_hack = _records("lts_threshold.py", "--sizes", "60", "--rounds", "1", "--no-whole", "--shape", "hack")
+    assert set(hack) == {"lts_threshold_transport_cpu_seconds_60r_hack",
+                         "lts_threshold_transport_cpu_seconds_60r_at_a_station_hack"}
+    _, err_chain = _records("lts_threshold.py", "--sizes", "60", "--rounds", "1", "--no-whole")
+    summary = [line for line in err_hack.splitlines() if "sub-steps/day" in line]
+    assert len(summary) == 2 and summary != [line for line in err_chain.splitlines() if "sub-steps/day" in line]
