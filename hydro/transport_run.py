@@ -105,12 +105,13 @@ class _KernelRun:
     def __init__(self, network: Network, inputs: TransportInputs, tracers: list[Constituent],
                  arr: dict[str, np.ndarray], period: np.ndarray, grouping: Grouping, courant: float,
                  dispersion_limit: float, max_substeps: int, local_steps: _kernel_args.LocalSteps | None,
-                 skip_dead: bool):
+                 skip_dead: bool, zero: frozenset[str] = frozenset()):
         lay = network.layout
         n_day, n_reach = arr["q_in"].shape
         n_res, n_sec, n_tr = len(network.reservoirs), len(network.sections), len(tracers)
         n_period = int(period[-1]) + 1
         self.network, self.inputs, self.arr, self.period, self.grouping = network, inputs, arr, period, grouping
+        self.zero = zero  # inputs per tracer known to be +0.0 (given as None: hydro.transport_checks.arrays)
         self.courant, self.dispersion_limit = courant, dispersion_limit
         self.max_substeps, self.n_tr = max_substeps, n_tr
         self.tracers, self.rx = tracers, rates_at([], grouping.reactions, arr["reach_temp"], arr["res_temp"])
@@ -135,7 +136,7 @@ class _KernelRun:
             network, inputs.init_water, *q)
         self.volume, self.share, self.raised = self.water.volume, self.water.share, self.water.raised
         self.live = _kernel_args.live_sources(  # each group's tracers the kernel carries
-            arr, grouping, tracers, self.volume, self.share, lay.cell_reach, skip_dead)
+            arr, grouping, tracers, self.volume, self.share, lay.cell_reach, skip_dead, zero)
         self.through = through_shares(lay.reach_cell_start, self.share)
         r_sec = lay.cell_reach[lay.section_cell]  # sections' discharge: at their face, as the solver carries it
         self.sec_q = arr["q_in"][:, r_sec] + (arr["q_out"] - arr["q_in"])[:, r_sec] * self.through[lay.section_cell]
@@ -155,8 +156,15 @@ class _KernelRun:
         idx = np.concatenate([np.zeros(0, dtype=np.int64), *tags])
         whole = len(idx) == self.n_tr  # every tracer, in order
         local = np.concatenate([[0], np.cumsum([len(t) for t in tags])]).astype(np.int64)
-        take = (lambda a: a) if whole else (lambda a: np.take(a, idx, axis=-1) if a.any() or np.signbit(a).any()
-                                            else np.zeros(a.shape[:-1] + (len(idx),)))  # +0.0 only: no pages to write
+
+        def take(name: str) -> np.ndarray:  # the lane's tracers of input `name`; +0.0 only: fresh zeros, unwritten
+            a = arr[name]
+            if whole:
+                return a
+            if name not in self.zero and (a.any() or np.signbit(a).any()):
+                return np.take(a, idx, axis=-1)
+            return np.zeros(a.shape[:-1] + (len(idx),))
+
         rates = rates_at([self.tracers[i] for i in idx], [], arr["reach_temp"], arr["res_temp"])  # the lane's only
         out = self.outputs if whole else {name: np.zeros(a.shape[:-1] + (len(idx),))
                                           for name, a in self.outputs.items()}
@@ -164,11 +172,11 @@ class _KernelRun:
         a, shared = _kernel_args, (self.kernel_network, self.static, self.kernel_water)  # the kernel's tuples
         _k.simulate_kernel(
             *(shared if whole else a.lane_copy(shared)),  # a lane of some tracers: its own copies (lane_copy)
-            a.KernelLoads(**{name: take(arr[name]) for name in a.KernelLoads._fields}),
+            a.KernelLoads(**{name: take(name) for name in a.KernelLoads._fields}),
             a.KernelRates(reach_rate=rates["reach"], res_rate=rates["res"], settling_m_s=rates["settling"]),
             a.KernelStart(
-                init_conc=take(arr["init_conc"]), init_res_conc=take(arr["init_res_conc"]),
-                init_inlet_debt=take(arr["init_inlet_debt"]),
+                init_conc=take("init_conc"), init_res_conc=take("init_res_conc"),
+                init_inlet_debt=take("init_inlet_debt"),
                 group_start=local, courant=self.courant, disp_limit=self.dispersion_limit, period_of_day=self.period,
                 max_substeps=self.max_substeps),
             a.lane_reactions(g.species, g.reactions, groups_of_lane, self.rx["rx_river"], self.rx["rx_res"]),
