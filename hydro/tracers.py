@@ -159,9 +159,8 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
     n_tag = len(tags)
     i_point = tags.index("point")
     # subbasin -> the one reach or reservoir it drains to (a scatter, linear in the network's size)
-    into_reach = _rounds([(k, net.reach_index(s.reach)) for k, s in enumerate(subbasins) if s.reach is not None])
-    into_res = _rounds([(k, net.reservoir_index(s.reservoir)) for k, s in enumerate(subbasins) if s.reach is None])
-    n_src = len(SOURCE_NAMES)
+    into_reach = [(k, net.reach_index(s.reach)) for k, s in enumerate(subbasins) if s.reach is not None]
+    into_res = [(k, net.reservoir_index(s.reservoir)) for k, s in enumerate(subbasins) if s.reach is None]
     out_tags = tags if apportion else ["all"]
     layout = tracer_layout(constituents, out_tags)
     n_out = len(out_tags)
@@ -177,15 +176,14 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
     by_tag = {}
     for k, p in enumerate(parts):
         diffuse = np.zeros((n_day, len(subbasins), n_tag))
-        diffuse[:, :, :n_src] = p.diffuse
+        diffuse[:, :, :len(SOURCE_NAMES)] = p.diffuse
         by_tag[p.name] = diffuse if apportion else diffuse.sum(axis=2, keepdims=True)
         cols = slice(k * n_out, (k + 1) * n_out)  # parts are in tracer order, each n_out tags
         # apportioned: laid out in the part's own tracers (views, zero so far); else its own, summed below
         lat, rl, pt = (lateral[:, :, cols], res_load[:, :, cols], point[:, :, cols]) if apportion else (
             np.zeros((n_day, n_reach, n_tag)), np.zeros((n_day, n_res, n_tag)), np.zeros((n_day, n_pt, n_tag)))
-        # the sources' tags only: the others' diffuse loads are +0.0, which added to +0.0 leave +0.0
-        _scatter(p.diffuse, into_reach, lat[:, :, :n_src])
-        _scatter(p.diffuse, into_res, rl[:, :, :n_src])
+        _scatter(diffuse, into_reach, lat)
+        _scatter(diffuse, into_res, rl)
         for loads in (lat, rl):
             loads[:, :, i_point] = 0.0  # point sources go to their own cell (below)
             loads *= G_PER_S_PER_KG_PER_DAY
@@ -208,28 +206,11 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
                         init_conc=init, init_res_conc=init_res, inputs_by_tag=by_tag, water=water is not None)
 
 
-def _rounds(into: list[tuple[int, int]]) -> list[tuple[np.ndarray, np.ndarray]]:
-    """The ``(subbasin, element)`` pairs ``into`` (in subbasin order) as rounds of :func:`_scatter`:
-    round ``r`` holds each element's ``r``-th subbasin (subbasins, elements; no element twice)."""
-    rounds: list[tuple[list[int], list[int]]] = []
-    seen: dict[int, int] = {}
+def _scatter(by_subbasin: np.ndarray, into: list[tuple[int, int]], out: np.ndarray) -> None:
+    """Add ``(D, n_sub, T)`` subbasin values to ``out`` ``(D, n, T)`` (zeros: their sums) by the
+    ``(subbasin, element)`` pairs ``into`` (each subbasin feeds one element)."""
     for k, i in into:
-        r = seen[i] = seen.get(i, -1) + 1
-        if r == len(rounds):
-            rounds.append(([], []))
-        rounds[r][0].append(k)
-        rounds[r][1].append(i)
-    return [(np.array(ks, dtype=np.int64), np.array(els, dtype=np.int64)) for ks, els in rounds]
-
-
-def _scatter(by_subbasin: np.ndarray, rounds: list[tuple[np.ndarray, np.ndarray]], out: np.ndarray) -> None:
-    """Add ``(D, n_sub, T)`` subbasin values to ``out`` ``(D, n, T)`` (zeros: their sums) by the rounds of
-    ``(subbasin, element)`` pairs of :func:`_rounds` (each subbasin feeds one element): each element's
-    subbasins added one round at a time, in their order, so its sum is the one a loop over the subbasins
-    gave, bit for bit, in a few NumPy operations rather than one per subbasin (Miyun: 12 loops over
-    about 170 subbasins, 0.08 s)."""
-    for ks, elements in rounds:
-        out[:, elements, :] += by_subbasin[:, ks, :]
+        out[:, i, :] += by_subbasin[:, k, :]
 
 
 def select(tr: TransportResult, index) -> TransportResult:
