@@ -539,7 +539,7 @@ def lts_bound(network, inputs, courant: float, disp_limit: float, substeps, days
     from hydro.units import SECONDS_PER_DAY as DAY
 
     lay = network.layout
-    arr, _ = arrays(network, inputs.init_conc.shape[1], inputs, None)
+    arr, _, _ = arrays(network, inputs.init_conc.shape[1], inputs, None)
     vol, share, _ = cell_volumes(network, arr["q_in"], arr["q_out"], arr["lateral"])
     through = through_shares(lay.reach_cell_start, share)
     disp = np.array([r.dispersion_m2_s for r in network.reaches], dtype=float)

@@ -20,8 +20,9 @@ of ``--repeat``; CPU seconds from ``resource.getrusage(RUSAGE_CHILDREN)``, user 
   (``Dispatcher._compile_for_args``; since 3 December 2026 without Numba's registries,
   :class:`hydro._compile._WarmCache`), as a share of the run; the transport's seconds outside its
   kernel (the lanes' copies, the results' units and, since 2 December 2026, each lane's naming of
-  its outputs: ``hydro.lane_results``) and the results step's (what is left: the outputs added to
-  the results), as shares of the run, and its peak resident memory;
+  its outputs: ``hydro.lane_results``), and of them (since 3 December 2026) those before the first
+  lane's kernel call and after the last kernel returned, and the results step's (what is left: the
+  outputs added to the results), as shares of the run, and its peak resident memory;
 * the writing of that run's results file alone (``hydro.netcdf.write_results``, best of
   ``--repeat`` in one process that ran the model once, the writes taking turns), with the
   default zlib, with ``codec = "zstd"``, with ``variables = ["all"]``, with the chunks of up
@@ -93,6 +94,7 @@ WRITE_SCRIPT = """
 import json, resource, sys, time
 from pathlib import Path
 from hydro import _transport_kernels as kernels
+from hydro import pipeline_steps, transport
 from hydro.clitools import load_basin
 from hydro.outputspec import spec_for_run
 from hydro.pipeline import run_watershed
@@ -108,20 +110,32 @@ def loading(self, *args, **kws):
         loads.append(time.perf_counter() - t0)
 Dispatcher._compile_for_args = loading
 real = kernels.simulate_kernel
+spans, simulate = [], transport.simulate  # each lane's kernel call (its load from the cache in it), the transport's
 def timed(*args):
     t0 = time.perf_counter()
     real(*args)
     lanes.append(time.perf_counter() - t0)
-kernels.simulate_kernel = timed
+    spans.append((t0, time.perf_counter()))
+def transport_timed(*args, **kws):
+    t0 = time.perf_counter()
+    try:
+        return simulate(*args, **kws)
+    finally:
+        steps.update(transport_start=t0, transport_end=time.perf_counter())
+kernels.simulate_kernel, pipeline_steps.simulate = timed, transport_timed
 wall = time.perf_counter()
 results = run_watershed(basin, basin.settings.start, basin.settings.end, timings=steps)
+# the transport's own work before its first kernel call (checks, cells, dead sources, each lane's copies) and after
+# its last kernel returned (the last lane's naming, the run's result), the run's critical path
+steps.update(before_kernels=min(a for a, _ in spans) - steps.pop("transport_start"),
+             after_kernels=steps.pop("transport_end") - max(b for _, b in spans))
 steps.update(run=time.perf_counter() - wall, kernel=max(lanes),
              peak_mb=resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,  # kB (Linux)
              results_mb=sum(v.nbytes for v in results.data.values()) / 2**20,  # what the run hands back
              kernel_loads=sum(loads), kernels_loaded=len(loads),  # both lanes count (one waits for the load)
              registries=len(cpu_target.target_context._registries))  # Numba's, installed by the run (0: none)
 Dispatcher._compile_for_args = first_call
-kernels.simulate_kernel = real
+kernels.simulate_kernel, pipeline_steps.simulate = real, simulate
 from hydro import netcdf_chunks
 cap, keeps = netcdf_chunks.CHUNK_MAX_BYTES, netcdf_chunks.ZLIB_KEEPS_AT_MOST
 specs = {"zlib": spec_for_run(basin), "zstd": spec_for_run(basin, codec="zstd"),
@@ -238,13 +252,20 @@ def step_records(steps: dict) -> list[dict]:
     the results it hands back."""
     outside = steps["transport"] - steps["kernel"]
     note(f"Miyun in-process: run {steps['run']:.3f} s, transport {steps['transport']:.3f} s of which "
-         f"{outside:.3f} s outside the kernel, results step {steps['results']:.3f} s; peak RSS "
+         f"{outside:.3f} s outside the kernel ({steps['before_kernels']:.3f} s before the first lane's kernel "
+         f"call, {steps['after_kernels']:.3f} s after the last returned), results step {steps['results']:.3f} s; "
+         f"peak RSS "
          f"{steps['peak_mb']:.0f} MB; {steps['kernels_loaded']} kernel calls loading from the cache "
          f"{steps['kernel_loads']:.3f} s (Numba registries installed: {steps['registries']})")
     return [record("startup_miyun_kernel_loads_seconds", steps["kernel_loads"], "s", steps["run"],
                    steps["kernel_loads"] / steps["run"]),
             record("startup_miyun_transport_outside_kernel_seconds", outside, "s", steps["run"],
                    outside / steps["run"]),
+            # since 3 December 2026: the transport's main-thread and lanes' work before the kernels and after them
+            record("startup_miyun_transport_before_kernels_seconds", steps["before_kernels"], "s", steps["run"],
+                   steps["before_kernels"] / steps["run"]),
+            record("startup_miyun_transport_after_kernels_seconds", steps["after_kernels"], "s", steps["run"],
+                   steps["after_kernels"] / steps["run"]),
             record("startup_miyun_results_step_seconds", steps["results"], "s", steps["run"],
                    steps["results"] / steps["run"]),
             record("startup_miyun_run_peak_rss_mb", steps["peak_mb"], "MB", steps["results_mb"],

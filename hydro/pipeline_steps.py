@@ -404,7 +404,7 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, wate
     """
     net = basin.network
     lay = net.layout
-    n_day, n_reach, n_res = len(w.dates), len(net.reaches), len(net.reservoirs)
+    n_reach, n_res = len(net.reaches), len(net.reservoirs)
     tin = src.tracers
     water_temp = np.maximum(0.0, WATER_TEMP_INTERCEPT_C + WATER_TEMP_SLOPE * station.station_tmean_c)
     year_list = sorted(set(w.years.tolist()))
@@ -429,11 +429,9 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, wate
         init_conc, init_res_conc = start.conc, start.res_conc
     point_cell = np.array([lay.cell_at(net.reach_index(r), POINT_SOURCE_POSITION) for r in w.points.reaches],
                           dtype=np.int64)
-    boundary = np.zeros((n_day, n_reach, len(tracers)))
-    inputs = TransportInputs(
+    inputs = TransportInputs(  # nothing enters at the reaches' inlets from outside the network: no boundaries
         q_in=hyd.q_in, q_out=hyd.q_out, res_volume=hyd.res_volume, res_outflow=hyd.res_outflow,
-        res_area=hyd.res_area, boundary_flux=boundary,
-        boundary_conc=np.zeros(boundary.shape), dispersive_inlet=np.zeros(n_reach, bool),
+        res_area=hyd.res_area, boundary_flux=None, boundary_conc=None, dispersive_inlet=np.zeros(n_reach, bool),
         lateral_load=lateral_load, point_cell=point_cell, point_load=point_load, res_load=res_load,
         reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
         res_temp=np.tile(water_temp[:, None], (1, n_res)),

@@ -52,11 +52,12 @@ class TransportInputs:
         Reservoir volume at the start of each day and the end of the last, m3.
     res_outflow, res_area : (D, S) float
         Reservoir outflow (release + spill), m3 s-1, and surface area, m2.
-    boundary_flux : (D, R, T) float
-        Mass entering each reach inlet from outside the network, g s-1.
-    boundary_conc : (D, R, T) float
+    boundary_flux : (D, R, T) float or None
+        Mass entering each reach inlet from outside the network, g s-1 (None: none, +0.0 every day,
+        known without reading an array of them: :func:`hydro.transport_checks.arrays`).
+    boundary_conc : (D, R, T) float or None
         Concentration of that water, g m-3; used for dispersive exchange at
-        reaches flagged in ``dispersive_inlet``.
+        reaches flagged in ``dispersive_inlet`` (None: +0.0, as ``boundary_flux``).
     dispersive_inlet : (R,) bool
         Reach inlets held at a concentration (Dirichlet) rather than a flux
         (Danckwerts) condition.
@@ -99,8 +100,8 @@ class TransportInputs:
     res_volume: np.ndarray
     res_outflow: np.ndarray
     res_area: np.ndarray
-    boundary_flux: np.ndarray
-    boundary_conc: np.ndarray
+    boundary_flux: np.ndarray | None
+    boundary_conc: np.ndarray | None
     dispersive_inlet: np.ndarray
     lateral_load: np.ndarray
     point_cell: np.ndarray
@@ -180,10 +181,10 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         raise HydroError(f"courant must lie in (0, 1], got {courant}")
     if not 0 < dispersion_limit <= 1:
         raise HydroError(f"dispersion_limit must lie in (0, 1], got {dispersion_limit}")
-    arr, period = check_arrays(network, len(tracers), inputs, day_labels)
+    arr, period, zero = check_arrays(network, len(tracers), inputs, day_labels)
     groups_checked = check_grouping(tracers, groups, group_species, reactions)
     run = _KernelRun(network, inputs, tracers, arr, period, groups_checked, float(courant), float(dispersion_limit),
-                     2**62 if max_substeps is None else int(max_substeps), local_steps, skip_dead)
+                     2**62 if max_substeps is None else int(max_substeps), local_steps, skip_dead, zero)
     run.on_lane = on_lane
     lanes = _kernel_args.lanes([len(tags) for tags in run.live], TRANSPORT_THREADS if threads is None else threads)
     if len(lanes) == 1:

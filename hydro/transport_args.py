@@ -251,7 +251,8 @@ TRACER_INPUTS = ("init_conc", "init_res_conc", "init_inlet_debt", *KernelLoads._
 
 
 def live_sources(arr: dict[str, np.ndarray], grouping: Grouping, tracers: list[Constituent], volume: np.ndarray,
-                 share: np.ndarray, cell_reach: np.ndarray, skip: bool = True) -> list[np.ndarray]:
+                 share: np.ndarray, cell_reach: np.ndarray, skip: bool = True,
+                 zero: frozenset[str] = frozenset()) -> list[np.ndarray]:
     """The tracers of each group the kernel must carry (indices, in order): with ``skip``, all but those of
     the sources dead for the whole run.
 
@@ -268,7 +269,8 @@ def live_sources(arr: dict[str, np.ndarray], grouping: Grouping, tracers: list[C
     others); and every rate to be finite.  Every tracer is carried where this does not hold, or
     where every source is dead (the kernel still counts the sub-steps); a group all dead has none,
     a group of several tags keeps at least two (the kernel computes a group of one tag's fluxes
-    on a path of its own, whose rounding differs).
+    on a path of its own, whose rounding differs).  The inputs ``zero`` are known to be +0.0
+    (:func:`hydro.transport_checks.arrays`: given as None) and not read.
     """
     from hydro.constituents import rates_at
 
@@ -278,7 +280,7 @@ def live_sources(arr: dict[str, np.ndarray], grouping: Grouping, tracers: list[C
         return every
     bits = np.zeros(n_tr, dtype=np.int64)  # the bits of every value of each tracer, or'ed: 0 only for +0.0
     for name in TRACER_INPUTS:
-        if arr[name].size:
+        if arr[name].size and name not in zero:
             bits |= np.bitwise_or.reduce(arr[name].reshape(-1, n_tr).view(np.int64), axis=0)
     live = []
     for k, n_sp in enumerate(grouping.species):

@@ -25,20 +25,28 @@ MAX_SUBSTEPS = 100_000
 
 
 def arrays(network: Network, n_tr: int, inputs,
-            day_labels) -> tuple[dict[str, np.ndarray], np.ndarray]:
-    """The inputs as contiguous float arrays, their shapes and values checked; and the budget periods."""
+            day_labels) -> tuple[dict[str, np.ndarray], np.ndarray, frozenset[str]]:
+    """The inputs as contiguous float arrays, their shapes and values checked; the budget periods; and the
+    names of the inputs per tracer given as None (boundary fluxes and concentrations, inlet debts), made
+    +0.0 here: their checks and every search for a value in them (:func:`hydro.transport_args.live_sources`,
+    a lane's copy) are skipped (a watershed run's boundaries, two (day, reach, tracer) arrays: 84 MB on
+    Miyun, never written to)."""
     lay = network.layout
     n_day, n_reach = np.shape(inputs.q_in)
     n_res = len(network.reservoirs)
     f64 = lambda a: np.ascontiguousarray(a, dtype=np.float64)  # noqa: E731
-    arr = {name: f64(getattr(inputs, name)) for name in (
+    zero = frozenset(name for name in ("boundary_flux", "boundary_conc", "init_inlet_debt")
+                     if getattr(inputs, name, None) is None)
+    none = {"boundary_flux": (n_day, n_reach, n_tr), "boundary_conc": (n_day, n_reach, n_tr),
+            "init_inlet_debt": (n_reach, n_tr)}
+    arr = {name: np.zeros(none[name]) if name in zero else f64(getattr(inputs, name)) for name in (
         "q_in", "q_out", "res_volume", "res_outflow", "res_area", "boundary_flux", "boundary_conc",
         "lateral_load", "point_load", "res_load", "reach_temp", "res_temp", "init_conc",
         "init_res_conc")}
     arr["withdrawal"] = f64(np.zeros((n_day, n_reach)) if inputs.withdrawal is None else inputs.withdrawal)
     arr["lateral"] = f64(arr["q_out"] - arr["q_in"] if inputs.lateral is None else inputs.lateral)
-    debt = getattr(inputs, "init_inlet_debt", None)
-    arr["init_inlet_debt"] = f64(np.zeros((n_reach, n_tr)) if debt is None else debt)
+    name = "init_inlet_debt"
+    arr[name] = np.zeros(none[name]) if name in zero else f64(inputs.init_inlet_debt)
     expected = {
         "q_in": (n_day, n_reach), "q_out": (n_day, n_reach), "res_volume": (n_day + 1, n_res),
         "res_outflow": (n_day, n_res), "res_area": (n_day, n_res),
@@ -53,12 +61,12 @@ def arrays(network: Network, n_tr: int, inputs,
     for name, shape in expected.items():
         if arr[name].shape != shape:
             raise HydroError(f"transport input '{name}' has shape {arr[name].shape}, expected {shape}")
-    _check_inputs(network, arr, day_labels)
+    _check_inputs(network, arr, day_labels, zero)
     period = np.ascontiguousarray(inputs.period_of_day, dtype=np.int64)
     if period.shape != (n_day,) or n_day == 0 or period[0] != 0 or np.any(np.diff(period) < 0) \
             or np.any(np.diff(period) > 1):
         raise HydroError("period_of_day must start at 0 and step by 0 or 1 each day")
-    return arr, period
+    return arr, period, zero
 
 
 @dataclass(frozen=True)
@@ -96,12 +104,15 @@ def grouping(tracers: list[Constituent], groups, group_species, reactions) -> Gr
     return Grouping(sizes=sizes, start=start, species=n_species, reactions=rx)
 
 
-def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> None:
-    """NaN anywhere, and flows that must be positive, named by reach and day."""
+def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels, zero: frozenset[str] = frozenset()) -> None:
+    """NaN anywhere but in the inputs ``zero`` (made +0.0, :func:`arrays`), and flows that must be positive, named
+    by reach and day."""
     def day(d):
         return day_labels[d] if day_labels is not None else f"day {d}"
 
     for name, a in arr.items():
+        if name in zero:
+            continue
         bad = ~np.isfinite(a)
         if bad.any():
             idx = np.argwhere(bad)[0]
@@ -113,7 +124,7 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels) -> N
             raise HydroError(f"{what} at index {tuple(int(i) for i in idx)}; check the inputs")
     # a reach inlet may carry no water (the source of a river fed only along its
     # length), but then nothing may enter there; every outlet needs flow
-    carrying = (arr["boundary_flux"] > 0).any(axis=2)
+    carrying = False if "boundary_flux" in zero else (arr["boundary_flux"] > 0).any(axis=2)
     for name, bad in (("q_in", (arr["q_in"] < 0) | ((arr["q_in"] == 0) & carrying)),
                       ("q_out", arr["q_out"] <= 0)):
         if bad.any():

@@ -61,3 +61,26 @@ def test_lane_blocks_are_their_groups_of_the_result_whatever_the_threads(dead, s
     # put back): the blocks above are then the groups of an independent result too
     assert_identical(results[2], run(net, inputs, False, threads=1))
     assert isinstance(results[1], TransportResult) and dataclasses.is_dataclass(results[1])
+
+
+def test_lanes_groups_put_back_when_a_field_is_first_read_by_any_means():
+    """A run in two lanes hands its groups on and puts them back in the result's arrays field by field, when a
+    field is first read (:class:`hydro.transport_run._PutBackWhenRead`): each field read alone, after a copy
+    (``dataclasses.replace``) or a pickle, holds what one lane of every tracer computes, to the bit."""
+    import pickle
+
+    net, inputs = tagged_case(5, 7, 3, True, True, [{1}, {0, 2}], True)
+    whole = run(net, inputs, False, threads=1)  # one lane: the run's own arrays, nothing to put back
+    for how in ("field", "replace", "pickle"):
+        tr, given = _with_blocks(net, inputs, True, threads=2)
+        assert given and type(tr) is not TransportResult  # groups handed on: put back when read
+        if how == "replace":
+            tr = dataclasses.replace(tr, raised_reaches=tr.raised_reaches)
+        elif how == "pickle":
+            tr = pickle.loads(pickle.dumps(tr))
+            assert type(tr) is TransportResult
+        for name in reversed(ARRAYS):  # one field at a time, each put back alone
+            a, b = getattr(tr, name), getattr(whole, name)
+            assert a.shape == b.shape and np.array_equal(a, b, equal_nan=True), (how, name)
+            assert np.array_equal(np.signbit(a), np.signbit(b)), (how, name)
+            assert getattr(tr, name) is a  # put back once
