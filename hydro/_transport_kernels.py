@@ -2128,17 +2128,14 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
     Each reach's own count is the global sub-step's rule (:func:`day_hydraulics`, the same
     operations in the same order, so that the largest is ``n_sub``) over its own cells, times
     ``boost`` (a test's way to refine a reach; 1 otherwise); a chain takes the largest of its
-    reaches', and class ``l`` the largest (at most ``max_level``) with ``own 2**l <= n_glob``;
-    ``n_glob`` rounded up to whole steps of the coarsest class is the finest count ``n_f``, against
-    which the classes are chosen again (at most that class: ``own 2**l <= n_f`` still keeps a chain
-    within its limits; issue 16, docs/solver.md "Fewer extra bounds").
+    reaches', and class ``l`` the largest (at most ``max_level``) with ``own 2**l <= n_glob``.
     A dispersive side junction between classes is exchanged at the coarser one's step
     (:func:`lts_exchange`, exact for the two cells, so in range whatever the step); for accuracy
     both cells must bear it (``g dt_coarse <= exchange_limit disp_limit vmin``; ``math.inf``: no
     refinement), else the coarser chain is refined.  Then a coarser chain is refined where that
     costs fewer cell updates than the extra bounds it gives its finer neighbours
-    (:func:`lts_cheaper_classes`); ``n_f`` is then the fewest steps of the finest class that serve
-    every chain, rounded up to whole steps of the coarsest.
+    (:func:`lts_cheaper_classes`); ``n_f`` is ``n_glob`` rounded up to whole steps of the coarsest
+    class left.
     Returns 0 (the day takes the global path) where the global path's cell updates
     are fewer than ``min_gain`` times the local steps' (one class: the same).  Fills ``out_rate``,
     the water leaving each slot over its smallest volume of the day, s-1 (:func:`lts_fluxes`).
@@ -2178,20 +2175,11 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
         n_glob = max(n_glob, own[j])
     bearable = exchange_limit * disp_limit
     _lts_levels(level, own, n_glob, max_level, sj_a, sj_b, chain_of_slot, sj_cond, vmin, bearable, n_glob)
+    lts_cheaper_classes(level, ghost_up, ghost_dn, chain_head, sj_a, sj_b, chain_of_slot)
     top = 0
     for j in range(n_chain):
         top = max(top, level[j])
     n_f = (n_glob + 2 ** top - 1) // 2 ** top * 2 ** top
-    # again against the rounded count (n_f / 2**l >= own still keeps a chain within its limits, and
-    # n_f stays a whole number of the coarsest steps), then refined where cheaper
-    _lts_levels(level, own, n_f, top, sj_a, sj_b, chain_of_slot, sj_cond, vmin, bearable, n_glob)
-    lts_cheaper_classes(level, ghost_up, ghost_dn, chain_head, sj_a, sj_b, chain_of_slot)
-    top = 0
-    need = 1  # the fewest steps of the finest class that give each chain its own count
-    for j in range(n_chain):
-        top = max(top, level[j])
-        need = max(need, own[j] * 2 ** level[j])
-    n_f = (need + 2 ** top - 1) // 2 ** top * 2 ** top
     work_lts = 0
     work_glob = 0
     for j in range(n_chain):

@@ -11,10 +11,8 @@ along a chain, the cut then a junction like a tributary's) gets a class ``l``:
 ``n_f / 2**l`` sub-steps, ``l`` the largest (at most ``max_level``) whose step
 keeps its own Courant and dispersion numbers within their limits, ``n_f`` the
 finest count rounded up to a multiple of ``2**L`` (``L`` the largest class of
-the day); the classes are then chosen again against ``n_f`` (at most ``L``), and
-coarser chains refined where that costs fewer cell updates than the extra bounds
-they give finer neighbours (:func:`cheaper_classes`), ``n_f`` the fewest steps
-that then serve every chain, rounded as before.  In
+the day, after coarser chains are refined where that costs fewer cell updates
+than the extra bounds they give finer neighbours: :func:`cheaper_classes`).  In
 units ``h = DAY / (2 n_f)``, class ``l`` ends its Strang advection steps at
 ``2**l (2 i - 1)`` and at ``2 n_f``; it disperses (and removes) at the
 interior ones.  The day is a sequence of *events*, the union of all those
@@ -141,9 +139,6 @@ def day_units(L, H, vol0, chains, courant, disp_limit, boost, max_level, cut):
         return level
 
     level = levels(n_glob, max_level)
-    top = max(level.values())
-    # again against the rounded count (still within every unit's limits), then refined where cheaper
-    level = levels(2 ** top * math.ceil(n_glob / 2 ** top), top)
     if not cut:
         cheaper_classes(chains, chain_of, level, H["junctions"], L["down"], L["cells"])
     units, unit_of = [], {}
@@ -156,8 +151,7 @@ def day_units(L, H, vol0, chains, courant, disp_limit, boost, max_level, cut):
             unit_of[r] = len(units) - 1
     unit_level = [level[u[0]] for u in units]
     top = max(unit_level)
-    need = max(n * 2 ** level[r] for r, n in own.items())  # the fewest finest steps that serve every unit
-    return units, unit_of, unit_level, 2 ** top * math.ceil(need / 2 ** top)
+    return units, unit_of, unit_level, 2 ** top * math.ceil(n_glob / 2 ** top)
 
 
 def cheaper_classes(chains, chain_of, level, junctions, down, cells):
