@@ -1619,7 +1619,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
         if lts is not None:
             n_f = lts_classes(lts_level, lts_mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond,
                               first, last, dinlets, sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant,
-                              disp_limit, lts_boost, lts_max_level, lts_min_gain, lts_exchange_limit)
+                              disp_limit, lts_boost, lts_max_level, lts_min_gain, lts_exchange_limit, chain_head)
             if n_f > 0:
                 lts_permute(lts_level, lts_mask, lts_idx, lts_cnt, lts_lay, lts_water, lts_own, n_f,
                             lts_counts[day:])
@@ -2122,7 +2122,7 @@ def _next_bound(mask_j, u, n_ev):
 @kernel(helper=True)
 def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond, first, last, dinlets,
                 sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant, disp_limit, boost, max_level,
-                min_gain, exchange_limit):
+                min_gain, exchange_limit, chain_head):
     """The class of every chain for the day (``level``, ``mask``), and the finest count ``n_f``.
 
     Each reach's own count is the global sub-step's rule (:func:`day_hydraulics`, the same
@@ -2132,7 +2132,10 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
     A dispersive side junction between classes is exchanged at the coarser one's step
     (:func:`lts_exchange`, exact for the two cells, so in range whatever the step); for accuracy
     both cells must bear it (``g dt_coarse <= exchange_limit disp_limit vmin``; ``math.inf``: no
-    refinement), else the coarser chain is refined.
+    refinement), else the coarser chain is refined.  Then a coarser chain is refined where that
+    costs fewer cell updates than the extra bounds it gives its finer neighbours
+    (:func:`lts_cheaper_classes`); ``n_f`` is ``n_glob`` rounded up to whole steps of the coarsest
+    class left.
     Returns 0 (the day takes the global path) where the global path's cell updates
     are fewer than ``min_gain`` times the local steps' (one class: the same).  Fills ``out_rate``,
     the water leaving each slot over its smallest volume of the day, s-1 (:func:`lts_fluxes`).
@@ -2170,28 +2173,9 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
     n_glob = 1
     for j in range(n_chain):
         n_glob = max(n_glob, own[j])
-    for j in range(n_chain):
-        lv = 0
-        while lv < max_level and own[j] * 2 ** (lv + 1) <= n_glob:
-            lv += 1
-        level[j] = lv
     bearable = exchange_limit * disp_limit
-    changed = True
-    while changed:
-        changed = False
-        for k in range(sj_a.shape[0]):
-            ca = chain_of_slot[sj_a[k]]
-            cb = chain_of_slot[sj_b[k]]
-            if level[ca] == level[cb]:
-                continue
-            coarse = ca if level[ca] > level[cb] else cb
-            # (the coarser cell bears its own step's exchange: g counts in its limit, so at
-            # exchange_limit 1 only the finer cell decides, as in tests/lts_prototype.py; at inf
-            # nothing: inf * v_least, or nan where v_least is 0, is never exceeded)
-            v_least = min(vmin[sj_a[k]], vmin[sj_b[k]])
-            if sj_cond[k] * SECONDS_PER_DAY * 2 ** level[coarse] / n_glob > bearable * v_least:
-                level[coarse] -= 1
-                changed = True
+    _lts_levels(level, own, n_glob, max_level, sj_a, sj_b, chain_of_slot, sj_cond, vmin, bearable, n_glob)
+    lts_cheaper_classes(level, ghost_up, ghost_dn, chain_head, sj_a, sj_b, chain_of_slot)
     top = 0
     for j in range(n_chain):
         top = max(top, level[j])
@@ -2214,6 +2198,150 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
         elif level[cb] > level[ca]:
             mask[ca] |= 1 << level[cb]
     return n_f
+
+
+@kernel(helper=True)
+def _lts_levels(level, own, n_steps, max_level, sj_a, sj_b, chain_of_slot, sj_cond, vmin, bearable, n_glob):
+    """Each chain's class against ``n_steps`` steps of the finest one (the largest ``l``, at most
+    ``max_level``, with ``own 2**l <= n_steps``), then the coarser chain of a dispersive side junction
+    between classes refined until both cells bear its exchange (:func:`lts_classes`)."""
+    for j in range(level.shape[0]):
+        lv = 0
+        while lv < max_level and own[j] * 2 ** (lv + 1) <= n_steps:
+            lv += 1
+        level[j] = lv
+    changed = True
+    while changed:
+        changed = False
+        for k in range(sj_a.shape[0]):
+            ca = chain_of_slot[sj_a[k]]
+            cb = chain_of_slot[sj_b[k]]
+            if level[ca] == level[cb]:
+                continue
+            coarse = ca if level[ca] > level[cb] else cb
+            # (the coarser cell bears its own step's exchange: g counts in its limit, so at
+            # exchange_limit 1 only the finer cell decides, as in tests/lts_prototype.py; at inf
+            # nothing: inf * v_least, or nan where v_least is 0, is never exceeded)
+            v_least = min(vmin[sj_a[k]], vmin[sj_b[k]])
+            if sj_cond[k] * SECONDS_PER_DAY * 2 ** level[coarse] / n_glob > bearable * v_least:
+                level[coarse] -= 1
+                changed = True
+
+
+@kernel(helper=True)
+def _lts_cost(j, level, nbr_start, nbr):
+    """Chain ``j``'s steps a day per cell, in eighths of the finest count ``n_f``: its dispersion
+    steps (``n_f / 2**level``) and its advection bounds, those of its own class and of every
+    coarser class among its neighbours across side junctions (:func:`lts_classes`' ``mask``)."""
+    lv = level[j]
+    bits = 1 << lv
+    for i in range(nbr_start[j], nbr_start[j + 1]):
+        m = level[nbr[i]]
+        if m > lv:
+            bits |= 1 << m
+    cost = 1 << (3 - lv)
+    for b in range(4):
+        if (bits >> b) & 1:
+            cost += 1 << (3 - b)
+    return cost
+
+
+@kernel(helper=True)
+def _lts_near_cost(near, n_near, level, cells, nbr_start, nbr):
+    """The cell updates a day of the chains ``near[:n_near]`` (:func:`_lts_cost` times their cells)."""
+    total = 0
+    for i in range(n_near):
+        total += cells[near[i]] * _lts_cost(near[i], level, nbr_start, nbr)
+    return total
+
+
+@kernel(helper=True)
+def lts_cheaper_classes(level, ghost_up, ghost_dn, chain_head, sj_a, sj_b, chain_of_slot):
+    """Refine coarser chains where that costs fewer cell updates than the bounds they give a finer
+    neighbour (issue 16; docs/solver.md, "Fewer extra bounds").  A finer chain takes an extra
+    bound at each of a coarser neighbour's exchange times across a side junction (``mask``), which
+    on a river network's tree costs a long main stem the bounds of its small, coarse tributaries;
+    refining those tributaries costs only their own cells.  Each chain ``x`` in turn (by its head
+    reach, an order that does not depend on the layout: ``tests/lts_prototype.py`` takes the same),
+    for each coarser class ``m`` among its neighbours, coarsest first, moves all its class-``m``
+    neighbours together to the class between ``x``'s and ``m`` whose cell updates a day (of ``x``,
+    the moved chains and their neighbours: :func:`_lts_cost` times their cells, integers so that ties
+    are exact) are fewest, if fewer than at ``m`` (the coarsest of equals); until no chain moves.
+    Classes only go down, so every chain stays within its limits and every junction's exchange
+    within its bound."""
+    n_chain = level.shape[0]
+    nbr_start = np.zeros(n_chain + 1, dtype=np.int64)
+    for x in range(sj_a.shape[0]):
+        a = chain_of_slot[sj_a[x]]
+        b = chain_of_slot[sj_b[x]]
+        if a != b:
+            nbr_start[a + 1] += 1
+            nbr_start[b + 1] += 1
+    if nbr_start.sum() == 0:
+        return
+    for j in range(n_chain):
+        nbr_start[j + 1] += nbr_start[j]
+    nbr = np.empty(nbr_start[n_chain], dtype=np.int64)
+    fill = nbr_start[:n_chain].copy()
+    for x in range(sj_a.shape[0]):
+        a = chain_of_slot[sj_a[x]]
+        b = chain_of_slot[sj_b[x]]
+        if a != b:
+            nbr[fill[a]] = b
+            fill[a] += 1
+            nbr[fill[b]] = a
+            fill[b] += 1
+    cells = np.empty(n_chain, dtype=np.int64)
+    for j in range(n_chain):
+        cells[j] = ghost_dn[j] - ghost_up[j] - 1
+    order = np.argsort(chain_head)
+    seen = np.zeros(n_chain, dtype=np.int64)  # the last move that counted each chain in near
+    near = np.empty(n_chain, dtype=np.int64)  # the chains whose cost a move changes
+    moved = np.empty(n_chain, dtype=np.int64)
+    tick = 0
+    changed = True
+    while changed:
+        changed = False
+        for jj in range(n_chain):
+            x = order[jj]
+            lx = level[x]
+            for m in range(3, lx, -1):
+                tick += 1
+                n_moved = 0
+                n_near = 1
+                near[0] = x
+                seen[x] = tick
+                for i in range(nbr_start[x], nbr_start[x + 1]):
+                    k = nbr[i]
+                    if level[k] != m or seen[k] == tick:
+                        continue
+                    moved[n_moved] = k
+                    n_moved += 1
+                    seen[k] = tick
+                    near[n_near] = k
+                    n_near += 1
+                if n_moved == 0:
+                    continue
+                for i in range(n_moved):
+                    for i2 in range(nbr_start[moved[i]], nbr_start[moved[i] + 1]):
+                        k = nbr[i2]
+                        if seen[k] != tick:
+                            seen[k] = tick
+                            near[n_near] = k
+                            n_near += 1
+                best = _lts_near_cost(near, n_near, level, cells, nbr_start, nbr)
+                best_l = m
+                for lv in range(m - 1, lx - 1, -1):
+                    for i in range(n_moved):
+                        level[moved[i]] = lv
+                    total = _lts_near_cost(near, n_near, level, cells, nbr_start, nbr)
+                    if total < best:
+                        best = total
+                        best_l = lv
+                for i in range(n_moved):
+                    level[moved[i]] = best_l
+                if best_l != m:
+                    changed = True
 
 
 #: The per-day index lists of local time steps (:func:`lts_lists`), by kind and class: chains with
@@ -2643,24 +2771,35 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
 
 @kernel(helper=True)
 def lts_accumulate(seg, f_prev, f_now, day, t0, n_tag, n_src, mixed, rx_a, rx_b, state, lay, accs, work, tank_args,
-                   boundary_flux, yes):
-    """What crosses junctions between events ``seg`` seconds apart: each side tributary's outlet
-    flux (fixed at the start of its step) into the first cell of the reach below, and the
-    reservoirs' exact step with the fluxes into them, their outflow waiting for the chain head it
-    feeds (``head_acc``, g) or entering the first cell of a fused reach (``yes``: True)."""
+                   boundary_flux, yes, sides, n_sides, side_last, side_seg, u, unit):
+    """What crosses junctions up to event ``u`` (``seg`` seconds after the last event): the outlet
+    flux (fixed at the start of its step) of each side tributary of ``sides[:n_sides]`` into the first
+    cell of the reach below, over the time since its last accumulation (``side_last``, in events of
+    ``unit`` seconds), and the reservoirs' exact step with the fluxes into them, their outflow waiting
+    for the chain head it feeds (``head_acc``, g) or entering the first cell of a fused reach
+    (``yes``: True).  ``sides`` are the side tributaries whose chain or the chain below has a bound at
+    ``u`` (:func:`lts_group_day`): between those the tributary's flux is constant and nothing reads
+    the cell it enters, so one add over the whole time is the sum of the adds at every event (issue
+    16: 39-46 % of those fell at no bound of either chain on the hack tree; docs/solver.md, "Fewer
+    extra bounds")."""
     mass, c, res_mass = state
     side_src, side_dst, side_reach = lay[6], lay[7], lay[8]
     extra_acc, res_out_day, res_in_day, res_rm_day = accs[3], accs[8], accs[9], accs[10]
     flux, fpc, head_acc = work[0], work[1], work[7]
     tank_links, tank_inputs, tank_rx, tank_work, res_prod = tank_args
     dead = tank_work[7]  # (_dead_tags: their flux is 0, as reservoir_tanks skips them)
+    for ii in range(n_sides):
+        i = sides[ii]
+        side_seg[i] = (u - side_last[i]) * unit
+        side_last[i] = u
     for k in range(n_tag):
         if dead[k]:
             continue
         t = t0 + k
-        for i in range(side_src.shape[0]):
+        for ii in range(n_sides):
+            i = sides[ii]
             q = side_src[i]
-            x = seg * (flux[q] if n_tag == 1 else fpc[q] * c[k, q])
+            x = side_seg[i] * (flux[q] if n_tag == 1 else fpc[q] * c[k, q])
             mass[t, side_dst[i]] += x
             extra_acc[k, side_reach[i]] += x
     if res_mass.shape[0] > 0:
@@ -2962,6 +3101,22 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
             if res_down_kind[s] == DOWN_REACH and head_chain[res_down_index[s]] >= 0:
                 up_mix[k, head_chain[res_down_index[s]]] += res_outflow[day, s] * np.divide(res_mass[s, t],
                                                                                            res_volume[day, s])
+    # the side tributaries to accumulate at each class's events (their chain or the one below has
+    # a bound there; lts_accumulate), and all of them at the day's end (row 4)
+    side_src, side_dst = lay[6], lay[7]
+    n_side = side_src.shape[0]
+    side_cnt = np.zeros(5, dtype=np.int64)
+    side_lst = np.empty((5, n_side), dtype=np.int64)
+    side_last = np.zeros(n_side, dtype=np.int64)
+    side_seg = np.empty(n_side)
+    for i in range(n_side):
+        both = mask[chain_of_slot[side_src[i]]] | mask[chain_of_slot[side_dst[i]]]
+        for lv in range(4):
+            if (both >> lv) & 1:
+                side_lst[lv, side_cnt[lv]] = i
+                side_cnt[lv] += 1
+        side_lst[4, i] = i
+    side_cnt[4] = n_side
     for lv in range(4):  # each chain's first step: the runs of its own class's bounds
         for i in range(cnt[L_BOUND, lv]):
             if level[idx[L_BOUND, lv, 2 * i]] == lv:
@@ -2974,8 +3129,10 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
         if u < n_ev and (lv > 3 or (present >> lv) & 1 == 0):
             continue
         f_now = 1.0 if u == n_ev else u * unit / SECONDS_PER_DAY
+        sl = 4 if u == n_ev else lv
         lts_accumulate((u - prev) * unit, prev * unit / SECONDS_PER_DAY, f_now, day, t0, n_tag, n_src, mixed, rx_a,
-                       rx_b, state, lay, accs, work, tank_args, boundary_flux, yes)
+                       rx_b, state, lay, accs, work, tank_args, boundary_flux, yes, side_lst[sl], side_cnt[sl],
+                       side_last, side_seg, u, unit)
         if u == n_ev:  # every chain's last step, run by run of chains that started it together
             for lv in range(4):
                 for i in range(cnt[L_BOUND, lv]):

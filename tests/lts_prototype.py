@@ -11,7 +11,8 @@ along a chain, the cut then a junction like a tributary's) gets a class ``l``:
 ``n_f / 2**l`` sub-steps, ``l`` the largest (at most ``max_level``) whose step
 keeps its own Courant and dispersion numbers within their limits, ``n_f`` the
 finest count rounded up to a multiple of ``2**L`` (``L`` the largest class of
-the day).  In
+the day, after coarser chains are refined where that costs fewer cell updates
+than the extra bounds they give finer neighbours: :func:`cheaper_classes`).  In
 units ``h = DAY / (2 n_f)``, class ``l`` ends its Strang advection steps at
 ``2**l (2 i - 1)`` and at ``2 n_f``; it disperses (and removes) at the
 interior ones.  The day is a sequence of *events*, the union of all those
@@ -116,22 +117,30 @@ def day_units(L, H, vol0, chains, courant, disp_limit, boost, max_level, cut):
             top = max(own[r] for r in reaches)
             own.update(dict.fromkeys(reaches, top))
     n_glob = max(own.values())
-    level = {r: min(max_level, max(0, math.floor(math.log2(n_glob / n) + 1e-12))) for r, n in own.items()}
     chain_of = {r: c for c, reaches in enumerate(chains) for r in reaches}
-    # a dispersive junction between classes is exchanged at the coarser one's step:
-    # the finer cell must bear it (g dt_coarse <= disp_limit vmin), else the coarser is refined
-    changed = True
-    while changed:
-        changed = False
-        for r, a, b, g in H["junctions"]:
-            d = L["down"][r][1]
-            if level[r] == level[d]:
-                continue
-            coarse, fine_cell = (r, b) if level[r] > level[d] else (d, a)
-            if g * DAY * 2 ** level[coarse] / n_glob > disp_limit * vmin[fine_cell]:
-                for x in (chains[chain_of[coarse]] if not cut else [coarse]):
-                    level[x] -= 1
-                changed = True
+
+    def levels(n_steps, cap):
+        """Classes against ``n_steps`` finest steps (at most ``cap``), then junctions refined."""
+        level = {r: min(cap, max(0, math.floor(math.log2(n_steps / n) + 1e-12))) for r, n in own.items()}
+        # a dispersive junction between classes is exchanged at the coarser one's step:
+        # the finer cell must bear it (g dt_coarse <= disp_limit vmin), else the coarser is refined
+        changed = True
+        while changed:
+            changed = False
+            for r, a, b, g in H["junctions"]:
+                d = L["down"][r][1]
+                if level[r] == level[d]:
+                    continue
+                coarse, fine_cell = (r, b) if level[r] > level[d] else (d, a)
+                if g * DAY * 2 ** level[coarse] / n_glob > disp_limit * vmin[fine_cell]:
+                    for x in (chains[chain_of[coarse]] if not cut else [coarse]):
+                        level[x] -= 1
+                    changed = True
+        return level
+
+    level = levels(n_glob, max_level)
+    if not cut:
+        cheaper_classes(chains, chain_of, level, H["junctions"], L["down"], L["cells"])
     units, unit_of = [], {}
     for reaches in chains:
         for r in reaches:
@@ -143,6 +152,51 @@ def day_units(L, H, vol0, chains, courant, disp_limit, boost, max_level, cut):
     unit_level = [level[u[0]] for u in units]
     top = max(unit_level)
     return units, unit_of, unit_level, 2 ** top * math.ceil(n_glob / 2 ** top)
+
+
+def cheaper_classes(chains, chain_of, level, junctions, down, cells):
+    """Refine coarser chains where that costs fewer cell updates than the extra bounds they give a
+    finer neighbour at their exchange times (docs/solver.md, "Fewer extra bounds"; the kernel's
+    ``lts_cheaper_classes``): each chain in turn, by its head reach, for each coarser class ``m``
+    among its neighbours (coarsest first) moves all its class-``m`` neighbours together to the class
+    between its own and ``m`` that makes the steps a day of it, the moved chains and their neighbours
+    (each chain's dispersion steps and the bounds of its class and of every coarser neighbour's, in
+    eighths of ``n_f``, times its cells) fewest, if fewer than at ``m``; until none moves."""
+    nbr = [set() for _ in chains]
+    for r, _, _, _ in junctions:
+        a, b = chain_of[r], chain_of[down[r][1]]
+        if a != b:
+            nbr[a].add(b)
+            nbr[b].add(a)
+    lv = [level[ch[0]] for ch in chains]
+    size = [sum(len(cells[r]) for r in ch) for ch in chains]
+
+    def cost(c):
+        bits = {lv[c]} | {lv[k] for k in nbr[c] if lv[k] > lv[c]}
+        return size[c] * (2 ** (3 - lv[c]) + sum(2 ** (3 - b) for b in bits))
+
+    changed = True
+    while changed:
+        changed = False
+        for x in sorted(range(len(chains)), key=lambda c: chains[c][0]):
+            for m in range(3, lv[x], -1):
+                moved = [k for k in nbr[x] if lv[k] == m]
+                if not moved:
+                    continue
+                near = {x, *moved}.union(*(nbr[k] for k in moved))
+                best, best_l = sum(cost(c) for c in near), m
+                for new in range(m - 1, lv[x] - 1, -1):
+                    for k in moved:
+                        lv[k] = new
+                    total = sum(cost(c) for c in near)
+                    if total < best:
+                        best, best_l = total, new
+                for k in moved:
+                    lv[k] = best_l
+                changed = changed or best_l != m
+    for c, ch in enumerate(chains):
+        for r in ch:
+            level[r] = lv[c]
 
 
 def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boost=None, max_level=3,
