@@ -155,3 +155,14 @@ def test_a_miyun_run_says_so_and_keeps_its_water_and_budgets():
     # moved; bound at 2 % (docs/solver.md: the global step's own error is a few percent)
     assert 0.0 < np.abs(y - x).max() <= 0.02 * np.abs(x).max()
     assert _worst_budget_residual(on) <= max(1e-9, 10 * _worst_budget_residual(base))
+
+
+def test_the_key_and_attribute_are_documented():
+    """docs/basin-file.md lists ``run.dispersion_every`` among the ``[run]`` keys, docs/results.md the
+    attribute, and docs/solver.md has the section both point to."""
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    assert "| `run.dispersion_every` |" in (docs / "basin-file.md").read_text(encoding="utf-8")
+    assert "`dispersion_every`" in (docs / "results.md").read_text(encoding="utf-8")
+    assert "*Dispersion every K advection sub-steps" in (docs / "solver.md").read_text(encoding="utf-8")
