@@ -8,8 +8,10 @@ and runs it again in the same process:
   step (its time step follows the Courant limit, so it is refined in space and time alike), and the
   same refined 2 times, to show how far the reference itself is from converged;
 * the methods: the global step (``hydro run``'s), local steps (:class:`hydro.transport_args.LocalSteps`)
-  with ``exchange_limit`` 0.1 (the default), 1 and ``math.inf``, and the global step at half the
-  Courant number (time refined alone: more numerical diffusion, not less, for a limited upwind scheme).
+  with ``exchange_limit`` 0.1 (the default), 1 and ``math.inf``, the global step at half the
+  Courant number (time refined alone: more numerical diffusion, not less, for a limited upwind scheme),
+  and the global step dispersing once every k <= 3, 7 and 31 advection sub-steps (``dispersion_every``,
+  docs/solver.md, "Dispersion every K advection sub-steps").
 
 The refined inputs are the same water, loads and initial state on finer cells: each cell becomes
 ``k`` cells of the same concentration, a point load is shared evenly among the ``k`` cells of its
@@ -82,8 +84,10 @@ def errors(run, reference, glob, groups) -> dict:
     return out
 
 
-METHODS = (("global", None, 1.0), ("lts 0.1", 0.1, 1.0), ("lts 1", 1.0, 1.0), ("lts inf", math.inf, 1.0),
-           ("global courant/2", None, 0.5))
+#: (name, local steps' exchange_limit or None for the global step, share of the Courant number, dispersion_every)
+METHODS = (("global", None, 1.0, 1), ("lts 0.1", 0.1, 1.0, 1), ("lts 1", 1.0, 1.0, 1),
+           ("lts inf", math.inf, 1.0, 1), ("global courant/2", None, 0.5, 1), ("dispersion every 3", None, 1.0, 3),
+           ("dispersion every 7", None, 1.0, 7), ("dispersion every 31", None, 1.0, 31))
 
 
 def accuracy(network, tracers, inputs, kw, ref: int = REF) -> dict:
@@ -93,7 +97,7 @@ def accuracy(network, tracers, inputs, kw, ref: int = REF) -> dict:
     from hydro.transport import simulate
     from hydro.transport_args import LocalSteps
 
-    kw = {key: value for key, value in kw.items() if key != "local_steps"}
+    kw = {key: value for key, value in kw.items() if key not in ("local_steps", "on_lane", "dispersion_every")}
     groups = kw.get("groups")
     courant = kw.pop("courant", 0.9)
     runs, cpu = {}, {}
@@ -102,10 +106,11 @@ def accuracy(network, tracers, inputs, kw, ref: int = REF) -> dict:
         c0 = time.process_time()
         runs[f"refined {k}x"] = simulate(fine, tracers, fine_inputs, courant=courant, **{**kw, "max_substeps": None})
         cpu[f"refined {k}x"] = time.process_time() - c0
-    for name, limit, share in METHODS:
+    for name, limit, share, every in METHODS:
         steps = None if limit is None else LocalSteps(exchange_limit=limit)
         c0 = time.process_time()
-        runs[name] = simulate(network, tracers, inputs, courant=courant * share, local_steps=steps, **kw)
+        runs[name] = simulate(network, tracers, inputs, courant=courant * share, local_steps=steps,
+                              dispersion_every=every, **kw)
         cpu[name] = time.process_time() - c0
     reference = runs.pop(f"refined {ref}x") if ref != 2 else runs[f"refined {ref}x"]
     table = {}

@@ -1,9 +1,9 @@
 """How the whole model scales with the size of the network and the length of the run.
 
 Run ``python benchmarks/scaling.py [--json] [--large] [--cases R:Y,...] [--hydraulics KIND]
-[--shape KIND]``.  Synthetic tree basins of R reaches (one subbasin each, two reservoirs, SYNTHETIC
-weather) over Y years, built by :func:`hydro.validation.problems.synthetic_watershed` as ``benchmarks/model.py``
-builds its basin, are each run as ``hydro run BASIN -o OUT.nc --overwrite -q`` in a fresh
+[--shape KIND] [--dispersion-every K]``.  Synthetic tree basins of R reaches (one subbasin each, two
+reservoirs, SYNTHETIC weather) over Y years, built by :func:`hydro.validation.problems.synthetic_watershed`
+as ``benchmarks/model.py`` builds its basin, are each run as ``hydro run BASIN -o OUT.nc --overwrite -q`` in a fresh
 process (kernels already cached: one warm-up run first; the reference case, 100 x 1, is
 run three times and its run of least model CPU kept).  Per case:
 
@@ -88,6 +88,10 @@ river 82,000 km at 10,000 reaches); ``hack``, Shreve's random binary topology, w
 follows Hack's law (4,700 km at 10,000 reaches, 276 of them) and whose bifurcation ratio is about 4,
 every other value of the file as chain3's; its records, every case's, are suffixed ``_hack`` (after
 ``_at_a_station`` where both apply) and their ratios are against its own 100 x 1.
+``--dispersion-every K`` writes ``[run] dispersion_every = K`` into every case's basin (the 100 x 1
+reference's too): the transport disperses once every k <= K advection sub-steps where the Courant limit
+sets the step (docs/solver.md, "Dispersion every K advection sub-steps"); its records are suffixed
+``_dispersion_every_K``, their ratios against its own 100 x 1.
 Issue 16's targets, reported as ``..._vs_target`` records (value / target,
 never asserted): cost per reach-day at 10,000 reaches <= 1.3x that at 100; 10,000 x 1
 whole process <= 30 s; peak RSS of 100 x 100 <= 500 MB.  Without ``--large`` the
@@ -686,6 +690,9 @@ def main() -> None:
                              "with K (4) times the cells (benchmarks/lts_accuracy.py)")
     parser.add_argument("--cuts", action="store_true",
                         help="with --lts: local time steps on chains cut where the classes change")
+    parser.add_argument("--dispersion-every", type=int, default=1, metavar="K",
+                        help="write [run] dispersion_every = K into every case's basin (records suffixed "
+                             "_dispersion_every_K; docs/solver.md, \"Dispersion every K advection sub-steps\")")
     add_hydraulics_argument(parser)
     add_shape_argument(parser)
     args = parser.parse_args()
@@ -702,6 +709,9 @@ def main() -> None:
         for (reaches, years), mode in [(c, m) for c in cases for m in modes]:
             t0 = time.perf_counter()
             basin = build(root / f"r{reaches}_y{years}_{mode}", reaches, years, mode, shape=args.shape)
+            if args.dispersion_every != 1:
+                text = basin.read_text()
+                basin.write_text(text.replace("[run]\n", f"[run]\ndispersion_every = {args.dispersion_every}\n", 1))
             print(f"built {reaches} reaches x {years} years ({mode} hydraulics, {args.shape} tree) in "
                   f"{time.perf_counter() - t0:.1f} s",
                   file=sys.stderr, flush=True)
@@ -779,7 +789,8 @@ def main() -> None:
                       file=sys.stderr, flush=True)
     for mode in modes:
         records += mode_records({(r, y): f for (r, y, m), f in measured.items() if m == mode},
-                                SUFFIX[mode] + SHAPE_SUFFIX[args.shape])
+                                SUFFIX[mode] + SHAPE_SUFFIX[args.shape]
+                                + (f"_dispersion_every_{args.dispersion_every}" if args.dispersion_every != 1 else ""))
     emit(records, args.json)
 
 

@@ -547,6 +547,91 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
     return n_sub
 
 
+#: Relative cost of a dispersion step (two Heun stages, removal, exchanges) against an advection
+#: sub-step, by which :func:`dispersion_every_day` weighs its choices: the dispersion took 22-30 % of the
+#: 10,000-reach physical year's transport at 40 sub-steps a day (docs/solver.md, "Dispersion every K
+#: advection sub-steps"), about 0.3-0.45 of the rest per sub-step.
+DISPERSION_STEP_COST = 0.4
+
+
+@kernel(helper=True)
+def dispersion_every_day(every, n_sub, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond, first, last, dinlets,
+                         sj_a, sj_b, head_slot, courant, disp_limit, half_lw):
+    """Sub-steps of a day whose dispersion runs once every ``k`` advection sub-steps (multirate splitting).
+
+    Parameters
+    ----------
+    every : int
+        The largest ``k`` allowed (``[run] dispersion_every``; 1: dispersion on every sub-step, today's path).
+    n_sub : int
+        The day's sub-steps by :func:`day_hydraulics` (the smaller of the Courant and dispersion limits).
+    vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond : arrays
+        :func:`day_hydraulics`' water and conductances of the day (m3, m3 s-1).
+    courant, disp_limit : float
+        The sub-step limits.
+    half_lw : (n_pad,) float
+        The Lax-Wendroff factor ``0.5 (1 - nu)``, rewritten for the new sub-step where it changes.
+
+    Returns
+    -------
+    n_sub, k : int
+        The day's advection sub-steps (``m k``, at least the Courant limit's count ``n_c``) and ``k``, odd, so
+        that each dispersion step of ``k dt`` sits at the middle of its ``k`` advection sub-steps (after the
+        ``(k - 1) / 2``-th of them, the Strang placement of ``k = 1``); its ``m`` dispersion steps keep every
+        stage within ``disp_limit`` (the same sums, in the same order, as :func:`day_hydraulics`).  Among the
+        ``(m, k)`` allowed, the one of least ``m k + DISPERSION_STEP_COST m``; ``(n_sub, 1)``, nothing
+        rewritten, where that is no gain (a day whose step dispersion sets, or ``every`` 1).
+    """
+    n_pad = vol0.shape[0]
+    if every <= 1:
+        return n_sub, 1
+    gsum = np.zeros(n_pad)
+    vmin = np.empty(n_pad)
+    for p in range(n_pad):
+        vmin[p] = min(vol0[p], vol0[p] + SECONDS_PER_DAY * dvol[p])
+    for p in range(n_pad - 1):
+        gsum[p] += cond[p]
+        gsum[p + 1] += cond[p]
+    for k in range(dinlets.shape[0]):
+        gsum[first[dinlets[k]]] += b_cond[k]
+    for j in range(head_slot.shape[0]):
+        gsum[head_slot[j]] += h_cond[j]
+    for k in range(sj_a.shape[0]):
+        gsum[sj_a[k]] += sj_cond[k]
+        gsum[sj_b[k]] += sj_cond[k]
+    dt_c = SECONDS_PER_DAY
+    dt_d = SECONDS_PER_DAY
+    for r in range(first.shape[0]):
+        for p in range(first[r], last[r] + 1):
+            out = fq[p] + wdraw[p]
+            if out > 0.0:
+                dt_c = min(dt_c, courant * vmin[p] / out)
+            if gsum[p] > 0.0:
+                dt_d = min(dt_d, disp_limit * vmin[p] / gsum[p])
+    n_c = max(1, int(math.ceil(SECONDS_PER_DAY / dt_c - 1e-9)))
+    m_d = max(1, int(math.ceil(SECONDS_PER_DAY / dt_d - 1e-9)))
+    k_max = every if every % 2 == 1 else every - 1
+    best_m = n_sub
+    best_k = 1
+    best = (1.0 + DISPERSION_STEP_COST) * n_sub
+    for m in range(max(m_d, (n_c + k_max - 1) // k_max), n_c):
+        k = (n_c + m - 1) // m
+        k += 1 - k % 2  # odd: the dispersion at the middle of its advection sub-steps
+        cost = m * k + DISPERSION_STEP_COST * m
+        if k <= k_max and cost < best:
+            best, best_m, best_k = cost, m, k
+    if best_k == 1:
+        return n_sub, 1
+    n_sub = best_m * best_k
+    dt = SECONDS_PER_DAY / n_sub
+    for p in range(n_pad):
+        if vmin[p] > 0.0 and vmin[p] < math.inf:
+            half_lw[p] = 0.5 * (1.0 - dt * (fq[p] + wdraw[p]) / vmin[p])
+        else:
+            half_lw[p] = 0.0
+    return n_sub, best_k
+
+
 #: _SLOT_INDEX: the loops over chains and junctions of a sub-step (fill_ghosts, the inlet split,
 #: advect's inflows and bookings, disperse's exchanges) index slots read from an index array as
 #: ``np.uint64(ghost_up[j])``, the same slot: Numba tests a signed index for a negative value (which
@@ -1400,7 +1485,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     boundary_flux, boundary_conc, lateral_load, point_load, res_load = loads
     reach_rate, res_rate, settling_m_s = rates
     (init_conc, init_res_conc, init_inlet_debt, group_start, courant, disp_limit, period_of_day,
-     max_substeps) = start
+     max_substeps, disp_every) = start
     group_species, rx_start, rx_from, rx_to, rx_river_rate, rx_res_rate = reactions
     (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
      out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc, out_inlet_debt) = out
@@ -1611,7 +1696,13 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                                reach_down_index,
                                sj_reach, dinlets, chain_head, no_flux_inlet, courant, disp_limit, fq,
                                wdraw, dvol, half_lw, cond, sj_cond, b_cond, h_cond)
+        k_disp = 1  # advection sub-steps per dispersion step (dispersion_every_day; 1: every one)
+        if any_disp and disp_every > 1:
+            n_sub, k_disp = dispersion_every_day(disp_every, n_sub, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond,
+                                                 h_cond, first, last, dinlets, sj_a, sj_b, head_slot, courant,
+                                                 disp_limit, half_lw)
         dt = SECONDS_PER_DAY / n_sub
+        dt_disp = k_disp * dt  # the dispersion step (dt where it runs on every sub-step: the same bits)
         out_substeps[day] = n_sub
         if n_sub > max_substeps:  # steps too short to run: stop, the caller says why
             return
@@ -1683,7 +1774,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
             n_src = n_tag // n_sp
             mixed = n_sp > 1 or rx_start[g + 1] > rx_start[g]  # removal by propagators (react)
             for r in range(n_reach):
-                keep_r = 1.0 if mixed else math.exp(-reach_rate[day, r, t0] * dt)
+                keep_r = 1.0 if mixed else math.exp(-reach_rate[day, r, t0] * dt_disp)
                 for p in range(first[r], last[r] + 1):
                     keep[p] = keep_r
             if mixed:
@@ -1767,14 +1858,20 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                                 no_lts)
                 # flux inlets: the share of the inflow the dispersion steps take
                 # (H (c_in - c_1) each), off the advective inflow of this step
-                if n_tag == 1:
+                if k_disp > 1:
+                    mode = 0 if sub == 0 else (1 if sub % k_disp == (k_disp + 1) // 2 else 2)
+                    _inlet_split_every(mode, tau, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
+                                       r_prev, inlet_debt, s_used, cin, flux)
+                elif n_tag == 1:
                     mode = 0 if sub == 0 else (1 if sub == n_sub else 2)
                     _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
                                      inlet_debt, s_used, cin, flux)
                 else:
                     _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
                                  r_prev, inlet_debt, s_used, cin)
-                dispersing = any_disp and sub < n_sub
+                # (with k_disp > 1 the dispersion, and the removal it carries, over k_disp sub-steps at
+                # once, after the middle one of them: dispersion_every_day)
+                dispersing = any_disp and sub < n_sub and (k_disp == 1 or sub % k_disp == (k_disp - 1) // 2)
                 removing = not any_disp and sub < n_sub
                 conc_after = not dispersing  # (disperse computes c = m / V where it reads it)
                 if n_tag > 1 and dispersing:
@@ -1788,7 +1885,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                            inv_ve, conc_after)
                 if dispersing:
                     # (the inlet mass of the step enters the budgets as inflow: inlet_book)
-                    disperse(mass, c, t0, n_tag, m_work, c_work, cond, dt, inv_ve, keep, removed_acc, sj_a, sj_b,
+                    disperse(mass, c, t0, n_tag, m_work, c_work, cond, dt_disp, inv_ve, keep, removed_acc, sj_a, sj_b,
                              sj_cond, sj_acc, fj_slot, fj_acc, dinlets, first, b_cond, boundary_conc, day,
                              disp_acc, sections, sec_acc, head_slot, h_cond, cin, inlet_book, dead)
                 if mixed and sub < n_sub:
@@ -1863,6 +1960,58 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, gh
             x = s_used[k, j] * theta
             s_used[k, j] = x
             inlet_debt[t0 + k, j] -= x
+
+
+
+@kernel(helper=True)
+def _inlet_split_every(mode, tau, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev, inlet_debt,
+                       s_used, cin, flux):
+    """:func:`_inlet_split` of a day whose dispersion runs once every ``k`` advection sub-steps
+    (:func:`dispersion_every_day`), each dispersion step ``k dt`` long.
+
+    Each advection step leaves to dispersion its estimate of the dispersive inflow over its own
+    ``tau`` seconds from the current state, ``tau H (c_in - c_1)`` (at most ``tau Q c_in``, as
+    ``H < Q`` and ``c_1 >= 0``: each tag's advective inflow stays non-negative), so the steps
+    between two dispersion steps take about one dispersion step's mass, half of it for the second
+    half of the last one's time and half for the first half of the next one's.  The step right after
+    a dispersion step (``mode`` 1) also takes what that step brought beyond this plan,
+    ``inlet_debt - r_prev / 2`` (``r_prev``: that step's inlet mass; the debt then stands at half of
+    it when the estimates are right), and the first step of the day (``mode`` 0) the debt carried
+    over (``mode`` 2: any other step).  So the mass is exact whatever the estimates, which only
+    place it in time.  The same bound as :func:`_inlet_split` on the constituent, shared by its tags
+    in proportion (what it holds back stays owed); a group of one tag also gets its inlet ghosts'
+    flux (``flux``, as :func:`_inlet_split_one`).  (``k = 1`` keeps :func:`_inlet_split`, bit for bit.)
+    """
+    inv_tau = np.divide(1.0, tau)
+    for j in range(ghost_up.shape[0]):
+        h = np.uint64(chain_head[j])
+        hc = tau * h_cond[j]
+        p = np.uint64(ghost_up[j]) + np.uint64(1)  # (unsigned: _SLOT_INDEX)
+        s_tot = 0.0
+        c0_tot = 0.0
+        c1_tot = 0.0
+        for k in range(n_tag):
+            c0k = inflow[k, j] * inv_qin[h]
+            cin[k, j] = c0k
+            x = hc * (c0k - c[k, p])
+            if mode == 0:
+                x += inlet_debt[t0 + k, j]
+            elif mode == 1:
+                x += inlet_debt[t0 + k, j] - 0.5 * r_prev[k, j]
+            s_used[k, j] = x
+            s_tot += x
+            c0_tot += c0k
+            c1_tot += c[k, p]
+        room = np.divide(tau * (c0_tot - c1_tot), inv_qin[h]) if inv_qin[h] > 0.0 else 0.0
+        clamped = min(max(s_tot, min(room, 0.0)), max(room, 0.0))
+        nonzero = s_tot != 0.0
+        theta = np.divide(clamped if nonzero else 1.0, s_tot if nonzero else 1.0)
+        for k in range(n_tag):
+            x = s_used[k, j] * theta
+            s_used[k, j] = x
+            inlet_debt[t0 + k, j] -= x
+        if n_tag == 1:
+            flux[np.uint64(ghost_up[j])] = inflow[0, j] - s_used[0, j] * inv_tau
 
 
 @kernel(helper=True)

@@ -55,6 +55,8 @@ def hydraulic_results(basin: Basin, dates: list[date], years: list[int], hyd: Hy
     )
     if basin.settings.local_steps:  # [run] local_steps; only when on: a default run's attributes are as before
         res.attrs["local_steps"] = "true"
+    if basin.settings.transport_dispersion_every() > 1:  # [run] dispersion_every; only when it is used
+        res.attrs["dispersion_every"] = str(basin.settings.transport_dispersion_every())
     res.add("discharge", hyd.q_out)
     res.add("reach_inflow", hyd.q_in)
     if net.reservoirs:

@@ -63,7 +63,7 @@ RULES: dict[str, CombineRule] = {
                      "subbasin_drains_to", "weather", "weather_synthetic", "weather_generated_from", "flow_driven",
                      "transfers", "transfer_origins", "parameters_changed", "time_aggregation", "locations_selected",
                      "model", "catchment_file", "area_km2", "gr4j_parameters", "overrides",
-                     "runoff_warm_up", "initial_state", "local_steps"), _SAME),
+                     "runoff_warm_up", "initial_state", "local_steps", "dispersion_every"), _SAME),
     # what tells one run from another (the writers of stacked files set their own)
     **dict.fromkeys(("history", "scenario", "config_sha256", "weather_seed"), _LISTED),
     # relative closures: the worst

@@ -48,6 +48,12 @@ class RunSettings:
     local_steps_auto : bool
         ``[run] local_steps`` is ``"auto"``: local steps when the network has at least
         :data:`LOCAL_STEPS_AUTO_REACHES` reaches (:meth:`for_network`), else the global sub-step.
+    dispersion_every : int
+        The most advection sub-steps per dispersion step of the global sub-step (multirate splitting,
+        ``hydro.transport.simulate``'s ``dispersion_every``; docs/solver.md, "Dispersion every K advection
+        sub-steps"), >= 1; 1, the default, disperses on every sub-step (the results of before, bit for
+        bit).  Local time steps do not take it: with ``local_steps = true`` a value above 1 is an error,
+        and where ``"auto"`` puts a network on local steps it is not used (:meth:`transport_dispersion_every`).
     """
 
     start: date
@@ -60,6 +66,7 @@ class RunSettings:
     runoff_warm_up_years: int = DEFAULT_WARM_UP_YEARS
     local_steps: bool = False
     local_steps_auto: bool = False
+    dispersion_every: int = 1
 
     def for_network(self, reaches: int) -> RunSettings:
         """These settings for a network of ``reaches`` reaches: ``"auto"`` resolved into
@@ -72,6 +79,11 @@ class RunSettings:
         """The ``local_steps`` argument of :func:`hydro.transport.simulate`: ``LocalSteps()`` when
         ``[run] local_steps`` is true, else None (the global sub-step, bit for bit)."""
         return LocalSteps() if self.local_steps else None
+
+    def transport_dispersion_every(self) -> int:
+        """The ``dispersion_every`` argument of :func:`hydro.transport.simulate`: :attr:`dispersion_every`
+        on the global sub-step, 1 on local steps (which ``"auto"`` may have chosen: they take precedence)."""
+        return 1 if self.local_steps else self.dispersion_every
 
 
 #: ``[run] local_steps`` values: true, false or "auto" (the default).
@@ -109,7 +121,11 @@ def read_run_settings(run: Table) -> RunSettings:
         flow_driven=run.bool("flow_driven", default=False),
         runoff_warm_up_years=run.int("runoff_warm_up_years", default=DEFAULT_WARM_UP_YEARS, minimum=0),
         **_local_steps(run),
+        dispersion_every=run.int("dispersion_every", default=1, minimum=1),
     )
+    if settings.dispersion_every > 1 and settings.local_steps:
+        raise run.error("dispersion_every", f"{settings.dispersion_every} runs on the global sub-step only: not "
+                                            "with local_steps = true")
     if settings.routing not in ROUTINGS:
         raise run.error("routing", f"expected one of {', '.join(ROUTINGS)}, got '{settings.routing}'")
     run.finish()

@@ -221,7 +221,8 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
                   dispersion_limit=basin.settings.dispersion_limit,
                   day_labels=[d.isoformat() for d in dates], groups=tl.groups,
                   group_species=tl.group_species, reactions=tl.reactions,
-                  local_steps=basin.settings.transport_local_steps())
+                  local_steps=basin.settings.transport_local_steps(),
+                  dispersion_every=basin.settings.transport_dispersion_every())
     named = split_results(tr, constituents, 1)
     return assemble_results(basin, dates, years, hyd, named.total, scenario=scenario, history=history,
                             outputs=named.names)

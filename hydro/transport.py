@@ -123,7 +123,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
              day_labels: list[str] | None = None, group_species: list[int] | None = None,
              reactions: list[tuple[int, int, int, Reaction]] | None = None, threads: int | None = None,
              max_substeps: int | None = MAX_SUBSTEPS, local_steps: _kernel_args.LocalSteps | None = None,
-             skip_dead: bool = True, on_lane=None) -> TransportResult:
+             skip_dead: bool = True, on_lane=None, dispersion_every: int = 1) -> TransportResult:
     """Run the transport solver.
 
     Parameters
@@ -167,6 +167,12 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     skip_dead : bool
         Leave out of the kernel the sources that carry nothing all run (their outputs +0.0, as the
         kernel's would be: :func:`hydro.transport_args.live_sources`); False only to test that.
+    dispersion_every : int
+        The most advection sub-steps per dispersion step (multirate splitting; docs/solver.md, "Dispersion
+        every K advection sub-steps"): 1, the default, disperses on every sub-step (the results of before,
+        bit for bit); K > 1 lets a day whose sub-step the Courant limit sets disperse (and remove, where
+        removal rides on the dispersion) once every k <= K sub-steps, k odd, over k sub-steps at once, as far
+        as the dispersion's own limit allows.  The global sub-step only: not with ``local_steps``.
     on_lane : callable, optional
         ``on_lane(groups, block)``, called on a lane's thread when its ``groups`` (indices) are done: ``block(k)``
         is a :class:`TransportResult` of group ``k``'s tracers alone, in the returned result's units and bits,
@@ -176,6 +182,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     Returns
     -------
     TransportResult
+
+    Size: the description of each of its fifteen arguments; the body is twenty lines.
     """
     if not 0 < courant <= 1:
         raise HydroError(f"courant must lie in (0, 1], got {courant}")
@@ -184,7 +192,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     arr, period, zero = check_arrays(network, len(tracers), inputs, day_labels)
     groups_checked = check_grouping(tracers, groups, group_species, reactions)
     run = _KernelRun(network, inputs, tracers, arr, period, groups_checked, float(courant), float(dispersion_limit),
-                     2**62 if max_substeps is None else int(max_substeps), local_steps, skip_dead, zero)
+                     2**62 if max_substeps is None else int(max_substeps), local_steps, skip_dead, zero,
+                     _dispersion_every(dispersion_every, local_steps))
     run.on_lane = on_lane
     lanes = _kernel_args.lanes([len(tags) for tags in run.live], TRANSPORT_THREADS if threads is None else threads)
     if len(lanes) == 1:
@@ -197,3 +206,12 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
                 future.result()
     check_substeps(network, run.substeps, run.max_substeps, day_labels)
     return run.result()
+
+
+def _dispersion_every(value, local_steps) -> int:
+    """:func:`simulate`'s ``dispersion_every``, checked: an integer >= 1, and 1 with local steps."""
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+        raise HydroError(f"dispersion_every must be an integer >= 1, got {value!r}")
+    if value > 1 and local_steps is not None:
+        raise HydroError("dispersion_every > 1 runs on the global sub-step only: not with local_steps")
+    return int(value)

@@ -80,6 +80,7 @@ class KernelStart(NamedTuple):
     disp_limit: float
     period_of_day: np.ndarray  # (D,) int
     max_substeps: int  # the run stops at a day that would need more (hydro.transport_checks.MAX_SUBSTEPS)
+    disp_every: int  # the most advection sub-steps per dispersion step (1: every one; dispersion_every_day)
 
 
 class LocalSteps(NamedTuple):

@@ -105,7 +105,7 @@ class _KernelRun:
     def __init__(self, network: Network, inputs: TransportInputs, tracers: list[Constituent],
                  arr: dict[str, np.ndarray], period: np.ndarray, grouping: Grouping, courant: float,
                  dispersion_limit: float, max_substeps: int, local_steps: _kernel_args.LocalSteps | None,
-                 skip_dead: bool, zero: frozenset[str] = frozenset()):
+                 skip_dead: bool, zero: frozenset[str] = frozenset(), dispersion_every: int = 1):
         lay = network.layout
         n_day, n_reach = arr["q_in"].shape
         n_res, n_sec, n_tr = len(network.reservoirs), len(network.sections), len(tracers)
@@ -114,6 +114,7 @@ class _KernelRun:
         self.zero = zero  # inputs per tracer known to be +0.0 (given as None: hydro.transport_checks.arrays)
         self.courant, self.dispersion_limit = courant, dispersion_limit
         self.max_substeps, self.n_tr = max_substeps, n_tr
+        self.dispersion_every = dispersion_every
         self.tracers, self.rx = tracers, rates_at([], grouping.reactions, arr["reach_temp"], arr["res_temp"])
         self.lts = _kernel_args.lts_fields(local_steps, n_reach)  # the kernel's last argument
         self.outputs = {name: np.zeros(shape) for name, shape in (
@@ -178,7 +179,7 @@ class _KernelRun:
                 init_conc=take("init_conc"), init_res_conc=take("init_res_conc"),
                 init_inlet_debt=take("init_inlet_debt"),
                 group_start=local, courant=self.courant, disp_limit=self.dispersion_limit, period_of_day=self.period,
-                max_substeps=self.max_substeps),
+                max_substeps=self.max_substeps, disp_every=self.dispersion_every),
             a.lane_reactions(g.species, g.reactions, groups_of_lane, self.rx["rx_river"], self.rx["rx_res"]),
             a.KernelOutputs(out["reach"], out["reach_disp"], out["sec"], out["sec_disp"], out["res_conc"],
                             out["res_mass"], steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"],

@@ -119,16 +119,21 @@ def assert_matches_reference(fast, slow):
 
 
 # ----------------------------------------------------------------------------- invariants
+#: ``dispersion_every`` of the property tests: 1, the dispersion on every sub-step, and 7, once every
+#: k <= 7 advection sub-steps where the Courant limit sets the step (on nearly every random case:
+#: test_dispersion_every.py checks that it changes the sub-steps or results there)
+EVERY = pytest.mark.parametrize("every", [1, 7])
 cases = st.tuples(st.integers(0, 10_000), st.integers(1, 8), st.booleans(), st.booleans(), st.booleans())
 
 
+@EVERY
 @settings(max_examples=25, deadline=None)
 @given(cases)
-def test_mass_budget_closes_on_random_networks(case):
+def test_mass_budget_closes_on_random_networks(every, case):
     seed, n, reservoir, dispersion, withdrawals = case
     net, tracers, kw = random_case(seed, n, reservoir=reservoir, dispersion=dispersion,
                                    withdrawals=withdrawals)
-    res = simulate(net, tracers, TransportInputs(**kw))
+    res = simulate(net, tracers, TransportInputs(**kw), dispersion_every=every)
     # Every term is accumulated in double precision over a few hundred sub-steps:
     # round-off stays below 1e-12; 1e-10 is the engine's requirement.
     assert res.closure("reach") <= 1e-10
@@ -136,51 +141,55 @@ def test_mass_budget_closes_on_random_networks(case):
     assert res.closure("network") <= 1e-10
 
 
+@EVERY
 @settings(max_examples=25, deadline=None)
 @given(cases)
-def test_nothing_goes_negative(case):
+def test_nothing_goes_negative(every, case):
     seed, n, reservoir, dispersion, withdrawals = case
     net, tracers, kw = random_case(seed, n, reservoir=reservoir, dispersion=dispersion,
                                    withdrawals=withdrawals)
-    res = simulate(net, tracers, TransportInputs(**kw), groups=[len(tracers)])
+    res = simulate(net, tracers, TransportInputs(**kw), groups=[len(tracers)], dispersion_every=every)
     for name in ("final_concentration", "reach_concentration", "section_concentration",
                  "reservoir_concentration", "reach_load"):
         assert np.all(getattr(res, name) >= 0.0), name
 
 
+@EVERY
 @settings(max_examples=20, deadline=None)
 @given(cases)
-def test_zero_load_gives_zero_concentration(case):
+def test_zero_load_gives_zero_concentration(every, case):
     seed, n, reservoir, dispersion, withdrawals = case
     net, tracers, kw = random_case(seed, n, reservoir=reservoir, dispersion=dispersion,
                                    withdrawals=withdrawals, loads=False)
     kw["init_res_conc"] = np.zeros_like(kw["init_res_conc"])
-    res = simulate(net, tracers, TransportInputs(**kw))
+    res = simulate(net, tracers, TransportInputs(**kw), dispersion_every=every)
     assert np.all(res.final_concentration == 0.0)
     assert np.all(res.reach_load == 0.0)
     assert np.all(res.reservoir_concentration == 0.0)
 
 
+@EVERY
 @settings(max_examples=20, deadline=None)
 @given(cases, st.floats(0.01, 100.0))
-def test_loads_scale_linearly(case, factor):
+def test_loads_scale_linearly(every, case, factor):
     # The limiter is positively homogeneous (it uses only differences, min and
     # copysign), so scaling every input scales every output: exactly up to round-off.
     seed, n, reservoir, dispersion, withdrawals = case
     net, tracers, kw = random_case(seed, n, reservoir=reservoir, dispersion=dispersion,
                                    withdrawals=withdrawals)
-    base = simulate(net, tracers, TransportInputs(**kw))
+    base = simulate(net, tracers, TransportInputs(**kw), dispersion_every=every)
     for key in ("boundary_flux", "boundary_conc", "lateral_load", "point_load", "res_load",
                 "init_conc", "init_res_conc"):
         kw[key] = kw[key] * factor
-    scaled = simulate(net, tracers, TransportInputs(**kw))
+    scaled = simulate(net, tracers, TransportInputs(**kw), dispersion_every=every)
     scale = np.abs(base.reach_load).max() * factor
     assert np.abs(scaled.reach_load - factor * base.reach_load).max() <= 1e-11 * scale
 
 
+@EVERY
 @settings(max_examples=20, deadline=None)
 @given(cases)
-def test_source_tags_add_up_to_the_constituent(case):
+def test_source_tags_add_up_to_the_constituent(every, case):
     # Two sets of loads carried as tags of one constituent add up, to round-off, to
     # the constituent run with the summed loads (the limiter sees the same total).
     # A TVD limiter is nonlinear, so independent runs of each set would not add up
@@ -188,12 +197,12 @@ def test_source_tags_add_up_to_the_constituent(case):
     seed, n, reservoir, dispersion, withdrawals = case
     net, tracers, kw = random_case(seed, n, reservoir=reservoir, dispersion=dispersion,
                                    withdrawals=withdrawals, n_tracer=2)
-    tagged = simulate(net, tracers, TransportInputs(**kw), groups=[2])
+    tagged = simulate(net, tracers, TransportInputs(**kw), groups=[2], dispersion_every=every)
     total_kw = dict(kw)
     for key in ("boundary_flux", "boundary_conc", "lateral_load", "point_load", "res_load",
                 "init_conc", "init_res_conc"):
         total_kw[key] = kw[key].sum(axis=-1, keepdims=True)
-    total = simulate(net, tracers[:1], TransportInputs(**total_kw))
+    total = simulate(net, tracers[:1], TransportInputs(**total_kw), dispersion_every=every)
     for name in ("reach_load", "final_concentration", "reservoir_concentration", "section_load"):
         a = getattr(tagged, name).sum(axis=-1)
         b = getattr(total, name)[..., 0]

@@ -11,6 +11,7 @@ volumes to each day's hydraulic geometry is not.
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -20,16 +21,21 @@ from hydro.validation.problems import empty_inputs, ranged_inputs, uniform_input
 
 
 CASES = st.tuples(st.integers(0, 10_000), st.integers(1, 25), st.integers(1, 8), st.booleans(), st.booleans())
+#: ``dispersion_every`` of the property tests: 1, the dispersion on every sub-step, and 7, once every
+#: k <= 7 advection sub-steps where the Courant limit sets the step (on nearly every random case:
+#: test_dispersion_every.py checks that it changes the sub-steps or results there)
+EVERY = pytest.mark.parametrize("every", [1, 7])
 
 
+@EVERY
 @settings(max_examples=40, deadline=None)
 @given(CASES)
-def test_uniform_field_stays_uniform_under_any_flows(case):
+def test_uniform_field_stays_uniform_under_any_flows(every, case):
     seed, n_reach, n_day, disp, res = case
     net, kw, gross, local, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
     kw = uniform_inputs(kw, gross, local, boundary)
     kw["dispersive_inlet"] = net.layout.headwater & (np.arange(n_reach) % 2 == 0)
-    tr = simulate(net, [Constituent("c", "c")], TransportInputs(**kw))
+    tr = simulate(net, [Constituent("c", "c")], TransportInputs(**kw), dispersion_every=every)
     # round-off only: a few hundred sub-steps of ~1e-16 relative each
     np.testing.assert_allclose(tr.final_concentration, 1.0, rtol=1e-12)
     np.testing.assert_allclose(tr.reach_concentration, 1.0, rtol=1e-12)
@@ -46,14 +52,15 @@ def test_halving_and_doubling_flow_keeps_the_concentration():
     assert halved_flow_outlet() <= 1e-13  # round-off of a few hundred sub-steps
 
 
+@EVERY
 @settings(max_examples=40, deadline=None)
 @given(CASES)
-def test_no_concentration_leaves_the_range_of_its_inputs(case):
+def test_no_concentration_leaves_the_range_of_its_inputs(every, case):
     seed, n_reach, n_day, disp, res = case
     net, kw, gross, local, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
     lo, hi = 0.5, 3.0
     kw = ranged_inputs(net, kw, gross, local, boundary, np.random.default_rng(seed + 1), lo, hi)
-    tr = simulate(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0)
+    tr = simulate(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0, dispersion_every=every)
     eps = 1e-12 * hi  # round-off
     for a in (tr.final_concentration, tr.reach_concentration, tr.section_concentration,
               tr.reservoir_concentration):
@@ -61,9 +68,10 @@ def test_no_concentration_leaves_the_range_of_its_inputs(case):
             assert a.min() >= lo - eps and a.max() <= hi + eps
 
 
+@EVERY
 @settings(max_examples=30, deadline=None)
 @given(CASES, st.integers(2, 6))
-def test_mass_closes_and_tags_add_up_under_varying_flows(case, n_tag):
+def test_mass_closes_and_tags_add_up_under_varying_flows(every, case, n_tag):
     seed, n_reach, n_day, disp, res = case
     net, kw, gross, local, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
     rng = np.random.default_rng(seed + 2)
@@ -79,9 +87,9 @@ def test_mass_closes_and_tags_add_up_under_varying_flows(case, n_tag):
     kw_tags["period_of_day"] = (np.arange(n_day) >= max(1, n_day // 2)).astype(np.int64)
     kw["period_of_day"] = kw_tags["period_of_day"]
     tracer = dict(river_removal_per_day=0.4, reservoir_removal_per_day=0.05, settling_velocity_m_per_day=0.1)
-    whole = simulate(net, [Constituent("c", "c", **tracer)], TransportInputs(**kw))
+    whole = simulate(net, [Constituent("c", "c", **tracer)], TransportInputs(**kw), dispersion_every=every)
     tags = simulate(net, [Constituent(f"c{k}", "c", **tracer) for k in range(n_tag)], TransportInputs(**kw_tags),
-                    groups=[n_tag])
+                    groups=[n_tag], dispersion_every=every)
     # budgets close to round-off relative to the mass that passed through
     assert whole.closure("network") < 1e-12
     assert whole.closure("reach") < 1e-12

@@ -1,0 +1,168 @@
+"""Dispersion once every k advection sub-steps (``simulate(dispersion_every=K)``, ``[run] dispersion_every``;
+docs/solver.md, "Dispersion every K advection sub-steps").
+
+The property tests of tests/test_transport.py and tests/test_transport_consistency.py run with
+``dispersion_every`` 1 and 7 (budgets, range, positivity, uniform field, tags adding up); these check
+that 7 is used there, that the dispersion and the removal it carries act over the right time (a pulse
+spreads as ``2 D t`` and decays as ``exp(-k t)``), what it does at inlets, and the option's rules.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+import pytest
+from test_transport import random_case
+
+from hydro.errors import HydroError
+from hydro.transport import Constituent, TransportInputs, simulate
+from hydro.transport_args import LocalSteps
+from hydro.validation.analytical import gaussian_cell_average, ogata_banks_cell_average
+from hydro.validation.problems import build, single_reach_problem
+
+DAY = 86400.0
+
+
+def test_seven_changes_nearly_every_random_case_of_the_property_tests():
+    """The random networks of the property tests have days whose step the Courant limit sets, where
+    ``dispersion_every = 7`` disperses less often: it changes the sub-steps or the results of nearly all
+    (79 of 80 when written), so those tests check the multirate path, not the old one again."""
+    changed = 0
+    for seed in range(20):
+        net, tracers, kw = random_case(seed, 6)
+        a = simulate(net, tracers, TransportInputs(**kw), groups=[2])
+        b = simulate(net, tracers, TransportInputs(**kw), groups=[2], dispersion_every=7)
+        changed += not (np.array_equal(a.substeps, b.substeps) and np.array_equal(a.reach_load, b.reach_load))
+    assert changed >= 16
+
+
+def test_one_is_the_default_and_no_dispersion_is_no_change():
+    net, tracers, kw = random_case(3, 6)
+    base = simulate(net, tracers, TransportInputs(**kw))
+    one = simulate(net, tracers, TransportInputs(**kw), dispersion_every=1)
+    assert np.array_equal(base.reach_load, one.reach_load) and np.array_equal(base.substeps, one.substeps)
+    net, tracers, kw = random_case(3, 6, dispersion=False)  # nothing to sub-cycle: the same path, bit for bit
+    base = simulate(net, tracers, TransportInputs(**kw))
+    seven = simulate(net, tracers, TransportInputs(**kw), dispersion_every=7)
+    assert np.array_equal(base.reach_load, seven.reach_load) and np.array_equal(base.final_concentration,
+                                                                                 seven.final_concentration)
+
+
+def _pulse(every: int, d: float = 5.0, u: float = 1.0, dx: float = 200.0, k_day: float = 0.2):
+    """A Gaussian pulse (sigma 3 km at 25 km) on a 150 km reach (velocity u m/s, dispersion d m2/s) after
+    one day: (variance growth over 2 D t, mass over M0 exp(-k t) less 1, the final concentrations)."""
+    length, x0, sigma0 = 150_000.0, 25_000.0, 3_000.0
+    n = round(length / dx)
+    net, kw = single_reach_problem(length, n, u, d, 1)
+    x = (np.arange(n) + 0.5) * dx
+    kw["init_conc"][:, 0] = gaussian_cell_average(x, dx, x0, sigma0)
+    res = simulate(net, [Constituent("c", "c", river_removal_per_day=k_day)], build(kw), dispersion_every=every)
+    c = res.final_concentration[:, 0]
+    mean = (c * x).sum() / c.sum()
+    var = (c * (x - mean) ** 2).sum() / c.sum()
+    growth = (var - sigma0**2 - dx**2 / 12) / (2 * d * DAY)  # (cell averages add dx^2 / 12)
+    return growth, c.sum() / kw["init_conc"][:, 0].sum() / np.exp(-k_day) - 1.0, c
+
+
+def test_a_pulse_spreads_as_2_d_t_and_decays_as_exp_minus_k_t():
+    """1 m/s, 200 m cells, D = 5 m2/s: the Courant limit asks 480 sub-steps a day, the dispersion 32, so
+    ``dispersion_every = 15`` disperses 32 times over 15 sub-steps each.  The variance grows by 2 D t
+    within 1e-3 (the advection's own numerical diffusion adds 235 m2, 2.7e-4 of 2 D t; every sub-step:
+    0.9e-4, every 15th: 1.0e-4 when written): a dispersion left out would give 2.7e-4 of it, one of
+    one sub-step's length every 15 about 1/15, one of 15 sub-steps' on every sub-step 15 times.  The
+    removal, which rides on the dispersion step, leaves exactly M0 exp(-k t) (round-off)."""
+    growth_1, mass_1, c_1 = _pulse(1)
+    growth, mass, c = _pulse(15)
+    assert abs(growth_1 - 1.0) <= 1e-3 and abs(growth - 1.0) <= 1e-3
+    assert abs(mass_1) <= 1e-12 and abs(mass) <= 1e-12
+    assert not np.array_equal(c, c_1)  # (the option reached the solver)
+    undispersed, _, _ = _pulse(15, d=1e-9)  # a dispersion left out: the growth is the advection's alone
+    assert undispersed * 1e-9 / 5.0 <= 1e-3
+
+
+@pytest.mark.parametrize("concentration_inlet", [True, False])
+def test_inlets_stay_near_the_every_step_solution(concentration_inlet):
+    """Continuous injection at 1 mg/L for a day through a concentration inlet (Ogata-Banks) or a flux inlet
+    (its dispersive part split off the inflow, :func:`hydro._transport_kernels._inlet_split_every`), 1 m/s,
+    D = 5 m2/s, 200 m cells, ``dispersion_every = 15``: within 1e-2 mg/L of the every-sub-step solution
+    (2.3e-3 and 3.3e-3 when written: the splitting's error at the front, 4.5 cells wide), the budget closed
+    to round-off, and against Ogata-Banks' cell averages within 2e-2 (1.10e-2 every sub-step, 1.33e-2 every
+    15th when written: mostly the 200 m cells')."""
+    dx, length = 200.0, 150_000.0
+    n = round(length / dx)
+    runs = {}
+    for every in (1, 15):
+        net, kw = single_reach_problem(length, n, 1.0, 5.0, 1)
+        kw["boundary_flux"][:] = 10.0  # Q C0, g s-1
+        kw["boundary_conc"][:] = 1.0
+        kw["dispersive_inlet"][:] = concentration_inlet
+        runs[every] = simulate(net, [Constituent("c", "c")], build(kw), dispersion_every=every)
+    a, b = (runs[k].final_concentration[:, 0] for k in (1, 15))
+    assert 0.0 < np.abs(b - a).max() <= 1e-2
+    assert runs[15].closure() <= 1e-12
+    if concentration_inlet:
+        lo = np.arange(n) * dx
+        assert np.abs(b - ogata_banks_cell_average(lo, lo + dx, DAY, 1.0, 5.0)).max() <= 2e-2
+
+
+def test_bad_values_and_local_steps_are_refused():
+    net, tracers, kw = random_case(1, 4)
+    for bad in (0, -3, True, 2.0):
+        with pytest.raises(HydroError, match="dispersion_every"):
+            simulate(net, tracers, TransportInputs(**kw), dispersion_every=bad)
+    with pytest.raises(HydroError, match="global sub-step only"):
+        simulate(net, tracers, TransportInputs(**kw), dispersion_every=3, local_steps=LocalSteps())
+
+
+def test_the_run_key_names_its_rules():
+    from hydro.basin import Basin
+
+    for value, message in (("0", "expected an integer >= 1"), ("'auto'", "expected an integer")):
+        with pytest.raises(HydroError, match=message):
+            Basin.load("miyun", overrides=[f"run.dispersion_every={value}"])
+    with pytest.raises(HydroError, match="global sub-step only"):
+        Basin.load("miyun", overrides=["run.dispersion_every=3", "run.local_steps=true"])
+    settings = Basin.load("miyun", overrides=["run.dispersion_every=3"]).settings
+    assert settings.dispersion_every == 3 and settings.transport_dispersion_every() == 3
+    # "auto" (Miyun's, resolved by Basin.load: the global step) putting a network on local steps: they
+    # take precedence, the key is not used
+    from dataclasses import replace
+
+    from hydro.run_settings import LOCAL_STEPS_AUTO_REACHES
+
+    auto = replace(settings, local_steps_auto=True)
+    assert auto.for_network(LOCAL_STEPS_AUTO_REACHES - 1).transport_dispersion_every() == 3
+    assert auto.for_network(LOCAL_STEPS_AUTO_REACHES).transport_dispersion_every() == 1
+
+
+def test_a_miyun_run_says_so_and_keeps_its_water_and_budgets():
+    """``[run] dispersion_every = 7`` on Miyun for a quarter: the results carry the attribute, the water is
+    untouched, the TN at sections moves by the splitting's change only and the budgets close."""
+    from test_local_steps_switch import _worst_budget_residual
+
+    from hydro.basin import Basin
+    from hydro.pipeline import run_watershed
+
+    start, end = date(2000, 6, 1), date(2000, 8, 31)
+    base = run_watershed(Basin.load("miyun"), start, end)
+    on = run_watershed(Basin.load("miyun", overrides=["run.dispersion_every=7"]), start, end)
+    assert on.attrs["dispersion_every"] == "7" and "dispersion_every" not in base.attrs
+    assert np.array_equal(np.asarray(on["discharge"]), np.asarray(base["discharge"]))
+    x = np.asarray(base["section_tn_concentration"], dtype=float)
+    y = np.asarray(on["section_tn_concentration"], dtype=float)
+    # a discretisation change, the splitting's: 8.9e-4 of the largest section TN when written, every day
+    # moved; bound at 2 % (docs/solver.md: the global step's own error is a few percent)
+    assert 0.0 < np.abs(y - x).max() <= 0.02 * np.abs(x).max()
+    assert _worst_budget_residual(on) <= max(1e-9, 10 * _worst_budget_residual(base))
+
+
+def test_the_key_and_attribute_are_documented():
+    """docs/basin-file.md lists ``run.dispersion_every`` among the ``[run]`` keys, docs/results.md the
+    attribute, and docs/solver.md has the section both point to."""
+    from pathlib import Path
+
+    docs = Path(__file__).resolve().parents[1] / "docs"
+    assert "| `run.dispersion_every` |" in (docs / "basin-file.md").read_text(encoding="utf-8")
+    assert "`dispersion_every`" in (docs / "results.md").read_text(encoding="utf-8")
+    assert "*Dispersion every K advection sub-steps" in (docs / "solver.md").read_text(encoding="utf-8")
