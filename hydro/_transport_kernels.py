@@ -1911,6 +1911,26 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
 
 
 @kernel(helper=True)
+def _bounded_shares(j, n_tag, t0, tau, inv_q, s_tot, c0_tot, c1_tot, s_used, inlet_debt):
+    """Bound chain ``j``'s planned inlet shares ``s_used`` (g, per tag; summing to ``s_tot``) so that the
+    constituent's advective inflow concentration stays between ``c_in`` (``c0_tot``) and the first
+    cell's (``c1_tot``), mg L-1, over ``tau`` seconds at the inflow ``1 / inv_q`` (m3 s-1); the tags
+    share the bound in proportion, and what each takes is subtracted from its ``inlet_debt``.  Shared
+    by :func:`_inlet_split`, :func:`_inlet_split_every` and the local steps' inlet split.
+    """
+    room = np.divide(tau * (c0_tot - c1_tot), inv_q) if inv_q > 0.0 else 0.0
+    # theta = max(room, 0) / s_tot above that bound, min(room, 0) / s_tot below the
+    # other, else 1 (s_tot / s_tot is exactly 1); as selects (see _inlet_split_one)
+    clamped = min(max(s_tot, min(room, 0.0)), max(room, 0.0))
+    nonzero = s_tot != 0.0
+    theta = np.divide(clamped if nonzero else 1.0, s_tot if nonzero else 1.0)
+    for k in range(n_tag):
+        x = s_used[k, j] * theta
+        s_used[k, j] = x
+        inlet_debt[t0 + k, j] -= x
+
+
+@kernel(helper=True)
 def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
                  inlet_debt, s_used, cin):
     """Share of each flux inlet's inflow (g, per tag and chain) that this advection step leaves to
@@ -1950,16 +1970,7 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, gh
             s_tot += x
             c0_tot += c0k
             c1_tot += c[k, p]
-        room = np.divide(tau * (c0_tot - c1_tot), inv_qin[h]) if inv_qin[h] > 0.0 else 0.0
-        # theta = max(room, 0) / s_tot above that bound, min(room, 0) / s_tot below the
-        # other, else 1 (s_tot / s_tot is exactly 1); as selects (see _inlet_split_one)
-        clamped = min(max(s_tot, min(room, 0.0)), max(room, 0.0))
-        nonzero = s_tot != 0.0
-        theta = np.divide(clamped if nonzero else 1.0, s_tot if nonzero else 1.0)
-        for k in range(n_tag):
-            x = s_used[k, j] * theta
-            s_used[k, j] = x
-            inlet_debt[t0 + k, j] -= x
+        _bounded_shares(j, n_tag, t0, tau, inv_qin[h], s_tot, c0_tot, c1_tot, s_used, inlet_debt)
 
 
 
@@ -2002,14 +2013,7 @@ def _inlet_split_every(mode, tau, n_tag, t0, inflow, inv_qin, chain_head, ghost_
             s_tot += x
             c0_tot += c0k
             c1_tot += c[k, p]
-        room = np.divide(tau * (c0_tot - c1_tot), inv_qin[h]) if inv_qin[h] > 0.0 else 0.0
-        clamped = min(max(s_tot, min(room, 0.0)), max(room, 0.0))
-        nonzero = s_tot != 0.0
-        theta = np.divide(clamped if nonzero else 1.0, s_tot if nonzero else 1.0)
-        for k in range(n_tag):
-            x = s_used[k, j] * theta
-            s_used[k, j] = x
-            inlet_debt[t0 + k, j] -= x
+        _bounded_shares(j, n_tag, t0, tau, inv_qin[h], s_tot, c0_tot, c1_tot, s_used, inlet_debt)
         if n_tag == 1:
             flux[np.uint64(ghost_up[j])] = inflow[0, j] - s_used[0, j] * inv_tau
 
@@ -2856,14 +2860,7 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
                 s_tot += y
                 c0_tot += c0k
                 c1_tot += c[k, q]
-            room = np.divide(tau * (c0_tot - c1_tot), iq) if iq > 0.0 else 0.0
-            clamped = min(max(s_tot, min(room, 0.0)), max(room, 0.0))
-            nonzero = s_tot != 0.0
-            theta = np.divide(clamped if nonzero else 1.0, s_tot if nonzero else 1.0)
-            for k in range(n_tag):
-                y = s_used[k, j] * theta
-                s_used[k, j] = y
-                inlet_debt[t0 + k, j] -= y
+            _bounded_shares(j, n_tag, t0, tau, iq, s_tot, c0_tot, c1_tot, s_used, inlet_debt)
         if n_tag == 1:
             fk = flux  # (the tag's fluxes; lts_fluxes rewrites the ghost entries set here)
         acc_first = np.searchsorted(acc_slots, lo)  # the run's slots whose fluxes are booked
