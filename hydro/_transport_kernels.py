@@ -555,6 +555,26 @@ DISPERSION_STEP_COST = 0.4
 
 
 @kernel(helper=True)
+def _conductance_sums(gsum, cond, dinlets, first, b_cond, heads, head_offset, h_cond, sj_a, sj_b, sj_cond):
+    """Add to ``gsum`` (per padded slot, m3 s-1) every conductance a slot's dispersion stage exchanges
+    through: the faces' ``cond`` on both sides, the dispersive inlets' ``b_cond`` at their reach's first
+    slot, the flux inlets' ``h_cond`` at chain ``j``'s first slot ``heads[j] + head_offset``, and the side
+    junctions' ``sj_cond`` at both ends; in :func:`day_hydraulics`' order, so that the stage limits
+    ``disp_limit vmin / gsum`` computed from it are the same to the bit.
+    """
+    for p in range(gsum.shape[0] - 1):
+        gsum[p] += cond[p]
+        gsum[p + 1] += cond[p]
+    for k in range(dinlets.shape[0]):
+        gsum[first[dinlets[k]]] += b_cond[k]
+    for j in range(h_cond.shape[0]):
+        gsum[heads[j] + head_offset] += h_cond[j]
+    for k in range(sj_a.shape[0]):
+        gsum[sj_a[k]] += sj_cond[k]
+        gsum[sj_b[k]] += sj_cond[k]
+
+
+@kernel(helper=True)
 def dispersion_every_day(every, n_sub, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond, first, last, dinlets,
                          sj_a, sj_b, head_slot, courant, disp_limit, half_lw):
     """Sub-steps of a day whose dispersion runs once every ``k`` advection sub-steps (multirate splitting).
@@ -589,16 +609,7 @@ def dispersion_every_day(every, n_sub, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
     vmin = np.empty(n_pad)
     for p in range(n_pad):
         vmin[p] = min(vol0[p], vol0[p] + SECONDS_PER_DAY * dvol[p])
-    for p in range(n_pad - 1):
-        gsum[p] += cond[p]
-        gsum[p + 1] += cond[p]
-    for k in range(dinlets.shape[0]):
-        gsum[first[dinlets[k]]] += b_cond[k]
-    for j in range(head_slot.shape[0]):
-        gsum[head_slot[j]] += h_cond[j]
-    for k in range(sj_a.shape[0]):
-        gsum[sj_a[k]] += sj_cond[k]
-        gsum[sj_b[k]] += sj_cond[k]
+    _conductance_sums(gsum, cond, dinlets, first, b_cond, head_slot, 0, h_cond, sj_a, sj_b, sj_cond)
     dt_c = SECONDS_PER_DAY
     dt_d = SECONDS_PER_DAY
     for r in range(first.shape[0]):
@@ -2301,16 +2312,7 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
         vmin[p] = min(vol0[p], vol0[p] + SECONDS_PER_DAY * dvol[p])
         # the Lax-Wendroff factor's rate (nu = tau out_rate; 0 in ghost slots)
         out_rate[p] = np.divide(fq[p] + wdraw[p], vmin[p]) if vmin[p] > 0.0 and vmin[p] < math.inf else 0.0
-    for p in range(n_pad - 1):
-        gsum[p] += cond[p]
-        gsum[p + 1] += cond[p]
-    for k in range(dinlets.shape[0]):
-        gsum[first[dinlets[k]]] += b_cond[k]
-    for j in range(n_chain):
-        gsum[ghost_up[j] + 1] += h_cond[j]
-    for k in range(sj_a.shape[0]):
-        gsum[sj_a[k]] += sj_cond[k]
-        gsum[sj_b[k]] += sj_cond[k]
+    _conductance_sums(gsum, cond, dinlets, first, b_cond, ghost_up, 1, h_cond, sj_a, sj_b, sj_cond)
     own = np.zeros(n_chain, dtype=np.int64)
     for r in range(first.shape[0]):
         dt_r = SECONDS_PER_DAY
