@@ -125,7 +125,8 @@ def read_run_settings(run: Table) -> RunSettings:
     )
     if settings.dispersion_every > 1 and settings.local_steps:
         raise run.error("dispersion_every", f"{settings.dispersion_every} runs on the global sub-step only: not "
-                                            "with local_steps = true")
+                                            "with local_steps = true; set one of them back (dispersion_every = 1 "
+                                            "or local_steps = \"auto\")")
     if settings.routing not in ROUTINGS:
         raise run.error("routing", f"expected one of {', '.join(ROUTINGS)}, got '{settings.routing}'")
     run.finish()

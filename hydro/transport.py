@@ -213,5 +213,6 @@ def _dispersion_every(value, local_steps) -> int:
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise HydroError(f"dispersion_every must be an integer >= 1, got {value!r}")
     if value > 1 and local_steps is not None:
-        raise HydroError("dispersion_every > 1 runs on the global sub-step only: not with local_steps")
+        raise HydroError("dispersion_every > 1 runs on the global sub-step only: not with local_steps; "
+                         "pass dispersion_every=1 or local_steps=None")
     return int(value)
