@@ -252,8 +252,7 @@ class _KernelRun:
             self._to_units(lo, hi)
         if not self.lane_blocks:
             return self.view
-        view = self.view
-        out = _PutBackWhenRead(**{f: getattr(view, f) for f in _RESULT_FIELDS})
+        out = self._result(self.outputs, self.kg, _PutBackWhenRead)
         object.__setattr__(out, "_put_back", self._put_back)
         object.__setattr__(out, "_pending", set(_OUTPUT_OF))
         return out
@@ -263,26 +262,24 @@ class _KernelRun:
         source, name = _OUTPUT_OF[field]
         for k, blocks in self.lane_blocks.items():
             t = slice(self.grouping.start[k], self.grouping.start[k + 1])
-            (self.outputs if source == 0 else self.kg)[name][..., t] = blocks[source][name]  # a slice, no fancy index
+            (self.outputs, self.kg)[source][name][..., t] = blocks[source][name]  # a slice, no fancy index
 
     @property
     def view(self) -> TransportResult:
         """The outputs as a :class:`TransportResult` (in users' units where :meth:`_convert` made them so)."""
         return self._result(self.outputs, self.kg)
 
-    def _result(self, o: dict[str, np.ndarray], kg: dict[str, np.ndarray]) -> TransportResult:
-        """Outputs ``o`` and budgets ``kg`` (the run's, or a group's) as a :class:`TransportResult`."""
-        return TransportResult(
-            reach_load=o["reach_disp"], reach_concentration=o["reach"], section_discharge=self.sec_q,
-            section_load=o["sec_disp"], section_concentration=o["sec"], reservoir_concentration=o["res_conc"],
-            reservoir_outflow_load=o["res_mass"], budget_reach=kg["b_reach"], budget_reservoir=kg["b_res"],
-            storage_reach=kg["s_reach"], storage_reservoir=kg["s_res"], substeps=self.substeps,
-            final_concentration=o["final"], raised_reaches=self.raised, start_water=self.water,
-            final_inlet_debt=o["debt"])
+    def _result(self, o: dict[str, np.ndarray], kg: dict[str, np.ndarray],
+                kind: type[TransportResult] = TransportResult) -> TransportResult:
+        """Outputs ``o`` and budgets ``kg`` (the run's, or a group's) as a :class:`TransportResult` (or ``kind``
+        of it), each per-tracer field from where :data:`_OUTPUT_OF` says."""
+        return kind(**{field: (o, kg)[source][name] for field, (source, name) in _OUTPUT_OF.items()},
+                    section_discharge=self.sec_q, substeps=self.substeps, raised_reaches=self.raised,
+                    start_water=self.water)
 
 
 #: Each field of a :class:`TransportResult` that holds a value per tracer: where :meth:`_KernelRun._result` takes it
-#: from (0: the outputs, 1: the budgets in kg) and its name there.
+#: from (0: the outputs, 1: the budgets in kg) and its name there (the one place this mapping is written).
 _OUTPUT_OF = {"reach_load": (0, "reach_disp"), "reach_concentration": (0, "reach"), "section_load": (0, "sec_disp"),
               "section_concentration": (0, "sec"), "reservoir_concentration": (0, "res_conc"),
               "reservoir_outflow_load": (0, "res_mass"), "budget_reach": (1, "b_reach"),
