@@ -2329,7 +2329,7 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
     for j in range(n_chain):
         n_glob = max(n_glob, own[j])
     bearable = exchange_limit * disp_limit
-    _lts_levels(level, own, n_glob, max_level, sj_a, sj_b, chain_of_slot, sj_cond, vmin, bearable, n_glob)
+    _lts_levels(level, own, n_glob, max_level, sj_a, sj_b, chain_of_slot, sj_cond, vmin, bearable)
     lts_cheaper_classes(level, ghost_up, ghost_dn, chain_head, sj_a, sj_b, chain_of_slot)
     top = 0
     for j in range(n_chain):
@@ -2356,13 +2356,13 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
 
 
 @kernel(helper=True)
-def _lts_levels(level, own, n_steps, max_level, sj_a, sj_b, chain_of_slot, sj_cond, vmin, bearable, n_glob):
-    """Each chain's class against ``n_steps`` steps of the finest one (the largest ``l``, at most
-    ``max_level``, with ``own 2**l <= n_steps``), then the coarser chain of a dispersive side junction
+def _lts_levels(level, own, n_glob, max_level, sj_a, sj_b, chain_of_slot, sj_cond, vmin, bearable):
+    """Each chain's class against the ``n_glob`` steps of the finest one (the largest ``l``, at most
+    ``max_level``, with ``own 2**l <= n_glob``), then the coarser chain of a dispersive side junction
     between classes refined until both cells bear its exchange (:func:`lts_classes`)."""
     for j in range(level.shape[0]):
         lv = 0
-        while lv < max_level and own[j] * 2 ** (lv + 1) <= n_steps:
+        while lv < max_level and own[j] * 2 ** (lv + 1) <= n_glob:
             lv += 1
         level[j] = lv
     changed = True
