@@ -38,6 +38,12 @@ times; at each, in order:
 5. chains whose step starts here compute their face fluxes (limiter from the
    current states of their neighbours).
 
+With ``every = K`` > 1 (``dispersion_every``; docs/solver.md, "Dispersion every K steps inside the
+local steps") each class disperses once a block of its steps (:func:`class_blocks`), at the block's
+middle and over its length, with removal over it; a junction between classes exchanges at the coarser
+class's dispersion times only (the finer chain's bound is there, not at the coarser class's other
+steps); reactions stay on every step of the class, and flux inlets take :func:`inlet_split_every`.
+
 Returns the outputs :func:`naive_transport.run` returns plus ``levels`` (per
 day, the class of each chain), ``balance`` (per tracer: mass at the end minus
 mass at the start minus what entered plus what left, g) and ``scale`` (the mass
@@ -84,14 +90,8 @@ def chains_of(L, n_reach):
     return chains, chain_of
 
 
-def day_units(L, H, vol0, chains, courant, disp_limit, boost, max_level, cut):
-    """The day's units (chains, or with ``cut`` the runs of one class along each chain), the unit of
-    every reach, the class of every unit, and the finest sub-step count ``n_f`` (module docstring).
-
-    ``boost[r]`` multiplies reach ``r``'s own count (a power of two: a test's way to make
-    units differ; a finer step is always within the limits)."""
-    n_cell = len(vol0)
-    vmin = np.minimum(vol0, vol0 + DAY * H["rate"])
+def cell_conductances(H, n_cell):
+    """Every cell's summed dispersive conductances of the day (faces, junctions, inlets, heads), m3 s-1."""
     gsum = np.zeros(n_cell)
     for a, b, g in H["faces"]:
         gsum[a] += g
@@ -103,6 +103,17 @@ def day_units(L, H, vol0, chains, courant, disp_limit, boost, max_level, cut):
         gsum[a] += g
     for a, h in H["heads"].values():
         gsum[a] += h
+    return gsum
+
+
+def day_units(L, H, vol0, chains, courant, disp_limit, boost, max_level, cut):
+    """The day's units (chains, or with ``cut`` the runs of one class along each chain), the unit of
+    every reach, the class of every unit, and the finest sub-step count ``n_f`` (module docstring).
+
+    ``boost[r]`` multiplies reach ``r``'s own count (a power of two: a test's way to make
+    units differ; a finer step is always within the limits)."""
+    vmin = np.minimum(vol0, vol0 + DAY * H["rate"])
+    gsum = cell_conductances(H, len(vol0))
     own = {}
     for reaches in chains:
         for r in reaches:
@@ -154,6 +165,70 @@ def day_units(L, H, vol0, chains, courant, disp_limit, boost, max_level, cut):
     return units, unit_of, unit_level, 2 ** top * math.ceil(n_glob / 2 ** top)
 
 
+def class_every(every, level, chains, cells, n_f, vmin, gsum, cross_fine, disp_limit):
+    """Each class's largest block ``k`` (odd, at most ``every``): every cell of its chains within the
+    dispersion limit at ``k dt_l`` (``gsum k dt_l <= disp_limit vmin``), and every exchange it leads within
+    the finer cell's (``cross_fine``: ``(coarse chain, finer cell, g)``), as the classes are at ``dt_l``."""
+    k_of = {}
+    for c, reaches in enumerate(chains):
+        lv = level[c]
+        dt = DAY * 2 ** lv / n_f
+        k = k_of.get(lv, every if every % 2 == 1 else every - 1)
+        for r in reaches:
+            for i in cells[r]:
+                while k > 1 and gsum[i] * k * dt > disp_limit * vmin[i]:
+                    k -= 2
+        k_of[lv] = k
+    for c, b, g in cross_fine:
+        lv = level[c]
+        dt = DAY * 2 ** lv / n_f
+        while k_of[lv] > 1 and g * k_of[lv] * dt > disp_limit * vmin[b]:
+            k_of[lv] -= 2
+    return k_of
+
+
+def class_blocks(n_l, k):
+    """The dispersion steps of a class of ``n_l`` steps a day in blocks of odd sizes at most ``k``: the
+    least number ``m >= n_l / k`` of the parity of ``n_l``, of sizes ``a`` (the largest odd with ``a m <=
+    n_l``) and, first, ``a + 2``.  Returns ``{i: s}``: block of ``s`` steps dispersed after the class's
+    step ``i`` (1-based; at its middle, the Strang placement), ``{i: 1 for every i}`` where ``k`` is 1."""
+    m = -(-n_l // k)
+    m += (m - n_l) % 2
+    a = n_l // m
+    a -= 1 - a % 2
+    big = (n_l - a * m) // 2
+    out, start = {}, 0
+    for j in range(m):
+        s = a + 2 if j < big else a
+        out[start + (s + 1) // 2] = s
+        start += s
+    assert start == n_l
+    return out
+
+
+def inlet_split_every(mode, tau, q, tags, inflow, conc, a, h, r_prev, debt):
+    """:func:`naive_transport.inlet_split` of a class that disperses once a block (the kernel's
+    ``_inlet_split_every``): each step leaves to dispersion ``tau H (c_in - c_1)``; the first step of the
+    day (``mode`` 0) also the debt, the step starting at its class's dispersion time (1) what that step
+    brought beyond the plan, ``debt - r_prev / 2``; the same bound on the constituent."""
+    cin = {t: inflow[t] / q if q > 0 else 0.0 for t in tags}
+    share = {}
+    for t in tags:
+        share[t] = tau * h * (cin[t] - conc[t][a])
+        if mode == 0:
+            share[t] += debt[t]
+        elif mode == 1:
+            share[t] += debt[t] - 0.5 * r_prev[t]
+    total = sum(share.values())
+    room = tau * q * (sum(cin.values()) - sum(conc[t][a] for t in tags)) if q > 0 else 0.0
+    lo, hi = min(room, 0.0), max(room, 0.0)
+    theta = hi / total if total > hi else lo / total if total < lo else 1.0
+    for t in tags:
+        share[t] *= theta
+        debt[t] -= share[t]
+    return share, cin
+
+
 def cheaper_classes(chains, chain_of, level, junctions, down, cells):
     """Refine coarser chains where that costs fewer cell updates than the extra bounds they give a
     finer neighbour at their exchange times (docs/solver.md, "Fewer extra bounds"; the kernel's
@@ -200,14 +275,16 @@ def cheaper_classes(chains, chain_of, level, junctions, down, cells):
 
 
 def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boost=None, max_level=3,
-            group_species=None, reactions=None, cut=False, cut_above=()):
+            group_species=None, reactions=None, cut=False, cut_above=(), every=1):
     """Transport with local time steps (module docstring); ``group_species`` and ``reactions`` as
     :func:`naive_transport.run` takes them (reactions where removal runs, over each class's own step).
 
     ``cut_above``: reaches whose chain is cut above them for the whole run, as the kernel's
     ``LocalSteps(cut=...)`` cuts it: such a *fed* head has no main upstream (its upstream reaches
     join it as side tributaries, their junctions side ones), no flux inlet (its boundary inflow is
-    advected whole), and its limiter sees the last cell of the main upstream it had."""
+    advected whole), and its limiter sees the last cell of the main upstream it had.
+
+    ``every``: the most steps of a class per dispersion step (module docstring)."""
     boost = boost or {}
     R, S = len(network.reaches), len(network.reservoirs)
     D, T = inp.q_in.shape[0], len(tracers)
@@ -229,6 +306,7 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
     debt = {ch[0]: dict.fromkeys(range(T), 0.0) for ch in all_chains}
     per_day = 1 / DAY
     n_exchange = 0  # dispersive junctions between classes, summed over days
+    n_blocks = [0]  # dispersion steps over blocks of more than one step, summed over chains and days
 
     for day in range(D):
         H = day_hydraulics(network, L, inp, day, vol0, share, lateral, loss, courant, disp_limit,
@@ -250,9 +328,8 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
         def dt_of(c):
             return DAY * 2 ** level[c] / n_f
 
-        disp_times = [{2 ** level[c] * (2 * i - 1) for i in range(1, n_f // 2 ** level[c] + 1)}
+        step_times = [{2 ** level[c] * (2 * i - 1) for i in range(1, n_f // 2 ** level[c] + 1)}
                       for c in range(n_ch)]
-        bounds = [{0, U} | disp_times[c] for c in range(n_ch)]
         cross, same = [], []
         for r, a, b, g in H["junctions"]:
             ca, cb = chain_of[r], chain_of[L["down"][r][1]]
@@ -261,6 +338,22 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                 continue
             coarse, fine = (ca, cb) if level[ca] > level[cb] else (cb, ca)
             cross.append((r, a, b, g, coarse))
+        # each class's dispersion times (the block's size s at each): every step where every is 1
+        k_of = dict.fromkeys(level, 1)
+        if every > 1 and any_disp:
+            gsum = cell_conductances(H, len(vol0))
+            k_of = class_every(every, level, chains, cells, n_f, vmin, gsum,
+                               [(x[4], x[2] if x[4] == chain_of[x[0]] else x[1], x[3]) for x in cross],
+                               disp_limit)
+        disp_size = []
+        for c in range(n_ch):
+            blocks = class_blocks(n_f // 2 ** level[c], k_of[level[c]])
+            disp_size.append({2 ** level[c] * (2 * i - 1): s for i, s in blocks.items()})
+        n_blocks[0] += sum(s > 1 for c in range(n_ch) for s in disp_size[c].values())
+        disp_times = [set(x) for x in disp_size]
+        bounds = [{0, U} | step_times[c] for c in range(n_ch)]
+        for r, _, _, _, coarse in cross:
+            fine = chain_of[r] if chain_of[r] != coarse else chain_of[L["down"][r][1]]
             bounds[fine] |= disp_times[coarse]  # the finer chain's state is current at the exchange
         n_exchange += len(cross)
         events = sorted(set().union(*bounds))
@@ -295,13 +388,12 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
             by_species = [tags[s * n_src:(s + 1) * n_src] for s in range(n_sp)]
             rx = [(a, b, x) for gg, a, b, x in (reactions or []) if gg == g]
             mixed = n_sp > 1 or bool(rx)
-            keep = np.ones(lay.n_cells)
+            kill = np.zeros(lay.n_cells)  # removal rate, s-1 (0 where reactions carry it)
             P = []
             for r in range(R):
                 temp = inp.reach_temp[day, r]
                 dt = dt_of(chain_of[r])
-                keep[cells[r]] = 1.0 if mixed else math.exp(-rate(first.river_removal_per_day, first.river_theta,
-                                                                    temp) * dt)
+                kill[cells[r]] = 0.0 if mixed else rate(first.river_removal_per_day, first.river_theta, temp)
                 if mixed:
                     sink = [rate(tracers[sp[0]].river_removal_per_day, tracers[sp[0]].river_theta, temp)
                             for sp in by_species]
@@ -398,7 +490,11 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                           for t in tags}
                 for t in tags:
                     up_mix[t, c] = inflow[t]
-                if true_head:
+                if true_head and k_of[level[c]] > 1:
+                    a, h = H["heads"].get(head, (cells[head][0], 0.0))
+                    mode = 0 if start[c] == 0 else 1 if start[c] in disp_times[c] else 2
+                    parts, cin = inlet_split_every(mode, tau, q, tags, inflow, conc, a, h, r_prev[head], debt[head])
+                elif true_head:
                     a, h = H["heads"].get(head, (cells[head][0], 0.0))
                     step = 0 if start[c] == 0 else 2 if u == U else 1
                     parts, cin = inlet_split(step, 2, tau, dt_of(c), q, tags, inflow, conc, a, h, r_prev[head],
@@ -437,7 +533,8 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                     if u not in disp_times[coarse]:
                         continue
                     w = 1.0 / vnow[a] + 1.0 / vnow[b]
-                    share = -math.expm1(-dt_of(coarse) * g * w) / w if g > 0 else 0.0
+                    dt = disp_size[coarse][u] * dt_of(coarse)  # the coarser class's block
+                    share = -math.expm1(-dt * g * w) / w if g > 0 else 0.0
                     for t in tags:
                         x = share * (conc[t][a] - conc[t][b])
                         mass[t][a] -= x
@@ -451,7 +548,7 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
 
             def disperse_class(members, u):
                 vnow = vol_at(u)
-                dt = dt_of(members[0])
+                dt = disp_size[members[0]][u] * dt_of(members[0])  # its block of steps
                 inside = {i for c in members for r in chains[c] for i in cells[r]}
                 Hs = dict(faces=[x for x in H["faces"] if x[0] in inside],
                           junctions=[x for x in same if x[1] in inside],
@@ -482,9 +579,14 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                         r0 = r1 = np.zeros(lay.n_cells)
                     for i in inside:
                         after = mass[t][i] + 0.5 * dt * (r0[i] + r1[i])
-                        mass[t][i] = after * keep[i]
+                        mass[t][i] = after * math.exp(-kill[i] * dt)
                         ext_out[t] += after - mass[t][i]
                         conc[t][i] = mass[t][i] / vnow[i]
+
+            def react_class(members, u):
+                """Reactions over a step of the class (every step, as on the global path)."""
+                vnow = vol_at(u)
+                inside = {i for c in members for r in chains[c] for i in cells[r]}
                 if mixed:  # net of what each species gains from the one before it, as the kernel books it
                     before = {t: sum(mass[t][i] for i in inside) for t in tags}
                     react(mass, conc, P, [[i for i in cells[r] if i in inside] for r in range(R)], by_species, vnow)
@@ -505,6 +607,9 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                     members = [c for c in range(n_ch) if u in disp_times[c]]
                     if members:
                         disperse_class(members, u)
+                    stepping = [c for c in range(n_ch) if u in step_times[c]]
+                    if stepping:
+                        react_class(stepping, u)
                     for c in ending:
                         fluxes(c, u)
                 prev = u
@@ -532,4 +637,4 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
     balance = mass.sum(axis=1) + res_mass.sum(axis=1) - start_mass - ext_in + ext_out
     return {"final": final, "reach_mass": out_reach, "section_mass": out_sec, "res_conc": out_res_conc,
             "substeps": substeps, "levels": levels, "balance": balance, "scale": scale + np.abs(ext_in),
-            "exchanges": n_exchange}
+            "exchanges": n_exchange, "blocks": n_blocks[0]}

@@ -6,7 +6,8 @@ count multiplied by 1, 2, 4 or 8, which only ever refines it), whole or cut wher
 the class changes along them: a uniform field stays
 uniform, no concentration leaves the range of its inputs at Courant 1, the mass
 balance closes, source tags add up to the constituent and species to theirs.  With
-one class a day the design is the global scheme (``tests/naive_transport.py``).
+one class a day the design is the global scheme (``tests/naive_transport.py``).  Each with dispersion
+on every step of a class and once a block of up to 7 of them (``every``).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from __future__ import annotations
 import lts_prototype
 import naive_transport
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_reactions import species_case
@@ -39,13 +41,14 @@ def setup(case):
     return net, kw, gross, local, boundary, {"boost": dict(enumerate(factors)), "cut": cut}
 
 
+@pytest.mark.parametrize("every", [1, 7])
 @settings(max_examples=25, deadline=None)
 @given(CASES)
-def test_uniform_field_stays_uniform_with_chains_in_different_classes(case):
+def test_uniform_field_stays_uniform_with_chains_in_different_classes(every, case):
     net, kw, gross, local, boundary, boost = setup(case)
     kw = uniform_inputs(kw, gross, local, boundary)
     kw["dispersive_inlet"] = net.layout.headwater & (np.arange(len(net.reaches)) % 2 == 0)
-    out = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), **boost)
+    out = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), every=every, **boost)
     assume(several_classes(out))
     # round-off only: a few hundred sub-steps of ~1e-16 relative each (1e-13 seen)
     np.testing.assert_allclose(out["final"], 1.0, rtol=1e-12)
@@ -53,10 +56,12 @@ def test_uniform_field_stays_uniform_with_chains_in_different_classes(case):
         np.testing.assert_allclose(out["res_conc"], 1.0, rtol=1e-12)
 
 
+@pytest.mark.parametrize("every", [1, 7])
 @settings(max_examples=25, deadline=None)
 @given(CASES)
-def test_range_balance_and_tags_with_chains_in_different_classes(case):
+def test_range_balance_and_tags_with_chains_in_different_classes(every, case):
     net, kw, gross, local, boundary, boost = setup(case)
+    boost["every"] = every
     lo, hi = 0.5, 3.0
     kw = ranged_inputs(net, kw, gross, local, boundary, np.random.default_rng(case[0] + 1), lo, hi)
     one = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0, **boost)
@@ -80,19 +85,22 @@ def test_range_balance_and_tags_with_chains_in_different_classes(case):
     np.testing.assert_allclose(two["reach_mass"].sum(axis=2), one["reach_mass"][:, :, 0], rtol=1e-12, atol=1e-9)
 
 
-def test_dispersive_junctions_between_classes_are_exchanged():
-    """Cases whose dispersive junctions join chains of different classes (the forward-Euler exchange
-    at the coarser class's times) keep the range and the balance."""
-    exchanged = 0
+@pytest.mark.parametrize("every", [1, 7])
+def test_dispersive_junctions_between_classes_are_exchanged(every):
+    """Cases whose dispersive junctions join chains of different classes (the exact exchange at the
+    coarser class's dispersion times) keep the range and the balance."""
+    exchanged = blocks = 0
     for seed in range(6):
         net, kw, gross, local, boundary = varying_case(seed, 10, 2, dispersion=True, reservoir=True)
         kw = ranged_inputs(net, kw, gross, local, boundary, np.random.default_rng(seed), 0.5, 3.0)
         out = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0,
-                                    boost={0: 8, 2: 4})
+                                    boost={0: 8, 2: 4}, every=every)
         exchanged += out["exchanges"]
+        blocks += out["blocks"]
         assert out["final"].min() >= 0.5 - 3e-12 and out["final"].max() <= 3.0 + 3e-12
         assert np.all(np.abs(out["balance"]) <= 1e-12 * out["scale"])
     assert exchanged > 0
+    assert (blocks > 0) == (every > 1)  # 7 takes blocks of several steps on these cases
 
 
 def test_one_class_is_the_global_scheme():
@@ -137,21 +145,26 @@ def test_a_junction_the_finer_cell_cannot_bear_refines_the_coarser_chain():
     assert lts_prototype.run_lts(slow, [Constituent("c", "c")], inputs, courant=1.0)["levels"] == [[0, 3]] * 3
 
 
-def test_species_sum_to_the_constituent_with_chains_in_different_classes():
+@pytest.mark.parametrize("every", [1, 7])
+def test_species_sum_to_the_constituent_with_chains_in_different_classes(every):
     """Species sharing one sink that only turn into each other carry the constituent run alone; the
-    reactions run over each class's own step.  With one class, species are the global scheme."""
-    species = tuple(Constituent(x, x, river_removal_per_day=0.2, river_theta=1.03) for x in ("a", "b", "c"))
+    reactions run over each class's own step.  With one class, species are the global scheme.  With
+    ``every`` 7 the removal of a constituent alone rides on its dispersion (once a block) while the
+    species' runs in their propagators on every step (as on the global path), so there the species share
+    no sink: then they carry the constituent whatever the splitting."""
+    sink = 0.2 if every == 1 else 0.0
+    species = tuple(Constituent(x, x, river_removal_per_day=sink, river_theta=1.03) for x in ("a", "b", "c"))
     chain = Constituent("t", "t", species=species, reactions=(Reaction("a", "b", 0.7, 1.05), Reaction("b", "c", 2.0)))
     lay = tracer_layout([chain], ["x", "y"])
     rx = dict(groups=lay.groups, group_species=lay.group_species, reactions=lay.reactions)
     differ = False
     for seed in range(4):
         net, _, kw = random_case(seed, 6, n_tracer=6, reservoir=False, dispersion=True)
-        res = lts_prototype.run_lts(net, lay.tracers, TransportInputs(**kw), boost={0: 8, 1: 4}, **rx)
+        res = lts_prototype.run_lts(net, lay.tracers, TransportInputs(**kw), boost={0: 8, 1: 4}, every=every, **rx)
         differ |= several_classes(res)
         alone_kw = {**kw, **{k: kw[k].sum(axis=-1, keepdims=True) for k in (
             "boundary_flux", "boundary_conc", "lateral_load", "point_load", "res_load", "init_conc", "init_res_conc")}}
-        alone = lts_prototype.run_lts(net, [species[0]], TransportInputs(**alone_kw), boost={0: 8, 1: 4})
+        alone = lts_prototype.run_lts(net, [species[0]], TransportInputs(**alone_kw), boost={0: 8, 1: 4}, every=every)
         for name in ("final", "reach_mass", "section_mass"):
             a, b = res[name].sum(axis=-1), alone[name][..., 0]
             # round-off (5e-15 seen); 1e-11 as tests/test_reactions.py
@@ -166,7 +179,7 @@ def test_species_sum_to_the_constituent_with_chains_in_different_classes():
         for name in ("final", "reach_mass", "section_mass", "res_conc"):
             # same arithmetic in another order (2e-16 seen): 1e-10 as assert_matches_reference
             assert np.abs(out[name] - ref[name]).max() <= 1e-10 * max(np.abs(ref[name]).max(), 1e-30), name
-        several = lts_prototype.run_lts(net, lay3.tracers, inputs, boost={0: 8, 1: 2}, **three)
+        several = lts_prototype.run_lts(net, lay3.tracers, inputs, boost={0: 8, 1: 2}, every=every, **three)
         assert np.all(np.abs(several["balance"]) <= 1e-12 * several["scale"])  # round-off (1e-13 seen)
 
 
@@ -187,3 +200,20 @@ def test_chains_cut_where_the_class_changes():
                                 cut=True)
     assert out["final"].min() >= 0.5 - 3e-12 and out["final"].max() <= 3.0 + 3e-12  # round-off
     assert np.all(np.abs(out["balance"]) <= 1e-12 * out["scale"])
+
+
+def test_class_blocks_cover_the_steps_in_odd_blocks():
+    """A class's ``n`` steps a day in the fewest odd blocks of at most ``k`` (the parity of ``n``), each
+    dispersed once after its middle step; ``k`` 1: every step, as without blocks."""
+    for n in range(1, 80):
+        assert lts_prototype.class_blocks(n, 1) == dict.fromkeys(range(1, n + 1), 1)
+        for k in (3, 5, 7):
+            blocks = lts_prototype.class_blocks(n, k)
+            sizes = list(blocks.values())
+            assert sum(sizes) == n and all(s % 2 == 1 and s <= k for s in sizes)
+            m = len(sizes)
+            assert m * k >= n and m % 2 == n % 2 and (m - 2) * k < n  # the fewest (of that parity)
+            start = 0
+            for i, s in blocks.items():  # each block's dispersion after its middle step
+                assert i == start + (s + 1) // 2
+                start += s
