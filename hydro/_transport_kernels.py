@@ -1673,6 +1673,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
             tail_res[chain_of_slot[last[into_res[j]]]] = reach_down_index[into_res[j]]
         lts_level = np.zeros(n_chain, dtype=np.int64)
         lts_mask = np.zeros(n_chain, dtype=np.int64)
+        lts_blocks = np.ones((4, 3), dtype=np.int64)  # each class's dispersion blocks (_lts_blocks)
+        lts_every = disp_every if any_disp else 1
         out_rate = np.zeros(n_pad)  # water leaving each slot over its smallest volume of the day, s-1
         head_acc = np.zeros((g_max, n_chain))
         up_mix = np.zeros((g_max, n_chain))
@@ -1721,7 +1723,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
         if lts is not None:
             n_f = lts_classes(lts_level, lts_mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond,
                               first, last, dinlets, sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant,
-                              disp_limit, lts_boost, lts_max_level, lts_min_gain, lts_exchange_limit, chain_head)
+                              disp_limit, lts_boost, lts_max_level, lts_min_gain, lts_exchange_limit, chain_head,
+                              lts_every, lts_blocks)
             if n_f > 0:
                 lts_permute(lts_level, lts_mask, lts_idx, lts_cnt, lts_lay, lts_water, lts_own, n_f,
                             lts_counts[day:])
@@ -1812,7 +1815,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                 if n_f > 0 and n_dead < n_tag:  # (dead tags: as the global path's, tank_work's `dead`)
                     lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_start[g], rx_start[g + 1], n_f,
                                      any_disp, lts_state, lts_srcs, lts_accs, lts_inlet, lts_idx, lts_cnt, lts_own,
-                                     lts_rx)
+                                     lts_rx, lts_blocks)
             for sub in range(n_run):
                 # this advection step: tau seconds from t_start into the day
                 tau = 0.5 * dt if sub == 0 or sub == n_sub else dt
@@ -2275,10 +2278,30 @@ def _ctz(u):
 
 
 @kernel(helper=True)
-def _next_bound(mask_j, u, n_ev):
-    """The first bound of a chain (``mask_j``) after event ``u`` (``n_ev``: the day's last)."""
+def _lts_block(u, lv, blocks):
+    """The steps of the block that class ``lv`` disperses at its event ``u`` (``u = 2**lv (2 i - 1)``,
+    after its step ``i``), 0 where it does not disperse there: its ``n_l`` steps in blocks of the odd
+    sizes ``a + 2`` (the first ``e``) and ``a`` (``blocks[lv] = (k, a, e)``, :func:`lts_classes`),
+    each dispersed after its middle step (the Strang placement; ``a`` 1, ``e`` 0: every step)."""
+    i = ((u >> lv) + 1) // 2
+    a = blocks[lv, 1]
+    big = blocks[lv, 2] * (a + 2)
+    if i <= big:
+        return a + 2 if i - (i - 1) // (a + 2) * (a + 2) == (a + 3) // 2 else 0
+    i -= big
+    return a if i - (i - 1) // a * a == (a + 1) // 2 else 0
+
+
+@kernel(helper=True)
+def _next_bound(mask_j, lv_j, u, n_ev, blocks):
+    """The first bound of a chain of class ``lv_j`` (``mask_j``: its class's and its coarser neighbours')
+    after event ``u`` (``n_ev``: the day's last): its own class's steps, and a coarser neighbour's
+    dispersion times (:func:`_lts_block`; each of its steps where it disperses on every one)."""
     v = u + 1
-    while v < n_ev and (mask_j >> _ctz(v)) & 1 == 0:
+    while v < n_ev:
+        b = _ctz(v)
+        if b <= 3 and (mask_j >> b) & 1 == 1 and (b == lv_j or _lts_block(v, b, blocks) > 0):
+            break
         v += 1
     return v
 
@@ -2286,7 +2309,7 @@ def _next_bound(mask_j, u, n_ev):
 @kernel(helper=True)
 def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond, first, last, dinlets,
                 sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant, disp_limit, boost, max_level,
-                min_gain, exchange_limit, chain_head):
+                min_gain, exchange_limit, chain_head, every, blocks):
     """The class of every chain for the day (``level``, ``mask``), and the finest count ``n_f``.
 
     Each reach's own count is the global sub-step's rule (:func:`day_hydraulics`, the same
@@ -2302,7 +2325,9 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
     class left.
     Returns 0 (the day takes the global path) where the global path's cell updates
     are fewer than ``min_gain`` times the local steps' (one class: the same).  Fills ``out_rate``,
-    the water leaving each slot over its smallest volume of the day, s-1 (:func:`lts_fluxes`).
+    the water leaving each slot over its smallest volume of the day, s-1 (:func:`lts_fluxes`), and
+    ``blocks`` (4, 3), each class's dispersion blocks (:func:`_lts_blocks`; ``every``: the most steps a
+    block, 1 where nothing disperses).
     """
     n_pad = vol0.shape[0]
     n_chain = level.shape[0]
@@ -2352,7 +2377,60 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
             mask[cb] |= 1 << level[ca]
         elif level[cb] > level[ca]:
             mask[ca] |= 1 << level[cb]
+    _lts_blocks(blocks, every, level, n_f, gsum, vmin, ghost_up, ghost_dn, sj_a, sj_b, sj_cond, chain_of_slot,
+                disp_limit, bearable)
     return n_f
+
+
+@kernel(helper=True)
+def _lts_blocks(blocks, every, level, n_f, gsum, vmin, ghost_up, ghost_dn, sj_a, sj_b, sj_cond, chain_of_slot,
+                disp_limit, bearable):
+    """Each class's dispersion blocks of the day (issue 16; docs/solver.md, "Dispersion every K steps
+    inside the local steps"; ``tests/lts_prototype.py``'s ``class_every`` and ``class_blocks``):
+    ``blocks[l] = (k, a, e)``.  ``k``, the most steps a block, is the largest odd ``k <= every`` that keeps
+    every cell of the class within its dispersion limit at ``k dt_l`` (``gsum k dt_l <= disp_limit V_min``)
+    and every exchange the class leads across a junction with a finer one within ``bearable`` of both
+    cells' limits (as the classes are at ``dt_l``); its ``n_l = n_f / 2**l`` steps then go in the least
+    number ``m >= n_l / k`` of blocks of the parity of ``n_l`` (a sum of odd sizes), ``e`` of ``a + 2``
+    steps first and the rest of ``a``, ``a`` the largest odd with ``a m <= n_l``.  ``every`` 1: ``(1, 1,
+    0)``, every step."""
+    k_max = every if every % 2 == 1 else every - 1
+    for lv in range(4):
+        blocks[lv, 0] = k_max
+    for j in range(level.shape[0]):
+        lv = level[j]
+        dt = SECONDS_PER_DAY * 2 ** lv / n_f
+        k = blocks[lv, 0]
+        for p in range(ghost_up[j] + 1, ghost_dn[j]):
+            while k > 1 and gsum[p] * k * dt > disp_limit * vmin[p]:
+                k -= 2
+        blocks[lv, 0] = k
+    for x in range(sj_a.shape[0]):
+        la = level[chain_of_slot[sj_a[x]]]
+        lb = level[chain_of_slot[sj_b[x]]]
+        if la == lb:
+            continue
+        lv = max(la, lb)
+        dt = SECONDS_PER_DAY * 2 ** lv / n_f
+        v_least = min(vmin[sj_a[x]], vmin[sj_b[x]])
+        while blocks[lv, 0] > 1 and sj_cond[x] * blocks[lv, 0] * dt > bearable * v_least:
+            blocks[lv, 0] -= 2
+    for lv in range(4):
+        n_l = n_f // 2 ** lv
+        if n_l == 0:  # (no chain of that class: n_f is a multiple of the coarsest class's 2**l)
+            blocks[lv, 0] = 1
+            blocks[lv, 1] = 1
+            blocks[lv, 2] = 0
+            continue
+        k = blocks[lv, 0]
+        m = (n_l + k - 1) // k
+        if (n_l - m) % 2 == 1:
+            m += 1
+        a = n_l // m
+        if a % 2 == 0:
+            a -= 1
+        blocks[lv, 1] = a
+        blocks[lv, 2] = (n_l - a * m) // 2
 
 
 @kernel(helper=True)
@@ -2687,7 +2765,7 @@ def lts_permute(level, mask, idx, cnt, lay, water, own, n_f, counts):
 
 @kernel(helper=True)
 def lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp, state, srcs, accs, inlet, idx,
-                     cnt, own, rxs):
+                     cnt, own, rxs, blocks):
     """:func:`lts_group_day` on the local steps' own arrays (``own``, laid out by :func:`lts_permute`):
     the group's masses, concentrations and sources, and its flux inlets' terms, gathered into them
     slot by slot and chain by chain, its booked fluxes, removal and withdrawals set to 0 (as
@@ -2721,7 +2799,7 @@ def lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_di
             inlet_p[3][k, j] = inlet[3][k, i]
             inlet_p[4][k, j] = inlet[4][k, i]
     lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp, state_p, lay_p, water_p, srcs_p,
-                  accs_p, inlet_p, work_p, tanks_p, rxs, (level_p, mask_p, idx, cnt))
+                  accs_p, inlet_p, work_p, tanks_p, rxs, (level_p, mask_p, idx, cnt, blocks))
     for k in range(n_tag):
         t = t0 + k
         for p in range(n_pad):
@@ -2744,7 +2822,7 @@ def lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_di
 @kernel(helper=True)
 def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, c, c_total, flux, fpc, fq,
                out_rate, ghost_up, ghost_dn, dn_src, chain_head, up_mix, inv_qin, tail_res, res_mass, res_volume,
-               up_src):
+               up_src, level, blocks):
     """Face fluxes of the chains of ``runs[:2 n]`` (first and last chain of each run, all with the
     same bounds), whose step starts at event ``u`` (``f_now`` of the day) and lasts to their next
     bound: their ghosts (inflow mixture, the neighbour below at its latest state, a reservoir's
@@ -2754,9 +2832,9 @@ def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, 
     for i in range(n):
         j0 = runs[2 * i]
         j1 = runs[2 * i + 1]
-        tau = (_next_bound(mask[j0], u, n_ev) - u) * unit
+        tau = (_next_bound(mask[j0], level[j0], u, n_ev, blocks) - u) * unit
         for j in range(j0, j1 + 1):
-            step_start[j] = u
+            step_start[np.uint64(j)] = u  # (unsigned: a signed j made LLVM split this store into a scatter)
             gu = ghost_up[j]
             gd = ghost_dn[j]
             h = chain_head[j]
@@ -2804,14 +2882,15 @@ def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, 
 
 @kernel(helper=True)
 def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_start, day, t0, n_tag, state, lay,
-               water, srcs, accs, inlet, work, dead):
+               water, srcs, accs, inlet, work, dead, blocks):
     """The advection steps of the chains of ``runs[:2 n]`` (runs of chains with the same bounds)
     that end at event ``u``: each chain's inflow (boundary flux and what the reservoirs sent it,
     ``head_acc``) and flux inlet split, then withdrawals and the update of each run's slots in one
     pass, as :func:`advect` does over the whole array (with ``removing``, removal by ``keep``;
     ``withdrawing``: whether any water is withdrawn that day).  The tags marked ``dead``
     (:func:`_dead_tags`) take part in the inlet split (their zeros, as every tag's) and skip the
-    pass: it would leave them as they are."""
+    pass: it would leave them as they are.  A class that disperses once a block of several steps
+    (``blocks``, :func:`_lts_blocks`) splits its flux inlets as :func:`_inlet_split_every` does."""
     mass, c = state[0], state[1]
     ghost_up, ghost_dn, chain_head, acc_slots = lay[3], lay[4], lay[2], lay[17]
     vol0, dvol, wdraw, h_cond, inv_qin = water[0], water[1], water[3], water[8], water[9]
@@ -2835,6 +2914,11 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
             p = base + np.uint64(q)
             inv_v[p] = np.divide(1.0, vol0[p] + t_end * dvol[p])
         dt = SECONDS_PER_DAY * 2 ** level[j0] / n_f
+        lv = level[j0]
+        # (a run's chains share their class and bounds; mode as _inlet_split_every's: 0 the day's first
+        # step, 1 the step that starts at its class's dispersion time, 2 any other)
+        every = blocks[lv, 0] > 1
+        mode = 0 if u0 == 0 else (1 if _ctz(u0) == lv and _lts_block(u0, lv, blocks) > 0 else 2)
         for j in range(j0, j1 + 1):
             # the flux inlet's split (_inlet_split for chain j, written out: a call per chain and
             # step cost more than the rest of the update)
@@ -2851,13 +2935,20 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
                 up_mix[k, j] = x
                 c0k = x * iq
                 cin[k, j] = c0k
-                if u0 == 0:
-                    pred = 0.5 * dt * hc * (c0k - c[k, q])
-                elif u == n_ev:
-                    pred = 0.0
+                if every:
+                    y = tau * hc * (c0k - c[k, q])
+                    if mode == 0:
+                        y += inlet_debt[t0 + k, j]
+                    elif mode == 1:
+                        y += inlet_debt[t0 + k, j] - 0.5 * r_prev[k, j]
                 else:
-                    pred = 0.5 * r_prev[k, j]
-                y = inlet_debt[t0 + k, j] + pred
+                    if u0 == 0:
+                        pred = 0.5 * dt * hc * (c0k - c[k, q])
+                    elif u == n_ev:
+                        pred = 0.0
+                    else:
+                        pred = 0.5 * r_prev[k, j]
+                    y = inlet_debt[t0 + k, j] + pred
                 s_used[k, j] = y
                 s_tot += y
                 c0_tot += c0k
@@ -3135,6 +3226,17 @@ def lts_disperse(lv, dt, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs
 
 
 @kernel(helper=True)
+def _lts_keep(keep, lv, size, n_f, day, t0, reach_rate, slot_reach, idx, cnt, ghost_up, ghost_dn):
+    """The removal factor of the class-``lv`` slots over a block of ``size`` of its steps (the
+    expression of :func:`lts_group_day`'s, ghosts left at 1)."""
+    for i in range(cnt[L_CHAIN, lv]):
+        for p in range(ghost_up[idx[L_CHAIN, lv, 2 * i]], ghost_dn[idx[L_CHAIN, lv, 2 * i + 1]] + 1):
+            r = slot_reach[p]
+            if r >= 0:
+                keep[p] = math.exp(-reach_rate[day, r, t0] * (SECONDS_PER_DAY * 2 ** lv / n_f * size))
+
+
+@kernel(helper=True)
 def lts_react(lv, idx, cnt, ghost_up, ghost_dn, mass, c, prop_slot, t0, n_sp, n_src, inv_v, racc, acc, dead):
     """:func:`react` on the slots of the class-``lv`` chains (the same sums in the same order, in
     the same passes; ``acc`` an (n_pad,) work row).  The slot index ``p = lo + q`` is unsigned:
@@ -3196,9 +3298,11 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
     (2) the advection updates of the chains whose step ends (:func:`lts_update`), (3) the
     exchanges between classes (:func:`lts_exchange`), (4) the dispersing class's Heun step,
     removal and reactions (:func:`lts_disperse`, :func:`lts_react`), (5) the new fluxes of the
-    chains whose step starts (:func:`lts_fluxes`).  ``classes`` is ``(level, mask, idx, cnt)``
-    (:func:`lts_classes`, :func:`lts_lists`).  See docs/solver.md and
-    tests/lts_prototype.py."""
+    chains whose step starts (:func:`lts_fluxes`).  ``classes`` is ``(level, mask, idx, cnt, blocks)``
+    (:func:`lts_classes`, :func:`lts_lists`).  A class whose blocks are of several steps
+    (``blocks``, :func:`_lts_blocks`) disperses, removes and exchanges only at its blocks' middles, over
+    their steps, and only there do finer chains take its bounds; it reacts at every step.  See
+    docs/solver.md and tests/lts_prototype.py."""
     mass, c, res_mass = state
     chain_head, ghost_up, ghost_dn, dn_src, up_src = lay[2], lay[3], lay[4], lay[5], lay[23]
     slot_reach, tail_res, res_down_kind, res_down_index, head_chain = lay[18:23]
@@ -3211,7 +3315,7 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
                                                                              work[6], work[7], work[8], work[10],
                                                                              work[11])
     rx_from, rx_to, rx_river_rate, prop, kmat, m_a, m_b = rxs
-    level, mask, idx, cnt = classes
+    level, mask, idx, cnt, blocks = classes
     dead = tank_args[3][7]  # the tags the day's steps skip (_dead_tags, set by simulate_kernel)
     n_chain = ghost_up.shape[0]
     n_pad = vol0.shape[0]
@@ -3228,11 +3332,19 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
     for j in range(n_chain):
         present |= mask[j]
         own |= 1 << level[j]
+    keep_size = np.empty(4, dtype=np.int64)  # the block (steps) each class's keep is for: its first
+    own_first = np.zeros(4, dtype=np.int64)  # the first run of a class's own chains among its bounds' runs
+    for lv in range(4):
+        keep_size[lv] = blocks[lv, 1] + 2 if blocks[lv, 2] > 0 else blocks[lv, 1]
+        for i in range(cnt[L_BOUND, lv]):  # (laid out by class: the finer chains' runs come first)
+            if level[idx[L_BOUND, lv, 2 * i]] < lv:
+                own_first[lv] = i + 1
     for p in range(n_pad):
         keep[p] = 1.0
         r = slot_reach[p]
         if r >= 0 and not mixed:
-            keep[p] = math.exp(-reach_rate[day, r, t0] * (SECONDS_PER_DAY * 2 ** level[chain_of_slot[p]] / n_f))
+            lv = level[chain_of_slot[p]]
+            keep[p] = math.exp(-reach_rate[day, r, t0] * (SECONDS_PER_DAY * 2 ** lv / n_f * keep_size[lv]))
     if mixed:
         for lv in range(4):
             if (own >> lv) & 1:
@@ -3270,7 +3382,7 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
             if level[idx[L_BOUND, lv, 2 * i]] == lv:
                 lts_fluxes(idx[L_BOUND, lv, 2 * i:2 * i + 2], 1, 0, n_ev, unit, mask, step_start, 0.0, day, t0,
                            n_tag, c, c_total, flux, fpc, fq, out_rate, ghost_up, ghost_dn, dn_src, chain_head,
-                           up_mix, inv_qin, tail_res, res_mass, res_volume, up_src)
+                           up_mix, inv_qin, tail_res, res_mass, res_volume, up_src, level, blocks)
     prev = 0
     for u in range(1, n_ev + 1):
         lv = _ctz(u)
@@ -3287,24 +3399,30 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
                     if level[idx[L_BOUND, lv, 2 * i]] == lv:
                         lts_update(idx[L_BOUND, lv, 2 * i:2 * i + 2], 1, u, n_ev, unit, n_f, level, no,
                                    withdrawing, step_start, day, t0, n_tag, state, lay, water, srcs, accs, inlet,
-                                   work, dead)
+                                   work, dead, blocks)
             break
         removing = not any_disp  # (then every chain with a bound here is of this class)
-        lts_update(idx[L_BOUND, lv], cnt[L_BOUND, lv], u, n_ev, unit, n_f, level, removing, withdrawing,
-                   step_start, day, t0, n_tag, state, lay, water, srcs, accs, inlet, work, dead)
+        size = _lts_block(u, lv, blocks)  # (0: the class does not disperse here, nor exchange)
+        f0 = 0 if size > 0 else own_first[lv]  # (the finer chains' bounds are at its dispersion times only)
+        lts_update(idx[L_BOUND, lv, 2 * f0:], cnt[L_BOUND, lv] - f0, u, n_ev, unit, n_f, level, removing,
+                   withdrawing, step_start, day, t0, n_tag, state, lay, water, srcs, accs, inlet, work, dead, blocks)
         t_now = u * unit
         dt_l = SECONDS_PER_DAY * 2 ** lv / n_f
-        lts_exchange(lv, t_now, dt_l, t0, n_tag, idx, cnt, state, lay, water, accs, dead)
+        if size > 0:
+            lts_exchange(lv, t_now, dt_l * size, t0, n_tag, idx, cnt, state, lay, water, accs, dead)
         if (own >> lv) & 1:  # (inv_v: set by lts_update, every chain of the class ending its step here)
-            if any_disp:
-                lts_disperse(lv, dt_l, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs, inlet, work,
+            if any_disp and size > 0:
+                if size != keep_size[lv] and not mixed:  # the removal over this block's steps
+                    keep_size[lv] = size
+                    _lts_keep(keep, lv, size, n_f, day, t0, reach_rate, slot_reach, idx, cnt, ghost_up, ghost_dn)
+                lts_disperse(lv, dt_l * size, day, t0, n_tag, idx, cnt, state, lay, water, srcs, accs, inlet, work,
                              dead)
             if mixed:
                 lts_react(lv, idx, cnt, ghost_up, ghost_dn, mass, c, prop_lv[lv], t0, n_sp, n_src, inv_v,
                           removed_acc, work[3], dead)
-        lts_fluxes(idx[L_BOUND, lv], cnt[L_BOUND, lv], u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, c,
-                   c_total, flux, fpc, fq, out_rate, ghost_up, ghost_dn, dn_src, chain_head, up_mix, inv_qin,
-                   tail_res, res_mass, res_volume, up_src)
+        lts_fluxes(idx[L_BOUND, lv, 2 * f0:], cnt[L_BOUND, lv] - f0, u, n_ev, unit, mask, step_start, f_now, day,
+                   t0, n_tag, c, c_total, flux, fpc, fq, out_rate, ghost_up, ghost_dn, dn_src, chain_head, up_mix,
+                   inv_qin, tail_res, res_mass, res_volume, up_src, level, blocks)
         prev = u
 
 

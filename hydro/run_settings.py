@@ -52,8 +52,8 @@ class RunSettings:
         The most advection sub-steps per dispersion step of the global sub-step (multirate splitting,
         ``hydro.transport.simulate``'s ``dispersion_every``; docs/solver.md, "Dispersion every K advection
         sub-steps"), >= 1; 1, the default, disperses on every sub-step (the results of before, bit for
-        bit).  Local time steps do not take it: with ``local_steps = true`` a value above 1 is an error,
-        and where ``"auto"`` puts a network on local steps it is not used (:meth:`transport_dispersion_every`).
+        bit).  On local time steps each class of chains disperses once a block of at most that many of
+        its own steps (docs/solver.md, "Dispersion every K steps inside the local steps").
     """
 
     start: date
@@ -81,9 +81,9 @@ class RunSettings:
         return LocalSteps() if self.local_steps else None
 
     def transport_dispersion_every(self) -> int:
-        """The ``dispersion_every`` argument of :func:`hydro.transport.simulate`: :attr:`dispersion_every`
-        on the global sub-step, 1 on local steps (which ``"auto"`` may have chosen: they take precedence)."""
-        return 1 if self.local_steps else self.dispersion_every
+        """The ``dispersion_every`` argument of :func:`hydro.transport.simulate`: :attr:`dispersion_every`,
+        on the global sub-step and on local steps alike."""
+        return self.dispersion_every
 
 
 #: ``[run] local_steps`` values: true, false or "auto" (the default).
@@ -123,10 +123,6 @@ def read_run_settings(run: Table) -> RunSettings:
         **_local_steps(run),
         dispersion_every=run.int("dispersion_every", default=1, minimum=1),
     )
-    if settings.dispersion_every > 1 and settings.local_steps:
-        raise run.error("dispersion_every", f"{settings.dispersion_every} runs on the global sub-step only: not "
-                                            "with local_steps = true; set one of them back (dispersion_every = 1 "
-                                            "or local_steps = \"auto\")")
     if settings.routing not in ROUTINGS:
         raise run.error("routing", f"expected one of {', '.join(ROUTINGS)}, got '{settings.routing}'")
     run.finish()

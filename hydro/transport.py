@@ -172,7 +172,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         every K advection sub-steps"): 1, the default, disperses on every sub-step (the results of before,
         bit for bit); K > 1 lets a day whose sub-step the Courant limit sets disperse (and remove, where
         removal rides on the dispersion) once every k <= K sub-steps, k odd, over k sub-steps at once, as far
-        as the dispersion's own limit allows.  The global sub-step only: not with ``local_steps``.
+        as the dispersion's own limit allows.  With ``local_steps`` each class of chains disperses once a
+        block of at most K of its own steps (docs/solver.md, "Dispersion every K steps inside the local steps").
     on_lane : callable, optional
         ``on_lane(groups, block)``, called on a lane's thread when its ``groups`` (indices) are done: ``block(k)``
         is a :class:`TransportResult` of group ``k``'s tracers alone, in the returned result's units and bits,
@@ -193,7 +194,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     groups_checked = check_grouping(tracers, groups, group_species, reactions)
     run = _KernelRun(network, inputs, tracers, arr, period, groups_checked, float(courant), float(dispersion_limit),
                      2**62 if max_substeps is None else int(max_substeps), local_steps, skip_dead, zero,
-                     _dispersion_every(dispersion_every, local_steps))
+                     _dispersion_every(dispersion_every))
     run.on_lane = on_lane
     lanes = _kernel_args.lanes([len(tags) for tags in run.live], TRANSPORT_THREADS if threads is None else threads)
     if len(lanes) == 1:
@@ -208,11 +209,9 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
     return run.result()
 
 
-def _dispersion_every(value, local_steps) -> int:
-    """:func:`simulate`'s ``dispersion_every``, checked: an integer >= 1, and 1 with local steps."""
+def _dispersion_every(value) -> int:
+    """:func:`simulate`'s ``dispersion_every``, checked: an integer >= 1 (with local steps too: each class
+    disperses once a block of its steps, docs/solver.md, "Dispersion every K steps inside the local steps")."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
         raise HydroError(f"dispersion_every must be an integer >= 1, got {value!r}")
-    if value > 1 and local_steps is not None:
-        raise HydroError("dispersion_every > 1 runs on the global sub-step only: not with local_steps; "
-                         "pass dispersion_every=1 or local_steps=None")
     return int(value)

@@ -49,15 +49,17 @@ def test_one_is_the_default_and_no_dispersion_is_no_change():
                                                                                  seven.final_concentration)
 
 
-def _pulse(every: int, d: float = 5.0, u: float = 1.0, dx: float = 200.0, k_day: float = 0.2):
+def _pulse(every: int, d: float = 5.0, u: float = 1.0, dx: float = 200.0, k_day: float = 0.2, local=None):
     """A Gaussian pulse (sigma 3 km at 25 km) on a 150 km reach (velocity u m/s, dispersion d m2/s) after
-    one day: (variance growth over 2 D t, mass over M0 exp(-k t) less 1, the final concentrations)."""
+    one day: (variance growth over 2 D t, mass over M0 exp(-k t) less 1, the final concentrations);
+    ``local``: ``simulate``'s ``local_steps``."""
     length, x0, sigma0 = 150_000.0, 25_000.0, 3_000.0
     n = round(length / dx)
     net, kw = single_reach_problem(length, n, u, d, 1)
     x = (np.arange(n) + 0.5) * dx
     kw["init_conc"][:, 0] = gaussian_cell_average(x, dx, x0, sigma0)
-    res = simulate(net, [Constituent("c", "c", river_removal_per_day=k_day)], build(kw), dispersion_every=every)
+    res = simulate(net, [Constituent("c", "c", river_removal_per_day=k_day)], build(kw), dispersion_every=every,
+                   local_steps=local)
     c = res.final_concentration[:, 0]
     mean = (c * x).sum() / c.sum()
     var = (c * (x - mean) ** 2).sum() / c.sum()
@@ -106,13 +108,29 @@ def test_inlets_stay_near_the_every_step_solution(concentration_inlet):
         assert np.abs(b - ogata_banks_cell_average(lo, lo + dx, DAY, 1.0, 5.0)).max() <= 2e-2
 
 
-def test_bad_values_and_local_steps_are_refused():
+def test_a_pulse_on_local_steps_spreads_as_2_d_t_and_decays_as_exp_minus_k_t():
+    """The pulse above on local steps (forced: one chain, one class of 480 steps a day): each class
+    disperses once a block of up to 15 of its steps (32 blocks of 15), over the block, with the removal
+    over it.  The variance grows by 2 D t within 1e-3 and the mass decays as exp(-k t) to round-off, as on
+    the global step; a dispersion left out would leave 2.7e-4 of the growth, one over a single step of
+    each block about 1/15, so this fails if the blocks are skipped or taken over the wrong time."""
+    steps = LocalSteps(min_gain=1e-9)
+    growth_1, mass_1, c_1 = _pulse(1, local=steps)
+    growth, mass, c = _pulse(15, local=steps)
+    assert abs(growth_1 - 1.0) <= 1e-3 and abs(growth - 1.0) <= 1e-3
+    assert abs(mass_1) <= 1e-12 and abs(mass) <= 1e-12
+    assert not np.array_equal(c, c_1)  # (the option reached the local steps)
+    _, _, c_global = _pulse(15)  # the global step's blocks, 32 of 15 sub-steps: the same steps and times
+    assert np.abs(c - c_global).max() <= 1e-12 * np.abs(c_global).max()  # round-off
+
+
+def test_bad_values_are_refused():
     net, tracers, kw = random_case(1, 4)
     for bad in (0, -3, True, 2.0):
         with pytest.raises(HydroError, match="dispersion_every"):
             simulate(net, tracers, TransportInputs(**kw), dispersion_every=bad)
-    with pytest.raises(HydroError, match="global sub-step only"):
-        simulate(net, tracers, TransportInputs(**kw), dispersion_every=3, local_steps=LocalSteps())
+        with pytest.raises(HydroError, match="dispersion_every"):
+            simulate(net, tracers, TransportInputs(**kw), dispersion_every=bad, local_steps=LocalSteps())
 
 
 def test_the_run_key_names_its_rules():
@@ -121,19 +139,18 @@ def test_the_run_key_names_its_rules():
     for value, message in (("0", "expected an integer >= 1"), ("'auto'", "expected an integer")):
         with pytest.raises(HydroError, match=message):
             Basin.load("miyun", overrides=[f"run.dispersion_every={value}"])
-    with pytest.raises(HydroError, match="global sub-step only"):
-        Basin.load("miyun", overrides=["run.dispersion_every=3", "run.local_steps=true"])
     settings = Basin.load("miyun", overrides=["run.dispersion_every=3"]).settings
     assert settings.dispersion_every == 3 and settings.transport_dispersion_every() == 3
-    # "auto" (Miyun's, resolved by Basin.load: the global step) putting a network on local steps: they
-    # take precedence, the key is not used
+    # with local steps (forced, or "auto" putting a network on them) each class disperses once a block
+    on = Basin.load("miyun", overrides=["run.dispersion_every=3", "run.local_steps=true"]).settings
+    assert on.local_steps and on.transport_dispersion_every() == 3
     from dataclasses import replace
 
     from hydro.run_settings import LOCAL_STEPS_AUTO_REACHES
 
     auto = replace(settings, local_steps_auto=True)
     assert auto.for_network(LOCAL_STEPS_AUTO_REACHES - 1).transport_dispersion_every() == 3
-    assert auto.for_network(LOCAL_STEPS_AUTO_REACHES).transport_dispersion_every() == 1
+    assert auto.for_network(LOCAL_STEPS_AUTO_REACHES).transport_dispersion_every() == 3
 
 
 def test_a_miyun_run_says_so_and_keeps_its_water_and_budgets():

@@ -4,7 +4,9 @@ The kernel's event loop (``hydro._transport_kernels.lts_group_day``) against the
 design it was built from (``tests/lts_prototype.py``) on random trees whose chains take
 different classes (a reach's own count multiplied by 1, 2, 4 or 8, which only refines it),
 with the prototype's property tests run on the kernel itself; with one class a day it is the
-global scheme, and days that would save little take the global path bit for bit.
+global scheme, and days that would save little take the global path bit for bit.  The property
+tests run with dispersion on every step of a class and once a block of up to 7 of them
+(``dispersion_every``, ``EVERY``).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import lts_prototype
 import naive_transport
 import numpy as np
+import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from test_lts_prototype import several_classes
@@ -24,6 +27,10 @@ from hydro.validation.problems import ranged_inputs, uniform_inputs, varying_cas
 
 #: Local steps on every day, even where they save nothing (the event loop under test).
 ALWAYS = 1e-9
+
+#: ``dispersion_every`` of the property tests: 1, each class dispersing at every one of its steps, and 7,
+#: once a block of up to 7 (on most random cases: the prototype's ``blocks`` count them)
+EVERY = pytest.mark.parametrize("every", [1, 7])
 
 # seed, reaches, days, dispersion, reservoir; the refinement of reaches 0..13
 CASES = st.tuples(st.integers(0, 10_000), st.integers(3, 14), st.integers(1, 3), st.booleans(), st.booleans(),
@@ -49,27 +56,28 @@ def assert_close(fast, proto, names=("final", "reach_mass", "section_mass", "res
         assert np.abs(got[name] - proto[name]).max() <= 1e-10 * scale, name
 
 
+@EVERY
 @settings(max_examples=15, deadline=None)
 @given(CASES)
-def test_kernel_equals_the_prototype_with_chains_in_different_classes(case):
+def test_kernel_equals_the_prototype_with_chains_in_different_classes(every, case):
     seed, n_reach, n_day, disp, res, factors = case
     net, kw, gross, lateral, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
     kw = ranged_inputs(net, kw, gross, lateral, boundary, np.random.default_rng(seed + 1), 0.5, 3.0)
     kw["dispersive_inlet"] = net.layout.headwater & (np.arange(n_reach) % 2 == 0)
     inputs = TransportInputs(**kw)
     boost = dict(enumerate(factors))
-    proto = lts_prototype.run_lts(net, [Constituent("c", "c")], inputs, courant=1.0, boost=boost)
+    proto = lts_prototype.run_lts(net, [Constituent("c", "c")], inputs, courant=1.0, boost=boost, every=every)
     assume(several_classes(proto))
     fast = simulate(net, [Constituent("c", "c")], inputs, courant=1.0, local_steps=local(net, factors),
-                    max_substeps=None)
+                    max_substeps=None, dispersion_every=every)
     assert_close(fast, proto)
 
 
-def assert_exact_properties(net, kw, gross, lateral, boundary, seed, steps):
-    """Local steps ``steps`` on a varying case: a uniform field stays uniform, values stay within
-    their inputs' range, budgets close and two tags add up to the untagged run."""
+def assert_exact_properties(net, kw, gross, lateral, boundary, seed, steps, every=1):
+    """Local steps ``steps`` on a varying case (``every``: ``dispersion_every``): a uniform field stays
+    uniform, values stay within their inputs' range, budgets close and two tags add up to the untagged run."""
     uniform = simulate(net, [Constituent("c", "c")], TransportInputs(**uniform_inputs(kw, gross, lateral, boundary)),
-                       local_steps=steps, max_substeps=None)
+                       local_steps=steps, max_substeps=None, dispersion_every=every)
     # round-off only: a few hundred sub-steps of ~1e-16 relative each (as the prototype's test)
     np.testing.assert_allclose(uniform.final_concentration, 1.0, rtol=1e-12)
     if uniform.reservoir_concentration.size:
@@ -77,7 +85,7 @@ def assert_exact_properties(net, kw, gross, lateral, boundary, seed, steps):
     lo, hi = 0.5, 3.0
     kw = ranged_inputs(net, kw, gross, lateral, boundary, np.random.default_rng(seed + 1), lo, hi)
     one = simulate(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0, local_steps=steps,
-                   max_substeps=None)
+                   max_substeps=None, dispersion_every=every)
     eps = 1e-12 * hi  # round-off
     for a in (one.final_concentration, one.reservoir_concentration):
         if a.size:
@@ -87,23 +95,24 @@ def assert_exact_properties(net, kw, gross, lateral, boundary, seed, steps):
                  "boundary_conc"):
         tagged[name] = np.concatenate([kw[name] * 0.3, kw[name] * 0.7], axis=-1)
     two = simulate(net, [Constituent("c", "c")] * 2, TransportInputs(**tagged), courant=1.0, groups=[2],
-                   local_steps=steps, max_substeps=None)
+                   local_steps=steps, max_substeps=None, dispersion_every=every)
     # budgets close to round-off of the mass that was there or entered (as the global scheme's tests)
     assert one.closure() <= 1e-12 and two.closure() <= 1e-12
     np.testing.assert_allclose(two.final_concentration.sum(axis=1), one.final_concentration[:, 0], rtol=1e-12)
     np.testing.assert_allclose(two.reach_load.sum(axis=2), one.reach_load[:, :, 0], rtol=1e-12, atol=1e-12)
 
 
+@EVERY
 @settings(max_examples=15, deadline=None)
 @given(CASES)
-def test_uniform_range_balance_and_tags_with_chains_in_different_classes(case):
+def test_uniform_range_balance_and_tags_with_chains_in_different_classes(every, case):
     seed, n_reach, n_day, disp, res, factors = case
     net, kw, gross, lateral, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
     steps = local(net, factors)
     levels = lts_prototype.run_lts(net, [Constituent("c", "c")], TransportInputs(**kw), courant=1.0,
                                    boost=dict(enumerate(factors)))
     assume(several_classes(levels))
-    assert_exact_properties(net, kw, gross, lateral, boundary, seed, steps)
+    assert_exact_properties(net, kw, gross, lateral, boundary, seed, steps, every)
 
 
 def test_one_class_is_the_global_scheme():
@@ -134,10 +143,13 @@ def test_days_that_save_little_take_the_global_path_bit_for_bit():
     assert np.array_equal(on.final_concentration, off.final_concentration)
 
 
-def test_species_sum_to_the_constituent_with_chains_in_different_classes():
+@EVERY
+def test_species_sum_to_the_constituent_with_chains_in_different_classes(every):
     """Species sharing one sink that only turn into each other carry the constituent run alone; the
-    reactions run over each class's own step, as in the prototype."""
-    species = tuple(Constituent(x, x, river_removal_per_day=0.2, river_theta=1.03) for x in ("a", "b", "c"))
+    reactions run over each class's own step, as in the prototype (with ``every`` 7 the species share no
+    sink: a constituent alone removes once a block, species in their propagators at every step)."""
+    sink = 0.2 if every == 1 else 0.0
+    species = tuple(Constituent(x, x, river_removal_per_day=sink, river_theta=1.03) for x in ("a", "b", "c"))
     chain = Constituent("t", "t", species=species, reactions=(Reaction("a", "b", 0.7, 1.05), Reaction("b", "c", 2.0)))
     lay = tracer_layout([chain], ["x", "y"])
     rx = dict(groups=lay.groups, group_species=lay.group_species, reactions=lay.reactions)
@@ -145,13 +157,14 @@ def test_species_sum_to_the_constituent_with_chains_in_different_classes():
         net, _, kw = random_case(seed, 6, n_tracer=6, reservoir=False, dispersion=True)
         factors = [8, 4, 1, 1, 1, 1]
         inputs = TransportInputs(**kw)
-        proto = lts_prototype.run_lts(net, lay.tracers, inputs, boost=dict(enumerate(factors)), **rx)
-        fast = simulate(net, lay.tracers, inputs, local_steps=local(net, factors), max_substeps=None, **rx)
+        proto = lts_prototype.run_lts(net, lay.tracers, inputs, boost=dict(enumerate(factors)), every=every, **rx)
+        fast = simulate(net, lay.tracers, inputs, local_steps=local(net, factors), max_substeps=None,
+                        dispersion_every=every, **rx)
         assert_close(fast, proto)
         alone_kw = {**kw, **{k: kw[k].sum(axis=-1, keepdims=True) for k in (
             "boundary_flux", "boundary_conc", "lateral_load", "point_load", "res_load", "init_conc", "init_res_conc")}}
         alone = simulate(net, [species[0]], TransportInputs(**alone_kw), local_steps=local(net, factors),
-                         max_substeps=None)
+                         max_substeps=None, dispersion_every=every)
         for a, b in ((fast.final_concentration.sum(axis=-1), alone.final_concentration[..., 0]),
                      (fast.reach_load.sum(axis=-1), alone.reach_load[..., 0])):
             # round-off (5e-15 seen in the prototype); 1e-11 as tests/test_reactions.py
@@ -159,8 +172,9 @@ def test_species_sum_to_the_constituent_with_chains_in_different_classes():
     net, lay3, kw = species_case(0, 5)
     three = dict(groups=lay3.groups, group_species=lay3.group_species, reactions=lay3.reactions)
     inputs = TransportInputs(**kw)
-    proto = lts_prototype.run_lts(net, lay3.tracers, inputs, boost={0: 8, 1: 2}, **three)
-    fast = simulate(net, lay3.tracers, inputs, local_steps=local(net, [8, 2, 1, 1, 1]), max_substeps=None, **three)
+    proto = lts_prototype.run_lts(net, lay3.tracers, inputs, boost={0: 8, 1: 2}, every=every, **three)
+    fast = simulate(net, lay3.tracers, inputs, local_steps=local(net, [8, 2, 1, 1, 1]), max_substeps=None,
+                    dispersion_every=every, **three)
     assert_close(fast, proto)
     assert fast.closure() <= 1e-12  # round-off (as the prototype's 1e-13 seen)
 
