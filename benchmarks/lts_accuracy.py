@@ -11,7 +11,8 @@ and runs it again in the same process:
   with ``exchange_limit`` 0.1 (the default), 1 and ``math.inf``, the global step at half the
   Courant number (time refined alone: more numerical diffusion, not less, for a limited upwind scheme),
   and the global step dispersing once every k <= 3, 7 and 31 advection sub-steps (``dispersion_every``,
-  docs/solver.md, "Dispersion every K advection sub-steps").
+  docs/solver.md, "Dispersion every K advection sub-steps"), and local steps (0.1) whose classes disperse
+  once a block of up to 7 of their steps (docs/solver.md, "Dispersion every K steps inside the local steps").
 
 The refined inputs are the same water, loads and initial state on finer cells: each cell becomes
 ``k`` cells of the same concentration, a point load is shared evenly among the ``k`` cells of its
@@ -87,7 +88,8 @@ def errors(run, reference, glob, groups) -> dict:
 #: (name, local steps' exchange_limit or None for the global step, share of the Courant number, dispersion_every)
 METHODS = (("global", None, 1.0, 1), ("lts 0.1", 0.1, 1.0, 1), ("lts 1", 1.0, 1.0, 1),
            ("lts inf", math.inf, 1.0, 1), ("global courant/2", None, 0.5, 1), ("dispersion every 3", None, 1.0, 3),
-           ("dispersion every 7", None, 1.0, 7), ("dispersion every 31", None, 1.0, 31))
+           ("dispersion every 7", None, 1.0, 7), ("dispersion every 31", None, 1.0, 31),
+           ("lts 0.1 every 7", 0.1, 1.0, 7))
 
 
 def accuracy(network, tracers, inputs, kw, ref: int = REF) -> dict:

@@ -91,7 +91,11 @@ every other value of the file as chain3's; its records, every case's, are suffix
 ``--dispersion-every K`` writes ``[run] dispersion_every = K`` into every case's basin (the 100 x 1
 reference's too): the transport disperses once every k <= K advection sub-steps where the Courant limit
 sets the step (docs/solver.md, "Dispersion every K advection sub-steps"); its records are suffixed
-``_dispersion_every_K``, their ratios against its own 100 x 1.
+``_dispersion_every_K``, their ratios against its own 100 x 1.  ``--local-steps-from N`` writes ``[run]
+local_steps = true`` into the cases of N reaches or more (the 100 x 1 reference stays on the global step
+unless N <= 100, as ``"auto"`` would choose at a threshold of N; records suffixed ``_local_from_N``): with
+``--dispersion-every`` each class of chains disperses once a block of its steps (docs/solver.md,
+"Dispersion every K steps inside the local steps").
 Issue 16's targets, reported as ``..._vs_target`` records (value / target,
 never asserted): cost per reach-day at 10,000 reaches <= 1.3x that at 100; 10,000 x 1
 whole process <= 30 s; peak RSS of 100 x 100 <= 500 MB.  Without ``--large`` the
@@ -693,6 +697,9 @@ def main() -> None:
     parser.add_argument("--dispersion-every", type=int, default=1, metavar="K",
                         help="write [run] dispersion_every = K into every case's basin (records suffixed "
                              "_dispersion_every_K; docs/solver.md, \"Dispersion every K advection sub-steps\")")
+    parser.add_argument("--local-steps-from", type=int, default=0, metavar="N",
+                        help="write [run] local_steps = true into the cases of N reaches or more (records suffixed "
+                             "_local_from_N)")
     add_hydraulics_argument(parser)
     add_shape_argument(parser)
     args = parser.parse_args()
@@ -712,6 +719,9 @@ def main() -> None:
             if args.dispersion_every != 1:
                 text = basin.read_text()
                 basin.write_text(text.replace("[run]\n", f"[run]\ndispersion_every = {args.dispersion_every}\n", 1))
+            if args.local_steps_from and reaches >= args.local_steps_from:
+                text = basin.read_text()
+                basin.write_text(text.replace("[run]\n", "[run]\nlocal_steps = true\n", 1))
             print(f"built {reaches} reaches x {years} years ({mode} hydraulics, {args.shape} tree) in "
                   f"{time.perf_counter() - t0:.1f} s",
                   file=sys.stderr, flush=True)
@@ -790,7 +800,8 @@ def main() -> None:
     for mode in modes:
         records += mode_records({(r, y): f for (r, y, m), f in measured.items() if m == mode},
                                 SUFFIX[mode] + SHAPE_SUFFIX[args.shape]
-                                + (f"_dispersion_every_{args.dispersion_every}" if args.dispersion_every != 1 else ""))
+                                + (f"_dispersion_every_{args.dispersion_every}" if args.dispersion_every != 1 else "")
+                                + (f"_local_from_{args.local_steps_from}" if args.local_steps_from else ""))
     emit(records, args.json)
 
 
