@@ -61,6 +61,7 @@ import numpy as np
 from naive_transport import (
     DAY,
     TINY,
+    bounded_shares,
     day_hydraulics,
     dispersion_rate,
     inlet_split,
@@ -219,14 +220,7 @@ def inlet_split_every(mode, tau, q, tags, inflow, conc, a, h, r_prev, debt):
             share[t] += debt[t]
         elif mode == 1:
             share[t] += debt[t] - 0.5 * r_prev[t]
-    total = sum(share.values())
-    room = tau * q * (sum(cin.values()) - sum(conc[t][a] for t in tags)) if q > 0 else 0.0
-    lo, hi = min(room, 0.0), max(room, 0.0)
-    theta = hi / total if total > hi else lo / total if total < lo else 1.0
-    for t in tags:
-        share[t] *= theta
-        debt[t] -= share[t]
-    return share, cin
+    return bounded_shares(share, cin, tau, q, tags, conc, a, debt), cin
 
 
 def cheaper_classes(chains, chain_of, level, junctions, down, cells):

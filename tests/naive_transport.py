@@ -331,6 +331,13 @@ def inlet_split(step, n_sub, tau, dt, q, tags, inflow, conc, a, h, r_prev, debt)
         else:
             pred = 0.5 * r_prev[t]
         share[t] = debt[t] + pred
+    return bounded_shares(share, cin, tau, q, tags, conc, a, debt), cin
+
+
+def bounded_shares(share, cin, tau, q, tags, conc, a, debt):
+    """``share`` (g per tag) scaled so that the advective inflow value stays between the inflow
+    concentrations ``cin`` and the first cell's (the constituent's), each tag in proportion; what each
+    takes is subtracted from its ``debt``."""
     total = sum(share.values())
     room = tau * q * (sum(cin.values()) - sum(conc[t][a] for t in tags)) if q > 0 else 0.0
     lo, hi = min(room, 0.0), max(room, 0.0)
@@ -338,7 +345,7 @@ def inlet_split(step, n_sub, tau, dt, q, tags, inflow, conc, a, h, r_prev, debt)
     for t in tags:
         share[t] *= theta
         debt[t] -= share[t]
-    return share, cin
+    return share
 
 
 def start(network, inp, n_tracer):
