@@ -403,7 +403,9 @@ def lts_timed(network, tracers, inputs, kw, cuts: bool = False) -> dict:
     from hydro.transport import simulate
     from hydro.transport_args import LTS_COUNTS, LocalSteps
 
-    kw = {key: value for key, value in kw.items() if key != "local_steps"}
+    # the global step dispersing on every sub-step, as --lts compared them before the default "auto"
+    # dispersed every 7 from DISPERSION_EVERY_AUTO_REACHES up (local steps take 1 in any case)
+    kw = {key: value for key, value in kw.items() if key not in ("local_steps", "dispersion_every")}
     out = {}
     runs = {}
     counts = np.zeros((inputs.q_in.shape[0], LTS_COUNTS), dtype=np.int64)
@@ -690,9 +692,10 @@ def main() -> None:
                              "with K (4) times the cells (benchmarks/lts_accuracy.py)")
     parser.add_argument("--cuts", action="store_true",
                         help="with --lts: local time steps on chains cut where the classes change")
-    parser.add_argument("--dispersion-every", type=int, default=1, metavar="K",
-                        help="write [run] dispersion_every = K into every case's basin (records suffixed "
-                             "_dispersion_every_K; docs/solver.md, \"Dispersion every K advection sub-steps\")")
+    parser.add_argument("--dispersion-every", type=int, default=None, metavar="K",
+                        help="write [run] dispersion_every = K into every case's basin (default: none, the "
+                             "basin's \"auto\"; records suffixed _dispersion_every_K; docs/solver.md, "
+                             "\"Dispersion every K advection sub-steps\")")
     add_hydraulics_argument(parser)
     add_shape_argument(parser)
     args = parser.parse_args()
@@ -709,7 +712,7 @@ def main() -> None:
         for (reaches, years), mode in [(c, m) for c in cases for m in modes]:
             t0 = time.perf_counter()
             basin = build(root / f"r{reaches}_y{years}_{mode}", reaches, years, mode, shape=args.shape)
-            if args.dispersion_every != 1:
+            if args.dispersion_every is not None:
                 text = basin.read_text()
                 basin.write_text(text.replace("[run]\n", f"[run]\ndispersion_every = {args.dispersion_every}\n", 1))
             print(f"built {reaches} reaches x {years} years ({mode} hydraulics, {args.shape} tree) in "
@@ -787,10 +790,10 @@ def main() -> None:
                       f"{100 * found['lts_days_courant']:.0f} % of "
                       f"days, by a junction, inlet or head face on {100 * found['lts_days_junction']:.0f} %",
                       file=sys.stderr, flush=True)
+    every = f"_dispersion_every_{args.dispersion_every}" if args.dispersion_every is not None else ""
     for mode in modes:
         records += mode_records({(r, y): f for (r, y, m), f in measured.items() if m == mode},
-                                SUFFIX[mode] + SHAPE_SUFFIX[args.shape]
-                                + (f"_dispersion_every_{args.dispersion_every}" if args.dispersion_every != 1 else ""))
+                                SUFFIX[mode] + SHAPE_SUFFIX[args.shape] + every)
     emit(records, args.json)
 
 

@@ -118,15 +118,15 @@ def test_bad_values_and_local_steps_are_refused():
 def test_the_run_key_names_its_rules():
     from hydro.basin import Basin
 
-    for value, message in (("0", "expected an integer >= 1"), ("'auto'", "expected an integer")):
+    for value, message in (("0", "expected an integer >= 1"), ("'Auto'", "expected an integer")):
         with pytest.raises(HydroError, match=message):
             Basin.load("miyun", overrides=[f"run.dispersion_every={value}"])
     with pytest.raises(HydroError, match="global sub-step only"):
         Basin.load("miyun", overrides=["run.dispersion_every=3", "run.local_steps=true"])
     settings = Basin.load("miyun", overrides=["run.dispersion_every=3"]).settings
     assert settings.dispersion_every == 3 and settings.transport_dispersion_every() == 3
-    # "auto" (Miyun's, resolved by Basin.load: the global step) putting a network on local steps: they
-    # take precedence, the key is not used
+    # local_steps "auto" (Miyun's, resolved by Basin.load: the global step) putting a network on local
+    # steps: they take precedence, the key is not used (dispersion_every "auto": tests/test_dispersion_every_auto.py)
     from dataclasses import replace
 
     from hydro.run_settings import LOCAL_STEPS_AUTO_REACHES
