@@ -91,7 +91,12 @@ every other value of the file as chain3's; its records, every case's, are suffix
 ``--dispersion-every K`` writes ``[run] dispersion_every = K`` into every case's basin (the 100 x 1
 reference's too): the transport disperses once every k <= K advection sub-steps where the Courant limit
 sets the step (docs/solver.md, "Dispersion every K advection sub-steps"); its records are suffixed
-``_dispersion_every_K``, their ratios against its own 100 x 1.
+``_dispersion_every_K``, their ratios against its own 100 x 1.  Without it the basins leave the key to
+its default, ``"auto"`` (since 3 Dec 2026): 7 from ``hydro.run_settings.DISPERSION_EVERY_AUTO_REACHES``
+(2,000) reaches up, so the 10,000 x 1 case disperses every 7 and the 100- and 1,000-reach cases on every
+sub-step (docs/solver.md, "Dispersion every K: the default"); figures below from before that day were
+measured with 1 everywhere.  ``--lts`` and ``--lts-accuracy`` compare with the global step dispersing on
+every sub-step whatever the basin says.
 Issue 16's targets, reported as ``..._vs_target`` records (value / target,
 never asserted): cost per reach-day at 10,000 reaches <= 1.3x that at 100; 10,000 x 1
 whole process <= 30 s; peak RSS of 100 x 100 <= 500 MB.  Without ``--large`` the

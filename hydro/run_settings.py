@@ -120,8 +120,15 @@ LOCAL_STEPS_AUTO_REACHES = 20000
 
 #: Reaches from which ``[run] dispersion_every = "auto"`` (the default) disperses once every k <=
 #: :data:`DISPERSION_EVERY_AUTO_K` advection sub-steps, on the global sub-step (not where local steps run).
-#: MEASUREMENTS TO COME.
-DISPERSION_EVERY_AUTO_REACHES = 1000
+#: Measured 3 Dec 2026 (``benchmarks/dispersion_threshold.py``, 1 and 7 taking turns, two rounds, load 2.9-4.1;
+#: docs/solver.md, "Dispersion every K: the default"): 7 over 1 in CPU of a whole one-year ``hydro run`` of
+#: the physical synthetic basins 0.93-0.95x at 300 reaches, 0.85-0.90x at 1,000, 0.84-0.85x at 1,500,
+#: 0.82-0.83x at 2,000 and 0.78-0.79x at 5,000 on the generator's long chains; 0.97x, 0.86-0.88x, 0.86x,
+#: 0.81-0.83x and 0.81-0.83x on the hack tree.  From 2,000 reaches the whole run is 15 % or more faster in
+#: every round on both trees (the rule of ``LOCAL_STEPS_AUTO_REACHES``); at 1,000-1,500 it gains 10-16 %.  Its
+#: accuracy: the outlets' error against a refined solution as with 1 (10,000 hack reaches: mean 0.0431 %
+#: against 0.0428 % of the largest), and it moves them less than halving the Courant number does.
+DISPERSION_EVERY_AUTO_REACHES = 2000
 
 #: The ``dispersion_every`` that ``"auto"`` takes from :data:`DISPERSION_EVERY_AUTO_REACHES` reaches up: 7, the
 #: largest of those measured (3, 7, 31) that leaves the outlets' error against a refined solution as it was

@@ -3,7 +3,7 @@
 ``DISPERSION_EVERY_AUTO_REACHES`` reaches and runs on the global sub-step, else on every sub-step (the
 results of before, bit for bit); a whole number keeps its meaning.  The threshold is patched to a small
 value here so that a generated network of a few reaches lies on either side of it (the real one is a
-thousand reaches: docs/solver.md, "Dispersion every K: the default")."""
+2,000 reaches: docs/solver.md, "Dispersion every K: the default")."""
 
 from __future__ import annotations
 
