@@ -202,6 +202,11 @@ physical hydraulics both: 10,000 x 1 whole 19.6-20.1 s (22.6-22.9 s of CPU) agai
 5,127-5,199, 1.78-1.84x the same tree's 100-reach case against 1.97-2.01x (1.3x asked), peak RSS 2,439
 MB against 2,433; 1,000 x 1 1.92-1.94 s against 1.83-2.11 s, 23 sub-steps against 28, 1.17-1.23x against
 1.22-1.24x; 100 x 1 0.69 s either way, 17 sub-steps against 18. Chain3 stays the default.
+With ``[run] dispersion_every = "auto"`` the default (every 7 from 2,000 reaches; docs/solver.md,
+"Dispersion every K: the default"), 2026-12-03 09:36-09:48 UTC (load 1.1-1.4), ``--cases 100:1,10000:1``
+with ``--shape hack`` and chain3 taking turns, twice: 10,000 x 1 whole 18.1-18.8 s on hack, 18.0-18.4 s
+on chain3 (0.60-0.63 of issue 16's 30 s), 4,109-4,223 and 4,146-4,321 ns per reach-day of the model,
+1.48-1.50x and 1.51-1.74x the 100-reach case (1.3x not met).
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
