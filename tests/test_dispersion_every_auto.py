@@ -2,7 +2,7 @@
 ``hydro.run_settings.DISPERSION_EVERY_AUTO_K`` advection sub-steps when the network has at least
 ``DISPERSION_EVERY_AUTO_REACHES`` reaches and runs on the global sub-step, else on every sub-step (the
 results of before, bit for bit); a whole number keeps its meaning.  The threshold is patched to a small
-value here so that a generated network of a few reaches lies on either side of it (the real one is a
+value here so that a generated network of a few reaches lies on either side of it (the real one is
 2,000 reaches: docs/solver.md, "Dispersion every K: the default")."""
 
 from __future__ import annotations
@@ -11,28 +11,16 @@ from datetime import date
 
 import numpy as np
 import pytest
+import test_local_steps_auto as local_auto
 
 import hydro.run_settings
 from hydro.errors import HydroError
 
-REACHES = 12  # the generated network's reaches
+# local_steps "auto"'s fixture: a generated watershed of REACHES reaches over one year (without a
+# dispersion_every key either), and its settings as Basin.load reads them
+generated = local_auto.generated
+REACHES, _settings = local_auto.REACHES, local_auto._settings
 K = hydro.run_settings.DISPERSION_EVERY_AUTO_K
-
-
-@pytest.fixture(scope="module")
-def generated(tmp_path_factory):
-    """A generated watershed of :data:`REACHES` reaches over one year (no ``dispersion_every`` key)."""
-    from hydro.validation.problems import synthetic_watershed
-
-    path = synthetic_watershed(tmp_path_factory.mktemp("dauto"), n_subbasin=REACHES, n_reservoir=1, years=1)
-    assert "dispersion_every" not in path.read_text()
-    return path
-
-
-def _settings(path, *overrides: str):
-    from hydro.basin import Basin
-
-    return Basin.load(path, overrides=list(overrides)).settings
 
 
 @pytest.mark.parametrize(("threshold", "every"), [(REACHES - 1, K), (REACHES, K), (REACHES + 1, 1)])
