@@ -172,7 +172,9 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         every K advection sub-steps"): 1, the default, disperses on every sub-step (the results of before,
         bit for bit); K > 1 lets a day whose sub-step the Courant limit sets disperse (and remove, where
         removal rides on the dispersion) once every k <= K sub-steps, k odd, over k sub-steps at once, as far
-        as the dispersion's own limit allows.  The global sub-step only: not with ``local_steps``.
+        as the dispersion's own limit allows.  The global sub-step only: not with ``local_steps``.  (A basin's
+        ``[run] dispersion_every = "auto"``, its default, passes 7 from 2,000 reaches up:
+        :meth:`hydro.run_settings.RunSettings.for_network`.)
     on_lane : callable, optional
         ``on_lane(groups, block)``, called on a lane's thread when its ``groups`` (indices) are done: ``block(k)``
         is a :class:`TransportResult` of group ``k``'s tracers alone, in the returned result's units and bits,
