@@ -80,9 +80,11 @@ def emit(records: list[dict], as_json: bool) -> None:
 
 
 def transport_call(basin: str, out: str, local_steps: bool) -> tuple:
-    """The last transport call of ``hydro run BASIN -o OUT --set run.local_steps=...`` in this process:
-    ``(network, tracers, inputs, kw)``, ``kw`` without ``local_steps`` (each benchmark gives its own), so
-    that the transport alone can be timed on a run's own arguments."""
+    """The last transport call of ``hydro run BASIN -o OUT --set run.local_steps=... --set
+    run.dispersion_every=1`` in this process: ``(network, tracers, inputs, kw)``, ``kw`` without
+    ``local_steps`` (each benchmark gives its own), so that the transport alone can be timed on a run's own
+    arguments.  The global sub-step disperses on every sub-step, as the local steps' benchmarks compared
+    them before ``dispersion_every = "auto"`` became the default (3 Dec 2026)."""
     import hydro.pipeline_steps
     import hydro.simulation
     import hydro.transport
@@ -99,7 +101,8 @@ def transport_call(basin: str, out: str, local_steps: bool) -> tuple:
     hydro.pipeline_steps.simulate = spy  # type: ignore[attr-defined]
     try:
         main(["run", basin, "-o", out, "--overwrite", "-q", "--set",
-              f"run.local_steps={'true' if local_steps else 'false'}"], prog_name="hydro")
+              f"run.local_steps={'true' if local_steps else 'false'}", "--set", "run.dispersion_every=1"],
+             prog_name="hydro")
     except SystemExit as exc:
         if exc.code:
             raise

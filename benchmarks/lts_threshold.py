@@ -16,8 +16,9 @@ weighs on both alike:
   kernel runs in up to ``HYDRO_TRANSPORT_THREADS`` lanes).  A call of under 3 s runs once each way
   first, untimed (the local steps' first call loads their kernels from the cache, 0.1-0.4 s);
 * ``whole`` (unless ``--no-whole``): ``hydro run BASIN -o OUT --overwrite -q --set
-  run.local_steps=false`` and ``=true`` in fresh processes, ``--rounds`` times each, taking turns: CPU
-  seconds of each process (``os.wait4``) and its wall time.
+  run.local_steps=false`` and ``=true`` (both with ``--set run.dispersion_every=1``: the global sub-step
+  dispersing on every sub-step, as the threshold was measured) in fresh processes, ``--rounds`` times
+  each, taking turns: CPU seconds of each process (``os.wait4``) and its wall time.
 
 Printed per basin: the best (least) CPU each way and their ratio (local / global), the range of the
 ratios of the rounds' pairs (each local run over the global run just before it), the same for the
@@ -155,7 +156,8 @@ def measure(basin: Path, out: Path, rounds: int, whole: bool) -> dict:
         for _ in range(rounds):
             for way in ("false", "true"):
                 wall, cpu, _, _ = timed_process([sys.executable, "-m", "hydro", "run", str(basin), "-o", str(out),
-                                                 "--overwrite", "-q", "--set", f"run.local_steps={way}"],
+                                                 "--overwrite", "-q", "--set", f"run.local_steps={way}",
+                                                 "--set", "run.dispersion_every=1"],
                                                 f"hydro run {basin} local_steps={way}")
                 found[f"whole_{way}"].append(cpu)
                 found[f"whole_{way}_wall"].append(wall)

@@ -8,7 +8,10 @@ skips the FiPy comparison, runs the constituents from 2013 only, shrinks the ens
 (empty kernel cache) start and runs only the 100- and 1,000-reach scaling cases;
 ``--large`` adds the 1,000 x 10 and 10,000 x 1 scaling cases (minutes); the scaling basins are
 ``scaling.py``'s default, physical velocities (``scaling.py --hydraulics both`` reports issue 16's
-basins beside them).  Each script's
+basins beside them), with their ``[run]`` defaults (``dispersion_every = "auto"``: every 7 from 2,000
+reaches up).  ``scaling.py`` runs twice: on the generator's long chains (its default ``chain3`` tree) and
+on a river network's tree (``--shape hack``, records suffixed ``_hack``; 100 x 1 and 1,000 x 1, with
+``--large`` also 1,000 x 10 and 10,000 x 1).  Each script's
 progress goes to stderr as it runs.
 """
 
@@ -38,7 +41,8 @@ def main() -> None:
                ["constituents.py"] + (["--start", "2013-03-01", "--repeat", "1"] if args.quick else []),
                ["ensemble.py"] + (["--members", "20"] if args.quick else []), ["calibration.py"],
                ["startup.py"] + (["--skip-cold", "--repeat", "3"] if args.quick else []),
-               ["scaling.py"] + scaling]
+               ["scaling.py"] + scaling,
+               ["scaling.py", "--shape", "hack", "--cases", "100:1,1000:1"] + (["--large"] if args.large else [])]
     records = []
     for script in scripts:
         # stdout carries the records; stderr (progress) goes straight to the terminal

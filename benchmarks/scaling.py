@@ -91,11 +91,16 @@ every other value of the file as chain3's; its records, every case's, are suffix
 ``--dispersion-every K`` writes ``[run] dispersion_every = K`` into every case's basin (the 100 x 1
 reference's too): the transport disperses once every k <= K advection sub-steps where the Courant limit
 sets the step (docs/solver.md, "Dispersion every K advection sub-steps"); its records are suffixed
-``_dispersion_every_K``, their ratios against its own 100 x 1.  ``--local-steps-from N`` writes ``[run]
-local_steps = true`` into the cases of N reaches or more (the 100 x 1 reference stays on the global step
-unless N <= 100, as ``"auto"`` would choose at a threshold of N; records suffixed ``_local_from_N``): with
-``--dispersion-every`` each class of chains disperses once a block of its steps (docs/solver.md,
-"Dispersion every K steps inside the local steps").
+``_dispersion_every_K``, their ratios against its own 100 x 1.  Without it the basins leave the key to
+its default, ``"auto"`` (since 3 Dec 2026): 7 from ``hydro.run_settings.DISPERSION_EVERY_AUTO_REACHES``
+(2,000) reaches up, so the 10,000 x 1 case disperses every 7 and the 100- and 1,000-reach cases on every
+sub-step (docs/solver.md, "Dispersion every K: the default"); figures below from before that day were
+measured with 1 everywhere.  ``--lts`` and ``--lts-accuracy`` compare with the global step dispersing on
+every sub-step whatever the basin says.  ``--local-steps-from N`` writes ``[run] local_steps = true`` into
+the cases of N reaches or more (the 100 x 1 reference stays on the global step unless N <= 100, as
+``"auto"`` would choose at a threshold of N; records suffixed ``_local_from_N``): each class of chains
+disperses once a block of at most the basin's K of its steps (docs/solver.md, "Dispersion every K steps
+inside the local steps").
 Issue 16's targets, reported as ``..._vs_target`` records (value / target,
 never asserted): cost per reach-day at 10,000 reaches <= 1.3x that at 100; 10,000 x 1
 whole process <= 30 s; peak RSS of 100 x 100 <= 500 MB.  Without ``--large`` the
@@ -201,6 +206,11 @@ physical hydraulics both: 10,000 x 1 whole 19.6-20.1 s (22.6-22.9 s of CPU) agai
 5,127-5,199, 1.78-1.84x the same tree's 100-reach case against 1.97-2.01x (1.3x asked), peak RSS 2,439
 MB against 2,433; 1,000 x 1 1.92-1.94 s against 1.83-2.11 s, 23 sub-steps against 28, 1.17-1.23x against
 1.22-1.24x; 100 x 1 0.69 s either way, 17 sub-steps against 18. Chain3 stays the default.
+With ``[run] dispersion_every = "auto"`` the default (every 7 from 2,000 reaches; docs/solver.md,
+"Dispersion every K: the default"), 2026-12-03 09:36-09:48 UTC (load 1.1-1.4), ``--cases 100:1,10000:1``
+with ``--shape hack`` and chain3 taking turns, twice: 10,000 x 1 whole 18.1-18.8 s on hack, 18.0-18.4 s
+on chain3 (0.60-0.63 of issue 16's 30 s), 4,109-4,223 and 4,146-4,321 ns per reach-day of the model,
+1.48-1.50x and 1.51-1.74x the 100-reach case (1.3x not met).
 What the peak holds at 10,000 x 1 (tracemalloc at the transport kernel's entry, 2.3 GB traced, 2.6
 GB resident, 2.8 GB in the kernel): transport's own arrays (0.5 GB: cell series, rates per
 tracer) and its inputs laid out per tracer (``tracer_inputs``, 2 x 175 MB); the daily loads by
@@ -407,7 +417,9 @@ def lts_timed(network, tracers, inputs, kw, cuts: bool = False) -> dict:
     from hydro.transport import simulate
     from hydro.transport_args import LTS_COUNTS, LocalSteps
 
-    kw = {key: value for key, value in kw.items() if key != "local_steps"}
+    # the global step dispersing on every sub-step, as --lts compared them before the default "auto"
+    # dispersed every 7 from DISPERSION_EVERY_AUTO_REACHES up (local steps take 1 in any case)
+    kw = {key: value for key, value in kw.items() if key not in ("local_steps", "dispersion_every")}
     out = {}
     runs = {}
     counts = np.zeros((inputs.q_in.shape[0], LTS_COUNTS), dtype=np.int64)
@@ -694,9 +706,10 @@ def main() -> None:
                              "with K (4) times the cells (benchmarks/lts_accuracy.py)")
     parser.add_argument("--cuts", action="store_true",
                         help="with --lts: local time steps on chains cut where the classes change")
-    parser.add_argument("--dispersion-every", type=int, default=1, metavar="K",
-                        help="write [run] dispersion_every = K into every case's basin (records suffixed "
-                             "_dispersion_every_K; docs/solver.md, \"Dispersion every K advection sub-steps\")")
+    parser.add_argument("--dispersion-every", type=int, default=None, metavar="K",
+                        help="write [run] dispersion_every = K into every case's basin (default: none, the "
+                             "basin's \"auto\"; records suffixed _dispersion_every_K; docs/solver.md, "
+                             "\"Dispersion every K advection sub-steps\")")
     parser.add_argument("--local-steps-from", type=int, default=0, metavar="N",
                         help="write [run] local_steps = true into the cases of N reaches or more (records suffixed "
                              "_local_from_N)")
@@ -716,7 +729,7 @@ def main() -> None:
         for (reaches, years), mode in [(c, m) for c in cases for m in modes]:
             t0 = time.perf_counter()
             basin = build(root / f"r{reaches}_y{years}_{mode}", reaches, years, mode, shape=args.shape)
-            if args.dispersion_every != 1:
+            if args.dispersion_every is not None:
                 text = basin.read_text()
                 basin.write_text(text.replace("[run]\n", f"[run]\ndispersion_every = {args.dispersion_every}\n", 1))
             if args.local_steps_from and reaches >= args.local_steps_from:
@@ -797,10 +810,10 @@ def main() -> None:
                       f"{100 * found['lts_days_courant']:.0f} % of "
                       f"days, by a junction, inlet or head face on {100 * found['lts_days_junction']:.0f} %",
                       file=sys.stderr, flush=True)
+    every = f"_dispersion_every_{args.dispersion_every}" if args.dispersion_every is not None else ""
     for mode in modes:
         records += mode_records({(r, y): f for (r, y, m), f in measured.items() if m == mode},
-                                SUFFIX[mode] + SHAPE_SUFFIX[args.shape]
-                                + (f"_dispersion_every_{args.dispersion_every}" if args.dispersion_every != 1 else "")
+                                SUFFIX[mode] + SHAPE_SUFFIX[args.shape] + every
                                 + (f"_local_from_{args.local_steps_from}" if args.local_steps_from else ""))
     emit(records, args.json)
 

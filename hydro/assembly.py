@@ -55,7 +55,9 @@ def hydraulic_results(basin: Basin, dates: list[date], years: list[int], hyd: Hy
     )
     if basin.settings.local_steps:  # [run] local_steps; only when on: a default run's attributes are as before
         res.attrs["local_steps"] = "true"
-    if basin.settings.transport_dispersion_every() > 1:  # [run] dispersion_every; only when it is used
+    # [run] dispersion_every: the K the transport used (a number, or what "auto" chose for the network's size),
+    # only above 1: a run that disperses on every sub-step has the attributes of before
+    if basin.settings.transport_dispersion_every() > 1:
         res.attrs["dispersion_every"] = str(basin.settings.transport_dispersion_every())
     res.add("discharge", hyd.q_out)
     res.add("reach_inflow", hyd.q_in)

@@ -200,7 +200,7 @@ class Basin:
         info.finish()
         settings = read_run_settings(root.table("run"))
         network = Network.from_tables(root, default_cell_length_m=1000.0 * settings.cell_length_km)
-        settings = settings.for_network(len(network.reaches))  # [run] local_steps = "auto": by the network's size
+        settings = settings.for_network(len(network.reaches))  # [run] local_steps, dispersion_every "auto": by size
         constituents = tuple(Constituent.from_table(t) for t in root.tables("constituents"))
         if not constituents:
             raise root.error("constituents", "at least one [[constituents]] table is needed (tn)")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date
+from typing import Any
 
 from hydro.tomlio import Table
 from hydro.transport_args import LocalSteps
@@ -51,9 +52,15 @@ class RunSettings:
     dispersion_every : int
         The most advection sub-steps per dispersion step of the global sub-step (multirate splitting,
         ``hydro.transport.simulate``'s ``dispersion_every``; docs/solver.md, "Dispersion every K advection
-        sub-steps"), >= 1; 1, the default, disperses on every sub-step (the results of before, bit for
-        bit).  On local time steps each class of chains disperses once a block of at most that many of
-        its own steps (docs/solver.md, "Dispersion every K steps inside the local steps").
+        sub-steps"), >= 1; 1 disperses on every sub-step (the results of before, bit for bit).  On local time
+        steps each class of chains disperses once a block of at most that many of its own steps
+        (docs/solver.md, "Dispersion every K steps inside the local steps").  ``[run] dispersion_every =
+        "auto"``, the default, leaves 1 here and sets :attr:`dispersion_every_auto`; :meth:`for_network`
+        then chooses.
+    dispersion_every_auto : bool
+        ``[run] dispersion_every`` is ``"auto"``: :data:`DISPERSION_EVERY_AUTO_K` when the network has at
+        least :data:`DISPERSION_EVERY_AUTO_REACHES` reaches, on the global sub-step and on local steps
+        alike (:meth:`for_network`), else 1.
     """
 
     start: date
@@ -67,13 +74,20 @@ class RunSettings:
     local_steps: bool = False
     local_steps_auto: bool = False
     dispersion_every: int = 1
+    dispersion_every_auto: bool = False
 
     def for_network(self, reaches: int) -> RunSettings:
-        """These settings for a network of ``reaches`` reaches: ``"auto"`` resolved into
-        :attr:`local_steps` (on from :data:`LOCAL_STEPS_AUTO_REACHES` reaches up); else unchanged."""
-        if not self.local_steps_auto:
-            return self
-        return replace(self, local_steps=reaches >= LOCAL_STEPS_AUTO_REACHES, local_steps_auto=False)
+        """These settings for a network of ``reaches`` reaches: each ``"auto"`` resolved, first
+        :attr:`local_steps` (on from :data:`LOCAL_STEPS_AUTO_REACHES` reaches up), then
+        :attr:`dispersion_every` (:data:`DISPERSION_EVERY_AUTO_K` from :data:`DISPERSION_EVERY_AUTO_REACHES`
+        reaches up, on the global sub-step and on local steps alike, else 1); else unchanged."""
+        settings = self
+        if settings.local_steps_auto:
+            settings = replace(settings, local_steps=reaches >= LOCAL_STEPS_AUTO_REACHES, local_steps_auto=False)
+        if settings.dispersion_every_auto:
+            every = DISPERSION_EVERY_AUTO_K if reaches >= DISPERSION_EVERY_AUTO_REACHES else 1
+            settings = replace(settings, dispersion_every=every, dispersion_every_auto=False)
+        return settings
 
     def transport_local_steps(self) -> LocalSteps | None:
         """The ``local_steps`` argument of :func:`hydro.transport.simulate`: ``LocalSteps()`` when
@@ -103,6 +117,24 @@ LOCAL_STEPS_CHOICES = 'true, false or "auto"'
 #: whole run gained 17-31 % from 1,000 reaches; 5,000 before the local steps skipped dead tags.
 LOCAL_STEPS_AUTO_REACHES = 20000
 
+#: Reaches from which ``[run] dispersion_every = "auto"`` (the default) disperses once every k <=
+#: :data:`DISPERSION_EVERY_AUTO_K` advection sub-steps (on local steps each class once a block of at most that
+#: many of its own steps: 0.76 of the local steps' transport CPU with 1 at 10,000 hack reaches).
+#: Measured 3 Dec 2026 (``benchmarks/dispersion_threshold.py``, 1 and 7 taking turns, two rounds, load 2.9-4.1;
+#: docs/solver.md, "Dispersion every K: the default"): 7 over 1 in CPU of a whole one-year ``hydro run`` of
+#: the physical synthetic basins 0.93-0.95x at 300 reaches, 0.85-0.90x at 1,000, 0.84-0.85x at 1,500,
+#: 0.82-0.83x at 2,000 and 0.78-0.79x at 5,000 on the generator's long chains; 0.97x, 0.86-0.88x, 0.86x,
+#: 0.81-0.83x and 0.81-0.83x on the hack tree.  From 2,000 reaches the whole run is 15 % or more faster in
+#: every round on both trees (the rule of ``LOCAL_STEPS_AUTO_REACHES``); at 1,000-1,500 it gains 10-16 %.  Its
+#: accuracy: the outlets' error against a refined solution as with 1 (10,000 hack reaches: mean 0.0431 %
+#: against 0.0428 % of the largest), and it moves them less than halving the Courant number does.
+DISPERSION_EVERY_AUTO_REACHES = 2000
+
+#: The ``dispersion_every`` that ``"auto"`` takes from :data:`DISPERSION_EVERY_AUTO_REACHES` reaches up: 7, the
+#: largest of those measured (3, 7, 31) that leaves the outlets' error against a refined solution as it was
+#: (docs/solver.md, "Dispersion every K advection sub-steps").
+DISPERSION_EVERY_AUTO_K = 7
+
 #: Shortest ``cell_length_km`` (km): 10 m, under the width of the rivers modelled, below which a 1-D cell
 #: means nothing; 1e-6 cut the example watershed into 102 million cells and the run died allocating
 #: 760 GiB (a MemoryError traceback).
@@ -121,7 +153,7 @@ def read_run_settings(run: Table) -> RunSettings:
         flow_driven=run.bool("flow_driven", default=False),
         runoff_warm_up_years=run.int("runoff_warm_up_years", default=DEFAULT_WARM_UP_YEARS, minimum=0),
         **_local_steps(run),
-        dispersion_every=run.int("dispersion_every", default=1, minimum=1),
+        **_dispersion_every(run),
     )
     if settings.routing not in ROUTINGS:
         raise run.error("routing", f"expected one of {', '.join(ROUTINGS)}, got '{settings.routing}'")
@@ -138,3 +170,15 @@ def _local_steps(run: Table) -> dict[str, bool]:
         raise run.error("local_steps", f"expected {LOCAL_STEPS_CHOICES}, got {value!r} (\"auto\": local time "
                                        f"steps from {LOCAL_STEPS_AUTO_REACHES:,} reaches up)")
     return {"local_steps": value}
+
+
+def _dispersion_every(run: Table) -> dict[str, Any]:
+    """``[run] dispersion_every`` as :class:`RunSettings` fields: a whole number >= 1 or "auto" (the default)."""
+    value = run.raw("dispersion_every", default="auto")
+    if value == "auto":
+        return {"dispersion_every": 1, "dispersion_every_auto": True}
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise run.error("dispersion_every", f"expected an integer >= 1 or \"auto\", got {value!r} (\"auto\": "
+                                            f"{DISPERSION_EVERY_AUTO_K} from {DISPERSION_EVERY_AUTO_REACHES:,} reaches "
+                                            "up, else 1)")
+    return {"dispersion_every": value}

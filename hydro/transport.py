@@ -174,6 +174,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         removal rides on the dispersion) once every k <= K sub-steps, k odd, over k sub-steps at once, as far
         as the dispersion's own limit allows.  With ``local_steps`` each class of chains disperses once a
         block of at most K of its own steps (docs/solver.md, "Dispersion every K steps inside the local steps").
+        (A basin's ``[run] dispersion_every = "auto"``, its default, passes 7 from 2,000 reaches up:
+        :meth:`hydro.run_settings.RunSettings.for_network`.)
     on_lane : callable, optional
         ``on_lane(groups, block)``, called on a lane's thread when its ``groups`` (indices) are done: ``block(k)``
         is a :class:`TransportResult` of group ``k``'s tracers alone, in the returned result's units and bits,

@@ -136,7 +136,7 @@ def test_bad_values_are_refused():
 def test_the_run_key_names_its_rules():
     from hydro.basin import Basin
 
-    for value, message in (("0", "expected an integer >= 1"), ("'auto'", "expected an integer")):
+    for value, message in (("0", "expected an integer >= 1"), ("'Auto'", "expected an integer")):
         with pytest.raises(HydroError, match=message):
             Basin.load("miyun", overrides=[f"run.dispersion_every={value}"])
     settings = Basin.load("miyun", overrides=["run.dispersion_every=3"]).settings
