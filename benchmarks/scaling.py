@@ -580,6 +580,7 @@ def lts_bound(network, inputs, courant: float, disp_limit: float, substeps, days
     vol0[pos] = vol
     work = [np.zeros(n_pad) for _ in range(5)]
     sj_c, b_c, h_c = np.zeros(len(sj_reach)), np.zeros(len(dinlets)), np.zeros(n_chain)
+    limits = (np.zeros(n_pad), np.zeros(n_pad), np.zeros(len(lay.reach_cell_start) - 1, dtype=np.int64))
     total = dict.fromkeys(("lts_global", "lts_chain", "lts_reach", "lts_cell", "lts_chain3", "lts_reach3",
                            "lts_chain3_fine", "lts_reach3_fine", "lts_cell_courant", "lts_cell_disp",
                            "lts_cell_disp_interior", "lts_cells_courant_bound", "lts_days_courant",
@@ -590,7 +591,7 @@ def lts_bound(network, inputs, courant: float, disp_limit: float, substeps, days
         n = k.day_hydraulics(arr["q_in"][d], arr["q_out"][d], arr["lateral"][d], loss[d], lay.reach_cell_start,
                              lay.cell_dx, share, through, first, vol0, disp, face_coef, lay.reach_down_index,
                              sj_reach, dinlets, chain_head, inlet, courant, disp_limit, fq, wd, dv, hl, cond,
-                             sj_c, b_c, h_c)
+                             sj_c, b_c, h_c, *limits)[0]
         replayed.append(n)
         vmin = np.minimum(vol0, vol0 + DAY * dv)
         g = np.zeros(n_pad)

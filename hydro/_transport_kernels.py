@@ -428,7 +428,8 @@ def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, 
 @kernel(helper=True)
 def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, cell_share, cell_through, first, vol0,
                    reach_dispersion, face_coef, reach_down_index, sj_reach, dinlets, chain_head, dispersive_inlet,
-                   courant, disp_limit, fq, wdraw, dvol, half_lw, cond, sj_cond, b_cond, h_cond):
+                   courant, disp_limit, fq, wdraw, dvol, half_lw, cond, sj_cond, b_cond, h_cond, vmin, gsum,
+                   reach_steps):
     """Face flows, volume rates, the conductances and the sub-step of one day.
 
     Parameters
@@ -453,20 +454,24 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
     h_cond : per chain, the conductance ``Q g / (Q + g)`` of a flux (Danckwerts)
     inlet of its head (``Q`` the inflow, ``g = D A / (dx/2)`` from the inlet face
     to the first cell's centre; 0 where the head has no dispersion, no inflow or
-    a dispersive inlet), m3 s-1.
+    a dispersive inlet), m3 s-1;
+    vmin : each slot's smallest volume of the day, m3 (inf in ghosts); gsum : the
+    conductances a slot's dispersion stage exchanges through, summed, m3 s-1;
+    reach_steps : (R,) int, each reach's own sub-steps (both limits over its cells),
+    for :func:`lts_classes`.
 
     Returns
     -------
-    n_sub : int
-        Sub-steps of the day.
+    n_sub, n_c, m_d : int
+        Sub-steps of the day (both limits), and the Courant limit's count and the
+        dispersion limit's apart (for :func:`dispersion_every_day`).
     """
     n_reach = q_in.shape[0]
     n_pad = vol0.shape[0]
     xs = np.zeros(n_pad)  # cross-section at the day's mean volume, m2 (0 in ghosts)
-    vmin = np.empty(n_pad)
-    gsum = np.zeros(n_pad)
     for p in range(n_pad):
         vmin[p] = vol0[p]
+        gsum[p] = 0.0
     any_disp = False
     for r in range(n_reach):
         if reach_dispersion[r] > 0.0:
@@ -528,23 +533,36 @@ def day_hydraulics(q_in, q_out, net_lateral, loss, reach_cell_start, cell_dx, ce
             gsum[first[d]] += g
     # advection stays within range for nu <= courant, each dispersion stage for
     # d <= disp_limit (nu: water leaving over the cell's smallest volume that
-    # day; d: summed conductance times dt over it)
-    dt_max = SECONDS_PER_DAY
+    # day; d: summed conductance times dt over it), kept apart by limit and by reach for
+    # dispersion_every_day and lts_classes (a min is exact: in any order, the same bits)
+    dt_c = SECONDS_PER_DAY
+    dt_d = SECONDS_PER_DAY
     for r in range(n_reach):
+        dt_rc = SECONDS_PER_DAY
+        dt_rd = SECONDS_PER_DAY
         for p in range(first[r], first[r] + reach_cell_start[r + 1] - reach_cell_start[r]):
             out = fq[p] + wdraw[p]
             if out > 0.0:
-                dt_max = min(dt_max, courant * vmin[p] / out)
+                dt_rc = min(dt_rc, courant * vmin[p] / out)
             if gsum[p] > 0.0:
-                dt_max = min(dt_max, disp_limit * vmin[p] / gsum[p])
-    n_sub = max(1, int(math.ceil(SECONDS_PER_DAY / dt_max - 1e-9)))
+                dt_rd = min(dt_rd, disp_limit * vmin[p] / gsum[p])
+        reach_steps[r] = _day_steps(min(dt_rc, dt_rd))
+        dt_c = min(dt_c, dt_rc)
+        dt_d = min(dt_d, dt_rd)
+    n_sub = _day_steps(min(dt_c, dt_d))
     dt = SECONDS_PER_DAY / n_sub
     for p in range(n_pad):
         if vmin[p] > 0.0 and vmin[p] < math.inf:
             half_lw[p] = 0.5 * (1.0 - dt * (fq[p] + wdraw[p]) / vmin[p])
         else:
             half_lw[p] = 0.0
-    return n_sub
+    return n_sub, _day_steps(dt_c), _day_steps(dt_d)
+
+
+@kernel(helper=True)
+def _day_steps(dt_max):
+    """Sub-steps of a day whose step may be at most ``dt_max`` (s): at least 1."""
+    return max(1, int(math.ceil(SECONDS_PER_DAY / dt_max - 1e-9)))
 
 
 #: Relative cost of a dispersion step (two Heun stages, removal, exchanges) against an advection
@@ -555,40 +573,18 @@ DISPERSION_STEP_COST = 0.4
 
 
 @kernel(helper=True)
-def _conductance_sums(gsum, cond, dinlets, first, b_cond, heads, head_offset, h_cond, sj_a, sj_b, sj_cond):
-    """Add to ``gsum`` (per padded slot, m3 s-1) every conductance a slot's dispersion stage exchanges
-    through: the faces' ``cond`` on both sides, the dispersive inlets' ``b_cond`` at their reach's first
-    slot, the flux inlets' ``h_cond`` at chain ``j``'s first slot ``heads[j] + head_offset``, and the side
-    junctions' ``sj_cond`` at both ends; in :func:`day_hydraulics`' order, so that the stage limits
-    ``disp_limit vmin / gsum`` computed from it are the same to the bit.
-    """
-    for p in range(gsum.shape[0] - 1):
-        gsum[p] += cond[p]
-        gsum[p + 1] += cond[p]
-    for k in range(dinlets.shape[0]):
-        gsum[first[dinlets[k]]] += b_cond[k]
-    for j in range(h_cond.shape[0]):
-        gsum[heads[j] + head_offset] += h_cond[j]
-    for k in range(sj_a.shape[0]):
-        gsum[sj_a[k]] += sj_cond[k]
-        gsum[sj_b[k]] += sj_cond[k]
-
-
-@kernel(helper=True)
-def dispersion_every_day(every, n_sub, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond, first, last, dinlets,
-                         sj_a, sj_b, head_slot, courant, disp_limit, half_lw):
+def dispersion_every_day(every, n_sub, n_c, m_d, vmin, fq, wdraw, half_lw):
     """Sub-steps of a day whose dispersion runs once every ``k`` advection sub-steps (multirate splitting).
 
     Parameters
     ----------
     every : int
         The largest ``k`` allowed (``[run] dispersion_every``; 1: dispersion on every sub-step, today's path).
-    n_sub : int
-        The day's sub-steps by :func:`day_hydraulics` (the smaller of the Courant and dispersion limits).
-    vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond : arrays
-        :func:`day_hydraulics`' water and conductances of the day (m3, m3 s-1).
-    courant, disp_limit : float
-        The sub-step limits.
+    n_sub, n_c, m_d : int
+        The day's sub-steps by :func:`day_hydraulics` (the smaller of the Courant and dispersion limits), and
+        its Courant limit's count and dispersion limit's apart.
+    vmin, fq, wdraw : (n_pad,) float
+        :func:`day_hydraulics`' smallest volumes (m3) and water leaving each slot (m3 s-1) of the day.
     half_lw : (n_pad,) float
         The Lax-Wendroff factor ``0.5 (1 - nu)``, rewritten for the new sub-step where it changes.
 
@@ -598,29 +594,13 @@ def dispersion_every_day(every, n_sub, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
         The day's advection sub-steps (``m k``, at least the Courant limit's count ``n_c``) and ``k``, odd, so
         that each dispersion step of ``k dt`` sits at the middle of its ``k`` advection sub-steps (after the
         ``(k - 1) / 2``-th of them, the Strang placement of ``k = 1``); its ``m`` dispersion steps keep every
-        stage within ``disp_limit`` (the same sums, in the same order, as :func:`day_hydraulics`).  Among the
+        stage within ``disp_limit`` (:func:`day_hydraulics`' ``m_d``).  Among the
         ``(m, k)`` allowed, the one of least ``m k + DISPERSION_STEP_COST m``; ``(n_sub, 1)``, nothing
         rewritten, where that is no gain (a day whose step dispersion sets, or ``every`` 1).
     """
-    n_pad = vol0.shape[0]
+    n_pad = vmin.shape[0]
     if every <= 1:
         return n_sub, 1
-    gsum = np.zeros(n_pad)
-    vmin = np.empty(n_pad)
-    for p in range(n_pad):
-        vmin[p] = min(vol0[p], vol0[p] + SECONDS_PER_DAY * dvol[p])
-    _conductance_sums(gsum, cond, dinlets, first, b_cond, head_slot, 0, h_cond, sj_a, sj_b, sj_cond)
-    dt_c = SECONDS_PER_DAY
-    dt_d = SECONDS_PER_DAY
-    for r in range(first.shape[0]):
-        for p in range(first[r], last[r] + 1):
-            out = fq[p] + wdraw[p]
-            if out > 0.0:
-                dt_c = min(dt_c, courant * vmin[p] / out)
-            if gsum[p] > 0.0:
-                dt_d = min(dt_d, disp_limit * vmin[p] / gsum[p])
-    n_c = max(1, int(math.ceil(SECONDS_PER_DAY / dt_c - 1e-9)))
-    m_d = max(1, int(math.ceil(SECONDS_PER_DAY / dt_d - 1e-9)))
     k_max = every if every % 2 == 1 else every - 1
     best_m = n_sub
     best_k = 1
@@ -1544,6 +1524,9 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     wdraw = np.zeros(n_pad)
     dvol = np.zeros(n_pad)
     half_lw = np.zeros(n_pad)
+    vmin = np.zeros(n_pad)  # a slot's smallest volume of the day, m3 (day_hydraulics)
+    gsum = np.zeros(n_pad)  # the conductances of a slot's dispersion stage, summed, m3 s-1 (day_hydraulics)
+    reach_steps = np.zeros(n_reach, dtype=np.int64)  # each reach's own sub-steps of the day (lts_classes)
     cond = np.zeros(n_pad)
     sj_cond = np.zeros(n_sj)
     b_cond = np.zeros(n_dinlet)
@@ -1704,16 +1687,14 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
             period = period_of_day[day]
             _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach[period], storage_res[period])
 
-        n_sub = day_hydraulics(q_in[day], q_out[day], net_lateral[day], loss[day], reach_cell_start,
-                               cell_dx, cell_share, cell_through, first, vol0, reach_dispersion, face_coef,
-                               reach_down_index,
-                               sj_reach, dinlets, chain_head, no_flux_inlet, courant, disp_limit, fq,
-                               wdraw, dvol, half_lw, cond, sj_cond, b_cond, h_cond)
+        n_sub, n_c, m_d = day_hydraulics(q_in[day], q_out[day], net_lateral[day], loss[day], reach_cell_start,
+                                         cell_dx, cell_share, cell_through, first, vol0, reach_dispersion,
+                                         face_coef, reach_down_index, sj_reach, dinlets, chain_head, no_flux_inlet,
+                                         courant, disp_limit, fq, wdraw, dvol, half_lw, cond, sj_cond, b_cond,
+                                         h_cond, vmin, gsum, reach_steps)
         k_disp = 1  # advection sub-steps per dispersion step (dispersion_every_day; 1: every one)
         if any_disp and disp_every > 1:
-            n_sub, k_disp = dispersion_every_day(disp_every, n_sub, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond,
-                                                 h_cond, first, last, dinlets, sj_a, sj_b, head_slot, courant,
-                                                 disp_limit, half_lw)
+            n_sub, k_disp = dispersion_every_day(disp_every, n_sub, n_c, m_d, vmin, fq, wdraw, half_lw)
         dt = SECONDS_PER_DAY / n_sub
         dt_disp = k_disp * dt  # the dispersion step (dt where it runs on every sub-step: the same bits)
         out_substeps[day] = n_sub
@@ -1721,10 +1702,9 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
             return
         n_f = 0  # local time steps: the finest class's sub-steps, 0 on a day of the global path
         if lts is not None:
-            n_f = lts_classes(lts_level, lts_mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond,
-                              first, last, dinlets, sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant,
-                              disp_limit, lts_boost, lts_max_level, lts_min_gain, lts_exchange_limit, chain_head,
-                              lts_every, lts_blocks)
+            n_f = lts_classes(lts_level, lts_mask, out_rate, vmin, gsum, reach_steps, fq, wdraw, sj_cond, first,
+                              sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, disp_limit, lts_boost,
+                              lts_max_level, lts_min_gain, lts_exchange_limit, chain_head, lts_every, lts_blocks)
             if n_f > 0:
                 lts_permute(lts_level, lts_mask, lts_idx, lts_cnt, lts_lay, lts_water, lts_own, n_f,
                             lts_counts[day:])
@@ -2307,13 +2287,13 @@ def _next_bound(mask_j, lv_j, u, n_ev, blocks):
 
 
 @kernel(helper=True)
-def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_cond, h_cond, first, last, dinlets,
-                sj_a, sj_b, ghost_up, ghost_dn, chain_of_slot, n_sub, courant, disp_limit, boost, max_level,
-                min_gain, exchange_limit, chain_head, every, blocks):
+def lts_classes(level, mask, out_rate, vmin, gsum, reach_steps, fq, wdraw, sj_cond, first, sj_a, sj_b, ghost_up,
+                ghost_dn, chain_of_slot, n_sub, disp_limit, boost, max_level, min_gain, exchange_limit, chain_head,
+                every, blocks):
     """The class of every chain for the day (``level``, ``mask``), and the finest count ``n_f``.
 
-    Each reach's own count is the global sub-step's rule (:func:`day_hydraulics`, the same
-    operations in the same order, so that the largest is ``n_sub``) over its own cells, times
+    Each reach's own count is the global sub-step's rule over its own cells (:func:`day_hydraulics`'
+    ``reach_steps``, the largest of which is ``n_sub``; with its ``vmin`` and ``gsum``), times
     ``boost`` (a test's way to refine a reach; 1 otherwise); a chain takes the largest of its
     reaches', and class ``l`` the largest (at most ``max_level``) with ``own 2**l <= n_glob``.
     A dispersive side junction between classes is exchanged at the coarser one's step
@@ -2329,27 +2309,14 @@ def lts_classes(level, mask, out_rate, vol0, dvol, fq, wdraw, cond, sj_cond, b_c
     ``blocks`` (4, 3), each class's dispersion blocks (:func:`_lts_blocks`; ``every``: the most steps a
     block, 1 where nothing disperses).
     """
-    n_pad = vol0.shape[0]
     n_chain = level.shape[0]
-    gsum = np.zeros(n_pad)
-    vmin = np.empty(n_pad)
-    for p in range(n_pad):
-        vmin[p] = min(vol0[p], vol0[p] + SECONDS_PER_DAY * dvol[p])
+    for p in range(vmin.shape[0]):
         # the Lax-Wendroff factor's rate (nu = tau out_rate; 0 in ghost slots)
         out_rate[p] = np.divide(fq[p] + wdraw[p], vmin[p]) if vmin[p] > 0.0 and vmin[p] < math.inf else 0.0
-    _conductance_sums(gsum, cond, dinlets, first, b_cond, ghost_up, 1, h_cond, sj_a, sj_b, sj_cond)
     own = np.zeros(n_chain, dtype=np.int64)
     for r in range(first.shape[0]):
-        dt_r = SECONDS_PER_DAY
-        for p in range(first[r], last[r] + 1):
-            out = fq[p] + wdraw[p]
-            if out > 0.0:
-                dt_r = min(dt_r, courant * vmin[p] / out)
-            if gsum[p] > 0.0:
-                dt_r = min(dt_r, disp_limit * vmin[p] / gsum[p])
-        n_r = max(1, int(math.ceil(SECONDS_PER_DAY / dt_r - 1e-9))) * boost[r]
         j = chain_of_slot[first[r]]
-        own[j] = max(own[j], n_r)
+        own[j] = max(own[j], reach_steps[r] * boost[r])
     n_glob = 1
     for j in range(n_chain):
         n_glob = max(n_glob, own[j])

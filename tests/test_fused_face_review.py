@@ -52,7 +52,8 @@ def test_fused_face_is_the_mouth_with_half_cells_in_series(kernel_arguments):
     kernels.day_hydraulics(water[0][0], water[1][0], water[2][0], water[3][0], cell_start, cell_dx, cell_share,
                            cell_through, first, vol0, dispersion, face_coef, down_index, sj_reach, dinlets,
                            chain_head, dispersive_inlet, 0.9, 1.0, *work, np.zeros(1), np.zeros(dinlets.shape[0]),
-                           np.zeros(chain_head.shape[0]))
+                           np.zeros(chain_head.shape[0]), np.zeros(n_pad), np.zeros(n_pad),
+                           np.zeros(cell_start.shape[0] - 1, dtype=np.int64))
     cond = work[4]
     area = cell_volume / cell_dx  # m2: steady flow, the day's mean section is the start's
     a, b = cell_start[1] - 1, cell_start[2]

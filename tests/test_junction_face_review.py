@@ -48,7 +48,8 @@ def _kernel_sj_cond(kernel_arguments, net, kw, sj_reach=None):
     kernels.day_hydraulics(water[0][0], water[1][0], water[2][0], water[3][0], cell_start, cell_dx, cell_share,
                            cell_through, first, vol0, dispersion, face_coef, down_index, sj, dinlets, chain_head,
                            dispersive_inlet, 0.9, 1.0, *work, sj_cond, np.zeros(dinlets.shape[0]),
-                           np.zeros(chain_head.shape[0]))
+                           np.zeros(chain_head.shape[0]), np.zeros(n_pad), np.zeros(n_pad),
+                           np.zeros(cell_start.shape[0] - 1, dtype=np.int64))
     area = cell_volume / cell_dx  # m2: steady flow, the day's mean section is the start's
     return sj, sj_cond, cell_start, cell_dx, area
 

@@ -41,7 +41,9 @@ def test_courant_sets_every_days_substeps_and_qingshui_lower_sets_most(kernel_ar
     vol0 = np.full(n_pad, np.inf)
     vol0[pos] = cell_volume
     work = [np.zeros(n_pad) for _ in range(5)]  # fq, wdraw, dvol, half_lw, cond
-    small = [np.zeros(sj_reach.shape[0]), np.zeros(dinlets.shape[0]), np.zeros(chain_head.shape[0])]
+    # sj_cond, b_cond, h_cond, vmin, gsum, reach_steps
+    small = [np.zeros(sj_reach.shape[0]), np.zeros(dinlets.shape[0]), np.zeros(chain_head.shape[0]),
+             np.zeros(n_pad), np.zeros(n_pad), np.zeros(cell_start.shape[0] - 1, dtype=np.int64)]
     slot_cell = np.full(n_pad, -1)
     slot_cell[pos] = np.arange(pos.shape[0])
     both, alone, sets = [], [], {}
@@ -50,7 +52,7 @@ def test_courant_sets_every_days_substeps_and_qingshui_lower_sets_most(kernel_ar
             return kernels.day_hydraulics(q_in[day], q_out[day], lateral[day], loss[day], cell_start, cell_dx,
                                           cell_share, cell_through, first, vol0, dispersion, face_coef,
                                           down_index, sj_reach, dinlets, chain_head, dispersive_inlet, c_lim,
-                                          d_lim, *work, *small)
+                                          d_lim, *work, *small)[0]
         alone.append(n_sub(math.inf, disp_limit))
         both.append(n_sub(courant, disp_limit))
         fq, wdraw, dvol = work[0], work[1], work[2]
