@@ -57,8 +57,8 @@ def hydraulic_results(basin: Basin, dates: list[date], years: list[int], hyd: Hy
         res.attrs["local_steps"] = "true"
     # [run] dispersion_every: the K the transport used (a number, or what "auto" chose for the network's size),
     # only above 1: a run that disperses on every sub-step has the attributes of before
-    if basin.settings.transport_dispersion_every() > 1:
-        res.attrs["dispersion_every"] = str(basin.settings.transport_dispersion_every())
+    if basin.settings.dispersion_every > 1:
+        res.attrs["dispersion_every"] = str(basin.settings.dispersion_every)
     res.add("discharge", hyd.q_out)
     res.add("reach_inflow", hyd.q_in)
     if net.reservoirs:

@@ -442,7 +442,7 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, wate
                     dispersion_limit=basin.settings.dispersion_limit, groups=groups,
                     day_labels=[d.isoformat() for d in w.dates], group_species=species,
                     reactions=tin.layout.reactions, local_steps=basin.settings.transport_local_steps(),
-                    on_lane=on_lane, dispersion_every=basin.settings.transport_dispersion_every())
+                    on_lane=on_lane, dispersion_every=basin.settings.dispersion_every)
 
 
 def water_results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, station, carried: list[Constituent],

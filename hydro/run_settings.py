@@ -94,11 +94,6 @@ class RunSettings:
         ``[run] local_steps`` is true, else None (the global sub-step, bit for bit)."""
         return LocalSteps() if self.local_steps else None
 
-    def transport_dispersion_every(self) -> int:
-        """The ``dispersion_every`` argument of :func:`hydro.transport.simulate`: :attr:`dispersion_every`,
-        on the global sub-step and on local steps alike."""
-        return self.dispersion_every
-
 
 #: ``[run] local_steps`` values: true, false or "auto" (the default).
 LOCAL_STEPS_CHOICES = 'true, false or "auto"'

@@ -222,7 +222,7 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
                   day_labels=[d.isoformat() for d in dates], groups=tl.groups,
                   group_species=tl.group_species, reactions=tl.reactions,
                   local_steps=basin.settings.transport_local_steps(),
-                  dispersion_every=basin.settings.transport_dispersion_every())
+                  dispersion_every=basin.settings.dispersion_every)
     named = split_results(tr, constituents, 1)
     return assemble_results(basin, dates, years, hyd, named.total, scenario=scenario, history=history,
                             outputs=named.names)

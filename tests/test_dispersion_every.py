@@ -140,17 +140,17 @@ def test_the_run_key_names_its_rules():
         with pytest.raises(HydroError, match=message):
             Basin.load("miyun", overrides=[f"run.dispersion_every={value}"])
     settings = Basin.load("miyun", overrides=["run.dispersion_every=3"]).settings
-    assert settings.dispersion_every == 3 and settings.transport_dispersion_every() == 3
+    assert settings.dispersion_every == 3
     # with local steps (forced, or "auto" putting a network on them) each class disperses once a block
     on = Basin.load("miyun", overrides=["run.dispersion_every=3", "run.local_steps=true"]).settings
-    assert on.local_steps and on.transport_dispersion_every() == 3
+    assert on.local_steps and on.dispersion_every == 3
     from dataclasses import replace
 
     from hydro.run_settings import LOCAL_STEPS_AUTO_REACHES
 
     auto = replace(settings, local_steps_auto=True)
-    assert auto.for_network(LOCAL_STEPS_AUTO_REACHES - 1).transport_dispersion_every() == 3
-    assert auto.for_network(LOCAL_STEPS_AUTO_REACHES).transport_dispersion_every() == 3
+    assert auto.for_network(LOCAL_STEPS_AUTO_REACHES - 1).dispersion_every == 3
+    assert auto.for_network(LOCAL_STEPS_AUTO_REACHES).dispersion_every == 3
 
 
 def test_a_miyun_run_says_so_and_keeps_its_water_and_budgets():

@@ -29,14 +29,14 @@ def test_auto_takes_k_from_the_threshold_up(generated, monkeypatch, threshold, e
     for overrides in ((), ("run.dispersion_every=auto",), ('run.dispersion_every="auto"',)):  # default, bare, quoted
         settings = _settings(generated, *overrides)
         assert settings.dispersion_every == every and not settings.dispersion_every_auto, overrides
-        assert settings.transport_dispersion_every() == every
+        assert settings.dispersion_every == every
 
 
 @pytest.mark.parametrize("threshold", [1, 10**9])
 def test_a_number_keeps_its_meaning_whatever_the_size(generated, monkeypatch, threshold):
     monkeypatch.setattr(hydro.run_settings, "DISPERSION_EVERY_AUTO_REACHES", threshold)
     for every in (1, 3, 31):
-        assert _settings(generated, f"run.dispersion_every={every}").transport_dispersion_every() == every
+        assert _settings(generated, f"run.dispersion_every={every}").dispersion_every == every
 
 
 def test_auto_applies_on_local_steps_too(generated, monkeypatch):
@@ -44,13 +44,13 @@ def test_auto_applies_on_local_steps_too(generated, monkeypatch):
     global sub-step does: each class disperses once a block of at most K of its steps (docs/solver.md,
     "Dispersion every K steps inside the local steps"); an explicit value keeps its meaning there too."""
     monkeypatch.setattr(hydro.run_settings, "DISPERSION_EVERY_AUTO_REACHES", 1)
-    assert _settings(generated, "run.local_steps=true").transport_dispersion_every() == K
+    assert _settings(generated, "run.local_steps=true").dispersion_every == K
     monkeypatch.setattr(hydro.run_settings, "LOCAL_STEPS_AUTO_REACHES", 1)
     settings = _settings(generated)
     assert settings.local_steps and settings.dispersion_every == K
-    assert _settings(generated, "run.local_steps=true", "run.dispersion_every=3").transport_dispersion_every() == 3
+    assert _settings(generated, "run.local_steps=true", "run.dispersion_every=3").dispersion_every == 3
     monkeypatch.setattr(hydro.run_settings, "DISPERSION_EVERY_AUTO_REACHES", 10**9)
-    assert _settings(generated, "run.local_steps=true").transport_dispersion_every() == 1
+    assert _settings(generated, "run.local_steps=true").dispersion_every == 1
 
 
 def test_a_run_by_auto_is_the_run_of_its_k_and_says_so(generated, monkeypatch):
@@ -87,7 +87,7 @@ def test_the_real_threshold_leaves_the_shipped_basins_on_every_sub_step():
     for name in ("miyun", "guanting"):
         basin = Basin.load(name)
         assert len(basin.network.reaches) < hydro.run_settings.DISPERSION_EVERY_AUTO_REACHES
-        assert basin.settings.dispersion_every == 1 and basin.settings.transport_dispersion_every() == 1
+        assert basin.settings.dispersion_every == 1
         default = run_watershed(basin, start, end)
         one = run_watershed(Basin.load(name, overrides=["run.dispersion_every=1"]), start, end)
         assert "dispersion_every" not in default.attrs
