@@ -1,5 +1,5 @@
 """Local time steps against the global sub-step, size by size: where ``[run] local_steps = "auto"``
-should switch them on (``hydro.run_settings.LOCAL_STEPS_AUTO_REACHES``).
+should switch them on (``hydro.local_steps_auto``: its cost model's constants were fitted to these runs).
 
 Run ``python benchmarks/lts_threshold.py [--sizes 100,200,500,1000,2000,5000] [--rounds 3] [--shipped]
 [--span K] [--cell-km KM] [--seed S] [--no-whole] [--hydraulics KIND] [--shape KIND] [--json]``.  Per size a
@@ -20,7 +20,11 @@ weighs on both alike:
   dispersing on every sub-step, as the threshold was measured) in fresh processes, ``--rounds`` times
   each, taking turns: CPU seconds of each process (``os.wait4``) and its wall time.
 
-Printed per basin: the best (least) CPU each way and their ratio (local / global), the range of the
+``--dispersion-every auto`` runs the whole runs with the basins' default instead (7 from 2,000 reaches on both
+ways: the runs ``hydro.local_steps_auto``'s constants were fitted to).
+Printed per basin: what ``"auto"`` decides by (the estimated gain, the estimated sub-steps a day and the cost
+model's ratio, from the global run's cell water), the best (least) CPU each way and their ratio (local /
+global), the range of the
 ratios of the rounds' pairs (each local run over the global run just before it), the same for the
 whole process, and the load average (``os.getloadavg``, as ``uptime`` prints it) before and after.
 ``--span K`` redraws each synthetic reach's downstream reach among the next ``K`` (the generator's is
@@ -89,6 +93,7 @@ def child(basin: str, out: str, rounds: int) -> None:
     """In this process: ``hydro run BASIN`` on the global step, its transport call captured, then the
     call ``rounds`` times each way, taking turns; prints one JSON line (CPU seconds per run)."""
     import hydro.transport
+    from hydro.local_steps_auto import cost_ratio
     from hydro.transport_args import LocalSteps
 
     network, tracers, inputs, kw = transport_call(basin, out, local_steps=False)
@@ -111,6 +116,8 @@ def child(basin: str, out: str, rounds: int) -> None:
             found[f"{way}_wall"].append(wall)
     found["days_local"] = int((results["local"].substeps != results["global"].substeps).sum())
     found["substeps"] = float(results["global"].substeps.mean())
+    steps = results["global"].start_water.step_estimate  # what "auto" decides by (hydro.local_steps_auto)
+    found["estimate"] = [steps.gain, steps.substeps, cost_ratio(steps)]
     print(json.dumps(found))
 
 
@@ -144,7 +151,7 @@ def shipped_copy(root: Path, name: str) -> Path:
     return root / name / "basin.toml"
 
 
-def measure(basin: Path, out: Path, rounds: int, whole: bool) -> dict:
+def measure(basin: Path, out: Path, rounds: int, whole: bool, every: str = "1") -> dict:
     """Both timings of one basin (see the module's docstring), with the load before and after."""
     found: dict = {"load_before": os.getloadavg()}
     _, _, _, stdout = timed_process([sys.executable, __file__, "--child", str(basin), str(out), str(rounds)],
@@ -157,7 +164,7 @@ def measure(basin: Path, out: Path, rounds: int, whole: bool) -> dict:
             for way in ("false", "true"):
                 wall, cpu, _, _ = timed_process([sys.executable, "-m", "hydro", "run", str(basin), "-o", str(out),
                                                  "--overwrite", "-q", "--set", f"run.local_steps={way}",
-                                                 "--set", "run.dispersion_every=1"],
+                                                 "--set", f"run.dispersion_every={every}"],
                                                 f"hydro run {basin} local_steps={way}")
                 found[f"whole_{way}"].append(cpu)
                 found[f"whole_{way}_wall"].append(wall)
@@ -169,7 +176,9 @@ def summary(name: str, f: dict) -> str:
     """One basin's line: best CPU each way, best over best, the range of the pairs' ratios, load."""
     pairs = [b / a for a, b in zip(f["global"], f["local"], strict=True)]
     line = (f"{name:>18s} ({f['reaches']} reaches, {f['cells']} cells, {f['substeps']:.0f} sub-steps/day, "
-            f"{f['days_local']} days local): transport CPU global {min(f['global']):.3f} s, local "
+            f"{f['days_local']} days local; estimated gain {f['estimate'][0]:.2f} at "
+            f"{f['estimate'][1]:.0f} sub-steps/day, cost {f['estimate'][2]:.2f}x): "
+            f"transport CPU global {min(f['global']):.3f} s, local "
             f"{min(f['local']):.3f} s, {min(f['local']) / min(f['global']):.2f}x (pairs {min(pairs):.2f}-"
             f"{max(pairs):.2f})")
     if "whole_false" in f:
@@ -204,6 +213,9 @@ def main() -> None:
     parser.add_argument("--cell-km", type=float, default=None, help="the synthetic basins' cell_length_km")
     parser.add_argument("--seed", type=int, default=7, help="the generator's seed (scaling.py's: 7)")
     parser.add_argument("--no-whole", action="store_true", help="time the transport call only")
+    parser.add_argument("--dispersion-every", default="1", metavar="K",
+                        help="the whole runs' run.dispersion_every, both ways (1, the default, as the threshold was "
+                             "first measured; \"auto\": the basins' default)")
     parser.add_argument("--json", action="store_true", help="print JSON records")
     add_hydraulics_argument(parser)
     add_shape_argument(parser)
@@ -223,7 +235,7 @@ def main() -> None:
         if args.shipped:
             basins += [(name, shipped_copy(root, name)) for name in SHIPPED]
         for name, path in basins:
-            f = measure(path, root / "out.nc", args.rounds, not args.no_whole)
+            f = measure(path, root / "out.nc", args.rounds, not args.no_whole, args.dispersion_every)
             print(summary(name, f), file=sys.stderr, flush=True)
             found += records(name, f)
     emit(found, args.json)

@@ -65,14 +65,16 @@ against a refined solution").  The refined run is K**2 times the work: 3 minutes
 Default cases (about a minute): 100 x 1, 1,000 x 1 and 100 x 100 (the memory target);
 ``--large`` adds 1,000 x 10 and 10,000 x 1 (three minutes and more on a busy two-core machine,
 nearly all of it transport).  The basins leave ``[run] local_steps`` to its default, ``"auto"``:
-a case of ``hydro.run_settings.LOCAL_STEPS_AUTO_REACHES`` reaches or more runs on local time steps
-(5,000 from the morning of 2 Dec 2026, 1,000 from its afternoon, both decided on issue 16's
-at_a_station basins; 20,000 since 3 Dec, re-measured on the physical basins: ``benchmarks/lts_threshold.py``),
-so its ``whole``, ``model``, ``transport`` and ``substeps`` figures are theirs (the solver's count on
-the days of local steps differs from the global step's).  So the 10,000 x 1 figures below from the 2
+a case runs on local time steps where the cost model of ``hydro.local_steps_auto`` says they pay on
+its flows (since the afternoon of 3 Dec 2026: issue 16's at_a_station 10,000-reach year does, the physical
+basins do not; before, by size: from 5,000 reaches on the morning of 2 Dec, 1,000 from its afternoon and
+20,000 from 3 Dec: ``benchmarks/lts_threshold.py``), so its ``whole``, ``model``, ``transport`` and
+``substeps`` figures are theirs (the solver's count on the days of local steps differs from the global
+step's).  So the 10,000 x 1 figures below from the 2
 December line that says so to 3 December, and the 1,000-reach ones from the threshold's re-decision to
-3 December, are local steps'; the others, and every figure of these cases since 3 December (no default
-case reaches 20,000), the global step's; ``--lts-bound``'s ``lts_check`` compares its replay of the
+3 December, are local steps'; the others, and every figure of these cases from 3 December to its afternoon
+(no default case reaches 20,000), the global step's (the physical basins' still are); ``--lts-bound``'s
+``lts_check`` compares its replay of the
 global step with those sub-steps and is False on local steps.  ``--lts`` times both, whatever the default.
 ``--hydraulics`` chooses the basins' reach hydraulics (:mod:`hydro.validation.synthetic_basin`):
 ``downstream``, the default since the evening of 2 Dec 2026, velocities and widths that follow a

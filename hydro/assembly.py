@@ -53,8 +53,6 @@ def hydraulic_results(basin: Basin, dates: list[date], years: list[int], hyd: Hy
                **network_attributes(net)},
         constituents=dict(names),
     )
-    if basin.settings.local_steps:  # [run] local_steps; only when on: a default run's attributes are as before
-        res.attrs["local_steps"] = "true"
     # [run] dispersion_every: the K the transport used (a number, or what "auto" chose for the network's size),
     # only above 1: a run that disperses on every sub-step has the attributes of before
     if basin.settings.dispersion_every > 1:
@@ -78,9 +76,18 @@ def hydraulic_results(basin: Basin, dates: list[date], years: list[int], hyd: Hy
 def add_transport_results(res: Results, tr: TransportResult, names: list[tuple[str, str]], reservoirs: bool) -> None:
     """Add to ``res`` (:func:`hydraulic_results`) the transport's variables: each named tracer of ``tr``
     (``names``, short and long) at reaches, sections and (``reservoirs``) reservoirs, and its budgets."""
+    add_transport_own(res, tr)
+    add_named_results(res, tr, names, reservoirs)
+
+
+def add_transport_own(res: Results, tr: TransportResult) -> None:
+    """Add to ``res`` what is the transport's own, not a tracer's: the sections' discharge, the sub-steps a day
+    and, only where it took local time steps (``[run] local_steps`` true, or chosen by ``"auto"``), the
+    ``local_steps = "true"`` attribute (a run on the global step has the attributes of before)."""
     res.add("section_discharge", tr.section_discharge)
     res.add("transport_substeps", tr.substeps)
-    add_named_results(res, tr, names, reservoirs)
+    if tr.local_steps:
+        res.attrs["local_steps"] = "true"
 
 
 def add_named_results(res: Results, tr: TransportResult, names: list[tuple[str, str]], reservoirs: bool) -> None:

@@ -384,7 +384,7 @@ def _block(basin: Basin, ws, dates: list[date], forcing, state: BlockState | Non
     sw = tr.start_water
     assert sw is not None
     water_end = CellWater(end_volumes(basin.network, sw.volume, sw.share, hyd.q_in, hyd.q_out, hyd.lateral),
-                          sw.share, sw.floor, sw.raised)
+                          sw.share, sw.floor, sw.raised, step_estimate=sw.step_estimate)
     n_res = len(basin.network.reservoirs)
     res_conc = tr.reservoir_concentration[-1] if n_res else np.zeros((0, tr.final_concentration.shape[1]))
     end = BlockState(runoff=run.water.simulated.final, groundwater_kg=run.loads.groundwater.final_kg,

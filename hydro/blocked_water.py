@@ -132,7 +132,7 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
         if total is not None:  # cells per reach at the mean discharge, as route chooses them
             cells = default_cells(basin.network, total / n_day)
         assert requests is not None  # periods holds at least one block
-        sample = FlowSample(basin.network, n_day)
+        sample = FlowSample(basin.network, n_day, basin.settings.courant)
         state = None
         for k in range(len(periods)):
             with np.load(Path(tmp) / f"{k}.npz") as saved:

@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hydro.assembly import add_named_results, add_source_results, add_transfer_tracer
+from hydro.assembly import add_named_results, add_source_results, add_transfer_tracer, add_transport_own
 from hydro.tracers import named_one_by_one, select
 
 if TYPE_CHECKING:
@@ -71,8 +71,7 @@ class LaneNaming:
                 self._name(g, select(tr, slice(self.start[g], self.start[g + 1])))
         for key in sorted(self.parts):
             self.res.data.update(self.parts[key].data)
-        self.res.add("section_discharge", tr.section_discharge)
-        self.res.add("transport_substeps", tr.substeps)
+        add_transport_own(self.res, tr)
         return self.res
 
     def _name(self, g: int, block: TransportResult) -> None:

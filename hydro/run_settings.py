@@ -45,10 +45,11 @@ class RunSettings:
         Transport with local time steps per chain (:class:`hydro.transport_args.LocalSteps`, its
         defaults) instead of the global sub-step (docs/solver.md, "Local time stepping"; outputs move
         by a few percent).  ``[run] local_steps = "auto"``, the default, leaves it False here and sets
-        :attr:`local_steps_auto`; :meth:`for_network` then chooses.
+        :attr:`local_steps_auto`; the transport then chooses.
     local_steps_auto : bool
-        ``[run] local_steps`` is ``"auto"``: local steps when the network has at least
-        :data:`LOCAL_STEPS_AUTO_REACHES` reaches (:meth:`for_network`), else the global sub-step.
+        ``[run] local_steps`` is ``"auto"``: local steps where their estimated gain on the run's flows is
+        at least :data:`hydro.local_steps_auto.LOCAL_STEPS_AUTO_GAIN` (the transport decides,
+        :mod:`hydro.local_steps_auto`), else the global sub-step.
     dispersion_every : int
         The most advection sub-steps per dispersion step of the global sub-step (multirate splitting,
         ``hydro.transport.simulate``'s ``dispersion_every``; docs/solver.md, "Dispersion every K advection
@@ -77,40 +78,27 @@ class RunSettings:
     dispersion_every_auto: bool = False
 
     def for_network(self, reaches: int) -> RunSettings:
-        """These settings for a network of ``reaches`` reaches: each ``"auto"`` resolved, first
-        :attr:`local_steps` (on from :data:`LOCAL_STEPS_AUTO_REACHES` reaches up), then
-        :attr:`dispersion_every` (:data:`DISPERSION_EVERY_AUTO_K` from :data:`DISPERSION_EVERY_AUTO_REACHES`
-        reaches up, on the global sub-step and on local steps alike, else 1); else unchanged."""
+        """These settings for a network of ``reaches`` reaches: :attr:`dispersion_every`'s ``"auto"`` resolved
+        (:data:`DISPERSION_EVERY_AUTO_K` from :data:`DISPERSION_EVERY_AUTO_REACHES` reaches up, on the global
+        sub-step and on local steps alike, else 1); else unchanged.  :attr:`local_steps`' ``"auto"`` is the
+        transport's to resolve, on the run's flows (:meth:`transport_local_steps`)."""
         settings = self
-        if settings.local_steps_auto:
-            settings = replace(settings, local_steps=reaches >= LOCAL_STEPS_AUTO_REACHES, local_steps_auto=False)
         if settings.dispersion_every_auto:
             every = DISPERSION_EVERY_AUTO_K if reaches >= DISPERSION_EVERY_AUTO_REACHES else 1
             settings = replace(settings, dispersion_every=every, dispersion_every_auto=False)
         return settings
 
-    def transport_local_steps(self) -> LocalSteps | None:
+    def transport_local_steps(self) -> LocalSteps | str | None:
         """The ``local_steps`` argument of :func:`hydro.transport.simulate`: ``LocalSteps()`` when
-        ``[run] local_steps`` is true, else None (the global sub-step, bit for bit)."""
+        ``[run] local_steps`` is true, ``"auto"`` when it is ``"auto"`` (the transport chooses on the run's
+        flows), else None (the global sub-step, bit for bit)."""
+        if self.local_steps_auto:
+            return "auto"
         return LocalSteps() if self.local_steps else None
 
 
 #: ``[run] local_steps`` values: true, false or "auto" (the default).
 LOCAL_STEPS_CHOICES = 'true, false or "auto"'
-
-#: Reaches from which ``[run] local_steps = "auto"`` (the default) takes local time steps.  Re-measured on
-#: 3 Dec 2026 on the physical synthetic basins (``benchmarks/lts_threshold.py``, its default
-#: ``--hydraulics downstream``: velocities after a downstream hydraulic geometry; global and local taking
-#: turns, two rounds, load 1.1-3.0; docs/solver.md, "The threshold of auto, on the physical basins"):
-#: local over global CPU of a whole one-year ``hydro run`` of the generator's long chains 1.07x at 100
-#: reaches, 1.04x at 300, 1.02x at 500, 1.01-1.02x at 1,000, 1.00-1.05x at 2,000, 0.97-0.98x at 5,000,
-#: 0.93x at 10,000 and 0.80x at 20,000 (every round 0.79-0.81x).  Only from 20,000 reaches is the whole
-#: run 15 % or more faster in every round (the rule of 2 Dec), against the local steps' discretisation
-#: change and slightly larger error (docs/solver.md, "Accuracy against a refined solution"); at 10,000 it
-#: gains 7 %, from 5,000 down nothing or a loss.  It was 1,000 from 2 Dec, decided on issue 16's
-#: at_a_station basins (velocities up to 13 m/s: 84-194 sub-steps a day instead of 27-42), where the
-#: whole run gained 17-31 % from 1,000 reaches; 5,000 before the local steps skipped dead tags.
-LOCAL_STEPS_AUTO_REACHES = 20000
 
 #: Reaches from which ``[run] dispersion_every = "auto"`` (the default) disperses once every k <=
 #: :data:`DISPERSION_EVERY_AUTO_K` advection sub-steps (on local steps each class once a block of at most that
@@ -120,7 +108,7 @@ LOCAL_STEPS_AUTO_REACHES = 20000
 #: the physical synthetic basins 0.93-0.95x at 300 reaches, 0.85-0.90x at 1,000, 0.84-0.85x at 1,500,
 #: 0.82-0.83x at 2,000 and 0.78-0.79x at 5,000 on the generator's long chains; 0.97x, 0.86-0.88x, 0.86x,
 #: 0.81-0.83x and 0.81-0.83x on the hack tree.  From 2,000 reaches the whole run is 15 % or more faster in
-#: every round on both trees (the rule of ``LOCAL_STEPS_AUTO_REACHES``); at 1,000-1,500 it gains 10-16 %.  Its
+#: every round on both trees (the rule of 2 Dec, as for local steps); at 1,000-1,500 it gains 10-16 %.  Its
 #: accuracy: the outlets' error against a refined solution as with 1 (10,000 hack reaches: mean 0.0431 %
 #: against 0.0428 % of the largest), and it moves them less than halving the Courant number does.
 DISPERSION_EVERY_AUTO_REACHES = 2000
@@ -163,7 +151,7 @@ def _local_steps(run: Table) -> dict[str, bool]:
         return {"local_steps": False, "local_steps_auto": True}
     if not isinstance(value, bool):
         raise run.error("local_steps", f"expected {LOCAL_STEPS_CHOICES}, got {value!r} (\"auto\": local time "
-                                       f"steps from {LOCAL_STEPS_AUTO_REACHES:,} reaches up)")
+                                       "steps where a cost model on the run's flows says they pay)")
     return {"local_steps": value}
 
 

@@ -26,7 +26,7 @@ from hydro.transport import Constituent, TracerLayout, TransportResult, tracer_l
 from hydro.units import G_PER_S_PER_KG_PER_DAY
 
 #: Fields of a transport result that do not have a tracer axis.
-_SHARED = ("section_discharge", "substeps", "raised_reaches", "start_water")
+_SHARED = ("section_discharge", "substeps", "raised_reaches", "start_water", "local_steps")
 
 
 @dataclass(frozen=True)

@@ -122,7 +122,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
              courant: float = 0.9, dispersion_limit: float = 1.0, groups: list[int] | None = None,
              day_labels: list[str] | None = None, group_species: list[int] | None = None,
              reactions: list[tuple[int, int, int, Reaction]] | None = None, threads: int | None = None,
-             max_substeps: int | None = MAX_SUBSTEPS, local_steps: _kernel_args.LocalSteps | None = None,
+             max_substeps: int | None = MAX_SUBSTEPS, local_steps: _kernel_args.LocalSteps | str | None = None,
              skip_dead: bool = True, on_lane=None, dispersion_every: int = 1) -> TransportResult:
     """Run the transport solver.
 
@@ -162,8 +162,10 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         the work splits into lanes of comparable size (:func:`hydro.transport_args.lanes`).
     max_substeps : int or None
         Stop with an error at a day needing more sub-steps (None: no limit, for laboratory cases).
-    local_steps : LocalSteps, optional
-        Local time steps per chain (:class:`hydro.transport_args.LocalSteps`); default: off.
+    local_steps : LocalSteps or "auto", optional
+        Local time steps per chain (:class:`hydro.transport_args.LocalSteps`); default: off.  ``"auto"``: their
+        defaults where the estimated gain on the run's flows is large enough (:mod:`hydro.local_steps_auto`; the
+        estimate is ``init_water``'s where given), else off; the result's ``local_steps`` says which.
     skip_dead : bool
         Leave out of the kernel the sources that carry nothing all run (their outputs +0.0, as the
         kernel's would be: :func:`hydro.transport_args.live_sources`); False only to test that.
@@ -192,6 +194,8 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         raise HydroError(f"courant must lie in (0, 1], got {courant}")
     if not 0 < dispersion_limit <= 1:
         raise HydroError(f"dispersion_limit must lie in (0, 1], got {dispersion_limit}")
+    if isinstance(local_steps, str) and local_steps != "auto":
+        raise HydroError(f"local_steps must be a LocalSteps, None or \"auto\", got {local_steps!r}")
     arr, period, zero = check_arrays(network, len(tracers), inputs, day_labels)
     groups_checked = check_grouping(tracers, groups, group_species, reactions)
     run = _KernelRun(network, inputs, tracers, arr, period, groups_checked, float(courant), float(dispersion_limit),

@@ -14,6 +14,8 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 
+from hydro.local_steps_auto import MAX_LEVEL, MIN_GAIN
+
 if TYPE_CHECKING:
     from hydro.constituents import Constituent
     from hydro.network import Network
@@ -116,8 +118,8 @@ class LocalSteps(NamedTuple):
     (docs/solver.md, "Counted"; a diagnostic, read by the tests and benchmarks).
     """
 
-    min_gain: float = 1.25
-    max_level: int = 3
+    min_gain: float = MIN_GAIN
+    max_level: int = MAX_LEVEL
     refine: np.ndarray | None = None
     exchange_limit: float = 0.1
     counts: np.ndarray | None = None

@@ -18,6 +18,7 @@ import numpy as np
 
 from hydro import transport_args as _kernel_args
 from hydro.constituents import Constituent, rates_at
+from hydro.local_steps_auto import takes_local_steps
 from hydro.network import Network
 from hydro.transport_checks import Grouping, transport_closure
 from hydro.transport_volumes import CellWater, carried_water, cell_water, through_shares
@@ -66,6 +67,8 @@ class TransportResult:
         (:func:`hydro.transport_volumes.end_volumes` carries it to the end).
     final_inlet_debt : (R, T) float, optional
         Inflow still owed to each chain's flux inlet (row: its first reach), g.
+    local_steps : bool
+        Whether the run took local time steps (``simulate``'s ``local_steps``: given, or chosen by ``"auto"``).
     """
 
     reach_load: np.ndarray
@@ -84,6 +87,7 @@ class TransportResult:
     raised_reaches: tuple[int, ...] = ()
     start_water: CellWater | None = None
     final_inlet_debt: np.ndarray | None = None
+    local_steps: bool = False
 
     def closure(self, kind: str = "network") -> float:
         """Largest relative budget imbalance over elements, periods and tracers.
@@ -104,7 +108,7 @@ class _KernelRun:
 
     def __init__(self, network: Network, inputs: TransportInputs, tracers: list[Constituent],
                  arr: dict[str, np.ndarray], period: np.ndarray, grouping: Grouping, courant: float,
-                 dispersion_limit: float, max_substeps: int, local_steps: _kernel_args.LocalSteps | None,
+                 dispersion_limit: float, max_substeps: int, local_steps: _kernel_args.LocalSteps | str | None,
                  skip_dead: bool, zero: frozenset[str] = frozenset(), dispersion_every: int = 1):
         lay = network.layout
         n_day, n_reach = arr["q_in"].shape
@@ -116,7 +120,6 @@ class _KernelRun:
         self.max_substeps, self.n_tr = max_substeps, n_tr
         self.dispersion_every = dispersion_every
         self.tracers, self.rx = tracers, rates_at([], grouping.reactions, arr["reach_temp"], arr["res_temp"])
-        self.lts = _kernel_args.lts_fields(local_steps, n_reach)  # the kernel's last argument
         self.outputs = {name: np.zeros(shape) for name, shape in (
             ("reach", (n_day, n_reach, n_tr)), ("reach_disp", (n_day, n_reach, n_tr)),
             ("sec", (n_day, n_sec, n_tr)), ("sec_disp", (n_day, n_sec, n_tr)),
@@ -133,8 +136,11 @@ class _KernelRun:
         gross = arr["lateral"] + arr["withdrawal"]
         loss = np.ascontiguousarray(arr["withdrawal"] + np.maximum(-gross, 0.0))
         q = (arr["q_in"], arr["q_out"], arr["lateral"])
-        self.water = cell_water(network, *q) if inputs.init_water is None else carried_water(
+        self.water = cell_water(network, *q, courant) if inputs.init_water is None else carried_water(
             network, inputs.init_water, *q)
+        if isinstance(local_steps, str):  # "auto": by the estimated gain on the water's days (hydro.local_steps_auto)
+            local_steps = _kernel_args.LocalSteps() if takes_local_steps(self.water.step_estimate) else None
+        self.lts = _kernel_args.lts_fields(local_steps, n_reach)  # the kernel's last argument
         self.volume, self.share, self.raised = self.water.volume, self.water.share, self.water.raised
         self.live = _kernel_args.live_sources(  # each group's tracers the kernel carries
             arr, grouping, tracers, self.volume, self.share, lay.cell_reach, skip_dead, zero)
@@ -275,7 +281,7 @@ class _KernelRun:
         of it), each per-tracer field from where :data:`_OUTPUT_OF` says."""
         return kind(**{field: (o, kg)[source][name] for field, (source, name) in _OUTPUT_OF.items()},
                     section_discharge=self.sec_q, substeps=self.substeps, raised_reaches=self.raised,
-                    start_water=self.water)
+                    start_water=self.water, local_steps=self.lts is not None)
 
 
 #: Each field of a :class:`TransportResult` that holds a value per tracer: where :meth:`_KernelRun._result` takes it

@@ -17,6 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
+from hydro.local_steps_auto import StepEstimate
 from hydro.network import Network
 from hydro.units import SECONDS_PER_DAY
 
@@ -97,11 +98,16 @@ class CellWater:
     #: (R,) geometric volume of every reach on the first day the level was set on, m3 (None:
     #: not kept); a run on other weather starts from the same relation to it (:func:`on_own_first_day`)
     first_geometric: np.ndarray | None = None
+    #: local time steps' estimated gain on the days the level was set on (:func:`hydro.local_steps_auto.estimate`;
+    #: None: not estimated), by which ``[run] local_steps = "auto"`` chooses; a later block carries its first's
+    step_estimate: StepEstimate | None = None
 
 
-def cell_water(network: Network, q_in: np.ndarray, q_out: np.ndarray, lateral: np.ndarray) -> CellWater:
-    """:func:`cell_volumes` with the floor it kept each reach above (for later blocks of a run)."""
-    sample = FlowSample(network, q_in.shape[0])
+def cell_water(network: Network, q_in: np.ndarray, q_out: np.ndarray, lateral: np.ndarray,
+               courant: float | None = None) -> CellWater:
+    """:func:`cell_volumes` with the floor it kept each reach above (for later blocks of a run) and, given the
+    run's ``courant``, the local steps' estimated gain (:attr:`CellWater.step_estimate`)."""
+    sample = FlowSample(network, q_in.shape[0], courant)
     sample.add(q_in, q_out, lateral)
     return sample.water()
 
@@ -120,11 +126,13 @@ class FlowSample:
     network : Network
     n_day : int
         Days of the whole run; :meth:`add` takes them in order, in any number of blocks.
+    courant : float, optional
+        The run's Courant number: given, :meth:`water` estimates the local steps' gain on the same days.
     """
 
-    def __init__(self, network: Network, n_day: int):
+    def __init__(self, network: Network, n_day: int, courant: float | None = None):
         n_reach = len(network.reaches)
-        self.network, self.days, self.seen = network, _sample_days(n_day), 0
+        self.network, self.days, self.seen, self.courant = network, _sample_days(n_day), 0, courant
         self.gained = np.zeros(n_reach)  # the balance's running sum, m3
         self.lowest = np.zeros(n_reach)
         self.rows: list[tuple[np.ndarray, np.ndarray, np.ndarray]] = []  # q_in, q_out, mid-day gain
@@ -153,8 +161,15 @@ class FlowSample:
         need = floor - (level + self.lowest)
         raised = np.flatnonzero(need > 0.0)
         level = level + np.maximum(need, 0.0)
+        steps = None
+        if self.courant is not None:  # at the days' mid-day volumes, each cell its share of its reach's
+            from hydro.local_steps_auto import estimate
+
+            volume = share * (level + mid_day)[:, r_of]
+            steps = estimate(network, q_in, q_out, volume, through_shares(network.layout.reach_cell_start, share),
+                             self.courant)
         return CellWater(share * level[r_of], share, floor, tuple(int(r) for r in raised),
-                         reach_geometric[0].copy() if self.days[0] == 0 else None)
+                         reach_geometric[0].copy() if self.days[0] == 0 else None, steps)
 
 
 #: Exponents for which numpy's ``array ** scalar`` is not ``power`` (sqrt, square, reciprocal, ...).
@@ -240,9 +255,9 @@ def carried_water(network: Network, start: CellWater, q_in: np.ndarray, q_out: n
     need = start.floor - (level + np.minimum(0.0, gained.min(axis=0)))
     raised = np.flatnonzero(need > 0.0)
     if not raised.size:
-        return CellWater(start.volume, start.share, start.floor, ())
+        return CellWater(start.volume, start.share, start.floor, (), step_estimate=start.step_estimate)
     volume = start.volume + np.maximum(need, 0.0)[lay.cell_reach] * start.share
-    return CellWater(volume, start.share, start.floor, tuple(int(r) for r in raised))
+    return CellWater(volume, start.share, start.floor, tuple(int(r) for r in raised), step_estimate=start.step_estimate)
 
 
 def through_shares(reach_cell_start: np.ndarray, share: np.ndarray) -> np.ndarray:

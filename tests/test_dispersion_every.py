@@ -146,11 +146,9 @@ def test_the_run_key_names_its_rules():
     assert on.local_steps and on.dispersion_every == 3
     from dataclasses import replace
 
-    from hydro.run_settings import LOCAL_STEPS_AUTO_REACHES
-
-    auto = replace(settings, local_steps_auto=True)
-    assert auto.for_network(LOCAL_STEPS_AUTO_REACHES - 1).dispersion_every == 3
-    assert auto.for_network(LOCAL_STEPS_AUTO_REACHES).dispersion_every == 3
+    auto = replace(settings, local_steps_auto=True)  # "auto": the transport may choose local steps; K stays
+    assert auto.for_network(10).dispersion_every == 3 and auto.for_network(10**6).dispersion_every == 3
+    assert auto.transport_local_steps() == "auto"
 
 
 def test_a_miyun_run_says_so_and_keeps_its_water_and_budgets():

@@ -40,14 +40,14 @@ def test_a_number_keeps_its_meaning_whatever_the_size(generated, monkeypatch, th
 
 
 def test_auto_applies_on_local_steps_too(generated, monkeypatch):
-    """Local steps (by ``true``, or by ``"auto"`` from their own threshold) take ``"auto"``'s K as the
-    global sub-step does: each class disperses once a block of at most K of its steps (docs/solver.md,
-    "Dispersion every K steps inside the local steps"); an explicit value keeps its meaning there too."""
+    """Local steps (by ``true``, or by ``"auto"``, which the transport resolves on the run's flows) take
+    ``"auto"``'s K as the global sub-step does: each class disperses once a block of at most K of its steps
+    (docs/solver.md, "Dispersion every K steps inside the local steps"); an explicit value keeps its meaning
+    there too."""
     monkeypatch.setattr(hydro.run_settings, "DISPERSION_EVERY_AUTO_REACHES", 1)
     assert _settings(generated, "run.local_steps=true").dispersion_every == K
-    monkeypatch.setattr(hydro.run_settings, "LOCAL_STEPS_AUTO_REACHES", 1)
     settings = _settings(generated)
-    assert settings.local_steps and settings.dispersion_every == K
+    assert settings.transport_local_steps() == "auto" and settings.dispersion_every == K
     assert _settings(generated, "run.local_steps=true", "run.dispersion_every=3").dispersion_every == 3
     monkeypatch.setattr(hydro.run_settings, "DISPERSION_EVERY_AUTO_REACHES", 10**9)
     assert _settings(generated, "run.local_steps=true").dispersion_every == 1

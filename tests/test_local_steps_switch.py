@@ -146,5 +146,5 @@ def test_a_river_basin_passes_the_switch_to_the_solver(monkeypatch):
     monkeypatch.setattr(simulation, "simulate", spy)
     off = simulation.run(Basin.load("configs/examples/tiny"))
     on = simulation.run(Basin.load("configs/examples/tiny", overrides=["run.local_steps=true"]))
-    assert given[0] is None and given[1] == LocalSteps()
+    assert given[0] == "auto" and given[1] == LocalSteps()  # the default: the transport chooses (global here)
     assert "local_steps" not in off.attrs and on.attrs["local_steps"] == "true"
