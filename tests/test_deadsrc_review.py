@@ -31,7 +31,7 @@ TN = Constituent("tn", "total nitrogen", species=(
 CODMN = Constituent("codmn", "CODMn", river_removal_per_day=0.15, reservoir_removal_per_day=0.02)
 LAYOUT = tracer_layout([TN, CODMN], [f"s{j}" for j in range(N_SRC)])
 ARRAYS = [f.name for f in dataclasses.fields(TransportResult)
-          if f.name not in ("raised_reaches", "start_water")]
+          if f.name not in ("raised_reaches", "start_water", "local_steps")]
 
 
 def tagged_case(seed: int, n_reach: int, n_day: int, disp: bool, res: bool, dead: list[set[int]], debt: bool):
