@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from hydro.local_steps_auto import StepEstimate
+from hydro.local_steps_auto import StepEstimate, estimate
 from hydro.network import Network
 from hydro.units import SECONDS_PER_DAY
 
@@ -162,9 +162,7 @@ class FlowSample:
         raised = np.flatnonzero(need > 0.0)
         level = level + np.maximum(need, 0.0)
         steps = None
-        if self.courant is not None:  # at the days' mid-day volumes, each cell its share of its reach's
-            from hydro.local_steps_auto import estimate
-
+        if self.courant is not None:  # at the days' mid-day volumes (each cell its share of its reach's)
             volume = share * (level + mid_day)[:, r_of]
             steps = estimate(network, q_in, q_out, volume, through_shares(network.layout.reach_cell_start, share),
                              self.courant)
