@@ -47,9 +47,9 @@ class RunSettings:
         by a few percent).  ``[run] local_steps = "auto"``, the default, leaves it False here and sets
         :attr:`local_steps_auto`; the transport then chooses.
     local_steps_auto : bool
-        ``[run] local_steps`` is ``"auto"``: local steps where their estimated gain on the run's flows is
-        at least :data:`hydro.local_steps_auto.LOCAL_STEPS_AUTO_GAIN` (the transport decides,
-        :mod:`hydro.local_steps_auto`), else the global sub-step.
+        ``[run] local_steps`` is ``"auto"``: local steps where the cost model of :mod:`hydro.local_steps_auto`
+        estimates, on the run's flows, at most :data:`hydro.local_steps_auto.LOCAL_STEPS_AUTO_RATIO` of the
+        global step's CPU (the transport decides), else the global sub-step.
     dispersion_every : int
         The most advection sub-steps per dispersion step of the global sub-step (multirate splitting,
         ``hydro.transport.simulate``'s ``dispersion_every``; docs/solver.md, "Dispersion every K advection
