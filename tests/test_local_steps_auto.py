@@ -93,6 +93,7 @@ def test_the_estimate_sees_the_solvers_sub_steps(generated):
     (the estimate reads each cell at its mid-day volume, the solver at its smallest of the day, and 48
     sampled days, not all), and its gain lies between 1 and the solver's global over the local steps' finest
     count where they took it."""
+    import hydro.transport_volumes
     from hydro.basin import Basin
     from hydro.pipeline import run_watershed
 
@@ -104,7 +105,7 @@ def test_the_estimate_sees_the_solvers_sub_steps(generated):
         return seen["steps"]
 
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(auto, "estimate", spy)
+        mp.setattr(hydro.transport_volumes, "estimate", spy)  # where FlowSample.water calls it
         res = run_watershed(Basin.load(generated, overrides=["run.local_steps=false"]), date(2001, 1, 1),
                             date(2001, 12, 31))
     substeps = np.asarray(res["transport_substeps"], dtype=float)
