@@ -56,8 +56,8 @@ class StepEstimate(NamedTuple):
     substeps: float
 
 
-def estimate(network: Network, q_in: np.ndarray, q_out: np.ndarray, volume: np.ndarray, through: np.ndarray,
-             courant: float) -> StepEstimate:
+def estimate(network: Network, q_in: np.ndarray, q_out: np.ndarray, storage: np.ndarray, share: np.ndarray,
+             through: np.ndarray, courant: float) -> StepEstimate:
     """Local time steps' gain in cell updates on the days given, and the global step's sub-steps (a cost model).
 
     Parameters
@@ -65,8 +65,10 @@ def estimate(network: Network, q_in: np.ndarray, q_out: np.ndarray, volume: np.n
     network : Network
     q_in, q_out : (D, R) float
         Each reach's inlet and outlet discharge on the days, m3 s-1.
-    volume : (D, N) float
-        Every cell's volume at mid-day, m3.
+    storage : (D, R) float
+        Every reach's volume at mid-day, m3 (each cell holds its ``share`` of it).
+    share : (N,) float
+        Each cell's share of its reach.
     through : (N,) float
         Each cell's share of its reach's water above its outflow face
         (:func:`hydro.transport_volumes.through_shares`).
@@ -84,8 +86,9 @@ def estimate(network: Network, q_in: np.ndarray, q_out: np.ndarray, volume: np.n
     take = np.unique(np.linspace(0, len(q_in) - 1, min(len(q_in), GAIN_DAYS)).astype(np.int64))
     r_of = lay.cell_reach
     q_face = np.maximum(q_in[take][:, r_of] + (q_out - q_in)[take][:, r_of] * through, 0.0)  # (D, N) m3 s-1
+    volume = share * storage[take][:, r_of]  # the cells' on the days read only, m3
     with np.errstate(divide="ignore", invalid="ignore"):
-        rate = np.where(volume[take] > 0.0, q_face / volume[take], 0.0)  # s-1
+        rate = np.where(volume > 0.0, q_face / volume, 0.0)  # s-1
     own = np.maximum(1.0, np.ceil(SECONDS_PER_DAY * rate / courant))  # each cell's Courant count
     chain = reach_chains(network)[r_of]  # every cell's
     order = np.argsort(chain, kind="stable")  # cells chain by chain

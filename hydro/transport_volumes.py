@@ -162,10 +162,9 @@ class FlowSample:
         raised = np.flatnonzero(need > 0.0)
         level = level + np.maximum(need, 0.0)
         steps = None
-        if self.courant is not None:  # at the days' mid-day volumes (each cell its share of its reach's)
-            volume = share * (level + mid_day)[:, r_of]
-            steps = estimate(network, q_in, q_out, volume, through_shares(network.layout.reach_cell_start, share),
-                             self.courant)
+        if self.courant is not None:  # at the reaches' mid-day volumes on the sampled days
+            steps = estimate(network, q_in, q_out, level + mid_day, share,
+                             through_shares(network.layout.reach_cell_start, share), self.courant)
         return CellWater(share * level[r_of], share, floor, tuple(int(r) for r in raised),
                          reach_geometric[0].copy() if self.days[0] == 0 else None, steps)
 
