@@ -1468,6 +1468,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     storage_reach, storage_res : (P+1, R|S, T)  mass stored at period starts, g
     out_final_conc : (N, T)  cell concentrations at the end of the run, g m-3
     out_inlet_debt : (R, T)  the same mass at the end of the run, g (0 off chain heads)
+    out_column : (T,) int  the column of the outputs' last axis that each tracer fills (the outputs may
+        hold more tracers than the kernel carries: a lane's dead sources, +0.0, in their places)
     """
     (reach_cell_start, cell_reach, cell_dx, cell_volume, cell_share, cell_through, reach_down_kind,
      reach_down_index, res_down_kind, res_down_index, reach_dispersion, dispersive_inlet, section_cell,
@@ -1479,7 +1481,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
      max_substeps, disp_every) = start
     group_species, rx_start, rx_from, rx_to, rx_river_rate, rx_res_rate = reactions
     (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
-     out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc, out_inlet_debt) = out
+     out_substeps, budget_reach, budget_res, storage_reach, storage_res, out_final_conc, out_inlet_debt,
+     out_column) = out
     n_day = q_in.shape[0]
     n_reach = q_in.shape[1]
     n_cell = cell_dx.shape[0]
@@ -1635,7 +1638,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     out_layout = (reach_cell_start, cell_reach, reach_down_index, main_up, first, last, pos, section_cell, point_cell,
                   sj_reach, fj_reach, fed)
     day_out = (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
-               budget_reach, budget_res)
+               budget_reach, budget_res, out_column)
 
     for t in range(n_tr):
         for i in range(n_cell):
@@ -1685,7 +1688,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     for day in range(n_day):
         if period_of_day[day] != period:
             period = period_of_day[day]
-            _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach[period], storage_res[period])
+            _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach[period], storage_res[period],
+                            out_column)
 
         n_sub, n_c, m_d = day_hydraulics(q_in[day], q_out[day], net_lateral[day], loss[day], reach_cell_start,
                                          cell_dx, cell_share, cell_through, first, vol0, reach_dispersion,
@@ -1896,12 +1900,13 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
             vol0[p] = vol0[p] + SECONDS_PER_DAY * dvol[p]
 
     _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach[period + 1],
-                    storage_res[period + 1])
+                    storage_res[period + 1], out_column)
     for t in range(n_tr):
+        o = out_column[t]
         for i in range(n_cell):
-            out_final_conc[i, t] = mass[t, pos[i]] / vol0[pos[i]]
+            out_final_conc[i, o] = mass[t, pos[i]] / vol0[pos[i]]
         for j in range(n_chain):
-            out_inlet_debt[chain_head[j], t] = inlet_debt[t, j]
+            out_inlet_debt[chain_head[j], o] = inlet_debt[t, j]
 
 
 @kernel(helper=True)
@@ -2155,14 +2160,15 @@ def day_outputs(day, period, t0, n_tag, layout, fj_cond, boundary_flux, lateral_
     accumulators; ``disp_out`` (R,) is work space.  ``layout`` is ``(reach_cell_start, cell_reach,
     reach_down_index, main_up, first, last, pos, section_cell, point_cell, sj_reach, fj_reach, fed)`` and
     ``outputs`` ``(out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc,
-    out_res_outmass, budget_reach, budget_res)``, tuples built once (at most 30 positional arguments:
-    see :func:`reservoir_tanks`)."""
+    out_res_outmass, budget_reach, budget_res, column)``, tuples built once (at most 30 positional arguments:
+    see :func:`reservoir_tanks`); tracer ``t`` goes to the outputs' column ``column[t]``."""
     (reach_cell_start, cell_reach, reach_down_index, main_up, first, last, pos, section_cell, point_cell, sj_reach,
      fj_reach, fed) = layout
     (out_reach_mass, out_reach_disp, out_section_mass, out_section_disp, out_res_conc, out_res_outmass,
-     budget_reach, budget_res) = outputs
+     budget_reach, budget_res, column) = outputs
     for k in range(n_tag):
         t = t0 + k
+        o = column[t]
         n_reach = reach_cell_start.shape[0] - 1
         d_acc = disp_acc[k]
         for j in range(sj_reach.shape[0]):
@@ -2185,46 +2191,48 @@ def day_outputs(day, period, t0, n_tag, layout, fj_cond, boundary_flux, lateral_
                 rm += removed_acc[k, p]
                 wd += withdrawn_acc[k, p]
             out_m = flux_acc[k, last[r]]
-            out_reach_mass[day, r, t] = out_m
-            out_reach_disp[day, r, t] = disp_out[r]
+            out_reach_mass[day, r, o] = out_m
+            out_reach_disp[day, r, o] = disp_out[r]
             if fed[r]:  # a chain cut above r: its inlet ghost's flux and the tributaries'
                 in_m = flux_acc[k, first[r] - 1] + extra_acc[k, r]
             elif main_up[r] < 0:
                 in_m = flux_acc[k, first[r] - 1]
             else:
                 in_m = flux_acc[k, last[main_up[r]]] + extra_acc[k, r] + SECONDS_PER_DAY * boundary_flux[day, r, t]
-            budget_reach[period, r, B_INFLOW, t] += in_m
-            budget_reach[period, r, B_LATERAL, t] += SECONDS_PER_DAY * lateral_load[day, r, t]
-            budget_reach[period, r, B_OUTFLOW, t] += out_m
-            budget_reach[period, r, B_REMOVAL, t] += rm
-            budget_reach[period, r, B_WITHDRAWAL, t] += wd
-            budget_reach[period, r, B_DISPERSION, t] += d_acc[r]
+            budget_reach[period, r, B_INFLOW, o] += in_m
+            budget_reach[period, r, B_LATERAL, o] += SECONDS_PER_DAY * lateral_load[day, r, t]
+            budget_reach[period, r, B_OUTFLOW, o] += out_m
+            budget_reach[period, r, B_REMOVAL, o] += rm
+            budget_reach[period, r, B_WITHDRAWAL, o] += wd
+            budget_reach[period, r, B_DISPERSION, o] += d_acc[r]
         for j in range(point_cell.shape[0]):
-            budget_reach[period, cell_reach[point_cell[j]], B_POINT, t] += SECONDS_PER_DAY * point_load[day, j, t]
+            budget_reach[period, cell_reach[point_cell[j]], B_POINT, o] += SECONDS_PER_DAY * point_load[day, j, t]
         for j in range(section_cell.shape[0]):
-            out_section_mass[day, j, t] = flux_acc[k, pos[section_cell[j]]]
-            out_section_disp[day, j, t] = sec_acc[k, j]
+            out_section_mass[day, j, o] = flux_acc[k, pos[section_cell[j]]]
+            out_section_disp[day, j, o] = sec_acc[k, j]
         for s in range(res_mass.shape[0]):
-            out_res_conc[day, s, t] = np.divide(res_mass[s, t], res_volume[day + 1, s])
-            out_res_outmass[day, s, t] = res_out_day[k, s]
-            budget_res[period, s, B_INFLOW, t] += res_in_day[k, s]
-            budget_res[period, s, B_LATERAL, t] += SECONDS_PER_DAY * res_load[day, s, t]
-            budget_res[period, s, B_OUTFLOW, t] += res_out_day[k, s]
-            budget_res[period, s, B_REMOVAL, t] += res_rm_day[k, s]
+            out_res_conc[day, s, o] = np.divide(res_mass[s, t], res_volume[day + 1, s])
+            out_res_outmass[day, s, o] = res_out_day[k, s]
+            budget_res[period, s, B_INFLOW, o] += res_in_day[k, s]
+            budget_res[period, s, B_LATERAL, o] += SECONDS_PER_DAY * res_load[day, s, t]
+            budget_res[period, s, B_OUTFLOW, o] += res_out_day[k, s]
+            budget_res[period, s, B_REMOVAL, o] += res_rm_day[k, s]
 
 
 @kernel(helper=True)
-def _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach, storage_res):
-    """Mass (g) held in every reach and reservoir, per tracer: (R, T) and (S, T) outputs."""
+def _record_storage(mass, res_mass, pos, reach_cell_start, storage_reach, storage_res, column):
+    """Mass (g) held in every reach and reservoir, per tracer: (R, T) and (S, T) outputs, tracer ``t`` in
+    their column ``column[t]``."""
     n_tr = mass.shape[0]
     for t in range(n_tr):
+        o = column[t]
         for r in range(reach_cell_start.shape[0] - 1):
             acc = 0.0
             for i in range(reach_cell_start[r], reach_cell_start[r + 1]):
                 acc += mass[t, pos[i]]
-            storage_reach[r, t] = acc
+            storage_reach[r, o] = acc
         for s in range(res_mass.shape[0]):
-            storage_res[s, t] = res_mass[s, t]
+            storage_res[s, o] = res_mass[s, t]
 
 
 # ---- local time steps (issue 16; docs/solver.md "Local time stepping") ------------------------

@@ -180,6 +180,7 @@ class KernelOutputs(NamedTuple):
     storage_res: np.ndarray  # (periods+1, S, T) g
     final_conc: np.ndarray  # (N, T) g m-3
     inlet_debt: np.ndarray  # (R, T) g
+    column: np.ndarray  # (T,) int: each tracer's column of the outputs' last axis (T or more wide)
 
 
 def network_args(network: Network, dispersive_inlet: np.ndarray, point_cell: np.ndarray, volume: np.ndarray,

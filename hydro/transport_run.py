@@ -2,11 +2,16 @@
 
 :func:`hydro.transport.simulate` checks a run's inputs and calls :class:`_KernelRun`'s lanes (on one thread
 or two); both names are part of :mod:`hydro.transport`'s API there.  A lane converts its groups' outputs to
-users' units on its own thread and hands them on (``on_lane``); they are put back in the run's arrays
-(:meth:`_KernelRun.result`) field by field when a field of the returned result is first read
-(:class:`_PutBackWhenRead`): a watershed run names every group as its lane ends (:mod:`hydro.lane_results`)
-and reads none of the (day, reach|section, tracer) fields afterwards, so it no longer copies them (Miyun:
-149 MB, 0.1 s of the main thread after the lanes, 3 December 2026).
+users' units on its own thread and hands them on (``on_lane``).  The kernel writes each tracer it carries to
+its column of the outputs, which hold every tracer of the lane's groups (a dead source's +0.0 in its place),
+so a group's outputs are a view: of the run's arrays where one lane runs every group (no copy at all), else
+of the lane's own arrays, put back in the run's (:meth:`_KernelRun.result`) field by field when a field of
+the returned result is first read (:class:`_PutBackWhenRead`): a watershed run names every group as its lane
+ends (:mod:`hydro.lane_results`) and reads none of the (day, reach|section, tracer) fields afterwards, so it
+no longer copies them (Miyun: 149 MB, 0.1 s of the main thread after the lanes, 3 December 2026).  Until the
+evening of 3 December 2026 a lane's kernel wrote its carried tracers only, and a group with a dead source was
+copied into an array of its own (10-14 % of the transport of a 10,000-reach synthetic year, whose basins have
+one).
 """
 
 from __future__ import annotations
@@ -163,6 +168,14 @@ class _KernelRun:
         idx = np.concatenate([np.zeros(0, dtype=np.int64), *tags])
         whole = len(idx) == self.n_tr  # every tracer, in order
         local = np.concatenate([[0], np.cumsum([len(t) for t in tags])]).astype(np.int64)
+        # the outputs hold every tracer of the lane's groups, a group's in a run of columns (its dead sources'
+        # +0.0 in their places: the kernel writes each tracer it carries to its column), so a group's outputs
+        # are a view, never a copy: the run's arrays where the lane has every group, in order
+        in_place = list(groups_of_lane) == list(range(len(g.sizes)))
+        width = [int(g.start[k + 1] - g.start[k]) for k in groups_of_lane]
+        col = dict(zip(groups_of_lane, (np.cumsum([0, *width[:-1]]) if width else []), strict=True))
+        column = np.concatenate([np.zeros(0, dtype=np.int64),
+                                 *(col[k] + t - g.start[k] for k, t in zip(groups_of_lane, tags, strict=True))])
 
         def take(name: str) -> np.ndarray:  # the lane's tracers of input `name`; +0.0 only: fresh zeros, unwritten
             a = arr[name]
@@ -173,8 +186,8 @@ class _KernelRun:
             return np.zeros(a.shape[:-1] + (len(idx),))
 
         rates = rates_at([self.tracers[i] for i in idx], [], arr["reach_temp"], arr["res_temp"])  # the lane's only
-        out = self.outputs if whole else {name: np.zeros(a.shape[:-1] + (len(idx),))
-                                          for name, a in self.outputs.items()}
+        out = self.outputs if in_place else {name: np.zeros(a.shape[:-1] + (sum(width),))
+                                             for name, a in self.outputs.items()}
         steps = self.substeps if first else np.zeros_like(self.substeps)
         a, shared = _kernel_args, (self.kernel_network, self.static, self.kernel_water)  # the kernel's tuples
         _k.simulate_kernel(
@@ -189,18 +202,17 @@ class _KernelRun:
             a.lane_reactions(g.species, g.reactions, groups_of_lane, self.rx["rx_river"], self.rx["rx_res"]),
             a.KernelOutputs(out["reach"], out["reach_disp"], out["sec"], out["sec_disp"], out["res_conc"],
                             out["res_mass"], steps, out["b_reach"], out["b_res"], out["s_reach"], out["s_res"],
-                            out["final"], out["debt"]),
+                            out["final"], out["debt"], column.astype(np.int64)),
             self.lts)  # None, or the local steps' options (shared by the lanes: read only but `counts`, which
         # every lane fills alike)
-        at = dict(zip(groups_of_lane, local[:-1].tolist(), strict=True))
         blocks: dict[int, TransportResult] = {}
 
         def block(k: int) -> TransportResult:  # group k in users' units, on this thread, once
             if k not in blocks:
-                o, kg = self._block(k, int(at[k]), out, whole)
+                o, kg = self._block(k, int(col[k]), out, in_place)
                 self._convert(slice(g.start[k], g.start[k + 1]), o, kg)
                 blocks[k] = self._result(o, kg)
-                if not whole:  # back at their places in result(), after the naming (the first touch of those pages)
+                if not in_place:  # back at their places in result(), after the naming (the first touch of those pages)
                     self.lane_blocks[k] = (o, kg)
             return blocks[k]
 
@@ -209,24 +221,15 @@ class _KernelRun:
         for k in groups_of_lane:
             block(k)
 
-    def _block(self, k: int, at: int, out: dict[str, np.ndarray], whole: bool) -> tuple[dict, dict]:
-        """Group ``k``'s tracers of a lane's outputs ``out`` (its live ones from ``at`` on), every tracer of
-        the group in its place (a dead source's +0.0), with arrays for its budgets in kg: views of the
-        run's outputs for a lane of every tracer, of the lane's where the group's sources are all live,
-        else the group's own arrays."""
+    def _block(self, k: int, at: int, out: dict[str, np.ndarray], in_place: bool) -> tuple[dict, dict]:
+        """Group ``k``'s tracers of a lane's outputs ``out`` (its columns from ``at`` on, every tracer of the
+        group in its place, a dead source's +0.0), with arrays for its budgets in kg: views of the run's
+        outputs and budgets for a lane of every group (``in_place``), else views of the lane's outputs and
+        the group's own budgets."""
         lo, hi = self.grouping.start[k], self.grouping.start[k + 1]
-        if whole:
-            return ({name: a[..., lo:hi] for name, a in out.items()},
-                    {name: a[..., lo:hi] for name, a in self.kg.items()})
-        live = self.live[k]
-        if len(live) == hi - lo:  # every tracer of the group, in order
-            o = {name: a[..., at:at + hi - lo] for name, a in out.items()}
-        else:
-            o = {name: np.zeros(a.shape[:-1] + (hi - lo,)) for name, a in out.items()}
-            for a_lo, a_hi in _kernel_args.runs((live - lo).tolist()):
-                for name, values in out.items():  # by slices (no fancy index)
-                    o[name][..., a_lo:a_hi] = values[..., at:at + a_hi - a_lo]
-                at += a_hi - a_lo
+        o = {name: a[..., at:at + hi - lo] for name, a in out.items()}
+        if in_place:
+            return o, {name: a[..., lo:hi] for name, a in self.kg.items()}
         return o, {name: np.empty(o[name].shape) for name in self.kg}
 
     def _convert(self, t: slice, o: dict[str, np.ndarray], kg: dict[str, np.ndarray]) -> None:

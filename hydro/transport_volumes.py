@@ -258,10 +258,18 @@ def carried_water(network: Network, start: CellWater, q_in: np.ndarray, q_out: n
 
 
 def through_shares(reach_cell_start: np.ndarray, share: np.ndarray) -> np.ndarray:
-    """Cumulative share of its reach down to each cell's outflow face (exactly 1 at the last cell)."""
+    """Cumulative share of its reach down to each cell's outflow face (exactly 1 at the last cell).
+
+    Each reach's running sum of its cells' shares, in order (``np.cumsum`` of the reach's cells, to the
+    bit), taken cell position by cell position over every reach at once: a loop over the reaches cost
+    about 0.1 s at 10,000 reaches, twice a run (the local steps' estimate and the transport).
+    """
+    starts = np.asarray(reach_cell_start[:-1], dtype=np.int64)
+    n_cells = np.diff(reach_cell_start)
     through = np.empty_like(share)
-    for r in range(len(reach_cell_start) - 1):
-        a, b = reach_cell_start[r], reach_cell_start[r + 1]
-        through[a:b] = np.cumsum(share[a:b])
-        through[b - 1] = 1.0
+    through[starts] = share[starts]
+    for i in range(1, int(n_cells.max(initial=0))):
+        at = starts[n_cells > i] + i  # the i-th cell of every reach that has one
+        through[at] = through[at - 1] + share[at]
+    through[np.asarray(reach_cell_start[1:], dtype=np.int64)[n_cells > 0] - 1] = 1.0
     return through

@@ -1,8 +1,8 @@
 """Each lane hands its groups on (``simulate``'s ``on_lane``) as blocks of the lane's own arrays, converted to
 users' units on its thread before they are put back in the run's arrays (:mod:`hydro.transport_run`): every
 block is, to the bit and sign, its group's slice of the result ``simulate`` returns, whatever the thread
-count, with sources left out of the kernel (a block then the group's own array, their +0.0 in place) and
-without; and the returned result is the same on one thread and two."""
+count, with sources left out of the kernel (their +0.0 in place: the kernel writes each tracer it carries to
+its column) and without; and the returned result is the same on one thread and two."""
 
 from __future__ import annotations
 

@@ -143,3 +143,20 @@ def test_geometric_volumes_take_power_law_reaches_at_once(monkeypatch):
     assert np.array_equal(geometric, want)
     assert np.array_equal(per_reach, np.add.reduceat(want, lay.reach_cell_start[:-1], axis=1))
     assert calls == ["r3", "r5"]  # was every reach, one call each
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_through_shares_are_each_reachs_running_sum_to_the_bit(seed):
+    # taken cell position by cell position over every reach at once: the same additions in the same order as
+    # np.cumsum over each reach's cells, and exactly 1 at every reach's last cell (reaches of one cell too)
+    rng = np.random.default_rng(seed)
+    n_cells = rng.integers(1, 9, 40)
+    n_cells[:3] = 1
+    start = np.concatenate([[0], np.cumsum(n_cells)]).astype(np.int64)
+    share = rng.uniform(0.0, 1.0, start[-1]) * 10.0 ** rng.uniform(-3, 0, start[-1])
+    want = np.empty_like(share)
+    for r in range(len(n_cells)):
+        a, b = start[r], start[r + 1]
+        want[a:b] = np.cumsum(share[a:b])
+        want[b - 1] = 1.0
+    assert transport_volumes.through_shares(start, share).tobytes() == want.tobytes()
