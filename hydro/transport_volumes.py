@@ -24,6 +24,14 @@ from hydro.units import SECONDS_PER_DAY
 #: Days sampled (evenly over the run) for the statistics that set volume levels.
 MAX_SAMPLE_DAYS = 1000
 
+#: Days whose cells' geometric volumes are computed at once (:func:`geometric_sums`) where the sampled days'
+#: cells number more than :data:`GEOMETRIC_AT_ONCE` values: numpy's temporaries of (days, cells) then stay a
+#: few MB at 10,000 reaches rather than about 100 MB each for a year (260 MB for the 1,000 sampled days of a
+#: longer run), whose fresh pages cost more than the arithmetic on a machine where touching new memory is slow
+#: (3 December 2026, AMD EPYC guest: 1.4 s of page clearing in a 10,000-reach year's transport).
+GEOMETRIC_CHUNK_DAYS = 64
+GEOMETRIC_AT_ONCE = 1 << 21  # (16 MB of float64: the shipped basins' 1,000 days by a few hundred cells)
+
 #: A cell's volume is never allowed below this share of its median geometric
 #: volume: where the water balance would take it lower (withdrawals or routing
 #: deficits larger than the reach holds), the reach's whole volume series is
@@ -154,9 +162,9 @@ class FlowSample:
         network = self.network
         r_of = network.layout.cell_reach
         q_in, q_out, mid_day = (np.concatenate([r[k] for r in self.rows]) for k in range(3))
-        geometric, reach_geometric = geometric_volumes(network, q_in, q_out)
+        cell_sum, reach_geometric = geometric_sums(network, q_in, q_out)
         level = np.median(reach_geometric - mid_day, axis=0)
-        share = geometric.sum(axis=0) / reach_geometric.sum(axis=0)[r_of]
+        share = cell_sum / reach_geometric.sum(axis=0)[r_of]
         floor = MIN_VOLUME_SHARE * np.median(reach_geometric, axis=0)
         need = floor - (level + self.lowest)
         raised = np.flatnonzero(need > 0.0)
@@ -199,6 +207,29 @@ def geometric_volumes(network: Network, q_in: np.ndarray, q_out: np.ndarray) -> 
         geometric[:, a:b] = network.reaches[r].cross_section_m2(q_cell[:, a:b])
     geometric *= lay.cell_dx
     return geometric, np.add.reduceat(geometric, start, axis=1)
+
+
+def geometric_sums(network: Network, q_in: np.ndarray, q_out: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each cell's geometric volume summed over the days (N,) and each reach's on every day (D, R), m3, of
+    :func:`geometric_volumes`: at once (numpy's ``sum(axis=0)``) up to :data:`GEOMETRIC_AT_ONCE` values, else
+    :data:`GEOMETRIC_CHUNK_DAYS` days at a time, the cells' sums added day after day in order (numpy's own
+    order for a (days, cells) array as wide as a large network's, which it may sum otherwise for a narrow
+    one: the two agree to round-off; each run takes one of them by its size, so its bits do not change)."""
+    if len(q_in) * network.layout.n_cells <= GEOMETRIC_AT_ONCE:
+        geometric, per_reach = geometric_volumes(network, q_in, q_out)
+        return geometric.sum(axis=0), per_reach
+    cell_sum = None
+    reaches = []
+    for lo in range(0, len(q_in), GEOMETRIC_CHUNK_DAYS):
+        cells, per_reach = geometric_volumes(network, q_in[lo:lo + GEOMETRIC_CHUNK_DAYS],
+                                             q_out[lo:lo + GEOMETRIC_CHUNK_DAYS])
+        reaches.append(per_reach)
+        for row in cells:
+            if cell_sum is None:
+                cell_sum = row.copy()
+            else:
+                cell_sum += row
+    return cell_sum, np.concatenate(reaches)
 
 
 def on_own_first_day(network: Network, water: CellWater, q_in: np.ndarray, q_out: np.ndarray) -> CellWater:

@@ -160,3 +160,28 @@ def test_through_shares_are_each_reachs_running_sum_to_the_bit(seed):
         want[a:b] = np.cumsum(share[a:b])
         want[b - 1] = 1.0
     assert transport_volumes.through_shares(start, share).tobytes() == want.tobytes()
+
+
+@pytest.mark.parametrize("n_day", [1, 63, 64, 65, 200])
+def test_geometric_sums_by_chunks_of_days_add_the_days_in_order(n_day, monkeypatch):
+    # a large network's days taken GEOMETRIC_CHUNK_DAYS at a time (bounded temporaries): each reach's volume on
+    # every day to the bit of geometric_volumes on all the days at once, each cell's sum the days added in order
+    # (to round-off numpy's sum, which a narrow array may take in another order); a small one unchanged
+    rng = np.random.default_rng(n_day)
+    reaches = [Reach(id=f"r{i}", name=f"r{i}", length_m=2000.0, downstream=f"r{i + 1}" if i < 5 else None,
+                     dispersion_m2_s=5.0, n_cells=int(rng.integers(1, 6)), velocity_coeff=float(rng.uniform(0.2, 0.4)),
+                     velocity_exp=float(rng.uniform(0.2, 0.4)), width_coeff=6.0, width_exp=0.45) for i in range(6)]
+    net = Network(tuple(reaches))
+    q_in = rng.uniform(0.0, 20.0, (n_day, 6)) * 10.0 ** rng.uniform(-3, 2, (n_day, 6))
+    q_out = q_in * rng.uniform(0.5, 1.5, (n_day, 6))
+    geometric, per_reach = transport_volumes.geometric_volumes(net, q_in, q_out)
+    cell_sum, reach_days = transport_volumes.geometric_sums(net, q_in, q_out)
+    assert cell_sum.tobytes() == geometric.sum(axis=0).tobytes()  # at once: numpy's own
+    monkeypatch.setattr(transport_volumes, "GEOMETRIC_AT_ONCE", 0)
+    cell_sum, reach_days = transport_volumes.geometric_sums(net, q_in, q_out)
+    in_order = geometric[0].copy()
+    for row in geometric[1:]:
+        in_order += row
+    assert cell_sum.tobytes() == in_order.tobytes()
+    np.testing.assert_allclose(cell_sum, geometric.sum(axis=0), rtol=1e-14, atol=0)  # a few ulps
+    assert reach_days.tobytes() == per_reach.tobytes()
