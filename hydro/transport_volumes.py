@@ -218,17 +218,16 @@ def geometric_sums(network: Network, q_in: np.ndarray, q_out: np.ndarray) -> tup
     if len(q_in) * network.layout.n_cells <= GEOMETRIC_AT_ONCE:
         geometric, per_reach = geometric_volumes(network, q_in, q_out)
         return geometric.sum(axis=0), per_reach
-    cell_sum = None
     reaches = []
+    cell_sum = np.empty(0)
     for lo in range(0, len(q_in), GEOMETRIC_CHUNK_DAYS):
         cells, per_reach = geometric_volumes(network, q_in[lo:lo + GEOMETRIC_CHUNK_DAYS],
                                              q_out[lo:lo + GEOMETRIC_CHUNK_DAYS])
         reaches.append(per_reach)
-        for row in cells:
-            if cell_sum is None:
-                cell_sum = row.copy()
-            else:
-                cell_sum += row
+        if lo == 0:  # (the first day's volumes themselves, as numpy's sum starts)
+            cell_sum = cells[0].copy()
+        for row in cells[1 if lo == 0 else 0:]:
+            cell_sum += row
     return cell_sum, np.concatenate(reaches)
 
 
