@@ -2985,7 +2985,7 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
 
 @kernel(helper=True)
 def lts_accumulate(seg, f_prev, f_now, day, t0, n_tag, n_src, mixed, rx_a, rx_b, state, lay, accs, work, tank_args,
-                   boundary_flux, yes, sides, n_sides, side_last, side_seg, u, unit):
+                   boundary_flux, yes, sides, n_sides, side_last, u, unit):
     """What crosses junctions up to event ``u`` (``seg`` seconds after the last event): the outlet
     flux (fixed at the start of its step) of each side tributary of ``sides[:n_sides]`` into the first
     cell of the reach below, over the time since its last accumulation (``side_last``, in events of
@@ -3002,20 +3002,27 @@ def lts_accumulate(seg, f_prev, f_now, day, t0, n_tag, n_src, mixed, rx_a, rx_b,
     flux, fpc, head_acc = work[0], work[1], work[7]
     tank_links, tank_inputs, tank_rx, tank_work, res_prod = tank_args
     dead = tank_work[7]  # (_dead_tags: their flux is 0, as reservoir_tanks skips them)
+    # side by side, each one's tags in turn (its indices read once, not once a tag): every cell and reach
+    # takes its adds in the same order as tag by tag
     for ii in range(n_sides):
         i = sides[ii]
-        side_seg[i] = (u - side_last[i]) * unit
+        since = (u - side_last[i]) * unit  # (not seg: the reservoirs' step, below)
         side_last[i] = u
-    for k in range(n_tag):
-        if dead[k]:
-            continue
-        t = t0 + k
-        for ii in range(n_sides):
-            i = sides[ii]
-            q = side_src[i]
-            x = side_seg[i] * (flux[q] if n_tag == 1 else fpc[q] * c[k, q])
-            mass[t, side_dst[i]] += x
-            extra_acc[k, side_reach[i]] += x
+        q = side_src[i]
+        d = side_dst[i]
+        r = side_reach[i]
+        if n_tag == 1:
+            if not dead[0]:
+                x = since * flux[q]
+                mass[t0, d] += x
+                extra_acc[0, r] += x
+        else:
+            f = fpc[q]
+            for k in range(n_tag):
+                if not dead[k]:
+                    x = since * (f * c[k, q])
+                    mass[t0 + k, d] += x
+                    extra_acc[k, r] += x
     if res_mass.shape[0] > 0:
         reservoir_tanks(day, seg, f_prev, f_now, t0, n_tag, n_src, mixed, rx_a, rx_b, mass, c, flux, fpc,
                         tank_links, tank_inputs, tank_rx, tank_work, res_mass, res_prod, res_out_day, res_in_day,
@@ -3343,7 +3350,6 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
     side_cnt = np.zeros(5, dtype=np.int64)
     side_lst = np.empty((5, n_side), dtype=np.int64)
     side_last = np.zeros(n_side, dtype=np.int64)
-    side_seg = np.empty(n_side)
     for i in range(n_side):
         both = mask[chain_of_slot[side_src[i]]] | mask[chain_of_slot[side_dst[i]]]
         for lv in range(4):
@@ -3367,7 +3373,7 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
         sl = 4 if u == n_ev else lv
         lts_accumulate((u - prev) * unit, prev * unit / SECONDS_PER_DAY, f_now, day, t0, n_tag, n_src, mixed, rx_a,
                        rx_b, state, lay, accs, work, tank_args, boundary_flux, yes, side_lst[sl], side_cnt[sl],
-                       side_last, side_seg, u, unit)
+                       side_last, u, unit)
         if u == n_ev:  # every chain's last step, run by run of chains that started it together
             for lv in range(4):
                 for i in range(cnt[L_BOUND, lv]):
