@@ -79,12 +79,14 @@ def emit(records: list[dict], as_json: bool) -> None:
         print(f"{r['name']:44s} {r['value']:12.4g} {r['unit']:14s} {ref:22s} {ratio}")
 
 
-def transport_call(basin: str, out: str, local_steps: bool) -> tuple:
+def transport_call(basin: str, out: str, local_steps: bool | None) -> tuple:
     """The last transport call of ``hydro run BASIN -o OUT --set run.local_steps=... --set
     run.dispersion_every=1`` in this process: ``(network, tracers, inputs, kw)``, ``kw`` without
     ``local_steps`` (each benchmark gives its own), so that the transport alone can be timed on a run's own
     arguments.  The global sub-step disperses on every sub-step, as the local steps' benchmarks compared
-    them before ``dispersion_every = "auto"`` became the default (3 Dec 2026)."""
+    them before ``dispersion_every = "auto"`` became the default (3 Dec 2026).  ``local_steps`` None: the
+    basin's own ``[run]`` settings, nothing set (``kw`` then has the run's ``dispersion_every`` and
+    ``local_steps``)."""
     import hydro.pipeline_steps
     import hydro.simulation
     import hydro.transport
@@ -100,15 +102,17 @@ def transport_call(basin: str, out: str, local_steps: bool) -> tuple:
     hydro.simulation.simulate = spy  # type: ignore[attr-defined]
     hydro.pipeline_steps.simulate = spy  # type: ignore[attr-defined]
     try:
-        main(["run", basin, "-o", out, "--overwrite", "-q", "--set",
-              f"run.local_steps={'true' if local_steps else 'false'}", "--set", "run.dispersion_every=1"],
-             prog_name="hydro")
+        forced = [] if local_steps is None else [
+            "--set", f"run.local_steps={'true' if local_steps else 'false'}", "--set", "run.dispersion_every=1"]
+        main(["run", basin, "-o", out, "--overwrite", "-q", *forced], prog_name="hydro")
     except SystemExit as exc:
         if exc.code:
             raise
     finally:
         hydro.simulation.simulate, hydro.pipeline_steps.simulate = kept  # type: ignore[attr-defined]
     network, tracers, inputs, kw = seen[-1]  # the whole period's call (one block)
+    if local_steps is None:
+        return network, tracers, inputs, kw
     return network, tracers, inputs, {key: value for key, value in kw.items() if key != "local_steps"}
 
 

@@ -1,0 +1,72 @@
+"""``benchmarks/profile_kernels.py``'s pieces that need no ``perf``: reading Numba's mangled names, adding up a
+report's samples by function, and the map of JIT code that lets ``perf`` name them (no profiling here: it needs
+``perf``, and compiling every kernel in an empty cache takes minutes)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import numba
+import numpy as np
+import pytest
+
+BENCH = Path(__file__).resolve().parents[1] / "benchmarks"
+if str(BENCH) not in sys.path:
+    sys.path.insert(0, str(BENCH))
+
+import profile_kernels  # noqa: E402
+
+UPDATE = "_ZN5hydro18_transport_kernels10lts_updateB4v211B54c8tJTIeFIjxB2IKSgI4CrvQClUaPLCRh1KiFSRTBE5TupleI"
+
+
+@pytest.mark.parametrize(("symbol", "name"), [
+    (UPDATE, "hydro._transport_kernels.lts_update"),
+    ("_ZN7cpython5hydro18_transport_kernels15simulate_kernelB4v107B52c8tJTIeFIjx",
+     "hydro._transport_kernels.simulate_kernel"),
+    ("_ZN5numba4misc9quicksort19make_quicksort_impl12_3clocals_3e9partitionB3v88",
+     "numba.misc.quicksort.make_quicksort_impl._3clocals_3e.partition"),
+    ("clear_page_erms", "clear_page_erms"),
+    ("_ZNfoo", "_ZNfoo"),
+])
+def test_numba_names_read_as_their_dotted_paths(symbol, name):
+    assert profile_kernels.symbol_name(symbol) == name
+
+
+def test_shares_add_up_a_kernels_copies_and_keep_the_systems_symbols_apart():
+    report = f"""# Samples: 23K of event 'cpu-clock:ppp'
+#
+    36.85%  [.] {UPDATE}
+    13.92%  [.] _ZN5hydro18_transport_kernels14lts_accumulateB4v198B54c8tJTIeFIjx
+     8.98%  [k] clear_page_erms
+     0.60%  [.] {UPDATE.replace('v211', 'v199')}
+     0.43%  [.] DOUBLE_add_X86_V3
+     0.35%  [.] _PyEval_EvalFrameDefault
+
+"""
+    got = profile_kernels.shares(report)
+    assert list(got) == ["hydro._transport_kernels.lts_update", "hydro._transport_kernels.lts_accumulate",
+                         "[k] clear_page_erms", "other"]
+    assert got["hydro._transport_kernels.lts_update"] == pytest.approx(37.45)
+    assert got["other"] == pytest.approx(0.78)
+    assert [profile_kernels.record_name(name) for name in got] == ["lts_update", "lts_accumulate",
+                                                                    "kernel_clear_page_erms", "other"]
+    assert profile_kernels.record_name("hydro._routing_kernels.route_reach_day") == "_routing_kernels.route_reach_day"
+
+
+def test_the_perf_map_names_a_function_compiled_in_the_process(tmp_path):
+    @numba.njit(cache=False)
+    def profiled_here(x):
+        return x.sum() * 2.0
+
+    assert profiled_here(np.ones(3)) == 6.0
+    path = tmp_path / "perf.map"
+    n = profile_kernels.write_perf_map(path)
+    lines = path.read_text().splitlines()
+    assert n == len(lines) > 0
+    mine = [line for line in lines if "profiled_here" in line]
+    assert mine
+    start, size, _ = mine[0].split(" ", 2)
+    assert int(start, 16) > 0 and 0 < int(size, 16) <= 1 << 22
+    starts = [int(line.split()[0], 16) for line in lines]
+    assert starts == sorted(starts)  # (perf reads the map in order)
