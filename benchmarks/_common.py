@@ -86,7 +86,8 @@ def transport_call(basin: str, out: str, local_steps: bool | None) -> tuple:
     arguments.  The global sub-step disperses on every sub-step, as the local steps' benchmarks compared
     them before ``dispersion_every = "auto"`` became the default (3 Dec 2026).  ``local_steps`` None: the
     basin's own ``[run]`` settings, nothing set (``kw`` then has the run's ``dispersion_every`` and
-    ``local_steps``)."""
+    ``local_steps``).  ``kw`` never has the run's ``on_lane``: a call again would name every group once more
+    into the finished run's results (``hydro.lane_results``), work that is not the transport's."""
     import hydro.pipeline_steps
     import hydro.simulation
     import hydro.transport
@@ -111,9 +112,8 @@ def transport_call(basin: str, out: str, local_steps: bool | None) -> tuple:
     finally:
         hydro.simulation.simulate, hydro.pipeline_steps.simulate = kept  # type: ignore[attr-defined]
     network, tracers, inputs, kw = seen[-1]  # the whole period's call (one block)
-    if local_steps is None:
-        return network, tracers, inputs, kw
-    return network, tracers, inputs, {key: value for key, value in kw.items() if key != "local_steps"}
+    dropped = ("on_lane",) if local_steps is None else ("on_lane", "local_steps")
+    return network, tracers, inputs, {key: value for key, value in kw.items() if key not in dropped}
 
 
 #: Suffix of the records of each basin's hydraulics (``--hydraulics``): none for the physical default.

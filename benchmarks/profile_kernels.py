@@ -138,7 +138,7 @@ def child(basin: str, data: str, local_steps: str, repeat: int) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         network, tracers, inputs, kw = transport_call(basin, str(Path(tmp) / "out.nc"), None)
     steps = {"auto": "auto", "true": LocalSteps(), "false": None}.get(local_steps, kw.get("local_steps"))
-    kw = {key: value for key, value in kw.items() if key not in ("local_steps", "on_lane")}
+    kw = {key: value for key, value in kw.items() if key != "local_steps"}
     hydro.transport.simulate(network, tracers, inputs, local_steps=steps, **kw)  # every kernel it uses, compiled
     n_functions = write_perf_map(Path(f"/tmp/perf-{os.getpid()}.map"))
     perf = subprocess.Popen(["perf", "record", "-F", "999", "-p", str(os.getpid()), "-o", data],

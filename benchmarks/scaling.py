@@ -280,7 +280,9 @@ def child(basin: str, out: str, lts: bool = False, lts_run: bool = False, lts_ac
         result = hydro.transport.simulate(network, tracers, inputs, **kw)
         found["transport_cpu"] = (found["transport_cpu"] or 0.0) + time.process_time() - c0
         if lts or lts_run or lts_acc:
-            seen.update(network=network, tracers=tracers, inputs=inputs, kw=kw, substeps=result.substeps)
+            # (not the run's on_lane: a call again would name every group into the finished run's results)
+            seen.update(network=network, tracers=tracers, inputs=inputs, substeps=result.substeps,
+                        kw={key: value for key, value in kw.items() if key != "on_lane"})
         return result
 
     hydro.simulation.simulate = spy  # type: ignore[attr-defined]
