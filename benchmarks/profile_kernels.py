@@ -128,6 +128,13 @@ def write_perf_map(path: Path) -> int:
     return len(ordered)
 
 
+def child_basin(basin: str) -> str:
+    """``basin`` as the child is given it: a folder or file made absolute, a shipped basin's name (``miyun``) as it
+    is (resolved, a name would become a path in the current folder that does not exist)."""
+    path = Path(basin)
+    return str(path.resolve()) if path.exists() else basin
+
+
 def child(basin: str, data: str, local_steps: str, repeat: int) -> None:
     """Capture, compile, map, then profile ``repeat`` transport calls under ``perf record``; print a JSON line."""
     from _common import transport_call
@@ -159,7 +166,7 @@ def main() -> None:
         child(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("basin", help="the basin file whose transport is profiled")
+    parser.add_argument("basin", help="the basin (a shipped basin's name, a folder or a basin file) whose transport is profiled")
     parser.add_argument("--local-steps", choices=LOCAL_STEPS, default="basin",
                         help="the profiled calls' local steps (default: as the basin's run took them)")
     parser.add_argument("--repeat", type=int, default=1, help="transport calls profiled (default 1)")
@@ -173,11 +180,15 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "perf.data"
         env = dict(os.environ, NUMBA_CACHE_DIR=str(Path(tmp) / "numba_cache"))
-        done = subprocess.run([sys.executable, __file__, "--child", str(Path(args.basin).resolve()), str(data),
+        done = subprocess.run([sys.executable, __file__, "--child", child_basin(args.basin), str(data),
                                args.local_steps, str(args.repeat)], env=env, capture_output=True, text=True)
-        if done.returncode or not data.exists():
-            print(f"profile_kernels: the profiled run failed (exit {done.returncode}; perf may not be allowed to "
-                  f"sample: see /proc/sys/kernel/perf_event_paranoid)\n{done.stderr[-2000:]}", file=sys.stderr)
+        if done.returncode:
+            print(f"profile_kernels: the profiled run failed (exit {done.returncode})\n{done.stderr[-2000:]}",
+                  file=sys.stderr)
+            sys.exit(2)
+        if not data.exists():
+            print("profile_kernels: perf recorded nothing; it may not be allowed to sample this process (see "
+                  f"/proc/sys/kernel/perf_event_paranoid)\n{done.stderr[-2000:]}", file=sys.stderr)
             sys.exit(2)
         found = json.loads(done.stdout.strip().splitlines()[-1])
         report = subprocess.run(["perf", "report", "-i", str(data), "--no-children", "--sort", "sym", "--stdio",

@@ -70,3 +70,12 @@ def test_the_perf_map_names_a_function_compiled_in_the_process(tmp_path):
     assert int(start, 16) > 0 and 0 < int(size, 16) <= 1 << 22
     starts = [int(line.split()[0], 16) for line in lines]
     assert starts == sorted(starts)  # (perf reads the map in order)
+
+
+def test_the_child_gets_a_shipped_basins_name_as_it_is_and_a_path_made_absolute(tmp_path, monkeypatch):
+    # `profile_kernels.py miyun` once resolved the name into a path of the current folder (/tmp/miyun), which
+    # no basin is, and blamed perf for the child's error
+    monkeypatch.chdir(tmp_path)
+    assert profile_kernels.child_basin("miyun") == "miyun"
+    (tmp_path / "basin.toml").write_text("")
+    assert profile_kernels.child_basin("basin.toml") == str(tmp_path / "basin.toml")
