@@ -166,7 +166,8 @@ def main() -> None:
         child(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("basin", help="the basin (a shipped basin's name, a folder or a basin file) whose transport is profiled")
+    parser.add_argument("basin", help="the basin whose transport is profiled: a shipped basin's name, a folder or a "
+                                      "basin file")
     parser.add_argument("--local-steps", choices=LOCAL_STEPS, default="basin",
                         help="the profiled calls' local steps (default: as the basin's run took them)")
     parser.add_argument("--repeat", type=int, default=1, help="transport calls profiled (default 1)")
