@@ -296,9 +296,10 @@ def live_sources(arr: dict[str, np.ndarray], grouping: Grouping, tracers: list[C
     n_live = sum(len(t) for t in live)
     if n_live in (0, n_tr):
         return every
-    from hydro.transport_volumes import running_volumes
+    from hydro.transport_volumes import running_volume_blocks
 
-    ok = bool((running_volumes(cell_reach, volume, share, arr["q_in"], arr["q_out"], arr["lateral"]) > 0.0).all())
+    ok = all(bool((block > 0.0).all()) for block in running_volume_blocks(  # (stops at the first block with one)
+        cell_reach, volume, share, arr["q_in"], arr["q_out"], arr["lateral"]))
     extremes = [np.array([[t.min(), t.max()]]) if t.size else t[:1] for t in (arr["reach_temp"], arr["res_temp"])]
     with np.errstate(over="ignore", invalid="ignore"):  # (what is not finite is looked for here)
         rates = rates_at(tracers, grouping.reactions, *extremes)  # k20 theta**(T - 20): extremes at T's

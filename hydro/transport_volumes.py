@@ -13,6 +13,7 @@ start water: a run of that period takes its own (the same numbers).
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -25,12 +26,19 @@ from hydro.units import SECONDS_PER_DAY
 MAX_SAMPLE_DAYS = 1000
 
 #: Days whose cells' geometric volumes are computed at once (:func:`geometric_sums`) where the sampled days'
-#: cells number more than :data:`GEOMETRIC_AT_ONCE` values: numpy's temporaries of (days, cells) then stay a
+#: cells number more than :data:`GEOMETRIC_AT_ONCE` values, and whose running volumes at once in every run
+#: (:func:`running_volume_blocks`): numpy's temporaries of (days, cells) then stay a
 #: few MB at 10,000 reaches rather than about 100 MB each for a year (260 MB for the 1,000 sampled days of a
 #: longer run), whose fresh pages cost more than the arithmetic on a machine where touching new memory is slow
 #: (3 December 2026, AMD EPYC guest: 1.4 s of page clearing in a 10,000-reach year's transport).
 GEOMETRIC_CHUNK_DAYS = 64
 GEOMETRIC_AT_ONCE = 1 << 21  # (16 MB of float64: the shipped basins' 1,000 days by a few hundred cells)
+
+
+def days_at_once(width: int) -> int:
+    """Days of a (days, ``width``) computation whose result does not depend on how the days are cut that are
+    taken at once: :data:`GEOMETRIC_AT_ONCE` values (at least a day)."""
+    return max(1, GEOMETRIC_AT_ONCE // max(1, int(width)))
 
 #: A cell's volume is never allowed below this share of its median geometric
 #: volume: where the water balance would take it lower (withdrawals or routing
@@ -254,7 +262,8 @@ def end_volumes(network: Network, volume: np.ndarray, share: np.ndarray, q_in: n
                 q_out: np.ndarray, lateral: np.ndarray) -> np.ndarray:
     """Cell volumes at the end of the last day (m3): the last row of :func:`running_volumes`, so
     they are the solver's own to the last bit."""
-    return running_volumes(network.layout.cell_reach, volume, share, q_in, q_out, lateral)[-1]
+    *_, last = running_volume_blocks(network.layout.cell_reach, volume, share, q_in, q_out, lateral)
+    return last[-1].copy()
 
 
 def running_volumes(cell_reach: np.ndarray, volume: np.ndarray, share: np.ndarray, q_in: np.ndarray,
@@ -262,10 +271,27 @@ def running_volumes(cell_reach: np.ndarray, volume: np.ndarray, share: np.ndarra
     """Cell volumes at the start of every day and the end of the last, (D + 1, N), m3: ``volume``
     (N,) changed day by day by each cell's ``share`` of its reach's balance
     ``(q_in - q_out + lateral) * 86400`` ((D, R), m3 s-1; ``cell_reach`` (N,) each cell's reach),
-    in the order the solver adds them."""
-    # a running sum (add.accumulate is sequential): day by day, as the solver adds them
-    change = SECONDS_PER_DAY * ((q_in - q_out + lateral)[:, cell_reach] * share)
-    return np.add.accumulate(np.concatenate([np.asarray(volume, dtype=float)[None, :], change]), axis=0)
+    in the order the solver adds them (:func:`running_volume_blocks`, put together)."""
+    return np.concatenate(list(running_volume_blocks(cell_reach, volume, share, q_in, q_out, lateral)))
+
+
+def running_volume_blocks(cell_reach: np.ndarray, volume: np.ndarray, share: np.ndarray, q_in: np.ndarray,
+                          q_out: np.ndarray, lateral: np.ndarray) -> Iterator[np.ndarray]:
+    """:func:`running_volumes`' rows in order, in blocks of at most :data:`GEOMETRIC_AT_ONCE` values (the first
+    block the start, ``volume``), so that a caller that needs one row, or a test of every row, never holds
+    (D + 1, N) values: at 10,000 reaches a year's were five arrays of about 100 MB each, 370 MB of fresh pages
+    (95,000 page faults, 3 December 2026), for a check that every volume stays positive; the shipped basins'
+    runs are one block.  Each row is the one before plus the day's change, day after day (``add.accumulate`` is
+    sequential), so the rows are the same to the bit however the days are cut."""
+    net = q_in - q_out + lateral
+    row = np.asarray(volume, dtype=float)[None, :]
+    yield row
+    days = days_at_once(len(share))
+    for lo in range(0, len(net), days):
+        change = SECONDS_PER_DAY * (net[lo:lo + days][:, cell_reach] * share)
+        block = np.add.accumulate(np.concatenate([row, change]), axis=0)[1:]
+        yield block
+        row = block[-1:]
 
 
 def carried_water(network: Network, start: CellWater, q_in: np.ndarray, q_out: np.ndarray,

@@ -18,6 +18,7 @@ from hydro import _transport_kernels as K
 from hydro import transport_volumes
 from hydro.channel import Channel
 from hydro.network import Network, Reach
+from hydro.units import SECONDS_PER_DAY
 
 
 def _case(seed: int = 5, n: int = 30, n_tag: int = 3):
@@ -185,3 +186,33 @@ def test_geometric_sums_by_chunks_of_days_add_the_days_in_order(n_day, monkeypat
     assert cell_sum.tobytes() == in_order.tobytes()
     np.testing.assert_allclose(cell_sum, geometric.sum(axis=0), rtol=1e-14, atol=0)  # a few ulps
     assert reach_days.tobytes() == per_reach.tobytes()
+
+
+@pytest.mark.parametrize("at_once", [None, 17 * 64, 1])
+@pytest.mark.parametrize("n_day", [0, 1, 63, 64, 65, 200])
+def test_running_volumes_by_blocks_of_days_are_the_sequential_sums_to_the_bit(n_day, at_once, monkeypatch):
+    # the running volumes come GEOMETRIC_AT_ONCE values at a time (bounded temporaries: the dead-source check
+    # and a block's end volumes never hold every day's): every row the day before's plus the day's change, as the
+    # solver adds them, to the bit whatever the cut (one block; 64 days; a day); the end volumes are the last row
+    n_reach, n_cell = 5, 17
+    if at_once is not None:
+        monkeypatch.setattr(transport_volumes, "GEOMETRIC_AT_ONCE", at_once)
+    rng = np.random.default_rng(n_day)
+    cell_reach = np.sort(np.concatenate([np.arange(n_reach), rng.integers(0, n_reach, n_cell - n_reach)]))
+    share = rng.uniform(0.01, 1.0, n_cell)
+    volume = rng.uniform(1e2, 1e6, n_cell)
+    q_in, q_out, lateral = (rng.normal(0.0, 30.0, (n_day, n_reach)) for _ in range(3))
+    want = [volume.copy()]
+    for d in range(n_day):
+        want.append(want[-1] + SECONDS_PER_DAY * ((q_in[d] - q_out[d] + lateral[d])[cell_reach] * share))
+    got = transport_volumes.running_volumes(cell_reach, volume, share, q_in, q_out, lateral)
+    assert got.shape == (n_day + 1, n_cell)
+    assert got.tobytes() == np.array(want).tobytes()
+    blocks = list(transport_volumes.running_volume_blocks(cell_reach, volume, share, q_in, q_out, lateral))
+    assert max(len(b) for b in blocks) == (min(n_day, transport_volumes.GEOMETRIC_AT_ONCE // n_cell) or 1)
+    reaches = [Reach(id=f"r{i}", name=f"r{i}", length_m=2000.0, downstream=f"r{i + 1}" if i < n_reach - 1 else None,
+                     dispersion_m2_s=5.0, n_cells=int((cell_reach == i).sum()), velocity_coeff=0.3, velocity_exp=0.3,
+                     width_coeff=6.0, width_exp=0.45) for i in range(n_reach)]
+    end = transport_volumes.end_volumes(Network(tuple(reaches)), volume, share, q_in, q_out, lateral)
+    assert end.tobytes() == want[-1].tobytes()
+
