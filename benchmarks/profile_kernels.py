@@ -1,17 +1,17 @@
 """Where a run's transport spends its CPU, function by function: Linux ``perf`` on the compiled kernels.
 
 Run ``python benchmarks/profile_kernels.py BASIN [--local-steps basin|auto|true|false] [--repeat N] [--top K]
-[--json]``.  A child process, with an empty ``NUMBA_CACHE_DIR`` of its own, runs ``hydro run BASIN`` once to
-capture its transport call (:func:`_common.transport_call`: the basin's own ``[run]`` settings), calls the
-transport once more with the chosen local steps (``basin``, the default: as the run took them) so that every
-kernel it uses is compiled in the process, then writes ``/tmp/perf-PID.map`` (:func:`write_perf_map`: each
-compiled function's address, size and name, which ``perf`` reads for code outside any file: Numba's JIT code
-has no symbols of its own, and a kernel loaded from the disk cache keeps no module to name its functions, hence
-the empty cache), attaches ``perf record -F 999`` to itself and calls the transport ``--repeat`` (1) times.
-The parent then reads ``perf report`` and prints each function's share of the samples (:func:`shares`: the
-copies of one kernel compiled into several libraries added up; a CPython wrapper counted as its kernel;
-numpy's loops, the interpreter and the C library as ``other``; the operating system's work, clearing fresh
-pages above all, by its own symbol, marked ``[k]``), and the CPU seconds of the profiled calls.
+[--annotate NAME] [--json]``. A child process, with an empty ``NUMBA_CACHE_DIR`` of its own, runs ``hydro run
+BASIN`` once to capture its transport call (:func:`_common.transport_call`: the basin's own ``[run]`` settings),
+calls the transport once more with the chosen local steps (``basin``, the default: as the run took them) so that
+every kernel it uses is compiled in the process, then writes ``/tmp/perf-PID.map`` (:func:`write_perf_map`: each
+compiled function's address, size and name, which ``perf`` reads for code outside any file: Numba's JIT code has no
+symbols of its own, and a kernel loaded from the disk cache keeps no module to name its functions, hence the empty
+cache), attaches ``perf record -F 999`` to itself and calls the transport ``--repeat`` (1) times. The parent then
+reads ``perf report`` and prints each function's share of the samples (:func:`shares`: the copies of one kernel
+compiled into several libraries added up; a CPython wrapper counted as its kernel; numpy's loops, the interpreter
+and the C library as ``other``; the operating system's work, clearing fresh pages above all, by its own symbol,
+marked ``[k]``), and the CPU seconds of the profiled calls.
 
 Needs ``perf`` (``linux-tools``) and a ``kernel.perf_event_paranoid`` that lets a process sample itself (2
 does); without them it says so and exits 2.  Compiling every kernel in an empty cache takes a few minutes.
@@ -23,6 +23,16 @@ at_a_station year built by ``benchmarks/scaling.py``'s builder::
 
 A share is of the samples of the profiled calls only (not of the capture or the compile); its reference in
 ``--json`` is 100 % (the ratio the share as a fraction).
+
+``--annotate NAME`` (a function as the records name it: ``disperse``, ``lts_update``) also prints, on standard
+error, where in that function the samples fell: the child keeps a copy of the function's machine code (each
+compiled copy of it), ``objdump`` disassembles it at its address, and the hottest instructions are listed with
+their neighbours (:func:`hot_blocks`), each with its samples, so that a vectorised pass (``vmulpd ...
+%zmm``), a scalar loop or a gather can be told apart (as docs/solver.md read the local steps' passes).  Needs
+``objdump`` (binutils) too; e.g. Miyun's ``disperse`` spent about three quarters of its samples in its two
+vectorised stencil passes (3 December 2026)::
+
+    python benchmarks/profile_kernels.py miyun --annotate disperse
 """
 
 from __future__ import annotations
@@ -135,8 +145,23 @@ def child_basin(basin: str) -> str:
     return str(path.resolve()) if path.exists() else basin
 
 
-def child(basin: str, data: str, local_steps: str, repeat: int) -> None:
-    """Capture, compile, map, then profile ``repeat`` transport calls under ``perf record``; print a JSON line."""
+def dump_code(perf_map: Path, name: str, folder: Path) -> int:
+    """Copy the machine code of every function of ``perf_map`` (:func:`write_perf_map`'s) that the records
+    name ``name`` into ``folder`` (a file ``START.bin`` each, ``START`` its address in hex); the number copied."""
+    import ctypes
+
+    n = 0
+    for line in perf_map.read_text().splitlines():
+        start, size, symbol = line.split(" ", 2)
+        if record_name(symbol_name(symbol)) == name:
+            (folder / f"{start}.bin").write_bytes(ctypes.string_at(int(start, 16), int(size, 16)))
+            n += 1
+    return n
+
+
+def child(basin: str, data: str, local_steps: str, repeat: int, annotate: str = "") -> None:
+    """Capture, compile, map, then profile ``repeat`` transport calls under ``perf record``; print a JSON line.
+    ``annotate``: a function whose code is copied next to ``data`` (:func:`dump_code`), if not empty."""
     from _common import transport_call
 
     import hydro.transport
@@ -148,6 +173,8 @@ def child(basin: str, data: str, local_steps: str, repeat: int) -> None:
     kw = {key: value for key, value in kw.items() if key != "local_steps"}
     hydro.transport.simulate(network, tracers, inputs, local_steps=steps, **kw)  # every kernel it uses, compiled
     n_functions = write_perf_map(Path(f"/tmp/perf-{os.getpid()}.map"))
+    if annotate:
+        dump_code(Path(f"/tmp/perf-{os.getpid()}.map"), annotate, Path(data).parent)
     perf = subprocess.Popen(["perf", "record", "-F", "999", "-p", str(os.getpid()), "-o", data],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.0)  # (perf attaches)
@@ -161,9 +188,63 @@ def child(basin: str, data: str, local_steps: str, repeat: int) -> None:
                       "local_steps": bool(result.local_steps)}))
 
 
+def objdump_listing(code: bytes, start: int) -> list[tuple[int, str]]:
+    """``code`` loaded at address ``start`` disassembled by ``objdump`` (x86-64): ``(address, instruction)``
+    for each instruction, its bytes left out."""
+    with tempfile.NamedTemporaryFile(suffix=".bin") as f:
+        f.write(code)
+        f.flush()
+        text = subprocess.run(["objdump", "-D", "-b", "binary", "-mi386:x86-64", f"--adjust-vma={start:#x}", f.name],
+                              capture_output=True, text=True, check=True).stdout
+    out = []
+    for line in text.splitlines():
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[0].strip().endswith(":"):  # "  addr:", bytes, instruction
+            out.append((int(parts[0].strip()[:-1], 16), parts[2].strip()))
+    return out
+
+
+def hot_blocks(samples: dict[int, int], listing: list[tuple[int, str]], top: int = 12,
+               around: int = 3) -> list[list[tuple[int, int, str]]]:
+    """The ``top`` instructions of ``listing`` (``(address, instruction)`` in order) with the most ``samples``
+    (address: count), each with ``around`` instructions either side, neighbours merged into one block:
+    blocks of ``(address, samples, instruction)`` in address order."""
+    counts = [samples.get(address, 0) for address, _ in listing]
+    hottest = sorted((i for i, c in enumerate(counts) if c), key=lambda i: -counts[i])[:top]
+    keep = sorted({j for i in hottest for j in range(max(0, i - around), min(len(listing), i + around + 1))})
+    blocks: list[list[tuple[int, int, str]]] = []
+    for n, j in enumerate(keep):
+        if n == 0 or j != keep[n - 1] + 1:
+            blocks.append([])
+        blocks[-1].append((listing[j][0], counts[j], listing[j][1]))
+    return blocks
+
+
+def annotate(data: Path, name: str, top: int = 12) -> None:
+    """Print where the samples of ``data`` fell in each copy of function ``name`` whose code the child kept
+    next to it (:func:`dump_code`): its share of all samples, then :func:`hot_blocks`."""
+    text = subprocess.run(["perf", "script", "-i", str(data), "-F", "ip"], capture_output=True, text=True).stdout
+    samples: dict[int, int] = defaultdict(int)
+    for word in text.split():
+        samples[int(word, 16)] += 1
+    total = max(1, sum(samples.values()))
+    copies = sorted(data.parent.glob("*.bin"))
+    if not copies:
+        print(f"profile_kernels: no compiled function is named {name!r} (see the records' names)", file=sys.stderr)
+    for path in copies:
+        code = path.read_bytes()
+        start = int(path.stem, 16)
+        inside = {a: c for a, c in samples.items() if start <= a < start + len(code)}
+        print(f"\n{name} at {start:#x}: {100.0 * sum(inside.values()) / total:.1f} % of the samples", file=sys.stderr)
+        for block in hot_blocks(inside, objdump_listing(code, start), top):
+            print("   ...", file=sys.stderr)
+            for address, count, instruction in block:
+                print(f"{count:8d}  +{address - start:#06x}  {instruction}", file=sys.stderr)
+
+
 def main() -> None:
-    if len(sys.argv) == 6 and sys.argv[1] == "--child":
-        child(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]))
+    if len(sys.argv) == 7 and sys.argv[1] == "--child":
+        child(sys.argv[2], sys.argv[3], sys.argv[4], int(sys.argv[5]), sys.argv[6])
         return
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("basin", help="the basin whose transport is profiled: a shipped basin's name, a folder or a "
@@ -172,8 +253,14 @@ def main() -> None:
                         help="the profiled calls' local steps (default: as the basin's run took them)")
     parser.add_argument("--repeat", type=int, default=1, help="transport calls profiled (default 1)")
     parser.add_argument("--top", type=int, default=15, help="functions printed (default 15)")
+    parser.add_argument("--annotate", metavar="NAME", default="",
+                        help="also list the hottest instructions of this function (as the records name it, e.g. "
+                             "disperse) on standard error; needs objdump")
     parser.add_argument("--json", action="store_true", help="print JSON records")
     args = parser.parse_args()
+    if args.annotate and shutil.which("objdump") is None:
+        print("profile_kernels: --annotate needs `objdump` (binutils); nothing profiled", file=sys.stderr)
+        sys.exit(2)
     if shutil.which("perf") is None:
         print("profile_kernels: `perf` is not installed (Debian/Ubuntu: linux-tools-common and the kernel's "
               "linux-tools); nothing profiled", file=sys.stderr)
@@ -182,7 +269,8 @@ def main() -> None:
         data = Path(tmp) / "perf.data"
         env = dict(os.environ, NUMBA_CACHE_DIR=str(Path(tmp) / "numba_cache"))
         done = subprocess.run([sys.executable, __file__, "--child", child_basin(args.basin), str(data),
-                               args.local_steps, str(args.repeat)], env=env, capture_output=True, text=True)
+                               args.local_steps, str(args.repeat), args.annotate], env=env, capture_output=True,
+                              text=True)
         if done.returncode:
             print(f"profile_kernels: the profiled run failed (exit {done.returncode})\n{done.stderr[-2000:]}",
                   file=sys.stderr)
@@ -195,6 +283,8 @@ def main() -> None:
         report = subprocess.run(["perf", "report", "-i", str(data), "--no-children", "--sort", "sym", "--stdio",
                                  "-g", "none"], capture_output=True, text=True).stdout
         Path(f"/tmp/perf-{found['pid']}.map").unlink(missing_ok=True)
+        if args.annotate:
+            annotate(data, args.annotate)
     by_function = shares(report)
     records = [record("profile_transport_cpu_seconds", found["cpu"], "s", None, None)]
     for name, share in list(by_function.items())[:args.top]:

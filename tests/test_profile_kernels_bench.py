@@ -4,6 +4,7 @@ report's samples by function, and the map of JIT code that lets ``perf`` name th
 
 from __future__ import annotations
 
+import shutil
 import sys
 from pathlib import Path
 
@@ -79,3 +80,36 @@ def test_the_child_gets_a_shipped_basins_name_as_it_is_and_a_path_made_absolute(
     assert profile_kernels.child_basin("miyun") == "miyun"
     (tmp_path / "basin.toml").write_text("")
     assert profile_kernels.child_basin("basin.toml") == str(tmp_path / "basin.toml")
+
+
+def test_hot_blocks_list_the_hottest_instructions_with_their_neighbours_merged():
+    listing = [(0x100 + 4 * i, f"op{i}") for i in range(40)]
+    samples = {0x100 + 4 * 10: 50, 0x100 + 4 * 12: 30, 0x100 + 4 * 30: 20, 0x100 + 4 * 39: 1, 0x999: 7}
+    blocks = profile_kernels.hot_blocks(samples, listing, top=3, around=2)
+    # 10 and 12 share a block (8-14); 30 its own (28-32); 39, the fourth hottest, is left out; an address outside
+    # the listing counts nowhere
+    assert [[a for a, _, _ in b] for b in blocks] == [[0x100 + 4 * i for i in range(8, 15)],
+                                                      [0x100 + 4 * i for i in range(28, 33)]]
+    assert blocks[0][2] == (0x100 + 40, 50, "op10") and blocks[1][2] == (0x100 + 120, 20, "op30")
+    assert sum(c for b in blocks for _, c, _ in b) == 100
+
+
+@pytest.mark.skipif(shutil.which("objdump") is None, reason="needs objdump (binutils)")
+def test_objdump_listing_reads_each_instruction_at_its_address():
+    code = bytes.fromhex("4883c208" "4939d1" "c3")  # add $0x8,%rdx; cmp %rdx,%r9; ret
+    listing = profile_kernels.objdump_listing(code, 0x7F0000001000)
+    assert [a for a, _ in listing] == [0x7F0000001000, 0x7F0000001004, 0x7F0000001007]
+    assert listing[0][1].startswith("add") and "%rdx" in listing[0][1] and listing[2][1].startswith("ret")
+
+
+def test_dump_code_copies_the_named_functions_code_at_its_address(tmp_path):
+    # the child's copy of a function's machine code (--annotate): every mapped function the records name so,
+    # byte for byte from its address (here a buffer of this process standing in for JIT code)
+    import ctypes
+
+    buf = ctypes.create_string_buffer(b"\x90\x90\xc3\xcc", 4)
+    start = ctypes.addressof(buf)
+    perf_map = tmp_path / "perf.map"
+    perf_map.write_text(f"{start:x} 4 {UPDATE}\n{start + 1:x} 2 _ZN5hydro18_transport_kernels8disperseB4v1\n")
+    assert profile_kernels.dump_code(perf_map, "lts_update", tmp_path) == 1
+    assert (tmp_path / f"{start:x}.bin").read_bytes() == b"\x90\x90\xc3\xcc"
