@@ -80,7 +80,7 @@ def test_lts_fluxes_passes_have_no_gathers():
     i1 = np.zeros(1, dtype=np.int64)
     got = compiled(K.lts_fluxes, np.array([0, 0]), 1, 0, 4, 100.0, np.ones(1, dtype=np.int64), i1.copy(), 0.0, 0, 0,
                   2, np.ones((2, n_pad)), np.zeros(n_pad), np.zeros(n_pad), np.zeros(n_pad), np.ones(n_pad),
-                  np.zeros(n_pad), ghost_up, ghost_dn, np.array([n_pad - 2]), i1.copy(), np.zeros((2, 1)),
-                  np.zeros(1), np.full(1, -1), np.zeros((0, 2)), np.zeros((2, 0)), ghost_up + 1,
+                  np.zeros(n_pad), ghost_up, ghost_dn, np.array([n_pad - 2]), np.zeros((2, 1)), np.zeros(1),
+                  np.full(1, -1), np.zeros((0, 2)), np.zeros((2, 0)), ghost_up + 1,
                   np.zeros(1, dtype=np.int64), np.ones((4, 3), dtype=np.int64))
     assert got[0] <= 1
