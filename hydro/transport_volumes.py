@@ -26,8 +26,7 @@ from hydro.units import SECONDS_PER_DAY
 MAX_SAMPLE_DAYS = 1000
 
 #: Days whose cells' geometric volumes are computed at once (:func:`geometric_sums`) where the sampled days'
-#: cells number more than :data:`GEOMETRIC_AT_ONCE` values, and whose running volumes at once in every run
-#: (:func:`running_volume_blocks`): numpy's temporaries of (days, cells) then stay a
+#: cells number more than :data:`GEOMETRIC_AT_ONCE` values: numpy's temporaries of (days, cells) then stay a
 #: few MB at 10,000 reaches rather than about 100 MB each for a year (260 MB for the 1,000 sampled days of a
 #: longer run), whose fresh pages cost more than the arithmetic on a machine where touching new memory is slow
 #: (3 December 2026, AMD EPYC guest: 1.4 s of page clearing in a 10,000-reach year's transport).
@@ -36,9 +35,10 @@ GEOMETRIC_AT_ONCE = 1 << 21  # (16 MB of float64: the shipped basins' 1,000 days
 
 
 def days_at_once(width: int) -> int:
-    """Days of a (days, ``width``) computation whose result does not depend on how the days are cut that are
-    taken at once: :data:`GEOMETRIC_AT_ONCE` values (at least a day)."""
+    """How many days of a (days, ``width``) array to take at once where the result does not depend on how the
+    days are cut (:func:`running_volume_blocks`): :data:`GEOMETRIC_AT_ONCE` values, at least one day."""
     return max(1, GEOMETRIC_AT_ONCE // max(1, int(width)))
+
 
 #: A cell's volume is never allowed below this share of its median geometric
 #: volume: where the water balance would take it lower (withdrawals or routing
@@ -280,9 +280,9 @@ def running_volume_blocks(cell_reach: np.ndarray, volume: np.ndarray, share: np.
     """:func:`running_volumes`' rows in order, in blocks of at most :data:`GEOMETRIC_AT_ONCE` values (the first
     block the start, ``volume``), so that a caller that needs one row, or a test of every row, never holds
     (D + 1, N) values: at 10,000 reaches a year's were five arrays of about 100 MB each, 370 MB of fresh pages
-    (95,000 page faults, 3 December 2026), for a check that every volume stays positive; the shipped basins'
-    runs are one block.  Each row is the one before plus the day's change, day after day (``add.accumulate`` is
-    sequential), so the rows are the same to the bit however the days are cut."""
+    (95,000 page faults, 3 December 2026), for a check that every volume stays positive; a run of at most
+    :data:`GEOMETRIC_AT_ONCE` values is one block.  Each row is the one before plus the day's change, day
+    after day (``add.accumulate`` is sequential), so the rows are the same to the bit however the days are cut."""
     net = q_in - q_out + lateral
     row = np.asarray(volume, dtype=float)[None, :]
     yield row
