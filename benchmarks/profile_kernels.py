@@ -172,9 +172,10 @@ def child(basin: str, data: str, local_steps: str, repeat: int, annotate: str = 
     steps = {"auto": "auto", "true": LocalSteps(), "false": None}.get(local_steps, kw.get("local_steps"))
     kw = {key: value for key, value in kw.items() if key != "local_steps"}
     hydro.transport.simulate(network, tracers, inputs, local_steps=steps, **kw)  # every kernel it uses, compiled
-    n_functions = write_perf_map(Path(f"/tmp/perf-{os.getpid()}.map"))
+    perf_map = Path(f"/tmp/perf-{os.getpid()}.map")  # (where perf looks for it)
+    n_functions = write_perf_map(perf_map)
     if annotate:
-        dump_code(Path(f"/tmp/perf-{os.getpid()}.map"), annotate, Path(data).parent)
+        dump_code(perf_map, annotate, Path(data).parent)
     perf = subprocess.Popen(["perf", "record", "-F", "999", "-p", str(os.getpid()), "-o", data],
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     time.sleep(1.0)  # (perf attaches)
