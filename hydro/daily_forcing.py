@@ -10,7 +10,7 @@ are described in :mod:`hydro.weather`.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import InitVar, dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -51,6 +51,11 @@ class DailyForcing:
         without a record), when given.
     path : Path or None
         The file it was read from (for messages; not written).
+    copy : bool, init only
+        True (the default): each value array is a private copy.  False: a read-only view
+        of the caller's array where it is already float64 (no copy), for a caller that
+        does not change its arrays while the forcing lives (the watershed's runoff step:
+        five [subbasin, day] copies were 146 MB of fresh memory at 10,000 subbasins x 1 year).
     """
 
     dates: np.ndarray
@@ -62,8 +67,9 @@ class DailyForcing:
     metadata: dict[str, Any] = field(default_factory=dict)
     qobs_mm: np.ndarray | None = None
     path: Path | None = None
+    copy: InitVar[bool] = True
 
-    def __post_init__(self):
+    def __post_init__(self, copy: bool):
         dates = np.asarray(self.dates)
         if dates.ndim != 1 or dates.size == 0:
             raise ValueError(f"dates: expected a non-empty 1-D array, got shape {dates.shape}")
@@ -83,7 +89,8 @@ class DailyForcing:
                 if name not in OPTIONAL_COLUMNS:
                     raise TypeError(f"{name}: required")
                 continue
-            arr = np.array(value, dtype=np.float64)  # a private copy
+            # a private copy, or a view that only this forcing cannot write through
+            arr = np.array(value, dtype=np.float64) if copy else np.asarray(value, dtype=np.float64).view()
             if arr.ndim == 0 or arr.shape[-1] != dates.size:
                 raise ValueError(
                     f"{name}: expected time as the last axis with {dates.size} days, got shape {arr.shape}"

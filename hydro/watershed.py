@@ -232,7 +232,7 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], 
         state = model.initial_state(params, production_fraction=ws.initial_production_fraction,
                                     routing_fraction=ws.initial_routing_fraction)
     forcing = DailyForcing(np.array(dates, dtype="datetime64[D]"), weather.precip_mm, weather.tmean_c,
-                           weather.tmin_c, weather.tmax_c, weather.pet_mm)
+                           weather.tmin_c, weather.tmax_c, weather.pet_mm, copy=False)
     return dataclasses.replace(model.run(forcing, params, state), parts={})
 
 

@@ -1,0 +1,77 @@
+"""Fresh pages of a big basin's run (issue 16): arrays the runoff step no longer copies or holds whole.
+
+At 10,000 subbasins x 1 year a [subbasin, day] array is 29 MB, and on a virtual machine a page
+touched for the first time costs more than the arithmetic on it (docs/solver.md, *Where a
+10,000-reach year's fresh pages go*).  The snow bands' forcing is now carried in blocks of bands
+(:data:`hydro.snow.BAND_BLOCK_VALUES`) and the runoff step's forcing views the weather's arrays
+instead of copying them; these tests check that each gives what it gave before, to the bit, and
+that the view cannot be written through.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from hydro import snow
+from hydro.daily_forcing import DailyForcing
+from hydro.snow import SnowBands, _band_inputs
+
+
+def _bands(rng, n_sub):
+    methods = ("hydrotel", "usace")
+    return [SnowBands(station_elevation_m=float(rng.uniform(200, 1500)),
+                      band_elevations_m=tuple(rng.uniform(200, 2500, int(rng.integers(1, 6)))),
+                      solid_fraction=methods[int(rng.integers(0, 2))]) for _ in range(n_sub)]
+
+
+@pytest.mark.parametrize("block", [1, 7, 64, 1 << 18])
+def test_band_inputs_in_blocks_are_those_of_all_bands_at_once(monkeypatch, block):
+    # the reference: every band at once, the code before the blocks (written out here)
+    rng = np.random.default_rng(3)
+    n_sub, n_day = 23, 9
+    bands = _bands(rng, n_sub)
+    p = rng.uniform(0, 30, (n_sub, n_day))
+    t = rng.uniform(-15, 15, (n_sub, n_day))
+    tmin, tmax = t - rng.uniform(0, 8, t.shape), t + rng.uniform(0, 8, t.shape)
+    counts = [b.elevations.size for b in bands]
+    owner = np.repeat(np.arange(n_sub), counts)
+    pf = np.concatenate([b.precip_factors() for b in bands])
+    dt = np.concatenate([b.temp_offsets() for b in bands])
+    hot = np.repeat([b.method() == "hydrotel" for b in bands], counts)
+    tb = t[owner] + dt[:, None]
+    sf = np.where(hot[:, None],
+                  snow.solid_fraction_hydrotel(tmin[owner] + dt[:, None], tmax[owner] + dt[:, None]),
+                  snow.solid_fraction_usace(tb))
+    # blocks of `block` band-days: one band per block when block <= n_day
+    monkeypatch.setattr(snow, "BAND_BLOCK_VALUES", block)
+    got_owner, weight, pb, got_tb, got_sf = _band_inputs(bands, p, t, tmin, tmax)
+    np.testing.assert_array_equal(got_owner, owner)
+    assert weight.sum() == pytest.approx(n_sub)  # each subbasin's shares sum to 1
+    for got, want in ((pb, p[owner] * pf[:, None]), (got_tb, tb), (got_sf, sf)):
+        assert got.tobytes() == want.tobytes()  # the same operations on each value: the same bits
+    assert np.unique(hot).size == 2  # both methods met, in one block and apart
+
+
+def test_daily_forcing_without_copy_views_the_callers_arrays_read_only():
+    rng = np.random.default_rng(0)
+    dates = np.arange("2015-01-01", "2015-01-11", dtype="datetime64[D]")
+    series = [rng.uniform(0, 10, (4, 10)) for _ in range(4)]
+    viewed = DailyForcing(dates, *series, copy=False)
+    copied = DailyForcing(dates, *series)
+    for name, arr in zip(("precip_mm", "tmean_c", "tmin_c", "tmax_c"), series, strict=True):
+        assert np.shares_memory(getattr(viewed, name), arr)
+        assert not np.shares_memory(getattr(copied, name), arr)
+        assert not getattr(viewed, name).flags.writeable  # the forcing cannot write through its view
+        assert arr.flags.writeable  # and the caller's array is left as it was
+        with pytest.raises(ValueError):
+            getattr(viewed, name)[0, 0] = 1.0
+    # a series that is not float64 is converted, so copied whatever `copy` says
+    ints = DailyForcing(dates, np.ones((4, 10), dtype=np.int64), *series[1:], copy=False)
+    assert ints.precip_mm.dtype == np.float64
+    # the checks are the same with or without the copy
+    with pytest.raises(ValueError, match="last axis"):
+        DailyForcing(dates, series[0][:, :5], *series[1:], copy=False)
+    # and a forcing cut from a viewing one (a new DailyForcing, copy by default) owns its arrays
+    cut = viewed.period(dates[2], dates[5])
+    assert not np.shares_memory(cut.precip_mm, series[0])
