@@ -175,8 +175,12 @@ def tracer_inputs(net, subbasins, constituents: list[Constituent], parts: list[P
         lateral[:, :, -1], res_load[:, :, -1] = water
     by_tag = {}
     for k, p in enumerate(parts):
-        diffuse = np.zeros((n_day, len(subbasins), n_tag))
-        diffuse[:, :, :len(SOURCE_NAMES)] = p.diffuse
+        own = np.asarray(p.diffuse, dtype=np.float64)
+        if own.shape == (n_day, len(subbasins), n_tag):  # no tag beyond the sources: the part's own array
+            diffuse = own  # (a padded copy was 175 MB of fresh memory at 10,000 subbasins x 1 year)
+        else:
+            diffuse = np.zeros((n_day, len(subbasins), n_tag))
+            diffuse[:, :, :len(SOURCE_NAMES)] = own
         by_tag[p.name] = diffuse if apportion else diffuse.sum(axis=2, keepdims=True)
         cols = slice(k * n_out, (k + 1) * n_out)  # parts are in tracer order, each n_out tags
         # apportioned: laid out in the part's own tracers (views, zero so far); else its own, summed below
