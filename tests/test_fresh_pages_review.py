@@ -3,9 +3,10 @@
 At 10,000 subbasins x 1 year a [subbasin, day] array is 29 MB, and on a virtual machine a page
 touched for the first time costs more than the arithmetic on it (docs/solver.md, *Where a
 10,000-reach year's fresh pages go*).  The snow bands' forcing is now carried in blocks of bands
-(:data:`hydro.snow.BAND_BLOCK_VALUES`) and the runoff step's forcing views the weather's arrays
-instead of copying them; these tests check that each gives what it gave before, to the bit, and
-that the view cannot be written through.
+(:data:`hydro.snow.BAND_BLOCK_VALUES`), the runoff step's forcing views the weather's arrays
+instead of copying them, and the loads by tag kept for the output are the part's own array where no
+tag pads them; these tests check that each gives what it gave before, to the bit, and that the
+view cannot be written through.
 """
 
 from __future__ import annotations
@@ -75,3 +76,37 @@ def test_daily_forcing_without_copy_views_the_callers_arrays_read_only():
     # and a forcing cut from a viewing one (a new DailyForcing, copy by default) owns its arrays
     cut = viewed.period(dates[2], dates[5])
     assert not np.shares_memory(cut.precip_mm, series[0])
+
+
+@pytest.mark.parametrize("extra", [[], ["initial"], ["transfer", "initial"]])
+def test_loads_by_tag_are_the_parts_own_array_unless_a_tag_pads_them(extra):
+    # the loads by tag kept for subbasin_<part>_source_input: a padded copy only where the run has
+    # tags beyond the sources (their columns +0.0), else the part's array itself
+    from types import SimpleNamespace
+
+    from hydro.constituents import Constituent
+    from hydro.sources import SOURCE_NAMES
+    from hydro.tracers import PartLoads, tracer_inputs
+
+    n_day, n_reach, n_src = 5, 4, len(SOURCE_NAMES)
+    net = SimpleNamespace(reaches=[None] * n_reach, reservoirs=[], layout=SimpleNamespace(n_cells=n_reach),
+                          reach_index=lambda r: r, reservoir_index=lambda s: s)
+    subbasins = [SimpleNamespace(reach=r, reservoir=None) for r in (0, 2, 2)]
+    rng = np.random.default_rng(4)
+    part = PartLoads(name="tn", diffuse=rng.uniform(0, 9, (n_day, 3, n_src)), point=rng.uniform(0, 9, (n_day, 1)),
+                     transfer_reservoir=np.zeros((n_day, 0)), transfer_reach=np.zeros((n_day, n_reach)),
+                     init_river=0.0, init_reservoir=np.zeros(0))
+    tags = [*SOURCE_NAMES, *extra]
+    tin = tracer_inputs(net, subbasins, [Constituent("tn", "total nitrogen")], [part], tags, True, n_day, 1)
+    by_tag = tin.inputs_by_tag["tn"]
+    assert by_tag.shape == (n_day, 3, len(tags))
+    assert np.array_equal(by_tag[:, :, :n_src], part.diffuse)
+    assert not by_tag[:, :, n_src:].any()
+    assert np.shares_memory(by_tag, part.diffuse) == (not extra)
+    # the lateral loads are the same either way: each reach's subbasins' loads, but the point sources', in g/s
+    want = np.zeros((n_day, n_reach, n_src))
+    want[:, 0] += part.diffuse[:, 0]
+    want[:, 2] += part.diffuse[:, 1]
+    want[:, 2] += part.diffuse[:, 2]
+    want[:, :, SOURCE_NAMES.index("point")] = 0.0
+    assert np.array_equal(tin.lateral_load[:, :, :n_src], want * (1000.0 / 86400.0))
