@@ -89,7 +89,7 @@ class DailyForcing:
                 if name not in OPTIONAL_COLUMNS:
                     raise TypeError(f"{name}: required")
                 continue
-            # a private copy, or a view that only this forcing cannot write through
+            # a private copy, or a view of the caller's array (read-only below; the caller's stays as it is)
             arr = np.array(value, dtype=np.float64) if copy else np.asarray(value, dtype=np.float64).view()
             if arr.ndim == 0 or arr.shape[-1] != dates.size:
                 raise ValueError(

@@ -176,10 +176,10 @@ def _band_inputs(band_list: list[SnowBands], p: np.ndarray, t: np.ndarray, tmin,
     # same bits as all bands at once
     step = max(1, BAND_BLOCK_VALUES // max(1, n_day))
     for first in range(0, owner.size, step):
-        rows = np.arange(first, min(first + step, owner.size))
-        src = owner[rows]
-        np.multiply(p[src], pf[rows, None], out=pb[rows[0]:rows[-1] + 1])
-        np.add(t[src], dt[rows, None], out=tb[rows[0]:rows[-1] + 1])
+        end = min(first + step, owner.size)
+        rows = np.arange(first, end)
+        np.multiply(p[owner[first:end]], pf[first:end, None], out=pb[first:end])
+        np.add(t[owner[first:end]], dt[first:end, None], out=tb[first:end])
         # every band of one method at once: the same operations on each value as subbasin by subbasin
         hot = hydrotel[rows]
         if hot.any():
