@@ -110,3 +110,39 @@ def test_loads_by_tag_are_the_parts_own_array_unless_a_tag_pads_them(extra):
     want[:, 2] += part.diffuse[:, 2]
     want[:, :, SOURCE_NAMES.index("point")] = 0.0
     assert np.array_equal(tin.lateral_load[:, :, :n_src], want * (1000.0 / 86400.0))
+
+
+def _scatter_before(by_subbasin, into, out):
+    """``tracers._scatter`` as it was: every subbasin added to what the element holds."""
+    for k, i in into:
+        out[:, i, :] += by_subbasin[:, k, :]
+
+
+def test_scatter_gives_the_sums_it_gave_and_writes_fresh_zeros_before_reading_them():
+    import resource
+
+    from hydro.cli import _small_pages
+    from hydro.tracers import _scatter
+
+    rng = np.random.default_rng(9)
+    n_day, n_sub, n_el, n_t = 40, 30, 12, 3
+    values = rng.uniform(0, 5, (n_day, n_sub, n_t))
+    values[rng.random(values.shape) < 0.2] = -0.0  # a zero's sign: +0.0 + -0.0 is +0.0, as before
+    into = [(k, int(i)) for k, i in enumerate(rng.integers(0, n_el - 2, n_sub))]  # several per element, two none
+    want, got = np.zeros((n_day, n_el, n_t)), np.zeros((n_day, n_el, n_t))
+    _scatter_before(values, into, want)
+    _scatter(values, into, got)
+    assert got.tobytes() == want.tobytes()
+    assert not np.signbit(got).any()
+
+    def faults(scatter):  # page faults of one scatter into fresh zeros of 4 kB pages, one subbasin an element
+        big = rng.uniform(0, 5, (100, 2000, 25))
+        with _small_pages():
+            out = np.zeros((100, 2000, 25))  # 40 MB: above glibc's largest mmap threshold, so fresh pages always
+            f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+            scatter(big, [(k, k) for k in range(2000)], out)
+            return resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
+
+    # before: a read of each fresh page mapped the zero page and the write then copied it (two faults a page)
+    before, now = faults(_scatter_before), faults(_scatter)
+    assert now < 0.75 * before, (now, before)
