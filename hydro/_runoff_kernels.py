@@ -193,12 +193,18 @@ def cemaneige_run(precip, temp, solid_fraction, ctg, kf, g_threshold, band_owner
         Outputs, area-weighted over each subbasin's bands (must be zero on
         entry): liquid water leaving the snow routine (rain + melt, mm/d), melt
         (mm/d), solid precipitation (mm/d), end-of-day snow pack (mm) and total
-        precipitation of the bands (mm/d).
+        precipitation of the bands (mm/d).  A subbasin's first band writes
+        ``0.0 + value`` (what adding it to the zeros gives) without reading
+        them: a fresh page read first maps the zero page, which the write then
+        copies (two page faults a page instead of one).
     """
     n_band = precip.shape[0]
     n_day = precip.shape[1]
+    started = np.zeros(liquid.shape[0], dtype=np.bool_)
     for b in range(n_band):
         o = band_owner[b]
+        first = not started[o]
+        started[o] = True
         w = band_weight[b]
         c = ctg[b]
         k = kf[b]
@@ -227,10 +233,17 @@ def cemaneige_run(precip, temp, solid_fraction, ctg, kf, g_threshold, band_owner
                 ratio = 1.0
             m = (0.9 * ratio + 0.1) * pot
             g = g - m
-            liquid[o, t] += w * (rain + m)
-            melt_out[o, t] += w * m
-            snow_out[o, t] += w * snow
-            swe_out[o, t] += w * g
-            precip_out[o, t] += w * pb
+            if first:
+                liquid[o, t] = 0.0 + w * (rain + m)
+                melt_out[o, t] = 0.0 + w * m
+                snow_out[o, t] = 0.0 + w * snow
+                swe_out[o, t] = 0.0 + w * g
+                precip_out[o, t] = 0.0 + w * pb
+            else:
+                liquid[o, t] += w * (rain + m)
+                melt_out[o, t] += w * m
+                snow_out[o, t] += w * snow
+                swe_out[o, t] += w * g
+                precip_out[o, t] += w * pb
         snow_pack[b] = g
         thermal_state[b] = etg

@@ -146,3 +146,46 @@ def test_scatter_gives_the_sums_it_gave_and_writes_fresh_zeros_before_reading_th
     # before: a read of each fresh page mapped the zero page and the write then copied it (two faults a page)
     before, now = faults(_scatter_before), faults(_scatter)
     assert now < 0.75 * before, (now, before)
+
+
+def test_cemaneige_outputs_are_the_band_sums_they_were_and_are_written_before_read():
+    import resource
+
+    from hydro import _runoff_kernels as K
+    from hydro.cli import _small_pages
+
+    rng = np.random.default_rng(12)
+    n_day, owner = 400, np.array([2, 0, 0, 1, 2, 2, 0])  # several bands a subbasin, not in order
+    n_band, n_sub = owner.size, 3
+    weight = rng.uniform(0.1, 1.0, n_band)
+    forcing = (rng.uniform(0, 20, (n_band, n_day)), rng.uniform(-15, 15, (n_band, n_day)),
+               rng.uniform(0, 1, (n_band, n_day)))
+    params = (rng.uniform(0, 0.9, n_band), rng.uniform(1, 5, n_band), rng.uniform(50, 200, n_band))
+
+    def run(own, w, n):
+        out = [np.zeros((n, n_day)) for _ in range(5)]
+        pack, state = np.full(n_band, 10.0), np.full(n_band, -1.0)
+        K.cemaneige_run(*forcing, *params, own, w, pack, state, *out)
+        return out
+
+    # each band alone (its own subbasin, weight 1: its value exactly), then summed in band order from +0.0
+    alone = run(np.arange(n_band), np.ones(n_band), n_band)
+    got = run(owner, weight, n_sub)
+    for a, g in zip(alone, got, strict=True):
+        want = np.zeros((n_sub, n_day))
+        for b in range(n_band):
+            want[owner[b]] += weight[b] * a[b]
+        assert g.tobytes() == want.tobytes()
+
+    # one band a subbasin, outputs of 34 MB each (above glibc's largest mmap threshold: fresh pages): one
+    # page fault a page of the five outputs and little else (adding to the zeros took two)
+    n, days = 1000, 4200
+    big = [np.full((n, days), 5.0), np.full((n, days), 1.0), np.full((n, days), 0.5)]
+    with _small_pages():
+        out = [np.zeros((n, days)) for _ in range(5)]
+        f0 = resource.getrusage(resource.RUSAGE_SELF).ru_minflt
+        K.cemaneige_run(*big, np.zeros(n), np.full(n, 3.0), np.full(n, 100.0), np.arange(n), np.ones(n),
+                        np.zeros(n), np.zeros(n), *out)
+        faults = resource.getrusage(resource.RUSAGE_SELF).ru_minflt - f0
+    pages = 5 * out[0].nbytes // 4096
+    assert faults < 1.3 * pages, (faults, pages)
