@@ -1671,6 +1671,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
         lts_fk = np.zeros(n_pad)  # a tag's face fluxes (advect's fk)
         head_bflux = np.zeros((g_max, n_chain))  # each chain head's boundary flux of the day, g s-1 (lts_group_day)
         head_iq = np.zeros(n_chain)  # and its inverse inflow of the day, s m-3
+        side_flux = np.zeros((n_side, g_max))  # each side tributary's outflux by tag of its step, g s-1 (lts_fluxes)
+        side_of_chain = np.full(n_chain, -1, dtype=np.int64)  # the side junction a chain's last cell feeds, or -1
         lts_state = (mass, c, res_mass)
         lts_lay = (first, last, chain_head, ghost_up, ghost_dn, dn_src, side_src, side_dst, side_reach, sj_a, sj_b,
                    fj_slot, dinlets, sec_kind, sec_index, sec_slot, chain_of_slot, acc_slots, slot_reach, tail_res,
@@ -1681,7 +1683,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                     res_in_day, res_rm_day)
         lts_inlet = (inlet_debt, r_prev, rr, s_used, cin)
         lts_work = (flux_total, flux_per_conc, c_total, m_work, c_work, keep, inv_ve, head_acc, up_mix, inflow,
-                    step_start, prop_lv, lts_fk, head_bflux, head_iq)
+                    step_start, prop_lv, lts_fk, head_bflux, head_iq, side_flux, side_of_chain)
         lts_tanks = (tank_links, tank_inputs, tank_rx, tank_work, res_prod)
         lts_rx = (rx_from, rx_to, rx_river_rate, prop, kmat, m_a, m_b)
         lts_own = lts_arrays(lts_state, lts_lay, lts_water, lts_srcs, lts_accs, lts_inlet, lts_work, lts_tanks)
@@ -2653,7 +2655,7 @@ def lts_arrays(state, lay, water, srcs, accs, inlet, work, tanks):
     inlet_p = (inlet[0].copy(), inlet[1].copy(), inlet[2].copy(), inlet[3].copy(), inlet[4].copy())
     work_p = (work[0].copy(), work[1].copy(), work[2].copy(), work[3].copy(), work[4].copy(), work[5].copy(),
               work[6].copy(), work[7].copy(), work[8].copy(), work[9].copy(), work[10].copy(), work[11],
-              work[12].copy(), work[13].copy(), work[14].copy())
+              work[12].copy(), work[13].copy(), work[14].copy(), work[15].copy(), work[16].copy())
     tanks_p = ((into_res, lay_p[1], reach_down_index, lay_p[2], res_down_kind, res_down_index, lay_p[22], lay_p[0]),
                tank_inputs, tank_rx, tank_work, res_prod)
     return maps, (mass.copy(), c.copy(), res_mass), lay_p, water_p, srcs_p, accs_p, inlet_p, work_p, tanks_p
@@ -2799,13 +2801,17 @@ def lts_permuted_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_di
 @kernel(helper=True)
 def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, c, c_total, flux, fpc, fq,
                out_rate, ghost_up, ghost_dn, dn_src, up_mix, head_iq, tail_res, res_mass, res_volume, up_src, level,
-               blocks):
+               blocks, side_of_chain, side_src, side_flux):
     """Face fluxes of the chains of ``runs[:2 n]`` (first and last chain of each run, all with the
     same bounds), whose step starts at event ``u`` (``f_now`` of the day) and lasts to their next
     bound: their ghosts (inflow mixture, the neighbour below at its latest state, a reservoir's
     concentration now), then the MC-limited Lax-Wendroff flux of :func:`advective_fluxes` from the
     constituent (``flux``; ``fpc`` per unit of its upwind concentration, for the tags), one pass
-    over the slots of each run (ghost slots have no flow)."""
+    over the slots of each run (ghost slots have no flow).  With several tags, each chain that ends
+    in a side junction (``side_of_chain``) also keeps its outflux by tag for the step, ``fpc c``,
+    in ``side_flux`` [side, tag] (g s-1): the product :func:`lts_accumulate` books at the junction
+    (its cell's state does not change during the step), read there from one row rather than from
+    a row of ``c`` per tag."""
     for i in range(n):
         j0 = runs[2 * i]
         j1 = runs[2 * i + 1]
@@ -2855,6 +2861,12 @@ def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, 
             f = fq[p] * (c_total[p] + 0.5 * (1.0 - tau * out_rate[p]) * same_sign * size)
             flux[p] = f
             fpc[p] = np.divide(f, c_total[p] + 1e-300)
+        for j in range(j0, j1 + 1):
+            i_side = side_of_chain[j]
+            if i_side >= 0:
+                q = side_src[i_side]
+                for k in range(n_tag):
+                    side_flux[i_side, k] = fpc[q] * c[k, q]
 
 
 @kernel(helper=True)
@@ -3002,7 +3014,7 @@ def lts_accumulate(seg, f_prev, f_now, day, t0, n_tag, n_src, mixed, rx_a, rx_b,
     mass, c, res_mass = state
     side_src, side_dst, side_reach = lay[6], lay[7], lay[8]
     extra_acc, res_out_day, res_in_day, res_rm_day = accs[3], accs[8], accs[9], accs[10]
-    flux, fpc, head_acc = work[0], work[1], work[7]
+    flux, fpc, head_acc, side_flux = work[0], work[1], work[7], work[15]
     tank_links, tank_inputs, tank_rx, tank_work, res_prod = tank_args
     dead = tank_work[7]  # (_dead_tags: their flux is 0, as reservoir_tanks skips them)
     # side by side, each one's tags in turn (its indices read once, not once a tag): every cell and reach
@@ -3020,10 +3032,9 @@ def lts_accumulate(seg, f_prev, f_now, day, t0, n_tag, n_src, mixed, rx_a, rx_b,
                 mass[t0, d] += x
                 extra_acc[0, r] += x
         else:
-            f = fpc[q]
             for k in range(n_tag):
                 if not dead[k]:
-                    x = since * (f * c[k, q])
+                    x = since * side_flux[i, k]  # (fpc[q] * c[k, q] of the step: lts_fluxes)
                     mass[t0 + k, d] += x
                     extra_acc[k, r] += x
     if res_mass.shape[0] > 0:
@@ -3369,12 +3380,19 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
                 side_cnt[lv] += 1
         side_lst[4, i] = i
     side_cnt[4] = n_side
+    side_flux, side_of_chain = work[15], work[16]  # (kept by lts_fluxes with several tags, read by lts_accumulate)
+    for j in range(n_chain):
+        side_of_chain[j] = -1
+    if n_tag > 1:
+        for i in range(n_side):
+            side_of_chain[chain_of_slot[side_src[i]]] = i
     for lv in range(4):  # each chain's first step: the runs of its own class's bounds
         for i in range(cnt[L_BOUND, lv]):
             if level[idx[L_BOUND, lv, 2 * i]] == lv:
                 lts_fluxes(idx[L_BOUND, lv, 2 * i:2 * i + 2], 1, 0, n_ev, unit, mask, step_start, 0.0, day, t0,
                            n_tag, c, c_total, flux, fpc, fq, out_rate, ghost_up, ghost_dn, dn_src,
-                           up_mix, head_iq, tail_res, res_mass, res_volume, up_src, level, blocks)
+                           up_mix, head_iq, tail_res, res_mass, res_volume, up_src, level, blocks, side_of_chain,
+                           side_src, side_flux)
     prev = 0
     for u in range(1, n_ev + 1):
         lv = _ctz(u)
@@ -3414,7 +3432,7 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
                           removed_acc, work[3], dead)
         lts_fluxes(idx[L_BOUND, lv, 2 * f0:], cnt[L_BOUND, lv] - f0, u, n_ev, unit, mask, step_start, f_now, day,
                    t0, n_tag, c, c_total, flux, fpc, fq, out_rate, ghost_up, ghost_dn, dn_src, up_mix, head_iq,
-                   tail_res, res_mass, res_volume, up_src, level, blocks)
+                   tail_res, res_mass, res_volume, up_src, level, blocks, side_of_chain, side_src, side_flux)
         prev = u
 
 

@@ -82,5 +82,6 @@ def test_lts_fluxes_passes_have_no_gathers():
                   2, np.ones((2, n_pad)), np.zeros(n_pad), np.zeros(n_pad), np.zeros(n_pad), np.ones(n_pad),
                   np.zeros(n_pad), ghost_up, ghost_dn, np.array([n_pad - 2]), np.zeros((2, 1)), np.zeros(1),
                   np.full(1, -1), np.zeros((0, 2)), np.zeros((2, 0)), ghost_up + 1,
-                  np.zeros(1, dtype=np.int64), np.ones((4, 3), dtype=np.int64))
+                  np.zeros(1, dtype=np.int64), np.ones((4, 3), dtype=np.int64), np.full(1, -1),
+                  np.zeros(0, dtype=np.int64), np.zeros((0, 2)))
     assert got[0] <= 1
