@@ -1668,7 +1668,6 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
         prop_lv = np.zeros((4, sp_max, sp_max, n_pad))
         lts_idx = np.zeros((N_LISTS, 4, max(2 * n_chain, n_sj, n_fj, n_dinlet, n_sec, 2)), dtype=np.int64)
         lts_cnt = np.zeros((N_LISTS, 4), dtype=np.int64)
-        lts_fk = np.zeros(n_pad)  # a tag's face fluxes (advect's fk)
         head_bflux = np.zeros((g_max, n_chain))  # each chain head's boundary flux of the day, g s-1 (lts_group_day)
         head_iq = np.zeros(n_chain)  # and its inverse inflow of the day, s m-3
         side_flux = np.zeros((n_side, g_max))  # each side tributary's outflux by tag of its step, g s-1 (lts_fluxes)
@@ -1683,7 +1682,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                     res_in_day, res_rm_day)
         lts_inlet = (inlet_debt, r_prev, rr, s_used, cin)
         lts_work = (flux_total, flux_per_conc, c_total, m_work, c_work, keep, inv_ve, head_acc, up_mix, inflow,
-                    step_start, prop_lv, lts_fk, head_bflux, head_iq, side_flux, side_of_chain)
+                    step_start, prop_lv, head_bflux, head_iq, side_flux, side_of_chain)
         lts_tanks = (tank_links, tank_inputs, tank_rx, tank_work, res_prod)
         lts_rx = (rx_from, rx_to, rx_river_rate, prop, kmat, m_a, m_b)
         lts_own = lts_arrays(lts_state, lts_lay, lts_water, lts_srcs, lts_accs, lts_inlet, lts_work, lts_tanks)
@@ -2655,7 +2654,7 @@ def lts_arrays(state, lay, water, srcs, accs, inlet, work, tanks):
     inlet_p = (inlet[0].copy(), inlet[1].copy(), inlet[2].copy(), inlet[3].copy(), inlet[4].copy())
     work_p = (work[0].copy(), work[1].copy(), work[2].copy(), work[3].copy(), work[4].copy(), work[5].copy(),
               work[6].copy(), work[7].copy(), work[8].copy(), work[9].copy(), work[10].copy(), work[11],
-              work[12].copy(), work[13].copy(), work[14].copy(), work[15].copy(), work[16].copy())
+              work[12].copy(), work[13].copy(), work[14].copy(), work[15].copy())
     tanks_p = ((into_res, lay_p[1], reach_down_index, lay_p[2], res_down_kind, res_down_index, lay_p[22], lay_p[0]),
                tank_inputs, tank_rx, tank_work, res_prod)
     return maps, (mass.copy(), c.copy(), res_mass), lay_p, water_p, srcs_p, accs_p, inlet_p, work_p, tanks_p
@@ -2879,16 +2878,17 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
     ``withdrawing``: whether any water is withdrawn that day).  The tags marked ``dead``
     (:func:`_dead_tags`) take part in the inlet split (their zeros, as every tag's) and skip the
     pass: it would leave them as they are.  A class that disperses once a block of several steps
-    (``blocks``, :func:`_lts_blocks`) splits its flux inlets as :func:`_inlet_split_every` does."""
+    (``blocks``, :func:`_lts_blocks`) splits its flux inlets as :func:`_inlet_split_every` does.  A group
+    of several tags takes its withdrawals and update in :func:`_lts_update_tags` (one pass a tag, the
+    faces' fluxes computed where they are used)."""
     mass, c = state[0], state[1]
     ghost_up, ghost_dn, acc_slots = lay[3], lay[4], lay[17]
     vol0, dvol, wdraw, h_cond = water[0], water[1], water[3], water[8]
     lat = srcs[2]
     flux_acc, removed_acc, withdrawn_acc = accs[0], accs[1], accs[2]
     inlet_debt, r_prev, s_used, cin = inlet[0], inlet[1], inlet[3], inlet[4]
-    flux, fpc, keep, inv_v, head_acc, up_mix, inflow, fk = (work[0], work[1], work[5], work[6], work[7], work[8],
-                                                            work[9], work[12])
-    head_bflux, head_iq = work[13], work[14]  # each chain's of the day (lts_group_day)
+    flux, fpc, keep, inv_v, head_acc, up_mix, inflow = work[0], work[1], work[5], work[6], work[7], work[8], work[9]
+    head_bflux, head_iq = work[12], work[13]  # each chain's of the day (lts_group_day)
     t_end = SECONDS_PER_DAY if u == n_ev else u * unit
     for i in range(n):
         j0 = runs[2 * i]
@@ -2944,19 +2944,19 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
                 c0_tot += c0k
                 c1_tot += c[k, q]
             _bounded_shares(j, n_tag, t0, tau, iq, s_tot, c0_tot, c1_tot, s_used, inlet_debt)
-        if n_tag == 1:
-            fk = flux  # (the tag's fluxes; lts_fluxes rewrites the ghost entries set here)
         acc_first = np.searchsorted(acc_slots, lo)  # the run's slots whose fluxes are booked
         acc_end = np.searchsorted(acc_slots, hi, side="right")
         one = np.uint64(1)
+        if n_tag > 1:
+            _lts_update_tags(base, n_s, j0, j1, tau, inv_tau, t0, n_tag, dead, withdrawing, removing, ghost_up,
+                             acc_slots, acc_first, acc_end, mass, c, fpc, inflow, s_used, flux_acc, wdraw,
+                             withdrawn_acc, keep, removed_acc, lat, inv_v)
+            continue
+        fk = flux  # (the tag's fluxes; lts_fluxes rewrites the ghost entries set here)
         for k in range(n_tag):
             if dead[k]:
                 continue
             t = t0 + k
-            if n_tag > 1:
-                for q in range(1, n_s - 1):
-                    p = base + np.uint64(q)
-                    fk[p] = fpc[p] * c[k, p]
             for j in range(j0, j1 + 1):
                 fk[ghost_up[j]] = inflow[k, j] - s_used[k, j] * inv_tau
             fk[hi] = 0.0
@@ -2999,6 +2999,77 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
 
 
 @kernel(helper=True)
+def _lts_update_tags(base, n_s, j0, j1, tau, inv_tau, t0, n_tag, dead, withdrawing, removing, ghost_up, acc_slots,
+                     acc_first, acc_end, mass, c, fpc, inflow, s_used, flux_acc, wdraw, withdrawn_acc, keep,
+                     removed_acc, lat, inv_v):
+    """:func:`lts_update`'s withdrawals and update of a run of ``n_s`` slots from ``base`` (its first
+    ghost) for a group of several tags: the same operations on the same values as a pass that first
+    stores every face's flux of the tag, ``fk[p] = fpc[p] c[k, p]`` (each chain's inlet ghost: its
+    inflow less the dispersion's share; the run's last ghost: 0), then updates, but in one pass: each
+    slot computes its two faces' fluxes where it uses them, the slots in descending order, so that
+    ``c[k, p - 1]`` is still the step's value when slot ``p`` reads it.  For that an inlet ghost
+    holds its flux as its concentration with ``fpc`` 1 (``1.0 x`` is ``x``), the run's last ghost 0
+    with ``fpc`` 0 (``0.0 * 0.0`` is the pass's ``0.0``), and the run's first ghost, which the pass
+    does not update, gets its concentration back after.  The ghosts' values are otherwise what the
+    pass leaves in them (their inverse volume is 0; nothing reads them before :func:`lts_fluxes`
+    sets them again), and ``fpc`` of an inlet ghost is read by nothing else: :func:`lts_fluxes`
+    recomputes the run's inner slots, and the global step's :func:`advect` overwrites its inlet
+    ghosts' fluxes (issue 16: the pass of the fluxes was about a fifth of :func:`lts_update`'s
+    samples on the at_a_station 10,000-reach year)."""
+    one = np.uint64(1)
+    lo = base
+    hi = base + np.uint64(n_s - 1)
+    for j in range(j0, j1 + 1):
+        fpc[ghost_up[j]] = 1.0
+    fpc[hi] = 0.0
+    for k in range(n_tag):
+        if dead[k]:
+            continue
+        t = t0 + k
+        c_lo = c[k, lo]
+        for j in range(j0, j1 + 1):
+            c[k, ghost_up[j]] = inflow[k, j] - s_used[k, j] * inv_tau
+        c[k, hi] = 0.0
+        for q in range(acc_first, acc_end):
+            a = np.uint64(acc_slots[q])
+            flux_acc[k, a] += tau * (fpc[a] * c[k, a])
+        # (one loop per case, as advect: a branch inside keeps the loop from vectorising)
+        if withdrawing and removing:
+            for q in range(n_s - 1, 0, -1):
+                p = base + np.uint64(q)
+                w = tau * wdraw[p] * c[k, p]
+                withdrawn_acc[k, p] += w
+                after = (mass[t, p] - w) + tau * (fpc[p - one] * c[k, p - one] - fpc[p] * c[k, p] + lat[t, p])
+                mp = after * keep[p]
+                removed_acc[k, p] += after - mp
+                mass[t, p] = mp
+                c[k, p] = mp * inv_v[p]
+        elif withdrawing:
+            for q in range(n_s - 1, 0, -1):
+                p = base + np.uint64(q)
+                w = tau * wdraw[p] * c[k, p]
+                withdrawn_acc[k, p] += w
+                mp = (mass[t, p] - w) + tau * (fpc[p - one] * c[k, p - one] - fpc[p] * c[k, p] + lat[t, p])
+                mass[t, p] = mp
+                c[k, p] = mp * inv_v[p]
+        elif removing:
+            for q in range(n_s - 1, 0, -1):
+                p = base + np.uint64(q)
+                after = mass[t, p] + tau * (fpc[p - one] * c[k, p - one] - fpc[p] * c[k, p] + lat[t, p])
+                mp = after * keep[p]
+                removed_acc[k, p] += after - mp
+                mass[t, p] = mp
+                c[k, p] = mp * inv_v[p]
+        else:
+            for q in range(n_s - 1, 0, -1):
+                p = base + np.uint64(q)
+                mp = mass[t, p] + tau * (fpc[p - one] * c[k, p - one] - fpc[p] * c[k, p] + lat[t, p])
+                mass[t, p] = mp
+                c[k, p] = mp * inv_v[p]
+        c[k, lo] = c_lo
+
+
+@kernel(helper=True)
 def lts_accumulate(seg, f_prev, f_now, day, t0, n_tag, n_src, mixed, rx_a, rx_b, state, lay, accs, work, tank_args,
                    boundary_flux, yes, sides, n_sides, side_last, u, unit):
     """What crosses junctions up to event ``u`` (``seg`` seconds after the last event): the outlet
@@ -3014,7 +3085,7 @@ def lts_accumulate(seg, f_prev, f_now, day, t0, n_tag, n_src, mixed, rx_a, rx_b,
     mass, c, res_mass = state
     side_src, side_dst, side_reach = lay[6], lay[7], lay[8]
     extra_acc, res_out_day, res_in_day, res_rm_day = accs[3], accs[8], accs[9], accs[10]
-    flux, fpc, head_acc, side_flux = work[0], work[1], work[7], work[15]
+    flux, fpc, head_acc, side_flux = work[0], work[1], work[7], work[14]
     tank_links, tank_inputs, tank_rx, tank_work, res_prod = tank_args
     dead = tank_work[7]  # (_dead_tags: their flux is 0, as reservoir_tanks skips them)
     # side by side, each one's tags in turn (its indices read once, not once a tag): every cell and reach
@@ -3351,7 +3422,7 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
     # each chain head's boundary flux and inverse inflow of the day, in the chains' order: read at every step of
     # the chain (lts_update, lts_fluxes), where the reach-indexed arrays were a cache miss a chain (about a fifth
     # of lts_update's samples on a 10,000-reach year, 3 December 2026)
-    head_bflux, head_iq = work[13], work[14]
+    head_bflux, head_iq = work[12], work[13]
     for j in range(n_chain):
         head_iq[j] = inv_qin[chain_head[j]]
     for k in range(n_tag):
@@ -3380,7 +3451,7 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
                 side_cnt[lv] += 1
         side_lst[4, i] = i
     side_cnt[4] = n_side
-    side_flux, side_of_chain = work[15], work[16]  # (kept by lts_fluxes with several tags, read by lts_accumulate)
+    side_flux, side_of_chain = work[14], work[15]  # (kept by lts_fluxes with several tags, read by lts_accumulate)
     for j in range(n_chain):
         side_of_chain[j] = -1
     if n_tag > 1:
