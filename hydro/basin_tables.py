@@ -238,3 +238,33 @@ def gauge_series(network, path: Path, folder: Path) -> tuple[SeriesSpec | None, 
         table = Table({"observed_discharge_m3_s": g.observed}, path, f"gauges[{k}]")
         out.append(series_spec(table, "observed_discharge_m3_s", folder, minimum=0.0))
     return tuple(out)
+
+
+def basin_files(path: str | Path) -> list[Path]:
+    """The basin file ``path`` and every existing file a value in it names (series CSVs,
+    transfer tables, gridded forcing, ...), relative to its folder: the files a command that
+    reads the basin reads, which none of its outputs may replace (:func:`hydro.outputs.check_output`).
+    A file that cannot be read as a basin file gives itself only."""
+    path = Path(path)
+    try:
+        data: Any = load_basin_file(path)
+    except HydroError:
+        return [path]
+    found, stack = [path], [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and value.strip() and _is_file(path.parent / value):
+            found.append(path.parent / value)
+    return found
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False for a value that cannot be a path (a citation too long for one)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False

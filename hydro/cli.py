@@ -595,19 +595,22 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     """
     import json
 
-    from hydro.clitools import refuse_empty_output, refuse_seed_without_uncertainty
+    from hydro.clitools import files_read, refuse_empty_output, refuse_seed_without_uncertainty
     from hydro.outputs import check_output
+    from hydro.outputspec import check_csv_name
 
     refuse_seed_without_uncertainty(members)
     refuse_empty_output(csv_out, "--csv", "a name ending in .csv", "to print the payments only")
     refuse_empty_output(plot_out, "--plot", "a figure name (.png, .pdf or .svg)", "to print the bands only")
+    inputs = files_read(series_path, agreement, scenario_file)  # series_path may be a basin (--uncertainty)
     if csv_out:
-        check_output(csv_out, overwrite, option="--csv", inputs=(series_path, agreement))
+        check_output(csv_out, overwrite, option="--csv", inputs=inputs)
+        check_csv_name(csv_out, "hydro compensate", "the payments as CSV", "--csv")  # after the inputs' check
     if plot_out:
         if members is None:
             raise click.UsageError("--plot goes with --uncertainty (for one evaluation: hydro plot RESULTS.nc "
                                    "compensation --agreement AGREEMENT.toml)")
-        check_output(plot_out, overwrite, option="--plot", inputs=(series_path, agreement))
+        check_output(plot_out, overwrite, option="--plot", inputs=inputs)
     if members is not None:  # payments with uncertainty (hydro/compensation/uncertainty.py)
         if incentives or scenario or quality:
             raise click.UsageError("--uncertainty takes neither --scenarios, --scenario nor --quality")

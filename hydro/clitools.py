@@ -53,6 +53,24 @@ class EnsembleSize(click.ParamType):
 MEMBERS = EnsembleSize()
 
 
+def files_read(*paths) -> list:
+    """The files a command reads, for ``check_output(inputs=...)``: each path given (None left out), a
+    basin (its folder or file) expanded to the files it names (:func:`hydro.basin_tables.basin_files`)."""
+    from pathlib import Path
+
+    from hydro.basin_tables import basin_files
+
+    found: list = []
+    for p in paths:
+        if p is None:
+            continue
+        path = Path(p)
+        if path.is_dir() and (path / "basin.toml").is_file():
+            path = path / "basin.toml"
+        found += basin_files(path) if path.suffix.lower() == ".toml" and path.is_file() else [path]
+    return found
+
+
 def refuse_empty_output(value: str | None, option: str, expected: str, otherwise: str) -> None:
     """Refuse an output option given an empty name (``-o "$OUT"`` with OUT unset), which the commands
     took for the option left out: ``hydro run``, ``hydro scenarios`` and ``hydro report`` wrote their

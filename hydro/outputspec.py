@@ -85,15 +85,28 @@ def check_netcdf_name(out, command: str, extra: str = "", option: str = "-o") ->
     ``command`` names the writer (``"hydro run"``), ``extra`` adds words after its name, ``option`` is
     what the user gave the name as (``"-o"``; ``"path"`` from Python).
     """
+    check_output_name(out, command, "a netCDF results file" + extra, NETCDF_SUFFIXES, option)
+
+
+def check_csv_name(out, command: str, what: str = "a CSV table", option: str = "-o") -> None:
+    """Refuse a CSV output name ``out`` that does not end in ``.csv`` (:func:`check_output_name`):
+    ``hydro gep -o basin.toml --overwrite`` replaced the basin file with the GEP table."""
+    check_output_name(out, command, what, (".csv",), option)
+
+
+def check_output_name(out, command: str, what: str, suffixes: tuple[str, ...], option: str = "-o") -> None:
+    """Refuse an output name ``out`` whose suffix (any case) is none of ``suffixes``, naming ``what``
+    ``command`` writes and the first suffix to use instead."""
     from pathlib import Path
 
     suffix = Path(out).suffix
-    if suffix.lower() not in NETCDF_SUFFIXES:
+    if suffix.lower() not in suffixes:
         given = f"{option} {out}" if option.startswith("-") else f"{option} {str(out)!r}"
-        example = Path(out).with_suffix(".nc")
-        raise HydroError(f"{given}: {command} writes a netCDF results file{extra}; give {option} a name ending in "
-                         f".nc (got '{suffix or 'no suffix'}'): the commands that read it take a file's kind from "
-                         f"its suffix, e.g. {option} {example if option.startswith('-') else repr(str(example))}")
+        example = Path(out).with_suffix(suffixes[0])
+        shown = example if option.startswith("-") else repr(str(example))
+        raise HydroError(f"{given}: {command} writes {what}; give {option} a name ending in "
+                         f"{suffixes[0]} (got '{suffix or 'no suffix'}'): the commands that read it take a file's "
+                         f"kind from its suffix, e.g. {option} {shown}")
 
 
 @dataclass(frozen=True)

@@ -243,13 +243,32 @@ def test_no_command_writes_over_a_file_it_reads(tmp_path, tiny_nc, ws_nc):
     cases = [(["run", basin, "-o", basin / "basin.toml"], basin / "basin.toml", "-o"),
              (["scenarios", "watershed", scenarios, "-o", scenarios], scenarios, "-o"),
              (["gep", results, "-o", results], results, "-o"),
-             (["compensate", "--scenarios", results, AGREEMENT, "--csv", results], results, "--csv")]
+             (["compensate", "--scenarios", results, AGREEMENT, "--csv", results], results, "--csv"),
+             # the basin file and the CSVs it names, read by `gep --basin`, and the scenario file
+             (["gep", results, "--basin", basin, "-o", basin / "basin.toml"], basin / "basin.toml", "-o"),
+             (["gep", results, "--basin", basin, "-o", basin / "forcing.csv"], basin / "forcing.csv", "-o"),
+             (["compensate", "--scenarios", results, AGREEMENT, "--scenario-file", scenarios, "--csv", scenarios],
+              scenarios, "--csv")]
     for args, target, option in cases:
         before = target.read_bytes()
         r = invoke(*args, "--overwrite")
         assert r.exit_code == 2, r.output
         assert f"{target}: is a file this command reads" in r.output and f"choose another {option}" in r.output
         assert target.read_bytes() == before
+
+
+@pytest.mark.parametrize("command", ["gep", "compensate --csv"])
+def test_a_csv_output_must_end_in_csv(tmp_path, tiny_nc, ws_nc, command):
+    # `hydro gep R.nc -o notes.toml --overwrite` replaced any file with the table, whatever its kind
+    args = [str(a) for a in _commands(tmp_path, tiny_nc, ws_nc, tmp_path / "out.nc")[command]]
+    option = "-o" if "-o" in args else "--csv"
+    target = tmp_path / "notes.toml"
+    target.write_text("precious")
+    args[args.index(option) + 1] = str(target)
+    r = invoke(*args, "--overwrite")
+    assert r.exit_code == 2, r.output
+    assert f"give {option} a name ending in .csv (got '.toml')" in r.output and "Traceback" not in r.output
+    assert target.read_text() == "precious"
 
 
 def test_scenarios_refuses_an_existing_summary(tmp_path):
@@ -400,3 +419,4 @@ def test_killed_calibration_leaves_no_orphans_and_resumes(tmp_path):
     after = _lines(folder / "evaluations.jsonl")
     assert after[:len(stored) - 1] == stored[:-1], "evaluations stored before the kill were lost"
     assert (folder / "best_params.toml").exists()
+

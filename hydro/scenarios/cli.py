@@ -206,18 +206,23 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
 
     Per scenario, year and subbasin (or county); prints totals per scenario and year.
     """
-    from hydro.clitools import refuse_empty_output
+    from hydro.clitools import files_read, refuse_empty_output
     from hydro.gep import GepPrices, by_county, format_table, gep, write_csv
+    from hydro.gep_inputs import named_basin
     from hydro.outputs import check_output
+    from hydro.outputspec import check_csv_name
     from hydro.results import load_results
 
     refuse_empty_output(output, "-o", "a name ending in .csv", "to print the table only")
-    if output:
-        check_output(output, overwrite, inputs=(results, prices))  # before computing anything
+    if output:  # before computing anything
+        check_output(output, overwrite, inputs=files_read(results, prices, basin))
+        check_csv_name(output, "hydro gep", "its GEP table as CSV")  # after: an input named as -o is refused as such
 
     from hydro.netcdf import check_hydro_results
 
     res = check_hydro_results(load_results(results), results, "gep", sections=False)
+    if output and basin is None:  # the basin the results name is read too
+        check_output(output, overwrite, inputs=files_read(named_basin(res)))
     rows = gep(res, GepPrices.from_toml(prices) if prices else None, basin=basin, partial_years=partial_years,
                where=results)
     if not rows:  # --partial-years omit, and the run covers no whole year: an empty table said nothing
