@@ -420,3 +420,19 @@ def test_killed_calibration_leaves_no_orphans_and_resumes(tmp_path):
     assert after[:len(stored) - 1] == stored[:-1], "evaluations stored before the kill were lost"
     assert (folder / "best_params.toml").exists()
 
+
+def test_a_dollar_in_a_title_label_or_name_is_drawn_as_typed(tmp_path):
+    # matplotlib took '$...$' for TeX: `plot --title "$5 fine"`, a --target label and a section
+    # named with '$' stopped plot and report with a ParseFatalException traceback
+    basin = tmp_path / "tiny"
+    shutil.copytree(TINY, basin)
+    toml = basin / "basin.toml"
+    toml.write_text(toml.read_text().replace('"Border section (north branch)"', '"Border ($\\\\mug$/L)"'))
+    results = tmp_path / "t.nc"
+    assert invoke("run", basin, "--end", "2020-01-31", "-o", results, "-q").exit_code == 0
+    r = invoke("plot", results, "trajectory", "-o", tmp_path / "f.png", "--title", "$5 fine, $\\mug$",
+               "--target", "$\\mug$=1.0")
+    assert r.exit_code == 0 and "Traceback" not in r.output, r.output
+    r = invoke("report", results, "-o", tmp_path / "r.html")
+    assert r.exit_code == 0 and "Traceback" not in r.output, r.output
+    assert "Border ($\\mug$/L)" in (tmp_path / "r.html").read_text(encoding="utf-8")

@@ -135,6 +135,9 @@ def rc_params() -> dict:
         "xtick.labelsize": 9,
         "ytick.labelsize": 9,
         "axes.unicode_minus": True,
+        # every text is drawn as typed: a '$' in a --title, a --target label or a section's name
+        # ("$5 fine zone") is not the start of a TeX formula, which stopped plot and report
+        "text.parse_math": False,
         "savefig.dpi": DPI,
         "figure.dpi": DPI,
     }
