@@ -42,6 +42,23 @@ def check_writable(path: Path, overwrite: bool, inputs=()) -> None:
             raise HydroError(f"{path}: is not a netCDF results file; --overwrite replaces earlier results, "
                              "never other files (a basin's CSV or TOML input, say): choose another -o, or "
                              "delete that file yourself if it is not needed")
+        source = _source_attribute(path)
+        if not source.startswith("hydro"):  # gridded forcing, a reanalysis, another model's output
+            what = f"its 'source' attribute is '{source}'" if source else "it has no 'source = hydro ...' attribute"
+            raise HydroError(f"{path}: is a netCDF file hydro did not write ({what}); --overwrite replaces "
+                             "earlier hydro results, never other data: choose another -o, or delete that file "
+                             "yourself if it is not needed")
+
+
+def _source_attribute(path: Path) -> str:
+    """The global ``source`` attribute of the netCDF file ``path`` ('' when it has none or cannot be read)."""
+    import netCDF4
+
+    try:
+        with netCDF4.Dataset(path) as ds:
+            return str(getattr(ds, "source", ""))
+    except OSError:
+        return ""
 
 
 def write_results(results: Results, path: Path, overwrite: bool = False, compress: int | None = None,

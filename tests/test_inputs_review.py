@@ -97,6 +97,23 @@ def test_run_overwrite_never_replaces_a_basins_csv(tmp_path):
         assert victim.read_bytes() == before
 
 
+def test_run_overwrite_never_replaces_a_netcdf_hydro_did_not_write(tmp_path):
+    # `hydro run B -o gridded_precip.nc --overwrite` replaced any netCDF (forcing, a reanalysis)
+    import netCDF4
+
+    for name, source in (("precip.nc", None), ("era5.nc", "ECMWF ERA5-Land")):
+        victim = tmp_path / name
+        with netCDF4.Dataset(victim, "w") as ds:
+            ds.createDimension("time", 2)
+            ds.createVariable("pr", "f8", ("time",))[:] = [1.0, 2.0]
+            if source:
+                ds.source = source
+        before = victim.read_bytes()
+        user_error(invoke("run", TINY, "-o", victim, "--overwrite", "--quiet"),
+                   "is a netCDF file hydro did not write", "choose another -o")
+        assert victim.read_bytes() == before
+
+
 def test_run_overwrite_replaces_results_and_an_empty_file(tmp_path):
     out = tmp_path / "r.nc"
     out.write_bytes(b"")
