@@ -20,6 +20,10 @@ from hydro.errors import HydroError, suggest
 from hydro.tomlio import Table, iso_day
 from hydro.weather_csv import fields_hint, separator_hint
 
+#: Values that mark a missing day in station and database exports (-9999 in GHCN-Daily and most loggers):
+#: refused in a series as codes, where a flow of -9999 m3/s was taken as water taken out of a reach.
+MISSING_CODES = frozenset((-999.0, -9999.0, -99999.0))
+
 
 def daily_dates(start: date, end: date) -> list[date]:
     """Every day from ``start`` to ``end`` inclusive."""
@@ -112,6 +116,13 @@ class SeriesReader:
                 out[k] = float(raw[i])
             except ValueError:
                 out[k] = math.nan
+            if out[k] in MISSING_CODES:  # a logger's or database's no-data value, not a flow or a load
+                if self.allow_gaps:
+                    out[k] = math.nan
+                    continue
+                raise HydroError(f"{path}: column '{column}', line {self._lines[path][i]} ({day}): {raw[i].strip()} "
+                                 "looks like a missing-value code; the series needs a value every day: fill the gap "
+                                 "(docs/file-formats.md)")
             if not math.isfinite(out[k]) and self.allow_gaps and raw[i].strip().lower() in ("", "na", "nan"):
                 out[k] = math.nan
             elif not math.isfinite(out[k]):

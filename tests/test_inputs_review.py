@@ -229,6 +229,24 @@ def test_series_errors_name_the_line_in_the_file(tmp_path):
         _series(tmp_path, head + "2015-01-02,2\n2015-01-02,2\n2015-01-03,3\n")
 
 
+def test_series_missing_value_codes_are_named(tmp_path):
+    # a -9999 in a lateral-inflow column was read as 9,999 m3/s taken out of the reach, and the run
+    # stopped on "reach 'north_lower' has no flow", naming neither file, line nor column
+    head = "date,q\n2015-01-01,1\n"
+    with pytest.raises(HydroError, match=r"column 'q', line 3 \(2015-01-02\): -9999 looks like a missing-value code"):
+        _series(tmp_path, head + "2015-01-02,-9999\n2015-01-03,3\n")
+    gaps = _series(tmp_path, head + "2015-01-02,-999.0\n2015-01-03,-998\n", allow_gaps=True)
+    assert np.isnan(gaps[1]) and gaps[2] == -998.0  # where gaps are allowed the code is one; -998 a value
+    basin = tmp_path / "tiny"
+    shutil.copytree(TINY, basin)
+    lines = (basin / "forcing.csv").read_text().splitlines()
+    n = next(i for i, line in enumerate(lines) if line.startswith("2020-03-05,"))
+    lines[n] = "2020-03-05,-9999," + lines[n].split(",")[2]
+    (basin / "forcing.csv").write_text("\n".join(lines) + "\n")
+    user_error(invoke("run", basin, "-o", tmp_path / "t.nc", "--quiet"),
+               f"forcing.csv: column 'north_upper_m3_s', line {n + 1} (2020-03-05): -9999 looks like a missing-value")
+
+
 def test_series_blank_lines_are_skipped(tmp_path):
     # a blank line was "line N has 0 fields, the header has 2"
     clean = _series(tmp_path, "date,q\n2015-01-01,1\n2015-01-02,2\n2015-01-03,3\n")
