@@ -14,6 +14,7 @@ from datetime import date
 from pathlib import Path
 
 from hydro.basin_tables import SeriesSpec, series_spec
+from hydro.errors import suggest
 from hydro.forcing_csv import MAX_DAILY_PET_MM, MAX_DAILY_PRECIP_MM
 from hydro.tomlio import Table
 
@@ -151,8 +152,13 @@ def _inflow(t: Table, names: list[str], network, folder: Path) -> Inflow:
         if not network.layout.headwater[r] and condition == "concentration":
             raise t.error("condition", f"reach '{at}' has upstream elements; a concentration "
                                        "inlet is only possible on a headwater reach")
-    else:
-        s = network.reservoir_index(at, f"{t.file}: {t.path('at')}")
+    elif network.has_reservoir(at):
+        s = network.reservoir_index(at)
+    else:  # an inflow enters a reach or a reservoir: the message names both kinds
+        ids = [*network.reach_ids, *network.reservoir_ids]
+        raise t.error("at", f"unknown reach or reservoir '{at}'" + suggest(at, ids)
+                      + f"; reaches: {', '.join(network.reach_ids)}; reservoirs: "
+                      + (", ".join(network.reservoir_ids) or "none"))
     t.finish()
     return Inflow(reach=r, reservoir=s, flow=flow, condition=condition, inputs=inputs)
 

@@ -43,14 +43,18 @@ def parse_assignment(text: str, label: str) -> tuple[str, Any]:
     Raises
     ------
     HydroError
-        Naming ``label`` when there is no ``=``.
+        Naming ``label`` when there is no ``=``, or when a value begun as an array, a table or a
+        quoted string does not parse (``period=[2001,2002``: the file was blamed for it).
     """
     if "=" not in text:
         raise HydroError(f"{label}: expected key.path=value")
     path, value_text = text.split("=", 1)
     try:
         value = tomllib.loads(f"v = {value_text}")["v"]
-    except tomllib.TOMLDecodeError:
+    except tomllib.TOMLDecodeError as exc:
+        if value_text.strip()[:1] in ("[", "{", '"', "'"):  # meant as an array, a table or a string
+            raise HydroError(f"{label}: the value {value_text.strip()} is not TOML ({exc}); write it as in the "
+                             "file, e.g. period=[2013, 2017] or name=\"text\"") from None
         value = value_text
     return path.strip(), value
 

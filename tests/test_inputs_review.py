@@ -125,6 +125,30 @@ def test_run_overwrite_replaces_results_and_an_empty_file(tmp_path):
 
 # --- --set ---------------------------------------------------------------------------------
 
+def test_set_of_a_broken_array_blames_the_option_not_the_file(tmp_path):
+    # `compensate --set "period=[2001,2002"` said "AGREEMENT.toml: key 'period': expected [first_year,
+    # last_year] ..., got '[2001,2002'", as if the file were wrong
+    monitoring = tmp_path / "m.csv"
+    monitoring.write_text("section,year,month,parameter,value,unit\nguanting,2015,1,tp,0.1,mg/L\n")
+    agreement = ROOT / "configs" / "agreements" / "beijing_internal_2015.toml"
+    for args in (["compensate", monitoring, agreement, "--set", "period=[2001,2002"],
+                 ["run", TINY, "-o", tmp_path / "t.nc", "--set", "run.courant=[1"]):
+        r = invoke(*args)
+        user_error(r, f"--set {args[-1]}: the value {args[-1].split('=')[1]} is not TOML")
+        assert not r.output.startswith(("Error: /", f"Error: {agreement}"))
+
+
+def test_an_inflow_at_an_unknown_element_names_both_kinds(tmp_path):
+    # `at = "eastt"` said "unknown reservoir 'eastt'; known reservoirs: lake", though `at` takes reaches too
+    basin = tmp_path / "tiny"
+    shutil.copytree(TINY, basin)
+    toml = basin / "basin.toml"
+    toml.write_text(toml.read_text().replace('at = "east"', 'at = "eastt"', 1))
+    user_error(invoke("run", basin, "-o", tmp_path / "t.nc", "--quiet"),
+               "key 'forcing.inflows[1].at': unknown reach or reservoir 'eastt' (did you mean 'east'?)",
+               "reaches: north_upper,", "reservoirs: lake")
+
+
 def test_set_of_an_output_key_reports_the_value_not_a_missing_table(tmp_path):
     # said "a basin file has no top-level table 'output' (... hydro reads none)" for any
     # mistake under [output], which hydro does read (docs/basin-file.md)
