@@ -26,6 +26,7 @@ import numpy as np
 
 from hydro.basin import Basin
 from hydro.errors import HydroError
+from hydro.model_values import as_date
 from hydro.progress import Progress
 from hydro.results import Results
 from hydro.run_attributes import Combiner
@@ -66,7 +67,7 @@ def _carried(basin: Basin, output) -> tuple[str, ...] | None:
                  if any(f"_{p.name}_" in f"_{v}_" for p in (c, *c.species) for v in wanted))
 
 
-def member_weather(basin: Basin, start: date, end: date, seed: int):
+def member_weather(basin: Basin, start: date | str, end: date | str, seed: int):
     """Synthetic station weather for one member: the generator fitted to the basin's
     station record, run from ``[run] runoff_warm_up_years`` before ``start`` to ``end``
     with ``seed``.
@@ -88,13 +89,17 @@ def member_weather(basin: Basin, start: date, end: date, seed: int):
     that starts on the record and ends after it takes the record's observed weather to its end and
     this weather from the day after (:func:`observed_first`).
     Its ``source_file`` (the results' ``weather`` attribute) says it is synthetic and names
-    the file and period the generator was fitted to, not only the observed file."""
+    the file and period the generator was fitted to, not only the observed file.  ``start`` and
+    ``end`` are dates or ISO strings ``YYYY-MM-DD``, as :meth:`hydro.model.Model.run` takes them."""
     from datetime import timedelta
 
     from hydro.runoff_warm_up import years_before
     from hydro.spin_up import spin_up_plan
     from hydro.weathergen import generate
 
+    start, end = as_date(start, "start"), as_date(end, "end")  # an ISO string as Model.run takes it
+    if start is None or end is None:
+        raise HydroError("member_weather: give start and end (ISO strings 'YYYY-MM-DD' or dates)")
     params = weather_generator(basin)
     first = years_before(start, basin.settings.runoff_warm_up_years)
     record_end = spin_up_plan(basin, start, generated=True).record_end
@@ -170,8 +175,8 @@ def _prepare(spec, members, seed, start, end, overrides, variables, output):
         raise HydroError(f"--members must be a whole number of at least 1, got {members!r}")
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
         raise HydroError(f"--seed must be a whole number of at least 0 (member m uses seed + m), got {seed!r}")
-    start = start or basin.settings.start
-    end = end or basin.settings.end
+    start = as_date(start, "start") or basin.settings.start  # an ISO string as Model.run takes it
+    end = as_date(end, "end") or basin.settings.end
     output = output or OutputSpec()
     if not output.variables:
         output = replace(output, variables=tuple(variables))
@@ -186,7 +191,7 @@ def _attrs(members: int, seed: int) -> dict:
     return {"weather_synthetic": "true", "weather_seed": f"{seed}+member", "ensemble_members": str(members)}
 
 
-def run_ensemble(spec, members: int, seed: int, start: date | None = None, end: date | None = None,
+def run_ensemble(spec, members: int, seed: int, start: date | str | None = None, end: date | str | None = None,
                  overrides: list[str] | None = None, workers: int | None = None,
                  variables: tuple[str, ...] = DEFAULT_VARIABLES, quiet: bool = False, *,
                  output=None, scheduler: str | None = None, dask_workers: int | None = None,
@@ -201,8 +206,9 @@ def run_ensemble(spec, members: int, seed: int, start: date | None = None, end: 
         Ensemble size.
     seed : int
         Seed of member 0; member ``m`` uses ``seed + m``.
-    start, end : date, optional
-        Period (default the basin's ``[run]``; generated weather may cover any period).
+    start, end : date or str, optional
+        Period (dates or ISO strings ``YYYY-MM-DD``; default the basin's ``[run]``; generated weather
+        may cover any period).
     overrides : list of str, optional
         ``--set`` assignments.
     workers : int, optional

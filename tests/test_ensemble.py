@@ -28,6 +28,18 @@ def test_members_are_reproducible_and_distinct(ensemble):
     np.testing.assert_array_equal(alone["section_tn_concentration"], c[1])
 
 
+def test_member_weather_and_ensembles_take_iso_strings(ensemble):
+    # member_weather(basin, "2021-01-01", ...) and run_ensemble(..., "2021-01-01") stopped on
+    # AttributeError: 'str' object has no attribute 'year'; Model.run takes ISO strings
+    basin = Basin.load("watershed")
+    given = member_weather(basin, "2021-01-01", "2021-06-30", 41)
+    assert given.precip_mm.tolist() == member_weather(basin, START, END, 41).precip_mm.tolist()
+    strings = run_ensemble("watershed", 2, 40, "2021-01-01", "2021-06-30", workers=1, quiet=True)
+    np.testing.assert_array_equal(strings["section_tn_concentration"], ensemble["section_tn_concentration"][:2])
+    with pytest.raises(HydroError, match=r"start: .*2021-13-01"):
+        member_weather(basin, "2021-13-01", "2021-06-30", 41)
+
+
 def test_ensemble_file_has_a_member_dimension(ensemble, tmp_path):
     xr = pytest.importorskip("xarray")
     ensemble.to_netcdf(tmp_path / "e.nc")
