@@ -91,15 +91,20 @@ def member_weather(basin: Basin, start: date | str, end: date | str, seed: int):
     Its ``source_file`` (the results' ``weather`` attribute) says it is synthetic and names
     the file and period the generator was fitted to, not only the observed file.  ``start`` and
     ``end`` are dates or ISO strings ``YYYY-MM-DD``, as :meth:`hydro.model.Model.run` takes them."""
+    first_day, last_day = as_date(start, "start"), as_date(end, "end")  # an ISO string as Model.run takes it
+    if first_day is None or last_day is None:
+        raise HydroError("member_weather: give start and end (ISO strings 'YYYY-MM-DD' or dates)")
+    return _member_weather(basin, first_day, last_day, seed)
+
+
+def _member_weather(basin: Basin, start: date, end: date, seed: int):
+    """:func:`member_weather` on dates."""
     from datetime import timedelta
 
     from hydro.runoff_warm_up import years_before
     from hydro.spin_up import spin_up_plan
     from hydro.weathergen import generate
 
-    start, end = as_date(start, "start"), as_date(end, "end")  # an ISO string as Model.run takes it
-    if start is None or end is None:
-        raise HydroError("member_weather: give start and end (ISO strings 'YYYY-MM-DD' or dates)")
     params = weather_generator(basin)
     first = years_before(start, basin.settings.runoff_warm_up_years)
     record_end = spin_up_plan(basin, start, generated=True).record_end
