@@ -202,6 +202,29 @@ def check_withdrawals_kept(results, basin=None, where: str = "these results") ->
                          "--variables, or without --variables")
 
 
+def parameters_changed(attrs, where: str = "these results") -> dict:
+    """The run's ``parameters_changed`` (JSON, path -> value) as a dict.
+
+    Raises
+    ------
+    HydroError
+        When the results stack runs that changed different parameters (the attribute lists each run's,
+        ``label={...};...``, :func:`hydro.results.stack`): no one basin is theirs.
+    """
+    import json
+
+    text = str(attrs.get("parameters_changed", ""))
+    try:
+        changes = json.loads(text)
+    except json.JSONDecodeError:
+        changes = None
+    if not isinstance(changes, dict):
+        raise HydroError(f"{where}: the runs stacked in these results changed different parameters "
+                         f"(parameters_changed = {text[:120]}{'...' if len(text) > 120 else ''}); GEP reads the "
+                         "basin of one run: value each run's results on their own, as they were before stacking")
+    return changes
+
+
 def run_overrides(attrs, where: str = "these results") -> list[str]:
     """The ``key.path=value`` assignments the run applied to its basin file, from its attributes.
 
@@ -214,7 +237,7 @@ def run_overrides(attrs, where: str = "these results") -> list[str]:
     import shlex
 
     if attrs.get("parameters_changed"):
-        changes = json.loads(attrs["parameters_changed"])
+        changes = parameters_changed(attrs, where)
         return [f"{k}={json.dumps(v) if isinstance(v, str) else v}" for k, v in changes.items()]
     try:
         words = shlex.split(str(attrs.get("history", "")))
@@ -255,12 +278,9 @@ def run_basin(results, basin=None, where: str = "these results"):
     if isinstance(spec, Basin):
         b = spec
     elif attrs.get("parameters_changed"):  # the hash of Model.with_parameters, not of --set
-        import json
-
         from hydro.model import Model
 
-        b = Model.from_basin(getattr(spec, "path", spec)).with_parameters(
-            json.loads(attrs["parameters_changed"])).basin
+        b = Model.from_basin(getattr(spec, "path", spec)).with_parameters(parameters_changed(attrs, where)).basin
     else:
         sets = run_overrides(attrs, where)
         try:

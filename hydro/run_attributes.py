@@ -61,11 +61,12 @@ RULES: dict[str, CombineRule] = {
                      "section_reach", "section_position", "reach_names", "section_names", "reservoir_names",
                      "subbasin_names", "subbasin_county", "subbasin_province", "subbasin_area_km2",
                      "subbasin_drains_to", "weather", "weather_synthetic", "weather_generated_from", "flow_driven",
-                     "transfers", "transfer_origins", "parameters_changed", "time_aggregation", "locations_selected",
+                     "transfers", "transfer_origins", "time_aggregation", "locations_selected",
                      "model", "catchment_file", "area_km2", "gr4j_parameters", "overrides",
                      "runoff_warm_up", "initial_state", "local_steps", "dispersion_every"), _SAME),
     # what tells one run from another (the writers of stacked files set their own)
-    **dict.fromkeys(("history", "scenario", "config_sha256", "weather_seed"), _LISTED),
+    # (parameters_changed: a sweep of Model.with_parameters stacked along 'scenario')
+    **dict.fromkeys(("history", "scenario", "config_sha256", "weather_seed", "parameters_changed"), _LISTED),
     # relative closures: the worst
     "water_balance_closure": CombineRule(MAX, MAX),
     "groundwater_n_balance_closure": CombineRule(MAX, MAX),

@@ -136,3 +136,30 @@ def test_a_failed_member_reads_as_missing_as_the_cli_writes_it(tmp_path, monkeyp
     xr.testing.assert_equal(api[["transport_substeps", "section_discharge"]], cli[["transport_substeps",
                                                                                    "section_discharge"]])
     assert api["transport_substeps"].encoding["dtype"] == cli["transport_substeps"].encoding["dtype"] == np.int32
+
+
+def test_a_parameter_sweep_stacks_and_is_valued_run_by_run(tmp_path):
+    # runs of Model.with_parameters differ in `parameters_changed`, which had to be the same in every
+    # run: stack refused the sweep python-api.md shows; it now lists each run's, as config_sha256
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+    from hydro.gep_inputs import run_overrides
+
+    model = hydro.Model.from_basin("watershed")
+    d0, d1 = date(2005, 1, 1), date(2005, 1, 31)
+    rates = (0.05, 0.1)
+    sweep = [model.with_parameters({"constituents.tn.river_removal_per_day": k}).run_results(d0, d1) for k in rates]
+    stacked = stack(sweep, "scenario", ["slow", "fast"])
+    key = "constituents.tn.river_removal_per_day"
+    assert stacked.attrs["parameters_changed"] == ";".join(
+        f'{label}={{"{key}": {k}}}' for label, k in zip(("slow", "fast"), rates, strict=True))
+    path = stacked.to_netcdf(tmp_path / "sweep.nc")
+    assert load_results(path).attrs["parameters_changed"] == stacked.attrs["parameters_changed"]
+    r = CliRunner().invoke(main, ["gep", str(path)])  # the watershed's GEP needs no basin: each run valued
+    assert r.exit_code == 0, r.output
+    assert all(f"{label:24s} 2005" in r.output for label in ("slow", "fast"))
+    # where GEP would rebuild the basin of the run, the sweep has no one basin: said, not a JSON traceback
+    assert run_overrides(sweep[0].attrs) == ["constituents.tn.river_removal_per_day=0.05"]
+    with pytest.raises(HydroError, match="the runs stacked in these results changed different parameters"):
+        run_overrides(stacked.attrs)
