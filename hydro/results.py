@@ -347,8 +347,9 @@ def _read(nc, path: Path) -> Results:
         tb = np.asarray(nc.variables[bounds_name][:], dtype=float)
         res.time_bounds = ([start + timedelta(days=round(float(x))) for x in tb[:, 0]],
                            [start + timedelta(days=round(float(x))) for x in tb[:, 1]])
-    # dims stacked in front of the declared ones (scenario, member), from a
-    # variable whose declaration is known
+    # dims stacked in front of the declared ones (scenario, member), from the first variable
+    # whose declaration is known and whose own dimensions end in it (a reshaped variable is
+    # named below with its dimensions, not taken for the file's)
     for name, var in nc.variables.items():
         if name in nc.dimensions:
             continue
@@ -356,8 +357,11 @@ def _read(nc, path: Path) -> Results:
             declared = res.declaration(name).dims
         except HydroError:
             continue
-        res.leading = tuple(var.dimensions[:len(var.dimensions) - len(declared)])
-        break
+        own = tuple(var.dimensions)
+        front = own[:len(own) - len(declared)]
+        if own[len(front):] == tuple(declared) and set(front) <= set(LEADING_DIMS):
+            res.leading = front
+            break
     known = set(variable_names(res.constituents))
     for name, var in nc.variables.items():
         if name in nc.dimensions or name == bounds_name:

@@ -137,3 +137,16 @@ def test_open_results_of_a_file_reshaped_by_xarray_names_the_variable(week, tmp_
     with pytest.raises(HydroError, match=r"variable 'tn_budget_reach' has dimensions \('time', 'year', 'reach', "
                                          r"'budget_term'\), where hydro writes \('year', 'reach', 'budget_term'\)"):
         hydro.open_results(tmp_path / "resampled.nc")
+
+
+def test_open_results_of_a_reshaped_file_names_the_reshaped_variable_whatever_comes_first(week, tmp_path):
+    # where a reshaped budget came first in the file (codmn_budget_reach of a Miyun run), its extra
+    # 'time' was taken for a stacked dimension of every variable: "variable 'codmn_concentration' has
+    # dimensions ('time', 'reach'), where hydro writes ('time', 'time', 'reach')"
+    resampled = week.resample(time="MS").mean()
+    first = ["tn_budget_reach", *sorted(n for n in resampled.data_vars if n != "tn_budget_reach")]
+    resampled[first].to_netcdf(tmp_path / "resampled.nc")
+    assert next(iter(netCDF4.Dataset(tmp_path / "resampled.nc").variables)) in ("time", "tn_budget_reach")
+    with pytest.raises(HydroError, match=r"variable 'tn_budget_reach' has dimensions \('time', 'year', 'reach', "
+                                         r"'budget_term'\), where hydro writes \('year', 'reach', 'budget_term'\)"):
+        hydro.open_results(tmp_path / "resampled.nc")
