@@ -7,6 +7,7 @@ records (the BRIEF's contract); the reference is measured in the same process.
 from __future__ import annotations
 
 import json
+import math
 import resource
 import subprocess
 import sys
@@ -63,7 +64,11 @@ def best_child(cmd: list[str], repeat: int, warmup: int = 1, **kw) -> tuple[floa
 
 
 def record(name: str, value: float, unit: str, reference: float | None, ratio: float | None) -> dict:
-    """One benchmark result in the BRIEF's ``--json`` shape."""
+    """One benchmark result in the BRIEF's ``--json`` shape; ``ratio`` is ``value / reference``
+    (both None: the record is itself a reference, or context with no target)."""
+    if reference and ratio is not None and value is not None and math.isfinite(value) \
+            and not math.isclose(ratio, value / reference, rel_tol=1e-9):
+        raise ValueError(f"{name}: ratio {ratio!r} is not value / reference ({value!r} / {reference!r})")
     return {"name": name, "value": value, "unit": unit, "reference": reference, "ratio": ratio}
 
 

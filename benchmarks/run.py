@@ -3,7 +3,11 @@
 ``python benchmarks/run.py [--json] [--quick] [--large]`` runs ``transport.py``,
 ``model.py``, ``constituents.py``, ``ensemble.py``, ``calibration.py``, ``startup.py`` and ``scaling.py``
 (each in its own process, so each measures warm against its own reference) and prints
-one list of ``{"name", "value", "unit", "reference", "ratio"}`` records.  ``--quick``
+one list of ``{"name", "value", "unit", "reference", "ratio"}`` records, ``ratio`` always
+``value / reference``.  A record with ``reference`` and ``ratio`` null is itself a reference
+measured in the run (``lumped_model_ms``, ``miyun_evaluations_per_second_1_worker``: the bases of
+the ratios after them) or a quantity kept for context with no target to hold it against (peak
+memory of an ensemble's processes, the upwind stencil's rate).  ``--quick``
 skips the FiPy comparison, runs the constituents from 2013 only, shrinks the ensemble to 20 members, leaves out the cold
 (empty kernel cache) start and runs only the 100- and 1,000-reach scaling cases;
 ``--large`` adds the 1,000 x 10 and 10,000 x 1 scaling cases (minutes); the scaling basins are

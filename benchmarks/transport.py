@@ -67,7 +67,8 @@ Records
   (issue 11 asks 0.2 of upwind as about 0.4 of the stencil, but the stencil itself
   runs at about 0.3 of upwind, so the like-for-like goal is the ``_vs_mc_lw`` 0.4);
 * ``fipy_time_over_hydro_time``: FiPy's time over hydro's on the Ogata-Banks case,
-  with hydro at equal or better accuracy.  Goal: >= 1,000;
+  with hydro at equal or better accuracy.  Goal: >= 1,000 (the record's reference; its ratio
+  the value over it); ``ogata_banks_error_hydro_over_fipy``: hydro's error, its reference FiPy's;
 * ``hydro_run_example_seconds``: wall time of ``hydro run`` on the shipped example
   with the on-disk JIT cache warm (a fresh process), against the goal of 3 s.
 
@@ -117,6 +118,8 @@ UPWIND = "hydro._transport_kernels.upwind_reference_kernel"
 #: Largest difference allowed between the stencil and hydro on the same channel,
 #: relative to the largest concentration (a sanity check, reported, not asserted).
 STENCIL_TOLERANCE = 1e-12
+#: The goal of fipy_time_over_hydro_time (module docstring): hydro at least 1,000 times faster at equal accuracy.
+FIPY_GOAL = 1000.0
 COURANT = 0.9
 T0 = time.perf_counter()
 
@@ -425,8 +428,9 @@ def bench_fipy(skip: bool) -> list[dict]:
                  "fipy_time_over_hydro_time is not at equal accuracy (see ogata_banks_error_hydro_over_fipy)")
     hydro_s = best_time(lambda: run_ogata_banks(dx, courant), repeat=5)
     progress(f"FiPy {fipy_s:.3g} s, hydro {hydro_s:.3g} s at dx {dx:g} m")
-    return [record("fipy_time_over_hydro_time", fipy_s / hydro_s, "1", fipy_s, fipy_s / hydro_s),
-            record("ogata_banks_error_hydro_over_fipy", err / fipy_err, "1", fipy_err, err / fipy_err)]
+    # ratio = value / reference in every record: the time ratio against its goal, hydro's error against FiPy's
+    return [record("fipy_time_over_hydro_time", fipy_s / hydro_s, "1", FIPY_GOAL, fipy_s / hydro_s / FIPY_GOAL),
+            record("ogata_banks_error_hydro_over_fipy", err, "1", fipy_err, err / fipy_err)]
 
 
 def bench_cli(skip: bool) -> list[dict]:
