@@ -238,6 +238,11 @@ SCENARIO_CASES = [
     # was refused only after every run, with the results file already written
     ("unknown target location", _sub('location = "lake_inlet"', 'location = "lake_inlt"'),
      ["watershed.toml", "lake_inlt", "did you mean 'lake_inlet'"]),
+    # were accepted without a bound: a reservoir asked to release 1e9 m3/s, 150 ha of buffer in a km2
+    ("release beyond any river", _sub("ecological_min_m3_s = 1.2", "ecological_min_m3_s = 1e9"),
+     ["watershed.toml", "ecological_min_m3_s", "expected a value <= 100000, got 1e+09"]),
+    ("more hectares than a km2 holds", _sub("area_ha_per_km2 = 2.0", "area_ha_per_km2 = 150.0"),
+     ["watershed.toml", "area_ha_per_km2", "expected a value <= 100, got 150"]),
 ]
 
 

@@ -15,7 +15,7 @@ class RiparianBuffer(MeasureKind):
     unit = "ha of buffer or wetland"
     effect = "land_use.<class>.emc_mg_per_l -> base * (1 - removal_efficiency * treated_share * f)"
     numbers = (Number("removal_efficiency", 0.0, 0.95), Number("treated_share", 0.0, 1.0),
-               Number("area_ha_per_km2", 0.0, None))
+               Number("area_ha_per_km2", 0.0, 100.0))  # a km2 holds 100 ha
     lists = ("classes",)
 
     def apply(self, m, f, subs, comp):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from hydro.errors import HydroError, suggest
+from hydro.forcing_tables import MAX_FLOW_M3_S
 from hydro.scenarios.fields import REQUIRED, Where
 from hydro.scenarios.kinds.base import MeasureKind, Number, ramp_up
 from hydro.sources.timing import days_in_years
@@ -30,7 +31,8 @@ class EcologicalRelease(MeasureKind):
     kind = "ecological_release"
     unit = "m3 released above the former ecological minimum per year"
     effect = "reservoirs.<id>.ecological_min_m3_s -> base + f·max(value − base, 0), by year"
-    numbers = (Number("ecological_min_m3_s", 0.0, None),)
+    # at most the largest flow a basin takes (about the Yangtze's floods): 1e9 m3/s was accepted
+    numbers = (Number("ecological_min_m3_s", 0.0, MAX_FLOW_M3_S),)
     strings = (("reservoir", REQUIRED),)
     where_optional = True
 
