@@ -157,8 +157,9 @@ class SeriesReader:
         self._lines[path] = [n for n, _ in lines[1:]]
         for n, row in lines[1:]:
             if len(row) != len(header):
-                raise HydroError(f"{path}: line {n} has {len(row)} fields, the header has {len(header)} "
-                                 f"({', '.join(header)}); write one value per column{fields_hint(header, len(row))}")
+                raise HydroError(f"{path}: line {n} has {len(row)} field{'s' * (len(row) != 1)}, the header has "
+                                 f"{len(header)} ({', '.join(header)}); write one value per column"
+                                 f"{fields_hint(header, len(row))}")
             try:
                 day = iso_day(row[di].strip())
             except ValueError:

@@ -202,7 +202,7 @@ def read_transfer_series(path: Path, dates: list[date], *, allow_tn: bool) -> Se
     volume = 0.0
     for n, row in rows:
         if len(row) != len(header):
-            raise HydroError(f"{path}, line {n}: {len(row)} fields, the header has {len(header)} "
+            raise HydroError(f"{path}, line {n}: {len(row)} field{'s' * (len(row) != 1)}, the header has {len(header)} "
                              f"({', '.join(header)}); write one value per column{fields_hint(header, len(row))}")
         start, end, is_month = row_days(path, n, row[i_date])
         if monthly is None:

@@ -228,7 +228,7 @@ def test_routing_with_storage_takes_release_series(copy):
     (["date,flow", "2001-06-01,1.0"], "unknown column 'flow'"),
     (["date,flow_m3_s,volume_mcm", "2001-06-01,1.0,1.0"], "exactly one of the columns"),
     (["date,flow_m3_s", "2001-13,1.0"], "no such month exists (months are 01-12)"),
-    (["date,flow_m3_s", "2001-06-01"], "line 2: 1 fields, the header has 2"),
+    (["date,flow_m3_s", "2001-06-01"], "line 2: 1 field, the header has 2"),
     (["date,flow_m3_s,tn_mg_per_l", "2001-06-01,1.0,x"], "column 'tn_mg_per_l': 'x' is not a number"),
     (["date,flow_m3_s"], "no data lines"),
 ])

@@ -86,7 +86,7 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray]:
     dates, values = [], []
     for k, row in enumerate(rows[1:], start=2):
         if len(row) != len(header):
-            raise HydroError(f"{path}: line {k}: {len(row)} fields, the header has {len(header)}")
+            raise HydroError(f"{path}: line {k}: {len(row)} field{'s' * (len(row) != 1)}, the header has {len(header)}")
         d = _parse_date(row[jd], obs.aggregate)
         if d is None:
             raise HydroError(f"{path}: column '{obs.date_column}', line {k}: '{row[jd]}' is not a "
