@@ -199,7 +199,9 @@ def reservoir_ids(path: str | Path) -> list[str]:
         return []
     import netCDF4
 
-    with netCDF4.Dataset(path, "r") as ds:
+    from hydro.netcdf_read import open_dataset
+
+    with open_dataset(path) as ds:
         if "reservoir" not in ds.variables or "reservoir_inflow" not in ds.variables:
             return []
         raw = ds.variables["reservoir"][:]

@@ -117,12 +117,12 @@ def _read_daily(path: Path, scenario):
     ``{parameter: [day, id]}`` (mg L-1), the number of reservoirs and the ``(reservoir,
     parameter)`` pairs the file has no variable for (a reservoir without
     ``reservoir_<p>_concentration``: the parameter is absent there, not missing months)."""
-    import netCDF4
+    from hydro.netcdf_read import open_dataset
 
     if not path.is_file():
         raise HydroError(f"{path}: file not found; check the path")
     try:
-        ds = netCDF4.Dataset(path, "r")
+        ds = open_dataset(path)
     except OSError as exc:
         raise HydroError(f"{path}: not a readable netCDF file ({exc})") from None
     try:
@@ -349,10 +349,10 @@ def refuse_aggregated(path: str | Path | None, aggregation: str | None = None, w
     if aggregation is None:
         if path is None or path.suffix.lower() != ".nc" or not path.is_file():
             return
-        import netCDF4
+        from hydro.netcdf_read import open_dataset
 
         try:
-            with netCDF4.Dataset(path, "r") as ds:
+            with open_dataset(path) as ds:
                 aggregation = str(getattr(ds, "time_aggregation", "daily"))
         except OSError:
             return  # read_results says what is wrong with the file

@@ -52,10 +52,10 @@ def check_writable(path: Path, overwrite: bool, inputs=()) -> None:
 
 def _source_attribute(path: Path) -> str:
     """The global ``source`` attribute of the netCDF file ``path`` ('' when it has none or cannot be read)."""
-    import netCDF4
+    from hydro.netcdf_read import open_dataset
 
     try:
-        with netCDF4.Dataset(path) as ds:
+        with open_dataset(path) as ds:
             return str(getattr(ds, "source", ""))
     except OSError:
         return ""

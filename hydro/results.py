@@ -297,7 +297,7 @@ def load_results(path: str | Path) -> Results:
     HydroError
         Naming the file: it is missing, a folder, not netCDF, or not written by hydro.
     """
-    import netCDF4
+    from hydro.netcdf_read import open_dataset
 
     path = Path(path)
     if path.is_dir():
@@ -306,7 +306,7 @@ def load_results(path: str | Path) -> Results:
     if not path.is_file():
         raise HydroError(f"{path}: file not found")
     try:
-        nc = netCDF4.Dataset(path, "r")
+        nc = open_dataset(path)
     except OSError as exc:
         raise HydroError(f"{path}: not a readable netCDF file ({exc})") from None
     with nc:

@@ -205,12 +205,11 @@ def describe(path: str) -> str:
 def describe_results(path: Path) -> str:
     """A results file: what produced it, its period, dimensions, every variable with its
     units and dimensions, and the global attributes wrapped to :data:`WIDTH` columns."""
-    import netCDF4
-
+    from hydro.netcdf_read import open_dataset
     from hydro.results import load_results
 
     res = load_results(path)  # refuses files hydro did not write, with the reason
-    with netCDF4.Dataset(path, "r") as nc:
+    with open_dataset(path) as nc:
         meta = {name: (str(getattr(v, "units", "")), str(getattr(v, "long_name", "")), tuple(v.dimensions),
                        tuple(v.shape)) for name, v in nc.variables.items() if name not in nc.dimensions}
     attrs = dict(res.attrs)

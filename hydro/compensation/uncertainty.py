@@ -238,10 +238,10 @@ def _refuse_ensemble(path: str) -> None:
     --uncertainty N") would send the user back here; the weather is drawn from the basin."""
     if Path(path).suffix.lower() not in NETCDF_SUFFIXES or not Path(path).is_file():
         return
-    import netCDF4
+    from hydro.netcdf_read import open_dataset
 
     try:
-        with netCDF4.Dataset(path, "r") as ds:
+        with open_dataset(path) as ds:
             ensemble = "member" in ds.dimensions
     except OSError:
         return  # read_series says what is wrong with the file

@@ -89,11 +89,12 @@ def file_attributes(path) -> dict:
         return {}
     import netCDF4
 
+    from hydro.netcdf_read import open_dataset
     from hydro.spin_up import GENERATED_FROM
 
     keys = ("weather_synthetic", "weather_seed", "ensemble_seed", "members_failed", GENERATED_FROM)
     try:
-        with netCDF4.Dataset(path) as nc:
+        with open_dataset(path) as nc:
             attrs = {k: str(nc.getncattr(k)) for k in keys if k in nc.ncattrs()}
             if GENERATED_FROM in attrs and "time" in nc.variables:
                 t = nc.variables["time"]

@@ -494,11 +494,10 @@ EFFECT_COLUMNS: tuple[str, ...] = ("scenario", "quantity", "location", "paramete
 
 def _scenario_names(path: Path) -> list[str]:
     """The ``scenario`` coordinate of a results file (a HydroError when it has none)."""
-    import netCDF4
-
     from hydro.errors import HydroError
+    from hydro.netcdf_read import open_dataset
 
-    with netCDF4.Dataset(path, "r") as ds:
+    with open_dataset(path) as ds:
         if "scenario" not in ds.variables:
             raise HydroError(f"{path}: not a scenarios file (no 'scenario' dimension); make one with "
                              "`hydro scenarios BASIN SCENARIOS.toml -o OUT.nc`")

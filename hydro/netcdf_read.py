@@ -1,0 +1,39 @@
+"""Opening a netCDF file for reading, from its bytes.
+
+netCDF-C and HDF5 share one file object among the handles of a path.  A file hydro opened, read
+(a string variable: the element ids) and closed while another handle of it was open (a
+researcher's ``xarray.open_dataset``, lazy) left that handle's file state freed: the next read
+or open killed the interpreter (SIGSEGV; netCDF4 1.7.5, the crash of Unidata/netcdf4-python
+issue 1444).  hydro's readers therefore open a file's bytes in memory, which shares nothing with
+any other handle of the path; a file larger than :data:`MAX_IN_MEMORY_BYTES` is opened from its
+path, as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: Largest file read into memory to be opened (bytes): results of a year of the shipped basins are
+#: tens of MB; a file above this is opened from its path.
+MAX_IN_MEMORY_BYTES = 2 * 1024**3
+#: The first bytes of a netCDF-4 (HDF5) and of a classic netCDF file.
+SIGNATURES = (b"\x89HDF\r\n\x1a\n", b"CDF\x01", b"CDF\x02", b"CDF\x05")
+
+
+def open_dataset(path: str | Path):
+    """``netCDF4.Dataset`` of ``path`` for reading (module docstring), to be closed by the caller.
+
+    Raises
+    ------
+    OSError
+        The file cannot be read or is not netCDF, as ``netCDF4.Dataset(path)`` raises.
+    """
+    import netCDF4
+
+    path = Path(path)
+    if path.stat().st_size > MAX_IN_MEMORY_BYTES:
+        return netCDF4.Dataset(path, "r")
+    data = path.read_bytes()
+    if not data.startswith(SIGNATURES):  # not netCDF (or an HDF5 user block): the library's own error
+        return netCDF4.Dataset(path, "r")
+    return netCDF4.Dataset(str(path), "r", memory=data)
