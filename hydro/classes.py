@@ -228,14 +228,15 @@ def class_table_of(source, scenario=None, places: Iterable[str] | None = None,
     Raises
     ------
     HydroError
-        For an unreadable file or one without section discharge, and the errors of
-        :func:`class_table`.
+        For an unreadable file, one without section discharge or one of monthly or yearly
+        means (the classes are of monthly means of days), and the errors of :func:`class_table`.
     """
-    from hydro.monitoring import read_series
+    from hydro.monitoring import read_series, refuse_aggregated
 
     if not isinstance(source, (str, Path)):
         series, reservoirs = series_of_results(source, scenario)
         return class_table(series, reservoirs, places, parameters, lakes)
+    refuse_aggregated(source)  # a monthly or yearly file leaves every month missing: said, not an empty table
     series = read_series(source, scenario)
     return class_table(series, reservoir_ids(source), places, parameters, lakes)
 

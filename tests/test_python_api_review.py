@@ -150,3 +150,17 @@ def test_open_results_of_a_reshaped_file_names_the_reshaped_variable_whatever_co
     with pytest.raises(HydroError, match=r"variable 'tn_budget_reach' has dimensions \('time', 'year', 'reach', "
                                          r"'budget_term'\), where hydro writes \('year', 'reach', 'budget_term'\)"):
         hydro.open_results(tmp_path / "resampled.nc")
+
+
+def test_class_table_of_a_monthly_file_is_refused_not_empty(tiny, tmp_path):
+    # class_table_of(PATH) of a monthly file returned [] without a word, where the same file's
+    # Results, `hydro plot ... classes` and `hydro compensate` refuse it
+    from hydro.classes import class_table_of
+    from hydro.outputspec import OutputSpec
+
+    run = tiny.run_results("2020-01-01", "2020-03-31")
+    run.to_netcdf(tmp_path / "daily.nc")
+    run.to_netcdf(tmp_path / "monthly.nc", spec=OutputSpec(aggregate="monthly"))
+    assert len(class_table_of(tmp_path / "daily.nc")) > 0
+    with pytest.raises(HydroError, match=r"monthly\.nc: holds monthly means"):
+        class_table_of(tmp_path / "monthly.nc")
