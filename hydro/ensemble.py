@@ -67,7 +67,7 @@ def _carried(basin: Basin, output) -> tuple[str, ...] | None:
                  if any(f"_{p.name}_" in f"_{v}_" for p in (c, *c.species) for v in wanted))
 
 
-def member_weather(basin: Basin, start: date | str, end: date | str, seed: int):
+def member_weather(basin: Basin | str | Path, start: date | str, end: date | str, seed: int):
     """Synthetic station weather for one member: the generator fitted to the basin's
     station record, run from ``[run] runoff_warm_up_years`` before ``start`` to ``end``
     with ``seed``.
@@ -90,11 +90,27 @@ def member_weather(basin: Basin, start: date | str, end: date | str, seed: int):
     this weather from the day after (:func:`observed_first`).
     Its ``source_file`` (the results' ``weather`` attribute) says it is synthetic and names
     the file and period the generator was fitted to, not only the observed file.  ``start`` and
-    ``end`` are dates or ISO strings ``YYYY-MM-DD``, as :meth:`hydro.model.Model.run` takes them."""
+    ``end`` are dates or ISO strings ``YYYY-MM-DD``, as :meth:`hydro.model.Model.run` takes them;
+    ``basin`` a :class:`~hydro.basin.Basin`, a :class:`hydro.Model` or a basin's name, folder or file."""
     first_day, last_day = as_date(start, "start"), as_date(end, "end")  # an ISO string as Model.run takes it
     if first_day is None or last_day is None:
         raise HydroError("member_weather: give start and end (ISO strings 'YYYY-MM-DD' or dates)")
-    return _member_weather(basin, first_day, last_day, seed)
+    if last_day < first_day:
+        raise HydroError(f"member_weather: the period ends ({last_day}) before it starts ({first_day}); swap "
+                         "start and end")
+    return _member_weather(_as_basin(basin), first_day, last_day, seed)
+
+
+def _as_basin(spec) -> Basin:
+    """``spec`` as a :class:`~hydro.basin.Basin`: one, a :class:`hydro.Model`'s, or loaded from a name or path."""
+    if isinstance(spec, Basin):
+        return spec
+    if isinstance(getattr(spec, "basin", None), Basin):  # a hydro.Model
+        return spec.basin
+    if isinstance(spec, (str, Path)):
+        return Basin.load(spec)
+    raise HydroError(f"member_weather: basin: expected a Basin, a hydro.Model, a shipped basin's name or a basin "
+                     f"folder or file, got {type(spec).__name__}")
 
 
 def _member_weather(basin: Basin, start: date, end: date, seed: int):
@@ -240,7 +256,14 @@ def run_ensemble(spec, members: int, seed: int, start: date | str | None = None,
     """
     from hydro.batch import BatchFailed, run_batch
 
-    _, output, tasks = _prepare(spec, members, seed, start, end, overrides, variables, output)
+    given_output = output
+    basin, output, tasks = _prepare(spec, members, seed, start, end, overrides, variables, output)
+    first, last = tasks[0][2], tasks[0][3]
+    # the call that made it, as Model.run records its own (each member's says `hydro run BASIN`)
+    history = (f"hydro.ensemble.run_ensemble({str(basin.path)!r}, {members}, {seed}, {first.isoformat()!r}, "
+               f"{last.isoformat()!r}" + (f", overrides={list(overrides)!r}" if overrides else "")
+               + (f", variables={tuple(variables)!r}" if tuple(variables) != DEFAULT_VARIABLES else "")
+               + (", output=..." if given_output is not None else "") + ")")
     progress = Progress(members, "members", quiet=quiet)
     results: list[Results | None] = [None] * members
     failures: dict[int, str] = {}
@@ -268,6 +291,7 @@ def run_ensemble(spec, members: int, seed: int, start: date | str | None = None,
         out.data[name] = arr
     out.attrs["member"] = ",".join(str(m) for m in range(members))
     out.attrs.update(_attrs(members, seed))
+    out.attrs["history"] = history
     if failures:
         out.attrs["members_failed"] = ",".join(str(m) for m in sorted(failures))
     return out

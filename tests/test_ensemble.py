@@ -5,6 +5,7 @@ from datetime import date
 import numpy as np
 import pytest
 
+import hydro
 from hydro.basin import Basin
 from hydro.ensemble import member_weather, run_ensemble
 from hydro.errors import HydroError
@@ -38,6 +39,17 @@ def test_member_weather_and_ensembles_take_iso_strings(ensemble):
     np.testing.assert_array_equal(strings["section_tn_concentration"], ensemble["section_tn_concentration"][:2])
     with pytest.raises(HydroError, match=r"start: .*2021-13-01"):
         member_weather(basin, "2021-13-01", "2021-06-30", 41)
+    # a reversed period was generated from the end's warm-up years to the start; the basin as a name,
+    # a path or a Model stopped on AttributeError ('str' object has no attribute 'folder')
+    with pytest.raises(HydroError, match=r"ends \(2021-01-01\) before it starts \(2021-06-30\)"):
+        member_weather(basin, "2021-06-30", "2021-01-01", 41)
+    for spec in ("watershed", basin.path, hydro.Model.from_basin("watershed")):
+        assert member_weather(spec, START, END, 41).precip_mm.tolist() == given.precip_mm.tolist()
+    with pytest.raises(HydroError, match="member_weather: basin: expected a Basin"):
+        member_weather(3, START, END, 41)
+    # the results say the call that made them (they said `hydro run BASIN`, which reruns no ensemble)
+    assert ensemble.attrs["history"] == (f"hydro.ensemble.run_ensemble({str(basin.path)!r}, 3, 40, '2021-01-01', "
+                                         "'2021-06-30')")
 
 
 def test_ensemble_file_has_a_member_dimension(ensemble, tmp_path):
