@@ -208,6 +208,15 @@ def _prepare(spec, members, seed, start, end, overrides, variables, output):
     return basin, output, tasks
 
 
+def _call(basin, members, seed, first, last, overrides, variables, output) -> str:
+    """The ``history`` of :func:`run_ensemble`: its call, as :meth:`hydro.Model.run` records its own
+    (each member's says ``hydro run BASIN``, which reruns no ensemble)."""
+    return (f"hydro.ensemble.run_ensemble({str(basin.path)!r}, {members}, {seed}, {first.isoformat()!r}, "
+            f"{last.isoformat()!r}" + (f", overrides={list(overrides)!r}" if overrides else "")
+            + (f", variables={tuple(variables)!r}" if tuple(variables) != DEFAULT_VARIABLES else "")
+            + (", output=..." if output is not None else "") + ")")
+
+
 def _attrs(members: int, seed: int) -> dict:
     return {"weather_synthetic": "true", "weather_seed": f"{seed}+member", "ensemble_members": str(members)}
 
@@ -258,12 +267,7 @@ def run_ensemble(spec, members: int, seed: int, start: date | str | None = None,
 
     given_output = output
     basin, output, tasks = _prepare(spec, members, seed, start, end, overrides, variables, output)
-    first, last = tasks[0][2], tasks[0][3]
-    # the call that made it, as Model.run records its own (each member's says `hydro run BASIN`)
-    history = (f"hydro.ensemble.run_ensemble({str(basin.path)!r}, {members}, {seed}, {first.isoformat()!r}, "
-               f"{last.isoformat()!r}" + (f", overrides={list(overrides)!r}" if overrides else "")
-               + (f", variables={tuple(variables)!r}" if tuple(variables) != DEFAULT_VARIABLES else "")
-               + (", output=..." if given_output is not None else "") + ")")
+    history = _call(basin, members, seed, tasks[0][2], tasks[0][3], overrides, variables, given_output)
     progress = Progress(members, "members", quiet=quiet)
     results: list[Results | None] = [None] * members
     failures: dict[int, str] = {}
