@@ -206,16 +206,15 @@ def stack(results: list[Results], dim: str, labels: list) -> Results:
     Raises
     ------
     HydroError
-        Naming the run (its label) and what differs, or the dimension the runs already have.
+        Naming the run (its label) and what differs, or the dimension the runs already have; for
+        ``dim`` not ``scenario`` or ``member``, no runs, a label count other than the runs', a label
+        given twice, or a ``member`` label that is not a whole number.
     """
     from hydro.run_attributes import Combiner
 
-    if dim not in LEADING_DIMS:
-        raise ValueError(f"dim must be one of {LEADING_DIMS}, got {dim!r}")
-    if not results or len(results) != len(labels):
-        raise ValueError("stack needs one label per run and at least one run")
+    labels = _stack_labels(results, dim, labels)
     first = results[0]
-    _check_stackable(results, dim, list(labels))
+    _check_stackable(results, dim, labels)
     leading = (dim,) + first.leading if dim == "scenario" else first.leading + (dim,)
     combined = Combiner("runs", f"the {dim}s stacked")
     for k, (r, label) in enumerate(zip(results, labels, strict=True)):
@@ -227,6 +226,29 @@ def stack(results: list[Results], dim: str, labels: list) -> Results:
     for name in first.data:
         out.data[name] = np.stack([r.data[name] for r in results], axis=axis)
     return out
+
+
+def _stack_labels(results, dim: str, labels) -> list:
+    """The labels of :func:`stack`, checked: a dimension it stacks along, one label per run, none twice,
+    and whole numbers along ``member`` (its coordinate is an integer; 'a' failed in to_netcdf)."""
+    if dim not in LEADING_DIMS:
+        raise HydroError(f"stack: dim: expected one of {', '.join(LEADING_DIMS)}, got {dim!r}")
+    labels = list(labels)
+    if not results or len(results) != len(labels):
+        raise HydroError(f"stack: {len(results)} runs and {len(labels)} labels; give at least one run and one "
+                         "label per run")
+    if dim == "member":
+        if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in labels):
+            raise HydroError(f"stack: member labels are whole numbers (the member coordinate is an integer), got "
+                             f"{labels!r}; stack along 'scenario' for named runs")
+        labels = [int(x) for x in labels]
+    else:
+        labels = [str(x) for x in labels]
+    twice = sorted({str(x) for x in labels if labels.count(x) > 1})
+    if twice:
+        raise HydroError(f"stack: label {', '.join(map(repr, twice))} given to more than one run; each run needs "
+                         "its own (selecting by label would return them all)")
+    return labels
 
 
 def _check_stackable(results: list[Results], dim: str, labels: list) -> None:

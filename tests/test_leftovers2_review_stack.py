@@ -163,3 +163,18 @@ def test_a_parameter_sweep_stacks_and_is_valued_run_by_run(tmp_path):
     assert run_overrides(sweep[0].attrs) == ["constituents.tn.river_removal_per_day=0.05"]
     with pytest.raises(HydroError, match="the runs stacked in these results changed different parameters"):
         run_overrides(stacked.attrs)
+
+
+def test_stack_checks_its_labels_with_hydro_errors(runs):
+    # member labels 'a', 'b' were accepted and to_netcdf failed on int('a'); no runs or a label count
+    # other than the runs' raised a plain ValueError; a label given twice made a file whose
+    # sel(scenario='a') returned both runs
+    cases = [((runs, "member", ["a", "b"]), "member labels are whole numbers"),
+             (([], "scenario", []), "0 runs and 0 labels"),
+             ((runs, "scenario", ["a"]), "2 runs and 1 labels"),
+             ((runs, "scenario", ["a", "a"]), "label 'a' given to more than one run"),
+             ((runs, "year", [0, 1]), "dim: expected one of scenario, member")]
+    for args, message in cases:
+        with pytest.raises(HydroError, match=message):
+            stack(*args)
+    assert stack(runs, "member", [np.int64(3), 4]).coords["member"] == [3, 4]
