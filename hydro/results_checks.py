@@ -1,0 +1,66 @@
+"""The checks of :func:`hydro.results.stack`: its labels, and runs that can share a leading dimension."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.netcdf import LEADING_DIMS
+
+if TYPE_CHECKING:
+    from hydro.results import Results
+
+
+def stack_labels(results, dim: str, labels) -> list:
+    """The labels of :func:`hydro.results.stack`, checked: a dimension it stacks along, one label per run, none twice,
+    and whole numbers along ``member`` (its coordinate is an integer; 'a' failed in to_netcdf)."""
+    if dim not in LEADING_DIMS:
+        raise HydroError(f"stack: dim: expected one of {', '.join(LEADING_DIMS)}, got {dim!r}")
+    labels = list(labels)
+    if not results or len(results) != len(labels):
+        raise HydroError(f"stack: {len(results)} runs and {len(labels)} labels; give at least one run and one "
+                         "label per run")
+    if dim == "member":
+        if not all(isinstance(x, (int, np.integer)) and not isinstance(x, bool) for x in labels):
+            raise HydroError(f"stack: member labels are whole numbers (the member coordinate is an integer), got "
+                             f"{labels!r}; stack along 'scenario' for named runs")
+        labels = [int(x) for x in labels]
+    else:
+        labels = [str(x) for x in labels]
+    twice = sorted({str(x) for x in labels if labels.count(x) > 1})
+    if twice:
+        raise HydroError(f"stack: label {', '.join(map(repr, twice))} given to more than one run; each run needs "
+                         "its own (selecting by label would return them all)")
+    return labels
+
+
+def check_stackable(results: list[Results], dim: str, labels: list) -> None:
+    """Refuse, with a :class:`HydroError`, runs that :func:`hydro.results.stack` cannot put along ``dim``."""
+    first = results[0]
+    have = set(first.leading) | {d for name in first.data for d in first.dims(name)}
+    if dim in have:
+        other = next(d for d in LEADING_DIMS if d != dim)
+        raise HydroError(f"stack: the runs already have a '{dim}' dimension (an ensemble's members, or runs "
+                         f"stacked before); stack along '{dim}' once" + ("" if other in have else
+                                                                         f", and these along '{other}'"))
+
+    def ids(run: Results, d: str) -> list[str]:
+        return [str(x) for x in run.coords.get(d, [])]
+
+    for run, label in zip(results[1:], labels[1:], strict=True):
+        what = f"stack: {dim} {label!r}"
+        if ids(run, "time") != ids(first, "time"):
+            span = [f"{d[0]} to {d[-1]} ({len(d)} days)" if d else "no days" for d in (run.dates, first.dates)]
+            raise HydroError(f"{what} covers {span[0]}, the first run {span[1]}; every run stacked covers the "
+                             "same days (run them over one period)")
+        if set(run.data) != set(first.data):
+            differ = sorted(set(run.data) ^ set(first.data))
+            raise HydroError(f"{what} has other variables than the first run ({', '.join(differ)}); stack runs "
+                             "made the same way (the same apportion=, the same variables)")
+        coords = sorted(d for d in set(run.coords) | set(first.coords) if ids(run, d) != ids(first, d))
+        if coords or run.leading != first.leading or run.time_bounds != first.time_bounds:
+            differs = f"its {', '.join(coords)} ids" if coords else "its stacked dimensions or averaging periods"
+            raise HydroError(f"{what}: {differs} differ from the first run's; stack runs of one basin and "
+                             "period, made the same way")
