@@ -597,7 +597,7 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
 
     from hydro.clitools import files_read, refuse_empty_output, refuse_seed_without_uncertainty
     from hydro.outputs import check_output
-    from hydro.outputspec import check_csv_name
+    from hydro.output_names import check_csv_name
 
     refuse_seed_without_uncertainty(members)
     refuse_empty_output(csv_out, "--csv", "a name ending in .csv", "to print the payments only")

@@ -6,6 +6,7 @@ as the Python numbers they hold)."""
 from __future__ import annotations
 
 import os
+import re
 from datetime import date, datetime
 from typing import Any
 
@@ -51,7 +52,10 @@ def as_date(value: Any, option: str) -> date | None:
     if isinstance(value, np.datetime64) and not np.isnat(value):
         return value.astype("datetime64[D]").item()
     if isinstance(value, str):
-        return parse_date(value.strip(), option)
+        text = value.strip()
+        # a results' time printed (str(ds.time.values[0]): '2020-01-01T00:00:00.000000000') is its day
+        midnight = re.fullmatch(r"(\d{4}-\d{2}-\d{2})[T ]00:00(:00(\.0+)?)?", text)
+        return parse_date(midnight.group(1) if midnight else text, option)
     shown = repr(value).splitlines()[0][:80]
     raise HydroError(f"{option}: expected a date (an ISO string 'YYYY-MM-DD', a datetime.date, a pandas.Timestamp "
                      f"or a numpy.datetime64: one value of a results' time), got {shown} ({type(value).__name__})"

@@ -57,6 +57,9 @@ from typing import Any
 import numpy as np
 
 from hydro.errors import HydroError, suggest
+from hydro.output_names import NETCDF_SUFFIXES as NETCDF_SUFFIXES
+from hydro.output_names import check_csv_name as check_csv_name
+from hydro.output_names import check_netcdf_name as check_netcdf_name
 from hydro.output_periods import blocks as blocks
 from hydro.output_periods import check_aggregation
 from hydro.output_periods import periods as periods
@@ -72,41 +75,6 @@ KEEP_FLOAT64 = ("reservoir_storage", "groundwater_n_storage", "washoff_n_storage
 DEFAULT_COMPRESS = 1
 #: Compression filters a file may use (:attr:`OutputSpec.codec`), the default first.
 CODECS = ("zlib", "zstd")
-#: The suffixes of a results file (netCDF): the commands that read one take a file's kind from its
-#: suffix (:func:`hydro.monitoring.read_series`), so those that write one refuse any other (:func:`check_netcdf_name`).
-NETCDF_SUFFIXES = (".nc", ".nc4", ".netcdf")
-
-
-def check_netcdf_name(out, command: str, extra: str = "", option: str = "-o") -> None:
-    """Refuse an output name ``out`` whose suffix is not a netCDF one (:data:`NETCDF_SUFFIXES`).
-
-    ``hydro run -o x.csv`` wrote a netCDF file named ``.csv``, which ``hydro compensate`` then read as
-    monitoring data; ``hydro report -o`` and ``hydro plot -o`` already refuse a suffix of another format.
-    ``command`` names the writer (``"hydro run"``), ``extra`` adds words after its name, ``option`` is
-    what the user gave the name as (``"-o"``; ``"path"`` from Python).
-    """
-    check_output_name(out, command, "a netCDF results file" + extra, NETCDF_SUFFIXES, option)
-
-
-def check_csv_name(out, command: str, what: str = "a CSV table", option: str = "-o") -> None:
-    """Refuse a CSV output name ``out`` that does not end in ``.csv`` (:func:`check_output_name`):
-    ``hydro gep -o basin.toml --overwrite`` replaced the basin file with the GEP table."""
-    check_output_name(out, command, what, (".csv",), option)
-
-
-def check_output_name(out, command: str, what: str, suffixes: tuple[str, ...], option: str = "-o") -> None:
-    """Refuse an output name ``out`` whose suffix (any case) is none of ``suffixes``, naming ``what``
-    ``command`` writes and the first suffix to use instead."""
-    from pathlib import Path
-
-    suffix = Path(out).suffix
-    if suffix.lower() not in suffixes:
-        given = f"{option} {out}" if option.startswith("-") else f"{option} {str(out)!r}"
-        example = Path(out).with_suffix(suffixes[0])
-        shown = example if option.startswith("-") else repr(str(example))
-        raise HydroError(f"{given}: {command} writes {what}; give {option} a name ending in "
-                         f"{suffixes[0]} (got '{suffix or 'no suffix'}'): the commands that read it take a file's "
-                         f"kind from its suffix, e.g. {option} {shown}")
 
 
 @dataclass(frozen=True)
@@ -121,6 +89,12 @@ class OutputSpec:
     codec: str = CODECS[0]
 
     def __post_init__(self):
+        for key in ("variables", "locations"):  # one name as a string is one name, not its letters
+            value = getattr(self, key)
+            if isinstance(value, str):
+                object.__setattr__(self, key, (value,))
+            elif value is not None and not isinstance(value, tuple):
+                object.__setattr__(self, key, tuple(value))
         if self.aggregate not in AGGREGATIONS:
             raise HydroError(f"aggregate: expected one of {', '.join(AGGREGATIONS)}, got '{self.aggregate}'")
         if not 0 <= int(self.compress) <= 9:

@@ -164,3 +164,21 @@ def test_class_table_of_a_monthly_file_is_refused_not_empty(tiny, tmp_path):
     assert len(class_table_of(tmp_path / "daily.nc")) > 0
     with pytest.raises(HydroError, match=r"monthly\.nc: holds monthly means"):
         class_table_of(tmp_path / "monthly.nc")
+
+
+def test_run_takes_a_printed_time_of_the_results_and_one_name_as_a_string(tiny, week, tmp_path):
+    # str(ds.time.values[0]) ('2020-01-01T00:00:00.000000000', what print and f-strings give) was refused;
+    # OutputSpec(variables="section_tn_concentration") was read letter by letter ("no variable 's'")
+    from hydro.outputspec import OutputSpec
+
+    first, last = str(week.time.values[2]), str(week.time.values[-1])
+    assert first == "2020-01-03T00:00:00.000000000"
+    again = tiny.run(first, last)
+    assert again.sizes["time"] == 5 and str(again.time.values[0])[:10] == "2020-01-03"
+    assert tiny.run("2020-01-03 00:00", "2020-01-04T00:00:00").sizes["time"] == 2
+    with pytest.raises(HydroError, match="start: expected a date"):
+        tiny.run("2020-01-03T12:00", "2020-01-05")  # a time of day is not a day
+    path = tiny.run_results("2020-01-01", "2020-01-03").to_netcdf(
+        tmp_path / "one.nc", spec=OutputSpec(variables="section_tn_concentration"))
+    assert "section_tn_concentration" in xr.open_dataset(path).data_vars
+    assert OutputSpec(variables=["a", "b"]).variables == ("a", "b")

@@ -209,8 +209,8 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
     from hydro.clitools import files_read, refuse_empty_output
     from hydro.gep import GepPrices, by_county, format_table, gep, write_csv
     from hydro.gep_inputs import named_basin
+    from hydro.output_names import check_csv_name
     from hydro.outputs import check_output
-    from hydro.outputspec import check_csv_name
     from hydro.results import load_results
 
     refuse_empty_output(output, "-o", "a name ending in .csv", "to print the table only")

@@ -1,0 +1,43 @@
+"""Output file names: a writer refuses a name whose suffix is not its format's, since the readers take a
+file's kind from its suffix (``hydro run -o x.csv`` wrote netCDF that ``hydro compensate`` read as
+monitoring data; ``hydro gep -o basin.toml --overwrite`` replaced a basin file with a table)."""
+
+from __future__ import annotations
+
+from hydro.errors import HydroError
+
+#: The suffixes of a results file (netCDF): the commands that read one take a file's kind from its
+#: suffix (:func:`hydro.monitoring.read_series`), so those that write one refuse any other (:func:`check_netcdf_name`).
+NETCDF_SUFFIXES = (".nc", ".nc4", ".netcdf")
+
+
+def check_netcdf_name(out, command: str, extra: str = "", option: str = "-o") -> None:
+    """Refuse an output name ``out`` whose suffix is not a netCDF one (:data:`NETCDF_SUFFIXES`).
+
+    ``hydro run -o x.csv`` wrote a netCDF file named ``.csv``, which ``hydro compensate`` then read as
+    monitoring data; ``hydro report -o`` and ``hydro plot -o`` already refuse a suffix of another format.
+    ``command`` names the writer (``"hydro run"``), ``extra`` adds words after its name, ``option`` is
+    what the user gave the name as (``"-o"``; ``"path"`` from Python).
+    """
+    check_output_name(out, command, "a netCDF results file" + extra, NETCDF_SUFFIXES, option)
+
+
+def check_csv_name(out, command: str, what: str = "a CSV table", option: str = "-o") -> None:
+    """Refuse a CSV output name ``out`` that does not end in ``.csv`` (:func:`check_output_name`):
+    ``hydro gep -o basin.toml --overwrite`` replaced the basin file with the GEP table."""
+    check_output_name(out, command, what, (".csv",), option)
+
+
+def check_output_name(out, command: str, what: str, suffixes: tuple[str, ...], option: str = "-o") -> None:
+    """Refuse an output name ``out`` whose suffix (any case) is none of ``suffixes``, naming ``what``
+    ``command`` writes and the first suffix to use instead."""
+    from pathlib import Path
+
+    suffix = Path(out).suffix
+    if suffix.lower() not in suffixes:
+        given = f"{option} {out}" if option.startswith("-") else f"{option} {str(out)!r}"
+        example = Path(out).with_suffix(suffixes[0])
+        shown = example if option.startswith("-") else repr(str(example))
+        raise HydroError(f"{given}: {command} writes {what}; give {option} a name ending in "
+                         f"{suffixes[0]} (got '{suffix or 'no suffix'}'): the commands that read it take a file's "
+                         f"kind from its suffix, e.g. {option} {shown}")
