@@ -83,7 +83,11 @@ def _not_a_table(label: str, keys: list[str], depth: int, node: Any) -> HydroErr
     where = ".".join(keys[:depth])
     if not _tables(node):
         return HydroError(f"{label}: '{where}' is a value, not a table; give the path of the value itself, '{where}'")
-    known = [str(table_key(t)) for t in node if isinstance(t, dict)]
+    named = [table_key(t) for t in node if isinstance(t, dict)]
+    if any(name is None for name in named):  # tables without an id (an agreement's rules): by position
+        return HydroError(f"{label}: '{where}' is an array of {len(named)} table{'s' * (len(named) != 1)} without "
+                          f"ids; give one by its position, e.g. '{where}[0].{keys[depth]}'")
+    known = [str(name) for name in named]
     return HydroError(f"{label}: '{where}' is an array of tables; name one of them before the key, e.g. "
                       f"'{where}.{known[0]}.{keys[depth]}' (the tables are named: {', '.join(known)})")
 

@@ -61,7 +61,21 @@ def test_two_way_is_the_default_and_keeps_the_negative_net(tmp_path):
     assert not [p for p in pay if p.component == "floor"]
     net = {t["year"]: t["net_yuan"] for t in totals(pay)}
     assert net == {2019: pytest.approx(-5.2e6), 2020: pytest.approx(2e6)}
-    assert "direction: two-way: in 2019" in format_payments(pay)
+    assert "direction: two-way: in 2019 the rules' deductions exceed their rewards and the fixed payments, so " \
+        "the payee pays the payer" in format_payments(pay)
+
+
+def test_two_way_with_fixed_payments_says_who_pays_by_the_net(tmp_path):
+    # the rules net -5.2e6 in 2019 under a fixed 1e7: the net is +4.8e6, but the line said "the payee pays
+    # the payer" (found in review with the strategic-reserve agreement, 2026-12-04)
+    fixed = '\n[[fixed]]\nyear = 2019\namount_yuan = 1e7\nkind = "transfer"\nsource = "test"\n'
+    text = RULES + fixed
+    pay = evaluate(agreement(tmp_path, text), SERIES)
+    net = {t["year"]: t["net_yuan"] for t in totals(pay)}
+    assert net[2019] == pytest.approx(4.8e6)
+    out = format_payments(pay)
+    assert "in 2019 the rules' deductions exceed their rewards, and the fixed payments leave the net positive: " \
+        "the payer still pays" in out and "payee pays the payer" not in out
 
 
 def test_one_way_floors_the_year_at_zero(tmp_path):

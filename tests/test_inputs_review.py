@@ -138,6 +138,17 @@ def test_set_of_a_broken_array_blames_the_option_not_the_file(tmp_path):
         assert not r.output.startswith(("Error: /", f"Error: {agreement}"))
 
 
+def test_set_into_an_agreements_rules_without_ids_says_their_position():
+    # said "name one of them before the key, e.g. 'quantity.None.baseline_m3' (the tables are named: None)"
+    from hydro.compensation import Agreement
+
+    agreement = ROOT / "configs" / "agreements" / "miyun_chaobai_phase1_2018.toml"
+    with pytest.raises(HydroError, match=r"--set quantity.baseline_m3=4e8: 'quantity' is an array of 1 table "
+                                         r"without ids; give one by its position, e\.g\. 'quantity\[0\]\.baseline_m3'"):
+        Agreement.from_toml(agreement, overrides=["quantity.baseline_m3=4e8"])
+    assert Agreement.from_toml(agreement, overrides=["quantity[0].baseline_m3=4e8"]) is not None
+
+
 def test_an_inflow_at_an_unknown_element_names_both_kinds(tmp_path):
     # `at = "eastt"` said "unknown reservoir 'eastt'; known reservoirs: lake", though `at` takes reaches too
     basin = tmp_path / "tiny"

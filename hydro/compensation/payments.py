@@ -245,9 +245,20 @@ def _direction(payments: list[Payment]) -> list[str]:
                 + (f"; incomplete in {', '.join(open_)} (a line of the year undetermined or partial)" if open_ else "")]
     if not any(p.component not in NOT_NETTED and p.component != "fixed" for p in payments):
         return []  # no rule lines: nothing either way
-    negative = sorted({str(t["year"]) for t in totals(payments) if t["performance_yuan"] < 0})
+    rows = totals(payments)
+    negative = sorted({str(t["year"]) for t in rows if t["performance_yuan"] < 0})
     if not negative:
         return ["", "direction: two-way (signed amounts stand; no year's rules net below 0, so the payee pays "
                 "nothing back)"]
-    return ["", f"direction: two-way: in {', '.join(negative)} the rules' deductions exceed their rewards, so the "
-            "payee pays the payer; an agreement with direction = \"one_way\" floors the year's net at 0"]
+    # the net with the fixed payments decides who pays: the rules alone may be negative under a positive net
+    back = sorted({str(t["year"]) for t in rows if t["performance_yuan"] < 0 and t["net_yuan"] < 0})
+    covered = [y for y in negative if y not in back]
+    parts = []
+    if back:
+        parts.append(f"in {', '.join(back)} the rules' deductions exceed their rewards and the fixed payments, so "
+                     "the payee pays the payer")
+    if covered:
+        parts.append(f"in {', '.join(covered)} the rules' deductions exceed their rewards, and the fixed payments "
+                     "leave the net positive: the payer still pays")
+    return ["", f"direction: two-way: {'; '.join(parts)}; an agreement with direction = \"one_way\" floors the "
+            "rules' net at 0"]
