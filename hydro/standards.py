@@ -119,6 +119,15 @@ def class_limits(parameter: str, waterbody: str = "river") -> tuple[float, ...]:
     return _LIMITS[(parameter, body)]
 
 
+def target_ceiling(parameter: str) -> float:
+    """The largest concentration (mg/L) a target or limit of ``parameter`` may take: ten times the largest
+    GB 3838-2002 limit of it (Class V's; DO: Class I's lower bound), for lakes or rivers (TN 20, TP 4,
+    NH3-N 20, CODMn 150, DO 75 mg/L).  A limit above is a unit slip (4100 for 4.10 mg/L, ug/L for mg/L),
+    which an agreement's target paid out on and a scenario's target reported as met."""
+    bodies = ("lake",) if parameter == "tn" else ("lake", "river")
+    return 10.0 * max(max(class_limits(parameter, b)) for b in bodies)
+
+
 def water_class(parameter: str, value, waterbody: str = "river"):
     """The GB 3838-2002 class of a concentration: 1..5 for Classes I..V, 6 for worse than V.
 

@@ -243,6 +243,9 @@ SCENARIO_CASES = [
      ["watershed.toml", "ecological_min_m3_s", "expected a value <= 100000, got 1e+09"]),
     ("more hectares than a km2 holds", _sub("area_ha_per_km2 = 2.0", "area_ha_per_km2 = 150.0"),
      ["watershed.toml", "area_ha_per_km2", "expected a value <= 100, got 150"]),
+    # a target of 1000 (ug/L for 1.0 mg/L) was "first met" in every year
+    ("a target in ug/L", _sub("annual_mean_max_mg_per_l = { value = 2.0", "annual_mean_max_mg_per_l = { value = 1000.0"),
+     ["watershed.toml", "annual_mean_max_mg_per_l", "expected a value <= 20, got 1000"]),
 ]
 
 

@@ -316,3 +316,13 @@ def test_one_way_floors_the_agreements_own_direction_whatever_rule_comes_first(t
     (f19,) = _floor(pay, 2019)
     assert (f19.payer, f19.payee, f19.amount_yuan) == ("up", "down", pytest.approx(6.2e6))
     assert [t["net_yuan"] for t in totals(pay) if t["year"] == 2019] == [pytest.approx(0.0, abs=1e-6)]
+
+
+@pytest.mark.parametrize("key", ["annual_mean_max", "monthly_max"])
+def test_a_target_limit_in_ug_per_l_is_refused(tmp_path, key):
+    # annual_mean_max = 4100 (ug/L for 4.10 mg/L) paid the target's 2e7 yuan in review (2026-12-04)
+    from hydro.errors import HydroError
+
+    text = RULES + f'\n[[target]]\nsection = "s"\nparameter = "codmn"\n{key} = 4100\namount_yuan = 1e6\nsource = "t"\n'
+    with pytest.raises(HydroError, match=rf"key 'target\[0\]\.{key}': expected a number <= 150.0, got 4100"):
+        agreement(tmp_path, text)

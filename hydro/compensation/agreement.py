@@ -39,7 +39,7 @@ from hydro.dates import PLAUSIBLE_YEARS
 from hydro.errors import HydroError, suggest
 from hydro.monitoring import FLOW
 from hydro.overrides import apply_overrides, parse_assignment, set_path
-from hydro.standards import PARAMETERS, class_limits, normalise_waterbody, parse_class
+from hydro.standards import PARAMETERS, class_limits, normalise_waterbody, parse_class, target_ceiling
 from hydro.tomlio import Table, load_toml
 
 _REQ = object()
@@ -335,7 +335,8 @@ def _baseline(r: _Reader, value_key: str, allow_previous: bool) -> Baseline:
         raise t.error(value_key, f"give exactly one baseline: {options}")
     key = given[0]
     if key == value_key:
-        return Baseline(value=r.number(value_key, minimum=0.0), key=t.path(key))
+        top = target_ceiling("tn") if value_key.endswith("_mg_per_l") else None  # TN reduction's baseline
+        return Baseline(value=r.number(value_key, minimum=0.0, maximum=top), key=t.path(key))
     if key == "baseline_mean_of_years":
         return Baseline(mean_of_years=r.year_range(key), key=t.path(key))
     text = t.str("baseline")
@@ -466,7 +467,8 @@ def _read_rule(kind, t: Table, payer, payee, period, agreement_prov, log) -> Rul
 def _read_target(t: Table, r: _Reader, common) -> TargetRule:
     parameter = _parameter(t, "parameter", t.str("parameter", "tn"), PARAMETERS + (FLOW,))
     conc_keys = ("annual_mean_max", "annual_mean_min", "monthly_max", "monthly_min")
-    checks = {k: r.number(k, None, minimum=0.0) for k in conc_keys}
+    top = None if parameter == FLOW else target_ceiling(parameter)  # 4100 for 4.10 mg/L paid out
+    checks = {k: r.number(k, None, minimum=0.0, maximum=top) for k in conc_keys}
     volume = r.number("annual_volume_min_m3", None, minimum=0.0)
     if parameter == FLOW:
         bad = [k for k, v in checks.items() if v is not None]

@@ -24,6 +24,7 @@ from hydro.errors import HydroError, suggest
 from hydro.scenarios.fields import Provenance, Reader, Where, read_ident, read_where
 from hydro.scenarios.kinds import KINDS as KINDS  # re-exported by hydro.scenarios
 from hydro.scenarios.kinds import read_kind
+from hydro.standards import target_ceiling
 from hydro.tomlio import Table, load_toml
 
 #: How capital is counted: in the year it is spent, or as an annuity over its lifetime.
@@ -235,7 +236,8 @@ class ScenarioFile:
             if tid in [x.id for x in targets]:
                 raise t.error("id", f"target '{tid}' is given twice")
             tr = Reader(t, _provenance(t, None), log)
-            checks = {k: tr.number(k, None, minimum=0.0) for k in TARGET_CHECKS}
+            # TN, mg/L: 1000 for 1.0 was "first met 2013"
+            checks = {k: tr.number(k, None, minimum=0.0, maximum=target_ceiling("tn")) for k in TARGET_CHECKS}
             checks = {k: v for k, v in checks.items() if v is not None}
             if not checks:
                 raise t.error("annual_mean_max_mg_per_l", "a target needs at least one of "
