@@ -161,6 +161,7 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     out; if the baseline fails, :class:`hydro.batch.BatchFailed` is raised.
     """
     from hydro.batch import BatchFailed, run_batch
+    from hydro.scenarios.release_check import release_notes
     from hydro.simulation import check_dates
 
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
@@ -207,6 +208,7 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
 
     run.kept_out = model_variant(info.path).basin.network.terminal_reservoirs
     add_costs(run)
+    release_notes(run)  # an ecological release billed for water the reservoir did not let out
     return run
 
 

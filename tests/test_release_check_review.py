@@ -1,0 +1,51 @@
+"""An ``ecological_release`` measure billed for water its reservoir did not let out says so (found in
+review, 2026-12-04: a raise at Yunzhou billed 3.0e7 yuan for 59.9 million m3, 5,520 m3 released)."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+
+from hydro.scenarios.run import run_scenarios
+from hydro.units import SECONDS_PER_DAY
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _run(tmp_path, minimum: float):
+    text = (ROOT / "configs/scenarios/watershed.toml").read_text(encoding="utf-8")
+    text = text.replace("ecological_min_m3_s = 1.2", f"ecological_min_m3_s = {minimum}")
+    text += '\n[[scenarios]]\nid = "release"\nmeasures = ["eco_release"]\n'
+    (tmp_path / "s.toml").write_text(text, encoding="utf-8")
+    return run_scenarios(ROOT / "configs/examples/watershed", tmp_path / "s.toml", date(2002, 1, 1),
+                         date(2002, 12, 31), scenarios=["release"])
+
+
+def test_a_release_the_reservoir_cannot_make_is_noted_with_what_it_let_out(tmp_path):
+    run = _run(tmp_path, 400.0)  # far above what the lake holds
+    k = run.names.index("release")
+    notes = [n for n in run.compiled[k].notes if n.startswith("measure eco_release: 2002:")]
+    assert len(notes) == 1, run.compiled[k].notes
+    release = [r.data["reservoir_release"][:, list(r.coords["reservoir"]).index("lake")] for r in
+               (run.results[0], run.results[k])]
+    out = (release[1] - release[0]).sum() * SECONDS_PER_DAY  # recomputed: the extra water let out (m3)
+    j = list(run.compiled[k].years).index(2002)
+    asked = sum(q[j] for (m, _), q in run.compiled[k].quantity.items() if m == "eco_release")
+    assert out < 0.9 * asked
+    shown = re.search(r"let out (\S+) m3 more than the baseline of the (\S+) m3", notes[0])
+    assert float(shown[1]) == float(f"{max(out, 0.0):.3g}") and float(shown[2]) == float(f"{asked:.3g}")
+
+
+def test_a_release_that_is_let_out_gives_no_note(tmp_path):
+    run = _run(tmp_path, 1.2)
+    k = run.names.index("release")
+    release = [r.data["reservoir_release"][:, list(r.coords["reservoir"]).index("lake")] for r in
+               (run.results[0], run.results[k])]
+    out = (release[1] - release[0]).sum() * SECONDS_PER_DAY
+    j = list(run.compiled[k].years).index(2002)
+    asked = sum(q[j] for (m, _), q in run.compiled[k].quantity.items() if m == "eco_release")
+    noted = any(n.startswith("measure eco_release") for n in run.compiled[k].notes)
+    assert noted == bool(out < 0.9 * asked) and np.isfinite(out)
