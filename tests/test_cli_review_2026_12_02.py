@@ -366,3 +366,19 @@ def test_a_period_the_forcing_does_not_cover_is_refused_before_the_start_line(tm
     assert f"forcing.csv: column 'water_temp_c' has no value for {day}; the file covers 2020-01-01 to 2021-12-31" \
         in r.output
     assert "simulating" not in r.output and not (tmp_path / "t.nc").exists()
+
+
+def test_report_takes_set_for_its_agreement_as_its_error_advises(tmp_path, monkeypatch, watershed_results):
+    # report said "... or apply its rules to the series' years with --set period=[...]", an option it lacked
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "ag.toml").write_text(AGREEMENT.replace("period = [2001, 2001]", "period = [1990, 1990]"),
+                                      encoding="utf-8")
+    refused = CliRunner().invoke(main, ["report", str(watershed_results), "--agreement", "ag.toml", "-o", "r.html"])
+    assert refused.exit_code == 2 and "--set period=" in refused.output, refused.output
+    period = next(w for w in refused.output.split() if w.startswith("period=["))
+    r = CliRunner().invoke(main, ["report", str(watershed_results), "--agreement", "ag.toml", "--set",
+                                  period.rstrip(",;."), "-o", "r.html", "-q"])
+    assert r.exit_code == 0, r.output
+    assert "Payments" in (tmp_path / "r.html").read_text(encoding="utf-8")
+    alone = CliRunner().invoke(main, ["report", str(watershed_results), "--set", "period=[2001,2001]", "-o", "s.html"])
+    assert alone.exit_code == 2 and "--set go with --agreement" in alone.output

@@ -349,7 +349,8 @@ def render(results, results_path: Path, scenario=None, title: str | None = None,
 
 def build_report(results_path, output_path, overwrite: bool = False, *, scenario=None,
                  title: str | None = None, progress=None, agreement=None, uncertainty: int | None = None,
-                 skip_unavailable: bool = False, seed: int = 0, workers: int | None = None) -> Path:
+                 skip_unavailable: bool = False, seed: int = 0, workers: int | None = None,
+                 overrides: tuple[str, ...] = ()) -> Path:
     """Write the self-contained HTML report of a results file.
 
     Parameters
@@ -381,6 +382,8 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
         With ``uncertainty``: the random seed.
     workers : int, optional
         With ``uncertainty``: local worker processes (default: serial, in this process).
+    overrides : tuple of str
+        With ``agreement``: its ``--set`` assignments (``period=[2013,2017]``).
 
     Returns
     -------
@@ -412,9 +415,9 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
 
         spec = prepare(results_path, agreement, scenario=_scenario_id(results, scenario, results_path),
                        skip_unavailable=skip_unavailable, members=uncertainty, seed=seed, workers=workers,
-                       has_scenarios="scenario" in results.coords)
-    elif uncertainty is not None or workers is not None or skip_unavailable:
-        raise HydroError("--uncertainty, --workers and --skip-unavailable go with --agreement AGREEMENT.toml")
+                       has_scenarios="scenario" in results.coords, overrides=overrides)
+    elif uncertainty is not None or workers is not None or skip_unavailable or overrides:
+        raise HydroError("--uncertainty, --workers, --skip-unavailable and --set go with --agreement AGREEMENT.toml")
     page = render(results, results_path, scenario=scenario, title=title, progress=progress, payments=spec)
     from hydro.outputs import write_text
 
@@ -440,8 +443,11 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
 @click.option("--workers", type=click.IntRange(1), help="With --uncertainty: local worker processes (default: serial).")
 @click.option("--skip-unavailable", is_flag=True,
               help="With --agreement: leave out rule parameters the results have no data for (e.g. TP).")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="With --agreement: override an agreement value, e.g. --set period=[2013,2017] to apply the "
+                   "rules to simulated years (repeatable), as hydro compensate --set.")
 def report_command(results, output, overwrite, scenario, title, quiet, agreement, uncertainty, seed, workers,
-                   skip_unavailable):
+                   skip_unavailable, overrides=()):
     """Write a self-contained HTML report of a results file.
 
     Configuration and provenance, section means and loads (by source when the run
@@ -457,7 +463,7 @@ def report_command(results, output, overwrite, scenario, title, quiet, agreement
     progress = None if quiet else (lambda text: click.echo(text, err=True))
     build_report(results, out, overwrite=overwrite, scenario=scenario, title=title, progress=progress,
                  agreement=agreement, uncertainty=uncertainty, skip_unavailable=skip_unavailable, seed=seed,
-                 workers=workers)
+                 workers=workers, overrides=tuple(overrides))
     if not quiet:
         click.echo(f"written: {out}")
 

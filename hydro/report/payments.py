@@ -35,13 +35,15 @@ class PaymentsSpec:
     seed: int = 0
     workers: int | None = None
     name: str = ""
+    overrides: tuple[str, ...] = ()
 
 
 def prepare(results_path, agreement, *, scenario=None, skip_unavailable: bool = False,
             members: int | None = None, seed: int = 0, workers: int | None = None,
-            has_scenarios: bool = False) -> PaymentsSpec:
-    """Read the agreement and evaluate it on the results (raises :class:`HydroError` for a
-    bad agreement, sections or parameters the results lack, or years they do not cover)."""
+            has_scenarios: bool = False, overrides=()) -> PaymentsSpec:
+    """Read the agreement (with its ``--set`` ``overrides``) and evaluate it on the results (raises
+    :class:`HydroError` for a bad agreement, sections or parameters the results lack, or years they do
+    not cover)."""
     from hydro.compensation import Agreement, evaluate
     from hydro.compensation.engine import unavailable
     from hydro.monitoring import read_series
@@ -53,12 +55,12 @@ def prepare(results_path, agreement, *, scenario=None, skip_unavailable: bool = 
                          "`hydro scenarios` file; report a `hydro run` file, or drop --uncertainty")
     if workers is not None and members is None:
         raise HydroError("--workers goes with --uncertainty")
-    rules = Agreement.from_toml(agreement)
+    rules = Agreement.from_toml(agreement, overrides=list(overrides))
     series = read_series(results_path, scenario)
     payments = evaluate(rules, series, skip_unavailable=skip_unavailable)
     skipped = unavailable(rules, series) if skip_unavailable else []
     return PaymentsSpec(str(agreement), str(results_path), payments, skipped, skip_unavailable, members, seed,
-                        workers, str(getattr(rules, "name", "") or Path(agreement).stem))
+                        workers, str(getattr(rules, "name", "") or Path(agreement).stem), tuple(overrides))
 
 
 def _money(v):
@@ -154,7 +156,7 @@ def uncertainty(spec: PaymentsSpec, quiet: bool = True) -> dict:
     """The bands of ``spec`` (members serial in this process unless ``spec.workers``)."""
     from hydro.compensation.uncertainty import Setup, payment_uncertainty
 
-    setup = Setup(spec.agreement, series=spec.results, seed=spec.seed, weather=False,
+    setup = Setup(spec.agreement, overrides=spec.overrides, series=spec.results, seed=spec.seed, weather=False,
                   skip_unavailable=spec.skip_unavailable)
     assert spec.members is not None
     return payment_uncertainty(setup, spec.members, workers=spec.workers or 1, quiet=quiet)
