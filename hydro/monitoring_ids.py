@@ -52,10 +52,13 @@ def not_a_series(path: Path) -> HydroError:
         from hydro.tomlio import load_toml, toml_kind
 
         try:
-            kind = {"basin file": "a basin file", "catchment file": "a catchment file"}.get(
-                toml_kind(load_toml(path)) or "")
+            found = toml_kind(load_toml(path)) or ""
         except HydroError:
-            kind = None
+            found = ""
+        kind = {"basin file": "a basin file", "catchment file": "a catchment file"}.get(found)
+        if found == "agreement":  # the arguments swapped: AGREEMENT first
+            return HydroError(f"{path}: is an agreement, given where the series goes; the series (a monitoring "
+                              "CSV or a hydro results file) comes first: hydro compensate SERIES AGREEMENT.toml")
     elif not path.exists() and str(path) in shipped_basins():
         kind = "a shipped basin's name"
     expected = "expected a monitoring CSV (.csv) or a hydro results file (.nc)"

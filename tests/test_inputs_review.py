@@ -449,3 +449,14 @@ def test_run_catchment_outside_its_forcing_is_an_error(tmp_path):
         run_catchment(c, start="1992-02-30")
     run = run_catchment(c, start=date(1992, 1, 1), end="1992-12-30")
     assert str(run.dates[0]) == "1992-01-01" and str(run.dates[-1]) == "1992-12-30"
+
+
+def test_swapped_arguments_are_named_as_swapped(tmp_path):
+    # `compensate AGREEMENT.toml SERIES` said "unknown kind of file '.toml'"; `scenarios S.toml miyun`
+    # said "miyun: file not found"
+    agreement = ROOT / "configs" / "agreements" / "miyun_chaobai_phase1_2018.toml"
+    scenarios = ROOT / "configs" / "scenarios" / "watershed.toml"
+    user_error(invoke("compensate", agreement, tmp_path / "m.csv"), "is an agreement, given where the series goes",
+               "hydro compensate SERIES AGREEMENT.toml")
+    user_error(invoke("scenarios", scenarios, "watershed", "-o", tmp_path / "s.nc"),
+               "is a scenario file, given where the basin goes", f"hydro scenarios watershed {scenarios}")

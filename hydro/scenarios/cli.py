@@ -60,7 +60,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     progress = None if quiet else (lambda msg: click.echo(msg, err=True))
     from hydro.scenarios.spec import ScenarioFile
 
-    sfile = _some_scenario(ScenarioFile.from_toml(scenario_file))
+    sfile = _some_scenario(ScenarioFile.from_toml(_in_order(basin, scenario_file)))
     basin_file = resolve_basin(basin)
     from hydro.scenarios.measures import BasinInfo, check_basin
 
@@ -175,6 +175,25 @@ def _some_scenario(sfile):
                          + (f"; its measures {', '.join(sfile.measures)} are run by none" if sfile.measures else "")
                          + "); add them (docs/scenarios.md), or run the basin as it stands with hydro run BASIN")
     return sfile
+
+
+def _in_order(basin, scenario_file):
+    """``scenario_file``, after saying so when BASIN is a scenario file (``hydro scenarios S.toml miyun``
+    said "miyun: file not found")."""
+    from hydro.errors import HydroError
+    from hydro.tomlio import load_toml, toml_kind
+
+    path = Path(basin)
+    if path.suffix.lower() != ".toml" or not path.is_file():
+        return scenario_file
+    try:
+        kind = toml_kind(load_toml(path))
+    except HydroError:
+        return scenario_file
+    if kind == "scenario file":
+        raise HydroError(f"{path}: is a scenario file, given where the basin goes; the basin comes first: "
+                         f"hydro scenarios BASIN SCENARIOS.toml (here: hydro scenarios {scenario_file} {basin})")
+    return scenario_file
 
 
 def default_output(basin_file: Path) -> Path:
