@@ -386,5 +386,8 @@ def _priced(row: dict, prices: GepPrices, present: list[str], p_cons: float, yea
     if row["water_conservation_m3"] < 0:
         notes.append("negative conservation: more water abstracted (or, in the balance form, evaporated "
                      "and run off) than the ecosystem kept")
+    if row["purified_kg"] < 0 and row["purification_yuan_per_t"] > 0:  # docs/gep.md: never silently
+        notes.append(f"negative purification: the rivers and reservoirs made more {p} than they removed "
+                     "(NH3-N: organic N mineralised beyond what was nitrified and taken up); valued as it is")
     row["note"] = "; ".join(notes)
     return row

@@ -110,5 +110,12 @@ def format_table(rows: list[dict]) -> str:
     if negative:
         lines.append(f"warning: negative water conservation or GEP in {', '.join(negative)}: more water "
                      "abstracted (balance form: evaporated and run off) than the ecosystem kept; see the rows' notes")
+    made = sorted({(r["scenario"], r["year"], r["pollutant"]) for r in rows
+                   if r["purified_kg"] < 0 and r["purification_yuan_per_t"] > 0})
+    if made:
+        where = ", ".join(f"{s} {y} {p}" for s, y, p in made)
+        lines.append(f"warning: negative purification in some subbasins' rows ({where}): the rivers and "
+                     "reservoirs made more of the pollutant than they removed there (NH3-N: mineralised organic "
+                     "N); valued as it is, see the rows' notes")
     lines += [f"warning: {n}" for n in fallback]
     return "\n".join(lines)

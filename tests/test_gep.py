@@ -445,3 +445,16 @@ def test_every_command_in_the_docs_runs(tmp_path, monkeypatch):
         result = CliRunner().invoke(main, args[1:])
         assert result.exit_code == 0, f"{cmd}\n{result.output}"
     assert (tmp_path / "gep.csv").read_text().startswith("scenario,year,days,partial,subbasin")
+
+
+def test_negative_purification_is_named_in_the_rows_and_under_the_table():
+    # NH3-N's net removal is negative where organic N mineralises faster than NH3-N is nitrified and taken
+    # up: 10 of Miyun's 24 subbasins in 2013 had negative NH3-N rows with an empty note and no warning,
+    # where docs/gep.md says a negative row is named in its note and under the table (review, 2026-12-04)
+    res = add_pollutant(tiny(), "nh3n", -300.0, 100.0, 0.5, 0.2)  # the reach makes 300 kg a year
+    rows = [r for r in gep(res) if r["pollutant"] == "nh3n"]
+    a = rows_by_sub(rows)["a"]
+    assert a["purified_kg"] < 0 and a["water_purification_yuan"] < 0
+    assert "negative purification" in a["note"]
+    assert "negative purification" not in rows_by_sub(rows)["b"]["note"]  # b drains the reservoir: positive
+    assert "warning: negative purification in some subbasins' rows (base 2001 nh3n)" in format_table(gep(res))
