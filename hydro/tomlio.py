@@ -264,14 +264,22 @@ class Table:
         """A string value."""
         value = self.raw(key, default)
         if value is not default and not isinstance(value, str):
-            raise self.error(key, f"expected a string, got {value!r}")
+            raise self._wrong(key, "expected a string", value)
         return value
+
+    def _wrong(self, key: str, expected: str, value: Any) -> HydroError:
+        """A wrong type's error: a ``--set`` into an agreement's rule blames the option, with the value typed."""
+        given = re.match(r"set on the command line \((--set [^)]*)\)", str(value.get("note", ""))) \
+            if isinstance(value, dict) else None
+        if given:
+            return HydroError(f"{given[1]}: key '{self.path(key)}' of {self.file}: {expected}, got {value['value']!r}")
+        return self.error(key, f"{expected}, got {value!r}")
 
     def bool(self, key: str, default: Any = _REQUIRED) -> bool:
         """A boolean value."""
         value = self.raw(key, default)
         if value is not default and not isinstance(value, bool):
-            raise self.error(key, f"expected true or false, got {value!r}")
+            raise self._wrong(key, "expected true or false", value)
         return value
 
     def int(self, key: str, default: Any = _REQUIRED, minimum: int | None = None) -> int:

@@ -149,6 +149,19 @@ def test_set_into_an_agreements_rules_without_ids_says_their_position():
     assert Agreement.from_toml(agreement, overrides=["quantity[0].baseline_m3=4e8"]) is not None
 
 
+def test_set_of_a_wrong_type_into_an_agreement_blames_the_option_and_shows_the_value():
+    # said "AGREEMENT.toml: key 'quantity[0].baseline': expected a string, got {'value': 200000000.0,
+    # 'assumption': True, 'note': "set on the command line (...)"}"
+    from hydro.compensation import Agreement
+
+    agreement = ROOT / "configs" / "agreements" / "miyun_chaobai_phase2_2022.toml"
+    for text, got in (("quantity[0].baseline=2e8", "200000000.0"), ("quality_class[0].waterbody=3", "3")):
+        with pytest.raises(HydroError) as err:
+            Agreement.from_toml(agreement, overrides=[text])
+        assert str(err.value).startswith(f"--set {text}: key '{text.split('=')[0]}'"), str(err.value)
+        assert str(err.value).endswith(f"expected a string, got {got}") and "assumption" not in str(err.value)
+
+
 def test_an_inflow_at_an_unknown_element_names_both_kinds(tmp_path):
     # `at = "eastt"` said "unknown reservoir 'eastt'; known reservoirs: lake", though `at` takes reaches too
     basin = tmp_path / "tiny"
