@@ -261,6 +261,18 @@ def test_bad_scenarios_file(tmp_path, mutate, names):
     assert not (tmp_path / "s.nc").exists()
 
 
+def test_a_mistake_in_a_scenario_not_selected_is_still_refused(tmp_path):
+    # `--scenario agriculture` ran, exit 0, past an unknown county in rural_sewage (a measure of the
+    # scenarios not selected); selecting `domestic` refused it
+    path = tmp_path / "watershed.toml"
+    path.write_text(SCENARIOS.read_text(encoding="utf-8").replace(
+        'where = { counties = ["West county", "East county"] }', 'where = { counties = ["West county", "Nowhere"] }'),
+        encoding="utf-8")
+    check(invoke("scenarios", "watershed", path, "--scenario", "agriculture", "-o", tmp_path / "s.nc", "-q"),
+          "watershed.toml", "Nowhere")
+    assert not (tmp_path / "s.nc").exists()
+
+
 def test_scenarios_file_with_bom_parses():
     from hydro.scenarios.spec import ScenarioFile
 

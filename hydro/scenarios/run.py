@@ -182,7 +182,7 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     # the years the runs will cover: --start/--end, else the scenario file's or the basin's period
     y0, y1 = (d.year if isinstance(d, date) else 2000 for d in (first, last))
     probe = list(range(y0, max(y0, y1) + 1))
-    for sid in names:
+    for sid in sfile.scenario_ids:  # every scenario, selected or not: a file's mistakes are said whatever is run
         compile_scenario(info, sfile, sid, probe)
     tasks = [(info, sfile, sid, start, end, history, k, weather_seed) for k, sid in enumerate(names)]
     done: dict[int, tuple] = {}
