@@ -163,19 +163,23 @@ def _by_name(data: dict[str, Any], keys: list[str]) -> str | None:
     table named (:func:`table_key`): ``subbasins.w2.area_km2``; None where a position or name is not there."""
     node: Any = data
     parts: list[str] = []
-    for segment in keys:
+    missing = object()  # a key set to None (with_parameters({path: None})) is there
+    for k, segment in enumerate(keys):
         name, _, index = segment.partition("[")
         if _tables(node):  # a table of an array named by its id or name
-            node = next((t for t in node if isinstance(t, dict) and table_key(t) == name), None)
+            node = next((t for t in node if isinstance(t, dict) and table_key(t) == name), missing)
         elif isinstance(node, dict):
-            node = node.get(name)
+            node = node.get(name, missing)
         else:  # a number or a list of numbers: no table below it
             return None
-        if node is None:
+        if node is missing:
             return None
         parts.append(name)
         if index:
             i = int(index.rstrip("]")) if index.rstrip("]").isdigit() else -1
+            if k == len(keys) - 1 and isinstance(node, list) and not _tables(node) and 0 <= i < len(node):
+                parts[-1] = f"{name}[{i}]"  # a value of a list of numbers (target_release_m3_s[0])
+                continue
             if not _tables(node) or not 0 <= i < len(node) or table_key(node[i]) is None:
                 return None
             node = node[i]
@@ -190,8 +194,10 @@ def user_path(data: dict[str, Any], key: str) -> str | None:
     """The dotted path (as ``--set`` and :meth:`hydro.Model.with_parameters` take it) of a
     key the file's readers name by position in arrays of tables: ``constituents[0].river_theta``
     is ``constituents.tn.river_theta`` (:func:`table_key`).  None where ``key`` does not lead
-    through named tables of ``data`` (a position in a list of numbers, an unnamed table)."""
-    return _by_name(data, key.split("."))
+    through named tables of ``data`` (an unnamed table), or where the path is ``key`` itself (a
+    position in a list of numbers of a plain table, ``n[1]``)."""
+    path = _by_name(data, key.split("."))
+    return None if path == key else path
 
 
 def in_user_paths(exc: HydroError, data: dict[str, Any]) -> HydroError:

@@ -182,3 +182,14 @@ def test_run_takes_a_printed_time_of_the_results_and_one_name_as_a_string(tiny, 
         tmp_path / "one.nc", spec=OutputSpec(variables="section_tn_concentration"))
     assert "section_tn_concentration" in xr.open_dataset(path).data_vars
     assert OutputSpec(variables=["a", "b"]).variables == ("a", "b")
+
+
+def test_with_parameters_names_the_key_as_written_for_none_and_list_values(tiny):
+    # None and a list of numbers were named by the file's positions only ('constituents[0]...',
+    # 'reservoirs[0].target_release_m3_s[0]'), where python-api.md promises the key as written
+    for path, value, shown in (("constituents.tn.river_removal_per_day", None, "constituents.tn.river_removal_per_day"),
+                               ("reservoirs.lake.target_release_m3_s", [-2.0] * 12,
+                                "reservoirs.lake.target_release_m3_s[0]")):
+        with pytest.raises(HydroError) as err:
+            tiny.with_parameters({path: value})
+        assert f"key '{shown}' [file key " in str(err.value), str(err.value)
