@@ -158,15 +158,22 @@ def _wrap_lines(lines: list[str], indent: str) -> list[str]:
     for line in lines:
         first = indent + " " * (len(line) - len(line.lstrip()))
         out += textwrap.wrap(line.strip(), width=WIDTH, initial_indent=first, subsequent_indent=first + "    ",
-                             break_on_hyphens=False)
+                             break_on_hyphens=False, break_long_words=False) or [""]
     return out
 
 
 def describe(path: str) -> str:
     """Describe a shipped-basin listing, a basin, a results file, a catchment or a TOML config.
 
-    No line is longer than :data:`WIDTH` characters.
+    No line is longer than :data:`WIDTH` characters (a longer one, an agreement's source or a
+    measure's description, is wrapped with its indentation and four spaces more; a single word longer
+    than the width, a path, is kept whole).
     """
+    return "\n".join(_wrap_lines(_describe(path).split("\n"), ""))
+
+
+def _describe(path: str) -> str:
+    """The body of :func:`describe`."""
     from hydro.basin import Basin
 
     if path == "basins":
