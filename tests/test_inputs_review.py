@@ -473,3 +473,16 @@ def test_swapped_arguments_are_named_as_swapped(tmp_path):
                "hydro compensate SERIES AGREEMENT.toml")
     user_error(invoke("scenarios", scenarios, "watershed", "-o", tmp_path / "s.nc"),
                "is a scenario file, given where the basin goes", f"hydro scenarios watershed {scenarios}")
+
+
+def test_an_inference_the_published_figures_leave_undetermined_names_the_csv(tmp_path):
+    # a worst class of III (worse than the target II: no bonus) said "AGREEMENT.toml: key 'inference':
+    # the settlement of 2018 does not depend on 'quality_class[0].bonus_yuan'", blaming the agreement
+    published = ROOT / "configs" / "agreements" / "miyun_chaobai_published.csv"
+    lines = published.read_text(encoding="utf-8").splitlines()
+    n = next(i for i, line in enumerate(lines) if ",worst_class,II," in line)
+    lines[n] = lines[n].replace(",worst_class,II,", ",worst_class,III,")
+    (tmp_path / "pub.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    r = invoke("compensate", tmp_path / "pub.csv", ROOT / "configs" / "agreements" / "miyun_chaobai_phase1_2018.toml")
+    user_error(r, f"{tmp_path / 'pub.csv'}: the published figures of 2018 (lines ", f"{n + 1}",
+               "check those lines, or fit another number in key 'inference'")

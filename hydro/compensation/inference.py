@@ -308,8 +308,13 @@ class _Model:
         f0 = self.settlement(year, pair, draw, 0.0, floor=False)  # linear before a one-way floor
         f1 = self.settlement(year, pair, draw, 1.0, floor=False)
         slope = f1 - f0
-        if slope == 0:
-            raise self.error(f"the settlement of {year} does not depend on '{self.inf.fit}'; fit another number")
+        if slope == 0:  # the year's figures decide it: name their lines in the published CSV first
+            lines = sorted({f.line for f in self.figures if year in f.years})
+            raise HydroError(f"the published figures of {year} (line{'s' * (len(lines) != 1)} "
+                             f"{', '.join(map(str, lines))} of the published-figures CSV) leave its settlement "
+                             f"independent of '{self.inf.fit}' (e.g. a worst class at which the rule pays no "
+                             f"bonus): check those lines, or fit another number in key '{self.inf.where}' of "
+                             f"{self.path}")
         x = (paid - f0) / slope
         if abs(self.settlement(year, pair, draw, x) - paid) > 1e-6 * max(abs(paid), 1.0):
             lo, hi = self.fit_range  # a capped rule: bisection inside the range
@@ -558,7 +563,12 @@ def compensate_published(figures_path: str | Path, agreement_path: str | Path,
     import json
 
     agreement = Agreement.from_toml(agreement_path, overrides=overrides)
-    result = infer(agreement, read_published(figures_path))
+    try:
+        result = infer(agreement, read_published(figures_path))
+    except HydroError as exc:  # the CSV's figures decide it: the message starts with that file
+        if not str(exc).startswith("the published figures"):
+            raise
+        raise HydroError(f"{figures_path}: {str(exc).replace(' of the published-figures CSV', '')}") from None
     return json.dumps(result, indent=1, ensure_ascii=False) if as_json else format_inference(result)
 
 
