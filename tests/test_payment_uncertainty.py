@@ -212,7 +212,7 @@ def test_parameter_sets_from_a_calibration_folder(tmp_path):
         parameter_sets(broken, "watershed")
     (tmp_path / "a.toml").write_text('name = "t"\nsource = "t"\nperiod = [2003, 2003]\npayer = "a"\npayee = "b"\n'
                                      '[[tn_reduction]]\nsection = "border"\nparameter = "tn"\nsource = "t"\n'
-                                     'baseline_mg_per_l = 50.0\nreward_per_mg_per_l_yuan = 1_000_000\n'
+                                     'baseline_mg_per_l = 20.0\nreward_per_mg_per_l_yuan = 1_000_000\n'
                                      'max_yuan = 1e12\n')
     common = dict(basin="watershed", seed=1, weather=False, monitoring=False, prices=False)
     fixed = payment_uncertainty(Setup(str(tmp_path / "a.toml"), **common), 2, workers=1)

@@ -20,7 +20,7 @@ def _agreement(tmp_path, period):
     path = tmp_path / "a.toml"
     path.write_text(f'name = "t"\nsource = "t"\nperiod = [{period[0]}, {period[1]}]\npayer = "a"\npayee = "b"\n'
                     '[[tn_reduction]]\nsection = "border"\nparameter = "tn"\nsource = "t"\n'
-                    'baseline_mg_per_l = 50.0\nreward_per_mg_per_l_yuan = 1_000_000\nmax_yuan = 1e12\n')
+                    'baseline_mg_per_l = 20.0\nreward_per_mg_per_l_yuan = 1_000_000\nmax_yuan = 1e12\n')
     return Agreement.from_toml(path)
 
 

@@ -311,7 +311,7 @@ payee = "down"
 [[target]]
 section = "outlet"
 parameter = "tn"
-annual_mean_max = 100.0
+annual_mean_max = 20.0
 source = "test"
 bonus_yuan = {{ value = 1_000_000, assumption = true, note = "test", range = [1_000_000, 3_000_000] }}
 

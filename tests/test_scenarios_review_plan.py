@@ -165,13 +165,13 @@ def test_a_target_due_after_the_run_is_not_judged_in_its_last_year(tmp_path):
 
     p = tmp_path / "s.toml"
     p.write_text(_sewage("[2001, 2001]", where="w1") + '[[targets]]\nid = "due"\nlocation = "lake"\nyear = 2005\n'
-                 'annual_mean_max_mg_per_l = 99.0\n[[targets]]\nid = "last"\nlocation = "lake"\n'
-                 'annual_mean_max_mg_per_l = 99.0\n')
+                 'annual_mean_max_mg_per_l = 20.0\n[[targets]]\nid = "last"\nlocation = "lake"\n'
+                 'annual_mean_max_mg_per_l = 20.0\n')
     run = run_scenarios(WATERSHED, p, date(2001, 1, 1), date(2002, 12, 31))
     run_scenario_ensemble(run, 1, 3)
     got = {(r["scenario"], r["source"]): r for r in ensemble_probabilities(run)}
     assert got[("s", "due")]["year"] == 2005 and np.isnan(got[("s", "due")]["value"])
-    assert got[("s", "last")]["year"] == 2002 and got[("s", "last")]["value"] == 1.0  # 99 mg/L: met
+    assert got[("s", "last")]["year"] == 2002 and got[("s", "last")]["value"] == 1.0  # 20 mg/L: met
     text = format_summary(summarise(run))
     assert "target due (lake): P(met in 2005) = n/a (2005 is not a complete year of the run)" in text
     assert "target last (lake): P(met in 2002) = 1.00" in text
