@@ -288,7 +288,7 @@ class Table:
         if value is default:
             return value
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self.error(key, f"expected an integer, got {value!r}")
+            raise self._wrong(key, "expected an integer", value)
         if minimum is not None and value < minimum:
             raise self.error(key, f"expected an integer >= {minimum}, got {value}")
         return value
@@ -321,7 +321,7 @@ class Table:
         if value is default:
             return value
         if not isinstance(value, list):
-            raise self.error(key, f"expected a list of numbers, got {value!r}")
+            raise self._wrong(key, "expected a list of numbers", value)
         if length is not None and len(value) != length:
             raise self.error(key, f"expected {length} values, got {len(value)}")
         return [self._check_number(f"{key}[{i}]", v, minimum, maximum, positive) for i, v in enumerate(value)]
@@ -345,7 +345,7 @@ class Table:
                 return iso_day(value)  # not 20150101 or 2015-W01-4
             except ValueError:
                 pass
-        raise self.error(key, f"expected a date YYYY-MM-DD, got {value!r}")
+        raise self._wrong(key, "expected a date YYYY-MM-DD", value)
 
     def table(self, key: str, default: Any = _REQUIRED) -> "Table":
         """A sub-table."""
@@ -376,7 +376,6 @@ class Table:
         it misspelt (``x1`` or ``kf_mm_per_c_day`` for ``x1_mm``, ``kf_mm_per_c_per_day``).  Keys
         that differ from it only in digits (``x3_mm``) are other keys, not misspellings."""
         import difflib
-        import re
 
         digits = re.compile(r"\d")
         others = [k for k in self.data if k not in self._used and digits.sub("0", k) != digits.sub("0", key)]
@@ -387,7 +386,7 @@ class Table:
     def _check_number(self, key, value, minimum, maximum, positive) -> float:
         if type(value) is not float:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
-                raise self.error(key, f"expected a number, got {value!r}")
+                raise self._wrong(key, "expected a number", value)
             value = float(value)
         if not math.isfinite(value):
             raise self.error(key, f"expected a finite number, got {value}")
