@@ -31,14 +31,13 @@ if TYPE_CHECKING:
 
 def check_writable(path: Path, overwrite: bool, inputs=()) -> None:
     """Refuse early to replace an existing result or an input file, and check the folder (:func:`hydro.outputs.check_output`)."""
+    from hydro.netcdf_read import is_netcdf
     from hydro.outputs import check_output
 
     check_output(Path(path), overwrite, inputs=inputs)
     path = Path(path)
     if overwrite and path.is_file() and path.stat().st_size:
-        with open(path, "rb") as fh:
-            magic = fh.read(8)
-        if not magic.startswith((b"\x89HDF\r\n\x1a\n", b"CDF")):
+        if not is_netcdf(path):
             raise HydroError(f"{path}: is not a netCDF results file; --overwrite replaces earlier results, "
                              "never other files (a basin's CSV or TOML input, say): choose another -o, or "
                              "delete that file yourself if it is not needed")

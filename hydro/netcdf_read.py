@@ -20,6 +20,12 @@ MAX_IN_MEMORY_BYTES = 2 * 1024**3
 SIGNATURES = (b"\x89HDF\r\n\x1a\n", b"CDF\x01", b"CDF\x02", b"CDF\x05")
 
 
+def is_netcdf(path: str | Path) -> bool:
+    """Whether the file ``path`` begins as a netCDF-4 (HDF5) or classic netCDF file does (:data:`SIGNATURES`)."""
+    with open(path, "rb") as fh:
+        return fh.read(8).startswith(SIGNATURES)
+
+
 def open_dataset(path: str | Path):
     """``netCDF4.Dataset`` of ``path`` for reading (module docstring), to be closed by the caller.
 

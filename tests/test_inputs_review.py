@@ -88,9 +88,9 @@ def test_run_overwrite_never_replaces_a_basins_csv(tmp_path):
     # only the basin file was protected as an input
     basin = tmp_path / "tiny"
     shutil.copytree(TINY, basin)
-    for victim in (basin / "forcing.csv", tmp_path / "notes.txt"):
-        if not victim.exists():
-            victim.write_text("my notes\n")
+    for victim in (basin / "forcing.csv", tmp_path / "notes.txt", tmp_path / "cdf_notes.nc"):
+        if not victim.exists():  # notes beginning "CDF" are not a classic netCDF file (CDF then 1, 2 or 5)
+            victim.write_text("CDF notes\n" if victim.suffix == ".nc" else "my notes\n")
         before = victim.read_bytes()
         user_error(invoke("run", basin, "-o", victim, "--overwrite", "--quiet"),
                    "is not a netCDF results file", "choose another -o")
