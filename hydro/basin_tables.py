@@ -21,7 +21,8 @@ from typing import Any
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.tomlio import Table, load_toml, read_text, toml_kind
+from hydro.textfile import read_text
+from hydro.tomlio import Table, load_toml, toml_kind
 
 
 def load_basin_file(path: Path) -> dict[str, Any]:

@@ -76,7 +76,7 @@ def read_monitoring_csv(path: str | Path) -> SectionSeries:
     """
     import io
 
-    from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+    from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
 
     path = Path(path)
     fh = io.StringIO(read_text(path, "monitoring CSV"))

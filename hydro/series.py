@@ -133,7 +133,7 @@ class SeriesReader:
     def _load(self, path: Path):
         if path in self._files:
             return self._files[path]
-        from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+        from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
 
         if not Path(path).exists():
             raise HydroError(f"{path}: file not found; check the 'csv' path "

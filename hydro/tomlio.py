@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hydro.errors import HydroError, suggest
+from hydro.textfile import read_text
 
 #: A day as the formats document it, ``YYYY-MM-DD`` (``date.fromisoformat`` also takes
 #: ``20150131`` and the ISO week ``2015-W05-6``).
@@ -30,90 +31,6 @@ def iso_day(text: str) -> date:
 
 
 _REQUIRED = object()
-
-
-_BOMS = ((b"\xef\xbb\xbf", None), (b"\xff\xfe\x00\x00", "UTF-32"), (b"\x00\x00\xfe\xff", "UTF-32"),
-         (b"\xff\xfe", "UTF-16"), (b"\xfe\xff", "UTF-16"))
-
-
-def _save_as(path: str | Path) -> str:
-    """How to save ``path`` as UTF-8: Excel's way for a CSV file (a TOML file is edited as text)."""
-    editor = "in an editor: encoding UTF-8"
-    return f"in Excel: Save As > 'CSV UTF-8'; {editor}" if Path(path).suffix.lower() == ".csv" else editor
-
-
-def decode_text(data: bytes, path: str | Path) -> str:
-    """Decode the bytes of a text file as UTF-8, with or without a byte-order mark.
-
-    Files saved by Excel as "CSV UTF-8" or by Windows Notepad start with a BOM; it
-    is dropped.  Universal newlines (``\\r\\n``, ``\\r``) become ``\\n``.
-
-    Raises
-    ------
-    HydroError
-        ``FILE is not UTF-8 text (byte N ...): save it as UTF-8`` for any other
-        encoding (GBK, Latin-1, UTF-16, binary data), naming the first bad byte and its line.
-    """
-    if data.startswith((b"\x89HDF\r\n\x1a\n", b"CDF\x01", b"CDF\x02", b"CDF\x05")):
-        raise HydroError(f"{path} is not UTF-8 text: it is a netCDF file (results of hydro run?); give the "
-                         "text file (TOML or CSV) that goes there")
-    offset = 0
-    for bom, name in _BOMS:
-        if data.startswith(bom):
-            if name:
-                raise HydroError(f"{path} is not UTF-8 text (byte 0: a {name} byte-order mark): save it as "
-                                 f"UTF-8 ({_save_as(path)})")
-            offset = len(bom)
-            break
-    try:
-        text = data[offset:].decode("utf-8")
-    except UnicodeDecodeError as exc:
-        pos = offset + exc.start
-        line = data.count(b"\n", 0, pos) + 1
-        bad = data[pos:pos + 4].hex(" ")
-        if b"\x00" in data[:4096]:
-            hint = " (binary data, not a text file?)"
-        elif _looks_gbk(data):
-            hint = " (GBK/GB18030, a Chinese Windows encoding?)"
-        else:
-            hint = ""
-        raise HydroError(f"{path} is not UTF-8 text (byte {pos}, line {line}: {bad}){hint}: save it as "
-                         f"UTF-8 ({_save_as(path)})") from None
-    if "\x00" in text:
-        pos = offset + len(text[:text.index("\x00")].encode("utf-8"))
-        raise HydroError(f"{path} is not UTF-8 text (byte {pos}: a NUL byte; binary data or UTF-16?): "
-                         "save it as UTF-8 text")
-    return text.replace("\r\n", "\n").replace("\r", "\n")
-
-
-def _looks_gbk(data: bytes) -> bool:
-    try:
-        text = data.decode("gb18030")
-    except UnicodeDecodeError:
-        return False
-    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
-
-
-def read_text(path: str | Path, kind: str = "text") -> str:
-    """Read a text file as UTF-8 (BOM or not; see :func:`decode_text`).
-
-    Raises
-    ------
-    HydroError
-        A missing file, a folder, an unreadable file or one not in UTF-8.
-    """
-    path = Path(path)
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise HydroError(f"{path}: file not found; check the path") from None
-    except IsADirectoryError:
-        raise HydroError(f"{path}: is a folder, expected a {kind} file") from None
-    except PermissionError:
-        raise HydroError(f"{path}: permission denied; make the file readable") from None
-    except OSError as exc:
-        raise HydroError(f"{path}: cannot read it ({exc.strerror or exc})") from None
-    return decode_text(data, path)
 
 
 #: What marks each kind of hydro TOML file at its top level; the first that matches names it.
@@ -207,6 +124,15 @@ def _fast_parser():
 
 
 _fast_loads = _fast_parser()
+
+
+def not_tables_message(header: str, value: Any) -> str:
+    """What is wrong with ``value`` where an array of tables ``[[header]]`` was expected."""
+    if isinstance(value, dict):  # '[header]' in the file, or a --set path through a table the file lacks
+        return (f"expected an array of tables ([[{header}]]), found one table: the file has no [[{header}]] "
+                "here, and --set or with_parameters change existing tables by their names, they cannot add "
+                f"one (add a [[{header}]] table to the file instead)")
+    return f"expected an array of tables ([[{header}]])"
 
 
 class Table:
@@ -360,7 +286,7 @@ class Table:
         if value is default and default is not _REQUIRED:
             value = default or []
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise self.error(key, "expected an array of tables ([[" + key + "]])")
+            raise self.error(key, not_tables_message(re.sub(r"\[\d+\]", "", self.path(key)), value))
         return [Table(v, self.file, f"{self.path(key)}[{i}]") for i, v in enumerate(value)]
 
     def finish(self) -> None:

@@ -163,7 +163,7 @@ def read_transfer_series(path: Path, dates: list[date], *, allow_tn: bool) -> Se
     HydroError
         Naming the file, the line and the column of the first bad value.
     """
-    from hydro.tomlio import read_text
+    from hydro.textfile import read_text
 
     path = Path(path)
     if not path.exists():

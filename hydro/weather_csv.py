@@ -24,7 +24,7 @@ TEMP_RANGE_C = (-70.0, 60.0)
 
 def read_text_lines(path: Path) -> list[str]:
     """The lines of a CSV file (UTF-8 with or without BOM)."""
-    from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+    from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
 
     return read_text(path, "CSV").splitlines()
 

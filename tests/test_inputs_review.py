@@ -486,3 +486,24 @@ def test_an_inference_the_published_figures_leave_undetermined_names_the_csv(tmp
     r = invoke("compensate", tmp_path / "pub.csv", ROOT / "configs" / "agreements" / "miyun_chaobai_phase1_2018.toml")
     user_error(r, f"{tmp_path / 'pub.csv'}: the published figures of 2018 (lines ", f"{n + 1}",
                "check those lines, or fit another number in key 'inference'")
+
+
+def test_set_through_point_sources_a_subbasin_lacks_says_set_cannot_add_one(tmp_path):
+    # `--set subbasins.w1.sources.point.x.tn_mg_per_l=5` on a subbasin without point sources said only
+    # "expected an array of tables", which reads as a fault in the file
+    basin = ROOT / "configs" / "examples" / "watershed"
+    result = invoke("run", basin, "--set", "subbasins.w1.sources.point.x.tn_mg_per_l=5",
+                    "-o", tmp_path / "w.nc", "--quiet")
+    user_error(result, "--set subbasins.w1.sources.point.x.tn_mg_per_l=5", "subbasin 'w1'",
+               "the file has no [[subbasins.sources.point]] here", "cannot add one")
+    # where the subbasin has plants, an unknown plant is named among them
+    result = invoke("run", basin, "--set", "subbasins.w2.sources.point.x.tn_mg_per_l=5",
+                    "-o", tmp_path / "w.nc", "--quiet")
+    user_error(result, "has no table 'subbasins.w2.sources.point.x'", "West town WWTP")
+    assert not (tmp_path / "w.nc").exists()
+
+
+def test_a_single_table_where_an_array_of_tables_belongs_is_named_as_such():
+    table = Table({"reaches": {"id": "a"}}, "b.toml", "")
+    with pytest.raises(HydroError, match=r"expected an array of tables \(\[\[reaches\]\]\), found one table"):
+        table.tables("reaches")

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from hydro import tomlio
+from hydro import textfile, tomlio
 from hydro.errors import HydroError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -27,7 +27,7 @@ def test_there_are_shipped_files_to_compare():
 def test_fast_parser_gives_the_standard_tables(path):
     if tomlio._fast_loads is None:
         pytest.skip("rtoml is not installed: load_toml uses tomllib alone")
-    text = tomlio.read_text(path, "TOML")
+    text = textfile.read_text(path, "TOML")
     assert tomlio._fast_loads(text) == tomllib.loads(text)
 
 

@@ -169,7 +169,7 @@ class FlowSources:
 
 def _read_discharge(path: Path, column: str) -> tuple[np.ndarray, np.ndarray]:
     """Dates and values of a daily discharge CSV (consecutive days, no gaps)."""
-    from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+    from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
 
     rows = [r for r in csv.reader(read_text(path, "discharge CSV").splitlines()) if r and not r[0].startswith("#")]
     if not rows:

@@ -69,7 +69,7 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray]:
         value that is not a number.
     """
     path = Path(obs.csv)
-    from hydro.tomlio import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+    from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
 
     rows = [r for r in csv.reader(read_text(path, "observations CSV").splitlines())
             if r and not r[0].lstrip().startswith("#")]

@@ -100,7 +100,7 @@ class PublishedFigure:
 
 
 def _rows(path: Path):
-    from hydro.tomlio import read_text
+    from hydro.textfile import read_text
 
     reader = csv.reader(io.StringIO(read_text(path, "published-figures CSV")))
     for row in reader:

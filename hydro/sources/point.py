@@ -20,6 +20,7 @@ from hydro.sources.blocks import NONNEG, Block, Yearly, at, read_str
 from hydro.sources.registry import SourceKind
 from hydro.sources.washoff import timed_point
 from hydro.sources.yearly import Origin
+from hydro.tomlio import not_tables_message
 
 if TYPE_CHECKING:
     from hydro.tomlio import Table
@@ -81,7 +82,7 @@ class PointSourceKind(SourceKind):
     def read(self, src: Table, origin: Origin) -> Any:
         value = src.raw(self.key)
         if not isinstance(value, list) or not all(isinstance(v, dict) for v in value):
-            raise origin.error(self.key, "expected an array of tables ([[subbasins.sources.point]])")
+            raise origin.error(self.key, not_tables_message("subbasins.sources.point", value))
         return tuple(PointSource.read(t, origin.child(f"point[{i}]")) for i, t in enumerate(src.tables(self.key)))
 
     def rates(self, sub, years, days, area_km2):
