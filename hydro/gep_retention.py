@@ -75,3 +75,48 @@ def landscape_retention(sources, years_of_day: np.ndarray, quick_mm: np.ndarray,
         vol = np.array([q[years_of_day == y].sum(axis=0) for y in years])  # mm per year
         out += np.asarray(buffer_removed_mg_per_l) * vol * np.asarray(area_km2)[None, :]
     return years, out
+
+
+def species_retention(tn_kept_kg: np.ndarray, results, years: list[int]) -> dict[str, np.ndarray]:
+    """What buffers and wetlands keep of each nitrogen species, per year and subbasin (kg).
+
+    Buffers lower the TN event-mean concentration of the quick flow they treat, so what they keep
+    would have reached the rivers as the quick flow's nitrogen did.  A species' part is TN's kept
+    times its share of the subbasin's quick-flow nitrogen in that year (the ``diffuse_quickflow``
+    source of ``subbasin_<s>_source_input``, as delivered: after the wash-off store's reactions).
+    That share is an *estimate* (the treated classes' own mix may differ from the subbasin's).
+
+    Parameters
+    ----------
+    tn_kept_kg : ndarray [year, subbasin]
+        TN kept (:func:`landscape_retention`), kg.
+    results : hydro.results.Results
+        The run, by source (a run without sources gives nothing).
+    years : list of int
+        The years of ``tn_kept_kg``'s rows.
+
+    Returns
+    -------
+    dict
+        ``{species: kg [year, subbasin]}`` for each TN species the run has by source.
+    """
+    species = dict(item.split("=") for item in str(results.attrs.get("species", "")).split(";") if "=" in item)
+    names = [s for s in species.get("tn", "").split(",") if f"subbasin_{s}_source_input" in results.data]
+    if not names or "subbasin_tn_source_input" not in results.data:
+        return {}
+    sources = [str(s) for s in results.coords["source"]]
+    if "diffuse_quickflow" not in sources:
+        return {}
+    k = sources.index("diffuse_quickflow")
+    year_of_day = np.array([d.year for d in results.dates])
+
+    def yearly(name: str) -> np.ndarray:  # kg a year and subbasin delivered by quick flow
+        daily = np.asarray(results[name])[:, :, k]
+        return np.array([daily[year_of_day == y].sum(axis=0) for y in years])
+
+    tn = yearly("subbasin_tn_source_input")
+    out = {}
+    for s in names:
+        share = np.divide(yearly(f"subbasin_{s}_source_input"), tn, out=np.zeros_like(tn), where=tn > 0)
+        out[s] = np.asarray(tn_kept_kg) * share
+    return out

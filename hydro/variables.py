@@ -156,6 +156,9 @@ _DECLARED = [
              "{C} in the reservoir at the end of the day, by source"),
     Variable("subbasin_{c}_source_input", ("time", "subbasin", "source"), "kg d-1",
              "{C} delivered by the subbasin to the river network, by source"),
+    Variable("subbasin_{c}_landscape_retention", ("year", "subbasin"), "kg",
+             "{C} removed by riparian buffers and wetlands in the subbasin (GEP water purification; estimate: "
+             "total nitrogen's times the species' share of the quick flow's nitrogen)"),
     # constituents
     Variable("{c}_concentration", ("time", "reach"), "mg L-1", "{C} at the reach outlet (flow-weighted daily mean)"),
     Variable("{c}_load", ("time", "reach"), "kg d-1", "{C} load through the reach outlet (advective and dispersive)",

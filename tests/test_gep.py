@@ -458,3 +458,32 @@ def test_negative_purification_is_named_in_the_rows_and_under_the_table():
     assert "negative purification" in a["note"]
     assert "negative purification" not in rows_by_sub(rows)["b"]["note"]  # b drains the reservoir: positive
     assert "warning: negative purification in some subbasins' rows (base 2001 nh3n)" in format_table(gep(res))
+
+
+def test_buffers_nitrogen_species_kept_follow_the_quick_flows_mix_and_are_valued():
+    # GEP valued riparian buffers at 0 where NH3-N replaces TN in the value: only TN's retention was stored
+    from hydro.gep_retention import species_retention
+
+    res = every_pollutant()
+    n_days = len(res.coords["time"])
+    res.attrs["species"] = "tn=orgn,nh3n,no3n;tp=dp,pp"
+    res.coords["source"] = ["point", "diffuse_quickflow"]
+    quick = {"orgn": [3.0, 1.0], "nh3n": [1.0, 0.0], "no3n": [6.0, 1.0]}   # kg/d by subbasin a, b
+    for s, q in quick.items():
+        daily = np.zeros((n_days, 2, 2))
+        daily[:, :, 0] = 50.0                    # point sources: not the buffers' mix
+        daily[:, :, 1] = q
+        res.data[f"subbasin_{s}_source_input"] = daily
+    res.data["subbasin_tn_source_input"] = sum(res.data[f"subbasin_{s}_source_input"] for s in quick)
+    kept = species_retention(res.data["subbasin_tn_landscape_retention"], res, [2001])
+    # tiny() keeps 1000 kg of TN in a and 3000 in b; a's quick-flow N is 10 kg/d: 10 % NH3-N, b's 2: none
+    np.testing.assert_allclose(kept["nh3n"], [[100.0, 0.0]], rtol=1e-12)
+    np.testing.assert_allclose(kept["orgn"], [[300.0, 1500.0]], rtol=1e-12)
+    np.testing.assert_allclose(sum(kept.values()), res.data["subbasin_tn_landscape_retention"], rtol=1e-12)
+    res.data["subbasin_nh3n_landscape_retention"] = kept["nh3n"]
+    rows = by_key(gep(res))
+    assert rows[("a", "nh3n")]["removed_riparian_kg"] == pytest.approx(100.0, rel=1e-12)
+    assert rows[("b", "nh3n")]["removed_riparian_kg"] == 0.0
+    # a run without its sources, or without quick flow's, gives none
+    res.coords["source"] = ["point", "groundwater"]
+    assert species_retention(res.data["subbasin_tn_landscape_retention"], res, [2001]) == {}

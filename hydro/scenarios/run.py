@@ -82,6 +82,7 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
     only ``constituents`` (default all), by source unless ``apportion`` is False (totals).
     """
     from hydro.gep import landscape_retention
+    from hydro.gep_retention import species_retention
     from hydro.model import model_variant
     from hydro.simulation import check_period, run
     from hydro.sources import SourceParameters
@@ -111,6 +112,8 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
                                           comp.buffer_removed_mg_per_l[[years.index(y) for y in
                                                                         sorted(set(years_of_day.tolist()))]])
     res.data["subbasin_tn_landscape_retention"] = land
+    for species, kept in species_retention(land, res, run_years).items():
+        res.data[f"subbasin_{species}_landscape_retention"] = kept
     return res, comp
 
 
