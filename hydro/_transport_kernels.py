@@ -1417,7 +1417,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     dispersive_inlet : (R,) bool  inlet held at ``boundary_conc`` (dispersive
         exchange across the inlet) rather than a flux (Danckwerts) condition
     section_cell : (K,) int  cell whose outflow face each section sits on
-    point_cell : (P,) int  cell receiving each point load
+    point_cell : (P,) int  cell receiving each point load, or ``-1 - r``: along reach ``r`` like a lateral load
     q_in, q_out : (D, R) float  discharge at each reach inlet and outlet, m3 s-1
     net_lateral : (D, R) float  lateral water in minus water taken out, m3 s-1;
         the reach's volume changes at ``q_in - q_out + net_lateral``
@@ -2061,8 +2061,10 @@ def _day_sources(lat, lateral_load, boundary_flux, point_load, day, reach_cell_s
 
     Lateral loads spread along each reach like its lateral water (each cell its
     share); boundary inflow into a reach that continues a chain enters its
-    first cell; point loads enter their cell.  One call for all the tracers
-    (a call per tracer and day cost its arrays' reference counts each time).
+    first cell; a point load enters its cell, or where ``point_cell`` is
+    ``-1 - r`` (a source that brings water, which enters along reach ``r`` as
+    lateral water does) along the reach like a lateral load.  One call for all
+    the tracers (a call per tracer and day cost its arrays' reference counts each time).
     """
     for t in range(lat.shape[0]):
         for r in range(reach_cell_start.shape[0] - 1):
@@ -2074,7 +2076,15 @@ def _day_sources(lat, lateral_load, boundary_flux, point_load, day, reach_cell_s
             if main_up[r] >= 0:
                 lat[t, p0] += boundary_flux[day, r, t]
         for j in range(point_cell.shape[0]):
-            lat[t, pos[point_cell[j]]] += point_load[day, j, t]
+            c = point_cell[j]
+            if c >= 0:
+                lat[t, pos[c]] += point_load[day, j, t]
+            else:  # with its water, along the reach: each cell its share
+                r = -1 - c
+                s0 = reach_cell_start[r]
+                p0 = first[r]
+                for i in range(reach_cell_start[r + 1] - s0):
+                    lat[t, p0 + i] += point_load[day, j, t] * cell_share[s0 + i]
 
 
 @kernel(helper=True)
@@ -2209,7 +2219,9 @@ def day_outputs(day, period, t0, n_tag, layout, fj_cond, boundary_flux, lateral_
             budget_reach[period, r, B_WITHDRAWAL, o] += wd
             budget_reach[period, r, B_DISPERSION, o] += d_acc[r]
         for j in range(point_cell.shape[0]):
-            budget_reach[period, cell_reach[point_cell[j]], B_POINT, o] += SECONDS_PER_DAY * point_load[day, j, t]
+            c = point_cell[j]
+            r = cell_reach[c] if c >= 0 else -1 - c
+            budget_reach[period, r, B_POINT, o] += SECONDS_PER_DAY * point_load[day, j, t]
         for j in range(section_cell.shape[0]):
             out_section_mass[day, j, o] = flux_acc[k, pos[section_cell[j]]]
             out_section_disp[day, j, o] = sec_acc[k, j]

@@ -47,12 +47,11 @@ from hydro.results import Results
 from hydro.runoff_warm_up import ATTRIBUTE as WARM_UP_ATTRIBUTE
 from hydro.runoff_warm_up import START_ATTRIBUTE, WarmUp
 from hydro.tracers import TracerInputs, part_loads, tracer_inputs
-from hydro.transport import Constituent, TransportInputs, TransportResult, simulate
+from hydro.transport import Constituent, TransportInputs, TransportResult, along_reach, simulate
 from hydro.transport_volumes import on_own_first_day
 from hydro.units import SECONDS_PER_DAY
 from hydro.watershed import (
     MM_KM2_PER_DAY_TO_M3_S,
-    POINT_SOURCE_POSITION,
     WATER_TEMP_INTERCEPT_C,
     WATER_TEMP_SLOPE,
     Watershed,
@@ -403,7 +402,6 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, wate
     :func:`hydro.transport.simulate`'s (:func:`lane_naming`).
     """
     net = basin.network
-    lay = net.layout
     n_reach, n_res = len(net.reaches), len(net.reservoirs)
     tin = src.tracers
     water_temp = np.maximum(0.0, WATER_TEMP_INTERCEPT_C + WATER_TEMP_SLOPE * station.station_tmean_c)
@@ -427,8 +425,8 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, wate
     debt = None if start is None else start.inlet_debt
     if start is not None and start.conc is not None:  # None: the run's start (the basin's [initial])
         init_conc, init_res_conc = start.conc, start.res_conc
-    point_cell = np.array([lay.cell_at(net.reach_index(r), POINT_SOURCE_POSITION) for r in w.points.reaches],
-                          dtype=np.int64)
+    # a plant's water joins its reach's lateral inflow (water()): its load enters with it, along the reach
+    point_cell = np.array([along_reach(net.reach_index(r)) for r in w.points.reaches], dtype=np.int64)
     inputs = TransportInputs(  # nothing enters at the reaches' inlets from outside the network: no boundaries
         q_in=hyd.q_in, q_out=hyd.q_out, res_volume=hyd.res_volume, res_outflow=hyd.res_outflow,
         res_area=hyd.res_area, boundary_flux=None, boundary_conc=None, dispersive_inlet=np.zeros(n_reach, bool),

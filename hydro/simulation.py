@@ -43,7 +43,7 @@ from hydro.hydraulics import accumulate
 from hydro.results import Results
 from hydro.series import SeriesReader, daily_dates
 from hydro.tracers import split_results
-from hydro.transport import TransportInputs, simulate, tracer_layout
+from hydro.transport import TransportInputs, along_reach, simulate, tracer_layout
 from hydro.units import G_PER_S_PER_KG_PER_DAY
 
 
@@ -202,7 +202,10 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
     years = sorted({d.year for d in dates})
     period = np.array([years.index(d.year) for d in dates], dtype=np.int64)
     lay = net.layout
-    point_cell = np.array([lay.cell_at(r, p) for r, p in zip(forcing.point_reach, forcing.point_position)],
+    # a source's water joins its reach's lateral inflow (read_forcing): its load enters with it, along the
+    # reach; a load without water (no flow on any day) enters the cell at its position
+    point_cell = np.array([along_reach(r) if np.any(forcing.point_flow[:, j] > 0) else lay.cell_at(r, p)
+                           for j, (r, p) in enumerate(zip(forcing.point_reach, forcing.point_position))],
                           dtype=np.int64)
     n_day, n_res = len(dates), len(net.reservoirs)
     inputs = TransportInputs(

@@ -36,6 +36,12 @@ __all__ = ["Constituent", "Reaction", "TracerLayout", "TransportInputs", "Transp
 TRANSPORT_THREADS = max(1, min(int(os.environ.get("HYDRO_TRANSPORT_THREADS", "2")), os.cpu_count() or 1))
 
 
+def along_reach(reach_index: int) -> int:
+    """The ``point_cell`` of a point source whose water enters reach ``reach_index`` as lateral
+    water does (each cell its share): its load enters the same way (:class:`TransportInputs`)."""
+    return -1 - int(reach_index)
+
+
 @dataclass(frozen=True)
 class TransportInputs:
     """Everything that drives one transport run, as arrays (SI units).
@@ -64,7 +70,9 @@ class TransportInputs:
     lateral_load : (D, R, T) float
         Loads spread along each reach, g s-1.
     point_cell : (P,) int
-        Cell receiving each point load.
+        Cell receiving each point load, or :func:`along_reach` ``(r)`` for a source whose
+        water enters reach ``r`` as lateral water (spread by each cell's share): its load
+        then enters with its water, so a uniform field stays uniform.
     point_load : (D, P, T) float
         Point loads, g s-1.
     res_load : (D, S, T) float

@@ -65,8 +65,6 @@ from hydro.watershed_tables import (
 #: Stefan & Preud'homme (1993), JAWRA 29(1): 27-45: daily stream temperature from air.
 WATER_TEMP_INTERCEPT_C = 5.0
 WATER_TEMP_SLOPE = 0.75
-#: Position of point sources along their reach (fraction from the inlet).
-POINT_SOURCE_POSITION = 0.5
 
 
 @dataclass(frozen=True)
