@@ -444,3 +444,20 @@ def test_a_basin_carrying_several_constituents_calibrates_against_tn(tmp_path):
     problem.prepare()
     record = problem.evaluate(problem.midpoint())
     assert record["status"] == "ok", record.get("error")
+
+
+def test_quiet_calibration_prints_nothing_on_stdout(tmp_path, cheap):
+    """`-q` printed `written: OUT/best_params.toml` where every other command's -q prints nothing."""
+    from click.testing import CliRunner
+
+    from hydro.calibration.cli import calibrate_command
+    from hydro.cli import _Group
+
+    group = _Group("hydro")
+    group.add_command(calibrate_command)
+    out = tmp_path / "q"
+    res = CliRunner().invoke(group, ["calibrate", str(_config(cheap, budget=30)), "--workers", "1", "-q",
+                                     "-o", str(out)])
+    assert res.exit_code == 0, res.output
+    assert res.stdout == ""
+    assert (out / "best_params.toml").is_file()

@@ -27,7 +27,7 @@ import click
               help="Replace the run stored in the output folder (its files only) instead of refusing.")
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
               help="Output folder (default: calibration-<config name> here).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress bar; print only the result folder.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress, summary or 'written:' line; errors and the notes after a run still go to stderr.")
 def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrite, outdir, quiet):
     """Calibrate a model: search parameters, store every evaluation, write the best.
 
@@ -77,7 +77,8 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
     if s.get("glue_note"):  # no behavioural set: no bands were written, say so here too
         click.echo(f"note: GLUE: {s['glue_note']}", err=True)
     if result.best is not None:
-        click.echo(f"written: {folder / PARAMS_FILE}")
+        if not quiet:  # -q: nothing on stdout, as every command's -q
+            click.echo(f"written: {folder / PARAMS_FILE}")
     else:
         click.echo(f"every evaluation failed; see {folder / 'evaluations.csv'}", err=True)
         sys.exit(1)
