@@ -32,6 +32,7 @@ import re
 import shutil
 import signal
 import socket
+import sys
 import time
 import uuid
 from collections.abc import Iterable, Iterator
@@ -373,12 +374,23 @@ def handle_signals() -> Iterator[None]:
         if received is None:
             old_hook(args)
 
+    old_unraisable = sys.unraisablehook
+
+    def quiet_signal_in_finaliser(args):
+        # the signal's exception raised inside a finaliser (__del__) is swallowed by Python, which
+        # prints "Exception ignored in ..." and a traceback: the stop itself comes at the next
+        # raise_if_signalled, with the command's one line
+        if not (received is not None and isinstance(args.exc_value, (KeyboardInterrupt, Terminated))):
+            old_unraisable(args)
+
     threading.excepthook = quiet_after_signal
+    sys.unraisablehook = quiet_signal_in_finaliser
     try:
         yield
     finally:
         if received is None:  # after a signal, keep it quiet until the process exits
             threading.excepthook = old_hook
+            sys.unraisablehook = old_unraisable
         for sig, handler in old.items():
             with contextlib.suppress(ValueError, OSError):
                 signal.signal(sig, handler)

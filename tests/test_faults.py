@@ -436,3 +436,33 @@ def test_a_dollar_in_a_title_label_or_name_is_drawn_as_typed(tmp_path):
     r = invoke("report", results, "-o", tmp_path / "r.html")
     assert r.exit_code == 0 and "Traceback" not in r.output, r.output
     assert "Border ($\\mug$/L)" in (tmp_path / "r.html").read_text(encoding="utf-8")
+
+
+def test_a_signal_inside_a_finaliser_prints_no_traceback():
+    # Ctrl-C landing in a finaliser (numpy's NpzFile.__del__ during a calibration) printed "Exception
+    # ignored in ... KeyboardInterrupt" and a traceback; the stop itself comes at the next checkpoint
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import gc, os, signal, sys
+        from hydro import outputs
+
+        class Held:
+            def __del__(self):
+                os.kill(os.getpid(), signal.SIGINT)
+                sum(range(10_000))  # the handler runs here, inside the finaliser
+
+        with outputs.handle_signals():
+            Held()
+            gc.collect()
+            try:
+                outputs.raise_if_signalled()
+            except KeyboardInterrupt:
+                sys.exit(outputs.exit_status())
+        sys.exit(3)
+    """)
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 130, proc.stderr
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
