@@ -27,8 +27,8 @@ import click
               help="Replace the run stored in the output folder (its files only) instead of refusing.")
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
               help="Output folder (default: calibration-<config name> here).")
-@click.option("-q", "--quiet", is_flag=True, help="No progress, summary or 'written:' line; errors and the notes after a run still go "
-                   "to stderr.")
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress, summary or 'written:' line; errors and the notes after a run still go to stderr.")
 def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrite, outdir, quiet):
     """Calibrate a model: search parameters, store every evaluation, write the best.
 
