@@ -29,7 +29,7 @@ from hydro.network import Network
 from hydro.overrides import apply_overrides, in_user_paths
 from hydro.run_settings import RunSettings, read_run_settings
 from hydro.tomlio import Table
-from hydro.transfer_tables import TransferSpec, transfer_specs
+from hydro.transfer_tables import TransferSpec, check_parts_given, transfer_specs
 from hydro.transport import Constituent
 from hydro.watershed_tables import Watershed, check_parts, parse_watershed
 
@@ -240,6 +240,7 @@ class Basin:
         parsed_withdrawals = parse_withdrawals(withdrawals, network, path.parent)
         gauges = gauge_series(network, path, path.parent)
         parsed_transfers = transfer_specs(transfers, network, path.parent)
+        check_parts_given(parsed_transfers, constituents)
         if watershed is not None:
             _check_routing(path, settings, network)
         root.finish()

@@ -213,6 +213,34 @@ def transfer_spec(t: Table, network, folder: Path) -> TransferSpec:
     return spec
 
 
+def check_parts_given(specs: tuple[TransferSpec, ...], constituents) -> None:
+    """Refuse an inflow that gives a constituent's total where the basin simulates its parts
+    (``tp`` where TP is ``dp`` and ``pp``) without giving every part: the transport carries the
+    parts only, so a part not given would bring none of its mass, without a word.
+
+    Raises
+    ------
+    HydroError
+        Naming the transfer's key, the parts to give and that they add up to the total.
+    """
+    for spec in specs:
+        if spec.kind != "inflow" or spec.table is None:
+            continue
+        given = set(spec.constants) | set(spec.file_species)
+        for c in constituents:
+            parts = [p.name for p in c.parts]
+            missing = [p for p in parts if p not in given]
+            if c.name in given and parts != [c.name] and missing:
+                key = f"{c.name}{CONCENTRATION_SUFFIX}"
+                raise spec.table.error(key if c.name in spec.constants else "csv", (
+                    f"the basin simulates {c.name.upper()} as {', '.join(parts)}, so the transport carries "
+                    f"only those: {', '.join(m + CONCENTRATION_SUFFIX for m in missing)} not given would "
+                    f"bring none of this water's {c.name.upper()}; give "
+                    + " and ".join(p + CONCENTRATION_SUFFIX for p in parts)
+                    + f" (adding up to {key}; mark a split that is not published as an ESTIMATE), as a key or a "
+                    "column of the file"))
+
+
 def transfer_specs(tables: list[Table], network, folder: Path) -> tuple[TransferSpec, ...]:
     """Every ``[[transfers]]`` table, parsed; ids must be unique."""
     out: list[TransferSpec] = []

@@ -395,6 +395,8 @@ orgn_mg_per_l = 0.5   # ESTIMATE, range 0.2-1.0 (SOURCES "Water-quality checks (
 nh3n_mg_per_l = 0.5   # ESTIMATE, range 0.15-1.0 (GB 3838 Classes II-III): no published value
 no3n_mg_per_l = 2.0   # tn - orgn - nh3n (ESTIMATE by difference)
 tp_mg_per_l = 0.1     # ESTIMATE, range 0.05-0.2 (river Classes II-III): no published value
+dp_mg_per_l = 0.05    # ESTIMATE, range 0.01-0.07: half of TP dissolved, the convention of region R10 (no published split; the sediment-laden Yellow River may carry more as particles; SOURCES section 17)
+pp_mg_per_l = 0.05    # tp - dp (ESTIMATE by difference)
 codmn_mg_per_l = 4.0  # ESTIMATE, range 2-6 (Classes II-III): no published value
 reference = "CCTV 2019-03-18; Xinhua 2021-04-27, 2022-04-19, 2023-01-11; CRNTT 2023-02-14 citing Xinhua; Beijing Daily app 2024-10-01; CCTV January 2025 (2024 total) (SOURCES 'Plan period 2021-2027')"
 """

@@ -277,6 +277,8 @@ orgn_mg_per_l = 0.20   # ESTIMATE, range 0.1-0.4: no published organic N (SOURCE
 nh3n_mg_per_l = 0.10   # ESTIMATE, range 0.02-0.5: Danjiangkou's yearly classes I-II (Renmin Changjiang 2025(12))
 no3n_mg_per_l = 1.04   # tn - orgn - nh3n (ESTIMATE by difference)
 tp_mg_per_l = 0.020    # Danjiangkou 2021-2023 mean TP (Renmin Changjiang 2025(12)); ESTIMATE for 2015-2020
+dp_mg_per_l = 0.010    # ESTIMATE, range 0.004-0.016: half of TP dissolved, the convention of region R10 for reservoir water (no published split of the transferred water; SOURCES "Transfers and operations")
+pp_mg_per_l = 0.010    # tp - dp (ESTIMATE by difference)
 codmn_mg_per_l = 2.0   # ESTIMATE, range 1.0-4.0: Danjiangkou's yearly classes I-II (Renmin Changjiang 2025(12))
 reference = "Xinhua 2016-09-20, 2019-12-12, 2020-08-28; Danjiangkou TN and TP: Renmin Changjiang 2025(12)"
 
