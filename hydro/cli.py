@@ -70,7 +70,9 @@ class _Group(click.Group):
             raise
 
     def invoke(self, ctx):
-        from hydro import outputs
+        import signal
+
+        from hydro import signals
 
         argv = ctx.meta.get("hydro.argv", [])
         name = next((a for a in argv if not a.startswith("-")), "")
@@ -79,9 +81,9 @@ class _Group(click.Group):
 
             compile_notice(every=_COMPILING_COMMANDS[name])  # `run` and `validate` say it themselves
         try:
-            with outputs.handle_signals(), _small_pages(name == "run"), _fewer_collections(name == "run"):
+            with signals.handle_signals(), _small_pages(name == "run"), _fewer_collections(name == "run"):
                 value = super().invoke(ctx)
-                outputs.raise_if_signalled()  # a signal whose exception library code swallowed
+                signals.raise_if_signalled()  # a signal whose exception library code swallowed
                 self.finished = bool(ctx.meta.get(_FINISHED))
                 return value
         except HydroError as exc:
@@ -94,13 +96,13 @@ class _Group(click.Group):
                        "--locations, fewer members or --workers", err=True)
             sys.exit(1)
         except KeyboardInterrupt as exc:  # Ctrl-C (130) or SIGTERM (143): one line, no "Aborted!"
-            status = outputs.exit_status(exc)
+            status = signals.exit_status(exc)
             name = "terminated (SIGTERM)" if status == 143 else "interrupted (Ctrl-C)"
             click.echo(f"\n{name}: stopped; no file was left half-written", err=True)
             sys.exit(status)
         except SystemExit as exc:
             # a command that handled Ctrl-C itself (calibrate: exit 130) was in fact terminated
-            if exc.code == 130 and outputs.received == outputs.signal.SIGTERM:
+            if exc.code == 130 and signals.received == signal.SIGTERM:
                 sys.exit(143)
             raise
 

@@ -14,10 +14,7 @@ Every writer (``hydro run``, ``scenarios`` and its summary CSV, ``report``, ``pl
   rename it into place.  Without ``overwrite`` the rename never replaces a file that appeared
   meanwhile (another writer on the same path): it links the temporary file to the name, which fails
   if the name exists.  The temporary file is removed on any exit that Python sees (an error,
-  Ctrl-C, SIGTERM through :func:`handle_signals`).
-
-:func:`handle_signals` makes SIGTERM raise :class:`Terminated` (a :class:`KeyboardInterrupt`) so that
-``finally`` blocks run; the command line turns Ctrl-C into exit status 130 and SIGTERM into 143 with one line.
+  Ctrl-C, SIGTERM through :func:`hydro.signals.handle_signals`).
 
 Tests only: ``HYDRO_TEST_WRITE_DELAY=SECONDS`` makes every atomic write sleep that long after writing
 its temporary file and before renaming it (a window in which to kill the process).
@@ -30,15 +27,14 @@ import errno
 import os
 import re
 import shutil
-import signal
 import socket
-import sys
 import time
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from hydro.errors import HydroError
+from hydro.signals import raise_if_signalled
 from hydro.workers import pid_alive
 from hydro.workers import worker_init as worker_init
 
@@ -52,13 +48,6 @@ FOREIGN_STALE_S = 24 * 3600
 #: before this module) counts as stale.
 LEGACY_STALE_S = 600
 
-
-class Terminated(KeyboardInterrupt):
-    """Raised in the main thread on SIGTERM (see :func:`handle_signals`)."""
-
-
-#: The last signal :func:`handle_signals` saw (``signal.SIGINT`` / ``SIGTERM``), or None.
-received: int | None = None
 
 
 def _host() -> str:
@@ -327,86 +316,3 @@ def write_bytes(path: str | Path, data: bytes, overwrite: bool = False, *, optio
     with atomic_open(path, overwrite, option=option, flag=flag, mode="wb") as fh:
         fh.write(data)
     return Path(path)
-
-
-# -- signals -------------------------------------------------------------------------
-
-#: The process that installed the handlers (forked workers inherit them).
-_owner_pid: int | None = None
-
-
-def _on_signal(signum, frame):
-    global received
-    if os.getpid() != _owner_pid:
-        # a forked worker (an ensemble's process pool) that inherited the handler: end
-        # quietly, as SIGTERM would, and leave the message to the parent (no traceback)
-        os._exit(128 + signum)
-    received = signum
-    if signum == signal.SIGTERM:
-        raise Terminated()
-    raise KeyboardInterrupt()
-
-
-@contextlib.contextmanager
-def handle_signals() -> Iterator[None]:
-    """While the block runs (in the main thread), SIGINT raises KeyboardInterrupt and
-    SIGTERM raises :class:`Terminated`, so that every ``finally`` (temporary files,
-    worker processes) runs; the previous handlers are restored afterwards."""
-    global received, _owner_pid
-    received = None
-    _owner_pid = os.getpid()
-    import threading
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    old = {}
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        try:
-            old[sig] = signal.signal(sig, _on_signal)
-        except (ValueError, OSError):  # pragma: no cover - not the main thread / platform
-            pass
-    old_hook = threading.excepthook
-
-    def quiet_after_signal(args):
-        # once stopping on a signal, a background thread's error (a process pool's
-        # manager thread finding its workers gone) is noise, not news
-        if received is None:
-            old_hook(args)
-
-    old_unraisable = sys.unraisablehook
-
-    def quiet_signal_in_finaliser(args):
-        # the signal's exception raised inside a finaliser (__del__) is swallowed by Python, which
-        # prints "Exception ignored in ..." and a traceback: the stop itself comes at the next
-        # raise_if_signalled, with the command's one line
-        if not (received is not None and isinstance(args.exc_value, (KeyboardInterrupt, Terminated))):
-            old_unraisable(args)
-
-    threading.excepthook = quiet_after_signal
-    sys.unraisablehook = quiet_signal_in_finaliser
-    try:
-        yield
-    finally:
-        if received is None:  # after a signal, keep it quiet until the process exits
-            threading.excepthook = old_hook
-            sys.unraisablehook = old_unraisable
-        for sig, handler in old.items():
-            with contextlib.suppress(ValueError, OSError):
-                signal.signal(sig, handler)
-
-
-def raise_if_signalled() -> None:
-    """Raise :class:`Terminated` / KeyboardInterrupt if :func:`handle_signals` saw a signal
-    (its exception may have been swallowed by library code that catches everything)."""
-    if received == signal.SIGTERM:
-        raise Terminated()
-    if received == signal.SIGINT:
-        raise KeyboardInterrupt()
-
-
-def exit_status(exc: BaseException | None = None) -> int:
-    """130 for Ctrl-C (SIGINT), 143 for SIGTERM."""
-    if isinstance(exc, Terminated) or received == signal.SIGTERM:
-        return 128 + signal.SIGTERM
-    return 128 + signal.SIGINT

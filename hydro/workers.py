@@ -2,7 +2,7 @@
 
 :func:`worker_init` is the initializer every pool passes to its workers
 (:mod:`hydro.batch`, :mod:`hydro.calibration.executors`): Ctrl-C is left to the
-parent (which stops cleanly, :func:`hydro.outputs.handle_signals`), SIGTERM ends
+parent (which stops cleanly, :func:`hydro.signals.handle_signals`), SIGTERM ends
 the worker, and a worker ends when its parent dies.  :func:`watch_parent` does the
 same for the nannies and workers of a local Dask cluster, which are not our children.
 """

@@ -335,12 +335,12 @@ def test_resume_refuses_changed_observations_or_forcing(tmp_path):
 
 def test_ctrl_c_still_writes_the_summary_and_best_parameters(tmp_path, monkeypatch):
     """After a real Ctrl-C (or SIGTERM) through the CLI's signal handler every atomic write
-    stopped on the signal again (hydro.outputs.raise_if_signalled), so the documented
+    stopped on the signal again (hydro.signals.raise_if_signalled), so the documented
     summary.json ("interrupted": true), evaluations.csv and best_params.toml were never
     written; the signal is kept for the exit status (130 / 143)."""
     import signal
 
-    from hydro import outputs
+    from hydro import signals
     from hydro.batch import SerialExecutor
     from hydro.calibration import Problem
     from hydro.calibration.executors import Evaluations
@@ -348,12 +348,12 @@ def test_ctrl_c_still_writes_the_summary_and_best_parameters(tmp_path, monkeypat
     class Interrupting(Evaluations):
         def map_unordered(self, vectors):
             for k, item in enumerate(super().map_unordered(vectors)):
-                if k == 7:  # as hydro.outputs._on_signal does on Ctrl-C
-                    outputs.received = signal.SIGINT
+                if k == 7:  # as hydro.signals._on_signal does on Ctrl-C
+                    signals.received = signal.SIGINT
                     raise KeyboardInterrupt
                 yield item
 
-    monkeypatch.setattr(outputs, "received", None)
+    monkeypatch.setattr(signals, "received", None)
     cfg = CalibrationConfig.from_toml(_shipped("leguer", tmp_path, 'name = "de"\nmax_evaluations = 40\npopsize = 5'))
     out = tmp_path / "out"
     with pytest.raises(KeyboardInterrupt):
@@ -362,7 +362,7 @@ def test_ctrl_c_still_writes_the_summary_and_best_parameters(tmp_path, monkeypat
     assert summary["interrupted"] is True and summary["evaluations"] == 7
     assert (out / "best_params.toml").is_file() and (out / "scores.csv").is_file()
     assert len((out / "evaluations.csv").read_text().splitlines()) == 8
-    assert outputs.received == signal.SIGINT  # the exit status still says Ctrl-C
+    assert signals.received == signal.SIGINT  # the exit status still says Ctrl-C
 
 
 # --------------------------------------------------------------- a worker process that dies

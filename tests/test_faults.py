@@ -447,20 +447,20 @@ def test_a_signal_inside_a_finaliser_prints_no_traceback():
 
     code = textwrap.dedent("""
         import gc, os, signal, sys
-        from hydro import outputs
+        from hydro import signals
 
         class Held:
             def __del__(self):
                 os.kill(os.getpid(), signal.SIGINT)
                 sum(range(10_000))  # the handler runs here, inside the finaliser
 
-        with outputs.handle_signals():
+        with signals.handle_signals():
             Held()
             gc.collect()
             try:
-                outputs.raise_if_signalled()
+                signals.raise_if_signalled()
             except KeyboardInterrupt:
-                sys.exit(outputs.exit_status())
+                sys.exit(signals.exit_status())
         sys.exit(3)
     """)
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)

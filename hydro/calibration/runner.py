@@ -118,7 +118,7 @@ class _Evaluator:
             else:
                 slots[key] = [i]
                 todo.append(z)
-        from hydro.outputs import raise_if_signalled
+        from hydro.signals import raise_if_signalled
 
         for j, result in self.executor.map_unordered(todo):
             raise_if_signalled()  # a Ctrl-C/SIGTERM whose exception library code swallowed
@@ -478,18 +478,18 @@ def _open_folder(folder: Path, config: CalibrationConfig, overwrite: bool,
 def _signal_acted_on(interrupted: bool):
     """While an interrupted run writes its outputs: the Ctrl-C or SIGTERM that stopped it has
     already raised, so the atomic writes (which stop on a signal library code swallowed,
-    :func:`hydro.outputs.raise_if_signalled`) must not stop on it again; it is restored
+    :func:`hydro.signals.raise_if_signalled`) must not stop on it again; it is restored
     afterwards (the exit status reads it).  A new signal still interrupts."""
-    from hydro import outputs
+    from hydro import signals
 
-    seen = outputs.received
+    seen = signals.received
     if interrupted:
-        outputs.received = None
+        signals.received = None
     try:
         yield
     finally:
-        if interrupted and outputs.received is None:
-            outputs.received = seen
+        if interrupted and signals.received is None:
+            signals.received = seen
 
 
 def _time_evaluation(problem: Problem) -> float:
@@ -597,7 +597,7 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
                 extra = _run_glue(problem, ev, folder)
             else:
                 extra = _run_sensitivity(problem, ev, folder)
-        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (hydro.outputs.Terminated)
+        except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (hydro.signals.Terminated)
             interrupted = True
             raise
         finally:

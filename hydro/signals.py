@@ -1,0 +1,100 @@
+"""Ctrl-C and SIGTERM in a hydro command: every ``finally`` runs, and one line says what stopped.
+
+:func:`handle_signals` makes SIGTERM raise :class:`Terminated` (a :class:`KeyboardInterrupt`) so that
+``finally`` blocks run (temporary files of :mod:`hydro.outputs`, worker processes); the command line
+turns Ctrl-C into exit status 130 and SIGTERM into 143 with one line.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import sys
+from collections.abc import Iterator
+
+
+class Terminated(KeyboardInterrupt):
+    """Raised in the main thread on SIGTERM (see :func:`handle_signals`)."""
+
+
+#: The last signal :func:`handle_signals` saw (``signal.SIGINT`` / ``SIGTERM``), or None.
+received: int | None = None
+
+#: The process that installed the handlers (forked workers inherit them).
+_owner_pid: int | None = None
+
+
+def _on_signal(signum, frame):
+    global received
+    if os.getpid() != _owner_pid:
+        # a forked worker (an ensemble's process pool) that inherited the handler: end
+        # quietly, as SIGTERM would, and leave the message to the parent (no traceback)
+        os._exit(128 + signum)
+    received = signum
+    if signum == signal.SIGTERM:
+        raise Terminated()
+    raise KeyboardInterrupt()
+
+
+@contextlib.contextmanager
+def handle_signals() -> Iterator[None]:
+    """While the block runs (in the main thread), SIGINT raises KeyboardInterrupt and
+    SIGTERM raises :class:`Terminated`, so that every ``finally`` (temporary files,
+    worker processes) runs; the previous handlers are restored afterwards."""
+    global received, _owner_pid
+    received = None
+    _owner_pid = os.getpid()
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    old = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        with contextlib.suppress(ValueError, OSError):  # not the main thread / platform
+            old[sig] = signal.signal(sig, _on_signal)
+    old_hook = threading.excepthook
+
+    def quiet_after_signal(args):
+        # once stopping on a signal, a background thread's error (a process pool's
+        # manager thread finding its workers gone) is noise, not news
+        if received is None:
+            old_hook(args)
+
+    old_unraisable = sys.unraisablehook
+
+    def quiet_signal_in_finaliser(args):
+        # the signal's exception raised inside a finaliser (__del__) is swallowed by Python, which
+        # prints "Exception ignored in ..." and a traceback: the stop itself comes at the next
+        # raise_if_signalled, with the command's one line
+        if not (received is not None and isinstance(args.exc_value, (KeyboardInterrupt, Terminated))):
+            old_unraisable(args)
+
+    threading.excepthook = quiet_after_signal
+    sys.unraisablehook = quiet_signal_in_finaliser
+    try:
+        yield
+    finally:
+        if received is None:  # after a signal, keep it quiet until the process exits
+            threading.excepthook = old_hook
+            sys.unraisablehook = old_unraisable
+        for sig, handler in old.items():
+            with contextlib.suppress(ValueError, OSError):
+                signal.signal(sig, handler)
+
+
+def raise_if_signalled() -> None:
+    """Raise :class:`Terminated` / KeyboardInterrupt if :func:`handle_signals` saw a signal
+    (its exception may have been swallowed by library code that catches everything)."""
+    if received == signal.SIGTERM:
+        raise Terminated()
+    if received == signal.SIGINT:
+        raise KeyboardInterrupt()
+
+
+def exit_status(exc: BaseException | None = None) -> int:
+    """130 for Ctrl-C (SIGINT), 143 for SIGTERM."""
+    if isinstance(exc, Terminated) or received == signal.SIGTERM:
+        return 128 + signal.SIGTERM
+    return 128 + signal.SIGINT
