@@ -197,3 +197,35 @@ def test_the_incentives_say_it_year_by_year(cascade, tmp_path):
         held = sum(r["n_kept_out_in_storage_kg"] for r in by_year.values())
         assert kept == pytest.approx(_value(rows, sid, "n_kept_out", "foot"), rel=1e-6)
         assert held == pytest.approx(_value(rows, sid, "n_kept_out_in_storage"), rel=1e-6)
+
+
+def test_upstream_storage_change_does_not_depend_on_string_hashing():
+    # the elements upstream of a reservoir are a set: summed in its order, the total's last digits
+    # changed from one process to the next (PYTHONHASHSEED), so two runs of a scenario batch never
+    # compared equal byte for byte (outside review, 2026-12-04)
+    import subprocess
+    import sys
+    import textwrap
+
+    code = textwrap.dedent("""
+        import numpy as np
+        from hydro.results import Results
+        from hydro.scenarios.kept_out import upstream_storage_change
+        from hydro.variables import BUDGET_TERMS
+        reaches = [f"r{i}" for i in range(12)]
+        res = Results(coords={"reach": reaches, "reservoir": ["lake"], "year": [2001],
+                              "budget_term": list(BUDGET_TERMS)},
+                      attrs={"network_downstream": ";".join(f"{r}=lake" for r in reaches) + ";lake="})
+        b = np.zeros((1, 12, len(BUDGET_TERMS)))
+        # values whose sum depends on the order of the additions
+        b[0, :, BUDGET_TERMS.index("storage_end")] = [1e16, 1.0, -1e16, 3.3, 1e-3, 7e15, -7e15, 0.1, 2.2,
+                                                       9e14, -9e14, 0.7]
+        res.data["tn_budget_reach"] = b
+        res.data["tn_budget_reservoir"] = np.zeros((1, 1, len(BUDGET_TERMS)))
+        print(repr(float(upstream_storage_change(res)[0])))
+    """)
+    import os
+
+    seen = {subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                           env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout for seed in range(6)}
+    assert len(seen) == 1, seen  # without sorting: five different totals from six seeds

@@ -229,7 +229,7 @@ def upstream_storage_change(res, by_year: bool = False) -> np.ndarray:
     up = upstream_elements(network)
     out = np.zeros(shape)
     for k, r in enumerate(reservoirs):
-        for e in up.get(r, ()):
+        for e in sorted(up.get(r, ())):  # a set: its order follows string hashing, the sum would too
             out[..., k] += change.get(e, 0.0)
     return out
 
