@@ -34,7 +34,7 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from hydro.errors import HydroError
-from hydro.signals import raise_if_signalled
+from hydro.signals import held, raise_if_signalled
 from hydro.workers import pid_alive
 from hydro.workers import worker_init as worker_init
 
@@ -271,6 +271,7 @@ def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o"
     folder = path.parent if str(path.parent) else Path(".")
     name = f".{path.name}.{os.getpid()}@{_host()}.{uuid.uuid4().hex[:8]}.part"
     tmp = str(folder / name)
+    deferred = False
     try:  # created inside the try: a signal right after creation still removes it
         os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
         yield Path(tmp)
@@ -278,6 +279,10 @@ def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o"
         os.chmod(tmp, file_mode())
         _delay()
         raise_if_signalled()  # a signal that library code swallowed still stops the commit
+        if _group is not None:  # renamed with the others at the end of written_together()
+            _group.append((tmp, path, overwrite, option, flag, folder))
+            deferred = True
+            return
         _commit(tmp, path, overwrite, option, flag)
         _fsync_folder(folder)
     except (OSError, RuntimeError) as exc:
@@ -286,8 +291,44 @@ def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o"
             raise
         raise failed from None
     finally:
-        with contextlib.suppress(OSError):
-            os.unlink(tmp)
+        if not deferred:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+#: The files of an open :func:`written_together` block, waiting to be renamed into place.
+_group: list | None = None
+
+
+@contextlib.contextmanager
+def written_together() -> Iterator[None]:
+    """Files written through :func:`atomic_path` inside the block become theirs together, at its end.
+
+    A pair of outputs (``hydro scenarios``' netCDF and its summary CSV) is never left half old, half
+    new: each file is written to its temporary name as usual; on a clean exit all are renamed into
+    place one after the other with Ctrl-C and SIGTERM held back (delivered after the renames,
+    :func:`hydro.signals.held`); on any exception none is and the temporary files are removed.
+    """
+    global _group
+    outer, _group = _group, []
+    pending = _group
+    try:
+        yield
+        with held():
+            for tmp, path, overwrite, option, flag, folder in pending:
+                try:
+                    _commit(tmp, path, overwrite, option, flag)
+                    _fsync_folder(folder)
+                except (OSError, RuntimeError) as exc:
+                    failed = write_failure(path, folder, exc)
+                    if failed is None:
+                        raise
+                    raise failed from None
+    finally:
+        _group = outer
+        for tmp, *_ in pending:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
 
 
 @contextlib.contextmanager

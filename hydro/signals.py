@@ -98,3 +98,19 @@ def exit_status(exc: BaseException | None = None) -> int:
     if isinstance(exc, Terminated) or received == signal.SIGTERM:
         return 128 + signal.SIGTERM
     return 128 + signal.SIGINT
+
+
+@contextlib.contextmanager
+def held() -> Iterator[None]:
+    """Ctrl-C and SIGTERM held back while the block runs (a few renames), delivered after it: the
+    block is never cut in half.  Where signals cannot be masked (not the main thread, a platform
+    without ``pthread_sigmask``) the block runs as it is."""
+    try:
+        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
+    except (AttributeError, ValueError, OSError):
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)

@@ -466,3 +466,43 @@ def test_a_signal_inside_a_finaliser_prints_no_traceback():
     proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
     assert proc.returncode == 130, proc.stderr
     assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr, proc.stderr
+
+
+def test_scenarios_interrupted_between_its_two_files_leaves_the_old_pair(tmp_path, monkeypatch):
+    # Ctrl-C after `hydro scenarios -o s.nc --overwrite` had renamed the new s.nc into place and before
+    # s.summary.csv said "no file was left half-written" and left the new results beside the old table
+    import hydro.scenarios.summary as summary
+
+    out = tmp_path / "s.nc"
+    args = ["scenarios", "watershed", SCENARIOS, "--start", "2001-01-01", "--end", "2001-12-31", "-o", out, "-q"]
+    assert invoke(*args).exit_code == 0
+    before = {p: p.read_bytes() for p in (out, tmp_path / "s.summary.csv")}
+    real = summary.write_summary_csv
+
+    def interrupted(*a, **kw):  # the results are written (to their temporary name) by now
+        real(*a, **kw)
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(summary, "write_summary_csv", interrupted)
+    r = invoke(*args[:6], "2002-12-31", *args[7:], "--overwrite")
+    assert r.exit_code == 130 and "no file was left half-written" in r.output
+    assert {p: p.read_bytes() for p in before} == before          # both as they were
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["s.nc", "s.summary.csv"]  # no temporary file left
+    monkeypatch.setattr(summary, "write_summary_csv", real)
+    assert invoke(*args[:6], "2002-12-31", *args[7:], "--overwrite").exit_code == 0
+    assert all(p.read_bytes() != b for p, b in before.items())   # both new together
+
+
+def test_written_together_renames_every_file_or_none(tmp_path):
+    a, b = tmp_path / "a.txt", tmp_path / "b.txt"
+    with pytest.raises(RuntimeError), outputs.written_together():
+        outputs.write_text(a, "new a")
+        assert not a.exists()                                      # not before the block ends
+        raise RuntimeError("a failure after the first file")
+    assert list(tmp_path.iterdir()) == []
+    with outputs.written_together():
+        outputs.write_text(a, "new a")
+        outputs.write_text(b, "new b")
+        assert not a.exists() and not b.exists()
+    assert a.read_text() == "new a" and b.read_text() == "new b"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]

@@ -49,7 +49,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     from hydro.basin import parse_date, resolve_basin
     from hydro.clitools import refuse_empty_output, refuse_seed_without_members
     from hydro.netcdf import check_writable
-    from hydro.outputs import check_output
+    from hydro.outputs import check_output, written_together
     from hydro.scenarios.run import run_scenario_ensemble, run_scenarios, write_scenarios
     from hydro.scenarios.summary import format_summary, summarise, write_summary_csv
 
@@ -92,9 +92,25 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
         raise SystemExit(EXIT_PARTIAL) from None
     finally:
         executor.close(abort=aborted)  # Ctrl-C, SIGTERM: stop the running tasks at once
-    write_scenarios(run, out, overwrite=overwrite, history=_history())
     rows = summarise(run)
-    csv_path = write_summary_csv(rows, out.with_suffix(".summary.csv"), overwrite=overwrite)
+    with written_together():  # the results and their summary: both new, or both as they were
+        write_scenarios(run, out, overwrite=overwrite, history=_history())
+        csv_path = write_summary_csv(rows, out.with_suffix(".summary.csv"), overwrite=overwrite)
+    _notes(run)
+    if not quiet:
+        click.echo(format_summary(rows))
+        click.echo(f"written: {out}\nwritten: {csv_path}")
+    failed = {**{f"scenario {k}": v for k, v in run.failed.items()},
+              **{f"member {k}": v for k, v in ((run.ensemble or {}).get("failed") or {}).items()}}
+    if failed:
+        report_failures(failed, "", lambda text: click.echo(text.strip(), err=True))
+        click.echo(f"{len(failed)} run(s) failed; the file and table leave them out", err=True)
+        raise SystemExit(EXIT_PARTIAL)
+
+
+def _notes(run) -> None:
+    """What the runs of ``run`` do not show by themselves, on stderr: each scenario's measures that
+    act after the run or are not costed, a spread over one member, a transfer's series ending."""
     for c in run.compiled:
         for note in c.notes:
             click.echo(f"note: {c.scenario}: {note}", err=True)
@@ -106,15 +122,6 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
 
     if transfer_note(run.results[0]):  # a plan period past a transfer's series has none of its water
         click.echo(transfer_note(run.results[0]), err=True)
-    if not quiet:
-        click.echo(format_summary(rows))
-        click.echo(f"written: {out}\nwritten: {csv_path}")
-    failed = {**{f"scenario {k}": v for k, v in run.failed.items()},
-              **{f"member {k}": v for k, v in ((run.ensemble or {}).get("failed") or {}).items()}}
-    if failed:
-        report_failures(failed, "", lambda text: click.echo(text.strip(), err=True))
-        click.echo(f"{len(failed)} run(s) failed; the file and table leave them out", err=True)
-        raise SystemExit(EXIT_PARTIAL)
 
 
 def _past_record(basin, sfile, start, end, members, seed, progress) -> int | None:
