@@ -232,7 +232,8 @@ FIGURES = [
            "inference", lambda r: inferred(r)[:3],
            "hydro compensate configs/agreements/miyun_chaobai_published.csv miyun_chaobai_phase1_2018.toml --json"),
     Figure("docs/agreements.md", "2018–2020 predicted {} bn (5–95 % {}–{} bn) ≤ 3.3945 bn\n(uninformative; it leaves "
-           "about {} bn a year for 2021–2023", "inference", lambda r: inferred(r)[3:], "as above: the received_total check"),
+           "about {} bn a year for 2021–2023", "inference", lambda r: inferred(r)[3:],
+           "as above: the received_total check"),
     Figure("docs/commands/compensate.md", "quality_class[0].bonus_yuan = {}e+06 (5-95 %: {} to {}e+06; ...)",
            "inference", lambda r: inferred_as_printed(r)[:3], "as above: the inferred number"),
     Figure("docs/commands/compensate.md", "published 3,394,500,000 ...; model {} (5-95 %: ...)", "inference",
