@@ -150,10 +150,17 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels, zero
                          f"({arr['withdrawal'][d, r]:g} m3/s); withdrawals are water taken out, >= 0")
     if arr["res_volume"].size and (arr["res_volume"] <= 0).any():
         d, s = np.argwhere(arr["res_volume"] <= 0)[0]
+        emptied = max(int(d) - 1, 0)  # res_volume[d]: the volume at the end of day d - 1
+        out = arr.get("res_outflow")
+        if out is not None and out[emptied, s] <= 0:  # it let nothing out: the water evaporated (or was taken)
+            fix = ("it released nothing that day, so evaporation from its surface (or water taken from it) "
+                   "emptied it; dead_storage_mcm stops releases below it, not evaporation: lower its "
+                   "evaporation_mm_per_day, add inflow, or raise its initial storage")
+        else:
+            fix = ("give it a dead_storage_mcm > 0 (no release or abstraction below it; default 0), raise its "
+                   "initial storage, or lower its releases")
         raise HydroError(f"reservoir '{network.reservoirs[s].id}' is empty on {day(min(d, len(arr['q_in']) - 1))}; "
-                         "the transport needs water in every reservoir: give it a dead_storage_mcm > 0 (no "
-                         "release or abstraction below it; default 0), raise its initial storage, or lower "
-                         "its releases")
+                         f"the transport needs water in every reservoir: {fix}")
 
 
 def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_labels) -> None:
