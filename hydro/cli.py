@@ -541,7 +541,9 @@ def validate_command(cases, quick, as_json, list_only):
             click.echo(f"{'PASS' if c.passed else 'FAIL'}  {c.case:26s} {c.metric:36s} "
                        f"{c.value:12.4g} {sign[c.kind]:5s} {c.tolerance:.3g}")
         failed = sum(not c.passed for c in checks)
-        click.echo(f"{len(checks) - failed} passed, {failed} failed")
+        dependent = sum(c.passed and not c.independent for c in checks)
+        apart = f" ({dependent} of them on figures an input was set from: not independent)" if dependent else ""
+        click.echo(f"{len(checks) - failed} passed{apart}, {failed} failed")
     if any(not c.passed for c in checks):
         sys.exit(1)
 

@@ -147,3 +147,31 @@ def test_a_stale_marker_is_found():
     assert not _problems(Table({"id": "s", "value": 1.5e9, "note": "(2026-12-01 run: passes, 1.667e9, +11.1 %)"},
                                "o.toml"), out, Check())
     assert math.isclose(_unit_of_last_digit("1.667e9"), 1e6)
+
+
+def test_a_figure_an_input_was_set_from_is_counted_apart():
+    # Miyun's initial storage was set from its 2000-11-14 storage: the pass was counted as any other
+    # (outside review, 2026-12-04); the check now says so and `hydro validate` counts such passes apart
+    from click.testing import CliRunner
+
+    import hydro.validation as validation
+    from hydro.cli import main
+    from hydro.validation.basins import Outcome, target_check
+
+    t = Table({"id": "s", "value": 1.6e9, "reference": "r", "tolerance_relative": 0.15,
+               "not_independent": "the initial storage was set from it"}, "o.toml")
+    check = target_check("miyun", t, Outcome(1.711e9, "2000-11-14..2000-11-14"))
+    assert check.passed and not check.independent
+    assert check.metric.endswith("[not independent: the initial storage was set from it]")
+    plain = target_check("miyun", Table({"id": "s", "value": 1.6e9, "reference": "r"}, "o.toml"),
+                         Outcome(1.711e9, "w"))
+    assert plain.independent
+
+    def fake_run_cases(cases, quick=False, progress=None):
+        return [check, plain, target_check("miyun", Table({"id": "f", "value": 1.0, "reference": "r"}, "o.toml"),
+                                           Outcome(9.0, "w"))]
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(validation, "run_cases", fake_run_cases)
+        out = CliRunner().invoke(main, ["validate", "miyun"]).output
+    assert "2 passed (1 of them on figures an input was set from: not independent), 1 failed" in out

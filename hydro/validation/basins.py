@@ -130,7 +130,7 @@ import fnmatch
 import math
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from typing import Any
 
@@ -840,7 +840,16 @@ def target_value(results, t: Table) -> float:
 # -- the case -------------------------------------------------------------------------------------
 
 def target_check(case_name: str, t: Table, out: Outcome) -> Check:
-    """The :class:`Check` of one evaluated target (a target with no value fails with its reason)."""
+    """The :class:`Check` of one evaluated target (a target with no value fails with its reason); a
+    target whose figure an input was set from (``not_independent``, the reason) is marked so."""
+    check = _target_check(case_name, t, out)
+    why = t.str("not_independent", "").strip()
+    if not why:
+        return check
+    return replace(check, metric=f"{check.metric} [not independent: {why}]", independent=False)
+
+
+def _target_check(case_name: str, t: Table, out: Outcome) -> Check:
     tid = t.str("id")
     if not t.str("reference").strip():  # every published figure says where it is published
         raise t.error("reference", "give the author, year, title and table or page of the figure")

@@ -42,6 +42,9 @@ class Check:
     kind : str
         ``"max"`` (value <= tolerance), ``"min"`` (value >= tolerance) or
         ``"abs"`` (abs(value) <= tolerance); only for display.
+    independent : bool
+        False where an input of the model was set from the figure checked (``not_independent``
+        of an observations file's target).
     """
 
     case: str
@@ -50,6 +53,9 @@ class Check:
     tolerance: float
     passed: bool
     kind: str = "max"
+    #: False for a published figure an input was set from (a basin's initial storage): its pass is
+    #: reported, and counted apart, as not independent of the model's inputs.
+    independent: bool = True
 
     @classmethod
     def at_most(cls, case: str, metric: str, value: float, tolerance: float) -> "Check":
