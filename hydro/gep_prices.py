@@ -14,7 +14,7 @@ targets and equivalents per pollutant (TN, NH3-N, TP, CODMn).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from hydro.errors import HydroError
@@ -206,6 +206,19 @@ class GepPrices:
         """Water purification price of ``pollutant`` in ``year``, yuan per tonne."""
         steps = dict(self.pollutant_yuan_per_equivalent).get(pollutant, self.purification_yuan_per_equivalent_by_year)
         return yuan_per_t(step_value(steps, year, self.where), self.kg_per_equivalent(pollutant))
+
+    def at_year(self, year: int) -> GepPrices:
+        """These prices with every schedule held at ``year``'s: constant prices, so that a series of
+        years shows what the ecosystems did rather than the steps of the fee schedule (Beijing's
+        purification price rose from 0.7 to 9.6 yuan per equivalent in 2014 and to 14 in 2018)."""
+        def fixed(steps):
+            return ((0, step_value(steps, year, self.where)),)
+
+        return replace(self, conservation_yuan_per_m3_by_year=fixed(self.conservation_yuan_per_m3_by_year),
+                       purification_yuan_per_equivalent_by_year=fixed(self.purification_yuan_per_equivalent_by_year),
+                       pollutant_yuan_per_equivalent=tuple((p, fixed(steps))
+                                                           for p, steps in self.pollutant_yuan_per_equivalent),
+                       source=f"{self.source}; every year at {year}'s prices (constant prices)")
 
     @classmethod
     def from_toml(cls, path: str | Path) -> GepPrices:

@@ -487,3 +487,24 @@ def test_buffers_nitrogen_species_kept_follow_the_quick_flows_mix_and_are_valued
     # a run without its sources, or without quick flow's, gives none
     res.coords["source"] = ["point", "groundwater"]
     assert species_retention(res.data["subbasin_tn_landscape_retention"], res, [2001]) == {}
+
+
+def test_constant_prices_value_every_year_at_one_years_prices(tmp_path):
+    # each year at its own prices made purification jump tenfold from 2013 to 2014 with no change in the
+    # ecosystems (outside review, 2026-12-04): --price-year holds every schedule at one year's
+    from hydro.gep_prices import GepPrices
+
+    res = every_pollutant()
+    res.coords["time"] = [date(2013, 1, 1) + timedelta(days=i) for i in range(len(res.coords["time"]))]
+    res.coords["year"] = [2013]
+    prices = GepPrices()
+    own = gep_totals(gep(res, prices))
+    at_2018 = gep_totals(gep(res, prices.at_year(2018)))
+    ratio = 14.0 / 0.7  # Beijing's yuan per equivalent, 2018 on and to 2013 (docs/gep.md, "Prices")
+    for key in own:
+        assert at_2018[key]["water_purification_yuan"] == pytest.approx(ratio * own[key]["water_purification_yuan"],
+                                                                      rel=1e-12)
+        assert at_2018[key]["water_conservation_yuan"] == pytest.approx(own[key]["water_conservation_yuan"],
+                                                                      rel=1e-12)
+    # the year's own prices, held: the same numbers
+    assert gep_totals(gep(res, prices.at_year(2013))) == own

@@ -227,7 +227,9 @@ def default_output(basin_file: Path) -> Path:
               help="Rows per subbasin or per county.")
 @click.option("--partial-years", type=click.Choice(["label", "omit"]), default="label", show_default=True,
               help="Years the run covers only in part: labelled with '*', or left out.")
-def gep_command(results, output, overwrite, prices, basin, by, partial_years):
+@click.option("--price-year", type=click.IntRange(1900, 2200), default=None,
+              help="Value every year at this year's prices (constant prices; default: each year at its own).")
+def gep_command(results, output, overwrite, prices, basin, by, partial_years, price_year=None):
     """Gross ecosystem product: water purification and water conservation, in yuan.
 
     Per scenario, year and subbasin (or county); prints totals per scenario and year.
@@ -249,13 +251,16 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years):
     res = check_hydro_results(load_results(results), results, "gep", sections=False)
     if output and basin is None:  # the basin the results name is read too
         check_output(output, overwrite, inputs=files_read(named_basin(res)))
-    rows = gep(res, GepPrices.from_toml(prices) if prices else None, basin=basin, partial_years=partial_years,
-               where=results)
+    unit_prices = GepPrices.from_toml(prices) if prices else GepPrices()
+    rows = gep(res, unit_prices if price_year is None else unit_prices.at_year(price_year), basin=basin,
+               partial_years=partial_years, where=results)
     if not rows:  # --partial-years omit, and the run covers no whole year: an empty table said nothing
         years = sorted({d.year for d in res.coords["time"]})
         click.echo(f"note: {results}: every year the run covers ({', '.join(map(str, years))}) is partial, and "
                    "--partial-years omit leaves them out: no rows; --partial-years label lists them", err=True)
     generated_weather_note(results, res.attrs, "water conservation and purification", res.dates[0])
+    if price_year is not None:  # said where the table is read: its yuan are not each year's own
+        click.echo(f"note: every year is valued at {price_year}'s prices (constant prices, --price-year)", err=True)
     if by == "county":
         rows = by_county(rows)
     click.echo(format_table(rows))
