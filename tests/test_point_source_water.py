@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 
 import hydro
 from hydro.transport import Constituent, TransportInputs, along_reach, simulate
+from hydro.transport_args import LocalSteps
 from hydro.validation.problems import ranged_inputs, uniform_inputs, varying_case
 
 CASES = st.tuples(st.integers(0, 10_000), st.integers(1, 12), st.integers(1, 6), st.booleans(), st.booleans())
@@ -40,12 +41,15 @@ def _with_plants(net, kw, gross, rng, conc):
 
 
 @settings(max_examples=40, deadline=None)
-@given(CASES)
-def test_uniform_field_stays_uniform_with_plants_bringing_water(case):
+@given(CASES, st.booleans())
+def test_uniform_field_stays_uniform_with_plants_bringing_water(case, local_steps):
     seed, n_reach, n_day, disp, res = case
     net, kw, gross, local, boundary = varying_case(seed, n_reach, n_day, dispersion=disp, reservoir=res)
     kw = _with_plants(net, uniform_inputs(kw, gross, local, boundary), gross, np.random.default_rng(seed), 1.0)
-    tr = simulate(net, [Constituent("c", "c")], TransportInputs(**kw))
+    # local time steps (refined reaches, as test_lts_kernel.py) share the sources with the global step
+    steps = LocalSteps(min_gain=1e-9, refine=np.array([1 + 3 * (r % 2) for r in range(n_reach)])) \
+        if local_steps else None
+    tr = simulate(net, [Constituent("c", "c")], TransportInputs(**kw), local_steps=steps, max_substeps=None)
     # round-off only: a few hundred sub-steps of ~1e-16 relative each (as test_transport_consistency.py)
     for a in (tr.final_concentration, tr.reach_concentration, tr.section_concentration,
               tr.reservoir_concentration):
