@@ -273,27 +273,35 @@ def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o"
     tmp = str(folder / name)
     deferred = False
     try:  # created inside the try: a signal right after creation still removes it
-        os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
-        yield Path(tmp)
-        _fsync_file(tmp)
-        os.chmod(tmp, file_mode())
-        _delay()
-        raise_if_signalled()  # a signal that library code swallowed still stops the commit
-        if _group is not None:  # renamed with the others at the end of written_together()
-            _group.append((tmp, path, overwrite, option, flag, folder))
-            deferred = True
-            return
-        _commit(tmp, path, overwrite, option, flag)
-        _fsync_folder(folder)
+        with _disk_errors(path, folder):
+            os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+            yield Path(tmp)
+            _fsync_file(tmp)
+            os.chmod(tmp, file_mode())
+            _delay()
+            raise_if_signalled()  # a signal that library code swallowed still stops the commit
+            if _group is not None:  # renamed with the others at the end of written_together()
+                _group.append((tmp, path, overwrite, option, flag, folder))
+                deferred = True
+                return
+            _commit(tmp, path, overwrite, option, flag)
+            _fsync_folder(folder)
+    finally:
+        if not deferred:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+
+
+@contextlib.contextmanager
+def _disk_errors(path: Path, folder: Path) -> Iterator[None]:
+    """A write the disk refused (full, read-only, ...) as :func:`write_failure`'s error naming ``path``."""
+    try:
+        yield
     except (OSError, RuntimeError) as exc:
         failed = write_failure(path, folder, exc)
         if failed is None:
             raise
         raise failed from None
-    finally:
-        if not deferred:
-            with contextlib.suppress(OSError):
-                os.unlink(tmp)
 
 
 #: The files of an open :func:`written_together` block, waiting to be renamed into place.
@@ -316,14 +324,9 @@ def written_together() -> Iterator[None]:
         yield
         with held():
             for tmp, path, overwrite, option, flag, folder in pending:
-                try:
+                with _disk_errors(path, folder):
                     _commit(tmp, path, overwrite, option, flag)
                     _fsync_folder(folder)
-                except (OSError, RuntimeError) as exc:
-                    failed = write_failure(path, folder, exc)
-                    if failed is None:
-                        raise
-                    raise failed from None
     finally:
         _group = outer
         for tmp, *_ in pending:
