@@ -53,8 +53,8 @@ class Check:
     tolerance: float
     passed: bool
     kind: str = "max"
-    #: False for a published figure an input was set from (a basin's initial storage): its pass is
-    #: reported, and counted apart, as not independent of the model's inputs.
+    #: False for a published figure the model was fitted to or an input was set from (a basin's initial
+    #: storage): its pass is reported, and counted apart, as not independent.
     independent: bool = True
 
     @classmethod
