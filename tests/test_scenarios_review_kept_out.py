@@ -16,7 +16,7 @@ quantities compared are sums of the same stored numbers, so 1e-9 relative.
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -123,3 +123,28 @@ def test_incentives_count_miyun_only_and_price_the_change(miyun, tmp_path):
     assert r["paid_change_per_kg_kept_out_yuan"] == pytest.approx(
         (base["received_yuan"] - r["received_yuan"]) / r["n_kept_out_kg"], rel=1e-9)
     assert r["paid_change_per_kg_kept_out_yuan"] < r["paid_per_kg_kept_out_yuan"]
+
+
+def test_capital_spent_in_a_year_run_in_part_counts_whole(tmp_path):
+    # cost_method = "spent": a run ending on 31 March 2002 counted 90/365 of the capital spent in 2002, as if
+    # three quarters of a one-off outlay were never paid (review 2026-12-04); operating costs keep the share
+    from hydro.scenarios.kept_out import cost_shares
+
+    dates = [date(2002, 1, 1) + timedelta(days=i) for i in range(90)]
+    cap, op = cost_shares(dates, [2001, 2002], "spent")
+    np.testing.assert_allclose(cap, [0.0, 1.0])
+    np.testing.assert_allclose(op, [0.0, 90 / 365], rtol=1e-12)
+    cap, op = cost_shares(dates, [2002], "annualised")
+    np.testing.assert_allclose(cap, [90 / 365], rtol=1e-12)  # an annuity accrues over the year
+    text = (ROOT / "configs" / "scenarios" / "watershed.toml").read_text(encoding="utf-8")
+    sfile = tmp_path / "spent.toml"
+    sfile.write_text(text.replace('cost_method = "annualised"', 'cost_method = "spent"'), encoding="utf-8")
+    run = run_scenarios("watershed", sfile, date(2001, 1, 1), date(2002, 3, 31), scenarios=["domestic"])
+    res = run.results[run.names.index("domestic")]
+    capital = np.asarray(res["measure_capital_cost"]).sum(axis=(1, 2))
+    operating = np.asarray(res["measure_operating_cost"]).sum(axis=(1, 2))
+    assert capital[1] > 1e7  # the programme's capital is spent in 2002 (the review: 129.8 M yuan)
+    rows = summarise(run)
+    whole = next(r["value"] for r in rows if r["scenario"] == "domestic" and r["quantity"] == "cost"
+                 and r["year"] == "all")
+    assert whole == pytest.approx(capital.sum() + operating[0] + operating[1] * 90 / 365, rel=1e-12)

@@ -16,8 +16,8 @@ One row per scenario, year and party:
     the same, minus what it receives in the baseline;
 ``measure_cost_yuan``
     the cost of the scenario's measures located in the party's area; of a year the run
-    covers in part, the share of that year's cost its days cover
-    (:func:`hydro.scenarios.kept_out.year_fractions`), as the summary's whole-run cost counts
+    covers in part, the share of that year's cost its days cover, capital spent counted whole
+    (:func:`hydro.scenarios.kept_out.cost_shares`), as the summary's whole-run cost counts
     it, so that the row sets the cost of the same days against their payments and N kept out
     (the rows of a scenario sum to the summary's ``cost``);
 ``net_gain_yuan``
@@ -66,7 +66,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.run_attributes import id_values
-from hydro.scenarios.kept_out import counted_by_year, counted_land_by_year, year_fractions
+from hydro.scenarios.kept_out import cost_shares, counted_by_year, counted_land_by_year
 
 COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
            "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan", "paid_change_per_kg_kept_out_yuan",
@@ -135,8 +135,8 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     ids = list(res.coords["subbasin"])
     owner = _owners(res, sfile.parties, ids)
     years = [int(y) for y in res.coords["year"]]
-    cost = np.asarray(res["measure_capital_cost"]) + np.asarray(res["measure_operating_cost"])
-    cost = cost.sum(axis=2)  # [scenario, year, subbasin]
+    capital = np.asarray(res["measure_capital_cost"]).sum(axis=2)  # [scenario, year, subbasin]
+    operating = np.asarray(res["measure_operating_cost"]).sum(axis=2)
     inflow, held = counted_by_year(res)
     land = np.diff(counted_land_by_year(res), axis=1, prepend=0.0)  # [scenario, year]; both start alike
     if "baseline" not in names:
@@ -147,7 +147,9 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     from hydro.dates import partial_years
 
     partial = partial_years(res.dates)
-    covered = year_fractions(res.dates, years)  # 1 for a whole year: the cost of the days run
+    # 1 for a whole year: the cost of the days run (capital spent: whole, in any year run)
+    cap_share, op_share = cost_shares(res.dates, years, str(res.attrs.get("cost_method", sfile.cost_method)))
+    cost = capital * cap_share[None, :, None] + operating * op_share[None, :, None]
     rows = []
     for s, sid in enumerate(names):
         for k, y in enumerate(years):
@@ -155,7 +157,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
             for p in sorted(parties):
                 got = received.get((sid, y, p), 0.0)
                 base = received.get(("baseline", y, p), 0.0)
-                c = float(sum(cost[s, k, j] for j in range(len(ids)) if owner[j] == p)) * float(covered[k])
+                c = float(sum(cost[s, k, j] for j in range(len(ids)) if owner[j] == p))
                 if not got and not c and (sid, y, p) not in received:
                     if p not in owner and p not in sfile.parties:
                         continue

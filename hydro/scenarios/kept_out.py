@@ -10,7 +10,8 @@ reservoirs at the foot of each cascade (no reservoir downstream:
 ``n_kept_out`` rows per reservoir still give every reservoir.
 
 The whole-run cost set against it counts, for a year the run covers in part, the
-share of that year's cost the run covers (:func:`year_fractions`).
+share of that year's operating costs and annuities the run covers, and capital spent whole
+(:func:`cost_shares`).
 
 Not all N kept out of a reservoir is N the basin no longer sends it: an upstream
 reservoir drawn down by a release (Cetian's ecological release above Guanting) or
@@ -58,6 +59,22 @@ def year_fractions(dates, years) -> np.ndarray:
     for d in dates:
         count[d.year] = count.get(d.year, 0) + 1
     return np.array([count.get(int(y), 0) / (366 if calendar.isleap(int(y)) else 365) for y in years])
+
+
+def cost_shares(dates, years, cost_method: str) -> tuple[np.ndarray, np.ndarray]:
+    """The share of each of ``years``' capital and operating costs that a run over ``dates`` counts.
+
+    Operating costs and annuities (``cost_method = "annualised"``) accrue over the year: the share of
+    it the run covers (:func:`year_fractions`).  Capital *spent* (``"spent"``) is a one-off outlay
+    in its year: counted whole in any year the run covers a day of (a run ending on 31 March
+    counted a quarter of that year's spending, as if three quarters were never paid).
+
+    Returns
+    -------
+    (capital share, operating share), each ``[year]``
+    """
+    covered = year_fractions(dates, years)
+    return (np.where(covered > 0, 1.0, 0.0) if cost_method == "spent" else covered), covered
 
 
 #: The terms of a reservoir's budget that bring N into it.
@@ -311,7 +328,23 @@ def counted_by_year(res) -> tuple[np.ndarray, np.ndarray]:
     return _entering_by_year(res)[..., mask].sum(axis=-1), held[..., mask].sum(axis=-1)
 
 
-__all__ = ["ATTRIBUTE", "LAND_STORES", "MEMBER_BUDGETS", "ONE_DRAW", "SPREAD", "counted", "counted_by_year",
-           "counted_land_by_year", "land_storage_end", "member_budgets", "member_kept_out",
-           "member_on_land", "members_counted", "reservoir_input", "spread_rows", "upstream_storage_change",
-           "year_fractions"]
+__all__ = [
+    "ATTRIBUTE",
+    "LAND_STORES",
+    "MEMBER_BUDGETS",
+    "ONE_DRAW",
+    "SPREAD",
+    "cost_shares",
+    "counted",
+    "counted_by_year",
+    "counted_land_by_year",
+    "land_storage_end",
+    "member_budgets",
+    "member_kept_out",
+    "member_on_land",
+    "members_counted",
+    "reservoir_input",
+    "spread_rows",
+    "upstream_storage_change",
+    "year_fractions",
+]

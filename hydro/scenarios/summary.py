@@ -89,13 +89,13 @@ import numpy as np
 from hydro.dates import partial_years
 from hydro.scenarios.kept_out import (
     SPREAD,
+    cost_shares,
     counted,
     land_storage_end,
     members_counted,
     reservoir_input,
     spread_rows,
     upstream_storage_change,
-    year_fractions,
 )
 
 COLUMNS = ("scenario", "quantity", "location", "source", "year", "value", "unit")
@@ -228,7 +228,9 @@ def summarise(run) -> list[dict]:
         cost_y = (res["measure_capital_cost"] + res["measure_operating_cost"]).sum(axis=(1, 2))
         for k, y in enumerate(res.coords["year"]):
             add(sid, "cost", cost_y[k], "yuan", year=int(y))
-        run_cost = float(np.sum(np.asarray(cost_y) * year_fractions(dates, res.coords["year"])))
+        cap_share, op_share = cost_shares(dates, res.coords["year"], run.sfile.cost_method)
+        run_cost = float(np.sum(np.sum(res["measure_capital_cost"], axis=(1, 2)) * cap_share
+                                + np.sum(res["measure_operating_cost"], axis=(1, 2)) * op_share))
         add(sid, "cost", run_cost, "yuan")
         add(sid, "cost_per_kg_kept_out", run_cost / kept if kept > 0 else np.nan, "yuan kg-1")
         add(sid, "cost_per_kg_kept_out_net_of_storage",
