@@ -148,3 +148,16 @@ def test_capital_spent_in_a_year_run_in_part_counts_whole(tmp_path):
     whole = next(r["value"] for r in rows if r["scenario"] == "domestic" and r["quantity"] == "cost"
                  and r["year"] == "all")
     assert whole == pytest.approx(capital.sum() + operating[0] + operating[1] * 90 / 365, rel=1e-12)
+
+
+def test_no_complete_year_gives_no_probability_of_meeting_an_annual_target():
+    # a January-August run judged its annual-mean target on eight months ("P(met in 2011) = 1.00") while
+    # the same table said "not judged (no complete calendar year simulated)" (review 2026-12-04)
+    from hydro.scenarios import run_scenario_ensemble
+    from hydro.scenarios.summary import ensemble_probabilities
+
+    run = run_scenarios("watershed", ROOT / "configs" / "scenarios" / "watershed.toml", date(2010, 1, 1),
+                        date(2010, 8, 31), scenarios=["domestic"])
+    run_scenario_ensemble(run, 2, 1)
+    rows = ensemble_probabilities(run)
+    assert rows and all(np.isnan(r["value"]) for r in rows)

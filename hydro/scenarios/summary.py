@@ -304,8 +304,9 @@ def ensemble_probabilities(run) -> list[dict]:
                     j = list(base.coords["reservoir"]).index(t.location)
                     c, q = ens["reservoir_tn_concentration"][s, m][:, j:j + 1], None
                 years, mean, high = annual_stats(base.dates, c, q, complete_only=True)
-                if not len(years):  # no complete calendar year: judged on what was simulated
-                    years, mean, high = annual_stats(base.dates, c, q)
+                if not len(years):  # no complete calendar year: not judged (an annual target on part of a
+                    year, met_count = t.year, np.nan  # year compared January-August with a year's mean)
+                    break
                 if t.year is not None and t.year not in years:  # due outside the run: not judged (NaN),
                     year, met_count = t.year, np.nan            # not another year standing in for it
                     break
