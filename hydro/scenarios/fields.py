@@ -12,6 +12,7 @@ every kind reports bad input the same way.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -35,6 +36,18 @@ class Where:
     provinces: tuple[str, ...] | None = None
     reservoir: str | None = None
     everywhere: bool = False
+
+
+def county_parts(label: str) -> list[str]:
+    """The counties a subbasin's ``county`` label names: ``"Zhuolu, Huailai"`` is two (a subbasin across a
+    border), ``"Datong city (Pingcheng, Yungang)"`` one (the commas in brackets name its districts)."""
+    return [p.strip() for p in re.split(r",(?![^()]*\))", label) if p.strip()]
+
+
+def in_counties(label: str, names) -> bool:
+    """Whether a subbasin labelled ``label`` lies in any of the counties ``names`` (its whole label, or
+    one of the counties it names: :func:`county_parts`)."""
+    return label in names or any(p in names for p in county_parts(label))
 
 
 class Reader:

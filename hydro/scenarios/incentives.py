@@ -66,6 +66,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.run_attributes import id_values
+from hydro.scenarios.fields import in_counties
 from hydro.scenarios.kept_out import cost_shares, counted_by_year, counted_land_by_year
 
 COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
@@ -81,7 +82,7 @@ def party_of_subbasins(parties: dict, ids, county, province, drains_to) -> list[
         for name, w in parties.items():
             if w.everywhere or (
                     (w.subbasins is None or sid in w.subbasins)
-                    and (w.counties is None or county[j] in w.counties)
+                    and (w.counties is None or in_counties(county[j], w.counties))
                     and (w.provinces is None or province[j] in w.provinces)
                     and (w.reservoir is None or drains_to[j] == w.reservoir)):
                 owner = name
@@ -135,8 +136,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     ids = list(res.coords["subbasin"])
     owner = _owners(res, sfile.parties, ids)
     years = [int(y) for y in res.coords["year"]]
-    capital = np.asarray(res["measure_capital_cost"]).sum(axis=2)  # [scenario, year, subbasin]
-    operating = np.asarray(res["measure_operating_cost"]).sum(axis=2)
+    cost = _run_costs(res, years, sfile.cost_method)
     inflow, held = counted_by_year(res)
     land = np.diff(counted_land_by_year(res), axis=1, prepend=0.0)  # [scenario, year]; both start alike
     if "baseline" not in names:
@@ -147,9 +147,6 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     from hydro.dates import partial_years
 
     partial = partial_years(res.dates)
-    # 1 for a whole year: the cost of the days run (capital spent: whole, in any year run)
-    cap_share, op_share = cost_shares(res.dates, years, str(res.attrs.get("cost_method", sfile.cost_method)))
-    cost = capital * cap_share[None, :, None] + operating * op_share[None, :, None]
     rows = []
     for s, sid in enumerate(names):
         for k, y in enumerate(years):
@@ -172,6 +169,15 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                              "complete": not ({(sid, y, p), ("baseline", y, p)} & incomplete),
                              "year_part": partial.get(y, "")})
     return rows
+
+
+def _run_costs(res, years: list[int], cost_method: str) -> np.ndarray:
+    """The measures' costs of the days run, yuan ``[scenario, year, subbasin]``: of a year run in part the
+    share of its operating costs and annuities, its capital spent whole (:func:`cost_shares`)."""
+    capital = np.asarray(res["measure_capital_cost"]).sum(axis=2)
+    operating = np.asarray(res["measure_operating_cost"]).sum(axis=2)
+    cap_share, op_share = cost_shares(res.dates, years, str(res.attrs.get("cost_method", cost_method)))
+    return capital * cap_share[None, :, None] + operating * op_share[None, :, None]
 
 
 def _owners(res, parties: dict, ids: list) -> list[str]:

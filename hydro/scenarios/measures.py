@@ -37,6 +37,7 @@ import numpy as np
 
 from hydro.errors import HydroError, suggest
 from hydro.scenarios.basin_tables import BasinInfo, YearlyParameters
+from hydro.scenarios.fields import county_parts, in_counties
 from hydro.scenarios.kinds import KINDS
 from hydro.scenarios.kinds.base import Compilation, annualise
 from hydro.scenarios.spec import ScenarioFile, Where
@@ -58,12 +59,14 @@ def select_subbasins(info: BasinInfo, where: Where, file: Path, key: str, empty_
         if names is None:
             continue
         known = info.attr(attr)
+        # a subbasin across a county border ("Zhuolu, Huailai") is in each county it names
+        have = sorted({k for k in known if k} | ({p for k in known for p in county_parts(k)} if crit == "counties"
+                                                   else set()))
         for name in names:
-            if name not in known:
-                have = sorted({k for k in known if k})
+            if name not in have:
                 raise HydroError(f"{file}: key '{key}.{crit}': unknown {attr} '{name}' in basin "
                                  f"{info.path}" + suggest(name, have) + f"; the basin has: {', '.join(have)}")
-        keep &= np.array([k in names for k in known])
+        keep &= np.array([in_counties(k, names) if crit == "counties" else k in names for k in known])
     if where.reservoir is not None:
         if where.reservoir not in info.reservoir_ids:
             raise HydroError(f"{file}: key '{key}.reservoir': unknown reservoir '{where.reservoir}'"
@@ -138,6 +141,7 @@ def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, yea
     for m in measures:
         f = np.array([m.ramp(y) for y in ext])
         subs = select_subbasins(info, m.where, sfile.path, f"{m.key}.where")
+        comp.notes.extend(_across_borders(info, m, subs))
         applied.update({(m.id, i): q for i, q in KINDS[m.kind].apply(m, f, subs, comp).items()})
     # a quantity may be a callable: read after every measure (hectares still farmed)
     quantity = {k: np.asarray(q() if callable(q) else q, dtype=float) * np.ones(len(ext))
@@ -153,6 +157,22 @@ def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, yea
     return Compiled(scenario_id, comp.state.overrides() + comp.state.before_measures() + comp.overrides, years,
                     capital, operating,
                     quantity, removed[in_run], comp.notes)
+
+
+def _across_borders(info: BasinInfo, m, subs: list[int]) -> list[str]:
+    """A note for each subbasin a measure selects by county that lies in part in other counties: the
+    measure acts on all of it (a subbasin is not split), which the file's counties do not say."""
+    names = m.where.counties
+    if not names:
+        return []
+    out = []
+    for i in subs:
+        label = info.attr("county")[i]
+        outside = [p for p in county_parts(label) if p not in names]
+        if label not in names and outside:
+            out.append(f"{m.id}: subbasin '{info.subbasins[i]['id']}' spans {label}; the measure acts on all of "
+                       f"it, though its part in {', '.join(outside)} lies outside counties = {list(names)}")
+    return out
 
 
 def _timing_and_cost_notes(measures, last: int) -> list[str]:
