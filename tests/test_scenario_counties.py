@@ -56,3 +56,26 @@ def test_a_measure_on_part_of_a_subbasins_counties_says_it_acts_on_all_of_it(tmp
     comp = compile_scenario(BasinInfo.load("guanting"), ScenarioFile.from_toml(path), "s", [2015])
     spans = [n for n in comp.notes if "the measure acts on all of it" in n]
     assert any("spans Zhuolu, Huailai" in n and "Zhuolu lies outside" in n for n in spans), comp.notes
+
+
+def test_two_programmes_of_one_kind_on_the_same_subbasins_are_noted(tmp_path):
+    # a province-wide toilet programme and a second one on the same villages paid for 120 % of the
+    # households, without a word (review 2026-12-04)
+    from hydro.basin import ROOT
+    from hydro.scenarios import compile_scenario
+    from hydro.scenarios.spec import ScenarioFile
+
+    text = (ROOT / "configs" / "scenarios" / "watershed.toml").read_text(encoding="utf-8")
+    second = ('\n[[measures]]\nid = "toilets2"\nkind = "toilet_upgrade"\n'
+              'where = { provinces = ["Upstream province"] }\n'
+              'years = [2002, 2003]\ncoverage = 0.6\ndelivery_reduction = 0.3\npersons_per_household = 3.0\n'
+              'assumption = true\nnote = "second programme"\n[measures.costs]\ncapital_yuan_per_unit = 3000.0\n'
+              '\n[[scenarios]]\nid = "twice"\nmeasures = ["toilets", "toilets2"]\n')
+    path = tmp_path / "twice.toml"
+    path.write_text(text + second, encoding="utf-8")
+    info, sfile = BasinInfo.load("watershed"), ScenarioFile.from_toml(path)
+    notes = compile_scenario(info, sfile, "twice", list(range(2001, 2005))).notes
+    assert any(n.startswith("toilets2: acts, as toilets does, as a toilet_upgrade on w1") and "120 %" in n
+               for n in notes), notes
+    assert not [n for n in compile_scenario(info, sfile, "domestic", list(range(2001, 2005))).notes
+                if "acts, as" in n]
