@@ -345,7 +345,8 @@ def init_reach(q_in, lateral, q_init, use_init, out, store, dx, vel_coeff, vel_e
 
     With ``use_init`` every cell carries ``q_init``; otherwise the steady state of
     inflow ``q_in`` plus ``lateral`` spread evenly (cell ``i`` passes
-    ``q_in + (i + 1) lateral / n``).  Storage is ``K q`` with the K the first day
+    ``q_in + (i + 1) lateral / n``, never less than 0: a negative lateral beyond the inflow is
+    cut, as on the days after).  Storage is ``K q`` with the K the first day
     will use, so a steady input stays exactly steady.
 
     Parameters
@@ -368,8 +369,8 @@ def init_reach(q_in, lateral, q_init, use_init, out, store, dx, vel_coeff, vel_e
     for i in range(n):
         if use_init:
             out[i] = q_init
-        else:
-            out[i] = q_in + (i + 1) * lateral / n
+        else:  # a cell never gives more than flows into it: a withdrawal beyond the inflow dries it
+            out[i] = max(q_in + (i + 1) * lateral / n, 0.0)
         store[i] = 0.0
     q_ref, celerity, width = reach_geometry(reach_reference_q(q_in, lateral, out), vel_coeff,
                                             vel_exp, width_coeff, width_exp, chan_b, chan_z,

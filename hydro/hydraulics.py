@@ -104,7 +104,10 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
     ----------
     network : Network
     lateral : (D, R) array
-        Lateral inflow along each reach, m3 s-1.
+        Lateral inflow along each reach, m3 s-1.  Negative is water taken out; unlike
+        :func:`hydro.routing.route`, accumulation does not cut a withdrawal larger than what
+        reaches the reach: the reach's discharge (and a reservoir below it) goes negative, which
+        the transport refuses, naming the reach and the day (:mod:`hydro.transport_checks`).
     boundary : (D, R) array
         Inflow at each reach inlet from outside the network, m3 s-1.
     res_local_inflow : (D, S) array
