@@ -555,7 +555,7 @@ def validate_command(cases, quick, as_json, list_only):
 @click.option("--scenario", help="Scenario name (or index) in a results file with a scenario dimension.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of payment records.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="Also write the payments as CSV.")
-@click.option("--overwrite", is_flag=True, help="Replace the --csv file if it exists.")
+@click.option("--overwrite", is_flag=True, help="Replace the --csv file, or the --plot figure, if it exists.")
 @click.option("--scenarios", "incentives", is_flag=True,
               help="RESULTS.nc is a `hydro scenarios` file: print the incentives table (what each payee "
                    "receives minus what its measures cost; what each payer pays per kg of N kept out).")

@@ -162,6 +162,18 @@ def _wrap_lines(lines: list[str], indent: str) -> list[str]:
     return out
 
 
+def carried(c, short: bool = False) -> str:
+    """What a constituent carries: its name, and the species it is simulated as (``TN (orgn, NH3-N,
+    no3n)``: NH3-N is simulated, as a species of TN); ``short``: the names as the file gives them."""
+    from hydro.standards import PARAMETER_LABELS
+
+    def label(name: str) -> str:
+        return name if short else PARAMETER_LABELS.get(name, name if name != c.name else name.upper())
+
+    parts = [p.name for p in c.parts]
+    return label(c.name) + ("" if parts == [c.name] else f" ({', '.join(label(p) for p in parts)})")
+
+
 def describe(path: str) -> str:
     """Describe a shipped-basin listing, a basin, a results file, a catchment or a TOML config.
 
@@ -191,7 +203,7 @@ def _describe(path: str) -> str:
     net = b.network
     lines = [f"basin {b.name} ({b.path})",
              f"  period: {b.settings.start} to {b.settings.end}",
-             f"  constituents: {', '.join(c.name for c in b.constituents)}",
+             f"  constituents: {', '.join(carried(c, short=True) for c in b.constituents)}",
              f"  reaches: {len(net.reaches)} ({net.layout.n_cells} cells, "
              f"{sum(r.length_m for r in net.reaches) / 1000:.1f} km)",
              *_wrap("reservoirs", ", ".join(net.reservoir_ids) or "none"),
@@ -290,9 +302,7 @@ def describe_shipped() -> str:
         counts = ", ".join([n(len(net.reaches), "reach").replace("reachs", "reaches"),
                             n(len(b.subbasin_tables), "subbasin"), n(len(net.reservoir_ids), "reservoir"),
                             n(len(net.sections), "section")])
-        from hydro.standards import PARAMETER_LABELS
-
-        constituents = ", ".join(PARAMETER_LABELS.get(c.name, c.name.upper()) for c in b.constituents)
+        constituents = ", ".join(carried(c) for c in b.constituents)
         if b.is_watershed:
             model = b.watershed.runoff_model if b.watershed is not None else "gr4j_cemaneige"
             what = (f"watershed: weather -> runoff per subbasin ({model}), nitrogen sources, routing, "

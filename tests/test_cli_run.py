@@ -301,3 +301,17 @@ def test_compensation_on_a_simulation_of_the_agreement_years(tmp_path):
     payments = json.loads(result.stdout)
     assert payments and all(p["year"] == 2023 for p in payments)
     assert {"codmn", "nh3n", "tp"} <= {p["parameter"] for p in payments} <= {"tn", "tp", "nh3n", "codmn", "flow", ""}
+
+
+def test_info_names_the_species_a_constituent_is_simulated_as():
+    # `hydro info miyun` said "constituents: tn, tp, codmn" and the shipped list "TN, TP, CODMn by source":
+    # a reader concluded NH3-N was not simulated (docs review, 2026-12-04)
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    text = CliRunner().invoke(main, ["info", "miyun"]).output
+    assert "constituents: tn (orgn, nh3n, no3n), tp (dp, pp), codmn" in text
+    shipped = " ".join(CliRunner().invoke(main, ["info", "basins"]).output.split())
+    assert "TN (orgn, NH3-N, no3n), TP (dp, pp), CODMn by source" in shipped
+    assert "constituents: tn, tp\n" in CliRunner().invoke(main, ["info", "tiny"]).output  # no species: as before
