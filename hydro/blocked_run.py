@@ -33,6 +33,9 @@ def blocks_for(basin: Basin, start: date, end: date, block_years: int | None) ->
 
     if block_years is not None and block_years < 0:
         raise HydroError(f"--block-years: expected 0 (one block) or a number of years >= 1, got {block_years}")
+    if block_years and not basin.is_watershed:  # a number was asked for: say why it is not followed
+        raise HydroError(f"{basin.path}: --block-years {block_years}: a network given its flows ([forcing], "
+                         "no subbasins) runs in one block; leave --block-years out")
     if block_years == 0 or not basin.is_watershed:
         return None
     years = block_years or DEFAULT_BLOCK_YEARS

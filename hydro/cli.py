@@ -592,11 +592,14 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
                        quality=False):
     """Payments per year, section, component, payer and payee under an agreement.
 
+    The series is a hydro results file or a monitoring CSV of monthly section
+    means (docs/agreements.md).  Missing months are reported, never filled.  A CSV of
+    published figures infers an unpublished price; --scenarios takes a scenarios file;
+    --uncertainty takes a basin (or results) and draws the agreement's ranges.
+
+    \f
     Size: one command with four modes (uncertainty, scenarios, published figures, a series), each checking its
     option combinations before its library call.
-
-    The series is a hydro results file or a monitoring CSV of monthly section
-    means (docs/agreements.md).  Missing months are reported, never filled.
     """
     import json
 

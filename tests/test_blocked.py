@@ -268,7 +268,9 @@ def test_basins_whose_state_is_not_carried_run_in_one_block(tmp_path):
     miyun = load_basin("miyun")  # its default run, 18 calendar years, stays one block
     assert blocks_for(miyun, miyun.settings.start, miyun.settings.end, None) is None
     tiny = load_basin("configs/examples/tiny")
-    assert blocks_for(tiny, tiny.settings.start, tiny.settings.end, 1) is None  # not a watershed
+    assert blocks_for(tiny, tiny.settings.start, tiny.settings.end, None) is None  # not a watershed: one block
+    with pytest.raises(HydroError, match="a network given its flows"):  # a number asked for: refused, with why
+        blocks_for(tiny, tiny.settings.start, tiny.settings.end, 1)
 
 
 def test_short_runs_are_one_block_and_long_ones_blocked(small):

@@ -507,3 +507,12 @@ def test_a_single_table_where_an_array_of_tables_belongs_is_named_as_such():
     table = Table({"reaches": {"id": "a"}}, "b.toml", "")
     with pytest.raises(HydroError, match=r"expected an array of tables \(\[\[reaches\]\]\), found one table"):
         table.tables("reaches")
+
+
+def test_block_years_on_a_network_given_its_flows_is_refused_with_the_reason(tmp_path):
+    # `hydro run tiny --block-years 1` ran in one block without a word, where docs/results.md says such
+    # basins refuse the option with the reason (docs review, 2026-12-04); 0 (one block) stays allowed
+    user_error(invoke("run", TINY, "--block-years", "1", "-o", tmp_path / "t.nc", "--quiet"),
+               "--block-years 1: a network given its flows", "leave --block-years out")
+    assert not (tmp_path / "t.nc").exists()
+    assert invoke("run", TINY, "--block-years", "0", "-o", tmp_path / "t.nc", "--quiet").exit_code == 0

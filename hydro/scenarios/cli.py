@@ -30,7 +30,7 @@ from hydro.clitools import command_history as _history
 @click.option("--scenario", "only", multiple=True, help="Run only this scenario (repeatable; the baseline always runs).")
 @click.option("--members", type=MEMBERS, default=None,
               help="Weather-ensemble members (hydro.weathergen fitted to the basin's weather CSV; default: none).")
-@click.option("--seed", type=click.IntRange(0), default=None, help="Seed of the weather ensemble.")
+@click.option("--seed", type=click.IntRange(0), default=None, help="Seed of the weather ensemble (default 1).")
 @click.option("--workers", type=click.IntRange(1), help="Local worker processes for the runs (default: all cores).")
 @click.option("--scheduler", metavar="ADDRESS", help="Run the scenarios and members on this Dask scheduler.")
 @click.option("--dask-workers", type=click.IntRange(1), help="Run them on a local Dask cluster of N workers.")
