@@ -84,6 +84,8 @@ class PublishedFigure:
     unit: str
     source: str
     line: int
+    #: The published-figures CSV the figure was read from (for messages; "" when built in Python).
+    file: str = ""
 
     @property
     def years(self) -> range:
@@ -184,7 +186,7 @@ def read_published(path: str | Path) -> list[PublishedFigure]:
                 (len(rec["scope"].split("->")) != 2):
             raise HydroError(f"{path}: line {line}: scope '{rec['scope']}' of a payment must be 'payer->payee'")
         out.append(PublishedFigure(years[0], years[1], rec["scope"], figure, value, rec["unit"],
-                                   rec["source"], line))
+                                   rec["source"], line, str(path)))
     if not out:
         raise HydroError(f"{path}: no figures; expected a header ({', '.join(PUBLISHED_COLUMNS)}) and rows")
     return out
@@ -308,10 +310,13 @@ class _Model:
         f0 = self.settlement(year, pair, draw, 0.0, floor=False)  # linear before a one-way floor
         f1 = self.settlement(year, pair, draw, 1.0, floor=False)
         slope = f1 - f0
-        if slope == 0:  # the year's figures decide it: name their lines in the published CSV first
-            lines = sorted({f.line for f in self.figures if year in f.years})
-            raise HydroError(f"the published figures of {year} (line{'s' * (len(lines) != 1)} "
-                             f"{', '.join(map(str, lines))} of the published-figures CSV) leave its settlement "
+        if slope == 0:  # the year's figures decide it: name their file and lines first
+            of_year = [f for f in self.figures if year in f.years]
+            lines = sorted({f.line for f in of_year})
+            file = next((f.file for f in of_year if f.file), "")
+            raise HydroError(f"{file + ': ' if file else ''}the published figures of {year} "
+                             f"(line{'s' * (len(lines) != 1)} {', '.join(map(str, lines))}"
+                             f"{'' if file else ' of the published-figures CSV'}) leave its settlement "
                              f"independent of '{self.inf.fit}' (e.g. a worst class at which the rule pays no "
                              f"bonus): check those lines, or fit another number in key '{self.inf.where}' of "
                              f"{self.path}")
@@ -572,12 +577,7 @@ def compensate_published(figures_path: str | Path, agreement_path: str | Path,
     import json
 
     agreement = Agreement.from_toml(agreement_path, overrides=overrides)
-    try:
-        result = infer(agreement, read_published(figures_path))
-    except HydroError as exc:  # the CSV's figures decide it: the message starts with that file
-        if not str(exc).startswith("the published figures"):
-            raise
-        raise HydroError(f"{figures_path}: {str(exc).replace(' of the published-figures CSV', '')}") from None
+    result = infer(agreement, read_published(figures_path))
     return json.dumps(result, indent=1, ensure_ascii=False) if as_json else format_inference(result)
 
 
