@@ -17,7 +17,7 @@ One row per scenario, year and party:
 ``measure_cost_yuan``
     the cost of the scenario's measures located in the party's area; of a year the run
     covers in part, the share of that year's cost its days cover, capital spent counted whole
-    (:func:`hydro.scenarios.kept_out.cost_shares`), as the summary's whole-run cost counts
+    (:func:`hydro.scenarios.kept_out.costs_of_days_run`), as the summary's whole-run cost counts
     it, so that the row sets the cost of the same days against their payments and N kept out
     (the rows of a scenario sum to the summary's ``cost``);
 ``net_gain_yuan``
@@ -67,7 +67,7 @@ import numpy as np
 from hydro.errors import HydroError
 from hydro.run_attributes import id_values
 from hydro.scenarios.fields import in_counties
-from hydro.scenarios.kept_out import cost_shares, counted_by_year, counted_land_by_year
+from hydro.scenarios.kept_out import costs_of_days_run, counted_by_year, counted_land_by_year
 
 COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
            "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan", "paid_change_per_kg_kept_out_yuan",
@@ -136,7 +136,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
     ids = list(res.coords["subbasin"])
     owner = _owners(res, sfile.parties, ids)
     years = [int(y) for y in res.coords["year"]]
-    cost = _run_costs(res, years, sfile.cost_method)
+    cost = costs_of_days_run(res, str(res.attrs.get("cost_method", sfile.cost_method)))  # [scenario, year, subbasin]
     inflow, held = counted_by_year(res)
     land = np.diff(counted_land_by_year(res), axis=1, prepend=0.0)  # [scenario, year]; both start alike
     if "baseline" not in names:
@@ -169,15 +169,6 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                              "complete": not ({(sid, y, p), ("baseline", y, p)} & incomplete),
                              "year_part": partial.get(y, "")})
     return rows
-
-
-def _run_costs(res, years: list[int], cost_method: str) -> np.ndarray:
-    """The measures' costs of the days run, yuan ``[scenario, year, subbasin]``: of a year run in part the
-    share of its operating costs and annuities, its capital spent whole (:func:`cost_shares`)."""
-    capital = np.asarray(res["measure_capital_cost"]).sum(axis=2)
-    operating = np.asarray(res["measure_operating_cost"]).sum(axis=2)
-    cap_share, op_share = cost_shares(res.dates, years, str(res.attrs.get("cost_method", cost_method)))
-    return capital * cap_share[None, :, None] + operating * op_share[None, :, None]
 
 
 def _owners(res, parties: dict, ids: list) -> list[str]:

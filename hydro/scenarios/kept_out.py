@@ -77,6 +77,16 @@ def cost_shares(dates, years, cost_method: str) -> tuple[np.ndarray, np.ndarray]
     return (np.where(covered > 0, 1.0, 0.0) if cost_method == "spent" else covered), covered
 
 
+def costs_of_days_run(res, cost_method: str) -> np.ndarray:
+    """The measures' costs a run counts, yuan ``[..., year, subbasin]`` (``res``: one run, or a scenarios
+    file with its leading ``scenario`` axis): of a year run in part, the share of its operating costs and
+    annuities, its capital spent whole (:func:`cost_shares`)."""
+    cap_share, op_share = cost_shares(res.dates, res.coords["year"], cost_method)
+    capital = np.asarray(res["measure_capital_cost"]).sum(axis=-2)  # summed over the measures
+    operating = np.asarray(res["measure_operating_cost"]).sum(axis=-2)
+    return capital * cap_share[:, None] + operating * op_share[:, None]
+
+
 #: The terms of a reservoir's budget that bring N into it.
 ENTERING = ("inflow", "lateral_load", "point_load")
 
@@ -335,6 +345,7 @@ __all__ = [
     "ONE_DRAW",
     "SPREAD",
     "cost_shares",
+    "costs_of_days_run",
     "counted",
     "counted_by_year",
     "counted_land_by_year",

@@ -89,7 +89,7 @@ import numpy as np
 from hydro.dates import partial_years
 from hydro.scenarios.kept_out import (
     SPREAD,
-    cost_shares,
+    costs_of_days_run,
     counted,
     land_storage_end,
     members_counted,
@@ -228,9 +228,7 @@ def summarise(run) -> list[dict]:
         cost_y = (res["measure_capital_cost"] + res["measure_operating_cost"]).sum(axis=(1, 2))
         for k, y in enumerate(res.coords["year"]):
             add(sid, "cost", cost_y[k], "yuan", year=int(y))
-        cap_share, op_share = cost_shares(dates, res.coords["year"], run.sfile.cost_method)
-        run_cost = float(np.sum(np.sum(res["measure_capital_cost"], axis=(1, 2)) * cap_share
-                                + np.sum(res["measure_operating_cost"], axis=(1, 2)) * op_share))
+        run_cost = float(costs_of_days_run(res, run.sfile.cost_method).sum())
         add(sid, "cost", run_cost, "yuan")
         add(sid, "cost_per_kg_kept_out", run_cost / kept if kept > 0 else np.nan, "yuan kg-1")
         add(sid, "cost_per_kg_kept_out_net_of_storage",
