@@ -138,11 +138,12 @@ def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, yea
     ext = np.arange(first, int(years[-1]) + 1)
     comp = Compilation(info, YearlyParameters(info, ext), sfile.path)
     applied: dict[tuple[str, int], Any] = {}
+    selected: dict[str, list[int]] = {}  # the subbasins of each measure so far
     for m in measures:
         f = np.array([m.ramp(y) for y in ext])
-        subs = select_subbasins(info, m.where, sfile.path, f"{m.key}.where")
+        subs = selected[m.id] = select_subbasins(info, m.where, sfile.path, f"{m.key}.where")
         comp.notes.extend(_across_borders(info, m, subs))
-        comp.notes.extend(_same_kind_again(info, m, subs, measures))
+        comp.notes.extend(_same_kind_again(info, m, measures, selected))
         applied.update({(m.id, i): q for i, q in KINDS[m.kind].apply(m, f, subs, comp).items()})
     # a quantity may be a callable: read after every measure (hectares still farmed)
     quantity = {k: np.asarray(q() if callable(q) else q, dtype=float) * np.ones(len(ext))
@@ -167,8 +168,9 @@ def _across_borders(info: BasinInfo, m, subs: list[int]) -> list[str]:
     if not names:
         return []
     out = []
+    labels = info.attr("county")
     for i in subs:
-        label = info.attr("county")[i]
+        label = labels[i]
         outside = [p for p in county_parts(label) if p not in names]
         if label not in names and outside:
             out.append(f"{m.id}: subbasin '{info.subbasins[i]['id']}' spans {label}; the measure acts on all of "
@@ -176,17 +178,18 @@ def _across_borders(info: BasinInfo, m, subs: list[int]) -> list[str]:
     return out
 
 
-def _same_kind_again(info: BasinInfo, m, subs: list[int], measures) -> list[str]:
-    """A note where ``m`` acts on subbasins an earlier measure of its kind in the scenario acts on: the
-    model combines their effects, but each cost counts its own units in full (two toilet programmes
-    at 60 % each paid for 120 % of the households)."""
+def _same_kind_again(info: BasinInfo, m, measures, selected: dict[str, list[int]]) -> list[str]:
+    """A note where ``m`` acts on subbasins an earlier measure of its kind in the scenario acts on
+    (``selected``: each measure's subbasins so far, ``m``'s included): the model combines their effects,
+    but each cost counts its own units in full (two toilet programmes at 60 % each paid for 120 % of
+    the households)."""
     def disjoint(a, b) -> bool:  # different classes, livestock types or plants: no overlap
         return any(a.lists.get(k) and b.lists.get(k) and not set(a.lists[k]) & set(b.lists[k]) for k in a.lists)
 
     earlier = [e for e in measures[:measures.index(m)] if e.kind == m.kind and not disjoint(e, m)]
     out = []
     for e in earlier:
-        both = sorted(set(subs) & set(select_subbasins(info, e.where, Path("."), "", empty_ok=True)))
+        both = sorted(set(selected[m.id]) & set(selected[e.id]))
         if both:
             ids = ", ".join(info.subbasins[i]["id"] for i in both[:5]) + (" ..." if len(both) > 5 else "")
             out.append(f"{m.id}: acts, as {e.id} does, as a {m.kind} on {ids}: the model combines their effects, "
