@@ -12,6 +12,9 @@ import calendar
 
 import numpy as np
 
+from hydro.gep_inputs import year_sums
+from hydro.run_attributes import id_values
+
 
 def retention_components(sources, years_of_day: np.ndarray, quick_mm: np.ndarray, area_km2: np.ndarray,
                          buffer_removed_mg_per_l: np.ndarray | None = None) -> tuple[list[int], dict]:
@@ -100,7 +103,7 @@ def species_retention(tn_kept_kg: np.ndarray, results, years: list[int]) -> dict
     dict
         ``{species: kg [year, subbasin]}`` for each TN species the run has by source.
     """
-    species = dict(item.split("=") for item in str(results.attrs.get("species", "")).split(";") if "=" in item)
+    species = id_values(results.attrs.get("species", ""))  # "tn=orgn,nh3n,no3n;tp=dp,pp"
     names = [s for s in species.get("tn", "").split(",") if f"subbasin_{s}_source_input" in results.data]
     if not names or "subbasin_tn_source_input" not in results.data:
         return {}
@@ -111,8 +114,7 @@ def species_retention(tn_kept_kg: np.ndarray, results, years: list[int]) -> dict
     year_of_day = np.array([d.year for d in results.dates])
 
     def yearly(name: str) -> np.ndarray:  # kg a year and subbasin delivered by quick flow
-        daily = np.asarray(results[name])[:, :, k]
-        return np.array([daily[year_of_day == y].sum(axis=0) for y in years])
+        return year_sums(np.asarray(results[name])[None, :, :, k], year_of_day, years)[0]
 
     tn = yearly("subbasin_tn_source_input")
     out = {}
