@@ -209,9 +209,10 @@ def species_sources(species: str) -> set[str]:
         (half of its file): intermediates of TN and TP, whose own apportionment is written, as
         NH3-N's (a classed species) and CODMn's are.
     """
+    from hydro.run_attributes import id_values
     from hydro.standards import PARAMETERS
 
-    names = {p.strip() for item in species.split(";") for p in item.partition("=")[2].split(",")}
+    names = {p.strip() for parts in id_values(species).values() for p in parts.split(",")}
     return {t.format(c=p) for p in names - set(PARAMETERS) if p for t in SOURCE_TEMPLATES}
 
 
