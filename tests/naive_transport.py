@@ -405,7 +405,11 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, group_s
                 if L["main_up"][r] is not None:
                     lat[t, cells[r][0]] += inp.boundary_flux[day, r, t]
             for j, cell in enumerate(inp.point_cell):
-                lat[t, cell] += inp.point_load[day, j, t]
+                if cell >= 0:
+                    lat[t, cell] += inp.point_load[day, j, t]
+                else:  # hydro.transport.along_reach(r): with its water, along reach r, each cell its share
+                    for i in cells[-1 - cell]:
+                        lat[t, i] += inp.point_load[day, j, t] * share[i]
         t0 = 0
         for g, size in enumerate(groups):
             tags = list(range(t0, t0 + size))

@@ -104,6 +104,17 @@ def test_kernel_matches_plain_python_reference(seed):
     assert_matches_reference(fast, slow)
 
 
+@pytest.mark.parametrize("seed", range(3))
+def test_kernel_matches_the_reference_with_loads_along_their_reach(seed):
+    # a point source with water enters along its reach (hydro.transport.along_reach), one without at its cell
+    from hydro.transport import along_reach
+
+    net, tracers, kw = random_case(seed, n_reach=5)
+    kw["point_cell"] = np.array([along_reach(seed % 5), kw["point_cell"][1]], dtype=np.int64)
+    inputs = TransportInputs(**kw)
+    assert_matches_reference(simulate(net, tracers, inputs), naive_transport.run(net, tracers, inputs))
+
+
 def assert_matches_reference(fast, slow):
     """The kernel's result equals the plain-Python reference's (same sub-steps, 1e-10)."""
     assert np.array_equal(fast.substeps, slow["substeps"])
