@@ -268,11 +268,12 @@ def record_spin_up(basin: Basin, plan: SpinUp, start: date, carried, apportion: 
     ``carried`` constituents (by source where ``apportion``) and the transferred water's tracer
     where ``water_in`` (the run's days and those after the record) or the record's days say
     water enters.  Computed once per process and configuration (keyed like
-    :func:`hydro.store_climate.store_means`: ``basin.sha256``, the station file, the start), so
+    :func:`hydro.store_climate.store_means`: ``basin.sha256``, the station file's content, the start), so
     that every member of an ensemble and every payment draw shares it; the state alone is kept."""
     from hydro.watershed import Watershed
+    from hydro.weather import station_stamp
 
-    key = (basin.sha256, str(Watershed.from_basin(basin).weather.csv), start, tuple(c.name for c in carried),
+    key = (basin.sha256, station_stamp(Watershed.from_basin(basin).weather.csv), start, tuple(c.name for c in carried),
            bool(apportion), tuple(water_in))
     if key not in _SPUN:
         if len(_SPUN) >= _MAX_KEPT:

@@ -123,15 +123,16 @@ def period_water(basin, ws, snow_threshold):
     """The water of the basin's ``[run]`` period on its station record, as a run of that period
     takes it (:class:`hydro.blocked_water.WholeRun`: cells, cell water, the stores' mean flows);
     None where the record does not cover the period.  Computed once per process and configuration
-    (``basin.sha256``), in blocks of whole years of at most :data:`PASS_REACH_DAYS` reach-days
+    (``basin.sha256``) and station file's content (:func:`hydro.weather.station_stamp`), in blocks
+    of whole years of at most :data:`PASS_REACH_DAYS` reach-days
     (:func:`hydro.blocked_water.whole_run_water`, whose statistics are a one-block run's to the last
     bit; the shipped basins' periods are one block)."""
-    from hydro.weather import station_record
+    from hydro.weather import station_record, station_stamp
 
     s = basin.settings
     if not covers_period(basin, ws):
         return None
-    key = (basin.sha256, str(ws.weather.csv), s.start, s.end)
+    key = (basin.sha256, station_stamp(ws.weather.csv), s.start, s.end)
     if key not in _WATER:
         if len(_WATER) >= _MAX_KEPT:
             _WATER.clear()

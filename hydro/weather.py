@@ -99,6 +99,18 @@ __all__ = ["FILL_RULES", "FORCING_COLUMNS", "HOURLY_REQUIRED", "MAX_MISSING_HOUR
 _RECORDS: dict[str, tuple[tuple[int, int], DailyForcing]] = {}
 
 
+def station_stamp(path) -> tuple[str, int, int]:
+    """What identifies a station file's content for the process's caches: its resolved path,
+    modification time (ns) and size.  Caches of results computed from a basin's record key on
+    this, not on the path alone, so that an edited weather file is never answered from the
+    results of its earlier content (review of 2026-12-04)."""
+    from pathlib import Path
+
+    p = Path(path).resolve()
+    st = p.stat()
+    return (str(p), st.st_mtime_ns, st.st_size)
+
+
 def station_record(path) -> DailyForcing:
     """A basin's station record (its weather file), read once per process and again when the file
     changes: the weather of a watershed run given none (:func:`hydro.runoff_warm_up.run_start`) and
@@ -106,11 +118,9 @@ def station_record(path) -> DailyForcing:
     every run, calibration evaluation and ensemble member (shared: not to be modified)."""
     from pathlib import Path
 
-    p = Path(path).resolve()
-    st = p.stat()
-    stamp = (st.st_mtime_ns, st.st_size)
-    cached = _RECORDS.get(str(p))
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, read_forcing_csv(p))
-        _RECORDS[str(p)] = cached
+    name, mtime_ns, size = station_stamp(path)
+    cached = _RECORDS.get(name)
+    if cached is None or cached[0] != (mtime_ns, size):
+        cached = ((mtime_ns, size), read_forcing_csv(Path(name)))
+        _RECORDS[name] = cached
     return cached[1]
