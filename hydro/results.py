@@ -128,7 +128,9 @@ class Results:
         Variables carry their ``units`` and ``long_name``; ``time`` is a
         ``datetime64`` coordinate (the start of each day); element dimensions
         (``reach``, ``section`` ...) have their ids as coordinates.  It holds
-        what :meth:`to_netcdf` writes with ``variables = ["all"]``, without writing a file.
+        what :meth:`to_netcdf` writes with ``variables = ["all"]``, without writing a file.  The
+        dataset owns its arrays: editing it in place (``ds["section_discharge"] *= 86400``) does not
+        change these results, nor what :meth:`to_netcdf` writes from them later.
         """
         import xarray as xr
 
@@ -160,7 +162,7 @@ class Results:
                 attrs["standard_name"] = decl.standard_name
             if aggregated and "time" in self.dims(name):
                 attrs["cell_methods"] = "time: mean"
-            values = np.asarray(self.data[name])
+            values = np.array(self.data[name])  # a copy: editing the dataset leaves these results as they are
             if np.issubdtype(values.dtype, np.integer):  # 32-bit as in the file (outputspec.out_dtype)
                 values = self._failed_missing(values.astype(np.int32))
             data_vars[name] = (self.dims(name), values, attrs)

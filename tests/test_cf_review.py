@@ -160,3 +160,17 @@ def test_the_docs_table_of_standard_names_is_the_declared_one():
             standard = cells[1].split("`")[1]
             documented.update(dict.fromkeys(cells[0].strip("`").split("`, `"), standard))
     assert documented == {**EXPECTED, "time": "time", "member": "realization"}
+
+
+def test_editing_the_dataset_leaves_the_results_and_their_file_as_they_are(tmp_path):
+    """Review of 2026-12-04: the dataset shared its arrays with the results, so converting the
+    dataset's discharge to m3/d in place made a later to_netcdf write 86,400 times the flow,
+    still labelled m3 s-1."""
+    results = hydro.Model.from_basin("tiny").run_results("2020-01-01", "2020-01-07")
+    kept = np.array(results.data["section_discharge"])
+    ds = results.to_xarray()
+    ds["section_discharge"] *= 86400.0
+    np.testing.assert_array_equal(results.data["section_discharge"], kept)
+    results.to_netcdf(tmp_path / "after.nc")
+    with xr.open_dataset(tmp_path / "after.nc") as written:
+        np.testing.assert_array_equal(written["section_discharge"].values, kept)
