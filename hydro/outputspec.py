@@ -95,6 +95,8 @@ class OutputSpec:
                 object.__setattr__(self, key, (value,))
             elif value is not None and not isinstance(value, tuple):
                 object.__setattr__(self, key, tuple(value))
+        if self.float32 is not None and not isinstance(self.float32, (bool, np.bool_)):  # "false" is truthy
+            raise HydroError(f"float32: expected True, False or None (the default precision), got {self.float32!r}")
         if self.aggregate not in AGGREGATIONS:
             raise HydroError(f"aggregate: expected one of {', '.join(AGGREGATIONS)}, got '{self.aggregate}'")
         if not 0 <= int(self.compress) <= 9:

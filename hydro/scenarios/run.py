@@ -145,8 +145,8 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     basin : str or Path
         Basin folder, file or shipped name.
     scenario_file : str, Path or ScenarioFile
-    start, end : date, optional
-        Override the scenario file's (else the basin's) period.
+    start, end : date or str, optional
+        Override the scenario file's (else the basin's) period (dates, or ISO strings).
     progress : callable, optional
         Called with a one-line message as each run finishes.
     scenarios : list of str, optional
@@ -164,9 +164,10 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     out; if the baseline fails, :class:`hydro.batch.BatchFailed` is raised.
     """
     from hydro.batch import BatchFailed, run_batch
+    from hydro.model_values import as_date
     from hydro.scenarios.release_check import release_notes
     from hydro.simulation import check_dates
-
+    start, end = as_date(start, "start"), as_date(end, "end")  # an ISO string as Model.run takes it
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
     info = BasinInfo.load(basin)
     check_basin(info, sfile)  # a file for another basin: before the names of its targets and parties

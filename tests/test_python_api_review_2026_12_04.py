@@ -1,0 +1,42 @@
+"""The Python API as a researcher holds it (review of 2026-12-04)."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from hydro.errors import HydroError
+from hydro.outputspec import OutputSpec
+from hydro.scenarios.run import run_scenarios
+
+ROOT = Path(__file__).resolve().parents[1]
+WATERSHED = ROOT / "configs/examples/watershed"
+SCENARIOS = ROOT / "configs/scenarios/watershed.toml"
+
+
+def test_run_scenarios_takes_iso_dates_as_model_run_does():
+    """It reported 'scenario baseline failed: AttributeError: 'str' object has no attribute 'year''."""
+    by_text = run_scenarios(WATERSHED, SCENARIOS, "2002-01-01", "2002-03-31", scenarios=[])
+    by_date = run_scenarios(WATERSHED, SCENARIOS, date(2002, 1, 1), date(2002, 3, 31), scenarios=[])
+    assert not by_text.failed
+    for a, b in zip(by_text.results, by_date.results, strict=True):
+        np.testing.assert_array_equal(a.data["section_discharge"], b.data["section_discharge"])
+
+
+def test_run_scenarios_refuses_a_date_it_cannot_read_by_its_name():
+    with pytest.raises(HydroError, match="end"):
+        run_scenarios(WATERSHED, SCENARIOS, "2002-01-01", "2002-13-01", scenarios=[])
+
+
+@pytest.mark.parametrize("value", ["false", "no", 0, 1.0])
+def test_output_spec_float32_takes_a_bool_only(value):
+    """OutputSpec(float32="false") wrote 32-bit floats: any non-empty string counted as true."""
+    with pytest.raises(HydroError, match="float32: expected True, False or None"):
+        OutputSpec(float32=value)
+
+
+def test_output_spec_float32_bools_are_kept():
+    assert OutputSpec(float32=False).float32 is False and OutputSpec(float32=np.True_).float32
