@@ -101,4 +101,4 @@ class PointSourceKind(SourceKind):
 
     def inputs(self, sub, years, days, ha, out):
         for ps in sub.point:
-            out["point"] += at(ps.discharge_m3_per_day, years) * at(ps.tn_mg_per_l, years) * 1e-3 * days
+            out["point"] += plant_rate(ps, years) * days
