@@ -256,6 +256,10 @@ source = "test"
     assert (floor.payer, floor.amount_yuan, floor.complete) == ("up", pytest.approx(1.2e6), False)
     (net,) = totals(pay)
     assert (net["payer"], net["net_yuan"], net["complete"]) == ("down", pytest.approx(0.0, abs=1e-6), True)
+    # the subtotals carry the pair's sign as the net does (review of 2026-12-04: a mutation dropping
+    # it from them survived): the class bonus down -> up and the floor up -> down cancel
+    assert net["performance_yuan"] + net["fixed_yuan"] == pytest.approx(net["net_yuan"], abs=1e-6)
+    assert net["performance_yuan"] == pytest.approx(0.0, abs=1e-6)
     # a reward that can outweigh the bonus leaves the year open
     pay = evaluate(agreement(tmp_path, body.replace("max_yuan = 500000.0", "max_yuan = 2e6"), head=ONE_WAY),
                    _series())
