@@ -46,6 +46,9 @@ def _catchment(folder: Path) -> Path:
 def _config(folder: Path, *, x4_lower=0.5, x1=(20.0, 3000.0), budget=900, method="de", extra="",
             periods='warmup_start = 1991-01-01\ncalibration = [1991-07-01, 1992-06-30]\n'
                     'validation = [1992-07-01, 1992-12-30]') -> Path:
+    # each method's own keys: another method's is refused (calibration.config.METHOD_KEYS)
+    budget_lines = {"de": f"max_evaluations = {budget}\npopsize = 10",
+                    "glue": f"max_evaluations = {budget}"}.get(method, "")
     text = f"""
 [model]
 kind = "catchment"
@@ -92,8 +95,7 @@ weight = 0.0
 [method]
 name = "{method}"
 seed = 3
-max_evaluations = {budget}
-popsize = 10
+{budget_lines}
 {extra}
 """
     path = folder / f"cal_{method}_{budget}_{x4_lower}.toml"

@@ -548,3 +548,35 @@ def test_resume_on_a_folder_without_a_run_says_it_starts_a_new_one(tmp_path, mon
     r = CliRunner().invoke(main, ["calibrate", str(cfg), "-o", str(tmp_path / "typo"), "--resume", "-q"])
     assert "note: --resume: " in r.output and "holds no run to continue" in r.output, r.output
     assert "stopped here by the test" in r.output
+
+
+def test_a_basin_calibration_records_every_file_its_basin_names(tmp_path):
+    """Review of 2026-12-04: a basin model recorded basin.toml only, so --resume after an edit of
+    its weather or transfer tables mixed the old data's losses with the new ones, unsaid."""
+    from hydro.basin_tables import basin_files
+    from hydro.calibration.problem import Problem
+    from hydro.calibration.runner import input_hashes
+
+    cfg = tmp_path / "c.toml"
+    cfg.write_text('[model]\nkind = "basin"\npath = "miyun"\n\n[periods]\nwarmup_start = 2013-03-01\n'
+                   'calibration = [2013-03-01, 2015-12-31]\n\n[[parameters]]\nname = "x3"\n'
+                   'paths = ["runoff.x3_mm"]\nlower = 20.0\nupper = 300.0\n\n[[observations]]\nname = "s"\n'
+                   'variable = "reservoir_storage"\nat = "miyun"\n'
+                   'points = [{first = 2015-01-01, last = 2015-01-01, value = 1e9}]\n\n'
+                   '[[objectives]]\nobservation = "s"\nmetric = "mare"\n')
+    recorded = set(input_hashes(Problem(CalibrationConfig.from_toml(cfg))))
+    named = {str(p.resolve()) for p in basin_files(ROOT / "basins" / "miyun" / "basin.toml")}
+    assert any(p.endswith(".csv") and "forcing" in p for p in named)  # the weather is among them
+    assert recorded == named
+
+
+@pytest.mark.parametrize(("method", "key", "hint"), [
+    ("glue", "samples = 12", "GLUE's sample size is max_evaluations"),
+    ("de", "levels = 4", "DE's budget is max_evaluations"),
+    ("sobol", "popsize = 5", "method 'sobol' reads seed, samples"),
+])
+def test_a_key_of_another_method_is_refused(tmp_path, method, key, hint):
+    """Review of 2026-12-04: GLUE given Sobol's `samples = 12` ran its default 2,000 evaluations."""
+    cfg = _shipped("leguer", tmp_path, f'name = "{method}"\nseed = 1\n{key}')
+    with pytest.raises(HydroError, match=rf"method.{key.split()[0]}.*not used by method '{method}'.*{hint}"):
+        CalibrationConfig.from_toml(cfg)

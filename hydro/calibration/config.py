@@ -39,6 +39,10 @@ AGGREGATES = ("daily", "monthly", "annual")
 STATISTICS = ("mean", "annual_total")
 #: Calibration methods.
 METHODS = ("de", "glue", "sobol", "morris")
+#: The ``[method]`` keys each method reads; another method's key is refused, not ignored.
+METHOD_KEYS = {"de": ("seed", "max_evaluations", "popsize", "tol", "mutation", "recombination"),
+               "glue": ("seed", "max_evaluations", "threshold", "quantiles"),
+               "sobol": ("seed", "samples"), "morris": ("seed", "samples", "levels")}
 #: Variables an observation can compare, per model kind.
 VARIABLES = {
     "catchment": ("discharge", "discharge_mm"),
@@ -533,6 +537,13 @@ def _method(t: Table, n_parameters: int) -> MethodSettings:
     if name not in METHODS:
         raise t.error("name", f"unknown method '{name}'" + suggest(name, METHODS)
                       + f"; use one of {', '.join(METHODS)}")
+    for key in t.data:  # GLUE given samples ran its default 2000 evaluations (review of 2026-12-04)
+        owners = [m for m, keys in METHOD_KEYS.items() if key in keys]
+        if owners and name not in owners:
+            size = {"glue": "; GLUE's sample size is max_evaluations",
+                    "de": "; DE's budget is max_evaluations"}.get(name, "")
+            raise t.error(key, f"not used by method '{name}' (it is a key of {', '.join(owners)}){size}; "
+                               f"method '{name}' reads {', '.join(METHOD_KEYS[name])}")
     mutation = t.floats("mutation", list(d.mutation), length=2, minimum=0.0)
     if not (mutation[0] <= mutation[1] <= 2.0):
         raise t.error("mutation", f"expected [low, high] with low <= high <= 2, got {mutation}")

@@ -217,8 +217,12 @@ class BasinModel:
                     raise HydroError(f"{basin.path}: TN observations need a 'tn' constituent")
 
     def input_files(self) -> list:
-        """The basin file (the tables and series it names are not followed)."""
-        return [self.path]
+        """The basin file and every file it names (weather, series, transfer tables:
+        :func:`hydro.basin_tables.basin_files`), whose content the evaluations depend on: a
+        ``--resume`` after one of them changed is refused (review of 2026-12-04)."""
+        from hydro.basin_tables import basin_files
+
+        return list(dict.fromkeys(basin_files(self.path)))
 
     def check_values(self, assignments: dict[str, float]) -> None:
         """Raise the basin's own error (:class:`HydroError`) when it refuses these values
