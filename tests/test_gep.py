@@ -508,3 +508,25 @@ def test_constant_prices_value_every_year_at_one_years_prices(tmp_path):
                                                                       rel=1e-12)
     # the year's own prices, held: the same numbers
     assert gep_totals(gep(res, prices.at_year(2013))) == own
+
+
+@pytest.mark.parametrize(("runoff_b", "share_a"), [
+    # slow runoff (runoff - quick flow): a 0.2 mm/d x 10 km2 = 2, b 0.4 x 30 = 12 -> a 2/14
+    (0.5, 2.0 / 14.0),
+    # no slow runoff anywhere: by area, 10 / 40
+    (None, 0.25),
+])
+def test_abstraction_is_shared_among_the_subbasins_above_by_slow_runoff(runoff_b, share_a):
+    """Mutation audit of 2026-12-04: every abstraction test had one subbasin above the reach, so
+    a split by area (or weight 1 each, counting the water twice) went unnoticed."""
+    res = tiny()
+    res.attrs["subbasin_drains_to"] = "a=r;b=r"
+    if runoff_b is None:
+        res.data["subbasin_runoff"] = res.data["subbasin_quickflow"].copy()
+    else:
+        res.data["subbasin_runoff"][:, 1] = runoff_b
+    res.data["reach_withdrawal"] = np.full((365, 1), 0.01)      # m3/s from reach r
+    rows = rows_by_sub([r for r in gep(res) if r["subbasin"]])
+    taken = 0.01 * 86400 * 365
+    assert rows["a"]["water_abstracted_m3"] == pytest.approx(share_a * taken, rel=1e-12)
+    assert rows["b"]["water_abstracted_m3"] == pytest.approx((1.0 - share_a) * taken, rel=1e-12)
