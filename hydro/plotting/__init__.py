@@ -55,6 +55,13 @@ def plot_function(kind: str):
     return KINDS[key]
 
 
+def _dataset_as_results(results):
+    """Model.run's dataset as Results (:func:`hydro.results_xarray.as_results`); anything else as it is."""
+    from hydro.results_xarray import as_results
+
+    return as_results(results, strict=False)
+
+
 def _payments(results, results_path, options):
     """Payments for the ``compensation`` kind: given, or evaluated from ``agreement=``."""
     payments = options.pop("payments", None)
@@ -146,12 +153,13 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
     options = {k: v for k, v in options.items() if v is not None}
     results_path = None
     if isinstance(results, (str, Path)):
-        from hydro.results import load_results
-
         from hydro.netcdf import check_hydro_results
+        from hydro.results import load_results
 
         results_path = Path(results)
         results = check_hydro_results(load_results(results_path), results_path, "plot", sections=False)
+    else:
+        results = _dataset_as_results(results)
     _check_selection(results, results_path, func, options)
     if isinstance(options.get("observations"), (str, Path)):
         from hydro.monitoring import read_monitoring_csv

@@ -20,6 +20,7 @@ import numpy as np
 
 from hydro.errors import HydroError, suggest
 from hydro.plotting import _data, style
+from hydro.results_xarray import as_results
 
 
 def _topology(results, network, downstream, section_reach, section_position):
@@ -213,6 +214,7 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
     -------
     matplotlib.figure.Figure
     """
+    results = as_results(results)  # Model.run's dataset too
     conc_name = f"{constituent}_concentration"
     _data.require(results, conc_name, "network")
     reaches = [str(r) for r in results.coords.get("reach", [])]

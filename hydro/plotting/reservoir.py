@@ -6,6 +6,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.plotting import _data, style
+from hydro.results_xarray import as_results
 
 
 def _series(results, name, idx, scenario, percentiles, how):
@@ -56,6 +57,7 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
     -------
     matplotlib.figure.Figure
     """
+    results = as_results(results)  # Model.run's dataset too
     conc = f"reservoir_{constituent}_concentration"
     for name in ("reservoir_storage", "reservoir_level", conc):
         _data.require(results, name, "reservoir")

@@ -6,6 +6,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.plotting import _data, style
+from hydro.results_xarray import as_results
 
 
 def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=None,
@@ -52,6 +53,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
     HydroError
         If the results have no ``scenario`` dimension.
     """
+    results = as_results(results)  # Model.run's dataset too
     if not results.coords.get("scenario"):
         raise HydroError("plot 'scenarios' needs results with a 'scenario' dimension; "
                          "make them with `hydro scenarios BASIN SCENARIOS.toml`")

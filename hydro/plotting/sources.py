@@ -10,6 +10,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.plotting import _data, style
+from hydro.results_xarray import as_results
 
 _HINT = ("Source apportionment is written by runs that track loads by source "
          "(variable 'tn_source_load (time, section, source)', kg/d)")
@@ -51,6 +52,7 @@ def plot_sources(results, section=None, *, constituent: str = "tn", aggregate: s
     HydroError
         If the results hold no source apportionment, or the section is unknown.
     """
+    results = as_results(results)  # Model.run's dataset too
     aggregate = _data.effective_aggregation(results, aggregate)
     name = f"{constituent}_source_load"
     _data.require(results, name, "sources", _HINT)

@@ -14,6 +14,7 @@ import numpy as np
 from hydro.errors import HydroError
 from hydro.plotting import _data, style
 from hydro.plotting.weather import members_ran, one_member
+from hydro.results_xarray import as_results
 
 
 def _observation_series(observations, location: str, constituent: str):
@@ -83,6 +84,7 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
     -------
     matplotlib.figure.Figure
     """
+    results = as_results(results)  # Model.run's dataset too
     aggregate = _data.effective_aggregation(results, aggregate)
     if locations is None:
         kind = "section" if results.coords.get("section") else "reservoir"

@@ -1,0 +1,98 @@
+"""Results back from the :class:`xarray.Dataset` that :meth:`hydro.Model.run` returns.
+
+:meth:`hydro.results.Results.to_xarray` turns results into a dataset; :func:`from_xarray` is its
+inverse, so that what takes results (the plots of :mod:`hydro.plotting`) also takes the dataset a
+researcher holds (review of 2026-12-04: ``plot_trajectory(ds)`` failed with a NumPy error and
+``plot_sources(ds)`` with an AttributeError).  :func:`as_results` is what those functions call.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from hydro.errors import HydroError
+from hydro.netcdf import LEADING_DIMS
+from hydro.results import Results
+from hydro.run_attributes import id_values
+
+
+def _day(value) -> date:
+    return np.datetime64(value, "D").astype(date)
+
+
+def from_xarray(ds) -> Results:
+    """The :class:`~hydro.results.Results` of a dataset that ``to_xarray`` (or ``Model.run``) made.
+
+    Parameters
+    ----------
+    ds : xarray.Dataset
+        Variables named and shaped as hydro writes them (``section_discharge`` on
+        ``(time, section)``, m3 s-1, ...), with the ``scenario`` or ``member`` dimension in
+        front where the results were stacked.
+
+    Raises
+    ------
+    HydroError
+        A variable hydro declares whose dimensions are not hydro's (a resampled or transposed
+        dataset), naming it.
+    """
+    coords: dict[str, list] = {}
+    for dim in ds.dims:
+        if dim not in ds.coords:
+            continue
+        values = ds[dim].values
+        if dim == "time":
+            coords[dim] = [_day(v) for v in values]
+        elif values.dtype.kind in "iu":
+            coords[dim] = [int(v) for v in values]
+        else:
+            coords[dim] = [str(v) for v in values]
+    attrs = {str(k): v for k, v in ds.attrs.items()}
+    res = Results(coords=coords, attrs=attrs, constituents=id_values(str(attrs.get("constituents", ""))))
+    if "time_bnds" in ds:
+        bounds = ds["time_bnds"].values
+        res.time_bounds = ([_day(v) for v in bounds[:, 0]], [_day(v) for v in bounds[:, 1]])
+    for name in ds.data_vars:  # the stacked dimensions in front of the declared ones, as load_results
+        try:
+            declared = res.declaration(str(name)).dims
+        except HydroError:
+            continue
+        own = tuple(ds[name].dims)
+        front = own[:len(own) - len(declared)]
+        if own[len(front):] == tuple(declared) and set(front) <= set(LEADING_DIMS):
+            res.leading = front
+            break
+    for name in ds.data_vars:
+        if name == "time_bnds":
+            continue
+        try:
+            wanted = res.dims(str(name))
+        except HydroError:  # a variable hydro does not declare (added by the user): kept as it is
+            wanted = tuple(ds[name].dims)
+        if tuple(ds[name].dims) != wanted:
+            raise HydroError(f"dataset variable '{name}' has dimensions {tuple(ds[name].dims)}, where hydro "
+                             f"writes {wanted} (was it resampled or transposed?); plot the results as "
+                             "Model.run returned them, or Model.run_results(...)")
+        res.data[str(name)] = np.asarray(ds[name].values)
+    return res
+
+
+def as_results(results, strict: bool = True):
+    """``results`` as :class:`~hydro.results.Results`: results as they are, a dataset converted
+    (:func:`from_xarray`); anything else refused, naming what it is (returned as it is where not
+    ``strict``: :func:`hydro.plotting.plot` also takes payments and class tables)."""
+    import xarray as xr
+
+    if isinstance(results, Results):
+        return results
+    if isinstance(results, xr.Dataset):
+        return from_xarray(results)
+    if not strict:
+        return results
+    raise HydroError(f"results: expected hydro results (Model.run's dataset, Model.run_results(...), or "
+                     f"hydro.results.load_results(path)), got {type(results).__name__}")
+
+
+__all__ = ["as_results", "from_xarray"]
