@@ -582,6 +582,8 @@ def validate_command(cases, quick, as_json, list_only):
 @click.option("--plot", "plot_out", type=click.Path(dir_okay=False), metavar="FIG.png",
               help="With --uncertainty: also draw the bands (median, 5-95 %, probability of paying) to a "
                    "figure (png, pdf or svg).")
+@click.option("-q", "--quiet", is_flag=True,
+              help="With --uncertainty: no progress on stderr (failures and notes still go there).")
 @click.option("--quality", is_flag=True,
               help="With --json: print an object, the payments (or --scenarios rows) under \"payments\" "
                    "(\"incentives\") and the water-quality tables the text shows under \"classes\" (GB 3838 "
@@ -589,7 +591,7 @@ def validate_command(cases, quick, as_json, list_only):
                    "change of every parameter and of the quality payments).")
 def compensate_command(series_path, agreement, scenario, as_json, csv_out, overwrite, incentives, scenario_file,
                        overrides, skip_unavailable, members, seed, workers, scheduler, parameters_from, plot_out,
-                       quality=False):
+                       quiet=False, quality=False):
     """Payments per year, section, component, payer and payee under an agreement.
 
     The series is a hydro results file or a monitoring CSV of monthly section
@@ -627,10 +629,11 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
         compensate_uncertainty(series_path, agreement, members, seed=seed, overrides=tuple(overrides),
                                skip_unavailable=skip_unavailable, as_json=as_json, csv_out=csv_out,
                                overwrite=overwrite, workers=workers, scheduler=scheduler,
-                               parameters_from=parameters_from, plot_out=plot_out)
+                               parameters_from=parameters_from, plot_out=plot_out, quiet=quiet)
         return
-    if (workers or scheduler or parameters_from) and members is None:
-        raise click.UsageError("--workers, --scheduler and --parameters-from go with --uncertainty")
+    if (workers or scheduler or parameters_from or quiet) and members is None:
+        raise click.UsageError("--workers, --scheduler, --parameters-from and --quiet go with --uncertainty (the "
+                               "other modes print no progress)")
     if quality and not as_json:
         raise click.UsageError("--quality goes with --json (the text output always shows the quality tables)")
     if scenario is not None and incentives:

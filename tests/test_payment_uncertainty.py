@@ -265,3 +265,19 @@ def test_plot_compensation_draws_the_bands(case, tmp_path):
     refused = CliRunner().invoke(cli_main, ["plot", str(results), "compensation", "--uncertainty", "10",
                                             "-o", str(tmp_path / "c.png")])
     assert refused.exit_code == 2 and "--agreement" in refused.output
+
+
+def test_quiet_silences_the_members_progress(case):
+    """Review of 2026-12-04: `compensate --uncertainty` printed its progress with no way to silence
+    it (every other long command has -q)."""
+    from click.testing import CliRunner
+
+    from hydro.cli import main as cli_main
+
+    args = ["compensate", str(case / "m.csv"), str(case / "a.toml"), "--uncertainty", "20", "--workers", "1"]
+    loud, quiet = (CliRunner().invoke(cli_main, args + extra) for extra in ([], ["-q"]))
+    assert loud.exit_code == quiet.exit_code == 0, (loud.output, quiet.output)
+    assert "members" in loud.stderr and "members" not in quiet.stderr
+    assert quiet.stdout == loud.stdout  # the same table
+    refused = CliRunner().invoke(cli_main, ["compensate", str(case / "m.csv"), str(case / "a.toml"), "-q"])
+    assert refused.exit_code == 2 and "--quiet go with --uncertainty" in refused.output
