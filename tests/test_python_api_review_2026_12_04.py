@@ -40,3 +40,16 @@ def test_output_spec_float32_takes_a_bool_only(value):
 
 def test_output_spec_float32_bools_are_kept():
     assert OutputSpec(float32=False).float32 is False and OutputSpec(float32=np.True_).float32
+
+
+def test_a_folder_where_the_summary_table_goes_is_named_as_what_o_implies(tmp_path):
+    """Review of 2026-12-04: the error told to give -o 'x.summary.csv/out', an option never given."""
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    (tmp_path / "x.summary.csv").mkdir()
+    r = CliRunner().invoke(main, ["scenarios", "watershed", str(SCENARIOS), "-o", str(tmp_path / "x.nc"), "-q"])
+    assert r.exit_code == 2
+    assert "the summary table that -o" in r.output and "x.summary.csv/out" not in r.output
+    assert not (tmp_path / "x.nc").exists()
