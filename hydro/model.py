@@ -314,6 +314,9 @@ class Model:
         else:
             results = run(self._basin, s, e)
         results.attrs["history"] = self._history(first, last, weather, apportion)
+        if weather is not None:  # not the basin's file, whatever the series was read or made from
+            named = weather.metadata.get("source_file")
+            results.attrs["weather"] = "given to Model.run (weather=)" + (f"; its source: {named}" if named else "")
         if self._changes:
             # in the order given: the configuration hash depends on it
             results.attrs["parameters_changed"] = json.dumps(self._changes, default=str)

@@ -53,3 +53,19 @@ def test_a_folder_where_the_summary_table_goes_is_named_as_what_o_implies(tmp_pa
     assert r.exit_code == 2
     assert "the summary table that -o" in r.output and "x.summary.csv/out" not in r.output
     assert not (tmp_path / "x.nc").exists()
+
+
+def test_a_run_on_weather_of_ones_own_is_not_labelled_as_the_basins_file():
+    """Review of 2026-12-04: precipitation +20 % given as weather= was labelled with the basin's
+    station file and weather_synthetic 'false', as if on the observed record."""
+    import dataclasses
+
+    import hydro
+    from hydro.weather import station_record
+
+    model = hydro.Model.from_basin(WATERSHED / "basin.toml")
+    record = station_record(WATERSHED / "weather.csv")
+    wetter = dataclasses.replace(record, precip_mm=record.precip_mm * 1.2)
+    own = model.run("2001-01-01", "2001-01-31", weather=wetter, apportion=False)
+    assert own.attrs["weather"] == "given to Model.run (weather=)"  # the series read has no source_file
+    assert model.run("2001-01-01", "2001-01-31", apportion=False).attrs["weather"] == "weather.csv"
