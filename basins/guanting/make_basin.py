@@ -200,15 +200,15 @@ NATURAL_UPTAKE = 35.0                     # ESTIMATE kg N/ha/yr, natural vegetat
 UPTAKE = 100.0                            # ESTIMATE kg N/ha/yr removed with harvest
 DEPOSITION = REGION["deposition"]["total_kg_per_ha_yr"]["guanting"]   # ESTIMATE (region I6), on water
 DEPOSITION_OXIDISED = REGION["deposition"]["oxidised_share"] * DEPOSITION   # on land (region I6)
-LEACHING, RESIDENCE_YR = 0.01, 10.0       # calibration, documented ranges in SOURCES.md
+LEACHING, RESIDENCE_YR = 0.01, 10.0       # ESTIMATE in the ranges of SOURCES.md (no TN target left, §12)
 PER_CAPITA_N = REGION["rural_domestic"]["per_capita_n_g_per_day"]   # excreta basis, as Miyun (region I5)
 RURAL_CONNECTED, RURAL_REMOVAL = 0.2, 0.5
-RURAL_DELIVERY = 0.06                     # calibration within 0.06-0.24 on the excreta basis (region I5; §12)
+RURAL_DELIVERY = 0.06                     # ESTIMATE in 0.06-0.24, excreta basis (region I5; §12: no TN target)
 # Livestock: provincial end-2005 stock per rural resident x the subbasin's rural residents, and
 # N per head of stock, from the regional inventory (region I3, I4), as in Miyun
 LIVESTOCK_PER_RURAL = REGION["livestock_per_rural_resident"]
 EXCRETION = REGION["livestock_n_kg_per_head_yr"]
-LOSS = 0.01                                # calibration (§12)
+LOSS = 0.01                                # ESTIMATE (set against retired TN targets, §12)
 # rural (not town) share of a county's residents (region I2; town shares as in main())
 RURAL_SHARE = {"Qiaodong": 0.05, "Qiaoxi": 0.05, "EDZ": 0.05, "Xuanhua": 1.0 - 0.6,
                "Huailai": 1.0 - HUAILAI_URBAN / ZJK["Huailai"], "YanqingRural": 1.0}
@@ -428,7 +428,7 @@ def main(path: Path | None = None) -> None:
         return round(pop * SERVED * SEWAGE_M3_PER_PERSON_DAY * EFFLUENT_TO_RIVER
                      - RECLAIMED_M3_PER_DAY.get(sid, 0.0), -2)
 
-    plants = {  # subbasin -> (name, reach, served population)
+    plants = {  # subbasin -> (name, reach, town residents the plant serves SERVED of)
         "yg08": ("Zhangjiakou city WWTPs", "yang_zjk", zjk_city_urban),
         "yg09": ("Xuanhua WWTP", "yang_xuanhua", xuanhua_urban),
         "yd01": ("Huailai (Shacheng) WWTP", "yongding", HUAILAI_URBAN),
@@ -436,6 +436,16 @@ def main(path: Path | None = None) -> None:
         "sg06": ("Datong city WWTPs", "yuhe_lower", datong_urban),
         "sg03": ("Shuozhou city WWTP", "sanggan_upper_a", shuozhou_urban),
     }
+    # Residents connected to a plant (town x SERVED) leave the population they belong to (the
+    # counties of the town, or the Shanxi/IM pool), and what is left of it is shared among its
+    # subbasins as before: a plant's town is not only its own subbasin's people (Datong's 1.44
+    # million town residents against the 0.64 million of sg06; review of 2026-12-04, which found
+    # 0.86 million people counted twice). Yanqing town is in no county share (its rural
+    # residents are 'YanqingRural'): its unconnected residents stay in gs02.
+    connected = {"Qiaodong": 0.95 * SERVED * ZJK["Qiaodong"], "Qiaoxi": 0.95 * SERVED * ZJK["Qiaoxi"],
+                 "EDZ": 0.95 * SERVED * ZJK["EDZ"], "Xuanhua": SERVED * xuanhua_urban,
+                 "Huailai": SERVED * HUAILAI_URBAN, None: SERVED * (datong_urban + shuozhou_urban)}
+    unconnected_town = {"gs02": (1.0 - SERVED) * YANQING_URBAN}
 
     w("# Guanting reservoir basin: the Sanggan and Yang rivers, the Yongding to Bahaoqiao, the")
     w("# Guishui, and Guanting reservoir. WRITTEN BY make_basin.py; edit that script, not this file.")
@@ -489,7 +499,7 @@ def main(path: Path | None = None) -> None:
         w("[[constituents]]")
         w('name = "tn"')
         w('long_name = "total nitrogen"')
-        w("river_removal_per_day = 0.3       # calibration; range 0.005-0.45 d-1 (Alexander et al. 2000, §13)")
+        w("river_removal_per_day = 0.3       # ESTIMATE (no TN target); range 0.005-0.45 d-1 (Alexander et al. 2000, §13)")
         w("river_theta = 1.047")
         w("reservoir_removal_per_day = 0.002  # ESTIMATE (§13)")
         w("reservoir_theta = 1.047")
@@ -588,15 +598,18 @@ def main(path: Path | None = None) -> None:
     w("# ---- subbasins: areas ESTIMATE (§1, §11); populations 2020 census x county share ESTIMATE (§11);")
     w("# Shanxi / Inner Mongolia population = basin total minus the Hebei and Beijing parts, shared by")
     w("# area x density weight (ESTIMATE §11); livestock = provincial 2005 stock per rural resident (region I3)")
+    rural_total = 0.0
     for sub in SUBS:
         (sid, name, area, (kind, target), elev, p, county, prov, lu, shares, weight, water) = sub
         if shares is None:
             pop = pool * area * weight / pool_weight
+            rural = pop * (1.0 - connected[None] / pool)
         else:
             pop = sum(county_pop(c) * s for c, s in shares.items())
+            rural = sum((county_pop(c) - connected.get(c, 0.0)) * s for c, s in shares.items())
+        rural += unconnected_town.get(sid, 0.0)
+        rural_total += rural
         plant = plants.get(sid)
-        served = plant[2] if plant else 0.0
-        rural = max(pop - served, 0.0)
         if shares is None:   # Shanxi / Inner Mongolia: the pool's rural share
             villagers = pop * (1.0 - sx_urban / pool)
         else:
@@ -632,25 +645,25 @@ def main(path: Path | None = None) -> None:
             if cls == "water":
                 w("deposition_kg_per_ha_yr = 0.0   # surface deposition is counted by [deposition]")
         w("[subbasins.sources.groundwater]")
-        w(f"leaching_fraction = {LEACHING}   # calibration (§12)")
-        w(f"residence_years = {RESIDENCE_YR}   # calibration (§12)")
+        w(f"leaching_fraction = {LEACHING}   # ESTIMATE (§12)")
+        w(f"residence_years = {RESIDENCE_YR}   # ESTIMATE (§12)")
         w(f'timing = "{GW_TIMING}"   # issue 13')
         w("[subbasins.sources.timing]   # issue 13: blended years, seasons, wash-off")
         for k, v in SOURCE_TIMING.items():
             value = f'"{v}"' if isinstance(v, str) else v
             w(f"{k} = {value}   # ESTIMATE ('Storm and season (issue 13)')")
         w("[subbasins.sources.rural_domestic]")
-        w(f"population = {round(rural, -1):.0f}   # residents not served by a listed WWTP (§11)")
+        w(f"population = {round(rural, -1):.0f}   # residents not connected to a listed WWTP (§11)")
         w(f"per_capita_n_g_per_day = {PER_CAPITA_N}   # excreta basis (region I5; §12)")
         w(f"connected_share = {RURAL_CONNECTED}   # ESTIMATE (§12)")
         w(f"treatment_removal = {RURAL_REMOVAL}   # ESTIMATE (§12)")
-        w(f"delivery_fraction = {RURAL_DELIVERY}   # calibration (§12; region I5)")
+        w(f"delivery_fraction = {RURAL_DELIVERY}   # ESTIMATE (§12; region I5)")
         for kind_l, per in LIVESTOCK_PER_RURAL[prov].items():
             w(f"[subbasins.sources.livestock.{kind_l}]")
             w(f"head = {round(per * villagers, -1):.0f}   # {prov} {per} per rural resident x {villagers:.0f} "
               "(region I3)")
             w(f"excretion_kg_per_head_yr = {EXCRETION[kind_l]}   # region I4")
-            w(f"loss_fraction = {LOSS}   # calibration (§12)")
+            w(f"loss_fraction = {LOSS}   # ESTIMATE (§12)")
         if plant:
             pname, preach, spop = plant
             w("[[subbasins.sources.point]]")
@@ -671,6 +684,9 @@ def main(path: Path | None = None) -> None:
         w(f"land_rate_kg_per_ha_yr = {DEPOSITION_OXIDISED:.4g}   # on land: oxidised N only (region I6)")
         w(f"oxidised_kg_per_ha_yr = {DEPOSITION_OXIDISED:.4g}   # NANI's term (region I6)")
         w(f"water_area_km2 = {wa}   # ESTIMATE (§10, §12)")
+    # every resident once: not connected (rural_domestic) or connected to a plant (SOURCES §11)
+    everyone = rural_total + sum(connected.values()) + SERVED * YANQING_URBAN
+    assert abs(everyone - BASIN_POPULATION) < 1.0, (everyone, BASIN_POPULATION)
     out.extend(TRANSFERS.splitlines())
     (path or HERE / "basin.toml").write_text("\n".join(out) + "\n")
     print(f"population: Hebei+Beijing in basin {hebei_bj_total:,.0f}; Shanxi/IM pool {pool:,.0f}")
