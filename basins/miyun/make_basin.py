@@ -157,11 +157,11 @@ GW_TIMING = "flow"   # the legacy store drains with base flow: no step on 1 Janu
 INITIAL_TN = {"rivers": 2.0, "miyun": 0.98}
 # subbasin id -> {GR4J key: value} (S8.4). The Bai above Zhangjiafen loses less water to human use
 # than the Chao (human share of the runoff decline 65-70 % at Zhangjiafen, 81.7 % at Xiahui; S2):
-# x2 = -4.27 mm/d there, the Chao and the reservoir side -4.43 ([runoff]): calibrated on published
+# x2 = -3.12 mm/d there, the Chao and the reservoir side -4.95 ([runoff]): calibrated on published
 # storage and inflow 2000-2017 with the basin-scaled weather (configs/calibration/miyun_water_2000_2017.toml;
 # SOURCES "Water 2000-2017 (issue 13)" and "Upland precipitation (issue 13)").
 BAI_SIDE = [s[0] for s in SUBBASINS if s[0].startswith(("bai_", "hei_", "tang_")) and s[0] != "bai_inlet"]
-RUNOFF_OVERRIDES = {sid: {"x2_mm_per_day": -4.27} for sid in BAI_SIDE}
+RUNOFF_OVERRIDES = {sid: {"x2_mm_per_day": -3.12} for sid in BAI_SIDE}
 # WWTPs: (subbasin, name, reach, m3/d, its comment, TN mg/L, its comment) - SOURCES 8.11. The TOML text
 # of each value: Fengning's TN is a year series (raw sewage to 2009, class 1A from 2010; 2026-12-02).
 WWTP = [
@@ -198,8 +198,9 @@ RESERVOIRS = {
 }
 
 # GR4J: configs/calibration/miyun_water_2000_2017.toml (issue 13), inside Perrin et al. (2003) ranges (S8.4);
-# recalibrated on the basin-scaled weather (SOURCES "Upland precipitation (issue 13)"), rounded to 3 digits
-RUNOFF = dict(x1_mm=650.0, x2_mm_per_day=-4.43, x3_mm=75.1, x4_days=2.00, ctg=0.25,
+# recalibrated on the basin-scaled weather with the 2013 inflow like for like (SOURCES "Recalibration of
+# 2026-12-04"), rounded to 3 digits
+RUNOFF = dict(x1_mm=632.0, x2_mm_per_day=-4.95, x3_mm=61.0, x4_days=1.16, ctg=0.25,
               kf_mm_per_c_per_day=3.0)
 CONSTITUENT = dict(river_removal_per_day=0.10, river_theta=1.047, reservoir_removal_per_day=0.0,
                    reservoir_theta=1.047, settling_velocity_m_per_day=0.027)
@@ -355,7 +356,7 @@ def main(path=None):
     w("[runoff]                  # GR4J/CemaNeige, calibrated within Perrin et al. (2003) ranges (S8.4)")
     for k, v in RUNOFF.items():
         note = ("ESTIMATE, typical CemaNeige value (S8.4)" if k in ("ctg", "kf_mm_per_c_per_day")
-                else "calibrated (S8.4; values: SOURCES 'Upland precipitation (issue 13)')")
+                else "calibrated (S8.4; values: SOURCES 'Recalibration of 2026-12-04')")
         w(f"{k} = {fmt(v)}   # {note}")
     w("snow = true")
     w("")
@@ -447,7 +448,7 @@ def main(path=None):
         if sid in RUNOFF_OVERRIDES:
             w("[subbasins.runoff]   # override of [runoff]: less human water loss on the Bai (S8.4)")
             for k, v in RUNOFF_OVERRIDES[sid].items():
-                w(f"{k} = {fmt(v)}   # calibrated (S8.4; SOURCES 'Upland precipitation (issue 13)')")
+                w(f"{k} = {fmt(v)}   # calibrated (S8.4; SOURCES 'Recalibration of 2026-12-04')")
         w("[subbasins.sources]")
         w(f'delivery_timing = "{DELIVERY_TIMING}"   # S8.13')
         w("")
