@@ -34,9 +34,10 @@ def scalar(value: Any) -> Any:
 
 def plain(value: Any) -> Any:
     """A numpy scalar, 0-d array or DataArray (a sweep over ``np.arange``) as the Python number it
-    holds; a 1-d array (twelve monthly targets) as the list of numbers a basin file holds."""
+    holds; a 1-d array, tuple or pandas Series (twelve monthly targets) as the list of numbers a
+    basin file holds (a tuple or Series was refused as 'expected a number': review of 2026-12-04)."""
     value = scalar(value)
-    if isinstance(value, np.ndarray) or hasattr(value, "dims"):
+    if isinstance(value, (np.ndarray, tuple)) or hasattr(value, "dims") or type(value).__name__ == "Series":
         return np.asarray(value).tolist()
     return value.item() if isinstance(value, np.generic) else value
 

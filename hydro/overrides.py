@@ -122,6 +122,10 @@ def set_path(data: dict[str, Any], path: str, value: Any, file: str | Path, labe
                          "e.g. run.courant")
     if "[" in path:  # 'subbasins[1].area_km2' made a key 'subbasins[1]', then said "no key 'subbasins.w2'"
         by_name = _by_name(data, keys)
+        if by_name and by_name.endswith("]"):  # one value of a list of numbers: the advice was the path itself
+            whole = by_name.rpartition("[")[0]
+            raise HydroError(f"{label}: '{path}' names one value of the list '{whole}'; a path sets the whole "
+                             f"list: give '{whole}' all its values, this one changed (a list or 1-d array)")
         raise HydroError(f"{label}: '{path}' names a table by its position; a path names it by its id or name"
                          + (f": write '{by_name}'" if by_name else ", e.g. reaches.east.length_km"))
     node: Any = data

@@ -509,3 +509,14 @@ def test_uncertainty_on_a_basin_without_the_agreements_sections_is_refused_befor
             f"{ROOT / 'configs' / 'examples' / 'watershed' / 'basin.toml'}; its sections and reservoirs: border, "
             "east_mouth, lake_inlet, outlet, lake") in r.output, r.output
     assert "member" not in r.output
+
+
+def test_set_naming_one_value_of_a_list_says_to_give_the_whole_list(tmp_path):
+    """Review of 2026-12-04: 'reservoirs.lake.target_release_m3_s[2]' was refused with the advice to
+    write 'reservoirs.lake.target_release_m3_s[2]', the path refused."""
+    path = "reservoirs.lake.target_release_m3_s[2]"
+    r = CliRunner().invoke(main, ["run", "watershed", "--end", "2001-01-03", "--set", f"{path}=1.5",
+                                  "-o", str(tmp_path / "w.nc"), "-q"])
+    assert r.exit_code == 2, r.output
+    assert ("names one value of the list 'reservoirs.lake.target_release_m3_s'; a path sets the whole list"
+            in r.output and f"write '{path}'" not in r.output), r.output

@@ -69,3 +69,18 @@ def test_a_run_on_weather_of_ones_own_is_not_labelled_as_the_basins_file():
     own = model.run("2001-01-01", "2001-01-31", weather=wetter, apportion=False)
     assert own.attrs["weather"] == "given to Model.run (weather=)"  # the series read has no source_file
     assert model.run("2001-01-01", "2001-01-31", apportion=False).attrs["weather"] == "weather.csv"
+
+
+def test_an_array_parameter_takes_a_tuple_or_a_series_as_a_list():
+    """Review of 2026-12-04: a tuple or pandas Series of twelve targets was refused as 'expected a number'."""
+    import pandas as pd
+
+    import hydro
+
+    model = hydro.Model.from_basin("watershed")
+    key = "reservoirs.lake.target_release_m3_s"
+    months = [1.0 + 0.1 * k for k in range(12)]
+    by_list = model.with_parameters({key: months})
+    for value in (tuple(months), pd.Series(months), np.array(months)):
+        changed = model.with_parameters({key: value})
+        assert changed.changes == by_list.changes and changed.basin.sha256 == by_list.basin.sha256
