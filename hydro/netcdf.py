@@ -7,6 +7,7 @@ real name; an existing file is replaced only with ``overwrite=True``.  Units and
 
 from __future__ import annotations
 
+import contextlib
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -191,11 +192,13 @@ class BlockWriter(_PieceWriter):
         self._attrs.update(attrs)
 
     def _close(self, ok: bool) -> None:
-        if self._nc is not None:
-            if ok:
-                self._nc.setncatts({**self._combined.attrs(), **{k: str(v) for k, v in self._attrs.items()}})
-            self._nc.close()
-            self._nc = None
+        nc, self._nc = self._nc, None
+        if nc is not None and not ok:  # an error is on its way and the file goes: closing must not hide it
+            with contextlib.suppress(Exception):
+                nc.close()
+        elif nc is not None:
+            nc.setncatts({**self._combined.attrs(), **{k: str(v) for k, v in self._attrs.items()}})
+            nc.close()
         if ok:
             expected = len(periods(self.dates, self.spec.aggregate)[0])
             if self._time != expected or self._year != len(self.years):
@@ -270,15 +273,18 @@ class StackedWriter(_PieceWriter):
             small_chunk_caches(self._nc, self._names)
 
     def _close(self, ok: bool) -> None:
-        if self._nc is not None:
+        nc, self._nc = self._nc, None
+        if nc is not None and not ok:  # an error is on its way and the file goes: closing must not hide it
+            with contextlib.suppress(Exception):  # (a full disk failed the definition: no _names; review 2026-12-04)
+                nc.close()
+        elif nc is not None:
             failed = [str(self.labels[k]) for k in range(len(self.labels)) if k not in self.written]
             if failed:
-                self._nc.setncattr(f"{self.dim}s_failed", ",".join(failed))
-                _mark_missing(self._nc, self._names, 0, [])  # (never written: the fill value already)
-            if ok:  # the runs written, combined (attributes absent from the first run too)
-                self._nc.setncatts({**self._combined.attrs(), **{k: str(v) for k, v in self.attrs.items()}})
-            self._nc.close()
-            self._nc = None
+                nc.setncattr(f"{self.dim}s_failed", ",".join(failed))
+                _mark_missing(nc, self._names, 0, [])  # (never written: the fill value already)
+            # the runs written, combined (attributes absent from the first run too)
+            nc.setncatts({**self._combined.attrs(), **{k: str(v) for k, v in self.attrs.items()}})
+            nc.close()
         if ok and not self.written:
             raise HydroError(f"{self.path}: not written: every {self.dim} failed")
 

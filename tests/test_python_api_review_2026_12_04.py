@@ -84,3 +84,21 @@ def test_an_array_parameter_takes_a_tuple_or_a_series_as_a_list():
     for value in (tuple(months), pd.Series(months), np.array(months)):
         changed = model.with_parameters({key: value})
         assert changed.changes == by_list.changes and changed.basin.sha256 == by_list.basin.sha256
+
+
+def test_a_stacked_file_failing_as_it_is_defined_reports_that_error(tmp_path, monkeypatch):
+    """Review of 2026-12-04: on a nearly full disk the definition failed ('NetCDF: HDF error') and
+    the clean-up then raised AttributeError ('_names'), hiding it; nothing may be left behind."""
+    import hydro
+    import hydro.netcdf as netcdf
+
+    run = hydro.Model.from_basin("tiny").run_results("2020-01-01", "2020-01-03")
+
+    def full_disk(*args, **kwargs):
+        raise RuntimeError("NetCDF: HDF error")
+
+    monkeypatch.setattr(netcdf, "_define", full_disk)
+    with pytest.raises(HydroError, match=r"writing failed \(NetCDF: HDF error"):
+        with netcdf.StackedWriter(tmp_path / "e.nc", "member", [0, 1]) as w:
+            w.write(0, run)
+    assert list(tmp_path.iterdir()) == []
