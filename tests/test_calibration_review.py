@@ -580,3 +580,31 @@ def test_a_key_of_another_method_is_refused(tmp_path, method, key, hint):
     cfg = _shipped("leguer", tmp_path, f'name = "{method}"\nseed = 1\n{key}')
     with pytest.raises(HydroError, match=rf"method.{key.split()[0]}.*not used by method '{method}'.*{hint}"):
         CalibrationConfig.from_toml(cfg)
+
+
+def test_a_full_disk_while_storing_an_evaluation_is_a_message_and_the_store_closes(tmp_path):
+    """Review of 2026-12-04: a full disk ended `hydro calibrate` in a 74-line traceback (and a
+    second one from close()), exit 1; the stored evaluations were kept, as --resume showed."""
+    import errno
+
+    from hydro.calibration.store import EvaluationStore
+
+    store = EvaluationStore(tmp_path, resume=False)
+    store.append({"key": "a", "status": "ok", "loss": 1.0, "x": [0.5]})
+
+    class Full:
+        closed = False
+
+        def write(self, text):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+        def close(self):
+            raise OSError(errno.ENOSPC, "No space left on device")
+
+    kept, store._fh = store._fh, Full()
+    with pytest.raises(HydroError, match=r"storing evaluation 1 failed \(No space left on device\); the 1 "
+                                         r"stored before it are kept: free disk space and continue with --resume"):
+        store.append({"key": "b", "status": "ok", "loss": 2.0, "x": [0.6]})
+    store.close()  # quietly: the error above is the one to report
+    kept.close()
+    assert len(EvaluationStore(tmp_path, resume=True).records) == 1

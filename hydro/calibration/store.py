@@ -135,6 +135,7 @@ class EvaluationStore:
         self._fh = open(self.path, "a", encoding="utf-8")
         self._synced = time.monotonic()
         self._dirty = False
+        self._broken = False  # a write failed (a full disk): close without syncing
 
     def _read(self) -> None:
         with open(self.path, "rb") as fh:
@@ -180,8 +181,14 @@ class EvaluationStore:
         except ValueError:  # NaN or infinity somewhere: JSON has none, store null
             rec = _finite(rec)
             line = json.dumps(rec, allow_nan=False, default=_jsonable)
-        self._fh.write(line + "\n")
-        self._fh.flush()
+        try:
+            self._fh.write(line + "\n")
+            self._fh.flush()
+        except OSError as exc:  # a full disk: a message, not a traceback (review of 2026-12-04)
+            self._broken = True
+            raise HydroError(f"{self.path}: storing evaluation {rec['id']} failed ({exc.strerror or exc}); the "
+                             f"{len(self.records)} stored before it are kept: free disk space and continue "
+                             "with --resume") from None
         self._dirty = True
         self._add(rec)
         if time.monotonic() - self._synced > SYNC_SECONDS:
@@ -197,8 +204,11 @@ class EvaluationStore:
         self._synced = time.monotonic()
 
     def close(self) -> None:
-        """Sync and close the file."""
-        if not self._fh.closed:
+        """Sync and close the file (after a failed write, close it only: its error is on its way)."""
+        if not self._fh.closed and self._broken:
+            with contextlib.suppress(OSError):
+                self._fh.close()
+        elif not self._fh.closed:
             self.sync()
             self._fh.close()
 
