@@ -98,7 +98,7 @@ def test_a_stacked_file_failing_as_it_is_defined_reports_that_error(tmp_path, mo
         raise RuntimeError("NetCDF: HDF error")
 
     monkeypatch.setattr(netcdf, "_define", full_disk)
-    with pytest.raises(HydroError, match=r"writing failed \(NetCDF: HDF error"):
-        with netcdf.StackedWriter(tmp_path / "e.nc", "member", [0, 1]) as w:
-            w.write(0, run)
+    with pytest.raises(HydroError, match=r"writing failed \(NetCDF: HDF error"), \
+            netcdf.StackedWriter(tmp_path / "e.nc", "member", [0, 1]) as w:
+        w.write(0, run)
     assert list(tmp_path.iterdir()) == []
