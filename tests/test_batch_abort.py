@@ -9,7 +9,7 @@ import struct
 import time
 from concurrent.futures import ProcessPoolExecutor
 
-from hydro.batch import shutdown_pool
+from hydro.pools import shutdown_pool
 
 
 def _nap(seconds: float) -> float:
