@@ -608,3 +608,16 @@ def test_a_full_disk_while_storing_an_evaluation_is_a_message_and_the_store_clos
     store.close()  # quietly: the error above is the one to report
     kept.close()
     assert len(EvaluationStore(tmp_path, resume=True).records) == 1
+
+
+def test_resume_and_overwrite_together_are_refused_before_any_note(tmp_path):
+    """Review of 2026-12-04: on a new folder the command first said it was 'starting a new run there',
+    then refused the two options."""
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    cfg = _shipped("leguer", tmp_path, 'name = "de"\nseed = 1\nmax_evaluations = 40\npopsize = 5')
+    r = CliRunner().invoke(main, ["calibrate", str(cfg), "-o", str(tmp_path / "new"), "--resume", "--overwrite"])
+    assert r.exit_code == 2 and "--overwrite and --resume: choose one" in r.output
+    assert "starting a new run" not in r.output and not (tmp_path / "new").exists()

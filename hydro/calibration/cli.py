@@ -46,6 +46,9 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
 
     cfg = CalibrationConfig.from_toml(config)
     folder = Path(outdir) if outdir else Path(f"calibration-{Path(config).stem}")
+    if overwrite and resume:  # before the note below, which would announce a run that does not start
+        raise click.UsageError("--overwrite and --resume: choose one (--resume continues the run stored in the "
+                               "folder, --overwrite replaces it)")
     if resume and not (folder / RUN_FILE).exists():  # a mistyped folder would silently start over
         click.echo(f"note: --resume: {folder} holds no run to continue (no {RUN_FILE}); starting a new run there",
                    err=True)
