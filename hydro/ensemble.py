@@ -230,8 +230,8 @@ def run_ensemble(spec, members: int, seed: int, start: date | str | None = None,
 
     Parameters
     ----------
-    spec : str or Path
-        Basin folder, file or shipped name.
+    spec : str, Path or hydro.Model
+        Basin folder, file or shipped name, or a model (its changes are applied to every member).
     members : int
         Ensemble size.
     seed : int
@@ -239,8 +239,8 @@ def run_ensemble(spec, members: int, seed: int, start: date | str | None = None,
     start, end : date or str, optional
         Period (dates or ISO strings ``YYYY-MM-DD``; default the basin's ``[run]``; generated weather
         may cover any period).
-    overrides : list of str, optional
-        ``--set`` assignments.
+    overrides : list of str, str or dict, optional
+        ``--set`` assignments (``key.path=value``), or ``{path: value}``.
     workers : int, optional
         Local worker processes (default: all cores; 1: serially in this process).
     variables : tuple of str
@@ -264,8 +264,10 @@ def run_ensemble(spec, members: int, seed: int, start: date | str | None = None,
         :class:`hydro.batch.BatchFailed` if every member failed.
     """
     from hydro.batch import BatchFailed, run_batch
+    from hydro.model_spec import basin_and_overrides
 
     given_output = output
+    spec, overrides = basin_and_overrides(spec, overrides)  # a Model changed in Python too
     basin, output, tasks = _prepare(spec, members, seed, start, end, overrides, variables, output)
     history = _call(basin, members, seed, tasks[0][2], tasks[0][3], overrides, variables, given_output)
     progress = Progress(members, "members", quiet=quiet)

@@ -102,3 +102,33 @@ def test_a_stacked_file_failing_as_it_is_defined_reports_that_error(tmp_path, mo
             netcdf.StackedWriter(tmp_path / "e.nc", "member", [0, 1]) as w:
         w.write(0, run)
     assert list(tmp_path.iterdir()) == []
+
+
+def test_run_ensemble_takes_a_changed_model_as_its_basin_and_changes():
+    """Review of 2026-12-04: run_ensemble(model, ...) raised a raw TypeError, and overrides given as one
+    string were read letter by letter ('--set r: expected key.path=value')."""
+    import hydro
+    from hydro.ensemble import run_ensemble
+
+    model = hydro.Model.from_basin("watershed").with_parameters({"run.courant": 0.8,
+                                                                 "reservoirs.lake.target_release_m3_s": [2.0] * 12})
+    args = (1, 3, "2001-01-01", "2001-01-20")
+    by_model = run_ensemble(model, *args, workers=1, quiet=True)
+    by_text = run_ensemble("watershed", *args, workers=1, quiet=True,
+                           overrides=["run.courant=0.8", "reservoirs.lake.target_release_m3_s=[" +
+                                      ", ".join(["2.0"] * 12) + "]"])
+    plain = run_ensemble("watershed", *args, workers=1, quiet=True)
+    for name in ("section_discharge", "section_tn_concentration"):
+        np.testing.assert_array_equal(by_model.data[name], by_text.data[name])
+    assert not np.array_equal(by_model.data["section_discharge"], plain.data["section_discharge"])
+    one = run_ensemble("watershed", *args, workers=1, quiet=True, overrides="run.courant=0.8")
+    as_dict = run_ensemble("watershed", *args, workers=1, quiet=True, overrides={"run.courant": 0.8})
+    np.testing.assert_array_equal(one.data["section_discharge"], as_dict.data["section_discharge"])
+
+
+def test_run_scenarios_refuses_a_model_naming_its_changes():
+    import hydro
+
+    model = hydro.Model.from_basin("watershed").with_parameters({"run.courant": 0.8})
+    with pytest.raises(HydroError, match=r"not a Model.*\(here: run.courant\)"):
+        run_scenarios(model, SCENARIOS, "2002-01-01", "2002-01-31")

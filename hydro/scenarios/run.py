@@ -164,10 +164,10 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     out; if the baseline fails, :class:`hydro.batch.BatchFailed` is raised.
     """
     from hydro.batch import BatchFailed, run_batch
-    from hydro.model_values import as_date
+    from hydro.model_spec import scenario_period
     from hydro.scenarios.release_check import release_notes
     from hydro.simulation import check_dates
-    start, end = as_date(start, "start"), as_date(end, "end")  # an ISO string as Model.run takes it
+    start, end = scenario_period(basin, start, end)  # ISO strings as Model.run takes them; no Model
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
     info = BasinInfo.load(basin)
     check_basin(info, sfile)  # a file for another basin: before the names of its targets and parties
