@@ -98,7 +98,8 @@ class _Group(click.Group):
         except KeyboardInterrupt as exc:  # Ctrl-C (130) or SIGTERM (143): one line, no "Aborted!"
             status = signals.exit_status(exc)
             name = "terminated (SIGTERM)" if status == 143 else "interrupted (Ctrl-C)"
-            click.echo(f"\n{name}: stopped; no file was left half-written", err=True)
+            newline = "\n" if sys.stderr.isatty() else ""  # after a progress bar's line; not into a log (-q)
+            click.echo(f"{newline}{name}: stopped; no file was left half-written", err=True)
             sys.exit(status)
         except SystemExit as exc:
             # a command that handled Ctrl-C itself (calibrate: exit 130) was in fact terminated

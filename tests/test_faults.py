@@ -486,6 +486,8 @@ def test_scenarios_interrupted_between_its_two_files_leaves_the_old_pair(tmp_pat
     monkeypatch.setattr(summary, "write_summary_csv", interrupted)
     r = invoke(*args[:6], "2002-12-31", *args[7:], "--overwrite")
     assert r.exit_code == 130 and "no file was left half-written" in r.output
+    # no blank line first where stderr is no terminal (-q, a log): there is no progress bar to end (2026-12-04)
+    assert r.stderr.startswith("interrupted (Ctrl-C): stopped"), r.stderr
     assert {p: p.read_bytes() for p in before} == before          # both as they were
     assert sorted(p.name for p in tmp_path.iterdir()) == ["s.nc", "s.summary.csv"]  # no temporary file left
     monkeypatch.setattr(summary, "write_summary_csv", real)
