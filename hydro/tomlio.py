@@ -109,7 +109,8 @@ def _parse(path: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise HydroError(f"{path}: malformed TOML: {exc}; fix the syntax at that line") from None
+        where = "at that line" if "line" in str(exc) else "there (an array, table or string left open reaches the end)"
+        raise HydroError(f"{path}: malformed TOML: {exc}; fix the syntax {where}") from None
 
 
 def _fast_parser():

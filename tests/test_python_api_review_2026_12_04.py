@@ -132,3 +132,17 @@ def test_run_scenarios_refuses_a_model_naming_its_changes():
     model = hydro.Model.from_basin("watershed").with_parameters({"run.courant": 0.8})
     with pytest.raises(HydroError, match=r"not a Model.*\(here: run.courant\)"):
         run_scenarios(model, SCENARIOS, "2002-01-01", "2002-01-31")
+
+
+@pytest.mark.parametrize(("text", "said"), [
+    ("a = 1\nb = =\n", "(at line 2, column 5); fix the syntax at that line"),
+    ("a = [\n", "(at end of document); fix the syntax there (an array, table or string left open"),
+])
+def test_malformed_toml_says_where_to_fix_it(tmp_path, text, said):
+    """Review of 2026-12-04: 'fix the syntax at that line' where the parser named no line."""
+    from hydro.tomlio import load_toml
+
+    (tmp_path / "b.toml").write_text(text)
+    with pytest.raises(HydroError) as err:
+        load_toml(tmp_path / "b.toml")
+    assert said in str(err.value)
