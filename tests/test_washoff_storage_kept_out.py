@@ -67,8 +67,10 @@ def test_a_late_measure_keeps_most_of_its_n_on_the_land(late):
     base, scen = run.results[0], run.results[1]
     reduction = float(np.sum(base["subbasin_tn_source_input"]) - np.sum(scen["subbasin_tn_source_input"]))
     assert kept > 0.0 and reduction > 0.0
-    # most of what the measure stops losing is still off the rivers' path at the end: on the land
-    assert land > 2.0 * reduction
+    # most of what the measure stops losing is still off the rivers' path at the end: on the land, more
+    # than what the rivers received less (73,456 against 40,855 kg since Miyun's GR4J recalibration of
+    # 2026-12-04; more than twice as much before it)
+    assert land > reduction
     assert _value(rows, "n_kept_out_on_land", "miyun") == land  # Miyun is the one counted reservoir
     # independently: every subbasin draining to Miyun or above it, both stores at the end
     up = upstream_elements(base.attrs["network_downstream"])["miyun"] | {"miyun"}
