@@ -82,12 +82,14 @@ def _describe(path: str, keys: list[str], value: Any, specs: dict[str, Any], not
     above it that does gives it (``fertiliser_kg_per_ha_yr.2013``: kg ha-1 yr-1)."""
     parts = path.split(".")
     key = parts[-1]
+    # a value of a table keyed by year ({ 2013 = 150.0, 2016 = 140.0 }) is cited on its key's line
+    source = notes.get(path) or (notes.get(".".join(parts[:-1]), "") if key.isdigit() else "")
     runoff = len(parts) >= 2 and parts[-2] == "runoff" and key in specs
     if runoff:
         spec = specs[key]
-        return Parameter(path, value, spec.unit, (spec.lower, spec.upper), notes.get(path, ""))
+        return Parameter(path, value, spec.unit, (spec.lower, spec.upper), source)
     unit = next((u for u in map(unit_of_key, reversed(keys)) if u), "")
-    return Parameter(path, value, unit, None, notes.get(path, ""))
+    return Parameter(path, value, unit, None, source)
 
 
 def _leaves(node: Any, prefix: str, keys: tuple[str, ...] = ()) -> Iterator[tuple[str, list[str], Any]]:

@@ -146,3 +146,14 @@ def test_malformed_toml_says_where_to_fix_it(tmp_path, text, said):
     with pytest.raises(HydroError) as err:
         load_toml(tmp_path / "b.toml")
     assert said in str(err.value)
+
+
+def test_a_year_keyed_value_carries_its_lines_citation():
+    """Review of 2026-12-04: Parameter.source was empty for the 66 year-keyed values of Guanting
+    (fertiliser rates among them), although their line cites its source."""
+    import hydro
+
+    params = [p for p in hydro.Model.from_basin("guanting").parameters if p.path.split(".")[-1].isdigit()]
+    assert params and all(p.source for p in params)
+    fert = next(p for p in params if p.path.endswith("cropland.fertiliser_kg_per_ha_yr.2013"))
+    assert fert.source == "ESTIMATE (§12)" and fert.unit == "kg ha-1 yr-1"
