@@ -18,7 +18,12 @@ def stack_labels(results, dim: str, labels) -> list:
     and whole numbers along ``member`` (its coordinate is an integer; 'a' failed in to_netcdf)."""
     if dim not in LEADING_DIMS:
         raise HydroError(f"stack: dim: expected one of {', '.join(LEADING_DIMS)}, got {dim!r}")
+    if labels is None or isinstance(labels, str):  # list(None) was a raw TypeError; a string is not its letters
+        raise HydroError(f"stack: labels: expected one label per run (a list), got {labels!r}")
     labels = list(labels)
+    if any(not hasattr(r, "leading") for r in results):  # Model.run's datasets: an AttributeError before
+        raise HydroError("stack: the runs are hydro.results.Results (Model.run_results(...)); a dataset that "
+                         "Model.run returned converts with hydro.results_xarray.from_xarray(ds)")
     if not results or len(results) != len(labels):
         raise HydroError(f"stack: {len(results)} runs and {len(labels)} labels; give at least one run and one "
                          "label per run")

@@ -68,3 +68,15 @@ def test_each_plot_draws_the_dataset_as_the_results(results, name):
         assert len(a) == len(b)
         for x, y in zip(a, b, strict=True):
             np.testing.assert_array_equal(x, y)
+
+
+def test_stack_says_how_to_give_datasets_and_labels(results):
+    """Review of 2026-12-04: stack([ds, ds], ...) raised AttributeError ('leading'), labels=None a TypeError:
+    now each says what to give."""
+    ds = results.to_xarray()
+    with pytest.raises(HydroError, match=r"a dataset that Model.run returned converts with .*from_xarray"):
+        stack([ds, ds], "scenario", ["a", "b"])
+    back = from_xarray(ds)
+    _same(stack([back, back], "scenario", ["a", "b"]), stack([results, results], "scenario", ["a", "b"]))
+    with pytest.raises(HydroError, match="labels: expected one label per run"):
+        stack([results, results], "scenario", None)
