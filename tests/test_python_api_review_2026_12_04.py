@@ -157,3 +157,21 @@ def test_a_year_keyed_value_carries_its_lines_citation():
     assert params and all(p.source for p in params)
     fert = next(p for p in params if p.path.endswith("cropland.fertiliser_kg_per_ha_yr.2013"))
     assert fert.source == "ESTIMATE (§12)" and fert.unit == "kg ha-1 yr-1"
+
+
+def test_plotting_a_variable_missing_everywhere_says_so(tmp_path):
+    """Review of 2026-12-04: an all-NaN variable was drawn as an empty figure, exit 0, without a word."""
+    from click.testing import CliRunner
+
+    import hydro
+    from hydro.cli import main
+
+    results = hydro.Model.from_basin("tiny").run_results("2020-01-01", "2020-01-10")
+    results.data["section_tn_concentration"] = np.full_like(results.data["section_tn_concentration"], np.nan)
+    results.to_netcdf(tmp_path / "nan.nc")
+    r = CliRunner().invoke(main, ["plot", str(tmp_path / "nan.nc"), "trajectory", "-o", str(tmp_path / "t.png")])
+    assert r.exit_code == 0 and "note: every value drawn is missing (NaN)" in r.stderr, r.output
+    results = hydro.Model.from_basin("tiny").run_results("2020-01-01", "2020-01-10")
+    results.to_netcdf(tmp_path / "ok.nc")
+    r = CliRunner().invoke(main, ["plot", str(tmp_path / "ok.nc"), "trajectory", "-o", str(tmp_path / "u.png")])
+    assert r.exit_code == 0 and "missing (NaN)" not in r.stderr

@@ -240,6 +240,15 @@ def _class_table(results, results_path: Path | None, options: dict):
     return class_table_of(results_path or results, scenario=scenario)
 
 
+def nothing_drawn(fig) -> bool:
+    """Whether a figure's lines are all missing values (a variable NaN over the whole period): it would
+    be written empty, a legend on a 1970 axis, without a word (review of 2026-12-04)."""
+    import numpy as np
+
+    lines = [line for ax in fig.axes for line in ax.get_lines()]
+    return bool(lines) and all(np.all(np.isnan(np.asarray(line.get_ydata(), dtype=float))) for line in lines)
+
+
 def _draw(func, first, options: dict, results_path: Path | None):
     """``func(first, **options)``, an error naming the results file it is about."""
     try:
