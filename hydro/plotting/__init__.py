@@ -245,7 +245,7 @@ def nothing_drawn(fig) -> bool:
     be written empty, a legend on a 1970 axis, without a word (review of 2026-12-04)."""
     import numpy as np
 
-    lines = [line for ax in fig.axes for line in ax.get_lines()]
+    lines = [line for ax in getattr(fig, "axes", ()) for line in ax.get_lines()]
     return bool(lines) and all(np.all(np.isnan(np.asarray(line.get_ydata(), dtype=float))) for line in lines)
 
 
