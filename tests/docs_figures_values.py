@@ -145,7 +145,11 @@ def plan_payments(plans):
     m = plans["miyun"]
     tn26, all26, all25 = payment(m, "tn", 2026), payment(m, "all", 2026), payment(m, "all", 2025)
     base_tn26 = payment(m, "tn", 2026, scenario="baseline")
-    return (kg(all26["change"]), kg(payment(m, "codmn", 2026)["change"]), kg(-tn26["change"]),
+    # the sentence names every part that moved: they add up to the total (a TP part was left out, 2026-12-04)
+    parts = {p: payment(m, p, 2026)["change"] for p in ("codmn", "tp", "tn", "nh3n")}
+    assert abs(sum(parts.values()) - all26["change"]) < 1.0 and parts["nh3n"] == 0.0, parts
+    return (kg(all26["change"]), kg(payment(m, "codmn", 2026)["change"]), kg(payment(m, "tp", 2026)["change"]),
+            kg(-tn26["change"]),
             signed(all25["change"] / 1e6, 1, plus=True), kg(tn26["value"]), kg(base_tn26["value"]))
 
 

@@ -621,3 +621,14 @@ def test_resume_and_overwrite_together_are_refused_before_any_note(tmp_path):
     r = CliRunner().invoke(main, ["calibrate", str(cfg), "-o", str(tmp_path / "new"), "--resume", "--overwrite"])
     assert r.exit_code == 2 and "--overwrite and --resume: choose one" in r.output
     assert "starting a new run" not in r.output and not (tmp_path / "new").exists()
+
+
+def test_a_run_recorded_before_the_basins_files_were_resumes():
+    """Review of 2026-12-04: a run folder made before a basin model recorded the files its basin names
+    held basin.toml's hash only; every newly listed file was then called changed and --resume refused."""
+    from hydro.calibration.runner import _changed_inputs
+
+    old = {"inputs_sha256": {"basin.toml": "1"}}
+    assert _changed_inputs(old, {"basin.toml": "1", "weather.csv": "2"}) == []   # not recorded: not checked
+    assert _changed_inputs(old, {"basin.toml": "9", "weather.csv": "2"}) == ["basin.toml"]
+    assert _changed_inputs({"inputs_sha256": {"basin.toml": "1", "q.csv": "3"}}, {"basin.toml": "1"}) == ["q.csv"]

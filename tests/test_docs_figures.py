@@ -259,12 +259,13 @@ SLOW_FIGURES = [
     Figure("docs/scenarios.md", "**Guanting**: {} kg kept out of Guanting (median {}), {} kg less delivered; "
            "Bahaoqiao TN {} mg/L (its 2025 annual mean {} mg/L", "plans", guanting_plan,
            "hydro scenarios guanting guanting_plan_2023_2027.toml (same options): summary CSV"),
-    Figure("docs/scenarios.md", "Chengde-Zhangjiakou {} yuan more in 2026 ({} less in CODMn class deductions, "
-           "{} less from the year-on-year TN rule: a cleaner 2025 leaves a smaller decrease to reward in 2026), "
-           "and the 2025 quality gain ({} M yuan; none in 2024)", "plans", lambda p: plan_payments(p)[:4],
+    Figure("docs/scenarios.md", "Chengde-Zhangjiakou {} yuan more in 2026 ({} less in CODMn and {} less in TP "
+           "class deductions, {} less from the year-on-year TN rule: a cleaner 2025 leaves a smaller decrease to "
+           "reward in 2026), and the 2025 quality gain ({} M yuan; none in 2024)", "plans",
+           lambda p: plan_payments(p)[:5],
            "hydro compensate --scenarios miyun.nc miyun_chaobai_phase2_2022.toml --set period=[2023,2027] "
            "--json --quality: the quality_payment changes"),
-    Figure("docs/scenarios.md", "monthly means ({} against {} yuan)", "plans", lambda p: plan_payments(p)[4:],
+    Figure("docs/scenarios.md", "monthly means ({} against {} yuan)", "plans", lambda p: plan_payments(p)[5:],
            "as above: the TN lines of 2026, plan and baseline"),
     Figure("docs/scenarios.md", "the baseline's NH3-N deductions fell from 12.0–22.2 M to {}–{} M yuan a year.",
            "plans",

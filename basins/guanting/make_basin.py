@@ -493,7 +493,8 @@ def main(path: Path | None = None) -> None:
         w(f'"{plant}" = "{grade}"')
     w("")
     if QUALITY:
-        w("# ---- constituents: species, reactions and rates from basins/region/SOURCES.md R9 (TN removal §13)")
+        w("# ---- constituents: species, reactions and rates from basins/region/SOURCES.md R9 (TN removal §13:")
+        w("# river_removal_per_day 0.3 an ESTIMATE, no TN target left; range 0.005-0.45 d-1, Alexander et al. 2000)")
         write_constituents(w, QUALITY_CONSTITUENTS)
     else:
         w("[[constituents]]")

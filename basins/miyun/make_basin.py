@@ -159,7 +159,7 @@ INITIAL_TN = {"rivers": 2.0, "miyun": 0.98}
 # than the Chao (human share of the runoff decline 65-70 % at Zhangjiafen, 81.7 % at Xiahui; S2):
 # x2 = -3.12 mm/d there, the Chao and the reservoir side -4.95 ([runoff]): calibrated on published
 # storage and inflow 2000-2017 with the basin-scaled weather (configs/calibration/miyun_water_2000_2017.toml;
-# SOURCES "Water 2000-2017 (issue 13)" and "Upland precipitation (issue 13)").
+# SOURCES "Recalibration of 2026-12-04"; before it "Water 2000-2017 (issue 13)" and "Upland precipitation").
 BAI_SIDE = [s[0] for s in SUBBASINS if s[0].startswith(("bai_", "hei_", "tang_")) and s[0] != "bai_inlet"]
 RUNOFF_OVERRIDES = {sid: {"x2_mm_per_day": -3.12} for sid in BAI_SIDE}
 # WWTPs: (subbasin, name, reach, m3/d, its comment, TN mg/L, its comment) - SOURCES 8.11. The TOML text

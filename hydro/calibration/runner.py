@@ -405,12 +405,14 @@ def input_hashes(problem: Problem) -> dict[str, str]:
 
 
 def _changed_inputs(old: dict, inputs: dict[str, str] | None) -> list[str]:
-    """The files of ``inputs`` whose hash differs from the one ``run.json`` kept (none when it
-    kept none: a run written before the inputs were recorded)."""
+    """The files whose hash differs from the one ``run.json`` kept, or that it kept and the run no
+    longer reads (none when it kept none: a run written before the inputs were recorded).  A file it
+    did not record (a run started before a basin's named files were recorded, 2026-12-04) cannot be
+    checked and is not called changed."""
     kept = old.get("inputs_sha256")
     if not isinstance(kept, dict) or inputs is None:
         return []
-    return [path for path in sorted(set(kept) | set(inputs)) if kept.get(path) != inputs.get(path)]
+    return [path for path in sorted(kept) if kept[path] != inputs.get(path)]
 
 
 def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwrite: bool = False,
