@@ -107,6 +107,7 @@ class _PieceWriter:
 
     path: Path
     overwrite: bool
+    _nc: Any  # the open netCDF4.Dataset, None before the first piece and after closing
 
     def __enter__(self):
         from hydro.outputs import atomic_path
@@ -118,6 +119,17 @@ class _PieceWriter:
     def _close(self, ok: bool) -> None:
         """Close the file (``ok``: no error so far); raise :class:`HydroError` if it is incomplete."""
         raise NotImplementedError
+
+    def _file_to_finish(self, ok: bool):
+        """The open file for :meth:`_close` to finish, or None.  Without ``ok`` an error is on its way
+        and the file goes: it is closed here, quietly, so that closing cannot hide that error (a full
+        disk that failed the file's definition left the writer half set up; review of 2026-12-04)."""
+        nc, self._nc = self._nc, None
+        if nc is not None and not ok:
+            with contextlib.suppress(Exception):
+                nc.close()
+            return None
+        return nc
 
     def __exit__(self, exc_type, exc, tb):
         try:
@@ -192,11 +204,8 @@ class BlockWriter(_PieceWriter):
         self._attrs.update(attrs)
 
     def _close(self, ok: bool) -> None:
-        nc, self._nc = self._nc, None
-        if nc is not None and not ok:  # an error is on its way and the file goes: closing must not hide it
-            with contextlib.suppress(Exception):
-                nc.close()
-        elif nc is not None:
+        nc = self._file_to_finish(ok)
+        if nc is not None:
             nc.setncatts({**self._combined.attrs(), **{k: str(v) for k, v in self._attrs.items()}})
             nc.close()
         if ok:
@@ -273,11 +282,8 @@ class StackedWriter(_PieceWriter):
             small_chunk_caches(self._nc, self._names)
 
     def _close(self, ok: bool) -> None:
-        nc, self._nc = self._nc, None
-        if nc is not None and not ok:  # an error is on its way and the file goes: closing must not hide it
-            with contextlib.suppress(Exception):  # (a full disk failed the definition: no _names; review 2026-12-04)
-                nc.close()
-        elif nc is not None:
+        nc = self._file_to_finish(ok)
+        if nc is not None:
             failed = [str(self.labels[k]) for k in range(len(self.labels)) if k not in self.written]
             if failed:
                 nc.setncattr(f"{self.dim}s_failed", ",".join(failed))

@@ -319,21 +319,8 @@ def _read(nc, path: Path) -> Results:
         tb = np.asarray(nc.variables[bounds_name][:], dtype=float)
         res.time_bounds = ([start + timedelta(days=round(float(x))) for x in tb[:, 0]],
                            [start + timedelta(days=round(float(x))) for x in tb[:, 1]])
-    # dims stacked in front of the declared ones (scenario, member), from the first variable
-    # whose declaration is known and whose own dimensions end in it (a reshaped variable is
-    # named below with its dimensions, not taken for the file's)
-    for name, var in nc.variables.items():
-        if name in nc.dimensions:
-            continue
-        try:
-            declared = res.declaration(name).dims
-        except HydroError:
-            continue
-        own = tuple(var.dimensions)
-        front = own[:len(own) - len(declared)]
-        if own[len(front):] == tuple(declared) and set(front) <= set(LEADING_DIMS):
-            res.leading = front
-            break
+    res.leading = stacked_dims(res, ((n, tuple(v.dimensions)) for n, v in nc.variables.items()
+                                     if n not in nc.dimensions))
     known = set(variable_names(res.constituents))
     for name, var in nc.variables.items():
         if name in nc.dimensions or name == bounds_name:
@@ -347,6 +334,21 @@ def _read(nc, path: Path) -> Results:
             values = values.astype(float)
         res.data[name] = np.asarray(values.filled(np.nan) if hasattr(values, "filled") else values)
     return res
+
+
+def stacked_dims(res: Results, variables) -> tuple[str, ...]:
+    """The dimensions stacked in front of the declared ones (``scenario``, ``member``) of a file or
+    dataset's ``variables`` (``(name, dims)`` pairs), from the first whose declaration is known and
+    whose own dimensions end in it (a reshaped variable is left to its reader to name)."""
+    for name, own in variables:
+        try:
+            declared = res.declaration(name).dims
+        except HydroError:
+            continue
+        front = own[:len(own) - len(declared)]
+        if own[len(front):] == tuple(declared) and set(front) <= set(LEADING_DIMS):
+            return front
+    return ()
 
 
 def _check_written_by_hydro(nc, path: Path) -> None:

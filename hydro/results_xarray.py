@@ -13,8 +13,7 @@ from datetime import date
 import numpy as np
 
 from hydro.errors import HydroError
-from hydro.netcdf import LEADING_DIMS
-from hydro.results import Results
+from hydro.results import Results, stacked_dims
 from hydro.run_attributes import id_values
 
 
@@ -54,16 +53,7 @@ def from_xarray(ds) -> Results:
     if "time_bnds" in ds:
         bounds = ds["time_bnds"].values
         res.time_bounds = ([_day(v) for v in bounds[:, 0]], [_day(v) for v in bounds[:, 1]])
-    for name in ds.data_vars:  # the stacked dimensions in front of the declared ones, as load_results
-        try:
-            declared = res.declaration(str(name)).dims
-        except HydroError:
-            continue
-        own = tuple(ds[name].dims)
-        front = own[:len(own) - len(declared)]
-        if own[len(front):] == tuple(declared) and set(front) <= set(LEADING_DIMS):
-            res.leading = front
-            break
+    res.leading = stacked_dims(res, ((str(n), tuple(ds[n].dims)) for n in ds.data_vars))
     for name in ds.data_vars:
         if name == "time_bnds":
             continue

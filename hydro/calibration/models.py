@@ -222,7 +222,7 @@ class BasinModel:
         ``--resume`` after one of them changed is refused (review of 2026-12-04)."""
         from hydro.basin_tables import basin_files
 
-        return list(dict.fromkeys(basin_files(self.path)))
+        return basin_files(self.path)  # (a file named twice is hashed once: input_hashes keys by path)
 
     def check_values(self, assignments: dict[str, float]) -> None:
         """Raise the basin's own error (:class:`HydroError`) when it refuses these values
