@@ -145,12 +145,8 @@ reward_per_class_yuan = 100000
     assert all(p.complete for p in pay)
 
 
-def test_quality_class_against_inflow(tmp_path):
-    inflow = [0.5, 2.0, 0.15, 1.5] + [0.5] * 8
-    out = [1.5, 2.0, 0.5, 1.0] + [0.5] * 8
-    series = SectionSeries(2019, {"in": {"nh3n": monthly(inflow)}, "out": {"nh3n": monthly(out)}})
-    head = HEAD.replace("[2019, 2020]", "[2019, 2019]")
-    a = agreement(tmp_path, """
+#: NH3-N at "out" judged against Class III and its inflow "in" (also tests/test_compensation_engine_branches.py)
+INFLOW_RULE = """
 [[quality_class]]
 section = "out"
 inflow_section = "in"
@@ -158,7 +154,15 @@ parameter = "nh3n"
 target_class = 3
 penalty_per_class_yuan = 300000
 penalty_per_class_no_worse_than_inflow_yuan = 150000
-""", head=head)
+"""
+ONE_YEAR = HEAD.replace("[2019, 2020]", "[2019, 2019]")
+
+
+def test_quality_class_against_inflow(tmp_path):
+    inflow = [0.5, 2.0, 0.15, 1.5] + [0.5] * 8
+    out = [1.5, 2.0, 0.5, 1.0] + [0.5] * 8
+    series = SectionSeries(2019, {"in": {"nh3n": monthly(inflow)}, "out": {"nh3n": monthly(out)}})
+    a = agreement(tmp_path, INFLOW_RULE, head=ONE_YEAR)
     # target III.
     #   Jan: in II, out IV -> worse than inflow: max(4-2, 4-3) = 2 classes * 300,000 = -600,000
     #   Feb: in V,  out V  -> no worse, misses target by 2: 2 * 150,000           = -300,000

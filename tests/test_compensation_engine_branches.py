@@ -5,12 +5,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_compensation import HEAD, agreement, amounts, monthly
+from test_compensation import INFLOW_RULE, ONE_YEAR, agreement, amounts, monthly
 
 from hydro.compensation import evaluate
 from hydro.monitoring import SectionSeries
-
-ONE_YEAR = HEAD.replace("[2019, 2020]", "[2019, 2019]")
 
 
 def test_a_section_worse_than_an_inflow_already_worse_than_the_target(tmp_path):
@@ -18,15 +16,7 @@ def test_a_section_worse_than_an_inflow_already_worse_than_the_target(tmp_path):
     inflow = [1.2] + [0.4] * 11    # NH3-N river classes (GB 3838): 1.2 -> IV, 0.4 -> II
     out = [1.8] + [0.4] * 11       # 1.8 -> V
     series = SectionSeries(2019, {"in": {"nh3n": monthly(inflow)}, "out": {"nh3n": monthly(out)}})
-    a = agreement(tmp_path, """
-[[quality_class]]
-section = "out"
-inflow_section = "in"
-parameter = "nh3n"
-target_class = 3
-penalty_per_class_yuan = 300000
-penalty_per_class_no_worse_than_inflow_yuan = 150000
-""", head=ONE_YEAR)
+    a = agreement(tmp_path, INFLOW_RULE, head=ONE_YEAR)
     # Jan: in IV, out V, target III -> worse than its inflow: max(5 - 4, 5 - 3) = 2 classes x 300,000
     # (the inflow's class alone would charge 1); the rest II/II: 0
     (p,) = evaluate(a, series)
