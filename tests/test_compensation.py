@@ -229,10 +229,8 @@ penalty_per_mg_per_l_yuan = 2e7
     assert math.isnan(prev[0]) and prev[1] == pytest.approx(-6e6)
 
 
-def test_target_checks_bonus_and_penalties(tmp_path):
-    tn_2020 = [4.0] * 11 + [6.5]
-    series = SectionSeries(2019, {"b": {"tn": monthly(4.0, tn_2020), "flow": monthly(1e7, 5e6)}})
-    a = agreement(tmp_path, """
+#: Bahaoqiao's 2025 TN targets as a rule at section "b" (also tests/test_compensation_engine_branches.py)
+TN_TARGET = """
 [[target]]
 section = "b"
 parameter = "tn"
@@ -241,7 +239,13 @@ monthly_max = 6.0
 bonus_yuan = 2e7
 penalty_yuan = 2e7
 penalty_per_failed_month_yuan = 1e6
+"""
 
+
+def test_target_checks_bonus_and_penalties(tmp_path):
+    tn_2020 = [4.0] * 11 + [6.5]
+    series = SectionSeries(2019, {"b": {"tn": monthly(4.0, tn_2020), "flow": monthly(1e7, 5e6)}})
+    a = agreement(tmp_path, TN_TARGET + """
 [[target]]
 section = "b"
 parameter = "flow"

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from test_compensation import INFLOW_RULE, ONE_YEAR, agreement, amounts, monthly
+from test_compensation import INFLOW_RULE, ONE_YEAR, TN_TARGET, agreement, amounts, monthly
 
 from hydro.compensation import evaluate
 from hydro.monitoring import SectionSeries
@@ -52,14 +52,5 @@ penalty_per_failed_month_yuan = 1e5
 def test_the_per_month_penalty_counts_every_failed_month(tmp_path):
     # TN: five months at 6.5 > 6: mean (7 x 4 + 5 x 6.5) / 12 = 5.04 > 4.10 -> -(2e7 + 5 x 1e6)
     series = SectionSeries(2019, {"b": {"tn": monthly([4.0] * 7 + [6.5] * 5)}})
-    a = agreement(tmp_path, """
-[[target]]
-section = "b"
-parameter = "tn"
-annual_mean_max = 4.10
-monthly_max = 6.0
-bonus_yuan = 2e7
-penalty_yuan = 2e7
-penalty_per_failed_month_yuan = 1e6
-""", head=ONE_YEAR)
+    a = agreement(tmp_path, TN_TARGET, head=ONE_YEAR)
     assert amounts(evaluate(a, series)) == [pytest.approx(-2.5e7)]
