@@ -69,17 +69,9 @@ def basin_and_overrides(spec, overrides=None) -> tuple[Any, list[str]]:
     return spec, extra
 
 
-def scenario_period(basin, start, end):
+def scenario_period(start, end):
     """``(start, end)`` of :func:`hydro.scenarios.run.run_scenarios` as dates (ISO strings as
-    :meth:`hydro.Model.run` takes them: an AttributeError before).  A :class:`hydro.Model` given for
-    its basin is refused, naming its changes: the scenarios' workers rebuild the basin from its file
-    and the scenarios' measures, and a model's changes would be lost (a raw TypeError before)."""
-    from hydro.model import Model
+    :meth:`hydro.Model.run` takes them: an AttributeError before)."""
     from hydro.model_values import as_date
 
-    if isinstance(basin, Model):
-        changed = ", ".join(basin.changes) or "none"
-        raise HydroError(f"run_scenarios takes a basin (folder, file or shipped name), not a Model: its workers "
-                         f"rebuild the basin from the file, so a model's changes (here: {changed}) would be lost; "
-                         f"write them into a copy of {basin.basin.path} and give that")
     return as_date(start, "start"), as_date(end, "end")

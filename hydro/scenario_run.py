@@ -24,7 +24,6 @@ scenario's) in the global attribute ``parameters_changed``, in the order applied
 
 from __future__ import annotations
 
-import copy
 import json
 from dataclasses import replace
 from datetime import date
@@ -86,19 +85,6 @@ def read_scenario_file(b, basin, scenario: str, given: str | Path | None):
     return sfile
 
 
-def _compiling_info(basin, overrides: list[str]):
-    """:class:`~hydro.scenarios.BasinInfo` of ``basin`` with ``overrides`` applied (the measures'
-    base values are those of the basin the run changes)."""
-    from hydro.overrides import apply_overrides
-    from hydro.scenarios import BasinInfo
-
-    info = BasinInfo.load(basin)
-    if not overrides:
-        return info
-    raw = apply_overrides(copy.deepcopy(info.raw), overrides, info.path)
-    return BasinInfo(info.path, raw, raw.get("subbasins", []))
-
-
 def run_scenario(basin, scenario: str, scenario_file: str | Path, start: date | None = None,
                  end: date | None = None, overrides=(), history: str = "", weather_seed: int | None = None):
     """Run scenario ``scenario`` of ``scenario_file`` on ``basin``, as ``hydro scenarios`` runs it.
@@ -132,27 +118,27 @@ def run_scenario(basin, scenario: str, scenario_file: str | Path, start: date | 
     """
     import hashlib
 
-    from hydro.model import model_variant
+    from hydro.scenarios import BasinInfo
     from hydro.scenarios.run import ScenarioRun, add_costs, run_one
     from hydro.scenarios.spec import ScenarioFile
 
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
     chosen = sfile.scenario(scenario)  # an unknown id: the file and its scenarios
-    info = _compiling_info(basin, list(overrides))
+    info = BasinInfo.load(basin, list(overrides))  # the measures' base values: the changed basin's
     start, end = start or sfile.start, end or sfile.end
     weather = None
     if weather_seed is not None:
         from hydro.ensemble import member_weather
 
-        base = model_variant(info.path, list(overrides)).basin
+        base = info.model().basin
         start, end = start or base.settings.start, end or base.settings.end
         weather = member_weather(base, start, end, weather_seed)
-    res, comp = run_one(info, sfile, scenario, start, end, extra_overrides=list(overrides), history=history,
+    res, comp = run_one(info, sfile, scenario, start, end, history=history,
                         weather=weather)
     if weather_seed is not None:
         res.attrs["weather_seed"] = str(weather_seed)
     add_costs(ScenarioRun(sfile, info, [scenario], [res], [comp], list(sfile.measures)))
-    applied = model_variant(info.path, list(overrides) + comp.overrides).changes
+    applied = info.model(comp.overrides).changes
     res.attrs.update({
         "scenario_file": str(Path(sfile.path).resolve()),
         "scenario_file_sha256": hashlib.sha256(Path(sfile.path).read_bytes()).hexdigest(),

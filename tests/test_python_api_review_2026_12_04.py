@@ -126,12 +126,48 @@ def test_run_ensemble_takes_a_changed_model_as_its_basin_and_changes():
     np.testing.assert_array_equal(one.data["section_discharge"], as_dict.data["section_discharge"])
 
 
-def test_run_scenarios_refuses_a_model_naming_its_changes():
-    import hydro
+FERTILISER_W2 = "subbasins.w2.sources.land_use.cropland.fertiliser_kg_per_ha_yr"
 
-    model = hydro.Model.from_basin("watershed").with_parameters({"run.courant": 0.8})
-    with pytest.raises(HydroError, match=r"not a Model.*\(here: run.courant\)"):
-        run_scenarios(model, SCENARIOS, "2002-01-01", "2002-01-31")
+
+def test_run_scenarios_starts_every_scenario_from_a_models_changes(tmp_path):
+    """A changed Model was refused (its workers rebuilt the basin from the file); now its changes are
+    every scenario's start, and the measures change the changed values: the same as run_scenario with
+    the changes as --set, and recorded so that hydro gep rebuilds the baseline's basin."""
+    import hydro
+    from hydro.gep_inputs import run_basin
+    from hydro.results import load_results
+    from hydro.scenario_run import run_scenario
+    from hydro.scenarios.run import write_scenarios
+
+    model = hydro.Model.from_basin(WATERSHED / "basin.toml").with_parameters({FERTILISER_W2: 500.0})
+    run = run_scenarios(model, SCENARIOS, "2002-01-01", "2002-06-30", scenarios=["agriculture"])
+    assert not run.failed and run.names == ["baseline", "agriculture"]
+    # the 2002 step of the 20 % cut (2002-2003) is taken off the model's 500, not the file's 250
+    assert f"{FERTILISER_W2}={{2000=500.0,2001=500.0,2002=450.0}}" in run.compiled[1].overrides
+    plain = run_scenarios(WATERSHED, SCENARIOS, "2002-01-01", "2002-06-30", scenarios=["agriculture"])
+    for k, sid in enumerate(run.names):
+        alone, _ = run_scenario(WATERSHED, sid, SCENARIOS, date(2002, 1, 1), date(2002, 6, 30),
+                                overrides=[f"{FERTILISER_W2}=500.0"])
+        tn = run.results[k].data["subbasin_tn_source_input"]
+        np.testing.assert_array_equal(tn, alone.data["subbasin_tn_source_input"])  # the same runs, bit for bit
+        np.testing.assert_array_equal(run.results[k].data["section_tn_concentration"],
+                                      alone.data["section_tn_concentration"])
+        assert tn.sum() > 1.01 * plain.results[k].data["subbasin_tn_source_input"].sum()  # the change applied
+    out = write_scenarios(run, tmp_path / "changed.nc")
+    written = load_results(out)
+    assert "with_parameters" not in written.attrs["history"] and "overrides=" in written.attrs["history"]
+    baseline_hash = dict(p.split("=") for p in written.attrs["config_sha256"].split(";"))["baseline"]
+    assert run_basin(written).sha256 == baseline_hash == model.basin.sha256
+
+
+def test_run_scenarios_takes_overrides_as_run_ensemble_does():
+    by_dict = run_scenarios(WATERSHED, SCENARIOS, "2002-01-01", "2002-01-31", scenarios=[],
+                            overrides={FERTILISER_W2: 500.0})
+    by_text = run_scenarios(WATERSHED, SCENARIOS, "2002-01-01", "2002-01-31", scenarios=[],
+                            overrides=f"{FERTILISER_W2}=500")
+    assert by_dict.info.overrides == (f"{FERTILISER_W2}=500.0",)
+    np.testing.assert_array_equal(by_dict.results[0].data["subbasin_tn_source_input"],
+                                  by_text.results[0].data["subbasin_tn_source_input"])
 
 
 @pytest.mark.parametrize(("text", "said"), [

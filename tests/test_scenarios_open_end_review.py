@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 
 import hydro.batch
+import hydro.scenarios.measures as measures
 import hydro.scenarios.run as scenario_run
 
 
@@ -18,7 +19,7 @@ class _Compiled(Exception):
 
 def test_a_start_without_an_end_compiles_to_the_basins_end(monkeypatch):
     seen = []
-    real = scenario_run.compile_scenario
+    real = measures.compile_scenario  # the checks before the batch compile every scenario (checked_plan)
 
     def compile_and_note(info, sfile, sid, years):
         seen.append(list(years))
@@ -27,7 +28,7 @@ def test_a_start_without_an_end_compiles_to_the_basins_end(monkeypatch):
     def stop(*args, **kwargs):
         raise _Compiled
 
-    monkeypatch.setattr(scenario_run, "compile_scenario", compile_and_note)
+    monkeypatch.setattr(measures, "compile_scenario", compile_and_note)
     monkeypatch.setattr(hydro.batch, "run_batch", stop)
     with pytest.raises(_Compiled):
         scenario_run.run_scenarios("miyun", "configs/scenarios/miyun.toml", start=date(2016, 6, 1))

@@ -27,27 +27,45 @@ class BasinInfo:
     ----------
     path : Path
     raw : dict
-        The parsed file (not modified).
+        The parsed file with ``overrides`` applied (not modified further).
     subbasins : list of dict
         The ``[[subbasins]]`` tables.
+    overrides : tuple of str
+        ``key.path=value`` assignments applied to the file before the measures (``--set``, a
+        :class:`hydro.Model`'s changes): the measures' base values are those of the changed basin,
+        and every run of the scenarios applies them first (:meth:`model`).
     """
 
     path: Path
     raw: dict
     subbasins: list = field(default_factory=list)
+    overrides: tuple = ()
 
     @classmethod
-    def load(cls, spec) -> BasinInfo:
-        """Read the basin ``spec`` (a shipped name or a path); it must be a watershed basin."""
+    def load(cls, spec, overrides=()) -> BasinInfo:
+        """Read the basin ``spec`` (a shipped name or a path) with ``overrides`` (``key.path=value``
+        texts) applied; it must be a watershed basin."""
+        import copy
+
         from hydro.basin import resolve_basin
         from hydro.basin_tables import load_basin_file
+        from hydro.overrides import apply_overrides
 
         path = resolve_basin(spec)
         raw = load_basin_file(path)
+        if overrides:
+            raw = apply_overrides(copy.deepcopy(raw), list(overrides), path)
         subs = raw.get("subbasins", [])
         if not subs:
             raise HydroError(f"{path}: scenarios need a watershed basin ([[subbasins]] with sources)")
-        return cls(path, raw, subs)
+        return cls(path, raw, subs, tuple(overrides))
+
+    def model(self, extra=()):
+        """The :class:`hydro.Model` the scenarios change: the file with :attr:`overrides`, then ``extra``
+        (a scenario's compiled measures; :func:`hydro.model.model_variant`)."""
+        from hydro.model import model_variant
+
+        return model_variant(self.path, list(self.overrides) + list(extra))
 
     @property
     def name(self) -> str:

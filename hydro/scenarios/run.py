@@ -14,6 +14,7 @@ targets need is kept (:data:`ENSEMBLE_VARIABLES`).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -24,9 +25,8 @@ from hydro.errors import HydroError
 from hydro.scenarios import transfer_end
 from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
 from hydro.scenarios.kept_out import member_kept_out, member_on_land
-from hydro.scenarios.measures import BasinInfo, check_basin, check_parties, compile_scenario
+from hydro.scenarios.measures import BasinInfo, compile_scenario
 from hydro.scenarios.spec import ScenarioFile
-from hydro.scenarios.summary import check_target_locations
 
 @dataclass
 class ScenarioRun:
@@ -68,10 +68,6 @@ class ScenarioRun:
     weather_seed: int | None = None
 
 
-def _period(sfile: ScenarioFile, start, end):
-    return start or sfile.start, end or sfile.end
-
-
 def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, end: date | None,
             extra_overrides: list[str] | None = None, history: str = "", weather=None,
             constituents: tuple[str, ...] | None = None, apportion: bool = True):
@@ -83,11 +79,10 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
     """
     from hydro.gep import landscape_retention
     from hydro.gep_retention import species_retention
-    from hydro.model import model_variant
     from hydro.simulation import check_period, run
     from hydro.sources import SourceParameters
 
-    base = model_variant(info.path, list(extra_overrides or [])).basin
+    base = info.model(extra_overrides or ()).basin
     s = start or base.settings.start
     e = end or base.settings.end
     check_period(base, s, e)
@@ -96,7 +91,7 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
     years = list(range(min(s, base.settings.start).year, e.year + 1))
     comp = compile_scenario(info, sfile, sid, years)
     try:
-        basin = model_variant(info.path, list(extra_overrides or []) + comp.overrides).basin
+        basin = info.model(list(extra_overrides or []) + comp.overrides).basin
     except HydroError as exc:
         raise HydroError(f"{sfile.path}: scenario '{sid}': the compiled measures do not fit the basin: {exc}") from None
     if weather is None:
@@ -126,9 +121,8 @@ def _scenario_task(args):
     if weather_seed is None:
         return run_one(info, sfile, sid, start, end, history=history)
     from hydro.ensemble import member_weather
-    from hydro.model import model_variant
 
-    basin = model_variant(info.path).basin
+    basin = info.model().basin
     start, end = start or basin.settings.start, end or basin.settings.end  # the days to generate
     weather = member_weather(basin, start, end, weather_seed)  # as member 0's
     return run_one(info, sfile, sid, start, end, history=history, weather=weather)
@@ -137,13 +131,14 @@ def _scenario_task(args):
 def run_scenarios(basin, scenario_file, start: date | None = None, end: date | None = None,
                   progress=None, history: str = "", scenarios: list[str] | None = None, *,
                   workers: int | None = 1, scheduler: str | None = None, dask_workers: int | None = None,
-                  executor=None, weather_seed: int | None = None) -> ScenarioRun:
+                  executor=None, weather_seed: int | None = None, overrides=None) -> ScenarioRun:
     """Run the baseline and every scenario of ``scenario_file`` on ``basin``.
 
     Parameters
     ----------
-    basin : str or Path
-        Basin folder, file or shipped name.
+    basin : str, Path or hydro.Model
+        Basin folder, file or shipped name; or a model, whose :attr:`~hydro.Model.changes` every
+        scenario starts from (the measures change the changed values).
     scenario_file : str, Path or ScenarioFile
     start, end : date or str, optional
         Override the scenario file's (else the basin's) period (dates, or ISO strings).
@@ -159,35 +154,23 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
         Run every scenario on the generated weather of this seed (member 0 of
         :func:`run_scenario_ensemble` with that seed: the same weather for all, spun up
         as members are), e.g. for a period past the station record; default: the record.
+    overrides : list of str, str or dict, optional
+        More changes to the basin before the measures (``key.path=value`` texts or
+        ``{path: value}``, as ``--set``); with a model's, recorded in each result's
+        ``parameters_changed``.
 
     A scenario that fails is reported in ``run.failed`` (id -> error) and left
     out; if the baseline fails, :class:`hydro.batch.BatchFailed` is raised.
     """
     from hydro.batch import BatchFailed, run_batch
-    from hydro.model_spec import scenario_period
+    from hydro.model_spec import basin_and_overrides, scenario_period
+    from hydro.scenarios.period import checked_plan
     from hydro.scenarios.release_check import release_notes
-    from hydro.simulation import check_dates
-    start, end = scenario_period(basin, start, end)  # ISO strings as Model.run takes them; no Model
+    start, end = scenario_period(start, end)  # ISO strings as Model.run takes them
+    basin, changes = basin_and_overrides(basin, overrides)  # a Model: its file and its changes
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
-    info = BasinInfo.load(basin)
-    check_basin(info, sfile)  # a file for another basin: before the names of its targets and parties
-    check_target_locations(sfile, [str(s.get("id")) for s in info.raw.get("sections", [])] + info.reservoir_ids)
-    check_parties(info, sfile)
-    start, end = _period(sfile, start, end)
-    first, last = start or info.raw.get("run", {}).get("start"), end or info.raw.get("run", {}).get("end")
-    if isinstance(first, date) and isinstance(last, date):  # before compiling the years between them
-        check_dates(first, last, f"fix --start/--end, the period of {sfile.path} or the basin's [run]")
-    names = sfile.scenario_ids
-    if scenarios:
-        for s in scenarios:
-            sfile.scenario(s)
-        names = ["baseline"] + [s for s in names[1:] if s in scenarios]
-    # compile everything first, so a bad measure fails before any long run
-    # the years the runs will cover: --start/--end, else the scenario file's or the basin's period
-    y0, y1 = (d.year if isinstance(d, date) else 2000 for d in (first, last))
-    probe = list(range(y0, max(y0, y1) + 1))
-    for sid in sfile.scenario_ids:  # every scenario, selected or not: a file's mistakes are said whatever is run
-        compile_scenario(info, sfile, sid, probe)
+    info = BasinInfo.load(basin, changes)
+    start, end, names = checked_plan(info, sfile, start, end, scenarios)  # before any long run
     tasks = [(info, sfile, sid, start, end, history, k, weather_seed) for k, sid in enumerate(names)]
     done: dict[int, tuple] = {}
     failed: dict[str, str] = {}
@@ -208,9 +191,11 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     kept = sorted(done)
     run = ScenarioRun(sfile, info, [names[k] for k in kept], [done[k][0] for k in kept],
                       [done[k][1] for k in kept], list(sfile.measures), failed=failed, weather_seed=weather_seed)
-    from hydro.model import model_variant
-
-    run.kept_out = model_variant(info.path).basin.network.terminal_reservoirs
+    run.kept_out = info.model().basin.network.terminal_reservoirs
+    if info.overrides:  # what every scenario started from: hydro gep rebuilds the basin from it
+        changed = json.dumps(info.model().changes, default=str)
+        for res in run.results:
+            res.attrs["parameters_changed"] = changed
     add_costs(run)
     release_notes(run)  # an ecological release billed for water the reservoir did not let out
     return run
@@ -238,12 +223,11 @@ def _ensemble_task(args) -> dict:
     its N kept out needs (:data:`hydro.scenarios.kept_out.MEMBER_BUDGETS`, ``(scenario, reservoir)``)."""
     from hydro.batch import maybe_fail
     from hydro.ensemble import member_weather
-    from hydro.model import model_variant
     from hydro.scenarios.kept_out import member_budgets
 
     info, sfile, names, d0, d1, seed, m = args
     maybe_fail(m)
-    weather = member_weather(model_variant(info.path).basin, d0, d1, seed + m)
+    weather = member_weather(info.model().basin, d0, d1, seed + m)
     out: dict[str, list] = {}
     for sid in names:
         res, _ = run_one(info, sfile, sid, d0, d1, weather=weather, constituents=("tn",),  # the targets' TN
@@ -302,6 +286,15 @@ ENSEMBLE_VARIABLES = ("section_tn_concentration", "section_discharge", "reservoi
 
 
 # -- writing ------------------------------------------------------------------------
+def _history(run: ScenarioRun) -> str:
+    """The command that makes ``run``'s file (``hydro scenarios`` takes no changes: a call to
+    :func:`run_scenarios` on a changed basin says so)."""
+    if not run.info.overrides:
+        return f"hydro scenarios {run.info.path} {run.sfile.path}"
+    return (f"hydro.scenarios.run_scenarios({str(run.info.path)!r}, {str(run.sfile.path)!r}, "
+            f"overrides={list(run.info.overrides)!r})")
+
+
 def _attrs(run: ScenarioRun, history: str) -> dict:
     from hydro import __version__
 
@@ -315,7 +308,7 @@ def _attrs(run: ScenarioRun, history: str) -> dict:
 
     attrs.update({
         "Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro scenario results",
-        "history": history or f"hydro scenarios {info.path} {run.sfile.path}",
+        "history": history or _history(run),
         "scenario": ";".join(run.names),
         "scenario_descriptions": ";".join(f"{s.id}={s.description}" for s in run.sfile.scenarios
                                           if s.id in run.names),
