@@ -95,6 +95,12 @@ def gep_figures(gep: pd.DataFrame):
             f"{by_year[2000]:.1f}", *(f"{v:.2f}" for v in (min(by_year.loc[2001:2003]), max(by_year.loc[2001:2003]))))
 
 
+def conservation_figures(gep: pd.DataFrame):
+    """Water conservation, G yuan, in 2014, 2015 and 2016."""
+    by_year = gep.groupby("year").water_conservation_yuan.sum() / 1e9
+    return tuple(f"{by_year[y]:.2f}" for y in (2014, 2015, 2016))
+
+
 def within_capacity(gep: pd.DataFrame):
     """Purified as a share of removed, % per pollutant, least and greatest over 2001-2016."""
     removed = gep.removed_river_kg + gep.removed_reservoir_kg + gep.removed_riparian_kg

@@ -44,6 +44,7 @@ from docs_figures_values import (
     NET,
     NUMBER,
     PER_KG,
+    conservation_figures,
     gep_figures,
     guanting_plan,
     inferred,
@@ -211,8 +212,8 @@ FIGURES = [
            f"{RUN}; hydro compensate miyun.nc miyun_chaobai_phase2_2022.toml --set period=[2000,2016] "
            "--set direction=two_way: net per year"),
     Figure("docs/agreements.md",
-           "(the simulated mean of 2000–2016 is {}e8 m³, 2026-12-02 after the 2006 Yunzhou release was "
-           "sourced: 2011, {}e8 m³, then earns "
+           "(the simulated mean of 2000–2016 is {}e8 m³, measured 2026-12-04 after Miyun's GR4J was "
+           "recalibrated: 2011, {}e8 m³, then earns "
            "({}e8 − {}e8) × 0.2 = {} M yuan;", "phase1_own_mean", own_mean,
            f"{RUN}; hydro compensate miyun.nc miyun_chaobai_phase1_2018.toml --set period=[2000,2020] "
            "--set quantity[0].baseline_mean_of_years=[2000,2016]: the quantity lines"),
@@ -225,6 +226,9 @@ FIGURES = [
            "2016 (NH3-N purified {} / {} / {} t against 430 / 1,059 / 804 t; COD {}–{} % of the value), {} M "
            "in 2000 and {}–{} M in 2001–2003", "miyun_gep", gep_figures,
            f"{RUN}; hydro gep miyun.nc -o gep.csv: water_purification_yuan and NH3-N purified_kg per year"),
+    Figure("docs/gep.md", "recalibration, {}, {} and {} G yuan in 2014–2016 (0.98, 3.94 and 4.38 G yuan before it",
+           "miyun_gep", conservation_figures,
+           f"{RUN}; hydro gep miyun.nc -o gep.csv: water_conservation_yuan per year"),
     Figure("docs/gep.md", "(TN purified is {}–{} % of TN removed in 2001–2016), while NH3-N, TP and CODMn are mostly "
            "within theirs ({}–{} %, {}–{} % and {}–{} %;", "miyun_gep", within_capacity,
            f"{RUN}; hydro gep miyun.nc -o gep.csv: purified_kg / removed_*_kg per pollutant and year"),
