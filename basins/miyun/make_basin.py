@@ -98,20 +98,28 @@ LAND = {
     "bashang": {"forest": 0.30, "grassland": 0.34, "cropland": 0.30, "village": 0.06},
     "hebei_mountain": {"forest": 0.55, "grassland": 0.17, "cropland": 0.23, "village": 0.05},
     "beijing_mountain": {"forest": 0.72, "grassland": 0.12, "cropland": 0.12, "village": 0.04},
+    # the Chao basin's 2009 Landsat map (Yao An-kun et al. 2013, Research of Soil and Water Conservation
+    # 20(2): 53-59, abstract): woodland 36.26 + shrubland 41.76 % as forest, grassland 13.28, arable 6.31,
+    # construction 0.98 % as village; divided by their sum, 98.59 % (unused land and water, at most 1.41 %,
+    # are not given): S8.6
+    "chaohe_2009": {k: v / 98.59 for k, v in
+                    {"forest": 36.26 + 41.76, "grassland": 13.28, "cropland": 6.31, "village": 0.98}.items()},
 }
+#: Where a preset's shares come from (the ``share`` lines' comments)
+LAND_SOURCE = {"chaohe_2009": "Yao et al. 2013, 2009 map of the Chao basin (S8.6)"}
 
 # --- subbasins -------------------------------------------------------------------------
 # id, name, area km2, drains to (reach or "res:<id>"), county, elevation m, annual P mm,
 # land preset, water area km2 (deposition surface), P source tag
 SUBBASINS = [
-    ("chao_huangqi", "Chao headwater: Huangqi", 900, "chao_upper", "Fengning", 1350, 460, "bashang", 1.0),
-    ("chao_zhangbaiwan", "Chao: Zhangbaiwan and Lamashan gullies", 700, "chao_upper", "Fengning", 1150, 460, "hebei_mountain", 0.8),
-    ("chao_dage", "Chao: Fengning town (Dage) and Wudaoying", 600, "chao_fengning", "Fengning", 850, 470, "hebei_mountain", 1.0),
-    ("chao_nanguan", "Chao: Nanguan and Houyingzi", 700, "chao_fengning", "Fengning", 900, 480, "hebei_mountain", 0.8),
-    ("chao_hatangchuan", "Chao: Zhailing, Shirengou and Hatangchuan", 800, "chao_luanping", "Fengning", 850, 490, "hebei_mountain", 0.9),
-    ("chao_luanping", "Chao: Luanping (Hushiha)", 1000, "chao_luanping", "Luanping", 700, 520, "hebei_mountain", 1.2),
-    ("chao_gubeikou", "Chao: Gubeikou to Xiahui", 400, "chao_lower", "Miyun", 450, 600, "beijing_mountain", 0.5),
-    ("chao_xiahui", "Chao: Xiahui to the reservoir", 300, "chao_reservoir", "Miyun", 350, 640, "beijing_mountain", 0.4),
+    ("chao_huangqi", "Chao headwater: Huangqi", 900, "chao_upper", "Fengning", 1350, 460, "chaohe_2009", 1.0),
+    ("chao_zhangbaiwan", "Chao: Zhangbaiwan and Lamashan gullies", 700, "chao_upper", "Fengning", 1150, 460, "chaohe_2009", 0.8),
+    ("chao_dage", "Chao: Fengning town (Dage) and Wudaoying", 600, "chao_fengning", "Fengning", 850, 470, "chaohe_2009", 1.0),
+    ("chao_nanguan", "Chao: Nanguan and Houyingzi", 700, "chao_fengning", "Fengning", 900, 480, "chaohe_2009", 0.8),
+    ("chao_hatangchuan", "Chao: Zhailing, Shirengou and Hatangchuan", 800, "chao_luanping", "Fengning", 850, 490, "chaohe_2009", 0.9),
+    ("chao_luanping", "Chao: Luanping (Hushiha)", 1000, "chao_luanping", "Luanping", 700, 520, "chaohe_2009", 1.2),
+    ("chao_gubeikou", "Chao: Gubeikou to Xiahui", 400, "chao_lower", "Miyun", 450, 600, "chaohe_2009", 0.5),
+    ("chao_xiahui", "Chao: Xiahui to the reservoir", 300, "chao_reservoir", "Miyun", 350, 640, "chaohe_2009", 0.4),
     ("bai_guyuan", "Bai headwater: Guyuan", 700, "bai_guyuan", "Guyuan", 1450, 426, "bashang", 0.6),
     ("bai_yunzhou", "Yunzhou reservoir catchment below the headwater", 470, "res:yunzhou", "Chicheng", 1250, 421.5, "hebei_mountain", 6.0),
     ("bai_chicheng", "Bai: Chicheng town", 600, "bai_chicheng", "Chicheng", 1050, 425, "hebei_mountain", 0.6),
@@ -463,7 +471,7 @@ def main(path=None):
         for cls, share in shares.items():
             w(f"[subbasins.sources.land_use.{cls}]")
             w(f"share = {share:.9f}   # " + ("water surface / subbasin area (S8.6, S8.12)" if cls == "water"
-                                              else f"ESTIMATE, preset {preset} (S8.6)"))
+                                              else LAND_SOURCE.get(preset, f"ESTIMATE, preset {preset} (S8.6)")))
             w(f"emc_mg_per_l = {EMC[cls]}   # ESTIMATE (S8.6)")
             if cls == "cropland":
                 w(f"fertiliser_kg_per_ha_yr = {FERTILISER}   # ESTIMATE (S8.7)")
