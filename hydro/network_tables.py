@@ -14,6 +14,9 @@ from hydro.network_elements import Gauge, Reach, Reservoir, Section
 from hydro.sources.yearly import Origin, as_series, check_range
 from hydro.tomlio import Table
 
+#: The longest a reach may be, km: more than the longest river (the Nile, about 6,650 km).
+MAX_REACH_LENGTH_KM = 7000.0
+
 #: The keys of a power-law reach (all four, or a ``channel`` instead).
 POWER_LAW_KEYS = ("velocity_coeff", "velocity_exp", "width_coeff", "width_exp")
 
@@ -23,7 +26,8 @@ _CHANNEL_EXAMPLE = ('channel = { shape = "trapezoid", bottom_width_m = 12, side_
 
 def read_reach(t: Table, default_cell_length_m: float) -> Reach:
     rid = t.str("id")
-    length_m = 1000.0 * t.float("length_km", positive=True)
+    # no river is longer than the Nile's 6,650 km: a length in m given as km (20000 for 20) is refused
+    length_m = 1000.0 * t.float("length_km", positive=True, maximum=MAX_REACH_LENGTH_KM)
     cells = t.int("cells", default=None, minimum=1)
     if cells is None:
         cells = max(1, round(length_m / default_cell_length_m))

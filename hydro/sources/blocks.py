@@ -29,6 +29,15 @@ from hydro.tomlio import Table
 #: people, or kg/ha/yr of deposition, gave TN of 1e200 mg/L, exit 0.
 FRACTION = {"minimum": 0.0, "maximum": 1.0}
 NONNEG = {"minimum": 0.0, "maximum": 1.0e10}
+#: Bounds of N a hectare receives or loses a year (fertiliser, manure, fixation, uptake, deposition),
+#: kg ha-1 yr-1: the heaviest-fertilised land, greenhouse vegetables in North China, takes of the order of
+#: 1,000-2,000 kg N/ha a year, so 5,000 leaves room; more is a unit slip (220,000 for 220: g for kg).
+AREAL_RATE = {"minimum": 0.0, "maximum": 5000.0, "why": "more than any land receives; a unit slip (g for kg)?"}
+#: Bounds of the N a person excretes a day, g: about 10-12 (region I5: 11.8); 100 is eight times it.
+PER_CAPITA_N = {"minimum": 0.0, "maximum": 100.0, "why": "a person excretes about 10-12 g N a day; a unit slip?"}
+#: Bounds of a TN concentration, mg/L (event-mean or effluent): what a monitoring file may give
+#: (:data:`hydro.monitoring_csv.MAX_CONCENTRATION_MG_L`; raw sewage holds 30-100).
+TN_MG_L = {"minimum": 0.0, "maximum": 1000.0, "why": "more than water can hold; ug/L given as mg/L?"}
 #: What a yearly field may be given as: a number, a ``{year: value}`` dict or a YearSeries.
 Yearly = YearSeries | float | dict
 
@@ -112,7 +121,7 @@ def _checks(cls: type[Block]) -> tuple[tuple[str, dict, float, float], ...]:
 
 
 def _interval(minimum: float | None = None, maximum: float | None = None, positive: bool = False,
-              unit: str = "") -> tuple[float, float]:
+              unit: str = "", why: str = "") -> tuple[float, float]:
     """``[low, high]`` holding exactly the finite values :func:`check_range` accepts."""
     low = -sys.float_info.max if minimum is None else float(minimum)
     if positive:  # v > 0 is v >= the smallest positive double

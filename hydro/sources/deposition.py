@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from hydro.sources.blocks import NONNEG, Block, Yearly, at, block_table
+from hydro.sources.blocks import AREAL_RATE, NONNEG, Block, Yearly, at, block_table
 from hydro.sources.registry import SourceKind
 from hydro.sources.yearly import Origin
 
@@ -51,8 +51,8 @@ class Deposition(Block):
     origin: Origin = field(default=Origin(), compare=False, repr=False)
 
     _YEARLY: ClassVar[dict[str, dict]] = {
-        "rate_kg_per_ha_yr": NONNEG, "water_area_km2": NONNEG, "land_rate_kg_per_ha_yr": NONNEG,
-        "oxidised_kg_per_ha_yr": NONNEG}
+        "rate_kg_per_ha_yr": AREAL_RATE, "water_area_km2": NONNEG, "land_rate_kg_per_ha_yr": AREAL_RATE,
+        "oxidised_kg_per_ha_yr": AREAL_RATE}
 
 
 def land_deposition(sub, years: np.ndarray) -> np.ndarray:

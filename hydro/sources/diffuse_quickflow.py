@@ -16,7 +16,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.sources.blocks import FRACTION, NONNEG, Block, Yearly, at, named_table, table_names
+from hydro.sources.blocks import (
+    AREAL_RATE,
+    FRACTION,
+    TN_MG_L,
+    Block,
+    Yearly,
+    at,
+    named_table,
+    table_names,
+)
 from hydro.sources.registry import SourceKind
 from hydro.sources.yearly import Origin, YearSeries
 
@@ -57,9 +66,9 @@ class LandUse(Block):
     origin: Origin = field(default=Origin(), compare=False, repr=False)
 
     _YEARLY: ClassVar[dict[str, dict]] = {
-        "share": FRACTION, "emc_mg_per_l": NONNEG, "fertiliser_kg_per_ha_yr": NONNEG,
-        "manure_kg_per_ha_yr": NONNEG, "fixation_kg_per_ha_yr": NONNEG, "uptake_kg_per_ha_yr": NONNEG,
-        "deposition_kg_per_ha_yr": NONNEG}
+        "share": FRACTION, "emc_mg_per_l": TN_MG_L, "fertiliser_kg_per_ha_yr": AREAL_RATE,
+        "manure_kg_per_ha_yr": AREAL_RATE, "fixation_kg_per_ha_yr": AREAL_RATE, "uptake_kg_per_ha_yr": AREAL_RATE,
+        "deposition_kg_per_ha_yr": AREAL_RATE}
 
     @property
     def has_surplus_terms(self) -> bool:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from hydro.sources.blocks import FRACTION, NONNEG, Block, Yearly, at, block_table
+from hydro.sources.blocks import FRACTION, NONNEG, PER_CAPITA_N, Block, Yearly, at, block_table
 from hydro.sources.registry import SourceKind
 from hydro.sources.yearly import Origin
 
@@ -48,7 +48,7 @@ class RuralDomestic(Block):
     origin: Origin = field(default=Origin(), compare=False, repr=False)
 
     _YEARLY: ClassVar[dict[str, dict]] = {
-        "population": NONNEG, "per_capita_n_g_per_day": NONNEG, "delivery_fraction": FRACTION,
+        "population": NONNEG, "per_capita_n_g_per_day": PER_CAPITA_N, "delivery_fraction": FRACTION,
         "connected_share": FRACTION, "treatment_removal": FRACTION}
 
 

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hydro.dates import PLAUSIBLE_YEARS
 from hydro.errors import HydroError
 
 _YEAR_KEY = re.compile(r"^[+-]?[0-9]+$")
@@ -151,6 +152,10 @@ def as_series(value, origin: Origin, key: str) -> YearSeries:
                 raise origin.error(f"{key}.{year}", f"expected a number, got {v!r}")
             if not math.isfinite(v):
                 raise origin.error(f"{key}.{year}", f"expected a finite number, got {v}")
+            first, last = PLAUSIBLE_YEARS
+            if not first <= int(year) <= last:  # 201 for 2010 bent the line from year 201
+                raise origin.error(f"{key}.{year}", f"year {year} is outside {first}..{last}; "
+                                   "write four-digit years (2015, not 15)")
             pairs.append((int(year), float(v)))
         pairs.sort()
         years = [p[0] for p in pairs]
@@ -161,8 +166,9 @@ def as_series(value, origin: Origin, key: str) -> YearSeries:
 
 
 def check_range(series: YearSeries, origin: Origin, key: str, *, minimum: float | None = None,
-                maximum: float | None = None, positive: bool = False, unit: str = "") -> None:
-    """Raise a located :class:`HydroError` if any value is out of bounds."""
+                maximum: float | None = None, positive: bool = False, unit: str = "", why: str = "") -> None:
+    """Raise a located :class:`HydroError` if any value is out of bounds (``why``: what a value
+    beyond ``maximum`` means, added to the message)."""
     for year, v in zip(series.years or (None,), series.values):
         if positive and v <= 0:
             expected = "> 0"
@@ -173,4 +179,5 @@ def check_range(series: YearSeries, origin: Origin, key: str, *, minimum: float 
         else:
             continue
         where = key if year is None else f"{key}.{year}"
-        raise origin.error(where, f"expected a value {expected}{' ' + unit if unit else ''}, got {v}")
+        said = f"; {why}" if why and expected.startswith("<=") else ""
+        raise origin.error(where, f"expected a value {expected}{' ' + unit if unit else ''}, got {v}{said}")
