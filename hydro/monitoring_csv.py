@@ -208,3 +208,17 @@ def _csv_value(path, line, text) -> float:
     if not math.isfinite(value) or value < 0:
         raise HydroError(f"{path}: line {line}: value {text} must be a finite number >= 0")
     return value
+
+
+def missing_section(series: SectionSeries, section: str, named: str) -> HydroError:
+    """The error for a ``section`` a monitoring CSV's ``series`` lacks (``named``: who names it, e.g. an
+    agreement's key): a misspelt name in the CSV is as likely as in the agreement (the advice was to
+    rename the agreement's section to the CSV's typo)."""
+    import difflib
+
+    close = difflib.get_close_matches(section, list(series.sections), n=1, cutoff=0.6)
+    near = (f"; is '{close[0]}' in the CSV a misspelling of '{section}'? Correct the CSV's section column, or "
+            if close else "; add its rows to the CSV, or ")
+    return HydroError(f"{series.source}: no section '{section}', {named}; its sections: "
+                      + ", ".join(series.sections) + near + "name a section it has")
+

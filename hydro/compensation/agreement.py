@@ -106,9 +106,22 @@ class Agreement:
         ------
         HydroError
             For malformed TOML, missing or unknown keys, and values of the wrong kind;
-            the message names the file and key.
+            the message names the file and key, and the ``--set`` assignments where the file
+            alone reads (the file was blamed for ``--set period=2013-2017``).
         """
-        path = Path(path)
+        overrides = list(overrides or [])
+        try:
+            return cls._read(Path(path), overrides)
+        except HydroError as exc:
+            if not overrides or str(exc).startswith("--set "):  # apply_overrides named it already
+                raise
+            cls._read(Path(path), [])  # a mistake in the file itself is reported as it is
+            given = " ".join(f"--set {text}" for text in overrides)
+            raise HydroError(f"{given}: {exc}") from None
+
+    @classmethod
+    def _read(cls, path: Path, overrides: list[str]) -> "Agreement":
+        """:meth:`from_toml` without naming the ``--set`` assignment at fault."""
         data = load_toml(path, expect="agreement")
         rest = _set_indexed(data, list(overrides or []), path)
         top = Table(apply_overrides(data, rest, path), path)

@@ -3,10 +3,9 @@
 :func:`evaluate` checks that every section and parameter a rule names is in the series,
 then turns each rule, year and section (and parameter) into a :class:`Payment`.
 
-Annual values (a year's flow volume, an annual mean) need all 12 months; with a month
-missing they are undetermined and the payment's amount is NaN.  Monthly evaluations use
-the months that are there.  Either way the payment is marked ``complete=False`` and
-its note lists the missing months: nothing is filled.
+Annual values (a year's flow volume, an annual mean) need all 12 months; with a month missing
+they are undetermined and the payment's amount is NaN.  Monthly evaluations use the months that
+are there.  Either way the payment is ``complete=False``, its note lists the missing months.
 """
 
 from __future__ import annotations
@@ -32,6 +31,7 @@ from hydro.compensation.rules import (
 )
 from hydro.errors import HydroError, suggest
 from hydro.monitoring import FLOW, SectionSeries
+from hydro.monitoring_csv import missing_section
 from hydro.standards import class_name, water_class
 
 
@@ -139,13 +139,14 @@ def _check_names(agreement: Agreement, series: SectionSeries, skipped=frozenset(
         if isinstance(rule, QualityClassRule) and rule.inflow_section:
             named.append((f"{rule.where}.inflow_section", rule.inflow_section))
         for key, section in named:
+            if section not in known and str(series.source).lower().endswith(".csv"):  # the CSV's typo?
+                raise missing_section(series, section, f"which {file} names (key '{key}')")
             if section not in known:
-                raise HydroError(
-                    f"{file}: key '{key}': section '{section}' is not in {series.source}"
-                    + suggest(section, known) + "; known sections: " + ", ".join(known)
-                    + "; evaluate the agreement on a series that holds it (results written without "
-                    "--locations or --variables leaving it out: a reservoir needs reservoir_inflow), or name "
-                    "a section the series has")
+                raise HydroError(f"{file}: key '{key}': section '{section}' is not in {series.source}"
+                                 + suggest(section, known) + "; known sections: " + ", ".join(known)
+                                 + "; evaluate the agreement on a series that holds it (results written without "
+                                 "--locations or --variables leaving it out: a reservoir needs reservoir_inflow), "
+                                 "or name a section the series has")
             for parameter in rule.parameters():
                 if not series.has(section, parameter) and (section, parameter) not in skipped \
                         and not (key.endswith("inflow_section") and any(
@@ -183,11 +184,8 @@ def _months(year: int, months) -> str:
 
 def _missing_note(series: SectionSeries, pairs, year: int) -> str:
     """``"missing months: gubeikou tn 2019-03, 2019-04"`` for the (section, parameter) pairs."""
-    parts = []
-    for section, parameter in pairs:
-        months = series.missing_months(section, parameter, year)
-        if months:
-            parts.append(f"{section} {parameter} {_months(year, months)}")
+    gaps = [(section, parameter, series.missing_months(section, parameter, year)) for section, parameter in pairs]
+    parts = [f"{section} {parameter} {_months(year, months)}" for section, parameter, months in gaps if months]
     return "missing months: " + "; ".join(parts) if parts else ""
 
 

@@ -69,12 +69,12 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     out = Path(output) if output else default_output(basin_file)
     inputs = (scenario_file, basin_file)
     check_writable(out, overwrite, inputs=inputs)
+    check_suffix(out)  # after: an input named as -o is refused as such; before the summary it implies
     summary = out.with_suffix(".summary.csv")  # the summary table next to it, named after -o
     if summary.is_dir():
         raise HydroError(f"{summary}: is a folder, where the summary table that -o {out} implies goes; move "
                          "the folder away or choose another -o")
     check_output(summary, overwrite, inputs=inputs)
-    check_suffix(out)  # after: an input named as -o is refused as such
     weather_seed = _past_record(basin, sfile, s, e, members, seed, progress)
     if members or weather_seed is not None:  # a record the generator cannot be fitted to: before any run
         from hydro.basin import Basin

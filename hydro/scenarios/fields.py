@@ -68,8 +68,10 @@ class Reader:
         self.default = default or ("unstated", "")
         self.log = log
 
-    def number(self, key: str, default: Any = REQUIRED, *, minimum=None, maximum=None, positive=False):
-        """Read ``key`` as a finite number within bounds, logging its provenance.
+    def number(self, key: str, default: Any = REQUIRED, *, minimum=None, maximum=None, positive=False,
+               whole: str = ""):
+        """Read ``key`` as a finite number within bounds, logging its provenance (``whole``: it must
+        be a whole number of these, e.g. ``"years"``).
 
         Raises
         ------
@@ -98,6 +100,8 @@ class Reader:
             raise self.t.error(key, f"expected a value <= {maximum:g}, got {value:g}")
         if positive and value <= 0:
             raise self.t.error(key, f"expected a value > 0, got {value:g}")
+        if whole and not value.is_integer():  # a lifetime of 15.5 years was annualised as such
+            raise self.t.error(key, f"expected a whole number of {whole}, got {value:g}")
         status, text = prov or self.default
         self.log.append(Provenance(self.t.path(key), value, status, text))
         return value

@@ -283,7 +283,7 @@ def _read_measure(t: Table, key: str, log: list[Provenance]) -> Measure:
     costs = Costs(
         capital_yuan_per_unit=cr.number("capital_yuan_per_unit", 0.0, minimum=0.0),
         operating_yuan_per_unit_yr=cr.number("operating_yuan_per_unit_yr", 0.0, minimum=0.0),
-        lifetime_years=cr.number("lifetime_years", 20.0, positive=True),
+        lifetime_years=cr.number("lifetime_years", 20.0, positive=True, whole="years"),
     )
     ct.str("unit", "")  # free text, for the reader of the file
     ct.finish()
