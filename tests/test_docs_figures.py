@@ -247,7 +247,7 @@ FIGURES = [
       for section in ("border", "east_mouth", "lake_inlet", "tailwater_mid")),
 ]
 SLOW_FIGURES = [
-    Figure("docs/agreements.md", "the annual-mean rule swings between {}e6 (charging in {} and {}) and {}e7 yuan "
+    Figure("docs/agreements.md", "the annual-mean rule swings between {}e6 (charging in {}, {} and {}) and {}e7 yuan "
            "({}) from year to year; the flow-normalised one pays {}e6–{}e6 yuan every year (a simulated decline of "
            "{}–{} mg/L a year", "gubeikou_tn_rules", tn_rules,
            "hydro run miyun --start 2009-01-01 --end 2016-12-31; hydro compensate on the page's tn_reduction rule "
@@ -271,7 +271,8 @@ SLOW_FIGURES = [
            "--json --quality: the quality_payment changes"),
     Figure("docs/scenarios.md", "monthly means ({} against {} yuan)", "plans", lambda p: plan_payments(p)[5:],
            "as above: the TN lines of 2026, plan and baseline"),
-    Figure("docs/scenarios.md", "the baseline's NH3-N deductions fell from 12.0–22.2 M to {}–{} M yuan a year.",
+    Figure("docs/scenarios.md",
+           "2026: 459,516 yuan before, 300,000 of it CODMn; the baseline's NH3-N deductions are {}–{} M.)",
            "plans",
            lambda p: span([-payment(p["miyun"], "nh3n", y, "baseline")["value"] for y in range(2023, 2028)], 1, 1e6),
            "as above: the baseline's NH3-N quality_payment lines, 2023-2027"),
