@@ -30,7 +30,7 @@ sums) and would raise a reach only where it fell below its floor
 (:func:`hydro.transport_volumes.carried_water`; with the whole run's levels it
 does not, but for round-off).  A run of several blocks thus equals the same run
 in one block to round-off (``tests/test_blocked.py``; docs/results.md, "Long
-runs in time blocks", says which values differ and why).
+runs in time blocks", says which values differ and why, and where round-off is amplified).
 
 A run that starts after its basin's ``[run] start`` is spun up the same way
 (:func:`hydro.spin_up.spin_up_plan`): its first blocks are the days from the basin's start to the
