@@ -139,6 +139,12 @@ def annual_stats(dates, conc, flow=None, complete_only: bool = False):
     return years, mean, high
 
 
+def met_every_year_from(years, met) -> float:
+    """The first of ``years`` from which a target is ``met`` in that year and every later one (NaN: never)."""
+    held = np.logical_and.accumulate(np.asarray(met, bool)[::-1])[::-1]
+    return years[held][0] if held.any() else np.nan
+
+
 def mean_kind(location_kind: str) -> str:
     """How the concentration means at a section or reservoir are taken, in words."""
     return "flow-weighted" if location_kind == "section" else "time mean"
@@ -238,8 +244,7 @@ def summarise(run) -> list[dict]:
             years, mean, high = annual_stats(dates, c, q, complete_only=True)
             met = target_met(t, years, mean[:, 0], high[:, 0])
             add(sid, "first_year_met", years[met][0] if met.any() else np.nan, "year", t.location, t.id)
-            held = np.logical_and.accumulate(met[::-1])[::-1]  # met that year and every later one
-            add(sid, "met_every_year_from", years[held][0] if held.any() else np.nan, "year", t.location, t.id)
+            add(sid, "met_every_year_from", met_every_year_from(years, met), "year", t.location, t.id)
         for (quantity, loc, p), (value, unit) in _constituent_means(res).items():
             base_value = base_means.get((quantity, loc, p), (np.nan, unit))[0]
             add(sid, quantity, value, unit, loc, p)
