@@ -101,7 +101,7 @@ class Reader:
         if positive and value <= 0:
             raise self.t.error(key, f"expected a value > 0, got {value:g}")
         if whole and not value.is_integer():  # a lifetime of 15.5 years was annualised as such
-            raise self.t.error(key, f"expected a whole number of {whole}, got {value:g}")
+            raise self.t.error(key, f"expected a whole number of {whole}, got {value!r}")
         status, text = prov or self.default
         self.log.append(Provenance(self.t.path(key), value, status, text))
         return value

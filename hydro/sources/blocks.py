@@ -35,9 +35,13 @@ NONNEG = {"minimum": 0.0, "maximum": 1.0e10}
 AREAL_RATE = {"minimum": 0.0, "maximum": 5000.0, "why": "more than any land receives; a unit slip (g for kg)?"}
 #: Bounds of the N a person excretes a day, g: about 10-12 (region I5: 11.8); 100 is eight times it.
 PER_CAPITA_N = {"minimum": 0.0, "maximum": 100.0, "why": "a person excretes about 10-12 g N a day; a unit slip?"}
-#: Bounds of a TN concentration, mg/L (event-mean or effluent): what a monitoring file may give
-#: (:data:`hydro.monitoring_csv.MAX_CONCENTRATION_MG_L`; raw sewage holds 30-100).
-TN_MG_L = {"minimum": 0.0, "maximum": 1000.0, "why": "more than water can hold; ug/L given as mg/L?"}
+#: Bounds of the TN event-mean concentration of quick flow, mg/L: what a monitoring file may give of a
+#: water (:data:`hydro.monitoring_csv.MAX_CONCENTRATION_MG_L`); runoff from villages holds about 10.
+TN_MG_L = {"minimum": 0.0, "maximum": 1000.0, "why": "more than runoff carries; ug/L given as mg/L?"}
+#: Bounds of a point source's effluent TN, mg/L: raw sewage holds 30-100, a livestock farm's outfall up to a
+#: few thousand (raw pig slurry); 10,000 leaves room, and ug/L given as mg/L is a thousand times the value.
+EFFLUENT_TN_MG_L = {"minimum": 0.0, "maximum": 10000.0,
+                    "why": "more than even raw slurry holds; ug/L given as mg/L?"}
 #: What a yearly field may be given as: a number, a ``{year: value}`` dict or a YearSeries.
 Yearly = YearSeries | float | dict
 
