@@ -230,7 +230,7 @@ FIGURES = [
            "miyun_gep", conservation_figures,
            f"{RUN}; hydro gep miyun.nc -o gep.csv: water_conservation_yuan per year"),
     Figure("docs/gep.md", "(TN purified is {}–{} % of TN removed in 2001–2016), while NH3-N, TP and CODMn are mostly "
-           "within theirs ({}–{} %, {}–{} % and {}–{} %;", "miyun_gep", within_capacity,
+           "within theirs ({}–{} %, {}–{} % and {}–{} %).", "miyun_gep", within_capacity,
            f"{RUN}; hydro gep miyun.nc -o gep.csv: purified_kg / removed_*_kg per pollutant and year"),
     Figure("docs/agreements.md", "**inferred** from the 2018 payment: {} M (5–95 % {}–{} M; range 0–6 M)",
            "inference", lambda r: inferred(r)[:3],
