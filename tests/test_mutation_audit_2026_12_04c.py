@@ -16,7 +16,7 @@ from hydro.gep import days_in_year
 from hydro.network import Network, Reach, Reservoir
 from hydro.routing import route
 from hydro.scenarios.kinds.base import ramp_up
-from hydro.scenarios.summary import met_every_year_from, monthly_means, target_met
+from hydro.scenarios.summary import met_by_year, met_every_year_from, monthly_means, target_met
 from hydro.snow import PRECIP_EXTRAPOLATION_CAP_M, SnowBands, solid_fraction_usace
 
 
@@ -122,3 +122,12 @@ def test_gr4j_initial_stores_default_to_airgrs_and_take_a_full_store():
     state = GR4JState.from_fractions(params)
     assert state.production_mm.tolist() == [120.0] and state.routing_mm.tolist() == [50.0]
     assert GR4JState.from_fractions(params, production=1.0, routing=1.0).production_mm.tolist() == [400.0]
+
+
+def test_a_target_is_judged_on_whole_years_only():
+    from types import SimpleNamespace
+
+    dates = [date(2020, 6, 1) + timedelta(days=k) for k in range((date(2021, 12, 31) - date(2020, 6, 1)).days + 1)]
+    conc = np.array([[1.0] if d.year == 2020 else [3.0] for d in dates])  # met in the part of 2020 only
+    years, met = met_by_year(SimpleNamespace(checks={"annual_mean_max_mg_per_l": 2.0}), dates, conc)
+    assert years.tolist() == [2021] and met.tolist() == [False]

@@ -139,6 +139,13 @@ def annual_stats(dates, conc, flow=None, complete_only: bool = False):
     return years, mean, high
 
 
+def met_by_year(target, dates, conc, flow=None):
+    """``(years, met)``: the calendar years ``dates`` cover whole and whether ``target`` holds in each
+    (its location's daily concentration ``conc`` [day, 1] and flow; a part of a year is not judged)."""
+    years, mean, high = annual_stats(dates, conc, flow, complete_only=True)
+    return years, target_met(target, years, mean[:, 0], high[:, 0])
+
+
 def met_every_year_from(years, met) -> float:
     """The first of ``years`` from which a target is ``met`` in that year and every later one (NaN: never)."""
     held = np.logical_and.accumulate(np.asarray(met, bool)[::-1])[::-1]
@@ -241,8 +248,7 @@ def summarise(run) -> list[dict]:
             run_cost / (kept - kept_held) if kept - kept_held > 0 else np.nan, "yuan kg-1")
         for t in run.sfile.targets:
             c, q = _location_series(res, t.location)
-            years, mean, high = annual_stats(dates, c, q, complete_only=True)
-            met = target_met(t, years, mean[:, 0], high[:, 0])
+            years, met = met_by_year(t, dates, c, q)
             add(sid, "first_year_met", years[met][0] if met.any() else np.nan, "year", t.location, t.id)
             add(sid, "met_every_year_from", met_every_year_from(years, met), "year", t.location, t.id)
         for (quantity, loc, p), (value, unit) in _constituent_means(res).items():
