@@ -131,3 +131,29 @@ def test_a_target_is_judged_on_whole_years_only():
     conc = np.array([[1.0] if d.year == 2020 else [3.0] for d in dates])  # met in the part of 2020 only
     years, met = met_by_year(SimpleNamespace(checks={"annual_mean_max_mg_per_l": 2.0}), dates, conc)
     assert years.tolist() == [2021] and met.tolist() == [False]
+
+
+def test_an_element_no_subbasin_drains_into_is_purified_within_its_capacity(tmp_path):
+    # its removal was reported whole as purified (the capacity share left out): GEP in yuan overstated
+    import shutil
+    from pathlib import Path
+
+    import pandas as pd
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    basin = tmp_path / "orphan"
+    shutil.copytree(Path(__file__).resolve().parents[1] / "configs/examples/watershed", basin)
+    text = (basin / "basin.toml").read_text()
+    old = 'id = "t1"\nname = "Below the dam"\narea_km2 = 120.0\nreach = "tailwater"'
+    assert old in text
+    (basin / "basin.toml").write_text(text.replace(old, old.replace('"tailwater"', '"main"')))  # tailwater: fed by none
+    for args in (["run", basin, "-q", "--start", "2001-01-01", "--end", "2002-12-31", "-o", tmp_path / "o.nc"],
+                 ["gep", tmp_path / "o.nc", "-o", tmp_path / "g.csv"]):
+        result = CliRunner().invoke(main, [str(a) for a in args])
+        assert result.exit_code == 0, result.output
+    rows = pd.read_csv(tmp_path / "g.csv")
+    orphan = rows[rows["note"].fillna("").str.contains("reach tailwater: no subbasin drains into it")]
+    assert len(orphan) == 2  # 2001 and 2002, TN
+    assert ((orphan.purified_kg > 0) & (orphan.purified_kg < 0.9 * orphan.removed_river_kg)).all()
