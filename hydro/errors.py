@@ -19,6 +19,12 @@ class HydroError(ValueError):
     """
 
 
+def nearest(name: str, known: Iterable[str]) -> str | None:
+    """The known name nearest to ``name`` (difflib, similarity 0.6 or more), or None."""
+    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
+    return close[0] if close else None
+
+
 def suggest(name: str, known: Iterable[str]) -> str:
     """Return ``" (did you mean 'x'?)"`` for the nearest known name, or ``""``.
 
@@ -29,5 +35,5 @@ def suggest(name: str, known: Iterable[str]) -> str:
     known : iterable of str
         The names that would have been accepted.
     """
-    close = difflib.get_close_matches(name, list(known), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+    close = nearest(name, known)
+    return f" (did you mean '{close}'?)" if close else ""

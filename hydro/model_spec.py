@@ -67,11 +67,3 @@ def basin_and_overrides(spec, overrides=None) -> tuple[Any, list[str]]:
         own = [f"{k}={assignment_value(v, k)}" for k, v in spec.changes.items()]
         return str(spec.basin.path), own + extra
     return spec, extra
-
-
-def scenario_period(start, end):
-    """``(start, end)`` of :func:`hydro.scenarios.run.run_scenarios` as dates (ISO strings as
-    :meth:`hydro.Model.run` takes them: an AttributeError before)."""
-    from hydro.model_values import as_date
-
-    return as_date(start, "start"), as_date(end, "end")

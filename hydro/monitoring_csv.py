@@ -30,7 +30,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.dates import PLAUSIBLE_YEARS
-from hydro.errors import HydroError, suggest
+from hydro.errors import HydroError, nearest, suggest
 from hydro.section_series import FLOW, SERIES_PARAMETERS, SectionSeries, normalise_parameter
 from hydro.units import SECONDS_PER_DAY
 from hydro.weather_csv import fields_hint, separator_hint
@@ -214,10 +214,8 @@ def missing_section(series: SectionSeries, section: str, named: str) -> HydroErr
     """The error for a ``section`` a monitoring CSV's ``series`` lacks (``named``: who names it, e.g. an
     agreement's key): a misspelt name in the CSV is as likely as in the agreement (the advice was to
     rename the agreement's section to the CSV's typo)."""
-    import difflib
-
-    close = difflib.get_close_matches(section, list(series.sections), n=1, cutoff=0.6)
-    near = (f"; is '{close[0]}' in the CSV a misspelling of '{section}'? Correct the CSV's section column, or "
+    close = nearest(section, series.sections)
+    near = (f"; is '{close}' in the CSV a misspelling of '{section}'? Correct the CSV's section column, or "
             if close else "; add its rows to the CSV, or ")
     return HydroError(f"{series.source}: no section '{section}', {named}; its sections: "
                       + ", ".join(series.sections) + near + "name a section it has")

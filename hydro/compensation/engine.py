@@ -139,9 +139,9 @@ def _check_names(agreement: Agreement, series: SectionSeries, skipped=frozenset(
         if isinstance(rule, QualityClassRule) and rule.inflow_section:
             named.append((f"{rule.where}.inflow_section", rule.inflow_section))
         for key, section in named:
-            if section not in known and str(series.source).lower().endswith(".csv"):  # the CSV's typo?
-                raise missing_section(series, section, f"which {file} names (key '{key}')")
             if section not in known:
+                if str(series.source).lower().endswith(".csv"):  # the CSV's typo as likely as the file's
+                    raise missing_section(series, section, f"which {file} names (key '{key}')")
                 raise HydroError(f"{file}: key '{key}': section '{section}' is not in {series.source}"
                                  + suggest(section, known) + "; known sections: " + ", ".join(known)
                                  + "; evaluate the agreement on a series that holds it (results written without "

@@ -69,9 +69,10 @@ class ScenarioRun:
 
 
 def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, end: date | None,
-            extra_overrides: list[str] | None = None, history: str = "", weather=None,
+            history: str = "", weather=None,
             constituents: tuple[str, ...] | None = None, apportion: bool = True):
-    """Compile and run one scenario; returns (Results, Compiled).
+    """Compile and run one scenario on ``info``'s basin (its :attr:`~BasinInfo.overrides` applied);
+    returns (Results, Compiled).
 
     ``weather`` (a :class:`hydro.weather.DailyForcing`) replaces the basin's
     station record, e.g. one member of a generated ensemble; such a run carries
@@ -82,7 +83,7 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
     from hydro.simulation import check_period, run
     from hydro.sources import SourceParameters
 
-    base = info.model(extra_overrides or ()).basin
+    base = info.model().basin
     s = start or base.settings.start
     e = end or base.settings.end
     check_period(base, s, e)
@@ -91,7 +92,7 @@ def run_one(info: BasinInfo, sfile: ScenarioFile, sid: str, start: date | None, 
     years = list(range(min(s, base.settings.start).year, e.year + 1))
     comp = compile_scenario(info, sfile, sid, years)
     try:
-        basin = info.model(list(extra_overrides or []) + comp.overrides).basin
+        basin = info.model(comp.overrides).basin
     except HydroError as exc:
         raise HydroError(f"{sfile.path}: scenario '{sid}': the compiled measures do not fit the basin: {exc}") from None
     if weather is None:
@@ -163,10 +164,11 @@ def run_scenarios(basin, scenario_file, start: date | None = None, end: date | N
     out; if the baseline fails, :class:`hydro.batch.BatchFailed` is raised.
     """
     from hydro.batch import BatchFailed, run_batch
-    from hydro.model_spec import basin_and_overrides, scenario_period
+    from hydro.model_spec import basin_and_overrides
+    from hydro.model_values import as_date
     from hydro.scenarios.period import checked_plan
     from hydro.scenarios.release_check import release_notes
-    start, end = scenario_period(start, end)  # ISO strings as Model.run takes them
+    start, end = as_date(start, "start"), as_date(end, "end")  # ISO strings as Model.run takes them
     basin, changes = basin_and_overrides(basin, overrides)  # a Model: its file and its changes
     sfile = scenario_file if isinstance(scenario_file, ScenarioFile) else ScenarioFile.from_toml(scenario_file)
     info = BasinInfo.load(basin, changes)

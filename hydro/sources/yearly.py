@@ -142,6 +142,7 @@ def as_series(value, origin: Origin, key: str) -> YearSeries:
         if not value:
             raise origin.error(key, "empty table of years; give { 2015 = x, 2020 = y } or a number")
         pairs = []
+        first, last = PLAUSIBLE_YEARS
         for year, v in value.items():
             if isinstance(year, bool) or not (
                 isinstance(year, (int, np.integer)) or (isinstance(year, str) and _YEAR_KEY.match(year))
@@ -152,7 +153,6 @@ def as_series(value, origin: Origin, key: str) -> YearSeries:
                 raise origin.error(f"{key}.{year}", f"expected a number, got {v!r}")
             if not math.isfinite(v):
                 raise origin.error(f"{key}.{year}", f"expected a finite number, got {v}")
-            first, last = PLAUSIBLE_YEARS
             if not first <= int(year) <= last:  # 201 for 2010 bent the line from year 201
                 raise origin.error(f"{key}.{year}", f"year {year} is outside {first}..{last}; "
                                    "write four-digit years (2015, not 15)")
