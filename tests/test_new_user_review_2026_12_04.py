@@ -7,9 +7,8 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from test_cli_messages import invoke, user_error  # exit 2, no traceback, every fragment said
 
-from hydro.cli import main
 from hydro.errors import HydroError
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -17,22 +16,11 @@ PHASE2 = ROOT / "configs/agreements/miyun_chaobai_phase2_2022.toml"
 SCENARIOS = ROOT / "configs/scenarios/watershed.toml"
 
 
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def refused(result, *said):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    for text in said:
-        assert text in result.output, (text, result.output)
-
-
 def test_a_bad_set_value_of_an_agreement_is_blamed_on_the_set_not_the_file(tmp_path):
     # it said "<agreement>.toml: key 'period': expected ...": the user looked in a file that was right
     csv = tmp_path / "m.csv"
     csv.write_text("section,year,month,parameter,value,unit\ngubeikou,2018,1,tn,5.1,mg/L\n")
-    refused(invoke("compensate", csv, PHASE2, "--set", "period=2013-2017"),
+    user_error(invoke("compensate", csv, PHASE2, "--set", "period=2013-2017"),
             "--set period=2013-2017: ", "key 'period': expected [first_year, last_year]")
 
 
@@ -41,11 +29,11 @@ def test_a_section_misspelt_in_a_monitoring_csv_is_said_to_be_the_csvs(tmp_path)
     csv = tmp_path / "m.csv"
     csv.write_text("section,year,month,parameter,value,unit\ngubeiko,2018,1,tn,5.1,mg/L\n")
     result = invoke("compensate", csv, PHASE2)
-    refused(result, "m.csv: no section 'gubeikou'", "is 'gubeiko' in the CSV a misspelling of 'gubeikou'?")
+    user_error(result, "m.csv: no section 'gubeikou'", "is 'gubeiko' in the CSV a misspelling of 'gubeikou'?")
     assert "did you mean 'gubeiko'" not in result.output and "--variables" not in result.output
 
 
-def test_a_lifetime_of_a_fraction_of_a_year_is_refused(tmp_path):
+def test_a_lifetime_of_a_fraction_of_a_year_is_user_error(tmp_path):
     text = SCENARIOS.read_text()
     first = re.search(r"lifetime_years = \d+(\.0)?", text)
     assert first
@@ -61,7 +49,7 @@ def test_a_csv_output_name_is_refused_as_such_even_where_its_summary_exists(tmp_
     # with NAME.summary.csv there it said "exists; pass --overwrite", and --overwrite then hit the suffix
     monkeypatch.chdir(tmp_path)
     (tmp_path / "ws.summary.csv").write_text("x\n")
-    refused(invoke("scenarios", "watershed", SCENARIOS, "-o", "ws.csv"), "-o ws.csv: ", "a name ending in .nc")
+    user_error(invoke("scenarios", "watershed", SCENARIOS, "-o", "ws.csv"), "-o ws.csv: ", "a name ending in .nc")
     assert (tmp_path / "ws.summary.csv").read_text() == "x\n"
 
 
