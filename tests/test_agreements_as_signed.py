@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_invoke import invoke
 from click.testing import CliRunner
 
 from hydro.cli import main
@@ -48,10 +49,6 @@ def months(*years):
     for y in years:
         out.extend([y] * 12 if np.isscalar(y) else y)
     return np.array(out, dtype=float)
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def section_ids(basin):

@@ -13,9 +13,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
 
-from hydro.cli import main
+from cli_invoke import invoke, user_error
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "configs" / "examples" / "tiny"
@@ -26,20 +25,6 @@ HYMOD = ROOT / "validation" / "calibration" / "hymod"
 
 BOM = b"\xef\xbb\xbf"
 GBK_NAME = "密云水库"
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def check(result, *names):
-    """Exit 2, no traceback, every name in the message."""
-    out = result.output
-    assert result.exit_code == 2, f"exit {result.exit_code}: {out}\n{result.exception!r}"
-    assert "Traceback" not in out, out
-    assert result.exception is None or isinstance(result.exception, SystemExit), repr(result.exception)
-    for name in names:
-        assert name in out, f"{name!r} not in: {out}"
 
 
 # ------------------------------------------------------------------------------------------
@@ -99,7 +84,7 @@ BASIN_CASES = [
 @pytest.mark.parametrize("mutate, names", [c[1:] for c in BASIN_CASES], ids=[c[0] for c in BASIN_CASES])
 def test_bad_basin_file(tmp_path, mutate, names):
     folder = _tiny(tmp_path, basin=mutate)
-    check(invoke("run", folder, "-o", tmp_path / "o.nc", "-q"), *names)
+    user_error(invoke("run", folder, "-o", tmp_path / "o.nc", "-q"), *names)
     assert not (tmp_path / "o.nc").exists()
 
 
@@ -118,7 +103,7 @@ ENCODING_CASES = [
 @pytest.mark.parametrize("encode, names", [c[1:] for c in ENCODING_CASES], ids=[c[0] for c in ENCODING_CASES])
 def test_basin_file_not_utf8(tmp_path, encode, names):
     folder = _tiny(tmp_path, basin_bytes=encode)
-    check(invoke("run", folder, "-o", tmp_path / "o.nc", "-q"), *names)
+    user_error(invoke("run", folder, "-o", tmp_path / "o.nc", "-q"), *names)
 
 
 @pytest.mark.parametrize("given, names", [
@@ -134,8 +119,8 @@ def test_a_file_that_is_not_a_basin_given_as_basin(tmp_path, given, names):
     (folder / "o.nc").write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(range(256)))
     (folder / "scen.toml").write_bytes(SCENARIOS.read_bytes())
     (folder / "empty.toml").write_bytes(b"")
-    check(invoke("run", folder / given, "-o", tmp_path / "x.nc", "-q"), *names)
-    check(invoke("info", folder / "forcing.csv"), "not a basin file")
+    user_error(invoke("run", folder / given, "-o", tmp_path / "x.nc", "-q"), *names)
+    user_error(invoke("info", folder / "forcing.csv"), "not a basin file")
 
 
 @pytest.mark.parametrize("args, names", [
@@ -150,7 +135,7 @@ def test_a_file_of_another_kind(tmp_path, tiny_nc, args, names):
     # these said "key 'name': missing; add it to this table", "key 'basin': unknown key", "not
     # UTF-8 text ... save it as UTF-8 (in Excel ...)"
     args = [str(a).format(nc=tiny_nc, tmp=tmp_path) for a in args]
-    check(invoke(*args), *names, "`hydro info FILE` says what a file is")
+    user_error(invoke(*args), *names, "`hydro info FILE` says what a file is")
 
 
 def test_another_kind_of_file_as_gep_prices(tiny_nc):
@@ -202,7 +187,7 @@ FORCING_CASES = [
 @pytest.mark.parametrize("mutate, names", [c[1:] for c in FORCING_CASES], ids=[c[0] for c in FORCING_CASES])
 def test_bad_forcing_csv(tmp_path, mutate, names):
     folder = _tiny(tmp_path, forcing=mutate)
-    check(invoke("run", folder, "-o", tmp_path / "o.nc", "-q"), *names)
+    user_error(invoke("run", folder, "-o", tmp_path / "o.nc", "-q"), *names)
 
 
 FORCING_ENCODINGS = [
@@ -217,7 +202,7 @@ FORCING_ENCODINGS = [
 @pytest.mark.parametrize("encode, names", [c[1:] for c in FORCING_ENCODINGS], ids=[c[0] for c in FORCING_ENCODINGS])
 def test_forcing_csv_not_utf8(tmp_path, encode, names):
     folder = _tiny(tmp_path, forcing_bytes=encode)
-    check(invoke("run", folder, "-o", tmp_path / "o.nc", "-q"), *names)
+    user_error(invoke("run", folder, "-o", tmp_path / "o.nc", "-q"), *names)
 
 
 # ------------------------------------------------------------------------------------------
@@ -257,7 +242,7 @@ def test_bad_scenarios_file(tmp_path, mutate, names):
         path.write_bytes(mutate(text).encode("gbk"))
     else:
         path.write_text(mutate(text), encoding="utf-8")
-    check(invoke("scenarios", "watershed", path, "-o", tmp_path / "s.nc", "-q"), *names)
+    user_error(invoke("scenarios", "watershed", path, "-o", tmp_path / "s.nc", "-q"), *names)
     assert not (tmp_path / "s.nc").exists()
 
 
@@ -268,7 +253,7 @@ def test_a_mistake_in_a_scenario_not_selected_is_still_refused(tmp_path):
     path.write_text(SCENARIOS.read_text(encoding="utf-8").replace(
         'where = { counties = ["West county", "East county"] }', 'where = { counties = ["West county", "Nowhere"] }'),
         encoding="utf-8")
-    check(invoke("scenarios", "watershed", path, "--scenario", "agriculture", "-o", tmp_path / "s.nc", "-q"),
+    user_error(invoke("scenarios", "watershed", path, "--scenario", "agriculture", "-o", tmp_path / "s.nc", "-q"),
           "watershed.toml", "Nowhere")
     assert not (tmp_path / "s.nc").exists()
 
@@ -307,7 +292,7 @@ MONITORING_CASES = [
 def test_bad_monitoring_csv(tmp_path, mutate, names):
     path = tmp_path / "m.csv"
     path.write_text(mutate(MONITORING), encoding="utf-8")
-    check(invoke("compensate", path, AGREEMENT), *names)
+    user_error(invoke("compensate", path, AGREEMENT), *names)
 
 
 @pytest.mark.parametrize("encode, names", [
@@ -317,7 +302,7 @@ def test_bad_monitoring_csv(tmp_path, mutate, names):
 def test_monitoring_csv_not_utf8(tmp_path, encode, names):
     path = tmp_path / "m.csv"
     path.write_bytes(encode(MONITORING))
-    check(invoke("compensate", path, AGREEMENT), *names)
+    user_error(invoke("compensate", path, AGREEMENT), *names)
 
 
 def test_monitoring_csv_with_bom_reads(tmp_path):
@@ -347,7 +332,7 @@ def test_bad_agreement(tmp_path, mutate, names):
     m.write_text(MONITORING, encoding="utf-8")
     a = tmp_path / "a.toml"
     a.write_text(mutate(AGREEMENT.read_text(encoding="utf-8")), encoding="utf-8")
-    check(invoke("compensate", m, a), *names)
+    user_error(invoke("compensate", m, a), *names)
 
 
 def test_agreement_in_gbk_and_with_bom(tmp_path):
@@ -356,7 +341,7 @@ def test_agreement_in_gbk_and_with_bom(tmp_path):
     text = AGREEMENT.read_text(encoding="utf-8")
     a = tmp_path / "a.toml"
     a.write_bytes(text.replace('payee = "yanqing"', 'payee = "延庆"').encode("gbk"))
-    check(invoke("compensate", m, a), "a.toml is not UTF-8 text", "save it as UTF-8")
+    user_error(invoke("compensate", m, a), "a.toml is not UTF-8 text", "save it as UTF-8")
     a.write_bytes(BOM + text.replace("\n", "\r\n").encode())
     from hydro.compensation import Agreement
 
@@ -391,13 +376,13 @@ CALIBRATION_CASES = [
 @pytest.mark.parametrize("mutate, names", [c[1:] for c in CALIBRATION_CASES], ids=[c[0] for c in CALIBRATION_CASES])
 def test_bad_calibration_config(tmp_path, mutate, names):
     path = _calibration(tmp_path, mutate)
-    check(invoke("calibrate", path, "-o", tmp_path / "out", "--workers", "1", "-q"), *names)
+    user_error(invoke("calibrate", path, "-o", tmp_path / "out", "--workers", "1", "-q"), *names)
     assert not (tmp_path / "out" / "evaluations.jsonl").exists()
 
 
 def test_calibration_config_in_gbk(tmp_path):
     path = _calibration(tmp_path, raw=lambda t: ("# 密云\n" + t).encode("gbk"))
-    check(invoke("calibrate", path, "-o", tmp_path / "out", "-q"), "cal.toml is not UTF-8 text", "line 1")
+    user_error(invoke("calibrate", path, "-o", tmp_path / "out", "-q"), "cal.toml is not UTF-8 text", "line 1")
 
 
 def test_catchment_forcing_in_gbk(tmp_path):
@@ -406,7 +391,7 @@ def test_catchment_forcing_in_gbk(tmp_path):
     forcing = folder / "forcing.csv"
     forcing.write_bytes(("# 密云\n").encode("gbk") + forcing.read_bytes())
     path = _calibration(tmp_path, _sub(str(HYMOD / "catchment.toml"), str(folder / "catchment.toml")))
-    check(invoke("calibrate", path, "-o", tmp_path / "out", "-q"), "forcing.csv is not UTF-8 text")
+    user_error(invoke("calibrate", path, "-o", tmp_path / "out", "-q"), "forcing.csv is not UTF-8 text")
 
 
 # ------------------------------------------------------------------------------------------
@@ -473,26 +458,26 @@ def test_bad_results_file(tmp_path, tiny_nc, kind, command):
             "gep": ["gep", path],
             "plot": ["plot", path, "trajectory", "-o", tmp_path / "p.png"],
             "compensate": ["compensate", path, AGREEMENT]}[command]
-    check(invoke(*args), path.name)
+    user_error(invoke(*args), path.name)
     assert not (tmp_path / "r.html").exists() and not (tmp_path / "p.png").exists()
 
 
 def test_report_of_a_foreign_netcdf(tmp_path):
     path = _foreign(tmp_path / "foreign.nc")
-    check(invoke("report", path, "-o", tmp_path / "r.html"), "foreign.nc", "not a hydro results file")
+    user_error(invoke("report", path, "-o", tmp_path / "r.html"), "foreign.nc", "not a hydro results file")
     assert not (tmp_path / "r.html").exists()
 
 
 def test_report_of_a_results_file_without_section_variables(tmp_path, tiny_nc):
     path = _incomplete(tiny_nc, tmp_path / "cut.nc")
-    check(invoke("report", path, "-o", tmp_path / "r.html"), "cut.nc", "section_discharge")
+    user_error(invoke("report", path, "-o", tmp_path / "r.html"), "cut.nc", "section_discharge")
     assert not (tmp_path / "r.html").exists()
 
 
 def test_results_without_what_gep_or_compensate_reads(tmp_path, tiny_nc):
     # gep said "GEP needs a watershed run ...; these results have none" without the file or what
     # to do; compensate "coordinate variable 'section' (string ids) is missing" without what to do
-    check(invoke("gep", tiny_nc), "tiny.nc: GEP needs a watershed run", "basin 'tiny'", "`hydro run miyun`")
+    user_error(invoke("gep", tiny_nc), "tiny.nc: GEP needs a watershed run", "basin 'tiny'", "`hydro run miyun`")
     import netCDF4
 
     path = tmp_path / "nosections.nc"
@@ -503,7 +488,7 @@ def test_results_without_what_gep_or_compensate_reads(tmp_path, tiny_nc):
             out = dst.createVariable(name, src[name].datatype, ("time",))
             out.setncatts({k: src[name].getncattr(k) for k in src[name].ncattrs() if k != "_FillValue"})
             out[:] = src[name][:]
-    check(invoke("compensate", path, AGREEMENT), "nosections.nc: coordinate variable 'section'",
+    user_error(invoke("compensate", path, AGREEMENT), "nosections.nc: coordinate variable 'section'",
           "as `hydro run` writes them")
 
 
@@ -511,11 +496,11 @@ def test_gep_of_monthly_means(tmp_path):
     # counted each monthly mean as one day: "2001  3*" days, a fraction of the GEP, exit 0
     out = tmp_path / "ws-monthly.nc"
     assert invoke("run", "watershed", "--end", "2001-03-31", "--aggregate", "monthly", "-o", out, "-q").exit_code == 0
-    check(invoke("gep", out), "ws-monthly.nc: holds monthly means", "GEP sums the days of a run", "without --aggregate")
+    user_error(invoke("gep", out), "ws-monthly.nc: holds monthly means", "GEP sums the days of a run", "without --aggregate")
     # compensate made no month of them: every rule "undetermined", exit 0
-    check(invoke("compensate", out, AGREEMENT), "ws-monthly.nc: holds monthly means", "without --aggregate")
+    user_error(invoke("compensate", out, AGREEMENT), "ws-monthly.nc: holds monthly means", "without --aggregate")
     # plot classes said "needs concentrations ... these results have none"
-    check(invoke("plot", out, "classes", "-o", tmp_path / "c.png"), "ws-monthly.nc: holds monthly means")
+    user_error(invoke("plot", out, "classes", "-o", tmp_path / "c.png"), "ws-monthly.nc: holds monthly means")
     assert not (tmp_path / "c.png").exists()
 
 
@@ -526,14 +511,14 @@ def test_report_and_compensate_of_a_weather_ensemble(tmp_path, tiny_nc):
     r = invoke("run", "watershed", "--members", "2", "--workers", "1", "--end", "2001-01-31", "-o", out, "-q",
                "--variables", "section_discharge,discharge")
     assert r.exit_code == 0, r.output
-    check(invoke("compensate", out, AGREEMENT), "ens.nc: a weather ensemble", "use --uncertainty N")
+    user_error(invoke("compensate", out, AGREEMENT), "ens.nc: a weather ensemble", "use --uncertainty N")
     import netCDF4
 
     cut = _incomplete(tiny_nc, tmp_path / "cut.nc")  # an ensemble without the section variables
     with netCDF4.Dataset(cut, "a") as ds:
         ds.createDimension("member", 2)
         ds.createVariable("member", "i4", ("member",))[:] = [0, 1]
-    check(invoke("report", cut, "-o", tmp_path / "r.html"), "cut.nc: a weather ensemble (--members) without "
+    user_error(invoke("report", cut, "-o", tmp_path / "r.html"), "cut.nc: a weather ensemble (--members) without "
           "section_discharge", "again with them in --variables")
 
 
@@ -589,7 +574,7 @@ def test_bad_command_line(tmp_path, tiny_nc, args, names):
     args = [str(a).format(nc=tiny_nc, tmp=tmp_path) for a in args]
     if args[0] == "run" and "-o" not in args:
         args += ["-o", str(tmp_path / "o.nc"), "-q"]
-    check(invoke(*args), *names)
+    user_error(invoke(*args), *names)
 
 
 def test_scenarios_check_their_period_as_run_does(tmp_path):
@@ -598,8 +583,8 @@ def test_scenarios_check_their_period_as_run_does(tmp_path):
     for period in (["--start", "2005-01-01", "--end", "2004-01-01"], ["--start", "9999-12-25", "--end", "9999-12-31"]):
         run = invoke("run", "watershed", "--synthetic-weather", "3", *period, "-o", tmp_path / "r.nc", "-q")
         scen = invoke("scenarios", "watershed", SCENARIOS, *period, "-o", tmp_path / "s.nc")
-        check(run, "the run ends")
-        check(scen, "the run ends")
+        user_error(run, "the run ends")
+        user_error(scen, "the run ends")
         assert "scenario baseline" not in scen.output, scen.output
         run_line, scen_line = (r.output.strip().splitlines()[-1].split("; fix")[0] for r in (run, scen))
         assert run_line == scen_line, (run.output, scen.output)
@@ -611,7 +596,7 @@ def test_a_scenario_asked_of_a_run_has_one_wording(tmp_path, tiny_nc):
             invoke("plot", tiny_nc, "trajectory", "--scenario", "x", "-o", tmp_path / "p.png"),
             invoke("report", tiny_nc, "-o", tmp_path / "r.html", "--scenario", "x")]
     for r in runs:
-        check(r, "--scenario x: ", "tiny.nc has no scenario dimension")
+        user_error(r, "--scenario x: ", "tiny.nc has no scenario dimension")
     assert len({r.output.strip().splitlines()[-1] for r in runs}) == 1, [r.output for r in runs]
 
 

@@ -13,17 +13,12 @@ import os
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from cli_invoke import invoke
 
-from hydro.cli import main
 from hydro.errors import HydroError
 
 NO_IRRIGATION = "withdrawals.yangyuan_sanggan_irrigation.flow_m3_s=[0,0,0,0,0,0,0,0,0,0,0,0]"
 PERIOD = ("--start", "2005-04-01", "--end", "2005-05-31")   # April-May: Xuanhua asks 1.442 m3/s
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")

@@ -8,23 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from click.testing import CliRunner
-
-from hydro.cli import main
+from cli_invoke import invoke, user_error
 
 ROOT = Path(__file__).resolve().parents[1]
 LEGUER = ROOT / "validation" / "calibration" / "leguer" / "catchment.toml"
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def user_error(result, *fragments):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    for f in fragments:
-        assert f in result.output, result.output
 
 
 def write_params(path: Path, model: str, target: Path, overrides: list[str]) -> Path:

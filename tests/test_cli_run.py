@@ -8,6 +8,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from cli_invoke import invoke, user_error
 from click.testing import CliRunner
 
 from hydro.basin import ROOT
@@ -16,24 +17,12 @@ from hydro.cli import main
 TINY = ROOT / "configs" / "examples" / "tiny"
 
 
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 @pytest.fixture()
 def tiny_copy(tmp_path):
     """A writable copy of the example basin."""
     dest = tmp_path / "tiny"
     shutil.copytree(TINY, dest)
     return dest
-
-
-def assert_user_error(result, *fragments):
-    """Exit status 2, a message with every fragment, and no traceback."""
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    for f in fragments:
-        assert f in result.output, f"{f!r} not in {result.output!r}"
 
 
 def test_run_writes_cf_netcdf_that_xarray_opens(tmp_path):
@@ -70,7 +59,7 @@ def test_existing_output_is_not_overwritten_without_flag(tmp_path):
     out = tmp_path / "tiny.nc"
     assert invoke("run", "tiny", "-o", out).exit_code == 0
     before = out.read_bytes()
-    assert_user_error(invoke("run", "tiny", "-o", out), "exists", "--overwrite")
+    user_error(invoke("run", "tiny", "-o", out), "exists", "--overwrite")
     assert out.read_bytes() == before
     assert invoke("run", "tiny", "-o", out, "--overwrite", "-q").exit_code == 0
 
@@ -91,23 +80,23 @@ def test_set_override_changes_the_run_and_its_hash(tmp_path):
 def test_malformed_toml_names_file_and_line(tiny_copy, tmp_path):
     text = (tiny_copy / "basin.toml").read_text().replace('name = "tiny"', 'name = "tiny', 1)
     (tiny_copy / "basin.toml").write_text(text)
-    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), "basin.toml", "line")
+    user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), "basin.toml", "line")
     assert not (tmp_path / "x.nc").exists()
 
 
 def test_unknown_key_suggests_the_nearest(tiny_copy, tmp_path):
     text = (tiny_copy / "basin.toml").read_text().replace("dispersion_m2_s = 20.0", "dispersion_m2s = 20.0", 1)
     (tiny_copy / "basin.toml").write_text(text)
-    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"),
+    user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"),
                       "reaches[0].dispersion_m2s", "did you mean 'dispersion_m2_s'")
 
 
 def test_missing_value_and_wrong_type(tiny_copy, tmp_path):
     text = (tiny_copy / "basin.toml").read_text()
     (tiny_copy / "basin.toml").write_text(text.replace("length_km = 20.0\n", "", 1))
-    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), "reaches[0].length_km", "missing")
+    user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), "reaches[0].length_km", "missing")
     (tiny_copy / "basin.toml").write_text(text.replace("length_km = 20.0", 'length_km = "twenty"', 1))
-    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), "length_km", "expected a number")
+    user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), "length_km", "expected a number")
 
 
 @pytest.mark.parametrize(("old", "new", "fragment"), [
@@ -122,7 +111,7 @@ def test_network_mistakes_are_clear(tiny_copy, tmp_path, old, new, fragment):
     text = (tiny_copy / "basin.toml").read_text()
     assert old in text
     (tiny_copy / "basin.toml").write_text(text.replace(old, new, 1))
-    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), fragment)
+    user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), fragment)
     assert not (tmp_path / "x.nc").exists()
 
 
@@ -130,7 +119,7 @@ def test_orphan_outlet_is_rejected(tiny_copy, tmp_path):
     text = (tiny_copy / "basin.toml").read_text()
     text = text.replace('downstream = "middle"\nvelocity_coeff = 0.22', 'velocity_coeff = 0.22', 1)
     (tiny_copy / "basin.toml").write_text(text)
-    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), "exactly one outlet", "east")
+    user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"), "exactly one outlet", "east")
 
 
 def test_zero_flow_is_reported_with_reach_and_day(tiny_copy, tmp_path):
@@ -144,24 +133,24 @@ def test_nan_in_forcing_csv_names_file_column_and_line(tiny_copy, tmp_path):
     lines = (tiny_copy / "forcing.csv").read_text().splitlines()
     lines[10] = lines[10].split(",")[0] + ",NA," + lines[10].split(",")[2]
     (tiny_copy / "forcing.csv").write_text("\n".join(lines) + "\n")
-    assert_user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"),
+    user_error(invoke("run", tiny_copy, "-o", tmp_path / "x.nc"),
                       "forcing.csv", "north_upper_m3_s", "line 11", "not a number")  # lines[10]: line 11 of the file
     assert not (tmp_path / "x.nc").exists()
     assert not list(tmp_path.glob(".x.nc*"))  # no partial temporary file either
 
 
 def test_forcing_must_cover_the_run(tmp_path):
-    assert_user_error(invoke("run", "tiny", "-o", tmp_path / "x.nc", "--end", "2022-06-30"),
+    user_error(invoke("run", "tiny", "-o", tmp_path / "x.nc", "--end", "2022-06-30"),
                       "no value for 2022-01-01")
 
 
 def test_bad_dates_and_period(tmp_path):
-    assert_user_error(invoke("run", "tiny", "--start", "2020-13-01"), "--start", "YYYY-MM-DD")
-    assert_user_error(invoke("run", "tiny", "--start", "2021-01-01", "--end", "2020-01-01"), "before it starts")
+    user_error(invoke("run", "tiny", "--start", "2020-13-01"), "--start", "YYYY-MM-DD")
+    user_error(invoke("run", "tiny", "--start", "2021-01-01", "--end", "2020-01-01"), "before it starts")
 
 
 def test_unknown_basin_suggests_shipped_names():
-    assert_user_error(invoke("run", "tinny"), "did you mean 'tiny'")
+    user_error(invoke("run", "tinny"), "did you mean 'tiny'")
 
 
 def test_failed_write_leaves_no_file(tmp_path, monkeypatch):
@@ -216,7 +205,7 @@ def test_validate_json_follows_the_brief():
 
 
 def test_validate_unknown_case():
-    assert_user_error(invoke("validate", "ogata"), "unknown validation case 'ogata'")
+    user_error(invoke("validate", "ogata"), "unknown validation case 'ogata'")
 
 
 def test_help_texts_explain_commands():
@@ -254,14 +243,14 @@ def test_plot_command_writes_figures_and_rejects_unknown_kinds(tmp_path):
         result = invoke("plot", out, kind, "-o", fig)
         assert result.exit_code == 0, result.output
         assert fig.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
-    assert_user_error(invoke("plot", out, "trajecory", "-o", tmp_path / "x.png"), "did you mean 'trajectory'")
+    user_error(invoke("plot", out, "trajecory", "-o", tmp_path / "x.png"), "did you mean 'trajectory'")
 
 
 def test_compensate_names_unknown_sections(tmp_path):
     out = tmp_path / "t.nc"
     invoke("run", "tiny", "-o", out, "-q", "--end", "2020-03-31")
     agreement = ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml"
-    assert_user_error(invoke("compensate", out, agreement), "bahaoqiao", "known sections")
+    user_error(invoke("compensate", out, agreement), "bahaoqiao", "known sections")
 
 
 @pytest.mark.parametrize(("path", "fragment"), [
@@ -286,7 +275,7 @@ def test_synthetic_weather_run_covers_years_the_record_lacks(tmp_path):
     res = load_results(out)
     assert res.attrs["weather_synthetic"] == "true" and res.attrs["weather_seed"] == "3"
     assert str(res.dates[0]) == "2030-01-01"
-    assert_user_error(invoke("run", "tiny", "--synthetic-weather", "3", "-o", tmp_path / "x.nc"),
+    user_error(invoke("run", "tiny", "--synthetic-weather", "3", "-o", tmp_path / "x.nc"),
                       "needs a watershed basin")
 
 

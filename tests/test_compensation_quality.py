@@ -5,10 +5,9 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_invoke import invoke
 from synthetic_quality import write_quality_results
 
-from hydro.cli import main
 from hydro.compensation import Agreement
 from hydro.compensation.rules import QualityClassRule
 
@@ -20,10 +19,6 @@ AGREEMENTS = sorted((ROOT / "configs" / "agreements").glob("*.toml"))
 def quality_nc(tmp_path_factory):
     """2015-2027: every shipped agreement's period, all four parameters."""
     return write_quality_results(tmp_path_factory.mktemp("q") / "q.nc", start="2015-01-01", end="2027-12-31")
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.mark.parametrize("path", AGREEMENTS, ids=lambda p: p.stem)

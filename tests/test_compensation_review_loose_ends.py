@@ -14,6 +14,7 @@ from pathlib import Path
 
 import netCDF4
 import pytest
+from cli_invoke import invoke
 from click.testing import CliRunner
 from synthetic_quality import write_quality_results
 from test_compensation import HEAD, agreement, monthly
@@ -148,10 +149,6 @@ def plan_nc(tmp_path_factory):
     """2022-2025 on generated weather: phase 2 is in force 2022-2026, so 2026 is not reached."""
     path = write_quality_results(tmp_path_factory.mktemp("n") / "plan.nc", start="2022-01-01", end="2025-12-31")
     return _generated(path)
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def test_json_quality_carries_the_notes_text_mode_prints(plan_nc):

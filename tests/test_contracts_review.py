@@ -12,6 +12,7 @@ import re
 import click
 import netCDF4
 import pytest
+from cli_invoke import invoke
 from click.testing import CliRunner
 
 from hydro.cli import main
@@ -50,10 +51,6 @@ def _command(name: str) -> click.Command:
     command = main.get_command(click.Context(main), name)  # lazy commands load here
     assert command is not None, name
     return command
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.mark.parametrize("name", sorted(BRIEF_COMMANDS))

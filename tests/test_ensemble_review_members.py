@@ -9,18 +9,13 @@ from datetime import date
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from cli_invoke import invoke
 
 from hydro.basin import Basin
-from hydro.cli import main
 from hydro.ensemble import member_weather, run_ensemble, weather_generator
 from hydro.weathergen import _normals, daily_wet_probability
 
 START, END = date(2021, 1, 1), date(2021, 3, 31)
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def test_members_are_independent_streams():

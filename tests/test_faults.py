@@ -23,10 +23,9 @@ import time
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_invoke import invoke
 
 from hydro import outputs
-from hydro.cli import main
 
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "configs" / "examples" / "tiny"
@@ -40,10 +39,6 @@ MONITORING = ("section,year,month,parameter,value,unit\n"
                         for p, v in (("nh3n", 0.4), ("codmn", 3.0), ("tp", 0.1))))
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def _env(**extra) -> dict:

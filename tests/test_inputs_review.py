@@ -15,11 +15,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from cli_invoke import invoke, user_error
 
 from hydro import outputs
 from hydro.basin import Basin
-from hydro.cli import main
 from hydro.errors import HydroError
 from hydro.forcing_csv import read_forcing_csv
 from hydro.monitoring_csv import read_monitoring_csv
@@ -30,17 +29,6 @@ from hydro.transfers import read_transfer_series
 ROOT = Path(__file__).resolve().parents[1]
 TINY = ROOT / "configs" / "examples" / "tiny"
 WATERSHED = ROOT / "configs" / "examples" / "watershed"
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def user_error(result, *names):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    for name in names:
-        assert name in result.output, result.output
 
 
 def _temps(folder: Path) -> list[Path]:

@@ -7,7 +7,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
-from test_cli_messages import invoke, user_error  # exit 2, no traceback, every fragment said
+from cli_invoke import invoke, user_error  # exit 2, no traceback, every fragment said
 
 from hydro.errors import HydroError
 

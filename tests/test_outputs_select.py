@@ -15,10 +15,9 @@ from datetime import date, timedelta
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from cli_invoke import invoke
 
 from hydro.basin import ROOT, Basin
-from hydro.cli import main
 from hydro.errors import HydroError
 from hydro.outputspec import OutputSpec, reduce
 from hydro.results import Results, load_results
@@ -27,10 +26,6 @@ from hydro.summary import budget_closure
 
 TINY = ROOT / "configs" / "examples" / "tiny"
 START, END = date(2020, 1, 15), date(2021, 3, 10)  # partial first and last months
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture(scope="module")

@@ -9,17 +9,11 @@ from pathlib import Path
 
 import netCDF4
 import numpy as np
-from click.testing import CliRunner
-
-from hydro.cli import main
+from cli_invoke import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "configs" / "scenarios" / "watershed.toml"
 STRADDLE = ("--start", "2010-07-01", "--end", "2011-06-30")
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def test_scenarios_refusal_and_note_name_the_observed_and_generated_days(tmp_path):

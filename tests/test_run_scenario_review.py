@@ -10,29 +10,16 @@ from pathlib import Path
 import netCDF4
 import numpy as np
 import pytest
-from click.testing import CliRunner
-
-from hydro.cli import main
+from cli_invoke import invoke, user_error
 
 ROOT = Path(__file__).resolve().parents[1]
 SCENARIOS = ROOT / "configs" / "scenarios" / "watershed.toml"
 PERIOD = ("--start", "2001-01-01", "--end", "2002-12-31")
 
 
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
 def ok(result):
     assert result.exit_code == 0, result.output
     return result
-
-
-def user_error(result, *fragments):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    for f in fragments:
-        assert f in result.output, result.output
 
 
 def member(ds, name: str, k: int):

@@ -13,17 +13,11 @@ from pathlib import Path
 import netCDF4
 import numpy as np
 import pytest
-from click.testing import CliRunner
-
-from hydro.cli import main
+from cli_invoke import invoke
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "configs" / "scenarios" / "watershed.toml"
 FUTURE = ("--start", "2011-01-01", "--end", "2012-12-31")
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def scenario_file(folder: Path, first_year: int) -> Path:

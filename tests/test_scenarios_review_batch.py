@@ -13,9 +13,8 @@ import re
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from cli_invoke import invoke, user_error
 
-from hydro.cli import main
 from hydro.errors import HydroError
 from hydro.scenarios import BasinInfo, ScenarioFile, compile_scenario
 from hydro.scenarios.measures import check_basin, check_parties
@@ -24,17 +23,6 @@ from hydro.scenarios.summary import check_target_locations
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = ROOT / "configs" / "scenarios"
 WATERSHED_FILE = SHIPPED / "watershed.toml"
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-def refused(result, *fragments):
-    assert result.exit_code == 2, result.output
-    assert "Traceback" not in result.output
-    for f in fragments:
-        assert f in result.output, result.output
 
 
 def _for_basin(tmp_path, name: str) -> Path:
@@ -54,10 +42,10 @@ def test_a_file_for_another_basin_is_refused_before_any_run(tmp_path):
     with pytest.raises(HydroError, match=wrong):
         compile_scenario(info, ScenarioFile.from_toml(path), "domestic", [2001, 2002])
     out = tmp_path / "s.nc"
-    refused(invoke("scenarios", "watershed", path, "-o", out, "--workers", "1"),
+    user_error(invoke("scenarios", "watershed", path, "-o", out, "--workers", "1"),
             str(path), "[scenario_set] basin", "'miyun'", "'watershed'", "hydro scenarios miyun")
     assert not out.exists()
-    refused(invoke("run", "watershed", "--scenario", "domestic", "--scenario-file", path, "-o", tmp_path / "r.nc"),
+    user_error(invoke("run", "watershed", "--scenario", "domestic", "--scenario-file", path, "-o", tmp_path / "r.nc"),
             "written for basin 'miyun'")
     assert not (tmp_path / "r.nc").exists()
 
@@ -65,7 +53,7 @@ def test_a_file_for_another_basin_is_refused_before_any_run(tmp_path):
 def test_a_shipped_file_with_targets_names_its_basin_not_a_location(tmp_path):
     # Guanting's file on the watershed: the error said "unknown location 'bahaoqiao'" before
     result = invoke("scenarios", "watershed", SHIPPED / "guanting.toml", "-o", tmp_path / "s.nc")
-    refused(result, "written for basin 'guanting'", "is basin 'watershed'")
+    user_error(result, "written for basin 'guanting'", "is basin 'watershed'")
     assert "unknown location" not in result.output
 
 
@@ -78,7 +66,7 @@ def test_the_basin_is_checked_before_the_period(tmp_path):
                  ("run", "miyun", "--scenario", "hebei_plan_2025", "--scenario-file", plan, *period,
                   "-o", tmp_path / "r.nc")):
         result = invoke(*args)
-        refused(result, "written for basin 'guanting'", "is basin 'miyun'")
+        user_error(result, "written for basin 'guanting'", "is basin 'miyun'")
         assert "--members" not in result.output and "--synthetic-weather" not in result.output
     assert list(tmp_path.iterdir()) == []
 
@@ -92,7 +80,7 @@ def test_incentives_refuse_a_scenario_file_for_another_basin(tmp_path):
     assert r.exit_code == 0, r.output
     agreement = ROOT / "configs" / "agreements" / "beijing_internal_2015.toml"
     other = _for_basin(tmp_path, "miyun")
-    refused(invoke("compensate", "--scenarios", out, agreement, "--scenario-file", other),
+    user_error(invoke("compensate", "--scenarios", out, agreement, "--scenario-file", other),
             str(other), "written for basin 'miyun'", f"{out}, the scenarios' results, is basin 'watershed'",
             "--scenario-file")
     # the right file passes this check (the agreement, written for Guanting's sections, then fails on its own)
@@ -123,7 +111,7 @@ def test_every_shipped_file_names_the_basin_it_fits(path):
 @pytest.mark.parametrize("name", ["x.csv", "x", "x.summary.csv"])
 def test_an_output_that_is_not_netcdf_by_its_suffix_is_refused(tmp_path, name):
     out = tmp_path / name
-    refused(invoke("scenarios", "watershed", WATERSHED_FILE, "-o", out, "--workers", "1",
+    user_error(invoke("scenarios", "watershed", WATERSHED_FILE, "-o", out, "--workers", "1",
                    "--start", "2001-01-01", "--end", "2001-03-31"), "ending in .nc", f"-o {out}")
     assert list(tmp_path.iterdir()) == []
 
@@ -131,7 +119,7 @@ def test_an_output_that_is_not_netcdf_by_its_suffix_is_refused(tmp_path, name):
 def test_a_period_before_the_station_record_is_refused_once_before_the_batch(tmp_path):
     result = invoke("scenarios", "watershed", WATERSHED_FILE, "-o", tmp_path / "s.nc", "--workers", "1",
                     "--start", "2000-06-01", "--end", "2001-12-31")
-    refused(result, "the station record starts on 2001-01-01", "2000-06-01", "--start")
+    user_error(result, "the station record starts on 2001-01-01", "2000-06-01", "--start")
     assert "scenario baseline" not in result.output and "[1/" not in result.output  # no scenario was tried
     assert list(tmp_path.iterdir()) == []
 

@@ -7,10 +7,9 @@ import shutil
 
 import numpy as np
 import pytest
-from click.testing import CliRunner
+from cli_invoke import invoke
 
 from hydro.basin import ROOT, Basin
-from hydro.cli import main
 from hydro.errors import HydroError
 from hydro.simulation import run
 from hydro.summary import budget_closure
@@ -80,10 +79,6 @@ def test_routing_choices_agree_in_volume(tmp_path):
     # same water, different timing: outlet volumes over two years within 2 %
     va, vb = a["discharge"][:, -1].sum(), b["discharge"][:, -1].sum()
     assert abs(va / vb - 1) < 0.02
-
-
-def invoke(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 @pytest.fixture()
