@@ -508,7 +508,10 @@ def info_command(path):
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of {case, metric, value, tolerance, passed}.")
 @click.option("--list", "list_only", is_flag=True,
               help="List the cases and exit (with --json: a JSON list of {case, layer, quick, description}).")
-def validate_command(cases, quick, as_json, list_only):
+@click.option("-q", "--quiet", is_flag=True,
+              help="No progress (the case names on stderr); the text report keeps its failed checks and "
+                   "the count.")
+def validate_command(cases, quick, as_json, list_only, quiet):
     """Run verification cases: analytical, reference, peer and data.
 
     Exit status 1 if any check fails.
@@ -530,15 +533,18 @@ def validate_command(cases, quick, as_json, list_only):
     from hydro.clitools import compile_notice
 
     def progress(case):  # on stderr in both forms, so that --json output on stdout stays clean
-        click.echo(f"-- {case.name}: {case.description}", err=True)
+        if not quiet:
+            click.echo(f"-- {case.name}: {case.description}", err=True)
 
-    compile_notice(every=True)
+    compile_notice(quiet, every=True)
     checks = run_cases(cases, quick=quick, progress=progress)
     if as_json:
         click.echo(json.dumps([c.as_json() for c in checks], indent=1))
     else:
         sign = {"max": "<=", "min": ">=", "abs": "|.|<="}
         for c in checks:
+            if quiet and c.passed:
+                continue
             click.echo(f"{'PASS' if c.passed else 'FAIL'}  {c.case:26s} {c.metric:36s} "
                        f"{c.value:12.4g} {sign[c.kind]:5s} {c.tolerance:.3g}")
         failed = sum(not c.passed for c in checks)

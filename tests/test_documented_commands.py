@@ -30,6 +30,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -148,6 +149,10 @@ def test_every_page_has_commands_and_each_reads_what_exists():
             readme = mine
 
 
+#: What each command printed on stdout, for the figures a page quotes from it (below).
+_STDOUT: dict[tuple[str, str], str] = {}
+
+
 @pytest.mark.slow
 @pytest.mark.parametrize("item", ALL, ids=[_id(i) for i in ALL])
 def test_documented_command_runs(item, tmp_path_factory):
@@ -168,3 +173,32 @@ def test_documented_command_runs(item, tmp_path_factory):
     assert result.returncode == status, (f"{page}: `{code}` exited {result.returncode}, the page says "
                                          f"{status}\n{result.stdout[-2000:]}\n{result.stderr[-3000:]}")
     assert "Traceback" not in result.stderr, result.stderr[-3000:]
+    _STDOUT[(page, code)] = result.stdout
+
+
+CALIBRATE = "docs/commands/calibrate.md"
+LEGUER_RUN = ("hydro run validation/calibration/leguer/catchment.toml --params cal-leguer/best_params.toml "
+              "-o leguer.nc --overwrite")
+
+
+@pytest.mark.slow
+def test_the_calibrate_page_quotes_the_scores_its_commands_give():
+    """docs/commands/calibrate.md quotes the NSE its `hydro run` prints (every observed day) and the
+    calibration's `q:nse` over 1992 (its scores.csv): both as the page rounds them (3 decimals), so
+    a change of the calibration or the run that moves either shows here (after the page's commands,
+    in this module's order)."""
+    folder = _FOLDERS.get(CALIBRATE)
+    if folder is None or (CALIBRATE, LEGUER_RUN) not in _STDOUT:
+        pytest.skip("the calibrate page's commands have not run (run the whole module)")
+    text = re.sub(r"\s+", " ", (ROOT / CALIBRATE).read_text(encoding="utf-8"))
+    quoted = re.search(r"warm-up year included \((\d\.\d{3}) on Le Léguer, [0-9-]+\), while the calibration "
+                       r"scores its calibration period only \(`q:nse` (\d\.\d{3}) over 1992\)", text)
+    assert quoted, f"{CALIBRATE}: the sentence quoting the two NSE changed; update this test to it"
+    printed = re.search(r"warm-up included\): (-?\d+\.\d{3})", _STDOUT[(CALIBRATE, LEGUER_RUN)])
+    assert printed, _STDOUT[(CALIBRATE, LEGUER_RUN)]
+    scores = pd.read_csv(folder / "cal-leguer" / "scores.csv")
+    nse = scores[(scores["period"] == "calibration") & (scores["metric"] == "nse")]["value"]
+    assert len(nse) == 1, scores
+    assert quoted.groups() == (printed.group(1), f"{float(nse.iloc[0]):.3f}"), (
+        f"{CALIBRATE} quotes NSE {quoted.group(1)} (run) and {quoted.group(2)} (calibration); the commands give "
+        f"{printed.group(1)} and {float(nse.iloc[0]):.3f}: update the sentence and its date")
