@@ -1913,25 +1913,13 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
 
 
 @kernel(helper=True)
-def _bounded_shares(j, n_tag, t0, tau, inv_q, c0_tot, c1_tot, inflow, s_used, inlet_debt):
-    """Bound chain ``j``'s planned inlet shares ``s_used`` (g, per tag) so that each tag's advective
-    inflow ``inflow - s_used / tau`` (g s-1) stays non-negative and the constituent's advective inflow
-    concentration stays between ``c_in`` (``c0_tot``) and the first cell's (``c1_tot``), mg L-1, over
-    ``tau`` seconds at the inflow ``1 / inv_q`` (m3 s-1); the tags share the second bound in
-    proportion, and what each takes is subtracted from its ``inlet_debt``.  Shared by
-    :func:`_inlet_split`, :func:`_inlet_split_every` and the local steps' inlet split.
-
-    The first bound is a tag's own: a plan carrying a correction of the last dispersion step
-    (``r_prev``) can ask one tag for more than its inflow while the constituent is within its bound
-    (a species made or removed by fast reactions between the two steps: its advective inflow, and the
-    first cell after it, went negative within the day).  Scaling by the second bound's factor (in
-    [0, 1]) keeps the first.  What either holds back stays owed.
+def _bounded_shares(j, n_tag, t0, tau, inv_q, s_tot, c0_tot, c1_tot, s_used, inlet_debt):
+    """Bound chain ``j``'s planned inlet shares ``s_used`` (g, per tag; summing to ``s_tot``) so that the
+    constituent's advective inflow concentration stays between ``c_in`` (``c0_tot``) and the first
+    cell's (``c1_tot``), mg L-1, over ``tau`` seconds at the inflow ``1 / inv_q`` (m3 s-1); the tags
+    share the bound in proportion, and what each takes is subtracted from its ``inlet_debt``.  Shared
+    by :func:`_inlet_split`, :func:`_inlet_split_every` and the local steps' inlet split.
     """
-    s_tot = 0.0
-    for k in range(n_tag):
-        x = min(s_used[k, j], tau * inflow[k, j])
-        s_used[k, j] = x
-        s_tot += x
     room = np.divide(tau * (c0_tot - c1_tot), inv_q) if inv_q > 0.0 else 0.0
     # theta = max(room, 0) / s_tot above that bound, min(room, 0) / s_tot below the
     # other, else 1 (s_tot / s_tot is exactly 1); as selects (see _inlet_split_one)
@@ -1967,6 +1955,7 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, gh
         h = np.uint64(chain_head[j])
         hc = h_cond[j]
         p = np.uint64(ghost_up[j]) + np.uint64(1)  # (unsigned: _SLOT_INDEX)
+        s_tot = 0.0
         c0_tot = 0.0
         c1_tot = 0.0
         for k in range(n_tag):
@@ -1980,9 +1969,10 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, gh
                 pred = 0.5 * r_prev[k, j]
             x = inlet_debt[t0 + k, j] + pred
             s_used[k, j] = x
+            s_tot += x
             c0_tot += c0k
             c1_tot += c[k, p]
-        _bounded_shares(j, n_tag, t0, tau, inv_qin[h], c0_tot, c1_tot, inflow, s_used, inlet_debt)
+        _bounded_shares(j, n_tag, t0, tau, inv_qin[h], s_tot, c0_tot, c1_tot, s_used, inlet_debt)
 
 
 
@@ -2010,6 +2000,7 @@ def _inlet_split_every(mode, tau, n_tag, t0, inflow, inv_qin, chain_head, ghost_
         h = np.uint64(chain_head[j])
         hc = tau * h_cond[j]
         p = np.uint64(ghost_up[j]) + np.uint64(1)  # (unsigned: _SLOT_INDEX)
+        s_tot = 0.0
         c0_tot = 0.0
         c1_tot = 0.0
         for k in range(n_tag):
@@ -2021,9 +2012,10 @@ def _inlet_split_every(mode, tau, n_tag, t0, inflow, inv_qin, chain_head, ghost_
             elif mode == 1:
                 x += inlet_debt[t0 + k, j] - 0.5 * r_prev[k, j]
             s_used[k, j] = x
+            s_tot += x
             c0_tot += c0k
             c1_tot += c[k, p]
-        _bounded_shares(j, n_tag, t0, tau, inv_qin[h], c0_tot, c1_tot, inflow, s_used, inlet_debt)
+        _bounded_shares(j, n_tag, t0, tau, inv_qin[h], s_tot, c0_tot, c1_tot, s_used, inlet_debt)
         if n_tag == 1:
             flux[np.uint64(ghost_up[j])] = inflow[0, j] - s_used[0, j] * inv_tau
 
@@ -2935,6 +2927,7 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
             iq = head_iq[j]
             hc = h_cond[j]
             q = ghost_up[j] + 1
+            s_tot = 0.0
             c0_tot = 0.0
             c1_tot = 0.0
             for k in range(n_tag):
@@ -2959,9 +2952,10 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
                         pred = 0.5 * r_prev[k, j]
                     y = inlet_debt[t0 + k, j] + pred
                 s_used[k, j] = y
+                s_tot += y
                 c0_tot += c0k
                 c1_tot += c[k, q]
-            _bounded_shares(j, n_tag, t0, tau, iq, c0_tot, c1_tot, inflow, s_used, inlet_debt)
+            _bounded_shares(j, n_tag, t0, tau, iq, s_tot, c0_tot, c1_tot, s_used, inlet_debt)
         acc_first = np.searchsorted(acc_slots, lo)  # the run's slots whose fluxes are booked
         acc_end = np.searchsorted(acc_slots, hi, side="right")
         one = np.uint64(1)
