@@ -13,7 +13,6 @@ columns were checked here).  The file's SHA-256 goes into every result's metadat
 from __future__ import annotations
 
 import gc
-import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -22,6 +21,7 @@ from typing import TYPE_CHECKING
 
 from hydro import resources
 from hydro.basin_tables import InitialState, SeriesSpec, Withdrawal, gauge_series, initial_state
+from hydro.config_hash import config_sha256
 from hydro.constituents import name_clash
 from hydro.errors import HydroError, suggest
 from hydro.forcing_tables import FlowForcing, flow_forcing
@@ -179,7 +179,7 @@ class Basin:
         with _collector_paused():
             raw = apply_overrides(load_basin_file(path), list(overrides or []), path)
             try:
-                return cls.from_data(raw, path, _config_hash(path, overrides or []))
+                return cls.from_data(raw, path, config_sha256(path.read_bytes(), raw, path.parent, overrides or []))
             except HydroError as exc:  # keys named by position: name them as --set does
                 if not overrides:
                     raise
@@ -332,14 +332,6 @@ def _collector_paused():
     finally:
         if was:
             gc.enable()
-
-
-def _config_hash(path: Path, overrides: list[str]) -> str:
-    """SHA-256 of the basin file's bytes followed by the overrides, one per line."""
-    h = hashlib.sha256(path.read_bytes())
-    for item in overrides:
-        h.update(b"\n--set " + item.encode())
-    return h.hexdigest()
 
 
 def parse_date(text: str, option: str) -> date:

@@ -246,26 +246,11 @@ def basin_files(path: str | Path) -> list[Path]:
     transfer tables, gridded forcing, ...), relative to its folder: the files a command that
     reads the basin reads, which none of its outputs may replace (:func:`hydro.outputs.check_output`).
     A file that cannot be read as a basin file gives itself only."""
+    from hydro.config_hash import referenced_files
+
     path = Path(path)
     try:
         data: Any = load_basin_file(path)
     except HydroError:
         return [path]
-    found, stack = [path], [data]
-    while stack:
-        value = stack.pop()
-        if isinstance(value, dict):
-            stack.extend(value.values())
-        elif isinstance(value, list):
-            stack.extend(value)
-        elif isinstance(value, str) and value.strip() and _is_file(path.parent / value):
-            found.append(path.parent / value)
-    return found
-
-
-def _is_file(path: Path) -> bool:
-    """Whether ``path`` is a file; False for a value that cannot be a path (a citation too long for one)."""
-    try:
-        return path.is_file()
-    except (OSError, ValueError):
-        return False
+    return [path, *referenced_files(data, path.parent)]

@@ -16,7 +16,6 @@ model can seed any number of variants (a sweep, a scenario, an ensemble member).
 from __future__ import annotations
 
 import copy
-import hashlib
 import json
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from typing import Any
 
 from hydro.basin import Basin, resolve_basin
 from hydro.basin_tables import load_basin_file
+from hydro.config_hash import config_sha256
 from hydro.errors import HydroError
 from hydro.model_values import as_date, basin_spec, check_weather, plain
 from hydro.overrides import in_user_paths, parse_assignment, set_path, table_key
@@ -154,7 +154,7 @@ class Model:
         path = resolve_basin(basin_spec(spec, "Model.from_basin"))
         data = load_basin_file(path)
         raw = path.read_bytes()
-        basin = Basin.from_data(data, path, _sha256(raw, {}))
+        basin = Basin.from_data(data, path, _sha256(raw, data, path.parent, {}))
         return cls(basin, data, {}, raw)
 
     def with_parameters(self, values: Mapping[str, Any]) -> Model:
@@ -186,7 +186,7 @@ class Model:
             set_path(data, path, value, self._basin.path, label=f"parameter {path}")
         changes = {**self._changes, **values}
         try:
-            basin = Basin.from_data(data, self._basin.path, _sha256(self._bytes, changes))
+            basin = Basin.from_data(data, self._basin.path, _sha256(self._bytes, data, self._basin.folder, changes))
         except HydroError as exc:  # the readers name keys by position: name them as given
             raise in_user_paths(exc, data) from None
         return Model(basin, data, changes, self._bytes)
@@ -332,13 +332,11 @@ class Model:
         return f"{call}.run({start.isoformat()!r}, {end.isoformat()!r}{extra})"
 
 
-def _sha256(file_bytes: bytes, changes: Mapping[str, Any]) -> str:
-    """The file's hash followed by the changes, one ``--set``-style line each (the
-    provenance hash of the configuration a model runs)."""
-    h = hashlib.sha256(file_bytes)
-    for key, value in changes.items():
-        h.update(f"\n--set {key}={json.dumps(value) if isinstance(value, str) else value}".encode())
-    return h.hexdigest()
+def _sha256(file_bytes: bytes, data: dict, folder: Path, changes: Mapping[str, Any]) -> str:
+    """The provenance hash of the configuration a model runs (:func:`hydro.config_hash.config_sha256`):
+    the file, the files it names, and the changes, one ``--set``-style line each."""
+    lines = (f"{key}={json.dumps(value) if isinstance(value, str) else value}" for key, value in changes.items())
+    return config_sha256(file_bytes, data, folder, lines)
 
 
 #: This process's parsed basin files for :func:`model_variant`: path -> (modification time, Model).

@@ -1,0 +1,77 @@
+"""The provenance hash of a basin configuration (the results' ``config_sha256``).
+
+It covers what a run of the basin reads: the basin file's bytes, every file a value of it names
+(weather and series CSVs, transfer tables, the regional quality table ...; :func:`referenced_files`),
+each by its path relative to the basin's folder and its own SHA-256, and the changes made to the file
+(``--set`` assignments, :meth:`hydro.Model.with_parameters`), one line each.  Until 2026-12-04 it
+covered the basin file and the changes only, so an edited weather CSV or regional table left it
+unchanged, and ``hydro gep``'s check that it rebuilt the run's basin passed on another configuration.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+#: SHA-256 of the files read, by (resolved path, size, modification time in ns): a calibration or a
+#: sweep derives many variants of one basin, whose files are hashed once.
+_FILE_DIGESTS: dict[tuple[str, int, int], bytes] = {}
+
+
+def referenced_files(data: Any, folder: Path) -> list[Path]:
+    """Every existing file that a string value of the parsed basin file ``data`` names, relative to
+    the basin's ``folder``, in the order met (a name given twice, twice)."""
+    found: list[Path] = []
+    stack = [data]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, dict):
+            stack.extend(value.values())
+        elif isinstance(value, list):
+            stack.extend(value)
+        elif isinstance(value, str) and value.strip() and _is_file(folder / value):
+            found.append(folder / value)
+    return found
+
+
+def _is_file(path: Path) -> bool:
+    """Whether ``path`` is a file; False for a value that cannot be a path (a citation too long for one)."""
+    try:
+        return path.is_file()
+    except (OSError, ValueError):
+        return False
+
+
+def _digest(path: Path) -> bytes:
+    """SHA-256 of the file's bytes (cached while its size and modification time stay)."""
+    stat = path.stat()
+    key = (os.path.realpath(path), stat.st_size, stat.st_mtime_ns)
+    if key not in _FILE_DIGESTS:
+        _FILE_DIGESTS[key] = hashlib.sha256(path.read_bytes()).digest()
+    return _FILE_DIGESTS[key]
+
+
+def config_sha256(file_bytes: bytes, data: Any, folder: Path, changes: Iterable[str] = ()) -> str:
+    """The configuration's SHA-256, as hex.
+
+    Parameters
+    ----------
+    file_bytes : bytes
+        The basin file as read.
+    data : dict
+        The parsed file with the changes applied (the files it names are those the run reads).
+    folder : Path
+        The basin file's folder (relative names start there).
+    changes : iterable of str
+        The changes, ``key=value`` each, in the order applied.
+    """
+    h = hashlib.sha256(file_bytes)
+    names = {os.path.normpath(os.path.relpath(p, folder)): p for p in referenced_files(data, folder)}
+    for name in sorted(names):
+        h.update(b"\n--file " + name.encode() + b" " + _digest(names[name]))
+    for item in changes:
+        h.update(b"\n--set " + item.encode())
+    return h.hexdigest()
