@@ -195,10 +195,15 @@ def add_transfer_tracer(res: Results, water_tracer, n_res: int) -> None:
             res.add("reservoir_transfer_share", water_tracer.reservoir_concentration[:, :, 0])
 
 
-def watershed_provenance(ws, station) -> dict[str, str]:
-    """Weather and subbasin attributes of the results."""
+def watershed_provenance(ws, station, folder) -> dict[str, str]:
+    """Weather and subbasin attributes of the results of a run of the basin in ``folder``: on its
+    station file, that file's (:func:`hydro.weather_provenance.weather_attributes`)."""
+    from hydro.weather_provenance import weather_attributes
+
     attrs = {"weather": str(station.metadata.get("source_file", ws.weather.csv.name)),
              "weather_synthetic": str(station.synthetic).lower()}
+    if not station.synthetic:
+        attrs.update(weather_attributes(ws.weather.csv, folder, station.metadata))
     if station.synthetic:
         attrs["weather_seed"] = str(station.metadata.get("seed", ""))
         if "weather_generated_from" in station.metadata:  # the days before: the station record's (hydro.spin_up)

@@ -393,12 +393,14 @@ def _start_line(b, first, last, members, weather_seed, quiet: bool = False) -> N
     ``quiet``; a long run is not silent) and, where it does not start on the basin's ``[run] start``, what
     it starts from (:func:`hydro.clitools.note_late_start`: a caveat on the results, so with ``quiet`` too,
     as ``hydro run --scenario -q`` and ``hydro scenarios -q`` print theirs)."""
-    from hydro.clitools import note_late_start
+    from hydro.clitools import note_estimated_weather, note_late_start
 
     if not quiet:
         click.echo(f"simulating {b.name}: {first} to {last} ({(last - first).days + 1} days"
                    + (f", {members} members" if members else "") + ")…", err=True)
-    note_late_start(b, first, generated=weather_seed is not None or bool(members), end=last)
+    generated = weather_seed is not None or bool(members)
+    note_late_start(b, first, generated=generated, end=last)
+    note_estimated_weather(b, first, last, generated)
 
 
 def _refuse_option_clashes(members, weather_seed, workers, distributed, block_years) -> None:

@@ -335,6 +335,22 @@ def note_late_start(basin, start, generated: bool = False, end=None) -> None:
     click.echo(said, err=True)
 
 
+def note_estimated_weather(basin, start, end, generated: bool = False) -> None:
+    """Say on stderr which days of a watershed run on its station file fall in a period the file's
+    header marks as an ESTIMATE (:func:`hydro.weather_provenance.estimated_days`; the results'
+    ``weather_estimated`` lists the file's periods): a caveat on the results, so with ``quiet`` too.
+    Nothing for a run on generated weather (``generated``) or a flow-driven basin."""
+    from hydro.weather_provenance import estimated_days, header_metadata
+
+    if generated or not basin.is_watershed:
+        return
+    csv = basin.watershed.weather.csv
+    days = estimated_days(header_metadata(csv), start, end)
+    if days:
+        click.echo(f"note: this run's weather is an estimate on {days} (the header of {csv.name} says so; the "
+                   "results' weather_estimated lists the file's estimated periods)", err=True)
+
+
 def _same_model(calibrated: str, target) -> bool:
     """Whether a ``best_params.toml`` ``target`` names the basin or catchment file run (by path when
     both resolve here, else by the basin's name: a folder's, a file's parent folder's, a shipped name)."""

@@ -468,7 +468,7 @@ def water_results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, statio
                                         for c in carried if c.species)
     res.coords["subbasin"] = [s.id for s in ws.subbasins]
     res.coords["source"] = tin.tags
-    res.attrs.update(watershed_provenance(ws, station))
+    res.attrs.update(watershed_provenance(ws, station, basin.folder))
     gw = src.groundwater
     gw_in, gw_out = gw.input_kg_per_day.sum(), gw.release_kg_per_day.sum()
     gw_change = float(np.sum(gw.storage_kg[-1] - gw.storage_kg[0]))

@@ -192,7 +192,7 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
     ``weather_seed``: ``--synthetic-weather`` (generated weather, :func:`run_scenario`)."""
     import click
 
-    from hydro.clitools import KERNEL_MODULES, compile_notice, note_late_start
+    from hydro.clitools import KERNEL_MODULES, compile_notice, note_estimated_weather, note_late_start
     from hydro.netcdf import check_writable, write_results
     from hydro.outputspec import check_netcdf_name, spec_for_run
     from hydro.summary import run_summary
@@ -220,6 +220,7 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
                    + ("" if weather_seed is None else f" on {_weather_words(b, first, last)} (seed {weather_seed})")
                    + "…", err=True)
     note_late_start(b, first, generated=weather_seed is not None, end=last)  # a caveat on the results: with -q too
+    note_estimated_weather(b, first, last, generated=weather_seed is not None)
     results, notes = run_scenario(basin, scenario, sfile, start, end, overrides, history=history,
                                   weather_seed=weather_seed)
     for note in notes:  # caveats on the results: with -q too, as hydro scenarios (-q hides progress)

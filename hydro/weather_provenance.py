@@ -1,0 +1,76 @@
+"""What a watershed run's results say of the station weather it read: the file, the adjustments its
+header records, and the days of the run that fall in a period the header marks as an ESTIMATE.
+
+A station file's header says where each period of it comes from (``# station: A 2000-01-01..2013-02-28,
+then B 2013-03-01..2017-02-28, then C (…, ESTIMATE: absent PRCP = 0 mm) 2017-03-01..2020-12-31; …``,
+written by ``basins/make_daily_weather.py``); a run on the estimated period said so nowhere (the
+researcher's review of 2026-12-04), nor which file it read: the ``weather`` attribute names the file's
+origin (``source_file``), not the file, whose header also records its adjustments (a precipitation
+rescaled to published basin totals in Miyun's).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+_PERIOD = re.compile(r"^(?P<label>.*\S)\s+(?P<first>\d{4}-\d\d-\d\d)\.\.(?P<last>\d{4}-\d\d-\d\d)$")
+
+
+def estimated_periods(station: str) -> list[tuple[date, date, str]]:
+    """The periods of a header's ``station`` value marked ESTIMATE: ``(first, last, label)`` each.
+
+    The value lists its sources as ``LABEL FIRST..LAST`` joined by ``, then `` and ends at the first
+    ``;``; a source whose label says ESTIMATE is estimated.  A value of another form gives none.
+    """
+    out = []
+    for part in str(station).split(";")[0].split(", then "):
+        found = _PERIOD.match(part.strip())
+        if found and "ESTIMATE" in found["label"]:
+            out.append((date.fromisoformat(found["first"]), date.fromisoformat(found["last"]), found["label"]))
+    return out
+
+
+def estimated_days(metadata: dict[str, Any], start: date, end: date) -> str:
+    """The days of ``start..end`` in the estimated periods of the header ``metadata``, with what each
+    period is (``2017-03-01..2019-12-31: Beijing 54511 (GHCN-D, ESTIMATE: absent PRCP = 0 mm)``,
+    ``; ``-joined); empty where none."""
+    spans = []
+    for first, last, label in estimated_periods(metadata.get("station", "")):
+        a, b = max(first, start), min(last, end)
+        if a <= b:
+            spans.append(f"{a.isoformat()}..{b.isoformat()}: {label}")
+    return "; ".join(spans)
+
+
+def header_metadata(path: Path) -> dict[str, str]:
+    """The ``# key: value`` lines at the top of a station file (its rows are not read)."""
+    out: dict[str, str] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            if not line.startswith("#"):
+                break
+            key, sep, value = line[1:].partition(":")
+            if sep:
+                out[key.strip()] = value.strip()
+    return out
+
+
+def weather_attributes(csv: Path, folder: Path, metadata: dict[str, Any]) -> dict[str, str]:
+    """The results' attributes of a run on the station file ``csv`` (its header ``metadata``):
+    ``weather_file`` (the file read, relative to the basin's ``folder``), ``weather_adjustments`` (the
+    header's ``*_adjustment`` lines, `` | ``-joined, where there are any) and ``weather_estimated``
+    (the file's periods marked ESTIMATE, as :func:`estimated_days` gives them over its whole span,
+    where it has any: the same for every block, member or scenario of a file; a run's own days in
+    them are said on stderr, :func:`hydro.clitools.note_estimated_weather`)."""
+    attrs = {"weather_file": os.path.relpath(csv, folder)}
+    adjustments = [f"{k}: {v}" for k, v in metadata.items() if k.endswith("_adjustment")]
+    if adjustments:
+        attrs["weather_adjustments"] = " | ".join(adjustments)
+    estimated = estimated_days(metadata, date.min, date.max)
+    if estimated:
+        attrs["weather_estimated"] = estimated
+    return attrs

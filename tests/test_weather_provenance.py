@@ -1,0 +1,43 @@
+"""What the results and stderr say of the station weather a watershed run read: the file, its
+adjustments and the days its header marks ESTIMATE (hydro/weather_provenance.py; the researcher's
+review of 2026-12-04: a run of 2018-2019 was entirely on estimated rows, absent rain written as 0 mm,
+and nothing said so; ``weather`` named the raw station files, not the rescaled file read)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import netCDF4
+from cli_invoke import invoke
+
+from hydro.basin import ROOT
+from hydro.weather_provenance import estimated_days, estimated_periods, header_metadata
+
+MIYUN_WEATHER = ROOT / "basins" / "miyun" / "forcing" / "huairou_beijing_basin_scaled_2000_2017.csv"
+GUANTING_WEATHER = ROOT / "basins" / "guanting" / "forcing" / "dingling_beijing_daily_2000_2017.csv"
+ESTIMATE = "Beijing 54511 (GHCN-D, ESTIMATE: absent PRCP = 0 mm)"
+
+
+def test_the_shipped_headers_mark_the_beijing_rows_after_2017_02_28_as_estimates():
+    for path in (MIYUN_WEATHER, GUANTING_WEATHER):
+        assert estimated_periods(header_metadata(path)["station"]) == [(date(2017, 3, 1), date(2020, 12, 31),
+                                                                         ESTIMATE)]
+    station = header_metadata(MIYUN_WEATHER)
+    assert estimated_days(station, date(2013, 1, 1), date(2017, 2, 28)) == ""  # observed days only
+    assert estimated_days(station, date(2016, 6, 1), date(2018, 1, 31)) == f"2017-03-01..2018-01-31: {ESTIMATE}"
+    # a value of another form (a station name alone) marks nothing; a label without ESTIMATE neither
+    assert estimated_periods("Dingling") == []
+    assert estimated_periods("A 2000-01-01..2001-12-31, then B (ESTIMATE: gaps) 2002-01-01..2002-06-30; x") == [
+        (date(2002, 1, 1), date(2002, 6, 30), "B (ESTIMATE: gaps)")]
+
+
+def test_a_run_on_estimated_days_says_so_and_its_file_names_what_it_read(tmp_path):
+    out = tmp_path / "m.nc"
+    result = invoke("run", "miyun", "--start", "2018-01-01", "--end", "2018-01-31", "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    assert f"this run's weather is an estimate on 2018-01-01..2018-01-31: {ESTIMATE}" in result.stderr
+    with netCDF4.Dataset(out) as nc:
+        assert nc.weather_file == "forcing/huairou_beijing_basin_scaled_2000_2017.csv"
+        assert nc.weather_estimated == f"2017-03-01..2020-12-31: {ESTIMATE}"
+        assert "precipitation_adjustment: ESTIMATE, ratio method" in nc.weather_adjustments
+        assert nc.weather.startswith("basins/_stations/GHCND_CHM00054511")  # the origin, as before
