@@ -30,6 +30,22 @@ def iso_day(text: str) -> date:
     return date.fromisoformat(text)
 
 
+def no_such_day(text: str) -> str:
+    """Why ``text``, written as ``YYYY-MM-DD``, names no day (``"2014-02-30"``: "February 2014 has 28
+    days"); "" where it is a day or is not of that form."""
+    import calendar
+
+    if not ISO_DAY.fullmatch(text):
+        return ""
+    year, month, day = (int(part) for part in text.split("-"))
+    if not 1 <= month <= 12:
+        return f"there is no month {month} (01-12)"
+    last = calendar.monthrange(year, month)[1] if year >= 1 else 31
+    if not 1 <= day <= last:
+        return f"{calendar.month_name[month]} {year} has {last} days"
+    return ""
+
+
 _REQUIRED = object()
 
 
@@ -271,7 +287,8 @@ class Table:
             try:
                 return iso_day(value)  # not 20150101 or 2015-W01-4
             except ValueError:
-                pass
+                if no_such_day(value):
+                    raise self.error(key, f"'{value}' is no day: {no_such_day(value)}") from None
         raise self._wrong(key, "expected a date YYYY-MM-DD", value)
 
     def table(self, key: str, default: Any = _REQUIRED) -> "Table":

@@ -470,6 +470,8 @@ def test_former_temp_c_column_is_read_with_a_deprecation_warning(tmp_path):
      r"line 4, column 'date': 2000-01-05 skips days after 2000-01-02"),
     ("date,precip_mm,tmean_c", ["2000-01-01,1,2", "01/02/2000,1,2"],
      r"line 3, column 'date': expected a date YYYY-MM-DD, got '01/02/2000'"),
+    ("date,precip_mm,tmean_c", ["2001-02-28,1,2", "2001-02-29,1,2"],
+     r"line 3, column 'date': '2001-02-29' is no day: February 2001 has 28 days; correct it"),
     ("date,precip_mm,tmean_c", ["2000-01-01,-1,2"], r"line 2 \(2000-01-01\), column 'precip_mm'.*>= 0"),
     ("date,precip_mm,tmean_c", ["2000-01-01,abc,2"], r"column 'precip_mm': expected a number .*got 'abc'"),
     ("date,precip_mm,tmean_c", ["2000-01-01,1"], r"line 2: expected 3 comma-separated fields"),
