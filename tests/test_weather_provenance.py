@@ -8,8 +8,10 @@ from __future__ import annotations
 from datetime import date
 
 import netCDF4
+import numpy as np
 from cli_invoke import invoke
 
+import hydro
 from hydro.basin import ROOT
 from hydro.weather_provenance import estimated_days, estimated_periods, header_metadata
 
@@ -41,3 +43,16 @@ def test_a_run_on_estimated_days_says_so_and_its_file_names_what_it_read(tmp_pat
         assert nc.weather_estimated == f"2017-03-01..2020-12-31: {ESTIMATE}"
         assert "precipitation_adjustment: ESTIMATE, ratio method" in nc.weather_adjustments
         assert nc.weather.startswith("basins/_stations/GHCND_CHM00054511")  # the origin, as before
+
+
+def test_the_source_labels_of_a_miyun_run_before_the_transfers_are_those_results_md_lists():
+    """docs/results.md lists the source labels: the six kinds, `transfer` only where water from outside
+    enters (Miyun: from 2015-09-11), `initial` where the run starts with any mass; a file of another
+    period is brought to the same labels with `reindex` before `xarray.concat`."""
+    ds = hydro.Model.from_basin("miyun").run("2000-01-01", "2000-01-10")
+    six = ["diffuse_quickflow", "groundwater", "rural_domestic", "livestock", "point", "deposition"]
+    assert list(ds.source.values) == [*six, "initial"]
+    full = ds.reindex(source=[*six, "transfer", "initial"], fill_value=0.0)
+    assert float(full.tn_source_load.sel(source="transfer").sum()) == 0.0
+    # the same loads, summed in another order (a zero between): equal to round-off of the sum
+    np.testing.assert_allclose(full.tn_source_load.sum("source"), ds.tn_source_load.sum("source"), rtol=1e-15)
