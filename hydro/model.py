@@ -242,6 +242,14 @@ class Model:
                 return p
         from hydro.errors import suggest
 
+        head, sid, rest = (path.split(".", 2) + ["", ""])[:3]
+        ws = self._basin.watershed
+        inherits = head == "subbasins" and ws is not None and sid in {s.id for s in ws.subbasins}
+        basin_wide = next((p for p in self.parameters if p.path == rest), None) if inherits else None
+        if basin_wide is not None:
+            raise HydroError(f"{self._basin.path}: subbasin '{sid}' does not set '{rest}' itself: it takes the "
+                             f"basin's, parameter '{rest}' = {basin_wide.value} {basin_wide.unit}; "
+                             f"with_parameters({{'{path}': value}}) sets it for this subbasin alone")
         raise HydroError(f"{self._basin.path}: no parameter '{path}'"
                          + suggest(path, [p.path for p in self.parameters]))
 
