@@ -27,7 +27,7 @@ from hydro.basin import Basin, resolve_basin
 from hydro.basin_tables import load_basin_file
 from hydro.config_hash import config_sha256
 from hydro.errors import HydroError
-from hydro.model_values import as_date, basin_spec, check_weather, plain
+from hydro.model_values import as_date, basin_spec, check_weather, no_parameter, plain
 from hydro.overrides import in_user_paths, parse_assignment, set_path, table_key
 from hydro.results import open_results  # noqa: F401  (hydro.open_results)
 from hydro.units import unit_of_key
@@ -240,18 +240,7 @@ class Model:
         for p in self.parameters:
             if p.path == path:
                 return p
-        from hydro.errors import suggest
-
-        head, sid, rest = (path.split(".", 2) + ["", ""])[:3]
-        ws = self._basin.watershed
-        inherits = head == "subbasins" and ws is not None and sid in {s.id for s in ws.subbasins}
-        basin_wide = next((p for p in self.parameters if p.path == rest), None) if inherits else None
-        if basin_wide is not None:
-            raise HydroError(f"{self._basin.path}: subbasin '{sid}' does not set '{rest}' itself: it takes the "
-                             f"basin's, parameter '{rest}' = {basin_wide.value} {basin_wide.unit}; "
-                             f"with_parameters({{'{path}': value}}) sets it for this subbasin alone")
-        raise HydroError(f"{self._basin.path}: no parameter '{path}'"
-                         + suggest(path, [p.path for p in self.parameters]))
+        raise no_parameter(self._basin, self.parameters, path)
 
     def __repr__(self) -> str:
         changed = f", {len(self._changes)} changed" if self._changes else ""

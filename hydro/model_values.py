@@ -101,3 +101,20 @@ def check_weather(weather: Any, first: date, last: date, basin=None) -> None:
     if need[0] < have[0] or need[1] > have[1]:
         raise HydroError(f"weather: covers {have[0]} to {have[1]}, the run needs {need[0]} to {need[1]}; "
                          "give run(start, end) within it, or generate weather for the whole period")
+
+
+def no_parameter(basin, parameters, path: str) -> HydroError:
+    """The error of :meth:`hydro.Model.parameter` for a ``path`` none of ``parameters`` has: for a
+    per-subbasin value the subbasin does not set (``subbasins.ID.runoff.x1_mm``), what it takes (the
+    basin's parameter of that name) and how to set it; else the nearest path."""
+    from hydro.errors import suggest
+
+    head, sid, rest = (path.split(".", 2) + ["", ""])[:3]
+    ws = basin.watershed
+    inherits = head == "subbasins" and ws is not None and sid in {s.id for s in ws.subbasins}
+    basin_wide = next((p for p in parameters if p.path == rest), None) if inherits else None
+    if basin_wide is not None:
+        return HydroError(f"{basin.path}: subbasin '{sid}' does not set '{rest}' itself: it takes the basin's, "
+                          f"parameter '{rest}' = {basin_wide.value} {basin_wide.unit}; "
+                          f"with_parameters({{'{path}': value}}) sets it for this subbasin alone")
+    return HydroError(f"{basin.path}: no parameter '{path}'" + suggest(path, [p.path for p in parameters]))
