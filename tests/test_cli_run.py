@@ -145,7 +145,7 @@ def test_forcing_must_cover_the_run(tmp_path):
 
 
 def test_bad_dates_and_period(tmp_path):
-    user_error(invoke("run", "tiny", "--start", "2020-13-01"), "--start", "YYYY-MM-DD")
+    user_error(invoke("run", "tiny", "--start", "2020-13-01"), "--start", "is no day: there is no month 13")
     user_error(invoke("run", "tiny", "--start", "2021-01-01", "--end", "2020-01-01"), "before it starts")
 
 

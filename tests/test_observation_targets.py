@@ -91,7 +91,8 @@ def test_period_as_years_dates_or_one_year(res):
     (["2015-12-31", "2015-01-01"], "ends .* before it starts"),
     ([2015], r"expected \[first, last\]"),
     ([15, 2015], "four-digit year"),
-    (["2015-13-01", "2015-12-31"], "expected a date"),
+    (["2015-13-01", "2015-12-31"], r"is no day: there is no month 13 \(01-12\)"),
+    (["2015-1-01", "2015-12-31"], "expected a date"),
 ])
 def test_bad_periods_are_errors(res, period, message):
     with pytest.raises(HydroError, match=message):

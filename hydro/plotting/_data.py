@@ -120,11 +120,22 @@ def with_members(results, name: str) -> str:
 def require(results, name: str, kind: str, hint: str = "") -> np.ndarray:
     """``results[name]``, or a :class:`HydroError` saying which plot needs it and how to write it."""
     if name not in results.data:
-        have = ", ".join(sorted(results.data)) or "none"
         raise HydroError(f"plot '{kind}' needs the variable '{name}', which these results lack"
-                         + suggest(name, results.data) + f"; they have: {have}" + (f". {hint}" if hint else "")
-                         + ". " + how_to_write(results, name))
+                         + suggest(name, results.data) + (f". {hint}" if hint else "") + ". "
+                         + how_to_write(results, name) + ". " + _variables_like(results, name))
     return np.asarray(results.data[name], dtype=float)
+
+
+def _variables_like(results, name: str, most: int = 12) -> str:
+    """The results' variables, after the advice (a file holds a hundred): all where they are few, else
+    those ending as ``name`` does (``*_source_load``) and how to list the rest."""
+    have = sorted(results.data)
+    if len(have) <= most:
+        return f"They have: {', '.join(have) or 'none'}"
+    tail = name.split("_", 1)[-1]
+    like = [v for v in have if v.endswith("_" + tail) or v == tail]
+    shown = f"those ending in _{tail}: {', '.join(like)}; " if like else ""
+    return f"They have {len(have)} variables ({shown}`hydro info RESULTS.nc` lists them all)"
 
 
 def coord_index(results, dim: str, value, what: str | None = None) -> int:
@@ -134,6 +145,11 @@ def coord_index(results, dim: str, value, what: str | None = None) -> int:
         return values.index(str(value))
     if isinstance(value, (int, np.integer)) and not isinstance(value, bool) and 0 <= value < len(values):
         return int(value)
+    elsewhere = next((d for d in ("section", "reach", "reservoir", "subbasin", "gauge")
+                      if d != dim and str(value) in [str(v) for v in results.coords.get(d, [])]), None)
+    if elsewhere:
+        raise HydroError(f"'{value}' is a {elsewhere} of these results, not a {what or dim}: this takes "
+                         f"{dim}s ({', '.join(values) or 'none'})")
     raise HydroError(f"unknown {what or dim} '{value}'" + suggest(str(value), values)
                      + f"; these results have: {', '.join(values) or 'none'}")
 
