@@ -62,6 +62,12 @@ def from_xarray(ds) -> Results:
         except HydroError:  # a variable hydro does not declare (added by the user): kept as it is
             wanted = tuple(ds[name].dims)
         if tuple(ds[name].dims) != wanted:
+            dropped = [d for d in wanted if d not in ds[name].dims and d in ds.coords and ds[d].ndim == 0]
+            if dropped:  # ds.sel(section="gubeikou"): a scalar selection drops the dimension
+                d = dropped[0]
+                raise HydroError(f"the dataset has no '{d}' dimension: a selection of one {d} by its name "
+                                 f"(ds.sel({d}={str(ds[d].values)!r})) drops it; select with a list to keep it: "
+                                 f"ds.sel({d}=[{str(ds[d].values)!r}])")
             raise HydroError(f"dataset variable '{name}' has dimensions {tuple(ds[name].dims)}, where hydro "
                              f"writes {wanted} (was it resampled or transposed?); plot the results as "
                              "Model.run returned them, or Model.run_results(...)")

@@ -43,3 +43,14 @@ def test_a_missing_variable_gives_the_advice_first_and_few_names(tiny_nc):
     text = str(info.value)
     assert "those ending in _source_load: codmn_source_load, nh3n_source_load," in text
     assert "`hydro info RESULTS.nc` lists them all" in text and "discharge" not in text.split("They have")[1]
+
+
+def test_a_dataset_whose_section_was_selected_by_name_says_how_to_keep_the_dimension(tiny_nc):
+    import xarray as xr
+
+    ds = xr.open_dataset(tiny_nc)
+    section = str(ds.section.values[0])
+    keep = rf"drops it; select with a list to keep it: ds.sel\(section=\['{section}'\]\)"
+    with pytest.raises(HydroError, match=keep):
+        as_results(ds.sel(section=section))
+    assert as_results(ds.sel(section=[section])).coords["section"] == [section]
