@@ -76,6 +76,11 @@ DEFAULT_COMPRESS = 1
 #: Compression filters a file may use (:attr:`OutputSpec.codec`), the default first.
 CODECS = ("zlib", "zstd")
 
+#: Where a run's output variables and locations are chosen, as the errors name them: the command
+#: line, the basin file, the Python API.
+VARIABLES_OPTION = "--variables / [output] variables / OutputSpec(variables=)"
+LOCATIONS_OPTION = "--locations / [output] locations / OutputSpec(locations=)"
+
 
 @dataclass(frozen=True)
 class OutputSpec:
@@ -206,13 +211,13 @@ def check_request(basin, output: OutputSpec) -> None:
         try:
             decl = variable(name, constituents)
         except HydroError:
-            raise HydroError(f"--variables / [output] variables: no output variable '{name}'"
+            raise HydroError(f"{VARIABLES_OPTION}: no output variable '{name}'"
                              + suggest(name, [*VARIABLE_GROUPS, *variable_names(constituents)])
                              + "; the variables (and the groups all, default, species_sources) are listed in "
                              "docs/results.md, and `hydro info` on a results file shows those it holds") from None
         why = next((absent[d] for d in decl.dims if d in absent), None)
         if why:
-            raise HydroError(f"--variables / [output] variables: a run of {basin.path} has no '{name}' "
+            raise HydroError(f"{VARIABLES_OPTION}: a run of {basin.path} has no '{name}' "
                              f"({why}); leave it out of the list")
     net = basin.network
     known = set(net.reach_ids) | set(net.reservoir_ids) | {s.id for s in net.sections} \
@@ -239,7 +244,7 @@ def check_something_kept(basin, output: OutputSpec) -> None:
 
 
 def _nothing_kept(spec: OutputSpec) -> HydroError:
-    return HydroError(f"--variables / [output] variables: {', '.join(spec.variables or ())} is nothing this "
+    return HydroError(f"{VARIABLES_OPTION}: {', '.join(spec.variables or ())} is nothing this "
                       "run has (species_sources: the sources of species GB 3838 does not class, which this "
                       "basin's constituents have none of, or it has no sources); name variables or 'default'")
 
@@ -266,7 +271,7 @@ def _refuse_unknown_locations(locations, known: set[str], where: str, tail: str 
     ``where`` it was looked for, the nearest id and ``tail`` (what to do)."""
     for loc in locations or ():
         if loc not in known:
-            raise HydroError(f"--locations / [output] locations: no reach, section, reservoir, gauge or "
+            raise HydroError(f"{LOCATIONS_OPTION}: no reach, section, reservoir, gauge or "
                              f"subbasin '{loc}' {where}" + suggest(loc, sorted(known)) + tail)
 
 
@@ -276,7 +281,7 @@ def check(results, spec: OutputSpec) -> None:
     saying that the variables asked for are none of theirs (only groups they have nothing of)."""
     for name in spec.variables or ():
         if name not in results.data and name not in VARIABLE_GROUPS:
-            raise HydroError(f"--variables / [output] variables: this run has no variable '{name}'"
+            raise HydroError(f"{VARIABLES_OPTION}: this run has no variable '{name}'"
                              + suggest(name, sorted(results.data)) + f"; it has {', '.join(sorted(results.data))}")
     if results.data and not kept_variables(results, spec):  # species_sources of a run without such species
         raise _nothing_kept(spec)
