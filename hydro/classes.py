@@ -192,6 +192,12 @@ def reservoir_ids(path: str | Path) -> list[str]:
     :func:`hydro.monitoring.read_results` counts reservoirs as monitoring points when
     the file has ``reservoir_inflow``; these are their ids.
     """
+    return _file_ids(path, "reservoir", needs="reservoir_inflow")
+
+
+def _file_ids(path: str | Path, name: str, needs: str = "") -> list[str]:
+    """The ids of coordinate ``name`` of a results file, in its order (none for a monitoring CSV, or
+    where the file lacks the variable ``needs``)."""
     path = Path(path)
     from hydro.outputspec import NETCDF_SUFFIXES
 
@@ -202,12 +208,21 @@ def reservoir_ids(path: str | Path) -> list[str]:
     from hydro.netcdf_read import open_dataset
 
     with open_dataset(path) as ds:
-        if "reservoir" not in ds.variables or "reservoir_inflow" not in ds.variables:
+        if name not in ds.variables or (needs and needs not in ds.variables):
             return []
-        raw = ds.variables["reservoir"][:]
+        raw = ds.variables[name][:]
         if getattr(raw, "dtype", None) is not None and raw.dtype.kind == "S" and raw.ndim == 2:
             raw = netCDF4.chartostring(raw)
         return [(s.decode() if isinstance(s, bytes) else str(s)).strip() for s in np.ravel(raw)]
+
+
+def _in_file_order(series, order: list[str]) -> list[str]:
+    """The series' places in the order of the results' coordinates (``order``: sections, then
+    reservoirs; the basin file's order, along each river downstream), any others after them, sorted;
+    the rows of a table were alphabetical (gubeikou after chao_inlet)."""
+    known = series.sections
+    first = [p for p in dict.fromkeys(order) if p in known]
+    return first + [p for p in known if p not in first]
 
 
 def class_table_of(source, scenario=None, places: Iterable[str] | None = None,
@@ -235,10 +250,15 @@ def class_table_of(source, scenario=None, places: Iterable[str] | None = None,
 
     if not isinstance(source, (str, Path)):
         series, reservoirs = series_of_results(source, scenario)
-        return class_table(series, reservoirs, places, parameters, lakes)
+        order = [str(v) for d in ("section", "reservoir") for v in source.coords.get(d, [])]
+        return class_table(series, reservoirs, _in_file_order(series, order) if places is None else places,
+                           parameters, lakes)
     refuse_aggregated(source)  # a monthly or yearly file leaves every month missing: said, not an empty table
     series = read_series(source, scenario)
-    return class_table(series, reservoir_ids(source), places, parameters, lakes)
+    reservoirs = reservoir_ids(source)
+    order = _file_ids(source, "section") + reservoirs
+    return class_table(series, reservoirs, _in_file_order(series, order) if places is None else places,
+                       parameters, lakes)
 
 
 def series_of_results(results, scenario=None) -> tuple:

@@ -28,7 +28,8 @@ def test_one_panel_per_parameter_in_the_class_colours(nc):
     assert [ax.get_title(loc="left") for ax in fig.axes] == ["TN", "TP", "NH3-N", "CODMn"]
     ax = fig.axes[1]  # TP
     labels = [t.get_text() for t in ax.get_yticklabels()]
-    assert labels[-2:] == [f"{r} (reservoir)" for r in sorted(RESERVOIRS)]
+    # rows in the file's order, sections then reservoirs (they were alphabetical: review of 2026-12-04)
+    assert labels == [*SECTIONS, *(f"{r} (reservoir)" for r in RESERVOIRS)]
     assert len(labels) == len(SECTIONS) + len(RESERVOIRS)
     mesh = ax.collections[0]
     cells = np.asarray(mesh.get_array()).reshape(len(labels), 24)
