@@ -39,9 +39,13 @@ class Where:
 
 
 def county_parts(label: str) -> list[str]:
-    """The counties a subbasin's ``county`` label names: ``"Zhuolu, Huailai"`` is two (a subbasin across a
-    border), ``"Datong city (Pingcheng, Yungang)"`` one (the commas in brackets name its districts)."""
-    return [p.strip() for p in re.split(r",(?![^()]*\))", label) if p.strip()]
+    """The counties a subbasin's ``county`` label names, each by its name without the bracket that
+    qualifies it: ``"Zhuolu, Huailai"`` is two (a subbasin across a border), ``"Datong city (Pingcheng,
+    Yungang)"`` one, ``Datong city`` (the commas in brackets name its districts), and ``"Yunzhou (Datong
+    county)"`` is ``Yunzhou``, as in ``"Yunzhou, Yanggao"`` (a county named two ways in one basin:
+    ``counties = ["Yunzhou"]`` took one of its subbasins, review of 2026-12-04)."""
+    parts = (re.sub(r"\s*\([^()]*\)\s*$", "", p).strip() for p in re.split(r",(?![^()]*\))", label))
+    return list(dict.fromkeys(p for p in parts if p))
 
 
 def in_counties(label: str, names) -> bool:

@@ -59,13 +59,14 @@ def select_subbasins(info: BasinInfo, where: Where, file: Path, key: str, empty_
         if names is None:
             continue
         known = info.attr(attr)
-        # a subbasin across a county border ("Zhuolu, Huailai") is in each county it names
-        have = sorted({k for k in known if k} | ({p for k in known for p in county_parts(k)} if crit == "counties"
-                                                   else set()))
+        # a subbasin across a county border ("Zhuolu, Huailai") is in each county it names; a name is
+        # taken whole or without its bracket ("Yunzhou (Datong county)": Yunzhou), and listed without it
+        parts = {p for k in known for p in county_parts(k)} if crit == "counties" else {k for k in known if k}
+        have = sorted(parts)
         for name in names:
-            if name not in have:
+            if name not in parts and name not in known:
                 raise HydroError(f"{file}: key '{key}.{crit}': unknown {attr} '{name}' in basin "
-                                 f"{info.path}" + suggest(name, have) + f"; the basin has: {', '.join(have)}")
+                                 f"{info.path}" + suggest(name, have) + f"; the basin has: {'; '.join(have)}")
         keep &= np.array([in_counties(k, names) if crit == "counties" else k in names for k in known])
     if where.reservoir is not None:
         if where.reservoir not in info.reservoir_ids:

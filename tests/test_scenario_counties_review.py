@@ -1,0 +1,46 @@
+"""A county named with a bracket in one subbasin's label and without it in another's is one county to
+a measure and a party (the engineer's review of 2026-12-04: Guanting labels Yunzhou "Yunzhou (Datong
+county)" and "Yunzhou, Yanggao", and ``counties = ["Yunzhou"]`` took one of its two subbasins)."""
+
+from __future__ import annotations
+
+import pytest
+
+from hydro.basin import resolve_basin
+from hydro.errors import HydroError
+from hydro.scenarios.fields import Where, county_parts, in_counties
+from hydro.scenarios.measures import BasinInfo, select_subbasins
+
+
+@pytest.fixture(scope="module")
+def guanting():
+    return BasinInfo.load(resolve_basin("guanting"))
+
+
+def _selected(info, *counties):
+    ids = [s["id"] for s in info.subbasins]
+    return [ids[i] for i in select_subbasins(info, Where(counties=counties), "s.toml", "measures[0]")]
+
+
+def test_a_county_is_one_name_with_or_without_its_bracket():
+    assert county_parts("Yunzhou (Datong county)") == ["Yunzhou"]
+    assert county_parts("Datong city (Pingcheng, Yungang)") == ["Datong city"]
+    assert county_parts("Zhuolu, Huailai") == ["Zhuolu", "Huailai"]
+    assert in_counties("Yunzhou (Datong county)", ["Yunzhou"]) and in_counties("Yunzhou, Yanggao", ["Yunzhou"])
+    assert in_counties("Datong city (Pingcheng, Yungang)", ["Datong city (Pingcheng, Yungang)"])  # whole, as before
+
+
+def test_guanting_counties_named_two_ways_select_all_their_subbasins(guanting):
+    labels = dict(zip((s["id"] for s in guanting.subbasins), guanting.attr("county"), strict=True))
+    assert (labels["sg07"], labels["sg08"]) == ("Yunzhou (Datong county)", "Yunzhou, Yanggao")
+    assert _selected(guanting, "Yunzhou") == ["sg07", "sg08"]
+    assert _selected(guanting, "Shuozhou") == ["sg01", "sg02"]
+    assert _selected(guanting, "Datong city") == _selected(guanting, "Datong city (Pingcheng, Yungang)") == ["sg06"]
+
+
+def test_an_unknown_county_lists_each_county_once(guanting):
+    with pytest.raises(HydroError) as info:
+        _selected(guanting, "Zhangjiakou")
+    listed = str(info.value).split("the basin has: ")[1].split("; ")
+    assert len(listed) == len(set(listed)) and "Yunzhou" in listed and "Qiaodong" in listed
+    assert not any("(" in name or "," in name for name in listed)
