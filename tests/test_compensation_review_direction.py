@@ -99,8 +99,10 @@ def test_one_way_floor_comes_after_the_rules_and_before_fixed_lines(tmp_path):
     body = RULES + '\n[[fixed]]\nyear = 2019\namount_yuan = 1e6\nkind = "transfer"\nsource = "test"\n'
     pay = evaluate(agreement(tmp_path, body, head=HEAD + 'direction = "one_way"\n'), SERIES)
     assert [p.component for p in pay if p.year == 2019] == ["quantity", "quality_class", "floor", "fixed"]
-    # a fixed transfer is not floored: the year nets the transfer alone
-    assert [t["net_yuan"] for t in totals(pay) if t["year"] == 2019] == [pytest.approx(1e6)]
+    # a fixed transfer is not floored itself, but the rules' deductions (-5.2e6) reduce it first: the
+    # floor pays back 4.2e6, and the year nets 0 (it netted the transfer alone, 1e6, until 2026-12-04)
+    assert [p.amount_yuan for p in pay if p.year == 2019 and p.component == "floor"] == [pytest.approx(4.2e6)]
+    assert [t["net_yuan"] for t in totals(pay) if t["year"] == 2019] == [pytest.approx(0.0, abs=1e-6)]
 
 
 def test_one_way_floor_with_an_undetermined_line(tmp_path):
@@ -326,3 +328,19 @@ def test_a_target_limit_in_ug_per_l_is_refused(tmp_path, key):
     text = RULES + f'\n[[target]]\nsection = "s"\nparameter = "codmn"\n{key} = 4100\namount_yuan = 1e6\nsource = "t"\n'
     with pytest.raises(HydroError, match=rf"key 'target\[0\]\.{key}': expected a number <= 150.0, got 4100"):
         agreement(tmp_path, text)
+
+
+@pytest.mark.parametrize(("prepaid", "floor"), [(1e7, 0.0), (3e6, 2.2e6)])
+def test_one_way_deductions_reduce_a_prepayment_before_the_floor(tmp_path, prepaid, floor):
+    """docs/agreements.md: a pre-payment plus the rules' adjustments is what moves in that year, and
+    one-way deductions reduce the year's payment to at most 0.  The floor took the rules alone, so a
+    year pre-paid 50 M with 33 M deducted paid 50 M (the engineer's review of 2026-12-04); here 2019's
+    rules net -5.2e6."""
+    fixed = f'\n[[fixed]]\nyear = 2019\namount_yuan = {prepaid}\nkind = "prepayment"\nsource = "test"\n'
+    a = agreement(tmp_path, RULES + fixed, head=HEAD + 'direction = { value = "one_way", source = "test text" }\n')
+    pay = evaluate(a, SERIES)
+    (f19,) = _floor(pay, 2019)
+    assert f19.amount_yuan == pytest.approx(floor, abs=1e-6)
+    assert f"the rules and the year's fixed payments ({prepaid:,.0f} yuan) net" in f19.note
+    net = {t["year"]: t["net_yuan"] for t in totals(pay)}
+    assert net[2019] == pytest.approx(max(prepaid - 5.2e6, 0.0), abs=1e-6)

@@ -42,14 +42,17 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
     agreement : Agreement
         Its ``direction`` and rules.
     payments : list of Payment
-        The rules' lines (fixed, advance and funding lines are not floored).
+        The rules' lines and the fixed ones (advance and funding lines are not netted; a fixed line,
+        pre-payment, settlement or transfer, is not floored itself, but the rules' deductions reduce it
+        before the floor pays any back).
 
     Returns
     -------
     list of Payment
-        Per year and pair of parties (the agreement's ``payer -> payee``; another pair as
-        its first line names it): ``-S`` yuan when the rules' determined lines, signed
-        that way, add up to ``S < 0``, else 0.  Undetermined (NaN) lines are left out, as
+        Per year and pair of parties that a rule pays between (the agreement's ``payer -> payee``;
+        another pair as its first line names it): ``-S`` yuan when the rules' determined lines and the
+        pair's fixed lines that year, signed that way, add up to ``S < 0``, else 0.  Undetermined
+        (NaN) lines are left out, as
         :func:`~hydro.compensation.payments.totals` leaves them out of the net; the floor
         line is marked incomplete (its note says they could change it) unless the signs
         their rules can give (:func:`amount_bounds`) keep the year's net >= 0 whatever
@@ -67,23 +70,35 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
         pair = frozenset((p.payer, p.payee))
         named.setdefault(pair, (p.payer, p.payee))
         groups.setdefault((p.year, pair), []).append(p)
+    # a pre-payment, settlement or transfer of the pair that year is what the rules adjust: deductions
+    # reduce it before the floor pays any back (review of 2026-12-04: the floor took the rules alone,
+    # so a one-way year of 50 M pre-paid and 33 M deducted paid 50 M)
+    fixed: dict[tuple[int, frozenset], float] = {}
+    for p in payments:
+        key = (p.year, frozenset((p.payer, p.payee)))
+        if p.component == "fixed" and key in groups and math.isfinite(p.amount_yuan):
+            payer = named[key[1]][0]
+            fixed[key] = fixed.get(key, 0.0) + (1.0 if p.payer == payer else -1.0) * p.amount_yuan
     out = []
     for (year, pair), lines in groups.items():
         payer, payee = named[pair]
         signed = [(1.0 if (p.payer, p.payee) == (payer, payee) else -1.0) * p.amount_yuan for p in lines]
-        net = float(sum(a for a in signed if math.isfinite(a)))
+        fx = fixed.get((year, pair), 0.0)
+        net = float(sum(a for a in signed if math.isfinite(a))) + fx
+        what = "the rules" + (f" and the year's fixed payments ({fx:,.0f} yuan)" if fx else "")
         open_lines = [p for p, a in zip(lines, signed, strict=True) if not math.isfinite(a)]
         complete = all(p.complete for p in lines) and not open_lines
         low, high = _net_range(lines, payer)
+        low, high = low + fx, high + fx
         if not complete:  # settled after all if whatever the open lines turn out to be floors the same
             complete = max(0.0, -high) == max(0.0, -low) == max(0.0, -net)  # (reward-only lines on a net >= 0)
         if net < 0:
             amount = -net
-            note = (f"one-way agreement: the rules net {net:,.0f} yuan, deductions beyond the rewards; the payee "
-                    f"never pays the payer, so this line brings the year's rules to 0 (floor {amount:,.0f} yuan)")
+            note = (f"one-way agreement: {what} net {net:,.0f} yuan, deductions beyond the rewards; the payee "
+                    f"never pays the payer, so this line brings the year's net to 0 (floor {amount:,.0f} yuan)")
         else:
             amount = 0.0
-            note = f"one-way agreement: the rules net {net:,.0f} yuan >= 0; the floor at 0 is not reached"
+            note = f"one-way agreement: {what} net {net:,.0f} yuan >= 0; the floor at 0 is not reached"
         if open_lines:  # as totals() nets them: the determined lines, the floor of their sum
             n = f"{len(open_lines)} undetermined line{'s' if len(open_lines) > 1 else ''}"
             note += (f"; {n} left out, which cannot change it (no amount their rules can give moves the "

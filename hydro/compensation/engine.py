@@ -103,8 +103,7 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
                             and not all((x, payment.parameter) in skipped  # a summed line: each section
                                         for x in payment.section.split("+")):
                         out.append((year, order, with_bounds(rule, _strive(rule, payment))))
-    # a one-way agreement's floor lines (hydro.compensation.direction), before the fixed lines of their year
-    out += [(p.year, len(agreement.rules), p) for p in floor_lines(agreement, [p for *_, p in out])]
+    fixed = []
     for f in agreement.fixed:
         if f.kind == "funding" and math.isnan(f.amount_yuan) and f.year not in years:
             continue  # an unpublished funding flow is listed in the years evaluated
@@ -114,8 +113,12 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
             note += " (paid ahead of the year's settlement; not added to it)"
         elif f.kind == "funding" and math.isnan(f.amount_yuan):
             note += " (amount not published; listed, not invented)"
-        out.append((f.year, len(agreement.rules), Payment(
+        fixed.append((f.year, len(agreement.rules), Payment(
             f.year, "", component, "", f.payer, f.payee, f.amount_yuan, True, f.assumed, f.where, note)))
+    # a one-way agreement's floor lines (hydro.compensation.direction: the rules and the year's netted
+    # fixed lines), before the fixed lines of their year
+    out += [(p.year, len(agreement.rules), p) for p in floor_lines(agreement, [p for *_, p in out + fixed])]
+    out += fixed
     out.sort(key=lambda item: (item[0], item[1]))
     return [p for _, _, p in out]
 
