@@ -115,8 +115,7 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
             note += " (amount not published; listed, not invented)"
         fixed.append((f.year, len(agreement.rules), Payment(
             f.year, "", component, "", f.payer, f.payee, f.amount_yuan, True, f.assumed, f.where, note)))
-    # a one-way agreement's floor lines (hydro.compensation.direction: the rules and the year's netted
-    # fixed lines), before the fixed lines of their year
+    # a one-way agreement's floor lines (of the rules and the fixed lines), before the fixed lines of their year
     out += [(p.year, len(agreement.rules), p) for p in floor_lines(agreement, [p for *_, p in out + fixed])]
     out += fixed
     out.sort(key=lambda item: (item[0], item[1]))
