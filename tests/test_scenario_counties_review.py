@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from hydro.basin import resolve_basin
+from hydro.basin import ROOT, resolve_basin
 from hydro.errors import HydroError
 from hydro.scenarios.fields import Where, county_parts, in_counties
 from hydro.scenarios.measures import BasinInfo, select_subbasins
@@ -44,3 +44,15 @@ def test_an_unknown_county_lists_each_county_once(guanting):
     listed = str(info.value).split("the basin has: ")[1].split("; ")
     assert len(listed) == len(set(listed)) and "Yunzhou" in listed and "Qiaodong" in listed
     assert not any("(" in name or "," in name for name in listed)
+
+
+def test_a_plant_target_beyond_raw_sewage_is_refused_as_a_unit_slip(tmp_path):
+    """15000 for 15 mg/L (written in ug/L) ran as 'already at or below 15000 mg/L: nothing upgraded'."""
+    from hydro.scenarios.spec import ScenarioFile
+
+    text = (ROOT / "configs" / "scenarios" / "watershed.toml").read_text(encoding="utf-8")
+    assert "tn_mg_per_l = 10.0" in text
+    path = tmp_path / "s.toml"
+    path.write_text(text.replace("tn_mg_per_l = 10.0", "tn_mg_per_l = 15000.0"), encoding="utf-8")
+    with pytest.raises(HydroError, match=r"tn_mg_per_l': expected a value <= 100, got 15000"):
+        ScenarioFile.from_toml(path)

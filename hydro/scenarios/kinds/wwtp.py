@@ -13,7 +13,9 @@ class WwtpUpgrade(MeasureKind):
     kind = "wwtp_upgrade"
     unit = "m3/d of plant capacity upgraded"
     effect = "point[plant].tn_mg_per_l -> base - f*max(base - target, 0)"
-    numbers = (Number("tn_mg_per_l", 0.0, None),)
+    #: a target above untreated sewage's TN (40-60 mg/L; 42 at Fengning's outfall, Miyun SOURCES) upgrades
+    #: nothing: above 100 mg/L it is a unit slip (15000 for 15 mg/L written in ug/L; review of 2026-12-04)
+    numbers = (Number("tn_mg_per_l", 0.0, 100.0),)
     lists = ("plants",)
 
     def apply(self, m, f, subs, comp):
