@@ -365,6 +365,15 @@ def test_report_payments_section_with_bands(year_case, tmp_path):
     assert 1e6 <= lo < med < hi <= 3e6
     assert "decided within measurement error" in edge[9] and 0.0 < float(edge[8]) < 1.0
     assert re.search(r"40 of 40\s+members", text)
+    # which way the net went, as the text output says it (the engineer's review of 2026-12-04)
+    from hydro.compensation import Agreement, evaluate
+    from hydro.compensation.payments import direction_note
+    from hydro.monitoring import read_series
+    from hydro.report.html import esc
+
+    assert "Direction: " in text
+    note = direction_note(evaluate(Agreement.from_toml(agreement), read_series(results)))
+    assert note.startswith("direction: ") and esc(note[0].upper() + note[1:]) in text
 
 
 def test_report_without_agreement_is_unchanged(year_case, tmp_path):

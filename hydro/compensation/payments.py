@@ -232,6 +232,13 @@ def format_payments(payments: list[Payment]) -> str:
     return "\n".join(out)
 
 
+def direction_note(payments: list[Payment]) -> str:
+    """The ``direction:`` sentence the text output ends its nets with (which way the rules moved money,
+    and in which years the floor acted or the payee paid), or "" where no rule line moved any."""
+    lines = _direction(payments)
+    return lines[-1] if lines else ""
+
+
 def _direction(payments: list[Payment]) -> list[str]:
     """Which way the rules moved money (an agreement's ``direction``), when it mattered."""
     floors = [p for p in payments if p.component == FLOOR]

@@ -164,6 +164,7 @@ def uncertainty(spec: PaymentsSpec, quiet: bool = True) -> dict:
 
 def payments_section(spec: PaymentsSpec, names: dict[str, str], quiet: bool = True) -> str:
     """The Payments section as HTML."""
+    from hydro.compensation.payments import direction_note
     from hydro.compensation.uncertainty import members_of, plot_payment_bands
 
     body = [f"<p>Agreement <code>{esc(Path(spec.agreement).name)}</code> evaluated on the results' "
@@ -175,6 +176,9 @@ def payments_section(spec: PaymentsSpec, names: dict[str, str], quiet: bool = Tr
     if spec.payments:
         body.append(html.table(payments_table(spec.payments), names))
         body.append(html.table(totals_table(spec.payments), names))
+        note = direction_note(spec.payments)  # which way a negative net went: the text output's line
+        if note:
+            body.append(f"<p>{esc(note[0].upper() + note[1:])}.</p>")
     else:
         body.append("<p>No payment lines: every rule parameter was left out, or no year of the agreement's "
                     "period is in the results.</p>")
