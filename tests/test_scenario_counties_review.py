@@ -56,3 +56,14 @@ def test_a_plant_target_beyond_raw_sewage_is_refused_as_a_unit_slip(tmp_path):
     path.write_text(text.replace("tn_mg_per_l = 10.0", "tn_mg_per_l = 15000.0"), encoding="utf-8")
     with pytest.raises(HydroError, match=r"tn_mg_per_l': expected a value <= 100, got 15000"):
         ScenarioFile.from_toml(path)
+
+
+def test_the_incentives_table_says_n_kept_out_is_the_scenarios_on_every_party_row():
+    """The engineer added the column up over three parties' rows and tripled the N kept out."""
+    from hydro.scenarios.incentives import format_incentives
+
+    row = {"scenario": "s", "year": 2014, "received_yuan": 1.0, "received_change_yuan": 0.0,
+           "measure_cost_yuan": 0.0, "net_gain_yuan": 1.0, "n_kept_out_kg": 500.0}
+    two = format_incentives([{**row, "party": "beijing"}, {**row, "party": "hebei"}])
+    assert "the same on each party's row (not to be added up over parties)" in two
+    assert "not to be added up" not in format_incentives([{**row, "party": "hebei"}])

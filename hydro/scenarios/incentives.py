@@ -240,6 +240,9 @@ def format_incentives(rows: list[dict]) -> str:
     if partial:
         lines.append("* years the run covers only in part: "
                      + ", ".join(f"{y} ({p})" for y, p in sorted(partial.items())))
+    if len({r["party"] for r in rows}) > 1:
+        lines.append("N kept out kg: the scenario's that year, the same on each party's row (not to be added up "
+                     "over parties)")
     if not all(r.get("complete", True) for r in rows):
         lines.append("! an amount of the row (scenario or baseline) was undetermined and counts as 0 (e.g. a rule "
                      "against the year before the run); `hydro compensate` on the scenario lists it")
