@@ -340,12 +340,13 @@ def note_estimated_weather(basin, start, end, generated: bool = False) -> None:
     header marks as an ESTIMATE (:func:`hydro.weather_provenance.estimated_days`; the results'
     ``weather_estimated`` lists the file's periods): a caveat on the results, so with ``quiet`` too.
     Nothing for a run on generated weather (``generated``) or a flow-driven basin."""
-    from hydro.weather_provenance import estimated_days, header_metadata
+    from hydro.forcing_header import read_header
+    from hydro.weather_provenance import estimated_days
 
     if generated or not basin.is_watershed:
         return
     csv = basin.watershed.weather.csv
-    days = estimated_days(header_metadata(csv), start, end)
+    days = estimated_days(read_header(csv), start, end)
     if days:
         click.echo(f"note: this run's weather is an estimate on {days} (the header of {csv.name} says so; the "
                    "results' weather_estimated lists the file's estimated periods)", err=True)

@@ -75,3 +75,12 @@ def config_sha256(file_bytes: bytes, data: Any, folder: Path, changes: Iterable[
     for item in changes:
         h.update(b"\n--set " + item.encode())
     return h.hexdigest()
+
+
+def changes_sha256(file_bytes: bytes, data: Any, folder: Path, changes: dict[str, Any]) -> str:
+    """:func:`config_sha256` of a :class:`hydro.Model`'s changes (path -> value), one ``--set``-style
+    line each (a string value as JSON, as ``--set`` takes it)."""
+    import json
+
+    lines = (f"{key}={json.dumps(value) if isinstance(value, str) else value}" for key, value in changes.items())
+    return config_sha256(file_bytes, data, folder, lines)

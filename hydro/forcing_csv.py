@@ -23,6 +23,7 @@ from hydro.daily_forcing import DailyForcing
 from hydro.errors import HydroError, suggest
 from hydro.forcing_fill import FILL_RULES as FILL_RULES
 from hydro.forcing_fill import fill_missing, fill_rules, station_days
+from hydro.forcing_header import TITLE, read_comments
 from hydro.tomlio import ISO_DAY, no_such_day
 from hydro.units import MM_KM2_PER_DAY_TO_M3_S
 from hydro.weather_csv import (
@@ -58,24 +59,10 @@ WEATHER_OPTIONAL = ("station",)
 #: Former column names still read, with a deprecation warning: old -> current.
 DEPRECATED_COLUMNS = {"temp_c": "tmean_c"}
 
-_TITLE = "hydro daily forcing"
 #: Most precipitation in one day that is plausible, mm (more is an error); also the most runoff (qobs).
 MAX_DAILY_PRECIP_MM = 2000.0
 #: Most PET in one day, mm: hot deserts reach 15-20; more is a unit slip (a monthly total, 0.1 mm).
 MAX_DAILY_PET_MM = 30.0
-
-
-def _parse_meta_value(path: Path, lineno: int, key: str, text: str) -> Any:
-    if key == "synthetic":
-        if text.lower() in ("true", "false"):
-            return text.lower() == "true"
-        raise HydroError(f"{path}: line {lineno}: 'synthetic' must be true or false, got '{text}'")
-    if key == "seed":
-        try:
-            return int(text)
-        except ValueError:
-            raise HydroError(f"{path}: line {lineno}: 'seed' must be an integer, got '{text}'") from None
-    return text
 
 
 def read_forcing_csv(path: str | Path, *, allow_missing: bool = False,
@@ -117,7 +104,7 @@ def read_forcing_csv(path: str | Path, *, allow_missing: bool = False,
     """
     path = Path(path)
     lines = read_text_lines(path)
-    meta, first = _read_comments(path, lines)
+    meta, first = read_comments(path, lines)
     if first == len(lines):
         raise HydroError(
             f"{path}: no header line; expected '{','.join(required)}' after the '#' comments"
@@ -247,27 +234,6 @@ def _observed_flow(path: Path, header, rows, numbers, dates, area_km2) -> np.nda
     return mm
 
 
-def _read_comments(path: Path, lines: list[str]) -> tuple[dict[str, Any], int]:
-    """The ``# key: value`` lines at the top as metadata, and the index of the header line."""
-    meta: dict[str, Any] = {}
-    notes = []
-    first = 0
-    while first < len(lines) and (lines[first].startswith("#") or not lines[first].strip()):
-        text = lines[first].lstrip("#").strip()
-        if text == _TITLE:
-            pass
-        elif ":" in text:
-            key, value = (s.strip() for s in text.split(":", 1))
-            if key != "columns":  # the writer's column legend, regenerated on writing
-                meta[key] = _parse_meta_value(path, first + 1, key, value)
-        elif text:
-            notes.append(text)
-        first += 1
-    if notes:
-        meta.setdefault("notes", " ".join(notes))
-    return meta, first
-
-
 def _read_dates(path: Path, rows, numbers, j: int) -> np.ndarray:
     """Column ``j``: ISO dates, one row per consecutive day."""
     dates = np.empty(len(rows), dtype="datetime64[D]")
@@ -381,7 +347,7 @@ def write_forcing_csv(
     columns = ["date", "precip_mm", "tmean_c", "tmin_c", "tmax_c"] + (["pet_mm"] if forcing.pet_mm is not None else [])
     arrays = [getattr(forcing, c) for c in columns[1:]]
     fmt = f"{{:.{int(decimals)}f}}"
-    out = [f"# {_TITLE}"]
+    out = [f"# {TITLE}"]
     out += [f"# {key}: {_format_meta_value(value)}" for key, value in meta.items() if key != "columns"]
     out.append("# columns: " + "; ".join(f"{c} = {FORCING_COLUMNS[c][1]}" for c in columns))
     out.append(",".join(columns))

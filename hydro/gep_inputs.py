@@ -294,7 +294,7 @@ def run_basin(results, basin=None, where: str = "these results"):
     recorded = str(attrs.get("config_sha256", ""))
     if "=" in recorded:  # a scenarios file: name=sha;...
         recorded = id_values(recorded).get("baseline", "")
-    if recorded and b.sha256 != recorded:
+    if recorded and b.sha256 != recorded and recorded != _sha256_before_2026_12_04(b, attrs, where):
         sets = run_overrides(attrs, where) if not isinstance(spec, Basin) else []
         raise HydroError(f"{where}: the run's configuration (config_sha256 {recorded[:12]}…) is not that of "
                          f"{b.path}" + (f" with the run's overrides ({'; '.join(sets)})" if sets else "")
@@ -310,3 +310,21 @@ def capacity_share(mean_mg_per_l, target_mg_per_l: float) -> np.ndarray:
     c = np.asarray(mean_mg_per_l, dtype=float)
     with np.errstate(divide="ignore"):
         return np.where(c > target_mg_per_l, target_mg_per_l / np.where(c > 0, c, 1.0), 1.0)
+
+
+def _sha256_before_2026_12_04(basin, attrs, where: str) -> str:
+    """The ``config_sha256`` a run of ``basin`` with the results' overrides wrote before 2026-12-04:
+    of the basin file and the overrides only (:mod:`hydro.config_hash`), so that results written then
+    are still valued (their data files are not checked, as they were not then)."""
+    import hashlib
+    import json
+
+    h = hashlib.sha256(basin.path.read_bytes())
+    if attrs.get("parameters_changed"):
+        lines = [f"{k}={json.dumps(v) if isinstance(v, str) else v}"
+                 for k, v in parameters_changed(attrs, where).items()]
+    else:
+        lines = list(run_overrides(attrs, where))
+    for line in lines:
+        h.update(b"\n--set " + line.encode())
+    return h.hexdigest()

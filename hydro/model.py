@@ -25,7 +25,7 @@ from typing import Any
 
 from hydro.basin import Basin, resolve_basin
 from hydro.basin_tables import load_basin_file
-from hydro.config_hash import config_sha256
+from hydro.config_hash import changes_sha256, referenced_files
 from hydro.errors import HydroError
 from hydro.model_values import as_date, basin_spec, check_weather, no_parameter, plain
 from hydro.overrides import in_user_paths, parse_assignment, set_path, table_key
@@ -154,7 +154,7 @@ class Model:
         path = resolve_basin(basin_spec(spec, "Model.from_basin"))
         data = load_basin_file(path)
         raw = path.read_bytes()
-        basin = Basin.from_data(data, path, _sha256(raw, data, path.parent, {}))
+        basin = Basin.from_data(data, path, changes_sha256(raw, data, path.parent, {}))
         return cls(basin, data, {}, raw)
 
     def with_parameters(self, values: Mapping[str, Any]) -> Model:
@@ -186,7 +186,8 @@ class Model:
             set_path(data, path, value, self._basin.path, label=f"parameter {path}")
         changes = {**self._changes, **values}
         try:
-            basin = Basin.from_data(data, self._basin.path, _sha256(self._bytes, data, self._basin.folder, changes))
+            sha256 = changes_sha256(self._bytes, data, self._basin.folder, changes)
+            basin = Basin.from_data(data, self._basin.path, sha256)
         except HydroError as exc:  # the readers name keys by position: name them as given
             raise in_user_paths(exc, data) from None
         return Model(basin, data, changes, self._bytes)
@@ -331,19 +332,18 @@ class Model:
         return f"{call}.run({start.isoformat()!r}, {end.isoformat()!r}{extra})"
 
 
-def _sha256(file_bytes: bytes, data: dict, folder: Path, changes: Mapping[str, Any]) -> str:
-    """The provenance hash of the configuration a model runs (:func:`hydro.config_hash.config_sha256`):
-    the file, the files it names, and the changes, one ``--set``-style line each."""
-    lines = (f"{key}={json.dumps(value) if isinstance(value, str) else value}" for key, value in changes.items())
-    return config_sha256(file_bytes, data, folder, lines)
-
-
-#: This process's parsed basin files for :func:`model_variant`: path -> (modification time, Model).
-_PARSED: dict[str, tuple[int, Model]] = {}
-#: Variants already derived in this process: (path, modification time, assignments) -> Model
+#: This process's parsed basin files for :func:`model_variant`: path -> (the modification times of the
+#: file and of the files it names, Model, those files).
+_PARSED: dict[str, tuple[tuple[int, ...], Model, tuple[Path, ...]]] = {}
+#: Variants already derived in this process: (path, modification times, assignments) -> Model
 #: (models are immutable, so members asking for the same variant share it); the oldest go first.
-_VARIANTS: dict[tuple[str, int, tuple[str, ...]], Model] = {}
+_VARIANTS: dict[tuple[str, tuple[int, ...], tuple[str, ...]], Model] = {}
 _MAX_VARIANTS = 16
+
+
+def _stamp(files) -> tuple[int, ...]:
+    """The modification times of ``files`` (ns; -1 for one gone): what :func:`model_variant` keys on."""
+    return tuple(f.stat().st_mtime_ns if f.exists() else -1 for f in files)
 
 
 def model_variant(spec: str | Path, overrides: Sequence[str] = (), where: str = "--set") -> Model:
@@ -357,11 +357,14 @@ def model_variant(spec: str | Path, overrides: Sequence[str] = (), where: str = 
     assignments in errors.
     """
     path = resolve_basin(spec)
-    stamp = path.stat().st_mtime_ns
     cached = _PARSED.get(str(path))
-    if cached is None or cached[0] != stamp:
-        cached = (stamp, Model.from_basin(path))
+    stamp = _stamp(cached[2]) if cached is not None else None
+    if cached is None or cached[0] != stamp:  # (the file, or a file it names, changed: its config_sha256 too)
+        model = Model.from_basin(path)
+        files = (path, *referenced_files(model._data, path.parent))
+        cached = (_stamp(files), model, files)
         _PARSED[str(path)] = cached
+        stamp = cached[0]
     if not overrides:
         return cached[1]
     key = (str(path), stamp, tuple(overrides))

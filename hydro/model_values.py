@@ -105,13 +105,16 @@ def check_weather(weather: Any, first: date, last: date, basin=None) -> None:
 
 def no_parameter(basin, parameters, path: str) -> HydroError:
     """The error of :meth:`hydro.Model.parameter` for a ``path`` none of ``parameters`` has: for a
-    per-subbasin value the subbasin does not set (``subbasins.ID.runoff.x1_mm``), what it takes (the
+    runoff parameter the subbasin does not set (``subbasins.ID.runoff.x1_mm``), what it takes (the
     basin's parameter of that name) and how to set it; else the nearest path."""
     from hydro.errors import suggest
 
     head, sid, rest = (path.split(".", 2) + ["", ""])[:3]
     ws = basin.watershed
-    inherits = head == "subbasins" and ws is not None and sid in {s.id for s in ws.subbasins}
+    # a subbasin's own [subbasins.runoff] table overrides the basin's (the one per-subbasin override of a
+    # basin-wide table: other paths under a subbasin are unknown keys; re-read of 2026-12-04)
+    inherits = (head == "subbasins" and rest.startswith("runoff.") and ws is not None
+                and sid in {s.id for s in ws.subbasins})
     basin_wide = next((p for p in parameters if p.path == rest), None) if inherits else None
     if basin_wide is not None:
         return HydroError(f"{basin.path}: subbasin '{sid}' does not set '{rest}' itself: it takes the basin's, "

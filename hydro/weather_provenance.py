@@ -46,31 +46,37 @@ def estimated_days(metadata: dict[str, Any], start: date, end: date) -> str:
     return "; ".join(spans)
 
 
-def header_metadata(path: Path) -> dict[str, str]:
-    """The ``# key: value`` lines at the top of a station file (its rows are not read)."""
-    out: dict[str, str] = {}
-    with open(path, encoding="utf-8") as f:
-        for line in f:
-            if not line.startswith("#"):
-                break
-            key, sep, value = line[1:].partition(":")
-            if sep:
-                out[key.strip()] = value.strip()
-    return out
-
-
 def weather_attributes(csv: Path, folder: Path, metadata: dict[str, Any]) -> dict[str, str]:
     """The results' attributes of a run on the station file ``csv`` (its header ``metadata``):
     ``weather_file`` (the file read, relative to the basin's ``folder``), ``weather_adjustments`` (the
-    header's ``*_adjustment`` lines, `` | ``-joined, where there are any) and ``weather_estimated``
+    header's ``*_adjustment`` and ``basin_scaled*`` lines, `` | ``-joined, where there are any: Miyun's
+    rescaled windows and their source with the method) and ``weather_estimated``
     (the file's periods marked ESTIMATE, as :func:`estimated_days` gives them over its whole span,
     where it has any: the same for every block, member or scenario of a file; a run's own days in
     them are said on stderr, :func:`hydro.clitools.note_estimated_weather`)."""
     attrs = {"weather_file": os.path.relpath(csv, folder)}
-    adjustments = [f"{k}: {v}" for k, v in metadata.items() if k.endswith("_adjustment")]
+    adjustments = [f"{k}: {v}" for k, v in metadata.items()
+                   if k.endswith("_adjustment") or k.startswith("basin_scaled")]
     if adjustments:
         attrs["weather_adjustments"] = " | ".join(adjustments)
     estimated = estimated_days(metadata, date.min, date.max)
     if estimated:
         attrs["weather_estimated"] = estimated
     return attrs
+
+
+def estimated_in_results(attrs: dict[str, Any], first: date, last: date) -> str:
+    """:func:`estimated_days` of results from their ``weather_estimated`` attribute (the file's periods,
+    ``FIRST..LAST: label`` joined by ``; ``), over the results' days ``first..last``; "" on generated
+    weather or where none falls in them."""
+    if str(attrs.get("weather_synthetic", "false")) == "true":
+        return ""
+    spans = []
+    for part in str(attrs.get("weather_estimated", "")).split("; "):
+        found = re.match(r"(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d): (.*)$", part)
+        if found:
+            a = max(date.fromisoformat(found[1]), first)
+            b = min(date.fromisoformat(found[2]), last)
+            if a <= b:
+                spans.append(f"{a.isoformat()}..{b.isoformat()}: {found[3]}")
+    return "; ".join(spans)

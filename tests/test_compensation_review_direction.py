@@ -341,6 +341,21 @@ def test_one_way_deductions_reduce_a_prepayment_before_the_floor(tmp_path, prepa
     pay = evaluate(a, SERIES)
     (f19,) = _floor(pay, 2019)
     assert f19.amount_yuan == pytest.approx(floor, abs=1e-6)
-    assert f"the rules and the year's fixed payments ({prepaid:,.0f} yuan) net" in f19.note
+    assert f"the year's fixed payments ({prepaid:,.0f} yuan) net {prepaid - 5.2e6:,.0f} yuan" in f19.note
     net = {t["year"]: t["net_yuan"] for t in totals(pay)}
     assert net[2019] == pytest.approx(max(prepaid - 5.2e6, 0.0), abs=1e-6)
+
+
+def test_one_way_floor_does_not_pay_back_a_fixed_line_the_other_way(tmp_path):
+    """A fixed transfer from the payee to the payer is not floored: in 2020 the rules net +2e6 and
+    the payee transfers 5e6, so the floor is 0 and the year nets -3e6 (the first version of the
+    fixed lines' netting wrote a 3e6 floor; re-read of 2026-12-04); in 2019 (rules -5.2e6) the floor
+    pays back the rules' deficit alone."""
+    fixed = ('\n[[fixed]]\nyears = [2019, 2020]\namount_yuan = 5e6\nkind = "transfer"\npayer = "down"\n'
+             'payee = "up"\nsource = "test"\n')
+    a = agreement(tmp_path, RULES + fixed, head=HEAD + 'direction = { value = "one_way", source = "test text" }\n')
+    pay = evaluate(a, SERIES)
+    assert _floor(pay, 2020)[0].amount_yuan == 0.0
+    assert _floor(pay, 2019)[0].amount_yuan == pytest.approx(5.2e6)
+    net = {t["year"]: t["net_yuan"] for t in totals(pay)}
+    assert net == {2019: pytest.approx(-5e6), 2020: pytest.approx(-3e6)}

@@ -10,6 +10,7 @@ import shutil
 import pytest
 
 from hydro.basin import ROOT, Basin
+from hydro.errors import HydroError
 from hydro.model import Model
 
 WEATHER = "forcing/huairou_beijing_basin_scaled_2000_2017.csv"
@@ -52,3 +53,48 @@ def test_an_edited_file_the_basin_names_changes_the_hash(miyun_copy):
     lines[row] = ",".join(parts)
     weather.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert Basin.load(miyun_copy).sha256 not in (shipped, edited_quality)
+
+
+def test_a_batch_member_sees_an_edited_file_the_basin_names(tmp_path):
+    """model_variant (what scenario, ensemble and uncertainty members run) keyed its cache on the basin
+    file's time alone: a forcing CSV edited in the same process kept the old model and hash (re-read
+    of 2026-12-04)."""
+    import os
+
+    from hydro.model import model_variant
+
+    folder = tmp_path / "tiny"
+    shutil.copytree(ROOT / "configs" / "examples" / "tiny", folder)
+    before = model_variant(folder).basin.sha256
+    assert model_variant(folder).basin.sha256 == before  # cached, the same
+    forcing = folder / "forcing.csv"
+    text = forcing.read_text(encoding="utf-8")
+    forcing.write_text(text + "\n", encoding="utf-8")
+    stat = forcing.stat()
+    os.utime(forcing, ns=(stat.st_atime_ns, stat.st_mtime_ns + 10**9))  # a later time, whatever the clock
+    assert model_variant(folder).basin.sha256 not in (before, "")
+
+
+def test_results_written_before_the_files_were_hashed_are_still_valued(tmp_path):
+    """hydro gep rebuilds the run's basin and checks config_sha256; results written before 2026-12-04
+    carry the hash of the basin file alone, and were refused as 'the basin file changed since the run'
+    (re-read of 2026-12-04)."""
+    import hashlib
+
+    import netCDF4
+    from cli_invoke import invoke
+
+    from hydro.gep_inputs import run_basin
+    from hydro.results import open_results
+
+    nc = tmp_path / "m.nc"
+    assert invoke("run", "miyun", "--end", "2000-01-03", "-o", nc, "-q").exit_code == 0
+    old = hashlib.sha256((ROOT / "basins" / "miyun" / "basin.toml").read_bytes()).hexdigest()
+    for recorded, accepted in ((old, True), ("0" * 64, False)):
+        with netCDF4.Dataset(nc, "a") as ds:
+            ds.setncattr("config_sha256", recorded)
+        if accepted:
+            assert run_basin(open_results(nc)).name == "miyun"
+        else:
+            with pytest.raises(HydroError, match="is not that of"):
+                run_basin(open_results(nc))

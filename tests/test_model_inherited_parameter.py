@@ -23,3 +23,13 @@ def test_an_inherited_runoff_parameter_names_the_basin_value_and_with_parameters
     assert runoff["chao_huangqi"] == 500.0 and runoff["chao_zhangbaiwan"] == basin_x1.value
     with pytest.raises(HydroError, match=r"no parameter 'subbasins\.nosuch\.runoff\.x1_mm'"):
         m.parameter("subbasins.nosuch.runoff.x1_mm")
+
+
+def test_other_basin_wide_paths_under_a_subbasin_are_not_said_to_be_settable():
+    """Only a runoff parameter has a per-subbasin override: ``subbasins.ID.run.courant`` is no parameter
+    (with_parameters refuses it as an unknown key), not 'inherited'."""
+    m = hydro.Model.from_basin("miyun")
+    with pytest.raises(HydroError) as info:
+        m.parameter("subbasins.chao_huangqi.run.courant")
+    assert "no parameter 'subbasins.chao_huangqi.run.courant'" in str(info.value)
+    assert "sets it for this subbasin alone" not in str(info.value)

@@ -54,7 +54,7 @@ def test_a_plant_target_beyond_raw_sewage_is_refused_as_a_unit_slip(tmp_path):
     assert "tn_mg_per_l = 10.0" in text
     path = tmp_path / "s.toml"
     path.write_text(text.replace("tn_mg_per_l = 10.0", "tn_mg_per_l = 15000.0"), encoding="utf-8")
-    with pytest.raises(HydroError, match=r"tn_mg_per_l': expected a value <= 100, got 15000"):
+    with pytest.raises(HydroError, match=r"tn_mg_per_l': 15000 mg/L is above untreated sewage's TN .* a unit slip"):
         ScenarioFile.from_toml(path)
 
 

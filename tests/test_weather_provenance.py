@@ -13,7 +13,8 @@ from cli_invoke import invoke
 
 import hydro
 from hydro.basin import ROOT
-from hydro.weather_provenance import estimated_days, estimated_periods, header_metadata
+from hydro.forcing_header import read_header as header_metadata
+from hydro.weather_provenance import estimated_days, estimated_periods
 
 MIYUN_WEATHER = ROOT / "basins" / "miyun" / "forcing" / "huairou_beijing_basin_scaled_2000_2017.csv"
 GUANTING_WEATHER = ROOT / "basins" / "guanting" / "forcing" / "dingling_beijing_daily_2000_2017.csv"
@@ -42,6 +43,7 @@ def test_a_run_on_estimated_days_says_so_and_its_file_names_what_it_read(tmp_pat
         assert nc.weather_file == "forcing/huairou_beijing_basin_scaled_2000_2017.csv"
         assert nc.weather_estimated == f"2017-03-01..2020-12-31: {ESTIMATE}"
         assert "precipitation_adjustment: ESTIMATE, ratio method" in nc.weather_adjustments
+        assert "basin_scaled_windows: 2012-06-01..2012-08-06 x 0.6588" in nc.weather_adjustments
         assert nc.weather.startswith("basins/_stations/GHCND_CHM00054511")  # the origin, as before
 
 
@@ -56,3 +58,14 @@ def test_the_source_labels_of_a_miyun_run_before_the_transfers_are_those_results
     assert float(full.tn_source_load.sel(source="transfer").sum()) == 0.0
     # the same loads, summed in another order (a zero between): equal to round-off of the sum
     np.testing.assert_allclose(full.tn_source_load.sum("source"), ds.tn_source_load.sum("source"), rtol=1e-15)
+
+
+def test_the_scenarios_note_reads_the_estimated_periods_from_the_results():
+    """hydro scenarios says its days on estimated weather from the results' weather_estimated (it printed
+    nothing: re-read of 2026-12-04); generated weather has none."""
+    from hydro.weather_provenance import estimated_in_results
+
+    attrs = {"weather_synthetic": "false", "weather_estimated": f"2017-03-01..2020-12-31: {ESTIMATE}"}
+    assert estimated_in_results(attrs, date(2016, 1, 1), date(2018, 1, 31)) == f"2017-03-01..2018-01-31: {ESTIMATE}"
+    assert estimated_in_results(attrs, date(2013, 1, 1), date(2016, 12, 31)) == ""
+    assert estimated_in_results({**attrs, "weather_synthetic": "true"}, date(2016, 1, 1), date(2018, 1, 31)) == ""

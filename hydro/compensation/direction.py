@@ -70,35 +70,33 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
         pair = frozenset((p.payer, p.payee))
         named.setdefault(pair, (p.payer, p.payee))
         groups.setdefault((p.year, pair), []).append(p)
-    # a pre-payment, settlement or transfer of the pair that year is what the rules adjust: deductions
-    # reduce it before the floor pays any back (review of 2026-12-04: the floor took the rules alone,
-    # so a one-way year of 50 M pre-paid and 33 M deducted paid 50 M)
-    fixed: dict[tuple[int, frozenset], float] = {}
-    for p in payments:
-        key = (p.year, frozenset((p.payer, p.payee)))
-        if p.component == "fixed" and key in groups and math.isfinite(p.amount_yuan):
-            payer = named[key[1]][0]
-            fixed[key] = fixed.get(key, 0.0) + (1.0 if p.payer == payer else -1.0) * p.amount_yuan
+    fixed = _fixed_by_pair(payments, groups, named)
     out = []
     for (year, pair), lines in groups.items():
         payer, payee = named[pair]
         signed = [(1.0 if (p.payer, p.payee) == (payer, payee) else -1.0) * p.amount_yuan for p in lines]
         fx = fixed.get((year, pair), 0.0)
-        net = float(sum(a for a in signed if math.isfinite(a))) + fx
-        what = "the rules" + (f" and the year's fixed payments ({fx:,.0f} yuan)" if fx else "")
+        rules = float(sum(a for a in signed if math.isfinite(a)))
+        # the floor pays back the rules' deductions beyond the rewards and the fixed lines that year,
+        # never more than the rules' own deficit (a fixed line the other way is not floored: re-read
+        # of 2026-12-04); net: what that floor brings to 0
+        net = rules + min(max(fx, 0.0), max(-rules, 0.0))
+        what = (f"the rules ({rules:,.0f} yuan) and the year's fixed payments ({fx:,.0f} yuan)" if fx
+                else "the rules")
+        shown = rules + fx
         open_lines = [p for p, a in zip(lines, signed, strict=True) if not math.isfinite(a)]
         complete = all(p.complete for p in lines) and not open_lines
         low, high = _net_range(lines, payer)
-        low, high = low + fx, high + fx
+        low, high = (x + min(max(fx, 0.0), max(-x, 0.0)) for x in (low, high))
         if not complete:  # settled after all if whatever the open lines turn out to be floors the same
             complete = max(0.0, -high) == max(0.0, -low) == max(0.0, -net)  # (reward-only lines on a net >= 0)
         if net < 0:
             amount = -net
-            note = (f"one-way agreement: {what} net {net:,.0f} yuan, deductions beyond the rewards; the payee "
+            note = (f"one-way agreement: {what} net {shown:,.0f} yuan, deductions beyond the rewards; the payee "
                     f"never pays the payer, so this line brings the year's net to 0 (floor {amount:,.0f} yuan)")
         else:
             amount = 0.0
-            note = f"one-way agreement: {what} net {net:,.0f} yuan >= 0; the floor at 0 is not reached"
+            note = f"one-way agreement: {what} net {shown:,.0f} yuan >= 0; the floor at 0 is not reached"
         if open_lines:  # as totals() nets them: the determined lines, the floor of their sum
             n = f"{len(open_lines)} undetermined line{'s' if len(open_lines) > 1 else ''}"
             note += (f"; {n} left out, which cannot change it (no amount their rules can give moves the "
@@ -109,6 +107,20 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
         out.append(Payment(year, "", FLOOR, "", payer, payee, amount + 0.0, complete,
                            agreement.direction_assumed, DIRECTION_KEY, note, (max(0.0, -high), max(0.0, -low))))
     return out
+
+
+def _fixed_by_pair(payments: list[Payment], groups, named) -> dict[tuple[int, frozenset], float]:
+    """The fixed lines (pre-payment, settlement, transfer) of each year and pair a rule pays between,
+    signed as ``named`` names the pair: what the rules adjust, so deductions reduce them before a floor
+    pays any back (review of 2026-12-04: the floor took the rules alone, and a one-way year of 50 M
+    pre-paid and 33.2 M deducted paid 50 M)."""
+    fixed: dict[tuple[int, frozenset], float] = {}
+    for p in payments:
+        key = (p.year, frozenset((p.payer, p.payee)))
+        if p.component == "fixed" and key in groups and math.isfinite(p.amount_yuan):
+            payer = named[key[1]][0]
+            fixed[key] = fixed.get(key, 0.0) + (1.0 if p.payer == payer else -1.0) * p.amount_yuan
+    return fixed
 
 
 def with_bounds(rule, payment: Payment) -> Payment:

@@ -246,7 +246,8 @@ def _direction(payments: list[Payment]) -> list[str]:
         paid = sorted({str(p.year) for p in floors if p.amount_yuan != 0})
         open_ = sorted({str(p.year) for p in floors if not p.complete})
         return ["", "direction: one-way (the agreement's 'direction'" + (", an assumption" if floors[0].assumed else "")
-                + "): the rules' net per year and pair is floored at 0, the payee never pays the payer; "
+                + "): the rules' net per year and pair, less what the year's fixed payments between them "
+                "cover, is floored at 0, the payee never pays the payer; "
                 + (f"the floor line paid back deductions beyond the rewards in {', '.join(paid)}" if paid
                    else "no year needed the floor")
                 + (f"; incomplete in {', '.join(open_)} (a line of the year undetermined or partial)" if open_ else "")]

@@ -115,7 +115,8 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
 
 def _notes(run) -> None:
     """What the runs of ``run`` do not show by themselves, on stderr: each scenario's measures that
-    act after the run or are not costed, a spread over one member, a transfer's series ending."""
+    act after the run or are not costed, a spread over one member, a transfer's series ending, days on
+    estimated weather."""
     for c in run.compiled:
         for note in c.notes:
             click.echo(f"note: {c.scenario}: {note}", err=True)
@@ -124,9 +125,15 @@ def _notes(run) -> None:
 
         click.echo(f"note: the weather's spread is over {members_counted(run.ensemble)}", err=True)
     from hydro.scenarios.transfer_end import note as transfer_note
+    from hydro.weather_provenance import estimated_in_results
 
     if transfer_note(run.results[0]):  # a plan period past a transfer's series has none of its water
         click.echo(transfer_note(run.results[0]), err=True)
+    res = run.results[0]
+    estimated = estimated_in_results(res.attrs, res.dates[0], res.dates[-1])
+    if estimated:  # as hydro run says it (hydro.clitools.note_estimated_weather)
+        click.echo(f"note: the scenarios' weather is an estimate on {estimated} (the results' weather_estimated "
+                   "lists the station file's estimated periods)", err=True)
 
 
 def _past_record(basin, sfile, start, end, members, seed, progress) -> int | None:

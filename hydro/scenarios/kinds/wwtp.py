@@ -13,10 +13,17 @@ class WwtpUpgrade(MeasureKind):
     kind = "wwtp_upgrade"
     unit = "m3/d of plant capacity upgraded"
     effect = "point[plant].tn_mg_per_l -> base - f*max(base - target, 0)"
+    numbers = (Number("tn_mg_per_l", 0.0, None),)
     #: a target above untreated sewage's TN (40-60 mg/L; 42 at Fengning's outfall, Miyun SOURCES) upgrades
-    #: nothing: above 100 mg/L it is a unit slip (15000 for 15 mg/L written in ug/L; review of 2026-12-04)
-    numbers = (Number("tn_mg_per_l", 0.0, 100.0),)
+    #: nothing: above this it is a unit slip (15000 for 15 mg/L written in ug/L; review of 2026-12-04), mg/L
+    MAX_TARGET_MG_L = 100.0
     lists = ("plants",)
+
+    def check(self, t, numbers, strings):
+        if numbers["tn_mg_per_l"] > self.MAX_TARGET_MG_L:
+            raise t.error("tn_mg_per_l", f"{numbers['tn_mg_per_l']:g} mg/L is above untreated sewage's TN (40-60 "
+                                         f"mg/L), so it would upgrade nothing: a unit slip (ug/L for mg/L?); give "
+                                         f"the plants' target effluent TN in mg/L, at most {self.MAX_TARGET_MG_L:g}")
 
     def apply(self, m, f, subs, comp):
         out = {}
