@@ -63,7 +63,7 @@ def test_a_file_only_the_standard_parser_accepts_still_loads(tmp_path, monkeypat
     ("start = 2015-01-01T06:00:00", "got the date-time 2015-01-01T06:00:00; write the day alone (2015-01-01)"),
     ('start = "20150101"', "expected a date YYYY-MM-DD, got '20150101'"),
     ('start = "2015-W01-4"', "expected a date YYYY-MM-DD"),
-    ('start = "2015-02-30"', "expected a date YYYY-MM-DD"),
+    ('start = "2015-02-30"', "is no day: February 2015 has 28 days"),
 ])
 def test_a_date_key_takes_a_day_and_nothing_else(text, fragment):
     """A TOML date-time was returned as a datetime (a date subclass) and failed later with a

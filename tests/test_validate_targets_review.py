@@ -152,7 +152,8 @@ def test_shipped_files_pass_the_check(monkeypatch):
     ('within_class = 5', 'within_class = 7', "within_class", ""),
     ('class_of = "week"', 'class_of = "weeks"', "class_of", "did you mean 'week'"),
     ('period = [2009, 2009]\nunit = "mg', 'period = [2009, 2008]\nunit = "mg', "period", "before it starts"),
-    ('period = ["2008-03-12", "2008-03-12"]', 'period = ["2008-03-12", "2008-13-12"]', "period", "YYYY-MM-DD"),
+    ('period = ["2008-03-12", "2008-03-12"]', 'period = ["2008-03-12", "2008-13-12"]', "period",
+     "is no day: there is no month 13"),
     ('unit = "kg yr-1"', 'unit = "t yr-1"', "unit", "kg yr-1"),
 ])
 def test_a_mistake_is_reported_before_the_run(write, old, new, key, words):
