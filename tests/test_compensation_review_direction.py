@@ -359,3 +359,23 @@ def test_one_way_floor_does_not_pay_back_a_fixed_line_the_other_way(tmp_path):
     assert _floor(pay, 2019)[0].amount_yuan == pytest.approx(5.2e6)
     net = {t["year"]: t["net_yuan"] for t in totals(pay)}
     assert net == {2019: pytest.approx(-5e6), 2020: pytest.approx(-3e6)}
+
+
+def test_a_quantity_baseline_in_m3_per_second_is_noted(tmp_path):
+    """baseline_m3 = 7.3 (a flow in m3/s) ran without a word and paid the rule's cap every year (the
+    engineer's review of 2026-12-04); it is noted beside the payments (on stderr, with --json too), while
+    a baseline of the series' own size is not."""
+    from cli_invoke import invoke
+    from synthetic_quality import write_quality_results
+
+    nc = write_quality_results(tmp_path / "q.nc", start="2019-01-01", end="2020-12-31")
+    for base, noted in ((7.3, True), (1e8, False)):
+        path = tmp_path / f"a{base:g}.toml"
+        path.write_text('name = "t"\nsource = "test"\nperiod = [2019, 2020]\npayer = "beijing"\npayee = "hebei"\n'
+                        '[[quantity]]\nsection = "gubeikou"\n'
+                        f'baseline_m3 = {base}\nreward_per_m3_above_yuan = 0.1\nmax_yuan = 1e7\n', encoding="utf-8")
+        text, as_json = invoke("compensate", nc, path), invoke("compensate", nc, path, "--json")
+        assert text.exit_code == 0 and as_json.exit_code == 0, text.output
+        said = "quantity[0].baseline_m3 = 7.3 m3 is below a thousandth of every year's volume at gubeikou"
+        assert (said in text.stderr) == noted and (said in as_json.stderr) == noted
+        assert said not in as_json.stdout  # the JSON stays the payment records

@@ -27,7 +27,31 @@ def series_notes(agreement, series, path) -> list[str]:
     """The notes on the series at ``path`` that follow the tables: generated weather, years of the
     agreement's period the series does not reach, and the months missing that the agreement reads."""
     out = [generated_weather_text(path), years_outside(agreement, series, path), year_before(agreement, series, path)]
-    return [n for n in out if n] + missing_notes(agreement, series)
+    return [n for n in out if n] + missing_notes(agreement, series) + baseline_slips(agreement, series)
+
+
+def baseline_slips(agreement, series) -> list[str]:
+    """``note: ...`` for each quantity rule whose fixed ``baseline_m3`` is below a thousandth of every
+    year's volume the series has at its sections: a flow in m3/s typed as m3 (7.3 for 2.3e8 m3 a year
+    paid the rule's cap every year: the engineer's review of 2026-12-04).  A note, not an error: a
+    synthetic series may be that small."""
+    from hydro.compensation.rules import QuantityRule, counted_volume
+    from hydro.monitoring import FLOW
+
+    out = []
+    for rule in agreement.rules:
+        base = rule.baseline.value if isinstance(rule, QuantityRule) else None
+        if base is None:
+            continue
+        groups = [rule.sections] if rule.basis == "total" else [(s,) for s in rule.sections]
+        volumes = [sum(counted_volume(rule, series, x, y)[0] for x in group)
+                   for group in groups for y in series.years if all(series.has(x, FLOW) for x in group)]
+        volumes = [v for v in volumes if math.isfinite(v) and v > 0]
+        if volumes and base < 1e-3 * min(volumes):
+            out.append(f"note: {rule.baseline.key} = {base:g} m3 is below a thousandth of every year's volume at "
+                       f"{'+'.join(rule.sections)} (at least {min(volumes):.3g} m3): a flow in m3/s? (1 m3/s is "
+                       "3.156e7 m3 a year)")
+    return out
 
 
 def scenario_notes(agreement, path) -> list[str]:
