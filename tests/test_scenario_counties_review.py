@@ -67,3 +67,44 @@ def test_the_incentives_table_says_n_kept_out_is_the_scenarios_on_every_party_ro
     two = format_incentives([{**row, "party": "beijing"}, {**row, "party": "hebei"}])
     assert "the same on each party's row (not to be added up over parties)" in two
     assert "not to be added up" not in format_incentives([{**row, "party": "hebei"}])
+
+
+WWTP_FILE = """[scenario_set]
+name = "test"
+basin = "guanting"
+cost_method = "annualised"
+discount_rate = { value = 0.08, source = "test" }
+
+[[measures]]
+id = "zjk_1a"
+kind = "wwtp_upgrade"
+where = { subbasins = ["yg08"] }
+plants = ["Zhangjiakou city WWTPs"]
+years = [2014, 2014]
+tn_mg_per_l = TARGET
+assumption = true
+note = "test"
+[measures.costs]
+capital_yuan_per_unit = 1200.0
+operating_yuan_per_unit_yr = 100.0
+lifetime_years = 20
+
+[[scenarios]]
+id = "up"
+measures = ["zjk_1a"]
+"""
+
+
+@pytest.mark.parametrize(("target", "noted"), [(15.0, True), (10.0, False)])
+def test_a_plant_upgrade_the_baseline_overtakes_is_noted(tmp_path, guanting, target, noted):
+    """Zhangjiakou's plants move to 15 mg/L in the baseline itself in 2016 (their own schedule): a 1A
+    upgrade from 2014 only brings that forward, and from 2016 changes nothing while its annuity runs on,
+    which nothing said (the engineer's review of 2026-12-04); a 10 mg/L target stays ahead of it."""
+    from hydro.scenarios.measures import compile_scenario
+    from hydro.scenarios.spec import ScenarioFile
+
+    path = tmp_path / "s.toml"
+    path.write_text(WWTP_FILE.replace("TARGET", str(target)), encoding="utf-8")
+    notes = compile_scenario(guanting, ScenarioFile.from_toml(path), "up", range(2013, 2018)).notes
+    said = "zjk_1a: Zhangjiakou city WWTPs reaches 15 mg/L TN in the baseline itself from 2016"
+    assert any(said in n for n in notes) == noted, notes

@@ -29,7 +29,7 @@ class WwtpUpgrade(MeasureKind):
         out = {}
         info, state, target = comp.info, comp.state, m.numbers["tn_mg_per_l"]
         wanted = m.lists.get("plants")
-        seen, upgraded = set(), set()
+        seen, upgraded, overtaken = set(), set(), {}
         for i in subs:
             for p in info.sources(i).get("point", []):
                 if wanted is not None and p["name"] not in wanted:
@@ -42,6 +42,10 @@ class WwtpUpgrade(MeasureKind):
                 out[i] = out.get(i, 0.0) + q * f * (c0 > target)
                 if np.any((c0 > target) & (f > 0)):
                     upgraded.add(p["name"])
+                    # the baseline's own schedule reaching the target while the measure is on
+                    later = np.flatnonzero((c0 <= target) & (f > 0) & (np.cumsum((c0 > target) & (f > 0)) > 0))
+                    if later.size:
+                        overtaken[p["name"]] = int(comp.state.years[later[0]])
         for name in wanted or ():
             if name not in seen:
                 raise comp.unknown(m, "plants", "plant", name,
@@ -51,6 +55,10 @@ class WwtpUpgrade(MeasureKind):
         elif seen - upgraded and (f > 0).any():  # (a measure that starts after the run changes nothing yet)
             comp.notes.append(f"{m.id}: {', '.join(sorted(seen - upgraded))} already at or below "
                               f"{target:g} mg/L TN in the measure's years; nothing upgraded there (no effect, no cost)")
+        for name, year in sorted(overtaken.items()):
+            comp.notes.append(f"{m.id}: {name} reaches {target:g} mg/L TN in the baseline itself from {year} (its own "
+                              "schedule): the measure brings the upgrade forward; from then it changes nothing, "
+                              "while its capital annuity runs on")
         return out
 
 
