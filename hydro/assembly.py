@@ -204,7 +204,7 @@ def watershed_provenance(ws, station, folder) -> dict[str, str]:
              "weather_synthetic": str(station.synthetic).lower()}
     if not station.synthetic:
         attrs.update(weather_attributes(ws.weather.csv, folder, station.metadata))
-    if station.synthetic:
+    else:
         attrs["weather_seed"] = str(station.metadata.get("seed", ""))
         if "weather_generated_from" in station.metadata:  # the days before: the station record's (hydro.spin_up)
             attrs["weather_generated_from"] = str(station.metadata["weather_generated_from"])

@@ -338,11 +338,10 @@ def parse_date(text: str, option: str) -> date:
     """A command-line date, with an error naming the option: ``YYYY-MM-DD`` only, as every date
     key of a TOML file (``Table.date``) and every CSV reader takes it (``date.fromisoformat``
     alone also took ``20150101`` and the ISO week ``2015-W01-4``)."""
-    from hydro.tomlio import iso_day, no_such_day
+    from hydro.tomlio import day_problem, iso_day
 
     try:
         return iso_day(text)
     except ValueError:
-        why = no_such_day(text)
-        raise HydroError(f"{option}: '{text}' is no day: {why}" if why else
-                         f"{option}: expected a date YYYY-MM-DD, got '{text}'") from None
+        wrong = day_problem(text) or f"expected a date YYYY-MM-DD, got '{text}'"
+        raise HydroError(f"{option}: {wrong}") from None

@@ -54,7 +54,8 @@ def _digest(path: Path) -> bytes:
     return _FILE_DIGESTS[key]
 
 
-def config_sha256(file_bytes: bytes, data: Any, folder: Path, changes: Iterable[str] = ()) -> str:
+def config_sha256(file_bytes: bytes, data: Any, folder: Path, changes: Iterable[str] = (),
+                  files: bool = True) -> str:
     """The configuration's SHA-256, as hex.
 
     Parameters
@@ -67,9 +68,12 @@ def config_sha256(file_bytes: bytes, data: Any, folder: Path, changes: Iterable[
         The basin file's folder (relative names start there).
     changes : iterable of str
         The changes, ``key=value`` each, in the order applied.
+    files : bool
+        Whether the files the basin names count (False: the hash results carried before 2026-12-04,
+        of the basin file and the changes alone, which ``hydro gep`` still accepts).
     """
     h = hashlib.sha256(file_bytes)
-    names = {os.path.normpath(os.path.relpath(p, folder)): p for p in referenced_files(data, folder)}
+    names = {os.path.normpath(os.path.relpath(p, folder)): p for p in referenced_files(data, folder)} if files else {}
     for name in sorted(names):
         h.update(b"\n--file " + name.encode() + b" " + _digest(names[name]))
     for item in changes:
@@ -77,10 +81,14 @@ def config_sha256(file_bytes: bytes, data: Any, folder: Path, changes: Iterable[
     return h.hexdigest()
 
 
-def changes_sha256(file_bytes: bytes, data: Any, folder: Path, changes: dict[str, Any]) -> str:
-    """:func:`config_sha256` of a :class:`hydro.Model`'s changes (path -> value), one ``--set``-style
-    line each (a string value as JSON, as ``--set`` takes it)."""
+def change_lines(changes: dict[str, Any]) -> list[str]:
+    """A :class:`hydro.Model`'s changes (path -> value) as the ``--set`` lines the hash takes (a string
+    value as JSON, as ``--set`` takes it)."""
     import json
 
-    lines = (f"{key}={json.dumps(value) if isinstance(value, str) else value}" for key, value in changes.items())
-    return config_sha256(file_bytes, data, folder, lines)
+    return [f"{key}={json.dumps(value) if isinstance(value, str) else value}" for key, value in changes.items()]
+
+
+def changes_sha256(file_bytes: bytes, data: Any, folder: Path, changes: dict[str, Any]) -> str:
+    """:func:`config_sha256` of a :class:`hydro.Model`'s changes (path -> value, :func:`change_lines`)."""
+    return config_sha256(file_bytes, data, folder, change_lines(changes))

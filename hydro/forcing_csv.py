@@ -24,7 +24,7 @@ from hydro.errors import HydroError, suggest
 from hydro.forcing_fill import FILL_RULES as FILL_RULES
 from hydro.forcing_fill import fill_missing, fill_rules, station_days
 from hydro.forcing_header import TITLE, read_comments
-from hydro.tomlio import ISO_DAY, no_such_day
+from hydro.tomlio import ISO_DAY, day_problem
 from hydro.units import MM_KM2_PER_DAY_TO_M3_S
 from hydro.weather_csv import (
     TEMP_RANGE_C,
@@ -244,9 +244,9 @@ def _read_dates(path: Path, rows, numbers, j: int) -> np.ndarray:
                 raise ValueError
             dates[i] = np.datetime64(text, "D")
         except ValueError:
-            why = no_such_day(text)
+            wrong = day_problem(text)
             raise HydroError(
-                f"{path}: line {numbers[i]}, column 'date': " + (f"'{text}' is no day: {why}; correct it" if why else
+                f"{path}: line {numbers[i]}, column 'date': " + (f"{wrong}; correct it" if wrong else
                 f"expected a date YYYY-MM-DD, got '{text}'; "
                 + ("a second header line (files joined one after the other?): delete it" if text == "date" else
                    "write dates as 2015-01-31 (in Excel: format the column as yyyy-mm-dd before saving)"))

@@ -314,17 +314,11 @@ def capacity_share(mean_mg_per_l, target_mg_per_l: float) -> np.ndarray:
 
 def _sha256_before_2026_12_04(basin, attrs, where: str) -> str:
     """The ``config_sha256`` a run of ``basin`` with the results' overrides wrote before 2026-12-04:
-    of the basin file and the overrides only (:mod:`hydro.config_hash`), so that results written then
-    are still valued (their data files are not checked, as they were not then)."""
-    import hashlib
-    import json
+    of the basin file and the overrides only (:func:`hydro.config_hash.config_sha256` without the files
+    it names), so that results written then are still valued (their data files are not checked, as
+    they were not then)."""
+    from hydro.config_hash import change_lines, config_sha256
 
-    h = hashlib.sha256(basin.path.read_bytes())
-    if attrs.get("parameters_changed"):
-        lines = [f"{k}={json.dumps(v) if isinstance(v, str) else v}"
-                 for k, v in parameters_changed(attrs, where).items()]
-    else:
-        lines = list(run_overrides(attrs, where))
-    for line in lines:
-        h.update(b"\n--set " + line.encode())
-    return h.hexdigest()
+    lines = (change_lines(parameters_changed(attrs, where)) if attrs.get("parameters_changed")
+             else run_overrides(attrs, where))
+    return config_sha256(basin.path.read_bytes(), None, basin.folder, lines, files=False)

@@ -46,6 +46,13 @@ def no_such_day(text: str) -> str:
     return ""
 
 
+def day_problem(text: str) -> str:
+    """``"'2014-02-30' is no day: February 2014 has 28 days"`` for a ``YYYY-MM-DD`` text that names no
+    day (:func:`no_such_day`), "" otherwise: the words every date reader uses for it."""
+    why = no_such_day(text)
+    return f"'{text}' is no day: {why}" if why else ""
+
+
 _REQUIRED = object()
 
 
@@ -287,8 +294,8 @@ class Table:
             try:
                 return iso_day(value)  # not 20150101 or 2015-W01-4
             except ValueError:
-                if no_such_day(value):
-                    raise self.error(key, f"'{value}' is no day: {no_such_day(value)}") from None
+                if day_problem(value):
+                    raise self.error(key, day_problem(value)) from None
         raise self._wrong(key, "expected a date YYYY-MM-DD", value)
 
     def table(self, key: str, default: Any = _REQUIRED) -> "Table":

@@ -38,8 +38,14 @@ def estimated_days(metadata: dict[str, Any], start: date, end: date) -> str:
     """The days of ``start..end`` in the estimated periods of the header ``metadata``, with what each
     period is (``2017-03-01..2019-12-31: Beijing 54511 (GHCN-D, ESTIMATE: absent PRCP = 0 mm)``,
     ``; ``-joined); empty where none."""
+    return _within(estimated_periods(metadata.get("station", "")), start, end)
+
+
+def _within(periods, start: date, end: date) -> str:
+    """The parts of ``periods`` (``(first, last, label)``) inside ``start..end``, written as
+    :func:`estimated_days` writes them."""
     spans = []
-    for first, last, label in estimated_periods(metadata.get("station", "")):
+    for first, last, label in periods:
         a, b = max(first, start), min(last, end)
         if a <= b:
             spans.append(f"{a.isoformat()}..{b.isoformat()}: {label}")
@@ -71,12 +77,6 @@ def estimated_in_results(attrs: dict[str, Any], first: date, last: date) -> str:
     weather or where none falls in them."""
     if str(attrs.get("weather_synthetic", "false")) == "true":
         return ""
-    spans = []
-    for part in str(attrs.get("weather_estimated", "")).split("; "):
-        found = re.match(r"(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d): (.*)$", part)
-        if found:
-            a = max(date.fromisoformat(found[1]), first)
-            b = min(date.fromisoformat(found[2]), last)
-            if a <= b:
-                spans.append(f"{a.isoformat()}..{b.isoformat()}: {found[3]}")
-    return "; ".join(spans)
+    found = (re.match(r"(\d{4}-\d\d-\d\d)\.\.(\d{4}-\d\d-\d\d): (.*)$", part)
+             for part in str(attrs.get("weather_estimated", "")).split("; "))
+    return _within([(date.fromisoformat(f[1]), date.fromisoformat(f[2]), f[3]) for f in found if f], first, last)

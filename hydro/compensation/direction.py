@@ -77,17 +77,18 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
         signed = [(1.0 if (p.payer, p.payee) == (payer, payee) else -1.0) * p.amount_yuan for p in lines]
         fx = fixed.get((year, pair), 0.0)
         rules = float(sum(a for a in signed if math.isfinite(a)))
-        # the floor pays back the rules' deductions beyond the rewards and the fixed lines that year,
-        # never more than the rules' own deficit (a fixed line the other way is not floored: re-read
-        # of 2026-12-04); net: what that floor brings to 0
-        net = rules + min(max(fx, 0.0), max(-rules, 0.0))
+        # the floor pays back the rules' deductions beyond the rewards and the fixed lines the payer pays
+        # that year (a fixed line the other way is not floored: re-read of 2026-12-04); net: what that
+        # floor brings to 0
+        covered = max(fx, 0.0)
+        net = rules + covered
         what = (f"the rules ({rules:,.0f} yuan) and the year's fixed payments ({fx:,.0f} yuan)" if fx
                 else "the rules")
         shown = rules + fx
         open_lines = [p for p, a in zip(lines, signed, strict=True) if not math.isfinite(a)]
         complete = all(p.complete for p in lines) and not open_lines
         low, high = _net_range(lines, payer)
-        low, high = (x + min(max(fx, 0.0), max(-x, 0.0)) for x in (low, high))
+        low, high = low + covered, high + covered
         if not complete:  # settled after all if whatever the open lines turn out to be floors the same
             complete = max(0.0, -high) == max(0.0, -low) == max(0.0, -net)  # (reward-only lines on a net >= 0)
         if net < 0:
