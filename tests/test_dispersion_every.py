@@ -11,9 +11,10 @@ from __future__ import annotations
 
 from datetime import date
 
+import naive_transport
 import numpy as np
 import pytest
-from test_transport import random_case
+from test_transport import assert_matches_reference, random_case
 
 from hydro.errors import HydroError
 from hydro.network import Network, Reach, Reservoir, Section
@@ -184,11 +185,12 @@ def test_the_key_and_attribute_are_documented():
     assert "*Dispersion every K advection sub-steps" in (docs / "solver.md").read_text(encoding="utf-8")
 
 
-def _reacting_outflow_case():
+def _reacting_outflow_case(init=(0.297, 0.297)):
     """A lake whose volume swings 10 m3 to 5e6 m3 from day to day releases two species, a -> b
     fast (55.7 d-1 in rivers, 6.84 d-1 in the lake, theta 1.085: 10.9 d-1 at the reach's 0 deg C),
     into a dispersive reach that starts clean, with no loads at all (the adversarial tester's
-    seed 63 of 2026-12-04, cut down to what made the section go negative)."""
+    seed 63 of 2026-12-04, cut down to what made the section go negative).  The lake starts at
+    ``init`` mg/L, a value per tag (tag ``s n_src + i``: species ``s`` of source ``i``)."""
     reaches = (Reach(id="r0", name="r0", length_m=5123.0, downstream="lake", velocity_coeff=0.24,
                      velocity_exp=0.086, width_coeff=15.3, width_exp=0.17, dispersion_m2_s=0.076, n_cells=3),
                Reach(id="r1", name="r1", length_m=4730.0, downstream=None, velocity_coeff=0.22,
@@ -199,32 +201,28 @@ def _reacting_outflow_case():
     net = Network(reaches, (lake,), (Section(id="s0", name="s0", reach="r1", position=0.087),))
     q_in = np.array([[54.6, 11.5], [101.8, 2.47], [39.8, 34.0], [209.9, 177.5], [167.6, 34.1]])
     q_out = np.array([[31.0, 13.0], [16.0, 2.2], [23.0, 34.0], [150.0, 170.0], [89.0, 31.0]])
-    kw = empty_inputs(net, 5, 2, q_in, q_out)
+    n_src = len(init) // 2
+    kw = empty_inputs(net, 5, 2 * n_src, q_in, q_out)
     kw["lateral"] = np.array([[-30.0, 8e-6], [-90.0, 7e-11], [-20.0, 4e-5], [-40.0, 1e-5], [-60.0, 6e-6]])
     kw["res_volume"] = np.array([[5e4], [2e6], [3e6], [2e6], [10.0], [5e6]])
     kw["res_outflow"] = np.array([[10.0], [2.0], [30.0], [200.0], [30.0]])
     kw["reach_temp"][:] = 0.0
-    kw["init_res_conc"][:] = 0.297
+    kw["init_res_conc"][:] = init
     species = (Constituent("a", "a"), Constituent("b", "b"))
     lay = tracer_layout([Constituent("t", "t", species=species, reactions=(
-        Reaction("a", "b", 55.7, 1.085, 6.84, 1.010),))], ["x"])
+        Reaction("a", "b", 55.7, 1.085, 6.84, 1.010),))], [f"x{i}" for i in range(n_src)])
     return net, lay, kw
 
 
-@pytest.mark.parametrize("every", [1, pytest.param(7, marks=pytest.mark.xfail(strict=True, reason=(
-    "known (docs/solver.md, 'Dispersion every K advection sub-steps'): a species' share of a flux inlet's "
-    "inflow left to dispersion is bounded only with its constituent's; a bound of its own breaks the "
-    "source tags' adding up")))])
+@pytest.mark.parametrize("every", [1, 7])
 def test_fast_reactions_leave_no_species_negative_at_a_section_below_a_lake(every):
     """A dispersion step's inlet mass differs from its plan by species where reactions change them
     between steps; the correction the next advection step takes (``r_prev``) can ask one species for
-    more than its inflow while the constituent stays in its bound, and that species' advective inflow,
-    and with it the section's flow-weighted concentration, goes negative: -3.7e-8 mg/L with every 7
-    (-1.1e-6 in the tester's full case), >= 0 with every 1.  A bound of each tag's own was tried
-    (2026-12-04) and undone: it broke the source tags' adding up to their constituent (1.8e-5 relative
-    on a random case of tests/test_transport_consistency.py), which is linear only with bounds on the
-    constituent; a bound on each species' total kept that but moved the negative value to every 1 in
-    the tester's case.  The tolerance is round-off: 1e-15 of the largest concentration."""
+    more than its inflow while the constituent stays in its bound.  That species' advective inflow,
+    and with it the section's flow-weighted concentration, went negative (-3.7e-8 mg/L with every 7,
+    -1.1e-6 in the tester's full case; >= 0 with every 1) until 2026-12-05: now a share beyond a
+    tag's own inflow is moved to the other tags, the constituent's share kept
+    (``_shares_within_inflow``).  The tolerance is round-off: 1e-15 of the largest concentration."""
     net, lay, kw = _reacting_outflow_case()
     res = simulate(net, lay.tracers, TransportInputs(**kw), groups=lay.groups, group_species=lay.group_species,
                    reactions=lay.reactions, dispersion_every=every)
@@ -233,3 +231,34 @@ def test_fast_reactions_leave_no_species_negative_at_a_section_below_a_lake(ever
         assert a.min() >= -1e-15 * a.max(), (name, a.min())
     for level in ("network", "reach", "reservoir"):
         assert res.closure(level) <= 1e-12, level  # round-off over the run's sub-steps (measured 2e-15)
+
+
+@pytest.mark.parametrize("every", [1, 7])
+def test_source_tags_of_fast_reacting_species_add_up_and_stay_positive(every):
+    """The same lake with two sources of different make-up (one all a, one all b): the shares moved
+    between tags at the flux inlet keep each species' total, so its source tags add up to the run
+    without sources (1e-11 of the largest: round-off of the sums the moves are computed from; measured
+    1e-16), and no tag goes negative (1e-15 of the largest)."""
+    net, lay, kw = _reacting_outflow_case((0.297, 0.0, 0.0, 0.2))
+    tagged = simulate(net, lay.tracers, TransportInputs(**kw), groups=lay.groups, group_species=lay.group_species,
+                      reactions=lay.reactions, dispersion_every=every)
+    net, lay1, kw1 = _reacting_outflow_case((0.297, 0.2))
+    whole = simulate(net, lay1.tracers, TransportInputs(**kw1), groups=lay1.groups,
+                     group_species=lay1.group_species, reactions=lay1.reactions, dispersion_every=every)
+    for name in ("section_load", "reach_load", "final_concentration", "section_concentration"):
+        a, b = getattr(tagged, name), getattr(whole, name)
+        by_species = a.reshape(a.shape[:-1] + (2, 2)).sum(axis=-1)
+        assert np.abs(by_species - b).max() <= 1e-11 * np.abs(b).max(), name
+        assert a.min() >= -1e-15 * a.max(), (name, a.min())
+
+
+def test_moved_shares_match_the_plain_python_reference():
+    """The kernel's moves of inlet shares between tags (``_shares_within_inflow``) are those of the
+    plain-Python reference's ``bounded_shares``, on the case with two sources of different make-up
+    (1e-10 of the largest value: assert_matches_reference's round-off bound)."""
+    net, lay, kw = _reacting_outflow_case((0.297, 0.0, 0.0, 0.2))
+    fast = simulate(net, lay.tracers, TransportInputs(**kw), groups=lay.groups, group_species=lay.group_species,
+                    reactions=lay.reactions)
+    slow = naive_transport.run(net, lay.tracers, TransportInputs(**kw), groups=lay.groups,
+                               group_species=lay.group_species, reactions=lay.reactions)
+    assert_matches_reference(fast, slow)
