@@ -1977,18 +1977,15 @@ def _species_share(j, sp, n_src, tau, inflow, s_used):
 
 @kernel(helper=True)
 def _fit_shares(j, a, n, tau, inflow, s_used, target):
-    """Shares of tags ``a`` to ``a + n - 1`` of chain ``j`` (g) made to sum to ``target`` (g, at most
-    their inflows over ``tau`` seconds) with none above its own (``tau inflow``): those above give up
-    the excess, and what the sum then lacks goes to the others in proportion to their room (what it
-    has beyond goes off all in proportion to their inflows, which keeps each below its own)."""
+    """Shares of tags ``a`` to ``a + n - 1`` of chain ``j`` (g) made to sum to ``target`` (g; at most
+    their inflows over ``tau`` seconds, and at least their shares once each is capped, as
+    :func:`_shares_within_inflow` sets it) with none above its own (``tau inflow``): those above give
+    up the excess, and what the sum then lacks goes to the others in proportion to their room."""
     d = target
-    cap_sum = 0.0
     for k in range(a, a + n):
-        cap = tau * inflow[k, j]
-        y = min(s_used[k, j], cap)
+        y = min(s_used[k, j], tau * inflow[k, j])
         s_used[k, j] = y
         d -= y
-        cap_sum += cap
     if d > 0.0:
         room = 0.0
         for k in range(a, a + n):
@@ -1997,10 +1994,6 @@ def _fit_shares(j, a, n, tau, inflow, s_used, target):
         for k in range(a, a + n):
             cap = tau * inflow[k, j]
             s_used[k, j] = min(s_used[k, j] + f * (cap - s_used[k, j]), cap)
-    elif d < 0.0:
-        for k in range(a, a + n):
-            w = np.divide(tau * inflow[k, j], cap_sum) if cap_sum > 0.0 else 1.0 / n
-            s_used[k, j] += d * w
 
 
 @kernel(helper=True)

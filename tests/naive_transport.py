@@ -365,7 +365,8 @@ def bounded_shares(share, cin, tau, q, tags, conc, a, debt, inflow, n_src=None):
 
 def fit_shares(share, cap, tags, target):
     """``share`` of ``tags`` made to sum to ``target`` with none above its ``cap``: the excess given up,
-    what the sum lacks given to the others by their room, what it has beyond taken off by their caps."""
+    what the sum then lacks given to the others by their room (the target is never below the capped
+    shares' sum)."""
     for t in tags:
         share[t] = min(share[t], cap[t])
     d = target - sum(share[t] for t in tags)
@@ -374,10 +375,6 @@ def fit_shares(share, cap, tags, target):
         f = min(d / room, 1.0) if room > 0 else 0.0
         for t in tags:
             share[t] = min(share[t] + f * (cap[t] - share[t]), cap[t])
-    elif d < 0:
-        total = sum(cap[t] for t in tags)
-        for t in tags:
-            share[t] += d * (cap[t] / total if total > 0 else 1.0 / len(tags))
 
 
 def start(network, inp, n_tracer):

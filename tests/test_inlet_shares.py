@@ -94,7 +94,7 @@ def test_each_species_source_tags_share_its_total_by_their_room():
     np.testing.assert_allclose(shares, [10.0, 4.0, 1.0, 1.0], rtol=1e-15)
 
 
-def test_a_target_below_the_plans_is_taken_off_by_the_tags_inflows():
+def test_a_species_planned_below_zero_takes_the_excess_by_its_source_tags_room():
     """Species a over its inflow (plan 30 g against a cap of 20 g: sources 10 and 10 g) and b with room
     (plan -10 g, cap 20 g): a's sources capped at 10 and 10; b gets a's 10 g excess in proportion to its
     sources' room (cap - share: 10 - (-5) = 15 and 10 - (-5) = 15): (0, 0)."""
