@@ -244,7 +244,8 @@ def main() -> None:
               help="Compression level of the netCDF variables (default 1; 0: uncompressed, fastest).")
 @click.option("--codec", type=click.Choice(["zlib", "zstd"]), default=None,
               help="Compression filter: zlib (default; every netCDF reader decodes it) or zstd (about 4x "
-                   "faster to write, same size; readers need the HDF5 zstd filter, as netCDF4's wheels have).")
+                   "faster to write, about a tenth larger; readers need the HDF5 zstd filter, as netCDF4's "
+                   "wheels have).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override a basin-file value, e.g. --set run.courant=0.5 or "
                    "--set constituents.tn.river_removal_per_day=0.1 (repeatable).")
@@ -276,7 +277,7 @@ def main() -> None:
               help="Run a long watershed run in blocks of N calendar years, each written to the file as it "
                    "finishes, so memory does not grow with the run (default: blocks of 5 years for runs of "
                    "more than 5 years and 500,000 reach-days; 0: always one block).")
-@click.option("-q", "--quiet", is_flag=True, help="Print nothing but errors (no progress bar).")
+@click.option("-q", "--quiet", is_flag=True, help="Print only errors and notes on the results (no progress bar).")
 @click.option("--scenario", metavar="S",
               help="Run scenario S of a scenario file: its measures applied, its costs added (the S member of "
                    "`hydro scenarios`). The file: --scenario-file, else the one shipped for the basin "

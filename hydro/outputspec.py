@@ -44,7 +44,7 @@ Rules
     small cost in speed, see ``docs/results.md``); 0 writes them contiguous, uncompressed.
 ``codec``
     ``zlib`` (default: deflate, which every netCDF-4 reader decodes) or ``zstd`` (Zstandard:
-    about four times faster to write at the same size, but a reader needs the HDF5 zstd
+    about four times faster to write, a file about a tenth larger, but a reader needs the HDF5 zstd
     filter: netCDF4-python's wheels, xarray through them and netCDF-C 4.9+ built with it
     have it; other tools may not).  Both after the shuffle filter.
 """

@@ -194,3 +194,48 @@ def kept_out(result: dict, scenario: str, *quantities: str) -> tuple[str, ...]:
         v = summary(result, q, scenario=scenario)
         out.append(f"{v / 1e9:.3f}" if q == "cost" else signed(v, 0) if q.endswith("in_storage") else kg(v))
     return tuple(out)
+
+
+def miyun_storage(nc, *days: str, digits: int = 1) -> tuple[str, ...]:
+    """Miyun reservoir's storage on each of ``days`` (mcm) of a results file."""
+    import xarray as xr
+
+    with xr.open_dataset(nc) as d:
+        s = d.reservoir_storage.sel(reservoir="miyun")
+        return tuple(f"{float(s.sel(time=day)) / 1e6:,.{digits}f}" for day in days)
+
+
+def eco_min_days(nc) -> tuple[str, ...]:
+    """Yunzhou's and Baihebao's days short of their ecological minimum, and the run's days."""
+    import xarray as xr
+
+    with xr.open_dataset(nc) as d:
+        days = dict(item.split("=") for item in d.attrs["ecological_min_unmet_days"].split(";"))
+        return f"{int(days['yunzhou']):,}", f"{int(days['baihebao']):,}", f"{d.sizes['time']:,}"
+
+
+def spun_up_members(nc_and_base) -> tuple[str, ...]:
+    """docs/basin-file.md's spin-up example: Miyun's storage on the members' first day (mcm, the
+    first member's), the full run's on 2013-12-31, each member's highest and lowest over 2014, the
+    reservoir's TN on the first day and each member's highest (mg/L)."""
+    import xarray as xr
+
+    nc, base = nc_and_base
+    with xr.open_dataset(nc) as d:
+        s = d.reservoir_storage.sel(reservoir="miyun") / 1e6
+        c = d.reservoir_tn_concentration.sel(reservoir="miyun")
+        hi, lo, c_hi = s.max("time").values, s.min("time").values, c.max("time").values
+        first = (f"{float(s.isel(member=0, time=0)):,.1f}",)
+        tn0 = f"{float(c.isel(member=0, time=0)):.2f}"
+    return (first + miyun_storage(base, "2013-12-31") + tuple(f"{x:,.1f}" for x in (*hi, *lo))
+            + (tn0,) + tuple(f"{x:.2f}" for x in c_hi))
+
+
+def flownorm_table(printed: str) -> tuple[str, ...]:
+    """The year rows `python -m hydro.flownorm` printed (whitespace collapsed), and the falls of the
+    simulated and the flow-normalised concentration from the first year to the last (%)."""
+    rows = re.findall(r"(\d{4})\s+" + r"\s+".join([r"([\d.]+)"] * 5), printed)
+    conc = [float(r[2]) for r in rows]
+    fn = [float(r[3]) for r in rows]
+    return (*[x for r in rows for x in r[1:]], f"{100 * (1 - conc[-1] / conc[0]):.0f}",
+            f"{100 * (1 - fn[-1] / fn[0]):.0f}")

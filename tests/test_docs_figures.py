@@ -45,6 +45,8 @@ from docs_figures_values import (
     NUMBER,
     PER_KG,
     conservation_figures,
+    eco_min_days,
+    flownorm_table,
     gep_figures,
     guanting_plan,
     inferred,
@@ -52,6 +54,7 @@ from docs_figures_values import (
     kept_out,
     kg,
     miyun_plan,
+    miyun_storage,
     own_mean,
     payment,
     phase2_net,
@@ -60,6 +63,7 @@ from docs_figures_values import (
     section_means,
     signed,
     span,
+    spun_up_members,
     station_volumes,
     three_rivers,
     tn_rules,
@@ -196,6 +200,25 @@ def tiny_summary(tmp_path_factory) -> str:
 
 
 @pytest.fixture(scope="session")
+def spin_up_example(tmp_path_factory, miyun_nc) -> tuple[Path, Path]:
+    """docs/basin-file.md's two-member run of 2014 (spun up from 2000), beside the full Miyun run."""
+    path = tmp_path_factory.mktemp("docs_figures_spin_up") / "m.nc"
+    hydro("run", "miyun", "--start", "2014-01-01", "--end", "2014-12-31", "--members", "2", "--workers", "1",
+          "-o", path, "--quiet")
+    return path, miyun_nc
+
+
+@pytest.fixture(scope="session")
+def flownorm_gubeikou(tmp_path_factory) -> str:
+    """docs/flow-normalisation.md's example: Miyun 2013-03..2017-02, Gubeikou's TN flow-normalised."""
+    path = tmp_path_factory.mktemp("docs_figures_flownorm") / "miyun.nc"
+    hydro("run", "miyun", "--start", "2013-03-01", "--end", "2017-02-28", "-o", path, "--quiet")
+    done = subprocess.run([sys.executable, "-m", "hydro.flownorm", "--results", str(path), "--section", "gubeikou",
+                           "--start-month", "1"], capture_output=True, text=True, check=True)
+    return done.stdout
+
+
+@pytest.fixture(scope="session")
 def inference() -> dict:
     return json.loads(hydro("compensate", AGREEMENTS / "miyun_chaobai_published.csv",
                             AGREEMENTS / "miyun_chaobai_phase1_2018.toml", "--json"))
@@ -242,6 +265,19 @@ FIGURES = [
            "inference", lambda r: inferred_as_printed(r)[:3], "as above: the inferred number"),
     Figure("docs/commands/compensate.md", "published 3,394,500,000 ...; model {} (5-95 %: ...)", "inference",
            lambda r: inferred_as_printed(r)[3:], "as above: the received_total check"),
+    Figure("docs/basin-file.md", "the run from that day holds {} mcm on 2013-01-01", "miyun_nc",
+           lambda nc: miyun_storage(nc, "2013-01-01"), f"{RUN}: reservoir_storage of miyun"),
+    Figure("docs/commands/run.md", "(`hydro run miyun`: Yunzhou on {} and Baihebao on {} of {} days", "miyun_nc",
+           eco_min_days, f"{RUN}: the ecological_min_unmet_days attribute"),
+    Figure("docs/basin-file.md", "{} on the first day (the spin-up leaves {}, the run from 2000-01-01's storage "
+           "on 2013-12-31) and at most {} and {} over 2014 (at least {} and {}); its TN on the first day {} mg/L "
+           "in both members (0.98 before the spin-up), at most {} and {} mg/L over 2014", "spin_up_example",
+           spun_up_members, "hydro run miyun --start 2014-01-01 --end 2014-12-31 --members 2 --workers 1; "
+           f"{RUN}: reservoir_storage and reservoir_tn_concentration of miyun"),
+    Figure("docs/flow-normalisation.md", "2014 {} {} {} {} {} 2015 {} {} {} {} {} 2016 {} {} {} {} {} ``` The "
+           "simulated concentration falls by {} % from dry 2014 to wet 2016; the flow-normalised concentration by {} %",
+           "flownorm_gubeikou", flownorm_table, "hydro run miyun --start 2013-03-01 --end 2017-02-28 -o miyun.nc; "
+           "python -m hydro.flownorm --results miyun.nc --section gubeikou --start-month 1"),
     *(Figure("docs/commands/run.md", f"{section} Q {{}} m3/s tn {{}} mg/L tp {{}} mg/L", "tiny_summary",
              lambda out, s=section: section_means(out, s), "hydro run tiny -o tiny.nc: its summary")
       for section in ("border", "east_mouth", "lake_inlet", "tailwater_mid")),
