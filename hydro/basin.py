@@ -306,15 +306,34 @@ def _quality(root: Table, path: Path) -> dict:
     if not target.is_file():
         raise quality.error("table", f"{'a folder' if target.is_dir() else 'no such file'}: {target} (relative to "
                                      f"{path.parent}); give the regional table's path, e.g. \"../region/quality.toml\"")
-    grades: dict[str, str] = {}
+    grades: dict[str, str | dict[int, str]] = {}
     if quality.has("point_grades"):
         raw = quality.raw("point_grades")
-        if not isinstance(raw, dict) or not all(isinstance(v, str) and v for v in raw.values()):
+        read = {plant: _grade_or_years(v) for plant, v in raw.items()} if isinstance(raw, dict) else {}
+        if not isinstance(raw, dict) or any(v is None for v in read.values()):
             raise quality.error("point_grades", "expected a table of plant name = \"grade\" (a grade of the "
-                                                f"regional table, e.g. \"db11_890_b\"), got {raw!r}")
-        grades = dict(raw)
+                                                "regional table, e.g. \"db11_890_b\"), or = { YEAR = \"grade\", ... } "
+                                                "for grades that change (each from its year on), got "
+                                                f"{raw!r}")
+        grades = {plant: v for plant, v in read.items() if v is not None}
     quality.finish()
     return {"table": target, "point_grades": grades}
+
+
+def _grade_or_years(value: object) -> str | dict[int, str] | None:
+    """A plant's grade of ``[quality.point_grades]``: a name, or {year: name} with years as
+    integers in increasing order (each grade from its year on); None when it is neither."""
+    if isinstance(value, str):
+        return value or None
+    if not isinstance(value, dict) or not value:
+        return None
+    try:
+        table = {int(year): grade for year, grade in value.items()}
+    except ValueError:
+        return None
+    if not all(isinstance(g, str) and g for g in table.values()) or list(table) != sorted(table):
+        return None
+    return table
 
 
 @contextmanager

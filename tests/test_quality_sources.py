@@ -78,9 +78,26 @@ def test_shipped_basins_name_the_one_regional_table(name, table):
     assert kinds and kinds <= set(table.livestock.kinds), kinds - set(table.livestock.kinds)
 
 
-def test_guanting_maps_its_beijing_plant_to_the_beijing_standard():
+def test_guanting_maps_its_beijing_plant_to_the_beijing_standard_from_2013():
+    """DB11/890-2012 is in force from 2012-07-01: before 2013 the plant is at GB 18918 class 1B."""
     own = quality_table_of(Basin.load("guanting"))
-    assert own.point_grades == {"Yanqing WWTP": "db11_890_b"}
+    assert own.point_grades == {"Yanqing WWTP": {2000: "gb18918_1b", 2013: "db11_890_b"}}
+
+
+def test_grades_that_change_hold_each_from_its_year_on(table):
+    """A year table of grades is a step (grades do not blend): the first also before its year."""
+    years = np.repeat(np.arange(2010, 2016), 365)
+    n = len(years)
+    params = SourceParameters((_one(points=(_plant("p", 15.0),)),))
+    tn, _, _ = daily_loads(params, years, np.zeros((n, 1)), np.full((n, 1), 0.1), [100.0])
+    own = dataclasses.replace(table, point_grades={"p": {2012: "gb18918_1b", 2014: "db11_890_b"}})
+    q = quality_loads(own, params, years, np.zeros((n, 1)), np.full((n, 1), 0.1), [100.0], tn,
+                      point_loads(params, years))
+    assert q.point_grades == ("gb18918_1b, db11_890_b from 2014",)
+    b, beijing = table.effluent["gb18918_1b"], table.effluent["db11_890_b"]
+    tp = (q.point["dp"] + q.point["pp"])[:, 0] / 10.0  # 10,000 m3/d x 1 mg/L = 10 kg/d
+    np.testing.assert_allclose(tp[years < 2014], b.tp_mg_per_l, rtol=REL)  # 2010-2011 too: the first grade
+    np.testing.assert_allclose(tp[years >= 2014], beijing.tp_mg_per_l, rtol=REL)
 
 
 def test_table_values_are_what_sources_md_cites(table):
@@ -351,6 +368,10 @@ def test_basin_without_quality_has_none():
     ('[quality]\ntable = "region/quality.toml"\ntables = 1', r"key 'quality.tables': unknown key"),
     ('quality = "region/quality.toml"', r"key 'quality': expected a table"),
     ('[quality]\ntable = "region/quality.toml"\npoint_grades = { a = 1 }', r"quality.point_grades'.*plant name"),
+    ('[quality]\ntable = "region/quality.toml"\npoint_grades = { a = { x2013 = "gb18918_1b" } }',
+     r"quality.point_grades'.*YEAR = .*each from its year on"),
+    ('[quality]\ntable = "region/quality.toml"\npoint_grades = { a = { 2016 = "gb18918_1a", 2013 = "gb18918_1b" } }',
+     r"quality.point_grades'.*YEAR = "),
 ])
 def test_bad_quality_table_in_a_basin(tmp_path, lines, match):
     path = _basin_with(tmp_path, lines)
@@ -362,6 +383,10 @@ def test_bad_quality_table_in_a_basin(tmp_path, lines, match):
 def test_unknown_point_grade_and_plant(tmp_path, table):
     path = _basin_with(tmp_path, '[quality]\ntable = "region/quality.toml"\n[quality.point_grades]\nx = "gb18918_1c"')
     with pytest.raises(HydroError, match=r"quality.point_grades.\"x\"'.*'gb18918_1c'.*did you mean"):
+        quality_table_of(Basin.load(path))
+    path = _basin_with(tmp_path, '[quality]\ntable = "region/quality.toml"\n[quality.point_grades]\n'
+                                 'x = { 2000 = "gb18918_1b", 2013 = "db11_890_c" }')
+    with pytest.raises(HydroError, match=r"quality.point_grades.\"x\"'.*'db11_890_c'.*did you mean"):
         quality_table_of(Basin.load(path))
     years = np.array([2015] * 365)
     zeros = np.zeros((365, 1))

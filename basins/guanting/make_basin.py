@@ -250,8 +250,10 @@ INITIAL_TN_RESERVOIR = {"guanting": 1.5, "cetian": 2.5}  # ESTIMATE
 # (dp, pp) and CODMn, and [initial] by species; False keeps TN alone until `hydro run` parses
 # the species schema.
 QUALITY = True
-# the Beijing plant discharges under DB11/890-2012 (B limits), not GB 18918 (§11; region R8)
-POINT_GRADES = {"Yanqing WWTP": "db11_890_b"}
+# the Beijing plant discharges under DB11/890-2012 (B limits) from 2013, the first whole year of that
+# standard (in force 2012-07-01), and before it under GB 18918-2002 class 1B, as the Hebei plants here
+# (ESTIMATE: the plant's own grade before 2012 was not found; §11; region R8)
+POINT_GRADES = {"Yanqing WWTP": {2000: "gb18918_1b", 2013: "db11_890_b"}}
 # TN's removal (below): every N species takes it, so TN decays exactly as before (region R9)
 TN_REMOVAL = dict(river_removal_per_day=0.3, river_theta=1.047, reservoir_removal_per_day=0.002,
                   reservoir_theta=1.047, settling_velocity_m_per_day=0.03)
@@ -490,7 +492,10 @@ def main(path: Path | None = None) -> None:
     w('table = "../region/quality.toml"')
     w("[quality.point_grades]   # effluent standard of a plant that is not read from its TN (region R8)")
     for plant, grade in POINT_GRADES.items():
-        w(f'"{plant}" = "{grade}"')
+        if isinstance(grade, dict):  # grades that change: each from its year on
+            w(f'"{plant}" = {{ ' + ", ".join(f'{y} = "{g}"' for y, g in grade.items()) + " }")
+        else:
+            w(f'"{plant}" = "{grade}"')
     w("")
     if QUALITY:
         w("# ---- constituents: species, reactions and rates from basins/region/SOURCES.md R9 (TN removal §13:")
@@ -676,7 +681,8 @@ def main(path: Path | None = None) -> None:
               + (f" less {reclaimed:.0f} m3/d reclaimed water used (2011-2015, Zhu, Wu et al. 2021)"
                  if reclaimed else ""))
             if prov == "Beijing":
-                w("tn_mg_per_l = 15.0   # DB11/890-2012 B limit (unverified, §11)")
+                w("tn_mg_per_l = { 2012 = 20.0, 2013 = 15.0 }   # ESTIMATE: GB 18918 1B to 2012, then "
+                  "DB11/890-2012 B (in force 2012-07-01; limits unverified, §11)")
             else:
                 w("tn_mg_per_l = { 2013 = 20.0, 2016 = 15.0 }   # ESTIMATE: GB 18918 1B -> 1A (§11)")
         wa = water if sid != "sg07" else WATER_AREA_CETIAN

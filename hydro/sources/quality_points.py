@@ -27,23 +27,32 @@ from hydro.sources.registry import column
 from hydro.sources.washoff import timed_point
 
 
-def _grade_values(table: QualityTable, name: str, tn: np.ndarray) -> tuple[str, dict[str, np.ndarray]]:
-    """Effluent concentrations (mg/L) of a plant in each year, and its grade's name."""
+def _grade_values(table: QualityTable, name: str, tn: np.ndarray, years: np.ndarray
+                  ) -> tuple[str, dict[str, np.ndarray]]:
+    """Effluent concentrations (mg/L) of a plant in each of ``years``, and its grade's name (for
+    grades that change, each with the year it holds from: "gb18918_1b, db11_890_b from 2013")."""
     keys = ("orgn_mg_per_l", "nh3n_mg_per_l", "tp_mg_per_l", "pp_share", "codcr_mg_per_l")
-    grade = table.point_grades.get(name)
-    if grade is not None:
-        g = table.effluent[grade]
-        return grade, {k: np.full(tn.shape, getattr(g, k)) for k in keys}
+    given = table.point_grades.get(name)
+    if isinstance(given, str):
+        g = table.effluent[given]
+        return given, {k: np.full(tn.shape, getattr(g, k)) for k in keys}
+    if given is not None:  # {year: grade}: each from its year on, the first also before it
+        starts = np.array(list(given))
+        chosen = [table.effluent[g] for g in given.values()]
+        which = np.maximum(np.searchsorted(starts, np.asarray(years), side="right") - 1, 0)
+        label = ", ".join(g if i == 0 else f"{g} from {y}" for i, (y, g) in enumerate(given.items()))
+        return label, {k: np.array([getattr(chosen[i], k) for i in which], dtype=float) for k in keys}
     chain = [table.effluent[g] for g in table.default_grades]
     x = np.array([g.tn_mg_per_l for g in chain])
     return "interpolated", {k: np.interp(tn, x, np.array([getattr(g, k) for g in chain])) for k in keys}
 
 
-def _plant_species(table: QualityTable, name: str, tn: np.ndarray, m3_d: np.ndarray
+def _plant_species(table: QualityTable, name: str, tn: np.ndarray, m3_d: np.ndarray, years: np.ndarray
                    ) -> tuple[str, dict[str, np.ndarray]]:
     """A plant's grade and its yearly loads (kg/d) of ammonia N, organic N, PP, DP and CODMn
-    from its effluent TN (mg/L) and discharge (m3/d) in each year (1 m3/d x 1 mg/L = 1e-3 kg/d)."""
-    grade, g = _grade_values(table, name, tn)
+    from its effluent TN (mg/L) and discharge (m3/d) in each of ``years`` (1 m3/d x 1 mg/L =
+    1e-3 kg/d)."""
+    grade, g = _grade_values(table, name, tn, years)
     nh3 = np.minimum(g["nh3n_mg_per_l"], tn)
     tp = g["tp_mg_per_l"] * g["pp_share"]
     conc = {"nh3n": nh3, "orgn": np.minimum(g["orgn_mg_per_l"], tn - nh3), "pp": tp,
@@ -103,11 +112,11 @@ def point_species(table: QualityTable, params: SourceParameters, years: np.ndarr
     out = {sp: np.zeros((n_day, n_point)) for sp in SPECIES}
     grades = []
     for k, (name, tn, (sub, ps, m3_d)) in enumerate(zip(names, conc, plants, strict=True)):
-        grade, per_year = _plant_species(table, name, tn, m3_d)
+        grade, per_year = _plant_species(table, name, tn, m3_d, years)
         grades.append(grade)
         ref = reference_plant(sub, ps)
         ref_year = None if ref is None else _plant_species(table, name, at(ref.tn_mg_per_l, years),
-                                                           at(ref.discharge_m3_per_day, years))[1]
+                                                           at(ref.discharge_m3_per_day, years), years)[1]
 
         def timed(key, sub=sub, per_year=per_year, ref_year=ref_year):  # timed as the plant's TN (timed_point)
             return timed_point(sub, per_year[key], years, year_index, None if ref_year is None else ref_year[key],

@@ -204,9 +204,9 @@ class QualityTable:
     default_grades : tuple of str
         Grades, by increasing TN, along which a plant without a grade is
         interpolated by its effluent TN.
-    point_grades : dict of str to str
-        Plant name -> grade, from the basin's ``[quality.point_grades]``
-        (:func:`quality_table_of`); empty in the regional file.
+    point_grades : dict of str to str or dict of int to str
+        Plant name -> grade, or -> {year: grade} (each from its year on, the first also before it),
+        from the basin's ``[quality.point_grades]`` (:func:`quality_table_of`); empty in the regional file.
     store_nitrification : StoreNitrification
     """
 
@@ -219,7 +219,7 @@ class QualityTable:
     deposition: DepositionQuality
     effluent: dict[str, EffluentGrade]
     default_grades: tuple[str, ...]
-    point_grades: dict[str, str] = field(default_factory=dict)
+    point_grades: dict[str, str | dict[int, str]] = field(default_factory=dict)
     store_nitrification: StoreNitrification = field(default_factory=StoreNitrification)
 
 
@@ -392,8 +392,8 @@ def quality_table_of(basin: Any) -> QualityTable | None:
         return None
     table = read_quality_table(spec["table"])
     grades = dict(spec.get("point_grades", {}))
-    for plant, grade in grades.items():
-        if grade not in table.effluent:
+    for plant, given in grades.items():
+        for grade in [g for g in ([given] if isinstance(given, str) else given.values()) if g not in table.effluent]:
             raise HydroError(f"{basin.path}: key 'quality.point_grades.\"{plant}\"': grade '{grade}' is not "
                              f"in {table.path}" + suggest(grade, table.effluent)
                              + f"; use one of {', '.join(table.effluent)}")
