@@ -276,7 +276,7 @@ def test_a_negative_observed_concentration_or_flow_is_refused(tmp_path):
         with pytest.raises(HydroError, match=r"obs.csv: column 'value', line 3: -999 is negative.*write NA"):
             read_observation_csv(Observation("q", variable, csv=path))
     path.write_text("date,value\n2000-01-01,1.5\n2000-01-02,\n2000-01-03,NA\n")
-    _, values = read_observation_csv(Observation("q", "discharge", csv=path))
+    _, values, _ = read_observation_csv(Observation("q", "discharge", csv=path))
     assert values[0] == 1.5 and np.isnan(values[1:]).all()
 
 
@@ -464,3 +464,42 @@ def test_quiet_calibration_prints_nothing_on_stdout(tmp_path, cheap):
     assert res.exit_code == 0, res.output
     assert res.stdout == ""
     assert (out / "best_params.toml").is_file()
+
+
+def test_daily_rows_of_a_monthly_observation_are_compared_on_the_days_observed(tmp_path):
+    """Days 1-3 of each month under aggregate = "monthly" are the mean of those days, and the simulation
+    is averaged over the same days (it was averaged over whole months: the true parameters scored NSE
+    -0.57 instead of 0.998 in an outside review, 2026-12-05); rows written YYYY-MM stay whole months."""
+    from datetime import date
+
+    from hydro.calibration.config import Observation
+    from hydro.calibration.observations import Alignment, read_observation_csv
+
+    days = np.arange(np.datetime64("2000-01-01"), np.datetime64("2000-04-01"))
+    sim = np.arange(days.size, dtype=float)
+    path = tmp_path / "obs.csv"
+    rows = [f"2000-{m:02d}-{d:02d},{v}" for m in (1, 2, 3) for d, v in ((1, 1.0), (2, 2.0), (3, 3.0))]
+    path.write_text("date,value\n" + "\n".join(rows) + "\n")
+    obs = Observation("m", "discharge", csv=path, aggregate="monthly")
+    dates, values, per_day = read_observation_csv(obs)
+    assert per_day
+    periods = {"calibration": (date(2000, 1, 1), date(2000, 12, 31))}
+    al = Alignment.build(obs, dates, values, days, periods, per_day)
+    np.testing.assert_allclose(al.observed, [2.0, 2.0, 2.0])
+    np.testing.assert_allclose(al.simulated(sim), [1.0, 32.0, 61.0])  # days 0-2, 31-33, 60-62
+    path.write_text("date,value\n2000-01,1.0\n2000-02,2.0\n2000-03,3.0\n")
+    dates, values, per_day = read_observation_csv(obs)
+    assert not per_day
+    al = Alignment.build(obs, dates, values, days, periods, per_day)
+    np.testing.assert_allclose(al.simulated(sim), [15.0, 45.0, 75.0])  # whole months (2000: leap February)
+
+
+def test_days_and_months_mixed_in_one_observation_file_are_refused(tmp_path):
+    from hydro.calibration.config import Observation
+    from hydro.calibration.observations import read_observation_csv
+
+    path = tmp_path / "obs.csv"
+    path.write_text("date,value\n2000-01,1.0\n2000-02-03,2.0\n")
+    with pytest.raises(HydroError, match=r"obs.csv: column 'date', line 3: '2000-02-03' mixes days \(YYYY-MM-DD\) "
+                                         r"with monthly rows \(YYYY-MM\)"):
+        read_observation_csv(Observation("m", "discharge", csv=path, aggregate="monthly"))

@@ -122,9 +122,10 @@ class Problem:
                     continue
                 if o.from_forcing:
                     dates, values = model.observed_from_forcing(o)
+                    per_day = True
                 else:
-                    dates, values = read_observation_csv(o)
-                alignments[o.name] = Alignment.build(o, dates, values, model.days, periods)
+                    dates, values, per_day = read_observation_csv(o)
+                alignments[o.name] = Alignment.build(o, dates, values, model.days, periods, per_day)
             except HydroError as exc:  # say which configuration (the CSV is named in the message)
                 text = str(exc)
                 raise HydroError(text if text.startswith(str(cfg.path)) else f"{cfg.path}: {text}") from None
