@@ -221,6 +221,10 @@ class Basin:
         if subbasins and not weather.data:
             raise root.error("weather", "a basin with [[subbasins]] needs a [weather] table "
                                         "(csv, elevation_m, latitude_deg)")
+        for unused in (t for t in (weather, runoff) if t.data and not subbasins):  # read by nothing
+            raise unused.error(next(iter(unused.data)), "a flow-driven basin (no [[subbasins]]) takes its flows "
+                               "from [forcing] and generates no runoff, so this key would change nothing; "
+                               "remove it (or the --set / parameter path that made it)")
         output = root.table("output", default=None)
         if output.data:
             from hydro.outputspec import OutputSpec

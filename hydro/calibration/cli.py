@@ -75,9 +75,12 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
     if s.get("de_converged") is False:  # said where the user looks, not only in summary.json
         # [method] has no maxiter (max_evaluations sets the generations), and a changed
         # configuration cannot be resumed (its SHA-256 is checked): the advice says so
+        tol = s.get("de_tol") or 0.0  # (a summary written before 2026-12-05 has none: tol was 0 or unsaid)
+        stop = (f"raise tol (now {tol:g}) to stop sooner once the population agrees" if tol > 0 else
+                "set tol > 0 to stop once the population agrees")
         click.echo(f"note: differential evolution {_de_verdict(s)}; for a longer search raise [method] "
-                   "max_evaluations (or set tol > 0 to stop once the population agrees) and run it in a new "
-                   "output folder (-o): a changed configuration cannot be resumed", err=True)
+                   f"max_evaluations (or {stop}) and run it in a new output folder (-o): a changed "
+                   "configuration cannot be resumed", err=True)
     if s.get("glue_note"):  # no behavioural set: no bands were written, say so here too
         click.echo(f"note: GLUE: {s['glue_note']}", err=True)
     if result.best is not None:

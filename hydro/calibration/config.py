@@ -556,7 +556,8 @@ def _method(t: Table, n_parameters: int) -> MethodSettings:
         popsize=t.int("popsize", d.popsize, minimum=2), tol=t.float("tol", d.tol, minimum=0.0),
         mutation=(mutation[0], mutation[1]),
         recombination=t.float("recombination", d.recombination, minimum=0.0, maximum=1.0),
-        threshold=t.float("threshold", d.threshold), quantiles=tuple(quantiles),
+        # (a GLUE score is 1 - loss, at most 1: a higher threshold ran the batch for no set)
+        threshold=t.float("threshold", d.threshold, maximum=1.0), quantiles=tuple(quantiles),
         samples=t.int("samples", d.samples, minimum=2), levels=t.int("levels", d.levels, minimum=2))
     if out.name == "sobol" and out.samples & (out.samples - 1):  # SALib warns, in a traceback-like line
         low = 1 << (out.samples.bit_length() - 1)

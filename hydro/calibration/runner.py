@@ -185,7 +185,7 @@ def _run_de(problem: Problem, ev: _Evaluator) -> dict:
             tol=m.tol, mutation=m.mutation, recombination=m.recombination, rng=m.seed, polish=False,
             init="latinhypercube", updating="deferred", workers=mapper)
     return {"de_message": str(res.message), "de_generations": int(res.nit),
-            "de_converged": bool(res.success), "de_population": pop}
+            "de_converged": bool(res.success), "de_population": pop, "de_tol": m.tol}
 
 
 def _never_called(x):  # pragma: no cover - DE evaluates through the workers map only
@@ -442,9 +442,12 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
         old = read_run_record(run_file, "--resume", "there is no run to continue: pass --overwrite to replace "
                                                     "it, or choose another folder (-o)", "config_sha256")
         if old.get("config_sha256") != config.sha256:
+            was = old.get("config") or "its configuration"
+            same = str(was) == str(config.path)
             raise HydroError(f"--resume: {config.path} has changed since the run in {folder} started "
-                             "(its SHA-256 differs); the stored evaluations would not match. Start a "
-                             "new run in another folder (-o)")
+                             "(its SHA-256 differs)" if same else f"--resume: {folder} holds a run of {was}, "
+                             f"and {config.path} differs from it (its SHA-256)"
+                             "; the stored evaluations would not match. Start a new run in another folder (-o)")
         changed = _changed_inputs(old, inputs)
         if changed:
             raise HydroError(f"--resume: {', '.join(changed)} changed since the run in {folder} started (its "

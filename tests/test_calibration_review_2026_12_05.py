@@ -1,0 +1,73 @@
+"""What an outside modeller's review of calibration (2026-12-05) found, each pinned: parameters of
+a flow-driven basin that change nothing, a resume with another configuration, an unreachable GLUE
+threshold, the convergence note's advice (the monthly-observation finding is in
+tests/test_calibration.py)."""
+
+from __future__ import annotations
+
+import pytest
+from cli_invoke import invoke, user_error
+
+import hydro
+from hydro.errors import HydroError
+
+
+@pytest.mark.parametrize("setting", ["runoff.x1_mm=-5", "runoff.bogus=1", "weather.lapse_c_per_km=5"])
+def test_runoff_or_weather_keys_on_a_flow_driven_basin_are_refused(tmp_path, setting):
+    """'tiny' takes its flows from [forcing]: such a key was accepted, changed nothing, and was
+    even calibrated (a 'best' x1 with no effect on any output)."""
+    user_error(invoke("run", "tiny", "--set", setting, "-o", tmp_path / "t.nc"),
+               f"key '{setting.split('=')[0]}'", "a flow-driven basin (no [[subbasins]])", "change nothing")
+    assert not (tmp_path / "t.nc").exists()
+
+
+def test_the_python_model_refuses_them_too():
+    with pytest.raises(HydroError, match=r"key 'runoff.x1_mm': a flow-driven basin"):
+        hydro.Model.from_basin("tiny").with_parameters({"runoff.x1_mm": 500.0})
+
+
+def _fake_summary(monkeypatch, tmp_path, **extra):
+    """`hydro calibrate`'s output for a stored summary, without a search (as test_calibration's note test)."""
+    from types import SimpleNamespace
+
+    import hydro.calibration.config as config_module
+    import hydro.calibration.runner as runner_module
+
+    summary = {"evaluations": 30, "evaluated_now": 30, "resumed": 0, "failed": 0, "seconds": 1.0,
+               "executor": "serial", "workers": 1, "de_converged": False, "de_generations": 2,
+               "de_message": "Maximum number of iterations has been exceeded.", **extra}
+    monkeypatch.setattr(config_module.CalibrationConfig, "from_toml", classmethod(lambda cls, p: SimpleNamespace()))
+    monkeypatch.setattr(runner_module, "calibrate", lambda *a, **k: SimpleNamespace(summary=summary, best=None))
+    cfg = tmp_path / "c.toml"
+    cfg.write_text("")
+    return invoke("calibrate", cfg, "-o", tmp_path / "out").output
+
+
+def test_the_convergence_note_does_not_ask_for_tol_above_0_when_it_is(monkeypatch, tmp_path):
+    assert "raise tol (now 0.5) to stop sooner" in _fake_summary(monkeypatch, tmp_path, de_tol=0.5)
+    assert "set tol > 0 to stop" in _fake_summary(monkeypatch, tmp_path, de_tol=0.0)
+    assert "set tol > 0 to stop" in _fake_summary(monkeypatch, tmp_path)  # a summary of before 2026-12-05
+
+
+def test_a_glue_threshold_above_1_is_refused_before_any_run(tmp_path):
+    """A GLUE score is 1 - loss, at most 1: a threshold of 1.5 ran the whole batch for no set."""
+    from test_calibration import _catchment, _config
+
+    from hydro.calibration.config import CalibrationConfig
+
+    _catchment(tmp_path)
+    with pytest.raises(HydroError, match=r"threshold"):
+        CalibrationConfig.from_toml(_config(tmp_path, method="glue", budget=20, extra="threshold = 1.5"))
+
+
+def test_resume_with_another_configuration_names_the_one_the_run_was_made_with(tmp_path):
+    from test_calibration import _catchment, _config
+
+    _catchment(tmp_path)
+    first = _config(tmp_path, budget=60)
+    out = tmp_path / "out"
+    assert invoke("calibrate", first, "--workers", "1", "-q", "-o", out).exit_code == 0
+    other = tmp_path / "other.toml"
+    other.write_text(first.read_text().replace("seed = 3", "seed = 4"))
+    user_error(invoke("calibrate", other, "--workers", "1", "-q", "-o", out, "--resume"),
+               f"holds a run of {first}", f"{other} differs from it")
