@@ -71,3 +71,18 @@ def test_resume_with_another_configuration_names_the_one_the_run_was_made_with(t
     other.write_text(first.read_text().replace("seed = 3", "seed = 4"))
     user_error(invoke("calibrate", other, "--workers", "1", "-q", "-o", out, "--resume"),
                f"holds a run of {first}", f"{other} differs from it")
+
+
+def test_a_fixed_override_on_a_calibrated_path_is_refused(tmp_path):
+    """The fixed value was silently replaced by the parameter's in every evaluation (best_params.toml
+    listed both)."""
+    from test_calibration import _catchment, _config
+
+    from hydro.calibration.config import CalibrationConfig
+
+    _catchment(tmp_path)
+    path = _config(tmp_path, budget=60)
+    path.write_text(path.read_text().replace('overrides = ["gr4j.x2_mm_per_day=0.0"]',
+                                             'overrides = ["gr4j.x2_mm_per_day=0.0", "gr4j.x1_mm=5000"]'))
+    with pytest.raises(HydroError, match=r"'gr4j.x1_mm=5000' fixes 'gr4j.x1_mm', which parameter 'x1' calibrates"):
+        CalibrationConfig.from_toml(path)

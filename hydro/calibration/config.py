@@ -316,6 +316,12 @@ class CalibrationConfig:
                     raise top.error("parameters", f"path '{ppath}' is set by both '{seen[ppath]}' "
                                                   f"and '{q.name}'; give each path to one parameter")
                 seen[ppath] = q.name
+        for given in fixed:  # a fixed value the parameter would replace in every evaluation
+            key = given.split("=", 1)[0].strip()
+            if key in seen:
+                raise top.error("model", f"overrides: '{given}' fixes '{key}', which parameter '{seen[key]}' "
+                                         "calibrates (its value would replace the fixed one in every "
+                                         "evaluation); drop one of the two")
 
         obs = [_observation(t, kind, folder) for t in top.tables("observations")]
         if not obs:
