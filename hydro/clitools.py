@@ -284,8 +284,19 @@ def params_model(params_path) -> tuple[str, str]:
 
 
 def check_params_fit(params_path, target, catchment: bool) -> None:
-    """Refuse parameters calibrated for the other kind of model, with the command that fits."""
+    """Refuse parameters calibrated for the other kind of model, with the command that fits; say
+    when they come from a search that was interrupted."""
+    from hydro.tomlio import load_toml
+
     kind, calibrated = params_model(params_path)
+    if kind == "flow_sources":
+        raise HydroError(f"{params_path}: these are parameters of a flow_sources model ({calibrated}), which "
+                         "hydro run does not run (it runs basins and catchments); their scores are in the "
+                         "scores.csv beside this file, and hydro calibrate evaluates the model")
+    stopped = load_toml(params_path).get("interrupted")
+    if isinstance(stopped, str) and stopped:
+        click.echo(f"note: {params_path} is the best of a search that was interrupted ({stopped}); "
+                   "a finished search may find better values", err=True)
     if kind == "catchment" and not catchment:
         raise HydroError(f"{params_path}: these are parameters of a catchment model (GR4J on "
                          f"{calibrated or 'a catchment file'}), not of a basin; {target} is a basin. "

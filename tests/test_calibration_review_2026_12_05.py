@@ -86,3 +86,38 @@ def test_a_fixed_override_on_a_calibrated_path_is_refused(tmp_path):
                                              'overrides = ["gr4j.x2_mm_per_day=0.0", "gr4j.x1_mm=5000"]'))
     with pytest.raises(HydroError, match=r"'gr4j.x1_mm=5000' fixes 'gr4j.x1_mm', which parameter 'x1' calibrates"):
         CalibrationConfig.from_toml(path)
+
+
+def test_parameters_of_an_interrupted_search_say_so_when_run(tmp_path):
+    """best_params.toml of a stopped search looked like a finished one's (only summary.json said it)."""
+    params = tmp_path / "best_params.toml"
+    params.write_text('model = "basin"\ntarget = "tiny"\nloss = 0.1\ninterrupted = "12 evaluations done"\n'
+                      'overrides = ["run.courant=0.8"]\n')
+    result = invoke("run", "tiny", "--params", params, "-o", tmp_path / "t.nc")
+    assert result.exit_code == 0, result.output
+    assert "is the best of a search that was interrupted (12 evaluations done)" in result.output
+
+
+def test_flow_sources_parameters_are_refused_by_hydro_run_with_why(tmp_path):
+    params = tmp_path / "best_params.toml"
+    params.write_text('model = "flow_sources"\ntarget = "model.toml"\nloss = 0.1\n'
+                      'overrides = ["baseflow.alpha=0.9"]\n')
+    user_error(invoke("run", "tiny", "--params", params, "-o", tmp_path / "t.nc"),
+               "parameters of a flow_sources model", "hydro run does not run")
+
+
+def test_write_params_marks_an_interrupted_search(tmp_path):
+    from types import SimpleNamespace
+
+    from hydro.calibration import read_params
+    from hydro.calibration.runner import write_params
+    from hydro.tomlio import load_toml
+
+    problem = SimpleNamespace(config=SimpleNamespace(overrides=(), path=tmp_path / "c.toml", kind="basin",
+                                                     model=tmp_path / "basin.toml"),
+                              assignments=lambda z: {"run.courant": float(z[0])})
+    record = {"z": [0.8], "loss": 0.5, "params": {"c": 0.8}}
+    path = write_params(tmp_path / "p.toml", problem, record, "7 evaluations done")
+    assert load_toml(path)["interrupted"] == "7 evaluations done"
+    assert read_params(path) == ["run.courant=0.8"]
+    assert "interrupted" not in load_toml(write_params(tmp_path / "q.toml", problem, record))

@@ -313,8 +313,9 @@ def _write_table(path: Path, header: list, rows: list) -> None:
         w.writerows(rows)
 
 
-def write_params(path: Path, problem: Problem, record: dict) -> Path:
-    """Write the parameters of ``record`` as a ``--params`` file.
+def write_params(path: Path, problem: Problem, record: dict, interrupted: str = "") -> Path:
+    """Write the parameters of ``record`` as a ``--params`` file (``interrupted``: what a search that
+    was stopped had done, e.g. "120 of 2000 evaluations", written as the key ``interrupted``).
 
     Format (TOML)::
 
@@ -340,6 +341,8 @@ def write_params(path: Path, problem: Problem, record: dict) -> Path:
     lines = ["# written by hydro calibrate: the best parameters as key.path=value overrides",
              f"# configuration: {cfg.path}", f"model = {json.dumps(cfg.kind)}",
              f"target = {json.dumps(str(cfg.model))}", f"loss = {float(record['loss'])!r}",
+             *([f"interrupted = {json.dumps(interrupted)}   # the best of a search stopped early"] if interrupted
+               else []),
              "overrides = ["]
     lines += [f"  {json.dumps(s)}," for s in items]
     lines += ["]", "", "[values]"]
@@ -633,7 +636,8 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
                 if "sensitivity" in extra:
                     summary["sensitivity"] = extra["sensitivity"]
                 if best is not None:
-                    write_params(folder / PARAMS_FILE, problem, best)
+                    stopped = f"{len(store.records)} evaluations done" if interrupted else ""
+                    write_params(folder / PARAMS_FILE, problem, best, stopped)
                     _write_scores(folder, problem, best)
                 from hydro.outputs import write_text
 
