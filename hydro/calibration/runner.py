@@ -120,6 +120,9 @@ class _Evaluator:
                 todo.append(z)
         from hydro.signals import raise_if_signalled
 
+        if len(todo) < len(vectors):  # stored (resumed, or seen before) or repeated: planned, not run again
+            best = "-" if self.best is None else f"{self.best:.4g}"
+            self.progress.update(len(vectors) - len(todo), f"best loss {best}")
         for j, result in self.executor.map_unordered(todo):
             raise_if_signalled()  # a Ctrl-C/SIGTERM whose exception library code swallowed
             z = todo[j]
