@@ -5,6 +5,7 @@ tests/test_calibration.py)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from cli_invoke import invoke, user_error
 
@@ -121,3 +122,45 @@ def test_write_params_marks_an_interrupted_search(tmp_path):
     assert load_toml(path)["interrupted"] == "7 evaluations done"
     assert read_params(path) == ["run.courant=0.8"]
     assert "interrupted" not in load_toml(write_params(tmp_path / "q.toml", problem, record))
+
+
+def _miyun_quality_config(tmp_path, variables=("nh3n_concentration", "tp_load")):
+    lines = ["date,value"] + [f"2013-0{m}-15,1.0" for m in (4, 5, 6, 7, 8, 9)]
+    (tmp_path / "obs.csv").write_text("\n".join(lines) + "\n")
+    text = ('[model]\nkind = "basin"\npath = "miyun"\n\n[periods]\nwarmup_start = 2013-03-01\n'
+            'calibration = [2013-04-01, 2013-09-30]\n\n[[parameters]]\nname = "k"\n'
+            'paths = ["constituents.tn.species.nh3n.river_removal_per_day"]\nlower = 0.05\nupper = 0.5\n')
+    for k, v in enumerate(variables):
+        text += (f'\n[[observations]]\nname = "o{k}"\nvariable = "{v}"\nat = "gubeikou"\ncsv = "obs.csv"\n'
+                 f'\n[[objectives]]\nobservation = "o{k}"\nmetric = "rmse"\n')
+    text += '\n[method]\nname = "glue"\nseed = 1\nmax_evaluations = 4\n'
+    path = tmp_path / "cal.toml"
+    path.write_text(text)
+    return path
+
+
+def test_a_basin_calibrates_against_any_constituent_or_species_it_carries(tmp_path):
+    """NH3-N, TP and CODMn could not be observed (only discharge, TN and reservoir variables): a species'
+    concentration or a constituent's load at a section is now an observation, scored on the same series
+    a run writes (section_nh3n_concentration, section_tp_load)."""
+    from hydro.calibration import CalibrationConfig, Problem
+
+    problem = Problem(CalibrationConfig.from_toml(_miyun_quality_config(tmp_path)))
+    problem.prepare()
+    z = problem.midpoint()
+    sim = problem.simulate(z)
+    k = problem.values(z)[0]
+    changed = hydro.Model.from_basin("miyun").with_parameters({"constituents.tn.species.nh3n.river_removal_per_day": k})
+    res = changed.run("2013-03-01", "2013-09-30")
+    for name, variable in (("o0", "section_nh3n_concentration"), ("o1", "section_tp_load")):
+        expected = np.asarray(res[variable].sel(section="gubeikou"))
+        # the same model on the same days: equal to round-off of the apportionment's sum (1e-9 relative)
+        np.testing.assert_allclose(sim[name], expected, rtol=1e-9)
+
+
+def test_an_observed_species_the_basin_lacks_is_an_error_naming_what_it_carries(tmp_path):
+    from hydro.calibration import CalibrationConfig, Problem
+
+    problem = Problem(CalibrationConfig.from_toml(_miyun_quality_config(tmp_path, ("no2n_concentration",))))
+    with pytest.raises(HydroError, match=r"observation 'o0': .*carries no 'no2n'.*it carries .*nh3n"):
+        problem.prepare()

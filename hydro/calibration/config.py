@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import itertools
 import math
+import re
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -50,6 +51,10 @@ VARIABLES = {
               "reservoir_natural_inflow", "reservoir_release"),
     "flow_sources": ("discharge", "tn_concentration", "tn_load"),
 }
+#: A basin's observation may also be any constituent's or species' concentration (mg L-1) or load
+#: (kg d-1) at a section, ``<name>_concentration`` / ``<name>_load`` (``nh3n_concentration``,
+#: ``tp_load``): the name is checked against the basin's constituents when the calibration starts.
+QUALITY_VARIABLE = re.compile(r"^([a-z][a-z0-9_]*)_(concentration|load)$")
 #: Units of each variable (observations must be given in these units, after ``scale``).
 UNITS = {"discharge": "m3 s-1", "discharge_mm": "mm d-1", "tn_concentration": "mg L-1",
          "tn_load": "kg d-1", "reservoir_storage": "m3", "reservoir_inflow": "m3 s-1",
@@ -62,6 +67,12 @@ RESERVOIR_VARIABLES = ("reservoir_storage", "reservoir_inflow", "reservoir_natur
 DAY_TOTAL = {"discharge": 86400.0, "discharge_mm": 1.0, "tn_load": 1.0,
              "reservoir_inflow": 86400.0, "reservoir_natural_inflow": 86400.0,
              "reservoir_release": 86400.0}
+
+
+def day_total(variable: str) -> float | None:
+    """:data:`DAY_TOTAL` of ``variable``, a constituent's load (kg d-1) included; None for none."""
+    found = QUALITY_VARIABLE.match(variable)
+    return DAY_TOTAL.get(variable, 1.0 if found and found.group(2) == "load" else None)
 
 
 @dataclass(frozen=True)
@@ -409,9 +420,11 @@ def _observation(t: Table, kind: str, folder: Path) -> Observation:
     name = t.str("name")
     variable = t.str("variable")
     known = VARIABLES[kind]
-    if variable not in known:
+    if variable not in known and not (kind == "basin" and QUALITY_VARIABLE.match(variable)):
         raise t.error("variable", f"a '{kind}' model has no variable '{variable}'"
-                      + suggest(variable, known) + f"; choose one of {', '.join(known)}")
+                      + suggest(variable, known) + f"; choose one of {', '.join(known)}"
+                      + (", or a constituent's <name>_concentration or <name>_load (nh3n_concentration)"
+                         if kind == "basin" else ""))
     at = t.str("at", None)
     if kind == "basin" and at is None:
         where = "reservoir" if variable in RESERVOIR_VARIABLES else "section"
@@ -460,7 +473,7 @@ def _points_observation(t: Table, name: str, variable: str, at: str | None) -> O
     if statistic not in STATISTICS:
         raise t.error("statistic", f"unknown statistic '{statistic}'" + suggest(statistic, STATISTICS)
                       + f"; use one of {', '.join(STATISTICS)}")
-    if statistic == "annual_total" and variable not in DAY_TOTAL:
+    if statistic == "annual_total" and day_total(variable) is None:
         raise t.error("statistic", f"'{variable}' is not a flux, it has no total; use "
                                    "statistic = 'mean' (a storage or a concentration on its days)")
     scale = t.float("scale", 1.0, positive=True)

@@ -27,7 +27,7 @@ from typing import Any
 
 import numpy as np
 
-from hydro.calibration.config import RESERVOIR_VARIABLES, CalibrationConfig, Observation
+from hydro.calibration.config import QUALITY_VARIABLE, RESERVOIR_VARIABLES, CalibrationConfig, Observation
 from hydro.errors import HydroError, suggest
 
 def format_assignment(path: str, value: float) -> str:
@@ -212,9 +212,24 @@ class BasinModel:
                 raise HydroError(f"{ws.weather.csv}: the weather covers {first} to {last}, the calibration "
                                  f"runs from {self.start} to {self.end}; fix [periods] in {self.config.path}")
             subbasin_weather(ws, daily_dates(self.start, self.end), forcing=weather)
-            if any(o.variable in ("tn_concentration", "tn_load") for o in self.config.observations):
-                if "tn" not in [c.name for c in basin.constituents]:
-                    raise HydroError(f"{basin.path}: TN observations need a 'tn' constituent")
+        self._constituents(basin)  # every observed constituent or species is one of the basin's
+
+    def _constituents(self, basin) -> tuple[str, ...]:
+        """The constituents the observations need run (``nh3n_concentration``: the one holding the
+        species ``nh3n``), in the basin's order; an observation of one the basin lacks is an error."""
+        holder = {p.name: c.name for c in basin.constituents for p in c.parts}
+        holder.update({c.name: c.name for c in basin.constituents})
+        needed = set()
+        for o in self.config.observations:
+            found = QUALITY_VARIABLE.match(o.variable)
+            if found is None:
+                continue
+            if found.group(1) not in holder:
+                raise HydroError(f"{self.config.path}: observation '{o.name}': {basin.path} carries no "
+                                 f"'{found.group(1)}'" + suggest(found.group(1), list(holder))
+                                 + f"; it carries {', '.join(holder)}")
+            needed.add(holder[found.group(1)])
+        return tuple(c.name for c in basin.constituents if c.name in needed)
 
     def input_files(self) -> list:
         """The basin file and every file it names (weather, series, transfer tables:
@@ -242,10 +257,10 @@ class BasinModel:
 
             self._weather = read_forcing_csv(Watershed.from_basin(basin).weather.csv)
         # calibration scores totals, never the sources: one tag, ~2.5x faster on Miyun; and
-        # only TN when an observation is TN, no constituent at all when it scores water
-        tn = any(o.variable in ("tn_concentration", "tn_load") for o in self.config.observations)
+        # only the constituents observed (TN, or the one holding an observed species), none
+        # when it scores water
         return run_watershed(basin, self.start, self.end, weather=self._weather, apportion=False,
-                             constituents=("tn",) if tn else ())
+                             constituents=self._constituents(basin))
 
     def simulate(self, assignments: dict[str, float]) -> dict[str, np.ndarray]:
         """Run the basin and return each observation's section series, daily."""
@@ -257,7 +272,8 @@ class BasinModel:
             columns = self._columns = {
                 o.name: (reservoirs if o.variable in RESERVOIR_VARIABLES else sections).index(o.at)
                 for o in self.config.observations}
-        return {o.name: np.asarray(res[self.VARIABLE[o.variable]][:, columns[o.name]], dtype=float)
+        return {o.name: np.asarray(res[self.VARIABLE.get(o.variable, f"section_{o.variable}")][:, columns[o.name]],
+                                   dtype=float)
                 for o in self.config.observations}
 
 

@@ -31,7 +31,7 @@ from pathlib import Path
 
 import numpy as np
 
-from hydro.calibration.config import DAY_TOTAL, Observation
+from hydro.calibration.config import QUALITY_VARIABLE, Observation, day_total
 from hydro.dates import PLAUSIBLE_YEARS
 from hydro.errors import HydroError
 
@@ -116,7 +116,7 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
                 raise HydroError(f"{path}: column '{obs.column}', line {k}: {text} is "
                                  + ("infinite" if math.isinf(v) else f"beyond {_LARGEST:.0e}, more than any "
                                     f"{obs.variable} measured") + "; check the value and its unit")
-            if v < 0 and obs.variable in _NON_NEGATIVE:
+            if v < 0 and (obs.variable in _NON_NEGATIVE or QUALITY_VARIABLE.match(obs.variable)):
                 raise HydroError(f"{path}: column '{obs.column}', line {k}: {text} is negative, and a "
                                  f"{obs.variable} is not (a missing-value code such as -999? leave the cell "
                                  "empty or write NA)")
@@ -268,7 +268,7 @@ class Alignment:
         if obs.statistic == "annual_total":
             days = (last - first).astype(np.int64) + 1
             years = (last.astype("datetime64[Y]") - first.astype("datetime64[Y]")).astype(np.int64) + 1
-            factor = days * DAY_TOTAL[obs.variable] / years
+            factor = days * day_total(obs.variable) / years
         in_period = {label: (first >= np.datetime64(a, "D")) & (last <= np.datetime64(b, "D"))
                      for label, (a, b) in periods.items()}
         if not in_period["calibration"].any():
