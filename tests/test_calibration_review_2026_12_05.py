@@ -164,3 +164,16 @@ def test_an_observed_species_the_basin_lacks_is_an_error_naming_what_it_carries(
     problem = Problem(CalibrationConfig.from_toml(_miyun_quality_config(tmp_path, ("no2n_concentration",))))
     with pytest.raises(HydroError, match=r"observation 'o0': .*carries no 'no2n'.*it carries .*nh3n"):
         problem.prepare()
+
+
+def test_the_progress_bar_counts_planned_evaluations_that_needed_no_run(tmp_path):
+    """Morris revisits points of its grid and DE its population: those vectors are not run again,
+    and the bar ended short of its total ("4/12 evaluations"), as if the run had stopped."""
+    from test_calibration import _catchment, _config
+
+    _catchment(tmp_path)
+    path = _config(tmp_path, method="morris", extra="samples = 4\nlevels = 4")
+    result = invoke("calibrate", path, "--workers", "1", "-o", tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    shown = [line for line in result.output.splitlines() if " evaluations" in line and "/" in line]
+    assert shown and shown[-1].split("/")[0].split()[-1] == shown[-1].split("/")[1].split()[0], shown[-1]
