@@ -2112,7 +2112,9 @@ def _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h
         # else 1 (x / x is exactly 1)
         clamped = min(max(x, min(room, 0.0)), max(room, 0.0))
         nonzero = x != 0.0
-        y = x * np.divide(clamped if nonzero else 1.0, x if nonzero else 1.0)
+        # (at most its inflow over the step, as _bounded_shares holds each tag: it is more only where
+        # the first cell is below 0, at round-off)
+        y = min(x * np.divide(clamped if nonzero else 1.0, x if nonzero else 1.0), tau * inflow[0, j])
         s_used[0, j] = y
         inlet_debt[t0, j] -= y
         flux[np.uint64(ghost_up[j])] = inflow[0, j] - y * inv_tau

@@ -313,31 +313,36 @@ def _quality(root: Table, path: Path) -> dict:
     grades: dict[str, str | dict[int, str]] = {}
     if quality.has("point_grades"):
         raw = quality.raw("point_grades")
-        read = {plant: _grade_or_years(v) for plant, v in raw.items()} if isinstance(raw, dict) else {}
-        if not isinstance(raw, dict) or any(v is None for v in read.values()):
+        if not isinstance(raw, dict):
             raise quality.error("point_grades", "expected a table of plant name = \"grade\" (a grade of the "
-                                                "regional table, e.g. \"db11_890_b\"), or = { YEAR = \"grade\", ... } "
-                                                "for grades that change (each from its year on), got "
-                                                f"{raw!r}")
-        grades = {plant: v for plant, v in read.items() if v is not None}
+                                                f"regional table, e.g. \"db11_890_b\"), got {raw!r}")
+        grades = {plant: _grade_or_years(v, quality, f'point_grades."{plant}"') for plant, v in raw.items()}
     quality.finish()
     return {"table": target, "point_grades": grades}
 
 
-def _grade_or_years(value: object) -> str | dict[int, str] | None:
-    """A plant's grade of ``[quality.point_grades]``: a name, or {year: name} with years as
-    integers in increasing order (each grade from its year on); None when it is neither."""
-    if isinstance(value, str):
-        return value or None
+def _grade_or_years(value: object, quality: Table, key: str) -> str | dict[int, str]:
+    """A plant's grade of ``[quality.point_grades]``: a name, or {year: name} (each grade from its
+    year on, the first also before it), its years checked as a table of years is
+    (:func:`hydro.sources.yearly.as_series`: integers within the plausible years) and sorted."""
+    from hydro.dates import PLAUSIBLE_YEARS
+
+    if isinstance(value, str) and value:
+        return value
     if not isinstance(value, dict) or not value:
-        return None
-    try:
-        table = {int(year): grade for year, grade in value.items()}
-    except ValueError:
-        return None
-    if not all(isinstance(g, str) and g for g in table.values()) or list(table) != sorted(table):
-        return None
-    return table
+        raise quality.error(key, "expected a grade of the regional table (\"db11_890_b\"), or a table of years "
+                                 "{ 2000 = \"gb18918_1b\", 2013 = \"db11_890_b\" } (each from its year on), "
+                                 f"got {value!r}")
+    table = {}
+    for year, grade in value.items():
+        text = str(year).strip()
+        if not (text.isdigit() and PLAUSIBLE_YEARS[0] <= int(text) <= PLAUSIBLE_YEARS[1]):
+            raise quality.error(f"{key}.{year}", f"'{year}' is not a year within {PLAUSIBLE_YEARS[0]}.."
+                                                 f"{PLAUSIBLE_YEARS[1]}; write four-digit years (2013, not 13)")
+        if not isinstance(grade, str) or not grade:
+            raise quality.error(f"{key}.{year}", f"expected a grade name such as \"gb18918_1b\", got {grade!r}")
+        table[int(text)] = grade
+    return dict(sorted(table.items()))
 
 
 @contextmanager

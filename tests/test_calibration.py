@@ -503,3 +503,23 @@ def test_days_and_months_mixed_in_one_observation_file_are_refused(tmp_path):
     with pytest.raises(HydroError, match=r"obs.csv: column 'date', line 3: '2000-02-03' mixes days \(YYYY-MM-DD\) "
                                          r"with monthly rows \(YYYY-MM\)"):
         read_observation_csv(Observation("m", "discharge", csv=path, aggregate="monthly"))
+
+
+def test_a_day_sampled_twice_counts_once_in_a_monthly_mean(tmp_path):
+    """Rows by day are averaged by day first: two samples of one day and one of another gave a perfect
+    simulation 2.5 against an observed 2.0 (an outside re-read, 2026-12-05)."""
+    from datetime import date
+
+    from hydro.calibration.config import Observation
+    from hydro.calibration.observations import Alignment, read_observation_csv
+
+    days = np.arange(np.datetime64("2000-01-01"), np.datetime64("2000-03-01"))
+    truth = np.where(days == np.datetime64("2000-01-05"), 1.0, 4.0)  # the simulation, exactly right
+    path = tmp_path / "obs.csv"
+    path.write_text("date,value\n2000-01-05,1.0\n2000-01-05,1.0\n2000-01-09,4.0\n2000-01-12,4.0\n"
+                    "2000-02-03,4.0\n")
+    obs = Observation("m", "discharge", csv=path, aggregate="monthly")
+    dates, values, per_day = read_observation_csv(obs)
+    al = Alignment.build(obs, dates, values, days, {"calibration": (date(2000, 1, 1), date(2000, 12, 31))}, per_day)
+    np.testing.assert_allclose(al.observed, [3.0, 4.0])
+    np.testing.assert_allclose(al.simulated(truth), [3.0, 4.0])

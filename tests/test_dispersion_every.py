@@ -236,7 +236,7 @@ def test_fast_reactions_leave_no_species_negative_at_a_section_below_a_lake(ever
 @pytest.mark.parametrize("every", [1, 7])
 def test_source_tags_of_fast_reacting_species_add_up_and_stay_positive(every):
     """The same lake with two sources of different make-up (one all a, one all b): the shares moved
-    between tags at the flux inlet keep each species' total, so its source tags add up to the run
+    between tags at the flux inlet depend on the species' sums only, so its source tags add up to the run
     without sources (1e-11 of the largest: round-off of the sums the moves are computed from; measured
     1e-16), and no tag goes negative (1e-15 of the largest)."""
     net, lay, kw = _reacting_outflow_case((0.297, 0.0, 0.0, 0.2))
@@ -252,13 +252,34 @@ def test_source_tags_of_fast_reacting_species_add_up_and_stay_positive(every):
         assert a.min() >= -1e-15 * a.max(), (name, a.min())
 
 
-def test_moved_shares_match_the_plain_python_reference():
+def _fast_species_case(seed, n_reach, n_sp=4):
+    """The adversarial tester's sweep (2026-12-04): a random tree of test_transport's random_case carrying
+    one constituent of ``n_sp`` species with random removal and reactions up to about 3,000 d-1, two
+    sources."""
+    rng = np.random.default_rng(seed + 7)
+    names = [f"x{i}" for i in range(n_sp)]
+    species = tuple(Constituent(x, x, river_removal_per_day=float(rng.uniform(0, 0.5))) for x in names)
+    rx = [Reaction(names[a], names[b], float(10 ** rng.uniform(-2, 3.5)), 1.05, float(10 ** rng.uniform(-2, 3.5)),
+                   1.05)
+          for a in range(n_sp) for b in range(a + 1, n_sp) if rng.random() < 0.6]
+    lay = tracer_layout([Constituent("t", "t", species=species, reactions=tuple(rx))], ["p", "q"])
+    net, _, kw = random_case(seed, n_reach, n_tracer=len(lay.tracers))
+    return net, lay, kw
+
+
+@pytest.mark.parametrize("seed, n_reach", [(7, 2), (10, 2), (11, 3)])
+def test_moved_shares_match_the_plain_python_reference(seed, n_reach, monkeypatch):
     """The kernel's moves of inlet shares between tags (``_shares_within_inflow``) are those of the
-    plain-Python reference's ``bounded_shares``, on the case with two sources of different make-up
-    (1e-10 of the largest value: assert_matches_reference's round-off bound)."""
-    net, lay, kw = _reacting_outflow_case((0.297, 0.0, 0.0, 0.2))
+    plain-Python reference's ``bounded_shares``, on random fast-reacting cases where the reference
+    moves shares (it counts its ``fit_shares`` calls: 4-12 here; the lake case moves none with
+    dispersion on every sub-step); 1e-10 of the largest value: assert_matches_reference's bound."""
+    calls = []
+    moves = naive_transport.fit_shares
+    monkeypatch.setattr(naive_transport, "fit_shares", lambda *a: calls.append(1) or moves(*a))
+    net, lay, kw = _fast_species_case(seed, n_reach)
     fast = simulate(net, lay.tracers, TransportInputs(**kw), groups=lay.groups, group_species=lay.group_species,
                     reactions=lay.reactions)
     slow = naive_transport.run(net, lay.tracers, TransportInputs(**kw), groups=lay.groups,
                                group_species=lay.group_species, reactions=lay.reactions)
+    assert calls, "no share was moved: the case tests nothing"
     assert_matches_reference(fast, slow)

@@ -1,7 +1,7 @@
 """The share of a flux inlet's inflow that an advection step leaves to dispersion, tag by tag
 (``hydro._transport_kernels._bounded_shares`` and the moves of ``_shares_within_inflow``), on random
 plans: the constituent's share is its bound's, no tag takes more than its own inflow over the step
-(so no tag's advective inflow is negative), each species keeps its total where it can, and the
+(so no tag's advective inflow is negative), a species within its inflow keeps its total, and the
 plain-Python reference (``tests/naive_transport.py``) gives the same shares."""
 
 from __future__ import annotations

@@ -367,11 +367,15 @@ def test_basin_without_quality_has_none():
     ("[quality]\npath = \"region/quality.toml\"", r"key 'quality.table': missing"),
     ('[quality]\ntable = "region/quality.toml"\ntables = 1', r"key 'quality.tables': unknown key"),
     ('quality = "region/quality.toml"', r"key 'quality': expected a table"),
-    ('[quality]\ntable = "region/quality.toml"\npoint_grades = { a = 1 }', r"quality.point_grades'.*plant name"),
+    ('[quality]\ntable = "region/quality.toml"\npoint_grades = 3', r"quality.point_grades'.*plant name"),
+    ('[quality]\ntable = "region/quality.toml"\npoint_grades = { a = 1 }',
+     r"quality.point_grades.\"a\"'.*expected a grade.*each from its year on"),
     ('[quality]\ntable = "region/quality.toml"\npoint_grades = { a = { x2013 = "gb18918_1b" } }',
-     r"quality.point_grades'.*YEAR = .*each from its year on"),
-    ('[quality]\ntable = "region/quality.toml"\npoint_grades = { a = { 2016 = "gb18918_1a", 2013 = "gb18918_1b" } }',
-     r"quality.point_grades'.*YEAR = "),
+     r"quality.point_grades.\"a\".x2013'.*'x2013' is not a year"),
+    ('[quality]\ntable = "region/quality.toml"\npoint_grades = { a = { 20 = "gb18918_1b", 213 = "gb18918_1a" } }',
+     r"quality.point_grades.\"a\".20'.*four-digit years"),
+    ('[quality]\ntable = "region/quality.toml"\npoint_grades = { a = { 2013 = 5 } }',
+     r"quality.point_grades.\"a\".2013'.*expected a grade name"),
 ])
 def test_bad_quality_table_in_a_basin(tmp_path, lines, match):
     path = _basin_with(tmp_path, lines)
@@ -385,7 +389,8 @@ def test_unknown_point_grade_and_plant(tmp_path, table):
     with pytest.raises(HydroError, match=r"quality.point_grades.\"x\"'.*'gb18918_1c'.*did you mean"):
         quality_table_of(Basin.load(path))
     path = _basin_with(tmp_path, '[quality]\ntable = "region/quality.toml"\n[quality.point_grades]\n'
-                                 'x = { 2000 = "gb18918_1b", 2013 = "db11_890_c" }')
+                                 'x = { 2013 = "db11_890_c", 2000 = "gb18918_1b" }')
+    assert Basin.load(path).quality["point_grades"] == {"x": {2000: "gb18918_1b", 2013: "db11_890_c"}}  # sorted
     with pytest.raises(HydroError, match=r"quality.point_grades.\"x\"'.*'db11_890_c'.*did you mean"):
         quality_table_of(Basin.load(path))
     years = np.array([2015] * 365)

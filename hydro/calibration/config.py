@@ -144,7 +144,8 @@ class Observation:
         Factor applied to the CSV values to reach the variable's units.
     aggregate : {"daily", "monthly", "annual"}
         Whether values are daily values (sparse samples allowed) or monthly or
-        annual means; the simulation is averaged the same way.
+        annual means; the simulation is averaged the same way (rows dated by day under
+        "monthly" or "annual": over the days given, :meth:`Alignment.build`).
     from_forcing : bool
         Take the observed flow (mm/d) of the catchment's forcing CSV.
     points : tuple of Point or None

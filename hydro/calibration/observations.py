@@ -9,10 +9,12 @@ Binning rules:
 
 * ``daily``: a bin per day with an observation; several samples on one day are
   averaged; days without an observation are skipped (sparse sampling).
-* ``monthly`` / ``annual``: the CSV gives means of calendar months or years;
-  the simulation is averaged over the same calendar month or year.  A month
-  or year is scored only when the simulation covers all of it and it lies
-  entirely within the period.
+* ``monthly`` / ``annual``: rows dated ``YYYY-MM`` / ``YYYY`` are means of
+  calendar months or years, and the simulation is averaged over the same
+  calendar month or year; rows dated by day are averaged over the days given
+  (each day once, its samples first averaged), and the simulation over the
+  same days.  A month or year is scored only when the simulation covers all of
+  it and it lies entirely within the period.
 * ``points`` (published figures given in the configuration,
   :meth:`Alignment.from_points`): a bin per point, over the point's own span
   of days; the simulation is averaged over the span (``statistic = "mean"``)
@@ -209,8 +211,11 @@ class Alignment:
             simulated days): the observations are outside the run period.
         """
         valid = ~np.isnan(values)
-        starts = _bin_start(dates[valid], obs.aggregate)
-        vals = values[valid]
+        days, vals = dates[valid], values[valid]
+        if per_day and obs.aggregate != "daily":  # each day once: a day sampled twice is its mean
+            days, which = np.unique(days, return_inverse=True)
+            vals = np.bincount(which, weights=vals) / np.bincount(which)
+        starts = _bin_start(days, obs.aggregate)
         uniq, inverse = np.unique(starts, return_inverse=True)
         sums = np.bincount(inverse, weights=vals, minlength=uniq.size)
         counts = np.bincount(inverse, minlength=uniq.size)
@@ -224,7 +229,7 @@ class Alignment:
         hit = (uniq.size > 0) & (pos < uniq.size)
         hit = hit & (uniq[pos_c] == day_bin) if uniq.size else np.zeros(sim_days.size, bool)
         if per_day and obs.aggregate != "daily":  # the days observed only
-            hit &= np.isin(sim_days, dates[valid])
+            hit &= np.isin(sim_days, days)
         bin_of_day = np.where(hit, pos_c, -1).astype(np.int64)
         in_period = {}
         for label, (first, last) in periods.items():

@@ -318,7 +318,7 @@ def _write_table(path: Path, header: list, rows: list) -> None:
 
 def write_params(path: Path, problem: Problem, record: dict, interrupted: str = "") -> Path:
     """Write the parameters of ``record`` as a ``--params`` file (``interrupted``: what a search that
-    was stopped had done, e.g. "120 of 2000 evaluations", written as the key ``interrupted``).
+    was stopped had done, e.g. "120 evaluations done", written as the key ``interrupted``).
 
     Format (TOML)::
 
@@ -450,10 +450,10 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
         if old.get("config_sha256") != config.sha256:
             was = old.get("config") or "its configuration"
             same = str(was) == str(config.path)
-            raise HydroError(f"--resume: {config.path} has changed since the run in {folder} started "
-                             "(its SHA-256 differs)" if same else f"--resume: {folder} holds a run of {was}, "
-                             f"and {config.path} differs from it (its SHA-256)"
-                             "; the stored evaluations would not match. Start a new run in another folder (-o)")
+            what = (f"{config.path} has changed since the run in {folder} started (its SHA-256 differs)" if same
+                    else f"{folder} holds a run of {was}, and {config.path} differs from it (its SHA-256)")
+            raise HydroError(f"--resume: {what}; the stored evaluations would not match. Start a new run in "
+                             "another folder (-o)")
         changed = _changed_inputs(old, inputs)
         if changed:
             raise HydroError(f"--resume: {', '.join(changed)} changed since the run in {folder} started (its "
