@@ -226,7 +226,8 @@ def spun_up_members(nc_and_base) -> tuple[str, ...]:
         c = d.reservoir_tn_concentration.sel(reservoir="miyun")
         hi, lo, c_hi = s.max("time").values, s.min("time").values, c.max("time").values
         first = (f"{float(s.isel(member=0, time=0)):,.1f}",)
-        tn0 = f"{float(c.isel(member=0, time=0)):.2f}"
+        # "in both members": the first member's, or both where they differ (then no page matches)
+        tn0 = "/".join(sorted({f"{float(c.isel(member=m, time=0)):.2f}" for m in range(c.sizes["member"])}))
     return (first + miyun_storage(base, "2013-12-31") + tuple(f"{x:,.1f}" for x in (*hi, *lo))
             + (tn0,) + tuple(f"{x:.2f}" for x in c_hi))
 

@@ -177,3 +177,39 @@ def test_the_progress_bar_counts_planned_evaluations_that_needed_no_run(tmp_path
     assert result.exit_code == 0, result.output
     shown = [line for line in result.output.splitlines() if " evaluations" in line and "/" in line]
     assert shown and shown[-1].split("/")[0].split()[-1] == shown[-1].split("/")[1].split()[0], shown[-1]
+
+
+def test_resume_after_the_configuration_changed_says_what_to_do(tmp_path):
+    """The same file edited: the message named the change and lost its advice (a re-read, 2026-12-05)."""
+    from test_calibration import _catchment, _config
+
+    _catchment(tmp_path)
+    path = _config(tmp_path, budget=60)
+    out = tmp_path / "out"
+    assert invoke("calibrate", path, "--workers", "1", "-q", "-o", out).exit_code == 0
+    path.write_text(path.read_text().replace("seed = 3", "seed = 4"))
+    user_error(invoke("calibrate", path, "--workers", "1", "-q", "-o", out, "--resume"),
+               f"{path} has changed since the run", "Start a new run in another folder (-o)")
+
+
+def test_parameters_of_a_search_stopped_by_an_error_are_marked(tmp_path, monkeypatch):
+    """Only Ctrl-C or SIGTERM marked them: a search that failed wrote best_params.toml looking finished."""
+    from test_calibration import _catchment, _config
+
+    import hydro.calibration.runner as runner_module
+    from hydro.calibration import CalibrationConfig, calibrate
+    from hydro.tomlio import load_toml
+
+    def broken(problem, ev):
+        ev.losses([problem.midpoint()])
+        raise RuntimeError("the search broke")
+
+    monkeypatch.setattr(runner_module, "_run_de", broken)
+    _catchment(tmp_path)
+    out = tmp_path / "out"
+    with pytest.raises(RuntimeError, match="the search broke"):
+        calibrate(CalibrationConfig.from_toml(_config(tmp_path, budget=60)), out, serial=True)
+    assert load_toml(out / "best_params.toml")["interrupted"] == "stopped by an error, 1 evaluation done"
+    import json
+
+    assert json.loads((out / "summary.json").read_text())["stopped_by_error"] is True

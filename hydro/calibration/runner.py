@@ -596,7 +596,7 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
             executor.close()
         raise
     t0 = time.perf_counter()
-    interrupted = False
+    interrupted = crashed = False
     extra: dict = {}
     try:
         progress = Progress(planned_evaluations(config), "evaluations", quiet=quiet)
@@ -610,6 +610,9 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
                 extra = _run_sensitivity(problem, ev, folder)
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (hydro.signals.Terminated)
             interrupted = True
+            raise
+        except Exception:  # the search itself failed: what it found is written, and marked
+            crashed = True
             raise
         finally:
             progress.finish()
@@ -630,7 +633,7 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
                     "evaluations": len(store.records), "resumed": store.n_resumed,
                     "evaluated_now": len(store.records) - store.n_resumed,
                     "failed": sum(r["status"] != "ok" for r in store.records),
-                    "seconds": time.perf_counter() - t0, "interrupted": interrupted,
+                    "seconds": time.perf_counter() - t0, "interrupted": interrupted, "stopped_by_error": crashed,
                     "best_loss": None if best is None else best["loss"],
                     "best_params": None if best is None else best["params"],
                     "best_scores": None if best is None else best["scores"],
@@ -639,7 +642,9 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
                 if "sensitivity" in extra:
                     summary["sensitivity"] = extra["sensitivity"]
                 if best is not None:
-                    stopped = f"{len(store.records)} evaluations done" if interrupted else ""
+                    n_done = len(store.records)
+                    done = f"{n_done} evaluation{'' if n_done == 1 else 's'} done"
+                    stopped = done if interrupted else f"stopped by an error, {done}" if crashed else ""
                     write_params(folder / PARAMS_FILE, problem, best, stopped)
                     _write_scores(folder, problem, best)
                 from hydro.outputs import write_text
