@@ -198,8 +198,11 @@ def transport_closure(tr, kind: str = "network") -> float:
         gains = b[:, :, 0] + b[:, :, 1] + b[:, :, 2] + b[:, :, 6]
         losses = b[:, :, 3] + b[:, :, 4] + b[:, :, 5]
         change = storage[1:] - storage[:-1]
+        # what entered, the mass a species made from another by reactions (its removal < 0) included: a
+        # species fed by a reaction alone was judged against its own tiny inputs, its round-off read as
+        # 4e-7 (an adversarial test, 2026-12-05)
         entered = np.abs(storage[:-1]) + np.abs(b[:, :, 0]) + np.abs(b[:, :, 1]) + np.abs(b[:, :, 2]) \
-            + np.abs(b[:, :, 6])
+            + np.abs(b[:, :, 6]) + np.maximum(-b[:, :, 4], 0.0)
         return gains - losses - change, entered
 
     if kind == "reach":
