@@ -1861,15 +1861,15 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                 # (H (c_in - c_1) each), off the advective inflow of this step
                 if k_disp > 1:
                     mode = 0 if sub == 0 else (1 if sub % k_disp == (k_disp + 1) // 2 else 2)
-                    _inlet_split_every(mode, tau, n_tag, n_src, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
+                    _inlet_split_every(mode, tau, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
                                        r_prev, inlet_debt, s_used, cin, flux)
                 elif n_tag == 1:
                     mode = 0 if sub == 0 else (1 if sub == n_sub else 2)
                     _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
                                      inlet_debt, s_used, cin, flux)
                 else:
-                    _inlet_split(sub, n_sub, tau, dt, n_tag, n_src, t0, inflow, inv_qin, chain_head, ghost_up, h_cond,
-                                 c, r_prev, inlet_debt, s_used, cin)
+                    _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
+                                 r_prev, inlet_debt, s_used, cin)
                 # (with k_disp > 1 the dispersion, and the removal it carries, over k_disp sub-steps at
                 # once, after the middle one of them: dispersion_every_day)
                 dispersing = any_disp and sub < n_sub and (k_disp == 1 or sub % k_disp == (k_disp - 1) // 2)
@@ -1913,16 +1913,12 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
 
 
 @kernel(helper=True)
-def _bounded_shares(j, n_tag, n_src, t0, tau, inv_q, s_tot, c0_tot, c1_tot, s_used, inlet_debt, inflow):
+def _bounded_shares(j, n_tag, t0, tau, inv_q, s_tot, c0_tot, c1_tot, s_used, inlet_debt):
     """Bound chain ``j``'s planned inlet shares ``s_used`` (g, per tag; summing to ``s_tot``) so that the
     constituent's advective inflow concentration stays between ``c_in`` (``c0_tot``) and the first
     cell's (``c1_tot``), mg L-1, over ``tau`` seconds at the inflow ``1 / inv_q`` (m3 s-1); the tags
-    share the bound in proportion, and what each takes is subtracted from its ``inlet_debt``.  Where a
-    tag's share then exceeds its own inflow over the step (``tau inflow``, g), which the constituent's
-    bound allows where the tags' plans differ in sign, :func:`_shares_within_inflow` moves shares
-    between the tags, their sum kept (so that no tag's advective inflow is negative and the tags still
-    add up to the constituent).  Shared by :func:`_inlet_split`, :func:`_inlet_split_every` and the
-    local steps' inlet split.
+    share the bound in proportion, and what each takes is subtracted from its ``inlet_debt``.  Shared
+    by :func:`_inlet_split`, :func:`_inlet_split_every` and the local steps' inlet split.
     """
     room = np.divide(tau * (c0_tot - c1_tot), inv_q) if inv_q > 0.0 else 0.0
     # theta = max(room, 0) / s_tot above that bound, min(room, 0) / s_tot below the
@@ -1930,74 +1926,14 @@ def _bounded_shares(j, n_tag, n_src, t0, tau, inv_q, s_tot, c0_tot, c1_tot, s_us
     clamped = min(max(s_tot, min(room, 0.0)), max(room, 0.0))
     nonzero = s_tot != 0.0
     theta = np.divide(clamped if nonzero else 1.0, s_tot if nonzero else 1.0)
-    over = False
     for k in range(n_tag):
         x = s_used[k, j] * theta
         s_used[k, j] = x
-        over = over or x > tau * inflow[k, j]
-    if over:
-        _shares_within_inflow(j, n_tag, n_src, tau, inflow, s_used)
-    for k in range(n_tag):
-        inlet_debt[t0 + k, j] -= s_used[k, j]
+        inlet_debt[t0 + k, j] -= x
 
 
 @kernel(helper=True)
-def _shares_within_inflow(j, n_tag, n_src, tau, inflow, s_used):
-    """Move chain ``j``'s inlet shares ``s_used`` (g, per tag: tag ``k = s n_src + i`` is species
-    ``s`` of source ``i``) so that none exceeds its tag's inflow over ``tau`` seconds (``tau
-    inflow``, g), their sum kept: first between the species (a species over its inflow gives the
-    excess to those under theirs, in proportion to their room), then between each species' source
-    tags (:func:`_fit_shares`).  The species' totals depend on the species' sums only, so source
-    tags add up to their species as they do without tags.  Feasible: the constituent's bound keeps
-    the sum at most ``tau`` times the inflow where the first cell's concentration is >= 0.
-    """
-    n_sp = n_tag // n_src
-    over = 0.0
-    room = 0.0
-    for sp in range(n_sp):
-        y, u = _species_share(j, sp, n_src, tau, inflow, s_used)
-        over += max(y - u, 0.0)
-        room += max(u - y, 0.0)
-    f = min(np.divide(over, room), 1.0) if room > 0.0 else 0.0
-    for sp in range(n_sp):
-        y, u = _species_share(j, sp, n_src, tau, inflow, s_used)
-        _fit_shares(j, sp * n_src, n_src, tau, inflow, s_used, min(y, u) + f * max(u - y, 0.0))
-
-
-@kernel(helper=True)
-def _species_share(j, sp, n_src, tau, inflow, s_used):
-    """Species ``sp``'s share of chain ``j``'s inlet (g) and its inflow over ``tau`` seconds (g)."""
-    y = 0.0
-    u = 0.0
-    for k in range(sp * n_src, (sp + 1) * n_src):
-        y += s_used[k, j]
-        u += tau * inflow[k, j]
-    return y, u
-
-
-@kernel(helper=True)
-def _fit_shares(j, a, n, tau, inflow, s_used, target):
-    """Shares of tags ``a`` to ``a + n - 1`` of chain ``j`` (g) made to sum to ``target`` (g; at most
-    their inflows over ``tau`` seconds, and at least their shares once each is capped, as
-    :func:`_shares_within_inflow` sets it) with none above its own (``tau inflow``): those above give
-    up the excess, and what the sum then lacks goes to the others in proportion to their room."""
-    d = target
-    for k in range(a, a + n):
-        y = min(s_used[k, j], tau * inflow[k, j])
-        s_used[k, j] = y
-        d -= y
-    if d > 0.0:
-        room = 0.0
-        for k in range(a, a + n):
-            room += tau * inflow[k, j] - s_used[k, j]
-        f = min(np.divide(d, room), 1.0) if room > 0.0 else 0.0
-        for k in range(a, a + n):
-            cap = tau * inflow[k, j]
-            s_used[k, j] = min(s_used[k, j] + f * (cap - s_used[k, j]), cap)
-
-
-@kernel(helper=True)
-def _inlet_split(sub, n_sub, tau, dt, n_tag, n_src, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
+def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
                  inlet_debt, s_used, cin):
     """Share of each flux inlet's inflow (g, per tag and chain) that this advection step leaves to
     dispersion (see :func:`simulate_kernel`), and the inflow concentration the dispersion sees.
@@ -2036,13 +1972,13 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, n_src, t0, inflow, inv_qin, chain_h
             s_tot += x
             c0_tot += c0k
             c1_tot += c[k, p]
-        _bounded_shares(j, n_tag, n_src, t0, tau, inv_qin[h], s_tot, c0_tot, c1_tot, s_used, inlet_debt, inflow)
+        _bounded_shares(j, n_tag, t0, tau, inv_qin[h], s_tot, c0_tot, c1_tot, s_used, inlet_debt)
 
 
 
 @kernel(helper=True)
-def _inlet_split_every(mode, tau, n_tag, n_src, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
-                       inlet_debt, s_used, cin, flux):
+def _inlet_split_every(mode, tau, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev, inlet_debt,
+                       s_used, cin, flux):
     """:func:`_inlet_split` of a day whose dispersion runs once every ``k`` advection sub-steps
     (:func:`dispersion_every_day`), each dispersion step ``k dt`` long.
 
@@ -2079,7 +2015,7 @@ def _inlet_split_every(mode, tau, n_tag, n_src, t0, inflow, inv_qin, chain_head,
             s_tot += x
             c0_tot += c0k
             c1_tot += c[k, p]
-        _bounded_shares(j, n_tag, n_src, t0, tau, inv_qin[h], s_tot, c0_tot, c1_tot, s_used, inlet_debt, inflow)
+        _bounded_shares(j, n_tag, t0, tau, inv_qin[h], s_tot, c0_tot, c1_tot, s_used, inlet_debt)
         if n_tag == 1:
             flux[np.uint64(ghost_up[j])] = inflow[0, j] - s_used[0, j] * inv_tau
 
@@ -2112,9 +2048,7 @@ def _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h
         # else 1 (x / x is exactly 1)
         clamped = min(max(x, min(room, 0.0)), max(room, 0.0))
         nonzero = x != 0.0
-        # (at most its inflow over the step, as _bounded_shares holds each tag: it is more only where
-        # the first cell is below 0, at round-off)
-        y = min(x * np.divide(clamped if nonzero else 1.0, x if nonzero else 1.0), tau * inflow[0, j])
+        y = x * np.divide(clamped if nonzero else 1.0, x if nonzero else 1.0)
         s_used[0, j] = y
         inlet_debt[t0, j] -= y
         flux[np.uint64(ghost_up[j])] = inflow[0, j] - y * inv_tau
@@ -2947,7 +2881,7 @@ def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, 
 
 
 @kernel(helper=True)
-def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_start, day, t0, n_tag, n_src, state, lay,
+def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_start, day, t0, n_tag, state, lay,
                water, srcs, accs, inlet, work, dead, blocks):
     """The advection steps of the chains of ``runs[:2 n]`` (runs of chains with the same bounds)
     that end at event ``u``: each chain's inflow (boundary flux and what the reservoirs sent it,
@@ -3021,7 +2955,7 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
                 s_tot += y
                 c0_tot += c0k
                 c1_tot += c[k, q]
-            _bounded_shares(j, n_tag, n_src, t0, tau, iq, s_tot, c0_tot, c1_tot, s_used, inlet_debt, inflow)
+            _bounded_shares(j, n_tag, t0, tau, iq, s_tot, c0_tot, c1_tot, s_used, inlet_debt)
         acc_first = np.searchsorted(acc_slots, lo)  # the run's slots whose fluxes are booked
         acc_end = np.searchsorted(acc_slots, hi, side="right")
         one = np.uint64(1)
@@ -3557,15 +3491,14 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
                 for i in range(cnt[L_BOUND, lv]):
                     if level[idx[L_BOUND, lv, 2 * i]] == lv:
                         lts_update(idx[L_BOUND, lv, 2 * i:2 * i + 2], 1, u, n_ev, unit, n_f, level, no,
-                                   withdrawing, step_start, day, t0, n_tag, n_src, state, lay, water, srcs, accs, inlet,
+                                   withdrawing, step_start, day, t0, n_tag, state, lay, water, srcs, accs, inlet,
                                    work, dead, blocks)
             break
         removing = not any_disp  # (then every chain with a bound here is of this class)
         size = _lts_block(u, lv, blocks)  # (0: the class does not disperse here, nor exchange)
         f0 = 0 if size > 0 else own_first[lv]  # (the finer chains' bounds are at its dispersion times only)
         lts_update(idx[L_BOUND, lv, 2 * f0:], cnt[L_BOUND, lv] - f0, u, n_ev, unit, n_f, level, removing,
-                   withdrawing, step_start, day, t0, n_tag, n_src, state, lay, water, srcs, accs, inlet, work, dead,
-                   blocks)
+                   withdrawing, step_start, day, t0, n_tag, state, lay, water, srcs, accs, inlet, work, dead, blocks)
         t_now = u * unit
         dt_l = SECONDS_PER_DAY * 2 ** lv / n_f
         if size > 0:

@@ -316,12 +316,11 @@ def disperse(H, m, c_t, bconc, keep, vol_now, dt, sec_faces, sec_acc, out_disp, 
     return {r: 0.5 * dt * (h0[r] + h1[r]) for r in h0}
 
 
-def inlet_split(step, n_sub, tau, dt, q, tags, inflow, conc, a, h, r_prev, debt, n_src=None):
+def inlet_split(step, n_sub, tau, dt, q, tags, inflow, conc, a, h, r_prev, debt):
     """Mass (g per tag) one head's advection step leaves to the dispersion steps, and the inflow
     concentrations: what they brought in and advection has not yet taken off (``debt``, updated), plus
     half the next dispersion step's estimated inlet mass; the advective inflow value kept between the
-    inflow concentration and the first cell's (the constituent's), shared by the tags in proportion
-    (then no tag above its own inflow: :func:`bounded_shares`)."""
+    inflow concentration and the first cell's (the constituent's), shared by the tags in proportion."""
     cin = {t: inflow[t] / q if q > 0 else 0.0 for t in tags}
     share = {}
     for t in tags:
@@ -332,49 +331,21 @@ def inlet_split(step, n_sub, tau, dt, q, tags, inflow, conc, a, h, r_prev, debt,
         else:
             pred = 0.5 * r_prev[t]
         share[t] = debt[t] + pred
-    return bounded_shares(share, cin, tau, q, tags, conc, a, debt, inflow, n_src), cin
+    return bounded_shares(share, cin, tau, q, tags, conc, a, debt), cin
 
 
-def bounded_shares(share, cin, tau, q, tags, conc, a, debt, inflow, n_src=None):
+def bounded_shares(share, cin, tau, q, tags, conc, a, debt):
     """``share`` (g per tag) scaled so that the advective inflow value stays between the inflow
-    concentrations ``cin`` and the first cell's (the constituent's), each tag in proportion; where a
-    tag's share then exceeds its own inflow over the step (``tau inflow``, g), shares moved between
-    species and then between each species' source tags (``n_src`` a species; the kernel's
-    ``_shares_within_inflow``), their sum kept; what each takes is subtracted from its ``debt``."""
+    concentrations ``cin`` and the first cell's (the constituent's), each tag in proportion; what each
+    takes is subtracted from its ``debt``."""
     total = sum(share.values())
     room = tau * q * (sum(cin.values()) - sum(conc[t][a] for t in tags)) if q > 0 else 0.0
     lo, hi = min(room, 0.0), max(room, 0.0)
     theta = hi / total if total > hi else lo / total if total < lo else 1.0
     for t in tags:
         share[t] *= theta
-    cap = {t: tau * inflow[t] for t in tags}
-    if any(share[t] > cap[t] for t in tags):
-        n_src = len(tags) if n_src is None else n_src
-        species = [tags[i:i + n_src] for i in range(0, len(tags), n_src)]
-        y = [sum(share[t] for t in sp) for sp in species]
-        u = [sum(cap[t] for t in sp) for sp in species]
-        over = sum(max(a - b, 0.0) for a, b in zip(y, u))
-        room_sp = sum(max(b - a, 0.0) for a, b in zip(y, u))
-        f = min(over / room_sp, 1.0) if room_sp > 0 else 0.0
-        for sp, a, b in zip(species, y, u):
-            fit_shares(share, cap, sp, min(a, b) + f * max(b - a, 0.0))
-    for t in tags:
         debt[t] -= share[t]
     return share
-
-
-def fit_shares(share, cap, tags, target):
-    """``share`` of ``tags`` made to sum to ``target`` with none above its ``cap``: the excess given up,
-    what the sum then lacks given to the others by their room (the target is never below the capped
-    shares' sum)."""
-    for t in tags:
-        share[t] = min(share[t], cap[t])
-    d = target - sum(share[t] for t in tags)
-    if d > 0:
-        room = sum(cap[t] - share[t] for t in tags)
-        f = min(d / room, 1.0) if room > 0 else 0.0
-        for t in tags:
-            share[t] = min(share[t] + f * (cap[t] - share[t]), cap[t])
 
 
 def start(network, inp, n_tracer):
@@ -528,7 +499,7 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, group_s
                 for r in heads_all:
                     a, h = H["heads"].get(r, (cells[r][0], 0.0))
                     parts, cin = inlet_split(step, n_sub, tau, dt, inp.q_in[day, r], tags,
-                                             {t: inflows[t][r] for t in tags}, conc, a, h, r_prev[r], debt[r], n_src)
+                                             {t: inflows[t][r] for t in tags}, conc, a, h, r_prev[r], debt[r])
                     for t in tags:
                         inflows[t][r] -= parts[t] / tau
                         cins[t][r] = cin[t]

@@ -185,12 +185,11 @@ def test_the_key_and_attribute_are_documented():
     assert "*Dispersion every K advection sub-steps" in (docs / "solver.md").read_text(encoding="utf-8")
 
 
-def _reacting_outflow_case(init=(0.297, 0.297)):
+def _reacting_outflow_case():
     """A lake whose volume swings 10 m3 to 5e6 m3 from day to day releases two species, a -> b
     fast (55.7 d-1 in rivers, 6.84 d-1 in the lake, theta 1.085: 10.9 d-1 at the reach's 0 deg C),
     into a dispersive reach that starts clean, with no loads at all (the adversarial tester's
-    seed 63 of 2026-12-04, cut down to what made the section go negative).  The lake starts at
-    ``init`` mg/L, a value per tag (tag ``s n_src + i``: species ``s`` of source ``i``)."""
+    seed 63 of 2026-12-04, cut down to what made the section go negative)."""
     reaches = (Reach(id="r0", name="r0", length_m=5123.0, downstream="lake", velocity_coeff=0.24,
                      velocity_exp=0.086, width_coeff=15.3, width_exp=0.17, dispersion_m2_s=0.076, n_cells=3),
                Reach(id="r1", name="r1", length_m=4730.0, downstream=None, velocity_coeff=0.22,
@@ -201,28 +200,32 @@ def _reacting_outflow_case(init=(0.297, 0.297)):
     net = Network(reaches, (lake,), (Section(id="s0", name="s0", reach="r1", position=0.087),))
     q_in = np.array([[54.6, 11.5], [101.8, 2.47], [39.8, 34.0], [209.9, 177.5], [167.6, 34.1]])
     q_out = np.array([[31.0, 13.0], [16.0, 2.2], [23.0, 34.0], [150.0, 170.0], [89.0, 31.0]])
-    n_src = len(init) // 2
-    kw = empty_inputs(net, 5, 2 * n_src, q_in, q_out)
+    kw = empty_inputs(net, 5, 2, q_in, q_out)
     kw["lateral"] = np.array([[-30.0, 8e-6], [-90.0, 7e-11], [-20.0, 4e-5], [-40.0, 1e-5], [-60.0, 6e-6]])
     kw["res_volume"] = np.array([[5e4], [2e6], [3e6], [2e6], [10.0], [5e6]])
     kw["res_outflow"] = np.array([[10.0], [2.0], [30.0], [200.0], [30.0]])
     kw["reach_temp"][:] = 0.0
-    kw["init_res_conc"][:] = init
+    kw["init_res_conc"][:] = 0.297
     species = (Constituent("a", "a"), Constituent("b", "b"))
     lay = tracer_layout([Constituent("t", "t", species=species, reactions=(
-        Reaction("a", "b", 55.7, 1.085, 6.84, 1.010),))], [f"x{i}" for i in range(n_src)])
+        Reaction("a", "b", 55.7, 1.085, 6.84, 1.010),))], ["x"])
     return net, lay, kw
 
 
-@pytest.mark.parametrize("every", [1, 7])
+@pytest.mark.parametrize("every", [1, pytest.param(7, marks=pytest.mark.xfail(strict=True, reason=(
+    "known (docs/solver.md, 'Dispersion every K advection sub-steps'): a species' share of a flux inlet's "
+    "inflow left to dispersion is bounded only with its constituent's; a bound of its own breaks the "
+    "source tags' adding up")))])
 def test_fast_reactions_leave_no_species_negative_at_a_section_below_a_lake(every):
     """A dispersion step's inlet mass differs from its plan by species where reactions change them
     between steps; the correction the next advection step takes (``r_prev``) can ask one species for
-    more than its inflow while the constituent stays in its bound.  That species' advective inflow,
-    and with it the section's flow-weighted concentration, went negative (-3.7e-8 mg/L with every 7,
-    -1.1e-6 in the tester's full case; >= 0 with every 1) until 2026-12-05: now a share beyond a
-    tag's own inflow is moved to the other tags, the constituent's share kept
-    (``_shares_within_inflow``).  The tolerance is round-off: 1e-15 of the largest concentration."""
+    more than its inflow while the constituent stays in its bound, and that species' advective inflow,
+    and with it the section's flow-weighted concentration, goes negative: -3.7e-8 mg/L with every 7
+    (-1.1e-6 in the tester's full case), >= 0 with every 1.  A bound of each tag's own was tried
+    (2026-12-04) and undone: it broke the source tags' adding up to their constituent (1.8e-5 relative
+    on a random case of tests/test_transport_consistency.py), which is linear only with bounds on the
+    constituent; a bound on each species' total kept that but moved the negative value to every 1 in
+    the tester's case.  The tolerance is round-off: 1e-15 of the largest concentration."""
     net, lay, kw = _reacting_outflow_case()
     res = simulate(net, lay.tracers, TransportInputs(**kw), groups=lay.groups, group_species=lay.group_species,
                    reactions=lay.reactions, dispersion_every=every)
@@ -231,25 +234,6 @@ def test_fast_reactions_leave_no_species_negative_at_a_section_below_a_lake(ever
         assert a.min() >= -1e-15 * a.max(), (name, a.min())
     for level in ("network", "reach", "reservoir"):
         assert res.closure(level) <= 1e-12, level  # round-off over the run's sub-steps (measured 2e-15)
-
-
-@pytest.mark.parametrize("every", [1, 7])
-def test_source_tags_of_fast_reacting_species_add_up_and_stay_positive(every):
-    """The same lake with two sources of different make-up (one all a, one all b): the shares moved
-    between tags at the flux inlet depend on the species' sums only, so its source tags add up to the run
-    without sources (1e-11 of the largest: round-off of the sums the moves are computed from; measured
-    1e-16), and no tag goes negative (1e-15 of the largest)."""
-    net, lay, kw = _reacting_outflow_case((0.297, 0.0, 0.0, 0.2))
-    tagged = simulate(net, lay.tracers, TransportInputs(**kw), groups=lay.groups, group_species=lay.group_species,
-                      reactions=lay.reactions, dispersion_every=every)
-    net, lay1, kw1 = _reacting_outflow_case((0.297, 0.2))
-    whole = simulate(net, lay1.tracers, TransportInputs(**kw1), groups=lay1.groups,
-                     group_species=lay1.group_species, reactions=lay1.reactions, dispersion_every=every)
-    for name in ("section_load", "reach_load", "final_concentration", "section_concentration"):
-        a, b = getattr(tagged, name), getattr(whole, name)
-        by_species = a.reshape(a.shape[:-1] + (2, 2)).sum(axis=-1)
-        assert np.abs(by_species - b).max() <= 1e-11 * np.abs(b).max(), name
-        assert a.min() >= -1e-15 * a.max(), (name, a.min())
 
 
 def _fast_species_case(seed, n_reach, n_sp=4):
@@ -268,18 +252,49 @@ def _fast_species_case(seed, n_reach, n_sp=4):
 
 
 @pytest.mark.parametrize("seed, n_reach", [(7, 2), (10, 2), (11, 3)])
-def test_moved_shares_match_the_plain_python_reference(seed, n_reach, monkeypatch):
-    """The kernel's moves of inlet shares between tags (``_shares_within_inflow``) are those of the
-    plain-Python reference's ``bounded_shares``, on random fast-reacting cases where the reference
-    moves shares (it counts its ``fit_shares`` calls: 4-12 here; the lake case moves none with
-    dispersion on every sub-step); 1e-10 of the largest value: assert_matches_reference's bound."""
-    calls = []
-    moves = naive_transport.fit_shares
-    monkeypatch.setattr(naive_transport, "fit_shares", lambda *a: calls.append(1) or moves(*a))
+def test_fast_reacting_species_match_the_plain_python_reference(seed, n_reach):
+    """Random fast-reacting cases of the tester's sweep (where a share capped at each tag's inflow would
+    have moved shares between tags, 2026-12-05: the inlet split the reference and kernel share); 1e-10
+    of the largest value: assert_matches_reference's round-off bound."""
     net, lay, kw = _fast_species_case(seed, n_reach)
     fast = simulate(net, lay.tracers, TransportInputs(**kw), groups=lay.groups, group_species=lay.group_species,
                     reactions=lay.reactions)
     slow = naive_transport.run(net, lay.tracers, TransportInputs(**kw), groups=lay.groups,
                                group_species=lay.group_species, reactions=lay.reactions)
-    assert calls, "no share was moved: the case tests nothing"
     assert_matches_reference(fast, slow)
+
+
+def _two_species_inlet(n_src):
+    """One dispersive reach fed at its head with species a (10.8 g/s) and b (7.1 g/s) on both days,
+    a -> b at 50 d-1, the loads split equally over ``n_src`` source tags (an adversarial test,
+    2026-12-05)."""
+    reach = Reach(id="r0", name="r0", length_m=3300.0, downstream=None, velocity_coeff=0.33, velocity_exp=0.2,
+                  width_coeff=3.8, width_exp=0.3, dispersion_m2_s=20.0, n_cells=6)
+    net = Network((reach,))
+    q = np.array([[3.7], [5.0]])
+    kw = empty_inputs(net, 2, 2 * n_src, q)
+    kw["boundary_flux"][:, 0, :n_src] = 10.8 / n_src
+    kw["boundary_flux"][:, 0, n_src:] = 7.1 / n_src
+    kw["boundary_conc"] = kw["boundary_flux"] / q[:, :, None]
+    species = (Constituent("a", "a"), Constituent("b", "b"))
+    lay = tracer_layout([Constituent("t", "t", species=species, reactions=(
+        Reaction("a", "b", 50.0, 1.0, 0.0, 1.0),))], [f"p{i}" for i in range(n_src)])
+    return net, lay, kw
+
+
+@pytest.mark.parametrize("every", [1, pytest.param(7, marks=pytest.mark.xfail(strict=True, reason=(
+    "known (docs/solver.md, 'Dispersion every K advection sub-steps', 2026-12-05): with dispersion every K "
+    "> 1 and reacting species at a flux inlet, a species' result depends on how many source tags it is "
+    "split into (3.6 % in an adversarial case)")))])
+def test_a_species_does_not_depend_on_how_many_source_tags_split_it(every):
+    """The same loads as one, two or three source tags: each species summed over its tags is the same
+    to round-off (1e-10 of the largest: the share split's round-off over the run's sub-steps)."""
+    runs = []
+    for n_src in (1, 2, 3):
+        net, lay, kw = _two_species_inlet(n_src)
+        res = simulate(net, lay.tracers, TransportInputs(**kw), groups=lay.groups, group_species=lay.group_species,
+                       reactions=lay.reactions, dispersion_every=every)
+        c = res.final_concentration
+        runs.append(c.reshape(c.shape[0], 2, n_src).sum(axis=2))
+    for other in runs[1:]:
+        assert np.abs(other - runs[0]).max() <= 1e-10 * np.abs(runs[0]).max()
