@@ -213,3 +213,118 @@ def test_parameters_of_a_search_stopped_by_an_error_are_marked(tmp_path, monkeyp
     import json
 
     assert json.loads((out / "summary.json").read_text())["stopped_by_error"] is True
+
+
+# -- gaps a mutation audit of these changes found (2026-12-05) --------------------------------------
+
+def test_missing_rows_of_a_monthly_observation_by_day_are_not_days_observed(tmp_path):
+    from datetime import date
+
+    from hydro.calibration.config import Observation
+    from hydro.calibration.observations import Alignment, read_observation_csv
+
+    path = tmp_path / "obs.csv"
+    path.write_text("date,value\n2000-01-01,1\n2000-01-02,2\n2000-01-03,NA\n2000-02-01,4\n2000-02-02,4\n")
+    obs = Observation("m", "discharge", csv=path, aggregate="monthly")
+    dates, values, per_day = read_observation_csv(obs)
+    days = np.arange(np.datetime64("2000-01-01"), np.datetime64("2000-03-01"))
+    al = Alignment.build(obs, dates, values, days, {"calibration": (date(2000, 1, 1), date(2000, 12, 31))}, per_day)
+    np.testing.assert_allclose(al.observed, [1.5, 4.0])
+    np.testing.assert_allclose(al.simulated(np.arange(days.size, dtype=float)), [0.5, 31.5])
+
+
+@pytest.mark.parametrize("variable", ["nh3n_concentration", "tp_load"])
+def test_a_negative_observed_quality_value_is_refused(tmp_path, variable):
+    from hydro.calibration.config import Observation
+    from hydro.calibration.observations import read_observation_csv
+
+    path = tmp_path / "obs.csv"
+    path.write_text("date,value\n2000-01-01,1.5\n2000-01-02,-999\n")
+    with pytest.raises(HydroError, match=r"line 3: -999 is negative"):
+        read_observation_csv(Observation("q", variable, csv=path))
+
+
+def test_yearly_totals_of_a_constituent_load():
+    """A load (kg/d) totals to kg a year; a concentration has no total."""
+    from datetime import date
+
+    from hydro.calibration.config import Observation, Point, day_total
+    from hydro.calibration.observations import Alignment
+
+    assert day_total("tp_load") == 1.0 and day_total("discharge") == 86400.0
+    assert day_total("nh3n_concentration") is None
+    days = np.arange(np.datetime64("2015-01-01"), np.datetime64("2016-01-01"))
+    obs = Observation("p", "tp_load", at="s", points=(Point(date(2015, 1, 1), date(2015, 12, 31), 700.0),),
+                      statistic="annual_total")
+    al = Alignment.from_points(obs, days, {"calibration": (date(2015, 1, 1), date(2015, 12, 31))})
+    np.testing.assert_allclose(al.simulated(np.full(days.size, 2.0)), [730.0])
+
+
+@pytest.mark.parametrize("kind, variable, match", [
+    ("catchment", "nh3n_concentration", "a 'catchment' model has no variable 'nh3n_concentration'"),
+    ("basin", "tp_load_x", "a 'basin' model has no variable 'tp_load_x'"),
+])
+def test_quality_variables_only_for_basins_and_by_their_form(tmp_path, kind, variable, match):
+    from test_calibration import _catchment, _config
+
+    from hydro.calibration.config import CalibrationConfig
+
+    _catchment(tmp_path)
+    path = _config(tmp_path, budget=60)
+    text = path.read_text().replace('variable = "discharge_mm"\nfrom_forcing = true',
+                                    f'variable = "{variable}"\nat = "s"\ncsv = "obs.csv"')
+    if kind == "basin":
+        text = text.replace('kind = "catchment"\npath = "catchment.toml"', 'kind = "basin"\npath = "tiny"')
+    path.write_text(text)
+    with pytest.raises(HydroError, match=match):
+        CalibrationConfig.from_toml(path)
+
+
+def test_a_fixed_override_written_with_spaces_is_still_seen(tmp_path):
+    from test_calibration import _catchment, _config
+
+    from hydro.calibration.config import CalibrationConfig
+
+    _catchment(tmp_path)
+    path = _config(tmp_path, budget=60)
+    path.write_text(path.read_text().replace('overrides = ["gr4j.x2_mm_per_day=0.0"]',
+                                             'overrides = ["gr4j.x2_mm_per_day=0.0", "gr4j.x1_mm = 5000"]'))
+    with pytest.raises(HydroError, match=r"fixes 'gr4j.x1_mm', which parameter 'x1' calibrates"):
+        CalibrationConfig.from_toml(path)
+
+
+def test_only_the_observed_constituents_are_run(tmp_path):
+    from hydro.basin import Basin
+    from hydro.calibration import CalibrationConfig
+    from hydro.calibration.models import BasinModel
+
+    miyun = Basin.load("miyun")
+    for variables, expected in ((("nh3n_concentration",), ("tn",)), (("nh3n_concentration", "tp_load"), ("tn", "tp")),
+                                (("codmn_load", "tn_concentration"), ("tn", "codmn"))):
+        model = BasinModel(CalibrationConfig.from_toml(_miyun_quality_config(tmp_path, variables)))
+        assert model._constituents(miyun) == expected
+
+
+def test_flow_sources_parameters_are_refused_on_a_catchment_too(tmp_path):
+    from test_calibration import _catchment
+
+    params = tmp_path / "best_params.toml"
+    params.write_text('model = "flow_sources"\ntarget = "model.toml"\nloss = 0.1\noverrides = ["baseflow.alpha=0.9"]\n')
+    user_error(invoke("run", _catchment(tmp_path), "--params", params, "-o", tmp_path / "c.nc"),
+               "parameters of a flow_sources model", "hydro run does not run")
+
+
+def test_a_finished_search_writes_no_interrupted_key(tmp_path):
+    from test_calibration import _catchment, _config
+
+    from hydro.tomlio import load_toml
+
+    _catchment(tmp_path)
+    out = tmp_path / "out"
+    assert invoke("calibrate", _config(tmp_path, budget=60, extra="tol = 0.01"), "--workers", "1", "-q",
+                  "-o", out).exit_code == 0
+    assert "interrupted" not in load_toml(out / "best_params.toml")
+    import json
+
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["de_tol"] == 0.01 and summary["stopped_by_error"] is False

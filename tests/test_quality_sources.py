@@ -376,6 +376,10 @@ def test_basin_without_quality_has_none():
      r"quality.point_grades.\"a\".20'.*four-digit years"),
     ('[quality]\ntable = "region/quality.toml"\npoint_grades = { a = { 2013 = 5 } }',
      r"quality.point_grades.\"a\".2013'.*expected a grade name"),
+    ('[quality]\ntable = "region/quality.toml"\npoint_grades = { a = "gb18918_1b", b = 1 }',
+     r"quality.point_grades.\"b\"'.*expected a grade"),                  # one bad plant among good ones
+    ('[quality]\ntable = "region/quality.toml"\npoint_grades = { a = {} }',
+     r"quality.point_grades.\"a\"'.*expected a grade"),
 ])
 def test_bad_quality_table_in_a_basin(tmp_path, lines, match):
     path = _basin_with(tmp_path, lines)
