@@ -275,25 +275,19 @@ def is_catchment_file(path) -> bool:
     return isinstance(data.get("gr4j"), dict) and "area_km2" in data
 
 
-def params_model(params_path) -> tuple[str, str]:
-    """(model kind, calibrated target) recorded in a ``best_params.toml`` ("" when absent)."""
+def check_params_fit(params_path, target, catchment: bool) -> None:
+    """Refuse parameters calibrated for the other kind of model (the model kind and target a
+    ``best_params.toml`` records, "" when absent), with the command that fits; say when they come
+    from a search that was interrupted."""
     from hydro.tomlio import load_toml
 
     data = load_toml(params_path)
-    return str(data.get("model", "")), str(data.get("target", ""))
-
-
-def check_params_fit(params_path, target, catchment: bool) -> None:
-    """Refuse parameters calibrated for the other kind of model, with the command that fits; say
-    when they come from a search that was interrupted."""
-    from hydro.tomlio import load_toml
-
-    kind, calibrated = params_model(params_path)
+    kind, calibrated = str(data.get("model", "")), str(data.get("target", ""))
     if kind == "flow_sources":
         raise HydroError(f"{params_path}: these are parameters of a flow_sources model ({calibrated}), which "
                          "hydro run does not run (it runs basins and catchments); their scores are in the "
                          "scores.csv beside this file, and hydro calibrate evaluates the model")
-    stopped = load_toml(params_path).get("interrupted")
+    stopped = data.get("interrupted")
     if isinstance(stopped, str) and stopped:
         click.echo(f"note: {params_path} is the best of a search that was interrupted ({stopped}); "
                    "a finished search may find better values", err=True)

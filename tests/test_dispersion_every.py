@@ -206,10 +206,14 @@ def _reacting_outflow_case():
     kw["res_outflow"] = np.array([[10.0], [2.0], [30.0], [200.0], [30.0]])
     kw["reach_temp"][:] = 0.0
     kw["init_res_conc"][:] = 0.297
+    return net, _a_to_b(Reaction("a", "b", 55.7, 1.085, 6.84, 1.010), ["x"]), kw
+
+
+def _a_to_b(reaction, sources):
+    """The tracer layout of a constituent of two species, a turning into b by ``reaction``, tagged by
+    ``sources``."""
     species = (Constituent("a", "a"), Constituent("b", "b"))
-    lay = tracer_layout([Constituent("t", "t", species=species, reactions=(
-        Reaction("a", "b", 55.7, 1.085, 6.84, 1.010),))], ["x"])
-    return net, lay, kw
+    return tracer_layout([Constituent("t", "t", species=species, reactions=(reaction,))], sources)
 
 
 @pytest.mark.parametrize("every", [1, pytest.param(7, marks=pytest.mark.xfail(strict=True, reason=(
@@ -276,10 +280,7 @@ def _two_species_inlet(n_src):
     kw["boundary_flux"][:, 0, :n_src] = 10.8 / n_src
     kw["boundary_flux"][:, 0, n_src:] = 7.1 / n_src
     kw["boundary_conc"] = kw["boundary_flux"] / q[:, :, None]
-    species = (Constituent("a", "a"), Constituent("b", "b"))
-    lay = tracer_layout([Constituent("t", "t", species=species, reactions=(
-        Reaction("a", "b", 50.0, 1.0, 0.0, 1.0),))], [f"p{i}" for i in range(n_src)])
-    return net, lay, kw
+    return net, _a_to_b(Reaction("a", "b", 50.0, 1.0, 0.0, 1.0), [f"p{i}" for i in range(n_src)]), kw
 
 
 @pytest.mark.parametrize("every", [1, pytest.param(7, marks=pytest.mark.xfail(strict=True, reason=(

@@ -161,6 +161,7 @@ class BasinModel:
         self._base: Any = None      # the Model with the fixed overrides (built on first use)
         self._weather: Any = None   # station weather of a watershed, read once
         self._columns: dict[str, int] | None = None  # section (reservoir) index of each observation
+        self._needed: tuple[str, ...] | None = None  # the constituents the observations need run
 
     def _model(self):
         if self._base is None:
@@ -216,7 +217,14 @@ class BasinModel:
 
     def _constituents(self, basin) -> tuple[str, ...]:
         """The constituents the observations need run (``nh3n_concentration``: the one holding the
-        species ``nh3n``), in the basin's order; an observation of one the basin lacks is an error."""
+        species ``nh3n``), in the basin's order; an observation of one the basin lacks is an error.
+        Found once: parameter values change no constituent's name."""
+        if self._needed is None:
+            self._needed = self._observed_constituents(basin)
+        return self._needed
+
+    def _observed_constituents(self, basin) -> tuple[str, ...]:
+        """:meth:`_constituents`, worked out."""
         holder = {p.name: c.name for c in basin.constituents for p in c.parts}
         holder.update({c.name: c.name for c in basin.constituents})
         needed = set()

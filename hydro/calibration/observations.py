@@ -212,7 +212,8 @@ class Alignment:
         """
         valid = ~np.isnan(values)
         days, vals = dates[valid], values[valid]
-        if per_day and obs.aggregate != "daily":  # each day once: a day sampled twice is its mean
+        by_days = per_day and obs.aggregate != "daily"  # rows of days in months or years
+        if by_days:  # each day once: a day sampled twice is its mean
             days, which = np.unique(days, return_inverse=True)
             vals = np.bincount(which, weights=vals) / np.bincount(which)
         starts = _bin_start(days, obs.aggregate)
@@ -228,7 +229,7 @@ class Alignment:
         pos_c = np.minimum(pos, max(uniq.size - 1, 0))
         hit = (uniq.size > 0) & (pos < uniq.size)
         hit = hit & (uniq[pos_c] == day_bin) if uniq.size else np.zeros(sim_days.size, bool)
-        if per_day and obs.aggregate != "daily":  # the days observed only
+        if by_days:  # the days observed only
             hit &= np.isin(sim_days, days)
         bin_of_day = np.where(hit, pos_c, -1).astype(np.int64)
         in_period = {}

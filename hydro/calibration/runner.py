@@ -121,8 +121,7 @@ class _Evaluator:
         from hydro.signals import raise_if_signalled
 
         if len(todo) < len(vectors):  # stored (resumed, or seen before) or repeated: planned, not run again
-            best = "-" if self.best is None else f"{self.best:.4g}"
-            self.progress.update(len(vectors) - len(todo), f"best loss {best}")
+            self.progress.update(len(vectors) - len(todo), self._status())
         for j, result in self.executor.map_unordered(todo):
             raise_if_signalled()  # a Ctrl-C/SIGTERM whose exception library code swallowed
             z = todo[j]
@@ -136,10 +135,14 @@ class _Evaluator:
             self.failed += rec["status"] != "ok"
             if rec["status"] == "ok" and (self.best is None or rec["loss"] < self.best):
                 self.best = rec["loss"]
-            best = "-" if self.best is None else f"{self.best:.4g}"
-            self.progress.update(1, f"best loss {best}" + (f" | failed {self.failed}" if self.failed else ""))
+            self.progress.update(1, self._status())
         self.store.sync()  # once per batch (generation): durable even if the machine fails
         return out  # type: ignore[return-value]
+
+    def _status(self) -> str:
+        """The progress line's status: the best loss so far and the failures."""
+        best = "-" if self.best is None else f"{self.best:.4g}"
+        return f"best loss {best}" + (f" | failed {self.failed}" if self.failed else "")
 
     def losses(self, vectors) -> np.ndarray:
         return np.array([r["loss"] if r["status"] == "ok" else FAILED_LOSS for r in self.batch(vectors)])
