@@ -1861,15 +1861,15 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
                 # (H (c_in - c_1) each), off the advective inflow of this step
                 if k_disp > 1:
                     mode = 0 if sub == 0 else (1 if sub % k_disp == (k_disp + 1) // 2 else 2)
-                    _inlet_split_every(mode, tau, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
+                    _inlet_split_every(mode, tau, n_tag, n_src, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
                                        r_prev, inlet_debt, s_used, cin, flux)
                 elif n_tag == 1:
                     mode = 0 if sub == 0 else (1 if sub == n_sub else 2)
                     _inlet_split_one(mode, tau, dt, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
                                      inlet_debt, s_used, cin, flux)
                 else:
-                    _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c,
-                                 r_prev, inlet_debt, s_used, cin)
+                    _inlet_split(sub, n_sub, tau, dt, n_tag, n_src, t0, inflow, inv_qin, chain_head, ghost_up,
+                                 h_cond, c, r_prev, inlet_debt, s_used, cin)
                 # (with k_disp > 1 the dispersion, and the removal it carries, over k_disp sub-steps at
                 # once, after the middle one of them: dispersion_every_day)
                 dispersing = any_disp and sub < n_sub and (k_disp == 1 or sub % k_disp == (k_disp - 1) // 2)
@@ -1913,12 +1913,22 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
 
 
 @kernel(helper=True)
-def _bounded_shares(j, n_tag, t0, tau, inv_q, s_tot, c0_tot, c1_tot, s_used, inlet_debt):
+def _bounded_shares(j, n_tag, n_src, t0, tau, inv_q, s_tot, c0_tot, c1_tot, s_used, inlet_debt):
     """Bound chain ``j``'s planned inlet shares ``s_used`` (g, per tag; summing to ``s_tot``) so that the
     constituent's advective inflow concentration stays between ``c_in`` (``c0_tot``) and the first
-    cell's (``c1_tot``), mg L-1, over ``tau`` seconds at the inflow ``1 / inv_q`` (m3 s-1); the tags
-    share the bound in proportion, and what each takes is subtracted from its ``inlet_debt``.  Shared
-    by :func:`_inlet_split`, :func:`_inlet_split_every` and the local steps' inlet split.
+    cell's (``c1_tot``), mg L-1, over ``tau`` seconds at the inflow ``1 / inv_q`` (m3 s-1), and
+    subtract what each tag takes from its ``inlet_debt``.  Shared by :func:`_inlet_split`,
+    :func:`_inlet_split_every` and the local steps' inlet split.
+
+    Where every species' plan (the sum over its ``n_src`` source tags, tag ``k = s * n_src + j``)
+    has the sign of the excess over the bound, or none, every tag is scaled by ``bound / sum``.
+    Where some species' plans have the other sign (species' plans cancel, as reactions between
+    dispersion steps make them), only the species on the excess's side are scaled, each tag of them
+    by ``1 - excess / same`` (``same``: their plans' sum): the scaling ``bound / sum`` jumps from 1
+    to 0 as a sum near 0 changes sign, so round-off (how many source tags split a species) decided
+    whether both plans were kept or both dropped.  Both are continuous in the plans, reduce to the
+    same factor as the other side's plans go to 0, and depend only on the species' sums, so source
+    tags still add up to their species.
     """
     room = np.divide(tau * (c0_tot - c1_tot), inv_q) if inv_q > 0.0 else 0.0
     # theta = max(room, 0) / s_tot above that bound, min(room, 0) / s_tot below the
@@ -1926,6 +1936,10 @@ def _bounded_shares(j, n_tag, t0, tau, inv_q, s_tot, c0_tot, c1_tot, s_used, inl
     clamped = min(max(s_tot, min(room, 0.0)), max(room, 0.0))
     nonzero = s_tot != 0.0
     theta = np.divide(clamped if nonzero else 1.0, s_tot if nonzero else 1.0)
+    excess = s_tot - clamped
+    if excess != 0.0 and n_src < n_tag and _species_plans_cancel(j, n_tag, n_src, excess, s_used):
+        _scale_excess_side(j, n_tag, n_src, t0, excess, s_used, inlet_debt)
+        return
     for k in range(n_tag):
         x = s_used[k, j] * theta
         s_used[k, j] = x
@@ -1933,7 +1947,44 @@ def _bounded_shares(j, n_tag, t0, tau, inv_q, s_tot, c0_tot, c1_tot, s_used, inl
 
 
 @kernel(helper=True)
-def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
+def _species_plan(j, s, n_src, s_used):
+    """Species ``s``'s planned share of chain ``j`` (g): the sum over its ``n_src`` source tags."""
+    x = 0.0
+    for k in range(s * n_src, (s + 1) * n_src):
+        x += s_used[k, j]
+    return x
+
+
+@kernel(helper=True)
+def _species_plans_cancel(j, n_tag, n_src, excess, s_used):
+    """Whether some species' plan (:func:`_species_plan`) has the sign opposite to ``excess``."""
+    cancel = False
+    for s in range(n_tag // n_src):
+        cancel = cancel or _species_plan(j, s, n_src, s_used) * excess < 0.0
+    return cancel
+
+
+@kernel(helper=True)
+def _scale_excess_side(j, n_tag, n_src, t0, excess, s_used, inlet_debt):
+    """:func:`_bounded_shares` where species' plans cancel: the species whose plans have the sign of
+    ``excess`` (g) give it up in proportion to their plans (factor ``1 - excess / same`` in [0, 1],
+    ``same`` their sum, at least ``excess`` in size), the others keep theirs."""
+    same = 0.0
+    for s in range(n_tag // n_src):
+        x = _species_plan(j, s, n_src, s_used)
+        if x * excess > 0.0:
+            same += x
+    f = min(max(np.divide(same - excess, same) if same != 0.0 else 1.0, 0.0), 1.0)
+    for s in range(n_tag // n_src):
+        g = f if _species_plan(j, s, n_src, s_used) * excess > 0.0 else 1.0
+        for k in range(s * n_src, (s + 1) * n_src):
+            x = s_used[k, j] * g
+            s_used[k, j] = x
+            inlet_debt[t0 + k, j] -= x
+
+
+@kernel(helper=True)
+def _inlet_split(sub, n_sub, tau, dt, n_tag, n_src, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
                  inlet_debt, s_used, cin):
     """Share of each flux inlet's inflow (g, per tag and chain) that this advection step leaves to
     dispersion (see :func:`simulate_kernel`), and the inflow concentration the dispersion sees.
@@ -1972,13 +2023,13 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, t0, inflow, inv_qin, chain_head, gh
             s_tot += x
             c0_tot += c0k
             c1_tot += c[k, p]
-        _bounded_shares(j, n_tag, t0, tau, inv_qin[h], s_tot, c0_tot, c1_tot, s_used, inlet_debt)
+        _bounded_shares(j, n_tag, n_src, t0, tau, inv_qin[h], s_tot, c0_tot, c1_tot, s_used, inlet_debt)
 
 
 
 @kernel(helper=True)
-def _inlet_split_every(mode, tau, n_tag, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev, inlet_debt,
-                       s_used, cin, flux):
+def _inlet_split_every(mode, tau, n_tag, n_src, t0, inflow, inv_qin, chain_head, ghost_up, h_cond, c, r_prev,
+                       inlet_debt, s_used, cin, flux):
     """:func:`_inlet_split` of a day whose dispersion runs once every ``k`` advection sub-steps
     (:func:`dispersion_every_day`), each dispersion step ``k dt`` long.
 
@@ -2015,7 +2066,7 @@ def _inlet_split_every(mode, tau, n_tag, t0, inflow, inv_qin, chain_head, ghost_
             s_tot += x
             c0_tot += c0k
             c1_tot += c[k, p]
-        _bounded_shares(j, n_tag, t0, tau, inv_qin[h], s_tot, c0_tot, c1_tot, s_used, inlet_debt)
+        _bounded_shares(j, n_tag, n_src, t0, tau, inv_qin[h], s_tot, c0_tot, c1_tot, s_used, inlet_debt)
         if n_tag == 1:
             flux[np.uint64(ghost_up[j])] = inflow[0, j] - s_used[0, j] * inv_tau
 
@@ -2881,8 +2932,8 @@ def lts_fluxes(runs, n, u, n_ev, unit, mask, step_start, f_now, day, t0, n_tag, 
 
 
 @kernel(helper=True)
-def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_start, day, t0, n_tag, state, lay,
-               water, srcs, accs, inlet, work, dead, blocks):
+def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_start, day, t0, n_tag, n_src, state,
+               lay, water, srcs, accs, inlet, work, dead, blocks):
     """The advection steps of the chains of ``runs[:2 n]`` (runs of chains with the same bounds)
     that end at event ``u``: each chain's inflow (boundary flux and what the reservoirs sent it,
     ``head_acc``) and flux inlet split, then withdrawals and the update of each run's slots in one
@@ -2955,7 +3006,7 @@ def lts_update(runs, n, u, n_ev, unit, n_f, level, removing, withdrawing, step_s
                 s_tot += y
                 c0_tot += c0k
                 c1_tot += c[k, q]
-            _bounded_shares(j, n_tag, t0, tau, iq, s_tot, c0_tot, c1_tot, s_used, inlet_debt)
+            _bounded_shares(j, n_tag, n_src, t0, tau, iq, s_tot, c0_tot, c1_tot, s_used, inlet_debt)
         acc_first = np.searchsorted(acc_slots, lo)  # the run's slots whose fluxes are booked
         acc_end = np.searchsorted(acc_slots, hi, side="right")
         one = np.uint64(1)
@@ -3491,14 +3542,15 @@ def lts_group_day(day, t0, n_tag, n_src, n_sp, mixed, rx_a, rx_b, n_f, any_disp,
                 for i in range(cnt[L_BOUND, lv]):
                     if level[idx[L_BOUND, lv, 2 * i]] == lv:
                         lts_update(idx[L_BOUND, lv, 2 * i:2 * i + 2], 1, u, n_ev, unit, n_f, level, no,
-                                   withdrawing, step_start, day, t0, n_tag, state, lay, water, srcs, accs, inlet,
-                                   work, dead, blocks)
+                                   withdrawing, step_start, day, t0, n_tag, n_src, state, lay, water, srcs, accs,
+                                   inlet, work, dead, blocks)
             break
         removing = not any_disp  # (then every chain with a bound here is of this class)
         size = _lts_block(u, lv, blocks)  # (0: the class does not disperse here, nor exchange)
         f0 = 0 if size > 0 else own_first[lv]  # (the finer chains' bounds are at its dispersion times only)
         lts_update(idx[L_BOUND, lv, 2 * f0:], cnt[L_BOUND, lv] - f0, u, n_ev, unit, n_f, level, removing,
-                   withdrawing, step_start, day, t0, n_tag, state, lay, water, srcs, accs, inlet, work, dead, blocks)
+                   withdrawing, step_start, day, t0, n_tag, n_src, state, lay, water, srcs, accs, inlet, work, dead,
+                   blocks)
         t_now = u * unit
         dt_l = SECONDS_PER_DAY * 2 ** lv / n_f
         if size > 0:

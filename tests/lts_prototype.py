@@ -207,7 +207,7 @@ def class_blocks(n_l, k):
     return out
 
 
-def inlet_split_every(mode, tau, q, tags, inflow, conc, a, h, r_prev, debt):
+def inlet_split_every(mode, tau, q, tags, inflow, conc, a, h, r_prev, debt, by_species):
     """:func:`naive_transport.inlet_split` of a class that disperses once a block (the kernel's
     ``_inlet_split_every``): each step leaves to dispersion ``tau H (c_in - c_1)``; the first step of the
     day (``mode`` 0) also the debt, the step starting at its class's dispersion time (1) what that step
@@ -220,7 +220,7 @@ def inlet_split_every(mode, tau, q, tags, inflow, conc, a, h, r_prev, debt):
             share[t] += debt[t]
         elif mode == 1:
             share[t] += debt[t] - 0.5 * r_prev[t]
-    return bounded_shares(share, cin, tau, q, tags, conc, a, debt), cin
+    return bounded_shares(share, cin, tau, q, tags, conc, a, debt, by_species), cin
 
 
 def cheaper_classes(chains, chain_of, level, junctions, down, cells):
@@ -491,12 +491,13 @@ def run_lts(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, boo
                 if true_head and k_of[level[c]] > 1:
                     a, h = H["heads"].get(head, (cells[head][0], 0.0))
                     mode = 0 if start[c] == 0 else 1 if start[c] in disp_times[c] else 2
-                    parts, cin = inlet_split_every(mode, tau, q, tags, inflow, conc, a, h, r_prev[head], debt[head])
+                    parts, cin = inlet_split_every(mode, tau, q, tags, inflow, conc, a, h, r_prev[head], debt[head],
+                                                   by_species)
                 elif true_head:
                     a, h = H["heads"].get(head, (cells[head][0], 0.0))
                     step = 0 if start[c] == 0 else 2 if u == U else 1
                     parts, cin = inlet_split(step, 2, tau, dt_of(c), q, tags, inflow, conc, a, h, r_prev[head],
-                                             debt[head])
+                                             debt[head], by_species)
                 else:
                     parts, cin = dict.fromkeys(tags, 0.0), dict.fromkeys(tags, 0.0)
                 for t in tags:

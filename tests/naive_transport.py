@@ -316,11 +316,11 @@ def disperse(H, m, c_t, bconc, keep, vol_now, dt, sec_faces, sec_acc, out_disp, 
     return {r: 0.5 * dt * (h0[r] + h1[r]) for r in h0}
 
 
-def inlet_split(step, n_sub, tau, dt, q, tags, inflow, conc, a, h, r_prev, debt):
+def inlet_split(step, n_sub, tau, dt, q, tags, inflow, conc, a, h, r_prev, debt, by_species=None):
     """Mass (g per tag) one head's advection step leaves to the dispersion steps, and the inflow
     concentrations: what they brought in and advection has not yet taken off (``debt``, updated), plus
     half the next dispersion step's estimated inlet mass; the advective inflow value kept between the
-    inflow concentration and the first cell's (the constituent's), shared by the tags in proportion."""
+    inflow concentration and the first cell's (the constituent's) by :func:`bounded_shares`."""
     cin = {t: inflow[t] / q if q > 0 else 0.0 for t in tags}
     share = {}
     for t in tags:
@@ -331,19 +331,31 @@ def inlet_split(step, n_sub, tau, dt, q, tags, inflow, conc, a, h, r_prev, debt)
         else:
             pred = 0.5 * r_prev[t]
         share[t] = debt[t] + pred
-    return bounded_shares(share, cin, tau, q, tags, conc, a, debt), cin
+    return bounded_shares(share, cin, tau, q, tags, conc, a, debt, by_species), cin
 
 
-def bounded_shares(share, cin, tau, q, tags, conc, a, debt):
+def bounded_shares(share, cin, tau, q, tags, conc, a, debt, by_species=None):
     """``share`` (g per tag) scaled so that the advective inflow value stays between the inflow
-    concentrations ``cin`` and the first cell's (the constituent's), each tag in proportion; what each
-    takes is subtracted from its ``debt``."""
+    concentrations ``cin`` and the first cell's (the constituent's); what each takes is subtracted from
+    its ``debt``.  Every tag scaled by ``bound / sum``, unless some species' plans (sums over
+    ``by_species``' source tags) have the sign opposite to the excess over the bound: then the species
+    on the excess's side give it up in proportion to their plans, the others keep theirs."""
+    by_species = [list(tags)] if by_species is None else by_species
     total = sum(share.values())
     room = tau * q * (sum(cin.values()) - sum(conc[t][a] for t in tags)) if q > 0 else 0.0
     lo, hi = min(room, 0.0), max(room, 0.0)
-    theta = hi / total if total > hi else lo / total if total < lo else 1.0
+    bound = hi if total > hi else lo if total < lo else total
+    excess = total - bound
+    plans = [sum(share[t] for t in sp) for sp in by_species]
+    if excess != 0.0 and any(x * excess < 0.0 for x in plans):
+        same = sum(x for x in plans if x * excess > 0.0)
+        f = min(max((same - excess) / same if same != 0.0 else 1.0, 0.0), 1.0)
+        factor = {t: f if x * excess > 0.0 else 1.0 for sp, x in zip(by_species, plans) for t in sp}
+    else:
+        theta = bound / total if total != 0.0 else 1.0
+        factor = dict.fromkeys(tags, theta)
     for t in tags:
-        share[t] *= theta
+        share[t] *= factor[t]
         debt[t] -= share[t]
     return share
 
@@ -499,7 +511,8 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, group_s
                 for r in heads_all:
                     a, h = H["heads"].get(r, (cells[r][0], 0.0))
                     parts, cin = inlet_split(step, n_sub, tau, dt, inp.q_in[day, r], tags,
-                                             {t: inflows[t][r] for t in tags}, conc, a, h, r_prev[r], debt[r])
+                                             {t: inflows[t][r] for t in tags}, conc, a, h, r_prev[r], debt[r],
+                                             by_species)
                     for t in tags:
                         inflows[t][r] -= parts[t] / tau
                         cins[t][r] = cin[t]
