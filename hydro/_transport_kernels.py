@@ -1998,9 +1998,9 @@ def _inlet_split(sub, n_sub, tau, dt, n_tag, n_src, t0, inflow, inv_qin, chain_h
     concentration ``c_in - share / (Q tau)`` is held between ``c_in`` and
     ``c_1`` (what is held back stays owed): the maximum principle of the
     advection step needs an inflow value in the range of its inputs.  The bound
-    is applied to the constituent (the sum of its tags) and shared by the tags
-    in proportion, so they add up.  ``s_used`` is subtracted from
-    ``inlet_debt``.
+    is applied to the constituent (the sum of its tags) and shared by the tags as
+    :func:`_bounded_shares` says, by their species' sums, so source tags add up.
+    ``s_used`` is subtracted from ``inlet_debt``.
     """
     for j in range(ghost_up.shape[0]):
         h = np.uint64(chain_head[j])
@@ -2043,7 +2043,7 @@ def _inlet_split_every(mode, tau, n_tag, n_src, t0, inflow, inv_qin, chain_head,
     it when the estimates are right), and the first step of the day (``mode`` 0) the debt carried
     over (``mode`` 2: any other step).  So the mass is exact whatever the estimates, which only
     place it in time.  The same bound as :func:`_inlet_split` on the constituent, shared by its tags
-    in proportion (what it holds back stays owed); a group of one tag also gets its inlet ghosts'
+    as :func:`_bounded_shares` says (what it holds back stays owed); a group of one tag also gets its inlet ghosts'
     flux (``flux``, as :func:`_inlet_split_one`).  (``k = 1`` keeps :func:`_inlet_split`, bit for bit.)
     """
     inv_tau = np.divide(1.0, tau)
