@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hydro import __version__
+from hydro.aux_coordinates import aux_coordinates, coordinates_attribute
 from hydro.netcdf_chunks import sample_chunks, storage
 from hydro.outputspec import (
     LOCATIONS_ATTRIBUTE,
@@ -72,7 +73,8 @@ def define(nc, results: Results, spec, sample: tuple | None = None):
 
 def coordinates(nc, results: Results, dims: list[str], index, first: list, bounds) -> None:
     """The dimensions ``dims`` (in that order) and their coordinate variables: ``time`` with its
-    bounds where ``bounds`` (see :func:`layout`), the elements cut to ``index``."""
+    bounds where ``bounds`` (see :func:`layout`), the elements cut to ``index``, with their auxiliary
+    coordinates (:mod:`hydro.aux_coordinates`)."""
     for dim in dims:
         values = first if dim == "time" else results.coords[dim]
         if dim in index and dim != "time":
@@ -101,11 +103,24 @@ def coordinates(nc, results: Results, dims: list[str], index, first: list, bound
             var.long_name = f"{dim.replace('_', ' ')} identifier"
             for i, v in enumerate(values):
                 var[i] = str(v)
+            _aux_coordinates(nc, results, dim, values)
         else:
             var = nc.createVariable(dim, "i4", (dim,))
             var.long_name = dim.replace("_", " ")
             var.setncatts(COORDINATE_ATTRS.get(dim, {}))
             var[:] = np.asarray(values, dtype=np.int32)
+
+
+def _aux_coordinates(nc, results: Results, dim: str, ids: list) -> None:
+    """The auxiliary coordinates along ``dim`` (:mod:`hydro.aux_coordinates`) of the elements ``ids``."""
+    for aux, values in aux_coordinates(results.attrs, dim, ids):
+        var = nc.createVariable(aux.name, "f8" if aux.numeric else str, (dim,))
+        var.units, var.long_name = aux.units, aux.long_name
+        if aux.numeric:
+            var[:] = values
+        else:
+            for i, v in enumerate(values):
+                var[i] = str(v)
 
 
 def variables(nc, results: Results, spec, names: list[str], index, starts, bounds, sample: tuple | None = None) -> None:
@@ -126,6 +141,8 @@ def variables(nc, results: Results, spec, names: list[str], index, starts, bound
         var = nc.createVariable(name, dtype, dims, **kwargs)
         var.units = decl.units
         var.long_name = decl.long_name
+        if aux := coordinates_attribute(dims, nc.variables):
+            var.coordinates = aux
         if decl.standard_name:
             var.standard_name = decl.standard_name
         if bounds is not None and "time" in dims:

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import numpy as np
 
+from hydro.aux_coordinates import aux_coordinates, is_aux_coordinate
 from hydro.errors import HydroError, suggest
 from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, write_results
 from hydro.run_attributes import id_values
@@ -127,7 +128,8 @@ class Results:
 
         Variables carry their ``units`` and ``long_name``; ``time`` is a
         ``datetime64`` coordinate (the start of each day); element dimensions
-        (``reach``, ``section`` ...) have their ids as coordinates.  It holds
+        (``reach``, ``section`` ...) have their ids as coordinates, and what each element is (its name,
+        a subbasin's county and area ...) as auxiliary coordinates (:mod:`hydro.aux_coordinates`).  It holds
         what :meth:`to_netcdf` writes with ``variables = ["all"]``, without writing a file.  The
         dataset owns its arrays: editing it in place (``ds["section_discharge"] *= 86400``) does not
         change these results, nor what :meth:`to_netcdf` writes from them later.
@@ -151,6 +153,8 @@ class Results:
             elif values and isinstance(values[0], str):
                 coords[dim] = (dim, np.array([str(v) for v in values], dtype=object),
                                {"long_name": f"{dim.replace('_', ' ')} identifier"})
+                for aux, labels in aux_coordinates(self.attrs, dim, values):  # names, counties ... (see there)
+                    coords[aux.name] = (dim, labels, {"units": aux.units, "long_name": aux.long_name})
             else:  # year, member: 32-bit as in the file
                 coords[dim] = (dim, np.asarray(values, dtype=np.int32),
                                {"long_name": dim.replace("_", " "), **COORDINATE_ATTRS.get(dim, {})})
@@ -323,7 +327,7 @@ def _read(nc, path: Path) -> Results:
                                      if n not in nc.dimensions))
     known = set(variable_names(res.constituents))
     for name, var in nc.variables.items():
-        if name in nc.dimensions or name == bounds_name:
+        if name in nc.dimensions or name == bounds_name or is_aux_coordinate(name, var.dimensions):
             continue
         if name in known and tuple(var.dimensions) != res.dims(name):
             raise HydroError(f"{path}: variable '{name}' has dimensions {tuple(var.dimensions)}, where hydro writes "

@@ -12,6 +12,7 @@ from datetime import date
 
 import numpy as np
 
+from hydro.aux_coordinates import is_aux_coordinate
 from hydro.errors import HydroError
 from hydro.results import Results, stacked_dims
 from hydro.run_attributes import id_values
@@ -55,7 +56,7 @@ def from_xarray(ds) -> Results:
         res.time_bounds = ([_day(v) for v in bounds[:, 0]], [_day(v) for v in bounds[:, 1]])
     res.leading = stacked_dims(res, ((str(n), tuple(ds[n].dims)) for n in ds.data_vars))
     for name in ds.data_vars:
-        if name == "time_bnds":
+        if name == "time_bnds" or is_aux_coordinate(str(name), ds[name].dims):  # (opened without decode_coords)
             continue
         try:
             wanted = res.dims(str(name))
