@@ -67,7 +67,9 @@ RULES: dict[str, CombineRule] = {
                      "runoff_warm_up", "initial_state", "local_steps", "dispersion_every"), _SAME),
     # what tells one run from another (the writers of stacked files set their own)
     # (parameters_changed: a sweep of Model.with_parameters stacked along 'scenario')
-    **dict.fromkeys(("history", "scenario", "config_sha256", "weather_seed", "parameters_changed"), _LISTED),
+    # (source_revision: files written by different commits, read back and stacked)
+    **dict.fromkeys(("history", "scenario", "config_sha256", "weather_seed", "parameters_changed", "source_revision"),
+                    _LISTED),
     # relative closures: the worst
     "water_balance_closure": CombineRule(MAX, MAX),
     "groundwater_n_balance_closure": CombineRule(MAX, MAX),

@@ -1,0 +1,55 @@
+"""The code revision a results file was written by, for its provenance.
+
+The ``source`` attribute names hydro's version (``hydro 0.1.0``), which stays the same across the
+commits between releases; a researcher rerunning a figure needs the commit.  Where hydro is imported
+from a git checkout (the README's editable install), :func:`revision_attributes` gives
+``source_revision``: the commit, and whether tracked files were changed since it; elsewhere (an
+installed wheel) nothing, as there is no commit to name.
+"""
+
+from __future__ import annotations
+
+import functools
+import subprocess
+from pathlib import Path
+
+#: Seconds each git call may take before the revision is left out (a file system that hangs).
+GIT_TIMEOUT_S = 5.0
+
+
+def _git(root: Path, *args: str) -> str | None:
+    """``git -C root args`` 's stripped output, or None where git is missing, fails or times out."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), *args], capture_output=True, text=True,
+                              timeout=GIT_TIMEOUT_S, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout.strip() if done.returncode == 0 else None
+
+
+def revision_of(root: Path) -> str:
+    """``git <commit>`` of the checkout at ``root``, with ``, with uncommitted changes`` where tracked
+    files differ from it (untracked files do not count: outputs written into the folder); ``""``
+    where ``root`` is not the top of a git checkout or git cannot say."""
+    if not (root / ".git").exists():
+        return ""
+    top = _git(root, "rev-parse", "--show-toplevel")  # (a .git git cannot read: it would find a checkout above)
+    if not top or Path(top).resolve() != root.resolve():
+        return ""
+    commit = _git(root, "rev-parse", "HEAD")
+    if not commit:
+        return ""
+    changed = _git(root, "status", "--porcelain", "--untracked-files=no")
+    return f"git {commit}" + (", with uncommitted changes" if changed else "")
+
+
+@functools.cache
+def code_revision() -> str:
+    """:func:`revision_of` the folder above the ``hydro`` package (asked once a process)."""
+    return revision_of(Path(__file__).resolve().parent.parent)
+
+
+def revision_attributes() -> dict[str, str]:
+    """``{"source_revision": ...}`` where :func:`code_revision` names one, else ``{}``."""
+    revision = code_revision()
+    return {"source_revision": revision} if revision else {}
