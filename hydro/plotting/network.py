@@ -155,23 +155,55 @@ def _flow_weighted_mean(results, constituent, scenario):
         return np.where(flow > 0, load / (flow * 86.4), np.nan)
 
 
-def _separate_labels(fig, labels) -> None:
-    """Move each annotation of ``labels`` that overlaps one placed before it up or down, by 10 points
-    at a time (three steps each way at most), so neighbouring names stay legible (Miyun's
-    ``bai_inlet`` and ``qingshui_inlet`` sections, its ``bai_yanqing`` and ``hei`` reaches wrote over
-    each other); earlier labels keep their place."""
+#: Candidate places of a label, tried in order: its own side first, then the other (``-1``: the offset
+#: mirrored), each at its height and 10, 20 and 30 points above and below.
+_LABEL_PLACES = tuple((side, step) for side in (1, -1) for step in (0, 1, -1, 2, -2, 3, -3))
+_MIRRORED = {"left": "right", "right": "left", "center": "center"}
+
+
+def _line_points(ax, segments, spacing_px: float = 3.0) -> np.ndarray:
+    """Points every ``spacing_px`` pixels along the drawn ``segments`` (data coordinates), in display
+    coordinates: what a label should not cover."""
+    if not segments:
+        return np.zeros((0, 2))
+    ends = ax.transData.transform(np.asarray(segments, dtype=float).reshape(-1, 2)).reshape(-1, 2, 2)
+    pts = []
+    for (a, b) in ends:
+        n = max(2, int(np.hypot(*(b - a)) / spacing_px) + 1)
+        pts.append(a + np.linspace(0.0, 1.0, n)[:, None] * (b - a))
+    return np.concatenate(pts)
+
+
+def _separate_labels(fig, labels, segments=(), line_width_pt: float = 6.0) -> None:
+    """Place each annotation of ``labels`` off the labels placed before it and off the drawn lines
+    ``segments`` (data coordinates, ``line_width_pt`` wide): the first of :data:`_LABEL_PLACES` clear
+    of both, else the first clear of the labels, else where it was.  Miyun's ``bai_inlet`` and
+    ``qingshui_inlet`` sections and its ``bai_yanqing`` and ``hei`` reaches wrote over each other,
+    and a reach name at the middle of a diagonal reach over its neighbour (Guanting's
+    ``sanggan_head`` and ``yuanzi``); earlier labels keep their place."""
     fig.canvas.draw()
     renderer = fig.canvas.get_renderer()
+    pts = _line_points(labels[0].axes, list(segments)) if labels else np.zeros((0, 2))
+    pad = line_width_pt / 2 * fig.dpi / 72  # (px) half the line's width around its centre line
     placed: list = []
     for ann in labels:
-        x0, y0 = ann.xyann
-        for step in (0, 1, -1, 2, -2, 3, -3):
-            ann.xyann = (x0, y0 + 10 * step)
+        (x0, y0), ha = ann.xyann, ann.get_ha()
+        free_of_labels = None
+        for side, step in _LABEL_PLACES:
+            ann.xyann = (side * x0, y0 + 10 * step)
+            ann.set_ha(ha if side == 1 else _MIRRORED.get(ha, ha))
             box = ann.get_window_extent(renderer)
-            if not any(box.overlaps(b) for b in placed):
+            if any(box.overlaps(b) for b in placed):
+                continue
+            free_of_labels = free_of_labels or (side, step)
+            inside = ((pts[:, 0] > box.x0 - pad) & (pts[:, 0] < box.x1 + pad)
+                      & (pts[:, 1] > box.y0 - pad) & (pts[:, 1] < box.y1 + pad))
+            if not inside.any():
                 break
         else:
-            ann.xyann = (x0, y0)
+            side, step = free_of_labels or (1, 0)
+            ann.xyann = (side * x0, y0 + 10 * step)
+            ann.set_ha(ha if side == 1 else _MIRRORED.get(ha, ha))
             box = ann.get_window_extent(renderer)
         placed.append(box)
 
@@ -336,5 +368,5 @@ def plot_network(results, *, constituent: str = "tn", network=None, downstream: 
         basin = results.attrs.get("basin", "")
         ax.set_title(title or f"Mean {style.symbol(constituent)} concentration in the network"
                      + (f" - {basin}" if basin else "") + (f" - scenario {label}" if label else ""))
-        _separate_labels(fig, other_labels + reach_labels)
+        _separate_labels(fig, other_labels + reach_labels, [*segs, *(ends[r] for r in reservoirs)])
     return fig
