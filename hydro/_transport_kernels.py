@@ -725,7 +725,11 @@ def tank_apply(m0, a_in, v0, v1, dt, tau, q_out, removal, o, beta, decay):
     Returns ``(m1, out_m, removed, integral)``: mass at the end (g), mass that left
     with the outflow (g), mass removed (g), ``m0 + a_in dt = m1 + out_m +
     removed``, and ``integral c dt`` (g s m-3), from which a reaction's product is
-    ``k V_mid integral`` (see :func:`simulate_kernel`).
+    ``k V_mid integral`` (see :func:`simulate_kernel`).  The end concentration and ``integral`` are
+    held at 0 against round-off only where the tag's inputs (``m0``, ``a_in``) are not negative: a tag
+    fed a negative inflow (a flux inlet's per-tag share, :func:`_bounded_shares`) keeps its linear
+    solution, so source tags still add up to their species (clamping them made tags add up only to
+    1e-5..1 on an adversarial sweep, docs/solver.md).
     """
     c0 = np.divide(m0, v0)
     if beta * tau > 1e-8:
@@ -734,9 +738,11 @@ def tank_apply(m0, a_in, v0, v1, dt, tau, q_out, removal, o, beta, decay):
     else:
         # beta ~ 0 or negative (evaporation beyond the inflow): the same exact
         # solution written without c_eq; what left is the balance's difference
-        c1 = max(c0 + (a_in - beta * c0) * decay, 0.0)
+        c1 = c0 + (a_in - beta * c0) * decay
+        if c1 < 0.0 and m0 >= 0.0 and a_in >= 0.0:
+            c1 = 0.0  # round-off only
         integral = np.divide(m0 + a_in * dt - c1 * v1, o) if o > 0.0 else 0.0
-    if integral < 0.0:
+    if integral < 0.0 and m0 >= 0.0 and a_in >= 0.0:
         integral = 0.0  # round-off only
     out_m = q_out * integral
     removed = removal * integral

@@ -216,9 +216,12 @@ def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
         integral = c_eq * dt + (c0 - c_eq) * v0 * h
     else:
         g = -math.expm1(-beta * tau) / beta if abs(beta * tau) > 1e-300 else tau
-        c1 = max(c0 + (a_in - beta * c0) * g, 0.0)
+        c1 = c0 + (a_in - beta * c0) * g
+        if m0 >= 0.0 and a_in >= 0.0:  # (held at 0 only against round-off: linear in the tags otherwise)
+            c1 = max(c1, 0.0)
         integral = (m0 + a_in * dt - c1 * v1) / o if o > 0 else 0.0
-    integral = max(integral, 0.0)
+    if m0 >= 0.0 and a_in >= 0.0:
+        integral = max(integral, 0.0)
     return m0 + a_in * dt - (q_out + removal) * integral, q_out * integral, integral
 
 
