@@ -14,6 +14,7 @@ import numpy as np
 
 from hydro import __version__
 from hydro.basin import Basin
+from hydro.code_revision import revision_attributes
 from hydro.ecological_minimum import ECO_ATTRIBUTE, ecological_shortfall_days
 from hydro.hydraulics import Hydraulics
 from hydro.results import Results
@@ -48,7 +49,7 @@ def hydraulic_results(basin: Basin, dates: list[date], years: list[int], hyd: Hy
                 "reservoir": net.reservoir_ids, "year": years, "budget_term": list(BUDGET_TERMS)},
         attrs={"basin": basin.name, "scenario": scenario, "config_sha256": basin.sha256,
                "history": history or f"hydro run {basin.path}",
-               "source": f"hydro {__version__}",
+               "source": f"hydro {__version__}", **revision_attributes(),
                "constituents": ";".join(f"{short}={long}" for short, long in names),
                **network_attributes(net)},
         constituents=dict(names),

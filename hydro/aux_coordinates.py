@@ -8,7 +8,8 @@ variables along each element dimension (``subbasin_county`` on ``subbasin``, ``s
 ``xarray.open_dataset`` makes them coordinates::
 
     ds.subbasin_runoff.groupby("subbasin_province").mean()
-    ds.tn_concentration.where(ds.section_name == "Gubeikou", drop=True)
+    ds.subbasin_runoff.where(ds.subbasin_province == "Hebei", drop=True)
+    ds.section_name.sel(section="gubeikou")
 
 The attributes stay what hydro reads; these variables are derived from them wherever results are
 written (:mod:`hydro.netcdf_define`) or turned into a dataset (:meth:`hydro.results.Results.to_xarray`),
@@ -56,6 +57,8 @@ AUX_COORDINATES = (
     AuxCoordinate("subbasin_area", "subbasin", "subbasin_area_km2", "km2", "area of the subbasin", True),
     AuxCoordinate("subbasin_drains_to", "subbasin", "subbasin_drains_to", "1",
                   "reach or reservoir the subbasin drains to"),
+    AuxCoordinate("scenario_description", "scenario", "scenario_descriptions", "1", "description of the scenario"),
+    AuxCoordinate("measure_kind", "measure", "measure_kinds", "1", "kind of the measure"),
 )
 _NAMES = {a.name: a for a in AUX_COORDINATES}
 

@@ -53,6 +53,7 @@ def run_catchment_file(path, overrides=(), start=None, end=None, history: str = 
     import numpy as np
 
     from hydro.catchment import run_catchment
+    from hydro.code_revision import revision_attributes
     from hydro.results import Results
 
     path = Path(path)
@@ -72,7 +73,7 @@ def run_catchment_file(path, overrides=(), start=None, end=None, history: str = 
                          + (" + CemaNeige)" if c.snow is not None else ")"),
                          "catchment_file": str(path), "area_km2": f"{c.area_km2:g}",
                          "gr4j_parameters": ", ".join(f"{k}={v:.6g}" for k, v in gr4j.items()),
-                         "overrides": "; ".join(overrides), "history": history})
+                         "overrides": "; ".join(overrides), "history": history, **revision_attributes()})
     sel = (forcing.dates >= s) & (forcing.dates <= e)
     res.add("subbasin_runoff", r.q_mm[:, None])
     res.add("subbasin_precipitation", forcing.precip_mm[sel][:, None])

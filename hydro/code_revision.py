@@ -1,10 +1,13 @@
-"""The code revision a results file was written by, for its provenance.
+"""The code revision that ran a simulation, for the provenance of its results.
 
 The ``source`` attribute names hydro's version (``hydro 0.1.0``), which stays the same across the
 commits between releases; a researcher rerunning a figure needs the commit.  Where hydro is imported
 from a git checkout (the README's editable install), :func:`revision_attributes` gives
 ``source_revision``: the commit, and whether tracked files were changed since it; elsewhere (an
-installed wheel) nothing, as there is no commit to name.
+installed wheel) nothing, as there is no commit to name.  It is an attribute of a run's results
+(:func:`hydro.assembly.hydraulic_results`, catchment runs), not of the writer: a file read and written
+again (aggregated, cut to some locations) keeps the revision of the code that simulated its numbers,
+and one written before hydro recorded it stays without.
 """
 
 from __future__ import annotations
@@ -39,13 +42,17 @@ def revision_of(root: Path) -> str:
     commit = _git(root, "rev-parse", "HEAD")
     if not commit:
         return ""
-    changed = _git(root, "status", "--porcelain", "--untracked-files=no")
+    # (--no-optional-locks: status would refresh the checkout's index, taking index.lock, and a
+    # user's own git add or a second run from the same checkout could fail on it)
+    changed = _git(root, "--no-optional-locks", "status", "--porcelain", "--untracked-files=no")
     return f"git {commit}" + (", with uncommitted changes" if changed else "")
 
 
 @functools.cache
 def code_revision() -> str:
-    """:func:`revision_of` the folder above the ``hydro`` package (asked once a process)."""
+    """:func:`revision_of` the folder above the ``hydro`` package, asked once a process, at its
+    first run: the code a process runs is what it imported (a module reloaded afterwards, or a commit
+    made during the session, is not seen)."""
     return revision_of(Path(__file__).resolve().parent.parent)
 
 

@@ -137,7 +137,6 @@ class Results:
         import xarray as xr
 
         from hydro import __version__
-        from hydro.code_revision import revision_attributes
 
         self.check_shapes()
         used = {d for name in self.data for d in self.dims(name)} | {"time"}
@@ -176,8 +175,7 @@ class Results:
             data_vars["time_bnds"] = (("time", "nv"), np.array(
                 [[np.datetime64(a, "ns"), np.datetime64(b, "ns")] for a, b in zip(first, after, strict=True)]),
                 {"long_name": BOUNDS_LONG_NAME})
-        attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", **revision_attributes(),
-                 "title": "hydro results"}
+        attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
         attrs.update({k: str(v) for k, v in self.attrs.items()})
         ds = xr.Dataset(data_vars, coords=coords, attrs=attrs)
         if self.coords["time"]:  # ds.to_netcdf() encodes time as the file does, not int64 proleptic_gregorian

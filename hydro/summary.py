@@ -224,6 +224,7 @@ def _describe(path: str) -> str:
 def describe_results(path: Path) -> str:
     """A results file: what produced it, its period, dimensions, every variable with its
     units and dimensions, and the global attributes wrapped to :data:`WIDTH` columns."""
+    from hydro.aux_coordinates import is_aux_coordinate
     from hydro.netcdf_read import open_dataset
     from hydro.results import load_results
 
@@ -231,6 +232,8 @@ def describe_results(path: Path) -> str:
     with open_dataset(path) as nc:
         meta = {name: (str(getattr(v, "units", "")), str(getattr(v, "long_name", "")), tuple(v.dimensions),
                        tuple(v.shape)) for name, v in nc.variables.items() if name not in nc.dimensions}
+    labels = [name for name, m in meta.items() if is_aux_coordinate(name, m[2])]  # what each element is
+    meta = {name: m for name, m in meta.items() if name not in labels}
     attrs = dict(res.attrs)
     lines = _wrap("results file", f"{path} ({attrs.pop('source', 'hydro')}, {attrs.pop('Conventions', 'CF')})",
                   indent="")
@@ -263,6 +266,8 @@ def describe_results(path: Path) -> str:
             if long_name:
                 text = "        " + long_name
                 lines.append(text if len(text) <= WIDTH else text[:WIDTH - 1] + "…")
+    if labels:
+        lines += _wrap("element labels (coordinates)", ", ".join(labels))
     if res.coords.get("time"):  # what a run (--quiet too) delivered of its transfers, from the attributes
         lines += _wrap_lines(run_transfer_lines(attrs, d[0], d[-1]), "  ")
     lines.append("  attributes:")

@@ -4,6 +4,8 @@ section by its name without parsing the ``id=value;...`` global attributes."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import netCDF4
 import numpy as np
 import pytest
@@ -92,3 +94,19 @@ def test_missing_ids_and_attributes():
     assert got["subbasin_area"][0] == 1.5 and np.isnan(got["subbasin_area"][1])
     assert set(got) == {"subbasin_name", "subbasin_area"}
     assert aux_coordinates(attrs, "reach", ["a"]) == []
+
+
+def test_a_scenarios_file_describes_its_scenarios_and_measures(tmp_path):
+    """``hydro scenarios``: each scenario's description and each measure's kind, from the file's
+    ``scenario_descriptions`` and ``measure_kinds`` attributes, as coordinates of ``scenario`` and
+    ``measure``; the subbasins' as on a run."""
+    out = tmp_path / "s.nc"
+    scenarios = str(Path(__file__).resolve().parents[1] / "configs" / "scenarios" / "watershed.toml")
+    assert invoke("scenarios", "watershed", scenarios, "--end", "2001-01-31", "-o", str(out), "-q").exit_code == 0
+    with xr.open_dataset(out) as ds:
+        for name, dim, attribute in (("scenario_description", "scenario", "scenario_descriptions"),
+                                     ("measure_kind", "measure", "measure_kinds")):
+            by_id = id_values(ds.attrs[attribute])
+            assert ds[name].dims == (dim,)
+            assert ds[name].values.tolist() == [by_id[str(x)] for x in ds[dim].values]
+        assert "subbasin_county" in ds.coords

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import subprocess
 from pathlib import Path
 
@@ -38,6 +39,19 @@ def test_a_checkout_names_its_commit_and_whether_tracked_files_changed(tmp_path)
     assert revision_of(tmp_path / "broken") == ""
 
 
+def test_asking_leaves_the_checkouts_index_alone(tmp_path):
+    """``git status`` would refresh the index of a touched file (taking ``index.lock``: a user's own
+    ``git add`` at that moment failed); the revision is asked without optional locks."""
+    _git(tmp_path, "init", "-q")
+    (tmp_path / "a.txt").write_text("1\n")
+    _git(tmp_path, "add", "a.txt")
+    _git(tmp_path, "commit", "-q", "-m", "first")
+    index = tmp_path / ".git" / "index"
+    before = index.stat().st_mtime_ns
+    os.utime(tmp_path / "a.txt", ns=(before + 10**9, before + 10**9))  # touched, not changed: stat info stale
+    assert revision_of(tmp_path).startswith("git ") and index.stat().st_mtime_ns == before
+
+
 @pytest.mark.skipif(not (ROOT / ".git").exists(), reason="hydro is not imported from a git checkout here")
 def test_a_results_file_names_the_commit_that_wrote_it(tmp_path):
     out = tmp_path / "ws.nc"
@@ -45,3 +59,23 @@ def test_a_results_file_names_the_commit_that_wrote_it(tmp_path):
     with netCDF4.Dataset(out) as nc:
         written = nc.getncattr("source_revision")
     assert written == code_revision() and written.startswith(f"git {_git(ROOT, 'rev-parse', 'HEAD')}")
+
+
+def test_a_file_written_again_keeps_the_revision_that_simulated_it(tmp_path):
+    """The revision is the run's, not the writer's: a file read and written again (aggregated) keeps
+    what it had, and a file without one (written before hydro recorded it) stays without."""
+    from hydro.outputspec import OutputSpec
+    from hydro.results import load_results
+
+    out = tmp_path / "ws.nc"
+    assert invoke("run", "watershed", "--end", "2001-03-31", "-o", str(out), "-q").exit_code == 0
+    res = load_results(out)
+    res.attrs["source_revision"] = "git 0123456789abcdef0123456789abcdef01234567"
+    res.to_netcdf(tmp_path / "again.nc", spec=OutputSpec(aggregate="monthly"))
+    with netCDF4.Dataset(tmp_path / "again.nc") as nc:
+        assert nc.getncattr("source_revision") == res.attrs["source_revision"]
+    del res.attrs["source_revision"]
+    res.to_netcdf(tmp_path / "old.nc")
+    with netCDF4.Dataset(tmp_path / "old.nc") as nc:
+        assert "source_revision" not in nc.ncattrs()
+    assert "source_revision" not in res.to_xarray().attrs
