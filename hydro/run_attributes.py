@@ -51,6 +51,11 @@ class CombineRule:
     fmt: str = ""
 
 
+#: Attributes every file writer adds itself (:func:`hydro.netcdf_define.layout`, ``Results.to_xarray``):
+#: results read from a file hold them and a run's do not, so combining the two left them out of the
+#: check that every run has the same attributes, and of the combination (the writer adds them again).
+WRITER_ATTRIBUTES = ("Conventions", "title")
+
 _SAME = CombineRule(SAME, SAME)
 _LISTED = CombineRule(SAME, LISTED)
 
@@ -116,6 +121,7 @@ class Combiner:
         """Take in run (or block) ``k``'s attributes; raise :class:`HydroError` if a ``same``
         attribute differs from an earlier run's."""
         label = str(k if label is None else label)
+        attrs = {name: value for name, value in attrs.items() if name not in WRITER_ATTRIBUTES}
         same = {name for name in attrs if self.rule(name) == SAME}
         if self._runs and same != set(self._same):
             name = sorted(same ^ set(self._same))[0]

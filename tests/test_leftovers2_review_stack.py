@@ -178,3 +178,17 @@ def test_stack_checks_its_labels_with_hydro_errors(runs):
         with pytest.raises(HydroError, match=message):
             stack(*args)
     assert stack(runs, "member", [np.int64(3), 4]).coords["member"] == [3, 4]
+
+
+def test_a_run_read_from_its_file_stacks_with_a_run_in_memory(runs, tmp_path):
+    """The file's writer adds ``Conventions`` and ``title``, a run in memory has neither: stacking the
+    two was refused ("has the global attribute 'Conventions' and ... has not"; outside researcher,
+    2026-12-05).  The stacked file has them once, as every file."""
+    runs[0].to_netcdf(tmp_path / "a.nc")
+    loaded = load_results(tmp_path / "a.nc")
+    assert loaded.attrs["Conventions"] == "CF-1.8" and "Conventions" not in runs[1].attrs
+    stacked = stack([loaded, runs[1]], "scenario", ["from_file", "in_memory"])
+    stacked.to_netcdf(tmp_path / "both.nc")
+    with xr.open_dataset(tmp_path / "both.nc") as ds:
+        assert ds.attrs["Conventions"] == "CF-1.8" and ds.attrs["title"] == "hydro results"
+        np.testing.assert_array_equal(ds["discharge"].sel(scenario="in_memory").values, runs[1].data["discharge"])
