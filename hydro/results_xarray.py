@@ -69,6 +69,13 @@ def from_xarray(ds) -> Results:
                 raise HydroError(f"the dataset has no '{d}' dimension: a selection of one {d} by its name "
                                  f"(ds.sel({d}={str(ds[d].values)!r})) drops it; select with a list to keep it: "
                                  f"ds.sel({d}=[{str(ds[d].values)!r}])")
+            if "time" in ds[name].dims and "time" not in wanted:  # xr.concat(dim="time")'s default data_vars
+                raise HydroError(
+                    f"dataset variable '{name}' is on {wanted} in hydro's results, and this dataset has it on "
+                    f"{tuple(ds[name].dims)}: xarray.concat along 'time' spreads variables without time over "
+                    "it (data_vars='all'); concatenate the variables on time alone (xr.concat(parts, "
+                    "dim='time', data_vars='minimal') after dropping the others, e.g. ds.drop_vars([v for v "
+                    "in ds.data_vars if 'time' not in ds[v].dims])) and the yearly ones along 'year'")
             raise HydroError(f"dataset variable '{name}' has dimensions {tuple(ds[name].dims)}, where hydro "
                              f"writes {wanted} (was it resampled or transposed?); plot the results as "
                              "Model.run returned them, or Model.run_results(...)")

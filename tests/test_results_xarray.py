@@ -80,3 +80,20 @@ def test_stack_says_how_to_give_datasets_and_labels(results):
     _same(stack([back, back], "scenario", ["a", "b"]), stack([results, results], "scenario", ["a", "b"]))
     with pytest.raises(HydroError, match="labels: expected one label per run"):
         stack([results, results], "scenario", None)
+
+
+def test_two_periods_concatenated_along_time_are_results_again_the_way_the_message_says(results):
+    """``xr.concat(dim="time")`` by default spreads the yearly variables over time: refused, saying
+    how to concatenate instead (outside researcher, 2026-12-05); done that way, the daily variables
+    come back whole."""
+    import xarray as xr
+
+    ds = results.to_xarray()
+    first, second = ds.isel(time=slice(0, 100)), ds.isel(time=slice(100, None))
+    with pytest.raises(HydroError, match="data_vars='minimal'") as err:
+        from_xarray(xr.concat([first, second], dim="time", data_vars="all"))
+    assert "on ('year', " in str(err.value)
+    parts = [p.drop_vars([v for v in p.data_vars if "time" not in p[v].dims]) for p in (first, second)]
+    back = from_xarray(xr.concat(parts, dim="time", data_vars="minimal"))
+    assert back.dates == results.dates
+    np.testing.assert_array_equal(back.data["discharge"], results.data["discharge"])
