@@ -111,7 +111,7 @@ def run_scenario(basin, scenario: str, scenario_file: str | Path, start: date | 
     results : hydro.results.Results
         Every variable of a run, plus the scenario's measure costs (yuan) and landscape
         retention (kg), with the attributes ``scenario``, ``scenario_file``,
-        ``scenario_file_sha256``, ``scenario_measures``, ``cost_method``, ``discount_rate``
+        ``scenario_file_sha256``, ``scenario_measures``, ``measure_kinds``, ``cost_method``, ``discount_rate``
         and ``parameters_changed``.
     notes : list of str
         What compiling noted (e.g. a sewage measure on a subbasin without rural_domestic, skipped).
@@ -143,6 +143,7 @@ def run_scenario(basin, scenario: str, scenario_file: str | Path, start: date | 
         "scenario_file": str(Path(sfile.path).resolve()),
         "scenario_file_sha256": hashlib.sha256(Path(sfile.path).read_bytes()).hexdigest(),
         "scenario_measures": " ".join(chosen.measures),
+        "measure_kinds": ";".join(f"{m.id}={m.kind}" for m in sfile.measures.values()),  # (as hydro scenarios)
         "cost_method": sfile.cost_method,
         "discount_rate": f"{sfile.discount_rate:g}",
     })

@@ -50,7 +50,7 @@ def test_run_scenario_is_the_member_of_hydro_scenarios(tmp_path, stacked):
         k = names.index("all_measures")
         assert "scenario" not in one.dimensions  # a plain run file
         assert one.getncattr("scenario") == "all_measures"
-        assert set(one.variables) == set(many.variables) - {"scenario"}
+        assert set(one.variables) == set(many.variables) - {"scenario", "scenario_description"}
         for name in one.variables:
             a, b = member(one, name, k), member(many, name, k)
             if a.dtype.kind == "f":
