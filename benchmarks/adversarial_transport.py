@@ -50,8 +50,13 @@ def build_case(seed):
     res_at = int(rng.integers(0, n_reach - 1)) if reservoir else -1
     reaches = []
     for i in range(n_reach):
-        below = ids[int(rng.integers(i + 1, min(n_reach, i + 3)))] if i < n_reach - 1 else None
-        down = "lake" if i == res_at else below
+        # (the draws in this order: a seed's case is the same as in the sweeps docs/solver.md reports)
+        if i == n_reach - 1:
+            down = None
+        elif i == res_at:
+            down = "lake"
+        else:
+            down = ids[int(rng.integers(i + 1, min(n_reach, i + 3)))]
         reaches.append(Reach(id=ids[i], name=ids[i], length_m=float(rng.uniform(2e3, 9e3)), downstream=down,
                              velocity_coeff=float(rng.uniform(0.15, 0.5)), velocity_exp=float(rng.uniform(0, 0.4)),
                              width_coeff=float(rng.uniform(3, 16)), width_exp=float(rng.uniform(0.1, 0.4)),
@@ -129,8 +134,8 @@ def build_case(seed):
     hw = lay.headwater[None, :, None, None]
     bflux = switching((n_day, n_reach)) * bnd[:, :, None, None] * hw  # g/s = conc * Q
     dispersive_inlet = lay.headwater & (rng.random(n_reach) < 0.3)
-    with_load = rng.random((1, n_reach, 1, 1)) < 0.6
-    lat_load = switching((n_day, n_reach)) * np.maximum(lateral, 0)[:, :, None, None] * with_load
+    lat_load = switching((n_day, n_reach)) * np.maximum(lateral, 0)[:, :, None, None]
+    lat_load = lat_load * (rng.random((1, n_reach, 1, 1)) < 0.6)
     n_pt = 2
     point_cell = rng.integers(0, lay.n_cells, n_pt)
     point_load = switching((n_day, n_pt)) * (rng.random((1, n_pt, 1, 1)) < 0.5)

@@ -40,8 +40,8 @@ where :func:`disperse` follows (which multiplies where it reads), and a group
 of several tags takes each tag's flux share in the update's pass
 (:func:`advect_shares`).  Loops over chains
 and junctions keep data-dependent branches out (the flux-inlet bound is a
-select): a branch that flips from step to step costs more than the loop's
-arithmetic.
+select, but for the rare step whose tags' plans cancel: :func:`_bounded_shares`):
+a branch that flips from step to step costs more than the loop's arithmetic.
 :func:`simulate_kernel`
     the loop over days, constituents and sub-steps that calls them; it takes
     the named tuples of :mod:`hydro.transport_args`.
@@ -1926,15 +1926,15 @@ def _bounded_shares(j, n_tag, n_src, t0, tau, inv_q, s_tot, c0_tot, c1_tot, s_us
     subtract what each tag takes from its ``inlet_debt``.  Shared by :func:`_inlet_split`,
     :func:`_inlet_split_every` and the local steps' inlet split.
 
-    Where every species' plan (the sum over its ``n_src`` source tags, tag ``k = s * n_src + j``)
-    has the sign of the excess over the bound, or none, every tag is scaled by ``bound / sum``.
-    Where some species' plans have the other sign (species' plans cancel, as reactions between
-    dispersion steps make them), only the species on the excess's side are scaled, each tag of them
-    by ``1 - excess / same`` (``same``: their plans' sum): the scaling ``bound / sum`` jumps from 1
-    to 0 as a sum near 0 changes sign, so round-off (how many source tags split a species) decided
-    whether both plans were kept or both dropped.  Both are continuous in the plans, reduce to the
-    same factor as the other side's plans go to 0, and depend only on the species' sums, so source
-    tags still add up to their species.
+    Where every tag's plan has the sign of the excess over the bound, or none, every tag is scaled
+    by ``bound / sum``.  Where some have the other sign (plans that cancel, as reactions between
+    dispersion steps and switching inflows make them), that scaling jumps from 1 to 0 as a sum near 0
+    changes sign, so round-off (how many source tags split a species) decided whether both plans were
+    kept or both dropped; there :func:`_cut_excess_side` takes the excess from the plans on its side
+    only.  The two rules are continuous in each tag's plan and agree where the plans on the other
+    side go to 0; what each species gives up depends only on the species' sums (the sums over its
+    ``n_src`` source tags, tag ``k = s * n_src + j``), so source tags add up to their species.  A dry
+    inlet (``inv_q`` 0: no inflow to take from) keeps the scaling: every share 0.
     """
     room = np.divide(tau * (c0_tot - c1_tot), inv_q) if inv_q > 0.0 else 0.0
     # theta = max(room, 0) / s_tot above that bound, min(room, 0) / s_tot below the
@@ -1943,8 +1943,8 @@ def _bounded_shares(j, n_tag, n_src, t0, tau, inv_q, s_tot, c0_tot, c1_tot, s_us
     nonzero = s_tot != 0.0
     theta = np.divide(clamped if nonzero else 1.0, s_tot if nonzero else 1.0)
     excess = s_tot - clamped
-    if excess != 0.0 and n_src < n_tag and _species_plans_cancel(j, n_tag, n_src, excess, s_used):
-        _scale_excess_side(j, n_tag, n_src, t0, excess, s_used, inlet_debt)
+    if excess != 0.0 and inv_q > 0.0 and _plans_cancel(j, n_tag, excess, s_used):
+        _cut_excess_side(j, n_tag, n_src, t0, excess, s_used, inlet_debt)
         return
     for k in range(n_tag):
         x = s_used[k, j] * theta
@@ -1962,19 +1962,21 @@ def _species_plan(j, s, n_src, s_used):
 
 
 @kernel(helper=True)
-def _species_plans_cancel(j, n_tag, n_src, excess, s_used):
-    """Whether some species' plan (:func:`_species_plan`) has the sign opposite to ``excess``."""
+def _plans_cancel(j, n_tag, excess, s_used):
+    """Whether some tag's planned share of chain ``j`` has the sign opposite to ``excess``."""
     cancel = False
-    for s in range(n_tag // n_src):
-        cancel = cancel or _species_plan(j, s, n_src, s_used) * excess < 0.0
+    for k in range(n_tag):
+        cancel = cancel or s_used[k, j] * excess < 0.0
     return cancel
 
 
 @kernel(helper=True)
-def _scale_excess_side(j, n_tag, n_src, t0, excess, s_used, inlet_debt):
-    """:func:`_bounded_shares` where species' plans cancel: the species whose plans have the sign of
-    ``excess`` (g) give it up in proportion to their plans (factor ``1 - excess / same`` in [0, 1],
-    ``same`` their sum, at least ``excess`` in size), the others keep theirs."""
+def _cut_excess_side(j, n_tag, n_src, t0, excess, s_used, inlet_debt):
+    """:func:`_bounded_shares` where plans cancel: each species whose plan has the sign of ``excess``
+    (g) gives up ``1 - f`` of it (``f = 1 - excess / same``, in [0, 1]; ``same``: those species'
+    plans summed, at least ``excess`` in size), taken from its tags whose plans have that sign, in
+    proportion to them (their sum is at least the species' in size, so each keeps a share in [0, 1]
+    of its plan); every other plan is kept."""
     same = 0.0
     for s in range(n_tag // n_src):
         x = _species_plan(j, s, n_src, s_used)
@@ -1982,9 +1984,17 @@ def _scale_excess_side(j, n_tag, n_src, t0, excess, s_used, inlet_debt):
             same += x
     f = min(max(np.divide(same - excess, same) if same != 0.0 else 1.0, 0.0), 1.0)
     for s in range(n_tag // n_src):
-        g = f if _species_plan(j, s, n_src, s_used) * excess > 0.0 else 1.0
+        plan = _species_plan(j, s, n_src, s_used)
+        cut = (1.0 - f) * plan if plan * excess > 0.0 else 0.0
+        side = 0.0
         for k in range(s * n_src, (s + 1) * n_src):
-            x = s_used[k, j] * g
+            if s_used[k, j] * excess > 0.0:
+                side += s_used[k, j]
+        r = min(max(np.divide(cut, side) if side != 0.0 else 0.0, 0.0), 1.0)
+        for k in range(s * n_src, (s + 1) * n_src):
+            x = s_used[k, j]
+            if x * excess > 0.0:
+                x = x * (1.0 - r)
             s_used[k, j] = x
             inlet_debt[t0 + k, j] -= x
 

@@ -338,22 +338,28 @@ def inlet_split(step, n_sub, tau, dt, q, tags, inflow, conc, a, h, r_prev, debt,
 
 
 def bounded_shares(share, cin, tau, q, tags, conc, a, debt, by_species=None):
-    """``share`` (g per tag) scaled so that the advective inflow value stays between the inflow
+    """``share`` (g per tag) bounded so that the advective inflow value stays between the inflow
     concentrations ``cin`` and the first cell's (the constituent's); what each takes is subtracted from
-    its ``debt``.  Every tag scaled by ``bound / sum``, unless some species' plans (sums over
-    ``by_species``' source tags) have the sign opposite to the excess over the bound: then the species
-    on the excess's side give it up in proportion to their plans, the others keep theirs."""
+    its ``debt``.  Every tag scaled by ``bound / sum``, unless some tag's plan has the sign opposite to
+    the excess over the bound (and water flows): then each species whose plan (the sum over its tags in
+    ``by_species``) has the excess's sign gives up its part of the excess, in proportion to the species'
+    plans, taken from its tags on that side in proportion to theirs; the other plans are kept."""
     by_species = [list(tags)] if by_species is None else by_species
     total = sum(share.values())
     room = tau * q * (sum(cin.values()) - sum(conc[t][a] for t in tags)) if q > 0 else 0.0
     lo, hi = min(room, 0.0), max(room, 0.0)
     bound = hi if total > hi else lo if total < lo else total
     excess = total - bound
-    plans = [sum(share[t] for t in sp) for sp in by_species]
-    if excess != 0.0 and any(x * excess < 0.0 for x in plans):
+    if excess != 0.0 and q > 0 and any(share[t] * excess < 0.0 for t in tags):
+        plans = [sum(share[t] for t in sp) for sp in by_species]
         same = sum(x for x in plans if x * excess > 0.0)
         f = min(max((same - excess) / same if same != 0.0 else 1.0, 0.0), 1.0)
-        factor = {t: f if x * excess > 0.0 else 1.0 for sp, x in zip(by_species, plans) for t in sp}
+        factor = {}
+        for sp, plan in zip(by_species, plans):
+            cut = (1.0 - f) * plan if plan * excess > 0.0 else 0.0
+            side = sum(share[t] for t in sp if share[t] * excess > 0.0)
+            r = min(max(cut / side if side != 0.0 else 0.0, 0.0), 1.0)
+            factor.update({t: 1.0 - r if share[t] * excess > 0.0 else 1.0 for t in sp})
     else:
         theta = bound / total if total != 0.0 else 1.0
         factor = dict.fromkeys(tags, theta)

@@ -289,7 +289,7 @@ def test_a_species_does_not_depend_on_how_many_source_tags_split_it(every, local
     """The same loads as one, two or three source tags: each species summed over its tags is the same
     to round-off (1e-10 of the largest: the share split's round-off over the run's sub-steps).  With
     dispersion every 7 the species' plans at the inlet cancel (+989 g, -989 g), and before the bound
-    was continuous there (2026-12-05, :func:`test_the_inlet_bound_is_continuous_where_species_plans_cancel`)
+    was continuous there (2026-12-05, :func:`test_the_inlet_bound_is_continuous_where_plans_cancel`)
     the split changed a species by 0.8-1.1 %."""
     runs = []
     for n_src in (1, 2, 3):
@@ -302,38 +302,55 @@ def test_a_species_does_not_depend_on_how_many_source_tags_split_it(every, local
         assert np.abs(other - runs[0]).max() <= 1e-10 * np.abs(runs[0]).max()
 
 
-def _bound(plans, n_src, room):
+def _bound(plans, n_src, room, inv_q=1.0):
     """The kernel's flux-inlet bound on tags' planned shares ``plans`` (g; tag ``s * n_src + j``), the
-    constituent's share held in ``[min(room, 0), max(room, 0)]`` (g): the bounded shares and the debts
-    left (each tag's debt starts at 1 g)."""
+    constituent's share held in ``[min(room, 0), max(room, 0)]`` (g) (``inv_q``: 1 / inflow, s m-3; 0 a
+    dry inlet): the bounded shares and the debts left (each tag's debt starts at 1 g)."""
     s_used = np.array(plans, dtype=float)[:, None]
     debt = np.ones_like(s_used)
     # tau = 1 s and inv_q = 1 s m-3: the room is c_in - c_1
-    _bounded_shares(0, len(plans), n_src, 0, 1.0, 1.0, s_used.sum(), float(room), 0.0, s_used, debt)
+    _bounded_shares(0, len(plans), n_src, 0, 1.0, inv_q, s_used.sum(), float(room), 0.0, s_used, debt)
     return s_used[:, 0], debt[:, 0]
 
 
 @pytest.mark.parametrize("room", [5.0, -5.0])
-def test_the_inlet_bound_is_continuous_where_species_plans_cancel(room):
-    """Species' plans of +989 g and -989 g whose sum is a round-off of either sign: both are kept either
-    way (the scaling ``bound / sum`` gave 1 for one sign and 0 for the other: both plans dropped), and
-    the two results differ by round-off (1e-12 of the plans)."""
-    for n_src, tags in ((1, [989.0, -989.0]), (2, [400.0, 589.0, -500.0, -489.0])):
+def test_the_inlet_bound_is_continuous_where_plans_cancel(room):
+    """Plans of +989 g and -989 g whose sum is a round-off of either sign, as two species, as two source
+    tags of one species, and as one species' tags beside a species over the bound: every tag's share
+    is the same to round-off (1e-12 of the plans) whichever the sign (the scaling ``bound / sum`` gave 1
+    for one sign and 0 for the other: both plans dropped), and near the plans where the sum is within
+    the bound."""
+    for n_src, tags in ((1, [989.0, -989.0]), (2, [989.0, -989.0]), (2, [400.0, 589.0, -500.0, -489.0])):
         above, _ = _bound([*tags[:-1], tags[-1] + 1e-13], n_src, room)
         below, _ = _bound([*tags[:-1], tags[-1] - 1e-13], n_src, room)
         assert np.abs(above - below).max() <= 1e-12 * 989.0
         assert np.abs(above - tags).max() <= 1e-12 * 989.0
+    # a species of 10 g over the bound 2 (room 2) gives up 8 g; the other's cancelling tags keep theirs
+    # (a species-wide factor gave them +-100 or +-500 by the sign of its 1e-13 g sum: the outside re-read)
+    for d in (1e-13, -1e-13):
+        shares, _ = _bound([6.0, 4.0, 500.0, -500.0 + d], 2, 2.0)
+        assert np.abs(shares - [1.2, 0.8, 500.0, -500.0]).max() <= 1e-12 * 500.0
 
 
 def test_the_inlet_bound_meets_the_bound_and_keeps_the_other_side():
-    """Plans above the bound with a species on the other side: the constituent's share is the bound, the
-    species on the excess's side give it up in proportion to their plans, the other keeps its plan, each
-    tag's debt falls by what it takes (exact but round-off: 1e-14 of the plans)."""
+    """Plans above the bound with a plan on the other side: the constituent's share is the bound, the
+    species on the excess's side give it up in proportion to their plans, from their tags on that side,
+    the other plans are kept, each tag's debt falls by what it takes (exact but round-off: 1e-14 of the
+    plans)."""
     shares, debt = _bound([6.0, 4.0, -5.0], 1, 2.0)  # 3 above the bound 2: the two species of +10 give it up
     assert shares == pytest.approx([4.2, 2.8, -5.0], abs=1e-14 * 10)
     assert debt == pytest.approx(1.0 - shares, abs=1e-14 * 10)
     shares, _ = _bound([-6.0, -4.0, 5.0], 1, -2.0)  # the mirror: 3 below the bound -2
     assert shares == pytest.approx([-4.2, -2.8, 5.0], abs=1e-14 * 10)
+    shares, _ = _bound([8.0, -3.0], 2, 2.0)  # one species, its tags of both signs: the 8 g tag gives up 3
+    assert shares == pytest.approx([5.0, -3.0], abs=1e-14 * 10)
+
+
+def test_a_dry_inlet_takes_nothing():
+    """No inflow (``inv_q`` 0) leaves nothing to take a share from: every share 0, whatever the plans'
+    signs (the rule for cancelling plans would move +2 g and -2 g through a face without water)."""
+    shares, debt = _bound([3.0, -1.0, 0.5], 1, 0.0, inv_q=0.0)
+    assert shares.tolist() == [0.0, 0.0, 0.0] and debt.tolist() == [1.0, 1.0, 1.0]
 
 
 def test_the_inlet_bound_reduces_to_one_scaling_as_the_other_side_vanishes():
