@@ -32,7 +32,8 @@ def _git(root: Path, *args: str) -> str | None:
 
 def revision_of(root: Path) -> str:
     """``git <commit>`` of the checkout at ``root``, with ``, with uncommitted changes`` where tracked
-    files differ from it (untracked files do not count: outputs written into the folder); ``""``
+    files differ from it (untracked files do not count: outputs written into the folder; ``, changes
+    unknown`` where ``git status`` fails); ``""``
     where ``root`` is not the top of a git checkout or git cannot say."""
     if not (root / ".git").exists():
         return ""
@@ -45,6 +46,8 @@ def revision_of(root: Path) -> str:
     # (--no-optional-locks: status would refresh the checkout's index, taking index.lock, and a
     # user's own git add or a second run from the same checkout could fail on it)
     changed = _git(root, "--no-optional-locks", "status", "--porcelain", "--untracked-files=no")
+    if changed is None:  # git could say the commit but not the changes: not claimed clean
+        return f"git {commit}, changes unknown"
     return f"git {commit}" + (", with uncommitted changes" if changed else "")
 
 

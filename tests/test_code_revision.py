@@ -79,3 +79,20 @@ def test_a_file_written_again_keeps_the_revision_that_simulated_it(tmp_path):
     with netCDF4.Dataset(tmp_path / "old.nc") as nc:
         assert "source_revision" not in nc.ncattrs()
     assert "source_revision" not in res.to_xarray().attrs
+
+
+def test_a_status_git_cannot_give_is_not_claimed_clean(tmp_path, monkeypatch):
+    """git names the commit but ``status`` fails (or times out): the revision says the changes are
+    unknown rather than claiming the checkout clean (outside re-read, 2026-12-05)."""
+    import hydro.code_revision as code
+
+    (tmp_path / ".git").mkdir()
+    answers = {"rev-parse": {"--show-toplevel": str(tmp_path), "HEAD": "f" * 40}}
+
+    def fake_git(root, *args):
+        if "status" in args:
+            return None
+        return answers["rev-parse"][args[-1]]
+
+    monkeypatch.setattr(code, "_git", fake_git)
+    assert revision_of(tmp_path) == f"git {'f' * 40}, changes unknown"
