@@ -112,3 +112,31 @@ def test_a_scenarios_file_describes_its_scenarios_and_measures(tmp_path):
             assert ds[name].dims == (dim,)
             assert ds[name].values.tolist() == [by_id[str(x)] for x in ds[dim].values]
         assert "subbasin_county" in ds.coords
+
+
+def test_coordinates_name_only_what_was_written(tmp_path):
+    """An attribute for one label only (``subbasin_names``): the file holds that coordinate alone, and
+    every variable's ``coordinates`` names it and nothing the file lacks."""
+    from datetime import date
+
+    from hydro.results import Results
+
+    res = Results(coords={"time": [date(2020, 1, 1), date(2020, 1, 2)], "subbasin": ["a", "b"]},
+                  attrs={"subbasin_names": "a=A"})
+    res.add("subbasin_runoff", np.ones((2, 2)))
+    res.to_netcdf(tmp_path / "r.nc")
+    with netCDF4.Dataset(tmp_path / "r.nc") as nc:
+        assert nc["subbasin_runoff"].coordinates == "subbasin_name"
+        assert [str(x) for x in nc["subbasin_name"][:]] == ["A", ""]
+        assert "subbasin_county" not in nc.variables
+
+
+def test_hydro_info_lists_the_labels_apart_from_the_variables(miyun_nc):
+    """``hydro info``: the element labels on a line of their own, not counted nor listed as variables."""
+    out = invoke("info", str(miyun_nc)).output
+    labels = [line for line in out.splitlines() if line.strip().startswith("element labels (coordinates):")]
+    assert len(labels) == 1 and "reach_name" in labels[0]
+    assert "subbasin_county" in out.split("element labels (coordinates):")[1]
+    variables = out.split("  variables (")[1].split("element labels")[0]
+    assert not any(line.split()[0] in {a.name for a in AUX_COORDINATES} for line in variables.splitlines()[1:]
+                   if line.startswith("    ") and line.split())

@@ -7,6 +7,7 @@ import subprocess
 from pathlib import Path
 
 import netCDF4
+import numpy as np
 import pytest
 from cli_invoke import invoke
 
@@ -96,3 +97,22 @@ def test_a_status_git_cannot_give_is_not_claimed_clean(tmp_path, monkeypatch):
 
     monkeypatch.setattr(code, "_git", fake_git)
     assert revision_of(tmp_path) == f"git {'f' * 40}, changes unknown"
+
+
+def test_a_catchment_run_and_stacked_runs_keep_the_revision():
+    """A catchment run records the revision as a basin run does; runs of different revisions stack,
+    their revisions listed (files written by two commits, read back and stacked)."""
+    from datetime import date
+
+    from hydro.catchment_cli import run_catchment_file
+    from hydro.results import Results, stack
+
+    res = run_catchment_file(ROOT / "validation" / "calibration" / "hymod" / "catchment.toml", end="2012-02-29")
+    assert res.attrs.get("source_revision", "") == code_revision()
+    runs = []
+    for rev in ("git a", "git b"):
+        r = Results(coords={"time": [date(2020, 1, 1)], "reach": ["r"]}, attrs={"source_revision": rev})
+        r.add("discharge", np.ones((1, 1)))
+        runs.append(r)
+    stacked = stack(runs, "scenario", ["one", "two"])
+    assert stacked.attrs["source_revision"] == "one=git a;two=git b"

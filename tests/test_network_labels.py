@@ -31,7 +31,8 @@ def _flat_results(net) -> Results:
 
 def _labels_on_lines(fig) -> list[str]:
     """The labels whose box holds a point of a drawn river (reaches and reservoirs' lines, sampled
-    every pixel or so along their centre lines)."""
+    every pixel or so along their centre lines), the box grown by just under half the reaches' line
+    width (6 pt): a label touching a line's edge counts."""
     ax = fig.axes[0]
     renderer = fig.canvas.get_renderer()
     segments = [s for c in ax.collections if isinstance(c, LineCollection) for s in c.get_segments()]
@@ -42,10 +43,11 @@ def _labels_on_lines(fig) -> list[str]:
         for a, b in itertools.pairwise(d):
             pts.append(a + np.linspace(0.0, 1.0, 400)[:, None] * (b - a))
     pts = np.concatenate(pts)
+    pad = 0.95 * 3.0 * fig.dpi / 72  # (px) just under half of 6 pt
     out = []
     for t in ax.texts:
         if t.get_text() and "\n" not in t.get_text():  # (the notes in the corner are not labels)
-            b = t.get_window_extent(renderer)
+            b = t.get_window_extent(renderer).padded(pad)
             if ((pts[:, 0] > b.x0) & (pts[:, 0] < b.x1) & (pts[:, 1] > b.y0) & (pts[:, 1] < b.y1)).any():
                 out.append(t.get_text())
     return out
