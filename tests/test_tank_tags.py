@@ -18,15 +18,17 @@ def _step(m0, a_in, v0, v1, dt=3600.0, q_out=2.0, settling_area=50.0, rate=1e-6)
     return tank_apply(m0, a_in, v0, v1, dt, tau, q_out, removal, o, beta, decay)
 
 
-@pytest.mark.parametrize(("v0", "v1"), [(1e4, 1.2e4), (1e4, 10.0)])  # filling; draining to almost empty
-def test_tags_add_up_where_one_enters_below_zero(v0, v1):
+# filling; draining to almost empty; draining faster than the outflow, no settling (beta < 0: the
+# solution's second form, whose end concentration the old code also clamped)
+@pytest.mark.parametrize(("v0", "v1", "settling"), [(1e4, 1.2e4, 50.0), (1e4, 10.0, 50.0), (1e4, 10.0, 0.0)])
+def test_tags_add_up_where_one_enters_below_zero(v0, v1, settling):
     """Tags (1 g, -0.05 g/s) and (100 g, 0.2 g/s): each output of the sum is the sum of the outputs to
     round-off (1e-12 of the mass the step handles, ``m0 + |a_in| dt`` of the larger tag: the end mass is
     that less what left, a difference of such masses; measured 1e-15 of it).  The first tag's integral
     is below 0, which the old clamp set to 0 (its outflow then 0: the tags' outflows no longer added
     up)."""
-    a, b = _step(1.0, -0.05, v0, v1), _step(100.0, 0.2, v0, v1)
-    both = _step(101.0, 0.15, v0, v1)
+    a, b = _step(1.0, -0.05, v0, v1, settling_area=settling), _step(100.0, 0.2, v0, v1, settling_area=settling)
+    both = _step(101.0, 0.15, v0, v1, settling_area=settling)
     assert a[3] < 0.0
     scale = 100.0 + 0.2 * 3600.0
     for x, y, z in zip(a, b, both, strict=True):
