@@ -174,6 +174,15 @@ def _line_points(ax, segments, spacing_px: float = 3.0) -> np.ndarray:
     return np.concatenate(pts)
 
 
+def _place(ann, home, side: int, step: int, renderer):
+    """Put annotation ``ann`` at one of :data:`_LABEL_PLACES` (``home``: its first offset, points, and
+    alignment) and return its box there (display coordinates)."""
+    (x0, y0), ha = home
+    ann.xyann = (side * x0, y0 + 10 * step)
+    ann.set_ha(ha if side == 1 else _MIRRORED.get(ha, ha))
+    return ann.get_window_extent(renderer)
+
+
 def _separate_labels(fig, labels, segments=(), line_width_pt: float = 6.0) -> None:
     """Place each annotation of ``labels`` off the labels placed before it and off the drawn lines
     ``segments`` (data coordinates, ``line_width_pt`` wide): the first of :data:`_LABEL_PLACES` clear
@@ -187,12 +196,10 @@ def _separate_labels(fig, labels, segments=(), line_width_pt: float = 6.0) -> No
     pad = line_width_pt / 2 * fig.dpi / 72  # (px) half the line's width around its centre line
     placed: list = []
     for ann in labels:
-        (x0, y0), ha = ann.xyann, ann.get_ha()
+        home = ann.xyann, ann.get_ha()
         free_of_labels = None
         for side, step in _LABEL_PLACES:
-            ann.xyann = (side * x0, y0 + 10 * step)
-            ann.set_ha(ha if side == 1 else _MIRRORED.get(ha, ha))
-            box = ann.get_window_extent(renderer)
+            box = _place(ann, home, side, step, renderer)
             if any(box.overlaps(b) for b in placed):
                 continue
             free_of_labels = free_of_labels or (side, step)
@@ -201,10 +208,7 @@ def _separate_labels(fig, labels, segments=(), line_width_pt: float = 6.0) -> No
             if not inside.any():
                 break
         else:
-            side, step = free_of_labels or (1, 0)
-            ann.xyann = (side * x0, y0 + 10 * step)
-            ann.set_ha(ha if side == 1 else _MIRRORED.get(ha, ha))
-            box = ann.get_window_extent(renderer)
+            box = _place(ann, home, *(free_of_labels or (1, 0)), renderer)
         placed.append(box)
 
 
