@@ -29,7 +29,7 @@ def read_ids(path, ds, dim: str) -> list[str]:
     """The string ids of coordinate ``dim`` (sections, reservoirs)."""
     var = ds.variables[dim]
     raw = var[:]
-    if var.dtype == "S1" or (hasattr(raw, "dtype") and raw.dtype.kind == "S" and raw.ndim == 2):
+    if hasattr(raw, "dtype") and raw.dtype.kind == "S" and raw.ndim == 2:  # characters not yet joined
         import netCDF4
 
         raw = netCDF4.chartostring(raw)

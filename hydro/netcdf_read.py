@@ -43,3 +43,17 @@ def open_dataset(path: str | Path):
     if not data.startswith(SIGNATURES):  # not netCDF (or an HDF5 user block): the library's own error
         return netCDF4.Dataset(path, "r")
     return netCDF4.Dataset(str(path), "r", memory=data)
+
+
+def is_text(var) -> bool:
+    """Whether the netCDF variable ``var`` reads as strings: a string variable (netCDF-4), or a
+    character array with an ``_Encoding`` that netCDF4 turns into strings (how xarray writes strings
+    to ``NETCDF4_CLASSIC`` and ``NETCDF3`` files)."""
+    return var.dtype is str or (getattr(var.dtype, "kind", "") == "S" and hasattr(var, "_Encoding"))
+
+
+def logical_dims(var) -> tuple[str, ...]:
+    """The dimensions of the values ``var`` reads as: a character array (:func:`is_text`, not a
+    netCDF-4 string) without its last dimension, the characters of each string."""
+    dims = tuple(var.dimensions)
+    return dims[:-1] if is_text(var) and var.dtype is not str else dims

@@ -17,6 +17,7 @@ import numpy as np
 from hydro.aux_coordinates import aux_coordinates, is_aux_coordinate
 from hydro.errors import HydroError, suggest
 from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, write_results
+from hydro.netcdf_read import is_text, logical_dims
 from hydro.run_attributes import id_values
 from hydro.variables import COORDINATE_ATTRS, Variable, variable, variable_names
 
@@ -311,7 +312,7 @@ def _read(nc, path: Path) -> Results:
                                  "use 'days since YYYY-MM-DD' (is this a hydro results file?)")
             start = date.fromisoformat(units.split("since")[1].strip()[:10])
             coords["time"] = [start + timedelta(days=round(float(x))) for x in var[:]]
-        elif var.dtype is str:
+        elif is_text(var):
             coords[dim] = [str(v) for v in var[:]]
         else:
             coords[dim] = [int(v) for v in var[:]]
@@ -323,14 +324,14 @@ def _read(nc, path: Path) -> Results:
         tb = np.asarray(nc.variables[bounds_name][:], dtype=float)
         res.time_bounds = ([start + timedelta(days=round(float(x))) for x in tb[:, 0]],
                            [start + timedelta(days=round(float(x))) for x in tb[:, 1]])
-    res.leading = stacked_dims(res, ((n, tuple(v.dimensions)) for n, v in nc.variables.items()
+    res.leading = stacked_dims(res, ((n, logical_dims(v)) for n, v in nc.variables.items()
                                      if n not in nc.dimensions))
     known = set(variable_names(res.constituents))
     for name, var in nc.variables.items():
-        if name in nc.dimensions or name == bounds_name or is_aux_coordinate(name, var.dimensions):
+        if name in nc.dimensions or name == bounds_name or is_aux_coordinate(name, logical_dims(var)):
             continue
-        if name in known and tuple(var.dimensions) != res.dims(name):
-            raise HydroError(f"{path}: variable '{name}' has dimensions {tuple(var.dimensions)}, where hydro writes "
+        if name in known and logical_dims(var) != res.dims(name):
+            raise HydroError(f"{path}: variable '{name}' has dimensions {logical_dims(var)}, where hydro writes "
                              f"{res.dims(name)} (was the file reshaped, e.g. resampled with xarray?); open it "
                              "with xarray.open_dataset, which takes any shape")
         values = var[:]

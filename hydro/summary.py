@@ -225,12 +225,12 @@ def describe_results(path: Path) -> str:
     """A results file: what produced it, its period, dimensions, every variable with its
     units and dimensions, and the global attributes wrapped to :data:`WIDTH` columns."""
     from hydro.aux_coordinates import is_aux_coordinate
-    from hydro.netcdf_read import open_dataset
+    from hydro.netcdf_read import logical_dims, open_dataset
     from hydro.results import load_results
 
     res = load_results(path)  # refuses files hydro did not write, with the reason
     with open_dataset(path) as nc:
-        meta = {name: (str(getattr(v, "units", "")), str(getattr(v, "long_name", "")), tuple(v.dimensions),
+        meta = {name: (str(getattr(v, "units", "")), str(getattr(v, "long_name", "")), logical_dims(v),
                        tuple(v.shape)) for name, v in nc.variables.items() if name not in nc.dimensions}
     labels = [name for name, m in meta.items() if is_aux_coordinate(name, m[2])]  # what each element is
     meta = {name: m for name, m in meta.items() if name not in labels}
