@@ -22,7 +22,11 @@ RELEASED_SHARE = 0.9
 def release_notes(run) -> None:
     """Add to each scenario's ``notes`` (printed by ``hydro scenarios``) every year in which an
     ``ecological_release`` measure's reservoir let out less than :data:`RELEASED_SHARE` of the extra
-    volume the measure is billed for, against the baseline's release (m3)."""
+    volume the measure is billed for, against the baseline's release (m3).  Of a year the run covers
+    in part, the volume of the days run (the raise is the same every day of a year, and the cost counts
+    that share of the year: :func:`hydro.scenarios.kept_out.year_fractions`)."""
+    from hydro.scenarios.kept_out import year_fractions
+
     base = run.results[0]
     if "reservoir_release" not in base.data:
         return
@@ -35,15 +39,17 @@ def release_notes(run) -> None:
             rid = measure.strings["reservoir"]
             k = list(base.coords["reservoir"]).index(rid)
             grew = (res.data["reservoir_release"][:, k] - base.data["reservoir_release"][:, k]) * SECONDS_PER_DAY
-            asked = sum(q for (m, _), q in comp.quantity.items() if m == mid)
+            covered = year_fractions(base.dates, comp.years)
+            asked = sum(q for (m, _), q in comp.quantity.items() if m == mid) * covered
             for j, year in enumerate(comp.years):
                 in_year = days == year
                 if not in_year.any() or asked[j] <= 0:
                     continue
                 out = float(grew[in_year].sum())
                 if out < RELEASED_SHARE * asked[j]:
+                    part = "" if covered[j] == 1.0 else f" over the {int(in_year.sum())} days of it run"
                     comp.notes.append(
                         f"measure {mid}: {year}: {rid} let out {max(out, 0.0):.3g} m3 more than the baseline of "
-                        f"the {asked[j]:.3g} m3 the measure's cost counts ({max(out, 0.0) / asked[j]:.0%}): the "
-                        "reservoir ran short of the new minimum (ecological_min_unmet_days) or already released "
-                        "more than it")
+                        f"the {asked[j]:.3g} m3 the measure's cost counts{part} ({max(out, 0.0) / asked[j]:.0%}): "
+                        "the reservoir ran short of the new minimum (ecological_min_unmet_days) or already "
+                        "released more than it")
