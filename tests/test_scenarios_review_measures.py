@@ -243,3 +243,42 @@ def test_a_manure_measure_that_keeps_nothing_out_says_so(tmp_path):
     assert [n for n in comp.notes if "managed_loss_fraction" in n and "unmanaged cattle excreta" in n], comp.notes
     comp = _compile(tmp_path, manure(0.02))
     assert not comp.notes
+
+
+def afforest(share):
+    return f"""
+[[measures]]
+id = "a"
+kind = "afforestation"
+where = "all"
+years = [2002, 2002]
+from_class = "cropland"
+to_class = "forest"
+converted_share = {share}
+to_emc_mg_per_l = 1.0
+[measures.costs]
+capital_yuan_per_unit = 100.0
+[[scenarios]]
+id = "s"
+measures = ["a"]
+"""
+
+
+def test_afforestation_asking_more_than_the_cropland_says_where_it_was_cut(tmp_path):
+    """``converted_share`` is a share of the subbasin's area; where it exceeds the cropland there, all
+    the cropland is converted (what the cost counts) and a note names those subbasins (found in review,
+    2026-12-05: 0.95 asked, about 15 % of the area converted, without a word)."""
+    info = BasinInfo.load(WATERSHED)
+    crop = {info.ids[i]: info.sources(i)["land_use"]["cropland"]["share"] for i in range(len(info.ids))
+            if "cropland" in info.sources(i).get("land_use", {})}
+    assert min(crop.values()) < 0.3 < max(crop.values())  # (the case: some subbasins short of 0.3, some not)
+    comp = _compile(tmp_path, afforest(0.3))
+    short = sorted(k for k, v in crop.items() if v < 0.3)
+    notes = [n for n in comp.notes if n.startswith("a: converted_share 0.3 ")]
+    assert len(notes) == 1 and f"in {len(short)} subbasin(s): " in notes[0], comp.notes
+    assert all(f"{k} ({crop[k]:.3g})" in notes[0] for k in short)
+    assert not any(f"{k} (" in notes[0] for k in crop if k not in short)
+    area = {info.ids[i]: info.area_km2[i] for i in range(len(info.ids))}
+    hectares = sum(min(0.3, v) * area[k] * 100.0 for k, v in crop.items())  # the cut applied: what is costed
+    np.testing.assert_allclose(comp.cost().sum(), 100.0 * hectares, rtol=1e-12)
+    assert not _compile(tmp_path, afforest(min(crop.values()))).notes

@@ -14,7 +14,8 @@ class Afforestation(MeasureKind):
     kind = "afforestation"
     unit = "ha converted"
     effect = ("land_use shares: from_class -> base - d, to_class -> base + d, "
-              "d = f * converted_share (or f * fraction_of_class * from share in the first year)")
+              "d = f * converted_share (or f * fraction_of_class * from share in the first year), at most "
+              "the from_class share")
     numbers = (Number("converted_share", 0.0, 1.0, required=False),
                Number("fraction_of_class", 0.0, 1.0, required=False),
                Number("to_emc_mg_per_l", 0.0, None, required=False))
@@ -35,6 +36,7 @@ class Afforestation(MeasureKind):
         present = {c for i in subs for c in info.sources(i).get("land_use", {})}
         if src not in present:
             raise comp.unknown(m, "from_class", "land-use class", src, present)
+        short = {}  # subbasin: the least share of its area left in from_class, where less than asked
         for i in subs:
             lu = info.sources(i).get("land_use", {})
             if src not in lu:
@@ -42,6 +44,8 @@ class Afforestation(MeasureKind):
             s0 = state.get(i, ("land_use", src, "share"), lu[src].get("share"))
             if "converted_share" in num:
                 d = np.minimum(f * num["converted_share"], s0)
+                if np.any(f * num["converted_share"] > s0):
+                    short[info.ids[i]] = float(np.min(s0[f * num["converted_share"] > s0]))
             else:
                 start = min(int(np.searchsorted(state.years, m.years[0])), len(s0) - 1)
                 d = np.minimum(f * num["fraction_of_class"] * s0[start], s0)
@@ -57,6 +61,13 @@ class Afforestation(MeasureKind):
                 t0 = np.zeros(len(f))
             state.set(i, ("land_use", dst, "share"), t0 + d)
             out[i] = d * info.area_km2[i] * 100.0
+        if short:
+            where = ", ".join(f"{k} ({v:.3g})" for k, v in sorted(short.items()))
+            comp.notes.append(
+                f"{m.id}: converted_share {num['converted_share']:g} of the subbasin area is more than the "
+                f"{src} there in {len(short)} subbasin(s): {where} (the least {src} share of the area, in a year "
+                f"the measure acts); all of it converted there, which the cost and N count (give a smaller "
+                "converted_share, or fraction_of_class: a share of the class)")
         return out
 
 
