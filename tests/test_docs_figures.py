@@ -326,6 +326,8 @@ SLOW_FIGURES = [
            "and `agriculture` {} kg at {} yuan/kg ({} net).", "guanting_scenarios",
            lambda r: kept_out(r, "all_measures", KEPT, PER_KG, NET, HELD)
            + kept_out(r, "agriculture", KEPT, PER_KG, NET), GUANTING_SCENARIOS),
+    Figure("docs/scenarios.md", "total to today's {} kg, {} kg held, {} yuan/kg net of it", "guanting_scenarios",
+           lambda r: kept_out(r, "land_and_water", KEPT, HELD, NET), GUANTING_SCENARIOS),
 ]
 
 

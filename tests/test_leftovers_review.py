@@ -250,7 +250,8 @@ def test_the_incentives_and_gep_csv_keep_every_yuan():
            "net_gain_yuan": -2_897_549.0 - 274_778_879.25, "n_kept_out_kg": 154_643.87654321,
            "paid_per_kg_kept_out_yuan": 106_830_549.0 / 154_643.87654321,
            "paid_change_per_kg_kept_out_yuan": np.float64(2_897_549.0 / 154_643.87654321),
-           "n_kept_out_in_storage_kg": float("nan"), "complete": True, "n_kept_out_on_land_kg": float("nan")}
+           "n_kept_out_in_storage_kg": float("nan"), "complete": True, "n_kept_out_on_land_kg": float("nan"),
+           "in_force": True}
     buf = io.StringIO()
     write_incentives_csv([row], buf)
     (back,) = csv.DictReader(io.StringIO(buf.getvalue()))

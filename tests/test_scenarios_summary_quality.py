@@ -54,15 +54,22 @@ def test_every_parameter_changes_at_the_agreement_sections(scenarios_nc):
 
 
 def test_the_load_is_the_flow_weighted_mean_times_the_volume(scenarios_nc):
+    """Over the agreement's years in the run (phase 1: 2018-2020 of a 2017-2020 run), the years its
+    payments judge (found in review, 2026-12-05: the whole run's mean beside them read as theirs)."""
     rows = quality_effects(scenarios_nc, PHASE1)
     s = read_series(scenarios_nc, scenario="baseline")
-    c = np.concatenate([s.monthly("gubeikou", "tp", y) for y in s.years])
-    v = np.concatenate([s.monthly("gubeikou", "flow", y) for y in s.years])
-    days = (date(2020, 12, 31) - date(2017, 1, 1)).days + 1
-    # mg/L = g/m3; x m3 = g; / 1e3 = kg; over the run's days
+    judged = [y for y in s.years if 2018 <= y <= 2020]
+    assert s.years[0] == 2017 and judged == [2018, 2019, 2020]
+    c = np.concatenate([s.monthly("gubeikou", "tp", y) for y in judged])
+    v = np.concatenate([s.monthly("gubeikou", "flow", y) for y in judged])
+    days = (date(2020, 12, 31) - date(2018, 1, 1)).days + 1
+    # mg/L = g/m3; x m3 = g; / 1e3 = kg; over the judged years' days
     expected = float(np.sum(c * v) / 1e3 / days)
-    got = _row(rows, scenario="baseline", quantity="mean_load", location="gubeikou", parameter="tp")["value"]
-    assert got == pytest.approx(expected, rel=1e-12)
+    row = _row(rows, scenario="baseline", quantity="mean_load", location="gubeikou", parameter="tp")
+    assert row["value"] == pytest.approx(expected, rel=1e-12) and row["year"] == "2018-2020"
+    mean = _row(rows, scenario="baseline", quantity="mean_concentration", location="gubeikou", parameter="tp")
+    assert mean["value"] == pytest.approx(float(np.nanmean(c)), rel=1e-12) and mean["year"] == "2018-2020"
+    assert "(mean over 2018-2020, the agreement's years in the run;" in format_effects(rows)
 
 
 def test_the_quality_part_of_each_payment(scenarios_nc):
@@ -166,3 +173,35 @@ def test_compensate_scenarios_prints_the_effects_and_json_quality(tmp_path):
     assert {r["quantity"] for r in rows} == {"mean_concentration", "mean_load", "quality_payment"}
     assert {r["location"] for r in rows if r["quantity"] != "quality_payment"} == {"border"}
     assert {r["scenario"] for r in rows} == set(run.names)
+
+
+def test_years_outside_the_agreements_period_are_not_in_force(tmp_path):
+    """A year the agreement does not cover pays nothing: its rows say so (``in_force`` false, "not in
+    force" in the text) rather than showing a payment of 0, and its net gain is minus the cost (found in
+    review, 2026-12-05: the README's ``period=[2013,2017]`` printed 2000-2012 as payments of 0)."""
+    import json
+
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+    from hydro.scenarios import write_scenarios
+
+    scen = ROOT / "configs/scenarios/watershed.toml"
+    run = run_scenarios(ROOT / "configs/examples/watershed", scen, date(2001, 1, 1), date(2002, 12, 31),
+                        scenarios=["baseline", "all_measures"])
+    out = write_scenarios(run, tmp_path / "scen.nc") or tmp_path / "scen.nc"
+    (tmp_path / "a.toml").write_text(AGREEMENT, encoding="utf-8")
+    args = ["compensate", "--scenarios", str(out), str(tmp_path / "a.toml"), "--scenario-file", str(scen),
+            "--set", "period=[2001,2001]"]
+    rows = json.loads(CliRunner().invoke(main, [*args, "--json"]).stdout)
+    assert {r["year"] for r in rows} == {2001, 2002}
+    assert all(r["in_force"] == (r["year"] == 2001) for r in rows)
+    for r in rows:
+        if r["year"] == 2002:
+            assert r["received_yuan"] == 0 and r["net_gain_yuan"] == -r["measure_cost_yuan"]
+    assert any(r["year"] == 2002 and r["measure_cost_yuan"] > 0 for r in rows)  # (a cost the agreement does not meet)
+    text = CliRunner().invoke(main, args).stdout
+    lines = [ln for ln in text.splitlines() if ln.startswith(("baseline ", "all_measures "))]
+    assert lines and all(("not in force" in ln) == (" 2002 " in ln) for ln in lines)
+    assert "received yuan" in text and "net gain yuan" in text
+    assert "not in force: a year outside the agreement's period" in text

@@ -47,6 +47,10 @@ One row per scenario, year and party:
     the year minus the scenario's (:func:`hydro.scenarios.kept_out.land_storage_end`; both start
     alike); not part of ``n_kept_out_kg``; summed over the years it is the summary's
     ``n_kept_out_on_land``; empty for a file without the stores' daily values.
+``in_force`` (added 2026-12-05, before ``complete``)
+    False for a year outside the agreement's ``period`` (as ``--set period=`` gives it): the
+    agreement pays nothing then (``received_yuan`` 0), while the measures' cost still counts; the
+    text table prints "not in force" there rather than a payment of 0.
 ``complete``
     False when an amount the row's received or baseline figure sums was undetermined
     or incomplete (:func:`hydro.compensation.totals`: e.g. a first year's rule against
@@ -71,7 +75,7 @@ from hydro.scenarios.kept_out import costs_of_days_run, counted_by_year, counted
 
 COLUMNS = ("scenario", "year", "party", "received_yuan", "received_change_yuan", "measure_cost_yuan",
            "net_gain_yuan", "n_kept_out_kg", "paid_per_kg_kept_out_yuan", "paid_change_per_kg_kept_out_yuan",
-           "n_kept_out_in_storage_kg", "n_kept_out_on_land_kg", "complete")
+           "n_kept_out_in_storage_kg", "n_kept_out_on_land_kg", "in_force", "complete")
 
 
 def party_of_subbasins(parties: dict, ids, county, province, drains_to) -> list[str]:
@@ -167,6 +171,7 @@ def incentives(scenario_results_path, agreement, scenario_file=None, skip_unavai
                              "paid_change_per_kg_kept_out_yuan":
                                  ((base - got) / kept) if (min(got, base) < 0 and kept > 0) else float("nan"),
                              "complete": not ({(sid, y, p), ("baseline", y, p)} & incomplete),
+                             "in_force": agreement.period[0] <= y <= agreement.period[1],
                              "year_part": partial.get(y, "")})
     return rows
 
@@ -226,15 +231,16 @@ def write_incentives_csv(rows: list[dict], out, overwrite: bool = False) -> None
 
 
 def format_incentives(rows: list[dict]) -> str:
-    """Plain-text table of the incentive rows."""
-    head = f"{'scenario':20s} {'year':>4s} {'party':22s} {'received':>14s} {'vs baseline':>14s} " \
-           f"{'measure cost':>14s} {'net gain':>14s} {'N kept out kg':>14s}"
+    """Plain-text table of the incentive rows (yuan)."""
+    head = f"{'scenario':20s} {'year':>4s} {'party':22s} {'received yuan':>14s} {'vs baseline':>14s} " \
+           f"{'measure cost':>14s} {'net gain yuan':>14s} {'N kept out kg':>14s}"
     lines = [head]
     partial = {r["year"]: r.get("year_part") for r in rows if r.get("year_part")}
     for r in rows:
         year = f"{r['year']}*" if r["year"] in partial else f"{r['year']} "
-        lines.append(f"{r['scenario']:20s} {year:5s}{r['party']:22s} {r['received_yuan']:14,.0f} "
-                     f"{r['received_change_yuan']:14,.0f} {r['measure_cost_yuan']:14,.0f} "
+        paid = (f"{r['received_yuan']:14,.0f} {r['received_change_yuan']:14,.0f}" if r.get("in_force", True)
+                else f"{'not in force':>14s} {'-':>14s}")
+        lines.append(f"{r['scenario']:20s} {year:5s}{r['party']:22s} {paid} {r['measure_cost_yuan']:14,.0f} "
                      f"{r['net_gain_yuan']:14,.0f} {r['n_kept_out_kg']:14,.0f}"
                      + ("" if r.get("complete", True) else " !"))
     if partial:
@@ -243,6 +249,9 @@ def format_incentives(rows: list[dict]) -> str:
     if len({r["party"] for r in rows}) > 1:
         lines.append("N kept out kg: the scenario's that year, the same on each party's row (not to be added up "
                      "over parties)")
+    if not all(r.get("in_force", True) for r in rows):
+        lines.append("not in force: a year outside the agreement's period; it pays nothing then, and the net gain is "
+                     "minus the measures' cost")
     if not all(r.get("complete", True) for r in rows):
         lines.append("! an amount of the row (scenario or baseline) was undetermined and counts as 0 (e.g. a rule "
                      "against the year before the run); `hydro compensate` on the scenario lists it")

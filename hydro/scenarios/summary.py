@@ -516,14 +516,14 @@ def _scenario_names(path: Path) -> list[str]:
         return [s.decode() if isinstance(s, bytes) else str(s) for s in np.ravel(ds.variables["scenario"][:])]
 
 
-def _series_means(series, place: str, parameter: str, load: bool) -> tuple[float, float]:
-    """(mean of the monthly means (mg/L), mean load (kg/d) or NaN) over the months with values."""
+def _series_means(series, place: str, parameter: str, load: bool, years) -> tuple[float, float]:
+    """(mean of the monthly means (mg/L), mean load (kg/d) or NaN) over the months of ``years`` with values."""
     import calendar
 
     from hydro.monitoring import FLOW
 
     conc, volume, days = [], [], []
-    for year in series.years:
+    for year in years:
         c = series.monthly(place, parameter, year)
         v = series.monthly(place, FLOW, year)
         for m in range(12):
@@ -568,15 +568,16 @@ def quality_effects(scenarios_path, agreement, skip_unavailable: bool = False) -
     Returns
     -------
     list of dict with keys :data:`EFFECT_COLUMNS`
-        ``mean_concentration`` (mg L-1): the mean of the monthly means over the run at
+        ``mean_concentration`` (mg L-1): the mean of the monthly means over the agreement's years in the run at
         each section and reservoir the agreement names, per parameter the series
         carries; ``mean_load`` (kg d-1): the load through each of those sections
         (monthly flow-weighted mean x volume; not for reservoirs); ``quality_payment``
         (yuan): the signed sum of the quality components (``quality_class``,
         ``tn_reduction``, ``target`` on a concentration) per year, payer, payee and
         parameter, and over all parameters (``parameter = "all"``).  ``value`` is the
-        scenario's, ``change`` the scenario's minus the baseline's; ``year`` is
-        ``"all"`` for run means.
+        scenario's, ``change`` the scenario's minus the baseline's; ``year`` is, for the means, the
+        span of the agreement's years in the run (``"2013-2016"``): the years its payments judge, not
+        the whole run.
 
     Raises
     ------
@@ -600,6 +601,8 @@ def quality_effects(scenarios_path, agreement, skip_unavailable: bool = False) -
         evaluated[sid] = (series, evaluate(agreement, series, skip_unavailable=skip_unavailable))
     base = "baseline" if "baseline" in names else names[0]
     base_series, base_payments = evaluated[base]
+    years = [y for y in base_series.years if agreement.period[0] <= y <= agreement.period[1]]
+    span = f"{years[0]}-{years[-1]}" if years else "none"  # (evaluate refuses a series outside the period)
     base_parts = _quality_parts(base_payments)
     rows: list[dict] = []
 
@@ -614,11 +617,11 @@ def quality_effects(scenarios_path, agreement, skip_unavailable: bool = False) -
             for p in PARAMETERS:
                 if not series.has(loc, p):
                     continue
-                c, load = _series_means(series, loc, p, loc not in lakes)
-                cb, load_b = _series_means(base_series, loc, p, loc not in lakes)
-                add(sid, "mean_concentration", loc, p, "all", "", "", c, cb, "mg L-1")
+                c, load = _series_means(series, loc, p, loc not in lakes, years)
+                cb, load_b = _series_means(base_series, loc, p, loc not in lakes, years)
+                add(sid, "mean_concentration", loc, p, span, "", "", c, cb, "mg L-1")
                 if loc not in lakes:
-                    add(sid, "mean_load", loc, p, "all", "", "", load, load_b, "kg d-1")
+                    add(sid, "mean_load", loc, p, span, "", "", load, load_b, "kg d-1")
         parts = _quality_parts(payments)
         for key in sorted(set(parts) | set(base_parts), key=lambda k: (k[0], k[1], k[2], k[3] == "all", k[3])):
             year, payer, payee, p = key
@@ -641,8 +644,10 @@ def format_effects(rows: list[dict]) -> str:
         width = int("".join(c for c in fmt.split(".")[0].split(",")[0] if c.isdigit()) or 0)
         return f"{'-':>{width}}" if not np.isfinite(v) else format(v, fmt)
 
-    out = ["Effect on each parameter at the agreement's sections (run mean; change against the baseline)"]
     means = [r for r in rows if r["quantity"] in ("mean_concentration", "mean_load")]
+    spans = sorted({str(r["year"]) for r in means})
+    over = f"mean over {', '.join(spans)}, the agreement's years in the run" if spans else "mean"
+    out = [f"Effect on each parameter at the agreement's sections ({over}; change against the baseline)"]
     if not means:
         out.append("  (the results carry no parameter at the agreement's sections)")
     keyed = {(r["scenario"], r["location"], r["parameter"], r["quantity"]): r for r in means}
