@@ -656,3 +656,40 @@ def test_skip_unavailable_leaves_out_parameters_without_data(tmp_path):
     assert unavailable(a, series) == [("quality_class[0].parameters", "s", "tp")]
     payments = evaluate(a, series, skip_unavailable=True)
     assert payments and {p.parameter for p in payments} == {"codmn"}
+
+
+def test_a_payment_cut_by_its_rules_cap_says_so(tmp_path):
+    """A line at ``max_yuan`` or ``min_yuan`` says what the formula gave (its note; "capped" in the text
+    table, and the lines listed after the nets): such a payment does not follow the water beyond the cap
+    (found in review, 2026-12-05: Miyun's 2016 TN rewards at their 10 M cap at 4 of 5 sections, unsaid)."""
+    a = agreement(tmp_path, """
+[[quantity]]
+section = "a"
+baseline_m3 = 1e8
+reward_per_m3_above_yuan = 0.5
+penalty_per_m3_below_yuan = 0.2
+max_yuan = 5e6
+min_yuan = -1e7
+
+[[quality_class]]
+section = "a2"
+parameter = "codmn"
+target_class = "III"
+penalty_per_class_yuan = 1e6
+min_yuan = -1.5e6
+""")
+    series = SectionSeries(2019, {"a": {"flow": monthly(1e7, 5e6)}, "a2": {"codmn": monthly(2.0, 10.0)}})
+    pay = evaluate(a, series)
+    capped = {(p.year, p.component): p.note for p in pay if "capped at" in p.note}
+    # quantity 2019: 1e7 capped at 5e6; 2020: -8e6 inside [-1e7, 5e6]. CODMn 2020 class IV (10 mg/L, limit
+    # 6 for III and 10 for IV): 12 months x -1e6 = -1.2e7, held at -1.5e6; 2019 class I, no amount
+    assert set(capped) == {(2019, "quantity"), (2020, "quality_class")}
+    assert capped[(2019, "quantity")].endswith("; capped at max_yuan 5,000,000 (the formula gives 10,000,000)")
+    assert capped[(2020, "quality_class")].endswith(
+        "; capped at min_yuan -1,500,000 (the formula gives -12,000,000)")
+    text = format_payments(pay)
+    flagged = [ln for ln in text.splitlines() if ln.startswith(("2019", "2020")) and ln.endswith("capped")]
+    assert len(flagged) == 2
+    listed = text.split("lines at a cap of their rule")[1]
+    assert "2019 a quantity flow: " in listed and "2020 a2 quality_class codmn: " in listed
+    assert "capped" not in format_payments([p for p in pay if "capped at" not in p.note])

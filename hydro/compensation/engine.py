@@ -16,7 +16,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from hydro.compensation.payments import STRIVE_FOR, Payment
+from hydro.compensation.payments import CAPPED, STRIVE_FOR, Payment
 from hydro.compensation.agreement import Agreement
 from hydro.compensation.direction import floor_lines, with_bounds
 from hydro.compensation.rules import (
@@ -226,9 +226,21 @@ _LABEL = {"annual_mean": "annual mean", "flow_normalised": "flow-normalised annu
 
 
 def _clip(amount: float, rule) -> float:
+    """``amount`` (yuan) clipped to the rule's ``[min_yuan, max_yuan]`` (NaN stays NaN)."""
     if math.isnan(amount):
         return amount
     return float(min(max(amount, rule.min_yuan), rule.max_yuan))
+
+
+def _clip_noted(amount: float, rule) -> tuple[float, str]:
+    """:func:`_clip`, and what it did for the payment's note: "" or "; capped at max_yuan ... (the
+    formula gives ...)" (a payment at its cap does not move with the water: an engineer reads a
+    figure that a better or worse year would leave as it is)."""
+    clipped = _clip(amount, rule)
+    if math.isnan(amount) or clipped == amount:
+        return clipped, ""
+    bound = "max_yuan" if amount > rule.max_yuan else "min_yuan"
+    return clipped, f"{CAPPED}{bound} {clipped:,.0f} (the formula gives {amount:,.0f})"
 
 
 def _payment(rule: Rule, year, section, parameter, amount, complete, note) -> Payment:
@@ -260,10 +272,10 @@ def _quantity(rule: QuantityRule, series: SectionSeries, year: int) -> list[Paym
             amount = math.nan
             note = "; ".join(x for x in ("annual volume undetermined", missing, base_note) if x)
         else:
-            amount = _clip(_linear(volume - base, rule.reward_per_m3_above_yuan,
-                                   rule.penalty_per_m3_below_yuan), rule)
+            amount, capped = _clip_noted(_linear(volume - base, rule.reward_per_m3_above_yuan,
+                                           rule.penalty_per_m3_below_yuan), rule)
             note = f"volume {volume:.6g} m3" + (f" (natural water: {moved:.6g} m3 transferred from outside left out)"
-                                                 if rule.water == "natural" else "") + f" vs {base_note}"
+                                                 if rule.water == "natural" else "") + f" vs {base_note}{capped}"
         out.append(_payment(rule, year, s, FLOW, amount, not missing and base_ok, note))
     return out
 
@@ -306,7 +318,7 @@ def _quality_class(rule: QualityClassRule, series: SectionSeries, year: int) -> 
             cls = water_class(p, values[ok], rule.waterbody)
             cin = water_class(p, inflow[ok], rule.waterbody) if inflow is not None else None
             amounts = _class_amounts(rule, cls, cin)
-            amount = _clip(float(amounts.sum()), rule)
+            amount, capped = _clip_noted(float(amounts.sum()), rule)
             if rule.evaluation == "annual":
                 note = f"annual mean {values[0]:.6g} mg/L: class {class_name(cls[0])}, target {target}"
                 if cin is not None:
@@ -316,6 +328,7 @@ def _quality_class(rule: QualityClassRule, series: SectionSeries, year: int) -> 
                 charged = [f"{m:02d}:{class_name(c)}" + (f"/in {class_name(ci)}" if cin is not None else "")
                            for m, c, ci, a in zip(months, cls, cin if cin is not None else cls, amounts) if a]
                 note = f"target {target}; months with amounts: " + (", ".join(charged) or "none")
+            note += capped
             if missing:
                 note += "; " + missing
             out.append(_payment(rule, year, s, p, amount, not missing, note))
@@ -335,8 +348,9 @@ def _tn_reduction(rule: TnReductionRule, series: SectionSeries, year: int) -> li
             amount = math.nan
             note = "; ".join(x for x in (f"{label} undetermined", missing, base_note) if x)
         else:
-            amount = _clip(_linear(base - mean, rule.reward_per_mg_per_l_yuan, rule.penalty_per_mg_per_l_yuan), rule)
-            note = f"{label} {mean:.6g} mg/L vs {base_note} (decrease {base - mean:.6g} mg/L)"
+            amount, capped = _clip_noted(_linear(base - mean, rule.reward_per_mg_per_l_yuan,
+                                           rule.penalty_per_mg_per_l_yuan), rule)
+            note = f"{label} {mean:.6g} mg/L vs {base_note} (decrease {base - mean:.6g} mg/L){capped}"
         out.append(_payment(rule, year, s, p, amount, not missing and base_ok, note))
     return out
 

@@ -120,6 +120,9 @@ def payments_to_csv(payments: list[Payment]) -> str:
 #: How the note of a "strive for" (``binding = false``) line begins: the engine writes it,
 #: the text table lists those notes (whether the term was met) beside the amounts of 0.
 STRIVE_FOR = "strive for (not binding, not paid"
+#: How a payment's note says the rule's ``max_yuan`` or ``min_yuan`` cut its amount
+#: (:func:`hydro.compensation.engine._clip_noted`); the text table flags those lines.
+CAPPED = "; capped at "
 
 #: The component of a one-way agreement's floor line (:mod:`hydro.compensation.direction`): it
 #: pays back a year's deductions beyond the rewards, so the rules never make the payee pay.
@@ -207,7 +210,8 @@ def format_payments(payments: list[Payment]) -> str:
     for p in payments:
         amount = ("unpublished" if p.component == "funding" else "undetermined") \
             if not math.isfinite(p.amount_yuan) else _yuan(p.amount_yuan)
-        flags = ("incomplete " if not p.complete else "") + ("assumed" if p.assumed else "")
+        flags = (("incomplete " if not p.complete else "") + ("assumed " if p.assumed else "")
+                 + ("capped" if CAPPED in p.note else ""))
         lines.append((str(p.year), p.section or "-", p.component, p.parameter or "-",
                       f"{p.payer} -> {p.payee}", amount, flags.strip()))
     widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]
@@ -224,7 +228,9 @@ def format_payments(payments: list[Payment]) -> str:
     out.extend(_direction(payments))
     for title, noted in (("incomplete lines:", [p for p in payments if not p.complete]),
                          ('"strive for" terms (0 yuan; whether each was met):',
-                          [p for p in payments if p.complete and p.note.startswith(STRIVE_FOR)])):
+                          [p for p in payments if p.complete and p.note.startswith(STRIVE_FOR)]),
+                         ("lines at a cap of their rule (max_yuan or min_yuan: the amount does not follow the water "
+                          "beyond it):", [p for p in payments if CAPPED in p.note])):
         if noted:
             out.append("")
             out.append(title)
