@@ -165,7 +165,7 @@ def amount_bounds(rule) -> tuple[float, float]:
     if isinstance(rule, TargetRule):  # a bonus, or the penalty with 0 to 12 failed months
         values = (rule.bonus_yuan, -rule.penalty_yuan, -rule.penalty_yuan - 12 * rule.penalty_per_failed_month_yuan)
         return min(values), max(values)
-    if isinstance(rule, (QuantityRule, TnReductionRule)):  # _linear: a gain at the reward, a loss at the penalty
+    if isinstance(rule, (QuantityRule, TnReductionRule)):  # amounts.linear: a gain at the reward, a loss at the penalty
         rate = rule.reward_per_m3_above_yuan if isinstance(rule, QuantityRule) else rule.reward_per_mg_per_l_yuan
         penalty = rule.penalty_per_m3_below_yuan if isinstance(rule, QuantityRule) else rule.penalty_per_mg_per_l_yuan
         rays = [_ray(rate, 1.0), _ray(penalty, -1.0)]

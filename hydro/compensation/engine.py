@@ -16,9 +16,10 @@ from dataclasses import replace
 
 import numpy as np
 
-from hydro.compensation.payments import CAPPED, STRIVE_FOR, Payment
 from hydro.compensation.agreement import Agreement
+from hydro.compensation.amounts import class_amounts, clip_noted, linear
 from hydro.compensation.direction import floor_lines, with_bounds
+from hydro.compensation.payments import STRIVE_FOR, Payment
 from hydro.compensation.rules import (
     Baseline,
     QualityClassRule,
@@ -225,34 +226,11 @@ def _annual_value(rule: TnReductionRule | TargetRule, series: SectionSeries, sec
 _LABEL = {"annual_mean": "annual mean", "flow_normalised": "flow-normalised annual mean"}
 
 
-def _clip(amount: float, rule) -> float:
-    """``amount`` (yuan) clipped to the rule's ``[min_yuan, max_yuan]`` (NaN stays NaN)."""
-    if math.isnan(amount):
-        return amount
-    return float(min(max(amount, rule.min_yuan), rule.max_yuan))
-
-
-def _clip_noted(amount: float, rule) -> tuple[float, str]:
-    """:func:`_clip`, and what it did for the payment's note: "" or "; capped at max_yuan ... (the
-    formula gives ...)" (a payment at its cap does not move with the water: an engineer reads a
-    figure that a better or worse year would leave as it is)."""
-    clipped = _clip(amount, rule)
-    if math.isnan(amount) or clipped == amount:
-        return clipped, ""
-    bound = "max_yuan" if amount > rule.max_yuan else "min_yuan"
-    return clipped, f"{CAPPED}{bound} {clipped:,.0f} (the formula gives {amount:,.0f})"
-
-
 def _payment(rule: Rule, year, section, parameter, amount, complete, note) -> Payment:
     # + 0.0: a zero amount is never -0.0 (a failed target without a penalty, a missed class
     # without a price), which the table would print as "-0" and JSON as -0.0
     return Payment(year, section, rule.kind, parameter, rule.payer, rule.payee, float(amount) + 0.0,
                    bool(complete), rule.assumed, rule.where, note)
-
-
-def _linear(delta: float, reward: float, penalty: float) -> float:
-    """``delta * reward`` for a gain (delta >= 0), ``delta * penalty`` (negative) for a loss."""
-    return (delta * reward if delta >= 0 else delta * penalty) + 0.0  # never -0.0
 
 
 # -- rules ---------------------------------------------------------------------
@@ -272,28 +250,12 @@ def _quantity(rule: QuantityRule, series: SectionSeries, year: int) -> list[Paym
             amount = math.nan
             note = "; ".join(x for x in ("annual volume undetermined", missing, base_note) if x)
         else:
-            amount, capped = _clip_noted(_linear(volume - base, rule.reward_per_m3_above_yuan,
+            amount, capped = clip_noted(linear(volume - base, rule.reward_per_m3_above_yuan,
                                            rule.penalty_per_m3_below_yuan), rule)
             note = f"volume {volume:.6g} m3" + (f" (natural water: {moved:.6g} m3 transferred from outside left out)"
                                                  if rule.water == "natural" else "") + f" vs {base_note}{capped}"
         out.append(_payment(rule, year, s, FLOW, amount, not missing and base_ok, note))
     return out
-
-
-def _class_amounts(rule: QualityClassRule, cls: np.ndarray, inflow: np.ndarray | None) -> np.ndarray:
-    """Signed amount (yuan) of each evaluation period, from its class and the inflow's."""
-    short = cls - rule.target_class
-    own = np.where(short > 0, -short * rule.penalty_per_class_yuan,
-                   np.where(short < 0, -short * rule.reward_per_class_yuan, 0.0))
-    own = own + np.where(short <= 0, rule.bonus_yuan, 0.0)
-    if inflow is None:
-        return own
-    worse = cls > inflow
-    n_worse = np.maximum(cls - inflow, short)
-    rate = rule.penalty_per_class_no_worse_than_inflow_yuan
-    rate = rule.penalty_per_class_yuan if rate is None else rate  # defaults to the penalty
-    no_worse = np.where(short > 0, -short * rate, own)
-    return np.where(worse, -n_worse * rule.penalty_per_class_yuan, no_worse)
 
 
 def _quality_class(rule: QualityClassRule, series: SectionSeries, year: int) -> list[Payment]:
@@ -317,8 +279,8 @@ def _quality_class(rule: QualityClassRule, series: SectionSeries, year: int) -> 
                 continue
             cls = water_class(p, values[ok], rule.waterbody)
             cin = water_class(p, inflow[ok], rule.waterbody) if inflow is not None else None
-            amounts = _class_amounts(rule, cls, cin)
-            amount, capped = _clip_noted(float(amounts.sum()), rule)
+            amounts = class_amounts(rule, cls, cin)
+            amount, capped = clip_noted(float(amounts.sum()), rule)
             if rule.evaluation == "annual":
                 note = f"annual mean {values[0]:.6g} mg/L: class {class_name(cls[0])}, target {target}"
                 if cin is not None:
@@ -348,7 +310,7 @@ def _tn_reduction(rule: TnReductionRule, series: SectionSeries, year: int) -> li
             amount = math.nan
             note = "; ".join(x for x in (f"{label} undetermined", missing, base_note) if x)
         else:
-            amount, capped = _clip_noted(_linear(base - mean, rule.reward_per_mg_per_l_yuan,
+            amount, capped = clip_noted(linear(base - mean, rule.reward_per_mg_per_l_yuan,
                                            rule.penalty_per_mg_per_l_yuan), rule)
             note = f"{label} {mean:.6g} mg/L vs {base_note} (decrease {base - mean:.6g} mg/L){capped}"
         out.append(_payment(rule, year, s, p, amount, not missing and base_ok, note))

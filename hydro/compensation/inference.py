@@ -40,7 +40,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.compensation.agreement import Agreement
-from hydro.compensation.engine import _class_amounts, _clip, _linear
+from hydro.compensation.amounts import class_amounts, clip, linear
 from hydro.compensation.rules import (
     Inference,
     QualityClassRule,
@@ -252,7 +252,7 @@ class _Model:
             f = self.volume_figure(rule.sections, year)
             share = 1.0 if f.first_year == f.last_year else draw.shares[(f.scope, f.first_year)][year]
             volume = f.value * share
-            return _clip(_linear(volume - rule.baseline.value, rule.reward_per_m3_above_yuan,
+            return clip(linear(volume - rule.baseline.value, rule.reward_per_m3_above_yuan,
                                  rule.penalty_per_m3_below_yuan), rule)
         if isinstance(rule, QualityClassRule):
             if rule.inflow_section:
@@ -265,7 +265,7 @@ class _Model:
                 for _ in rule.parameter_ids:
                     cls = (np.full(periods, worst) if rng is None
                            else rng.integers(1, worst + 1, size=periods))
-                    total += _clip(float(_class_amounts(rule, cls, None).sum()), rule)
+                    total += clip(float(class_amounts(rule, cls, None).sum()), rule)
             return total
         if isinstance(rule, TnReductionRule):
             lo = rule.min_yuan if rule.penalty_per_mg_per_l_yuan > 0 else max(rule.min_yuan, 0.0)

@@ -121,7 +121,7 @@ def payments_to_csv(payments: list[Payment]) -> str:
 #: the text table lists those notes (whether the term was met) beside the amounts of 0.
 STRIVE_FOR = "strive for (not binding, not paid"
 #: How a payment's note says the rule's ``max_yuan`` or ``min_yuan`` cut its amount
-#: (:func:`hydro.compensation.engine._clip_noted`); the text table flags those lines.
+#: (:func:`hydro.compensation.amounts.clip_noted`); the text table flags those lines.
 CAPPED = "; capped at "
 
 #: The component of a one-way agreement's floor line (:mod:`hydro.compensation.direction`): it
