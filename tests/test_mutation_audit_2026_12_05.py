@@ -1,0 +1,149 @@
+"""Behaviour of the payments and scenarios code that an outside mutation audit (2026-12-05) found no
+test pinning: each test here fails with the mutant named in its docstring (checked when written)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+
+from hydro.compensation import Agreement, evaluate
+from hydro.compensation.rules import counted_volume, years_needed
+from hydro.compensation.uncertainty import FLIP_FLAG
+from hydro.errors import HydroError
+from hydro.monitoring import SectionSeries
+from hydro.scenarios.basin_tables import BasinInfo
+from hydro.scenarios.fields import Where
+from hydro.scenarios.incentives import party_of_subbasins
+from hydro.scenarios.kept_out import member_kept_out
+from hydro.scenarios.measures import select_subbasins
+
+HEAD = 'name = "t"\nsource = "test case"\nperiod = [2015, 2017]\npayer = "up"\npayee = "down"\n'
+
+
+def agreement(tmp_path, body: str) -> Agreement:
+    path = tmp_path / "a.toml"
+    path.write_text(HEAD + body, encoding="utf-8")
+    return Agreement.from_toml(path)
+
+
+def test_the_years_a_simulation_needs_include_a_rules_baseline(tmp_path):
+    """Mutant: the previous-year baseline left out (uncertainty members would simulate from the period's
+    first year, and every first-year line against the year before would be undetermined)."""
+    fixed = 'section = "s"\nbaseline_mg_per_l = 5.0\nreward_per_mg_per_l_yuan = 1.0\n'
+    assert years_needed(agreement(tmp_path, f"[[tn_reduction]]\n{fixed}")) == (2015, 2017)
+    prev = 'section = "s"\nbaseline = "previous_year"\nreward_per_mg_per_l_yuan = 1.0\n'
+    assert years_needed(agreement(tmp_path, f"[[tn_reduction]]\n{prev}")) == (2014, 2017)
+    mean = 'section = "s"\nbaseline_mean_of_years = [2010, 2012]\nreward_per_mg_per_l_yuan = 1.0\n'
+    assert years_needed(agreement(tmp_path, f"[[tn_reduction]]\n{mean}")) == (2010, 2017)
+
+
+@pytest.mark.parametrize("body, key", [
+    ('[[tn_reduction]]\nsection = "s"\nbaseline_mg_per_l = 5.0\nreward_per_mg_per_l_yuan = 1.0\n'
+     'years = [2017, 2015]\n', "years"),  # reversed
+    ('[[tn_reduction]]\nsection = "s"\nbaseline_mg_per_l = 5.0\nreward_per_mg_per_l_yuan = 1.0\n'
+     'years = [2015, 2019]\n', "years"),  # past the period's end
+    ('[[tn_reduction]]\nsection = "s"\nbaseline_mg_per_l = 5.0\nreward_per_mg_per_l_yuan = 1.0\n'
+     'min_yuan = 10.0\nmax_yuan = 5.0\n', "min_yuan"),
+    ('[[quality_class]]\nsections = ["s", "r"]\nparameter = "codmn"\ntarget_class = "III"\n'
+     'inflow_section = "r"\n', "inflow_section"),
+    ('[[quantity]]\nsection = "s"\nbaseline_m3 = 1e8\nreward_per_m3_above_yuan = -0.5\n',
+     "reward_per_m3_above_yuan"),
+])
+def test_an_agreement_line_that_cannot_be_meant_is_refused(tmp_path, body, key):
+    """Mutants: each check removed (a reversed or out-of-period ``years``, caps the wrong way round, an
+    inflow section that is also evaluated, a negative reward rate), which let the line through."""
+    with pytest.raises(HydroError, match=rf"a\.toml: key '[a-z_]+\[0\]\.{key}'"):
+        agreement(tmp_path, body)
+
+
+def test_natural_water_is_never_below_zero():
+    """Mutant: the clamp dropped (more transferred water than flowed gave a negative volume)."""
+
+    class Rule:
+        water = "natural"
+
+    class Series:
+        def annual_volume(self, section, year):
+            return 100.0
+
+        def annual_transferred(self, section, year):
+            return 150.0
+
+    assert counted_volume(Rule(), Series(), "s", 2015) == (0.0, 150.0)
+
+
+def monthly(*years):
+    return np.array([v for y in years for v in ([y] * 12 if np.isscalar(y) else y)], dtype=float)
+
+
+def test_a_class_month_missing_at_the_inflow_section_is_not_charged(tmp_path):
+    """Mutant: only the evaluated section's months checked (a month without an inflow value was charged
+    as if the inflow were clean, and the line called complete)."""
+    a = agreement(tmp_path, '[[quality_class]]\nsection = "s"\nparameter = "codmn"\ntarget_class = "III"\n'
+                            'inflow_section = "r"\npenalty_per_class_yuan = 100.0\n')
+    inflow = monthly(2.0, 2.0, 2.0)
+    inflow[5] = np.nan  # June 2015: no value at the inflow
+    series = SectionSeries(2015, {"s": {"codmn": monthly(10.0, 10.0, 10.0)}, "r": {"codmn": inflow}})
+    (p2015,) = [p for p in evaluate(a, series) if p.year == 2015 and p.component == "quality_class"]
+    # class IV at s (10 mg/L), I at the inflow (2 mg/L): worse than the inflow by 3 classes, charged for
+    # those (max(IV - I, IV - III) = 3): -300 a month, 11 months with both values
+    assert p2015.amount_yuan == -3300.0 and not p2015.complete
+    (p2016,) = [p for p in evaluate(a, series) if p.year == 2016 and p.component == "quality_class"]
+    assert p2016.amount_yuan == -3600.0 and p2016.complete
+
+
+def test_a_target_month_exactly_at_its_maximum_passes(tmp_path):
+    """Mutant: ``>=`` for ``>`` (a month at the limit counted as failing)."""
+    a = agreement(tmp_path, '[[target]]\nsection = "s"\nparameter = "tn"\nmonthly_max = 6.0\n'
+                            'bonus_yuan = 10.0\npenalty_yuan = 10.0\n')
+    series = SectionSeries(2015, {"s": {"tn": monthly(6.0, 6.0, [6.0] * 11 + [6.01])}})
+    pays = {p.year: p.amount_yuan for p in evaluate(a, series) if p.component == "target"}
+    assert pays == {2015: 10.0, 2016: 10.0, 2017: -10.0}
+
+
+def test_a_penalty_counts_as_a_payment_in_the_bands():
+    """Mutant: ``p_pays`` counting only amounts above 0 (a penalty-only line never 'paid')."""
+    from hydro.compensation.uncertainty import _band
+
+    assert _band([-5.0, -1.0, 0.0, -2.0])["p_pays"] == 0.75
+    assert FLIP_FLAG == 0.05
+
+
+def test_the_first_matching_party_bears_a_subbasins_costs():
+    """Mutant: the search not stopping at the first match (the last matching party took the costs)."""
+    class Party:
+        def __init__(self, everywhere=False, provinces=None):
+            self.everywhere, self.provinces = everywhere, provinces
+            self.subbasins = self.counties = self.reservoir = None
+
+    parties = {"hebei": Party(provinces=("Hebei",)), "all": Party(everywhere=True)}
+    got = party_of_subbasins(parties, ["a", "b"], ["x", "y"], ["Hebei", "Beijing"], ["", ""])
+    assert got == ["hebei", "all"]
+
+
+def test_the_ensembles_n_held_upstream_is_the_scenarios_less_the_baselines():
+    """Mutant: the sign of the held part flipped (``n_kept_out_in_storage_*`` and the cost per kg net of
+    it would report N released as N held)."""
+    ens = {"reservoir_n_input": np.array([[[10.0]], [[7.0]]]),
+           "upstream_n_storage_change": np.array([[[1.0]], [[3.0]]])}
+    kept, held = member_kept_out(ens)
+    assert kept[:, 0, 0].tolist() == [0.0, 3.0] and held[:, 0, 0].tolist() == [0.0, 2.0]
+
+
+def test_a_measure_where_no_subbasin_matches_is_refused():
+    """Mutant: the check removed (a measure on no land would cost nothing and keep nothing out, unsaid)."""
+    from pathlib import Path
+
+    info = BasinInfo.load(Path(__file__).resolve().parents[1] / "configs/examples/watershed")
+    where = Where(counties=("West county",), provinces=("Downstream province",))  # each known, never together
+    with pytest.raises(HydroError, match=r"s\.toml: key 'measures\[0\]\.where': no subbasin .* matches all"):
+        select_subbasins(info, where, "s.toml", "measures[0].where")
+    assert select_subbasins(info, where, "s.toml", "parties.x", empty_ok=True) == []
+
+
+def test_no_nan_leaks_into_the_band_of_a_line_always_undetermined():
+    from hydro.compensation.uncertainty import _band
+
+    assert _band([math.nan, math.nan]) == {"median_yuan": None, "p05_yuan": None, "p95_yuan": None, "p_pays": None}
