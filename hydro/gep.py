@@ -92,7 +92,7 @@ from hydro.gep_prices import POLLUTANTS
 from hydro.gep_prices import GepPrices as GepPrices
 from hydro.gep_retention import landscape_retention as landscape_retention
 from hydro.gep_retention import retention_components as retention_components
-from hydro.gep_tables import _MM, _SUMMED
+from hydro.gep_tables import _MM, _SUMMED, mark_spin_up
 from hydro.gep_tables import COLUMNS as COLUMNS
 from hydro.gep_tables import by_county as by_county
 from hydro.gep_tables import format_table as format_table
@@ -105,6 +105,7 @@ from hydro.units import SECONDS_PER_DAY
 def days_in_year(year: int) -> int:
     """Days in calendar ``year``."""
     return 366 if calendar.isleap(year) else 365
+
 
 def check_results(results, where: str | Path | None = None) -> None:
     """Refuse results GEP cannot value: those without a ``subbasin`` dimension (of a basin
@@ -189,8 +190,10 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
     terms = list(results.coords.get("budget_term", []))
     present = [p for p in POLLUTANTS if any(f"{p}_budget_{k}" in results.data for k in ("reach", "reservoir"))]
     if "removal" not in terms or not present:
-        raise HydroError("GEP needs the budgets of TN, NH3-N, TP or CODMn (budget_term 'removal'); "
-                         "these results lack them")
+        raise HydroError(f"{where or 'these results'}: GEP needs the budgets of TN, NH3-N, TP or CODMn "
+                         "(`<x>_budget_reach` and `<x>_budget_reservoir`, budget_term 'removal') for the water "
+                         "purification, which these results lack (left out with --variables?); run the basin "
+                         "again without --variables, or name them there (e.g. tn_budget_reach,tn_budget_reservoir)")
     check_concentrations_kept(results, present, str(where or "these results"))
     budget_years = [int(y) for y in results.coords.get("year", years)]
     shape = (len(scen), len(years), len(meta["ids"]))
@@ -211,7 +214,9 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
         amounts[p] = {"river": removed["reach"], "reservoir": removed["reservoir"], "riparian": riparian,
                       "purified": purified + riparian}
     days = {y: int(np.sum(years_of_day == y)) for y in years}
-    return _rows(scen, years, days, meta, amounts, orphans, prices, partial_years)
+    rows = _rows(scen, years, days, meta, amounts, orphans, prices, partial_years)
+    mark_spin_up(rows, str(results.attrs.get("runoff_warm_up", "")), years[0])
+    return rows
 
 
 def _same_basin(results, basin, where):

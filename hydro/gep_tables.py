@@ -29,11 +29,33 @@ _SUMMED = ("area_km2", "water_abstracted_m3", "water_conservation_m3", "water_co
            "water_purification_yuan", "gep_yuan")
 
 
+#: The note on a spin-up year's rows (:func:`mark_spin_up`).
+SPIN_UP = "spin-up year: the runoff stores start from their initial fillings (runoff_warm_up)"
+#: The note on a county row whose subbasins lie across a county border (:func:`by_county`).
+ACROSS_BORDER = "subbasins across a county border, not split between the counties (no area by county)"
+
+
+def mark_spin_up(rows: list[dict], warm_up: str, first_year: int) -> None:
+    """Note the rows of the run's first calendar year as a spin-up year where the run had no runoff
+    warm-up (``warm_up``: the results' ``runoff_warm_up``): its slow runoff is the stores draining
+    from their initial fillings, not the ecosystems' (docs/gep.md: Miyun's 2000, 1.35e9 yuan of
+    conservation against 0.28e9 in 2001 on the same rain as 2002's)."""
+    if not warm_up.startswith("none"):
+        return
+    for r in rows:
+        if r["year"] == first_year:
+            r["note"] = "; ".join(x for x in (r["note"], SPIN_UP) if x)
+
+
 def by_county(rows: list[dict]) -> list[dict]:
     """Sum GEP rows per scenario, year, county, province and pollutant (``subbasin`` lists the members).
 
-    Volumes, masses and yuan are summed; mm are area-weighted means; prices are the year's.
+    Volumes, masses and yuan are summed; mm are area-weighted means; prices are the year's.  A
+    subbasin labelled with several counties (``"Zhuolu, Huailai"``: across a border) is summed under
+    that label, with :data:`ACROSS_BORDER` in its note: the basin gives no area by county to split it.
     """
+    from hydro.scenarios.fields import county_parts
+
     groups: dict[tuple, dict] = {}
     for r in rows:
         key = (r["scenario"], r["year"], r["county"], r["province"], r["pollutant"])
@@ -54,6 +76,8 @@ def by_county(rows: list[dict]) -> list[dict]:
     for g in groups.values():
         for c in _MM:
             g[c] = g[c] / g["area_km2"] if g["area_km2"] > 0 else 0.0
+        if len(county_parts(g["county"])) > 1:
+            g["note"] = "; ".join(x for x in (g["note"], ACROSS_BORDER) if x)
     return [groups[k] for k in groups]
 
 
@@ -94,9 +118,10 @@ def format_table(rows: list[dict]) -> str:
     lines = [f"{'scenario':24s} {'year':>4s} {'days':>4s} {'conservation m3':>16s} {'N purified t':>12s} "
              f"{'equivalents':>12s} {'conservation yuan':>18s} {'purification yuan':>18s} {'GEP yuan':>16s}"]
     partial, negative = [], []
+    spun_years = {(r["scenario"], r["year"]) for r in rows if SPIN_UP in (r["note"] or "")}
     fallback = sorted({n for r in rows for n in (r["note"] or "").split("; ") if n.startswith(ALL_ABSTRACTED)})
     for (s, y), t in gep_totals(rows).items():
-        mark = "*" if t["partial"] else " "
+        mark = "*" if t["partial"] else "~" if (s, y) in spun_years else " "
         lines.append(f"{s:24s} {y:4d} {t['days']:4d}{mark}{t['water_conservation_m3']:16.4g} "
                      f"{t['n_purified_kg'] / 1000:12.4g} {t['equivalents']:12.4g} {t['water_conservation_yuan']:18.4g} "
                      f"{t['water_purification_yuan']:18.4g} {t['gep_yuan']:16.4g}")
@@ -107,6 +132,17 @@ def format_table(rows: list[dict]) -> str:
     if partial:
         lines.append(f"* partial year ({', '.join(sorted(set(partial)))}): only the simulated days are "
                      "counted; not an annual figure, not comparable with full years")
+    spun = sorted({str(r["year"]) for r in rows if SPIN_UP in (r["note"] or "")})
+    if spun:
+        lines.append(f"~ spin-up year ({', '.join(spun)}): the runoff stores start from their initial fillings "
+                     "(runoff_warm_up), so its slow runoff is not the ecosystems'; leave the year out of an account, "
+                     "or start the run a year earlier")
+    if any(r["pollutant"] == "tn" and r["n_purified_kg"] and not r["purification_yuan_per_t"] for r in rows):
+        lines.append("N purified t: total nitrogen removed, for reference, valued at 0: the purification yuan "
+                     "count NH3-N (with TP and CODMn) by pollution equivalents, nitrogen not counted twice")
+    across = sorted({r["county"] for r in rows if ACROSS_BORDER in (r["note"] or "")})
+    if across:
+        lines.append(f"note: {ACROSS_BORDER}: {'; '.join(across)}")
     if negative:
         lines.append(f"warning: negative water conservation or GEP in {', '.join(negative)}: more water "
                      "abstracted (balance form: evaporated and run off) than the ecosystem kept; see the rows' notes")

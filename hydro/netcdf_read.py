@@ -57,3 +57,21 @@ def logical_dims(var) -> tuple[str, ...]:
     netCDF-4 string) without its last dimension, the characters of each string."""
     dims = tuple(var.dimensions)
     return dims[:-1] if is_text(var) and var.dtype is not str else dims
+
+
+def what_file_is(path: str | Path) -> str:
+    """What a file that is not netCDF looks like, for a message: a hydro CSV or TOML by its first
+    line (a GEP table, a monitoring series, a basin, scenario or agreement file), else its suffix."""
+    path = Path(path)
+    try:
+        with open(path, encoding="utf-8") as fh:
+            first = fh.readline().strip()
+    except (OSError, UnicodeDecodeError):
+        return f"a '{path.suffix}' file that is not text" if path.suffix else "a file that is not text"
+    if path.suffix.lower() == ".csv" or "," in first:
+        if first.startswith("scenario,year,days,partial,subbasin"):
+            return "a GEP table, as `hydro gep` writes it"
+        return f"a CSV file, first line '{first[:60]}'"
+    if path.suffix.lower() == ".toml":
+        return "a TOML file, such as a basin, scenario, agreement or prices file"
+    return f"a text file, first line '{first[:60]}'"

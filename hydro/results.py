@@ -17,7 +17,7 @@ import numpy as np
 from hydro.aux_coordinates import aux_coordinates, is_aux_coordinate
 from hydro.errors import HydroError, suggest
 from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, write_results
-from hydro.netcdf_read import is_text, logical_dims
+from hydro.netcdf_read import is_netcdf, is_text, logical_dims, what_file_is
 from hydro.run_attributes import id_values
 from hydro.variables import COORDINATE_ATTRS, Variable, variable, variable_names
 
@@ -282,6 +282,9 @@ def load_results(path: str | Path) -> Results:
                          "`hydro scenarios` wrote")
     if not path.is_file():
         raise HydroError(f"{path}: file not found")
+    if not is_netcdf(path):
+        raise HydroError(f"{path}: not a netCDF file ({what_file_is(path)}); give a results file (.nc) that "
+                         "`hydro run` or `hydro scenarios` wrote")
     try:
         nc = open_dataset(path)
     except OSError as exc:

@@ -511,7 +511,8 @@ def test_report_and_compensate_of_a_weather_ensemble(tmp_path, tiny_nc):
     r = invoke("run", "watershed", "--members", "2", "--workers", "1", "--end", "2001-01-31", "-o", out, "-q",
                "--variables", "section_discharge,discharge")
     assert r.exit_code == 0, r.output
-    user_error(invoke("compensate", out, AGREEMENT), "ens.nc: a weather ensemble", "use --uncertainty N")
+    user_error(invoke("compensate", out, AGREEMENT), "ens.nc: a weather ensemble",
+               "hydro compensate watershed AGREEMENT.toml --uncertainty N")  # the basin, not the file (review 2026-12-05)
     import netCDF4
 
     cut = _incomplete(tiny_nc, tmp_path / "cut.nc")  # an ensemble without the section variables
