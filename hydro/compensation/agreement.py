@@ -582,6 +582,11 @@ def _read_inference(t: Table, rules: list[Rule], log: list[Provenance]) -> Infer
                       "({ value = ..., assumption = true, note = \"...\", range = [low, high] }): "
                       "only an unpublished number is inferred, and only inside a plausible range")
     fit_year = t.int("fit_year")
+    named = t.str("figures", None)
+    figures = None if named is None else t.file.parent / named
+    if figures is not None and not figures.is_file():
+        raise t.error("figures", f"file not found: {figures} (a published-figures CSV, relative to the "
+                      "agreement file; docs/agreements.md, 'Published figures and inferred prices')")
     samples = t.int("samples", 2000, minimum=10)
     seed = t.int("seed", 0, minimum=0)
     share = t.raw("volume_share", None)
@@ -600,7 +605,7 @@ def _read_inference(t: Table, rules: list[Rule], log: list[Provenance]) -> Infer
         log.append(Provenance(t.path("volume_share"), value, "assumed", sprov[1], span))
         volume_share = (value, *span)
     t.finish()
-    return Inference(t.where, fit, fit_year, volume_share, samples, seed)
+    return Inference(t.where, fit, fit_year, volume_share, samples, seed, figures)
 
 
 def _read_reported(t: Table) -> Reported:

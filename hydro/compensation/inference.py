@@ -357,27 +357,9 @@ def _shares(model: _Model, rng) -> dict[tuple, dict[int, float]]:
     return out
 
 
-def infer(agreement: Agreement, figures: list[PublishedFigure]) -> dict:
-    """Fit the agreement's unpublished number on one year's published payment; check the rest.
-
-    Size: one fit and its checks: the number is fitted on the fit year's payment, then every other published
-    figure is tested against the band of the same draws.
-
-    Returns
-    -------
-    dict
-        ``inferred`` (the fitted number: value, band, range, consistent share),
-        ``assumed`` (the other ranged numbers drawn), ``checks`` (one per published
-        amount: year(s), figure, published, predicted with its 5-95 % band, status
-        ``fit`` / ``pass`` / ``fail`` / ``not checkable`` and the reason) and
-        ``unused`` figures.
-
-    Raises
-    ------
-    HydroError
-        If the agreement has no ``[inference]`` table, or the figures do not give the
-        fit year's payment or the conditions its rules need.
-    """
+def _fit_setup(agreement: Agreement, figures: list[PublishedFigure]):
+    """What a fit needs: ``(model, inference, pair, the fitted 'paid' figure, the other ranged numbers)``;
+    the errors of :func:`infer` where the agreement or the figures do not allow one."""
     inf = agreement.inference
     if inf is None:
         raise HydroError(f"{agreement.path}: no [inference] table: this agreement names no unpublished "
@@ -400,11 +382,13 @@ def infer(agreement: Agreement, figures: list[PublishedFigure]) -> dict:
     ranged = [p for p in agreement.provenance
               if p.range is not None and p.key != inf.fit and p.key.split(".")[0] in
               {r.where for r in agreement.rules}]
+    return model, inf, pair, fit_fig, ranged
+
+
+def _fit_draws(model: _Model, inf, pair, fit_fig: PublishedFigure, ranged) -> tuple[list, list[float]]:
+    """The consistent draws of the fit: each draw of the other ranged numbers (uniform in their ranges, the
+    inference's seed) whose solved value of the fitted number lies in its range, and that value."""
     lo_fit, hi_fit = model.fit_range
-
-    central = _Draw({p.key: float(p.value) for p in ranged}, _shares(model, None), None)
-    x_central = model.solve(inf.fit_year, pair, central, fit_fig.value)
-
     rng = np.random.default_rng(inf.seed)
     draws, xs = [], []
     for i in range(inf.samples):
@@ -418,6 +402,52 @@ def infer(agreement: Agreement, figures: list[PublishedFigure]) -> dict:
         raise model.error(f"no draw reproduces the {inf.fit_year} payment with '{inf.fit}' inside its range "
                           f"[{lo_fit:g}, {hi_fit:g}]: the agreement as encoded cannot have paid "
                           f"{fit_fig.value:,.0f} yuan")
+    return draws, xs
+
+
+def fitted_draws(agreement: Agreement) -> list[dict[str, float]]:
+    """The fit's consistent draws as numbers (key path -> value, the fitted one included) on the
+    published figures the agreement's ``[inference]`` names (``figures``); ``[]`` where it names none.
+
+    ``--uncertainty`` draws an agreement's numbers from these (:mod:`hydro.compensation.uncertainty`):
+    the fitted number together with the other assumptions it was solved for, so that the draws
+    reproduce the published payment they were fitted on, rather than the fitted number spread over
+    its whole range (a band of the Miyun phase-1 payments centred 55 % above the file's own figure:
+    review of 2026-12-05)."""
+    inf = agreement.inference
+    if inf is None or inf.figures is None:
+        return []
+    model, inf, pair, fit_fig, ranged = _fit_setup(agreement, read_published(inf.figures))
+    draws, xs = _fit_draws(model, inf, pair, fit_fig, ranged)
+    return [{**d.numbers, inf.fit: float(x)} for d, x in zip(draws, xs, strict=True)]
+
+
+def infer(agreement: Agreement, figures: list[PublishedFigure]) -> dict:
+    """Fit the agreement's unpublished number on one year's published payment; check the rest.
+
+    Size: one fit and its checks: the number is fitted on the fit year's payment, then every other published
+    figure is tested against the band of the same draws.
+
+    Returns
+    -------
+    dict
+        ``inferred`` (the fitted number: value, band, range, consistent share),
+        ``assumed`` (the other ranged numbers drawn), ``checks`` (one per published
+        amount: year(s), figure, published, predicted with its 5-95 % band, status
+        ``fit`` / ``pass`` / ``fail`` / ``not checkable`` and the reason) and
+        ``unused`` figures.
+
+    Raises
+    ------
+    HydroError
+        If the agreement has no ``[inference]`` table, or the figures do not give the
+        fit year's payment or the conditions its rules need.
+    """
+    model, inf, pair, fit_fig, ranged = _fit_setup(agreement, figures)
+    central = _Draw({p.key: float(p.value) for p in ranged}, _shares(model, None), None)
+    x_central = model.solve(inf.fit_year, pair, central, fit_fig.value)
+    draws, xs = _fit_draws(model, inf, pair, fit_fig, ranged)
+    lo_fit, hi_fit = model.fit_range
     xs_arr = np.array(xs)
     inferred = {
         "key": inf.fit, "value": x_central, "p05": float(np.percentile(xs_arr, 5)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from hydro.monitoring import FLOW
@@ -294,6 +295,11 @@ class Inference:
         published itself; an assumption with its range).
     samples, seed : int
         Draws over the ranges of the assumed numbers, and the random seed.
+    figures : Path or None
+        The published-figures CSV the number is fitted on (``figures``, relative to the agreement
+        file), where the file names it: ``--uncertainty`` then draws the agreement's numbers from
+        the fit's consistent draws (:func:`hydro.compensation.inference.fitted_draws`) rather than
+        the fitted one over its whole range.
     """
 
     where: str
@@ -302,6 +308,7 @@ class Inference:
     volume_share: tuple[float, float, float] | None
     samples: int = 2000
     seed: int = 0
+    figures: Path | None = None
 
 
 def used_pairs(rules) -> set[tuple[str, str]]:

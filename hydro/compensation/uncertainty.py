@@ -18,7 +18,9 @@ and plot), each step using the previous one's structures.
     (what ``water = "natural"`` subtracts) is not drawn (:func:`with_monitoring_error`);
 (d) **prices** — every number of the agreement file written with ``range = [lo, hi]``
     (an unpublished price, cap, bonus, baseline or fixed amount) drawn uniformly in its
-    range (:func:`draw_numbers`).
+    range (:func:`draw_numbers`); where the file's ``[inference]`` names its published figures
+    (``figures``), the numbers the inference draws, the fitted one included, are taken together
+    from one of its consistent draws (:func:`hydro.compensation.inference.fitted_draws`).
 
 (b) **model parameters** — with a calibration folder of the same basin
     (:func:`parameter_sets`): the best :data:`POPULATION_SHARE` of its successful
@@ -93,9 +95,29 @@ def ranged_numbers(agreement: Agreement) -> list[tuple[str, tuple[float, float]]
             if p.range is not None and not p.key.startswith("inference")]
 
 
-def draw_numbers(agreement: Agreement, rng: np.random.Generator) -> dict[str, float]:
-    """One uniform draw of every ranged number: key -> value."""
-    return {key: float(rng.uniform(lo, hi)) for key, (lo, hi) in ranged_numbers(agreement)}
+def draw_numbers(agreement: Agreement, rng: np.random.Generator,
+                 fitted: tuple[dict[str, float], ...] = ()) -> dict[str, float]:
+    """One draw of every ranged number: key -> value; uniform in its range, and where ``fitted``
+    (the consistent draws of the agreement's ``[inference]`` fit) are given, the numbers of one of
+    them, drawn with equal chance, in place of those: the fitted number together with the
+    assumptions it was solved for, not spread over its whole range."""
+    numbers = {key: float(rng.uniform(lo, hi)) for key, (lo, hi) in ranged_numbers(agreement)}
+    if fitted:
+        pick = fitted[int(rng.integers(len(fitted)))]
+        numbers.update({k: v for k, v in pick.items() if k in numbers})
+    return numbers
+
+
+def _fitted(path: str, overrides: tuple[str, ...]) -> tuple[dict[str, float], ...]:
+    """:func:`hydro.compensation.inference.fitted_draws` of the agreement at ``path``, once a process."""
+    return _fitted_cached(path, overrides, _stamp(path))
+
+
+@functools.lru_cache(maxsize=4)
+def _fitted_cached(path: str, overrides: tuple[str, ...], stamp: int) -> tuple[dict[str, float], ...]:
+    from hydro.compensation.inference import fitted_draws
+
+    return tuple(fitted_draws(_agreement_cached(path, overrides, stamp)))
 
 
 def with_numbers(agreement: Agreement, numbers: dict[str, float]) -> Agreement:
@@ -389,7 +411,8 @@ def member(args: tuple[Setup, int]) -> dict:
         series = _series(setup.series)
     numbers: dict[str, float] = {}
     if setup.prices:
-        numbers = draw_numbers(agreement, np.random.default_rng([setup.seed, m, 1]))
+        numbers = draw_numbers(agreement, np.random.default_rng([setup.seed, m, 1]),
+                               _fitted(setup.agreement, setup.overrides))
         agreement = with_numbers(agreement, numbers)
     true = evaluate(agreement, series, skip_unavailable=setup.skip_unavailable)
     if setup.monitoring:
@@ -502,6 +525,9 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
             a, b, band = b, a, _band([-x for x in v])
         net.append({"year": year, "payer": a, "payee": b, **band, "n": len(v),
                     "incomplete": incomplete[pair]})
+    fitted = _fitted(setup.agreement, setup.overrides) if setup.prices else ()
+    fitted_keys = set(fitted[0]) if fitted else set()
+    fitted_on = str(agreement.inference.figures) if fitted and agreement.inference else None
     propagated: dict[str, Any] = {
         "weather": ({"basin": setup.basin, "years": list(years_needed(agreement)),
                      "seeds": f"{setup.seed} + member", "generated_from": _generated_from(setup.basin, agreement)}
@@ -512,7 +538,8 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
         "monitoring_error": ({"model": "lognormal, mean 1, independent per section, parameter and month",
                               "cv": dict(setup.monitoring_cv), "status": "ESTIMATE"}
                              if setup.monitoring else None),
-        "prices": ([{"key": k, "range": list(r)} for k, r in ranged_numbers(agreement)] if setup.prices else None),
+        "prices": ([{"key": k, "range": list(r), "fitted_on": fitted_on if k in fitted_keys else None}
+                    for k, r in ranged_numbers(agreement)] if setup.prices else None),
     }
     return {"agreement": str(setup.agreement), "source": setup.basin or setup.series, "members": members,
             "succeeded": len(outcomes), "seed": setup.seed, "propagated": propagated,
@@ -541,7 +568,12 @@ def format_uncertainty(result: dict) -> str:
         cv = ", ".join(f"{k} {v:.0%}" for k, v in prop["monitoring_error"]["cv"].items())
         drawn.append(f"monitoring error (lognormal CV per monthly value, ESTIMATE: {cv})")
     if prop["prices"] is not None:
-        drawn.append(f"{len(prop['prices'])} ranged numbers of the agreement drawn uniformly")
+        varied = [p for p in prop["prices"] if p["range"][0] != p["range"][1]]
+        fitted = [p for p in varied if p.get("fitted_on")]
+        rest = "" if len(fitted) == len(varied) else ", the others uniformly in their ranges"
+        drawn.append(f"{len(varied)} ranged numbers of the agreement, " + (
+            f"{'all' if not rest else len(fitted)} together from the consistent draws of the [inference] fit on "
+            f"{fitted[0]['fitted_on']}{rest}" if fitted else "drawn uniformly"))
     from hydro.plotting.weather import one_member
 
     alone = one_member(result["succeeded"])  # --uncertainty 1: a band that is no band
