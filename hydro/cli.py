@@ -696,6 +696,9 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
         click.echo(json.dumps(payments_as_json(payments), indent=1, ensure_ascii=False))
     else:
         click.echo(format_payments(payments))
+        if skipped:  # the nets above say nothing of what they leave out (a 0 read as "nothing due")
+            click.echo(f"left out (--skip-unavailable): {len(skipped)} rule parameter(s) the series has no data for "
+                       "(the 'skipped:' lines): the nets above do not include them")
         click.echo("\n" + format_class_table(classes))
     for line in notes:
         click.echo(line, err=True)

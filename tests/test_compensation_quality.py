@@ -98,3 +98,12 @@ def test_a_tn_only_run_still_lists_what_it_cannot_evaluate(tmp_path):
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert {r["parameter"] for r in data["classes"]} == {"tn"}
+    # the text's nets say what they leave out (review 2026-12-05: a 0 net read as complete, the skipped
+    # rules only on stderr)
+    text = invoke("compensate", nc, path, "--skip-unavailable")
+    skipped = [ln for ln in text.stderr.splitlines() if ln.startswith("skipped: ")]
+    assert skipped and (f"left out (--skip-unavailable): {len(skipped)} rule parameter(s) the series has no data "
+                        "for") in text.stdout
+    full = write_quality_results(tmp_path / "all.nc", start="2023-01-01", end="2025-12-31")
+    plain = invoke("compensate", full, path, "--skip-unavailable")  # nothing to skip: nothing said
+    assert plain.exit_code == 0 and "left out" not in plain.stdout and "skipped: " not in plain.stderr
