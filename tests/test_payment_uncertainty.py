@@ -139,6 +139,16 @@ def test_a_failed_member_is_reported_and_the_batch_goes_on(case, monkeypatch):
     assert out.exit_code == EXIT_PARTIAL
     assert "member 1 failed: RuntimeError" in out.output
     assert "3 of 4 members" in out.output
+    # the JSON's notes give what stderr says, in the same words (review 2026-12-05: the failures were missing)
+    js = CliRunner().invoke(main, ["compensate", str(case / "m.csv"), str(case / "a.toml"),
+                                   "--uncertainty", "4", "--workers", "1", "--json"])
+    assert js.exit_code == EXIT_PARTIAL
+    notes = json.loads(js.stdout)["notes"]
+    assert any(n.startswith("member 1 failed: RuntimeError") for n in notes)
+    assert "1 of 4 members failed; summarised without them" in notes
+    assert all(n in js.stderr for n in notes)
+    # three members make a rough band, and it says so; twenty do not need the word
+    assert any(n.startswith("note: the 5-95 % band is over 3 members") for n in notes)
 
 
 def test_json_shape(case, tmp_path):

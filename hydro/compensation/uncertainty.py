@@ -77,6 +77,10 @@ MONITORING_CV: dict[str, float] = {
 #: A line is flagged when the monitoring error changes its decision (whether it pays,
 #: and which way) in at least this share of the members.
 FLIP_FLAG = 0.05
+#: Members below which a 5-95 % band is said to be rough: the 5th percentile (linear) sits at position
+#: 0.05 (n - 1) among the sorted members, below the second-lowest until n = 21, so with fewer members
+#: each end of the band is one or two extreme members.
+ROUGH_BAND_MEMBERS = 20
 
 #: Share of a calibration's successful evaluations (lowest loss first) drawn as parameter sets.
 POPULATION_SHARE = 0.1
@@ -689,21 +693,27 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
         style.save(plot_payment_bands(result), plot_out, overwrite=overwrite)
     notes = ["note: the band is over 1 member: no spread, its median and 5-95 % are that member's amounts and "
              "P(pays) 0 or 1; draw more members (--uncertainty 20)"] if result["succeeded"] == 1 else []
+    if 1 < result["succeeded"] < ROUGH_BAND_MEMBERS:
+        notes.append(f"note: the 5-95 % band is over {result['succeeded']} members: with fewer than "
+                     f"{ROUGH_BAND_MEMBERS} each of its ends is set by one or two extreme members, rough; draw "
+                     f"more members (--uncertainty {ROUGH_BAND_MEMBERS} or more) for a band to report")
     if is_file:  # generated weather (one draw of its years), years not reached, months missing: as without
         from hydro.compensation.notes import series_notes, skipped_notes
         from hydro.monitoring import read_series
 
         rules, series = Agreement.from_toml(agreement, overrides=list(overrides)), read_series(path)
         notes += (skipped_notes(rules, series) if skip_unavailable else []) + series_notes(rules, series, path)
+    failures: list[str] = []
+    if result["failed"]:  # in the JSON's notes too, in the same words as on stderr
+        report_failures(result["failed"], "member", failures.append)
+        failures.append(f"{len(result['failed'])} of {members} members failed; summarised without them")
     if as_json:  # the notes in the object too ("notes"), as with --json --quality without --uncertainty
-        click.echo(json.dumps({**result, "notes": notes}, indent=1, ensure_ascii=False))
+        click.echo(json.dumps({**result, "notes": notes + failures}, indent=1, ensure_ascii=False))
     else:
         click.echo(format_uncertainty(result))
-    for note in notes:
+    for note in notes + failures:
         click.echo(note, err=True)
     if result["failed"]:
-        report_failures(result["failed"], "member", lambda text: click.echo(text, err=True))
-        click.echo(f"{len(result['failed'])} of {members} members failed; summarised without them", err=True)
         sys.exit(EXIT_PARTIAL)
 
 
