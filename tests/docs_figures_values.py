@@ -240,3 +240,23 @@ def flownorm_table(printed: str) -> tuple[str, ...]:
     fn = [float(r[3]) for r in rows]
     return (*[x for r in rows for x in r[1:]], f"{100 * (1 - conc[-1] / conc[0]):.0f}",
             f"{100 * (1 - fn[-1] / fn[0]):.0f}")
+
+
+#: The subbasins whose county is Yanqing (docs/gep.md, "Check against a published county GEP").
+YANQING = ("bai_baihebao", "bai_qianjiadian", "gs01", "gs02", "gt01")
+
+
+def yanqing_figures(gep: pd.DataFrame):
+    """2016 water conservation of the Yanqing subbasins of both basins: mm released, M yuan/km2 and % of the
+    published 0.91 M yuan/km2; the same by the balance form (P - R - ET, less the abstracted water)."""
+    rows = gep[(gep.year == 2016) & gep.subbasin.isin(YANQING) & (gep.area_km2 > 0)]
+    area = rows.area_km2.sum()
+    released = rows.water_conservation_m3.sum() / area / 1e3
+    balance = (((rows.precipitation_mm - rows.surface_runoff_mm - rows.evapotranspiration_mm) * rows.area_km2 * 1e3
+                - rows.water_abstracted_m3).sum() / area / 1e3)
+    price = rows.conservation_yuan_per_m3.iloc[0]
+    out = []
+    for mm in (released, balance):
+        per_km2 = mm * 1e3 * price / 1e6  # mm x 1e3 m3/km2 per mm x yuan/m3, in M yuan
+        out += [f"{mm:.1f}", f"{per_km2:.2f}", f"{100 * per_km2 / 0.91:.0f}"]
+    return tuple(out)

@@ -68,6 +68,7 @@ from docs_figures_values import (
     three_rivers,
     tn_rules,
     within_capacity,
+    yanqing_figures,
 )
 
 from hydro.cli import main
@@ -140,6 +141,15 @@ def miyun_gep(miyun_nc) -> pd.DataFrame:
     out = miyun_nc.with_name("gep.csv")
     hydro("gep", miyun_nc, "-o", out, "--overwrite")
     return pd.read_csv(out)
+
+
+@pytest.fixture(scope="module")
+def yanqing_gep(miyun_gep, miyun_nc) -> pd.DataFrame:
+    """Both basins' GEP rows over 2000-2017 (Guanting's run is the slow part: a SLOW_FIGURES entry)."""
+    nc, out = miyun_nc.with_name("guanting.nc"), miyun_nc.with_name("gep_guanting.csv")
+    hydro("run", "guanting", "-o", nc, "--quiet")
+    hydro("gep", nc, "-o", out, "--overwrite")
+    return pd.concat([miyun_gep, pd.read_csv(out)])
 
 
 def scenarios(basin: str, toml: Path, nc: Path, *options: str) -> None:
@@ -283,6 +293,9 @@ FIGURES = [
       for section in ("border", "east_mouth", "lake_inlet", "tailwater_mid")),
 ]
 SLOW_FIGURES = [
+    Figure("docs/gep.md", "2,600 km², wider than the district) give {} mm released ({} M yuan/km²,\n{} % of the "
+           "published) or {} mm by the balance form ({} M yuan/km², {} %)", "yanqing_gep", yanqing_figures,
+           f"{RUN}; hydro run guanting; hydro gep on each: the Yanqing subbasins' 2016 rows"),
     Figure("docs/agreements.md", "the annual-mean rule swings between {}e6 (charging in {}, {} and {}) and {}e7 yuan "
            "({}) from year to year; the flow-normalised one pays {}e6–{}e6 yuan every year (a simulated decline of "
            "{}–{} mg/L a year", "gubeikou_tn_rules", tn_rules,
