@@ -147,3 +147,64 @@ def test_no_nan_leaks_into_the_band_of_a_line_always_undetermined():
     from hydro.compensation.uncertainty import _band
 
     assert _band([math.nan, math.nan]) == {"median_yuan": None, "p05_yuan": None, "p95_yuan": None, "p_pays": None}
+
+
+@pytest.fixture(scope="module")
+def watershed_scenarios(tmp_path_factory):
+    """The example watershed's baseline and all_measures, 2001-2003 (measures from 2002), as a file."""
+    from datetime import date
+    from pathlib import Path
+
+    from hydro.scenarios import run_scenarios, write_scenarios
+
+    root = Path(__file__).resolve().parents[1]
+    run = run_scenarios(root / "configs/examples/watershed", root / "configs/scenarios/watershed.toml",
+                        date(2001, 1, 1), date(2003, 12, 31), scenarios=["baseline", "all_measures"])
+    out = tmp_path_factory.mktemp("inc") / "s.nc"
+    write_scenarios(run, out)
+    agreement = out.with_name("a.toml")
+    agreement.write_text('name = "t"\nsource = "test case"\nperiod = [2001, 2003]\npayer = "downstream"\n'
+                         'payee = "upstream"\n[[fixed]]\nyear = 2001\namount_yuan = 1.0\n', encoding="utf-8")
+    return run, out, agreement
+
+
+def _incentives_with(monkeypatch, watershed_scenarios, received, incomplete=frozenset()):
+    """The incentive rows with the agreement's amounts replaced by ``received`` (scenario, year, party)."""
+    import hydro.scenarios.incentives as inc
+
+    _, out, agreement = watershed_scenarios
+    monkeypatch.setattr(inc, "_received", lambda *a: (received, {"downstream", "upstream"}, set(incomplete)))
+    return {(r["scenario"], r["year"], r["party"]): r for r in inc.incentives(out, agreement)}
+
+
+def test_a_payer_that_pays_only_in_the_baseline_has_its_price_per_kg(monkeypatch, watershed_scenarios):
+    """Mutant: the price per kg only where the scenario pays (a party that stops paying had NaN)."""
+    received = {("baseline", 2003, "downstream"): -1000.0, ("all_measures", 2003, "downstream"): 0.0}
+    rows = _incentives_with(monkeypatch, watershed_scenarios, received)
+    r = rows[("all_measures", 2003, "downstream")]
+    assert r["n_kept_out_kg"] > 0
+    # (baseline - scenario) / kept: it pays 1000 less, so negative (docs/scenarios.md)
+    assert r["paid_change_per_kg_kept_out_yuan"] == pytest.approx(-1000.0 / r["n_kept_out_kg"], rel=1e-12)
+    assert math.isnan(r["paid_per_kg_kept_out_yuan"])  # it pays nothing in the scenario
+
+
+def test_a_row_is_incomplete_where_its_baseline_is(monkeypatch, watershed_scenarios):
+    """Mutant: only the scenario's own amounts checked (a change against an undetermined baseline passed
+    for complete)."""
+    received = {("baseline", 2002, "upstream"): 5.0, ("all_measures", 2002, "upstream"): 7.0}
+    rows = _incentives_with(monkeypatch, watershed_scenarios, received, {("baseline", 2002, "upstream")})
+    assert not rows[("all_measures", 2002, "upstream")]["complete"]
+    assert rows[("all_measures", 2003, "upstream")]["complete"]
+
+
+def test_the_n_left_on_land_is_per_year_and_adds_up_to_the_runs(monkeypatch, watershed_scenarios):
+    """Mutant: the stores' end values, not their change over each year (a running total)."""
+    from hydro.scenarios.summary import summarise
+
+    run = watershed_scenarios[0]
+    rows = _incentives_with(monkeypatch, watershed_scenarios, {})
+    per_year = [rows[("all_measures", y, "upstream")]["n_kept_out_on_land_kg"] for y in (2001, 2002, 2003)]
+    total = [r["value"] for r in summarise(run) if r["scenario"] == "all_measures"
+             and r["quantity"] == "n_kept_out_on_land" and not r["location"]]
+    assert per_year[0] == 0.0 and per_year[1] != 0.0 and per_year[2] != 0.0  # measures from 2002
+    assert sum(per_year) == pytest.approx(total[0], rel=1e-9)
