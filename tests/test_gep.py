@@ -530,3 +530,27 @@ def test_abstraction_is_shared_among_the_subbasins_above_by_slow_runoff(runoff_b
     taken = 0.01 * 86400 * 365
     assert rows["a"]["water_abstracted_m3"] == pytest.approx(share_a * taken, rel=1e-12)
     assert rows["b"]["water_abstracted_m3"] == pytest.approx((1.0 - share_a) * taken, rel=1e-12)
+
+
+def test_water_taken_from_a_reach_is_shared_with_everything_upstream():
+    """a drains r1, c drains r2 (r1 -> r2 -> res): water taken from r2 came from both, shared by their
+    slow-runoff volumes (a: 0.2 mm/d on 10 km2, c: 0.2 mm/d on 30 km2: a quarter and three quarters);
+    water taken from r1 is a's alone (mutation audit 2026-12-05: the share of what lies upstream unpinned)."""
+    res = tiny()
+    res.coords["reach"] = ["r1", "r2"]
+    res.coords["subbasin"] = ["a", "c"]
+    res.attrs.update({"subbasin_area_km2": "a=10;c=30", "subbasin_drains_to": "a=r1;c=r2",
+                      "subbasin_county": "a=X;c=X", "subbasin_province": "a=P;c=P",
+                      "network_downstream": "r1=r2;r2=res"})
+    res.data["subbasin_runoff"] = np.tile([0.7, 0.3], (365, 1))  # slow runoff 0.2 mm/d each
+    for name in ("tn_budget_reach",):
+        res.data[name] = np.concatenate([res.data[name], res.data[name]], axis=1)
+    res.data["reach_withdrawal"] = np.tile([0.0, 0.04], (365, 1))  # m3/s from r2
+    rows = rows_by_sub(gep(res))
+    taken = 0.04 * 86400 * 365
+    assert rows["a"]["water_abstracted_m3"] == pytest.approx(0.25 * taken, rel=1e-12)
+    assert rows["c"]["water_abstracted_m3"] == pytest.approx(0.75 * taken, rel=1e-12)
+    res.data["reach_withdrawal"] = np.tile([0.04, 0.0], (365, 1))  # from r1: a's water only
+    rows = rows_by_sub(gep(res))
+    assert rows["a"]["water_abstracted_m3"] == pytest.approx(taken, rel=1e-12)
+    assert rows["c"]["water_abstracted_m3"] == 0.0
