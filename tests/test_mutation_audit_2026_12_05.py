@@ -208,3 +208,19 @@ def test_the_n_left_on_land_is_per_year_and_adds_up_to_the_runs(monkeypatch, wat
              and r["quantity"] == "n_kept_out_on_land" and not r["location"]]
     assert per_year[0] == 0.0 and per_year[1] != 0.0 and per_year[2] != 0.0  # measures from 2002
     assert sum(per_year) == pytest.approx(total[0], rel=1e-9)
+
+
+def test_a_floor_that_a_months_value_could_move_is_incomplete(tmp_path):
+    """Mutant: the floor line called complete unless a line is undetermined (a line with a month missing,
+    whose amount that month could still deepen, passed)."""
+    path = tmp_path / "a.toml"
+    path.write_text(HEAD + 'direction = "one_way"\n[[quality_class]]\nsection = "s"\nparameter = "codmn"\n'
+                           'target_class = "III"\npenalty_per_class_yuan = 100.0\n', encoding="utf-8")
+    codmn = monthly(10.0, 10.0, 10.0)  # class IV: one class short, -100 a month
+    codmn[3] = np.nan  # April 2015 missing
+    pays = evaluate(Agreement.from_toml(path), SectionSeries(2015, {"s": {"codmn": codmn}}))
+    line = {p.year: p for p in pays if p.component == "quality_class"}
+    floor = {p.year: p for p in pays if p.component == "floor"}
+    assert line[2015].amount_yuan == -1100.0 and not line[2015].complete
+    assert floor[2015].amount_yuan == 1100.0 and not floor[2015].complete  # April could add up to -100 more
+    assert floor[2016].amount_yuan == 1200.0 and floor[2016].complete
