@@ -85,3 +85,18 @@ def test_each_member_takes_one_draw_of_the_fit(tmp_path):
     for m in range(3):
         numbers = member((setup, m))["numbers"]
         assert any(all(numbers[k] == v for k, v in d.items()) for d in draws), m
+
+
+def test_draws_that_need_the_fitted_number_outside_its_range_are_left_out(tmp_path):
+    """With the bonus's range narrowed around its fit, some draws of the other numbers need a bonus outside
+    it: they are inconsistent, counted out of the share and never drawn (mutation audit 2026-12-05: the
+    upper end of the range was not checked)."""
+    text = PHASE1.read_text(encoding="utf-8").replace("range = [0.0, 6_000_000]", "range = [1_500_000, 2_500_000]")
+    text = text.replace('figures = "miyun_chaobai_published.csv"', f'figures = "{PUBLISHED}"')
+    (tmp_path / "a.toml").write_text(text, encoding="utf-8")
+    agreement = Agreement.from_toml(tmp_path / "a.toml")
+    band = infer(agreement, read_published(PUBLISHED))["inferred"][0]
+    assert band["range"] == [1_500_000, 2_500_000] and 0.1 < band["consistent_share"] < 0.9
+    values = [d[agreement.inference.fit] for d in fitted_draws(agreement)]
+    assert len(values) == round(band["consistent_share"] * band["draws"])
+    assert min(values) >= 1_500_000 and max(values) <= 2_500_000
