@@ -224,3 +224,23 @@ def test_a_floor_that_a_months_value_could_move_is_incomplete(tmp_path):
     assert line[2015].amount_yuan == -1100.0 and not line[2015].complete
     assert floor[2015].amount_yuan == 1100.0 and not floor[2015].complete  # April could add up to -100 more
     assert floor[2016].amount_yuan == 1200.0 and floor[2016].complete
+
+
+def test_a_scenario_period_against_the_station_record():
+    """The watershed's record is 2001-01-01..2010-12-31: a period ending on its last day stays on observed
+    weather (None), one a day longer runs past it (its last day returned), one starting a day before it is
+    refused (mutants: ``>=`` for ``>``; the refusal removed)."""
+    from datetime import date
+    from pathlib import Path
+
+    from hydro.scenarios.period import record_end_before
+    from hydro.scenarios.spec import ScenarioFile
+
+    root = Path(__file__).resolve().parents[1]
+    basin = root / "configs/examples/watershed"
+    sfile = ScenarioFile.from_toml(root / "configs/scenarios/watershed.toml")
+    assert record_end_before(basin, sfile, date(2001, 1, 1), date(2010, 12, 31)) is None
+    assert record_end_before(basin, sfile, date(2001, 1, 1), date(2011, 1, 1)) == date(2010, 12, 31)
+    with pytest.raises(HydroError, match=r"weather\.csv: the station record starts on 2001-01-01, after the "
+                                         r"period's first day, 2000-12-31"):
+        record_end_before(basin, sfile, date(2000, 12, 31), date(2010, 12, 31))
