@@ -554,3 +554,11 @@ def test_water_taken_from_a_reach_is_shared_with_everything_upstream():
     rows = rows_by_sub(gep(res))
     assert rows["a"]["water_abstracted_m3"] == pytest.approx(taken, rel=1e-12)
     assert rows["c"]["water_abstracted_m3"] == 0.0
+
+
+def test_a_year_one_day_short_is_partial():
+    """A run ending on 30 December covers 364 of 365 days: partial, labelled (mutation audit 2026-12-05:
+    one day short passed for a whole year)."""
+    rows = rows_by_sub(gep(tiny(n_days=364)))
+    assert rows["a"]["partial"] and rows["a"]["days"] == 364 and "partial year: 364 of 365 days" in rows["a"]["note"]
+    assert not rows_by_sub(gep(tiny(n_days=365)))["a"]["partial"]

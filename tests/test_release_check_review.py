@@ -70,3 +70,12 @@ def test_a_year_run_in_part_is_judged_on_the_volume_of_its_days(tmp_path):
     shown = re.search(r"the baseline of the (\S+) m3 the measure's cost counts over the 90 days of it run", notes[0])
     year = sum(q[j] for (m, _), q in short.compiled[k].quantity.items() if m == "eco_release")
     assert shown and float(shown[1]) == float(f"{year * 90 / 365:.3g}")
+
+
+def test_a_release_let_out_in_part_is_noted_with_its_share(tmp_path):
+    """6 m3/s over January-March: 83 % of the volume asked let out, below the 90 % of RELEASED_SHARE, so
+    noted, with its share (mutation audit 2026-12-05: any threshold from 0.5 to 0.85 passed before)."""
+    run = _run(tmp_path, 6.0, end=date(2002, 3, 31))
+    k = run.names.index("release")
+    notes = [n for n in run.compiled[k].notes if n.startswith("measure eco_release: 2002:")]
+    assert len(notes) == 1 and "(83%)" in notes[0], run.compiled[k].notes
