@@ -169,6 +169,15 @@ def test_json_shape(case, tmp_path):
             "incomplete"} == set(data["net"][0])
     header = (tmp_path / "bands.csv").read_text().splitlines()[0]
     assert header.startswith("year,section,component,parameter,payer,payee,rule,median_yuan")
+    # the nets follow the lines, as in the table (review 2026-12-05: the CSV had none)
+    import csv
+
+    rows = list(csv.DictReader((tmp_path / "bands.csv").open()))
+    nets = [r for r in rows if r["component"] == "net"]
+    assert len(rows) == len(data["rows"]) + len(data["net"]) and len(nets) == len(data["net"])
+    for got, want in zip(nets, data["net"], strict=True):
+        assert (int(got["year"]), got["payer"], got["payee"]) == (want["year"], want["payer"], want["payee"])
+        assert float(got["median_yuan"]) == want["median_yuan"] and int(got["undetermined"]) == want["incomplete"]
 
 
 def test_options_that_do_not_go_together(case):

@@ -620,7 +620,9 @@ UNCERTAINTY_COLUMNS = ("year", "section", "component", "parameter", "payer", "pa
 
 
 def write_uncertainty_csv(result: dict, out: str | Path | IO[str], overwrite: bool = False) -> None:
-    """The rows as CSV (:data:`UNCERTAINTY_COLUMNS`; a missing value as an empty cell)."""
+    """The rows as CSV (:data:`UNCERTAINTY_COLUMNS`; a missing value as an empty cell), then the net per year
+    and pair (component ``net``; its ``undetermined``: the members whose net left out an undetermined or
+    partial line, the table's "incomplete in k of N members")."""
     if isinstance(out, (str, Path)):
         from hydro.outputs import atomic_open
 
@@ -629,7 +631,9 @@ def write_uncertainty_csv(result: dict, out: str | Path | IO[str], overwrite: bo
         return
     writer = csv.writer(out)
     writer.writerow(UNCERTAINTY_COLUMNS)
-    for r in result["rows"]:
+    nets = [{**dict.fromkeys(UNCERTAINTY_COLUMNS), **n, "section": "", "component": "net", "parameter": "",
+             "rule": "", "undetermined": n["incomplete"], "flag": False} for n in result["net"]]
+    for r in [*result["rows"], *nets]:
         writer.writerow(["" if r[c] is None else str(r[c]).lower() if isinstance(r[c], bool) else r[c]
                          for c in UNCERTAINTY_COLUMNS])
 
