@@ -697,8 +697,8 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     else:
         click.echo(format_payments(payments))
         if skipped:  # the nets above say nothing of what they leave out (a 0 read as "nothing due")
-            click.echo(f"left out (--skip-unavailable): {len(skipped)} rule parameter(s) the series has no data for "
-                       "(the 'skipped:' lines): the nets above do not include them")
+            click.echo(f"left out (--skip-unavailable): {len(skipped)} rule line(s), a parameter at a section the "
+                       "series has no data for (the 'skipped:' lines): the nets above do not include them")
         click.echo("\n" + format_class_table(classes))
     for line in notes:
         click.echo(line, err=True)

@@ -132,11 +132,12 @@ def format_table(rows: list[dict]) -> str:
     if partial:
         lines.append(f"* partial year ({', '.join(sorted(set(partial)))}): only the simulated days are "
                      "counted; not an annual figure, not comparable with full years")
-    spun = sorted({str(r["year"]) for r in rows if SPIN_UP in (r["note"] or "")})
+    spun = sorted({(r["year"], bool(r["partial"])) for r in rows if SPIN_UP in (r["note"] or "")})
     if spun:
-        lines.append(f"~ spin-up year ({', '.join(spun)}): the runoff stores start from their initial fillings "
-                     "(runoff_warm_up), so its slow runoff is not the ecosystems'; leave the year out of an account, "
-                     "or start the run a year earlier")
+        years = ", ".join(f"{y}{', also partial (*)' if part else ''}" for y, part in spun)
+        lines.append(f"~ spin-up year ({years}): the runoff stores start from their initial fillings "
+                     "(runoff_warm_up: the station record has no weather before the run to spin them up on), so "
+                     "its slow runoff is not the ecosystems'; leave the year out of an account")
     if any(r["pollutant"] == "tn" and r["n_purified_kg"] and not r["purification_yuan_per_t"] for r in rows):
         lines.append("N purified t: total nitrogen removed, for reference, valued at 0: the purification yuan "
                      "count NH3-N (with TP and CODMn) by pollution equivalents, nitrogen not counted twice")

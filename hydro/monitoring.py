@@ -294,11 +294,14 @@ def _read_field(path, ds, name, accepted_units, expected, scenario) -> np.ndarra
         raise no_scenario_dimension(scenario, path)
     place = "reservoir" if name.startswith("reservoir_") else "section"
     if "member" in dims:
-        basin = str(ds.getncattr("basin")) if "basin" in ds.ncattrs() else "BASIN"
+        from hydro.basin import shipped_basins
+
+        name = str(ds.getncattr("basin")) if "basin" in ds.ncattrs() else ""
+        basin = name if name in shipped_basins() else "BASIN"  # a user's basin: its folder or file, not its name
         raise HydroError(f"{path}: a weather ensemble (written with --members: a 'member' dimension); payments "
                          "are evaluated on one run: give a run without --members, or let the command draw the "
-                         f"weather itself with the basin in place of the file: hydro compensate {basin} "
-                         "AGREEMENT.toml --uncertainty N")
+                         f"weather itself with the basin the ensemble was run from in place of the file: hydro "
+                         f"compensate {basin} AGREEMENT.toml --uncertainty N")
     if sorted(dims) != sorted([place, "time"]):
         raise HydroError(f"{path}: variable '{name}' has dimensions {tuple(var.dimensions)}; "
                          f"expected (time, {place})")

@@ -5,8 +5,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import numpy as np
-
 from hydro.errors import HydroError
 
 
@@ -27,14 +25,9 @@ def read_sections(path, ds) -> list[str]:
 
 def read_ids(path, ds, dim: str) -> list[str]:
     """The string ids of coordinate ``dim`` (sections, reservoirs)."""
-    var = ds.variables[dim]
-    raw = var[:]
-    if hasattr(raw, "dtype") and raw.dtype.kind == "S" and raw.ndim == 2:  # characters not yet joined
-        import netCDF4
+    from hydro.netcdf_read import text_values
 
-        raw = netCDF4.chartostring(raw)
-    ids = [s.decode() if isinstance(s, bytes) else str(s) for s in np.ravel(raw)]
-    ids = [s.strip() for s in ids]
+    ids = text_values(ds.variables[dim])
     if len(set(ids)) != len(ids):
         raise HydroError(f"{path}: coordinate '{dim}' repeats an id: {ids}")
     return ids

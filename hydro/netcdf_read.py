@@ -46,10 +46,11 @@ def open_dataset(path: str | Path):
 
 
 def is_text(var) -> bool:
-    """Whether the netCDF variable ``var`` reads as strings: a string variable (netCDF-4), or a
-    character array with an ``_Encoding`` that netCDF4 turns into strings (how xarray writes strings
-    to ``NETCDF4_CLASSIC`` and ``NETCDF3`` files)."""
-    return var.dtype is str or (getattr(var.dtype, "kind", "") == "S" and hasattr(var, "_Encoding"))
+    """Whether the netCDF variable ``var`` holds strings: a string variable (netCDF-4), or a character
+    array, one string per row of its last dimension (how xarray writes strings to ``NETCDF4_CLASSIC``
+    and ``NETCDF3`` files, with an ``_Encoding`` that netCDF4 decodes; without one, as other tools
+    write them, the rows come back as bytes: :func:`text_values` joins them)."""
+    return var.dtype is str or (getattr(var.dtype, "kind", "") == "S" and len(var.dimensions) >= 2)
 
 
 def logical_dims(var) -> tuple[str, ...]:
@@ -57,6 +58,21 @@ def logical_dims(var) -> tuple[str, ...]:
     netCDF-4 string) without its last dimension, the characters of each string."""
     dims = tuple(var.dimensions)
     return dims[:-1] if is_text(var) and var.dtype is not str else dims
+
+
+def text_values(var) -> list[str]:
+    """The strings of a 1-D text variable (:func:`is_text`), whichever way they are stored: netCDF-4
+    strings, characters netCDF4 joined (``_Encoding``), or characters it did not (joined here, as
+    UTF-8); each stripped of the padding of its row."""
+    import netCDF4
+    import numpy as np
+
+    raw = var[:]
+    if hasattr(raw, "dtype") and raw.dtype.kind == "S" and raw.ndim == 2:  # characters not yet joined
+        raw = netCDF4.chartostring(raw)
+    if np.ma.isMaskedArray(raw):
+        raw = raw.filled(b"" if raw.dtype.kind == "S" else "")
+    return [(s.decode() if isinstance(s, bytes) else str(s)).strip() for s in np.ravel(raw)]
 
 
 def what_file_is(path: str | Path) -> str:
@@ -68,10 +84,10 @@ def what_file_is(path: str | Path) -> str:
             first = fh.readline().strip()
     except (OSError, UnicodeDecodeError):
         return f"a '{path.suffix}' file that is not text" if path.suffix else "a file that is not text"
+    if path.suffix.lower() == ".toml":
+        return "a TOML file, such as a basin, scenario, agreement or prices file"
     if path.suffix.lower() == ".csv" or "," in first:
         if first.startswith("scenario,year,days,partial,subbasin"):
             return "a GEP table, as `hydro gep` writes it"
         return f"a CSV file, first line '{first[:60]}'"
-    if path.suffix.lower() == ".toml":
-        return "a TOML file, such as a basin, scenario, agreement or prices file"
     return f"a text file, first line '{first[:60]}'"

@@ -17,7 +17,7 @@ import numpy as np
 from hydro.aux_coordinates import aux_coordinates, is_aux_coordinate
 from hydro.errors import HydroError, suggest
 from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, write_results
-from hydro.netcdf_read import is_netcdf, is_text, logical_dims, what_file_is
+from hydro.netcdf_read import is_netcdf, is_text, logical_dims, text_values, what_file_is
 from hydro.run_attributes import id_values
 from hydro.variables import COORDINATE_ATTRS, Variable, variable, variable_names
 
@@ -316,7 +316,7 @@ def _read(nc, path: Path) -> Results:
             start = date.fromisoformat(units.split("since")[1].strip()[:10])
             coords["time"] = [start + timedelta(days=round(float(x))) for x in var[:]]
         elif is_text(var):
-            coords[dim] = [str(v) for v in var[:]]
+            coords[dim] = text_values(var)
         else:
             coords[dim] = [int(v) for v in var[:]]
     attrs = {k: nc.getncattr(k) for k in nc.ncattrs()}

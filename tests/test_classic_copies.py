@@ -6,6 +6,7 @@ join back."""
 from __future__ import annotations
 
 import json
+import re
 
 import numpy as np
 import pytest
@@ -76,6 +77,30 @@ def test_info_lists_ids_on_their_element_dimension(copies, fmt):
     """``hydro info`` names a label's element dimension, not the characters' ``string<N>``."""
     run = invoke("info", str(copies[fmt]))
     assert run.exit_code == 0, run.output
-    assert "string" not in run.output.split("variables (")[1].split("global attributes")[0].replace(
-        "string ids", "")
+    dims = re.findall(r"^    \S+ [^(]*\(([^)]*)\)", run.output, flags=re.MULTILINE)  # each variable's
+    assert len(dims) > 20 and ("time", "section") in [tuple(d.split(", ")) for d in dims]
+    assert not [d for d in dims if "string" in d]
     assert "section_name" in run.output
+
+
+def test_characters_without_an_encoding_read_too(copies, tmp_path):
+    """Character ids without ``_Encoding`` (as tools other than xarray write them) come back from netCDF4 as
+    rows of bytes: every reader joins them the same way (review 2026-12-05: compensate read such a copy,
+    info, gep and plot refused it)."""
+    import shutil
+
+    import netCDF4
+
+    bare = tmp_path / "bare.nc"
+    shutil.copy(copies["NETCDF3_64BIT"], bare)
+    with netCDF4.Dataset(bare, "a") as nc:
+        for var in nc.variables.values():
+            if "_Encoding" in var.ncattrs():
+                var.delncattr("_Encoding")
+    with netCDF4.Dataset(bare) as nc:
+        assert nc.variables["section"][:].dtype.kind == "S" and nc.variables["section"][:].ndim == 2  # (the case)
+    assert load_results(bare).coords == load_results(copies["original"]).coords
+    assert list(read_series(bare).data) == list(read_series(copies["original"]).data)
+    for args in (("info", str(bare)), ("gep", str(bare))):
+        run = invoke(*args)
+        assert run.exit_code == 0, run.output

@@ -102,8 +102,8 @@ def test_a_tn_only_run_still_lists_what_it_cannot_evaluate(tmp_path):
     # rules only on stderr)
     text = invoke("compensate", nc, path, "--skip-unavailable")
     skipped = [ln for ln in text.stderr.splitlines() if ln.startswith("skipped: ")]
-    assert skipped and (f"left out (--skip-unavailable): {len(skipped)} rule parameter(s) the series has no data "
-                        "for") in text.stdout
+    assert skipped and (f"left out (--skip-unavailable): {len(skipped)} rule line(s), a parameter at a section "
+                        "the series has no data for") in text.stdout
     full = write_quality_results(tmp_path / "all.nc", start="2023-01-01", end="2025-12-31")
     plain = invoke("compensate", full, path, "--skip-unavailable")  # nothing to skip: nothing said
     assert plain.exit_code == 0 and "left out" not in plain.stdout and "skipped: " not in plain.stderr

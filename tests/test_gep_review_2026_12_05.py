@@ -66,8 +66,9 @@ def test_a_county_label_across_a_border_is_said_to_be_unsplit():
 
 def test_files_that_are_not_results_are_named_for_what_they_are(miyun_nc, tmp_path):
     """A CSV or TOML given to gep, a GEP table given to compensate: each says what it is and what to give."""
-    run = invoke("gep", "configs/scenarios/guanting.toml")
-    assert run.exit_code == 2 and "not a netCDF file (a TOML file, such as a basin, scenario" in run.output
+    for toml in ("configs/scenarios/guanting.toml", AGREEMENT):  # (the agreement's first line has a comma)
+        run = invoke("gep", toml)
+        assert run.exit_code == 2 and "not a netCDF file (a TOML file, such as a basin, scenario" in run.output
     assert "give a results file (.nc) that `hydro run` or `hydro scenarios` wrote" in run.output
     table = tmp_path / "g.csv"
     assert invoke("gep", str(miyun_nc), "-o", str(table)).exit_code == 0
@@ -84,3 +85,11 @@ def test_results_without_budgets_name_the_file_and_the_remedy(tmp_path):
     run = invoke("gep", str(out))
     assert run.exit_code == 2 and f"{out}: GEP needs the budgets of TN, NH3-N, TP or CODMn" in run.output
     assert "run the basin again without --variables" in run.output
+
+
+def test_a_spin_up_year_that_is_also_partial_says_both(tmp_path):
+    out = tmp_path / "half.nc"
+    assert invoke("run", "miyun", "--end", "2000-06-30", "-o", str(out), "-q").exit_code == 0
+    run = invoke("gep", str(out))
+    assert run.exit_code == 0 and "2000  182*" in run.stdout
+    assert "~ spin-up year (2000, also partial (*)): the runoff stores start from their initial fillings" in run.stdout

@@ -10,7 +10,6 @@ import pytest
 
 from hydro.compensation import Agreement, evaluate
 from hydro.compensation.rules import counted_volume, years_needed
-from hydro.compensation.uncertainty import FLIP_FLAG
 from hydro.errors import HydroError
 from hydro.monitoring import SectionSeries
 from hydro.scenarios.basin_tables import BasinInfo
@@ -108,7 +107,6 @@ def test_a_penalty_counts_as_a_payment_in_the_bands():
     from hydro.compensation.uncertainty import _band
 
     assert _band([-5.0, -1.0, 0.0, -2.0])["p_pays"] == 0.75
-    assert FLIP_FLAG == 0.05
 
 
 def test_the_first_matching_party_bears_a_subbasins_costs():

@@ -149,6 +149,9 @@ def test_a_failed_member_is_reported_and_the_batch_goes_on(case, monkeypatch):
     assert all(n in js.stderr for n in notes)
     # three members make a rough band, and it says so; twenty do not need the word
     assert any(n.startswith("note: the 5-95 % band is over 3 members") for n in notes)
+    many = CliRunner().invoke(main, ["compensate", str(case / "m.csv"), str(case / "a.toml"),
+                                     "--uncertainty", "21", "--workers", "1", "--json"])
+    assert not [n for n in json.loads(many.stdout)["notes"] if "band is over" in n]  # 20 succeed
 
 
 def test_json_shape(case, tmp_path):

@@ -70,6 +70,9 @@ def test_the_load_is_the_flow_weighted_mean_times_the_volume(scenarios_nc):
     mean = _row(rows, scenario="baseline", quantity="mean_concentration", location="gubeikou", parameter="tp")
     assert mean["value"] == pytest.approx(float(np.nanmean(c)), rel=1e-12) and mean["year"] == "2018-2020"
     assert "(mean over 2018-2020, the agreement's years in the run;" in format_effects(rows)
+    one = quality_effects(scenarios_nc, Agreement.from_toml(PHASE1, overrides=[
+        "period=[2018,2018]", "fixed[2].year=2018"]))
+    assert {r["year"] for r in one if r["quantity"] == "mean_load"} == {"2018"}  # not "2018-2018"
 
 
 def test_the_quality_part_of_each_payment(scenarios_nc):

@@ -78,8 +78,9 @@ MONITORING_CV: dict[str, float] = {
 #: and which way) in at least this share of the members.
 FLIP_FLAG = 0.05
 #: Members below which a 5-95 % band is said to be rough: the 5th percentile (linear) sits at position
-#: 0.05 (n - 1) among the sorted members, below the second-lowest until n = 21, so with fewer members
-#: each end of the band is one or two extreme members.
+#: 0.05 (n - 1) among the sorted members, so with fewer than 20 it lies nearer the lowest member than the
+#: second-lowest (at 20, at 0.95 of the way to the second): each end of the band is then mostly the
+#: single most extreme member.
 ROUGH_BAND_MEMBERS = 20
 
 #: Share of a calibration's successful evaluations (lowest loss first) drawn as parameter sets.
@@ -113,12 +114,16 @@ def draw_numbers(agreement: Agreement, rng: np.random.Generator,
 
 
 def _fitted(path: str, overrides: tuple[str, ...]) -> tuple[dict[str, float], ...]:
-    """:func:`hydro.compensation.inference.fitted_draws` of the agreement at ``path``, once a process."""
-    return _fitted_cached(path, overrides, _stamp(path))
+    """:func:`hydro.compensation.inference.fitted_draws` of the agreement at ``path``, once a process (again
+    after an edit of the agreement or of the figures it names)."""
+    inference = _agreement(path, overrides).inference
+    figures = inference.figures if inference is not None else None
+    return _fitted_cached(path, overrides, _stamp(path), _stamp(str(figures)) if figures else 0)
 
 
 @functools.lru_cache(maxsize=4)
-def _fitted_cached(path: str, overrides: tuple[str, ...], stamp: int) -> tuple[dict[str, float], ...]:
+def _fitted_cached(path: str, overrides: tuple[str, ...], stamp: int,
+                   figures_stamp: int) -> tuple[dict[str, float], ...]:
     from hydro.compensation.inference import fitted_draws
 
     return tuple(fitted_draws(_agreement_cached(path, overrides, stamp)))
@@ -484,6 +489,7 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
         _check_sections(agreement, basin)  # every member would fail on a section the basin lacks
     else:
         evaluate(agreement, _series(str(setup.series)), skip_unavailable=setup.skip_unavailable)  # errors now
+    fitted = _fitted(setup.agreement, setup.overrides) if setup.prices else ()  # a fit that fails: once, now
     tasks = [(setup, m) for m in range(members)]
     outcomes: dict[int, dict] = {}
     failed: dict[int, str] = {}
@@ -529,9 +535,9 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
             a, b, band = b, a, _band([-x for x in v])
         net.append({"year": year, "payer": a, "payee": b, **band, "n": len(v),
                     "incomplete": incomplete[pair]})
-    fitted = _fitted(setup.agreement, setup.overrides) if setup.prices else ()
     fitted_keys = set(fitted[0]) if fitted else set()
-    fitted_on = str(agreement.inference.figures) if fitted and agreement.inference else None
+    figures = agreement.inference.figures if fitted and agreement.inference else None
+    fitted_on = str(Path(figures).resolve()) if figures is not None else None
     propagated: dict[str, Any] = {
         "weather": ({"basin": setup.basin, "years": list(years_needed(agreement)),
                      "seeds": f"{setup.seed} + member", "generated_from": _generated_from(setup.basin, agreement)}
@@ -558,6 +564,19 @@ def _money(v) -> str:
     return "-" if v is None else f"{(v if abs(v) >= 0.5 else 0.0):,.0f}"  # never "-0"
 
 
+def prices_drawn(prices: list[dict]) -> str:
+    """How a result's ranged numbers were drawn (``propagated.prices``), for the table and the report:
+    those that vary, and which of them come from the ``[inference]`` fit."""
+    varied = [p for p in prices if p["range"][0] != p["range"][1]]
+    fitted = [p for p in varied if p.get("fitted_on")]
+    if not fitted:
+        return f"{len(varied)} ranged number(s) of the agreement (unpublished prices, caps, baselines) drawn " \
+               "uniformly in their ranges"
+    rest = "" if len(fitted) == len(varied) else ", the others uniformly in their ranges"
+    return (f"{len(varied)} ranged number(s) of the agreement, {'all' if not rest else len(fitted)} together from "
+            f"the consistent draws of the [inference] fit on {fitted[0]['fitted_on']}{rest}")
+
+
 def format_uncertainty(result: dict) -> str:
     """The plain-text table for the terminal."""
     prop = result["propagated"]
@@ -572,12 +591,7 @@ def format_uncertainty(result: dict) -> str:
         cv = ", ".join(f"{k} {v:.0%}" for k, v in prop["monitoring_error"]["cv"].items())
         drawn.append(f"monitoring error (lognormal CV per monthly value, ESTIMATE: {cv})")
     if prop["prices"] is not None:
-        varied = [p for p in prop["prices"] if p["range"][0] != p["range"][1]]
-        fitted = [p for p in varied if p.get("fitted_on")]
-        rest = "" if len(fitted) == len(varied) else ", the others uniformly in their ranges"
-        drawn.append(f"{len(varied)} ranged numbers of the agreement, " + (
-            f"{'all' if not rest else len(fitted)} together from the consistent draws of the [inference] fit on "
-            f"{fitted[0]['fitted_on']}{rest}" if fitted else "drawn uniformly"))
+        drawn.append(prices_drawn(prop["prices"]))
     from hydro.plotting.weather import one_member
 
     alone = one_member(result["succeeded"])  # --uncertainty 1: a band that is no band
@@ -699,7 +713,7 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
              "P(pays) 0 or 1; draw more members (--uncertainty 20)"] if result["succeeded"] == 1 else []
     if 1 < result["succeeded"] < ROUGH_BAND_MEMBERS:
         notes.append(f"note: the 5-95 % band is over {result['succeeded']} members: with fewer than "
-                     f"{ROUGH_BAND_MEMBERS} each of its ends is set by one or two extreme members, rough; draw "
+                     f"{ROUGH_BAND_MEMBERS} each of its ends is mostly the single most extreme member, rough; draw "
                      f"more members (--uncertainty {ROUGH_BAND_MEMBERS} or more) for a band to report")
     if is_file:  # generated weather (one draw of its years), years not reached, months missing: as without
         from hydro.compensation.notes import series_notes, skipped_notes

@@ -14,6 +14,7 @@ import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from hydro.compensation.payments import CAPPED
 from hydro.errors import HydroError
 from hydro.plotting.style import symbol
 from hydro.report import figures, html
@@ -82,13 +83,16 @@ def payments_table(payments) -> ReportTable:
             notes.append("incomplete")
         if p.assumed:
             notes.append("assumed")
+        if CAPPED in p.note:  # the rule's max_yuan or min_yuan cut it: "capped at ... (the formula gives ...)"
+            notes.append(p.note[p.note.index(CAPPED) + 2:])
         rows.append([str(p.year), p.section or "–", p.component, p.parameter or "–", _pair(p.payer, p.payee),
                      _money(p.amount_yuan) if math.isfinite(p.amount_yuan) else math.nan, ", ".join(notes)])
     return ReportTable("payment-lines", "Payment lines (yuan; positive: payer pays payee)",
                        ["year", "section", "component", "parameter", "payer → payee", "amount (yuan)", "note"],
                        rows, ["text", "text", "text", "text", "text", "int", "text"],
                        note="Assumed: the rule rests on a number the agreement file marks as an assumption; "
-                            "undetermined: a month the rule needs is missing.")
+                            "undetermined: a month the rule needs is missing; capped: the rule's max_yuan or "
+                            "min_yuan cut the amount the formula gives.")
 
 
 def totals_table(payments) -> ReportTable:
@@ -146,9 +150,9 @@ def _drawn(result: dict) -> str:
         out.append(f"the monitoring error of every monthly value (lognormal, CV per parameter, an "
                    f"estimate: {cv})")
     if prop.get("prices") is not None:
-        n = len(prop["prices"])
-        out.append(f"{n} ranged number{'s' if n != 1 else ''} of the agreement (unpublished prices, caps, "
-                   "baselines) uniformly in its range")
+        from hydro.compensation.uncertainty import prices_drawn
+
+        out.append(prices_drawn(prop["prices"]))
     return "; ".join(out) or "nothing"
 
 

@@ -602,7 +602,8 @@ def quality_effects(scenarios_path, agreement, skip_unavailable: bool = False) -
     base = "baseline" if "baseline" in names else names[0]
     base_series, base_payments = evaluated[base]
     years = [y for y in base_series.years if agreement.period[0] <= y <= agreement.period[1]]
-    span = f"{years[0]}-{years[-1]}" if years else "none"  # (evaluate refuses a series outside the period)
+    span = ("none" if not years else str(years[0]) if len(years) == 1  # (evaluate refuses a series outside it)
+            else f"{years[0]}-{years[-1]}")
     base_parts = _quality_parts(base_payments)
     rows: list[dict] = []
 
