@@ -242,3 +242,40 @@ def test_a_scenario_period_against_the_station_record():
     with pytest.raises(HydroError, match=r"weather\.csv: the station record starts on 2001-01-01, after the "
                                          r"period's first day, 2000-12-31"):
         record_end_before(basin, sfile, date(2000, 12, 31), date(2010, 12, 31))
+
+
+def test_a_transfer_series_ending_on_the_runs_last_day_has_not_ended():
+    """Mutant: ``<=`` for ``<`` (a series covering the whole run was said to end before it)."""
+    from datetime import date
+
+    from hydro.scenarios.transfer_end import ended
+
+    attrs = {"weather_generated_from": "2021-01-01",
+             "transfers": "snw=inflow:miyun:snw.csv:2015-01-01..2024-12-31;"
+                          "yz=release:yunzhou:yz.csv:2013-01-01..2020-12-31"}
+    assert ended(attrs, date(2024, 12, 31)) == {"yz": ("yz.csv", "2020-12-31")}
+    assert set(ended(attrs, date(2025, 1, 1))) == {"snw", "yz"}
+    assert ended({**attrs, "weather_generated_from": ""}, date(2025, 1, 1)) == {}  # on the record: as recorded
+
+
+def test_a_scenario_that_adds_n_has_no_cost_per_kg_kept_out(tmp_path):
+    """Cropland turned into a new class of a far higher EMC sends more N to the lake: N kept out is
+    negative, and a cost per kg of it is no figure (NaN, not a negative price; mutant: ``!= 0``)."""
+    from datetime import date
+    from pathlib import Path
+
+    from hydro.scenarios import run_scenarios
+    from hydro.scenarios.summary import summarise
+
+    root = Path(__file__).resolve().parents[1]
+    text = (root / "configs/scenarios/watershed.toml").read_text(encoding="utf-8")
+    text = text.replace('to_class = "forest"\nconverted_share = 0.05',
+                        'to_class = "paved"\nconverted_share = 0.2\nto_emc_mg_per_l = 40.0')
+    text += '\n[[scenarios]]\nid = "worse"\nmeasures = ["afforest"]\n'
+    (tmp_path / "s.toml").write_text(text, encoding="utf-8")
+    run = run_scenarios(root / "configs/examples/watershed", tmp_path / "s.toml", date(2001, 1, 1),
+                        date(2003, 12, 31), scenarios=["baseline", "worse"])
+    rows = {r["quantity"]: r["value"] for r in summarise(run) if r["scenario"] == "worse" and not r["location"]
+            and str(r["year"]) == "all" and r["quantity"] in ("n_kept_out", "cost", "cost_per_kg_kept_out")}
+    assert rows["n_kept_out"] < 0 and rows["cost"] > 0
+    assert math.isnan(rows["cost_per_kg_kept_out"])
