@@ -54,6 +54,13 @@ def square_or_fail(x):
     return x * x
 
 
+def unpicklable_for_one(x):
+    """A task whose result for 1 cannot be sent back from a worker (a lock)."""
+    import threading
+
+    return threading.Lock() if x == 1 else 10 * x
+
+
 def death_signal(_):
     """A task: the signal this worker gets when its parent dies (Linux prctl)."""
     import ctypes
@@ -206,3 +213,36 @@ def test_a_mistake_in_the_request_stops_before_any_member_runs(tmp_path):
     assert r.exit_code == 2 and "did you mean 'outlet'" in output(r)
     r = invoke("run", "tiny", "--scheduler", "tcp://127.0.0.1:1", "-o", tmp_path / "t.nc")
     assert r.exit_code == 2 and "add --members" in output(r)
+
+
+def test_a_result_that_cannot_come_back_fails_that_task_only():
+    """A task that ran but whose result the executor cannot return (it cannot be pickled; a worker Dask
+    lost) is a failed task with the executor's reason, and the others go on (mutation audit 2026-12-05:
+    taking it for a success without a value lost the whole ensemble file)."""
+    pool = ProcessExecutor(2)
+    try:
+        outcomes = dict(run_batch(unpicklable_for_one, [0, 1, 2], executor=pool))
+    finally:
+        pool.close()
+    assert outcomes[0].value == 0 and outcomes[2].value == 20
+    assert not outcomes[1].ok and outcomes[1].error.startswith("in the executor: TypeError")
+
+
+def test_a_failed_member_on_one_worker_is_reported_and_the_file_keeps_the_others(tmp_path, monkeypatch):
+    """``--workers 1`` (no Dask needed): member 1 fails, the file holds members 0 and 2, exit 3; every
+    member failing writes no file (the failed-member checks of the cluster tests, where ``distributed``
+    is not installed)."""
+    out = tmp_path / "e.nc"
+    monkeypatch.setenv(FAIL_ENV, "1")
+    run = CliRunner().invoke(main, ["run", "watershed", "--members", "3", "--workers", "1", "--end", "2001-01-31",
+                                    "-o", str(out), "-q"])
+    assert run.exit_code == 3 and "member 1 failed" in run.output
+    import netCDF4
+
+    with netCDF4.Dataset(out) as nc:
+        assert nc.getncattr("members_failed") == "1" and len(nc.dimensions["member"]) == 3
+    monkeypatch.setenv(FAIL_ENV, "0,1,2")
+    none = tmp_path / "none.nc"
+    run = CliRunner().invoke(main, ["run", "watershed", "--members", "3", "--workers", "1", "--end", "2001-01-31",
+                                    "-o", str(none), "-q"])
+    assert run.exit_code == 3 and "no file was written" in run.output and not none.exists()

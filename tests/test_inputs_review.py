@@ -38,7 +38,12 @@ def _temps(folder: Path) -> list[Path]:
 # --- outputs ------------------------------------------------------------------------------
 
 @pytest.mark.parametrize("exc", [OSError(errno.ENOSPC, "No space left on device"),
-                                 RuntimeError("NetCDF: HDF error")])
+                                 RuntimeError("NetCDF: HDF error"),
+                                 # (mutation audit 2026-12-05: a refused permission, a read-only file system
+                                 # and a full quota were untested; root never meets the first with chmod)
+                                 PermissionError(errno.EACCES, "Permission denied"),
+                                 OSError(errno.EROFS, "Read-only file system"),
+                                 OSError(errno.EDQUOT, "Disk quota exceeded")])
 def test_a_full_disk_is_a_clear_error_and_keeps_the_old_file(tmp_path, exc):
     # a full disk ended `hydro run` with a netCDF4 traceback ("RuntimeError: NetCDF: HDF error")
     target = tmp_path / "r.nc"
