@@ -53,3 +53,63 @@ def test_a_folder_named_as_the_output_is_refused(tmp_path, overwrite):
         outputs.check_output(tmp_path / "d.nc", overwrite=overwrite)
     run = invoke("run", "tiny", "-o", str(tmp_path / "d.nc"), "-q", "--overwrite")
     assert run.exit_code == 2 and "is a directory" in run.output
+
+
+def test_float64_asked_for_overrides_the_default_and_the_basin(tmp_path):
+    """``--float64`` (``float32=False``) wins over the default's 32-bit sources and over a basin's
+    ``[output] float32 = true`` (mutant: only a true value taken, so the 64-bit a user asked for was
+    silently 32-bit)."""
+    from hydro.outputspec import OutputSpec
+
+    assert OutputSpec.from_options(base=OutputSpec(float32=True), float32=False).float32 is False
+    import netCDF4
+
+    kinds = {}
+    for flag in ("--float32", "--float64"):
+        out = tmp_path / f"w{flag}.nc"
+        assert invoke("run", "watershed", "--end", "2001-01-31", flag, "-o", str(out), "-q").exit_code == 0
+        with netCDF4.Dataset(out) as nc:
+            kinds[flag] = {v.dtype.str for n, v in nc.variables.items() if "_source_" in n}
+    assert kinds == {"--float32": {"<f4"}, "--float64": {"<f8"}}
+
+
+def test_a_failed_baseline_writes_no_scenarios_file_and_exits_3(tmp_path, monkeypatch):
+    """Every scenario is compared with the baseline: without it nothing is written, exit 3 (a batch partly
+    failed; mutant: another status)."""
+    from hydro.batch import FAIL_ENV
+
+    monkeypatch.setenv(FAIL_ENV, "0")
+    out = tmp_path / "s.nc"
+    run = invoke("scenarios", "watershed", "configs/scenarios/watershed.toml", "--start", "2001-01-01", "--end",
+                 "2001-03-31", "-o", str(out), "--workers", "1", "-q")
+    assert run.exit_code == 3 and "no file was written" in run.output
+    assert not out.exists() and not out.with_suffix(".summary.csv").exists()
+
+
+def test_the_python_ensemble_refuses_an_unknown_variable_before_any_member(monkeypatch):
+    """(mutant: the check dropped: every member ran and failed, a BatchFailed instead of one error)"""
+    import hydro.ensemble
+    from hydro.ensemble import run_ensemble
+
+    def never(*args, **kwargs):
+        raise AssertionError("a member ran")
+
+    monkeypatch.setattr(hydro.ensemble, "_member", never)
+    with pytest.raises(HydroError, match="no output variable 'nope'"):
+        run_ensemble("watershed", 2, 0, variables=("nope",), workers=1, quiet=True)
+
+
+def test_a_stacked_file_refuses_a_run_over_other_days(tmp_path):
+    """(mutant: the check dropped: a shorter run written into the first's time axis)"""
+    from hydro.netcdf import StackedWriter
+    from hydro.results import load_results
+
+    long, short = tmp_path / "a.nc", tmp_path / "b.nc"
+    assert invoke("run", "tiny", "--end", "2020-01-10", "-o", str(long), "-q").exit_code == 0
+    assert invoke("run", "tiny", "--end", "2020-01-09", "-o", str(short), "-q").exit_code == 0
+    out = tmp_path / "stack.nc"
+    with pytest.raises(HydroError, match=r"member 1 covers .*9 days.*10 days.*every run of one file covers the "
+                                         r"same days"), StackedWriter(out, "member", [0, 1]) as w:
+        w.write(0, load_results(long))
+        w.write(1, load_results(short))
+    assert not out.exists()
