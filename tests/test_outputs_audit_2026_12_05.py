@@ -113,3 +113,21 @@ def test_a_stacked_file_refuses_a_run_over_other_days(tmp_path):
         w.write(0, load_results(long))
         w.write(1, load_results(short))
     assert not out.exists()
+
+
+def test_a_blocked_file_missing_a_block_is_refused_and_not_written(tmp_path):
+    """A run planned over 2020-2021 whose writer got only 2020's block: the file would hold a year of
+    gaps; refused, nothing renamed into place (mutant: the coverage check dropped)."""
+    from datetime import date, timedelta
+
+    from hydro.netcdf import BlockWriter
+    from hydro.results import load_results
+
+    first = tmp_path / "y2020.nc"
+    assert invoke("run", "tiny", "--start", "2020-01-01", "--end", "2020-12-31", "-o", str(first), "-q").exit_code == 0
+    days = [date(2020, 1, 1) + timedelta(days=i) for i in range(731)]
+    out = tmp_path / "both.nc"
+    with pytest.raises(HydroError, match=r"366 of 731 time steps and 1 of 2 years written; the blocks do not "
+                                         r"cover the run"), BlockWriter(out, days, [2020, 2021]) as w:
+        w.write(load_results(first))
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
