@@ -279,3 +279,13 @@ def test_a_scenario_that_adds_n_has_no_cost_per_kg_kept_out(tmp_path):
             and str(r["year"]) == "all" and r["quantity"] in ("n_kept_out", "cost", "cost_per_kg_kept_out")}
     assert rows["n_kept_out"] < 0 and rows["cost"] > 0
     assert math.isnan(rows["cost_per_kg_kept_out"])
+
+
+def test_the_series_a_rule_reads_include_its_inflow_sections(tmp_path):
+    """A class rule judged against an inflow section reads that section too (its missing months are noted;
+    mutant: only the rule's own sections)."""
+    from hydro.compensation.rules import used_pairs
+
+    a = agreement(tmp_path, '[[quality_class]]\nsection = "s"\nparameter = "codmn"\ntarget_class = "III"\n'
+                            'inflow_section = "r"\n')
+    assert used_pairs(a.rules) == {("s", "codmn"), ("s", "flow"), ("r", "codmn"), ("r", "flow")}
