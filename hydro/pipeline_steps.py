@@ -381,8 +381,10 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
                                     mean_nitrified=mean_nitrified)
     parts = part_loads(basin, carried, tn, w.points.loads_kg_per_day, quality, w.transfers)
     tags = list(SOURCE_NAMES)
-    if water_enters(w)[0]:
-        tags.append("transfer")  # brought by water from outside the basin
+    if water_enters(w)[0] or any(t.kind == "inflow" for t in w.transfers.items):
+        # brought by water from outside the basin; kept (zeros) in a period none enters, so that every run
+        # of a basin with inflows has one source set (a tag without inputs is skipped by the transport)
+        tags.append("transfer")
     if any(p.init_river > 0 or np.any(p.init_reservoir > 0) for p in parts):
         tags.append("initial")  # present at the start, followed until it leaves
     tin = tracer_inputs(basin.network, ws.subbasins, carried, parts, tags, apportion, len(w.dates),
