@@ -259,6 +259,9 @@ FIGURES = [
            "2016 (NH3-N purified {} / {} / {} t against 430 / 1,059 / 804 t; COD {}–{} % of the value), {} M "
            "in 2000 and {}–{} M in 2001–2003", "miyun_gep", gep_figures,
            f"{RUN}; hydro gep miyun.nc -o gep.csv: water_purification_yuan and NH3-N purified_kg per year"),
+    Figure("docs/commands/gep.md", "(Miyun's 2000: {}e9 yuan of conservation against {}e9 in 2001)", "miyun_gep",
+           lambda gep: tuple(f"{gep[gep.year == y].water_conservation_yuan.sum() / 1e9:.2f}" for y in (2000, 2001)),
+           f"{RUN}; hydro gep miyun.nc -o gep.csv: water_conservation_yuan in 2000 and 2001"),
     Figure("docs/gep.md", "recalibration, {}, {} and {} G yuan in 2014–2016 (0.98, 3.94 and 4.38 G yuan before it",
            "miyun_gep", conservation_figures,
            f"{RUN}; hydro gep miyun.nc -o gep.csv: water_conservation_yuan per year"),
