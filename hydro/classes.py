@@ -203,17 +203,12 @@ def _file_ids(path: str | Path, name: str, needs: str = "") -> list[str]:
 
     if path.suffix.lower() not in NETCDF_SUFFIXES:
         return []
-    import netCDF4
-
-    from hydro.netcdf_read import open_dataset
+    from hydro.netcdf_read import open_dataset, text_values
 
     with open_dataset(path) as ds:
         if name not in ds.variables or (needs and needs not in ds.variables):
             return []
-        raw = ds.variables[name][:]
-        if getattr(raw, "dtype", None) is not None and raw.dtype.kind == "S" and raw.ndim == 2:
-            raw = netCDF4.chartostring(raw)
-        return [(s.decode() if isinstance(s, bytes) else str(s)).strip() for s in np.ravel(raw)]
+        return text_values(ds.variables[name])
 
 
 def _in_file_order(series, order: list[str]) -> list[str]:

@@ -296,8 +296,8 @@ def _read_field(path, ds, name, accepted_units, expected, scenario) -> np.ndarra
     if "member" in dims:
         from hydro.basin import shipped_basins
 
-        name = str(ds.getncattr("basin")) if "basin" in ds.ncattrs() else ""
-        basin = name if name in shipped_basins() else "BASIN"  # a user's basin: its folder or file, not its name
+        named = str(ds.getncattr("basin")) if "basin" in ds.ncattrs() else ""
+        basin = named if named in shipped_basins() else "BASIN"  # a user's basin: its folder or file, not its name
         raise HydroError(f"{path}: a weather ensemble (written with --members: a 'member' dimension); payments "
                          "are evaluated on one run: give a run without --members, or let the command draw the "
                          f"weather itself with the basin the ensemble was run from in place of the file: hydro "
@@ -311,8 +311,9 @@ def _read_field(path, ds, name, accepted_units, expected, scenario) -> np.ndarra
 
 
 def _scenario_index(path, ds, scenario, size) -> int:
-    names = [s.decode() if isinstance(s, bytes) else str(s) for s in np.ravel(ds.variables["scenario"][:])] \
-        if "scenario" in ds.variables else []
+    from hydro.netcdf_read import text_values
+
+    names = text_values(ds.variables["scenario"]) if "scenario" in ds.variables else []
     if scenario is None:
         if size == 1:
             return 0

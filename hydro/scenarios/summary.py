@@ -507,13 +507,13 @@ EFFECT_COLUMNS: tuple[str, ...] = ("scenario", "quantity", "location", "paramete
 def _scenario_names(path: Path) -> list[str]:
     """The ``scenario`` coordinate of a results file (a HydroError when it has none)."""
     from hydro.errors import HydroError
-    from hydro.netcdf_read import open_dataset
+    from hydro.netcdf_read import open_dataset, text_values
 
     with open_dataset(path) as ds:
         if "scenario" not in ds.variables:
             raise HydroError(f"{path}: not a scenarios file (no 'scenario' dimension); make one with "
                              "`hydro scenarios BASIN SCENARIOS.toml -o OUT.nc`")
-        return [s.decode() if isinstance(s, bytes) else str(s) for s in np.ravel(ds.variables["scenario"][:])]
+        return text_values(ds.variables["scenario"])
 
 
 def _series_means(series, place: str, parameter: str, load: bool, years) -> tuple[float, float]:
