@@ -11,23 +11,8 @@ from __future__ import annotations
 import csv
 from pathlib import Path
 
+from hydro.gep_columns import _MM, _SUMMED, COLUMNS
 from hydro.gep_inputs import ALL_ABSTRACTED
-
-#: Columns of the GEP table (CSV and :func:`gep` rows), in order.
-COLUMNS = ("scenario", "year", "days", "partial", "subbasin", "county", "province", "pollutant", "area_km2",
-           "precipitation_mm", "surface_runoff_mm", "evapotranspiration_mm", "slow_runoff_mm",
-           "storage_and_exchange_mm", "water_abstracted_m3", "water_conservation_m3", "conservation_yuan_per_m3",
-           "water_conservation_yuan",
-           "n_removed_river_kg", "n_removed_reservoir_kg", "n_removed_riparian_kg", "n_purified_kg",
-           "removed_river_kg", "removed_reservoir_kg", "removed_riparian_kg", "purified_kg", "kg_per_equivalent",
-           "equivalents", "purification_yuan_per_t", "water_purification_yuan", "gep_yuan", "note")
-_MM = ("precipitation_mm", "surface_runoff_mm", "evapotranspiration_mm", "slow_runoff_mm",
-       "storage_and_exchange_mm")
-_SUMMED = ("area_km2", "water_abstracted_m3", "water_conservation_m3", "water_conservation_yuan",
-           "n_removed_river_kg", "n_removed_reservoir_kg", "n_removed_riparian_kg", "n_purified_kg",
-           "removed_river_kg", "removed_reservoir_kg", "removed_riparian_kg", "purified_kg", "equivalents",
-           "water_purification_yuan", "gep_yuan")
-
 
 #: The note on a spin-up year's rows (:func:`mark_spin_up`).
 SPIN_UP = "spin-up year: the runoff stores start from their initial fillings (runoff_warm_up)"

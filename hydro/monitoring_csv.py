@@ -114,7 +114,9 @@ def read_monitoring_csv(path: str | Path) -> SectionSeries:
 def _read_header(path: Path, line: int, cells: list[str]) -> list[str]:
     """The header: each of :data:`CSV_COLUMNS` once, in any order (lower-cased)."""
     header = [c.lower() for c in cells]
-    if header[:5] == ["scenario", "year", "days", "partial", "subbasin"]:
+    from hydro.gep_columns import is_gep_header
+
+    if is_gep_header(header):
         raise HydroError(f"{path}: a GEP table, as `hydro gep` writes it, not a series of the sections: give a "
                          "monitoring CSV (columns " + ", ".join(CSV_COLUMNS) + ") or the results file (.nc) the "
                          "GEP table was made from")

@@ -87,7 +87,9 @@ def what_file_is(path: str | Path) -> str:
     if path.suffix.lower() == ".toml":
         return "a TOML file, such as a basin, scenario, agreement or prices file"
     if path.suffix.lower() == ".csv" or "," in first:
-        if first.startswith("scenario,year,days,partial,subbasin"):
+        from hydro.gep_columns import is_gep_header
+
+        if is_gep_header(first.split(",")):
             return "a GEP table, as `hydro gep` writes it"
         return f"a CSV file, first line '{first[:60]}'"
     return f"a text file, first line '{first[:60]}'"
