@@ -103,10 +103,10 @@ def format_table(rows: list[dict]) -> str:
     lines = [f"{'scenario':24s} {'year':>4s} {'days':>4s} {'conservation m3':>16s} {'N purified t':>12s} "
              f"{'equivalents':>12s} {'conservation yuan':>18s} {'purification yuan':>18s} {'GEP yuan':>16s}"]
     partial, negative = [], []
-    spun_years = {(r["scenario"], r["year"]) for r in rows if SPIN_UP in (r["note"] or "")}
+    spun = {(r["scenario"], r["year"], bool(r["partial"])) for r in rows if SPIN_UP in (r["note"] or "")}
     fallback = sorted({n for r in rows for n in (r["note"] or "").split("; ") if n.startswith(ALL_ABSTRACTED)})
     for (s, y), t in gep_totals(rows).items():
-        mark = "*" if t["partial"] else "~" if (s, y) in spun_years else " "
+        mark = "*" if t["partial"] else "~" if (s, y, False) in spun else " "
         lines.append(f"{s:24s} {y:4d} {t['days']:4d}{mark}{t['water_conservation_m3']:16.4g} "
                      f"{t['n_purified_kg'] / 1000:12.4g} {t['equivalents']:12.4g} {t['water_conservation_yuan']:18.4g} "
                      f"{t['water_purification_yuan']:18.4g} {t['gep_yuan']:16.4g}")
@@ -117,9 +117,8 @@ def format_table(rows: list[dict]) -> str:
     if partial:
         lines.append(f"* partial year ({', '.join(sorted(set(partial)))}): only the simulated days are "
                      "counted; not an annual figure, not comparable with full years")
-    spun = sorted({(r["year"], bool(r["partial"])) for r in rows if SPIN_UP in (r["note"] or "")})
     if spun:
-        years = ", ".join(f"{y}{', also partial (*)' if part else ''}" for y, part in spun)
+        years = ", ".join(f"{y}{', also partial (*)' if part else ''}" for y, part in sorted({x[1:] for x in spun}))
         lines.append(f"~ spin-up year ({years}): the runoff stores start from their initial fillings "
                      "(runoff_warm_up: the station record has no weather before the run to spin them up on), so "
                      "its slow runoff is not the ecosystems'; leave the year out of an account")

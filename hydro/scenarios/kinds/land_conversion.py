@@ -43,9 +43,10 @@ class Afforestation(MeasureKind):
                 continue
             s0 = state.get(i, ("land_use", src, "share"), lu[src].get("share"))
             if "converted_share" in num:
-                d = np.minimum(f * num["converted_share"], s0)
-                if np.any(f * num["converted_share"] > s0):
-                    short[info.ids[i]] = float(np.min(s0[f * num["converted_share"] > s0]))
+                asked = f * num["converted_share"]
+                d = np.minimum(asked, s0)
+                if np.any(asked > s0):
+                    short[info.ids[i]] = float(np.min(s0[asked > s0]))
             else:
                 start = min(int(np.searchsorted(state.years, m.years[0])), len(s0) - 1)
                 d = np.minimum(f * num["fraction_of_class"] * s0[start], s0)
