@@ -55,8 +55,8 @@ def amounts(payments, **match):
 FLOW_SERIES = SectionSeries(2019, {"a": {"flow": monthly(1e7, 5e6)}}, source="synthetic")
 
 
-def test_quantity_fixed_baseline_with_caps(tmp_path):
-    a = agreement(tmp_path, """
+#: A quantity rule at "a" with both caps: 1.2e8 m3 in 2019 pays 1e7, held at 5e6.
+CAPPED_QUANTITY = """
 [[quantity]]
 section = "a"
 baseline_m3 = 1e8
@@ -64,7 +64,11 @@ reward_per_m3_above_yuan = 0.5
 penalty_per_m3_below_yuan = 0.2
 max_yuan = 5e6
 min_yuan = -1e7
-""")
+"""
+
+
+def test_quantity_fixed_baseline_with_caps(tmp_path):
+    a = agreement(tmp_path, CAPPED_QUANTITY)
     pay = evaluate(a, FLOW_SERIES)
     # 2019: (1.2e8 - 1e8) * 0.5 = 1e7, capped at 5e6.
     # 2020: (6e7 - 1e8) * 0.2 = -8e6, inside the floor of -1e7.
@@ -662,15 +666,7 @@ def test_a_payment_cut_by_its_rules_cap_says_so(tmp_path):
     """A line at ``max_yuan`` or ``min_yuan`` says what the formula gave (its note; "capped" in the text
     table, and the lines listed after the nets): such a payment does not follow the water beyond the cap
     (found in review, 2026-12-05: Miyun's 2016 TN rewards at their 10 M cap at 4 of 5 sections, unsaid)."""
-    a = agreement(tmp_path, """
-[[quantity]]
-section = "a"
-baseline_m3 = 1e8
-reward_per_m3_above_yuan = 0.5
-penalty_per_m3_below_yuan = 0.2
-max_yuan = 5e6
-min_yuan = -1e7
-
+    a = agreement(tmp_path, CAPPED_QUANTITY + """
 [[quality_class]]
 section = "a2"
 parameter = "codmn"

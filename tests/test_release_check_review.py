@@ -24,16 +24,22 @@ def _run(tmp_path, minimum: float, end: date = date(2002, 12, 31)):
                          end, scenarios=["release"])
 
 
+def _let_out_and_asked(run, k, year=2002):
+    """The extra water scenario ``k``'s lake let out over the run, recomputed from the releases (m3), and the
+    volume its eco_release measure asks for in ``year`` (the whole year's, m3)."""
+    release = [r.data["reservoir_release"][:, list(r.coords["reservoir"]).index("lake")] for r in
+               (run.results[0], run.results[k])]
+    j = list(run.compiled[k].years).index(year)
+    asked = sum(q[j] for (m, _), q in run.compiled[k].quantity.items() if m == "eco_release")
+    return (release[1] - release[0]).sum() * SECONDS_PER_DAY, asked
+
+
 def test_a_release_the_reservoir_cannot_make_is_noted_with_what_it_let_out(tmp_path):
     run = _run(tmp_path, 400.0)  # far above what the lake holds
     k = run.names.index("release")
     notes = [n for n in run.compiled[k].notes if n.startswith("measure eco_release: 2002:")]
     assert len(notes) == 1, run.compiled[k].notes
-    release = [r.data["reservoir_release"][:, list(r.coords["reservoir"]).index("lake")] for r in
-               (run.results[0], run.results[k])]
-    out = (release[1] - release[0]).sum() * SECONDS_PER_DAY  # recomputed: the extra water let out (m3)
-    j = list(run.compiled[k].years).index(2002)
-    asked = sum(q[j] for (m, _), q in run.compiled[k].quantity.items() if m == "eco_release")
+    out, asked = _let_out_and_asked(run, k)
     assert out < 0.9 * asked
     shown = re.search(r"let out (\S+) m3 more than the baseline of the (\S+) m3", notes[0])
     assert float(shown[1]) == float(f"{max(out, 0.0):.3g}") and float(shown[2]) == float(f"{asked:.3g}")
@@ -42,11 +48,7 @@ def test_a_release_the_reservoir_cannot_make_is_noted_with_what_it_let_out(tmp_p
 def test_a_release_that_is_let_out_gives_no_note(tmp_path):
     run = _run(tmp_path, 1.2)
     k = run.names.index("release")
-    release = [r.data["reservoir_release"][:, list(r.coords["reservoir"]).index("lake")] for r in
-               (run.results[0], run.results[k])]
-    out = (release[1] - release[0]).sum() * SECONDS_PER_DAY
-    j = list(run.compiled[k].years).index(2002)
-    asked = sum(q[j] for (m, _), q in run.compiled[k].quantity.items() if m == "eco_release")
+    out, asked = _let_out_and_asked(run, k)
     noted = any(n.startswith("measure eco_release") for n in run.compiled[k].notes)
     assert noted == bool(out < 0.9 * asked) and np.isfinite(out)
 
@@ -57,18 +59,14 @@ def test_a_year_run_in_part_is_judged_on_the_volume_of_its_days(tmp_path):
     2026-12-05: Cetian noted as short at 15 % of the year's volume in a 59-day 2017, 92 % of its days')."""
     run = _run(tmp_path, 20.0, end=date(2002, 3, 31))  # (the baseline lets out 1.2 m3/s anyway)
     k = run.names.index("release")
-    release = [r.data["reservoir_release"][:, list(r.coords["reservoir"]).index("lake")] for r in
-               (run.results[0], run.results[k])]
-    out = (release[1] - release[0]).sum() * SECONDS_PER_DAY
-    j = list(run.compiled[k].years).index(2002)
-    year = sum(q[j] for (m, _), q in run.compiled[k].quantity.items() if m == "eco_release")
+    out, year = _let_out_and_asked(run, k)
     asked = year * 90 / 365
     assert 0.9 * asked <= out < 0.9 * year  # (the case: let out over its days, short of the whole year's)
     assert not any(n.startswith("measure eco_release") for n in run.compiled[k].notes), run.compiled[k].notes
     short = _run(tmp_path, 400.0, end=date(2002, 3, 31))
     notes = [n for n in short.compiled[k].notes if n.startswith("measure eco_release: 2002:")]
     shown = re.search(r"the baseline of the (\S+) m3 the measure's cost counts over the 90 days of it run", notes[0])
-    year = sum(q[j] for (m, _), q in short.compiled[k].quantity.items() if m == "eco_release")
+    year = _let_out_and_asked(short, k)[1]
     assert shown and float(shown[1]) == float(f"{year * 90 / 365:.3g}")
 
 
