@@ -32,6 +32,7 @@ def release_notes(run) -> None:
         return
     days = np.array([d.year for d in base.dates])
     for res, comp in zip(run.results[1:], run.compiled[1:], strict=True):
+        covered = year_fractions(base.dates, comp.years)
         for mid in sorted({m for (m, _) in comp.quantity}):
             measure = run.sfile.measures[mid]
             if measure.kind != "ecological_release":
@@ -39,7 +40,6 @@ def release_notes(run) -> None:
             rid = measure.strings["reservoir"]
             k = list(base.coords["reservoir"]).index(rid)
             grew = (res.data["reservoir_release"][:, k] - base.data["reservoir_release"][:, k]) * SECONDS_PER_DAY
-            covered = year_fractions(base.dates, comp.years)
             asked = sum(q for (m, _), q in comp.quantity.items() if m == mid) * covered
             for j, year in enumerate(comp.years):
                 in_year = days == year
