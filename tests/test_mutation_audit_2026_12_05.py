@@ -289,3 +289,41 @@ def test_the_series_a_rule_reads_include_its_inflow_sections(tmp_path):
     a = agreement(tmp_path, '[[quality_class]]\nsection = "s"\nparameter = "codmn"\ntarget_class = "III"\n'
                             'inflow_section = "r"\n')
     assert used_pairs(a.rules) == {("s", "codmn"), ("s", "flow"), ("r", "codmn"), ("r", "flow")}
+
+
+# --- the audit's last three gaps (C57, C52, C53): the thresholds a payment check turns on -----------------
+def test_a_flip_share_of_exactly_the_flag_is_flagged():
+    """C57: ``p_flip >= FLIP_FLAG`` made ``>``: a line flipped in exactly 1 of 20 members (5 %) is flagged,
+    as the docs and the table's heading (">= 5 % of the members") say; one in 21 (4.8 %) is not; a line with
+    no monitoring error (None) or one that is not netted (an advance) never is."""
+    from hydro.compensation.uncertainty import FLIP_FLAG, flagged
+    assert FLIP_FLAG == 0.05
+    assert flagged(1 / 20, "tn") and flagged(1.0, "quality_class")
+    assert not flagged(1 / 21, "tn") and not flagged(0.0, "tn")
+    assert not flagged(None, "tn") and not flagged(1.0, "advance") and not flagged(1.0, "funding")
+
+
+def test_a_published_amount_is_checked_against_the_band_widened_by_its_rounding():
+    """C52: the rounding dropped from either side of the band check.  322,150,000 yuan is published to
+    the ten thousand, so it stands for 322,145,000-322,155,000 (rounding 5,000): a band ending 4,000
+    below it, or starting 4,000 above it, holds it; 6,000 away, it does not."""
+    from hydro.compensation.inference import in_band, rounding
+    published = 322_150_000.0
+    assert rounding(published) == 5_000.0
+    assert in_band(published, published - 10_000, published + 10_000)  # inside, no rounding needed
+    assert in_band(published, published + 4_000, published + 90_000)  # band above, within rounding
+    assert in_band(published, published - 90_000, published - 4_000)  # band below, within rounding
+    assert not in_band(published, published + 6_000, published + 90_000)
+    assert not in_band(published, published - 90_000, published - 6_000)
+
+
+def test_an_upper_bound_tests_nothing_only_when_no_draw_comes_within_a_tenth_of_it():
+    """C53: the "uninformative" threshold (the largest draw under 90 % of the published bound) moved or
+    its comparison flipped: a draw reaching 89 % of the bound leaves a check that cannot fail inside the
+    assumed ranges; one reaching 91 % (or the bound itself) can fail, so the check counts."""
+    from hydro.compensation.inference import REACH, tests_nothing
+    assert REACH == 0.9
+    bound = 1.0e9
+    assert tests_nothing(0.89 * bound, bound) and tests_nothing(0.0, bound)
+    assert not tests_nothing(0.91 * bound, bound) and not tests_nothing(bound, bound)
+    assert not tests_nothing(REACH * bound, bound)  # exactly at the reach: a draw comes near

@@ -77,6 +77,13 @@ MONITORING_CV: dict[str, float] = {
 #: A line is flagged when the monitoring error changes its decision (whether it pays,
 #: and which way) in at least this share of the members.
 FLIP_FLAG = 0.05
+
+
+def flagged(p_flip: float | None, component: str) -> bool:
+    """Whether a line's decision is flagged as set by less than the monitoring error: flipped in at
+    least :data:`FLIP_FLAG` of the members (``p_flip``, a share; None without monitoring error), for a
+    component that enters the nets (an advance or project funding does not)."""
+    return p_flip is not None and p_flip >= FLIP_FLAG and component not in NOT_NETTED
 #: Members below which a 5-95 % band is said to be rough: the 5th percentile (linear) sits at position
 #: 0.05 (n - 1) among the sorted members, so with fewer than 20 it lies nearer the lowest member than the
 #: second-lowest (at 20, at 0.95 of the way to the second): each end of the band is then mostly the
@@ -525,7 +532,7 @@ def payment_uncertainty(setup: Setup, members: int, *, workers: int | None = Non
                "payer": payer, "payee": payee, "rule": rule, **_band(values),
                "n": int(sum(math.isfinite(v) for v in values)),
                "undetermined": int(sum(not math.isfinite(v) for v in values)), "p_flip": p_flip,
-               "flag": bool(p_flip is not None and p_flip >= FLIP_FLAG and component not in NOT_NETTED)}
+               "flag": flagged(p_flip, component)}
         rows.append(row)
     net = []
     for pair, v in sorted(nets.items()):
