@@ -246,17 +246,25 @@ def flownorm_table(printed: str) -> tuple[str, ...]:
 YANQING = ("bai_baihebao", "bai_qianjiadian", "gs01", "gs02", "gt01")
 
 
-def yanqing_figures(gep: pd.DataFrame):
-    """2016 water conservation of the Yanqing subbasins of both basins: mm released, M yuan/km2 and % of the
-    published 0.91 M yuan/km2; the same by the balance form (P - R - ET, less the abstracted water)."""
+def yanqing_per_km2(gep: pd.DataFrame) -> list[tuple[float, float]]:
+    """2016 water conservation of the Yanqing subbasins of both basins, (mm, M yuan/km2): by the water
+    released, then by the balance form (P - R - ET, less the abstracted water)."""
     rows = gep[(gep.year == 2016) & gep.subbasin.isin(YANQING) & (gep.area_km2 > 0)]
     area = rows.area_km2.sum()
     released = rows.water_conservation_m3.sum() / area / 1e3
     balance = (((rows.precipitation_mm - rows.surface_runoff_mm - rows.evapotranspiration_mm) * rows.area_km2 * 1e3
                 - rows.water_abstracted_m3).sum() / area / 1e3)
     price = rows.conservation_yuan_per_m3.iloc[0]
-    out = []
-    for mm in (released, balance):
-        per_km2 = mm * 1e3 * price / 1e6  # mm x 1e3 m3/km2 per mm x yuan/m3, in M yuan
-        out += [f"{mm:.1f}", f"{per_km2:.2f}", f"{100 * per_km2 / 0.91:.0f}"]
-    return tuple(out)
+    return [(mm, mm * 1e3 * price / 1e6) for mm in (released, balance)]  # mm x 1e3 m3/km2 per mm x yuan/m3
+
+
+def yanqing_figures(gep: pd.DataFrame):
+    """mm, M yuan/km2 and % of the published 0.91 M yuan/km2, for each form of :func:`yanqing_per_km2`."""
+    return tuple(x for mm, per_km2 in yanqing_per_km2(gep)
+                 for x in (f"{mm:.1f}", f"{per_km2:.2f}", f"{100 * per_km2 / 0.91:.0f}"))
+
+
+def yanqing_factor(gep: pd.DataFrame):
+    """How many times the published 0.91 M yuan/km2 exceeds the model's: by the balance form, by the water
+    released."""
+    return tuple(f"{0.91 / per_km2:.1f}" for _, per_km2 in reversed(yanqing_per_km2(gep)))

@@ -68,6 +68,7 @@ from docs_figures_values import (
     three_rivers,
     tn_rules,
     within_capacity,
+    yanqing_factor,
     yanqing_figures,
 )
 
@@ -299,6 +300,8 @@ SLOW_FIGURES = [
     Figure("docs/gep.md", "2,600 km², wider than the district) give {} mm released ({} M yuan/km²,\n{} % of the "
            "published) or {} mm by the balance form ({} M yuan/km², {} %)", "yanqing_gep", yanqing_figures,
            f"{RUN}; hydro run guanting; hydro gep on each: the Yanqing subbasins' 2016 rows"),
+    Figure("docs/gep.md", "The model is lower by a\nfactor of {}–{}. Likely reasons", "yanqing_gep", yanqing_factor,
+           "as above: 0.91 M yuan/km2 published over the two forms' values"),
     Figure("docs/agreements.md", "the annual-mean rule swings between {}e6 (charging in {}, {} and {}) and {}e7 yuan "
            "({}) from year to year; the flow-normalised one pays {}e6–{}e6 yuan every year (a simulated decline of "
            "{}–{} mg/L a year", "gubeikou_tn_rules", tn_rules,
