@@ -40,6 +40,24 @@ def test_reduce_of_monthly_means_to_yearly_keeps_the_years_bounds(year):
         reduce(from_days, OutputSpec(aggregate="monthly", variables=keep))
 
 
+def test_selecting_variables_of_monthly_means_keeps_their_months_bounds(year):
+    """A cut without aggregation (``aggregate = "daily"``, the default: only variables or locations) of
+    results already averaged keeps each step's period: a member's monthly means selected again are still
+    the twelve months of 2004, each its own days (the mutation audit's S4, 2026-12-05: without the bounds
+    the months read as twelve single days, and a later yearly mean would weigh them alike)."""
+    keep = ("section_discharge",)
+    monthly = reduce(year, OutputSpec(aggregate="monthly", variables=keep + ("section_tn_concentration",)))
+    cut = reduce(monthly, OutputSpec(variables=keep))
+    months = [date(2004, m, 1) for m in range(1, 13)]
+    assert cut.time_bounds == monthly.time_bounds == (months, months[1:] + [date(2005, 1, 1)])
+    assert set(cut.data) == set(keep)
+    np.testing.assert_array_equal(cut["section_discharge"], monthly["section_discharge"])
+    # and a yearly mean of the cut weighs each month by its days, as one of the days does
+    from_days = reduce(year, OutputSpec(aggregate="yearly", variables=keep))
+    np.testing.assert_allclose(reduce(cut, OutputSpec(aggregate="yearly", variables=keep))["section_discharge"],
+                               from_days["section_discharge"], rtol=1e-12)  # order of the sums only
+
+
 def _legend_texts(fig) -> list[str]:
     return [t.get_text() for ax in fig.axes if ax.get_legend() for t in ax.get_legend().get_texts()] + \
         [t.get_text() for t in (fig.legends[0].get_texts() if fig.legends else [])]
