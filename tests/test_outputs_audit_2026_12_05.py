@@ -131,3 +131,43 @@ def test_a_blocked_file_missing_a_block_is_refused_and_not_written(tmp_path):
                                          r"cover the run"), BlockWriter(out, days, [2020, 2021]) as w:
         w.write(load_results(first))
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
+def test_a_signal_library_code_swallowed_still_stops_the_commit(tmp_path, monkeypatch):
+    """O10 (``raise_if_signalled()`` before the rename removed): a Ctrl-C that arrived while a library wrote
+    the file, and whose KeyboardInterrupt that library caught, still stops the command before the result is
+    put in place: no file at the target, no temporary file left."""
+    import signal
+
+    from hydro import signals
+
+    target = tmp_path / "out.nc"
+    with pytest.raises(KeyboardInterrupt), outputs.atomic_path(target) as tmp:
+        tmp.write_text("written")
+        monkeypatch.setattr(signals, "received", signal.SIGINT)  # seen by the handler, then swallowed
+    assert not target.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_a_signal_during_the_paired_renames_waits_until_both_are_done(tmp_path, monkeypatch):
+    """O19 (``held()`` around the paired renames removed): a Ctrl-C that comes while the first file of a pair
+    (scenarios' netCDF and summary CSV) is being renamed into place is delivered only after the second one is:
+    the pair is never left half new, half old."""
+    import signal
+
+    from hydro import signals
+
+    commit, committed = outputs._commit, []
+
+    def commit_then_ctrl_c(tmp, path, *args):
+        commit(tmp, path, *args)
+        committed.append(path.name)
+        if len(committed) == 1:
+            os.kill(os.getpid(), signal.SIGINT)  # between the two renames
+
+    monkeypatch.setattr(outputs, "_commit", commit_then_ctrl_c)
+    with signals.handle_signals(), pytest.raises(KeyboardInterrupt), outputs.written_together():
+        for name in ("scenarios.nc", "scenarios.csv"):
+            with outputs.atomic_path(tmp_path / name) as tmp:
+                tmp.write_text(name)
+    assert committed == ["scenarios.nc", "scenarios.csv"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scenarios.csv", "scenarios.nc"]  # no temporary left
