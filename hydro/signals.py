@@ -103,14 +103,28 @@ def exit_status(exc: BaseException | None = None) -> int:
 @contextlib.contextmanager
 def held() -> Iterator[None]:
     """Ctrl-C and SIGTERM held back while the block runs (a few renames), delivered after it: the
-    block is never cut in half.  Where signals cannot be masked (not the main thread, a platform
-    without ``pthread_sigmask``) the block runs as it is."""
-    try:
-        old = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT, signal.SIGTERM})
-    except (AttributeError, ValueError, OSError):
+    block is never cut in half.
+
+    The signals are caught by a handler that only notes them, and the first one noted is raised again
+    once the block is done, to whatever handler was there before.  (Masking the signals in this thread
+    is not enough: a process-wide signal goes to any thread that does not mask it, and once a run has
+    started the native threads of its libraries, Python's handler then still runs in the main thread
+    mid-block.)  Outside the main thread, where handlers cannot be set, the block runs as it is."""
+    import threading
+
+    if threading.current_thread() is not threading.main_thread():
         yield
         return
+    noted: list[int] = []
+    old = {}
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        if signal.getsignal(sig) is None:  # a handler set outside Python: it could not be put back
+            continue
+        old[sig] = signal.signal(sig, lambda signum, frame: noted.append(signum))
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_SETMASK, old)
+        for sig, handler in old.items():
+            signal.signal(sig, handler)
+        if noted:
+            signal.raise_signal(noted[0])
