@@ -133,6 +133,35 @@ def test_a_blocked_file_missing_a_block_is_refused_and_not_written(tmp_path):
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
+def test_a_block_with_other_variables_than_the_first_is_refused_and_not_written(tmp_path):
+    """N9 (the variables check between blocks dropped): a second block lacking one of the first block's
+    variables would leave that variable's second year unwritten (fill values read as data) with no word;
+    refused, naming the variable and the remedy, and nothing renamed into place."""
+    from dataclasses import replace
+    from datetime import date, timedelta
+
+    from hydro.netcdf import BlockWriter
+    from hydro.results import load_results
+
+    years = []
+    for year in (2020, 2021):
+        path = tmp_path / f"y{year}.nc"
+        assert invoke("run", "tiny", "--start", f"{year}-01-01", "--end", f"{year}-12-31", "-o", str(path),
+                      "-q").exit_code == 0
+        years.append(load_results(path))
+    dropped = "section_tn_concentration"
+    second = replace(years[1], data={k: v for k, v in years[1].data.items() if k != dropped},
+                     attrs=years[0].attrs)  # as blocks of one run have (the command line differs here)
+    days = [date(2020, 1, 1) + timedelta(days=i) for i in range(731)]
+    out = tmp_path / "both.nc"
+    with pytest.raises(HydroError, match=rf"the block from 2021-01-01 has other variables than the first "
+                                         rf"\({dropped}\); run it in one block"), \
+            BlockWriter(out, days, [2020, 2021]) as w:
+        w.write(years[0])
+        w.write(second)
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
+
+
 def test_a_signal_library_code_swallowed_still_stops_the_commit(tmp_path, monkeypatch):
     """O10 (``raise_if_signalled()`` before the rename removed): a Ctrl-C that arrived while a library wrote
     the file, and whose KeyboardInterrupt that library caught, still stops the command before the result is
