@@ -149,6 +149,24 @@ def test_sources_stacks_every_source(tmp_path):
     assert share.get_ylim() == (0.0, 100.0)
 
 
+def test_a_source_that_brings_nothing_has_no_area_and_no_legend_entry():
+    """A source with no load at the section over the whole period (no plant upstream; transferred water
+    in a run before it first enters, which every run of such a basin carries as zeros since 2026-12-05) is
+    left out of the stack and the legend; the others keep their colours (a source's colour is its place in
+    the file, the same in every figure)."""
+    def colours(ax):
+        handles = ax.get_legend().legend_handles
+        return {k: tuple(h.get_facecolor()) for k, h in zip(_legend(ax), handles, strict=True)}
+
+    full = colours(plot_sources(_results(), "s_tail").axes[0])
+    r = _results()
+    r.data["tn_source_load"][:, 2, 1] = 0.0  # rural sewage brings nothing to s_tail
+    ax = plot_sources(r, "s_tail").axes[0]
+    assert len(ax.collections) == 2 and set(_legend(ax)) == {"Fertiliser", "Point"}
+    assert colours(ax) == {k: full[k] for k in ("Fertiliser", "Point")}
+    r.data["tn_source_load"][:, 2, :] = 0.0  # nothing at all: every source drawn (flat), none hidden
+    assert set(_legend(plot_sources(r, "s_tail").axes[0])) == {"Fertiliser", "Rural sewage", "Point"}
+
 def test_sources_without_apportionment_is_a_clear_error():
     with pytest.raises(HydroError, match="needs the variable 'tn_source_load'"):
         plot_sources(_results(sources=False))

@@ -19,7 +19,8 @@ _HINT = ("Source apportionment is written by runs that track loads by source "
 def plot_sources(results, section=None, *, constituent: str = "tn", aggregate: str = "monthly",
                  share: bool = False, scenario=None, names: dict | None = None,
                  title: str | None = None, ax=None):
-    """Stacked areas of the load reaching ``section`` from each source.
+    """Stacked areas of the load reaching ``section`` from each source that brings any (the others are
+    left out of the stack and the legend; a source keeps its colour in every figure).
 
     Size: one figure drawn top to bottom on matplotlib's axes (stacked sources, labels, legend); helpers would
     pass the axes and its styling around.
@@ -68,8 +69,10 @@ def plot_sources(results, section=None, *, constituent: str = "tn", aggregate: s
     x, values = _data.aggregate_time(results.dates, arr, aggregate, step_days=_data.step_days(results))
     values = np.where(np.isfinite(values), values, 0.0)
     sources = [str(s) for s in results.coords["source"]]
-    # largest contributors at the bottom, where their areas are easiest to read
-    order = np.argsort(-values.sum(axis=0), kind="stable")
+    # largest contributors at the bottom, where their areas are easiest to read; a source that brings
+    # nothing here (no plant upstream, transferred water before it first enters) has no area and no entry
+    order = [j for j in np.argsort(-values.sum(axis=0), kind="stable") if values[:, j].any()] \
+        or list(range(len(sources)))
     if share:
         total = values.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
