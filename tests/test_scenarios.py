@@ -198,6 +198,19 @@ def test_stacked_file_opens_in_xarray(example_run, tmp_path):
     assert "lake_inlet" in s.sections
 
 
+def test_summary_loads_by_source_are_the_land_sources_and_add_up_to_the_total(example_run):
+    """``load_delivered`` by source is N the subbasins deliver: rows for the land sources only, not for the
+    mass present at the start (``initial``, in this run's file) or water from outside (``transfer``), which
+    no subbasin delivers and whose rows were always 0 (until 2026-12-05); they add up to the total row."""
+    from hydro.sources import source_names
+
+    assert "initial" in example_run.results[0].coords["source"]
+    rows = [r for r in summarise(example_run) if r["scenario"] == "baseline" and r["quantity"] == "load_delivered"]
+    by_source = {r["source"]: r["value"] for r in rows if r["source"] != "total"}
+    assert set(by_source) == set(source_names())
+    (total,) = [r["value"] for r in rows if r["source"] == "total"]
+    assert total == pytest.approx(sum(by_source.values()), rel=1e-12)  # the same sum in another order
+
 def test_summary_costs_and_targets(example_run):
     rows = summarise(example_run)
 

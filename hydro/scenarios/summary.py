@@ -97,6 +97,7 @@ from hydro.scenarios.kept_out import (
     spread_rows,
     upstream_storage_change,
 )
+from hydro.sources import source_names
 
 COLUMNS = ("scenario", "quantity", "location", "source", "year", "value", "unit")
 
@@ -202,6 +203,7 @@ def summarise(run) -> list[dict]:
     locs = list(base.coords.get("section", [])) + list(base.coords.get("reservoir", []))
     check_target_locations(run.sfile, locs)
     sources = list(base.coords["source"])
+    land_sources = set(source_names())
     base_load = base["subbasin_tn_source_input"].sum(axis=(0, 1))
     base_in = reservoir_input(base)
     base_held, base_land = upstream_storage_change(base), land_storage_end(base)
@@ -223,6 +225,8 @@ def summarise(run) -> list[dict]:
                     add(sid, "tn_max_monthly_mean", high[k, 0], "mg L-1", loc, year=y)
         load = res["subbasin_tn_source_input"].sum(axis=(0, 1))
         for k, src in enumerate(sources):
+            if src not in land_sources:  # water from outside, mass at the start: no subbasin delivers them
+                continue
             add(sid, "load_delivered", load[k], "kg", source=src)
             add(sid, "load_reduction", base_load[k] - load[k], "kg", source=src)
         add(sid, "load_delivered", load.sum(), "kg", source="total")
