@@ -552,8 +552,8 @@ def validate_command(cases, quick, as_json, list_only, quiet):
                        f"{c.value:12.4g} {sign[c.kind]:5s} {c.tolerance:.3g}")
         failed = sum(not c.passed for c in checks)
         dependent = sum(c.passed and not c.independent for c in checks)
-        apart = (f" ({dependent} of them not independent: fitted to the figure, or an input set from it)"
-                 if dependent else "")
+        apart = (f" ({dependent} of them not independent: fitted to the figure, an input set from it, or "
+                 "following from fitted figures)" if dependent else "")
         click.echo(f"{len(checks) - failed} passed{apart}, {failed} failed")
     if any(not c.passed for c in checks):
         sys.exit(1)

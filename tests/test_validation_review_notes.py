@@ -174,4 +174,5 @@ def test_a_figure_an_input_was_set_from_is_counted_apart():
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(validation, "run_cases", fake_run_cases)
         out = CliRunner().invoke(main, ["validate", "miyun"]).output
-    assert "2 passed (1 of them not independent: fitted to the figure, or an input set from it), 1 failed" in out
+    assert ("2 passed (1 of them not independent: fitted to the figure, an input set from it, or following from "
+            "fitted figures), 1 failed") in out

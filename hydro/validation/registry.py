@@ -43,8 +43,8 @@ class Check:
         ``"max"`` (value <= tolerance), ``"min"`` (value >= tolerance) or
         ``"abs"`` (abs(value) <= tolerance); only for display.
     independent : bool
-        False where an input of the model was set from the figure checked (``not_independent``
-        of an observations file's target).
+        False where the figure checked was fitted, an input of the model was set from it, or it follows
+        from fitted figures (``not_independent`` of an observations file's target, with the reason).
     """
 
     case: str
