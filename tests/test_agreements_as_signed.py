@@ -185,6 +185,25 @@ def test_phase1_three_border_rivers_on_beijings_total_inflow():
     assert {f.kind for f in a.fixed if f.payer == "beijing"} == {"advance"}
     assert sum(r.amount_yuan for r in a.reported if "two years" in r.description
                or "together" in r.description) == 500_000_000
+    # the published totals carry the years they total, not one year (a review of 2026-12-05: the 500 M
+    # of 2018-2019 and the 3.3945 bn of 2018-2023 were filed under 2019 and 2020)
+    years = {r.amount_yuan: r.years for r in a.reported}
+    assert years == {322_150_000: (2018, 2018), 500_000_000: (2018, 2019), 198_000_000: (2019, 2019),
+                     3_394_500_000: (2018, 2023)}
+
+
+@pytest.mark.parametrize(("lines", "message"), [
+    ("year = 2018\nyears = [2018, 2019]\n", "one of the two"),
+    ("", "one of the two"),
+    ("years = [2019, 2018]\n", r"expected \[first_year, last_year\]"),
+])
+def test_a_reported_figure_gives_its_year_or_its_years(tmp_path, lines, message):
+    path = tmp_path / "a.toml"
+    path.write_text('name = "t"\nsource = "s"\nperiod = [2018, 2020]\npayer = "a"\npayee = "b"\n'
+                    f'[[reported]]\n{lines}amount_yuan = 1.0\ndescription = "d"\nsource = "s"\n', encoding="utf-8")
+    with pytest.raises(HydroError, match=message) as err:
+        Agreement.from_toml(path)
+    assert "reported" in str(err.value) and str(path) in str(err.value)
 
 
 def test_phase2_uses_the_models_sections_for_all_five_rivers():

@@ -609,9 +609,17 @@ def _read_inference(t: Table, rules: list[Rule], log: list[Provenance]) -> Infer
 
 
 def _read_reported(t: Table) -> Reported:
-    year = t.int("year")
+    """A published figure: of one ``year``, or a total over ``years = [first, last]`` (never both)."""
+    if t.has("year") == t.has("years"):
+        raise t.error("year", "give the year of the figure (year = 2018) or, for a total over several years, "
+                              "years = [first, last]; one of the two")
+    if t.has("year"):
+        year = t.int("year")
+        years = (year, year)
+    else:
+        years = _Reader(t, ("cited", ""), []).year_range("years")
     amount = t.float("amount_yuan")
     description = t.str("description")
     source = t.str("source")
     t.finish()
-    return Reported(t.where, year, amount, description, source)
+    return Reported(t.where, years, amount, description, source)

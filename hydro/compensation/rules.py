@@ -267,10 +267,11 @@ class FixedPayment:
 
 @dataclass(frozen=True)
 class Reported:
-    """A published figure kept for comparison only (never paid by :func:`evaluate`)."""
+    """A published figure kept for comparison only (never paid by :func:`evaluate`): of one year
+    (``years`` = that year twice) or a total over the years ``years`` (first, last)."""
 
     where: str
-    year: int
+    years: tuple[int, int]
     amount_yuan: float
     description: str
     source: str
