@@ -199,6 +199,10 @@ def rounding(value: float) -> float:
     return unit / 2
 
 
+#: Why a published outflow volume or worst class of the rules' sections is not a check: the rules use it.
+CONDITION = "a published condition the rules are evaluated on"
+
+
 def in_band(published: float, p05: float, p95: float) -> bool:
     """Whether a published amount (yuan) lies in a predicted 5-95 % band (yuan) widened by its rounding."""
     return p05 - published <= rounding(published) and published - p95 <= rounding(published)
@@ -567,7 +571,7 @@ def infer(agreement: Agreement, figures: list[PublishedFigure]) -> dict:
     def why(f):
         if f.figure in ("outflow_volume", "worst_class"):
             if any(f.sections >= frozenset(r.sections) for r in agreement.rules):
-                return "a published condition the rules are evaluated on"
+                return CONDITION
             return "a condition of another scope or definition than the rules' sections"
         if f.figure == "advance" and f.first_year == inf.fit_year:
             return "paid ahead of the fitted year's settlement, which the rules compute; listed, not compared"
@@ -595,6 +599,11 @@ def format_inference(result: dict) -> str:
                    f"(5-95 %: {i['p05']:,.6g} to {i['p95']:,.6g}; assumed range {i['range'][0]:,.6g} to "
                    f"{i['range'][1]:,.6g}; {100 * i['consistent_share']:.0f} % of {i['draws']} draws consistent)")
         out.append(f"  fitted on: {i['fitted_on']}")
+        read = [f"line {u['line']}: {u['figure']} {u['years'][0]}-{u['years'][1]} taken at {u['scope']}"
+                for u in result["unused"] if u["why"] == CONDITION]
+        if read:
+            out.append(f"  with the published conditions read as ({'; '.join(read)}): the 5-95 % band draws the "
+                       "assumed ranges below, not another reading of these figures, which would give another fit")
     if result["assumed"]:
         out.append("drawn inside their assumed ranges:")
         for a in result["assumed"]:
