@@ -493,12 +493,12 @@ def main(path=None):
         w("[subbasins.sources.rural_domestic]")
         w(f"population = {int(round(rural))}   # ESTIMATE: {COUNTY[county][3]:.1f} rural residents/km2 x {land_area:g} km2 (S8.5)")
         w(f"per_capita_n_g_per_day = {PER_CAPITA_N}   # region I5 (S8.10)")
-        w(f"delivery_fraction = {DOMESTIC_DELIVERY}   # calibrated (S8.10)")
+        w(f"delivery_fraction = {DOMESTIC_DELIVERY}   # ESTIMATE: calibrated on an earlier round's targets (S8.10)")
         for kind, per in LIVESTOCK_PER_RURAL[prov].items():
             w(f"[subbasins.sources.livestock.{kind}]")
             w(f"head = {int(round(per * rural))}   # {prov} {per} per rural resident (region I3)")
             w(f"excretion_kg_per_head_yr = {EXCRETION[kind]}   # region I4")
-            w(f"loss_fraction = {LIVESTOCK_LOSS}   # calibrated (S8.9)")
+            w(f"loss_fraction = {LIVESTOCK_LOSS}   # ESTIMATE: calibrated on an earlier round's targets, failing now (S8.9)")
         for sub, pname, preach, q, q_note, tn, tn_note in WWTP:
             if sub == sid:
                 w("[[subbasins.sources.point]]")
