@@ -24,6 +24,10 @@ received: int | None = None
 #: The process that installed the handlers (forked workers inherit them).
 _owner_pid: int | None = None
 
+#: Whether a :func:`handle_signals` block is running (the signal it saw stays in ``received`` after it,
+#: for the exit status, but stops nothing more).
+_active = False
+
 
 def _on_signal(signum, frame):
     global received
@@ -42,7 +46,7 @@ def handle_signals() -> Iterator[None]:
     """While the block runs (in the main thread), SIGINT raises KeyboardInterrupt and
     SIGTERM raises :class:`Terminated`, so that every ``finally`` (temporary files,
     worker processes) runs; the previous handlers are restored afterwards."""
-    global received, _owner_pid
+    global received, _owner_pid, _active
     received = None
     _owner_pid = os.getpid()
     import threading
@@ -73,9 +77,11 @@ def handle_signals() -> Iterator[None]:
 
     threading.excepthook = quiet_after_signal
     sys.unraisablehook = quiet_signal_in_finaliser
+    outer, _active = _active, True
     try:
         yield
     finally:
+        _active = outer
         if received is None:  # after a signal, keep it quiet until the process exits
             threading.excepthook = old_hook
             sys.unraisablehook = old_unraisable
@@ -85,8 +91,12 @@ def handle_signals() -> Iterator[None]:
 
 
 def raise_if_signalled() -> None:
-    """Raise :class:`Terminated` / KeyboardInterrupt if :func:`handle_signals` saw a signal
-    (its exception may have been swallowed by library code that catches everything)."""
+    """Raise :class:`Terminated` / KeyboardInterrupt if the running :func:`handle_signals` block saw a
+    signal (its exception may have been swallowed by library code that catches everything).  Outside
+    such a block nothing is raised: a signal that ended an earlier block (a command run from Python)
+    does not stop later writes of the same process."""
+    if not _active:
+        return
     if received == signal.SIGTERM:
         raise Terminated()
     if received == signal.SIGINT:

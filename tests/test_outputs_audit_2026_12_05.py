@@ -171,7 +171,7 @@ def test_a_signal_library_code_swallowed_still_stops_the_commit(tmp_path, monkey
     from hydro import signals
 
     target = tmp_path / "out.nc"
-    with pytest.raises(KeyboardInterrupt), outputs.atomic_path(target) as tmp:
+    with signals.handle_signals(), pytest.raises(KeyboardInterrupt), outputs.atomic_path(target) as tmp:
         tmp.write_text("written")
         monkeypatch.setattr(signals, "received", signal.SIGINT)  # seen by the handler, then swallowed
     assert not target.exists() and list(tmp_path.iterdir()) == []
@@ -188,6 +188,7 @@ def test_a_signal_during_the_paired_renames_waits_until_both_are_done(tmp_path, 
 
     from hydro import signals
 
+    monkeypatch.setattr(signals, "received", None)  # the Ctrl-C below sets it: put back after the test
     other_thread_stop = threading.Event()
     other_thread = threading.Thread(target=other_thread_stop.wait)
     other_thread.start()
@@ -211,3 +212,22 @@ def test_a_signal_during_the_paired_renames_waits_until_both_are_done(tmp_path, 
         other_thread.join()
     assert committed == ["scenarios.nc", "scenarios.csv"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["scenarios.csv", "scenarios.nc"]  # no temporary left
+
+
+def test_a_signal_that_ended_an_earlier_command_stops_no_later_write(tmp_path, monkeypatch):
+    """A command run from Python (``main([...], standalone_mode=False)``, a notebook) that a Ctrl-C ended
+    leaves the signal in ``hydro.signals.received`` (the exit status reads it); a later write of the same
+    process is not stopped by it.  Until 2026-12-05 every later atomic write raised KeyboardInterrupt (the
+    test suite itself stopped at the next test that wrote a file after the paired-renames test)."""
+    import signal
+
+    from hydro import signals
+
+    monkeypatch.setattr(signals, "received", None)
+    with signals.handle_signals(), pytest.raises(KeyboardInterrupt):
+        os.kill(os.getpid(), signal.SIGINT)
+        signals.raise_if_signalled()  # reached only if the handler's exception was swallowed
+    assert signals.received == signal.SIGINT  # kept for the exit status
+    with outputs.atomic_path(tmp_path / "later.txt") as tmp:
+        tmp.write_text("later")
+    assert (tmp_path / "later.txt").read_text() == "later"
