@@ -49,7 +49,6 @@ year starts; without it, days inside one calendar year are taken to start on 1 J
 from __future__ import annotations
 
 import calendar
-import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -214,19 +213,20 @@ def run_day_of_year(years: np.ndarray, year_index: np.ndarray, first_doy: int | 
     return doy
 
 
-@functools.cache
-def _month_lengths(leap: bool) -> np.ndarray:
-    return np.array([31, 29 if leap else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+_MONTH_DAYS = {leap: np.array([31, 28 + leap, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+               for leap in (False, True)}
+
+
+def month_lengths(year: int) -> np.ndarray:
+    """The days of each month of ``year`` [12] (not to be written to)."""
+    return _MONTH_DAYS[calendar.isleap(int(year))]
 
 
 def month_weights(pattern: np.ndarray | None, year: int) -> np.ndarray:
-    """Daily weights over one calendar year, mean 1: a month's share spread evenly over its days."""
-    leap = calendar.isleap(int(year))
-    length = 366 if leap else 365
-    if pattern is None:
-        return np.ones(length)
-    per_month = _month_lengths(leap)
-    return np.repeat(np.asarray(pattern) / per_month, per_month) * length
+    """Daily weights over one calendar year, mean 1: a month's share (``pattern`` [12]) spread over its days."""
+    per_month = month_lengths(year)
+    length = int(per_month.sum())
+    return np.ones(length) if pattern is None else np.repeat(np.asarray(pattern) * (length / per_month), per_month)
 
 
 # ------------------------------------------------------------------------------ blended years

@@ -12,12 +12,18 @@ loss, in :mod:`hydro.sources.washoff_store`) of subbasins with
 
 from __future__ import annotations
 
-import calendar
-
 import numpy as np
 
 from hydro.sources.registry import kinds
-from hydro.sources.timing import days_in_years, first_days, run_day_of_year, spread, spread_stepped
+from hydro.sources.timing import (
+    days_in_years,
+    first_days,
+    month_lengths,
+    month_weights,
+    run_day_of_year,
+    spread,
+    spread_stepped,
+)
 from hydro.sources.washoff_store import (
     START_DAYS,
     WashoffStore,
@@ -83,13 +89,13 @@ def _season_weights(subs, years: np.ndarray, applied: list[np.ndarray], parts: t
     safe = np.where(total > 0, total, 1.0)
     out = []
     for k, year in enumerate(years):
-        lengths = np.array([31, 29 if calendar.isleap(int(year)) else 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31])
+        lengths = month_lengths(year)
         even = lengths / lengths.sum()
         f, m = amounts[:, 0, k] / safe[:, k], amounts[:, 1, k] / safe[:, k]
         o = np.where(total[:, k] > 0, 1.0 - f - m, 1.0)
         mix = (f[:, None] * np.where(f_even[:, None], even, pf) + m[:, None] * np.where(m_even[:, None], even, pm)
                + o[:, None] * even)
-        out.append(np.repeat(mix * (lengths.sum() / lengths), lengths, axis=1).T)
+        out.append(np.stack([month_weights(row, year) for row in mix], axis=1))
     return out
 
 
