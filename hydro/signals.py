@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Iterator
+from typing import Any
 
 
 class Terminated(KeyboardInterrupt):
@@ -115,26 +116,40 @@ def held() -> Iterator[None]:
     """Ctrl-C and SIGTERM held back while the block runs (a few renames), delivered after it: the
     block is never cut in half.
 
-    The signals are caught by a handler that only notes them, and the first one noted is raised again
-    once the block is done, to whatever handler was there before.  (Masking the signals in this thread
-    is not enough: a process-wide signal goes to any thread that does not mask it, and once a run has
-    started the native threads of its libraries, Python's handler then still runs in the main thread
-    mid-block.)  Outside the main thread, where handlers cannot be set, the block runs as it is."""
+    The signals are caught by a handler that only notes them, and once the block is done the handlers
+    that were there before are put back and the signal noted is raised again to them (SIGTERM if both
+    came, so the exit status says SIGTERM).  (Masking the signals in this thread is not enough: a
+    process-wide signal goes to any thread that does not mask it, and once a run has started the
+    native threads of its libraries, Python's handler then still runs in the main thread mid-block.)
+    Outside the main thread, where handlers cannot be set, the block runs as it is."""
     import threading
 
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    noted: list[int] = []
-    old = {}
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        if signal.getsignal(sig) is None:  # a handler set outside Python: it could not be put back
-            continue
-        old[sig] = signal.signal(sig, lambda signum, frame: noted.append(signum))
-    try:
+    noted: set[int] = set()
+    old: dict[int, Any] = {}
+    try:  # a signal between the two swaps still finds the first put back
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            if signal.getsignal(sig) is not None:  # None: a handler set outside Python, not to be put back
+                old[sig] = signal.signal(sig, lambda signum, frame: noted.add(signum))
         yield
     finally:
-        for sig, handler in old.items():
-            signal.signal(sig, handler)
+        _put_back(old)
         if noted:
-            signal.raise_signal(noted[0])
+            signal.raise_signal(signal.SIGTERM if signal.SIGTERM in noted else signal.SIGINT)
+
+
+def _put_back(handlers: dict[int, Any]) -> None:
+    """Set each signal's handler in ``handlers`` again, all of them even when one that is already back
+    raises (a signal arriving between two), then raise what it raised."""
+    left, raised = list(handlers.items()), None
+    while left:
+        try:
+            while left:
+                signal.signal(*left[0])
+                left.pop(0)
+        except BaseException as exc:  # re-raised below, once every handler is back
+            raised = raised or exc
+    if raised is not None:
+        raise raised

@@ -162,6 +162,18 @@ def test_a_block_with_other_variables_than_the_first_is_refused_and_not_written(
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]
 
 
+def _keep_signal_state(monkeypatch) -> None:
+    """What a handle_signals block ended by a signal leaves behind (``received``, and the quiet thread and
+    finaliser hooks it keeps until the process exits), put back after the test: later tests see neither."""
+    import sys
+    import threading
+
+    from hydro import signals
+
+    monkeypatch.setattr(signals, "received", None)
+    monkeypatch.setattr(threading, "excepthook", threading.excepthook)
+    monkeypatch.setattr(sys, "unraisablehook", sys.unraisablehook)
+
 def test_a_signal_library_code_swallowed_still_stops_the_commit(tmp_path, monkeypatch):
     """O10 (``raise_if_signalled()`` before the rename removed): a Ctrl-C that arrived while a library wrote
     the file, and whose KeyboardInterrupt that library caught, still stops the command before the result is
@@ -171,6 +183,7 @@ def test_a_signal_library_code_swallowed_still_stops_the_commit(tmp_path, monkey
     from hydro import signals
 
     target = tmp_path / "out.nc"
+    _keep_signal_state(monkeypatch)
     with signals.handle_signals(), pytest.raises(KeyboardInterrupt), outputs.atomic_path(target) as tmp:
         tmp.write_text("written")
         monkeypatch.setattr(signals, "received", signal.SIGINT)  # seen by the handler, then swallowed
@@ -188,7 +201,7 @@ def test_a_signal_during_the_paired_renames_waits_until_both_are_done(tmp_path, 
 
     from hydro import signals
 
-    monkeypatch.setattr(signals, "received", None)  # the Ctrl-C below sets it: put back after the test
+    _keep_signal_state(monkeypatch)  # the Ctrl-C below sets it: put back after the test
     other_thread_stop = threading.Event()
     other_thread = threading.Thread(target=other_thread_stop.wait)
     other_thread.start()
@@ -223,7 +236,7 @@ def test_a_signal_that_ended_an_earlier_command_stops_no_later_write(tmp_path, m
 
     from hydro import signals
 
-    monkeypatch.setattr(signals, "received", None)
+    _keep_signal_state(monkeypatch)
     with signals.handle_signals(), pytest.raises(KeyboardInterrupt):
         os.kill(os.getpid(), signal.SIGINT)
         signals.raise_if_signalled()  # reached only if the handler's exception was swallowed
@@ -231,3 +244,52 @@ def test_a_signal_that_ended_an_earlier_command_stops_no_later_write(tmp_path, m
     with outputs.atomic_path(tmp_path / "later.txt") as tmp:
         tmp.write_text("later")
     assert (tmp_path / "later.txt").read_text() == "later"
+
+
+def test_a_sigterm_after_a_ctrl_c_in_a_held_block_is_the_one_delivered(monkeypatch):
+    """Both signals during the renames: the command ends as SIGTERM asked (Terminated, exit 143), not as
+    the Ctrl-C that came first (a re-read of 2026-12-05: only the first signal noted was raised again)."""
+    import signal
+
+    from hydro import signals
+
+    _keep_signal_state(monkeypatch)
+    with signals.handle_signals(), pytest.raises(signals.Terminated), signals.held():
+        os.kill(os.getpid(), signal.SIGINT)
+        os.kill(os.getpid(), signal.SIGTERM)
+    assert signals.received == signal.SIGTERM and signals.exit_status() == 143
+
+
+def test_every_handler_is_put_back_even_when_a_signal_arrives_between_two(monkeypatch):
+    """A Ctrl-C that arrives just after the first handler is back (its handler raising at once) must not
+    leave the second signal with held()'s note-only handler: every handler is put back, then the
+    KeyboardInterrupt goes on (a re-read of 2026-12-05 found the second left behind)."""
+    import signal
+
+    from hydro import signals
+
+    def note(signum, frame):
+        pass
+
+    before = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+    real, calls = signal.signal, []
+
+    def signal_then_ctrl_c(sig, handler):
+        out = real(sig, handler)
+        calls.append(sig)
+        if len(calls) == 1:
+            raise KeyboardInterrupt  # as the restored handler would, at the next bytecode
+        return out
+
+    real(signal.SIGINT, note)
+    real(signal.SIGTERM, note)
+    monkeypatch.setattr(signal, "signal", signal_then_ctrl_c)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            signals._put_back(before)
+    finally:
+        monkeypatch.undo()
+        now = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM)}
+        for s, h in before.items():
+            signal.signal(s, h)
+    assert now == before and calls[-1] == signal.SIGTERM  # SIGINT set again (no harm), then SIGTERM
