@@ -213,12 +213,12 @@ def run_day_of_year(years: np.ndarray, year_index: np.ndarray, first_doy: int | 
     return doy
 
 
-_MONTH_DAYS = {leap: np.array([31, 28 + leap, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
-               for leap in (False, True)}
+_MONTH_DAYS = {leap: np.broadcast_to(np.array([31, 28 + leap, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], np.int64),
+                                     (12,)) for leap in (False, True)}  # broadcast_to: a read-only view
 
 
 def month_lengths(year: int) -> np.ndarray:
-    """The days of each month of ``year`` [12] (not to be written to)."""
+    """The days of each month of ``year`` [12] (read-only, shared)."""
     return _MONTH_DAYS[calendar.isleap(int(year))]
 
 
