@@ -33,6 +33,23 @@ def calendar_years(first: int, n_years: int) -> np.ndarray:
     return np.repeat(np.arange(first, first + n_years), lengths)
 
 
+#: The fertiliser months of the wash-off tests (Miyun's crop calendar: April-July).
+FERT = (0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0)
+
+
+def surface_buildup(land_use, groundwater, years: np.ndarray) -> np.ndarray:
+    """The surface wash-off store's daily build-up (kg/d) of one 100 km2 subbasin with ``land_use`` and
+    ``groundwater``, N delivered by wash-off at FERT's months, under a steady 0.3 mm/d of quick and base flow."""
+    from hydro.sources.timing import SourceTiming
+
+    sub = SubbasinSources("s", land_use=land_use, groundwater=groundwater, delivery_timing="washoff",
+                          timing=SourceTiming(years="calendar", fertiliser_months=FERT, washoff_per_mm=0.18,
+                                              surface_fraction=0.02))
+    flow = np.full((len(years), 1), 0.3)
+    stores: dict = {}
+    daily_loads(SourceParameters((sub,)), years, flow, flow, [100.0], stores=stores)
+    return stores["washoff_tn_store"].buildup_kg_per_day[:, 0, -1]
+
 # ----------------------------------------------------------------------------- the inventory in a leap year
 def test_gross_inputs_of_people_and_plants_count_the_366_days_of_a_leap_year():
     """Mutants: hydro/sources/rural_domestic.py:78 ``* 1e-3 * days`` -> ``* 1e-3 * 365.0``, and
@@ -81,20 +98,10 @@ def test_surface_applied_n_builds_up_the_years_application_in_a_leap_year():
     left out of the surface-applied N).  The existing surface test only bounds the total within
     +-50 %, with fertiliser and no manure."""
     from hydro.sources import Groundwater, LandUse
-    from hydro.sources.timing import SourceTiming
-
     years = calendar_years(2015, 3)
-    fert = (0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0)
-    sub = SubbasinSources(
-        "s", land_use=(LandUse("crop", 0.3, 3.0, fertiliser_kg_per_ha_yr=150.0, manure_kg_per_ha_yr=50.0,
-                               uptake_kg_per_ha_yr=100.0),
-                       LandUse("forest", 0.7, 0.8)),
-        groundwater=Groundwater(0.1, 2.0), delivery_timing="washoff",
-        timing=SourceTiming(years="calendar", fertiliser_months=fert, washoff_per_mm=0.18, surface_fraction=0.02))
-    quick = np.full((len(years), 1), 0.3)
-    stores: dict = {}
-    daily_loads(SourceParameters((sub,)), years, quick, quick, [100.0], stores=stores)
-    surface = stores["washoff_tn_store"].buildup_kg_per_day[:, 0, -1]
+    surface = surface_buildup((LandUse("crop", 0.3, 3.0, fertiliser_kg_per_ha_yr=150.0, manure_kg_per_ha_yr=50.0,
+                                       uptake_kg_per_ha_yr=100.0),
+                               LandUse("forest", 0.7, 0.8)), Groundwater(0.1, 2.0), years)
     # 0.02 x (150 + 50) kg/ha/yr x 0.3 x 10000 ha = 12000 kg in every calendar year, leap or not;
     # spread keeps each whole year's total to round-off (~1e-13 over 366 days): rel 1e-10
     for y in (2015, 2016, 2017):
@@ -136,11 +143,10 @@ def test_the_leached_surplus_follows_fertiliser_by_its_share_of_the_n_applied_fi
     from hydro.sources.timing import SourceTiming
 
     years = calendar_years(2015, 1)
-    fert = (0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0)
     sub = SubbasinSources(
         "s", land_use=(LandUse("crop", 1.0, 0.0, fertiliser_kg_per_ha_yr=150.0, fixation_kg_per_ha_yr=50.0,
                                uptake_kg_per_ha_yr=100.0),),
-        groundwater=Groundwater(0.2, 2.0), timing=SourceTiming(years="calendar", fertiliser_months=fert))
+        groundwater=Groundwater(0.2, 2.0), timing=SourceTiming(years="calendar", fertiliser_months=FERT))
     flow = np.full((len(years), 1), 0.5)
     _, _, gw = daily_loads(SourceParameters((sub,)), years, flow, flow, [100.0])
     daily = gw.input_kg_per_day[:, 0]
@@ -185,19 +191,9 @@ def test_surface_applied_n_builds_up_in_the_fertiliser_months_only():
     ``_season_weights(subs, years, applied, (1.0, 1.0, 0.0))`` -> ``(1.0, 1.0, 1.0)`` (fixation and
     deposition, which are not applied on the surface, spread part of the fertiliser over the winter)."""
     from hydro.sources import Groundwater, LandUse
-    from hydro.sources.timing import SourceTiming
-
     years = calendar_years(2015, 1)
-    fert = (0, 0, 0, 0.1, 0.3, 0.3, 0.3, 0, 0, 0, 0, 0)
-    sub = SubbasinSources(
-        "s", land_use=(LandUse("crop", 1.0, 0.0, fertiliser_kg_per_ha_yr=150.0, fixation_kg_per_ha_yr=50.0,
-                               uptake_kg_per_ha_yr=100.0),),
-        groundwater=Groundwater(0.2, 2.0), delivery_timing="washoff",
-        timing=SourceTiming(years="calendar", fertiliser_months=fert, washoff_per_mm=0.18, surface_fraction=0.02))
-    flow = np.full((len(years), 1), 0.3)
-    stores: dict = {}
-    daily_loads(SourceParameters((sub,)), years, flow, flow, [100.0], stores=stores)
-    surface = stores["washoff_tn_store"].buildup_kg_per_day[:, 0, -1]
+    surface = surface_buildup((LandUse("crop", 1.0, 0.0, fertiliser_kg_per_ha_yr=150.0, fixation_kg_per_ha_yr=50.0,
+                                       uptake_kg_per_ha_yr=100.0),), Groundwater(0.2, 2.0), years)
     # 0.02 x 150 kg/ha/yr x 10000 ha = 30000 kg/yr, 30 % of it in May's 31 days; none before April
     assert np.all(surface[:90] == 0.0)
     np.testing.assert_allclose(surface[120:151], 30000.0 * 0.3 / 31.0, rtol=1e-12)
