@@ -128,18 +128,24 @@ def test_glue_quantiles_out_of_order_are_refused(tmp_path, quantiles):
         CalibrationConfig.from_toml(path)
 
 
+def _with_points(tmp_path: Path, second: str) -> Path:
+    """The configuration with published points for ``q`` scored by MARE: January 1992 (1.0), then the span
+    ``second`` ("FIRST, last = LAST") (2.0)."""
+    path = _write(tmp_path)
+    text = path.read_text().replace(
+        'from_forcing = true',
+        'points = [{first = 1992-01-01, last = 1992-01-31, value = 1.0}, '
+        f'{{first = {second}, value = 2.0}}]').replace('metric = "nse"', 'metric = "mare"')
+    path.write_text(text)
+    return path
+
 def test_published_points_sharing_one_day_are_refused(tmp_path):
     """Mutant C11: hydro/calibration/config.py, _points_observation, ``b.first <= a.last`` -> ``b.first < a.last``.
 
     Contract ("spans may not overlap"; "each day may belong to one point only"): two spans whose
     only common day is 1992-01-31 overlap.  Accepted, that day would be binned to the later point
     only (Alignment.from_points), so the first figure is compared with a mean over the wrong days."""
-    path = _write(tmp_path)
-    text = path.read_text().replace(
-        'from_forcing = true',
-        'points = [{first = 1992-01-01, last = 1992-01-31, value = 1.0}, '
-        '{first = 1992-01-31, last = 1992-02-28, value = 2.0}]').replace('metric = "nse"', 'metric = "mare"')
-    path.write_text(text)
+    path = _with_points(tmp_path, "1992-01-31, last = 1992-02-28")
     with pytest.raises(HydroError, match="overlap"):
         CalibrationConfig.from_toml(path)
 
@@ -150,12 +156,7 @@ def test_a_point_running_past_the_periods_end_is_refused(tmp_path):
     A point counts only where a period holds its whole span (Alignment.from_points); one that
     starts inside the calibration period (ends 1992-06-30) and ends after it counts nowhere, and
     _points_in_periods exists to refuse exactly that instead of dropping it without a word."""
-    path = _write(tmp_path)
-    text = path.read_text().replace(
-        'from_forcing = true',
-        'points = [{first = 1992-01-01, last = 1992-01-31, value = 1.0}, '
-        '{first = 1992-06-01, last = 1992-07-31, value = 2.0}]').replace('metric = "nse"', 'metric = "mare"')
-    path.write_text(text)
+    path = _with_points(tmp_path, "1992-06-01, last = 1992-07-31")
     with pytest.raises(HydroError, match="lies in none of the periods"):
         CalibrationConfig.from_toml(path)
 
