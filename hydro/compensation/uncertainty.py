@@ -84,6 +84,8 @@ def flagged(p_flip: float | None, component: str) -> bool:
     least :data:`FLIP_FLAG` of the members (``p_flip``, a share; None without monitoring error), for a
     component that enters the nets (an advance or project funding does not)."""
     return p_flip is not None and p_flip >= FLIP_FLAG and component not in NOT_NETTED
+
+
 #: Members below which a 5-95 % band is said to be rough: the 5th percentile (linear) sits at position
 #: 0.05 (n - 1) among the sorted members, so with fewer than 20 it lies nearer the lowest member than the
 #: second-lowest (at 20, at 0.95 of the way to the second): each end of the band is then mostly the

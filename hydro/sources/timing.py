@@ -223,10 +223,10 @@ def month_lengths(year: int) -> np.ndarray:
 
 
 def month_weights(pattern: np.ndarray | None, year: int) -> np.ndarray:
-    """Daily weights over one calendar year, mean 1: a month's share (``pattern`` [12]) spread over its days."""
+    """Daily weights [days] over one calendar year, mean 1: a month's share (``pattern`` [..., 12]) over its days."""
     per_month = month_lengths(year)
     length = int(per_month.sum())
-    return np.ones(length) if pattern is None else np.repeat(np.asarray(pattern) * (length / per_month), per_month)
+    return np.ones(length) if pattern is None else np.repeat(np.asarray(pattern) * (length / per_month), per_month, -1)
 
 
 # ------------------------------------------------------------------------------ blended years

@@ -95,7 +95,7 @@ def _season_weights(subs, years: np.ndarray, applied: list[np.ndarray], parts: t
         o = np.where(total[:, k] > 0, 1.0 - f - m, 1.0)
         mix = (f[:, None] * np.where(f_even[:, None], even, pf) + m[:, None] * np.where(m_even[:, None], even, pm)
                + o[:, None] * even)
-        out.append(np.stack([month_weights(row, year) for row in mix], axis=1))
+        out.append(month_weights(mix, year).T)  # [days, n_sub]
     return out
 
 
