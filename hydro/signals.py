@@ -146,9 +146,8 @@ def _put_back(handlers: dict[int, Any]) -> None:
     left, raised = list(handlers.items()), None
     while left:
         try:
-            while left:
-                signal.signal(*left[0])
-                left.pop(0)
+            signal.signal(*left[0])  # set again if the signal came after it and before the pop: no harm
+            left.pop(0)
         except BaseException as exc:  # re-raised below, once every handler is back
             raised = raised or exc
     if raised is not None:
