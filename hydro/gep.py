@@ -75,6 +75,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.gep_columns import _MM, _SUMMED
 from hydro.gep_inputs import capacity_share as capacity_share
 from hydro.gep_inputs import (
     check_concentrations_kept,
@@ -92,11 +93,11 @@ from hydro.gep_prices import POLLUTANTS
 from hydro.gep_prices import GepPrices as GepPrices
 from hydro.gep_retention import landscape_retention as landscape_retention
 from hydro.gep_retention import retention_components as retention_components
-from hydro.gep_tables import _MM, _SUMMED, mark_spin_up
 from hydro.gep_tables import COLUMNS as COLUMNS
 from hydro.gep_tables import by_county as by_county
 from hydro.gep_tables import format_table as format_table
 from hydro.gep_tables import gep_totals as gep_totals
+from hydro.gep_tables import mark_spin_up
 from hydro.gep_tables import write_csv as write_csv
 from hydro.run_attributes import upstream_elements
 from hydro.units import SECONDS_PER_DAY
