@@ -144,6 +144,10 @@ def _read_daily(path: Path, scenario):
         # transferred straight into the reservoir (South-to-North water is no inflow from upstream)
         lakes = _read_ids(path, ds, "reservoir") if "reservoir_inflow" in ds.variables else []
         if lakes:
+            both = sorted(set(sections) & set(lakes))
+            if both:  # a rule naming the id would read one of two points without saying which
+                raise HydroError(f"{path}: '{both[0]}' is both a section and a reservoir, and an agreement names "
+                                 "monitoring points by id; rename the section in the basin file and run it again")
             q = np.concatenate([q, _natural_inflow(path, ds, scenario)], axis=1)
             for p in list(conc):
                 name = f"reservoir_{p}_concentration"

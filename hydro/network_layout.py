@@ -109,6 +109,11 @@ def check_topology(net: Network) -> None:
     if len(set(sec_ids)) != len(sec_ids):
         twice = sorted({s for s in sec_ids if sec_ids.count(s) > 1})
         raise HydroError(f"{where}: section ids must be unique; listed twice: {', '.join(twice)}")
+    res_ids = {r.id for r in net.reservoirs}
+    for sec in net.sections:
+        if sec.id in res_ids:  # agreements and plots name sections and reservoirs by id, in one namespace
+            raise HydroError(f"{where}: section '{sec.id}' has the id of a reservoir; an agreement names "
+                             "monitoring points (sections and reservoirs) by id, so give the section its own id")
     for g in net.gauges:
         if g.reach not in reach_ids:
             raise HydroError(f"{where}: gauge '{g.id}' lies on unknown reach '{g.reach}'"

@@ -244,8 +244,9 @@ class Table:
         return value
 
     def float(self, key: str, default: Any = _REQUIRED, *, minimum: float | None = None,
-              maximum: float | None = None, positive: bool = False) -> float:
-        """A finite real value, with optional bounds (``positive`` means > 0)."""
+              maximum: float | None = None, positive: bool = False, why: str = "") -> float:
+        """A finite real value, with optional bounds (``positive`` means > 0; ``why``: what a value
+        above ``maximum`` most likely is, added to the message)."""
         self._used.add(key)  # raw() inlined: some 2e5 calls read a 10,000-reach basin
         if key not in self.data:
             if default is _REQUIRED:
@@ -254,7 +255,7 @@ class Table:
         value = self.data[key]
         if value is default:
             return value
-        return self._check_number(key, value, minimum, maximum, positive)
+        return self._check_number(key, value, minimum, maximum, positive, why)
 
     def floats(
         self,
@@ -265,8 +266,9 @@ class Table:
         minimum: float | None = None,
         maximum: float | None = None,
         positive: bool = False,
+        why: str = "",
     ) -> list[float]:
-        """A list of finite real values, optionally of a given length."""
+        """A list of finite real values, optionally of a given length (``why`` as in :meth:`float`)."""
         value = self.raw(key, default)
         if value is default:
             return value
@@ -274,7 +276,7 @@ class Table:
             raise self._wrong(key, "expected a list of numbers", value)
         if length is not None and len(value) != length:
             raise self.error(key, f"expected {length} values, got {len(value)}")
-        return [self._check_number(f"{key}[{i}]", v, minimum, maximum, positive) for i, v in enumerate(value)]
+        return [self._check_number(f"{key}[{i}]", v, minimum, maximum, positive, why) for i, v in enumerate(value)]
 
     def date(self, key: str, default: Any = _REQUIRED, value: Any = _REQUIRED):
         """A date (TOML date or ``YYYY-MM-DD`` string); ``value`` checks an element
@@ -334,7 +336,7 @@ class Table:
         return self.error(key, "missing; add it to this table"
                           + (f" (the table has '{near[0]}': is that it, misspelt?)" if near else ""))
 
-    def _check_number(self, key, value, minimum, maximum, positive) -> float:
+    def _check_number(self, key, value, minimum, maximum, positive, why="") -> float:
         if type(value) is not float:
             if isinstance(value, bool) or not isinstance(value, (int, float)):
                 raise self._wrong(key, "expected a number", value)
@@ -346,5 +348,5 @@ class Table:
         if minimum is not None and value < minimum:
             raise self.error(key, f"expected a number >= {minimum}, got {value}")
         if maximum is not None and value > maximum:
-            raise self.error(key, f"expected a number <= {maximum}, got {value}")
+            raise self.error(key, f"expected a number <= {maximum}, got {value}" + (f"; {why}" if why else ""))
         return value

@@ -32,6 +32,9 @@ WATERSHED_PARTS = ("tn", "orgn", "nh3n", "no3n", "tp", "dp", "pp", "codmn")
 #: Largest subbasin area, km2: the Amazon's basin (about 7e6 km2) and China (9.6e6 km2) are smaller.  There
 #: was no bound: 1e300 km2 of runoff ended in a ZeroDivisionError traceback from the transport kernel.
 MAX_SUBBASIN_AREA_KM2 = 1.0e7
+#: Largest ``precip_factor`` (subbasin precipitation over the station's): mountains take two to three times a
+#: valley station's precipitation at most, so 5 leaves room; 95 for 0.95 (a percentage) gave 70,000 mm a year.
+MAX_PRECIP_FACTOR = 5.0
 
 @dataclass(frozen=True)
 class Subbasin:
@@ -161,7 +164,8 @@ def subbasin(t: Table, network, counties: dict, weather: WeatherSettings, read_r
     sub = Subbasin(
         id=sid, name=t.str("name", sid), area_km2=t.float("area_km2", positive=True, maximum=MAX_SUBBASIN_AREA_KM2),
         reach=reach, reservoir=reservoir, elevation_m=elevation, band_elevations_m=bands,
-        precip_factor=t.float("precip_factor", 1.0, positive=True),
+        precip_factor=t.float("precip_factor", 1.0, positive=True, maximum=MAX_PRECIP_FACTOR,
+                              why="a ratio to the station's precipitation (1 = the same), not a percentage"),
         latitude_deg=t.float("latitude_deg", weather.latitude_deg, minimum=-90, maximum=90),
         county=county, province=province, runoff=read_runoff(runoff_table))
     runoff_table.finish()
@@ -214,7 +218,9 @@ def parse_watershed(path: Path, network, tables: list[Table], weather_table: Tab
     sources = SourceParameters.from_subbasin_tables(tables)
     for t in tables:
         t.finish()
+    area = {s.id: s.area_km2 for s in subs}
     for sub in sources.subbasins:
+        _check_water_area(sub, area[sub.subbasin])
         for plant in sub.point:
             network.reach_index(plant.reach, f"{path}: subbasin '{sub.subbasin}' point source '{plant.name}'")
     fed = {s.reach for s in subs if s.reach}
@@ -223,6 +229,15 @@ def parse_watershed(path: Path, network, tables: list[Table], weather_table: Tab
             raise HydroError(f"{path}: headwater reach '{reach.id}' receives no subbasin, so it would "
                              f"carry no water; add a subbasin with reach = \"{reach.id}\"")
     return Watershed(tuple(subs), weather, snow, prod, rout, sources, solid_fraction, model)
+
+
+def _check_water_area(sub, area_km2: float) -> None:
+    """Refuse deposition on more water than the subbasin holds (``water_area_km2`` above its ``area_km2``:
+    hectares written as km2 put 100 times the deposition on the lake, TN 7 times too high, without a word)."""
+    dep = sub.deposition
+    if dep is not None and max(dep.water_area_km2.values) > area_km2:
+        raise dep.origin.error("water_area_km2", f"{max(dep.water_area_km2.values):g} km2 of water in a subbasin of "
+                                                 f"{area_km2:g} km2; the key is in km2 (1 km2 = 100 ha)")
 
 
 def _runoff_parameters(runoff: Table):

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
 
-from hydro.sources.blocks import EFFLUENT_TN_MG_L, NONNEG, Block, Yearly, at, read_str
+from hydro.sources.blocks import EFFLUENT_M3_PER_DAY, EFFLUENT_TN_MG_L, Block, Yearly, at, read_str
 from hydro.sources.registry import SourceKind
 from hydro.sources.washoff import timed_point
 from hydro.sources.yearly import Origin
@@ -49,7 +49,7 @@ class PointSource(Block):
     origin: Origin = field(default=Origin(), compare=False, repr=False)
 
     _YEARLY: ClassVar[dict[str, dict]] = {
-        "discharge_m3_per_day": NONNEG, "tn_mg_per_l": EFFLUENT_TN_MG_L}
+        "discharge_m3_per_day": EFFLUENT_M3_PER_DAY, "tn_mg_per_l": EFFLUENT_TN_MG_L}
     _PLAIN: ClassVar[tuple[str, ...]] = ("name", "reach")
 
     @classmethod
