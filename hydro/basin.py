@@ -152,6 +152,13 @@ class Basin:
     transfers: tuple[TransferSpec, ...] = ()
     quality_table: QualityTable | None = None
 
+    def __repr__(self) -> str:
+        """A summary (the dataclass's repr listed every table: 120 kB for Miyun)."""
+        net = self.network
+        kind = f"{len(self.watershed.subbasins)} subbasins" if self.watershed else "flow-driven"
+        return (f"<hydro.Basin {self.name!r} ({self.path}): {len(net.reaches)} reaches, {len(net.reservoirs)} "
+                f"reservoirs, {len(net.sections)} sections, {kind}; {self.settings.start}..{self.settings.end}>")
+
     @property
     def is_watershed(self) -> bool:
         """Whether the basin has subbasins (weather-driven) rather than given flows."""

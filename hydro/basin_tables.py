@@ -14,8 +14,10 @@ header; the values are read onto the run's days by :meth:`SeriesSpec.read` (with
 from __future__ import annotations
 
 import csv
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -132,8 +134,24 @@ class InitialState:
         reservoirs given; the others take ``river``).
     """
 
-    river: dict = field(default_factory=dict)
-    reservoirs: dict = field(default_factory=dict)
+    river: Mapping = field(default_factory=dict)
+    reservoirs: Mapping = field(default_factory=dict)
+
+    def __post_init__(self):
+        # read-only, as the frozen model is: an assignment to a plain dict changed every later run
+        # while its provenance still named the file's values (researcher's review, 2026-12-05)
+        object.__setattr__(self, "river", MappingProxyType(dict(self.river)))
+        object.__setattr__(self, "reservoirs", MappingProxyType(
+            {k: MappingProxyType(dict(v)) for k, v in self.reservoirs.items()}))
+
+    def __getstate__(self) -> dict:
+        """Plain dicts for pickle and deepcopy (a mapping proxy is neither)."""
+        return {"river": dict(self.river), "reservoirs": {k: dict(v) for k, v in self.reservoirs.items()}}
+
+    def __setstate__(self, state: dict) -> None:
+        object.__setattr__(self, "river", state["river"])
+        object.__setattr__(self, "reservoirs", state["reservoirs"])
+        self.__post_init__()
 
     def values(self, names: list[str], reservoir_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Rivers (P,) and reservoirs (S, P) for the parts ``names``, in mg L-1."""
@@ -148,7 +166,8 @@ class InitialState:
 #: Bounds of an ``[initial]`` concentration, mg L-1: those of runoff's TN (:data:`hydro.sources.blocks.TN_MG_L`);
 #: a lake's or river's water holds far less.  There was no upper bound: ug/L given as mg/L (1,200) started
 #: a lake at 1,200 mg/L, its first year's mean 248 mg/L, exit 0.
-INITIAL_BOUND = {"minimum": 0.0, "maximum": 1000.0, "why": "more than any river or lake holds; ug/L given as mg/L?"}
+INITIAL_BOUND: dict[str, Any] = {"minimum": 0.0, "maximum": 1000.0,
+                                 "why": "more than any river or lake holds; ug/L given as mg/L?"}
 
 
 def initial_state(init: Table, names: list[str], network) -> InitialState:

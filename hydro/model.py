@@ -17,18 +17,20 @@ from __future__ import annotations
 
 import copy
 import json
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from hydro.basin import Basin, resolve_basin
 from hydro.basin_tables import load_basin_file
 from hydro.config_hash import changes_sha256, referenced_files
 from hydro.errors import HydroError
-from hydro.model_values import as_date, basin_spec, check_weather, no_parameter, plain
-from hydro.overrides import in_user_paths, parse_assignment, set_path, table_key
+from hydro.model_values import as_date, basin_spec, check_weather, no_parameter, numeric_leaves, plain
+from hydro.overrides import in_user_paths, parse_assignment, set_path
 from hydro.results import open_results  # noqa: F401  (hydro.open_results)
 from hydro.units import unit_of_key
 
@@ -90,21 +92,6 @@ def _describe(path: str, keys: list[str], value: Any, specs: dict[str, Any], not
         return Parameter(path, value, spec.unit, (spec.lower, spec.upper), source)
     unit = next((u for u in map(unit_of_key, reversed(keys)) if u), "")
     return Parameter(path, value, unit, None, source)
-
-
-def _leaves(node: Any, prefix: str, keys: tuple[str, ...] = ()) -> Iterator[tuple[str, list[str], Any]]:
-    """Every numeric leaf (not booleans) of parsed TOML with its dotted path (tables in
-    arrays are addressed by their ``id`` or ``name``, as :func:`set_path` reads them) and
-    the path's keys less those ids."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from _leaves(value, f"{prefix}.{key}" if prefix else key, keys + (str(key),))
-    elif isinstance(node, list):
-        if node and all(isinstance(t, dict) and table_key(t) is not None for t in node):
-            for t in node:
-                yield from _leaves(t, f"{prefix}.{table_key(t)}", keys)
-    elif isinstance(node, (int, float)) and not isinstance(node, bool):
-        yield prefix, list(keys), node
 
 
 class Model:
@@ -180,7 +167,9 @@ class Model:
         if not isinstance(values, Mapping):
             raise HydroError("with_parameters takes a mapping of parameter path -> value, e.g. "
                              "{'constituents.tn.river_removal_per_day': 0.2}")
-        values = {str(k): plain(v) for k, v in values.items()}  # numpy scalars as Python numbers
+        # numpy scalars as Python numbers; a list copied, so that the caller's reuse of it (the next
+        # value of a sweep) changes neither this model's values nor its provenance
+        values = {str(k): copy.deepcopy(plain(v)) for k, v in values.items()}
         data = copy.deepcopy(self._data)  # validation only reads it: one copy per variant
         for path, value in values.items():
             set_path(data, path, value, self._basin.path, label=f"parameter {path}")
@@ -204,8 +193,9 @@ class Model:
 
     @property
     def changes(self) -> dict[str, Any]:
-        """The parameters changed from the basin file, path -> value."""
-        return dict(self._changes)
+        """The parameters changed from the basin file, path -> value (a copy: editing it changes
+        nothing of the model)."""
+        return copy.deepcopy(self._changes)
 
     @property
     def parameters(self) -> list[Parameter]:
@@ -215,7 +205,7 @@ class Model:
 
         specs = _runoff_specs(self._data)
         notes = key_comments(self._bytes.decode("utf-8", errors="replace"))
-        return [_describe(path, keys, value, specs, notes) for path, keys, value in _leaves(self._data, "")]
+        return [_describe(path, keys, value, specs, notes) for path, keys, value in numeric_leaves(self._data, "")]
 
     def parameter(self, path: str) -> Parameter:
         """One parameter by its path.
@@ -241,7 +231,7 @@ class Model:
         for p in self.parameters:
             if p.path == path:
                 return p
-        raise no_parameter(self._basin, self.parameters, path)
+        raise no_parameter(self._basin, self.parameters, path, self._data)
 
     def __repr__(self) -> str:
         changed = f", {len(self._changes)} changed" if self._changes else ""
@@ -304,6 +294,8 @@ class Model:
         check_dates(first, last, fix=f"give run(start, end) with start <= end (the basin's [run] period: "
                                      f"{self._basin.settings.start} to {self._basin.settings.end})")
         check_weather(weather, first, last, self._basin)
+        if not isinstance(apportion, (bool, np.bool_)):  # "False" from a config or argparse ran with it
+            raise HydroError(f"apportion: expected True or False, got {type(apportion).__name__} {apportion!r}")
         if self._basin.is_watershed:
             from hydro.pipeline import run_watershed
 

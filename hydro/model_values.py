@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from datetime import date, datetime
 from typing import Any
 
@@ -14,6 +15,7 @@ import numpy as np
 
 from hydro.basin import parse_date
 from hydro.errors import HydroError
+from hydro.overrides import table_key
 
 
 def basin_spec(spec: Any, call: str) -> Any:
@@ -101,13 +103,67 @@ def check_weather(weather: Any, first: date, last: date, basin=None) -> None:
     if need[0] < have[0] or need[1] > have[1]:
         raise HydroError(f"weather: covers {have[0]} to {have[1]}, the run needs {need[0]} to {need[1]}; "
                          "give run(start, end) within it, or generate weather for the whole period")
+    _check_temperatures(weather)
 
 
-def no_parameter(basin, parameters, path: str) -> HydroError:
-    """The error of :meth:`hydro.Model.parameter` for a ``path`` none of ``parameters`` has: for a
-    runoff parameter the subbasin does not set (``subbasins.ID.runoff.x1_mm``), what it takes (the
-    basin's parameter of that name) and how to set it; else the nearest path."""
+def _check_temperatures(weather) -> None:
+    """Air temperatures within the weather file's range (:data:`hydro.weather_csv.TEMP_RANGE_C`), as the
+    file's reader checks them: kelvin given in memory ran, the outlet's TN 1e-4 of the right one."""
+    from hydro.weather_csv import TEMP_RANGE_C
+
+    low, high = TEMP_RANGE_C
+    for name in ("tmean_c", "tmin_c", "tmax_c"):
+        values = getattr(weather, name)
+        if values is None:
+            continue
+        bad = np.flatnonzero((values < low) | (values > high))
+        if bad.size:
+            v = float(values[bad[0]])
+            hint = "; the temperatures look like kelvin: give degC (K - 273.15)" if v > 200 else ""
+            raise HydroError(f"weather: {name} on {weather.dates[bad[0]]} is {v:g}; expected {low:g}..{high:g} "
+                             f"degC{hint}")
+
+
+def numeric_leaves(node: Any, prefix: str, keys: tuple[str, ...] = ()) -> Iterator[tuple[str, list[str], Any]]:
+    """Every numeric leaf (not booleans) of parsed TOML with its dotted path (tables in
+    arrays are addressed by their ``id`` or ``name``, as :func:`set_path` reads them) and
+    the path's keys less those ids."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from numeric_leaves(value, f"{prefix}.{key}" if prefix else key, keys + (str(key),))
+    elif isinstance(node, list):
+        if node and all(isinstance(t, dict) and table_key(t) is not None for t in node):
+            for t in node:
+                yield from numeric_leaves(t, f"{prefix}.{table_key(t)}", keys)
+    elif isinstance(node, (int, float)) and not isinstance(node, bool):
+        yield prefix, list(keys), node
+
+
+def _number_lists(node: Any, prefix: str) -> Iterator[tuple[str, list]]:
+    """Every list of numbers of parsed TOML with its dotted path (addressed as :func:`numeric_leaves` does)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            yield from _number_lists(value, f"{prefix}.{key}" if prefix else key)
+    elif isinstance(node, list) and node:
+        if all(isinstance(t, dict) and table_key(t) is not None for t in node):
+            for t in node:
+                yield from _number_lists(t, f"{prefix}.{table_key(t)}")
+        elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in node):
+            yield prefix, node
+
+
+def no_parameter(basin, parameters, path: str, data: dict) -> HydroError:
+    """The error of :meth:`hydro.Model.parameter` for a ``path`` none of ``parameters`` has: a list of
+    numbers in the parsed basin file ``data`` (twelve monthly targets: set with ``with_parameters``) said
+    to be one; for a runoff parameter the subbasin does not set (``subbasins.ID.runoff.x1_mm``), what it
+    takes (the basin's parameter of that name) and how to set it; else the nearest path."""
     from hydro.errors import suggest
+
+    values = dict(_number_lists(data, "")).get(path)
+    if values is not None:
+        return HydroError(f"{basin.path}: '{path}' is a list of {len(values)} numbers ({values}), not one "
+                          "parameter; model.parameters lists single numbers, and "
+                          f"with_parameters({{'{path}': [...]}}) sets the list")
 
     head, sid, rest = (path.split(".", 2) + ["", ""])[:3]
     ws = basin.watershed

@@ -6,6 +6,8 @@ Every error names the file, the key and the element, and says what to give inste
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from hydro.channel import SHAPES, Channel
@@ -133,7 +135,8 @@ def read_reservoir(t: Table) -> Reservoir:
         raise t.error("initial_storage_mcm", f"{initial / 1e6:g} mcm lies outside the storage curve "
                                              f"({storage[0] / 1e6:g} to {storage[-1] / 1e6:g} mcm, 10^6 m3)")
     release = t.raw("target_release_m3_s")
-    bound = {"minimum": 0.0, "maximum": MAX_FLOW_M3_S, "why": "above any river's flood; the key is in m3 per second"}
+    bound: dict[str, Any] = {"minimum": 0.0, "maximum": MAX_FLOW_M3_S,
+                             "why": "above any river's flood; the key is in m3 per second"}
     if isinstance(release, list):
         release = t.floats("target_release_m3_s", length=12, **bound)
     else:

@@ -52,6 +52,17 @@ class Results:
     leading: tuple[str, ...] = ()
     time_bounds: tuple[list, list] | None = None
 
+    def __repr__(self) -> str:
+        """A summary (what a notebook echoes): the basin, the period, the dimensions' sizes and the
+        variables; the dataclass's own repr listed every day and attribute (210 kB for two years)."""
+        time = self.coords.get("time") or []
+        period = f"{time[0]}..{time[-1]}, " if time else ""
+        sizes = ", ".join(f"{d}: {len(v)}" for d, v in self.coords.items())
+        names = sorted(self.data)
+        shown = ", ".join(names[:8]) + (f", ... ({len(names)} in all)" if len(names) > 8 else "")
+        return (f"<hydro.Results {self.attrs.get('basin', '?')!r} scenario {self.attrs.get('scenario', '?')!r}, "
+                f"{period}{sizes}; variables: {shown or 'none'}>")
+
     def declaration(self, name: str) -> Variable:
         """The declared variable ``name`` (dims, units, long name)."""
         return variable(name, self.constituents)

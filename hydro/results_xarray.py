@@ -22,7 +22,7 @@ def _day(value) -> date:
     return np.datetime64(value, "D").astype(date)
 
 
-def from_xarray(ds) -> Results:
+def from_xarray(ds, copy: bool = True) -> Results:
     """The :class:`~hydro.results.Results` of a dataset that ``to_xarray`` (or ``Model.run``) made.
 
     Parameters
@@ -31,6 +31,10 @@ def from_xarray(ds) -> Results:
         Variables named and shaped as hydro writes them (``section_discharge`` on
         ``(time, section)``, m3 s-1, ...), with the ``scenario`` or ``member`` dimension in
         front where the results were stacked.
+    copy : bool
+        The results own copies of the dataset's arrays (default), so that a later edit of the
+        dataset (``ds[v] *= 1000`` for ug/L) is not written as mg/L by ``to_netcdf``; False shares
+        them (for a plot that only reads them).
 
     Raises
     ------
@@ -79,7 +83,7 @@ def from_xarray(ds) -> Results:
             raise HydroError(f"dataset variable '{name}' has dimensions {tuple(ds[name].dims)}, where hydro "
                              f"writes {wanted} (was it resampled or transposed?); plot the results as "
                              "Model.run returned them, or Model.run_results(...)")
-        res.data[str(name)] = np.asarray(ds[name].values)
+        res.data[str(name)] = np.array(ds[name].values, copy=True) if copy else np.asarray(ds[name].values)
     return res
 
 
@@ -92,7 +96,7 @@ def as_results(results, strict: bool = True):
     if isinstance(results, Results):
         return results
     if isinstance(results, xr.Dataset):
-        return from_xarray(results)
+        return from_xarray(results, copy=False)  # (plots only read them)
     if not strict:
         return results
     raise HydroError(f"results: expected hydro results (Model.run's dataset, Model.run_results(...), or "

@@ -41,6 +41,7 @@ from hydro.ecological_minimum import dated_target
 from hydro.errors import HydroError
 from hydro.hydraulics import accumulate
 from hydro.results import Results
+from hydro.runoff_warm_up import given_start
 from hydro.series import SeriesReader, daily_dates
 from hydro.tracers import split_results
 from hydro.transport import TransportInputs, along_reach, simulate, tracer_layout
@@ -227,8 +228,15 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
                   local_steps=basin.settings.transport_local_steps(),
                   dispersion_every=basin.settings.dispersion_every)
     named = split_results(tr, constituents, 1)
-    return assemble_results(basin, dates, years, hyd, named.total, scenario=scenario, history=history,
-                            outputs=named.names)
+    res = assemble_results(basin, dates, years, hyd, named.total, scenario=scenario, history=history,
+                           outputs=named.names)
+    res.attrs["initial_state"] = given_start(basin.settings.start, start, FLOW_DRIVEN_NOT_SPUN_UP)
+    return res
+
+
+#: Why a flow-driven run that starts after its basin's start is not spun up (its ``initial_state``).
+FLOW_DRIVEN_NOT_SPUN_UP = ("a flow-driven basin: its [forcing] sets each day's flows, and its reservoirs and "
+                           "concentrations start from the file's values on the run's first day")
 
 
 def check_period(basin: Basin, start: date | None, end: date | None) -> None:

@@ -12,6 +12,7 @@ from datetime import date
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.model_values import as_date
 from hydro.plotting import _data, style
 from hydro.plotting.weather import members_ran, one_member
 from hydro.results_xarray import as_results
@@ -36,8 +37,17 @@ def _observation_series(observations, location: str, constituent: str):
         return dates, np.asarray(values, dtype=float)
     if location not in observations:
         return None
-    dates, values = observations[location]
-    return list(dates), np.asarray(values, dtype=float)
+    where = f"observations['{location}']"
+    try:
+        dates, values = observations[location]
+    except (TypeError, ValueError):
+        raise HydroError(f"{where}: expected a pair (dates, values), e.g. (['2020-06-01', '2020-07-01'], "
+                         "[2.0, 2.5]); a pandas Series s: (s.index, s.values)") from None
+    days = [as_date(d, f"{where} date") for d in np.atleast_1d(np.asarray(dates, dtype=object))]
+    values = np.asarray(values, dtype=float)
+    if values.ndim != 1 or len(values) != len(days):
+        raise HydroError(f"{where}: {len(days)} dates but {values.size} values; give one value per date")
+    return days, values
 
 
 def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggregate: str = "daily",
