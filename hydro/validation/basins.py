@@ -132,6 +132,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -139,7 +140,7 @@ import numpy as np
 from hydro.basin import ROOT
 from hydro.errors import suggest
 from hydro.tomlio import Table, load_toml
-from hydro.validation.registry import Check, case
+from hydro.validation.registry import CASE_FINDERS, Case, Check, case
 
 STATISTICS = ("time_mean", "flow_weighted_mean", "total", "annual_total", "areal_rate", "share",
               "max", "min", "change", "class", "class_share")
@@ -900,7 +901,7 @@ def check_basin_targets(name: str, check: bool = True):
     from hydro.simulation import run
     from hydro.validation.targets_check import check_targets
 
-    folder = ROOT / "basins" / name
+    folder = basin_folder(name)
     path = folder / "observations.toml"
     basin = Basin.load(folder)
     root = Table(load_toml(path), path)
@@ -940,19 +941,43 @@ def basin_targets(name: str, checked: bool = False) -> list[tuple[Table, Any, Ch
     return found
 
 
+def basin_folder(name: str) -> Path:
+    """The folder of basin case ``name``: a shipped basin's (``basins/<name>``), else ``name`` as a
+    path (a basin of one's own: ``hydro validate path/to/basin``)."""
+    shipped = ROOT / "basins" / name
+    return shipped if (shipped / "observations.toml").is_file() else Path(name)
+
+
+def folder_case(name: str) -> Case | None:
+    """The basin case of ``name`` where it is a folder holding ``basin.toml`` and ``observations.toml``
+    (a basin of one's own), else None."""
+    folder = Path(name)
+    if not ((folder / "basin.toml").is_file() and (folder / "observations.toml").is_file()):
+        return None
+    func, precheck = _basin_case(name)
+    return Case(name, "data", False, func, f"The baseline of {folder / 'basin.toml'} against "
+                                           f"{folder / 'observations.toml'}.", precheck)
+
+
+def _basin_case(name: str) -> tuple[Callable[[], list[Check]], Callable[[], None]]:
+    """The run of basin case ``name`` and its check of the observations file, before it."""
+    def func() -> list[Check]:
+        return basin_checks(name, checked=True)  # run_cases ran the precheck below
+
+    def precheck() -> None:
+        check_basin_targets(name)
+
+    return func, precheck
+
+
 def _register() -> None:
     for folder in sorted((ROOT / "basins").glob("*")):
         if (folder / "basin.toml").is_file() and (folder / "observations.toml").is_file():
             name = folder.name
-
-            def func(name=name):
-                return basin_checks(name, checked=True)  # run_cases ran the precheck below
-
-            def precheck(name=name):
-                check_basin_targets(name)
-
+            func, precheck = _basin_case(name)
             func.__doc__ = f"The {name} baseline against published figures (basins/{name}/observations.toml)."
             case(name, layer="data", quick=False, precheck=precheck)(func)
+    CASE_FINDERS.append(folder_case)
 
 
 _register()

@@ -124,6 +124,11 @@ def case(name: str, *, layer: str, quick: bool = True, precheck: Callable[[], No
     return decorate
 
 
+#: Functions that make a case of a name no module registered, or return None (``hydro.validation.basins``:
+#: a basin folder with ``observations.toml``); the case is not registered (not listed, nor run by default).
+CASE_FINDERS: list[Callable[[str], "Case | None"]] = []
+
+
 def all_cases() -> dict[str, Case]:
     """Every registered case by name (imports :data:`CASE_MODULES` on first use)."""
     for module in CASE_MODULES:
@@ -140,9 +145,13 @@ def select_cases(names: Iterable[str] | None = None, quick: bool = False) -> lis
     if not names:
         return [c for c in cases.values() if c.quick or not quick]
     for name in names:
+        found = [c for c in (find(name) for find in CASE_FINDERS) if c is not None] if name not in cases else []
+        if found:  # (a basin folder of one's own)
+            cases[name] = found[0]
         if name not in cases:
             raise HydroError(f"unknown validation case '{name}'" + suggest(name, cases)
-                             + "; `hydro validate --list` shows them")
+                             + "; `hydro validate --list` shows them, and a basin folder of your own with an "
+                             "observations.toml (docs/commands/validate.md) is one too")
     long = [name for name in dict.fromkeys(names) if quick and not cases[name].quick]
     if long:  # --quick was ignored: `hydro validate miyun --quick` ran the long case, minutes
         raise HydroError(f"--quick runs only the fast cases, and {', '.join(long)} "
