@@ -163,12 +163,15 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels, zero
                          f"the transport needs water in every reservoir: {fix}")
 
 
-def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_labels) -> None:
+def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_labels,
+                   q_in: np.ndarray | None = None) -> None:
     """Raise if a day needed more than ``limit`` sub-steps (the kernel stopped there).
 
     The step is set by the cell whose water leaves fastest for its volume (Courant) or whose
     dispersion is strongest for its volume, nearly always the shortest cells: the error names
-    the five reaches with the shortest cells and what to change.
+    the five reaches with the shortest cells and what to change; with the reaches' inflows
+    ``q_in`` (m3 s-1, [day, reach]), also a flow of that day far above its reach's median (an
+    inflow, transfer or release in m3 a day given as m3 a second sets the step as well).
     """
     over = np.flatnonzero(substeps > limit)
     if over.size == 0:
@@ -185,8 +188,23 @@ def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_label
     raise HydroError(
         f"transport: {when} would need {int(substeps[day]):,} sub-steps (at most {limit:,} a day, a step of "
         f"{SECONDS_PER_DAY / limit:.2f} s): some cells are far too short or small for the water through them. "
+        + _flood(network, q_in, day) +
         f"The reaches with the shortest cells: {names}. Give such reaches fewer cells (`cells`), check their "
         "`length_km` and hydraulics, or use a coarser `run.cell_length_km` (docs/basin-file.md)")
+
+
+def _flood(network: Network, q_in: np.ndarray | None, day: int) -> str:
+    """What to say of day ``day``'s largest inflow against its reach's median (m3 s-1), where it is over
+    100 times it: a flow given in a wrong unit, the likelier cause than the cells."""
+    if q_in is None or q_in.shape[0] <= day or q_in.shape[1] == 0:
+        return ""
+    ratio = q_in[day] / np.maximum(np.median(q_in, axis=0), 1e-9)
+    r = int(np.argmax(ratio))
+    if ratio[r] < 100.0:
+        return ""
+    return (f"That day reach '{network.reaches[r].id}' takes {q_in[day, r]:.4g} m3/s, {ratio[r]:.3g} times its "
+            "median over the run: check the inflows, transfers, releases and point sources of that day and "
+            "their unit (m3 per second, not per day). ")
 
 
 def transport_closure(tr, kind: str = "network") -> float:

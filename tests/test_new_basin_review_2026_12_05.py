@@ -138,3 +138,25 @@ def test_results_with_a_section_named_like_a_reservoir_are_refused(tmp_path):
         v[:] = np.ones((365, 1))
     with pytest.raises(HydroError, match="'gubeikou' is both a section and a reservoir"):
         read_results(path)
+
+
+def test_a_day_of_too_many_substeps_names_a_flood_of_that_day():
+    """A transfer of 40,000 m3/s (m3 a day in the m3-per-second column) was blamed on the cells alone
+    ("give such reaches fewer cells"); a flow over 100 times its reach's median now comes first."""
+    import numpy as np
+    from test_transport import random_case
+
+    from hydro.transport_checks import check_substeps
+
+    net, _, _ = random_case(1, 3, reservoir=False)
+    n_reach = len(net.reaches)
+    q_in = np.full((30, n_reach), 2.0)
+    substeps = np.full(30, 10)
+    substeps[7] = 10**6
+    with pytest.raises(HydroError) as calm:
+        check_substeps(net, substeps, 1000, None, q_in)
+    assert "day 8 of the run" in str(calm.value) and "times its median" not in str(calm.value)
+    q_in[7, n_reach - 1] = 40000.0
+    with pytest.raises(HydroError, match=rf"That day reach '{net.reaches[-1].id}' takes 4e\+04 m3/s, 2e\+04 times "
+                                         r"its median .* \(m3 per second, not per day\)"):
+        check_substeps(net, substeps, 1000, None, q_in)
