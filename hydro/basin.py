@@ -156,8 +156,11 @@ class Basin:
         """A summary (the dataclass's repr listed every table: 120 kB for Miyun)."""
         net = self.network
         kind = f"{len(self.watershed.subbasins)} subbasins" if self.watershed else "flow-driven"
-        return (f"<hydro.Basin {self.name!r} ({self.path}): {len(net.reaches)} reaches, {len(net.reservoirs)} "
-                f"reservoirs, {len(net.sections)} sections, {kind}; {self.settings.start}..{self.settings.end}>")
+        counts = ", ".join(f"{n} {one if n == 1 else many}" for n, one, many in (
+            (len(net.reaches), "reach", "reaches"), (len(net.reservoirs), "reservoir", "reservoirs"),
+            (len(net.sections), "section", "sections")))
+        period = f"{self.settings.start}..{self.settings.end}"
+        return f"<hydro.Basin {self.name!r} ({self.path}): {counts}, {kind}; {period}>"
 
     @property
     def is_watershed(self) -> bool:
