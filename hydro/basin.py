@@ -23,6 +23,7 @@ from hydro import resources
 from hydro.basin_tables import InitialState, SeriesSpec, Withdrawal, gauge_series, initial_state
 from hydro.config_hash import config_sha256
 from hydro.constituents import name_clash
+from hydro.drainage_checks import check_drainage
 from hydro.errors import HydroError, suggest
 from hydro.forcing_tables import FlowForcing, flow_forcing
 from hydro.network import Network
@@ -257,6 +258,7 @@ class Basin:
         check_parts_given(parsed_transfers, constituents)
         if watershed is not None:
             _check_routing(path, settings, network)
+            check_drainage(path, network, watershed, parsed_withdrawals, parsed_transfers)
         root.finish()
         basin = cls(name=name, path=path, network=network, constituents=constituents,
                    settings=settings, forcing=parsed_forcing, initial=state, subbasin_tables=subbasins,

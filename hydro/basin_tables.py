@@ -25,6 +25,7 @@ import numpy as np
 from hydro.errors import HydroError, suggest
 from hydro.textfile import read_text
 from hydro.tomlio import Table, load_toml, toml_kind
+from hydro.units import MAX_FLOW_M3_S
 
 
 def load_basin_file(path: Path) -> dict[str, Any]:
@@ -94,13 +95,14 @@ class SeriesSpec:
 
 
 def series_spec(t: Table, key: str, folder: Path, *, minimum: float | None = None,
-                default: float | None = None, maximum: float | None = None) -> SeriesSpec:
-    """Parse ``t[key]`` as a series; absent is ``default`` (absent without default: an error)."""
+                default: float | None = None, maximum: float | None = None, why: str = "") -> SeriesSpec:
+    """Parse ``t[key]`` as a series; absent is ``default`` (absent without default: an error); ``why``:
+    what a constant above ``maximum`` most likely is."""
     if default is not None and not t.has(key):
         return SeriesSpec(key, float(default), t.file, t.where)
     value = t.raw(key)
     if not isinstance(value, dict):
-        t.float(key, minimum=minimum, maximum=maximum)
+        t.float(key, minimum=minimum, maximum=maximum, why=why)
         return SeriesSpec(key, value, t.file, t.where, minimum=minimum, maximum=maximum)
     sub = t.table(key)
     path = folder / sub.str("csv")
@@ -243,9 +245,9 @@ def withdrawal(t: Table, network, folder: Path) -> Withdrawal:
         share = loss
     else:
         if isinstance(t.raw("flow_m3_s"), list):
-            monthly = tuple(t.floats("flow_m3_s", length=12, minimum=0.0))
+            monthly = tuple(t.floats("flow_m3_s", length=12, minimum=0.0, maximum=MAX_FLOW_M3_S))
         else:
-            flow = series_spec(t, "flow_m3_s", folder, minimum=0.0)
+            flow = series_spec(t, "flow_m3_s", folder, minimum=0.0, maximum=MAX_FLOW_M3_S)
         share = t.float("max_share", 0.9, minimum=0.0, maximum=1.0)
     t.str("reference", "")
     t.str("note", "")

@@ -12,6 +12,7 @@ from __future__ import annotations
 import math
 import numbers
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -20,6 +21,16 @@ from hydro.tomlio import Table
 from hydro.units import SECONDS_PER_DAY
 
 #: The keys of a constituent's (or species') own removal.
+#: Bounds of a first-order rate read from a file, d-1: in-stream TN removal runs 0.005-0.45 (Alexander et al.
+#: 2000), nitrification in small streams up to a few per day, so 10 leaves room; a rate per year given per day
+#: (0.05 as 18.25) ran, the outlet's TN 130 times too low.  (A Constituent built in Python is not bounded.)
+RATE_BOUND: dict[str, Any] = {"minimum": 0.0, "maximum": 10.0, "why": "a rate per year given per day?"}
+#: Bounds of a temperature factor theta (rate x theta**(T - 20)): 1.02-1.10 in the literature (Chapra 1997).
+THETA_BOUND: dict[str, Any] = {"minimum": 1.0, "maximum": 1.2, "why": "theta is 1.02-1.10 (Chapra 1997)"}
+#: Bounds of an apparent settling velocity, m d-1: N settles in lakes at 5-50 m a year (0.014-0.14 m a day), so
+#: 5 leaves room; m a year given per day (10) ran, the lake's TN 140 times too low.
+SETTLING_BOUND: dict[str, Any] = {"minimum": 0.0, "maximum": 5.0,
+                                  "why": "lakes' N settles at 0.01-0.15 m a day; m a year given per day?"}
 REMOVAL_KEYS = ("river_removal_per_day", "river_theta", "reservoir_removal_per_day", "reservoir_theta",
                  "settling_velocity_m_per_day")
 
@@ -78,10 +89,10 @@ class Reaction:
                                 f"('{source}' -> '{product}'); list '{product}' after '{source}'")
         r = cls(
             source=source, product=product,
-            river_rate_per_day=t.float("river_rate_per_day", default=0.0, minimum=0.0),
-            river_theta=t.float("river_theta", default=1.047, positive=True),
-            reservoir_rate_per_day=t.float("reservoir_rate_per_day", default=0.0, minimum=0.0),
-            reservoir_theta=t.float("reservoir_theta", default=1.047, positive=True),
+            river_rate_per_day=t.float("river_rate_per_day", default=0.0, **RATE_BOUND),
+            river_theta=t.float("river_theta", default=1.047, **THETA_BOUND),
+            reservoir_rate_per_day=t.float("reservoir_rate_per_day", default=0.0, **RATE_BOUND),
+            reservoir_theta=t.float("reservoir_theta", default=1.047, **THETA_BOUND),
         )
         t.finish()
         return r
@@ -184,11 +195,11 @@ class Constituent:
         c = cls(
             name=name,
             long_name=t.str("long_name", default=name),
-            river_removal_per_day=t.float("river_removal_per_day", default=0.0, minimum=0.0),
-            river_theta=t.float("river_theta", default=1.047, positive=True),
-            reservoir_removal_per_day=t.float("reservoir_removal_per_day", default=0.0, minimum=0.0),
-            reservoir_theta=t.float("reservoir_theta", default=1.047, positive=True),
-            settling_velocity_m_per_day=t.float("settling_velocity_m_per_day", default=0.0, minimum=0.0),
+            river_removal_per_day=t.float("river_removal_per_day", default=0.0, **RATE_BOUND),
+            river_theta=t.float("river_theta", default=1.047, **THETA_BOUND),
+            reservoir_removal_per_day=t.float("reservoir_removal_per_day", default=0.0, **RATE_BOUND),
+            reservoir_theta=t.float("reservoir_theta", default=1.047, **THETA_BOUND),
+            settling_velocity_m_per_day=t.float("settling_velocity_m_per_day", default=0.0, **SETTLING_BOUND),
         )
         t.finish()
         return c

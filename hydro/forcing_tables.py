@@ -14,9 +14,10 @@ from datetime import date
 from pathlib import Path
 
 from hydro.basin_tables import SeriesSpec, series_spec
-from hydro.errors import suggest
+from hydro.errors import HydroError, suggest
 from hydro.forcing_csv import MAX_DAILY_PET_MM, MAX_DAILY_PRECIP_MM
 from hydro.tomlio import Table
+from hydro.units import MAX_FLOW_M3_S
 
 #: Lowest water temperature a ``[forcing]`` takes (deg C).  River and reservoir water is liquid:
 #: it freezes at 0 deg C, and supercooled (frazil) water is at most a few hundredths of a degree
@@ -29,15 +30,23 @@ WATER_TEMP_MIN_C = -0.5
 #: (deg F, kelvin) or a code.  There was no bound: 1e6 overflowed theta**(T - 20) and every
 #: concentration came out NaN, exit 0; 99 multiplied every removal rate by 1.047**79 = 38.
 WATER_TEMP_MAX_C = 45.0
-#: Largest flow a ``[forcing]`` takes, m3 s-1 (lateral inflow either way, inflows, point sources): the
-#: transfer series' bound (:data:`hydro.transfer_series.MAX_FLOW_M3_S`, about the Yangtze's floods).  There
-#: was none: a lateral inflow of 1e300 gave TN of -inf mg/L (exit 0), or a ZeroDivisionError traceback.
-MAX_FLOW_M3_S = 1.0e5
+#: (The largest flow a ``[forcing]`` takes, either way, is :data:`hydro.units.MAX_FLOW_M3_S`.  There was
+#: none: a lateral inflow of 1e300 gave TN of -inf mg/L (exit 0), or a ZeroDivisionError traceback.)
+#: Largest flow of a ``[forcing]`` point source, m3 s-1: a watershed plant's bound, 1e7 m3 a day
+#: (:data:`hydro.sources.blocks.EFFLUENT_M3_PER_DAY`; the largest plants discharge a few million).
+MAX_POINT_FLOW_M3_S = 1.0e7 / 86400.0
 #: Largest load a ``[forcing]`` takes, kg d-1: a million tonnes a day, more than all of China's rivers
 #: carry to the sea in a year (a few million tonnes of N); more is a unit slip (g for kg) or a typing error.
 MAX_LOAD_KG_PER_DAY = 1.0e9
-#: Largest concentration a ``[forcing]`` takes, mg L-1: 1e6 mg/L is a litre's whole mass of 1 kg.
+#: Largest concentration a ``[forcing]`` takes, mg L-1: 1e6 mg/L is a litre's whole mass of 1 kg.  A part
+#: of a known name is bounded by what water of its kind can hold: an inflow's (a river's) as a monitoring
+#: section's monthly mean (:data:`hydro.monitoring_csv.MAX_CONCENTRATION_MG_L`: raw sewage's, TN 100 mg/L),
+#: a point source's a hundred times that (raw slurry; TN 10,000 as a watershed plant's effluent).  ug/L given
+#: as mg/L ran: an inflow's TN of 3 as 3,000 made the outlet's 300 times too high.
 MAX_CONCENTRATION_MG_L = 1.0e6
+#: Largest constant precipitation on the reservoirs, mm d-1: the wettest place measured (Mawsynram) gets 32.6
+#: a day on average; a year's total given as the daily value (438) ran, 15 times the outlet's flow.
+MAX_MEAN_PRECIP_MM = 35.0
 #: An input given per constituent: (index of the part, ``"conc"`` (mg L-1) or ``"load"`` (kg d-1), series).
 PartInput = tuple[int, str, SeriesSpec]
 
@@ -123,16 +132,20 @@ def _loads(f: Table, key: str, kind: str, names: list[str], network, folder: Pat
     return tuple(out)
 
 
-def _part_inputs(t: Table, names: list[str], folder: Path) -> tuple[PartInput, ...]:
-    """``<c>_mg_per_l`` or ``<c>_kg_per_day`` of each part (not both; absent: none)."""
+def _part_inputs(t: Table, names: list[str], folder: Path, effluent: bool = False) -> tuple[PartInput, ...]:
+    """``<c>_mg_per_l`` or ``<c>_kg_per_day`` of each part (not both; absent: none); ``effluent``: of a
+    point source (:data:`MAX_CONCENTRATION_MG_L` gives the bounds)."""
+    from hydro.monitoring_csv import MAX_CONCENTRATION_MG_L as WATER_MG_L
+
     out = []
     for k, c in enumerate(names):
         has_c, has_l = t.has(f"{c}_mg_per_l"), t.has(f"{c}_kg_per_day")
         if has_c and has_l:
             raise t.error(f"{c}_kg_per_day", f"give either {c}_mg_per_l or {c}_kg_per_day, not both")
         if has_c:
-            out.append((k, "conc", series_spec(t, f"{c}_mg_per_l", folder, minimum=0.0,
-                                                        maximum=MAX_CONCENTRATION_MG_L)))
+            most = WATER_MG_L[c] * (100.0 if effluent else 1.0) if c in WATER_MG_L else MAX_CONCENTRATION_MG_L
+            out.append((k, "conc", series_spec(t, f"{c}_mg_per_l", folder, minimum=0.0, maximum=most,
+                                               why="more than such water holds; ug/L given as mg/L?")))
         elif has_l:
             out.append((k, "load", series_spec(t, f"{c}_kg_per_day", folder, minimum=0.0,
                                                         maximum=MAX_LOAD_KG_PER_DAY)))
@@ -167,8 +180,9 @@ def _point(t: Table, names: list[str], network, folder: Path) -> PointInput:
     t.str("id")
     t.str("name", default="")
     r = network.reach_index(t.str("reach"), f"{t.file}: {t.path('reach')}")
-    flow = series_spec(t, "flow_m3_s", folder, default=0.0, minimum=0.0, maximum=MAX_FLOW_M3_S)
-    inputs = _part_inputs(t, names, folder)
+    flow = series_spec(t, "flow_m3_s", folder, default=0.0, minimum=0.0, maximum=MAX_POINT_FLOW_M3_S,
+                       why="more than the largest treatment plants discharge; m3 a day given as m3 a second?")
+    inputs = _part_inputs(t, names, folder, effluent=True)
     position = t.float("position", default=1.0, minimum=1e-9, maximum=1.0)
     t.finish()
     return PointInput(reach=r, position=position, flow=flow, inputs=inputs)
@@ -182,7 +196,9 @@ def flow_forcing(f: Table, names: list[str], network, folder: Path) -> FlowForci
         evaporation=series_spec(f, "evaporation_mm_per_day", folder, default=0.0, minimum=0.0,
                                 maximum=MAX_DAILY_PET_MM),
         precipitation=series_spec(f, "precipitation_mm_per_day", folder, default=0.0, minimum=0.0,
-                                  maximum=MAX_DAILY_PRECIP_MM),
+                                  maximum=MAX_DAILY_PRECIP_MM if isinstance(f.raw("precipitation_mm_per_day", 0.0),
+                                                                            dict) else MAX_MEAN_PRECIP_MM,
+                                  why="a constant is every day's: the wettest place gets 33 mm a day on average"),
         lateral=tuple(_per_element(f.table("lateral_inflow_m3_s", default=None), "reach", network, folder)),
         lateral_loads=_loads(f, "lateral_load_kg_per_day", "reach", names, network, folder),
         reservoir_loads=_loads(f, "reservoir_load_kg_per_day", "reservoir", names, network, folder),
@@ -190,7 +206,28 @@ def flow_forcing(f: Table, names: list[str], network, folder: Path) -> FlowForci
         point_sources=tuple(_point(t, names, network, folder) for t in f.tables("point_sources", default=[])),
     )
     f.finish()
+    _check_lateral_concentration(parsed, names, network, f)
     return parsed
+
+
+def _check_lateral_concentration(forcing: FlowForcing, names: list[str], network, f: Table) -> None:
+    """Refuse a constant lateral load that a reach's constant lateral inflow (> 0) would carry at more than
+    ten times what a river section's water holds (:data:`hydro.monitoring_csv.MAX_CONCENTRATION_MG_L`; TN
+    1,000 mg/L): g a day given as kg a day made the outlet's TN 90 times too high.  No absolute bound on a
+    load can tell; a load on a reach without lateral water, or given as a series, is not checked."""
+    from hydro.monitoring_csv import MAX_CONCENTRATION_MG_L as WATER_MG_L
+
+    water = {r: s.value for r, s in forcing.lateral if not isinstance(s.value, dict)}
+    for k, r, spec in forcing.lateral_loads:
+        q = water.get(r, 0.0)
+        if isinstance(spec.value, dict) or q <= 0.0 or names[k] not in WATER_MG_L:
+            continue
+        conc = spec.value / (q * 86.4)  # kg d-1 over m3 s-1: mg L-1
+        if conc > 10.0 * WATER_MG_L[names[k]]:
+            reach = network.reaches[r].id
+            raise HydroError(f"{f.file}: key 'forcing.lateral_load_kg_per_day.{names[k]}.{reach}': {spec.value:g} kg/d "
+                             f"in the reach's {q:g} m3/s of lateral inflow is {conc:.4g} mg/L, more than ten times "
+                             "what a river's water holds; g a day given as kg a day?")
 
 
 def check_covered(forcing: FlowForcing, folder: Path, first: date, last: date) -> None:

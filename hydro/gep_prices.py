@@ -135,15 +135,28 @@ def yuan_per_t(yuan_per_equivalent: float, kg_per_equivalent: float) -> float:
 FORMS = ("released", "balance")
 
 
-def _steps(table: Table, key: str, scale: float = 1.0):
-    """A ``{"YEAR" = value}`` table as a step schedule."""
+#: Bounds of a price of water conserved, yuan m-3: the shadow prices used are reservoir construction costs of
+#: 5-10 (the default 7.06) and Beijing's highest water tariff is 160, so 1,000 leaves room; a price per 10^4 m3
+#: given per m3 (70,600) ran, GEP 10^4 times too high.
+YUAN_PER_M3: dict = {"minimum": 0.0, "maximum": 1000.0, "why": "a price per 10^4 m3 (wan m3) given per m3?"}
+#: Bounds of a price per pollution equivalent, yuan: the Environmental Protection Tax Law sets 1.4-14 for water
+#: pollutants, so 100 leaves room; a price per tonne given per equivalent (17,500) ran, 25,000 times too high.
+YUAN_PER_EQUIVALENT: dict = {"minimum": 0.0, "maximum": 100.0,
+                             "why": "the statutory rate is 1.4-14 yuan per equivalent; a price per tonne?"}
+#: Bounds of a TN target the purification is counted down to, mg L-1: GB 3838's Class V is 2.0, so 20 leaves
+#: room; ug/L given as mg/L (1,000) ran, three times the nitrogen purified.
+TARGET_MG_L: dict = {"positive": True, "maximum": 20.0, "why": "GB 3838's Class V TN is 2.0 mg/L; ug/L given?"}
+
+
+def _steps(table: Table, key: str, scale: float = 1.0, bound: dict | None = None):
+    """A ``{"YEAR" = value}`` table as a step schedule (``bound``: the values' bounds, default >= 0)."""
     out = []
     for k in list(table.data):
         try:
             y = int(k)
         except ValueError:
             raise table.error(k, "expected a year (e.g. \"2018\" = 14.0)") from None
-        out.append((y, table.float(k, minimum=0.0) * scale))
+        out.append((y, table.float(k, **(bound or {"minimum": 0.0})) * scale))
     if not out:
         raise table.error(key, "empty: give at least one \"YEAR\" = value")
     return tuple(sorted(out))
@@ -237,9 +250,9 @@ class GepPrices:
         kg = wp.float("kg_per_equivalent", d.tn_kg_per_equivalent, positive=True)
         cons = d.conservation_yuan_per_m3_by_year
         if wc.has("yuan_per_m3"):
-            cons = ((0, wc.float("yuan_per_m3", minimum=0.0)),)
+            cons = ((0, wc.float("yuan_per_m3", **YUAN_PER_M3)),)
         if wc.has("by_year"):
-            cons = _steps(wc.table("by_year"), "by_year")
+            cons = _steps(wc.table("by_year"), "by_year", bound=YUAN_PER_M3)
         form = wc.str("form", d.conservation_form)
         if form not in FORMS:
             raise wc.error("form", f"expected one of {FORMS}, got {form!r}")
@@ -248,17 +261,19 @@ class GepPrices:
         if len(given) > 1:
             raise wp.error(given[1], f"give one of yuan_per_equivalent, yuan_per_t_n, by_year (got {given})")
         if wp.has("yuan_per_equivalent"):
-            pur = ((0, wp.float("yuan_per_equivalent", minimum=0.0)),)
-        if wp.has("yuan_per_t_n"):
-            pur = ((0, wp.float("yuan_per_t_n", minimum=0.0) * kg / 1000.0),)
+            pur = ((0, wp.float("yuan_per_equivalent", **YUAN_PER_EQUIVALENT)),)
+        if wp.has("yuan_per_t_n"):  # (a tonne holds 1000 / kg equivalents)
+            per_t = {**YUAN_PER_EQUIVALENT, "maximum": YUAN_PER_EQUIVALENT["maximum"] * 1000.0 / kg,
+                     "why": "above the statutory rate per equivalent, per tonne of N"}
+            pur = ((0, wp.float("yuan_per_t_n", **per_t) * kg / 1000.0),)
         if wp.has("by_year"):
-            pur = _steps(wp.table("by_year"), "by_year")
+            pur = _steps(wp.table("by_year"), "by_year", bound=YUAN_PER_EQUIVALENT)
         out = cls(conservation_yuan_per_m3_by_year=cons, purification_yuan_per_equivalent_by_year=pur,
                   pollutant_yuan_per_equivalent=() if given else d.pollutant_yuan_per_equivalent,
                   tn_kg_per_equivalent=kg, conservation_form=form,
-                  target_tn_mg_per_l=wp.float("target_mg_per_l", d.target_tn_mg_per_l, positive=True),
+                  target_tn_mg_per_l=wp.float("target_mg_per_l", d.target_tn_mg_per_l, **TARGET_MG_L),
                   target_tn_reservoir_mg_per_l=wp.float("reservoir_target_mg_per_l",
-                                                        d.target_tn_reservoir_mg_per_l, positive=True),
+                                                        d.target_tn_reservoir_mg_per_l, **TARGET_MG_L),
                   source=top.str("source", d.source), where=str(path))
         for t in (wc, wp):
             t.str("source", "")

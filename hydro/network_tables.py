@@ -15,7 +15,7 @@ from hydro.errors import suggest
 from hydro.network_elements import Gauge, Reach, Reservoir, Section
 from hydro.sources.yearly import Origin, as_series, check_range
 from hydro.tomlio import Table
-from hydro.transfer_series import MAX_FLOW_M3_S
+from hydro.units import MAX_FLOW_M3_S
 
 #: The longest a reach may be, km: more than the longest river (the Nile, about 6,650 km).
 MAX_REACH_LENGTH_KM = 7000.0
@@ -182,10 +182,11 @@ def _ecological_min(t: Table) -> dict:
     of its calendar year: a scenario's ecological release acts from 1 January of its first year)."""
     value = t.raw("ecological_min_m3_s", 0.0)
     if not isinstance(value, dict):
-        return {"ecological_min_m3_s": t.float("ecological_min_m3_s", default=0.0, minimum=0.0)}
+        return {"ecological_min_m3_s": t.float("ecological_min_m3_s", default=0.0, minimum=0.0,
+                                               maximum=MAX_FLOW_M3_S)}
     origin = Origin(str(t.file), "", t.where)
     series = as_series(value, origin, "ecological_min_m3_s")
-    check_range(series, origin, "ecological_min_m3_s", minimum=0.0, unit="m3/s")
+    check_range(series, origin, "ecological_min_m3_s", minimum=0.0, maximum=MAX_FLOW_M3_S, unit="m3/s")
     return {"ecological_min_m3_s": series.low, "ecological_min_by_year": series}
 
 

@@ -22,12 +22,8 @@ from hydro.dates import PLAUSIBLE_YEARS
 from hydro.errors import HydroError
 from hydro.tomlio import iso_day
 from hydro.transfer_tables import CONCENTRATION_SUFFIX, VALUE_COLUMNS, check_series_header, parts_problem
-from hydro.units import SECONDS_PER_DAY
+from hydro.units import MAX_FLOW_M3_S, SECONDS_PER_DAY
 from hydro.weather_csv import fields_hint
-
-#: Largest mean flow a series line may give, m3 s-1: above the greatest floods of the largest rivers
-#: (the Yangtze's are about 1e5 m3 s-1), so only a unit mix-up reaches it.
-MAX_FLOW_M3_S = 1.0e5
 
 
 @dataclass(frozen=True)

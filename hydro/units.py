@@ -15,6 +15,10 @@ G_PER_S_PER_KG_PER_DAY = 1000.0 / SECONDS_PER_DAY
 MM_KM2_PER_DAY_TO_M3_S = 1e3 / SECONDS_PER_DAY
 """Discharge (m3 s-1) of 1 mm of runoff a day over 1 km2: 1e-3 m * 1e6 m2 / 86400 s."""
 
+MAX_FLOW_M3_S = 1.0e5
+"""The largest flow any input may give, m3 s-1: above the greatest floods of the largest rivers (the
+Yangtze's are about 1e5 m3 s-1), so only a unit mix-up (L/s, m3 a day, a volume) reaches it."""
+
 ELEVATION_RANGE_M = {"minimum": -500.0, "maximum": 9000.0}
 """Elevations a basin or catchment file may give, m above sea level: from below the Dead Sea's
 shore (-430 m) to above Everest (8849 m); outside it is a missing-value code (-9999) or a slip."""

@@ -80,9 +80,9 @@ def test_monitoring_csv_as_built_is_taken(tmp_path):
     ("gubeikou,22,1,tn,3.0,mg/L", "line 62: year 22 is outside 1900..2100; give the four-digit calendar year"),
     ("gubeikou,2101,1,tn,3.0,mg/L", "line 62: year 2101 is outside 1900..2100"),
     # was read and classed: TN 1e300 mg/L
-    ("gubeikou,2018,1,tn,1e300,mg/L", "line 62, column 'value': tn 2018-01 is 1e300, above 1000 mg/L"),
+    ("gubeikou,2018,1,tn,1e300,mg/L", "line 62, column 'value': tn 2018-01 is 1e300, above 100 mg/L"),
     ("gubeikou,2018,1,tn,3000,mg/L", "check the unit (a value in ug/L is 1000 times its value in mg/L)"),
-    ("gubeikou,2018,1,tp,150,mg/L", "line 63, column 'value': tp 2018-01 is 150, above 100 mg/L"),
+    ("gubeikou,2018,1,tp,150,mg/L", "line 63, column 'value': tp 2018-01 is 150, above 20 mg/L"),
     ("gubeikou,2018,1,do,71,mg/L", "line 66, column 'value': do 2018-01 is 71, above 70 mg/L"),
     ("gubeikou,2018,1,flow,5e5,m3/s", "line 66, column 'value': flow 2018-01 is 5e5, above 4e+05 m3/s"),
     ("gubeikou,2018,1,flow,1.1e12,m3", "above 1.07e+12 m3 in a month of 31 days"),
@@ -101,7 +101,7 @@ def test_monitoring_csv_year_and_value_out_of_range_are_refused(tmp_path, row, e
     assert "Traceback" not in r.output
 
 
-@pytest.mark.parametrize("row", ["gubeikou,1900,1,tn,1000,mg/L", "gubeikou,2018,1,do,70,mg/L",
+@pytest.mark.parametrize("row", ["gubeikou,1900,1,tn,100,mg/L", "gubeikou,2018,1,do,70,mg/L",
                                  "gubeikou,2018,1,flow,4e5,m3/s"])
 def test_monitoring_csv_values_at_the_bounds_are_taken(tmp_path, row):
     from hydro.monitoring_csv import read_monitoring_csv
@@ -286,7 +286,8 @@ def _tiny_copy(tmp_path: Path) -> Path:
     ("forcing.lateral_load_kg_per_day.tn.east=1e300", "key 'forcing.lateral_load_kg_per_day.tn.east': expected a "
                                                       "number <= 1000000000.0, got 1e+300"),
     ("forcing.evaporation_mm_per_day=50", "key 'forcing.evaporation_mm_per_day': expected a number <= 30.0"),
-    ("forcing.precipitation_mm_per_day=3000", "key 'forcing.precipitation_mm_per_day': expected a number <= 2000.0"),
+    # (a constant is every day's: bounded at 35 mm a day, the wettest place's mean; a CSV column's day at 2,000)
+    ("forcing.precipitation_mm_per_day=3000", "key 'forcing.precipitation_mm_per_day': expected a number <= 35.0"),
 ])
 def test_flow_driven_forcing_beyond_physical_bounds_is_refused(tmp_path, text, expected):
     r = CliRunner().invoke(main, ["run", "tiny", "--end", "2020-01-03", "--set", text, "-o", str(tmp_path / "t.nc")])

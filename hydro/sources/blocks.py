@@ -35,9 +35,16 @@ NONNEG = {"minimum": 0.0, "maximum": 1.0e10}
 AREAL_RATE = {"minimum": 0.0, "maximum": 5000.0, "why": "more than any land receives; a unit slip (g for kg)?"}
 #: Bounds of the N a person excretes a day, g: about 10-12 (region I5: 11.8); 100 is eight times it.
 PER_CAPITA_N = {"minimum": 0.0, "maximum": 100.0, "why": "a person excretes about 10-12 g N a day; a unit slip?"}
-#: Bounds of the TN event-mean concentration of quick flow, mg/L: what a monitoring file may give of a
-#: water (:data:`hydro.monitoring_csv.MAX_CONCENTRATION_MG_L`); runoff from villages holds about 10.
-TN_MG_L = {"minimum": 0.0, "maximum": 1000.0, "why": "more than runoff carries; ug/L given as mg/L?"}
+#: Bounds of the TN event-mean concentration of a land use's quick flow, mg/L: runoff from villages and towns, the
+#: richest diffuse runoff, holds about 2-20 (a feedlot's outfall is a point source, bounded as effluent), so 100
+#: leaves room.  It was 1,000: a forest's 0.8 mg/L given as 800 ug/L ran, the outlet's TN 3.4 times too high.
+MAX_EMC_MG_L = 100.0
+TN_MG_L = {"minimum": 0.0, "maximum": MAX_EMC_MG_L,
+           "why": "more than any land's runoff holds (village runoff: about 10); ug/L given as mg/L?"}
+#: Bounds of the N a head of livestock excretes a year, kg: a high-yield dairy cow excretes 130-160, so 250 leaves
+#: room; g given as kg (a pig's 6.1 kg as 6,100) made a border section's TN 33 times too high, exit 0.
+EXCRETION_KG_PER_HEAD_YR = {"minimum": 0.0, "maximum": 250.0,
+                            "why": "more than any animal excretes (a dairy cow: 130-160 kg N a year); g given as kg?"}
 #: Bounds of a point source's effluent TN, mg/L: raw sewage holds 30-100, a livestock farm's outfall up to a
 #: few thousand (raw pig slurry); 10,000 leaves room, and ug/L given as mg/L is a thousand times the value.
 EFFLUENT_TN_MG_L = {"minimum": 0.0, "maximum": 10000.0,

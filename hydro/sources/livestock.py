@@ -14,7 +14,16 @@ from typing import TYPE_CHECKING, Any, ClassVar
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.sources.blocks import FRACTION, NONNEG, Block, Yearly, at, named_table, table_names
+from hydro.sources.blocks import (
+    EXCRETION_KG_PER_HEAD_YR,
+    FRACTION,
+    NONNEG,
+    Block,
+    Yearly,
+    at,
+    named_table,
+    table_names,
+)
 from hydro.sources.registry import SourceKind
 from hydro.sources.yearly import Origin
 
@@ -52,7 +61,7 @@ class Livestock(Block):
     origin: Origin = field(default=Origin(), compare=False, repr=False)
 
     _YEARLY: ClassVar[dict[str, dict]] = {
-        "head": NONNEG, "excretion_kg_per_head_yr": NONNEG, "loss_fraction": FRACTION,
+        "head": NONNEG, "excretion_kg_per_head_yr": EXCRETION_KG_PER_HEAD_YR, "loss_fraction": FRACTION,
         "managed_share": FRACTION, "managed_loss_fraction": FRACTION}
 
 

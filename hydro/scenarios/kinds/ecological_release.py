@@ -5,12 +5,11 @@ from __future__ import annotations
 import numpy as np
 
 from hydro.errors import HydroError, suggest
-from hydro.forcing_tables import MAX_FLOW_M3_S
 from hydro.scenarios.fields import REQUIRED, Where
 from hydro.scenarios.kinds.base import MeasureKind, Number, ramp_up
 from hydro.sources.timing import days_in_years
 from hydro.sources.yearly import Origin, as_series
-from hydro.units import SECONDS_PER_DAY
+from hydro.units import MAX_FLOW_M3_S, SECONDS_PER_DAY
 
 #: Relative change of a release capacity taken as round-off, not as capacity bought or sold: a
 #: leap year's volume rescaled to 365 days differs from the year before's by an ulp or so.

@@ -6,6 +6,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.scenarios.kinds.base import MeasureKind, Number
+from hydro.sources.blocks import MAX_EMC_MG_L
 
 
 class Afforestation(MeasureKind):
@@ -18,7 +19,7 @@ class Afforestation(MeasureKind):
               "the from_class share")
     numbers = (Number("converted_share", 0.0, 1.0, required=False),
                Number("fraction_of_class", 0.0, 1.0, required=False),
-               Number("to_emc_mg_per_l", 0.0, None, required=False))
+               Number("to_emc_mg_per_l", 0.0, MAX_EMC_MG_L, required=False))  # as a land use's
     strings = (("from_class", "cropland"), ("to_class", "forest"))
 
     def check(self, t, numbers, strings):

@@ -1,0 +1,67 @@
+"""Flows a watershed basin's file asks of its rivers, against the water their drainage can give.
+
+A withdrawal's requested flow or a reservoir's ecological minimum in m3 a day written in the m3-per-
+second key (0.5 as 43,200) is below any absolute bound of a flow, yet more than the land above it can
+ever drain: the run went on, the withdrawal's ``max_share`` took 90 % of the reach's water every day, or
+the lake sat at its dead storage for the whole run, with no more than a note (reviews of 2026-12-05).
+:func:`check_drainage` refuses such a flow at load, naming the key, where no transfer brings water from
+outside into or above the element (a transfer's flows are read when a run needs them).
+"""
+
+from __future__ import annotations
+
+from hydro.errors import HydroError
+from hydro.network_layout import topological_order
+
+#: The most water a drainage area gives, mm a year: the wettest catchments run off about 3,000-4,000 (parts of
+#: the Himalayan front and of western Norway); 5,000 leaves room.
+MAX_RUNOFF_MM_PER_YEAR = 5000.0
+_M3_S_PER_KM2 = MAX_RUNOFF_MM_PER_YEAR * 1e3 / (365.25 * 86400.0)  # (mm/yr over 1 km2, in m3/s)
+
+
+def drainage_km2(network, subbasins) -> dict[str, float]:
+    """Element id (reach or reservoir) -> the area of the subbasins draining into it or above it, km2."""
+    down = {e.id: e.downstream for e in (*network.reaches, *network.reservoirs)}
+    area = dict.fromkeys(down, 0.0)
+    for s in subbasins:
+        area[s.reach if s.reach is not None else s.reservoir] += s.area_km2
+    for e in topological_order(down):  # upstream first: each adds what drains into it to the next
+        if down[e] is not None:
+            area[down[e]] += area[e]
+    return area
+
+
+def fed_from_outside(network, transfers) -> set[str]:
+    """Elements into or below which a transfer brings water (``kind = "inflow"``)."""
+    down = {e.id: e.downstream for e in (*network.reaches, *network.reservoirs)}
+    fed: set[str] = set()
+    for spec in transfers:
+        if spec.kind != "inflow":
+            continue
+        e = network.reaches[spec.reach].id if spec.reach is not None else network.reservoirs[spec.reservoir].id
+        while e is not None and e not in fed:
+            fed.add(e)
+            e = down[e]
+    return fed
+
+
+def check_drainage(path, network, watershed, withdrawals, transfers) -> None:
+    """Refuse a withdrawal's constant or monthly ``flow_m3_s``, or a reservoir's ``ecological_min_m3_s``,
+    above :data:`MAX_RUNOFF_MM_PER_YEAR` over the element's drainage area (not where a transfer feeds it)."""
+    area, fed = drainage_km2(network, watershed.subbasins), fed_from_outside(network, transfers)
+
+    def refuse(where: str, key: str, asked: float, element: str) -> None:
+        most = area[element] * _M3_S_PER_KM2
+        if element not in fed and asked > most:
+            raise HydroError(f"{path}: {where}: {key} = {asked:g} m3/s, more than the {area[element]:g} km2 draining "
+                             f"to '{element}' can give ({most:.3g} m3/s at {MAX_RUNOFF_MM_PER_YEAR:g} mm of runoff a "
+                             "year, the wettest catchments'); the key is in m3 per second (m3 a day / 86,400)")
+
+    for w in withdrawals:
+        asked = max(w.monthly) if w.monthly else (w.flow.value if w.flow is not None and not isinstance(
+            w.flow.value, dict) else 0.0)
+        refuse(f"withdrawal '{w.id}'", "flow_m3_s", float(asked), w.reach)
+    for res in network.reservoirs:
+        series = res.ecological_min_by_year
+        asked = max(series.values) if series is not None else res.ecological_min_m3_s
+        refuse(f"reservoir '{res.id}'", "ecological_min_m3_s", float(asked), res.id)
