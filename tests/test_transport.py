@@ -160,8 +160,10 @@ def test_nothing_goes_negative(every, case):
     net, tracers, kw = random_case(seed, n, reservoir=reservoir, dispersion=dispersion,
                                    withdrawals=withdrawals)
     res = simulate(net, tracers, TransportInputs(**kw), groups=[len(tracers)], dispersion_every=every)
+    # (not reach_load: it holds the dispersive flux, which may carry mass upstream out of a richer reach
+    # below, so a net outlet load below zero is physical: tests/test_reactions.py pins such a case)
     for name in ("final_concentration", "reach_concentration", "section_concentration",
-                 "reservoir_concentration", "reach_load"):
+                 "reservoir_concentration"):
         assert np.all(getattr(res, name) >= 0.0), name
 
 
