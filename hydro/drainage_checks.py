@@ -5,18 +5,23 @@ second key (0.5 as 43,200) is below any absolute bound of a flow, yet more than 
 ever drain: the run went on, the withdrawal's ``max_share`` took 90 % of the reach's water every day, or
 the lake sat at its dead storage for the whole run, with no more than a note (reviews of 2026-12-05).
 :func:`check_drainage` refuses such a flow at load, naming the key, where no transfer brings water from
-outside into or above the element (a transfer's flows are read when a run needs them).
+outside into or above the element (a transfer's flows are read when a run needs them); a reservoir may
+also let out its store, so its full storage over a year adds to what it can give.
 """
 
 from __future__ import annotations
 
+import numpy as np
+
 from hydro.errors import HydroError
 from hydro.network_layout import topological_order
+from hydro.units import SECONDS_PER_DAY
 
 #: The most water a drainage area gives, mm a year: the wettest catchments run off about 3,000-4,000 (parts of
 #: the Himalayan front and of western Norway); 5,000 leaves room.
 MAX_RUNOFF_MM_PER_YEAR = 5000.0
-_M3_S_PER_KM2 = MAX_RUNOFF_MM_PER_YEAR * 1e3 / (365.25 * 86400.0)  # (mm/yr over 1 km2, in m3/s)
+SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY
+_M3_S_PER_KM2 = MAX_RUNOFF_MM_PER_YEAR * 1e3 / SECONDS_PER_YEAR  # (mm/yr over 1 km2, in m3/s)
 
 
 def drainage_km2(network, subbasins) -> dict[str, float]:
@@ -50,18 +55,20 @@ def check_drainage(path, network, watershed, withdrawals, transfers) -> None:
     above :data:`MAX_RUNOFF_MM_PER_YEAR` over the element's drainage area (not where a transfer feeds it)."""
     area, fed = drainage_km2(network, watershed.subbasins), fed_from_outside(network, transfers)
 
-    def refuse(where: str, key: str, asked: float, element: str) -> None:
-        most = area[element] * _M3_S_PER_KM2
+    def refuse(where: str, key: str, asked: float, element: str, stored_m3: float = 0.0) -> None:
+        most = area[element] * _M3_S_PER_KM2 + stored_m3 / SECONDS_PER_YEAR
         if element not in fed and asked > most:
+            held = f" and its {stored_m3 / 1e6:g} mcm at full supply let out over a year" if stored_m3 else ""
             raise HydroError(f"{path}: {where}: {key} = {asked:g} m3/s, more than the {area[element]:g} km2 draining "
-                             f"to '{element}' can give ({most:.3g} m3/s at {MAX_RUNOFF_MM_PER_YEAR:g} mm of runoff a "
-                             "year, the wettest catchments'); the key is in m3 per second (m3 a day / 86,400)")
+                             f"to '{element}'{held} can give ({most:.3g} m3/s, at {MAX_RUNOFF_MM_PER_YEAR:g} mm of "
+                             "runoff a year, the wettest catchments'); the key is in m3 per second (m3 a day / 86,400)")
 
     for w in withdrawals:
         asked = max(w.monthly) if w.monthly else (w.flow.value if w.flow is not None and not isinstance(
             w.flow.value, dict) else 0.0)
         refuse(f"withdrawal '{w.id}'", "flow_m3_s", float(asked), w.reach)
-    for res in network.reservoirs:
+    for res in network.reservoirs:  # (a lake can let out its store too: a year's worth of it counts)
         series = res.ecological_min_by_year
         asked = max(series.values) if series is not None else res.ecological_min_m3_s
-        refuse(f"reservoir '{res.id}'", "ecological_min_m3_s", float(asked), res.id)
+        full = float(np.interp(res.full_supply_level_m, res.level_m, res.storage_m3))
+        refuse(f"reservoir '{res.id}'", "ecological_min_m3_s", float(asked), res.id, full)

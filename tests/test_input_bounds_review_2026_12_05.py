@@ -130,3 +130,32 @@ def test_monitoring_concentration_in_ug_per_l_is_refused(tmp_path, parameter, va
     with pytest.raises(HydroError) as err:
         read_monitoring_csv(path)
     assert parameter in str(err.value).lower()
+
+
+def test_a_lake_may_let_out_its_store_as_well_as_its_drainage(tmp_path):
+    """The example lake: 1,660 km2 drain to it (263.0 m3/s at 5,000 mm a year) and it holds 238 mcm at
+    full supply (7.5 m3/s over a year): 270 m3/s of ecological minimum is within what it can give, 272 is not;
+    the storage's share decides (a reservoir with no land above it, as the synthetic benchmark basins'
+    first one, lets out its store)."""
+    ok = _copy(tmp_path / "ok", "watershed", "ecological_min_m3_s = 0.8", "ecological_min_m3_s = 270.0")
+    Basin.load(ok)
+    bad = _copy(tmp_path / "bad", "watershed", "ecological_min_m3_s = 0.8", "ecological_min_m3_s = 272.0")
+    with pytest.raises(HydroError, match=r"reservoir 'lake': ecological_min_m3_s = 272 m3/s, more than the 1660 "
+                                         r"km2 draining to 'lake' and its 238 mcm at full supply let out over a year "
+                                         r"can give \(271 m3/s"):
+        Basin.load(bad)
+
+
+def test_a_withdrawal_below_a_transfer_is_not_bounded_by_the_land(tmp_path):
+    """Water brought from outside (a transfer of kind inflow) into or above the reach is read only when a run
+    needs it, so a withdrawal below it is not bounded by the land's runoff."""
+    from hydro.drainage_checks import fed_from_outside
+
+    basin = Basin.load(EXAMPLES / "watershed")
+
+    class Inflow:
+        kind, reach, reservoir = "inflow", [r.id for r in basin.network.reaches].index("west_upper"), None
+
+    fed = fed_from_outside(basin.network, [Inflow()])
+    assert {"west_upper", "west_lower", "main", "lake", "tailwater"} <= fed and "east_upper" not in fed
+    assert fed_from_outside(basin.network, [type("Release", (Inflow,), {"kind": "release"})()]) == set()

@@ -26,7 +26,7 @@ def test_a_reach_its_withdrawal_dries_stops_the_run_with_the_withdrawal_named(tm
     shutil.copytree(EXAMPLE, folder)
     path = folder / "basin.toml"
     path.write_text(path.read_text(encoding="utf-8")
-                    + '\n[[withdrawals]]\nid = "all"\nreach = "west_upper"\nflow_m3_s = 1000.0\nmax_share = 1.0\n',
+                    + '\n[[withdrawals]]\nid = "all"\nreach = "west_upper"\nflow_m3_s = 60.0\nmax_share = 1.0\n',
                     encoding="utf-8")
     basin = Basin.load(path, overrides=["run.end=2001-01-31", f'run.routing="{routing}"'])
     with pytest.raises(HydroError, match=r"reach 'west_upper' has no flow at its outlet on 2001-01-01 \(0 m3/s\) "

@@ -23,7 +23,7 @@ W1 = "subbasins.w1.sources."
     (W1 + "land_use.cropland.uptake_kg_per_ha_yr", 150000.0, "a unit slip"),
     (W1 + "deposition.rate_kg_per_ha_yr", 40000.0, "a unit slip"),
     (W1 + "rural_domestic.per_capita_n_g_per_day", 8000.0, "10-12 g N a day"),
-    (W1 + "land_use.village.emc_mg_per_l", 8000.0, "more than runoff carries"),
+    (W1 + "land_use.village.emc_mg_per_l", 8000.0, "more than any land.s runoff holds"),
     ("subbasins.w2.sources.point.West town WWTP.tn_mg_per_l.2001", 40000.0, "ug/L given as mg/L"),
 ])
 def test_a_rate_beyond_what_is_physical_is_refused_by_name(path, slip, said):

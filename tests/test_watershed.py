@@ -287,7 +287,7 @@ def test_withdrawals_take_water_and_its_nitrogen(copy):
 
 
 def test_withdrawals_never_take_more_than_their_share(copy):
-    taken = _with_withdrawal(copy, 1000.0, share=0.5)
+    taken = _with_withdrawal(copy, 100.0, share=0.5)
     i = taken.coords["reach"].index("west_lower")
     w = taken["reach_withdrawal"][:, i]
     available = taken["reach_inflow"][:, i] + taken["discharge"][:, i] - taken["reach_inflow"][:, i] + w
@@ -336,7 +336,7 @@ def test_muskingum_cunge_takes_withdrawals_from_the_routed_flow(copy):
     """With routing, a diversion takes its share of the routed water of each day: never more,
     water and TN still close, the river never runs dry, and over a year it takes what the
     same diversion takes from accumulated flows, give or take the water routing holds back."""
-    accumulated = _with_withdrawal(copy, 1000.0, share=0.5)
+    accumulated = _with_withdrawal(copy, 100.0, share=0.5)
     routed = run(Basin.load(copy, overrides=["run.end=2001-12-31", 'run.routing="muskingum-cunge"']))
     i = routed.coords["reach"].index("west_lower")
     w = routed["reach_withdrawal"][:, i]
