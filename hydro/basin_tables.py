@@ -25,7 +25,7 @@ import numpy as np
 from hydro.errors import HydroError, suggest
 from hydro.textfile import read_text
 from hydro.tomlio import Table, load_toml, toml_kind
-from hydro.units import MAX_FLOW_M3_S
+from hydro.units import MAX_FLOW_M3_S, water_max_mg_l
 
 
 def load_basin_file(path: Path) -> dict[str, Any]:
@@ -165,22 +165,23 @@ class InitialState:
         return river, res
 
 
-#: Bounds of an ``[initial]`` concentration, mg L-1: those of runoff's TN (:data:`hydro.sources.blocks.TN_MG_L`);
-#: a lake's or river's water holds far less.  There was no upper bound: ug/L given as mg/L (1,200) started
-#: a lake at 1,200 mg/L, its first year's mean 248 mg/L, exit 0.
-INITIAL_BOUND: dict[str, Any] = {"minimum": 0.0, "maximum": 1000.0,
-                                 "why": "more than any river or lake holds; ug/L given as mg/L?"}
+#: What an ``[initial]`` concentration above its bound (:func:`hydro.units.water_max_mg_l`: what a river's or
+#: lake's water holds) most likely is.  There was no upper bound: ug/L given as mg/L (1,200) started a lake at
+#: 1,200 mg/L, its first year's mean 248 mg/L, exit 0.
+INITIAL_WHY = "more than any river or lake holds; ug/L given as mg/L?"
 
 
 def initial_state(init: Table, names: list[str], network) -> InitialState:
     """Parse ``[initial]`` for the parts ``names`` (unknown keys and reservoirs are errors)."""
-    river = {n: init.float(f"{n}_mg_per_l", 0.0, **INITIAL_BOUND) for n in names}
+    river = {n: init.float(f"{n}_mg_per_l", 0.0, minimum=0.0, maximum=water_max_mg_l(n), why=INITIAL_WHY)
+             for n in names}
     per_res = init.table("reservoirs", None)
     reservoirs = {}
     for rid in list(per_res.data):
         t = per_res.table(rid)
         network.reservoir_index(rid, f"{init.file}: {per_res.path(rid)}")
-        reservoirs[rid] = {n: t.float(f"{n}_mg_per_l", river[n], **INITIAL_BOUND) for n in names}
+        reservoirs[rid] = {n: t.float(f"{n}_mg_per_l", river[n], minimum=0.0, maximum=water_max_mg_l(n),
+                                      why=INITIAL_WHY) for n in names}
         t.finish()
     per_res.finish()
     init.finish()

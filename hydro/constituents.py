@@ -20,7 +20,6 @@ from hydro.errors import HydroError
 from hydro.tomlio import Table
 from hydro.units import SECONDS_PER_DAY
 
-#: The keys of a constituent's (or species') own removal.
 #: Bounds of a first-order rate read from a file, d-1: in-stream TN removal runs 0.005-0.45 (Alexander et al.
 #: 2000), nitrification in small streams up to a few per day, so 10 leaves room; a rate per year given per day
 #: (0.05 as 18.25) ran, the outlet's TN 130 times too low.  (A Constituent built in Python is not bounded.)
@@ -31,6 +30,7 @@ THETA_BOUND: dict[str, Any] = {"minimum": 1.0, "maximum": 1.2, "why": "theta is 
 #: 5 leaves room; m a year given per day (10) ran, the lake's TN 140 times too low.
 SETTLING_BOUND: dict[str, Any] = {"minimum": 0.0, "maximum": 5.0,
                                   "why": "lakes' N settles at 0.01-0.15 m a day; m a year given per day?"}
+#: The keys of a constituent's (or species') own removal.
 REMOVAL_KEYS = ("river_removal_per_day", "river_theta", "reservoir_removal_per_day", "reservoir_theta",
                  "settling_velocity_m_per_day")
 

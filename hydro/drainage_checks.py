@@ -61,7 +61,8 @@ def check_drainage(path, network, watershed, withdrawals, transfers) -> None:
             held = f" and its {stored_m3 / 1e6:g} mcm at full supply let out over a year" if stored_m3 else ""
             raise HydroError(f"{path}: {where}: {key} = {asked:g} m3/s, more than the {area[element]:g} km2 draining "
                              f"to '{element}'{held} can give ({most:.3g} m3/s, at {MAX_RUNOFF_MM_PER_YEAR:g} mm of "
-                             "runoff a year, the wettest catchments'); the key is in m3 per second (m3 a day / 86,400)")
+                             "runoff a year, the wettest catchments'); the key (in the file, or as --set, a scenario "
+                             "or with_parameters changed it) is in m3 per second (m3 a day / 86,400)")
 
     for w in withdrawals:
         asked = max(w.monthly) if w.monthly else (w.flow.value if w.flow is not None and not isinstance(

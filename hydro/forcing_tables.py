@@ -16,8 +16,9 @@ from pathlib import Path
 from hydro.basin_tables import SeriesSpec, series_spec
 from hydro.errors import HydroError, suggest
 from hydro.forcing_csv import MAX_DAILY_PET_MM, MAX_DAILY_PRECIP_MM
+from hydro.sources.blocks import MAX_EFFLUENT_M3_PER_DAY, MAX_EFFLUENT_TN_MG_L
 from hydro.tomlio import Table
-from hydro.units import MAX_FLOW_M3_S
+from hydro.units import G_PER_S_PER_KG_PER_DAY, MAX_FLOW_M3_S, SECONDS_PER_DAY, WATER_MAX_MG_L
 
 #: Lowest water temperature a ``[forcing]`` takes (deg C).  River and reservoir water is liquid:
 #: it freezes at 0 deg C, and supercooled (frazil) water is at most a few hundredths of a degree
@@ -34,14 +35,17 @@ WATER_TEMP_MAX_C = 45.0
 #: none: a lateral inflow of 1e300 gave TN of -inf mg/L (exit 0), or a ZeroDivisionError traceback.)
 #: Largest flow of a ``[forcing]`` point source, m3 s-1: a watershed plant's bound, 1e7 m3 a day
 #: (:data:`hydro.sources.blocks.EFFLUENT_M3_PER_DAY`; the largest plants discharge a few million).
-MAX_POINT_FLOW_M3_S = 1.0e7 / 86400.0
+MAX_POINT_FLOW_M3_S = MAX_EFFLUENT_M3_PER_DAY / SECONDS_PER_DAY
+#: How much richer than a river's water a point source's effluent may be (a watershed plant's TN bound,
+#: :data:`hydro.sources.blocks.EFFLUENT_TN_MG_L`, over the river's).
+EFFLUENT_FACTOR = MAX_EFFLUENT_TN_MG_L / WATER_MAX_MG_L["tn"]
 #: Largest load a ``[forcing]`` takes, kg d-1: a million tonnes a day, more than all of China's rivers
 #: carry to the sea in a year (a few million tonnes of N); more is a unit slip (g for kg) or a typing error.
 MAX_LOAD_KG_PER_DAY = 1.0e9
 #: Largest concentration a ``[forcing]`` takes, mg L-1: 1e6 mg/L is a litre's whole mass of 1 kg.  A part
-#: of a known name is bounded by what water of its kind can hold: an inflow's (a river's) as a monitoring
-#: section's monthly mean (:data:`hydro.monitoring_csv.MAX_CONCENTRATION_MG_L`: raw sewage's, TN 100 mg/L),
-#: a point source's a hundred times that (raw slurry; TN 10,000 as a watershed plant's effluent).  ug/L given
+#: of a known name is bounded by what water of its kind can hold: an inflow's (a river's) by
+#: :data:`hydro.units.WATER_MAX_MG_L` (above raw sewage's: TN 100 mg/L), a point source's by
+#: :data:`EFFLUENT_FACTOR` times that (raw slurry; TN 10,000 as a watershed plant's effluent).  ug/L given
 #: as mg/L ran: an inflow's TN of 3 as 3,000 made the outlet's 300 times too high.
 MAX_CONCENTRATION_MG_L = 1.0e6
 #: Largest constant precipitation on the reservoirs, mm d-1: the wettest place measured (Mawsynram) gets 32.6
@@ -135,15 +139,14 @@ def _loads(f: Table, key: str, kind: str, names: list[str], network, folder: Pat
 def _part_inputs(t: Table, names: list[str], folder: Path, effluent: bool = False) -> tuple[PartInput, ...]:
     """``<c>_mg_per_l`` or ``<c>_kg_per_day`` of each part (not both; absent: none); ``effluent``: of a
     point source (:data:`MAX_CONCENTRATION_MG_L` gives the bounds)."""
-    from hydro.monitoring_csv import MAX_CONCENTRATION_MG_L as WATER_MG_L
-
     out = []
     for k, c in enumerate(names):
         has_c, has_l = t.has(f"{c}_mg_per_l"), t.has(f"{c}_kg_per_day")
         if has_c and has_l:
             raise t.error(f"{c}_kg_per_day", f"give either {c}_mg_per_l or {c}_kg_per_day, not both")
         if has_c:
-            most = WATER_MG_L[c] * (100.0 if effluent else 1.0) if c in WATER_MG_L else MAX_CONCENTRATION_MG_L
+            most = WATER_MAX_MG_L[c] * (EFFLUENT_FACTOR if effluent else 1.0) if c in WATER_MAX_MG_L \
+                else MAX_CONCENTRATION_MG_L
             out.append((k, "conc", series_spec(t, f"{c}_mg_per_l", folder, minimum=0.0, maximum=most,
                                                why="more than such water holds; ug/L given as mg/L?")))
         elif has_l:
@@ -212,18 +215,16 @@ def flow_forcing(f: Table, names: list[str], network, folder: Path) -> FlowForci
 
 def _check_lateral_concentration(forcing: FlowForcing, names: list[str], network, f: Table) -> None:
     """Refuse a constant lateral load that a reach's constant lateral inflow (> 0) would carry at more than
-    ten times what a river section's water holds (:data:`hydro.monitoring_csv.MAX_CONCENTRATION_MG_L`; TN
+    ten times what a river section's water holds (:data:`hydro.units.WATER_MAX_MG_L`; TN
     1,000 mg/L): g a day given as kg a day made the outlet's TN 90 times too high.  No absolute bound on a
     load can tell; a load on a reach without lateral water, or given as a series, is not checked."""
-    from hydro.monitoring_csv import MAX_CONCENTRATION_MG_L as WATER_MG_L
-
     water = {r: s.value for r, s in forcing.lateral if not isinstance(s.value, dict)}
     for k, r, spec in forcing.lateral_loads:
         q = water.get(r, 0.0)
-        if isinstance(spec.value, dict) or q <= 0.0 or names[k] not in WATER_MG_L:
+        if isinstance(spec.value, dict) or q <= 0.0 or names[k] not in WATER_MAX_MG_L:
             continue
-        conc = spec.value / (q * 86.4)  # kg d-1 over m3 s-1: mg L-1
-        if conc > 10.0 * WATER_MG_L[names[k]]:
+        conc = spec.value * G_PER_S_PER_KG_PER_DAY / q  # kg d-1 over m3 s-1: g m-3 = mg L-1
+        if conc > 10.0 * WATER_MAX_MG_L[names[k]]:
             reach = network.reaches[r].id
             raise HydroError(f"{f.file}: key 'forcing.lateral_load_kg_per_day.{names[k]}.{reach}': {spec.value:g} kg/d "
                              f"in the reach's {q:g} m3/s of lateral inflow is {conc:.4g} mg/L, more than ten times "

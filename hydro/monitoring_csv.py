@@ -32,7 +32,7 @@ import numpy as np
 from hydro.dates import PLAUSIBLE_YEARS
 from hydro.errors import HydroError, nearest, suggest
 from hydro.section_series import FLOW, SERIES_PARAMETERS, SectionSeries, normalise_parameter
-from hydro.units import SECONDS_PER_DAY
+from hydro.units import SECONDS_PER_DAY, WATER_MAX_MG_L
 from hydro.weather_csv import fields_hint, separator_hint
 
 #: Columns of the monitoring CSV.
@@ -43,14 +43,10 @@ _FLOW_UNITS = {"m3": "volume", "m3/s": "discharge"}
 
 #: Years a monitoring row may carry (:data:`hydro.dates.PLAUSIBLE_YEARS` gives the reasons).
 MONITORING_YEARS = PLAUSIBLE_YEARS
-#: The largest monthly mean concentration a monitoring section can hold, mg/L.  Untreated municipal
-#: sewage carries 20-85 mg/L TN (mostly NH3-N), 4-15 mg/L TP and a permanganate index of about
-#: 100-400 mg/L; a river section's monthly mean beyond that (100, 20 and 1,000 leave room) is no water
-#: but a unit slip (ug/L given as mg/L) or a typing error.  (They were ten times that: a section's TP of
-#: 0.08 mg/L given as 80 ug/L passed, and an agreement charged 10.8 million yuan for a year of class V.)
-#: Dissolved oxygen cannot pass pure oxygen's solubility at 0 degC and 1 atm, about 70 mg/L (air-saturated
-#: water holds 14.6 mg/L there).
-MAX_CONCENTRATION_MG_L = {"tn": 100.0, "tp": 20.0, "nh3n": 100.0, "codmn": 1000.0, "do": 70.0}
+#: The largest monthly mean concentration a monitoring section can hold, mg/L: what a river's water holds
+#: (:data:`hydro.units.WATER_MAX_MG_L`).  (It was ten times that: a section's TP of 0.08 mg/L given as 80 ug/L
+#: passed, and an agreement charged 10.8 million yuan for a year of class V.)
+MAX_CONCENTRATION_MG_L = WATER_MAX_MG_L
 #: The largest mean discharge of a month, m3/s: about twice the Amazon's mean (2.1e5 m3/s), so no
 #: river reaches it; more is a unit slip (L/s, or a volume given as m3/s).
 MAX_DISCHARGE_M3_S = 4.0e5

@@ -22,7 +22,7 @@ from hydro.dates import PLAUSIBLE_YEARS
 from hydro.errors import HydroError
 from hydro.tomlio import iso_day
 from hydro.transfer_tables import CONCENTRATION_SUFFIX, VALUE_COLUMNS, check_series_header, parts_problem
-from hydro.units import MAX_FLOW_M3_S, SECONDS_PER_DAY
+from hydro.units import MAX_FLOW_M3_S, SECONDS_PER_DAY, water_max_mg_l
 from hydro.weather_csv import fields_hint
 
 
@@ -134,9 +134,10 @@ def row_values(path: Path, n: int, row: list[str], value: tuple[str, int], i_con
     for x, i in i_conc.items():
         column = x + CONCENTRATION_SUFFIX
         conc[x] = _number(path, n, column, row[i], f"the {x.upper()} of the water in mg/L")
-        if conc[x] < 0 or conc[x] > 1000:
+        if conc[x] < 0 or conc[x] > water_max_mg_l(x):
             raise HydroError(f"{path}, line {n}, column '{column}': {conc[x]:g} mg/L is outside "
-                             "0-1000 mg/L; give the concentration in mg/L")
+                             f"0-{water_max_mg_l(x):g} mg/L (what a river's water holds); give the concentration "
+                             "in mg/L, not ug/L")
     return q, conc
 
 

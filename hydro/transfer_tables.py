@@ -17,6 +17,7 @@ from pathlib import Path
 from hydro.basin_tables import csv_header
 from hydro.errors import HydroError, suggest
 from hydro.tomlio import Table
+from hydro.units import water_max_mg_l
 from hydro.weather_csv import separator_hint, unit_hint
 
 KINDS = ("inflow", "release", "ecological", "abstraction")
@@ -171,7 +172,8 @@ def _concentrations(t: Table, kind: str, csv_name: str, in_file: tuple[str, ...]
         if x in in_file:
             raise t.error(k, f"{csv_name} has a {k} column; give the {x.upper()} in "
                              "one place only (remove the key or the column)")
-        constants[x] = t.float(k, minimum=0.0, maximum=1000.0)
+        constants[x] = t.float(k, minimum=0.0, maximum=water_max_mg_l(x),
+                               why="more than a river's water holds; ug/L given as mg/L?")
     problem = parts_problem(constants)
     if problem:
         raise t.error(keys[0], problem)

@@ -194,11 +194,12 @@ def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_label
 
 
 def _flood(network: Network, q_in: np.ndarray | None, day: int) -> str:
-    """What to say of day ``day``'s largest inflow against its reach's median (m3 s-1), where it is over
-    100 times it: a flow given in a wrong unit, the likelier cause than the cells."""
+    """What to say of day ``day``'s largest inflow against its reach's median (m3 s-1; at least 1, so that a
+    reach dry on most days is not said to flood with a trickle), where it is over 100 times it: a flow given
+    in a wrong unit, the likelier cause than the cells."""
     if q_in is None or q_in.shape[0] <= day or q_in.shape[1] == 0:
         return ""
-    ratio = q_in[day] / np.maximum(np.median(q_in, axis=0), 1e-9)
+    ratio = q_in[day] / np.maximum(np.median(q_in, axis=0), 1.0)
     r = int(np.argmax(ratio))
     if ratio[r] < 100.0:
         return ""

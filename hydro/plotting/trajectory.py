@@ -43,7 +43,10 @@ def _observation_series(observations, location: str, constituent: str):
     except (TypeError, ValueError):
         raise HydroError(f"{where}: expected a pair (dates, values), e.g. (['2020-06-01', '2020-07-01'], "
                          "[2.0, 2.5]); a pandas Series s: (s.index, s.values)") from None
-    days = [as_date(d, f"{where} date") for d in np.atleast_1d(np.asarray(dates, dtype=object))]
+    dates = np.atleast_1d(np.asarray(dates))
+    if dates.dtype.kind == "M":  # ds.time.values (datetime64[ns]) as days: as objects they are integers
+        dates = dates.astype("datetime64[D]")
+    days = [as_date(d, f"{where} date") for d in dates.astype(object)]
     values = np.asarray(values, dtype=float)
     if values.ndim != 1 or len(values) != len(days):
         raise HydroError(f"{where}: {len(days)} dates but {values.size} values; give one value per date")

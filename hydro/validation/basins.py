@@ -889,19 +889,21 @@ def validation_period(basin, root: Table) -> tuple[date, date]:
     return start, end
 
 
-def basin_checks(name: str, checked: bool = False) -> list[Check]:
-    """Run the shipped basin ``name`` and check every target of its observations file."""
-    return [check for _, _, check in basin_targets(name, checked)]
+def basin_checks(name: str, checked: bool = False, folder: Path | None = None) -> list[Check]:
+    """Run the shipped basin ``name`` (or the basin in ``folder``) and check every target of its
+    observations file."""
+    return [check for _, _, check in basin_targets(name, checked, folder)]
 
 
-def check_basin_targets(name: str, check: bool = True):
-    """Check the observations file of the shipped basin ``name`` in seconds, before its run
-    (:mod:`hydro.validation.targets_check`); returns ``(basin, file, start, end, inventory)``."""
+def check_basin_targets(name: str, check: bool = True, folder: Path | None = None):
+    """Check the observations file of the shipped basin ``name`` (or of the basin in ``folder``) in
+    seconds, before its run (:mod:`hydro.validation.targets_check`); returns ``(basin, file, start, end,
+    inventory)``."""
     from hydro.basin import Basin
     from hydro.simulation import run
     from hydro.validation.targets_check import check_targets
 
-    folder = basin_folder(name)
+    folder = ROOT / "basins" / name if folder is None else folder
     path = folder / "observations.toml"
     basin = Basin.load(folder)
     root = Table(load_toml(path), path)
@@ -919,13 +921,13 @@ def check_basin_targets(name: str, check: bool = True):
     return basin, root, start, end, inventory
 
 
-def basin_targets(name: str, checked: bool = False) -> list[tuple[Table, Any, Check]]:
+def basin_targets(name: str, checked: bool = False, folder: Path | None = None) -> list[tuple[Table, Any, Check]]:
     """Run the shipped basin ``name``: (target table, outcome of :func:`evaluate_target`, check)
     for every target of its observations file, in the file's order (the file checked first
     by :func:`check_basin_targets`, unless ``checked`` says it was)."""
     from hydro.simulation import run
 
-    basin, root, start, end, inventory = check_basin_targets(name, not checked)
+    basin, root, start, end, inventory = check_basin_targets(name, not checked, folder)
     results = run(basin, start, end)
     found: list[tuple[Table, Any, Check]] = []
     seen = set()
@@ -941,31 +943,26 @@ def basin_targets(name: str, checked: bool = False) -> list[tuple[Table, Any, Ch
     return found
 
 
-def basin_folder(name: str) -> Path:
-    """The folder of basin case ``name``: a shipped basin's (``basins/<name>``), else ``name`` as a
-    path (a basin of one's own: ``hydro validate path/to/basin``)."""
-    shipped = ROOT / "basins" / name
-    return shipped if (shipped / "observations.toml").is_file() else Path(name)
-
-
 def folder_case(name: str) -> Case | None:
     """The basin case of ``name`` where it is a folder holding ``basin.toml`` and ``observations.toml``
-    (a basin of one's own), else None."""
+    (a basin of one's own; a shipped basin's name is its case, so ``./miyun`` names a folder of that
+    name), else None."""
     folder = Path(name)
     if not ((folder / "basin.toml").is_file() and (folder / "observations.toml").is_file()):
         return None
-    func, precheck = _basin_case(name)
+    func, precheck = _basin_case(name, folder.resolve())
     return Case(name, "data", False, func, f"The baseline of {folder / 'basin.toml'} against "
                                            f"{folder / 'observations.toml'}.", precheck)
 
 
-def _basin_case(name: str) -> tuple[Callable[[], list[Check]], Callable[[], None]]:
-    """The run of basin case ``name`` and its check of the observations file, before it."""
+def _basin_case(name: str, folder: Path | None = None) -> tuple[Callable[[], list[Check]], Callable[[], None]]:
+    """The run of basin case ``name`` (the shipped basin, or the one in ``folder``) and its check of the
+    observations file, before it."""
     def func() -> list[Check]:
-        return basin_checks(name, checked=True)  # run_cases ran the precheck below
+        return basin_checks(name, checked=True, folder=folder)  # run_cases ran the precheck below
 
     def precheck() -> None:
-        check_basin_targets(name)
+        check_basin_targets(name, folder=folder)
 
     return func, precheck
 
