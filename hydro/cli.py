@@ -517,7 +517,8 @@ def info_command(path):
 def validate_command(cases, quick, as_json, list_only, quiet):
     """Run verification cases: analytical, reference, peer and data.
 
-    Exit status 1 if any check fails.
+    A CASE is a listed case's name, or the path of a basin folder of your own holding an
+    observations.toml (docs/commands/validate.md). Exit status 1 if any check fails.
     """
     import json
 
