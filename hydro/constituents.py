@@ -26,10 +26,14 @@ from hydro.units import SECONDS_PER_DAY
 RATE_BOUND: dict[str, Any] = {"minimum": 0.0, "maximum": 10.0, "why": "a rate per year given per day?"}
 #: Bounds of a temperature factor theta (rate x theta**(T - 20)): 1.02-1.10 in the literature (Chapra 1997).
 THETA_BOUND: dict[str, Any] = {"minimum": 1.0, "maximum": 1.2, "why": "theta is 1.02-1.10 (Chapra 1997)"}
-#: Bounds of an apparent settling velocity, m d-1: N settles in lakes at 5-50 m a year (0.014-0.14 m a day), so
-#: 5 leaves room; m a year given per day (10) ran, the lake's TN 140 times too low.
+#: Bounds of an apparent settling velocity, m d-1: nitrogen settles in lakes at 5-50 m a year (0.014-0.14 m a day),
+#: so 5 leaves room (m a year given per day, 10, ran: the lake's TN 140 times too low); particles settle faster
+#: (silt of 10 um about 8 m a day by Stokes' law), so a part of another name (particulate P, a tracer) takes 20.
+NITROGEN_PARTS = ("tn", "orgn", "nh3n", "no3n")
 SETTLING_BOUND: dict[str, Any] = {"minimum": 0.0, "maximum": 5.0,
                                   "why": "lakes' N settles at 0.01-0.15 m a day; m a year given per day?"}
+PARTICLE_SETTLING_BOUND: dict[str, Any] = {"minimum": 0.0, "maximum": 20.0,
+                                           "why": "silt settles at 1-10 m a day; m a year given per day?"}
 #: The keys of a constituent's (or species') own removal.
 REMOVAL_KEYS = ("river_removal_per_day", "river_theta", "reservoir_removal_per_day", "reservoir_theta",
                  "settling_velocity_m_per_day")
@@ -192,6 +196,7 @@ class Constituent:
             return c
         if t.has("reactions"):
             raise t.error("reactions", "reactions need [[constituents.species]] to react between")
+        nitrogen = name in NITROGEN_PARTS or species_of in NITROGEN_PARTS
         c = cls(
             name=name,
             long_name=t.str("long_name", default=name),
@@ -199,7 +204,8 @@ class Constituent:
             river_theta=t.float("river_theta", default=1.047, **THETA_BOUND),
             reservoir_removal_per_day=t.float("reservoir_removal_per_day", default=0.0, **RATE_BOUND),
             reservoir_theta=t.float("reservoir_theta", default=1.047, **THETA_BOUND),
-            settling_velocity_m_per_day=t.float("settling_velocity_m_per_day", default=0.0, **SETTLING_BOUND),
+            settling_velocity_m_per_day=t.float("settling_velocity_m_per_day", default=0.0,
+                                                **(SETTLING_BOUND if nitrogen else PARTICLE_SETTLING_BOUND)),
         )
         t.finish()
         return c

@@ -9,6 +9,7 @@ series onto its days (:func:`hydro.simulation.read_forcing`).
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -34,8 +35,8 @@ WATER_TEMP_MAX_C = 45.0
 #: (The largest flow a ``[forcing]`` takes, either way, is :data:`hydro.units.MAX_FLOW_M3_S`.  There was
 #: none: a lateral inflow of 1e300 gave TN of -inf mg/L (exit 0), or a ZeroDivisionError traceback.)
 #: Largest flow of a ``[forcing]`` point source, m3 s-1: a watershed plant's bound, 1e7 m3 a day
-#: (:data:`hydro.sources.blocks.EFFLUENT_M3_PER_DAY`; the largest plants discharge a few million).
-MAX_POINT_FLOW_M3_S = MAX_EFFLUENT_M3_PER_DAY / SECONDS_PER_DAY
+#: (:data:`hydro.sources.blocks.MAX_EFFLUENT_M3_PER_DAY`, rounded up; the largest plants discharge a few million).
+MAX_POINT_FLOW_M3_S = float(math.ceil(MAX_EFFLUENT_M3_PER_DAY / SECONDS_PER_DAY))  # (116)
 #: How much richer than a river's water a point source's effluent may be (a watershed plant's TN bound,
 #: :data:`hydro.sources.blocks.EFFLUENT_TN_MG_L`, over the river's).
 EFFLUENT_FACTOR = MAX_EFFLUENT_TN_MG_L / WATER_MAX_MG_L["tn"]
@@ -48,9 +49,10 @@ MAX_LOAD_KG_PER_DAY = 1.0e9
 #: :data:`EFFLUENT_FACTOR` times that (raw slurry; TN 10,000 as a watershed plant's effluent).  ug/L given
 #: as mg/L ran: an inflow's TN of 3 as 3,000 made the outlet's 300 times too high.
 MAX_CONCENTRATION_MG_L = 1.0e6
-#: Largest constant precipitation on the reservoirs, mm d-1: the wettest place measured (Mawsynram) gets 32.6
-#: a day on average; a year's total given as the daily value (438) ran, 15 times the outlet's flow.
-MAX_MEAN_PRECIP_MM = 35.0
+#: Largest constant precipitation on the reservoirs, mm d-1: a constant holds on every day of the run, and the
+#: wettest month measured (Cherrapunji's July, about 3,000 mm) gives about 100 a day, so 150 leaves room for a
+#: design storm's week; a year's total given as the daily value (438) ran, 15 times the outlet's flow.
+MAX_MEAN_PRECIP_MM = 150.0
 #: An input given per constituent: (index of the part, ``"conc"`` (mg L-1) or ``"load"`` (kg d-1), series).
 PartInput = tuple[int, str, SeriesSpec]
 
@@ -145,8 +147,8 @@ def _part_inputs(t: Table, names: list[str], folder: Path, effluent: bool = Fals
         if has_c and has_l:
             raise t.error(f"{c}_kg_per_day", f"give either {c}_mg_per_l or {c}_kg_per_day, not both")
         if has_c:
-            most = WATER_MAX_MG_L[c] * (EFFLUENT_FACTOR if effluent else 1.0) if c in WATER_MAX_MG_L \
-                else MAX_CONCENTRATION_MG_L
+            most = WATER_MAX_MG_L[c] * (EFFLUENT_FACTOR if effluent and c != "do" else 1.0) \
+                if c in WATER_MAX_MG_L else MAX_CONCENTRATION_MG_L  # (no water holds more oxygen)
             out.append((k, "conc", series_spec(t, f"{c}_mg_per_l", folder, minimum=0.0, maximum=most,
                                                why="more than such water holds; ug/L given as mg/L?")))
         elif has_l:
@@ -201,7 +203,8 @@ def flow_forcing(f: Table, names: list[str], network, folder: Path) -> FlowForci
         precipitation=series_spec(f, "precipitation_mm_per_day", folder, default=0.0, minimum=0.0,
                                   maximum=MAX_DAILY_PRECIP_MM if isinstance(f.raw("precipitation_mm_per_day", 0.0),
                                                                             dict) else MAX_MEAN_PRECIP_MM,
-                                  why="a constant is every day's: the wettest place gets 33 mm a day on average"),
+                                  why="a constant is every day's: the wettest month measured gives about 100 "
+                                      "mm a day; a year's total given?"),
         lateral=tuple(_per_element(f.table("lateral_inflow_m3_s", default=None), "reach", network, folder)),
         lateral_loads=_loads(f, "lateral_load_kg_per_day", "reach", names, network, folder),
         reservoir_loads=_loads(f, "reservoir_load_kg_per_day", "reservoir", names, network, folder),
@@ -214,21 +217,49 @@ def flow_forcing(f: Table, names: list[str], network, folder: Path) -> FlowForci
 
 
 def _check_lateral_concentration(forcing: FlowForcing, names: list[str], network, f: Table) -> None:
-    """Refuse a constant lateral load that a reach's constant lateral inflow (> 0) would carry at more than
-    ten times what a river section's water holds (:data:`hydro.units.WATER_MAX_MG_L`; TN
-    1,000 mg/L): g a day given as kg a day made the outlet's TN 90 times too high.  No absolute bound on a
-    load can tell; a load on a reach without lateral water, or given as a series, is not checked."""
-    water = {r: s.value for r, s in forcing.lateral if not isinstance(s.value, dict)}
+    """Refuse a constant lateral load that the water through its reach (the constant lateral inflows and
+    inflows at and above it) would carry at more than what a river's water holds
+    (:data:`hydro.units.WATER_MAX_MG_L`; TN 100 mg/L, above raw sewage's): g a day given as kg a day made the
+    outlet's TN 90
+    times too high, and no absolute bound on a load can tell.  Not checked: a load given as a series, or on a
+    reach with a series among the water above it (read only when a run needs it)."""
+    water = _constant_water(forcing, network)
     for k, r, spec in forcing.lateral_loads:
-        q = water.get(r, 0.0)
-        if isinstance(spec.value, dict) or q <= 0.0 or names[k] not in WATER_MAX_MG_L:
+        q = water.get(network.reaches[r].id)
+        if isinstance(spec.value, dict) or q is None or q <= 0.0 or names[k] not in WATER_MAX_MG_L:
             continue
         conc = spec.value * G_PER_S_PER_KG_PER_DAY / q  # kg d-1 over m3 s-1: g m-3 = mg L-1
-        if conc > 10.0 * WATER_MAX_MG_L[names[k]]:
+        if conc > WATER_MAX_MG_L[names[k]]:
             reach = network.reaches[r].id
             raise HydroError(f"{f.file}: key 'forcing.lateral_load_kg_per_day.{names[k]}.{reach}': {spec.value:g} kg/d "
-                             f"in the reach's {q:g} m3/s of lateral inflow is {conc:.4g} mg/L, more than ten times "
-                             "what a river's water holds; g a day given as kg a day?")
+                             f"in the {q:g} m3/s through the reach (its lateral inflow and what flows in above) is "
+                             f"{conc:.4g} mg/L, more than a river's water holds (raw sewage's); g a day given as kg "
+                             "a day?")
+
+
+def _constant_water(forcing: FlowForcing, network) -> dict[str, float | None]:
+    """Element id -> the constant water entering it and above it, m3 s-1 (positive lateral inflows and
+    inflows; None where a series is among them)."""
+    from hydro.network_layout import topological_order
+
+    down = {e.id: e.downstream for e in (*network.reaches, *network.reservoirs)}
+    water: dict[str, float | None] = dict.fromkeys(down, 0.0)
+
+    def add(element: str, spec: SeriesSpec) -> None:
+        known = water[element]
+        water[element] = None if known is None or isinstance(spec.value, dict) else known + max(spec.value, 0.0)
+
+    for r, spec in forcing.lateral:
+        add(network.reaches[r].id, spec)
+    for inflow in forcing.inflows:
+        add(network.reaches[inflow.reach].id if inflow.reach is not None
+            else network.reservoirs[inflow.reservoir].id, inflow.flow)
+    for e in topological_order(down):  # upstream first
+        below = down[e]
+        if below is not None:
+            w, w_below = water[e], water[below]
+            water[below] = None if w is None or w_below is None else w + w_below
+    return water
 
 
 def check_covered(forcing: FlowForcing, folder: Path, first: date, last: date) -> None:

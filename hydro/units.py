@@ -19,11 +19,14 @@ MAX_FLOW_M3_S = 1.0e5
 """The largest flow any input may give, m3 s-1: above the greatest floods of the largest rivers (the
 Yangtze's are about 1e5 m3 s-1), so only a unit mix-up (L/s, m3 a day, a volume) reaches it."""
 
-WATER_MAX_MG_L = {"tn": 100.0, "tp": 20.0, "nh3n": 100.0, "codmn": 1000.0, "do": 70.0}
-"""The most a river's or a lake's water holds, mg L-1, by part: untreated municipal sewage carries 20-85 mg/L TN
+WATER_MAX_MG_L = {"tn": 100.0, "orgn": 100.0, "nh3n": 100.0, "no3n": 100.0, "tp": 20.0, "dp": 20.0, "pp": 20.0,
+                  "codmn": 1000.0, "do": 70.0}
+"""The most a river's or a lake's water holds, mg L-1, by part (TN and its species, TP and its dissolved and
+particulate parts, the permanganate index, dissolved oxygen): untreated municipal sewage carries 20-85 mg/L TN
 (mostly NH3-N), 4-15 mg/L TP and a permanganate index of 100-400 mg/L, and dissolved oxygen cannot pass pure
 oxygen's solubility at 0 degC and 1 atm (about 70 mg/L).  Beyond it a value is a unit slip (ug/L given as
-mg/L) or a typing error; a part of another name is bounded by :data:`OTHER_MAX_MG_L`."""
+mg/L) or a typing error; ``[initial]`` and transfers bound a part of another name (a tracer) by
+:data:`OTHER_MAX_MG_L`, ``[forcing]`` by :data:`hydro.forcing_tables.MAX_CONCENTRATION_MG_L`."""
 
 OTHER_MAX_MG_L = 1000.0
 """The most a water may hold of a part :data:`WATER_MAX_MG_L` does not name (a species, a tracer), mg L-1."""

@@ -286,8 +286,9 @@ def _tiny_copy(tmp_path: Path) -> Path:
     ("forcing.lateral_load_kg_per_day.tn.east=1e300", "key 'forcing.lateral_load_kg_per_day.tn.east': expected a "
                                                       "number <= 1000000000.0, got 1e+300"),
     ("forcing.evaporation_mm_per_day=50", "key 'forcing.evaporation_mm_per_day': expected a number <= 30.0"),
-    # (a constant is every day's: bounded at 35 mm a day, the wettest place's mean; a CSV column's day at 2,000)
-    ("forcing.precipitation_mm_per_day=3000", "key 'forcing.precipitation_mm_per_day': expected a number <= 35.0"),
+    # (a constant is every day's: bounded at 150 mm a day, above the wettest month's mean; a CSV column's day at
+    # 2,000)
+    ("forcing.precipitation_mm_per_day=3000", "key 'forcing.precipitation_mm_per_day': expected a number <= 150.0"),
 ])
 def test_flow_driven_forcing_beyond_physical_bounds_is_refused(tmp_path, text, expected):
     r = CliRunner().invoke(main, ["run", "tiny", "--end", "2020-01-03", "--set", text, "-o", str(tmp_path / "t.nc")])

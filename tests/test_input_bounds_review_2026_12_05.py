@@ -77,9 +77,9 @@ CASES = [
     # outlet Q 4.28 -> 64.8 m3/s, lake TN 1.27 -> 0.20 mg/L.
     ("forcing-precipitation-mm-per-year", "tiny", "precipitation_mm_per_day = 1.2", "precipitation_mm_per_day = 438.0",
      "", ["precipitation_mm_per_day"]),
-    # g/d as kg/d on a lateral load (60 -> 60,000 kg/d on a reach whose lateral inflow is 0.4 m3/s: 1,736 mg/L):
-    # the same slip on north_upper turned outlet TN 1.24 -> 115 mg/L.
-    ("forcing-lateral-load-g-per-day", "tiny", "north_lower = 60.0", "north_lower = 60000.0", "",
+    # g/d as kg/d on a lateral load (90 -> 90,000 kg/d on the headwater reach 'east', whose lateral inflow and
+    # inflow bring 1.3 m3/s: 801 mg/L); the same slip on north_upper turned outlet TN 1.24 -> 115 mg/L.
+    ("forcing-lateral-load-g-per-day", "tiny", "east = 90.0", "east = 90000.0", "",
      ["lateral_load_kg_per_day"]),
 ]
 
@@ -133,16 +133,16 @@ def test_monitoring_concentration_in_ug_per_l_is_refused(tmp_path, parameter, va
 
 
 def test_a_lake_may_let_out_its_store_as_well_as_its_drainage(tmp_path):
-    """The example lake: 1,660 km2 drain to it (263.0 m3/s at 5,000 mm a year) and it holds 238 mcm at
-    full supply (7.5 m3/s over a year): 270 m3/s of ecological minimum is within what it can give, 272 is not;
+    """The example lake: 1,660 km2 drain to it (526.0 m3/s at 10,000 mm a year) and it holds 238 mcm at
+    full supply (7.5 m3/s over a year): 530 m3/s of ecological minimum is within what it can give, 535 is not;
     the storage's share decides (a reservoir with no land above it, as the synthetic benchmark basins'
     first one, lets out its store)."""
-    ok = _copy(tmp_path / "ok", "watershed", "ecological_min_m3_s = 0.8", "ecological_min_m3_s = 270.0")
+    ok = _copy(tmp_path / "ok", "watershed", "ecological_min_m3_s = 0.8", "ecological_min_m3_s = 530.0")
     Basin.load(ok)
-    bad = _copy(tmp_path / "bad", "watershed", "ecological_min_m3_s = 0.8", "ecological_min_m3_s = 272.0")
-    with pytest.raises(HydroError, match=r"reservoir 'lake': ecological_min_m3_s = 272 m3/s, more than the 1660 "
+    bad = _copy(tmp_path / "bad", "watershed", "ecological_min_m3_s = 0.8", "ecological_min_m3_s = 535.0")
+    with pytest.raises(HydroError, match=r"reservoir 'lake': ecological_min_m3_s = 535 m3/s, more than the 1660 "
                                          r"km2 draining to 'lake' and its 238 mcm at full supply let out over a year "
-                                         r"can give \(271 m3/s"):
+                                         r"can give \(534 m3/s"):
         Basin.load(bad)
 
 
@@ -159,3 +159,20 @@ def test_a_withdrawal_below_a_transfer_is_not_bounded_by_the_land(tmp_path):
     fed = fed_from_outside(basin.network, [Inflow()])
     assert {"west_upper", "west_lower", "main", "lake", "tailwater"} <= fed and "east_upper" not in fed
     assert fed_from_outside(basin.network, [type("Release", (Inflow,), {"kind": "release"})()]) == set()
+
+
+def test_a_lateral_load_counts_the_water_from_above(tmp_path):
+    """The load is judged in the water through its reach, the reach's own lateral inflow and what flows in at
+    and above it: 2,000 kg/d on the headwater 'east' with 0.05 m3/s of its own (the sewage of some 160,000
+    people; its inflow brings 0.5 m3/s) is 42 mg/L there, 463 in the lateral inflow alone: loaded; 30,000
+    (631 mg/L) refused (final review, 2026-12-05).  Where the water above holds a series (north_upper's,
+    above 'middle'), the load is not judged."""
+    from hydro.model import Model
+
+    model = Model.from_basin(EXAMPLES / "tiny")
+    model.with_parameters({"forcing.lateral_inflow_m3_s.east": 0.05, "forcing.lateral_load_kg_per_day.tn.east":
+                           2000.0})
+    with pytest.raises(HydroError, match=r"lateral_load_kg_per_day\.tn\.east.*in the 0\.55 m3/s through the reach"):
+        model.with_parameters({"forcing.lateral_inflow_m3_s.east": 0.05,
+                               "forcing.lateral_load_kg_per_day.tn.east": 30000.0})
+    model.with_parameters({"forcing.lateral_load_kg_per_day.tn.middle": 30000.0})  # water above: a series

@@ -320,7 +320,7 @@ def _bad_table(tmp_path, old, new):
 @pytest.mark.parametrize("old, new, match", [
     ("tn_species = { orgn = 0.45, nh3n = 0.10, no3n = 0.45 }",
      "tn_species = { orgn = 0.45, nh3n = 0.10, no3n = 0.55 }", r"land_use.forest.tn_species'.*sum to 1.1"),
-    ("tp_emc_mg_per_l = 0.10", "tp_emc_mg_per_l = -0.10", r"land_use.forest.tp_emc_mg_per_l'.*>= 0"),
+    ("tp_emc_mg_per_l = 0.10", "tp_emc_mg_per_l = -0.10", r"land_use.forest.tp_emc_mg_per_l'.*\[0, 20\]"),
     ("pp_share = 0.60", "pp_share = 1.6", r"land_use.forest.pp_share'.*\[0, 1\]"),
     ("tp_emc_mg_per_l = 0.10", "tp_emc = 0.10", r"land_use.forest.tp_emc_mg_per_l'.*missing"),
     ("codmn_per_codcr = 0.26", "codmn_per_codcr = 0.26\ncod_ratio = 1", r"'cod_ratio'.*unknown key"),

@@ -49,9 +49,9 @@ def _refused(folder: Path, *fragments: str) -> str:
 # -- hydro/drainage_checks.py ----------------------------------------------------------------------
 def test_drainage_check_spares_an_element_a_transfer_feeds(tmp_path):
     """M02: an inflow transfer into the lake brings water from outside; its ecological minimum is
-    then not bounded by the 1,660 km2 draining to it (263 m3/s)."""
-    Basin.load(_ws(tmp_path, ECO, "ecological_min_m3_s = 300.0", TRANSFER))
-    _refused(_ws(tmp_path / "b", ECO, "ecological_min_m3_s = 300.0"), "ecological_min_m3_s", "1660 km2")
+    then not bounded by the 1,660 km2 draining to it (526 m3/s, with its store 534)."""
+    Basin.load(_ws(tmp_path, ECO, "ecological_min_m3_s = 600.0", TRANSFER))
+    _refused(_ws(tmp_path / "b", ECO, "ecological_min_m3_s = 600.0"), "ecological_min_m3_s", "1660 km2")
 
 
 def test_drainage_check_reads_a_monthly_withdrawal(tmp_path):
@@ -68,9 +68,10 @@ def test_drainage_check_reads_every_year_of_an_ecological_minimum(tmp_path):
 
 
 def test_drainage_area_counts_subbasins_draining_into_a_reservoir(tmp_path):
-    """M05: the lake drains 1,660 km2 (263 m3/s at 5,000 mm a year) including the 90 km2 'shore'
-    subbasin that drains into it; 255 m3/s loads (without 'shore', 1,570 km2: 249 m3/s, refused)."""
-    Basin.load(_ws(tmp_path, ECO, "ecological_min_m3_s = 255.0"))
+    """M05: the lake drains 1,660 km2 (526 m3/s at 10,000 mm a year, 534 with its store let out over a year)
+    including the 90 km2 'shore' subbasin that drains into it; 520 m3/s loads (without 'shore', 1,570 km2:
+    505 m3/s, refused)."""
+    Basin.load(_ws(tmp_path, ECO, "ecological_min_m3_s = 520.0"))
 
 
 # -- hydro/constituents.py -------------------------------------------------------------------------

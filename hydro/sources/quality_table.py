@@ -7,6 +7,8 @@ and treatment plants get the same coefficients whichever basin they drain to.
 basin names in its ``[quality]`` table, with the basin's point grades.  The
 loads are computed by :mod:`hydro.sources.quality`; every number of the
 shipped table is cited in ``basins/region/SOURCES.md``.
+
+Size: the reader of one file format, its tables, keys and bounds, kept in one place.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 from hydro.errors import HydroError, suggest
 from hydro.sources.quality_store import StoreNitrification, read_store_nitrification
 from hydro.tomlio import Table, load_toml
+from hydro.units import WATER_MAX_MG_L
 
 #: Species carried beside TN, in this order: kg N, kg N, kg N, kg P, kg P, kg O2.
 SPECIES = ("orgn", "nh3n", "no3n", "dp", "pp", "codmn")
@@ -264,22 +267,26 @@ def _named_tables(t: Table, key: str) -> dict[str, Table]:
     return {name: Table(v, t.file, f"{t.path(key)}.{name}") for name, v in value.items()}
 
 
+_TP: dict = {"minimum": 0.0, "maximum": WATER_MAX_MG_L["tp"], "unit": "mg P/L"}  # (what a river's water holds)
+_COD: dict = {"minimum": 0.0, "maximum": WATER_MAX_MG_L["codmn"], "unit": "mg O2/L"}
+
+
 def _read_land_use(root: Table) -> dict[str, LandUseQuality]:
     land_use = {}
     for name, t in _named_tables(root, "land_use").items():
         land_use[name] = LandUseQuality(
-            tn=_split(t), tp_emc_mg_per_l=_number(t, "tp_emc_mg_per_l", minimum=0.0, unit="mg P/L"),
+            tn=_split(t), tp_emc_mg_per_l=_number(t, "tp_emc_mg_per_l", **_TP),
             pp_share=_number(t, "pp_share", minimum=0.0, maximum=1.0),
-            codmn_emc_mg_per_l=_number(t, "codmn_emc_mg_per_l", minimum=0.0, unit="mg O2/L"))
+            codmn_emc_mg_per_l=_number(t, "codmn_emc_mg_per_l", **_COD))
         t.finish()
     return land_use
 
 
 def _read_groundwater(root: Table) -> BaseflowQuality:
     gw = root.table("groundwater")
-    out = BaseflowQuality(tn=_split(gw), tp_mg_per_l=_number(gw, "tp_mg_per_l", minimum=0.0, unit="mg P/L"),
+    out = BaseflowQuality(tn=_split(gw), tp_mg_per_l=_number(gw, "tp_mg_per_l", **_TP),
                           pp_share=_number(gw, "pp_share", minimum=0.0, maximum=1.0),
-                          codmn_mg_per_l=_number(gw, "codmn_mg_per_l", minimum=0.0, unit="mg O2/L"))
+                          codmn_mg_per_l=_number(gw, "codmn_mg_per_l", **_COD))
     gw.finish()
     return out
 
