@@ -198,6 +198,7 @@ def parse_watershed(path: Path, network, tables: list[Table], weather_table: Tab
                     counties: dict) -> Watershed:
     """Read ``[weather]``, ``[runoff]`` and ``[[subbasins]]`` (with their sources) and check them."""
     from hydro.sources import SourceParameters
+    from hydro.sources.deposition import check_water_area
 
     weather = weather_settings(weather_table, path.parent)
     model, read_runoff = _runoff_parameters(runoff)
@@ -220,7 +221,7 @@ def parse_watershed(path: Path, network, tables: list[Table], weather_table: Tab
         t.finish()
     area = {s.id: s.area_km2 for s in subs}
     for sub in sources.subbasins:
-        _check_water_area(sub, area[sub.subbasin])
+        check_water_area(sub, area[sub.subbasin])
         for plant in sub.point:
             network.reach_index(plant.reach, f"{path}: subbasin '{sub.subbasin}' point source '{plant.name}'")
     fed = {s.reach for s in subs if s.reach}
@@ -229,15 +230,6 @@ def parse_watershed(path: Path, network, tables: list[Table], weather_table: Tab
             raise HydroError(f"{path}: headwater reach '{reach.id}' receives no subbasin, so it would "
                              f"carry no water; add a subbasin with reach = \"{reach.id}\"")
     return Watershed(tuple(subs), weather, snow, prod, rout, sources, solid_fraction, model)
-
-
-def _check_water_area(sub, area_km2: float) -> None:
-    """Refuse deposition on more water than the subbasin holds (``water_area_km2`` above its ``area_km2``:
-    hectares written as km2 put 100 times the deposition on the lake, TN 7 times too high, without a word)."""
-    dep = sub.deposition
-    if dep is not None and max(dep.water_area_km2.values) > area_km2:
-        raise dep.origin.error("water_area_km2", f"{max(dep.water_area_km2.values):g} km2 of water in a subbasin of "
-                                                 f"{area_km2:g} km2; the key is in km2 (1 km2 = 100 ha)")
 
 
 def _runoff_parameters(runoff: Table):

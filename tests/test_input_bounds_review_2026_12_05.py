@@ -176,3 +176,13 @@ def test_a_lateral_load_counts_the_water_from_above(tmp_path):
         model.with_parameters({"forcing.lateral_inflow_m3_s.east": 0.05,
                                "forcing.lateral_load_kg_per_day.tn.east": 30000.0})
     model.with_parameters({"forcing.lateral_load_kg_per_day.tn.middle": 30000.0})  # water above: a series
+
+
+def test_a_calibration_catchment_refuses_more_water_than_land(tmp_path):
+    """The calibration's flow-sources model reads the same deposition table: 5,000 km2 of water in the
+    548 km2 Lamprey catchment was accepted there (final review, 2026-12-05)."""
+    from hydro.calibration.flowsources import FlowSources
+
+    model = FlowSources.from_toml(ROOT / "validation" / "calibration" / "lamprey" / "model.toml")
+    with pytest.raises(HydroError, match=r"water_area_km2.*5000 km2 of water in a subbasin of 548"):
+        model.configure(["sources.deposition={rate_kg_per_ha_yr=10.0, water_area_km2=5000.0}"])

@@ -110,6 +110,7 @@ class FlowSources:
     def configure(self, overrides: list[str]):
         """Apply overrides to a copy of the file; return (name, area, alpha, passes, sources)."""
         from hydro.sources import SubbasinSources
+        from hydro.sources.deposition import check_water_area
 
         raw = apply_overrides(copy.deepcopy(self.raw), list(overrides), self.path)
         top = Table(raw, self.path)
@@ -122,6 +123,7 @@ class FlowSources:
         b.finish()
         src = top.raw("sources")
         sources = SubbasinSources.from_table(Table({"id": name, "sources": src}, self.path))
+        check_water_area(sources, area)
         top.finish()
         return name, area, alpha, passes, sources
 

@@ -84,6 +84,15 @@ def deposition_inputs(sub, years: np.ndarray, ha: float) -> tuple[np.ndarray, np
     return counted, oxidised
 
 
+def check_water_area(sub, area_km2: float) -> None:
+    """Refuse deposition on more water than the subbasin holds (``water_area_km2`` above its ``area_km2``:
+    hectares written as km2 put 100 times the deposition on the lake, TN 7 times too high, without a word)."""
+    dep = sub.deposition
+    if dep is not None and max(dep.water_area_km2.values) > area_km2:
+        raise dep.origin.error("water_area_km2", f"{max(dep.water_area_km2.values):g} km2 of water in a subbasin of "
+                                                 f"{area_km2:g} km2; the key is in km2 (1 km2 = 100 ha)")
+
+
 class DepositionSourceKind(SourceKind):
     """Deposition on water surfaces, delivered directly at a constant (or blended) rate."""
 
