@@ -33,7 +33,8 @@ NITROGEN_PARTS = ("tn", "orgn", "nh3n", "no3n")
 SETTLING_BOUND: dict[str, Any] = {"minimum": 0.0, "maximum": 5.0,
                                   "why": "lakes' N settles at 0.01-0.15 m a day; m a year given per day?"}
 PARTICLE_SETTLING_BOUND: dict[str, Any] = {"minimum": 0.0, "maximum": 20.0,
-                                           "why": "silt settles at 1-10 m a day; m a year given per day?"}
+                                           "why": "fine silt (10 um) settles at about 8 m a day; m a year given "
+                                                  "per day?"}
 #: The keys of a constituent's (or species') own removal.
 REMOVAL_KEYS = ("river_removal_per_day", "river_theta", "reservoir_removal_per_day", "reservoir_theta",
                  "settling_velocity_m_per_day")

@@ -18,8 +18,9 @@ from hydro.network_layout import topological_order
 from hydro.units import SECONDS_PER_DAY
 
 #: The most water a drainage area gives, mm a year: the wettest large catchments run off about 5,000 (the Rio San
-#: Juan in Colombia, 2,550 m3/s from 16,465 km2) and small ones in Meghalaya more; a request is compared as the
-#: month's (a monsoon month's diversion may be two or three times the year's mean flow), so 10,000.
+#: Juan in Colombia, 2,055 m3/s from about 14,000 km2 at Penitas, 4,630 mm) and small ones in Meghalaya more; a
+#: request is compared as the month's (a monsoon month's diversion may be two or three times the year's mean
+#: flow), so 10,000.
 MAX_RUNOFF_MM_PER_YEAR = 10000.0
 SECONDS_PER_YEAR = 365.25 * SECONDS_PER_DAY
 _M3_S_PER_KM2 = MAX_RUNOFF_MM_PER_YEAR * 1e3 / SECONDS_PER_YEAR  # (mm/yr over 1 km2, in m3/s)

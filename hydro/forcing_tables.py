@@ -50,7 +50,8 @@ MAX_LOAD_KG_PER_DAY = 1.0e9
 #: as mg/L ran: an inflow's TN of 3 as 3,000 made the outlet's 300 times too high.
 MAX_CONCENTRATION_MG_L = 1.0e6
 #: Largest constant precipitation on the reservoirs, mm d-1: a constant holds on every day of the run, and the
-#: wettest month measured (Cherrapunji's July, about 3,000 mm) gives about 100 a day, so 150 leaves room for a
+#: wettest month on average (Cherrapunji's or Mawsynram's July, about 3,000 mm) gives about 100 a day (the record
+#: month, Cherrapunji's July 1861, 9,300 mm, about 300), so 150 leaves room for a
 #: design storm's week; a year's total given as the daily value (438) ran, 15 times the outlet's flow.
 MAX_MEAN_PRECIP_MM = 150.0
 #: An input given per constituent: (index of the part, ``"conc"`` (mg L-1) or ``"load"`` (kg d-1), series).
@@ -203,8 +204,8 @@ def flow_forcing(f: Table, names: list[str], network, folder: Path) -> FlowForci
         precipitation=series_spec(f, "precipitation_mm_per_day", folder, default=0.0, minimum=0.0,
                                   maximum=MAX_DAILY_PRECIP_MM if isinstance(f.raw("precipitation_mm_per_day", 0.0),
                                                                             dict) else MAX_MEAN_PRECIP_MM,
-                                  why="a constant is every day's: the wettest month measured gives about 100 "
-                                      "mm a day; a year's total given?"),
+                                  why="a constant is every day's: the wettest place's wettest month averages about "
+                                      "100 mm a day; a year's total given?"),
         lateral=tuple(_per_element(f.table("lateral_inflow_m3_s", default=None), "reach", network, folder)),
         lateral_loads=_loads(f, "lateral_load_kg_per_day", "reach", names, network, folder),
         reservoir_loads=_loads(f, "reservoir_load_kg_per_day", "reservoir", names, network, folder),

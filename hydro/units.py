@@ -16,8 +16,9 @@ MM_KM2_PER_DAY_TO_M3_S = 1e3 / SECONDS_PER_DAY
 """Discharge (m3 s-1) of 1 mm of runoff a day over 1 km2: 1e-3 m * 1e6 m2 / 86400 s."""
 
 MAX_FLOW_M3_S = 1.0e5
-"""The largest flow any input may give, m3 s-1: above the greatest floods of the largest rivers (the
-Yangtze's are about 1e5 m3 s-1), so only a unit mix-up (L/s, m3 a day, a volume) reaches it."""
+"""The largest flow any input may give, m3 s-1: about the greatest floods of China's rivers (the Yangtze's largest
+measured, Datong 1954, 92,600 m3 s-1; the Amazon's mean, 2.1e5, is larger), so in a basin of the region only a
+unit mix-up (L/s, m3 a day, a volume) reaches it."""
 
 WATER_MAX_MG_L = {"tn": 100.0, "orgn": 100.0, "nh3n": 100.0, "no3n": 100.0, "tp": 20.0, "dp": 20.0, "pp": 20.0,
                   "codmn": 1000.0, "do": 70.0}
@@ -39,7 +40,8 @@ def water_max_mg_l(part: str) -> float:
 
 ELEVATION_RANGE_M = {"minimum": -500.0, "maximum": 9000.0}
 """Elevations a basin or catchment file may give, m above sea level: from below the Dead Sea's
-shore (-430 m) to above Everest (8849 m); outside it is a missing-value code (-9999) or a slip."""
+shore (about -438 m, falling 1 m a year) to above Everest (8849 m); outside it is a missing-value code
+(-9999) or a slip."""
 
 #: Unit words of basin-file keys (the end of a key names its unit: ``length_km``,
 #: ``settling_velocity_m_per_day``), UDUNITS style.

@@ -45,14 +45,15 @@ TN_MG_L = {"minimum": 0.0, "maximum": MAX_EMC_MG_L,
 #: room; g given as kg (a pig's 6.1 kg as 6,100) made a border section's TN 33 times too high, exit 0.
 EXCRETION_KG_PER_HEAD_YR = {"minimum": 0.0, "maximum": 250.0,
                             "why": "more than any animal excretes (a dairy cow: 130-160 kg N a year); g given as kg?"}
-#: Bounds of a point source's effluent TN, mg/L: raw sewage holds 30-100, a livestock farm's outfall up to a
+#: Bounds of a point source's effluent TN, mg/L: raw sewage holds 20-85 (TN), a livestock farm's outfall up to a
 #: few thousand (raw pig slurry); 10,000 leaves room, and ug/L given as mg/L is a thousand times the value.
 MAX_EFFLUENT_TN_MG_L = 10000.0
 EFFLUENT_TN_MG_L = {"minimum": 0.0, "maximum": MAX_EFFLUENT_TN_MG_L,
                     "why": "more than even raw slurry holds; ug/L given as mg/L?"}
 #: Bounds of a point source's effluent, m3 d-1: the largest treatment plants in the world take a few million
-#: m3 a day (Beijing's Gaobeidian 1e6), so 1e7 (116 m3 s-1) leaves room; more is m3 a year given as m3 a day
-#: or a typing slip.  It was bounded at 1e10: 1e8 m3 a day from one plant ran, its effluent a river.
+#: m3 a day (Egypt's New Delta 7.5e6, Shanghai's Bailonggang 2.8e6; Beijing's largest, Gaobeidian, 1e6), so
+#: 1e7 (116 m3 s-1) leaves room; more is m3 a year given as m3 a day or a typing slip.  It was bounded at 1e10:
+#: 1e8 m3 a day from one plant ran, its effluent a river.
 MAX_EFFLUENT_M3_PER_DAY = 1.0e7
 EFFLUENT_M3_PER_DAY = {"minimum": 0.0, "maximum": MAX_EFFLUENT_M3_PER_DAY,
                        "why": "more than the largest treatment plants discharge; m3 a year given as m3 a day?"}
