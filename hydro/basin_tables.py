@@ -95,15 +95,18 @@ class SeriesSpec:
 
 
 def series_spec(t: Table, key: str, folder: Path, *, minimum: float | None = None,
-                default: float | None = None, maximum: float | None = None, why: str = "") -> SeriesSpec:
-    """Parse ``t[key]`` as a series; absent is ``default`` (absent without default: an error); ``why``:
-    what a constant above ``maximum`` most likely is."""
+                default: float | None = None, maximum: float | None = None, why: str = "",
+                constant_maximum: float | None = None) -> SeriesSpec:
+    """Parse ``t[key]`` as a series; absent is ``default`` (absent without default: an error); a constant
+    is bounded by ``constant_maximum`` where given (it holds on every day), else by ``maximum``; ``why``:
+    what a constant above its bound most likely is."""
     if default is not None and not t.has(key):
         return SeriesSpec(key, float(default), t.file, t.where)
     value = t.raw(key)
     if not isinstance(value, dict):
-        t.float(key, minimum=minimum, maximum=maximum, why=why)
-        return SeriesSpec(key, value, t.file, t.where, minimum=minimum, maximum=maximum)
+        most = maximum if constant_maximum is None else constant_maximum
+        t.float(key, minimum=minimum, maximum=most, why=why)
+        return SeriesSpec(key, value, t.file, t.where, minimum=minimum, maximum=most)
     sub = t.table(key)
     path = folder / sub.str("csv")
     column = sub.str("column")

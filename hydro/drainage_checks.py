@@ -14,7 +14,7 @@ from __future__ import annotations
 import numpy as np
 
 from hydro.errors import HydroError
-from hydro.network_layout import topological_order
+from hydro.network_layout import accumulate_downstream
 from hydro.units import SECONDS_PER_DAY
 
 #: The most water a drainage area gives, mm a year: the wettest large catchments run off about 5,000 (the Rio San
@@ -28,28 +28,18 @@ _M3_S_PER_KM2 = MAX_RUNOFF_MM_PER_YEAR * 1e3 / SECONDS_PER_YEAR  # (mm/yr over 1
 
 def drainage_km2(network, subbasins) -> dict[str, float]:
     """Element id (reach or reservoir) -> the area of the subbasins draining into it or above it, km2."""
-    down = {e.id: e.downstream for e in (*network.reaches, *network.reservoirs)}
-    area = dict.fromkeys(down, 0.0)
+    own: dict[str, float] = {}
     for s in subbasins:
-        area[s.reach if s.reach is not None else s.reservoir] += s.area_km2
-    for e in topological_order(down):  # upstream first: each adds what drains into it to the next
-        if down[e] is not None:
-            area[down[e]] += area[e]
-    return area
+        element = s.reach if s.reach is not None else s.reservoir
+        own[element] = own.get(element, 0.0) + s.area_km2
+    return accumulate_downstream(network, own)
 
 
 def fed_from_outside(network, transfers) -> set[str]:
     """Elements into or below which a transfer brings water (``kind = "inflow"``)."""
-    down = {e.id: e.downstream for e in (*network.reaches, *network.reservoirs)}
-    fed: set[str] = set()
-    for spec in transfers:
-        if spec.kind != "inflow":
-            continue
-        e = network.reaches[spec.reach].id if spec.reach is not None else network.reservoirs[spec.reservoir].id
-        while e is not None and e not in fed:
-            fed.add(e)
-            e = down[e]
-    return fed
+    inlets = {network.reaches[t.reach].id if t.reach is not None else network.reservoirs[t.reservoir].id: 1.0
+              for t in transfers if t.kind == "inflow"}
+    return {e for e, n in accumulate_downstream(network, inlets).items() if n > 0}
 
 
 def check_drainage(path, network, watershed, withdrawals, transfers) -> None:

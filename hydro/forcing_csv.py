@@ -27,6 +27,7 @@ from hydro.forcing_header import TITLE, read_comments
 from hydro.tomlio import ISO_DAY, day_problem
 from hydro.units import MM_KM2_PER_DAY_TO_M3_S
 from hydro.weather_csv import (
+    KELVIN_HINT,
     TEMP_RANGE_C,
     check_header,
     parse_rows,
@@ -274,7 +275,7 @@ def _check_values(path: Path, values: dict, numbers, dates) -> None:
             i = idx[0]
             v = values[name][i]
             hint = ("; if it marks a missing value (a -9999 code), write NA" if v <= -99 else
-                    "; the temperatures look like kelvin: give degC (K - 273.15)" if name[0] == "t" and v > 200
+                    KELVIN_HINT if name[0] == "t" and v > 200
                     else "")
             raise HydroError(
                 f"{path}: line {numbers[i]} ({dates[i]}), column '{name}': expected {expected}, "

@@ -202,8 +202,7 @@ def flow_forcing(f: Table, names: list[str], network, folder: Path) -> FlowForci
         evaporation=series_spec(f, "evaporation_mm_per_day", folder, default=0.0, minimum=0.0,
                                 maximum=MAX_DAILY_PET_MM),
         precipitation=series_spec(f, "precipitation_mm_per_day", folder, default=0.0, minimum=0.0,
-                                  maximum=MAX_DAILY_PRECIP_MM if isinstance(f.raw("precipitation_mm_per_day", 0.0),
-                                                                            dict) else MAX_MEAN_PRECIP_MM,
+                                  maximum=MAX_DAILY_PRECIP_MM, constant_maximum=MAX_MEAN_PRECIP_MM,
                                   why="a constant is every day's: the wettest place's wettest month averages about "
                                       "100 mm a day; a year's total given?"),
         lateral=tuple(_per_element(f.table("lateral_inflow_m3_s", default=None), "reach", network, folder)),
@@ -221,46 +220,35 @@ def _check_lateral_concentration(forcing: FlowForcing, names: list[str], network
     """Refuse a constant lateral load that the water through its reach (the constant lateral inflows and
     inflows at and above it) would carry at more than what a river's water holds
     (:data:`hydro.units.WATER_MAX_MG_L`; TN 100 mg/L, above raw sewage's): g a day given as kg a day made the
-    outlet's TN 90
-    times too high, and no absolute bound on a load can tell.  Not checked: a load given as a series, or on a
-    reach with a series among the water above it (read only when a run needs it)."""
+    outlet's TN 90 times too high, and no absolute bound on a load can tell.  Not checked: a load given as a
+    series, or on a reach with a series among the water above it (read only when a run needs it)."""
     water = _constant_water(forcing, network)
     for k, r, spec in forcing.lateral_loads:
-        q = water.get(network.reaches[r].id)
-        if isinstance(spec.value, dict) or q is None or q <= 0.0 or names[k] not in WATER_MAX_MG_L:
+        reach = network.reaches[r].id
+        q = water[reach]
+        if isinstance(spec.value, dict) or not q > 0.0 or names[k] not in WATER_MAX_MG_L:  # (NaN: not known)
             continue
         conc = spec.value * G_PER_S_PER_KG_PER_DAY / q  # kg d-1 over m3 s-1: g m-3 = mg L-1
         if conc > WATER_MAX_MG_L[names[k]]:
-            reach = network.reaches[r].id
             raise HydroError(f"{f.file}: key 'forcing.lateral_load_kg_per_day.{names[k]}.{reach}': {spec.value:g} kg/d "
                              f"in the {q:g} m3/s through the reach (its lateral inflow and what flows in above) is "
                              f"{conc:.4g} mg/L, more than a river's water holds (raw sewage's); g a day given as kg "
                              "a day?")
 
 
-def _constant_water(forcing: FlowForcing, network) -> dict[str, float | None]:
+def _constant_water(forcing: FlowForcing, network) -> dict[str, float]:
     """Element id -> the constant water entering it and above it, m3 s-1 (positive lateral inflows and
-    inflows; None where a series is among them)."""
-    from hydro.network_layout import topological_order
+    inflows; NaN where a series is among them)."""
+    from hydro.network_layout import accumulate_downstream
 
-    down = {e.id: e.downstream for e in (*network.reaches, *network.reservoirs)}
-    water: dict[str, float | None] = dict.fromkeys(down, 0.0)
-
-    def add(element: str, spec: SeriesSpec) -> None:
-        known = water[element]
-        water[element] = None if known is None or isinstance(spec.value, dict) else known + max(spec.value, 0.0)
-
-    for r, spec in forcing.lateral:
-        add(network.reaches[r].id, spec)
-    for inflow in forcing.inflows:
-        add(network.reaches[inflow.reach].id if inflow.reach is not None
-            else network.reservoirs[inflow.reservoir].id, inflow.flow)
-    for e in topological_order(down):  # upstream first
-        below = down[e]
-        if below is not None:
-            w, w_below = water[e], water[below]
-            water[below] = None if w is None or w_below is None else w + w_below
-    return water
+    own: dict[str, float] = {}
+    entering = [(network.reaches[r].id, spec) for r, spec in forcing.lateral] + [
+        (network.reaches[i.reach].id if i.reach is not None else network.reservoirs[i.reservoir].id, i.flow)
+        for i in forcing.inflows]
+    for element, spec in entering:
+        q = math.nan if isinstance(spec.value, dict) else max(float(spec.value), 0.0)
+        own[element] = own.get(element, 0.0) + q
+    return accumulate_downstream(network, own)
 
 
 def check_covered(forcing: FlowForcing, folder: Path, first: date, last: date) -> None:

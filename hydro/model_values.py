@@ -109,7 +109,7 @@ def check_weather(weather: Any, first: date, last: date, basin=None) -> None:
 def _check_temperatures(weather) -> None:
     """Air temperatures within the weather file's range (:data:`hydro.weather_csv.TEMP_RANGE_C`), as the
     file's reader checks them: kelvin given in memory ran, the outlet's TN 1e-4 of the right one."""
-    from hydro.weather_csv import TEMP_RANGE_C
+    from hydro.weather_csv import KELVIN_HINT, TEMP_RANGE_C
 
     low, high = TEMP_RANGE_C
     for name in ("tmean_c", "tmin_c", "tmax_c"):
@@ -119,37 +119,36 @@ def _check_temperatures(weather) -> None:
         bad = np.flatnonzero((values < low) | (values > high))
         if bad.size:
             v = float(values[bad[0]])
-            hint = "; the temperatures look like kelvin: give degC (K - 273.15)" if v > 200 else ""
+            hint = KELVIN_HINT if v > 200 else ""
             raise HydroError(f"weather: {name} on {weather.dates[bad[0]]} is {v:g}; expected {low:g}..{high:g} "
                              f"degC{hint}")
 
 
-def numeric_leaves(node: Any, prefix: str, keys: tuple[str, ...] = ()) -> Iterator[tuple[str, list[str], Any]]:
-    """Every numeric leaf (not booleans) of parsed TOML with its dotted path (tables in
-    arrays are addressed by their ``id`` or ``name``, as :func:`set_path` reads them) and
-    the path's keys less those ids."""
-    if isinstance(node, dict):
-        for key, value in node.items():
-            yield from numeric_leaves(value, f"{prefix}.{key}" if prefix else key, keys + (str(key),))
-    elif isinstance(node, list):
-        if node and all(isinstance(t, dict) and table_key(t) is not None for t in node):
-            for t in node:
-                yield from numeric_leaves(t, f"{prefix}.{table_key(t)}", keys)
-    elif isinstance(node, (int, float)) and not isinstance(node, bool):
-        yield prefix, list(keys), node
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
 
 
-def _number_lists(node: Any, prefix: str) -> Iterator[tuple[str, list]]:
-    """Every list of numbers of parsed TOML with its dotted path (addressed as :func:`numeric_leaves` does)."""
+def _numbers(node: Any, prefix: str, keys: tuple[str, ...] = ()) -> Iterator[tuple[str, list[str], Any]]:
+    """Every number and every list of numbers (not booleans) of parsed TOML with its dotted path (tables in
+    arrays are addressed by their ``id`` or ``name``, as :func:`set_path` reads them) and the path's keys
+    less those ids."""
     if isinstance(node, dict):
         for key, value in node.items():
-            yield from _number_lists(value, f"{prefix}.{key}" if prefix else key)
+            yield from _numbers(value, f"{prefix}.{key}" if prefix else key, keys + (str(key),))
     elif isinstance(node, list) and node:
         if all(isinstance(t, dict) and table_key(t) is not None for t in node):
             for t in node:
-                yield from _number_lists(t, f"{prefix}.{table_key(t)}")
-        elif all(isinstance(v, (int, float)) and not isinstance(v, bool) for v in node):
-            yield prefix, node
+                yield from _numbers(t, f"{prefix}.{table_key(t)}", keys)
+        elif all(_is_number(v) for v in node):
+            yield prefix, list(keys), node
+    elif _is_number(node):
+        yield prefix, list(keys), node
+
+
+def numeric_leaves(node: Any, prefix: str) -> Iterator[tuple[str, list[str], Any]]:
+    """Every number (not a boolean, nor in a list) of parsed TOML with its dotted path and the path's keys
+    less the ids of tables in arrays (:func:`_numbers`)."""
+    return (leaf for leaf in _numbers(node, prefix) if not isinstance(leaf[2], list))
 
 
 def no_parameter(basin, parameters, path: str, data: dict) -> HydroError:
@@ -159,7 +158,7 @@ def no_parameter(basin, parameters, path: str, data: dict) -> HydroError:
     takes (the basin's parameter of that name) and how to set it; else the nearest path."""
     from hydro.errors import suggest
 
-    values = dict(_number_lists(data, "")).get(path)
+    values = {p: v for p, _, v in _numbers(data, "") if isinstance(v, list)}.get(path)
     if values is not None:
         return HydroError(f"{basin.path}: '{path}' is a list of {len(values)} numbers ({values}), not one "
                           "parameter; model.parameters lists single numbers, and "

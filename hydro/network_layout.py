@@ -92,7 +92,7 @@ def check_topology(net: Network) -> None:
             raise HydroError(f"{where}: reservoir '{res.id}' releases into reservoir "
                              f"'{res.downstream}'; put a reach between them")
     # cycles: one topological sort (Kahn), linear in the number of elements
-    down = {e.id: e.downstream for e in elements}
+    down = downstream_map(net)
     if len(topological_order(down)) < len(down):
         raise_cycle(where, down)
     outlets = [e for e, d in down.items() if d is None]
@@ -154,6 +154,25 @@ def topological_order(down: dict) -> list:
             if n_up[d] == 0:
                 ready.append(d)
     return order
+
+
+def downstream_map(net: Network) -> dict[str, str | None]:
+    """Element id (the reaches, then the reservoirs) -> the id it flows into (None at the outlet)."""
+    elements: list[Reach | Reservoir] = [*net.reaches, *net.reservoirs]
+    return {e.id: e.downstream for e in elements}
+
+
+def accumulate_downstream(net: Network, own: dict[str, float]) -> dict[str, float]:
+    """Element id (reach or reservoir) -> its own value in ``own`` (0 where absent) plus those of every
+    element above it: the area draining to it, the water entering at and above it.  A NaN (a value not
+    known) is carried down as NaN."""
+    down = downstream_map(net)
+    total = {e: float(own.get(e, 0.0)) for e in down}
+    for e in topological_order(down):  # upstream first: each adds its total to the element below
+        below = down[e]
+        if below is not None:
+            total[below] += total[e]
+    return total
 
 
 def raise_cycle(where: str, down: dict) -> None:

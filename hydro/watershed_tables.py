@@ -36,6 +36,7 @@ MAX_SUBBASIN_AREA_KM2 = 1.0e7
 #: valley station's precipitation at most, so 5 leaves room; 95 for 0.95 (a percentage) gave 70,000 mm a year.
 MAX_PRECIP_FACTOR = 5.0
 
+
 @dataclass(frozen=True)
 class Subbasin:
     """A subbasin: where it drains, its terrain, its weather scaling and runoff parameters.

@@ -20,6 +20,8 @@ from hydro.errors import HydroError, suggest
 MISSING_TOKENS = ("NA", "")
 #: Plausible air temperatures, degC (outside is an error, not a missing value).
 TEMP_RANGE_C = (-70.0, 60.0)
+#: What an air temperature above 200 (out of :data:`TEMP_RANGE_C`) most likely is, added to its error.
+KELVIN_HINT = "; the temperatures look like kelvin: give degC (K - 273.15)"
 
 
 def read_text_lines(path: Path) -> list[str]:
