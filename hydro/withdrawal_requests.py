@@ -128,6 +128,7 @@ def withdrawal_requests(basin, dates: list[date], months: np.ndarray, extra: lis
         In the order they are taken: upstream first (the network's topological order), and
         on one reach in the order they are listed.
     """
+    from hydro.drainage_checks import check_series_drainage
     from hydro.series import SeriesReader
 
     if not basin.withdrawals and not extra:
@@ -139,6 +140,8 @@ def withdrawal_requests(basin, dates: list[date], months: np.ndarray, extra: lis
             flow = np.full(len(dates), np.inf)  # the share alone decides
         elif w.flow is not None:
             flow = np.asarray(w.flow.read(reader), dtype=float)
+            if w.flow.csv is not None:
+                check_series_drainage(basin, w, flow, dates)
         else:  # twelve monthly values
             flow = np.array(w.monthly, dtype=float)[months - 1]
         listed.append((w.reach_index, flow, w.max_share))
