@@ -13,6 +13,7 @@ columns were checked here).  The file's SHA-256 goes into every result's metadat
 from __future__ import annotations
 
 import gc
+from collections.abc import Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -26,6 +27,7 @@ from hydro.constituents import name_clash
 from hydro.drainage_checks import check_drainage
 from hydro.errors import HydroError, suggest
 from hydro.forcing_tables import FlowForcing, flow_forcing
+from hydro.frozen import frozen
 from hydro.network import Network
 from hydro.overrides import apply_overrides, in_user_paths
 from hydro.run_settings import RunSettings, read_run_settings
@@ -90,10 +92,10 @@ class Basin:
         None for a watershed basin.
     initial : InitialState
         The ``[initial]`` concentrations of every transported part, parsed.
-    subbasin_tables : list of Table
+    subbasin_tables : tuple of Table
         The ``[[subbasins]]`` tables of a watershed basin (empty for a flow-driven one),
         as written; :attr:`watershed` holds them parsed.
-    counties : dict
+    counties : mapping
         The optional ``[[counties]]`` registry: county id -> (name, province).  When
         present, every subbasin's ``county`` must be one of them.
     withdrawal_tables : list of Table
@@ -106,10 +108,10 @@ class Basin:
         The ``[weather]`` and ``[runoff]`` tables of a watershed basin.
     sha256 : str
         Hash of the file's bytes.
-    output : dict
+    output : mapping
         The optional ``[output]`` table: what ``hydro run`` writes (variables,
         locations, aggregation, precision; :class:`hydro.outputspec.OutputSpec`).
-    quality : dict
+    quality : mapping
         The optional ``[quality]`` table: ``table``, the regional water-quality
         coefficient table (a Path, resolved from the basin file's folder), and
         ``point_grades``, plant name -> treatment grade (empty when not given).
@@ -138,20 +140,26 @@ class Basin:
     settings: RunSettings
     forcing: FlowForcing | None
     initial: InitialState
-    subbasin_tables: list
-    counties: dict
-    withdrawal_tables: list
+    subbasin_tables: Sequence
+    counties: Mapping
+    withdrawal_tables: Sequence
     weather: Table
     runoff: Table
     sha256: str
-    transfer_tables: list = field(default_factory=list)
-    output: dict = field(default_factory=dict)
-    quality: dict = field(default_factory=dict)
+    transfer_tables: Sequence = field(default_factory=tuple)
+    output: Mapping = field(default_factory=dict)
+    quality: Mapping = field(default_factory=dict)
     watershed: Watershed | None = None
     withdrawals: tuple[Withdrawal, ...] = ()
     gauge_series: tuple[SeriesSpec | None, ...] = ()
     transfers: tuple[TransferSpec, ...] = ()
     quality_table: QualityTable | None = None
+
+    def __post_init__(self) -> None:
+        # read-only to the bottom, as the dataclass is (hydro.frozen): an edit in place changed every
+        # later run of the model while its provenance named the file's values
+        for name in ("subbasin_tables", "counties", "withdrawal_tables", "transfer_tables", "output", "quality"):
+            object.__setattr__(self, name, frozen(getattr(self, name)))
 
     def __repr__(self) -> str:
         """A summary (the dataclass's repr listed every table: 120 kB for Miyun)."""

@@ -17,12 +17,12 @@ import csv
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import numpy as np
 
 from hydro.errors import HydroError, suggest
+from hydro.frozen import frozen
 from hydro.textfile import read_text
 from hydro.tomlio import Table, load_toml, toml_kind
 from hydro.units import MAX_FLOW_M3_S, water_max_mg_l
@@ -145,18 +145,8 @@ class InitialState:
     def __post_init__(self):
         # read-only, as the frozen model is: an assignment to a plain dict changed every later run
         # while its provenance still named the file's values (researcher's review, 2026-12-05)
-        object.__setattr__(self, "river", MappingProxyType(dict(self.river)))
-        object.__setattr__(self, "reservoirs", MappingProxyType(
-            {k: MappingProxyType(dict(v)) for k, v in self.reservoirs.items()}))
-
-    def __getstate__(self) -> dict:
-        """Plain dicts for pickle and deepcopy (a mapping proxy is neither)."""
-        return {"river": dict(self.river), "reservoirs": {k: dict(v) for k, v in self.reservoirs.items()}}
-
-    def __setstate__(self, state: dict) -> None:
-        object.__setattr__(self, "river", state["river"])
-        object.__setattr__(self, "reservoirs", state["reservoirs"])
-        self.__post_init__()
+        object.__setattr__(self, "river", frozen(dict(self.river)))
+        object.__setattr__(self, "reservoirs", frozen({k: dict(v) for k, v in self.reservoirs.items()}))
 
     def values(self, names: list[str], reservoir_ids: list[str]) -> tuple[np.ndarray, np.ndarray]:
         """Rivers (P,) and reservoirs (S, P) for the parts ``names``, in mg L-1."""
