@@ -486,7 +486,7 @@ def lts_cut_runs(network, tracers, inputs, kw, runs) -> dict:
     days: list = []
     lts_bound(network, inputs, kw.get("courant", 0.9), kw.get("dispersion_limit", 1.0), None, days)
     up = k.chain_layout(lay.reach_cell_start, lay.reach_down_kind, lay.reach_down_index,
-                        np.zeros(len(network.reaches), dtype=np.bool_))[0]
+                        np.zeros(len(network.reaches), dtype=np.bool_), lay.reach_rank)[0]
     level = np.array([lv for _, lv in days])  # (D, R) each reach's class of the day
     has_up = up >= 0
     differs = np.zeros(level.shape, dtype=bool)
@@ -496,7 +496,7 @@ def lts_cut_runs(network, tracers, inputs, kw, runs) -> dict:
     out = {"lts_cut_reaches": int(cut.sum())}
     for name, mask in (("uncut", np.zeros_like(cut)), ("cut", cut)):
         chain = _chain_of_reach(k.chain_layout(lay.reach_cell_start, lay.reach_down_kind, lay.reach_down_index,
-                                               mask), lay)
+                                               mask, lay.reach_rank), lay)
         updates = fine = 0.0
         for n, lv in days:
             lc = np.full(chain.max() + 1, 3)

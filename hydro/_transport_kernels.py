@@ -174,13 +174,15 @@ TINY_MASS_G = 1e-250
 
 
 @kernel(helper=True)
-def chain_layout(reach_cell_start, reach_down_kind, reach_down_index, cut):
+def chain_layout(reach_cell_start, reach_down_kind, reach_down_index, cut, reach_rank=None):
     """Chains of reaches and the padded index of every cell (see the module docstring).
 
     The *main* upstream reach of a reach is, among the reaches draining into it,
     the one with the most cells upstream of and including it (its whole upstream
     network of reaches, not counted through reservoirs); ties go to the lowest
-    index.  A chain starts at a reach without a main upstream reach (no reach
+    ``reach_rank`` ((R,) int, each reach's place among the reach ids sorted:
+    :attr:`hydro.network_layout.Layout.reach_rank`, so that the order of the basin
+    file's tables changes nothing; default the index).  A chain starts at a reach without a main upstream reach (no reach
     drains into it, or ``cut``, (R,) bool: a chain cut above this reach, whose reaches
     upstream then all join it as side tributaries; ``LocalSteps.cut``) and continues
     into the reach below for as long as it is that reach's main upstream.  Chains are
@@ -219,6 +221,10 @@ def chain_layout(reach_cell_start, reach_down_kind, reach_down_index, cut):
     up_cells = np.empty(n_reach, dtype=np.int64)
     for r in range(n_reach):
         up_cells[r] = reach_cell_start[r + 1] - reach_cell_start[r]
+    rank = np.arange(n_reach)
+    if reach_rank is not None:
+        for r in range(n_reach):
+            rank[r] = reach_rank[r]
     main_up = np.full(n_reach, -1, dtype=np.int64)
     for h in range(n_o):
         r = order[h]
@@ -226,7 +232,7 @@ def chain_layout(reach_cell_start, reach_down_kind, reach_down_index, cut):
             d = reach_down_index[r]
             up_cells[d] += up_cells[r]
             m = main_up[d]
-            if m < 0 or up_cells[r] > up_cells[m] or (up_cells[r] == up_cells[m] and r < m):
+            if m < 0 or up_cells[r] > up_cells[m] or (up_cells[r] == up_cells[m] and rank[r] < rank[m]):
                 main_up[d] = r
     cut_up = np.full(n_reach, -1, dtype=np.int64)
     for r in range(n_reach):
@@ -275,7 +281,7 @@ def chain_layout(reach_cell_start, reach_down_kind, reach_down_index, cut):
 
 @kernel
 def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, reach_dispersion,
-                  dispersive_inlet, section_cell, cut=None):
+                  dispersive_inlet, section_cell, cut=None, reach_rank=None):
     """Everything about the network that does not change from day to day.
 
     Returns a tuple of arrays (``n_pad`` is the length of the padded array):
@@ -293,6 +299,7 @@ def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, 
     concentration.  A section's dispersive flux is that of face ``sec_slot`` of
     the stencil (``sec_kind`` 1), of side junction ``sec_index`` (2), or none (0).
     ``cut`` (R,) bool: chains cut above these reaches (:func:`chain_layout`; default none).
+    ``reach_rank`` (R,) int: :func:`chain_layout`'s tie-break between two main upstream reaches.
     ``up_src`` (C,): the slot whose value the inlet ghost of a chain without an inflow
     concentration takes: its first cell (zero gradient), or below a cut the last cell of the
     main upstream reach it had (the limiter then sees the neighbour of the uncut chain).
@@ -300,7 +307,7 @@ def static_layout(reach_cell_start, cell_dx, reach_down_kind, reach_down_index, 
     n_reach = reach_cell_start.shape[0] - 1
     cuts = np.zeros(n_reach, dtype=np.bool_) if cut is None else cut
     main_up, pos, chain_head, chain_tail, cut_up = chain_layout(reach_cell_start, reach_down_kind,
-                                                                reach_down_index, cuts)
+                                                                reach_down_index, cuts, reach_rank)
     n_chain = chain_head.shape[0]
     first = np.empty(n_reach, dtype=np.int64)
     last = np.empty(n_reach, dtype=np.int64)

@@ -102,7 +102,7 @@ def reach_chains(network: Network) -> np.ndarray:
     """(R,) the chain of every reach, numbered 0, 1, ... as the solver's :func:`hydro._transport_kernels.chain_layout`
     draws them (no cuts; its numbering aside): a reach's *main* upstream reach is, among the reaches draining
     into it, the one with the most cells upstream of and including it (not counted through reservoirs), ties to
-    the lowest index, and a chain runs down from a reach without one for as long as it is the main upstream of
+    the lowest ``reach_rank`` (the reach ids' order, not the file's), and a chain runs down from a reach without one for as long as it is the main upstream of
     the reach below.  (Written out here: that kernel, called from Python, compiles a twin of its own, 3.9 s.)"""
     from hydro.network_layout import DOWN_REACH
 
@@ -115,10 +115,11 @@ def reach_chains(network: Network) -> np.ndarray:
         if is_reach[r]:
             up_cells[lay.reach_down_index[r]] += up_cells[r]
     main_up = np.full(n_reach, -1, dtype=np.int64)
-    for r in range(n_reach):  # in index order: a tie keeps the lowest
+    for r in range(n_reach):
         if is_reach[r]:
-            d = lay.reach_down_index[r]
-            if main_up[d] < 0 or up_cells[r] > up_cells[main_up[d]]:
+            d, m = lay.reach_down_index[r], main_up[lay.reach_down_index[r]]
+            if m < 0 or up_cells[r] > up_cells[m] or (up_cells[r] == up_cells[m]
+                                                      and lay.reach_rank[r] < lay.reach_rank[m]):
                 main_up[d] = r
     chain = np.empty(n_reach, dtype=np.int64)
     n_chain = 0

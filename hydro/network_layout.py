@@ -38,6 +38,7 @@ class Layout:
     vel_coeff: np.ndarray
     vel_exp: np.ndarray
     order: list[tuple[int, int]]  # (kind, index) upstream to downstream; kind 1 reach, 2 reservoir
+    reach_rank: np.ndarray  # (R,) int: each reach's place among the reach ids sorted (order-free tie-breaks)
     headwater: np.ndarray  # (R,) bool: reach has no upstream element
     section_cell: np.ndarray
     gauge_cell: np.ndarray
@@ -244,7 +245,9 @@ def build_layout(net: Network) -> Layout:
         res_down_kind=np.ascontiguousarray(sk[:, 0]), res_down_index=np.ascontiguousarray(sk[:, 1]),
         vel_coeff=np.array([r.velocity_coeff for r in net.reaches], dtype=float),
         vel_exp=np.array([r.velocity_exp for r in net.reaches], dtype=float),
-        order=order, headwater=headwater, section_cell=np.zeros(0, dtype=np.int64),
+        order=order, reach_rank=np.argsort(np.argsort(np.array(net.reach_ids, dtype=str), kind="stable")).astype(
+            np.int64),
+        headwater=headwater, section_cell=np.zeros(0, dtype=np.int64),
         gauge_cell=np.zeros(0, dtype=np.int64),
     )
     sec_cells = np.array([layout.cell_at(reach_pos[s.reach], s.position) for s in net.sections],

@@ -206,7 +206,7 @@ def network_args(network: Network, dispersive_inlet: np.ndarray, point_cell: np.
         section_cell=lay.section_cell, point_cell=np.ascontiguousarray(point_cell, dtype=np.int64))
     static = _k.static_layout(net.reach_cell_start, net.cell_dx, net.reach_down_kind, net.reach_down_index,
                               net.reach_dispersion, net.dispersive_inlet, net.section_cell,
-                              *(() if local is None or local.cut is None else (np.asarray(local.cut),)))
+                              None if local is None or local.cut is None else np.asarray(local.cut), lay.reach_rank)
     return net, static
 
 

@@ -64,7 +64,7 @@ def test_the_chains_are_the_solvers(tmp_path, seed, shape):
                                                  shape=shape)).network
     lay = net.layout
     main_up, _, chain_head, _, _ = chain_layout(lay.reach_cell_start, lay.reach_down_kind, lay.reach_down_index,
-                                                np.zeros(len(net.reaches), dtype=np.bool_))
+                                                np.zeros(len(net.reaches), dtype=np.bool_), lay.reach_rank)
     theirs = np.full(len(net.reaches), -1)
     for j, r in enumerate(chain_head):
         while True:
