@@ -182,8 +182,8 @@ def chain_layout(reach_cell_start, reach_down_kind, reach_down_index, cut, reach
     network of reaches, not counted through reservoirs); ties go to the lowest
     ``reach_rank`` ((R,) int, each reach's place among the reach ids sorted:
     :attr:`hydro.network_layout.Layout.reach_rank`, so that the order of the basin
-    file's tables changes nothing; default the index).  A chain starts at a reach without a main upstream reach (no reach
-    drains into it, or ``cut``, (R,) bool: a chain cut above this reach, whose reaches
+    file's tables changes nothing; default the index).  A chain starts at a reach
+    without a main upstream reach (no reach drains into it, or ``cut``, (R,) bool: a chain cut above this reach, whose reaches
     upstream then all join it as side tributaries; ``LocalSteps.cut``) and continues
     into the reach below for as long as it is that reach's main upstream.  Chains are
     laid out one after another, each with a ghost slot before and after it, the
