@@ -177,19 +177,17 @@ TINY_MASS_G = 1e-250
 def chain_layout(reach_cell_start, reach_down_kind, reach_down_index, cut, reach_rank=None):
     """Chains of reaches and the padded index of every cell (see the module docstring).
 
-    The *main* upstream reach of a reach is, among the reaches draining into it,
-    the one with the most cells upstream of and including it (its whole upstream
-    network of reaches, not counted through reservoirs); ties go to the lowest
-    ``reach_rank`` ((R,) int, each reach's place among the reach ids sorted:
-    :attr:`hydro.network_layout.Layout.reach_rank`, so that the order of the basin
-    file's tables changes nothing; default the index).  A chain starts at a reach
-    without a main upstream reach (no reach drains into it, or ``cut``, (R,) bool: a chain cut above this reach, whose reaches
-    upstream then all join it as side tributaries; ``LocalSteps.cut``) and continues
-    into the reach below for as long as it is that reach's main upstream.  Chains are
-    laid out one after another, each with a ghost slot before and after it, the
-    largest first (the cells upstream of their tail; the order changes no result of
-    the global sub-step, whose passes are per slot, and puts chains of one local step
-    class side by side: :func:`lts_lists`).
+    The *main* upstream reach of a reach is, among the reaches draining into it, the one with the
+    most cells upstream of and including it (its whole upstream network of reaches, not counted
+    through reservoirs); ties go to the lowest ``reach_rank`` ((R,) int, each reach's place among
+    the reach ids sorted: :attr:`hydro.network_layout.Layout.reach_rank`, so that the order of the
+    basin file's tables changes nothing; default the index).  A chain starts at a reach without a
+    main upstream reach (no reach drains into it, or ``cut``, (R,) bool: a chain cut above this
+    reach, whose reaches upstream then all join it as side tributaries; ``LocalSteps.cut``) and
+    continues into the reach below for as long as it is that reach's main upstream.  Chains are laid
+    out one after another, each with a ghost slot before and after it, the largest first (the cells
+    upstream of their tail; the order changes no result of the global sub-step, whose passes are per
+    slot, and puts chains of one local step class side by side: :func:`lts_lists`).
 
     Returns ``main_up`` (R,) (-1 where none), ``pos`` (N,) padded slot of every
     cell, ``chain_head`` and ``chain_tail`` (C,) first and last reach of each chain, and

@@ -103,7 +103,8 @@ def reach_chains(network: Network) -> np.ndarray:
     draws them (no cuts; its numbering aside): a reach's *main* upstream reach is, among the reaches draining
     into it, the one with the most cells upstream of and including it (not counted through reservoirs), ties to
     the lowest ``reach_rank`` (the reach ids' order, not the file's), and a chain runs down from a reach without
-    one for as long as it is the main upstream of the reach below.  (Written out here: that kernel, called from Python, compiles a twin of its own, 3.9 s.)"""
+    one for as long as it is the main upstream of the reach below.  (Written out here: that kernel, called from
+    Python, compiles a twin of its own, 3.9 s.)"""
     from hydro.network_layout import DOWN_REACH
 
     lay = network.layout
