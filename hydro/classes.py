@@ -7,7 +7,7 @@ This module owns the *class table*: for each monitoring section and reservoir, e
 calendar month and each parameter a series carries (``tn``, ``nh3n``, ``tp``,
 ``codmn``, ``do``), the monthly mean concentration and its GB 3838-2002 class.  The
 monthly means are those the compensation rules judge (:class:`hydro.monitoring.SectionSeries`:
-flow-weighted at sections, time means in reservoirs, missing months never filled), and
+means over the days of each month, as the monitoring's; missing months never filled), and
 the limits and the classification are :mod:`hydro.standards`' (:func:`~hydro.standards.water_class`);
 nothing here repeats a limit.
 
@@ -62,8 +62,7 @@ class ClassRow:
     parameter : str
         ``tn``, ``tp``, ``nh3n``, ``codmn`` or ``do``.
     concentration_mg_per_l : float
-        The monthly mean (mg/L): flow-weighted at sections, a time mean in reservoirs;
-        NaN for a missing month.
+        The monthly mean (mg/L), over the month's days; NaN for a missing month.
     water_class : int or None
         1..5 for Classes I..V, 6 for worse than V; None for a missing month.
     waterbody : str
@@ -259,9 +258,9 @@ def class_table_of(source, scenario=None, places: Iterable[str] | None = None,
 def series_of_results(results, scenario=None) -> tuple:
     """Monthly means of :class:`~hydro.results.Results` in memory, as the results-file reader makes them.
 
-    Section concentrations are flow-weighted over the days of each month when the
-    results hold ``section_discharge`` (else plain means), reservoir concentrations are
-    time means; a month with a day absent or NaN is missing (never filled), as in
+    Concentrations are means over the days of each month (as the monitoring's); at a
+    section a month with a day absent or NaN, of the concentration or of
+    ``section_discharge``, is missing (never filled), as in
     :func:`hydro.monitoring.read_results`.  Daily results only; the scenario is chosen
     (default: the first) and weather-ensemble members are averaged.
 
@@ -311,14 +310,8 @@ def series_of_results(results, scenario=None) -> tuple:
             for j, place in enumerate(ids):
                 cj = c[:, j]
                 ok = np.isfinite(cj) & (np.isfinite(q[:, j]) if q is not None else True)
-                w = q[:, j] if q is not None else np.ones(len(dates))
-                w = np.where(ok, w, 0.0)
                 count = np.bincount(index[ok], minlength=full.size)
-                plain = np.bincount(index[ok], weights=cj[ok], minlength=full.size) / np.maximum(count, 1)
-                wsum = np.bincount(index, weights=w, minlength=full.size)
-                csum = np.bincount(index, weights=np.where(ok, cj, 0.0) * w, minlength=full.size)
-                with np.errstate(invalid="ignore", divide="ignore"):
-                    mean = np.where(wsum > 0, csum / wsum, plain)
+                mean = np.bincount(index[ok], weights=cj[ok], minlength=full.size) / np.maximum(count, 1)
                 data.setdefault(place, {})[p] = round_significant(np.where(count == full, mean, np.nan))
     if not data:
         raise HydroError("no concentration of a parameter with GB 3838 classes (tn, nh3n, tp, codmn) "

@@ -61,10 +61,15 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
     """Read a hydro results netCDF file and aggregate its daily section values to months.
 
     Reservoirs count as monitoring points under their own ids: their in-lake
-    concentration becomes a plain monthly mean and their inflow a monthly volume.
-    Section concentrations become flow-weighted monthly means,
-    ``sum(C_d * Q_d) / sum(Q_d)`` over the days of the month (the plain mean in a
-    month with no flow); discharge becomes the month's volume ``sum(Q_d) * 86400`` m³.
+    concentration becomes a monthly mean and their inflow a monthly volume.
+    Concentrations become monthly means over the days, ``sum(C_d) / n_days``, as the
+    monitoring the agreements judge takes them (one sample a month, or an automatic
+    station's daily means averaged: a time mean, not weighted by flow; a flow-weighted
+    mean, the month's load over its water, weighs a flood day's water as most of the
+    month: it differed from the time mean by up to a factor of three in a month of
+    Miyun's run, and put 221 of 1,030 TP months at the agreement sections in another
+    class; time review 2026-12-05);
+    discharge becomes the month's volume ``sum(Q_d) * 86400`` m³.
     A month with any day absent or missing (a fill value or NaN) is a missing month
     (NaN), never filled.  Monthly means are rounded to 12 significant digits so that
     round-off never moves a value across a class limit.
@@ -240,13 +245,9 @@ def _monthly(path: Path, days, first_date, sections, q, conc, is_lake, absent=fr
             cj = c[:, j]
             ok = q_ok & np.isfinite(cj)
             mi = month_index[ok]
-            flow_sum = np.bincount(mi, weights=qj[ok], minlength=n_months)
-            load_sum = np.bincount(mi, weights=qj[ok] * cj[ok], minlength=n_months)
-            plain = np.bincount(mi, weights=cj[ok], minlength=n_months) / np.maximum(
-                np.bincount(mi, minlength=n_months), 1)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                weighted = plain if is_lake[j] else np.where(flow_sum > 0, load_sum / flow_sum, plain)
-            data[section][p] = round_significant(np.where(complete(ok), weighted, np.nan))
+            mean = np.bincount(mi, weights=cj[ok], minlength=n_months) / np.maximum(
+                np.bincount(mi, minlength=n_months), 1)  # (the monitoring's monthly mean: see read_results)
+            data[section][p] = round_significant(np.where(complete(ok), mean, np.nan))
     return SectionSeries(first_year, data, source=str(path), daily=daily)
 
 

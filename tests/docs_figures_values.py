@@ -155,7 +155,7 @@ def plan_payments(plans):
     parts = {p: payment(m, p, 2026)["change"] for p in ("codmn", "tp", "tn", "nh3n")}
     assert abs(sum(parts.values()) - all26["change"]) < 1.0 and parts["nh3n"] == 0.0, parts
     return (kg(all26["change"]), kg(payment(m, "codmn", 2026)["change"]), kg(payment(m, "tp", 2026)["change"]),
-            kg(-tn26["change"]),
+            kg(tn26["change"]),
             signed(all25["change"] / 1e6, 1, plus=True), kg(tn26["value"]), kg(base_tn26["value"]))
 
 

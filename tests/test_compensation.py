@@ -512,7 +512,7 @@ def write_results(path, days=365, start="2019-01-01", q=None, c=None, units="m3 
     return path
 
 
-def test_results_reader_flow_weighted_months_and_volumes(tmp_path):
+def test_results_reader_time_mean_months_and_volumes(tmp_path):
     q = np.ones((365, 2))
     c = np.full((365, 2), 2.0)
     q[15:31, 0], c[15:31, 0] = 3.0, 4.0               # Jan 16-31 at gubeikou
@@ -520,9 +520,9 @@ def test_results_reader_flow_weighted_months_and_volumes(tmp_path):
     assert s.years == [2019] and s.sections == ["baihe_border", "gubeikou"]
     assert s.parameters("gubeikou") == ["flow", "tn"]
     # January at gubeikou: 15 days Q=1 C=2, 16 days Q=3 C=4.
-    # Flow-weighted mean = (15*1*2 + 16*3*4) / (15*1 + 16*3) = 222 / 63 = 3.5238 mg/L
-    # (the plain mean would be (15*2 + 16*4)/31 = 3.03).
-    assert s.monthly("gubeikou", "tn", 2019)[0] == pytest.approx(222 / 63)
+    # The monitoring's monthly mean is the mean over the days, (15*2 + 16*4)/31 = 3.032 mg/L
+    # (flow-weighted it would be (15*1*2 + 16*3*4) / (15*1 + 16*3) = 222 / 63 = 3.52, as before 2026-12-05).
+    assert s.monthly("gubeikou", "tn", 2019)[0] == pytest.approx(94 / 31)
     # Volume = (15*1 + 16*3) m3/s-days * 86,400 s = 5,443,200 m3.
     assert s.monthly("gubeikou", "flow", 2019)[0] == pytest.approx(63 * 86400)
     # February at baihe_border: 28 days * 1 m3/s * 86,400 s.

@@ -318,16 +318,16 @@ SLOW_FIGURES = [
     Figure("docs/scenarios.md", "**Guanting**: {} kg kept out of Guanting (median {}), {} kg less delivered; "
            "Bahaoqiao TN {} mg/L (its 2025 annual mean {} mg/L", "plans", guanting_plan,
            "hydro scenarios guanting guanting_plan_2023_2027.toml (same options): summary CSV"),
-    Figure("docs/scenarios.md", "Chengde-Zhangjiakou {} yuan more in 2026 ({} less in CODMn and {} less in TP "
-           "class deductions, {} less from the year-on-year TN rule: a cleaner 2025 leaves a smaller decrease to "
-           "reward in 2026), and the 2025 quality gain ({} M yuan; none in 2024)", "plans",
+    Figure("docs/scenarios.md", "Chengde-Zhangjiakou {} yuan more in 2026 ({} less in CODMn and {} less in TP class\n"
+           "deductions, {} more from the year-on-year TN rule), and\nthe 2025 quality gain ({} M yuan; none in 2024)",
+           "plans",
            lambda p: plan_payments(p)[:5],
            "hydro compensate --scenarios miyun.nc miyun_chaobai_phase2_2022.toml --set period=[2023,2027] "
            "--json --quality: the quality_payment changes"),
     Figure("docs/scenarios.md", "monthly means ({} against {} yuan)", "plans", lambda p: plan_payments(p)[5:],
            "as above: the TN lines of 2026, plan and baseline"),
     Figure("docs/scenarios.md",
-           "2026: 459,516 yuan before, 300,000 of it CODMn; the baseline's NH3-N deductions are {}–{} M.)",
+           "2026: 459,516 yuan before, 300,000 of it CODMn; the baseline's NH3-N deductions are {}–{} M. With months",
            "plans",
            lambda p: span([-payment(p["miyun"], "nh3n", y, "baseline")["value"] for y in range(2023, 2028)], 1, 1e6),
            "as above: the baseline's NH3-N quality_payment lines, 2023-2027"),

@@ -199,7 +199,7 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
 
 def _require_sections(results, results_path: Path) -> None:
     """What the class table of a file reads, named in plotting's words (the reader's errors speak of
-    compensation): the sections' flow (monthly means at sections are flow-weighted) and concentrations."""
+    compensation): the sections' flow (a month without it at a section is missing) and concentrations."""
     from hydro.plotting._data import how_to_write
 
     concentrations = [f"section_{p}_concentration" for p in ("tn", "nh3n", "tp", "codmn")]
@@ -208,7 +208,7 @@ def _require_sections(results, results_path: Path) -> None:
         lacking.append(concentrations[0])
     if lacking:
         raise HydroError(f"{results_path}: plot 'classes' needs {' and '.join(repr(n) for n in lacking)} (monthly "
-                         "means at sections, flow-weighted as the compensation rules judge them, beside those of "
+                         "means at sections, as the compensation rules judge them, beside those of "
                          "the reservoirs), which these results lack. " + how_to_write(results, ",".join(lacking)))
 
 

@@ -18,8 +18,8 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
     targets, labels); helpers would pass the axes and its styling around.
 
     Each bar is the year's mean of monthly means, as ``hydro scenarios`` summarises
-    it: flow-weighted monthly means at a section or reach (Σ C·Q / Σ Q), time means
-    in a reservoir; the axis label says which.  A calendar year the run covers only
+    it: monthly means of the daily values (as the monitoring's, at a section, reach or
+    reservoir).  A calendar year the run covers only
     in part is labelled with its months ("2017\n(Jan-Feb only)") and hatched.
 
     Parameters
@@ -74,25 +74,14 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
     targets = _data.parse_targets(targets)
 
     from hydro.dates import partial_years
-    from hydro.scenarios.summary import annual_stats, mean_kind
+    from hydro.scenarios.summary import annual_stats
 
-    flow_name = {"section": "section_discharge", "reach": "discharge"}.get(kind)
-    if flow_name is not None and name.startswith("ensemble_"):  # each member weighted by its own flow only
-        flow_name = f"ensemble_{flow_name}"
-    if flow_name is not None and flow_name not in results.data:
-        flow_name = None
     rows, errs, years, has_members, members = [], [], None, False, 0
     for sid in chosen:
         arr, dims = _data.select(results, name, scenario=sid, **{kind: idx})
         arr = _data.move_first(arr, dims, ("time", "member"))
-        flow = None
-        if flow_name is not None:
-            q, qdims = _data.select(results, flow_name, scenario=sid, **{kind: idx})
-            flow = _data.move_first(q, qdims, ("time", "member")).reshape(len(results.dates), -1)
         conc = np.asarray(arr, dtype=float).reshape(len(results.dates), -1)
-        if flow is not None and flow.shape != conc.shape:
-            flow = np.broadcast_to(flow, conc.shape)
-        years_arr, mean, _ = annual_stats(results.dates, conc, flow)
+        years_arr, mean, _ = annual_stats(results.dates, conc)
         years = [int(y) for y in years_arr]
         annual = mean if "member" in dims else mean[:, 0]
         if "member" in dims:
@@ -119,8 +108,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
         style.year_ticks(ax, x, [f"{y}\n({partial[y]})" if y in partial else str(y) for y in years])
         ax.set_xlabel("Year (hatched: only part of the year simulated)" if partial else "Year")
         symbol = style.symbol(constituent)
-        weighting = mean_kind("reservoir" if flow_name is None else "section")
-        ax.set_ylabel(f"{symbol} (mg/L), mean of monthly means\n({weighting})")
+        ax.set_ylabel(f"{symbol} (mg/L), mean of monthly means\n(of the daily values, as monitored)")
         top = style.top_limit(values + np.nan_to_num(np.array([e[1] if e is not None else np.zeros(len(years))
                                                                for e in errs])), targets)
         ax.set_ylim(0, top)

@@ -53,7 +53,7 @@ def class_tables(rows, names: dict[str, str]) -> str:
                  + '<th scope="col">mean of the monthly means (mg/L)</th>')
         note = ('<p class="note">The last column is the mean of the year\'s monthly means, the annual mean the '
                 "compensation rules judge; at a section it differs from the flow-weighted annual mean of the "
-                "section tables (one year's load over its flow volume).</p>")
+                "section tables (one year's load over its flow volume: the monitoring's means are over days).</p>")
         if any(q == p for q, _ in reference):
             note += f'<p class="note">* TN at a river section: {esc(TN_RIVER_REFERENCE)}.</p>'
         table = (f'<div class="tablewrap"><table class="data" id="classes-{esc(p)}">'
@@ -86,8 +86,8 @@ def classes_section(results, scenario, names: dict[str, str]) -> str:
         return html.section("classes", "Water-quality classes", "GB 3838-2002 class by month.", body)
     fig = figures.draw("fig-classes", "GB 3838 class of the monthly mean at every section and reservoir, one "
                        "panel per parameter (grey: a month without a value).", plot_classes, rows)
-    lead = ("The GB 3838-2002 class of each month's mean concentration (flow-weighted at sections, a time "
-            "mean in reservoirs: the means the compensation rules judge) for every parameter the run carries. "
+    lead = ("The GB 3838-2002 class of each month's mean concentration (the mean over the month's "
+            "days, as monitored: the means the compensation rules judge) for every parameter the run carries. "
             "Reservoirs are classed on the lake and reservoir limits, river sections on the river limits; "
             "GB 3838-2002 classes TN only in lakes and reservoirs, so a river section's TN (marked *) is "
             "put on the lake limits as a reference only. A month with a missing day has no class.")

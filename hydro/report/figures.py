@@ -131,11 +131,11 @@ def scenarios(results, short: str) -> Figure | None:
     if kept and not any(n in kept for n in (f"ensemble_section_{short}_concentration",
                                             f"ensemble_reservoir_{short}_concentration")):
         members = 0  # drawn from the one run, as plot_scenarios does (hydro.plotting._data.with_members)
-    spread = (f" Bars are the median of the {members} weather members (each flow-weighted by its own "
-              "flow), whiskers their 5th-95th percentile." if members else "")
+    spread = (f" Bars are the median of the {members} weather members (each its own mean of "
+              "monthly means), whiskers their 5th-95th percentile." if members else "")
     return draw(f"fig-{short}-scenarios",
                 f"Annual mean {symbol(short)} (mg/L) of every scenario: the mean of the year's "
-                "monthly means, flow-weighted at a section, time means in a reservoir (as the "
-                "`hydro scenarios` summary takes them); hatched bars are years the run covers only "
+                "monthly means of the daily values (as the "
+                "`hydro scenarios` summary and the monitoring take them); hatched bars are years the run covers only "
                 "in part, labelled with their months." + spread,
                 plot_scenarios, results, constituent=short)

@@ -172,7 +172,7 @@ def payments_section(spec: PaymentsSpec, names: dict[str, str], quiet: bool = Tr
     from hydro.compensation.uncertainty import members_of, plot_payment_bands
 
     body = [f"<p>Agreement <code>{esc(Path(spec.agreement).name)}</code> evaluated on the results' "
-            "monthly section means (flow-weighted concentrations and flow volumes).</p>"]
+            "monthly section means (concentrations averaged over the days, as monitored, and flow volumes).</p>"]
     if spec.skipped:
         items = ", ".join(f"{symbol(parameter)} at {section}" for _, section, parameter in spec.skipped)
         body.append(f'<div class="callout"><b>Left out</b> (the results have no data for them): '

@@ -8,8 +8,8 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
 :func:`format_summary`.  Quantities:
 
 ``tn_annual_mean`` / ``tn_max_monthly_mean`` (mg/L, per complete calendar year)
-    at each section (monthly means flow-weighted, Σ C·Q / Σ Q, as the compensation
-    rules use them) and reservoir (time means of the end-of-day concentration);
+    at each section and reservoir (monthly means over the days, as the monitoring the
+    compensation rules stand in for takes them: :func:`hydro.monitoring.read_results`);
     the annual mean is the mean of the 12 monthly means, the highest monthly mean
     the largest of them, both of the same year.
 ``tn_partial_year_mean`` / ``tn_partial_year_max_monthly_mean`` (mg/L)
@@ -68,8 +68,8 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
     members (``"19 of 20 members"``).  The other rows are one weather's.
 ``mean_concentration`` / ``mean_concentration_change`` (mg/L, whole run)
     for every constituent the results carry (``tn``, ``nh3n``, ``tp``, ``codmn``; the
-    ``source`` column names it): the mean of the monthly means at each section
-    (flow-weighted) and reservoir (time means), and its change against the baseline
+    ``source`` column names it): the mean of the monthly means at each section and
+    reservoir, and its change against the baseline
     (negative: cleaner).
 ``mean_load`` / ``mean_load_change`` (kg/d, whole run)
     the mean load of each constituent through each section, and its change.
@@ -102,35 +102,25 @@ from hydro.sources import source_names
 COLUMNS = ("scenario", "quantity", "location", "source", "year", "value", "unit")
 
 
-def monthly_means(dates, conc: np.ndarray, flow: np.ndarray | None = None):
-    """Monthly means of daily values [day, loc] -> (year of each month, [month, loc]).
-
-    With ``flow`` the means are flow-weighted (Σ C·Q / Σ Q; the plain mean in a
-    month without flow).
-    """
+def monthly_means(dates, conc: np.ndarray):
+    """Monthly means of daily values [day, loc] -> (year of each month, [month, loc]): means over the
+    days, as the monitoring's (:func:`hydro.monitoring.read_results`)."""
     ym = np.array([d.year * 12 + d.month - 1 for d in dates])
     keys = np.unique(ym)
     out = np.zeros((len(keys), conc.shape[1]))
     for k, key in enumerate(keys):
         sel = ym == key
-        c = conc[sel]
-        if flow is None:
-            out[k] = c.mean(axis=0)
-        else:
-            q = flow[sel]
-            qs = q.sum(axis=0)
-            with np.errstate(invalid="ignore", divide="ignore"):
-                out[k] = np.where(qs > 0, (c * q).sum(axis=0) / qs, c.mean(axis=0))
+        out[k] = conc[sel].mean(axis=0)
     return keys // 12, out
 
 
-def annual_stats(dates, conc, flow=None, complete_only: bool = False):
+def annual_stats(dates, conc, complete_only: bool = False):
     """(years, annual mean of monthly means [year, loc], highest monthly mean [year, loc]).
 
     With ``complete_only`` only the calendar years the dates cover from 1 January to
     31 December are returned (see :func:`partial_years`).
     """
-    my, mm = monthly_means(dates, conc, flow)
+    my, mm = monthly_means(dates, conc)
     years = np.unique(my)
     if complete_only:
         partial = partial_years(dates)
@@ -140,10 +130,10 @@ def annual_stats(dates, conc, flow=None, complete_only: bool = False):
     return years, mean, high
 
 
-def met_by_year(target, dates, conc, flow=None):
+def met_by_year(target, dates, conc):
     """``(years, met)``: the calendar years ``dates`` cover whole and whether ``target`` holds in each
-    (its location's daily concentration ``conc`` [day, 1] and flow; a part of a year is not judged)."""
-    years, mean, high = annual_stats(dates, conc, flow, complete_only=True)
+    (its location's daily concentration ``conc`` [day, 1]; a part of a year is not judged)."""
+    years, mean, high = annual_stats(dates, conc, complete_only=True)
     return years, target_met(target, years, mean[:, 0], high[:, 0])
 
 
@@ -151,11 +141,6 @@ def met_every_year_from(years, met) -> float:
     """The first of ``years`` from which a target is ``met`` in that year and every later one (NaN: never)."""
     held = np.logical_and.accumulate(np.asarray(met, bool)[::-1])[::-1]
     return years[held][0] if held.any() else np.nan
-
-
-def mean_kind(location_kind: str) -> str:
-    """How the concentration means at a section or reservoir are taken, in words."""
-    return "flow-weighted" if location_kind == "section" else "time mean"
 
 
 def target_met(target, years, mean, high) -> np.ndarray:
@@ -169,13 +154,11 @@ def target_met(target, years, mean, high) -> np.ndarray:
 
 
 def _location_series(res, loc: str):
-    """(daily TN, daily flow or None) at a section or reservoir id; None if unknown."""
-    if loc in res.coords.get("section", []):
-        j = list(res.coords["section"]).index(loc)
-        return res["section_tn_concentration"][:, j:j + 1], res["section_discharge"][:, j:j + 1]
-    if loc in res.coords.get("reservoir", []):
-        j = list(res.coords["reservoir"]).index(loc)
-        return res["reservoir_tn_concentration"][:, j:j + 1], None
+    """Daily TN [day, 1] at a section or reservoir id; None if unknown."""
+    for kind in ("section", "reservoir"):
+        if loc in res.coords.get(kind, []):
+            j = list(res.coords[kind]).index(loc)
+            return res[f"{kind}_tn_concentration"][:, j:j + 1]
     return None
 
 
@@ -213,8 +196,7 @@ def summarise(run) -> list[dict]:
         dates = res.dates
         partial = partial_years(dates)
         for loc in locs:
-            c, q = _location_series(res, loc)
-            years, mean, high = annual_stats(dates, c, q)
+            years, mean, high = annual_stats(dates, _location_series(res, loc))
             for k, y in enumerate(years):
                 y = int(y)
                 if y in partial:
@@ -251,8 +233,7 @@ def summarise(run) -> list[dict]:
         add(sid, "cost_per_kg_kept_out_net_of_storage",
             run_cost / (kept - kept_held) if kept - kept_held > 0 else np.nan, "yuan kg-1")
         for t in run.sfile.targets:
-            c, q = _location_series(res, t.location)
-            years, met = met_by_year(t, dates, c, q)
+            years, met = met_by_year(t, dates, _location_series(res, t.location))
             add(sid, "first_year_met", years[met][0] if met.any() else np.nan, "year", t.location, t.id)
             add(sid, "met_every_year_from", met_every_year_from(years, met), "year", t.location, t.id)
         for (quantity, loc, p), (value, unit) in _constituent_means(res).items():
@@ -278,16 +259,15 @@ def constituents_of(res) -> list[str]:
 
 def _constituent_means(res) -> dict[tuple[str, str, str], tuple[float, str]]:
     """``{(quantity, location, constituent): (value, unit)}``: whole-run mean concentration
-    (mean of monthly means; flow-weighted at sections) and mean section load (kg/d)."""
+    (mean of the monthly means over the days) and mean section load (kg/d)."""
     out: dict[tuple[str, str, str], tuple[float, str]] = {}
     dates = res.dates
     for p in constituents_of(res):
-        for kind, flow_name in (("section", "section_discharge"), ("reservoir", None)):
+        for kind in ("section", "reservoir"):
             name = f"{kind}_{p}_concentration"
             if name not in res.data:
                 continue
-            flow = np.asarray(res[flow_name]) if flow_name and flow_name in res.data else None
-            _, monthly = monthly_means(dates, np.asarray(res[name]), flow)
+            _, monthly = monthly_means(dates, np.asarray(res[name]))
             for j, loc in enumerate(res.coords.get(kind, [])):
                 out[("mean_concentration", str(loc), p)] = (float(np.nanmean(monthly[:, j])), "mg L-1")
                 if kind == "section" and f"section_{p}_load" in res.data:
@@ -309,14 +289,10 @@ def ensemble_probabilities(run) -> list[dict]:
             met_count: float = 0
             year = None
             for m in range(n_mem):
-                if t.location in base.coords.get("section", []):
-                    j = list(base.coords["section"]).index(t.location)
-                    c = ens["section_tn_concentration"][s, m][:, j:j + 1]
-                    q = ens["section_discharge"][s, m][:, j:j + 1]
-                else:
-                    j = list(base.coords["reservoir"]).index(t.location)
-                    c, q = ens["reservoir_tn_concentration"][s, m][:, j:j + 1], None
-                years, mean, high = annual_stats(base.dates, c, q, complete_only=True)
+                kind = "section" if t.location in base.coords.get("section", []) else "reservoir"
+                j = list(base.coords[kind]).index(t.location)
+                c = ens[f"{kind}_tn_concentration"][s, m][:, j:j + 1]
+                years, mean, high = annual_stats(base.dates, c, complete_only=True)
                 if not len(years):  # no complete calendar year: not judged (an annual target on part of a
                     year, met_count = t.year, np.nan  # year compared January-August with a year's mean)
                     break
@@ -334,20 +310,18 @@ def ensemble_probabilities(run) -> list[dict]:
 def ensemble_tn_spread(run) -> list[dict]:
     """``tn_annual_mean_median`` / ``_p05`` / ``_p95`` (mg/L): per scenario, section and reservoir
     and complete calendar year, the 50th, 5th and 95th percentiles over the weather members of
-    their annual means (as ``tn_annual_mean``: the mean of the monthly means, flow-weighted at
-    sections; ``numpy.percentile``, linear); ``source`` says over how many members."""
+    their annual means (as ``tn_annual_mean``: the mean of the monthly means;
+    ``numpy.percentile``, linear); ``source`` says over how many members."""
     ens, base = run.ensemble, run.results[0]
     over = members_counted(ens)
     rows: list[dict] = []
     for s, sid in enumerate(run.names):
-        for kind, conc, flow in (("section", "section_tn_concentration", "section_discharge"),
-                                 ("reservoir", "reservoir_tn_concentration", None)):
+        for kind, conc in (("section", "section_tn_concentration"), ("reservoir", "reservoir_tn_concentration")):
             if conc not in ens:
                 continue
             means = []
             for m in range(len(ens["members"])):
-                q = ens[flow][s, m] if flow else None
-                years, mean, _ = annual_stats(base.dates, ens[conc][s, m], q, complete_only=True)
+                years, mean, _ = annual_stats(base.dates, ens[conc][s, m], complete_only=True)
                 means.append(mean)
             if not len(years):
                 continue
@@ -375,19 +349,11 @@ def write_summary_csv(rows: list[dict], path: str | Path, overwrite: bool = Fals
     return path
 
 
-def location_kinds(rows: list[dict]) -> dict[str, str]:
-    """Location id -> "section" or "reservoir", from the rows (reservoirs have
-    ``reservoir_n_input`` rows)."""
-    reservoirs = {r["location"] for r in rows if r["quantity"] == "reservoir_n_input"}
-    return {r["location"]: ("reservoir" if r["location"] in reservoirs else "section")
-            for r in rows if r["location"]}
-
-
 def format_summary(rows: list[dict]) -> str:
     """A compact text table: one line per scenario and location/target.
 
-    TN is given for the last complete calendar year (section means flow-weighted,
-    reservoir means time means, as each line says); partial years are in the rows
+    TN is given for the last complete calendar year (means of the monthly means over the days,
+    as the monitoring's); partial years are in the rows
     (``tn_partial_year_mean``) but not on these lines unless the run has no
     complete year, and then they are labelled with the months they cover.
     """
@@ -429,7 +395,6 @@ def format_summary(rows: list[dict]) -> str:
         complete = any(r["quantity"] == "tn_annual_mean" for r in mine)
         locs = list(dict.fromkeys(r["location"] for r in mine
                                   if r["quantity"] in ("tn_annual_mean", "tn_partial_year_mean")))
-        kinds = location_kinds(rows)
         for loc in locs:
             # the last complete calendar year, its annual mean and its highest monthly mean
             # (a partial year only when the run has no complete one, labelled with its months)
@@ -442,8 +407,7 @@ def format_summary(rows: list[dict]) -> str:
             hi = next(r["value"] for r in mine if r["quantity"] == quantities[1] and r["location"] == loc
                       and r["year"] == y)
             when = f"{y}" if complete else f"{y} ({part})"
-            out.append(f"    {loc:20s} TN {when} {label} {v:6.3f} mg/L, highest monthly mean {hi:6.3f} mg/L "
-                       f"({mean_kind(kinds.get(loc, 'section'))})")
+            out.append(f"    {loc:20s} TN {when} {label} {v:6.3f} mg/L, highest monthly mean {hi:6.3f} mg/L")
         for r in mine:
             if r["quantity"] == "first_year_met":
                 v = r["value"]
@@ -575,8 +539,8 @@ def quality_effects(scenarios_path, agreement, skip_unavailable: bool = False) -
         ``mean_concentration`` (mg L-1): the mean of the monthly means over the agreement's years in the run at
         each section and reservoir the agreement names, per parameter the series
         carries; ``mean_load`` (kg d-1): the load through each of those sections
-        (monthly flow-weighted mean x volume; not for reservoirs); ``quality_payment``
-        (yuan): the signed sum of the quality components (``quality_class``,
+        (each month's mean concentration x its volume, the load a monitoring estimates; not for
+        reservoirs); ``quality_payment`` (yuan): the signed sum of the quality components (``quality_class``,
         ``tn_reduction``, ``target`` on a concentration) per year, payer, payee and
         parameter, and over all parameters (``parameter = "all"``).  ``value`` is the
         scenario's, ``change`` the scenario's minus the baseline's; ``year`` is, for the means, the
