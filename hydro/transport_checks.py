@@ -134,8 +134,9 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels, zero
             cause, less = "", ""
             if taken > 0:  # water taken out of the reach dried it
                 cause = f" after {taken:g} m3/s was withdrawn from it that day"
-                less = ("withdraw less ([[withdrawals]] loss_share or max_share below 1, or a smaller "
-                        "[[transfers]] abstraction), or ")
+                less = ("withdraw less (a flow-driven basin's negative [forcing.lateral_inflow_m3_s] closer to 0, "
+                        "[[withdrawals]] loss_share or max_share below 1, or a smaller [[transfers]] "
+                        "abstraction), or ")
             elif name == "q_out" and arr["lateral"][d, r] < 0:  # a negative lateral inflow: a withdrawal
                 cause = (f" after a lateral inflow of {arr['lateral'][d, r]:g} m3/s, which takes that much out "
                          "along the reach (negative is a withdrawal), more than reached it")
