@@ -309,7 +309,7 @@ class Model:
         if weather is not None:  # not the basin's file, whatever the series was read or made from
             named = weather.metadata.get("source_file")
             results.attrs["weather"] = "given to Model.run (weather=)" + (f"; its source: {named}" if named else "")
-            for key in ("weather_file", "weather_adjustments", "weather_estimated"):  # the basin file's
+            for key in ("weather_file", "weather_adjustments", "weather_time_zone", "weather_estimated"):
                 results.attrs.pop(key, None)
         if self._changes:
             # in the order given: the configuration hash depends on it

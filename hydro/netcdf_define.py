@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 
 #: long_name of ``time_bnds`` (aggregated files), in the file and in :meth:`Results.to_xarray`.
 BOUNDS_LONG_NAME = "first day of the averaging period and the day after its last"
+#: What a day of the ``time`` axis is (the time review of 2026-12-05: by CF a reference time without a zone is
+#: UTC, while the days are those of the inputs, Beijing days for the shipped basins).
+TIME_COMMENT = ("days are the calendar days of the basin's input series, with no time zone conversion: for the "
+                "shipped basins Beijing days (UTC+8), as their weather file's time_zone header says (the global "
+                "attribute weather_time_zone); a value at a day's stamp is that day's mean or total, or a state at "
+                "its start or end, as its variable's long_name says")
 _STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario",
                 "budget_term")
 
@@ -87,6 +93,7 @@ def coordinates(nc, results: Results, dims: list[str], index, first: list, bound
             var.calendar = "standard"
             var.standard_name = "time"
             var.long_name = "time (start of the day)"
+            var.comment = TIME_COMMENT
             var[:] = np.array([(d - start).days for d in values], dtype=float)
             if bounds is not None:
                 var.long_name = "time (first day of the averaging period)"

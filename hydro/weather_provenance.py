@@ -56,7 +56,8 @@ def weather_attributes(csv: Path, folder: Path, metadata: dict[str, Any]) -> dic
     """The results' attributes of a run on the station file ``csv`` (its header ``metadata``):
     ``weather_file`` (the file read, relative to the basin's ``folder``), ``weather_adjustments`` (the
     header's ``*_adjustment`` and ``basin_scaled*`` lines, `` | ``-joined, where there are any: Miyun's
-    rescaled windows and their source with the method) and ``weather_estimated``
+    rescaled windows and their source with the method), ``weather_time_zone`` (the header's ``time_zone``:
+    which clock each period's days are on) and ``weather_estimated``
     (the file's periods marked ESTIMATE, as :func:`estimated_days` gives them over its whole span,
     where it has any: the same for every block, member or scenario of a file; a run's own days in
     them are said on stderr, :func:`hydro.clitools.note_estimated_weather`)."""
@@ -65,6 +66,8 @@ def weather_attributes(csv: Path, folder: Path, metadata: dict[str, Any]) -> dic
                    if k.endswith("_adjustment") or k.startswith("basin_scaled")]
     if adjustments:
         attrs["weather_adjustments"] = " | ".join(adjustments)
+    if metadata.get("time_zone"):  # the days' clock (the netCDF time axis names no zone: its comment says so)
+        attrs["weather_time_zone"] = str(metadata["time_zone"])
     estimated = estimated_days(metadata, date.min, date.max)
     if estimated:
         attrs["weather_estimated"] = estimated
