@@ -106,10 +106,30 @@ def can_render(text: str) -> bool:
 
 
 def display_name(ident: str, name: str | None = None) -> str:
-    """``name`` when it can be drawn without missing glyphs, else the romanised ``ident``."""
+    """``name`` when it can be drawn without missing glyphs, else the (romanised) ``ident``; an id that cannot
+    be drawn either (``古北口`` without a CJK font) is written with ``\\uXXXX`` escapes for what no font
+    draws, never as empty boxes (with a note, once, on the font to install)."""
     if name and can_render(name):
         return name
-    return str(ident)
+    ident = str(ident)
+    if can_render(ident):
+        return ident
+    _note_missing_font(ident)
+    return "".join(ch if can_render(ch) else ch.encode("ascii", "backslashreplace").decode() for ch in ident)
+
+
+_FONT_NOTED: list[str] = []  # (the note is said once a process)
+
+
+def _note_missing_font(example: str) -> None:
+    """Say once, on stderr, that an id is drawn as escapes for want of a font."""
+    import sys
+
+    if _FONT_NOTED:
+        return
+    _FONT_NOTED.append(example)
+    print(f"note: no installed font draws '{example}' (nor the other ids in \\u escapes on the figure); "
+          "install a CJK font (e.g. apt install fonts-noto-cjk) to draw them", file=sys.stderr)
 
 
 def rc_params() -> dict:
