@@ -258,9 +258,8 @@ def class_table_of(source, scenario=None, places: Iterable[str] | None = None,
 def series_of_results(results, scenario=None) -> tuple:
     """Monthly means of :class:`~hydro.results.Results` in memory, as the results-file reader makes them.
 
-    Concentrations are means over the days of each month (as the monitoring's); at a
-    section a month with a day absent or NaN, of the concentration or of
-    ``section_discharge``, is missing (never filled), as in
+    Concentrations are means over the days of each month (as the monitoring's); a month
+    with a day's concentration absent or NaN is missing (never filled), as in
     :func:`hydro.monitoring.read_results`.  Daily results only; the scenario is chosen
     (default: the first) and weather-ensemble members are averaged.
 
@@ -301,7 +300,6 @@ def series_of_results(results, scenario=None) -> tuple:
     reservoirs = [str(r) for r in results.coords.get("reservoir", [])]
     for kind in ("section", "reservoir"):
         ids = [str(x) for x in results.coords.get(kind, [])]
-        q = values("section_discharge") if kind == "section" and "section_discharge" in results.data else None
         for p in PARAMETERS:
             name = f"{kind}_{p}_concentration"
             if name not in results.data:
@@ -309,7 +307,7 @@ def series_of_results(results, scenario=None) -> tuple:
             c = values(name)
             for j, place in enumerate(ids):
                 cj = c[:, j]
-                ok = np.isfinite(cj) & (np.isfinite(q[:, j]) if q is not None else True)
+                ok = np.isfinite(cj)
                 count = np.bincount(index[ok], minlength=full.size)
                 mean = np.bincount(index[ok], weights=cj[ok], minlength=full.size) / np.maximum(count, 1)
                 data.setdefault(place, {})[p] = round_significant(np.where(count == full, mean, np.nan))

@@ -71,8 +71,10 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
     class; time review 2026-12-05);
     discharge becomes the month's volume ``sum(Q_d) * 86400`` m³.
     A month with any day absent or missing (a fill value or NaN) is a missing month
-    (NaN), never filled.  Monthly means are rounded to 12 significant digits so that
-    round-off never moves a value across a class limit.
+    (NaN) of that quantity, never filled (a concentration's month needs its own days only:
+    a day without discharge leaves the month's volume missing, not its mean).  Monthly means
+    are rounded to 12 significant digits so that round-off never moves a value across a
+    class limit.
 
     Parameters
     ----------
@@ -243,7 +245,7 @@ def _monthly(path: Path, days, first_date, sections, q, conc, is_lake, absent=fr
             if (section, p) in absent:
                 continue
             cj = c[:, j]
-            ok = q_ok & np.isfinite(cj)
+            ok = np.isfinite(cj)  # (a mean over days: a day's discharge, missing or not, weighs nothing)
             mi = month_index[ok]
             mean = np.bincount(mi, weights=cj[ok], minlength=n_months) / np.maximum(
                 np.bincount(mi, minlength=n_months), 1)  # (the monitoring's monthly mean: see read_results)

@@ -536,7 +536,9 @@ def test_results_reader_marks_partial_and_masked_months_missing(tmp_path):
     # 2019-01-01 .. 2019-12-15 (349 days): December is partial; 10 March is a fill value.
     s = read_results(write_results(tmp_path / "r.nc", days=349, masked_day=68))
     assert s.missing_months("gubeikou", "flow", 2019) == [3, 12]
-    assert s.missing_months("gubeikou", "tn", 2019) == [3, 12]
+    # (a month's mean is over its days' concentrations: a day without discharge leaves its volume missing only,
+    # payments review 2026-12-05, F3)
+    assert s.missing_months("gubeikou", "tn", 2019) == [12]
     assert s.missing_months("baihe_border", "flow", 2019) == [12]
 
 

@@ -314,7 +314,7 @@ class Inference:
 
 def used_pairs(rules) -> set[tuple[str, str]]:
     """``(section, parameter)`` of every series the rules (an agreement's ``rules``) may read: each
-    rule's parameters, and discharge (which weights volumes and flow-weighted means), at its sections
+    rule's parameters, and discharge (the volumes of quantity rules), at its sections
     and at the inflow section it compares with."""
     out: set[tuple[str, str]] = set()
     for rule in rules:
