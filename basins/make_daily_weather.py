@@ -13,6 +13,7 @@ totals and the missing-data record.  The missing-data rule is
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import sys
 from pathlib import Path
@@ -68,7 +69,8 @@ def main() -> int:
         )
         print(f"{out.relative_to(HERE.parent)}: {daily.missing_report()}")
         for year, (total, n_days, n_missing) in annual_totals(daily.forcing).items():
-            note = "" if n_days >= 365 else f" (partial year: {n_days} days)"
+            whole = 366 if calendar.isleap(year) else 365  # (a leap year missing a day is partial too)
+            note = "" if n_days >= whole else f" (partial year: {n_days} days)"
             print(f"  {year}: {total:7.1f} mm, {n_missing} missing days{note}")
     return 0
 
