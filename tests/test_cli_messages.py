@@ -160,7 +160,7 @@ def test_scenario_summary_names_the_year_of_each_figure():
             row("tn_partial_year_max_monthly_mean", 2017, 4.9, source="Jan-Feb only"),
             row("first_year_met", "all", float("nan"), source="t1")]
     text = format_summary(rows)
-    assert "TN 2016 annual mean  2.900 mg/L, highest monthly mean  3.400 mg/L (flow-weighted)" in text
+    assert "TN 2016 annual mean  2.900 mg/L, highest monthly mean  3.400 mg/L\n" in text  # (means over days)
     assert "2017" not in text and "9.5" not in text
     assert "never (in no complete calendar year)" in text
     only_partial = [r for r in rows if "partial" in r["quantity"] or r["quantity"] == "first_year_met"]

@@ -191,7 +191,7 @@ def test_scenarios_grouped_bars_against_targets(tmp_path):
     assert {"Baseline", "Upgrade", "Ban"} <= set(legend)
     # the run ends on 3 February 2021: that year is labelled as partial (issue 15)
     assert [t.get_text() for t in ax.get_xticklabels()] == ["2020", "2021\n(1 Jan-3 Feb only)"]
-    assert ax.get_ylabel() == "TN (mg/L), mean of monthly means\n(time mean)"
+    assert ax.get_ylabel() == "TN (mg/L), mean of monthly means\n(of the daily values, as monitored)"
     _png(tmp_path, fig, "scenarios.png")
     fig = plot_scenarios(_results(scenarios=["a", "b"], members=3), "s_a")
     assert "percentile" in fig.axes[0].get_title()
