@@ -22,6 +22,8 @@ MISSING_TOKENS = ("NA", "")
 TEMP_RANGE_C = (-70.0, 60.0)
 #: What an air temperature above 200 (out of :data:`TEMP_RANGE_C`) most likely is, added to its error.
 KELVIN_HINT = "; the temperatures look like kelvin: give degC (K - 273.15)"
+#: What every CSV reader says of a data line that repeats the header.
+SECOND_HEADER = "a second header line (files joined one after the other?): delete it"
 
 
 def read_text_lines(path: Path) -> list[str]:
@@ -29,6 +31,30 @@ def read_text_lines(path: Path) -> list[str]:
     from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
 
     return read_text(path, "CSV").splitlines()
+
+
+def is_blank(row: list[str]) -> bool:
+    """Whether a CSV row holds no text: an empty line, a line of spaces, or a row of commas only
+    (``,,,,``: a row Excel saves for a cleared row), all read as blank lines."""
+    return not "".join(row).strip()
+
+
+def repeats_header(row: list[str], header: list[str]) -> bool:
+    """Whether a data row is the header again (files joined one after the other; case ignored)."""
+    return [c.strip().lower() for c in row] == [h.lower() for h in header]
+
+
+def csv_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
+    """``(line number, fields)`` of each line that is neither blank (:func:`is_blank`) nor a ``#`` comment,
+    numbered as in the file (1-based, comments and blank lines counted)."""
+    out = []
+    for n, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("#"):
+            continue
+        fields = next(csv.reader([line]), [])
+        if not is_blank(fields):
+            out.append((n, fields))
+    return out
 
 
 def separator_hint(header: list[str]) -> str:

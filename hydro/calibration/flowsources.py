@@ -38,7 +38,6 @@ least squares.
 from __future__ import annotations
 
 import copy
-import csv
 import math
 from dataclasses import dataclass
 from datetime import date
@@ -50,7 +49,7 @@ from hydro.errors import HydroError
 from hydro.overrides import apply_overrides
 from hydro.runoff_model import RunoffResult
 from hydro.runoff_observed import lyne_hollick as lyne_hollick
-from hydro.tomlio import Table, load_toml
+from hydro.tomlio import Table, day_problem, iso_day, load_toml
 
 #: kg d-1 carried by 1 m3 s-1 at 1 mg L-1.
 KG_PER_DAY_PER_M3S_MGL = 86.4
@@ -170,29 +169,51 @@ class FlowSources:
 
 
 def _read_discharge(path: Path, column: str) -> tuple[np.ndarray, np.ndarray]:
-    """Dates and values of a daily discharge CSV (consecutive days, no gaps)."""
-    from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+    """Dates and values of a daily discharge CSV (consecutive days, no gaps).
 
-    rows = [r for r in csv.reader(read_text(path, "discharge CSV").splitlines()) if r and not r[0].startswith("#")]
+    Blank lines, rows of commas and ``#`` comments are skipped; every error names the file and
+    the line as the file numbers it.  A row with another number of fields than the header is
+    refused: a thousands separator or a decimal comma (``7,915.31``) would split its number.
+    """
+    from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+    from hydro.weather_csv import SECOND_HEADER, csv_rows, fields_hint, repeats_header, separator_hint
+
+    rows = csv_rows(read_text(path, "discharge CSV").splitlines())
     if not rows:
         raise HydroError(f"{path}: empty; expected a header line with 'date' and '{column}'")
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in rows[0][1]]
     if "date" not in header or column not in header:
-        raise HydroError(f"{path}: expected columns 'date' and '{column}', got {', '.join(header)}")
+        raise HydroError(f"{path}: line {rows[0][0]}: expected columns 'date' and '{column}', got "
+                         f"{', '.join(header)}{separator_hint(header)}")
     jd, jv = header.index("date"), header.index(column)
-    dates = np.array([r[jd][:10] for r in rows[1:]], dtype="datetime64[D]")
-    values = np.empty(dates.size)
-    for k, r in enumerate(rows[1:]):
+    days: list[date] = []
+    values = np.empty(len(rows) - 1)
+    for k, (n, r) in enumerate(rows[1:]):
+        if repeats_header(r, header):
+            raise HydroError(f"{path}: line {n}: {SECOND_HEADER}")
+        if len(r) != len(header):
+            raise HydroError(f"{path}: line {n}: {len(r)} field{'s' * (len(r) != 1)}, the header has "
+                             f"{len(header)} ({', '.join(header)}); write one value per column"
+                             f"{fields_hint(header, len(r))}")
+        days.append(_discharge_day(path, n, r[jd].strip()))
         try:
             values[k] = float(r[jv])
         except ValueError:
-            raise HydroError(f"{path}: column '{column}', line {k + 2}: '{r[jv]}' is not a number; "
+            raise HydroError(f"{path}: column '{column}', line {n}: '{r[jv]}' is not a number; "
                              "the discharge must be complete (fill gaps before calibrating)") from None
         if not math.isfinite(values[k]) or values[k] < 0:
-            raise HydroError(f"{path}: column '{column}', line {k + 2}: {values[k]}; expected >= 0")
-    steps = np.diff(dates).astype(int)
-    if np.any(steps != 1):
-        k = int(np.flatnonzero(steps != 1)[0])
-        raise HydroError(f"{path}: line {k + 3}: {dates[k + 1]} follows {dates[k]}; the discharge "
-                         "must be daily without gaps")
-    return dates, values
+            raise HydroError(f"{path}: column '{column}', line {n}: {values[k]}; expected >= 0")
+        if k and (days[k] - days[k - 1]).days != 1:
+            raise HydroError(f"{path}: line {n}: {days[k]} follows {days[k - 1]} (line {rows[k][0]}); the discharge "
+                             "must be daily without gaps")
+    return np.array(days, dtype="datetime64[D]"), values
+
+
+def _discharge_day(path: Path, line: int, text: str) -> date:
+    """The day of a discharge row, or an error naming the file and the line."""
+    try:
+        return iso_day(text)
+    except ValueError:
+        raise HydroError(f"{path}: line {line}, column 'date': " + (f"{day_problem(text)}; correct it"
+                         if day_problem(text) else f"expected a date YYYY-MM-DD, got '{text}'; write dates as "
+                         "2015-01-31 (in Excel: format the column as yyyy-mm-dd before saving)")) from None
