@@ -18,7 +18,7 @@ import numpy as np
 
 from hydro.errors import HydroError, suggest
 from hydro.tomlio import Table, iso_day
-from hydro.weather_csv import fields_hint, separator_hint
+from hydro.weather_csv import check_named, fields_hint, separator_hint
 
 #: Values that mark a missing day in station and database exports (-9999 in GHCN-Daily and most loggers):
 #: refused in a series as codes, where a flow of -9999 m3/s was taken as water taken out of a reach.
@@ -149,6 +149,7 @@ class SeriesReader:
             got = f", got '{','.join(rows[0])}'{separator_hint(rows[0])}" if rows else ""
             raise HydroError(f"{path}: expected a header line with a 'date' column{got}")
         header = rows[0]
+        check_named(path, lines[0][0], header)
         twice = sorted({h for h in header if h and header.count(h) > 1})
         if twice:
             raise HydroError(f"{path}: header: column '{twice[0]}' appears twice; give each column one name")

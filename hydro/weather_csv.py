@@ -60,7 +60,7 @@ def csv_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
 def separator_hint(header: list[str]) -> str:
     """``"; ..."`` advice when a header of one field holds ';' or tab separators (a CSV saved
     with a European or tab-separated setting) or a column has no name, else ``""``."""
-    if "" in header[1:]:
+    if "" in header and len(header) > 1:
         return ("; a column without a name (a trailing comma, or an empty column the spreadsheet saved): "
                 "delete it")
     if len(header) == 1:
@@ -69,6 +69,13 @@ def separator_hint(header: list[str]) -> str:
                 return (f"; the fields are separated by {name}: hydro's CSV files are comma-separated with a "
                         "'.' decimal point (in Excel: Save As > 'CSV UTF-8 (Comma delimited)')")
     return ""
+
+
+def check_named(path: Path, line: int, header: list[str]) -> None:
+    """Refuse a header with a column without a name (Excel's trailing ``,,``): a row's number split by
+    a decimal comma (``1,5``) would fill that column and be read cut to its first part."""
+    if "" in header and len(header) > 1:
+        raise HydroError(f"{path}: line {line}: unknown column ''{separator_hint(header)}")
 
 
 def unit_hint(name: str, units: dict[str, str]) -> str:

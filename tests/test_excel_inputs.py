@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from hydro.calibration.config import Observation
-from hydro.calibration.flowsources import FlowSources
+from hydro.calibration.flowsources import FlowSources, _read_discharge
 from hydro.calibration.observations import read_observation_csv
 from hydro.errors import HydroError
 from hydro.forcing_csv import read_forcing_csv
@@ -57,6 +57,11 @@ def _calibration(path):
     return np.concatenate([d.astype(float), v])
 
 
+def _discharge(path):
+    d, v = _read_discharge(path, "q_m3_s")
+    return np.concatenate([d.astype(float), v])
+
+
 READERS = {  # name -> (read, header, rows, index of the value column)
     "weather": (_weather, ["date", "precip_mm", "tmean_c", "tmin_c", "tmax_c"],
                 [[str(d), v, "2.0", "-1.0", "5.0"] for d, v in zip(DAYS, VALUES, strict=True)], 1),
@@ -65,6 +70,7 @@ READERS = {  # name -> (read, header, rows, index of the value column)
     "monitoring": (_monitoring, ["section", "year", "month", "parameter", "value", "unit"],
                    [["gubeikou", "2001", str(m + 1), "tn", v, "mg/L"] for m, v in enumerate(VALUES)], 4),
     "calibration": (_calibration, ["date", "q_m3_s"], [[str(d), v] for d, v in zip(DAYS, VALUES, strict=True)], 1),
+    "discharge": (_discharge, ["date", "q_m3_s"], [[str(d), v] for d, v in zip(DAYS, VALUES, strict=True)], 1),
 }
 
 
@@ -105,6 +111,19 @@ def test_flow_sources_discharge_row_with_an_extra_comma_is_refused(tmp_path, wri
     assert "lamprey_daily_discharge.csv" in msg and f"line {k + 1}" in msg, (meant, msg)
 
 
+@pytest.mark.parametrize("reader", ["series", "calibration", "discharge"])
+def test_a_row_that_fills_unnamed_header_columns_is_not_read_shifted(tmp_path, reader):
+    # Excel leaves empty columns at the right ("date,q_m3_s,,"); a row with an unquoted decimal comma then
+    # has as many fields as the header, and 1,5 is read as 1 (hydro/series.py:SeriesReader._load and
+    # hydro/calibration/observations.py:read_observation_csv accept empty column names; the weather,
+    # transfer and monitoring readers refuse them).
+    text = "date,q_m3_s,,\n" + "".join(
+        f"{d},{'1,5,' if i == 2 else v + ',,'}\n" for i, (d, v) in enumerate(zip(DAYS, VALUES, strict=True)))
+    # every reader refuses a column without a name (as the weather, transfer and monitoring readers did), so a
+    # split number cannot hide in it; the header line is named
+    with pytest.raises(HydroError, match=r"line 1: unknown column ''; a column without a name"):
+        _read(tmp_path, reader, text)
+
 @pytest.mark.parametrize("line", ["1999/10/2,61.61", "1999-10-2,61.61", "2/10/1999,61.61", "date,discharge_cfs",
                                   "1999-10-02", "   "])
 def test_flow_sources_discharge_mistakes_are_user_errors(tmp_path, line):
@@ -127,3 +146,13 @@ def test_flow_sources_discharge_error_names_the_line_of_the_file(tmp_path):
                    encoding="utf-8")
     with pytest.raises(HydroError, match="line 5"):
         FlowSources.from_toml(model)
+
+
+def test_calibration_observation_error_names_the_line_of_the_file(tmp_path):
+    # hydro/calibration/observations.py:read_observation_csv numbers the rows after dropping comment and
+    # blank lines, so the line it names is not the one to correct
+    _, header, rows, _ = READERS["calibration"]
+    rows = [r if i != 2 else [r[0], "abc"] for i, r in enumerate(rows)]
+    text = "# station 密云\n# exported 2026-12-05\n\n" + _text(header, rows)
+    with pytest.raises(HydroError, match="line 7"):  # header on line 4, third data row on line 7
+        _read(tmp_path, "calibration", text)

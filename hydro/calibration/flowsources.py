@@ -50,6 +50,14 @@ from hydro.overrides import apply_overrides
 from hydro.runoff_model import RunoffResult
 from hydro.runoff_observed import lyne_hollick as lyne_hollick
 from hydro.tomlio import Table, day_problem, iso_day, load_toml
+from hydro.weather_csv import (
+    SECOND_HEADER,
+    check_named,
+    csv_rows,
+    fields_hint,
+    repeats_header,
+    separator_hint,
+)
 
 #: kg d-1 carried by 1 m3 s-1 at 1 mg L-1.
 KG_PER_DAY_PER_M3S_MGL = 86.4
@@ -176,12 +184,12 @@ def _read_discharge(path: Path, column: str) -> tuple[np.ndarray, np.ndarray]:
     refused: a thousands separator or a decimal comma (``7,915.31``) would split its number.
     """
     from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
-    from hydro.weather_csv import SECOND_HEADER, csv_rows, fields_hint, repeats_header, separator_hint
 
     rows = csv_rows(read_text(path, "discharge CSV").splitlines())
     if not rows:
         raise HydroError(f"{path}: empty; expected a header line with 'date' and '{column}'")
     header = [h.strip() for h in rows[0][1]]
+    check_named(path, rows[0][0], header)
     if "date" not in header or column not in header:
         raise HydroError(f"{path}: line {rows[0][0]}: expected columns 'date' and '{column}', got "
                          f"{', '.join(header)}{separator_hint(header)}")

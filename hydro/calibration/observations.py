@@ -25,7 +25,6 @@ Binning rules:
 
 from __future__ import annotations
 
-import csv
 import math
 from dataclasses import dataclass, field
 from datetime import date
@@ -66,20 +65,24 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
     whether its rows are days (``YYYY-MM-DD``; False for ``aggregate = "monthly"`` or ``"annual"``
     rows written ``YYYY-MM`` or ``YYYY``, a value for the whole month or year).
 
+    Blank lines, rows of commas only and ``#`` comments are skipped; lines are named as the file
+    numbers them.
+
     Raises
     ------
     HydroError
-        Naming the file, column and line for a missing column, a bad date, a day among
+        Naming the file, column and line for a missing or unnamed column, a bad date, a day among
         monthly or yearly rows (or the reverse), or a value that is not a number.
     """
     path = Path(obs.csv)
     from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
+    from hydro.weather_csv import check_named, csv_rows, fields_hint
 
-    rows = [r for r in csv.reader(read_text(path, "observations CSV").splitlines())
-            if r and not r[0].lstrip().startswith("#")]
+    rows = csv_rows(read_text(path, "observations CSV").splitlines())
     if len(rows) < 2:
         raise HydroError(f"{path}: expected a header line and at least one data line")
-    header = [h.strip() for h in rows[0]]
+    header = [h.strip() for h in rows[0][1]]
+    check_named(path, rows[0][0], header)
     cols = []
     for wanted, key in ((obs.date_column, "date_column"), (obs.column, "column")):
         if wanted not in header:
@@ -88,9 +91,10 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
         cols.append(header.index(wanted))
     jd, jv = cols
     dates, values, forms = [], [], set()
-    for k, row in enumerate(rows[1:], start=2):
+    for k, row in rows[1:]:
         if len(row) != len(header):
-            raise HydroError(f"{path}: line {k}: {len(row)} field{'s' * (len(row) != 1)}, the header has {len(header)}")
+            raise HydroError(f"{path}: line {k}: {len(row)} field{'s' * (len(row) != 1)}, the header has "
+                             f"{len(header)} ({', '.join(header)}){fields_hint(header, len(row))}")
         d = _parse_date(row[jd], obs.aggregate)
         if d is None:
             raise HydroError(f"{path}: column '{obs.date_column}', line {k}: '{row[jd]}' is not a "
@@ -105,26 +109,29 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
         if not PLAUSIBLE_YEARS[0] <= d.year <= PLAUSIBLE_YEARS[1]:  # 0022-10-05 was dropped without a word
             raise HydroError(f"{path}: column '{obs.date_column}', line {k}: the year of '{row[jd]}' is outside "
                              f"{PLAUSIBLE_YEARS[0]}..{PLAUSIBLE_YEARS[1]}; write the four-digit year of the sample")
-        text = row[jv].strip()
-        if text.lower() in _MISSING:
-            v = math.nan
-        else:
-            try:
-                v = float(text)
-            except ValueError:
-                raise HydroError(f"{path}: column '{obs.column}', line {k}: '{text}' is not a "
-                                 "number (leave the cell empty or write NA for a missing value)") from None
-            if math.isinf(v) or abs(v) > _LARGEST:
-                raise HydroError(f"{path}: column '{obs.column}', line {k}: {text} is "
-                                 + ("infinite" if math.isinf(v) else f"beyond {_LARGEST:.0e}, more than any "
-                                    f"{obs.variable} measured") + "; check the value and its unit")
-            if v < 0 and (obs.variable in _NON_NEGATIVE or QUALITY_VARIABLE.match(obs.variable)):
-                raise HydroError(f"{path}: column '{obs.column}', line {k}: {text} is negative, and a "
-                                 f"{obs.variable} is not (a missing-value code such as -999? leave the cell "
-                                 "empty or write NA)")
         dates.append(d)
-        values.append(v * obs.scale)
+        values.append(_value(path, obs, k, row[jv].strip()) * obs.scale)
     return np.array(dates, dtype="datetime64[D]"), np.array(values, dtype=np.float64), forms != {False}
+
+
+def _value(path: Path, obs: Observation, k: int, text: str) -> float:
+    """The value of line ``k`` (NaN where missing), unscaled; an error names the file, column and line."""
+    if text.lower() in _MISSING:
+        return math.nan
+    try:
+        v = float(text)
+    except ValueError:
+        raise HydroError(f"{path}: column '{obs.column}', line {k}: '{text}' is not a "
+                         "number (leave the cell empty or write NA for a missing value)") from None
+    if math.isinf(v) or abs(v) > _LARGEST:
+        raise HydroError(f"{path}: column '{obs.column}', line {k}: {text} is "
+                         + ("infinite" if math.isinf(v) else f"beyond {_LARGEST:.0e}, more than any "
+                            f"{obs.variable} measured") + "; check the value and its unit")
+    if v < 0 and (obs.variable in _NON_NEGATIVE or QUALITY_VARIABLE.match(obs.variable)):
+        raise HydroError(f"{path}: column '{obs.column}', line {k}: {text} is negative, and a "
+                         f"{obs.variable} is not (a missing-value code such as -999? leave the cell "
+                         "empty or write NA)")
+    return v
 
 
 def _bin_start(days: np.ndarray, aggregate: str) -> np.ndarray:
