@@ -9,7 +9,6 @@ bad date.  Files are read once per :class:`SeriesReader`.
 
 from __future__ import annotations
 
-import csv
 import math
 from datetime import date, timedelta
 from pathlib import Path
@@ -18,7 +17,7 @@ import numpy as np
 
 from hydro.errors import HydroError, suggest
 from hydro.tomlio import Table, iso_day
-from hydro.weather_csv import check_named, fields_hint, separator_hint
+from hydro.weather_csv import check_named, csv_rows, fields_hint, separator_hint
 
 #: Values that mark a missing day in station and database exports (-9999 in GHCN-Daily and most loggers):
 #: refused in a series as codes, where a flow of -9999 m3/s was taken as water taken out of a reach.
@@ -139,9 +138,7 @@ class SeriesReader:
             raise HydroError(f"{path}: file not found; check the 'csv' path "
                              "(relative to the basin folder)")
         text = read_text(path, "CSV")
-        # (line number, fields) of every line that is neither blank nor a '#' comment
-        lines = [(n, next(csv.reader([line]))) for n, line in enumerate(text.splitlines(), start=1)
-                 if line.strip() and not line.startswith("#")]
+        lines = csv_rows(text.splitlines())  # neither blank (nor ',,,') nor a '#' comment
         rows = [row for _, row in lines]
         if rows:
             rows[0] = [h.strip() for h in rows[0]]

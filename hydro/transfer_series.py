@@ -9,7 +9,6 @@ naming the file, the line and the column.
 from __future__ import annotations
 
 import calendar
-import csv
 import math
 import re
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from hydro.errors import HydroError
 from hydro.tomlio import iso_day
 from hydro.transfer_tables import CONCENTRATION_SUFFIX, VALUE_COLUMNS, check_series_header, parts_problem
 from hydro.units import MAX_FLOW_M3_S, SECONDS_PER_DAY, water_max_mg_l
-from hydro.weather_csv import fields_hint
+from hydro.weather_csv import csv_rows, fields_hint
 
 
 @dataclass(frozen=True)
@@ -169,10 +168,7 @@ def read_transfer_series(path: Path, dates: list[date], *, allow_tn: bool) -> Se
     text = read_text(path, "CSV")
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        if line.startswith("#") or not line.strip():
-            continue
-        fields = next(csv.reader([line]))
+    for n, fields in csv_rows(text.splitlines()):  # neither blank (nor ',,,') nor a '#' comment
         if header is None:
             header = [h.strip() for h in fields]
             header_line = n

@@ -100,13 +100,14 @@ def parse_rows(path: Path, lines: list[str], first: int) -> tuple[list[str], lis
     """Split CSV lines (from index ``first``, the header) into header and rows.
 
     Returns the header, the rows and each row's 1-based line number.  Blank
-    lines are skipped; a row with the wrong number of fields is an error.
+    lines (rows of commas only included, :func:`is_blank`) are skipped; a row with
+    the wrong number of fields is an error.
     """
     reader = csv.reader(lines[first:])
     header = [h.strip() for h in next(reader)]
     rows, numbers = [], []
     for offset, row in enumerate(reader, start=first + 2):
-        if not row or (len(row) == 1 and not row[0].strip()):
+        if is_blank(row):
             continue
         if len(row) != len(header):
             raise HydroError(

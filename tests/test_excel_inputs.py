@@ -156,3 +156,15 @@ def test_calibration_observation_error_names_the_line_of_the_file(tmp_path):
     text = "# station 密云\n# exported 2026-12-05\n\n" + _text(header, rows)
     with pytest.raises(HydroError, match="line 7"):  # header on line 4, third data row on line 7
         _read(tmp_path, "calibration", text)
+
+
+@pytest.mark.parametrize("reader", ["weather", "series", "transfer", "monitoring", "calibration", "discharge"])
+def test_excel_blank_rows_of_commas_read_as_blank_lines(tmp_path, reader):
+    # Excel writes ",,,," for a row inside the used range that looks empty (a row cleared, not deleted);
+    # docs/file-formats.md says blank lines read as the plain file, and the monitoring and published-figures
+    # readers skip such rows; these readers stop with "expected a date YYYY-MM-DD, got ''; write dates as
+    # 2015-01-31 (in Excel: format the column ...)", which sends the user to the date format.
+    _, header, rows, _ = READERS[reader]
+    clean = _read(tmp_path, reader, _text(header, rows))
+    got = _read(tmp_path, reader, _text(header, rows) + ("," * (len(header) - 1) + "\n") * 3)
+    assert np.array_equal(got, clean, equal_nan=True)
