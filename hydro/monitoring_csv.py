@@ -33,7 +33,7 @@ from hydro.dates import PLAUSIBLE_YEARS
 from hydro.errors import HydroError, nearest, suggest
 from hydro.section_series import FLOW, SERIES_PARAMETERS, SectionSeries, normalise_parameter
 from hydro.units import SECONDS_PER_DAY, WATER_MAX_MG_L
-from hydro.weather_csv import fields_hint, separator_hint
+from hydro.weather_csv import SECOND_HEADER, fields_hint, repeats_header, separator_hint
 
 #: Columns of the monitoring CSV.
 CSV_COLUMNS: tuple[str, ...] = ("section", "year", "month", "parameter", "value", "unit")
@@ -90,6 +90,8 @@ def read_monitoring_csv(path: str | Path) -> SectionSeries:
             if header is None:
                 header = _read_header(path, line, cells)
                 continue
+            if repeats_header(cells, header):
+                raise HydroError(f"{path}: line {line}: {SECOND_HEADER}")
             key, value = _read_row(path, line, header, cells)
             if key in rows:
                 section, parameter, year, month = key

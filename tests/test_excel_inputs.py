@@ -168,3 +168,13 @@ def test_excel_blank_rows_of_commas_read_as_blank_lines(tmp_path, reader):
     clean = _read(tmp_path, reader, _text(header, rows))
     got = _read(tmp_path, reader, _text(header, rows) + ("," * (len(header) - 1) + "\n") * 3)
     assert np.array_equal(got, clean, equal_nan=True)
+
+
+@pytest.mark.parametrize("reader", ["weather", "series", "transfer", "monitoring", "calibration", "discharge"])
+def test_a_second_header_line_is_named_as_such(tmp_path, reader):
+    # files joined one after the other (copy /b a.csv+b.csv): weather and transfer say "a second header
+    # line ... delete it"; the monitoring CSV says "year 'year' is not an integer", the series "date 'date'
+    # is not a day", the calibration CSV "'date' is not a date"
+    _, header, rows, _ = READERS[reader]
+    with pytest.raises(HydroError, match="second header"):
+        _read(tmp_path, reader, _text(header, rows[:3] + [header] + rows[3:]))

@@ -76,7 +76,7 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
     """
     path = Path(obs.csv)
     from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
-    from hydro.weather_csv import check_named, csv_rows, fields_hint
+    from hydro.weather_csv import SECOND_HEADER, check_named, csv_rows, fields_hint, repeats_header
 
     rows = csv_rows(read_text(path, "observations CSV").splitlines())
     if len(rows) < 2:
@@ -92,6 +92,8 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
     jd, jv = cols
     dates, values, forms = [], [], set()
     for k, row in rows[1:]:
+        if repeats_header(row, header):
+            raise HydroError(f"{path}: line {k}: {SECOND_HEADER}")
         if len(row) != len(header):
             raise HydroError(f"{path}: line {k}: {len(row)} field{'s' * (len(row) != 1)}, the header has "
                              f"{len(header)} ({', '.join(header)}){fields_hint(header, len(row))}")
