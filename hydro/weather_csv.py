@@ -59,7 +59,8 @@ def csv_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
 
 def separator_hint(header: list[str]) -> str:
     """``"; ..."`` advice when a header of one field holds ';' or tab separators (a CSV saved
-    with a European or tab-separated setting) or a column has no name, else ``""``."""
+    with a European or tab-separated setting), full-width commas or semicolons (typed with a
+    Chinese input method), or a column has no name, else ``""``."""
     if "" in header and len(header) > 1:
         return ("; a column without a name (a trailing comma, or an empty column the spreadsheet saved): "
                 "delete it")
@@ -68,6 +69,10 @@ def separator_hint(header: list[str]) -> str:
             if sep in header[0]:
                 return (f"; the fields are separated by {name}: hydro's CSV files are comma-separated with a "
                         "'.' decimal point (in Excel: Save As > 'CSV UTF-8 (Comma delimited)')")
+        for sep, code, name in (("\uff0c", "U+FF0C", "commas"), ("\uff1b", "U+FF1B", "semicolons")):
+            if sep in header[0]:
+                return (f"; the fields are separated by full-width {name} '{sep}' ({code}, from a Chinese input "
+                        f"method): replace each '{sep}' with ',' (switch the input method to half-width)")
     return ""
 
 

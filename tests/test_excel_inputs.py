@@ -178,3 +178,14 @@ def test_a_second_header_line_is_named_as_such(tmp_path, reader):
     _, header, rows, _ = READERS[reader]
     with pytest.raises(HydroError, match="second header"):
         _read(tmp_path, reader, _text(header, rows[:3] + [header] + rows[3:]))
+
+
+@pytest.mark.parametrize("reader", ["weather", "series", "transfer", "monitoring"])
+def test_full_width_commas_between_fields_are_named(tmp_path, reader):
+    # a CSV typed with a Chinese input method has '，' (U+FF0C) between fields; the message shows the
+    # header as one unknown column and, unlike ';' and tabs (weather_csv.separator_hint), does not say why
+    _, header, rows, _ = READERS[reader]
+    with pytest.raises(HydroError) as info:
+        _read(tmp_path, reader, _text(header, rows, sep="，"))
+    msg = str(info.value)
+    assert "full-width" in msg or "U+FF0C" in msg, msg
