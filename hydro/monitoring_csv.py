@@ -207,7 +207,10 @@ def _csv_value(path, line, text) -> float:
     try:
         value = float(text)
     except ValueError:
-        comma = "; a decimal comma? write 3.5, not 3,5" if "," in text else ""
+        bare = text.replace(",", "")  # 12,400,000.5 or 1,234.5: thousands separators, not a decimal comma
+        thousands = text.count(",") > 1 or ("," in text and "." in text and text.index(",") < text.index("."))
+        comma = (f"; thousands separators: write {bare}" if thousands
+                 else "; a decimal comma? write 3.5, not 3,5" if "," in text else "")
         raise HydroError(
             f"{path}: line {line}: value '{text}' is not a number{comma}; leave it empty for a missing month"
         ) from None

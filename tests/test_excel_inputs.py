@@ -189,3 +189,14 @@ def test_full_width_commas_between_fields_are_named(tmp_path, reader):
         _read(tmp_path, reader, _text(header, rows, sep="，"))
     msg = str(info.value)
     assert "full-width" in msg or "U+FF0C" in msg, msg
+
+
+def test_a_thousands_separator_is_not_called_a_decimal_comma(tmp_path):
+    # monitoring_csv._csv_value: '1,234.5' (Excel's number format with thousands separators, quoted on
+    # saving) gets "a decimal comma? write 3.5, not 3,5", advice that would turn 1,234.5 into 1.2345
+    _, header, rows, _ = READERS["monitoring"]
+    rows = [[*r[:3], "flow", '"12,400,000.5"' if i == 2 else r[4], "m3"] for i, r in enumerate(rows)]
+    with pytest.raises(HydroError) as info:
+        _read(tmp_path, "monitoring", _text(header, rows))
+    msg = str(info.value)
+    assert "thousands" in msg and "decimal comma" not in msg, msg
