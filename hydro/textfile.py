@@ -93,3 +93,34 @@ def read_text(path: str | Path, kind: str = "text") -> str:
     except OSError as exc:
         raise HydroError(f"{path}: cannot read it ({exc.strerror or exc})") from None
     return decode_text(data, path)
+
+
+#: Characters a Chinese input method types for their ASCII twins: what each is, and what to write.
+_LOOKALIKES = {
+    "\u201c": ("a curly quote", "a straight '\"'"), "\u201d": ("a curly quote", "a straight '\"'"),
+    "\u2018": ("a curly quote", "a straight \"'\""), "\u2019": ("a curly quote", "a straight \"'\""),
+    "\uff1d": ("a full-width equals sign", "'='"), "\uff0c": ("a full-width comma", "','"),
+    "\uff0e": ("a full-width full stop", "'.'"), "\uff1a": ("a full-width colon", "':'"),
+    "\uff3b": ("a full-width bracket", "'['"), "\uff3d": ("a full-width bracket", "']'"),
+    "\uff03": ("a full-width number sign", "'#'"), "\uff0d": ("a full-width minus", "'-'"),
+    "\u00a0": ("a no-break space", "a plain space"), "\u3000": ("an ideographic space", "a plain space"),
+    **{chr(0xFF10 + d): ("a full-width digit", f"'{d}'") for d in range(10)},
+}
+
+
+def lookalike_hint(line: str) -> str:
+    """``"; column 8 is '“' (U+201C, a curly quote ...): use a straight '\"'"`` for the first character of
+    ``line`` outside a string and a comment that a Chinese input method types for an ASCII one (it looks
+    like its twin, or is invisible), else ``""``."""
+    quote = ""
+    for col, ch in enumerate(line, start=1):
+        if quote:
+            quote = "" if ch == quote else quote
+        elif ch in "\"'":
+            quote = ch
+        elif ch == "#":
+            return ""
+        elif ch in _LOOKALIKES:
+            what, use = _LOOKALIKES[ch]
+            return f"; column {col} is '{ch}' (U+{ord(ch):04X}, {what} from a Chinese input method): use {use}"
+    return ""

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from hydro.errors import HydroError, suggest
-from hydro.textfile import read_text
+from hydro.textfile import lookalike_hint, read_text
 
 #: A day as the formats document it, ``YYYY-MM-DD`` (``date.fromisoformat`` also takes
 #: ``20150131`` and the ISO week ``2015-W05-6``).
@@ -133,7 +133,10 @@ def _parse(path: Path) -> dict[str, Any]:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         where = "at that line" if "line" in str(exc) else "there (an array, table or string left open reaches the end)"
-        raise HydroError(f"{path}: malformed TOML: {exc}; fix the syntax {where}") from None
+        at = re.search(r"at line (\d+)", str(exc))
+        lines = text.splitlines()
+        odd = lookalike_hint(lines[int(at[1]) - 1]) if at and int(at[1]) <= len(lines) else ""
+        raise HydroError(f"{path}: malformed TOML: {exc}{odd}; fix the syntax {where}") from None
 
 
 def _fast_parser():

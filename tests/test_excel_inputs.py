@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from hydro.basin import Basin
 from hydro.calibration.config import Observation
 from hydro.calibration.flowsources import FlowSources, _read_discharge
 from hydro.calibration.observations import read_observation_csv
@@ -200,3 +201,30 @@ def test_a_thousands_separator_is_not_called_a_decimal_comma(tmp_path):
         _read(tmp_path, "monitoring", _text(header, rows))
     msg = str(info.value)
     assert "thousands" in msg and "decimal comma" not in msg, msg
+
+
+IME = {  # characters a Chinese input method puts into a TOML file, with where they go
+    "curly quotes": ('name = "tiny"', "name = “tiny”"),
+    "full-width equals sign": ('name = "tiny"', 'name ＝ "tiny"'),
+    "ideographic space": ('name = "tiny"', 'name = "tiny"\u3000# 名称'),
+    "no-break space": ('name = "tiny"', 'name\u00a0= "tiny"'),
+    "full-width digits": ("courant = 0.9", "courant = ０.９"),
+}
+
+
+@pytest.mark.parametrize("case", IME)
+def test_toml_characters_of_a_chinese_input_method_are_named(tmp_path, case):
+    # hydro/tomlio.py:_parse passes tomllib's "Invalid value (at line 7, column 8)" on; the character at
+    # fault is invisible or looks like its ASCII twin, so the message should name it
+    old, new = IME[case]
+    dest = tmp_path / "tiny"
+    shutil.copytree(ROOT / "configs" / "examples" / "tiny", dest)
+    path = dest / "basin.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text, old
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(HydroError) as info:
+        Basin.load(dest)
+    msg = str(info.value)
+    odd = next(ch for ch in new if not ch.isascii() and ch not in "名称")
+    assert f"U+{ord(odd):04X}" in msg, msg
