@@ -26,8 +26,9 @@ Binning rules:
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import numpy as np
@@ -43,14 +44,24 @@ _NON_NEGATIVE = ("discharge", "discharge_mm", "tn_concentration", "tn_load", "re
 #: m3): the Three Gorges hold 3.9e10 m3 and the Amazon carries 2.1e5 m3 s-1, so 1e15 is no measurement
 #: but a typing or unit slip (1e300 was read and fitted to).
 _LARGEST = 1.0e15
+#: The clock of hydro's days (docs/calibration.md): an observation's time with an offset is converted to it.
+BEIJING = timezone(timedelta(hours=8), "UTC+8")
+#: An explicit UTC offset ending a time: ``Z``, ``+08:00``, ``-0500``.
+_OFFSET = re.compile(r"(Z|[+-]\d{2}(:?\d{2})?)$", re.IGNORECASE)
 
 
 def _parse_date(text: str, aggregate: str) -> date | None:
-    """A date from ``YYYY-MM-DD[ time]``, ``YYYY-MM`` (monthly) or ``YYYY`` (annual)."""
+    """A date from ``YYYY-MM-DD[ time]``, ``YYYY-MM`` (monthly) or ``YYYY`` (annual); None if none.
+
+    A bare time is Beijing time (UTC+8) and is ignored; a time with an offset (``Z``, ``+00:00``)
+    is converted to Beijing time first, so ``2013-08-06T20:00:00Z`` is on 7 August."""
     text = text.strip()
     try:
         if len(text) >= 10 and text[4] == "-" and text[7] == "-":
-            return date.fromisoformat(text[:10])
+            day, rest = date.fromisoformat(text[:10]), text[10:].strip().removeprefix("T").strip()
+            if not _OFFSET.search(rest):
+                return day
+            return datetime.fromisoformat(f"{day.isoformat()}T{rest}").astimezone(BEIJING).date()
         if aggregate == "monthly" and len(text) == 7:
             return date(int(text[:4]), int(text[5:7]), 1)
         if aggregate == "annual" and len(text) == 4:
@@ -91,6 +102,7 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
         cols.append(header.index(wanted))
     jd, jv = cols
     dates, values, forms = [], [], set()
+    seen: dict[date, int] = {}  # line of each month or year given as a whole (YYYY-MM, YYYY)
     for k, row in rows[1:]:
         if repeats_header(row, header):
             raise HydroError(f"{path}: line {k}: {SECOND_HEADER}")
@@ -111,6 +123,11 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
         if not PLAUSIBLE_YEARS[0] <= d.year <= PLAUSIBLE_YEARS[1]:  # 0022-10-05 was dropped without a word
             raise HydroError(f"{path}: column '{obs.date_column}', line {k}: the year of '{row[jd]}' is outside "
                              f"{PLAUSIBLE_YEARS[0]}..{PLAUSIBLE_YEARS[1]}; write the four-digit year of the sample")
+        if len(row[jd].strip()) < 10 and d in seen:  # averaged with the first without a word
+            raise HydroError(f"{path}: column '{obs.date_column}', line {k}: a second value for "
+                             f"{row[jd].strip()} (first on line {seen[d]}); keep one row per "
+                             f"{'month' if obs.aggregate == 'monthly' else 'year'}")
+        seen[d] = k
         dates.append(d)
         values.append(_value(path, obs, k, row[jv].strip()) * obs.scale)
     return np.array(dates, dtype="datetime64[D]"), np.array(values, dtype=np.float64), forms != {False}
