@@ -384,9 +384,9 @@ def _collector_paused():
 
 def parse_date(text: str, option: str) -> date:
     """A command-line date, with an error naming the option: ``YYYY-MM-DD`` only, as every date
-    key of a TOML file (``Table.date``) and every CSV reader takes it (``date.fromisoformat``
-    alone also took ``20150101`` and the ISO week ``2015-W01-4``)."""
-    from hydro.tomlio import day_problem, iso_day
+    key of a TOML file (``Table.date``) takes it (``date.fromisoformat`` alone also took
+    ``20150101`` and the ISO week ``2015-W01-4``)."""
+    from hydro.dates import day_problem, iso_day
 
     try:
         return iso_day(text)

@@ -20,14 +20,15 @@ import numpy as np
 
 from hydro.daily_forcing import VALUE_COLUMNS as _VALUE_COLUMNS
 from hydro.daily_forcing import DailyForcing
+from hydro.dates import not_a_day, read_day
 from hydro.errors import HydroError, suggest
 from hydro.forcing_fill import FILL_RULES as FILL_RULES
 from hydro.forcing_fill import fill_missing, fill_rules, station_days
 from hydro.forcing_header import TITLE, read_comments
-from hydro.tomlio import ISO_DAY, day_problem
 from hydro.units import MM_KM2_PER_DAY_TO_M3_S
 from hydro.weather_csv import (
     KELVIN_HINT,
+    SECOND_HEADER,
     TEMP_RANGE_C,
     check_header,
     parse_rows,
@@ -236,22 +237,15 @@ def _observed_flow(path: Path, header, rows, numbers, dates, area_km2) -> np.nda
 
 
 def _read_dates(path: Path, rows, numbers, j: int) -> np.ndarray:
-    """Column ``j``: ISO dates, one row per consecutive day."""
+    """Column ``j``: dates (:func:`hydro.dates.read_day`), one row per consecutive day."""
     dates = np.empty(len(rows), dtype="datetime64[D]")
     for i, row in enumerate(rows):
         text = row[j].strip()
         try:
-            if not ISO_DAY.fullmatch(text):
-                raise ValueError
-            dates[i] = np.datetime64(text, "D")
+            dates[i] = np.datetime64(read_day(text), "D")
         except ValueError:
-            wrong = day_problem(text)
-            raise HydroError(
-                f"{path}: line {numbers[i]}, column 'date': " + (f"{wrong}; correct it" if wrong else
-                f"expected a date YYYY-MM-DD, got '{text}'; "
-                + ("a second header line (files joined one after the other?): delete it" if text == "date" else
-                   "write dates as 2015-01-31 (in Excel: format the column as yyyy-mm-dd before saving)"))
-            ) from None
+            why = f"expected a date YYYY-MM-DD, got 'date'; {SECOND_HEADER}" if text == "date" else not_a_day(text)
+            raise HydroError(f"{path}: line {numbers[i]}, column 'date': {why}") from None
     step = np.diff(dates).astype(np.int64)
     bad = np.flatnonzero(step != 1)
     if bad.size:

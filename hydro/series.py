@@ -2,8 +2,8 @@
 
 A value in a basin or scenario file is either a number (constant over the run)
 or a table ``{csv = "file.csv", column = "name"}``.  The CSV has a ``date``
-column (ISO ``YYYY-MM-DD``, daily, increasing) that must cover the run; gaps,
-NaN, duplicate or missing dates are errors naming the file, column and first
+column (``YYYY-MM-DD``, or year first as Excel writes it: :func:`hydro.dates.read_day`; daily,
+increasing) that must cover the run; gaps, NaN, duplicate or missing dates are errors naming the file, column and first
 bad date.  Files are read once per :class:`SeriesReader`.
 """
 
@@ -15,8 +15,9 @@ from pathlib import Path
 
 import numpy as np
 
+from hydro.dates import not_a_day, read_day
 from hydro.errors import HydroError, suggest
-from hydro.tomlio import Table, iso_day
+from hydro.tomlio import Table
 from hydro.weather_csv import (
     SECOND_HEADER,
     check_named,
@@ -168,10 +169,9 @@ class SeriesReader:
                                  f"{len(header)} ({', '.join(header)}); write one value per column"
                                  f"{fields_hint(header, len(row))}")
             try:
-                day = iso_day(row[di].strip())
+                day = read_day(row[di])
             except ValueError:
-                raise HydroError(f"{path}: line {n}: date '{row[di]}' is not a day YYYY-MM-DD; write "
-                                 "dates as 2015-01-31") from None
+                raise HydroError(f"{path}: line {n}, column 'date': {not_a_day(row[di].strip())}") from None
             if dates and day != dates[-1] + timedelta(days=1):
                 raise HydroError(f"{path}: line {n}: date {day} does not follow {dates[-1]} by one "
                                  "day; the file must be daily, increasing and without gaps")

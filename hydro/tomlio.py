@@ -15,43 +15,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from hydro.dates import day_problem, iso_day
 from hydro.errors import HydroError, suggest
 from hydro.textfile import lookalike_hint, read_text
-
-#: A day as the formats document it, ``YYYY-MM-DD`` (``date.fromisoformat`` also takes
-#: ``20150131`` and the ISO week ``2015-W05-6``).
-ISO_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def iso_day(text: str) -> date:
-    """The day ``text`` writes as ``YYYY-MM-DD`` (:data:`ISO_DAY`); ValueError for anything else."""
-    if not ISO_DAY.fullmatch(text):
-        raise ValueError(f"not a day YYYY-MM-DD: {text!r}")
-    return date.fromisoformat(text)
-
-
-def no_such_day(text: str) -> str:
-    """Why ``text``, written as ``YYYY-MM-DD``, names no day (``"2014-02-30"``: "February 2014 has 28
-    days"); "" where it is a day or is not of that form."""
-    import calendar
-
-    if not ISO_DAY.fullmatch(text):
-        return ""
-    year, month, day = (int(part) for part in text.split("-"))
-    if not 1 <= month <= 12:
-        return f"there is no month {month} (01-12)"
-    last = calendar.monthrange(year, month)[1] if year >= 1 else 31
-    if not 1 <= day <= last:
-        return f"{calendar.month_name[month]} {year} has {last} days"
-    return ""
-
-
-def day_problem(text: str) -> str:
-    """``"'2014-02-30' is no day: February 2014 has 28 days"`` for a ``YYYY-MM-DD`` text that names no
-    day (:func:`no_such_day`), "" otherwise: the words every date reader uses for it."""
-    why = no_such_day(text)
-    return f"'{text}' is no day: {why}" if why else ""
-
 
 _REQUIRED = object()
 

@@ -17,12 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from hydro.dates import PLAUSIBLE_YEARS
+from hydro.dates import PLAUSIBLE_YEARS, date_advice, no_day, read_day
 from hydro.errors import HydroError
-from hydro.tomlio import iso_day
 from hydro.transfer_tables import CONCENTRATION_SUFFIX, VALUE_COLUMNS, check_series_header, parts_problem
 from hydro.units import MAX_FLOW_M3_S, SECONDS_PER_DAY, water_max_mg_l
-from hydro.weather_csv import csv_rows, fields_hint
+from hydro.weather_csv import SECOND_HEADER, csv_rows, fields_hint
 
 
 @dataclass(frozen=True)
@@ -69,7 +68,7 @@ def row_days(path: Path, n: int, text: str) -> tuple[date, date, bool]:
             y, m = (int(p) for p in text.split("-"))
             first, last = date(y, m, 1), date(y, m, calendar.monthrange(y, m)[1])
         else:
-            first = last = iso_day(text)
+            first = last = read_day(text)
     except ValueError:
         pass
     else:  # a first line of 0218-05-01 (for 2018) took that water out of the run without a word
@@ -82,7 +81,9 @@ def row_days(path: Path, n: int, text: str) -> tuple[date, date, bool]:
                          f"{'month YYYY-MM' if is_month else 'day YYYY-MM-DD'} but no such "
                          f"{'month' if is_month else 'day'} exists ({_calendar_hint(text)}); "
                          "correct the date") from None
-    again = "; a second header line (files joined one after the other?): delete it" if text == "date" else ""
+    if no_day(text):
+        raise HydroError(f"{path}, line {n}, column 'date': {no_day(text)}; correct the date")
+    again = f"; {SECOND_HEADER}" if text == "date" else f"; {date_advice(text)}"
     raise HydroError(f"{path}, line {n}, column 'date': '{text}' is neither a day "
                      f"YYYY-MM-DD nor a month YYYY-MM{again}") from None
 
@@ -101,7 +102,7 @@ def check_month_starts(path: Path, rows: list[tuple[int, list[str]]], i_date: in
     Monthly rows (``YYYY-MM``, checked by :func:`row_days`) pass."""
     if len(rows[0][1][i_date]) == 7:
         return
-    days = [date.fromisoformat(row[i_date]) for _, row in rows]
+    days = [read_day(row[i_date]) for _, row in rows]
     if len(days) > 1 and all(d.day == 1 for d in days):
         n, row = rows[0]
         month = row[i_date][:7]

@@ -125,11 +125,11 @@ def test_a_row_that_fills_unnamed_header_columns_is_not_read_shifted(tmp_path, r
     with pytest.raises(HydroError, match=r"line 1: unknown column ''; a column without a name"):
         _read(tmp_path, reader, text)
 
-@pytest.mark.parametrize("line", ["1999/10/2,61.61", "1999-10-2,61.61", "2/10/1999,61.61", "date,discharge_cfs",
+@pytest.mark.parametrize("line", ["2/10/1999,61.61", "36435,61.61", "1999-10-02 12:00,61.61", "date,discharge_cfs",
                                   "1999-10-02", "   "])
 def test_flow_sources_discharge_mistakes_are_user_errors(tmp_path, line):
-    # _read_discharge: np.array(..., dtype="datetime64[D]") raises ValueError on any date not ISO (Excel's
-    # 2015/1/1, a second header line, a blank-looking line of spaces) and r[jv] IndexError on a short row:
+    # _read_discharge: np.array(..., dtype="datetime64[D]") raised ValueError on any date not ISO (a day-first
+    # date, a second header line, a blank-looking line of spaces) and r[jv] IndexError on a short row:
     # `hydro calibrate configs/calibration/lamprey.toml` ends in a traceback (exit 1).
     model, csv, text = _lamprey(tmp_path)
     csv.write_text(text.replace("1999-10-02,61.61", line, 1), encoding="utf-8")
@@ -228,3 +228,36 @@ def test_toml_characters_of_a_chinese_input_method_are_named(tmp_path, case):
     msg = str(info.value)
     odd = next(ch for ch in new if not ch.isascii() and ch not in "名称")
     assert f"U+{ord(odd):04X}" in msg, msg
+
+DATE_FORMS = {  # the year-first forms Excel writes on a Chinese Windows
+    "Excel's Chinese short date 2001/2/26": lambda d: f"{d.year}/{d.month}/{d.day}",
+    "unpadded 2001-2-26": lambda d: f"{d.year}-{d.month}-{d.day}",
+    "zero-padded with slashes 2001/02/26": lambda d: d.strftime("%Y/%m/%d"),
+    "with a midnight time 2001-02-26 00:00:00": lambda d: f"{d} 00:00:00",
+    "Excel's short date and time 2001/2/26 0:00": lambda d: f"{d.year}/{d.month}/{d.day} 0:00",
+}
+DATE_READERS = ["weather", "series", "transfer", "calibration", "discharge"]
+
+
+@pytest.mark.parametrize("reader", DATE_READERS)
+@pytest.mark.parametrize("form", DATE_FORMS)
+def test_unambiguous_year_first_dates_read_as_iso(tmp_path, reader, form):
+    # every CSV reader of dates goes through hydro.dates.read_day
+    _, header, rows, _ = READERS[reader]
+    clean = _read(tmp_path, reader, _text(header, rows))
+    written = [[DATE_FORMS[form](date.fromisoformat(r[0])), *r[1:]] for r in rows]
+    assert np.array_equal(_read(tmp_path, reader, _text(header, written)), clean, equal_nan=True)
+
+
+@pytest.mark.parametrize("reader", DATE_READERS)
+@pytest.mark.parametrize("cell, said", [("2/3/2001", "ambiguous"), ("36950", "Excel serial date"),
+                                        ("2001/2/29", "February 2001 has 28 days"),
+                                        ("2001-02-28 12:00", "YYYY-MM-DD")])
+def test_day_first_dates_serial_numbers_and_other_times_stay_refused(tmp_path, reader, cell, said):
+    if reader == "calibration" and said != "ambiguous" and said != "Excel serial date":
+        pytest.skip("observations take a time after the date (docs/calibration.md) and name a bad date alike")
+    _, header, rows, _ = READERS[reader]
+    rows = [r if i != 2 else [cell, *r[1:]] for i, r in enumerate(rows)]
+    with pytest.raises(HydroError) as info:
+        _read(tmp_path, reader, _text(header, rows))
+    assert f"{reader}.csv" in str(info.value) and "line 4" in str(info.value) and said in str(info.value), info.value

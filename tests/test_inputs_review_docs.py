@@ -100,9 +100,10 @@ REFUSED = {  # variant -> (text from header and rows, what the message says); No
     "semicolons": (lambda rd, h, r: _text(h, r, sep=";"), "separated by semicolons"),
     "tabs": (lambda rd, h, r: _text(h, r, sep="\t"), "separated by tabs"),
     "decimal comma": (lambda rd, h, r: _text(h, _value(r, rd, "1,5")), "decimal comma"),
-    "slash date": (lambda rd, h, r: _text(h, _date(r, READERS[rd][3], "2001/2/28")), "YYYY-MM-DD"),
+    "day-first date": (lambda rd, h, r: _text(h, _date(r, READERS[rd][3], "28/2/2001")), "YYYY-MM-DD"),
+    "Excel serial date": (lambda rd, h, r: _text(h, _date(r, READERS[rd][3], "36950")), "Excel serial date"),
     "compact date": (lambda rd, h, r: _text(h, _date(r, READERS[rd][3], "20010228")), "YYYY-MM-DD"),
-    "date and time": (lambda rd, h, r: _text(h, _date(r, READERS[rd][3], "2001-02-28 00:00")), "YYYY-MM-DD"),
+    "date and time": (lambda rd, h, r: _text(h, _date(r, READERS[rd][3], "2001-02-28 12:00")), "YYYY-MM-DD"),
     "29 February 2001": (lambda rd, h, r: _text(h, _date(r, READERS[rd][3], "2001-02-29")), "2001-02-29"),
     "capitals": (lambda rd, h, r: _text([x.upper() for x in h], r), "DATE"),
     "units in brackets": (lambda rd, h, r: _text([h[0], h[1].rsplit("_", 1)[0] + " [unit]", *h[2:]], r),
@@ -110,8 +111,8 @@ REFUSED = {  # variant -> (text from header and rows, what the message says); No
     "a dash": (lambda rd, h, r: _text(h, _value(r, rd, "-")), "'-'"),
     "n/a": (lambda rd, h, r: _text(h, _value(r, rd, "n/a")), "'n/a'"),
 }
-NOT_FOR = {("monitoring", v) for v in ("slash date", "compact date", "date and time", "29 February 2001",
-                                       "capitals", "units in brackets")}
+NOT_FOR = {("monitoring", v) for v in ("day-first date", "Excel serial date", "compact date", "date and time",
+                                       "29 February 2001", "capitals", "units in brackets")}
 
 
 @pytest.mark.parametrize("reader", READERS)

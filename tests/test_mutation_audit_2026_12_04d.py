@@ -62,7 +62,7 @@ def test_generated_weather_has_no_station_file_estimate(tmp_path):
 
 # TD5: a trailing character is a wrong form, not a day that does not exist (and no crash)
 def test_a_date_with_a_tail_is_a_wrong_form():
-    from hydro.tomlio import no_such_day
+    from hydro.dates import no_such_day
 
     assert no_such_day("2014-02-300") == ""
     from hydro.basin import parse_date

@@ -8,8 +8,9 @@ import pytest
 from cli_invoke import invoke, user_error
 
 import hydro
+from hydro.dates import no_such_day
 from hydro.errors import HydroError
-from hydro.tomlio import Table, no_such_day
+from hydro.tomlio import Table
 
 
 @pytest.mark.parametrize(("text", "why"), [("2014-02-30", "February 2014 has 28 days"),

@@ -44,8 +44,8 @@ def test_a_leap_day_and_wrong_forms_still_read_as_before(tmp_path):
     got = read_transfer_series(series(tmp_path, "date,flow_m3_s", "2004-02-29,1"),
                                daily_dates(date(2004, 2, 1), date(2004, 3, 31)), allow_tn=True)
     assert got.volume_m3 == 86400.0
-    with pytest.raises(HydroError, match="'2001/06/01' is neither a day YYYY-MM-DD nor a month YYYY-MM"):
-        read_transfer_series(series(tmp_path, "date,flow_m3_s", "2001/06/01,1"), DAYS, allow_tn=True)
+    with pytest.raises(HydroError, match="'01/06/2001' is neither a day YYYY-MM-DD nor a month YYYY-MM"):
+        read_transfer_series(series(tmp_path, "date,flow_m3_s", "01/06/2001,1"), DAYS, allow_tn=True)
 
 
 @pytest.mark.parametrize(("lines", "fragment"), [

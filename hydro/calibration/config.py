@@ -25,9 +25,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
+from hydro.dates import iso_day
 from hydro.errors import HydroError, suggest
 from hydro.metrics import METRICS, metric
-from hydro.tomlio import Table, iso_day, load_toml
+from hydro.tomlio import Table, load_toml
 
 #: Model kinds a configuration can calibrate.
 MODEL_KINDS = ("catchment", "basin", "flow_sources")

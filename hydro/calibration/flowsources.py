@@ -45,11 +45,12 @@ from pathlib import Path
 
 import numpy as np
 
+from hydro.dates import not_a_day, read_day
 from hydro.errors import HydroError
 from hydro.overrides import apply_overrides
 from hydro.runoff_model import RunoffResult
 from hydro.runoff_observed import lyne_hollick as lyne_hollick
-from hydro.tomlio import Table, day_problem, iso_day, load_toml
+from hydro.tomlio import Table, load_toml
 from hydro.weather_csv import (
     SECOND_HEADER,
     check_named,
@@ -220,8 +221,6 @@ def _read_discharge(path: Path, column: str) -> tuple[np.ndarray, np.ndarray]:
 def _discharge_day(path: Path, line: int, text: str) -> date:
     """The day of a discharge row, or an error naming the file and the line."""
     try:
-        return iso_day(text)
+        return read_day(text)
     except ValueError:
-        raise HydroError(f"{path}: line {line}, column 'date': " + (f"{day_problem(text)}; correct it"
-                         if day_problem(text) else f"expected a date YYYY-MM-DD, got '{text}'; write dates as "
-                         "2015-01-31 (in Excel: format the column as yyyy-mm-dd before saving)")) from None
+        raise HydroError(f"{path}: line {line}, column 'date': {not_a_day(text)}") from None

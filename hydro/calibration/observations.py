@@ -34,7 +34,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.calibration.config import QUALITY_VARIABLE, Observation, day_total
-from hydro.dates import PLAUSIBLE_YEARS
+from hydro.dates import PLAUSIBLE_YEARS, date_advice, split_day
 from hydro.errors import HydroError
 
 _MISSING = ("", "na", "nan", "null", "-")
@@ -51,14 +51,16 @@ _OFFSET = re.compile(r"(Z|[+-]\d{2}(:?\d{2})?)$", re.IGNORECASE)
 
 
 def _parse_date(text: str, aggregate: str) -> date | None:
-    """A date from ``YYYY-MM-DD[ time]``, ``YYYY-MM`` (monthly) or ``YYYY`` (annual); None if none.
+    """A date from ``YYYY-MM-DD[ time]`` (or year first as Excel writes it, :func:`hydro.dates.split_day`),
+    ``YYYY-MM`` (monthly) or ``YYYY`` (annual); None if none.
 
     A bare time is Beijing time (UTC+8) and is ignored; a time with an offset (``Z``, ``+00:00``)
     is converted to Beijing time first, so ``2013-08-06T20:00:00Z`` is on 7 August."""
     text = text.strip()
     try:
-        if len(text) >= 10 and text[4] == "-" and text[7] == "-":
-            day, rest = date.fromisoformat(text[:10]), text[10:].strip().removeprefix("T").strip()
+        if _is_day(text):
+            day, rest = split_day(text)
+            rest = rest.strip().removeprefix("T").strip()
             if not _OFFSET.search(rest):
                 return day
             return datetime.fromisoformat(f"{day.isoformat()}T{rest}").astimezone(BEIJING).date()
@@ -69,6 +71,11 @@ def _parse_date(text: str, aggregate: str) -> date | None:
     except ValueError:
         return None
     return None
+
+
+def _is_day(text: str) -> bool:
+    """Whether a date cell names a day (``YYYY-MM`` and ``YYYY`` are 7 and 4 characters, a day 8 or more)."""
+    return len(text.strip()) > 7
 
 
 def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool]:
@@ -113,8 +120,8 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
         if d is None:
             raise HydroError(f"{path}: column '{obs.date_column}', line {k}: '{row[jd]}' is not a "
                              "date YYYY-MM-DD" + (" or YYYY-MM" if obs.aggregate == "monthly" else "")
-                             + (" or YYYY" if obs.aggregate == "annual" else ""))
-        forms.add(len(row[jd].strip()) >= 10)
+                             + (" or YYYY" if obs.aggregate == "annual" else "") + f"; {date_advice(row[jd])}")
+        forms.add(_is_day(row[jd]))
         if len(forms) > 1:
             form = "YYYY-MM" if obs.aggregate == "monthly" else "YYYY"
             raise HydroError(f"{path}: column '{obs.date_column}', line {k}: '{row[jd].strip()}' mixes days "
@@ -123,7 +130,7 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
         if not PLAUSIBLE_YEARS[0] <= d.year <= PLAUSIBLE_YEARS[1]:  # 0022-10-05 was dropped without a word
             raise HydroError(f"{path}: column '{obs.date_column}', line {k}: the year of '{row[jd]}' is outside "
                              f"{PLAUSIBLE_YEARS[0]}..{PLAUSIBLE_YEARS[1]}; write the four-digit year of the sample")
-        if len(row[jd].strip()) < 10 and d in seen:  # averaged with the first without a word
+        if not _is_day(row[jd]) and d in seen:  # averaged with the first without a word
             raise HydroError(f"{path}: column '{obs.date_column}', line {k}: a second value for "
                              f"{row[jd].strip()} (first on line {seen[d]}); keep one row per "
                              f"{'month' if obs.aggregate == 'monthly' else 'year'}")
