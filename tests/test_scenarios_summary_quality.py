@@ -53,18 +53,20 @@ def test_every_parameter_changes_at_the_agreement_sections(scenarios_nc):
             assert load["change"] < 0 and load["unit"] == "kg d-1"
 
 
-def test_the_load_is_the_flow_weighted_mean_times_the_volume(scenarios_nc):
+def test_the_load_is_the_mean_of_the_days_discharge_times_concentration(scenarios_nc):
     """Over the agreement's years in the run (phase 1: 2018-2020 of a 2017-2020 run), the years its
-    payments judge (found in review, 2026-12-05: the whole run's mean beside them read as theirs)."""
+    payments judge (found in review, 2026-12-05: the whole run's mean beside them read as theirs); the
+    days' Q x C, as the months are now means over days (a month's mean x its volume is not its load)."""
     rows = quality_effects(scenarios_nc, PHASE1)
     s = read_series(scenarios_nc, scenario="baseline")
     judged = [y for y in s.years if 2018 <= y <= 2020]
     assert s.years[0] == 2017 and judged == [2018, 2019, 2020]
     c = np.concatenate([s.monthly("gubeikou", "tp", y) for y in judged])
-    v = np.concatenate([s.monthly("gubeikou", "flow", y) for y in judged])
-    days = (date(2020, 12, 31) - date(2018, 1, 1)).days + 1
-    # mg/L = g/m3; x m3 = g; / 1e3 = kg; over the judged years' days
-    expected = float(np.sum(c * v) / 1e3 / days)
+    d = s.daily
+    in_years = (d.dates >= np.datetime64("2018-01-01")) & (d.dates <= np.datetime64("2020-12-31"))
+    assert in_years.sum() == (date(2020, 12, 31) - date(2018, 1, 1)).days + 1
+    # m3/s x mg/L = g/s; x 86,400 s / 1e3 = kg/d
+    expected = float(np.mean(d.q["gubeikou"][in_years] * d.conc["gubeikou"]["tp"][in_years]) * 86.4)
     row = _row(rows, scenario="baseline", quantity="mean_load", location="gubeikou", parameter="tp")
     assert row["value"] == pytest.approx(expected, rel=1e-12) and row["year"] == "2018-2020"
     mean = _row(rows, scenario="baseline", quantity="mean_concentration", location="gubeikou", parameter="tp")

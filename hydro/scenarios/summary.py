@@ -485,7 +485,12 @@ def _scenario_names(path: Path) -> list[str]:
 
 
 def _series_means(series, place: str, parameter: str, load: bool, years) -> tuple[float, float]:
-    """(mean of the monthly means (mg/L), mean load (kg/d) or NaN) over the months of ``years`` with values."""
+    """(mean of the monthly means (mg/L), mean load (kg/d) or NaN) over the months of ``years`` with values.
+
+    The load is the mean over the days of ``years`` of discharge x concentration (advective, as a results
+    file's daily values give it: since months are means over days, a month's mean x its volume is no longer
+    its load, up to 3 times off in a flood month, review of 2026-12-05); from monthly values alone (a
+    monitoring CSV), each month's mean x its volume, the estimate a monitoring makes."""
     import calendar
 
     from hydro.monitoring import FLOW
@@ -501,6 +506,12 @@ def _series_means(series, place: str, parameter: str, load: bool, years) -> tupl
                     volume.append(c[m] * v[m])  # g/m3 x m3 = g
                     days.append(calendar.monthrange(year, m + 1)[1])
     mean = float(np.mean(conc)) if conc else np.nan
+    daily = series.daily
+    if load and daily is not None and place in daily.q and parameter in daily.conc.get(place, {}):
+        year_of = daily.dates.astype("datetime64[Y]").astype(int) + 1970
+        flux = daily.q[place] * daily.conc[place][parameter] * 86.4  # m3/s x mg/L -> kg/d
+        keep = np.isin(year_of, list(years)) & np.isfinite(flux)
+        return mean, float(flux[keep].mean()) if keep.any() else np.nan
     kg_per_day = float(np.sum(volume) / 1e3 / np.sum(days)) if (load and days) else np.nan
     return mean, kg_per_day
 
@@ -538,10 +549,10 @@ def quality_effects(scenarios_path, agreement, skip_unavailable: bool = False) -
     list of dict with keys :data:`EFFECT_COLUMNS`
         ``mean_concentration`` (mg L-1): the mean of the monthly means over the agreement's years in the run at
         each section and reservoir the agreement names, per parameter the series
-        carries; ``mean_load`` (kg d-1): the load through each of those sections
-        (each month's mean concentration x its volume, the load a monitoring estimates; not for
-        reservoirs); ``quality_payment`` (yuan): the signed sum of the quality components (``quality_class``,
-        ``tn_reduction``, ``target`` on a concentration) per year, payer, payee and
+        carries; ``mean_load`` (kg d-1): the advective load through each of those sections, the mean of
+        the days' discharge x concentration (not for reservoirs); ``quality_payment`` (yuan): the signed
+        sum of the quality components (``quality_class``, ``tn_reduction``, ``target`` on a concentration)
+        per year, payer, payee and
         parameter, and over all parameters (``parameter = "all"``).  ``value`` is the
         scenario's, ``change`` the scenario's minus the baseline's; ``year`` is, for the means, the
         span of the agreement's years in the run (``"2013-2016"``): the years its payments judge, not
