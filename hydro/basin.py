@@ -158,7 +158,8 @@ class Basin:
     def __post_init__(self) -> None:
         # read-only to the bottom, as the dataclass is (hydro.frozen): an edit in place changed every
         # later run of the model while its provenance named the file's values
-        for name in ("subbasin_tables", "counties", "withdrawal_tables", "transfer_tables", "output", "quality"):
+        for name in ("subbasin_tables", "counties", "withdrawal_tables", "transfer_tables", "output", "quality",
+                     "weather", "runoff"):
             object.__setattr__(self, name, frozen(getattr(self, name)))
 
     def __repr__(self) -> str:

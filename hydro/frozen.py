@@ -2,12 +2,14 @@
 
 A loaded :class:`hydro.basin.Basin` is frozen, and so is what it holds: an assignment into one of its
 dicts changed every later run while the results' provenance still named the file's values (researcher's
-review, 2026-12-05).  :class:`FrozenDict` is a ``dict`` (``==``, ``json``, ``dataclasses.asdict``,
-``pickle`` and ``copy.deepcopy`` work as for one) that refuses changes, naming the way to make them.
+review, 2026-12-05).  :class:`FrozenDict` is a ``dict`` and :class:`FrozenList` a ``list`` (``==``,
+``json``, ``dataclasses.asdict``, ``pickle`` and ``copy.deepcopy`` work as for them) that refuse changes,
+naming the way to make them; the basin file's tables (:class:`hydro.tomlio.Table`) hold them.
 """
 
 from __future__ import annotations
 
+import copy
 from typing import Any, NoReturn
 
 #: What a change of a loaded basin's value is refused with.
@@ -29,10 +31,34 @@ class FrozenDict(dict):
         return (type(self), (dict(self),))
 
 
+class FrozenList(list):
+    """A ``list`` that refuses item assignment, deletion and the methods that change it (``TypeError``); a
+    list still (a basin file's readers check ``isinstance(value, list)``)."""
+
+    def _refuse(self, *args: Any, **kwargs: Any) -> NoReturn:
+        raise TypeError(READ_ONLY)
+
+    __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse  # type: ignore[assignment]
+    append = extend = insert = pop = remove = clear = sort = reverse = _refuse  # type: ignore[assignment]
+
+    def __reduce__(self):
+        """Rebuilt from a plain list (pickle and ``copy`` would otherwise append its items)."""
+        return (type(self), (list(self),))
+
+
 def frozen(value: Any) -> Any:
-    """``value`` with every dict in it a :class:`FrozenDict` and every list a tuple, at any depth."""
+    """``value`` with every dict in it a :class:`FrozenDict`, every list a :class:`FrozenList` (a tuple stays
+    a tuple) and every :class:`hydro.tomlio.Table` over frozen data, at any depth."""
+    from hydro.tomlio import Table
+
     if isinstance(value, dict):
         return FrozenDict({k: frozen(v) for k, v in value.items()})
-    if isinstance(value, (list, tuple)):
+    if isinstance(value, list):
+        return FrozenList(frozen(v) for v in value)
+    if isinstance(value, tuple):
         return tuple(frozen(v) for v in value)
+    if isinstance(value, Table) and not isinstance(value.data, FrozenDict):
+        table = copy.copy(value)  # (its record of the keys read is kept: a later finish() sees them)
+        table.data = frozen(value.data)
+        return table
     return value
