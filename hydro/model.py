@@ -33,6 +33,7 @@ from hydro.model_values import as_date, basin_spec, check_weather, no_parameter,
 from hydro.overrides import in_user_paths, parse_assignment, set_path
 from hydro.results import open_results  # noqa: F401  (hydro.open_results)
 from hydro.units import unit_of_key
+from hydro.weather_provenance import WEATHER_FILE_ATTRIBUTES
 
 
 @dataclass(frozen=True)
@@ -309,7 +310,7 @@ class Model:
         if weather is not None:  # not the basin's file, whatever the series was read or made from
             named = weather.metadata.get("source_file")
             results.attrs["weather"] = "given to Model.run (weather=)" + (f"; its source: {named}" if named else "")
-            for key in ("weather_file", "weather_adjustments", "weather_time_zone", "weather_estimated"):
+            for key in WEATHER_FILE_ATTRIBUTES:
                 results.attrs.pop(key, None)
         if self._changes:
             # in the order given: the configuration hash depends on it

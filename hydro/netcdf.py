@@ -20,6 +20,7 @@ from hydro.netcdf_chunks import LEADING_DIMS as LEADING_DIMS
 from hydro.netcdf_chunks import small_chunk_caches
 from hydro.netcdf_define import BOUNDS_LONG_NAME as BOUNDS_LONG_NAME
 from hydro.netcdf_define import TIME_COMMENT as TIME_COMMENT
+from hydro.netcdf_define import TIME_COMMENT_PERIODS as TIME_COMMENT_PERIODS
 from hydro.netcdf_define import define as _define
 from hydro.netcdf_define import put as _put
 from hydro.output_periods import check_aggregation

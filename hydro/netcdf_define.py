@@ -34,10 +34,13 @@ if TYPE_CHECKING:
 BOUNDS_LONG_NAME = "first day of the averaging period and the day after its last"
 #: What a day of the ``time`` axis is (the time review of 2026-12-05: by CF a reference time without a zone is
 #: UTC, while the days are those of the inputs, Beijing days for the shipped basins).
-TIME_COMMENT = ("days are the calendar days of the basin's input series, with no time zone conversion: for the "
-                "shipped basins Beijing days (UTC+8), as their weather file's time_zone header says (the global "
-                "attribute weather_time_zone); a value at a day's stamp is that day's mean or total, or a state at "
-                "its start or end, as its variable's long_name says")
+_DAYS = ("days are the calendar days of the basin's input series, with no time zone conversion: for the shipped "
+         "basins Beijing days (UTC+8; the precipitation of Miyun's record to 2013 on the CMA's 20:00-20:00 day), as "
+         "their weather file's time_zone header says (the global attribute weather_time_zone)")
+TIME_COMMENT = (_DAYS + "; a value at a day's stamp is that day's mean or total, or a state at its start or end, as "
+                "its variable's long_name says")
+#: The same for results averaged over periods (``time_bnds``).
+TIME_COMMENT_PERIODS = _DAYS + "; a value at a stamp is the mean or total over its period (time_bnds)"
 _STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario",
                 "budget_term")
 
@@ -97,6 +100,7 @@ def coordinates(nc, results: Results, dims: list[str], index, first: list, bound
             var[:] = np.array([(d - start).days for d in values], dtype=float)
             if bounds is not None:
                 var.long_name = "time (first day of the averaging period)"
+                var.comment = TIME_COMMENT_PERIODS
                 var.bounds = "time_bnds"
                 nc.createDimension("nv", 2)
                 tb = nc.createVariable("time_bnds", "f8", ("time", "nv"))

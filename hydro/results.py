@@ -16,7 +16,7 @@ import numpy as np
 
 from hydro.aux_coordinates import aux_coordinates, is_aux_coordinate
 from hydro.errors import HydroError, suggest
-from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, TIME_COMMENT, write_results
+from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, TIME_COMMENT, TIME_COMMENT_PERIODS, write_results
 from hydro.netcdf_read import is_netcdf, is_text, logical_dims, text_values, what_file_is
 from hydro.run_attributes import id_values
 from hydro.variables import COORDINATE_ATTRS, Variable, variable, variable_names
@@ -160,7 +160,7 @@ class Results:
                 attrs = {"standard_name": "time", "long_name": "time (start of the day)", "comment": TIME_COMMENT}
                 if aggregated:
                     attrs = {"standard_name": "time", "long_name": "time (first day of the averaging period)",
-                             "comment": TIME_COMMENT, "bounds": "time_bnds"}
+                             "comment": TIME_COMMENT_PERIODS, "bounds": "time_bnds"}
                 coords[dim] = ("time", np.array([np.datetime64(d, "ns") for d in values]), attrs)
             elif values and isinstance(values[0], str):
                 coords[dim] = (dim, np.array([str(v) for v in values], dtype=object),

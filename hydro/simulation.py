@@ -45,6 +45,7 @@ from hydro.runoff_warm_up import given_start
 from hydro.series import SeriesReader, daily_dates
 from hydro.tracers import split_results
 from hydro.transport import TransportInputs, along_reach, simulate, tracer_layout
+from hydro.transport_checks import FLOW_DRIVEN_WITHDRAWAL_KEYS
 from hydro.units import G_PER_S_PER_KG_PER_DAY
 
 
@@ -226,6 +227,7 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
         res_temp=np.tile(forcing.water_temp[:, None], (1, n_res)),
         init_conc=np.tile(forcing.init_conc, (lay.n_cells, 1)), init_res_conc=forcing.init_res_conc,
         period_of_day=period, lateral=hyd.lateral, withdrawal=forcing.withdrawal,
+        withdrawal_keys=FLOW_DRIVEN_WITHDRAWAL_KEYS,
     )
     constituents = list(basin.constituents)
     tl = tracer_layout(constituents, ["all"])

@@ -20,7 +20,7 @@ from hydro import transport_args as _kernel_args
 from hydro.constituents import Constituent, Reaction, TracerLayout, tracer_layout
 from hydro.errors import HydroError
 from hydro.network import Network
-from hydro.transport_checks import MAX_SUBSTEPS, check_substeps
+from hydro.transport_checks import MAX_SUBSTEPS, WATERSHED_WITHDRAWAL_KEYS, check_substeps
 from hydro.transport_checks import arrays as check_arrays
 from hydro.transport_checks import grouping as check_grouping
 from hydro.transport_run import TransportResult, _KernelRun
@@ -101,6 +101,10 @@ class TransportInputs:
         Default: levels from this run's flows (:func:`cell_volumes`).
     init_inlet_debt : (R, T) float, optional
         ``final_inlet_debt`` of a run that ended the day before, g.  Default: 0.
+    withdrawal_keys : str
+        What takes the ``withdrawal`` water, in the basin file's words, for the advice of a reach it dries:
+        a watershed basin's ``[[withdrawals]]`` and ``[[transfers]]`` (default), a flow-driven basin's
+        negative ``[forcing.lateral_inflow_m3_s]``.
     """
 
     q_in: np.ndarray
@@ -124,6 +128,7 @@ class TransportInputs:
     lateral: np.ndarray | None = None
     init_water: CellWater | None = None
     init_inlet_debt: np.ndarray | None = None
+    withdrawal_keys: str = WATERSHED_WITHDRAWAL_KEYS
 
 
 def simulate(network: Network, tracers: list[Constituent], inputs: TransportInputs, *,

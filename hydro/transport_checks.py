@@ -22,6 +22,12 @@ from hydro.units import SECONDS_PER_DAY
 #: small for the water through them would otherwise run for hours; the shipped basins peak
 #: at 131 (Miyun) and 251 (Guanting, 2016-07-21)).
 MAX_SUBSTEPS = 100_000
+#: What takes a watershed basin's withdrawn water, for the advice of a reach it dries
+#: (:attr:`hydro.transport.TransportInputs.withdrawal_keys`).
+WATERSHED_WITHDRAWAL_KEYS = ("[[withdrawals]] loss_share or max_share below 1, or a smaller [[transfers]] "
+                             "abstraction")
+#: The same for a flow-driven basin, whose withdrawals are its negative lateral inflows.
+FLOW_DRIVEN_WITHDRAWAL_KEYS = "a negative [forcing.lateral_inflow_m3_s] closer to 0"
 
 
 def arrays(network: Network, n_tr: int, inputs,
@@ -61,7 +67,7 @@ def arrays(network: Network, n_tr: int, inputs,
     for name, shape in expected.items():
         if arr[name].shape != shape:
             raise HydroError(f"transport input '{name}' has shape {arr[name].shape}, expected {shape}")
-    _check_inputs(network, arr, day_labels, zero)
+    _check_inputs(network, arr, day_labels, zero, inputs.withdrawal_keys)
     period = np.ascontiguousarray(inputs.period_of_day, dtype=np.int64)
     if period.shape != (n_day,) or n_day == 0 or period[0] != 0 or np.any(np.diff(period) < 0) \
             or np.any(np.diff(period) > 1):
@@ -104,7 +110,8 @@ def grouping(tracers: list[Constituent], groups, group_species, reactions) -> Gr
     return Grouping(sizes=sizes, start=start, species=n_species, reactions=rx)
 
 
-def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels, zero: frozenset[str] = frozenset()) -> None:
+def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels, zero: frozenset[str] = frozenset(),
+                  withdrawal_keys: str = WATERSHED_WITHDRAWAL_KEYS) -> None:
     """NaN anywhere but in the inputs ``zero`` (made +0.0, :func:`arrays`), and flows that must be positive, named
     by reach and day."""
     def day(d):
@@ -134,9 +141,7 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels, zero
             cause, less = "", ""
             if taken > 0:  # water taken out of the reach dried it
                 cause = f" after {taken:g} m3/s was withdrawn from it that day"
-                less = ("withdraw less (a flow-driven basin's negative [forcing.lateral_inflow_m3_s] closer to 0, "
-                        "[[withdrawals]] loss_share or max_share below 1, or a smaller [[transfers]] "
-                        "abstraction), or ")
+                less = f"withdraw less ({withdrawal_keys}), or "
             elif name == "q_out" and arr["lateral"][d, r] < 0:  # a negative lateral inflow: a withdrawal
                 cause = (f" after a lateral inflow of {arr['lateral'][d, r]:g} m3/s, which takes that much out "
                          "along the reach (negative is a withdrawal), more than reached it")

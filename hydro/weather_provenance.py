@@ -17,6 +17,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+#: The attributes :func:`weather_attributes` writes of a basin's station file (a run on other weather drops them).
+WEATHER_FILE_ATTRIBUTES = ("weather_file", "weather_adjustments", "weather_time_zone", "weather_estimated")
+
 _PERIOD = re.compile(r"^(?P<label>.*\S)\s+(?P<first>\d{4}-\d\d-\d\d)\.\.(?P<last>\d{4}-\d\d-\d\d)$")
 
 

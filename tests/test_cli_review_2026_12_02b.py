@@ -121,7 +121,7 @@ def test_negative_lateral_inflow_that_dries_a_reach_is_named_as_the_cause(tmp_pa
     # (since 2026-12-05 the negative part is the transport's withdrawal, kept apart from point sources' water)
     assert ("reach 'east' has no flow at its outlet on 2020-01-01 (-0.3 m3/s) after 0.8 m3/s was withdrawn from "
             "it that day") in r.output, r.output
-    assert "negative [forcing.lateral_inflow_m3_s] closer to 0" in r.output, r.output
+    assert "withdraw less (a negative [forcing.lateral_inflow_m3_s] closer to 0)" in r.output, r.output
     assert not (tmp_path / "t.nc").exists()
 
 

@@ -33,5 +33,6 @@ def test_only_the_agreements_places_parameters_and_years_are_listed(tmp_path):
     out = CliRunner().invoke(main, ["compensate", str(path), str(tmp_path / "a.toml")])
     assert out.exit_code == 0, out.output
     gaps = sorted(line for line in out.stderr.splitlines() if line.startswith("missing:"))
-    # the rule reads TP and discharge at 'mid' in 2019-2020: not 2018, not codmn, not 'up' or 'low'
-    assert gaps == ["missing: mid flow 2019, month 3 (not filled)", "missing: mid tp 2019, month 3 (not filled)"]
+    # the rule reads TP at 'mid' in 2019-2020: not 2018, not codmn, not 'up' or 'low', and not discharge (a
+    # month's concentration is a mean over its days since 2026-12-05: no volume weighs it)
+    assert gaps == ["missing: mid tp 2019, month 3 (not filled)"]

@@ -1,7 +1,7 @@
-"""More mutants that survived the second audit (2026-12-04), killed here: flow-weighted monthly
-means, a target met exactly at its limit, the year from which a target holds, capital charged on a
-fall, a ramp that lowers, USACE's snow range, the "auto" snow method, bands above the extrapolation
-cap, a leap year's days, a reservoir at the network's outlet in the water balance, a negative
+"""More mutants that survived the second audit (2026-12-04), killed here: monthly means (flow-weighted then,
+means over the days since 2026-12-05), a target met exactly at its limit, the year from which a target holds,
+capital charged on a fall, a ramp that lowers, USACE's snow range, the "auto" snow method, bands above the
+extrapolation cap, a leap year's days, a reservoir at the network's outlet in the water balance, a negative
 release, and GR4J's initial stores."""
 
 from __future__ import annotations

@@ -199,7 +199,8 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
 
 def _require_sections(results, results_path: Path) -> None:
     """What the class table of a file reads, named in plotting's words (the reader's errors speak of
-    compensation): the sections' flow (a month without it at a section is missing) and concentrations."""
+    compensation): the sections' flow (the results-file reader reads it beside them; the classes need the
+    concentrations alone) and concentrations."""
     from hydro.plotting._data import how_to_write
 
     concentrations = [f"section_{p}_concentration" for p in ("tn", "nh3n", "tp", "codmn")]
