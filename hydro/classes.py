@@ -318,8 +318,9 @@ def series_of_results(results, scenario=None) -> tuple:
 
 
 def parameter_label(parameter: str) -> str:
-    """``TN``, ``NH3-N``, ``TP``, ``CODMn``, ``DO`` (:data:`hydro.standards.PARAMETER_LABELS`)."""
-    return PARAMETER_LABELS.get(parameter, parameter.upper())
+    """``TN``, ``NH3-N``, ``TP``, ``CODMn``, ``DO`` (:data:`hydro.standards.PARAMETER_LABELS`); a section's
+    class judged over several parameters (``"codmn+nh3n+tp"``) as ``CODMn+NH3-N+TP``."""
+    return "+".join(PARAMETER_LABELS.get(p, p.upper()) for p in parameter.split("+"))
 
 
 def short_class_name(cls: int | None) -> str:

@@ -15,6 +15,7 @@ the other published amounts.
 Modules: :mod:`~hydro.compensation.agreement` (reading agreements),
 :mod:`~hydro.compensation.rules` (the rule types),
 :mod:`~hydro.compensation.engine` (evaluating them),
+:mod:`~hydro.compensation.quality` (class rules, per parameter or per section),
 :mod:`~hydro.compensation.payments` (payment records and tables),
 :mod:`~hydro.compensation.inference` (prices inferred from published figures),
 :mod:`~hydro.compensation.direction` (one-way floors and the amounts a rule can give),

@@ -21,6 +21,7 @@ from typing import Any
 from hydro.compensation.rules import (
     COMPONENTS,
     DIRECTIONS,
+    JUDGEMENTS,
     QUANTITY_BASES,
     QUANTITY_WATER,
     STATISTICS,
@@ -433,36 +434,7 @@ def _read_rule(kind, t: Table, payer, payee, period, agreement_prov, log) -> Rul
             penalty_per_m3_below_yuan=r.number("penalty_per_m3_below_yuan", 0.0, minimum=0.0),
             **_caps(r))
     elif kind == "quality_class":
-        params = _names(t, "parameter", "parameters", t.where)
-        for p in params:
-            _parameter(t, "parameters", p, PARAMETERS)
-        body = t.str("waterbody", "river")
-        try:
-            body = normalise_waterbody(body)
-            for p in params:
-                class_limits(p, body)
-        except HydroError as exc:
-            raise t.error("waterbody", str(exc)) from None
-        evaluation = t.str("evaluation", "monthly")
-        if evaluation not in ("monthly", "annual"):
-            raise t.error("evaluation", f"expected 'monthly' or 'annual', got {evaluation!r}")
-        inflow = t.str("inflow_section", None)
-        penalty = r.number("penalty_per_class_yuan", 0.0, minimum=0.0)
-        no_worse = r.number("penalty_per_class_no_worse_than_inflow_yuan", None, minimum=0.0)
-        if no_worse is not None and inflow is None:
-            raise t.error("penalty_per_class_no_worse_than_inflow_yuan", "needs 'inflow_section'")
-        if inflow is not None and inflow in sections:
-            raise t.error("inflow_section", f"'{inflow}' is also one of the evaluated sections")
-        rule = QualityClassRule(
-            **common, assumed=False, parameter_ids=params,
-            parameter_key="parameter" if "parameter" in t.data else "parameters", waterbody=body,
-            target_class=r.target_class("target_class"), evaluation=evaluation,
-            penalty_per_class_yuan=penalty,
-            reward_per_class_yuan=r.number("reward_per_class_yuan", 0.0, minimum=0.0),
-            bonus_yuan=r.number("bonus_yuan", 0.0, minimum=0.0),
-            inflow_section=inflow,
-            penalty_per_class_no_worse_than_inflow_yuan=no_worse,
-            **_caps(r))
+        rule = _read_quality_class(t, r, common)
     elif kind == "tn_reduction":
         rule = TnReductionRule(
             **common, assumed=False, statistic=_statistic(t),
@@ -475,6 +447,52 @@ def _read_rule(kind, t: Table, payer, payee, period, agreement_prov, log) -> Rul
         rule = _read_target(t, r, common)
     t.finish()
     return _with_assumed(rule, r.assumed or prov[0] == "assumed")
+
+
+def _read_quality_class(t: Table, r: _Reader, common) -> QualityClassRule:
+    sections = common["sections"]
+    params = _names(t, "parameter", "parameters", t.where)
+    for p in params:
+        _parameter(t, "parameters", p, PARAMETERS)
+    body = t.str("waterbody", "river")
+    try:
+        body = normalise_waterbody(body)
+        for p in params:
+            class_limits(p, body)
+    except HydroError as exc:
+        raise t.error("waterbody", str(exc)) from None
+    evaluation = t.str("evaluation", "monthly")
+    if evaluation not in ("monthly", "annual"):
+        raise t.error("evaluation", f"expected 'monthly' or 'annual', got {evaluation!r}")
+    inflow = t.str("inflow_section", None)
+    penalty = r.number("penalty_per_class_yuan", 0.0, minimum=0.0)
+    no_worse = r.number("penalty_per_class_no_worse_than_inflow_yuan", None, minimum=0.0)
+    if no_worse is not None and inflow is None:
+        raise t.error("penalty_per_class_no_worse_than_inflow_yuan", "needs 'inflow_section'")
+    if inflow is not None and inflow in sections:
+        raise t.error("inflow_section", f"'{inflow}' is also one of the evaluated sections")
+    return QualityClassRule(
+        **common, assumed=False, parameter_ids=params,
+        parameter_key="parameter" if "parameter" in t.data else "parameters", waterbody=body,
+        target_class=r.target_class("target_class"), evaluation=evaluation, judge=_judge(t),
+        penalty_per_class_yuan=penalty,
+        reward_per_class_yuan=r.number("reward_per_class_yuan", 0.0, minimum=0.0),
+        bonus_yuan=r.number("bonus_yuan", 0.0, minimum=0.0),
+        inflow_section=inflow,
+        penalty_per_class_no_worse_than_inflow_yuan=no_worse,
+        **_caps(r))
+
+
+def _judge(t: Table) -> str:
+    """``judge``: what a class rule's period class is of (:data:`JUDGEMENTS`)."""
+    judge = t.raw("judge", "parameter")
+    if not isinstance(judge, str) or judge not in JUDGEMENTS:
+        hint = suggest(judge, JUDGEMENTS) if isinstance(judge, str) else ""
+        raise t.error("judge", f"unknown judgement {judge!r}{hint}; expected one of \"parameter\" (each "
+                      "parameter's class, one payment line per parameter: amounts add across parameters) or "
+                      "\"section\" (the section's class, the worst of its parameters': one line per section); "
+                      "see docs/agreements.md, [[quality_class]]")
+    return judge
 
 
 def _read_target(t: Table, r: _Reader, common) -> TargetRule:

@@ -17,9 +17,10 @@ from dataclasses import replace
 import numpy as np
 
 from hydro.compensation.agreement import Agreement
-from hydro.compensation.amounts import class_amounts, clip_noted, linear
+from hydro.compensation.amounts import clip_noted, linear
 from hydro.compensation.direction import floor_lines, with_bounds
-from hydro.compensation.payments import STRIVE_FOR, Payment
+from hydro.compensation.payments import STRIVE_FOR, Payment, missing_note, month_list, rule_payment
+from hydro.compensation.quality import quality_class_payments
 from hydro.compensation.rules import (
     Baseline,
     QualityClassRule,
@@ -33,7 +34,6 @@ from hydro.compensation.rules import (
 from hydro.errors import HydroError, suggest
 from hydro.monitoring import FLOW, SectionSeries
 from hydro.monitoring_csv import missing_section
-from hydro.standards import class_name, water_class
 
 
 def unavailable(agreement: Agreement, series: SectionSeries) -> list[tuple[str, str, str]]:
@@ -100,9 +100,7 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
         for year in years:
             if rule.applies(year):
                 for payment in evaluate_rule(rule, series, year):
-                    if (payment.section, payment.parameter) not in skipped \
-                            and not all((x, payment.parameter) in skipped  # a summed line: each section
-                                        for x in payment.section.split("+")):
+                    if not _skipped(payment, skipped):
                         out.append((year, order, with_bounds(rule, _strive(rule, payment))))
     fixed = []
     for f in agreement.fixed:
@@ -121,6 +119,13 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
     out += fixed
     out.sort(key=lambda item: (item[0], item[1]))
     return [p for _, _, p in out]
+
+
+def _skipped(payment: Payment, skipped) -> bool:
+    """Whether a line reads what the series lacks (``--skip-unavailable``): a line of summed sections
+    ("a+b") where every section lacks its parameter, a section judged on several parameters
+    ("codmn+nh3n+tp") where any is lacking (its class cannot be told without it)."""
+    return all(any((x, p) in skipped for p in payment.parameter.split("+")) for x in payment.section.split("+"))
 
 
 def _strive(rule: Rule, payment: Payment) -> Payment:
@@ -181,17 +186,6 @@ def _check_names(agreement: Agreement, series: SectionSeries, skipped=frozenset(
                     "give a series that spans the baseline years, or a fixed baseline value")
 
 
-def _months(year: int, months) -> str:
-    return ", ".join(f"{year}-{m:02d}" for m in months)
-
-
-def _missing_note(series: SectionSeries, pairs, year: int) -> str:
-    """``"missing months: gubeikou tn 2019-03, 2019-04"`` for the (section, parameter) pairs."""
-    gaps = [(section, parameter, series.missing_months(section, parameter, year)) for section, parameter in pairs]
-    parts = [f"{section} {parameter} {_months(year, months)}" for section, parameter, months in gaps if months]
-    return "missing months: " + "; ".join(parts) if parts else ""
-
-
 def _baseline_value(baseline: Baseline, annual: Callable[[int], float], year: int,
                     unit: str) -> tuple[float, bool, str]:
     """The baseline for ``year``: (value, complete, note)."""
@@ -226,13 +220,6 @@ def _annual_value(rule: TnReductionRule | TargetRule, series: SectionSeries, sec
 _LABEL = {"annual_mean": "annual mean", "flow_normalised": "flow-normalised annual mean"}
 
 
-def _payment(rule: Rule, year, section, parameter, amount, complete, note) -> Payment:
-    # + 0.0: a zero amount is never -0.0 (a failed target without a penalty, a missed class
-    # without a price), which the table would print as "-0" and JSON as -0.0
-    return Payment(year, section, rule.kind, parameter, rule.payer, rule.payee, float(amount) + 0.0,
-                   bool(complete), rule.assumed, rule.where, note)
-
-
 # -- rules ---------------------------------------------------------------------
 def _quantity(rule: QuantityRule, series: SectionSeries, year: int) -> list[Payment]:
     out = []
@@ -245,7 +232,7 @@ def _quantity(rule: QuantityRule, series: SectionSeries, year: int) -> list[Paym
 
         volume, moved = annual(year), sum(counted_volume(rule, series, x, year)[1] for x in group)
         base, base_ok, base_note = _baseline_value(rule.baseline, annual, year, "m3")
-        missing = _missing_note(series, [(x, FLOW) for x in group], year)
+        missing = missing_note(series, [(x, FLOW) for x in group], year)
         if math.isnan(volume) or math.isnan(base):
             amount = math.nan
             note = "; ".join(x for x in ("annual volume undetermined", missing, base_note) if x)
@@ -254,46 +241,7 @@ def _quantity(rule: QuantityRule, series: SectionSeries, year: int) -> list[Paym
                                            rule.penalty_per_m3_below_yuan), rule)
             note = f"volume {volume:.6g} m3" + (f" (natural water: {moved:.6g} m3 transferred from outside left out)"
                                                  if rule.water == "natural" else "") + f" vs {base_note}{capped}"
-        out.append(_payment(rule, year, s, FLOW, amount, not missing and base_ok, note))
-    return out
-
-
-def _quality_class(rule: QualityClassRule, series: SectionSeries, year: int) -> list[Payment]:
-    out = []
-    target = class_name(rule.target_class)
-    for s in rule.sections:
-        for p in rule.parameter_ids:
-            pairs = [(s, p)] + ([(rule.inflow_section, p)] if rule.inflow_section else [])
-            missing = _missing_note(series, pairs, year)
-            if rule.evaluation == "annual":
-                values = np.array([series.annual_mean(s, p, year)])
-                inflow = (np.array([series.annual_mean(rule.inflow_section, p, year)])
-                          if rule.inflow_section else None)
-            else:
-                values = series.monthly(s, p, year)
-                inflow = series.monthly(rule.inflow_section, p, year) if rule.inflow_section else None
-            ok = np.isfinite(values) & (np.isfinite(inflow) if inflow is not None else True)
-            if not ok.any():
-                out.append(_payment(rule, year, s, p, math.nan, False,
-                                    f"target {target}; no {rule.evaluation} value; {missing}"))
-                continue
-            cls = water_class(p, values[ok], rule.waterbody)
-            cin = water_class(p, inflow[ok], rule.waterbody) if inflow is not None else None
-            amounts = class_amounts(rule, cls, cin)
-            amount, capped = clip_noted(float(amounts.sum()), rule)
-            if rule.evaluation == "annual":
-                note = f"annual mean {values[0]:.6g} mg/L: class {class_name(cls[0])}, target {target}"
-                if cin is not None:
-                    note += f", inflow {rule.inflow_section} class {class_name(cin[0])}"
-            else:
-                months = np.flatnonzero(ok) + 1
-                charged = [f"{m:02d}:{class_name(c)}" + (f"/in {class_name(ci)}" if cin is not None else "")
-                           for m, c, ci, a in zip(months, cls, cin if cin is not None else cls, amounts) if a]
-                note = f"target {target}; months with amounts: " + (", ".join(charged) or "none")
-            note += capped
-            if missing:
-                note += "; " + missing
-            out.append(_payment(rule, year, s, p, amount, not missing, note))
+        out.append(rule_payment(rule, year, s, FLOW, amount, not missing and base_ok, note))
     return out
 
 
@@ -305,7 +253,7 @@ def _tn_reduction(rule: TnReductionRule, series: SectionSeries, year: int) -> li
         annual = _annual_value(rule, series, s, p)
         mean = annual(year)
         base, base_ok, base_note = _baseline_value(rule.baseline, annual, year, "mg/L")
-        missing = _missing_note(series, [(s, p)], year)
+        missing = missing_note(series, [(s, p)], year)
         if math.isnan(mean) or math.isnan(base):
             amount = math.nan
             note = "; ".join(x for x in (f"{label} undetermined", missing, base_note) if x)
@@ -313,7 +261,7 @@ def _tn_reduction(rule: TnReductionRule, series: SectionSeries, year: int) -> li
             amount, capped = clip_noted(linear(base - mean, rule.reward_per_mg_per_l_yuan,
                                            rule.penalty_per_mg_per_l_yuan), rule)
             note = f"{label} {mean:.6g} mg/L vs {base_note} (decrease {base - mean:.6g} mg/L){capped}"
-        out.append(_payment(rule, year, s, p, amount, not missing and base_ok, note))
+        out.append(rule_payment(rule, year, s, p, amount, not missing and base_ok, note))
     return out
 
 
@@ -321,7 +269,7 @@ def _target(rule: TargetRule, series: SectionSeries, year: int) -> list[Payment]
     out = []
     p = rule.parameter
     for s in rule.sections:
-        missing = _missing_note(series, [(s, p)], year)
+        missing = missing_note(series, [(s, p)], year)
         failed: list[str] = []
         undetermined: list[str] = []
         failed_months = 0
@@ -350,7 +298,7 @@ def _target(rule: TargetRule, series: SectionSeries, year: int) -> list[Payment]
                 bad |= values < rule.monthly_min
             failed_months = int(bad.sum())
             if failed_months:
-                failed.append(f"monthly limit missed in {_months(year, np.flatnonzero(bad) + 1)}")
+                failed.append(f"monthly limit missed in {month_list(year, np.flatnonzero(bad) + 1)}")
             if np.isnan(values).any():
                 undetermined.append("monthly checks")
         if failed:
@@ -364,13 +312,13 @@ def _target(rule: TargetRule, series: SectionSeries, year: int) -> list[Payment]
             note = "all checks met"
         if missing:
             note += "; " + missing
-        out.append(_payment(rule, year, s, p, amount, not missing, note))
+        out.append(rule_payment(rule, year, s, p, amount, not missing, note))
     return out
 
 
 _EVALUATORS: dict[type, Callable[[Rule, SectionSeries, int], list[Payment]]] = {
     QuantityRule: _quantity,
-    QualityClassRule: _quality_class,
+    QualityClassRule: quality_class_payments,
     TnReductionRule: _tn_reduction,
     TargetRule: _target,
 }

@@ -281,7 +281,7 @@ class _Model:
             periods = 12 if rule.evaluation == "monthly" else 1
             for s in rule.sections:
                 worst = self.worst_class(s, year)
-                for _ in rule.parameter_ids:
+                for _ in rule.groups():  # each parameter, or the section once (judge = "section")
                     cls = (np.full(periods, worst) if rng is None
                            else rng.integers(1, worst + 1, size=periods))
                     total += clip(float(class_amounts(rule, cls, None).sum()), rule)

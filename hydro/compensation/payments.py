@@ -37,7 +37,8 @@ class Payment:
         funding flow, amount often unpublished; not netted) or ``floor`` (a one-way
         agreement's year brought back to 0; :mod:`hydro.compensation.direction`).
     parameter : str
-        ``tn``, ``tp``, ``nh3n``, ``codmn``, ``do``, ``flow``, or ``""``.
+        ``tn``, ``tp``, ``nh3n``, ``codmn``, ``do``, ``flow``, ``"codmn+nh3n+tp"`` for a class rule
+        judging the section's class over those parameters (``judge = "section"``), or ``""``.
     payer, payee : str
     amount_yuan : float
         Signed amount (yuan): > 0 payer pays payee, < 0 payee pays payer; NaN if it
@@ -76,6 +77,28 @@ class Payment:
         if not math.isfinite(record["amount_yuan"]):
             record["amount_yuan"] = None
         return {k: record[k] for k in COLUMNS}
+
+
+def rule_payment(rule, year: int, section: str, parameter: str, amount: float, complete: bool,
+                 note: str) -> Payment:
+    """A rule's payment line (a :class:`~hydro.compensation.rules.Rule`'s kind, parties and key path)."""
+    # + 0.0: a zero amount is never -0.0 (a failed target without a penalty, a missed class
+    # without a price), which the table would print as "-0" and JSON as -0.0
+    return Payment(year, section, rule.kind, parameter, rule.payer, rule.payee, float(amount) + 0.0,
+                   bool(complete), rule.assumed, rule.where, note)
+
+
+def month_list(year: int, months) -> str:
+    """``"2019-03, 2019-04"`` for months 3 and 4 of 2019."""
+    return ", ".join(f"{year}-{m:02d}" for m in months)
+
+
+def missing_note(series, pairs, year: int) -> str:
+    """``"missing months: gubeikou tn 2019-03, 2019-04"`` for the (section, parameter) pairs of a
+    :class:`~hydro.monitoring.SectionSeries`; ``""`` when none is missing."""
+    gaps = [(section, parameter, series.missing_months(section, parameter, year)) for section, parameter in pairs]
+    parts = [f"{section} {parameter} {month_list(year, months)}" for section, parameter, months in gaps if months]
+    return "missing months: " + "; ".join(parts) if parts else ""
 
 
 def payments_as_json(payments: list[Payment]) -> list[dict]:

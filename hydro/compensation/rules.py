@@ -35,6 +35,11 @@ QUANTITY_WATER: tuple[str, ...] = ("all", "natural")
 #: Quantity bases: each section against its baseline, or the sections' summed volume.
 QUANTITY_BASES: tuple[str, ...] = ("section", "total")
 
+#: What a class rule judges (``judge`` of ``quality_class``): each parameter's class, one payment line per
+#: parameter (amounts add across parameters: Beijing 2015), or the section's class, the worst of its
+#: parameters' (GB 3838-2002's single-factor evaluation), one line per section.
+JUDGEMENTS: tuple[str, ...] = ("parameter", "section")
+
 
 @dataclass(frozen=True)
 class Provenance:
@@ -167,7 +172,11 @@ class QualityClassRule(Rule):
     (None: at ``penalty_per_class_yuan``, whatever value that takes in a draw).
     ``bonus_yuan`` is paid for each period at or better than the target (a payment by
     results, with no deduction when the target is missed).
-    Amounts add across parameters (one payment line per parameter).
+    With ``judge = "parameter"`` (default) each parameter's class is judged: amounts add across
+    parameters (one payment line per parameter).  With ``judge = "section"`` the period's class is
+    the section's, the worst class over ``parameter_ids`` (single-factor evaluation; a parameter
+    without a value leaves it undetermined), and the amounts are per section (one payment line,
+    parameter ``"codmn+nh3n+tp"``); an inflow's class is taken the same way.
     """
 
     parameter_ids: tuple[str, ...] = ()
@@ -181,8 +190,15 @@ class QualityClassRule(Rule):
     penalty_per_class_no_worse_than_inflow_yuan: float | None = None  # None: as penalty_per_class_yuan
     max_yuan: float = math.inf
     min_yuan: float = -math.inf
+    judge: str = "parameter"
 
     kind = "quality_class"
+
+    def groups(self) -> tuple[tuple[str, ...], ...]:
+        """The parameters judged together on each payment line of a section: one each, or all of them."""
+        if self.judge == "section":
+            return (self.parameter_ids,)
+        return tuple((p,) for p in self.parameter_ids)
 
     def parameters(self):
         return self.parameter_ids
