@@ -768,7 +768,8 @@ def plot_payment_bands(result: dict, *, title: str | None = None, ax=None):
             and r["median_yuan"] is not None]
     nets = [n for n in result["net"] if n["median_yuan"] is not None]
     items = [(f"{r['year']}  {r['section'] or '-'}  {style.pretty(r['component'])}"
-              + (f" {style.pretty(r['parameter'])}" if r["parameter"] and r["component"] != "quantity" else ""),
+              + (" " + "+".join(style.pretty(x) for x in r["parameter"].split("+"))  # CODMn+NH3-N+TP
+                 if r["parameter"] and r["component"] != "quantity" else ""),
               r, bool(r["flag"])) for r in rows]
     items += [(f"{n['year']}  net {n['payer']} -> {n['payee']}", n, False) for n in nets]
     if not items:
