@@ -28,14 +28,16 @@ def test_every_shipped_agreement_evaluates_its_quality_part_without_skipping(qua
     payments = json.loads(result.stdout)
     assert isinstance(payments, list)  # the contract: a list of payment records, as before
     a = Agreement.from_toml(path)
-    named = {(s, p) for r in a.rules for s in r.sections for p in r.parameters() if p != "flow"}
+    named = {(s, "+".join(g)) for r in a.rules for s in r.sections  # a section judged on all: "codmn+nh3n+tp"
+             for g in (r.groups() if isinstance(r, QualityClassRule) else [(p,) for p in r.parameters()])
+             if g != ("flow",)}
     paid = {(p["section"], p["parameter"]) for p in payments}
     assert named <= paid, f"rule parameters without a payment line: {named - paid}"
     # the class rules' amounts are determined on every parameter they name
     for rule in a.rules:
         if isinstance(rule, QualityClassRule):
             lines = [p for p in payments if p["rule"] == rule.where]
-            assert {p["parameter"] for p in lines} == set(rule.parameter_ids)
+            assert {p["parameter"] for p in lines} == {"+".join(g) for g in rule.groups()}
             assert all(p["amount_yuan"] is not None for p in lines)
 
 

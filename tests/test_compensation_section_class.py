@@ -9,6 +9,7 @@ judgement (the default) stays where the text adds amounts across pollutants (Bei
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import numpy as np
@@ -21,11 +22,89 @@ from hydro.monitoring import SectionSeries
 
 ROOT = Path(__file__).resolve().parents[1]
 AGREEMENTS = ROOT / "configs" / "agreements"
+GUANTING = AGREEMENTS / "guanting_yongding_2023.toml"
+
+
+def _flat(value, years):
+    return np.full(12 * years, float(value))
+
+
+def _guanting_series(bahaoqiao_codmn: float, tp_gap: int | None = None) -> SectionSeries:
+    """2022-2025 at the three Zhangjiakou sections, every parameter flat.  NH3-N 0.8 (III), TP 0.15 (III, river)
+    everywhere; CODMn 5.0 (III) except at Bahaoqiao, where it is given; ``tp_gap``: a month index without TP at
+    Bahaoqiao."""
+    years = 4
+    data = {}
+    for s in ("bahaoqiao", "xiangshuibao", "shixiali"):
+        data[s] = {
+            "codmn": _flat(bahaoqiao_codmn if s == "bahaoqiao" else 5.0, years),
+            "nh3n": _flat(0.8, years),
+            "tp": _flat(0.15, years),
+            "tn": _flat(5.0, years),
+            "flow": _flat(2.0e7, years),
+        }
+    if tp_gap is not None:
+        data["bahaoqiao"]["tp"][tp_gap] = np.nan
+    return SectionSeries(2022, data, source="synthetic")
 
 
 def _class_lines(payments, section=None, year=None):
     return [p for p in payments if p.component == "quality_class"
             and (section is None or p.section == section) and (year is None or p.year == year)]
+
+
+def _class_bonus(payments, section, year):
+    return sum(p.amount_yuan for p in _class_lines(payments, section, year))
+
+
+# -- the review's test, adapted ------------------------------------------------------------------------------
+def test_guanting_section_meets_class_iii_only_when_every_parameter_does():
+    """Bahaoqiao with CODMn 7.0 mg/L (Class IV) and NH3-N, TP at Class III is a Class IV section: it has not met
+    the term, and its bonus is 0 (s43 paid 2 x 2 M = 4 M, one bonus per parameter at III)."""
+    agreement = Agreement.from_toml(GUANTING)
+    ok = evaluate(agreement, _guanting_series(5.0))
+    worse = evaluate(agreement, _guanting_series(7.0))
+    assert _class_bonus(ok, "shixiali", 2023) > 0
+    assert _class_bonus(ok, "bahaoqiao", 2023) == _class_bonus(ok, "shixiali", 2023)
+    assert _class_bonus(worse, "shixiali", 2023) == _class_bonus(ok, "shixiali", 2023)
+    assert _class_bonus(worse, "bahaoqiao", 2023) == 0, \
+        "a Class IV section (CODMn IV, NH3-N III, TP III) is paid a Class III bonus"
+
+
+def test_guanting_pays_one_line_per_section_named_by_its_parameters():
+    agreement = Agreement.from_toml(GUANTING)
+    (rule,) = [r for r in agreement.rules if r.kind == "quality_class"]
+    assert rule.judge == "section"
+    worse = evaluate(agreement, _guanting_series(7.0))
+    lines = _class_lines(worse, year=2023)
+    assert [(p.section, p.parameter) for p in lines] == [
+        ("bahaoqiao", "codmn+nh3n+tp"), ("xiangshuibao", "codmn+nh3n+tp"), ("shixiali", "codmn+nh3n+tp")]
+    # a section meeting the term is paid the file's bonus per section (6 M: 3 x the 2 M once per parameter)
+    assert [p.amount_yuan for p in lines] == [0.0, 6_000_000.0, 6_000_000.0]
+    note = lines[0].note
+    assert "codmn 7 mg/L (IV)" in note and "nh3n 0.8 mg/L (III)" in note and "tp 0.15 mg/L (III)" in note
+    assert "section class IV, target III" in note
+    assert all(p.complete for p in lines)
+
+
+def test_a_parameter_without_a_value_leaves_the_section_class_undetermined():
+    series = _guanting_series(5.0, tp_gap=12 + 4)  # May 2023: no annual mean of TP
+    payments = evaluate(Agreement.from_toml(GUANTING), series)
+    (line,) = _class_lines(payments, "bahaoqiao", 2023)
+    assert math.isnan(line.amount_yuan) and not line.complete
+    assert "section class undetermined" in line.note and "bahaoqiao tp 2023-05" in line.note
+    # the other years and sections are determined
+    assert _class_bonus(payments, "bahaoqiao", 2024) == 6_000_000
+
+
+def test_skip_unavailable_leaves_out_a_section_line_missing_a_parameter():
+    series = _guanting_series(5.0)
+    del series.data["bahaoqiao"]["tp"]
+    with pytest.raises(HydroError, match="'tp' has no data at section 'bahaoqiao'"):
+        evaluate(Agreement.from_toml(GUANTING), series)
+    payments = evaluate(Agreement.from_toml(GUANTING), series, skip_unavailable=True)
+    assert not _class_lines(payments, "bahaoqiao")  # its class cannot be told without TP
+    assert _class_bonus(payments, "shixiali", 2023) == 6_000_000
 
 
 # -- monthly judgement, class steps, inflow -------------------------------------------------------------------
@@ -93,6 +172,15 @@ def test_a_per_parameter_rule_is_unchanged(tmp_path):
                               "07:II, 08:II, 09:II, 10:II, 11:II, 12:II"
 
 
+def test_shipped_per_parameter_rules_stay_per_parameter():
+    """Beijing 2015 adds amounts across pollutants, and phase 1's inferred bonus is per section-parameter-month."""
+    for name in ("beijing_internal_2015.toml", "miyun_chaobai_phase1_2018.toml", "miyun_chaobai_phase2_2022.toml"):
+        for rule in Agreement.from_toml(AGREEMENTS / name).rules:
+            if rule.kind == "quality_class":
+                assert rule.judge == "parameter", name
+                assert rule.groups() == tuple((p,) for p in rule.parameter_ids)
+
+
 def test_an_inflow_section_is_judged_by_its_worst_parameter_too(tmp_path):
     agreement = _agreement(tmp_path, 'judge = "section"\ninflow_section = "up"')
     (line,) = evaluate(agreement, _monthly_series(inflow=True))
@@ -117,6 +205,14 @@ def test_an_unknown_judgement_names_the_key_and_the_choices(tmp_path, value):
     assert '"parameter"' in text and '"section"' in text and "docs/agreements.md" in text
     if value == '"sections"':
         assert "did you mean 'section'" in text
+
+
+def test_judge_can_be_set_on_the_command_line():
+    agreement = Agreement.from_toml(GUANTING, ["quality_class[0].judge=\"parameter\""])
+    (rule,) = [r for r in agreement.rules if r.kind == "quality_class"]
+    assert rule.judge == "parameter"
+    lines = _class_lines(evaluate(agreement, _guanting_series(7.0)), "bahaoqiao", 2023)
+    assert [(p.parameter, p.amount_yuan) for p in lines] == [("codmn", 0.0), ("nh3n", 6e6), ("tp", 6e6)]
 
 
 def test_a_joined_parameter_reads_as_its_labels():

@@ -71,12 +71,12 @@ def test_guanting_agreement_by_hand(tmp_path):
     csv = _guanting_csv(tmp_path / "g.csv", tn_2025)
     pay = evaluate(Agreement.from_toml(GUANTING), read_monitoring_csv(csv))
     got = {(p.year, p.component, p.section, p.parameter): p.amount_yuan for p in pay}
-    bonus = 2_000_000
+    bonus = 6_000_000  # per section at Class III (judge = "section": the worst of CODMn, NH3-N, TP)
+    judged = "codmn+nh3n+tp"
     for year in (2024, 2025):
-        assert got[(year, "quality_class", "bahaoqiao", "codmn")] == bonus  # 6.0 is Class III
-        assert got[(year, "quality_class", "bahaoqiao", "tp")] == bonus      # 0.2 river TP is Class III
-        assert got[(year, "quality_class", "xiangshuibao", "codmn")] == 0.0  # 6.01 is Class IV
-        assert got[(year, "quality_class", "shixiali", "nh3n")] == 0.0
+        assert got[(year, "quality_class", "bahaoqiao", judged)] == bonus  # 6.0, 1.0, 0.2: all at the III limits
+        assert got[(year, "quality_class", "xiangshuibao", judged)] == 0.0  # CODMn 6.01 is Class IV: a IV section
+        assert got[(year, "quality_class", "shixiali", judged)] == 0.0      # NH3-N and TP Class IV
         assert got[(year, "target", "bahaoqiao", "flow")] == 0.0             # strive for: never paid
     # 4.0 m3/s all year: 365 x 86,400 x 4 = 1.26e8 m3 >= 1e8: met
     volume_note = next(p.note for p in pay if p.component == "target" and p.parameter == "flow" and p.year == 2025)
