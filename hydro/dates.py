@@ -118,6 +118,13 @@ def date_advice(text: str) -> str:
     """What to write instead of a date cell :func:`read_day` refuses: an Excel serial number and a day- or
     month-first date are named as such."""
     excel = "in Excel: format the column as yyyy-mm-dd before saving"
+    try:
+        _, rest = split_day(text)
+    except ValueError:
+        rest = ""
+    if re.fullmatch(r"[ T]\d{1,2}:\d{2}(:\d{2}(\.\d*)?)?", rest):
+        return (f"a day's values are for the whole day, not a time of it ({rest.strip()}): give the day alone, "
+                f"2015-01-31 ({excel})")
     if re.fullmatch(r"\d{5}(\.\d*)?", text.strip()):
         return f"that is an Excel serial date (days since 1900), not a date: {excel}"
     if re.fullmatch(r"\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}(\s.*)?", text.strip()):

@@ -46,24 +46,36 @@ _NON_NEGATIVE = ("discharge", "discharge_mm", "tn_concentration", "tn_load", "re
 _LARGEST = 1.0e15
 #: The clock of hydro's days (docs/calibration.md): an observation's time with an offset is converted to it.
 BEIJING = timezone(timedelta(hours=8), "UTC+8")
-#: An explicit UTC offset ending a time: ``Z``, ``+08:00``, ``-0500``.
-_OFFSET = re.compile(r"(Z|[+-]\d{2}(:?\d{2})?)$", re.IGNORECASE)
+#: A time of day after a day's date, with an optional zone: ``Z``, ``+08:00``, ``-0500``, ``UTC``, ``GMT``.
+_TIME = re.compile(r"(?P<time>\d{1,2}:\d{2}(?::\d{2}(?:\.\d+)?)?)\s*(?P<zone>Z|UTC|GMT|[+-]\d{2}(?::?\d{2})?)?",
+                   re.IGNORECASE)
 
 
 def _parse_date(text: str, aggregate: str) -> date | None:
     """A date from ``YYYY-MM-DD[ time]`` (or year first as Excel writes it, :func:`hydro.dates.split_day`),
     ``YYYY-MM`` (monthly) or ``YYYY`` (annual); None if none.
 
-    A bare time is Beijing time (UTC+8) and is ignored; a time with an offset (``Z``, ``+00:00``)
-    is converted to Beijing time first, so ``2013-08-06T20:00:00Z`` is on 7 August."""
+    A bare time is Beijing time (UTC+8) and is ignored; a time with a zone (``Z``, ``UTC``, ``GMT``,
+    ``+00:00``) is converted to Beijing time first, so ``2013-08-06T20:00:00Z`` is on 7 August; other
+    text after the day (``2015-01-011``) makes no date."""
     text = text.strip()
     try:
         if _is_day(text):
             day, rest = split_day(text)
-            rest = rest.strip().removeprefix("T").strip()
-            if not _OFFSET.search(rest):
+            if not rest.strip():
                 return day
-            return datetime.fromisoformat(f"{day.isoformat()}T{rest}").astimezone(BEIJING).date()
+            if rest[0] not in " Tt":  # (the day runs into what follows: '2015-01-0112:00')
+                return None
+            rest = rest[1:].strip()
+            found = _TIME.fullmatch(rest)  # (anything else after the day is no time: '2015-01-011' is refused)
+            if not found:
+                return None
+            zone = (found["zone"] or "").upper()
+            if not zone:
+                return day
+            offset = "+00:00" if zone in ("Z", "UTC", "GMT") else zone
+            stamp = datetime.fromisoformat(f"{day.isoformat()}T{found['time'].zfill(5)}{offset}")
+            return stamp.astimezone(BEIJING).date()
         if aggregate == "monthly" and len(text) == 7:
             return date(int(text[:4]), int(text[5:7]), 1)
         if aggregate == "annual" and len(text) == 4:

@@ -330,14 +330,15 @@ class Inference:
 
 def used_pairs(rules) -> set[tuple[str, str]]:
     """``(section, parameter)`` of every series the rules (an agreement's ``rules``) may read: each
-    rule's parameters (discharge, ``flow``, only for those that read volumes: a concentration's month
-    is a mean over its days, weighted by no flow since 2026-12-05), at its sections and at the inflow
-    section it compares with."""
+    rule's parameters (discharge, ``flow``, only for those that read volumes or flow-normalise: a
+    concentration's month is a mean over its days, weighted by no flow since 2026-12-05), at its
+    sections and at the inflow section it compares with."""
     out: set[tuple[str, str]] = set()
     for rule in rules:
         inflow = getattr(rule, "inflow_section", None)
+        reads = (*rule.parameters(), *((FLOW,) if getattr(rule, "statistic", "") == "flow_normalised" else ()))
         for section in (*rule.sections, *([inflow] if inflow else [])):
-            out.update((section, parameter) for parameter in rule.parameters())
+            out.update((section, parameter) for parameter in reads)
     return out
 
 
