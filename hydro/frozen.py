@@ -62,3 +62,15 @@ def frozen(value: Any) -> Any:
         table.data = frozen(value.data)
         return table
     return value
+
+
+def thawed(value: Any) -> Any:
+    """A plain, editable deep copy of ``value``: every dict a ``dict``, every list a ``list`` (a deep copy of a
+    frozen value is frozen: ``copy.deepcopy`` keeps a loaded basin's read-only containers)."""
+    if isinstance(value, dict):
+        return {k: thawed(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [thawed(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(thawed(v) for v in value)
+    return copy.deepcopy(value)

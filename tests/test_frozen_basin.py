@@ -83,3 +83,15 @@ def test_a_model_run_is_unchanged_by_an_attempted_edit():
     again = model.run(apportion=False)
     name = next(v for v in first.data_vars if first[v].dims and first[v].dtype.kind == "f")
     assert (first[name].values == again[name].values).all()
+
+
+def test_thawed_gives_an_editable_copy_and_leaves_the_frozen_one():
+    """A scenario's sources without its measures edit a copy of a subbasin's frozen table (CI of 2026-12-05:
+    copy.deepcopy kept it frozen, and every scenario with measures failed)."""
+    from hydro.frozen import thawed
+
+    d = frozen({"a": {"b": [1, 2]}})
+    t = thawed(d)
+    t["a"]["b"].append(3)
+    t["a"]["c"] = 1
+    assert type(t) is dict and type(t["a"]["b"]) is list and d == {"a": {"b": [1, 2]}}

@@ -288,7 +288,8 @@ def test_the_series_a_rule_reads_include_its_inflow_sections(tmp_path):
 
     a = agreement(tmp_path, '[[quality_class]]\nsection = "s"\nparameter = "codmn"\ntarget_class = "III"\n'
                             'inflow_section = "r"\n')
-    assert used_pairs(a.rules) == {("s", "codmn"), ("s", "flow"), ("r", "codmn"), ("r", "flow")}
+    # (no discharge: a class rule's monthly means weigh no flow since the diff review of 2026-12-05)
+    assert used_pairs(a.rules) == {("s", "codmn"), ("r", "codmn")}
 
 
 # --- the audit's last three gaps (C57, C52, C53): the thresholds a payment check turns on -----------------

@@ -54,13 +54,13 @@ re-exported here); this module holds what spans them: a subbasin's sources
 
 from __future__ import annotations
 
-import copy
 from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from hydro.errors import HydroError, suggest
+from hydro.frozen import thawed
 from hydro.overrides import set_path, table_key
 from hydro.sources.blocks import finish_keys, read_str
 from hydro.sources.deposition import Deposition
@@ -221,7 +221,7 @@ def _without_measures(src: Table, sid: str, origin: Origin) -> SubbasinSources |
         raise origin.error(key, "expected a table of source parameter paths and their values without a "
                            "scenario's measures, e.g. { \"rural_domestic.connected_share\" = { 2013 = 0.3 } } "
                            "(hydro scenarios writes it); remove it for a basin without measures")
-    data = copy.deepcopy(src.data)
+    data = thawed(src.data)  # (editable: a loaded basin's tables are read-only, hydro.frozen)
     del data["timing"][BEFORE_MEASURES]
     for path, value in values.items():
         if not _has_path(data, str(path).split(".")):
