@@ -299,8 +299,9 @@ def test_series_blank_lines_are_skipped(tmp_path):
 def test_series_dates_are_iso_days(tmp_path, day):
     # date.fromisoformat took '20150101' and the ISO week '2015-W01-4' (= 2015-01-01) too; the year-first
     # forms Excel writes (2015/1/1, 2015-01-01 00:00:00) are read (tests/test_excel_inputs.py)
-    with pytest.raises(HydroError, match=r"line 2, column 'date': expected a date YYYY-MM-DD, got .*; write dates as "
-                                         "2015-01-31"):
+    # (a time of day is named as such since the final read of 2026-12-05; every message gives the form to write)
+    with pytest.raises(HydroError, match=r"line 2, column 'date': expected a date YYYY-MM-DD, got .*; (write dates "
+                                         r"as |a day's values are for the whole day, not a time of it .*)2015-01-31"):
         _series(tmp_path, f"date,q\n{day},1\n2015-01-02,2\n2015-01-03,3\n")
 
 
