@@ -26,6 +26,12 @@ class FrozenDict(dict):
     __setitem__ = __delitem__ = __ior__ = _refuse
     clear = pop = popitem = setdefault = update = _refuse  # type: ignore[assignment]
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        if getattr(self, "_made", False):  # (``d.__init__(other)`` refilled a made one)
+            self._refuse()
+        super().__init__(*args, **kwargs)
+        self._made = True
+
     def __reduce__(self):
         """Rebuilt from a plain dict (pickle and ``copy`` would otherwise set its items one by one)."""
         return (type(self), (dict(self),))
@@ -40,6 +46,12 @@ class FrozenList(list):
 
     __setitem__ = __delitem__ = __iadd__ = __imul__ = _refuse  # type: ignore[assignment]
     append = extend = insert = pop = remove = clear = sort = reverse = _refuse  # type: ignore[assignment]
+
+    def __init__(self, *args: Any) -> None:
+        if getattr(self, "_made", False):  # (``x.__init__(other)`` refilled a made one)
+            self._refuse()
+        super().__init__(*args)
+        self._made = True
 
     def __reduce__(self):
         """Rebuilt from a plain list (pickle and ``copy`` would otherwise append its items)."""

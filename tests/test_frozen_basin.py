@@ -95,3 +95,15 @@ def test_thawed_gives_an_editable_copy_and_leaves_the_frozen_one():
     t["a"]["b"].append(3)
     t["a"]["c"] = 1
     assert type(t) is dict and type(t["a"]["b"]) is list and d == {"a": {"b": [1, 2]}}
+
+
+def test_a_made_frozen_container_cannot_be_refilled_by_calling_init_again():
+    """Diff review of 2026-12-05 (F8): ``d.__init__({...})`` changed a frozen dict in place."""
+    d = frozen({"a": [1]})
+    with pytest.raises(TypeError, match=READ_ONLY[:20]):
+        d.__init__({"x": 1})
+    with pytest.raises(TypeError, match=READ_ONLY[:20]):
+        d["a"].__init__([9])
+    assert d == {"a": [1]}
+    assert pickle.loads(pickle.dumps(d)) == d and copy.deepcopy(d) == d and dataclasses.replace(
+        hydro.Model.from_basin("tiny").basin, name="x").name == "x"
