@@ -18,14 +18,7 @@ import numpy as np
 from hydro.dates import not_a_day, read_day
 from hydro.errors import HydroError, suggest
 from hydro.tomlio import Table
-from hydro.weather_csv import (
-    SECOND_HEADER,
-    check_named,
-    csv_rows,
-    fields_hint,
-    repeats_header,
-    separator_hint,
-)
+from hydro.weather_csv import check_named, check_row, csv_rows, separator_hint
 
 #: Values that mark a missing day in station and database exports (-9999 in GHCN-Daily and most loggers):
 #: refused in a series as codes, where a flow of -9999 m3/s was taken as water taken out of a reach.
@@ -162,12 +155,7 @@ class SeriesReader:
         dates: list[date] = []
         self._lines[path] = [n for n, _ in lines[1:]]
         for n, row in lines[1:]:
-            if repeats_header(row, header):
-                raise HydroError(f"{path}: line {n}: {SECOND_HEADER}")
-            if len(row) != len(header):
-                raise HydroError(f"{path}: line {n} has {len(row)} field{'s' * (len(row) != 1)}, the header has "
-                                 f"{len(header)} ({', '.join(header)}); write one value per column"
-                                 f"{fields_hint(header, len(row))}")
+            check_row(path, n, row, header)
             try:
                 day = read_day(row[di])
             except ValueError:

@@ -21,7 +21,7 @@ from hydro.dates import PLAUSIBLE_YEARS, date_advice, no_day, read_day
 from hydro.errors import HydroError
 from hydro.transfer_tables import CONCENTRATION_SUFFIX, VALUE_COLUMNS, check_series_header, parts_problem
 from hydro.units import MAX_FLOW_M3_S, SECONDS_PER_DAY, water_max_mg_l
-from hydro.weather_csv import SECOND_HEADER, csv_rows, fields_hint
+from hydro.weather_csv import SECOND_HEADER, check_row, csv_rows
 
 
 @dataclass(frozen=True)
@@ -195,9 +195,7 @@ def read_transfer_series(path: Path, dates: list[date], *, allow_tn: bool) -> Se
     first = last = None
     volume = 0.0
     for n, row in rows:
-        if len(row) != len(header):
-            raise HydroError(f"{path}, line {n}: {len(row)} field{'s' * (len(row) != 1)}, the header has {len(header)} "
-                             f"({', '.join(header)}); write one value per column{fields_hint(header, len(row))}")
+        check_row(path, n, row, header, second_header=False)  # (a second header is named at its date: row_days)
         start, end, is_month = row_days(path, n, row[i_date])
         if monthly is None:
             monthly = is_month

@@ -76,6 +76,18 @@ def separator_hint(header: list[str]) -> str:
     return ""
 
 
+def check_row(path: Path, line: int, row: list[str], header: list[str], *, second_header: bool = True) -> None:
+    """Refuse a data row that repeats the header (files joined one after the other; not checked with
+    ``second_header=False``, for a reader that names it at its date column) or has another number of fields
+    than the header (a decimal comma or a thousands separator split a number), naming the file and line."""
+    if second_header and repeats_header(row, header):
+        raise HydroError(f"{path}: line {line}: {SECOND_HEADER}")
+    if len(row) != len(header):
+        raise HydroError(f"{path}: line {line}: {len(row)} field{'s' * (len(row) != 1)}, the header has "
+                         f"{len(header)} ({', '.join(header)}); write one value per column"
+                         f"{fields_hint(header, len(row))}")
+
+
 def check_named(path: Path, line: int, header: list[str]) -> None:
     """Refuse a header with a column without a name (Excel's trailing ``,,``): a row's number split by
     a decimal comma (``1,5``) would fill that column and be read cut to its first part."""

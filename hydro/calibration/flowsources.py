@@ -51,14 +51,7 @@ from hydro.overrides import apply_overrides
 from hydro.runoff_model import RunoffResult
 from hydro.runoff_observed import lyne_hollick as lyne_hollick
 from hydro.tomlio import Table, load_toml
-from hydro.weather_csv import (
-    SECOND_HEADER,
-    check_named,
-    csv_rows,
-    fields_hint,
-    repeats_header,
-    separator_hint,
-)
+from hydro.weather_csv import check_named, check_row, csv_rows, separator_hint
 
 #: kg d-1 carried by 1 m3 s-1 at 1 mg L-1.
 KG_PER_DAY_PER_M3S_MGL = 86.4
@@ -198,12 +191,7 @@ def _read_discharge(path: Path, column: str) -> tuple[np.ndarray, np.ndarray]:
     days: list[date] = []
     values = np.empty(len(rows) - 1)
     for k, (n, r) in enumerate(rows[1:]):
-        if repeats_header(r, header):
-            raise HydroError(f"{path}: line {n}: {SECOND_HEADER}")
-        if len(r) != len(header):
-            raise HydroError(f"{path}: line {n}: {len(r)} field{'s' * (len(r) != 1)}, the header has "
-                             f"{len(header)} ({', '.join(header)}); write one value per column"
-                             f"{fields_hint(header, len(r))}")
+        check_row(path, n, r, header)
         days.append(_discharge_day(path, n, r[jd].strip()))
         try:
             values[k] = float(r[jv])

@@ -106,7 +106,7 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
     """
     path = Path(obs.csv)
     from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
-    from hydro.weather_csv import SECOND_HEADER, check_named, csv_rows, fields_hint, repeats_header
+    from hydro.weather_csv import check_named, check_row, csv_rows
 
     rows = csv_rows(read_text(path, "observations CSV").splitlines())
     if len(rows) < 2:
@@ -123,11 +123,7 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
     dates, values, forms = [], [], set()
     seen: dict[date, int] = {}  # line of each month or year given as a whole (YYYY-MM, YYYY)
     for k, row in rows[1:]:
-        if repeats_header(row, header):
-            raise HydroError(f"{path}: line {k}: {SECOND_HEADER}")
-        if len(row) != len(header):
-            raise HydroError(f"{path}: line {k}: {len(row)} field{'s' * (len(row) != 1)}, the header has "
-                             f"{len(header)} ({', '.join(header)}){fields_hint(header, len(row))}")
+        check_row(path, k, row, header)
         d = _parse_date(row[jd], obs.aggregate)
         if d is None:
             raise HydroError(f"{path}: column '{obs.date_column}', line {k}: '{row[jd]}' is not a "
