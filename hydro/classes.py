@@ -274,10 +274,8 @@ def series_of_results(results, scenario=None) -> tuple:
         For results averaged over periods (monthly or yearly files), or without any
         concentration of a parameter with class limits.
     """
-    import calendar
-
-    from hydro.monitoring import SectionSeries, round_significant
     from hydro.plotting._data import select
+    from hydro.section_series import SectionSeries, complete_month_means, days_in_months
 
     if getattr(results, "time_bounds", None) is not None:
         raise HydroError("the GB 3838 class table needs daily results (monthly means of daily values); "
@@ -286,9 +284,8 @@ def series_of_results(results, scenario=None) -> tuple:
     if not dates:
         raise HydroError("the results have no time steps; no month to class")
     first = dates[0].year
-    n_years = dates[-1].year - first + 1
     index = np.array([(d.year - first) * 12 + d.month - 1 for d in dates])
-    full = np.array([calendar.monthrange(first + k // 12, k % 12 + 1)[1] for k in range(12 * n_years)])
+    full = days_in_months(first, dates[-1].year - first + 1)
 
     def values(name):
         arr, dims = select(results, name, scenario=scenario)
@@ -306,11 +303,7 @@ def series_of_results(results, scenario=None) -> tuple:
                 continue
             c = values(name)
             for j, place in enumerate(ids):
-                cj = c[:, j]
-                ok = np.isfinite(cj)
-                count = np.bincount(index[ok], minlength=full.size)
-                mean = np.bincount(index[ok], weights=cj[ok], minlength=full.size) / np.maximum(count, 1)
-                data.setdefault(place, {})[p] = round_significant(np.where(count == full, mean, np.nan))
+                data.setdefault(place, {})[p] = complete_month_means(index, full, c[:, j])
     if not data:
         raise HydroError("no concentration of a parameter with GB 3838 classes (tn, nh3n, tp, codmn) "
                          "at sections or reservoirs in these results")

@@ -36,7 +36,7 @@ from hydro.section_series import FLOW as FLOW
 from hydro.section_series import SERIES_PARAMETERS as SERIES_PARAMETERS
 from hydro.section_series import DailySections as DailySections
 from hydro.section_series import SectionSeries as SectionSeries
-from hydro.section_series import days_in_months
+from hydro.section_series import complete_month_means, days_in_months
 from hydro.section_series import normalise_parameter as normalise_parameter
 from hydro.section_series import round_significant as round_significant
 from hydro.standards import PARAMETERS
@@ -244,12 +244,8 @@ def _monthly(path: Path, days, first_date, sections, q, conc, is_lake, absent=fr
         for p, c in conc.items():
             if (section, p) in absent:
                 continue
-            cj = c[:, j]
-            ok = np.isfinite(cj)  # (a mean over days: a day's discharge, missing or not, weighs nothing)
-            mi = month_index[ok]
-            mean = np.bincount(mi, weights=cj[ok], minlength=n_months) / np.maximum(
-                np.bincount(mi, minlength=n_months), 1)  # (the monitoring's monthly mean: see read_results)
-            data[section][p] = round_significant(np.where(complete(ok), mean, np.nan))
+            # (a mean over days: a day's discharge, missing or not, weighs nothing; see read_results)
+            data[section][p] = complete_month_means(month_index, days_in_month, c[:, j])
     return SectionSeries(first_year, data, source=str(path), daily=daily)
 
 

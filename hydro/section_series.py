@@ -43,6 +43,18 @@ def days_in_months(first_year: int, n_years: int) -> np.ndarray:
     )
 
 
+def complete_month_means(month_index: np.ndarray, days_in_month: np.ndarray, values: np.ndarray) -> np.ndarray:
+    """Each month's mean of the daily ``values`` over its days (the monitoring's monthly mean, weighted by no
+    flow), :func:`round_significant`; NaN for a month with a day absent or not finite (never filled).
+
+    ``month_index``: each value's month, counted from January of the first year (0-based);
+    ``days_in_month``: the months' lengths (:func:`days_in_months`)."""
+    ok = np.isfinite(values)
+    count = np.bincount(month_index[ok], minlength=days_in_month.size)
+    mean = np.bincount(month_index[ok], weights=values[ok], minlength=days_in_month.size) / np.maximum(count, 1)
+    return round_significant(np.where(count == days_in_month, mean, np.nan))
+
+
 class DailySections:
     """Daily discharge (m3/s) and concentrations (mg/L) at sections, kept beside a
     :class:`SectionSeries` read from a results file, for flow normalisation.
