@@ -42,6 +42,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.units import KG_PER_DAY_PER_M3S_MGL
 from hydro.wrtds_annual import AnnualResults, annual, format_annual, period_year
 from hydro.wrtds_fit import DEFAULT_SETTINGS, Settings, Surface, decimal_year, estimate_surface
 
@@ -69,8 +70,6 @@ __all__ = [
 #: Cubic feet per second to cubic metres per second.
 CFS_TO_M3S = 0.028316846592
 
-#: kg/day per (mg/L x m3/s).
-_KG_PER_DAY = 86.4
 
 
 @dataclass(frozen=True)
@@ -120,7 +119,7 @@ def _estimate_days(surface: Surface, dates: np.ndarray, q: np.ndarray, n_samples
     t = decimal_year(dates) if t is None else t
     lq = np.log(q)
     conc = surface.interpolate(t, lq)
-    flux = conc * q * _KG_PER_DAY
+    flux = conc * q * KG_PER_DAY_PER_M3S_MGL
     fn_conc = np.empty_like(conc)
     fn_flux = np.empty_like(conc)
     day = _calendar_day(dates)
@@ -130,7 +129,7 @@ def _estimate_days(surface: Surface, dates: np.ndarray, q: np.ndarray, n_samples
         c = surface.interpolate(np.repeat(t[members], qs.size),
                                 np.tile(np.log(qs), members.size)).reshape(members.size, qs.size)
         fn_conc[members] = c.mean(axis=1)
-        fn_flux[members] = (c * qs[None, :]).mean(axis=1) * _KG_PER_DAY
+        fn_flux[members] = (c * qs[None, :]).mean(axis=1) * KG_PER_DAY_PER_M3S_MGL
     return WRTDSResult(dates, q, conc, flux, fn_conc, fn_flux, surface, n_samples)
 
 

@@ -12,6 +12,9 @@ SECONDS_PER_DAY = 86400.0
 G_PER_S_PER_KG_PER_DAY = 1000.0 / SECONDS_PER_DAY
 """Grams per second in one kilogram per day, (g s-1) / (kg d-1)."""
 
+KG_PER_DAY_PER_M3S_MGL = SECONDS_PER_DAY / 1000.0
+"""The load (kg d-1) of 1 m3 s-1 at 1 mg L-1 (g m-3): 86,400 s x 1 g / 1,000 g kg-1, 86.4."""
+
 MM_KM2_PER_DAY_TO_M3_S = 1e3 / SECONDS_PER_DAY
 """Discharge (m3 s-1) of 1 mm of runoff a day over 1 km2: 1e-3 m * 1e6 m2 / 86400 s."""
 

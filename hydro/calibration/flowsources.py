@@ -51,10 +51,8 @@ from hydro.overrides import apply_overrides
 from hydro.runoff_model import RunoffResult
 from hydro.runoff_observed import lyne_hollick as lyne_hollick
 from hydro.tomlio import Table, load_toml
+from hydro.units import KG_PER_DAY_PER_M3S_MGL
 from hydro.weather_csv import check_named, check_row, csv_rows, separator_hint
-
-#: kg d-1 carried by 1 m3 s-1 at 1 mg L-1.
-KG_PER_DAY_PER_M3S_MGL = 86.4
 
 
 @dataclass(frozen=True)

@@ -14,10 +14,9 @@ import numpy as np
 
 from hydro.plotting import _data
 from hydro.plotting.style import symbol
+from hydro.units import KG_PER_DAY_PER_M3S_MGL
 from hydro.variables import BUDGET_TERMS
 
-#: Seconds per day over 1e3 (m3 s-1 x mg L-1 -> kg d-1 is x 86.4).
-KG_PER_DAY_PER_M3S_MGL = 86.4
 #: Days per mean year, to turn a run's total into a mean annual figure.
 DAYS_PER_YEAR = 365.25
 

@@ -98,6 +98,7 @@ from hydro.scenarios.kept_out import (
     upstream_storage_change,
 )
 from hydro.sources import source_names
+from hydro.units import KG_PER_DAY_PER_M3S_MGL
 
 COLUMNS = ("scenario", "quantity", "location", "source", "year", "value", "unit")
 
@@ -509,7 +510,7 @@ def _series_means(series, place: str, parameter: str, load: bool, years) -> tupl
     daily = series.daily
     if load and daily is not None and place in daily.q and parameter in daily.conc.get(place, {}):
         year_of = daily.dates.astype("datetime64[Y]").astype(int) + 1970
-        flux = daily.q[place] * daily.conc[place][parameter] * 86.4  # m3/s x mg/L -> kg/d
+        flux = daily.q[place] * daily.conc[place][parameter] * KG_PER_DAY_PER_M3S_MGL  # -> kg/d
         keep = np.isin(year_of, list(years)) & np.isfinite(flux)
         return mean, float(flux[keep].mean()) if keep.any() else np.nan
     kg_per_day = float(np.sum(volume) / 1e3 / np.sum(days)) if (load and days) else np.nan
