@@ -92,7 +92,7 @@ class Basin:
         None for a watershed basin.
     initial : InitialState
         The ``[initial]`` concentrations of every transported part, parsed.
-    subbasin_tables : tuple of Table
+    subbasin_tables : list of Table
         The ``[[subbasins]]`` tables of a watershed basin (empty for a flow-driven one),
         as written; :attr:`watershed` holds them parsed.
     counties : mapping
@@ -146,7 +146,7 @@ class Basin:
     weather: Table
     runoff: Table
     sha256: str
-    transfer_tables: Sequence = field(default_factory=tuple)
+    transfer_tables: Sequence = field(default_factory=list)
     output: Mapping = field(default_factory=dict)
     quality: Mapping = field(default_factory=dict)
     watershed: Watershed | None = None

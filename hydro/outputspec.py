@@ -133,7 +133,7 @@ class OutputSpec:
         for key in ("variables", "locations"):
             if key in table:
                 v = table[key]
-                if not isinstance(v, (list, tuple)) or not all(isinstance(x, str) for x in v):
+                if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
                     raise HydroError(f"{where}.{key}: expected a list of strings, got {v!r}")
                 kw[key] = tuple(v) or None
         for key in ("aggregate", "codec"):
