@@ -67,7 +67,7 @@ def static_layout(network):
     res_ups = {s: [u for u in range(R) if down[u] == (2, s)] for s in range(S)}
     res_into = {r: [s for s in range(S) if res_down[s] == (1, r)] for r in range(R)}
     # main upstream reach: the one with the most cells in its whole upstream
-    # network of reaches, ties to the lowest index (one chain in the kernel)
+    # network of reaches, ties to the lowest reach_rank, the reach ids' order (one chain in the kernel)
     up_cells = {}
 
     def count(r):
@@ -75,7 +75,8 @@ def static_layout(network):
             up_cells[r] = len(cells[r]) + sum(count(u) for u in ups[r])
         return up_cells[r]
 
-    main_up = {r: (min(ups[r], key=lambda u: (-count(u), u)) if ups[r] else None) for r in range(R)}
+    main_up = {r: (min(ups[r], key=lambda u: (-count(u), int(lay.reach_rank[u]))) if ups[r] else None)
+               for r in range(R)}
     return dict(cells=cells, down=down, res_down=res_down, ups=ups, res_ups=res_ups, res_into=res_into,
                 main_up=main_up)
 
