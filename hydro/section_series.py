@@ -203,15 +203,17 @@ class SectionSeries:
         """Months (1..12) of ``year`` without a value."""
         return [int(m) + 1 for m in np.flatnonzero(np.isnan(self.monthly(section, parameter, year)))]
 
-    def annual_mean(self, section: str, parameter: str, year: int) -> float:
-        """The arithmetic mean of the 12 monthly means (mg/L); NaN if any month is missing.
+    def annual_mean(self, section: str, parameter: str, year: int, min_months: int = 12) -> float:
+        """The arithmetic mean of the year's monthly means (mg/L); NaN if fewer than ``min_months``
+        of its 12 months have a value (by default all 12 must).
 
         Rounded to 12 significant digits, so that round-off never moves a mean across
         a class limit or target (twelve months of 0.1 mg/L average to 0.1, not
         0.10000000000000002).
         """
         v = self.monthly(section, parameter, year)
-        return round_significant(float(v.mean())) if not np.isnan(v).any() else math.nan
+        present = v[~np.isnan(v)]
+        return round_significant(float(present.mean())) if present.size >= max(min_months, 1) else math.nan
 
     def annual_volume(self, section: str, year: int) -> float:
         """The year's flow volume (m³), the sum of 12 monthly volumes; NaN if any is missing."""

@@ -436,8 +436,10 @@ def _read_rule(kind, t: Table, payer, payee, period, agreement_prov, log) -> Rul
     elif kind == "quality_class":
         rule = _read_quality_class(t, r, common)
     elif kind == "tn_reduction":
+        statistic = _statistic(t)
         rule = TnReductionRule(
-            **common, assumed=False, statistic=_statistic(t),
+            **common, assumed=False, statistic=statistic,
+            annual_mean_min_months=_min_months(t, r, statistic == "annual_mean", "the annual mean"),
             parameter=_parameter(t, "parameter", t.str("parameter", "tn"), PARAMETERS),
             baseline=_baseline(r, "baseline_mg_per_l", allow_previous=True),
             reward_per_mg_per_l_yuan=r.number("reward_per_mg_per_l_yuan", 0.0, minimum=0.0),
@@ -475,6 +477,7 @@ def _read_quality_class(t: Table, r: _Reader, common) -> QualityClassRule:
         **common, assumed=False, parameter_ids=params,
         parameter_key="parameter" if "parameter" in t.data else "parameters", waterbody=body,
         target_class=r.target_class("target_class"), evaluation=evaluation, judge=_judge(t),
+        annual_mean_min_months=_min_months(t, r, evaluation == "annual", 'evaluation = "annual"'),
         penalty_per_class_yuan=penalty,
         reward_per_class_yuan=r.number("reward_per_class_yuan", 0.0, minimum=0.0),
         bonus_yuan=r.number("bonus_yuan", 0.0, minimum=0.0),
@@ -524,9 +527,11 @@ def _read_target(t: Table, r: _Reader, common) -> TargetRule:
                       "this target has none")
     if t.has("water") and parameter != FLOW:
         raise t.error("water", "applies to a flow target (parameter = \"flow\"), not to concentrations")
+    has_annual_mean = checks["annual_mean_max"] is not None or checks["annual_mean_min"] is not None
     return TargetRule(
         **common, assumed=False, parameter=parameter, annual_volume_min_m3=volume, **checks, water=_water(t),
-        statistic=statistic,
+        statistic=statistic, annual_mean_min_months=_min_months(
+            t, r, has_annual_mean and statistic == "annual_mean", "an annual_mean_max / annual_mean_min check"),
         bonus_yuan=r.number("bonus_yuan", 0.0, minimum=0.0),
         penalty_yuan=r.number("penalty_yuan", 0.0, minimum=0.0),
         penalty_per_failed_month_yuan=r.number("penalty_per_failed_month_yuan", 0.0, minimum=0.0))
@@ -540,6 +545,21 @@ def _water(t: Table) -> str:
                       f"the water transferred from outside the basin that reached it), got {water!r}; "
                       "see docs/agreements.md, [[quantity]]")
     return water
+
+
+def _min_months(t: Table, r: _Reader, applies: bool, needs: str) -> int:
+    """``annual_mean_min_months``: how many of a year's 12 monthly means an annual mean needs (1..12,
+    default 12); refused on a rule that takes no annual mean of monthly means (``needs`` says which)."""
+    if not t.has("annual_mean_min_months"):
+        return 12
+    if not applies:
+        raise t.error("annual_mean_min_months", f"applies to an annual mean of monthly means ({needs}, with "
+                      "statistic = \"annual_mean\"); this rule takes none: leave the key out")
+    value = r.integer("annual_mean_min_months", 12, minimum=1)
+    if value > 12:
+        raise t.error("annual_mean_min_months", f"a year has 12 months, got {value}; give 1..12 (12, the "
+                      "default: a year with a month missing has no annual mean)")
+    return value
 
 
 def _statistic(t: Table) -> str:

@@ -214,7 +214,7 @@ def _annual_value(rule: TnReductionRule | TargetRule, series: SectionSeries, sec
     """A year's value of a concentration as the rule's ``statistic`` takes it (mg/L)."""
     if rule.statistic == "flow_normalised":
         return lambda y: series.flow_normalised_mean(section, parameter, y)
-    return lambda y: series.annual_mean(section, parameter, y)
+    return lambda y: series.annual_mean(section, parameter, y, rule.annual_mean_min_months)
 
 
 _LABEL = {"annual_mean": "annual mean", "flow_normalised": "flow-normalised annual mean"}
@@ -261,6 +261,7 @@ def _tn_reduction(rule: TnReductionRule, series: SectionSeries, year: int) -> li
             amount, capped = clip_noted(linear(base - mean, rule.reward_per_mg_per_l_yuan,
                                            rule.penalty_per_mg_per_l_yuan), rule)
             note = f"{label} {mean:.6g} mg/L vs {base_note} (decrease {base - mean:.6g} mg/L){capped}"
+            note += f"; {missing}" if missing else ""
         out.append(rule_payment(rule, year, s, p, amount, not missing and base_ok, note))
     return out
 

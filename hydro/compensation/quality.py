@@ -45,7 +45,8 @@ def quality_class_payments(rule: QualityClassRule, series: SectionSeries, year: 
 def _values(rule: QualityClassRule, series: SectionSeries, section: str, group, year: int) -> np.ndarray:
     """``(parameters, periods)`` values (mg/L): the annual means (one period) or the 12 monthly means."""
     if rule.evaluation == "annual":
-        return np.array([[series.annual_mean(section, p, year)] for p in group], dtype=float)
+        return np.array([[series.annual_mean(section, p, year, rule.annual_mean_min_months)] for p in group],
+                        dtype=float)
     return np.array([series.monthly(section, p, year) for p in group], dtype=float)
 
 

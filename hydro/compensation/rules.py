@@ -177,6 +177,8 @@ class QualityClassRule(Rule):
     the section's, the worst class over ``parameter_ids`` (single-factor evaluation; a parameter
     without a value leaves it undetermined), and the amounts are per section (one payment line,
     parameter ``"codmn+nh3n+tp"``); an inflow's class is taken the same way.
+    ``annual_mean_min_months``: with ``evaluation = "annual"``, how many of the year's monthly means an
+    annual mean needs (default 12; the mean is then over the months there).
     """
 
     parameter_ids: tuple[str, ...] = ()
@@ -191,6 +193,7 @@ class QualityClassRule(Rule):
     max_yuan: float = math.inf
     min_yuan: float = -math.inf
     judge: str = "parameter"
+    annual_mean_min_months: int = 12
 
     kind = "quality_class"
 
@@ -213,11 +216,14 @@ class TnReductionRule(Rule):
     ``d * penalty_per_mg_per_l_yuan`` (negative); clipped to ``[min_yuan, max_yuan]``.
     With ``statistic = "flow_normalised"`` ``M`` (and a baseline taken from the input's
     years) is the WRTDS flow-normalised annual mean concentration instead.
+    ``annual_mean_min_months``: how many of a year's monthly means ``M`` needs (default 12: a year
+    with a month missing has none; fewer: the mean over the months there).
     """
 
     parameter: str = "tn"
     baseline: Baseline = field(default_factory=Baseline)
     statistic: str = "annual_mean"
+    annual_mean_min_months: int = 12
     reward_per_mg_per_l_yuan: float = 0.0
     penalty_per_mg_per_l_yuan: float = 0.0
     max_yuan: float = math.inf
@@ -239,11 +245,13 @@ class TargetRule(Rule):
     plus ``-penalty_per_failed_month_yuan`` for each month failing a monthly check.
     ``statistic = "flow_normalised"`` judges the ``annual_mean_*`` checks on the WRTDS
     flow-normalised annual mean (monthly checks stay on the monthly means); ``water`` is what
-    a flow check counts, as a quantity rule's.
+    a flow check counts, as a quantity rule's.  ``annual_mean_min_months``: how many of a year's
+    monthly means the ``annual_mean_*`` checks need (default 12).
     """
 
     parameter: str = "tn"
     statistic: str = "annual_mean"
+    annual_mean_min_months: int = 12
     annual_mean_max: float | None = None
     annual_mean_min: float | None = None
     monthly_max: float | None = None
