@@ -10,8 +10,9 @@ One row per section, month and parameter, with exactly these columns (any order)
     gubeikou,2018,2,flow,2.9e7,m3
 
 * ``parameter``: ``tn``, ``tp``, ``nh3n``, ``codmn``, ``do`` (concentrations, unit
-  ``mg/L``) or ``flow`` (unit ``m3`` for the month's volume, or ``m3/s`` for the
-  month's mean discharge, turned into a volume with the days of that month).
+  ``mg/L`` or ``ug/L``) or ``flow`` (unit ``m3``, ``万m3`` or ``亿m3`` for the month's volume, or
+  ``m3/s`` for the month's mean discharge, turned into a volume with the days of that month);
+  other spellings in :data:`UNIT_SPELLINGS`.
   Case, ``-`` and ``_`` are ignored, so ``NH3-N`` and ``CODMn`` are accepted.
 * ``year``: 1900 to 2100 (:data:`MONITORING_YEARS`).
 * ``value``: a number >= 0, or empty for a month known to be missing; at most
@@ -40,6 +41,25 @@ CSV_COLUMNS: tuple[str, ...] = ("section", "year", "month", "parameter", "value"
 
 _CONCENTRATION_UNITS = {"mg/l"}
 _FLOW_UNITS = {"m3": "volume", "m3/s": "discharge"}
+
+#: Spellings of a unit cell (spaces removed, lower case, ``³``/``^3`` as 3) -> (unit read, factor to it):
+#: what monitoring reports and Chinese spreadsheets write, 10^4 and 10^8 m3 (万, 亿 m³) and ug/L included.
+UNIT_SPELLINGS: dict[str, tuple[str, float]] = {
+    **dict.fromkeys(("mg/l", "mgl-1", "mg*l-1", "毫克/升"), ("mg/l", 1.0)),
+    **dict.fromkeys(("ug/l", "µg/l", "μg/l", "ugl-1", "微克/升"), ("mg/l", 1e-3)),
+    **dict.fromkeys(("m3", "立方米"), ("m3", 1.0)),
+    **dict.fromkeys(("万m3", "万立方米", "10^4m3", "1e4m3"), ("m3", 1e4)),
+    **dict.fromkeys(("亿m3", "亿立方米", "10^8m3", "1e8m3"), ("m3", 1e8)),
+    **dict.fromkeys(("m3/s", "m3s-1", "m3*s-1", "m3/sec", "立方米/秒"), ("m3/s", 1.0)),
+}
+
+
+def read_unit(text: str) -> tuple[str, float]:
+    """``(unit, factor)``: a unit cell as one of ``mg/l``, ``m3``, ``m3/s`` and the factor that turns a value
+    in it into that unit (``("m3", 1e4)`` for ``万m³``); ``(cell, 1.0)`` for a spelling not known, which the
+    caller refuses by name."""
+    key = text.replace(" ", "").replace("\u00b7", "*").replace("³", "3").replace("^3", "3").lower()
+    return UNIT_SPELLINGS.get(key, (key, 1.0))
 
 #: Years a monitoring row may carry (:data:`hydro.dates.PLAUSIBLE_YEARS` gives the reasons).
 MONITORING_YEARS = PLAUSIBLE_YEARS
@@ -152,20 +172,20 @@ def _read_row(path: Path, line: int, header: list[str], cells: list[str]):
             f"{path}: line {line}: unknown parameter '{rec['parameter']}'"
             + suggest(parameter, SERIES_PARAMETERS)
             + "; expected one of " + ", ".join(SERIES_PARAMETERS))
-    unit = rec["unit"].replace(" ", "").lower()
-    value = _csv_value(path, line, rec["value"])
-    _check_ceiling(path, line, parameter, unit, year, month, rec["value"], value)
+    unit, factor = read_unit(rec["unit"])
+    value = _csv_value(path, line, rec["value"]) * factor
+    _check_ceiling(path, line, parameter, unit, year, month, f"{rec['value']} {rec['unit']}", value)
     if parameter == FLOW:
         if unit not in _FLOW_UNITS:
             raise HydroError(
                 f"{path}: line {line}: unit '{rec['unit']}' for flow; expected 'm3' "
-                "(monthly volume) or 'm3/s' (monthly mean discharge)")
+                "(monthly volume; also 万m3, 亿m3) or 'm3/s' (monthly mean discharge)")
         if unit == "m3/s" and not math.isnan(value):
             value *= calendar.monthrange(year, month)[1] * SECONDS_PER_DAY
     elif unit not in _CONCENTRATION_UNITS:
         raise HydroError(
             f"{path}: line {line}: unit '{rec['unit']}' for {parameter}; "
-            "concentrations must be in 'mg/L' (convert them before reading)")
+            "concentrations must be in 'mg/L' or 'ug/L'")
     return (section, parameter, year, month), value
 
 def _csv_int(path, line, column, text, lo, hi) -> int:
@@ -194,7 +214,7 @@ def _check_ceiling(path, line, parameter, unit, year, month, text, value) -> Non
     else:
         most = MAX_CONCENTRATION_MG_L[parameter]
         what, why = f"{most:g} mg/L", "more than any river's monthly mean can hold"
-        todo = "check the unit (a value in ug/L is 1000 times its value in mg/L) and the value"
+        todo = "check the unit (a value in ug/L is 1000 times its value in mg/L: give its unit as ug/L) and the value"
     if value > most:
         raise HydroError(
             f"{path}: line {line}, column 'value': {parameter} {year}-{month:02d} is {text}, above {what}, "

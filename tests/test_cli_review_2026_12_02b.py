@@ -80,11 +80,12 @@ def test_monitoring_csv_as_built_is_taken(tmp_path):
     ("gubeikou,22,1,tn,3.0,mg/L", "line 62: year 22 is outside 1900..2100; give the four-digit calendar year"),
     ("gubeikou,2101,1,tn,3.0,mg/L", "line 62: year 2101 is outside 1900..2100"),
     # was read and classed: TN 1e300 mg/L
-    ("gubeikou,2018,1,tn,1e300,mg/L", "line 62, column 'value': tn 2018-01 is 1e300, above 100 mg/L"),
-    ("gubeikou,2018,1,tn,3000,mg/L", "check the unit (a value in ug/L is 1000 times its value in mg/L)"),
-    ("gubeikou,2018,1,tp,150,mg/L", "line 63, column 'value': tp 2018-01 is 150, above 20 mg/L"),
-    ("gubeikou,2018,1,do,71,mg/L", "line 66, column 'value': do 2018-01 is 71, above 70 mg/L"),
-    ("gubeikou,2018,1,flow,5e5,m3/s", "line 66, column 'value': flow 2018-01 is 5e5, above 4e+05 m3/s"),
+    ("gubeikou,2018,1,tn,1e300,mg/L", "line 62, column 'value': tn 2018-01 is 1e300 mg/L, above 100 mg/L"),
+    ("gubeikou,2018,1,tn,3000,mg/L",
+     "check the unit (a value in ug/L is 1000 times its value in mg/L: give its unit as ug/L)"),
+    ("gubeikou,2018,1,tp,150,mg/L", "line 63, column 'value': tp 2018-01 is 150 mg/L, above 20 mg/L"),
+    ("gubeikou,2018,1,do,71,mg/L", "line 66, column 'value': do 2018-01 is 71 mg/L, above 70 mg/L"),
+    ("gubeikou,2018,1,flow,5e5,m3/s", "line 66, column 'value': flow 2018-01 is 5e5 m3/s, above 4e+05 m3/s"),
     ("gubeikou,2018,1,flow,1.1e12,m3", "above 1.07e+12 m3 in a month of 31 days"),
 ])
 def test_monitoring_csv_year_and_value_out_of_range_are_refused(tmp_path, row, expected):
