@@ -101,7 +101,8 @@ class Reader:
             what = "a cost" if "yuan" in key else "a value"
             raise self.t.error(key, f"expected {what} >= {minimum:g}, got {value:g}")
         if maximum is not None and value > maximum:
-            raise self.t.error(key, f"expected a value <= {maximum:g}, got {value:g}")
+            raise self.t.error(key, f"expected a value <= {maximum:g}, got {value:g}"
+                               + _percent_hint(key, value, maximum))
         if positive and value <= 0:
             raise self.t.error(key, f"expected a value > 0, got {value:g}")
         if whole and not value.is_integer():  # a lifetime of 15.5 years was annualised as such
@@ -109,6 +110,15 @@ class Reader:
         status, text = prov or self.default
         self.log.append(Provenance(self.t.path(key), value, status, text))
         return value
+
+
+def _percent_hint(key: str, value: float, maximum: float) -> str:
+    """The likely slip behind a share or rate above its bound of 1: a percentage written for a fraction
+    (``connected_share = 80`` for 0.8; review of 2026-12-05), with the value to write; else nothing."""
+    if maximum != 1 or not 1 < value <= 100:
+        return ""
+    what = "rate" if key.endswith("rate") else "share"
+    return f"; a {what} is a fraction: for {value:g} % write {value / 100:g}"
 
 
 def read_ident(t: Table, key: str) -> str:

@@ -242,7 +242,7 @@ class ScenarioFile:
             if not checks:
                 raise t.error("annual_mean_max_mg_per_l", "a target needs at least one of "
                               + ", ".join(TARGET_CHECKS))
-            year = t.int("year", None, minimum=1)
+            year = _read_due_year(t)
             targets.append(Target(tid, t.str("location"), checks, year, t.str("description", "")))
             t.finish()
 
@@ -289,6 +289,18 @@ def _read_measure(t: Table, key: str, log: list[Provenance]) -> Measure:
     ct.finish()
     t.finish()
     return Measure(mid, kind.kind, where, years, numbers, strings, lists, costs, key, description)
+
+
+def _read_due_year(t: Table) -> int | None:
+    """A target's due ``year`` (None: absent), a calendar year as a measure's ``years`` are: ``year = 25``
+    for 2025 was accepted and never judged (review of 2026-12-05)."""
+    from hydro.dates import PLAUSIBLE_YEARS
+
+    year = t.int("year", None)
+    if year is not None and not PLAUSIBLE_YEARS[0] <= year <= PLAUSIBLE_YEARS[1]:
+        raise t.error("year", f"expected a calendar year {PLAUSIBLE_YEARS[0]}..{PLAUSIBLE_YEARS[1]}, got {year}; "
+                              "write four-digit years (2025, not 25)")
+    return year
 
 
 def _read_years(t: Table, prov, log: list[Provenance]) -> tuple[int, int]:

@@ -1,0 +1,93 @@
+"""A water-authority engineer's review of the scenarios (2026-12-05): what a scenario file and its
+summary say, and what they left unsaid.
+
+Each test reproduces one finding on the example watershed (``configs/examples/watershed``, run
+2001-2003 unless said): a percentage written for a share (F9), a two-digit due year (F10), costs
+stated in 10^4 yuan (F6), a measure whose years lie before the run (F5), the same-kind overlap note
+of the share kinds (F8), the whole-run change rows' period (F7) and the cost per kg under
+``cost_method = "spent"`` (F4).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from hydro.errors import HydroError
+from hydro.scenarios import BasinInfo, ScenarioFile, compile_scenario
+
+ROOT = Path(__file__).resolve().parents[1]
+WATERSHED = ROOT / "configs" / "examples" / "watershed"
+COSTS = "capital_yuan_per_unit = 100.0\noperating_yuan_per_unit_yr = 1.0"
+
+
+def head(cost_method: str = "annualised") -> str:
+    """A ``[scenario_set]`` for the example watershed."""
+    return (f'[scenario_set]\nname = "t"\nbasin = "watershed"\ncost_method = "{cost_method}"\n'
+            'assumption = true\nnote = "test"\n')
+
+
+def measure(mid: str, kind: str, params: str, where: str = '{ subbasins = ["w1"] }',
+            years: str = "[2002, 2002]", costs: str = COSTS) -> str:
+    """One ``[[measures]]`` table with its costs."""
+    return (f'\n[[measures]]\nid = "{mid}"\nkind = "{kind}"\nwhere = {where}\nyears = {years}\n{params}\n'
+            f'[measures.costs]\n{costs}\n')
+
+
+def scenario(*ids: str, sid: str = "s") -> str:
+    """One ``[[scenarios]]`` table."""
+    return f'\n[[scenarios]]\nid = "{sid}"\nmeasures = [' + ", ".join(f'"{i}"' for i in ids) + "]\n"
+
+
+def read(tmp_path: Path, text: str) -> ScenarioFile:
+    p = tmp_path / "s.toml"
+    p.write_text(text, encoding="utf-8")
+    return ScenarioFile.from_toml(p)
+
+
+def compiled(tmp_path: Path, text: str, years=(2001, 2002, 2003)):
+    return compile_scenario(BasinInfo.load(WATERSHED), read(tmp_path, text), "s", list(years))
+
+
+# -- F9: a percentage written for a fraction -------------------------------------------------------
+@pytest.mark.parametrize("kind,params,key,fix", [
+    ("sewage_connection", "connected_share = 80", "connected_share", "for 80 % write 0.8"),
+    ("fertiliser_reduction", "reduction = 20", "reduction", "for 20 % write 0.2"),
+    ("manure_management", "managed_share = 75", "managed_share", "for 75 % write 0.75"),
+])
+def test_a_percentage_for_a_share_is_refused_with_the_fraction_to_write(tmp_path, kind, params, key, fix):
+    # "expected a value <= 1, got 80" named the bound but not the slip nor the value to write
+    with pytest.raises(HydroError) as e:
+        read(tmp_path, head() + measure("a", kind, params) + scenario("a"))
+    msg = str(e.value)
+    assert "s.toml" in msg and f"key 'measures[0].{key}'" in msg and "expected a value <= 1" in msg
+    assert f"a share is a fraction: {fix}" in msg, msg
+
+
+def test_a_discount_rate_in_percent_is_called_a_rate(tmp_path):
+    text = head().replace('cost_method = "annualised"', 'cost_method = "annualised"\ndiscount_rate = 8')
+    with pytest.raises(HydroError, match=r"discount_rate.*a rate is a fraction: for 8 % write 0\.08"):
+        read(tmp_path, text + measure("a", "fertiliser_reduction", "reduction = 0.2") + scenario("a"))
+
+
+def test_a_share_above_100_gets_no_percentage_hint(tmp_path):
+    # 250 is no percentage of a share: the hint would mislead
+    with pytest.raises(HydroError) as e:
+        read(tmp_path, head() + measure("a", "sewage_connection", "connected_share = 250") + scenario("a"))
+    assert "expected a value <= 1, got 250" in str(e.value) and "fraction" not in str(e.value)
+
+
+# -- F10: a target's due year ----------------------------------------------------------------------
+TARGET = '\n[[targets]]\nid = "t1"\nlocation = "border"\nannual_mean_max_mg_per_l = 2.0\nyear = {year}\n'
+
+
+def test_a_two_digit_due_year_is_refused_as_a_measure_year_is(tmp_path):
+    # year = 25 was accepted (minimum 1), where a measure's years = [22, 24] is refused
+    body = head() + measure("f", "fertiliser_reduction", "reduction = 0.2") + scenario("f")
+    with pytest.raises(HydroError) as e:
+        read(tmp_path, body + TARGET.format(year=25))
+    msg = str(e.value)
+    assert "s.toml" in msg and "key 'targets[0].year'" in msg and "got 25" in msg
+    assert "write four-digit years (2025, not 25)" in msg, msg
+    assert read(tmp_path, body + TARGET.format(year=2025)).targets[0].year == 2025
