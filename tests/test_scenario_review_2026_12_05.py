@@ -91,3 +91,29 @@ def test_a_two_digit_due_year_is_refused_as_a_measure_year_is(tmp_path):
     assert "s.toml" in msg and "key 'targets[0].year'" in msg and "got 25" in msg
     assert "write four-digit years (2025, not 25)" in msg, msg
     assert read(tmp_path, body + TARGET.format(year=2025)).targets[0].year == 2025
+
+
+# -- F6: a cost unit that names a scale ------------------------------------------------------------
+@pytest.mark.parametrize("unit,scale,factor", [
+    ("10^4 yuan per ha", "10^4", "10,000"), ("万元/ha", "万", "10,000"), ("1e4 yuan per household", "1e4", "10,000"),
+    ("million yuan", "million", "1,000,000"), ("亿元", "亿", "100,000,000"), ("千元/ha", "千元", "1,000"),
+    ("10⁴ yuan", "10⁴", "10,000"), ("wan yuan per ha", "wan", "10,000"),
+])
+def test_a_cost_unit_naming_a_scale_is_refused(tmp_path, unit, scale, factor):
+    # unit was read and dropped: 0.06 (in 10^4 yuan) counted as 0.06 yuan, 10,000 times too small
+    body = head() + measure("f", "fertiliser_reduction", "reduction = 0.2",
+                            costs=f'operating_yuan_per_unit_yr = 0.06\nunit = "{unit}"') + scenario("f")
+    with pytest.raises(HydroError) as e:
+        read(tmp_path, body)
+    msg = str(e.value)
+    assert "s.toml" in msg and "key 'measures[0].costs.unit'" in msg and f"names a scale ({scale})" in msg
+    assert "costs are in yuan per ha" in msg and f"multiply it by {factor}" in msg, msg
+
+
+@pytest.mark.parametrize("unit", ["yuan per ha and year", "yuan per person connected; yuan per person and year",
+                                  "元/千克", "yuan per m3/d (2015 prices)"])
+def test_a_cost_unit_without_a_scale_is_still_free_text(tmp_path, unit):
+    # 元/千克 is yuan per kg (千克: kilogram), not thousands of yuan
+    body = head() + measure("f", "fertiliser_reduction", "reduction = 0.2",
+                            costs=f'operating_yuan_per_unit_yr = 600.0\nunit = "{unit}"') + scenario("f")
+    assert read(tmp_path, body).measures["f"].costs.operating_yuan_per_unit_yr == 600.0

@@ -15,6 +15,7 @@ number may carry its own: ``{ value = 0.6, source = "..." }`` or
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,11 @@ from hydro.tomlio import Table, load_toml
 
 #: How capital is counted: in the year it is spent, or as an annuity over its lifetime.
 COST_METHODS = ("spent", "annualised")
+#: Scales a ``[measures.costs] unit`` may name, each with its factor (None: ``10^n``, read from the match):
+#: Chinese plans give costs in 万元 (10^4 yuan), and a cost so written was read 10,000 times too small.
+_SCALES = ((r"10\s*(?:\^|\*\*)\s*(\d+)", None), (r"\b1(?:\.0*)?e\+?0*(\d+)\b", None),
+           ("10([⁰¹²³⁴⁵⁶⁷⁸⁹]+)", None), (r"\bwan\b", 10_000), (r"\bthousands?\b", 1_000), (r"\bmillions?\b", 1_000_000),
+           (r"\bbillions?\b", 10 ** 9), ("百万", 1_000_000), ("万", 10_000), ("亿", 10 ** 8), ("千元", 1_000))
 #: Target checks (mg/L; ``annual_mean`` is the mean of the 12 monthly means).
 TARGET_CHECKS = ("annual_mean_max_mg_per_l", "monthly_max_mg_per_l")
 BASELINE = "baseline"
@@ -285,10 +291,27 @@ def _read_measure(t: Table, key: str, log: list[Provenance]) -> Measure:
         operating_yuan_per_unit_yr=cr.number("operating_yuan_per_unit_yr", 0.0, minimum=0.0),
         lifetime_years=cr.number("lifetime_years", 20.0, positive=True, whole="years"),
     )
-    ct.str("unit", "")  # free text, for the reader of the file
+    _check_cost_unit(ct, kind.unit)
     ct.finish()
     t.finish()
     return Measure(mid, kind.kind, where, years, numbers, strings, lists, costs, key, description)
+
+
+def _check_cost_unit(ct: Table, unit: str) -> None:
+    """``[measures.costs] unit``: free text for the reader of the file, but one naming a scale (``10^4 yuan``,
+    ``万元``, ``million``) is refused: costs are read in yuan per ``unit`` (the kind's), whatever it says
+    (review of 2026-12-05)."""
+    text = ct.str("unit", "")
+    for pattern, factor in _SCALES:
+        found = re.search(pattern, text, flags=re.IGNORECASE)
+        if found is None:
+            continue
+        word = found.group(0)
+        if factor is None:  # 10^4, 1e4, 10⁴: the exponent
+            factor = 10 ** int(found.group(1).translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
+        raise ct.error("unit", f"{text!r} names a scale ({word}): costs are in yuan per {unit}, whatever unit says; "
+                               f"give them in yuan (a cost given in {word}: multiply it by {factor:,}) and write "
+                               "unit without the scale")
 
 
 def _read_due_year(t: Table) -> int | None:
