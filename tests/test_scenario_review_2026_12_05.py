@@ -117,3 +117,32 @@ def test_a_cost_unit_without_a_scale_is_still_free_text(tmp_path, unit):
     body = head() + measure("f", "fertiliser_reduction", "reduction = 0.2",
                             costs=f'operating_yuan_per_unit_yr = 600.0\nunit = "{unit}"') + scenario("f")
     assert read(tmp_path, body).measures["f"].costs.operating_yuan_per_unit_yr == 600.0
+
+
+# -- F5: a measure whose years lie before the run --------------------------------------------------
+SPENT_BEFORE = "capital_yuan_per_unit = 1000.0\noperating_yuan_per_unit_yr = 1.0"
+
+
+@pytest.mark.parametrize("cost_method,says", [
+    ("spent", 'counts not at all (cost_method = "spent": spent before the run)'),
+    ("annualised", "counts only through its annuities that fall in the run's years"),
+])
+def test_a_measure_before_the_run_is_noted(tmp_path, cost_method, says):
+    # years = [1995, 1996] on a 2001-2003 run acted on every day, and with "spent" none of its
+    # capital counted: capital 0, notes [] (a typo [2004, 2006] for [2014, 2016] does the same)
+    body = head(cost_method) + measure("f", "fertiliser_reduction", "reduction = 0.3", years="[1995, 1996]",
+                                       costs=SPENT_BEFORE) + scenario("f")
+    c = compiled(tmp_path, body)
+    capital = sum(float(v.sum()) for v in c.capital.values())
+    if cost_method == "spent":
+        assert capital == 0  # what the note explains: spent in 1995-1996, before the run
+    else:
+        assert capital > 0  # the annuities of 1995-1996's capital over 20 years fall in 2001-2003
+    (note,) = [n for n in c.notes if n.startswith("f: acts from 1995")]
+    assert "before the run's first year 2001" in note and says in note, note
+
+
+def test_a_measure_within_the_run_gets_no_before_the_run_note(tmp_path):
+    body = head("spent") + measure("f", "fertiliser_reduction", "reduction = 0.3", years="[2001, 2002]",
+                                   costs=SPENT_BEFORE) + scenario("f")
+    assert not any("before the run's first year" in n for n in compiled(tmp_path, body).notes)

@@ -156,7 +156,7 @@ def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, yea
         cap, op = KINDS[m.kind].costs(m, qv, sfile.cost_method, sfile.discount_rate, years=ext)
         capital[(mid, i)], operating[(mid, i)], quantity[(mid, i)] = cap[in_run], op[in_run], qv[in_run]
     removed = _buffer_removal(comp)
-    comp.notes.extend(_timing_and_cost_notes(measures, int(years[-1])))
+    comp.notes.extend(_timing_and_cost_notes(measures, int(years[0]), int(years[-1]), sfile.cost_method))
     return Compiled(scenario_id, comp.state.overrides() + comp.state.before_measures() + comp.overrides, years,
                     capital, operating,
                     quantity, removed[in_run], comp.notes)
@@ -200,13 +200,24 @@ def _same_kind_again(info: BasinInfo, m, measures, selected: dict[str, list[int]
     return out
 
 
-def _timing_and_cost_notes(measures, last: int) -> list[str]:
-    """What a measure of a run ending in year ``last`` does not do there: act at all (its first
-    year after ``last``), reach its target (its full year after ``last``), or count a cost (no
-    unit cost stated: the scenario's cost and cost per kg kept out take it as free)."""
+def _timing_and_cost_notes(measures, start: int, last: int, cost_method: str) -> list[str]:
+    """What a measure of a run of the years ``start``..``last`` does not do there: act at all (its first
+    year after ``last``), reach its target (its full year after ``last``), count a cost (no unit cost
+    stated: the scenario's cost and cost per kg kept out take it as free), or count the capital of an
+    effect the run has in full (its first year before ``start``: re-running an old plan on a later
+    period, or [2004, 2006] typed for [2014, 2016]; review of 2026-12-05)."""
     notes = []
     for m in measures:
         first, full = m.years
+        if first < start:
+            capital = "" if m.costs.capital_yuan_per_unit == 0 else (
+                f", while its capital spent before {start} counts " + (
+                    "only through its annuities that fall in the run's years" if cost_method == "annualised"
+                    else "not at all (cost_method = \"spent\": spent before the run), so the cost per kg kept "
+                         "out sets that effect against its operating costs alone"))
+            notes.append(f"{m.id}: acts from {first} (years = [{first}, {full}]), before the run's first year "
+                         f"{start}: it acts on every day of the run, its effect counted from the run's first day"
+                         + capital)
         if first > last:
             notes.append(f"{m.id}: acts from {first} (years = [{first}, {full}]), after the run's last year "
                          f"{last}: it changes nothing in this run and no cost of it counts")
