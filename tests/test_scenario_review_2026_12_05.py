@@ -146,3 +146,62 @@ def test_a_measure_within_the_run_gets_no_before_the_run_note(tmp_path):
     body = head("spent") + measure("f", "fertiliser_reduction", "reduction = 0.3", years="[2001, 2002]",
                                    costs=SPENT_BEFORE) + scenario("f")
     assert not any("before the run's first year" in n for n in compiled(tmp_path, body).notes)
+
+
+# -- F8: the same-kind overlap note, by kind -------------------------------------------------------
+def _overlap_notes(notes) -> list[str]:
+    return [n for n in notes if n.startswith("county: acts, as province does")]
+
+
+@pytest.mark.parametrize("kind,province,county", [
+    ("sewage_connection", "connected_share = 0.6\ntreatment_removal = 0.6",
+     "connected_share = 0.5\ntreatment_removal = 0.6"),
+    ("manure_management", "managed_share = 0.6", "managed_share = 0.5"),
+])
+def test_a_share_top_up_is_noted_as_paying_only_what_it_adds(tmp_path, kind, province, county):
+    # the note said "each one's cost counts its own units in full ... pay for 120 %", while the county's
+    # top-up starts from the province's share (ramp_up) and costs nothing here
+    body = (head() + measure("province", kind, province) + measure("county", kind, county)
+            + scenario("province", "county"))
+    c = compiled(tmp_path, body)
+    assert sum(float(q.sum()) for (mid, _), q in c.quantity.items() if mid == "county") == 0
+    assert float(c.cost("county").sum()) == 0
+    (note,) = _overlap_notes(c.notes)
+    assert "pays only what it adds beyond the first's share" in note and "in full" not in note, note
+
+
+def test_a_share_top_up_above_the_first_pays_for_its_addition(tmp_path):
+    # the rule the note states: a county raising the province's 0.4 to 0.6 pays for the persons it adds, the
+    # persons a 0.6 alone connects less those the 0.4 alone does (both from the basin's own share)
+    def persons(*pairs) -> float:
+        body = head() + "".join(measure(mid, "sewage_connection", f"connected_share = {share}\ntreatment_removal = 0.6")
+                                for mid, share in pairs) + scenario(*(mid for mid, _ in pairs))
+        c = compiled(tmp_path, body)
+        return sum(float(q.sum()) for (mid, _), q in c.quantity.items() if mid == pairs[-1][0])
+
+    to_06, to_04 = persons(("county", 0.6)), persons(("province", 0.4))
+    assert to_04 > 0
+    assert persons(("province", 0.4), ("county", 0.6)) == pytest.approx(to_06 - to_04, rel=1e-12)
+
+
+def test_two_toilet_programmes_are_still_noted_as_paying_in_full(tmp_path):
+    # a multiplicative kind: both programmes pay for all their households (60 % + 60 % paid as 120 %)
+    params = "coverage = 0.6\ndelivery_reduction = 0.3\npersons_per_household = 3.0"
+    body = (head() + measure("province", "toilet_upgrade", params) + measure("county", "toilet_upgrade", params)
+            + scenario("province", "county"))
+    c = compiled(tmp_path, body)
+    (note,) = _overlap_notes(c.notes)
+    assert "counts its own units in full" in note and "120 %" in note, note
+    q = {mid: sum(float(v.sum()) for (m2, _), v in c.quantity.items() if m2 == mid) for mid in ("province", "county")}
+    assert q["county"] == pytest.approx(q["province"], rel=1e-12) and q["county"] > 0
+
+
+def test_every_kind_states_how_two_of_it_compose():
+    from hydro.scenarios.kinds import KINDS
+    from hydro.scenarios.measures import COMPOSITION
+
+    assert set(COMPOSITION) == set(KINDS)
+    docs = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    section = docs[docs.index("**Two measures of one kind**"):]
+    for name in KINDS:
+        assert f"`{name}`" in section[:3000], name

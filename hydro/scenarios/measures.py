@@ -46,6 +46,31 @@ from hydro.sources.timing import days_in_years
 #: What each kind changes, in one line (from :data:`hydro.scenarios.kinds.KINDS`).
 EFFECTS = {name: kind.effect for name, kind in KINDS.items()}
 
+#: How a second measure of a kind composes with an earlier one on the same subbasins, and what it pays
+#: (the note of :func:`_same_kind_again`; ``docs/scenarios.md``, Where).  The share kinds raise a share
+#: (or a minimum release) towards the larger target, the second from the first's and paying only what it
+#: adds; the WWTP upgrade lowers the effluent TN to the lower target, the second paying for a plant's
+#: capacity again only while the plant is above its target; the multiplicative kinds multiply their
+#: factors, each paying for all its units; the land conversions add their areas and their hectares.
+COMPOSITION = {
+    "sewage_connection": "share", "manure_management": "share", "ecological_release": "share",
+    "wwtp_upgrade": "target", "toilet_upgrade": "multiplies", "fertiliser_reduction": "multiplies",
+    "riparian_buffer": "multiplies", "constructed_wetland": "multiplies", "afforestation": "adds",
+    "protection_zone": "adds",
+}
+_OVERLAP = {
+    "share": ("the larger target holds: the second starts from the share the first reached and pays only what it "
+              "adds beyond the first's share (a county top-up to 0.5 after a province-wide 0.6 adds nothing and "
+              "costs nothing)"),
+    "target": ("the lower effluent TN holds: the second starts from the first's and pays for a plant's capacity "
+               "again only in the years the plant is still above its own target (a deeper upgrade)"),
+    "multiplies": ("the model combines their effects, while each one's cost counts its own units in full, as if "
+                   "the two did not overlap (two programmes reaching 60 % of the households each pay for 120 %); "
+                   "give one measure per subbasin, or split their 'where'"),
+    "adds": ("their conversions add (each converts its own share, up to what is left of the from_class) and "
+             "each pays for the hectares it converts"),
+}
+
 
 def select_subbasins(info: BasinInfo, where: Where, file: Path, key: str, empty_ok: bool = False) -> list[int]:
     """Indices of the subbasins matching ``where``; unknown names are errors naming ``key``, as is
@@ -181,9 +206,10 @@ def _across_borders(info: BasinInfo, m, subs: list[int]) -> list[str]:
 
 def _same_kind_again(info: BasinInfo, m, measures, selected: dict[str, list[int]]) -> list[str]:
     """A note where ``m`` acts on subbasins an earlier measure of its kind in the scenario acts on
-    (``selected``: each measure's subbasins so far, ``m``'s included): the model combines their effects,
-    but each cost counts its own units in full (two toilet programmes at 60 % each paid for 120 % of
-    the households)."""
+    (``selected``: each measure's subbasins so far, ``m``'s included), saying how the two compose and what
+    the second pays (:data:`COMPOSITION`): two toilet programmes at 60 % each pay for 120 % of the
+    households, while a sewage connection to 0.5 after one to 0.6 pays nothing (until the review of
+    2026-12-05 every kind's note said the former)."""
     def disjoint(a, b) -> bool:  # different classes, livestock types or plants: no overlap
         return any(a.lists.get(k) and b.lists.get(k) and not set(a.lists[k]) & set(b.lists[k]) for k in a.lists)
 
@@ -193,10 +219,8 @@ def _same_kind_again(info: BasinInfo, m, measures, selected: dict[str, list[int]
         both = sorted(set(selected[m.id]) & set(selected[e.id]))
         if both:
             ids = ", ".join(info.subbasins[i]["id"] for i in both[:5]) + (" ..." if len(both) > 5 else "")
-            out.append(f"{m.id}: acts, as {e.id} does, as a {m.kind} on {ids}: the model combines their effects, "
-                       "while each one's cost counts its own units in full, as if the two did not overlap (two "
-                       "programmes reaching 60 % of the households each pay for 120 %); give one measure per "
-                       "subbasin, or split their 'where'")
+            out.append(f"{m.id}: acts, as {e.id} does, as a {m.kind} on {ids}: "
+                       + _OVERLAP[COMPOSITION[m.kind]])
     return out
 
 
@@ -250,8 +274,8 @@ def _buffer_removal(comp: Compilation) -> np.ndarray:
     return removed
 
 
-__all__ = ["EFFECTS", "BasinInfo", "Compiled", "annualise", "check_parties", "compile_scenario", "days_in_years",
-           "select_subbasins"]
+__all__ = ["COMPOSITION", "EFFECTS", "BasinInfo", "Compiled", "annualise", "check_parties", "compile_scenario",
+           "days_in_years", "select_subbasins"]
 
 
 def check_basin(info, sfile: ScenarioFile) -> None:
