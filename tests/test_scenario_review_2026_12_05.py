@@ -205,3 +205,33 @@ def test_every_kind_states_how_two_of_it_compose():
     section = docs[docs.index("**Two measures of one kind**"):]
     for name in KINDS:
         assert f"`{name}`" in section[:3000], name
+
+
+# -- F7: the period the run means average ---------------------------------------------------------
+def test_the_run_mean_rows_and_line_name_the_days_they_average(tmp_path):
+    # year = "all" and "change of the run mean" gave no years: on a 2007-2009 run with a measure from
+    # 2009, border's TN change of the run mean (-0.146 mg/L) is a third of 2009's (-0.438 mg/L)
+    from datetime import date
+
+    from hydro.scenarios.run import run_scenarios
+    from hydro.scenarios.summary import format_summary, summarise
+
+    body = head() + measure("f", "fertiliser_reduction", "reduction = 0.5", where='"all"', years="[2009, 2009]",
+                            costs="operating_yuan_per_unit_yr = 600.0") + scenario("f")
+    path = tmp_path / "s.toml"
+    path.write_text(body, encoding="utf-8")
+    rows = summarise(run_scenarios(WATERSHED, path, date(2007, 1, 1), date(2009, 12, 31)))
+    means = [r for r in rows if r["quantity"] in ("mean_concentration", "mean_concentration_change",
+                                                  "mean_load", "mean_load_change")]
+    assert means and {r["year"] for r in means} == {"2007-01-01..2009-12-31"}
+    (change,) = [r for r in means if r["scenario"] == "s" and r["quantity"] == "mean_concentration_change"
+                 and r["location"] == "border" and r["source"] == "tn"]
+    (y2009,) = [r["value"] for r in rows if r["scenario"] == "s" and r["quantity"] == "tn_annual_mean"
+                and r["location"] == "border" and r["year"] == 2009]
+    (b2009,) = [r["value"] for r in rows if r["scenario"] == "baseline" and r["quantity"] == "tn_annual_mean"
+                and r["location"] == "border" and r["year"] == 2009]
+    assert y2009 - b2009 < change["value"] < 0  # the run mean dilutes the one year the measure acts in
+    # the other whole-run rows keep year "all" (their readers select on it)
+    assert {r["year"] for r in rows if r["quantity"] in ("n_kept_out", "cost_per_kg_kept_out")} == {"all"}
+    line = next(ln for ln in format_summary(rows).splitlines() if "border" in ln and "change of the run mean" in ln)
+    assert line.endswith("; means over 2007-01-01..2009-12-31"), line

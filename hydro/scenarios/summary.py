@@ -70,9 +70,10 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
     for every constituent the results carry (``tn``, ``nh3n``, ``tp``, ``codmn``; the
     ``source`` column names it): the mean of the monthly means at each section and
     reservoir, and its change against the baseline
-    (negative: cleaner).
+    (negative: cleaner).  The ``year`` column gives the days averaged, the run's
+    (``2007-01-01..2009-12-31``): years before a measure acts are in it and dilute its change.
 ``mean_load`` / ``mean_load_change`` (kg/d, whole run)
-    the mean load of each constituent through each section, and its change.
+    the mean load of each constituent through each section, and its change (``year`` as above).
 
 With an agreement, :func:`quality_effects` gives each scenario's effect at the
 agreement's sections on every parameter and on the quality part of each payment
@@ -237,10 +238,11 @@ def summarise(run) -> list[dict]:
             years, met = met_by_year(t, dates, _location_series(res, t.location))
             add(sid, "first_year_met", years[met][0] if met.any() else np.nan, "year", t.location, t.id)
             add(sid, "met_every_year_from", met_every_year_from(years, met), "year", t.location, t.id)
+        span = f"{dates[0]}..{dates[-1]}"  # the days the run means average, not "all": years before any measure
         for (quantity, loc, p), (value, unit) in _constituent_means(res).items():
             base_value = base_means.get((quantity, loc, p), (np.nan, unit))[0]
-            add(sid, quantity, value, unit, loc, p)
-            add(sid, f"{quantity}_change", value - base_value, unit, loc, p)
+            add(sid, quantity, value, unit, loc, p, year=span)
+            add(sid, f"{quantity}_change", value - base_value, unit, loc, p, year=span)
     if run.ensemble:
         rows.extend(ensemble_probabilities(run))
         rows.extend(spread_rows(run, rows))
@@ -447,7 +449,8 @@ def _spread_lines(rows: list[dict]) -> list[str]:
 
 
 def _change_lines(rows: list[dict]) -> list[str]:
-    """``    gubeikou  change of the run mean: TN -0.120 mg/L, ...; load TN -12.3 kg/d, ...`` per location."""
+    """``    gubeikou  change of the run mean ...: TN -0.120 mg/L, ...; load TN -12.3 kg/d, ...; means over
+    2000-01-01..2017-02-28`` per location (the days the run means average, years before the measures included)."""
     from hydro.classes import parameter_label
 
     out = []
@@ -457,8 +460,9 @@ def _change_lines(rows: list[dict]) -> list[str]:
                 if r["location"] == loc and r["quantity"] == "mean_concentration_change"]
         load = [f"{parameter_label(r['source'])} {r['value']:+,.4g} kg/d" for r in changes
                 if r["location"] == loc and r["quantity"] == "mean_load_change"]
+        span = next(r["year"] for r in changes if r["location"] == loc)
         out.append(f"    {loc:20s} change of the run mean against the baseline: " + ", ".join(conc)
-                   + ("; load " + ", ".join(load) if load else ""))
+                   + ("; load " + ", ".join(load) if load else "") + f"; means over {span}")
     return out
 
 
