@@ -235,3 +235,38 @@ def test_the_run_mean_rows_and_line_name_the_days_they_average(tmp_path):
     assert {r["year"] for r in rows if r["quantity"] in ("n_kept_out", "cost_per_kg_kept_out")} == {"all"}
     line = next(ln for ln in format_summary(rows).splitlines() if "border" in ln and "change of the run mean" in ln)
     assert line.endswith("; means over 2007-01-01..2009-12-31"), line
+
+
+# -- F4: the cost per kg with cost_method = "spent" -------------------------------------------------
+def test_the_cost_per_kg_under_spent_says_it_counts_capital_whole(tmp_path):
+    # "spent" set 20-year capital whole against the N of a few years (8,465 against 1,738 yuan/kg for the
+    # same kg on Miyun's domestic run 2012-2016) under the same name and unit, with no word
+    from datetime import date
+
+    from hydro.scenarios.kept_out import SPENT_PER_KG_UNIT
+    from hydro.scenarios.run import run_scenarios
+    from hydro.scenarios.summary import format_summary, summarise
+
+    body = head("spent") + measure("f", "fertiliser_reduction", "reduction = 0.5", where='"all"',
+                                   years="[2002, 2002]", costs="capital_yuan_per_unit = 3000.0") + scenario("f")
+    path = tmp_path / "s.toml"
+    path.write_text(body, encoding="utf-8")
+    rows = summarise(run_scenarios(WATERSHED, path, date(2001, 1, 1), date(2002, 12, 31)))
+    per_kg = [r for r in rows if r["quantity"].startswith("cost_per_kg_kept_out")]
+    assert per_kg and all(r["unit"] == SPENT_PER_KG_UNIT for r in per_kg)
+    assert "capital counted whole against the N kept out within the run only" in SPENT_PER_KG_UNIT
+    (cpk,) = [r["value"] for r in per_kg if r["scenario"] == "s" and r["quantity"] == "cost_per_kg_kept_out"]
+    assert cpk > 0
+    line = next(ln for ln in format_summary(rows).splitlines() if ln.startswith("s: cost"))
+    assert line.endswith(f'{cpk:,.1f} yuan/kg (cost_method = "spent": capital counted whole against the N kept out '
+                         'within the run only; use "annualised" for cost-effectiveness)'), line
+    # annualised (the unit the rows carry then): the line as before
+    plain = [{**r, "unit": "yuan kg-1"} if r in per_kg else r for r in rows]
+    line = next(ln for ln in format_summary(plain).splitlines() if ln.startswith("s: cost"))
+    assert line.endswith(f"{cpk:,.1f} yuan/kg"), line
+
+
+def test_the_cost_per_kg_unit_is_plain_when_annualised():
+    from hydro.scenarios.kept_out import per_kg_unit
+
+    assert per_kg_unit("annualised") == "yuan kg-1" and per_kg_unit("spent") != "yuan kg-1"

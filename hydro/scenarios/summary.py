@@ -44,7 +44,9 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
     part only the share of its days covered), and the whole-run cost over
     N kept out of the reservoirs (NaN when nothing is kept out): the reservoirs at the
     foot of each cascade only (:mod:`hydro.scenarios.kept_out`; N kept out of Yunzhou
-    or Baihebao is not counted again at Miyun).
+    or Baihebao is not counted again at Miyun).  Annualised, an equivalent annual cost
+    over undiscounted kg; with ``cost_method = "spent"`` the unit of the per-kg rows says
+    that capital is counted whole against the run's N only (:func:`~hydro.scenarios.kept_out.per_kg_unit`).
 ``cost_per_kg_kept_out_net_of_storage`` (yuan/kg)
     the whole-run cost over the N kept out less ``n_kept_out_in_storage`` (the N
     delivered less by the land, or removed or withdrawn upstream; NaN when that is
@@ -89,11 +91,13 @@ import numpy as np
 
 from hydro.dates import partial_years
 from hydro.scenarios.kept_out import (
+    SPENT_PER_KG_UNIT,
     SPREAD,
     costs_of_days_run,
     counted,
     land_storage_end,
     members_counted,
+    per_kg_unit,
     reservoir_input,
     spread_rows,
     upstream_storage_change,
@@ -231,9 +235,10 @@ def summarise(run) -> list[dict]:
             add(sid, "cost", cost_y[k], "yuan", year=int(y))
         run_cost = float(costs_of_days_run(res, run.sfile.cost_method).sum())
         add(sid, "cost", run_cost, "yuan")
-        add(sid, "cost_per_kg_kept_out", run_cost / kept if kept > 0 else np.nan, "yuan kg-1")
+        per_kg = per_kg_unit(run.sfile.cost_method)  # spent: says it is no cost-effectiveness
+        add(sid, "cost_per_kg_kept_out", run_cost / kept if kept > 0 else np.nan, per_kg)
         add(sid, "cost_per_kg_kept_out_net_of_storage",
-            run_cost / (kept - kept_held) if kept - kept_held > 0 else np.nan, "yuan kg-1")
+            run_cost / (kept - kept_held) if kept - kept_held > 0 else np.nan, per_kg)
         for t in run.sfile.targets:
             years, met = met_by_year(t, dates, _location_series(res, t.location))
             add(sid, "first_year_met", years[met][0] if met.any() else np.nan, "year", t.location, t.id)
@@ -374,8 +379,7 @@ def format_summary(rows: list[dict]) -> str:
         red = get(s, "load_reduction", src="total")
         out.append(f"{s}: cost {cost:,.0f} yuan; load delivered to rivers reduced by {red:,.0f} kg; "
                    + (f"N kept out of the reservoirs {kept:,.0f} kg; " if np.isfinite(kept) else "")
-                   + "cost per kg kept out of the reservoirs "
-                   + ("n/a" if not np.isfinite(cpk) else f"{cpk:,.1f} yuan/kg"))
+                   + "cost per kg kept out of the reservoirs " + _per_kg_text(rows, s, cpk))
         by_src = [(r["source"], r["value"]) for r in rows if r["scenario"] == s
                   and r["quantity"] == "load_reduction" and r["source"] != "total" and abs(r["value"]) > 0.5]
         held, net = get(s, "n_kept_out_in_storage"), get(s, "cost_per_kg_kept_out_net_of_storage")
@@ -430,6 +434,17 @@ def format_summary(rows: list[dict]) -> str:
         if s != scen[0]:
             out.extend(_change_lines(mine))
     return "\n".join(out)
+
+
+def _per_kg_text(rows: list[dict], s: str, cpk: float) -> str:
+    """``1,737.8 yuan/kg``, or ``n/a``; with ``cost_method = "spent"`` (the row's unit says it) followed by what
+    the figure is not (:func:`hydro.scenarios.kept_out.per_kg_unit`)."""
+    if not np.isfinite(cpk):
+        return "n/a"
+    spent = any(r["unit"] == SPENT_PER_KG_UNIT for r in rows
+                if r["scenario"] == s and r["quantity"] == "cost_per_kg_kept_out")
+    return f"{cpk:,.1f} yuan/kg" + (" (cost_method = \"spent\": capital counted whole against the N kept out within "
+                                   "the run only; use \"annualised\" for cost-effectiveness)" if spent else "")
 
 
 def _spread_lines(rows: list[dict]) -> list[str]:
