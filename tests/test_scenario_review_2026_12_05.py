@@ -231,6 +231,10 @@ def test_the_run_mean_rows_and_line_name_the_days_they_average(tmp_path):
     (b2009,) = [r["value"] for r in rows if r["scenario"] == "baseline" and r["quantity"] == "tn_annual_mean"
                 and r["location"] == "border" and r["year"] == 2009]
     assert y2009 - b2009 < change["value"] < 0  # the run mean dilutes the one year the measure acts in
+    # the figures docs/scenarios.md quotes, as it rounds them
+    docs = (ROOT / "docs" / "scenarios.md").read_text(encoding="utf-8")
+    assert f"TN change of the run mean is −{-change['value']:.3f} mg/L" in " ".join(docs.split())
+    assert f"acts, −{b2009 - y2009:.3f} mg/L" in " ".join(docs.split())
     # the other whole-run rows keep year "all" (their readers select on it)
     assert {r["year"] for r in rows if r["quantity"] in ("n_kept_out", "cost_per_kg_kept_out")} == {"all"}
     line = next(ln for ln in format_summary(rows).splitlines() if "border" in ln and "change of the run mean" in ln)
