@@ -452,7 +452,7 @@ gubeikou,2020,1,CODMn,,mg/L
 
 
 @pytest.mark.parametrize("row,match", [
-    ("gubeikou,2019,1,tn,5.1,ug/L", r"line 2: unit 'ug/L' for tn.*mg/L"),
+    ("gubeikou,2019,1,tn,5.1,mmol/L", r"line 2: unit 'mmol/L' for tn.*mg/L"),
     ("gubeikou,2019,1,flow,5.1,l/s", r"line 2: unit 'l/s' for flow.*'m3'.*'m3/s'"),
     ("gubeikou,2019,1,tnn,5.1,mg/L", r"line 2: unknown parameter 'tnn'.*did you mean 'tn'"),
     ("gubeikou,2019,13,tn,5.1,mg/L", r"line 2: month 13 is outside 1\.\.12"),
