@@ -45,7 +45,7 @@ from hydro.runoff_model import RunoffResult
 from hydro.units import MM_KM2_PER_DAY_TO_M3_S
 from hydro.watershed import _lateral, land_area
 from hydro.watershed_tables import Subbasin, Watershed
-from hydro.withdrawal_requests import WithdrawalRequests, accumulated_withdrawals
+from hydro.withdrawal_requests import WithdrawalRequests, withdrawn_lateral
 
 #: Newton steps per gauge at most: with at most two linear pieces per request a few reach
 #: round-off; the rest are room for bisection (each halves the bracket: 60 pin it).
@@ -75,7 +75,7 @@ def match_gauges(basin: Basin, ws: Watershed, runoff: RunoffResult, observed: np
     ``(evap_mm, precip_mm, months)`` of the run, as :func:`hydro.hydraulics.accumulate`
     takes them; ``res_extra`` (D, S) is water transferred into reservoirs and
     ``target_release`` the reservoirs' daily targets (:mod:`hydro.transfers`); ``requests``
-    the run's withdrawals (:func:`hydro.withdrawal_requests.accumulated_withdrawals` takes
+    the run's withdrawals (:func:`hydro.withdrawal_requests.withdrawn_lateral` takes
     them, here and in the run).  Days without a record, or with no runoff to scale, keep
     ``f = 1``; where the record is below the flow that cannot be scaled, ``f = 0``.  With
     accumulation routing the flow at every gauge then equals its record on the other
@@ -151,9 +151,9 @@ def _accumulated(basin: Basin, ws: Watershed, flow: np.ndarray, inflow: np.ndarr
     lateral += inflow
     res_local = land if res_extra is None else land + res_extra
     if requests is not None and requests.any:
-        lateral = lateral - accumulated_withdrawals(
-            net, requests, lateral, res_local, evap, rain, months, target_release=target_release,
-            res_land_inflow=land, res_land_area=land_area(net, ws))
+        lateral = withdrawn_lateral(net, requests, lateral, res_local, evap, rain, months,
+                                    target_release=target_release, res_land_inflow=land,
+                                    res_land_area=land_area(net, ws))[0]
     return accumulate(net, lateral, np.zeros_like(lateral), res_local, evap, rain, months,
                       target_release, res_land_inflow=land, res_land_area=land_area(net, ws))
 

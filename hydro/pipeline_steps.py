@@ -64,7 +64,7 @@ from hydro.watershed import (
     subbasin_runoff,
     subbasin_weather,
 )
-from hydro.withdrawal_requests import WithdrawalRequests, accumulated_withdrawals, withdrawal_requests
+from hydro.withdrawal_requests import WithdrawalRequests, withdrawal_requests, withdrawn_lateral
 
 
 @dataclass(frozen=True)
@@ -262,7 +262,7 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     ``runoff_state`` and ``snow_threshold`` continue a run (:func:`hydro.watershed.subbasin_runoff`);
     ``run_years`` and ``water_in`` describe the whole run (:class:`Water`); ``stores`` carries the
     withdrawals' reservoir volumes between blocks
-    (:func:`hydro.withdrawal_requests.accumulated_withdrawals`).  A flow-driven run matches the
+    (:func:`hydro.withdrawal_requests.withdrawn_lateral`).  A flow-driven run matches the
     runoff to the gauges first (:func:`hydro.gauge_matching.match_gauges`, which takes the
     withdrawals from the flows it scales), and the withdrawals are then those of the matched flows.
     """
@@ -298,12 +298,11 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     # subbasins -> reaches and reservoirs (plus the water transferred in)
     lateral, res_land = _lateral(net, ws, (runoff.q_mm * area[:, None] * MM_KM2_PER_DAY_TO_M3_S).T)
     withdrawn = np.zeros((n_day, n_reach))
+    lateral = lateral + effluent + transfers.reach_inflow
     if routing_method(basin) == "accumulate":  # else the routing takes them from the routed flows
-        withdrawn = accumulated_withdrawals(net, requests, lateral + effluent + transfers.reach_inflow,
-                                            res_land + transfers.res_inflow, evap, rain, months,
-                                            target_release=target, stores=stores, res_land_inflow=res_land,
-                                            res_land_area=land_area(net, ws))
-    lateral += effluent - withdrawn + transfers.reach_inflow
+        lateral, withdrawn = withdrawn_lateral(net, requests, lateral, res_land + transfers.res_inflow, evap,
+                                               rain, months, target_release=target, stores=stores,
+                                               res_land_inflow=res_land, res_land_area=land_area(net, ws))
     res_local = res_land + transfers.res_inflow
     return Water(dates=dates, years=years, months=months, simulated=simulated, runoff=runoff,
                  observed=observed, points=points, evap=evap, rain=rain, area=area, transfers=transfers,

@@ -24,8 +24,9 @@ from hydro.units import SECONDS_PER_DAY
 MAX_SUBSTEPS = 100_000
 #: What takes a watershed basin's withdrawn water, for the advice of a reach it dries
 #: (:attr:`hydro.transport.TransportInputs.withdrawal_keys`).
-WATERSHED_WITHDRAWAL_KEYS = ("[[withdrawals]] loss_share or max_share below 1, or a smaller [[transfers]] "
-                             "abstraction")
+WATERSHED_WITHDRAWAL_KEYS = ("its [[withdrawals]]: a max_share below 1 (1 lets a request take all of the "
+                             "water), a smaller flow_m3_s or loss_share; or a smaller [[transfers]] abstraction "
+                             "from it, or its max_share")
 #: The same for a flow-driven basin, whose withdrawals are its negative lateral inflows.
 FLOW_DRIVEN_WITHDRAWAL_KEYS = "a negative [forcing.lateral_inflow_m3_s] closer to 0"
 
@@ -129,27 +130,7 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels, zero
                 raise HydroError(f"{what} on reach '{network.reaches[idx[1]].id}', {day(idx[0])}; "
                                  "fill the gap in the input or check the forcing")
             raise HydroError(f"{what} at index {tuple(int(i) for i in idx)}; check the inputs")
-    # a reach inlet may carry no water (the source of a river fed only along its
-    # length), but then nothing may enter there; every outlet needs flow
-    carrying = False if "boundary_flux" in zero else (arr["boundary_flux"] > 0).any(axis=2)
-    for name, bad in (("q_in", (arr["q_in"] < 0) | ((arr["q_in"] == 0) & carrying)),
-                      ("q_out", arr["q_out"] <= 0)):
-        if bad.any():
-            d, r = np.argwhere(bad)[0]
-            end = "inlet" if name == "q_in" else "outlet"
-            taken = arr["withdrawal"][d, r] if name == "q_out" else 0.0
-            cause, less = "", ""
-            if taken > 0:  # water taken out of the reach dried it
-                cause = f" after {taken:g} m3/s was withdrawn from it that day"
-                less = f"withdraw less ({withdrawal_keys}), or "
-            elif name == "q_out" and arr["lateral"][d, r] < 0:  # a negative lateral inflow: a withdrawal
-                cause = (f" after a lateral inflow of {arr['lateral'][d, r]:g} m3/s, which takes that much out "
-                         "along the reach (negative is a withdrawal), more than reached it")
-                less = "take less ([forcing.lateral_inflow_m3_s] of a flow-driven basin closer to 0), or "
-            raise HydroError(
-                f"reach '{network.reaches[r].id}' has no flow at its {end} on {day(d)} "
-                f"({arr[name][d, r]:g} m3/s){cause}; every reach needs flow > 0: {less}add lateral or "
-                "boundary inflow, or an ecological minimum release upstream")
+    _check_flows(network, arr, day, "boundary_flux" in zero, withdrawal_keys)
     if (arr["withdrawal"] < 0).any():
         d, r = np.argwhere(arr["withdrawal"] < 0)[0]
         raise HydroError(f"reach '{network.reaches[r].id}' has a negative withdrawal on {day(d)} "
@@ -167,6 +148,45 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels, zero
                    "initial storage, or lower its releases")
         raise HydroError(f"reservoir '{network.reservoirs[s].id}' is empty on {day(min(d, len(arr['q_in']) - 1))}; "
                          f"the transport needs water in every reservoir: {fix}")
+
+
+def _check_flows(network: Network, arr: dict[str, np.ndarray], day, no_boundary: bool,
+                 withdrawal_keys: str) -> None:
+    """Raise where a reach has no flow: at an outlet (every outlet needs flow, m3 s-1), or at an inlet
+    that is below 0 or dry while something enters there.
+
+    The first day with such a reach is reported, and on it the outlets first, upstream first: an
+    inlet below 0 is the outlet of a reach above it, the one to name (a reach dried by its own
+    withdrawal used to be reported as "no flow at the inlet" of the reach below it, with advice
+    that did not apply; watershed fuzzing review, 2026-12-05).  ``day`` labels a day index;
+    ``no_boundary``: no boundary inflow anywhere.
+    """
+    # a reach inlet may carry no water (the source of a river fed only along its
+    # length), but then nothing may enter there; every outlet needs flow
+    carrying = False if no_boundary else (arr["boundary_flux"] > 0).any(axis=2)
+    dry_out = arr["q_out"] <= 0
+    dry_in = (arr["q_in"] < 0) | ((arr["q_in"] == 0) & carrying)
+    bad_days = np.flatnonzero(dry_out.any(axis=1) | dry_in.any(axis=1))
+    if bad_days.size == 0:
+        return
+    d = int(bad_days[0])
+    upstream_first = [i for kind, i in network.layout.order if kind == 1]
+    name = "q_out" if dry_out[d].any() else "q_in"
+    r = next(i for i in upstream_first if (dry_out if name == "q_out" else dry_in)[d, i])
+    end = "inlet" if name == "q_in" else "outlet"
+    taken = arr["withdrawal"][d, r] if name == "q_out" else 0.0
+    cause, less = "", ""
+    if taken > 0:  # water taken out of the reach dried it
+        cause = f" after {taken:g} m3/s was withdrawn from it that day"
+        less = f"withdraw less ({withdrawal_keys}), or "
+    elif name == "q_out" and arr["lateral"][d, r] < 0:  # a negative lateral inflow: a withdrawal
+        cause = (f" after a lateral inflow of {arr['lateral'][d, r]:g} m3/s, which takes that much out "
+                 "along the reach (negative is a withdrawal), more than reached it")
+        less = "take less ([forcing.lateral_inflow_m3_s] of a flow-driven basin closer to 0), or "
+    raise HydroError(
+        f"reach '{network.reaches[r].id}' has no flow at its {end} on {day(d)} "
+        f"({arr[name][d, r]:g} m3/s){cause}; every reach needs flow > 0: {less}add lateral or "
+        "boundary inflow, or an ecological minimum release upstream")
 
 
 def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_labels,

@@ -327,7 +327,7 @@ def flows(basin: Basin, lateral, res_local, res_evap_mm, res_precip_mm, months, 
     withdrawals that Muskingum-Cunge routing takes from the routed flows (the
     result's ``withdrawn`` and ``lateral`` then say what was taken); accumulated
     flows have them taken in ``lateral`` already
-    (:func:`hydro.withdrawal_requests.accumulated_withdrawals`).  ``state``
+    (:func:`hydro.withdrawal_requests.withdrawn_lateral`).  ``state``
     (:class:`hydro.routing.RoutingState`) continues a routed run, and
     ``sub_reaches`` gives its cells (:func:`hydro.routing.route`); an
     accumulation's state is its reservoir volumes (m3).

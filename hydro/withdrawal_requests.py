@@ -10,7 +10,7 @@ routing, so the routing takes the water:
   of the day, in the same pass that routes the reach (the kernel
   :func:`hydro._routing_kernels.route_network`), so a diversion sees the flood when it
   arrives, attenuated and delayed as the river carries it;
-* accumulation (no storage, each day steady) takes them by :func:`accumulated_withdrawals`,
+* accumulation (no storage, each day steady) takes them by :func:`withdrawn_lateral`,
   which accumulates the flows once per request, with the requests further up already taken.
 
 Both count the available water the same way, so on steady flows they take the same water.
@@ -164,11 +164,29 @@ def accumulated_withdrawals(network, requests: WithdrawalRequests, lateral: np.n
                             target_release: np.ndarray | None = None, stores: dict | None = None,
                             res_land_inflow: np.ndarray | None = None,
                             res_land_area: np.ndarray | None = None) -> np.ndarray:
-    """Water the requests take where flows are accumulated (no storage), m3 s-1 per day and reach.
+    """Water the requests take where flows are accumulated (no storage), m3 s-1 per day and reach:
+    :func:`withdrawn_lateral`'s second array (its parameters)."""
+    return withdrawn_lateral(network, requests, lateral, res_local, evap, rain, months, target_release, stores,
+                             res_land_inflow, res_land_area)[1]
+
+
+def withdrawn_lateral(network, requests: WithdrawalRequests, lateral: np.ndarray,
+                      res_local: np.ndarray, evap: np.ndarray, rain: np.ndarray, months: np.ndarray,
+                      target_release: np.ndarray | None = None, stores: dict | None = None,
+                      res_land_inflow: np.ndarray | None = None,
+                      res_land_area: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """The lateral inflow left to each reach where flows are accumulated (no storage) once the requests
+    took their water, and the water they took, m3 s-1 per day and reach.
 
     Available water is counted from flows accumulated (:func:`hydro.hydraulics.accumulate`)
     with the requests further up already taken; the water leaves at the reach's
-    concentration, so its nitrogen leaves too (the budgets' ``withdrawal`` term).
+    concentration, so its nitrogen leaves too (the budgets' ``withdrawal`` term).  On a day
+    the requests on a reach take all of its water (a ``max_share`` of 1 asking more than there
+    is), the lateral inflow left is minus the reach's inflow, so that accumulating it gives an
+    outflow of exactly 0: ``lateral - taken`` would leave the round-off of ``inflow + lateral -
+    taken``, which may be below 0 (-4.4e-16 m3 s-1), and the reach below would then be
+    refused for a negative inflow, as if the reach itself were not the one dried
+    (watershed fuzzing review, 2026-12-05).
 
     Parameters
     ----------
@@ -192,29 +210,38 @@ def accumulated_withdrawals(network, requests: WithdrawalRequests, lateral: np.n
 
     Returns
     -------
-    (D, R) array
+    left : (D, R) array
+        Lateral inflow left to each reach (``lateral - taken``, but ``-inflow`` where the
+        requests took all of the water), m3 s-1.
+    taken : (D, R) array
         Water taken, m3 s-1.
     """
     from hydro.hydraulics import accumulate
 
     taken = np.zeros_like(lateral)
+    left = np.array(lateral, dtype=float)
     if not requests.any:
-        return taken
+        return left, taken
     requests = checked_requests(requests, network.reach_ids, lateral.shape[0])
     boundary = np.zeros_like(lateral)
     start = None if stores is None else stores.get("withdrawal_res_volumes")
     ends = []
+    dry = np.zeros(lateral.shape, dtype=bool)  # the requests took all of the reach's water that day
     for n, k in enumerate(upstream_first(network, requests.reach)):
         r = requests.reach[k]
         # a block continuing a run: each request's accumulation from where it ended
-        hyd = accumulate(network, lateral - taken, boundary, res_local, evap, rain, months, target_release,
+        hyd = accumulate(network, left, boundary, res_local, evap, rain, months, target_release,
                          res_volume=None if start is None else start[n], res_land_inflow=res_land_inflow,
                          res_land_area=res_land_area)
         ends.append(hyd.res_volume[-1].copy())
         # the requests before on this reach took from its inflow too where they took more than
         # its lateral inflow: the rest of both is what is left
         available = np.maximum(hyd.q_in[:, r] + np.maximum(lateral[:, r], 0.0) - taken[:, r], 0.0)
-        taken[:, r] += np.minimum(requests.flow[k], requests.share[k] * available)
+        take = np.minimum(requests.flow[k], requests.share[k] * available)
+        taken[:, r] += take
+        # all of it taken (a negative lateral inflow is a deficit of its own, left to show)
+        dry[:, r] |= (take > 0.0) & (take >= available) & (lateral[:, r] >= 0.0)
+        left[:, r] = np.where(dry[:, r], -hyd.q_in[:, r], lateral[:, r] - taken[:, r])
     if stores is not None:
         stores["withdrawal_res_volumes"] = ends
-    return taken
+    return left, taken

@@ -31,7 +31,8 @@ def test_a_reach_its_withdrawal_dries_stops_the_run_with_the_withdrawal_named(tm
     basin = Basin.load(path, overrides=["run.end=2001-01-31", f'run.routing="{routing}"'])
     with pytest.raises(HydroError, match=r"reach 'west_upper' has no flow at its outlet on 2001-01-01 \(0 m3/s\) "
                        r"after [0-9.]+ m3/s was withdrawn from it that day; every reach needs flow > 0: "
-                       r"withdraw less \(\[\[withdrawals\]\] loss_share or max_share below 1"):
+                       r"withdraw less \(its \[\[withdrawals\]\]: a max_share below 1 \(1 lets a request take all "
+                       r"of the water\), a smaller flow_m3_s or loss_share"):
         run(basin)
 
 
