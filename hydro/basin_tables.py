@@ -208,6 +208,10 @@ class Withdrawal:
     max_share: float
 
 
+#: The keys of a ``[[withdrawals]]`` table (docs/basin-file.md).
+WITHDRAWAL_KEYS = ("id", "reach", "flow_m3_s", "loss_share", "max_share", "reference", "note")
+
+
 def parse_withdrawals(tables: list[Table], network, folder: Path) -> tuple[Withdrawal, ...]:
     """Parse the ``[[withdrawals]]`` tables; each needs its own id (``--set withdrawals.<id>...``)."""
     out: list[Withdrawal] = []
@@ -221,6 +225,10 @@ def parse_withdrawals(tables: list[Table], network, folder: Path) -> tuple[Withd
 
 def withdrawal(t: Table, network, folder: Path) -> Withdrawal:
     """Parse one ``[[withdrawals]]`` table."""
+    # unknown keys first: 'flow_m3s = 0.1' is flow_m3_s misspelt (did you mean ...?), not a table that gives
+    # neither flow_m3_s nor loss_share (watershed fuzzing review, 2026-12-05)
+    t.mark(WITHDRAWAL_KEYS)
+    t.finish()
     wid = t.str("id")
     reach = t.str("reach")
     r = network.reach_index(reach, f"{t.file}: {t.path('reach')}")
