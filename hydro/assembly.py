@@ -188,7 +188,19 @@ def add_transfer_results(res: Results, transfers, hyd, target, n_res: int, reach
 
 def add_transfer_tracer(res: Results, water_tracer, n_res: int) -> None:
     """The transferred water's share (``water_tracer``, a conservative tracer of 1 g m-3 carried by the
-    transport; None: no water enters from outside) through sections and in reservoirs."""
+    transport; None: no water enters from outside) through sections and in reservoirs.
+
+    ``section_transfer_discharge`` (m3 s-1) is the tracer's *net* flux, advective and dispersive (its
+    ``section_load``, as ``section_<c>_load`` is), so that over a month or a run it sums to the transferred
+    volume that passed the section, which ``water = "natural"`` quantity rules subtract
+    (:func:`hydro.monitoring.read_results`).  On a day it is not exactly a part of the discharge: where
+    dispersion carries transferred water across the section it can be a little below 0 or above
+    ``section_discharge``, and its share of the discharge differs from the advective share that
+    ``section_<c>_concentration`` sees by the dispersive flux.  The advective part alone (concentration
+    times discharge) would keep each day's share in [0, 1] but lose the volume: at a section below a
+    transfer it passed 0.23 % less than was let in over a year, and at a tributary's mouth it counted
+    water that dispersion had carried up from the junction (watershed fuzzing review, 2026-12-05).
+    """
     if water_tracer is not None:
         # tracer at 1 g/m3: kg/d of tracer = 1000 m3/d of transferred water
         res.add("section_transfer_discharge", water_tracer.section_load[:, :, 0] * 1000.0 / 86400.0)

@@ -109,10 +109,11 @@ def read_results(path: str | Path, scenario: str | int | None = None) -> Section
             transferred[x] = t if isinstance(t, str) else none.copy()
             continue
         # the tracer's flux is net: dispersion carries some back up a tributary at a junction (a day's
-        # value below 0); a month's net volume, never below 0 (the month's water comes in)
+        # value below 0, or above the day's discharge); a month's net volume, never below 0 (the month's
+        # water comes in) nor above the month's volume
         months = [_monthly(path, days, first_date, [x], part[:, None], {}, [is_lake[j]]).data[x][FLOW]
                   for part in (np.maximum(t, 0.0), np.maximum(-t, 0.0))]
-        transferred[x] = np.maximum(months[0] - months[1], 0.0)
+        transferred[x] = np.minimum(np.maximum(months[0] - months[1], 0.0), series.data[x][FLOW])
     from dataclasses import replace
 
     return replace(series, transferred=transferred)

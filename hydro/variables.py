@@ -101,7 +101,9 @@ _DECLARED = [
     Variable("reach_transfer_tn_load", ("time", "reach"), "kg d-1",
              "total nitrogen brought into the reach by water transferred from outside the basin"),
     Variable("section_transfer_discharge", ("time", "section"), "m3 s-1",
-             "part of the section's discharge that is water transferred from outside the basin (conservative tracer)"),
+             "water transferred from outside the basin through the section: net flux (advective and dispersive) of its "
+             "conservative tracer; a day's value can be slightly below 0 or above section_discharge where dispersion "
+             "carries it across the section"),
     Variable("transport_substeps", ("time",), "1", "transport sub-steps taken in the day"),
     # subbasins (watershed basins)
     Variable("subbasin_runoff", ("time", "subbasin"), "mm d-1", "runoff generated in the subbasin"),
