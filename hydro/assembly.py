@@ -225,6 +225,8 @@ def watershed_provenance(ws, station, folder) -> dict[str, str]:
     attrs["subbasin_names"] = ";".join(f"{s.id}={s.name}" for s in subs)
     attrs["subbasin_county"] = ";".join(f"{s.id}={s.county}" for s in subs)
     attrs["subbasin_province"] = ";".join(f"{s.id}={s.province}" for s in subs)
-    attrs["subbasin_area_km2"] = ";".join(f"{s.id}={s.area_km2:g}" for s in subs)
+    # full precision (6 digits, as :g wrote them until 2026-12-05, are off by up to 1.5e-6: runoff volumes
+    # rebuilt from a results file (mm d-1 x area) and what GEP weighs by area)
+    attrs["subbasin_area_km2"] = ";".join(f"{s.id}={float(s.area_km2)!r}" for s in subs)
     attrs["subbasin_drains_to"] = ";".join(f"{s.id}={s.reach or s.reservoir}" for s in subs)
     return attrs
