@@ -75,6 +75,8 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.gep_checks import check_results as check_results
+from hydro.gep_checks import starts_with_run
 from hydro.gep_columns import _MM, _SUMMED
 from hydro.gep_inputs import capacity_share as capacity_share
 from hydro.gep_inputs import (
@@ -106,48 +108,6 @@ from hydro.units import SECONDS_PER_DAY
 def days_in_year(year: int) -> int:
     """Days in calendar ``year``."""
     return 366 if calendar.isleap(year) else 365
-
-
-def check_results(results, where: str | Path | None = None) -> None:
-    """Refuse results GEP cannot value: those without a ``subbasin`` dimension (of a basin
-    without subbasins), and those of ``hydro run --aggregate monthly|yearly`` (GEP sums
-    days, and each mean would count as one; :func:`hydro.monitoring.refuse_aggregated`).
-    ``where``: the file, for messages."""
-    from hydro.monitoring import refuse_aggregated
-
-    if str(results.attrs.get("model", "")).startswith("catchment"):
-        raise HydroError(f"{where or 'these results'}: a catchment run (GR4J on one catchment: discharge only, no "
-                         "quick flow, rivers or pollutant budgets); GEP values a watershed basin's run, e.g. of "
-                         "`hydro run miyun`")
-    if "member" in getattr(results, "leading", ()):  # each member's GEP would need its own rows
-        raise HydroError(f"{where or 'these results'}: a weather ensemble (hydro run --members: a 'member' "
-                         "dimension); GEP values one run or a scenarios file: value one member's weather with "
-                         "hydro run --synthetic-weather SEED, or the recorded weather without --members")
-    dropped = not any(str(v).startswith("subbasin_") for v in results.data)
-    if len(results.coords.get("subbasin", [])) == 0 and "subbasin_area_km2" in results.attrs and dropped:
-        raise HydroError(f"{where or 'these results'}: a watershed run written without its subbasin variables "
-                         "(hydro run --variables or --locations left them out); GEP needs subbasin_precipitation, "
-                         "subbasin_quickflow, subbasin_aet and subbasin_runoff and the budgets: run it again "
-                         "without --variables (or name them)")
-    if len(results.coords.get("subbasin", [])) == 0:
-        raise HydroError(f"{where or 'these results'}: GEP needs a watershed run (a 'subbasin' dimension), and "
-                         f"these results (basin '{results.attrs.get('basin', '?')}') have none; give hydro gep "
-                         "the results of a watershed basin, e.g. of `hydro run miyun`")
-    refuse_aggregated(where, results.attrs.get("time_aggregation", "daily"),
-                      why="GEP sums the days of a run, and would count each mean as one day")
-    from hydro.outputspec import cut_dimensions
-
-    cut = cut_dimensions(results.attrs, ("reach", "reservoir", "subbasin"))
-    if cut:  # the sums would silently miss the elements left out (Miyun 2016: 767 -> 731 t purified)
-        raise HydroError(f"{where or 'these results'}: written with --locations ("
-                         + ", ".join(f"{dim} {counts} kept" for dim, counts in cut.items())
-                         + "); GEP sums every subbasin, reach and reservoir and would miss the others: "
-                           "run it again without --locations (or name every element of those kinds)")
-    missing = [v for v in ("subbasin_precipitation", "subbasin_quickflow", "subbasin_aet") if v not in results.data]
-    if missing:
-        raise HydroError(f"{where or 'these results'}: GEP needs the subbasin water balance, and these results lack "
-                         f"{', '.join(missing)} (written with hydro run --variables?); run it again without "
-                         "--variables, or name them")
 
 
 def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str = "label",
@@ -216,7 +176,8 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
                       "purified": purified + riparian}
     days = {y: int(np.sum(years_of_day == y)) for y in years}
     rows = _rows(scen, years, days, meta, amounts, orphans, prices, partial_years)
-    mark_spin_up(rows, str(results.attrs.get("runoff_warm_up", "")), years[0])
+    # (the first year is a spin-up only in a file that starts on the run's first day, which runoff_warm_up describes)
+    mark_spin_up(rows, str(results.attrs.get("runoff_warm_up", "")) if starts_with_run(results) else "", years[0])
     return rows
 
 

@@ -25,6 +25,7 @@ from hydro.outputspec import (
     out_dtype,
     periods,
 )
+from hydro.run_attributes import run_days
 from hydro.variables import COORDINATE_ATTRS
 
 if TYPE_CHECKING:
@@ -49,7 +50,8 @@ def layout(results: Results, spec) -> tuple[dict[str, str], dict, Any, list, Any
     """What a file of ``results`` under ``spec`` is laid out by: its global attributes (str values, in their
     order), the element index kept (:func:`hydro.outputspec.element_index`), the periods' first days in the
     results (``starts``) and as dates (``first``), and the time bounds written (None: daily)."""
-    attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results"}
+    attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results",
+             **run_days(results)}
     attrs.update(results.attrs)
     if results.constituents and "constituents" not in attrs:  # what <c>_... names resolve with on reading
         attrs["constituents"] = ";".join(f"{k}={v}" for k, v in results.constituents.items())

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
+from datetime import date, timedelta
 
 from hydro.ecological_minimum import ECO_ATTRIBUTE
 from hydro.errors import HydroError
@@ -51,10 +52,14 @@ class CombineRule:
     fmt: str = ""
 
 
+#: The global attribute that says which days the run simulated, ``first..last`` (:func:`run_days`): a copy
+#: cut along ``time`` after writing (with xarray) keeps it, so its readers can tell (:mod:`hydro.gep_checks`).
+RUN_DAYS = "run_days"
+
 #: Attributes every file writer adds itself (:func:`hydro.netcdf_define.layout`, ``Results.to_xarray``):
 #: results read from a file hold them and a run's do not, so combining the two left them out of the
 #: check that every run has the same attributes, and of the combination (the writer adds them again).
-WRITER_ATTRIBUTES = ("Conventions", "title")
+WRITER_ATTRIBUTES = ("Conventions", "title", RUN_DAYS)
 
 _SAME = CombineRule(SAME, SAME)
 _LISTED = CombineRule(SAME, LISTED)
@@ -70,7 +75,7 @@ RULES: dict[str, CombineRule] = {
                      "weather_synthetic", "weather_generated_from", "flow_driven",
                      "transfers", "transfer_origins", "time_aggregation", "locations_selected",
                      "model", "catchment_file", "area_km2", "gr4j_parameters", "overrides",
-                     "runoff_warm_up", "initial_state", "local_steps", "dispersion_every"), _SAME),
+                     "runoff_warm_up", "initial_state", "local_steps", "dispersion_every", RUN_DAYS), _SAME),
     # what tells one run from another (the writers of stacked files set their own)
     # (parameters_changed: a sweep of Model.with_parameters stacked along 'scenario')
     # (source_revision: files written by different commits, read back and stacked)
@@ -163,6 +168,29 @@ class Combiner:
             if value:
                 out[name] = value
         return out
+
+
+def run_days(results) -> dict[str, str]:
+    """``{RUN_DAYS: "first..last"}``: the first and last day ``results`` simulate (ISO dates; of their
+    averaging periods' bounds when averaged), or ``{}`` without days.  The writers put it under the
+    run's own attributes, so a file read and written again keeps its run's days."""
+    dates = list(results.coords.get("time", []))
+    if not dates:
+        return {}
+    first, last = dates[0], dates[-1]
+    if results.time_bounds is not None:
+        first, last = results.time_bounds[0][0], results.time_bounds[1][-1] - timedelta(days=1)
+    return {RUN_DAYS: f"{first.isoformat()}..{last.isoformat()}"}
+
+
+def run_day_span(attrs: dict) -> tuple[date, date] | None:
+    """The run's first and last day from a file's :data:`RUN_DAYS` attribute; None where it has none (a file
+    written before 2026-12-06) or it does not read as ``first..last``."""
+    first, sep, last = str(attrs.get(RUN_DAYS, "")).partition("..")
+    try:
+        return (date.fromisoformat(first), date.fromisoformat(last)) if sep else None
+    except ValueError:
+        return None
 
 
 def id_values(value: str) -> dict[str, str]:
