@@ -17,7 +17,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from hydro.errors import HydroError
+from hydro.errors import HydroError, suggest
 from hydro.standards import class_limits
 from hydro.tomlio import Table, load_toml
 
@@ -90,15 +90,30 @@ TARGET_TN_MG_PER_L = class_limits("tn", "lake")[2]
 TARGET_TN_RESERVOIR_MG_PER_L = class_limits("tn", "lake")[1]
 
 
+#: The water bodies GEP targets, by the words that name them: ``reach`` (and ``river``, the word of the GEP
+#: table's ``removed_river_kg`` and of docs/gep.md's "rivers Class III") and ``reservoir``.
+KINDS = {"reach": "reach", "river": "reach", "reservoir": "reservoir"}
+
+
+def water_body(kind: str) -> str:
+    """``"reach"`` or ``"reservoir"`` for ``kind`` (:data:`KINDS`); a :class:`HydroError` (a ValueError) naming
+    the words accepted for any other: "lake" or "Reach" gave the reservoir's Class II target without a word."""
+    if kind not in KINDS:
+        raise HydroError(f"kind: expected 'reach' (or 'river': Class III) or 'reservoir' (Class II), got {kind!r}"
+                         + suggest(str(kind), KINDS))
+    return KINDS[kind]
+
+
 def target_mg_per_l(pollutant: str, kind: str) -> float:
     """GB 3838-2002 target of ``pollutant`` in a ``reach`` (Class III) or ``reservoir`` (Class II), mg/L.
 
     Limits from :mod:`hydro.standards`; TN in a river takes the lake limits (GB 3838 does not class
-    rivers on TN).
+    rivers on TN).  ``kind`` may also be ``river`` (a reach, :data:`KINDS`); any other is refused.
     """
-    if kind == "reach":
+    if water_body(kind) == "reach":
         return class_limits(pollutant, "lake" if pollutant == "tn" else "river")[2]
     return class_limits(pollutant, "lake")[1]
+
 
 SOURCES = {
     "purification": "yuan per pollution equivalent: national discharge fee 0.7 (to 2013); Beijing fee "
@@ -210,9 +225,10 @@ class GepPrices:
         return self.tn_kg_per_equivalent if pollutant == "tn" else POLLUTANT_KG_PER_EQUIVALENT[pollutant]
 
     def target_mg_per_l(self, pollutant: str, kind: str) -> float:
-        """Target concentration of a ``reach`` or ``reservoir`` (TN: the prices file's; others GB 3838)."""
+        """Target concentration of a ``reach`` (or ``river``) or ``reservoir``, mg/L (TN: the prices file's; others
+        GB 3838, :func:`target_mg_per_l`); any other ``kind`` is refused (:func:`water_body`)."""
         if pollutant == "tn":
-            return self.target_tn_mg_per_l if kind == "reach" else self.target_tn_reservoir_mg_per_l
+            return self.target_tn_mg_per_l if water_body(kind) == "reach" else self.target_tn_reservoir_mg_per_l
         return target_mg_per_l(pollutant, kind)
 
     def purification_yuan_per_t(self, pollutant: str, year: int) -> float:
