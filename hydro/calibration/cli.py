@@ -24,7 +24,8 @@ import click
 @click.option("--resume", is_flag=True,
               help="Continue the run stored in the output folder (stored evaluations are not re-run).")
 @click.option("--overwrite", is_flag=True,
-              help="Replace the run stored in the output folder (its files only) instead of refusing.")
+              help="Replace the run stored in the output folder (its files only, once the new run has "
+                   "completed) instead of refusing.")
 @click.option("-o", "--output", "outdir", type=click.Path(file_okay=False), default=None,
               help="Output folder (default: calibration-<config name> here).")
 @click.option("-q", "--quiet", is_flag=True,
@@ -42,6 +43,7 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
     from pathlib import Path
 
     from hydro.calibration.config import CalibrationConfig
+    from hydro.calibration.folder import staged_run
     from hydro.calibration.runner import PARAMS_FILE, RUN_FILE, calibrate
 
     cfg = CalibrationConfig.from_toml(config)
@@ -49,7 +51,8 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
     if overwrite and resume:  # before the note below, which would announce a run that does not start
         raise click.UsageError("--overwrite and --resume: choose one (--resume continues the run stored in the "
                                "folder, --overwrite replaces it)")
-    if resume and not (folder / RUN_FILE).exists():  # a mistyped folder would silently start over
+    # a mistyped folder would silently start over
+    if resume and not (folder / RUN_FILE).exists() and staged_run(folder) is None:
         click.echo(f"note: --resume: {folder} holds no run to continue (no {RUN_FILE}); starting a new run there",
                    err=True)
     try:
@@ -58,8 +61,12 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
     except KeyboardInterrupt:
         import shlex
 
-        click.echo(f"\ninterrupted: the evaluations so far are in {folder / 'evaluations.jsonl'}; continue with: "
-                   f"hydro calibrate {shlex.quote(str(config))} -o {shlex.quote(str(folder))} --resume", err=True)
+        staged = staged_run(folder)
+        kept = (f"; the previous run's results in {folder} are unchanged (an overwrite replaces them when it "
+                "completes)" if staged else "")
+        click.echo(f"\ninterrupted: the evaluations so far are in {(staged or folder) / 'evaluations.jsonl'}{kept}; "
+                   f"continue with: hydro calibrate {shlex.quote(str(config))} -o {shlex.quote(str(folder))} --resume",
+                   err=True)
         sys.exit(130)
     s = result.summary
     if not quiet:

@@ -62,11 +62,8 @@ from hydro.progress import Progress
 from hydro.calibration.store import EvaluationStore, lock_folder, release_folder, vector_key
 from hydro.errors import HydroError
 
-PARAMS_FILE = "best_params.toml"
-RUN_FILE = "run.json"
-#: Every file a run writes in its folder, in the order ``--overwrite`` removes them.
-RUN_OUTPUTS = ("evaluations.jsonl", "evaluations.csv", PARAMS_FILE, "scores.csv", "summary.json",
-               "glue_bands.csv", "sensitivity.csv", RUN_FILE)
+from hydro.calibration.folder import PARAMS_FILE, RUN_FILE, RUN_OUTPUTS, staged_run, working_folder
+
 
 
 @dataclass
@@ -438,16 +435,18 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
     # the folder, or the nearest folder above it that exists, must be writable (the rest is created)
     existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
     check_folder(existing)
-    run_file = folder / RUN_FILE
+    staged = staged_run(folder)  # an --overwrite that did not complete: --resume continues it
+    run_file = (staged or folder) / RUN_FILE
     found = [name for name in RUN_OUTPUTS if (folder / name).exists()]
     if found and not run_file.exists() and not overwrite:  # not a run's: a copy, another program's
         raise HydroError(f"{folder} already holds {', '.join(found)} (without {RUN_FILE}, the record of a run); "
                          "pass --overwrite to replace them, or choose another output folder (-o)")
     if run_file.exists() and not overwrite:
         if not resume:
-            raise HydroError(f"{folder} already holds a calibration run ({RUN_FILE}); pass --resume "
-                             "to continue it, --overwrite to replace it, or choose another output "
-                             "folder (-o)")
+            what = (f"the run an --overwrite started and did not complete ({staged}; the previous run's "
+                    "results beside it are unchanged)" if staged else f"a calibration run ({RUN_FILE})")
+            raise HydroError(f"{folder} already holds {what}; pass --resume to continue it, --overwrite to "
+                             "replace it, or choose another output folder (-o)")
         old = read_run_record(run_file, "--resume", "there is no run to continue: pass --overwrite to replace "
                                                     "it, or choose another folder (-o)", "config_sha256")
         if old.get("config_sha256") != config.sha256:
@@ -464,11 +463,13 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
                              "a new run in another folder (-o), or pass --overwrite instead of --resume")
 
 
-def _open_folder(folder: Path, config: CalibrationConfig, overwrite: bool,
-                 inputs: dict[str, str] | None = None) -> int | None:
-    """Create the folder and hold it (:func:`~hydro.calibration.store.lock_folder`, whose
-    descriptor is returned), remove a replaced run's files (``overwrite``), write ``run.json``
-    (the configuration's hash and those of the ``inputs``)."""
+def _open_folder(folder: Path, config: CalibrationConfig, resume: bool, overwrite: bool,
+                 inputs: dict[str, str] | None = None) -> tuple[int | None, Path]:
+    """Create the folder and hold it (:func:`~hydro.calibration.store.lock_folder`), prepare the
+    folder the run works in (:mod:`hydro.calibration.folder`: the staging folder of an overwrite,
+    whose old run stays until the new one is complete) and write ``run.json`` there (the
+    configuration's hash and those of the ``inputs``).  Returns the lock's descriptor and that folder."""
+    from hydro.calibration import folder as staging
     from hydro.outputs import write_text
 
     try:
@@ -477,15 +478,19 @@ def _open_folder(folder: Path, config: CalibrationConfig, overwrite: bool,
         raise HydroError(f"{folder}: cannot create the output folder ({exc.strerror or exc}); choose another "
                          "-o") from None
     lock = lock_folder(folder)  # before anything is removed or written
-    if overwrite:  # the files of the previous run, the log first and run.json last; nothing else
-        for name in RUN_OUTPUTS:
-            (folder / name).unlink(missing_ok=True)
-    run_file = folder / RUN_FILE
-    if not run_file.exists():
-        meta = {"config": str(config.path), "config_sha256": config.sha256, "method": config.method.name,
-                "inputs_sha256": inputs or {}}
-        write_text(run_file, json.dumps(meta, indent=1) + "\n", overwrite=True)
-    return lock
+    try:
+        staging.finish_swap(folder)  # a swap a killed process began: its run is the stored one
+        work = working_folder(folder, resume, overwrite)
+        staging.prepare_staging(folder, work, overwrite)
+        run_file = work / RUN_FILE
+        if not run_file.exists():
+            meta = {"config": str(config.path), "config_sha256": config.sha256, "method": config.method.name,
+                    "inputs_sha256": inputs or {}}
+            write_text(run_file, json.dumps(meta, indent=1) + "\n", overwrite=True)
+    except BaseException:
+        release_folder(lock)
+        raise
+    return lock, work
 
 
 @contextlib.contextmanager
@@ -544,14 +549,18 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
     serial : bool
         Evaluate in this process.
     resume : bool
-        Continue the run stored in ``folder`` (stored evaluations are not re-run).
+        Continue the run stored in ``folder`` (stored evaluations are not re-run),
+        or the run an ``overwrite`` staged there and did not complete.
     quiet : bool
         No progress bar on stderr.
     executor : object, optional
         An executor already made (overrides the options above; not closed here).
     overwrite : bool
-        Replace a run stored in ``folder`` (its files, :data:`RUN_OUTPUTS`, are
-        removed once every input is checked; other files are left alone).
+        Replace a run stored in ``folder``: the new run is staged in a hidden
+        folder inside it and its files replace the old run's (:data:`RUN_OUTPUTS`;
+        other files are left alone) only once it has completed
+        (:mod:`hydro.calibration.folder`): interrupted or stopped by an error, it
+        leaves the old run as it was and ``resume`` continues it.
 
     Returns
     -------
@@ -589,17 +598,18 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
                                     dask_workers=dask_workers, serial=serial)
     if seconds is not None and hasattr(executor, "seconds_per_evaluation"):
         executor.seconds_per_evaluation = seconds
-    lock = None
+    lock, work = None, folder
     try:
-        lock = _open_folder(folder, config, overwrite, inputs)
-        store = EvaluationStore(folder, resume=resume)
+        lock, work = _open_folder(folder, config, resume, overwrite, inputs)
+        store = EvaluationStore(work, resume=resume)
     except BaseException:
         release_folder(lock)
         if own:
             executor.close()
         raise
     t0 = time.perf_counter()
-    interrupted = crashed = False
+    interrupted = False
+    failure: Exception | None = None  # the error that stopped the search
     extra: dict = {}
     try:
         progress = Progress(planned_evaluations(config), "evaluations", quiet=quiet)
@@ -608,14 +618,14 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
             if config.method.name == "de":
                 extra = _run_de(problem, ev)
             elif config.method.name == "glue":
-                extra = _run_glue(problem, ev, folder)
+                extra = _run_glue(problem, ev, work)
             else:
-                extra = _run_sensitivity(problem, ev, folder)
+                extra = _run_sensitivity(problem, ev, work)
         except KeyboardInterrupt:  # Ctrl-C, or SIGTERM (hydro.signals.Terminated)
             interrupted = True
             raise
-        except Exception:  # the search itself failed: what it found is written, and marked
-            crashed = True
+        except Exception as exc:  # the search itself failed: what it found is written, and marked
+            failure = exc
             raise
         finally:
             progress.finish()
@@ -627,32 +637,69 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
                 executor.close()
         try:  # the folder is held until the outputs are written, then released
             with _signal_acted_on(interrupted):  # the outputs of an interrupted run are written too
-                store.close()
-                store.write_csv(problem.names)
-                best = store.best()
-                summary = {
-                    "config": str(config.path), "method": config.method.name, "model": config.kind,
-                    "executor": getattr(executor, "name", None), "workers": getattr(executor, "workers", None),
-                    "evaluations": len(store.records), "resumed": store.n_resumed,
-                    "evaluated_now": len(store.records) - store.n_resumed,
-                    "failed": sum(r["status"] != "ok" for r in store.records),
-                    "seconds": time.perf_counter() - t0, "interrupted": interrupted, "stopped_by_error": crashed,
-                    "best_loss": None if best is None else best["loss"],
-                    "best_params": None if best is None else best["params"],
-                    "best_scores": None if best is None else best["scores"],
-                    **{k: v for k, v in extra.items() if k != "sensitivity"},
-                }
-                if "sensitivity" in extra:
-                    summary["sensitivity"] = extra["sensitivity"]
-                if best is not None:
-                    n_done = len(store.records)
-                    done = f"{n_done} evaluation{'' if n_done == 1 else 's'} done"
-                    stopped = done if interrupted else f"stopped by an error, {done}" if crashed else ""
-                    write_params(folder / PARAMS_FILE, problem, best, stopped)
-                    _write_scores(folder, problem, best)
-                from hydro.outputs import write_text
-
-                write_text(folder / "summary.json", json.dumps(summary, indent=1, default=float) + "\n", overwrite=True)
+                run = _Run(problem, store, executor, extra, time.perf_counter() - t0, interrupted, failure)
+                best, summary = _outputs_kept(run, work)
+                if work != folder and not interrupted and failure is None:  # a complete overwrite
+                    _replace_stored_run(folder, store)
         finally:
             release_folder(lock)
     return CalibrationResult(folder, best, list(store.records), summary, extra)
+
+
+@dataclass
+class _Run:
+    """What a search that ended (completed, interrupted or stopped by ``failure``) leaves to write."""
+
+    problem: Problem
+    store: EvaluationStore
+    executor: object
+    extra: dict
+    seconds: float
+    interrupted: bool
+    failure: Exception | None
+
+
+def _outputs_kept(run: _Run, work: Path) -> tuple[dict | None, dict]:
+    """:func:`_write_outputs`."""
+    return _write_outputs(run, work)
+
+
+def _replace_stored_run(folder: Path, store: EvaluationStore) -> None:
+    """Swap the complete run staged by ``--overwrite`` into ``folder`` (:func:`hydro.calibration.folder.swap_in`)."""
+    from hydro.calibration.folder import swap_in
+
+    swap_in(folder)
+
+
+def _write_outputs(run: _Run, work: Path) -> tuple[dict | None, dict]:
+    """Write the log's CSV, ``best_params.toml``, ``scores.csv`` and ``summary.json`` of ``run`` in
+    ``work`` (those of an interrupted or failed search marked so).  Returns the best record and the summary."""
+    from hydro.outputs import write_text
+
+    store, config, extra = run.store, run.problem.config, run.extra
+    crashed = run.failure is not None
+    store.close()
+    store.write_csv(run.problem.names)
+    best = store.best()
+    summary = {
+        "config": str(config.path), "method": config.method.name, "model": config.kind,
+        "executor": getattr(run.executor, "name", None), "workers": getattr(run.executor, "workers", None),
+        "evaluations": len(store.records), "resumed": store.n_resumed,
+        "evaluated_now": len(store.records) - store.n_resumed,
+        "failed": sum(r["status"] != "ok" for r in store.records),
+        "seconds": run.seconds, "interrupted": run.interrupted, "stopped_by_error": crashed,
+        "best_loss": None if best is None else best["loss"],
+        "best_params": None if best is None else best["params"],
+        "best_scores": None if best is None else best["scores"],
+        **{k: v for k, v in extra.items() if k != "sensitivity"},
+    }
+    if "sensitivity" in extra:
+        summary["sensitivity"] = extra["sensitivity"]
+    if best is not None:
+        n_done = len(store.records)
+        done = f"{n_done} evaluation{'' if n_done == 1 else 's'} done"
+        stopped = done if run.interrupted else f"stopped by an error, {done}" if crashed else ""
+        write_params(work / PARAMS_FILE, run.problem, best, stopped)
+        _write_scores(work, run.problem, best)
+    write_text(work / "summary.json", json.dumps(summary, indent=1, default=float) + "\n", overwrite=True)
+    return best, summary

@@ -1,0 +1,113 @@
+"""The files of a calibration output folder, and how ``--overwrite`` replaces a stored run.
+
+``--overwrite`` of a folder that holds a run never destroys that run before a new, complete one
+exists (review of 2026-12-05, F1: an overwrite stopped by Ctrl-C, ``kill -9`` or a full disk left
+no result, or an "interrupted" ``best_params.toml`` of a few evaluations in place of a complete
+one).  The new run is *staged*: it runs and writes every output in the hidden folder
+:data:`STAGING` inside the output folder (the same file system, held by the same lock,
+:func:`~hydro.calibration.store.lock_folder`), and only once it has ended normally are its files
+moved into place (:func:`swap_in`), with Ctrl-C and SIGTERM held back; files of the old run that
+the new one does not write are removed last.
+
+An overwrite that is interrupted or stopped by an error leaves the old run as it was, beside the
+staged one: ``--resume`` continues the staged run (it is the latest started there) and swaps it
+in when it completes; ``--overwrite`` discards it and starts again.  A process killed in the middle
+of the swap (a window of a few renames) leaves a note, :data:`SWAP_NOTE`, from which the next
+``hydro calibrate`` on the folder finishes the swap before anything else (:func:`finish_swap`).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from pathlib import Path
+
+PARAMS_FILE = "best_params.toml"
+RUN_FILE = "run.json"
+#: Every file a run writes in its folder, in the order a swap moves them (``run.json`` last).
+RUN_OUTPUTS = ("evaluations.jsonl", "evaluations.csv", PARAMS_FILE, "scores.csv", "summary.json",
+               "glue_bands.csv", "sensitivity.csv", RUN_FILE)
+#: The hidden folder, inside the output folder, where ``--overwrite`` runs until it is complete.
+STAGING = ".overwrite"
+#: In :data:`STAGING` while its files are moved into place: the names the new run wrote (JSON).
+SWAP_NOTE = "swap.json"
+
+
+def staged_run(folder: Path) -> Path | None:
+    """The staging folder of ``folder`` when it holds a run an overwrite started (else None)."""
+    staged = Path(folder) / STAGING
+    return staged if (staged / RUN_FILE).exists() else None
+
+
+def working_folder(folder: Path, resume: bool, overwrite: bool) -> Path:
+    """Where a run on ``folder`` evaluates and writes: the staging folder for ``--resume`` of a
+    staged run and for ``--overwrite`` of a folder that holds a run's files; ``folder`` otherwise."""
+    folder = Path(folder)
+    if resume and staged_run(folder) is not None:
+        return folder / STAGING
+    if overwrite and any((folder / name).exists() for name in RUN_OUTPUTS):
+        return folder / STAGING
+    return folder
+
+
+def prepare_staging(folder: Path, work: Path, overwrite: bool) -> None:
+    """With ``folder`` held: finish a swap a killed process started, discard a staged run that
+    ``overwrite`` replaces, and create the staging folder ``work`` when the run goes there."""
+    finish_swap(folder)
+    staged = folder / STAGING
+    if overwrite and staged.exists():
+        shutil.rmtree(staged)
+    if work != folder:
+        work.mkdir(exist_ok=True)
+
+
+def swap_in(folder: Path) -> None:
+    """Move the complete run staged in ``folder``'s :data:`STAGING` into ``folder``.
+
+    Raises
+    ------
+    HydroError
+        The note of the swap cannot be written (a full disk): nothing is moved, the staged run is kept.
+    """
+    from hydro.outputs import write_text
+    from hydro.signals import held
+
+    staged = folder / STAGING
+    wrote = [name for name in RUN_OUTPUTS if (staged / name).exists()]
+    write_text(staged / SWAP_NOTE, json.dumps(wrote) + "\n", overwrite=True)
+    with held():  # a few renames: never cut in half by Ctrl-C or SIGTERM
+        finish_swap(folder)
+
+
+def finish_swap(folder: Path) -> bool:
+    """Complete the swap noted in ``folder``'s staging folder, if any (idempotent: a swap cut short
+    by ``kill -9`` is completed by running it again).  Returns whether there was one."""
+    staged = Path(folder) / STAGING
+    note = staged / SWAP_NOTE
+    if not note.exists():
+        return False
+    wrote = json.loads(note.read_text(encoding="utf-8"))
+    for name in RUN_OUTPUTS:
+        if name in wrote and (staged / name).exists():
+            os.replace(staged / name, folder / name)
+    for name in RUN_OUTPUTS:  # the old run's files the new one did not write
+        if name not in wrote:
+            (folder / name).unlink(missing_ok=True)
+    _fsync(folder)
+    shutil.rmtree(staged)
+    return True
+
+
+def _fsync(folder: Path) -> None:
+    """Make the renames into ``folder`` durable (where the system allows it)."""
+    try:
+        fd = os.open(folder, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
