@@ -178,17 +178,32 @@ def _run_de(problem: Problem, ev: _Evaluator) -> dict:
 
     def mapper(_func, population):
         with np.errstate(**outside):  # the evaluations as before: only SciPy's own arithmetic is quiet
-            return ev.losses(list(population))
+            try:
+                return ev.losses(list(population))
+            except (TypeError, ValueError) as exc:  # SciPy would hide it behind its own RuntimeError
+                raise _Stopped(exc) from exc
 
     # SciPy's convergence test takes the std of the losses: with absurd bounds (losses ~1e247)
     # it overflows to inf (not converged, as documented) and printed numpy's RuntimeWarning
-    with np.errstate(over="ignore", invalid="ignore"):
-        res = differential_evolution(
-            _never_called, problem.bounds, strategy="best1bin", maxiter=maxiter, popsize=m.popsize,
-            tol=m.tol, mutation=m.mutation, recombination=m.recombination, rng=m.seed, polish=False,
-            init="latinhypercube", updating="deferred", workers=mapper)
+    try:
+        with np.errstate(over="ignore", invalid="ignore"):
+            res = differential_evolution(
+                _never_called, problem.bounds, strategy="best1bin", maxiter=maxiter, popsize=m.popsize,
+                tol=m.tol, mutation=m.mutation, recombination=m.recombination, rng=m.seed, polish=False,
+                init="latinhypercube", updating="deferred", workers=mapper)
+    except _Stopped as stop:  # the evaluator's own error (a HydroError of a full disk: its message)
+        raise stop.error from None
     return {"de_message": str(res.message), "de_generations": int(res.nit),
             "de_converged": bool(res.success), "de_population": pop, "de_tol": m.tol}
+
+
+class _Stopped(Exception):
+    """Carries an error of the evaluator through SciPy's DE, which re-raises a ``TypeError`` or
+    ``ValueError`` of its map (:class:`HydroError` is one) as "The map-like callable must be of the form..."."""
+
+    def __init__(self, error: Exception):
+        super().__init__(str(error))
+        self.error = error
 
 
 def _never_called(x):  # pragma: no cover - DE evaluates through the workers map only
@@ -659,16 +674,36 @@ class _Run:
     failure: Exception | None
 
 
+def _late_failure(late: Exception, store: EvaluationStore, first: Exception | None) -> Exception:
+    """The error to report when writing a run's outputs failed with ``late`` (a full disk): the
+    search's own error ``first`` when there is one (it came first and says what to do, F5 of the
+    review of 2026-12-05), with ``late`` added; else ``late`` with the advice that fits a
+    calibration folder (the evaluations are stored: ``--resume`` writes the outputs)."""
+    what = str(late).split("; nothing was written")[0]  # not write_failure's advice ("run again")
+    if isinstance(first, HydroError):
+        return HydroError(f"{first} (writing the run's outputs failed too: {what})")
+    if first is not None:  # a programming error: its traceback is what helps
+        return first
+    return HydroError(f"{what}. The evaluations are kept in {store.path}: free disk space (or check "
+                      "permissions), then the same command with --resume (and without --overwrite) writes the outputs")
+
+
 def _outputs_kept(run: _Run, work: Path) -> tuple[dict | None, dict]:
-    """:func:`_write_outputs`."""
-    return _write_outputs(run, work)
+    """:func:`_write_outputs`, whose failure never hides the search's own error (:func:`_late_failure`)."""
+    try:
+        return _write_outputs(run, work)
+    except (HydroError, OSError) as late:
+        raise _late_failure(late, run.store, run.failure) from None
 
 
 def _replace_stored_run(folder: Path, store: EvaluationStore) -> None:
     """Swap the complete run staged by ``--overwrite`` into ``folder`` (:func:`hydro.calibration.folder.swap_in`)."""
     from hydro.calibration.folder import swap_in
 
-    swap_in(folder)
+    try:
+        swap_in(folder)
+    except (HydroError, OSError) as late:
+        raise _late_failure(late, store, None) from None
 
 
 def _write_outputs(run: _Run, work: Path) -> tuple[dict | None, dict]:
