@@ -303,3 +303,28 @@ def test_quiet_silences_the_members_progress(case):
     assert quiet.stdout == loud.stdout  # the same table
     refused = CliRunner().invoke(cli_main, ["compensate", str(case / "m.csv"), str(case / "a.toml"), "-q"])
     assert refused.exit_code == 2 and "--quiet go with --uncertainty" in refused.output
+
+
+def test_an_interrupted_overwrite_of_csv_and_plot_leaves_the_old_pair(case, tmp_path, monkeypatch):
+    """``--csv`` and ``--plot`` are one draw's pair (review of 2026-12-05, F3): Ctrl-C while the figure
+    was written left the new draw's CSV beside the old draw's figure.  Both are now renamed into place
+    together (:func:`hydro.outputs.written_together`), or neither is."""
+    from hydro.compensation.uncertainty import compensate_uncertainty
+    from hydro.plotting import style
+
+    table, fig = tmp_path / "pay.csv", tmp_path / "pay.png"
+    args = (str(case / "m.csv"), str(case / "a.toml"), 20)
+    compensate_uncertainty(*args, seed=1, csv_out=str(table), plot_out=str(fig), workers=1, quiet=True)
+    old = table.read_bytes(), fig.read_bytes()
+    compensate_uncertainty(*args, seed=2, csv_out=str(tmp_path / "new.csv"), workers=1, quiet=True)
+    assert (tmp_path / "new.csv").read_bytes() != old[0]  # the second draw's table differs: the test can fail
+
+    def interrupted(*_args, **_kwargs):  # Ctrl-C while the figure is written
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(style, "save", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        compensate_uncertainty(*args, seed=2, csv_out=str(table), plot_out=str(fig), overwrite=True, workers=1,
+                               quiet=True)
+    assert (table.read_bytes(), fig.read_bytes()) == old, "the new draw's CSV was left beside the old draw's figure"
+    assert sorted(p.name for p in tmp_path.iterdir() if p.name.startswith(".")) == []  # no temporary file left

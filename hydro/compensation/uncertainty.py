@@ -712,12 +712,15 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
     except BatchFailed as exc:
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_PARTIAL)
-    if csv_out:
-        write_uncertainty_csv(result, csv_out, overwrite=overwrite)
-    if plot_out:
-        from hydro.plotting import style
+    from hydro.outputs import written_together
 
-        style.save(plot_payment_bands(result), plot_out, overwrite=overwrite)
+    with written_together():  # the table and the figure of one draw, never one of each (as hydro scenarios)
+        if csv_out:
+            write_uncertainty_csv(result, csv_out, overwrite=overwrite)
+        if plot_out:
+            from hydro.plotting import style
+
+            style.save(plot_payment_bands(result), plot_out, overwrite=overwrite)
     notes = ["note: the band is over 1 member: no spread, its median and 5-95 % are that member's amounts and "
              "P(pays) 0 or 1; draw more members (--uncertainty 20)"] if result["succeeded"] == 1 else []
     if 1 < result["succeeded"] < ROUGH_BAND_MEMBERS:
