@@ -41,3 +41,29 @@ def check_output_name(out, command: str, what: str, suffixes: tuple[str, ...], o
         raise HydroError(f"{given}: {command} writes {what}; give {option} a name ending in "
                          f"{suffixes[0]} (got '{suffix or 'no suffix'}'): the commands that read it take a file's "
                          f"kind from its suffix, e.g. {option} {shown}")
+
+
+def summary_name(out):
+    """The summary table ``hydro scenarios -o OUT`` writes next to ``OUT``: ``X.summary.csv`` for
+    ``X.nc``, and ``OUT.summary.csv`` (the suffix kept: ``X.nc4.summary.csv``) for any other name.
+
+    Each results file has its own table: ``-o X.nc`` and ``-o X.nc4`` both wrote ``X.summary.csv``, so
+    ``--overwrite`` of one replaced the other's table (review of 2026-12-05, F4).  The suffix is also
+    kept for an ``X.nc`` whose stem ends in a netCDF suffix (``Y.nc4.nc`` -> ``Y.nc4.nc.summary.csv``),
+    which would otherwise share ``Y.nc4``'s table: no two names share one.
+
+    Parameters
+    ----------
+    out : str or Path
+        The results file (``-o``).
+
+    Returns
+    -------
+    Path
+    """
+    from pathlib import Path
+
+    out = Path(out)
+    if out.suffix == ".nc" and Path(out.stem).suffix.lower() not in NETCDF_SUFFIXES:
+        return out.with_suffix(".summary.csv")
+    return out.with_name(out.name + ".summary.csv")

@@ -40,7 +40,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     """Run the baseline and every scenario of SCENARIOS.toml on BASIN.
 
     Writes one netCDF with a `scenario` dimension and a summary table (printed,
-    and as CSV next to the output: OUT.summary.csv): TN at each section and
+    and as CSV next to the output: X.summary.csv for X.nc, else OUT.summary.csv): TN at each section and
     reservoir, load reduction by source, cost, cost per kg of N kept out of the
     reservoirs, the first year each target is met, and with --members the
     probability of meeting each target and the median and 5-95 % band over the
@@ -70,7 +70,9 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     inputs = (scenario_file, basin_file)
     check_writable(out, overwrite, inputs=inputs)
     check_suffix(out)  # after: an input named as -o is refused as such; before the summary it implies
-    summary = out.with_suffix(".summary.csv")  # the summary table next to it, named after -o
+    from hydro.output_names import summary_name
+
+    summary = summary_name(out)  # the summary table next to it, named after -o (its own: X.nc4 keeps .nc4)
     if summary.is_dir():
         raise HydroError(f"{summary}: is a folder, where the summary table that -o {out} implies goes; move "
                          "the folder away or choose another -o")
@@ -100,7 +102,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     rows = summarise(run)
     with written_together():  # the results and their summary: both new, or both as they were
         write_scenarios(run, out, overwrite=overwrite, history=_history())
-        csv_path = write_summary_csv(rows, out.with_suffix(".summary.csv"), overwrite=overwrite)
+        csv_path = write_summary_csv(rows, summary, overwrite=overwrite)
     _notes(run)
     if not quiet:
         click.echo(format_summary(rows))
