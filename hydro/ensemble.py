@@ -29,7 +29,7 @@ from hydro.errors import HydroError
 from hydro.model_values import as_date
 from hydro.progress import Progress
 from hydro.results import Results
-from hydro.run_attributes import Combiner
+from hydro.run_attributes import Combiner, failure_reasons
 
 if TYPE_CHECKING:
     from hydro.weathergen_params import WeatherGeneratorParams
@@ -299,8 +299,14 @@ def run_ensemble(spec, members: int, seed: int, start: date | str | None = None,
     out.attrs.update(_attrs(members, seed))
     out.attrs["history"] = history
     if failures:
-        out.attrs["members_failed"] = ",".join(str(m) for m in sorted(failures))
+        out.attrs.update(_failed_attrs(failures))
     return out
+
+
+def _failed_attrs(failures: dict[int, str]) -> dict[str, str]:
+    """``members_failed`` and ``members_failed_reasons`` (:func:`~hydro.run_attributes.failure_reasons`)."""
+    done = {m: failures[m] for m in sorted(failures)}
+    return {"members_failed": ",".join(str(m) for m in done), "members_failed_reasons": failure_reasons(done)}
 
 
 def write_ensemble(spec, members: int, seed: int, path: str | Path, start: date | None = None,
@@ -332,6 +338,7 @@ def write_ensemble(spec, members: int, seed: int, path: str | Path, start: date 
                     writer.write(m, outcome.value)
                 else:
                     failures[m] = str(outcome.error)
+                    writer.fail(m, failures[m])
     except HydroError as exc:
         if failures and len(failures) == members:
             raise BatchFailed(f"every member of the ensemble failed; member 0: {failures.get(0)}") from None

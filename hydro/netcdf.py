@@ -25,7 +25,7 @@ from hydro.netcdf_define import define as _define
 from hydro.netcdf_define import put as _put
 from hydro.output_periods import check_aggregation
 from hydro.outputspec import OutputSpec, blocks, check, kept_variables, periods
-from hydro.run_attributes import Combiner
+from hydro.run_attributes import Combiner, failure_reasons
 
 if TYPE_CHECKING:
     from hydro.results import Results
@@ -231,7 +231,7 @@ class StackedWriter(_PieceWriter):
 
     The file is defined from the first run written (every run must have the same coordinates); runs never
     written (failed members) keep the fill value (NaN; integers marked missing) and are listed in the global
-    attribute ``<dim>s_failed``.  The global attributes are the runs' combined (:mod:`hydro.run_attributes`),
+    attribute ``<dim>s_failed`` (and why, as given to :meth:`fail`, in ``<dim>s_failed_reasons``).  The global attributes are the runs' combined (:mod:`hydro.run_attributes`),
     and ``attrs`` over them.  Written atomically (:func:`hydro.outputs.atomic_path`): on an error, Ctrl-C or
     SIGTERM nothing is left; if no run was written, no file is made and a :class:`HydroError` is raised.
 
@@ -249,6 +249,7 @@ class StackedWriter(_PieceWriter):
         self.path, self.dim, self.labels = Path(path), dim, list(labels)
         self.overwrite, self.spec, self.attrs = overwrite, spec or OutputSpec(), dict(attrs or {})
         self.written: set[int] = set()
+        self.reasons: dict[int, str] = {}  # why a run that is not written failed (fail())
         self._combined = Combiner("runs", str(self.path))
         self._nc: Any = None
         self._ctx = None
@@ -283,12 +284,20 @@ class StackedWriter(_PieceWriter):
             self._nc = netCDF4.Dataset(self._tmp, "a")
             small_chunk_caches(self._nc, self._names)
 
+    def fail(self, k: int, reason: str) -> None:
+        """Note why run ``k`` failed: kept in the attribute ``<dim>s_failed_reasons``
+        (:func:`hydro.run_attributes.failure_reasons`)."""
+        self.reasons[k] = reason
+
     def _close(self, ok: bool) -> None:
         nc = self._file_to_finish(ok)
         if nc is not None:
             failed = [str(self.labels[k]) for k in range(len(self.labels)) if k not in self.written]
             if failed:
                 nc.setncattr(f"{self.dim}s_failed", ",".join(failed))
+                reasons = {self.labels[k]: self.reasons[k] for k in sorted(self.reasons) if k not in self.written}
+                if reasons:
+                    nc.setncattr(f"{self.dim}s_failed_reasons", failure_reasons(reasons))
                 _mark_missing(nc, self._names, 0, [])  # (never written: the fill value already)
             # the runs written, combined (attributes absent from the first run too)
             nc.setncatts({**self._combined.attrs(), **{k: str(v) for k, v in self.attrs.items()}})

@@ -193,6 +193,25 @@ def run_day_span(attrs: dict) -> tuple[date, date] | None:
         return None
 
 
+def failure_reasons(failed: dict) -> str:
+    """The global attribute ``<dim>s_failed_reasons`` beside ``<dim>s_failed``: why each run failed.
+
+    One line ``label: reason`` per failed run, in the order of ``failed`` (label -> error text, each
+    on one line): a file whose batch lost its stderr (a scheduler's log rotated, ``2>/dev/null``) still
+    says why a member is NaN or a scenario missing (review of 2026-12-05, F6).
+
+    Parameters
+    ----------
+    failed : dict
+        The failed runs' labels (members, scenario ids) and their errors.
+
+    Returns
+    -------
+    str
+    """
+    return "\n".join(f"{label}: {' '.join(str(reason).split())}" for label, reason in failed.items())
+
+
 def id_values(value: str) -> dict[str, str]:
     """An ``"id=value;..."`` attribute (``"a=1;b=2"``) as {id: value} (``{"a": "1", "b": "2"}``), ids
     in their order; an id holds no ``=``, a value may.  The one reader of such attributes (here,

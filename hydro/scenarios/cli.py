@@ -52,7 +52,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     from hydro.netcdf import check_writable
     from hydro.outputs import check_output, written_together
     from hydro.scenarios.run import run_scenario_ensemble, run_scenarios, write_scenarios
-    from hydro.scenarios.summary import format_summary, summarise, write_summary_csv
+    from hydro.scenarios.summary import failed_rows, format_summary, summarise, write_summary_csv
 
     refuse_seed_without_members(members)
     refuse_empty_output(output, "-o", "a name ending in .nc", "for the default, NAME_scenarios.nc in the current folder")
@@ -102,7 +102,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     rows = summarise(run)
     with written_together():  # the results and their summary: both new, or both as they were
         write_scenarios(run, out, overwrite=overwrite, history=_history())
-        csv_path = write_summary_csv(rows, summary, overwrite=overwrite)
+        csv_path = write_summary_csv(rows + failed_rows(run), summary, overwrite=overwrite)
     _notes(run)
     if not quiet:
         click.echo(format_summary(rows))

@@ -344,9 +344,11 @@ def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False,
     (:func:`hydro.scenarios.kept_out.member_kept_out`, :func:`~hydro.scenarios.kept_out.member_on_land`).
     ``spec`` (:class:`hydro.outputspec.OutputSpec`) chooses variables, locations, aggregation and
     precision (default: all, daily, 64-bit, compressed).  Failed scenarios and members are listed in the attributes
-    ``scenarios_failed`` and ``members_failed``.
+    ``scenarios_failed`` and ``members_failed``, and why in ``scenarios_failed_reasons`` and
+    ``members_failed_reasons`` (:func:`hydro.run_attributes.failure_reasons`).
     """
     from hydro.netcdf import StackedWriter
+    from hydro.run_attributes import failure_reasons
 
     ens = run.ensemble
     for k, res in enumerate(run.results):
@@ -367,11 +369,13 @@ def write_scenarios(run: ScenarioRun, path: str | Path, overwrite: bool = False,
         attrs["ensemble_generator"] = "hydro.weathergen fitted to the basin's weather CSV"
         if ens.get("failed"):
             attrs["members_failed"] = ",".join(str(m) for m in sorted(ens["failed"]))
+            attrs["members_failed_reasons"] = failure_reasons({m: ens["failed"][m] for m in sorted(ens["failed"])})
     if run.weather_seed is not None:  # every scenario's own variables: member 0's weather
         attrs["weather_synthetic"] = "true"
         attrs["weather_seed"] = str(run.weather_seed)
     if run.failed:
         attrs["scenarios_failed"] = ",".join(run.failed)
+        attrs["scenarios_failed_reasons"] = failure_reasons(run.failed)
     with StackedWriter(Path(path), "scenario", list(run.names), overwrite=overwrite, spec=spec,
                        attrs=attrs) as writer:
         for k, res in enumerate(run.results):

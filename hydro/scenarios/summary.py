@@ -342,6 +342,25 @@ def ensemble_tn_spread(run) -> list[dict]:
     return rows
 
 
+def failed_rows(run) -> list[dict]:
+    """One row per scenario of ``run`` that failed: ``quantity`` ``failed``, the error in ``source``
+    (no value).  Without them the table of a batch with a failed scenario read as a smaller scenario
+    set, the reason only on stderr (review of 2026-12-05, F6).
+
+    Parameters
+    ----------
+    run : ScenarioRun
+        The batch (its ``failed``: scenario id -> error).
+
+    Returns
+    -------
+    list of dict
+        Rows in the columns :data:`COLUMNS`, for :func:`write_summary_csv` after :func:`summarise`'s.
+    """
+    return [{"scenario": sid, "quantity": "failed", "location": "", "source": " ".join(str(error).split()),
+             "year": "all", "value": float("nan"), "unit": ""} for sid, error in run.failed.items()]
+
+
 def write_summary_csv(rows: list[dict], path: str | Path, overwrite: bool = False) -> Path:
     """Write the summary rows (columns :data:`COLUMNS`), atomically; an existing file is
     replaced only with ``overwrite`` (:mod:`hydro.outputs`)."""
