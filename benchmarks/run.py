@@ -17,6 +17,11 @@ reaches up).  ``scaling.py`` runs twice: on the generator's long chains (its def
 on a river network's tree (``--shape hack``, records suffixed ``_hack``; 100 x 1 and 1,000 x 1, with
 ``--large`` also 1,000 x 10 and 10,000 x 1).  Each script's
 progress goes to stderr as it runs.
+
+A script that fails (a crash, an out-of-memory kill, a missing optional peer) does not lose the
+others' records: it is named on stderr (``benchmark model.py failed (exit 1)``), the others run and
+every record measured is printed; the exit status is then 1.  A script whose output is not JSON
+records counts as failed.
 """
 
 from __future__ import annotations
@@ -47,13 +52,36 @@ def main() -> None:
                ["startup.py"] + (["--skip-cold", "--repeat", "3"] if args.quick else []),
                ["scaling.py"] + scaling,
                ["scaling.py", "--shape", "hack", "--cases", "100:1,1000:1"] + (["--large"] if args.large else [])]
-    records = []
+    records, failed = [], []
     for script in scripts:
-        # stdout carries the records; stderr (progress) goes straight to the terminal
-        out = subprocess.run([sys.executable, str(HERE / script[0]), *script[1:], "--json"],
-                             check=True, stdout=subprocess.PIPE, text=True).stdout
-        records += json.loads(out)
+        got, why = run_script(script)
+        records += got
+        if why:
+            failed.append(script[0])
+            print(f"benchmark {' '.join(script)} failed ({why}); the other benchmarks go on", file=sys.stderr)
     emit(records, args.json)
+    if failed:
+        print(f"{len(failed)} benchmark(s) failed: {', '.join(failed)}; the records above are the others'",
+              file=sys.stderr)
+        sys.exit(1)
+
+
+def run_script(script: list[str]) -> tuple[list, str]:
+    """Run one benchmark script (its name and options) with ``--json``: its records, and why it failed
+    (``""``: it did not).  stdout carries the records; stderr (progress) goes straight to the terminal."""
+    proc = subprocess.run([sys.executable, str(HERE / script[0]), *script[1:], "--json"],
+                          stdout=subprocess.PIPE, text=True)
+    if proc.returncode < 0:  # an out-of-memory kill, say
+        return [], f"killed by signal {-proc.returncode}"
+    if proc.returncode != 0:
+        return [], f"exit {proc.returncode}"
+    try:
+        records = json.loads(proc.stdout)
+    except ValueError:
+        return [], "its output is not JSON"
+    if not isinstance(records, list):
+        return [], "its output is not a list of records"
+    return records, ""
 
 
 if __name__ == "__main__":
