@@ -119,11 +119,12 @@ class _Evaluator:
 
         if len(todo) < len(vectors):  # stored (resumed, or seen before) or repeated: planned, not run again
             self.progress.update(len(vectors) - len(todo), self._status())
+        first = self.store.next_id()  # ids in the order proposed, whatever order they finish in
         for j, result in self.executor.map_unordered(todo):
             raise_if_signalled()  # a Ctrl-C/SIGTERM whose exception library code swallowed
             z = todo[j]
             rec = self.store.append({
-                "key": vector_key(z), "z": [float(v) for v in z],
+                "id": first + j, "key": vector_key(z), "z": [float(v) for v in z],
                 "params": dict(zip(self.problem.names, self.problem.values(z))),
                 "phase": self.phase, **result})
             self.new += 1

@@ -171,10 +171,17 @@ class EvaluationStore:
         """The stored record of vector ``z``, if any."""
         return self.by_key.get(vector_key(z))
 
+    def next_id(self) -> int:
+        """The first id not used by a stored record: a batch numbers its evaluations from it in the
+        order they were proposed (``first + index``), so that the log of one run is the same on every
+        executor (review of 2026-12-05, F8: ids followed the order evaluations finished)."""
+        return max((int(r["id"]) for r in self.records), default=-1) + 1
+
     def append(self, rec: dict) -> dict:
         """Store a record now: written to the operating system before returning (a killed
         process loses nothing), synced to disk by :meth:`sync` (at least every
-        :data:`SYNC_SECONDS`)."""
+        :data:`SYNC_SECONDS`).  Its ``id`` is the one ``rec`` carries (:meth:`next_id`), else the
+        number of records stored before it."""
         rec = {"id": len(self.records), **rec}
         try:
             line = json.dumps(rec, allow_nan=False, default=_jsonable)
@@ -215,10 +222,11 @@ class EvaluationStore:
     def best(self, phase: str | None = None) -> dict | None:
         """The successful record with the smallest loss."""
         ok = [r for r in self.records if r["status"] == "ok" and (phase is None or r.get("phase") == phase)]
-        return min(ok, key=lambda r: r["loss"]) if ok else None
+        return min(ok, key=lambda r: (r["loss"], r["id"])) if ok else None  # a tie: the first proposed
 
     def write_csv(self, names: list[str], path: Path | None = None) -> Path:
-        """Every evaluation as CSV: id, phase, status, loss, parameters, scores, error."""
+        """Every evaluation as CSV, in the order of their ids (the order proposed): id, phase, status,
+        loss, parameters, scores, error."""
         path = Path(path or self.path.with_name(EVALUATIONS_CSV))
         labels = []
         for r in self.records:
@@ -231,7 +239,7 @@ class EvaluationStore:
         with atomic_open(path, overwrite=True) as fh:  # whole or not at all
             w = csv.writer(fh)
             w.writerow(["id", "phase", "status", "loss", *names, *labels, "seconds", "error"])
-            for r in self.records:
+            for r in sorted(self.records, key=lambda r: r["id"]):
                 flat = {f"{p}:{k}": v for p, sc in r.get("scores", {}).items() for k, v in sc.items()}
                 w.writerow([r["id"], r.get("phase", ""), r["status"], _num(r["loss"]),
                             *[_num(r["params"].get(n)) for n in names],
