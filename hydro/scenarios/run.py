@@ -321,7 +321,7 @@ def _attrs(run: ScenarioRun, history: str) -> dict:
         "config_sha256": ";".join(f"{n}={r.attrs.get('config_sha256', '')}" for n, r in zip(run.names, run.results)),
         "cost_method": run.sfile.cost_method,
         "discount_rate": f"{run.sfile.discount_rate:g}",
-        "subbasin_area_km2": pairs(f"{a:g}" for a in info.area_km2),
+        "subbasin_area_km2": pairs(f"{float(a)!r}" for a in info.area_km2),  # full precision, as assembly writes it
         "subbasin_county": pairs(info.attr("county")),
         "subbasin_province": pairs(info.attr("province")),
         "subbasin_drains_to": pairs(s.get("reach") or s.get("reservoir") for s in info.subbasins),
