@@ -27,7 +27,7 @@ import numpy as np
 
 from hydro.errors import HydroError, suggest
 from hydro.monitoring_csv import CSV_COLUMNS as CSV_COLUMNS
-from hydro.monitoring_csv import read_monitoring_csv
+from hydro.monitoring_csv import read_monitoring_csv, read_unit
 from hydro.monitoring_ids import not_a_series
 from hydro.monitoring_ids import read_ids as _read_ids
 from hydro.monitoring_ids import read_sections as _read_sections
@@ -51,8 +51,9 @@ __all__ = ["CSV_COLUMNS", "FLOW", "SERIES_PARAMETERS", "DailySections", "Section
 # ---------------------------------------------------------------------------------
 # hydro results netCDF
 # ---------------------------------------------------------------------------------
-_DISCHARGE_UNITS = {"m3 s-1", "m3/s", "m^3 s^-1", "m3.s-1"}
-_CONC_UNITS = {"mg l-1", "mg/l", "mg.l-1", "mg l^-1"}
+#: What a results file's discharges and concentrations must be in (:func:`hydro.monitoring_csv.read_unit`).
+_DISCHARGE_UNITS = "m3/s"
+_CONC_UNITS = "mg/l"
 _CALENDARS = {"standard", "gregorian", "proleptic_gregorian"}
 _TIME_UNITS = re.compile(r"^\s*days\s+since\s+(\d{1,4})-(\d{1,2})-(\d{1,2})(?:[ T]00:00(?::00(?:\.0*)?)?)?\s*Z?\s*$")
 
@@ -285,7 +286,7 @@ def _natural_inflow(path, ds, scenario) -> np.ndarray:
 def _read_field(path, ds, name, accepted_units, expected, scenario) -> np.ndarray:
     var = ds.variables[name]
     units = str(getattr(var, "units", "")).strip()
-    if units.lower() not in accepted_units:
+    if read_unit(units) != (accepted_units, 1.0):  # another unit, or a scaled one (ug/L): refused
         raise HydroError(f"{path}: variable '{name}': units '{units}'; expected '{expected}'")
     dims = list(var.dimensions)
     data = np.ma.filled(np.ma.asarray(var[:], dtype=np.float64), np.nan)

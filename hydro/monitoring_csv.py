@@ -43,14 +43,15 @@ _CONCENTRATION_UNITS = {"mg/l"}
 _FLOW_UNITS = {"m3": "volume", "m3/s": "discharge"}
 
 #: Spellings of a unit cell (spaces removed, lower case, ``³``/``^3`` as 3) -> (unit read, factor to it):
-#: what monitoring reports and Chinese spreadsheets write, 10^4 and 10^8 m3 (万, 亿 m³) and ug/L included.
+#: what monitoring reports and Chinese spreadsheets write, 10^4 and 10^8 m3 (万, 亿 m³) and ug/L included;
+#: the results-file reader (:mod:`hydro.monitoring`) reads a variable's ``units`` with them too.
 UNIT_SPELLINGS: dict[str, tuple[str, float]] = {
-    **dict.fromkeys(("mg/l", "mgl-1", "mg*l-1", "毫克/升"), ("mg/l", 1.0)),
+    **dict.fromkeys(("mg/l", "mgl-1", "mg*l-1", "mg.l-1", "mgl^-1", "毫克/升"), ("mg/l", 1.0)),
     **dict.fromkeys(("ug/l", "µg/l", "μg/l", "ugl-1", "微克/升"), ("mg/l", 1e-3)),
     **dict.fromkeys(("m3", "立方米"), ("m3", 1.0)),
     **dict.fromkeys(("万m3", "万立方米", "10^4m3", "1e4m3"), ("m3", 1e4)),
     **dict.fromkeys(("亿m3", "亿立方米", "10^8m3", "1e8m3"), ("m3", 1e8)),
-    **dict.fromkeys(("m3/s", "m3s-1", "m3*s-1", "m3/sec", "立方米/秒"), ("m3/s", 1.0)),
+    **dict.fromkeys(("m3/s", "m3s-1", "m3*s-1", "m3.s-1", "m3s^-1", "m3/sec", "立方米/秒"), ("m3/s", 1.0)),
 }
 
 

@@ -3,8 +3,9 @@
 :func:`evaluate` checks that every section and parameter a rule names is in the series,
 then turns each rule, year and section (and parameter) into a :class:`Payment`.
 
-Annual values (a year's flow volume, an annual mean) need all 12 months; with a month missing
-they are undetermined and the payment's amount is NaN.  Monthly evaluations use the months that
+Annual values (a year's flow volume, an annual mean) need all 12 months (an annual mean fewer
+where its rule's ``annual_mean_min_months`` says so); with too few they are undetermined and the
+payment's amount is NaN.  Monthly evaluations use the months that
 are there.  Either way the payment is ``complete=False``, its note lists the missing months.
 """
 

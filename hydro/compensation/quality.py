@@ -7,7 +7,8 @@ GB 3838-2002's single-factor evaluation ("单因子评价"; the 2011 evaluation 
 from "the parameter of the highest class"), and the section has one line, its parameter the ids joined
 with ``+`` (``"codmn+nh3n+tp"``).  A period counts where every parameter of the line has a value (at the
 inflow section too, when the rule compares with one); an annual rule with a parameter's month missing
-is undetermined, as an annual mean with a month missing is.
+is undetermined, as an annual mean with a month missing is (unless the rule's ``annual_mean_min_months``
+takes fewer than 12).
 """
 
 from __future__ import annotations

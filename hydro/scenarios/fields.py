@@ -115,7 +115,7 @@ class Reader:
 def _percent_hint(key: str, value: float, maximum: float) -> str:
     """The likely slip behind a share or rate above its bound of 1: a percentage written for a fraction
     (``connected_share = 80`` for 0.8; review of 2026-12-05), with the value to write; else nothing."""
-    if maximum != 1 or not 1 < value <= 100:
+    if maximum != 1 or not 2 <= value <= 100:  # 1.5 is no likelier 1.5 % than a slip of 0.15
         return ""
     what = "rate" if key.endswith("rate") else "share"
     return f"; a {what} is a fraction: for {value:g} % write {value / 100:g}"

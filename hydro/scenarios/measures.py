@@ -46,18 +46,9 @@ from hydro.sources.timing import days_in_years
 #: What each kind changes, in one line (from :data:`hydro.scenarios.kinds.KINDS`).
 EFFECTS = {name: kind.effect for name, kind in KINDS.items()}
 
-#: How a second measure of a kind composes with an earlier one on the same subbasins, and what it pays
-#: (the note of :func:`_same_kind_again`; ``docs/scenarios.md``, Where).  The share kinds raise a share
-#: (or a minimum release) towards the larger target, the second from the first's and paying only what it
-#: adds; the WWTP upgrade lowers the effluent TN to the lower target, the second paying for a plant's
-#: capacity again only while the plant is above its target; the multiplicative kinds multiply their
-#: factors, each paying for all its units; the land conversions add their areas and their hectares.
-COMPOSITION = {
-    "sewage_connection": "share", "manure_management": "share", "ecological_release": "share",
-    "wwtp_upgrade": "target", "toilet_upgrade": "multiplies", "fertiliser_reduction": "multiplies",
-    "riparian_buffer": "multiplies", "constructed_wetland": "multiplies", "afforestation": "adds",
-    "protection_zone": "adds",
-}
+#: How a second measure of each kind composes with an earlier one on the same subbasins, and what it pays
+#: (:attr:`~hydro.scenarios.kinds.base.MeasureKind.composition`; the note of :func:`_same_kind_again`).
+COMPOSITION = {name: kind.composition for name, kind in KINDS.items()}
 _OVERLAP = {
     "share": ("the larger target holds: the second starts from the share the first reached and pays only what it "
               "adds beyond the first's share (a county top-up to 0.5 after a province-wide 0.6 adds nothing and "

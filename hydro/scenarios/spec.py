@@ -309,9 +309,12 @@ def _check_cost_unit(ct: Table, unit: str) -> None:
         word = found.group(0)
         if factor is None:  # 10^4, 1e4, 10⁴: the exponent
             factor = 10 ** int(found.group(1).translate(str.maketrans("⁰¹²³⁴⁵⁶⁷⁸⁹", "0123456789")))
+        # after a '/' or 'per' the scale is the unit's ("yuan per 10^4 m3/d", "元/万人"): divide, not multiply
+        per = re.search(r"/|\bper\b|每", text[:found.start()], flags=re.IGNORECASE) is not None
+        how = (f"a cost per {word} of units: divide it by {factor:,}" if per
+               else f"a cost given in {word}: multiply it by {factor:,}")
         raise ct.error("unit", f"{text!r} names a scale ({word}): costs are in yuan per {unit}, whatever unit says; "
-                               f"give them in yuan (a cost given in {word}: multiply it by {factor:,}) and write "
-                               "unit without the scale")
+                               f"give them in yuan per {unit} ({how}) and write unit without the scale")
 
 
 def _read_due_year(t: Table) -> int | None:

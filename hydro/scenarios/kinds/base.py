@@ -114,11 +114,17 @@ class MeasureKind:
         Keys that take a name or a list of names.
     where_optional : bool
         Whether ``where`` may be left out (then :meth:`default_where` applies).
+    composition : str
+        How a second measure of the kind composes with an earlier one on the same subbasins, and what it
+        pays: ``"share"`` (the larger target holds; the second pays only what it adds), ``"target"``
+        (the lower effluent TN holds), ``"multiplies"`` (factors multiply, each paying all its units) or
+        ``"adds"`` (areas add); said in the overlap note (:func:`hydro.scenarios.measures.compile_scenario`).
     """
 
     kind: ClassVar[str]
     unit: ClassVar[str]
     effect: ClassVar[str]
+    composition: ClassVar[str]
     numbers: ClassVar[tuple[Number, ...]]
     strings: ClassVar[tuple[tuple[str, Any], ...]] = ()
     lists: ClassVar[tuple[str, ...]] = ()

@@ -12,6 +12,7 @@ class RiparianBuffer(MeasureKind):
     """
 
     kind = "riparian_buffer"
+    composition = "multiplies"
     unit = "ha of buffer or wetland"
     effect = "land_use.<class>.emc_mg_per_l -> base * (1 - removal_efficiency * treated_share * f)"
     numbers = (Number("removal_efficiency", 0.0, 0.95), Number("treated_share", 0.0, 1.0),
@@ -36,6 +37,7 @@ class ConstructedWetland(RiparianBuffer):
     """A constructed wetland: acts and is costed as a riparian buffer."""
 
     kind = "constructed_wetland"
+    composition = "multiplies"
     effect = "as riparian_buffer"
 
 

@@ -28,6 +28,7 @@ class EcologicalRelease(MeasureKind):
     """
 
     kind = "ecological_release"
+    composition = "share"
     unit = "m3 released above the former ecological minimum per year"
     effect = "reservoirs.<id>.ecological_min_m3_s -> base + f·max(value − base, 0), by year"
     # at most the largest flow a basin takes (about the Yangtze's floods): 1e9 m3/s was accepted

@@ -9,6 +9,7 @@ class FertiliserReduction(MeasureKind):
     """Less fertiliser (and optionally a lower runoff EMC) on the classes named."""
 
     kind = "fertiliser_reduction"
+    composition = "multiplies"
     unit = "ha of the land-use classes under the programme"
     effect = ("land_use.<class>.fertiliser_kg_per_ha_yr -> base * (1 - reduction * f); "
               "emc_mg_per_l -> base * (1 - emc_reduction * f) when given")

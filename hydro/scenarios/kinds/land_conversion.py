@@ -13,6 +13,7 @@ class Afforestation(MeasureKind):
     """Move a share of ``from_class`` (cropland) to ``to_class`` (forest), adding it where absent."""
 
     kind = "afforestation"
+    composition = "adds"
     unit = "ha converted"
     effect = ("land_use shares: from_class -> base - d, to_class -> base + d, "
               "d = f * converted_share (or f * fraction_of_class * from share in the first year), at most "
@@ -77,6 +78,7 @@ class ProtectionZone(Afforestation):
     """A protection zone: land converted as by afforestation, on the subbasins draining into a reservoir."""
 
     kind = "protection_zone"
+    composition = "adds"
     effect = "as afforestation, on the subbasins draining into a reservoir"
 
 

@@ -11,6 +11,7 @@ class ManureManagement(MeasureKind):
     """Manage more of the excreta of the livestock types named (all by default)."""
 
     kind = "manure_management"
+    composition = "share"
     unit = "head whose excreta are newly managed"
     effect = ("livestock.<type>.managed_share -> base + f*max(target - base, 0); the newly "
               "managed excreta lose min(managed_loss_fraction, loss_fraction) (default: the "

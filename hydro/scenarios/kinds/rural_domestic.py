@@ -21,6 +21,7 @@ class SewageConnection(MeasureKind):
     """Connect rural residents to treatment: a higher connected share (and removal)."""
 
     kind = "sewage_connection"
+    composition = "share"
     unit = "person connected to treatment"
     effect = ("rural_domestic.connected_share -> base + f*max(target - base, 0); the newly "
               "connected get treatment_removal when given (those connected before keep theirs)")
@@ -76,6 +77,7 @@ class ToiletUpgrade(MeasureKind):
     """Upgrade household toilets: less of the domestic load reaches the streams."""
 
     kind = "toilet_upgrade"
+    composition = "multiplies"
     unit = "household with an upgraded toilet"
     effect = "rural_domestic.delivery_fraction -> base * (1 - delivery_reduction * coverage * f)"
     numbers = (Number("coverage", 0.0, 1.0), Number("delivery_reduction", 0.0, 1.0),
@@ -84,7 +86,7 @@ class ToiletUpgrade(MeasureKind):
     def apply(self, m, f, subs, comp):
         out = {}
         num = m.numbers
-        sewered = []
+        sewered, counted = [], []
         for i, rd, pop in _households(m, subs, comp):
             d0 = comp.state.get(i, ("rural_domestic", "delivery_fraction"), rd.get("delivery_fraction"))
             share = num["coverage"] * f
@@ -92,14 +94,20 @@ class ToiletUpgrade(MeasureKind):
                            d0 * (1.0 - num["delivery_reduction"] * share))
             out[i] = pop * share / num["persons_per_household"]
             connected = comp.state.get(i, ("rural_domestic", "connected_share"), rd.get("connected_share"), 0.0)
-            if rd.get("effluent_delivery_fraction") is None and np.any((connected > 0) & (share > 0)):
-                sewered.append(comp.info.ids[i])
+            if np.any((connected > 0) & (share > 0)):
+                (sewered if rd.get("effluent_delivery_fraction") is None else counted).append(comp.info.ids[i])
+        where = "part of the people are connected to treatment (connected_share, as the basin or a measure before " \
+                "this one sets it): "
         if sewered:
             comp.notes.append(
-                f"{m.id}: in {', '.join(sewered)} part of the people are connected to treatment (connected_share, "
-                "as the basin or a measure before this one sets it): the toilets' cut of delivery_fraction also cuts "
-                "their treated effluent's N, and coverage counts their households; give the basin's "
-                "effluent_delivery_fraction to confine the cut to the scattered sewage")
+                f"{m.id}: in {', '.join(sewered)} {where}the toilets' cut of delivery_fraction also cuts their treated "
+                "effluent's N, and coverage counts their households; give the basin's effluent_delivery_fraction "
+                "to confine the cut to the scattered sewage")
+        if counted:
+            comp.notes.append(
+                f"{m.id}: in {', '.join(counted)} {where}the toilets cut the scattered sewage's delivery only, while "
+                "coverage counts the households of all (give a coverage of the unconnected households to pay for "
+                "those the cut acts on)")
         return out
 
 

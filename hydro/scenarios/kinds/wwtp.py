@@ -11,6 +11,7 @@ class WwtpUpgrade(MeasureKind):
     """Lower the effluent TN of the plants named (all in the selected subbasins by default)."""
 
     kind = "wwtp_upgrade"
+    composition = "target"
     unit = "m3/d of plant capacity upgraded"
     effect = "point[plant].tn_mg_per_l -> base - f*max(base - target, 0)"
     numbers = (Number("tn_mg_per_l", 0.0, None),)
