@@ -55,6 +55,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.calibration.config import CalibrationConfig
+from hydro.calibration.diagnostics import library_versions
 from hydro.calibration.executors import choose_executor, make_evaluations
 from hydro.calibration.models import format_assignment
 from hydro.calibration.problem import FAILED_LOSS, Problem
@@ -501,7 +502,7 @@ def _open_folder(folder: Path, config: CalibrationConfig, resume: bool, overwrit
         run_file = work / RUN_FILE
         if not run_file.exists():
             meta = {"config": str(config.path), "config_sha256": config.sha256, "method": config.method.name,
-                    "inputs_sha256": inputs or {}}
+                    "inputs_sha256": inputs or {}, "versions": library_versions()}
             write_text(run_file, json.dumps(meta, indent=1) + "\n", overwrite=True)
     except BaseException:
         release_folder(lock)
@@ -727,6 +728,7 @@ def _write_outputs(run: _Run, work: Path) -> tuple[dict | None, dict]:
         "best_loss": None if best is None else best["loss"],
         "best_params": None if best is None else best["params"],
         "best_scores": None if best is None else best["scores"],
+        "versions": library_versions(),
         **{k: v for k, v in extra.items() if k != "sensitivity"},
     }
     if "sensitivity" in extra:

@@ -1,0 +1,92 @@
+"""The calibration methodology review s44: what a run records and reports about itself.
+
+Adapted from the review's proposed tests (FINDINGS F1-F8).  The model is GR4J on the Le Léguer
+forcing shipped in validation/calibration/leguer (1991-1992, about 1 ms a run), calibrated with
+tiny DE budgets: these tests check what is written and refused, not the quality of a fit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import tomllib
+from pathlib import Path
+
+from hydro.calibration import calibrate
+
+ROOT = Path(__file__).resolve().parents[1]
+LEGUER = ROOT / "validation" / "calibration" / "leguer"
+
+
+def leguer_config(folder: Path, *, periods: str = "warmup_start = 1991-01-01\n"
+                  "calibration = [1992-01-01, 1992-12-30]", objectives: str = 'metric = "nse"',
+                  x4: tuple[float, float] = (1.1, 2.9), method: str = 'name = "de"\nseed = 1\n'
+                  "max_evaluations = 20\npopsize = 5") -> Path:
+    """A calibration of x1 and x4 of the Le Léguer GR4J against its observed flow; ``objectives``
+    is the body of ``[[objectives]]`` tables (``observation = "q"`` is added to the first)."""
+    for name in ("forcing.csv", "catchment.toml"):
+        if not (folder / name).exists():
+            shutil.copy(LEGUER / name, folder / name)
+    text = f"""
+[model]
+kind = "catchment"
+path = "catchment.toml"
+
+[periods]
+{periods}
+
+[[parameters]]
+name = "x1"
+paths = ["gr4j.x1_mm"]
+lower = 100.0
+upper = 1200.0
+transform = "log"
+
+[[parameters]]
+name = "x4"
+paths = ["gr4j.x4_days"]
+lower = {x4[0]}
+upper = {x4[1]}
+
+[[observations]]
+name = "q"
+variable = "discharge_mm"
+from_forcing = true
+
+[[objectives]]
+observation = "q"
+{objectives}
+
+[method]
+{method}
+"""
+    path = folder / "cal.toml"
+    path.write_text(text)
+    return path
+
+
+# ------------------------------------------------------------------ F7: SciPy floor, versions
+
+
+def test_scipy_floor_allows_the_rng_keyword_the_runner_passes():
+    """differential_evolution(rng=) and qmc.LatinHypercube(rng=) exist from SciPy 1.15 (SPEC 7);
+    on 1.11-1.14 every DE and GLUE run raised TypeError before its first generation."""
+    runner = (ROOT / "hydro" / "calibration" / "runner.py").read_text(encoding="utf-8")
+    deps = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["dependencies"]
+    floor = next(d for d in deps if d.startswith("scipy"))
+    found = re.search(r">=\s*(\d+)\.(\d+)", floor)
+    assert found is not None, floor
+    assert "rng=" in runner  # else this floor may be lowered again
+    assert (int(found.group(1)), int(found.group(2))) >= (1, 15), floor
+
+
+def test_run_record_and_summary_carry_the_library_versions(tmp_path):
+    import numpy as np
+    import scipy
+
+    r = calibrate(leguer_config(tmp_path), tmp_path / "out", serial=True)
+    run = json.loads((tmp_path / "out" / "run.json").read_text())
+    for where in (run["versions"], r.summary["versions"]):
+        assert where["numpy"] == np.__version__ and where["scipy"] == scipy.__version__
+        assert "SALib" in where
