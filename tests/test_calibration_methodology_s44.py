@@ -90,3 +90,77 @@ def test_run_record_and_summary_carry_the_library_versions(tmp_path):
     for where in (run["versions"], r.summary["versions"]):
         assert where["numpy"] == np.__version__ and where["scipy"] == scipy.__version__
         assert "SALib" in where
+
+
+# ------------------------------------------------------------------ F3: a failed run's loss
+
+
+class _Store:
+    def __init__(self):
+        self.by_key, self.records = {}, []
+
+    def next_id(self):
+        return len(self.records)
+
+    def append(self, rec):
+        self.records.append(rec)
+        self.by_key[rec["key"]] = rec
+        return rec
+
+    def sync(self):
+        pass
+
+
+class _Executor:
+    """Fails every vector with a negative first coordinate; others 'run' with a loss of 3.9e8
+    (the RMSE in m3 of Miyun storage at the centre of the box, review s44 F3)."""
+
+    def map_unordered(self, todo):
+        for j, z in enumerate(todo):
+            if z[0] < 0:
+                yield j, {"status": "failed", "loss": None, "scores": {}, "error": "boom", "seconds": 0.0}
+            else:
+                yield j, {"status": "ok", "loss": 3.9e8 + z[0], "scores": {}, "error": None, "seconds": 0.0}
+
+
+class _Progress:
+    quiet = True
+
+    def update(self, *args):
+        pass
+
+
+class _Problem:
+    names = ("a",)
+
+    @staticmethod
+    def values(z):
+        return [float(v) for v in z]
+
+
+def test_a_failed_evaluation_loses_to_any_successful_one():
+    import numpy as np
+
+    from hydro.calibration.runner import _Evaluator
+
+    ev = _Evaluator(_Problem(), _Store(), _Executor(), _Progress(), "de")
+    losses = ev.losses([np.array([1.0]), np.array([-1.0]), np.array([2.0])])
+    assert losses[1] > losses[[0, 2]].max(), losses
+
+
+def test_scipy_de_searches_past_infinite_losses():
+    """What FAILED_LOSS = inf relies on: SciPy's DE (as runner._run_de calls it) keeps going when
+    some members' losses are inf, ends on a finite best, and reports no convergence while a member
+    is inf.  Half the box 'fails'; the optimum (x = 0.3) lies in the other half."""
+    import numpy as np
+    from scipy.optimize import differential_evolution
+
+    from hydro.calibration.problem import FAILED_LOSS
+
+    def losses(_f, pop):
+        return np.array([FAILED_LOSS if x[0] < 0 else (x[0] - 0.3) ** 2 + x[1] ** 2 for x in pop])
+
+    res = differential_evolution(lambda x: 0.0, [(-1, 1), (-1, 1)], maxiter=60, popsize=10, tol=0.0,
+                                 rng=1, polish=False, init="latinhypercube", updating="deferred",
+                                 workers=losses)
+    assert np.isfinite(res.fun) and abs(res.x[0] - 0.3) < 0.05, (res.fun, res.x)
