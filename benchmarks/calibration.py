@@ -101,10 +101,7 @@ class PreviousProblem(Problem):
         total = sum(o.weight for o in self.config.objectives)
         loss = 0.0
         for obj in self.config.objectives:
-            m = metric(obj.metric)
-            value = scores["calibration"][obj.label]
-            loss += obj.weight * {"maximize": m.optimum - value, "minimize": value - m.optimum,
-                                  "zero": abs(value - m.optimum)}[m.goal]
+            loss += obj.weight * metric(obj.metric).loss_of(scores["calibration"][obj.label])
         return loss / total, scores
 
 

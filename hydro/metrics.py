@@ -622,6 +622,10 @@ class Metric:
         Fewest valid ``(sim, obs)`` pairs the metric accepts (2 for the
         efficiencies and errors of a series, 1 for the relative errors of a
         few published figures).
+    loss_divisor : float
+        What the distance to the optimum is divided by in :meth:`loss`: 100 for
+        the metrics in percent (PBIAS, MARE, max ARE), so that their loss is a
+        fraction like ``1 - NSE``; 1 otherwise.
     """
 
     name: str
@@ -631,6 +635,13 @@ class Metric:
     units: str
     long_name: str
     min_pairs: int = 2
+    loss_divisor: float = 1.0
+
+    @property
+    def unit_bearing(self) -> bool:
+        """Whether the value is in the observed variable's unit (RMSE): its loss cannot be
+        added to another metric's, nor read as an efficiency (``1 - loss``)."""
+        return self.units == "same as obs"
 
     @property
     def higher_is_better(self) -> bool | None:
@@ -642,17 +653,25 @@ class Metric:
         return self.func(sim, obs)
 
     def loss(self, sim: ArrayLike, obs: ArrayLike) -> float:
-        """A value to minimise, 0 for a perfect simulation.
+        """A value to minimise, 0 for a perfect simulation: :meth:`loss_of` the metric's value."""
+        return self.loss_of(self.func(sim, obs))
+
+    def loss_of(self, value: float) -> float:
+        """The calibration loss of a metric's ``value``, 0 for a perfect simulation.
 
         ``optimum - value`` for efficiencies (e.g. ``1 - NSE``), ``value`` for
-        errors, ``abs(value)`` for PBIAS.
+        errors, ``abs(value)`` for PBIAS, divided by :attr:`loss_divisor`: the
+        metrics in percent enter as fractions (``|PBIAS| / 100``, ``MARE / 100``),
+        commensurate with ``1 - NSE`` in a weighted sum (review s44 F1); RMSE stays
+        in the variable's unit (:attr:`unit_bearing`).
         """
-        value = self.func(sim, obs)
         if self.goal == "maximize":
-            return self.optimum - value
-        if self.goal == "minimize":
-            return value - self.optimum
-        return abs(value - self.optimum)
+            distance = self.optimum - value
+        elif self.goal == "minimize":
+            distance = value - self.optimum
+        else:
+            distance = abs(value - self.optimum)
+        return distance if self.loss_divisor == 1.0 else distance / self.loss_divisor
 
 
 #: Every metric a configuration may name, by name (read-only).
@@ -663,12 +682,14 @@ METRICS: Mapping[str, Metric] = MappingProxyType({
                "Nash-Sutcliffe efficiency of ln(x + mean(obs)/100)"),
         Metric("kge_2009", kge_2009, "maximize", 1.0, "1", "Kling-Gupta efficiency (2009)"),
         Metric("kge_2012", kge_2012, "maximize", 1.0, "1", "modified Kling-Gupta efficiency (2012)"),
-        Metric("pbias", pbias, "zero", 0.0, "%", "percent bias, positive = over-estimation"),
+        Metric("pbias", pbias, "zero", 0.0, "%", "percent bias, positive = over-estimation",
+               loss_divisor=100.0),
         Metric("rsr", rsr, "minimize", 0.0, "1", "RMSE over standard deviation of observations"),
         Metric("rmse", rmse, "minimize", 0.0, "same as obs", "root mean square error"),
-        Metric("mare", mare, "minimize", 0.0, "%", "mean absolute relative error", min_pairs=1),
+        Metric("mare", mare, "minimize", 0.0, "%", "mean absolute relative error", min_pairs=1,
+               loss_divisor=100.0),
         Metric("max_are", max_are, "minimize", 0.0, "%", "largest absolute relative error",
-               min_pairs=1),
+               min_pairs=1, loss_divisor=100.0),
     )
 })
 

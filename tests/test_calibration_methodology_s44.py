@@ -164,3 +164,79 @@ def test_scipy_de_searches_past_infinite_losses():
                                  rng=1, polish=False, init="latinhypercube", updating="deferred",
                                  workers=losses)
     assert np.isfinite(res.fun) and abs(res.x[0] - 0.3) < 0.05, (res.fun, res.x)
+
+
+# ------------------------------------------------------------------ F1: commensurate loss terms
+
+
+def daily_scorer(obs, metrics, weights=None):
+    """A Scorer of one daily series over the year 2000 (one calibration period)."""
+    from datetime import date
+
+    import numpy as np
+
+    from hydro.calibration.config import Objective, Observation
+    from hydro.calibration.observations import Alignment
+    from hydro.calibration.scoring import Scorer
+
+    days = np.arange(np.datetime64("2000-01-01"), np.datetime64("2001-01-01"))
+    periods = {"calibration": (date(2000, 1, 1), date(2000, 12, 31))}
+    al = Alignment.build(Observation("q", "discharge"), days, obs, days, periods, True)
+    weights = weights or [1.0] * len(metrics)
+    return Scorer({"q": al}, [Objective("q", m, w) for m, w in zip(metrics, weights, strict=True)], ["calibration"])
+
+
+def _biased_and_noisy():
+    import numpy as np
+
+    rng = np.random.default_rng(1)
+    obs = rng.gamma(1.0, 5.0, 366)
+    noisy = obs + rng.normal(0.0, 4.0, obs.size)
+    return obs, obs * 1.10, noisy - (noisy.mean() - obs.mean())  # NSE ~0.98 PBIAS 10 %; NSE ~0.4 PBIAS 0
+
+
+def test_equal_weights_do_not_let_a_percentage_dominate():
+    """nse + pbias, weights 1:1: a 10 % bias on a good hydrograph used to count 10 against 0.6 for a
+    drop of NSE from 0.98 to 0.38, so the search preferred the poor hydrograph."""
+    obs, biased, noisy = _biased_and_noisy()
+    sc = daily_scorer(obs, ["nse", "pbias"])
+    loss_a, sa = sc.score({"q": biased})
+    loss_b, sb = sc.score({"q": noisy})
+    assert sa["calibration"]["q:nse"] > 0.95 and abs(sa["calibration"]["q:pbias"] - 10.0) < 1e-9
+    assert sb["calibration"]["q:nse"] < 0.5 and abs(sb["calibration"]["q:pbias"]) < 1e-9
+    assert loss_a < loss_b, (loss_a, loss_b)
+
+
+def test_percent_metrics_enter_the_loss_as_fractions_and_are_reported_in_percent():
+    obs, biased, _ = _biased_and_noisy()
+    for name in ("pbias", "mare", "max_are"):
+        loss, s = daily_scorer(obs, [name]).score({"q": biased})
+        value = s["calibration"][f"q:{name}"]
+        assert abs(abs(value) - 10.0) < 1e-9, (name, value)  # reported in %
+        assert loss == abs(value) / 100.0, (name, loss, value)
+
+
+def test_rmse_is_refused_beside_other_weighted_objectives(tmp_path):
+    import pytest
+
+    from hydro.calibration import CalibrationConfig
+    from hydro.errors import HydroError
+
+    two = 'metric = "rmse"\n\n[[objectives]]\nobservation = "q"\nmetric = "nse"'
+    with pytest.raises(HydroError, match=r"cal\.toml: key 'objectives\[0\]\.metric': 'rmse' is in the unit "
+                                         r"of observation 'q'.*'rsr'"):
+        CalibrationConfig.from_toml(leguer_config(tmp_path, objectives=two))
+    glue = 'name = "glue"\nseed = 1\nmax_evaluations = 10'
+    with pytest.raises(HydroError, match=r"objectives\[0\]\.metric.*GLUE's likelihood is 1 - loss"):
+        CalibrationConfig.from_toml(leguer_config(tmp_path, objectives='metric = "rmse"', method=glue))
+    # alone with DE, or reported with weight 0 beside another objective: allowed
+    CalibrationConfig.from_toml(leguer_config(tmp_path, objectives='metric = "rmse"'))
+    reported = two.replace('metric = "rmse"', 'metric = "rmse"\nweight = 0.0')
+    CalibrationConfig.from_toml(leguer_config(tmp_path, objectives=reported))
+
+
+def test_shipped_configurations_still_load():
+    from hydro.calibration import CalibrationConfig
+
+    for path in sorted((ROOT / "configs" / "calibration").glob("*.toml")):
+        CalibrationConfig.from_toml(path)

@@ -133,7 +133,7 @@ def _miyun_quality_config(tmp_path, variables=("nh3n_concentration", "tp_load"))
             'paths = ["constituents.tn.species.nh3n.river_removal_per_day"]\nlower = 0.05\nupper = 0.5\n')
     for k, v in enumerate(variables):
         text += (f'\n[[observations]]\nname = "o{k}"\nvariable = "{v}"\nat = "gubeikou"\ncsv = "obs.csv"\n'
-                 f'\n[[objectives]]\nobservation = "o{k}"\nmetric = "rmse"\n')
+                 f'\n[[objectives]]\nobservation = "o{k}"\nmetric = "rsr"\n')  # rmse: refused (mixed units)
     text += '\n[method]\nname = "glue"\nseed = 1\nmax_evaluations = 4\n'
     path = tmp_path / "cal.toml"
     path.write_text(text)

@@ -357,7 +357,9 @@ def test_loss_orders_like_the_metric():
     good, bad = obs * 1.05, obs[::-1] * 1.5
     for m in METRICS.values():
         assert m.loss(good, obs) < m.loss(bad, obs), m.name
-    assert METRICS["pbias"].loss(obs * 0.9, obs) == pytest.approx(10.0)
+    # a fraction, commensurate with 1 - NSE in a combined loss (review s44 F1); the value stays in %
+    assert METRICS["pbias"](obs * 0.9, obs) == pytest.approx(-10.0)
+    assert METRICS["pbias"].loss(obs * 0.9, obs) == pytest.approx(0.10)
 
 
 def test_registry_is_read_only():

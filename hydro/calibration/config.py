@@ -176,7 +176,8 @@ class Objective:
     """A metric of one observation, with a weight in the combined loss.
 
     The combined loss minimised is ``sum(w_i * loss_i) / sum(w_i)`` with
-    ``loss_i = Metric.loss`` (``1 - NSE``, ``1 - KGE``, ``|PBIAS|``, ``RSR``).
+    ``loss_i = Metric.loss`` (``1 - NSE``, ``1 - KGE``, ``|PBIAS| / 100``, ``MARE / 100``, ``RSR``:
+    each a fraction; ``rmse``, in the variable's unit, only alone: :func:`_check_commensurate`).
     A weight of 0 reports the score in every period without optimising it.
     """
 
@@ -343,6 +344,7 @@ class CalibrationConfig:
         _points_in_periods(top, obs, periods)
 
         objectives = []
+        tables = []
         names = [o.name for o in obs]
         for t in top.tables("objectives"):
             oname = t.str("observation")
@@ -355,6 +357,7 @@ class CalibrationConfig:
                               + f"; known: {', '.join(METRICS)}")
             metric(mname)
             objectives.append(Objective(oname, mname, t.float("weight", 1.0, minimum=0.0)))
+            tables.append(t)
             t.finish()
         if not objectives:
             raise top.error("objectives", "at least one [[objectives]] table is needed")
@@ -364,9 +367,33 @@ class CalibrationConfig:
                                           "weight (weight 0 reports a score without optimising it)")
 
         method = _method(top.table("method", None), len(params))
+        _check_commensurate(tables, objectives, method.name)
         top.finish()
         return cls(path, kind, model, tuple(fixed), periods, tuple(params), tuple(obs),
                    tuple(objectives), method, hashlib.sha256(path.read_bytes()).hexdigest())
+
+
+def _check_commensurate(tables: list[Table], objectives: list[Objective], method: str) -> None:
+    """Refuse a loss in the variable's unit (``rmse``) where it would be added to other terms or read
+    as an efficiency: the combined loss is ``sum(w * loss) / sum(w)`` of dimensionless terms (``1 - NSE``,
+    ``|PBIAS| / 100``), and GLUE's likelihood is ``1 - loss`` (review s44 F1).  A weight of 0 (reported,
+    not optimised) is allowed; so is ``rmse`` alone with DE, Sobol or Morris."""
+    weighted = [k for k, o in enumerate(objectives) if o.weight > 0]
+    for k in weighted:
+        o = objectives[k]
+        if not metric(o.metric).unit_bearing:
+            continue
+        unit = f"the unit of observation '{o.observation}'"
+        if len(weighted) > 1:
+            others = ", ".join(objectives[j].label for j in weighted if j != k)
+            raise tables[k].error("metric", f"'{o.metric}' is in {unit}, and the combined loss adds it to "
+                                            f"{others}, which are dimensionless: the weights would mean nothing. "
+                                            "Use 'rsr' (RMSE / standard deviation of the observations) or 'nse', "
+                                            "or give this objective (or the others) weight = 0")
+        if method == "glue":
+            raise tables[k].error("metric", f"'{o.metric}' is in {unit}, and GLUE's likelihood is 1 - loss, an "
+                                            "efficiency only for dimensionless losses; use 'rsr', 'nse' or 'kge_2012' "
+                                            "(or [method] name = \"de\")")
 
 
 def _model_path(m: Table, kind: str, folder: Path) -> Path:

@@ -34,7 +34,8 @@ Methods
     path exactly and continues where it stopped.
 ``glue``
     A Latin hypercube of ``max_evaluations`` parameter sets; sets whose score
-    ``1 - loss`` reaches ``threshold`` are behavioural, weighted in proportion
+    ``1 - loss`` (dimensionless: the terms of :meth:`hydro.metrics.Metric.loss_of`, no RMSE)
+    reaches ``threshold`` are behavioural, weighted in proportion
     to ``score - threshold`` (rescaled likelihood, Beven & Binley 1992), and
     give weighted quantile bands of the simulated observations.
 ``sobol`` / ``morris``

@@ -103,12 +103,8 @@ class Scorer:
                     sim = binned[obj.observation][sl.index]
                     scores[label][obj.label] = self._value(obj.metric, sim, sl, cache, obj.observation)
         loss = 0.0
-        for obj in self.objectives:
-            m = self.metrics[obj.metric]
-            value = scores["calibration"][obj.label]
-            part = {"maximize": m.optimum - value, "minimize": value - m.optimum,
-                    "zero": abs(value - m.optimum)}[m.goal]
-            loss += obj.weight * part
+        for obj in self.objectives:  # each term a fraction: 1 - NSE, |PBIAS| / 100 (Metric.loss_of)
+            loss += obj.weight * self.metrics[obj.metric].loss_of(scores["calibration"][obj.label])
         loss /= self.total_weight
         if not math.isfinite(loss):
             raise FloatingPointError(f"the combined loss is {loss}")
