@@ -240,3 +240,39 @@ def test_shipped_configurations_still_load():
 
     for path in sorted((ROOT / "configs" / "calibration").glob("*.toml")):
         CalibrationConfig.from_toml(path)
+
+
+# ------------------------------------------------------------------ F4: pairs a score rests on
+
+
+def test_a_simulation_nan_on_most_observed_days_fails_the_evaluation():
+    """NaN on every observed day but the lowest 10 % of flows used to score NSE 0.994 on the rest."""
+    import numpy as np
+    import pytest
+
+    rng = np.random.default_rng(1)
+    obs = rng.gamma(1.0, 5.0, 366)
+    sim = np.where(obs > np.quantile(obs, 0.1), np.nan, obs * 1.01)
+    with pytest.raises(FloatingPointError, match=r"observation 'q': the simulation is NaN on 329 of its 366"):
+        daily_scorer(obs, ["nse"]).score({"q": sim})
+
+
+def test_scores_say_how_many_pairs_they_rest_on():
+    import numpy as np
+
+    obs, biased, _ = _biased_and_noisy()
+    sim = biased.copy()
+    sim[:30] = np.nan  # a few days missing: scored on the rest, and counted
+    _, s = daily_scorer(obs, ["nse", "pbias"]).score({"q": sim})
+    assert s["calibration"]["q:n_pairs"] == 366 - 30
+    assert list(s["calibration"]) == ["q:nse", "q:pbias", "q:n_pairs"]
+
+
+def test_summary_reports_the_observations_scored(tmp_path):
+    """Le Léguer's forcing has observed flow on every day of 1992 (365 d to 12-30): all covered."""
+    r = calibrate(leguer_config(tmp_path), tmp_path / "out", serial=True)
+    got = r.summary["observations_scored"]["calibration"]["q"]
+    assert got == {"n_observed": 365, "n_pairs": 365, "coverage": 1.0}
+    assert not any("NaN" in n for n in r.summary["notes"])
+    rows = (tmp_path / "out" / "scores.csv").read_text().splitlines()
+    assert "calibration,q,n_pairs,365.0" in rows

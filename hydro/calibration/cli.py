@@ -78,7 +78,8 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
                 f"{k} = {v:.6g}" for k, v in result.best["params"].items()))
             for period, scores in result.best["scores"].items():
                 click.echo(f"  {period}: " + ", ".join(
-                    f"{k} {v:.4f}" if v is not None else f"{k} -" for k, v in scores.items()))
+                    f"{k} -" if v is None else f"{k} {v:.0f}" if k.endswith(":n_pairs") else f"{k} {v:.4f}"
+                    for k, v in scores.items()))
     if s.get("de_converged") is False:  # said where the user looks, not only in summary.json
         # [method] has no maxiter (max_evaluations sets the generations), and a changed
         # configuration cannot be resumed (its SHA-256 is checked): the advice says so
@@ -88,6 +89,8 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
         click.echo(f"note: differential evolution {_de_verdict(s)}; for a longer search raise [method] "
                    f"max_evaluations (or {stop}) and run it in a new output folder (-o): a changed "
                    "configuration cannot be resumed", err=True)
+    for line in s.get("notes", []):  # what summary.json says of the best set's footing (coverage ...)
+        click.echo(f"note: {line}", err=True)
     if s.get("glue_note"):  # no behavioural set: no bands were written, say so here too
         click.echo(f"note: GLUE: {s['glue_note']}", err=True)
     if result.best is not None:

@@ -5,11 +5,16 @@ This module owns the checks and records that say how far a run's numbers can be 
 * :func:`library_versions`: NumPy, SciPy and SALib of the run (``run.json``, ``summary.json``).
   DE and the GLUE sample draw from ``numpy.random.Generator(seed)`` through SciPy's ``rng=``
   (SciPy >= 1.15), so a seed's result is tied to these versions.
+* :func:`run_report`: what ``summary.json`` says about the best parameter set besides its scores
+  (``observations_scored``: the pairs each observation's scores rest on), with ``notes`` that
+  ``hydro calibrate`` prints on stderr.
 """
 
 from __future__ import annotations
 
 from importlib import metadata
+
+from hydro.calibration.scoring import N_PAIRS
 
 #: Distributions whose versions a run records (a missing one is recorded as None).
 RECORDED_LIBRARIES = ("numpy", "scipy", "SALib")
@@ -34,4 +39,48 @@ def library_versions() -> dict[str, str | None]:
     return out
 
 
-__all__ = ["RECORDED_LIBRARIES", "library_versions"]
+def observations_scored(problem, record: dict | None) -> tuple[dict, list[str]]:
+    """How many observed bins the scores of ``record`` rest on, per period and observation.
+
+    Parameters
+    ----------
+    problem : Problem
+        The prepared calibration problem (its scorer knows the observed bins of each period).
+    record : dict or None
+        The best evaluation (None: nothing to report).
+
+    Returns
+    -------
+    (dict, list of str)
+        ``{period: {observation: {"n_observed", "n_pairs", "coverage"}}}`` (``coverage`` the share
+        of observed bins where the simulation is a number) and a note for each period and
+        observation whose coverage is below 1 (the scores then rest on fewer bins than observed).
+    """
+    if record is None or record.get("status") != "ok":
+        return {}, []
+    scorer = problem.prepare().scorer
+    out: dict = {}
+    notes = []
+    for (name, label), sl in scorer.slices.items():
+        n_pairs = record["scores"].get(label, {}).get(f"{name}:{N_PAIRS}")
+        if n_pairs is None or sl.obs.size == 0:
+            continue
+        share = n_pairs / sl.obs.size
+        out.setdefault(label, {})[name] = {"n_observed": int(sl.obs.size), "n_pairs": int(n_pairs),
+                                           "coverage": share}
+        if share < 1.0:
+            notes.append(f"observation '{name}', {label} period: the best set's simulation is NaN on "
+                         f"{sl.obs.size - int(n_pairs)} of {sl.obs.size} observed bins; its scores rest on the "
+                         f"other {int(n_pairs)} ({share:.0%})")
+    return out, notes
+
+
+def run_report(problem, record: dict | None) -> dict:
+    """The keys :func:`hydro.calibration.runner.calibrate` adds to ``summary.json`` about the best
+    set ``record``: ``observations_scored`` (:func:`observations_scored`) and ``notes``, one line
+    each, which ``hydro calibrate`` prints on stderr."""
+    scored, notes = observations_scored(problem, record)
+    return {"observations_scored": scored, "notes": notes}
+
+
+__all__ = ["RECORDED_LIBRARIES", "library_versions", "observations_scored", "run_report"]

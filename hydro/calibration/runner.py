@@ -56,7 +56,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.calibration.config import CalibrationConfig
-from hydro.calibration.diagnostics import library_versions
+from hydro.calibration.diagnostics import library_versions, run_report
 from hydro.calibration.executors import choose_executor, make_evaluations
 from hydro.calibration.models import format_assignment
 from hydro.calibration.problem import FAILED_LOSS, Problem
@@ -730,6 +730,7 @@ def _write_outputs(run: _Run, work: Path) -> tuple[dict | None, dict]:
         "best_params": None if best is None else best["params"],
         "best_scores": None if best is None else best["scores"],
         "versions": library_versions(),
+        **run_report(run.problem, best),
         **{k: v for k, v in extra.items() if k != "sensitivity"},
     }
     if "sensitivity" in extra:

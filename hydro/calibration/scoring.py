@@ -29,6 +29,13 @@ from hydro.metrics import _kge, metric
 
 #: Metrics computed from shared statistics; others go through :func:`hydro.metrics.metric`.
 FAST_METRICS = ("nse", "kge_2009", "kge_2012", "pbias")
+#: Least share of an observation's calibration bins on which the simulation must be a number (not
+#: NaN); below it the evaluation fails (review s44 F4): a run NaN on 90 % of the observed days, all
+#: but the low flows, scored NSE 0.994 on the rest.  Above it the NaN bins are dropped, as missing
+#: observations are, and counted (``<observation>:n_pairs`` in every period's scores).
+MIN_COVERAGE = 0.5
+#: The pseudo-metric under which the scores give the number of pairs an observation's scores rest on.
+N_PAIRS = "n_pairs"
 
 
 @dataclass
@@ -88,6 +95,11 @@ class Scorer:
         bounds) scores inf or NaN, and the evaluation fails on its non-finite loss, without
         NumPy's ``RuntimeWarning: overflow`` lines on stderr amid a batch's own report: the
         arithmetic runs under ``np.errstate``, which changes no value.
+
+        Besides each objective's ``observation:metric``, every period's scores hold
+        ``observation:n_pairs``, the number of observed bins the scores rest on (those where the
+        simulation is not NaN); under :data:`MIN_COVERAGE` of them in the calibration period the
+        evaluation fails (:class:`FloatingPointError`).
         """
         scores: dict[str, dict[str, float]] = {label: {} for label in self.periods}
         with np.errstate(over="ignore", invalid="ignore"):
@@ -95,6 +107,9 @@ class Scorer:
                       for name in {o.observation for o in self.objectives}}
             for label in self.periods:
                 cache: dict = {}
+                pairs: dict[str, float] = {}  # counted first: a run NaN on most days fails with its reason
+                for name in dict.fromkeys(o.observation for o in self.objectives):
+                    self._count_pairs(name, label, binned[name], pairs)
                 for obj in self.objectives:
                     sl = self.slices[(obj.observation, label)]
                     if sl.obs.size == 0:  # published points: none in this period (checked in prepare)
@@ -102,6 +117,7 @@ class Scorer:
                         continue
                     sim = binned[obj.observation][sl.index]
                     scores[label][obj.label] = self._value(obj.metric, sim, sl, cache, obj.observation)
+                scores[label].update(pairs)
         loss = 0.0
         for obj in self.objectives:  # each term a fraction: 1 - NSE, |PBIAS| / 100 (Metric.loss_of)
             loss += obj.weight * self.metrics[obj.metric].loss_of(scores["calibration"][obj.label])
@@ -109,6 +125,21 @@ class Scorer:
         if not math.isfinite(loss):
             raise FloatingPointError(f"the combined loss is {loss}")
         return loss, scores
+
+    def _count_pairs(self, name: str, label: str, binned: np.ndarray, out: dict[str, float]) -> None:
+        """Put the number of observed bins of ``label`` where the simulation of ``name`` is a number in
+        ``out`` (``name:n_pairs``); raise when that is under :data:`MIN_COVERAGE` of them in the
+        calibration period (the validation period is counted only: it must not steer the search)."""
+        sl = self.slices[(name, label)]
+        if sl.obs.size == 0:
+            return
+        n = int(np.count_nonzero(~np.isnan(binned[sl.index])))
+        out[f"{name}:{N_PAIRS}"] = float(n)
+        if label == "calibration" and n < MIN_COVERAGE * sl.obs.size:
+            raise FloatingPointError(
+                f"observation '{name}': the simulation is NaN on {sl.obs.size - n} of its {sl.obs.size} observed "
+                f"bins in the calibration period (covers {n / sl.obs.size:.0%}, less than {MIN_COVERAGE:.0%}): "
+                "not scored on the rest")
 
     def _value(self, name: str, s: np.ndarray, sl: _Slice, cache: dict, obs_name: str) -> float:
         if not (sl.fast and name in FAST_METRICS):
@@ -144,4 +175,4 @@ class Scorer:
         return r, mu_s / sl.mean, alpha, mu_s
 
 
-__all__ = ["FAST_METRICS", "Scorer"]
+__all__ = ["FAST_METRICS", "MIN_COVERAGE", "N_PAIRS", "Scorer"]
