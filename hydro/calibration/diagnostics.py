@@ -6,8 +6,9 @@ This module owns the checks and records that say how far a run's numbers can be 
   DE and the GLUE sample draw from ``numpy.random.Generator(seed)`` through SciPy's ``rng=``
   (SciPy >= 1.15), so a seed's result is tied to these versions.
 * :func:`run_report`: what ``summary.json`` says about the best parameter set besides its scores
-  (``observations_scored``: the pairs each observation's scores rest on), with ``notes`` that
-  ``hydro calibrate`` prints on stderr.
+  (``observations_scored``: the pairs each observation's scores rest on; ``warm_up_days``: how long
+  the runoff stores ran before each scored period), with ``notes`` that ``hydro calibrate`` prints
+  on stderr.
 """
 
 from __future__ import annotations
@@ -15,6 +16,11 @@ from __future__ import annotations
 from importlib import metadata
 
 from hydro.calibration.scoring import N_PAIRS
+
+#: Days the runoff stores should run before a scored period: GR4J's are commonly warmed up on a year
+#: (Perrin et al. 2003; airGR's default ``IndPeriod_WarmUp``), Guanting's need three
+#: (:mod:`hydro.runoff_warm_up`).  Fewer is reported, not refused (review s44 F2).
+MIN_WARM_UP_DAYS = 365
 
 #: Distributions whose versions a run records (a missing one is recorded as None).
 RECORDED_LIBRARIES = ("numpy", "scipy", "SALib")
@@ -75,12 +81,35 @@ def observations_scored(problem, record: dict | None) -> tuple[dict, list[str]]:
     return out, notes
 
 
+def warm_up_days(problem) -> tuple[dict[str, int], list[str]]:
+    """Days between the first day whose weather the runoff stores see (the model's
+    ``stores_start``: ``warmup_start``, or earlier where a basin warms its stores up on the weather
+    before) and the first day of each scored period, with a note for each period under
+    :data:`MIN_WARM_UP_DAYS`: its scores, and the parameters fitted to them, then depend on the
+    stores' arbitrary initial fillings.  None for a model without runoff stores (``flow_sources``)."""
+    start = problem.prepare().model.stores_start()
+    if start is None:
+        return {}, []
+    days, notes = {}, []
+    for label, (first, _) in problem.config.periods.named().items():
+        n = (first - start).days
+        days[label] = n
+        if n < MIN_WARM_UP_DAYS:
+            notes.append(f"{problem.config.path}: the {label} period starts {first}, {n} day(s) after the runoff "
+                         f"stores start ({start}): less than a year of warm-up, so its scores depend on the "
+                         "stores' initial fillings; start [periods] warmup_start a year or more before it "
+                         "(docs/calibration.md, 'Warm-up')")
+    return days, notes
+
+
 def run_report(problem, record: dict | None) -> dict:
     """The keys :func:`hydro.calibration.runner.calibrate` adds to ``summary.json`` about the best
-    set ``record``: ``observations_scored`` (:func:`observations_scored`) and ``notes``, one line
-    each, which ``hydro calibrate`` prints on stderr."""
+    set ``record``: ``observations_scored`` (:func:`observations_scored`), ``warm_up_days``
+    (:func:`warm_up_days`) and ``notes``, one line each, which ``hydro calibrate`` prints on stderr."""
+    warm_days, warm_notes = warm_up_days(problem)
     scored, notes = observations_scored(problem, record)
-    return {"observations_scored": scored, "notes": notes}
+    return {"observations_scored": scored, "warm_up_days": warm_days, "notes": warm_notes + notes}
 
 
-__all__ = ["RECORDED_LIBRARIES", "library_versions", "observations_scored", "run_report"]
+__all__ = ["MIN_WARM_UP_DAYS", "RECORDED_LIBRARIES", "library_versions", "observations_scored", "run_report",
+           "warm_up_days"]

@@ -101,6 +101,10 @@ class CatchmentModel:
                                 routing_fraction=c.routing_fraction, snow_pack_mm=c.snow_pack_mm,
                                 thermal_state_c=c.thermal_state_c)
 
+    def stores_start(self) -> date | None:
+        """First day whose forcing the runoff stores see: the run's first day (``warmup_start``)."""
+        return self.config.periods.warmup_start
+
     def observed_from_forcing(self, obs: Observation) -> tuple[np.ndarray, np.ndarray]:
         """Observed flow of the forcing CSV in the observation's variable units."""
         if self.forcing.qobs_mm is None:
@@ -252,6 +256,22 @@ class BasinModel:
         (the checks of reading the basin file: ``x4_days >= 0.5``, fractions <= 1 ...)."""
         self._model().with_parameters(assignments)
 
+    def stores_start(self) -> date | None:
+        """First day whose weather the runoff stores see: the run's start, or the basin's ``[run] start``
+        when the run starts after it (spun up from there), less up to ``runoff_warm_up_years`` of the
+        watershed's weather before it (:mod:`hydro.runoff_warm_up`; none before the weather's first day)."""
+        from hydro.runoff_warm_up import years_before
+
+        basin = self._model().basin
+        start = min(self.start, basin.settings.start)
+        if not basin.is_watershed or basin.settings.runoff_warm_up_years <= 0:
+            return start
+        from hydro.watershed import Watershed
+        from hydro.weather import read_forcing_csv
+
+        first = read_forcing_csv(Watershed.from_basin(basin).weather.csv).dates[0].astype("datetime64[D]").item()
+        return max(min(first, start), years_before(start, basin.settings.runoff_warm_up_years))
+
     def _run(self, basin):
         if not basin.is_watershed:
             from hydro.simulation import run
@@ -306,6 +326,10 @@ class FlowSourcesModel:
         self.start, self.end = p.warmup_start, p.end
         self.days = np.arange(np.datetime64(self.start, "D"), np.datetime64(self.end, "D") + 1)
         self.fixed = list(config.overrides)
+
+    def stores_start(self) -> date | None:
+        """None: the model is driven by observed discharge, it has no runoff stores to warm up."""
+        return None
 
     def _items(self, assignments):
         return self.fixed + [format_assignment(k, v) for k, v in assignments.items()]
