@@ -305,3 +305,26 @@ def test_shipped_configurations_without_warm_up_are_the_two_documented():
     assert short == {"guanting_water:calibration": 0, "miyun_water_2000_2017:validation": 0}
     for stem in ("guanting_water", "miyun_water_2000_2017"):
         assert "Known weakness (review s44 F2)" in (ROOT / "configs" / "calibration" / f"{stem}.toml").read_text()
+
+
+# ------------------------------------------------------------------ F6: convergence with tol = 0
+
+
+def test_de_reports_the_final_population_spread_and_that_no_tolerance_was_set(tmp_path):
+    """With the default tol = 0 SciPy's test std <= tol * |mean| needs identical losses: every run
+    said 'not converged', a noise-free twin at loss 5.6e-16 included.  The summary now gives the
+    final population's spread in loss and per parameter (shares of the search range, in [0, 1]),
+    and the note says that no tolerance was set."""
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    cfg = leguer_config(tmp_path)
+    result = CliRunner().invoke(main, ["calibrate", str(cfg), "-o", str(tmp_path / "out"), "-q"])
+    assert result.exit_code == 0, result.output
+    assert "no tolerance was set (tol = 0)" in result.output and "x1" in result.output
+    s = json.loads((tmp_path / "out" / "summary.json").read_text())
+    assert s["de_tol"] == 0.0 and s["de_converged"] is False
+    assert s["de_loss_spread"] >= 0.0
+    assert set(s["de_parameter_spread"]) == {"x1", "x4"}
+    assert all(0.0 <= v <= 1.0 for v in s["de_parameter_spread"].values())

@@ -110,4 +110,14 @@ def _de_verdict(s: dict) -> str:
         return (f"ran the initial population only (max_evaluations is one population{size}): no "
                 "generation, so no convergence test")
     n = s.get("de_generations")
-    return f"did not converge in {n} generation{'' if n == 1 else 's'} ({s.get('de_message')})"
+    verdict = f"did not converge in {n} generation{'' if n == 1 else 's'} ({s.get('de_message')})"
+    if s.get("de_tol") == 0.0:  # SciPy's test std <= tol * |mean| then asks for identical losses
+        spread = s.get("de_loss_spread")
+        spans = s.get("de_parameter_spread") or {}
+        verdict += (", which says nothing of the fit: no tolerance was set (tol = 0), so the whole budget is "
+                    "used; the final population's losses spread "
+                    + ("(a member failed)" if spread is None else f"{spread:.2g} (std / |mean|; SciPy's default tol "
+                       "is 0.01)")
+                    + ("" if not spans else ", its parameters span " + ", ".join(
+                        f"{k} {v:.0%}" for k, v in spans.items()) + " of their search ranges"))
+    return verdict

@@ -9,11 +9,17 @@ This module owns the checks and records that say how far a run's numbers can be 
   (``observations_scored``: the pairs each observation's scores rest on; ``warm_up_days``: how long
   the runoff stores ran before each scored period), with ``notes`` that ``hydro calibrate`` prints
   on stderr.
+* :func:`population_spread`: how far DE's final population agrees, in loss and per parameter, which
+  says more than ``de_converged`` when no tolerance was set (``tol = 0``, the default: SciPy's test
+  ``std <= tol * |mean|`` then needs identical losses, so it never passes; review s44 F6).
 """
 
 from __future__ import annotations
 
+import math
 from importlib import metadata
+
+import numpy as np
 
 from hydro.calibration.scoring import N_PAIRS
 
@@ -102,6 +108,34 @@ def warm_up_days(problem) -> tuple[dict[str, int], list[str]]:
     return days, notes
 
 
+def population_spread(problem, population, energies) -> dict:
+    """The final DE population's agreement: ``de_loss_spread``, the standard deviation of its losses
+    over the magnitude of their mean (what SciPy compares with ``tol``; None while a member failed,
+    inf loss), and ``de_parameter_spread``, each parameter's range across the population as a share
+    of its search range (search space: log for ``log`` parameters).
+
+    Parameters
+    ----------
+    problem : Problem
+        Gives the parameter names and search bounds.
+    population : ndarray [member, parameter]
+        SciPy's ``OptimizeResult.population`` (search space).
+    energies : ndarray [member]
+        SciPy's ``OptimizeResult.population_energies`` (losses).
+    """
+    e = np.asarray(energies, dtype=float)
+    spread = None
+    if e.size and np.isfinite(e).all():
+        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+            value = float(np.std(e) / (abs(float(np.mean(e))) + np.finfo(float).eps))
+        spread = value if math.isfinite(value) else None
+    pop = np.asarray(population, dtype=float).reshape(len(e), -1)
+    ranges = {}
+    for k, (name, (lo, hi)) in enumerate(zip(problem.names, problem.bounds, strict=True)):
+        ranges[name] = float((pop[:, k].max() - pop[:, k].min()) / (hi - lo)) if hi > lo and len(e) else 0.0
+    return {"de_loss_spread": spread, "de_parameter_spread": ranges}
+
+
 def run_report(problem, record: dict | None) -> dict:
     """The keys :func:`hydro.calibration.runner.calibrate` adds to ``summary.json`` about the best
     set ``record``: ``observations_scored`` (:func:`observations_scored`), ``warm_up_days``
@@ -111,5 +145,5 @@ def run_report(problem, record: dict | None) -> dict:
     return {"observations_scored": scored, "warm_up_days": warm_days, "notes": warm_notes + notes}
 
 
-__all__ = ["MIN_WARM_UP_DAYS", "RECORDED_LIBRARIES", "library_versions", "observations_scored", "run_report",
-           "warm_up_days"]
+__all__ = ["MIN_WARM_UP_DAYS", "RECORDED_LIBRARIES", "library_versions", "observations_scored",
+           "population_spread", "run_report", "warm_up_days"]

@@ -56,7 +56,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.calibration.config import CalibrationConfig
-from hydro.calibration.diagnostics import library_versions, run_report
+from hydro.calibration.diagnostics import library_versions, population_spread, run_report
 from hydro.calibration.executors import choose_executor, make_evaluations
 from hydro.calibration.models import format_assignment
 from hydro.calibration.problem import FAILED_LOSS, Problem
@@ -197,7 +197,8 @@ def _run_de(problem: Problem, ev: _Evaluator) -> dict:
     except _Stopped as stop:  # the evaluator's own error (a HydroError of a full disk: its message)
         raise stop.error from None
     return {"de_message": str(res.message), "de_generations": int(res.nit),
-            "de_converged": bool(res.success), "de_population": pop, "de_tol": m.tol}
+            "de_converged": bool(res.success), "de_population": pop, "de_tol": m.tol,
+            **population_spread(problem, res.population, res.population_energies)}
 
 
 class _Stopped(Exception):
