@@ -328,3 +328,26 @@ def test_de_reports_the_final_population_spread_and_that_no_tolerance_was_set(tm
     assert s["de_loss_spread"] >= 0.0
     assert set(s["de_parameter_spread"]) == {"x1", "x4"}
     assert all(0.0 <= v <= 1.0 for v in s["de_parameter_spread"].values())
+
+
+# ------------------------------------------------------------------ F5: parameters at bounds
+
+
+def test_a_best_value_at_a_bound_is_reported(tmp_path):
+    """Within 1 % of the search range (search space: log for x1) of a bound: named in summary.json's
+    parameters_at_bounds and in a note; a run's summary always has the key."""
+    import math
+
+    from hydro.calibration import CalibrationConfig, Problem
+    from hydro.calibration.diagnostics import parameters_at_bounds
+
+    cfg = leguer_config(tmp_path)
+    problem = Problem(CalibrationConfig.from_toml(cfg))
+    span = math.log(1200.0) - math.log(100.0)
+    near = {"x1": math.exp(math.log(1200.0) - 0.009 * span), "x4": 2.0}   # 0.9 % below x1's upper bound
+    names, notes = parameters_at_bounds(problem, {"status": "ok", "params": near})
+    assert names == ["x1"] and "x1" in notes[0]
+    inside = {"x1": math.exp(math.log(100.0) + 0.011 * span), "x4": 1.1 + 0.011 * 1.8}  # 1.1 % inside
+    assert parameters_at_bounds(problem, {"status": "ok", "params": inside}) == ([], [])
+    r = calibrate(cfg, tmp_path / "out", serial=True)
+    assert isinstance(r.summary["parameters_at_bounds"], list)

@@ -9,6 +9,7 @@ This module owns the checks and records that say how far a run's numbers can be 
   (``observations_scored``: the pairs each observation's scores rest on; ``warm_up_days``: how long
   the runoff stores ran before each scored period), with ``notes`` that ``hydro calibrate`` prints
   on stderr.
+* :func:`parameters_at_bounds`: the best values within 1 % of the search range of a bound.
 * :func:`population_spread`: how far DE's final population agrees, in loss and per parameter, which
   says more than ``de_converged`` when no tolerance was set (``tol = 0``, the default: SciPy's test
   ``std <= tol * |mean|`` then needs identical losses, so it never passes; review s44 F6).
@@ -136,14 +137,40 @@ def population_spread(problem, population, energies) -> dict:
     return {"de_loss_spread": spread, "de_parameter_spread": ranges}
 
 
+#: Share of a parameter's search range within which its best value counts as at a bound.
+AT_BOUND_SHARE = 0.01
+
+
+def parameters_at_bounds(problem, record: dict | None) -> tuple[list[str], list[str]]:
+    """The parameters whose best value lies within :data:`AT_BOUND_SHARE` of their search range
+    (search space) of a bound, and a note naming them: the optimum may lie outside the range, and
+    the other parameters may compensate (review s44 F5); the ranges of the shipped basins are the
+    80 % intervals of Perrin et al. (2003), not physical limits."""
+    if record is None or record.get("status") != "ok":
+        return [], []
+    names = []
+    for p, (lo, hi) in zip(problem.parameters, problem.bounds, strict=True):
+        z = p.to_search(float(record["params"][p.name]))
+        if hi > lo and min(z - lo, hi - z) <= AT_BOUND_SHARE * (hi - lo):
+            names.append(p.name)
+    if not names:
+        return [], []
+    return names, [f"best value at a bound of its search range (within {AT_BOUND_SHARE:.0%}): "
+                   f"{', '.join(names)}; the optimum may lie beyond it and other parameters compensate: "
+                   "check the bounds ([[parameters]] lower/upper) before reading the values"]
+
+
 def run_report(problem, record: dict | None) -> dict:
     """The keys :func:`hydro.calibration.runner.calibrate` adds to ``summary.json`` about the best
     set ``record``: ``observations_scored`` (:func:`observations_scored`), ``warm_up_days``
-    (:func:`warm_up_days`) and ``notes``, one line each, which ``hydro calibrate`` prints on stderr."""
+    (:func:`warm_up_days`), ``parameters_at_bounds`` (:func:`parameters_at_bounds`) and ``notes``,
+    one line each, which ``hydro calibrate`` prints on stderr."""
     warm_days, warm_notes = warm_up_days(problem)
     scored, notes = observations_scored(problem, record)
-    return {"observations_scored": scored, "warm_up_days": warm_days, "notes": warm_notes + notes}
+    at_bounds, bound_notes = parameters_at_bounds(problem, record)
+    return {"observations_scored": scored, "warm_up_days": warm_days, "parameters_at_bounds": at_bounds,
+            "notes": warm_notes + notes + bound_notes}
 
 
-__all__ = ["MIN_WARM_UP_DAYS", "RECORDED_LIBRARIES", "library_versions", "observations_scored",
-           "population_spread", "run_report", "warm_up_days"]
+__all__ = ["AT_BOUND_SHARE", "MIN_WARM_UP_DAYS", "RECORDED_LIBRARIES", "library_versions", "observations_scored",
+           "parameters_at_bounds", "population_spread", "run_report", "warm_up_days"]
