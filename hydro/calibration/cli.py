@@ -97,7 +97,10 @@ def calibrate_command(config, workers, scheduler, dask_workers, resume, overwrit
         if not quiet:  # -q: nothing on stdout, as every command's -q
             click.echo(f"written: {folder / PARAMS_FILE}")
     else:
-        click.echo(f"every evaluation failed; see {folder / 'evaluations.csv'}", err=True)
+        staged = staged_run(folder)  # an overwrite with no result is not swapped in
+        kept = (f"; the previous run's results in {folder} are unchanged (the new run stays in {staged} for "
+                "inspection; --overwrite discards it)" if staged else "")
+        click.echo(f"every evaluation failed; see {(staged or folder) / 'evaluations.csv'}{kept}", err=True)
         sys.exit(1)
 
 

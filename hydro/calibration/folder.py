@@ -9,11 +9,13 @@ one).  The new run is *staged*: it runs and writes every output in the hidden fo
 moved into place (:func:`swap_in`), with Ctrl-C and SIGTERM held back; files of the old run that
 the new one does not write are removed last.
 
-An overwrite that is interrupted or stopped by an error leaves the old run as it was, beside the
-staged one: ``--resume`` continues the staged run (it is the latest started there) and swaps it
-in when it completes; ``--overwrite`` discards it and starts again.  A process killed in the middle
-of the swap (a window of a few renames) leaves a note, :data:`SWAP_NOTE`, from which the next
-``hydro calibrate`` on the folder finishes the swap before anything else (:func:`finish_swap`).
+An overwrite that is interrupted, stopped by an error, or whose every evaluation failed (it has no
+best parameters to replace the old ones with; review bd, D1) leaves the old run as it was, beside
+the staged one, which is kept for inspection (its ``evaluations.csv`` says why each failed):
+``--resume`` continues the staged run (it is the latest started there) and swaps it in when it
+completes; ``--overwrite`` discards it and starts again. A process killed in the middle of the swap
+(a window of a few renames) leaves a note, :data:`SWAP_NOTE`, from which the next ``hydro
+calibrate`` on the folder finishes the swap before anything else (:func:`finish_swap`).
 """
 
 from __future__ import annotations

@@ -578,8 +578,9 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
         Replace a run stored in ``folder``: the new run is staged in a hidden
         folder inside it and its files replace the old run's (:data:`RUN_OUTPUTS`;
         other files are left alone) only once it has completed
-        (:mod:`hydro.calibration.folder`): interrupted or stopped by an error, it
-        leaves the old run as it was and ``resume`` continues it.
+        (:mod:`hydro.calibration.folder`): interrupted, stopped by an error or
+        with every evaluation failed (no best result), it leaves the old run as
+        it was and stays staged (``resume`` continues it).
 
     Returns
     -------
@@ -658,8 +659,8 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
             with _signal_acted_on(interrupted):  # the outputs of an interrupted run are written too
                 run = _Run(problem, store, executor, extra, time.perf_counter() - t0, interrupted, failure)
                 best, summary = _outputs_kept(run, work)
-                if work != folder and not interrupted and failure is None:  # a complete overwrite
-                    _replace_stored_run(folder, store)
+                if work != folder and not interrupted and failure is None and best is not None:
+                    _replace_stored_run(folder, store)  # a complete overwrite with a result (none: kept staged)
         finally:
             release_folder(lock)
     return CalibrationResult(folder, best, list(store.records), summary, extra)

@@ -1,0 +1,145 @@
+"""Review bd of 23e1dfd..ab3dbd4: the staged ``hydro calibrate --overwrite`` (hydro/calibration/folder.py).
+
+D1: an overwrite whose every evaluation failed swapped in a run without ``best_params.toml`` (the old one
+was removed); D2: a swap cut by ``kill -9`` was not finished by a plain run, which said the old results
+were unchanged; D3: a file that cannot be replaced (held open) left a half swap and tracebacks.  The
+others pin mutants that survived the earlier tests (M01, M08, M15, M22, M23, M24).  Le Léguer, DE of
+20-60 evaluations: a few seconds each.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from test_calibrate_overwrite_staged import _interrupt_second_batch, _leguer
+
+from hydro.calibration import calibrate, runner
+from hydro.calibration import folder as staging
+from hydro.errors import HydroError
+
+
+@pytest.fixture()
+def stored(tmp_path) -> Path:
+    out = tmp_path / "cal"
+    calibrate(_leguer(tmp_path, 20, 1), out, serial=True)
+    return out
+
+
+def test_an_overwrite_whose_every_evaluation_failed_keeps_the_previous_run(tmp_path, stored, monkeypatch):
+    """D1: the 'complete' new run had no best_params.toml, and the swap removed the old one."""
+    before = (stored / "best_params.toml").read_bytes()
+
+    def broken(self, z):
+        raise RuntimeError("the new configuration's model breaks")
+
+    monkeypatch.setattr(runner.Problem, "simulate", broken)
+    try:
+        result = calibrate(_leguer(tmp_path, 20, 2), stored, serial=True, overwrite=True)
+    except HydroError:
+        result = None
+    assert result is None or result.best is None
+    assert (stored / "best_params.toml").read_bytes() == before, "a run with no result replaced a good one"
+
+
+def test_the_cli_on_an_overwrite_whose_every_evaluation_failed_says_the_previous_run_stays(tmp_path, stored,
+                                                                                           monkeypatch):
+    """D1: exit 1, naming the staged log (kept for inspection) and the unchanged previous results."""
+    from hydro.cli import main
+
+    def broken(self, z):
+        raise RuntimeError("the new configuration's model breaks")
+
+    monkeypatch.setattr(runner.Problem, "simulate", broken)
+    r = CliRunner().invoke(main, ["calibrate", str(_leguer(tmp_path, 20, 2)), "-o", str(stored), "--overwrite",
+                                  "--workers", "1", "-q"])
+    assert r.exit_code == 1, r.output
+    assert str(stored / staging.STAGING / "evaluations.csv") in r.output and "unchanged" in r.output, r.output
+    assert (stored / "best_params.toml").exists() and staging.staged_run(stored) is not None
+
+
+def test_an_empty_staging_folder_is_no_staged_run(tmp_path, stored):
+    """kill -9 between creating .overwrite and writing its run.json: the stored run is still the one (M01)."""
+    (stored / staging.STAGING).mkdir()
+    assert staging.staged_run(stored) is None
+    with pytest.raises(HydroError, match=r"already holds a calibration run \(run.json\)"):
+        calibrate(_leguer(tmp_path, 20, 2), stored, serial=True)
+
+
+def test_the_swap_holds_ctrl_c_back(tmp_path, stored, monkeypatch):
+    """The renames run inside hydro.signals.held (M08)."""
+    import contextlib
+
+    import hydro.signals
+
+    entered = []
+    real = hydro.signals.held
+
+    @contextlib.contextmanager
+    def spy():
+        entered.append(True)
+        with real():
+            yield
+
+    monkeypatch.setattr(hydro.signals, "held", spy)
+    calibrate(_leguer(tmp_path, 20, 2), stored, serial=True, overwrite=True)
+    assert entered
+
+
+def test_a_folder_that_failed_to_open_is_released(tmp_path, monkeypatch):
+    """An error after the lock in _open_folder releases it: the next run in this process is not refused as
+    'another hydro calibrate is running' (M22)."""
+    import hydro.outputs
+
+    real = hydro.outputs.write_text
+
+    def full(path, *a, **k):
+        if Path(path).name == "run.json":
+            raise HydroError(f"{path}: writing failed (No space left on device)")
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(hydro.outputs, "write_text", full)
+    config = _leguer(tmp_path, 20, 1)
+    with pytest.raises(HydroError, match="No space left"):
+        calibrate(config, tmp_path / "cal", serial=True)
+    monkeypatch.setattr(hydro.outputs, "write_text", real)
+    calibrate(config, tmp_path / "cal", serial=True)
+
+
+def test_outputs_that_cannot_be_written_do_not_say_run_again(tmp_path, monkeypatch):
+    """write_failure's own advice ('nothing was written ... run again') is cut from the message (M15)."""
+    import errno
+
+    import hydro.outputs
+
+    real = hydro.outputs.atomic_path
+
+    def atomic_path(path, *a, **k):
+        if Path(path).name == "evaluations.csv":
+            raise hydro.outputs.write_failure(Path(path), Path(path).parent, OSError(errno.ENOSPC, "No space"))
+        return real(path, *a, **k)
+
+    monkeypatch.setattr(hydro.outputs, "atomic_path", atomic_path)
+    with pytest.raises(HydroError) as info:
+        calibrate(_leguer(tmp_path, 20, 1), tmp_path / "cal", serial=True)
+    assert "with --resume" in str(info.value) and "nothing was written" not in str(info.value), str(info.value)
+
+
+def test_the_cli_on_an_interrupted_overwrite_names_the_staged_log_and_resumes_it(tmp_path, monkeypatch):
+    """Ctrl-C names .overwrite/evaluations.jsonl (M24); --resume of it says no 'holds no run' note (M23).
+    The folder held stray outputs without run.json, so it has no run.json of its own."""
+    from hydro.cli import main
+
+    out = tmp_path / "cal"
+    out.mkdir()
+    (out / "evaluations.csv").write_text("not a run's\n")
+    config = _leguer(tmp_path, 60, 2)
+    _interrupt_second_batch(monkeypatch)
+    r = CliRunner().invoke(main, ["calibrate", str(config), "-o", str(out), "--overwrite", "--workers", "1", "-q"])
+    assert r.exit_code == 130, r.output
+    assert str(out / staging.STAGING / "evaluations.jsonl") in r.output and "unchanged" in r.output, r.output
+    monkeypatch.undo()
+    r = CliRunner().invoke(main, ["calibrate", str(config), "-o", str(out), "--resume", "--workers", "1", "-q"])
+    assert r.exit_code == 0, r.output
+    assert "holds no run to continue" not in r.output, r.output
