@@ -9,6 +9,8 @@ others pin mutants that survived the earlier tests (M01, M08, M15, M22, M23, M24
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 import pytest
@@ -25,6 +27,27 @@ def stored(tmp_path) -> Path:
     out = tmp_path / "cal"
     calibrate(_leguer(tmp_path, 20, 1), out, serial=True)
     return out
+
+
+def _cut_swap(tmp_path: Path, stored: Path, monkeypatch, moved: int) -> Path:
+    """A complete overwrite (seed 2) whose swap was cut by kill -9 after ``moved`` of its renames."""
+    new = _leguer(tmp_path, 20, 2)
+    real = os.replace
+    done = []
+
+    def killed(src, dst):  # the swap's renames: out of the staging folder into the output folder
+        if Path(src).parent.name == staging.STAGING and Path(dst).parent == stored:
+            if len(done) == moved:
+                raise KeyboardInterrupt  # stands for kill -9: nothing after this runs
+            done.append(Path(dst).name)
+        return real(src, dst)
+
+    monkeypatch.setattr(staging.os, "replace", killed)
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(new, stored, serial=True, overwrite=True)
+    monkeypatch.setattr(staging.os, "replace", real)
+    assert len(done) == moved
+    return new
 
 
 def test_an_overwrite_whose_every_evaluation_failed_keeps_the_previous_run(tmp_path, stored, monkeypatch):
@@ -57,6 +80,39 @@ def test_the_cli_on_an_overwrite_whose_every_evaluation_failed_says_the_previous
     assert r.exit_code == 1, r.output
     assert str(stored / staging.STAGING / "evaluations.csv") in r.output and "unchanged" in r.output, r.output
     assert (stored / "best_params.toml").exists() and staging.staged_run(stored) is not None
+
+
+@pytest.mark.parametrize("moved", [0, 1, 5])
+def test_a_plain_run_after_a_cut_swap_does_not_say_the_old_results_are_unchanged(tmp_path, stored, monkeypatch,
+                                                                                 moved):
+    """D2: docs/calibration.md says 'the next hydro calibrate on the folder completes it'; a plain run was
+    refused saying the overwrite 'did not complete' and 'the previous run's results ... are unchanged'
+    while evaluations.jsonl was already the new run's.  It now finishes the swap (under the lock) first."""
+    new = _cut_swap(tmp_path, stored, monkeypatch, moved=moved)
+    with pytest.raises(HydroError) as info:
+        calibrate(new, stored, serial=True)
+    assert "unchanged" not in str(info.value) and "did not complete" not in str(info.value), str(info.value)
+    assert "already holds a calibration run" in str(info.value), str(info.value)
+    assert not (stored / staging.STAGING).exists(), "the cut swap was not completed"
+    fresh = tmp_path / "fresh"
+    calibrate(new, fresh, serial=True)
+    for name in ("best_params.toml", "run.json"):
+        assert (stored / name).read_bytes() == (fresh / name).read_bytes(), name
+    keys = [[json.loads(line)["key"] for line in (f / "evaluations.jsonl").read_text().splitlines()]
+            for f in (stored, fresh)]
+    assert keys[0] == keys[1], "the log in place is not the new run's"
+
+
+def test_a_half_swapped_folder_is_no_run_to_read(tmp_path, stored, monkeypatch):
+    """D2: while a swap is cut, OUT/run.json is gone (removed first, the new one moved last), and
+    hydro compensate --parameters-from refuses the folder saying why, instead of mapping the new log's
+    vectors through the old run's configuration."""
+    from hydro.compensation.uncertainty import parameter_sets
+
+    _cut_swap(tmp_path, stored, monkeypatch, moved=2)
+    assert not (stored / "run.json").exists() and staging.swap_pending(stored)
+    with pytest.raises(HydroError, match="moving its results into the folder"):
+        parameter_sets(stored, tmp_path / "any_basin")
 
 
 def test_an_empty_staging_folder_is_no_staged_run(tmp_path, stored):

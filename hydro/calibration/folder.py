@@ -15,7 +15,10 @@ the staged one, which is kept for inspection (its ``evaluations.csv`` says why e
 ``--resume`` continues the staged run (it is the latest started there) and swaps it in when it
 completes; ``--overwrite`` discards it and starts again. A process killed in the middle of the swap
 (a window of a few renames) leaves a note, :data:`SWAP_NOTE`, from which the next ``hydro
-calibrate`` on the folder finishes the swap before anything else (:func:`finish_swap`).
+calibrate`` on the folder finishes the swap before anything else (:func:`finish_cut_swap`, before
+its checks; :func:`finish_swap`).  The swap removes the old ``run.json`` first and moves the new
+one last, so that a folder swapped half way holds no run's record: nothing that reads ``run.json``
+(``hydro compensate --parameters-from``) takes the old run's configuration with the new run's log.
 """
 
 from __future__ import annotations
@@ -82,15 +85,37 @@ def swap_in(folder: Path) -> None:
         finish_swap(folder)
 
 
+def swap_pending(folder: Path) -> bool:
+    """Whether ``folder`` is in the middle of a swap (:func:`swap_in`), or of one a killed process began."""
+    return (Path(folder) / STAGING / SWAP_NOTE).exists()
+
+
+def finish_cut_swap(folder: Path) -> None:
+    """Before any check of ``folder``: finish the swap a process killed during it left, holding the
+    folder meanwhile (:func:`~hydro.calibration.store.lock_folder`; a run still swapping holds it:
+    refused), so that the checks see the run that overwrite stored, never half of two (review bd, D2)."""
+    from hydro.calibration.store import lock_folder, release_folder
+
+    if not swap_pending(folder):
+        return
+    lock = lock_folder(Path(folder))
+    try:
+        finish_swap(Path(folder))
+    finally:
+        release_folder(lock)
+
+
 def finish_swap(folder: Path) -> bool:
     """Complete the swap noted in ``folder``'s staging folder, if any (idempotent: a swap cut short
     by ``kill -9`` is completed by running it again).  Returns whether there was one."""
     staged = Path(folder) / STAGING
     note = staged / SWAP_NOTE
-    if not note.exists():
+    if not swap_pending(folder):
         return False
     wrote = json.loads(note.read_text(encoding="utf-8"))
-    for name in RUN_OUTPUTS:
+    if RUN_FILE in wrote and (staged / RUN_FILE).exists():  # first: a folder half swapped is no run's
+        (folder / RUN_FILE).unlink(missing_ok=True)  # (readers of run.json never mix two runs' files)
+    for name in RUN_OUTPUTS:  # run.json last
         if name in wrote and (staged / name).exists():
             os.replace(staged / name, folder / name)
     for name in RUN_OUTPUTS:  # the old run's files the new one did not write

@@ -64,7 +64,8 @@ from hydro.progress import Progress
 from hydro.calibration.store import EvaluationStore, lock_folder, release_folder, vector_key
 from hydro.errors import HydroError
 
-from hydro.calibration.folder import PARAMS_FILE, RUN_FILE, RUN_OUTPUTS, staged_run, working_folder
+from hydro.calibration.folder import (PARAMS_FILE, RUN_FILE, RUN_OUTPUTS, finish_cut_swap, staged_run,
+                                     working_folder)
 
 
 
@@ -454,6 +455,7 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
     # the folder, or the nearest folder above it that exists, must be writable (the rest is created)
     existing = next((p for p in (folder, *folder.parents) if p.exists()), Path("."))
     check_folder(existing)
+    finish_cut_swap(folder)  # a swap a killed process began: the checks see the run it stored
     staged = staged_run(folder)  # an --overwrite that did not complete: --resume continues it
     run_file = (staged or folder) / RUN_FILE
     found = [name for name in RUN_OUTPUTS if (folder / name).exists()]

@@ -308,12 +308,17 @@ def parameter_sets(folder: str | Path, basin: str | Path,
 
     from hydro.basin import resolve_basin
     from hydro.calibration.config import CalibrationConfig
+    from hydro.calibration.folder import swap_pending
     from hydro.calibration.models import format_assignment
     from hydro.calibration.problem import Problem
     from hydro.calibration.runner import read_run_record
 
     folder = Path(folder)
     run, log = folder / "run.json", folder / "evaluations.jsonl"
+    if swap_pending(folder):  # its run.json removed: half of it may be the new run's
+        raise HydroError(f"--parameters-from {folder}: an --overwrite is moving its results into the folder "
+                         "(or was cut short doing so); the next hydro calibrate on it finishes that (the "
+                         "overwrite's command with --resume in place of --overwrite), then give it again")
     for f in (run, log):
         if not f.is_file():
             raise HydroError(f"--parameters-from {folder}: no {f.name}; give a folder written by hydro calibrate -o")
