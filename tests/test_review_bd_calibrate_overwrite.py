@@ -115,6 +115,43 @@ def test_a_half_swapped_folder_is_no_run_to_read(tmp_path, stored, monkeypatch):
         parameter_sets(stored, tmp_path / "any_basin")
 
 
+def test_a_swap_that_fails_midway_says_where_things_are_and_never_tracebacks(tmp_path, stored, monkeypatch):
+    """D3: a file of the old run that cannot be replaced (held open: Excel on Windows) stopped the swap half
+    way; the message named .overwrite/evaluations.jsonl, already moved, and told to free disk space, and every
+    later run on the folder raised a raw PermissionError from finish_swap (a traceback, not exit 2).  Now
+    the message names the file to close and says --resume finishes the swap, and the next runs say so too."""
+    from hydro.cli import main
+
+    new = _leguer(tmp_path, 20, 2)
+    real = os.replace
+
+    def held_open(src, dst):
+        if Path(dst) == stored / "scores.csv":
+            raise PermissionError(13, "being used by another process", str(dst))
+        return real(src, dst)
+
+    monkeypatch.setattr(staging.os, "replace", held_open)
+    with pytest.raises(staging.SwapError) as info:
+        calibrate(new, stored, serial=True, overwrite=True)
+    message = str(info.value)
+    named = [Path(w.rstrip(":,;.")) for w in message.split() if w.endswith(("evaluations.jsonl",
+                                                                            "evaluations.jsonl:"))]
+    assert all(p.exists() for p in named), f"the message names a log that is not there: {message}"
+    assert str(stored / "scores.csv") in message and "close scores.csv" in message, message
+    assert "--resume" in message and "free disk space" not in message, message
+    assert not (stored / "run.json").exists(), "a half-swapped folder reads as a run"
+    for options in ({"resume": True}, {"overwrite": True}):
+        with pytest.raises(HydroError, match=r"close scores\.csv"):  # not PermissionError
+            calibrate(new, stored, serial=True, **options)
+    r = CliRunner().invoke(main, ["calibrate", str(new), "-o", str(stored), "--resume", "--workers", "1", "-q"])
+    assert r.exit_code == 2 and "close scores.csv" in r.output, r.output
+    monkeypatch.setattr(staging.os, "replace", real)
+    result = calibrate(new, stored, serial=True, resume=True)  # the file closed: the swap completes
+    assert not (stored / staging.STAGING).exists()
+    assert result.summary["evaluated_now"] == 0
+    assert json.loads((stored / "run.json").read_text())["config"] == str(new)
+
+
 def test_an_empty_staging_folder_is_no_staged_run(tmp_path, stored):
     """kill -9 between creating .overwrite and writing its run.json: the stored run is still the one (M01)."""
     (stored / staging.STAGING).mkdir()

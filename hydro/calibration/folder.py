@@ -28,6 +28,8 @@ import os
 import shutil
 from pathlib import Path
 
+from hydro.errors import HydroError
+
 PARAMS_FILE = "best_params.toml"
 RUN_FILE = "run.json"
 #: Every file a run writes in its folder, in the order a swap moves them (``run.json`` last).
@@ -62,7 +64,7 @@ def prepare_staging(folder: Path, work: Path, overwrite: bool) -> None:
     finish_swap(folder)
     staged = folder / STAGING
     if overwrite and staged.exists():
-        shutil.rmtree(staged)
+        _remove_staging(staged)
     if work != folder:
         work.mkdir(exist_ok=True)
 
@@ -74,6 +76,8 @@ def swap_in(folder: Path) -> None:
     ------
     HydroError
         The note of the swap cannot be written (a full disk): nothing is moved, the staged run is kept.
+    SwapError
+        A file cannot be moved (:func:`finish_swap`).
     """
     from hydro.outputs import write_text
     from hydro.signals import held
@@ -107,23 +111,58 @@ def finish_cut_swap(folder: Path) -> None:
 
 def finish_swap(folder: Path) -> bool:
     """Complete the swap noted in ``folder``'s staging folder, if any (idempotent: a swap cut short
-    by ``kill -9`` is completed by running it again).  Returns whether there was one."""
-    staged = Path(folder) / STAGING
+    by ``kill -9`` is completed by running it again).  Returns whether there was one.
+
+    Raises
+    ------
+    SwapError
+        A file of the old run cannot be replaced or removed (held open by another program: a
+        spreadsheet on Windows); the note stays, so that the next run finishes the swap.
+    """
+    folder = Path(folder)
+    staged = folder / STAGING
     note = staged / SWAP_NOTE
     if not swap_pending(folder):
         return False
     wrote = json.loads(note.read_text(encoding="utf-8"))
-    if RUN_FILE in wrote and (staged / RUN_FILE).exists():  # first: a folder half swapped is no run's
-        (folder / RUN_FILE).unlink(missing_ok=True)  # (readers of run.json never mix two runs' files)
-    for name in RUN_OUTPUTS:  # run.json last
-        if name in wrote and (staged / name).exists():
-            os.replace(staged / name, folder / name)
-    for name in RUN_OUTPUTS:  # the old run's files the new one did not write
-        if name not in wrote:
-            (folder / name).unlink(missing_ok=True)
-    _fsync(folder)
-    shutil.rmtree(staged)
+    target, verb = folder / RUN_FILE, "removed"
+    try:
+        if RUN_FILE in wrote and (staged / RUN_FILE).exists():  # first: a folder half swapped is no run's
+            target.unlink(missing_ok=True)  # (readers of run.json never mix two runs' files)
+        for name in RUN_OUTPUTS:  # run.json last
+            target, verb = folder / name, "replaced by the new run's"
+            if name in wrote and (staged / name).exists():
+                os.replace(staged / name, target)
+        for name in RUN_OUTPUTS:  # the old run's files the new one did not write
+            target, verb = folder / name, "removed"
+            if name not in wrote:
+                target.unlink(missing_ok=True)
+        target = note
+        _fsync(folder)
+        note.unlink()  # the swap is complete
+    except OSError as exc:
+        raise SwapError(f"{target}: cannot be {verb} ({exc.strerror or exc}). The "
+                        f"overwrite completed, and its results are being moved into {folder}, which holds part "
+                        f"of each run until they are (and no {RUN_FILE}, so that nothing reads it as one run): "
+                        f"close {target.name} if another program holds it open, then run the same hydro "
+                        "calibrate command with --resume in place of --overwrite, which finishes the move "
+                        "first") from None
+    shutil.rmtree(staged, ignore_errors=True)  # what is left (a file held open) is no run: --overwrite removes it
     return True
+
+
+class SwapError(HydroError):
+    """A swap that could not be finished (:func:`finish_swap`): its own advice, the run is complete."""
+
+
+def _remove_staging(staged: Path) -> None:
+    """Remove the staging folder ``staged`` (an ``--overwrite`` discarding what is staged there)."""
+    try:
+        shutil.rmtree(staged)
+    except OSError as exc:
+        raise HydroError(f"{staged}: cannot remove the staged run there ({exc.strerror or exc}; "
+                         f"{exc.filename or staged}): close the program that holds a file in it open, or "
+                         "delete the folder yourself, then run the command again") from None
 
 
 def _fsync(folder: Path) -> None:

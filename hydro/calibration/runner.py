@@ -705,10 +705,12 @@ def _outputs_kept(run: _Run, work: Path) -> tuple[dict | None, dict]:
 
 def _replace_stored_run(folder: Path, store: EvaluationStore) -> None:
     """Swap the complete run staged by ``--overwrite`` into ``folder`` (:func:`hydro.calibration.folder.swap_in`)."""
-    from hydro.calibration.folder import swap_in
+    from hydro.calibration.folder import SwapError, swap_in
 
     try:
         swap_in(folder)
+    except SwapError:  # its own advice: moved part way, not "kept in .overwrite"
+        raise
     except (HydroError, OSError) as late:
         raise _late_failure(late, store, None) from None
 
