@@ -236,3 +236,41 @@ def test_the_cli_on_an_interrupted_overwrite_names_the_staged_log_and_resumes_it
     r = CliRunner().invoke(main, ["calibrate", str(config), "-o", str(out), "--resume", "--workers", "1", "-q"])
     assert r.exit_code == 0, r.output
     assert "holds no run to continue" not in r.output, r.output
+
+
+def test_ctrl_c_during_the_swap_says_the_run_completed(tmp_path, stored, monkeypatch):
+    """D4: a Ctrl-C held back during the swap and raised after it was reported as 'interrupted: the
+    evaluations so far are in ...; continue with ... --resume' although the run had completed and was in
+    place; now the run's results are reported and only the exit status (130) says Ctrl-C came."""
+    import signal
+
+    from hydro.cli import main
+
+    real = staging.finish_swap
+
+    def pressed(folder):
+        if staging.swap_pending(folder):  # Ctrl-C in the middle of the renames: held back
+            os.kill(os.getpid(), signal.SIGINT)
+        return real(folder)
+
+    monkeypatch.setattr(staging, "finish_swap", pressed)
+    r = CliRunner().invoke(main, ["calibrate", str(_leguer(tmp_path, 20, 2)), "-o", str(stored), "--overwrite",
+                                  "--workers", "1"])
+    assert r.exit_code == 130, r.output
+    assert "evaluations so far" not in r.output and f"written: {stored / 'best_params.toml'}" in r.output, r.output
+    assert json.loads((stored / "run.json").read_text())["config"].endswith("leguer_20_2.toml")
+
+
+def test_resume_with_the_previous_config_names_the_staged_run(tmp_path, stored, monkeypatch):
+    """D4: --resume with the configuration of the run in OUT while an interrupted overwrite is staged
+    compared it with the staged run but said 'OUT holds a run of ...'; it names the staged run now, and
+    how to continue the previous one."""
+    _interrupt_second_batch(monkeypatch)
+    with pytest.raises(KeyboardInterrupt):
+        calibrate(_leguer(tmp_path, 60, 2), stored, serial=True, overwrite=True)
+    monkeypatch.undo()
+    with pytest.raises(HydroError) as info:
+        calibrate(_leguer(tmp_path, 20, 1), stored, serial=True, resume=True)
+    message = str(info.value)
+    assert f"{stored / staging.STAGING} (the run an --overwrite started" in message, message
+    assert f"delete {stored / staging.STAGING} first" in message, message

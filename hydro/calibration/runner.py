@@ -473,10 +473,12 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
         if old.get("config_sha256") != config.sha256:
             was = old.get("config") or "its configuration"
             same = str(was) == str(config.path)
-            what = (f"{config.path} has changed since the run in {folder} started (its SHA-256 differs)" if same
-                    else f"{folder} holds a run of {was}, and {config.path} differs from it (its SHA-256)")
+            holder = f"{staged} (the run an --overwrite started, which --resume continues)" if staged else folder
+            what = (f"{config.path} has changed since the run in {holder} started (its SHA-256 differs)" if same
+                    else f"{holder} holds a run of {was}, and {config.path} differs from it (its SHA-256)")
+            other = f"; to continue the previous run in {folder} instead, delete {staged} first" if staged else ""
             raise HydroError(f"--resume: {what}; the stored evaluations would not match. Start a new run in "
-                             "another folder (-o)")
+                             f"another folder (-o){other}")
         changed = _changed_inputs(old, inputs)
         if changed:
             raise HydroError(f"--resume: {', '.join(changed)} changed since the run in {folder} started (its "
@@ -709,6 +711,12 @@ def _replace_stored_run(folder: Path, store: EvaluationStore) -> None:
 
     try:
         swap_in(folder)
+    except KeyboardInterrupt:  # held back during the swap, raised after it
+        from hydro import signals
+
+        if staged_run(folder) is not None or signals.received is None:  # not swapped, or not a command's
+            raise
+        # swapped in: the signal came after the run, and the command's exit status still says it
     except SwapError:  # its own advice: moved part way, not "kept in .overwrite"
         raise
     except (HydroError, OSError) as late:
