@@ -119,6 +119,8 @@ def finish_swap(folder: Path) -> bool:
         A file of the old run cannot be replaced or removed (held open by another program: a
         spreadsheet on Windows); the note stays, so that the next run finishes the swap.
     """
+    from hydro.outputs import _fsync_folder
+
     folder = Path(folder)
     staged = folder / STAGING
     note = staged / SWAP_NOTE
@@ -138,7 +140,7 @@ def finish_swap(folder: Path) -> bool:
             if name not in wrote:
                 target.unlink(missing_ok=True)
         target = note
-        _fsync(folder)
+        _fsync_folder(folder)  # the renames made durable
         note.unlink()  # the swap is complete
     except OSError as exc:
         raise SwapError(f"{target}: cannot be {verb} ({exc.strerror or exc}). The "
@@ -163,17 +165,3 @@ def _remove_staging(staged: Path) -> None:
         raise HydroError(f"{staged}: cannot remove the staged run there ({exc.strerror or exc}; "
                          f"{exc.filename or staged}): close the program that holds a file in it open, or "
                          "delete the folder yourself, then run the command again") from None
-
-
-def _fsync(folder: Path) -> None:
-    """Make the renames into ``folder`` durable (where the system allows it)."""
-    try:
-        fd = os.open(folder, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(fd)
-    except OSError:
-        pass
-    finally:
-        os.close(fd)
