@@ -125,6 +125,7 @@ class EvaluationStore:
         self.path = Path(folder) / EVALUATIONS
         self.records: list[dict] = []
         self.by_key: dict[str, dict] = {}
+        self._next_id = 0  # one more than the largest id stored (kept as records are added)
         if self.path.exists():
             if not resume:
                 raise HydroError(f"{self.path} exists: a run is already stored in {folder}; pass "
@@ -164,6 +165,7 @@ class EvaluationStore:
 
     def _add(self, rec: dict) -> None:
         self.records.append(rec)
+        self._next_id = max(self._next_id, int(rec["id"]) + 1)
         if not rec.get("transient"):  # a lost worker is retried by --resume; a model error is not
             self.by_key[rec["key"]] = rec
 
@@ -175,7 +177,7 @@ class EvaluationStore:
         """The first id not used by a stored record: a batch numbers its evaluations from it in the
         order they were proposed (``first + index``), so that the log of one run is the same on every
         executor (review of 2026-12-05, F8: ids followed the order evaluations finished)."""
-        return max((int(r["id"]) for r in self.records), default=-1) + 1
+        return self._next_id  # kept by _add: a max over every record per batch was O(records x batches)
 
     def append(self, rec: dict) -> dict:
         """Store a record now: written to the operating system before returning (a killed
