@@ -50,7 +50,11 @@ def summary_name(out):
     Each results file has its own table: ``-o X.nc`` and ``-o X.nc4`` both wrote ``X.summary.csv``, so
     ``--overwrite`` of one replaced the other's table (review of 2026-12-05, F4).  The suffix is also
     kept for an ``X.nc`` whose stem ends in a netCDF suffix (``Y.nc4.nc`` -> ``Y.nc4.nc.summary.csv``),
-    which would otherwise share ``Y.nc4``'s table: no two names share one.
+    which would otherwise share ``Y.nc4``'s table: no two names share one.  Only a lower-case ``.nc`` is
+    dropped (``X.NC`` -> ``X.NC.summary.csv``), while the stem's suffix is compared in any case: where
+    names are case-sensitive ``X.nc`` and ``X.NC`` are two results files, and one table for both would let
+    ``--overwrite`` of one replace the other's (review bd, D5, kept so: where names are not, the same file
+    given both ways gets two tables, the older one left beside it, which loses nothing).
 
     Parameters
     ----------

@@ -114,7 +114,9 @@ def _outputs(args: list[str]) -> set[str]:
     if len(args) > 2 and args[1] == "run" and not out:
         out = {f"{Path(args[2]).name}.nc"}
     if len(args) > 1 and args[1] == "scenarios":
-        out |= {str(Path(o).with_suffix(".summary.csv")) for o in out}
+        from hydro.output_names import summary_name
+
+        out |= {str(summary_name(o)) for o in out}  # X.summary.csv for X.nc, X.nc4.summary.csv for X.nc4
     if ">" in args:
         out.add(args[args.index(">") + 1])
     return out
