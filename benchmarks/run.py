@@ -20,8 +20,8 @@ progress goes to stderr as it runs.
 
 A script that fails (a crash, an out-of-memory kill, a missing optional peer) does not lose the
 others' records: it is named on stderr (``benchmark model.py failed (exit 1)``), the others run and
-every record measured is printed; the exit status is then 1.  A script whose output is not JSON
-records counts as failed.
+every record measured is printed; the exit status is then 1.  A script whose output is not a JSON
+list of records (objects with at least ``name`` and ``value``) counts as failed.
 """
 
 from __future__ import annotations
@@ -57,7 +57,7 @@ def main() -> None:
         got, why = run_script(script)
         records += got
         if why:
-            failed.append(script[0])
+            failed.append(" ".join(script))  # scaling.py runs twice: its options tell which failed
             print(f"benchmark {' '.join(script)} failed ({why}); the other benchmarks go on", file=sys.stderr)
     emit(records, args.json)
     if failed:
@@ -79,7 +79,8 @@ def run_script(script: list[str]) -> tuple[list, str]:
         records = json.loads(proc.stdout)
     except ValueError:
         return [], "its output is not JSON"
-    if not isinstance(records, list):
+    if not isinstance(records, list) or not all(isinstance(r, dict) and {"name", "value"} <= r.keys()
+                                                    for r in records):
         return [], "its output is not a list of records"
     return records, ""
 
