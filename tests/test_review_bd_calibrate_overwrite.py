@@ -80,6 +80,9 @@ def test_the_cli_on_an_overwrite_whose_every_evaluation_failed_says_the_previous
     assert r.exit_code == 1, r.output
     assert str(stored / staging.STAGING / "evaluations.csv") in r.output and "unchanged" in r.output, r.output
     assert (stored / "best_params.toml").exists() and staging.staged_run(stored) is not None
+    monkeypatch.undo()
+    r = CliRunner().invoke(main, ["calibrate", str(_leguer(tmp_path, 20, 2)), "-o", str(stored), "-q"])
+    assert r.exit_code == 2 and "did not complete or swap in" in r.output, r.output  # it completed, no result
 
 
 @pytest.mark.parametrize("moved", [0, 1, 5])

@@ -464,8 +464,8 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
                          "pass --overwrite to replace them, or choose another output folder (-o)")
     if run_file.exists() and not overwrite:
         if not resume:
-            what = (f"the run an --overwrite started and did not complete ({staged}; the previous run's "
-                    "results beside it are unchanged)" if staged else f"a calibration run ({RUN_FILE})")
+            what = (f"the run an --overwrite started and did not complete or swap in ({staged}; the previous "
+                    "run's results beside it are unchanged)" if staged else f"a calibration run ({RUN_FILE})")
             raise HydroError(f"{folder} already holds {what}; pass --resume to continue it, --overwrite to "
                              "replace it, or choose another output folder (-o)")
         old = read_run_record(run_file, "--resume", "there is no run to continue: pass --overwrite to replace "
