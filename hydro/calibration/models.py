@@ -259,12 +259,16 @@ class BasinModel:
     def stores_start(self) -> date | None:
         """First day whose weather the runoff stores see: the run's start, or the basin's ``[run] start``
         when the run starts after it (spun up from there), less up to ``runoff_warm_up_years`` of the
-        watershed's weather before it (:mod:`hydro.runoff_warm_up`; none before the weather's first day)."""
+        watershed's weather before it (:mod:`hydro.runoff_warm_up`; none before the weather's first day).
+        None for a basin of given flows (no subbasins, flows in ``[forcing]``): it runs no GR4J, so it
+        has no runoff stores to warm up."""
         from hydro.runoff_warm_up import years_before
 
         basin = self._model().basin
+        if not basin.is_watershed:
+            return None
         start = min(self.start, basin.settings.start)
-        if not basin.is_watershed or basin.settings.runoff_warm_up_years <= 0:
+        if basin.settings.runoff_warm_up_years <= 0:
             return start
         from hydro.watershed import Watershed
         from hydro.weather import read_forcing_csv
