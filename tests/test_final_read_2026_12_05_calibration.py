@@ -123,7 +123,6 @@ seed = 1
 # ------------------------------------------------------------------ D3: a report-only observation steers
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed yet")
 def test_an_observation_with_only_weight_0_objectives_never_fails_an_evaluation():
     """lamprey.toml reports no3_load with weight 0 ('reported, not optimised'); the coverage rule
     counted it and failed the evaluation when its simulation was NaN on most bins, so an observation

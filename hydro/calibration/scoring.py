@@ -87,6 +87,8 @@ class Scorer:
                     s.fast = s.mean != 0.0 and s.total != 0.0
                 self.slices[(name, label)] = s
         self.total_weight = sum(o.weight for o in self.objectives)
+        #: Observations with an objective of weight > 0: only they can fail an evaluation on coverage.
+        self.steering = {o.observation for o in self.objectives if o.weight > 0}
 
     def score(self, series: dict[str, np.ndarray]) -> tuple[float, dict[str, dict[str, float]]]:
         """Combined calibration loss and every objective's value in every period.
@@ -99,7 +101,8 @@ class Scorer:
         Besides each objective's ``observation:metric``, every period's scores hold
         ``observation:n_pairs``, the number of observed bins the scores rest on (those where the
         simulation is not NaN); under :data:`MIN_COVERAGE` of them in the calibration period the
-        evaluation fails (:class:`FloatingPointError`).
+        evaluation fails (:class:`FloatingPointError`), for an observation with an objective of
+        weight > 0 only (one reported with weight 0 must not steer the search).
         """
         scores: dict[str, dict[str, float]] = {label: {} for label in self.periods}
         with np.errstate(over="ignore", invalid="ignore"):
@@ -129,13 +132,14 @@ class Scorer:
     def _count_pairs(self, name: str, label: str, binned: np.ndarray, out: dict[str, float]) -> None:
         """Put the number of observed bins of ``label`` where the simulation of ``name`` is a number in
         ``out`` (``name:n_pairs``); raise when that is under :data:`MIN_COVERAGE` of them in the
-        calibration period (the validation period is counted only: it must not steer the search)."""
+        calibration period and ``name`` has an objective of weight > 0 (the validation period and the
+        observations reported with weight 0 are counted only: they must not steer the search)."""
         sl = self.slices[(name, label)]
         if sl.obs.size == 0:
             return
         n = int(np.count_nonzero(~np.isnan(binned[sl.index])))
         out[f"{name}:{N_PAIRS}"] = float(n)
-        if label == "calibration" and n < MIN_COVERAGE * sl.obs.size:
+        if label == "calibration" and name in self.steering and n < MIN_COVERAGE * sl.obs.size:
             raise FloatingPointError(
                 f"observation '{name}': the simulation is NaN on {sl.obs.size - n} of its {sl.obs.size} observed "
                 f"bins in the calibration period (covers {n / sl.obs.size:.0%}, less than {MIN_COVERAGE:.0%}): "
