@@ -167,7 +167,6 @@ def test_a_basin_of_given_flows_has_no_runoff_stores_to_warm_up(tmp_path):
 # ------------------------------------------------------------------ D5: an all-failed population
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed yet")
 def test_de_does_not_re_evaluate_its_first_population_while_every_member_failed():
     """SciPy takes an all-inf population for one not yet evaluated (``np.all(np.isinf(energies))``) and
     evaluates it again at the start of every generation: with FAILED_LOSS = inf a search whose members
@@ -184,6 +183,7 @@ def test_de_does_not_re_evaluate_its_first_population_while_every_member_failed(
         calls.append(len(pop))
         return np.full(len(pop), FAILED_LOSS)
 
-    differential_evolution(lambda x: 0.0, [(0, 1), (0, 1)], maxiter=3, popsize=5, tol=0.0, rng=1, polish=False,
-                           init="latinhypercube", updating="deferred", workers=mapper)
+    with np.errstate(over="ignore", invalid="ignore"):  # as _run_de: SciPy's std of the losses overflows
+        differential_evolution(lambda x: 0.0, [(0, 1), (0, 1)], maxiter=3, popsize=5, tol=0.0, rng=1,
+                               polish=False, init="latinhypercube", updating="deferred", workers=mapper)
     assert len(calls) == 4, calls

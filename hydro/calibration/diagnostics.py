@@ -22,6 +22,7 @@ from importlib import metadata
 
 import numpy as np
 
+from hydro.calibration.problem import FAILED_LOSS
 from hydro.calibration.scoring import N_PAIRS
 
 #: Days the runoff stores should run before a scored period: GR4J's are commonly warmed up on a year
@@ -112,8 +113,9 @@ def warm_up_days(problem) -> tuple[dict[str, int], list[str]]:
 def population_spread(problem, population, energies) -> dict:
     """The final DE population's agreement: ``de_loss_spread``, the standard deviation of its losses
     over the magnitude of their mean (what SciPy compares with ``tol``; None while a member failed,
-    inf loss), and ``de_parameter_spread``, each parameter's range across the population as a share
-    of its search range (search space: log for ``log`` parameters).
+    loss :data:`~hydro.calibration.problem.FAILED_LOSS`), and ``de_parameter_spread``, each
+    parameter's range across the population as a share of its search range (search space: log for
+    ``log`` parameters).
 
     Parameters
     ----------
@@ -126,7 +128,7 @@ def population_spread(problem, population, energies) -> dict:
     """
     e = np.asarray(energies, dtype=float)
     spread = None
-    if e.size and np.isfinite(e).all():
+    if e.size and np.isfinite(e).all() and (e < FAILED_LOSS).all():
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             value = float(np.std(e) / (abs(float(np.mean(e))) + np.finfo(float).eps))
         spread = value if math.isfinite(value) else None

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
-import math
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -28,12 +28,14 @@ from hydro.calibration.observations import Alignment, read_observation_csv
 from hydro.errors import HydroError
 from hydro.metrics import metric
 
-#: Loss given to a failed evaluation in DE: worse than any finite loss, so that a crashed parameter
-#: set never wins a selection (a fixed 1e6 did lose to an RMSE of storage in m3, ~4e8, review s44
-#: F3). SciPy's DE takes inf: a trial is kept when its loss is <= its parent's, the best is an argmin,
-#: and the convergence test reports "not converged" while any member is inf. GLUE leaves failed sets
+#: Loss given to a failed evaluation in DE: the largest finite float, worse than any other loss, so
+#: that a crashed parameter set never wins a selection (a fixed 1e6 did lose to an RMSE of storage in
+#: m3, ~4e8, review s44 F3). Not inf: SciPy's DE takes a population whose losses are all inf for one
+#: not yet evaluated and sends it to the evaluator again every generation (review fr D5). A trial is
+#: kept when its loss is <= its parent's, the best is an argmin, and the convergence test (a std that
+#: overflows to inf or NaN) reports "not converged" while any member failed. GLUE leaves failed sets
 #: out (score -inf) and Sobol/Morris give them the worst successful loss (a variance needs finite values).
-FAILED_LOSS = math.inf
+FAILED_LOSS = sys.float_info.max
 
 _WORKER_CACHE: dict[str, "Problem"] = {}
 
