@@ -254,7 +254,8 @@ def test_a_simulation_nan_on_most_observed_days_fails_the_evaluation():
     rng = np.random.default_rng(1)
     obs = rng.gamma(1.0, 5.0, 366)
     sim = np.where(obs > np.quantile(obs, 0.1), np.nan, obs * 1.01)
-    with pytest.raises(FloatingPointError, match=r"observation 'q': the simulation is NaN on 329 of its 366"):
+    with pytest.raises(FloatingPointError, match=r"observation 'q': the simulation is NaN on every day of 329 of "
+                       "its 366"):
         daily_scorer(obs, ["nse"]).score({"q": sim})
 
 

@@ -66,7 +66,6 @@ def test_resume_of_a_run_scored_before_s44_does_not_mix_percent_and_fraction_los
 # ------------------------------------------------------------------ D2: one NaN day fails a whole month
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed yet")
 def test_a_dry_day_in_each_month_does_not_fail_monthly_observations(tmp_path):
     """Lamprey with no flow on the 28th (NaN concentration on 3 % of the days) against monthly rows
     (YYYY-MM): the month's simulated mean is NaN as soon as one of its days is, so the coverage rule

@@ -329,13 +329,23 @@ class Alignment:
         return cls(bin_of_day, len(pts), observed, first, in_period, factor, 1)
 
     def simulated(self, daily: np.ndarray) -> np.ndarray:
-        """The simulated daily series averaged onto the bins (times :attr:`factor`)."""
+        """The simulated daily series averaged onto the bins (times :attr:`factor`).
+
+        A bin's mean is that of its days where the simulation is a number: a NaN day (a concentration
+        at zero flow) is left out, as a missing observed day is, so one dry day no longer makes its
+        month's or year's mean NaN (review fr D2). A bin with no simulated number on any of its days
+        stays NaN (the scores count it as unpaired, :mod:`~hydro.calibration.scoring`)."""
         daily = np.asarray(daily, dtype=np.float64)
         if self.day_of_bin is not None:  # one day per bin: the mean is the value
             out = daily[self.day_of_bin]
         else:
-            sums = np.bincount(self._bins, weights=daily[self._days], minlength=self.n_bins)
+            values = daily[self._days]
             counts = self._counts
+            nan = np.isnan(values)
+            if nan.any():  # the mean of each bin's numbers only
+                values = np.where(nan, 0.0, values)
+                counts = np.bincount(self._bins, weights=~nan, minlength=self.n_bins)
+            sums = np.bincount(self._bins, weights=values, minlength=self.n_bins)
             with np.errstate(invalid="ignore", divide="ignore"):
                 out = np.where(counts > 0, sums / np.maximum(counts, 1), np.nan)
         return out if self.factor is None else out * self.factor

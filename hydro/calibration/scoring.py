@@ -100,9 +100,11 @@ class Scorer:
 
         Besides each objective's ``observation:metric``, every period's scores hold
         ``observation:n_pairs``, the number of observed bins the scores rest on (those where the
-        simulation is not NaN); under :data:`MIN_COVERAGE` of them in the calibration period the
-        evaluation fails (:class:`FloatingPointError`), for an observation with an objective of
-        weight > 0 only (one reported with weight 0 must not steer the search).
+        simulation is a number on at least one day: a bin's mean leaves NaN days out,
+        :meth:`~hydro.calibration.observations.Alignment.simulated`); under :data:`MIN_COVERAGE` of
+        them in the calibration period the evaluation fails (:class:`FloatingPointError`), for an
+        observation with an objective of weight > 0 only (one reported with weight 0 must not steer
+        the search).
         """
         scores: dict[str, dict[str, float]] = {label: {} for label in self.periods}
         with np.errstate(over="ignore", invalid="ignore"):
@@ -141,8 +143,9 @@ class Scorer:
         out[f"{name}:{N_PAIRS}"] = float(n)
         if label == "calibration" and name in self.steering and n < MIN_COVERAGE * sl.obs.size:
             raise FloatingPointError(
-                f"observation '{name}': the simulation is NaN on {sl.obs.size - n} of its {sl.obs.size} observed "
-                f"bins in the calibration period (covers {n / sl.obs.size:.0%}, less than {MIN_COVERAGE:.0%}): "
+                f"observation '{name}': the simulation is NaN on every day of {sl.obs.size - n} of its "
+                f"{sl.obs.size} observed bins in the calibration period "
+                f"(covers {n / sl.obs.size:.0%}, less than {MIN_COVERAGE:.0%}): "
                 "not scored on the rest")
 
     def _value(self, name: str, s: np.ndarray, sl: _Slice, cache: dict, obs_name: str) -> float:
