@@ -23,12 +23,11 @@ ROOT = Path(__file__).resolve().parents[1]
 # ------------------------------------------------------------------ D1: --resume mixes loss scales
 
 
-@pytest.mark.xfail(strict=True, reason="not fixed yet")
 def test_resume_of_a_run_scored_before_s44_does_not_mix_percent_and_fraction_losses(tmp_path):
     """A run started before s44 (|PBIAS| in percent in its stored losses, no 'versions' in run.json)
     and resumed after it: the stored losses were reused as they were, the new ones were fractions,
     so DE accepted every new trial against 45-60x larger stored parents and best() compared the two
-    scales.  Either refuse the resume or re-derive the stored losses from their stored scores."""
+    scales.  run.json now says loss_scale = "fraction"; --resume refuses a run without it."""
     from test_calibration_methodology_s44 import leguer_config
 
     from hydro.calibration import calibrate
@@ -48,16 +47,18 @@ def test_resume_of_a_run_scored_before_s44_does_not_mix_percent_and_fraction_los
     log.write_text("\n".join(old) + "\n")
     run = json.loads((out / "run.json").read_text())
     run.pop("versions")  # a run.json written before s44
+    assert run.pop("loss_scale") == "fraction"
     (out / "run.json").write_text(json.dumps(run))
     for name in ("summary.json", "best_params.toml", "scores.csv", "evaluations.csv"):
         (out / name).unlink()
-    try:
-        r = calibrate(cfg, out, serial=True, quiet=True, resume=True)
-    except HydroError as exc:  # refusing is a fix too
-        assert "loss" in str(exc), exc
-        return
-    for rec in r.records:
-        if rec["status"] == "ok":
+    with pytest.raises(HydroError) as err:  # refused: the stored losses are on another scale
+        calibrate(cfg, out, serial=True, quiet=True, resume=True)
+    msg = str(err.value)
+    assert str(out) in msg and "losses became fractions" in msg and "--overwrite" in msg, msg
+    run["loss_scale"] = "fraction"  # a run of today (its run.json says so) resumes
+    (out / "run.json").write_text(json.dumps(run))
+    for rec in calibrate(cfg, out, serial=True, quiet=True, resume=True).records:
+        if rec["status"] == "ok" and rec["id"] >= 10:  # the new evaluations: fraction-scale losses
             c = rec["scores"]["calibration"]
             now = (metric("nse").loss_of(c["q:nse"]) + metric("pbias").loss_of(c["q:pbias"])) / 2
             assert abs(rec["loss"] - now) <= 1e-12 * max(1.0, now), (rec["id"], rec["loss"], now)

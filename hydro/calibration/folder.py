@@ -32,6 +32,9 @@ from hydro.errors import HydroError
 
 PARAMS_FILE = "best_params.toml"
 RUN_FILE = "run.json"
+#: ``run.json``'s ``loss_scale``: every loss term a fraction (|PBIAS|, MARE, max ARE / 100, review s44
+#: F1). A run without it stored percent-scale losses, which ``--resume`` must not mix with new ones.
+LOSS_SCALE = "fraction"
 #: Every file a run writes in its folder, in the order a swap moves them (``run.json`` last).
 RUN_OUTPUTS = ("evaluations.jsonl", "evaluations.csv", PARAMS_FILE, "scores.csv", "summary.json",
                "glue_bands.csv", "sensitivity.csv", RUN_FILE)

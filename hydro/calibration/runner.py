@@ -64,8 +64,8 @@ from hydro.progress import Progress
 from hydro.calibration.store import EvaluationStore, lock_folder, release_folder, vector_key
 from hydro.errors import HydroError
 
-from hydro.calibration.folder import (PARAMS_FILE, RUN_FILE, RUN_OUTPUTS, finish_cut_swap, staged_run,
-                                     working_folder)
+from hydro.calibration.folder import (LOSS_SCALE, PARAMS_FILE, RUN_FILE, RUN_OUTPUTS, finish_cut_swap,
+                                     staged_run, working_folder)
 
 
 
@@ -479,6 +479,13 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
             other = f"; to continue the previous run in {folder} instead, delete {staged} first" if staged else ""
             raise HydroError(f"--resume: {what}; the stored evaluations would not match. Start a new run in "
                              f"another folder (-o){other}")
+        if old.get("loss_scale") != LOSS_SCALE:  # review fr D1: 45-60x apart, mixed silently
+            holder = staged or folder
+            raise HydroError(f"--resume: the run in {holder} was started before hydro's losses became fractions "
+                             "(|PBIAS|, MARE and max ARE / 100; its run.json has no loss_scale), so its stored "
+                             "losses are on another scale than new ones and would be compared with them. Pass "
+                             "--overwrite instead of --resume to replace it, or start a new run in another "
+                             "folder (-o)")
         changed = _changed_inputs(old, inputs)
         if changed:
             raise HydroError(f"--resume: {', '.join(changed)} changed since the run in {folder} started (its "
@@ -508,7 +515,7 @@ def _open_folder(folder: Path, config: CalibrationConfig, resume: bool, overwrit
         run_file = work / RUN_FILE
         if not run_file.exists():
             meta = {"config": str(config.path), "config_sha256": config.sha256, "method": config.method.name,
-                    "inputs_sha256": inputs or {}, "versions": library_versions()}
+                    "inputs_sha256": inputs or {}, "versions": library_versions(), "loss_scale": LOSS_SCALE}
             write_text(run_file, json.dumps(meta, indent=1) + "\n", overwrite=True)
     except BaseException:
         release_folder(lock)
