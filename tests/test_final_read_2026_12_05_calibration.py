@@ -187,3 +187,15 @@ def test_de_does_not_re_evaluate_its_first_population_while_every_member_failed(
         differential_evolution(lambda x: 0.0, [(0, 1), (0, 1)], maxiter=3, popsize=5, tol=0.0, rng=1,
                                polish=False, init="latinhypercube", updating="deferred", workers=mapper)
     assert len(calls) == 4, calls
+
+
+def test_summary_values_without_a_number_are_written_as_null():
+    # summary.json took glue_containment = NaN (a period with no bin of an observation) as a bare NaN,
+    # which no JSON reader takes (review fr, D9): the summary goes through json_finite, as the log does
+    import json
+
+    from hydro.calibration.store import json_finite
+
+    summary = {"glue_containment": {"validation": {"q": float("nan")}}, "best": [1.0, np.float64(np.inf)]}
+    text = json.dumps(json_finite(summary), allow_nan=False)
+    assert json.loads(text) == {"glue_containment": {"validation": {"q": None}}, "best": [1.0, None]}

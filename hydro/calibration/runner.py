@@ -61,7 +61,7 @@ from hydro.calibration.executors import choose_executor, make_evaluations
 from hydro.calibration.models import format_assignment
 from hydro.calibration.problem import FAILED_LOSS, Problem
 from hydro.progress import Progress
-from hydro.calibration.store import EvaluationStore, lock_folder, release_folder, vector_key
+from hydro.calibration.store import EvaluationStore, json_finite, lock_folder, release_folder, vector_key
 from hydro.errors import HydroError
 
 from hydro.calibration.folder import (LOSS_SCALE, PARAMS_FILE, RUN_FILE, RUN_OUTPUTS, finish_cut_swap,
@@ -762,5 +762,7 @@ def _write_outputs(run: _Run, work: Path) -> tuple[dict | None, dict]:
         stopped = done if run.interrupted else f"stopped by an error, {done}" if crashed else ""
         write_params(work / PARAMS_FILE, run.problem, best, stopped)
         _write_scores(work, run.problem, best)
-    write_text(work / "summary.json", json.dumps(summary, indent=1, default=float) + "\n", overwrite=True)
+    # NaN (a period with no bin of an observation: glue_containment) as null: JSON has no NaN
+    write_text(work / "summary.json", json.dumps(json_finite(summary), indent=1, default=float, allow_nan=False) + "\n",
+               overwrite=True)
     return best, summary

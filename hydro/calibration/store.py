@@ -188,7 +188,7 @@ class EvaluationStore:
         try:
             line = json.dumps(rec, allow_nan=False, default=_jsonable)
         except ValueError:  # NaN or infinity somewhere: JSON has none, store null
-            rec = _finite(rec)
+            rec = json_finite(rec)
             line = json.dumps(rec, allow_nan=False, default=_jsonable)
         try:
             self._fh.write(line + "\n")
@@ -256,12 +256,12 @@ def _num(v) -> str:
     return repr(float(v)) if math.isfinite(v) else ""
 
 
-def _finite(v):
+def json_finite(v):
     """Replace non-finite floats (NaN, inf) by None, recursively (JSON has no NaN)."""
     if isinstance(v, dict):
-        return {k: _finite(x) for k, x in v.items()}
+        return {k: json_finite(x) for k, x in v.items()}
     if isinstance(v, (list, tuple)):
-        return [_finite(x) for x in v]
+        return [json_finite(x) for x in v]
     if isinstance(v, (float, np.floating)):
         return float(v) if math.isfinite(v) else None
     return v
