@@ -189,17 +189,42 @@ def _run_de(problem: Problem, ev: _Evaluator) -> dict:
 
     # SciPy's convergence test takes the std of the losses: with absurd bounds (losses ~1e247)
     # it overflows to inf (not converged, as documented) and printed numpy's RuntimeWarning
+    converged = _Convergence(m.tol)
     try:
         with np.errstate(over="ignore", invalid="ignore"):
             res = differential_evolution(
                 _never_called, problem.bounds, strategy="best1bin", maxiter=maxiter, popsize=m.popsize,
-                tol=m.tol, mutation=m.mutation, recombination=m.recombination, rng=m.seed, polish=False,
-                init="latinhypercube", updating="deferred", workers=mapper)
+                tol=0.0, mutation=m.mutation, recombination=m.recombination, rng=m.seed, polish=False,
+                init="latinhypercube", updating="deferred", workers=mapper, callback=converged)
     except _Stopped as stop:  # the evaluator's own error (a HydroError of a full disk: its message)
         raise stop.error from None
-    return {"de_message": str(res.message), "de_generations": int(res.nit),
-            "de_converged": bool(res.success), "de_population": pop, "de_tol": m.tol,
+    failed = bool((np.asarray(res.population_energies) >= FAILED_LOSS).any())
+    done = converged.met or (bool(res.success) and not failed)
+    message = converged.MESSAGE if converged.met else str(res.message)
+    return {"de_message": message, "de_generations": int(res.nit),
+            "de_converged": done, "de_population": pop, "de_tol": m.tol,
             **population_spread(problem, res.population, res.population_energies)}
+
+
+class _Convergence:
+    """SciPy's convergence test (the losses' std within ``tol`` of their mean), passed as DE's callback with
+    SciPy's own ``tol`` at 0, so that a population with a failed member is never converged: the failed
+    loss, :data:`~hydro.calibration.problem.FAILED_LOSS`, is the largest float, whose mean overflows to inf,
+    and SciPy read ``std (inf) <= tol * |mean| (inf)`` as converged with any ``tol > 0`` (final read
+    2026-12-05, L1).  Called after each generation, where SciPy tests; stops DE by returning True."""
+
+    MESSAGE = "Optimization terminated successfully."
+
+    def __init__(self, tol: float):
+        self.tol = tol
+        self.met = False
+
+    def __call__(self, intermediate_result) -> bool:
+        e = np.asarray(intermediate_result.population_energies, dtype=float)
+        if self.tol <= 0 or (e >= FAILED_LOSS).any():
+            return False
+        self.met = bool(np.std(e) <= self.tol * np.abs(np.mean(e)))
+        return self.met
 
 
 class _Stopped(Exception):

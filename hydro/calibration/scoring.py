@@ -25,6 +25,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from hydro.errors import HydroError
 from hydro.metrics import _kge, metric
 
 #: Metrics computed from shared statistics; others go through :func:`hydro.metrics.metric`.
@@ -121,10 +122,17 @@ class Scorer:
                         scores[label][obj.label] = math.nan
                         continue
                     sim = binned[obj.observation][sl.index]
-                    scores[label][obj.label] = self._value(obj.metric, sim, sl, cache, obj.observation)
+                    try:
+                        scores[label][obj.label] = self._value(obj.metric, sim, sl, cache, obj.observation)
+                    except HydroError:  # too few pairs: fails the evaluation only where the score steers it
+                        if label == "calibration" and obj.weight > 0:
+                            raise
+                        scores[label][obj.label] = math.nan
                 scores[label].update(pairs)
         loss = 0.0
         for obj in self.objectives:  # each term a fraction: 1 - NSE, |PBIAS| / 100 (Metric.loss_of)
+            if obj.weight == 0:  # reported only: 0 x an infinite or NaN score would make the loss NaN
+                continue
             loss += obj.weight * self.metrics[obj.metric].loss_of(scores["calibration"][obj.label])
         loss /= self.total_weight
         if not math.isfinite(loss):
