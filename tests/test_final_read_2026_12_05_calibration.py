@@ -55,6 +55,10 @@ def test_resume_of_a_run_scored_before_s44_does_not_mix_percent_and_fraction_los
         calibrate(cfg, out, serial=True, quiet=True, resume=True)
     msg = str(err.value)
     assert str(out) in msg and "losses became fractions" in msg and "--overwrite" in msg, msg
+    run["loss_scale"] = "percent"  # another scale named: the message names it, not "no loss_scale"
+    (out / "run.json").write_text(json.dumps(run))
+    with pytest.raises(HydroError, match=r"has loss_scale 'percent', not 'fraction'"):
+        calibrate(cfg, out, serial=True, quiet=True, resume=True)
     run["loss_scale"] = "fraction"  # a run of today (its run.json says so) resumes
     (out / "run.json").write_text(json.dumps(run))
     for rec in calibrate(cfg, out, serial=True, quiet=True, resume=True).records:

@@ -506,9 +506,12 @@ def _check_folder(folder: Path, config: CalibrationConfig, resume: bool, overwri
                              f"another folder (-o){other}")
         if old.get("loss_scale") != LOSS_SCALE:  # review fr D1: 45-60x apart, mixed silently
             holder = staged or folder
-            raise HydroError(f"--resume: the run in {holder} was started before hydro's losses became fractions "
-                             "(|PBIAS|, MARE and max ARE / 100; its run.json has no loss_scale), so its stored "
-                             "losses are on another scale than new ones and would be compared with them. Pass "
+            given = old.get("loss_scale")
+            why = ("its run.json has no loss_scale: started before hydro's losses became fractions (|PBIAS|, MARE "
+                   "and max ARE / 100)" if given is None else f"its run.json has loss_scale {given!r}, not "
+                   f"{LOSS_SCALE!r}")
+            raise HydroError(f"--resume: the run in {holder} was stored on another loss scale ({why}), so its "
+                             "stored losses would be compared with new ones on this one. Pass "
                              "--overwrite instead of --resume to replace it, or start a new run in another "
                              "folder (-o)")
         changed = _changed_inputs(old, inputs)
