@@ -63,6 +63,11 @@ def best_child(cmd: list[str], repeat: int, warmup: int = 1, **kw) -> tuple[floa
     return min((run_child(cmd, **kw) for _ in range(repeat)), key=lambda r: r[0])
 
 
+def progress(message: str) -> None:
+    """One line of progress on stderr (stdout holds the records): a benchmark of minutes shows it is alive."""
+    print(message, file=sys.stderr, flush=True)
+
+
 def record(name: str, value: float, unit: str, reference: float | None, ratio: float | None) -> dict:
     """One benchmark result in the BRIEF's ``--json`` shape; ``ratio`` is ``value / reference``
     (both None: the record is itself a reference, or context with no target)."""

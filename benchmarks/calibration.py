@@ -45,7 +45,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _common import emit, record  # noqa: E402
+from _common import emit, progress, record  # noqa: E402
 
 GOAL_LUMPED_RATE = 400.0
 GOAL_BASIN_RATIO = 2.0
@@ -152,6 +152,7 @@ def lumped(tmp: Path, evaluations: int) -> list[dict]:
     from hydro.calibration.runner import _lhs
     from hydro.calibration.twin import make_lumped_twin
 
+    progress("lumped: building the 35-year twin")
     config_path, _ = make_lumped_twin(tmp / "lumped", years=35, max_evaluations=evaluations)
     config = CalibrationConfig.from_toml(config_path)
     now, before = Problem(config), PreviousProblem(config)
@@ -165,9 +166,11 @@ def lumped(tmp: Path, evaluations: int) -> list[dict]:
         t0 = time.perf_counter()
         prepared.q_mm(catchment)
         model_s = min(model_s, time.perf_counter() - t0)
+    progress("lumped: one evaluation, the previous way and now (best of 40)")
     new_s, old_s = _per_evaluation([now, before], vectors)
     rates = {}
     for label, kw in (("serial", {"serial": True}), ("2_workers", {"workers": 2}), ("default", {})):
+        progress(f"lumped: a DE calibration of {evaluations} evaluations, {label.replace('_', ' ')}")
         r = calibrate(config, tmp / f"lumped-{label}", **kw)
         rates[label] = r.summary["evaluated_now"] / r.summary["seconds"]
         rates[label + "_executor"] = f"{r.summary['executor']} x{r.summary['workers']}"
@@ -191,6 +194,7 @@ def basin(tmp: Path, name: str, evaluations: int, rounds: int = 2) -> list[dict]
     from hydro.calibration.runner import _lhs
     from hydro.calibration.twin import MIYUN_SECTIONS, make_twin, miyun_parameters
 
+    progress(f"{name}: building the twin")
     if name == "miyun":
         config_path, _ = make_twin(tmp / "twin", "miyun", start=date(2013, 3, 1),
                                    calibration=(date(2013, 3, 1), date(2017, 2, 28)),
@@ -203,7 +207,8 @@ def basin(tmp: Path, name: str, evaluations: int, rounds: int = 2) -> list[dict]
     before.prepare()
     new_s, old_s = _per_evaluation([now, before], _lhs(now, 4, 5))
     old_two = one = two = 0.0
-    for _ in range(rounds):  # the best of each, the three taking turns (a shared machine's load varies)
+    for k in range(rounds):  # the best of each, the three taking turns (a shared machine's load varies)
+        progress(f"{name}: pool rates, round {k + 1}/{rounds} (previous way x2, now x1, now x2)")
         old_two = max(old_two, pool_rate(before, 2, 2 * evaluations, seed=12, chunked=False))
         one = max(one, pool_rate(now, 1, evaluations, seed=11, chunked=True))
         two = max(two, pool_rate(now, 2, 2 * evaluations, seed=12, chunked=True))
