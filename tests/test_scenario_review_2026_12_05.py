@@ -274,3 +274,27 @@ def test_the_cost_per_kg_unit_is_plain_when_annualised():
     from hydro.scenarios.kept_out import per_kg_unit
 
     assert per_kg_unit("annualised") == "yuan kg-1" and per_kg_unit("spent") != "yuan kg-1"
+
+
+# -- F10: a target's due year judged without an ensemble ------------------------------------------
+def test_a_targets_due_year_is_judged_in_the_summary(tmp_path):
+    # with a due year and no --members nothing said whether the plan's year was met (review F10)
+    from datetime import date
+
+    from hydro.scenarios.run import run_scenarios
+    from hydro.scenarios.summary import summarise
+
+    targets = "".join(f'\n[[targets]]\nid = "{tid}"\nlocation = "border"\nannual_mean_max_mg_per_l = {limit}\n'
+                      f'year = {year}\n' for tid, limit, year in (("loose", 19.0, 2008), ("strict", 0.001, 2009),
+                                                                 ("later", 19.0, 2025)))
+    body = head() + measure("f", "fertiliser_reduction", "reduction = 0.5", where='"all"', years="[2009, 2009]",
+                            costs="operating_yuan_per_unit_yr = 600.0") + scenario("f") + targets
+    path = tmp_path / "s.toml"
+    path.write_text(body, encoding="utf-8")
+    rows = summarise(run_scenarios(WATERSHED, path, date(2007, 1, 1), date(2009, 12, 31)))
+    due = {(r["scenario"], r["source"]): (r["year"], r["value"]) for r in rows if r["quantity"] == "met_in_due_year"}
+    for sid in ("baseline", "s"):
+        assert due[(sid, "loose")] == (2008, 1.0)  # 19 mg/L: met
+        assert due[(sid, "strict")] == (2009, 0.0)  # 0.001 mg/L: missed
+        year, value = due[(sid, "later")]
+        assert year == 2025 and value != value  # NaN: 2025 is not a year of the run

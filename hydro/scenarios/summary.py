@@ -59,6 +59,9 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
     the first complete calendar year from which the target holds in every later
     complete year: a target met in early years before the measures and missed since
     has a ``first_year_met`` but no ``met_every_year_from``.
+``met_in_due_year`` (1; a target with a ``year``)
+    1 where every check of the target holds in its due year, 0 where one fails; NaN where the
+    due year is not a complete calendar year of the run (the ``year`` column gives it).
 ``probability_met`` (1)
     with a weather ensemble: the share of members meeting the target in its year
     (default: the last complete year; NaN when its ``year`` is not a complete year of the run).
@@ -243,6 +246,9 @@ def summarise(run) -> list[dict]:
             years, met = met_by_year(t, dates, _location_series(res, t.location))
             add(sid, "first_year_met", years[met][0] if met.any() else np.nan, "year", t.location, t.id)
             add(sid, "met_every_year_from", met_every_year_from(years, met), "year", t.location, t.id)
+            if t.year is not None:  # its due year: met (1), missed (0), or not a complete year of the run (NaN)
+                due = met[years == t.year]
+                add(sid, "met_in_due_year", float(due[0]) if due.size else np.nan, "1", t.location, t.id, year=t.year)
         span = f"{dates[0]}..{dates[-1]}"  # the days the run means average, not "all": years before any measure
         for (quantity, loc, p), (value, unit) in _constituent_means(res).items():
             base_value = base_means.get((quantity, loc, p), (np.nan, unit))[0]
