@@ -11,8 +11,8 @@ This module owns the checks and records that say how far a run's numbers can be 
   on stderr.
 * :func:`parameters_at_bounds`: the best values within 1 % of the search range of a bound.
 * :func:`population_spread`: how far DE's final population agrees, in loss and per parameter, which
-  says more than ``de_converged`` when no tolerance was set (``tol = 0``, the default: SciPy's test
-  ``std <= tol * |mean|`` then needs identical losses, so it never passes; review s44 F6).
+  says more than ``de_converged`` when no tolerance was set (``tol = 0``, the default: the test
+  ``std <= tol * |mean|`` then never passes; review s44 F6).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from importlib import metadata
 
 import numpy as np
 
-from hydro.calibration.problem import FAILED_LOSS
+from hydro.calibration.problem import any_failed
 from hydro.calibration.scoring import N_PAIRS
 
 #: Days the runoff stores should run before a scored period: GR4J's are commonly warmed up on a year
@@ -128,7 +128,7 @@ def population_spread(problem, population, energies) -> dict:
     """
     e = np.asarray(energies, dtype=float)
     spread = None
-    if e.size and np.isfinite(e).all() and (e < FAILED_LOSS).all():
+    if e.size and not any_failed(e):
         with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
             value = float(np.std(e) / (abs(float(np.mean(e))) + np.finfo(float).eps))
         spread = value if math.isfinite(value) else None

@@ -32,10 +32,17 @@ from hydro.metrics import metric
 #: that a crashed parameter set never wins a selection (a fixed 1e6 did lose to an RMSE of storage in
 #: m3, ~4e8, review s44 F3). Not inf: SciPy's DE takes a population whose losses are all inf for one
 #: not yet evaluated and sends it to the evaluator again every generation (review fr D5). A trial is
-#: kept when its loss is <= its parent's, the best is an argmin, and the convergence test (a std that
-#: overflows to inf or NaN) reports "not converged" while any member failed. GLUE leaves failed sets
-#: out (score -inf) and Sobol/Morris give them the worst successful loss (a variance needs finite values).
+#: kept when its loss is <= its parent's, the best is an argmin, and a population with a failed member
+#: is never converged (:func:`any_failed`; hydro applies ``tol`` itself, as SciPy read the overflowing
+#: mean of such losses as converged). GLUE leaves failed sets out (score -inf) and Sobol/Morris give them
+#: the worst successful loss (a variance needs finite values).
 FAILED_LOSS = sys.float_info.max
+
+
+def any_failed(losses) -> bool:
+    """Whether any of DE's ``losses`` is a failed evaluation's (:data:`FAILED_LOSS`, or not finite)."""
+    e = np.asarray(losses, dtype=float)
+    return bool((~np.isfinite(e) | (e >= FAILED_LOSS)).any())
 
 _WORKER_CACHE: dict[str, "Problem"] = {}
 

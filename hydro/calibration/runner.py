@@ -59,7 +59,7 @@ from hydro.calibration.config import CalibrationConfig
 from hydro.calibration.diagnostics import library_versions, population_spread, run_report
 from hydro.calibration.executors import choose_executor, make_evaluations
 from hydro.calibration.models import format_assignment
-from hydro.calibration.problem import FAILED_LOSS, Problem
+from hydro.calibration.problem import FAILED_LOSS, Problem, any_failed
 from hydro.progress import Progress
 from hydro.calibration.store import EvaluationStore, json_finite, lock_folder, release_folder, vector_key
 from hydro.errors import HydroError
@@ -198,8 +198,7 @@ def _run_de(problem: Problem, ev: _Evaluator) -> dict:
                 init="latinhypercube", updating="deferred", workers=mapper, callback=converged)
     except _Stopped as stop:  # the evaluator's own error (a HydroError of a full disk: its message)
         raise stop.error from None
-    failed = bool((np.asarray(res.population_energies) >= FAILED_LOSS).any())
-    done = converged.met or (bool(res.success) and not failed)
+    done = converged.met or (bool(res.success) and not any_failed(res.population_energies))
     message = converged.MESSAGE if converged.met else str(res.message)
     return {"de_message": message, "de_generations": int(res.nit),
             "de_converged": done, "de_population": pop, "de_tol": m.tol,
@@ -221,7 +220,7 @@ class _Convergence:
 
     def __call__(self, intermediate_result) -> bool:
         e = np.asarray(intermediate_result.population_energies, dtype=float)
-        if self.tol <= 0 or (e >= FAILED_LOSS).any():
+        if self.tol <= 0 or any_failed(e):
             return False
         self.met = bool(np.std(e) <= self.tol * np.abs(np.mean(e)))
         return self.met
