@@ -159,17 +159,6 @@ def upstream_first(network, reaches) -> list[int]:
     return sorted(range(len(reaches)), key=lambda k: position[int(reaches[k])])
 
 
-def accumulated_withdrawals(network, requests: WithdrawalRequests, lateral: np.ndarray,
-                            res_local: np.ndarray, evap: np.ndarray, rain: np.ndarray, months: np.ndarray,
-                            target_release: np.ndarray | None = None, stores: dict | None = None,
-                            res_land_inflow: np.ndarray | None = None,
-                            res_land_area: np.ndarray | None = None) -> np.ndarray:
-    """Water the requests take where flows are accumulated (no storage), m3 s-1 per day and reach:
-    :func:`withdrawn_lateral`'s second array (its parameters)."""
-    return withdrawn_lateral(network, requests, lateral, res_local, evap, rain, months, target_release, stores,
-                             res_land_inflow, res_land_area)[1]
-
-
 def withdrawn_lateral(network, requests: WithdrawalRequests, lateral: np.ndarray,
                       res_local: np.ndarray, evap: np.ndarray, rain: np.ndarray, months: np.ndarray,
                       target_release: np.ndarray | None = None, stores: dict | None = None,

@@ -19,7 +19,7 @@ from test_routing import reach
 from hydro.hydraulics import SECONDS_PER_DAY
 from hydro.network import Network
 from hydro.routing import route
-from hydro.withdrawal_requests import WithdrawalRequests, accumulated_withdrawals
+from hydro.withdrawal_requests import WithdrawalRequests, withdrawn_lateral
 
 # Round-off budget of the water balance, as in tests/test_routing.py: a few hundred floating
 # operations per reach-day (~1e-13 relative); 1e-9 leaves four orders of margin.
@@ -77,7 +77,7 @@ def test_steady_flows_take_what_accumulation_takes():
     asked = requests(n_day, [(3, 5.0, 0.9), (1, np.inf, 0.25), (1, 100.0, 0.5), (0, 2.0, 0.9), (4, 9.0, 0.3)])
     h = run(net, lateral, boundary, asked)
     z = np.zeros((n_day, 0))
-    expected = accumulated_withdrawals(net, asked, lateral, z, z, z, np.ones(n_day, dtype=np.int64))
+    expected = withdrawn_lateral(net, asked, lateral, z, z, z, np.ones(n_day, dtype=np.int64))[1]
     # steady from the first day (the default start is the steady state): round-off only
     np.testing.assert_allclose(h.withdrawn, expected, rtol=1e-12, atol=1e-14)
     np.testing.assert_allclose(h.lateral, lateral - expected, rtol=1e-12, atol=1e-13)

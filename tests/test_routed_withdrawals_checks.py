@@ -12,7 +12,7 @@ import pytest
 from test_routed_withdrawals import run, tree
 
 from hydro.errors import HydroError
-from hydro.withdrawal_requests import WithdrawalRequests, accumulated_withdrawals
+from hydro.withdrawal_requests import WithdrawalRequests, withdrawn_lateral
 
 N_DAY = 50
 
@@ -35,7 +35,7 @@ def test_bad_requests_are_refused_by_both_routings(asked, message):
         run(tree(), lateral, np.zeros_like(lateral), asked)
     z = np.zeros((N_DAY, 0))
     with pytest.raises(HydroError, match=message):
-        accumulated_withdrawals(tree(), asked, lateral, z, z, z, np.ones(N_DAY, dtype=np.int64))
+        withdrawn_lateral(tree(), asked, lateral, z, z, z, np.ones(N_DAY, dtype=np.int64))[1]
 
 
 def test_good_requests_pass_unchanged():

@@ -18,7 +18,7 @@ from test_routing import random_case as routing_case
 from test_routing import reach
 
 from hydro.network import Network
-from hydro.withdrawal_requests import WithdrawalRequests, accumulated_withdrawals
+from hydro.withdrawal_requests import WithdrawalRequests, withdrawn_lateral
 
 #: Steady inputs: 20 m3/s from upstream, 1 m3/s forming along the lower reach.
 INFLOW, LATERAL = 20.0, 1.0
@@ -35,7 +35,7 @@ def _case(n_day=4):
 def test_two_requests_on_one_reach_share_what_is_left_when_accumulated():
     net, lateral, asked = _case()
     z = np.zeros((len(lateral), 0))
-    taken = accumulated_withdrawals(net, asked, lateral, z, z, z, np.ones(len(lateral), dtype=np.int64))
+    taken = withdrawn_lateral(net, asked, lateral, z, z, z, np.ones(len(lateral), dtype=np.int64))[1]
     water = INFLOW + LATERAL
     # 90 % diverted, half of the remaining 10 % lost: 5 % stays in the river
     np.testing.assert_allclose(taken[:, 0], 0.9 * water + 0.5 * 0.1 * water, rtol=1e-14,
@@ -60,7 +60,7 @@ def test_requests_after_a_large_diversion_never_take_more_than_is_left(share):
     net, lateral, _ = _case()
     asked = requests(len(lateral), [(0, 100.0, share), (0, 100.0, share), (0, np.inf, share)])
     z = np.zeros((len(lateral), 0))
-    taken = accumulated_withdrawals(net, asked, lateral, z, z, z, np.ones(len(lateral), dtype=np.int64))
+    taken = withdrawn_lateral(net, asked, lateral, z, z, z, np.ones(len(lateral), dtype=np.int64))[1]
     water = INFLOW + LATERAL
     np.testing.assert_allclose(taken[:, 0], water * (1 - (1 - share) ** 3), rtol=1e-14)
     h = run(net, lateral, np.zeros_like(lateral), asked)
