@@ -17,12 +17,11 @@ This module owns the checks and records that say how far a run's numbers can be 
 
 from __future__ import annotations
 
-import math
 from importlib import metadata
 
 import numpy as np
 
-from hydro.calibration.problem import any_failed
+from hydro.calibration.problem import loss_spread
 from hydro.calibration.scoring import N_PAIRS
 
 #: Days the runoff stores should run before a scored period: GR4J's are commonly warmed up on a year
@@ -127,11 +126,7 @@ def population_spread(problem, population, energies) -> dict:
         SciPy's ``OptimizeResult.population_energies`` (losses).
     """
     e = np.asarray(energies, dtype=float)
-    spread = None
-    if e.size and not any_failed(e):
-        with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
-            value = float(np.std(e) / (abs(float(np.mean(e))) + np.finfo(float).eps))
-        spread = value if math.isfinite(value) else None
+    spread = loss_spread(e)
     pop = np.asarray(population, dtype=float).reshape(len(e), -1)
     ranges = {}
     for k, (name, (lo, hi)) in enumerate(zip(problem.names, problem.bounds, strict=True)):

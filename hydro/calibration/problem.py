@@ -44,6 +44,20 @@ def any_failed(losses) -> bool:
     e = np.asarray(losses, dtype=float)
     return bool((~np.isfinite(e) | (e >= FAILED_LOSS)).any())
 
+
+def loss_spread(losses) -> float | None:
+    """The standard deviation of DE's ``losses`` over the magnitude of their mean, what SciPy's
+    convergence test compares with ``tol`` (None while a member failed, :func:`any_failed`, or where
+    the ratio is not finite; the mean's magnitude takes a machine epsilon so that a population of zero
+    losses has spread 0)."""
+    e = np.asarray(losses, dtype=float)
+    if not e.size or any_failed(e):
+        return None
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        value = float(np.std(e) / (abs(float(np.mean(e))) + np.finfo(float).eps))
+    return value if np.isfinite(value) else None
+
+
 _WORKER_CACHE: dict[str, "Problem"] = {}
 
 

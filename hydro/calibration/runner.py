@@ -59,7 +59,7 @@ from hydro.calibration.config import CalibrationConfig
 from hydro.calibration.diagnostics import library_versions, population_spread, run_report
 from hydro.calibration.executors import choose_executor, make_evaluations
 from hydro.calibration.models import format_assignment
-from hydro.calibration.problem import FAILED_LOSS, Problem, any_failed
+from hydro.calibration.problem import FAILED_LOSS, Problem, any_failed, loss_spread
 from hydro.progress import Progress
 from hydro.calibration.store import EvaluationStore, json_finite, lock_folder, release_folder, vector_key
 from hydro.errors import HydroError
@@ -206,11 +206,11 @@ def _run_de(problem: Problem, ev: _Evaluator) -> dict:
 
 
 class _Convergence:
-    """SciPy's convergence test (the losses' std within ``tol`` of their mean), passed as DE's callback with
-    SciPy's own ``tol`` at 0, so that a population with a failed member is never converged: the failed
-    loss, :data:`~hydro.calibration.problem.FAILED_LOSS`, is the largest float, whose mean overflows to inf,
-    and SciPy read ``std (inf) <= tol * |mean| (inf)`` as converged with any ``tol > 0`` (final read
-    2026-12-05, L1).  Called after each generation, where SciPy tests; stops DE by returning True."""
+    """SciPy's convergence test (:func:`~hydro.calibration.problem.loss_spread` within ``tol``), passed as DE's
+    callback with SciPy's own ``tol`` at 0, so that a population with a failed member is never converged: the failed
+    loss, :data:`~hydro.calibration.problem.FAILED_LOSS`, is the largest float, whose mean overflows to inf, and
+    SciPy read ``std (inf) <= tol * |mean| (inf)`` as converged with any ``tol > 0`` (final read 2026-12-05, L1).
+    Called after each generation, where SciPy tests; stops DE by returning True."""
 
     MESSAGE = "Optimization terminated successfully."
 
@@ -219,10 +219,8 @@ class _Convergence:
         self.met = False
 
     def __call__(self, intermediate_result) -> bool:
-        e = np.asarray(intermediate_result.population_energies, dtype=float)
-        if self.tol <= 0 or any_failed(e):
-            return False
-        self.met = bool(np.std(e) <= self.tol * np.abs(np.mean(e)))
+        spread = loss_spread(intermediate_result.population_energies)
+        self.met = self.tol > 0 and spread is not None and spread <= self.tol
         return self.met
 
 
