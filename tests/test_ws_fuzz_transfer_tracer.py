@@ -50,7 +50,9 @@ def test_the_transferred_share_differs_from_the_concentrations_by_dispersion_alo
     # the advective share (TN / C) is in [0, 1]; the net flux's share departs from it by the dispersive flux
     tn_share = ds.section_tn_concentration.values / CONC
     assert (tn_share >= -1e-12).all() and (tn_share <= 1 + 1e-12).all()
-    assert np.abs(share - tn_share).max() <= 0.05
+    # docs/basin-file.md quotes "up to 1.5 % of the transferred concentration in random test basins":
+    # these seeds (largest 0.0145, seed 5, 2026-12-05); a change of the dispersive flux moves it
+    assert np.abs(share - tn_share).max() <= 0.015
     # over the run no section passes more transferred water than came in (reaches and reservoirs)
     came_in = sum(float(ds[v].sum()) for v in ("reach_transfer_inflow", "reservoir_transfer_inflow") if v in ds)
     assert ds.section_transfer_discharge.values.sum(axis=0).max() <= came_in * (1 + 1e-9)
