@@ -78,7 +78,16 @@ def check_results(results, where: str | Path | None = None) -> None:
 
 
 def check_whole_run(results, where: str | Path) -> None:
-    """Refuse a copy of a run's results cut after writing (e.g. with xarray's ``isel``/``sel``).
+    """Refuse a copy of a run's results cut after writing (e.g. with xarray's ``isel``/``sel``): what
+    :func:`cut_after_writing` finds, with what GEP would get wrong and what to do."""
+    cut = cut_after_writing(results)
+    if cut is not None:
+        raise HydroError(f"{where}: {cut[0]}; {cut[1]}: {cut[2]}")
+
+
+def cut_after_writing(results) -> tuple[str, str, str] | None:
+    """How a copy of a run's results was cut after writing (e.g. with xarray's ``isel``/``sel``): None
+    for a whole run, else what the file holds against its run, what GEP would get wrong, what to do.
 
     Its ``reach``, ``reservoir`` or ``subbasin`` ids must be every one its global attributes list
     (:data:`RUN_ELEMENTS`); its ``year`` axis (the budgets') the calendar years of its days; and, where
@@ -92,29 +101,29 @@ def check_whole_run(results, where: str | Path) -> None:
         held = {str(e) for e in results.coords[dim]}
         lost = [e for e in id_values(results.attrs[attribute]) if e not in held]
         if lost:
-            raise HydroError(f"{where}: holds {len(held)} of the run's {len(held) + len(lost)} {dim} ids (its "
-                             f"global attribute {attribute} lists them all); missing: {', '.join(lost[:10])}"
-                             + (f" and {len(lost) - 10} more" if len(lost) > 10 else "")
-                             + f" (cut along '{dim}' after writing, e.g. with xarray?); GEP sums every subbasin, "
-                             f"reach and reservoir and would miss them: {_WHOLE}")
+            return (f"holds {len(held)} of the run's {len(held) + len(lost)} {dim} ids (its global attribute "
+                    f"{attribute} lists them all); missing: {', '.join(lost[:10])}"
+                    + (f" and {len(lost) - 10} more" if len(lost) > 10 else "")
+                    + f" (cut along '{dim}' after writing, e.g. with xarray?)",
+                    "GEP sums every subbasin, reach and reservoir and would miss them", _WHOLE)
     if "year" not in results.coords:
-        return
+        return None
     days = Counter(d.year for d in results.dates)
     budget_years = sorted(int(y) for y in results.coords["year"])
     if budget_years != sorted(days):
-        raise HydroError(f"{where}: its budgets (on 'year') cover {_years(budget_years)} and its days (on 'time') "
-                         f"{_years(sorted(days))} (cut along one of them after writing, e.g. with xarray?); GEP "
-                         f"values each year's budgets beside that year's days: {_YEARS}")
+        return (f"its budgets (on 'year') cover {_years(budget_years)} and its days (on 'time') "
+                f"{_years(sorted(days))} (cut along one of them after writing, e.g. with xarray?)",
+                "GEP values each year's budgets beside that year's days", _YEARS)
     span = run_day_span(results.attrs)
     if span is None:
-        return
+        return None
     for y in budget_years:
         ran = max((min(span[1], date(y, 12, 31)) - max(span[0], date(y, 1, 1))).days + 1, 0)
         if days[y] != ran:
-            raise HydroError(f"{where}: holds {days[y]} days of {y}, and its budgets (on 'year') sum the run's "
-                             f"{ran} ({RUN_DAYS} = {results.attrs[RUN_DAYS]}; cut along 'time' after "
-                             "writing, e.g. with xarray?); GEP would value a whole year's removal beside part of "
-                             f"its water: {_YEARS}")
+            return (f"holds {days[y]} days of {y}, and its budgets (on 'year') sum the run's {ran} ({RUN_DAYS} = "
+                    f"{results.attrs[RUN_DAYS]}; cut along 'time' after writing, e.g. with xarray?)",
+                    "GEP would value a whole year's removal beside part of its water", _YEARS)
+    return None
 
 
 def starts_with_run(results) -> bool:

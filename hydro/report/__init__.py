@@ -27,6 +27,7 @@ import click
 
 from hydro import __version__
 from hydro.errors import HydroError
+from hydro.gep_checks import cut_after_writing
 from hydro.outputspec import cut_dimensions
 from hydro.plotting.style import symbol
 from hydro.report import classes, figures, html, tables
@@ -128,6 +129,11 @@ def _glance(results, scenario) -> str:
         cards.append(html.stat("Water balance", f"{float(results.attrs['water_balance_closure']):.1e}",
                                "relative closure of runoff, routing and reservoirs"))
     body = f'<div class="cards">{"".join(cards)}</div>'
+    copy = cut_after_writing(results)
+    if copy is not None:  # a copy cut with xarray keeps the run's attributes, which list what the run had
+        body += (f'<div class="callout"><b>A cut copy of a run.</b> This file {esc(copy[0])}. The tables and '
+                 "figures cover what it holds, not the whole run; a budget by year sums the run's days of that "
+                 "year.</div>")
     return html.section("glance", "At a glance",
                         "The period simulated, the size of the network and how well the mass "
                         "balances close (relative imbalances near 1e-15 are round-off).", body)
