@@ -15,7 +15,7 @@ import numpy as np
 from hydro import __version__
 from hydro.basin import Basin
 from hydro.code_revision import revision_attributes
-from hydro.ecological_minimum import ECO_ATTRIBUTE, ecological_shortfall_days
+from hydro.ecological_minimum import ECO_ATTRIBUTE, ecological_shortfall_days, shortfall_days
 from hydro.hydraulics import Hydraulics
 from hydro.results import Results
 from hydro.transport import TransportResult
@@ -178,12 +178,23 @@ def add_transfer_results(res: Results, transfers, hyd, target, n_res: int, reach
         res.add("reservoir_transfer_inflow", transfers.res_inflow)
         res.add("reservoir_transfer_tn_load", transfers.res_load * per_day)
         res.add("reservoir_natural_inflow", hyd.res_inflow - transfers.res_inflow)
-        res.add("reservoir_abstraction", abstraction_delivered(transfers.res_abstraction, target,
-                                                               hyd.res_release))
+        taken = abstraction_delivered(transfers.res_abstraction, target, hyd.res_release)
+        res.add("reservoir_abstraction", taken)
+        if transfers.eco_min is not None and np.any(taken > 0):  # the minimum is the river's: abstractions not
+            _river_shortfall(res, hyd.res_release + hyd.res_spill - taken, transfers.eco_min)
         res.attrs.update(transfers.delivered_attributes(target, hyd.res_release, res.data.get("reach_withdrawal")))
     if np.any(transfers.reach_inflow > 0) if reach_inflow is None else reach_inflow:
         res.add("reach_transfer_inflow", transfers.reach_inflow)
         res.add("reach_transfer_tn_load", transfers.reach_load * per_day)
+
+
+def _river_shortfall(res: Results, to_river: np.ndarray, minimum: np.ndarray) -> None:
+    """Count the days short of the ecological minimum on the water let out to the river (release and
+    spill less the outlet abstractions, m3 s-1), in place of :func:`hydraulic_results`' count on all of it."""
+    unmet = shortfall_days([str(r) for r in res.coords["reservoir"]], to_river, minimum)
+    res.attrs.pop(ECO_ATTRIBUTE, None)
+    if unmet:
+        res.attrs[ECO_ATTRIBUTE] = unmet
 
 
 def add_transfer_tracer(res: Results, water_tracer, n_res: int) -> None:

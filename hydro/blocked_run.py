@@ -3,7 +3,7 @@
 :func:`write_blocked` runs :func:`hydro.blocked.run_blocks` and writes each
 block into one netCDF file defined up front with the whole time axis
 (:class:`hydro.netcdf.BlockWriter`, atomic like every hydro output), keeping
-only the few sums the run summary needs (:class:`hydro.summary.RunSummary`), so nothing of
+only the few sums the run summary needs (:class:`hydro.run_summary.RunSummary`), so nothing of
 the run is held longer than its block.
 """
 
@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 from hydro.basin import Basin
 
 if TYPE_CHECKING:
-    from hydro.summary import RunSummary
+    from hydro.run_summary import RunSummary
 
 
 def blocks_for(basin: Basin, start: date, end: date, block_years: int | None) -> int | None:
@@ -62,13 +62,13 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     ``quiet``, a progress line on stderr per block written (:class:`hydro.progress.Progress`:
     blocks done, the years written, time elapsed and left), so that a run of hours is not
     silent between its start line and its summary.  Returns the run's
-    :class:`hydro.summary.RunSummary` (``.text()`` is the run summary).
+    :class:`hydro.run_summary.RunSummary` (``.text()`` is the run summary).
     """
     from hydro.blocked import block_periods, run_blocks, spin_up_plan
     from hydro.netcdf import BlockWriter
     from hydro.progress import Progress
+    from hydro.run_summary import RunSummary
     from hydro.series import daily_dates
-    from hydro.summary import RunSummary
 
     dates = daily_dates(start, end)
     years = sorted({d.year for d in dates})

@@ -304,7 +304,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     from hydro.outputspec import check_request, check_something_kept, spec_for_run
     from hydro.scenario_run import scenario_command, scenario_mode
     from hydro.simulation import check_period
-    from hydro.summary import run_summary
+    from hydro.run_summary import run_summary
 
     refuse_seed_without_members(members)
     _refuse_empty(output, variables, locations)

@@ -8,7 +8,7 @@ it (:meth:`hydro.transfers.Transfers.target_release`).
 
 Days a reservoir lets out less than its minimum are counted per run, summed over blocks,
 members and scenarios (:mod:`hydro.run_attributes`), written as the global attribute
-:data:`ECO_ATTRIBUTE` and said in the run summary (:class:`hydro.summary.RunSummary`).
+:data:`ECO_ATTRIBUTE` and said in the run summary (:class:`hydro.run_summary.RunSummary`).
 A reservoir releases ``max(target, minimum)`` while it has water above dead storage;
 below that nothing can leave, and the shortfall is the user's to know (Miyun's Yunzhou: 1,384 of
 6,269 days in ``hydro run miyun`` on 2026-12-01 at 2d9a76d; 1,357 before a reservoir's rain
@@ -65,10 +65,17 @@ def ecological_shortfall_days(net, outflow, years) -> str:
     (m3 s-1, [day, reservoir]) fall short of its ecological minimum on that day
     (:func:`ecological_minimum`; ``years`` (D,) the calendar year of each day), by more than
     round-off (1e-9 relative)."""
-    minimum = ecological_minimum(net, years)
+    return shortfall_days([r.id for r in net.reservoirs], outflow, ecological_minimum(net, years))
+
+
+def shortfall_days(ids, outflow, minimum) -> str:
+    """:data:`ECO_ATTRIBUTE`'s value: per reservoir (``ids``), the days whose ``outflow`` to the river
+    (m3 s-1, [day, reservoir]) falls short of ``minimum`` (m3 s-1, [day, reservoir]) by more than
+    round-off (1e-9 relative); reservoirs never short left out."""
+    outflow, minimum = np.asarray(outflow), np.asarray(minimum)
     parts = []
-    for j, r in enumerate(net.reservoirs):
-        short = int(np.count_nonzero(np.asarray(outflow)[:, j] < minimum[:, j] * (1.0 - 1e-9)))
+    for j, rid in enumerate(ids):
+        short = int(np.count_nonzero(outflow[:, j] < minimum[:, j] * (1.0 - 1e-9)))
         if short:
-            parts.append(f"{r.id}={short}")
+            parts.append(f"{rid}={short}")
     return ";".join(parts)

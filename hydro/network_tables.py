@@ -134,6 +134,12 @@ def read_reservoir(t: Table) -> Reservoir:
     if not storage[0] <= initial <= storage[-1]:
         raise t.error("initial_storage_mcm", f"{initial / 1e6:g} mcm lies outside the storage curve "
                                              f"({storage[0] / 1e6:g} to {storage[-1] / 1e6:g} mcm, 10^6 m3)")
+    if initial > full * (1.0 + 1e-9):  # all above spills on the first day: a flood the rivers never had
+        raise t.error("initial_storage_mcm", f"{initial / 1e6:g} mcm is above the storage at full_supply_level_m "
+                                             f"({full / 1e6:g} mcm on the curve): the {(initial - full) / 1e6:g} mcm "
+                                             f"above it would spill on the first day ({(initial - full) / 86400:.3g} "
+                                             "m3/s more); give at most the full supply storage, or check the value "
+                                             "and its unit (10^6 m3)")
     release = t.raw("target_release_m3_s")
     bound: dict[str, Any] = {"minimum": 0.0, "maximum": MAX_FLOW_M3_S,
                              "why": "above any river's flood; the key is in m3 per second"}

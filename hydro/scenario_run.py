@@ -196,7 +196,7 @@ def scenario_command(b, basin, scenario: str, scenario_file, start: date | None,
     from hydro.clitools import KERNEL_MODULES, compile_notice, note_estimated_weather, note_late_start
     from hydro.netcdf import check_writable, write_results
     from hydro.outputspec import check_netcdf_name, spec_for_run
-    from hydro.summary import run_summary
+    from hydro.run_summary import run_summary
 
     sfile = read_scenario_file(b, basin, scenario, scenario_file)
     out = Path(output) if output else Path(f"{b.name}{'' if scenario == 'baseline' else '_' + scenario}.nc")

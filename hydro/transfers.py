@@ -205,12 +205,15 @@ class Transfers:
 
     def target_release(self, rule: np.ndarray) -> np.ndarray:
         """Each day's target release (D, S): the series where given, else ``rule``, plus extras, at
-        least the day's ecological minimum (:attr:`eco_min`), as
+        least the day's ecological minimum (:attr:`eco_min`) plus the day's outlet abstractions, as
         :func:`hydro._hydraulics_kernels.reservoir_day` lets out (a short release cuts each part
-        alike, :func:`abstraction_delivered`, the minimum's too)."""
+        alike, :func:`abstraction_delivered`, the minimum's too).  The minimum is what the river below
+        gets, so water abstracted out of the basin comes on top of it: ``max(rule + ecological,
+        minimum) + abstraction`` (until 2026-12-05 an abstraction counted towards the minimum: 5 m3 s-1
+        taken beside a minimum of 10 left 5 to the river; reservoir review F1)."""
         target = np.where(np.isnan(self.release), rule, self.release) + self.extra_release
         if self.eco_min is not None:
-            target = np.maximum(target, self.eco_min)
+            target = np.maximum(target, self.eco_min + self.res_abstraction)
         return np.ascontiguousarray(target)
 
     def reference_target(self, rule: np.ndarray) -> np.ndarray | None:
@@ -221,7 +224,8 @@ class Transfers:
         if not self.items:
             return None
         target = np.where(np.isnan(self.release), rule, self.release) + self.extra_release
-        return np.ascontiguousarray(target if self.eco_least is None else np.maximum(target, self.eco_least))
+        return np.ascontiguousarray(target if self.eco_least is None
+                                    else np.maximum(target, self.eco_least + self.res_abstraction))
 
     def attributes(self) -> dict[str, str]:
         """Provenance of the transfers as global attributes."""

@@ -135,7 +135,7 @@ def test_the_run_summary_keeps_what_the_scaling_benchmark_reads(three_years):
     """benchmarks/scaling.py reads ``summary.<name>`` of a blocked run's RunSummary; a name it
     reads that the summary lacks stopped every blocked case (the 100 x 100 memory target)."""
     from hydro.blocked import run_blocks
-    from hydro.summary import RunSummary
+    from hydro.run_summary import RunSummary
 
     text = (ROOT / "benchmarks" / "scaling.py").read_text()
     read = set(re.findall(r"\bsummary\.(\w+)", text))
@@ -193,7 +193,7 @@ def test_the_run_summary_of_a_section_without_flow_says_so_without_a_warning():
     from datetime import timedelta
 
     from hydro.results import Results
-    from hydro.summary import RunSummary
+    from hydro.run_summary import RunSummary
 
     days = [date(2000, 1, 1) + timedelta(days=k) for k in range(5)]
     res = Results(coords={"time": days, "section": ["dry", "wet"]}, attrs={"basin": "b", "scenario": "s"},

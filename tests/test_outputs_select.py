@@ -21,8 +21,8 @@ from hydro.basin import ROOT, Basin
 from hydro.errors import HydroError
 from hydro.outputspec import OutputSpec, reduce
 from hydro.results import Results, load_results
+from hydro.run_summary import budget_closure
 from hydro.simulation import run
-from hydro.summary import budget_closure
 
 TINY = ROOT / "configs" / "examples" / "tiny"
 START, END = date(2020, 1, 15), date(2021, 3, 10)  # partial first and last months

@@ -11,8 +11,8 @@ import numpy as np
 
 from hydro.basin import Basin
 from hydro.ecological_minimum import ECO_ATTRIBUTE
+from hydro.run_summary import run_summary
 from hydro.simulation import run
-from hydro.summary import run_summary
 
 PERIOD = (date(2001, 1, 1), date(2001, 12, 31))
 

@@ -49,11 +49,12 @@ def column(res, name):
 
 
 def test_abstraction_is_cut_in_proportion_to_the_release_with_its_ecological_minimum(tmp_path):
-    """An outlet reservoir whose ecological minimum (20 m3/s) is above its rule (0) plus its
-    abstraction (5 m3/s) releases 20 m3/s while it has water, 5 of them abstracted; when it runs
+    """An outlet reservoir whose ecological minimum (20 m3/s) is above its rule (0) releases the
+    minimum to the river and its abstraction (5 m3/s) on top, 25 m3/s, while it has water; when it runs
     short, every part of that release is cut in the same proportion (docs/basin-file.md,
-    ``reservoir_abstraction``): 5 * release / 20.  It was 5 m3/s on every day the release was at
-    least 5, the whole of the cut falling on the ecological release."""
+    ``reservoir_abstraction``): 5 * release / 25.  (It was 5 m3/s on every day the release was at
+    least 5, the whole of the cut falling on the ecological release; then, to 2026-12-05, 5 * release
+    / 20, the abstraction counted towards the river's minimum: reservoir review F1.)"""
     folder = outlet_basin(tmp_path / "ws")
     tables = series(folder, "supply", "abstraction", ["date,flow_m3_s"] + [f"2001-{m:02d},5.0" for m in range(1, 13)],
                     reservoir="lake")
@@ -62,9 +63,32 @@ def test_abstraction_is_cut_in_proportion_to_the_release_with_its_ecological_min
                                           "reservoirs.lake.ecological_min_m3_s=20"])
     res = run(basin)
     release, taken = column(res, "reservoir_release"), column(res, "reservoir_abstraction")
-    short = release < 20.0 * (1 - 1e-12)
-    assert short.any() and (release[short] > 5.0).any()  # days the old rule got wrong, or no test
-    np.testing.assert_allclose(taken, 5.0 * np.minimum(release / 20.0, 1.0), rtol=1e-12, atol=0)
+    short = release < 25.0 * (1 - 1e-12)
+    assert short.any() and (release[short] > 5.0).any() and (~short).any()  # both kinds of day, or no test
+    np.testing.assert_allclose(taken, 5.0 * np.minimum(release / 25.0, 1.0), rtol=1e-12, atol=0)
+    # the days short of the minimum are those the river got less than 20 m3/s (release less abstraction)
+    to_river = release + column(res, "reservoir_spill") - taken
+    unmet = dict(x.split("=") for x in res.attrs["ecological_min_unmet_days"].split(";"))
+    assert int(unmet["lake"]) == int(np.count_nonzero(to_river < 20.0 * (1 - 1e-9))) > 0
+
+
+def test_an_abstraction_comes_on_top_of_the_ecological_minimum(tmp_path):
+    """With ample water an outlet reservoir lets the river below have its ecological minimum (10 m3/s)
+    and the abstraction (5 m3/s) leave beside it: it releases 15.  To 2026-12-05 the abstraction counted
+    towards the minimum: 10 released, 5 of them abstracted, 5 to the river, and no day counted short
+    (reservoir review F1)."""
+    folder = outlet_basin(tmp_path / "ws")
+    tables = series(folder, "supply", "abstraction", ["date,flow_m3_s", "2001-01,5.0"], reservoir="lake")
+    (folder / "basin.toml").write_text((folder / "basin.toml").read_text() + tables)
+    basin = Basin.load(folder, overrides=["run.start=2001-01-01", "run.end=2001-01-10", 'run.routing="accumulate"',
+                                          "reservoirs.lake.target_release_m3_s=0",
+                                          "reservoirs.lake.ecological_min_m3_s=10"])
+    res = run(basin)
+    release, taken = column(res, "reservoir_release"), column(res, "reservoir_abstraction")
+    assert (column(res, "reservoir_storage") > 2 * basin.network.reservoirs[0].dead_storage_m3).all()
+    np.testing.assert_allclose(taken, 5.0, rtol=1e-12)
+    np.testing.assert_allclose(release - taken, 10.0, rtol=1e-12)
+    assert "ecological_min_unmet_days" not in res.attrs
 
 
 def test_outlet_reservoir_budget_closes_with_every_kind_of_transfer(tmp_path):

@@ -171,8 +171,8 @@ def test_the_model_loads_and_closes_the_budgets(tmp_path):
     """A year of 300 reaches: Basin.load takes the tree as written, and the run closes the TN budgets
     of every reach and reservoir and the water balance (the tolerances of tests/test_transfers.py)."""
     from hydro.basin import Basin
+    from hydro.run_summary import budget_closure
     from hydro.simulation import run
-    from hydro.summary import budget_closure
 
     path = synthetic_watershed(tmp_path, n_subbasin=300, n_reservoir=2, years=1, shape="hack")
     basin = Basin.load(path)

@@ -16,9 +16,9 @@ import pytest
 from hydro.basin import ROOT, Basin
 from hydro.errors import HydroError
 from hydro.hydraulics import accumulate
+from hydro.run_summary import budget_closure
 from hydro.series import daily_dates
 from hydro.simulation import run
-from hydro.summary import budget_closure
 from hydro.transfers import read_transfer_series, read_transfers
 
 EXAMPLE = ROOT / "configs" / "examples" / "watershed"
@@ -432,7 +432,7 @@ def test_shipped_transfers_carry_their_water_quality():
 def test_run_summary_names_each_transfer_its_volume_and_the_days_its_file_covers(copy):
     """A transfer whose file covers ten June days of a one-year run: the summary says so (a day
     outside has no transfer, which the run summary never said) with the volume over the run."""
-    from hydro.summary import run_summary
+    from hydro.run_summary import run_summary
 
     add_transfer(copy, "t.csv", ["date,flow_m3_s", *daily_rows(1, 10, 2.0)],
                  id="pump", kind="inflow", reservoir="lake", tn_mg_per_l=TN)

@@ -26,7 +26,7 @@ def add_transfer(folder, lines, **keys):
 def test_summary_says_what_a_reservoir_short_of_water_let_out(tmp_path):
     """A release of 1,000 m3/s through June from a lake of 1.2e8 m3: the run lets out what is above
     dead storage, and the summary, which gave only the 2.592e9 m3 asked, now says so."""
-    from hydro.summary import run_summary
+    from hydro.run_summary import run_summary
 
     folder = tmp_path / "ws"
     shutil.copytree(EXAMPLE, folder)
@@ -45,7 +45,7 @@ def test_summary_says_what_a_reservoir_short_of_water_let_out(tmp_path):
 
 
 def test_summary_says_nothing_more_when_the_release_was_let_out(tmp_path):
-    from hydro.summary import run_summary
+    from hydro.run_summary import run_summary
 
     folder = tmp_path / "ws"
     shutil.copytree(EXAMPLE, folder)
@@ -60,7 +60,7 @@ def test_summary_says_how_many_days_a_file_with_gaps_gives(tmp_path):
     """Guanting's release file gives 2007-10-01..2008-03-12 and 2020: the summary said 'file covers
     2007-10-01..2017-02-28 of the run', as if the rule were replaced to the end; it now adds '164 of
     those 3,439 days' (``transfer_days``). Here: 3 + 3 days of June 1-12."""
-    from hydro.summary import run_summary
+    from hydro.run_summary import run_summary
 
     folder = tmp_path / "ws"
     shutil.copytree(EXAMPLE, folder)
@@ -81,7 +81,7 @@ def test_summary_says_what_a_reach_abstraction_took(tmp_path):
     """100 m3/s asked from 'main' through June, its only request: the run takes at most max_share
     (0.9) of the reach's water, and the summary, which gave only the 2.592e8 m3 asked, says what
     it took (``transfer_delivered_m3``, the reach's ``reach_withdrawal``)."""
-    from hydro.summary import run_summary
+    from hydro.run_summary import run_summary
 
     folder = tmp_path / "ws"
     shutil.copytree(EXAMPLE, folder)

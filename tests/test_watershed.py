@@ -11,8 +11,8 @@ from cli_invoke import invoke
 
 from hydro.basin import ROOT, Basin
 from hydro.errors import HydroError
+from hydro.run_summary import budget_closure
 from hydro.simulation import run
-from hydro.summary import budget_closure
 
 EXAMPLE = ROOT / "configs" / "examples" / "watershed"
 

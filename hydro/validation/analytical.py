@@ -310,7 +310,7 @@ def example_budget_case():
     """The shipped example network: water and mass budgets close to round-off."""
     from hydro.basin import Basin
     from hydro.simulation import run
-    from hydro.summary import budget_closure
+    from hydro.run_summary import budget_closure
 
     res = run(Basin.load("tiny"))
     # Budgets are judged relative to the mass that was there or entered (hydro.summary);

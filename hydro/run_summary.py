@@ -1,0 +1,149 @@
+"""The run summary printed after ``hydro run``: period, solver effort, budget closures, transfers,
+ecological minimum, reservoirs above what a lake's water holds, section means (:class:`RunSummary`,
+gathered block by block, :mod:`hydro.blocked_run`)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import numpy as np
+
+from hydro.ecological_minimum import ECO_ATTRIBUTE
+from hydro.results import Results
+from hydro.run_attributes import Combiner, id_values
+from hydro.transfer_summary import run_transfer_lines
+from hydro.units import water_max_mg_l
+
+
+class RunSummary:
+    """The run summary (:func:`run_summary`), gathered from a run's results block by block (a run
+    in time blocks, :mod:`hydro.blocked_run`) or in one."""
+
+    def __init__(self) -> None:
+        self.first: date | None = None
+        self.last: date | None = None
+        self.days = 0
+        self.blocks = 0  # blocks taken in (benchmarks/scaling.py reports these two)
+        self.substeps_total = 0  # transport sub-steps over the run
+        self.steps = [np.inf, -np.inf]
+        self.closure: dict[str, float] = {}
+        self.attrs: dict[str, str] = {}  # the blocks' combined (hydro.run_attributes), as the file has them
+        self._blocks = Combiner("blocks")
+        self.constituents: list[str] = []
+        self.sections: list = []
+        self.q_sum: np.ndarray | None = None
+        self.q_count: np.ndarray | None = None
+        self.loads: dict[str, np.ndarray] = {}
+        #: (constituent, reservoir) -> [days above the most a lake's water holds, highest mg/L, its day]
+        self.too_high: dict[tuple[str, str], list] = {}
+
+    def add(self, res: Results) -> None:
+        """Take in one block's results."""
+        self.first = self.first or res.dates[0]
+        self.last, self.days, self.blocks = res.dates[-1], self.days + len(res.dates), self.blocks + 1
+        self._blocks.add(self.blocks, res.attrs, label=res.dates[0])
+        self.attrs = self._blocks.attrs()
+        self.constituents = list(res.constituents)
+        if "transport_substeps" in res.data:
+            steps = res["transport_substeps"]
+            self.steps = [min(self.steps[0], int(steps.min())), max(self.steps[1], int(steps.max()))]
+            self.substeps_total += int(steps.sum())
+        for short in self.constituents:
+            self.closure[short] = max(self.closure.get(short, 0.0), budget_closure(res, short))
+        self._add_too_high(res)
+        self.sections = list(res.coords.get("section", []))
+        if self.sections:
+            q = res["section_discharge"]
+            self.q_sum = np.nansum(q, axis=0) + (0.0 if self.q_sum is None else self.q_sum)
+            self.q_count = np.sum(~np.isnan(q), axis=0) + (0 if self.q_count is None else self.q_count)
+            for short in self.constituents:
+                load = np.nansum(res[f"section_{short}_load"], axis=0)
+                self.loads[short] = load + self.loads.get(short, 0.0)
+
+    def _add_too_high(self, res: Results) -> None:
+        """Take in the reservoirs' days above :func:`hydro.units.water_max_mg_l`: a lake evaporated
+        to a film keeps its nitrogen (the tank's arithmetic, 1e5 mg/L and more; reservoir review F2)."""
+        for short in self.constituents:
+            name = f"reservoir_{short}_concentration"
+            if name not in res.data or res.data[name].ndim != 2:
+                continue
+            c = np.asarray(res[name], dtype=float)
+            high = np.nan_to_num(c, nan=-np.inf) > water_max_mg_l(short)
+            for j in np.flatnonzero(high.any(axis=0)):
+                rid, d = str(res.coords["reservoir"][j]), int(np.nanargmax(c[:, j]))
+                seen = self.too_high.setdefault((short, rid), [0, -np.inf, None])
+                seen[0] += int(high[:, j].sum())
+                if c[d, j] > seen[1]:
+                    seen[1:] = [float(c[d, j]), res.dates[d]]
+
+    @property
+    def worst(self) -> dict[str, float]:
+        """The relative water and groundwater N closures over the run (the worst block's)."""
+        keys = ("water_balance_closure", "groundwater_n_balance_closure")
+        return {key: float(self.attrs[key]) for key in keys if key in self.attrs}
+
+    @property
+    def transferred(self) -> dict[str, float]:
+        """The volume of each transfer over the run (m3)."""
+        return {k: float(v) for k, v in id_values(self.attrs.get("transfer_volume_m3", "")).items()}
+
+    @property
+    def eco_unmet(self) -> dict[str, int]:
+        """The days each reservoir let out less than its ecological minimum."""
+        return {k: int(v) for k, v in id_values(self.attrs.get(ECO_ATTRIBUTE, "")).items()}
+
+    def text(self) -> str:
+        """The run summary: period, solver effort, budget closures, section means."""
+        lines = [f"basin {self.attrs.get('basin')}  scenario {self.attrs.get('scenario')}  "
+                 f"{self.first} to {self.last} ({self.days} days)"]
+        if self.steps[0] <= self.steps[1]:
+            lines.append(f"transport sub-steps per day: {self.steps[0]}-{self.steps[1]}")
+        for short in self.constituents:
+            lines.append(f"{short} mass balance closes to {self.closure[short]:.1e} (relative)")
+        for key, what in (("water_balance_closure", "water balance (runoff, routing, reservoirs)"),
+                          ("groundwater_n_balance_closure", "groundwater nitrogen store")):
+            if key in self.worst:
+                lines.append(f"{what} closes to {self.worst[key]:.1e} (relative)")
+        lines += run_transfer_lines(self.attrs, self.first, self.last)
+        if self.eco_unmet:  # at dead storage: nothing can leave (the rule is right, the user should know)
+            lines.append("reservoir outflow below its ecological minimum (not enough water above dead storage): "
+                         + ", ".join(f"{k} on {v:,} of {self.days:,} days" for k, v in self.eco_unmet.items()))
+        for (short, rid), (days, top, day) in self.too_high.items():
+            lines.append(f"reservoir '{rid}' {short} above {water_max_mg_l(short):g} mg/L (the most a lake's water "
+                         f"holds) on {days:,} days, up to {top:,.4g} mg/L on {day}: nearly empty, it keeps the "
+                         "nitrogen its evaporated water leaves (a well-mixed tank's arithmetic, not a lake's water)")
+        if self.sections and self.q_sum is not None and self.q_count is not None:
+            lines.append("section means over the run (Q: time mean; "
+                         + ", ".join(self.constituents) + ": flow-weighted, Σ load / Σ Q):")
+            for k, sid in enumerate(self.sections):
+                mean_q = self.q_sum[k] / self.q_count[k] if self.q_count[k] else np.nan
+                parts = [f"  {sid:20s} Q {mean_q:8.3f} m3/s"]
+                for short in self.constituents:  # no water over the run: no mean (not a 0/0 warning)
+                    mean_c = self.loads[short][k] / (self.q_sum[k] * 86.4) if self.q_sum[k] > 0 else None
+                    parts.append(f"{short} {mean_c:7.3f} mg/L" if mean_c is not None else f"{short}     n/a (no flow)")
+                lines.append("  ".join(parts))
+        return "\n".join(lines)
+
+
+def run_summary(results: Results) -> str:
+    """A short report of a run: period, solver effort, budget closure, section means."""
+    summary = RunSummary()
+    summary.add(results)
+    return summary.text()
+
+
+def budget_closure(results: Results, short: str) -> float:
+    """Largest relative imbalance of the per-year budgets of reaches and reservoirs."""
+    worst = 0.0
+    for name in (f"{short}_budget_reach", f"{short}_budget_reservoir"):
+        if name not in results.data:
+            continue
+        b = results[name]  # (year, element, term)
+        gains = b[..., 0] + b[..., 1] + b[..., 2] + b[..., 6]
+        losses = b[..., 3] + b[..., 4] + b[..., 5]
+        err = gains - losses - (b[..., 8] - b[..., 7])
+        scale = np.abs(b).max(axis=-1)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            rel = np.where(scale > 0, np.abs(err) / scale, 0.0)
+        worst = max(worst, float(rel.max()) if rel.size else 0.0)
+    return worst
