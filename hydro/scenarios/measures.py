@@ -40,6 +40,7 @@ from hydro.scenarios.basin_tables import BasinInfo, YearlyParameters
 from hydro.scenarios.fields import county_parts, in_counties
 from hydro.scenarios.kinds import KINDS
 from hydro.scenarios.kinds.base import Compilation, annualise
+from hydro.scenarios.prices import price_notes
 from hydro.scenarios.spec import ScenarioFile, Where
 from hydro.sources.timing import days_in_years
 
@@ -173,6 +174,7 @@ def compile_scenario(info: BasinInfo, sfile: ScenarioFile, scenario_id: str, yea
         capital[(mid, i)], operating[(mid, i)], quantity[(mid, i)] = cap[in_run], op[in_run], qv[in_run]
     removed = _buffer_removal(comp)
     comp.notes.extend(_timing_and_cost_notes(measures, int(years[0]), int(years[-1]), sfile.cost_method))
+    comp.notes.extend(price_notes(measures, sfile.price_year, sfile.price_index))
     return Compiled(scenario_id, comp.state.overrides() + comp.state.before_measures() + comp.overrides, years,
                     capital, operating,
                     quantity, removed[in_run], comp.notes)

@@ -25,6 +25,7 @@ from hydro.errors import HydroError, suggest
 from hydro.scenarios.fields import Provenance, Reader, Where, read_ident, read_where
 from hydro.scenarios.kinds import KINDS as KINDS  # re-exported by hydro.scenarios
 from hydro.scenarios.kinds import read_kind
+from hydro.scenarios.prices import PriceIndex, read_price_index, read_price_year, to_set_prices
 from hydro.standards import target_ceiling
 from hydro.tomlio import Table, load_toml
 
@@ -52,11 +53,19 @@ class Costs:
         Every year for every unit in place.
     lifetime_years : float
         Life of the capital (for annualising).
+    price_year : int or None
+        The year whose prices the file gives them in (``[measures.costs] price_year``; None: the set's).
+    price_factor : float
+        What the file's capital and operating costs were multiplied by to be in the set's price year
+        (``index[set year] / index[price_year]``: :func:`hydro.scenarios.prices.to_set_prices`); the two
+        costs above are the converted ones.
     """
 
     capital_yuan_per_unit: float = 0.0
     operating_yuan_per_unit_yr: float = 0.0
     lifetime_years: float = 20.0
+    price_year: int | None = None
+    price_factor: float = 1.0
 
 
 @dataclass(frozen=True)
@@ -150,6 +159,11 @@ class ScenarioFile:
     start, end : date or None
         Run period (default the basin's ``[run]``).
     provenance : tuple of Provenance
+    price_year : int or None
+        The year whose prices the costs are in (``[scenario_set] price_year``; None: not stated, the
+        costs summed as the file gives them).
+    price_index : PriceIndex or None
+        The file's ``[price_index]`` (:mod:`hydro.scenarios.prices`).
     """
 
     path: Path
@@ -164,6 +178,8 @@ class ScenarioFile:
     end: Any = None
     basin: str = ""
     provenance: tuple[Provenance, ...] = field(default=(), repr=False)
+    price_year: int | None = None
+    price_index: PriceIndex | None = None
 
     @property
     def scenario_ids(self) -> list[str]:
@@ -205,6 +221,7 @@ class ScenarioFile:
             raise head.error("cost_method", f"expected one of {', '.join(COST_METHODS)}, got "
                              f"{cost_method!r}" + suggest(str(cost_method), COST_METHODS))
         discount = r.number("discount_rate", 0.08, minimum=0.0, maximum=1.0)
+        price_year = read_price_year(head)
         start = head.date("start", None)
         end = head.date("end", None)
         if start and end and end < start:
@@ -217,6 +234,8 @@ class ScenarioFile:
             if m.id in measures:
                 raise t.error("id", f"measure id '{m.id}' is used twice; ids must be unique")
             measures[m.id] = m
+        index = read_price_index(top, log)
+        measures = to_set_prices(measures, price_year, index, top)
 
         scenarios = [Scenario(BASELINE, (), "no measures: the basin as given")]
         for t in top.tables("scenarios", []):
@@ -236,22 +255,7 @@ class ScenarioFile:
             scenarios.append(Scenario(sid, tuple(value), t.str("description", "")))
             t.finish()
 
-        targets = []
-        for i, t in enumerate(top.tables("targets", [])):
-            tid = read_ident(t, "id")
-            if tid in [x.id for x in targets]:
-                raise t.error("id", f"target '{tid}' is given twice")
-            tr = Reader(t, _provenance(t, None), log)
-            # TN, mg/L: 1000 for 1.0 was "first met 2013"
-            checks = {k: tr.number(k, None, minimum=0.0, maximum=target_ceiling("tn")) for k in TARGET_CHECKS}
-            checks = {k: v for k, v in checks.items() if v is not None}
-            if not checks:
-                raise t.error("annual_mean_max_mg_per_l", "a target needs at least one of "
-                              + ", ".join(TARGET_CHECKS))
-            year = _read_due_year(t)
-            targets.append(Target(tid, t.str("location"), checks, year, t.str("description", "")))
-            t.finish()
-
+        targets = _read_targets(top, log)
         parties = {}
         pt = top.table("parties", default=None)
         for pname in list(pt.data):
@@ -260,10 +264,28 @@ class ScenarioFile:
         pt.finish()
         top.finish()
         return cls(path, name, measures, tuple(scenarios), tuple(targets), parties, cost_method,
-                   discount, start, end, basin, tuple(log))
+                   discount, start, end, basin, tuple(log), price_year=price_year, price_index=index)
 
 
 # -- helpers ------------------------------------------------------------------------
+def _read_targets(top: Table, log: list[Provenance]) -> list[Target]:
+    targets: list[Target] = []
+    for t in top.tables("targets", []):
+        tid = read_ident(t, "id")
+        if tid in [x.id for x in targets]:
+            raise t.error("id", f"target '{tid}' is given twice")
+        tr = Reader(t, _provenance(t, None), log)
+        # TN, mg/L: 1000 for 1.0 was "first met 2013"
+        checks = {k: tr.number(k, None, minimum=0.0, maximum=target_ceiling("tn")) for k in TARGET_CHECKS}
+        checks = {k: v for k, v in checks.items() if v is not None}
+        if not checks:
+            raise t.error("annual_mean_max_mg_per_l", "a target needs at least one of " + ", ".join(TARGET_CHECKS))
+        year = _read_due_year(t)
+        targets.append(Target(tid, t.str("location"), checks, year, t.str("description", "")))
+        t.finish()
+    return targets
+
+
 def _read_measure(t: Table, key: str, log: list[Provenance]) -> Measure:
     mid = read_ident(t, "id")
     kind = read_kind(t)
@@ -290,6 +312,7 @@ def _read_measure(t: Table, key: str, log: list[Provenance]) -> Measure:
         capital_yuan_per_unit=cr.number("capital_yuan_per_unit", 0.0, minimum=0.0),
         operating_yuan_per_unit_yr=cr.number("operating_yuan_per_unit_yr", 0.0, minimum=0.0),
         lifetime_years=cr.number("lifetime_years", 20.0, positive=True, whole="years"),
+        price_year=read_price_year(ct),
     )
     _check_cost_unit(ct, kind.unit)
     ct.finish()
