@@ -112,13 +112,15 @@ def run_scenario(basin, scenario: str, scenario_file: str | Path, start: date | 
         Every variable of a run, plus the scenario's measure costs (yuan) and landscape
         retention (kg), with the attributes ``scenario``, ``scenario_file``,
         ``scenario_file_sha256``, ``scenario_measures``, ``measure_kinds``, ``cost_method``, ``discount_rate``
-        and ``parameters_changed``.
+        and ``parameters_changed`` (and, where the file states a price year, ``price_year`` and the others of
+        :func:`hydro.scenarios.prices.attributes`).
     notes : list of str
         What compiling noted (e.g. a sewage measure on a subbasin without rural_domestic, skipped).
     """
     import hashlib
 
     from hydro.scenarios import BasinInfo
+    from hydro.scenarios.prices import attributes as price_attributes
     from hydro.scenarios.run import ScenarioRun, add_costs, run_one
     from hydro.scenarios.spec import ScenarioFile
 
@@ -146,6 +148,7 @@ def run_scenario(basin, scenario: str, scenario_file: str | Path, start: date | 
         "measure_kinds": ";".join(f"{m.id}={m.kind}" for m in sfile.measures.values()),  # (as hydro scenarios)
         "cost_method": sfile.cost_method,
         "discount_rate": f"{sfile.discount_rate:g}",
+        **price_attributes(sfile),  # the costs' price year, where the file states one
     })
     if applied:
         res.attrs["parameters_changed"] = json.dumps(applied, default=str)  # in the order applied

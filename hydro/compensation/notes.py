@@ -3,8 +3,8 @@ text output (on standard error) and in the JSON objects (their ``notes`` key).
 
 * ``skipped: ...``: a rule parameter the series has no data for, left out (``--skip-unavailable``);
 * ``note: ...``: a results file of a run on generated weather (its payments are of one draw of weather,
-  :func:`generated_weather_text`), years of the agreement's period the series does not
-  reach (they have no lines);
+  :func:`generated_weather_text`), measure costs in one year's prices (:func:`price_year_text`), years of
+  the agreement's period the series does not reach (they have no lines);
 * ``missing: ...``: months the agreement reads that the series lacks (never filled).
 """
 
@@ -64,12 +64,26 @@ def scenario_notes(agreement, path) -> list[str]:
     from hydro.monitoring import read_series
 
     weather = generated_weather_text(path, what="incentives")
+    prices = price_year_text(path)
     try:  # the incentives read it already; a file they could not read has no years to speak of
         series = read_series(path, scenario=0)
     except HydroError:
-        return [weather] if weather else []
+        return [n for n in (weather, prices) if n]
     rules = agreement if isinstance(agreement, Agreement) else Agreement.from_toml(agreement)
-    return [n for n in (weather, years_outside(rules, series, path), year_before(rules, series, path)) if n]
+    return [n for n in (weather, prices, years_outside(rules, series, path), year_before(rules, series, path)) if n]
+
+
+def price_year_text(path) -> str:
+    """That the measures' costs of the scenarios file at ``path`` are in one year's prices (its ``price_year``
+    attribute, :mod:`hydro.scenarios.prices`) while the agreement's payments are each year's yuan as paid;
+    ``""`` for a file that states no price year."""
+    from hydro.plotting.weather import file_attributes
+
+    year = file_attributes(path).get("price_year")
+    if not year:
+        return ""
+    return (f"note: {path}: measure_cost_yuan is in {year} prices ([scenario_set] price_year); received_yuan and "
+            "the payments are each year's yuan as paid, not converted to them")
 
 
 def years_outside(agreement, series, path) -> str:

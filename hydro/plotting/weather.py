@@ -92,7 +92,8 @@ def file_attributes(path) -> dict:
     from hydro.netcdf_read import open_dataset
     from hydro.spin_up import GENERATED_FROM
 
-    keys = ("weather_synthetic", "weather_seed", "ensemble_seed", "members_failed", GENERATED_FROM)
+    keys = ("weather_synthetic", "weather_seed", "ensemble_seed", "members_failed", GENERATED_FROM,
+            "price_year")  # (hydro.compensation.notes.price_year_text)
     try:
         with open_dataset(path) as nc:
             attrs = {k: str(nc.getncattr(k)) for k in keys if k in nc.ncattrs()}

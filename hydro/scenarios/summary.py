@@ -47,6 +47,8 @@ year, value, unit``), written as CSV by :func:`write_summary_csv` and printed by
     or Baihebao is not counted again at Miyun).  Annualised, an equivalent annual cost
     over undiscounted kg; with ``cost_method = "spent"`` the unit of the per-kg rows says
     that capital is counted whole against the run's N only (:func:`~hydro.scenarios.kept_out.per_kg_unit`).
+    With ``[scenario_set] price_year`` the unit of the cost and per-kg rows names it (``yuan (2020 prices)``,
+    ``yuan kg-1 (2020 prices)``: :mod:`hydro.scenarios.prices`) and the printed lines say ``(2020 prices)``.
 ``cost_per_kg_kept_out_net_of_storage`` (yuan/kg)
     the whole-run cost over the N kept out less ``n_kept_out_in_storage`` (the N
     delivered less by the land, or removed or withdrawn upstream; NaN when that is
@@ -105,6 +107,7 @@ from hydro.scenarios.kept_out import (
     spread_rows,
     upstream_storage_change,
 )
+from hydro.scenarios.prices import priced, prices_text, unpriced
 from hydro.sources import source_names
 from hydro.units import KG_PER_DAY_PER_M3S_MGL
 
@@ -235,10 +238,10 @@ def summarise(run) -> list[dict]:
         add(sid, "n_kept_out_on_land", float(np.sum(land[counted_mask])), "kg")
         cost_y = (res["measure_capital_cost"] + res["measure_operating_cost"]).sum(axis=(1, 2))
         for k, y in enumerate(res.coords["year"]):
-            add(sid, "cost", cost_y[k], "yuan", year=int(y))
+            add(sid, "cost", cost_y[k], priced("yuan", run.sfile.price_year), year=int(y))  # "yuan (2020 prices)"
         run_cost = float(costs_of_days_run(res, run.sfile.cost_method).sum())
-        add(sid, "cost", run_cost, "yuan")
-        per_kg = per_kg_unit(run.sfile.cost_method)  # spent: says it is no cost-effectiveness
+        add(sid, "cost", run_cost, priced("yuan", run.sfile.price_year))
+        per_kg = priced(per_kg_unit(run.sfile.cost_method), run.sfile.price_year)  # spent: no cost-effectiveness
         add(sid, "cost_per_kg_kept_out", run_cost / kept if kept > 0 else np.nan, per_kg)
         add(sid, "cost_per_kg_kept_out_net_of_storage",
             run_cost / (kept - kept_held) if kept - kept_held > 0 else np.nan, per_kg)
@@ -401,8 +404,8 @@ def format_summary(rows: list[dict]) -> str:
 
     for s in scen:
         cost, cpk, kept = get(s, "cost"), get(s, "cost_per_kg_kept_out"), get(s, "n_kept_out")
-        red = get(s, "load_reduction", src="total")
-        out.append(f"{s}: cost {cost:,.0f} yuan; load delivered to rivers reduced by {red:,.0f} kg; "
+        red, p = get(s, "load_reduction", src="total"), _prices(rows, s)  # p: " (2020 prices)" or ""
+        out.append(f"{s}: cost {cost:,.0f} yuan{p}; load delivered to rivers reduced by {red:,.0f} kg; "
                    + (f"N kept out of the reservoirs {kept:,.0f} kg; " if np.isfinite(kept) else "")
                    + "cost per kg kept out of the reservoirs " + _per_kg_text(rows, s, cpk))
         by_src = [(r["source"], r["value"]) for r in rows if r["scenario"] == s
@@ -414,7 +417,7 @@ def format_summary(rows: list[dict]) -> str:
                           + ("(held back, not removed: it may leave later)" if held > 0 else
                              "(negative: less held, a reduction still on its way)"))
                        + "; cost per kg kept out net of it "
-                       + ("n/a" if not np.isfinite(net) else f"{net:,.1f} yuan/kg"))
+                       + ("n/a" if not np.isfinite(net) else f"{net:,.1f} yuan/kg{p}"))
         land = get(s, "n_kept_out_on_land")
         if s != scen[0] and np.isfinite(land) and round(land) != 0:
             out.append(f"    N kept off the rivers and still on the land upstream at the end of the run (wash-off and "
@@ -461,15 +464,25 @@ def format_summary(rows: list[dict]) -> str:
     return "\n".join(out)
 
 
+def _prices(rows: list[dict], s: str) -> str:
+    """`` (2020 prices)``: the price year of scenario ``s``'s whole-run cost row
+    (:func:`hydro.scenarios.prices.priced`), or ``""`` (a file that states none)."""
+    unit = next((r["unit"] for r in rows if r["scenario"] == s and r["quantity"] == "cost" and r["year"] == "all"),
+                "")
+    return prices_text(unit)
+
+
 def _per_kg_text(rows: list[dict], s: str, cpk: float) -> str:
-    """``1,737.8 yuan/kg``, or ``n/a``; with ``cost_method = "spent"`` (the row's unit says it) followed by what
-    the figure is not (:func:`hydro.scenarios.kept_out.per_kg_unit`)."""
+    """``1,737.8 yuan/kg``, or ``n/a``; ``1,737.8 yuan/kg (2020 prices)`` with a price year; with
+    ``cost_method = "spent"`` (the row's unit says it) followed by what the figure is not
+    (:func:`hydro.scenarios.kept_out.per_kg_unit`)."""
     if not np.isfinite(cpk):
         return "n/a"
-    spent = any(r["unit"] == SPENT_PER_KG_UNIT for r in rows
+    spent = any(unpriced(r["unit"]) == SPENT_PER_KG_UNIT for r in rows
                 if r["scenario"] == s and r["quantity"] == "cost_per_kg_kept_out")
-    return f"{cpk:,.1f} yuan/kg" + (" (cost_method = \"spent\": capital counted whole against the N kept out within "
-                                   "the run only; use \"annualised\" for cost-effectiveness)" if spent else "")
+    return f"{cpk:,.1f} yuan/kg{_prices(rows, s)}" + (
+        " (cost_method = \"spent\": capital counted whole against the N kept out within "
+        "the run only; use \"annualised\" for cost-effectiveness)" if spent else "")
 
 
 def _spread_lines(rows: list[dict]) -> list[str]:
@@ -478,6 +491,7 @@ def _spread_lines(rows: list[dict]) -> list[str]:
     got = {r["quantity"]: r for r in rows}
     if "n_kept_out_median" not in got:
         return []
+    prices = prices_text(got["cost_per_kg_kept_out_median"]["unit"])
 
     def band(q, fmt, unit):
         mid, lo, hi = (got[f"{q}_{k}"]["value"] for k in ("median", "p05", "p95"))
@@ -485,7 +499,7 @@ def _spread_lines(rows: list[dict]) -> list[str]:
         return f"median {text[0]} {unit} (5-95 %: {text[1]} to {text[2]})"
 
     return [f"    over {got['n_kept_out_median']['source']}: N kept out {band('n_kept_out', ',.0f', 'kg')}; "
-            f"cost per kg kept out {band('cost_per_kg_kept_out', ',.1f', 'yuan/kg')}"]
+            f"cost per kg kept out {band('cost_per_kg_kept_out', ',.1f', 'yuan/kg' + prices)}"]
 
 
 def _change_lines(rows: list[dict]) -> list[str]:
