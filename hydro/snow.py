@@ -280,6 +280,14 @@ def band_forcing(precip_mm, temp_c, bands: SnowBands | Sequence[SnowBands], *, t
     return BandForcing(owner, weight, pb, tb, sf, np.ascontiguousarray(g_thr), n_sub, n_day)
 
 
+def mean_annual_snowfall(precip_mm, temp_c, bands: SnowBands | Sequence[SnowBands], *, tmin_c=None,
+                         tmax_c=None) -> np.ndarray:
+    """Each band's mean yearly snowfall over the days given, mm/yr (arguments as :func:`band_forcing`):
+    CemaNeige's snowfall of full cover is 0.9 times it (``mean_annual_solid_precip_mm``)."""
+    f = band_forcing(precip_mm, temp_c, bands, tmin_c=tmin_c, tmax_c=tmax_c)
+    return 365.25 * (f.precip * f.solid_fraction).mean(axis=1)
+
+
 def run_bands(f: BandForcing, ctg, kf_mm_per_c_per_day, *, snow_pack_mm=0.0,
               thermal_state_c=0.0) -> SnowResult:
     """CemaNeige on prepared band forcing; result arrays ``[n_subbasin, n_day]``.
@@ -325,7 +333,8 @@ def cemaneige(precip_mm, temp_c, bands: SnowBands | Sequence[SnowBands], ctg, kf
     mean_annual_solid_precip_mm : float or array [n_band_total], optional
         Mean annual snowfall of each band (mm/yr); the full-cover threshold is
         0.9 of it.  Default: computed from this record (``365.25`` times the mean
-        daily snowfall), as the Excel sheet and airGR do.
+        daily snowfall), band by band as the Excel sheet does (airGR takes one value for all bands,
+        their mean: the sheet then differs by up to 2.2 mm/d of flow; runoff review 2026-12-05, F4).
     dates : array_like of datetime64, optional
         Dates, only to name the day in error messages.
 

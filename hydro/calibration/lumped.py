@@ -33,6 +33,9 @@ class PreparedCatchment:
         change between runs).
     forcing : DailyForcing
         The forcing of the simulated days.
+    record : DailyForcing, optional
+        The whole forcing file, where ``forcing`` is part of it: the snow of full cover comes from
+        it (:meth:`~hydro.catchment.Catchment.snow_threshold`).
 
     Raises
     ------
@@ -41,8 +44,8 @@ class PreparedCatchment:
         forcing (missing temperature, gaps, negative precipitation or PET).
     """
 
-    def __init__(self, catchment: Catchment, forcing: DailyForcing):
-        self.model, self.prepared, self.pet_mm = catchment.prepare(forcing)
+    def __init__(self, catchment: Catchment, forcing: DailyForcing, record: DailyForcing | None = None):
+        self.model, self.prepared, self.pet_mm = catchment.prepare(forcing, record)
         self.dates = forcing.dates
 
     def q_mm(self, catchment: Catchment) -> np.ndarray:

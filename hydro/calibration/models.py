@@ -67,6 +67,7 @@ class CatchmentModel:
             raise HydroError(f"{self.forcing.path}: the forcing covers {first} to {last}, the "
                              f"calibration runs from {p.warmup_start} to {p.end}; fix [periods] in "
                              f"{config.path}")
+        self.record = self.forcing  # the whole file: the snow of full cover (Catchment.snow_threshold)
         self.forcing = self.forcing.between(p.warmup_start, p.end)
         self.days = self.forcing.dates
         self._prepared: Any = None  # PET, snow-band forcing: built on the first run (see simulate)
@@ -87,7 +88,7 @@ class CatchmentModel:
         from hydro.calibration.lumped import PreparedCatchment
 
         self._apply(assignments)
-        self._prepared = PreparedCatchment(self.catchment, self.forcing)
+        self._prepared = PreparedCatchment(self.catchment, self.forcing, self.record)
 
     def input_files(self) -> list:
         """The files whose content the evaluations depend on: the catchment file and its forcing."""
@@ -123,7 +124,7 @@ class CatchmentModel:
         if self._prepared is None:  # the inputs that do not depend on the parameters, once
             from hydro.calibration.lumped import PreparedCatchment
 
-            self._prepared = PreparedCatchment(self.catchment, self.forcing)
+            self._prepared = PreparedCatchment(self.catchment, self.forcing, self.record)
         q_mm = self._prepared.q_mm(catchment)
         q_m3s = None
         out = {}
