@@ -179,7 +179,7 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
         The basin cannot run in blocks (:func:`unblockable`), or a bad period.
     """
     from hydro.pipeline_steps import _Steps, carried_constituents
-    from hydro.runoff_warm_up import WarmUp, run_start
+    from hydro.runoff_warm_up import run_start
     from hydro.series import daily_dates
     from hydro.store_climate import run_numerics, store_means
     from hydro.watershed import Watershed
@@ -208,7 +208,7 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
     means = store_means(basin, ws, first, end, weather, threshold, bool(carried))  # the basin's climate
     if means[0] is None and whole is not None:  # the run's own, as a one-block run's
         means = (whole.mean_base_mm, whole.mean_washed, whole.mean_nitrified)
-    said = (warm.describe() if not spin else WarmUp(None, warm.first or plan.first, plan.last).describe(),
+    said = (warm.describe() if not spin else warm.through(plan.first, plan.last),
             plan.describe(start))
     state: BlockState | None = None
     for k, (a, b) in enumerate(periods):
@@ -289,7 +289,7 @@ def _spin_up_on_record(basin: Basin, plan: SpinUp, start: date, carried, apporti
     import dataclasses
 
     from hydro.pipeline_steps import _Steps
-    from hydro.runoff_warm_up import WarmUp, run_start
+    from hydro.runoff_warm_up import run_start
     from hydro.series import daily_dates
     from hydro.store_climate import run_numerics, store_means
     from hydro.watershed import Watershed
@@ -307,7 +307,7 @@ def _spin_up_on_record(basin: Basin, plan: SpinUp, start: date, carried, apporti
     means = store_means(basin, ws, plan.first, end, None, threshold, bool(carried))
     if means[0] is None:
         means = (whole.mean_base_mm, whole.mean_washed, whole.mean_nitrified)
-    said = (WarmUp(None, warm.first or plan.first, plan.last).describe(), plan.describe(start))
+    said = (warm.through(plan.first, plan.last), plan.describe(start))
     state = None
     for a, b in spin:
         res, state = _block(basin, ws, daily_dates(a, b), forcing, state, carried, apportion, threshold,

@@ -16,6 +16,10 @@ ROUTINGS = ("auto", "muskingum-cunge", "accumulate")
 #: (``[run] runoff_warm_up_years``, :mod:`hydro.runoff_warm_up`).
 DEFAULT_WARM_UP_YEARS = 3
 
+#: Most cycles of ``[run] runoff_spin_up_cycles`` (each one a year of the runoff model alone): far
+#: more than the stores need (Guanting's settle in 10), few enough that a typo cannot stall a run.
+MAX_SPIN_UP_CYCLES = 1000
+
 
 @dataclass(frozen=True)
 class RunSettings:
@@ -41,6 +45,11 @@ class RunSettings:
     runoff_warm_up_years : int
         Watershed basins: years of the weather before the run's start over which the
         runoff stores are warmed up (:mod:`hydro.runoff_warm_up`), >= 0.
+    runoff_spin_up_cycles : int
+        Watershed basins: where the weather has no day before the run's start, times the runoff
+        model alone runs over the run's first year before it, each from the state the one before
+        left (:func:`hydro.runoff_warm_up.spin_up_cycles`), >= 0; 0 (the default): none, the run
+        starts from the initial fillings.
     local_steps : bool
         Transport with local time steps per chain (:class:`hydro.transport_args.LocalSteps`, its
         defaults) instead of the global sub-step (docs/solver.md, "Local time stepping"; outputs move
@@ -72,6 +81,7 @@ class RunSettings:
     routing: str = "auto"
     flow_driven: bool = False
     runoff_warm_up_years: int = DEFAULT_WARM_UP_YEARS
+    runoff_spin_up_cycles: int = 0
     local_steps: bool = False
     local_steps_auto: bool = False
     dispersion_every: int = 1
@@ -135,6 +145,7 @@ def read_run_settings(run: Table) -> RunSettings:
         routing=run.str("routing", default="auto"),
         flow_driven=run.bool("flow_driven", default=False),
         runoff_warm_up_years=run.int("runoff_warm_up_years", default=DEFAULT_WARM_UP_YEARS, minimum=0),
+        runoff_spin_up_cycles=_spin_up_cycles(run),
         **_local_steps(run),
         **_dispersion_every(run),
     )
@@ -165,3 +176,12 @@ def _dispersion_every(run: Table) -> dict[str, Any]:
                                             f"{DISPERSION_EVERY_AUTO_K} from {DISPERSION_EVERY_AUTO_REACHES:,} reaches "
                                             "up, else 1)")
     return {"dispersion_every": value}
+
+
+def _spin_up_cycles(run: Table) -> int:
+    """``[run] runoff_spin_up_cycles``: a whole number from 0 (the default) to :data:`MAX_SPIN_UP_CYCLES`."""
+    value = run.int("runoff_spin_up_cycles", default=0, minimum=0)
+    if value > MAX_SPIN_UP_CYCLES:
+        raise run.error("runoff_spin_up_cycles", f"expected an integer from 0 to {MAX_SPIN_UP_CYCLES}, got "
+                                                 f"{value} (each cycle runs the runoff model over a year)")
+    return value

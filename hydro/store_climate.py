@@ -148,7 +148,7 @@ def _record_water(basin, ws, record, snow_threshold):
     from hydro.runoff_warm_up import warm_up
 
     s = basin.settings
-    warm = warm_up(ws, record, s.start, s.end, s.runoff_warm_up_years, snow_threshold)
+    warm = warm_up(ws, record, s.start, s.end, s.runoff_warm_up_years, snow_threshold, s.runoff_spin_up_cycles)
     per_year = max(len(basin.network.reaches) * 366, 1)
     step = max(1, min(PASS_REACH_DAYS // per_year, s.end.year - s.start.year + 1))  # years per block
     blocks = [(max(s.start, date(y, 1, 1)), min(s.end, date(y + step - 1, 12, 31)))
