@@ -66,7 +66,7 @@ class WarmUp:
         before the run, once.
     change_mm : float or None
         Of a cyclic spin-up: the largest change of a production store over its last cycle (mm;
-        None where the runoff model has no GR4J production store).
+        None after a single cycle, or where the runoff model has no GR4J production store).
     """
 
     state: Any = None
@@ -153,12 +153,13 @@ def _production_mm(state):
 def spin_up_cycles(ws, forcing, start: date, cycles: int, snow_threshold) -> WarmUp:
     """A cyclic spin-up of the runoff stores where the weather has no day before the run's ``start``.
 
-    The runoff model alone runs ``cycles`` times over the year from ``start`` (366 days from a
-    29 February, up to the weather's last day), the first time from ``[runoff]``'s initial fillings,
-    each later time from the state the one before left, and the run starts from the last state.  A
-    standard remedy where no earlier weather exists.  Each cycle shrinks what is left of the fillings:
-    on Guanting (x1 1183 mm, year 2000) the production stores of fillings 0.1 and 0.6 differ by 231 mm
-    after one cycle, 0.19 mm after 10 and 7e-5 mm after 20 (docs/basin-file.md, "Runoff warm-up").
+    The runoff model alone runs ``cycles`` times over the year from ``start`` to the day before the
+    same date a year later (:func:`years_before`; up to the weather's last day), the first time from
+    ``[runoff]``'s initial fillings, each later time from the state the one before left, and the run
+    starts from the last state: a standard remedy where no earlier weather exists.  Each cycle shrinks
+    what is left of the fillings: on Guanting (x1 1183 mm, year 2000) the production stores of
+    fillings 0.1 and 0.6 differ by 231 mm after one cycle, 0.19 mm after 10 and 7e-5 mm after 20
+    (docs/basin-file.md, "Runoff warm-up").
 
     Returns
     -------
