@@ -4,6 +4,7 @@ day before the run's start (hydro.runoff_warm_up.spin_up_cycles)."""
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -13,6 +14,8 @@ from hydro.model import Model
 from hydro.runoff_warm_up import ATTRIBUTE, run_start
 from hydro.series import daily_dates
 from hydro.watershed import Watershed, subbasin_runoff, subbasin_weather
+
+ROOT = Path(__file__).resolve().parents[1]
 
 FILLS = (0.1, 0.6)
 
@@ -107,3 +110,20 @@ def test_a_bad_number_of_cycles_is_refused_naming_file_and_key(tmp_path, value, 
         Basin.load(path)
     message = str(caught.value)
     assert message.startswith(f"{path}: key 'run.runoff_spin_up_cycles': {expected}")
+
+
+def test_calibrate_notes_no_missing_warm_up_where_the_stores_are_spun_up(tmp_path):
+    """guanting_water.toml is scored from the weather's first day: noted (review s44 F2), but not where
+    the basin spins its stores up over the first year (the note would tell the user to do what is done)."""
+    from hydro.calibration import CalibrationConfig, Problem
+    from hydro.calibration.diagnostics import warm_up_days
+
+    shipped = ROOT / "configs" / "calibration" / "guanting_water.toml"
+    spin = 'path = "guanting"\noverrides = ["run.runoff_spin_up_cycles=3"]'
+    text = shipped.read_text().replace('path = "guanting"', spin, 1)
+    spun = tmp_path / "guanting_spun.toml"
+    spun.write_text(text)
+    days, notes = warm_up_days(Problem(CalibrationConfig.from_toml(shipped)))
+    assert days["calibration"] == 0 and any("less than a year of warm-up" in n for n in notes)  # the guard
+    days, notes = warm_up_days(Problem(CalibrationConfig.from_toml(spun)))
+    assert days["calibration"] == 0 and not any("warm-up" in n for n in notes)

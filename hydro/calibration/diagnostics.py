@@ -93,15 +93,18 @@ def warm_up_days(problem) -> tuple[dict[str, int], list[str]]:
     ``stores_start``: ``warmup_start``, or earlier where a basin warms its stores up on the weather
     before) and the first day of each scored period, with a note for each period under
     :data:`MIN_WARM_UP_DAYS`: its scores, and the parameters fitted to them, then depend on the
-    stores' arbitrary initial fillings.  None for a model without runoff stores (``flow_sources``)."""
-    start = problem.prepare().model.stores_start()
+    stores' arbitrary initial fillings (no note where the stores start from a cyclic spin-up,
+    ``[run] runoff_spin_up_cycles``).  None for a model without runoff stores (``flow_sources``)."""
+    model = problem.prepare().model
+    start = model.stores_start()
     if start is None:
         return {}, []
+    spun = getattr(model, "spin_up_cycles", lambda: 0)()  # stores spun up over the first year: no note
     days, notes = {}, []
     for label, (first, _) in problem.config.periods.named().items():
         n = (first - start).days
         days[label] = n
-        if n < MIN_WARM_UP_DAYS:
+        if n < MIN_WARM_UP_DAYS and not spun:
             notes.append(f"{problem.config.path}: the {label} period starts {first}, {n} day(s) after the runoff "
                          f"stores start ({start}): less than a year of warm-up, so its scores depend on the "
                          "stores' initial fillings; start [periods] warmup_start a year or more before it "

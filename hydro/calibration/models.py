@@ -277,6 +277,20 @@ class BasinModel:
         first = read_forcing_csv(Watershed.from_basin(basin).weather.csv).dates[0].astype("datetime64[D]").item()
         return max(min(first, start), years_before(start, basin.settings.runoff_warm_up_years))
 
+    def spin_up_cycles(self) -> int:
+        """Cycles of the cyclic spin-up the runoff stores start from (``[run] runoff_spin_up_cycles``,
+        where the weather has no day before the stores' start, :func:`hydro.runoff_warm_up.warm_up`);
+        0: none."""
+        from hydro.watershed import Watershed
+        from hydro.weather import read_forcing_csv
+
+        basin = self._model().basin
+        cycles = basin.settings.runoff_spin_up_cycles if basin.is_watershed else 0
+        if cycles <= 0:
+            return 0
+        first = read_forcing_csv(Watershed.from_basin(basin).weather.csv).dates[0].astype("datetime64[D]").item()
+        return cycles if first >= min(self.start, basin.settings.start) else 0
+
     def _run(self, basin):
         if not basin.is_watershed:
             from hydro.simulation import run
