@@ -19,7 +19,7 @@ import click
 from hydro import __version__
 from hydro.errors import HydroError
 from hydro.clitools import command_history as _history
-from hydro.clitools import MEMBERS
+from hydro.clitools import MEMBERS, shipped_or_given
 
 
 #: Commands whose code lives with their feature, imported only when used (so
@@ -235,7 +235,7 @@ def main() -> None:
 
 
 @main.command("run")
-@click.argument("basin")
+@click.argument("basin", callback=shipped_or_given)
 @click.option("--start", help="First day, YYYY-MM-DD (default: the basin's [run] start).")
 @click.option("--end", help="Last day, YYYY-MM-DD (default: the basin's [run] end).")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Results file (netCDF). Default: BASIN.nc here.")
@@ -494,7 +494,7 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
 
 
 @main.command("info")
-@click.argument("path")
+@click.argument("path", callback=shipped_or_given)
 def info_command(path):
     """Summarise a basin (folder, file or shipped name), a results file or a config.
 
@@ -562,7 +562,7 @@ def validate_command(cases, quick, as_json, list_only, quiet):
 
 @main.command("compensate")
 @click.argument("series_path", metavar="RESULTS.nc|MONITORING.csv")
-@click.argument("agreement", metavar="AGREEMENT.toml")
+@click.argument("agreement", metavar="AGREEMENT.toml", callback=shipped_or_given)
 @click.option("--scenario", help="Scenario name (or index) in a results file with a scenario dimension.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of payment records.")
 @click.option("--csv", "csv_out", type=click.Path(dir_okay=False), help="Also write the payments as CSV.")

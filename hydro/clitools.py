@@ -53,6 +53,19 @@ class EnsembleSize(click.ParamType):
 MEMBERS = EnsembleSize()
 
 
+def shipped_or_given(ctx, param, value):
+    """click callback of a path argument: a relative ``configs/...``, ``basins/...`` or
+    ``validation/...`` that is not found from here reads hydro's shipped copy
+    (:func:`hydro.resources.shipped_copy`), saying so on stderr; anything else as given."""
+    from hydro.resources import shipped_copy
+
+    found = None if value is None else shipped_copy(value)
+    if found is None:
+        return value
+    click.echo(f"note: {value} is not in this folder; reading hydro's shipped {value} ({found})", err=True)
+    return str(found)
+
+
 def files_read(*paths) -> list:
     """The files a command reads, for ``check_output(inputs=...)``: each path given (None left out), a
     basin (its folder or file) expanded to the files it names (:func:`hydro.basin_tables.basin_files`)."""

@@ -96,3 +96,17 @@ def configs_dir(kind: str | None = None) -> Path:
 def validation_dir(kind: str | None = None) -> Path:
     """``validation/``, or one part of it: ``reference`` or ``calibration``."""
     return shipped("validation", kind) if kind else shipped("validation")
+
+
+def shipped_copy(given: str | Path) -> Path | None:
+    """The shipped file or folder a relative path names where it is not found from here: the docs
+    and the shipped files' own comments write ``configs/agreements/...``, ``configs/examples/tiny``,
+    which exist beside the current folder only in a checkout (packaging review 2026-12-05, F1/F2).
+    None where ``given`` exists, is absolute, does not start with one of :data:`SHIPPED_FOLDERS`, or
+    names nothing shipped."""
+    path = Path(given)
+    if path.is_absolute() or path.exists() or not path.parts or path.parts[0] not in SHIPPED_FOLDERS:
+        return None
+    found = shipped(*path.parts)
+    return found if found.exists() else None
+

@@ -11,9 +11,12 @@ import sys
 
 import click
 
+from hydro.clitools import shipped_or_given
+
 
 @click.command("calibrate")
-@click.argument("config", metavar="CONFIG.toml", type=click.Path(dir_okay=False))
+@click.argument("config", metavar="CONFIG.toml", type=click.Path(dir_okay=False),
+                callback=shipped_or_given)
 @click.option("--workers", type=click.IntRange(min=1), default=None,
               help="Local worker processes (default: chosen by the job's size, in this process "
                    "when it is short, else one per core; 1 runs in this process).")

@@ -303,7 +303,10 @@ def _run_glue(problem: Problem, ev: _Evaluator, folder: Path) -> dict:
     return info
 
 
-def _run_sensitivity(problem: Problem, ev: _Evaluator, folder: Path) -> dict:
+def _salib():
+    """SALib's Morris and Sobol samplers and analysers; a clear error where it is not installed, checked
+    before the output folder is written (a Sobol run without SALib left a run.json that refused the
+    retry without --resume or --overwrite: packaging review 2026-12-05, F5)."""
     try:
         from SALib.analyze import morris as morris_analyze
         from SALib.analyze import sobol as sobol_analyze
@@ -311,6 +314,11 @@ def _run_sensitivity(problem: Problem, ev: _Evaluator, folder: Path) -> dict:
         from SALib.sample import sobol as sobol_sample
     except ImportError:
         raise HydroError("sensitivity analysis needs SALib: pip install 'hydro[calibration]'") from None
+    return morris_analyze, sobol_analyze, morris_sample, sobol_sample
+
+
+def _run_sensitivity(problem: Problem, ev: _Evaluator, folder: Path) -> dict:
+    morris_analyze, sobol_analyze, morris_sample, sobol_sample = _salib()
     cfg = problem.config
     m = cfg.method
     spec = {"num_vars": len(problem.parameters), "names": problem.names,
@@ -640,6 +648,8 @@ def calibrate(config: CalibrationConfig | str | Path, folder: str | Path, *, wor
     problem.prepare()  # every input check, before anything is written or evaluated
     inputs = input_hashes(problem)
     _check_folder(folder, config, resume, overwrite, inputs)  # and the output's, before any model run
+    if config.method.name in ("sobol", "morris"):  # before the folder is written: a retry would be refused
+        _salib()
     own = executor is None
     seconds = None
     if own and not serial and workers != 1:

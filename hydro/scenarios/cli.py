@@ -14,13 +14,14 @@ from pathlib import Path
 
 import click
 
-from hydro.clitools import MEMBERS
+from hydro.clitools import MEMBERS, shipped_or_given
 from hydro.clitools import command_history as _history
 
 
 @click.command("scenarios")
-@click.argument("basin")
-@click.argument("scenario_file", metavar="SCENARIOS.toml", type=click.Path(dir_okay=False))
+@click.argument("basin", callback=shipped_or_given)
+@click.argument("scenario_file", metavar="SCENARIOS.toml", type=click.Path(dir_okay=False),
+                callback=shipped_or_given)
 @click.option("-o", "--output", type=click.Path(dir_okay=False),
               help="Results file (netCDF) with a scenario dimension. Default: NAME_scenarios.nc here (NAME: the "
                    "basin's name).")
