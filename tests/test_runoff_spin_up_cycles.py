@@ -44,7 +44,7 @@ def test_guanting_spun_up_forgets_the_initial_fillings():
     # and 1e-6 on the runoff leave room for round-off and a 10x slower contraction of another
     # parameter set, and fail by orders of magnitude at 10 cycles or without the spin-up.
     start, end = date(2000, 1, 1), date(2005, 12, 31)
-    cold = [_start(_guanting(f, None), start, end)[1].mean() for f in FILLS]
+    cold = [_start(_guanting(f, 0), start, end)[1].mean() for f in FILLS]
     assert cold[1] > 2 * cold[0]
     spun = [_start(_guanting(f, 20), start, end) for f in FILLS]
     (warm_a, q_a), (warm_b, q_b) = spun
@@ -55,22 +55,40 @@ def test_guanting_spun_up_forgets_the_initial_fillings():
 
 
 def test_the_default_starts_from_the_fillings_as_before():
-    # No key (the shipped basins): 0 cycles, no state, the attribute of before; the run is the cold run.
-    basin = Model.from_basin("guanting").basin
+    # No key (Miyun, shipped without it): 0 cycles, no state, the attribute of before; the run is the
+    # cold run, bit for bit as with an explicit 0.
+    basin = Model.from_basin("miyun").basin
     assert basin.settings.runoff_spin_up_cycles == 0
     warm, q = _start(basin, date(2000, 1, 1), date(2000, 12, 31))
     assert warm.state is None and warm.cycles == 0
     assert warm.describe() == "none: the run starts from the initial fillings of the runoff stores"
-    explicit, q_explicit = _start(_guanting(0.3, 0), date(2000, 1, 1), date(2000, 12, 31))
+    zero = Model.from_basin("miyun").with_parameters({"run.runoff_spin_up_cycles": 0}).basin
+    explicit, q_explicit = _start(zero, date(2000, 1, 1), date(2000, 12, 31))
     assert explicit.state is None
     np.testing.assert_array_equal(q_explicit, q)
+
+
+def test_the_shipped_guanting_basin_is_spun_up_twenty_times():
+    # Guanting ships runoff_spin_up_cycles = 20 (basin.toml, 2026-12-05; SOURCES.md "Hydrology
+    # calibration, split by years"): its run on 2000-01-01 starts from the spun-up state, which leaves
+    # no trace of the fillings; 0 is the cold run from them.
+    basin = Model.from_basin("guanting").basin
+    assert basin.settings.runoff_spin_up_cycles == 20
+    start, end = date(2000, 1, 1), date(2000, 12, 31)
+    warm, q = _start(basin, start, end)
+    assert warm.cycles == 20 and warm.state is not None
+    assert warm.change_mm is not None and warm.change_mm < 1e-3
+    spun, q_spun = _start(_guanting(0.3, 20), start, end)
+    np.testing.assert_array_equal(q_spun, q)
+    cold, q_cold = _start(_guanting(0.3, 0), start, end)
+    assert cold.state is None and not np.array_equal(q_cold, q)
 
 
 def test_weather_before_the_start_warms_up_as_before_whatever_the_cycles():
     # The spin-up is for a run on the weather's first day only: with days before the start, the
     # ordinary warm-up on them, bit for bit.
     start, end = date(2003, 1, 1), date(2003, 12, 31)
-    plain, q_plain = _start(_guanting(0.3, None), start, end)
+    plain, q_plain = _start(_guanting(0.3, 0), start, end)
     cycled, q_cycled = _start(_guanting(0.3, 5), start, end)
     assert (cycled.first, cycled.last, cycled.cycles) == (date(2000, 1, 1), date(2002, 12, 31), 0)
     assert cycled.describe() == plain.describe() == "2000-01-01..2002-12-31"
@@ -113,17 +131,18 @@ def test_a_bad_number_of_cycles_is_refused_naming_file_and_key(tmp_path, value, 
 
 
 def test_calibrate_notes_no_missing_warm_up_where_the_stores_are_spun_up(tmp_path):
-    """guanting_water.toml is scored from the weather's first day: noted (review s44 F2), but not where
-    the basin spins its stores up over the first year (the note would tell the user to do what is done)."""
+    """guanting_water.toml is scored from the weather's first day: noted (review s44 F2) where the stores
+    start from their fillings, but not where the basin spins them up over the first year (the note would
+    tell the user to do what is done), as the shipped basin does since 2026-12-05."""
     from hydro.calibration import CalibrationConfig, Problem
     from hydro.calibration.diagnostics import warm_up_days
 
     shipped = ROOT / "configs" / "calibration" / "guanting_water.toml"
-    spin = 'path = "guanting"\noverrides = ["run.runoff_spin_up_cycles=3"]'
-    text = shipped.read_text().replace('path = "guanting"', spin, 1)
-    spun = tmp_path / "guanting_spun.toml"
-    spun.write_text(text)
-    days, notes = warm_up_days(Problem(CalibrationConfig.from_toml(shipped)))
+    no_spin = 'path = "guanting"\noverrides = ["run.runoff_spin_up_cycles=0"]'
+    text = shipped.read_text().replace('path = "guanting"', no_spin, 1)
+    cold = tmp_path / "guanting_cold.toml"
+    cold.write_text(text)
+    days, notes = warm_up_days(Problem(CalibrationConfig.from_toml(cold)))
     assert days["calibration"] == 0 and any("less than a year of warm-up" in n for n in notes)  # the guard
-    days, notes = warm_up_days(Problem(CalibrationConfig.from_toml(spun)))
+    days, notes = warm_up_days(Problem(CalibrationConfig.from_toml(shipped)))
     assert days["calibration"] == 0 and not any("warm-up" in n for n in notes)
