@@ -78,7 +78,7 @@ def test_the_shipped_guanting_basin_is_spun_up_twenty_times():
     warm, q = _start(basin, start, end)
     assert warm.cycles == 20 and warm.state is not None
     assert warm.change_mm is not None and warm.change_mm < 1e-3
-    spun, q_spun = _start(_guanting(0.3, 20), start, end)
+    _, q_spun = _start(_guanting(0.3, 20), start, end)
     np.testing.assert_array_equal(q_spun, q)
     cold, q_cold = _start(_guanting(0.3, 0), start, end)
     assert cold.state is None and not np.array_equal(q_cold, q)
