@@ -684,19 +684,23 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     skipped = skipped_notes(rules, series) if skip_unavailable else []
     for line in skipped:  # on stderr with --json too: a caveat is never dropped (JSON objects: "notes")
         click.echo(line, err=True)
+    from hydro.provenance import compensation_provenance, provenance_lines
+
+    record = compensation_provenance(series_path, agreement, overrides)  # inputs, overrides, code (docs/commands)
     if csv_out:
-        write_payments_csv(payments, csv_out, overwrite=overwrite)
+        write_payments_csv(payments, csv_out, overwrite=overwrite, provenance=record)
     from hydro.classes import agreement_class_table, classes_as_json, format_class_table
 
     classes = agreement_class_table(rules, series, series_path)  # every parameter at the agreement's places
     notes = series_notes(rules, series, series_path)  # generated weather, years not reached, months missing
     if as_json and quality:
         click.echo(json.dumps({"payments": payments_as_json(payments), "classes": classes_as_json(classes),
-                               "notes": skipped + notes}, indent=1, ensure_ascii=False))
-    elif as_json:
+                               "notes": skipped + notes, "provenance": record}, indent=1, ensure_ascii=False))
+    elif as_json:  # the list of rows, unchanged (its provenance: --quality, --csv)
         click.echo(json.dumps(payments_as_json(payments), indent=1, ensure_ascii=False))
     else:
-        click.echo(format_payments(payments))
+        click.echo("\n".join(provenance_lines(record, flagged=True)) + "\n")
+        click.echo(format_payments(payments, overrides))
         if skipped:  # the nets above say nothing of what they leave out (a 0 read as "nothing due")
             click.echo(f"left out (--skip-unavailable): {len(skipped)} rule line(s), a parameter at a section the "
                        "series has no data for (the 'skipped:' lines): the nets above do not include them")

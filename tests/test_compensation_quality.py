@@ -55,7 +55,7 @@ def test_json_quality_adds_the_class_table_and_keeps_the_payments(quality_nc):
     result = invoke("compensate", quality_nc, path, "--json", "--quality")
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
-    assert set(data) == {"payments", "classes", "notes"}  # notes: added (issue 14)
+    assert set(data) == {"payments", "classes", "notes", "provenance"}  # notes: issue 14; provenance: F1
     assert data["payments"] == plain  # the payment records, keys and values, unchanged
     rows = data["classes"]
     assert {r["place"] for r in rows} == {"gubeikou", "baihe_border", "qingshui_outlet"}

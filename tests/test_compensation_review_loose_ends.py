@@ -163,7 +163,7 @@ def test_json_quality_carries_the_notes_text_mode_prints(plan_nc):
     both = invoke("compensate", plan_nc, PHASE2, "--json", "--quality")
     assert both.exit_code == 0, both.output
     data = json.loads(both.stdout)
-    assert set(data) == {"payments", "classes", "notes"} and data["notes"] == said  # the same words
+    assert set(data) == {"payments", "classes", "notes", "provenance"} and data["notes"] == said  # the same words
     # the plain --json stays a list of payments (its contract): the notes come on stderr, no longer dropped
     plain = invoke("compensate", plan_nc, PHASE2, "--json")
     assert isinstance(json.loads(plain.stdout), list) and plain.stderr.strip().splitlines() == said

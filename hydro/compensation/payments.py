@@ -106,7 +106,8 @@ def payments_as_json(payments: list[Payment]) -> list[dict]:
     return [p.as_json() for p in payments]
 
 
-def write_payments_csv(payments: list[Payment], out: str | Path | IO[str], overwrite: bool = False) -> None:
+def write_payments_csv(payments: list[Payment], out: str | Path | IO[str], overwrite: bool = False,
+                       provenance: dict | None = None) -> None:
     """Write payments as CSV with the columns of :data:`COLUMNS` (NaN amount as an empty cell).
 
     Parameters
@@ -116,21 +117,44 @@ def write_payments_csv(payments: list[Payment], out: str | Path | IO[str], overw
         A path to create (atomically, :mod:`hydro.outputs`) or an open text stream.
     overwrite : bool
         Replace an existing file at the path.
+    provenance : dict, optional
+        :func:`hydro.provenance.compensation_provenance`: the columns of :data:`PROVENANCE_COLUMNS`
+        follow, on every row (the same values but ``overridden``, the ``--set`` assignments that can
+        change that row), so the table stays one plain CSV that names its inputs.
     """
     if isinstance(out, (str, Path)):
         from hydro.outputs import atomic_open
 
         with atomic_open(out, overwrite, option="--csv") as fh:
-            write_payments_csv(payments, fh)
+            write_payments_csv(payments, fh, provenance=provenance)
         return
     writer = csv.writer(out)
-    writer.writerow(COLUMNS)
+    writer.writerow(COLUMNS + (PROVENANCE_COLUMNS if provenance else ()))
     for p in payments:
         rec = p.as_json()
         rec["amount_yuan"] = "" if rec["amount_yuan"] is None else repr(float(rec["amount_yuan"]))
         rec["complete"] = str(rec["complete"]).lower()
         rec["assumed"] = str(rec["assumed"]).lower()
-        writer.writerow([rec[c] for c in COLUMNS])
+        writer.writerow([rec[c] for c in COLUMNS] + (_provenance_cells(p, provenance) if provenance else []))
+
+
+#: The columns :func:`write_payments_csv` adds with ``provenance``: the ``--set`` assignments that can
+#: change the row, the input (path, SHA-256, a results file's config_sha256 and generated weather's
+#: seed), the agreement (path, SHA-256), every ``--set`` assignment, and the code.
+PROVENANCE_COLUMNS: tuple[str, ...] = ("overridden", "input", "input_sha256", "input_config_sha256",
+                                       "input_weather_seed", "agreement", "agreement_sha256", "overrides",
+                                       "hydro_version", "source_revision")
+
+
+def _provenance_cells(p: Payment, record: dict) -> list[str]:
+    """The :data:`PROVENANCE_COLUMNS` of payment ``p`` (assignments joined by ``"; "``)."""
+    from hydro.provenance import overridden_by
+
+    inp, agr = record["input"], record["agreement"]
+    seed = inp.get("weather_seed", "") if inp.get("weather_synthetic") == "true" else ""
+    return ["; ".join(overridden_by(p.rule, record["overrides"])), inp["path"], inp["sha256"],
+            inp.get("config_sha256", ""), seed, agr["path"], agr["sha256"], "; ".join(record["overrides"]),
+            record["hydro_version"], record["source_revision"]]
 
 
 def payments_to_csv(payments: list[Payment]) -> str:
@@ -226,15 +250,19 @@ def _yuan(amount: float) -> str:
     return f"{amount if abs(amount) >= 0.5 else 0.0:,.0f}"
 
 
-def format_payments(payments: list[Payment]) -> str:
-    """A plain-text table of payments followed by the net totals, for the terminal."""
+def format_payments(payments: list[Payment], overrides: list[str] | tuple[str, ...] = ()) -> str:
+    """A plain-text table of payments followed by the net totals, for the terminal; a line that one of
+    the ``--set`` ``overrides`` can change is flagged ``set``
+    (:func:`hydro.provenance.overridden_by`)."""
+    from hydro.provenance import overridden_by
+
     header = ("year", "section", "component", "parameter", "payer -> payee", "amount (yuan)", "")
     lines = []
     for p in payments:
         amount = ("unpublished" if p.component == "funding" else "undetermined") \
             if not math.isfinite(p.amount_yuan) else _yuan(p.amount_yuan)
         flags = (("incomplete " if not p.complete else "") + ("assumed " if p.assumed else "")
-                 + ("capped" if CAPPED in p.note else ""))
+                 + ("capped " if CAPPED in p.note else "") + ("set" if overridden_by(p.rule, overrides) else ""))
         lines.append((str(p.year), p.section or "-", p.component, p.parameter or "-",
                       f"{p.payer} -> {p.payee}", amount, flags.strip()))
     widths = [max(len(r[i]) for r in [header, *lines]) for i in range(len(header))]

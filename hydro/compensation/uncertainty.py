@@ -683,7 +683,6 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
     a basin (also the weather: each member simulates the agreement's years).  Failed
     members are listed on stderr and the command ends with
     :data:`hydro.batch.EXIT_PARTIAL` (3) after printing what the others gave."""
-    import json
     import sys
 
     import click
@@ -742,14 +741,29 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
     if result["failed"]:  # in the JSON's notes too, in the same words as on stderr
         report_failures(result["failed"], "member", failures.append)
         failures.append(f"{len(result['failed'])} of {members} members failed; summarised without them")
-    if as_json:  # the notes in the object too ("notes"), as with --json --quality without --uncertainty
-        click.echo(json.dumps({**result, "notes": notes + failures}, indent=1, ensure_ascii=False))
-    else:
-        click.echo(format_uncertainty(result))
+    _echo(result, agreement, overrides, notes + failures, as_json)
     for note in notes + failures:
         click.echo(note, err=True)
     if result["failed"]:
         sys.exit(EXIT_PARTIAL)
+
+
+def _echo(result: dict, agreement: str, overrides: tuple[str, ...], notes: list[str], as_json: bool) -> None:
+    """Print the result: as JSON with its ``notes`` (as with --json --quality without --uncertainty) and
+    ``provenance`` (:func:`hydro.provenance.compensation_provenance`), or as the table under the header
+    naming the same."""
+    import json
+
+    import click
+
+    from hydro.provenance import compensation_provenance, provenance_lines
+
+    record = compensation_provenance(result["source"], agreement, overrides)  # docs/commands/compensate.md
+    if as_json:
+        click.echo(json.dumps({**result, "notes": notes, "provenance": record}, indent=1, ensure_ascii=False))
+    else:
+        click.echo("\n".join(provenance_lines(record)) + "\n")
+        click.echo(format_uncertainty(result))
 
 
 # ---------------------------------------------------------------------------------

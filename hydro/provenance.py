@@ -1,0 +1,96 @@
+"""What a derived figure was computed from: its input files (path and SHA-256), the ``--set``
+overrides, and the code (hydro's version and :func:`hydro.code_revision.code_revision`).
+
+A results file records its own provenance in global attributes (:mod:`hydro.assembly`,
+``config_sha256``, ``source_revision``); the payments ``hydro compensate`` derives from one (or from a
+monitoring CSV) are written to CSV, JSON and text, which carry :func:`compensation_provenance`
+instead (docs/commands/compensate.md).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+#: The input's own provenance, copied where the input is a hydro results file (netCDF global
+#: attributes): the run's configuration hash and code, and its weather's draw.
+RUN_ATTRIBUTES = ("config_sha256", "source_revision", "source", "weather_synthetic", "weather_seed")
+
+
+def code_record() -> dict[str, str]:
+    """``{"hydro_version": "0.1.0", "source_revision": "git <commit>..."}`` (the revision ``""`` where
+    hydro does not run from a git checkout: :func:`hydro.code_revision.code_revision`)."""
+    from hydro import __version__
+    from hydro.code_revision import code_revision
+
+    return {"hydro_version": __version__, "source_revision": code_revision()}
+
+
+def file_record(path: str | Path) -> dict[str, str]:
+    """``{"path": <absolute path>, "sha256": <hex of its bytes>}`` of an input file."""
+    from hydro.weather_csv import file_sha256
+
+    return {"path": str(Path(path).resolve()), "sha256": file_sha256(Path(path))}
+
+
+def run_record(path: str | Path) -> dict[str, str]:
+    """:data:`RUN_ATTRIBUTES` the results file ``path`` has (``{}`` for a CSV or another file)."""
+    if not str(path).endswith(".nc"):
+        return {}
+    from hydro.netcdf_read import open_dataset
+
+    try:
+        with open_dataset(path) as nc:
+            return {k: str(nc.getncattr(k)) for k in RUN_ATTRIBUTES if k in nc.ncattrs()}
+    except OSError:
+        return {}
+
+
+def compensation_provenance(series_path: str | Path, agreement: str | Path,
+                            overrides: list[str] | tuple[str, ...] = ()) -> dict:
+    """What ``hydro compensate`` computed its payments from.
+
+    Parameters
+    ----------
+    series_path : str or Path
+        The results file or monitoring CSV evaluated (a basin file, for ``--uncertainty`` on a basin).
+    agreement : str or Path
+        The agreement file applied.
+    overrides : sequence of str
+        The ``--set`` assignments applied to the agreement, as given.
+
+    Returns
+    -------
+    dict
+        ``{"input": {"path", "sha256", and the run's RUN_ATTRIBUTES where it is a results file},
+        "agreement": {"path", "sha256"}, "overrides": [...], "hydro_version", "source_revision"}``.
+    """
+    return {"input": {**file_record(series_path), **run_record(series_path)},
+            "agreement": file_record(agreement), "overrides": list(overrides), **code_record()}
+
+
+def overridden_by(rule: str, overrides: list[str] | tuple[str, ...]) -> list[str]:
+    """The ``overrides`` that can change a payment line of the agreement rule at key path ``rule``
+    (``quality_class[0]``): an assignment inside that rule (``quality_class[0].bonus_yuan=...``), or to a
+    key of no one rule (``period=[2013,2017]``, which every rule reads).  An assignment inside another
+    rule (or another indexed table) is not this line's."""
+    out = []
+    for text in overrides:
+        key = text.split("=", 1)[0].strip()
+        if "[" not in key.split(".", 1)[0] or (rule and (key == rule or key.startswith((rule + ".", rule + "[")))):
+            out.append(text)
+    return out
+
+
+def provenance_lines(record: dict, flagged: bool = False) -> list[str]:
+    """The short header of the text output: what the figures below were computed from (``flagged``: the
+    table below flags ``set`` the lines an override can change)."""
+    inp, agr = record["input"], record["agreement"]
+    run = "".join(f", {k} {inp[k]}" for k in ("config_sha256", "source_revision") if k in inp)
+    lines = [f"computed from: {inp['path']} (sha256 {inp['sha256']}{run})",
+             f"agreement: {agr['path']} (sha256 {agr['sha256']})"]
+    if record["overrides"]:
+        lines.append("overrides (--set): " + "; ".join(record["overrides"])
+                     + ("  (the lines they can change: flagged 'set')" if flagged else ""))
+    lines.append(f"by hydro {record['hydro_version']}"
+                 + (f", {record['source_revision']}" if record["source_revision"] else ""))
+    return lines

@@ -1,0 +1,83 @@
+"""Provenance of derived figures and runs (reproducibility review of 2026-12-05, /tmp/rev_repro).
+
+F1: ``hydro compensate`` names what its payments were computed from (input and agreement: path and
+SHA-256; the ``--set`` overrides; hydro's version and revision) in the CSV, the ``--json --quality``
+object and the text, and flags the lines an override can change; the ``--json`` list keeps its rows.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+from pathlib import Path
+
+import pandas as pd
+from cli_invoke import invoke
+
+from hydro import __version__
+from hydro.compensation.payments import COLUMNS
+
+ROOT = Path(__file__).resolve().parents[1]
+AGREEMENT = ROOT / "configs" / "agreements" / "guanting_yongding_2023.toml"
+BONUS = "quality_class[0].bonus_yuan=9000000"
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _inputs(tmp_path: Path) -> tuple[Path, Path]:
+    """A copy of the Guanting agreement and a monitoring CSV of its sections over 2022-2023."""
+    agreement = tmp_path / "agreement.toml"
+    shutil.copy(AGREEMENT, agreement)
+    rows = ["section,year,month,parameter,value,unit"]
+    for s in ["bahaoqiao", "xiangshuibao", "shixiali"]:
+        for y in (2022, 2023):
+            for m in range(1, 13):
+                rows += [f"{s},{y},{m},codmn,5.0,mg/L", f"{s},{y},{m},nh3n,0.5,mg/L", f"{s},{y},{m},tp,0.1,mg/L",
+                         f"{s},{y},{m},tn,4.0,mg/L", f"{s},{y},{m},flow,5,m3/s"]
+    monitoring = tmp_path / "mon.csv"
+    monitoring.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return monitoring, agreement
+
+
+def test_payment_csv_names_inputs_overrides_and_code(tmp_path):
+    monitoring, agreement = _inputs(tmp_path)
+    out = tmp_path / "pay.csv"
+    result = invoke("compensate", monitoring, agreement, "--csv", out, "--set", BONUS)
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out)  # default options: no comment lines
+    assert list(table.columns[:len(COLUMNS)]) == list(COLUMNS)
+    assert set(table["input_sha256"]) == {_sha(monitoring)}
+    assert set(table["agreement_sha256"]) == {_sha(agreement)}
+    assert set(table["agreement"]) == {str(agreement.resolve())}
+    assert set(table["overrides"]) == {BONUS}
+    assert set(table["hydro_version"]) == {__version__}
+    bonus = table[table["rule"] == "quality_class[0]"]
+    assert len(bonus) and (bonus["amount_yuan"] == 9e6).all() and (bonus["overridden"] == BONUS).all()
+    assert table[table["rule"] != "quality_class[0]"]["overridden"].isna().all()  # lines the override leaves
+
+
+def test_payment_json_object_and_text_name_inputs_json_list_unchanged(tmp_path):
+    monitoring, agreement = _inputs(tmp_path)
+    obj = json.loads(invoke("compensate", monitoring, agreement, "--json", "--quality", "--set", BONUS).stdout)
+    record = obj["provenance"]
+    assert record["input"]["sha256"] == _sha(monitoring) and record["agreement"]["sha256"] == _sha(agreement)
+    assert record["overrides"] == [BONUS] and record["hydro_version"] == __version__
+    assert "source_revision" in record
+    rows = json.loads(invoke("compensate", monitoring, agreement, "--json", "--set", BONUS).stdout)
+    assert isinstance(rows, list) and all(list(r) == list(COLUMNS) for r in rows)  # the list's rows as before
+    text = invoke("compensate", monitoring, agreement, "--set", BONUS).stdout
+    head = text.split("\n\n", 1)[0]
+    assert _sha(monitoring) in head and _sha(agreement) in head and BONUS in head and __version__ in head
+    flagged = [line for line in text.splitlines() if line.startswith("2023") and "quality_class" in line]
+    assert flagged and all(line.rstrip().endswith("set") for line in flagged)
+
+
+def test_uncertainty_json_names_inputs(tmp_path):
+    monitoring, agreement = _inputs(tmp_path)
+    obj = json.loads(invoke("compensate", monitoring, agreement, "--uncertainty", "2", "--workers", "1", "-q",
+                            "--json", "--set", BONUS).stdout)
+    assert obj["provenance"]["agreement"]["sha256"] == _sha(agreement)
+    assert obj["provenance"]["input"]["sha256"] == _sha(monitoring) and obj["provenance"]["overrides"] == [BONUS]
