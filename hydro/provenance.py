@@ -25,6 +25,12 @@ def code_record() -> dict[str, str]:
     return {"hydro_version": __version__, "source_revision": code_revision()}
 
 
+def code_text(record: dict | None = None) -> str:
+    """``hydro 0.1.0, git <commit>`` of :func:`code_record` (or of a record holding its keys)."""
+    code = record if record is not None else code_record()
+    return f"hydro {code['hydro_version']}" + (f", {code['source_revision']}" if code["source_revision"] else "")
+
+
 def file_record(path: str | Path) -> dict[str, str]:
     """``{"path": <absolute path>, "sha256": <hex of its bytes>}`` of an input file."""
     from hydro.weather_csv import file_sha256
@@ -91,6 +97,5 @@ def provenance_lines(record: dict, flagged: bool = False) -> list[str]:
     if record["overrides"]:
         lines.append("overrides (--set): " + "; ".join(record["overrides"])
                      + ("  (the lines they can change: flagged 'set')" if flagged else ""))
-    lines.append(f"by hydro {record['hydro_version']}"
-                 + (f", {record['source_revision']}" if record["source_revision"] else ""))
+    lines.append(f"by {code_text(record)}")
     return lines

@@ -81,3 +81,50 @@ def test_uncertainty_json_names_inputs(tmp_path):
                             "--json", "--set", BONUS).stdout)
     assert obj["provenance"]["agreement"]["sha256"] == _sha(agreement)
     assert obj["provenance"]["input"]["sha256"] == _sha(monitoring) and obj["provenance"]["overrides"] == [BONUS]
+
+
+# ------------------------------------------------------------------ F6: calibration folders
+
+
+def _calibrated(tmp_path: Path) -> tuple[Path, Path]:
+    """A 20-evaluation DE calibration of the Le Léguer GR4J (test_calibration_methodology_s44's)."""
+    from test_calibration_methodology_s44 import leguer_config
+
+    from hydro.calibration import calibrate
+
+    config = leguer_config(tmp_path)
+    calibrate(config, tmp_path / "out", serial=True)
+    return config, tmp_path / "out"
+
+
+def test_calibration_records_code_and_keeps_its_configuration(tmp_path):
+    from hydro.code_revision import code_revision
+
+    config, out = _calibrated(tmp_path)
+    text = config.read_bytes()
+    for name in ("run.json", "summary.json"):
+        obj = json.loads((out / name).read_text(encoding="utf-8"))
+        assert obj["hydro_version"] == __version__ and obj["source_revision"] == code_revision(), name
+        assert obj["config_sha256"] == hashlib.sha256(text).hexdigest() and "numba" in obj["versions"], name
+    config.unlink()  # the folder still says which seed, bounds and objectives gave its evaluations
+    assert (out / "run_config.toml").read_bytes() == text and b"seed = 1" in text
+    best = (out / "best_params.toml").read_text(encoding="utf-8")
+    assert f"# configuration SHA-256: {hashlib.sha256(text).hexdigest()}" in best
+    assert f"# code: hydro {__version__}" in best
+
+
+def test_resume_reads_a_folder_written_before_the_code_was_recorded(tmp_path):
+    """A run.json without hydro_version/source_revision (and no run_config.toml) still resumes."""
+    from test_calibration_methodology_s44 import leguer_config
+
+    from hydro.calibration import calibrate
+
+    _, out = _calibrated(tmp_path)
+    run = json.loads((out / "run.json").read_text(encoding="utf-8"))
+    for key in ("hydro_version", "source_revision"):
+        del run[key]
+    run["versions"].pop("numba")
+    (out / "run.json").write_text(json.dumps(run), encoding="utf-8")
+    (out / "run_config.toml").unlink()
+    result = calibrate(leguer_config(tmp_path), out, serial=True, resume=True)
+    assert result.summary["resumed"] == 20 and result.summary["hydro_version"] == __version__

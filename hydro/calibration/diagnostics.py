@@ -2,7 +2,7 @@
 
 This module owns the checks and records that say how far a run's numbers can be trusted:
 
-* :func:`library_versions`: NumPy, SciPy and SALib of the run (``run.json``, ``summary.json``).
+* :func:`library_versions`: NumPy, SciPy, SALib and Numba of the run (``run.json``, ``summary.json``).
   DE and the GLUE sample draw from ``numpy.random.Generator(seed)`` through SciPy's ``rng=``
   (SciPy >= 1.15), so a seed's result is tied to these versions.
 * :func:`run_report`: what ``summary.json`` says about the best parameter set besides its scores
@@ -29,8 +29,10 @@ from hydro.calibration.scoring import N_PAIRS
 #: (:mod:`hydro.runoff_warm_up`).  Fewer is reported, not refused (review s44 F2).
 MIN_WARM_UP_DAYS = 365
 
-#: Distributions whose versions a run records (a missing one is recorded as None).
-RECORDED_LIBRARIES = ("numpy", "scipy", "SALib")
+#: Distributions whose versions a run records (a missing one is recorded as None); numba since
+#: 2026-12-05 (it compiles the model's kernels).  hydro's own version and revision are recorded beside
+#: them (:func:`hydro.provenance.code_record`).
+RECORDED_LIBRARIES = ("numpy", "scipy", "SALib", "numba")
 
 
 def library_versions() -> dict[str, str | None]:

@@ -32,12 +32,15 @@ from hydro.errors import HydroError
 
 PARAMS_FILE = "best_params.toml"
 RUN_FILE = "run.json"
+#: The configuration file's bytes as the run started from it (since 2026-12-05; run.json's
+#: ``config_sha256`` is its SHA-256): its seed, bounds and objectives stay with the evaluations.
+CONFIG_COPY = "run_config.toml"
 #: ``run.json``'s ``loss_scale``: every loss term a fraction (|PBIAS|, MARE, max ARE / 100, review s44
 #: F1). A run without it stored percent-scale losses, which ``--resume`` must not mix with new ones.
 LOSS_SCALE = "fraction"
 #: Every file a run writes in its folder, in the order a swap moves them (``run.json`` last).
 RUN_OUTPUTS = ("evaluations.jsonl", "evaluations.csv", PARAMS_FILE, "scores.csv", "summary.json",
-               "glue_bands.csv", "sensitivity.csv", RUN_FILE)
+               "glue_bands.csv", "sensitivity.csv", CONFIG_COPY, RUN_FILE)
 #: The hidden folder, inside the output folder, where ``--overwrite`` runs until it is complete.
 STAGING = ".overwrite"
 #: In :data:`STAGING` while its files are moved into place: the names the new run wrote (JSON).

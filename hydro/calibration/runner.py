@@ -63,8 +63,9 @@ from hydro.calibration.problem import FAILED_LOSS, Problem, any_failed, loss_spr
 from hydro.progress import Progress
 from hydro.calibration.store import EvaluationStore, json_finite, lock_folder, release_folder, vector_key
 from hydro.errors import HydroError
+from hydro.provenance import code_record, code_text
 
-from hydro.calibration.folder import (LOSS_SCALE, PARAMS_FILE, RUN_FILE, RUN_OUTPUTS, finish_cut_swap,
+from hydro.calibration.folder import (CONFIG_COPY, LOSS_SCALE, PARAMS_FILE, RUN_FILE, RUN_OUTPUTS, finish_cut_swap,
                                      staged_run, working_folder)
 
 
@@ -372,7 +373,10 @@ def write_params(path: Path, problem: Problem, record: dict, interrupted: str = 
 
     Format (TOML)::
 
-        # written by hydro calibrate
+        # written by hydro calibrate: ...
+        # configuration: /path/to/calibration.toml
+        # configuration SHA-256: <hex>
+        # code: hydro 0.1.0, git <commit>
         model = "basin"
         target = "/path/to/basin.toml"
         loss = 0.0812
@@ -392,7 +396,10 @@ def write_params(path: Path, problem: Problem, record: dict, interrupted: str = 
     z = np.array(record["z"], dtype=float)
     items = list(cfg.overrides) + [format_assignment(k, v) for k, v in problem.assignments(z).items()]
     lines = ["# written by hydro calibrate: the best parameters as key.path=value overrides",
-             f"# configuration: {cfg.path}", f"model = {json.dumps(cfg.kind)}",
+             f"# configuration: {cfg.path}",
+             *([f"# configuration SHA-256: {cfg.sha256}"] if getattr(cfg, "sha256", "") else []),
+             f"# code: {code_text()}",
+             f"model = {json.dumps(cfg.kind)}",
              f"target = {json.dumps(str(cfg.model))}", f"loss = {float(record['loss'])!r}",
              *([f"interrupted = {json.dumps(interrupted)}   # the best of a search stopped early"] if interrupted
                else []),
@@ -548,12 +555,25 @@ def _open_folder(folder: Path, config: CalibrationConfig, resume: bool, overwrit
         run_file = work / RUN_FILE
         if not run_file.exists():
             meta = {"config": str(config.path), "config_sha256": config.sha256, "method": config.method.name,
-                    "inputs_sha256": inputs or {}, "versions": library_versions(), "loss_scale": LOSS_SCALE}
+                    "inputs_sha256": inputs or {}, "versions": library_versions(), **code_record(),
+                    "loss_scale": LOSS_SCALE}
             write_text(run_file, json.dumps(meta, indent=1) + "\n", overwrite=True)
+            _copy_config(config, work)
     except BaseException:
         release_folder(lock)
         raise
     return lock, work
+
+
+def _copy_config(config: CalibrationConfig, work: Path) -> None:
+    """Copy the configuration file's bytes into the run's folder as :data:`CONFIG_COPY` (its seed,
+    bounds and objectives stay with the evaluations when the original is edited or moved; its SHA-256
+    is run.json's ``config_sha256``; relative paths in it are relative to the original's folder)."""
+    from hydro.outputs import write_bytes
+
+    source = Path(config.path)
+    if source.is_file():
+        write_bytes(work / CONFIG_COPY, source.read_bytes(), overwrite=True)
 
 
 @contextlib.contextmanager
@@ -785,7 +805,7 @@ def _write_outputs(run: _Run, work: Path) -> tuple[dict | None, dict]:
         "best_loss": None if best is None else best["loss"],
         "best_params": None if best is None else best["params"],
         "best_scores": None if best is None else best["scores"],
-        "versions": library_versions(),
+        "config_sha256": config.sha256, "versions": library_versions(), **code_record(),
         **run_report(run.problem, best),
         **{k: v for k, v in extra.items() if k != "sensitivity"},
     }
