@@ -73,7 +73,8 @@ def run_catchment_file(path, overrides=(), start=None, end=None, history: str = 
                          + (" + CemaNeige)" if c.snow is not None else ")"),
                          "catchment_file": str(path), "area_km2": f"{c.area_km2:g}",
                          "gr4j_parameters": ", ".join(f"{k}={v:.6g}" for k, v in gr4j.items()),
-                         "overrides": "; ".join(overrides), "history": history, **revision_attributes()})
+                         "overrides": "; ".join(overrides), "history": history,
+                         "config_sha256": catchment_sha256(path, forcing.path, overrides), **revision_attributes()})
     sel = (forcing.dates >= s) & (forcing.dates <= e)
     res.add("subbasin_runoff", r.q_mm[:, None])
     res.add("subbasin_precipitation", forcing.precip_mm[sel][:, None])
@@ -82,6 +83,21 @@ def run_catchment_file(path, overrides=(), start=None, end=None, history: str = 
     if r.qobs_mm is not None:
         res.add("gauge_observed_discharge", (r.qobs_mm * (c.area_km2 / 86.4))[:, None])  # mm/d -> m3/s
     return res
+
+
+def catchment_sha256(path, forcing_path, overrides=()) -> str:
+    """The run's ``config_sha256`` (:func:`hydro.config_hash.config_sha256`, as a basin's): the catchment
+    file's bytes, the files it names (its forcing CSV, which is also counted where the file leaves it to
+    the default name) by path relative to its folder and SHA-256, and the overrides."""
+    import os
+    from pathlib import Path
+
+    from hydro.config_hash import config_sha256
+    from hydro.tomlio import load_toml
+
+    path = Path(path)
+    named = [load_toml(path), os.path.relpath(forcing_path, path.parent)]
+    return config_sha256(path.read_bytes(), named, path.parent, list(overrides))
 
 
 def catchment_summary(res) -> str:

@@ -128,3 +128,26 @@ def test_resume_reads_a_folder_written_before_the_code_was_recorded(tmp_path):
     (out / "run_config.toml").unlink()
     result = calibrate(leguer_config(tmp_path), out, serial=True, resume=True)
     assert result.summary["resumed"] == 20 and result.summary["hydro_version"] == __version__
+
+
+# ------------------------------------------------------------------ F3: a catchment run's config_sha256
+
+LEGUER = ROOT / "validation" / "calibration" / "leguer"
+
+
+def test_catchment_results_have_a_config_hash_that_follows_forcing_and_overrides(tmp_path):
+    from hydro.catchment_cli import run_catchment_file
+
+    shutil.copytree(LEGUER, tmp_path / "lg")
+    path = tmp_path / "lg" / "catchment.toml"
+    first = run_catchment_file(path, start="1991-01-01", end="1991-12-31").attrs["config_sha256"]
+    assert len(first) == 64
+    assert run_catchment_file(path, start="1991-01-01", end="1991-12-31").attrs["config_sha256"] == first
+    assert run_catchment_file(path, ["gr4j.x1_mm=300"], "1991-01-01", "1991-12-31").attrs["config_sha256"] != first
+    forcing = tmp_path / "lg" / "forcing.csv"
+    lines = forcing.read_text(encoding="utf-8").splitlines()
+    cells = lines[200].split(",")  # a day in 1991: its precipitation + 20 mm
+    cells[1] = f"{float(cells[1]) + 20.0:.2f}"
+    lines[200] = ",".join(cells)
+    forcing.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    assert run_catchment_file(path, start="1991-01-01", end="1991-12-31").attrs["config_sha256"] != first
