@@ -3,7 +3,8 @@
 It covers what a run of the basin reads: the basin file's bytes, every file a value of it names
 (weather and series CSVs, transfer tables, the regional quality table ...; :func:`referenced_files`),
 each by its path relative to the basin's folder and its own SHA-256, and the changes made to the file
-(``--set`` assignments, :meth:`hydro.Model.with_parameters`), one line each.  Until 2026-12-04 it
+(``--set`` assignments, :meth:`hydro.Model.with_parameters`), one line each, the value as parsed
+(:func:`canonical_change`; before 2026-12-05 the text as typed, so ``0.5`` and ``0.50`` differed).  Until 2026-12-04 it
 covered the basin file and the changes only, so an edited weather CSV or regional table left it
 unchanged, and ``hydro gep``'s check that it rebuilt the run's basin passed on another configuration.
 """
@@ -55,7 +56,7 @@ def _digest(path: Path) -> bytes:
 
 
 def config_sha256(file_bytes: bytes, data: Any, folder: Path, changes: Iterable[str] = (),
-                  files: bool = True) -> str:
+                  files: bool = True, canonical: bool = True) -> str:
     """The configuration's SHA-256, as hex.
 
     Parameters
@@ -71,14 +72,34 @@ def config_sha256(file_bytes: bytes, data: Any, folder: Path, changes: Iterable[
     files : bool
         Whether the files the basin names count (False: the hash results carried before 2026-12-04,
         of the basin file and the changes alone, which ``hydro gep`` still accepts).
+    canonical : bool
+        Whether each change is hashed as :func:`canonical_change` writes it (False: its text as given, the
+        hash of results written before 2026-12-05, which ``hydro gep`` still accepts).
     """
     h = hashlib.sha256(file_bytes)
     names = {os.path.normpath(os.path.relpath(p, folder)): p for p in referenced_files(data, folder)} if files else {}
     for name in sorted(names):
         h.update(b"\n--file " + name.encode() + b" " + _digest(names[name]))
     for item in changes:
-        h.update(b"\n--set " + item.encode())
+        h.update(b"\n--set " + (canonical_change(item) if canonical else item).encode())
     return h.hexdigest()
+
+
+def canonical_change(text: str) -> str:
+    """A ``key.path=value`` change as the hash takes it since 2026-12-05: the key stripped and the value
+    as parsed (:func:`hydro.overrides.parse_assignment`), written as JSON, so that ``run.courant=0.5``,
+    ``run.courant=0.50`` and ``run.courant = 0.5``, one configuration, give one hash.  A line that does
+    not parse is taken as it is (the run refuses it anyway)."""
+    import json
+
+    from hydro.errors import HydroError
+    from hydro.overrides import parse_assignment
+
+    try:
+        key, value = parse_assignment(text, "--set")
+        return f"{key}={json.dumps(value, sort_keys=True, default=str)}"
+    except (HydroError, ValueError, TypeError):
+        return text
 
 
 def change_lines(changes: dict[str, Any]) -> list[str]:

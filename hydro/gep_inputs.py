@@ -294,7 +294,7 @@ def run_basin(results, basin=None, where: str = "these results"):
     recorded = str(attrs.get("config_sha256", ""))
     if "=" in recorded:  # a scenarios file: name=sha;...
         recorded = id_values(recorded).get("baseline", "")
-    if recorded and b.sha256 != recorded and recorded != _sha256_before_2026_12_04(b, attrs, where):
+    if recorded and b.sha256 != recorded and recorded not in _older_sha256(b, attrs, where):
         sets = run_overrides(attrs, where) if not isinstance(spec, Basin) else []
         raise HydroError(f"{where}: the run's configuration (config_sha256 {recorded[:12]}…) is not that of "
                          f"{b.path}" + (f" with the run's overrides ({'; '.join(sets)})" if sets else "")
@@ -312,13 +312,21 @@ def capacity_share(mean_mg_per_l, target_mg_per_l: float) -> np.ndarray:
         return np.where(c > target_mg_per_l, target_mg_per_l / np.where(c > 0, c, 1.0), 1.0)
 
 
-def _sha256_before_2026_12_04(basin, attrs, where: str) -> str:
-    """The ``config_sha256`` a run of ``basin`` with the results' overrides wrote before 2026-12-04:
-    of the basin file and the overrides only (:func:`hydro.config_hash.config_sha256` without the files
-    it names), so that results written then are still valued (their data files are not checked, as
-    they were not then)."""
+def _older_sha256(basin, attrs, where: str) -> set[str]:
+    """The ``config_sha256`` values a run of ``basin`` with the results' overrides wrote before: until
+    2026-12-04 of the basin file and the overrides only (:func:`hydro.config_hash.config_sha256` without
+    the files it names: their data files are not checked, as they were not then), and until 2026-12-05
+    with each override's text as typed (not :func:`~hydro.config_hash.canonical_change`), so that results
+    written then are still valued."""
+    from hydro.basin_tables import load_basin_file
     from hydro.config_hash import change_lines, config_sha256
+    from hydro.overrides import apply_overrides
 
-    lines = (change_lines(parameters_changed(attrs, where)) if attrs.get("parameters_changed")
-             else run_overrides(attrs, where))
-    return config_sha256(basin.path.read_bytes(), None, basin.folder, lines, files=False)
+    changed = bool(attrs.get("parameters_changed"))
+    lines = change_lines(parameters_changed(attrs, where)) if changed else run_overrides(attrs, where)
+    raw = basin.path.read_bytes()
+    data = load_basin_file(basin.path)
+    if not changed:  # (parameters_changed are numbers: they name no file)
+        data = apply_overrides(data, list(lines), basin.path)
+    return {config_sha256(raw, None, basin.folder, lines, files=False, canonical=False),
+            config_sha256(raw, data, basin.folder, lines, canonical=False)}

@@ -151,3 +151,33 @@ def test_catchment_results_have_a_config_hash_that_follows_forcing_and_overrides
     lines[200] = ",".join(cells)
     forcing.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert run_catchment_file(path, start="1991-01-01", end="1991-12-31").attrs["config_sha256"] != first
+
+
+# ------------------------------------------------------------------ F7: one configuration, one hash
+
+
+def test_equal_overrides_give_equal_hash():
+    from hydro.basin import Basin
+
+    tiny = ROOT / "configs" / "examples" / "tiny"
+    hashes = {Basin.load(tiny, [text]).sha256 for text in ("run.courant=0.5", "run.courant=0.50",
+                                                           "run.courant = 0.5", " run.courant= 5e-1")}
+    assert len(hashes) == 1
+    assert Basin.load(tiny, ["run.courant=0.6"]).sha256 not in hashes
+
+
+def test_gep_accepts_a_hash_of_the_override_as_typed():
+    """A results file written before the canonical form (its hash of ``run.courant=0.50`` as typed) is
+    still taken by hydro gep's check of the basin it rebuilds."""
+    from hydro.basin import Basin
+    from hydro.basin_tables import load_basin_file
+    from hydro.config_hash import config_sha256
+    from hydro.gep_inputs import _older_sha256
+    from hydro.overrides import apply_overrides
+
+    tiny = Basin.load(ROOT / "configs" / "examples" / "tiny", ["run.courant=0.50"])
+    data = apply_overrides(load_basin_file(tiny.path), ["run.courant=0.50"], tiny.path)
+    typed = config_sha256(tiny.path.read_bytes(), data, tiny.folder, ["run.courant=0.50"], canonical=False)
+    assert typed != tiny.sha256
+    attrs = {"history": "hydro run tiny --set run.courant=0.50", "config_sha256": typed}
+    assert typed in _older_sha256(tiny, attrs, "r.nc")
