@@ -9,6 +9,7 @@ hydraulics and each named tracer of a transport result as the variables of
 from __future__ import annotations
 
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
@@ -47,7 +48,8 @@ def hydraulic_results(basin: Basin, dates: list[date], years: list[int], hyd: Hy
     res = Results(
         coords={"time": dates, "reach": net.reach_ids, "section": [s.id for s in net.sections],
                 "reservoir": net.reservoir_ids, "year": years, "budget_term": list(BUDGET_TERMS)},
-        attrs={"basin": basin.name, "scenario": scenario, "config_sha256": basin.sha256,
+        attrs={"basin": basin.name, "basin_file": str(Path(basin.path).resolve()), "scenario": scenario,
+               "config_sha256": basin.sha256,
                "history": history or f"hydro run {basin.path}",
                "source": f"hydro {__version__}", **revision_attributes(),
                "constituents": ";".join(f"{short}={long}" for short, long in names),

@@ -181,3 +181,21 @@ def test_gep_accepts_a_hash_of_the_override_as_typed():
     assert typed != tiny.sha256
     attrs = {"history": "hydro run tiny --set run.courant=0.50", "config_sha256": typed}
     assert typed in _older_sha256(tiny, attrs, "r.nc")
+
+
+# ------------------------------------------------------------------ F4: the basin file that ran
+
+
+def test_local_basin_folder_is_named_in_the_results(tmp_path, monkeypatch):
+    """``hydro run tiny`` runs ./tiny where it exists, the shipped example elsewhere: ``basin_file``
+    says which (absolute path)."""
+    import netCDF4
+
+    shutil.copytree(ROOT / "configs" / "examples" / "tiny", tmp_path / "tiny")
+    monkeypatch.chdir(tmp_path)
+    assert invoke("run", "tiny", "-o", tmp_path / "local.nc", "-q").exit_code == 0
+    monkeypatch.chdir(tmp_path / "tiny")  # no ./tiny here: the shipped example
+    assert invoke("run", "tiny", "-o", tmp_path / "shipped.nc", "-q").exit_code == 0
+    with netCDF4.Dataset(tmp_path / "local.nc") as a, netCDF4.Dataset(tmp_path / "shipped.nc") as b:
+        assert a.getncattr("basin_file") == str((tmp_path / "tiny" / "basin.toml").resolve())
+        assert b.getncattr("basin_file") == str((ROOT / "configs" / "examples" / "tiny" / "basin.toml").resolve())
