@@ -25,6 +25,32 @@ def code_record() -> dict[str, str]:
     return {"hydro_version": __version__, "source_revision": code_revision()}
 
 
+def package_versions(names) -> dict[str, str | None]:
+    """``{name: version}`` of the installed distributions ``names`` (None for one not installed): those
+    a result depends on beyond hydro's code (:func:`hydro.calibration.diagnostics.library_versions`; a run
+    on generated weather, :data:`WEATHER_LIBRARIES`)."""
+    from importlib import metadata
+
+    out: dict[str, str | None] = {}
+    for name in names:
+        try:
+            out[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            out[name] = None
+    return out
+
+
+#: The libraries the generated weather's draws depend on: NumPy's ``Generator`` streams are bit-stable only
+#: within a version (NEP 19), and SciPy's ``gammaincinv``/``ndtr`` turn them into precipitation.
+WEATHER_LIBRARIES = ("numpy", "scipy")
+
+
+def weather_library_versions() -> str:
+    """``"numpy 2.1.3; scipy 1.15.2"``: the results' ``weather_libraries`` of a run on generated weather."""
+    return "; ".join(f"{name} {version or 'not installed'}" for name, version in
+                     package_versions(WEATHER_LIBRARIES).items())
+
+
 def code_text(record: dict | None = None) -> str:
     """``hydro 0.1.0, git <commit>`` of :func:`code_record` (or of a record holding its keys)."""
     code = record if record is not None else code_record()

@@ -72,7 +72,7 @@ RULES: dict[str, CombineRule] = {
                      "subbasin_names", "subbasin_county", "subbasin_province", "subbasin_area_km2",
                      "subbasin_drains_to", "weather", "weather_file", "weather_adjustments", "weather_time_zone",
                      "weather_estimated",
-                     "weather_synthetic", "weather_generated_from", "flow_driven",
+                     "weather_synthetic", "weather_generated_from", "weather_libraries", "flow_driven",
                      "transfers", "transfer_origins", "time_aggregation", "locations_selected",
                      "model", "catchment_file", "basin_file", "area_km2", "gr4j_parameters", "overrides",
                      "runoff_warm_up", "initial_state", "local_steps", "dispersion_every", RUN_DAYS), _SAME),

@@ -199,3 +199,20 @@ def test_local_basin_folder_is_named_in_the_results(tmp_path, monkeypatch):
     with netCDF4.Dataset(tmp_path / "local.nc") as a, netCDF4.Dataset(tmp_path / "shipped.nc") as b:
         assert a.getncattr("basin_file") == str((tmp_path / "tiny" / "basin.toml").resolve())
         assert b.getncattr("basin_file") == str((ROOT / "configs" / "examples" / "tiny" / "basin.toml").resolve())
+
+
+# ------------------------------------------------------------------ F8: generated weather's libraries
+
+
+def test_synthetic_weather_results_record_numpy_and_scipy(tmp_path, monkeypatch):
+    import netCDF4
+    import numpy
+    import scipy
+
+    monkeypatch.chdir(tmp_path)
+    result = invoke("run", "watershed", "--synthetic-weather", "3", "--end", "2001-06-30", "-o", tmp_path / "s.nc",
+                    "-q")
+    assert result.exit_code == 0, result.output
+    with netCDF4.Dataset(tmp_path / "s.nc") as ds:
+        assert ds.getncattr("weather_seed") == "3"
+        assert ds.getncattr("weather_libraries") == f"numpy {numpy.__version__}; scipy {scipy.__version__}"

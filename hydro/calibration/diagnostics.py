@@ -17,8 +17,6 @@ This module owns the checks and records that say how far a run's numbers can be 
 
 from __future__ import annotations
 
-from importlib import metadata
-
 import numpy as np
 
 from hydro.calibration.problem import loss_spread
@@ -45,13 +43,9 @@ def library_versions() -> dict[str, str | None]:
         NumPy's generator and SciPy's algorithms, so the same seed may give another result on
         other versions.
     """
-    out: dict[str, str | None] = {}
-    for name in RECORDED_LIBRARIES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            out[name] = None
-    return out
+    from hydro.provenance import package_versions
+
+    return package_versions(RECORDED_LIBRARIES)
 
 
 def observations_scored(problem, record: dict | None) -> tuple[dict, list[str]]:
