@@ -124,19 +124,22 @@ def before_blocks(basin: Basin, start: date, end: date, weather, plan) -> str:
 
 
 def blocked_command(basin: Basin, start: date, end: date, out: Path, *, spec, overwrite: bool,
-                    block_years: int | None, history: str, weather_seed: int | None, quiet: bool) -> bool:
+                    block_years: int | None, history: str, weather_seed: int | None, quiet: bool,
+                    attrs: dict[str, str] | None = None) -> bool:
     """``hydro run``'s blocked path: run and write ``basin`` in blocks and print the summary
-    if :func:`blocks_for` says it runs in blocks; False (nothing done) if it runs in one."""
+    if :func:`blocks_for` says it runs in blocks; False (nothing done) if it runs in one.  ``attrs``:
+    global attributes added to the file (a ``--params`` file's, :mod:`hydro.provenance`)."""
     import click
 
     n_years = blocks_for(basin, start, end, block_years)
     if not n_years:
         return False
-    weather, attrs = None, {}
+    weather, attrs = None, dict(attrs or {})
     if weather_seed is not None:
         from hydro.ensemble import member_weather
 
-        weather, attrs = member_weather(basin, start, end, weather_seed), {"weather_seed": str(weather_seed)}
+        weather = member_weather(basin, start, end, weather_seed)
+        attrs["weather_seed"] = str(weather_seed)
     summary = write_blocked(basin, start, end, out, block_years=n_years, spec=spec, overwrite=overwrite,
                             history=history, weather=weather, attrs=attrs, quiet=quiet)
     if not quiet:

@@ -348,20 +348,33 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     from hydro.blocked_run import blocked_command
 
     s, e = s or b.settings.start, e or b.settings.end
-    if blocked_command(b, s, e, out, spec=spec, overwrite=overwrite, block_years=block_years,
-                       history=_history(), weather_seed=weather_seed, quiet=quiet):
+    from_params = (params, overrides[:n_params]) if params else None  # recorded (hydro.provenance)
+    if blocked_command(b, s, e, out, spec=spec, overwrite=overwrite, block_years=block_years, history=_history(),
+                       weather_seed=weather_seed, quiet=quiet, attrs=_params_attributes(from_params)):
         return _finished()  # a long run, written block by block (hydro.blocked)
-    results = _run_and_write(b, s, e, out, overwrite, spec, weather_seed)
+    results = _run_and_write(b, s, e, out, overwrite, spec, weather_seed, from_params)
     if not quiet:  # (an ensemble returned above)
         click.echo(run_summary(results))
         click.echo(f"written: {out}")
     _finished()
 
 
-def _run_and_write(b, s, e, out, overwrite: bool, spec, weather_seed):
+def _params_attributes(from_params, initial_state: str | None = None) -> dict[str, str]:
+    """:func:`hydro.provenance.params_attributes` of ``from_params``, the ``--params`` file and its
+    assignments (``{}`` for None: a run without ``--params``)."""
+    from hydro.provenance import params_attributes
+
+    if not from_params:
+        return {}
+    params, assignments = from_params
+    return params_attributes(params, assignments, initial_state)
+
+
+def _run_and_write(b, s, e, out, overwrite: bool, spec, weather_seed, from_params=None):
     """Run basin ``b`` from ``s`` to ``e`` once (on synthetic weather of ``weather_seed`` if not None) and
     write its results to ``out``, a watershed's known before its transport while it runs
-    (:class:`hydro.netcdf_overlap.OverlappedWrite`); return the results."""
+    (:class:`hydro.netcdf_overlap.OverlappedWrite`); return the results.  ``from_params``: the ``--params``
+    file and its assignments, recorded (:func:`_params_attributes`)."""
     from hydro.netcdf_overlap import OverlappedWrite
     from hydro.simulation import run
 
@@ -375,6 +388,7 @@ def _run_and_write(b, s, e, out, overwrite: bool, spec, weather_seed):
             results.attrs["weather_seed"] = str(weather_seed)
         else:
             results = run(b, s, e, history=_history(), on_water=writer.water)
+        results.attrs.update(_params_attributes(from_params, results.attrs.get("initial_state")))
         writer.finish(results)
     return results
 
@@ -484,6 +498,7 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
     check_netcdf_name(out, "hydro run")
     compile_notice(quiet, ("_runoff_kernels",))
     results = run_catchment_file(path, overrides, start, end, history=_history())
+    results.attrs.update(_params_attributes((given[0], overrides[:given[1]]) if given[0] else None))
     from hydro.outputspec import OutputSpec
 
     spec = OutputSpec(codec=codec) if codec else None

@@ -230,8 +230,9 @@ def run_overrides(attrs, where: str = "these results") -> list[str]:
 
     ``parameters_changed`` (a :class:`hydro.model.Model` run), else the ``history`` of
     ``hydro run``: the ``overrides`` of its ``--params`` file, then its ``--set`` values, in
-    the order the run applied them.  A ``--params`` file is looked for as given (from the
-    folder the command runs in); one that cannot be read is an error naming it.
+    the order the run applied them: the file's as the run recorded them (``params_overrides``), or
+    for a run written before it did, the file looked for as given (from the folder the command runs
+    in; one that cannot be read is an error naming it).
     """
     import json
     import shlex
@@ -249,6 +250,8 @@ def run_overrides(attrs, where: str = "these results") -> list[str]:
     params = [words[i + 1] for i in range(len(words) - 1) if words[i] == "--params"]
     if not params:
         return sets
+    if attrs.get("params_overrides"):  # recorded by the run (since 2026-12-05): the file is not needed
+        return list(json.loads(str(attrs["params_overrides"]))) + sets
     from hydro.calibration import read_params
 
     try:

@@ -125,3 +125,36 @@ def provenance_lines(record: dict, flagged: bool = False) -> list[str]:
                      + ("  (the lines they can change: flagged 'set')" if flagged else ""))
     lines.append(f"by {code_text(record)}")
     return lines
+
+
+#: How :func:`hydro.runoff_warm_up.given_start` begins the ``initial_state`` of a run from the basin
+#: file's state: :func:`params_attributes` rewords it where the ``--params`` file gave that state.
+FILE_STATE = "the basin file's initial state, given for its [run] start"
+
+
+def sets_initial_state(assignment: str) -> bool:
+    """Whether the ``key.path=value`` ``assignment`` sets the run's start or an initial state
+    (``run.start``, ``reservoirs.miyun.initial_storage_mcm``, ``initial.tn_mg_l``)."""
+    key = assignment.split("=", 1)[0].strip()
+    return key == "run.start" or "initial" in key
+
+
+def params_attributes(params: str | Path, assignments: list[str] | tuple[str, ...],
+                      initial_state: str | None = None) -> dict[str, str]:
+    """The global attributes of a run with ``--params FILE``: ``params_file`` (absolute path),
+    ``params_file_sha256`` and ``params_overrides`` (JSON list of the file's ``assignments`` as applied,
+    before any ``--set``), so the run can be rebuilt once the file is moved or overwritten; and, where
+    the run's ``initial_state`` (given) says it started from the basin file's state while the file set
+    the start or an initial state, that attribute reworded to name the file and those assignments.
+    (Not ``parameters_changed``: ``hydro gep`` rebuilds a run that has it through
+    :meth:`hydro.Model.with_parameters` and would then refuse a plain run's file.)"""
+    import json
+
+    record = file_record(params)
+    out = {"params_file": record["path"], "params_file_sha256": record["sha256"],
+           "params_overrides": json.dumps(list(assignments))}
+    given = [a for a in assignments if sets_initial_state(a)]
+    if initial_state and given and initial_state.startswith(FILE_STATE):
+        out["initial_state"] = (f"the basin file's initial state with the --params file's "
+                                f"{'; '.join(given)}, given for that [run] start" + initial_state[len(FILE_STATE):])
+    return out

@@ -74,7 +74,8 @@ RULES: dict[str, CombineRule] = {
                      "weather_estimated",
                      "weather_synthetic", "weather_generated_from", "weather_libraries", "flow_driven",
                      "transfers", "transfer_origins", "time_aggregation", "locations_selected",
-                     "model", "catchment_file", "basin_file", "area_km2", "gr4j_parameters", "overrides",
+                     "model", "catchment_file", "basin_file", "params_file", "params_file_sha256", "params_overrides",
+                     "area_km2", "gr4j_parameters", "overrides",
                      "runoff_warm_up", "initial_state", "local_steps", "dispersion_every", RUN_DAYS), _SAME),
     # what tells one run from another (the writers of stacked files set their own)
     # (parameters_changed: a sweep of Model.with_parameters stacked along 'scenario')

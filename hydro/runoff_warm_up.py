@@ -110,7 +110,9 @@ def given_start(basin_start: date, start: date, why: str = "") -> str:
     """The ``initial_state`` of a run from ``start`` that starts from the basin file's initial state
     (reservoir storages, ``[initial]`` concentrations: given for its ``[run] start``, ``basin_start``);
     ``why``: why a later start was not spun up (:func:`hydro.blocked.spin_up_plan`)."""
-    text = f"the basin file's initial state, given for its [run] start {basin_start.isoformat()}"
+    from hydro.provenance import FILE_STATE
+
+    text = f"{FILE_STATE} {basin_start.isoformat()}"
     if start < basin_start:
         return f"{text}, taken for {start.isoformat()} (the run starts before it)"
     if start > basin_start:

@@ -216,3 +216,32 @@ def test_synthetic_weather_results_record_numpy_and_scipy(tmp_path, monkeypatch)
     with netCDF4.Dataset(tmp_path / "s.nc") as ds:
         assert ds.getncattr("weather_seed") == "3"
         assert ds.getncattr("weather_libraries") == f"numpy {numpy.__version__}; scipy {scipy.__version__}"
+
+
+# ------------------------------------------------------------------ F2: what a --params file applied
+
+
+def test_params_file_values_hash_and_start_are_recorded(tmp_path, monkeypatch):
+    import netCDF4
+
+    params = tmp_path / "p.toml"
+    params.write_text('model = "basin"\ntarget = "tiny"\noverrides = ["run.courant=0.37", "run.start=2020-01-02"]\n',
+                      encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("run", "tiny", "-o", tmp_path / "t.nc", "--params", "p.toml", "-q")
+    assert result.exit_code == 0, result.output
+    with netCDF4.Dataset(tmp_path / "t.nc") as ds:
+        attrs = {k: str(ds.getncattr(k)) for k in ds.ncattrs()}
+    assert attrs["params_file"] == str(params.resolve()) and attrs["params_file_sha256"] == _sha(params)
+    assert json.loads(attrs["params_overrides"]) == ["run.courant=0.37", "run.start=2020-01-02"]
+    assert "parameters_changed" not in attrs  # (hydro gep rebuilds such a run through Model.with_parameters)
+    assert attrs["initial_state"].startswith("the basin file's initial state with the --params file's "
+                                             "run.start=2020-01-02, given for that [run] start 2020-01-02")
+
+
+def test_gep_takes_the_recorded_params_overrides_without_the_file():
+    from hydro.gep_inputs import run_overrides
+
+    attrs = {"history": "hydro run miyun --params gone/best_params.toml --set run.courant=0.5",
+             "params_overrides": json.dumps(["runoff.x1_mm=400.5"])}
+    assert run_overrides(attrs) == ["runoff.x1_mm=400.5", "run.courant=0.5"]
