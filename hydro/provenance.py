@@ -158,3 +158,22 @@ def params_attributes(params: str | Path, assignments: list[str] | tuple[str, ..
         out["initial_state"] = (f"the basin file's initial state with the --params file's "
                                 f"{'; '.join(given)}, given for that [run] start" + initial_state[len(FILE_STATE):])
     return out
+
+
+#: The columns a payment CSV adds with its provenance (``hydro compensate --csv``, with ``--uncertainty``
+#: too): the ``--set`` assignments that can change the row, the input (path, SHA-256, a results file's
+#: config_sha256 and generated weather's seed), the agreement (path, SHA-256), every ``--set``
+#: assignment, and the code.
+PROVENANCE_COLUMNS: tuple[str, ...] = ("overridden", "input", "input_sha256", "input_config_sha256",
+                                       "input_weather_seed", "agreement", "agreement_sha256", "overrides",
+                                       "hydro_version", "source_revision")
+
+
+def provenance_cells(rule: str, record: dict) -> list[str]:
+    """The :data:`PROVENANCE_COLUMNS` of a row of the agreement rule at key path ``rule`` (``""``: a fixed
+    or net line) under :func:`compensation_provenance` ``record`` (assignments joined by ``"; "``)."""
+    inp, agr = record["input"], record["agreement"]
+    seed = inp.get("weather_seed", "") if inp.get("weather_synthetic") == "true" else ""
+    return ["; ".join(overridden_by(rule, record["overrides"])), inp["path"], inp["sha256"],
+            inp.get("config_sha256", ""), seed, agr["path"], agr["sha256"], "; ".join(record["overrides"]),
+            record["hydro_version"], record["source_revision"]]

@@ -75,12 +75,18 @@ def test_payment_json_object_and_text_name_inputs_json_list_unchanged(tmp_path):
     assert flagged and all(line.rstrip().endswith("set") for line in flagged)
 
 
-def test_uncertainty_json_names_inputs(tmp_path):
+def test_uncertainty_json_and_csv_name_inputs(tmp_path):
+    from hydro.compensation.uncertainty import UNCERTAINTY_COLUMNS
+
     monitoring, agreement = _inputs(tmp_path)
     obj = json.loads(invoke("compensate", monitoring, agreement, "--uncertainty", "2", "--workers", "1", "-q",
-                            "--json", "--set", BONUS).stdout)
+                            "--json", "--set", BONUS, "--csv", tmp_path / "band.csv").stdout)
     assert obj["provenance"]["agreement"]["sha256"] == _sha(agreement)
     assert obj["provenance"]["input"]["sha256"] == _sha(monitoring) and obj["provenance"]["overrides"] == [BONUS]
+    table = pd.read_csv(tmp_path / "band.csv")
+    assert list(table.columns[:len(UNCERTAINTY_COLUMNS)]) == list(UNCERTAINTY_COLUMNS)
+    assert set(table["agreement_sha256"]) == {_sha(agreement)} and set(table["overrides"]) == {BONUS}
+    assert (table[table["rule"] == "quality_class[0]"]["overridden"] == BONUS).all()
 
 
 # ------------------------------------------------------------------ F6: calibration folders

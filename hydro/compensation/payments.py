@@ -118,7 +118,8 @@ def write_payments_csv(payments: list[Payment], out: str | Path | IO[str], overw
     overwrite : bool
         Replace an existing file at the path.
     provenance : dict, optional
-        :func:`hydro.provenance.compensation_provenance`: the columns of :data:`PROVENANCE_COLUMNS`
+        :func:`hydro.provenance.compensation_provenance`: the columns of
+        :data:`hydro.provenance.PROVENANCE_COLUMNS`
         follow, on every row (the same values but ``overridden``, the ``--set`` assignments that can
         change that row), so the table stays one plain CSV that names its inputs.
     """
@@ -128,6 +129,8 @@ def write_payments_csv(payments: list[Payment], out: str | Path | IO[str], overw
         with atomic_open(out, overwrite, option="--csv") as fh:
             write_payments_csv(payments, fh, provenance=provenance)
         return
+    from hydro.provenance import PROVENANCE_COLUMNS, provenance_cells
+
     writer = csv.writer(out)
     writer.writerow(COLUMNS + (PROVENANCE_COLUMNS if provenance else ()))
     for p in payments:
@@ -135,26 +138,7 @@ def write_payments_csv(payments: list[Payment], out: str | Path | IO[str], overw
         rec["amount_yuan"] = "" if rec["amount_yuan"] is None else repr(float(rec["amount_yuan"]))
         rec["complete"] = str(rec["complete"]).lower()
         rec["assumed"] = str(rec["assumed"]).lower()
-        writer.writerow([rec[c] for c in COLUMNS] + (_provenance_cells(p, provenance) if provenance else []))
-
-
-#: The columns :func:`write_payments_csv` adds with ``provenance``: the ``--set`` assignments that can
-#: change the row, the input (path, SHA-256, a results file's config_sha256 and generated weather's
-#: seed), the agreement (path, SHA-256), every ``--set`` assignment, and the code.
-PROVENANCE_COLUMNS: tuple[str, ...] = ("overridden", "input", "input_sha256", "input_config_sha256",
-                                       "input_weather_seed", "agreement", "agreement_sha256", "overrides",
-                                       "hydro_version", "source_revision")
-
-
-def _provenance_cells(p: Payment, record: dict) -> list[str]:
-    """The :data:`PROVENANCE_COLUMNS` of payment ``p`` (assignments joined by ``"; "``)."""
-    from hydro.provenance import overridden_by
-
-    inp, agr = record["input"], record["agreement"]
-    seed = inp.get("weather_seed", "") if inp.get("weather_synthetic") == "true" else ""
-    return ["; ".join(overridden_by(p.rule, record["overrides"])), inp["path"], inp["sha256"],
-            inp.get("config_sha256", ""), seed, agr["path"], agr["sha256"], "; ".join(record["overrides"]),
-            record["hydro_version"], record["source_revision"]]
+        writer.writerow([rec[c] for c in COLUMNS] + (provenance_cells(p.rule, provenance) if provenance else []))
 
 
 def payments_to_csv(payments: list[Payment]) -> str:

@@ -647,23 +647,29 @@ UNCERTAINTY_COLUMNS = ("year", "section", "component", "parameter", "payer", "pa
                        "p05_yuan", "p95_yuan", "p_pays", "n", "undetermined", "p_flip", "flag")
 
 
-def write_uncertainty_csv(result: dict, out: str | Path | IO[str], overwrite: bool = False) -> None:
+def write_uncertainty_csv(result: dict, out: str | Path | IO[str], overwrite: bool = False,
+                          provenance: dict | None = None) -> None:
     """The rows as CSV (:data:`UNCERTAINTY_COLUMNS`; a missing value as an empty cell), then the net per year
     and pair (component ``net``; its ``undetermined``: the members whose net left out an undetermined or
-    partial line, the table's "incomplete in k of N members")."""
+    partial line, the table's "incomplete in k of N members"); with ``provenance``
+    (:func:`hydro.provenance.compensation_provenance`) the columns of
+    :data:`hydro.provenance.PROVENANCE_COLUMNS` follow on every row."""
     if isinstance(out, (str, Path)):
         from hydro.outputs import atomic_open
 
         with atomic_open(out, overwrite, option="--csv") as fh:
-            write_uncertainty_csv(result, fh)
+            write_uncertainty_csv(result, fh, provenance=provenance)
         return
+    from hydro.provenance import PROVENANCE_COLUMNS, provenance_cells
+
     writer = csv.writer(out)
-    writer.writerow(UNCERTAINTY_COLUMNS)
+    writer.writerow(UNCERTAINTY_COLUMNS + (PROVENANCE_COLUMNS if provenance else ()))
     nets = [{**dict.fromkeys(UNCERTAINTY_COLUMNS), **n, "section": "", "component": "net", "parameter": "",
              "rule": "", "undetermined": n["incomplete"], "flag": False} for n in result["net"]]
     for r in [*result["rows"], *nets]:
         writer.writerow(["" if r[c] is None else str(r[c]).lower() if isinstance(r[c], bool) else r[c]
-                         for c in UNCERTAINTY_COLUMNS])
+                         for c in UNCERTAINTY_COLUMNS]
+                        + (provenance_cells(r["rule"] or "", provenance) if provenance else []))
 
 
 
@@ -717,10 +723,12 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
         click.echo(f"Error: {exc}", err=True)
         sys.exit(EXIT_PARTIAL)
     from hydro.outputs import written_together
+    from hydro.provenance import compensation_provenance
 
+    record = compensation_provenance(result["source"], agreement, overrides)  # docs/commands/compensate.md
     with written_together():  # the table and the figure of one draw, never one of each (as hydro scenarios)
         if csv_out:
-            write_uncertainty_csv(result, csv_out, overwrite=overwrite)
+            write_uncertainty_csv(result, csv_out, overwrite=overwrite, provenance=record)
         if plot_out:
             from hydro.plotting import style
 
@@ -741,24 +749,23 @@ def compensate_uncertainty(source: str, agreement: str, members: int, *, seed: i
     if result["failed"]:  # in the JSON's notes too, in the same words as on stderr
         report_failures(result["failed"], "member", failures.append)
         failures.append(f"{len(result['failed'])} of {members} members failed; summarised without them")
-    _echo(result, agreement, overrides, notes + failures, as_json)
+    _echo(result, record, notes + failures, as_json)
     for note in notes + failures:
         click.echo(note, err=True)
     if result["failed"]:
         sys.exit(EXIT_PARTIAL)
 
 
-def _echo(result: dict, agreement: str, overrides: tuple[str, ...], notes: list[str], as_json: bool) -> None:
+def _echo(result: dict, record: dict, notes: list[str], as_json: bool) -> None:
     """Print the result: as JSON with its ``notes`` (as with --json --quality without --uncertainty) and
-    ``provenance`` (:func:`hydro.provenance.compensation_provenance`), or as the table under the header
-    naming the same."""
+    ``provenance`` (``record``, :func:`hydro.provenance.compensation_provenance`), or as the table under
+    the header naming the same."""
     import json
 
     import click
 
-    from hydro.provenance import compensation_provenance, provenance_lines
+    from hydro.provenance import provenance_lines
 
-    record = compensation_provenance(result["source"], agreement, overrides)  # docs/commands/compensate.md
     if as_json:
         click.echo(json.dumps({**result, "notes": notes, "provenance": record}, indent=1, ensure_ascii=False))
     else:
