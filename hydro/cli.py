@@ -338,17 +338,17 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     check_request(b, spec)  # unknown variables and ids: before the run, not after it
     check_something_kept(b, spec)  # nor a group of nothing: before an ensemble's members or the first block
     _start_line(b, s or b.settings.start, e or b.settings.end, members, weather_seed, quiet)
+    from_params = (params, overrides[:n_params]) if params else None  # recorded (hydro.provenance)
     if members:
         from hydro.ensemble import ensemble_command
 
         ensemble_command(basin, members, seed, out, s, e, overrides=overrides, workers=workers,
                          scheduler=scheduler, dask_workers=dask_workers, output=spec, overwrite=overwrite,
-                         quiet=quiet, history=_history())
+                         quiet=quiet, history=_history(), attrs=_params_attributes(from_params))
         return
     from hydro.blocked_run import blocked_command
 
     s, e = s or b.settings.start, e or b.settings.end
-    from_params = (params, overrides[:n_params]) if params else None  # recorded (hydro.provenance)
     if blocked_command(b, s, e, out, spec=spec, overwrite=overwrite, block_years=block_years, history=_history(),
                        weather_seed=weather_seed, quiet=quiet, attrs=_params_attributes(from_params)):
         return _finished()  # a long run, written block by block (hydro.blocked)

@@ -313,10 +313,12 @@ def write_ensemble(spec, members: int, seed: int, path: str | Path, start: date 
                    end: date | None = None, overrides: list[str] | None = None, workers: int | None = None,
                    variables: tuple[str, ...] = DEFAULT_VARIABLES, quiet: bool = False, *,
                    output=None, scheduler: str | None = None, dask_workers: int | None = None,
-                   overwrite: bool = False, history: str = "", executor=None) -> dict[int, str]:
+                   overwrite: bool = False, history: str = "", executor=None,
+                   attrs: dict[str, str] | None = None) -> dict[int, str]:
     """Run the ensemble (as :func:`run_ensemble`) and write each member into ``path`` as it
     finishes: the parent holds one member at a time.  Returns the failed members
-    (member -> error); raises :class:`hydro.batch.BatchFailed` (no file) if all failed."""
+    (member -> error); raises :class:`hydro.batch.BatchFailed` (no file) if all failed.  ``attrs``:
+    global attributes added to the file (a ``--params`` file's, :mod:`hydro.provenance`)."""
     from hydro.batch import BatchFailed, run_batch
     from hydro.netcdf import StackedWriter
 
@@ -324,7 +326,7 @@ def write_ensemble(spec, members: int, seed: int, path: str | Path, start: date 
     # the tasks have selected and aggregated; the writer applies precision and compression and keeps
     # every variable they kept ("all": the default set would drop the species' sources asked for)
     store = replace(output, variables=("all",), locations=None, aggregate="daily")
-    attrs = _attrs(members, seed)
+    attrs = {**(attrs or {}), **_attrs(members, seed)}
     if history:
         attrs["history"] = history
     progress = Progress(members, "members", quiet=quiet)
@@ -348,9 +350,10 @@ def write_ensemble(spec, members: int, seed: int, path: str | Path, start: date 
 
 def ensemble_command(spec, members: int, seed: int, path: str | Path, start: date | None, end: date | None,
                      *, overrides, workers, scheduler, dask_workers, output, overwrite: bool, quiet: bool,
-                     history: str) -> None:
-    """Body of ``hydro run BASIN --members N``: write the ensemble, report failed members on
-    stderr and end with :data:`hydro.batch.EXIT_PARTIAL` (3) if any failed."""
+                     history: str, attrs: dict[str, str] | None = None) -> None:
+    """Body of ``hydro run BASIN --members N``: write the ensemble (``attrs``: global attributes added
+    to it), report failed members on stderr and end with :data:`hydro.batch.EXIT_PARTIAL` (3) if any
+    failed."""
     import sys
 
     import click
@@ -360,7 +363,7 @@ def ensemble_command(spec, members: int, seed: int, path: str | Path, start: dat
     try:
         failures = write_ensemble(spec, members, seed, path, start, end, overrides=list(overrides),
                                   workers=workers, quiet=quiet, output=output, scheduler=scheduler,
-                                  dask_workers=dask_workers, overwrite=overwrite, history=history)
+                                  dask_workers=dask_workers, overwrite=overwrite, history=history, attrs=attrs)
     except BatchFailed as exc:
         click.echo(f"Error: {exc}; no file was written", err=True)
         sys.exit(EXIT_PARTIAL)

@@ -251,3 +251,17 @@ def test_gep_takes_the_recorded_params_overrides_without_the_file():
     attrs = {"history": "hydro run miyun --params gone/best_params.toml --set run.courant=0.5",
              "params_overrides": json.dumps(["runoff.x1_mm=400.5"])}
     assert run_overrides(attrs) == ["runoff.x1_mm=400.5", "run.courant=0.5"]
+
+
+def test_params_file_is_recorded_by_an_ensemble(tmp_path, monkeypatch):
+    import netCDF4
+
+    params = tmp_path / "p.toml"
+    params.write_text('model = "basin"\ntarget = "watershed"\noverrides = ["run.courant=0.5"]\n', encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    result = invoke("run", "watershed", "--params", "p.toml", "--members", "2", "--workers", "1",
+                    "--end", "2001-03-31", "-o", tmp_path / "e.nc", "-q")
+    assert result.exit_code == 0, result.output
+    with netCDF4.Dataset(tmp_path / "e.nc") as ds:
+        assert ds.getncattr("params_file_sha256") == _sha(params)
+        assert json.loads(ds.getncattr("params_overrides")) == ["run.courant=0.5"]
