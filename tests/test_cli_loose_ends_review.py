@@ -74,8 +74,19 @@ def test_gep_refuses_a_basin_that_is_not_the_runs(guanting_runs, monkeypatch):
 
 
 def test_gep_names_a_params_file_it_cannot_read(guanting_runs, monkeypatch, tmp_path):
+    # since 2026-12-05 the run records the file's assignments (params_overrides, review F2): GEP rebuilds
+    # its basin from them in any folder; a file written before, without them, is still refused by name
     monkeypatch.chdir(tmp_path)
     r = invoke("gep", guanting_runs / "params.nc")
+    assert r.exit_code == 0, r.output
+    import shutil
+
+    import netCDF4
+
+    older = shutil.copy(guanting_runs / "params.nc", tmp_path / "older.nc")
+    with netCDF4.Dataset(older, "a") as ds:
+        ds.delncattr("params_overrides")
+    r = invoke("gep", older)
     assert r.exit_code == 2, r.output
     assert "--params p.toml" in r.output and "folder the run was made in" in r.output
 
