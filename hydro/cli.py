@@ -671,12 +671,15 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
         from hydro.scenarios.cli import compensate_scenarios
         from hydro.scenarios.summary import effects_output
 
+        from hydro.provenance import compensation_provenance
+
+        record = compensation_provenance(series_path, agreement, overrides)  # docs/commands/compensate.md
         if not (as_json and quality):  # the incentives table (JSON: its list of rows, unchanged)
             compensate_scenarios(series_path, agreement, scenario_file, as_json, csv_out, overwrite=overwrite,
-                                 skip_unavailable=skip_unavailable, overrides=overrides)
+                                 skip_unavailable=skip_unavailable, overrides=overrides, provenance=record)
         text = effects_output(series_path, agreement, scenario_file, as_json=as_json, quality=quality,
                               csv_out=csv_out, overwrite=overwrite, skip_unavailable=skip_unavailable,
-                              overrides=overrides)
+                              overrides=overrides, provenance=record)
         if text:  # each parameter's change and the quality payments' (--json: only with --quality)
             click.echo(text)
         return

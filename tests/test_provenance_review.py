@@ -265,3 +265,19 @@ def test_params_file_is_recorded_by_an_ensemble(tmp_path, monkeypatch):
     with netCDF4.Dataset(tmp_path / "e.nc") as ds:
         assert ds.getncattr("params_file_sha256") == _sha(params)
         assert json.loads(ds.getncattr("params_overrides")) == ["run.courant=0.5"]
+
+
+def test_incentives_csv_names_its_inputs(tmp_path):
+    from hydro.provenance import PROVENANCE_COLUMNS
+    from hydro.scenarios.incentives import COLUMNS as INCENTIVE_COLUMNS
+    from hydro.scenarios.incentives import write_incentives_csv
+
+    record = {"input": {"path": "/x/s.nc", "sha256": "a" * 64, "config_sha256": "baseline=b"},
+              "agreement": {"path": "/x/a.toml", "sha256": "c" * 64}, "overrides": [BONUS],
+              "hydro_version": __version__, "source_revision": "git d"}
+    row = dict.fromkeys(INCENTIVE_COLUMNS, "")
+    write_incentives_csv([row], tmp_path / "i.csv", provenance=record)
+    table = pd.read_csv(tmp_path / "i.csv", dtype=str, keep_default_na=False)
+    assert list(table.columns) == list(INCENTIVE_COLUMNS) + list(PROVENANCE_COLUMNS[1:])
+    assert table["agreement_sha256"][0] == "c" * 64 and table["input_config_sha256"][0] == "baseline=b"
+    assert table["overrides"][0] == BONUS and table["source_revision"][0] == "git d"

@@ -173,7 +173,12 @@ def test_compensate_scenarios_prints_the_effects_and_json_quality(tmp_path):
     both = CliRunner().invoke(main, args + ["--json", "--quality"])
     assert both.exit_code == 0, both.output
     data = json.loads(both.stdout)
-    assert set(data) == {"incentives", "effects", "notes"} and data["incentives"] == json.loads(plain.stdout)
+    assert set(data) == {"incentives", "effects", "notes", "provenance"}  # provenance: review F1, 2026-12-05
+    assert data["incentives"] == json.loads(plain.stdout)
+    import hashlib
+
+    sha = hashlib.sha256((tmp_path / "a.toml").read_bytes()).hexdigest()
+    assert data["provenance"]["agreement"]["sha256"] == sha and f"(sha256 {sha})" in text.stdout
     rows = data["effects"]
     assert {r["quantity"] for r in rows} == {"mean_concentration", "mean_load", "quality_payment"}
     assert {r["location"] for r in rows if r["quantity"] != "quality_payment"} == {"border"}

@@ -294,9 +294,10 @@ def generated_weather_note(path, attrs=None, what: str = "payments", first=None)
 
 
 def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=False, csv_out=None,
-                         overwrite=False, skip_unavailable=False, overrides=()) -> None:
+                         overwrite=False, skip_unavailable=False, overrides=(), provenance=None) -> None:
     """Body of ``hydro compensate --scenarios SCENARIOS.nc AGREEMENT.toml``: the incentives table
-    (``--skip-unavailable`` and ``--set`` apply as for one series)."""
+    (``--skip-unavailable`` and ``--set`` apply as for one series; ``provenance``: what it is computed
+    from, :func:`hydro.provenance.compensation_provenance`, in the CSV's columns and the text's header)."""
     import json
     import math
 
@@ -308,12 +309,16 @@ def compensate_scenarios(scenarios_path, agreement, scenario_file=None, as_json=
         agreement = Agreement.from_toml(agreement, overrides=list(overrides))
     rows = incentives(scenarios_path, agreement, scenario_file, skip_unavailable=skip_unavailable)
     if csv_out:
-        write_incentives_csv(rows, csv_out, overwrite=overwrite)
+        write_incentives_csv(rows, csv_out, overwrite=overwrite, provenance=provenance)
     if as_json:
         clean = [{k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in r.items()}
                  for r in rows]
         click.echo(json.dumps(clean, indent=1, ensure_ascii=False))
     else:
+        if provenance:
+            from hydro.provenance import provenance_lines
+
+            click.echo("\n".join(provenance_lines(provenance)) + "\n")
         click.echo(format_incentives(rows))
     from hydro.compensation.notes import scenario_notes
 

@@ -213,21 +213,26 @@ def _received(path: Path, names: list[str], agreement, skip_unavailable: bool):
     return received, parties, incomplete
 
 
-def write_incentives_csv(rows: list[dict], out, overwrite: bool = False) -> None:
+def write_incentives_csv(rows: list[dict], out, overwrite: bool = False, provenance: dict | None = None) -> None:
     """Write incentive rows (columns :data:`COLUMNS`) to a path (atomically, an existing
-    file only with ``overwrite``; :mod:`hydro.outputs`) or text stream."""
+    file only with ``overwrite``; :mod:`hydro.outputs`) or text stream; with ``provenance``
+    (:func:`hydro.provenance.compensation_provenance`) the columns of
+    :data:`hydro.provenance.PROVENANCE_COLUMNS` but ``overridden`` (a row is no one rule's) follow."""
     if isinstance(out, (str, Path)):
         from hydro.outputs import atomic_open
 
         with atomic_open(out, overwrite, option="--csv") as fh:
-            write_incentives_csv(rows, fh)
+            write_incentives_csv(rows, fh, provenance=provenance)
         return
+    from hydro.provenance import PROVENANCE_COLUMNS, provenance_cells
+
     w = csv.writer(out)
-    w.writerow(COLUMNS)
+    w.writerow(COLUMNS + (PROVENANCE_COLUMNS[1:] if provenance else ()))
+    tail = provenance_cells("", provenance)[1:] if provenance else []
     for r in rows:
         w.writerow([(repr(float(r[c])) if isinstance(r[c], float) and np.isfinite(r[c]) else  # yuan to the last digit
                      ("" if isinstance(r[c], float) else str(r[c]).lower() if isinstance(r[c], bool) else r[c]))
-                    for c in COLUMNS])
+                    for c in COLUMNS] + tail)
 
 
 def format_incentives(rows: list[dict]) -> str:

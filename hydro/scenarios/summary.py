@@ -713,7 +713,8 @@ def format_effects(rows: list[dict]) -> str:
 
 
 def effects_output(scenarios_path, agreement, scenario_file=None, *, as_json: bool = False, quality: bool = False,
-                   csv_out=None, overwrite: bool = False, skip_unavailable: bool = False, overrides=()) -> str:
+                   csv_out=None, overwrite: bool = False, skip_unavailable: bool = False, overrides=(),
+                   provenance=None) -> str:
     """What ``hydro compensate --scenarios`` prints after (or, with ``--json --quality``,
     instead of) the incentives table.
 
@@ -740,7 +741,7 @@ def effects_output(scenarios_path, agreement, scenario_file=None, *, as_json: bo
 
     rows = incentives(scenarios_path, rules, scenario_file, skip_unavailable=skip_unavailable)
     if csv_out:
-        write_incentives_csv(rows, csv_out, overwrite=overwrite)
+        write_incentives_csv(rows, csv_out, overwrite=overwrite, provenance=provenance)
     import sys
 
     from hydro.compensation.notes import scenario_notes
@@ -748,5 +749,5 @@ def effects_output(scenarios_path, agreement, scenario_file=None, *, as_json: bo
     notes = scenario_notes(rules, scenarios_path)
     for note in notes:  # on stderr too, as the text output gives it
         print(note, file=sys.stderr)
-    return json.dumps({"incentives": json_ready(rows), "effects": json_ready(effects), "notes": notes}, indent=1,
-                      ensure_ascii=False)
+    return json.dumps({"incentives": json_ready(rows), "effects": json_ready(effects), "notes": notes,
+                       **({"provenance": provenance} if provenance else {})}, indent=1, ensure_ascii=False)
