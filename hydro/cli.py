@@ -691,7 +691,11 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
     if is_published_figures(series_path):  # published figures: infer the unpublished price (agreements.md)
         if csv_out or scenario or quality:
             raise click.UsageError("a published-figures CSV takes neither --csv, --scenario nor --quality")
-        click.echo(compensate_published(series_path, agreement, list(overrides), as_json=as_json))
+        from hydro.provenance import compensation_provenance, provenance_lines
+
+        record = compensation_provenance(series_path, agreement, overrides)  # docs/commands/compensate.md
+        text = compensate_published(series_path, agreement, list(overrides), as_json=as_json, provenance=record)
+        click.echo(text if as_json else "\n".join(provenance_lines(record)) + "\n\n" + text)
         return
     refuse_aggregated(series_path)
     series = read_series(series_path, scenario)

@@ -281,3 +281,13 @@ def test_incentives_csv_names_its_inputs(tmp_path):
     assert list(table.columns) == list(INCENTIVE_COLUMNS) + list(PROVENANCE_COLUMNS[1:])
     assert table["agreement_sha256"][0] == "c" * 64 and table["input_config_sha256"][0] == "baseline=b"
     assert table["overrides"][0] == BONUS and table["source_revision"][0] == "git d"
+
+
+def test_published_figures_inference_names_its_inputs():
+    published = ROOT / "configs" / "agreements" / "miyun_chaobai_published.csv"
+    phase1 = ROOT / "configs" / "agreements" / "miyun_chaobai_phase1_2018.toml"
+    data = json.loads(invoke("compensate", published, phase1, "--json").stdout)
+    assert data["provenance"]["input"]["sha256"] == _sha(published)
+    assert data["provenance"]["agreement"]["sha256"] == _sha(phase1)
+    text = invoke("compensate", published, phase1).stdout
+    assert text.startswith(f"computed from: {published.resolve()} (sha256 {_sha(published)})")

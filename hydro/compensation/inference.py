@@ -626,13 +626,18 @@ def format_inference(result: dict) -> str:
 
 
 def compensate_published(figures_path: str | Path, agreement_path: str | Path,
-                         overrides: list[str] | None = None, as_json: bool = False) -> str:
-    """What ``hydro compensate PUBLISHED.csv AGREEMENT.toml`` prints: the inference and its checks."""
+                         overrides: list[str] | None = None, as_json: bool = False,
+                         provenance: dict | None = None) -> str:
+    """What ``hydro compensate PUBLISHED.csv AGREEMENT.toml`` prints: the inference and its checks (as JSON
+    with ``provenance``, :func:`hydro.provenance.compensation_provenance`, where given)."""
     import json
 
     agreement = Agreement.from_toml(agreement_path, overrides=overrides)
     result = infer(agreement, read_published(figures_path))
-    return json.dumps(result, indent=1, ensure_ascii=False) if as_json else format_inference(result)
+    if as_json:
+        return json.dumps({**result, **({"provenance": provenance} if provenance else {})}, indent=1,
+                          ensure_ascii=False)
+    return format_inference(result)
 
 
 if __name__ == "__main__":  # python -m hydro.compensation.inference PUBLISHED.csv AGREEMENT.toml [--json]
