@@ -102,10 +102,11 @@ def shipped_copy(given: str | Path) -> Path | None:
     """The shipped file or folder a relative path names where it is not found from here: the docs
     and the shipped files' own comments write ``configs/agreements/...``, ``configs/examples/tiny``,
     which exist beside the current folder only in a checkout (packaging review 2026-12-05, F1/F2).
-    None where ``given`` exists, is absolute, does not start with one of :data:`SHIPPED_FOLDERS`, or
-    names nothing shipped."""
+    None where ``given`` exists, is absolute, is not a path inside one of :data:`SHIPPED_FOLDERS` (a
+    folder's bare name is a word of its own: ``hydro info basins`` lists the shipped basins), or names
+    nothing shipped."""
     path = Path(given)
-    if path.is_absolute() or path.exists() or not path.parts or path.parts[0] not in SHIPPED_FOLDERS:
+    if path.is_absolute() or path.exists() or len(path.parts) < 2 or path.parts[0] not in SHIPPED_FOLDERS:
         return None
     found = shipped(*path.parts)
     return found if found.exists() else None

@@ -52,7 +52,8 @@ def test_a_file_of_ones_own_wins_over_the_shipped_copy(tmp_path, monkeypatch):
 
 def test_paths_outside_the_shipped_folders_are_left_as_given(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    for given in ("miyun", "mine/agreement.toml", str(tmp_path / "configs" / "x.toml"), "configs/none.toml"):
+    for given in ("miyun", "basins", "configs", "mine/agreement.toml", str(tmp_path / "configs" / "x.toml"),
+                  "configs/none.toml"):
         assert shipped_or_given(None, None, given) == given
 
 
