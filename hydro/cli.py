@@ -764,10 +764,11 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
 @click.option("--percentiles", metavar="LOW,HIGH",
               help="Band of an ensemble's members (trajectory, reservoir, scenarios), e.g. 10,90 (default 5,95).")
 @click.option("--title", help="Figure title.")
+@click.option("--dpi", type=int, metavar="N", help="Resolution of a PNG, 50 to 1200 dots per inch (default 150).")
 @click.option("-q", "--quiet", is_flag=True, help="Print nothing (errors still go to stderr).")
 def plot_command(results, kind, output, overwrite, location, aggregate, classes, target, observations, scenario,
                  scenarios, share, constituent, basin, agreement, payee, title, skip_unavailable, members, seed,
-                 percentiles, quiet, overrides):
+                 percentiles, quiet, overrides, dpi):
     """Draw a figure from a results file.
 
     \b
@@ -782,11 +783,12 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
     """
     from hydro.clitools import refuse_seed_without_uncertainty
     from hydro.plotting import plot, plot_function
-    from hydro.plotting.style import check_path
+    from hydro.plotting.style import DPI, check_dpi, check_path
 
     refuse_seed_without_uncertainty(members)
     func = plot_function(kind)
     check_path(output, overwrite)  # before reading or drawing anything
+    dpi = check_dpi(DPI if dpi is None else dpi)
     if overrides and (kind.strip().lower() != "compensation" or not agreement):
         raise click.UsageError("--set changes the agreement: it goes with 'compensation' and --agreement")
     if members is not None:  # the payment bands (hydro/compensation/uncertainty.py)
@@ -798,7 +800,7 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
         setup = Setup(str(agreement), overrides=tuple(overrides), series=str(results), seed=seed, weather=False,
                       skip_unavailable=skip_unavailable)
         bands = payment_uncertainty(setup, members, workers=1, quiet=quiet)
-        save(plot_payment_bands(bands, title=title), output, overwrite=overwrite)
+        save(plot_payment_bands(bands, title=title), output, dpi=dpi, overwrite=overwrite)
         if not quiet:
             click.echo(f"written: {output}")
         return
@@ -835,7 +837,7 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
             options[singular] = location[0]
     from hydro.plotting import nothing_drawn
 
-    if nothing_drawn(plot(results, kind, output, overwrite=overwrite, **options)):  # a note, even with -q
+    if nothing_drawn(plot(results, kind, output, overwrite=overwrite, dpi=dpi, **options)):  # a note, even with -q
         click.echo(f"note: every value drawn is missing (NaN) in {results}: the figure has no data; `hydro info "
                    f"{results}` lists what the file holds", err=True)
     if not quiet:

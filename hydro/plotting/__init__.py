@@ -114,7 +114,8 @@ def _check_selection(results, results_path, func, options: dict) -> None:
                          + suggest(str(name), known) + f"; they carry: {', '.join(known)}")
 
 
-def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite: bool = True, **options):
+def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite: bool = True, dpi: int | None = None,
+         **options):
     """Draw a figure of ``kind`` and write it to ``output_path`` (png, pdf or svg).
 
     Parameters
@@ -129,6 +130,9 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
         checked before anything is drawn.
     overwrite : bool
         Replace an existing file (default; ``hydro plot`` passes its ``--overwrite``).
+    dpi : int, optional
+        Resolution of a PNG, 50 to 1200 dots per inch (default 150; ``hydro plot --dpi``); PDF and SVG
+        are vector figures (their size is the same, only a raster part would change).
     **options
         Keyword arguments of the kind's function (see ``docs/plots.md``);
         ``compensation`` also takes ``agreement=`` (a path or
@@ -143,11 +147,12 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
     Raises
     ------
     HydroError
-        For an unknown kind or option, a missing variable, a bad value or output path.
+        For an unknown kind or option, a missing variable, a bad value, dpi or output path.
     """
-    from hydro.plotting.style import check_path, save
+    from hydro.plotting.style import DPI, check_dpi, check_path, save
 
     func = plot_function(kind)
+    dpi = check_dpi(DPI if dpi is None else dpi)
     if output_path is not None:
         check_path(output_path, overwrite)
     options = {k: v for k, v in options.items() if v is not None}
@@ -178,12 +183,7 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
         first = _class_table(results, results_path, options)
     else:
         first = results
-    params = inspect.signature(func).parameters
-    accepted = [p for p in params if params[p].kind is not inspect.Parameter.VAR_KEYWORD][1:]
-    for key in options:
-        if key not in accepted:
-            raise HydroError(f"plot '{func.__name__[5:]}' has no option '{key}'" + suggest(key, accepted)
-                             + f"; its options: {', '.join(a for a in accepted if a != 'ax')}")
+    _check_options(func, options)
     fig = _draw(func, first, options, results_path)
     if named is not None:  # the scenario in the title, as the other kinds name theirs
         ax = options.get("ax") or fig.axes[0]
@@ -192,9 +192,19 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
 
     add_note(fig, weather_note(results, func.__name__[5:], options.get("constituent")), options.get("ax"))
     if output_path is not None:
-        save(fig, output_path, overwrite=overwrite)
+        save(fig, output_path, dpi=dpi, overwrite=overwrite)
     return fig
 
+
+
+def _check_options(func, options: dict) -> None:
+    """Refuse an option the kind's function does not take, naming those it does."""
+    params = inspect.signature(func).parameters
+    accepted = [p for p in params if params[p].kind is not inspect.Parameter.VAR_KEYWORD][1:]
+    for key in options:
+        if key not in accepted:
+            raise HydroError(f"plot '{func.__name__[5:]}' has no option '{key}'" + suggest(key, accepted)
+                             + f"; its options: {', '.join(a for a in accepted if a != 'ax')}")
 
 
 def _require_sections(results, results_path: Path) -> None:

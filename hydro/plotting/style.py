@@ -17,9 +17,9 @@ from __future__ import annotations
 
 import contextlib
 from functools import lru_cache
-from pathlib import Path
 
-from hydro.errors import HydroError, suggest
+from hydro.errors import HydroError
+from hydro.plotting._output import DPI, FORMATS, check_dpi, check_path, save  # noqa: F401 (style's names)
 from hydro.standards import PARAMETER_LABELS
 
 #: Okabe-Ito colours, in the order lines take them.
@@ -33,12 +33,8 @@ CLASS_COLOURS: tuple[str, ...] = ("#92C5DE", "#D1E5F0", "#F7F7F7", "#FDDBC7", "#
 TARGET_COLOUR = "#333333"
 MUTED = "#777777"
 
-#: Default figure size (inches) and resolution (dots per inch).
+#: Default figure size (inches).
 FIGSIZE: tuple[float, float] = (8.0, 4.5)
-DPI = 150
-
-#: Output formats :func:`save` writes.
-FORMATS: tuple[str, ...] = ("png", "pdf", "svg")
 
 #: Font families searched, in order, for Chinese text.
 CJK_FAMILIES: tuple[str, ...] = (
@@ -275,40 +271,6 @@ def pretty(ident: str) -> str:
 
 
 _ACRONYMS = {**PARAMETER_LABELS, "wwtp": "WWTP"}
-
-
-def check_path(path: str | Path, overwrite: bool = True) -> Path:
-    """Check a figure path before drawing: a known suffix, and the output policy of
-    :func:`hydro.outputs.check_output` (folder exists and is writable; an existing
-    file only with ``overwrite``)."""
-    from hydro.outputs import check_output
-
-    path = Path(path)
-    fmt = path.suffix.lower().lstrip(".")
-    if fmt not in FORMATS:
-        raise HydroError(f"{path}: cannot write a figure as '{path.suffix or '(no suffix)'}'"
-                         + suggest(fmt, FORMATS) + f"; use one of: {', '.join('.' + f for f in FORMATS)}")
-    return check_output(path, overwrite)
-
-
-def save(fig, path: str | Path, dpi: int = DPI, overwrite: bool = True) -> Path:
-    """Write ``fig`` to ``path`` (format from the suffix: png, pdf or svg), atomically;
-    an existing file is replaced unless ``overwrite`` is false (``hydro plot`` passes
-    its ``--overwrite``).
-
-    Raises
-    ------
-    HydroError
-        For an unknown suffix, a missing or unwritable folder, or an existing file
-        without ``overwrite``.
-    """
-    from hydro.outputs import atomic_open
-
-    path = check_path(path, overwrite)
-    fmt = path.suffix.lower().lstrip(".")
-    with atomic_open(path, overwrite, mode="wb") as fh:
-        fig.savefig(fh, dpi=dpi, format=fmt)
-    return path
 
 
 def class_limits_for(parameter: str, waterbody: str, classes) -> tuple[tuple[float, ...] | None, str]:
