@@ -835,11 +835,7 @@ def plot_command(results, kind, output, overwrite, location, aggregate, classes,
                 raise HydroError(f"plot '{kind}' draws one {singular}: give --location once (got "
                                  f"{', '.join(location)})")
             options[singular] = location[0]
-    from hydro.plotting import nothing_drawn
-
-    if nothing_drawn(plot(results, kind, output, overwrite=overwrite, dpi=dpi, **options)):  # a note, even with -q
-        click.echo(f"note: every value drawn is missing (NaN) in {results}: the figure has no data; `hydro info "
-                   f"{results}` lists what the file holds", err=True)
+    plot(results, kind, output, overwrite=overwrite, dpi=dpi, **options)  # refuses a figure with no data
     if not quiet:
         click.echo(f"written: {output}")
 

@@ -196,7 +196,8 @@ def test_a_year_keyed_value_carries_its_lines_citation():
 
 
 def test_plotting_a_variable_missing_everywhere_says_so(tmp_path):
-    """Review of 2026-12-04: an all-NaN variable was drawn as an empty figure, exit 0, without a word."""
+    """Review of 2026-12-04: an all-NaN variable was drawn as an empty figure, exit 0, without a word; since the
+    review of 2026-12-05 it is refused as the other figures without data are (exit 2, nothing written)."""
     from click.testing import CliRunner
 
     import hydro
@@ -206,7 +207,8 @@ def test_plotting_a_variable_missing_everywhere_says_so(tmp_path):
     results.data["section_tn_concentration"] = np.full_like(results.data["section_tn_concentration"], np.nan)
     results.to_netcdf(tmp_path / "nan.nc")
     r = CliRunner().invoke(main, ["plot", str(tmp_path / "nan.nc"), "trajectory", "-o", str(tmp_path / "t.png")])
-    assert r.exit_code == 0 and "note: every value drawn is missing (NaN)" in r.stderr, r.output
+    assert r.exit_code == 2 and "would draw is missing (NaN)" in r.stderr, r.output
+    assert not (tmp_path / "t.png").exists()
     results = hydro.Model.from_basin("tiny").run_results("2020-01-01", "2020-01-10")
     results.to_netcdf(tmp_path / "ok.nc")
     r = CliRunner().invoke(main, ["plot", str(tmp_path / "ok.nc"), "trajectory", "-o", str(tmp_path / "u.png")])

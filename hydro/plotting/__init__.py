@@ -147,7 +147,9 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
     Raises
     ------
     HydroError
-        For an unknown kind or option, a missing variable, a bad value, dpi or output path.
+        For an unknown kind or option, a missing variable, a bad value, dpi or output path, or a
+        ``trajectory``, ``sources`` or ``reservoir`` figure whose every value is missing (nothing would be
+        drawn; the figure is not written).
     """
     from hydro.plotting.style import DPI, check_dpi, check_path, save
 
@@ -156,15 +158,7 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
     if output_path is not None:
         check_path(output_path, overwrite)
     options = {k: v for k, v in options.items() if v is not None}
-    results_path = None
-    if isinstance(results, (str, Path)):
-        from hydro.netcdf import check_hydro_results
-        from hydro.results import load_results
-
-        results_path = Path(results)
-        results = check_hydro_results(load_results(results_path), results_path, "plot", sections=False)
-    else:
-        results = _dataset_as_results(results)
+    results, results_path = _read(results)
     _check_selection(results, results_path, func, options)
     if isinstance(options.get("observations"), (str, Path)):
         from hydro.monitoring import read_monitoring_csv
@@ -192,9 +186,21 @@ def plot(results, kind: str, output_path: str | Path | None = None, *, overwrite
 
     add_note(fig, weather_note(results, func.__name__[5:], options.get("constituent")), options.get("ax"))
     if output_path is not None:
+        _refuse_empty(fig, func, results_path, output_path)
         save(fig, output_path, dpi=dpi, overwrite=overwrite)
     return fig
 
+
+
+def _read(results):
+    """(Results, path or None) of a results file or of results in memory (Model.run's dataset too)."""
+    if not isinstance(results, (str, Path)):
+        return _dataset_as_results(results), None
+    from hydro.netcdf import check_hydro_results
+    from hydro.results import load_results
+
+    path = Path(results)
+    return check_hydro_results(load_results(path), path, "plot", sections=False), path
 
 
 def _check_options(func, options: dict) -> None:
@@ -205,6 +211,16 @@ def _check_options(func, options: dict) -> None:
         if key not in accepted:
             raise HydroError(f"plot '{func.__name__[5:]}' has no option '{key}'" + suggest(key, accepted)
                              + f"; its options: {', '.join(a for a in accepted if a != 'ax')}")
+
+
+def _refuse_empty(fig, func, results_path, output_path) -> None:
+    """Refuse to write a figure of values over time whose every value is missing (:func:`nothing_drawn`), as
+    the other figures without data are refused (exit 2 from ``hydro plot``), rather than write it empty."""
+    if func in (plot_trajectory, plot_sources, plot_reservoir) and nothing_drawn(fig):
+        raise HydroError(f"{results_path or 'these results'}: every value plot '{func.__name__[5:]}' would draw is "
+                         f"missing (NaN): the figure would have no data, and {output_path} is not written. "
+                         f"`hydro info {results_path or 'RESULTS.nc'}` lists what the file holds; draw "
+                         "another place (--location) or variable (--constituent)")
 
 
 def _require_sections(results, results_path: Path) -> None:
@@ -252,12 +268,20 @@ def _class_table(results, results_path: Path | None, options: dict):
 
 
 def nothing_drawn(fig) -> bool:
-    """Whether a figure's lines are all missing values (a variable NaN over the whole period): it would
-    be written empty, a legend on a 1970 axis, without a word (review of 2026-12-04)."""
+    """Whether a figure's data are all missing values (a variable NaN over the whole period): lines
+    without a finite point and areas (bands, stacks) without a vertex. It would be written empty, a
+    legend on a 1970 axis (reviews of 2026-12-04 and -05)."""
     import numpy as np
 
-    lines = [line for ax in getattr(fig, "axes", ()) for line in ax.get_lines()]
-    return bool(lines) and all(np.all(np.isnan(np.asarray(line.get_ydata(), dtype=float))) for line in lines)
+    axes = getattr(fig, "axes", ())
+    lines = [line for ax in axes for line in ax.get_lines()]
+    areas = [c for ax in axes for c in ax.collections]
+    bars = [p for ax in axes for bar in ax.containers for p in bar if np.isfinite(p.get_height()) and p.get_height()]
+    if not lines and not areas and not any(ax.containers for ax in axes):
+        return False
+    finite = any(np.isfinite(np.asarray(line.get_ydata(), dtype=float)).any() for line in lines)
+    filled = any(len(path.vertices) for c in areas for path in c.get_paths())
+    return not (finite or filled or bars)
 
 
 def _draw(func, first, options: dict, results_path: Path | None):

@@ -7,12 +7,22 @@ shape, so the plots work on single runs, scenario sets and ensembles alike.
 
 from __future__ import annotations
 
-from datetime import date
-
 import numpy as np
 
 from hydro.errors import HydroError, suggest
 from hydro.plotting._missing import how_to_write, variables_like
+from hydro.plotting._periods import (  # noqa: F401 (the plots' names for them)
+    AGGREGATIONS,
+    aggregate_time,
+    check_aggregation,
+    days_covered,
+    effective_aggregation,
+    missing_note,
+    partial_note,
+    partial_periods,
+    partly_missing,
+    step_days,
+)
 
 #: Dimensions of variables the plots read that :mod:`hydro.variables` may not declare yet.
 FALLBACK_DIMS: dict[str, tuple[str, ...]] = {
@@ -22,9 +32,6 @@ FALLBACK_UNITS: dict[str, str] = {"tn_source_load": "kg d-1"}
 
 #: Dimensions that may come on top of a variable's declared ones, in file order.
 EXTRA_DIMS: tuple[str, ...] = ("scenario", "member")
-
-#: Time aggregations the plots accept.
-AGGREGATIONS: tuple[str, ...] = ("daily", "monthly", "annual")
 
 #: Location kinds, in the order an id is looked up, with their concentration variable template.
 LOCATION_KINDS: dict[str, str] = {
@@ -164,125 +171,6 @@ def scenario_label(results, scenario=None) -> str | None:
         return None
     i = 0 if scenario is None else coord_index(results, "scenario", scenario)
     return str(results.coords["scenario"][i])
-
-
-def check_aggregation(aggregate: str) -> str:
-    key = str(aggregate).lower()
-    aliases = {"day": "daily", "month": "monthly", "year": "annual", "yearly": "annual"}
-    key = aliases.get(key, key)
-    if key not in AGGREGATIONS:
-        raise HydroError(f"unknown aggregation '{aggregate}'" + suggest(key, AGGREGATIONS)
-                         + f"; use one of: {', '.join(AGGREGATIONS)}")
-    return key
-
-
-def effective_aggregation(results, aggregate: str) -> str:
-    """``aggregate`` made no finer than the steps of ``results``: a file written with ``--aggregate
-    monthly`` holds monthly means, so its "daily" values are drawn, and labelled, as monthly means."""
-    order = ("daily", "monthly", "annual")
-    own = check_aggregation(results.attrs.get("time_aggregation", "daily"))
-    return max(check_aggregation(aggregate), own, key=order.index)
-
-
-def aggregate_time(dates: list[date], values: np.ndarray, how: str = "daily", stat: str = "mean",
-                   step_days=None):
-    """Means (or sums) of ``values`` (time on axis 0) by month or year.
-
-    ``step_days``: the days each time step covers (``Results.days_per_step`` of a file written
-    with ``--aggregate``), which weight the means, so an annual mean of monthly means is the
-    annual mean of the days (February does not count as much as July); default one each.
-
-    Returns
-    -------
-    (list of date, ndarray)
-        Mid-period dates (15th of the month, 1 July) and the aggregated values; a
-        period with only NaN stays NaN.
-    """
-    how = check_aggregation(how)
-    values = np.asarray(values, dtype=float)
-    if how == "daily":
-        return list(dates), values
-    if how == "monthly":
-        keys = [(d.year, d.month) for d in dates]
-        mid = [date(y, m, 15) for y, m in dict.fromkeys(keys)]
-    else:
-        keys = [(d.year, 1) for d in dates]
-        mid = [date(y, 7, 1) for y, _ in dict.fromkeys(keys)]
-    order = list(dict.fromkeys(keys))
-    pos = {k: i for i, k in enumerate(order)}
-    idx = np.array([pos[k] for k in keys])
-    out = np.full((len(order),) + values.shape[1:], np.nan)
-    w = np.ones(len(dates)) if step_days is None else np.asarray(step_days, dtype=float)
-    for i in range(len(order)):
-        chunk = values[idx == i]
-        wi = w[idx == i].reshape((-1,) + (1,) * (chunk.ndim - 1))
-        valid = np.isfinite(chunk)
-        count = np.where(valid, wi, 0.0).sum(axis=0)
-        total = np.where(valid, chunk * (wi if stat == "mean" else 1.0), 0.0).sum(axis=0)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            out[i] = np.where(count > 0, total / count if stat == "mean" else total, np.nan)
-    return mid, out
-
-
-def step_days(results):
-    """Days each time step of ``results`` covers (``Results.days_per_step``), or None (daily)."""
-    if results.attrs.get("time_aggregation", "daily") == "daily":
-        return None
-    days = getattr(results, "days_per_step", None)
-    return days() if callable(days) else None
-
-
-def days_covered(results) -> list[date]:
-    """The days ``results`` simulate: its dates, or for a file of monthly or yearly means
-    (``--aggregate``) every day within the bounds of its periods (``time_bnds``)."""
-    bounds = getattr(results, "time_bounds", None)
-    if results.attrs.get("time_aggregation", "daily") == "daily" or bounds is None:
-        return list(results.dates)
-    from datetime import timedelta
-
-    return [a + timedelta(days=k) for a, b in zip(*bounds, strict=True) for k in range((b - a).days)]
-
-
-def partial_periods(results, how: str) -> dict[int, str]:
-    """The periods of :func:`aggregate_time` (by position) that the run covers only in part.
-
-    A mean over part of a year (or month) is not an annual (monthly) mean: a run ending on
-    28 February has a "2017" of two winter months, in a daily file as in one written with
-    ``--aggregate yearly`` (whose last step is the mean of those two months: ``time_bnds``).
-
-    Returns
-    -------
-    dict of int to str
-        Position of each partly covered period -> ``"2017: Jan-Feb only"`` (``annual``) or
-        ``"Mar 2013: 5-31 only"`` (``monthly``); empty for ``daily``.
-    """
-    import calendar
-
-    from hydro.dates import MONTHS, partial_years
-
-    aggregated = results.attrs.get("time_aggregation", "daily") != "daily"
-    if how == "daily" or (aggregated and getattr(results, "time_bounds", None) is None):
-        return {}  # (periods without bounds: what they cover is not known)
-    dates = days_covered(results)
-    if how == "annual":
-        years = list(dict.fromkeys(d.year for d in dates))
-        return {years.index(y): f"{y}: {part}" for y, part in partial_years(dates).items()}
-    days: dict[tuple[int, int], list[int]] = {}
-    for d in dates:
-        days.setdefault((d.year, d.month), []).append(d.day)
-    out = {}
-    for k, ((y, m), ds) in enumerate(days.items()):
-        if len(ds) < calendar.monthrange(y, m)[1]:
-            out[k] = f"{MONTHS[m - 1]} {y}: {ds[0]}-{ds[-1]} only"
-    return out
-
-
-def partial_note(partial: dict[int, str], how: str) -> str:
-    """The x-axis note naming the partly covered periods of :func:`partial_periods` (or ``""``)."""
-    if not partial:
-        return ""
-    kind = "an annual" if how == "annual" else "a monthly"
-    return f" (partial, not {kind} mean: {'; '.join(partial.values())})"
 
 
 def percentile_band(values: np.ndarray, axis: int, percentiles=(5.0, 95.0)):

@@ -5,20 +5,21 @@ from __future__ import annotations
 import numpy as np
 
 from hydro.errors import HydroError
-from hydro.plotting import _data, style
+from hydro.plotting import _data, _time_axis, style
 from hydro.results_xarray import as_results
 
 
 def _series(results, name, idx, scenario, percentiles, how):
-    """(dates, median or values, low, high) of ``name`` at reservoir ``idx``; the means of a file
-    written with ``--aggregate`` (``how``: monthly or annual) at the middle of their periods, as
+    """(dates, median or values, low, high, what the band is) of ``name`` at reservoir ``idx``; the means
+    of a file written with ``--aggregate`` (``how``: monthly or annual) at the middle of their periods, as
     :func:`~hydro.plotting.plot_trajectory` draws them, not at their first days."""
     arr, dims = _data.select(results, name, scenario=scenario, reservoir=idx)
     arr = _data.move_first(arr, dims, ("time", "member"))
     dates, arr = _data.aggregate_time(results.dates, arr, how, step_days=_data.step_days(results))
     if "member" in dims:
-        return (dates, *_data.percentile_band(arr, axis=1, percentiles=percentiles))
-    return dates, arr, None, None
+        return (dates, *_data.percentile_band(arr, axis=1, percentiles=percentiles),
+                f"{percentiles[0]:g}-{percentiles[1]:g}th percentile")
+    return dates, arr, None, None, ""
 
 
 def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes: bool | None = None,
@@ -80,15 +81,14 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
         panels = (("reservoir_storage", 1e-6, f"Storage (million m³){per}", style.colour(0)),
                   ("reservoir_level", 1.0, f"Water level (m){per}", style.colour(2)),
                   (conc, 1.0, f"{style.symbol(constituent)} (mg/L){per}", style.colour(3)))
-        band = None
+        band, partial, marker = None, _data.partial_periods(results, how), "o" if how == "annual" else None
         for panel, (name, scale, ylabel, colour) in zip(axes, panels):
-            dates, med, lo, hi = _series(results, name, idx, scenario, percentiles, how)
+            dates, med, lo, hi, what = _series(results, name, idx, scenario, percentiles, how)
             if lo is not None:
-                panel.fill_between(dates, lo * scale, hi * scale, color=colour, alpha=0.25, lw=0,
-                                   label=f"{percentiles[0]:g}-{percentiles[1]:g}th percentile")
-                panel.plot(dates, med * scale, color=colour, label="median")
-            else:
-                panel.plot(dates, med * scale, color=colour)
+                panel.fill_between(dates, lo * scale, hi * scale, color=colour, alpha=0.25, lw=0, label=what)
+            _time_axis.draw_series(panel, dates, med * scale, colour=colour, marker=marker,
+                                   label="median" if lo is not None else None)
+            _time_axis.mark_partial(panel, dates, med * scale, colour, partial if how != "daily" else {})
             panel.set_ylabel(ylabel)
             panel.margins(x=0)
             if name == conc:
@@ -100,13 +100,15 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
                     band = style.draw_class_bands(panel, limits, note)
             if lo is not None:
                 panel.legend(loc="upper left", fontsize=8)
+        if partial and how != "daily":  # the key of the open circles, as the class bands' below
+            axes[0].set_title(_time_axis.PARTIAL_KEY, loc="right", fontsize=8, fontweight="normal", color=style.MUTED)
         if band is not None:
             axes[2].set_title(f"shaded: {band.get_label()}", loc="right", fontsize=8,
                               fontweight="normal", color=style.MUTED)
         for panel in axes[:-1]:
             panel.tick_params(labelbottom=False)
-        axes[-1].set_xlabel("Date" + _data.partial_note(_data.partial_periods(results, how), how))
-        style.format_dates(axes[-1])
+        axes[-1].set_xlabel("Date" + _data.partial_note(partial, how))
+        _time_axis.format_dates(axes[-1], dates, how)
         where = _data.names(results, "reservoir", names).get(ids[idx], ids[idx])
         label = _data.scenario_label(results, scenario)
         named = where if "reservoir" in where.lower() else f"Reservoir {where}"  # not "Reservoir Miyun reservoir"

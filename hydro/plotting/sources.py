@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 
 from hydro.errors import HydroError
-from hydro.plotting import _data, style
+from hydro.plotting import _data, _time_axis, style
 from hydro.results_xarray import as_results
 
 _HINT = ("Source apportionment is written by runs that track loads by source "
@@ -67,23 +67,31 @@ def plot_sources(results, section=None, *, constituent: str = "tn", aggregate: s
     if "member" in dims:
         arr = np.nanmean(arr, axis=2)
     x, values = _data.aggregate_time(results.dates, arr, aggregate, step_days=_data.step_days(results))
-    values = np.where(np.isfinite(values), values, 0.0)
+    gaps = _data.partly_missing(results.dates, arr, aggregate)
     sources = [str(s) for s in results.coords["source"]]
     # largest contributors at the bottom, where their areas are easiest to read; a source that brings
-    # nothing here (no plant upstream, transferred water before it first enters) has no area and no entry
-    order = [j for j in np.argsort(-values.sum(axis=0), kind="stable") if values[:, j].any()] \
+    # nothing here (no plant upstream, transferred water before it first enters) has no area and no entry.
+    # A missing load (NaN) stays a gap: drawn as 0 it read as "no nitrogen arrived"
+    known = np.nan_to_num(values)
+    order = [j for j in np.argsort(-known.sum(axis=0), kind="stable") if known[:, j].any()] \
         or list(range(len(sources)))
     if share:
         total = values.sum(axis=1, keepdims=True)
         with np.errstate(invalid="ignore", divide="ignore"):
-            values = np.where(total > 0, 100.0 * values / total, 0.0)
+            values = np.where(total > 0, 100.0 * values / total, np.where(total == 0, 0.0, np.nan))
 
     with style.figure_context():
         fig, ax = style.figure_and_axes(ax)
-        ax.stackplot(x, *(values[:, j] for j in order), labels=[style.pretty(sources[j]) for j in order],
-                     # a source keeps its colour (by its place in the file) in every figure, whatever its size
-                     colors=[style.colour(j) for j in order], alpha=0.9, lw=0.3,
-                     edgecolor="white")
+        layers, labels = [values[:, j] for j in order], [style.pretty(sources[j]) for j in order]
+        colours = [style.colour(j) for j in order]  # a source keeps its colour (by its place in the file)
+        if len(x) == 1:  # a stack over one date has no area: stacked bars, a period wide
+            width = 2 * _time_axis.HALF_PERIOD[aggregate] * 0.8
+            bottom = np.zeros(1)
+            for layer, name_of, c in zip(layers, labels, colours, strict=True):
+                ax.bar(x, np.nan_to_num(layer), width, bottom=bottom, color=c, alpha=0.9, label=name_of)
+                bottom = bottom + np.nan_to_num(layer)
+        else:
+            ax.stackplot(x, *layers, labels=labels, colors=colours, alpha=0.9, lw=0.3, edgecolor="white")
         per = {"daily": "daily", "monthly": "monthly mean", "annual": "annual mean"}[aggregate]
         symbol = style.symbol(constituent)
         if share:
@@ -92,9 +100,11 @@ def plot_sources(results, section=None, *, constituent: str = "tn", aggregate: s
         else:
             ax.set_ylabel(f"{symbol} load (kg/d), {per}")
             ax.set_ylim(bottom=0)
-        ax.set_xlabel("Date" + _data.partial_note(_data.partial_periods(results, aggregate), aggregate))
-        style.format_dates(ax)
+        partial = _data.partial_periods(results, aggregate)
+        notes = _data.partial_note(partial, aggregate) + _data.missing_note(gaps, aggregate)
+        ax.set_xlabel(style.wrap_title("Date" + notes + (" (gaps: no data)" if np.isnan(values).any() else ""), 100))
         ax.margins(x=0)
+        _time_axis.format_dates(ax, x, aggregate)
         where = _data.names(results, "section", names).get(sec_id, sec_id)
         label = _data.scenario_label(results, scenario)
         extra = " (ensemble mean)" if "member" in dims else ""

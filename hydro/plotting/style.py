@@ -244,15 +244,6 @@ def year_ticks(ax, x, labels) -> None:
 MAX_YEAR_LABELS = 12
 
 
-def format_dates(ax) -> None:
-    """Concise date ticks (years written once, months between) on the x axis."""
-    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
-
-    locator = AutoDateLocator(minticks=4, maxticks=10)
-    ax.xaxis.set_major_locator(locator)
-    ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
-
-
 #: Symbols of the constituents GB 3838 does not class (those it does: hydro.standards.PARAMETER_LABELS).
 _SYMBOLS = {"orgn": "OrgN", "no3n": "NO3-N", "dp": "DP", "pp": "PP"}
 

@@ -13,7 +13,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.model_values import as_date
-from hydro.plotting import _data, style
+from hydro.plotting import _data, _time_axis, style
 from hydro.plotting.weather import members_ran, one_member
 from hydro.results_xarray import as_results
 
@@ -115,15 +115,19 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
     for k in ("section", "reservoir", "reach"):
         label_of.update(_data.names(results, k, names))
 
+    step = _data.step_days(results)
+    partial = _data.partial_periods(results, aggregate)
     with style.figure_context():
         fig, ax = style.figure_and_axes(ax)
-        drawn, members, observed, single = [], 0, 0, len(found) == 1
+        drawn, members, observed, single, gaps, spreads, shown, marks = [], 0, 0, len(found) == 1, [], set(), [], []
         for i, (loc, kind, idx) in enumerate(found):
             name = _data.with_members(results, _data.LOCATION_KINDS[kind].format(c=constituent))
             _data.require(results, name, "trajectory")
             arr, dims = _data.select(results, name, scenario=scenario, **{kind: idx})
             arr = _data.move_first(arr, dims, ("time", "member"))
-            x, values = _data.aggregate_time(results.dates, arr, aggregate, step_days=_data.step_days(results))
+            x, values = _data.aggregate_time(results.dates, arr, aggregate, step_days=step)
+            gaps += _data.partly_missing(results.dates, arr, aggregate)
+            shown += x
             colour = style.colour(i)
             label = label_of.get(loc, loc)
             if kind != "section":
@@ -132,22 +136,28 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
             if "member" in dims:
                 # several places: one legend entry says what lines and bands are (a band and a median
                 # entry for each of Miyun's 10 sections ran off the figure)
+                members = members_ran(results.attrs, values.shape[1])  # a failed member's NaN is no line
                 med, lo, hi = _data.percentile_band(values, axis=1, percentiles=percentiles)
+                spreads.add(f"{percentiles[0]:g}th-{percentiles[1]:g}th percentile")
                 spread = f"{label}: {percentiles[0]:g}-{percentiles[1]:g}th percentile"
                 ax.fill_between(x, lo, hi, color=colour, alpha=0.22, lw=0, label=spread if single else None)
-                ax.plot(x, med, color=colour, ls=style.linestyle(i), marker=marker,
-                        label=f"{label} (median)" if single else label)
+                _time_axis.draw_series(ax, x, med, colour=colour, ls=style.linestyle(i), marker=marker,
+                                       label=f"{label} (median)" if single else label)
+                marks.append((med, colour))
                 drawn.append(hi)
-                members = members_ran(results.attrs, values.shape[1])  # a failed member's NaN is no line
             else:
-                ax.plot(x, values, color=colour, ls=style.linestyle(i), marker=marker, label=label)
+                _time_axis.draw_series(ax, x, values, colour=colour, ls=style.linestyle(i), marker=marker, label=label)
+                marks.append((values, colour))
                 drawn.append(values)
             obs = _observation_series(observations, loc, constituent)
             if obs is not None and len(obs[0]):
                 ax.plot(obs[0], obs[1], ls="none", marker="o", ms=4, mfc="white", mec=colour, mew=1.2, zorder=5,
                         label=f"{label} observed" if single else None)
                 drawn.append(obs[1])
+                shown += list(obs[0])
                 observed += 1
+        for y, colour in marks:  # after every line, which keep their order
+            _time_axis.mark_partial(ax, x, y, colour, partial)
         if observations is not None and not observed:  # nothing to overlay: say so, not a figure without them
             raise HydroError(_none_observed(observations, [loc for loc, _, _ in found], constituent))
         top = style.top_limit(np.concatenate([np.ravel(d) for d in drawn]), targets)
@@ -160,13 +170,15 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
         per = {"daily": "daily", "monthly": "monthly mean of daily values",
                "annual": "annual mean of daily values"}[aggregate]
         ax.set_ylabel(f"{symbol} concentration (mg/L), {per}")
-        ax.set_xlabel("Date" + _data.partial_note(_data.partial_periods(results, aggregate), aggregate))
-        style.format_dates(ax)
+        ax.set_xlabel(style.wrap_title("Date" + _data.partial_note(partial, aggregate)
+                                       + _data.missing_note(gaps, aggregate), 100))
+        _time_axis.format_dates(ax, shown, aggregate)
         label = _data.scenario_label(results, scenario)
         basin = results.attrs.get("basin", "")
         ax.set_title(title or " - ".join(p for p in (f"{symbol} concentration", basin,
                                                       f"scenario {label}" if label else "") if p))
-        style.legend_outside(ax, extra=[band, *([] if single else _key(members, percentiles, observed))])
+        key = [_time_axis.partial_handle()] if partial and aggregate != "daily" else []
+        style.legend_outside(ax, extra=[band, *([] if single else _key(members, spreads, observed)), *key])
     return fig
 
 
@@ -181,7 +193,7 @@ def _none_observed(observations, places: list[str], constituent: str) -> str:
             "of these")
 
 
-def _key(members: int, percentiles, observed: int) -> list:
+def _key(members: int, spreads: set, observed: int) -> list:
     """Legend entries for what every location shares: the ensemble band (lines are medians) and
     observed points (open circles in the line's colour)."""
     from matplotlib.lines import Line2D
@@ -191,8 +203,7 @@ def _key(members: int, percentiles, observed: int) -> list:
     if members:
         out.append(Patch(facecolor=style.MUTED, alpha=0.3, lw=0,
                          label=f"lines and shaded: {one_member(members)}" if members == 1 else
-                         f"lines: median of {members} members; shaded: "
-                         f"{percentiles[0]:g}th-{percentiles[1]:g}th percentile"))
+                         f"lines: median of {members} members; shaded: {' / '.join(sorted(spreads))}"))
     if observed:
         out.append(Line2D([], [], ls="none", marker="o", ms=4, mfc="white", mec=style.TARGET_COLOUR, mew=1.2,
                           label="observed (open circles, colour of the line)"))
