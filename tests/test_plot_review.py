@@ -115,7 +115,7 @@ def test_an_ensemble_trajectory_of_many_places_keeps_its_legend_in_the_figure():
     texts = [t.get_text() for t in ax.get_legend().get_texts()]
     # one entry per place, and one each saying what the lines, bands and circles are
     assert len(texts) == len(places) + 2
-    assert "lines: median of 3 members;\nshaded: 10th-90th percentile" in texts
+    assert "lines: median of 3 members;\nshaded: range of 3 members" in texts  # not "10th-90th" of 3 (2026-12-05)
     assert "observed (open circles, colour\nof the line)" in texts
     fig.canvas.draw()
     box = ax.get_legend().get_window_extent()
@@ -217,7 +217,7 @@ def test_scenarios_of_a_members_file_show_the_members_spread():
     r = _scenarios_with_members()
     fig = plot_scenarios(r, "s_a")
     ax = fig.axes[0]
-    assert "bars: median of 3 weather members; whiskers: 5th-95th percentile" in ax.get_title()
+    assert "bars: median of 3 weather members; whiskers: range of 3 members" in ax.get_title()  # not 5-95 of 3
     conc = r.data["ensemble_section_tn_concentration"][1, :, :, 0]   # scenario "cut", (member, day) at s_a
     months = sorted({(d.year, d.month) for d in r.dates if d.year == 2020})
     annual = []
@@ -232,7 +232,7 @@ def test_scenarios_of_a_members_file_show_the_members_spread():
 def test_trajectory_of_a_members_file_draws_the_members_band():
     r = _scenarios_with_members()
     ax = plot_trajectory(r, ["s_a", "s_mid"], scenario="cut", aggregate="monthly").axes[0]
-    assert len(ax.collections) == 2 and "lines: median of 3 members;\nshaded: 5th-95th percentile" in [
+    assert len(ax.collections) == 2 and "lines: median of 3 members;\nshaded: range of 3 members" in [
         t.get_text() for t in ax.get_legend().get_texts()]
     jan = [k for k, d in enumerate(r.dates) if d < date(2020, 2, 1)]
     members = r.data["ensemble_section_tn_concentration"][1, :, jan, 0].mean(axis=0)

@@ -1,6 +1,6 @@
 """Review of ``hydro plot`` for paper figures (2026-12-05): lone values drawn, monthly/annual means only
 of whole data, missing loads as gaps, ``--dpi``, reproducible PDF/SVG, date axes, partial periods marked
-on the data, one note for glyphs no font draws. In-memory results
+on the data, honest ensemble band labels, one note for glyphs no font draws. In-memory results
 (tests/plot_synthetic.py), no model run."""
 
 import warnings
@@ -189,6 +189,23 @@ def test_a_partial_year_is_an_open_marker_and_reservoir_years_have_markers():
 def test_one_day_of_a_month_is_named_as_that_day():
     ax = plot_sources(results(start=DAY, days=1), section="s_a").axes[0]
     assert "Jun 2010: 1 Jun only" in ax.get_xlabel()
+
+
+# 8. what an ensemble's band is
+
+
+def test_a_band_over_few_members_is_their_range_and_says_so():
+    r = results(days=60, members=4)
+    ax = plot_trajectory(r, ["s_a"]).axes[0]
+    texts = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert "s_a: range of 4 members" in texts and not any("percentile" in t for t in texts)
+    band = ax.collections[0].get_paths()[0].vertices[:, 1]
+    conc = r.data["section_tn_concentration"][:, :, 0]
+    assert band.max() == pytest.approx(conc.max()) and band[band > 0].min() == pytest.approx(conc.min())
+    ax = plot_trajectory(results(days=60, members=20), ["s_a"]).axes[0]
+    assert "s_a: 5th-95th percentile" in [t.get_text() for t in ax.get_legend().get_texts()]
+    panel = plot_reservoir(results(days=60, members=4)).axes[0]
+    assert "range of 4 members" in [t.get_text() for t in panel.get_legend().get_texts()]
 
 
 # glyphs no installed font draws

@@ -122,7 +122,8 @@ def test_trajectory_ensemble_draws_percentile_band_and_median(tmp_path):
     fig = plot_trajectory(_results(members=5), ["s_mid"], aggregate="annual", percentiles=(10, 90))
     ax = fig.axes[0]
     legend = _legend(ax)
-    assert "s_mid (median)" in legend and "s_mid: 10-90th percentile" in legend
+    # 5 members cannot tell a 10th from a 90th percentile: the band is their range, and says so (review 2026-12-05)
+    assert "s_mid (median)" in legend and "s_mid: range of 5 members" in legend
     assert ax.collections  # the band
     _png(tmp_path, fig, "ensemble.png")
 
@@ -194,7 +195,7 @@ def test_scenarios_grouped_bars_against_targets(tmp_path):
     assert ax.get_ylabel() == "TN (mg/L), mean of monthly means\n(of the daily values, as monitored)"
     _png(tmp_path, fig, "scenarios.png")
     fig = plot_scenarios(_results(scenarios=["a", "b"], members=3), "s_a")
-    assert "percentile" in fig.axes[0].get_title()
+    assert "whiskers: range of 3 members" in fig.axes[0].get_title()  # 3 cannot give a 5th-95th percentile
 
 
 def test_scenarios_without_scenario_dim_is_an_error():

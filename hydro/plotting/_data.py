@@ -184,6 +184,25 @@ def percentile_band(values: np.ndarray, axis: int, percentiles=(5.0, 95.0)):
     return med, low, high
 
 
+def band(values: np.ndarray, axis: int, percentiles=(5.0, 95.0), members: int | None = None):
+    """(median, low, high, what the band is) over ``axis``, ignoring NaN: the ``percentiles`` where the
+    ``members`` (default: those with a value) are enough to tell them (at least 100 / the narrower
+    tail: 20 for 5-95, 10 for 10-90, 4 for 25-75), else the members' range, said so ("range of 4
+    members": the 5th percentile of 4 values is an interpolation between the lowest two)."""
+    values = np.asarray(values, dtype=float)
+    med, low, high = percentile_band(values, axis, percentiles)
+    if members is None:
+        members = int(np.isfinite(np.moveaxis(values, axis, 0)).reshape(values.shape[axis], -1).any(axis=1).sum())
+    if members >= 100.0 / max(min(percentiles[0], 100.0 - percentiles[1]), 1e-9):
+        return med, low, high, f"{percentiles[0]:g}th-{percentiles[1]:g}th percentile"
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # an all-NaN point stays NaN
+        low, high = np.nanmin(values, axis=axis), np.nanmax(values, axis=axis)
+    return med, low, high, f"range of {members} member" + ("" if members == 1 else "s")
+
+
 def parse_mapping(text) -> dict[str, str]:
     """``"a=b;c=d"`` (the form of global attributes such as ``constituents``) -> dict.
 

@@ -6,6 +6,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro.plotting import _data, _time_axis, style
+from hydro.plotting.weather import members_ran
 from hydro.results_xarray import as_results
 
 
@@ -17,8 +18,8 @@ def _series(results, name, idx, scenario, percentiles, how):
     arr = _data.move_first(arr, dims, ("time", "member"))
     dates, arr = _data.aggregate_time(results.dates, arr, how, step_days=_data.step_days(results))
     if "member" in dims:
-        return (dates, *_data.percentile_band(arr, axis=1, percentiles=percentiles),
-                f"{percentiles[0]:g}-{percentiles[1]:g}th percentile")
+        return (dates, *_data.band(arr, axis=1, percentiles=percentiles,
+                                   members=members_ran(results.attrs, arr.shape[1])))
     return dates, arr, None, None, ""
 
 

@@ -76,7 +76,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
     from hydro.dates import partial_years
     from hydro.scenarios.summary import annual_stats
 
-    rows, errs, years, has_members, members = [], [], None, False, 0
+    rows, errs, years, has_members, members, what = [], [], None, False, 0, ""
     for sid in chosen:
         arr, dims = _data.select(results, name, scenario=sid, **{kind: idx})
         arr = _data.move_first(arr, dims, ("time", "member"))
@@ -86,7 +86,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
         annual = mean if "member" in dims else mean[:, 0]
         if "member" in dims:
             has_members, members = True, annual.shape[1]
-            med, lo, hi = _data.percentile_band(annual, axis=1, percentiles=percentiles)
+            med, lo, hi, what = _data.band(annual, axis=1, percentiles=percentiles)
             rows.append(med)
             errs.append(np.vstack([med - lo, hi - med]))
         else:
@@ -119,8 +119,7 @@ def plot_scenarios(results, location=None, *, constituent: str = "tn", targets=N
         band = style.draw_class_bands(ax, limits, note) if limits else None
         where = _data.names(results, kind, names).get(str(location), str(location))
         # on a line of its own: with a section's long name the one-line title ran off the figure
-        extra = (f"\nbars: median of {members} weather members; whiskers: {percentiles[0]:g}th-{percentiles[1]:g}th"
-                 " percentile" if has_members else "")
+        extra = f"\nbars: median of {members} weather members; whiskers: {what}" if has_members else ""
         ax.set_title(title or style.wrap_title(f"{symbol} at {where}: scenarios" + extra))
         style.legend_outside(ax, extra=[band], title="Scenario")
         for k, y in enumerate(years):

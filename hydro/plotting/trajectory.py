@@ -137,10 +137,9 @@ def plot_trajectory(results, locations=None, *, constituent: str = "tn", aggrega
                 # several places: one legend entry says what lines and bands are (a band and a median
                 # entry for each of Miyun's 10 sections ran off the figure)
                 members = members_ran(results.attrs, values.shape[1])  # a failed member's NaN is no line
-                med, lo, hi = _data.percentile_band(values, axis=1, percentiles=percentiles)
-                spreads.add(f"{percentiles[0]:g}th-{percentiles[1]:g}th percentile")
-                spread = f"{label}: {percentiles[0]:g}-{percentiles[1]:g}th percentile"
-                ax.fill_between(x, lo, hi, color=colour, alpha=0.22, lw=0, label=spread if single else None)
+                med, lo, hi, what = _data.band(values, axis=1, percentiles=percentiles, members=members)
+                spreads.add(what)
+                ax.fill_between(x, lo, hi, color=colour, alpha=0.22, lw=0, label=f"{label}: {what}" if single else None)
                 _time_axis.draw_series(ax, x, med, colour=colour, ls=style.linestyle(i), marker=marker,
                                        label=f"{label} (median)" if single else label)
                 marks.append((med, colour))
