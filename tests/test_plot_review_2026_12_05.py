@@ -179,7 +179,7 @@ def test_a_partial_year_is_an_open_marker_and_reservoir_years_have_markers():
         assert main.get_marker() == "o" and main.get_markevery() is None and len(main.get_xdata()) == 15
         opened = [ln for ln in rest if ln.get_markerfacecolor() == "white"]
         assert len(opened) == 1 and list(opened[0].get_xdata()) == [date(2024, 7, 1)]
-    assert fig.axes[0].get_title(loc="right").startswith("open circle")
+    assert fig.axes[2].get_title(loc="left").startswith("open circle")
     ax = plot_trajectory(results(days=800), ["s_a", "s_b"], aggregate="annual").axes[0]
     opened = [ln for ln in ax.get_lines() if ln.get_markerfacecolor() == "white"]
     assert [list(ln.get_xdata()) for ln in opened] == [[date(2012, 7, 1)]] * 2

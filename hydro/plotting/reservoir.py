@@ -101,8 +101,8 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
                     band = style.draw_class_bands(panel, limits, note)
             if lo is not None:
                 panel.legend(loc="upper left", fontsize=8)
-        if partial and how != "daily":  # the key of the open circles, as the class bands' below
-            axes[0].set_title(_time_axis.PARTIAL_KEY, loc="right", fontsize=8, fontweight="normal", color=style.MUTED)
+        if partial and how != "daily":  # the key of the open circles, beside the class bands'
+            axes[2].set_title(_time_axis.PARTIAL_KEY, loc="left", fontsize=8, fontweight="normal", color=style.MUTED)
         if band is not None:
             axes[2].set_title(f"shaded: {band.get_label()}", loc="right", fontsize=8,
                               fontweight="normal", color=style.MUTED)
