@@ -87,8 +87,8 @@ def config_sha256(file_bytes: bytes, data: Any, folder: Path, changes: Iterable[
 
 def canonical_change(text: str) -> str:
     """A ``key.path=value`` change as the hash takes it since 2026-12-05: the key stripped and the value
-    as parsed (:func:`hydro.overrides.parse_assignment`), written as JSON, so that ``run.courant=0.5``,
-    ``run.courant=0.50`` and ``run.courant = 0.5``, one configuration, give one hash.  A line that does
+    as parsed (:func:`hydro.overrides.parse_assignment`), numbers as floats, written as JSON, so that
+    ``run.courant=0.5``, ``=0.50``, `` = 0.5`` (and ``=1``, ``=1.0``), one configuration, give one hash.  A line that does
     not parse is taken as it is (the run refuses it anyway)."""
     import json
 
@@ -97,9 +97,23 @@ def canonical_change(text: str) -> str:
 
     try:
         key, value = parse_assignment(text, "--set")
-        return f"{key}={json.dumps(value, sort_keys=True, default=str)}"
+        return f"{key}={json.dumps(_numbers_as_floats(value), sort_keys=True, default=str)}"
     except (HydroError, ValueError, TypeError):
         return text
+
+
+def _numbers_as_floats(value: Any) -> Any:
+    """``value`` with every number a float (``1`` and ``1.0`` read the same; a bool stays a bool), in
+    lists and tables too: the hash of ``run.courant=1`` is that of ``run.courant=1.0``."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, list):
+        return [_numbers_as_floats(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _numbers_as_floats(v) for k, v in value.items()}
+    return value
 
 
 def change_lines(changes: dict[str, Any]) -> list[str]:

@@ -106,8 +106,8 @@ def cut_after_writing(results) -> tuple[str, str, str] | None:
                     + (f" and {len(lost) - 10} more" if len(lost) > 10 else "")
                     + f" (cut along '{dim}' after writing, e.g. with xarray?)",
                     "GEP sums every subbasin, reach and reservoir and would miss them", _WHOLE)
-    if "year" not in results.coords:
-        return None
+    if "year" not in results.coords or results.attrs.get("time_aggregation", "daily") != "daily":
+        return None  # (a monthly or yearly file has a time stamp per month or year, not per day)
     days = Counter(d.year for d in results.dates)
     budget_years = sorted(int(y) for y in results.coords["year"])
     if budget_years != sorted(days):
