@@ -88,8 +88,8 @@ def config_sha256(file_bytes: bytes, data: Any, folder: Path, changes: Iterable[
 def canonical_change(text: str) -> str:
     """A ``key.path=value`` change as the hash takes it since 2026-12-05: the key stripped and the value
     as parsed (:func:`hydro.overrides.parse_assignment`), numbers as floats, written as JSON, so that
-    ``run.courant=0.5``, ``=0.50``, `` = 0.5`` (and ``=1``, ``=1.0``), one configuration, give one hash.  A line that does
-    not parse is taken as it is (the run refuses it anyway)."""
+    ``run.courant=0.5``, ``=0.50``, `` = 0.5`` (and ``=1``, ``=1.0``), one configuration, give one hash.
+    A line that does not parse is taken as it is (the run refuses it anyway)."""
     import json
 
     from hydro.errors import HydroError
