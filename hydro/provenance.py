@@ -65,7 +65,17 @@ def file_record(path: str | Path) -> dict[str, str]:
 
 
 def run_record(path: str | Path) -> dict[str, str]:
-    """:data:`RUN_ATTRIBUTES` the results file ``path`` has (``{}`` for a CSV or another file)."""
+    """:data:`RUN_ATTRIBUTES` the results file ``path`` has; for a basin file (``--uncertainty`` on a basin)
+    its ``config_sha256``, which covers the files it names (weather, transfers: review of the session's
+    diff 2026-12-05, F3); ``{}`` for a CSV or another file."""
+    if str(path).endswith(".toml"):
+        from hydro.basin import Basin
+        from hydro.errors import HydroError
+
+        try:
+            return {"config_sha256": Basin.load(path).sha256}
+        except HydroError:  # not a basin file: its own hash is the record
+            return {}
     if not str(path).endswith(".nc"):
         return {}
     from hydro.netcdf_read import open_dataset
