@@ -116,8 +116,8 @@ def gr4j_run(precip, pet, x1, x2, x3, x4, prod, rout, uh1, uh2,
                 pn = 0.0
                 ws = math.tanh((e - p) / a1)
                 sr = s / a1
-                # at most the store: where tanh rounds to 1 (E - P > ~19 x1) the formula rounds an
-                # ulp above s and left -1e-17 mm (airGR clamps s at 0, adding water; this keeps the budget)
+                # at most the store: where tanh rounds to 1 (E - P > ~19 x1; airGR caps the ratio at 13,
+                # hydro does not) the formula rounds an ulp above s and left -1e-17 mm
                 es = min(s * (2.0 - sr) * ws / (1.0 + (1.0 - sr) * ws), s)
                 ps = 0.0
                 ae = p + es

@@ -230,11 +230,10 @@ def watershed_provenance(ws, station, folder) -> dict[str, str]:
              "weather_synthetic": str(station.synthetic).lower()}
     if not station.synthetic:
         attrs.update(weather_attributes(ws.weather.csv, folder, station.metadata))
-    else:  # (the draws depend on NumPy's and SciPy's versions: weather_libraries)
-        from hydro.provenance import weather_library_versions
-
+    else:  # the draws depend on NumPy's and SciPy's versions, those of the draws' (weathergen's metadata)
         attrs["weather_seed"] = str(station.metadata.get("seed", ""))
-        attrs["weather_libraries"] = weather_library_versions()
+        if station.metadata.get("libraries"):
+            attrs["weather_libraries"] = str(station.metadata["libraries"])
         if "weather_generated_from" in station.metadata:  # the days before: the station record's (hydro.spin_up)
             attrs["weather_generated_from"] = str(station.metadata["weather_generated_from"])
     subs = ws.subbasins

@@ -282,7 +282,7 @@ def main() -> None:
               help="Run scenario S of a scenario file: its measures applied, its costs added (the S member of "
                    "`hydro scenarios`). The file: --scenario-file, else the one shipped for the basin "
                    "(configs/scenarios/NAME.toml). baseline: the basin as its file stands.")
-@click.option("--scenario-file", type=click.Path(dir_okay=False), metavar="SCENARIOS.toml",
+@click.option("--scenario-file", type=click.Path(dir_okay=False), callback=shipped_or_given, metavar="SCENARIOS.toml",
               help="With --scenario: the scenario file that defines S (default: the basin's shipped one).")
 def run_command(basin, start, end, output, overwrite, compress, overrides, params, members, seed, weather_seed,
                 workers, quiet, scheduler=None, dask_workers=None, variables=(), locations=(), aggregate=None,
@@ -576,7 +576,7 @@ def validate_command(cases, quick, as_json, list_only, quiet):
 
 
 @main.command("compensate")
-@click.argument("series_path", metavar="RESULTS.nc|MONITORING.csv")
+@click.argument("series_path", metavar="RESULTS.nc|MONITORING.csv", callback=shipped_or_given)
 @click.argument("agreement", metavar="AGREEMENT.toml", callback=shipped_or_given)
 @click.option("--scenario", help="Scenario name (or index) in a results file with a scenario dimension.")
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON list of payment records.")
@@ -585,7 +585,7 @@ def validate_command(cases, quick, as_json, list_only, quiet):
 @click.option("--scenarios", "incentives", is_flag=True,
               help="RESULTS.nc is a `hydro scenarios` file: print the incentives table (what each payee "
                    "receives minus what its measures cost; what each payer pays per kg of N kept out).")
-@click.option("--scenario-file", type=click.Path(dir_okay=False),
+@click.option("--scenario-file", type=click.Path(dir_okay=False), callback=shipped_or_given,
               help="With --scenarios: the scenario TOML (default: the one recorded in the file).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="Override an agreement value, e.g. --set period=[2013,2017] to apply the rules to "
@@ -748,7 +748,8 @@ def compensate_command(series_path, agreement, scenario, as_json, csv_out, overw
 @click.option("--share", is_flag=True, help="Sources as shares of the total.")
 @click.option("--constituent", default=None, help="Constituent short name (default tn; classes: all).")
 @click.option("--basin", help="Basin for the network topology and names.")
-@click.option("--agreement", type=click.Path(dir_okay=False), help="Agreement TOML (compensation).")
+@click.option("--agreement", type=click.Path(dir_okay=False), callback=shipped_or_given,
+              help="Agreement TOML (compensation).")
 @click.option("--payee", multiple=True, help="Payees to show (compensation).")
 @click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
               help="compensation: override an agreement value, as hydro compensate --set (e.g. "

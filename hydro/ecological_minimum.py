@@ -9,7 +9,8 @@ it (:meth:`hydro.transfers.Transfers.target_release`).
 Days a reservoir lets out less than its minimum are counted per run, summed over blocks,
 members and scenarios (:mod:`hydro.run_attributes`), written as the global attribute
 :data:`ECO_ATTRIBUTE` and said in the run summary (:class:`hydro.run_summary.RunSummary`).
-A reservoir releases ``max(target, minimum)`` while it has water above dead storage;
+A reservoir releases ``max(target, minimum + outlet abstraction)`` while it has water above dead storage
+(the minimum is the river's: :meth:`hydro.transfers.Transfers.target_release`);
 below that nothing can leave, and the shortfall is the user's to know (Miyun's Yunzhou: 1,384 of
 6,269 days in ``hydro run miyun`` on 2026-12-01 at 2d9a76d; 1,357 before a reservoir's rain
 became its shore's).

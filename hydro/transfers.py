@@ -208,8 +208,8 @@ class Transfers:
         least the day's ecological minimum (:attr:`eco_min`) plus the day's outlet abstractions, as
         :func:`hydro._hydraulics_kernels.reservoir_day` lets out (a short release cuts each part
         alike, :func:`abstraction_delivered`, the minimum's too).  The minimum is what the river below
-        gets, so water abstracted out of the basin comes on top of it: ``max(rule + ecological,
-        minimum) + abstraction`` (until 2026-12-05 an abstraction counted towards the minimum: 5 m3 s-1
+        gets, so water abstracted out of the basin comes on top of it: ``max(series or rule + ecological
+        + abstraction, minimum + abstraction)`` (until 2026-12-05 an abstraction counted towards the minimum: 5 m3 s-1
         taken beside a minimum of 10 left 5 to the river; reservoir review F1)."""
         target = np.where(np.isnan(self.release), rule, self.release) + self.extra_release
         if self.eco_min is not None:

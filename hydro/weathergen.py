@@ -353,9 +353,12 @@ def _temperature(params: WeatherGeneratorParams, normal: np.ndarray, mon: np.nda
 
 def _metadata(params: WeatherGeneratorParams, seed: int, r: float, sub: dict, lapse, n_members) -> dict[str, Any]:
     """The generated forcing's metadata: synthetic, seed, generator, scaling and elevations."""
+    from hydro.provenance import weather_library_versions
+
     meta: dict[str, Any] = {
         "synthetic": True,
         "seed": seed,
+        "libraries": weather_library_versions(),  # of these draws (a run reading a file made earlier: not its own)
         "generator": "hydro.weathergen (WGEN family: Markov-chain occurrence, gamma amounts, AR(1) temperature)",
         "station": params.station,
         "fit_period": params.fit_period,

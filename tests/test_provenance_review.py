@@ -224,6 +224,19 @@ def test_synthetic_weather_results_record_numpy_and_scipy(tmp_path, monkeypatch)
         assert ds.getncattr("weather_libraries") == f"numpy {numpy.__version__}; scipy {scipy.__version__}"
 
 
+def test_a_synthetic_station_file_made_earlier_gets_no_libraries_of_this_run(tmp_path, monkeypatch):
+    """The watershed example's weather CSV was drawn by make_weather.py long before: the versions of the
+    run that reads it say nothing of its draws (docs review 2026-12-05), so none are written."""
+    import netCDF4
+
+    monkeypatch.chdir(tmp_path)
+    result = invoke("run", "watershed", "--end", "2001-03-31", "-o", tmp_path / "w.nc", "-q")
+    assert result.exit_code == 0, result.output
+    with netCDF4.Dataset(tmp_path / "w.nc") as ds:
+        assert ds.getncattr("weather_synthetic") == "true"
+        assert "weather_libraries" not in ds.ncattrs()
+
+
 # ------------------------------------------------------------------ F2: what a --params file applied
 
 

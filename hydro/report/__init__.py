@@ -26,6 +26,7 @@ from pathlib import Path
 import click
 
 from hydro import __version__
+from hydro.clitools import shipped_or_given
 from hydro.errors import HydroError
 from hydro.gep_checks import cut_after_writing
 from hydro.outputspec import cut_dimensions
@@ -439,7 +440,7 @@ def build_report(results_path, output_path, overwrite: bool = False, *, scenario
 @click.option("--scenario", help="Scenario to report in a file with a scenario dimension (default: the first).")
 @click.option("--title", help="Page title (default: 'Basin B — scenario S').")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr and no \"written:\" line.")
-@click.option("--agreement", type=click.Path(dir_okay=False), metavar="AGREEMENT.toml",
+@click.option("--agreement", type=click.Path(dir_okay=False), metavar="AGREEMENT.toml", callback=shipped_or_given,
               help="Add a Payments section: the agreement's payments on these results.")
 @click.option("--uncertainty", type=int, metavar="N",
               help="With --agreement: also the payments over N members (monitoring error and ranged prices "
