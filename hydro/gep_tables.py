@@ -66,8 +66,10 @@ def by_county(rows: list[dict]) -> list[dict]:
     return [groups[k] for k in groups]
 
 
-def write_csv(rows: list[dict], out, overwrite: bool = False) -> Path | None:
-    """Write GEP rows as CSV (columns :data:`COLUMNS`) to a path or an open text stream.
+def write_csv(rows: list[dict], out, overwrite: bool = False, same: dict[str, str] | None = None) -> Path | None:
+    """Write GEP rows as CSV (columns :data:`COLUMNS`, then ``same``'s keys, a value the same on every row:
+    what the rows were computed from, :func:`hydro.provenance.gep_provenance`) to a path or an open text
+    stream.
 
     A path is written atomically and an existing file is replaced only with
     ``overwrite`` (:mod:`hydro.outputs`).
@@ -76,13 +78,14 @@ def write_csv(rows: list[dict], out, overwrite: bool = False) -> Path | None:
         from hydro.outputs import atomic_open
 
         with atomic_open(out, overwrite) as fh:
-            write_csv(rows, fh)
+            write_csv(rows, fh, same=same)
         return Path(out)
+    same = same or {}
     w = csv.writer(out)
-    w.writerow(COLUMNS)
+    w.writerow([*COLUMNS, *same])
     for r in rows:
         w.writerow([(repr(float(r[c])) if isinstance(r[c], float) else str(r[c]).lower() if isinstance(r[c], bool)
-                     else r[c]) for c in COLUMNS])
+                     else r[c]) for c in COLUMNS] + list(same.values()))
     return None
 
 

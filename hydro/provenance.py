@@ -174,6 +174,18 @@ def params_attributes(params: str | Path, assignments: list[str] | tuple[str, ..
 #: too): the ``--set`` assignments that can change the row, the input (path, SHA-256, a results file's
 #: config_sha256 and generated weather's seed), the agreement (path, SHA-256), every ``--set``
 #: assignment, and the code.
+def gep_provenance(results: str | Path, prices: str | Path | None, price_year: int | None) -> dict[str, str]:
+    """The columns a ``hydro gep`` CSV adds after its own, the same on every row: the results file (path,
+    SHA-256, its run's ``config_sha256``), the prices file (path and SHA-256; empty: hydro's cited
+    defaults, :class:`hydro.gep_prices.GepPrices`), ``--price-year`` (empty: each year at its own
+    prices), hydro's version and revision (the reproducibility review's F5, 2026-12-05)."""
+    inp = {**file_record(results), **run_record(results)}
+    given = file_record(prices) if prices else {"path": "", "sha256": ""}
+    return {"input": inp["path"], "input_sha256": inp["sha256"], "input_config_sha256": inp.get("config_sha256", ""),
+            "prices": given["path"], "prices_sha256": given["sha256"],
+            "price_year": "" if price_year is None else str(price_year), **code_record()}
+
+
 PROVENANCE_COLUMNS: tuple[str, ...] = ("overridden", "input", "input_sha256", "input_config_sha256",
                                        "input_weather_seed", "agreement", "agreement_sha256", "overrides",
                                        "hydro_version", "source_revision")

@@ -304,3 +304,29 @@ def test_published_figures_inference_names_its_inputs():
     assert data["provenance"]["agreement"]["sha256"] == _sha(phase1)
     text = invoke("compensate", published, phase1).stdout
     assert text.startswith(f"computed from: {published.resolve()} (sha256 {_sha(published)})")
+
+
+# ------------------------------------------------------------------ F5: the GEP CSV's inputs
+
+
+def test_the_gep_csv_says_what_it_was_computed_from(tmp_path, monkeypatch):
+    """Each row ends with the results file (path, SHA-256, its config_sha256), the prices (empty: the
+    cited defaults), --price-year and hydro's version and revision."""
+    import hashlib
+
+    import netCDF4
+    import pandas as pd
+
+    monkeypatch.chdir(tmp_path)
+    nc, out = tmp_path / "w.nc", tmp_path / "gep.csv"
+    assert invoke("run", "watershed", "--end", "2001-12-31", "-o", nc, "-q").exit_code == 0
+    result = invoke("gep", nc, "-o", out, "--price-year", "2016")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(out, keep_default_na=False, dtype=str)
+    with netCDF4.Dataset(nc) as ds:
+        config = ds.getncattr("config_sha256")
+    expected = {"input": str(nc.resolve()), "input_sha256": hashlib.sha256(nc.read_bytes()).hexdigest(),
+                "input_config_sha256": config, "prices": "", "prices_sha256": "", "price_year": "2016"}
+    for column, value in expected.items():
+        assert set(table[column]) == {value}, column
+    assert list(table.columns)[-2:] == ["hydro_version", "source_revision"]

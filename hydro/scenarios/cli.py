@@ -280,7 +280,9 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years, pr
         rows = by_county(rows)
     click.echo(format_table(rows))
     if output:
-        write_csv(rows, output, overwrite=overwrite)
+        from hydro.provenance import gep_provenance
+
+        write_csv(rows, output, overwrite=overwrite, same=gep_provenance(results, prices, price_year))
         click.echo(f"written: {output}")
 
 
