@@ -186,6 +186,17 @@ def gep_provenance(results: str | Path, prices: str | Path | None, price_year: i
             "price_year": "" if price_year is None else str(price_year), **code_record()}
 
 
+def scenarios_provenance(basin_file: str | Path, scenario_file: str | Path) -> dict[str, str]:
+    """The columns a ``hydro scenarios`` summary CSV adds after its own, the same on every row: the basin
+    file (path, SHA-256, its ``config_sha256``, which covers the files it names), the scenario file (path,
+    SHA-256), hydro's version and revision (the reproducibility review's F5, 2026-12-05)."""
+    basin = {**file_record(basin_file), **run_record(basin_file)}
+    scenarios = file_record(scenario_file)
+    return {"basin": basin["path"], "basin_sha256": basin["sha256"],
+            "basin_config_sha256": basin.get("config_sha256", ""), "scenario_file": scenarios["path"],
+            "scenario_file_sha256": scenarios["sha256"], **code_record()}
+
+
 PROVENANCE_COLUMNS: tuple[str, ...] = ("overridden", "input", "input_sha256", "input_config_sha256",
                                        "input_weather_seed", "agreement", "agreement_sha256", "overrides",
                                        "hydro_version", "source_revision")

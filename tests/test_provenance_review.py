@@ -330,3 +330,27 @@ def test_the_gep_csv_says_what_it_was_computed_from(tmp_path, monkeypatch):
     for column, value in expected.items():
         assert set(table[column]) == {value}, column
     assert list(table.columns)[-2:] == ["hydro_version", "source_revision"]
+
+
+def test_the_scenario_summary_csv_says_what_it_was_computed_from(tmp_path, monkeypatch):
+    """The summary table of `hydro scenarios` ends each row with the basin file (path, SHA-256, its
+    config_sha256), the scenario file (path, SHA-256) and hydro's version and revision."""
+    import hashlib
+
+    import pandas as pd
+
+    from hydro.basin import Basin
+
+    monkeypatch.chdir(tmp_path)
+    basin = ROOT / "configs" / "examples" / "watershed" / "basin.toml"
+    scenarios = ROOT / "configs" / "scenarios" / "watershed.toml"
+    result = invoke("scenarios", "watershed", scenarios, "--start", "2001-01-01", "--end", "2001-12-31",
+                    "--workers", "1", "-o", tmp_path / "s.nc", "-q")
+    assert result.exit_code == 0, result.output
+    table = pd.read_csv(tmp_path / "s.summary.csv", keep_default_na=False, dtype=str)
+    expected = {"basin": str(basin.resolve()), "basin_sha256": hashlib.sha256(basin.read_bytes()).hexdigest(),
+                "basin_config_sha256": Basin.load(basin).sha256, "scenario_file": str(scenarios.resolve()),
+                "scenario_file_sha256": hashlib.sha256(scenarios.read_bytes()).hexdigest()}
+    for column, value in expected.items():
+        assert set(table[column]) == {value}, column
+    assert list(table.columns)[:7] == ["scenario", "quantity", "location", "source", "year", "value", "unit"]

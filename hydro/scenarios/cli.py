@@ -103,7 +103,8 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     rows = summarise(run)
     with written_together():  # the results and their summary: both new, or both as they were
         write_scenarios(run, out, overwrite=overwrite, history=_history())
-        csv_path = write_summary_csv(rows + failed_rows(run), summary, overwrite=overwrite)
+        csv_path = write_summary_csv(rows + failed_rows(run), summary, overwrite=overwrite,
+                                     same=_provenance(basin_file, scenario_file))
     _notes(run)
     if not quiet:
         click.echo(format_summary(rows))
@@ -284,6 +285,13 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years, pr
 
         write_csv(rows, output, overwrite=overwrite, same=gep_provenance(results, prices, price_year))
         click.echo(f"written: {output}")
+
+
+def _provenance(basin_file, scenario_file) -> dict[str, str]:
+    """:func:`hydro.provenance.scenarios_provenance` (the summary CSV's last columns)."""
+    from hydro.provenance import scenarios_provenance
+
+    return scenarios_provenance(basin_file, scenario_file)
 
 
 def generated_weather_note(path, attrs=None, what: str = "payments", first=None) -> None:

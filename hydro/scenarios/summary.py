@@ -370,18 +370,21 @@ def failed_rows(run) -> list[dict]:
              "year": "all", "value": float("nan"), "unit": ""} for sid, error in run.failed.items()]
 
 
-def write_summary_csv(rows: list[dict], path: str | Path, overwrite: bool = False) -> Path:
-    """Write the summary rows (columns :data:`COLUMNS`), atomically; an existing file is
-    replaced only with ``overwrite`` (:mod:`hydro.outputs`)."""
+def write_summary_csv(rows: list[dict], path: str | Path, overwrite: bool = False,
+                      same: dict[str, str] | None = None) -> Path:
+    """Write the summary rows (columns :data:`COLUMNS`, then ``same``'s keys, a value the same on every
+    row: :func:`hydro.provenance.scenarios_provenance`), atomically; an existing file is replaced only
+    with ``overwrite`` (:mod:`hydro.outputs`)."""
     from hydro.outputs import atomic_open
 
-    path = Path(path)
+    path, same = Path(path), same or {}
     with atomic_open(path, overwrite) as fh:
         w = csv.writer(fh)
-        w.writerow(COLUMNS)
+        w.writerow([*COLUMNS, *same])
         for r in rows:
             v = r["value"]
-            w.writerow([r[c] if c != "value" else ("" if not np.isfinite(v) else repr(float(v))) for c in COLUMNS])
+            w.writerow([r[c] if c != "value" else ("" if not np.isfinite(v) else repr(float(v))) for c in COLUMNS]
+                       + list(same.values()))
     return path
 
 
