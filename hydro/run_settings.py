@@ -46,7 +46,7 @@ class RunSettings:
         Watershed basins: years of the weather before the run's start over which the
         runoff stores are warmed up (:mod:`hydro.runoff_warm_up`), >= 0.
     runoff_spin_up_cycles : int
-        Watershed basins: where the weather has no day before the run's start, times the runoff
+        Watershed basins: where the weather holds less than a year before the run's start, times the runoff
         model alone runs over the run's first year before it, each from the state the one before
         left (:func:`hydro.runoff_warm_up.spin_up_cycles`), >= 0; 0 (the default): none, the run
         starts from the initial fillings.

@@ -4,9 +4,8 @@ test_no_spin_up_where_the_weather_ends_before_the_run: kills mutant M16 (``and e
 dropped from warm_up's spin-up condition); passes on s45.  warm_up's docstring: a forcing that does not
 reach the run's end gets no warm-up (the run says what it lacks).
 
-test_one_day_of_weather_before_the_start_is_not_a_spin_up: documents finding F5 (passes on s45: it pins
-the current, documented-as-opt-in behaviour; see FINDINGS.md): one day of weather before the start turns
-20 requested cycles into a one-day warm-up, silently."""
+test_less_than_a_year_of_weather_before_the_start_is_a_spin_up: finding F2 (fixed: under a year of weather
+before the start, the cycles run)."""
 
 from __future__ import annotations
 
@@ -35,11 +34,17 @@ def test_no_spin_up_where_the_weather_ends_before_the_run():
     assert spun.cycles == 3 and spun.state is not None
 
 
-def test_one_day_of_weather_before_the_start_is_not_a_spin_up():
+def test_less_than_a_year_of_weather_before_the_start_is_a_spin_up():
+    """Finding F2 of the re-read (fixed): one day of weather before the start turned 20 requested cycles
+    into a one-day warm-up, the fillings' arbitrary state again.  Under a year of weather before the
+    start, the stores are spun up over the run's first year; a year or more, the ordinary warm-up."""
     basin = _guanting(20)
     ws = Watershed.from_basin(basin)
     forcing = station_record(ws.weather.csv)
     start = forcing.dates[0].astype("datetime64[D]").item()
     later = date(start.year, start.month, start.day + 1)
     warm = warm_up(ws, forcing, later, date(start.year, 12, 31), 3, snow_thresholds(ws), 20)
-    assert warm.cycles == 0 and (warm.first, warm.last) == (start, start)  # one day, not 20 years
+    assert warm.cycles == 20 and warm.first == later  # the run's own first year, not the day before
+    a_year_on = date(start.year + 1, start.month, start.day)
+    warm = warm_up(ws, forcing, a_year_on, date(start.year + 1, 12, 31), 3, snow_thresholds(ws), 20)
+    assert warm.cycles == 0 and (warm.first, warm.last) == (start, date(start.year, 12, 31))

@@ -279,7 +279,7 @@ class BasinModel:
 
     def spin_up_cycles(self) -> int:
         """Cycles of the cyclic spin-up the runoff stores start from (``[run] runoff_spin_up_cycles``,
-        where the weather has no day before the stores' start, :func:`hydro.runoff_warm_up.warm_up`);
+        where the weather holds less than a year before the stores' start, :func:`hydro.runoff_warm_up.warm_up`);
         0: none."""
         from hydro.watershed import Watershed
         from hydro.weather import read_forcing_csv
@@ -289,7 +289,9 @@ class BasinModel:
         if cycles <= 0:
             return 0
         first = read_forcing_csv(Watershed.from_basin(basin).weather.csv).dates[0].astype("datetime64[D]").item()
-        return cycles if first >= min(self.start, basin.settings.start) else 0
+        from hydro.runoff_warm_up import too_little_before
+
+        return cycles if too_little_before(first, min(self.start, basin.settings.start)) else 0
 
     def _run(self, basin):
         if not basin.is_watershed:
