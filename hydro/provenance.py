@@ -169,11 +169,6 @@ def params_attributes(params: str | Path, assignments: list[str] | tuple[str, ..
                                 f"{'; '.join(given)}, given for that [run] start" + initial_state[len(FILE_STATE):])
     return out
 
-
-#: The columns a payment CSV adds with its provenance (``hydro compensate --csv``, with ``--uncertainty``
-#: too): the ``--set`` assignments that can change the row, the input (path, SHA-256, a results file's
-#: config_sha256 and generated weather's seed), the agreement (path, SHA-256), every ``--set``
-#: assignment, and the code.
 def gep_provenance(results: str | Path, prices: str | Path | None, price_year: int | None) -> dict[str, str]:
     """The columns a ``hydro gep`` CSV adds after its own, the same on every row: the results file (path,
     SHA-256, its run's ``config_sha256``), the prices file (path and SHA-256; empty: hydro's cited
@@ -197,6 +192,10 @@ def scenarios_provenance(basin_file: str | Path, scenario_file: str | Path) -> d
             "scenario_file_sha256": scenarios["sha256"], **code_record()}
 
 
+#: The columns a payment CSV adds with its provenance (``hydro compensate --csv``, with ``--uncertainty``
+#: too): the ``--set`` assignments that can change the row, the input (path, SHA-256, a results file's
+#: config_sha256 and generated weather's seed), the agreement (path, SHA-256), every ``--set``
+#: assignment, and the code.
 PROVENANCE_COLUMNS: tuple[str, ...] = ("overridden", "input", "input_sha256", "input_config_sha256",
                                        "input_weather_seed", "agreement", "agreement_sha256", "overrides",
                                        "hydro_version", "source_revision")
