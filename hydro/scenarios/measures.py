@@ -241,6 +241,12 @@ def _timing_and_cost_notes(measures, start: int, last: int, cost_method: str) ->
         elif full > last:
             notes.append(f"{m.id}: reaches {100 * m.ramp(last):.0f} % of its target by the run's last year {last} "
                          f"(years = [{first}, {full}]): the rest of its effect and of its costs lie after the run")
+        ends = max(first, start) + max(1, round(m.costs.lifetime_years)) - 1  # its first units' last year of life
+        if m.costs.capital_yuan_per_unit > 0 and first <= last and ends < last:
+            notes.append(f"{m.id}: its units of {max(first, start)} reach the end of their life "
+                         f"({m.costs.lifetime_years:g} years) in {ends}, before the run's last year {last}, and no "
+                         "replacement is costed: their capital counts no more after it while the measure still "
+                         "acts, so the cost per kg kept out is understated (economist's review, 2026-12-05)")
         if m.costs.capital_yuan_per_unit == 0 and m.costs.operating_yuan_per_unit_yr == 0:
             notes.append(f"{m.id}: states no cost ([measures.costs] absent or zero): the scenario's cost and "
                          "cost per kg kept out count it as free, which is no price of it")
