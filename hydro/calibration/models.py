@@ -138,6 +138,14 @@ class CatchmentModel:
         return out
 
 
+def _first_weather_day(basin) -> date:
+    """The first day of a watershed basin's station weather file (what its runoff stores can warm up on)."""
+    from hydro.watershed import Watershed
+    from hydro.weather import read_forcing_csv
+
+    return read_forcing_csv(Watershed.from_basin(basin).weather.csv).dates[0].astype("datetime64[D]").item()
+
+
 class BasinModel:
     """A basin held as a :class:`hydro.Model`, run with the parameters set in memory.
 
@@ -271,27 +279,20 @@ class BasinModel:
         start = min(self.start, basin.settings.start)
         if basin.settings.runoff_warm_up_years <= 0:
             return start
-        from hydro.watershed import Watershed
-        from hydro.weather import read_forcing_csv
-
-        first = read_forcing_csv(Watershed.from_basin(basin).weather.csv).dates[0].astype("datetime64[D]").item()
+        first = _first_weather_day(basin)
         return max(min(first, start), years_before(start, basin.settings.runoff_warm_up_years))
 
     def spin_up_cycles(self) -> int:
         """Cycles of the cyclic spin-up the runoff stores start from (``[run] runoff_spin_up_cycles``,
         where the weather holds less than a year before the stores' start, :func:`hydro.runoff_warm_up.warm_up`);
         0: none."""
-        from hydro.watershed import Watershed
-        from hydro.weather import read_forcing_csv
+        from hydro.runoff_warm_up import too_little_before
 
         basin = self._model().basin
         cycles = basin.settings.runoff_spin_up_cycles if basin.is_watershed else 0
         if cycles <= 0:
             return 0
-        first = read_forcing_csv(Watershed.from_basin(basin).weather.csv).dates[0].astype("datetime64[D]").item()
-        from hydro.runoff_warm_up import too_little_before
-
-        return cycles if too_little_before(first, min(self.start, basin.settings.start)) else 0
+        return cycles if too_little_before(_first_weather_day(basin), min(self.start, basin.settings.start)) else 0
 
     def _run(self, basin):
         if not basin.is_watershed:
