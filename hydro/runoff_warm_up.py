@@ -84,8 +84,8 @@ class WarmUp:
             return days
         change = "" if self.change_mm is None else (
             f"; the last cycle moved the production stores by at most {self.change_mm:.3g} mm")
-        return (f"cyclic spin-up: {self.cycles} cycles over {days} (runoff_spin_up_cycles; no weather "
-                f"before the run's start){change}")
+        return (f"cyclic spin-up: {self.cycles} cycles over {days} (runoff_spin_up_cycles; under a year "
+                f"of weather before the run's start){change}")
 
     def through(self, first: date | None, last: date | None) -> str:
         """The results attribute of a run spun up from ``first`` to ``last`` (the whole model,
