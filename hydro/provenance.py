@@ -169,6 +169,7 @@ def params_attributes(params: str | Path, assignments: list[str] | tuple[str, ..
                                 f"{'; '.join(given)}, given for that [run] start" + initial_state[len(FILE_STATE):])
     return out
 
+
 def gep_provenance(results: str | Path, prices: str | Path | None, price_year: int | None) -> dict[str, str]:
     """The columns a ``hydro gep`` CSV adds after its own, the same on every row: the results file (path,
     SHA-256, its run's ``config_sha256``), the prices file (path and SHA-256; empty: hydro's cited
