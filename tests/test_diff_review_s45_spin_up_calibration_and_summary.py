@@ -39,24 +39,15 @@ def test_a_calibration_starting_after_the_weathers_first_day_is_still_noted(tmp_
 
 
 def test_the_summary_adds_the_days_above_the_lake_maximum_over_blocks(tmp_path):
-    import datetime as dt
 
-    from test_reservoir_limits_review import lake_basin
+    from test_reservoir_limits_review import film_lake_basin
 
     from hydro.basin import Basin
     from hydro.run_summary import RunSummary
     from hydro.simulation import run
     from hydro.units import WATER_MAX_MG_L
 
-    folder = lake_basin(tmp_path / "b", end="2020-04-05", initial=0.3, target=0.0,
-                        evap='{ csv = "f.csv", column = "evap" }', q_up='{ csv = "f.csv", column = "q" }',
-                        load_up='{ csv = "f.csv", column = "load" }')
-    lines = ["date,q,evap,load"]
-    for i in range(96):
-        q = 0.1 if i < 90 else 2.0
-        ev = 25.0 if i < 18 else (14.15 if i == 18 else (8.64 if i < 90 else 0.0))
-        lines.append(f"{dt.date(2020, 1, 1) + dt.timedelta(i)},{q},{ev},{q * 86.4}")
-    (folder / "f.csv").write_text("\n".join(lines) + "\n")
+    folder = film_lake_basin(tmp_path / "b")
     res = run(Basin.load(folder))
     tn = np.asarray(res["reservoir_tn_concentration"], dtype=float)[:, 0]
     days = int(np.count_nonzero(tn > WATER_MAX_MG_L["tn"]))

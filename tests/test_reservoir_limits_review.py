@@ -84,11 +84,10 @@ def lake_basin(folder, **keys):
     return folder
 
 
-def test_a_lake_evaporated_to_a_film_is_named_in_the_run_summary(tmp_path):
-    """0.3 mcm on 1 km2 evaporated at 25 mm/d to 10 m3, then held there 70 days (evaporation = the
-    0.1 m3/s inflow at 1 mg/L): each day's 8.64 kg stays in 10 m3, ~1e5 mg/L by the end (mass closes;
-    the refill flushes it).  The summary names the reservoir, the days and the highest value."""
-    folder = lake_basin(tmp_path / "b", end="2020-04-05", initial=0.3, target=0.0,
+def film_lake_basin(folder):
+    """The lake of 0.3 mcm on 1 km2 evaporated at 25 mm/d to 10 m3, then held there to day 90 (evaporation
+    = the 0.1 m3/s inflow at 1 mg/L), refilled by 2 m3/s over its last 6 days (2020-01-01..04-05)."""
+    folder = lake_basin(folder, end="2020-04-05", initial=0.3, target=0.0,
                         evap='{ csv = "f.csv", column = "evap" }', q_up='{ csv = "f.csv", column = "q" }',
                         load_up='{ csv = "f.csv", column = "load" }')
     lines = ["date,q,evap,load"]
@@ -97,6 +96,14 @@ def test_a_lake_evaporated_to_a_film_is_named_in_the_run_summary(tmp_path):
         ev = 25.0 if i < 18 else (14.15 if i == 18 else (8.64 if i < 90 else 0.0))
         lines.append(f"{dt.date(2020, 1, 1) + dt.timedelta(i)},{q},{ev},{q * 86.4}")
     (folder / "f.csv").write_text("\n".join(lines) + "\n")
+    return folder
+
+
+def test_a_lake_evaporated_to_a_film_is_named_in_the_run_summary(tmp_path):
+    """0.3 mcm on 1 km2 evaporated at 25 mm/d to 10 m3, then held there 70 days (evaporation = the
+    0.1 m3/s inflow at 1 mg/L): each day's 8.64 kg stays in 10 m3, ~1e5 mg/L by the end (mass closes;
+    the refill flushes it).  The summary names the reservoir, the days and the highest value."""
+    folder = film_lake_basin(tmp_path / "b")
     out = tmp_path / "r.nc"
     result = invoke("run", folder, "-o", out)
     assert result.exit_code == 0, result.output
