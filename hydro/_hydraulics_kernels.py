@@ -76,7 +76,7 @@ def reservoir_day(v0, inflow, evap_mm, precip_mm, target, eco_min, v_dead, v_ful
     inflow : float  mean inflow over the day, m3 s-1
     evap_mm, precip_mm : float  open-water evaporation and rain on the surface, mm d-1
     target, eco_min : float  target release and ecological minimum, m3 s-1
-    v_dead, v_full : float  dead and full-supply storage, m3
+    v_dead, v_full : float  dead storage and the day's cap (full supply; flood limit in a flood season), m3
     curve_storage, curve_area : arrays  storage (m3) and area (m2) of the curve
 
     Returns
@@ -152,7 +152,7 @@ def operate_reservoir(d, j, inflow, res_evap_mm, res_precip_mm, res_target, res_
     inflow -= taken
     v1, rel, spill, evaporated, area = reservoir_day(
         v0, inflow, res_evap_mm[d, j], res_precip_mm[d, j], res_target[d, j],
-        res_eco_min[j], res_dead[j], res_full[j], curve_storage[c0:c1], curve_area[c0:c1])
+        res_eco_min[j], res_dead[j], res_full[d, j], curve_storage[c0:c1], curve_area[c0:c1])
     res_volume[d + 1, j] = v1
     res_release[d, j] = rel
     res_spill[d, j] = spill
@@ -178,7 +178,8 @@ def accumulate_flows(order_kind, order_index, reach_down_kind, reach_down_index,
     what reaches and its own local inflow bring, and releases by its rules.
 
     Shapes: ``lateral``/``boundary`` (D, R), ``res_lateral``/``res_evap_mm``/
-    ``res_precip_mm``/``res_target`` (D, S); the curves of reservoir s are
+    ``res_precip_mm``/``res_target``/``res_full`` (D, S) (``res_full``: each day's storage
+    cap, m3, :func:`hydro.flood_season.seasonal_full_storage`); the curves of reservoir s are
     ``curve_*[curve_offset[s]:curve_offset[s+1]]``.  ``res_land_inflow`` (D, S) is the
     part of ``res_lateral`` that is runoff of the land around each reservoir, whose area
     ``res_land_area`` (S,) holds its surface; ``res_land_taken`` (D, S) receives the part

@@ -40,7 +40,7 @@ from hydro.hydraulics import accumulate
 from hydro.transport_volumes import CellWater, FlowSample
 
 #: What the first pass keeps of each block's water for the second (Water attributes).
-_KEPT = ("lateral", "res_local", "evap", "rain", "months", "res_land")  # flows() takes them in this order
+_KEPT = ("lateral", "res_local", "evap", "rain", "calendar", "res_land")  # flows() takes them in this order
 
 
 @dataclass(frozen=True)
@@ -118,13 +118,13 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
             kept["request_flow"] = w.requests.flow
             target = w.target  # a minimum by year: the numerics without its raises (hydro.reference_numerics)
             if w.transfers.dated_minimum:
-                target = w.transfers.reference_target(reservoir_rule(basin.network, w.months))
+                target = w.transfers.reference_target(reservoir_rule(basin.network, w.calendar))
             if target is not None:
                 kept["target"] = target
             np.savez(Path(tmp) / f"{k}.npz", **kept)
             if routing_method(basin) == "muskingum-cunge":
                 hyd = step("routing", accumulate, basin.network, w.lateral, np.zeros_like(w.lateral), w.res_local,
-                           w.evap, w.rain, w.months, target, res_volume=res_volume, res_land_inflow=w.res_land,
+                           w.evap, w.rain, w.calendar, target, res_volume=res_volume, res_land_inflow=w.res_land,
                            res_land_area=land_area(basin.network, ws))
                 res_volume = hyd.res_volume[-1].copy()
                 total = _running_sum(total, 0.5 * (hyd.q_in + hyd.q_out))

@@ -55,7 +55,8 @@ def dated_target(net, months, years) -> np.ndarray | None:
 
 
 def reservoir_rule(net, months) -> np.ndarray:
-    """The reservoirs' ``target_release_m3_s`` rule on each day of ``months`` (D,), m3 s-1 (D, S)."""
+    """The reservoirs' ``target_release_m3_s`` rule on each day of ``months`` (D,), m3 s-1 (D, S); ``months``
+    are the days' calendar months or their dates (:func:`hydro.hydraulics.reservoir_arrays`)."""
     from hydro.hydraulics import reservoir_arrays
 
     return reservoir_arrays(net, months)["target"]

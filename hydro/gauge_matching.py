@@ -72,7 +72,7 @@ def match_gauges(basin: Basin, ws: Watershed, runoff: RunoffResult, observed: np
     gauge, after every withdrawal above it taken from the scaled flows, equals the record
     (the module's docstring says how ``f`` is found).  ``inflow`` (D, R) is the water that
     enters reaches unscaled (effluent, transfers), m3 s-1; ``reservoir_forcing`` is
-    ``(evap_mm, precip_mm, months)`` of the run, as :func:`hydro.hydraulics.accumulate`
+    ``(evap_mm, precip_mm, calendar)`` of the run, as :func:`hydro.hydraulics.accumulate`
     takes them; ``res_extra`` (D, S) is water transferred into reservoirs and
     ``target_release`` the reservoirs' daily targets (:mod:`hydro.transfers`); ``requests``
     the run's withdrawals (:func:`hydro.withdrawal_requests.withdrawn_lateral` takes
@@ -146,15 +146,15 @@ def _accumulated(basin: Basin, ws: Watershed, flow: np.ndarray, inflow: np.ndarr
     from hydro.hydraulics import accumulate
 
     net = basin.network
-    evap, rain, months = reservoir_forcing
+    evap, rain, calendar = reservoir_forcing
     lateral, land = _lateral(net, ws, flow.T)
     lateral += inflow
     res_local = land if res_extra is None else land + res_extra
     if requests is not None and requests.any:
-        lateral = withdrawn_lateral(net, requests, lateral, res_local, evap, rain, months,
+        lateral = withdrawn_lateral(net, requests, lateral, res_local, evap, rain, calendar,
                                     target_release=target_release, res_land_inflow=land,
                                     res_land_area=land_area(net, ws))[0]
-    return accumulate(net, lateral, np.zeros_like(lateral), res_local, evap, rain, months,
+    return accumulate(net, lateral, np.zeros_like(lateral), res_local, evap, rain, calendar,
                       target_release, res_land_inflow=land, res_land_area=land_area(net, ws))
 
 

@@ -17,6 +17,7 @@ import numpy as np
 
 from hydro import _hydraulics_kernels as _k
 from hydro.errors import HydroError
+from hydro.flood_season import calendar_days, seasonal_full_storage
 from hydro.network import Network
 from hydro.units import SECONDS_PER_DAY
 
@@ -114,8 +115,10 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
         Inflow straight into each reservoir from its local catchment, m3 s-1.
     res_evap_mm, res_precip_mm : (D, S) array
         Open-water evaporation and rain on each reservoir, mm d-1.
-    months : (D,) int array
-        Calendar month (1-12) of each day, to pick the target release.
+    months : (D,) array
+        Calendar month (1-12) of each day, to pick the target release; or the days' dates
+        (``datetime64[D]``), which a reservoir with a flood season needs to cap its storage
+        at the flood-limit level on the season's days (:mod:`hydro.flood_season`).
     target_release : (D, S) array, optional
         Each day's target release of every reservoir, m3 s-1, replacing the
         reservoirs' ``target_release_m3_s`` rule (release series and ecological
@@ -174,13 +177,18 @@ def reservoir_arrays(network: Network, months: np.ndarray, target_release: np.nd
     ``land_inflow`` (D, S), m3 s-1, and ``land_area`` (S,), m2: the runoff and area of
     the land around each reservoir (:func:`accumulate`'s ``res_land_*``; default zeros).
 
-    Keys: ``target`` (D, S) target release of each day (m3 s-1), ``eco_min``,
-    ``dead``, ``full``, ``v0`` (S,) (m3 s-1, m3), and the concatenated
+    ``months`` is the run's calendar: the days' calendar months (1-12), or their dates
+    (``datetime64[D]``), which a reservoir with a flood season needs (:mod:`hydro.flood_season`).
+
+    Keys: ``target`` (D, S) target release of each day (m3 s-1), ``full`` (D, S) each day's
+    storage cap (m3: the flood-limit storage in a flood season), ``eco_min``,
+    ``dead``, ``v0`` (S,) (m3 s-1, m3), and the concatenated
     level-area-storage curves ``curve_offset``, ``curve_storage`` (m3),
     ``curve_area`` (m2); reservoir s owns ``curve_offset[s]:curve_offset[s+1]``.
     """
     res = network.reservoirs
     n_res = len(res)
+    months, month_day = calendar_days(months)
     by_month = np.array([r.target_release_m3_s for r in res], dtype=float).reshape(n_res, 12)
     target = by_month[:, np.asarray(months, dtype=np.int64) - 1].T
     if target_release is not None:
@@ -195,7 +203,7 @@ def reservoir_arrays(network: Network, months: np.ndarray, target_release: np.nd
         "target": np.ascontiguousarray(target, dtype=float),
         "eco_min": np.array([r.ecological_min_m3_s for r in res], dtype=float),
         "dead": np.array([r.dead_storage_m3 for r in res], dtype=float),
-        "full": np.array([r.full_supply_storage_m3 for r in res], dtype=float),
+        "full": seasonal_full_storage(res, month_day, target.shape[0]),
         "v0": np.array([r.initial_storage_m3 for r in res], dtype=float),
         "curve_offset": np.concatenate([[0], np.cumsum([len(r.storage_m3) for r in res])]).astype(np.int64),
         "curve_storage": np.array([v for r in res for v in r.storage_m3], dtype=float),

@@ -154,7 +154,7 @@ class Reservoir:
     level_m, area_m2, storage_m3 : tuple of float
         Level-area-storage curve (m a.s.l., m2, m3), increasing.
     full_supply_level_m : float
-        Above the full-supply storage, water spills.
+        Above the full-supply storage, water spills (the normal pool level), m.
     dead_storage_m3 : float
         No release below this storage.
     initial_storage_m3 : float
@@ -167,6 +167,11 @@ class Reservoir:
     ecological_min_by_year : YearSeries or None
         The minimum as a table of years (``ecological_min_m3_s = { 2014 = 3.0 }``: each day
         the value of its calendar year, :meth:`ecological_min_on`); None when it is one number.
+    flood_limit_level_m : float or None
+        The level the storage is kept below in the flood season (汛限水位), m; None: the full
+        supply level all year (:mod:`hydro.flood_season`).
+    flood_season : tuple of 2 int or None
+        The flood season's first and last day (both included), each ``100 * month + day``.
     """
 
     id: str
@@ -181,6 +186,8 @@ class Reservoir:
     target_release_m3_s: tuple[float, ...]
     ecological_min_m3_s: float
     ecological_min_by_year: YearSeries | None = None
+    flood_limit_level_m: float | None = None
+    flood_season: tuple[int, int] | None = None
 
     def ecological_min_on(self, years) -> np.ndarray:
         """The ecological minimum (m3 s-1) on days of the given calendar ``years`` (any shape)."""
@@ -192,6 +199,20 @@ class Reservoir:
     def full_supply_storage_m3(self) -> float:
         """Storage at the full-supply level, m3."""
         return float(np.interp(self.full_supply_level_m, self.level_m, self.storage_m3))
+
+    @property
+    def flood_limit_storage_m3(self) -> float:
+        """Storage at the flood-limit level (the full supply storage where none is given), m3."""
+        if self.flood_limit_level_m is None:
+            return self.full_supply_storage_m3
+        return float(np.interp(self.flood_limit_level_m, self.level_m, self.storage_m3))
+
+    @property
+    def flood_season_text(self) -> str:
+        """The flood season as the basin file writes it (``"06-01 to 09-15"``); empty where none."""
+        if self.flood_season is None:
+            return ""
+        return " to ".join(f"{d // 100:02d}-{d % 100:02d}" for d in self.flood_season)
 
     def area_at(self, storage_m3):
         """Surface area (m2) at a storage (m3), linear in the curve."""

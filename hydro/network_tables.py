@@ -12,6 +12,7 @@ import numpy as np
 
 from hydro.channel import SHAPES, Channel
 from hydro.errors import suggest
+from hydro.flood_season import read_flood_season
 from hydro.network_elements import Gauge, Reach, Reservoir, Section
 from hydro.sources.yearly import Origin, as_series, check_range
 from hydro.tomlio import Table
@@ -140,6 +141,7 @@ def read_reservoir(t: Table) -> Reservoir:
                                              f"above it would spill on the first day ({(initial - full) / 86400:.3g} "
                                              "m3/s more); give at most the full supply storage, or check the value "
                                              "and its unit (10^6 m3)")
+    season = read_flood_season(t, level, storage, full, dead)
     release = t.raw("target_release_m3_s")
     bound: dict[str, Any] = {"minimum": 0.0, "maximum": MAX_FLOW_M3_S,
                              "why": "above any river's flood; the key is in m3 per second"}
@@ -159,6 +161,7 @@ def read_reservoir(t: Table) -> Reservoir:
         initial_storage_m3=initial,
         target_release_m3_s=tuple(release),
         **_ecological_min(t),
+        **season,
     )
     t.finish()
     return res

@@ -136,7 +136,7 @@ def _routing(basin: Basin, w: Water, c: Continuation, step):
     sub_reaches, start_water = c.sub_reaches, None
     if c.routing_state is None and c.transport_start is None:  # a minimum by year: the numerics without it
         sub_reaches, start_water = step("routing", reference_numerics, basin, w, c.sub_reaches)
-    hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.months, w.res_land,
+    hyd = step("routing", flows, basin, w.lateral, w.res_local, w.evap, w.rain, w.calendar, w.res_land,
                target_release=w.target, requests=w.requests, state=c.routing_state, sub_reaches=sub_reaches)
     return hyd, start_water
 
@@ -196,8 +196,10 @@ class Water:
 
     Attributes
     ----------
-    dates, years, months : list of date, (D,) int, (D,) int
-        The run's days.
+    dates, years : list of date, (D,) int
+        The run's days and their calendar years.
+    calendar : (D,) datetime64[D]
+        The days again, as the reservoirs' rules take them (:mod:`hydro.flood_season`).
     simulated, runoff : SubbasinRunoff
         The runoff model's output, and what the network receives (the same, or
         matched to the gauges in a flow-driven basin).
@@ -236,7 +238,7 @@ class Water:
 
     dates: list[date]
     years: np.ndarray
-    months: np.ndarray
+    calendar: np.ndarray
     simulated: Any
     runoff: Any
     observed: np.ndarray
@@ -284,15 +286,16 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     evap = np.tile(station.station_pet_mm[:, None], (1, n_res))
     rain = station.station_precip_mm[:, None] * reservoir_precip_factors(net, ws)[None, :]  # the shores' rain
     months = np.array([d.month for d in dates])
+    calendar = np.array(dates, dtype="datetime64[D]")
     area = np.array([s.area_km2 for s in ws.subbasins])
     # transfers and operations: water from outside the basin into reservoirs and
     # reaches, release and ecological series, abstractions
     transfers = read_transfers(basin, dates)
-    target = (transfers.target_release(reservoir_arrays(net, months)["target"])
+    target = (transfers.target_release(reservoir_arrays(net, calendar)["target"])
               if transfers.sets_target else None)
     requests = withdrawal_requests(basin, dates, months, transfers.reach_abstraction)
     if basin.settings.flow_driven:  # the withdrawals above each gauge are taken from the matched flows
-        runoff = match_gauges(basin, ws, simulated, observed, (evap, rain, months),
+        runoff = match_gauges(basin, ws, simulated, observed, (evap, rain, calendar),
                               effluent + transfers.reach_inflow, res_extra=transfers.res_inflow,
                               target_release=target, requests=requests)
     # subbasins -> reaches and reservoirs (plus the water transferred in)
@@ -301,10 +304,10 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     lateral = lateral + effluent + transfers.reach_inflow
     if routing_method(basin) == "accumulate":  # else the routing takes them from the routed flows
         lateral, withdrawn = withdrawn_lateral(net, requests, lateral, res_land + transfers.res_inflow, evap,
-                                               rain, months, target_release=target, stores=stores,
+                                               rain, calendar, target_release=target, stores=stores,
                                                res_land_inflow=res_land, res_land_area=land_area(net, ws))
     res_local = res_land + transfers.res_inflow
-    return Water(dates=dates, years=years, months=months, simulated=simulated, runoff=runoff,
+    return Water(dates=dates, years=years, calendar=calendar, simulated=simulated, runoff=runoff,
                  observed=observed, points=points, evap=evap, rain=rain, area=area, transfers=transfers,
                  target=target, withdrawn=withdrawn, lateral=lateral, res_local=res_local, res_land=res_land,
                  requests=requests,

@@ -44,8 +44,8 @@ def reference_numerics(basin, w, sub_reaches=None):
 
     if not w.transfers.dated_minimum:
         return sub_reaches, None
-    ref = flows(basin, w.lateral, w.res_local, w.evap, w.rain, w.months, w.res_land,
-                target_release=w.transfers.reference_target(reservoir_rule(basin.network, w.months)),
+    ref = flows(basin, w.lateral, w.res_local, w.evap, w.rain, w.calendar, w.res_land,
+                target_release=w.transfers.reference_target(reservoir_rule(basin.network, w.calendar)),
                 requests=w.requests, sub_reaches=sub_reaches)
     return getattr(ref, "sub_reaches", sub_reaches), cell_water(basin.network, ref.q_in, ref.q_out, ref.lateral,
                                                                 basin.settings.courant)

@@ -187,8 +187,9 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
         Inflow straight into each reservoir from its local catchment, m3 s-1.
     res_evap_mm, res_precip_mm : (D, S) array
         Open-water evaporation and rain on each reservoir, mm d-1.
-    months : (D,) int array
-        Calendar month (1-12) of each day, to pick the target release.
+    months : (D,) array
+        Calendar month (1-12) of each day, or the days' dates (``datetime64[D]``), as
+        :func:`hydro.hydraulics.accumulate` takes them.
     initial_q : (R,) array, optional
         Discharge in every reach at the start, m3 s-1 (>= 0), uniform along the
         reach.  Default: each reach starts in steady state with its first day's
@@ -334,10 +335,11 @@ def _checked_inputs(network: Network, slope, lateral, boundary, res_local_inflow
     res_evap_mm = _checked(network, "res_evap_mm", res_evap_mm, (n_day, n_res), "mm/d")
     res_precip_mm = _checked(network, "res_precip_mm", res_precip_mm, (n_day, n_res), "mm/d")
     months = np.asarray(months)
-    if months.shape != (n_day,) or not np.issubdtype(months.dtype, np.integer) \
-            or months.size and (months.min() < 1 or months.max() > 12):
-        raise HydroError(f"months: expected {n_day} integers from 1 to 12 (one per day), "
-                         f"got shape {months.shape}, dtype {months.dtype}")
+    dated = np.issubdtype(months.dtype, np.datetime64)
+    if months.shape != (n_day,) or not (dated or np.issubdtype(months.dtype, np.integer)) \
+            or not dated and months.size and (months.min() < 1 or months.max() > 12):
+        raise HydroError(f"months: expected {n_day} integers from 1 to 12 or {n_day} dates (datetime64, "
+                         f"one per day), got shape {months.shape}, dtype {months.dtype}")
     if initial_q is None:
         init = np.zeros(n_reach)
         use_init = False

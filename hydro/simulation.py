@@ -205,10 +205,10 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
     dates = daily_dates(start, end)
     forcing = read_forcing(basin, dates)
     net = basin.network
-    months = np.array([d.month for d in dates])
+    calendar = np.array(dates, dtype="datetime64[D]")  # the reservoirs' rules (hydro.flood_season)
     hyd = accumulate(net, forcing.lateral, forcing.boundary, forcing.res_local_inflow,
-                     forcing.res_evap_mm, forcing.res_precip_mm, months,
-                     dated_target(net, months, [d.year for d in dates]))
+                     forcing.res_evap_mm, forcing.res_precip_mm, calendar,
+                     dated_target(net, calendar, [d.year for d in dates]))
     years = sorted({d.year for d in dates})
     period = np.array([years.index(d.year) for d in dates], dtype=np.int64)
     lay = net.layout

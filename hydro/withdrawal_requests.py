@@ -187,7 +187,8 @@ def withdrawn_lateral(network, requests: WithdrawalRequests, lateral: np.ndarray
         Inflow straight into each reservoir, m3 s-1.
     evap, rain : (D, S) array
         Open-water evaporation and rain on each reservoir, mm d-1.
-    months : (D,) int array
+    months : (D,) array
+        The days' calendar months, or their dates (:func:`hydro.hydraulics.accumulate`'s ``months``).
     target_release : (D, S) array, optional
         Reservoir target releases by day (:mod:`hydro.transfers`).
     stores : dict, optional

@@ -1,0 +1,119 @@
+"""A reservoir's flood season: a lower storage cap (the flood-limit level) on the days of a season.
+
+Chinese reservoirs are operated to two levels (SL 252 terms): the normal pool level (正常蓄水位),
+to which they may fill outside the flood season, and the flood-limit level (汛限水位), which they
+keep below during the flood season (汛期) to hold room for a flood.  A basin file gives the first as
+``full_supply_level_m`` and, optionally, the second as ``flood_limit_level_m`` with the season's
+first and last day as ``flood_season = ["06-01", "09-15"]`` (Beijing's season, days included).  Each
+day the kernel spills what lies above that day's cap (:func:`hydro._hydraulics_kernels.reservoir_day`),
+so the water between the two levels leaves as spill on the season's first day.
+
+The days a run covers are given as a *calendar*: the days' dates (``datetime64[D]``), or, where no
+reservoir has a flood season, only their calendar months (1-12), as the release rules need.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+import numpy as np
+
+from hydro.errors import HydroError
+
+_EXAMPLE = 'flood_season = ["06-01", "09-15"] (first and last day, month-day)'
+
+
+def read_flood_season(t: Any, level_m: list, storage_m3: list, full_m3: float, dead_m3: float) -> dict[str, Any]:
+    """The optional ``flood_limit_level_m`` and ``flood_season`` of a ``[[reservoirs]]`` table ``t``.
+
+    Returns the keyword arguments of :class:`hydro.network_elements.Reservoir` (none when the
+    table has neither key).  Refused: one key without the other, a level outside the curve, above
+    the full supply level (``full_m3``, m3) or with less storage than the dead storage
+    (``dead_m3``, m3), a season that is not two days of the year or starts on the day it ends.
+    """
+    if not (t.has("flood_limit_level_m") or t.has("flood_season")):
+        return {}
+    for key, other in (("flood_limit_level_m", "flood_season"), ("flood_season", "flood_limit_level_m")):
+        if not t.has(key):
+            raise t.error(key, f"missing: {other} is given, and the flood-limit level holds on the days of the "
+                               f"flood season; give both (flood_limit_level_m in m a.s.l., {_EXAMPLE}), or neither")
+    level = t.float("flood_limit_level_m")
+    if not level_m[0] <= level <= level_m[-1]:
+        raise t.error("flood_limit_level_m", f"{level} m lies outside the curve ({level_m[0]} to {level_m[-1]} m); "
+                                             "extend the curve")
+    limit = float(np.interp(level, level_m, storage_m3))
+    if limit > full_m3:
+        raise t.error("flood_limit_level_m", f"{level} m is above full_supply_level_m: the flood-limit level "
+                                             "(汛限水位) lies at or below the normal pool level (正常蓄水位)")
+    if limit < dead_m3:
+        raise t.error("flood_limit_level_m", f"{level} m holds {limit / 1e6:g} mcm, less than the dead storage "
+                                             f"({dead_m3 / 1e6:g} mcm): check the level and dead_storage_mcm")
+    value = t.raw("flood_season")
+    if not (isinstance(value, list) and len(value) == 2 and all(isinstance(v, str) for v in value)):
+        raise t.error("flood_season", f"expected two days as text, {_EXAMPLE}; got {value!r}")
+    first, last = (_month_day(t, v) for v in value)
+    if first == last:
+        raise t.error("flood_season", f"starts on the day it ends ({value[0]}); {_EXAMPLE}")
+    return {"flood_limit_level_m": level, "flood_season": (first, last)}
+
+
+def _month_day(t: Any, text: str) -> int:
+    """``"MM-DD"`` as the number ``100 * month + day`` (29 February allowed: it is in leap years)."""
+    parts = text.strip().split("-")
+    try:
+        month, day = (int(p) for p in parts)
+        date(2000, month, day)  # a leap year: every day of the year is a day of 2000
+    except ValueError:
+        raise t.error("flood_season", f"'{text}' is not a day of the year as month-day; {_EXAMPLE}") from None
+    return 100 * month + day
+
+
+def in_season(month_day: np.ndarray, season: tuple[int, int]) -> np.ndarray:
+    """Whether each day (``100 * month + day``) lies in ``season`` (first, last day included; a season
+    whose first day comes after its last runs over the new year)."""
+    first, last = season
+    if first <= last:
+        return (month_day >= first) & (month_day <= last)
+    return (month_day >= first) | (month_day <= last)
+
+
+def calendar_days(calendar) -> tuple[np.ndarray, np.ndarray | None]:
+    """The calendar months (1-12) of a run's days, and their ``100 * month + day`` (None where the
+    calendar gives months only).
+
+    Parameters
+    ----------
+    calendar : (D,) array
+        The days' dates (``datetime64``, ``datetime.date``) or their calendar months (integers 1-12).
+    """
+    arr = np.asarray(calendar)
+    if arr.dtype == object and arr.size and isinstance(arr.flat[0], date):
+        arr = arr.astype("datetime64[D]")
+    if np.issubdtype(arr.dtype, np.datetime64):
+        days = arr.astype("datetime64[D]")
+        month_start = days.astype("datetime64[M]")
+        months = (month_start.astype(np.int64) % 12 + 1).astype(np.int64)
+        day = (days - month_start.astype("datetime64[D]")).astype(np.int64) + 1
+        return months, 100 * months + day
+    return arr, None
+
+
+def seasonal_full_storage(reservoirs, month_day: np.ndarray | None, n_day: int) -> np.ndarray:
+    """Each day's storage cap of each reservoir, m3 (D, S): the flood-limit storage on the days of its
+    flood season, the full supply storage on the others.
+
+    ``month_day`` (D,) is :func:`calendar_days`' second value; None (months only) is refused where a
+    reservoir has a flood season, which needs the days.
+    """
+    full = np.empty((n_day, len(reservoirs)))
+    for s, r in enumerate(reservoirs):
+        full[:, s] = r.full_supply_storage_m3
+        if r.flood_season is None:
+            continue
+        if month_day is None:
+            raise HydroError(f"reservoir '{r.id}' has a flood season ({r.flood_season_text}): give the days' "
+                             "dates (datetime64[D]) where the calendar months are asked for, so that the "
+                             "flood-limit level holds on the season's days")
+        full[in_season(month_day, r.flood_season), s] = r.flood_limit_storage_m3
+    return full
