@@ -201,7 +201,8 @@ RESERVOIRS = {
                             179.33, 183.6, 188.0],
                   storage_mcm=[0.0, 96.9, 437.0, 1200.5, 1499.2, 1803.1, 2338.0, 2700.0, 3358.0,
                                3579.0, 4008.0, 4190.0, 4375.0],
-                  full_supply_level_m=157.5, dead_storage_mcm=437.0, initial_storage_mcm=1850.0,
+                  full_supply_level_m=157.5, flood_limit_level_m=152.0, flood_season=["06-01", "09-15"],
+                  dead_storage_mcm=437.0, initial_storage_mcm=1850.0,
                   target_release_m3_s=10.5, ecological_min_m3_s=0.0),
 }
 
@@ -267,6 +268,8 @@ def reach_geometry(q_ref, w_ref, headwater, slope):
 
 
 def fmt(x):
+    if isinstance(x, list) and all(isinstance(v, str) for v in x):  # days of the year, as TOML strings
+        return "[" + ", ".join(f'"{v}"' for v in x) + "]"
     return f"{x:.6g}" if isinstance(x, float) else str(x)
 
 
@@ -417,13 +420,17 @@ def main(path=None):
             w("# ESTIMATE curve: only the total capacity is published (S2, S8.8)")
         for k in ("level_m", "area_km2", "storage_mcm"):
             w(f"{k} = [{', '.join(fmt(x) for x in r[k])}]   # {'S2 + ESTIMATEs, S8.8' if rid == 'miyun' else 'ESTIMATE (S8.8)'}")
-        for k in ("full_supply_level_m", "dead_storage_mcm", "initial_storage_mcm", "target_release_m3_s",
-                  "ecological_min_m3_s"):
+        for k in ("full_supply_level_m", "flood_limit_level_m", "flood_season", "dead_storage_mcm",
+                  "initial_storage_mcm", "target_release_m3_s", "ecological_min_m3_s"):
+            if k not in r:
+                continue
             note = {
                 ("miyun", "initial_storage_mcm"): "   # ESTIMATE for 2000-01-01 (SOURCES 'Water 2000-2017')",
                 ("miyun", "target_release_m3_s"): "   # mean 2013-2016 supply 3.3e8 m3/yr (S8.8); days outside the series",
                 ("miyun", "ecological_min_m3_s"): "   # no downstream ecological release in 2013-2017 (S8.8)",
                 ("miyun", "full_supply_level_m"): "   # normal pool 157.5 m (S2)",
+                ("miyun", "flood_limit_level_m"): "   # flood-limit level of 2025, derived; 147 m before (S2)",
+                ("miyun", "flood_season"): "   # Beijing's statutory flood season, 1 Jun-15 Sep (S2)",
                 ("miyun", "dead_storage_mcm"): "   # dead level 126 m, 0.437e9 m3 (S2)",
             }.get((rid, k), "   # ESTIMATE (S8.8)" if rid != "miyun" else "")
             w(f"{k} = {fmt(r[k])}{note}")
