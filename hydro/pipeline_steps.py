@@ -50,10 +50,9 @@ from hydro.tracers import TracerInputs, part_loads, tracer_inputs
 from hydro.transport import Constituent, TransportInputs, TransportResult, along_reach, simulate
 from hydro.transport_volumes import on_own_first_day
 from hydro.units import SECONDS_PER_DAY
+from hydro.water_temperature import water_temperatures
 from hydro.watershed import (
     MM_KM2_PER_DAY_TO_M3_S,
-    WATER_TEMP_INTERCEPT_C,
-    WATER_TEMP_SLOPE,
     Watershed,
     _lateral,
     flows,
@@ -406,9 +405,9 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, wate
     :func:`hydro.transport.simulate`'s (:func:`lane_naming`).
     """
     net = basin.network
-    n_reach, n_res = len(net.reaches), len(net.reservoirs)
+    n_reach = len(net.reaches)
     tin = src.tracers
-    water_temp = np.maximum(0.0, WATER_TEMP_INTERCEPT_C + WATER_TEMP_SLOPE * station.station_tmean_c)
+    reach_temp, res_temp = water_temperatures(station.station_tmean_c, net, basin.watershed)
     year_list = sorted(set(w.years.tolist()))
     period = np.searchsorted(year_list, w.years).astype(np.int64)
     tracers, groups = list(tin.layout.tracers), list(tin.layout.groups)
@@ -435,8 +434,7 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, wate
         q_in=hyd.q_in, q_out=hyd.q_out, res_volume=hyd.res_volume, res_outflow=hyd.res_outflow,
         res_area=hyd.res_area, boundary_flux=None, boundary_conc=None, dispersive_inlet=np.zeros(n_reach, bool),
         lateral_load=lateral_load, point_cell=point_cell, point_load=point_load, res_load=res_load,
-        reach_temp=np.tile(water_temp[:, None], (1, n_reach)),
-        res_temp=np.tile(water_temp[:, None], (1, n_res)),
+        reach_temp=reach_temp, res_temp=res_temp,
         init_conc=init_conc, init_res_conc=init_res_conc,
         period_of_day=period, withdrawal=w.withdrawn, lateral=hyd.lateral, init_water=init_water,
         init_inlet_debt=debt)

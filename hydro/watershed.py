@@ -36,7 +36,8 @@ the weather CSV and the series files onto its days:
 
 Water temperature is estimated from air temperature with the regression of
 Stefan & Preud'homme (1993), ``Tw = 5.0 + 0.75 Ta``, floored at 0 deg C (an
-estimate, documented as such).  Open-water evaporation from reservoirs is taken
+estimate, documented as such), with the air temperature of the land draining to
+each reach and reservoir (:mod:`hydro.water_temperature`).  Open-water evaporation from reservoirs is taken
 as Oudin PET at the station (an estimate).  A reservoir's surface lies in the
 subbasins that drain straight into it; its balance takes the runoff of the day's
 surface share of their area off its inflow (:func:`land_area`).
@@ -61,10 +62,6 @@ from hydro.watershed_tables import (
     Watershed,
     WeatherSettings,
 )
-
-#: Stefan & Preud'homme (1993), JAWRA 29(1): 27-45: daily stream temperature from air.
-WATER_TEMP_INTERCEPT_C = 5.0
-WATER_TEMP_SLOPE = 0.75
 
 
 @dataclass(frozen=True)
