@@ -77,6 +77,7 @@ class OverlappedWrite:
         self._final: Results | None = None  # the whole results (finish)
         self._ready = threading.Condition()  # guards _parts and _final; notified with each and at a stop
         self._stop = threading.Event()
+        self._ended = threading.Event()  # set by the writer thread when it is through (_run)
         self._error: BaseException | None = None
         self._done = False
 
@@ -126,7 +127,7 @@ class OverlappedWrite:
             with self._ready:
                 self._final = results
                 self._ready.notify_all()
-            self._thread.join()  # Ctrl-C here: __exit__ stops the writer before it puts the file in place
+            self._wait_for_writer()  # Ctrl-C here: __exit__ stops the writer before it puts the file in place
             if self._error is not None:
                 self._done = True
                 raise self._error
@@ -150,6 +151,8 @@ class OverlappedWrite:
             self._writer.close()
         except BaseException as exc:  # raised on the main thread by finish
             self._error = exc
+        finally:
+            self._ended.set()
 
     def _next(self, after: int) -> tuple[int | None, Results] | None:
         """The next group after ``after`` to write and its variables: group ``after + 1`` once given, else
@@ -176,7 +179,16 @@ class OverlappedWrite:
         self._stop.set()
         with self._ready:
             self._ready.notify_all()
-        self._thread.join()
+        self._wait_for_writer()
+
+    def _wait_for_writer(self) -> None:
+        """Wait until the writer thread is through, on an event it sets, not ``Thread.join``: on CPython
+        3.11 a join that Ctrl-C interrupted returns at once the next time while the thread still runs, so
+        the process left before the writer removed its temporary file (an outside review, 2026-12-05)."""
+        while not self._ended.wait(0.1):
+            pass
+        if self._thread is not None:
+            self._thread.join()  # returns at once: the thread is through
 
     def _check_stop(self) -> None:
         """Raise :class:`_Stopped` if the run failed or was interrupted meanwhile (:meth:`_abandon`)."""

@@ -139,6 +139,30 @@ def test_killed_write_keeps_the_old_file(tmp_path, tiny_nc, sig, status):
     assert _temps(tmp_path, out.name) == [], "a temporary file was left"
 
 
+@pytest.mark.parametrize("sig, status", [(signal.SIGINT, 130), (signal.SIGTERM, 143)], ids=["SIGINT", "SIGTERM"])
+def test_signal_while_the_writer_thread_finishes_leaves_no_temporary_file(tmp_path, ws_nc, sig, status):
+    """A watershed run writes on a thread (hydro.netcdf_overlap) and waits for it at the end; a signal in
+    that wait left the thread's whole temporary file behind on CPython 3.11 (an interrupted Thread.join
+    returned at once the second time, so the process left before the writer cleaned up; an outside
+    review, 2026-12-05), while the message said no file was left."""
+    out = tmp_path / "r.nc"
+    out.write_bytes(ws_nc.read_bytes())
+    before = out.read_bytes()
+    proc = _spawn(["run", "watershed", "--start", "2001-01-01", "--end", "2001-02-28", "-o", out, "--overwrite",
+                   "-q"], tmp_path, **{outputs.DELAY_ENV: 8, "HYDRO_TRANSPORT_THREADS": 2})
+    temp = _wait_for_temp(proc, tmp_path, out.name)
+    size, steady = -1, 0
+    while steady < 15 and proc.poll() is None:  # 1.5 s unchanged: written, in the delay before the rename
+        now = temp.stat().st_size if temp.exists() else -1
+        steady, size = (steady + 1, size) if now == size else (0, now)
+        time.sleep(0.1)
+    os.killpg(proc.pid, sig) if sig == signal.SIGINT else proc.send_signal(sig)
+    _, err = proc.communicate(timeout=60)
+    assert proc.returncode == status, err
+    assert out.read_bytes() == before, "the old results were damaged"
+    assert _temps(tmp_path, out.name) == [], f"a temporary file was left: {err}"
+
+
 @pytest.mark.parametrize("overwrite", [False, True], ids=["refuse", "overwrite"])
 def test_two_writers_on_one_path(tmp_path, overwrite):
     out = tmp_path / "r.nc"
