@@ -250,6 +250,9 @@ def write_failure(path: Path, folder: Path, exc: BaseException) -> HydroError | 
         why = str(exc)
     else:
         return None
+    if isinstance(exc, OSError) and exc.errno == errno.EFBIG:  # a size limit of the process, not of the disk
+        return HydroError(f"{path}: writing failed ({why}: past this process's file-size limit, `ulimit -f`); nothing "
+                          "was written and an earlier file of that name is unchanged: raise the limit and run again")
     with contextlib.suppress(OSError):
         why += f"; {shutil.disk_usage(folder).free / 1e6:.1f} MB free on the disk of {folder}"
     return HydroError(f"{path}: writing failed ({why}); nothing was written and an earlier file of that name is "
@@ -269,8 +272,7 @@ def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o"
     path, flag = Path(path), flag or overwrite_flag(option)
     check_output(path, overwrite, option=option, flag=flag)
     folder = path.parent if str(path.parent) else Path(".")
-    name = f".{path.name}.{os.getpid()}@{_host()}.{uuid.uuid4().hex[:8]}.part"
-    tmp = str(folder / name)
+    tmp = _temp_name(path, folder)
     deferred = False
     try:  # created inside the try: a signal right after creation still removes it
         with _disk_errors(path, folder):
@@ -290,6 +292,11 @@ def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o"
         if not deferred:
             with contextlib.suppress(OSError):
                 os.unlink(tmp)
+
+
+def _temp_name(path: Path, folder: Path) -> str:
+    """A temporary name beside ``path`` that says whose it is (``.NAME.<pid>@<host>.<random>.part``)."""
+    return str(folder / f".{path.name}.{os.getpid()}@{_host()}.{uuid.uuid4().hex[:8]}.part")
 
 
 @contextlib.contextmanager
@@ -315,23 +322,54 @@ def written_together() -> Iterator[None]:
     A pair of outputs (``hydro scenarios``' netCDF and its summary CSV) is never left half old, half
     new: each file is written to its temporary name as usual; on a clean exit all are renamed into
     place one after the other with Ctrl-C and SIGTERM held back (delivered after the renames,
-    :func:`hydro.signals.held`); on any exception none is and the temporary files are removed.
+    :func:`hydro.signals.held`); on any exception none is and the temporary files are removed.  A
+    rename that fails after others (a name taken meanwhile, a full disk) undoes them (:func:`_undo`).
     """
     global _group
     outer, _group = _group, []
     pending = _group
+    done: list[tuple[Path, str | None]] = []  # each file put in place, and its old file's link (None: new)
     try:
         yield
         with held():
-            for tmp, path, overwrite, option, flag, folder in pending:
-                with _disk_errors(path, folder):
-                    _commit(tmp, path, overwrite, option, flag)
-                    _fsync_folder(folder)
+            try:
+                for tmp, path, overwrite, option, flag, folder in pending:
+                    with _disk_errors(path, folder):
+                        old = _linked_old(path, folder) if overwrite else None
+                        _commit(tmp, path, overwrite, option, flag)
+                        done.append((path, old))
+                        _fsync_folder(folder)
+            except BaseException:
+                _undo(done)
+                raise
     finally:
         _group = outer
-        for tmp, *_ in pending:
+        for leftover in [tmp for tmp, *_ in pending] + [old for _, old in done if old]:
             with contextlib.suppress(OSError):
-                os.unlink(tmp)
+                os.unlink(leftover)
+
+
+def _linked_old(path: Path, folder: Path) -> str | None:
+    """A hard link to the file at ``path`` under a temporary name; None where no file is there, ``""``
+    where it cannot be kept (a file system without hard links: a failed pair then keeps the new one)."""
+    if not path.exists():
+        return None
+    old = _temp_name(path, folder)
+    try:
+        os.link(path, old)
+    except OSError:
+        return ""
+    return old
+
+
+def _undo(done: list[tuple[Path, str | None]]) -> None:
+    """Take back :func:`written_together`'s renames, the last first: remove a new file, put back a replaced one."""
+    for path, old in reversed(done):
+        with contextlib.suppress(OSError):
+            if old is None:
+                os.unlink(path)
+            elif old:
+                os.replace(old, path)
 
 
 @contextlib.contextmanager

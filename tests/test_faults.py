@@ -527,3 +527,33 @@ def test_written_together_renames_every_file_or_none(tmp_path):
         assert not a.exists() and not b.exists()
     assert a.read_text() == "new a" and b.read_text() == "new b"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt"]
+
+
+@pytest.mark.parametrize("overwrite", [False, True], ids=["new", "overwrite"])
+def test_written_together_undoes_the_first_rename_when_the_second_fails(tmp_path, overwrite):
+    """The second file's name taken by another process after both were written (an outside review,
+    2026-12-05): the first was already in place, beside a summary not its own; now neither is."""
+    nc, csv = tmp_path / "scen.nc", tmp_path / "scen.summary.csv"
+    if overwrite:
+        nc.write_text("old results")
+    from hydro.errors import HydroError
+
+    with pytest.raises(HydroError, match="written meanwhile by another process"), outputs.written_together():
+        outputs.write_text(nc, "new results", overwrite=overwrite)
+        outputs.write_text(csv, "new summary", overwrite=False)
+        csv.write_text("another writer's summary")  # appears meanwhile
+    assert (nc.read_text() == "old results") if overwrite else not nc.exists()
+    assert csv.read_text() == "another writer's summary"
+    left = sorted(p.name for p in tmp_path.iterdir())  # no temporary file or kept old file stays
+    assert left == sorted(["scen.summary.csv"] + (["scen.nc"] if overwrite else []))
+
+
+def test_a_file_size_limit_is_not_called_a_full_disk(tmp_path):
+    """EFBIG (``ulimit -f``, a scheduler's limit) said 'free disk space' beside 77,805 MB free (an
+    outside review, 2026-12-05): it names the limit now; a full disk still says how much is free."""
+    import errno
+
+    big = str(outputs.write_failure(tmp_path / "g.csv", tmp_path, OSError(errno.EFBIG, "File too large")))
+    assert "ulimit -f" in big and "raise the limit" in big and "file-size limit" in big and "free disk space" not in big
+    full = str(outputs.write_failure(tmp_path / "g.csv", tmp_path, OSError(errno.ENOSPC, "No space left")))
+    assert "MB free on the disk" in full and "free disk space" in full
