@@ -26,6 +26,7 @@ from hydro.config_hash import config_sha256
 from hydro.constituents import name_clash
 from hydro.drainage_checks import check_drainage
 from hydro.errors import HydroError, suggest
+from hydro.flood_season import check_start_storage
 from hydro.forcing_tables import FlowForcing, flow_forcing
 from hydro.frozen import frozen
 from hydro.network import Network
@@ -265,6 +266,7 @@ class Basin:
         gauges = gauge_series(network, path, path.parent)
         parsed_transfers = transfer_specs(transfers, network, path.parent)
         check_parts_given(parsed_transfers, constituents)
+        check_start_storage(path, settings.start, network.reservoirs)
         if watershed is not None:
             _check_routing(path, settings, network)
             check_drainage(path, network, watershed, parsed_withdrawals, parsed_transfers)

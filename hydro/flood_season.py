@@ -117,3 +117,22 @@ def seasonal_full_storage(reservoirs, month_day: np.ndarray | None, n_day: int) 
                              "flood-limit level holds on the season's days")
         full[in_season(month_day, r.flood_season), s] = r.flood_limit_storage_m3
     return full
+
+
+def check_start_storage(path, start: date, reservoirs) -> None:
+    """Refuse a reservoir whose ``initial_storage_mcm`` lies above its flood-limit storage where the
+    basin's ``[run] start`` is a day of its flood season: all above would spill on the first day, a
+    flood the rivers never had (as above the full supply storage, :func:`hydro.network_tables.read_reservoir`).
+    """
+    day = np.array([100 * start.month + start.day])
+    for r in reservoirs:
+        if r.flood_season is None or not in_season(day, r.flood_season)[0]:
+            continue
+        limit, initial = r.flood_limit_storage_m3, r.initial_storage_m3
+        if initial > limit * (1.0 + 1e-9):
+            raise HydroError(
+                f"{path}: reservoir '{r.id}': initial_storage_mcm {initial / 1e6:g} is above the storage at "
+                f"flood_limit_level_m ({limit / 1e6:g} mcm), and [run] start {start} lies in its flood season "
+                f"({r.flood_season_text}): the {(initial - limit) / 1e6:g} mcm above it would spill on the first "
+                f"day ({(initial - limit) / 86400:.3g} m3/s more); give at most {limit / 1e6:g} mcm, or start "
+                "the run outside the season")

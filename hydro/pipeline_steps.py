@@ -40,6 +40,7 @@ import numpy as np
 
 from hydro.basin import Basin
 from hydro.errors import HydroError
+from hydro.flood_season import calendar_days
 from hydro.gauge_matching import match_gauges
 from hydro.pet import day_of_year
 from hydro.reference_numerics import reference_numerics
@@ -254,6 +255,11 @@ class Water:
     requests: WithdrawalRequests
     run_years: np.ndarray | None = None
     water_in: tuple[bool, bool] | None = None
+
+    @property
+    def months(self) -> np.ndarray:
+        """The days' calendar months (1-12), (D,) int: ``calendar``'s, for callers of before 2026-12-05."""
+        return calendar_days(self.calendar)[0]
 
 
 def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=None,

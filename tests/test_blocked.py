@@ -194,7 +194,7 @@ def test_routing_continued_from_its_state_equals_one_run(small):
     w = water(small, ws, dates, subbasin_weather(ws, dates))
     slope = np.array([r.slope_m_per_m for r in net.reaches])
     zeros = np.zeros_like(w.lateral)
-    args = (w.lateral, zeros, w.res_local, w.evap, w.rain, w.months)
+    args = (w.lateral, zeros, w.res_local, w.evap, w.rain, w.calendar)
     whole = route(net, slope, *args)
     cut = 200
     first = route(net, slope, *(a[:cut] for a in args), sub_reaches=whole.sub_reaches)

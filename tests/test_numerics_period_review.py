@@ -100,7 +100,7 @@ def test_the_basins_numerics_are_those_its_own_run_takes(miyun, monkeypatch):
     dates = daily_dates(s.start, s.end)
     w = water(miyun, ws, dates, subbasin_weather(ws, dates, forcing), warm.state, threshold)
     assert not w.transfers.dated_minimum  # else the run's numerics are the reference pass's
-    hyd = flows(miyun, w.lateral, w.res_local, w.evap, w.rain, w.months, w.res_land, target_release=w.target,
+    hyd = flows(miyun, w.lateral, w.res_local, w.evap, w.rain, w.calendar, w.res_land, target_release=w.target,
                 requests=w.requests)
     own = cell_water(miyun.network, hyd.q_in, hyd.q_out, hyd.lateral)
     monkeypatch.setattr(sc, "_WATER", {})

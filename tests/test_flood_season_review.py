@@ -1,0 +1,180 @@
+"""The flood season and element water temperature at their edges (a re-read of the session's diff
+with mutants, 2026-12-05): each test kills a mutant that tests/test_flood_season.py and
+tests/test_water_temperature.py let live (named in its docstring), and a start inside the season
+above the flood limit is refused."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from hydro.errors import HydroError
+from hydro.flood_season import in_season
+from hydro.network_tables import read_reservoir
+from hydro.tomlio import Table
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _table(**keys):
+    data = {"id": "lake", "level_m": [100.0, 110.0, 120.0], "area_km2": [1.0, 5.0, 9.0],
+            "storage_mcm": [0.0, 30.0, 100.0], "full_supply_level_m": 118.0, "dead_storage_mcm": 2.0,
+            "initial_storage_mcm": 40.0, "target_release_m3_s": 5.0}
+    data.update(keys)
+    return Table(data, "basin.toml", "reservoirs[0]")
+
+
+def test_a_season_over_the_new_year_includes_both_ends():
+    """Kills F5 (wrap: ``month_day > first``) and F6 (wrap: ``month_day < last``)."""
+    days = np.array([1031, 1101, 1102, 130, 131, 201])
+    assert in_season(days, (1101, 131)).tolist() == [False, True, True, True, True, False]
+
+
+def test_a_one_day_season_is_that_day():
+    """Kills F1 (``first < last``: a one-day season read as wrapping, every day of the year).
+    (Equivalent for basin files, which refuse first == last; not for in_season's own contract.)"""
+    assert in_season(np.array([531, 601, 602]), (601, 601)).tolist() == [False, True, False]
+
+
+@pytest.mark.parametrize("level", [118.0, 120.0])
+def test_the_flood_limit_may_equal_the_full_supply_level_and_the_curves_top(level):
+    """Kills F12 (``limit >= full_m3``) with 118 m and F14 (``level < level_m[-1]``) with a curve whose
+    top is the full supply level."""
+    full = {"full_supply_level_m": level}
+    r = read_reservoir(_table(flood_limit_level_m=level, flood_season=["06-01", "09-15"], **full))
+    assert r.flood_limit_storage_m3 == r.full_supply_storage_m3
+
+
+def test_the_flood_limit_may_hold_exactly_the_dead_storage_and_lie_at_the_curves_foot():
+    """Kills F13 (``limit <= dead_m3``) and F15 (``level_m[0] < level``): 100 m holds 0 m3 = dead storage 0."""
+    r = read_reservoir(_table(flood_limit_level_m=100.0, flood_season=["06-01", "09-15"], dead_storage_mcm=0.0))
+    assert r.flood_limit_storage_m3 == 0.0
+
+
+def test_three_days_are_not_a_season():
+    """Kills F19 (``len(value) >= 2``: a ValueError, not the named HydroError)."""
+    with pytest.raises(HydroError, match="expected two days as text"):
+        read_reservoir(_table(flood_limit_level_m=112.0, flood_season=["06-01", "09-15", "10-01"]))
+
+
+def test_one_key_without_the_other_says_to_give_both():
+    """Kills F20 (the 'give both ... or neither' check dropped: the table's own 'missing' error remains)."""
+    with pytest.raises(HydroError, match="give both"):
+        read_reservoir(_table(flood_season=["06-01", "09-15"]))
+
+
+def test_a_flow_driven_run_caps_the_lake_at_its_flood_limit_in_the_season():
+    """Kills S1 (hydro.simulation.run passing calendar months: a flood season refused / ignored in a
+    flow-driven [forcing] basin)."""
+    from hydro.basin import Basin
+    from hydro.flood_season import in_season as season_of
+    from hydro.simulation import run
+
+    basin = Basin.load(ROOT / "configs/examples/tiny", ["reservoirs.lake.flood_limit_level_m=115",
+                                                       'reservoirs.lake.flood_season=["06-01","09-15"]'])
+    r = run(basin)
+    lake = basin.network.reservoirs[0]
+    season = season_of(np.array([100 * d.month + d.day for d in r.dates]), (601, 915))
+    storage = r.data["reservoir_storage"][:, 0]  # end of each day
+    assert storage[season].max() <= lake.flood_limit_storage_m3
+    assert storage[~season].max() > 1.5 * lake.flood_limit_storage_m3
+
+
+def test_a_reservoirs_water_takes_its_shores_air():
+    """Kills W9 (water_temperatures' reservoir columns without their shift)."""
+    from hydro.network import Network, Reach, Reservoir
+    from hydro.water_temperature import water_temperatures
+
+    lake = Reservoir(id="lake", name="lake", downstream="low", level_m=(0.0, 10.0), area_m2=(1e6, 2e6),
+                     storage_m3=(0.0, 1.5e7), full_supply_level_m=10.0, dead_storage_m3=0.0,
+                     initial_storage_m3=1e7, target_release_m3_s=(1.0,) * 12, ecological_min_m3_s=0.0)
+    low = Reach(id="low", name="low", length_m=10e3, downstream=None, velocity_coeff=0.3, velocity_exp=0.3,
+                width_coeff=10.0, width_exp=0.4, dispersion_m2_s=0.0, n_cells=1)
+    ws = SimpleNamespace(subbasins=[SimpleNamespace(area_km2=5.0, elevation_m=1100.0, reach=None, reservoir="lake")],
+                         weather=SimpleNamespace(lapse_c_per_km=6.5, elevation_m=100.0))
+    air = np.array([20.0, 25.0])
+    _, res_t = water_temperatures(air, Network((low,), (lake,)), ws)
+    np.testing.assert_allclose(res_t[:, 0], 5.0 + 0.75 * (air - 6.5), rtol=1e-14)
+
+
+def test_the_miyun_lake_is_handed_its_shores_water_temperature():
+    """Kills W12 (the pipeline handing the transport the station's water temperature for reservoirs)."""
+    from datetime import date, timedelta
+
+    import hydro.pipeline_steps as ps
+    from hydro.basin import Basin
+    from hydro.pipeline import run_watershed
+    from hydro.water_temperature import water_temperatures
+    from hydro.watershed import subbasin_weather
+
+    seen = {}
+    real = ps.simulate
+
+    def spy(net, tracers, inputs, *args, **kwargs):
+        seen["res"] = inputs.res_temp.copy()
+        return real(net, tracers, inputs, *args, **kwargs)
+
+    basin = Basin.load("miyun")
+    ps.simulate = spy
+    try:
+        run_watershed(basin, date(2005, 6, 1), date(2005, 6, 30))
+    finally:
+        ps.simulate = real
+    dates = [date(2005, 6, 1) + timedelta(days=k) for k in range(30)]
+    air = subbasin_weather(basin.watershed, dates).station_tmean_c
+    _, want = water_temperatures(air, basin.network, basin.watershed)
+    np.testing.assert_allclose(seen["res"], want, rtol=1e-13)
+    assert (np.maximum(0.0, 5.0 + 0.75 * air)[:, None] - seen["res"]).min() > 0.5  # colder than the station's
+
+
+def test_accumulate_routing_with_a_withdrawal_caps_the_lake_in_its_season(tmp_path):
+    """Kills P1 (pipeline water() handing withdrawn_lateral calendar months under ``routing =
+    "accumulate"``: a basin with a flood season and a withdrawal is refused)."""
+    from hydro.basin import Basin
+    from hydro.flood_season import in_season as season_of
+    from hydro.pipeline import run_watershed
+    from hydro.validation.problems import synthetic_watershed
+
+    path = synthetic_watershed(tmp_path, n_subbasin=6, n_reservoir=1, years=2)
+    text = path.read_text()
+    text = text.replace("[run]\n", '[run]\nrouting = "accumulate"\n', 1)
+    text = text.replace("full_supply_level_m = 126.0\n", 'full_supply_level_m = 126.0\nflood_limit_level_m = 110.0\n'
+                        'flood_season = ["06-01", "09-15"]\n', 1)
+    text += '\n[[withdrawals]]\nid = "w"\nreach = "r0"\nflow_m3_s = 0.05\n'
+    path.write_text(text)
+    basin = Basin.load(path)
+    run = run_watershed(basin, basin.settings.start, basin.settings.end)
+    lake = basin.network.reservoirs[0]
+    season = season_of(np.array([100 * d.month + d.day for d in run.dates]), (601, 915))
+    assert run.data["reservoir_storage"][season, 0].max() <= lake.flood_limit_storage_m3
+
+def test_water_still_offers_months_for_existing_callers():
+    """D1 (API side): code written against ``pipeline.water(...).months`` breaks; expected: a
+    read-only ``months`` (the calendar's months) kept beside ``calendar``, or the callers updated."""
+    from datetime import date, timedelta
+
+    from hydro.basin import Basin
+    from hydro.pipeline import water
+    from hydro.watershed import Watershed, subbasin_weather
+
+    basin = Basin.load("miyun")
+    ws = Watershed.from_basin(basin)
+    dates = [date(2001, 1, 1) + timedelta(days=k) for k in range(40)]
+    w = water(basin, ws, dates, subbasin_weather(ws, dates))
+    assert list(w.months) == [d.month for d in dates]
+
+
+def test_initial_storage_above_the_flood_limit_on_a_start_inside_the_season_is_refused():
+    """D2: tiny example, lake initial 90 mcm, flood limit 115 m = 52.5 mcm, run from 1 July (in season):
+    s46 loads it and spills 37.5e6 m3 (435 m3/s) on the first day."""
+    from hydro.basin import Basin
+
+    with pytest.raises(HydroError, match=r"initial_storage_mcm 90 is above the storage at flood_limit_level_m "
+                                         r"\(52\.5 mcm\), and \[run\] start 2020-07-01 lies in its flood season "
+                                         r"\(06-01 to 09-15\)"):
+        Basin.load(ROOT / "configs/examples/tiny", ["reservoirs.lake.flood_limit_level_m=115",
+                                                   'reservoirs.lake.flood_season=["06-01","09-15"]',
+                                                   "run.start=2020-07-01"])
