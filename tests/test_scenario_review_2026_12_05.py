@@ -210,7 +210,7 @@ def test_every_kind_states_how_two_of_it_compose():
 # -- F7: the period the run means average ---------------------------------------------------------
 def test_the_run_mean_rows_and_line_name_the_days_they_average(tmp_path):
     # year = "all" and "change of the run mean" gave no years: on a 2007-2009 run with a measure from
-    # 2009, border's TN change of the run mean (-0.146 mg/L) is a third of 2009's (-0.438 mg/L)
+    # 2009, border's TN change of the run mean (-0.147 mg/L) is a third of 2009's (-0.441 mg/L)
     from datetime import date
 
     from hydro.scenarios.run import run_scenarios
