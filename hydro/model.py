@@ -32,6 +32,7 @@ from hydro.errors import HydroError
 from hydro.model_values import as_date, basin_spec, check_weather, no_parameter, numeric_leaves, plain
 from hydro.overrides import in_user_paths, parse_assignment, set_path
 from hydro.results import open_results  # noqa: F401  (hydro.open_results)
+from hydro.store_climate import given_weather_attributes
 from hydro.units import unit_of_key
 from hydro.weather_provenance import WEATHER_FILE_ATTRIBUTES
 
@@ -312,6 +313,7 @@ class Model:
             results.attrs["weather"] = "given to Model.run (weather=)" + (f"; its source: {named}" if named else "")
             for key in WEATHER_FILE_ATTRIBUTES:
                 results.attrs.pop(key, None)
+            results.attrs.update(given_weather_attributes(self._basin, weather))
         if self._changes:
             # in the order given: the configuration hash depends on it
             results.attrs["parameters_changed"] = json.dumps(self._changes, default=str)

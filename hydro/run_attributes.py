@@ -71,7 +71,7 @@ RULES: dict[str, CombineRule] = {
                      "section_reach", "section_position", "reach_names", "section_names", "reservoir_names",
                      "subbasin_names", "subbasin_county", "subbasin_province", "subbasin_area_km2",
                      "subbasin_drains_to", "weather", "weather_file", "weather_adjustments", "weather_time_zone",
-                     "weather_estimated",
+                     "weather_estimated", "store_climate",
                      "weather_synthetic", "weather_generated_from", "weather_libraries", "flow_driven",
                      "transfers", "transfer_origins", "time_aggregation", "locations_selected",
                      "model", "catchment_file", "basin_file", "params_file", "params_file_sha256", "params_overrides",

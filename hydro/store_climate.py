@@ -154,3 +154,25 @@ def _record_water(basin, ws, record, snow_threshold):
     blocks = [(max(s.start, date(y, 1, 1)), min(s.end, date(y + step - 1, 12, 31)))
               for y in range(s.start.year, s.end.year + 1, step)]
     return whole_run_water(basin, ws, blocks, record, snow_threshold, _Steps(None), warm.state)
+
+
+def given_weather_attributes(basin, weather) -> dict[str, str]:
+    """What the results of a run on ``weather`` given by the caller (``hydro.Model.run(weather=...)``)
+    say of it beyond its source: ``weather_adjustments`` (its metadata's ``*_adjustment`` entries, as a
+    station file's header lines give them) and ``store_climate``, the climate its stores' means come
+    from: the basin's ``[run]`` period on its station record, not the weather given (module docstring).
+    A delta change given as ``weather=`` thus changes the weather from the run's start on stores in
+    balance with the record; a basin that always had the changed climate is its station file changed
+    (a climate-impact review, 2026-12-05: runoff +111 % moved the loads by +8 % one way, +1 % the other).
+    """
+    from hydro.weather_provenance import adjustments
+
+    attrs: dict[str, str] = {}
+    if adjustments(weather.metadata):
+        attrs["weather_adjustments"] = adjustments(weather.metadata)
+    ws, s = basin.watershed, basin.settings
+    if ws is not None and not s.flow_driven and covers_period(basin, ws):
+        attrs["store_climate"] = (f"the basin's [run] period {s.start}..{s.end} on its station record "
+                                  f"({ws.weather.csv.name}), not the weather given: the groundwater and "
+                                  "wash-off stores scale by its mean flows (hydro.store_climate)")
+    return attrs

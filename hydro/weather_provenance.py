@@ -55,6 +55,13 @@ def _within(periods, start: date, end: date) -> str:
     return "; ".join(spans)
 
 
+def adjustments(metadata: dict[str, Any]) -> str:
+    """A weather series' ``*_adjustment`` and ``basin_scaled*`` header entries (``key: value``, `` | ``-joined;
+    empty where it has none): how it was changed from what was measured."""
+    return " | ".join(f"{k}: {v}" for k, v in metadata.items()
+                      if k.endswith("_adjustment") or k.startswith("basin_scaled"))
+
+
 def weather_attributes(csv: Path, folder: Path, metadata: dict[str, Any]) -> dict[str, str]:
     """The results' attributes of a run on the station file ``csv`` (its header ``metadata``):
     ``weather_file`` (the file read, relative to the basin's ``folder``), ``weather_adjustments`` (the
@@ -65,10 +72,8 @@ def weather_attributes(csv: Path, folder: Path, metadata: dict[str, Any]) -> dic
     where it has any: the same for every block, member or scenario of a file; a run's own days in
     them are said on stderr, :func:`hydro.clitools.note_estimated_weather`)."""
     attrs = {"weather_file": os.path.relpath(csv, folder)}
-    adjustments = [f"{k}: {v}" for k, v in metadata.items()
-                   if k.endswith("_adjustment") or k.startswith("basin_scaled")]
-    if adjustments:
-        attrs["weather_adjustments"] = " | ".join(adjustments)
+    if adjustments(metadata):
+        attrs["weather_adjustments"] = adjustments(metadata)
     if metadata.get("time_zone"):  # the days' clock (the netCDF time axis names no zone: its comment says so)
         attrs["weather_time_zone"] = str(metadata["time_zone"])
     estimated = estimated_days(metadata, date.min, date.max)
