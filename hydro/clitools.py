@@ -346,9 +346,14 @@ def note_late_start(basin, start, generated: bool = False, end=None) -> None:
                  f"the state on {start} instead" + (f" (given: {', '.join(plan.given)})" if plan.given else "")
                  + " (the results' initial_state says what a run started from)")
     else:
-        said += (f"this run starts on {start} from that state (not spun up: {plan.why_not}); only the runoff "
-                 f"stores warm up on the weather before (runoff_warm_up_years = "
-                 f"{basin.settings.runoff_warm_up_years}). Where it matters, give the state of {start} with "
+        from hydro.weather import station_record
+
+        before = station_record(basin.watershed.weather.csv).dates[0].astype("datetime64[D]").item() < start
+        said += (f"this run starts on {start} from that state (not spun up: {plan.why_not}); "
+                 + (f"only the runoff stores warm up on the weather before (runoff_warm_up_years = "
+                    f"{basin.settings.runoff_warm_up_years})" if before else
+                    f"the runoff stores too start from their initial fillings: the weather has no day before {start}")
+                 + f". Where it matters, give the state of {start} with "
                  "--set (e.g. reservoirs.<id>.initial_storage_mcm) or start on the basin's start")
     click.echo(said, err=True)
 
