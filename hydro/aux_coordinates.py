@@ -47,7 +47,8 @@ AUX_COORDINATES = (
     AuxCoordinate("section_name", "section", "section_names", "1", "name of the section"),
     AuxCoordinate("section_reach", "section", "section_reach", "1", "reach the section lies on"),
     AuxCoordinate("section_position", "section", "section_position", "1",
-                  "distance of the section from its reach's inlet as a fraction of the reach's length", True),
+                  "distance from its reach's inlet of the cell face whose values the section takes, as a "
+                  "fraction of the reach's length", True),
     AuxCoordinate("reservoir_name", "reservoir", "reservoir_names", "1", "name of the reservoir"),
     AuxCoordinate("reservoir_downstream", "reservoir", "network_downstream", "1",
                   "reach or reservoir the reservoir releases into (empty at an outlet)"),
