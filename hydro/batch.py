@@ -215,7 +215,7 @@ def connect_dask(scheduler: str | None, n_workers: int | None, dashboard_address
         from distributed import Client, LocalCluster
     except ImportError:
         raise HydroError("--scheduler / --dask-workers need the 'distributed' package: "
-                         "pip install 'hydro[calibration]'") from None
+                         "pip install 'hydro-tn[calibration]'") from None
     if scheduler:
         _check_address(scheduler)
         try:

@@ -118,12 +118,12 @@ def installed(tmp_path_factory):
     isolation = ["--no-build-isolation"] if _build_backend_ok() else []
     dist = tmp / "dist"
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", *isolation, "-w", dist, src], tmp, env)
-    (wheel,) = dist.glob("hydro-*.whl")
+    (wheel,) = dist.glob("hydro_tn-*.whl")
     sdist = None
     if isolation:   # the sdist through the same backend, in-process in a subprocess
         _run([sys.executable, "-c", "import sys; from setuptools import build_meta as b; "
               "print(b.build_sdist(sys.argv[1]))", dist], src, env)
-        (sdist,) = dist.glob("hydro-*.tar.gz")
+        (sdist,) = dist.glob("hydro_tn-*.tar.gz")
 
     venv = tmp / "venv"
     _run([sys.executable, "-m", "venv", "--system-site-packages", venv], tmp, env)

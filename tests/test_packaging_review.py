@@ -76,5 +76,5 @@ def test_a_sensitivity_run_without_salib_leaves_no_output_folder(tmp_path):
     done = subprocess.run([sys.executable, "-c", HIDE_SALIB, "calibrate", str(config), "-o", str(out)],
                           cwd=tmp_path, capture_output=True, text=True, timeout=300, check=False)
     assert done.returncode == 2, done.stderr
-    assert "hydro[calibration]" in done.stderr and "Traceback" not in done.stderr, done.stderr
+    assert "hydro-tn[calibration]" in done.stderr and "Traceback" not in done.stderr, done.stderr
     assert not out.exists() or not any(out.iterdir()), sorted(p.name for p in out.iterdir())

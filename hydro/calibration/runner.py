@@ -314,7 +314,7 @@ def _salib():
         from SALib.sample import morris as morris_sample
         from SALib.sample import sobol as sobol_sample
     except ImportError:
-        raise HydroError("sensitivity analysis needs SALib: pip install 'hydro[calibration]'") from None
+        raise HydroError("sensitivity analysis needs SALib: pip install 'hydro-tn[calibration]'") from None
     return morris_analyze, sobol_analyze, morris_sample, sobol_sample
 
 

@@ -1,7 +1,7 @@
 """Peer comparison: the Ogata-Banks case solved by hydro and by FiPy in the same run.
 
 FiPy (NIST's finite-volume PDE solver) is an optional validation dependency
-(``pip install hydro[validation]``), never a runtime one.  Both solutions are
+(``pip install hydro-tn[validation]``), never a runtime one.  Both solutions are
 compared with the analytical one on the same grid; errors and times are reported.
 """
 
@@ -26,7 +26,7 @@ def fipy_ogata_banks(dx: float, n_steps: int, u: float = 0.5, d: float = 10.0,
     try:
         import fipy
     except ImportError:
-        raise HydroError("the FiPy peer case needs FiPy: pip install 'hydro[validation]'") from None
+        raise HydroError("the FiPy peer case needs FiPy: pip install 'hydro-tn[validation]'") from None
     mesh = fipy.Grid1D(nx=int(round(length / dx)), dx=dx)
     c = fipy.CellVariable(mesh=mesh, value=0.0)
     c.constrain(1.0, mesh.facesLeft)
