@@ -6,7 +6,10 @@ keep below during the flood season (汛期) to hold room for a flood.  A basin f
 ``full_supply_level_m`` and, optionally, the second as ``flood_limit_level_m`` with the season's
 first and last day as ``flood_season = ["06-01", "09-15"]`` (Beijing's season, days included).  Each
 day the kernel spills what lies above that day's cap (:func:`hydro._hydraulics_kernels.reservoir_day`),
-so the water between the two levels leaves as spill on the season's first day.
+so the water between the two levels leaves as spill on the season's first day, or, with
+``flood_drawdown_days = N``, over the N days before it, the cap falling by equal steps (operators
+draw a lake down before the season; one day's spill of a large lake can need more transport
+sub-steps than a day may take, :func:`hydro.transport_checks.check_substeps`).
 
 The days a run covers are given as a *calendar*: the days' dates (``datetime64[D]``), or, where no
 reservoir has a flood season, only their calendar months (1-12), as the release rules need.
@@ -28,11 +31,15 @@ def read_flood_season(t: Any, level_m: list, storage_m3: list, full_m3: float, d
     """The optional ``flood_limit_level_m`` and ``flood_season`` of a ``[[reservoirs]]`` table ``t``.
 
     Returns the keyword arguments of :class:`hydro.network_elements.Reservoir` (none when the
-    table has neither key).  Refused: one key without the other, a level outside the curve, above
-    the full supply level (``full_m3``, m3) or with less storage than the dead storage
-    (``dead_m3``, m3), a season that is not two days of the year or starts on the day it ends.
+    table has neither key), with the optional ``flood_drawdown_days`` (0 to 180, default 0).
+    Refused: one key without the other, a level outside the curve, above the full supply level
+    (``full_m3``, m3) or with less storage than the dead storage (``dead_m3``, m3), a season that
+    is not two days of the year or starts on the day it ends.
     """
     if not (t.has("flood_limit_level_m") or t.has("flood_season")):
+        if t.has("flood_drawdown_days"):
+            raise t.error("flood_drawdown_days", "the days of a drawdown before a flood season: give "
+                                                 f"flood_limit_level_m and {_EXAMPLE} with it, or remove it")
         return {}
     for key, other in (("flood_limit_level_m", "flood_season"), ("flood_season", "flood_limit_level_m")):
         if not t.has(key):
@@ -46,7 +53,7 @@ def read_flood_season(t: Any, level_m: list, storage_m3: list, full_m3: float, d
     if limit > full_m3:
         raise t.error("flood_limit_level_m", f"{level} m is above full_supply_level_m: the flood-limit level "
                                              "(汛限水位) lies at or below the normal pool level (正常蓄水位)")
-    if limit < dead_m3:
+    if limit < dead_m3 * (1.0 - 1e-9):  # at the dead storage's level, to round-off (km2 x m, mcm)
         raise t.error("flood_limit_level_m", f"{level} m holds {limit / 1e6:g} mcm, less than the dead storage "
                                              f"({dead_m3 / 1e6:g} mcm): check the level and dead_storage_mcm")
     value = t.raw("flood_season")
@@ -55,7 +62,10 @@ def read_flood_season(t: Any, level_m: list, storage_m3: list, full_m3: float, d
     first, last = (_month_day(t, v) for v in value)
     if first == last:
         raise t.error("flood_season", f"starts on the day it ends ({value[0]}); {_EXAMPLE}")
-    return {"flood_limit_level_m": level, "flood_season": (first, last)}
+    drawdown = t.int("flood_drawdown_days", default=0, minimum=0)
+    if drawdown > 180:
+        raise t.error("flood_drawdown_days", f"{drawdown} days: at most 180 (half a year before the season)")
+    return {"flood_limit_level_m": level, "flood_season": (first, last), "flood_drawdown_days": drawdown}
 
 
 def _month_day(t: Any, text: str) -> int:
@@ -115,8 +125,22 @@ def seasonal_full_storage(reservoirs, month_day: np.ndarray | None, n_day: int) 
             raise HydroError(f"reservoir '{r.id}' has a flood season ({r.flood_season_text}): give the days' "
                              "dates (datetime64[D]) where the calendar months are asked for, so that the "
                              "flood-limit level holds on the season's days")
-        full[in_season(month_day, r.flood_season), s] = r.flood_limit_storage_m3
+        limit = r.flood_limit_storage_m3
+        ahead = days_before(month_day, r.flood_season[0])  # 1: the eve of the season
+        ramp = (ahead >= 1) & (ahead <= r.flood_drawdown_days)
+        steps = r.flood_drawdown_days + 1
+        full[ramp, s] = limit + (r.full_supply_storage_m3 - limit) * ahead[ramp] / steps
+        full[in_season(month_day, r.flood_season), s] = limit
     return full
+
+
+def days_before(month_day: np.ndarray, first: int) -> np.ndarray:
+    """Days from each day (``100 * month + day``) to the next ``first`` (0 on it), on a leap year's
+    calendar (a ramp over 1 March is a day short in other years)."""
+    start = date(2000, 1, 1).toordinal()
+    doy = {100 * m + d: date(2000, m, d).toordinal() - start for m in range(1, 13) for d in range(1, 32)
+           if d <= (29 if m == 2 else 30 if m in (4, 6, 9, 11) else 31)}
+    return (doy[first] - np.array([doy[int(c)] for c in month_day])) % 366
 
 
 def check_start_storage(path, start: date, reservoirs) -> None:

@@ -172,6 +172,8 @@ class Reservoir:
         supply level all year (:mod:`hydro.flood_season`).
     flood_season : tuple of 2 int or None
         The flood season's first and last day (both included), each ``100 * month + day``.
+    flood_drawdown_days : int
+        Days before the season over which the cap falls to the flood limit (0: on its first day).
     """
 
     id: str
@@ -188,6 +190,7 @@ class Reservoir:
     ecological_min_by_year: YearSeries | None = None
     flood_limit_level_m: float | None = None
     flood_season: tuple[int, int] | None = None
+    flood_drawdown_days: int = 0
 
     def ecological_min_on(self, years) -> np.ndarray:
         """The ecological minimum (m3 s-1) on days of the given calendar ``years`` (any shape)."""

@@ -224,7 +224,7 @@ def simulate(network: Network, tracers: list[Constituent], inputs: TransportInpu
         with ThreadPoolExecutor(len(lanes)) as pool:  # the kernel releases the GIL (nogil)
             for future in [pool.submit(run.lane, lane, i == 0) for i, lane in enumerate(lanes)]:
                 future.result()
-    check_substeps(network, run.substeps, run.max_substeps, day_labels, arr["q_in"])
+    check_substeps(network, run.substeps, run.max_substeps, day_labels, arr["q_in"], arr["res_outflow"])
     return run.result()
 
 

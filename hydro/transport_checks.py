@@ -190,14 +190,16 @@ def _check_flows(network: Network, arr: dict[str, np.ndarray], day, no_boundary:
 
 
 def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_labels,
-                   q_in: np.ndarray | None = None) -> None:
+                   q_in: np.ndarray | None = None, res_outflow: np.ndarray | None = None) -> None:
     """Raise if a day needed more than ``limit`` sub-steps (the kernel stopped there).
 
     The step is set by the cell whose water leaves fastest for its volume (Courant) or whose
     dispersion is strongest for its volume, nearly always the shortest cells: the error names
     the five reaches with the shortest cells and what to change; with the reaches' inflows
     ``q_in`` (m3 s-1, [day, reach]), also a flow of that day far above its reach's median (an
-    inflow, transfer or release in m3 a day given as m3 a second sets the step as well).
+    inflow, transfer or release in m3 a day given as m3 a second sets the step as well), and with the
+    reservoirs' outflows ``res_outflow`` (m3 s-1, [day, reservoir]) the reservoir that let it out (a
+    flood season's first day spills the water between its two levels at once, :mod:`hydro.flood_season`).
     """
     over = np.flatnonzero(substeps > limit)
     if over.size == 0:
@@ -214,12 +216,12 @@ def check_substeps(network: Network, substeps: np.ndarray, limit: int, day_label
     raise HydroError(
         f"transport: {when} would need {int(substeps[day]):,} sub-steps (at most {limit:,} a day, a step of "
         f"{SECONDS_PER_DAY / limit:.2f} s): some cells are far too short or small for the water through them. "
-        + _flood(network, q_in, day) +
+        + _flood(network, q_in, day, res_outflow) +
         f"The reaches with the shortest cells: {names}. Give such reaches fewer cells (`cells`), check their "
         "`length_km` and hydraulics, or use a coarser `run.cell_length_km` (docs/basin-file.md)")
 
 
-def _flood(network: Network, q_in: np.ndarray | None, day: int) -> str:
+def _flood(network: Network, q_in: np.ndarray | None, day: int, res_outflow: np.ndarray | None = None) -> str:
     """What to say of day ``day``'s largest inflow against its reach's median (m3 s-1; at least 1, so that a
     reach dry on most days is not said to flood with a trickle), where it is over 100 times it: a flow given
     in a wrong unit, the likelier cause than the cells."""
@@ -229,8 +231,16 @@ def _flood(network: Network, q_in: np.ndarray | None, day: int) -> str:
     r = int(np.argmax(ratio))
     if ratio[r] < 100.0:
         return ""
-    return (f"That day reach '{network.reaches[r].id}' takes {q_in[day, r]:.4g} m3/s, {ratio[r]:.3g} times its "
-            "median over the run: check the inflows, transfers, releases and point sources of that day and "
+    said = (f"That day reach '{network.reaches[r].id}' takes {q_in[day, r]:.4g} m3/s, {ratio[r]:.3g} times its "
+            "median over the run")
+    above = [s for s, res in enumerate(network.reservoirs) if res.downstream == network.reaches[r].id]
+    if res_outflow is not None and above and res_outflow[day, above].max() > 0.5 * q_in[day, r]:
+        lake = network.reservoirs[above[int(np.argmax(res_outflow[day, above]))]]
+        season = "" if lake.flood_season is None else (
+            f"; its flood season ({lake.flood_season_text}) lets the water above flood_limit_level_m out in one "
+            "day: flood_drawdown_days spreads it over the days before (docs/basin-file.md)")
+        return (f"{said}, {res_outflow[day, above].max():.4g} m3/s of it from reservoir '{lake.id}'{season}. ")
+    return (f"{said}: check the inflows, transfers, releases and point sources of that day and "
             "their unit (m3 per second, not per day). ")
 
 
