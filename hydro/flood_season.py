@@ -27,6 +27,19 @@ from hydro.errors import HydroError
 _EXAMPLE = 'flood_season = ["06-01", "09-15"] (first and last day, month-day)'
 
 
+
+def _leap_year_days() -> np.ndarray:
+    """Day of a leap year (0-365) of each ``100 * month + day`` (the index; the numbers between months unused)."""
+    out = np.zeros(1232, dtype=np.int64)
+    for k in range(366):
+        d = date.fromordinal(date(2000, 1, 1).toordinal() + k)
+        out[100 * d.month + d.day] = k
+    return out
+
+
+_DAY_OF_LEAP_YEAR = _leap_year_days()
+
+
 def read_flood_season(t: Any, level_m: list, storage_m3: list, full_m3: float, dead_m3: float) -> dict[str, Any]:
     """The optional ``flood_limit_level_m`` and ``flood_season`` of a ``[[reservoirs]]`` table ``t``.
 
@@ -137,10 +150,7 @@ def seasonal_full_storage(reservoirs, month_day: np.ndarray | None, n_day: int) 
 def days_before(month_day: np.ndarray, first: int) -> np.ndarray:
     """Days from each day (``100 * month + day``) to the next ``first`` (0 on it), on a leap year's
     calendar (a ramp over 1 March is a day short in other years)."""
-    start = date(2000, 1, 1).toordinal()
-    doy = {100 * m + d: date(2000, m, d).toordinal() - start for m in range(1, 13) for d in range(1, 32)
-           if d <= (29 if m == 2 else 30 if m in (4, 6, 9, 11) else 31)}
-    return (doy[first] - np.array([doy[int(c)] for c in month_day])) % 366
+    return (_DAY_OF_LEAP_YEAR[first] - _DAY_OF_LEAP_YEAR[np.asarray(month_day, dtype=np.int64)]) % 366
 
 
 def check_start_storage(path, start: date, reservoirs) -> None:
