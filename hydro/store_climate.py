@@ -163,7 +163,8 @@ def given_weather_attributes(basin, weather) -> dict[str, str]:
     from: the basin's ``[run]`` period on its station record, not the weather given (module docstring).
     A delta change given as ``weather=`` thus changes the weather from the run's start on stores in
     balance with the record; a basin that always had the changed climate is its station file changed
-    (a climate-impact review, 2026-12-05: runoff +111 % moved the loads by +8 % one way, +1 % the other).
+    (a climate-impact review, 2026-12-05: precipitation x 1.2 moved Miyun's section TN loads over 2000-2002,
+    summed over its ten sections, by +37 % as weather=, +7.8 % in the station file).
     """
     from hydro.weather_provenance import adjustments
 
