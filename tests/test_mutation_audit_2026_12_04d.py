@@ -225,7 +225,11 @@ def test_own_weather_drops_the_station_file_attributes():
     m = hydro.Model.from_basin("miyun")
     rec = station_record(ROOT / "basins" / "miyun" / "forcing" / "huairou_beijing_basin_scaled_2000_2017.csv")
     ds = m.run("2018-01-01", "2018-01-05", weather=rec, apportion=False)
-    assert not {"weather_file", "weather_adjustments", "weather_estimated"} & set(ds.attrs)
+    assert not {"weather_file", "weather_estimated", "weather_time_zone"} & set(ds.attrs)
+    # the series' own adjustments stay (its basin_scaled header lines: since 2026-12-05 a series given keeps them)
+    from hydro.weather_provenance import adjustments
+
+    assert ds.attrs["weather_adjustments"] == adjustments(rec.metadata) != ""
 
 
 # MO2 / MO5: a variant is re-derived after a file it names changes
