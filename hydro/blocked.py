@@ -64,6 +64,7 @@ import numpy as np
 
 from hydro.basin import Basin
 from hydro.errors import HydroError
+from hydro.flood_season import check_start_storage
 from hydro.results import Results
 from hydro.spin_up import SpinUp as SpinUp  # these four re-exported: they were defined here
 from hydro.spin_up import given_for_start as given_for_start
@@ -133,13 +134,16 @@ def block_periods(start: date, end: date, block_years: int) -> list[tuple[date, 
     return out
 
 
-def given_state(basin: Basin, plan: SpinUp, state: BlockState) -> BlockState:
-    """The spin-up's end ``state`` with what the run was given for its start (``plan``): each
-    given reservoir's storage (m3) in the routing's and the withdrawals' reservoir volumes, and
-    the basin's ``[initial]`` concentrations in every cell and reservoir where they were given."""
+def given_state(basin: Basin, plan: SpinUp, state: BlockState, start: date) -> BlockState:
+    """The spin-up's end ``state`` with what the run was given for its ``start`` (``plan``): each
+    given reservoir's storage (m3) in the routing's and the withdrawals' reservoir volumes (refused above
+    its flood-limit storage on a day of its flood season, :func:`hydro.flood_season.check_start_storage`),
+    and the basin's ``[initial]`` concentrations in every cell and reservoir where they were given."""
     import dataclasses
 
     if plan.storages:
+        check_start_storage(basin.path, start, [basin.network.reservoirs[k] for k in plan.storages],
+                            "the run's start")
         def put(volumes):
             out = np.array(volumes, dtype=np.float64)
             for k in plan.storages:
@@ -215,7 +219,7 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
         res, state = _block(basin, ws, daily_dates(a, b), forcing, state, carried, apportion, threshold,
                             (scenario, history), step, whole, warm, said, means)
         if k == len(spin) - 1:  # the spin-up's end: the run's start, with what the run was given for it
-            state = given_state(basin, plan, state)
+            state = given_state(basin, plan, state, start)
         if k >= len(spin):
             yield res
         del res  # not held while the next block runs (nor should the caller hold it)
@@ -348,7 +352,7 @@ def _after_record(basin: Basin, ws, plan: SpinUp, start: date, end: date, block_
         for a, b in _spin_periods(basin, after, plan.last, block_years, block_years or plan.last.year - after.year + 1):
             state = _block(basin, ws, daily_dates(a, b), weather, state, carried, apportion, threshold, names,
                            step, whole, WarmUp(), said, means)[1]
-    state = given_state(basin, plan, state)
+    state = given_state(basin, plan, state, start)
     years = block_years if block_years is not None else end.year - start.year + 1
     for a, b in block_periods(start, end, years):
         res, state = _block(basin, ws, daily_dates(a, b), weather, state, carried, apportion, threshold, names,

@@ -78,6 +78,11 @@ def read_flood_season(t: Any, level_m: list, storage_m3: list, full_m3: float, d
     drawdown = t.int("flood_drawdown_days", default=0, minimum=0)
     if drawdown > 180:
         raise t.error("flood_drawdown_days", f"{drawdown} days: at most 180 (half a year before the season)")
+    gap = int(days_before(np.array([last]), first)[0]) - 1  # days between the season's last and its next first
+    if drawdown > gap:
+        raise t.error("flood_drawdown_days", f"{drawdown} days: longer than the {gap} days between the season's "
+                                             f"end ({value[1]}) and its next start ({value[0]}), so the cap would "
+                                             f"never return to full_supply_level_m; give at most {gap}")
     return {"flood_limit_level_m": level, "flood_season": (first, last), "flood_drawdown_days": drawdown}
 
 
@@ -153,10 +158,11 @@ def days_before(month_day: np.ndarray, first: int) -> np.ndarray:
     return (_DAY_OF_LEAP_YEAR[first] - _DAY_OF_LEAP_YEAR[np.asarray(month_day, dtype=np.int64)]) % 366
 
 
-def check_start_storage(path, start: date, reservoirs) -> None:
+def check_start_storage(path, start: date, reservoirs, what: str = "[run] start") -> None:
     """Refuse a reservoir whose ``initial_storage_mcm`` lies above its flood-limit storage where the
-    basin's ``[run] start`` is a day of its flood season: all above would spill on the first day, a
-    flood the rivers never had (as above the full supply storage, :func:`hydro.network_tables.read_reservoir`).
+    day it holds on (``what``, ``start``: the basin's ``[run] start``, or a later start from which a run
+    takes it) is a day of its flood season: all above would spill on the first day, a flood the rivers
+    never had (as above the full supply storage, :func:`hydro.network_tables.read_reservoir`).
     """
     day = np.array([100 * start.month + start.day])
     for r in reservoirs:
@@ -166,7 +172,7 @@ def check_start_storage(path, start: date, reservoirs) -> None:
         if initial > limit * (1.0 + 1e-9):
             raise HydroError(
                 f"{path}: reservoir '{r.id}': initial_storage_mcm {initial / 1e6:g} is above the storage at "
-                f"flood_limit_level_m ({limit / 1e6:g} mcm), and [run] start {start} lies in its flood season "
+                f"flood_limit_level_m ({limit / 1e6:g} mcm), and {what} {start} lies in its flood season "
                 f"({r.flood_season_text}): the {(initial - limit) / 1e6:g} mcm above it would spill on the first "
                 f"day ({(initial - limit) / 86400:.3g} m3/s more); give at most {limit / 1e6:g} mcm, or start "
                 "the run outside the season")

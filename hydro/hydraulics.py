@@ -3,8 +3,8 @@
 :func:`accumulate` turns lateral and boundary inflows (m3 s-1 per reach and day)
 into the discharge at every reach inlet and outlet, and runs each reservoir's
 water balance (inflow, evaporation, rain on the surface, target release by
-month, ecological minimum, spill above full supply).  The water budget of every
-reservoir closes to round-off (:meth:`Hydraulics.water_balance_error`).
+month, ecological minimum, spill above the day's cap: full supply, or the flood limit in a flood
+season).  The water budget of every reservoir closes to round-off (:meth:`Hydraulics.water_balance_error`).
 Reach-scale routing with storage (Muskingum-Cunge) belongs to the watershed
 model and produces the same :class:`Hydraulics` record.
 """

@@ -198,6 +198,10 @@ def run(basin: Basin, start: date | None = None, end: date | None = None,
     """
     start = start or basin.settings.start
     end = end or basin.settings.end
+    if not basin.is_watershed and start != basin.settings.start:  # its reservoirs start from their initial storage
+        from hydro.flood_season import check_start_storage
+
+        check_start_storage(basin.path, start, basin.network.reservoirs, "the run's start")
     if basin.is_watershed:
         from hydro.pipeline import run_watershed
 

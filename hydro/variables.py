@@ -83,7 +83,7 @@ _DECLARED = [
     Variable("reservoir_area", ("time", "reservoir"), "m2", "reservoir surface area at the start of the day"),
     Variable("reservoir_inflow", ("time", "reservoir"), "m3 s-1", "reservoir inflow (daily mean)"),
     Variable("reservoir_release", ("time", "reservoir"), "m3 s-1", "reservoir release through outlets (daily mean)"),
-    Variable("reservoir_spill", ("time", "reservoir"), "m3 s-1", "reservoir spill above full supply (daily mean)"),
+    Variable("reservoir_spill", ("time", "reservoir"), "m3 s-1", "reservoir spill above the day's storage cap: full supply, or the flood limit in a flood season (daily mean)"),
     Variable("reservoir_evaporation", ("time", "reservoir"), "m3 d-1", "reservoir evaporation minus rain on the surface"),
     # transfers and operations (hydro.transfers): transferred water kept apart from natural water
     Variable("reservoir_transfer_inflow", ("time", "reservoir"), "m3 s-1",

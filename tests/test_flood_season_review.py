@@ -272,3 +272,48 @@ def test_a_flood_limit_at_exactly_the_dead_storage_level_is_accepted():
               "basin.toml", "reservoirs[0]")
     r = read_reservoir(t)  # HydroError: holds 14.062 mcm, less than the dead storage (14.062 mcm)
     assert r.flood_limit_storage_m3 == pytest.approx(dead * 1e6, rel=1e-12)
+
+
+# -- an operations review (2026-12-05): a later start is checked as the basin's own start is
+def _tiny_with_a_flood_season(tmp_path):
+    import shutil
+
+    folder = tmp_path / "tiny"
+    shutil.copytree(ROOT / "configs/examples/tiny", folder)
+    path = folder / "basin.toml"
+    text = path.read_text()
+    assert text.count("full_supply_level_m = 125.0\n") == 1
+    path.write_text(text.replace("full_supply_level_m = 125.0\n", 'full_supply_level_m = 125.0\n'
+                                 'flood_limit_level_m = 115.0\nflood_season = ["06-01", "09-15"]\n'))
+    return folder
+
+
+def test_a_later_start_inside_the_season_above_the_flood_limit_is_refused(tmp_path):
+    """The tiny example from 1 July spilled the 37.5e6 m3 above its flood limit (435 m3/s) on its first day."""
+    import hydro
+
+    model = hydro.Model.from_basin(_tiny_with_a_flood_season(tmp_path))
+    with pytest.raises(HydroError, match=r"initial_storage_mcm 90 is above the storage at flood_limit_level_m "
+                                         r"\(52\.5 mcm\), and the run's start 2020-07-01 lies in its flood season"):
+        model.run(start="2020-07-01", end="2020-07-10")
+    assert model.run(start="2020-10-01", end="2020-10-05")["reservoir_spill"].max() < 50.0  # outside: it runs
+
+
+def test_a_storage_given_for_a_later_watershed_start_inside_the_season_is_refused():
+    """Miyun from 2016-07-01 with 3,800 mcm given for that day spilled 8,753 m3/s on it."""
+    import hydro
+
+    model = hydro.Model.from_basin("miyun").with_parameters({"reservoirs.miyun.initial_storage_mcm": 3800})
+    with pytest.raises(HydroError, match=r"reservoir 'miyun': initial_storage_mcm 3800 is above the storage at "
+                                         r"flood_limit_level_m .*the run's start 2016-07-01 lies in its flood season"):
+        model.run("2016-07-01", "2016-07-05", apportion=False)
+
+
+def test_a_drawdown_longer_than_the_gap_between_seasons_is_refused():
+    """A cap that never returned to the full supply level (the tiny lake topped out at 122 of 145 mcm)."""
+    # 03-01 to 12-31: 1 January to 29 February lie between, 60 days on a leap year's calendar
+    with pytest.raises(HydroError, match=r"flood_drawdown_days.*longer than the 60 days between the season's end "
+                                         r"\(12-31\) and its next start \(03-01\)"):
+        read_reservoir(_table(flood_limit_level_m=112.0, flood_season=["03-01", "12-31"], flood_drawdown_days=61))
+    assert read_reservoir(_table(flood_limit_level_m=112.0, flood_season=["03-01", "12-31"],
+                                 flood_drawdown_days=60)).flood_drawdown_days == 60
