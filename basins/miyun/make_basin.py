@@ -201,7 +201,7 @@ RESERVOIRS = {
                             179.33, 183.6, 188.0],
                   storage_mcm=[0.0, 96.9, 437.0, 1200.5, 1499.2, 1803.1, 2338.0, 2700.0, 3358.0,
                                3579.0, 4008.0, 4190.0, 4375.0],
-                  full_supply_level_m=157.5, flood_limit_level_m=152.0, flood_season=["06-01", "09-15"],
+                  full_supply_level_m=157.5, flood_limit_level_m=152.0, flood_season=["06-01", "09-15"], flood_drawdown_days=30,
                   dead_storage_mcm=437.0, initial_storage_mcm=1850.0,
                   target_release_m3_s=10.5, ecological_min_m3_s=0.0),
 }
@@ -420,7 +420,7 @@ def main(path=None):
             w("# ESTIMATE curve: only the total capacity is published (S2, S8.8)")
         for k in ("level_m", "area_km2", "storage_mcm"):
             w(f"{k} = [{', '.join(fmt(x) for x in r[k])}]   # {'S2 + ESTIMATEs, S8.8' if rid == 'miyun' else 'ESTIMATE (S8.8)'}")
-        for k in ("full_supply_level_m", "flood_limit_level_m", "flood_season", "dead_storage_mcm",
+        for k in ("full_supply_level_m", "flood_limit_level_m", "flood_season", "flood_drawdown_days", "dead_storage_mcm",
                   "initial_storage_mcm", "target_release_m3_s", "ecological_min_m3_s"):
             if k not in r:
                 continue
@@ -431,6 +431,7 @@ def main(path=None):
                 ("miyun", "full_supply_level_m"): "   # normal pool 157.5 m (S2)",
                 ("miyun", "flood_limit_level_m"): "   # flood-limit level of 2025, derived; 147 m before (S2)",
                 ("miyun", "flood_season"): "   # Beijing's statutory flood season, 1 Jun-15 Sep (S2)",
+                ("miyun", "flood_drawdown_days"): "   # ESTIMATE: drawn down through May (SOURCES 'Flood season')",
                 ("miyun", "dead_storage_mcm"): "   # dead level 126 m, 0.437e9 m3 (S2)",
             }.get((rid, k), "   # ESTIMATE (S8.8)" if rid != "miyun" else "")
             w(f"{k} = {fmt(r[k])}{note}")
