@@ -10,6 +10,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
+from test_flood_season import _table  # the lake of tests/test_flood_season.py's file tests
 
 from hydro.errors import HydroError
 from hydro.flood_season import in_season
@@ -17,14 +18,6 @@ from hydro.network_tables import read_reservoir
 from hydro.tomlio import Table
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def _table(**keys):
-    data = {"id": "lake", "level_m": [100.0, 110.0, 120.0], "area_km2": [1.0, 5.0, 9.0],
-            "storage_mcm": [0.0, 30.0, 100.0], "full_supply_level_m": 118.0, "dead_storage_mcm": 2.0,
-            "initial_storage_mcm": 40.0, "target_release_m3_s": 5.0}
-    data.update(keys)
-    return Table(data, "basin.toml", "reservoirs[0]")
 
 
 def test_a_season_over_the_new_year_includes_both_ends():
