@@ -8,7 +8,7 @@ elevation of its subbasins (the same shift the runoff model's subbasin weather h
 :func:`hydro.watershed.subbasin_weather`); an element with no subbasin of its own takes that of all
 the land above it, and one with no land above it the station's.  Until 2026-12-05 every element took
 the station's (Miyun's at 60 m, its subbasins at 300-1,450 m: headwaters 5-7 K too warm, nitrification
-1.5 times too fast there).
+1.5-1.7 times too fast there).
 
 Left out, as SWAT leaves it: a lake's thermal lag behind the air and its stratification (a reservoir
 follows each day's air temperature like a stream), shading, groundwater and heat inputs.
