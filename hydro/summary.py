@@ -91,6 +91,10 @@ def _describe(path: str) -> str:
              f"  reaches: {len(net.reaches)} ({net.layout.n_cells} cells, "
              f"{sum(r.length_m for r in net.reaches) / 1000:.1f} km)",
              *_wrap("reservoirs", ", ".join(net.reservoir_ids) or "none"),
+             *(f"    {r.id}: flood limit {r.flood_limit_level_m:g} m, {r.flood_season_text} (full supply "
+               f"{r.full_supply_level_m:g} m" + (f"; {r.flood_drawdown_days} days' drawdown before)"
+                                                if r.flood_drawdown_days else ")")
+               for r in net.reservoirs if r.flood_season is not None),
              *_wrap("sections", ", ".join(s.id for s in net.sections) or "none")]
     if b.subbasin_tables:
         areas = [t.raw("area_km2", None) for t in b.subbasin_tables]  # checked when the basin runs

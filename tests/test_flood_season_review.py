@@ -310,3 +310,14 @@ def test_a_drawdown_longer_than_the_gap_between_seasons_is_refused():
         read_reservoir(_table(flood_limit_level_m=112.0, flood_season=["03-01", "12-31"], flood_drawdown_days=61))
     assert read_reservoir(_table(flood_limit_level_m=112.0, flood_season=["03-01", "12-31"],
                                  flood_drawdown_days=60)).flood_drawdown_days == 60
+
+
+def test_hydro_info_shows_a_reservoirs_flood_season():
+    """An operations review (2026-12-05): `hydro info` named the reservoirs and nothing of their season."""
+    from cli_invoke import invoke
+
+    shown = invoke("info", "miyun")
+    assert shown.exit_code == 0, shown.output
+    line = "    miyun: flood limit 152 m, 06-01 to 09-15 (full supply 157.5 m; 30 days' drawdown before)\n"
+    assert line in shown.output
+    assert "yunzhou: flood limit" not in shown.output  # no season: no line
