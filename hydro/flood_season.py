@@ -27,7 +27,6 @@ from hydro.errors import HydroError
 _EXAMPLE = 'flood_season = ["06-01", "09-15"] (first and last day, month-day)'
 
 
-
 def _leap_year_days() -> np.ndarray:
     """Day of a leap year (0-365) of each ``100 * month + day`` (the index; the numbers between months unused)."""
     out = np.zeros(1232, dtype=np.int64)

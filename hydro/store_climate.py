@@ -169,8 +169,9 @@ def given_weather_attributes(basin, weather) -> dict[str, str]:
     from hydro.weather_provenance import adjustments
 
     attrs: dict[str, str] = {}
-    if adjustments(weather.metadata):
-        attrs["weather_adjustments"] = adjustments(weather.metadata)
+    said = adjustments(weather.metadata)
+    if said:
+        attrs["weather_adjustments"] = said
     ws, s = basin.watershed, basin.settings
     if ws is not None and not s.flow_driven and covers_period(basin, ws):
         attrs["store_climate"] = (f"the basin's [run] period {s.start}..{s.end} on its station record "

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-from test_flood_season import _table  # the lake of tests/test_flood_season.py's file tests
+from test_flood_season import LAKE, SEASON, _table  # the lake of tests/test_flood_season.py
 
 from hydro.errors import HydroError
 from hydro.flood_season import in_season
@@ -178,11 +178,8 @@ def test_initial_storage_above_the_flood_limit_on_a_start_inside_the_season_is_r
 def _lake(drawdown):
     from hydro.network import Reservoir
 
-    return Reservoir(id="lake", name="lake", downstream="below", level_m=(100.0, 110.0, 120.0),
-                     area_m2=(1e6, 5e6, 9e6), storage_m3=(0.0, 3e7, 1e8), full_supply_level_m=118.0,
-                     dead_storage_m3=2e6, initial_storage_m3=5e7, target_release_m3_s=(5.0,) * 12,
-                     ecological_min_m3_s=1.0, flood_limit_level_m=112.0, flood_season=(601, 915),
-                     flood_drawdown_days=drawdown)
+    return Reservoir(id="lake", name="lake", downstream="below", initial_storage_m3=5e7, flood_limit_level_m=112.0,
+                     flood_season=SEASON, flood_drawdown_days=drawdown, **LAKE)
 
 
 def test_the_cap_falls_by_equal_steps_over_the_drawdown_days():
