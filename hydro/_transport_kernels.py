@@ -1206,17 +1206,33 @@ TANK_PIECE_RATE_TAU = 0.02
 
 
 @kernel(helper=True)
+def tank_removal_flow(day, s, t, settling_m_s, res_area, res_evaporation, evaporating):
+    """The water whose load tracer ``t`` loses in reservoir ``s`` on day ``day``, m3 s-1 (``vs A`` of
+    :func:`tank_apply`): its apparent settling over the day's surface, ``settling_m_s[t] * res_area``, and,
+    for a tracer that evaporates with the water (``evaporating[t]`` 1: the transferred water's, where a
+    solute's 0 keeps it in the lake and concentrates it), the water the surface evaporates,
+    ``res_evaporation`` (its net loss plus the rain on it, >= 0).  With that sink the tank's
+    ``beta = dV/dt + Q_out + E`` is its inflow and rain, so a water tracer's share stays within its
+    inflows' shares."""
+    flow = settling_m_s[t] * res_area[day, s]
+    if evaporating[t] != 0.0:
+        flow += evaporating[t] * res_evaporation[day, s]
+    return flow
+
+
+@kernel(helper=True)
 def tank_pieces(day, s, tau, v0, v1, t0, n_tag, n_src, rx_a, rx_b, rx_to, rx_res_rate, res_rate, res_rx_out,
-                settling_m_s, res_area, res_outflow):
+                settling_m_s, res_area, res_outflow, res_evaporation, evaporating):
     """Pieces to cut a step of ``tau`` seconds of reservoir ``s`` into, for a group with species.
 
     A reaction's product enters the next species' tank as a constant source over
     a piece (:func:`reservoir_tanks`), which is exact at steady state but has a
     splitting error of order ``(lambda tau)**2`` in transients, ``lambda`` (s-1)
     the fastest rate at which a reacting species' concentration relaxes: its
-    reactions and sink, settling ``vs A / V`` and flushing ``(|dV/dt| + Q_out) /
-    V``.  The sub-step is set by the rivers' Courant numbers, not by these rates
-    (half a day where cells are long for their flow), so the step is cut into
+    reactions and sink, settling ``vs A / V`` (and evaporation ``E / V`` of a tracer that
+    evaporates: :func:`tank_removal_flow`) and flushing ``(|dV/dt| + Q_out) / V``.  The
+    sub-step is set by the rivers' Courant numbers, not by these rates (half a day where
+    cells are long for their flow), so the step is cut into
     ``ceil(lambda tau / TANK_PIECE_RATE_TAU)`` pieces (at most
     ``TANK_PIECES_MAX``); 1 where no reaction in the tank has a product.
     """
@@ -1231,7 +1247,8 @@ def tank_pieces(day, s, tau, v0, v1, t0, n_tag, n_src, rx_a, rx_b, rx_to, rx_res
     q = 0
     while q * n_src < n_tag:  # each species (n_tag // n_src of them; see advect)
         t = t0 + q * n_src
-        lam = max(lam, res_rate[day, s, t] + res_rx_out[s, q] + np.divide(settling_m_s[t] * res_area[day, s], v_min))
+        lam = max(lam, res_rate[day, s, t] + res_rx_out[s, q] + np.divide(
+            tank_removal_flow(day, s, t, settling_m_s, res_area, res_evaporation, evaporating), v_min))
         q += 1
     lam += np.divide(np.divide(abs(v1 - v0), tau) + res_outflow[day, s], v_min)
     n = math.ceil(np.divide(lam * tau, TANK_PIECE_RATE_TAU))
@@ -1258,7 +1275,8 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
 
     The arrays that stay the same through a run come in four tuples, built once: ``links``
     ``(into_res, last, reach_down_index, chain_head, res_down_kind, res_down_index, head_chain,
-    first)``, ``tanks`` ``(res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s)``,
+    first)``, ``tanks`` ``(res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s,
+    res_evaporation, evaporating)``,
     ``rx`` ``(rx_from, rx_to, rx_res_rate, res_rx_out)`` and the work arrays ``work`` ``(res_in,
     res_v0, res_v1, res_tau, res_coef, pieces_of, res_flux)``: a call with more than 30 positional
     arguments is compiled by Python as a call with ``*args`` (``CALL_FUNCTION_EX``), whose tuple
@@ -1268,7 +1286,7 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
     tank sends to a chain head over the step (g) is added to it instead, for the head's own step.
     """
     into_res, last, reach_down_index, chain_head, res_down_kind, res_down_index, head_chain, first = links
-    res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s = tanks
+    res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s, res_evaporation, evaporating = tanks
     rx_from, rx_to, rx_res_rate, res_rx_out = rx
     res_in, res_v0, res_v1, res_tau, res_coef, pieces_of, res_flux, dead = work
     k_first = -1  # the first tag not dead: each tank's coefficients computed afresh
@@ -1291,7 +1309,8 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
         res_tau[s] = tank_tau(res_v0[s], res_v1[s], tau)
         if mixed:
             pieces_of[s] = tank_pieces(day, s, tau, res_v0[s], res_v1[s], t0, n_tag, n_src, rx_a, rx_b, rx_to,
-                                       rx_res_rate, res_rate, res_rx_out, settling_m_s, res_area, res_outflow)
+                                       rx_res_rate, res_rate, res_rx_out, settling_m_s, res_area, res_outflow,
+                                       res_evaporation, evaporating)
     sp = 0  # tag k is species sp of source src (k = sp n_src + src; counted, not divided: see advect)
     src = -1
     for k in range(n_tag):
@@ -1318,7 +1337,7 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
             if mixed:
                 rate += res_rx_out[s, sp]
                 made = res_prod[k, s, 0]
-            area = settling_m_s[t] * res_area[day, s]
+            area = tank_removal_flow(day, s, t, settling_m_s, res_area, res_evaporation, evaporating)
             pieces = pieces_of[s]
             if pieces > 1:
                 # the step cut into equal pieces, each an exact tank step in the volume's
@@ -1435,6 +1454,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     loss : (D, R) float  water leaving along each reach at its concentration, m3 s-1
     res_volume : (D+1, S) float  reservoir volume at the start of each day, m3
     res_outflow, res_area : (D, S) float  outflow (m3 s-1), surface area (m2)
+    res_evaporation : (D, S) float  water the surface evaporates (net loss plus rain on it), m3 s-1
     boundary_flux : (D, R, T) float  advective mass into each reach inlet from
         outside the network, g s-1
     boundary_conc : (D, R, T) float  concentration at dispersive inlets, g m-3
@@ -1444,6 +1464,8 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     reach_rate, res_rate : (D, R, T), (D, S, T) float  first-order removal rate at
         the day's water temperature, ``k20 * theta**(T - 20)``, s-1
     settling_m_s : (T,) float  apparent settling velocity in reservoirs, m s-1
+    evaporating : (T,) float  1 for a tracer of the water itself, which a reservoir's surface
+        evaporates with it (``res_evaporation``; the transferred water's), 0 for a solute
     init_conc : (N, T), init_res_conc : (S, T)  initial concentrations, g m-3
     init_inlet_debt : (R, T)  mass that dispersion has brought in through the flux inlet at
         the head of each chain (row: the chain's first reach) and advection has not yet taken
@@ -1485,9 +1507,9 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     (reach_cell_start, cell_reach, cell_dx, cell_volume, cell_share, cell_through, reach_down_kind,
      reach_down_index, res_down_kind, res_down_index, reach_dispersion, dispersive_inlet, section_cell,
      point_cell) = net
-    q_in, q_out, net_lateral, loss, res_volume, res_outflow, res_area = water
+    q_in, q_out, net_lateral, loss, res_volume, res_outflow, res_area, res_evaporation = water
     boundary_flux, boundary_conc, lateral_load, point_load, res_load = loads
-    reach_rate, res_rate, settling_m_s = rates
+    reach_rate, res_rate, settling_m_s, evaporating = rates
     (init_conc, init_res_conc, init_inlet_debt, group_start, courant, disp_limit, period_of_day,
      max_substeps, disp_every) = start
     group_species, rx_start, rx_from, rx_to, rx_river_rate, rx_res_rate = reactions
@@ -1643,7 +1665,7 @@ def simulate_kernel(net, static, water, loads, rates, start, reactions, out, lts
     sections = (sec_kind, sec_index, sec_slot)
     inlet_book = (rr, r_prev, inlet_debt, flux_acc)
     tank_links = (into_res, last, reach_down_index, chain_head, res_down_kind, res_down_index, head_chain, first)
-    tank_inputs = (res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s)
+    tank_inputs = (res_volume, res_load, res_rate, res_area, res_outflow, settling_m_s, res_evaporation, evaporating)
     tank_rx = (rx_from, rx_to, rx_res_rate, res_rx_out)
     tank_work = (res_in, res_v0, res_v1, res_tau, res_coef, res_pieces, res_flux, dead)
     out_layout = (reach_cell_start, cell_reach, reach_down_index, main_up, first, last, pos, section_cell, point_cell,

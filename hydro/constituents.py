@@ -135,6 +135,11 @@ class Constituent:
         The species the constituent is the sum of (empty: it is transported as one).
     reactions : tuple of Reaction
         Reactions between its species.
+    evaporates : bool
+        A tracer of the water itself, not of something in it (the transferred water's share,
+        :func:`hydro.pipeline_steps.transport`): a reservoir's surface evaporates it with the
+        water (:attr:`hydro.transport.TransportInputs.res_evaporation`), where a solute stays in the
+        lake and is concentrated.  Not a basin-file key.
     """
 
     name: str
@@ -146,6 +151,7 @@ class Constituent:
     settling_velocity_m_per_day: float = 0.0
     species: tuple[Constituent, ...] = ()
     reactions: tuple[Reaction, ...] = ()
+    evaporates: bool = False
 
     def __post_init__(self) -> None:
         label = f"Constituent '{self.name}'"
@@ -285,7 +291,8 @@ def rates_at(tracers: list[Constituent], rx, reach_temp: np.ndarray, res_temp: n
     ``tracers`` give each tracer's removal, ``rx`` the reactions as
     :func:`hydro.transport.simulate` takes them; ``reach_temp`` and ``res_temp``
     are water temperatures (D, R) and (D, S), deg C.  Returns ``reach``, ``res``
-    (D, R|S, T), ``settling`` (T,), ``rx_river``, ``rx_res`` (D, R|S, X).
+    (D, R|S, T), ``settling`` (T,), ``evaporating`` (T,; 1.0 where a tracer evaporates with the
+    water, :attr:`Constituent.evaporates`), ``rx_river``, ``rx_res`` (D, R|S, X).
     """
     per_day = 1.0 / SECONDS_PER_DAY
     rx_k = np.array([[r.river_rate_per_day * per_day, r.river_theta, r.reservoir_rate_per_day * per_day,
@@ -296,6 +303,7 @@ def rates_at(tracers: list[Constituent], rx, reach_temp: np.ndarray, res_temp: n
         "res": _at_temperature(np.array([c.reservoir_removal_per_day * per_day for c in tracers]),
                                np.array([c.reservoir_theta for c in tracers]), res_temp),
         "settling": np.array([c.settling_velocity_m_per_day * per_day for c in tracers]),
+        "evaporating": np.array([1.0 if c.evaporates else 0.0 for c in tracers]),
         "rx_river": _at_temperature(rx_k[:, 0], rx_k[:, 1], reach_temp),
         "rx_res": _at_temperature(rx_k[:, 2], rx_k[:, 3], res_temp),
     }

@@ -425,7 +425,7 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, wate
         # tin's arrays): its concentration is the share of transferred water, its flux the
         # transferred flow
         tracers.append(Constituent(name="transferred_water", long_name="water transferred from "
-                                   "outside the basin (tracer, 1 g m-3)"))
+                                   "outside the basin (tracer, 1 g m-3)", evaporates=True))
         groups.append(1)
         species.append(1)
     init_water = water if start is None else start.water
@@ -443,12 +443,20 @@ def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, wate
         reach_temp=reach_temp, res_temp=res_temp,
         init_conc=init_conc, init_res_conc=init_res_conc,
         period_of_day=period, withdrawal=w.withdrawn, lateral=hyd.lateral, init_water=init_water,
-        init_inlet_debt=debt)
+        init_inlet_debt=debt, res_evaporation=lake_evaporation(hyd, w.rain))
     return simulate(net, tracers, inputs, courant=basin.settings.courant,
                     dispersion_limit=basin.settings.dispersion_limit, groups=groups,
                     day_labels=[d.isoformat() for d in w.dates], group_species=species,
                     reactions=tin.layout.reactions, local_steps=basin.settings.transport_local_steps(),
                     on_lane=on_lane, dispersion_every=basin.settings.dispersion_every)
+
+
+def lake_evaporation(hyd, rain_mm: np.ndarray) -> np.ndarray:
+    """The water each reservoir's surface evaporates, m3 s-1 (D, S): the water balance's net loss
+    (``hyd.res_evaporated``, evaporation less rain, m3 d-1; all the lake held on a day it ran dry) plus
+    the day's rain on the surface it used (``rain_mm``, mm d-1, on ``hyd.res_area``, m2), never below 0."""
+    rain = rain_mm * 1e-3 * hyd.res_area  # m3 d-1
+    return np.maximum(hyd.res_evaporated + rain, 0.0) / SECONDS_PER_DAY
 
 
 def water_results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, station, carried: list[Constituent],

@@ -101,6 +101,12 @@ class TransportInputs:
         Default: levels from this run's flows (:func:`cell_volumes`).
     init_inlet_debt : (R, T) float, optional
         ``final_inlet_debt`` of a run that ended the day before, g.  Default: 0.
+    res_evaporation : (D, S) float, optional
+        Water each reservoir's surface evaporates, m3 s-1, >= 0: its net loss (evaporation less rain,
+        the water balance's) plus the rain on it, so what leaves the lake's water as vapour.  Only a
+        tracer that evaporates with the water (:attr:`hydro.constituents.Constituent.evaporates`)
+        leaves with it; a solute stays.  Default: none (such a tracer is then concentrated as a
+        solute is).
     withdrawal_keys : str
         What takes the ``withdrawal`` water, in the basin file's words, for the advice of a reach it dries:
         a watershed basin's ``[[withdrawals]]`` and ``[[transfers]]`` (default), a flow-driven basin's
@@ -128,6 +134,7 @@ class TransportInputs:
     lateral: np.ndarray | None = None
     init_water: CellWater | None = None
     init_inlet_debt: np.ndarray | None = None
+    res_evaporation: np.ndarray | None = None
     withdrawal_keys: str = WATERSHED_WITHDRAWAL_KEYS
 
 

@@ -51,6 +51,7 @@ class KernelWater(NamedTuple):
     res_volume: np.ndarray  # (D+1, S) m3
     res_outflow: np.ndarray  # (D, S) m3 s-1
     res_area: np.ndarray  # (D, S) m2
+    res_evaporation: np.ndarray  # (D, S) m3 s-1, water the surface evaporates (net loss plus rain on it)
 
 
 class KernelLoads(NamedTuple):
@@ -69,6 +70,7 @@ class KernelRates(NamedTuple):
     reach_rate: np.ndarray  # (D, R, T) s-1
     res_rate: np.ndarray  # (D, S, T) s-1
     settling_m_s: np.ndarray  # (T,) m s-1
+    evaporating: np.ndarray  # (T,) 1.0: a tracer of the water, evaporated with it; 0.0: a solute, left behind
 
 
 class KernelStart(NamedTuple):

@@ -52,6 +52,8 @@ def arrays(network: Network, n_tr: int, inputs,
         "init_res_conc")}
     arr["withdrawal"] = f64(np.zeros((n_day, n_reach)) if inputs.withdrawal is None else inputs.withdrawal)
     arr["lateral"] = f64(arr["q_out"] - arr["q_in"] if inputs.lateral is None else inputs.lateral)
+    arr["res_evaporation"] = f64(np.zeros((n_day, n_res)) if inputs.res_evaporation is None
+                                 else inputs.res_evaporation)
     name = "init_inlet_debt"
     arr[name] = np.zeros(none[name]) if name in zero else f64(inputs.init_inlet_debt)
     expected = {
@@ -61,7 +63,7 @@ def arrays(network: Network, n_tr: int, inputs,
         "lateral_load": (n_day, n_reach, n_tr), "point_load": (n_day, len(inputs.point_cell), n_tr),
         "res_load": (n_day, n_res, n_tr), "reach_temp": (n_day, n_reach), "res_temp": (n_day, n_res),
         "init_conc": (lay.n_cells, n_tr), "init_res_conc": (n_res, n_tr), "withdrawal": (n_day, n_reach),
-        "lateral": (n_day, n_reach), "init_inlet_debt": (n_reach, n_tr),
+        "lateral": (n_day, n_reach), "init_inlet_debt": (n_reach, n_tr), "res_evaporation": (n_day, n_res),
     }
     if n_reach != len(network.reaches):
         raise HydroError(f"flows are given for {n_reach} reaches, the network has {len(network.reaches)}")
@@ -135,6 +137,11 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels, zero
         d, r = np.argwhere(arr["withdrawal"] < 0)[0]
         raise HydroError(f"reach '{network.reaches[r].id}' has a negative withdrawal on {day(d)} "
                          f"({arr['withdrawal'][d, r]:g} m3/s); withdrawals are water taken out, >= 0")
+    if (arr["res_evaporation"] < 0).any():
+        d, s = np.argwhere(arr["res_evaporation"] < 0)[0]
+        raise HydroError(f"reservoir '{network.reservoirs[s].id}' evaporates {arr['res_evaporation'][d, s]:g} m3/s "
+                         f"on {day(d)}; res_evaporation is the water its surface evaporates (net loss plus rain "
+                         "on it), >= 0")
     if arr["res_volume"].size and (arr["res_volume"] <= 0).any():
         d, s = np.argwhere(arr["res_volume"] <= 0)[0]
         emptied = max(int(d) - 1, 0)  # res_volume[d]: the volume at the end of day d - 1

@@ -156,7 +156,8 @@ class _KernelRun:
             network, inputs.dispersive_inlet, inputs.point_cell, self.volume, self.share, self.through, local_steps)
         self.kernel_water = _kernel_args.KernelWater(  # every lane's
             q_in=arr["q_in"], q_out=arr["q_out"], net_lateral=arr["lateral"], loss=loss,
-            res_volume=arr["res_volume"], res_outflow=arr["res_outflow"], res_area=arr["res_area"])
+            res_volume=arr["res_volume"], res_outflow=arr["res_outflow"], res_area=arr["res_area"],
+            res_evaporation=arr["res_evaporation"])
 
     def lane(self, groups_of_lane: list[int], first: bool) -> None:
         """Run some groups (constituents), each with its tracers in ``live``, through the kernel; groups never
@@ -193,7 +194,8 @@ class _KernelRun:
         _k.simulate_kernel(
             *(shared if whole else a.lane_copy(shared)),  # a lane of some tracers: its own copies (lane_copy)
             a.KernelLoads(**{name: take(name) for name in a.KernelLoads._fields}),
-            a.KernelRates(reach_rate=rates["reach"], res_rate=rates["res"], settling_m_s=rates["settling"]),
+            a.KernelRates(reach_rate=rates["reach"], res_rate=rates["res"], settling_m_s=rates["settling"],
+                          evaporating=rates["evaporating"]),
             a.KernelStart(
                 init_conc=take("init_conc"), init_res_conc=take("init_res_conc"),
                 init_inlet_debt=take("init_inlet_debt"),

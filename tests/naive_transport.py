@@ -226,6 +226,15 @@ def reservoir_step(m0, a_in, v0, v1, q_out, settling_area, rate, dt):
     return m0 + a_in * dt - (q_out + removal) * integral, q_out * integral, integral
 
 
+def removal_flow(tracer, inp, day, s):
+    """The water whose load a tracer loses in a tank, m3 s-1 (the kernel's ``tank_removal_flow``): settling over
+    the day's surface, and the water the surface evaporates for a tracer of the water itself."""
+    flow = tracer.settling_velocity_m_per_day * (1.0 / DAY) * inp.res_area[day, s]  # as the kernel: * s-1
+    if tracer.evaporates and inp.res_evaporation is not None:
+        flow += inp.res_evaporation[day, s]
+    return flow
+
+
 def tank_pieces(tracers, by_species, rx, rate, temp, inp, day, s, v0, v1, tau):
     """Pieces a reservoir's step is cut into for a group with species (the kernel's ``tank_pieces``)."""
     if not any(b >= 0 and x.reservoir_rate_per_day > 0 for a, b, x in rx):
@@ -235,7 +244,7 @@ def tank_pieces(tracers, by_species, rx, rate, temp, inp, day, s, v0, v1, tau):
         tr = tracers[tags_q[0]]
         k = rate(tr.reservoir_removal_per_day, tr.reservoir_theta, temp)
         k += sum(rate(x.reservoir_rate_per_day, x.reservoir_theta, temp) for a, b, x in rx if a == q)
-        lam = max(lam, k + tr.settling_velocity_m_per_day / DAY * inp.res_area[day, s] / min(v0, v1))
+        lam = max(lam, k + removal_flow(tr, inp, day, s) / min(v0, v1))
     lam += (abs(v1 - v0) / tau + inp.res_outflow[day, s]) / min(v0, v1)
     return max(1, min(math.ceil(lam * tau / 0.02), 256))
 
@@ -498,7 +507,7 @@ def run(network, tracers, inp, courant=0.9, disp_limit=1.0, groups=None, group_s
                             vb = v_s[s] + (v_e[s] - v_s[s]) * (i + 1) / n_piece if n_piece > 1 else v_e[s]
                             res_mass[t, s], out_i, integral = reservoir_step(
                                 res_mass[t, s], a_in + made.get((t, s, i), 0.0) / h, va, vb, inp.res_outflow[day, s],
-                                tracers[t].settling_velocity_m_per_day * per_day * inp.res_area[day, s], k, h)
+                                removal_flow(tracers[t], inp, day, s), k, h)
                             out += out_i
                             for a, b, x in rx:
                                 if a == sp and b >= 0:

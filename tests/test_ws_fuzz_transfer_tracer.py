@@ -2,7 +2,9 @@
 times the transferred water everywhere, because TN and the transfer tracer ride the same transport
 (the watershed analogue of 'a uniform field stays uniform': transferred water carries C, natural
 water 0).  Through withdrawals, reach and outlet-reservoir abstractions, reservoirs with
-evaporation, accumulated and routed flows.
+evaporation, accumulated and routed flows.  Evaporation is where they part: it takes a lake's water
+and leaves its TN (tests/test_transfer_evaporation.py), so the identity is checked with the tracer's
+evaporation sink off, and with it on the lakes' TN is at least C times their transferred share.
 
 section_transfer_discharge is the transferred water's *net* flux (advective and dispersive, as
 section_tn_load), so loads are C times it exactly; section_tn_concentration is advective, so its share
@@ -17,6 +19,7 @@ import pytest
 from ws_fuzz_basins import make_ws_basin
 
 import hydro
+from hydro import pipeline_steps
 
 CONC = 2.5
 SEEDS = [0, 1, 2, 5, 9, 14, 18, 21]
@@ -29,7 +32,9 @@ def _run(seed, tmp_path):
 
 
 @pytest.mark.parametrize("seed", SEEDS)
-def test_loads_and_lakes_are_c_times_transferred_water(seed, tmp_path):
+def test_loads_and_lakes_are_c_times_transferred_water(seed, tmp_path, monkeypatch):
+    # the tracer left in the lake as TN is when its surface evaporates (the sink off): the same transport
+    monkeypatch.setattr(pipeline_steps, "lake_evaporation", lambda hyd, rain: np.zeros_like(hyd.res_area))
     _, ds = _run(seed, tmp_path)
     q_t = ds.section_transfer_discharge.values
     np.testing.assert_allclose(ds.section_tn_load.values, 86.4 * CONC * q_t, rtol=1e-9,
@@ -40,6 +45,18 @@ def test_loads_and_lakes_are_c_times_transferred_water(seed, tmp_path):
     for v in ("tn_concentration", "section_tn_concentration"):
         assert np.nanmax(ds[v].values) <= CONC * (1 + 1e-12)
         assert np.nanmin(ds[v].values) >= 0.0
+
+
+@pytest.mark.parametrize("seed", SEEDS)
+def test_evaporation_concentrates_a_lakes_tn_and_not_its_transferred_share(seed, tmp_path):
+    _, ds = _run(seed, tmp_path)
+    if "reservoir_transfer_share" not in ds or not (ds.reservoir_transfer_share.values > 0).any():
+        pytest.skip("no transferred water reaches a reservoir of this basin")
+    share, tn = ds.reservoir_transfer_share.values, ds.reservoir_tn_concentration.values
+    assert (share >= 0.0).all() and (share <= 1.0 + 1e-12).all()
+    # TN = C x share where nothing evaporated, above it after (1e-9: the two tracers' round-off, as above)
+    assert (tn >= CONC * share * (1 - 1e-9) - 1e-12 * CONC).all()
+    assert (tn > CONC * share * (1 + 1e-6)).any(), "the lakes evaporated: their TN should be concentrated"
 
 
 @pytest.mark.parametrize("seed", SEEDS)
