@@ -128,12 +128,20 @@ def target_ceiling(parameter: str) -> float:
     return 10.0 * max(max(class_limits(parameter, b)) for b in bodies)
 
 
+#: Relative distance from a class limit within which a value is at the limit (:func:`water_class`): round-off of
+#: a mean of values at the limit (a few 1e-16), far below any measured or modelled difference.
+CLASS_LIMIT_RTOL = 1e-12
+
+
 def water_class(parameter: str, value, waterbody: str = "river"):
     """The GB 3838-2002 class of a concentration: 1..5 for Classes I..V, 6 for worse than V.
 
     A value exactly at a limit belongs to the better class: for upper-bound parameters
     the class is the first whose limit satisfies ``value <= limit``; for DO (a lower
-    bound) the first with ``value >= limit``.
+    bound) the first with ``value >= limit``.  A value within :data:`CLASS_LIMIT_RTOL` of a
+    limit is at it: the mean of 31 days at 0.05 mg/L is 0.05 in decimal but may be a few
+    units in the last place above it in binary, and GB 3838's "<=" must not turn on that
+    (the limits have at most three significant digits, so nothing measured lies so close).
 
     Parameters
     ----------
@@ -173,11 +181,11 @@ def water_class(parameter: str, value, waterbody: str = "river"):
         raise ValueError(f"water_class('{parameter}'): concentrations cannot be negative, got {value!r}")
     if parameter in LOWER_BOUND:
         # Limits descend; the class is 1 + the number of limits strictly above the value.
-        ascending = limits[::-1]
+        ascending = limits[::-1] * (1.0 - CLASS_LIMIT_RTOL)
         cls = 1 + limits.size - np.searchsorted(ascending, arr, side="right")
     else:
         # Limits ascend; the class is 1 + the number of limits strictly below the value.
-        cls = 1 + np.searchsorted(limits, arr, side="left")
+        cls = 1 + np.searchsorted(limits * (1.0 + CLASS_LIMIT_RTOL), arr, side="left")
     cls = cls.astype(np.int64)
     return int(cls) if cls.ndim == 0 else cls
 

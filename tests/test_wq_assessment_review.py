@@ -1,0 +1,76 @@
+"""Water-quality assessment as the Chinese rules do it (water-quality assessment review, 2026-12-06).
+
+A mean of values at a class limit stays in that limit's class in every caller of ``water_class``
+(GB 3838-2002's "<="), and a monitoring CSV reads a result below the detection limit as half the
+limit (MEE 2020 statistics rule, point 7; SL 219-2013, 12.2.5) instead of refusing it.
+"""
+
+import numpy as np
+import pytest
+
+from hydro.errors import HydroError
+from hydro.monitoring import read_monitoring_csv
+from hydro.standards import water_class
+
+HEADER = "section,year,month,parameter,value,unit\n"
+
+
+@pytest.mark.parametrize(("parameter", "value", "n", "body", "expected"), [
+    ("tp", 0.05, 31, "lake", 3),    # 31 days at the lake Class III limit: 0.05000000000000001 in binary
+    ("tp", 0.025, 12, "lake", 2),   # 12 months at Class II
+    ("tp", 0.2, 31, "lake", 5),     # Class V, not worse than V
+    ("tp", 0.1, 7, "river", 2),
+    ("do", 7.5, 31, "river", 1),    # a lower bound: a mean a hair below 7.5 in binary is still Class I
+])
+def test_a_mean_of_values_at_a_limit_is_in_that_limits_class(parameter, value, n, body, expected):
+    mean = float(np.mean(np.full(n, value)))
+    assert water_class(parameter, mean, body) == expected
+    assert water_class(parameter, np.array([mean, mean]), body).tolist() == [expected] * 2
+
+
+@pytest.mark.parametrize(("parameter", "value", "body", "expected"), [
+    ("tp", 0.05 * (1 + 1e-9), "lake", 4),   # a real difference, however small, still counts
+    ("tp", 0.1001, "river", 3),
+    ("do", 7.5 * (1 - 1e-9), "river", 2),
+])
+def test_a_value_truly_past_a_limit_is_in_the_next_class(parameter, value, body, expected):
+    assert water_class(parameter, value, body) == expected
+
+
+def read_value(tmp_path, text, parameter="tp", unit="mg/L"):
+    path = tmp_path / "m.csv"
+    path.write_text(HEADER + "".join(f"s,2020,{m},{parameter},{text if m == 1 else '0.05'},{unit}\n"
+                                     for m in range(1, 13)), encoding="utf-8")
+    return read_monitoring_csv(path).monthly("s", parameter, 2020)
+
+
+@pytest.mark.parametrize("text", ["0.01L", "0.01 L", "0.01l", "<0.01", "< 0.01", "＜0.01"])
+def test_a_result_below_the_detection_limit_is_half_the_limit(tmp_path, text):
+    months = read_value(tmp_path, text)
+    assert months[0] == pytest.approx(0.005, rel=1e-15)
+    assert not np.isnan(months).any()  # a measured month, not a missing one
+
+
+def test_a_detection_limit_in_ug_per_litre_is_converted_before_halving(tmp_path):
+    assert read_value(tmp_path, "10L", unit="ug/L")[0] == pytest.approx(0.005, rel=1e-15)
+
+
+@pytest.mark.parametrize("text", ["ND", "nd", "未检出"])
+def test_a_non_detect_without_its_limit_asks_for_the_limit(tmp_path, text):
+    with pytest.raises(HydroError, match=r"line 2: value '.*' is a result below the detection limit without the "
+                                         r"limit; write the limit with L \(0\.01L\)"):
+        read_value(tmp_path, text)
+
+
+@pytest.mark.parametrize(("text", "fragment"), [
+    ("0L", "a detection limit must be > 0"),
+    ("<-1", "must be a finite number >= 0"),
+])
+def test_a_bad_detection_limit_is_refused(tmp_path, text, fragment):
+    with pytest.raises(HydroError, match=fragment):
+        read_value(tmp_path, text)
+
+
+def test_a_flow_below_a_limit_is_not_a_flow(tmp_path):
+    with pytest.raises(HydroError, match="is not a number"):
+        read_value(tmp_path, "<5", parameter="flow", unit="m3")
