@@ -378,7 +378,8 @@ def classes_as_json(rows: list[ClassRow]) -> list[dict]:
 
 def agreement_places(agreement) -> tuple[list[str], list[str]]:
     """The places an agreement's rules name (sections, then inflow sections), and the
-    sections its class rules judge on the lake limits (``waterbody = "lake"``).
+    sections its class rules judge on the lake limits (``waterbody = "lake"``, and an inflow section's
+    ``inflow_waterbody = "lake"``).
 
     Returns
     -------
@@ -389,8 +390,10 @@ def agreement_places(agreement) -> tuple[list[str], list[str]]:
     for rule in agreement.rules:
         named = list(rule.sections) + ([rule.inflow_section] if getattr(rule, "inflow_section", None) else [])
         places.extend(named)
-        if getattr(rule, "waterbody", "river") == "lake":  # not its inflow section: a river's own limits
+        if getattr(rule, "waterbody", "river") == "lake":
             lakes.extend(rule.sections)
+        if getattr(rule, "inflow_section", None) and rule.inflow_waterbody == "lake":  # as the payment judges it
+            lakes.append(rule.inflow_section)
     return list(dict.fromkeys(places)), list(dict.fromkeys(lakes))
 
 

@@ -74,3 +74,49 @@ def test_a_bad_detection_limit_is_refused(tmp_path, text, fragment):
 def test_a_flow_below_a_limit_is_not_a_flow(tmp_path):
     with pytest.raises(HydroError, match="is not a number"):
         read_value(tmp_path, "<5", parameter="flow", unit="m3")
+
+
+AGREEMENT = ('name = "t"\nsource = "t"\nperiod = [2015, 2015]\npayer = "a"\npayee = "b"\n'
+             '[[quality_class]]\nsection = "res"\ninflow_section = "river_in"\nparameters = ["tp"]\n'
+             'waterbody = "lake"\nevaluation = "monthly"\ntarget_class = "III"\n'
+             'penalty_per_class_yuan = 300000\nsource = "t"\n{extra}')
+
+
+@pytest.mark.parametrize(("extra", "inflow_class", "amount"), [
+    # the reservoir at lake TP 0.05 (III) below a river at 0.08 (II on river limits): worse than its inflow,
+    # max(III - II, III - III) = 1 class a month
+    ("", 2, -12 * 300_000),
+    # judged on lake limits the inflow is IV: the reservoir is no worse and meets its target
+    ('inflow_waterbody = "lake"\n', 4, 0.0),
+])
+def test_an_inflow_section_is_judged_on_its_own_limits_in_the_payment_and_the_table(tmp_path, extra, inflow_class,
+                                                                                     amount):
+    from hydro.classes import agreement_class_table
+    from hydro.compensation.agreement import Agreement
+    from hydro.compensation.quality import quality_class_payments
+    from hydro.section_series import SectionSeries
+
+    path = tmp_path / "a.toml"
+    path.write_text(AGREEMENT.format(extra=extra), encoding="utf-8")
+    agreement = Agreement.from_toml(path)
+    series = SectionSeries(2015, {"res": {"tp": np.full(12, 0.05)}, "river_in": {"tp": np.full(12, 0.08)}})
+    table = {(r.place, r.month): r.water_class for r in agreement_class_table(agreement, series)
+             if r.parameter == "tp"}
+    assert (table[("res", 1)], table[("river_in", 1)]) == (3, inflow_class)
+    assert quality_class_payments(agreement.rules[0], series, 2015)[0].amount_yuan == pytest.approx(amount)
+
+
+@pytest.mark.parametrize(("extra", "fragment"), [
+    ('inflow_waterbody = "sea"\n', "inflow_waterbody"),
+])
+def test_a_bad_inflow_waterbody_names_the_key(tmp_path, extra, fragment):
+    from hydro.compensation.agreement import Agreement
+
+    path = tmp_path / "a.toml"
+    path.write_text(AGREEMENT.format(extra=extra), encoding="utf-8")
+    with pytest.raises(HydroError, match=fragment):
+        Agreement.from_toml(path)
+    path.write_text(AGREEMENT.replace('inflow_section = "river_in"\n', "").format(extra='inflow_waterbody = "lake"\n'),
+                    encoding="utf-8")
+    with pytest.raises(HydroError, match=r"inflow_waterbody.*needs 'inflow_section'"):
+        Agreement.from_toml(path)

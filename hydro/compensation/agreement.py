@@ -473,6 +473,14 @@ def _read_quality_class(t: Table, r: _Reader, common) -> QualityClassRule:
         raise t.error("penalty_per_class_no_worse_than_inflow_yuan", "needs 'inflow_section'")
     if inflow is not None and inflow in sections:
         raise t.error("inflow_section", f"'{inflow}' is also one of the evaluated sections")
+    if t.has("inflow_waterbody") and inflow is None:
+        raise t.error("inflow_waterbody", "needs 'inflow_section'")
+    try:  # the inflow is judged on its own limits (a river above a reservoir: TP's river column)
+        inflow_body = normalise_waterbody(t.str("inflow_waterbody", "river"))
+        for p in params:
+            class_limits(p, inflow_body)
+    except HydroError as exc:
+        raise t.error("inflow_waterbody", str(exc)) from None
     return QualityClassRule(
         **common, assumed=False, parameter_ids=params,
         parameter_key="parameter" if "parameter" in t.data else "parameters", waterbody=body,
@@ -481,7 +489,7 @@ def _read_quality_class(t: Table, r: _Reader, common) -> QualityClassRule:
         penalty_per_class_yuan=penalty,
         reward_per_class_yuan=r.number("reward_per_class_yuan", 0.0, minimum=0.0),
         bonus_yuan=r.number("bonus_yuan", 0.0, minimum=0.0),
-        inflow_section=inflow,
+        inflow_section=inflow, inflow_waterbody=inflow_body,
         penalty_per_class_no_worse_than_inflow_yuan=no_worse,
         **_caps(r))
 

@@ -51,9 +51,10 @@ def _values(rule: QualityClassRule, series: SectionSeries, section: str, group, 
     return np.array([series.monthly(section, p, year) for p in group], dtype=float)
 
 
-def _classes(rule: QualityClassRule, group, values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each parameter's class of each period (rows: parameters), and each period's worst class."""
-    each = np.array([water_class(p, v, rule.waterbody) for p, v in zip(group, values, strict=True)], dtype=int)
+def _classes(group, values: np.ndarray, waterbody: str) -> tuple[np.ndarray, np.ndarray]:
+    """Each parameter's class of each period (rows: parameters) on ``waterbody``'s limits, and each period's
+    worst class."""
+    each = np.array([water_class(p, v, waterbody) for p, v in zip(group, values, strict=True)], dtype=int)
     return each, each.max(axis=0)
 
 
@@ -73,8 +74,8 @@ def _line(rule: QualityClassRule, series: SectionSeries, year: int, section: str
         what = f"no {rule.evaluation} value" + (" of every parameter: section class undetermined"
                                                   if len(group) > 1 else "")
         return rule_payment(rule, year, section, parameter, math.nan, False, f"target {target}; {what}; {missing}")
-    each, cls = _classes(rule, group, values[:, ok])
-    cin = _classes(rule, group, inflow[:, ok])[1] if inflow is not None else None
+    each, cls = _classes(group, values[:, ok], rule.waterbody)
+    cin = _classes(group, inflow[:, ok], rule.inflow_waterbody)[1] if inflow is not None else None
     amounts = class_amounts(rule, cls, cin)
     amount, capped = clip_noted(float(amounts.sum()), rule)
     note = _note(rule, group, values[:, ok], each, cls, cin, amounts, np.flatnonzero(ok) + 1) + capped

@@ -169,7 +169,9 @@ class QualityClassRule(Rule):
     than its inflow, ``max(class - inflow class, class - target)`` classes are charged
     at ``penalty_per_class_yuan``; when it is no worse than the inflow but misses the
     target, ``class - target`` classes at ``penalty_per_class_no_worse_than_inflow_yuan``
-    (None: at ``penalty_per_class_yuan``, whatever value that takes in a draw).
+    (None: at ``penalty_per_class_yuan``, whatever value that takes in a draw).  The inflow's
+    class is on its own limits, ``inflow_waterbody`` (default ``"river"``: a reservoir's inflow
+    section is a river's, and TP's limits differ), as a monitoring report classes each section.
     ``bonus_yuan`` is paid for each period at or better than the target (a payment by
     results, with no deduction when the target is missed).
     With ``judge = "parameter"`` (default) each parameter's class is judged: amounts add across
@@ -189,6 +191,7 @@ class QualityClassRule(Rule):
     reward_per_class_yuan: float = 0.0
     bonus_yuan: float = 0.0
     inflow_section: str | None = None
+    inflow_waterbody: str = "river"
     penalty_per_class_no_worse_than_inflow_yuan: float | None = None  # None: as penalty_per_class_yuan
     max_yuan: float = math.inf
     min_yuan: float = -math.inf
