@@ -41,7 +41,11 @@ from hydro.standards import PARAMETER_LABELS, PARAMETERS, class_name, water_clas
 
 #: Keys of :meth:`ClassRow.as_json`, in order.
 JSON_KEYS: tuple[str, ...] = ("place", "kind", "year", "month", "parameter", "concentration_mg_per_l",
-                              "class", "class_name", "waterbody", "reference", "basis")
+                              "class", "class_name", "waterbody", "reference", "class_indicator", "basis")
+
+#: Why a lake's TN row is not part of a place's class, in words (the text table's footnote).
+TN_NOT_AN_INDICATOR = ("GB 3838 lake limits; not one of the indicators of a place's class in official assessments "
+                       "(MEE 2011 surface-water assessment method, 环办[2011]22号: TN is judged on its own)")
 
 #: What the TN row of a river section is, in words (tables, figures, JSON ``basis``).
 TN_RIVER_REFERENCE = "lake limits as a reference (GB 3838-2002 does not class TN in rivers)"
@@ -94,6 +98,13 @@ class ClassRow:
             return TN_RIVER_REFERENCE
         return "GB 3838 lake/reservoir limits" if self.waterbody == "lake" else "GB 3838 river limits"
 
+    @property
+    def class_indicator(self) -> bool:
+        """Whether the parameter counts towards a place's class in official assessments: every parameter with
+        limits but TN, which the MEE's 2011 method (环办[2011]22号) leaves out for rivers and lakes alike (a
+        lake's TN is judged on its own, with its trophic state); the row's class is GB 3838's either way."""
+        return self.parameter != "tn"
+
     def as_json(self) -> dict:
         """A JSON-ready dict with the keys of :data:`JSON_KEYS` (a missing month: nulls)."""
         c = self.concentration_mg_per_l
@@ -101,7 +112,8 @@ class ClassRow:
                 "parameter": self.parameter,
                 "concentration_mg_per_l": float(c) if math.isfinite(c) else None,
                 "class": self.water_class, "class_name": self.class_name or None,
-                "waterbody": self.waterbody, "reference": self.reference, "basis": self.basis}
+                "waterbody": self.waterbody, "reference": self.reference,
+                "class_indicator": self.class_indicator, "basis": self.basis}
 
 
 def class_table(series, reservoirs: Iterable[str] = (), places: Iterable[str] | None = None,
@@ -349,14 +361,15 @@ def grid(rows: list[ClassRow]) -> list[tuple[str, str, str, int, list[int | None
 def format_class_table(rows: list[ClassRow]) -> str:
     """A plain-text table: one line per parameter, place and year, the class of each month.
 
-    TN at river sections is marked ``*`` (lake limits, a reference only); reservoirs
-    are marked ``(reservoir)``.
+    TN at river sections is marked ``*`` (lake limits, a reference only), TN at lakes and
+    reservoirs ``+`` (:data:`TN_NOT_AN_INDICATOR`); reservoirs are marked ``(reservoir)``.
     """
     if not rows:
         return "GB 3838 classes: no parameter with class limits at these places"
     reference = {(r.parameter, r.place) for r in rows if r.reference}
+    apart = {(r.parameter, r.place) for r in rows if not r.reference and not r.class_indicator}
     lines = grid(rows)
-    labels = [(parameter_label(p) + ("*" if (p, place) in reference else ""),
+    labels = [(parameter_label(p) + ("*" if (p, place) in reference else "+" if (p, place) in apart else ""),
                place + (" (reservoir)" if kind == "reservoir" else "")) for p, place, kind, *_ in lines]
     wp = max(len("parameter"), *(len(a) for a, _ in labels))
     wl = max(len("place"), *(len(b) for _, b in labels))
@@ -368,6 +381,8 @@ def format_class_table(rows: list[ClassRow]) -> str:
         out.append(f"{a:<{wp}}  {b:<{wl}}  {year}  {cells}  " + ("-" if math.isnan(mean) else f"{mean:.4g}"))
     if reference:
         out.append(f"* TN at a river section: {TN_RIVER_REFERENCE}")
+    if apart:
+        out.append(f"+ TN at a lake or reservoir: {TN_NOT_AN_INDICATOR}")
     return "\n".join(out)
 
 

@@ -61,7 +61,7 @@ def test_json_quality_adds_the_class_table_and_keeps_the_payments(quality_nc):
     assert {r["place"] for r in rows} == {"gubeikou", "baihe_border", "qingshui_outlet"}
     assert {r["parameter"] for r in rows} == {"tn", "nh3n", "tp", "codmn"}
     assert set(rows[0]) == {"place", "kind", "year", "month", "parameter", "concentration_mg_per_l", "class",
-                            "class_name", "waterbody", "reference", "basis"}
+                            "class_name", "waterbody", "reference", "class_indicator", "basis"}
     tn = [r for r in rows if r["parameter"] == "tn"]
     assert all(r["reference"] and r["waterbody"] == "lake" for r in tn)  # river TN: a labelled reference
     assert not any(r["reference"] for r in rows if r["parameter"] != "tn")
@@ -73,6 +73,14 @@ def test_reservoir_rows_take_lake_limits(quality_nc):
     rows = json.loads(invoke("compensate", quality_nc, path, "--json", "--quality").stdout)["classes"]
     assert {(r["place"], r["kind"], r["waterbody"], r["reference"]) for r in rows} == {
         ("miyun", "reservoir", "lake", False)}
+    # TN on the lake limits, but not one of the indicators of the reservoir's class (MEE 2011 method)
+    assert {r["parameter"] for r in rows if not r["class_indicator"]} == {"tn"}
+
+
+def test_a_reservoirs_tn_is_marked_as_judged_on_its_own(quality_nc):
+    path = ROOT / "configs/agreements/miyun_strategic_reserve.toml"
+    out = invoke("compensate", quality_nc, path).output
+    assert "TN+" in out and "+ TN at a lake or reservoir: GB 3838 lake limits; not one of the indicators" in out
 
 
 def test_text_output_shows_the_class_table(quality_nc):
