@@ -16,7 +16,13 @@ import numpy as np
 from hydro import __version__
 from hydro.basin import Basin
 from hydro.code_revision import revision_attributes
-from hydro.ecological_minimum import ECO_ATTRIBUTE, ecological_shortfall_days, shortfall_days
+from hydro.ecological_minimum import (
+    DEAD_ATTRIBUTE,
+    ECO_ATTRIBUTE,
+    below_dead_storage_days,
+    ecological_shortfall_days,
+    shortfall_days,
+)
 from hydro.hydraulics import Hydraulics
 from hydro.results import Results
 from hydro.transport import TransportResult
@@ -73,6 +79,9 @@ def hydraulic_results(basin: Basin, dates: list[date], years: list[int], hyd: Hy
         unmet = ecological_shortfall_days(net, hyd.res_release + hyd.res_spill, [d.year for d in dates])
         if unmet:
             res.attrs[ECO_ATTRIBUTE] = unmet
+        low = below_dead_storage_days(net, hyd.res_volume[1:])
+        if low:
+            res.attrs[DEAD_ATTRIBUTE] = low
     return res
 
 

@@ -23,6 +23,8 @@ import numpy as np
 #: Global attribute: days each reservoir let out less than its ecological minimum ("id=days;...",
 #: reservoirs with none left out), its storage at dead storage on those days.
 ECO_ATTRIBUTE = "ecological_min_unmet_days"
+#: The global attribute of the days each reservoir ended below its dead storage (:func:`below_dead_storage_days`).
+DEAD_ATTRIBUTE = "below_dead_storage_days"
 
 
 def ecological_minimum(net, years) -> np.ndarray:
@@ -80,4 +82,18 @@ def shortfall_days(ids, outflow, minimum) -> str:
         short = int(np.count_nonzero(outflow[:, j] < minimum[:, j] * (1.0 - 1e-9)))
         if short:
             parts.append(f"{rid}={short}")
+    return ";".join(parts)
+
+
+def below_dead_storage_days(net, storage) -> str:
+    """:data:`DEAD_ATTRIBUTE`'s value: per reservoir of ``net``, the days whose end storage (m3, [day,
+    reservoir]) is below its ``dead_storage_m3`` by more than round-off (1e-9 relative): nothing is released
+    there (its outlets are above it), but the surface still evaporates, so a lake at dead storage sinks
+    below it in a drought (Miyun 2005-2008); reservoirs never below left out."""
+    storage = np.asarray(storage)
+    parts = []
+    for j, r in enumerate(net.reservoirs):
+        low = int(np.count_nonzero(storage[:, j] < r.dead_storage_m3 * (1.0 - 1e-9)))
+        if low:
+            parts.append(f"{r.id}={low}")
     return ";".join(parts)

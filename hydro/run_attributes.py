@@ -33,7 +33,7 @@ import math
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from hydro.ecological_minimum import ECO_ATTRIBUTE
+from hydro.ecological_minimum import DEAD_ATTRIBUTE, ECO_ATTRIBUTE
 from hydro.errors import HydroError
 
 SAME, MAX, SUM, LISTED = "same", "max", "sum", "listed"
@@ -87,6 +87,8 @@ RULES: dict[str, CombineRule] = {
     "groundwater_n_balance_closure": CombineRule(MAX, MAX),
     # days a reservoir let out less than its ecological minimum: days of blocks and member-days add up
     ECO_ATTRIBUTE: CombineRule(SUM, SUM, by_id=True, fmt="d"),
+    # days a reservoir ended below its dead storage: as the ecological minimum's
+    DEAD_ATTRIBUTE: CombineRule(SUM, SUM, by_id=True, fmt="d"),
     # a transfer's volume over the run's days: the blocks' days add up; runs of a file share their days
     # (the same in every run that reads the same series; listed per run if a run changed it)
     "transfer_volume_m3": CombineRule(SUM, LISTED, by_id=True, fmt=".6e"),

@@ -8,7 +8,7 @@ from datetime import date
 
 import numpy as np
 
-from hydro.ecological_minimum import ECO_ATTRIBUTE
+from hydro.ecological_minimum import DEAD_ATTRIBUTE, ECO_ATTRIBUTE
 from hydro.results import Results
 from hydro.run_attributes import Combiner, id_values
 from hydro.transfer_summary import run_transfer_lines
@@ -36,6 +36,8 @@ class RunSummary:
         self.loads: dict[str, np.ndarray] = {}
         #: (constituent, reservoir) -> [days above the most a lake's water holds, highest mg/L, its day]
         self.too_high: dict[tuple[str, str], list] = {}
+        #: reservoir -> [lowest end-of-day storage (m3), its day]
+        self.lowest: dict[str, list] = {}
 
     def add(self, res: Results) -> None:
         """Take in one block's results."""
@@ -51,6 +53,13 @@ class RunSummary:
         for short in self.constituents:
             self.closure[short] = max(self.closure.get(short, 0.0), budget_closure(res, short))
         self._add_too_high(res)
+        if "reservoir_storage" in res.data and res.data["reservoir_storage"].ndim == 2:
+            v = np.asarray(res["reservoir_storage"], dtype=float)
+            for j, rid in enumerate(res.coords["reservoir"]):
+                d = int(np.nanargmin(v[:, j])) if np.isfinite(v[:, j]).any() else None
+                seen = self.lowest.setdefault(str(rid), [np.inf, None])
+                if d is not None and v[d, j] < seen[0]:
+                    seen[:] = [float(v[d, j]), res.dates[d]]
         self.sections = list(res.coords.get("section", []))
         if self.sections:
             q = res["section_discharge"]
@@ -88,6 +97,11 @@ class RunSummary:
         return {k: float(v) for k, v in id_values(self.attrs.get("transfer_volume_m3", "")).items()}
 
     @property
+    def below_dead(self) -> dict[str, int]:
+        """The days each reservoir ended below its dead storage."""
+        return {k: int(v) for k, v in id_values(self.attrs.get(DEAD_ATTRIBUTE, "")).items()}
+
+    @property
     def eco_unmet(self) -> dict[str, int]:
         """The days each reservoir let out less than its ecological minimum."""
         return {k: int(v) for k, v in id_values(self.attrs.get(ECO_ATTRIBUTE, "")).items()}
@@ -108,6 +122,11 @@ class RunSummary:
         if self.eco_unmet:  # at dead storage: nothing can leave (the rule is right, the user should know)
             lines.append("reservoir outflow below its ecological minimum (not enough water above dead storage): "
                          + ", ".join(f"{k} on {v:,} of {self.days:,} days" for k, v in self.eco_unmet.items()))
+        if self.below_dead:  # a drought's headline: only pumping or emergency works get water out
+            lines.append("reservoir storage below dead storage (nothing released; the surface still evaporates): "
+                         + ", ".join(f"{k} on {v:,} of {self.days:,} days, lowest {self.lowest[k][0] / 1e6:,.1f} "
+                                     f"mcm on {self.lowest[k][1]}" if k in self.lowest else f"{k} on {v:,} days"
+                                     for k, v in self.below_dead.items()))
         for (short, rid), (days, top, day) in self.too_high.items():
             lines.append(f"reservoir '{rid}' {short} above {water_max_mg_l(short):g} mg/L (the most a lake's water "
                          f"holds) on {days:,} days, up to {top:,.4g} mg/L on {day}: nearly empty, it keeps the "

@@ -214,6 +214,18 @@ def eco_min_days(nc) -> tuple[str, ...]:
         return f"{int(days['yunzhou']):,}", f"{int(days['baihebao']):,}", f"{d.sizes['time']:,}"
 
 
+def below_dead_storage(nc) -> tuple[str, ...]:
+    """Miyun's days below its dead storage, the run's days, its lowest storage (mcm) and that day."""
+    import xarray as xr
+
+    with xr.open_dataset(nc) as d:
+        days = dict(item.split("=") for item in d.attrs["below_dead_storage_days"].split(";"))
+        s = d.reservoir_storage.sel(reservoir="miyun")
+        low = s.isel(time=int(s.argmin()))
+        return (f"{int(days['miyun']):,}", f"{d.sizes['time']:,}", f"{float(low) / 1e6:,.1f}",
+                *str(low.time.values)[:10].split("-"))
+
+
 def spun_up_members(nc_and_base) -> tuple[str, ...]:
     """docs/basin-file.md's spin-up example: Miyun's storage on the members' first day (mcm, the
     first member's), the full run's on 2013-12-31, each member's highest and lowest over 2014, the

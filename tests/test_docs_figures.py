@@ -44,6 +44,7 @@ from docs_figures_values import (
     NET,
     NUMBER,
     PER_KG,
+    below_dead_storage,
     conservation_figures,
     eco_min_days,
     flownorm_table,
@@ -283,6 +284,8 @@ FIGURES = [
            lambda nc: miyun_storage(nc, "2013-01-01"), f"{RUN}: reservoir_storage of miyun"),
     Figure("docs/commands/run.md", "(`hydro run miyun`: Yunzhou on {} and Baihebao on {} of {} days", "miyun_nc",
            eco_min_days, f"{RUN}: the ecological_min_unmet_days attribute"),
+    Figure("docs/commands/run.md", "(`hydro run miyun`: Miyun on {} of {} days, lowest {} mcm on {}-{}-{}, in the",
+           "miyun_nc", below_dead_storage, f"{RUN}: the below_dead_storage_days attribute, reservoir_storage"),
     Figure("docs/basin-file.md", "{} on the first day (the spin-up leaves {}, the run from 2000-01-01's storage "
            "on 2013-12-31) and at most {} and {} over 2014 (at least {} and {}); its TN on the first day {} mg/L "
            "in both members (0.98 before the spin-up), at most {} and {} mg/L over 2014", "spin_up_example",

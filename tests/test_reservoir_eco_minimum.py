@@ -30,3 +30,24 @@ def test_days_below_the_minimum_are_counted_and_said():
     assert res.attrs[ECO_ATTRIBUTE] == f"{rid}={expected}"
     assert f"{rid} on {expected:,} of {len(res.dates):,} days" in run_summary(res)
     assert ECO_ATTRIBUTE not in base.attrs or base.attrs[ECO_ATTRIBUTE] == ""
+
+
+def test_days_below_dead_storage_are_counted_and_said():
+    """A lake at dead storage releases nothing but still evaporates, so in a drought it sinks below it (Miyun
+    on 267 days of 2005-2008 in the shipped run); the results and the run summary say so (drought review F5)."""
+    from hydro.ecological_minimum import DEAD_ATTRIBUTE
+
+    basin = Basin.load("watershed")
+    rid = basin.network.reservoir_ids[0]
+    base = run(basin, *PERIOD)
+    storage = base["reservoir_storage"][:, 0]
+    dead_m3 = float(np.quantile(storage, 0.3))  # a dead storage the lake falls to in the driest months
+    res = run(Basin.load("watershed", overrides=[f"reservoirs.{rid}.dead_storage_mcm={dead_m3 / 1e6!r}"]), *PERIOD)
+    low = res["reservoir_storage"][:, 0]
+    expected = int(np.count_nonzero(low < dead_m3 * (1 - 1e-9)))
+    assert 0 < expected < len(res.dates)  # it sinks below some days, or the test proves nothing
+    assert res.attrs[DEAD_ATTRIBUTE] == f"{rid}={expected}"
+    lowest = int(np.argmin(low))
+    assert (f"{rid} on {expected:,} of {len(res.dates):,} days, lowest {low[lowest] / 1e6:,.1f} mcm on "
+            f"{res.dates[lowest]}") in run_summary(res)
+    assert DEAD_ATTRIBUTE not in base.attrs
