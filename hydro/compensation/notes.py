@@ -5,13 +5,23 @@ text output (on standard error) and in the JSON objects (their ``notes`` key).
 * ``note: ...``: a results file of a run on generated weather (its payments are of one draw of weather,
   :func:`generated_weather_text`), measure costs in one year's prices (:func:`price_year_text`), years of
   the agreement's period the series does not reach (they have no lines);
-* ``missing: ...``: months the agreement reads that the series lacks (never filled).
+* ``missing: ...``: months the agreement reads that the series lacks (never filled);
+* ``note: ... a trickle``: months whose mean flow at a section whose concentrations a rule judges is below
+  :data:`TRICKLE_M3_S` (:func:`trickle_notes`).
 """
 
 from __future__ import annotations
 
+import calendar
 import math
 from datetime import date
+
+import numpy as np
+
+#: A month's mean flow below which :func:`trickle_notes` names it, m3 s-1 (10 L/s): this note's threshold, not
+#: any agreement's.  Monitoring records a section without water as dry (断流) and takes no sample, while the model
+#: never dries a river (docs/results.md, "Low flow and dry rivers") and classes the trickle's concentration.
+TRICKLE_M3_S = 0.01
 
 
 def skipped_notes(agreement, series) -> list[str]:
@@ -27,7 +37,34 @@ def series_notes(agreement, series, path) -> list[str]:
     """The notes on the series at ``path`` that follow the tables: generated weather, years of the
     agreement's period the series does not reach, and the months missing that the agreement reads."""
     out = [generated_weather_text(path), years_outside(agreement, series, path), year_before(agreement, series, path)]
-    return [n for n in out if n] + missing_notes(agreement, series) + baseline_slips(agreement, series)
+    return ([n for n in out if n] + missing_notes(agreement, series) + baseline_slips(agreement, series)
+            + trickle_notes(agreement, series))
+
+
+def trickle_notes(agreement, series) -> list[str]:
+    """``note: SECTION YEAR, months ...: mean flow below 0.01 m3/s`` for the months of the agreement's years
+    whose mean flow (the series' monthly volume over the month's seconds) is below :data:`TRICKLE_M3_S` at a
+    section whose concentrations a rule judges: their classes and amounts are of a trickle's concentrations
+    (a drought run's border sections at 1-7 L/s were charged every month; drought review F2, 2026-12-06).
+    Sections without a flow series are left out."""
+    from hydro.compensation.rules import used_pairs, years_needed
+    from hydro.monitoring import FLOW
+    from hydro.units import SECONDS_PER_DAY
+
+    first, last = years_needed(agreement)
+    judged = sorted({s for s, p in used_pairs(agreement.rules) if p != FLOW and series.has(s, FLOW)})
+    out = []
+    for section in judged:
+        for year in (y for y in series.years if first <= y <= last):
+            seconds = np.array([calendar.monthrange(year, m)[1] for m in range(1, 13)]) * SECONDS_PER_DAY
+            mean = series.monthly(section, FLOW, year) / seconds
+            low = np.flatnonzero(np.isfinite(mean) & (mean < TRICKLE_M3_S)) + 1
+            if low.size:
+                out.append(f"note: {section} {year}, month{'s' if low.size > 1 else ''} {ranges(low)}: mean flow "
+                           f"below {TRICKLE_M3_S:g} m3/s (at least {np.nanmin(mean[low - 1]) * 1e3:.2g} L/s): a "
+                           "trickle, which monitoring would record as dry with no sample; its classes and amounts "
+                           "are of the trickle's concentrations")
+    return out
 
 
 def baseline_slips(agreement, series) -> list[str]:
