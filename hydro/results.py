@@ -15,10 +15,11 @@ from pathlib import Path
 import numpy as np
 
 from hydro.aux_coordinates import aux_coordinates, is_aux_coordinate
+from hydro.discovery import writer_attributes
 from hydro.errors import HydroError, suggest
 from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, TIME_COMMENT, TIME_COMMENT_PERIODS, write_results
 from hydro.netcdf_read import is_netcdf, is_text, logical_dims, text_values, what_file_is
-from hydro.run_attributes import id_values, run_days
+from hydro.run_attributes import id_values
 from hydro.variables import COORDINATE_ATTRS, Variable, variable, variable_names
 
 
@@ -148,7 +149,6 @@ class Results:
         """
         import xarray as xr
 
-        from hydro import __version__
 
         self.check_shapes()
         used = {d for name in self.data for d in self.dims(name)} | {"time"}
@@ -187,8 +187,7 @@ class Results:
             data_vars["time_bnds"] = (("time", "nv"), np.array(
                 [[np.datetime64(a, "ns"), np.datetime64(b, "ns")] for a, b in zip(first, after, strict=True)]),
                 {"long_name": BOUNDS_LONG_NAME})
-        attrs = {"Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro results",
-                 **run_days(self)}
+        attrs = writer_attributes(self, self.attrs.get("time_aggregation", "daily") if aggregated else "daily")
         attrs.update({k: str(v) for k, v in self.attrs.items()})
         ds = xr.Dataset(data_vars, coords=coords, attrs=attrs)
         if self.coords["time"]:  # ds.to_netcdf() encodes time as the file does, not int64 proleptic_gregorian

@@ -174,3 +174,31 @@ def test_editing_the_dataset_leaves_the_results_and_their_file_as_they_are(tmp_p
     results.to_netcdf(tmp_path / "after.nc")
     with xr.open_dataset(tmp_path / "after.nc") as written:
         np.testing.assert_array_equal(written["section_discharge"].values, kept)
+
+
+def test_the_file_has_acdd_discovery_attributes_of_its_run(week, tmp_path):
+    """A repository harvests a file's title, summary, keywords, versions and time coverage (ACDD-1.3); every
+    file was titled "hydro results" before (CF/ACDD review, 2026-12-06)."""
+    from hydro import __version__
+    from hydro.discovery import DISCOVERY_KEYS, STANDARD_NAME_TABLE
+    from hydro.run_attributes import WRITER_ATTRIBUTES
+
+    assert set(DISCOVERY_KEYS) <= set(WRITER_ATTRIBUTES)  # a file read back combines with a run in memory
+    week.to_netcdf(tmp_path / "w.nc")
+    week.to_netcdf(tmp_path / "again.nc")
+    week.to_netcdf(tmp_path / "m.nc", spec=OutputSpec(aggregate="monthly"))
+    with xr.open_dataset(tmp_path / "w.nc") as ds, xr.open_dataset(tmp_path / "m.nc") as monthly, \
+            xr.open_dataset(tmp_path / "again.nc") as again:
+        a = ds.attrs
+        assert a["Conventions"] == "CF-1.8, ACDD-1.3"
+        assert a["title"] == f"hydro simulation of the {a['basin']} basin, scenario baseline, 2020-01-01 to 2020-01-07"
+        assert "total nitrogen" in a["summary"] and "Model output, not observations" in a["summary"]
+        assert "total nitrogen" in a["keywords"].split(", ")
+        assert a["product_version"] == __version__
+        assert a["standard_name_vocabulary"] == STANDARD_NAME_TABLE == "CF Standard Name Table v93"  # CF_TABLE's
+        days = ds["time"].values.astype("datetime64[D]").astype(str)
+        assert (a["time_coverage_start"], a["time_coverage_end"]) == (days[0], days[-1])
+        assert a["time_coverage_resolution"] == "P1D" and monthly.attrs["time_coverage_resolution"] == "P1M"
+        assert monthly.attrs["time_coverage_end"] == "2020-01-07"  # the days simulated, not the month's end
+        assert again.attrs == a  # nothing in a file depends on when it was written
+        assert {k: week.to_xarray().attrs[k] for k in DISCOVERY_KEYS} == {k: a[k] for k in DISCOVERY_KEYS}

@@ -32,7 +32,7 @@ def test_run_writes_cf_netcdf_that_xarray_opens(tmp_path):
     assert result.exit_code == 0, result.output
     assert "mass balance closes" in result.output
     ds = xr.open_dataset(out)
-    assert ds.attrs["Conventions"] == "CF-1.8"
+    assert ds.attrs["Conventions"] == "CF-1.8, ACDD-1.3"
     assert ds.attrs["basin"] == "tiny"
     assert ds.attrs["scenario"] == "baseline"
     assert len(ds.attrs["config_sha256"]) == 64

@@ -149,7 +149,7 @@ def test_results_file_holds_the_brief_schema(watershed_file):
         attrs = nc.__dict__
         for key in BRIEF_GLOBALS:
             assert isinstance(attrs.get(key), str) and attrs[key], key
-        assert attrs["Conventions"] == "CF-1.8" and attrs["source"].startswith("hydro ")
+        assert attrs["Conventions"] == "CF-1.8, ACDD-1.3" and attrs["source"].startswith("hydro ")
         assert attrs["basin"] == "watershed" and attrs["scenario"] == "baseline"
         assert re.fullmatch(r"[0-9a-f]{64}", attrs["config_sha256"])
         assert attrs["history"].startswith("hydro run watershed ")

@@ -186,9 +186,10 @@ def test_a_run_read_from_its_file_stacks_with_a_run_in_memory(runs, tmp_path):
     2026-12-05).  The stacked file has them once, as every file."""
     runs[0].to_netcdf(tmp_path / "a.nc")
     loaded = load_results(tmp_path / "a.nc")
-    assert loaded.attrs["Conventions"] == "CF-1.8" and "Conventions" not in runs[1].attrs
+    assert loaded.attrs["Conventions"] == "CF-1.8, ACDD-1.3" and "Conventions" not in runs[1].attrs
     stacked = stack([loaded, runs[1]], "scenario", ["from_file", "in_memory"])
     stacked.to_netcdf(tmp_path / "both.nc")
     with xr.open_dataset(tmp_path / "both.nc") as ds:
-        assert ds.attrs["Conventions"] == "CF-1.8" and ds.attrs["title"] == "hydro results"
+        assert ds.attrs["Conventions"] == "CF-1.8, ACDD-1.3" and ds.attrs["title"].startswith("hydro simulation of")
+        assert ds.attrs["title"].count("hydro simulation") == 1  # written once, not the file's and the writer's
         np.testing.assert_array_equal(ds["discharge"].sel(scenario="in_memory").values, runs[1].data["discharge"])

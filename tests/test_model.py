@@ -121,7 +121,7 @@ def test_bad_parameters_name_the_key(tiny):
 
 def test_run_gives_the_dataset_hydro_run_writes(tiny, tmp_path):
     ds = tiny.run()
-    assert isinstance(ds, xr.Dataset) and ds.attrs["Conventions"] == "CF-1.8"
+    assert isinstance(ds, xr.Dataset) and ds.attrs["Conventions"] == "CF-1.8, ACDD-1.3"
     assert ds["section_tn_load"].attrs["units"] == "kg d-1"
     assert np.issubdtype(ds["time"].dtype, np.datetime64)
     out = tmp_path / "tiny.nc"
@@ -145,7 +145,7 @@ def test_open_results_reads_a_file_as_xarray(tiny, tmp_path):
     path = tmp_path / "r.nc"
     tiny.run_results().to_netcdf(path)
     ds = hydro.open_results(path)
-    assert "section_tn_concentration" in ds and ds.attrs["Conventions"] == "CF-1.8"
+    assert "section_tn_concentration" in ds and ds.attrs["Conventions"] == "CF-1.8, ACDD-1.3"
 
 
 @pytest.mark.parametrize("block", range(4))

@@ -65,7 +65,7 @@ def _described(path) -> dict:
     with netCDF4.Dataset(path) as nc:
         nc.set_auto_mask(False)
         out = {"dims": [(k, len(v)) for k, v in nc.dimensions.items()],
-               "attrs": [(k, nc.getncattr(k)) for k in nc.ncattrs() if k != "history"]}
+               "attrs": [(k, nc.getncattr(k)) for k in nc.ncattrs() if k not in ("history", "date_created")]}
         for name, var in nc.variables.items():
             values = var[...]
             values = [str(v) for v in values] if var.dtype is str else np.ascontiguousarray(values).tobytes()

@@ -64,7 +64,7 @@ def test_monthly_mean_of_a_load_is_its_sum_over_the_days(tiny, tmp_path, float32
         assert ds["time"].attrs["bounds"] == "time_bnds"
         assert ds["section_tn_concentration"].attrs["cell_methods"] == "time: mean"
         assert "cell_methods" not in ds["tn_budget_reach"].attrs
-        assert ds.attrs["time_aggregation"] == "monthly" and ds.attrs["Conventions"] == "CF-1.8"
+        assert ds.attrs["time_aggregation"] == "monthly" and ds.attrs["Conventions"] == "CF-1.8, ACDD-1.3"
         # the same as xarray's own monthly means of the daily results
         daily = tiny.to_xarray()["section_tn_load"].resample(time="MS").mean()
         np.testing.assert_allclose(ds["section_tn_load"].values, daily.values, rtol=rtol)

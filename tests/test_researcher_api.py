@@ -172,7 +172,7 @@ def test_written_file_has_udunits_and_long_names_everywhere(ws_file):
 def test_written_file_sources_add_up_to_float32_rounding(ws_file):
     """Each load's sources (32-bit) add up to its total (64-bit) to float32 rounding."""
     with xr.open_dataset(ws_file) as ds:
-        assert ds.attrs["Conventions"] == "CF-1.8" and np.issubdtype(ds["time"].dtype, np.datetime64)
+        assert ds.attrs["Conventions"] == "CF-1.8, ACDD-1.3" and np.issubdtype(ds["time"].dtype, np.datetime64)
         for part, total in [("tn_source_load", "section_tn_load"), ("reach_tn_source_load", "tn_load"),
                             ("reservoir_tn_source_concentration", "reservoir_tn_concentration")]:
             assert ds[part].dtype == np.float32 and ds[total].dtype == np.float64

@@ -21,7 +21,7 @@ ROOT = Path(__file__).resolve().parents[1]
 #: Attributes the file's writer sets for the whole file (not combined from the runs).
 ENSEMBLE_OWN = {"history", "weather_seed", "member", "ensemble_members"}
 #: What an ensemble member carries less than a run alone: the constituents its variables need.
-ENSEMBLE_FEWER = {"constituents", "species"}
+ENSEMBLE_FEWER = {"constituents", "species", "summary", "keywords"}  # (the last two name the constituents)
 
 
 def _attrs(path) -> dict[str, str]:
@@ -259,7 +259,8 @@ def test_a_miyun_ensemble_and_scenario_file_hold_their_runs_combined(tmp_path):
         assert scen[name] == _expected(name, [r[name] for r in runs]), name
     for name in set(runs[0]) - set(computed) - {"title", "history", "scenario", "config_sha256"}:
         assert scen[name] == runs[0][name] == runs[1][name], name  # the basin, network, weather ...
-    assert scen["title"] == "hydro scenario results" and scen["scenario"] == "baseline;land"
+    assert scen["title"] == "hydro scenarios of the miyun basin: baseline, land" and scen["scenario"] == "baseline;land"
+    assert scen["Conventions"] == "CF-1.8, ACDD-1.3" and scen["time_coverage_start"] == "2014-01-01"
     assert scen["config_sha256"] == ";".join(f"{s}={r['config_sha256']}"
                                              for s, r in zip(("baseline", "land"), runs, strict=True))
 

@@ -310,7 +310,8 @@ def _attrs(run: ScenarioRun, history: str) -> dict:
     import hashlib
 
     attrs.update({
-        "Conventions": "CF-1.8", "source": f"hydro {__version__}", "title": "hydro scenario results",
+        "source": f"hydro {__version__}",  # Conventions and the discovery attributes: the writer's (hydro.discovery)
+        "title": f"hydro scenarios of the {run.results[0].attrs.get('basin', 'a')} basin: {', '.join(run.names)}",
         "history": history or _history(run),
         "scenario": ";".join(run.names),
         "scenario_descriptions": ";".join(f"{s.id}={s.description}" for s in run.sfile.scenarios
