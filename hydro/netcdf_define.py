@@ -25,7 +25,7 @@ from hydro.outputspec import (
     out_dtype,
     periods,
 )
-from hydro.variables import COORDINATE_ATTRS
+from hydro.variables import COORDINATE_ATTRS, period_long_name
 
 if TYPE_CHECKING:
     from hydro.results import Results
@@ -151,7 +151,7 @@ def variables(nc, results: Results, spec, names: list[str], index, starts, bound
             kwargs["fill_value"] = np.float32(np.nan) if dtype == "f4" else np.nan
         var = nc.createVariable(name, dtype, dims, **kwargs)
         var.units = decl.units
-        var.long_name = decl.long_name
+        var.long_name = period_long_name(decl.long_name) if bounds is not None and "time" in dims else decl.long_name
         if aux := coordinates_attribute(dims, nc.variables):
             var.coordinates = aux
         if decl.standard_name:

@@ -66,6 +66,13 @@ _INFLOW = "incoming_water_volume_transport_along_river_channel"
 COORDINATE_ATTRS = {"member": {"standard_name": "realization", "units": "1"}}
 
 
+def period_long_name(long_name: str) -> str:
+    """The ``long_name`` of a variable on ``time`` in a file averaged over periods (``--aggregate``, beside
+    ``cell_methods = "time: mean"``): a day's quantity ("... (daily mean)", "... at the end of the day") read
+    as what the file holds, its mean over each period (CF/ACDD review F8, 2026-12-06)."""
+    return f"{long_name}; mean over each period (time_bnds) of its daily values"
+
+
 _DECLARED = [
     # hydraulics
     Variable("discharge", ("time", "reach"), "m3 s-1", "discharge at the reach outlet (daily mean)", _DISCHARGE),

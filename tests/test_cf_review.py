@@ -202,3 +202,13 @@ def test_the_file_has_acdd_discovery_attributes_of_its_run(week, tmp_path):
         assert monthly.attrs["time_coverage_end"] == "2020-01-07"  # the days simulated, not the month's end
         assert again.attrs == a  # nothing in a file depends on when it was written
         assert {k: week.to_xarray().attrs[k] for k in DISCOVERY_KEYS} == {k: a[k] for k in DISCOVERY_KEYS}
+
+
+def test_an_aggregated_files_long_names_say_they_are_period_means(week, tmp_path):
+    # "discharge ... (daily mean)" beside cell_methods "time: mean" over a month read as daily values (F8)
+    week.to_netcdf(tmp_path / "m.nc", spec=OutputSpec(aggregate="monthly"))
+    with xr.open_dataset(tmp_path / "m.nc") as ds:
+        assert ds["discharge"].attrs["long_name"].endswith("; mean over each period (time_bnds) of its daily values")
+        assert ds["reservoir_storage"].attrs["long_name"].startswith("reservoir storage at the end of the day; mean")
+        assert all(ds[n].attrs["long_name"].endswith("of its daily values") for n in ds.data_vars
+                   if "time" in ds[n].dims and n != "time_bnds")
