@@ -158,16 +158,28 @@ def days_before(month_day: np.ndarray, first: int) -> np.ndarray:
 
 
 def check_start_storage(path, start: date, reservoirs, what: str = "[run] start") -> None:
-    """Refuse a reservoir whose ``initial_storage_mcm`` lies above its flood-limit storage where the
+    """Refuse a reservoir whose ``initial_storage_mcm`` lies above the day's storage cap where the
     day it holds on (``what``, ``start``: the basin's ``[run] start``, or a later start from which a run
-    takes it) is a day of its flood season: all above would spill on the first day, a flood the rivers
+    takes it) is a day of its flood season (the flood-limit storage) or of the drawdown before it (the cap
+    :func:`seasonal_full_storage` gives that day): all above would spill on the first day, a flood the rivers
     never had (as above the full supply storage, :func:`hydro.network_tables.read_reservoir`).
     """
     day = np.array([100 * start.month + start.day])
     for r in reservoirs:
-        if r.flood_season is None or not in_season(day, r.flood_season)[0]:
+        if r.flood_season is None:
             continue
         limit, initial = r.flood_limit_storage_m3, r.initial_storage_m3
+        if not in_season(day, r.flood_season)[0]:  # on the drawdown before the season: that day's cap
+            cap = float(seasonal_full_storage([r], day, 1)[0, 0])
+            if initial > cap * (1.0 + 1e-9):
+                raise HydroError(
+                    f"{path}: reservoir '{r.id}': initial_storage_mcm {initial / 1e6:g} is above {cap / 1e6:g} mcm, "
+                    f"the cap on {what} {start}, day {int(days_before(day, r.flood_season[0])[0])} before its flood "
+                    f"season ({r.flood_season_text}), as flood_drawdown_days = {r.flood_drawdown_days} lowers it "
+                    f"towards the flood limit: the {(initial - cap) / 1e6:g} mcm above it would spill on the first "
+                    f"day ({(initial - cap) / 86400:.3g} m3/s more); give at most {cap / 1e6:g} mcm, or start the run "
+                    "before the drawdown")
+            continue
         if initial > limit * (1.0 + 1e-9):
             raise HydroError(
                 f"{path}: reservoir '{r.id}': initial_storage_mcm {initial / 1e6:g} is above the storage at "

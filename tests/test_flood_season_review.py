@@ -318,3 +318,18 @@ def test_hydro_info_shows_a_reservoirs_flood_season():
     line = "    miyun: flood limit 152 m, 06-01 to 09-15 (full supply 157.5 m; 30 days' drawdown before)\n"
     assert line in shown.output
     assert "yunzhou: flood limit" not in shown.output  # no season: no line
+
+
+def test_a_start_on_the_drawdown_above_that_days_cap_is_refused():
+    """A start inside the drawdown before the season was checked against the full supply storage: tiny's lake at
+    90 mcm from 30 May with a 10-day drawdown to a 52.5 mcm flood limit spilled the part above the 30 May cap
+    on the first day.  The check takes that day's cap; a start before the drawdown loads."""
+    from hydro.basin import Basin
+
+    keys = ["reservoirs.lake.flood_limit_level_m=115", 'reservoirs.lake.flood_season=["06-01","09-15"]',
+            "reservoirs.lake.flood_drawdown_days=10"]
+    with pytest.raises(HydroError, match=r"initial_storage_mcm 90 is above [0-9.]+ mcm, the cap on \[run\] start "
+                                         r"2020-05-30, day 2 before its flood season \(06-01 to 09-15\), as "
+                                         r"flood_drawdown_days = 10 lowers it"):
+        Basin.load(ROOT / "configs/examples/tiny", [*keys, "run.start=2020-05-30"])
+    Basin.load(ROOT / "configs/examples/tiny", [*keys, "run.start=2020-05-20"])  # 12 days before: the full cap
