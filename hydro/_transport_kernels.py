@@ -1206,17 +1206,17 @@ TANK_PIECE_RATE_TAU = 0.02
 
 
 @kernel(helper=True)
-def tank_removal_flow(day, s, t, settling_m_s, res_area, res_evaporation, evaporating):
-    """The water whose load tracer ``t`` loses in reservoir ``s`` on day ``day``, m3 s-1 (``vs A`` of
-    :func:`tank_apply`): its apparent settling over the day's surface, ``settling_m_s[t] * res_area``, and,
-    for a tracer that evaporates with the water (``evaporating[t]`` 1: the transferred water's, where a
-    solute's 0 keeps it in the lake and concentrates it), the water the surface evaporates,
-    ``res_evaporation`` (its net loss plus the rain on it, >= 0).  With that sink the tank's
-    ``beta = dV/dt + Q_out + E`` is its inflow and rain, so a water tracer's share stays within its
-    inflows' shares."""
-    flow = settling_m_s[t] * res_area[day, s]
-    if evaporating[t] != 0.0:
-        flow += evaporating[t] * res_evaporation[day, s]
+def tank_removal_flow(settling_m_s, area, evaporation, evaporating):
+    """The water whose load a tracer loses in a reservoir over a day, m3 s-1 (``vs A`` of :func:`tank_apply`):
+    its apparent settling ``settling_m_s`` over the day's surface ``area`` (m2), and, for a tracer that
+    evaporates with the water (``evaporating`` 1: the transferred water's, where a solute's 0 keeps it in
+    the lake and concentrates it), the water the surface evaporates, ``evaporation`` (m3 s-1, its net loss
+    plus the rain on it, >= 0).  With that sink the tank's ``beta = dV/dt + Q_out + E`` is its inflow and
+    rain, so a water tracer's share stays within its inflows' shares.  Scalars only: a helper called with
+    arrays keeps their reference counts around each call (module docstring)."""
+    flow = settling_m_s * area
+    if evaporating != 0.0:
+        flow += evaporating * evaporation
     return flow
 
 
@@ -1248,7 +1248,7 @@ def tank_pieces(day, s, tau, v0, v1, t0, n_tag, n_src, rx_a, rx_b, rx_to, rx_res
     while q * n_src < n_tag:  # each species (n_tag // n_src of them; see advect)
         t = t0 + q * n_src
         lam = max(lam, res_rate[day, s, t] + res_rx_out[s, q] + np.divide(
-            tank_removal_flow(day, s, t, settling_m_s, res_area, res_evaporation, evaporating), v_min))
+            tank_removal_flow(settling_m_s[t], res_area[day, s], res_evaporation[day, s], evaporating[t]), v_min))
         q += 1
     lam += np.divide(np.divide(abs(v1 - v0), tau) + res_outflow[day, s], v_min)
     n = math.ceil(np.divide(lam * tau, TANK_PIECE_RATE_TAU))
@@ -1337,7 +1337,7 @@ def reservoir_tanks(day, tau, f_start, f_end, t0, n_tag, n_src, mixed, rx_a, rx_
             if mixed:
                 rate += res_rx_out[s, sp]
                 made = res_prod[k, s, 0]
-            area = tank_removal_flow(day, s, t, settling_m_s, res_area, res_evaporation, evaporating)
+            area = tank_removal_flow(settling_m_s[t], res_area[day, s], res_evaporation[day, s], evaporating[t])
             pieces = pieces_of[s]
             if pieces > 1:
                 # the step cut into equal pieces, each an exact tank step in the volume's

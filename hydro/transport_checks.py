@@ -137,7 +137,7 @@ def _check_inputs(network: Network, arr: dict[str, np.ndarray], day_labels, zero
         d, r = np.argwhere(arr["withdrawal"] < 0)[0]
         raise HydroError(f"reach '{network.reaches[r].id}' has a negative withdrawal on {day(d)} "
                          f"({arr['withdrawal'][d, r]:g} m3/s); withdrawals are water taken out, >= 0")
-    if (arr["res_evaporation"] < 0).any():
+    if "res_evaporation" in arr and (arr["res_evaporation"] < 0).any():
         d, s = np.argwhere(arr["res_evaporation"] < 0)[0]
         raise HydroError(f"reservoir '{network.reservoirs[s].id}' evaporates {arr['res_evaporation'][d, s]:g} m3/s "
                          f"on {day(d)}; res_evaporation is the water its surface evaporates (net loss plus rain "

@@ -72,7 +72,7 @@ def test_reservoir_tanks_keeps_no_reference_counts():
     # the tank's pieces loop, which may raise and so kept every argument's count)
     d, s, r, t, x, n = 2, 1, 2, 2, 1, 6
     links = (_i(1), _i(r), _i(r), _i(1), _i(s), _i(s), _i(r), _i(r))
-    tanks = (np.ones((d + 1, s)), _f(d, s, t), _f(d, s, t), _f(d, s), _f(d, s), _f(t))
+    tanks = (np.ones((d + 1, s)), _f(d, s, t), _f(d, s, t), _f(d, s), _f(d, s), _f(t), _f(d, s), _f(t))
     rx = (_i(x), _i(x), _f(d, s, x), _f(s, 1))
     work = (_f(s), _f(s), _f(s), _f(s), _f(s, 6), np.ones(s, dtype=np.int64), _f(s), np.zeros(t, np.bool_))
     args = (0, 10.0, 0.0, 0.5, 0, t, 1, True, 0, x, _f(t, n), _f(t, n), _f(n), _f(n), links, tanks, rx, work,
