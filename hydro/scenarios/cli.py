@@ -35,9 +35,12 @@ from hydro.clitools import command_history as _history
 @click.option("--workers", type=click.IntRange(1), help="Local worker processes for the runs (default: all cores).")
 @click.option("--scheduler", metavar="ADDRESS", help="Run the scenarios and members on this Dask scheduler.")
 @click.option("--dask-workers", type=click.IntRange(1), help="Run them on a local Dask cluster of N workers.")
+@click.option("--set", "overrides", multiple=True, metavar="KEY=VALUE",
+              help="Override a basin-file value before every scenario's measures, e.g. --set "
+                   "reservoirs.miyun.flood_limit_level_m=150 (repeatable; as hydro run's).")
 @click.option("-q", "--quiet", is_flag=True, help="No progress on stderr, no table on stdout.")
 def scenarios_command(basin, scenario_file, output, overwrite, start, end, only, members, seed, quiet,
-                      workers=None, scheduler=None, dask_workers=None):
+                      workers=None, scheduler=None, dask_workers=None, overrides=()):
     """Run the baseline and every scenario of SCENARIOS.toml on BASIN.
 
     Writes one netCDF with a `scenario` dimension and a summary table (printed,
@@ -64,9 +67,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
 
     sfile = _some_scenario(ScenarioFile.from_toml(_in_order(basin, scenario_file)))
     basin_file = resolve_basin(basin)
-    from hydro.scenarios.measures import BasinInfo, check_basin
-
-    check_basin(BasinInfo.load(basin_file), sfile)  # a file for another basin: before anything on its period
+    _check_basin(basin_file, sfile, overrides)
     out = Path(output) if output else default_output(basin_file)
     inputs = (scenario_file, basin_file)
     check_writable(out, overwrite, inputs=inputs)
@@ -83,14 +84,15 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
         from hydro.basin import Basin
         from hydro.ensemble import weather_generator
 
-        weather_generator(Basin.load(basin_file))  # fitted once per process: the members take it from the cache
+        weather_generator(Basin.load(basin_file, list(overrides)))  # fitted once per process: the members' cache
     from hydro.batch import EXIT_PARTIAL, BatchFailed, make_executor, report_failures
 
     executor = make_executor(workers=workers, scheduler=scheduler, dask_workers=dask_workers)
     aborted = True
     try:
         run = run_scenarios(basin, sfile, s, e, progress=progress, history=_history(),
-                            scenarios=list(only) or None, executor=executor, weather_seed=weather_seed)
+                            scenarios=list(only) or None, executor=executor, weather_seed=weather_seed,
+                            overrides=list(overrides) or None)
         if members:
             run_scenario_ensemble(run, members, seed, progress=progress, executor=executor)
         aborted = False
@@ -115,6 +117,15 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
         report_failures(failed, "", lambda text: click.echo(text.strip(), err=True))
         click.echo(f"{len(failed)} run(s) failed; the file and table leave them out", err=True)
         raise SystemExit(EXIT_PARTIAL)
+
+
+def _check_basin(basin_file, sfile, overrides) -> None:
+    """Refuse a scenario file for another basin before anything on its period, and a ``--set`` mistake
+    before any run."""
+    from hydro.model_spec import basin_and_overrides
+    from hydro.scenarios.measures import BasinInfo, check_basin
+
+    check_basin(BasinInfo.load(*basin_and_overrides(basin_file, list(overrides) or None)), sfile)
 
 
 def _notes(run) -> None:
