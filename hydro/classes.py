@@ -37,11 +37,12 @@ import numpy as np
 
 from hydro.dates import MONTHS
 from hydro.errors import HydroError
-from hydro.standards import PARAMETER_LABELS, PARAMETERS, class_name, water_class
+from hydro.standards import PARAMETER_LABELS, PARAMETERS, class_limits, class_name, water_class
 
 #: Keys of :meth:`ClassRow.as_json`, in order.
 JSON_KEYS: tuple[str, ...] = ("place", "kind", "year", "month", "parameter", "concentration_mg_per_l",
-                              "class", "class_name", "waterbody", "reference", "class_indicator", "basis")
+                              "class", "class_name", "waterbody", "reference", "class_indicator",
+                              "exceedance_multiple", "basis")
 
 #: Why a lake's TN row is not part of a place's class, in words (the text table's footnote).
 TN_NOT_AN_INDICATOR = ("GB 3838 lake limits; not one of the indicators of a place's class in official assessments "
@@ -105,6 +106,16 @@ class ClassRow:
         lake's TN is judged on its own, with its trophic state); the row's class is GB 3838's either way."""
         return self.parameter != "tn"
 
+    @property
+    def exceedance_multiple(self) -> float | None:
+        """超标倍数 of a month worse than Class III: ``(C - C_III) / C_III`` on the row's limits (the MEE's 2011
+        assessment method ranks a place's main pollutants by it; a month "worse than V" at 1.1 and at 10 times
+        the Class V limit are then told apart); None for Class III or better, a missing month and DO."""
+        if self.water_class is None or self.water_class <= 3 or self.parameter == "do":
+            return None
+        limit = class_limits(self.parameter, self.waterbody)[2]
+        return (self.concentration_mg_per_l - limit) / limit
+
     def as_json(self) -> dict:
         """A JSON-ready dict with the keys of :data:`JSON_KEYS` (a missing month: nulls)."""
         c = self.concentration_mg_per_l
@@ -113,7 +124,8 @@ class ClassRow:
                 "concentration_mg_per_l": float(c) if math.isfinite(c) else None,
                 "class": self.water_class, "class_name": self.class_name or None,
                 "waterbody": self.waterbody, "reference": self.reference,
-                "class_indicator": self.class_indicator, "basis": self.basis}
+                "class_indicator": self.class_indicator, "exceedance_multiple": self.exceedance_multiple,
+                "basis": self.basis}
 
 
 def class_table(series, reservoirs: Iterable[str] = (), places: Iterable[str] | None = None,

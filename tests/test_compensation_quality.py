@@ -61,7 +61,8 @@ def test_json_quality_adds_the_class_table_and_keeps_the_payments(quality_nc):
     assert {r["place"] for r in rows} == {"gubeikou", "baihe_border", "qingshui_outlet"}
     assert {r["parameter"] for r in rows} == {"tn", "nh3n", "tp", "codmn"}
     assert set(rows[0]) == {"place", "kind", "year", "month", "parameter", "concentration_mg_per_l", "class",
-                            "class_name", "waterbody", "reference", "class_indicator", "basis"}
+                            "class_name", "waterbody", "reference", "class_indicator", "exceedance_multiple",
+                            "basis"}
     tn = [r for r in rows if r["parameter"] == "tn"]
     assert all(r["reference"] and r["waterbody"] == "lake" for r in tn)  # river TN: a labelled reference
     assert not any(r["reference"] for r in rows if r["parameter"] != "tn")

@@ -120,3 +120,18 @@ def test_a_bad_inflow_waterbody_names_the_key(tmp_path, extra, fragment):
                     encoding="utf-8")
     with pytest.raises(HydroError, match=r"inflow_waterbody.*needs 'inflow_section'"):
         Agreement.from_toml(path)
+
+
+@pytest.mark.parametrize(("parameter", "value", "body", "expected"), [
+    ("tp", 0.41, "river", (0.41 - 0.2) / 0.2),     # worse than V: 1.05 times above Class III's 0.2
+    ("tp", 4.0, "river", 19.0),                    # far worse than V, now told apart
+    ("tn", 1.5, "lake", 0.5),                      # lake TN, Class IV
+    ("tp", 0.2, "river", None),                    # Class III: no exceedance
+    ("do", 1.0, "river", None),                    # a lower bound: not computed, as the method says
+])
+def test_a_month_worse_than_class_iii_has_its_exceedance_multiple(parameter, value, body, expected):
+    from hydro.classes import ClassRow
+
+    row = ClassRow("s", "section", 2020, 1, parameter, value, water_class(parameter, value, body), body)
+    got = row.as_json()["exceedance_multiple"]
+    assert got == (None if expected is None else pytest.approx(expected, rel=1e-12))
