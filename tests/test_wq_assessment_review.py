@@ -135,3 +135,19 @@ def test_a_month_worse_than_class_iii_has_its_exceedance_multiple(parameter, val
     row = ClassRow("s", "section", 2020, 1, parameter, value, water_class(parameter, value, body), body)
     got = row.as_json()["exceedance_multiple"]
     assert got == (None if expected is None else pytest.approx(expected, rel=1e-12))
+
+
+def test_a_river_inflows_tn_is_classed_on_the_lake_limits_gb_3838_gives_it(tmp_path):
+    # GB 3838 gives TN lake limits only: a reservoir's TN rule compares its inflow's TN on them, as the class
+    # table shows a river's TN (a reference); river limits for TN do not exist
+    from hydro.compensation.agreement import Agreement
+    from hydro.compensation.quality import quality_class_payments
+    from hydro.section_series import SectionSeries
+
+    path = tmp_path / "a.toml"
+    path.write_text(AGREEMENT.replace('parameters = ["tp"]', 'parameters = ["tn"]').format(extra=""),
+                    encoding="utf-8")
+    series = SectionSeries(2015, {"res": {"tn": np.full(12, 0.9)}, "river_in": {"tn": np.full(12, 0.4)}})
+    # III (0.9 on lake limits) below an inflow of II (0.4): one class worse, every month
+    assert quality_class_payments(Agreement.from_toml(path).rules[0], series, 2015)[0].amount_yuan == \
+        pytest.approx(-12 * 300_000)

@@ -475,10 +475,8 @@ def _read_quality_class(t: Table, r: _Reader, common) -> QualityClassRule:
         raise t.error("inflow_section", f"'{inflow}' is also one of the evaluated sections")
     if t.has("inflow_waterbody") and inflow is None:
         raise t.error("inflow_waterbody", "needs 'inflow_section'")
-    try:  # the inflow is judged on its own limits (a river above a reservoir: TP's river column)
+    try:  # the inflow is judged on its own limits (a river above a reservoir: TP's river column; TN: the lake's)
         inflow_body = normalise_waterbody(t.str("inflow_waterbody", "river"))
-        for p in params:
-            class_limits(p, inflow_body)
     except HydroError as exc:
         raise t.error("inflow_waterbody", str(exc)) from None
     return QualityClassRule(

@@ -52,9 +52,11 @@ def _values(rule: QualityClassRule, series: SectionSeries, section: str, group, 
 
 
 def _classes(group, values: np.ndarray, waterbody: str) -> tuple[np.ndarray, np.ndarray]:
-    """Each parameter's class of each period (rows: parameters) on ``waterbody``'s limits, and each period's
-    worst class."""
-    each = np.array([water_class(p, v, waterbody) for p, v in zip(group, values, strict=True)], dtype=int)
+    """Each parameter's class of each period (rows: parameters) on ``waterbody``'s limits (TN on the lake
+    limits, the only ones GB 3838 gives it: a river inflow's TN as the class table shows it, a reference),
+    and each period's worst class."""
+    each = np.array([water_class(p, v, "lake" if p == "tn" else waterbody)
+                     for p, v in zip(group, values, strict=True)], dtype=int)
     return each, each.max(axis=0)
 
 
