@@ -172,7 +172,7 @@ def snow_thresholds(ws) -> np.ndarray | None:
     for first in range(0, len(subs), size):
         group = subs[first:first + size]
         bands = [SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
-                           solid_fraction=ws.solid_fraction) for s in group]
+                           solid_fraction=ws.solid_fraction, temp_lapse_c_per_m=-ws.weather.lapse_c_per_km / 1000.0) for s in group]
         shift = np.array([-ws.weather.lapse_c_per_km / 1000.0 * (s.elevation_m - ws.weather.elevation_m)
                           for s in group])[:, None]
         factor = np.array([s.precip_factor for s in group], dtype=np.float64)[:, None]
@@ -219,7 +219,8 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], 
 
     subs = ws.subbasins
     bands = ([SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
-                        solid_fraction=ws.solid_fraction) for s in subs] if ws.snow else None)
+                        solid_fraction=ws.solid_fraction, temp_lapse_c_per_m=-ws.weather.lapse_c_per_km / 1000.0)
+              for s in subs] if ws.snow else None)
     model = (runoff_model(ws.runoff_model, len(subs), bands) if snow_threshold is None else
              runoff_model(ws.runoff_model, len(subs), bands, mean_annual_solid_precip_mm=snow_threshold))
     params = stack_parameters([s.runoff for s in subs])
