@@ -40,3 +40,22 @@ def test_the_bands_are_moved_by_the_basins_lapse_rate(rate):
         z = np.asarray(band.band_elevations_m) - band.station_elevation_m
         # the offsets are the rate times the bands' heights above the subbasin's mean (1e-12: round-off)
         np.testing.assert_allclose(band.temp_offsets(), -rate / 1000.0 * z, rtol=1e-12, atol=1e-12)
+
+
+def test_the_snow_threshold_takes_the_same_bands():
+    # the mean annual solid precipitation (CemaNeige's threshold) comes from the same bands: with another lapse
+    # rate its bands' temperatures, so their snow, move with it
+    from hydro.watershed import snow_thresholds
+
+    made, orig = [], snow.SnowBands.__post_init__
+
+    def spy(self):
+        orig(self)
+        made.append(self)
+
+    snow.SnowBands.__post_init__ = spy
+    try:
+        snow_thresholds(model_variant("watershed", ["weather.lapse_c_per_km=0"]).basin.watershed)
+    finally:
+        snow.SnowBands.__post_init__ = orig
+    assert made and all(np.all(b.temp_offsets() == 0.0) for b in made)
