@@ -54,6 +54,7 @@ from hydro.units import SECONDS_PER_DAY
 from hydro.water_temperature import water_temperatures
 from hydro.watershed import (
     MM_KM2_PER_DAY_TO_M3_S,
+    SUBBASIN_SERIES,
     Watershed,
     _lateral,
     flows,
@@ -505,6 +506,9 @@ def water_results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, statio
     res.add("subbasin_quickflow", w.runoff.q_direct_mm.T)
     res.add("subbasin_precipitation", w.runoff.precip_mm.T)
     res.add("subbasin_aet", w.runoff.aet_mm.T)
+    for name, part in SUBBASIN_SERIES.items():  # the model's own (before a flow-driven run's scaling)
+        if part in w.simulated.parts:
+            res.add(name, np.asarray(w.simulated.parts[part]).T)
     add_source_inputs(res, names, tin.inputs_by_tag, carried)
     res.coords["input"] = list(INPUT_NAMES)
     res.add("subbasin_tn_gross_input", gross_inputs(ws.sources, year_list, w.area))

@@ -193,6 +193,12 @@ THRESHOLD_GROUP = 256
 THRESHOLD_BAND_DAYS = 1_000_000
 
 
+#: The results' subbasin variables from :func:`subbasin_runoff`'s ``parts``: variable -> part ([subbasin, day]).
+SUBBASIN_SERIES = {"subbasin_air_temperature": "tmean_c", "subbasin_pet": "pet_mm",
+                   "subbasin_snow_water_equivalent": "snow_pack_mm", "subbasin_snowfall": "snowfall_mm",
+                   "subbasin_snowmelt": "melt_mm"}
+
+
 def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], state=None,
                     snow_threshold=None) -> RunoffResult:
     """The runoff model (``[runoff] model``, :mod:`hydro.runoff_registry`) on every subbasin
@@ -208,9 +214,10 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], 
     (:class:`~hydro.gr4j_parameters.RunoffParameters` for GR4J + CemaNeige, as a
     lumped catchment's).
 
-    The result has no ``parts``: the model's own series beyond the result's (GR4J's store
-    contents, CemaNeige's melt, snowfall and snow pack: five [subbasin, day] arrays, 146 MB
-    at 10,000 subbasins over a year) are freed as soon as it returns (issue 16).
+    The result's ``parts`` are the series the results write beside the runoff (:data:`SUBBASIN_SERIES`: the
+    subbasins' air temperature and PET, and with snow CemaNeige's snow pack, snowfall and melt, area means of
+    each subbasin's bands); the model's other series (GR4J's store contents) are freed as soon as it returns
+    (issue 16).
     """
     from hydro.daily_forcing import DailyForcing
     from hydro.runoff_model import stack_parameters
@@ -229,7 +236,12 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], 
                                     routing_fraction=ws.initial_routing_fraction)
     forcing = DailyForcing(np.array(dates, dtype="datetime64[D]"), weather.precip_mm, weather.tmean_c,
                            weather.tmin_c, weather.tmax_c, weather.pet_mm, copy=False)
-    return dataclasses.replace(model.run(forcing, params, state), parts={})
+    result = model.run(forcing, params, state)
+    parts = {"tmean_c": weather.tmean_c, "pet_mm": weather.pet_mm}
+    snow = result.parts.get("snow")
+    if snow is not None:
+        parts.update(snow_pack_mm=snow.snow_pack_mm, snowfall_mm=snow.solid_precip_mm, melt_mm=snow.melt_mm)
+    return dataclasses.replace(result, parts=parts)
 
 
 def gauge_observations(basin: Basin, dates: list[date]) -> np.ndarray:
