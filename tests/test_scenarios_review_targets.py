@@ -23,8 +23,14 @@ def test_met_every_year_from_is_printed_with_first_met():
             _row("first_year_met", "all", 2000.0, source="t2"),
             _row("met_every_year_from", "all", 2015.0, source="t2")]
     text = format_summary(rows)
-    assert "target t1 (gate): first met 2000; not met in the last complete year" in text
-    assert "target t2 (gate): first met 2000; met every later year from 2015" in text
+    # 2000 is the run's first complete year: what the lake starts from may decide it (legacy-N review F7)
+    first = "; the run's first complete year: the initial state it starts from may decide that year"
+    assert "target t1 (gate): first met 2000; not met in the last complete year" + first in text
+    assert "target t2 (gate): first met 2000; met every later year from 2015" + first in text
+    later = format_summary([_row("tn_annual_mean", 2000, 0.9), _row("tn_annual_mean", 2001, 0.9),
+                            _row("tn_max_monthly_mean", 2001, 1.0), _row("first_year_met", "all", 2001.0, source="t3"),
+                            _row("met_every_year_from", "all", 2001.0, source="t3")])
+    assert "target t3 (gate): first met 2001; met every later year from 2001\n" in later + "\n"
 
 
 def test_summarise_gives_the_year_from_which_a_target_holds():

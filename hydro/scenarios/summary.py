@@ -448,15 +448,8 @@ def format_summary(rows: list[dict]) -> str:
             out.append(f"    {loc:20s} TN {when} {label} {v:6.3f} mg/L, highest monthly mean {hi:6.3f} mg/L")
         for r in mine:
             if r["quantity"] == "first_year_met":
-                v = r["value"]
-                never = "never (in no complete calendar year)" if complete else \
-                    "not judged (no complete calendar year simulated)"
-                held = get(s, "met_every_year_from", r["location"], r["source"])
-                since = "" if not np.isfinite(v) else (
-                    f"; met every later year from {int(held)}" if np.isfinite(held)
-                    else "; not met in the last complete year")
-                out.append(f"    target {r['source']} ({r['location']}): first met "
-                           + (never if not np.isfinite(v) else str(int(v))) + since)
+                out.append(_first_met_line(r, mine, complete, get(s, "met_every_year_from", r["location"],
+                                                                    r["source"])))
             if r["quantity"] == "probability_met":  # over the members that ran ("2 of 3 members")
                 over = next((f" over {x['source']}" for x in mine if x["quantity"].endswith("_median")), "")
                 out.append(f"    target {r['source']} ({r['location']}): P(met in {r['year']}) = "
@@ -465,6 +458,20 @@ def format_summary(rows: list[dict]) -> str:
         if s != scen[0]:
             out.extend(_change_lines(mine))
     return "\n".join(out)
+
+
+def _first_met_line(r: dict, mine: list[dict], complete: bool, held: float) -> str:
+    """A target's line: the first complete year it is met (row ``r``), the year from which it holds (``held``),
+    and that the run's first complete year may be its initial state's (legacy-N review F7, 2026-12-06)."""
+    v = r["value"]
+    never = "never (in no complete calendar year)" if complete else "not judged (no complete calendar year simulated)"
+    since = "" if not np.isfinite(v) else (
+        f"; met every later year from {int(held)}" if np.isfinite(held) else "; not met in the last complete year")
+    years = [x["year"] for x in mine if x["quantity"] == "tn_annual_mean" and x["location"] == r["location"]]
+    start = ("; the run's first complete year: the initial state it starts from may decide that year"
+             if np.isfinite(v) and years and int(v) == min(years) else "")
+    return (f"    target {r['source']} ({r['location']}): first met " + (never if not np.isfinite(v) else str(int(v)))
+            + since + start)
 
 
 def _prices(rows: list[dict], s: str) -> str:
