@@ -1,13 +1,10 @@
 """A basin: its network, constituents, run settings and forcing, read from ``basin.toml``.
 
-``BASIN`` on the command line is a folder holding ``basin.toml`` (or the file
-itself), or the name of a shipped basin (``miyun``, ``guanting``) or example
-(``tiny``).  Reading parses and validates every table into frozen values
-(:class:`Basin`; the tables' parsers are :mod:`hydro.basin_tables`,
-:mod:`hydro.watershed_tables`, :mod:`hydro.transfer_tables` and
-:mod:`hydro.forcing_tables`), so every mistake in the file is an error here, naming
-the file and the key; a run only reads CSV series onto its days (whose files and
-columns were checked here).  The file's SHA-256 goes into every result's metadata.
+``BASIN`` on the command line is a folder holding ``basin.toml`` (or the file itself), or the name of a
+shipped basin (``miyun``, ``guanting``) or example (``tiny``).  Reading parses and validates every table into
+frozen values (:class:`Basin`; the tables' parsers are :mod:`hydro.basin_tables`, :mod:`hydro.watershed_tables`,
+:mod:`hydro.transfer_tables` and :mod:`hydro.forcing_tables`), so every mistake in the file is an error here,
+naming the file and the key; a run only reads CSV series onto its days (files and columns checked here).
 """
 
 from __future__ import annotations
@@ -155,6 +152,9 @@ class Basin:
     gauge_series: tuple[SeriesSpec | None, ...] = ()
     transfers: tuple[TransferSpec, ...] = ()
     quality_table: QualityTable | None = None
+    #: The keys given over the file's (``--set``, ``--params``, ``Model.with_parameters``; set as it is made): a value
+    #: given is the state of a later run's start even where it equals the file's (hydro.spin_up.given_for_start)
+    given: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
         # read-only to the bottom, as the dataclass is (hydro.frozen): an edit in place changed every
@@ -200,7 +200,9 @@ class Basin:
         with _collector_paused():
             raw = apply_overrides(load_basin_file(path), list(overrides or []), path)
             try:
-                return cls.from_data(raw, path, config_sha256(path.read_bytes(), raw, path.parent, overrides or []))
+                basin = cls.from_data(raw, path, config_sha256(path.read_bytes(), raw, path.parent, overrides or []))
+                object.__setattr__(basin, "given", frozenset(str(o).split("=", 1)[0].strip() for o in overrides or []))
+                return basin
             except HydroError as exc:  # keys named by position: name them as --set does
                 if not overrides:
                     raise

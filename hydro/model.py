@@ -179,6 +179,7 @@ class Model:
         try:
             sha256 = changes_sha256(self._bytes, data, self._basin.folder, changes)
             basin = Basin.from_data(data, self._basin.path, sha256)
+            object.__setattr__(basin, "given", frozenset(changes))  # (frozen: set as it is made)
         except HydroError as exc:  # the readers name keys by position: name them as given
             raise in_user_paths(exc, data) from None
         return Model(basin, data, changes, self._bytes)

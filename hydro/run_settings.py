@@ -151,6 +151,9 @@ def read_run_settings(run: Table) -> RunSettings:
     )
     if settings.routing not in ROUTINGS:
         raise run.error("routing", f"expected one of {', '.join(ROUTINGS)}, got '{settings.routing}'")
+    if settings.end < settings.start:  # a --set run.start past the file's end: its stores' period has no day
+        raise run.error("end", f"{settings.end} is before start {settings.start}: the [run] period must hold at least "
+                               "one day; give run.end with run.start (a later start of the run itself is --start)")
     run.finish()
     return settings
 

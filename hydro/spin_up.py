@@ -220,8 +220,10 @@ def _record_gap(record, basin_start: date, start: date, weather) -> tuple[str, d
 
 def given_for_start(basin: Basin) -> tuple[tuple[int, ...], bool, tuple[str, ...]]:
     """What ``basin`` gives for a run's own start: the initial values it holds that its file does
-    not (a ``--set``, a ``--params`` file's or a calibration's ``overrides``, a
-    :class:`hydro.Model`'s parameters).  Returns the reservoirs (indices) whose
+    not, or that were given explicitly (a ``--set``, a ``--params`` file's or a calibration's ``overrides``, a
+    :class:`hydro.Model`'s parameters: :attr:`hydro.basin.Basin.given`, so an observed storage equal to the
+    file's value for its own start is still the state of the run's; operational review F1, 2026-12-06).
+    Returns the reservoirs (indices) whose
     ``initial_storage_mcm`` differs, whether the ``[initial]`` concentrations differ (all start from
     them then: a tracer's concentration is not spun up in part), and their keys.  A basin whose
     file does not load (one made in memory) gives nothing."""
@@ -230,7 +232,9 @@ def given_for_start(basin: Basin) -> tuple[tuple[int, ...], bool, tuple[str, ...
     except (HydroError, OSError):
         return (), False, ()
     stored = {r.id: r.initial_storage_m3 for r in filed.network.reservoirs}
-    storages = tuple(k for k, r in enumerate(basin.network.reservoirs) if stored.get(r.id) != r.initial_storage_m3)
-    concentrations = basin.initial != filed.initial
+    named = basin.given  # given explicitly: the state of the start even where it equals the file's value
+    storages = tuple(k for k, r in enumerate(basin.network.reservoirs) if stored.get(r.id) != r.initial_storage_m3
+                     or f"reservoirs.{r.id}.initial_storage_mcm" in named)
+    concentrations = basin.initial != filed.initial or any(k == "initial" or k.startswith("initial.") for k in named)
     given = tuple(f"reservoirs.{basin.network.reservoirs[k].id}.initial_storage_mcm" for k in storages)
     return storages, concentrations, given + (("[initial] concentrations",) if concentrations else ())

@@ -450,14 +450,21 @@ def format_summary(rows: list[dict]) -> str:
             if r["quantity"] == "first_year_met":
                 out.append(_first_met_line(r, mine, complete, get(s, "met_every_year_from", r["location"],
                                                                     r["source"])))
-            if r["quantity"] == "probability_met":  # over the members that ran ("2 of 3 members")
-                over = next((f" over {x['source']}" for x in mine if x["quantity"].endswith("_median")), "")
-                out.append(f"    target {r['source']} ({r['location']}): P(met in {r['year']}) = "
-                           + (f"{r['value']:.2f}{over}" if np.isfinite(r["value"]) else
-                              f"n/a ({r['year']} is not a complete year of the run)"))
+            if r["quantity"] == "probability_met":
+                out.append(_probability_line(r, mine))
         if s != scen[0]:
             out.extend(_change_lines(mine))
     return "\n".join(out)
+
+
+def _probability_line(r: dict, mine: list[dict]) -> str:
+    """A target's probability of being met over the members that ran ("over 2 of 3 members"), in its year."""
+    over = next((f" over {x['source']}" for x in mine if x["quantity"].endswith("_median")), "")
+    head = f"    target {r['source']} ({r['location']}): "
+    if r["year"] is None:  # no complete calendar year and no due year (a seasonal outlook): not judged
+        return head + "P(met) = n/a (the run holds no complete calendar year; targets are judged on calendar years)"
+    return head + f"P(met in {r['year']}) = " + (f"{r['value']:.2f}{over}" if np.isfinite(r["value"]) else
+                                                 f"n/a ({r['year']} is not a complete year of the run)")
 
 
 def _first_met_line(r: dict, mine: list[dict], complete: bool, held: float) -> str:
