@@ -486,8 +486,9 @@ def main(path: Path | None = None) -> None:
     w(f"x3_mm = {RUNOFF_DEFAULT['x3_mm']}   # calibration (§13)")
     w(f"x4_days = {RUNOFF_DEFAULT['x4_days']}   # calibration (§13)")
     w("snow = true")
-    w("ctg = 0.25   # CemaNeige: hydro default, not calibrated (§13)")
-    w("kf_mm_per_c_per_day = 3.0   # CemaNeige: hydro default, not calibrated (§13)")
+    w("ctg = 0.25   # CemaNeige: ESTIMATE, hydro's default, not calibrated (§13)")
+    w("kf_mm_per_c_per_day = 3.0   # CemaNeige: ESTIMATE, a typical value as Miyun's, not calibrated (§13; hydro's "
+      "default is 3.74)")
     w("initial_production_fraction = 0.3   # ESTIMATE: initial store filling, hydro default (§13)")
     w("initial_routing_fraction = 0.3      # ESTIMATE: initial store filling, source not traced (§13)")
     w("")
