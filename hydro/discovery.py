@@ -27,6 +27,20 @@ DISCOVERY_KEYS = ("Conventions", "title", "summary", "keywords", "product_versio
                   "time_coverage_resolution")
 
 
+#: What :func:`writer_attributes` computes from the file being written, over any copy the results hold (a file
+#: read back holds its own: a daily file written again monthly said P1D beside time_aggregation monthly).
+COMPUTED_KEYS = ("Conventions", "product_version", "processing_level", "standard_name_vocabulary",
+                 "time_coverage_start", "time_coverage_end", "time_coverage_resolution")
+
+
+def written_attributes(results, aggregate: str = "daily") -> dict[str, str]:
+    """Every global attribute a file of ``results`` is written with: :func:`writer_attributes`, then the results'
+    own (the run's: a scenario file's title, a read-back file's ``run_days``), but for :data:`COMPUTED_KEYS`."""
+    attrs = writer_attributes(results, aggregate)
+    attrs.update({k: str(v) for k, v in results.attrs.items() if k not in COMPUTED_KEYS})
+    return attrs
+
+
 def writer_attributes(results, aggregate: str = "daily") -> dict[str, str]:
     """The attributes a file of ``results`` is written with before their own: ``Conventions``, ``source``,
     :data:`DISCOVERY_KEYS` and ``run_days``.  ``aggregate``: the file's time aggregation (its

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from hydro.aux_coordinates import aux_coordinates, coordinates_attribute
-from hydro.discovery import writer_attributes
+from hydro.discovery import written_attributes
 from hydro.netcdf_chunks import sample_chunks, storage
 from hydro.outputspec import (
     LOCATIONS_ATTRIBUTE,
@@ -49,8 +49,7 @@ def layout(results: Results, spec) -> tuple[dict[str, str], dict, Any, list, Any
     """What a file of ``results`` under ``spec`` is laid out by: its global attributes (str values, in their
     order), the element index kept (:func:`hydro.outputspec.element_index`), the periods' first days in the
     results (``starts``) and as dates (``first``), and the time bounds written (None: daily)."""
-    attrs = writer_attributes(results, spec.aggregate)
-    attrs.update(results.attrs)
+    attrs = written_attributes(results, spec.aggregate)
     if results.constituents and "constituents" not in attrs:  # what <c>_... names resolve with on reading
         attrs["constituents"] = ";".join(f"{k}={v}" for k, v in results.constituents.items())
     index = element_index(results, spec)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.aux_coordinates import aux_coordinates, is_aux_coordinate
-from hydro.discovery import writer_attributes
+from hydro.discovery import written_attributes
 from hydro.errors import HydroError, suggest
 from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, TIME_COMMENT, TIME_COMMENT_PERIODS, write_results
 from hydro.netcdf_read import is_netcdf, is_text, logical_dims, text_values, what_file_is
@@ -188,8 +188,7 @@ class Results:
             data_vars["time_bnds"] = (("time", "nv"), np.array(
                 [[np.datetime64(a, "ns"), np.datetime64(b, "ns")] for a, b in zip(first, after, strict=True)]),
                 {"long_name": BOUNDS_LONG_NAME})
-        attrs = writer_attributes(self, self.attrs.get("time_aggregation", "daily") if aggregated else "daily")
-        attrs.update({k: str(v) for k, v in self.attrs.items()})
+        attrs = written_attributes(self, self.attrs.get("time_aggregation", "daily") if aggregated else "daily")
         ds = xr.Dataset(data_vars, coords=coords, attrs=attrs)
         if self.coords["time"]:  # ds.to_netcdf() encodes time as the file does, not int64 proleptic_gregorian
             ds["time"].encoding = {"units": f"days since {self.coords['time'][0].isoformat()} 00:00:00",

@@ -98,8 +98,10 @@ class RunSummary:
 
     @property
     def below_dead(self) -> dict[str, int]:
-        """The days each reservoir ended below its dead storage."""
-        return {k: int(v) for k, v in id_values(self.attrs.get(DEAD_ATTRIBUTE, "")).items()}
+        """The days each reservoir ended below its dead storage, in the network's order (a run in blocks
+        lists them as its blocks met them)."""
+        days = {k: int(v) for k, v in id_values(self.attrs.get(DEAD_ATTRIBUTE, "")).items()}
+        return {k: days[k] for k in [*self.lowest, *days] if k in days}
 
     @property
     def eco_unmet(self) -> dict[str, int]:
@@ -124,7 +126,7 @@ class RunSummary:
                          + ", ".join(f"{k} on {v:,} of {self.days:,} days" for k, v in self.eco_unmet.items()))
         if self.below_dead:  # a drought's headline: only pumping or emergency works get water out
             lines.append("reservoir storage below dead storage (nothing released; the surface still evaporates): "
-                         + ", ".join(f"{k} on {v:,} of {self.days:,} days, lowest {self.lowest[k][0] / 1e6:,.1f} "
+                         + ", ".join(f"{k} on {v:,} of {self.days:,} days, lowest {self.lowest[k][0] / 1e6:,.6g} "
                                      f"mcm on {self.lowest[k][1]}" if k in self.lowest else f"{k} on {v:,} days"
                                      for k, v in self.below_dead.items()))
         for (short, rid), (days, top, day) in self.too_high.items():

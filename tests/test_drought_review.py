@@ -40,3 +40,22 @@ def test_months_of_a_trickle_at_a_judged_section_are_named(tmp_path):
 def test_no_note_where_the_rule_judges_no_trickle(tmp_path):
     # the section the rule does not judge ("other") trickles all year: not the rule's concern
     assert trickle_notes(agreement(tmp_path), series(np.full(12, TRICKLE_M3_S))) == []
+
+
+def test_a_lake_fed_a_trickle_is_not_called_dry(tmp_path):
+    # a lake judged on its lake limits keeps its water whatever its inflow: no trickle note (diff review, 2026-12-06)
+    path = tmp_path / "a.toml"
+    path.write_text(AGREEMENT.replace('section = "s"', 'section = "lake"').replace('"river"', '"lake"'),
+                    encoding="utf-8")
+    series_lake = SectionSeries(2015, {"lake": {"tp": np.full(12, 0.02), "flow": np.full(12, 0.005) * SECONDS}})
+    assert trickle_notes(Agreement.from_toml(path), series_lake) == []
+
+
+def test_only_the_agreements_years_are_named(tmp_path):
+    # a year outside the agreement's years (2014 here) is no month it judges
+    q = np.full(24, 1.0)
+    q[[1, 13]] = 0.002  # February of 2014 and of 2015
+    flow = q * np.concatenate([SECONDS, SECONDS])
+    two = SectionSeries(2014, {"s": {"tp": np.full(24, 0.15), "flow": flow}})
+    notes = trickle_notes(agreement(tmp_path), two)
+    assert len(notes) == 1 and notes[0].startswith("note: s 2015, month 2: mean flow below")

@@ -48,6 +48,18 @@ def test_days_below_dead_storage_are_counted_and_said():
     assert 0 < expected < len(res.dates)  # it sinks below some days, or the test proves nothing
     assert res.attrs[DEAD_ATTRIBUTE] == f"{rid}={expected}"
     lowest = int(np.argmin(low))
-    assert (f"{rid} on {expected:,} of {len(res.dates):,} days, lowest {low[lowest] / 1e6:,.1f} mcm on "
+    assert (f"{rid} on {expected:,} of {len(res.dates):,} days, lowest {low[lowest] / 1e6:,.6g} mcm on "
             f"{res.dates[lowest]}") in run_summary(res)
     assert DEAD_ATTRIBUTE not in base.attrs
+
+
+def test_a_lake_held_at_exactly_its_dead_storage_is_not_below_it():
+    from types import SimpleNamespace
+
+    from hydro.ecological_minimum import below_dead_storage_days
+
+    net = SimpleNamespace(reservoirs=[SimpleNamespace(id="a", dead_storage_m3=1e6)])
+    at = np.array([[1e6], [1e6 * (1 - 1e-10)], [1e6 * (1 - 1e-6)], [0.5e6]])
+    # at it, and a round-off (1e-10) under it, is not below; 1e-6 under and half of it are
+    assert below_dead_storage_days(net, at) == "a=2"
+    assert below_dead_storage_days(net, at[:2]) == ""

@@ -15,6 +15,7 @@ from __future__ import annotations
 import calendar
 import math
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
@@ -38,21 +39,26 @@ def series_notes(agreement, series, path) -> list[str]:
     agreement's period the series does not reach, and the months missing that the agreement reads."""
     out = [generated_weather_text(path), years_outside(agreement, series, path), year_before(agreement, series, path)]
     return ([n for n in out if n] + missing_notes(agreement, series) + baseline_slips(agreement, series)
-            + trickle_notes(agreement, series))
+            + trickle_notes(agreement, series, path))
 
 
-def trickle_notes(agreement, series) -> list[str]:
+def trickle_notes(agreement, series, path=None) -> list[str]:
     """``note: SECTION YEAR, months ...: mean flow below 0.01 m3/s`` for the months of the agreement's years
     whose mean flow (the series' monthly volume over the month's seconds) is below :data:`TRICKLE_M3_S` at a
     section whose concentrations a rule judges: their classes and amounts are of a trickle's concentrations
     (a drought run's border sections at 1-7 L/s were charged every month; drought review F2, 2026-12-06).
-    Sections without a flow series are left out."""
+    Sections without a flow series are left out, and lakes: a rule's ``lake`` sections and the reservoirs of
+    the results file at ``path``, whose flow is their inflow (a lake fed a trickle still holds water)."""
+    from hydro.classes import agreement_places, reservoir_ids
     from hydro.compensation.rules import used_pairs, years_needed
     from hydro.monitoring import FLOW
     from hydro.units import SECONDS_PER_DAY
 
     first, last = years_needed(agreement)
-    judged = sorted({s for s, p in used_pairs(agreement.rules) if p != FLOW and series.has(s, FLOW)})
+    lakes = set(agreement_places(agreement)[1])
+    if path is not None and Path(path).is_file():  # a results file's reservoirs (a CSV has none)
+        lakes |= set(reservoir_ids(path))
+    judged = sorted({s for s, p in used_pairs(agreement.rules) if p != FLOW and series.has(s, FLOW)} - lakes)
     out = []
     for section in judged:
         for year in (y for y in series.years if first <= y <= last):
