@@ -221,7 +221,7 @@ def below_dead_storage(nc) -> tuple[str, ...]:
     with xr.open_dataset(nc) as d:
         days = dict(item.split("=") for item in d.attrs["below_dead_storage_days"].split(";"))
         s = d.reservoir_storage.sel(reservoir="miyun")
-        low = s.isel(time=int(s.argmin()))
+        low = s.isel(time=int(s.values.argmin()))  # (DataArray.argmin without a dim: a FutureWarning)
         return (f"{int(days['miyun']):,}", f"{d.sizes['time']:,}", f"{float(low) / 1e6:,.1f}",
                 *str(low.time.values)[:10].split("-"))
 
