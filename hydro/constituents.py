@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from hydro.errors import HydroError
+from hydro.errors import HydroError, repeated
 from hydro.tomlio import Table
 from hydro.units import SECONDS_PER_DAY
 
@@ -229,7 +229,7 @@ def name_clash(constituents: tuple[Constituent, ...] | list[Constituent]) -> str
     named = names + [p.name for c in constituents for p in c.species]
     if len(set(named)) == len(named):
         return None
-    twice = sorted({n for n in named if named.count(n) > 1})
+    twice = repeated(named)
     return (f"the names of constituents and of their species must all differ (each names its output "
             f"variables, e.g. {twice[0]}_concentration); {', '.join(repr(n) for n in twice)} given twice "
             f"(constituents: {', '.join(names)}); rename one")

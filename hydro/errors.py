@@ -8,6 +8,7 @@ never a traceback.  Programming errors stay ordinary exceptions.
 from __future__ import annotations
 
 import difflib
+from collections import Counter
 from collections.abc import Iterable
 
 
@@ -37,3 +38,9 @@ def suggest(name: str, known: Iterable[str]) -> str:
     """
     close = nearest(name, known)
     return f" (did you mean '{close}'?)" if close else ""
+
+
+def repeated(values: Iterable) -> list:
+    """The values that occur more than once in ``values``, sorted (for an error naming them): in linear
+    time (a header of 60,000 columns checked with ``list.count`` took a minute; security review, 2026-12-06)."""
+    return sorted(v for v, n in Counter(values).items() if n > 1)

@@ -8,9 +8,9 @@ and yuan add up over pollutants (kg of different pollutants do not).
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
+from hydro.csv_cells import SpreadsheetWriter
 from hydro.gep_columns import _MM, _SUMMED, COLUMNS
 from hydro.gep_inputs import ALL_ABSTRACTED
 
@@ -81,7 +81,7 @@ def write_csv(rows: list[dict], out, overwrite: bool = False, same: dict[str, st
             write_csv(rows, fh, same=same)
         return Path(out)
     same = same or {}
-    w = csv.writer(out)
+    w = SpreadsheetWriter(out)
     w.writerow([*COLUMNS, *same])
     for r in rows:
         w.writerow([(repr(float(r[c])) if isinstance(r[c], float) else str(r[c]).lower() if isinstance(r[c], bool)

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hydro.errors import HydroError, suggest
+from hydro.errors import HydroError, repeated, suggest
 from hydro.network_elements import Reach
 
 if TYPE_CHECKING:
@@ -108,7 +108,7 @@ def check_topology(net: Network) -> None:
                              + suggest(sec.reach, reach_ids) + "; fix its 'reach'")
     sec_ids = [s.id for s in net.sections]
     if len(set(sec_ids)) != len(sec_ids):
-        twice = sorted({s for s in sec_ids if sec_ids.count(s) > 1})
+        twice = repeated(sec_ids)
         raise HydroError(f"{where}: section ids must be unique; listed twice: {', '.join(twice)}")
     res_ids = {r.id for r in net.reservoirs}
     for sec in net.sections:

@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from hydro.errors import HydroError
+from hydro.errors import HydroError, repeated
 from hydro.netcdf import LEADING_DIMS
 
 if TYPE_CHECKING:
@@ -34,7 +34,7 @@ def stack_labels(results, dim: str, labels) -> list:
         labels = [int(x) for x in labels]
     else:
         labels = [str(x) for x in labels]
-    twice = sorted({str(x) for x in labels if labels.count(x) > 1})
+    twice = [str(x) for x in repeated(labels)]
     if twice:
         raise HydroError(f"stack: label {', '.join(map(repr, twice))} given to more than one run; each run needs "
                          "its own (selecting by label would return them all)")

@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.dates import not_a_day, read_day
-from hydro.errors import HydroError, suggest
+from hydro.errors import HydroError, repeated, suggest
 from hydro.tomlio import Table
 from hydro.weather_csv import check_named, check_row, csv_rows, separator_hint
 
@@ -139,7 +139,7 @@ class SeriesReader:
             raise HydroError(f"{path}: file not found; check the 'csv' path "
                              "(relative to the basin folder)")
         text = read_text(path, "CSV")
-        lines = csv_rows(text.splitlines())  # neither blank (nor ',,,') nor a '#' comment
+        lines = csv_rows(text.splitlines(), path)  # neither blank (nor ',,,') nor a '#' comment
         rows = [row for _, row in lines]
         if rows:
             rows[0] = [h.strip() for h in rows[0]]
@@ -148,7 +148,7 @@ class SeriesReader:
             raise HydroError(f"{path}: expected a header line with a 'date' column{got}")
         header = rows[0]
         check_named(path, lines[0][0], header)
-        twice = sorted({h for h in header if h and header.count(h) > 1})
+        twice = repeated(h for h in header if h)
         if twice:
             raise HydroError(f"{path}: header: column '{twice[0]}' appears twice; give each column one name")
         di = header.index("date")

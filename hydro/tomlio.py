@@ -97,6 +97,9 @@ def _parse(path: Path) -> dict[str, Any]:
             pass
     try:
         return tomllib.loads(text)
+    except RecursionError:  # arrays or tables nested thousands deep: no configuration is
+        raise HydroError(f"{path}: malformed TOML: arrays or tables nested too deeply to read; no hydro file "
+                         "nests more than a few levels") from None
     except tomllib.TOMLDecodeError as exc:
         where = "at that line" if "line" in str(exc) else "there (an array, table or string left open reaches the end)"
         at = re.search(r"at line (\d+)", str(exc))

@@ -169,7 +169,7 @@ def read_transfer_series(path: Path, dates: list[date], *, allow_tn: bool) -> Se
     text = read_text(path, "CSV")
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
-    for n, fields in csv_rows(text.splitlines()):  # neither blank (nor ',,,') nor a '#' comment
+    for n, fields in csv_rows(text.splitlines(), path):  # neither blank (nor ',,,') nor a '#' comment
         if header is None:
             header = [h.strip() for h in fields]
             header_line = n

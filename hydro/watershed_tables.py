@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from hydro.basin_tables import csv_header
-from hydro.errors import HydroError, suggest
+from hydro.errors import HydroError, repeated, suggest
 from hydro.gr4j_parameters import GR4J_CEMANEIGE, SOLID_FRACTION_METHODS, RunoffParameters
 from hydro.tomlio import Table
 from hydro.units import ELEVATION_RANGE_M
@@ -215,7 +215,7 @@ def parse_watershed(path: Path, network, tables: list[Table], weather_table: Tab
     subs = [subbasin(t, network, counties, weather, read_runoff) for t in tables]
     ids = [s.id for s in subs]
     if len(set(ids)) != len(ids):
-        twice = sorted({i for i in ids if ids.count(i) > 1})
+        twice = repeated(ids)
         raise HydroError(f"{path}: subbasin ids must be unique; listed twice: {', '.join(twice)}")
     sources = SourceParameters.from_subbasin_tables(tables)
     for t in tables:

@@ -44,14 +44,18 @@ def repeats_header(row: list[str], header: list[str]) -> bool:
     return [c.strip().lower() for c in row] == [h.lower() for h in header]
 
 
-def csv_rows(lines: list[str]) -> list[tuple[int, list[str]]]:
+def csv_rows(lines: list[str], path=None) -> list[tuple[int, list[str]]]:
     """``(line number, fields)`` of each line that is neither blank (:func:`is_blank`) nor a ``#`` comment,
-    numbered as in the file (1-based, comments and blank lines counted)."""
+    numbered as in the file (1-based, comments and blank lines counted); a line the CSV reader refuses (a
+    field over its limit) is an error naming ``path`` and the line."""
     out = []
     for n, line in enumerate(lines, start=1):
         if line.lstrip().startswith("#"):
             continue
-        fields = next(csv.reader([line]), [])
+        try:
+            fields = next(csv.reader([line]), [])
+        except csv.Error as exc:  # a field of over 131,072 characters: no series of hydro's has one
+            raise HydroError(f"{path or 'CSV'}: line {n}: {exc}; fix that line") from None
         if not is_blank(fields):
             out.append((n, fields))
     return out
@@ -120,7 +124,14 @@ def parse_rows(path: Path, lines: list[str], first: int) -> tuple[list[str], lis
     lines (rows of commas only included, :func:`is_blank`) are skipped; a row with
     the wrong number of fields is an error.
     """
-    reader = csv.reader(lines[first:])
+    try:
+        return _split_rows(path, csv.reader(lines[first:]), first)
+    except csv.Error as exc:  # a field of over 131,072 characters: no weather file has one
+        raise HydroError(f"{path}: {exc}; fix the line that holds it") from None
+
+
+def _split_rows(path: Path, reader, first: int) -> tuple[list[str], list[list[str]], list[int]]:
+    """:func:`parse_rows`' work on a CSV ``reader`` of the lines from the header on."""
     header = [h.strip() for h in next(reader)]
     rows, numbers = [], []
     for offset, row in enumerate(reader, start=first + 2):

@@ -26,7 +26,7 @@ from datetime import date
 from pathlib import Path
 
 from hydro.dates import iso_day
-from hydro.errors import HydroError, suggest
+from hydro.errors import HydroError, repeated, suggest
 from hydro.metrics import METRICS, metric
 from hydro.tomlio import Table, load_toml
 
@@ -661,6 +661,6 @@ def _span(t: Table, key: str, required: bool = True) -> tuple[date, date] | None
 
 
 def _unique(t: Table, key: str, names: list[str]) -> None:
-    dup = sorted({n for n in names if names.count(n) > 1})
+    dup = repeated(names)
     if dup:
         raise t.error(key, f"names must be unique, {dup} given twice")

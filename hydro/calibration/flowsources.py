@@ -177,7 +177,7 @@ def _read_discharge(path: Path, column: str) -> tuple[np.ndarray, np.ndarray]:
     """
     from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
 
-    rows = csv_rows(read_text(path, "discharge CSV").splitlines())
+    rows = csv_rows(read_text(path, "discharge CSV").splitlines(), path)
     if not rows:
         raise HydroError(f"{path}: empty; expected a header line with 'date' and '{column}'")
     header = [h.strip() for h in rows[0][1]]

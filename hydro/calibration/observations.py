@@ -108,7 +108,7 @@ def read_observation_csv(obs: Observation) -> tuple[np.ndarray, np.ndarray, bool
     from hydro.textfile import read_text  # UTF-8 with or without BOM; else "save it as UTF-8"
     from hydro.weather_csv import check_named, check_row, csv_rows
 
-    rows = csv_rows(read_text(path, "observations CSV").splitlines())
+    rows = csv_rows(read_text(path, "observations CSV").splitlines(), path)
     if len(rows) < 2:
         raise HydroError(f"{path}: expected a header line and at least one data line")
     header = [h.strip() for h in rows[0][1]]

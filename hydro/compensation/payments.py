@@ -9,12 +9,13 @@ written as an empty CSV cell and as JSON ``null``.
 
 from __future__ import annotations
 
-import csv
 import io
 import math
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import IO
+
+from hydro.csv_cells import SpreadsheetWriter
 
 #: Column order of the CSV table and keys of the JSON records.
 COLUMNS: tuple[str, ...] = ("year", "section", "component", "parameter", "payer", "payee",
@@ -131,7 +132,7 @@ def write_payments_csv(payments: list[Payment], out: str | Path | IO[str], overw
         return
     from hydro.provenance import PROVENANCE_COLUMNS, provenance_cells
 
-    writer = csv.writer(out)
+    writer = SpreadsheetWriter(out)
     writer.writerow(COLUMNS + (PROVENANCE_COLUMNS if provenance else ()))
     for p in payments:
         rec = p.as_json()

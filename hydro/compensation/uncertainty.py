@@ -42,7 +42,6 @@ than the measurement error.
 
 from __future__ import annotations
 
-import csv
 import functools
 import math
 from dataclasses import dataclass, field, replace
@@ -56,6 +55,7 @@ from hydro.compensation.agreement import Agreement
 from hydro.compensation.engine import evaluate
 from hydro.compensation.payments import NOT_NETTED, Payment, totals
 from hydro.compensation.rules import years_needed
+from hydro.csv_cells import SpreadsheetWriter
 from hydro.errors import HydroError
 from hydro.monitoring import FLOW, SectionSeries
 from hydro.outputspec import NETCDF_SUFFIXES
@@ -662,7 +662,7 @@ def write_uncertainty_csv(result: dict, out: str | Path | IO[str], overwrite: bo
         return
     from hydro.provenance import PROVENANCE_COLUMNS, provenance_cells
 
-    writer = csv.writer(out)
+    writer = SpreadsheetWriter(out)
     writer.writerow(UNCERTAINTY_COLUMNS + (PROVENANCE_COLUMNS if provenance else ()))
     nets = [{**dict.fromkeys(UNCERTAINTY_COLUMNS), **n, "section": "", "component": "net", "parameter": "",
              "rule": "", "undetermined": n["incomplete"], "flag": False} for n in result["net"]]

@@ -122,10 +122,13 @@ def _percent_hint(key: str, value: float, maximum: float) -> str:
 
 
 def read_ident(t: Table, key: str) -> str:
-    """An identifier: a non-empty string without spaces, dots, ``=``, ``;`` or commas."""
+    """An identifier: a non-empty string without spaces, dots, ``=``, ``;`` or commas, not beginning with
+    ``+``, ``-`` or ``@`` (a spreadsheet would take the summary table's cell for a formula)."""
     value = t.raw(key)
-    if not isinstance(value, str) or not value.strip() or any(c in value for c in " .=;,\t\n"):
-        raise t.error(key, f"expected a non-empty identifier without spaces, dots, '=' or ';', got {value!r}")
+    if not isinstance(value, str) or not value.strip() or any(c in value for c in " .=;,\t\n\r") \
+            or value.startswith(("+", "-", "@")):
+        raise t.error(key, f"expected a non-empty identifier without spaces, dots, '=' or ';', not beginning with "
+                           f"'+', '-' or '@', got {value!r}")
     return value
 
 

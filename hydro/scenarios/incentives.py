@@ -63,11 +63,11 @@ whole, else the part it covers ("Jan-Feb only"); the text table marks those year
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
 
+from hydro.csv_cells import SpreadsheetWriter
 from hydro.errors import HydroError
 from hydro.run_attributes import id_values
 from hydro.scenarios.fields import in_counties
@@ -226,7 +226,7 @@ def write_incentives_csv(rows: list[dict], out, overwrite: bool = False, provena
         return
     from hydro.provenance import PROVENANCE_COLUMNS, provenance_cells
 
-    w = csv.writer(out)
+    w = SpreadsheetWriter(out)
     w.writerow(COLUMNS + (PROVENANCE_COLUMNS[1:] if provenance else ()))
     tail = provenance_cells("", provenance)[1:] if provenance else []
     for r in rows:

@@ -89,11 +89,11 @@ agreement's sections on every parameter and on the quality part of each payment
 
 from __future__ import annotations
 
-import csv
 from pathlib import Path
 
 import numpy as np
 
+from hydro.csv_cells import SpreadsheetWriter
 from hydro.dates import partial_years
 from hydro.scenarios.kept_out import (
     SPENT_PER_KG_UNIT,
@@ -379,7 +379,7 @@ def write_summary_csv(rows: list[dict], path: str | Path, overwrite: bool = Fals
 
     path, same = Path(path), same or {}
     with atomic_open(path, overwrite) as fh:
-        w = csv.writer(fh)
+        w = SpreadsheetWriter(fh)
         w.writerow([*COLUMNS, *same])
         for r in rows:
             v = r["value"]

@@ -59,7 +59,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from hydro.errors import HydroError, suggest
+from hydro.errors import HydroError, repeated, suggest
 from hydro.frozen import thawed
 from hydro.overrides import set_path, table_key
 from hydro.sources.blocks import finish_keys, read_str
@@ -143,7 +143,7 @@ class SubbasinSources:
             object.__setattr__(self, name, items)
             names = [i.name for i in items]
             if len(set(names)) != len(names):
-                dup = sorted({n for n in names if names.count(n) > 1})
+                dup = repeated(names)
                 raise self.origin.error(name, f"names must be unique, {dup} given twice")
         check_timing(self)
         if self.land_use:
