@@ -88,6 +88,11 @@ def load_toml(path: str | Path, expect: str | None = None, hint: str | None = No
     return data
 
 
+#: Control characters a text of a configuration may not hold (all of C0 but tab, line feed and carriage return;
+#: DEL; C1).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _parse(path: Path) -> dict[str, Any]:
     text = read_text(path, "TOML")
     if _fast_loads is not None:
@@ -183,10 +188,15 @@ class Table:
         return default
 
     def str(self, key: str, default: Any = _REQUIRED) -> str:
-        """A string value."""
+        """A string value, without control characters but tab and line ends (a NUL cut an id short in the
+        results, an escape sequence reached the terminal: security review, 2026-12-06)."""
         value = self.raw(key, default)
         if value is not default and not isinstance(value, str):
             raise self._wrong(key, "expected a string", value)
+        bad = _CONTROL.search(value) if isinstance(value, str) else None
+        if bad:
+            raise self.error(key, f"holds the control character U+{ord(bad[0]):04X}; remove it (only tabs and line "
+                                  "breaks may stand in a text)")
         return value
 
     def _wrong(self, key: str, expected: str, value: Any) -> HydroError:

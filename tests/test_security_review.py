@@ -6,6 +6,7 @@ traceback."""
 from __future__ import annotations
 
 import csv
+import re
 import shutil
 from pathlib import Path
 
@@ -99,3 +100,24 @@ def test_a_csv_field_of_200000_characters_names_the_file_and_line(tmp_path):
 def test_repeated_names_the_values_given_twice():
     assert repeated(["b", "a", "b", "c", "a", "a"]) == ["a", "b"]
     assert repeated(f"c{i}" for i in range(200_000)) == []  # linear: a wide header checked at once
+
+
+@pytest.mark.parametrize(("old", "new", "key", "code"), [
+    ('id = "east_mouth"', 'id = "border\\u0000x"', "sections[1].id", "U+0000"),   # cut short in the netCDF
+    ('long_name = "total nitrogen"', 'long_name = "total nitrogen\\u001b]0;pwned\\u0007"',
+     "constituents[0].long_name", "U+001B"),                                     # a terminal escape
+])
+def test_a_text_with_a_control_character_names_the_key(tmp_path, old, new, key, code):
+    shutil.copytree(TINY, tmp_path / "b")
+    basin = tmp_path / "b" / "basin.toml"
+    text = basin.read_text(encoding="utf-8")
+    assert old in text
+    basin.write_text(text.replace(old, new, 1), encoding="utf-8")
+    with pytest.raises(HydroError, match=rf"key '{re.escape(key)}': holds the control character {re.escape(code)}"):
+        Basin.load(basin)
+
+
+def test_tabs_line_breaks_and_chinese_stay_allowed():
+    from hydro.tomlio import Table
+
+    assert Table({"note": "密云\tline\none\r\n"}, "a.toml", "x").str("note") == "密云\tline\none\r\n"
