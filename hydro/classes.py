@@ -29,7 +29,7 @@ file (or a monitoring CSV, or :class:`~hydro.results.Results` in memory);
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -37,7 +37,7 @@ import numpy as np
 
 from hydro.dates import MONTHS
 from hydro.errors import HydroError
-from hydro.standards import PARAMETER_LABELS, PARAMETERS, class_limits, class_name, water_class
+from hydro.standards import PARAMETER_LABELS, PARAMETERS, class_limits, class_name, reported, water_class
 
 #: Keys of :meth:`ClassRow.as_json`, in order.
 JSON_KEYS: tuple[str, ...] = ("place", "kind", "year", "month", "parameter", "concentration_mg_per_l",
@@ -129,7 +129,8 @@ class ClassRow:
 
 
 def class_table(series, reservoirs: Iterable[str] = (), places: Iterable[str] | None = None,
-                parameters: Iterable[str] | None = None, lakes: Iterable[str] = ()) -> list[ClassRow]:
+                parameters: Iterable[str] | None = None, lakes: Iterable[str] = (),
+                decimals: Mapping[tuple[str, str], int] | None = None) -> list[ClassRow]:
     """The GB 3838 class of every parameter at every place and month of a series.
 
     Parameters
@@ -149,6 +150,9 @@ def class_table(series, reservoirs: Iterable[str] = (), places: Iterable[str] | 
     lakes : iterable of str
         Sections to judge on the lake limits although they are not reservoirs (a
         monitoring point in a lake, or a section an agreement judges as ``lake``).
+    decimals : mapping, optional
+        ``(place, parameter) -> decimal places``: values rounded as reported before they are classed
+        (:func:`hydro.standards.reported`; an agreement's ``reported_decimals``).
 
     Returns
     -------
@@ -164,25 +168,7 @@ def class_table(series, reservoirs: Iterable[str] = (), places: Iterable[str] | 
     """
     reservoirs = set(reservoirs)
     lake_ids = reservoirs | set(lakes)
-    known = series.sections
-    if places is None:
-        places = [s for s in known if s not in reservoirs] + [s for s in known if s in reservoirs]
-    places = list(dict.fromkeys(places))
-    for place in places:
-        if place not in known:
-            from hydro.errors import suggest
-
-            raise HydroError(f"no section or reservoir '{place}' in {series.source}" + suggest(place, known)
-                             + "; it holds: " + ", ".join(known))
-    if parameters is None:
-        parameters = [p for p in PARAMETERS if any(series.has(s, p) for s in places)]
-    parameters = list(parameters)
-    for p in parameters:
-        if p not in PARAMETERS:
-            from hydro.errors import suggest
-
-            raise HydroError(f"no GB 3838 class limits for parameter '{p}'" + suggest(p, PARAMETERS)
-                             + "; known: " + ", ".join(PARAMETERS))
+    places, parameters = _places_and_parameters(series, reservoirs, places, parameters)
     # the months the series has values in (a run from March to February covers no January before it)
     held = [np.isfinite(series.data[place][p]) for place in places for p in parameters if series.has(place, p)]
     valued = np.flatnonzero(np.any(held, axis=0)) if held else np.array([], dtype=int)
@@ -196,8 +182,11 @@ def class_table(series, reservoirs: Iterable[str] = (), places: Iterable[str] | 
             reference = p == "tn" and not lake
             body = "lake" if lake or reference else "river"
             kind = "reservoir" if place in reservoirs else "section"
+            places_of = (decimals or {}).get((place, p))
             for year in series.years:
                 values = series.monthly(place, p, year)
+                if places_of is not None:
+                    values = reported(values, places_of)
                 ok = np.isfinite(values)
                 classes = np.zeros(12, dtype=np.int64)
                 if ok.any():
@@ -207,6 +196,29 @@ def class_table(series, reservoirs: Iterable[str] = (), places: Iterable[str] | 
                         rows.append(ClassRow(place, kind, year, m + 1, p, float(values[m]),
                                              int(classes[m]) if ok[m] else None, body, reference))
     return rows
+
+
+def _places_and_parameters(series, reservoirs: set[str], places, parameters) -> tuple[list[str], list[str]]:
+    """:func:`class_table`'s places (default: the series' sections, then its reservoirs) and parameters (default:
+    every one with class limits the series holds at them), checked against the series and the standard."""
+    from hydro.errors import suggest
+
+    known = series.sections
+    if places is None:
+        places = [s for s in known if s not in reservoirs] + [s for s in known if s in reservoirs]
+    places = list(dict.fromkeys(places))
+    for place in places:
+        if place not in known:
+            raise HydroError(f"no section or reservoir '{place}' in {series.source}" + suggest(place, known)
+                             + "; it holds: " + ", ".join(known))
+    if parameters is None:
+        parameters = [p for p in PARAMETERS if any(series.has(s, p) for s in places)]
+    parameters = list(parameters)
+    for p in parameters:
+        if p not in PARAMETERS:
+            raise HydroError(f"no GB 3838 class limits for parameter '{p}'" + suggest(p, PARAMETERS)
+                             + "; known: " + ", ".join(PARAMETERS))
+    return places, parameters
 
 
 def reservoir_ids(path: str | Path) -> list[str]:
@@ -432,7 +444,10 @@ def agreement_class_table(agreement, series, path=None) -> list[ClassRow]:
     """
     places, lakes = agreement_places(agreement)
     reservoirs = reservoir_ids(path) if path is not None else []
-    return class_table(series, reservoirs, [p for p in places if p in series.sections], lakes=lakes)
+    decimals = {(place, p): d for rule in agreement.rules for p, d in getattr(rule, "reported_decimals", ())
+                for place in (*rule.sections, *filter(None, [getattr(rule, "inflow_section", None)]))}
+    return class_table(series, reservoirs, [p for p in places if p in series.sections], lakes=lakes,
+                       decimals=decimals)
 
 
 __all__ = [

@@ -23,6 +23,8 @@ Parameter ids are lower case: ``tn``, ``tp``, ``nh3n``, ``codmn``, ``do``.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from hydro.errors import HydroError, suggest
@@ -126,6 +128,22 @@ def target_ceiling(parameter: str) -> float:
     which an agreement's target paid out on and a scenario's target reported as met."""
     bodies = ("lake",) if parameter == "tn" else ("lake", "river")
     return 10.0 * max(max(class_limits(parameter, b)) for b in bodies)
+
+
+def reported(values, decimals: int):
+    """``values`` (mg/L, a float or an array; NaN stays NaN) as a monitoring report gives them: rounded to
+    ``decimals`` places, half to even (GB/T 8170-2008's rule, on the decimal value written, so 0.105 is
+    0.10 and 0.115 is 0.12)."""
+    from decimal import ROUND_HALF_EVEN, Decimal
+
+    step = Decimal(1).scaleb(-int(decimals))
+
+    def one(v: float) -> float:
+        return v if not math.isfinite(v) else float(Decimal(repr(float(v))).quantize(step, ROUND_HALF_EVEN))
+
+    if np.ndim(values) == 0:
+        return one(float(values))
+    return np.array([one(float(v)) for v in np.ravel(values)]).reshape(np.shape(values))
 
 
 #: Relative distance from a class limit within which a value is at the limit (:func:`water_class`): round-off of

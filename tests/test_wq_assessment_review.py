@@ -5,6 +5,8 @@ A mean of values at a class limit stays in that limit's class in every caller of
 limit (MEE 2020 statistics rule, point 7; SL 219-2013, 12.2.5) instead of refusing it.
 """
 
+import re
+
 import numpy as np
 import pytest
 
@@ -151,3 +153,53 @@ def test_a_river_inflows_tn_is_classed_on_the_lake_limits_gb_3838_gives_it(tmp_p
     # III (0.9 on lake limits) below an inflow of II (0.4): one class worse, every month
     assert quality_class_payments(Agreement.from_toml(path).rules[0], series, 2015)[0].amount_yuan == \
         pytest.approx(-12 * 300_000)
+
+
+@pytest.mark.parametrize(("value", "places", "expected"), [
+    (0.1004, 2, 0.10), (0.105, 2, 0.10), (0.115, 2, 0.12), (0.125, 2, 0.12),   # half to even, on the decimal
+    (6.04, 1, 6.0), (6.05, 1, 6.0), (6.15, 1, 6.2), (float("nan"), 2, float("nan")),
+])
+def test_reported_rounds_half_to_even_as_gb_t_8170(value, places, expected):
+    from hydro.standards import reported
+
+    got = reported(value, places)
+    assert (np.isnan(got) and np.isnan(expected)) or got == expected
+
+
+REPORTED = ('name = "t"\nsource = "t"\nperiod = [2015, 2015]\npayer = "a"\npayee = "b"\n'
+            '[[quality_class]]\nsection = "s"\nparameters = ["tp"]\nwaterbody = "river"\nevaluation = "monthly"\n'
+            'target_class = "II"\npenalty_per_class_yuan = 300000\nsource = "t"\n{extra}')
+
+
+@pytest.mark.parametrize(("extra", "amount", "shown"), [
+    ("", -12 * 300_000, 3),                                       # 0.1004 as computed: Class III, a class short
+    ("reported_decimals = { tp = 2 }\n", 0.0, 2),                 # as a report prints it, 0.10: Class II
+])
+def test_reported_decimals_class_a_model_value_as_a_report_gives_it(tmp_path, extra, amount, shown):
+    from hydro.classes import agreement_class_table
+    from hydro.compensation.agreement import Agreement
+    from hydro.compensation.quality import quality_class_payments
+    from hydro.section_series import SectionSeries
+
+    path = tmp_path / "a.toml"
+    path.write_text(REPORTED.format(extra=extra), encoding="utf-8")
+    agreement = Agreement.from_toml(path)
+    series = SectionSeries(2015, {"s": {"tp": np.full(12, 0.1004)}})
+    assert quality_class_payments(agreement.rules[0], series, 2015)[0].amount_yuan == pytest.approx(amount)
+    rows = [r for r in agreement_class_table(agreement, series) if r.parameter == "tp"]
+    assert {r.water_class for r in rows} == {shown}  # the table classes as the payment does
+
+
+@pytest.mark.parametrize(("extra", "fragment"), [
+    ("reported_decimals = { nh3n = 2 }\n", "'nh3n' is not one of the rule's parameters"),
+    ("reported_decimals = { tp = 7 }\n", "expected the decimal places of the reported value, 0 to 4"),
+    ("reported_decimals = { tp = 2.0 }\n", "expected the decimal places"),
+    ("reported_decimals = 2\n", "expected a table of parameter = decimal places"),
+])
+def test_bad_reported_decimals_name_the_key(tmp_path, extra, fragment):
+    from hydro.compensation.agreement import Agreement
+
+    path = tmp_path / "a.toml"
+    path.write_text(REPORTED.format(extra=extra), encoding="utf-8")
+    with pytest.raises(HydroError, match=re.escape(fragment)):
+        Agreement.from_toml(path)

@@ -487,9 +487,25 @@ def _read_quality_class(t: Table, r: _Reader, common) -> QualityClassRule:
         penalty_per_class_yuan=penalty,
         reward_per_class_yuan=r.number("reward_per_class_yuan", 0.0, minimum=0.0),
         bonus_yuan=r.number("bonus_yuan", 0.0, minimum=0.0),
-        inflow_section=inflow, inflow_waterbody=inflow_body,
+        inflow_section=inflow, inflow_waterbody=inflow_body, reported_decimals=_decimals(t, params),
         penalty_per_class_no_worse_than_inflow_yuan=no_worse,
         **_caps(r))
+
+
+def _decimals(t: Table, params) -> tuple[tuple[str, int], ...]:
+    """``reported_decimals = { tp = 2, nh3n = 2 }``: the decimal places each parameter is reported to (0-4)."""
+    if t.has("reported_decimals") and not isinstance(t.raw("reported_decimals"), dict):
+        raise t.error("reported_decimals", "expected a table of parameter = decimal places, e.g. { tp = 2, nh3n = 2 }")
+    table = t.table("reported_decimals", None)
+    out = []
+    for p, d in table.data.items():
+        if p not in params:
+            raise table.error(p, f"'{p}' is not one of the rule's parameters ({', '.join(params)})")
+        if isinstance(d, bool) or not isinstance(d, int) or not 0 <= d <= 4:
+            raise table.error(p, f"expected the decimal places of the reported value, 0 to 4 (TP 0.01 mg/L: 2), "
+                                 f"got {d!r}")
+        out.append((p, d))
+    return tuple(out)
 
 
 def _judge(t: Table) -> str:

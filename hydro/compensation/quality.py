@@ -21,7 +21,7 @@ from hydro.compensation.amounts import class_amounts, clip_noted
 from hydro.compensation.payments import Payment, missing_note, rule_payment
 from hydro.compensation.rules import QualityClassRule
 from hydro.monitoring import SectionSeries
-from hydro.standards import class_name, water_class
+from hydro.standards import class_name, reported, water_class
 
 
 def quality_class_payments(rule: QualityClassRule, series: SectionSeries, year: int) -> list[Payment]:
@@ -44,11 +44,18 @@ def quality_class_payments(rule: QualityClassRule, series: SectionSeries, year: 
 
 
 def _values(rule: QualityClassRule, series: SectionSeries, section: str, group, year: int) -> np.ndarray:
-    """``(parameters, periods)`` values (mg/L): the annual means (one period) or the 12 monthly means."""
+    """``(parameters, periods)`` values (mg/L): the annual means (one period) or the 12 monthly means, each
+    parameter of the rule's ``reported_decimals`` rounded as reported."""
     if rule.evaluation == "annual":
-        return np.array([[series.annual_mean(section, p, year, rule.annual_mean_min_months)] for p in group],
-                        dtype=float)
-    return np.array([series.monthly(section, p, year) for p in group], dtype=float)
+        values = np.array([[series.annual_mean(section, p, year, rule.annual_mean_min_months)] for p in group],
+                          dtype=float)
+    else:
+        values = np.array([series.monthly(section, p, year) for p in group], dtype=float)
+    places = dict(rule.reported_decimals)
+    for i, p in enumerate(group):
+        if p in places:
+            values[i] = reported(values[i], places[p])
+    return values
 
 
 def _classes(group, values: np.ndarray, waterbody: str) -> tuple[np.ndarray, np.ndarray]:

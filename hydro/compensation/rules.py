@@ -172,6 +172,9 @@ class QualityClassRule(Rule):
     (None: at ``penalty_per_class_yuan``, whatever value that takes in a draw).  The inflow's
     class is on its own limits, ``inflow_waterbody`` (default ``"river"``: a reservoir's inflow
     section is a river's, and TP's limits differ), as a monitoring report classes each section.
+    ``reported_decimals``: parameters whose values are rounded, half to even, to so many decimal places
+    before they are classed (:func:`hydro.standards.reported`), as a monitoring report gives them (a model's
+    0.1004 mg/L TP is the 0.10 a report would print); default none, every value as computed.
     ``bonus_yuan`` is paid for each period at or better than the target (a payment by
     results, with no deduction when the target is missed).
     With ``judge = "parameter"`` (default) each parameter's class is judged: amounts add across
@@ -192,6 +195,7 @@ class QualityClassRule(Rule):
     bonus_yuan: float = 0.0
     inflow_section: str | None = None
     inflow_waterbody: str = "river"
+    reported_decimals: tuple[tuple[str, int], ...] = ()  # (parameter, places): classed as reported, GB/T 8170
     penalty_per_class_no_worse_than_inflow_yuan: float | None = None  # None: as penalty_per_class_yuan
     max_yuan: float = math.inf
     min_yuan: float = -math.inf
