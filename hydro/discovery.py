@@ -3,12 +3,12 @@
 A data repository (Zenodo, PANGAEA) or a catalogue harvests a file's title, summary, keywords, dates and
 versions from these (ACDD-1.3, "highly recommended" and "recommended" attributes); until 2026-12-06 every
 file was titled "hydro results" and said nothing of what it held or when it was made (CF/ACDD review).
-Both writers (:func:`hydro.netcdf_define.layout`, :meth:`hydro.results.Results.to_xarray`) take them from
-:func:`writer_attributes`, before the run's own attributes.  Left out for want of data: geospatial bounds
-(the basin files give no coordinates), a licence and a creator (the user's to give), and ACDD's
-``date_created``: two runs of the same inputs write the same bytes (the tests compare files written
-at different times, and a user can check a rerun with ``cmp``), so nothing in a file depends on when
-it was written; the file's modification time says that.
+Both writers (:func:`hydro.netcdf_define.layout`, :meth:`hydro.results.Results.to_xarray`) take every global
+attribute from :func:`written_attributes`: these first, then the run's own (but for :data:`COMPUTED_KEYS`).
+Left out for want of data: geospatial bounds (the basin files give no coordinates), a licence and a creator
+(the user's to give), and ACDD's ``date_created``: two runs of the same inputs write the same bytes (the
+tests compare files written at different times, and a user can check a rerun with ``cmp``), so nothing in
+a file depends on when it was written; the file's modification time says that.
 """
 
 from __future__ import annotations
