@@ -51,6 +51,9 @@ run (:attr:`hydro.pipeline_steps.Water.water_in`), and each withdrawal's accumul
 carries its reservoir volumes.  The transport also hands on the inflow its flux
 inlets still owe (a bound can hold some back for the next day: ``inlet_debt`` of
 :func:`hydro._transport_kernels.simulate_kernel`).
+
+Size: the block loop, its spin-ups (observed, on the record, from a saved state) and the state a block hands
+on belong together: each part reads the others' periods and state.
 """
 
 from __future__ import annotations
@@ -165,7 +168,8 @@ def given_state(basin: Basin, plan: SpinUp, state: BlockState, start: date) -> B
 
 def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = DEFAULT_BLOCK_YEARS, *,
                scenario: str = "baseline", history: str = "", weather=None, apportion: bool = True,
-               constituents: tuple[str, ...] | None = None, timings: dict | None = None) -> Iterator[Results]:
+               constituents: tuple[str, ...] | None = None, timings: dict | None = None,
+               from_state: tuple[Any, dict, str] | None = None, on_end=None) -> Iterator[Results]:
     """Run a watershed basin block by block, yielding each block's results (arguments as
     :func:`hydro.pipeline.run_watershed`; ``timings`` adds the passes before the first block
     to its steps).  ``block_years`` None: the run in one block, after its spin-up in one (in
@@ -175,7 +179,11 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
     A run that starts after the basin's ``[run] start`` first runs the blocks of its spin-up
     (:func:`spin_up_plan`), from the basin's start to the day before its own, and yields
     none of them: its first block continues from their end state, with what the run was
-    given for its start (:func:`given_state`).
+    given for its start (:func:`given_state`).  ``from_state`` ``(state, meta, path)`` (a state file's,
+    :func:`hydro.state_file.load_state`) replaces the spin-up's end state (its blocks are not run; the
+    numerics are the same); ``on_end`` is given the state after the last block and its description
+    (:func:`hydro.state_fit.state_meta`), for ``--save-state``.  Both need the basin's period's numerics
+    (its station record covering its ``[run]`` period) and observed weather.
 
     Raises
     ------
@@ -215,7 +223,19 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
     said = (warm.describe() if not spin else warm.through(plan.first, plan.last),
             plan.describe(start))
     state: BlockState | None = None
+    if from_state is not None or on_end is not None:
+        from hydro.state_fit import check_fits, state_meta
+
+        if whole is None or weather is not None:
+            raise HydroError(f"{basin.path}: --save-state and --from-state need observed weather and the basin's "
+                             "[run] period on its station record (their numerics are the period's)")
+    if from_state is not None:  # the spin-up's end, read: its blocks are not run
+        check_fits(from_state[2], from_state[1], state_meta(basin, start, carried, apportion, whole.water_in))
+        state = given_state(basin, plan, from_state[0], start)
+        said = (said[0], f"continued from the state in {from_state[2]} (of {start})")
     for k, (a, b) in enumerate(periods):
+        if from_state is not None and k < len(spin):
+            continue
         res, state = _block(basin, ws, daily_dates(a, b), forcing, state, carried, apportion, threshold,
                             (scenario, history), step, whole, warm, said, means)
         if k == len(spin) - 1:  # the spin-up's end: the run's start, with what the run was given for it
@@ -223,6 +243,8 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
         if k >= len(spin):
             yield res
         del res  # not held while the next block runs (nor should the caller hold it)
+    if on_end is not None and state is not None:
+        on_end(state, state_meta(basin, end + timedelta(days=1), carried, apportion, whole.water_in))
 
 
 def _spin_periods(basin: Basin, first: date | None, last: date | None, block_years: int | None,

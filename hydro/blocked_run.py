@@ -54,11 +54,13 @@ def blocks_for(basin: Basin, start: date, end: date, block_years: int | None) ->
 
 def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_years: int, spec=None,
                   overwrite: bool = False, history: str = "", weather=None,
-                  attrs: dict[str, str] | None = None, quiet: bool = True) -> RunSummary:
+                  attrs: dict[str, str] | None = None, quiet: bool = True, from_state=None,
+                  on_end=None) -> RunSummary:
     """Run ``basin`` from ``start`` to ``end`` in blocks of ``block_years`` and write its
     results to ``path`` (netCDF, atomically) as each block finishes.
 
-    ``attrs`` are global attributes added to the file (e.g. ``weather_seed``).  Unless
+    ``attrs`` are global attributes added to the file (e.g. ``weather_seed``); ``from_state`` and ``on_end``
+    as :func:`hydro.blocked.run_blocks` takes them (``--from-state``, ``--save-state``).  Unless
     ``quiet``, a progress line on stderr per block written (:class:`hydro.progress.Progress`:
     blocks done, the years written, time elapsed and left), so that a run of hours is not
     silent between its start line and its summary.  Returns the run's
@@ -79,10 +81,11 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
               f"calendar year{'s' * (most > 1)}")
     progress = Progress(n_block, "blocks", quiet=quiet)
     plan = spin_up_plan(basin, start, weather)
-    if not quiet and (n_block > 1 or plan.first):  # what comes before the first block's line
+    if not quiet and (n_block > 1 or plan.first) and from_state is None:  # what comes before the first block's line
         progress.stream.write(f"{blocks}; first, {before_blocks(basin, start, end, weather, plan)}\n")
     with BlockWriter(path, dates, years, overwrite=overwrite, spec=spec) as out:
-        for res in run_blocks(basin, start, end, block_years, history=history, weather=weather):
+        for res in run_blocks(basin, start, end, block_years, history=history, weather=weather, from_state=from_state,
+                              on_end=on_end):
             summary.add(res)
             out.write(res)
             progress.update(status=f"{res.dates[0]} to {res.dates[-1]} written")
@@ -125,15 +128,17 @@ def before_blocks(basin: Basin, start: date, end: date, weather, plan) -> str:
 
 def blocked_command(basin: Basin, start: date, end: date, out: Path, *, spec, overwrite: bool,
                     block_years: int | None, history: str, weather_seed: int | None, quiet: bool,
-                    attrs: dict[str, str] | None = None) -> bool:
+                    attrs: dict[str, str] | None = None, states: tuple = (None, None)) -> bool:
     """``hydro run``'s blocked path: run and write ``basin`` in blocks and print the summary
-    if :func:`blocks_for` says it runs in blocks; False (nothing done) if it runs in one.  ``attrs``:
+    if :func:`blocks_for` says it runs in blocks, or where ``states`` (``--from-state``, ``--save-state``
+    paths) name a state file; False (nothing done) if it runs in one.  ``attrs``:
     global attributes added to the file (a ``--params`` file's, :mod:`hydro.provenance`)."""
     import click
 
-    n_years = blocks_for(basin, start, end, block_years)
+    n_years = blocks_for(basin, start, end, block_years) or (end.year - start.year + 1 if any(states) else None)
     if not n_years:
         return False
+    from_state, on_end = _state_files(basin, states, weather_seed, overwrite)
     weather, attrs = None, dict(attrs or {})
     if weather_seed is not None:
         from hydro.ensemble import member_weather
@@ -141,8 +146,33 @@ def blocked_command(basin: Basin, start: date, end: date, out: Path, *, spec, ov
         weather = member_weather(basin, start, end, weather_seed)
         attrs["weather_seed"] = str(weather_seed)
     summary = write_blocked(basin, start, end, out, block_years=n_years, spec=spec, overwrite=overwrite,
-                            history=history, weather=weather, attrs=attrs, quiet=quiet)
+                            history=history, weather=weather, attrs=attrs, quiet=quiet, from_state=from_state,
+                            on_end=on_end)
     if not quiet:
         click.echo(summary.text())
         click.echo(f"written: {out}")
     return True
+
+
+def _state_files(basin: Basin, states: tuple, weather_seed, overwrite: bool):
+    """``(from_state, on_end)`` of :func:`write_blocked` for ``--from-state`` and ``--save-state`` (``states``):
+    the state read (and refused where it is not a state file) and a writer of the end state, its file checked
+    before the run (an existing one only with ``--overwrite``)."""
+    from hydro.errors import HydroError
+    from hydro.outputs import check_output
+    from hydro.state_file import load_state, save_state
+
+    read_from, save_to = states
+    if (read_from or save_to) and weather_seed is not None:
+        raise HydroError("--from-state and --save-state continue observed weather; leave out --synthetic-weather")
+    from_state = None
+    if read_from:
+        state, meta = load_state(read_from)
+        from_state = (state, meta, str(read_from))
+    on_end = None
+    if save_to:
+        check_output(save_to, overwrite, option="--save-state", inputs=(read_from,) if read_from else ())
+
+        def on_end(state, meta):
+            save_state(save_to, state, meta, overwrite=overwrite)
+    return from_state, on_end

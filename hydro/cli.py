@@ -277,6 +277,12 @@ def main() -> None:
               help="Run a long watershed run in blocks of N calendar years, each written to the file as it "
                    "finishes, so memory does not grow with the run (default: blocks of 5 years for runs of "
                    "more than 5 years and 500,000 reach-days; 0: always one block).")
+@click.option("--save-state", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Also write the state at the run's end (valid for the day after) to FILE, to continue from "
+                   "with --from-state (a watershed basin on observed weather).")
+@click.option("--from-state", type=click.Path(dir_okay=False), metavar="FILE",
+              help="Start from a state --save-state wrote (its day must be --start) instead of spinning the model "
+                   "up from the basin's start; --set values for the start still win.")
 @click.option("-q", "--quiet", is_flag=True, help="Print only errors and notes on the results (no progress bar).")
 @click.option("--scenario", metavar="S",
               help="Run scenario S of a scenario file: its measures applied, its costs added (the S member of "
@@ -286,7 +292,8 @@ def main() -> None:
               help="With --scenario: the scenario file that defines S (default: the basin's shipped one).")
 def run_command(basin, start, end, output, overwrite, compress, overrides, params, members, seed, weather_seed,
                 workers, quiet, scheduler=None, dask_workers=None, variables=(), locations=(), aggregate=None,
-                float32=None, block_years=None, codec=None, scenario=None, scenario_file=None):
+                float32=None, block_years=None, codec=None, scenario=None, scenario_file=None, save_state=None,
+                from_state=None):
     """Simulate one basin and write its results to netCDF.
 
     BASIN is a folder with basin.toml, the file itself, or a shipped name
@@ -319,6 +326,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         return _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec,
                               ignored=(variables, locations, aggregate, float32, block_years), given=(params, n_params))
     b = _load_frozen(basin, overrides, params, n_params)
+    states = _states(b, from_state, save_state, members or measured)
     check_period(b, s, e)
     if (members or weather_seed is not None) and not b.is_watershed:  # before the start line, not after it
         raise HydroError(f"{b.path}: {'a weather ensemble (--members)' if members else '--synthetic-weather'} "
@@ -337,7 +345,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     spec = spec_for_run(b, variables, locations, aggregate, float32, compress, codec)
     check_request(b, spec)  # unknown variables and ids: before the run, not after it
     check_something_kept(b, spec)  # nor a group of nothing: before an ensemble's members or the first block
-    _start_line(b, s or b.settings.start, e or b.settings.end, members, weather_seed, quiet)
+    _start_line(b, s or b.settings.start, e or b.settings.end, members, weather_seed, quiet, from_state)
     from_params = (params, overrides[:n_params]) if params else None  # recorded (hydro.provenance)
     if members:
         from hydro.ensemble import ensemble_command
@@ -350,13 +358,23 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
 
     s, e = s or b.settings.start, e or b.settings.end
     if blocked_command(b, s, e, out, spec=spec, overwrite=overwrite, block_years=block_years, history=_history(),
-                       weather_seed=weather_seed, quiet=quiet, attrs=_params_attributes(from_params)):
+                       weather_seed=weather_seed, quiet=quiet, attrs=_params_attributes(from_params),
+                       states=states):
         return _finished()  # a long run, written block by block (hydro.blocked)
     results = _run_and_write(b, s, e, out, overwrite, spec, weather_seed, from_params)
     if not quiet:  # (an ensemble returned above)
         click.echo(run_summary(results))
         click.echo(f"written: {out}")
     _finished()
+
+
+def _states(b, from_state, save_state, batch) -> tuple:
+    """``(--from-state, --save-state)``: state files of a watershed basin's one run (not an ensemble's
+    or a scenario's, ``batch``)."""
+    if (from_state or save_state) and (batch or not b.is_watershed):
+        raise HydroError("--from-state and --save-state continue one run of a watershed basin (with [[subbasins]]); "
+                         "leave them out" + (" of an ensemble (--members) or a --scenario run" if batch else ""))
+    return from_state, save_state
 
 
 def _params_attributes(from_params, initial_state: str | None = None) -> dict[str, str]:
@@ -403,7 +421,7 @@ def _fit_weather_generator(b, members, weather_seed) -> None:
         weather_generator(b)
 
 
-def _start_line(b, first, last, members, weather_seed, quiet: bool = False) -> None:
+def _start_line(b, first, last, members, weather_seed, quiet: bool = False, from_state=None) -> None:
     """Say on stderr what ``hydro run`` simulates (its days, an ensemble's members: progress, not with
     ``quiet``; a long run is not silent) and, where it does not start on the basin's ``[run] start``, what
     it starts from (:func:`hydro.clitools.note_late_start`: a caveat on the results, so with ``quiet`` too,
@@ -414,7 +432,11 @@ def _start_line(b, first, last, members, weather_seed, quiet: bool = False) -> N
         click.echo(f"simulating {b.name}: {first} to {last} ({(last - first).days + 1} days"
                    + (f", {members} members" if members else "") + ")…", err=True)
     generated = weather_seed is not None or bool(members)
-    note_late_start(b, first, generated=generated, end=last)
+    if from_state:  # no spin-up: the state saved by the run before
+        click.echo(f"note: this run starts on {first} from the state in {from_state}, not spun up from "
+                   f"{b.settings.start}; values given with --set for {first} still win", err=True)
+    else:
+        note_late_start(b, first, generated=generated, end=last)
     note_estimated_weather(b, first, last, generated)
 
 

@@ -1,0 +1,122 @@
+"""A watershed run's end state on disk: ``hydro run --save-state FILE`` writes it, ``--from-state FILE``
+continues from it instead of spinning the model up from the basin's start again (forecaster review,
+2026-12-06: each month's run spun up 16 years, about a whole run's time).
+
+The state is what a time block hands to the next (:class:`hydro.blocked.BlockState`: runoff stores, snow,
+groundwater N, routing, every cell's water and every tracer's concentration, the wash-off and withdrawal
+stores), valid for one day: the day after the run that saved it.  The file is a NumPy ``.npz`` of its arrays
+and a JSON description (no pickle: a state file received from someone else can hold nothing but numbers).
+A run continues from it only where it was made by the same basin file (and the files it names), for the
+same constituents carried (by source or not) and the same transferred water: anything else would pair a
+state with a network or tracers it does not fit, and is refused naming what differs.  A run from the day
+after another's end that saved its state equals, to the bit, the run spun up to that day the way the run
+that saved it ran (:func:`hydro.blocked.run_blocks`); values given for the start (``--set``) still win.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from hydro.errors import HydroError
+
+#: The format a state file says it is in (its ``meta.json`` entry ``format``).
+FORMAT = "hydro-state-1"
+
+
+def _types() -> dict[str, type]:
+    """The classes a state is made of, by name: the only ones a file may name."""
+    from hydro.blocked import BlockState, TransportStart
+    from hydro.local_steps_auto import StepEstimate
+    from hydro.routing import RoutingState
+    from hydro.runoff import GR4JState
+    from hydro.runoff_gr4j import GR4JCemaNeigeState
+    from hydro.transport_volumes import CellWater
+
+    return {c.__name__: c for c in (BlockState, TransportStart, StepEstimate, RoutingState, GR4JState,
+                                    GR4JCemaNeigeState, CellWater)}
+
+
+def _flatten(value: Any, arrays: dict[str, np.ndarray]) -> Any:
+    """``value`` as JSON, its arrays moved to ``arrays`` (named by their order)."""
+    if isinstance(value, np.ndarray):
+        name = f"a{len(arrays)}"
+        arrays[name] = value
+        return {"array": name}
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        return {"type": type(value).__name__,
+                "fields": {f.name: _flatten(getattr(value, f.name), arrays) for f in dataclasses.fields(value)}}
+    if isinstance(value, tuple) and hasattr(value, "_fields"):
+        return {"type": type(value).__name__, "fields": {f: _flatten(getattr(value, f), arrays) for f in value._fields}}
+    if isinstance(value, dict):
+        return {"dict": [[_flatten(k, arrays), _flatten(v, arrays)] for k, v in value.items()]}
+    if isinstance(value, (list, tuple)):
+        return {"tuple" if isinstance(value, tuple) else "list": [_flatten(v, arrays) for v in value]}
+    if isinstance(value, np.generic):
+        return value.item()
+    if value is None or isinstance(value, (bool, int, float, str)):
+        return value
+    raise TypeError(f"a state holds a {type(value).__name__}, which a state file cannot write")
+
+
+def _build(node: Any, arrays, types: dict[str, type]) -> Any:
+    """The value :func:`_flatten` described."""
+    if not isinstance(node, dict):
+        return node
+    if "array" in node:
+        return np.array(arrays[node["array"]])
+    if "dict" in node:
+        return {_build(k, arrays, types): _build(v, arrays, types) for k, v in node["dict"]}
+    if "tuple" in node or "list" in node:
+        items = [_build(v, arrays, types) for v in (node["tuple"] if "tuple" in node else node["list"])]
+        return tuple(items) if "tuple" in node else items
+    cls = types[node["type"]]  # a KeyError: a name no state is made of (load_state says so)
+    return cls(**{k: _build(v, arrays, types) for k, v in node["fields"].items()})
+
+
+def save_state(path: str | Path, state, meta: dict[str, Any], overwrite: bool = False) -> Path:
+    """Write ``state`` (a :class:`hydro.blocked.BlockState`) and ``meta`` (the day it is for and what it fits:
+    :func:`state_meta`) to ``path`` atomically (an existing file only with ``overwrite``)."""
+    from hydro.outputs import atomic_open
+
+    arrays: dict[str, np.ndarray] = {}
+    tree = _flatten(state, arrays)
+    text = json.dumps({"format": FORMAT, **meta, "state": tree})
+    arrays["meta_json"] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    with atomic_open(path, overwrite, option="--save-state", mode="wb") as fh:
+        np.savez(fh, **arrays)  # type: ignore[arg-type]  # (numpy's stub: names to arrays, as here)
+    return Path(path)
+
+
+def load_state(path: str | Path) -> tuple[Any, dict[str, Any]]:
+    """The state and its description from a file :func:`save_state` wrote; a file that is not one, or one
+    of another format, is a :class:`HydroError` naming it."""
+    import zipfile
+
+    path = Path(path)
+    what = f"{path}: not a hydro state file (written by hydro run --save-state)"
+    if path.is_file() and not zipfile.is_zipfile(path):
+        raise HydroError(what)
+    try:
+        with np.load(path, allow_pickle=False) as npz:
+            arrays = {k: npz[k] for k in npz.files}
+    except FileNotFoundError:
+        raise HydroError(f"{path}: file not found (--from-state)") from None
+    except (OSError, ValueError) as exc:
+        raise HydroError(f"{what}: {exc}") from None
+    try:
+        meta = json.loads(bytes(arrays.pop("meta_json")).decode("utf-8"))
+    except (KeyError, ValueError) as exc:
+        raise HydroError(f"{what}: no description ({exc})") from None
+    if meta.get("format") != FORMAT:
+        raise HydroError(f"{what}: format {meta.get('format')!r}, expected {FORMAT!r}")
+    try:
+        state = _build(meta.pop("state"), arrays, _types())
+    except (KeyError, TypeError) as exc:
+        raise HydroError(f"{what}: its state does not read ({type(exc).__name__}: {exc})") from None
+    return state, meta
+
