@@ -231,8 +231,7 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
                              "[run] period on its station record (their numerics are the period's)")
     if from_state is not None:  # the spin-up's end, read: its blocks are not run
         check_fits(from_state[2], from_state[1], state_meta(basin, start, carried, apportion, whole.water_in))
-        state = given_state(basin, plan, from_state[0], start)
-        said = (said[0], f"continued from the state in {from_state[2]} (of {start})")
+        state, said = _continued(basin, plan, from_state, start, said)
     for k, (a, b) in enumerate(periods):
         if from_state is not None and k < len(spin):
             continue
@@ -245,6 +244,14 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
         del res  # not held while the next block runs (nor should the caller hold it)
     if on_end is not None and state is not None:
         on_end(state, state_meta(basin, end + timedelta(days=1), carried, apportion, whole.water_in))
+
+
+def _continued(basin: Basin, plan: SpinUp, from_state: tuple, start: date, said: tuple[str, str]):
+    """The state a run starts from when it continues a saved one (``from_state``: state, description,
+    path), with what it was given for its start, and its results' ``initial_state`` saying both."""
+    given = plan.describe(start).partition("; given for ")[2]  # what --set gave for the start
+    text = f"continued from the state in {from_state[2]} (of {start})" + (f"; given for {given}" if given else "")
+    return given_state(basin, plan, from_state[0], start), (said[0], text)
 
 
 def _spin_periods(basin: Basin, first: date | None, last: date | None, block_years: int | None,

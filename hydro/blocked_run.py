@@ -83,15 +83,18 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     plan = spin_up_plan(basin, start, weather)
     if not quiet and (n_block > 1 or plan.first) and from_state is None:  # what comes before the first block's line
         progress.stream.write(f"{blocks}; first, {before_blocks(basin, start, end, weather, plan)}\n")
+    ended: list = []  # the end state, saved once the results file is complete (not beside a file that failed)
     with BlockWriter(path, dates, years, overwrite=overwrite, spec=spec) as out:
         for res in run_blocks(basin, start, end, block_years, history=history, weather=weather, from_state=from_state,
-                              on_end=on_end):
+                              on_end=None if on_end is None else lambda *args: ended.append(args)):
             summary.add(res)
             out.write(res)
             progress.update(status=f"{res.dates[0]} to {res.dates[-1]} written")
             del res  # one block in memory at a time: not this one while the next runs
         progress.finish()
         out.set_attrs({**(attrs or {}), "time_blocks": blocks})  # over the blocks' (hydro.run_attributes)
+    for args in ended:
+        on_end(*args)  # (set where ended is filled)
     return summary
 
 
@@ -160,19 +163,24 @@ def _state_files(basin: Basin, states: tuple, weather_seed, overwrite: bool):
     before the run (an existing one only with ``--overwrite``)."""
     from hydro.errors import HydroError
     from hydro.outputs import check_output
-    from hydro.state_file import load_state, save_state
+    from hydro.state_file import is_state_file, load_state, save_state
+    from hydro.state_fit import check_state_parameters
 
-    read_from, save_to = states
+    read_from, save_to, parameters = states
     if (read_from or save_to) and weather_seed is not None:
         raise HydroError("--from-state and --save-state continue observed weather; leave out --synthetic-weather")
     from_state = None
     if read_from:
         state, meta = load_state(read_from)
+        check_state_parameters(read_from, meta, parameters)
         from_state = (state, meta, str(read_from))
     on_end = None
     if save_to:
-        check_output(save_to, overwrite, option="--save-state", inputs=(read_from,) if read_from else ())
+        check_output(save_to, overwrite, option="--save-state", inputs=(read_from, basin.path))
+        if Path(save_to).exists() and not is_state_file(save_to):  # --overwrite replaces only a state file
+            raise HydroError(f"{save_to}: exists and is not a hydro state file; --save-state replaces only a state "
+                             "file (with --overwrite): choose another name")
 
         def on_end(state, meta):
-            save_state(save_to, state, meta, overwrite=overwrite)
+            save_state(save_to, state, {**meta, "parameters": parameters}, overwrite=overwrite)
     return from_state, on_end

@@ -322,11 +322,14 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     overrides, n_params = _with_params(params, basin, catchment, overrides)
     s, e = (None if text is None else parse_date(text, option)  # --start "" is a mistake, not an absence
             for text, option in ((start, "--start"), (end, "--end")))
+    if catchment and (from_state or save_state):
+        raise HydroError("--from-state and --save-state continue one run of a watershed basin (with [[subbasins]]); "
+                         "a catchment file's run has no state to save: leave them out")
     if catchment:
         return _run_catchment(basin, s, e, output, overwrite, compress, overrides, members, weather_seed, quiet, codec,
                               ignored=(variables, locations, aggregate, float32, block_years), given=(params, n_params))
     b = _load_frozen(basin, overrides, params, n_params)
-    states = _states(b, from_state, save_state, members or measured)
+    states = _states(b, from_state, save_state, members or scenario is not None, overrides, output)
     check_period(b, s, e)
     if (members or weather_seed is not None) and not b.is_watershed:  # before the start line, not after it
         raise HydroError(f"{b.path}: {'a weather ensemble (--members)' if members else '--synthetic-weather'} "
@@ -368,13 +371,20 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
     _finished()
 
 
-def _states(b, from_state, save_state, batch) -> tuple:
-    """``(--from-state, --save-state)``: state files of a watershed basin's one run (not an ensemble's
-    or a scenario's, ``batch``)."""
+def _states(b, from_state, save_state, batch, overrides, output) -> tuple:
+    """``(--from-state, --save-state, parameters)``: state files of a watershed basin's one run (not an
+    ensemble's or a scenario's, ``batch``) and what its ``--set``/``--params`` assignments make of its
+    parameters (:func:`hydro.state_fit.parameters_of`: a state is continued only with the same)."""
+    from pathlib import Path
+
+    from hydro.state_fit import parameters_of
+
     if (from_state or save_state) and (batch or not b.is_watershed):
         raise HydroError("--from-state and --save-state continue one run of a watershed basin (with [[subbasins]]); "
                          "leave them out" + (" of an ensemble (--members) or a --scenario run" if batch else ""))
-    return from_state, save_state
+    if save_state and output and Path(save_state).resolve() == Path(output).resolve():
+        raise HydroError(f"--save-state {save_state} is the results file (-o): give the state a file of its own")
+    return from_state, save_state, parameters_of(overrides)
 
 
 def _params_attributes(from_params, initial_state: str | None = None) -> dict[str, str]:

@@ -92,6 +92,15 @@ def save_state(path: str | Path, state, meta: dict[str, Any], overwrite: bool = 
     return Path(path)
 
 
+def is_state_file(path: str | Path) -> bool:
+    """Whether ``path`` is a file :func:`save_state` wrote (a readable state of this format)."""
+    try:
+        load_state(path)
+    except HydroError:
+        return False
+    return True
+
+
 def load_state(path: str | Path) -> tuple[Any, dict[str, Any]]:
     """The state and its description from a file :func:`save_state` wrote; a file that is not one, or one
     of another format, is a :class:`HydroError` naming it."""
@@ -116,7 +125,9 @@ def load_state(path: str | Path) -> tuple[Any, dict[str, Any]]:
         raise HydroError(f"{what}: format {meta.get('format')!r}, expected {FORMAT!r}")
     try:
         state = _build(meta.pop("state"), arrays, _types())
-    except (KeyError, TypeError) as exc:
+    except (KeyError, TypeError, AttributeError, ValueError) as exc:
         raise HydroError(f"{what}: its state does not read ({type(exc).__name__}: {exc})") from None
+    if type(state).__name__ != "BlockState":
+        raise HydroError(f"{what}: it holds a {type(state).__name__}, not a run's state")
     return state, meta
 

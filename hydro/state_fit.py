@@ -10,6 +10,30 @@ from typing import Any
 
 from hydro.errors import HydroError
 
+#: Keys of ``--set`` a continued run may give apart from the run that saved its state: the start's own state.
+START_KEYS = ("initial", "reservoirs.*.initial_storage_mcm")
+
+
+def parameters_of(overrides) -> list[str]:
+    """The ``key=value`` assignments (``--set``, ``--params``) that change a run's parameters, sorted: all but
+    those giving the start's state (:data:`START_KEYS`), which a continued run may give afresh."""
+    def start_key(text: str) -> bool:
+        key = text.split("=", 1)[0].strip()
+        return key == "initial" or key.startswith("initial.") or (
+            key.startswith("reservoirs.") and key.endswith(".initial_storage_mcm"))
+
+    return sorted(str(o).strip() for o in overrides or [] if not start_key(str(o)))
+
+
+def check_state_parameters(path, meta: dict[str, Any], parameters: list[str]) -> None:
+    """Refuse a state (``meta``, from ``path``) saved with other parameter assignments than ``parameters``
+    (:func:`parameters_of`): continuing it would mix two models (a state saved with ``--set runoff.x1_mm=700``
+    continued with the file's x1 ran without a word)."""
+    if list(meta.get("parameters", [])) != list(parameters):
+        raise HydroError(f"{path}: this state does not fit the run: it was saved with --set/--params "
+                         f"{meta.get('parameters') or 'none'}, the run gives {parameters or 'none'} (values for the "
+                         "start's state may differ, parameters may not): run with the same, or save the state again")
+
 
 def state_meta(basin, day: date, carried, apportion: bool, water_in) -> dict[str, Any]:
     """What a state fits: the day it is for, the basin file's configuration (its own hash, without ``--set``:
@@ -30,6 +54,8 @@ def _file_hash(basin) -> str:
 def check_fits(path, meta: dict[str, Any], expected: dict[str, Any]) -> None:
     """Refuse a state (``meta``, from ``path``) that does not fit the run (``expected``, :func:`state_meta`),
     naming what differs and what to do."""
+    if meta.get("basin") != expected["basin"]:
+        raise HydroError(f"{path}: this is a state of basin {meta.get('basin')!r}, the run is of {expected['basin']!r}")
     wrong = [k for k in ("day", "basin_file_sha256", "carried", "apportion", "water_in") if meta.get(k) != expected[k]]
     if not wrong:
         return
