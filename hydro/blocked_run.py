@@ -131,14 +131,14 @@ def before_blocks(basin: Basin, start: date, end: date, weather, plan) -> str:
 
 def blocked_command(basin: Basin, start: date, end: date, out: Path, *, spec, overwrite: bool,
                     block_years: int | None, history: str, weather_seed: int | None, quiet: bool,
-                    attrs: dict[str, str] | None = None, states: tuple = (None, None)) -> bool:
+                    attrs: dict[str, str] | None = None, states: tuple = (None, None, [])) -> bool:
     """``hydro run``'s blocked path: run and write ``basin`` in blocks and print the summary
     if :func:`blocks_for` says it runs in blocks, or where ``states`` (``--from-state``, ``--save-state``
     paths) name a state file; False (nothing done) if it runs in one.  ``attrs``:
     global attributes added to the file (a ``--params`` file's, :mod:`hydro.provenance`)."""
     import click
 
-    n_years = blocks_for(basin, start, end, block_years) or (end.year - start.year + 1 if any(states) else None)
+    n_years = blocks_for(basin, start, end, block_years) or (end.year - start.year + 1 if any(states[:2]) else None)
     if not n_years:
         return False
     from_state, on_end = _state_files(basin, states, weather_seed, overwrite)
