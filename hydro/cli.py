@@ -543,7 +543,7 @@ def _run_catchment(path, start, end, output, overwrite, compress, overrides, mem
 @main.command("info")
 @click.argument("path", callback=shipped_or_given)
 def info_command(path):
-    """Summarise a basin (folder, file or shipped name), a results file or a config.
+    """Summarise a basin (folder, file or shipped name), a results file, a config or a saved state (.npz).
 
     `hydro info basins` lists the shipped basins and examples.
     """

@@ -77,6 +77,8 @@ def _describe(path: str) -> str:
     p = Path(path)
     if p.suffix == ".nc":
         return describe_results(p)
+    if p.suffix == ".npz":
+        return describe_state(p)
     if p.suffix == ".toml" and p.name != "basin.toml":
         from hydro.clitools import is_catchment_file
 
@@ -107,6 +109,22 @@ def _describe(path: str) -> str:
     lines += _wrap_lines(basin_transfer_lines(b), "  ")  # the series over the basin's period
     lines.append(f"  sha256: {b.sha256}")
     return "\n".join(lines)
+
+
+def describe_state(path: Path) -> str:
+    """A state file of ``hydro run --save-state``: the day it is for and what a run continuing it must share."""
+    from hydro.state_file import load_state
+
+    state, meta = load_state(path)  # refuses a file that is not one
+    carried = ", ".join(meta.get("carried") or []) or "water only"
+    return "\n".join([
+        f"state {path} (hydro run --save-state)",
+        f"  basin: {meta.get('basin')}; continue with --start {meta.get('day')} --from-state {path}",
+        f"  constituents carried: {carried}" + ("" if meta.get("apportion") else " (not by source)"),
+        f"  tracers: {state.transport.conc.shape[1]} in {state.transport.conc.shape[0]} cells and "
+        f"{state.transport.res_conc.shape[0]} reservoirs",
+        f"  --set/--params parameters: {', '.join(meta.get('parameters') or []) or 'none'}",
+        f"  basin file hash: {meta.get('basin_file_sha256')}"])
 
 
 def describe_results(path: Path) -> str:

@@ -114,3 +114,14 @@ def test_state_files_are_refused_with_generated_weather_and_ensembles(may, tmp_p
         result = invoke("run", "watershed", "--start", "2001-06-01", "--end", "2001-06-02", "-o", tmp_path / "o.nc",
                         "-q", "--from-state", may / "may.npz", *extra)
         assert result.exit_code == 2 and "--from-state" in result.output, result.output
+
+
+def test_hydro_info_describes_a_state_file(may, tmp_path):
+    result = invoke("info", may / "may.npz")
+    assert result.exit_code == 0, result.output
+    text = " ".join(result.output.split())  # (lines wrapped at 100 characters)
+    assert f"continue with --start 2001-06-01 --from-state {may / 'may.npz'}" in text
+    assert "constituents carried: tn" in result.output and "parameters: none" in result.output
+    (tmp_path / "bad.npz").write_text("x", encoding="utf-8")
+    bad = invoke("info", tmp_path / "bad.npz")
+    assert bad.exit_code == 2 and "not a hydro state file" in bad.output
