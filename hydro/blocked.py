@@ -223,14 +223,16 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
     said = (warm.describe() if not spin else warm.through(plan.first, plan.last),
             plan.describe(start))
     state: BlockState | None = None
+    fits: dict = {}  # what a state of this run fits (hydro.state_fit.state_meta), as of its start
     if from_state is not None or on_end is not None:
         from hydro.state_fit import check_fits, state_meta
 
         if whole is None or weather is not None:
             raise HydroError(f"{basin.path}: --save-state and --from-state need observed weather and the basin's "
                              "[run] period on its station record (their numerics are the period's)")
+        fits = state_meta(basin, start, carried, apportion, whole.water_in)
     if from_state is not None:  # the spin-up's end, read: its blocks are not run
-        check_fits(from_state[2], from_state[1], state_meta(basin, start, carried, apportion, whole.water_in))
+        check_fits(from_state[2], from_state[1], fits)
         state, said = _continued(basin, plan, from_state, start, said)
     for k, (a, b) in enumerate(periods):
         if from_state is not None and k < len(spin):
@@ -243,7 +245,7 @@ def run_blocks(basin: Basin, start: date, end: date, block_years: int | None = D
             yield res
         del res  # not held while the next block runs (nor should the caller hold it)
     if on_end is not None and state is not None:
-        on_end(state, state_meta(basin, end + timedelta(days=1), carried, apportion, whole.water_in))
+        on_end(state, {**fits, "day": (end + timedelta(days=1)).isoformat()})
 
 
 def _continued(basin: Basin, plan: SpinUp, from_state: tuple, start: date, said: tuple[str, str]):

@@ -168,22 +168,20 @@ def check_start_storage(path, start: date, reservoirs, what: str = "[run] start"
     for r in reservoirs:
         if r.flood_season is None:
             continue
-        limit, initial = r.flood_limit_storage_m3, r.initial_storage_m3
-        if not in_season(day, r.flood_season)[0]:  # on the drawdown before the season: that day's cap
-            cap = float(seasonal_full_storage([r], day, 1)[0, 0])
-            if initial > cap * (1.0 + 1e-9):
-                raise HydroError(
-                    f"{path}: reservoir '{r.id}': initial_storage_mcm {initial / 1e6:g} is above {cap / 1e6:g} mcm, "
-                    f"the cap on {what} {start}, day {int(days_before(day, r.flood_season[0])[0])} before its flood "
-                    f"season ({r.flood_season_text}), as flood_drawdown_days = {r.flood_drawdown_days} lowers it "
-                    f"towards the flood limit: the {(initial - cap) / 1e6:g} mcm above it would spill on the first "
-                    f"day ({(initial - cap) / 86400:.3g} m3/s more); give at most {cap / 1e6:g} mcm, or start the run "
-                    "before the drawdown")
+        cap, initial = float(seasonal_full_storage([r], day, 1)[0, 0]), r.initial_storage_m3  # the flood limit
+        if initial <= cap * (1.0 + 1e-9):  # in the season, lowered towards it on the drawdown, full supply else
             continue
-        if initial > limit * (1.0 + 1e-9):
+        if not in_season(day, r.flood_season)[0]:  # on the drawdown before it (above full supply: refused at load)
             raise HydroError(
-                f"{path}: reservoir '{r.id}': initial_storage_mcm {initial / 1e6:g} is above the storage at "
-                f"flood_limit_level_m ({limit / 1e6:g} mcm), and {what} {start} lies in its flood season "
-                f"({r.flood_season_text}): the {(initial - limit) / 1e6:g} mcm above it would spill on the first "
-                f"day ({(initial - limit) / 86400:.3g} m3/s more); give at most {limit / 1e6:g} mcm, or start "
-                "the run outside the season")
+                f"{path}: reservoir '{r.id}': initial_storage_mcm {initial / 1e6:g} is above {cap / 1e6:g} mcm, "
+                f"the cap on {what} {start}, day {int(days_before(day, r.flood_season[0])[0])} before its flood "
+                f"season ({r.flood_season_text}), as flood_drawdown_days = {r.flood_drawdown_days} lowers it "
+                f"towards the flood limit: the {(initial - cap) / 1e6:g} mcm above it would spill on the first "
+                f"day ({(initial - cap) / 86400:.3g} m3/s more); give at most {cap / 1e6:g} mcm, or start the run "
+                "before the drawdown")
+        raise HydroError(
+            f"{path}: reservoir '{r.id}': initial_storage_mcm {initial / 1e6:g} is above the storage at "
+            f"flood_limit_level_m ({cap / 1e6:g} mcm), and {what} {start} lies in its flood season "
+            f"({r.flood_season_text}): the {(initial - cap) / 1e6:g} mcm above it would spill on the first "
+            f"day ({(initial - cap) / 86400:.3g} m3/s more); give at most {cap / 1e6:g} mcm, or start "
+            "the run outside the season")

@@ -10,13 +10,11 @@ from typing import Any
 
 from hydro.errors import HydroError
 
-#: Keys of ``--set`` a continued run may give apart from the run that saved its state: the start's own state.
-START_KEYS = ("initial", "reservoirs.*.initial_storage_mcm")
-
 
 def parameters_of(overrides) -> list[str]:
     """The ``key=value`` assignments (``--set``, ``--params``) that change a run's parameters, sorted: all but
-    those giving the start's state (:data:`START_KEYS`), which a continued run may give afresh."""
+    those giving the start's state (``initial.*``, ``reservoirs.*.initial_storage_mcm``), which a continued run
+    may give afresh."""
     def start_key(text: str) -> bool:
         key = text.split("=", 1)[0].strip()
         return key == "initial" or key.startswith("initial.") or (

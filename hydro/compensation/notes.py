@@ -12,7 +12,6 @@ text output (on standard error) and in the JSON objects (their ``notes`` key).
 
 from __future__ import annotations
 
-import calendar
 import math
 from datetime import date
 from pathlib import Path
@@ -52,6 +51,7 @@ def trickle_notes(agreement, series, path=None) -> list[str]:
     from hydro.classes import agreement_places, reservoir_ids
     from hydro.compensation.rules import used_pairs, years_needed
     from hydro.monitoring import FLOW
+    from hydro.section_series import days_in_months
     from hydro.units import SECONDS_PER_DAY
 
     first, last = years_needed(agreement)
@@ -62,7 +62,7 @@ def trickle_notes(agreement, series, path=None) -> list[str]:
     out = []
     for section in judged:
         for year in (y for y in series.years if first <= y <= last):
-            seconds = np.array([calendar.monthrange(year, m)[1] for m in range(1, 13)]) * SECONDS_PER_DAY
+            seconds = days_in_months(year, 1) * SECONDS_PER_DAY
             mean = series.monthly(section, FLOW, year) / seconds
             low = np.flatnonzero(np.isfinite(mean) & (mean < TRICKLE_M3_S)) + 1
             if low.size:
