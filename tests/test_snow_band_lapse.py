@@ -4,6 +4,7 @@ lapse_c_per_km`` moved the station's air to each subbasin while the bands around
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import timedelta
 
 import numpy as np
@@ -13,11 +14,9 @@ import hydro.snow as snow
 from hydro.model import model_variant
 
 
-def _bands(overrides):
-    """The snow bands a watershed run builds (spied on as they are made)."""
-    from hydro.watershed import subbasin_runoff, subbasin_weather
-
-    basin = model_variant("watershed", overrides).basin
+@contextmanager
+def bands_made():
+    """The snow bands built while the block runs (spied on as they are made), in a list it fills."""
     made, orig = [], snow.SnowBands.__post_init__
 
     def spy(self):
@@ -26,10 +25,19 @@ def _bands(overrides):
 
     snow.SnowBands.__post_init__ = spy
     try:
-        dates = [basin.settings.start + timedelta(d) for d in range(5)]
-        subbasin_runoff(basin.watershed, subbasin_weather(basin.watershed, dates), dates)
+        yield made
     finally:
         snow.SnowBands.__post_init__ = orig
+
+
+def _bands(overrides):
+    """The snow bands a watershed run builds."""
+    from hydro.watershed import subbasin_runoff, subbasin_weather
+
+    basin = model_variant("watershed", overrides).basin
+    with bands_made() as made:
+        dates = [basin.settings.start + timedelta(d) for d in range(5)]
+        subbasin_runoff(basin.watershed, subbasin_weather(basin.watershed, dates), dates)
     assert made, "no snow bands built"
     return made
 
@@ -47,15 +55,6 @@ def test_the_snow_threshold_takes_the_same_bands():
     # rate its bands' temperatures, so their snow, move with it
     from hydro.watershed import snow_thresholds
 
-    made, orig = [], snow.SnowBands.__post_init__
-
-    def spy(self):
-        orig(self)
-        made.append(self)
-
-    snow.SnowBands.__post_init__ = spy
-    try:
+    with bands_made() as made:
         snow_thresholds(model_variant("watershed", ["weather.lapse_c_per_km=0"]).basin.watershed)
-    finally:
-        snow.SnowBands.__post_init__ = orig
     assert made and all(np.all(b.temp_offsets() == 0.0) for b in made)
