@@ -141,7 +141,9 @@ def blocked_command(basin: Basin, start: date, end: date, out: Path, *, spec, ov
     n_years = blocks_for(basin, start, end, block_years) or (end.year - start.year + 1 if any(states[:2]) else None)
     if not n_years:
         return False
-    from_state, on_end = _state_files(basin, states, weather_seed, overwrite)
+    from hydro.model_state import state_files
+
+    from_state, on_end = state_files(basin, states, weather_seed, overwrite)
     weather, attrs = None, dict(attrs or {})
     if weather_seed is not None:
         from hydro.ensemble import member_weather
@@ -155,32 +157,3 @@ def blocked_command(basin: Basin, start: date, end: date, out: Path, *, spec, ov
         click.echo(summary.text())
         click.echo(f"written: {out}")
     return True
-
-
-def _state_files(basin: Basin, states: tuple, weather_seed, overwrite: bool):
-    """``(from_state, on_end)`` of :func:`write_blocked` for ``--from-state`` and ``--save-state`` (``states``):
-    the state read (and refused where it is not a state file) and a writer of the end state, its file checked
-    before the run (an existing one only with ``--overwrite``)."""
-    from hydro.errors import HydroError
-    from hydro.outputs import check_output
-    from hydro.state_file import is_state_file, load_state, save_state
-    from hydro.state_fit import check_state_parameters
-
-    read_from, save_to, parameters = states
-    if (read_from or save_to) and weather_seed is not None:
-        raise HydroError("--from-state and --save-state continue observed weather; leave out --synthetic-weather")
-    from_state = None
-    if read_from:
-        state, meta = load_state(read_from)
-        check_state_parameters(read_from, meta, parameters)
-        from_state = (state, meta, str(read_from))
-    on_end = None
-    if save_to:
-        check_output(save_to, overwrite, option="--save-state", inputs=(read_from, basin.path))
-        if Path(save_to).exists() and not is_state_file(save_to):  # --overwrite replaces only a state file
-            raise HydroError(f"{save_to}: exists and is not a hydro state file; --save-state replaces only a state "
-                             "file (with --overwrite): choose another name")
-
-        def on_end(state, meta):
-            save_state(save_to, state, {**meta, "parameters": parameters}, overwrite=overwrite)
-    return from_state, on_end

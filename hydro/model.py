@@ -32,9 +32,7 @@ from hydro.errors import HydroError
 from hydro.model_values import as_date, basin_spec, check_weather, no_parameter, numeric_leaves, plain
 from hydro.overrides import in_user_paths, parse_assignment, set_path
 from hydro.results import open_results  # noqa: F401  (hydro.open_results)
-from hydro.store_climate import given_weather_attributes
 from hydro.units import unit_of_key
-from hydro.weather_provenance import WEATHER_FILE_ATTRIBUTES
 
 
 @dataclass(frozen=True)
@@ -65,19 +63,6 @@ class Parameter:
     unit: str
     bounds: tuple[float, float] | None = None
     source: str = ""
-
-
-def _runoff_specs(data: dict) -> dict[str, Any]:
-    """Name -> :class:`hydro.runoff_model.ParameterSpec` of the basin's runoff model."""
-    from hydro.gr4j_parameters import GR4J_CEMANEIGE, GR4J_CEMANEIGE_PARAMETERS
-
-    runoff = data.get("runoff")
-    name = runoff.get("model", GR4J_CEMANEIGE) if isinstance(runoff, dict) else GR4J_CEMANEIGE
-    if name == GR4J_CEMANEIGE:
-        return {spec.name: spec for spec in GR4J_CEMANEIGE_PARAMETERS}
-    from hydro.runoff_registry import runoff_model_class
-
-    return {spec.name: spec for spec in runoff_model_class(str(name)).parameters}
 
 
 def _describe(path: str, keys: list[str], value: Any, specs: dict[str, Any], notes: dict[str, str]) -> Parameter:
@@ -204,9 +189,10 @@ class Model:
     def parameters(self) -> list[Parameter]:
         """Every number the basin file sets (its effective value here), with its unit,
         bounds where the model states them, and the file's comment citing its source."""
+        from hydro.model_values import runoff_specs
         from hydro.toml_comments import key_comments
 
-        specs = _runoff_specs(self._data)
+        specs = runoff_specs(self._data)
         notes = key_comments(self._bytes.decode("utf-8", errors="replace"))
         return [_describe(path, keys, value, specs, notes) for path, keys, value in numeric_leaves(self._data, "")]
 
@@ -241,7 +227,8 @@ class Model:
         return f"<hydro.Model {self.name!r} ({len(self.parameters)} parameters{changed})>"
 
     def run(self, start: str | date | None = None, end: str | date | None = None, weather=None,
-            apportion: bool = True):
+            apportion: bool = True, *, from_state: str | Path | None = None, save_state: str | Path | None = None,
+            overwrite: bool = False):
         """Simulate from ``start`` to ``end``, both days included, one value a day.
 
         Parameters
@@ -257,6 +244,11 @@ class Model:
         apportion : bool
             Carry nitrogen by source (default); False carries the totals only,
             faster, for calibration and sweeps that do not need the sources.
+        from_state, save_state : str or Path, optional
+            A state file to continue (``start`` the day after the run that saved it) and one to save
+            the end state to (an existing state file only with ``overwrite``): the files of ``hydro run
+            --from-state/--save-state`` (docs/commands/run.md), either continuing the other's.  A
+            watershed basin on its own weather, with the parameters the state was saved with.
 
         Returns
         -------
@@ -273,15 +265,17 @@ class Model:
             A date that is not one, a period that ends before it starts or that the
             forcing does not cover, or ``weather`` given to a flow-driven basin.
         """
-        return self.run_results(start, end, weather=weather, apportion=apportion).to_xarray()
+        return self.run_results(start, end, weather=weather, apportion=apportion, from_state=from_state,
+                                save_state=save_state, overwrite=overwrite).to_xarray()
 
     def run_results(self, start: str | date | None = None, end: str | date | None = None, weather=None,
-                    apportion: bool = True):
+                    apportion: bool = True, *, from_state: str | Path | None = None,
+                    save_state: str | Path | None = None, overwrite: bool = False):
         """Like :meth:`run`, as :class:`hydro.results.Results` (to write with ``to_netcdf``).
 
         Parameters
         ----------
-        start, end, weather, apportion
+        start, end, weather, apportion, from_state, save_state, overwrite
             As for :meth:`run`.
 
         Returns
@@ -299,7 +293,12 @@ class Model:
         check_weather(weather, first, last, self._basin)
         if not isinstance(apportion, (bool, np.bool_)):  # "False" from a config or argparse ran with it
             raise HydroError(f"apportion: expected True or False, got {type(apportion).__name__} {apportion!r}")
-        if self._basin.is_watershed:
+        if from_state is not None or save_state is not None:
+            from hydro.model_state import run_with_states
+
+            results = run_with_states(self._basin, self._changes, first, last, apportion=apportion, weather=weather,
+                                      history="", states=(from_state, save_state), overwrite=bool(overwrite))
+        elif self._basin.is_watershed:
             from hydro.pipeline import run_watershed
 
             results = run_watershed(self._basin, first, last, weather=weather, apportion=apportion)
@@ -308,23 +307,23 @@ class Model:
                              "flow-driven (its flows come from [forcing])")
         else:
             results = run(self._basin, s, e)
-        results.attrs["history"] = self._history(first, last, weather, apportion)
-        if weather is not None:  # not the basin's file, whatever the series was read or made from
-            named = weather.metadata.get("source_file")
-            results.attrs["weather"] = "given to Model.run (weather=)" + (f"; its source: {named}" if named else "")
-            for key in WEATHER_FILE_ATTRIBUTES:
-                results.attrs.pop(key, None)
-            results.attrs.update(given_weather_attributes(self._basin, weather))
+        results.attrs["history"] = self._history(first, last, weather, apportion, (from_state, save_state))
+        if weather is not None:
+            from hydro.model_values import mark_given_weather
+
+            mark_given_weather(results.attrs, self._basin, weather)
         if self._changes:
             # in the order given: the configuration hash depends on it
             results.attrs["parameters_changed"] = json.dumps(self._changes, default=str)
         return results
 
-    def _history(self, start: date, end: date, weather, apportion: bool) -> str:
+    def _history(self, start: date, end: date, weather, apportion: bool, states=(None, None)) -> str:
         """The call that made a run, for its ``history`` (``hydro run`` would lose :attr:`changes`)."""
         call = f"hydro.Model.from_basin({str(self._basin.path)!r})"
         call += f".with_parameters({self._changes!r})" if self._changes else ""
         extra = (", weather=..." if weather is not None else "") + ("" if apportion else ", apportion=False")
+        extra += "".join(f", {name}={str(path)!r}" for name, path in zip(("from_state", "save_state"), states,
+                                                                          strict=True) if path)
         return f"{call}.run({start.isoformat()!r}, {end.isoformat()!r}{extra})"
 
 

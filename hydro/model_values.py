@@ -106,6 +106,32 @@ def check_weather(weather: Any, first: date, last: date, basin=None) -> None:
     _check_temperatures(weather)
 
 
+def mark_given_weather(attrs: dict, basin, weather) -> None:
+    """Say in a run's global ``attrs`` that it ran on ``weather`` given to :meth:`hydro.Model.run`, not the basin's
+    file (whatever the series was read or made from): the file's attributes go, the given series' come."""
+    from hydro.store_climate import given_weather_attributes
+    from hydro.weather_provenance import WEATHER_FILE_ATTRIBUTES
+
+    named = weather.metadata.get("source_file")
+    attrs["weather"] = "given to Model.run (weather=)" + (f"; its source: {named}" if named else "")
+    for key in WEATHER_FILE_ATTRIBUTES:
+        attrs.pop(key, None)
+    attrs.update(given_weather_attributes(basin, weather))
+
+
+def runoff_specs(data: dict) -> dict[str, Any]:
+    """Name -> :class:`hydro.runoff_model.ParameterSpec` of the basin's runoff model."""
+    from hydro.gr4j_parameters import GR4J_CEMANEIGE, GR4J_CEMANEIGE_PARAMETERS
+
+    runoff = data.get("runoff")
+    name = runoff.get("model", GR4J_CEMANEIGE) if isinstance(runoff, dict) else GR4J_CEMANEIGE
+    if name == GR4J_CEMANEIGE:
+        return {spec.name: spec for spec in GR4J_CEMANEIGE_PARAMETERS}
+    from hydro.runoff_registry import runoff_model_class
+
+    return {spec.name: spec for spec in runoff_model_class(str(name)).parameters}
+
+
 def _check_temperatures(weather) -> None:
     """Air temperatures within the weather file's range (:data:`hydro.weather_csv.TEMP_RANGE_C`), as the
     file's reader checks them: kelvin given in memory ran, the outlet's TN 1e-4 of the right one."""

@@ -5,22 +5,47 @@ differs (apart from :mod:`hydro.state_file`, which reads the classes of :mod:`hy
 
 from __future__ import annotations
 
+import json
+from collections.abc import Mapping
 from datetime import date
 from typing import Any
 
 from hydro.errors import HydroError
 
 
-def parameters_of(overrides) -> list[str]:
-    """The ``key=value`` assignments (``--set``, ``--params``) that change a run's parameters, sorted: all but
-    those giving the start's state (``initial.*``, ``reservoirs.*.initial_storage_mcm``), which a continued run
-    may give afresh."""
-    def start_key(text: str) -> bool:
-        key = text.split("=", 1)[0].strip()
-        return key == "initial" or key.startswith("initial.") or (
-            key.startswith("reservoirs.") and key.endswith(".initial_storage_mcm"))
+def parameters_of(changes) -> list[str]:
+    """The parameter changes a run makes, as a state records them: ``key=value`` with the value as JSON (a number as
+    a float: ``700`` and ``700.0`` are one value), sorted, the last value of a key given twice.  ``changes`` are
+    ``key=value`` assignments (``--set``, ``--params``) or :attr:`hydro.Model.changes` (a mapping): a state saved by
+    ``hydro run --set runoff.x1_mm=700`` fits ``Model.with_parameters({"runoff.x1_mm": 700.0})``.  Those giving the
+    start's state (``initial.*``, ``reservoirs.*.initial_storage_mcm``) are left out: a continued run may give them
+    afresh."""
+    from hydro.overrides import parse_assignment
 
-    return sorted(str(o).strip() for o in overrides or [] if not start_key(str(o)))
+    pairs = (changes.items() if isinstance(changes, Mapping)
+             else (parse_assignment(str(o), f"--set {o}") for o in changes or []))
+    values = {str(k).strip(): v for k, v in pairs}
+    return sorted(f"{k}={json.dumps(_plain_number(v), sort_keys=True, default=str)}" for k, v in values.items()
+                  if not _start_key(k))
+
+
+def _plain_number(value: Any) -> Any:
+    """``value`` with its numbers as floats (not booleans), in lists and tables too."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, (int, float)):
+        return float(value)
+    if isinstance(value, list):
+        return [_plain_number(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain_number(v) for k, v in value.items()}
+    return value
+
+
+def _start_key(key: str) -> bool:
+    """Whether ``key`` gives the start's state rather than a parameter."""
+    return key == "initial" or key.startswith("initial.") or (
+        key.startswith("reservoirs.") and key.endswith(".initial_storage_mcm"))
 
 
 def check_state_parameters(path, meta: dict[str, Any], parameters: list[str]) -> None:
@@ -28,9 +53,10 @@ def check_state_parameters(path, meta: dict[str, Any], parameters: list[str]) ->
     (:func:`parameters_of`): continuing it would mix two models (a state saved with ``--set runoff.x1_mm=700``
     continued with the file's x1 ran without a word)."""
     if list(meta.get("parameters", [])) != list(parameters):
-        raise HydroError(f"{path}: this state does not fit the run: it was saved with --set/--params "
-                         f"{meta.get('parameters') or 'none'}, the run gives {parameters or 'none'} (values for the "
-                         "start's state may differ, parameters may not): run with the same, or save the state again")
+        raise HydroError(f"{path}: this state does not fit the run: it was saved with the parameter changes "
+                         f"{meta.get('parameters') or 'none'}, the run makes {parameters or 'none'} (--set/--params, "
+                         "Model.with_parameters; values for the start's state may differ, parameters may not): run "
+                         "with the same, or save the state again")
 
 
 def state_meta(basin, day: date, carried, apportion: bool, water_in) -> dict[str, Any]:

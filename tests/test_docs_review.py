@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: page -> (python blocks, the test that runs them)
 RUNNERS = {
-    "docs/python-api.md": (4, "tests/test_model.py::test_the_python_api_page_runs_as_written"),
+    "docs/python-api.md": (5, "tests/test_model.py::test_the_python_api_page_runs_as_written"),
     "docs/runoff-models.md": (1, "tests/test_runoff_model.py::test_the_documented_example_model_runs"),
     "docs/flow-normalisation.md": (1, "tests/test_flownorm.py::test_documented_example_runs"),
     "docs/commands/report.md": (1, "tests/test_documented_commands.py (every python block of a command page)"),

@@ -148,12 +148,12 @@ def test_open_results_reads_a_file_as_xarray(tiny, tmp_path):
     assert "section_tn_concentration" in ds and ds.attrs["Conventions"] == "CF-1.8, ACDD-1.3"
 
 
-@pytest.mark.parametrize("block", range(4))
+@pytest.mark.parametrize("block", range(5))
 def test_the_python_api_page_runs_as_written(block, tmp_path, monkeypatch):
     """Every example in docs/python-api.md runs (documented means tested)."""
     text = (ROOT / "docs" / "python-api.md").read_text(encoding="utf-8")
     blocks = re.findall(r"```python\n(.*?)```", text, flags=re.S)
-    assert len(blocks) == 4
+    assert len(blocks) == 5
     monkeypatch.chdir(tmp_path)
     exec(compile(blocks[block], f"python-api.md[{block}]", "exec"), {})
 

@@ -1,0 +1,86 @@
+"""The state files a run continues and saves: ``hydro run --from-state/--save-state`` and :meth:`hydro.Model.run`'s
+``from_state=``/``save_state=``, the same files and checks (:mod:`hydro.state_file`, :mod:`hydro.state_fit`), so
+that a state saved by either continues in the other."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from hydro.errors import HydroError
+
+
+def run_with_states(basin, changes: dict[str, Any], start: date, end: date, *, apportion: bool, history: str,
+                    states: tuple[str | Path | None, str | Path | None], overwrite: bool, weather=None):
+    """Run ``basin`` (a model's, with parameter ``changes``) from ``start`` to ``end`` in one block, continuing the
+    state file ``states[0]`` (None: from the basin's start, spun up) and saving its end state to ``states[1]``
+    (None: not saved; an existing file only with ``overwrite``, and only a state file), as ``hydro run`` does.
+
+    Returns
+    -------
+    hydro.results.Results
+        The run's results; the state file is written once they are complete.
+
+    Raises
+    ------
+    HydroError
+        A flow-driven basin or one that cannot run in time blocks, ``weather`` given, a state that does not fit
+        (another basin file, day, parameters or constituents), or a state file that would replace another file.
+    """
+    from hydro.blocked import run_blocks, unblockable
+    from hydro.state_fit import parameters_of
+
+    read_from, save_to = states
+    why = "it is flow-driven (no [[subbasins]])" if not basin.is_watershed else unblockable(basin)
+    if why:
+        raise HydroError(f"{basin.path}: from_state and save_state continue a watershed basin's run in time blocks; "
+                         f"this basin cannot ({why}): leave them out")
+    if weather is not None:
+        raise HydroError("from_state and save_state continue observed weather (the basin's file): leave out weather=")
+    for name, value in (("from_state", read_from), ("save_state", save_to)):
+        if value is not None and not isinstance(value, (str, Path)):
+            raise HydroError(f"{name}: expected a file path (str or pathlib.Path), got {type(value).__name__}")
+    ended: list = []
+    from_state, on_end = state_files(basin, (read_from, save_to, parameters_of(changes)), None, overwrite,
+                                     names=("from_state", "save_state", "overwrite=True"))
+    blocks = run_blocks(basin, start, end, None, history=history, apportion=apportion, from_state=from_state,
+                        on_end=None if on_end is None else lambda *args: ended.append(args))
+    results = next(iter(blocks))
+    for _ in blocks:  # (one block: the generator ends, calling on_end)
+        pass
+    if on_end is not None:
+        for args in ended:
+            on_end(*args)
+    return results
+
+
+def state_files(basin, states: tuple, weather_seed, overwrite: bool,
+                names: tuple[str, str, str] = ("--from-state", "--save-state", "--overwrite")):
+    """``(from_state, on_end)`` of :func:`hydro.blocked_run.write_blocked` for ``--from-state`` and
+    ``--save-state`` (``states``: the two paths and the run's :func:`hydro.state_fit.parameters_of`): the state
+    read (refused where it is not a state file or was saved with other parameters) and a writer of the end
+    state, its file checked before the run (an existing one only with ``--overwrite``).  ``names``: the two
+    options and the overwrite flag as messages name them (``hydro.Model.run``'s arguments)."""
+    from hydro.outputs import check_output
+    from hydro.state_file import is_state_file, load_state, save_state
+    from hydro.state_fit import check_state_parameters
+
+    read_from, save_to, parameters = states
+    if (read_from or save_to) and weather_seed is not None:
+        raise HydroError("--from-state and --save-state continue observed weather; leave out --synthetic-weather")
+    from_state = None
+    if read_from:
+        state, meta = load_state(read_from)
+        check_state_parameters(read_from, meta, parameters)
+        from_state = (state, meta, str(read_from))
+    on_end = None
+    if save_to:
+        check_output(save_to, overwrite, option=names[1], flag=names[2], inputs=(read_from, basin.path))
+        if Path(save_to).exists() and not is_state_file(save_to):  # --overwrite replaces only a state file
+            raise HydroError(f"{save_to}: exists and is not a hydro state file; {names[1]} replaces only a state "
+                             f"file (with {names[2]}): choose another name")
+
+        def on_end(state, meta):
+            save_state(save_to, state, {**meta, "parameters": parameters}, overwrite=overwrite)
+    return from_state, on_end
