@@ -28,14 +28,13 @@ def run_with_states(basin, changes: dict[str, Any], start: date, end: date, *, a
         A flow-driven basin or one that cannot run in time blocks, ``weather`` given, a state that does not fit
         (another basin file, day, parameters or constituents), or a state file that would replace another file.
     """
-    from hydro.blocked import run_blocks, unblockable
+    from hydro.blocked import run_blocks
     from hydro.state_fit import parameters_of
 
     read_from, save_to = states
-    why = "it is flow-driven (no [[subbasins]])" if not basin.is_watershed else unblockable(basin)
-    if why:
-        raise HydroError(f"{basin.path}: from_state and save_state continue a watershed basin's run in time blocks; "
-                         f"this basin cannot ({why}): leave them out")
+    if not basin.is_watershed:
+        raise HydroError(f"{basin.path}: from_state and save_state continue a watershed basin's run; this basin is "
+                         "flow-driven (no [[subbasins]]): leave them out")
     if weather is not None:
         raise HydroError("from_state and save_state continue observed weather (the basin's file): leave out weather=")
     for name, value in (("from_state", read_from), ("save_state", save_to)):
@@ -63,12 +62,17 @@ def state_files(basin, states: tuple, weather_seed, overwrite: bool,
     state, its file checked before the run (an existing one only with ``--overwrite``).  ``names``: the two
     options and the overwrite flag as messages name them (``hydro.Model.run``'s arguments)."""
     from hydro.outputs import check_output
+    from hydro.spin_up import unblockable
     from hydro.state_file import is_state_file, load_state, save_state
     from hydro.state_fit import check_state_parameters
 
     read_from, save_to, parameters = states
     if (read_from or save_to) and weather_seed is not None:
         raise HydroError("--from-state and --save-state continue observed weather; leave out --synthetic-weather")
+    why = unblockable(basin) if read_from or save_to else None
+    if why:  # a state is a block's end (hydro.blocked)
+        raise HydroError(f"{basin.path}: {names[0]} and {names[1]} continue a run that can be cut in time blocks; "
+                         f"this basin's cannot ({why}): leave them out")
     from_state = None
     if read_from:
         state, meta = load_state(read_from)

@@ -101,6 +101,11 @@ def test_states_need_a_watershed_basin_on_its_own_weather(saved):
     weather = member_weather(model.basin, date(2001, 6, 1), date(2001, 6, 30), 1)
     with pytest.raises(HydroError, match="leave out weather="):
         model.run(*JUNE, weather=weather, from_state=saved / "api.npz")
+    with pytest.raises(HydroError, match=r"this basin's cannot \(flow-driven"):  # a state is a block's end
+        model.with_parameters({"run.flow_driven": True}).run(*JUNE, from_state=saved / "api.npz")
+    r = invoke("run", "watershed", *("--start", JUNE[0], "--end", JUNE[1]), "--set", "run.flow_driven=true", "-q",
+               "--from-state", saved / "api.npz", "-o", saved / "fd.nc")
+    assert r.exit_code == 2 and "--from-state and --save-state continue a run that can be cut" in r.output, r.output
     with pytest.raises(HydroError, match="expected a file path"):
         hydro.Model.from_basin("watershed").run(*JUNE, from_state=3)
 
