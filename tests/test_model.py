@@ -54,7 +54,10 @@ def test_parameters_carry_units_bounds_and_the_files_source():
     ("kf_mm_per_c_per_day", "mm degC-1 d-1"), ("dispersion_m2_s", "m2 s-1"), ("rate_kg_per_ha_yr", "kg ha-1 yr-1"),
     ("excretion_kg_per_head_yr", "kg head-1 yr-1"), ("initial_storage_mcm", "1e6 m3"), ("tn_mg_per_l", "mg L-1"),
     ("washoff_per_mm", "mm-1"), ("x4_days", "d"), ("connected_share", "1"), ("river_theta", "1"),
-    ("velocity_coeff", ""), ("head", ""), ("2001", "")])
+    ("velocity_coeff", ""), ("head", ""), ("2001", ""),
+    # units review 2026-12-06: a word not known was dropped, giving a time for a rate and ha-1 for yuan ha-1
+    ("nitrification_per_degc_day", "degC-1 d-1"), ("cost_yuan_per_ha", "yuan ha-1"),
+    ("rate_per_xyz_day", ""), ("river_rate_per_day", "d-1")])
 def test_units_from_key_names(key, unit):
     from hydro.units import unit_of_key
 
