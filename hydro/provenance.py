@@ -104,10 +104,37 @@ def compensation_provenance(series_path: str | Path, agreement: str | Path,
     -------
     dict
         ``{"input": {"path", "sha256", and the run's RUN_ATTRIBUTES where it is a results file},
-        "agreement": {"path", "sha256"}, "overrides": [...], "hydro_version", "source_revision"}``.
+        "agreement": {"path", "sha256"}, "overrides": [...], "hydro_version", "source_revision"}``, and
+        ``"inference_figures": {"path", "sha256"}`` where the agreement's ``[inference]`` names a
+        published-figures CSV (``--uncertainty`` draws its prices from the fit on it: audit review,
+        2026-12-06, its 2018 figure edited moved the 2018 median net by 63 M yuan, the record unchanged).
     """
-    return {"input": {**file_record(series_path), **run_record(series_path)},
-            "agreement": file_record(agreement), "overrides": list(overrides), **code_record()}
+    record = {"input": {**file_record(series_path), **run_record(series_path)},
+              "agreement": file_record(agreement), "overrides": list(overrides), **code_record()}
+    figures = _inference_figures(agreement, overrides)
+    if figures is not None:
+        record["inference_figures"] = file_record(figures)
+    return record
+
+
+def _inference_figures(agreement: str | Path, overrides) -> Path | None:
+    """The published-figures CSV the agreement's ``[inference]`` names (its ``figures``, relative to the agreement
+    file, or an ``inference.figures=`` of ``overrides``), or None: read from the file's text, which the agreement's
+    reader (:mod:`hydro.compensation.agreement`, which imports this module) has checked or will refuse."""
+    import tomllib
+
+    from hydro.overrides import parse_assignment
+
+    try:
+        inference = tomllib.loads(Path(agreement).read_text(encoding="utf-8")).get("inference")
+    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        return None
+    named = inference.get("figures") if isinstance(inference, dict) else None
+    for text in overrides:
+        key, value = parse_assignment(str(text), f"--set {text}")
+        named = value if key == "inference.figures" else named
+    path = Path(agreement).parent / named if isinstance(named, str) else None
+    return path if path is not None and path.is_file() else None
 
 
 def overridden_by(rule: str, overrides: list[str] | tuple[str, ...]) -> list[str]:
@@ -130,6 +157,9 @@ def provenance_lines(record: dict, flagged: bool = False) -> list[str]:
     run = "".join(f", {k} {inp[k]}" for k in ("config_sha256", "source_revision") if k in inp)
     lines = [f"computed from: {inp['path']} (sha256 {inp['sha256']}{run})",
              f"agreement: {agr['path']} (sha256 {agr['sha256']})"]
+    if "inference_figures" in record:
+        fig = record["inference_figures"]
+        lines.append(f"published figures of its [inference]: {fig['path']} (sha256 {fig['sha256']})")
     if record["overrides"]:
         lines.append("overrides (--set): " + "; ".join(record["overrides"])
                      + ("  (the lines they can change: flagged 'set')" if flagged else ""))
@@ -195,11 +225,11 @@ def scenarios_provenance(basin_file: str | Path, scenario_file: str | Path) -> d
 
 #: The columns a payment CSV adds with its provenance (``hydro compensate --csv``, with ``--uncertainty``
 #: too): the ``--set`` assignments that can change the row, the input (path, SHA-256, a results file's
-#: config_sha256 and generated weather's seed), the agreement (path, SHA-256), every ``--set``
-#: assignment, and the code.
+#: config_sha256 and generated weather's seed), the agreement (path, SHA-256), the published-figures CSV
+#: of its ``[inference]`` (path, SHA-256; empty where it names none), every ``--set`` assignment, and the code.
 PROVENANCE_COLUMNS: tuple[str, ...] = ("overridden", "input", "input_sha256", "input_config_sha256",
-                                       "input_weather_seed", "agreement", "agreement_sha256", "overrides",
-                                       "hydro_version", "source_revision")
+                                       "input_weather_seed", "agreement", "agreement_sha256", "inference_figures",
+                                       "inference_figures_sha256", "overrides", "hydro_version", "source_revision")
 
 
 def provenance_cells(rule: str, record: dict) -> list[str]:
@@ -207,6 +237,7 @@ def provenance_cells(rule: str, record: dict) -> list[str]:
     or net line) under :func:`compensation_provenance` ``record`` (assignments joined by ``"; "``)."""
     inp, agr = record["input"], record["agreement"]
     seed = inp.get("weather_seed", "") if inp.get("weather_synthetic") == "true" else ""
+    fig = record.get("inference_figures", {})
     return ["; ".join(overridden_by(rule, record["overrides"])), inp["path"], inp["sha256"],
-            inp.get("config_sha256", ""), seed, agr["path"], agr["sha256"], "; ".join(record["overrides"]),
-            record["hydro_version"], record["source_revision"]]
+            inp.get("config_sha256", ""), seed, agr["path"], agr["sha256"], fig.get("path", ""),
+            fig.get("sha256", ""), "; ".join(record["overrides"]), record["hydro_version"], record["source_revision"]]

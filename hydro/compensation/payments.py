@@ -172,25 +172,27 @@ def totals(payments: list[Payment]) -> list[dict]:
     -------
     list of dict
         ``{"year", "payer", "payee", "performance_yuan", "fixed_yuan", "net_yuan",
-        "complete"}`` sorted by year and parties.  A pair is named the way its first
-        payment line (in ``payments``' order: the agreement's) names it, so that a
-        transfer from Hebei to the cities nets as ``hebei -> chengde_zhangjiakou``, not as
-        a negative amount the other way; amounts on the reversed pair are counted with
-        the opposite sign.  ``performance_yuan`` sums the determined amounts of the
-        rules, ``fixed_yuan`` the fixed payments; ``complete`` is False when an amount
-        was undetermined or incomplete and could change the net: the net's lowest and
-        highest values over every amount the open lines' rules can give (their ``bounds``;
-        a one-way agreement's year floored at 0, as its ``floor`` line floors it) differ.
+        "complete"}`` sorted by year and parties.  A pair is named the way the agreement names
+        it (:func:`pair_names`: its floor line, else its first rule line, else its first fixed
+        line, whatever year each falls in), so that a transfer from Hebei to the cities nets as
+        ``hebei -> chengde_zhangjiakou``, not as a negative amount the other way, and a fixed
+        line the other way in an earlier year does not turn the later years' nets round;
+        amounts on the reversed pair are counted with the opposite sign.  ``performance_yuan``
+        sums the determined amounts of the rules, ``fixed_yuan`` the fixed payments;
+        ``complete`` is False when an amount was undetermined or incomplete and could change
+        the net: the net's lowest and highest values over every amount the open lines' rules
+        can give (their ``bounds``; a one-way agreement's year floored at 0, as its ``floor``
+        line floors it) differ.
         A year of a one-way agreement whose determined deductions exceed everything its open
         rewards can add nets 0 whatever they turn out to be, and is complete.
     """
     rows: dict[tuple[int, str, str], dict] = {}
     lines: dict[tuple[int, str, str], list[tuple[float, Payment]]] = {}
-    named: dict[frozenset, tuple[str, str]] = {}  # each pair as its first line names it
+    named = pair_names(payments)
     for p in payments:
         if p.component in NOT_NETTED:
             continue
-        a, b = named.setdefault(frozenset((p.payer, p.payee)), (p.payer, p.payee))
+        a, b = named[frozenset((p.payer, p.payee))]
         sign = 1.0 if (p.payer, p.payee) == (a, b) else -1.0
         row = rows.setdefault((p.year, a, b), {"year": p.year, "payer": a, "payee": b,
                                                "performance_yuan": 0.0, "fixed_yuan": 0.0,
@@ -206,6 +208,23 @@ def totals(payments: list[Payment]) -> list[dict]:
             # same amounts in another order: equal to 1e-12 of the amount, far below the yuan shown)
             row["complete"] = all(math.isclose(x, row["net_yuan"], rel_tol=1e-12, abs_tol=1e-6) for x in (low, high))
     return [rows[k] for k in sorted(rows)]
+
+
+def pair_names(payments: list[Payment]) -> dict[frozenset, tuple[str, str]]:
+    """Each pair of parties the netted ``payments`` move money between -> ``(payer, payee)`` as the
+    agreement names it: as a floor line names it (the agreement's payer and payee,
+    :func:`hydro.compensation.direction.floor_lines`), else as the first rule line between the two
+    does, else the first fixed line (audit review, 2026-12-06: the first line in year order named it,
+    so that a refund the other way in the first year turned every later year's net round and a
+    two-way agreement's ``direction:`` sentence said the payee paid where the payer did)."""
+    named: dict[frozenset, tuple[str, str]] = {}
+    netted = [p for p in payments if p.component not in NOT_NETTED]
+    for first in (FLOOR, "rule", "fixed"):
+        for p in netted:
+            kind = p.component if p.component in (FLOOR, "fixed") else "rule"
+            if kind == first:
+                named.setdefault(frozenset((p.payer, p.payee)), (p.payer, p.payee))
+    return named
 
 
 def net_bounds(lines: list[tuple[float, Payment]]) -> tuple[float, float]:

@@ -1,0 +1,74 @@
+"""An auditor's review (2026-12-06): every yuan reproduced by hand from the files; what an auditor could not
+trust: a refund the other way in an earlier year turned the later years' nets round (and a two-way agreement's
+direction sentence said the payee paid), and the published-figures CSV that ``--uncertainty`` fits prices on
+was not hashed in the provenance."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import textwrap
+from pathlib import Path
+
+from hydro.compensation import Agreement, evaluate
+from hydro.compensation.payments import direction_note, totals
+from hydro.monitoring import read_series
+from hydro.provenance import PROVENANCE_COLUMNS, compensation_provenance, provenance_cells, provenance_lines
+
+AGREEMENTS = Path(__file__).resolve().parents[1] / "configs" / "agreements"
+
+REFUND_FIRST = textwrap.dedent('''
+    name = "audit probe"
+    source = "audit probe"
+    period = [2018, 2020]
+    payer = "a"
+    payee = "b"
+
+    [[tn_reduction]]
+    section = "s"
+    baseline_mg_per_l = 5.0
+    reward_per_mg_per_l_yuan = 1000000
+    source = "audit probe"
+
+    [[fixed]]
+    year = 2018
+    amount_yuan = 1000
+    payer = "b"
+    payee = "a"
+    kind = "transfer"
+    description = "a small refund the other way, in a year the series does not cover"
+    source = "audit probe"
+''')
+
+
+def _payments(tmp_path):
+    rows = ["section,year,month,parameter,value,unit"]
+    rows += [f"s,{y},{m},tn,4.0,mg/L" for y in (2019, 2020) for m in range(1, 13)]
+    (tmp_path / "mon.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    (tmp_path / "a.toml").write_text(REFUND_FIRST, encoding="utf-8")
+    return evaluate(Agreement.from_toml(tmp_path / "a.toml"), read_series(tmp_path / "mon.csv"))
+
+
+def test_the_net_keeps_the_agreement_s_pair_whatever_year_a_line_falls_in(tmp_path):
+    rows = {(t["year"], t["payer"], t["payee"]): t["net_yuan"] for t in totals(_payments(tmp_path))}
+    # the rules pay a -> b 1e6 yuan in 2019 and 2020 (TN 4.0 against 5.0 mg/L); 2018's refund nets as -1000
+    assert rows == {(2018, "a", "b"): -1000.0, (2019, "a", "b"): 1_000_000.0, (2020, "a", "b"): 1_000_000.0}
+
+
+def test_a_two_way_direction_sentence_does_not_say_the_payee_pays_where_the_payer_does(tmp_path):
+    assert "the payee pays the payer" not in direction_note(_payments(tmp_path))
+
+
+def test_the_provenance_hashes_the_inference_figures(tmp_path):
+    series = tmp_path / "mon.csv"
+    series.write_text("section,year,month,parameter,value,unit\n", encoding="utf-8")
+    figures = AGREEMENTS / "miyun_chaobai_published.csv"
+    digest = hashlib.sha256(figures.read_bytes()).hexdigest()
+    record = compensation_provenance(series, AGREEMENTS / "miyun_chaobai_phase1_2018.toml")
+    assert record["inference_figures"] == {"path": str(figures.resolve()), "sha256": digest}
+    assert any(digest in line for line in provenance_lines(record))
+    cells = dict(zip(PROVENANCE_COLUMNS, provenance_cells("", record), strict=True))
+    assert cells["inference_figures_sha256"] == digest
+    plain = compensation_provenance(series, AGREEMENTS / "miyun_chaobai_phase2_2022.toml")  # no [inference]
+    assert "inference_figures" not in plain and digest not in json.dumps(plain)
+    assert dict(zip(PROVENANCE_COLUMNS, provenance_cells("", plain), strict=True))["inference_figures"] == ""
