@@ -66,6 +66,7 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     silent between its start line and its summary.  Returns the run's
     :class:`hydro.run_summary.RunSummary` (``.text()`` is the run summary).
     """
+    from hydro import transfer_end
     from hydro.blocked import block_periods, run_blocks, spin_up_plan
     from hydro.netcdf import BlockWriter
     from hydro.progress import Progress
@@ -84,15 +85,23 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     if not quiet and (n_block > 1 or plan.first) and from_state is None:  # what comes before the first block's line
         progress.stream.write(f"{blocks}; first, {before_blocks(basin, start, end, weather, plan)}\n")
     ended: list = []  # the end state, saved once the results file is complete (not beside a file that failed)
+    first_attrs: dict = {}  # a block's attributes: its transfers' files' spans (each block's are the files')
     with BlockWriter(path, dates, years, overwrite=overwrite, spec=spec) as out:
         for res in run_blocks(basin, start, end, block_years, history=history, weather=weather, from_state=from_state,
                               on_end=None if on_end is None else lambda *args: ended.append(args)):
+            first_attrs = first_attrs or dict(res.attrs)
             summary.add(res)
             out.write(res)
             progress.update(status=f"{res.dates[0]} to {res.dates[-1]} written")
             del res  # one block in memory at a time: not this one while the next runs
         progress.finish()
-        out.set_attrs({**(attrs or {}), "time_blocks": blocks})  # over the blocks' (hydro.run_attributes)
+        # over the blocks' (hydro.run_attributes); a transfer series that ends before generated days do
+        out.set_attrs({**(attrs or {}), "time_blocks": blocks, **transfer_end.attribute(first_attrs, end)})
+    said = transfer_end.note(first_attrs, (start, end), who="the run goes on")
+    if said:  # a caveat on the results: with quiet too
+        import click
+
+        click.echo(said, err=True)
     for args in ended:
         on_end(*args)  # (set where ended is filled)
     return summary

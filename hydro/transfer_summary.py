@@ -104,5 +104,16 @@ def run_transfer_lines(attrs: dict[str, str], first: date | None, last: date | N
                 short += f"; {how[0]}{label} {got:.3e} m3 ({got / asked:.0%}): {how[1]}"
         most = ", ".join(f"{run(k)} {v:.3e}" for k, v in per_run.items())
         runs = f" (the most of the runs: {most})" if per_run else ""
-        lines.append(f"  {tid:20s} {kind} ({element}) {volume:10.3e} m3{runs}  {file}: {within}{short}")
+        lines.append(f"  {tid:20s} {kind} ({element}) {volume:10.3e} m3{runs}  {file}: {within}{short}"
+                     + (f"; after {span_last}: {after_series(kind)}" if span_last and span_last < str(last) else ""))
     return lines
+
+
+def after_series(kind: str) -> str:
+    """What a transfer of ``kind`` does on the days after its file's last date (long-horizon review,
+    2026-12-06: Miyun's supply series ends in 2027, after which its rule lets out 10.5 m3/s, not the
+    series' 3.2, and a projection to 2050 drained the lake with no word of it)."""
+    return {"release": "the reservoir's own release rule again (its target_release_m3_s), not the series",
+            "inflow": "none of this water comes in",
+            "ecological": "no ecological release beyond the reservoir's own minimum",
+            "abstraction": "nothing of this abstraction is taken"}.get(kind, "none")

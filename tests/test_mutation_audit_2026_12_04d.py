@@ -146,7 +146,7 @@ def test_scenarios_note_estimated_weather(capsys):
     attrs = {"weather_synthetic": "false", "weather_estimated": f"2017-03-01..2020-12-31: {ESTIMATE}"}
     dates = np.array([date(2016, 12, 1), date(2018, 1, 31)])
     res = SimpleNamespace(attrs=attrs, dates=dates, data={}, coords={})
-    import hydro.scenarios.transfer_end as te
+    import hydro.transfer_end as te
 
     orig = te.note
     te.note = lambda r: ""

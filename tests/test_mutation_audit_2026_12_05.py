@@ -248,7 +248,7 @@ def test_a_transfer_series_ending_on_the_runs_last_day_has_not_ended():
     """Mutant: ``<=`` for ``<`` (a series covering the whole run was said to end before it)."""
     from datetime import date
 
-    from hydro.scenarios.transfer_end import ended
+    from hydro.transfer_end import ended
 
     attrs = {"weather_generated_from": "2021-01-01",
              "transfers": "snw=inflow:miyun:snw.csv:2015-01-01..2024-12-31;"

@@ -94,7 +94,7 @@ def test_scenarios_say_a_transfer_series_ends_before_the_period(tmp_path):
     or a period on the record (where a series' end is the transfer's, as recorded): neither."""
     import shutil
 
-    from hydro.scenarios.transfer_end import ATTRIBUTE
+    from hydro.transfer_end import ATTRIBUTE
 
     folder = tmp_path / "ws"
     shutil.copytree(ROOT / "configs" / "examples" / "watershed", folder)
@@ -109,7 +109,8 @@ def test_scenarios_say_a_transfer_series_ends_before_the_period(tmp_path):
     assert r.exit_code == 0, r.output
     notes = [line for line in r.output.splitlines() if "transfer series" in line]
     assert notes == ["note: transfer series that end before the period (2010-07-01 to 2011-06-30) does: early "
-                     "(early.csv) on 2010-09-30; no scenario has such a transfer after its series' last day"], r.output
+                     "(early.csv) on 2010-09-30 (after it: the reservoir's own release rule again (its "
+                     "target_release_m3_s), not the series); every scenario runs so after a series' last day"], r.output
     with netCDF4.Dataset(out) as nc:
         assert nc.getncattr(ATTRIBUTE) == "early=2010-09-30"
     r = invoke("scenarios", folder, SHIPPED, "--start", "2010-03-01", "--end", "2010-12-31", *common)

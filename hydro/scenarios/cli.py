@@ -139,7 +139,7 @@ def _notes(run) -> None:
         from hydro.scenarios.kept_out import members_counted
 
         click.echo(f"note: the weather's spread is over {members_counted(run.ensemble)}", err=True)
-    from hydro.scenarios.transfer_end import note as transfer_note
+    from hydro.transfer_end import note as transfer_note
     from hydro.weather_provenance import estimated_in_results
 
     if transfer_note(run.results[0]):  # a plan period past a transfer's series has none of its water

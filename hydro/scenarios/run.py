@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
-from hydro.scenarios import transfer_end
+from hydro import transfer_end
 from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
 from hydro.scenarios.kept_out import member_kept_out, member_on_land
 from hydro.scenarios.prices import attributes as price_attributes

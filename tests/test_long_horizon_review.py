@@ -1,0 +1,69 @@
+"""Long-horizon projections (review, 2026-12-06): a run on generated weather past the end of a transfer series
+said nothing of it (Miyun's supply series ends in 2027, after which its release rule lets out 10.5 m3/s, not
+the series' 3.2, and a projection to 2050 drained the lake); ``hydro run --synthetic-weather`` now says so on
+stderr and in the attribute ``hydro scenarios`` writes, and the run summary's transfer lines say what follows
+a series that ends before the run does."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import netCDF4
+import pytest
+from cli_invoke import invoke
+
+from hydro.transfer_end import ATTRIBUTE
+from hydro.transfer_summary import after_series, run_transfer_lines
+
+ROOT = Path(__file__).resolve().parents[1]
+STRADDLE = ("--start", "2010-07-01", "--end", "2011-06-30")  # the example watershed's record ends 2010-12-31
+
+
+@pytest.fixture(scope="module")
+def early_release(tmp_path_factory):
+    """The example watershed with a release series of its lake ending 2010-09-30."""
+    folder = tmp_path_factory.mktemp("long") / "ws"
+    shutil.copytree(ROOT / "configs" / "examples" / "watershed", folder)
+    (folder / "early.csv").write_text("date,flow_m3_s\n2010-01-01,1\n2010-09-30,1\n", encoding="utf-8")
+    with open(folder / "basin.toml", "a", encoding="utf-8") as f:
+        f.write('\n[[transfers]]\nid = "early"\nkind = "release"\nreservoir = "lake"\ncsv = "early.csv"\n')
+    return folder
+
+
+@pytest.mark.parametrize("blocks", [(), ("--block-years", "1")])
+def test_a_generated_run_past_a_release_series_says_the_rule_follows(early_release, tmp_path, blocks):
+    out = tmp_path / "g.nc"
+    r = invoke("run", early_release, *STRADDLE, "--synthetic-weather", "1", "-o", out, "-q", *blocks)
+    assert r.exit_code == 0, r.output
+    notes = [line for line in r.output.splitlines() if "transfer series" in line]
+    assert notes == ["note: transfer series that end before the period (2010-07-01 to 2011-06-30) does: early "
+                     "(early.csv) on 2010-09-30 (after it: the reservoir's own release rule again (its "
+                     "target_release_m3_s), not the series); the run goes on so after a series' last day"], r.output
+    with netCDF4.Dataset(out) as nc:
+        assert nc.getncattr(ATTRIBUTE) == "early=2010-09-30"
+        assert ("time_blocks" in nc.ncattrs()) == bool(blocks)  # each path: in one block, in time blocks
+
+
+def test_a_run_on_the_record_has_no_such_note_but_its_summary_says_what_follows(early_release, tmp_path):
+    out = tmp_path / "o.nc"
+    r = invoke("run", early_release, "--start", "2010-03-01", "--end", "2010-12-31", "-o", out)
+    assert r.exit_code == 0, r.output
+    assert "transfer series that end" not in r.output  # on the record: the series' end is the transfer's
+    line = next(x for x in r.output.splitlines() if x.strip().startswith("early"))
+    assert line.endswith("file covers 2010-03-01..2010-09-30 of the run, 1 of those 214 days; after 2010-09-30: "
+                         "the reservoir's own "
+                         "release rule again (its target_release_m3_s), not the series"), line
+    with netCDF4.Dataset(out) as nc:
+        assert ATTRIBUTE not in nc.ncattrs()
+
+
+def test_what_follows_a_series_is_said_by_kind_and_only_where_it_ends_first():
+    from datetime import date
+
+    attrs = {"transfers": "a=inflow:reservoir:a.csv:2001-01-01..2001-06-30;b=abstraction:reach:b.csv:2001-01-01.."
+                          "2002-01-31", "transfer_volume_m3": "a=1.0e6;b=2.0e6"}
+    lines = run_transfer_lines(attrs, date(2001, 1, 1), date(2001, 12, 31))
+    assert lines[1].endswith("; after 2001-06-30: none of this water comes in")
+    assert "after" not in lines[2]  # its file runs past the run's end
+    assert after_series("ecological") != after_series("release") != after_series("abstraction")
