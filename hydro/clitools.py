@@ -117,8 +117,13 @@ def refuse_past_record(basin, end, generated: bool = False, start=None) -> None:
         from hydro.forcing_tables import check_covered
 
         check_covered(basin.forcing, basin.folder, start or basin.settings.start, end or basin.settings.end)
-    span = None if generated else record_span(basin)
-    if span is None:
+    span = record_span(basin)
+    if span is not None and generated and basin.settings.end > span[2]:  # the [run] period sets the numerics
+        raise HydroError(f"{basin.path}: [run] end ({basin.settings.end}) is after the station record's last day "
+                         f"({span[2]}, {span[0]}): the basin's [run] period must lie on the record (its numerics and "
+                         "the stores' mean flows come from it, docs/basin-file.md); keep [run] end and give the "
+                         "later days with --end on generated weather")
+    if span is None or generated:
         return
     csv, _, last = span
     if (end or basin.settings.end) > last:

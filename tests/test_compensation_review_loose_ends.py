@@ -233,9 +233,10 @@ def test_the_notes_name_a_single_year_and_no_year_before_when_the_run_holds_it(t
 
 
 def test_one_way_net_named_the_other_way_round_is_judged_the_floor_s_way(tmp_path):
-    # the first line (quality_class comes before tn_reduction) names the pair down -> up: a class bonus of
-    # 1e5 a month the other way (CODMn Class III, target III), 1.2e6 from down to up, so the net row is named
-    # down -> up; the floor is the agreement's up -> down: rules -1.2e6 + a reward of at most 5e5 -> 0
+    # the first line (quality_class comes before tn_reduction) runs down -> up: a class bonus of 1e5 a month
+    # the other way (CODMn Class III, target III), 1.2e6 from down to up; the net row is named as the floor
+    # names the pair, the agreement's up -> down (audit review, 2026-12-06: it was named by the first line):
+    # rules -1.2e6 + a reward of at most 5e5 -> 0
     body = """
 [[quality_class]]
 section = "s"
@@ -252,7 +253,7 @@ source = "test"
     (floor,) = [p for p in pay if p.component == "floor"]
     assert (floor.payer, floor.amount_yuan, floor.complete) == ("up", pytest.approx(1.2e6), False)
     (net,) = totals(pay)
-    assert (net["payer"], net["net_yuan"], net["complete"]) == ("down", pytest.approx(0.0, abs=1e-6), True)
+    assert (net["payer"], net["net_yuan"], net["complete"]) == ("up", pytest.approx(0.0, abs=1e-6), True)
     # the subtotals carry the pair's sign as the net does (review of 2026-12-04: a mutation dropping
     # it from them survived): the class bonus down -> up and the floor up -> down cancel
     assert net["performance_yuan"] + net["fixed_yuan"] == pytest.approx(net["net_yuan"], abs=1e-6)

@@ -67,3 +67,28 @@ def test_what_follows_a_series_is_said_by_kind_and_only_where_it_ends_first():
     assert lines[1].endswith("; after 2001-06-30: none of this water comes in")
     assert "after" not in lines[2]  # its file runs past the run's end
     assert after_series("ecological") != after_series("release") != after_series("abstraction")
+
+
+def test_an_agreement_stretched_past_its_term_is_noted():
+    from hydro.compensation import Agreement
+    from hydro.compensation.notes import past_term
+
+    reserve = ROOT / "configs" / "agreements" / "miyun_strategic_reserve.toml"
+    own = Agreement.from_toml(reserve)
+    assert own.period == (2023, 2027) and past_term(own) == ""
+    assert past_term(Agreement.from_toml(reserve, overrides=["period=[2023, 2026]"])) == ""  # within its term
+    stretched = Agreement.from_toml(reserve, overrides=["period=[2023, 2050]"])
+    assert past_term(stretched) == (
+        "note: the period 2023-2050 reaches past the agreement's own, 2023-2027 (miyun_strategic_reserve.toml): its "
+        "rules and amounts are applied unchanged, in each year's nominal yuan, to 2028-2050, which it does not define")
+    earlier = Agreement.from_toml(reserve, overrides=["period=[2021, 2024]"])
+    assert "to 2021-2022, which" in past_term(earlier)
+
+
+def test_a_run_end_past_the_record_on_generated_weather_names_run_end(tmp_path):
+    # it said to shorten --start/--end, which were not the fault, after the start line and the spin-up
+    r = invoke("run", "watershed", "--set", "run.end=2015-12-31", "--synthetic-weather", "1",
+               "--start", "2011-01-01", "--end", "2012-12-31", "-o", tmp_path / "x.nc")
+    assert r.exit_code == 2 and "Traceback" not in r.output, r.output
+    assert "[run] end (2015-12-31) is after the station record's last day (2010-12-31" in r.output, r.output
+    assert "simulating" not in r.output and "--start/--end" not in r.output, r.output

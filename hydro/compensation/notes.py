@@ -36,9 +36,28 @@ def skipped_notes(agreement, series) -> list[str]:
 def series_notes(agreement, series, path) -> list[str]:
     """The notes on the series at ``path`` that follow the tables: generated weather, years of the
     agreement's period the series does not reach, and the months missing that the agreement reads."""
-    out = [generated_weather_text(path), years_outside(agreement, series, path), year_before(agreement, series, path)]
+    out = [generated_weather_text(path), years_outside(agreement, series, path), year_before(agreement, series, path),
+           past_term(agreement)]
     return ([n for n in out if n] + missing_notes(agreement, series) + baseline_slips(agreement, series)
             + trickle_notes(agreement, series, path))
+
+
+def past_term(agreement) -> str:
+    """``note: ...`` where the agreement's period (moved with ``--set period=...``) reaches past the years its
+    file gives (long-horizon review, 2026-12-06: a 2023-2027 agreement stretched to 2050 paid its rules'
+    amounts, in each year's nominal yuan, for 23 years no agreement defines, without a word), else ``""``."""
+    from hydro.compensation.agreement import Agreement
+
+    if agreement.path is None or not Path(agreement.path).is_file():  # (one made in Python: no file's term)
+        return ""
+    first, last = agreement.period
+    own = Agreement.from_toml(agreement.path).period
+    beyond = [y for y in range(first, last + 1) if not own[0] <= y <= own[1]]
+    if not beyond:
+        return ""
+    return (f"note: the period {first}-{last} reaches past the agreement's own, {own[0]}-{own[1]} "
+            f"({Path(agreement.path).name}): its rules and amounts are applied unchanged, in each year's nominal "
+            f"yuan, to {ranges(beyond)}, which it does not define")
 
 
 def trickle_notes(agreement, series, path=None) -> list[str]:
