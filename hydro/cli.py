@@ -416,9 +416,13 @@ def _run_and_write(b, s, e, out, overwrite: bool, spec, weather_seed, from_param
             results = run_watershed(b, s, e, history=_history(), weather=member_weather(b, s, e, weather_seed),
                                     on_water=writer.water)
             results.attrs["weather_seed"] = str(weather_seed)
+            from hydro.sources import held
+
             results.attrs.update(attribute(results))  # a series that ends before the generated days do
-            if note(results, who="the run goes on"):  # a caveat on the results: with --quiet too
-                click.echo(note(results, who="the run goes on"), err=True)
+            results.attrs.update(held.held_attribute(b, e, generated=True))  # an inventory held past its tables
+            for said in (note(results, who="the run goes on"), held.held_note(b, e, generated=True)):
+                if said:  # a caveat on the results: with --quiet too
+                    click.echo(said, err=True)
         else:
             results = run(b, s, e, history=_history(), on_water=writer.water)
         results.attrs.update(_params_attributes(from_params, results.attrs.get("initial_state")))

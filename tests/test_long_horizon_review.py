@@ -92,3 +92,40 @@ def test_a_run_end_past_the_record_on_generated_weather_names_run_end(tmp_path):
     assert r.exit_code == 2 and "Traceback" not in r.output, r.output
     assert "[run] end (2015-12-31) is after the station record's last day (2010-12-31" in r.output, r.output
     assert "simulating" not in r.output and "--start/--end" not in r.output, r.output
+
+
+@pytest.mark.parametrize("blocks", [(), ("--block-years", "1")])
+def test_an_inventory_held_past_its_tables_is_said_on_generated_weather(tmp_path, blocks):
+    # the example watershed's fertiliser (220 -> 180 kg/ha) and connected share trend over 2001-2010: held after
+    out = tmp_path / "w.nc"
+    r = invoke("run", "watershed", "--synthetic-weather", "1", "--start", "2011-01-01", "--end", "2012-12-31",
+               "-o", out, "-q", *blocks)
+    assert r.exit_code == 0, r.output
+    assert ("note: the sources' inventory (population, livestock, fertiliser, plants) is not projected: its tables of "
+            "years (3 of its 140 values) hold their 2010 values after 2010, the rest is one number for every year; "
+            "the generated years to 2012 keep it") in r.output, r.output
+    with netCDF4.Dataset(out) as nc:
+        assert nc.getncattr("source_inventory_held_after") == ("2010 (3 of 140 values are tables of years; the rest "
+                                                               "one number for every year)")
+
+
+def test_an_inventory_of_numbers_only_is_said_and_a_run_within_its_tables_is_not():
+    from datetime import date
+
+    import hydro
+    from hydro.sources import held
+
+    basin = hydro.open_basin("watershed")
+    assert held.held_note(basin, date(2010, 12, 31), generated=True) == ""  # within its tables' years
+    assert held.held_note(basin, date(2012, 12, 31), generated=False) == ""  # on the record: the file's own
+    assert held.inventory_years(hydro.open_basin("miyun"))[:2] == (2010, 1)  # one plant's series
+
+
+def test_a_scenarios_plan_past_the_record_says_its_baseline_inventory_is_held(tmp_path):
+    out = tmp_path / "s.nc"
+    r = invoke("scenarios", "watershed", ROOT / "configs" / "scenarios" / "watershed.toml", *STRADDLE,
+               "--members", "1", "--scenario", "domestic", "--workers", "1", "-q", "-o", out)
+    assert r.exit_code == 0, r.output
+    assert "note: the sources' inventory (population, livestock, fertiliser, plants) is not projected" in r.output
+    with netCDF4.Dataset(out) as nc:
+        assert nc.getncattr("source_inventory_held_after").startswith("2010 (3 of 140 values")

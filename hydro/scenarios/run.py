@@ -23,6 +23,7 @@ import numpy as np
 
 from hydro.errors import HydroError
 from hydro import transfer_end
+from hydro.sources import held
 from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
 from hydro.scenarios.kept_out import member_kept_out, member_on_land
 from hydro.scenarios.prices import attributes as price_attributes
@@ -329,6 +330,7 @@ def _attrs(run: ScenarioRun, history: str) -> dict:
         "subbasin_drains_to": pairs(s.get("reach") or s.get("reservoir") for s in info.subbasins),
         "measure_kinds": ";".join(f"{m.id}={m.kind}" for m in run.sfile.measures.values()),
         KEPT_OUT_ATTRIBUTE: ";".join(run.kept_out), **transfer_end.attribute(run.results[0]),
+        **held.held_attribute(info.model().basin, run.results[0].dates[-1], run.weather_seed is not None),
         **price_attributes(run.sfile),  # none without a price year: such a file's attributes as before
     })
     return attrs
