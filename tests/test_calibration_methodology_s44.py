@@ -366,3 +366,22 @@ def test_a_best_value_at_a_bound_is_reported(tmp_path):
     assert parameters_at_bounds(problem, {"status": "ok", "params": inside}) == ([], [])
     r = calibrate(cfg, tmp_path / "out", serial=True)
     assert isinstance(r.summary["parameters_at_bounds"], list)
+
+
+def test_fewer_scored_bins_than_twice_the_parameters_is_noted():
+    """Sensitivity review, 2026-12-06: Guanting's water calibration fitted 5 parameters to 2 numbers (a mean
+    inflow and a storage point) without a word; Le Léguer's 365 days for 4 parameters say nothing."""
+    from types import SimpleNamespace
+
+    from hydro.calibration.diagnostics import too_few_observations
+
+    five = SimpleNamespace(parameters=list("abcde"))
+    bins = {"calibration": {"inflow": {"n_pairs": 1}, "storage": {"n_pairs": 1}}}
+    (note,) = too_few_observations(five, bins)
+    assert note.startswith("5 parameters fitted to 2 scored observation bins of the calibration period, as many "
+                           "as or fewer than the parameters: they cannot identify them"), note
+    assert "weakly identified" in too_few_observations(five, {"calibration": {"q": {"n_pairs": 9}}})[0]
+    assert too_few_observations(five, {"calibration": {"q": {"n_pairs": 10}}}) == []  # twice the parameters
+    assert too_few_observations(five, {}) == []  # nothing scored: no note (another note says why)
+    assert too_few_observations(five, {"validation": {"q": {"n_pairs": 1}},
+                                       "calibration": {"q": {"n_pairs": 365}}}) == []  # the calibration period's

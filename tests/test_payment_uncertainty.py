@@ -228,6 +228,17 @@ def test_parameter_sets_from_a_calibration_folder(tmp_path):
     assert len(parameter_sets(cal, "watershed")) == 1
     with pytest.raises(HydroError, match="not of the basin"):
         parameter_sets(cal, "tiny")
+    # a screening's evaluations sample the ranges: their best are no estimates (sensitivity review, 2026-12-06)
+    import re
+    from pathlib import Path
+
+    text = Path(config).read_text(encoding="utf-8")
+    screening = Path(config).with_name("morris.toml")
+    screening.write_text(re.sub(r"\[method\]\n(.*\n)*", '[method]\nname = "morris"\nseed = 7\nsamples = 4\n', text),
+                         encoding="utf-8")
+    (cal / "run.json").write_text(json.dumps({"config": str(screening)}))
+    with pytest.raises(HydroError, match="a morris sensitivity screening"):
+        parameter_sets(cal, "watershed")
     broken = tmp_path / "broken"  # its run.json was a traceback (json.decoder.JSONDecodeError)
     broken.mkdir()
     (broken / "run.json").write_text("garbage")

@@ -156,6 +156,21 @@ def parameters_at_bounds(problem, record: dict | None) -> tuple[list[str], list[
                    "check the bounds ([[parameters]] lower/upper) before reading the values"]
 
 
+def too_few_observations(problem, scored: dict) -> list[str]:
+    """A note where the calibration period's scored bins (``scored``, :func:`observations_scored`: every
+    observation's bins with a simulated value) are fewer than twice the parameters fitted: with as many
+    bins as parameters or fewer, many sets fit them alike and the best is one of them (sensitivity review,
+    2026-12-06: Guanting's water calibration fitted 5 parameters to 2 numbers without a word)."""
+    n_bins = sum(v["n_pairs"] for v in scored.get("calibration", {}).values())
+    n_par = len(problem.parameters)
+    if not scored or n_bins >= 2 * n_par:
+        return []
+    how = ("as many as or fewer than the parameters: they cannot identify them, many sets fit alike"
+           if n_bins <= n_par else "fewer than twice the parameters: weakly identified")
+    return [f"{n_par} parameters fitted to {n_bins} scored observation bins of the calibration period, {how}; "
+            "read the values with the spread of the sets near the best (GLUE) or fit fewer parameters"]
+
+
 def run_report(problem, record: dict | None) -> dict:
     """The keys :func:`hydro.calibration.runner.calibrate` adds to ``summary.json`` about the best
     set ``record``: ``observations_scored`` (:func:`observations_scored`), ``warm_up_days``
@@ -165,8 +180,8 @@ def run_report(problem, record: dict | None) -> dict:
     scored, notes = observations_scored(problem, record)
     at_bounds, bound_notes = parameters_at_bounds(problem, record)
     return {"observations_scored": scored, "warm_up_days": warm_days, "parameters_at_bounds": at_bounds,
-            "notes": warm_notes + notes + bound_notes}
+            "notes": warm_notes + notes + too_few_observations(problem, scored) + bound_notes}
 
 
 __all__ = ["AT_BOUND_SHARE", "MIN_WARM_UP_DAYS", "RECORDED_LIBRARIES", "library_versions", "observations_scored",
-           "parameters_at_bounds", "population_spread", "run_report", "warm_up_days"]
+           "parameters_at_bounds", "population_spread", "run_report", "too_few_observations", "warm_up_days"]

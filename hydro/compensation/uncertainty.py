@@ -25,8 +25,10 @@ and plot), each step using the previous one's structures.
 (b) **model parameters** — with a calibration folder of the same basin
     (:func:`parameter_sets`): the best :data:`POPULATION_SHARE` of its successful
     evaluations (the DE population's best, GLUE's best-scoring sets), member ``m``
-    running set ``m mod K``.  The shipped calibrations are of single GR4J catchments,
-    so no shipped basin has such a folder yet.
+    running set ``m mod K``; a sensitivity screening's folder (Sobol, Morris: samples over
+    the ranges, not estimates) is refused.  Only the calibrated parameters vary: the shipped
+    basin calibrations (configs/calibration/) are of the water, so the TN parameters that set
+    the paid concentrations are not drawn (sensitivity review, 2026-12-06).
 
 Each member is a task of a :mod:`hydro.batch` executor (serial, local processes, a Dask
 cluster) and returns *reduced* results: its payment rows (a few numbers each), never a
@@ -329,6 +331,10 @@ def parameter_sets(folder: str | Path, basin: str | Path,
     if config.kind != "basin" or resolve_basin(config.model).resolve() != target:
         raise HydroError(f"--parameters-from {folder}: the calibration is of {config.kind} {config.model}, not of "
                          f"the basin {target}; give a calibration of this basin")
+    if config.method.name in ("sobol", "morris"):  # samples over the ranges: their best are no estimates
+        raise HydroError(f"--parameters-from {folder}: a {config.method.name} sensitivity screening, whose "
+                         "evaluations sample the parameters' ranges rather than estimate them; give the folder "
+                         "of a calibration (method de or glue)")
     records = []
     for line in log.read_text(encoding="utf-8").splitlines():
         try:
