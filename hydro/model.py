@@ -249,6 +249,8 @@ class Model:
             the end state to (an existing state file only with ``overwrite``): the files of ``hydro run
             --from-state/--save-state`` (docs/commands/run.md), either continuing the other's.  A
             watershed basin on its own weather, with the parameters the state was saved with.
+        overwrite : bool
+            Whether ``save_state`` may replace an existing state file (never another file).
 
         Returns
         -------

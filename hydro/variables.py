@@ -40,10 +40,18 @@ class Variable:
     standard_name: str = ""
 
     def for_constituent(self, short: str, long: str) -> "Variable":
-        """The concrete variable for one constituent."""
+        """The concrete variable for one constituent (its long name with the element its masses count,
+        :data:`CHEMICAL_BASIS`, where hydro knows it and the name does not say it)."""
         standard = RIVER_MASS_TRANSPORT.get(short, "") if self.standard_name == _TRANSPORT else self.standard_name
-        return Variable(self.name.format(c=short), self.dims, self.units,
-                        self.long_name.format(C=long), standard)
+        basis = CHEMICAL_BASIS.get(short)
+        named = f"{long} (as {basis})" if basis and "(as " not in long else long
+        return Variable(self.name.format(c=short), self.dims, self.units, self.long_name.format(C=named), standard)
+
+
+#: What the masses of a constituent count, by short name: nitrogen's forms as N (NH3-N is not NH3, 17/14 of
+#: it), phosphorus's as P, the permanganate index as O2 (GB 3838-2002's definitions; units review,
+#: 2026-12-06: a file's mg L-1 did not say of what).
+CHEMICAL_BASIS = {"tn": "N", "orgn": "N", "nh3n": "N", "no3n": "N", "tp": "P", "dp": "P", "pp": "P", "codmn": "O2"}
 
 
 #: CF standard names (table version 93) of a constituent's load through a reach outlet or a

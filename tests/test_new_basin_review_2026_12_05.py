@@ -160,3 +160,19 @@ def test_a_day_of_too_many_substeps_names_a_flood_of_that_day():
     with pytest.raises(HydroError, match=rf"That day reach '{net.reaches[-1].id}' takes 4e\+04 m3/s, 2e\+04 times "
                                          r"its median .* \(m3 per second, not per day\)"):
         check_substeps(net, substeps, 1000, None, q_in)
+
+
+def test_a_curve_that_contradicts_itself_in_one_segment_is_refused(tmp_path):
+    """Units review, 2026-12-06: Yunzhou's top segment rose 15 mcm where its areas held 42.5 (0.35 of it, 0.45 of
+    the whole curve's 0.77) and loaded; a segment within a factor 2 of its curve's ratio still loads."""
+    text = (WATERSHED / "basin.toml").read_text(encoding="utf-8")
+    area = next(line for line in text.splitlines() if line.strip().startswith("area_km2 = ["))
+    import tomllib
+
+    values = tomllib.loads(area)["area_km2"]
+    # the top area 5 times: the lower segments then hold 2.2-2.4 times what their areas do, against the whole's
+    wide = "area_km2 = [" + ", ".join(f"{x:.9g}" for x in values[:-1] + [values[-1] * 5.0]) + "]"
+    with pytest.raises(HydroError, match=r"the curve contradicts itself there; correct that segment's area"):
+        Basin.load(_copy(tmp_path / "wide", area, wide))
+    some = "area_km2 = [" + ", ".join(f"{x:.9g}" for x in values[:-1] + [values[-1] * 1.3]) + "]"
+    Basin.load(_copy(tmp_path / "some", area, some))
