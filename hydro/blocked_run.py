@@ -66,13 +66,12 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
     silent between its start line and its summary.  Returns the run's
     :class:`hydro.run_summary.RunSummary` (``.text()`` is the run summary).
     """
-    from hydro import transfer_end
     from hydro.blocked import block_periods, run_blocks, spin_up_plan
+    from hydro.generated_caveats import caveats
     from hydro.netcdf import BlockWriter
     from hydro.progress import Progress
     from hydro.run_summary import RunSummary
     from hydro.series import daily_dates
-    from hydro.sources import held
 
     dates = daily_dates(start, end)
     years = sorted({d.year for d in dates})
@@ -97,15 +96,13 @@ def write_blocked(basin: Basin, start: date, end: date, path: Path, *, block_yea
             del res  # one block in memory at a time: not this one while the next runs
         progress.finish()
         # over the blocks' (hydro.run_attributes); a transfer series that ends before generated days do
-        generated = weather is not None  # (--synthetic-weather: the only weather a blocked run is given)
-        out.set_attrs({**(attrs or {}), "time_blocks": blocks, **transfer_end.attribute(first_attrs, end),
-                       **held.held_attribute(basin, end, generated)})
-    for said in (transfer_end.note(first_attrs, (start, end), who="the run goes on"),
-                 held.held_note(basin, end, generated)):
-        if said:  # a caveat on the results: with quiet too
-            import click
+        # transfer series ended, inventory held (--synthetic-weather: the only weather a blocked run is given)
+        said, notes = caveats(basin, first_attrs, start, end, generated=weather is not None)
+        out.set_attrs({**(attrs or {}), "time_blocks": blocks, **said})
+    for note in notes:  # caveats on the results: with quiet too
+        import click
 
-            click.echo(said, err=True)
+        click.echo(note, err=True)
     for args in ended:
         on_end(*args)  # (set where ended is filled)
     return summary

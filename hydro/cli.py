@@ -330,6 +330,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
                               ignored=(variables, locations, aggregate, float32, block_years), given=(params, n_params))
     b = _load_frozen(basin, overrides, params, n_params)
     states = _states(b, from_state, save_state, members or scenario is not None, overrides, output)
+    s = s or _state_start(from_state)  # a continued run starts on its state's day
     check_period(b, s, e)
     if (members or weather_seed is not None) and not b.is_watershed:  # before the start line, not after it
         raise HydroError(f"{b.path}: {'a weather ensemble (--members)' if members else '--synthetic-weather'} "
@@ -355,7 +356,7 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
 
         ensemble_command(basin, members, seed, out, s, e, overrides=overrides, workers=workers,
                          scheduler=scheduler, dask_workers=dask_workers, output=spec, overwrite=overwrite,
-                         quiet=quiet, history=_history(), attrs=_params_attributes(from_params))
+                         quiet=quiet, history=_history(), attrs=_params_attributes(from_params), basin=b)
         return
     from hydro.blocked_run import blocked_command
 
@@ -369,6 +370,15 @@ def run_command(basin, start, end, output, overwrite, compress, overrides, param
         click.echo(run_summary(results))
         click.echo(f"written: {out}")
     _finished()
+
+
+def _state_start(from_state):
+    """The day the state file ``from_state`` is for (None without one): ``--from-state`` without ``--start``."""
+    if not from_state:
+        return None
+    from hydro.model_state import state_day
+
+    return state_day(from_state)
 
 
 def _states(b, from_state, save_state, batch, overrides, output) -> tuple:
@@ -411,18 +421,15 @@ def _run_and_write(b, s, e, out, overwrite: bool, spec, weather_seed, from_param
             from hydro.ensemble import member_weather
             from hydro.pipeline import run_watershed
 
-            from hydro.transfer_end import attribute, note
+            from hydro.generated_caveats import caveats
 
             results = run_watershed(b, s, e, history=_history(), weather=member_weather(b, s, e, weather_seed),
                                     on_water=writer.water)
             results.attrs["weather_seed"] = str(weather_seed)
-            from hydro.sources import held
-
-            results.attrs.update(attribute(results))  # a series that ends before the generated days do
-            results.attrs.update(held.held_attribute(b, e, generated=True))  # an inventory held past its tables
-            for said in (note(results, who="the run goes on"), held.held_note(b, e, generated=True)):
-                if said:  # a caveat on the results: with --quiet too
-                    click.echo(said, err=True)
+            said, notes = caveats(b, results.attrs, results.dates[0], results.dates[-1], generated=True)
+            results.attrs.update(said)  # transfer series ended, inventory held: caveats, with --quiet too
+            for note in notes:
+                click.echo(note, err=True)
         else:
             results = run(b, s, e, history=_history(), on_water=writer.water)
         results.attrs.update(_params_attributes(from_params, results.attrs.get("initial_state")))

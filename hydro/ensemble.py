@@ -350,15 +350,23 @@ def write_ensemble(spec, members: int, seed: int, path: str | Path, start: date 
 
 def ensemble_command(spec, members: int, seed: int, path: str | Path, start: date | None, end: date | None,
                      *, overrides, workers, scheduler, dask_workers, output, overwrite: bool, quiet: bool,
-                     history: str, attrs: dict[str, str] | None = None) -> None:
+                     history: str, attrs: dict[str, str] | None = None, basin=None) -> None:
     """Body of ``hydro run BASIN --members N``: write the ensemble (``attrs``: global attributes added
-    to it), report failed members on stderr and end with :data:`hydro.batch.EXIT_PARTIAL` (3) if any
-    failed."""
+    to it, with the caveats of a run on generated weather, :func:`hydro.generated_caveats.caveats`, of
+    ``basin``, the loaded basin, said on stderr too once it is written), report failed members on
+    stderr and end with :data:`hydro.batch.EXIT_PARTIAL` (3) if any failed."""
     import sys
 
     import click
 
     from hydro.batch import EXIT_PARTIAL, BatchFailed, report_failures
+    from hydro.generated_caveats import basin_attributes, caveats
+
+    notes: list[str] = []
+    if basin is not None:  # every member runs on generated weather
+        first, last = start or basin.settings.start, end or basin.settings.end
+        said, notes = caveats(basin, basin_attributes(basin, first, last), first, last, generated=True)
+        attrs = {**(attrs or {}), **said}
 
     try:
         failures = write_ensemble(spec, members, seed, path, start, end, overrides=list(overrides),
@@ -367,6 +375,8 @@ def ensemble_command(spec, members: int, seed: int, path: str | Path, start: dat
     except BatchFailed as exc:
         click.echo(f"Error: {exc}; no file was written", err=True)
         sys.exit(EXIT_PARTIAL)
+    for note in notes:
+        click.echo(note, err=True)
     if failures:
         report_failures(failures, "member", lambda text: click.echo(text, err=True))
         click.echo(f"{len(failures)} of {members} members failed; written without them: {path}", err=True)

@@ -247,7 +247,8 @@ class Model:
         from_state, save_state : str or Path, optional
             A state file to continue (``start`` the day after the run that saved it) and one to save
             the end state to (an existing state file only with ``overwrite``): the files of ``hydro run
-            --from-state/--save-state`` (docs/commands/run.md), either continuing the other's.  A
+            --from-state/--save-state`` (docs/commands/run.md), either continuing the other's; a run
+            continuing one starts on its state's day where ``start`` is not given.  A
             watershed basin on its own weather, with the parameters the state was saved with.
         overwrite : bool
             Whether ``save_state`` may replace an existing state file (never another file).
@@ -289,6 +290,10 @@ class Model:
         from hydro.simulation import check_dates, run
 
         s, e = as_date(start, "start"), as_date(end, "end")
+        if s is None and from_state is not None and isinstance(from_state, (str, Path)) and str(from_state).strip():
+            from hydro.model_state import state_day
+
+            s = state_day(from_state)  # a continued run starts on its state's day
         first, last = s or self._basin.settings.start, e or self._basin.settings.end
         check_dates(first, last, fix=f"give run(start, end) with start <= end (the basin's [run] period: "
                                      f"{self._basin.settings.start} to {self._basin.settings.end})")
@@ -299,7 +304,7 @@ class Model:
             from hydro.model_state import run_with_states
 
             results = run_with_states(self._basin, self._changes, first, last, apportion=apportion, weather=weather,
-                                      history="", states=(from_state, save_state), overwrite=bool(overwrite))
+                                      history="", states=(from_state, save_state), overwrite=overwrite)
         elif self._basin.is_watershed:
             from hydro.pipeline import run_watershed
 

@@ -8,6 +8,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from hydro.errors import HydroError
 
 
@@ -38,8 +40,11 @@ def run_with_states(basin, changes: dict[str, Any], start: date, end: date, *, a
     if weather is not None:
         raise HydroError("from_state and save_state continue observed weather (the basin's file): leave out weather=")
     for name, value in (("from_state", read_from), ("save_state", save_to)):
-        if value is not None and not isinstance(value, (str, Path)):
-            raise HydroError(f"{name}: expected a file path (str or pathlib.Path), got {type(value).__name__}")
+        if value is not None and (not isinstance(value, (str, Path)) or not str(value).strip()):
+            raise HydroError(f"{name}: expected a file path (str or pathlib.Path), got {type(value).__name__} "
+                             f"{value!r}; leave it out (None) for none")
+    if not isinstance(overwrite, (bool, np.bool_)):  # "False" from a config or argparse would replace the file
+        raise HydroError(f"overwrite: expected True or False, got {type(overwrite).__name__} {overwrite!r}")
     ended: list = []
     from_state, on_end = state_files(basin, (read_from, save_to, parameters_of(changes)), None, overwrite,
                                      names=("from_state", "save_state", "overwrite=True"))
@@ -88,3 +93,11 @@ def state_files(basin, states: tuple, weather_seed, overwrite: bool,
         def on_end(state, meta):
             save_state(save_to, state, {**meta, "parameters": parameters}, overwrite=overwrite)
     return from_state, on_end
+
+
+def state_day(path: str | Path) -> date:
+    """The day a state file's state is for: the first day of a run continuing it (a run given no start
+    starts there)."""
+    from hydro.state_file import load_state
+
+    return date.fromisoformat(load_state(path)[1]["day"])

@@ -119,20 +119,19 @@ def compensation_provenance(series_path: str | Path, agreement: str | Path,
 
 def _inference_figures(agreement: str | Path, overrides) -> Path | None:
     """The published-figures CSV the agreement's ``[inference]`` names (its ``figures``, relative to the agreement
-    file, or an ``inference.figures=`` of ``overrides``), or None: read from the file's text, which the agreement's
-    reader (:mod:`hydro.compensation.agreement`, which imports this module) has checked or will refuse."""
-    import tomllib
+    file), with the ``--set`` ``overrides`` that reach it applied (``inference.figures=...``, ``inference={...}``),
+    or None: read as the agreement's reader reads the file (:func:`hydro.tomlio.load_toml`, a byte-order mark
+    too; :mod:`hydro.compensation.agreement` imports this module, so it is not asked)."""
+    from hydro.errors import HydroError
+    from hydro.overrides import apply_overrides
+    from hydro.tomlio import load_toml
 
-    from hydro.overrides import parse_assignment
-
+    reaching = [str(o) for o in overrides if str(o).split("=", 1)[0].strip().split(".")[0] == "inference"]
     try:
-        inference = tomllib.loads(Path(agreement).read_text(encoding="utf-8")).get("inference")
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        inference = apply_overrides(load_toml(agreement), reaching, agreement).get("inference")
+    except HydroError:  # the reader has refused it (or will, saying why)
         return None
     named = inference.get("figures") if isinstance(inference, dict) else None
-    for text in overrides:
-        key, value = parse_assignment(str(text), f"--set {text}")
-        named = value if key == "inference.figures" else named
     path = Path(agreement).parent / named if isinstance(named, str) else None
     return path if path is not None and path.is_file() else None
 

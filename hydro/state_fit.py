@@ -52,7 +52,9 @@ def check_state_parameters(path, meta: dict[str, Any], parameters: list[str]) ->
     """Refuse a state (``meta``, from ``path``) saved with other parameter assignments than ``parameters``
     (:func:`parameters_of`): continuing it would mix two models (a state saved with ``--set runoff.x1_mm=700``
     continued with the file's x1 ran without a word)."""
-    if list(meta.get("parameters", [])) != list(parameters):
+    saved = meta.get("parameters", [])
+    if parameters_of(saved if isinstance(saved, list) else []) != parameters_of(parameters):  # (a record of
+        # before 2026-12-06 kept the text as given, runoff.x1_mm=700: read again, it compares as recorded now)
         raise HydroError(f"{path}: this state does not fit the run: it was saved with the parameter changes "
                          f"{meta.get('parameters') or 'none'}, the run makes {parameters or 'none'} (--set/--params, "
                          "Model.with_parameters; values for the start's state may differ, parameters may not): run "
@@ -84,7 +86,8 @@ def check_fits(path, meta: dict[str, Any], expected: dict[str, Any]) -> None:
     if not wrong:
         return
     said = {"day": f"it is the state of {meta.get('day')}, the run starts on {expected['day']}: start the run the "
-                   "day after the run that saved it (--start)",
+                   "day after the run that saved it (--start, Model.run's start; or give none: a continued run "
+                   "starts on its state's day)",
             "basin_file_sha256": "the basin file (or a file it names) changed since it was saved: save the state "
                                  "again with this file",
             "carried": f"it carries {meta.get('carried')}, the run {expected['carried']}",

@@ -13,8 +13,9 @@ from __future__ import annotations
 
 from datetime import date
 
-#: The scenarios file's global attribute: ``id=last day;...`` of each transfer whose series ends
-#: before the period's last day (absent where none does).
+#: The global attribute of a file run on generated weather (``hydro run --synthetic-weather/--members``,
+#: ``hydro scenarios``): ``id=last day;...`` of each transfer whose series ends before the period's last day
+#: (absent where none does).
 ATTRIBUTE = "transfer_series_end_before_period_end"
 
 
@@ -33,7 +34,8 @@ def attribute(results, last: date | None = None) -> dict[str, str]:
     """:data:`ATTRIBUTE` of a file whose runs are like ``results`` (a run's results, or its attributes with
     the run's ``last`` day), empty where no series ends before the run."""
     attrs, day = (results, last) if isinstance(results, dict) else (results.attrs, results.dates[-1])
-    assert day is not None, "attribute(attrs, last): the run's last day goes with its attributes"
+    if day is None:
+        raise TypeError("attribute(attrs, last): the run's last day goes with its attributes")
     gone = ended(attrs, day)
     return {ATTRIBUTE: ";".join(f"{k}={v[1]}" for k, v in gone.items())} if gone else {}
 

@@ -50,7 +50,8 @@ shore (about -438 m, falling 1 m a year) to above Everest (8849 m); outside it i
 #: ``settling_velocity_m_per_day``), UDUNITS style.
 _KEY_UNITS = {"mm": "mm", "m": "m", "km": "km", "km2": "km2", "m2": "m2", "m3": "m3", "mcm": "1e6 m3",
               "kg": "kg", "g": "g", "mg": "mg", "l": "L", "ha": "ha", "yr": "yr", "years": "yr", "day": "d",
-              "days": "d", "s": "s", "c": "degC", "degc": "degC", "deg": "degree", "head": "head", "yuan": "yuan"}
+              "days": "d", "s": "s", "c": "degC", "degc": "degC", "deg": "degree", "head": "head", "capita": "capita",
+              "yuan": "yuan"}
 #: Key endings that name a dimensionless quantity (``treatment_removal``: a share removed;
 #: ``river_theta``: a temperature coefficient; ``precip_factor``: a multiplier).
 _DIMENSIONLESS = ("share", "fraction", "theta", "factor", "courant", "removal")
@@ -63,8 +64,8 @@ def unit_of_key(key: str) -> str:
     word after it, or after ``per``, a denominator (``x2_mm_per_day`` -> ``mm d-1``,
     ``kf_mm_per_c_per_day`` -> ``mm degC-1 d-1``, ``dispersion_m2_s`` -> ``m2 s-1``,
     ``rate_kg_per_ha_yr`` -> ``kg ha-1 yr-1``, ``river_rate_per_day`` -> ``d-1``);
-    shares, fractions, factors and temperature coefficients are ``1``.  ``head`` (of livestock)
-    and ``yuan`` are counts and money, not UDUNITS units; a word it does not know within the
+    shares, fractions, factors and temperature coefficients are ``1``.  ``head`` (of livestock),
+    ``capita`` and ``yuan`` are counts and money, not UDUNITS units; a word it does not know within the
     unit's words gives ``""`` rather than the unit without it.
     """
     words = key.split("_")
@@ -74,8 +75,11 @@ def unit_of_key(key: str) -> str:
     while i > 1 and (words[i - 1] in _KEY_UNITS or words[i - 1] == "per"):
         i -= 1
     tail = words[i:]
-    if not tail or tail[-1] == "per" or (i >= 2 and words[i - 2] == "per"):  # a word it does not know after
-        return ""  # per is a unit's: none, not a unit without it (rate_per_xyz_day is not "d")
+    j = i  # the words it does not know before the unit's, back to a per (theirs: a unit's words, not known)
+    while j > 0 and words[j - 1] not in _KEY_UNITS and words[j - 1] != "per":
+        j -= 1
+    if not tail or tail[-1] == "per" or (j > 0 and words[j - 1] == "per"):
+        return ""  # none, not a unit without them (rate_per_xyz_day is not "d")
     numerator = [] if tail[0] == "per" else [_KEY_UNITS[tail[0]]]
     rest = tail[1:] if numerator else tail
     denominators = [f"{_KEY_UNITS[w]}-1" for w in rest if w != "per"]

@@ -129,3 +129,40 @@ def test_a_scenarios_plan_past_the_record_says_its_baseline_inventory_is_held(tm
     assert "note: the sources' inventory (population, livestock, fertiliser, plants) is not projected" in r.output
     with netCDF4.Dataset(out) as nc:
         assert nc.getncattr("source_inventory_held_after").startswith("2010 (3 of 140 values")
+
+
+def test_a_blocked_run_whose_first_block_is_on_the_record_still_notes_the_series_end(early_release, tmp_path):
+    # the blocked path reads the note from the first block's attributes (the files' spans, in every block)
+    out = tmp_path / "b.nc"
+    r = invoke("run", early_release, "--start", "2009-01-01", "--end", "2011-06-30", "--synthetic-weather", "1",
+               "--block-years", "1", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    assert "transfer series that end before the period" in r.output, r.output
+    with netCDF4.Dataset(out) as nc:
+        assert nc.getncattr(ATTRIBUTE) == "early=2010-09-30"
+
+
+def test_an_ensemble_past_the_record_says_its_inventory_and_series_are_held(early_release, tmp_path):
+    # diff review, 2026-12-06: --members got neither note nor attribute, --synthetic-weather and scenarios both
+    out = tmp_path / "e.nc"
+    r = invoke("run", early_release, *STRADDLE, "--members", "2", "--workers", "1", "-o", out, "-q")
+    assert r.exit_code == 0, r.output
+    assert "transfer series that end before the period (2010-07-01 to 2011-06-30) does: early" in r.output, r.output
+    assert "the sources' inventory (population, livestock, fertiliser, plants) is not projected" in r.output
+    with netCDF4.Dataset(out) as nc:
+        assert nc.getncattr(ATTRIBUTE) == "early=2010-09-30"
+        assert nc.getncattr("source_inventory_held_after").startswith("2010 (3 of 140 values")
+
+
+def test_a_continued_run_without_a_start_starts_on_its_state_s_day(tmp_path):
+    import hydro
+
+    model = hydro.Model.from_basin("watershed")
+    model.run(None, "2001-05-31", save_state=tmp_path / "may.npz")
+    june = model.run(end="2001-06-03", from_state=tmp_path / "may.npz")
+    assert str(june.time.values[0])[:10] == "2001-06-01"
+    r = invoke("run", "watershed", "--end", "2001-06-03", "--from-state", tmp_path / "may.npz", "-o",
+               tmp_path / "j.nc", "-q")
+    assert r.exit_code == 0, r.output
+    with netCDF4.Dataset(tmp_path / "j.nc") as nc:
+        assert nc.getncattr("initial_state").endswith("(of 2001-06-01)")

@@ -57,7 +57,9 @@ def test_parameters_carry_units_bounds_and_the_files_source():
     ("velocity_coeff", ""), ("head", ""), ("2001", ""),
     # units review 2026-12-06: a word not known was dropped, giving a time for a rate and ha-1 for yuan ha-1
     ("nitrification_per_degc_day", "degC-1 d-1"), ("cost_yuan_per_ha", "yuan ha-1"),
-    ("rate_per_xyz_day", ""), ("river_rate_per_day", "d-1")])
+    ("rate_per_xyz_day", ""), ("river_rate_per_day", "d-1"),
+    # its diff review: two words it does not know after a per still gave "d"
+    ("rate_per_xyz_abc_day", ""), ("cost_per_xyz_abc_ha", ""), ("per_capita_n_g_per_day", "g d-1")])
 def test_units_from_key_names(key, unit):
     from hydro.units import unit_of_key
 

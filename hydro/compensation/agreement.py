@@ -78,6 +78,9 @@ class Agreement:
         rules' net per year and pair floored at 0; :mod:`hydro.compensation.direction`).
     direction_assumed : bool
         Whether the direction is an assumption (its floor lines are then ``assumed``).
+    term : tuple of int or None
+        The period its file gives, before any ``--set`` (None: not two whole years there); a period
+        moved past it is noted (:func:`hydro.compensation.notes.past_term`).
     """
 
     name: str
@@ -95,6 +98,7 @@ class Agreement:
     inference: "Inference | None" = None
     direction: str = "two_way"
     direction_assumed: bool = False
+    term: tuple[int, int] | None = None
 
     @classmethod
     def from_toml(cls, path: str | Path, overrides: list[str] | None = None) -> "Agreement":
@@ -124,6 +128,9 @@ class Agreement:
     def _read(cls, path: Path, overrides: list[str]) -> "Agreement":
         """:meth:`from_toml` without naming the ``--set`` assignment at fault."""
         data = load_toml(path, expect="agreement")
+        own = data.get("period")  # the file's term, before --set moves it
+        term = (int(own[0]), int(own[1])) if isinstance(own, list) and len(own) == 2 and all(
+            isinstance(y, int) and not isinstance(y, bool) for y in own) else None
         rest = _set_indexed(data, list(overrides or []), path)
         top = Table(apply_overrides(data, rest, path), path)
         log: list[Provenance] = []
@@ -155,7 +162,7 @@ class Agreement:
             raise top.error("quantity", "the agreement has no components; add at least one of "
                             + ", ".join(f"[[{k}]]" for k in COMPONENTS))
         return cls(name, source, period, payer, payee, tuple(rules), fixed, reported, tuple(log),
-                   path, note, assumption, inference, direction, direction_assumed)
+                   path, note, assumption, inference, direction, direction_assumed, term)
 
     def unstated(self) -> list[Provenance]:
         """Numbers that are neither cited nor marked as assumptions."""

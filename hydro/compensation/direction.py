@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 from dataclasses import replace
 
-from hydro.compensation.payments import FLOOR, NOT_NETTED, Payment
+from hydro.compensation.payments import FLOOR, NOT_NETTED, Payment, pair_names
 from hydro.compensation.rules import QualityClassRule, QuantityRule, TargetRule, TnReductionRule
 
 #: The rule key of a floor line (its component is :data:`~hydro.compensation.payments.FLOOR`).
@@ -61,15 +61,11 @@ def floor_lines(agreement, payments: list[Payment]) -> list[Payment]:
     if agreement.direction != "one_way":
         return []
     groups: dict[tuple[int, frozenset], list[Payment]] = {}
-    # the agreement's own parties are floored the way it names them, whatever rule comes first
-    named: dict[frozenset, tuple[str, str]] = {frozenset((agreement.payer, agreement.payee)):
-                                               (agreement.payer, agreement.payee)}
-    for p in payments:
-        if p.component in NOT_NETTED or p.component in ("fixed", FLOOR):
-            continue
-        pair = frozenset((p.payer, p.payee))
-        named.setdefault(pair, (p.payer, p.payee))
-        groups.setdefault((p.year, pair), []).append(p)
+    ruled = [p for p in payments if p.component not in NOT_NETTED and p.component not in ("fixed", FLOOR)]
+    # the agreement's own parties are floored the way it names them, whatever rule comes first (as nets are)
+    named = pair_names(ruled, (agreement.payer, agreement.payee))
+    for p in ruled:
+        groups.setdefault((p.year, frozenset((p.payer, p.payee))), []).append(p)
     fixed = _fixed_by_pair(payments, groups, named)
     out = []
     for (year, pair), lines in groups.items():

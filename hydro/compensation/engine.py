@@ -119,7 +119,7 @@ def evaluate(agreement: Agreement, series: SectionSeries, skip_unavailable: bool
     out += [(p.year, len(agreement.rules), p) for p in floor_lines(agreement, [p for *_, p in out + fixed])]
     out += fixed
     out.sort(key=lambda item: (item[0], item[1]))
-    return [p for _, _, p in out]
+    return [replace(p, parties=(agreement.payer, agreement.payee)) for _, _, p in out]  # (its pair, for nets)
 
 
 def _skipped(payment: Payment, skipped) -> bool:

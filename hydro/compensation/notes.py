@@ -46,12 +46,10 @@ def past_term(agreement) -> str:
     """``note: ...`` where the agreement's period (moved with ``--set period=...``) reaches past the years its
     file gives (long-horizon review, 2026-12-06: a 2023-2027 agreement stretched to 2050 paid its rules'
     amounts, in each year's nominal yuan, for 23 years no agreement defines, without a word), else ``""``."""
-    from hydro.compensation.agreement import Agreement
-
-    if agreement.path is None or not Path(agreement.path).is_file():  # (one made in Python: no file's term)
+    own = agreement.term
+    if own is None:  # (one made in Python, or whose file gives no period of two years)
         return ""
     first, last = agreement.period
-    own = Agreement.from_toml(agreement.path).period
     beyond = [y for y in range(first, last + 1) if not own[0] <= y <= own[1]]
     if not beyond:
         return ""

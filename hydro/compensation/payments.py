@@ -57,6 +57,10 @@ class Payment:
         give (:func:`hydro.compensation.direction.amount_bounds`; set by the engine, a floor line's
         from the year's); None where not known (unbounded).  Not a column: :func:`totals` uses it
         to tell a net that no open line can change.
+    parties : (str, str)
+        The agreement's own ``(payer, payee)`` (set by :func:`hydro.compensation.evaluate`; ``("", "")``
+        where it names none or the line was made elsewhere): :func:`pair_names` names that pair its way.
+        Not a column.
     """
 
     year: int
@@ -71,6 +75,7 @@ class Payment:
     rule: str = ""
     note: str = ""
     bounds: tuple[float, float] | None = field(default=None, compare=False, repr=False)
+    parties: tuple[str, str] = field(default=("", ""), compare=False, repr=False)
 
     def as_json(self) -> dict:
         """A JSON-ready dict (NaN amount as None), keys in :data:`COLUMNS` order."""
@@ -173,10 +178,10 @@ def totals(payments: list[Payment]) -> list[dict]:
     list of dict
         ``{"year", "payer", "payee", "performance_yuan", "fixed_yuan", "net_yuan",
         "complete"}`` sorted by year and parties.  A pair is named the way the agreement names
-        it (:func:`pair_names`: its floor line, else its first rule line, else its first fixed
-        line, whatever year each falls in), so that a transfer from Hebei to the cities nets as
-        ``hebei -> chengde_zhangjiakou``, not as a negative amount the other way, and a fixed
-        line the other way in an earlier year does not turn the later years' nets round;
+        it (:func:`pair_names`: its own payer and payee, else its floor line, else its first rule
+        line, else its first fixed line, whatever year each falls in), so that a transfer from
+        Hebei to the cities nets as ``hebei -> chengde_zhangjiakou``, not as a negative amount the
+        other way, and a fixed line the other way in an earlier year does not turn the later years' nets round;
         amounts on the reversed pair are counted with the opposite sign.  ``performance_yuan``
         sums the determined amounts of the rules, ``fixed_yuan`` the fixed payments;
         ``complete`` is False when an amount was undetermined or incomplete and could change
@@ -210,14 +215,18 @@ def totals(payments: list[Payment]) -> list[dict]:
     return [rows[k] for k in sorted(rows)]
 
 
-def pair_names(payments: list[Payment]) -> dict[frozenset, tuple[str, str]]:
+def pair_names(payments: list[Payment], parties: tuple[str, str] | None = None) -> dict[frozenset, tuple[str, str]]:
     """Each pair of parties the netted ``payments`` move money between -> ``(payer, payee)`` as the
-    agreement names it: as a floor line names it (the agreement's payer and payee,
-    :func:`hydro.compensation.direction.floor_lines`), else as the first rule line between the two
-    does, else the first fixed line (audit review, 2026-12-06: the first line in year order named it,
-    so that a refund the other way in the first year turned every later year's net round and a
-    two-way agreement's ``direction:`` sentence said the payee paid where the payer did)."""
+    agreement names it: its own ``parties`` (default: the lines' :attr:`Payment.parties`) its way, another
+    pair as a floor line names it, else as the first rule line between the two does, else the first
+    fixed line (audit review, 2026-12-06: the first line in year order named it, so that a refund the
+    other way in the first year turned every later year's net round and a two-way agreement's
+    ``direction:`` sentence said the payee paid where the payer did; a rule of its own parties the
+    other way, listed first, did so too until the agreement's pair came first)."""
     named: dict[frozenset, tuple[str, str]] = {}
+    for pair in ([parties] if parties else []) + [p.parties for p in payments]:
+        if all(pair):
+            named.setdefault(frozenset(pair), (pair[0], pair[1]))
     netted = [p for p in payments if p.component not in NOT_NETTED]
     for first in (FLOOR, "rule", "fixed"):
         for p in netted:

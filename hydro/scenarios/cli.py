@@ -139,17 +139,12 @@ def _notes(run) -> None:
         from hydro.scenarios.kept_out import members_counted
 
         click.echo(f"note: the weather's spread is over {members_counted(run.ensemble)}", err=True)
-    from hydro.transfer_end import note as transfer_note
+    from hydro.generated_caveats import scenarios_caveats
     from hydro.weather_provenance import estimated_in_results
 
-    if transfer_note(run.results[0]):  # a plan period past a transfer's series has none of its water
-        click.echo(transfer_note(run.results[0]), err=True)
+    for note in scenarios_caveats(run)[1]:  # a plan period past a transfer's series, or its inventory's tables
+        click.echo(note, err=True)
     res = run.results[0]
-    from hydro.sources import held
-
-    said = held.held_note(run.info.model().basin, res.dates[-1], run.weather_seed is not None)  # the baseline's
-    if said:
-        click.echo(said, err=True)
     estimated = estimated_in_results(res.attrs, res.dates[0], res.dates[-1])
     if estimated:  # as hydro run says it (hydro.clitools.note_estimated_weather)
         click.echo(f"note: the scenarios' weather is an estimate on {estimated} (the results' weather_estimated "

@@ -22,8 +22,6 @@ from pathlib import Path
 import numpy as np
 
 from hydro.errors import HydroError
-from hydro import transfer_end
-from hydro.sources import held
 from hydro.scenarios.kept_out import ATTRIBUTE as KEPT_OUT_ATTRIBUTE
 from hydro.scenarios.kept_out import member_kept_out, member_on_land
 from hydro.scenarios.prices import attributes as price_attributes
@@ -301,6 +299,7 @@ def _history(run: ScenarioRun) -> str:
 
 def _attrs(run: ScenarioRun, history: str) -> dict:
     from hydro import __version__
+    from hydro.generated_caveats import scenarios_caveats
 
     info = run.info
     attrs: dict[str, str] = {}  # over the runs' own, combined by StackedWriter (hydro.run_attributes)
@@ -329,8 +328,7 @@ def _attrs(run: ScenarioRun, history: str) -> dict:
         "subbasin_province": pairs(info.attr("province")),
         "subbasin_drains_to": pairs(s.get("reach") or s.get("reservoir") for s in info.subbasins),
         "measure_kinds": ";".join(f"{m.id}={m.kind}" for m in run.sfile.measures.values()),
-        KEPT_OUT_ATTRIBUTE: ";".join(run.kept_out), **transfer_end.attribute(run.results[0]),
-        **held.held_attribute(info.model().basin, run.results[0].dates[-1], run.weather_seed is not None),
+        KEPT_OUT_ATTRIBUTE: ";".join(run.kept_out), **scenarios_caveats(run)[0],
         **price_attributes(run.sfile),  # none without a price year: such a file's attributes as before
     })
     return attrs
