@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 
 from hydro.errors import HydroError
+from hydro.units import MM_KM2_PER_DAY_PER_M3_S
 
 
 def catchment_with_overrides(path, overrides=(), params=None, n_params: int = 0):
@@ -81,7 +82,8 @@ def run_catchment_file(path, overrides=(), start=None, end=None, history: str = 
     res.add("subbasin_aet", r.runoff.aet_mm[0][:, None])
     res.add("gauge_discharge", r.q_m3s[:, None])
     if r.qobs_mm is not None:
-        res.add("gauge_observed_discharge", (r.qobs_mm * (c.area_km2 / 86.4))[:, None])  # mm/d -> m3/s
+        observed = r.qobs_mm * (c.area_km2 / MM_KM2_PER_DAY_PER_M3_S)  # mm/d -> m3/s
+        res.add("gauge_observed_discharge", observed[:, None])
     return res
 
 

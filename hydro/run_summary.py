@@ -12,7 +12,7 @@ from hydro.ecological_minimum import DEAD_ATTRIBUTE, ECO_ATTRIBUTE
 from hydro.results import Results
 from hydro.run_attributes import Combiner, id_values
 from hydro.transfer_summary import run_transfer_lines
-from hydro.units import water_max_mg_l
+from hydro.units import KG_PER_DAY_PER_M3S_MGL, water_max_mg_l
 
 
 class RunSummary:
@@ -140,7 +140,8 @@ class RunSummary:
                 mean_q = self.q_sum[k] / self.q_count[k] if self.q_count[k] else np.nan
                 parts = [f"  {sid:20s} Q {mean_q:8.3f} m3/s"]
                 for short in self.constituents:  # no water over the run: no mean (not a 0/0 warning)
-                    mean_c = self.loads[short][k] / (self.q_sum[k] * 86.4) if self.q_sum[k] > 0 else None
+                    flow = self.q_sum[k] * KG_PER_DAY_PER_M3S_MGL
+                    mean_c = self.loads[short][k] / flow if self.q_sum[k] > 0 else None
                     parts.append(f"{short} {mean_c:7.3f} mg/L" if mean_c is not None else f"{short}     n/a (no flow)")
                 lines.append("  ".join(parts))
         return "\n".join(lines)

@@ -1,7 +1,14 @@
 """Unit constants: the one place each conversion factor is defined.
 
 Every module that converts between days and seconds, kilograms per day and
-grams per second, or runoff depth and discharge imports the factor from here.
+grams per second, runoff depth and discharge, or hectares and square kilometres
+imports the factor from here.
+
+A year: a rate "per year" (``kg_per_ha_yr``, a source's yearly load) is per calendar
+year, spread over its 365 or 366 days; residence times in years (``residence_years``),
+reports' "mean per year" and climatological means use 365.25 days (units review,
+2026-12-06: the two differ by 0.07-0.27 %; the UDUNITS ``yr`` of a unit string is
+the tropical year, 365.2422 days).
 """
 
 from __future__ import annotations
@@ -17,6 +24,12 @@ KG_PER_DAY_PER_M3S_MGL = SECONDS_PER_DAY / 1000.0
 
 MM_KM2_PER_DAY_TO_M3_S = 1e3 / SECONDS_PER_DAY
 """Discharge (m3 s-1) of 1 mm of runoff a day over 1 km2: 1e-3 m * 1e6 m2 / 86400 s."""
+
+MM_KM2_PER_DAY_PER_M3_S = SECONDS_PER_DAY / 1e3
+"""Runoff depth times area (mm d-1 km2) of 1 m3 s-1: 86.4 (divide by it for m3 s-1, as an exact 86.4)."""
+
+HA_PER_KM2 = 100.0
+"""Hectares in a square kilometre."""
 
 MAX_FLOW_M3_S = 1.0e5
 """The largest flow any input may give, m3 s-1: about the greatest floods of China's rivers (the Yangtze's largest

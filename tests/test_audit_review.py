@@ -72,3 +72,18 @@ def test_the_provenance_hashes_the_inference_figures(tmp_path):
     plain = compensation_provenance(series, AGREEMENTS / "miyun_chaobai_phase2_2022.toml")  # no [inference]
     assert "inference_figures" not in plain and digest not in json.dumps(plain)
     assert dict(zip(PROVENANCE_COLUMNS, provenance_cells("", plain), strict=True))["inference_figures"] == ""
+
+
+def test_constituent_long_names_say_what_their_masses_count():
+    """Units review, 2026-12-06: a file's mg L-1 of NH3-N did not say it counts nitrogen (NH3 weighs 17/14 of it)."""
+    from hydro.variables import variable
+
+    names = {"tn": "total nitrogen", "nh3n": "ammonia nitrogen", "tp": "total phosphorus",
+             "codmn": "permanganate index (CODMn)", "tracer": "a tracer"}
+    assert variable("section_tn_concentration", names).long_name.startswith("total nitrogen (as N)")
+    assert "ammonia nitrogen (as N)" in variable("section_nh3n_concentration", names).long_name
+    assert "total phosphorus (as P)" in variable("section_tp_concentration", names).long_name
+    assert "(CODMn) (as O2)" in variable("section_codmn_concentration", names).long_name
+    assert "(as " not in variable("section_tracer_concentration", names).long_name  # a basis hydro does not know
+    said = {"tn": "total nitrogen (as N)"}  # a name that says it already is kept
+    assert variable("section_tn_concentration", said).long_name.count("(as N)") == 1

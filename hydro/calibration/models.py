@@ -29,6 +29,7 @@ import numpy as np
 
 from hydro.calibration.config import QUALITY_VARIABLE, RESERVOIR_VARIABLES, CalibrationConfig, Observation
 from hydro.errors import HydroError, suggest
+from hydro.units import MM_KM2_PER_DAY_PER_M3_S
 
 def format_assignment(path: str, value: float) -> str:
     """``path=value`` with the value at full precision (a TOML float)."""
@@ -113,7 +114,7 @@ class CatchmentModel:
                              f"'{obs.name}' has from_forcing = true")
         q = self.forcing.qobs_mm
         if obs.variable == "discharge":
-            q = q * self.catchment.area_km2 / 86.4
+            q = q * self.catchment.area_km2 / MM_KM2_PER_DAY_PER_M3_S
         return self.forcing.dates, q * obs.scale
 
     def simulate(self, assignments: dict[str, float]) -> dict[str, np.ndarray]:

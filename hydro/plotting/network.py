@@ -21,6 +21,7 @@ import numpy as np
 from hydro.errors import HydroError, suggest
 from hydro.plotting import _data, style
 from hydro.results_xarray import as_results
+from hydro.units import KG_PER_DAY_PER_M3S_MGL
 
 
 def _topology(results, network, downstream, section_reach, section_position):
@@ -152,7 +153,7 @@ def _flow_weighted_mean(results, constituent, scenario):
     load = _mean(results, load_name, "reach", scenario)  # kg/d
     flow = _mean(results, "discharge", "reach", scenario)  # m3/s
     with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(flow > 0, load / (flow * 86.4), np.nan)
+        return np.where(flow > 0, load / (flow * KG_PER_DAY_PER_M3S_MGL), np.nan)
 
 
 #: Candidate places of a label, tried in order: its own side first, then the other (``-1``: the offset

@@ -17,6 +17,7 @@ import numpy as np
 from hydro.sources.blocks import AREAL_RATE, NONNEG, Block, Yearly, at, block_table
 from hydro.sources.registry import SourceKind
 from hydro.sources.yearly import Origin
+from hydro.units import HA_PER_KM2
 
 if TYPE_CHECKING:
     from hydro.sources.quality_table import QualityTable
@@ -75,7 +76,7 @@ def deposition_inputs(sub, years: np.ndarray, ha: float) -> tuple[np.ndarray, np
     ox = None if dep.oxidised_kg_per_ha_yr is None else at(dep.oxidised_kg_per_ha_yr, years)
     classes: list[tuple[Any, np.ndarray]] = [(at(lu.share, years) * ha, land_rate if lu.deposition_kg_per_ha_yr is None
                 else at(lu.deposition_kg_per_ha_yr, years)) for lu in sub.land_use] or [(ha, land_rate)]
-    classes.append((at(dep.water_area_km2, years) * 100.0, at(dep.rate_kg_per_ha_yr, years)))
+    classes.append((at(dep.water_area_km2, years) * HA_PER_KM2, at(dep.rate_kg_per_ha_yr, years)))
     counted, oxidised = np.zeros(n), np.zeros(n)
     for area, rate in classes:
         counted += area * rate
@@ -108,7 +109,7 @@ class DepositionSourceKind(SourceKind):
         dep = sub.deposition
         if dep is None:
             return {self.name: np.zeros(len(years))}
-        return {self.name: at(dep.rate_kg_per_ha_yr, years) * at(dep.water_area_km2, years) * 100.0 / days}
+        return {self.name: at(dep.rate_kg_per_ha_yr, years) * at(dep.water_area_km2, years) * HA_PER_KM2 / days}
 
     def inputs(self, sub, years, days, ha, out):
         counted, oxidised = deposition_inputs(sub, years, ha)
@@ -120,6 +121,6 @@ class DepositionSourceKind(SourceKind):
         q["share"][:] = table.deposition.tn.as_tuple()
         q["pp"][:] = table.deposition.pp_share
         if sub.deposition is not None:
-            water_ha = at(sub.deposition.water_area_km2, years) * 100.0
+            water_ha = at(sub.deposition.water_area_km2, years) * HA_PER_KM2
             q["tp"] = table.deposition.tp_kg_per_ha_yr * water_ha / days
         return q

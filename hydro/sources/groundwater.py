@@ -20,6 +20,7 @@ from hydro.sources.blocks import FRACTION, Block, Yearly, at, block_table, read_
 from hydro.sources.deposition import land_deposition
 from hydro.sources.registry import SourceKind
 from hydro.sources.yearly import Origin
+from hydro.units import HA_PER_KM2
 
 if TYPE_CHECKING:
     from hydro.sources.quality_table import QualityTable
@@ -115,7 +116,7 @@ class GroundwaterSourceKind(SourceKind):
             gw_input = np.zeros(n)
             tau = np.full(n, _NO_STORE_TAU_DAYS)
         else:
-            gw_input = at(gw.leaching_fraction, years) * s * (100.0 * area_km2) / days
+            gw_input = at(gw.leaching_fraction, years) * s * (HA_PER_KM2 * area_km2) / days
             tau = DAYS_PER_YEAR_TAU * at(gw.residence_years, years)
         return {"gw_input_kg_d": gw_input, "tau_days": tau, "surplus_kg_per_ha_yr": s}
 

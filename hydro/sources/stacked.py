@@ -32,6 +32,7 @@ import numpy as np
 from hydro.sources.kinds import BUILTIN_KINDS
 from hydro.sources.registry import kinds
 from hydro.sources.yearly import YearSeries
+from hydro.units import HA_PER_KM2
 
 
 class Unstackable(Exception):
@@ -207,7 +208,7 @@ def inputs(subs: Sequence[Any], years: np.ndarray, days: np.ndarray, area: np.nd
     out = np.zeros((n_year, len(subs), len(categories)))
 
     def one(s: int) -> None:
-        ha = 100.0 * float(area[s])
+        ha = HA_PER_KM2 * float(area[s])
         by_category = {name: np.zeros(n_year) for name in categories}
         for kind in kinds():
             kind.inputs(subs[s], years, days, ha, by_category)
@@ -217,7 +218,7 @@ def inputs(subs: Sequence[Any], years: np.ndarray, days: np.ndarray, area: np.nd
     def group(sub, index, y, d, a) -> None:
         by_category = {name: np.zeros(len(y)) for name in categories}
         for kind in kinds():
-            kind.inputs(sub, y, d, 100.0 * a, by_category)
+            kind.inputs(sub, y, d, HA_PER_KM2 * a, by_category)
         for k, name in enumerate(categories):
             out[:, index, k] = by_category[name].reshape(n_year, len(index))
 

@@ -32,6 +32,7 @@ from hydro.sources.washoff_store import (
     washoff,
     washoff_losses,
 )
+from hydro.units import HA_PER_KM2
 
 
 def blended_rates() -> tuple[str, ...]:
@@ -63,7 +64,7 @@ def _applied(sub, years: np.ndarray, area_km2: float) -> np.ndarray:
         dep.rate_kg_per_ha_yr.at(years) if dep.land_rate_kg_per_ha_yr is None else dep.land_rate_kg_per_ha_yr.at(years))
     out = np.zeros((3, len(years)))
     for lu in sub.land_use:
-        ha = lu.share.at(years) * 100.0 * area_km2 / days
+        ha = lu.share.at(years) * HA_PER_KM2 * area_km2 / days
         d = land if lu.deposition_kg_per_ha_yr is None else lu.deposition_kg_per_ha_yr.at(years)
         out[0] += ha * lu.fertiliser_kg_per_ha_yr.at(years)
         out[1] += ha * lu.manure_kg_per_ha_yr.at(years)
