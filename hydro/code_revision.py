@@ -13,6 +13,7 @@ and one written before hydro recorded it stays without.
 from __future__ import annotations
 
 import functools
+import hashlib
 import subprocess
 from pathlib import Path
 
@@ -31,8 +32,8 @@ def _git(root: Path, *args: str) -> str | None:
 
 
 def revision_of(root: Path) -> str:
-    """``git <commit>`` of the checkout at ``root``, with ``, with uncommitted changes`` where tracked
-    files differ from it (untracked files do not count: outputs written into the folder; ``, changes
+    """``git <commit>`` of the checkout at ``root``, with ``, with uncommitted changes (diff sha256 <12 hex>)``
+    where tracked files differ from it (untracked files do not count: outputs written into the folder; ``, changes
     unknown`` where ``git status`` fails); ``""``
     where ``root`` is not the top of a git checkout or git cannot say."""
     if not (root / ".git").exists():
@@ -48,7 +49,13 @@ def revision_of(root: Path) -> str:
     changed = _git(root, "--no-optional-locks", "status", "--porcelain", "--untracked-files=no")
     if changed is None:  # git could say the commit but not the changes: not claimed clean
         return f"git {commit}, changes unknown"
-    return f"git {commit}" + (", with uncommitted changes" if changed else "")
+    if not changed:
+        return f"git {commit}"
+    # which changes (audit review, 2026-12-06: two trees edited differently read alike): the first 12 hex of
+    # the SHA-256 of the tracked files' diff from the commit, the same for the same edits
+    diff = _git(root, "--no-optional-locks", "diff", "HEAD", "--no-ext-diff", "--no-color", "--binary")
+    said = f" (diff sha256 {hashlib.sha256(diff.encode()).hexdigest()[:12]})" if diff is not None else ""
+    return f"git {commit}, with uncommitted changes{said}"
 
 
 @functools.cache

@@ -33,7 +33,11 @@ def test_a_checkout_names_its_commit_and_whether_tracked_files_changed(tmp_path)
     (tmp_path / "out.nc").write_text("not tracked\n")
     assert revision_of(tmp_path) == f"git {commit}"
     (tmp_path / "a.txt").write_text("2\n")
-    assert revision_of(tmp_path) == f"git {commit}, with uncommitted changes"
+    edited = revision_of(tmp_path)
+    assert edited.startswith(f"git {commit}, with uncommitted changes (diff sha256 "), edited
+    assert revision_of(tmp_path) == edited  # the same edits: the same text
+    (tmp_path / "a.txt").write_text("3\n")  # other edits: another (audit review, 2026-12-06)
+    assert revision_of(tmp_path) != edited and revision_of(tmp_path).startswith(f"git {commit}, with uncommitted")
     assert revision_of(tmp_path / "no_checkout") == ""
     (tmp_path / "broken").mkdir()
     (tmp_path / "broken" / ".git").mkdir()  # a .git git does not read: no commit to name
