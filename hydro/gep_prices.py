@@ -29,14 +29,19 @@ from hydro.tomlio import Table, load_toml
 KG_PER_EQUIVALENT = {"cod": 1.0, "nh3n": 0.8, "tp": 0.25}
 
 #: The pollutants whose purification is valued, in the order of the rows: the model's
-#: parameter ids (hydro.standards).  Assumption: CODMn (the permanganate index, which the
-#: model simulates) stands in for COD unconverted, as in docs/agreements.md; the table's
-#: COD is COD(Cr), typically 2-4 times CODMn in surface water, so COD is undervalued.
+#: parameter ids (hydro.standards).
 POLLUTANTS = ("tn", "nh3n", "tp", "codmn")
 
-#: kg of each pollutant per pollution equivalent: the table's, TN as NH3-N, CODMn as COD.
+#: kg of CODMn (the permanganate index, which the model simulates) per kg of COD(Cr) (the table's COD) in
+#: surface water: the region's ``codmn_per_codcr`` (basins/region/quality.toml, SOURCES R7: COD/CODMn 3.91 in
+#: surface water, with a Beiyun River study; ESTIMATE), by which the sources turn COD(Cr) into CODMn.  One
+#: equivalent of COD, 1 kg COD(Cr), is thus 0.26 kg CODMn (GEP review and units review, 2026-12-06: CODMn
+#: was priced as COD(Cr) unconverted, undervaluing COD's purification about 3.8 times).
+CODMN_PER_CODCR = 0.26
+
+#: kg of each pollutant per pollution equivalent: the table's, TN as NH3-N, CODMn as COD(Cr) converted.
 POLLUTANT_KG_PER_EQUIVALENT = {"tn": KG_PER_EQUIVALENT["nh3n"], "nh3n": KG_PER_EQUIVALENT["nh3n"],
-                               "tp": KG_PER_EQUIVALENT["tp"], "codmn": KG_PER_EQUIVALENT["cod"]}
+                               "tp": KG_PER_EQUIVALENT["tp"], "codmn": KG_PER_EQUIVALENT["cod"] * CODMN_PER_CODCR}
 
 #: Total nitrogen is **not** in that table.  Assumption: TN is priced as NH3-N
 #: (0.8 kg per equivalent), the convention behind Ouyang et al. (2017)'s 875 yuan/t
@@ -192,6 +197,8 @@ class GepPrices:
         2014-2017; a prices file that sets a purification price sets it for every pollutant).
     tn_kg_per_equivalent : float
         kg of TN per pollution equivalent.
+    codmn_per_codcr : float
+        kg of CODMn per kg of COD(Cr) (:data:`CODMN_PER_CODCR`): CODMn's kg per equivalent.
     target_tn_mg_per_l, target_tn_reservoir_mg_per_l : float
         Concentrations at which a river's and a reservoir's purification capacity is counted.
     conservation_form : {"released", "balance"}
@@ -205,6 +212,7 @@ class GepPrices:
     purification_yuan_per_equivalent_by_year: tuple = BEIJING_YUAN_PER_EQUIVALENT
     pollutant_yuan_per_equivalent: tuple = POLLUTANT_YUAN_PER_EQUIVALENT
     tn_kg_per_equivalent: float = TN_KG_PER_EQUIVALENT
+    codmn_per_codcr: float = CODMN_PER_CODCR
     target_tn_mg_per_l: float = TARGET_TN_MG_PER_L
     target_tn_reservoir_mg_per_l: float = TARGET_TN_RESERVOIR_MG_PER_L
     conservation_form: str = "released"
@@ -221,7 +229,10 @@ class GepPrices:
                              self.tn_kg_per_equivalent)
 
     def kg_per_equivalent(self, pollutant: str) -> float:
-        """kg of ``pollutant`` per pollution equivalent (TN: ``tn_kg_per_equivalent``)."""
+        """kg of ``pollutant`` per pollution equivalent (TN: ``tn_kg_per_equivalent``; CODMn: COD's 1 kg of COD(Cr)
+        times ``codmn_per_codcr``)."""
+        if pollutant == "codmn":
+            return KG_PER_EQUIVALENT["cod"] * self.codmn_per_codcr
         return self.tn_kg_per_equivalent if pollutant == "tn" else POLLUTANT_KG_PER_EQUIVALENT[pollutant]
 
     def target_mg_per_l(self, pollutant: str, kind: str) -> float:
@@ -255,7 +266,7 @@ class GepPrices:
 
         ``[water_conservation]``: ``yuan_per_m3`` (every year) or a ``[water_conservation.by_year]``
         table; ``[water_purification]``: ``yuan_per_equivalent``, ``yuan_per_t_n`` (every year) or
-        ``[water_purification.by_year]`` (yuan per equivalent), ``kg_per_equivalent``,
+        ``[water_purification.by_year]`` (yuan per equivalent), ``kg_per_equivalent``, ``codmn_per_codcr``,
         ``target_mg_per_l``, ``reservoir_target_mg_per_l``; ``[water_conservation] form`` (``released`` or ``balance``).
         """
         path = Path(path)
@@ -287,6 +298,7 @@ class GepPrices:
         out = cls(conservation_yuan_per_m3_by_year=cons, purification_yuan_per_equivalent_by_year=pur,
                   pollutant_yuan_per_equivalent=() if given else d.pollutant_yuan_per_equivalent,
                   tn_kg_per_equivalent=kg, conservation_form=form,
+                  codmn_per_codcr=wp.float("codmn_per_codcr", d.codmn_per_codcr, minimum=0.05, maximum=1.0),
                   target_tn_mg_per_l=wp.float("target_mg_per_l", d.target_tn_mg_per_l, **TARGET_MG_L),
                   target_tn_reservoir_mg_per_l=wp.float("reservoir_target_mg_per_l",
                                                         d.target_tn_reservoir_mg_per_l, **TARGET_MG_L),

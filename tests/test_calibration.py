@@ -244,6 +244,10 @@ def test_glue_bands_and_sensitivity(cheap, tmp_path):
                     tmp_path / "sobol", serial=True)
     assert sob.summary["evaluations"] == 16 * (3 + 2)
     assert set(sob.summary["sensitivity"]) == {"x1", "x3", "x4"}
+    # a screening's best sample is no estimate (sensitivity review, 2026-12-06): no bound note, a headed file
+    for run, name in ((s, "morris"), (sob, "sobol")):
+        assert not any("best value at a bound" in n for n in run.summary["notes"]), run.summary["notes"]
+        assert "not a calibrated set" in (tmp_path / name / "best_params.toml").read_text()
 
 
 def test_monthly_alignment_averages_days():

@@ -286,6 +286,26 @@ def test_sobol_indices_of_the_ishigami_function(tmp_path):
     rows = list(csv.reader((tmp_path / "sensitivity.csv").open()))
     assert rows[0] == ["parameter", "S1", "S1_conf", "ST", "ST_conf"] and len(rows) == 4
     json.dumps(out)  # the summary entry is plain JSON
+    assert out["sensitivity_notes"] == []  # N = 4096 resolves every index (x3's S1, 0, within 0.05)
+    small = problem.config.method.__class__(name="sobol", samples=2 ** 4, seed=1)
+    problem.config = SimpleNamespace(method=small)
+    few = _run_sensitivity(problem, SimpleNamespace(batch=batch), tmp_path)["sensitivity_notes"]
+    # 16 samples: the intervals are wider than the indices (sensitivity review, 2026-12-06: said nothing)
+    assert len(few) == 1 and few[0].startswith("the sobol sample is too small to rank x"), few
+
+
+def test_screening_notes_of_morris_and_sobol():
+    from hydro.calibration.diagnostics import screening_notes
+
+    sharp = {"a": {"mu": 1.0, "mu_star": 1.0, "mu_star_conf": 0.1, "sigma": 0.2},
+             "idle": {"mu": 0.0, "mu_star": 0.001, "mu_star_conf": 0.002, "sigma": 0.0}}  # near 0 and resolved
+    assert screening_notes("morris", sharp) == []
+    vague = {"a": {"mu": 2.0, "mu_star": 2.07, "mu_star_conf": 1.90, "sigma": 1.0}}  # the review's x2_chao
+    assert "too small to rank a" in screening_notes("morris", vague)[0]
+    over = {"b": {"S1": 0.26, "S1_conf": 0.05, "ST": 1.06, "ST_conf": 0.1}}
+    assert "outside 0-1" in screening_notes("sobol", over)[0]
+    negative = {"c": {"S1": -0.2, "S1_conf": 0.05, "ST": 0.3, "ST_conf": 0.05}}
+    assert screening_notes("sobol", negative) != []
 
 
 def test_the_de_budget_is_not_exceeded(tmp_path):

@@ -204,10 +204,11 @@ def test_every_pollutant_capacity_and_equivalents():
     # CODMn: 3 below 6 -> all; reservoir 8 vs 4 -> half
     assert rows["a", "codmn"]["purified_kg"] == pytest.approx(30000.0, rel=1e-12)
     assert rows["b", "codmn"]["purified_kg"] == pytest.approx(10000.0, rel=1e-12)
-    # pollution equivalents: NH3-N 0.8, TP 0.25, COD 1 kg (CODMn stands in for COD); 0.7 yuan each in 2001
+    # pollution equivalents: NH3-N 0.8, TP 0.25, COD 1 kg of COD(Cr) = 0.26 kg CODMn (the region's ratio, R7;
+    # unconverted 1.0 until 2026-12-06); 0.7 yuan each in 2001
     for (sub, p), kg_eq, eq in ((("a", "nh3n"), 0.8, 625.0), (("b", "nh3n"), 0.8, 500.0),
                                (("a", "tp"), 0.25, 200.0), (("b", "tp"), 0.25, 50.0),
-                               (("a", "codmn"), 1.0, 30000.0), (("b", "codmn"), 1.0, 10000.0)):
+                               (("a", "codmn"), 0.26, 30000.0 / 0.26), (("b", "codmn"), 0.26, 10000.0 / 0.26)):
         r = rows[sub, p]
         assert r["kg_per_equivalent"] == kg_eq and r["equivalents"] == pytest.approx(eq, rel=1e-12)
         assert r["purification_yuan_per_t"] == pytest.approx(0.7 * 1000 / kg_eq, rel=1e-12)
@@ -228,7 +229,7 @@ def test_nitrogen_is_not_counted_twice():
     (t,) = gep_totals(rows).values()
     assert t["water_conservation_m3"] == pytest.approx(0.2 * 365 * 40 * 1000, rel=1e-12)
     assert t["area_km2"] == 40.0
-    eq = (625 + 500) + (200 + 50) + (30000 + 10000)
+    eq = (625 + 500) + (200 + 50) + (30000 + 10000) / 0.26  # COD(Cr) equivalents of the CODMn
     assert t["equivalents"] == pytest.approx(eq, rel=1e-12)
     assert t["water_purification_yuan"] == pytest.approx(0.7 * eq, rel=1e-12)
     # by county: one row per pollutant, the water on TN's
@@ -562,3 +563,21 @@ def test_a_year_one_day_short_is_partial():
     rows = rows_by_sub(gep(tiny(n_days=364)))
     assert rows["a"]["partial"] and rows["a"]["days"] == 364 and "partial year: 364 of 365 days" in rows["a"]["note"]
     assert not rows_by_sub(gep(tiny(n_days=365)))["a"]["partial"]
+
+
+def test_codmn_is_priced_in_codcr_equivalents_at_the_regions_ratio(tmp_path):
+    """GEP and units reviews, 2026-12-06: the sources turn COD(Cr) into CODMn at the region's 0.26, the prices
+    took a kg of CODMn for a kg of COD(Cr); the ratio is the region table's, and a prices file may give another."""
+    import tomllib
+    from pathlib import Path
+
+    from hydro.gep_prices import CODMN_PER_CODCR, GepPrices
+
+    region = tomllib.loads((Path(__file__).resolve().parents[1] / "basins" / "region" / "quality.toml").read_text())
+    assert region["codmn_per_codcr"] == CODMN_PER_CODCR
+    assert GepPrices().kg_per_equivalent("codmn") == 0.26
+    (tmp_path / "p.toml").write_text("[water_purification]\ncodmn_per_codcr = 0.4\n")
+    assert GepPrices.from_toml(tmp_path / "p.toml").kg_per_equivalent("codmn") == 0.4
+    (tmp_path / "bad.toml").write_text("[water_purification]\ncodmn_per_codcr = 2.6\n")
+    with pytest.raises(HydroError, match="codmn_per_codcr"):
+        GepPrices.from_toml(tmp_path / "bad.toml")

@@ -101,10 +101,11 @@ def test_cod_takes_beijings_cod_fee_in_2014_to_2017():
     from hydro.gep_prices import GepPrices
 
     p = GepPrices()
-    assert p.purification_yuan_per_t("codmn", 2013) == pytest.approx(700.0, rel=1e-12)
-    assert p.purification_yuan_per_t("codmn", 2014) == pytest.approx(10_000.0, rel=1e-12)
-    assert p.purification_yuan_per_t("codmn", 2017) == pytest.approx(10_000.0, rel=1e-12)
-    assert p.purification_yuan_per_t("codmn", 2018) == pytest.approx(14_000.0, rel=1e-12)
+    # per t of COD(Cr), and a t of CODMn is 1 / 0.26 t of COD(Cr) (the region's ratio, since 2026-12-06)
+    assert p.purification_yuan_per_t("codmn", 2013) == pytest.approx(700.0 / 0.26, rel=1e-12)
+    assert p.purification_yuan_per_t("codmn", 2014) == pytest.approx(10_000.0 / 0.26, rel=1e-12)
+    assert p.purification_yuan_per_t("codmn", 2017) == pytest.approx(10_000.0 / 0.26, rel=1e-12)
+    assert p.purification_yuan_per_t("codmn", 2018) == pytest.approx(14_000.0 / 0.26, rel=1e-12)
     assert p.purification_yuan_per_t("nh3n", 2015) == pytest.approx(12_000.0, rel=1e-12)   # 12 yuan/kg
     assert p.purification_yuan_per_t("tp", 2015) == pytest.approx(38_400.0, rel=1e-12)     # 9.6 / 0.25 kg
 
@@ -115,9 +116,10 @@ def test_a_prices_file_price_prices_every_pollutant(tmp_path):
     f = tmp_path / "hebei.toml"
     f.write_text('[water_purification.by_year]\n"2000" = 0.7\n"2015" = 2.8\n')
     p = GepPrices.from_toml(f)
-    assert p.purification_yuan_per_t("codmn", 2016) == pytest.approx(2_800.0, rel=1e-12)
+    assert p.purification_yuan_per_t("codmn", 2016) == pytest.approx(2_800.0 / 0.26, rel=1e-12)
     f.write_text('[water_conservation]\nyuan_per_m3 = 5.0\n')          # no purification price: defaults
-    assert GepPrices.from_toml(f).purification_yuan_per_t("codmn", 2016) == pytest.approx(10_000.0, rel=1e-12)
+    assert GepPrices.from_toml(f).purification_yuan_per_t("codmn", 2016) == pytest.approx(10_000.0 / 0.26,
+                                                                                          rel=1e-12)
 
 
 # -- --basin of another basin ------------------------------------------------------------------

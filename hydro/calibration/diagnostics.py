@@ -179,9 +179,54 @@ def run_report(problem, record: dict | None) -> dict:
     warm_days, warm_notes = warm_up_days(problem)
     scored, notes = observations_scored(problem, record)
     at_bounds, bound_notes = parameters_at_bounds(problem, record)
+    if problem.config.method.name in SCREENINGS:  # its best sample is no estimate (sensitivity review F10)
+        bound_notes, fit_notes = [], []
+    else:
+        fit_notes = too_few_observations(problem, scored)
     return {"observations_scored": scored, "warm_up_days": warm_days, "parameters_at_bounds": at_bounds,
-            "notes": warm_notes + notes + too_few_observations(problem, scored) + bound_notes}
+            "notes": warm_notes + notes + fit_notes + bound_notes}
 
 
-__all__ = ["AT_BOUND_SHARE", "MIN_WARM_UP_DAYS", "RECORDED_LIBRARIES", "library_versions", "observations_scored",
-           "parameters_at_bounds", "population_spread", "run_report", "too_few_observations", "warm_up_days"]
+#: The methods that screen the parameters' sensitivity over their ranges rather than estimate them: their
+#: samples include the bounds, and their best sample is no calibrated set.
+SCREENINGS = ("sobol", "morris")
+
+
+def screening_notes(method: str, indices: dict[str, dict[str, float]]) -> list[str]:
+    """Notes on a Sobol or Morris screening's ``indices`` (parameter -> the columns of ``sensitivity.csv``)
+    whose sample is too small to rank the parameters (sensitivity review, 2026-12-06: with the default 64
+    samples Sobol gave ST 1.06 +- 0.81 and a negative S1 without a word): a confidence interval wider than
+    half its index (and than 0.05 of the largest), a total index above 1 or a first-order one below 0 by
+    more than its interval."""
+    wide = []
+    # an interval counts where it is also wide against the largest index (0.05 of it, or of 1 for Sobol's):
+    # an index near 0 with a narrow interval is resolved, not influential
+    floor = 0.05 * (1.0 if method == "sobol" else max((r["mu_star"] for r in indices.values()), default=0.0))
+    for name, row in indices.items():
+        if method == "sobol":
+            if (row["ST_conf"] > max(0.5 * abs(row["ST"]), floor) or row["S1_conf"] > max(0.5 * abs(row["S1"]), floor)
+                    or row["ST"] > 1.0 or row["S1"] < -row["S1_conf"]):
+                wide.append(name)
+        elif row["mu_star_conf"] > max(0.5 * row["mu_star"], floor):
+            wide.append(name)
+    if not wide:
+        return []
+    return [f"the {method} sample is too small to rank {', '.join(wide)}: an index's confidence interval is wider "
+            "than half the index" + (", or an index lies outside 0-1" if method == "sobol" else "")
+            + "; raise [method] samples (the indices describe the loss, not a model output)"]
+
+
+__all__ = [
+    "AT_BOUND_SHARE",
+    "MIN_WARM_UP_DAYS",
+    "RECORDED_LIBRARIES",
+    "SCREENINGS",
+    "library_versions",
+    "observations_scored",
+    "parameters_at_bounds",
+    "population_spread",
+    "run_report",
+    "screening_notes",
+    "too_few_observations",
+    "warm_up_days",
+]

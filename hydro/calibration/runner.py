@@ -56,7 +56,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.calibration.config import CalibrationConfig
-from hydro.calibration.diagnostics import library_versions, population_spread, run_report
+from hydro.calibration.diagnostics import SCREENINGS, library_versions, population_spread, run_report, screening_notes
 from hydro.calibration.executors import choose_executor, make_evaluations
 from hydro.calibration.models import format_assignment
 from hydro.calibration.problem import FAILED_LOSS, Problem, any_failed, loss_spread
@@ -341,7 +341,7 @@ def _run_sensitivity(problem: Problem, ev: _Evaluator, folder: Path) -> dict:
         raise HydroError(f"{cfg.path}: the {m.name.title()} indices cannot be computed: the sample's losses {what} "
                          f"({failed} of {y.size} runs failed, see evaluations.csv); narrow the bounds in "
                          "[[parameters]] to values the model runs and scores sensibly with")
-    rows = []
+    rows: list[list] = []
     if m.name == "sobol":
         si = sobol_analyze.analyze(spec, y, calc_second_order=False, seed=m.seed)
         header = ["parameter", "S1", "S1_conf", "ST", "ST_conf"]
@@ -353,8 +353,9 @@ def _run_sensitivity(problem: Problem, ev: _Evaluator, folder: Path) -> dict:
         for k, name in enumerate(problem.names):
             rows.append([name, *(float(si[c][k]) for c in ("mu", "mu_star", "mu_star_conf", "sigma"))])
     _write_table(folder / "sensitivity.csv", header, rows)
-    return {"sensitivity": {r[0]: dict(zip(header[1:], r[1:])) for r in rows},
-            "sensitivity_failed_replaced": failed}
+    indices: dict[str, dict[str, float]] = {r[0]: dict(zip(header[1:], r[1:], strict=True)) for r in rows}
+    return {"sensitivity": indices, "sensitivity_failed_replaced": failed,
+            "sensitivity_notes": screening_notes(m.name, indices)}
 
 
 def _write_table(path: Path, header: list, rows: list) -> None:
@@ -367,9 +368,10 @@ def _write_table(path: Path, header: list, rows: list) -> None:
         w.writerows(rows)
 
 
-def write_params(path: Path, problem: Problem, record: dict, interrupted: str = "") -> Path:
+def write_params(path: Path, problem: Problem, record: dict, interrupted: str = "", screening: bool = False) -> Path:
     """Write the parameters of ``record`` as a ``--params`` file (``interrupted``: what a search that
-    was stopped had done, e.g. "120 evaluations done", written as the key ``interrupted``).
+    was stopped had done, e.g. "120 evaluations done", written as the key ``interrupted``; ``screening``:
+    the best sample of a Sobol or Morris screening, headed so: no calibrated set).
 
     Format (TOML)::
 
@@ -396,6 +398,8 @@ def write_params(path: Path, problem: Problem, record: dict, interrupted: str = 
     z = np.array(record["z"], dtype=float)
     items = list(cfg.overrides) + [format_assignment(k, v) for k, v in problem.assignments(z).items()]
     lines = ["# written by hydro calibrate: the best parameters as key.path=value overrides",
+             *(["# the best SAMPLE of a sensitivity screening (Sobol/Morris), not a calibrated set: its samples "
+                "span the ranges"] if screening else []),
              f"# configuration: {cfg.path}",
              *([f"# configuration SHA-256: {cfg.sha256}"] if getattr(cfg, "sha256", "") else []),
              f"# code: {code_text()}",
@@ -807,15 +811,17 @@ def _write_outputs(run: _Run, work: Path) -> tuple[dict | None, dict]:
         "best_scores": None if best is None else best["scores"],
         "config_sha256": config.sha256, "versions": library_versions(), **code_record(),
         **run_report(run.problem, best),
-        **{k: v for k, v in extra.items() if k != "sensitivity"},
+        **{k: v for k, v in extra.items() if k not in ("sensitivity", "sensitivity_notes")},
     }
+    summary["notes"] = summary["notes"] + list(extra.get("sensitivity_notes", []))
     if "sensitivity" in extra:
         summary["sensitivity"] = extra["sensitivity"]
     if best is not None:
         n_done = len(store.records)
         done = f"{n_done} evaluation{'' if n_done == 1 else 's'} done"
         stopped = done if run.interrupted else f"stopped by an error, {done}" if crashed else ""
-        write_params(work / PARAMS_FILE, run.problem, best, stopped)
+        write_params(work / PARAMS_FILE, run.problem, best, stopped,
+                     screening=config.method.name in SCREENINGS)
         _write_scores(work, run.problem, best)
     # NaN (a period with no bin of an observation: glue_containment) as null: JSON has no NaN
     write_text(work / "summary.json", json.dumps(json_finite(summary), indent=1, default=float, allow_nan=False) + "\n",
