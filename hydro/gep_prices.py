@@ -66,12 +66,19 @@ BEIJING_YUAN_PER_EQUIVALENT = (
 
 #: Beijing, yuan per pollution equivalent of COD (CODMn stands in for it), where it differs from
 #: the schedule above: the 2014 fee was set per kg and pollutant, COD 10 yuan/kg = 10 yuan per
-#: equivalent (1 kg), against NH3-N's 12 yuan/kg = 9.6 (same repost).  TP's Beijing fee was not
-#: found; it takes the schedule above (assumption).
+#: equivalent (1 kg), against NH3-N's 12 yuan/kg = 9.6 (same repost).
 BEIJING_COD_YUAN_PER_EQUIVALENT = ((0, 0.7), (2014, 10.0), (2018, 14.0))
 
+#: Beijing, yuan per pollution equivalent of TP, an "other" water pollutant: the 2014 raise listed only SO2,
+#: NOx, COD and NH3-N (the same repost), Beijing raised the five heavy metals apart and only to 1.4 yuan from
+#: 2016-01-01 (Beijing Morning Post, chinanews.com.cn/ny/2015/10-21/7580324.shtml), and Tianjin's 2014
+#: schedule kept other pollutants at 0.7 (m.docduoduo.com/p-3000556.html): TP at 0.7 to 2017 is an
+#: assumption on that evidence (GEP review, 2026-12-06; NH3-N's 9.6 until then, also an assumption), the
+#: tax's 14 from 2018 (every water pollutant).
+BEIJING_TP_YUAN_PER_EQUIVALENT = ((0, 0.7), (2018, 14.0))
+
 #: Default schedules of single pollutants (yuan per equivalent by year) that differ from the common one.
-POLLUTANT_YUAN_PER_EQUIVALENT = (("codmn", BEIJING_COD_YUAN_PER_EQUIVALENT),)
+POLLUTANT_YUAN_PER_EQUIVALENT = (("codmn", BEIJING_COD_YUAN_PER_EQUIVALENT), ("tp", BEIJING_TP_YUAN_PER_EQUIVALENT))
 
 #: Hebei's discharge fee for COD and NH3-N, yuan per equivalent (same repost): 2.8 from
 #: 2015-01-01, 5.6 from 2017-01-01.  Not a default (the shipped schedule is Beijing's);

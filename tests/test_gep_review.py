@@ -107,7 +107,9 @@ def test_cod_takes_beijings_cod_fee_in_2014_to_2017():
     assert p.purification_yuan_per_t("codmn", 2017) == pytest.approx(10_000.0 / 0.26, rel=1e-12)
     assert p.purification_yuan_per_t("codmn", 2018) == pytest.approx(14_000.0 / 0.26, rel=1e-12)
     assert p.purification_yuan_per_t("nh3n", 2015) == pytest.approx(12_000.0, rel=1e-12)   # 12 yuan/kg
-    assert p.purification_yuan_per_t("tp", 2015) == pytest.approx(38_400.0, rel=1e-12)     # 9.6 / 0.25 kg
+    # TP, an "other" pollutant, kept 0.7 per equivalent to 2017 (GEP review, 2026-12-06; 9.6 / 0.25 kg before)
+    assert p.purification_yuan_per_t("tp", 2015) == pytest.approx(2_800.0, rel=1e-12)      # 0.7 / 0.25 kg
+    assert p.purification_yuan_per_t("tp", 2018) == pytest.approx(56_000.0, rel=1e-12)     # 14 / 0.25 kg
 
 
 def test_a_prices_file_price_prices_every_pollutant(tmp_path):
