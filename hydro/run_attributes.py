@@ -81,7 +81,9 @@ RULES: dict[str, CombineRule] = {
                      "transfers", "transfer_origins", "time_aggregation", "locations_selected",
                      "model", "catchment_file", "basin_file", "params_file", "params_file_sha256", "params_overrides",
                      "area_km2", "gr4j_parameters", "overrides",
-                     "runoff_warm_up", "initial_state", "local_steps", "dispersion_every", RUN_DAYS), _SAME),
+                     "runoff_warm_up", "initial_state", "local_steps", "dispersion_every", RUN_DAYS,
+                     # caveats of a run on generated weather (hydro.generated_caveats): of its basin and period
+                     "transfer_series_end_before_period_end", "source_inventory_held_after"), _SAME),
     # what tells one run from another (the writers of stacked files set their own)
     # (parameters_changed: a sweep of Model.with_parameters stacked along 'scenario')
     # (source_revision: files written by different commits, read back and stacked)

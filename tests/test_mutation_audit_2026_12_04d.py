@@ -146,14 +146,14 @@ def test_scenarios_note_estimated_weather(capsys):
     attrs = {"weather_synthetic": "false", "weather_estimated": f"2017-03-01..2020-12-31: {ESTIMATE}"}
     dates = np.array([date(2016, 12, 1), date(2018, 1, 31)])
     res = SimpleNamespace(attrs=attrs, dates=dates, data={}, coords={})
-    import hydro.transfer_end as te
+    import hydro.generated_caveats as gc
 
-    orig = te.note
-    te.note = lambda r: ""
+    orig = gc.scenarios_caveats
+    gc.scenarios_caveats = lambda run: ({}, [])  # (the run's caveats on generated weather: none here)
     try:
         _notes(SimpleNamespace(compiled=[], ensemble=None, results=[res]))
     finally:
-        te.note = orig
+        gc.scenarios_caveats = orig
     assert f"the scenarios' weather is an estimate on 2017-03-01..2018-01-31: {ESTIMATE}" in capsys.readouterr().err
 
 

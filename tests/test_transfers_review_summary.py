@@ -73,8 +73,8 @@ def test_summary_says_how_many_days_a_file_with_gaps_gives(tmp_path):
     res = run(Basin.load(folder, overrides=PERIOD))
     assert res.attrs["transfer_days"] == "gappy=6;whole=10"
     lines = {x.split()[0]: x for x in run_summary(res).splitlines() if x.startswith("  ") and "file covers" in x}
-    assert lines["gappy"].endswith("file covers 2001-06-01..2001-06-12 of the run, 6 of those 12 days")
-    assert lines["whole"].endswith("file covers 2001-07-01..2001-07-10 of the run")  # no gap: nothing added
+    assert "file covers 2001-06-01..2001-06-12 of the run, 6 of those 12 days; after 2001-06-12: " in lines["gappy"]
+    assert "file covers 2001-07-01..2001-07-10 of the run; after 2001-07-10: " in lines["whole"]  # no gap
 
 
 def test_summary_says_what_a_reach_abstraction_took(tmp_path):
