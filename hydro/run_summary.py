@@ -135,7 +135,8 @@ class RunSummary:
                          "nitrogen its evaporated water leaves (a well-mixed tank's arithmetic, not a lake's water)")
         if self.sections and self.q_sum is not None and self.q_count is not None:
             lines.append("section means over the run (Q: time mean; "
-                         + ", ".join(self.constituents) + ": flow-weighted, Σ load / Σ Q):")
+                         + ", ".join(self.constituents) + ": flow-weighted, Σ load / Σ Q; payments judge time "
+                         "means of months):")
             for k, sid in enumerate(self.sections):
                 mean_q = self.q_sum[k] / self.q_count[k] if self.q_count[k] else np.nan
                 parts = [f"  {sid:20s} Q {mean_q:8.3f} m3/s"]

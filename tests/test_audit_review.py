@@ -87,3 +87,15 @@ def test_constituent_long_names_say_what_their_masses_count():
     assert "(as " not in variable("section_tracer_concentration", names).long_name  # a basis hydro does not know
     said = {"tn": "total nitrogen (as N)"}  # a name that says it already is kept
     assert variable("section_tn_concentration", said).long_name.count("(as N)") == 1
+
+
+def test_the_run_summary_says_payments_judge_time_means(tmp_path):
+    """Audit review F12: the run summary's flow-weighted section means read as a mismatch with the payments' time
+    means (Gubeikou TN 3.69 mg/L over the run against annual time means of 2.72-5.04)."""
+    from click.testing import CliRunner
+
+    from hydro.cli import main
+
+    r = CliRunner().invoke(main, ["run", "tiny", "-o", str(tmp_path / "t.nc")])
+    assert r.exit_code == 0, r.output
+    assert "flow-weighted, Σ load / Σ Q; payments judge time means of months):" in r.output
