@@ -99,3 +99,20 @@ def test_the_run_summary_says_payments_judge_time_means(tmp_path):
     r = CliRunner().invoke(main, ["run", "tiny", "-o", str(tmp_path / "t.nc")])
     assert r.exit_code == 0, r.output
     assert "flow-weighted, Σ load / Σ Q; payments judge time means of months):" in r.output
+
+
+def test_advances_are_set_against_the_year_s_net():
+    """Audit review F6: 2018 showed a 200 M advance beside a 156.88 M net; the 43.12 M to return was never said."""
+    from hydro.compensation.payments import Payment, advance_lines
+
+    def line(year, component, amount, payer="a", payee="b"):
+        return Payment(year, "", component, "", payer, payee, amount, True, False, "r", "", parties=("a", "b"))
+
+    pay = [line(2018, "quality_class", 156_880_000.0), line(2018, "advance", 200_000_000.0),
+           line(2019, "quality_class", 138_437_959.0)]
+    out = advance_lines(pay)
+    assert out[2] == "  2018  a -> b: advance 200,000,000, net 156,880,000: balance -43,120,000 yuan", out
+    assert len(out) == 3  # 2019 had no advance
+    assert advance_lines([line(2018, "quality_class", 1.0)]) == []  # no advance: nothing said
+    alone = advance_lines([line(2020, "advance", 5.0)])  # an advance no line settles
+    assert alone[2] == "  2020  a -> b: advance 5 yuan, no net (no line settles it)"
