@@ -13,7 +13,8 @@ from pathlib import Path
 
 #: The input's own provenance, copied where the input is a hydro results file (netCDF global
 #: attributes): the run's configuration hash and code, and its weather's draw.
-RUN_ATTRIBUTES = ("config_sha256", "source_revision", "source", "weather_synthetic", "weather_seed")
+RUN_ATTRIBUTES = ("config_sha256", "source_revision", "source", "weather_synthetic", "weather_seed", "basin_file",
+                  "time_coverage_start", "time_coverage_end")
 
 
 def code_record() -> dict[str, str]:
@@ -224,10 +225,13 @@ def scenarios_provenance(basin_file: str | Path, scenario_file: str | Path) -> d
 
 #: The columns a payment CSV adds with its provenance (``hydro compensate --csv``, with ``--uncertainty``
 #: too): the ``--set`` assignments that can change the row, the input (path, SHA-256, a results file's
-#: config_sha256 and generated weather's seed), the agreement (path, SHA-256), the published-figures CSV
-#: of its ``[inference]`` (path, SHA-256; empty where it names none), every ``--set`` assignment, and the code.
+#: config_sha256, generated weather's seed, its basin file, its days ``first..last`` and the code that ran it: the
+#: audit review's F3, 2026-12-06, the CSV alone could not name the run), the agreement (path, SHA-256), the
+#: published-figures CSV of its ``[inference]`` (path, SHA-256; empty where it names none), every ``--set``
+#: assignment, and the code.
 PROVENANCE_COLUMNS: tuple[str, ...] = ("overridden", "input", "input_sha256", "input_config_sha256",
-                                       "input_weather_seed", "agreement", "agreement_sha256", "inference_figures",
+                                       "input_weather_seed", "input_basin_file", "input_period",
+                                       "input_source_revision", "agreement", "agreement_sha256", "inference_figures",
                                        "inference_figures_sha256", "overrides", "hydro_version", "source_revision")
 
 
@@ -237,6 +241,9 @@ def provenance_cells(rule: str, record: dict) -> list[str]:
     inp, agr = record["input"], record["agreement"]
     seed = inp.get("weather_seed", "") if inp.get("weather_synthetic") == "true" else ""
     fig = record.get("inference_figures", {})
+    period = (f"{inp['time_coverage_start']}..{inp['time_coverage_end']}"
+              if inp.get("time_coverage_start") and inp.get("time_coverage_end") else "")
     return ["; ".join(overridden_by(rule, record["overrides"])), inp["path"], inp["sha256"],
-            inp.get("config_sha256", ""), seed, agr["path"], agr["sha256"], fig.get("path", ""),
-            fig.get("sha256", ""), "; ".join(record["overrides"]), record["hydro_version"], record["source_revision"]]
+            inp.get("config_sha256", ""), seed, inp.get("basin_file", ""), period, inp.get("source_revision", ""),
+            agr["path"], agr["sha256"], fig.get("path", ""), fig.get("sha256", ""), "; ".join(record["overrides"]),
+            record["hydro_version"], record["source_revision"]]

@@ -116,3 +116,19 @@ def test_advances_are_set_against_the_year_s_net():
     assert advance_lines([line(2018, "quality_class", 1.0)]) == []  # no advance: nothing said
     alone = advance_lines([line(2020, "advance", 5.0)])  # an advance no line settles
     assert alone[2] == "  2020  a -> b: advance 5 yuan, no net (no line settles it)"
+
+
+def test_the_payments_csv_names_the_run_it_was_computed_from():
+    """Audit review F3: the CSV lacked the run's code revision, basin file and days (the text header had some)."""
+    record = {"input": {"path": "/r/m.nc", "sha256": "a" * 64, "config_sha256": "c", "basin_file": "/b/basin.toml",
+                        "time_coverage_start": "2018-01-01", "time_coverage_end": "2020-12-31",
+                        "source_revision": "git 123"},
+              "agreement": {"path": "/a.toml", "sha256": "d" * 64}, "overrides": [], "hydro_version": "0.1.0",
+              "source_revision": "git 456"}
+    cells = dict(zip(PROVENANCE_COLUMNS, provenance_cells("", record), strict=True))
+    assert (cells["input_basin_file"], cells["input_period"], cells["input_source_revision"]) == (
+        "/b/basin.toml", "2018-01-01..2020-12-31", "git 123")
+    assert cells["source_revision"] == "git 456"  # the code that computed the payments
+    monitoring = {**record, "input": {"path": "/m.csv", "sha256": "e" * 64}}
+    cells = dict(zip(PROVENANCE_COLUMNS, provenance_cells("", monitoring), strict=True))
+    assert cells["input_basin_file"] == cells["input_period"] == cells["input_source_revision"] == ""
