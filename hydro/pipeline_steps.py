@@ -353,6 +353,9 @@ class Loads:
     #: TN in the wash-off stores by subbasin (kg) [n_day + 1, n_sub], at the start of each day and the end
     #: of the last; None: no subbasin has one (:func:`hydro.sources.washoff.content_by_subbasin`)
     washoff_kg: Any = None
+    #: The wash-off stores' daily build-up and loss by subbasin (kg/d) and their relative closure
+    #: (:func:`hydro.sources.washoff.flows_by_subbasin`); None: no subbasin has one
+    washoff_flows: Any = None
 
 
 def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], apportion: bool,
@@ -368,7 +371,7 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     start takes ``mean_nitrified`` [n_sub] (as ``mean_washed``).
     """
     from hydro.sources import SOURCE_NAMES, daily_loads
-    from hydro.sources.washoff import CONTENT_KEY, content_by_subbasin
+    from hydro.sources.washoff import CONTENT_KEY, content_by_subbasin, flows_by_subbasin
 
     stores = {} if stores is None else stores  # as a first block's: the wash-off store's content comes out in it
     quick, base = w.runoff.q_direct_mm.T, w.runoff.q_routed_mm.T
@@ -378,6 +381,7 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
                             mean_washed=mean_washed, first_doy=first_doy)
     washoff = stores.pop(CONTENT_KEY, None)  # not carried to the next block
     washoff_kg = None if washoff is None else content_by_subbasin(ws.sources.subbasins, washoff)
+    washoff_flows = None if washoff is None else flows_by_subbasin(ws.sources.subbasins, washoff)
     quality = None
     if any(p.name != "tn" for c in carried for p in c.parts):
         from hydro.sources.quality import quality_loads
@@ -398,7 +402,7 @@ def loads(basin: Basin, ws: Watershed, w: Water, carried: list[Constituent], app
     tin = tracer_inputs(basin.network, ws.subbasins, carried, parts, tags, apportion, len(w.dates),
                         len(w.points.reaches), water=((w.transfers.reach_inflow, w.transfers.res_inflow)
                                                       if water_enters(w)[0] else None))
-    return Loads(tracers=tin, groundwater=gw, washoff_kg=washoff_kg)
+    return Loads(tracers=tin, groundwater=gw, washoff_kg=washoff_kg, washoff_flows=washoff_flows)
 
 
 def transport(basin: Basin, w: Water, src: Loads, hyd, station, start=None, water=None,
@@ -513,7 +517,15 @@ def water_results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, statio
     res.coords["input"] = list(INPUT_NAMES)
     res.add("subbasin_tn_gross_input", gross_inputs(ws.sources, year_list, w.area))
     res.add("groundwater_n_storage", gw.storage_kg[1:])
+    res.add("groundwater_n_input", gw.input_kg_per_day)
+    res.add("groundwater_n_release", gw.release_kg_per_day)
     res.add("washoff_n_storage", np.zeros_like(gw.storage_kg[1:]) if src.washoff_kg is None else src.washoff_kg[1:])
+    none = np.zeros_like(gw.input_kg_per_day)  # (no wash-off store)
+    buildup, lost, closure = (none, none, 0.0) if src.washoff_flows is None else src.washoff_flows
+    res.add("washoff_n_buildup", buildup)
+    res.add("washoff_n_loss", lost)
+    if src.washoff_flows is not None:
+        res.attrs["washoff_n_balance_closure"] = f"{closure:.3e}"
     if w.transfers.any:
         add_transfer_results(res, w.transfers, hyd, w.target, len(net.reservoirs), water_enters(w)[1])
     return res

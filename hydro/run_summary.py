@@ -87,8 +87,8 @@ class RunSummary:
 
     @property
     def worst(self) -> dict[str, float]:
-        """The relative water and groundwater N closures over the run (the worst block's)."""
-        keys = ("water_balance_closure", "groundwater_n_balance_closure")
+        """The relative water, groundwater N and wash-off N closures over the run (the worst block's)."""
+        keys = ("water_balance_closure", "groundwater_n_balance_closure", "washoff_n_balance_closure")
         return {key: float(self.attrs[key]) for key in keys if key in self.attrs}
 
     @property
@@ -117,7 +117,8 @@ class RunSummary:
         for short in self.constituents:
             lines.append(f"{short} mass balance closes to {self.closure[short]:.1e} (relative)")
         for key, what in (("water_balance_closure", "water balance (runoff, routing, reservoirs)"),
-                          ("groundwater_n_balance_closure", "groundwater nitrogen store")):
+                          ("groundwater_n_balance_closure", "groundwater nitrogen store"),
+                          ("washoff_n_balance_closure", "wash-off nitrogen store")):
             if key in self.worst:
                 lines.append(f"{what} closes to {self.worst[key]:.1e} (relative)")
         lines += run_transfer_lines(self.attrs, self.first, self.last)

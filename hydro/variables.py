@@ -167,6 +167,15 @@ _DECLARED = [
     Variable("washoff_n_storage", ("time", "subbasin"), "kg",
              "nitrogen built up on the subbasin's land surface and not yet washed off or lost at the end of "
              "the day (the wash-off store; 0 where the subbasin has none)"),
+    # the land stores' flows, so that their budgets close from the file (whole-basin N budget review, 2026-12-06)
+    Variable("groundwater_n_input", ("time", "subbasin"), "kg d-1",
+             "nitrogen leached into the subbasin's groundwater store"),
+    Variable("groundwater_n_release", ("time", "subbasin"), "kg d-1",
+             "nitrogen the subbasin's groundwater store releases to its rivers (source groundwater)"),
+    Variable("washoff_n_buildup", ("time", "subbasin"), "kg d-1",
+             "nitrogen building up in the subbasin's wash-off store (0 where the subbasin has none)"),
+    Variable("washoff_n_loss", ("time", "subbasin"), "kg d-1",
+             "nitrogen the subbasin's wash-off store loses to the atmosphere and soil (0 where it loses none)"),
     Variable("tn_source_load", ("time", "section", "source"), "kg d-1",
              "total nitrogen load through the monitoring section, by source"),
     Variable("reach_tn_source_load", ("time", "reach", "source"), "kg d-1",

@@ -361,5 +361,21 @@ def content_by_subbasin(subs, store: WashoffStore) -> np.ndarray:
     return out
 
 
+def flows_by_subbasin(subs, store: WashoffStore) -> tuple[np.ndarray, np.ndarray, float]:
+    """The wash-off store's daily build-up and loss over every channel, by subbasin (kg/d) [n_day, n_sub] (0
+    where a subbasin has no store or, the loss, its store loses nothing), and the store's relative closure:
+    build-up = washed off + lost + the change in content, over the run."""
+    idx = [s for s, sub in enumerate(subs) if sub.delivery_timing == "washoff"]
+    n_day = store.buildup_kg_per_day.shape[0]
+    buildup, lost = np.zeros((n_day, len(subs))), np.zeros((n_day, len(subs)))
+    buildup[:, idx] = store.buildup_kg_per_day.sum(axis=2)
+    if store.lost_kg_per_day is not None:
+        lost[:, idx] = store.lost_kg_per_day.sum(axis=2)
+    gain = float(store.buildup_kg_per_day.sum())
+    change = float(store.storage_kg[-1].sum() - store.storage_kg[0].sum())
+    error = gain - float(store.washed_kg_per_day.sum()) - float(lost.sum()) - change
+    return buildup, lost, abs(error) / max(gain, 1e-300)
+
+
 #: Kernel code of each groundwater timing (:func:`hydro._sources_kernels.daily_loads_kernel`).
 GW_MODES = {"store": 0.0, "baseflow": 1.0, "flow": 2.0}
