@@ -155,9 +155,11 @@ def test_json_quality_carries_the_notes_text_mode_prints(plan_nc):
     text = invoke("compensate", plan_nc, PHASE2)
     assert text.exit_code == 0, text.output
     said = text.stderr.strip().splitlines()
-    assert len(said) == 3 and "generated weather (seed 5)" in said[0] and "so 2026 has no payment lines" in said[1]
+    # first, that the payments are of simulated water (Hebei-side review, 2026-12-06)
+    assert said[0].startswith(f"note: {plan_nc}: payments of simulated water quality (basin synthetic)")
+    assert len(said) == 4 and "generated weather (seed 5)" in said[1] and "so 2026 has no payment lines" in said[2]
     # the TN reductions compare with 2021, which the run does not hold: their 2022 lines are open whatever it pays
-    assert said[2] == (f"note: {plan_nc} starts in 2022, the agreement's first year, and tn_reduction[0] compares "
+    assert said[3] == (f"note: {plan_nc} starts in 2022, the agreement's first year, and tn_reduction[0] compares "
                        "each year with the year before: the 2022 lines of tn_reduction[0] are undetermined; run from "
                        "2021 (read, not paid for) to determine them")
     both = invoke("compensate", plan_nc, PHASE2, "--json", "--quality")

@@ -36,8 +36,8 @@ def skipped_notes(agreement, series) -> list[str]:
 def series_notes(agreement, series, path) -> list[str]:
     """The notes on the series at ``path`` that follow the tables: generated weather, years of the
     agreement's period the series does not reach, and the months missing that the agreement reads."""
-    out = [generated_weather_text(path), years_outside(agreement, series, path), year_before(agreement, series, path),
-           past_term(agreement)]
+    out = [simulated_text(path), generated_weather_text(path), transfer_end_text(path),
+           years_outside(agreement, series, path), year_before(agreement, series, path), past_term(agreement)]
     return ([n for n in out if n] + missing_notes(agreement, series) + baseline_slips(agreement, series)
             + trickle_notes(agreement, series, path))
 
@@ -111,7 +111,49 @@ def baseline_slips(agreement, series) -> list[str]:
             out.append(f"note: {rule.baseline.key} = {base:g} m3 is below a thousandth of every year's volume at "
                        f"{'+'.join(rule.sections)} (at least {min(volumes):.3g} m3): a flow in m3/s? (1 m3/s is "
                        "3.156e7 m3 a year)")
+        elif volumes and base > max(volumes):  # the other way (Hebei-side review, 2026-12-06): no year pays
+            out.append(f"note: {rule.baseline.key} = {base:.3g} m3 is above every year's volume at "
+                       f"{'+'.join(rule.sections)} (at most {max(volumes):.3g} m3): the rule pays nothing in any "
+                       "year; on model results, compare like with like: --set "
+                       f"{rule.baseline.key.rsplit('.', 1)[0]}.baseline_mean_of_years=[FIRST,LAST] "
+                       "(docs/agreements.md)")
     return out
+
+
+def simulated_text(path, attrs=None) -> str:
+    """That the series at ``path`` is a model's results, not monitoring (its ``attrs``, read when None; ``""``
+    for a monitoring CSV): its payments are of simulated water, which misses the measured where the basin's
+    validation says (Hebei-side review, 2026-12-06: the shipped Miyun run's border TN far above the measured,
+    its payments looked like a settlement's)."""
+    if attrs is None:
+        from hydro.plotting.weather import file_attributes
+
+        attrs = file_attributes(path)
+    basin = attrs.get("basin")
+    if not basin:
+        return ""
+    return (f"note: {path}: payments of simulated water quality (basin {basin}), not of monitoring: the model "
+            f"misses the measured where `hydro validate {basin}` says, so they illustrate the rules, not a "
+            "settlement")
+
+
+def transfer_end_text(path, attrs=None) -> str:
+    """The transfers whose series end before the run's generated days do (the results' attribute
+    ``transfer_series_end_before_period_end``, :mod:`hydro.transfer_end`), or ``""``: the years after have none
+    of that water, which moves their quality and payments (Hebei-side review, 2026-12-06: Guanting's Yellow
+    River water ends in 2024, the year its 2025 target is judged has none)."""
+    from hydro.transfer_end import ATTRIBUTE
+
+    if attrs is None:
+        from hydro.plotting.weather import file_attributes
+
+        attrs = file_attributes(path)
+    ended = attrs.get(ATTRIBUTE, "")
+    if not ended:
+        return ""
+    said = ", ".join(item.replace("=", " on ") for item in ended.split(";") if item)
+    return (f"note: {path}: transfer series end before the run does ({said}): the days after have none of that "
+            "transfer (a release series: the reservoir's own rule), and their water quality and payments with them")
 
 
 def scenario_notes(agreement, path) -> list[str]:
