@@ -166,3 +166,15 @@ def test_a_continued_run_without_a_start_starts_on_its_state_s_day(tmp_path):
     assert r.exit_code == 0, r.output
     with netCDF4.Dataset(tmp_path / "j.nc") as nc:
         assert nc.getncattr("initial_state").endswith("(of 2001-06-01)")
+
+
+def test_a_gep_table_of_generated_weather_names_its_seed(tmp_path):
+    # long-horizon review F5: the GEP CSV of a projection said nothing of its generated weather
+    import pandas as pd
+
+    nc, out = tmp_path / "g.nc", tmp_path / "gep.csv"
+    r = invoke("run", "watershed", *STRADDLE, "--synthetic-weather", "7", "-o", nc, "-q")
+    assert r.exit_code == 0, r.output
+    r = invoke("gep", nc, "-o", out)
+    assert r.exit_code == 0, r.output
+    assert set(pd.read_csv(out, keep_default_na=False, dtype=str)["input_weather_seed"]) == {"7"}

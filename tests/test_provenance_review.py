@@ -326,7 +326,9 @@ def test_the_gep_csv_says_what_it_was_computed_from(tmp_path, monkeypatch):
     with netCDF4.Dataset(nc) as ds:
         config = ds.getncattr("config_sha256")
     expected = {"input": str(nc.resolve()), "input_sha256": hashlib.sha256(nc.read_bytes()).hexdigest(),
-                "input_config_sha256": config, "prices": "", "prices_sha256": "", "price_year": "2016"}
+                # the example watershed's station file is itself synthetic (its seed, 20240601)
+                "input_config_sha256": config, "input_weather_seed": "20240601", "prices": "", "prices_sha256": "",
+                "price_year": "2016"}
     for column, value in expected.items():
         assert set(table[column]) == {value}, column
     assert list(table.columns)[-2:] == ["hydro_version", "source_revision"]
