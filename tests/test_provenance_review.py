@@ -352,7 +352,8 @@ def test_the_scenario_summary_csv_says_what_it_was_computed_from(tmp_path, monke
     table = pd.read_csv(tmp_path / "s.summary.csv", keep_default_na=False, dtype=str)
     expected = {"basin": str(basin.resolve()), "basin_sha256": hashlib.sha256(basin.read_bytes()).hexdigest(),
                 "basin_config_sha256": Basin.load(basin).sha256, "scenario_file": str(scenarios.resolve()),
-                "scenario_file_sha256": hashlib.sha256(scenarios.read_bytes()).hexdigest()}
+                "scenario_file_sha256": hashlib.sha256(scenarios.read_bytes()).hexdigest(),
+                "weather_seed": ""}  # on the station record (a plan past it: its generated weather's seed)
     for column, value in expected.items():
         assert set(table[column]) == {value}, column
     assert list(table.columns)[:7] == ["scenario", "quantity", "location", "source", "year", "value", "unit"]

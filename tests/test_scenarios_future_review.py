@@ -94,6 +94,9 @@ def test_the_commands_past_the_record(future, tmp_path):
                "-o", out)
     # -q: nothing but failures and notes (the one on the sources' inventory held past 2010, since 2026-12-06)
     assert r.exit_code == 0 and [x for x in r.output.splitlines() if "inventory" not in x] == [], r.output
+    import pandas as pd  # the summary's rows say the generated weather they are of (long-horizon review, 2026-12-06)
+
+    assert set(pd.read_csv(tmp_path / "s.summary.csv", keep_default_na=False, dtype=str)["weather_seed"]) == {"1"}
     r = invoke("run", "watershed", "--scenario", "fert", "--scenario-file", path, *FUTURE,
                "--synthetic-weather", 1, "-q", "-o", tmp_path / "one.nc")
     assert r.exit_code == 0, r.output

@@ -106,7 +106,7 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
     with written_together():  # the results and their summary: both new, or both as they were
         write_scenarios(run, out, overwrite=overwrite, history=_history())
         csv_path = write_summary_csv(rows + failed_rows(run), summary, overwrite=overwrite,
-                                     same=_provenance(basin_file, scenario_file))
+                                     same=_provenance(basin_file, scenario_file, run.weather_seed))
     _notes(run)
     if not quiet:
         click.echo(format_summary(rows))
@@ -298,11 +298,14 @@ def gep_command(results, output, overwrite, prices, basin, by, partial_years, pr
         click.echo(f"written: {output}")
 
 
-def _provenance(basin_file, scenario_file) -> dict[str, str]:
-    """:func:`hydro.provenance.scenarios_provenance` (the summary CSV's last columns)."""
+def _provenance(basin_file, scenario_file, weather_seed=None) -> dict[str, str]:
+    """:func:`hydro.provenance.scenarios_provenance` (the summary CSV's last columns), with ``weather_seed``: the
+    seed of the generated weather its rows are of (empty: the station record; the long-horizon review,
+    2026-12-06, found a 2040 row read as a forecast)."""
     from hydro.provenance import scenarios_provenance
 
-    return scenarios_provenance(basin_file, scenario_file)
+    return {**scenarios_provenance(basin_file, scenario_file),
+            "weather_seed": "" if weather_seed is None else str(weather_seed)}
 
 
 def generated_weather_note(path, attrs=None, what: str = "payments", first=None) -> None:
