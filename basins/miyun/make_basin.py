@@ -176,11 +176,11 @@ WWTP = [
     ("chao_dage", "Fengning county town WWTP (Dage)", "chao_fengning", "15000.0",
      "ESTIMATE, the town's sewage, raw to 2009 and treated from 2010; design capacity 20,000 (S8.11)",
      "{ 2009 = 42.0, 2010 = 15.0 }",
-     "to 2009 the town's untreated outfall (Yu 2006, region R8 'untreated'); from 2010 the GB 18918-2002 "
-     "class 1A limit (S3); plant in service by end 2009 (S8.11)"),
+     "to 2009 the town's untreated outfall (Yu 2006, region R8 'untreated'); from 2010 ESTIMATE at the "
+     "GB 18918-2002 class 1A limit (S3), an upper bound; plant in service by end 2009 (S8.11)"),
     ("bai_chicheng", "Chicheng county town WWTP", "bai_chicheng", "10000.0",
      "ESTIMATE: no capacity or start year found, only that every Hebei county town had a plant by end 2010 "
-     "(S8.11)", "15.0", "GB 18918-2002 class 1A limit (S3)"),
+     "(S8.11)", "15.0", "ESTIMATE at the GB 18918-2002 class 1A limit (S3), an upper bound"),
 ]
 
 RESERVOIRS = {
