@@ -31,6 +31,20 @@ def _git(root: Path, *args: str) -> str | None:
     return done.stdout.strip() if done.returncode == 0 else None
 
 
+def _diff_bytes(root: Path) -> bytes | None:
+    """The tracked files' diff from ``HEAD`` as bytes (a file in GBK is no UTF-8), in a form the user's git
+    settings do not change (prefixes, rename detection, algorithm, text conversion drivers), or None where git
+    fails."""
+    try:
+        done = subprocess.run(["git", "-C", str(root), "-c", "diff.noprefix=false", "-c", "diff.mnemonicPrefix=false",
+                               "--no-optional-locks", "diff", "HEAD", "--no-ext-diff", "--no-textconv", "--no-color",
+                               "--binary", "--no-renames", "--diff-algorithm=myers", "--src-prefix=a/",
+                               "--dst-prefix=b/"], capture_output=True, timeout=GIT_TIMEOUT_S, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    return done.stdout if done.returncode == 0 else None
+
+
 def revision_of(root: Path) -> str:
     """``git <commit>`` of the checkout at ``root``, with ``, with uncommitted changes (diff sha256 <12 hex>)``
     where tracked files differ from it (untracked files do not count: outputs written into the folder; ``, changes
@@ -53,8 +67,8 @@ def revision_of(root: Path) -> str:
         return f"git {commit}"
     # which changes (audit review, 2026-12-06: two trees edited differently read alike): the first 12 hex of
     # the SHA-256 of the tracked files' diff from the commit, the same for the same edits
-    diff = _git(root, "--no-optional-locks", "diff", "HEAD", "--no-ext-diff", "--no-color", "--binary")
-    said = f" (diff sha256 {hashlib.sha256(diff.encode()).hexdigest()[:12]})" if diff is not None else ""
+    diff = _diff_bytes(root)
+    said = f" (diff sha256 {hashlib.sha256(diff).hexdigest()[:12]})" if diff is not None else ""
     return f"git {commit}, with uncommitted changes{said}"
 
 

@@ -130,10 +130,11 @@ def target_mg_per_l(pollutant: str, kind: str) -> float:
 SOURCES = {
     "purification": "yuan per pollution equivalent: national discharge fee 0.7 (to 2013); Beijing fee "
                     "NH3-N 12 yuan/kg = 9.6 and COD 10 yuan/kg = 10 (2014-2017, start year assumed; TP "
-                    "as NH3-N, assumed); Beijing environmental "
+                    "0.7, an 'other' pollutant the raise did not list, assumed); Beijing environmental "
                     "protection tax 14 (from 2018-01-01); TN priced as NH3-N, 0.8 kg per equivalent "
                     "(assumption: TN is not in the tax law's table; it is valued only when the results lack NH3-N); "
-                    "NH3-N 0.8, TP 0.25, COD 1 kg per equivalent (CODMn stands in for COD, unconverted)",
+                    "NH3-N 0.8, TP 0.25, COD 1 kg of COD(Cr) per equivalent (0.26 kg CODMn: the region's "
+                    "codmn_per_codcr, an estimate)",
     "conservation": "reservoir construction cost 7.06 yuan/m3, Ouyang et al. 2017, Acta Ecologica Sinica "
                     "37(19):6302 (price year not stated)",
 }

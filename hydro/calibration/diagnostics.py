@@ -17,6 +17,8 @@ This module owns the checks and records that say how far a run's numbers can be 
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from hydro.calibration.problem import loss_spread
@@ -201,9 +203,12 @@ def screening_notes(method: str, indices: dict[str, dict[str, float]]) -> list[s
     wide = []
     # an interval counts where it is also wide against the largest index (0.05 of it, or of 1 for Sobol's):
     # an index near 0 with a narrow interval is resolved, not influential
-    floor = 0.05 * (1.0 if method == "sobol" else max((r["mu_star"] for r in indices.values()), default=0.0))
+    finite = [] if method == "sobol" else [r["mu_star"] for r in indices.values() if not math.isnan(r["mu_star"])]
+    floor = 0.05 * (1.0 if method == "sobol" else max(finite, default=0.0))
     for name, row in indices.items():
-        if method == "sobol":
+        if any(math.isnan(v) for v in row.values()):  # (every comparison with NaN is false: not resolved)
+            wide.append(name)
+        elif method == "sobol":
             if (row["ST_conf"] > max(0.5 * abs(row["ST"]), floor) or row["S1_conf"] > max(0.5 * abs(row["S1"]), floor)
                     or row["ST"] > 1.0 or row["S1"] < -row["S1_conf"]):
                 wide.append(name)

@@ -128,7 +128,8 @@ class Agreement:
     def _read(cls, path: Path, overrides: list[str]) -> "Agreement":
         """:meth:`from_toml` without naming the ``--set`` assignment at fault."""
         data = load_toml(path, expect="agreement")
-        own = data.get("period")  # the file's term, before --set moves it
+        own = data.get("period")  # the file's term, before --set moves it (a cited table's value)
+        own = own.get("value") if isinstance(own, dict) else own
         term = (int(own[0]), int(own[1])) if isinstance(own, list) and len(own) == 2 and all(
             isinstance(y, int) and not isinstance(y, bool) for y in own) else None
         rest = _set_indexed(data, list(overrides or []), path)

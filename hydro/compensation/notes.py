@@ -111,10 +111,13 @@ def baseline_slips(agreement, series) -> list[str]:
             out.append(f"note: {rule.baseline.key} = {base:g} m3 is below a thousandth of every year's volume at "
                        f"{'+'.join(rule.sections)} (at least {min(volumes):.3g} m3): a flow in m3/s? (1 m3/s is "
                        "3.156e7 m3 a year)")
-        elif volumes and base > max(volumes):  # the other way (Hebei-side review, 2026-12-06): no year pays
-            out.append(f"note: {rule.baseline.key} = {base:.3g} m3 is above every year's volume at "
-                       f"{'+'.join(rule.sections)} (at most {max(volumes):.3g} m3): the rule pays nothing in any "
-                       "year; on model results, compare like with like: --set "
+        elif volumes and base > max(volumes):  # the other way (Hebei-side review, 2026-12-06): no year earns
+            where = ("+".join(rule.sections) if rule.basis == "total"
+                     else "each of " + ", ".join(rule.sections))
+            pays = ("deducts in every year and rewards none" if rule.penalty_per_m3_below_yuan > 0
+                    else "pays nothing in any year")
+            out.append(f"note: {rule.baseline.key} = {base:.3g} m3 is above every year's volume at {where} (at most "
+                       f"{max(volumes):.3g} m3): the rule {pays}; on model results, compare like with like: --set "
                        f"{rule.baseline.key.rsplit('.', 1)[0]}.baseline_mean_of_years=[FIRST,LAST] "
                        "(docs/agreements.md)")
     return out
@@ -167,12 +170,13 @@ def scenario_notes(agreement, path) -> list[str]:
 
     weather = generated_weather_text(path, what="incentives")
     prices = price_year_text(path)
+    said = [simulated_text(path), weather, transfer_end_text(path), prices]
     try:  # the incentives read it already; a file they could not read has no years to speak of
         series = read_series(path, scenario=0)
     except HydroError:
-        return [n for n in (weather, prices) if n]
+        return [n for n in said if n]
     rules = agreement if isinstance(agreement, Agreement) else Agreement.from_toml(agreement)
-    return [n for n in (weather, prices, years_outside(rules, series, path), year_before(rules, series, path)) if n]
+    return [n for n in (*said, years_outside(rules, series, path), year_before(rules, series, path)) if n]
 
 
 def price_year_text(path) -> str:

@@ -60,7 +60,7 @@ class Payment:
     parties : (str, str)
         The agreement's own ``(payer, payee)`` (set by :func:`hydro.compensation.evaluate`; ``("", "")``
         where it names none or the line was made elsewhere): :func:`pair_names` names that pair its way.
-        Not a column.
+        Not a column: neither the CSV nor the JSON writes it, so lines read back from them lack it.
     """
 
     year: int
@@ -311,7 +311,7 @@ def advance_lines(payments: list[Payment]) -> list[str]:
     named = pair_names(payments)
     paid: dict[tuple[int, str, str], float] = {}
     for p in payments:
-        if p.component == "advance" and math.isfinite(p.amount_yuan):
+        if p.component == "advance":  # (an unpublished amount, NaN, makes the balance unknown, not 0)
             a, b = named.get(frozenset((p.payer, p.payee)), (p.payer, p.payee))
             key = (p.year, a, b)
             paid[key] = paid.get(key, 0.0) + (1.0 if (p.payer, p.payee) == (a, b) else -1.0) * p.amount_yuan
@@ -321,6 +321,9 @@ def advance_lines(payments: list[Payment]) -> list[str]:
     out = ["", "advances against the net (balance: net less advances; > 0 the payer owes it, < 0 the payee returns it)"]
     for (year, a, b), advance in sorted(paid.items()):
         t = nets.get((year, a, b))
+        if not math.isfinite(advance):
+            out.append(f"  {year}  {a} -> {b}: advance of unknown amount (not published): the balance is unknown")
+            continue
         if t is None:
             out.append(f"  {year}  {a} -> {b}: advance {_yuan(advance)} yuan, no net (no line settles it)")
             continue

@@ -371,10 +371,11 @@ def flows_by_subbasin(subs, store: WashoffStore) -> tuple[np.ndarray, np.ndarray
     buildup[:, idx] = store.buildup_kg_per_day.sum(axis=2)
     if store.lost_kg_per_day is not None:
         lost[:, idx] = store.lost_kg_per_day.sum(axis=2)
-    gain = float(store.buildup_kg_per_day.sum())
-    change = float(store.storage_kg[-1].sum() - store.storage_kg[0].sum())
-    error = gain - float(store.washed_kg_per_day.sum()) - float(lost.sum()) - change
-    return buildup, lost, abs(error) / max(gain, 1e-300)
+    gain, washed = float(store.buildup_kg_per_day.sum()), float(store.washed_kg_per_day.sum())
+    first, last = float(store.storage_kg[0].sum()), float(store.storage_kg[-1].sum())
+    error = gain - washed - float(lost.sum()) - (last - first)
+    scale = max(gain + first, washed + float(lost.sum()) + last)  # what passes through the store (a block that
+    return buildup, lost, abs(error) / scale if scale > 0 else 0.0  # builds nothing up still washes its content)
 
 
 #: Kernel code of each groundwater timing (:func:`hydro._sources_kernels.daily_loads_kernel`).
