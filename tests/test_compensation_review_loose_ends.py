@@ -193,13 +193,14 @@ def test_scenarios_json_quality_carries_the_notes(tmp_path):
     args = ("compensate", "--scenarios", out, tmp_path / "a.toml", "--scenario-file", scen)
     text = invoke(*args)
     assert text.exit_code == 0, text.output
-    (said,) = text.stderr.strip().splitlines()
+    simulated, said = text.stderr.strip().splitlines()  # first that the incentives are of simulated water
+    assert simulated.startswith(f"note: {out}: payments of simulated water quality (basin ")
     assert "generated weather (seed 5): its incentives are of one draw" in said
     both = invoke(*args, "--json", "--quality")
     assert both.exit_code == 0, both.output
-    assert json.loads(both.stdout)["notes"] == [said]
+    assert json.loads(both.stdout)["notes"] == [simulated, said]
     plain = invoke(*args, "--json")
-    assert isinstance(json.loads(plain.stdout), list) and plain.stderr.strip() == said
+    assert isinstance(json.loads(plain.stdout), list) and plain.stderr.strip().splitlines() == [simulated, said]
 
 
 WATERSHED_AGREEMENT = '''name = "watershed test"
