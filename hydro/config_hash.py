@@ -90,16 +90,22 @@ def canonical_change(text: str) -> str:
     as parsed (:func:`hydro.overrides.parse_assignment`), numbers as floats, written as JSON, so that
     ``run.courant=0.5``, ``=0.50``, `` = 0.5`` (and ``=1``, ``=1.0``), one configuration, give one hash.
     A line that does not parse is taken as it is (the run refuses it anyway)."""
-    import json
-
     from hydro.errors import HydroError
     from hydro.overrides import parse_assignment
 
     try:
-        key, value = parse_assignment(text, "--set")
-        return f"{key}={json.dumps(_numbers_as_floats(value), sort_keys=True, default=str)}"
+        return canonical_assignment(*parse_assignment(text, "--set"))
     except (HydroError, ValueError, TypeError):
         return text
+
+
+def canonical_assignment(key: str, value: Any) -> str:
+    """``key=value`` with the value written as JSON, numbers as floats (``1`` and ``1.0`` one value) and tables
+    with sorted keys: the form of :func:`canonical_change` and of a saved state's parameter record
+    (:func:`hydro.state_fit.parameters_of`)."""
+    import json
+
+    return f"{key}={json.dumps(_numbers_as_floats(value), sort_keys=True, default=str)}"
 
 
 def _numbers_as_floats(value: Any) -> Any:

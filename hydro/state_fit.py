@@ -5,7 +5,6 @@ differs (apart from :mod:`hydro.state_file`, which reads the classes of :mod:`hy
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from datetime import date
 from typing import Any
@@ -20,26 +19,13 @@ def parameters_of(changes) -> list[str]:
     ``hydro run --set runoff.x1_mm=700`` fits ``Model.with_parameters({"runoff.x1_mm": 700.0})``.  Those giving the
     start's state (``initial.*``, ``reservoirs.*.initial_storage_mcm``) are left out: a continued run may give them
     afresh."""
+    from hydro.config_hash import canonical_assignment
     from hydro.overrides import parse_assignment
 
     pairs = (changes.items() if isinstance(changes, Mapping)
              else (parse_assignment(str(o), f"--set {o}") for o in changes or []))
     values = {str(k).strip(): v for k, v in pairs}
-    return sorted(f"{k}={json.dumps(_plain_number(v), sort_keys=True, default=str)}" for k, v in values.items()
-                  if not _start_key(k))
-
-
-def _plain_number(value: Any) -> Any:
-    """``value`` with its numbers as floats (not booleans), in lists and tables too."""
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, (int, float)):
-        return float(value)
-    if isinstance(value, list):
-        return [_plain_number(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain_number(v) for k, v in value.items()}
-    return value
+    return sorted(canonical_assignment(k, v) for k, v in values.items() if not _start_key(k))
 
 
 def _start_key(key: str) -> bool:
