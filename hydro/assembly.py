@@ -24,6 +24,7 @@ from hydro.ecological_minimum import (
     shortfall_days,
 )
 from hydro.hydraulics import Hydraulics
+from hydro.reservoir_location import location_attributes
 from hydro.results import Results
 from hydro.transport import TransportResult
 from hydro.variables import BUDGET_TERMS
@@ -150,6 +151,7 @@ def network_attributes(net) -> dict[str, str]:
         "reach_names": pairs((r.id, r.name) for r in net.reaches),
         "section_names": pairs((s.id, s.name) for s in net.sections),
         "reservoir_names": pairs((r.id, r.name) for r in net.reservoirs),
+        **location_attributes(net.reservoirs),
     }
 
 

@@ -222,7 +222,8 @@ class Basin:
         info.str("description", default="")
         info.finish()
         settings = read_run_settings(root.table("run"))
-        network = Network.from_tables(root, default_cell_length_m=1000.0 * settings.cell_length_km)
+        counties = _counties(root)
+        network = Network.from_tables(root, default_cell_length_m=1000.0 * settings.cell_length_km, counties=counties)
         settings = settings.for_network(len(network.reaches))  # [run] local_steps, dispersion_every "auto": by size
         constituents = tuple(Constituent.from_table(t) for t in root.tables("constituents"))
         if not constituents:
@@ -232,7 +233,6 @@ class Basin:
         forcing = root.table("forcing", default=None)
         initial = root.table("initial", default=None)
         subbasins = root.tables("subbasins", default=[])
-        counties = _counties(root)
         withdrawals = root.tables("withdrawals", default=[])
         transfers = root.tables("transfers", default=[])
         if transfers and not subbasins:

@@ -45,8 +45,10 @@ reservoirs Class II; TN in rivers on the lake limits).  With first-order removal
 nothing to GEP (the guideline's rule that the purified amount is at most the
 environmental capacity).  C̄ is flow-weighted at the reach outlet
 (``<x>_load``/``discharge``) and volume-weighted in a reservoir
-(``reservoir_<x>_concentration``).  Removal in an element goes to the subbasins
-draining into it, by area; elements no subbasin drains into get rows with an empty
+(``reservoir_<x>_concentration``).  Removal in a reach goes to the subbasins
+draining into it, by area; a reservoir that gives its county (:mod:`hydro.reservoir_location`)
+is credited to that county on rows of its own (production locality), one that does not to the
+subbasins draining into it, by area; elements no subbasin drains into get rows with an empty
 ``subbasin`` and the element in ``note``.
 
 Priced per pollution equivalent of the year (Beijing: 14 yuan from 2018): NH3-N 0.8,
@@ -158,15 +160,15 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
     check_concentrations_kept(results, present, str(where or "these results"))
     budget_years = [int(y) for y in results.coords.get("year", years)]
     shape = (len(scen), len(years), len(meta["ids"]))
-    orphans: list[dict] = []   # elements no subbasin drains into
+    own_rows: list[dict] = []   # elements with rows of their own: none drains into them, or a located reservoir
     abstracted, abstraction_note = _abstraction(results, basin, meta, water["slow"], years_of_day, years, shape,
-                                                orphans)
+                                                own_rows)
     amounts = {"water": {**water, "abstracted": abstracted, "note": abstraction_note}}
-    for o in orphans:
+    for o in own_rows:
         o["pollutant"] = present[0]
     for p in present:
         removed, purified = _removal(results, prices, p, meta, terms.index("removal"), budget_years,
-                                     years_of_day, years, shape, orphans)
+                                     years_of_day, years, shape, own_rows)
         riparian = np.zeros(shape)
         if f"subbasin_{p}_landscape_retention" in results.data:
             land = per_scenario(results, f"subbasin_{p}_landscape_retention", 2)
@@ -175,7 +177,7 @@ def gep(results, prices: GepPrices | None = None, basin=None, partial_years: str
         amounts[p] = {"river": removed["reach"], "reservoir": removed["reservoir"], "riparian": riparian,
                       "purified": purified + riparian}
     days = {y: int(np.sum(years_of_day == y)) for y in years}
-    rows = _rows(scen, years, days, meta, amounts, orphans, prices, partial_years)
+    rows = _rows(scen, years, days, meta, amounts, own_rows, prices, partial_years)
     # (the first year is a spin-up only in a file that starts on the run's first day, which runoff_warm_up describes)
     mark_spin_up(rows, str(results.attrs.get("runoff_warm_up", "")) if starts_with_run(results) else "", years[0])
     return rows
@@ -222,10 +224,12 @@ def _water(results, prices: GepPrices, years_of_day, years) -> dict[str, np.ndar
 
 
 def _removal(results, prices: GepPrices, pollutant: str, meta: dict, k_rem: int, budget_years, years_of_day,
-             years, shape, orphans: list[dict]):
+             years, shape, own_rows: list[dict]):
     """``pollutant`` removed in reaches and reservoirs, and the part counted as purified (up to
     capacity), shared to the subbasins draining into each element by area, kg [scenario, year,
-    subbasin]; elements no subbasin drains into are appended to ``orphans``."""
+    subbasin]; a reservoir that gives its county (:mod:`hydro.reservoir_location`) is credited to that
+    county instead (production locality), and it and the elements no subbasin drains into are
+    appended to ``own_rows``."""
     area = meta["area_km2"]
     removed = {"reach": np.zeros(shape), "reservoir": np.zeros(shape)}
     purified = np.zeros(shape)
@@ -241,25 +245,32 @@ def _removal(results, prices: GepPrices, pollutant: str, meta: dict, k_rem: int,
         cap = np.ones_like(rem) if conc is None else capacity_share(conc, target)
         for e, eid in enumerate(results.coords[kind]):
             fed = [j for j, d in enumerate(meta["drains_to"]) if d == str(eid)]
-            if fed:
+            place = meta.get("reservoir_location", {}).get(str(eid)) if kind == "reservoir" else None
+            if place:  # production locality: the counties its water surface lies in (hydro.reservoir_location)
+                for county, province, share in place:
+                    own_rows.append({"element": str(eid), "kind": kind, "pollutant": pollutant, "county": county,
+                                    "province": province, "share": share, "values": {
+                                        "removed_reservoir_kg": rem[..., e] * share,
+                                        "purified_kg": rem[..., e] * cap[..., e] * share}})
+            elif fed:
                 w = area[fed] / area[fed].sum()
                 removed[kind][:, :, fed] += rem[..., e][:, :, None] * w[None, None, :]
                 purified[:, :, fed] += (rem[..., e] * cap[..., e])[:, :, None] * w[None, None, :]
             else:
-                orphans.append({"element": str(eid), "kind": kind, "pollutant": pollutant, "values": {
+                own_rows.append({"element": str(eid), "kind": kind, "pollutant": pollutant, "values": {
                     f"removed_{'river' if kind == 'reach' else 'reservoir'}_kg": rem[..., e],
                     "purified_kg": rem[..., e] * cap[..., e]}})
     return removed, purified
 
 
 def _abstraction(results, basin, meta: dict, slow, years_of_day, years, shape,
-                 orphans: list[dict]) -> tuple[np.ndarray, str]:
+                 own_rows: list[dict]) -> tuple[np.ndarray, str]:
     """Water abstracted from reaches for use, m3 [scenario, year, subbasin], and a note for its rows.
 
     Channel transmission losses are not abstraction (:func:`hydro.gep_inputs.used_withdrawal`).
     Water taken from a reach came from everything upstream: shared over the subbasins
     draining into the reach or any element above it, by their slow-runoff volume (by area
-    when that is zero or unknown); a reach with none is appended to ``orphans``.
+    when that is zero or unknown); a reach with none is appended to ``own_rows``.
     """
     abstracted = np.zeros(shape)
     if "reach_withdrawal" not in results.data:
@@ -275,7 +286,7 @@ def _abstraction(results, basin, meta: dict, slow, years_of_day, years, shape,
         above = up.get(str(eid), set()) | {str(eid)}
         fed = [j for j, d in enumerate(meta["drains_to"]) if d in above]
         if not fed:
-            orphans.append({"element": str(eid), "kind": "reach",
+            own_rows.append({"element": str(eid), "kind": "reach",
                             "values": {"water_abstracted_m3": wd[..., e], "water_conservation_m3": -wd[..., e]}})
             continue
         v = vol[:, :, fed]
@@ -285,8 +296,8 @@ def _abstraction(results, basin, meta: dict, slow, years_of_day, years, shape,
     return abstracted, note
 
 
-def _rows(scen, years, days, meta, amounts, orphans, prices: GepPrices, partial_years: str) -> list[dict]:
-    """The priced rows: per scenario and year, one per subbasin and pollutant, then one per orphan
+def _rows(scen, years, days, meta, amounts, own_rows, prices: GepPrices, partial_years: str) -> list[dict]:
+    """The priced rows: per scenario and year, one per subbasin and pollutant, then one per element of its own
     element.  The water columns are on each subbasin's first pollutant's row (TN's when present)."""
     w = amounts["water"]
     P, Q, E, slow = w["P"], w["Q"], w["E"], w["slow"]
@@ -317,14 +328,25 @@ def _rows(scen, years, days, meta, amounts, orphans, prices: GepPrices, partial_
                            "purified_kg": float(a["purified"][s, yi, j]),
                            "note": w["note"] if k == 0 and water["water_abstracted_m3"] else ""}
                     out.append(_priced(row, prices, present, p_cons, y, days[y], partial))
-            for o in orphans:
-                row = {**base, "subbasin": "", "county": "", "province": "", "area_km2": 0.0,
-                       "pollutant": o["pollutant"], **{c: 0.0 for c in _MM + _SUMMED if c != "area_km2"},
-                       "note": f"{o['kind']} {o['element']}: no subbasin drains into it directly"}
+            for o in own_rows:
+                row = {**base, "subbasin": "", "county": o.get("county", ""), "province": o.get("province", ""),
+                       "area_km2": 0.0, "pollutant": o["pollutant"],
+                       **{c: 0.0 for c in _MM + _SUMMED if c != "area_km2"}, "note": _element_note(o)}
                 for k, v in o["values"].items():
                     row[k] = float(v[s, yi])
                 out.append(_priced(row, prices, present, p_cons, y, days[y], partial))
     return out
+
+
+def _element_note(element: dict) -> str:
+    """The note of a row of an element's own: a reservoir credited to its county, or an element no
+    subbasin drains into."""
+    if "county" not in element:
+        return f"{element['kind']} {element['element']}: no subbasin drains into it directly"
+    share = element["share"]
+    part = "" if share == 1.0 else f" ({share:.3g} of its water surface)"
+    return (f"reservoir {element['element']}: credited to the county its water lies in{part}, not to the "
+            "subbasins draining into it")
 
 
 def _priced(row: dict, prices: GepPrices, present: list[str], p_cons: float, year: int, days: int,

@@ -11,6 +11,7 @@ from __future__ import annotations
 import numpy as np
 
 from hydro.errors import HydroError
+from hydro.reservoir_location import location_attributes
 from hydro.run_attributes import id_values
 from hydro.units import SECONDS_PER_DAY
 
@@ -20,12 +21,14 @@ ALL_ABSTRACTED = "every river withdrawal counted as abstracted"
 
 
 def subbasin_metadata(results, basin=None) -> dict:
-    """Subbasin ids, areas, counties, provinces and where each drains, from the results.
+    """Subbasin ids, areas, counties, provinces and where each drains, and the reservoirs' counties
+    (``reservoir_location``: :func:`reservoir_locations`), from the results.
 
     Taken from the global attributes ``subbasin_area_km2``, ``subbasin_county``,
-    ``subbasin_province`` and ``subbasin_drains_to`` (``id=value;...``) when
-    present, otherwise from ``basin`` (a :class:`~hydro.basin.Basin` or a spec),
-    otherwise from the shipped basin named in the ``basin`` attribute.
+    ``subbasin_province`` and ``subbasin_drains_to`` (``id=value;...``) and
+    :data:`hydro.reservoir_location.ATTRIBUTES` when present, otherwise from ``basin`` (a
+    :class:`~hydro.basin.Basin` or a spec), otherwise from the shipped basin named in the ``basin``
+    attribute.
     """
     ids = list(results.coords.get("subbasin", []))  # gep.check_results refused results without any
     attrs = results.attrs
@@ -36,7 +39,8 @@ def subbasin_metadata(results, basin=None) -> dict:
         prov = id_values(attrs.get("subbasin_province", ""))
         return {"ids": ids, "area_km2": np.array([float(area[i]) for i in ids]),
                 "county": [county.get(i, "") for i in ids], "province": [prov.get(i, "") for i in ids],
-                "drains_to": [drains[i] for i in ids]}
+                "drains_to": [drains[i] for i in ids], "reservoir_location": reservoir_locations(attrs)}
+    from hydro.basin import Basin
     from hydro.scenarios.measures import BasinInfo
 
     spec = basin.path if hasattr(basin, "path") else basin
@@ -55,7 +59,24 @@ def subbasin_metadata(results, basin=None) -> dict:
     return {"ids": ids, "area_km2": np.array([float(by_id[i]["area_km2"]) for i in ids]),
             "county": [str(by_id[i].get("county", "")) for i in ids],
             "province": [str(by_id[i].get("province", "")) for i in ids],
-            "drains_to": [by_id[i].get("reach") or by_id[i].get("reservoir") for i in ids]}
+            "drains_to": [by_id[i].get("reach") or by_id[i].get("reservoir") for i in ids],
+            "reservoir_location": reservoir_locations(location_attributes(Basin.load(info.path).network.reservoirs))}
+
+
+def reservoir_locations(attrs) -> dict[str, list[tuple[str, str, float]]]:
+    """``{reservoir id: [(county, province, share of its water surface), ...]}`` from a results file's
+    global attributes (empty where they give none; written by
+    :func:`hydro.reservoir_location.location_attributes`)."""
+    county = id_values(attrs.get("reservoir_county", ""))
+    province = id_values(attrs.get("reservoir_province", ""))
+    share = id_values(attrs.get("reservoir_county_water_share", ""))
+    out = {}
+    for rid, names in county.items():
+        parts = names.split("|")
+        provs = province.get(rid, "").split("|")
+        shares = [float(s) for s in share.get(rid, "").split("|") if s] or [1.0 / len(parts)] * len(parts)
+        out[rid] = [(c, provs[i] if i < len(provs) else "", shares[i]) for i, c in enumerate(parts)]
+    return out
 
 
 def per_scenario(results, name: str, n_dims: int) -> np.ndarray:

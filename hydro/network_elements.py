@@ -174,6 +174,11 @@ class Reservoir:
         The flood season's first and last day (both included), each ``100 * month + day``.
     flood_drawdown_days : int
         Days before the season over which the cap falls to the flood limit (0: on its first day).
+    county, province : tuple of str
+        The county or counties its water surface lies in, and their provinces (empty: not given), for
+        accounts by place (:mod:`hydro.reservoir_location`).
+    county_water_share : tuple of float
+        Each county's share of the water surface (1 in all; ``(1.0,)`` for one county).
     """
 
     id: str
@@ -191,6 +196,9 @@ class Reservoir:
     flood_limit_level_m: float | None = None
     flood_season: tuple[int, int] | None = None
     flood_drawdown_days: int = 0
+    county: tuple[str, ...] = ()
+    province: tuple[str, ...] = ()
+    county_water_share: tuple[float, ...] = ()
 
     def ecological_min_on(self, years) -> np.ndarray:
         """The ecological minimum (m3 s-1) on days of the given calendar ``years`` (any shape)."""

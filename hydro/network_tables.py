@@ -14,6 +14,7 @@ from hydro.channel import SHAPES, Channel
 from hydro.errors import suggest
 from hydro.flood_season import read_flood_season
 from hydro.network_elements import Gauge, Reach, Reservoir, Section
+from hydro.reservoir_location import read_location
 from hydro.sources.yearly import Origin, as_series, check_range
 from hydro.tomlio import Table
 from hydro.units import MAX_FLOW_M3_S
@@ -109,7 +110,9 @@ def read_channel(reach: Table, rid: str, slope: float | None) -> Channel:
                    slope_m_per_m=slope)
 
 
-def read_reservoir(t: Table) -> Reservoir:
+def read_reservoir(t: Table, counties: dict | None = None) -> Reservoir:
+    """One ``[[reservoirs]]`` table (``counties``: the basin's ``[[counties]]`` registry, county id ->
+    (name, province), for its ``county``: :func:`hydro.reservoir_location.read_location`)."""
     rid = t.str("id")
     level = t.floats("level_m")
     n = len(level)
@@ -162,6 +165,7 @@ def read_reservoir(t: Table) -> Reservoir:
         target_release_m3_s=tuple(release),
         **_ecological_min(t),
         **season,
+        **read_location(t, counties or {}),
     )
     t.finish()
     return res

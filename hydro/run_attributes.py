@@ -75,6 +75,7 @@ RULES: dict[str, CombineRule] = {
     **dict.fromkeys(("Conventions", "source", "title", "basin", "constituents", "species", "network_downstream",
                      "section_reach", "section_position", "reach_names", "section_names", "reservoir_names",
                      "subbasin_names", "subbasin_county", "subbasin_province", "subbasin_area_km2",
+                     "reservoir_county", "reservoir_province", "reservoir_county_water_share",
                      "subbasin_drains_to", "weather", "weather_file", "weather_adjustments", "weather_time_zone",
                      "weather_estimated", "store_climate",
                      "weather_synthetic", "weather_generated_from", "weather_libraries", "flow_driven",

@@ -95,6 +95,14 @@ def gep_figures(gep: pd.DataFrame):
             f"{by_year[2000]:.1f}", *(f"{v:.2f}" for v in (min(by_year.loc[2001:2003]), max(by_year.loc[2001:2003]))))
 
 
+def purification_by_place(gep: pd.DataFrame):
+    """Purification, M yuan, of Miyun district and the whole basin in 2015 and 2016, and Xinglong's in 2015."""
+    by = gep.groupby(["year", "county"]).water_purification_yuan.sum() / 1e6
+    total = gep.groupby("year").water_purification_yuan.sum() / 1e6
+    return (f"{by[2015, 'Miyun']:.1f}", f"{total[2015]:.1f}", f"{by[2016, 'Miyun']:.1f}", f"{total[2016]:.1f}",
+            f"{by[2015, 'Xinglong']:.1f}")
+
+
 def conservation_figures(gep: pd.DataFrame):
     """Water conservation, G yuan, in 2014, 2015 and 2016."""
     by_year = gep.groupby("year").water_conservation_yuan.sum() / 1e9

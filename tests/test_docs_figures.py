@@ -61,6 +61,7 @@ from docs_figures_values import (
     phase2_net,
     plan_on_land,
     plan_payments,
+    purification_by_place,
     section_means,
     signed,
     span,
@@ -261,6 +262,9 @@ FIGURES = [
            "2016 (NH3-N purified {} / {} / {} t against 430 / 1,059 / 804 t; COD {}–{} % of the value), {} M "
            "in 2000 and {}–{} M in 2001–2003", "miyun_gep", gep_figures,
            f"{RUN}; hydro gep miyun.nc -o gep.csv: water_purification_yuan and NH3-N purified_kg per year"),
+    Figure("docs/gep.md", "2000–2017 Miyun run, Miyun district holds {} M of 2015's {} M yuan of purification ({} M of "
+           "{} M in 2016) and Xinglong {} M (6.4", "miyun_gep", purification_by_place,
+           f"{RUN}; hydro gep miyun.nc -o gep.csv: water_purification_yuan by county, 2015 and 2016"),
     Figure("docs/commands/gep.md", "(Miyun's 2000: {}e9 yuan of conservation against {}e9 in 2001)", "miyun_gep",
            lambda gep: tuple(f"{gep[gep.year == y].water_conservation_yuan.sum() / 1e9:.2f}" for y in (2000, 2001)),
            f"{RUN}; hydro gep miyun.nc -o gep.csv: water_conservation_yuan in 2000 and 2001"),

@@ -206,6 +206,10 @@ RESERVOIRS = {
                   target_release_m3_s=10.5, ecological_min_m3_s=0.0),
 }
 
+#: The county each reservoir's water surface lies in (SOURCES 'Where the reservoirs lie (2026-12-06)'); the
+#: province comes from [[counties]].
+RESERVOIR_COUNTY = {"yunzhou": "Chicheng", "baihebao": "Yanqing", "miyun": "Miyun"}
+
 # GR4J: configs/calibration/miyun_water_2000_2017.toml (issue 13), inside Perrin et al. (2003) ranges (S8.4);
 # recalibrated on the basin-scaled weather with the 2013 inflow like for like (SOURCES "Recalibration of
 # 2026-12-04"), rounded to 3 digits
@@ -420,6 +424,8 @@ def main(path=None):
             w("# ESTIMATE curve: only the total capacity is published (S2, S8.8)")
         for k in ("level_m", "area_km2", "storage_mcm"):
             w(f"{k} = [{', '.join(fmt(x) for x in r[k])}]   # {'S2 + ESTIMATEs, S8.8' if rid == 'miyun' else 'ESTIMATE (S8.8)'}")
+        w(f'county = "{RESERVOIR_COUNTY[rid]}"   # where its water lies, for GEP by place (SOURCES \'Where the '
+          "reservoirs lie')")
         for k in ("full_supply_level_m", "flood_limit_level_m", "flood_season", "flood_drawdown_days", "dead_storage_mcm",
                   "initial_storage_mcm", "target_release_m3_s", "ecological_min_m3_s"):
             if k not in r:
