@@ -74,8 +74,11 @@ def _pairs(sim: ArrayLike, obs: ArrayLike, name: str,
 
     Drops pairs where either value is NaN; raises :class:`HydroError` for
     differing shapes, arrays that are not one-dimensional, infinite values and
-    fewer than ``minimum`` valid pairs.  ``name`` is the metric, for the messages.
+    fewer than ``minimum`` valid pairs, and for two labelled series (pandas, xarray) whose
+    labels differ: they are paired by position, so another order or a shifted day would be
+    scored as if aligned.  ``name`` is the metric, for the messages.
     """
+    _check_labels(sim, obs, name)
     try:
         s = np.asarray(sim, dtype=np.float64)
         o = np.asarray(obs, dtype=np.float64)
@@ -106,6 +109,51 @@ def _pairs(sim: ArrayLike, obs: ArrayLike, name: str,
             f"{'is' if minimum == 1 else 'are'} needed. Check that the "
             "simulated and observed periods overlap and that obs is not all missing")
     return s, o
+
+
+def _labels(x) -> np.ndarray | None:
+    """The labels of a pandas Series (its index) or a one-dimensional xarray DataArray (its dimension's
+    coordinate), or None for plain sequences."""
+    index = getattr(x, "index", None)
+    if index is not None and not callable(index):   # pandas (a list's .index is a method)
+        return np.asarray(index)
+    dims = getattr(x, "dims", None)
+    if dims and len(dims) == 1 and dims[0] in getattr(x, "indexes", {}):
+        return np.asarray(x.indexes[dims[0]])
+    return None
+
+
+def _check_labels(sim, obs, name: str) -> None:
+    """Refuse two labelled series whose labels differ (a metric pairs values by position)."""
+    a, b = _labels(sim), _labels(obs)
+    if a is None or b is None or (a.shape == b.shape and bool(np.all(a == b))):
+        return
+    raise HydroError(
+        f"{name}: sim and obs are labelled series whose labels differ (first sim {a[:1].tolist()}, obs "
+        f"{b[:1].tolist()}, {a.size} and {b.size} labels); their values would be paired by position. Align "
+        "them first (pandas: sim, obs = sim.align(obs, join='inner'); xarray: xr.align(sim, obs)), or pass "
+        "plain arrays if position is what pairs them")
+
+
+#: The range of magnitudes whose squares and sums of squares neither underflow nor overflow in float64
+#: (1e-150 squared is 1e-300, above the smallest normal 2.2e-308; 1e150 squared summed a million times is
+#: 1e306, below 1.8e308); outside it the values are scaled by a power of two, which changes no digit.
+SAFE_MAGNITUDE = (1e-150, 1e150)
+
+
+def _scale(s: np.ndarray, o: np.ndarray) -> float:
+    """A power of two to divide both series by so that their squares neither underflow nor overflow
+    (1.0 in :data:`SAFE_MAGNITUDE`, so the usual units are computed exactly as written)."""
+    top = max(float(np.max(np.abs(o))), float(np.max(np.abs(s)))) if o.size else 0.0
+    if top == 0.0 or SAFE_MAGNITUDE[0] <= top <= SAFE_MAGNITUDE[1]:
+        return 1.0
+    return math.ldexp(1.0, math.frexp(top)[1])
+
+
+def _unit_free(s: np.ndarray, o: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Both series divided by :func:`_scale` (exact: a power of two), for metrics without a unit."""
+    k = _scale(s, o)
+    return (s, o) if k == 1.0 else (s / k, o / k)
 
 
 def _require_varying_obs(o: np.ndarray, name: str) -> None:
@@ -179,7 +227,7 @@ def nse(sim: ArrayLike, obs: ArrayLike) -> float:
     conceptual models part I - A discussion of principles. Journal of
     Hydrology, 10(3), 282-290.
     """
-    s, o = _pairs(sim, obs, "nse")
+    s, o = _unit_free(*_pairs(sim, obs, "nse"))
     _require_varying_obs(o, "nse")
     return _nse(s, o)
 
@@ -198,8 +246,9 @@ def log_nse(sim: ArrayLike, obs: ArrayLike, epsilon: float | None = None) -> flo
     valid observations (:data:`LOG_NSE_EPSILON_FRACTION`), the rule that
     Pushpalatha et al. (2012) recommend and hydroGOF offers as
     ``epsilon.type = "Pushpalatha2012"``.  It is computed after NaN pairs are
-    dropped, from the observations only, so it does not change with the
-    simulation being scored.
+    dropped, from the observations of the pairs scored: the same for every
+    simulation that is a number on the same days (a simulated NaN drops its
+    observation from the mean too, as it drops the pair).
 
     Parameters
     ----------
@@ -322,7 +371,7 @@ def kge_components(sim: ArrayLike, obs: ArrayLike, *, version: Literal[2009, 201
     if version not in (2009, 2012):
         raise HydroError(f"kge_components: version must be 2009 or 2012, got {version!r}")
     name = f"kge_{version}"
-    s, o = _pairs(sim, obs, name)
+    s, o = _unit_free(*_pairs(sim, obs, name))
     _require_varying_obs(o, name)
     mu_o = float(o.mean())
     mu_s = float(s.mean())
@@ -486,7 +535,8 @@ def rmse(sim: ArrayLike, obs: ArrayLike) -> float:
     model performance. Climate Research, 30(1), 79-82.
     """
     s, o = _pairs(sim, obs, "rmse")
-    return math.sqrt(float(np.mean((s - o) ** 2)))
+    k = _scale(s, o)
+    return k * math.sqrt(float(np.mean(((s - o) / k) ** 2)))
 
 
 def rsr(sim: ArrayLike, obs: ArrayLike) -> float:
@@ -526,7 +576,7 @@ def rsr(sim: ArrayLike, obs: ArrayLike) -> float:
     quantification of accuracy in watershed simulations. Transactions of the
     ASABE, 50(3), 885-900.
     """
-    s, o = _pairs(sim, obs, "rsr")
+    s, o = _unit_free(*_pairs(sim, obs, "rsr"))
     _require_varying_obs(o, "rsr")
     return math.sqrt(float(np.sum((s - o) ** 2)) / float(np.sum((o - o.mean()) ** 2)))
 

@@ -18,6 +18,7 @@ import numpy as np
 
 from hydro import resources
 from hydro.daily_forcing import DailyForcing
+from hydro.metrics import nse
 from hydro.runoff_model import RunoffResult
 from hydro.validation.registry import Check, case
 
@@ -141,10 +142,6 @@ def _run_sheet(model, forcing: DailyForcing, params: dict) -> RunoffResult:
     return model.run(forcing, params, state)
 
 
-def _nse(sim: np.ndarray, obs: np.ndarray) -> float:
-    return float(1.0 - np.sum((sim - obs) ** 2) / np.sum((obs - obs.mean()) ** 2))
-
-
 @case("gr4j_excel", layer="reference", quick=True)
 def gr4j_excel() -> list[Check]:
     """GR4J on Le Léguer 1991-1992 against the authors' Excel sheet, and its 1992 scores."""
@@ -157,9 +154,9 @@ def gr4j_excel() -> list[Check]:
     # the sheet prints its scores with three decimals: half a unit of the last digit
     return [
         Check.at_most(name, "max_abs_diff_mm_per_day", diff, GR4J_TOLERANCE_MM_PER_DAY),
-        Check.within(name, "nse_1992_minus_sheet_0.919", _nse(sim, obs) - 0.919, 5e-4),
+        Check.within(name, "nse_1992_minus_sheet_0.919", nse(sim, obs) - 0.919, 5e-4),
         Check.within(name, "nse_sqrt_1992_minus_sheet_0.865",
-                     _nse(np.sqrt(sim), np.sqrt(obs)) - 0.865, 5e-4),
+                     nse(np.sqrt(sim), np.sqrt(obs)) - 0.865, 5e-4),
         Check.within(name, "volume_ratio_1992_minus_sheet_1.008",
                      float(sim.sum() / obs.sum()) - 1.008, 5e-4),
     ]
