@@ -43,6 +43,9 @@ class Hydraulics:
         Evaporation minus rain on the surface, m3 d-1.
     res_area, res_level : (D, S) float
         Surface area (m2) and water level (m) at the start of each day.
+    res_land_taken : (D, S) float
+        Runoff the reservoir's land made on the day's water surface, taken off its local inflow,
+        m3 s-1 (:func:`hydro._hydraulics_kernels.land_under_surface`).
     """
 
     q_in: np.ndarray
@@ -56,6 +59,7 @@ class Hydraulics:
     res_evaporated: np.ndarray
     res_area: np.ndarray
     res_level: np.ndarray
+    res_land_taken: np.ndarray
 
     @property
     def res_outflow(self) -> np.ndarray:
@@ -164,7 +168,7 @@ def accumulate(network: Network, lateral: np.ndarray, boundary: np.ndarray,
     return Hydraulics(q_in=q_in, q_out=q_out, lateral=lateral, res_volume=volume, res_inflow=inflow,
                       res_release=release, res_spill=spill,
                       res_local_inflow=np.ascontiguousarray(res_local_inflow, dtype=float) - land_taken,
-                      res_evaporated=evaporated, res_area=area, res_level=level)
+                      res_evaporated=evaporated, res_area=area, res_level=level, res_land_taken=land_taken)
 
 
 def reservoir_arrays(network: Network, months: np.ndarray, target_release: np.ndarray | None = None,

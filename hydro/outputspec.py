@@ -31,7 +31,8 @@ Rules
 ``float32``
     ``true``: concentrations, loads, flows and depths are stored as 32-bit floats
     (about 7 significant digits, half the size); budgets, storages
-    (``reservoir_storage``, ``groundwater_n_storage``, ``washoff_n_storage``), costs and every variable
+    (``reservoir_storage``, ``groundwater_n_storage``, ``washoff_n_storage``, ``subbasin_water_storage``,
+    ``reach_routing_storage``), costs and every variable
     without a ``time`` dimension stay 64-bit, so the budgets close in the file as in
     memory.  ``false``: everything 64-bit.  Default (neither): only the daily
     apportionment by source (variables on ``time`` with a ``source`` dimension,
@@ -70,7 +71,8 @@ AGGREGATIONS = ("daily", "monthly", "yearly")
 ELEMENT_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin")
 #: Variables on ``time`` kept in 64 bits under ``float32`` (storages whose daily change is
 #: small against their size).
-KEEP_FLOAT64 = ("reservoir_storage", "groundwater_n_storage", "washoff_n_storage")
+KEEP_FLOAT64 = ("reservoir_storage", "groundwater_n_storage", "washoff_n_storage", "subbasin_water_storage",
+                "reach_routing_storage")
 #: Default compression level of written files.
 DEFAULT_COMPRESS = 1
 #: Compression filters a file may use (:attr:`OutputSpec.codec`), the default first.

@@ -226,6 +226,9 @@ class Water:
     res_land : (D, S) float
         The part of ``res_local`` that is runoff of the land around each reservoir, m3 s-1
         (:func:`hydro.watershed.land_area`: its surface share makes none).
+    effluent : (D, R) float
+        Point sources' effluent water joining each reach, m3 s-1 (part of ``lateral``; a town's sewage
+        is water the runoff model does not see).
     requests : WithdrawalRequests
         What the withdrawals ask for (:mod:`hydro.withdrawal_requests`); taken by the routing
         step where flows are routed, else already in ``withdrawn``.
@@ -253,6 +256,7 @@ class Water:
     lateral: np.ndarray
     res_local: np.ndarray
     res_land: np.ndarray
+    effluent: np.ndarray
     requests: WithdrawalRequests
     run_years: np.ndarray | None = None
     water_in: tuple[bool, bool] | None = None
@@ -316,7 +320,7 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     return Water(dates=dates, years=years, calendar=calendar, simulated=simulated, runoff=runoff,
                  observed=observed, points=points, evap=evap, rain=rain, area=area, transfers=transfers,
                  target=target, withdrawn=withdrawn, lateral=lateral, res_local=res_local, res_land=res_land,
-                 requests=requests,
+                 effluent=effluent, requests=requests,
                  run_years=None if run_years is None else np.asarray(run_years, dtype=np.int64),
                  water_in=water_in)
 
@@ -477,6 +481,7 @@ def water_results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, statio
     from hydro.hydraulics import network_water_balance_error
     from hydro.sources import INPUT_NAMES, gross_inputs
     from hydro.tracers import output_names
+    from hydro.water_budget import add_water_budget
 
     net = basin.network
     lay = net.layout
@@ -510,6 +515,7 @@ def water_results(basin: Basin, ws: Watershed, w: Water, src: Loads, hyd, statio
     res.add("subbasin_quickflow", w.runoff.q_direct_mm.T)
     res.add("subbasin_precipitation", w.runoff.precip_mm.T)
     res.add("subbasin_aet", w.runoff.aet_mm.T)
+    add_water_budget(res, w, hyd, len(net.reservoirs))
     for name, part in SUBBASIN_SERIES.items():  # the model's own (before a flow-driven run's scaling)
         if part in w.simulated.parts:
             res.add(name, np.asarray(w.simulated.parts[part]).T)

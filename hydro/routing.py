@@ -293,7 +293,7 @@ def route(network: Network, slope, lateral, boundary, res_local_inflow, res_evap
     return RoutedHydraulics(
         q_in=q_in, q_out=q_out, lateral=lateral_used, res_volume=volume, res_inflow=inflow,
         res_release=release, res_spill=spill, res_local_inflow=res_local_inflow - land_taken,
-        res_evaporated=evaporated, res_area=area, res_level=level,
+        res_evaporated=evaporated, res_area=area, res_level=level, res_land_taken=land_taken,
         reach_storage=storage, substeps=substeps, sub_reaches=cells, slope=slope,
         final=RoutingState(cells, cell_out, cell_store, volume[-1].copy()), withdrawn=taken)
 
