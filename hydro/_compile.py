@@ -38,6 +38,7 @@ changes what a kernel computes:
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("NUMBA_DISABLE_ERROR_MESSAGE_HIGHLIGHTING", "1")  # before Numba reads it
 
@@ -108,10 +109,30 @@ class _WarmCache(FunctionCache):
         return loaded
 
 
+#: What stderr says, once per process, where no folder can hold the compiled kernels (:func:`_warm_caching`).
+NO_CACHE_NOTE = ("note: no writable folder for the compiled kernels' cache (the package's folder, $HOME and "
+                 "NUMBA_CACHE_DIR are not writable): every run compiles them again (a minute or more); set "
+                 "NUMBA_CACHE_DIR to a writable folder to keep them")
+_noted_no_cache = False
+
+
 def _warm_caching(disp):
     """``disp`` (a dispatcher made without Numba's cache) with the disk cache of :class:`_WarmCache`: the same
-    files and index as ``cache=True`` (``Dispatcher.enable_caching``), so either finds the other's entries."""
-    disp._cache = _WarmCache(disp.py_func)
+    files and index as ``cache=True`` (``Dispatcher.enable_caching``), so either finds the other's entries.
+
+    Where Numba finds no writable folder for it (an installation read-only for all users, with ``$HOME``
+    and ``NUMBA_CACHE_DIR`` not writable: a shared server's service account), the kernel compiles in
+    every process instead, and stderr says so once (:data:`NO_CACHE_NOTE`); it used to stop every
+    command with Numba's traceback (concurrency review, 2026-12-06)."""
+    global _noted_no_cache
+    try:
+        disp._cache = _WarmCache(disp.py_func)
+    except RuntimeError as exc:
+        if "no locator available" not in str(exc):
+            raise
+        if not _noted_no_cache:
+            _noted_no_cache = True
+            print(NO_CACHE_NOTE, file=sys.stderr)
     return disp
 
 

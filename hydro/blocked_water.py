@@ -28,6 +28,7 @@ times.
 
 from __future__ import annotations
 
+import contextlib
 import tempfile
 from dataclasses import dataclass
 from datetime import date
@@ -36,6 +37,7 @@ from pathlib import Path
 import numpy as np
 
 from hydro.basin import Basin
+from hydro.errors import HydroError
 from hydro.hydraulics import accumulate
 from hydro.transport_volumes import CellWater, FlowSample
 
@@ -121,7 +123,7 @@ def whole_run_water(basin: Basin, ws, periods: list[tuple[date, date]], forcing,
                 target = w.transfers.reference_target(reservoir_rule(basin.network, w.calendar))
             if target is not None:
                 kept["target"] = target
-            np.savez(Path(tmp) / f"{k}.npz", **kept)
+            _save_block(Path(tmp) / f"{k}.npz", kept)
             if routing_method(basin) == "muskingum-cunge":
                 hyd = step("routing", accumulate, basin.network, w.lateral, np.zeros_like(w.lateral), w.res_local,
                            w.evap, w.rain, w.calendar, target, res_volume=res_volume, res_land_inflow=w.res_land,
@@ -160,3 +162,19 @@ def routing_state(hyd):
     else (accumulation) the reservoir volumes at its end (m3)."""
     final = getattr(hyd, "final", None)
     return final if final is not None else hyd.res_volume[-1].copy()
+
+
+def _save_block(path: Path, arrays: dict) -> None:
+    """Save one block's water to the run's temporary folder (in ``TMPDIR``), a full or unwritable one said as
+    such: its error used to name the output's folder's free space (concurrency review, 2026-12-06)."""
+    try:
+        np.savez(path, **arrays)
+    except OSError as exc:
+        import shutil
+
+        free = ""
+        with contextlib.suppress(OSError):
+            free = f"; {shutil.disk_usage(path.parent).free / 1e6:.1f} MB free there"
+        raise HydroError(f"{path.parent}: writing the run's temporary blocks failed ({exc.strerror or exc}{free}); "
+                         f"they go to TMPDIR ({tempfile.gettempdir()}): free space there, or point TMPDIR at a "
+                         "folder with room (a block of a large basin takes some hundred MB)") from None

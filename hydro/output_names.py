@@ -1,8 +1,16 @@
 """Output file names: a writer refuses a name whose suffix is not its format's, since the readers take a
 file's kind from its suffix (``hydro run -o x.csv`` wrote netCDF that ``hydro compensate`` read as
-monitoring data; ``hydro gep -o basin.toml --overwrite`` replaced a basin file with a table)."""
+monitoring data; ``hydro gep -o basin.toml --overwrite`` replaced a basin file with a table), and a name
+the file system or the locale cannot hold (:func:`check_writable_name`); the name temporary files
+carry (:func:`temp_stem`)."""
 
 from __future__ import annotations
+
+import errno
+import hashlib
+import os
+import sys
+from pathlib import Path
 
 from hydro.errors import HydroError
 
@@ -71,3 +79,36 @@ def summary_name(out):
     if out.suffix == ".nc" and Path(out.stem).suffix.lower() not in NETCDF_SUFFIXES:
         return out.with_suffix(".summary.csv")
     return out.with_name(out.name + ".summary.csv")
+
+
+def check_writable_name(path: Path, option: str) -> None:
+    """Refuse, before anything is computed, a name the file system cannot hold (too long) or this process
+    cannot write (a Chinese name with ``LANG=C`` and UTF-8 mode off: Python holds it as undecodable bytes,
+    which netCDF and the file's ``history`` cannot take)."""
+    try:
+        str(path).encode("utf-8")
+    except UnicodeEncodeError:
+        shown = os.fsencode(path).decode("utf-8", "replace")
+        raise HydroError(f"{shown}: this process's locale ({sys.getfilesystemencoding()}) cannot read the name as "
+                         f"text; run with LANG=C.UTF-8 (or PYTHONUTF8=1), or give {option} a name in plain "
+                         "letters") from None
+    try:
+        path.is_dir()
+    except OSError as exc:
+        if exc.errno == errno.ENAMETOOLONG:
+            raise HydroError(f"{path}: file name too long for the file system ({len(os.fsencode(path.name))} "
+                             f"bytes in its last part); give {option} a shorter name") from None
+        raise
+
+
+#: Bytes of an output's name above which its temporary files take a hash of it instead (the temporary
+#: name adds some 35 bytes, and a file system's names end at 255: concurrency review, 2026-12-06).
+LONG_NAME_BYTES = 180
+
+
+def temp_stem(name: str) -> str:
+    """The output's name as its temporary files carry it: itself, or a hash of a long one."""
+    encoded = os.fsencode(name)
+    if len(encoded) <= LONG_NAME_BYTES:
+        return name
+    return "long-name-" + hashlib.sha256(encoded).hexdigest()[:16]

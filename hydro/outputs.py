@@ -23,10 +23,8 @@ its temporary file and before renaming it (a window in which to kill the process
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
 import re
-import shutil
 import socket
 import time
 import uuid
@@ -34,9 +32,13 @@ from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 from hydro.errors import HydroError
+from hydro.folder_locks import folders_locked
+from hydro.output_names import check_writable_name, temp_stem
 from hydro.signals import held, raise_if_signalled
 from hydro.workers import pid_alive
 from hydro.workers import worker_init as worker_init
+from hydro.write_failures import disk_errors
+from hydro.write_failures import write_failure as write_failure
 
 #: Environment variable of the test-only delay before the rename (seconds).
 DELAY_ENV = "HYDRO_TEST_WRITE_DELAY"
@@ -73,7 +75,7 @@ def file_mode() -> int:
 
 
 def _temp_pattern(name: str) -> re.Pattern:
-    return re.compile(r"^\." + re.escape(name) + r"\.(.+)\.part$")
+    return re.compile(r"^\." + re.escape(temp_stem(name)) + r"\.(.+)\.part$")
 
 
 def remove_stale_temps(path: str | Path) -> list[Path]:
@@ -170,6 +172,7 @@ def check_output(path: str | Path, overwrite: bool = False, *, option: str = "-o
         or its folder is missing, not a folder or not writable.
     """
     path, flag = Path(path), flag or overwrite_flag(option)
+    check_writable_name(path, option)
     if path.is_dir():
         raise HydroError(f"{path}: is a folder; give {option} a file name such as {path / 'out'}")
     check_folder(path.parent, option, target=path)
@@ -236,29 +239,6 @@ def _commit(tmp: str, path: Path, overwrite: bool, option: str, flag: str) -> No
     os.unlink(tmp)
 
 
-#: errno values, and netCDF-C's messages (a full disk: HDF error; other "NetCDF: ..." errors are
-#: bugs), of a write the disk refused (full, quota, too large, read-only, I/O).
-_DISK_ERRNOS = frozenset(getattr(errno, n, -1) for n in ("ENOSPC", "EDQUOT", "EFBIG", "EROFS", "EIO"))
-_NETCDF_DISK_ERRORS = tuple(f"NetCDF: {m}" for m in ("HDF error", "I/O failure", "Can't write file"))
-
-
-def write_failure(path: Path, folder: Path, exc: BaseException) -> HydroError | None:
-    """The message for a write the file system refused, or None: a programming error stays a traceback."""
-    if isinstance(exc, OSError) and (exc.errno in _DISK_ERRNOS or isinstance(exc, PermissionError)):
-        why = exc.strerror or str(exc)
-    elif isinstance(exc, RuntimeError) and str(exc).startswith(_NETCDF_DISK_ERRORS):
-        why = str(exc)
-    else:
-        return None
-    if isinstance(exc, OSError) and exc.errno == errno.EFBIG:  # a size limit of the process, not of the disk
-        return HydroError(f"{path}: writing failed ({why}: past this process's file-size limit, `ulimit -f`); nothing "
-                          "was written and an earlier file of that name is unchanged: raise the limit and run again")
-    with contextlib.suppress(OSError):
-        why += f"; {shutil.disk_usage(folder).free / 1e6:.1f} MB free on the disk of {folder}"
-    return HydroError(f"{path}: writing failed ({why}); nothing was written and an earlier file of that name is "
-                      "unchanged: free disk space (or check permissions) and run again, or choose another folder")
-
-
 @contextlib.contextmanager
 def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o",
                 flag: str | None = None) -> Iterator[Path]:
@@ -275,7 +255,7 @@ def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o"
     tmp = _temp_name(path, folder)
     deferred = False
     try:  # created inside the try: a signal right after creation still removes it
-        with _disk_errors(path, folder):
+        with disk_errors(path, folder):
             os.close(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
             yield Path(tmp)
             _fsync_file(tmp)
@@ -296,19 +276,7 @@ def atomic_path(path: str | Path, overwrite: bool = False, *, option: str = "-o"
 
 def _temp_name(path: Path, folder: Path) -> str:
     """A temporary name beside ``path`` that says whose it is (``.NAME.<pid>@<host>.<random>.part``)."""
-    return str(folder / f".{path.name}.{os.getpid()}@{_host()}.{uuid.uuid4().hex[:8]}.part")
-
-
-@contextlib.contextmanager
-def _disk_errors(path: Path, folder: Path) -> Iterator[None]:
-    """A write the disk refused (full, read-only, ...) as :func:`write_failure`'s error naming ``path``."""
-    try:
-        yield
-    except (OSError, RuntimeError) as exc:
-        failed = write_failure(path, folder, exc)
-        if failed is None:
-            raise
-        raise failed from None
+    return str(folder / f".{temp_stem(path.name)}.{os.getpid()}@{_host()}.{uuid.uuid4().hex[:8]}.part")
 
 
 #: The files of an open :func:`written_together` block, waiting to be renamed into place.
@@ -331,10 +299,10 @@ def written_together() -> Iterator[None]:
     done: list[tuple[Path, str | None]] = []  # each file put in place, and its old file's link (None: new)
     try:
         yield
-        with held():
+        with held(), folders_locked({folder for *_, folder in pending}):
             try:
                 for tmp, path, overwrite, option, flag, folder in pending:
-                    with _disk_errors(path, folder):
+                    with disk_errors(path, folder):
                         old = _linked_old(path, folder) if overwrite else None
                         _commit(tmp, path, overwrite, option, flag)
                         done.append((path, old))
