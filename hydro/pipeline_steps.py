@@ -60,6 +60,7 @@ from hydro.watershed import (
     flows,
     gauge_observations,
     land_area,
+    reservoir_pet,
     reservoir_precip_factors,
     routing_method,
     subbasin_runoff,
@@ -283,7 +284,7 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     from hydro.transfers import read_transfers
 
     net = basin.network
-    n_day, n_reach, n_res = len(dates), len(net.reaches), len(net.reservoirs)
+    n_day, n_reach = len(dates), len(net.reaches)
     simulated = runoff = subbasin_runoff(ws, station, dates, runoff_state, snow_threshold)
     observed = gauge_observations(basin, dates)
     years = np.array([d.year for d in dates])
@@ -293,7 +294,7 @@ def water(basin: Basin, ws: Watershed, dates: list[date], station, runoff_state=
     effluent = np.zeros((n_day, n_reach))
     for k, reach in enumerate(points.reaches):
         effluent[:, net.reach_index(reach)] += points.discharge_m3_per_day[:, k] / SECONDS_PER_DAY
-    evap = np.tile(station.station_pet_mm[:, None], (1, n_res))
+    evap = reservoir_pet(net, ws, station, dates)  # at each lake's own elevation
     rain = station.station_precip_mm[:, None] * reservoir_precip_factors(net, ws)[None, :]  # the shores' rain
     months = np.array([d.month for d in dates])
     calendar = np.array(dates, dtype="datetime64[D]")

@@ -296,6 +296,23 @@ def land_area(net, ws: Watershed | None) -> np.ndarray:
     return area
 
 
+def reservoir_pet(net, ws: Watershed, station: SubbasinWeather, dates) -> np.ndarray:
+    """Open-water evaporation of each reservoir's surface, mm d-1 (D, S): Oudin PET of the station's
+    temperature moved by ``[weather] lapse_c_per_km`` to the lake's full supply level (its surface's
+    elevation, m a.s.l.), at the station's latitude.  Until 2026-12-06 every lake took the station's PET:
+    Yunzhou's (1,032 m) and Cetian's (956 m) with the warmth of stations 900 m below them (water-budget
+    review: Cetian 24 % above its shore's PET on dry summer days)."""
+    from hydro.runoff import day_of_year, oudin_pet
+
+    if not net.reservoirs:
+        return np.zeros((len(dates), 0))
+    level = np.array([r.full_supply_level_m for r in net.reservoirs])
+    shift = -ws.weather.lapse_c_per_km / 1000.0 * (level - ws.weather.elevation_m)
+    doy = day_of_year(np.array(dates, dtype="datetime64[D]"))
+    return np.asarray(oudin_pet(station.station_tmean_c[:, None] + shift[None, :], ws.weather.latitude_deg,
+                                doy[:, None]))
+
+
 def reservoir_precip_factors(net, ws: Watershed) -> np.ndarray:
     """Station-to-surface precipitation factor of each reservoir (S,): the area-weighted
     ``precip_factor`` of the subbasins that hold it (``reservoir = id``, whose land holds its
