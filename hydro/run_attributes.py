@@ -79,7 +79,7 @@ RULES: dict[str, CombineRule] = {
                      "subbasin_drains_to", "weather", "weather_file", "weather_adjustments", "weather_time_zone",
                      "weather_estimated", "store_climate",
                      "weather_synthetic", "weather_generated_from", "weather_libraries", "flow_driven",
-                     "transfers", "transfer_origins", "time_aggregation", "locations_selected",
+                     "transfers", "transfer_origins", "transfer_estimated", "time_aggregation", "locations_selected",
                      "model", "catchment_file", "basin_file", "params_file", "params_file_sha256", "params_overrides",
                      "area_km2", "gr4j_parameters", "overrides",
                      "runoff_warm_up", "initial_state", "local_steps", "dispersion_every", RUN_DAYS,

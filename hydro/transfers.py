@@ -66,6 +66,7 @@ import numpy as np
 
 from hydro.ecological_minimum import dated_minimum, ecological_minimum
 from hydro.errors import HydroError, suggest
+from hydro.transfer_estimates import estimated_parts
 from hydro.transfer_series import SeriesFile, read_transfer_series
 from hydro.transfer_tables import (  # the tables' keys, parsed at load: hydro.transfer_tables
     CONCENTRATION_SUFFIX,
@@ -228,7 +229,8 @@ class Transfers:
                                     else np.maximum(target, self.eco_least + self.res_abstraction))
 
     def attributes(self) -> dict[str, str]:
-        """Provenance of the transfers as global attributes."""
+        """Provenance of the transfers as global attributes (``transfer_estimated``: the periods, and
+        ``days`` for their spread, that each file's header calls an ESTIMATE, :mod:`hydro.transfer_estimates`)."""
         if not self.items:
             return {}
         return {
@@ -239,6 +241,9 @@ class Transfers:
             "transfer_volume_m3": ";".join(f"{t.id}={t.series.volume_m3:.6e}" for t in self.items),
             # a file may leave days out inside its span (no transfer on them): the days it gives
             "transfer_days": ";".join(f"{t.id}={int(np.count_nonzero(t.series.covered))}" for t in self.items),
+            # what the files' headers call an estimate (hydro.transfer_estimates): periods, "days" for the spread
+            "transfer_estimated": ";".join(f"{t.id}={'|'.join(parts)}" for t in self.items
+                                           if (parts := estimated_parts(t.series.path))),
         }
 
 
