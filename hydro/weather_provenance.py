@@ -37,11 +37,25 @@ def estimated_periods(station: str) -> list[tuple[date, date, str]]:
     return out
 
 
+#: A window of a header's ``basin_scaled_windows`` (``2012-06-01..2012-08-06 x 0.6588 (published ...)``).
+_SCALED = re.compile(r"(?P<first>\d{4}-\d{2}-\d{2})\.\.(?P<last>\d{4}-\d{2}-\d{2}) x (?P<k>[0-9.]+)")
+
+
+def scaled_periods(windows: str) -> list[tuple[date, date, str]]:
+    """The windows of a header's ``basin_scaled_windows`` value, whose precipitation is the station's times a
+    ratio to a published basin-average total (an ESTIMATE): ``(first, last, label)`` each."""
+    return [(date.fromisoformat(m["first"]), date.fromisoformat(m["last"]),
+             f"precipitation x {m['k']} (ESTIMATE: scaled to a published basin-average total)")
+            for m in _SCALED.finditer(str(windows or ""))]
+
+
 def estimated_days(metadata: dict[str, Any], start: date, end: date) -> str:
     """The days of ``start..end`` in the estimated periods of the header ``metadata``, with what each
     period is (``2017-03-01..2019-12-31: Beijing 54511 (GHCN-D, ESTIMATE: absent PRCP = 0 mm)``,
-    ``; ``-joined); empty where none."""
-    return _within(estimated_periods(metadata.get("station", "")), start, end)
+    ``; ``-joined), in the order of their first days: the ``station`` line's estimated sources and the
+    ``basin_scaled_windows`` (Miyun's rescaled rain, listed since 2026-12-06); empty where none."""
+    periods = estimated_periods(metadata.get("station", "")) + scaled_periods(metadata.get("basin_scaled_windows", ""))
+    return _within(sorted(periods, key=lambda p: p[0]), start, end)
 
 
 def _within(periods, start: date, end: date) -> str:

@@ -43,8 +43,9 @@ OLD_ROWS_SHA256 = {
     "guanting": "e328b999980b3fef0f40c99557f008cd1a17c0e6985bfe185671739d14995e7a",
     # rows to 2017-02-28 of the basin-scaled Miyun file; changed on purpose on 2026-12-01 when the
     # published 2016-01-01..09-20 upland total (450.3 mm) became a third window
-    # (basins/miyun/make_weather_basin_scaled.py; SOURCES 'Upland precipitation')
-    "miyun_scaled": "a9ffe82e2721697cf0665f57a0b83e5011acea95debecea4d90b6af7ea59f604",
+    # (basins/miyun/make_weather_basin_scaled.py; SOURCES 'Upland precipitation'), and on 2026-12-06 when the
+    # scaled days' station codes took "_scaled" (values unchanged; data review)
+    "miyun_scaled": "22a179a071ddf2c413ed91ececa16cef18d8a9e73233665ba045c81ca8a5293e",
 }
 
 

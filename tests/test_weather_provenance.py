@@ -21,13 +21,22 @@ GUANTING_WEATHER = ROOT / "basins" / "guanting" / "forcing" / "dingling_beijing_
 ESTIMATE = "Beijing 54511 (GHCN-D, ESTIMATE: absent PRCP = 0 mm)"
 
 
+SCALED = "(ESTIMATE: scaled to a published basin-average total)"
+SCALED_2012 = f"2012-06-01..2012-08-06: precipitation x 0.6588 {SCALED}"
+SCALED_2013 = f"2013-06-01..2013-08-06: precipitation x 0.8497 {SCALED}"
+SCALED_2016 = f"2016-01-01..2016-09-20: precipitation x 0.9040 {SCALED}"
+
+
 def test_the_shipped_headers_mark_the_beijing_rows_after_2017_02_28_as_estimates():
     for path in (MIYUN_WEATHER, GUANTING_WEATHER):
         assert estimated_periods(header_metadata(path)["station"]) == [(date(2017, 3, 1), date(2020, 12, 31),
                                                                          ESTIMATE)]
     station = header_metadata(MIYUN_WEATHER)
-    assert estimated_days(station, date(2013, 1, 1), date(2017, 2, 28)) == ""  # observed days only
-    assert estimated_days(station, date(2016, 6, 1), date(2018, 1, 31)) == f"2017-03-01..2018-01-31: {ESTIMATE}"
+    assert estimated_days(header_metadata(GUANTING_WEATHER), date(2013, 1, 1), date(2017, 2, 28)) == ""  # observed only
+    # Miyun's rain scaled to published basin totals in three windows is an estimate too (data review, 2026-12-06)
+    assert estimated_days(station, date(2013, 1, 1), date(2017, 2, 28)) == f"{SCALED_2013}; {SCALED_2016}"
+    assert estimated_days(station, date(2016, 6, 1), date(2018, 1, 31)) == (
+        f"2016-06-01..2016-09-20: {SCALED_2016.split(': ', 1)[1]}; 2017-03-01..2018-01-31: {ESTIMATE}")
     # a value of another form (a station name alone) marks nothing; a label without ESTIMATE neither
     assert estimated_periods("Dingling") == []
     assert estimated_periods("A 2000-01-01..2001-12-31, then B (ESTIMATE: gaps) 2002-01-01..2002-06-30; x") == [
@@ -41,7 +50,8 @@ def test_a_run_on_estimated_days_says_so_and_its_file_names_what_it_read(tmp_pat
     assert f"this run's weather is an estimate on 2018-01-01..2018-01-31: {ESTIMATE}" in result.stderr
     with netCDF4.Dataset(out) as nc:
         assert nc.weather_file == "forcing/huairou_beijing_basin_scaled_2000_2017.csv"
-        assert nc.weather_estimated == f"2017-03-01..2020-12-31: {ESTIMATE}"
+        scaled = f"{SCALED_2012}; {SCALED_2013}; {SCALED_2016}"
+        assert nc.weather_estimated == f"{scaled}; 2017-03-01..2020-12-31: {ESTIMATE}"
         assert "precipitation_adjustment: ESTIMATE, ratio method" in nc.weather_adjustments
         assert "basin_scaled_windows: 2012-06-01..2012-08-06 x 0.6588" in nc.weather_adjustments
         assert nc.weather.startswith("basins/_stations/GHCND_CHM00054511")  # the origin, as before

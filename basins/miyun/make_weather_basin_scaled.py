@@ -63,6 +63,10 @@ WINDOWS = [
 ]
 
 
+#: What a scaled day's ``station`` code gets: its precipitation is no longer the station's.
+SCALED_SUFFIX = "_scaled"
+
+
 def mean_factor() -> float:
     """Area-weighted mean precip_factor of the subbasins, as make_basin.py writes them."""
     import importlib.util
@@ -80,7 +84,7 @@ def build() -> tuple[str, list[tuple[str, str, float, float, float]]]:
     head = [s for s in lines if s.startswith("#")]
     body = [s for s in lines if not s.startswith("#")]
     cols = body[0].split(",")
-    i_date, i_p = cols.index("date"), cols.index("precip_mm")
+    i_date, i_p, i_st = cols.index("date"), cols.index("precip_mm"), cols.index("station")
     f = mean_factor()
     factors = []
     for first, last, p_pub, _ in WINDOWS:
@@ -93,10 +97,12 @@ def build() -> tuple[str, list[tuple[str, str, float, float, float]]]:
         for first, last, _, _, k in factors:
             if first <= parts[i_date] <= last and parts[i_p] != "NA":
                 parts[i_p] = f"{float(parts[i_p]) * k:.2f}"
+                parts[i_st] += SCALED_SUFFIX  # not the station's value any more (data review, 2026-12-06)
         out_rows.append(",".join(parts))
     sha = hashlib.sha256(SOURCE.read_bytes()).hexdigest()
-    windows = "; ".join(f"{a}..{b} x {k:.4f} (published {p:g} mm, unscaled {m:.1f} mm)"
+    windows = "; ".join(f"{a}..{b} x {k:.4f} (published {p:g} mm, model basin average unscaled {m:.1f} mm)"
                         for a, b, p, m, k in factors)
+    scaled_codes = sorted({r.split(",")[i_st] for r in out_rows[1:] if r.split(",")[i_st].endswith(SCALED_SUFFIX)})
     new_head = []
     for s in head:
         if s.startswith("# precipitation_adjustment:"):
@@ -105,6 +111,10 @@ def build() -> tuple[str, list[tuple[str, str, float, float, float]]]:
                  "area-weighted mean subbasin precip_factor, so that the model's basin-average precipitation over "
                  "the window is the published one; outside them precip_mm as in the source file "
                  "(basins/miyun/make_weather_basin_scaled.py; SOURCES.md 'Upland precipitation (issue 13)')")
+        elif s.startswith("# station_codes:"):
+            s += "".join(f"; {c} = {c[:-len(SCALED_SUFFIX)]}'s day with precip_mm multiplied by its window's k "
+                         "(basin_scaled_windows: ESTIMATE, a ratio to a published basin-average total)"
+                         for c in scaled_codes)
         elif s.startswith("# produced_by:"):
             s = "# produced_by: basins/make_weather_2000.py, then basins/miyun/make_weather_basin_scaled.py"
         new_head.append(s)
