@@ -111,7 +111,7 @@ def run_transfer_lines(attrs: dict[str, str], first: date | None, last: date | N
 
 def after_series(kind: str) -> str:
     """What a transfer of ``kind`` does on the days after its file's last date (long-horizon review,
-    2026-12-06: Miyun's supply series ends in 2027, after which its rule lets out 10.5 m3/s, not the
+    2026-12-06: Miyun's supply series ends in 2027, after which its rule lets out 9.94 m3/s, not the
     series' 3.2, and a projection to 2050 drained the lake with no word of it)."""
     return {"release": "the reservoir's own release rule again (its target_release_m3_s), not the series",
             "inflow": "none of this water comes in",

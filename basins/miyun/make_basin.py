@@ -203,7 +203,7 @@ RESERVOIRS = {
                                3579.0, 4008.0, 4190.0, 4375.0],
                   full_supply_level_m=157.5, flood_limit_level_m=152.0, flood_season=["06-01", "09-15"], flood_drawdown_days=30,
                   dead_storage_mcm=437.0, initial_storage_mcm=1850.0,
-                  target_release_m3_s=10.5, ecological_min_m3_s=0.0),
+                  target_release_m3_s=9.94, ecological_min_m3_s=0.0),
 }
 
 #: The county each reservoir's water surface lies in (SOURCES 'Where the reservoirs lie (2026-12-06)'); the
@@ -432,7 +432,7 @@ def main(path=None):
                 continue
             note = {
                 ("miyun", "initial_storage_mcm"): "   # ESTIMATE for 2000-01-01 (SOURCES 'Water 2000-2017')",
-                ("miyun", "target_release_m3_s"): "   # mean 2013-2016 supply 3.3e8 m3/yr (S8.8); days outside the series",
+                ("miyun", "target_release_m3_s"): "   # mean 2013-2016 supply 3.135e8 m3/yr (S8.8); days outside the series",
                 ("miyun", "ecological_min_m3_s"): "   # no downstream ecological release in 2013-2017 (S8.8)",
                 ("miyun", "full_supply_level_m"): "   # normal pool 157.5 m (S2)",
                 ("miyun", "flood_limit_level_m"): "   # flood-limit level of 2025, derived; 147 m before (S2)",
