@@ -94,7 +94,7 @@ class Basin:
         The ``[[subbasins]]`` tables of a watershed basin (empty for a flow-driven one),
         as written; :attr:`watershed` holds them parsed.
     counties : mapping
-        The optional ``[[counties]]`` registry: county id -> (name, province).  When
+        The optional ``[[counties]]`` registry: county id -> (name, province, area km2 or None).  When
         present, every subbasin's ``county`` must be one of them.
     withdrawal_tables : list of Table
         The ``[[withdrawals]]`` of a watershed basin (water taken out of reaches), as
@@ -284,15 +284,14 @@ class Basin:
         return basin
 
 
-def _counties(root: Table) -> dict[str, tuple[str, str]]:
-    """The optional ``[[counties]]`` registry: county id -> (name, province)."""
-    counties: dict[str, tuple[str, str]] = {}
+def _counties(root: Table) -> dict[str, tuple[str, str, float | None]]:
+    """The optional ``[[counties]]`` registry: county id -> (name, province, area km2 or None)."""
+    counties: dict[str, tuple[str, str, float | None]] = {}
     for t in root.tables("counties", default=[]):
         cid = t.str("id")
         if cid in counties:
             raise t.error("id", f"county '{cid}' is listed twice")
-        counties[cid] = (t.str("name", cid), t.str("province"))
-        t.float("area_km2", None, positive=True)
+        counties[cid] = (t.str("name", cid), t.str("province"), t.float("area_km2", None, positive=True))
         t.str("source", "")
         t.finish()
     return counties

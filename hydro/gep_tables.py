@@ -39,7 +39,7 @@ def by_county(rows: list[dict]) -> list[dict]:
     subbasin labelled with several counties (``"Zhuolu, Huailai"``: across a border) is summed under
     that label, with :data:`ACROSS_BORDER` in its note: the basin gives no area by county to split it.
     """
-    from hydro.scenarios.fields import county_parts
+    from hydro.counties import county_parts
 
     groups: dict[tuple, dict] = {}
     for r in rows:

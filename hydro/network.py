@@ -56,9 +56,13 @@ class Network:
     @classmethod
     def from_tables(cls, root: Table, default_cell_length_m: float = 2000.0, counties=None) -> Network:
         """Read ``[[reaches]]``, ``[[reservoirs]]`` and ``[[sections]]`` from a basin file (``counties``: its
-        ``[[counties]]`` registry, county id -> (name, province), that a reservoir's county is checked against)."""
+        ``[[counties]]`` registry, county id -> (name, province); a reservoir's county is checked against it,
+        or without one against the subbasins' counties: :func:`hydro.reservoir_location.known_counties`)."""
+        from hydro.reservoir_location import known_counties
+
+        known, where = known_counties(counties or {}, root.tables("subbasins", default=[]))
         reaches = tuple(read_reach(t, default_cell_length_m) for t in root.tables("reaches"))
-        reservoirs = tuple(read_reservoir(t, counties or {}) for t in root.tables("reservoirs", default=[]))
+        reservoirs = tuple(read_reservoir(t, known, where) for t in root.tables("reservoirs", default=[]))
         sections = tuple(read_section(t) for t in root.tables("sections", default=[]))
         gauges = tuple(read_gauge(t) for t in root.tables("gauges", default=[]))
         return cls(reaches, reservoirs, sections, source=str(root.file), gauges=gauges)

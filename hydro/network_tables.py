@@ -110,9 +110,9 @@ def read_channel(reach: Table, rid: str, slope: float | None) -> Channel:
                    slope_m_per_m=slope)
 
 
-def read_reservoir(t: Table, counties: dict | None = None) -> Reservoir:
-    """One ``[[reservoirs]]`` table (``counties``: the basin's ``[[counties]]`` registry, county id ->
-    (name, province), for its ``county``: :func:`hydro.reservoir_location.read_location`)."""
+def read_reservoir(t: Table, counties: dict | None = None, where: str = "[[counties]]") -> Reservoir:
+    """One ``[[reservoirs]]`` table (``counties``: the counties the basin knows, county -> (name, province),
+    and ``where`` they come from, for its ``county``: :func:`hydro.reservoir_location.read_location`)."""
     rid = t.str("id")
     level = t.floats("level_m")
     n = len(level)
@@ -165,7 +165,7 @@ def read_reservoir(t: Table, counties: dict | None = None) -> Reservoir:
         target_release_m3_s=tuple(release),
         **_ecological_min(t),
         **season,
-        **read_location(t, counties or {}),
+        **read_location(t, counties or {}, where),
     )
     t.finish()
     return res

@@ -32,15 +32,17 @@ SHARE_SUM_TOLERANCE = 1e-3
 
 #: Characters a reservoir's county or province may not hold: the attributes' separators.
 _SEPARATORS = "|;="
+#: Characters that join several names in one (a full-width comma, the enumeration comma 、 and a semicolon).
+_SEVERAL = "，、；"
 
 
-def read_location(t: Table, counties: dict) -> dict:
+def read_location(t: Table, counties: dict, where: str = "[[counties]]") -> dict:
     """A ``[[reservoirs]]`` table's ``county``, ``province`` and ``county_water_share`` (each a tuple,
-    empty when the reservoir gives no county), checked against one another and against the basin's
-    ``[[counties]]`` registry (``counties``: county id -> (name, province); empty: none), whose
-    provinces fill those not given."""
+    empty when the reservoir gives no county), checked against one another and against the counties the
+    basin knows (``counties``: county -> (name, province), :func:`known_counties`; empty: none), whose
+    provinces fill those not given; ``where`` says where those come from, for the messages."""
     county = _names(t, "county")
-    province = _registered(t, county, _names(t, "province"), counties)
+    province = _registered(t, county, _names(t, "province"), counties, where)
     if not county:
         if province:
             raise t.error("province", "a province without a county: give `county` (the county or counties the "
@@ -80,11 +82,14 @@ def _names(t: Table, key: str) -> tuple[str, ...]:
     for n in names:
         if not n.strip() or not n.isprintable() or any(c in n for c in _SEPARATORS):
             raise t.error(key, f"{n!r}: expected a name: not empty, printable, and without any of {_SEPARATORS!r}")
+        if any(c in n for c in _SEVERAL):
+            raise t.error(key, f"{n!r} looks like several names in one; give a list, {key} = [\"A\", \"B\"] "
+                               "(with county_water_share for a lake across a border)")
     return tuple(n.strip() for n in names)
 
 
-def _registered(t: Table, county: tuple, province: tuple, counties: dict) -> tuple:
-    """``province`` checked against the registry ``counties`` and filled from it (unchanged without one)."""
+def _registered(t: Table, county: tuple, province: tuple, counties: dict, where: str) -> tuple:
+    """``province`` checked against the known ``counties`` and filled from them (unchanged without any)."""
     if not counties or not county:
         return province
     if province and len(province) != len(county):
@@ -92,13 +97,30 @@ def _registered(t: Table, county: tuple, province: tuple, counties: dict) -> tup
     out = list(province) or [""] * len(county)
     for i, c in enumerate(county):
         if c not in counties:
-            raise t.error("county", f"unknown county '{c}'{suggest(c, counties)}; the basin's [[counties]] are "
-                                    f"{', '.join(counties)}")
+            raise t.error("county", f"unknown county '{c}'{suggest(c, counties)}; the counties of {where} are "
+                                    f"{', '.join(counties)} (add it there if the lake lies in another)")
         registered = counties[c][1]
-        if out[i] and out[i] != registered:
-            raise t.error("province", f"'{out[i]}' but county '{c}' is in {registered} ([[counties]])")
-        out[i] = registered
+        if out[i] and registered and out[i] != registered:
+            raise t.error("province", f"'{out[i]}' but county '{c}' is in {registered} ({where})")
+        out[i] = out[i] or registered
     return tuple(out)
+
+
+def known_counties(registry: dict, subbasin_tables) -> tuple[dict, str]:
+    """The counties a reservoir's ``county`` may name, and where they come from: the ``[[counties]]``
+    registry where the basin has one, else every county the subbasins' ``county`` labels name (a label
+    across a border, ``"Zhuolu, Huailai"``, names both), each with the province its subbasins give."""
+    if registry:
+        return registry, "[[counties]]"
+    from hydro.counties import county_parts
+
+    known: dict[str, tuple[str, str]] = {}
+    for t in subbasin_tables:
+        label, province = str(t.data.get("county", "")), str(t.data.get("province", ""))
+        for name in dict.fromkeys([label, *county_parts(label)]):
+            if name:
+                known.setdefault(name, (name, province))
+    return known, "the subbasins' `county`"
 
 
 def location_attributes(reservoirs) -> dict[str, str]:

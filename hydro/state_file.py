@@ -87,9 +87,29 @@ def save_state(path: str | Path, state, meta: dict[str, Any], overwrite: bool = 
     tree = _flatten(state, arrays)
     text = json.dumps({"format": FORMAT, **meta, "state": tree})
     arrays["meta_json"] = np.frombuffer(text.encode("utf-8"), dtype=np.uint8)
+    arrays[SEAL] = np.frombuffer(seal(arrays).encode("ascii"), dtype=np.uint8)
     with atomic_open(path, overwrite, option="--save-state", mode="wb") as fh:
         np.savez(fh, **arrays)  # type: ignore[arg-type]  # (numpy's stub: names to arrays, as here)
     return Path(path)
+
+
+#: The entry of a state file that holds its seal (:func:`seal`).
+SEAL = "seal_sha256"
+
+
+def seal(arrays: dict[str, np.ndarray]) -> str:
+    """The SHA-256 of every entry of a state file but the seal (its name, dtype, shape and bytes, in name order):
+    a file edited or damaged after :func:`save_state` wrote it no longer matches (error-message review,
+    2026-12-06: negative concentrations written into a state ran, and a changed day started another day's
+    state)."""
+    import hashlib
+
+    h = hashlib.sha256()
+    for name in sorted(k for k in arrays if k != SEAL):
+        a = np.ascontiguousarray(arrays[name])
+        h.update(f"{name}|{a.dtype.str}|{a.shape}|".encode())
+        h.update(a.tobytes())
+    return h.hexdigest()
 
 
 def is_state_file(path: str | Path) -> bool:
@@ -117,6 +137,11 @@ def load_state(path: str | Path) -> tuple[Any, dict[str, Any]]:
         raise HydroError(f"{path}: file not found (--from-state)") from None
     except (OSError, ValueError) as exc:
         raise HydroError(f"{what}: {exc}") from None
+    if SEAL in arrays and bytes(arrays[SEAL]).decode("ascii", "replace") != seal(arrays):
+        raise HydroError(f"{path}: changed after hydro wrote it (its contents no longer match their seal); a state "
+                         "holds a run's stores as the run left them, and an edited or damaged one would start the "
+                         "next run from water and nitrogen no run had: save it again with hydro run --save-state")
+    arrays.pop(SEAL, None)  # (states saved before 2026-12-06 have none)
     try:
         meta = json.loads(bytes(arrays.pop("meta_json")).decode("utf-8"))
     except (KeyError, ValueError) as exc:

@@ -126,16 +126,42 @@ class Watershed:
         return basin.watershed
 
 
+#: The lapse rates ``[weather] lapse_c_per_km`` accepts, degC per km: 0 (none), or from the least a
+#: year's mean air takes (about 1) to the dry adiabat's 9.8 (6.5 is the standard atmosphere's); 0.0065 (per
+#: metre) or 0.65 (per 100 m) would keep a mountain as warm as its station (error-message review, 2026-12-06).
+LAPSE_RANGE_C_PER_KM = (1.0, 10.0)
+
+
+def lapse_rate(w: Table) -> float:
+    """``[weather] lapse_c_per_km`` (default 6.5), 0 or within :data:`LAPSE_RANGE_C_PER_KM`."""
+    low, high = LAPSE_RANGE_C_PER_KM
+    value = w.float("lapse_c_per_km", 6.5, minimum=0.0, maximum=high,
+                    why="degrees C per km of height (6.5 is the standard atmosphere's, 9.8 the dry adiabat's)")
+    if 0.0 < value < low:
+        raise w.error("lapse_c_per_km", f"{value:g} degC per km is below any atmosphere's ({low:g} to {high:g}; 6.5 "
+                                        f"standard): in degC per metre or per 100 m? give it per km ({value * 1000:g} "
+                                        f"or {value * 100:g}), or 0 for no lapse")
+    return value
+
+
 def weather_settings(w: Table, folder: Path) -> WeatherSettings:
     """``[weather]``, with the CSV's existence and header checked (its values are read by a run)."""
     from hydro.forcing_csv import check_weather_header
 
     weather = WeatherSettings(csv=folder / w.str("csv"), elevation_m=w.float("elevation_m", **ELEVATION_RANGE_M),
                               latitude_deg=w.float("latitude_deg", minimum=-90, maximum=90),
-                              lapse_c_per_km=w.float("lapse_c_per_km", 6.5, minimum=0.0))
+                              lapse_c_per_km=lapse_rate(w))
     w.finish()
     check_weather_header(weather.csv, *csv_header(weather.csv, f"[weather] csv in {w.file}"))
     return weather
+
+
+#: How much a subbasin may exceed the area ``[[counties]]`` gives its county (digitising and a border drawn
+#: along a river); 90,000 km2 in Fengning (8,765) ran: hectares as km2 (error-message review, 2026-12-06).
+COUNTY_AREA_SLACK = 1.1
+#: How far a subbasin's ``elevation_m`` (its mean) may lie outside its snow bands' elevations, m: bands in
+#: km beside an elevation in m, or an elevation in feet, ran (error-message review, 2026-12-06).
+BAND_MARGIN_M = 500.0
 
 
 def subbasin(t: Table, network, counties: dict, weather: WeatherSettings, read_runoff) -> Subbasin:
@@ -152,6 +178,10 @@ def subbasin(t: Table, network, counties: dict, weather: WeatherSettings, read_r
         network.reservoir_index(reservoir, f"{t.file}: {t.path('reservoir')}")
     elevation = t.float("elevation_m", **ELEVATION_RANGE_M)
     bands = tuple(t.floats("band_elevations_m", [elevation], **ELEVATION_RANGE_M))
+    if not min(bands) - BAND_MARGIN_M <= elevation <= max(bands) + BAND_MARGIN_M:
+        raise t.error("band_elevations_m", f"{min(bands):g} to {max(bands):g} m, but the subbasin's elevation_m is "
+                                           f"{elevation:g} m: its mean elevation lies among its bands (within "
+                                           f"{BAND_MARGIN_M:g} m); one of them in km or feet? give both in metres")
     runoff_table = t.table("runoff", None)
     county, province = t.str("county", ""), t.str("province", "")
     if counties:
@@ -162,6 +192,11 @@ def subbasin(t: Table, network, counties: dict, weather: WeatherSettings, read_r
         if province and province != registered:
             raise t.error("province", f"'{province}' but county '{county}' is in {registered}")
         province = province or registered
+        whole = counties[county][2] if len(counties[county]) > 2 else None
+        area = t.float("area_km2", positive=True, maximum=MAX_SUBBASIN_AREA_KM2)
+        if whole is not None and area > whole * COUNTY_AREA_SLACK:
+            raise t.error("area_km2", f"{area:g} km2 is more than the whole of county '{county}' ({whole:g} km2 in "
+                                      "[[counties]]): hectares written as km2? give it in km2, or check the county")
     sub = Subbasin(
         id=sid, name=t.str("name", sid), area_km2=t.float("area_km2", positive=True, maximum=MAX_SUBBASIN_AREA_KM2),
         reach=reach, reservoir=reservoir, elevation_m=elevation, band_elevations_m=bands,

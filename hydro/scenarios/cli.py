@@ -121,11 +121,28 @@ def scenarios_command(basin, scenario_file, output, overwrite, start, end, only,
 
 def _check_basin(basin_file, sfile, overrides) -> None:
     """Refuse a scenario file for another basin before anything on its period, and a ``--set`` mistake
-    before any run."""
+    before any run, naming the assignment as ``hydro run --set`` does (error-message review, 2026-12-06: a
+    misspelt path was blamed on basin.toml once per scenario, after each had started)."""
+    from hydro.clitools import load_basin
+    from hydro.errors import HydroError
     from hydro.model_spec import basin_and_overrides
     from hydro.scenarios.measures import BasinInfo, check_basin
 
-    check_basin(BasinInfo.load(*basin_and_overrides(basin_file, list(overrides) or None)), sfile)
+    spec, sets = basin_and_overrides(basin_file, list(overrides) or None)
+    if sets:
+        try:
+            load_basin(spec, sets)
+        except HydroError as exc:
+            head = str(exc).split("=", 1)[0].removeprefix("--set ").split(".")[0]
+            if head in SCENARIO_FILE_TABLES:
+                raise HydroError(f"{exc} (--set changes the basin file; '{head}' belongs to the scenario file "
+                                 f"{sfile}: edit it there)") from None
+            raise
+    check_basin(BasinInfo.load(spec, sets), sfile)
+
+
+#: The top-level tables of a scenario file, which a ``--set`` (of the basin file) cannot reach.
+SCENARIO_FILE_TABLES = ("measures", "scenarios", "scenario_set", "parties", "targets", "price_index")
 
 
 def _notes(run) -> None:
