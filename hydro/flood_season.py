@@ -55,8 +55,9 @@ def read_flood_season(t: Any, level_m: list, storage_m3: list, full_m3: float, d
         return {}
     for key, other in (("flood_limit_level_m", "flood_season"), ("flood_season", "flood_limit_level_m")):
         if not t.has(key):
-            raise t.error(key, f"missing: {other} is given, and the flood-limit level holds on the days of the "
-                               f"flood season; give both (flood_limit_level_m in m a.s.l., {_EXAMPLE}), or neither")
+            raise t.error(key, f"missing{t.near_miss(key)}: {other} is given, and the flood-limit level holds on the "
+                               f"days of the flood season; give both (flood_limit_level_m in m a.s.l., {_EXAMPLE}), "
+                               "or neither")
     level = t.float("flood_limit_level_m")
     if not level_m[0] <= level <= level_m[-1]:
         raise t.error("flood_limit_level_m", f"{level} m lies outside the curve ({level_m[0]} to {level_m[-1]} m); "

@@ -306,7 +306,9 @@ class GepPrices:
         out = cls(conservation_yuan_per_m3_by_year=cons, purification_yuan_per_equivalent_by_year=pur,
                   pollutant_yuan_per_equivalent=() if given else d.pollutant_yuan_per_equivalent,
                   tn_kg_per_equivalent=kg, conservation_form=form,
-                  codmn_per_codcr=wp.float("codmn_per_codcr", d.codmn_per_codcr, minimum=0.05, maximum=1.0),
+                  codmn_per_codcr=wp.float("codmn_per_codcr", d.codmn_per_codcr, minimum=0.05, maximum=1.0,
+                                           why="kg CODMn per kg COD(Cr), a ratio (0.26 regional), not a "
+                                               "percentage nor its inverse COD/CODMn (3.9)"),
                   target_tn_mg_per_l=wp.float("target_mg_per_l", d.target_tn_mg_per_l, **TARGET_MG_L),
                   target_tn_reservoir_mg_per_l=wp.float("reservoir_target_mg_per_l",
                                                         d.target_tn_reservoir_mg_per_l, **TARGET_MG_L),

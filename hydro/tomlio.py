@@ -308,15 +308,19 @@ class Table:
     # -- helpers ------------------------------------------------------------------
     def _missing(self, key) -> HydroError:  # ('str' here is Table.str)
         """A required key is absent: the error, naming a key of the table not read yet that may be
-        it misspelt (``x1`` or ``kf_mm_per_c_day`` for ``x1_mm``, ``kf_mm_per_c_per_day``).  Keys
-        that differ from it only in digits (``x3_mm``) are other keys, not misspellings."""
+        it misspelt (:meth:`near_miss`)."""
+        return self.error(key, "missing; add it to this table" + self.near_miss(key))
+
+    def near_miss(self, key) -> str:
+        """`` (the table has 'KEY': is that it, misspelt?)`` for a key of the table not read yet that may be
+        ``key`` misspelt (``x1`` or ``kf_mm_per_c_day`` for ``x1_mm``, ``kf_mm_per_c_per_day``), else "".
+        Keys that differ from it only in digits (``x3_mm``) are other keys, not misspellings."""
         import difflib
 
         digits = re.compile(r"\d")
         others = [k for k in self.data if k not in self._used and digits.sub("0", k) != digits.sub("0", key)]
         near = [k for k in others if key.startswith(k + "_")] or difflib.get_close_matches(key, others, n=1)
-        return self.error(key, "missing; add it to this table"
-                          + (f" (the table has '{near[0]}': is that it, misspelt?)" if near else ""))
+        return f" (the table has '{near[0]}': is that it, misspelt?)" if near else ""
 
     def _check_number(self, key, value, minimum, maximum, positive, why="") -> float:
         if type(value) is not float:

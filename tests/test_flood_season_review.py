@@ -333,3 +333,10 @@ def test_a_start_on_the_drawdown_above_that_days_cap_is_refused():
                                          r"flood_drawdown_days = 10 lowers it"):
         Basin.load(ROOT / "configs/examples/tiny", [*keys, "run.start=2020-05-30"])
     Basin.load(ROOT / "configs/examples/tiny", [*keys, "run.start=2020-05-20"])  # 12 days before: the full cap
+
+
+def test_a_misspelt_flood_limit_key_is_named():
+    """A typo of flood_limit_level_m beside flood_season: the message names the key the table has (error-message
+    review, 2026-12-06: it said only that the level was missing)."""
+    with pytest.raises(HydroError, match="the table has 'flood_limit_levl_m': is that it, misspelt"):
+        read_reservoir(_table(flood_limit_levl_m=112.0, flood_season=["06-01", "09-15"]))

@@ -581,3 +581,6 @@ def test_codmn_is_priced_in_codcr_equivalents_at_the_regions_ratio(tmp_path):
     (tmp_path / "bad.toml").write_text("[water_purification]\ncodmn_per_codcr = 2.6\n")
     with pytest.raises(HydroError, match="codmn_per_codcr"):
         GepPrices.from_toml(tmp_path / "bad.toml")
+    (tmp_path / "pct.toml").write_text("[water_purification]\ncodmn_per_codcr = 26\n")  # a percentage: said so
+    with pytest.raises(HydroError, match="not a percentage nor its inverse"):
+        GepPrices.from_toml(tmp_path / "pct.toml")
