@@ -293,7 +293,7 @@ class Model:
         if s is None and from_state is not None and isinstance(from_state, (str, Path)) and str(from_state).strip():
             from hydro.model_state import state_day
 
-            s = state_day(from_state)  # a continued run starts on its state's day
+            s = state_day(from_state, "from_state")  # a continued run starts on its state's day
         first, last = s or self._basin.settings.start, e or self._basin.settings.end
         check_dates(first, last, fix=f"give run(start, end) with start <= end (the basin's [run] period: "
                                      f"{self._basin.settings.start} to {self._basin.settings.end})")

@@ -80,7 +80,7 @@ def state_files(basin, states: tuple, weather_seed, overwrite: bool,
                          f"this basin's cannot ({why}): leave them out")
     from_state = None
     if read_from:
-        state, meta = load_state(read_from)
+        state, meta = load_state(read_from, names[0])
         check_state_parameters(read_from, meta, parameters)
         from_state = (state, meta, str(read_from))
     on_end = None
@@ -95,9 +95,9 @@ def state_files(basin, states: tuple, weather_seed, overwrite: bool,
     return from_state, on_end
 
 
-def state_day(path: str | Path) -> date:
+def state_day(path: str | Path, option: str = "--from-state") -> date:
     """The day a state file's state is for: the first day of a run continuing it (a run given no start
-    starts there)."""
+    starts there); ``option`` names where the file was given, for a message."""
     from hydro.state_file import load_state
 
-    return date.fromisoformat(load_state(path)[1]["day"])
+    return date.fromisoformat(load_state(path, option)[1]["day"])

@@ -47,7 +47,9 @@ def parse_assignment(text: str, label: str) -> tuple[str, Any]:
         quoted string does not parse (``period=[2001,2002``: the file was blamed for it).
     """
     if "=" not in text:
-        raise HydroError(f"{label}: expected key.path=value")
+        from hydro.textfile import lookalike_hint
+
+        raise HydroError(f"{label}: expected key.path=value{lookalike_hint(text)}")
     path, value_text = text.split("=", 1)
     try:
         value = tomllib.loads(f"v = {value_text}")["v"]

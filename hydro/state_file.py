@@ -121,9 +121,10 @@ def is_state_file(path: str | Path) -> bool:
     return True
 
 
-def load_state(path: str | Path) -> tuple[Any, dict[str, Any]]:
+def load_state(path: str | Path, option: str = "--from-state") -> tuple[Any, dict[str, Any]]:
     """The state and its description from a file :func:`save_state` wrote; a file that is not one, or one
-    of another format, is a :class:`HydroError` naming it."""
+    of another format, is a :class:`HydroError` naming it (a missing one names ``option``, where it was given:
+    ``--from-state``, or ``from_state`` from :meth:`hydro.Model.run`)."""
     import zipfile
 
     path = Path(path)
@@ -134,7 +135,7 @@ def load_state(path: str | Path) -> tuple[Any, dict[str, Any]]:
         with np.load(path, allow_pickle=False) as npz:
             arrays = {k: npz[k] for k in npz.files}
     except FileNotFoundError:
-        raise HydroError(f"{path}: file not found (--from-state)") from None
+        raise HydroError(f"{path}: file not found ({option})") from None
     except (OSError, ValueError) as exc:
         raise HydroError(f"{what}: {exc}") from None
     if SEAL in arrays and bytes(arrays[SEAL]).decode("ascii", "replace") != seal(arrays):
