@@ -48,6 +48,8 @@ def subbasin_metadata(results, basin=None) -> dict:
         spec = named_basin(results)
     try:
         info = BasinInfo.load(spec)
+        # the reservoirs' counties of the basin given (with its --set changes), else of the file read
+        network = basin.network if isinstance(basin, Basin) else Basin.load(info.path).network
     except HydroError as exc:
         raise HydroError(f"GEP needs the subbasin areas: these results lack the attributes "
                          f"subbasin_area_km2/subbasin_drains_to and the basin could not be read ({exc}); "
@@ -60,7 +62,7 @@ def subbasin_metadata(results, basin=None) -> dict:
             "county": [str(by_id[i].get("county", "")) for i in ids],
             "province": [str(by_id[i].get("province", "")) for i in ids],
             "drains_to": [by_id[i].get("reach") or by_id[i].get("reservoir") for i in ids],
-            "reservoir_location": reservoir_locations(location_attributes(Basin.load(info.path).network.reservoirs))}
+            "reservoir_location": reservoir_locations(location_attributes(network.reservoirs))}
 
 
 def reservoir_locations(attrs) -> dict[str, list[tuple[str, str, float]]]:

@@ -92,13 +92,23 @@ def check_writable_name(path: Path, option: str) -> None:
         raise HydroError(f"{shown}: this process's locale ({sys.getfilesystemencoding()}) cannot read the name as "
                          f"text; run with LANG=C.UTF-8 (or PYTHONUTF8=1), or give {option} a name in plain "
                          "letters") from None
+    too_long = len(os.fsencode(path.name)) > _name_max(path.parent)
+    if not too_long:
+        try:
+            os.stat(path)  # (not Path.is_dir: from Python 3.13 it answers False to a name too long)
+        except OSError as exc:
+            too_long = exc.errno == errno.ENAMETOOLONG
+    if too_long:
+        raise HydroError(f"{path}: file name too long for the file system ({len(os.fsencode(path.name))} "
+                         f"bytes in its last part); give {option} a shorter name")
+
+
+def _name_max(folder: Path) -> int:
+    """The longest file name ``folder``'s file system takes, bytes (255 where it cannot say: most do)."""
     try:
-        path.is_dir()
-    except OSError as exc:
-        if exc.errno == errno.ENAMETOOLONG:
-            raise HydroError(f"{path}: file name too long for the file system ({len(os.fsencode(path.name))} "
-                             f"bytes in its last part); give {option} a shorter name") from None
-        raise
+        return int(os.pathconf(folder if str(folder) else ".", "PC_NAME_MAX"))
+    except (OSError, ValueError, AttributeError):  # no such folder yet, or no pathconf (Windows)
+        return 255
 
 
 #: Bytes of an output's name above which its temporary files take a hash of it instead (the temporary

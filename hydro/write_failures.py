@@ -13,7 +13,8 @@ from hydro.errors import HydroError
 
 #: errno values, and netCDF-C's messages (a full disk: HDF error; other "NetCDF: ..." errors are
 #: bugs), of a write the disk refused (full, quota, too large, read-only, I/O).
-_DISK_ERRNOS = frozenset(getattr(errno, n, -1) for n in ("ENOSPC", "EDQUOT", "EFBIG", "EROFS", "EIO"))
+_DISK_ERRNOS = frozenset(getattr(errno, n, -1) for n in ("ENOSPC", "EDQUOT", "EFBIG", "EROFS", "EIO",
+                                                          "ENAMETOOLONG"))
 _NETCDF_DISK_ERRORS = tuple(f"NetCDF: {m}" for m in ("HDF error", "I/O failure", "Can't write file"))
 
 
@@ -28,6 +29,9 @@ def write_failure(path: Path, folder: Path, exc: BaseException) -> HydroError | 
             why += f"; or past this process's file-size limit, `ulimit -f` ({limit} bytes)"
     else:
         return None
+    if isinstance(exc, OSError) and exc.errno == errno.ENAMETOOLONG:
+        return HydroError(f"{path}: writing failed (the name is too long for the file system); nothing was written "
+                          "and an earlier file of that name is unchanged: choose a shorter name")
     if isinstance(exc, OSError) and exc.errno == errno.EFBIG:  # a size limit of the process, not of the disk
         return HydroError(f"{path}: writing failed ({why}: past this process's file-size limit, `ulimit -f`); nothing "
                           "was written and an earlier file of that name is unchanged: raise the limit and run again")

@@ -133,8 +133,10 @@ def _check_basin(basin_file, sfile, overrides) -> None:
         try:
             load_basin(spec, sets)
         except HydroError as exc:
-            head = str(exc).split("=", 1)[0].removeprefix("--set ").split(".")[0]
-            if head in SCENARIO_FILE_TABLES:
+            misplaced = [text for text in sets if text.split("=", 1)[0].strip().split(".")[0] in SCENARIO_FILE_TABLES
+                         and str(exc).startswith(f"--set {text}")]
+            if misplaced:
+                head = misplaced[0].split(".")[0]
                 raise HydroError(f"{exc} (--set changes the basin file; '{head}' belongs to the scenario file "
                                  f"{sfile}: edit it there)") from None
             raise
