@@ -143,6 +143,8 @@ _DECLARED = [
     Variable("subbasin_aet", ("time", "subbasin"), "mm d-1", "actual evapotranspiration of the subbasin"),
     Variable("subbasin_exchange", ("time", "subbasin"), "mm d-1",
              "water the runoff model exchanges with outside the subbasin, gain positive (GR4J's x2 term)"),
+    Variable("subbasin_model_runoff", ("time", "subbasin"), "mm d-1",
+             "runoff the runoff model made, before a flow-driven run matched it to the gauges"),
     Variable("subbasin_water_storage", ("time", "subbasin"), "mm",
              "water held by the runoff model's stores (soil, routing, unit hydrographs, snow) at the end of the day"),
     Variable("subbasin_tn_source_input", ("time", "subbasin", "source"), "kg d-1",

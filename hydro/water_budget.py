@@ -5,7 +5,7 @@ close it from the file (water-budget review, 2026-12-06, which found 2.8e9 m3 of
 2000-2017 water in no variable):
 
 * ``subbasin_exchange`` (mm d-1): the runoff model's exchange with outside the subbasin, gain
-  positive (GR4J's ``x2`` term: Miyun's and Guanting's take 26 and 33 mm a year);
+  positive (GR4J's ``x2`` term: Miyun's and Guanting's take about 23 mm a year, 2000-2017);
 * ``subbasin_water_storage`` (mm): the water the runoff model holds at the end of each day (its
   soil and routing stores, unit hydrographs and snow pack), so that per subbasin
   ``precipitation − aet − runoff + exchange`` is the change of it;
@@ -15,7 +15,10 @@ close it from the file (water-budget review, 2026-12-06, which found 2.8e9 m3 of
   water surface, taken off its inflow (that surface's rain and evaporation are the lake's,
   ``reservoir_evaporation``);
 * ``reach_routing_storage`` (m3): the water in each reach at the end of the day, under
-  Muskingum-Cunge routing (accumulation holds none).
+  Muskingum-Cunge routing (accumulation holds none);
+* ``subbasin_model_runoff`` (mm d-1), in a flow-driven run only: the runoff the model made, before
+  the run matched it to the gauges (``subbasin_runoff`` is the matched one), with which the land
+  budget closes.
 
 docs/results.md ("Closing the water budget from the file") gives the sums.
 """
@@ -42,6 +45,8 @@ def add_water_budget(res, w, hyd, n_res: int) -> None:
     storage = getattr(hyd, "reach_storage", None)
     if storage is not None:
         res.add("reach_routing_storage", storage[1:])
+    if w.runoff is not sim:  # a flow-driven run: its subbasin_runoff was matched to the gauges
+        res.add("subbasin_model_runoff", sim.q_mm.T)
 
 
 def runoff_storage(result) -> np.ndarray:
