@@ -222,6 +222,7 @@ def _fsync_folder(folder: Path) -> None:
 
 def _commit(tmp: str, path: Path, overwrite: bool, option: str, flag: str) -> None:
     if overwrite:
+        _keep_mode_and_group(path, tmp)
         os.replace(tmp, path)
         return
     try:
@@ -237,6 +238,21 @@ def _commit(tmp: str, path: Path, overwrite: bool, option: str, flag: str) -> No
         os.replace(tmp, path)
         return
     os.unlink(tmp)
+
+
+def _keep_mode_and_group(path: Path, tmp: str) -> None:
+    """Give the file replacing ``path`` the permissions and group of the one it replaces: a result shared on a
+    server (group-writable, a project's group) stays shared after ``--overwrite`` (concurrency review,
+    2026-12-06: a 664 file of the team's group came back 644 and the writer's own).  What the file system
+    refuses (a group the writer is not in) is left as the umask made it."""
+    try:
+        old = os.stat(path)
+    except OSError:
+        return
+    with contextlib.suppress(OSError, AttributeError):  # (no os.chown on Windows)
+        os.chown(tmp, -1, old.st_gid)
+    with contextlib.suppress(OSError):
+        os.chmod(tmp, old.st_mode & 0o7777)
 
 
 @contextlib.contextmanager
