@@ -217,8 +217,10 @@ def build(basin: str, code: str, station: str, daily_name: str, out_name: str, g
         "source_file": f"basins/_stations/{GHCN.name} + basins/{basin}/forcing/{daily_name}",
         "source_sha256": f"{GHCN_SHA256} (GHCN) {st_meta.get('source_sha256', '')} (hourly {station})",
         "source": f"{GHCN_SOURCE}; {st_meta.get('source', '')}",
+        # (the gap's rows are flag S, GSOD's UTC day, as the extension's: data review, 2026-12-06)
         "time_zone": "GHCN-D/CMA day (Beijing time, precipitation day 20:00-20:00 for the CMA data set) "
-                     f"until {LAST_GHCN}; Beijing calendar day (hours 00-23) 2013-03-01..{LAST_STATION}; "
+                     f"until 2012-12-31; GHCN-D/GSOD day (flag S, from SYNOP reports) {GAP[0]}..{GAP[1]}; "
+                     f"Beijing calendar day (hours 00-23) 2013-03-01..{LAST_STATION}; "
                      f"GHCN-D/GSOD day (flag S, from SYNOP reports) {EXT[0]}..{EXT[1]}",
         "temperature_adjustment": (f"Beijing TAVG/TMIN/TMAX {shift:+.3f} degC: lapse {LAPSE_C_PER_KM} degC/km "
                                    f"from 54511 at {BEIJING_ALTITUDE_M} m (CMA station list) to the "
