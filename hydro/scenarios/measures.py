@@ -244,9 +244,9 @@ def _timing_and_cost_notes(measures, start: int, last: int, cost_method: str) ->
         ends = max(first, start) + max(1, round(m.costs.lifetime_years)) - 1  # its first units' last year of life
         if m.costs.capital_yuan_per_unit > 0 and first <= last and ends < last:
             notes.append(f"{m.id}: its units of {max(first, start)} reach the end of their life "
-                         f"({m.costs.lifetime_years:g} years) in {ends}, before the run's last year {last}, and no "
-                         "replacement is costed: their capital counts no more after it while the measure still "
-                         "acts, so the cost per kg kept out is understated (economist's review, 2026-12-05)")
+                         f"({m.costs.lifetime_years:g} years) in {ends}, before the run's last year {last}: those "
+                         "still in use are bought again the year after, at the same capital per unit (no "
+                         "change of price or technology)")
         if m.costs.capital_yuan_per_unit == 0 and m.costs.operating_yuan_per_unit_yr == 0:
             notes.append(f"{m.id}: states no cost ([measures.costs] absent or zero): the scenario's cost and "
                          "cost per kg kept out count it as free, which is no price of it")

@@ -180,14 +180,29 @@ class MeasureKind:
         (``years``: the calendar year of each value, for kinds whose unit depends on it).
 
         Capital is ``capital_yuan_per_unit x max(Q(y) - Q(y-1), 0)`` spent in year
-        y, counted in that year (``cost_method = "spent"``) or as an annuity over
-        its life (``"annualised"``, :func:`annualise`); operating cost is
+        y, and again for the units still in use at the end of their life
+        (:func:`with_replacements`), counted in that year (``cost_method = "spent"``) or
+        as an annuity over its life (``"annualised"``, :func:`annualise`); operating cost is
         ``operating_yuan_per_unit_yr x Q(y)``.
         """
-        capital = np.maximum(np.diff(quantity, prepend=0.0), 0.0) * m.costs.capital_yuan_per_unit
+        new = np.maximum(np.diff(quantity, prepend=0.0), 0.0)
+        capital = with_replacements(new, quantity, m.costs.lifetime_years) * m.costs.capital_yuan_per_unit
         if cost_method == "annualised":
             capital = annualise(capital, m.costs.lifetime_years, discount_rate)
         return capital, quantity * m.costs.operating_yuan_per_unit_yr
+
+
+def with_replacements(new: np.ndarray, quantity: np.ndarray, lifetime_years: float) -> np.ndarray:
+    """Units bought each year: the ``new`` ones, and those bought ``L`` years before (``L`` the lifetime
+    rounded to whole years, at least 1) bought again where the measure still uses them, at most the year's
+    ``quantity`` (economist's review, 2026-12-05: units past their life went on acting with no capital,
+    so the cost per kg kept out of a run longer than the life was understated)."""
+    life = max(1, round(lifetime_years))
+    q = np.asarray(quantity, dtype=float)
+    out = np.asarray(new, dtype=float).copy()
+    for t in range(life, out.size):
+        out[t] += min(out[t - life], max(q[t], 0.0))
+    return out
 
 
 def annualise(spent: np.ndarray, lifetime_years: float, rate: float) -> np.ndarray:
@@ -210,4 +225,4 @@ def ramp_up(base: np.ndarray, target: float, f: np.ndarray) -> np.ndarray:
     return base + f * np.maximum(target - base, 0.0)
 
 
-__all__ = ["Compilation", "MeasureKind", "Number", "annualise", "ramp_up"]
+__all__ = ["Compilation", "MeasureKind", "Number", "annualise", "ramp_up", "with_replacements"]
