@@ -297,8 +297,9 @@ def _abstraction(results, basin, meta: dict, slow, years_of_day, years, shape,
 
 
 def _rows(scen, years, days, meta, amounts, own_rows, prices: GepPrices, partial_years: str) -> list[dict]:
-    """The priced rows: per scenario and year, one per subbasin and pollutant, then one per element of its own
-    element.  The water columns are on each subbasin's first pollutant's row (TN's when present)."""
+    """The priced rows: per scenario and year, one per subbasin and pollutant, then one per entry of
+    ``own_rows`` (an element's own row: a reservoir credited to its county, an element no subbasin drains
+    into).  The water columns are on each subbasin's first pollutant's row (TN's when present)."""
     w = amounts["water"]
     P, Q, E, slow = w["P"], w["Q"], w["E"], w["slow"]
     area = meta["area_km2"]

@@ -36,8 +36,9 @@ FAST_METRICS = ("nse", "kge_2009", "kge_2012", "pbias")
 #: counted (``<observation>:n_pairs`` in every period's scores), and the loss counts them as no skill
 #: (:data:`MISSING_BIN_LOSS`).
 MIN_COVERAGE = 0.5
-#: The loss a missing bin counts at (:meth:`Scorer._with_missing`): no skill, as NSE or KGE 0, a 100 %
-#: bias or relative error, RSR 1; for RMSE the observations' standard deviation (the observed mean's RMSE).
+#: The loss a missing bin counts at (:meth:`Scorer._with_missing`): no skill, as NSE 0 (the observed mean's
+#: score), KGE 0 (the observed mean's is 1 - sqrt(2), about -0.41), a 100 % bias or relative error, RSR 1; for
+#: RMSE the observations' standard deviation (the observed mean's RMSE).
 MISSING_BIN_LOSS = 1.0
 #: The pseudo-metric under which the scores give the number of pairs an observation's scores rest on.
 N_PAIRS = "n_pairs"
