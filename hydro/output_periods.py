@@ -55,8 +55,8 @@ def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], s
 
     Variables without a ``time`` dimension are yielded whole (cut), with ``out_slice`` None.
     Results already aggregated over periods (``time_bounds``) are averaged on weighted by the days
-    of each step (a state: its last step's value, the end of the coarser period) (:meth:`~hydro.results.Results.days_per_step`: a year of monthly means is the
-    mean of its days, not of its months).
+    of each step (:meth:`~hydro.results.Results.days_per_step`: a year of monthly means is the
+    mean of its days, not of its months); a state is taken on the last step, the coarser period's end.
     """
     data = results.data[name]
     dims = results.dims(name)

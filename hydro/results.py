@@ -20,7 +20,14 @@ from hydro.errors import HydroError, suggest
 from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, TIME_COMMENT, TIME_COMMENT_PERIODS, write_results
 from hydro.netcdf_read import is_netcdf, is_text, logical_dims, text_values, what_file_is
 from hydro.run_attributes import id_values
-from hydro.variables import COORDINATE_ATTRS, Variable, cell_methods, period_long_name, variable, variable_names
+from hydro.variables import (
+    COORDINATE_ATTRS,
+    Variable,
+    cell_methods,
+    period_long_name,
+    variable,
+    variable_names,
+)
 
 
 @dataclass
