@@ -269,7 +269,8 @@ def main() -> None:
 @click.option("--locations", multiple=True, metavar="ID[,ID]",
               help="Reaches, sections, reservoirs, gauges or subbasins to write (default: all; repeatable).")
 @click.option("--aggregate", type=click.Choice(["daily", "monthly", "yearly"]),
-              help="Write means over months or years instead of days (default: the basin's [output], else daily).")
+              help="Write months or years instead of days: fluxes as means, storages and other states at the "
+                   "period's end (default: the basin's [output], else daily).")
 @click.option("--float32/--float64", "float32", default=None,
               help="Store concentrations, loads and flows as 32- or 64-bit floats (default: 32 for the "
                    "apportionment by source, 64 for the rest; budgets and storages are always 64-bit).")

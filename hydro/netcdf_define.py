@@ -25,7 +25,7 @@ from hydro.outputspec import (
     out_dtype,
     periods,
 )
-from hydro.variables import COORDINATE_ATTRS, period_long_name
+from hydro.variables import COORDINATE_ATTRS, cell_methods, period_long_name
 
 if TYPE_CHECKING:
     from hydro.results import Results
@@ -40,7 +40,8 @@ _DAYS = ("days are the calendar days of the basin's input series, with no time z
 TIME_COMMENT = (_DAYS + "; a value at a day's stamp is that day's mean or total, or a state at its start or end, as "
                 "its variable's long_name says")
 #: The same for results averaged over periods (``time_bnds``).
-TIME_COMMENT_PERIODS = _DAYS + "; a value at a stamp is the mean or total over its period (time_bnds)"
+TIME_COMMENT_PERIODS = (_DAYS + "; a value at a stamp is the mean over its period (time_bnds), or for a state "
+                        "(cell_methods time: point) its value at the period's end, on its last simulated day")
 _STRING_DIMS = ("reach", "section", "reservoir", "gauge", "subbasin", "source", "input", "measure", "scenario",
                 "budget_term")
 
@@ -150,13 +151,14 @@ def variables(nc, results: Results, spec, names: list[str], index, starts, bound
             kwargs["fill_value"] = np.float32(np.nan) if dtype == "f4" else np.nan
         var = nc.createVariable(name, dtype, dims, **kwargs)
         var.units = decl.units
-        var.long_name = period_long_name(decl.long_name) if bounds is not None and "time" in dims else decl.long_name
+        var.long_name = (period_long_name(decl.long_name, decl.state) if bounds is not None and "time" in dims
+                         else decl.long_name)
         if aux := coordinates_attribute(dims, nc.variables):
             var.coordinates = aux
         if decl.standard_name:
             var.standard_name = decl.standard_name
         if bounds is not None and "time" in dims:
-            var.cell_methods = "time: mean"
+            var.cell_methods = cell_methods(decl)
 
 
 def put(nc, results: Results, spec, index, starts, names, lead: tuple = ()) -> None:

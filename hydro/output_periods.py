@@ -1,8 +1,9 @@
-"""Time aggregation of a results file: the periods of its days and a variable's means over them.
+"""Time aggregation of a results file: the periods of its days and a variable's values over them.
 
 :func:`periods` cuts a run's days into the periods of an :class:`hydro.outputspec.OutputSpec`'s
 ``aggregate`` (days, months, years); :func:`blocks` yields a variable cut to the locations kept and
-averaged over those periods a few whole periods at a time, so that neither the writer
+aggregated over those periods a few whole periods at a time (a flux's mean over the period's days,
+a state's value on its last day: :attr:`hydro.variables.Variable.state`), so that neither the writer
 (:func:`hydro.netcdf.write_results`) nor :func:`hydro.outputspec.reduce` makes a full-resolution
 copy of it.
 """
@@ -44,14 +45,18 @@ def periods(dates: list[date], aggregate: str,
 
 def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], starts: np.ndarray,
            max_elements: int = 1 << 20):
-    """Yield ``(out_slice, block)``: the variable ``name`` cut to ``index`` and averaged over
+    """Yield ``(out_slice, block)``: the variable ``name`` cut to ``index`` and aggregated over
     the periods beginning at ``starts``, a few whole periods at a time (``out_slice`` along
-    the output's time axis), so no full-resolution copy of the variable is ever made.
+    the output's time axis), so no full-resolution copy of the variable is ever made.  A flux
+    (or daily mean) is averaged over each period's days; a state at the end of the day
+    (:attr:`hydro.variables.Variable.state`: storages, reservoir concentrations) is taken on the
+    period's last step, its value at the end of the period, so that Δ storage between two
+    periods' ends closes a budget with the fluxes' means × days.
 
     Variables without a ``time`` dimension are yielded whole (cut), with ``out_slice`` None.
-    Results already averaged over periods (``time_bounds``) are averaged on weighted by the days
+    Results already aggregated over periods (``time_bounds``) are averaged on weighted by the days
     of each step (:meth:`~hydro.results.Results.days_per_step`: a year of monthly means is the
-    mean of its days, not of its months).
+    mean of its days, not of its months); a state is taken on the last step, the coarser period's end.
     """
     data = results.data[name]
     dims = results.dims(name)
@@ -70,7 +75,8 @@ def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], s
     per_day = max(1, int(np.prod([s for k, s in enumerate(data.shape) if k != axis])))
     budget = max(1, max_elements // per_day)  # days per block
     ends = np.append(starts[1:], n_time)
-    days = results.days_per_step() if results.time_bounds is not None else None
+    state = results.declaration(name).state
+    days = results.days_per_step() if results.time_bounds is not None and not state else None
     p = 0
     while p < len(starts):
         # the periods p..q-1 that end within the budget (at least one): a search, not a walk
@@ -80,7 +86,9 @@ def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], s
         sl = [slice(None)] * data.ndim
         sl[axis] = slice(t0, t1)
         x = cut(data[tuple(sl)], dims)
-        if len(starts) != n_time:  # aggregate: means over each period of the block
+        if len(starts) != n_time and state:  # aggregate a state: its value on each period's last step
+            x = np.take(x, ends[p:q] - 1 - t0, axis=axis).astype(float, copy=False)
+        elif len(starts) != n_time:  # aggregate: means over each period of the block
             local = starts[p:q] - t0
             lengths = (ends[p:q] - starts[p:q]).astype(float)
             shape = [1] * x.ndim

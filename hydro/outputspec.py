@@ -22,12 +22,14 @@ Rules
     kept whole (combine with ``variables`` to drop it).  Every element's budget
     is self-contained, so the budgets that remain still close.
 ``aggregate``
-    ``daily`` (default), ``monthly`` or ``yearly``: every variable on ``time`` is
-    the arithmetic mean over the simulated days of the period (a load in kg d-1
-    stays in kg d-1: the period's mass is mean × days); the ``time`` coordinate is
-    the first simulated day of each period and ``time_bnds`` its bounds (CF
-    ``cell_methods = "time: mean"``).  Variables on ``year`` (budgets, costs) are
-    unchanged.
+    ``daily`` (default), ``monthly`` or ``yearly``: every flux or daily mean on ``time``
+    is the arithmetic mean over the simulated days of the period (a load in kg d-1
+    stays in kg d-1: the period's mass is mean × days; CF ``cell_methods = "time: mean"``),
+    every state at the end of the day (:attr:`hydro.variables.Variable.state`: storages,
+    reservoir concentrations) its value on the period's last simulated day (``"time: point"``),
+    so Δ storage between periods' ends closes the budgets with the means × days; the ``time``
+    coordinate is the first simulated day of each period and ``time_bnds`` its bounds.
+    Variables on ``year`` (budgets, costs) are unchanged.
 ``float32``
     ``true``: concentrations, loads, flows and depths are stored as 32-bit floats
     (about 7 significant digits, half the size); budgets, storages

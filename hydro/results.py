@@ -20,7 +20,14 @@ from hydro.errors import HydroError, suggest
 from hydro.netcdf import BOUNDS_LONG_NAME, LEADING_DIMS, TIME_COMMENT, TIME_COMMENT_PERIODS, write_results
 from hydro.netcdf_read import is_netcdf, is_text, logical_dims, text_values, what_file_is
 from hydro.run_attributes import id_values
-from hydro.variables import COORDINATE_ATTRS, Variable, period_long_name, variable, variable_names
+from hydro.variables import (
+    COORDINATE_ATTRS,
+    Variable,
+    cell_methods,
+    period_long_name,
+    variable,
+    variable_names,
+)
 
 
 @dataclass
@@ -177,8 +184,8 @@ class Results:
             if decl.standard_name:
                 attrs["standard_name"] = decl.standard_name
             if aggregated and "time" in self.dims(name):
-                attrs["cell_methods"] = "time: mean"
-                attrs["long_name"] = period_long_name(decl.long_name)
+                attrs["cell_methods"] = cell_methods(decl)
+                attrs["long_name"] = period_long_name(decl.long_name, decl.state)
             values = np.array(self.data[name])  # a copy: editing the dataset leaves these results as they are
             if np.issubdtype(values.dtype, np.integer):  # 32-bit as in the file (outputspec.out_dtype)
                 values = self._failed_missing(values.astype(np.int32))

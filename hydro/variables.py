@@ -31,6 +31,13 @@ class Variable:
     standard_name : str
         CF standard name, "" where the CF standard-name table has none for the quantity
         (:data:`RIVER_MASS_TRANSPORT` for a template's: only constituents it names have one).
+    state : bool
+        A state at the end of the day (a storage, a reservoir's concentration), not a flux or a
+        daily mean: a file aggregated over periods (``--aggregate``) holds its value on each
+        period's last simulated day (``cell_methods = "time: point"``), not its mean over the
+        period's days, so that Δ storage between two periods' ends closes a budget with the
+        fluxes' means × days.  Every variable on ``time`` whose long name says "at the end of
+        the day" must be one (tests/test_aggregate_state_variables.py).
     """
 
     name: str
@@ -38,6 +45,7 @@ class Variable:
     units: str
     long_name: str
     standard_name: str = ""
+    state: bool = False
 
     def for_constituent(self, short: str, long: str) -> "Variable":
         """The concrete variable for one constituent (its long name with the element its masses count,
@@ -45,7 +53,8 @@ class Variable:
         standard = RIVER_MASS_TRANSPORT.get(short, "") if self.standard_name == _TRANSPORT else self.standard_name
         basis = CHEMICAL_BASIS.get(short)
         named = f"{long} (as {basis})" if basis and "(as " not in long else long
-        return Variable(self.name.format(c=short), self.dims, self.units, self.long_name.format(C=named), standard)
+        return Variable(self.name.format(c=short), self.dims, self.units, self.long_name.format(C=named), standard,
+                        self.state)
 
 
 #: What the masses of a constituent count, by short name: nitrogen's forms as N (NH3-N is not NH3, 17/14 of
@@ -74,11 +83,28 @@ _INFLOW = "incoming_water_volume_transport_along_river_channel"
 COORDINATE_ATTRS = {"member": {"standard_name": "realization", "units": "1"}}
 
 
-def period_long_name(long_name: str) -> str:
-    """The ``long_name`` of a variable on ``time`` in a file averaged over periods (``--aggregate``, beside
-    ``cell_methods = "time: mean"``): a day's quantity ("... (daily mean)", "... at the end of the day") read
-    as what the file holds, its mean over each period (CF/ACDD review F8, 2026-12-06)."""
+#: The phrase of a state's long name (:attr:`Variable.state`) that a file aggregated over periods says of the period.
+END_OF_DAY = "at the end of the day"
+
+
+def period_long_name(long_name: str, state: bool = False) -> str:
+    """The ``long_name`` of a variable on ``time`` in a file aggregated over periods (``--aggregate``): a
+    flux or daily mean ("... (daily mean)", beside ``cell_methods = "time: mean"``) read as what the file
+    holds, its mean over each period (CF/ACDD review F8, 2026-12-06); a state (:attr:`Variable.state`,
+    "... at the end of the day", beside ``cell_methods = "time: point"``) as its value at the end of each
+    period, on the period's last simulated day (the upper bound of time_bnds)."""
+    if state:
+        if END_OF_DAY in long_name:
+            return long_name.replace(END_OF_DAY, "at the end of the period", 1) + \
+                "; its value on the period's last simulated day (time_bnds)"
+        return f"{long_name}; value at the end of each period (time_bnds), on its last simulated day"
     return f"{long_name}; mean over each period (time_bnds) of its daily values"
+
+
+def cell_methods(decl: "Variable") -> str:
+    """The CF ``cell_methods`` of a variable on ``time`` in a file aggregated over periods: ``time: point``
+    for a state (its value at the period's end), ``time: mean`` for everything else."""
+    return "time: point" if decl.state else "time: mean"
 
 
 _DECLARED = [
@@ -91,11 +117,11 @@ _DECLARED = [
     Variable("reach_point_inflow", ("time", "reach"), "m3 s-1",
              "effluent water of the point sources joining the reach (part of its lateral inflow; daily mean)"),
     Variable("reach_routing_storage", ("time", "reach"), "m3",
-             "water in the reach at the end of the day (Muskingum-Cunge routing)"),
+             "water in the reach at the end of the day (Muskingum-Cunge routing)", state=True),
     Variable("gauge_discharge", ("time", "gauge"), "m3 s-1", "simulated discharge at the gauge (daily mean)", _DISCHARGE),
     Variable("gauge_observed_discharge", ("time", "gauge"), "m3 s-1",
              "observed discharge at the gauge (daily mean; NaN: no record)", _DISCHARGE),
-    Variable("reservoir_storage", ("time", "reservoir"), "m3", "reservoir storage at the end of the day"),
+    Variable("reservoir_storage", ("time", "reservoir"), "m3", "reservoir storage at the end of the day", state=True),
     # the level on the datum of the basin file's level-area-storage curve (CF: "an arbitrary reference datum")
     Variable("reservoir_level", ("time", "reservoir"), "m", "reservoir water level at the start of the day",
              "water_surface_height_above_reference_datum"),
@@ -133,7 +159,7 @@ _DECLARED = [
              "daily mean air temperature of the subbasin (the station's moved by the lapse rate to its elevation)"),
     Variable("subbasin_pet", ("time", "subbasin"), "mm d-1", "potential evapotranspiration of the subbasin (Oudin)"),
     Variable("subbasin_snow_water_equivalent", ("time", "subbasin"), "mm",
-             "snow water equivalent on the subbasin at the end of the day (CemaNeige, area mean of its bands)"),
+             "snow water equivalent on the subbasin at the end of the day (CemaNeige, area mean of its bands)", state=True),
     Variable("subbasin_snowfall", ("time", "subbasin"), "mm d-1",
              "snowfall (solid precipitation) on the subbasin (CemaNeige, area mean of its bands)"),
     Variable("subbasin_snowmelt", ("time", "subbasin"), "mm d-1",
@@ -146,7 +172,7 @@ _DECLARED = [
     Variable("subbasin_model_runoff", ("time", "subbasin"), "mm d-1",
              "runoff the runoff model made, before a flow-driven run matched it to the gauges"),
     Variable("subbasin_water_storage", ("time", "subbasin"), "mm",
-             "water held by the runoff model's stores (soil, routing, unit hydrographs, snow) at the end of the day"),
+             "water held by the runoff model's stores (soil, routing, unit hydrographs, snow) at the end of the day", state=True),
     Variable("subbasin_tn_source_input", ("time", "subbasin", "source"), "kg d-1",
              "total nitrogen delivered by the subbasin to the river network, by source"),
     Variable("subbasin_tn_gross_input", ("year", "subbasin", "input"), "kg",
@@ -164,7 +190,7 @@ _DECLARED = [
     Variable("ensemble_section_discharge", ("member", "time", "section"), "m3 s-1",
              "discharge at the monitoring section (weather ensemble member)", _DISCHARGE),
     Variable("ensemble_reservoir_tn_concentration", ("member", "time", "reservoir"), "mg L-1",
-             "total nitrogen in the reservoir at the end of the day (weather ensemble member)"),
+             "total nitrogen in the reservoir at the end of the day (weather ensemble member)", state=True),
     Variable("ensemble_n_kept_out", ("member", "reservoir"), "kg",
              "total nitrogen kept out of the reservoir over the run against the baseline on the same "
              "weather (weather ensemble member)"),
@@ -175,10 +201,10 @@ _DECLARED = [
              "nitrogen kept off the rivers upstream of the reservoir still in the land's wash-off and "
              "groundwater stores at the end of the run, against the baseline (weather ensemble member)"),
     Variable("groundwater_n_storage", ("time", "subbasin"), "kg",
-             "nitrogen in the subbasin's groundwater store at the end of the day"),
+             "nitrogen in the subbasin's groundwater store at the end of the day", state=True),
     Variable("washoff_n_storage", ("time", "subbasin"), "kg",
              "nitrogen built up on the subbasin's land surface and not yet washed off or lost at the end of "
-             "the day (the wash-off store; 0 where the subbasin has none)"),
+             "the day (the wash-off store; 0 where the subbasin has none)", state=True),
     # the land stores' flows, so that their budgets close from the file (whole-basin N budget review, 2026-12-06)
     Variable("groundwater_n_input", ("time", "subbasin"), "kg d-1",
              "nitrogen leached into the subbasin's groundwater store"),
@@ -193,14 +219,14 @@ _DECLARED = [
     Variable("reach_tn_source_load", ("time", "reach", "source"), "kg d-1",
              "total nitrogen load through the reach outlet, by source"),
     Variable("reservoir_tn_source_concentration", ("time", "reservoir", "source"), "mg L-1",
-             "total nitrogen in the reservoir at the end of the day, by source"),
+             "total nitrogen in the reservoir at the end of the day, by source", state=True),
     # constituents by source (TN's are declared above under their historical names)
     Variable("{c}_source_load", ("time", "section", "source"), "kg d-1",
              "{C} load through the monitoring section, by source"),
     Variable("reach_{c}_source_load", ("time", "reach", "source"), "kg d-1",
              "{C} load through the reach outlet, by source"),
     Variable("reservoir_{c}_source_concentration", ("time", "reservoir", "source"), "mg L-1",
-             "{C} in the reservoir at the end of the day, by source"),
+             "{C} in the reservoir at the end of the day, by source", state=True),
     Variable("subbasin_{c}_source_input", ("time", "subbasin", "source"), "kg d-1",
              "{C} delivered by the subbasin to the river network, by source"),
     Variable("subbasin_{c}_landscape_retention", ("year", "subbasin"), "kg",
@@ -213,7 +239,7 @@ _DECLARED = [
     Variable("section_{c}_concentration", ("time", "section"), "mg L-1", "{C} at the monitoring section (flow-weighted daily mean)"),
     Variable("section_{c}_load", ("time", "section"), "kg d-1",
              "{C} load through the monitoring section (advective and dispersive)", _TRANSPORT),
-    Variable("reservoir_{c}_concentration", ("time", "reservoir"), "mg L-1", "{C} in the reservoir at the end of the day"),
+    Variable("reservoir_{c}_concentration", ("time", "reservoir"), "mg L-1", "{C} in the reservoir at the end of the day", state=True),
     Variable("reservoir_{c}_outflow_load", ("time", "reservoir"), "kg d-1", "{C} load leaving the reservoir"),
     Variable("{c}_budget_reach", ("year", "reach", "budget_term"), "kg", "{C} mass budget of each reach by year"),
     Variable("{c}_budget_reservoir", ("year", "reservoir", "budget_term"), "kg", "{C} mass budget of each reservoir by year"),

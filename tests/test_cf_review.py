@@ -209,6 +209,12 @@ def test_an_aggregated_files_long_names_say_they_are_period_means(week, tmp_path
     week.to_netcdf(tmp_path / "m.nc", spec=OutputSpec(aggregate="monthly"))
     with xr.open_dataset(tmp_path / "m.nc") as ds:
         assert ds["discharge"].attrs["long_name"].endswith("; mean over each period (time_bnds) of its daily values")
-        assert ds["reservoir_storage"].attrs["long_name"].startswith("reservoir storage at the end of the day; mean")
-        assert all(ds[n].attrs["long_name"].endswith("of its daily values") for n in ds.data_vars
-                   if "time" in ds[n].dims and n != "time_bnds")
+        # a state (at the end of the day) is its value at the period's end (aggregation review, 2026-12-06)
+        assert ds["reservoir_storage"].attrs["long_name"] == (
+            "reservoir storage at the end of the period; its value on the period's last simulated day (time_bnds)")
+        assert ds["reservoir_storage"].attrs["cell_methods"] == "time: point"
+        on_time = [n for n in ds.data_vars if "time" in ds[n].dims and n != "time_bnds"]
+        assert all(ds[n].attrs["long_name"].endswith("of its daily values") for n in on_time
+                   if ds[n].attrs["cell_methods"] == "time: mean")
+        assert all(ds[n].attrs["long_name"].endswith("last simulated day (time_bnds)") for n in on_time
+                   if ds[n].attrs["cell_methods"] == "time: point")

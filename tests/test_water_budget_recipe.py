@@ -24,3 +24,5 @@ def test_the_recipe_gives_the_unit_factor_of_land_runoff_and_says_which_files_cl
     section = _section()
     assert re.search(r"1000\s*/\s*86,400", section)
     assert "monthly or yearly file" in section and "daily file" in section
+    # a monthly or yearly file closes too since its storages are the periods' ends (aggregation review, 2026-12-06)
+    assert "time: point" in section and "the period's means, not its end" not in section
