@@ -269,7 +269,7 @@ def main() -> None:
 @click.option("--locations", multiple=True, metavar="ID[,ID]",
               help="Reaches, sections, reservoirs, gauges or subbasins to write (default: all; repeatable).")
 @click.option("--aggregate", type=click.Choice(["daily", "monthly", "yearly"]),
-              help="Write months or years instead of days: fluxes as means, storages and other states at the "
+              help="Write months or years instead of days: fluxes and concentrations as means, storages at the "
                    "period's end (default: the basin's [output], else daily).")
 @click.option("--float32/--float64", "float32", default=None,
               help="Store concentrations, loads and flows as 32- or 64-bit floats (default: 32 for the "

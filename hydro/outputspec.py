@@ -25,8 +25,8 @@ Rules
     ``daily`` (default), ``monthly`` or ``yearly``: every flux or daily mean on ``time``
     is the arithmetic mean over the simulated days of the period (a load in kg d-1
     stays in kg d-1: the period's mass is mean × days; CF ``cell_methods = "time: mean"``),
-    every state at the end of the day (:attr:`hydro.variables.Variable.state`: storages,
-    reservoir concentrations) its value on the period's last simulated day (``"time: point"``),
+    every storage at the end of the day (:attr:`hydro.variables.Variable.state`) its value
+    on the period's last simulated day (``"time: point"``),
     so Δ storage between periods' ends closes the budgets with the means × days; the ``time``
     coordinate is the first simulated day of each period and ``time_bnds`` its bounds.
     Variables on ``year`` (budgets, costs) are unchanged.

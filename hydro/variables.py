@@ -32,12 +32,13 @@ class Variable:
         CF standard name, "" where the CF standard-name table has none for the quantity
         (:data:`RIVER_MASS_TRANSPORT` for a template's: only constituents it names have one).
     state : bool
-        A state at the end of the day (a storage, a reservoir's concentration), not a flux or a
-        daily mean: a file aggregated over periods (``--aggregate``) holds its value on each
-        period's last simulated day (``cell_methods = "time: point"``), not its mean over the
-        period's days, so that Δ storage between two periods' ends closes a budget with the
-        fluxes' means × days.  Every variable on ``time`` whose long name says "at the end of
-        the day" must be one (tests/test_aggregate_state_variables.py).
+        A storage at the end of the day (water or nitrogen held), not a flux or a daily mean: a
+        file aggregated over periods (``--aggregate``) holds its value on each period's last
+        simulated day (``cell_methods = "time: point"``), not its mean over the period's days, so
+        that Δ storage between two periods' ends closes a budget with the fluxes' means × days.
+        Every variable on ``time`` whose long name says "at the end of the day" is one but the
+        reservoirs' concentrations, whose period means are what monitoring compares with
+        (tests/test_aggregate_state_variables.py).
     """
 
     name: str
@@ -190,7 +191,7 @@ _DECLARED = [
     Variable("ensemble_section_discharge", ("member", "time", "section"), "m3 s-1",
              "discharge at the monitoring section (weather ensemble member)", _DISCHARGE),
     Variable("ensemble_reservoir_tn_concentration", ("member", "time", "reservoir"), "mg L-1",
-             "total nitrogen in the reservoir at the end of the day (weather ensemble member)", state=True),
+             "total nitrogen in the reservoir at the end of the day (weather ensemble member)"),
     Variable("ensemble_n_kept_out", ("member", "reservoir"), "kg",
              "total nitrogen kept out of the reservoir over the run against the baseline on the same "
              "weather (weather ensemble member)"),
@@ -219,14 +220,14 @@ _DECLARED = [
     Variable("reach_tn_source_load", ("time", "reach", "source"), "kg d-1",
              "total nitrogen load through the reach outlet, by source"),
     Variable("reservoir_tn_source_concentration", ("time", "reservoir", "source"), "mg L-1",
-             "total nitrogen in the reservoir at the end of the day, by source", state=True),
+             "total nitrogen in the reservoir at the end of the day, by source"),
     # constituents by source (TN's are declared above under their historical names)
     Variable("{c}_source_load", ("time", "section", "source"), "kg d-1",
              "{C} load through the monitoring section, by source"),
     Variable("reach_{c}_source_load", ("time", "reach", "source"), "kg d-1",
              "{C} load through the reach outlet, by source"),
     Variable("reservoir_{c}_source_concentration", ("time", "reservoir", "source"), "mg L-1",
-             "{C} in the reservoir at the end of the day, by source", state=True),
+             "{C} in the reservoir at the end of the day, by source"),
     Variable("subbasin_{c}_source_input", ("time", "subbasin", "source"), "kg d-1",
              "{C} delivered by the subbasin to the river network, by source"),
     Variable("subbasin_{c}_landscape_retention", ("year", "subbasin"), "kg",
@@ -239,7 +240,7 @@ _DECLARED = [
     Variable("section_{c}_concentration", ("time", "section"), "mg L-1", "{C} at the monitoring section (flow-weighted daily mean)"),
     Variable("section_{c}_load", ("time", "section"), "kg d-1",
              "{C} load through the monitoring section (advective and dispersive)", _TRANSPORT),
-    Variable("reservoir_{c}_concentration", ("time", "reservoir"), "mg L-1", "{C} in the reservoir at the end of the day", state=True),
+    Variable("reservoir_{c}_concentration", ("time", "reservoir"), "mg L-1", "{C} in the reservoir at the end of the day"),
     Variable("reservoir_{c}_outflow_load", ("time", "reservoir"), "kg d-1", "{C} load leaving the reservoir"),
     Variable("{c}_budget_reach", ("year", "reach", "budget_term"), "kg", "{C} mass budget of each reach by year"),
     Variable("{c}_budget_reservoir", ("year", "reservoir", "budget_term"), "kg", "{C} mass budget of each reservoir by year"),

@@ -1,7 +1,7 @@
-"""Aggregation review (2026-12-06): in a file written ``--aggregate monthly|yearly`` a state -- a value at
-the end of the day (storages, reservoir concentrations: :attr:`hydro.variables.Variable.state`) -- is its
-value on each period's last simulated day (``cell_methods = "time: point"``), fluxes and daily means stay
-means over the period's days (``time: mean``).
+"""Aggregation review (2026-12-06): in a file written ``--aggregate monthly|yearly`` a state -- a storage at
+the end of the day (:attr:`hydro.variables.Variable.state`) -- is its value on each period's last simulated
+day (``cell_methods = "time: point"``); fluxes, daily means and the reservoirs' end-of-day concentrations (whose
+period means monitoring compares with, and the plots draw) stay means over the period's days (``time: mean``).
 
 Before, every variable on ``time`` was the period's mean: a water budget closed from a monthly file was
 off by 134 mm on Miyun's land and 9.9e7 m3 on its reservoir (Δ storage must be end minus start).  The
@@ -28,16 +28,14 @@ END_OF_DAY = re.compile(r"end\s+of\s+the\s+day", re.IGNORECASE)
 
 def test_every_variable_declared_at_the_end_of_the_day_is_a_state():
     """A new variable whose long name says "at the end of the day" cannot be averaged by mistake."""
-    said = {v.name for v in declared() if END_OF_DAY.search(v.long_name)}
+    said = {v.name for v in declared() if END_OF_DAY.search(v.long_name) and v.units != "mg L-1"}
     states = {v.name for v in declared() if v.state}
     assert said == states
     assert {"reservoir_storage", "subbasin_water_storage", "reach_routing_storage", "groundwater_n_storage",
-            "washoff_n_storage", "subbasin_snow_water_equivalent", "reservoir_{c}_concentration",
-            "reservoir_{c}_source_concentration", "reservoir_tn_source_concentration",
-            "ensemble_reservoir_tn_concentration"} <= states
+            "washoff_n_storage", "subbasin_snow_water_equivalent"} <= states
     assert all("time" in v.dims for v in declared() if v.state)
-    # a constituent's variable keeps its template's state
-    assert variable("reservoir_tp_concentration", {"tp": "total phosphorus"}).state
+    # a constituent's variable keeps its template's state: a reservoir's concentration is averaged
+    assert not variable("reservoir_tp_concentration", {"tp": "total phosphorus"}).state
     assert not variable("section_tp_load", {"tp": "total phosphorus"}).state
 
 
@@ -45,8 +43,8 @@ def test_every_variable_the_docs_say_is_at_the_end_of_the_day_is_a_state():
     """docs/results.md's variable tables: a row saying "end of the day" names a state."""
     rows = [line.split("|") for line in DOCS.read_text(encoding="utf-8").splitlines() if line.startswith("| `")]
     said = {re.sub(r"<(\w+)>", r"{\1}", cells[1].strip().strip("`")) for cells in rows
-            if len(cells) > 4 and END_OF_DAY.search(cells[4])}
-    assert "reservoir_storage" in said and "reservoir_{c}_concentration" in said
+            if len(cells) > 4 and END_OF_DAY.search(cells[4]) and cells[3].strip() != "mg L-1"}
+    assert "reservoir_storage" in said
     by_name = {v.name: v for v in declared()}
     assert {n for n in said if not by_name[n].state} == set()
 
@@ -101,7 +99,7 @@ def test_states_are_the_periods_last_days_and_fluxes_their_means(res, tmp_path, 
             assert mem[name].attrs == ds[name].attrs, name
             np.testing.assert_allclose(mem[name].values, want, rtol=1e-12, atol=1e-12 * (np.nanmax(np.abs(want)) or 1),
                                        err_msg=name)
-        assert n_state >= 5  # storages, snow, reservoir concentrations
+        assert n_state >= 4  # the storages (reservoir, land, groundwater and wash-off N)
 
 
 def test_a_monthly_file_written_yearly_keeps_the_years_ends(res, tmp_path):
