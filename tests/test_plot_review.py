@@ -86,7 +86,9 @@ def test_reservoir_draws_an_aggregated_files_means_mid_period_as_trajectory_does
     for panel, scale in zip(fig.axes[:3], (1e-6, 1.0, 1.0), strict=True):
         line = panel.get_lines()[0]
         assert line.get_xdata()[0] == mid and list(line.get_xdata()) == list(trajectory.get_xdata())
-        assert panel.get_ylabel().endswith(f"\n{per}")
+        # the storage is each period's end in an aggregated file (hydro.variables.Variable.state, 2026-12-06)
+        end = {"monthly mean": "end of month", "annual mean": "end of year"}[per]
+        assert panel.get_ylabel().endswith(f"\n{end if panel is fig.axes[0] else per}")
         # the values are the file's: one step per period, nothing averaged away (exact)
         expected = {1e-6: r.data["reservoir_storage"], 1.0: r.data["reservoir_level"]}.get(scale)
         if panel is not fig.axes[2]:

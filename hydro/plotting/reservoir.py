@@ -70,6 +70,8 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
     targets = _data.parse_targets(targets)
     how = _data.effective_aggregation(results, "daily")  # a file of monthly or yearly means: drawn as such
     per = {"daily": "", "monthly": "\nmonthly mean", "annual": "\nannual mean"}[how]  # one line: too long
+    # a file's storage is each period's end (hydro.variables.Variable.state), not its mean (since 2026-12-06)
+    end = {"daily": "", "monthly": "\nend of month", "annual": "\nend of year"}[how]
 
     with style.figure_context():
         if ax is None:
@@ -79,7 +81,7 @@ def plot_reservoir(results, reservoir=None, *, constituent: str = "tn", classes:
             if len(axes) != 3:
                 raise HydroError(f"plot 'reservoir' draws three panels; pass 3 axes, got {len(axes)}")
             fig = axes[0].figure
-        panels = (("reservoir_storage", 1e-6, f"Storage (million m³){per}", style.colour(0)),
+        panels = (("reservoir_storage", 1e-6, f"Storage (million m³){end}", style.colour(0)),
                   ("reservoir_level", 1.0, f"Water level (m){per}", style.colour(2)),
                   (conc, 1.0, f"{style.symbol(constituent)} (mg/L){per}", style.colour(3)))
         band, partial, marker = None, _data.partial_periods(results, how), "o" if how == "annual" else None
