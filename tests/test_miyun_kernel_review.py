@@ -62,15 +62,15 @@ def test_courant_sets_every_days_substeps_and_qingshui_lower_sets_most(kernel_ar
         sets[cell] = sets.get(cell, 0) + both[-1]
         vol0 = vol0 + SECONDS_PER_DAY * dvol
     both, alone = np.array(both), np.array(alone)
-    # docs/solver.md: 81,157 sub-steps since the upstream curves' correction (81,154 before it, 6 Dec 2026; 81,218
-    # before Miyun's GR4J recalibration, 4 Dec 2026)
-    assert both.sum() == 81157
+    # docs/solver.md: 81,327 sub-steps since the lakes evaporate at their own elevation (81,157 before, 6 Dec 2026;
+    # 81,154 before the upstream curves' correction that day; 81,218 before Miyun's GR4J recalibration, 4 Dec 2026)
+    assert both.sum() == 81327
     assert alone.max() <= 2 and (both >= alone).all()  # the dispersion limit alone: 1-2 a day
     ids = basin.network.reach_ids
     top = max(sets, key=sets.get)
     r = int(cell_reach[top])
     assert ids[r] == "qingshui_lower" and top == cell_start[r + 1] - 1  # its last cell
-    assert sets[top] == 24388  # docs/solver.md: 24,388 of the 81,157
+    assert sets[top] == 24073  # docs/solver.md: 24,073 of the 81,327
 
 
 # ------------------------------------------------------------------ tags the sub-steps skip
