@@ -4,13 +4,9 @@ county's area accepted), and the state seal hashing only the bytes (not names, d
 hydro/state_file.py seal), which lets an entry renamed, reshaped or re-typed pass."""
 from __future__ import annotations
 
-import shutil
-
 import numpy as np
 import pytest
-from err_review_common import ROOT
 
-from hydro.basin import Basin
 from hydro.errors import HydroError
 from hydro.state_file import seal
 from hydro.tomlio import Table
@@ -26,18 +22,6 @@ def test_lapse_rate_bounds(value, ok):
     else:
         with pytest.raises(HydroError, match="lapse_c_per_km"):
             lapse_rate(t)
-
-
-def test_a_subbasin_twice_its_county_is_refused(tmp_path):
-    shutil.copytree(ROOT / "basins" / "miyun", tmp_path / "miyun")
-    shutil.copytree(ROOT / "basins" / "region", tmp_path / "region")
-    path = tmp_path / "miyun" / "basin.toml"
-    text = path.read_text(encoding="utf-8")
-    old = "area_km2 = 900        # ESTIMATE (S8.2)"
-    assert old in text
-    path.write_text(text.replace(old, "area_km2 = 17500      # ESTIMATE (S8.2)", 1), encoding="utf-8")  # 2 x Fengning
-    with pytest.raises(HydroError, match=r"area_km2.*Fengning"):
-        Basin.load(tmp_path / "miyun" / "basin.toml")
 
 
 def test_the_seal_covers_names_and_shapes():

@@ -3,16 +3,18 @@
 accepted; the basin becomes 104,888 km2 against 15,788."""
 import shutil
 
+import pytest
 from err_review_common import ROOT, short_run, user_error
 
 
-def test_subbasins_larger_than_their_county_are_refused(tmp_path):
+@pytest.mark.parametrize("area", ["90000", "17500"])  # hectares as km2; twice the county (diff review)
+def test_subbasins_larger_than_their_county_are_refused(tmp_path, area):
     shutil.copytree(ROOT / "basins" / "miyun", tmp_path / "miyun")
     shutil.copytree(ROOT / "basins" / "region", tmp_path / "region")
     path = tmp_path / "miyun" / "basin.toml"
     text = path.read_text(encoding="utf-8")
     old = "area_km2 = 900        # ESTIMATE (S8.2)"
     assert old in text
-    path.write_text(text.replace(old, "area_km2 = 90000      # ESTIMATE (S8.2)", 1), encoding="utf-8")
+    path.write_text(text.replace(old, f"area_km2 = {area}      # ESTIMATE (S8.2)", 1), encoding="utf-8")
     result = short_run(tmp_path / "miyun")
     user_error(result, "basin.toml", "area_km2", "Fengning")
