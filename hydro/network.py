@@ -56,8 +56,9 @@ class Network:
     @classmethod
     def from_tables(cls, root: Table, default_cell_length_m: float = 2000.0, counties=None) -> Network:
         """Read ``[[reaches]]``, ``[[reservoirs]]`` and ``[[sections]]`` from a basin file (``counties``: its
-        ``[[counties]]`` registry, county id -> (name, province); a reservoir's county is checked against it,
-        or without one against the subbasins' counties: :func:`hydro.reservoir_location.known_counties`)."""
+        ``[[counties]]`` registry, county id -> (name, province, area km2 or None); a reservoir's county is
+        checked against it, or without one against the subbasins' counties:
+        :func:`hydro.reservoir_location.known_counties`)."""
         from hydro.reservoir_location import known_counties
 
         known, where = known_counties(counties or {}, root.tables("subbasins", default=[]))

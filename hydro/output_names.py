@@ -112,7 +112,8 @@ def _name_max(folder: Path) -> int:
 
 
 #: Bytes of an output's name above which its temporary files take a hash of it instead (the temporary
-#: name adds some 35 bytes, and a file system's names end at 255: concurrency review, 2026-12-06).
+#: name adds up to some 64 bytes with a 40-character host name, and a file system's names end at 255:
+#: concurrency review, 2026-12-06).
 LONG_NAME_BYTES = 180
 
 

@@ -49,7 +49,8 @@ def blocks(results, name: str, spec: OutputSpec, index: dict[str, np.ndarray], s
     the periods beginning at ``starts``, a few whole periods at a time (``out_slice`` along
     the output's time axis), so no full-resolution copy of the variable is ever made.  A flux
     (or daily mean) is averaged over each period's days; a state at the end of the day
-    (:attr:`hydro.variables.Variable.state`: storages, reservoir concentrations) is taken on the
+    (:attr:`hydro.variables.Variable.state`: the storages; the reservoirs' end-of-day concentrations
+    are averaged) is taken on the
     period's last step, its value at the end of the period, so that Δ storage between two
     periods' ends closes a budget with the fluxes' means × days.
 

@@ -24,8 +24,11 @@ import numpy as np
 
 from hydro.errors import HydroError
 
-#: The format a state file says it is in (its ``meta.json`` entry ``format``).
-FORMAT = "hydro-state-1"
+#: The format a state file says it is in (its ``meta.json`` entry ``format``): ``hydro-state-2`` carries a seal
+#: (:func:`seal`), which a file of it must have; ``hydro-state-1`` (saved before 2026-12-06) has none and is read.
+FORMAT = "hydro-state-2"
+#: The formats :func:`load_state` reads.
+FORMATS = ("hydro-state-1", FORMAT)
 
 
 def _types() -> dict[str, type]:
@@ -99,7 +102,8 @@ SEAL = "seal_sha256"
 
 def seal(arrays: dict[str, np.ndarray]) -> str:
     """The SHA-256 of every entry of a state file but the seal (its name, dtype, shape and bytes, in name order):
-    a file edited or damaged after :func:`save_state` wrote it no longer matches (error-message review,
+    a file edited or damaged after :func:`save_state` wrote it no longer matches, and one of :data:`FORMAT` without
+    its seal is refused too (error-message review,
     2026-12-06: negative concentrations written into a state ran, and a changed day started another day's
     state)."""
     import hashlib
@@ -142,13 +146,16 @@ def load_state(path: str | Path, option: str = "--from-state") -> tuple[Any, dic
         raise HydroError(f"{path}: changed after hydro wrote it (its contents no longer match their seal); a state "
                          "holds a run's stores as the run left them, and an edited or damaged one would start the "
                          "next run from water and nitrogen no run had: save it again with hydro run --save-state")
-    arrays.pop(SEAL, None)  # (states saved before 2026-12-06 have none)
+    sealed = arrays.pop(SEAL, None) is not None  # (states saved before 2026-12-06 have none)
     try:
         meta = json.loads(bytes(arrays.pop("meta_json")).decode("utf-8"))
     except (KeyError, ValueError) as exc:
         raise HydroError(f"{what}: no description ({exc})") from None
-    if meta.get("format") != FORMAT:
+    if meta.get("format") not in FORMATS:
         raise HydroError(f"{what}: format {meta.get('format')!r}, expected {FORMAT!r}")
+    if meta["format"] == FORMAT and not sealed:  # its seal removed with the edit
+        raise HydroError(f"{path}: changed after hydro wrote it (its seal is gone); save it again with hydro run "
+                         "--save-state")
     try:
         state = _build(meta.pop("state"), arrays, _types())
     except (KeyError, TypeError, AttributeError, ValueError) as exc:

@@ -15,8 +15,9 @@ import functools
 import re
 from pathlib import Path
 
-#: A header line that opens a period: ``#   2000:``, ``#   2005-10-17..11-05:``, ``#   2003-03-01..2003-03-31:``.
-PERIOD_LINE = re.compile(r"^#\s{2,}(\d{4}(?:-\d{2}-\d{2})?(?:\.\.(?:\d{4}-)?\d{2}-\d{2})?):")
+#: A header line that opens a period: ``#   2000:``, ``#   2005-10-17..11-05:``, ``#   2003-03-01..2003-03-31:``,
+#: ``#   2016 to 2016-11-09:`` (a year to a day: a partial year's published check).
+PERIOD_LINE = re.compile(r"^#\s{2,}(\d{4}(?:-\d{2}-\d{2})?(?:(?:\.\.| to )(?:\d{4}-)?\d{2}-\d{2})?):")
 #: The token of ``transfer_estimated`` for a header that calls the series' spread over its days an estimate.
 DAYS = "days"
 

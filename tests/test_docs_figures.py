@@ -248,8 +248,8 @@ FIGURES = [
            f"{RUN}; hydro compensate miyun.nc miyun_chaobai_phase2_2022.toml --set period=[2000,2016] "
            "--set direction=two_way: net per year"),
     Figure("docs/agreements.md",
-           "(the simulated mean of 2000–2016 is {}e8 m³, measured 2026-12-04 after Miyun's GR4J was "
-           "recalibrated: 2011, {}e8 m³, then earns "
+           "(the simulated mean of 2000–2016 is {}e8 m³, measured 2026-12-06 (1.088e8 and 2.858e8 on 2026-12-04, "
+           "after Miyun's GR4J was recalibrated): 2011, {}e8 m³, then earns "
            "({}e8 − {}e8) × 0.2 = {} M yuan;", "phase1_own_mean", own_mean,
            f"{RUN}; hydro compensate miyun.nc miyun_chaobai_phase1_2018.toml --set period=[2000,2020] "
            "--set quantity[0].baseline_mean_of_years=[2000,2016]: the quantity lines"),

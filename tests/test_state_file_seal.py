@@ -63,6 +63,11 @@ def test_a_state_whose_day_was_edited_is_refused(saved):
 def test_a_state_as_saved_and_one_saved_before_the_seal_both_run(saved):
     assert _cont(saved, saved / "s.npz").exit_code == 0
     z = dict(np.load(saved / "s.npz"))
-    z.pop("seal_sha256")  # a state written before 2026-12-06
+    z.pop("seal_sha256")  # its seal removed with an edit: refused
+    np.savez(saved / "unsealed.npz", **z)
+    user_error(_cont(saved, saved / "unsealed.npz"), "unsealed.npz", "its seal is gone")
+    m = json.loads(bytes(z["meta_json"]).decode())
+    m["format"] = "hydro-state-1"  # a state written before 2026-12-06: no seal, read
+    z["meta_json"] = np.frombuffer(json.dumps(m).encode(), dtype=np.uint8)
     np.savez(saved / "old.npz", **z)
     assert _cont(saved, saved / "old.npz").exit_code == 0

@@ -35,3 +35,14 @@ def test_the_header_s_periods_and_its_own_text(tmp_path, header, expected):
     path = tmp_path / "s.csv"
     path.write_text(header + "date,flow_m3_s\n2014-01-01,1.0\n", encoding="utf-8")
     assert estimated_parts(path) == expected
+
+
+def test_a_year_to_a_day_line_is_a_period_of_its_own(tmp_path):
+    """``#   2016 to 2016-11-09: ...`` (Miyun's supply header) was read as the line above's continuation, so its
+    ESTIMATE marked that other period (docs review, 2026-12-06)."""
+    f = tmp_path / "t.csv"
+    f.write_text("# volumes\n"
+                 "#   2015: 1.22e8 m3 (published)\n"
+                 "#   2016 to 2016-11-09: 0.51e8 m3 (news; ESTIMATE: to the day before the item)\n"
+                 "date,m3\n2015-01-01,1\n", encoding="utf-8")
+    assert estimated_parts(f) == ("2016 to 2016-11-09",)
