@@ -23,7 +23,7 @@ import numpy as np
 from hydro.daily_forcing import DailyForcing
 from hydro.errors import HydroError, suggest
 from hydro.forcing_csv import CATCHMENT_REQUIRED, read_forcing_csv
-from hydro.gr4j_parameters import SOLID_FRACTION_METHODS, RunoffParameters
+from hydro.gr4j_parameters import SOLID_FRACTION_METHODS, RunoffParameters, read_store, read_x4
 from hydro.pet import day_of_year, oudin_pet
 from hydro.runoff_model import RunoffModel, RunoffResult
 from hydro.runoff_registry import DEFAULT_RUNOFF_MODEL, runoff_model
@@ -98,8 +98,7 @@ class Catchment:
         lat = top.float("latitude_deg", minimum=-90.0, maximum=90.0)
         forcing = top.str("forcing", None)
         p = top.table("gr4j")
-        gr4j = RunoffParameters(p.float("x1_mm", positive=True), p.float("x2_mm_per_day"),
-                                p.float("x3_mm", positive=True), p.float("x4_days", minimum=0.5))
+        gr4j = RunoffParameters(read_store(p, "x1_mm"), p.float("x2_mm_per_day"), read_store(p, "x3_mm"), read_x4(p))
         p.finish()
         init = top.table("initial", None)
         prod = init.float("production_fraction", 0.3, minimum=0.0, maximum=1.0)

@@ -40,14 +40,21 @@ MIN_STORE_MM = 1.0
 MAX_X4_DAYS = 20.0
 
 
-def _store(t: Table, key: str, default: float) -> float:
-    """A GR4J store capacity (``x1_mm``, ``x3_mm``), at least :data:`MIN_STORE_MM`."""
-    value = t.float(key, default, positive=True)
+def read_store(t: Table, key: str, *default: float) -> float:
+    """A GR4J store capacity (``x1_mm``, ``x3_mm``) of ``t``, at least :data:`MIN_STORE_MM` (``default``: its
+    value where the key is absent; none: required)."""
+    value = t.float(key, *default, positive=True)
     if value < MIN_STORE_MM:
         raise t.error(key, f"{value:g} mm is below {MIN_STORE_MM:g} mm: a store in metres? give it in mm "
                            f"({value * 1000:g}; Perrin et al. 2003: x1 100 to 1,200 mm, x3 20 to 300 mm in most "
                            "catchments)")
     return value
+
+
+def read_x4(t: Table, *default: float) -> float:
+    """GR4J's ``x4_days`` of ``t``, 0.5 to :data:`MAX_X4_DAYS` days (``default`` as :func:`read_store`'s)."""
+    return t.float("x4_days", *default, minimum=0.5, maximum=MAX_X4_DAYS,
+                   why="days, not hours (Perrin et al. 2003: 1.1 to 2.9 d in 80 % of 429 catchments)")
 
 
 @dataclass(frozen=True)
@@ -79,11 +86,10 @@ class RunoffParameters:
         if ctg >= 1.0:  # the bound of GR4J_CEMANEIGE_PARAMETERS and of a catchment's [snow]
             raise t.error("ctg", "expected a value below 1 (1 freezes the thermal state)")
         return cls(
-            x1_mm=_store(t, "x1_mm", default.x1_mm),
+            x1_mm=read_store(t, "x1_mm", default.x1_mm),
             x2_mm_per_day=t.float("x2_mm_per_day", default.x2_mm_per_day),
-            x3_mm=_store(t, "x3_mm", default.x3_mm),
-            x4_days=t.float("x4_days", default.x4_days, minimum=0.5, maximum=MAX_X4_DAYS,
-                            why="days, not hours (Perrin et al. 2003: 1.1 to 2.9 d in 80 % of 429 catchments)"),
+            x3_mm=read_store(t, "x3_mm", default.x3_mm),
+            x4_days=read_x4(t, default.x4_days),
             ctg=ctg,
             kf_mm_per_c_per_day=t.float("kf_mm_per_c_per_day", default.kf_mm_per_c_per_day, minimum=0.0),
         )
