@@ -6,7 +6,8 @@ air temperature of the reach's own subbasin.  Here each reach and reservoir take
 of the land that drains into it: the station's, shifted by the lapse rate to the area-weighted mean
 elevation of its subbasins (the same shift the runoff model's subbasin weather has,
 :func:`hydro.watershed.subbasin_weather`); an element with no subbasin of its own takes that of all
-the land above it, and one with no land above it the station's.  Until 2026-12-05 every element took
+the land above it, and one with no land above it the station's; a reservoir its surface's, at its full
+supply level (since 2026-12-06, as its evaporation).  Until 2026-12-05 every element took
 the station's (Miyun's at 60 m, its subbasins at 300-1,450 m: headwaters 5-7 K too warm, nitrification
 1.5-1.7 times too fast there).
 
@@ -28,9 +29,9 @@ WATER_TEMP_SLOPE = 0.75
 def element_air_shift(net, ws) -> tuple[np.ndarray, np.ndarray]:
     """Each reach's and reservoir's air temperature less the station's, deg C: (R,) and (S,).
 
-    The lapse rate (``[weather] lapse_c_per_km``) times the height of the station above the
-    area-weighted mean elevation of the subbasins that drain into the element, or, where none
-    does, of all those above it (0 where no land lies above it).
+    A reach's: the lapse rate (``[weather] lapse_c_per_km``) times the height of the station above the
+    area-weighted mean elevation of the subbasins that drain into it, or, where none does, of all those
+    above it (0 where no land lies above it); a reservoir's at its own surface (:func:`lake_air_shift`).
     """
     area: dict[str, float] = {}
     height: dict[str, float] = {}  # area x elevation, km2 m
@@ -50,7 +51,17 @@ def element_air_shift(net, ws) -> tuple[np.ndarray, np.ndarray]:
             return 0.0
         return -ws.weather.lapse_c_per_km / 1000.0 * (mean - ws.weather.elevation_m)
 
-    return (np.array([shift(r.id) for r in net.reaches]), np.array([shift(r.id) for r in net.reservoirs]))
+    return np.array([shift(r.id) for r in net.reaches]), lake_air_shift(net, ws)
+
+
+def lake_air_shift(net, ws) -> np.ndarray:
+    """Each reservoir's air temperature less the station's, deg C (S,): the lapse rate times the height of the
+    station above the lake's full supply level, its surface's elevation.  The lake's water temperature and
+    its evaporation (:func:`hydro.watershed.reservoir_pet`) take it (until 2026-12-06 its water took the mean
+    elevation of its shore subbasins, above the lake: the shipped basins' five lakes 0.5-2.0 K too cold, Miyun
+    1.3 K)."""
+    level = np.array([r.full_supply_level_m for r in net.reservoirs], dtype=float)
+    return -ws.weather.lapse_c_per_km / 1000.0 * (level - ws.weather.elevation_m)
 
 
 def water_temperatures(station_tmean_c: np.ndarray, net, ws) -> tuple[np.ndarray, np.ndarray]:

@@ -306,8 +306,9 @@ def reservoir_pet(net, ws: Watershed, station: SubbasinWeather, dates) -> np.nda
 
     if not net.reservoirs:
         return np.zeros((len(dates), 0))
-    level = np.array([r.full_supply_level_m for r in net.reservoirs])
-    shift = -ws.weather.lapse_c_per_km / 1000.0 * (level - ws.weather.elevation_m)
+    from hydro.water_temperature import lake_air_shift
+
+    shift = lake_air_shift(net, ws)
     doy = day_of_year(np.array(dates, dtype="datetime64[D]"))
     return np.asarray(oudin_pet(station.station_tmean_c[:, None] + shift[None, :], ws.weather.latitude_deg,
                                 doy[:, None]))
