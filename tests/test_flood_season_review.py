@@ -76,8 +76,9 @@ def test_a_flow_driven_run_caps_the_lake_at_its_flood_limit_in_the_season():
     assert storage[~season].max() > 1.5 * lake.flood_limit_storage_m3
 
 
-def test_a_reservoirs_water_takes_its_shores_air():
-    """Kills W9 (water_temperatures' reservoir columns without their shift)."""
+def test_a_reservoirs_water_takes_its_surfaces_air():
+    """Kills W9 (water_temperatures' reservoir columns without their shift): the lake's own surface, its full supply
+    level (10 m, 90 m below the station; its shore's 1,100 m until 2026-12-06)."""
     from hydro.network import Network, Reach, Reservoir
     from hydro.water_temperature import water_temperatures
 
@@ -90,7 +91,7 @@ def test_a_reservoirs_water_takes_its_shores_air():
                          weather=SimpleNamespace(lapse_c_per_km=6.5, elevation_m=100.0))
     air = np.array([20.0, 25.0])
     _, res_t = water_temperatures(air, Network((low,), (lake,)), ws)
-    np.testing.assert_allclose(res_t[:, 0], 5.0 + 0.75 * (air - 6.5), rtol=1e-14)
+    np.testing.assert_allclose(res_t[:, 0], 5.0 + 0.75 * (air + 6.5 * 0.09), rtol=1e-14)
 
 
 def test_the_miyun_lake_is_handed_its_shores_water_temperature():
@@ -120,7 +121,8 @@ def test_the_miyun_lake_is_handed_its_shores_water_temperature():
     air = subbasin_weather(basin.watershed, dates).station_tmean_c
     _, want = water_temperatures(air, basin.network, basin.watershed)
     np.testing.assert_allclose(seen["res"], want, rtol=1e-13)
-    assert (np.maximum(0.0, 5.0 + 0.75 * air)[:, None] - seen["res"]).min() > 0.5  # colder than the station's
+    # colder than the station's: Miyun's lake surface (157.5 m) 97.5 m above it, 0.475 K colder water; the others more
+    assert (np.maximum(0.0, 5.0 + 0.75 * air)[:, None] - seen["res"]).min() > 0.47
 
 
 def test_accumulate_routing_with_a_withdrawal_caps_the_lake_in_its_season(tmp_path):

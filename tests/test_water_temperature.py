@@ -49,7 +49,9 @@ def test_each_element_takes_the_mean_height_of_its_own_land_else_of_the_land_abo
     # head: -6.5 K/km x (1.0 - 0.1) km; mid has no land of its own: the 40 km2 above it, the same;
     # low: the 60 km2 above it, mean (40 x 1000 + 20 x 400) / 60 = 800 m; side: no land, the station's
     np.testing.assert_allclose(reach, [-5.85, -5.85, 0.0, -6.5 * 0.7], rtol=1e-14, atol=0)
-    np.testing.assert_allclose(res, [-6.5 * 0.3], rtol=1e-14)
+    # the lake at its own surface, its full supply level of 10 m, 90 m below the station (not its shore's 400 m:
+    # since 2026-12-06, as its evaporation)
+    np.testing.assert_allclose(res, [6.5 * 0.09], rtol=1e-14)
 
 
 def test_subbasins_at_the_station_height_give_the_station_formula_bit_for_bit():
@@ -58,8 +60,12 @@ def test_subbasins_at_the_station_height_give_the_station_formula_bit_for_bit():
     reach_t, res_t = water_temperatures(air, _network(), ws)
     station = np.maximum(0.0, WATER_TEMP_INTERCEPT_C + WATER_TEMP_SLOPE * air)
     assert reach_t.shape == (400, 4) and res_t.shape == (400, 1)
-    for column in (*reach_t.T, *res_t.T):
+    for column in reach_t.T:
         np.testing.assert_array_equal(column, station)
+    # the lake at its own surface (full supply level 10 m, 90 m below the station), whatever its shore's height
+    lake = -6.5 / 1000.0 * (10.0 - 100.0)
+    want = np.maximum(0.0, WATER_TEMP_INTERCEPT_C + WATER_TEMP_SLOPE * (air + lake))
+    np.testing.assert_array_equal(res_t[:, 0], want)
 
 
 def test_water_never_below_freezing_and_colder_land_gives_colder_water():
