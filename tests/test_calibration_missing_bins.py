@@ -61,3 +61,20 @@ def test_the_loss_counts_a_missing_bin_as_no_skill():
         assert scores["calibration"]["q:n_pairs"] == 90.0
         c = 0.75
         assert loss == pytest.approx(c * term + (1 - c) * max(term, no_skill), rel=1e-12)
+
+
+def test_a_run_worse_than_no_skill_gains_nothing_from_nan_bins():
+    """A simulation already worse than no skill (NSE < 0): its missing bins count at its own term, not at 1
+    (which would reward NaN; the mutant ``max(term, no_skill)`` -> ``no_skill`` survived before, diff review)."""
+    from hydro.metrics import nse
+
+    rng = np.random.default_rng(3)
+    obs = rng.gamma(2.0, 5.0, N)
+    sim = obs * 3.0 + 5.0              # NSE far below 0: term > 1
+    holed = sim.copy()
+    holed[:30] = np.nan                # 30 of 120 calibration bins
+    term = 1.0 - nse(holed[:120], obs[:120])
+    assert term > 1.0
+    scorer = Scorer({"q": _Alignment(obs)}, [Objective("q", "nse", 1.0)], ["calibration", "validation"])
+    loss, _ = scorer.score({"q": holed})
+    assert loss == pytest.approx(term, rel=1e-12)   # c*term + (1-c)*max(term, 1) = term
