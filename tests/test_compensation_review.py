@@ -350,3 +350,17 @@ def test_two_published_payments_for_the_fit_year_are_refused(tmp_path):
     phase1 = Agreement.from_toml(root / "miyun_chaobai_phase1_2018.toml")
     with pytest.raises(HydroError, match=r"2 'paid' amounts for 2018 \(lines 9, 15 .*keep the one to fit on"):
         infer(phase1, read_published(csv))
+
+
+def test_a_fit_year_outside_the_period_is_refused_when_read(tmp_path):
+    """Before: a published 'paid' amount of a year outside the agreement's period was accepted as the one
+    to fit on, although the rules pay nothing there (no price can reproduce it); the error now names the
+    key and the --set that moves it, before any figure is read."""
+    from hydro.compensation import Agreement
+
+    root = Path(__file__).resolve().parents[1] / "configs" / "agreements"
+    path = root / "miyun_chaobai_phase1_2018.toml"
+    with pytest.raises(HydroError, match=r"inference\.fit_year'.*2022 is outside the agreement's period "
+                                         r"\[2018, 2020\].*--set inference\.fit_year=2018"):
+        Agreement.from_toml(path, overrides=["inference.fit_year=2022"])
+    assert Agreement.from_toml(path, overrides=["inference.fit_year=2020"]).inference.fit_year == 2020

@@ -157,7 +157,8 @@ class Agreement:
         fixed = tuple(f for t in top.tables("fixed", [])
                       for f in _read_fixed(t, payer, payee, period, agreement_prov, log))
         reported = tuple(_read_reported(t) for t in top.tables("reported", []))
-        inference = _read_inference(top.table("inference"), rules, log) if top.has("inference") else None
+        inference = (_read_inference(top.table("inference"), rules, log, period) if top.has("inference")
+                     else None)
         top.finish()
         if not rules and not fixed:
             raise top.error("quantity", "the agreement has no components; add at least one of "
@@ -635,8 +636,9 @@ def _read_fixed(t: Table, payer, payee, period, agreement_prov, log) -> list[Fix
                          r.assumed or prov[0] == "assumed") for year in range(first, last + 1)]
 
 
-def _read_inference(t: Table, rules: list[Rule], log: list[Provenance]) -> Inference:
-    """``[inference]``: which unpublished number is fitted to which published payment."""
+def _read_inference(t: Table, rules: list[Rule], log: list[Provenance], period: tuple[int, int]) -> Inference:
+    """``[inference]``: which unpublished number is fitted to which published payment (of a year of the
+    agreement's ``period``: the rules pay nothing outside it, so no price could be fitted there)."""
     fit = t.str("fit")
     numbers = {p.key: p for p in log}
     rule_keys = {r.where for r in rules}
@@ -650,6 +652,8 @@ def _read_inference(t: Table, rules: list[Rule], log: list[Provenance]) -> Infer
                       "({ value = ..., assumption = true, note = \"...\", range = [low, high] }): "
                       "only an unpublished number is inferred, and only inside a plausible range")
     fit_year = t.int("fit_year")
+    if not period[0] <= fit_year <= period[1]:
+        raise _outside_period(t, "fit_year", fit_year, period)
     named = t.str("figures", None)
     figures = None if named is None else t.file.parent / named
     if figures is not None and not figures.is_file():
