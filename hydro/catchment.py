@@ -23,7 +23,7 @@ import numpy as np
 from hydro.daily_forcing import DailyForcing
 from hydro.errors import HydroError, suggest
 from hydro.forcing_csv import CATCHMENT_REQUIRED, read_forcing_csv
-from hydro.gr4j_parameters import SOLID_FRACTION_METHODS, RunoffParameters, read_store, read_x4
+from hydro.gr4j_parameters import SOLID_FRACTION_METHODS, RunoffParameters, read_store, read_x4, unit_slip
 from hydro.pet import day_of_year, oudin_pet
 from hydro.runoff_model import RunoffModel, RunoffResult
 from hydro.runoff_registry import DEFAULT_RUNOFF_MODEL, runoff_model
@@ -119,8 +119,9 @@ class Catchment:
         Raises
         ------
         HydroError
-            For an unknown path (the nearest suggested) or a ``snow.`` path of a
-            catchment without ``[snow]``.
+            For an unknown path (the nearest suggested), a ``snow.`` path of a
+            catchment without ``[snow]``, or a GR4J value in another unit (a store in metres, x4 in hours:
+            :func:`hydro.gr4j_parameters.unit_slip`, as a catchment file is read).
         """
         runoff: dict[str, float] = {}
         top: dict[str, Any] = {}
@@ -132,6 +133,9 @@ class Catchment:
             if part == "snow" and self.snow is None:
                 raise HydroError(f"parameter '{path}': the catchment {self.source or self.name} has no "
                                  "[snow] table")
+            slip = unit_slip(name, float(value))
+            if slip is not None:
+                raise HydroError(f"parameter '{path}': {slip}")
             (top if part == "initial" else runoff)[name] = float(value)
         return dataclasses.replace(self, runoff=dataclasses.replace(self.runoff, **runoff), **top)
 

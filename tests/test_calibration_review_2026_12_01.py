@@ -190,3 +190,29 @@ def test_a_forked_worker_does_not_keep_the_folder_held(tmp_path):
         for end in (write, ready_read, ready_write):
             os.close(end)
         os.waitpid(pid, 0)
+
+
+@pytest.mark.parametrize(("kind", "old", "new", "name", "says"), [
+    ("catchment", "lower = 20.0\nupper = 3000.0", "lower = 0.02\nupper = 3.0", "x1", r"below 1 mm: a store in metres"),
+    ("catchment", "lower = 0.5\nupper = 5.0", "lower = 12.0\nupper = 70.0", "x4", r"above 20 d: hours\?"),
+    ("basin", "lower = 150.0\nupper = 1500.0", "lower = 0.15\nupper = 1.5", "x1", r"below 1 mm: a store in metres"),
+])
+def test_bounds_in_another_unit_are_refused_naming_their_parameter(tmp_path, kind, old, new, name, says):
+    """A catchment's x1 bounds in metres (0.02 to 3) ran a whole calibration to x1 = 3.0 "mm" (only basin
+    files were checked for a store in metres, not the values a calibration sets); x4 in hours likewise. The
+    catchment's values now pass the basin file's unit check (hydro.gr4j_parameters.unit_slip), and either
+    model's refusal of the centre names the [[parameters]] entry."""
+    if kind == "catchment":
+        config = _leguer(tmp_path)
+    else:
+        from hydro.calibration.twin import make_twin
+
+        config, _ = make_twin(tmp_path / "twin", start=date(2001, 1, 1),
+                              calibration=(date(2001, 3, 1), date(2001, 6, 30)), max_evaluations=30)
+    text = config.read_text(encoding="utf-8")
+    assert old in text
+    config.write_text(text.replace(old, new), encoding="utf-8")
+    with pytest.raises(HydroError, match=rf"\[\[parameters\]\] '{name}': the centre of its bounds .* is outside "
+                                         rf"what the model accepts .*{says}"):
+        calibrate(config, tmp_path / "out", serial=True)
+    assert not (tmp_path / "out").exists()

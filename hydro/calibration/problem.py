@@ -183,14 +183,15 @@ class Problem:
     def _check_centres(self, model) -> None:
         """Each parameter alone at the centre of its bounds (in search space: the geometric
         centre of a ``log`` one): where the model refuses that value
-        (bounds wholly outside its range, GR4J's x4 in [0.1, 0.2]), say which parameter; the
+        (bounds wholly outside its range, GR4J's x4 in [0.1, 0.2], x1 in metres), say which parameter; the
         checks after it would blame the first parameter's bound or name only the model's key.
         Other errors (an unknown path) are left to :meth:`prepare`'s checks."""
         for p, value in zip(self.parameters, self.values(self.midpoint())):
             try:
                 model.check_values(dict.fromkeys(p.paths, value))
             except HydroError as exc:
-                if f"got {value!r}" in str(exc):  # the model's range error on this very value
+                text = str(exc)  # the model's range error on this very value, or its unit check of the key
+                if f"got {value!r}" in text or any(f"'{path}'" in text for path in p.paths):
                     raise HydroError(
                         f"{self.config.path}: [[parameters]] '{p.name}': the centre of its bounds "
                         f"[{p.lower:g}, {p.upper:g}], {value:g}, is outside what the model accepts ({exc}); "
