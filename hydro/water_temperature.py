@@ -49,7 +49,7 @@ def element_air_shift(net, ws) -> tuple[np.ndarray, np.ndarray]:
             mean = above_height[element] / above_area[element]
         else:
             return 0.0
-        return -ws.weather.lapse_c_per_km / 1000.0 * (mean - ws.weather.elevation_m)
+        return float(ws.weather.air_shift_c(mean))
 
     return np.array([shift(r.id) for r in net.reaches]), lake_air_shift(net, ws)
 
@@ -61,7 +61,7 @@ def lake_air_shift(net, ws) -> np.ndarray:
     elevation of its shore subbasins, above the lake: the shipped basins' five lakes 0.5-2.0 K too cold, Miyun
     1.3 K)."""
     level = np.array([r.full_supply_level_m for r in net.reservoirs], dtype=float)
-    return -ws.weather.lapse_c_per_km / 1000.0 * (level - ws.weather.elevation_m)
+    return ws.weather.air_shift_c(level)
 
 
 def water_temperatures(station_tmean_c: np.ndarray, net, ws) -> tuple[np.ndarray, np.ndarray]:

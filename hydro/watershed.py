@@ -123,8 +123,7 @@ def subbasin_weather(ws: Watershed, dates: list[date], forcing=None) -> Subbasin
     p, tm, tn, tx = (np.asarray(a)[sl] for a in (forcing.precip_mm, forcing.tmean_c, forcing.tmin_c,
                                                   forcing.tmax_c))
     factor = np.array([s.precip_factor for s in ws.subbasins])[:, None]
-    shift = -ws.weather.lapse_c_per_km / 1000.0 * (
-        np.array([s.elevation_m for s in ws.subbasins]) - ws.weather.elevation_m)[:, None]
+    shift = ws.weather.air_shift_c(np.array([s.elevation_m for s in ws.subbasins]))[:, None]
     doy = day_of_year(wanted)
     lat = np.array([s.latitude_deg for s in ws.subbasins])[:, None]
     bits = lat.view(np.uint64)
@@ -172,9 +171,8 @@ def snow_thresholds(ws) -> np.ndarray | None:
     for first in range(0, len(subs), size):
         group = subs[first:first + size]
         bands = [SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
-                           solid_fraction=ws.solid_fraction, temp_lapse_c_per_m=-ws.weather.lapse_c_per_km / 1000.0) for s in group]
-        shift = np.array([-ws.weather.lapse_c_per_km / 1000.0 * (s.elevation_m - ws.weather.elevation_m)
-                          for s in group])[:, None]
+                           solid_fraction=ws.solid_fraction, temp_lapse_c_per_m=ws.weather.lapse_c_per_m) for s in group]
+        shift = ws.weather.air_shift_c(np.array([s.elevation_m for s in group]))[:, None]
         factor = np.array([s.precip_factor for s in group], dtype=np.float64)[:, None]
         _, _, pb, _, sf = _band_inputs(bands, p[None, :] * factor, tm[None, :] + shift, tn[None, :] + shift,
                                        tx[None, :] + shift)
@@ -226,7 +224,7 @@ def subbasin_runoff(ws: Watershed, weather: SubbasinWeather, dates: list[date], 
 
     subs = ws.subbasins
     bands = ([SnowBands(station_elevation_m=s.elevation_m, band_elevations_m=s.band_elevations_m,
-                        solid_fraction=ws.solid_fraction, temp_lapse_c_per_m=-ws.weather.lapse_c_per_km / 1000.0)
+                        solid_fraction=ws.solid_fraction, temp_lapse_c_per_m=ws.weather.lapse_c_per_m)
               for s in subs] if ws.snow else None)
     model = (runoff_model(ws.runoff_model, len(subs), bands) if snow_threshold is None else
              runoff_model(ws.runoff_model, len(subs), bands, mean_annual_solid_precip_mm=snow_threshold))

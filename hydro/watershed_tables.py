@@ -99,6 +99,16 @@ class WeatherSettings:
     latitude_deg: float
     lapse_c_per_km: float = 6.5
 
+    @property
+    def lapse_c_per_m(self) -> float:
+        """The change of air temperature with height, deg C m-1 (negative: colder upward)."""
+        return -self.lapse_c_per_km / 1000.0
+
+    def air_shift_c(self, elevation_m):
+        """Air temperature at ``elevation_m`` (m a.s.l., float or array) less the station's, deg C: the one
+        lapse shift of subbasins, snow bands, reaches and lakes."""
+        return self.lapse_c_per_m * (elevation_m - self.elevation_m)
+
 
 @dataclass(frozen=True)
 class Watershed:

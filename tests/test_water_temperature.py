@@ -9,6 +9,7 @@ station's height, the 0 deg C floor, and a Miyun run whose headwater reach gets 
 
 from __future__ import annotations
 
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -21,6 +22,7 @@ from hydro.water_temperature import (
     element_air_shift,
     water_temperatures,
 )
+from hydro.watershed_tables import WeatherSettings
 
 
 def _reach(rid, downstream):
@@ -39,7 +41,7 @@ def _network():
 
 def _ws(subbasins, lapse=6.5, station_m=100.0):
     subs = [SimpleNamespace(area_km2=a, elevation_m=z, reach=r, reservoir=s) for a, z, r, s in subbasins]
-    return SimpleNamespace(subbasins=subs, weather=SimpleNamespace(lapse_c_per_km=lapse, elevation_m=station_m))
+    return SimpleNamespace(subbasins=subs, weather=WeatherSettings(Path("weather.csv"), station_m, 40.0, lapse))
 
 
 def test_each_element_takes_the_mean_height_of_its_own_land_else_of_the_land_above_it():
